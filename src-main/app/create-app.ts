@@ -1,0 +1,51 @@
+import type { Clock, Ids } from '../engine/clock.ts';
+import { systemClock } from '../engine/clock.ts';
+import { Engine } from '../engine/engine.ts';
+import type { ExecutorRegistry } from '../engine/executor.ts';
+import { echoExecutor } from '../engine/executors/echo.ts';
+import { openDatabase } from '../store/db.ts';
+import { createStore } from '../store/store.ts';
+import { createDispatch } from './dispatch.ts';
+import { EventBus } from './event-bus.ts';
+import { createHandlers } from './service.ts';
+
+export interface AppOptions {
+  /** A data directory, or ':memory:' for tests. */
+  dataDir: string;
+  clock?: Clock;
+  ids?: Ids;
+  executors?: Partial<ExecutorRegistry>;
+  /** Resume unfinished runs at start (the default). */
+  resume?: boolean;
+  log?: (err: unknown) => void;
+}
+
+/** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
+export function createApp(opts: AppOptions) {
+  const db = openDatabase(opts.dataDir);
+  const store = createStore(db);
+  const bus = new EventBus();
+  const clock = opts.clock ?? systemClock;
+  const engine = new Engine({
+    store,
+    bus,
+    clock,
+    executors: { echo: echoExecutor, ...opts.executors },
+    ...(opts.ids ? { ids: opts.ids } : {}),
+  });
+  const handlers = createHandlers({ store, engine, bus, now: () => new Date(clock.now()).toISOString() });
+  const dispatch = createDispatch(handlers, opts.log);
+  if (opts.resume !== false) engine.resumeUnfinished();
+  return {
+    store,
+    bus,
+    engine,
+    handlers,
+    dispatch,
+    close(): void {
+      engine.close();
+      db.close();
+    },
+  };
+}
+export type BatonApp = ReturnType<typeof createApp>;

@@ -1,0 +1,47 @@
+import type { WireResult } from '../../src-shared/contract/errors.ts';
+import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
+import { contract, isMethodName } from '../../src-shared/contract/index.ts';
+import { AppError, invalidInput, toIssues } from '../errors.ts';
+
+export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
+
+/**
+ * The one place calls enter the application: the method must exist, its input is validated
+ * against the contract's schema before the handler runs, and every error leaves as
+ * `{ code, message, details? }`. Unexpected errors are logged and reported as `internal`.
+ */
+export function createDispatch(handlers: BatonHandlers, log: (err: unknown) => void = console.error): Dispatch {
+  for (const name of Object.keys(contract)) {
+    if (typeof (handlers as Record<string, unknown>)[name] !== 'function') {
+      throw new Error(`application service has no handler for "${name}"`);
+    }
+  }
+  return async (method, input) => {
+    if (!isMethodName(method)) {
+      return { ok: false, error: { code: 'unknown_method', message: `unknown method "${method}"` } };
+    }
+    const parsed = contract[method].input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const err = invalidInput(`${method} input is invalid`, toIssues(parsed.error.issues));
+      return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
+    }
+    try {
+      const handler = handlers[method] as (i: unknown) => unknown;
+      const value = await handler(parsed.data);
+      return { ok: true, value };
+    } catch (err) {
+      return { ok: false, error: toWireError(err, method, log) };
+    }
+  };
+}
+
+function toWireError(err: unknown, method: MethodName, log: (err: unknown) => void) {
+  if (err instanceof AppError) {
+    return err.details === undefined
+      ? { code: err.code, message: err.message }
+      : { code: err.code, message: err.message, details: err.details };
+  }
+  log(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal' as const, message: `${method} failed: ${message}` };
+}

@@ -1,0 +1,16 @@
+import type { RunHandlers } from '../../src-shared/contract/domains.ts';
+import { AppError } from '../errors.ts';
+import type { AppContext } from './context.ts';
+
+export function runHandlers({ store, engine }: AppContext): RunHandlers {
+  return {
+    'runs.start': ({ plan_id }) => engine.startRun(plan_id),
+    'runs.list': ({ plan_id }) => store.runs.list(plan_id),
+    'runs.get': ({ run_id }) => {
+      const run = store.runs.get(run_id);
+      if (!run) throw new AppError('not_found', `run "${run_id}" not found`);
+      return { ...run, tasks: store.runs.tasks(run_id) };
+    },
+    'runs.cancel': ({ run_id }) => engine.cancelRun(run_id),
+  };
+}

@@ -1,0 +1,20 @@
+import type { BatonHandlers } from '../../src-shared/contract/index.ts';
+import { agentHandlers } from './agents.ts';
+import { approvalHandlers } from './approvals.ts';
+import type { AppContext } from './context.ts';
+import { memoryHandlers } from './memory.ts';
+import { planHandlers } from './plans.ts';
+import { projectHandlers } from './projects.ts';
+import { runHandlers } from './runs.ts';
+
+/** The application service: every contract method, implemented once over engine and store. */
+export function createHandlers(ctx: AppContext): BatonHandlers {
+  return {
+    ...projectHandlers(ctx),
+    ...planHandlers(ctx),
+    ...runHandlers(ctx),
+    ...agentHandlers(ctx),
+    ...memoryHandlers(ctx),
+    ...approvalHandlers(ctx),
+  };
+}

@@ -1,0 +1,21 @@
+import type { Executor } from '../executor.ts';
+
+/** Built-in `echo`: completes at once with its input. Dry runs and benchmarks use it. */
+export const echoExecutor: Executor = {
+  async *start(ctx, signal) {
+    if (signal.aborted) {
+      yield { type: 'error', message: 'cancelled' };
+      return;
+    }
+    yield {
+      type: 'result',
+      output: {
+        task_id: ctx.task.task_id,
+        description: ctx.task.description,
+        inputs: ctx.task.inputs ?? {},
+        // Ids only: echoing whole dependency outputs would nest without bound along a chain.
+        received_from: ctx.dependencies.map((d) => d.task_id),
+      },
+    };
+  },
+};

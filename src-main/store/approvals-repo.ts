@@ -1,0 +1,19 @@
+import type { Approval, ApprovalStatus } from '../../src-shared/schemas/approval.ts';
+import type { Db } from './db.ts';
+
+export function createApprovalsRepo(db: Db) {
+  const all = db.prepare<[], Approval>('SELECT * FROM approvals ORDER BY requested_at');
+  const byStatus = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE status = ? ORDER BY requested_at');
+  const get = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE id = ?');
+  const decide = db.prepare(`UPDATE approvals SET status = @status, decided_at = @decided_at, actor = @actor,
+    comment = @comment WHERE id = @id AND status = 'pending'`);
+  return {
+    list: (status?: ApprovalStatus): Approval[] => (status ? byStatus.all(status) : all.all()),
+    get: (id: string): Approval | undefined => get.get(id),
+    /** Records a decision; false when the approval was already decided. */
+    decide(a: Pick<Approval, 'id' | 'status' | 'decided_at' | 'actor' | 'comment'>): boolean {
+      return decide.run(a).changes > 0;
+    },
+  };
+}
+export type ApprovalsRepo = ReturnType<typeof createApprovalsRepo>;

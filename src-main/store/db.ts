@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.ts';
+
+export type Db = Database.Database;
+
+export const DB_FILE = 'baton.db';
+
+/**
+ * Opens (creating if needed) the store. WAL lets the UI read while the engine writes;
+ * synchronous=NORMAL in WAL mode keeps every commit across a process crash.
+ */
+export function openDatabase(dataDir: string | ':memory:'): Db {
+  let file: string = dataDir;
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, DB_FILE);
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}

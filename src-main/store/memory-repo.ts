@@ -1,0 +1,112 @@
+import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
+import type { Db } from './db.ts';
+
+interface MemoryRow extends Omit<MemoryEntry, 'content' | 'tags'> {
+  content: string;
+  tags: string;
+  plan_id: string | null;
+}
+
+const toEntry = (r: MemoryRow): MemoryEntry => ({
+  id: r.id,
+  agent_id: r.agent_id,
+  type: r.type,
+  content: JSON.parse(r.content),
+  tags: JSON.parse(r.tags) as string[],
+  project_id: r.project_id,
+  status: r.status,
+  task_type: r.task_type,
+  task_id: r.task_id,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
+
+export interface MemoryFilter {
+  query?: string | undefined;
+  type?: string | undefined;
+  plan_id?: string | undefined;
+  project_id?: string | undefined;
+  agent_id?: string | undefined;
+  tag?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  limit: number;
+}
+
+/** Turns free text into an FTS5 query of quoted terms (prefix match on the last), so user input is never FTS syntax. */
+export function toFtsQuery(text: string): string | null {
+  const terms = text.match(/[\p{L}\p{N}_]+/gu);
+  if (!terms || terms.length === 0) return null;
+  return terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ');
+}
+
+export function createMemoryRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO memory_entries
+    (id, agent_id, type, content, tags, project_id, status, task_type, task_id, plan_id, created_at, updated_at)
+    VALUES (@id, @agent_id, @type, @content, @tags, @project_id, @status, @task_type, @task_id, @plan_id,
+      @created_at, @updated_at)`);
+  const update = db.prepare(`UPDATE memory_entries SET content = @content, tags = @tags, status = @status,
+    updated_at = @updated_at WHERE id = @id`);
+  const get = db.prepare<[string], MemoryRow>('SELECT * FROM memory_entries WHERE id = ?');
+  const addAudit = db.prepare(`INSERT INTO audit_entries (at, actor, entity, entity_id, run_id, from_status, to_status, why)
+    VALUES (@at, @actor, @entity, @entity_id, @run_id, @from_status, @to_status, @why)`);
+  const auditAll = db.prepare<[number], AuditEntry>('SELECT * FROM audit_entries ORDER BY id DESC LIMIT ?');
+  const auditRun = db.prepare<[string, number], AuditEntry>(
+    'SELECT * FROM audit_entries WHERE run_id = ? ORDER BY id LIMIT ?',
+  );
+
+  return {
+    insert(entry: MemoryEntry & { plan_id: string | null }): void {
+      insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
+    },
+    update(e: Pick<MemoryEntry, 'id' | 'content' | 'tags' | 'status' | 'updated_at'>): void {
+      update.run({ ...e, content: JSON.stringify(e.content), tags: JSON.stringify(e.tags) });
+    },
+    get(id: string): MemoryEntry | undefined {
+      const row = get.get(id);
+      return row && toEntry(row);
+    },
+    search(f: MemoryFilter): MemorySearchHit[] {
+      const where: string[] = [];
+      const params: Record<string, string | number> = { limit: f.limit };
+      const fts = f.query ? toFtsQuery(f.query) : null;
+      if (fts) {
+        where.push('memory_fts MATCH @fts');
+        params.fts = fts;
+      }
+      for (const key of ['type', 'plan_id', 'project_id', 'agent_id'] as const) {
+        const v = f[key];
+        if (v) {
+          where.push(`m.${key} = @${key}`);
+          params[key] = v;
+        }
+      }
+      if (f.tag) {
+        where.push('EXISTS (SELECT 1 FROM json_each(m.tags) WHERE value = @tag)');
+        params.tag = f.tag;
+      }
+      if (f.since) {
+        where.push('m.updated_at >= @since');
+        params.since = f.since;
+      }
+      if (f.until) {
+        where.push('m.created_at <= @until');
+        params.until = f.until;
+      }
+      const sql = fts
+        ? `SELECT m.*, snippet(memory_fts, 0, '[[', ']]', '…', 12) AS snip FROM memory_fts
+           JOIN memory_entries m ON m.rowid = memory_fts.rowid
+           WHERE ${where.join(' AND ')} ORDER BY bm25(memory_fts), m.created_at DESC LIMIT @limit`
+        : `SELECT m.*, NULL AS snip FROM memory_entries m ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+           ORDER BY m.created_at DESC, m.rowid DESC LIMIT @limit`;
+      const rows = db.prepare(sql).all(params) as (MemoryRow & { snip: string | null })[];
+      return rows.map((r) => ({ entry: toEntry(r), snippet: r.snip }));
+    },
+    audit(e: Omit<AuditEntry, 'id'>): void {
+      addAudit.run(e);
+    },
+    listAudit: (runId: string | undefined, limit: number): AuditEntry[] =>
+      runId ? auditRun.all(runId, limit) : auditAll.all(limit),
+  };
+}
+export type MemoryRepo = ReturnType<typeof createMemoryRepo>;

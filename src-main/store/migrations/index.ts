@@ -1,0 +1,10 @@
+import * as m001 from './001_init.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+/** Every migration, in order. Add new ones at the end with the next number; never edit a shipped one. */
+export const migrations: readonly Migration[] = [{ version: 1, name: 'init', up: m001.up }];

@@ -1,0 +1,68 @@
+import type { Plan, PlanSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
+import type { Db } from './db.ts';
+
+interface PlanRow {
+  id: string;
+  name: string;
+  project_id: string | null;
+  version: number;
+  task_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const toSummary = (r: PlanRow): PlanSummary => ({
+  plan_id: r.id,
+  name: r.name,
+  project_id: r.project_id,
+  version: r.version,
+  task_count: r.task_count,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
+
+export function createPlansRepo(db: Db) {
+  const list = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY updated_at DESC, id');
+  const get = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE id = ?');
+  const body = db.prepare<[string, number], { body: string }>(
+    'SELECT body FROM plan_versions WHERE plan_id = ? AND version = ?',
+  );
+  const upsert = db.prepare(`INSERT INTO plans (id, name, project_id, version, task_count, created_at, updated_at)
+    VALUES (@id, @name, @project_id, @version, @task_count, @now, @now)
+    ON CONFLICT(id) DO UPDATE SET name = @name, project_id = @project_id, version = @version,
+      task_count = @task_count, updated_at = @now`);
+  const addVersion = db.prepare('INSERT INTO plan_versions (plan_id, version, body, created_at) VALUES (?, ?, ?, ?)');
+  const del = db.prepare('DELETE FROM plans WHERE id = ?');
+
+  return {
+    list: (): PlanSummary[] => list.all().map(toSummary),
+    summary(id: string): PlanSummary | undefined {
+      const row = get.get(id);
+      return row && toSummary(row);
+    },
+    /** The plan at a version (the current one by default). */
+    get(id: string, version?: number): StoredPlan | undefined {
+      const row = get.get(id);
+      if (!row) return undefined;
+      const v = body.get(id, version ?? row.version);
+      if (!v) return undefined;
+      return { ...toSummary(row), version: version ?? row.version, plan: JSON.parse(v.body) as Plan };
+    },
+    /** Stores the plan as its next version. Call inside a transaction. */
+    save(plan: Plan, now: string): PlanSummary {
+      const version = (get.get(plan.plan_id)?.version ?? 0) + 1;
+      upsert.run({
+        id: plan.plan_id,
+        name: plan.name ?? plan.plan_id,
+        project_id: plan.project_id ?? null,
+        version,
+        task_count: plan.tasks.length,
+        now,
+      });
+      addVersion.run(plan.plan_id, version, JSON.stringify(plan), now);
+      return toSummary(get.get(plan.plan_id)!);
+    },
+    delete: (id: string): boolean => del.run(id).changes > 0,
+  };
+}
+export type PlansRepo = ReturnType<typeof createPlansRepo>;

@@ -1,0 +1,126 @@
+import type {
+  MatchExplanation,
+  Run,
+  RunStatus,
+  TaskCounts,
+  TaskRun,
+  TaskStatus,
+} from '../../src-shared/schemas/run.ts';
+import { TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import type { Db } from './db.ts';
+
+interface RunRow extends Omit<Run, 'counts'> {
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+interface TaskRunRow extends Omit<TaskRun, 'match' | 'output'> {
+  match: string | null;
+  output: string | null;
+  seq: number;
+}
+
+const toTaskRun = (r: TaskRunRow): TaskRun => ({
+  run_id: r.run_id,
+  task_id: r.task_id,
+  status: r.status,
+  agent_id: r.agent_id,
+  delegation_task_id: r.delegation_task_id,
+  attempt: r.attempt,
+  reason: r.reason,
+  match: r.match === null ? null : (JSON.parse(r.match) as MatchExplanation),
+  output: r.output === null ? null : JSON.parse(r.output),
+  error: r.error,
+  started_at: r.started_at,
+  finished_at: r.finished_at,
+  updated_at: r.updated_at,
+});
+
+export function emptyCounts(): TaskCounts {
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
+}
+
+export function createRunsRepo(db: Db) {
+  const insertRun = db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
+    finished_at, lease_owner, lease_expires_at) VALUES (@id, @plan_id, @plan_version, @project_id, @status, @memory_id,
+    @created_at, NULL, @lease_owner, @lease_expires_at)`);
+  const insertTask = db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, updated_at)
+    VALUES (?, ?, ?, ?, 0, ?)`);
+  const getRun = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
+  const listRuns = db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 500');
+  const listRunsOfPlan = db.prepare<[string], RunRow>(
+    'SELECT * FROM runs WHERE plan_id = ? ORDER BY created_at DESC, id DESC LIMIT 500',
+  );
+  const counts = db.prepare<[string], { status: TaskStatus; n: number }>(
+    'SELECT status, count(*) AS n FROM task_runs WHERE run_id = ? GROUP BY status',
+  );
+  const tasks = db.prepare<[string], TaskRunRow>('SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq');
+  const task = db.prepare<[string, string], TaskRunRow>('SELECT * FROM task_runs WHERE run_id = ? AND task_id = ?');
+  const updateTask = db.prepare(`UPDATE task_runs SET status = @status, agent_id = @agent_id,
+    delegation_task_id = @delegation_task_id, attempt = @attempt, reason = @reason, match = @match, output = @output,
+    error = @error, started_at = @started_at, finished_at = @finished_at, updated_at = @updated_at
+    WHERE run_id = @run_id AND task_id = @task_id`);
+  const setStatus = db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?');
+  const unfinished = db.prepare<[], { id: string }>("SELECT id FROM runs WHERE status = 'executing' ORDER BY created_at");
+  const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
+    WHERE id = @id AND status = 'executing'
+      AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`);
+  const dropLease = db.prepare(
+    'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
+  );
+
+  function withCounts(r: RunRow): Run {
+    const c = emptyCounts();
+    for (const row of counts.all(r.id)) c[row.status] = row.n;
+    return {
+      id: r.id,
+      plan_id: r.plan_id,
+      plan_version: r.plan_version,
+      project_id: r.project_id,
+      status: r.status,
+      memory_id: r.memory_id,
+      created_at: r.created_at,
+      finished_at: r.finished_at,
+      counts: c,
+    };
+  }
+
+  return {
+    insertRun(
+      run: Omit<Run, 'counts' | 'finished_at'> & { lease_owner: string; lease_expires_at: number },
+      taskIds: readonly string[],
+    ): void {
+      insertRun.run(run);
+      taskIds.forEach((id, seq) => {
+        insertTask.run(run.id, id, seq, 'pending', run.created_at);
+      });
+    },
+    get(id: string): Run | undefined {
+      const row = getRun.get(id);
+      return row && withCounts(row);
+    },
+    list: (planId?: string): Run[] => (planId ? listRunsOfPlan.all(planId) : listRuns.all()).map(withCounts),
+    tasks: (runId: string): TaskRun[] => tasks.all(runId).map(toTaskRun),
+    task(runId: string, taskId: string): TaskRun | undefined {
+      const row = task.get(runId, taskId);
+      return row && toTaskRun(row);
+    },
+    saveTask(t: TaskRun): void {
+      updateTask.run({
+        ...t,
+        match: t.match === null ? null : JSON.stringify(t.match),
+        output: t.output === null || t.output === undefined ? null : JSON.stringify(t.output),
+      });
+    },
+    setStatus(id: string, status: RunStatus, finishedAt: string | null): void {
+      setStatus.run(status, finishedAt, id);
+    },
+    unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
+    /** Takes or renews the run's lease; false when another live process holds it. */
+    takeLease: (id: string, owner: string, now: number, ttlMs: number): boolean =>
+      takeLease.run({ id, owner, now, expires: now + ttlMs }).changes > 0,
+    dropLease(id: string, owner: string): void {
+      dropLease.run(id, owner);
+    },
+  };
+}
+export type RunsRepo = ReturnType<typeof createRunsRepo>;

@@ -1,0 +1,25 @@
+import { createAgentsRepo } from './agents-repo.ts';
+import { createApprovalsRepo } from './approvals-repo.ts';
+import type { Db } from './db.ts';
+import { createMemoryRepo } from './memory-repo.ts';
+import { createPlansRepo } from './plans-repo.ts';
+import { createProjectsRepo } from './projects-repo.ts';
+import { createRunsRepo } from './runs-repo.ts';
+
+/** All repositories over one connection, and the transaction that groups their writes. */
+export function createStore(db: Db) {
+  return {
+    db,
+    plans: createPlansRepo(db),
+    agents: createAgentsRepo(db),
+    runs: createRunsRepo(db),
+    memory: createMemoryRepo(db),
+    approvals: createApprovalsRepo(db),
+    projects: createProjectsRepo(db),
+    /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */
+    tx<T>(fn: () => T): T {
+      return db.transaction(fn).immediate();
+    },
+  };
+}
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,45 @@
+/** Error codes that cross the boundary. Expected failures are values with one of these. */
+export const ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'unknown_method',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export type WireResult<T = unknown> = { ok: true; value: T } | { ok: false; error: WireError };
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Thrown by the client when a call fails; carries the wire error unchanged. */
+export class ContractError extends Error implements WireError {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(error: WireError) {
+    super(error.message);
+    this.name = 'ContractError';
+    this.code = error.code;
+    this.details = error.details;
+  }
+}
+
+/** Formats a zod-style path as `tasks[1].depends_on[0]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? String(seg) : `.${String(seg)}`;
+  }
+  return out === '' ? '(root)' : out;
+}

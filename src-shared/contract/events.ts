@@ -1,0 +1,22 @@
+import type { Agent } from '../schemas/agent.ts';
+import type { Approval } from '../schemas/approval.ts';
+import type { MemoryEntry } from '../schemas/memory.ts';
+import type { PlanSummary } from '../schemas/plan.ts';
+import type { Run, TaskRun } from '../schemas/run.ts';
+
+/** Push events from the host. They travel in batches, never one message per row. */
+export interface BatonEvents {
+  'run.updated': Run;
+  'task.updated': TaskRun;
+  'memory.written': MemoryEntry;
+  'approval.changed': Approval;
+  'agent.updated': Agent;
+  'plan.updated': PlanSummary;
+}
+export type EventName = keyof BatonEvents;
+export type BatonEvent = { [K in EventName]: { name: K; payload: BatonEvents[K] } }[EventName];
+export type EventBatch = BatonEvent[];
+
+/** Electron channel names, derived once here for both sides. */
+export const IPC_INVOKE_CHANNEL = 'baton:invoke';
+export const IPC_EVENTS_CHANNEL = 'baton:events';

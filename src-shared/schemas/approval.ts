@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export interface Approval {
+  id: string;
+  run_id: string;
+  task_id: string;
+  status: ApprovalStatus;
+  reason: string;
+  requested_at: string;
+  decided_at: string | null;
+  actor: string | null;
+  comment: string | null;
+}
+
+export const decideApprovalInputSchema = z.strictObject({
+  approval_id: z.string().min(1),
+  decision: z.enum(['approve', 'reject']),
+  actor: z.string().min(1).max(200),
+  comment: z.string().max(5_000).optional(),
+});

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { DelegatedTask, RunStatus, UnassignedTask } from './run.ts';
+
+/** A memory entry: the seed 000 shape, with an id and times. */
+export interface MemoryEntry {
+  id: string;
+  agent_id: string;
+  type: string;
+  content: unknown;
+  tags: string[];
+  project_id: string | null;
+  status: string | null;
+  task_type: string | null;
+  task_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `content` of a `build_log` entry, exactly as seed 000 writes it. */
+export interface BuildLogContent {
+  plan_id: string;
+  delegated_tasks: DelegatedTask[];
+  unassigned_tasks: UnassignedTask[];
+  timestamp: string;
+}
+
+export interface BuildLogEntry extends MemoryEntry {
+  agent_id: 'orchestrator';
+  type: 'build_log';
+  content: BuildLogContent;
+  status: RunStatus;
+  task_type: 'build';
+}
+
+export const memorySearchInputSchema = z.strictObject({
+  query: z.string().max(500).optional(),
+  type: z.string().max(64).optional(),
+  plan_id: z.string().max(128).optional(),
+  project_id: z.string().max(128).optional(),
+  agent_id: z.string().max(128).optional(),
+  tag: z.string().max(128).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  limit: z.number().int().min(1).max(1_000).default(100),
+});
+export type MemorySearchInput = z.input<typeof memorySearchInputSchema>;
+
+export interface MemorySearchHit {
+  entry: MemoryEntry;
+  /** FTS5 snippet with matches wrapped in [[ ]], when a query was given. */
+  snippet: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  entity: 'run' | 'task' | 'plan' | 'agent' | 'approval' | 'project';
+  entity_id: string;
+  run_id: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  why: string;
+}

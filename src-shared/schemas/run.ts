@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * Task statuses. The flows of seeds 003 and 004 map onto them:
+ * PENDING/TODO → pending, BLOCKED → blocked, IN_PROGRESS → in_progress,
+ * COMPLETED/DONE → done, FAILED → failed, CANCELLED → cancelled.
+ * The legal transitions live in src-main/engine/task-state.ts.
+ */
+export const TASK_STATUSES = [
+  'pending',
+  'blocked',
+  'ready',
+  'awaiting_approval',
+  'in_progress',
+  'done',
+  'failed',
+  'cancelled',
+  'skipped',
+  'unassigned',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_TASK_STATUSES = ['done', 'failed', 'cancelled', 'skipped', 'unassigned'] as const;
+export type TerminalTaskStatus = (typeof TERMINAL_TASK_STATUSES)[number];
+export function isTerminalTaskStatus(s: TaskStatus): s is TerminalTaskStatus {
+  return (TERMINAL_TASK_STATUSES as readonly TaskStatus[]).includes(s);
+}
+
+/** Run statuses; `executing` and `failed` are the seed 000 build statuses. */
+export const RUN_STATUSES = ['executing', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface ScoreBreakdown {
+  /** 1 when the agent has exactly the required skills, lower the more unrelated skills it carries. */
+  skill_fit: number;
+  /** Free share of the agent's capacity, 0..1. */
+  free_capacity: number;
+  /** 1 for the cheapest candidate, lower for dearer ones. */
+  cost: number;
+  total: number;
+}
+
+export interface RejectedCandidate {
+  agent_id: string;
+  reason: string;
+}
+
+/** Why this agent, and why not the others. */
+export interface MatchExplanation {
+  agent_id: string | null;
+  score: ScoreBreakdown | null;
+  rejected: RejectedCandidate[];
+}
+
+export interface TaskRun {
+  run_id: string;
+  task_id: string;
+  status: TaskStatus;
+  agent_id: string | null;
+  delegation_task_id: string | null;
+  attempt: number;
+  reason: string | null;
+  match: MatchExplanation | null;
+  output: unknown;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+export type TaskCounts = Record<TaskStatus, number>;
+
+export interface Run {
+  id: string;
+  plan_id: string;
+  plan_version: number;
+  project_id: string | null;
+  status: RunStatus;
+  memory_id: string;
+  created_at: string;
+  finished_at: string | null;
+  counts: TaskCounts;
+}
+
+export interface RunDetail extends Run {
+  tasks: TaskRun[];
+}
+
+export interface DelegatedTask {
+  task_id: string;
+  assigned_agent: string;
+  delegation_task_id: string;
+}
+
+export interface UnassignedTask {
+  task_id: string;
+  reason: string;
+}
+
+/** Seed 000 build response, plus the id of the run it started. */
+export interface BuildResponse {
+  status: 'executing' | 'failed';
+  delegated_tasks: DelegatedTask[];
+  memory_id: string;
+  run_id: string;
+}
+
+export const startRunInputSchema = z.strictObject({
+  plan_id: z.string().min(1),
+});
