@@ -1,4 +1,5 @@
 export * from './contract/client.ts';
+export * from './contract/socket-transport.ts';
 export * from './contract/index.ts';
 export * from './schemas/agent.ts';
 export * from './schemas/approval.ts';

@@ -1,0 +1,31 @@
+import type { BatonApp } from '../../app/create-app.ts';
+import { createClient } from '../../../src-shared/contract/client.ts';
+import { createMemoryTransport } from '../../host/memory-transport.ts';
+import { readJsonFile } from '../files.ts';
+
+export async function agentsImport(app: BatonApp, file: string): Promise<number> {
+  const client = createClient(createMemoryTransport(app.dispatch, app.bus));
+  const saved = await client.invoke('agents.import', { agents: readJsonFile(file, 'agents file') });
+  process.stdout.write(`Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}: ${saved.map((a) => a.id).join(', ')}\n`);
+  return 0;
+}
+
+export async function agentsList(app: BatonApp, json: boolean): Promise<number> {
+  const client = createClient(createMemoryTransport(app.dispatch, app.bus));
+  const agents = await client.invoke('agents.list', {});
+  if (json) {
+    process.stdout.write(`${JSON.stringify(agents, null, 2)}\n`);
+    return 0;
+  }
+  if (agents.length === 0) {
+    process.stdout.write('No agents registered. Add some with: baton agents import <agents.json>\n');
+    return 0;
+  }
+  const rows = agents.map((a) => [a.id, a.kind, a.status, String(a.max_concurrency), a.skills.join(', ')]);
+  const head = ['ID', 'KIND', 'STATUS', 'CAPACITY', 'SKILLS'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) {
+    process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`);
+  }
+  return 0;
+}

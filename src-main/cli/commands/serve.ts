@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BatonApp } from '../../app/create-app.ts';
+import { startBrowserHost } from '../../host/browser/server.ts';
+import { LOOPBACK_HOSTS } from '../../host/browser/security.ts';
+import { CliError, projectRoot, rendererDir } from '../files.ts';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+}
+
+/** Builds the renderer when it is missing (a fresh checkout). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(rendererDir, 'index.html'))) return;
+  process.stderr.write('Building the Baton UI (first run)…\n');
+  const bin = join(projectRoot, 'node_modules', '.bin', 'electron-vite');
+  const r = spawnSync(bin, ['build'], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(join(rendererDir, 'index.html'))) {
+    throw new CliError('building the UI failed; run `npm run build` to see why', 1);
+  }
+}
+
+/** `baton serve`: browser mode until interrupted. */
+export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<number> {
+  ensureRendererBuilt();
+  const loopback = opts.host === '127.0.0.1' || opts.host === '::1' || opts.host === 'localhost';
+  if (!loopback) {
+    process.stderr.write(
+      `WARNING: serving on ${opts.host}, reachable from other machines. Anyone with the token controls Baton and every command agent.\n`,
+    );
+  }
+  const host = await startBrowserHost({
+    dispatch: app.dispatch,
+    bus: app.bus,
+    rendererDir,
+    dataDir: opts.dataDir,
+    port: opts.port,
+    host: opts.host,
+    allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
+  });
+  process.stdout.write(`Baton is serving ${host.openUrl}\n`);
+  process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await host.close();
+  return 0;
+}

@@ -1,0 +1,68 @@
+import type { EventBatch } from '../../src-shared/contract/events.ts';
+import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+
+const SYMBOL: Partial<Record<TaskStatus, string>> = {
+  done: '✔',
+  failed: '✖',
+  unassigned: '∅',
+  skipped: '↷',
+  cancelled: '■',
+  in_progress: '▶',
+};
+
+/**
+ * Shows a run's progress on stderr: on a terminal, one line redrawn in place with a bar;
+ * otherwise one line per task that starts or ends.
+ */
+export function createProgress(total: number, out: NodeJS.WriteStream = process.stderr) {
+  const tty = out.isTTY === true;
+  const status = new Map<string, TaskStatus>();
+  let lastDraw = 0;
+
+  function counts() {
+    let ended = 0;
+    let running = 0;
+    let failed = 0;
+    for (const s of status.values()) {
+      if (isTerminalTaskStatus(s)) ended++;
+      if (s === 'in_progress') running++;
+      if (s === 'failed' || s === 'unassigned') failed++;
+    }
+    return { ended, running, failed };
+  }
+
+  function draw(force = false) {
+    const now = Date.now();
+    if (!force && now - lastDraw < 80) return;
+    lastDraw = now;
+    const { ended, running, failed } = counts();
+    const width = 24;
+    const filled = total === 0 ? width : Math.round((ended / total) * width);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    out.write(`\r${bar} ${ended}/${total} ended · ${running} running · ${failed} failed or unassigned\x1b[K`);
+  }
+
+  return {
+    onBatch(batch: EventBatch): void {
+      for (const ev of batch) {
+        if (ev.name !== 'task.updated') continue;
+        const t = ev.payload;
+        const before = status.get(t.task_id);
+        status.set(t.task_id, t.status);
+        if (!tty && before !== t.status && SYMBOL[t.status]) {
+          const who = t.agent_id ? ` → ${t.agent_id}` : '';
+          const why = t.reason ?? t.error;
+          out.write(`${SYMBOL[t.status]} ${t.task_id} ${t.status}${who}${why ? ` (${why})` : ''}\n`);
+        }
+      }
+      if (tty) draw();
+    },
+    end(): void {
+      if (tty) {
+        draw(true);
+        out.write('\n');
+      }
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// The Electron shell: composes the app and the window. No business logic lives here.
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
+import { createApp } from '../app/create-app.ts';
+import { resolveDataDir } from '../host/data-dir.ts';
+import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const flagIndex = process.argv.indexOf('--data-dir');
+const dataDir = resolveDataDir(flagIndex > 0 ? process.argv[flagIndex + 1] : undefined);
+
+app.setName('Baton');
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock({ dataDir })) {
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const baton = createApp({ dataDir });
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
+  });
+
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Baton',
+    show: false,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+
+  const isOurRenderer = (url: string | undefined) =>
+    url !== undefined && (devUrl ? url.startsWith(devUrl) : url.split('#')[0] === rendererUrl);
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) => {
+    if (event.sender !== win.webContents || !isOurRenderer(event.senderFrame?.url)) {
+      return { ok: false, error: { code: 'unavailable', message: 'IPC from an unknown sender was refused' } };
+    }
+    return baton.dispatch(String(method), input);
+  });
+  const off = baton.bus.subscribe((batch) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENTS_CHANNEL, batch);
+  });
+
+  app.on('window-all-closed', () => {
+    off();
+    baton.close();
+    app.quit();
+  });
+  await (devUrl ? win.loadURL(devUrl) : win.loadFile(join(here, '../renderer/index.html')));
+}

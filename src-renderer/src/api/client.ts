@@ -1,0 +1,33 @@
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import { createClient } from '../../../src-shared/contract/client.ts';
+import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { ConnectionStatus } from './transport.ts';
+import { chooseTransport } from './transport.ts';
+
+let client: BatonClient | undefined;
+
+/** Connects once; every call in the UI goes through the `api` object below. */
+export function connect(onStatus: (s: ConnectionStatus) => void, onEvents: (b: EventBatch) => void): void {
+  client = createClient(chooseTransport(onStatus));
+  client.onBatch(onEvents);
+}
+
+function c(): BatonClient {
+  if (!client) throw new Error('Baton client used before connect()');
+  return client;
+}
+
+export const api = {
+  listPlans: () => c().invoke('plans.list', {}),
+  getPlan: (plan_id: string) => c().invoke('plans.get', { plan_id }),
+  importPlan: (plan: unknown) => c().invoke('plans.import', { plan }),
+  deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
+  startRun: (plan_id: string) => c().invoke('runs.start', { plan_id }),
+  listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
+  getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
+  cancelRun: (run_id: string) => c().invoke('runs.cancel', { run_id }),
+  listAgents: () => c().invoke('agents.list', {}),
+  importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),
+  readMemory: (memory_id: string) => c().invoke('memory.read', { memory_id }),
+  searchMemory: (query: string) => c().invoke('memory.search', query ? { query } : {}),
+};

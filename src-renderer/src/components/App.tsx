@@ -1,0 +1,30 @@
+import { useBaton } from '../store/index.ts';
+import { AgentsView } from './AgentsView.tsx';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { MemoryView } from './MemoryView.tsx';
+import { PlansView } from './PlansView.tsx';
+import { Sidebar } from './Sidebar.tsx';
+import { Toasts } from './Toasts.tsx';
+
+export function App() {
+  const view = useBaton((s) => s.view);
+  const connection = useBaton((s) => s.connection);
+  return (
+    <div className="app">
+      <Sidebar />
+      <main>
+        {connection === 'closed' && (
+          <p className="notice" role="alert">
+            Lost the connection to Baton. Reconnecting…
+          </p>
+        )}
+        <ErrorBoundary label={`The ${view} view`}>
+          {view === 'plans' && <PlansView />}
+          {view === 'agents' && <AgentsView />}
+          {view === 'memory' && <MemoryView />}
+        </ErrorBoundary>
+      </main>
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { useBaton } from '../store/index.ts';
+import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { FileButton } from './FileButton.tsx';
+import { PlanGraph } from './PlanGraph.tsx';
+import { RunPanel } from './RunPanel.tsx';
+
+export function PlansView() {
+  const planId = useBaton((s) => s.selectedPlanId);
+  const stored = useBaton((s) => (planId ? s.planDetails[planId] : undefined));
+  const runs = useBaton((s) => (planId ? s.runsByPlan[planId] : undefined));
+  const runId = useBaton((s) => (planId ? s.selectedRunId[planId] : undefined));
+  const tasks = useBaton((s) => (runId ? s.runTasks[runId] : undefined));
+  const starting = useBaton((s) => s.starting);
+  const startRun = useBaton((s) => s.startRun);
+  const selectRun = useBaton((s) => s.selectRun);
+  const importPlan = useBaton((s) => s.importPlan);
+  const plansLoaded = useBaton((s) => s.plansLoaded);
+  const agentCount = useBaton((s) => s.agents.length);
+
+  if (!planId) {
+    return (
+      <div className="empty">
+        <h1>No plans yet</h1>
+        <p>
+          A plan is a graph of tasks, each needing skills that your agents have. Import a plan JSON file (the
+          example is <code>resources/examples/onboarding-plan.json</code>) to see it here and run it.
+        </p>
+        {plansLoaded && <FileButton label="Import plan…" inputLabel="Plan file (empty state)" onFile={importPlan} primary />}
+      </div>
+    );
+  }
+  if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
+  const run = runs?.find((r) => r.id === runId);
+  const order = stored.plan.tasks.map((t) => t.task_id);
+  return (
+    <div className="plan-view">
+      <header className="plan-head">
+        <div>
+          <h1>{stored.name}</h1>
+          <p className="muted small">
+            {stored.plan_id} · version {stored.version} · {stored.task_count} tasks
+            {stored.project_id && ` · project ${stored.project_id}`}
+          </p>
+        </div>
+        <div className="actions">
+          {runs && runs.length > 0 && (
+            <label className="small">
+              Run{' '}
+              <select value={runId ?? ''} onChange={(e) => selectRun(planId, e.target.value)} aria-label="Select run">
+                {runs.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {new Date(r.created_at).toLocaleTimeString()} · {r.status}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button type="button" className="primary" disabled={starting} onClick={() => startRun(planId)}>
+            {starting ? 'Starting…' : 'Run plan'}
+          </button>
+        </div>
+      </header>
+      {agentCount === 0 && (
+        <p className="notice" role="note">
+          No agents are registered, so every task will be unassigned. Import agents under <strong>Agents</strong>.
+        </p>
+      )}
+      <div className="plan-body">
+        <ErrorBoundary label="The plan graph">
+          <PlanGraph plan={stored.plan} tasks={tasks} />
+        </ErrorBoundary>
+        {run ? (
+          <ErrorBoundary label="The run panel">
+            <RunPanel run={run} order={order} />
+          </ErrorBoundary>
+        ) : (
+          <section className="run-panel empty-run" aria-label="Run result">
+            <p className="muted">This plan has not run yet. Press “Run plan” to delegate its tasks to agents.</p>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { useBaton } from '../store/index.ts';
+import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { STATUS_LABEL } from './TaskNode.tsx';
+
+const EMPTY: Record<string, TaskRun> = {};
+
+/** The result of one run: its status, every task's outcome, and the build log entry. */
+export function RunPanel({ run, order }: { run: Run; order: string[] }) {
+  const tasks = useBaton((s) => s.runTasks[run.id] ?? EMPTY);
+  const log = useBaton((s) => s.memory[run.memory_id]);
+  const cancelRun = useBaton((s) => s.cancelRun);
+  const done = run.counts.done;
+  const total = order.length;
+  return (
+    <section className="run-panel" aria-label="Run result">
+      <header className="run-head">
+        <div>
+          <h2>
+            Run <code>{run.id}</code>
+          </h2>
+          <p className="muted small">
+            plan v{run.plan_version} · started {new Date(run.created_at).toLocaleString()}
+            {run.finished_at && ` · took ${duration(run.created_at, run.finished_at)}`}
+          </p>
+        </div>
+        <span className={`pill big run-${run.status}`} role="status" aria-label={`Run status: ${run.status}`}>
+          {run.status}
+        </span>
+      </header>
+      <div className="progress" role="progressbar" aria-label="Tasks done" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+        <div style={{ width: `${total ? (done / total) * 100 : 0}%` }} />
+      </div>
+      <p className="small">
+        {done} of {total} done
+        {run.counts.unassigned > 0 && ` · ${run.counts.unassigned} unassigned`}
+        {run.counts.failed > 0 && ` · ${run.counts.failed} failed`}
+        {run.counts.skipped > 0 && ` · ${run.counts.skipped} skipped`}
+      </p>
+      {run.status === 'executing' && (
+        <button type="button" onClick={() => cancelRun(run.id)}>
+          Cancel run
+        </button>
+      )}
+      <table className="tasks" aria-label="Task results">
+        <thead>
+          <tr>
+            <th scope="col">Task</th>
+            <th scope="col">Status</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.map((id) => {
+            const t = tasks[id];
+            return (
+              <tr key={id}>
+                <th scope="row">{id}</th>
+                <td>
+                  <span className={`pill status-${t?.status ?? 'pending'}`}>{t ? STATUS_LABEL[t.status] : '…'}</span>
+                </td>
+                <td>
+                  {t?.agent_id ?? '—'}
+                  {t?.delegation_task_id && <div className="muted small">{t.delegation_task_id}</div>}
+                </td>
+                <td className="small">{t?.reason ?? t?.error ?? explain(t)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <details className="build-log" open>
+        <summary>
+          Build log <span className="muted small">memory entry {run.memory_id}</span>
+        </summary>
+        {log ? (
+          <pre aria-label="Build log entry">{JSON.stringify(log, null, 2)}</pre>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </details>
+    </section>
+  );
+}
+
+function explain(t: TaskRun | undefined): string {
+  if (!t?.match?.score) return '';
+  const rejected = t.match.rejected.length;
+  return `score ${t.match.score.total}${rejected ? ` · ${rejected} other agent${rejected === 1 ? '' : 's'} rejected` : ''}`;
+}
+
+function duration(from: string, to: string): string {
+  const ms = Date.parse(to) - Date.parse(from);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,64 @@
+import { useBaton } from '../store/index.ts';
+import type { View } from '../store/ui.ts';
+import { FileButton } from './FileButton.tsx';
+
+const VIEWS: { view: View; label: string }[] = [
+  { view: 'plans', label: 'Plans' },
+  { view: 'agents', label: 'Agents' },
+  { view: 'memory', label: 'Build logs' },
+];
+
+export function Sidebar() {
+  const view = useBaton((s) => s.view);
+  const setView = useBaton((s) => s.setView);
+  const plans = useBaton((s) => s.plans);
+  const selected = useBaton((s) => s.selectedPlanId);
+  const selectPlan = useBaton((s) => s.selectPlan);
+  const importPlan = useBaton((s) => s.importPlan);
+  const connection = useBaton((s) => s.connection);
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="logo" aria-hidden>
+          ◆
+        </span>{' '}
+        Baton
+        <span className={`conn conn-${connection}`} title={`Connection: ${connection}`} aria-label={`Connection ${connection}`} />
+      </div>
+      <nav aria-label="Sections">
+        {VIEWS.map((v) => (
+          <button
+            key={v.view}
+            type="button"
+            className={`nav${view === v.view ? ' active' : ''}`}
+            aria-current={view === v.view ? 'page' : undefined}
+            onClick={() => setView(v.view)}
+          >
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <div className="sidebar-section">
+        <h2>Plans</h2>
+        <FileButton label="Import plan…" inputLabel="Plan file" onFile={importPlan} />
+      </div>
+      <ul className="plan-list" aria-label="Plans">
+        {plans.map((p) => (
+          <li key={p.plan_id}>
+            <button
+              type="button"
+              className={`plan-item${p.plan_id === selected && view === 'plans' ? ' active' : ''}`}
+              aria-current={p.plan_id === selected ? 'true' : undefined}
+              onClick={() => selectPlan(p.plan_id)}
+            >
+              <span className="plan-name">{p.name}</span>
+              <span className="muted small">
+                {p.task_count} task{p.task_count === 1 ? '' : 's'} · v{p.version}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Node, NodeProps } from '@xyflow/react';
+import { Handle, Position } from '@xyflow/react';
+import { memo } from 'react';
+import type { Priority } from '../../../src-shared/schemas/plan.ts';
+import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
+
+export interface TaskNodeData extends Record<string, unknown> {
+  taskId: string;
+  description: string;
+  skills: string[];
+  priority: Priority;
+  status: TaskStatus | null;
+  agentId: string | null;
+  reason: string | null;
+}
+export type TaskNodeType = Node<TaskNodeData, 'task'>;
+
+export const NODE_WIDTH = 240;
+export const NODE_HEIGHT = 104;
+
+export const STATUS_LABEL: Record<TaskStatus, string> = {
+  pending: 'Pending',
+  blocked: 'Blocked',
+  ready: 'Ready',
+  awaiting_approval: 'Awaiting approval',
+  in_progress: 'In progress',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  skipped: 'Skipped',
+  unassigned: 'Unassigned',
+};
+
+function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
+  const status = data.status;
+  return (
+    <article
+      className={`task-node node-${status ?? 'none'}`}
+      aria-label={`Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}`}
+      title={data.reason ?? data.description}
+    >
+      <Handle type="target" position={Position.Left} />
+      <header>
+        <span className="task-id">{data.taskId}</span>
+        {status && <span className={`pill status-${status}`}>{STATUS_LABEL[status]}</span>}
+      </header>
+      <p className="task-desc">{data.description || <em>No description</em>}</p>
+      <footer>
+        {data.agentId ? (
+          <span className="agent">→ {data.agentId}</span>
+        ) : (
+          <span className="skills">{data.skills.join(' · ') || 'no skills required'}</span>
+        )}
+        {data.priority !== 'MEDIUM' && <span className={`prio prio-${data.priority}`}>{data.priority}</span>}
+      </footer>
+      <Handle type="source" position={Position.Right} />
+    </article>
+  );
+}
+
+export const TaskNode = memo(TaskNodeView);

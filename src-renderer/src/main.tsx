@@ -1,0 +1,44 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { EventBatch } from '../../src-shared/contract/events.ts';
+import { connect } from './api/client.ts';
+import { App } from './components/App.tsx';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { applyEvents, useBaton } from './store/index.ts';
+import './styles.css';
+
+// Pushed events are applied at most once per frame, however fast they arrive.
+let queued: EventBatch = [];
+let frame = 0;
+function onEvents(batch: EventBatch): void {
+  queued = queued.concat(batch);
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    const all = queued;
+    queued = [];
+    applyEvents(all);
+  });
+}
+
+const ui = useBaton.getState();
+connect((status) => {
+  const wasClosed = useBaton.getState().connection === 'closed';
+  useBaton.getState().setConnection(status);
+  if (status === 'open' && wasClosed) {
+    void useBaton.getState().loadPlans();
+    void useBaton.getState().loadAgents();
+  }
+}, onEvents);
+void ui.loadPlans();
+void ui.loadAgents();
+
+window.addEventListener('unhandledrejection', (e) => useBaton.getState().fail('Unexpected error', e.reason));
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ErrorBoundary label="Baton">
+      <App />
+    </ErrorBoundary>
+  </StrictMode>,
+);

@@ -1,0 +1,71 @@
+import type { StateCreator } from 'zustand';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { MemorySearchHit } from '../../../src-shared/schemas/memory.ts';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+export interface AgentsSlice {
+  agents: Agent[];
+  agentsLoaded: boolean;
+  loadAgents(): Promise<void>;
+  importAgents(text: string, fileName: string): Promise<void>;
+  upsertAgent(agent: Agent): void;
+}
+
+export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = (set, get) => ({
+  agents: [],
+  agentsLoaded: false,
+  async loadAgents() {
+    try {
+      set({ agents: await api.listAgents(), agentsLoaded: true });
+    } catch (err) {
+      get().fail('Could not load agents', err);
+    }
+  },
+  async importAgents(text, fileName) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      return get().fail(`${fileName} is not valid JSON`, err);
+    }
+    try {
+      const saved = await api.importAgents(json);
+      for (const a of saved) get().upsertAgent(a);
+      get().notify('info', `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}`);
+    } catch (err) {
+      get().fail(`Could not import ${fileName}`, err);
+    }
+  },
+  upsertAgent(agent) {
+    set((s) => {
+      const i = s.agents.findIndex((a) => a.id === agent.id);
+      const agents = i === -1 ? [...s.agents, agent] : s.agents.map((a) => (a.id === agent.id ? agent : a));
+      return { agents: agents.sort((a, b) => a.id.localeCompare(b.id)) };
+    });
+  },
+});
+
+export interface MemorySlice {
+  memoryQuery: string;
+  memoryHits: MemorySearchHit[];
+  memoryLoading: boolean;
+  searchMemory(query: string): Promise<void>;
+}
+
+export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = (set, get) => ({
+  memoryQuery: '',
+  memoryHits: [],
+  memoryLoading: false,
+  async searchMemory(query) {
+    set({ memoryQuery: query, memoryLoading: true });
+    try {
+      const hits = await api.searchMemory(query);
+      if (get().memoryQuery === query) set({ memoryHits: hits });
+    } catch (err) {
+      get().fail('Search failed', err);
+    } finally {
+      set({ memoryLoading: false });
+    }
+  },
+});

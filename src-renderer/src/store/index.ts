@@ -1,0 +1,49 @@
+import { create } from 'zustand';
+import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { AgentsSlice, MemorySlice } from './agents.ts';
+import { createAgentsSlice, createMemorySlice } from './agents.ts';
+import type { PlansSlice } from './plans.ts';
+import { createPlansSlice } from './plans.ts';
+import type { RunsSlice } from './runs.ts';
+import { createRunsSlice } from './runs.ts';
+import type { UiSlice } from './ui.ts';
+import { createUiSlice } from './ui.ts';
+
+export type BatonState = UiSlice & PlansSlice & RunsSlice & AgentsSlice & MemorySlice;
+
+export const useBaton = create<BatonState>()((...a) => ({
+  ...createUiSlice(...a),
+  ...createPlansSlice(...a),
+  ...createRunsSlice(...a),
+  ...createAgentsSlice(...a),
+  ...createMemorySlice(...a),
+}));
+
+/** Applies pushed events; called at most once per animation frame with everything that arrived. */
+export function applyEvents(batch: EventBatch): void {
+  const s = useBaton.getState();
+  const tasks: TaskRun[] = [];
+  for (const ev of batch) {
+    switch (ev.name) {
+      case 'task.updated':
+        tasks.push(ev.payload);
+        break;
+      case 'run.updated':
+        s.upsertRun(ev.payload);
+        break;
+      case 'memory.written':
+        s.upsertMemory(ev.payload);
+        break;
+      case 'plan.updated':
+        s.upsertPlanSummary(ev.payload);
+        break;
+      case 'agent.updated':
+        s.upsertAgent(ev.payload);
+        break;
+      case 'approval.changed':
+        break;
+    }
+  }
+  s.upsertTaskRuns(tasks);
+}

@@ -1,0 +1,69 @@
+import type { StateCreator } from 'zustand';
+import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+export interface PlansSlice {
+  plans: PlanSummary[];
+  plansLoaded: boolean;
+  selectedPlanId: string | null;
+  planDetails: Record<string, StoredPlan>;
+  loadPlans(): Promise<void>;
+  selectPlan(planId: string): Promise<void>;
+  importPlan(text: string, fileName: string): Promise<void>;
+  upsertPlanSummary(summary: PlanSummary): void;
+}
+
+export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (set, get) => ({
+  plans: [],
+  plansLoaded: false,
+  selectedPlanId: null,
+  planDetails: {},
+  async loadPlans() {
+    try {
+      const plans = await api.listPlans();
+      set({ plans, plansLoaded: true });
+      const first = plans[0];
+      if (!get().selectedPlanId && first) await get().selectPlan(first.plan_id);
+    } catch (err) {
+      get().fail('Could not load plans', err);
+    }
+  },
+  async selectPlan(planId) {
+    set({ selectedPlanId: planId, view: 'plans' });
+    try {
+      const [plan] = await Promise.all([api.getPlan(planId), get().loadRuns(planId)]);
+      set((s) => ({ planDetails: { ...s.planDetails, [planId]: plan } }));
+    } catch (err) {
+      get().fail(`Could not open plan ${planId}`, err);
+    }
+  },
+  async importPlan(text, fileName) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      return get().fail(`${fileName} is not valid JSON`, err);
+    }
+    try {
+      const summary = await api.importPlan(json);
+      get().upsertPlanSummary(summary);
+      get().notify('info', `Imported ${summary.plan_id} (version ${summary.version})`);
+      await get().selectPlan(summary.plan_id);
+    } catch (err) {
+      get().fail(`Could not import ${fileName}`, err);
+    }
+  },
+  upsertPlanSummary(summary) {
+    set((s) => ({
+      plans: [summary, ...s.plans.filter((p) => p.plan_id !== summary.plan_id)],
+      planDetails:
+        s.planDetails[summary.plan_id]?.version === summary.version
+          ? s.planDetails
+          : Object.fromEntries(Object.entries(s.planDetails).filter(([id]) => id !== summary.plan_id)),
+    }));
+    if (get().selectedPlanId === summary.plan_id && !get().planDetails[summary.plan_id]) {
+      void get().selectPlan(summary.plan_id);
+    }
+  },
+});

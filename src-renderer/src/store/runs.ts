@@ -1,0 +1,91 @@
+import type { StateCreator } from 'zustand';
+import type { MemoryEntry } from '../../../src-shared/schemas/memory.ts';
+import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+export interface RunsSlice {
+  runsByPlan: Record<string, Run[]>;
+  runTasks: Record<string, Record<string, TaskRun>>;
+  selectedRunId: Record<string, string | undefined>;
+  memory: Record<string, MemoryEntry>;
+  starting: boolean;
+  loadRuns(planId: string): Promise<void>;
+  selectRun(planId: string, runId: string): Promise<void>;
+  startRun(planId: string): Promise<void>;
+  cancelRun(runId: string): Promise<void>;
+  loadMemory(memoryId: string): Promise<void>;
+  upsertRun(run: Run): void;
+  upsertTaskRuns(tasks: TaskRun[]): void;
+  upsertMemory(entry: MemoryEntry): void;
+}
+
+export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set, get) => ({
+  runsByPlan: {},
+  runTasks: {},
+  selectedRunId: {},
+  memory: {},
+  starting: false,
+  async loadRuns(planId) {
+    const runs = await api.listRuns(planId);
+    set((s) => ({ runsByPlan: { ...s.runsByPlan, [planId]: runs } }));
+    const latest = runs[0];
+    if (latest && !get().selectedRunId[planId]) await get().selectRun(planId, latest.id);
+  },
+  async selectRun(planId, runId) {
+    set((s) => ({ selectedRunId: { ...s.selectedRunId, [planId]: runId } }));
+    try {
+      const detail = await api.getRun(runId);
+      const { tasks, ...run } = detail;
+      get().upsertRun(run);
+      get().upsertTaskRuns(tasks);
+      await get().loadMemory(run.memory_id);
+    } catch (err) {
+      get().fail(`Could not open run ${runId}`, err);
+    }
+  },
+  async startRun(planId) {
+    set({ starting: true });
+    try {
+      const build = await api.startRun(planId);
+      await get().loadRuns(planId);
+      await get().selectRun(planId, build.run_id);
+      if (build.status === 'failed') get().notify('error', 'The build failed: no task could be delegated');
+    } catch (err) {
+      get().fail(`Could not run ${planId}`, err);
+    } finally {
+      set({ starting: false });
+    }
+  },
+  async cancelRun(runId) {
+    try {
+      get().upsertRun(await api.cancelRun(runId));
+    } catch (err) {
+      get().fail('Could not cancel the run', err);
+    }
+  },
+  async loadMemory(memoryId) {
+    try {
+      get().upsertMemory(await api.readMemory(memoryId));
+    } catch (err) {
+      get().fail(`Could not read memory entry ${memoryId}`, err);
+    }
+  },
+  upsertRun(run) {
+    set((s) => {
+      const list = s.runsByPlan[run.plan_id] ?? [];
+      const i = list.findIndex((r) => r.id === run.id);
+      const next = i === -1 ? [run, ...list] : list.map((r) => (r.id === run.id ? run : r));
+      return { runsByPlan: { ...s.runsByPlan, [run.plan_id]: next } };
+    });
+  },
+  upsertTaskRuns(tasks) {
+    if (tasks.length === 0) return;
+    set((s) => {
+      const runTasks = { ...s.runTasks };
+      for (const t of tasks) runTasks[t.run_id] = { ...runTasks[t.run_id], [t.task_id]: t };
+      return { runTasks };
+    });
+  },
+  upsertMemory: (entry) => set((s) => ({ memory: { ...s.memory, [entry.id]: entry } })),
+});

@@ -1,0 +1,50 @@
+import type { StateCreator } from 'zustand';
+import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { ConnectionStatus } from '../api/transport.ts';
+import type { BatonState } from './index.ts';
+
+export type View = 'plans' | 'agents' | 'memory';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  title: string;
+  lines: string[];
+}
+
+export interface UiSlice {
+  view: View;
+  connection: ConnectionStatus;
+  toasts: Toast[];
+  setView(view: View): void;
+  setConnection(s: ConnectionStatus): void;
+  notify(kind: Toast['kind'], title: string, lines?: string[]): void;
+  /** Shows an error readably: the engine's message and, for invalid input, every issue. */
+  fail(title: string, err: unknown): void;
+  dismiss(id: number): void;
+}
+
+let nextToast = 1;
+
+export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, get) => ({
+  view: 'plans',
+  connection: 'connecting',
+  toasts: [],
+  setView: (view) => set({ view }),
+  setConnection: (connection) => set({ connection }),
+  notify(kind, title, lines = []) {
+    const id = nextToast++;
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, title, lines }] }));
+    if (kind === 'info') setTimeout(() => get().dismiss(id), 4_000);
+  },
+  fail(title, err) {
+    const issues =
+      err instanceof ContractError
+        ? ((err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [])
+        : [];
+    const message = err instanceof Error ? err.message : String(err);
+    const lines = issues.length > 0 ? issues.map((i) => `${i.path}: ${i.message}`) : [message];
+    get().notify('error', title, lines);
+  },
+  dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+});
