@@ -18,7 +18,10 @@ interface ZodLikeIssue {
   message: string;
 }
 
-export function toIssues(issues: readonly ZodLikeIssue[], prefix: readonly PropertyKey[] = []): ValidationIssue[] {
+export function toIssues(
+  issues: readonly ZodLikeIssue[],
+  prefix: readonly PropertyKey[] = [],
+): ValidationIssue[] {
   return issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
 }
 

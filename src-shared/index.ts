@@ -1,6 +1,6 @@
 export * from './contract/client.ts';
-export * from './contract/socket-transport.ts';
 export * from './contract/index.ts';
+export * from './contract/socket-transport.ts';
 export * from './schemas/agent.ts';
 export * from './schemas/approval.ts';
 export * from './schemas/common.ts';

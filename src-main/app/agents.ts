@@ -8,7 +8,8 @@ export function agentHandlers({ store, engine, bus, now }: AppContext): AgentHan
     'agents.list': () => store.agents.list(),
     'agents.import': ({ agents }) => {
       const parsed = agentsFileSchema.safeParse(agents);
-      if (!parsed.success) throw invalidInput('agents file is invalid', toIssues(parsed.error.issues, ['agents']));
+      if (!parsed.success)
+        throw invalidInput('agents file is invalid', toIssues(parsed.error.issues, ['agents']));
       const saved = store.tx(() => parsed.data.map((a) => store.agents.save(a, now())));
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);

@@ -10,7 +10,10 @@ export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
  * against the contract's schema before the handler runs, and every error leaves as
  * `{ code, message, details? }`. Unexpected errors are logged and reported as `internal`.
  */
-export function createDispatch(handlers: BatonHandlers, log: (err: unknown) => void = console.error): Dispatch {
+export function createDispatch(
+  handlers: BatonHandlers,
+  log: (err: unknown) => void = console.error,
+): Dispatch {
   for (const name of Object.keys(contract)) {
     if (typeof (handlers as Record<string, unknown>)[name] !== 'function') {
       throw new Error(`application service has no handler for "${name}"`);

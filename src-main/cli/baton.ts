@@ -84,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return 0;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);
   return n;
 }
 

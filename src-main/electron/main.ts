@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
-import { resolveDataDir } from '../host/data-dir.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
+import { resolveDataDir } from '../host/data-dir.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const flagIndex = process.argv.indexOf('--data-dir');

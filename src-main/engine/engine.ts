@@ -129,7 +129,12 @@ export class Engine {
         },
         plan.tasks.map((t) => t.task_id),
       );
-      const content: BuildLogContent = { plan_id: plan.plan_id, delegated_tasks: [], unassigned_tasks: [], timestamp: now };
+      const content: BuildLogContent = {
+        plan_id: plan.plan_id,
+        delegated_tasks: [],
+        unassigned_tasks: [],
+        timestamp: now,
+      };
       this.store.memory.insert({
         id: memoryId,
         agent_id: 'orchestrator',
@@ -144,7 +149,14 @@ export class Engine {
         created_at: now,
         updated_at: now,
       });
-      this.audit('run', runId, runId, null, 'executing', `run of plan "${plan.plan_id}" v${stored.version} started`);
+      this.audit(
+        'run',
+        runId,
+        runId,
+        null,
+        'executing',
+        `run of plan "${plan.plan_id}" v${stored.version} started`,
+      );
     });
     this.activate(runId, plan, memoryId, now);
     this.tick();
@@ -152,7 +164,8 @@ export class Engine {
     const delegated = run ? [...run.delegated.values()] : this.delegationsFromStore(runId);
     const status = this.store.runs.get(runId)?.status;
     return {
-      status: status === 'failed' || (delegated.length === 0 && status !== 'executing') ? 'failed' : 'executing',
+      status:
+        status === 'failed' || (delegated.length === 0 && status !== 'executing') ? 'failed' : 'executing',
       delegated_tasks: delegated,
       memory_id: memoryId,
       run_id: runId,
@@ -170,7 +183,14 @@ export class Engine {
       if (!stored) {
         this.store.tx(() => {
           this.store.runs.setStatus(runId, 'failed', this.iso());
-          this.audit('run', runId, runId, 'executing', 'failed', 'plan version is missing; run cannot resume');
+          this.audit(
+            'run',
+            runId,
+            runId,
+            'executing',
+            'failed',
+            'plan version is missing; run cannot resume',
+          );
         });
         continue;
       }
@@ -178,7 +198,9 @@ export class Engine {
       this.store.tx(() => {
         for (const t of active.tasks.values()) {
           if (t.status === 'in_progress') {
-            this.setStatus(active, t, 'ready', { reason: 'interrupted by a restart; retried as a new attempt' });
+            this.setStatus(active, t, 'ready', {
+              reason: 'interrupted by a restart; retried as a new attempt',
+            });
           }
         }
       });
@@ -273,7 +295,8 @@ export class Engine {
           delegation_task_id: t.delegation_task_id,
         });
       }
-      if (t.status === 'unassigned') run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
+      if (t.status === 'unassigned')
+        run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
     }
     this.active.set(runId, run);
     this.dirty.add(runId);
@@ -325,7 +348,10 @@ export class Engine {
         this.dispatch(run, toStart);
         if (run.logDirty) this.writeBuildLog(run);
         if ([...run.tasks.values()].every((t) => isTerminalTaskStatus(t.status))) {
-          this.finish(run, [...run.tasks.values()].every((t) => t.status === 'done') ? 'completed' : 'failed');
+          this.finish(
+            run,
+            [...run.tasks.values()].every((t) => t.status === 'done') ? 'completed' : 'failed',
+          );
         }
       }
       this.dirty.clear();
@@ -343,7 +369,11 @@ export class Engine {
         return s !== undefined && s !== 'done' && isTerminalTaskStatus(s);
       });
       if (failedDep) {
-        this.skipWithDependents(run, t, `dependency "${failedDep}" ended ${run.tasks.get(failedDep)!.status}`);
+        this.skipWithDependents(
+          run,
+          t,
+          `dependency "${failedDep}" ended ${run.tasks.get(failedDep)!.status}`,
+        );
       } else if (waiting.length === 0) {
         this.setStatus(run, t, 'ready', { reason: null });
         run.ready.add(t.task_id);
@@ -379,7 +409,11 @@ export class Engine {
       }
       run.ready.delete(taskId);
       if (m.kind === 'unassigned') {
-        this.setStatus(run, task, 'unassigned', { reason: m.reason, match: m.explanation, finished_at: this.iso() });
+        this.setStatus(run, task, 'unassigned', {
+          reason: m.reason,
+          match: m.explanation,
+          finished_at: this.iso(),
+        });
         run.unassigned.set(taskId, { task_id: taskId, reason: m.reason });
         run.logDirty = true;
         this.skipDependents(run, taskId, `dependency "${taskId}" is unassigned`);
@@ -397,7 +431,11 @@ export class Engine {
         started_at: this.iso(),
         finished_at: null,
       });
-      run.delegated.set(taskId, { task_id: taskId, assigned_agent: m.agent.id, delegation_task_id: delegation });
+      run.delegated.set(taskId, {
+        task_id: taskId,
+        assigned_agent: m.agent.id,
+        delegation_task_id: delegation,
+      });
       run.logDirty = true;
       this.load.set(m.agent.id, (this.load.get(m.agent.id) ?? 0) + 1);
       this.inFlight++;
@@ -500,7 +538,14 @@ export class Engine {
     assertTransition(task.task_id, from, to);
     Object.assign(task, patch, { status: to, updated_at: this.iso() });
     this.store.runs.saveTask(task);
-    this.audit('task', task.task_id, run.id, from, to, patch.reason ?? patch.error ?? transitionWhy(to, task));
+    this.audit(
+      'task',
+      task.task_id,
+      run.id,
+      from,
+      to,
+      patch.reason ?? patch.error ?? transitionWhy(to, task),
+    );
     this.bus.emit('task.updated', { ...task });
   }
 
@@ -516,20 +561,33 @@ export class Engine {
     const waiters = this.waiters.get(run.id) ?? [];
     this.waiters.delete(run.id);
     // Resolve after the transaction commits.
-    if (waiters.length > 0) setImmediate(() => waiters.forEach((w) => w(this.store.runs.get(run.id) ?? final)));
+    if (waiters.length > 0) {
+      setImmediate(() => {
+        const settled = this.store.runs.get(run.id) ?? final;
+        for (const w of waiters) w(settled);
+      });
+    }
   }
 
   private writeBuildLog(run: ActiveRun, status: RunStatus = 'executing'): void {
     const now = this.iso();
     const content: BuildLogContent = {
       plan_id: run.plan.plan_id,
-      delegated_tasks: [...run.delegated.values()].sort((a, b) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!),
+      delegated_tasks: [...run.delegated.values()].sort(
+        (a, b) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!,
+      ),
       unassigned_tasks: [...run.unassigned.values()].sort(
         (a, b) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!,
       ),
       timestamp: now,
     };
-    const entry = { id: run.memoryId, content, tags: ['build_log', `plan:${run.plan.plan_id}`], status, updated_at: now };
+    const entry = {
+      id: run.memoryId,
+      content,
+      tags: ['build_log', `plan:${run.plan.plan_id}`],
+      status,
+      updated_at: now,
+    };
     this.store.memory.update(entry);
     run.logDirty = false;
     const full = this.store.memory.get(run.memoryId);
@@ -542,7 +600,11 @@ export class Engine {
     return this.store.runs
       .tasks(runId)
       .filter((t) => t.agent_id && t.delegation_task_id)
-      .map((t) => ({ task_id: t.task_id, assigned_agent: t.agent_id!, delegation_task_id: t.delegation_task_id! }));
+      .map((t) => ({
+        task_id: t.task_id,
+        assigned_agent: t.agent_id!,
+        delegation_task_id: t.delegation_task_id!,
+      }));
   }
 
   private agentList(): Agent[] {

@@ -97,7 +97,8 @@ function noAgentReason(
   agents: readonly Agent[],
   closest: { agent: Agent; missing: string[] } | undefined,
 ): string {
-  if (task.agent && !agents.some((a) => a.id === task.agent)) return `pinned agent "${task.agent}" is not registered.`;
+  if (task.agent && !agents.some((a) => a.id === task.agent))
+    return `pinned agent "${task.agent}" is not registered.`;
   if (agents.length === 0) return 'no agents are registered.';
   if (closest) return `Agent lacks required skills: ${closest.missing.join(', ')}.`;
   const unavailable = agents.filter((a) => !task.agent || a.id === task.agent);

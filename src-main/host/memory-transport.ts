@@ -1,6 +1,6 @@
 import type { Transport } from '../../src-shared/contract/client.ts';
-import type { EventBus } from '../app/event-bus.ts';
 import type { Dispatch } from '../app/dispatch.ts';
+import type { EventBus } from '../app/event-bus.ts';
 
 /**
  * The contract in memory, with no Electron and no socket. Inputs and results are

@@ -3,7 +3,9 @@ import type { Db } from './db.ts';
 
 export function createApprovalsRepo(db: Db) {
   const all = db.prepare<[], Approval>('SELECT * FROM approvals ORDER BY requested_at');
-  const byStatus = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE status = ? ORDER BY requested_at');
+  const byStatus = db.prepare<[string], Approval>(
+    'SELECT * FROM approvals WHERE status = ? ORDER BY requested_at',
+  );
   const get = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE id = ?');
   const decide = db.prepare(`UPDATE approvals SET status = @status, decided_at = @decided_at, actor = @actor,
     comment = @comment WHERE id = @id AND status = 'pending'`);

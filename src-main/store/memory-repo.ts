@@ -35,7 +35,7 @@ export interface MemoryFilter {
 
 /** Turns free text into an FTS5 query of quoted terms (prefix match on the last), so user input is never FTS syntax. */
 export function toFtsQuery(text: string): string | null {
-  const terms = text.match(/[\p{L}\p{N}_]+/gu);
+  const terms = text.match(/[\p{L}\p{N}]+/gu); // the unicode61 tokenizer's notion of a word
   if (!terms || terms.length === 0) return null;
   return terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ');
 }
@@ -48,7 +48,8 @@ export function createMemoryRepo(db: Db) {
   const update = db.prepare(`UPDATE memory_entries SET content = @content, tags = @tags, status = @status,
     updated_at = @updated_at WHERE id = @id`);
   const get = db.prepare<[string], MemoryRow>('SELECT * FROM memory_entries WHERE id = ?');
-  const addAudit = db.prepare(`INSERT INTO audit_entries (at, actor, entity, entity_id, run_id, from_status, to_status, why)
+  const addAudit =
+    db.prepare(`INSERT INTO audit_entries (at, actor, entity, entity_id, run_id, from_status, to_status, why)
     VALUES (@at, @actor, @entity, @entity_id, @run_id, @from_status, @to_status, @why)`);
   const auditAll = db.prepare<[number], AuditEntry>('SELECT * FROM audit_entries ORDER BY id DESC LIMIT ?');
   const auditRun = db.prepare<[string, number], AuditEntry>(

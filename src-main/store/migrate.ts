@@ -14,7 +14,9 @@ export class MigrationError extends Error {
 export function migrate(db: Database, migrations: readonly Migration[] = shipped): number[] {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new MigrationError(`migration list is out of order: position ${i + 1} holds version ${m.version}`);
+      throw new MigrationError(
+        `migration list is out of order: position ${i + 1} holds version ${m.version}`,
+      );
     }
   });
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -27,11 +27,14 @@ export function createPlansRepo(db: Db) {
   const body = db.prepare<[string, number], { body: string }>(
     'SELECT body FROM plan_versions WHERE plan_id = ? AND version = ?',
   );
-  const upsert = db.prepare(`INSERT INTO plans (id, name, project_id, version, task_count, created_at, updated_at)
+  const upsert =
+    db.prepare(`INSERT INTO plans (id, name, project_id, version, task_count, created_at, updated_at)
     VALUES (@id, @name, @project_id, @version, @task_count, @now, @now)
     ON CONFLICT(id) DO UPDATE SET name = @name, project_id = @project_id, version = @version,
       task_count = @task_count, updated_at = @now`);
-  const addVersion = db.prepare('INSERT INTO plan_versions (plan_id, version, body, created_at) VALUES (?, ?, ?, ?)');
+  const addVersion = db.prepare(
+    'INSERT INTO plan_versions (plan_id, version, body, created_at) VALUES (?, ?, ?, ?)',
+  );
   const del = db.prepare('DELETE FROM plans WHERE id = ?');
 
   return {

@@ -40,7 +40,8 @@ export function emptyCounts(): TaskCounts {
 }
 
 export function createRunsRepo(db: Db) {
-  const insertRun = db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
+  const insertRun =
+    db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
     finished_at, lease_owner, lease_expires_at) VALUES (@id, @plan_id, @plan_version, @project_id, @status, @memory_id,
     @created_at, NULL, @lease_owner, @lease_expires_at)`);
   const insertTask = db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, updated_at)
@@ -54,13 +55,17 @@ export function createRunsRepo(db: Db) {
     'SELECT status, count(*) AS n FROM task_runs WHERE run_id = ? GROUP BY status',
   );
   const tasks = db.prepare<[string], TaskRunRow>('SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq');
-  const task = db.prepare<[string, string], TaskRunRow>('SELECT * FROM task_runs WHERE run_id = ? AND task_id = ?');
+  const task = db.prepare<[string, string], TaskRunRow>(
+    'SELECT * FROM task_runs WHERE run_id = ? AND task_id = ?',
+  );
   const updateTask = db.prepare(`UPDATE task_runs SET status = @status, agent_id = @agent_id,
     delegation_task_id = @delegation_task_id, attempt = @attempt, reason = @reason, match = @match, output = @output,
     error = @error, started_at = @started_at, finished_at = @finished_at, updated_at = @updated_at
     WHERE run_id = @run_id AND task_id = @task_id`);
   const setStatus = db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?');
-  const unfinished = db.prepare<[], { id: string }>("SELECT id FROM runs WHERE status = 'executing' ORDER BY created_at");
+  const unfinished = db.prepare<[], { id: string }>(
+    "SELECT id FROM runs WHERE status = 'executing' ORDER BY created_at",
+  );
   const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
     WHERE id = @id AND status = 'executing'
       AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`);

@@ -61,7 +61,9 @@ export const memoryMethods = {
 };
 
 export const approvalMethods = {
-  'approvals.list': method(z.strictObject({ status: z.enum(APPROVAL_STATUSES).optional() })).returns<Approval[]>(),
+  'approvals.list': method(z.strictObject({ status: z.enum(APPROVAL_STATUSES).optional() })).returns<
+    Approval[]
+  >(),
   'approvals.decide': method(decideApprovalInputSchema).returns<Approval>(),
 };
 

@@ -23,15 +23,20 @@ export type HandlersOf<Ms extends AnyMethods> = {
 };
 
 /** Merges domain method maps into one; a method name declared twice is an error at start. */
-export function mergeDomains<D extends Record<string, AnyMethods>>(domains: D): UnionToIntersection<D[keyof D]> {
+export function mergeDomains<D extends Record<string, AnyMethods>>(
+  domains: D,
+): UnionToIntersection<D[keyof D]> {
   const all: AnyMethods = {};
   for (const [domain, methods] of Object.entries(domains)) {
     for (const [name, m] of Object.entries(methods)) {
-      if (name in all) throw new Error(`contract: method "${name}" is declared twice (again in domain "${domain}")`);
+      if (name in all)
+        throw new Error(`contract: method "${name}" is declared twice (again in domain "${domain}")`);
       all[name] = m;
     }
   }
   return all as UnionToIntersection<D[keyof D]>;
 }
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;

@@ -38,7 +38,8 @@ export const agentsFileSchema = z
   .superRefine((agents, ctx) => {
     const seen = new Set<string>();
     agents.forEach((a, i) => {
-      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate agent id "${a.id}"` });
+      if (seen.has(a.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate agent id "${a.id}"` });
       seen.add(a.id);
     });
   });

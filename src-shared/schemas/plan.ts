@@ -82,7 +82,9 @@ export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
 
 /** Returns one cycle as a closed path (`a → b → a`), or null. Iterative: safe for deep plans. */
-export function findCycle(tasks: readonly { task_id: string; depends_on: readonly string[] }[]): string[] | null {
+export function findCycle(
+  tasks: readonly { task_id: string; depends_on: readonly string[] }[],
+): string[] | null {
   const deps = new Map(tasks.map((t) => [t.task_id, t.depends_on]));
   const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = finished
   for (const root of deps.keys()) {

@@ -1,12 +1,14 @@
-import type { BatonApp } from '../../app/create-app.ts';
 import { createClient } from '../../../src-shared/contract/client.ts';
+import type { BatonApp } from '../../app/create-app.ts';
 import { createMemoryTransport } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
 
 export async function agentsImport(app: BatonApp, file: string): Promise<number> {
   const client = createClient(createMemoryTransport(app.dispatch, app.bus));
   const saved = await client.invoke('agents.import', { agents: readJsonFile(file, 'agents file') });
-  process.stdout.write(`Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}: ${saved.map((a) => a.id).join(', ')}\n`);
+  process.stdout.write(
+    `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}: ${saved.map((a) => a.id).join(', ')}\n`,
+  );
   return 0;
 }
 

@@ -1,6 +1,6 @@
-import type { BatonApp } from '../../app/create-app.ts';
 import { createClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { BatonApp } from '../../app/create-app.ts';
 import { createMemoryTransport } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
 import { createProgress } from '../progress.ts';
@@ -57,7 +57,9 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
     for (const t of run.tasks) {
       const who = t.agent_id ? ` by ${t.agent_id}` : '';
       const why = t.reason ?? t.error;
-      process.stdout.write(`  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}\n`);
+      process.stdout.write(
+        `  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}\n`,
+      );
     }
     process.stdout.write(
       `Run ${run.status}: ${run.counts.done}/${run.tasks.length} tasks done. Build log: memory entry ${run.memory_id}\n`,

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
-import { startBrowserHost } from '../../host/browser/server.ts';
 import { LOOPBACK_HOSTS } from '../../host/browser/security.ts';
+import { startBrowserHost } from '../../host/browser/server.ts';
 import { CliError, projectRoot, rendererDir } from '../files.ts';
 
 export interface ServeOptions {

@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -32,7 +32,11 @@ export interface BrowserHostOptions {
   /** Extra Host names to accept (only when bound beyond loopback). */
   allowedHosts?: string[];
   /** Extra HTTP routes (the seeds' REST API) tried before static files; return false to pass. */
-  routes?: (req: IncomingMessage, res: ServerResponse, body: () => Promise<unknown>) => Promise<boolean> | boolean;
+  routes?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: () => Promise<unknown>,
+  ) => Promise<boolean> | boolean;
 }
 
 export interface BrowserHost {
@@ -70,11 +74,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const extraHosts = opts.allowedHosts ?? [];
   const sockets = new Set<WebSocket>();
   let port = opts.port ?? 0;
-  const serveStatic = sirv(opts.rendererDir, {
-    single: true,
-    etag: true,
-    setHeaders: (res) => securityHeaders(res),
-  });
+  // Made on first use: sirv reads the folder when created, and the UI may be built later.
+  let serveStatic: ReturnType<typeof sirv> | undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -113,7 +114,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       try {
         input = await body();
       } catch (err) {
-        return sendJson(res, 400, { ok: false, error: { code: 'invalid_input', message: (err as Error).message } });
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: 'invalid_input', message: (err as Error).message },
+        });
       }
       const result = await opts.dispatch(method, input);
       return sendJson(res, result.ok ? 200 : STATUS_OF[result.error.code], result);
@@ -123,15 +127,24 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
     if (opts.routes && (await opts.routes(req, res, body))) return;
     if (url.pathname.startsWith('/api/')) {
-      return sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` } });
+      return sendJson(res, 404, {
+        error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` },
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(res, 405, { error: { code: 'method_not_allowed', message: `${req.method} not allowed` } });
+      return sendJson(res, 405, {
+        error: { code: 'method_not_allowed', message: `${req.method} not allowed` },
+      });
     }
     if (!existsSync(join(opts.rendererDir, 'index.html'))) {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
       return void res.end('The Baton UI is not built. Run `npm run build`, then reload.\n');
     }
+    serveStatic ??= sirv(opts.rendererDir, {
+      single: true,
+      etag: true,
+      setHeaders: (r) => securityHeaders(r),
+    });
     serveStatic(req, res, () => {
       res.writeHead(404);
       res.end();
@@ -192,7 +205,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
   const infoFile = opts.dataDir ? join(opts.dataDir, 'server.json') : undefined;
   if (infoFile) {
-    writeFileSync(infoFile, `${JSON.stringify({ url, port, token, pid: process.pid }, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(infoFile, `${JSON.stringify({ url, port, token, pid: process.pid }, null, 2)}\n`, {
+      mode: 0o600,
+    });
     chmodSync(infoFile, 0o600);
   }
 
@@ -208,7 +223,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       server.closeAllConnections();
       if (infoFile && existsSync(infoFile)) {
         try {
-          if ((JSON.parse(readFileSync(infoFile, 'utf8')) as { token?: string }).token === token) rmSync(infoFile);
+          if ((JSON.parse(readFileSync(infoFile, 'utf8')) as { token?: string }).token === token)
+            rmSync(infoFile);
         } catch {
           // a broken server.json is not ours to keep
         }
@@ -233,7 +249,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 function unauthorized(res: ServerResponse): void {
   sendJson(res, 401, {
-    error: { code: 'unauthorized', message: 'Open the URL with ?token= that `baton serve` printed, or send a Bearer token' },
+    error: {
+      code: 'unauthorized',
+      message: 'Open the URL with ?token= that `baton serve` printed, or send a Bearer token',
+    },
   });
 }
 

@@ -1,5 +1,5 @@
 import type { ChangeEvent } from 'react';
-import { useId } from 'react';
+import { useRef } from 'react';
 
 interface Props {
   label: string;
@@ -11,7 +11,7 @@ interface Props {
 
 /** A button that opens a JSON file and hands its text over. */
 export function FileButton({ label, inputLabel, onFile, primary }: Props) {
-  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
   const onChange = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
     e.target.value = '';
@@ -19,10 +19,21 @@ export function FileButton({ label, inputLabel, onFile, primary }: Props) {
   };
   return (
     <>
-      <label htmlFor={id} className={`button${primary ? ' primary' : ''}`} role="button" tabIndex={0}>
+      <button
+        type="button"
+        className={primary ? 'primary' : undefined}
+        onClick={() => input.current?.click()}
+      >
         {label}
-      </label>
-      <input id={id} type="file" accept=".json,application/json" aria-label={inputLabel} hidden onChange={onChange} />
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        aria-label={inputLabel}
+        hidden
+        onChange={onChange}
+      />
     </>
   );
 }

@@ -19,7 +19,9 @@ export function MemoryView() {
       <header className="plan-head">
         <div>
           <h1>Build logs</h1>
-          <p className="muted small">Every run writes a build_log memory entry: what was delegated, to whom, and what was not.</p>
+          <p className="muted small">
+            Every run writes a build_log memory entry: what was delegated, to whom, and what was not.
+          </p>
         </div>
         <input
           type="search"
@@ -30,12 +32,19 @@ export function MemoryView() {
         />
       </header>
       {hits.length === 0 && !loading ? (
-        <p className="empty muted">{query ? `Nothing matches “${query}”.` : 'No memory entries yet. Run a plan to write one.'}</p>
+        <p className="empty muted">
+          {query ? `Nothing matches “${query}”.` : 'No memory entries yet. Run a plan to write one.'}
+        </p>
       ) : (
         <ul className="memory-list" aria-label="Memory entries">
           {hits.map(({ entry, snippet }) => (
             <li key={entry.id}>
-              <button type="button" className="memory-item" aria-expanded={open === entry.id} onClick={() => setOpen(open === entry.id ? null : entry.id)}>
+              <button
+                type="button"
+                className="memory-item"
+                aria-expanded={open === entry.id}
+                onClick={() => setOpen(open === entry.id ? null : entry.id)}
+              >
                 <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
                 <span className="muted small">
                   {entry.tags.join(' · ')} · {entry.status} · {new Date(entry.updated_at).toLocaleString()}

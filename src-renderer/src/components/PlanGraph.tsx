@@ -20,7 +20,8 @@ const MINIMAP_COLORS: Partial<Record<string, string>> = {
   blocked: '#c48a12',
   awaiting_approval: '#c48a12',
 };
-const minimapColor = (n: { data: Record<string, unknown> }) => MINIMAP_COLORS[String(n.data.status)] ?? '#8a909c';
+const minimapColor = (n: { data: Record<string, unknown> }) =>
+  MINIMAP_COLORS[String(n.data.status)] ?? '#8a909c';
 
 interface Props {
   plan: Plan;

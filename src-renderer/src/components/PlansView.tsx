@@ -25,7 +25,9 @@ export function PlansView() {
           A plan is a graph of tasks, each needing skills that your agents have. Import a plan JSON file (the
           example is <code>resources/examples/onboarding-plan.json</code>) to see it here and run it.
         </p>
-        {plansLoaded && <FileButton label="Import plan…" inputLabel="Plan file (empty state)" onFile={importPlan} primary />}
+        {plansLoaded && (
+          <FileButton label="Import plan…" inputLabel="Plan file (empty state)" onFile={importPlan} primary />
+        )}
       </div>
     );
   }
@@ -46,7 +48,11 @@ export function PlansView() {
           {runs && runs.length > 0 && (
             <label className="small">
               Run{' '}
-              <select value={runId ?? ''} onChange={(e) => selectRun(planId, e.target.value)} aria-label="Select run">
+              <select
+                value={runId ?? ''}
+                onChange={(e) => selectRun(planId, e.target.value)}
+                aria-label="Select run"
+              >
                 {runs.map((r) => (
                   <option key={r.id} value={r.id}>
                     {new Date(r.created_at).toLocaleTimeString()} · {r.status}
@@ -62,7 +68,8 @@ export function PlansView() {
       </header>
       {agentCount === 0 && (
         <p className="notice" role="note">
-          No agents are registered, so every task will be unassigned. Import agents under <strong>Agents</strong>.
+          No agents are registered, so every task will be unassigned. Import agents under{' '}
+          <strong>Agents</strong>.
         </p>
       )}
       <div className="plan-body">
@@ -75,7 +82,9 @@ export function PlansView() {
           </ErrorBoundary>
         ) : (
           <section className="run-panel empty-run" aria-label="Run result">
-            <p className="muted">This plan has not run yet. Press “Run plan” to delegate its tasks to agents.</p>
+            <p className="muted">
+              This plan has not run yet. Press “Run plan” to delegate its tasks to agents.
+            </p>
           </section>
         )}
       </div>

@@ -1,5 +1,5 @@
-import { useBaton } from '../store/index.ts';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { useBaton } from '../store/index.ts';
 import { STATUS_LABEL } from './TaskNode.tsx';
 
 const EMPTY: Record<string, TaskRun> = {};
@@ -27,7 +27,14 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           {run.status}
         </span>
       </header>
-      <div className="progress" role="progressbar" aria-label="Tasks done" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Tasks done"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+      >
         <div style={{ width: `${total ? (done / total) * 100 : 0}%` }} />
       </div>
       <p className="small">
@@ -57,7 +64,9 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
               <tr key={id}>
                 <th scope="row">{id}</th>
                 <td>
-                  <span className={`pill status-${t?.status ?? 'pending'}`}>{t ? STATUS_LABEL[t.status] : '…'}</span>
+                  <span className={`pill status-${t?.status ?? 'pending'}`}>
+                    {t ? STATUS_LABEL[t.status] : '…'}
+                  </span>
                 </td>
                 <td>
                   {t?.agent_id ?? '—'}
@@ -74,7 +83,9 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           Build log <span className="muted small">memory entry {run.memory_id}</span>
         </summary>
         {log ? (
-          <pre aria-label="Build log entry">{JSON.stringify(log, null, 2)}</pre>
+          <section aria-label="Build log entry">
+            <pre>{JSON.stringify(log, null, 2)}</pre>
+          </section>
         ) : (
           <p className="muted">Loading…</p>
         )}

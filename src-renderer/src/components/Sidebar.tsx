@@ -23,7 +23,12 @@ export function Sidebar() {
           ◆
         </span>{' '}
         Baton
-        <span className={`conn conn-${connection}`} title={`Connection: ${connection}`} aria-label={`Connection ${connection}`} />
+        <span
+          role="img"
+          className={`conn conn-${connection}`}
+          title={`Connection: ${connection}`}
+          aria-label={`Connection ${connection}`}
+        />
       </div>
       <nav aria-label="Sections">
         {VIEWS.map((v) => (

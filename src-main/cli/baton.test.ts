@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const examples = join(root, 'resources', 'examples');
+
+function baton(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [join(root, 'src-main', 'cli', 'baton.ts'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('baton CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the example headless, prints a JSON summary, and exits non-zero when a task is not done', () => {
+    const r = baton([
+      'run',
+      join(examples, 'onboarding-plan.json'),
+      '--agents',
+      join(examples, 'agents.json'),
+      '--data-dir',
+      dir,
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({
+      plan_id: 'plan-87234',
+      status: 'failed',
+      delegated_tasks: [
+        { task_id: 'task-001', assigned_agent: 'ash', delegation_task_id: 'task-001-delegated' },
+      ],
+      unassigned_tasks: [
+        {
+          task_id: 'task-002',
+          reason: 'No qualified agent found: Agent lacks required skills: context_analysis.',
+        },
+      ],
+    });
+    expect(summary.memory_id).toMatch(/^mem-/);
+  });
+
+  it('exits 0 when every task is done, and shows progress on stderr', () => {
+    const plan = join(dir, 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        plan_id: 'ok',
+        tasks: [
+          { task_id: 'a', description: 'x', required_skills: ['summarization'] },
+          { task_id: 'b', description: 'y', depends_on: ['a'] },
+        ],
+      }),
+    );
+    const r = baton(['run', plan, '--agents', join(examples, 'agents.json'), '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Run completed: 2/2 tasks done');
+    expect(r.stderr).toMatch(/✔ a done → ash/);
+  });
+
+  it('shares its data directory: agents imported once are listed later, also via BATON_DATA_DIR', () => {
+    expect(baton(['agents', 'list', '--data-dir', dir]).stdout).toContain('No agents registered');
+    const imp = baton(['agents', 'import', join(examples, 'agents.json'), '--data-dir', dir]);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toBe('Imported 2 agents: ash, hal\n');
+    const list = baton(['agents', 'list', '--json'], { BATON_DATA_DIR: dir });
+    expect(JSON.parse(list.stdout).map((a: { id: string }) => a.id)).toEqual(['ash', 'hal']);
+  });
+
+  it('names the file and the field when input is bad, and writes nothing', () => {
+    const missing = baton(['run', join(dir, 'nope.json'), '--data-dir', dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read plan file');
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"plan_id": ');
+    expect(baton(['run', broken, '--data-dir', dir]).stderr).toMatch(/broken\.json is not valid JSON/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ plan_id: 'p', tasks: [{ task_id: 'a', description: 'x', depends_on: ['zz'] }] }),
+    );
+    const r = baton(['run', bad, '--data-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('tasks[0].depends_on[0]: unknown dependency "zz"');
+    expect(baton(['agents', 'list', '--json', '--data-dir', dir]).stdout.trim()).toBe('[]');
+    expect(baton(['frobnicate']).stderr).toContain('unknown command "frobnicate"');
+    expect(baton(['serve', '--port', 'x']).stderr).toContain('--port must be a whole number');
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../src-shared/schemas/agent.ts';
+import { matchAgent } from './matching.ts';
+
+const agent = (a: Partial<Agent> & { id: string }): Agent => agentSchema.parse(a);
+const ash = agent({ id: 'ash', skills: ['summarization', 'memory_search'] });
+const hal = agent({ id: 'hal', skills: ['reflection'] });
+
+describe('matching (seed 000 verify_task)', () => {
+  it('gives the seed reason naming the skills the closest agent lacks', () => {
+    const m = matchAgent({ required_skills: ['reflection', 'context_analysis'] }, [ash, hal], () => 0);
+    expect(m.kind).toBe('unassigned');
+    expect(m.kind === 'unassigned' && m.reason).toBe(
+      'No qualified agent found: Agent lacks required skills: context_analysis.',
+    );
+    expect(m.explanation.rejected).toEqual([
+      { agent_id: 'ash', reason: 'lacks required skills: reflection, context_analysis' },
+      { agent_id: 'hal', reason: 'lacks required skills: context_analysis' },
+    ]);
+  });
+
+  it('prefers the exact specialist, records the score and the rejected', () => {
+    const generalist = agent({
+      id: 'gen',
+      skills: ['summarization', 'memory_search', 'reflection', 'coding'],
+    });
+    const m = matchAgent(
+      { required_skills: ['summarization', 'memory_search'] },
+      [generalist, ash, hal],
+      () => 0,
+    );
+    expect(m.kind === 'assigned' && m.agent.id).toBe('ash');
+    expect(m.explanation.score).toMatchObject({ skill_fit: 1, free_capacity: 1, cost: 1, total: 1 });
+    expect(m.explanation.rejected.map((r) => r.agent_id).sort()).toEqual(['gen', 'hal']);
+    expect(m.explanation.rejected.find((r) => r.agent_id === 'gen')?.reason).toMatch(/^lower score/);
+  });
+
+  it('skips AWAY and OFFLINE agents, honours pins, and waits when only capacity is missing', () => {
+    const away = agent({ id: 'away', skills: ['x'], status: 'AWAY' });
+    const busy = agent({ id: 'busy', skills: ['x'], status: 'BUSY', max_concurrency: 2 });
+    const m1 = matchAgent({ required_skills: ['x'] }, [away], () => 0);
+    expect(m1.kind === 'unassigned' && m1.reason).toBe(
+      'No qualified agent found: no qualified agent is available (away is AWAY).',
+    );
+    expect(matchAgent({ required_skills: ['x'] }, [away, busy], () => 1).kind).toBe('assigned');
+    const full = matchAgent({ required_skills: ['x'] }, [away, busy], () => 2);
+    expect(full.kind).toBe('wait');
+    expect(full.kind === 'wait' && full.reason).toBe('Waiting for capacity: busy (2/2)');
+    const pinned = matchAgent({ required_skills: [], agent: 'hal' }, [ash, hal], () => 0);
+    expect(pinned.kind === 'assigned' && pinned.agent.id).toBe('hal');
+    const ghost = matchAgent({ required_skills: [], agent: 'ghost' }, [ash], () => 0);
+    expect(ghost.kind === 'unassigned' && ghost.reason).toBe(
+      'No qualified agent found: pinned agent "ghost" is not registered.',
+    );
+    const none = matchAgent({ required_skills: ['x'] }, [], () => 0);
+    expect(none.kind === 'unassigned' && none.reason).toBe(
+      'No qualified agent found: no agents are registered.',
+    );
+  });
+});

@@ -1,0 +1,206 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createClient } from '../../../src-shared/contract/client.ts';
+import { createSocketTransport } from '../../../src-shared/contract/socket-transport.ts';
+import { defineContractSuite } from '../../../test/contract/suite.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
+import type { BrowserHost } from './server.ts';
+import { startBrowserHost } from './server.ts';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'baton-host-'));
+}
+
+defineContractSuite('a real WebSocket to the browser host', async () => {
+  const dir = tempDir();
+  const app = createApp({ dataDir: dir, log: () => {} });
+  const host = await startBrowserHost({
+    dispatch: app.dispatch,
+    bus: app.bus,
+    rendererDir: join(dir, 'ui'),
+    dataDir: dir,
+  });
+  const client = createClient(
+    createSocketTransport({
+      connect: () =>
+        new WebSocket(`ws://127.0.0.1:${host.port}/ws`, {
+          headers: { Authorization: `Bearer ${host.token}` },
+        }),
+      reconnect: false,
+    }),
+  );
+  return {
+    client,
+    async close() {
+      client.close();
+      await host.close();
+      app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function http(
+  port: number,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** Resolves with 'open' or the HTTP status the upgrade was refused with. */
+function tryUpgrade(port: number, headers: Record<string, string>, path = '/ws') {
+  return new Promise<string | number>((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve('error'));
+  });
+}
+
+describe('browser host security', () => {
+  let dir: string;
+  let app: BatonApp;
+  let host: BrowserHost;
+  beforeAll(async () => {
+    dir = tempDir();
+    const ui = join(dir, 'ui');
+    mkdirSync(ui);
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Baton test UI</title>');
+    app = createApp({ dataDir: dir, log: () => {} });
+    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir: ui, dataDir: dir });
+  });
+  afterAll(async () => {
+    await host.close();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('listens on 127.0.0.1 only and prints a URL with the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
+    expect(host.openUrl).toBe(`${host.url}?token=${host.token}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('writes server.json with the token, readable by the owner only', () => {
+    const file = join(dir, 'server.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ port: host.port, token: host.token });
+  });
+
+  it('answers 401 without the token, for pages and API alike', async () => {
+    expect((await http(host.port, '/')).status).toBe(401);
+    expect((await http(host.port, '/api/health')).status).toBe(401);
+    expect((await http(host.port, '/?token=wrong')).status).toBe(401);
+    expect(
+      (await http(host.port, '/api/health', { headers: { Authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
+  });
+
+  it('turns ?token= into an HttpOnly SameSite=Strict cookie and drops it from the address', async () => {
+    const first = await http(host.port, `/plans?token=${host.token}`);
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe('/plans');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const page = await http(host.port, '/', { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Baton test UI');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses a Host other than localhost / 127.0.0.1 / [::1] with 403 (DNS rebinding)', async () => {
+    const auth = { Authorization: `Bearer ${host.token}` };
+    expect(
+      (await http(host.port, '/api/health', { headers: { ...auth, Host: 'evil.example' } })).status,
+    ).toBe(403);
+    expect(
+      (await http(host.port, '/api/health', { headers: { ...auth, Host: `localhost:${host.port}` } })).status,
+    ).toBe(200);
+    expect(
+      (await http(host.port, '/api/health', { headers: { ...auth, Host: `[::1]:${host.port}` } })).status,
+    ).toBe(200);
+  });
+
+  it('serves the contract over HTTP for API clients with a Bearer token', async () => {
+    const res = await http(host.port, '/api/rpc/agents.list', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ ok: true, value: [] });
+    const bad = await http(host.port, '/api/rpc/plans.import', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${host.token}` },
+      body: '{"plan": {"plan_id": "p", "tasks": []}}',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toMatchObject({ code: 'invalid_input' });
+    expect(JSON.parse(bad.body).error.message).toContain('tasks');
+  });
+
+  it('refuses a cross-site POST that rides on the cookie', async () => {
+    const res = await http(host.port, '/api/rpc/agents.list', {
+      method: 'POST',
+      headers: { Cookie: `baton-token-${host.port}=${host.token}`, Origin: 'http://evil.example' },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('accepts a WebSocket only with the token and, from a browser, the host’s own Origin', async () => {
+    const own = `http://127.0.0.1:${host.port}`;
+    const cookie = `baton-token-${host.port}=${host.token}`;
+    expect(await tryUpgrade(host.port, { Cookie: cookie, Origin: own })).toBe('open');
+    expect(await tryUpgrade(host.port, { Cookie: cookie, Origin: 'http://evil.example' })).toBe(403);
+    expect(await tryUpgrade(host.port, { Cookie: cookie, Origin: `http://localhost:${host.port + 1}` })).toBe(
+      403,
+    );
+    expect(await tryUpgrade(host.port, { Cookie: cookie })).toBe(403); // a browser always sends Origin
+    expect(await tryUpgrade(host.port, { Origin: own })).toBe(401);
+    expect(await tryUpgrade(host.port, { Authorization: `Bearer ${host.token}` })).toBe('open');
+    expect(await tryUpgrade(host.port, { Authorization: `Bearer ${host.token}`, Host: 'evil.example' })).toBe(
+      403,
+    );
+  });
+
+  it('removes server.json when it stops', async () => {
+    const d = tempDir();
+    const a = createApp({ dataDir: d, log: () => {} });
+    const h = await startBrowserHost({ dispatch: a.dispatch, bus: a.bus, rendererDir: d, dataDir: d });
+    expect(existsSync(join(d, 'server.json'))).toBe(true);
+    await h.close();
+    a.close();
+    expect(existsSync(join(d, 'server.json'))).toBe(false);
+    rmSync(d, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BatonClient } from '../../src-shared/contract/client.ts';
+import { ContractError } from '../../src-shared/contract/errors.ts';
+import type { EventBatch } from '../../src-shared/contract/events.ts';
+import type { BuildLogContent } from '../../src-shared/schemas/memory.ts';
+import type { Run } from '../../src-shared/schemas/run.ts';
+
+export const examplesDir = join(import.meta.dirname, '..', '..', 'resources', 'examples');
+export const examplePlan = () => JSON.parse(readFileSync(join(examplesDir, 'onboarding-plan.json'), 'utf8'));
+export const exampleAgents = () => JSON.parse(readFileSync(join(examplesDir, 'agents.json'), 'utf8'));
+
+export interface ContractHarness {
+  client: BatonClient;
+  close(): Promise<void> | void;
+}
+
+/** Waits until the run is no longer executing, by events, with a polling fallback. */
+export async function settle(client: BatonClient, runId: string, timeoutMs = 10_000): Promise<Run> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await client.invoke('runs.get', { run_id: runId });
+    if (run.status !== 'executing') return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still executing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function expectError(p: Promise<unknown>, code: string): Promise<ContractError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ContractError);
+  expect((err as ContractError).code).toBe(code);
+  return err as ContractError;
+}
+
+/** The same behaviour, whatever transport carries the contract. */
+export function defineContractSuite(label: string, open: () => Promise<ContractHarness>): void {
+  describe(`contract over ${label}`, () => {
+    let h: ContractHarness;
+    beforeEach(async () => {
+      h = await open();
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('runs the seed 000 example: task-001 to ash, task-002 unassigned, one build_log entry', async () => {
+      const batches: EventBatch[] = [];
+      h.client.onBatch((b) => batches.push(b));
+      const agents = await h.client.invoke('agents.import', { agents: exampleAgents() });
+      expect(agents.map((a) => a.id)).toEqual(['ash', 'hal']);
+      const plan = await h.client.invoke('plans.import', { plan: examplePlan() });
+      expect(plan).toMatchObject({
+        plan_id: 'plan-87234',
+        version: 1,
+        task_count: 2,
+        project_id: 'project-123',
+      });
+
+      const build = await h.client.invoke('runs.start', { plan_id: 'plan-87234' });
+      expect(build.status).toBe('executing');
+      expect(build.delegated_tasks).toEqual([
+        { task_id: 'task-001', assigned_agent: 'ash', delegation_task_id: 'task-001-delegated' },
+      ]);
+
+      const run = await settle(h.client, build.run_id);
+      expect(run.status).toBe('failed'); // not every task could be done
+      expect(run.counts.done).toBe(1);
+      expect(run.counts.unassigned).toBe(1);
+
+      const entry = await h.client.invoke('memory.read', { memory_id: build.memory_id });
+      expect(Object.keys(entry).sort()).toEqual(
+        [
+          'agent_id',
+          'content',
+          'created_at',
+          'id',
+          'project_id',
+          'status',
+          'tags',
+          'task_id',
+          'task_type',
+          'type',
+          'updated_at',
+        ].sort(),
+      );
+      expect(entry).toMatchObject({
+        id: build.memory_id,
+        agent_id: 'orchestrator',
+        type: 'build_log',
+        tags: ['build_log', 'plan:plan-87234'],
+        project_id: 'project-123',
+        task_type: 'build',
+        task_id: 'plan-87234',
+      });
+      const content = entry.content as BuildLogContent;
+      expect(Object.keys(content).sort()).toEqual([
+        'delegated_tasks',
+        'plan_id',
+        'timestamp',
+        'unassigned_tasks',
+      ]);
+      expect(content.plan_id).toBe('plan-87234');
+      expect(content.delegated_tasks).toEqual([
+        { task_id: 'task-001', assigned_agent: 'ash', delegation_task_id: 'task-001-delegated' },
+      ]);
+      expect(content.unassigned_tasks).toEqual([
+        {
+          task_id: 'task-002',
+          reason: 'No qualified agent found: Agent lacks required skills: context_analysis.',
+        },
+      ]);
+      expect(Number.isNaN(Date.parse(content.timestamp))).toBe(false);
+
+      const logs = await h.client.invoke('memory.search', { type: 'build_log', plan_id: 'plan-87234' });
+      expect(logs.map((l) => l.entry.id)).toEqual([build.memory_id]);
+
+      const detail = await h.client.invoke('runs.get', { run_id: build.run_id });
+      const t1 = detail.tasks.find((t) => t.task_id === 'task-001')!;
+      expect(t1).toMatchObject({ status: 'done', agent_id: 'ash', attempt: 1 });
+      expect(t1.match?.rejected).toEqual([
+        { agent_id: 'hal', reason: 'lacks required skills: summarization, memory_search' },
+      ]);
+      expect(t1.output).toMatchObject({ task_id: 'task-001' });
+
+      // Pushes arrived in batches, including the final state of both tasks.
+      await new Promise((r) => setTimeout(r, 50));
+      const taskEvents = batches.flat().filter((e) => e.name === 'task.updated');
+      expect(taskEvents.some((e) => e.payload.task_id === 'task-001' && e.payload.status === 'done')).toBe(
+        true,
+      );
+      expect(
+        taskEvents.some((e) => e.payload.task_id === 'task-002' && e.payload.status === 'unassigned'),
+      ).toBe(true);
+      expect(batches.length).toBeLessThan(taskEvents.length + batches.flat().length);
+    });
+
+    it('passes dependency results to dependents and skips what follows a failure', async () => {
+      await h.client.invoke('agents.import', { agents: [{ id: 'w', skills: ['x'], max_concurrency: 4 }] });
+      await h.client.invoke('plans.import', {
+        plan: {
+          plan_id: 'chain',
+          tasks: [
+            { task_id: 'a', description: 'first', required_skills: ['x'] },
+            { task_id: 'b', description: 'second', required_skills: ['x'], depends_on: ['a'] },
+            { task_id: 'c', description: 'needs a missing skill', required_skills: ['y'] },
+            { task_id: 'd', description: 'after c', required_skills: ['x'], depends_on: ['c'] },
+          ],
+        },
+      });
+      const build = await h.client.invoke('runs.start', { plan_id: 'chain' });
+      await settle(h.client, build.run_id);
+      const tasks = (await h.client.invoke('runs.get', { run_id: build.run_id })).tasks;
+      const by = Object.fromEntries(tasks.map((t) => [t.task_id, t]));
+      expect(by.a!.status).toBe('done');
+      expect(by.b!.status).toBe('done');
+      expect(by.b!.output).toMatchObject({ received_from: ['a'] });
+      expect(by.c!.status).toBe('unassigned');
+      expect(by.d).toMatchObject({ status: 'skipped', reason: 'dependency "c" is unassigned' });
+      const audit = await h.client.invoke('audit.list', { run_id: build.run_id });
+      expect(audit.filter((e) => e.entity_id === 'b').map((e) => `${e.from_status}→${e.to_status}`)).toEqual([
+        'pending→blocked',
+        'blocked→ready',
+        'ready→in_progress',
+        'in_progress→done',
+      ]);
+    });
+
+    it('rejects bad input with the field named, and writes nothing', async () => {
+      const err = await expectError(
+        h.client.invoke('plans.import', {
+          plan: {
+            plan_id: 'bad',
+            tasks: [
+              { task_id: 'a', description: 'x', depends_on: ['b'] },
+              { task_id: 'b', description: 'y', depends_on: ['a'] },
+            ],
+          },
+        }),
+        'invalid_input',
+      );
+      expect(err.message).toContain('tasks[0].depends_on');
+      expect(err.message).toContain('dependency cycle: a → b → a');
+      expect(await h.client.invoke('plans.list', {})).toEqual([]);
+
+      const bad = await expectError(
+        h.client.invoke('agents.import', {
+          agents: [
+            { id: 'ok', skills: [] },
+            { id: 'x', status: 'SLEEPING' },
+          ],
+        }),
+        'invalid_input',
+      );
+      expect(bad.message).toContain('agents[1].status');
+      expect(await h.client.invoke('agents.list', {})).toEqual([]);
+
+      // Input that fails the contract's own schema never reaches a handler.
+      const wrong = await expectError(h.client.invoke('runs.get', { run_id: 42 } as never), 'invalid_input');
+      expect(wrong.message).toContain('run_id');
+      await expectError(h.client.invoke('runs.start', { plan_id: 'nope' }), 'not_found');
+      await expectError(h.client.invoke('memory.read', { memory_id: 'nope' }), 'not_found');
+      await expectError(h.client.invoke('nope.nothing' as never, {} as never), 'unknown_method');
+    });
+
+    it('keeps plan versions and finds memory by full-text search', async () => {
+      await h.client.invoke('plans.import', { plan: examplePlan() });
+      const v2 = await h.client.invoke('plans.import', { plan: { ...examplePlan(), name: 'Onboarding' } });
+      expect(v2.version).toBe(2);
+      expect((await h.client.invoke('plans.get', { plan_id: 'plan-87234' })).name).toBe('Onboarding');
+      const build = await h.client.invoke('runs.start', { plan_id: 'plan-87234' });
+      expect(build.status).toBe('failed'); // no agents: nothing could be delegated
+      const hits = await h.client.invoke('memory.search', { query: 'no agents regist' });
+      expect(hits.map((x) => x.entry.id)).toContain(build.memory_id);
+      expect(hits[0]!.snippet).toContain('[[');
+      expect(await h.client.invoke('memory.search', { query: 'zzznothing' })).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
+import { root, startServe } from './serve-process.ts';
+
+const found = findChromium();
+const examples = join(root, 'resources', 'examples');
+const shots = join(root, 'test-results');
+
+if ('missing' in found && !process.env.CI) {
+  console.warn(`\n*** SKIPPING browser e2e: ${found.missing}\n`);
+}
+
+describe.skipIf('missing' in found && !process.env.CI)('Baton in Chromium against browser mode', () => {
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if ('missing' in found) throw new Error(found.missing); // in CI a missing browser fails
+    mkdirSync(shots, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
+    server = await startServe(dataDir);
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens with the token, then says what to do when empty', async () => {
+    await page.goto(server.url);
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    await expect.poll(() => page.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
+  });
+
+  it('imports the example agents and plan, runs it, and shows each task’s outcome', async () => {
+    await page.getByRole('button', { name: 'Agents' }).click();
+    await page.getByLabel('Agents file').setInputFiles(join(examples, 'agents.json'));
+    await expect.poll(() => page.getByRole('table', { name: 'Agents' }).getByRole('row').count()).toBe(3);
+
+    await page.getByLabel('Plan file', { exact: true }).setInputFiles(join(examples, 'onboarding-plan.json'));
+    await expect.poll(() => page.getByRole('heading', { name: 'plan-87234' }).isVisible()).toBe(true);
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    await expect.poll(() => graph.getByRole('article').count()).toBe(2);
+    await page.getByRole('button', { name: 'Run plan' }).click();
+
+    const result = page.getByRole('region', { name: 'Run result' });
+    await expect
+      .poll(() => result.getByRole('status', { name: 'Run status: failed' }).isVisible())
+      .toBe(true);
+    const row1 = result.getByRole('row', { name: /task-001/ });
+    await expect.poll(() => row1.textContent()).toContain('Done');
+    expect(await row1.textContent()).toContain('ash');
+    expect(await row1.textContent()).toContain('task-001-delegated');
+    const row2 = result.getByRole('row', { name: /task-002/ });
+    expect(await row2.textContent()).toContain('Unassigned');
+    expect(await row2.textContent()).toContain(
+      'No qualified agent found: Agent lacks required skills: context_analysis.',
+    );
+    await expect
+      .poll(() => graph.getByRole('article', { name: 'Task task-001: Done' }).isVisible())
+      .toBe(true);
+    await expect
+      .poll(() => graph.getByRole('article', { name: 'Task task-002: Unassigned' }).isVisible())
+      .toBe(true);
+    const log = await result.getByLabel('Build log entry').textContent();
+    expect(JSON.parse(log ?? '{}')).toMatchObject({
+      type: 'build_log',
+      agent_id: 'orchestrator',
+      task_type: 'build',
+    });
+    await page.screenshot({ path: join(shots, 'e2e-run.png') });
+  });
+
+  it('finds the build log by full-text search', async () => {
+    await page.getByRole('button', { name: 'Build logs' }).click();
+    await page.getByLabel('Search memory').fill('context_analysis');
+    const list = page.getByRole('list', { name: 'Memory entries' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    expect(await list.locator('mark').first().textContent()).toMatch(/context|analysis/);
+  });
+
+  it('shows a readable error naming the field for a bad plan, and no blank page', async () => {
+    const bad = join(dataDir, 'bad-plan.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ plan_id: 'bad', tasks: [{ task_id: 'a', description: 'x', depends_on: ['ghost'] }] }),
+    );
+    await page.getByLabel('Plan file', { exact: true }).setInputFiles(bad);
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not import bad-plan.json' });
+    await expect.poll(() => alert.isVisible()).toBe(true);
+    expect(await alert.textContent()).toContain('tasks[0].depends_on[0]: unknown dependency "ghost"');
+    expect(pageErrors).toEqual([]);
+  });
+});
