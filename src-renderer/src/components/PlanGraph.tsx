@@ -93,6 +93,7 @@ export function PlanGraph({ plan, tasks }: Props) {
           fitView
           fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
           nodesConnectable={false}
+          colorMode="system"
           minZoom={0.05}
           proOptions={{ hideAttribution: true }}
         >
