@@ -41,6 +41,7 @@ function keyOf(name: EventName, payload: unknown): string {
       return `${name}:${p.run_id}:${p.task_id}`;
     case 'plan.updated':
       return `${name}:${p.plan_id}`;
+    case 'task.log':
     case 'run.updated':
     case 'memory.written':
     case 'approval.changed':

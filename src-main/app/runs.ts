@@ -12,5 +12,9 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       return { ...run, tasks: store.runs.tasks(run_id) };
     },
     'runs.cancel': ({ run_id }) => engine.cancelRun(run_id),
+    'runs.cancelTask': ({ run_id, task_id }) => engine.cancelTask(run_id, task_id),
+    'runs.taskLogs': ({ run_id, task_id, after_id, limit }) => store.execution.logs(run_id, task_id, after_id, limit),
+    'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
+    'runs.spend': ({ scope, id }) => engine.spend(scope, id),
   };
 }

@@ -6,6 +6,7 @@ import { memoryHandlers } from './memory.ts';
 import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
+import { workHandlers } from './work.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
 export function createHandlers(ctx: AppContext): BatonHandlers {
@@ -16,5 +17,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...agentHandlers(ctx),
     ...memoryHandlers(ctx),
     ...approvalHandlers(ctx),
+    ...workHandlers(ctx),
   };
 }

@@ -1,12 +1,17 @@
 import { hostname } from 'node:os';
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
+import type { BuildLogContent } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
+  AgentExecutionStats,
   BuildResponse,
   DelegatedTask,
+  MatchExplanation,
   Run,
   RunStatus,
+  SpendReport,
   TaskRun,
   TaskStatus,
   UnassignedTask,
@@ -15,40 +20,61 @@ import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { retryDelay } from './backoff.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
-import type { ExecutorRegistry, TaskContext } from './executor.ts';
-import { matchAgent } from './matching.ts';
-import { taskScore } from './priority.ts';
+import { decideDependent } from './conditions.ts';
+import type { Executor, ExecutorEvent, ExecutorRegistry, TaskContext } from './executor.ts';
+import type { MatchResult } from './matching.ts';
+import { matchAgent, missingSkills } from './matching.ts';
+import { ReadyQueue } from './ready-queue.ts';
+import { prepareContext } from './task-context.ts';
 import { assertTransition } from './task-state.ts';
 
 export interface EngineOptions {
   store: Store;
   bus: EventBus;
-  executors: ExecutorRegistry;
+  /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
+  executors: Partial<ExecutorRegistry>;
   clock?: Clock;
   ids?: Ids;
+  random?: () => number;
   /** Identifies this process in run leases. */
   owner?: string;
-  /** Most tasks in flight at once across all runs. */
+  /** Most tasks this process runs at once, across all runs. */
   maxInFlight?: number;
   leaseTtlMs?: number;
+  /** The build log is rewritten at most this often while a run goes on (and always at its end). */
+  buildLogIntervalMs?: number;
+}
+
+interface InFlight {
+  ac: AbortController | null; // null: a pull agent is doing it elsewhere
+  timer: NodeJS.Timeout | null;
+  settled: boolean;
 }
 
 interface ActiveRun {
   id: string;
   plan: Plan;
   memoryId: string;
-  createdAt: string;
   specs: Map<string, TaskSpec>;
   seq: Map<string, number>;
   tasks: Map<string, TaskRun>;
   dependents: Map<string, string[]>;
-  ready: Set<string>;
-  inflight: Map<string, AbortController>;
+  inflight: Map<string, InFlight>;
+  retryTimers: Map<string, NodeJS.Timeout>;
+  /** `${kind}:${taskId}` for approvals granted, so a gate is passed once. */
+  approved: Set<string>;
   delegated: Map<string, DelegatedTask>;
   unassigned: Map<string, UnassignedTask>;
+  /** Usage cost reported by agents for the current attempt of a task. */
+  usage: Map<string, number>;
+  open: number;
+  done: number;
   logDirty: boolean;
+  lastLogAt: number;
+  logTimer: NodeJS.Timeout | null;
 }
 
 interface Completion {
@@ -60,31 +86,49 @@ interface Completion {
   error?: string;
 }
 
+interface Note {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  event: ExecutorEvent;
+}
+
+export interface WorkCriteria {
+  run_id?: string | undefined;
+  plan_id?: string | undefined;
+}
+
 const ACTOR = 'engine';
 
 /**
- * The orchestration engine. Every state change is committed to the store, one
- * transaction per tick, before any executor is started or any event is sent; a restarted
- * process resumes unfinished runs from the store (see ARCHITECTURE.md).
+ * The orchestration engine. All state changes of one tick are committed in one transaction
+ * before any executor starts or any event leaves; a restarted process resumes unfinished
+ * runs from the store. See ARCHITECTURE.md.
  */
 export class Engine {
   private readonly store: Store;
   private readonly bus: EventBus;
-  private readonly executors: ExecutorRegistry;
+  private readonly executors: Partial<ExecutorRegistry>;
   private readonly clock: Clock;
   private readonly ids: Ids;
+  private readonly random: () => number;
   readonly owner: string;
   private readonly maxInFlight: number;
   private readonly leaseTtlMs: number;
+  private readonly buildLogIntervalMs: number;
 
   private readonly active = new Map<string, ActiveRun>();
+  private readonly queue = new ReadyQueue();
   private readonly load = new Map<string, number>();
+  /** Estimated cost of tasks in flight, per `plan:<id>` and `project:<id>`. */
+  private readonly committed = new Map<string, number>();
   private readonly waiters = new Map<string, ((run: Run) => void)[]>();
   private completions: Completion[] = [];
-  private dirty = new Set<string>();
+  private notes: Note[] = [];
+  private dueRetries: [string, string][] = [];
   private inFlight = 0;
   private scheduled = false;
-  private agents: Agent[] | null = null;
+  private agents: Map<string, { agent: Agent; skills: Set<string> }> | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -94,26 +138,29 @@ export class Engine {
     this.executors = opts.executors;
     this.clock = opts.clock ?? systemClock;
     this.ids = opts.ids ?? randomIds;
+    this.random = opts.random ?? Math.random;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomIds.next('engine')}`;
-    this.maxInFlight = opts.maxInFlight ?? 256;
+    this.maxInFlight = opts.maxInFlight ?? 512;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
+    this.buildLogIntervalMs = opts.buildLogIntervalMs ?? 250;
   }
 
   /** Call when the agent registry changed. */
   agentsChanged(): void {
     this.agents = null;
-    for (const id of this.active.keys()) this.dirty.add(id);
     this.schedule();
   }
 
-  /** Seed 000 build: creates the run, delegates every ready task, and returns at once. */
+  // ---- runs ---------------------------------------------------------------------------
+
+  /** Seed 000 build: creates the run, delegates every ready task, and answers at once. */
   startRun(planId: string): BuildResponse {
     const stored = this.store.plans.get(planId);
     if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
+    const plan = stored.plan;
     const now = this.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');
-    const plan = stored.plan;
     this.store.tx(() => {
       this.store.runs.insertRun(
         {
@@ -127,14 +174,13 @@ export class Engine {
           lease_owner: this.owner,
           lease_expires_at: this.clock.now() + this.leaseTtlMs,
         },
-        plan.tasks.map((t) => t.task_id),
+        plan.tasks.map((t) => ({
+          task_id: t.task_id,
+          status: t.depends_on.length === 0 ? 'ready' : 'blocked',
+          reason: t.depends_on.length === 0 ? null : `waiting for ${t.depends_on.join(', ')}`,
+        })),
       );
-      const content: BuildLogContent = {
-        plan_id: plan.plan_id,
-        delegated_tasks: [],
-        unassigned_tasks: [],
-        timestamp: now,
-      };
+      const content: BuildLogContent = { plan_id: plan.plan_id, delegated_tasks: [], unassigned_tasks: [], timestamp: now };
       this.store.memory.insert({
         id: memoryId,
         agent_id: 'orchestrator',
@@ -149,23 +195,17 @@ export class Engine {
         created_at: now,
         updated_at: now,
       });
-      this.audit(
-        'run',
-        runId,
-        runId,
-        null,
-        'executing',
-        `run of plan "${plan.plan_id}" v${stored.version} started`,
-      );
+      this.audit('run', runId, runId, null, 'executing', `run of plan "${plan.plan_id}" v${stored.version} started`);
+      this.activate(runId, plan, memoryId);
     });
-    this.activate(runId, plan, memoryId, now);
     this.tick();
-    const run = this.active.get(runId);
-    const delegated = run ? [...run.delegated.values()] : this.delegationsFromStore(runId);
-    const status = this.store.runs.get(runId)?.status;
+    const run = this.store.runs.get(runId)!;
+    const delegated = this.store.runs
+      .tasks(runId)
+      .filter((t) => t.agent_id !== null && t.delegation_task_id !== null)
+      .map((t) => ({ task_id: t.task_id, assigned_agent: t.agent_id!, delegation_task_id: t.delegation_task_id! }));
     return {
-      status:
-        status === 'failed' || (delegated.length === 0 && status !== 'executing') ? 'failed' : 'executing',
+      status: run.status === 'failed' || (run.status !== 'executing' && delegated.length === 0) ? 'failed' : 'executing',
       delegated_tasks: delegated,
       memory_id: memoryId,
       run_id: runId,
@@ -180,54 +220,85 @@ export class Engine {
       if (!this.store.runs.takeLease(runId, this.owner, this.clock.now(), this.leaseTtlMs)) continue;
       const run = this.store.runs.get(runId)!;
       const stored = this.store.plans.get(run.plan_id, run.plan_version);
-      if (!stored) {
-        this.store.tx(() => {
-          this.store.runs.setStatus(runId, 'failed', this.iso());
-          this.audit(
-            'run',
-            runId,
-            runId,
-            'executing',
-            'failed',
-            'plan version is missing; run cannot resume',
-          );
-        });
-        continue;
-      }
-      const active = this.activate(runId, stored.plan, run.memory_id, run.created_at);
       this.store.tx(() => {
-        for (const t of active.tasks.values()) {
-          if (t.status === 'in_progress') {
-            this.setStatus(active, t, 'ready', {
-              reason: 'interrupted by a restart; retried as a new attempt',
-            });
-          }
+        if (!stored) {
+          this.store.runs.setStatus(runId, 'failed', this.iso());
+          this.audit('run', runId, runId, 'executing', 'failed', 'its plan version is missing; the run cannot resume');
+          return;
         }
+        this.activate(runId, stored.plan, run.memory_id);
+        this.audit('run', runId, runId, 'executing', 'executing', `resumed by ${this.owner}`);
       });
-      resumed.push(runId);
+      if (stored) resumed.push(runId);
     }
     this.schedule();
     return resumed;
   }
 
   cancelRun(runId: string): Run {
-    const run = this.store.runs.get(runId);
-    if (!run) throw new AppError('not_found', `run "${runId}" not found`);
-    if (run.status !== 'executing') throw new AppError('conflict', `run "${runId}" is already ${run.status}`);
-    const active = this.active.get(runId);
-    if (!active) {
-      throw new AppError('conflict', `run "${runId}" is being executed by another process; cancel it there`);
-    }
+    const run = this.activeRun(runId);
     this.store.tx(() => {
-      for (const t of active.tasks.values()) {
-        if (isTerminalTaskStatus(t.status)) continue;
-        if (t.status === 'in_progress') this.release(t.agent_id);
-        this.setStatus(active, t, 'cancelled', { reason: 'run cancelled', finished_at: this.iso() });
+      for (const t of run.tasks.values()) {
+        if (!isTerminalTaskStatus(t.status)) this.cancelOne(run, t, 'run cancelled');
       }
-      this.finish(active, 'cancelled');
+      this.finish(run, 'cancelled');
     });
-    for (const ac of active.inflight.values()) ac.abort();
     return this.store.runs.get(runId)!;
+  }
+
+  /** Cancels one task (stopping its agent); its dependents are skipped unless a condition accepts it. */
+  cancelTask(runId: string, taskId: string): TaskRun {
+    const run = this.activeRun(runId);
+    const task = this.taskOf(run, taskId);
+    if (isTerminalTaskStatus(task.status)) throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
+    this.store.tx(() => {
+      this.cancelOne(run, task, 'cancelled by request');
+      this.settleDependents(run, taskId);
+      this.maybeFinish(run);
+    });
+    this.schedule();
+    return { ...task };
+  }
+
+  /** Records an approval decision and resumes (or skips) only the task that waited on it. */
+  decideApproval(approvalId: string, approve: boolean, actor: string, comment: string | undefined): Approval {
+    const approval = this.store.approvals.get(approvalId);
+    if (!approval) throw new AppError('not_found', `approval "${approvalId}" not found`);
+    if (approval.status !== 'pending') {
+      throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
+    }
+    const run = this.activeRun(approval.run_id);
+    const task = this.taskOf(run, approval.task_id);
+    const status = approve ? 'approved' : 'rejected';
+    this.store.tx(() => {
+      const at = this.iso();
+      this.store.approvals.decide({ id: approvalId, status, decided_at: at, actor, comment: comment ?? null });
+      this.store.memory.audit({
+        at,
+        actor,
+        entity: 'approval',
+        entity_id: approvalId,
+        run_id: run.id,
+        from_status: 'pending',
+        to_status: status,
+        why: `${approval.kind} for task "${task.task_id}"${comment ? `: ${comment}` : ''}`,
+      });
+      if (task.status !== 'awaiting_approval') return;
+      if (approve) {
+        run.approved.add(`${approval.kind}:${task.task_id}`);
+        this.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
+        this.enqueueOrGate(run, task);
+      } else {
+        const why = `rejected by ${actor}${comment ? `: ${comment}` : ''}`;
+        this.setStatus(run, task, 'skipped', { reason: why, finished_at: this.iso() }, actor);
+        this.settleDependents(run, task.task_id);
+        this.maybeFinish(run);
+      }
+    });
+    const decided = this.store.approvals.get(approvalId)!;
+    this.bus.emit('approval.changed', decided);
+    this.schedule();
+    return decided;
   }
 
   /** Resolves when the run reaches a final status. */
@@ -246,79 +317,163 @@ export class Engine {
     return this.active.has(runId);
   }
 
+  /** What a run, plan or project has spent, against its budget. */
+  spend(scope: 'run' | 'plan' | 'project', id: string): SpendReport {
+    const spent = this.store.execution.spent(scope, id);
+    let budget: number | null = null;
+    if (scope === 'plan') budget = this.store.plans.get(id)?.plan.budget ?? null;
+    if (scope === 'project') budget = this.store.projects.get(id)?.budget ?? null;
+    return {
+      scope,
+      id,
+      spent,
+      budget,
+      remaining: budget === null ? null : budget - spent,
+      transactions: this.store.execution.transactions(scope, id),
+    };
+  }
+
   /** Stops work without changing any state: unfinished runs resume in the next process. */
   close(): void {
     this.closed = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
-    for (const run of this.active.values()) {
-      for (const ac of run.inflight.values()) ac.abort();
-      this.store.runs.dropLease(run.id, this.owner);
-    }
+    for (const run of this.active.values()) this.deactivate(run);
     this.active.clear();
   }
 
-  // ---- internals ---------------------------------------------------------------------
+  // ---- seed 004 pull API ----------------------------------------------------------------
 
-  private iso(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  private activate(runId: string, plan: Plan, memoryId: string, createdAt: string): ActiveRun {
-    const run: ActiveRun = {
-      id: runId,
-      plan,
-      memoryId,
-      createdAt,
-      specs: new Map(plan.tasks.map((t) => [t.task_id, t])),
-      seq: new Map(plan.tasks.map((t, i) => [t.task_id, i])),
-      tasks: new Map(this.store.runs.tasks(runId).map((t) => [t.task_id, t])),
-      dependents: new Map(),
-      ready: new Set(),
-      inflight: new Map(),
-      delegated: new Map(),
-      unassigned: new Map(),
-      logDirty: false,
+  /** The highest-scoring ready task this agent can take, or null with the reason. */
+  selectNextTask(agentId: string, criteria: WorkCriteria = {}): { task: PulledTask | null; reason?: string } {
+    const entry = this.agentEntry(agentId);
+    const { agent, skills } = entry;
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return { task: null, reason: `agent is ${agent.status}` };
+    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency) return { task: null, reason: 'agent is at capacity' };
+    const best = this.queue.best(this.clock.now(), (g) => {
+      if (criteria.run_id && g.runId !== criteria.run_id) return false;
+      if (g.pin && g.pin !== agentId) return false;
+      if (criteria.plan_id && this.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
+      for (const s of g.skills) if (!skills.has(s)) return false;
+      return true;
+    });
+    if (!best) return { task: null, reason: 'no ready task matches this agent' };
+    const run = this.active.get(best.task.runId)!;
+    const spec = run.specs.get(best.task.taskId)!;
+    return {
+      task: {
+        run_id: run.id,
+        plan_id: run.plan.plan_id,
+        task_id: spec.task_id,
+        description: spec.description,
+        required_skills: spec.required_skills,
+        priority: spec.priority,
+        deadline: spec.deadline ?? null,
+        score: best.score,
+      },
     };
-    for (const t of plan.tasks) {
-      for (const dep of t.depends_on) {
-        const list = run.dependents.get(dep) ?? [];
-        list.push(t.task_id);
-        run.dependents.set(dep, list);
-      }
-    }
-    for (const t of run.tasks.values()) {
-      if (t.status === 'ready') run.ready.add(t.task_id);
-      if (t.agent_id && t.delegation_task_id && t.status !== 'ready') {
-        run.delegated.set(t.task_id, {
-          task_id: t.task_id,
-          assigned_agent: t.agent_id,
-          delegation_task_id: t.delegation_task_id,
-        });
-      }
-      if (t.status === 'unassigned')
-        run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
-    }
-    this.active.set(runId, run);
-    this.dirty.add(runId);
-    this.startLeaseTimer();
-    return run;
   }
 
-  private startLeaseTimer(): void {
-    if (this.leaseTimer) return;
-    this.leaseTimer = setInterval(() => this.renewLeases(), Math.max(1_000, this.leaseTtlMs / 3));
-    this.leaseTimer.unref();
+  prepareTaskContext(agentId: string, runId: string, taskId: string): PreparedContext {
+    const { agent } = this.agentEntry(agentId);
+    const run = this.activeRun(runId);
+    const task = this.taskOf(run, taskId);
+    if (task.agent_id !== null && task.agent_id !== agentId && task.status === 'in_progress') {
+      throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+    }
+    return prepareContext(run.id, run.plan, run.specs.get(taskId)!, task, agent, run.tasks, run.specs, run.dependents);
   }
 
-  private renewLeases(): void {
-    for (const run of [...this.active.values()]) {
-      if (!this.store.runs.takeLease(run.id, this.owner, this.clock.now(), this.leaseTtlMs)) {
-        // Another process took the run over: stop touching it.
-        for (const ac of run.inflight.values()) ac.abort();
-        this.active.delete(run.id);
-      }
+  /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
+  executeTask(
+    agentId: string,
+    runId: string,
+    taskId: string,
+  ): { status: 'in_progress' | 'blocked' | 'awaiting_approval'; error?: string; context?: PreparedContext } {
+    const { agent } = this.agentEntry(agentId);
+    const run = this.activeRun(runId);
+    const task = this.taskOf(run, taskId);
+    const spec = run.specs.get(taskId)!;
+    if (task.status === 'in_progress') {
+      if (task.agent_id !== agentId) throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+      return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
     }
+    if (task.status === 'blocked' || task.status === 'pending') {
+      return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
+    }
+    if (task.status === 'awaiting_approval') return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
+    if (task.status !== 'ready' || !this.queue.has(runId, taskId)) {
+      throw new AppError('conflict', `Task ${taskId} is ${task.status}${task.retry_at ? ' (waiting to retry)' : ''}`);
+    }
+    const missing = missingSkills(agent, spec.required_skills);
+    if (missing.length > 0) throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
+    if (spec.agent && spec.agent !== agentId) throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') throw new AppError('conflict', `agent is ${agent.status}`);
+    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency) throw new AppError('conflict', 'agent is at capacity');
+    let gated = false;
+    this.store.tx(() => {
+      this.queue.remove(runId, taskId);
+      const over = this.overBudget(run, spec, agent);
+      if (over) {
+        this.gate(run, task, 'budget', over.reason, over.cost);
+        gated = true;
+        return;
+      }
+      this.assign(run, task, agent, { agent_id: agentId, score: null, rejected: [] });
+      run.inflight.set(taskId, { ac: null, timer: null, settled: false });
+    });
+    if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
+    return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
   }
+
+  /** Seed 004 updateTaskProgress; progress is 0–100 (validated at the edge), history kept. */
+  updateTaskProgress(u: {
+    agent_id: string;
+    run_id: string;
+    task_id: string;
+    progress: number;
+    message?: string | undefined;
+    metadata?: unknown;
+  }): TaskRun {
+    const { run, task } = this.assigned(u.agent_id, u.run_id, u.task_id);
+    this.store.tx(() => this.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
+    return { ...task };
+  }
+
+  /** Seed 004 completeTask: ends the attempt and unblocks dependents. */
+  completeTask(c: {
+    agent_id: string;
+    run_id: string;
+    task_id: string;
+    status: 'completed' | 'failed';
+    output?: unknown;
+    error?: string | undefined;
+  }): { task: TaskRun; unblocked: string[] } {
+    const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id);
+    const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
+    const flight = run.inflight.get(c.task_id);
+    if (flight) flight.settled = true;
+    run.inflight.delete(c.task_id);
+    this.completions.push({
+      runId: c.run_id,
+      taskId: c.task_id,
+      attempt: task.attempt,
+      ok: c.status === 'completed',
+      output: c.output ?? null,
+      error: c.error ?? 'the agent reported a failure',
+    });
+    this.tick();
+    const unblocked = [...before]
+      .filter(([d, s]) => s !== run.tasks.get(d)!.status && ['ready', 'awaiting_approval', 'in_progress'].includes(run.tasks.get(d)!.status))
+      .map(([d]) => d);
+    return { task: { ...task }, unblocked };
+  }
+
+  getAgentExecutionStats(agentId: string, range: { start?: string | undefined; end?: string | undefined }): AgentExecutionStats {
+    this.agentEntry(agentId);
+    return this.store.runs.agentStats(agentId, range.start ?? '0000', range.end ?? '9999');
+  }
+
+  // ---- the loop -----------------------------------------------------------------------
 
   private schedule(): void {
     if (this.scheduled || this.closed) return;
@@ -329,141 +484,154 @@ export class Engine {
     });
   }
 
-  /** One step: apply completions, dispatch ready work, commit, then act. */
+  /** One step: apply what happened, dispatch ready work, commit; then act on it. */
   private tick(): void {
     if (this.closed) return;
     const completions = this.completions;
+    const notes = this.notes;
+    const due = this.dueRetries;
     this.completions = [];
-    const toStart: [ActiveRun, TaskRun][] = [];
+    this.notes = [];
+    this.dueRetries = [];
+    const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
     this.store.tx(() => {
+      for (const n of notes) this.applyNote(n);
       for (const c of completions) this.applyCompletion(c);
-      if (completions.length > 0) {
-        // Freed capacity may let waiting tasks of any run go ahead.
-        for (const run of this.active.values()) if (run.ready.size > 0) this.dirty.add(run.id);
-      }
-      for (const runId of this.dirty) {
+      for (const [runId, taskId] of due) {
         const run = this.active.get(runId);
-        if (!run) continue;
-        this.evaluatePending(run);
-        this.dispatch(run, toStart);
-        if (run.logDirty) this.writeBuildLog(run);
-        if ([...run.tasks.values()].every((t) => isTerminalTaskStatus(t.status))) {
-          this.finish(
-            run,
-            [...run.tasks.values()].every((t) => t.status === 'done') ? 'completed' : 'failed',
-          );
+        const task = run?.tasks.get(taskId);
+        if (run && task?.status === 'ready' && task.retry_at !== null) {
+          task.retry_at = null;
+          this.save(task);
+          this.enqueue(run, task);
         }
       }
-      this.dirty.clear();
-    });
-    for (const [run, task] of toStart) void this.execute(run, task);
-  }
-
-  private evaluatePending(run: ActiveRun): void {
-    for (const t of run.tasks.values()) {
-      if (t.status !== 'pending') continue;
-      const spec = run.specs.get(t.task_id)!;
-      const waiting = spec.depends_on.filter((d) => run.tasks.get(d)?.status !== 'done');
-      const failedDep = spec.depends_on.find((d) => {
-        const s = run.tasks.get(d)?.status;
-        return s !== undefined && s !== 'done' && isTerminalTaskStatus(s);
-      });
-      if (failedDep) {
-        this.skipWithDependents(
-          run,
-          t,
-          `dependency "${failedDep}" ended ${run.tasks.get(failedDep)!.status}`,
-        );
-      } else if (waiting.length === 0) {
-        this.setStatus(run, t, 'ready', { reason: null });
-        run.ready.add(t.task_id);
-      } else {
-        this.setStatus(run, t, 'blocked', { reason: `waiting for ${waiting.join(', ')}` });
+      this.dispatch(toStart);
+      const now = this.clock.now();
+      for (const run of this.active.values()) {
+        if (run.logDirty && now - run.lastLogAt >= this.buildLogIntervalMs) this.writeBuildLog(run, 'executing');
+        else if (run.logDirty && !run.logTimer) {
+          run.logTimer = setTimeout(() => {
+            run.logTimer = null;
+            this.schedule();
+          }, this.buildLogIntervalMs);
+          run.logTimer.unref();
+        }
       }
-    }
+    });
+    for (const [run, task, agent, executor] of toStart) void this.execute(run, task, agent, executor);
   }
 
-  private dispatch(run: ActiveRun, toStart: [ActiveRun, TaskRun][]): void {
-    if (run.ready.size === 0) return;
+  private dispatch(toStart: [ActiveRun, TaskRun, Agent, Executor][]): void {
+    if (this.queue.size === 0) return;
+    const exhausted = new Set<string>();
     const now = this.clock.now();
-    const order = [...run.ready].sort((a, b) => {
-      const sa = taskScore(run.specs.get(a)!, now);
-      const sb = taskScore(run.specs.get(b)!, now);
-      return sb - sa || run.seq.get(a)! - run.seq.get(b)!;
-    });
-    const agents = this.agentList();
-    for (const taskId of order) {
-      if (this.inFlight >= this.maxInFlight) break;
-      const task = run.tasks.get(taskId)!;
-      const spec = run.specs.get(taskId)!;
-      const m = matchAgent(spec, agents, (id) => this.load.get(id) ?? 0);
+    while (this.inFlight < this.maxInFlight) {
+      const next = this.queue.best(now, (g) => !exhausted.has(g.key));
+      if (!next) break;
+      const run = this.active.get(next.task.runId);
+      if (!run) {
+        this.queue.removeRun(next.task.runId);
+        continue;
+      }
+      const task = run.tasks.get(next.task.taskId)!;
+      const spec = run.specs.get(task.task_id)!;
+      const m = this.match(spec);
       if (m.kind === 'wait') {
+        exhausted.add(next.group.key);
         if (task.reason !== m.reason) {
           task.reason = m.reason;
           task.match = m.explanation;
-          task.updated_at = this.iso();
-          this.store.runs.saveTask(task);
-          this.bus.emit('task.updated', { ...task });
+          this.save(task);
         }
         continue;
       }
-      run.ready.delete(taskId);
+      this.queue.remove(run.id, task.task_id);
       if (m.kind === 'unassigned') {
-        this.setStatus(run, task, 'unassigned', {
-          reason: m.reason,
-          match: m.explanation,
-          finished_at: this.iso(),
-        });
-        run.unassigned.set(taskId, { task_id: taskId, reason: m.reason });
+        this.setStatus(run, task, 'unassigned', { reason: m.reason, match: m.explanation, finished_at: this.iso() });
+        run.unassigned.set(task.task_id, { task_id: task.task_id, reason: m.reason });
         run.logDirty = true;
-        this.skipDependents(run, taskId, `dependency "${taskId}" is unassigned`);
+        this.settleDependents(run, task.task_id);
+        this.maybeFinish(run);
         continue;
       }
-      const attempt = task.attempt + 1;
-      const delegation = attempt === 1 ? `${taskId}-delegated` : `${taskId}-delegated-${attempt}`;
-      this.setStatus(run, task, 'in_progress', {
-        agent_id: m.agent.id,
-        delegation_task_id: delegation,
-        attempt,
-        reason: null,
-        match: m.explanation,
-        error: null,
-        started_at: this.iso(),
-        finished_at: null,
-      });
-      run.delegated.set(taskId, {
-        task_id: taskId,
-        assigned_agent: m.agent.id,
-        delegation_task_id: delegation,
-      });
-      run.logDirty = true;
-      this.load.set(m.agent.id, (this.load.get(m.agent.id) ?? 0) + 1);
+      const over = this.overBudget(run, spec, m.agent);
+      if (over) {
+        this.gate(run, task, 'budget', over.reason, over.cost);
+        continue;
+      }
+      this.assign(run, task, m.agent, m.explanation);
       this.inFlight++;
-      toStart.push([run, task]);
+      toStart.push([run, task, m.agent, this.executors[m.agent.kind]!]);
     }
   }
 
-  private async execute(run: ActiveRun, task: TaskRun): Promise<void> {
+  /** Matches among agents this process can run; tasks only a pull agent can take wait for it. */
+  private match(spec: TaskSpec): MatchResult {
+    const all = [...this.agentMap().values()].map((e) => e.agent);
+    const push = all.filter((a) => this.executors[a.kind] !== undefined);
+    const loadOf = (id: string) => this.load.get(id) ?? 0;
+    const m = matchAgent(spec, push, loadOf);
+    if (m.kind !== 'unassigned' || push.length === all.length) return m;
+    const pull = matchAgent(
+      spec,
+      all.filter((a) => this.executors[a.kind] === undefined),
+      loadOf,
+    );
+    if (pull.kind === 'unassigned') return m;
+    const who = pull.kind === 'assigned' ? pull.agent.id : 'a pull agent';
+    return { kind: 'wait', reason: `Waiting for ${who} to pull it`, explanation: pull.explanation };
+  }
+
+  private assign(run: ActiveRun, task: TaskRun, agent: Agent, explanation: MatchExplanation): void {
+    const attempt = task.attempt + 1;
+    const delegation = attempt === 1 ? `${task.task_id}-delegated` : `${task.task_id}-delegated-${attempt}`;
+    this.setStatus(run, task, 'in_progress', {
+      agent_id: agent.id,
+      delegation_task_id: delegation,
+      attempt,
+      reason: null,
+      match: explanation,
+      error: null,
+      progress: null,
+      progress_message: null,
+      started_at: this.iso(),
+      finished_at: null,
+    });
+    run.delegated.set(task.task_id, { task_id: task.task_id, assigned_agent: agent.id, delegation_task_id: delegation });
+    run.logDirty = true;
+    run.usage.delete(task.task_id);
+    this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
+    this.commit(run, this.costOf(run.specs.get(task.task_id)!, agent));
+  }
+
+  private async execute(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
     const spec = run.specs.get(task.task_id)!;
-    const agent = this.agentList().find((a) => a.id === task.agent_id);
+    const attempt = task.attempt;
     const ac = new AbortController();
-    run.inflight.set(task.task_id, ac);
-    const done = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) => {
-      run.inflight.delete(task.task_id);
-      if (ac.signal.aborted) return; // cancelled or shut down: the state was already settled
-      this.completions.push({ runId: run.id, taskId: task.task_id, attempt: task.attempt, ...c });
+    const flight: InFlight = { ac, timer: null, settled: false };
+    run.inflight.set(task.task_id, flight);
+    const settle = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) => {
+      if (flight.settled) return;
+      flight.settled = true;
+      if (flight.timer) clearTimeout(flight.timer);
+      if (run.inflight.get(task.task_id) === flight) run.inflight.delete(task.task_id);
+      this.completions.push({ runId: run.id, taskId: task.task_id, attempt, ...c });
       this.schedule();
     };
-    if (!agent) {
-      done({ ok: false, error: `agent "${task.agent_id}" was removed` });
-      return;
+    if (spec.timeout_s !== undefined) {
+      const seconds = spec.timeout_s;
+      flight.timer = setTimeout(() => {
+        settle({ ok: false, error: `timed out after ${seconds} s` });
+        ac.abort(new Error('timeout'));
+      }, seconds * 1000);
     }
     const ctx: TaskContext = {
       run_id: run.id,
       plan_id: run.plan.plan_id,
       project_id: run.plan.project_id ?? null,
       task: spec,
-      attempt: task.attempt,
+      attempt,
       delegation_task_id: task.delegation_task_id!,
       agent,
       dependencies: spec.depends_on.map((d) => {
@@ -472,14 +640,50 @@ export class Engine {
       }),
     };
     try {
-      for await (const ev of this.executors[agent.kind].start(ctx, ac.signal)) {
-        if (ev.type === 'result') return done({ ok: true, output: ev.output });
-        if (ev.type === 'error') return done({ ok: false, error: ev.message });
+      for await (const ev of executor.start(ctx, ac.signal)) {
+        if (flight.settled) break;
+        if (ev.type === 'result') return settle({ ok: true, output: ev.output });
+        if (ev.type === 'error') return settle({ ok: false, error: ev.message });
+        this.notes.push({ runId: run.id, taskId: task.task_id, attempt, event: ev });
+        this.schedule();
       }
-      done({ ok: false, error: 'agent finished without a result' });
+      settle({ ok: false, error: 'the agent finished without a result' });
     } catch (err) {
-      done({ ok: false, error: err instanceof Error ? err.message : String(err) });
+      settle({ ok: false, error: err instanceof Error ? err.message : String(err) });
     }
+  }
+
+  private applyNote(n: Note): void {
+    const run = this.active.get(n.runId);
+    const task = run?.tasks.get(n.taskId);
+    if (!run || !task || task.status !== 'in_progress' || task.attempt !== n.attempt) return;
+    const ev = n.event;
+    switch (ev.type) {
+      case 'progress':
+        this.applyProgress(run, task, Math.max(0, Math.min(100, ev.percent)), ev.message ?? null, undefined);
+        break;
+      case 'log': {
+        const line = { run_id: run.id, task_id: task.task_id, attempt: task.attempt, stream: ev.stream, text: ev.text, at: this.iso() };
+        this.bus.emit('task.log', { id: this.store.execution.addLog(line), ...line });
+        break;
+      }
+      case 'result':
+      case 'error':
+        break;
+    }
+  }
+
+  private applyProgress(run: ActiveRun, task: TaskRun, progress: number, message: string | null, metadata: unknown): void {
+    task.progress = progress;
+    task.progress_message = message;
+    this.save(task);
+    this.store.execution.addProgress(run.id, task.task_id, {
+      attempt: task.attempt,
+      progress,
+      message,
+      metadata: metadata ?? null,
+      at: this.iso(),
+    });
   }
 
   private applyCompletion(c: Completion): void {
@@ -487,74 +691,219 @@ export class Engine {
     if (!run) return;
     const task = run.tasks.get(c.taskId)!;
     if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
-    this.release(task.agent_id);
-    this.dirty.add(run.id);
+    const spec = run.specs.get(task.task_id)!;
+    const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
+    const local = this.executors[agent?.kind ?? 'echo'] !== undefined && agent !== undefined;
+    this.release(run, task, local);
+    const estimate = agent ? this.costOf(spec, agent) : spec.estimated_cost;
+    const usage = run.usage.get(task.task_id) ?? 0;
     if (c.ok) {
-      this.setStatus(run, task, 'done', { output: c.output ?? null, finished_at: this.iso(), reason: null });
-      for (const depId of run.dependents.get(task.task_id) ?? []) {
+      const amount = usage > 0 ? usage : estimate;
+      this.charge(run, task, amount);
+      this.setStatus(run, task, 'done', { output: c.output ?? null, finished_at: this.iso(), reason: null, progress: 100 });
+      run.done++;
+      this.writeTaskResult(run, task);
+      this.settleDependents(run, task.task_id);
+      this.maybeFinish(run);
+      return;
+    }
+    if (usage > 0) this.charge(run, task, usage);
+    const max = spec.retry?.max_attempts ?? 1;
+    if (spec.retry && task.attempt < max) {
+      const delay = retryDelay(spec.retry, task.attempt + 1, this.random);
+      const retryAt = this.clock.now() + delay;
+      this.setStatus(run, task, 'ready', {
+        error: c.error ?? 'failed',
+        retry_at: retryAt,
+        reason: `attempt ${task.attempt} failed: ${c.error}; attempt ${task.attempt + 1} of ${max} in ${(delay / 1000).toFixed(1)} s`,
+      });
+      this.armRetry(run, task);
+      return;
+    }
+    this.setStatus(run, task, 'failed', { error: c.error ?? 'failed', finished_at: this.iso() });
+    this.settleDependents(run, task.task_id);
+    this.maybeFinish(run);
+  }
+
+  private armRetry(run: ActiveRun, task: TaskRun): void {
+    const wait = Math.max(0, (task.retry_at ?? 0) - this.clock.now());
+    const timer = setTimeout(() => {
+      run.retryTimers.delete(task.task_id);
+      this.dueRetries.push([run.id, task.task_id]);
+      this.schedule();
+    }, wait);
+    timer.unref();
+    run.retryTimers.set(task.task_id, timer);
+  }
+
+  /** A task whose dependencies are met: gate it for approval, or queue it. */
+  private enqueueOrGate(run: ActiveRun, task: TaskRun): void {
+    const spec = run.specs.get(task.task_id)!;
+    if (spec.requires_approval && !run.approved.has(`approval_required:${task.task_id}`)) {
+      this.gate(run, task, 'approval_required', 'the plan requires approval for this task', spec.estimated_cost);
+      return;
+    }
+    this.enqueue(run, task);
+  }
+
+  private enqueue(run: ActiveRun, task: TaskRun): void {
+    const spec = run.specs.get(task.task_id)!;
+    this.queue.push(run.id, task.task_id, spec.required_skills, spec.agent, spec.priority, spec.deadline);
+  }
+
+  private gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, reason: string, cost: number): void {
+    const approval: Approval = {
+      id: this.ids.next('apr'),
+      run_id: run.id,
+      task_id: task.task_id,
+      status: 'pending',
+      kind,
+      reason,
+      cost,
+      requested_at: this.iso(),
+      decided_at: null,
+      actor: null,
+      comment: null,
+    };
+    this.store.approvals.insert(approval);
+    this.setStatus(run, task, 'awaiting_approval', { reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}` });
+    this.bus.emit('approval.changed', approval);
+  }
+
+  /** Re-decides every dependent of a task that just changed. Iterative: chains may be long. */
+  private settleDependents(run: ActiveRun, taskId: string): void {
+    const work = [taskId];
+    while (work.length > 0) {
+      const id = work.pop()!;
+      for (const depId of run.dependents.get(id) ?? []) {
         const dep = run.tasks.get(depId)!;
         if (dep.status !== 'blocked' && dep.status !== 'pending') continue;
-        const spec = run.specs.get(depId)!;
-        if (spec.depends_on.every((d) => run.tasks.get(d)!.status === 'done')) {
+        const verdict = decideDependent(
+          run.specs.get(depId)!,
+          (d) => run.tasks.get(d)!.status,
+          (d) => run.tasks.get(d)!.output,
+        );
+        if (verdict.kind === 'ready') {
           this.setStatus(run, dep, 'ready', { reason: null });
-          run.ready.add(depId);
-        } else if (dep.status === 'blocked') {
-          const waiting = spec.depends_on.filter((d) => run.tasks.get(d)!.status !== 'done');
-          dep.reason = `waiting for ${waiting.join(', ')}`;
+          this.enqueueOrGate(run, dep);
+        } else if (verdict.kind === 'skip') {
+          this.setStatus(run, dep, 'skipped', { reason: verdict.reason, finished_at: this.iso() });
+          work.push(depId);
+        } else if (dep.reason !== verdict.reason) {
+          dep.reason = verdict.reason;
+          this.save(dep);
         }
       }
-    } else {
-      this.setStatus(run, task, 'failed', { error: c.error ?? 'failed', finished_at: this.iso() });
-      this.skipDependents(run, task.task_id, `dependency "${task.task_id}" failed`);
     }
   }
 
-  private release(agentId: string | null): void {
-    this.inFlight--;
-    if (agentId) this.load.set(agentId, Math.max(0, (this.load.get(agentId) ?? 1) - 1));
-  }
-
-  private skipWithDependents(run: ActiveRun, task: TaskRun, reason: string): void {
-    this.setStatus(run, task, 'skipped', { reason, finished_at: this.iso() });
-    run.ready.delete(task.task_id);
-    this.skipDependents(run, task.task_id, `dependency "${task.task_id}" was skipped`);
-  }
-
-  /** Skips every transitive dependent that has not ended; independent branches go on. */
-  private skipDependents(run: ActiveRun, taskId: string, reason: string): void {
-    const queue: [string, string][] = (run.dependents.get(taskId) ?? []).map((d) => [d, reason]);
-    while (queue.length > 0) {
-      const [id, why] = queue.shift()!;
-      const t = run.tasks.get(id)!;
-      if (isTerminalTaskStatus(t.status) || t.status === 'in_progress') continue;
-      this.setStatus(run, t, 'skipped', { reason: why, finished_at: this.iso() });
-      run.ready.delete(id);
-      for (const d of run.dependents.get(id) ?? []) queue.push([d, `dependency "${id}" was skipped`]);
+  private cancelOne(run: ActiveRun, task: TaskRun, why: string): void {
+    const flight = run.inflight.get(task.task_id);
+    if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
+    if (flight) {
+      flight.settled = true;
+      if (flight.timer) clearTimeout(flight.timer);
+      flight.ac?.abort(new Error('cancelled'));
+      run.inflight.delete(task.task_id);
     }
+    const timer = run.retryTimers.get(task.task_id);
+    if (timer) clearTimeout(timer);
+    run.retryTimers.delete(task.task_id);
+    this.queue.remove(run.id, task.task_id);
+    this.setStatus(run, task, 'cancelled', { reason: why, finished_at: this.iso(), retry_at: null });
   }
 
-  private setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>): void {
+  private release(run: ActiveRun, task: TaskRun, local: boolean): void {
+    if (local) this.inFlight--;
+    if (task.agent_id) this.load.set(task.agent_id, Math.max(0, (this.load.get(task.agent_id) ?? 1) - 1));
+    const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
+    this.commit(run, -(agent ? this.costOf(run.specs.get(task.task_id)!, agent) : 0));
+  }
+
+  // ---- budget -------------------------------------------------------------------------
+
+  private costOf(spec: TaskSpec, agent: Agent): number {
+    return spec.estimated_cost > 0 ? spec.estimated_cost : agent.cost_per_task;
+  }
+
+  private commit(run: ActiveRun, amount: number): void {
+    if (amount === 0) return;
+    for (const k of this.budgetKeys(run)) this.committed.set(k, (this.committed.get(k) ?? 0) + amount);
+  }
+
+  private budgetKeys(run: ActiveRun): string[] {
+    const keys = [`plan:${run.plan.plan_id}`];
+    if (run.plan.project_id) keys.push(`project:${run.plan.project_id}`);
+    return keys;
+  }
+
+  /** Would this task pass the plan's or the project's budget? */
+  private overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
+    const cost = this.costOf(spec, agent);
+    if (cost <= 0 || run.approved.has(`budget:${spec.task_id}`)) return null;
+    const checks: [string, string, number | null | undefined][] = [['plan', run.plan.plan_id, run.plan.budget]];
+    if (run.plan.project_id) {
+      checks.push(['project', run.plan.project_id, this.store.projects.get(run.plan.project_id)?.budget]);
+    }
+    for (const [scope, id, budget] of checks) {
+      if (budget === null || budget === undefined) continue;
+      const spent = this.store.execution.spent(scope as 'plan' | 'project', id);
+      const inFlight = this.committed.get(`${scope}:${id}`) ?? 0;
+      if (spent + inFlight + cost > budget) {
+        return {
+          cost,
+          reason: `cost ${cost} would pass the ${scope} budget of ${budget} (spent ${round(spent)}, in flight ${round(inFlight)})`,
+        };
+      }
+    }
+    return null;
+  }
+
+  private charge(run: ActiveRun, task: TaskRun, amount: number): void {
+    if (amount <= 0) return;
+    task.cost += amount;
+    this.store.execution.charge({
+      run_id: run.id,
+      plan_id: run.plan.plan_id,
+      project_id: run.plan.project_id ?? null,
+      task_id: task.task_id,
+      agent_id: task.agent_id,
+      amount,
+      kind: 'task',
+      created_at: this.iso(),
+    });
+  }
+
+  // ---- state, memory, audit -----------------------------------------------------------
+
+  private setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>, actor = ACTOR): void {
     const from = task.status;
     assertTransition(task.task_id, from, to);
-    Object.assign(task, patch, { status: to, updated_at: this.iso() });
+    Object.assign(task, patch);
+    task.status = to;
+    if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) run.open--;
+    if (isTerminalTaskStatus(from) && !isTerminalTaskStatus(to)) run.open++;
+    this.save(task);
+    const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);
+    this.audit('task', task.task_id, run.id, from, to, why, actor);
+  }
+
+  private save(task: TaskRun): void {
+    task.updated_at = this.iso();
     this.store.runs.saveTask(task);
-    this.audit(
-      'task',
-      task.task_id,
-      run.id,
-      from,
-      to,
-      patch.reason ?? patch.error ?? transitionWhy(to, task),
-    );
     this.bus.emit('task.updated', { ...task });
   }
 
+  private maybeFinish(run: ActiveRun): void {
+    if (run.open > 0) return;
+    this.finish(run, run.done === run.tasks.size ? 'completed' : 'failed');
+  }
+
   private finish(run: ActiveRun, status: RunStatus): void {
-    const now = this.iso();
-    this.store.runs.setStatus(run.id, status, now);
-    this.audit('run', run.id, run.id, 'executing', status, `run ${status}`);
+    this.store.runs.setStatus(run.id, status, this.iso());
+    this.audit('run', run.id, run.id, 'executing', status, `run ${status}: ${run.done} of ${run.tasks.size} tasks done`);
     this.writeBuildLog(run, status);
-    this.store.runs.dropLease(run.id, this.owner);
+    this.deactivate(run);
     this.active.delete(run.id);
     const final = this.store.runs.get(run.id)!;
     this.bus.emit('run.updated', final);
@@ -569,47 +918,64 @@ export class Engine {
     }
   }
 
-  private writeBuildLog(run: ActiveRun, status: RunStatus = 'executing'): void {
+  private deactivate(run: ActiveRun): void {
+    for (const [taskId, flight] of run.inflight) {
+      flight.settled = true;
+      if (flight.timer) clearTimeout(flight.timer);
+      flight.ac?.abort(new Error('run ended'));
+      const task = run.tasks.get(taskId);
+      if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
+    }
+    run.inflight.clear();
+    for (const t of run.retryTimers.values()) clearTimeout(t);
+    run.retryTimers.clear();
+    if (run.logTimer) clearTimeout(run.logTimer);
+    this.queue.removeRun(run.id);
+    this.store.runs.dropLease(run.id, this.owner);
+  }
+
+  private writeBuildLog(run: ActiveRun, status: RunStatus): void {
     const now = this.iso();
+    const bySeq = (a: { task_id: string }, b: { task_id: string }) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!;
     const content: BuildLogContent = {
       plan_id: run.plan.plan_id,
-      delegated_tasks: [...run.delegated.values()].sort(
-        (a, b) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!,
-      ),
-      unassigned_tasks: [...run.unassigned.values()].sort(
-        (a, b) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!,
-      ),
+      delegated_tasks: [...run.delegated.values()].sort(bySeq),
+      unassigned_tasks: [...run.unassigned.values()].sort(bySeq),
       timestamp: now,
     };
-    const entry = {
-      id: run.memoryId,
-      content,
-      tags: ['build_log', `plan:${run.plan.plan_id}`],
-      status,
-      updated_at: now,
-    };
-    this.store.memory.update(entry);
+    this.store.memory.update({ id: run.memoryId, content, tags: ['build_log', `plan:${run.plan.plan_id}`], status, updated_at: now });
     run.logDirty = false;
-    const full = this.store.memory.get(run.memoryId);
-    if (full) this.bus.emit('memory.written', full satisfies MemoryEntry);
+    run.lastLogAt = this.clock.now();
+    const entry = this.store.memory.get(run.memoryId);
+    if (entry) this.bus.emit('memory.written', entry);
     const r = this.store.runs.get(run.id);
     if (r) this.bus.emit('run.updated', r);
   }
 
-  private delegationsFromStore(runId: string): DelegatedTask[] {
-    return this.store.runs
-      .tasks(runId)
-      .filter((t) => t.agent_id && t.delegation_task_id)
-      .map((t) => ({
-        task_id: t.task_id,
-        assigned_agent: t.agent_id!,
-        delegation_task_id: t.delegation_task_id!,
-      }));
-  }
-
-  private agentList(): Agent[] {
-    this.agents ??= this.store.agents.list();
-    return this.agents;
+  private writeTaskResult(run: ActiveRun, task: TaskRun): void {
+    const now = this.iso();
+    const entry = {
+      id: this.ids.next('mem'),
+      agent_id: task.agent_id ?? 'unknown',
+      type: 'task_result',
+      content: {
+        run_id: run.id,
+        plan_id: run.plan.plan_id,
+        task_id: task.task_id,
+        delegation_task_id: task.delegation_task_id,
+        attempt: task.attempt,
+        output: task.output,
+      },
+      tags: ['task_result', `plan:${run.plan.plan_id}`, `run:${run.id}`, `agent:${task.agent_id}`],
+      project_id: run.plan.project_id ?? null,
+      status: 'done',
+      task_type: 'task',
+      task_id: task.task_id,
+      plan_id: run.plan.plan_id,
+      created_at: now,
+      updated_at: now,
+    };
+    this.store.memory.insert(entry);
   }
 
   private audit(
@@ -619,18 +985,150 @@ export class Engine {
     from: string | null,
     to: string | null,
     why: string,
+    actor = ACTOR,
   ): void {
-    this.store.memory.audit({
-      at: this.iso(),
-      actor: ACTOR,
-      entity,
-      entity_id: entityId,
-      run_id: runId,
-      from_status: from,
-      to_status: to,
-      why,
-    });
+    this.store.memory.audit({ at: this.iso(), actor, entity, entity_id: entityId, run_id: runId, from_status: from, to_status: to, why });
   }
+
+  // ---- activation and lookups -----------------------------------------------------------
+
+  /** Loads a run into memory (inside a transaction) and puts its ready tasks in the queue. */
+  private activate(runId: string, plan: Plan, memoryId: string): ActiveRun {
+    const run: ActiveRun = {
+      id: runId,
+      plan,
+      memoryId,
+      specs: new Map(plan.tasks.map((t) => [t.task_id, t])),
+      seq: new Map(plan.tasks.map((t, i) => [t.task_id, i])),
+      tasks: new Map(this.store.runs.tasks(runId).map((t) => [t.task_id, t])),
+      dependents: new Map(),
+      inflight: new Map(),
+      retryTimers: new Map(),
+      approved: new Set(),
+      delegated: new Map(),
+      unassigned: new Map(),
+      usage: new Map(),
+      open: 0,
+      done: 0,
+      logDirty: true,
+      lastLogAt: 0,
+      logTimer: null,
+    };
+    this.active.set(runId, run);
+    for (const t of plan.tasks) {
+      for (const dep of t.depends_on) {
+        const list = run.dependents.get(dep);
+        if (list) list.push(t.task_id);
+        else run.dependents.set(dep, [t.task_id]);
+      }
+    }
+    const approvals = this.store.approvals.listForRun(runId);
+    for (const a of approvals) if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
+    for (const t of run.tasks.values()) {
+      if (!isTerminalTaskStatus(t.status)) run.open++;
+      if (t.status === 'done') run.done++;
+      if (t.agent_id && t.delegation_task_id) {
+        run.delegated.set(t.task_id, { task_id: t.task_id, assigned_agent: t.agent_id, delegation_task_id: t.delegation_task_id });
+      }
+      if (t.status === 'unassigned') run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
+    }
+    for (const t of run.tasks.values()) {
+      if (t.status === 'in_progress') {
+        const agent = this.agentMap().get(t.agent_id ?? '')?.agent;
+        if (agent && this.executors[agent.kind] === undefined) {
+          // A pull agent elsewhere may still be working on it: keep it, and its capacity.
+          this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
+          run.inflight.set(t.task_id, { ac: null, timer: null, settled: false });
+          continue;
+        }
+        this.setStatus(run, t, 'ready', { reason: 'interrupted by a restart; retried as a new attempt' });
+        this.enqueueOrGate(run, t);
+      } else if (t.status === 'ready') {
+        if (t.retry_at !== null && t.retry_at > this.clock.now()) this.armRetry(run, t);
+        else this.enqueueOrGate(run, t);
+      } else if (t.status === 'pending' || t.status === 'blocked') {
+        const verdict = decideDependent(
+          run.specs.get(t.task_id)!,
+          (d) => run.tasks.get(d)!.status,
+          (d) => run.tasks.get(d)!.output,
+        );
+        if (verdict.kind !== 'wait') this.settleDependentOf(run, t, verdict);
+      }
+    }
+    this.startLeaseTimer();
+    if (run.open === 0) this.maybeFinish(run);
+    return run;
+  }
+
+  private settleDependentOf(run: ActiveRun, t: TaskRun, verdict: { kind: 'ready' } | { kind: 'skip'; reason: string }): void {
+    if (verdict.kind === 'ready') {
+      this.setStatus(run, t, 'ready', { reason: null });
+      this.enqueueOrGate(run, t);
+    } else {
+      this.setStatus(run, t, 'skipped', { reason: verdict.reason, finished_at: this.iso() });
+      this.settleDependents(run, t.task_id);
+    }
+  }
+
+  private startLeaseTimer(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => this.renewLeases(), Math.max(1_000, this.leaseTtlMs / 3));
+    this.leaseTimer.unref();
+  }
+
+  private renewLeases(): void {
+    for (const run of [...this.active.values()]) {
+      if (!this.store.runs.takeLease(run.id, this.owner, this.clock.now(), this.leaseTtlMs)) {
+        // Another process took the run over: stop touching it.
+        this.deactivate(run);
+        this.active.delete(run.id);
+      }
+    }
+  }
+
+  private activeRun(runId: string): ActiveRun {
+    const run = this.active.get(runId);
+    if (run) return run;
+    const stored = this.store.runs.get(runId);
+    if (!stored) throw new AppError('not_found', `run "${runId}" not found`);
+    if (stored.status !== 'executing') throw new AppError('conflict', `run "${runId}" already ${stored.status}`);
+    throw new AppError('conflict', `run "${runId}" is being executed by another Baton process`);
+  }
+
+  private taskOf(run: ActiveRun, taskId: string): TaskRun {
+    const task = run.tasks.get(taskId);
+    if (!task) throw new AppError('not_found', `Task not found: ${taskId}`);
+    return task;
+  }
+
+  private agentMap(): Map<string, { agent: Agent; skills: Set<string> }> {
+    this.agents ??= new Map(this.store.agents.list().map((a) => [a.id, { agent: a, skills: new Set(a.skills) }]));
+    return this.agents;
+  }
+
+  private agentEntry(agentId: string): { agent: Agent; skills: Set<string> } {
+    const entry = this.agentMap().get(agentId);
+    if (!entry) throw new AppError('not_found', `Agent not found: ${agentId}`);
+    return entry;
+  }
+
+  private assigned(agentId: string, runId: string, taskId: string): { run: ActiveRun; task: TaskRun } {
+    this.agentEntry(agentId);
+    const run = this.activeRun(runId);
+    const task = this.taskOf(run, taskId);
+    if (task.status !== 'in_progress' || task.agent_id !== agentId) {
+      throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+    }
+    return { run, task };
+  }
+
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 function transitionWhy(to: TaskStatus, task: TaskRun): string {
@@ -638,7 +1136,7 @@ function transitionWhy(to: TaskStatus, task: TaskRun): string {
     case 'in_progress':
       return `delegated to ${task.agent_id} as ${task.delegation_task_id} (attempt ${task.attempt})`;
     case 'done':
-      return 'agent returned a result';
+      return 'the agent returned a result';
     case 'ready':
       return 'dependencies met';
     default:

@@ -12,7 +12,11 @@ const DAY_MS = 86_400_000;
 export function deadlineBoost(deadline: string | undefined, now: number): number {
   if (!deadline) return 1;
   const due = Date.parse(deadline);
-  if (Number.isNaN(due)) return 1;
+  return Number.isNaN(due) ? 1 : boostForDue(due, now);
+}
+
+/** The boost for a due time in epoch ms. */
+export function boostForDue(due: number, now: number): number {
   if (due < now) return 10;
   const endOfToday = new Date(now);
   endOfToday.setUTCHours(23, 59, 59, 999);

@@ -7,10 +7,22 @@ export function createApprovalsRepo(db: Db) {
     'SELECT * FROM approvals WHERE status = ? ORDER BY requested_at',
   );
   const get = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE id = ?');
+  const insert = db.prepare(`INSERT INTO approvals (id, run_id, task_id, status, kind, reason, cost, requested_at,
+    decided_at, actor, comment) VALUES (@id, @run_id, @task_id, @status, @kind, @reason, @cost, @requested_at,
+    @decided_at, @actor, @comment)`);
+  const forTask = db.prepare<[string, string], Approval>(
+    'SELECT * FROM approvals WHERE run_id = ? AND task_id = ? ORDER BY requested_at, rowid',
+  );
+  const forRun = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid');
   const decide = db.prepare(`UPDATE approvals SET status = @status, decided_at = @decided_at, actor = @actor,
     comment = @comment WHERE id = @id AND status = 'pending'`);
   return {
     list: (status?: ApprovalStatus): Approval[] => (status ? byStatus.all(status) : all.all()),
+    insert(a: Approval): void {
+      insert.run(a);
+    },
+    forTask: (runId: string, taskId: string): Approval[] => forTask.all(runId, taskId),
+    listForRun: (runId: string): Approval[] => forRun.all(runId),
     get: (id: string): Approval | undefined => get.get(id),
     /** Records a decision; false when the approval was already decided. */
     decide(a: Pick<Approval, 'id' | 'status' | 'decided_at' | 'actor' | 'comment'>): boolean {

@@ -1,4 +1,5 @@
 import type {
+  AgentExecutionStats,
   MatchExplanation,
   Run,
   RunStatus,
@@ -33,6 +34,10 @@ const toTaskRun = (r: TaskRunRow): TaskRun => ({
   started_at: r.started_at,
   finished_at: r.finished_at,
   updated_at: r.updated_at,
+  progress: r.progress,
+  progress_message: r.progress_message,
+  retry_at: r.retry_at,
+  cost: r.cost,
 });
 
 export function emptyCounts(): TaskCounts {
@@ -44,8 +49,8 @@ export function createRunsRepo(db: Db) {
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
     finished_at, lease_owner, lease_expires_at) VALUES (@id, @plan_id, @plan_version, @project_id, @status, @memory_id,
     @created_at, NULL, @lease_owner, @lease_expires_at)`);
-  const insertTask = db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, updated_at)
-    VALUES (?, ?, ?, ?, 0, ?)`);
+  const insertTask = db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at)
+    VALUES (?, ?, ?, ?, 0, ?, ?)`);
   const getRun = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
   const listRuns = db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 500');
   const listRunsOfPlan = db.prepare<[string], RunRow>(
@@ -60,8 +65,15 @@ export function createRunsRepo(db: Db) {
   );
   const updateTask = db.prepare(`UPDATE task_runs SET status = @status, agent_id = @agent_id,
     delegation_task_id = @delegation_task_id, attempt = @attempt, reason = @reason, match = @match, output = @output,
-    error = @error, started_at = @started_at, finished_at = @finished_at, updated_at = @updated_at
+    error = @error, started_at = @started_at, finished_at = @finished_at, updated_at = @updated_at,
+    progress = @progress, progress_message = @progress_message, retry_at = @retry_at, cost = @cost
     WHERE run_id = @run_id AND task_id = @task_id`);
+  const stats = db.prepare<[string, string, string], { status: TaskStatus; n: number; avg_s: number | null }>(
+    `SELECT status, count(*) AS n,
+       avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
+     FROM task_runs WHERE agent_id = ? AND started_at >= ? AND started_at <= ?
+       AND status IN ('in_progress', 'done', 'failed') GROUP BY status`,
+  );
   const setStatus = db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?');
   const unfinished = db.prepare<[], { id: string }>(
     "SELECT id FROM runs WHERE status = 'executing' ORDER BY created_at",
@@ -90,13 +102,14 @@ export function createRunsRepo(db: Db) {
   }
 
   return {
+    /** Inserts the run and its tasks, each with its initial status (`ready` or `blocked`). */
     insertRun(
       run: Omit<Run, 'counts' | 'finished_at'> & { lease_owner: string; lease_expires_at: number },
-      taskIds: readonly string[],
+      tasks: readonly { task_id: string; status: TaskStatus; reason: string | null }[],
     ): void {
       insertRun.run(run);
-      taskIds.forEach((id, seq) => {
-        insertTask.run(run.id, id, seq, 'pending', run.created_at);
+      tasks.forEach((t, seq) => {
+        insertTask.run(run.id, t.task_id, seq, t.status, t.reason, run.created_at);
       });
     },
     get(id: string): Run | undefined {
@@ -120,6 +133,24 @@ export function createRunsRepo(db: Db) {
       setStatus.run(status, finishedAt, id);
     },
     unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
+    /** Seed 004 execution statistics for one agent, attempts started within [since, until]. */
+    agentStats(agentId: string, since: string, until: string): AgentExecutionStats {
+      const rows = stats.all(agentId, since, until);
+      const n = (s: TaskStatus) => rows.find((r) => r.status === s)?.n ?? 0;
+      const completed = n('done');
+      const failed = n('failed');
+      const ended = completed + failed;
+      const avg = rows.find((r) => r.status === 'done')?.avg_s ?? null;
+      return {
+        agent_id: agentId,
+        total: completed + failed + n('in_progress'),
+        completed,
+        failed,
+        in_progress: n('in_progress'),
+        success_rate: ended === 0 ? null : Math.round((completed / ended) * 10_000) / 100,
+        average_completion_time: avg === null ? null : Math.round(avg * 1000) / 1000,
+      };
+    },
     /** Takes or renews the run's lease; false when another live process holds it. */
     takeLease: (id: string, owner: string, now: number, ttlMs: number): boolean =>
       takeLease.run({ id, owner, now, expires: now + ttlMs }).changes > 0,

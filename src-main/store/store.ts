@@ -1,6 +1,7 @@
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';
+import { createExecutionRepo } from './execution-repo.ts';
 import { createMemoryRepo } from './memory-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
@@ -13,6 +14,7 @@ export function createStore(db: Db) {
     plans: createPlansRepo(db),
     agents: createAgentsRepo(db),
     runs: createRunsRepo(db),
+    execution: createExecutionRepo(db),
     memory: createMemoryRepo(db),
     approvals: createApprovalsRepo(db),
     projects: createProjectsRepo(db),

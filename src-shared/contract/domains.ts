@@ -5,11 +5,21 @@ import type { Approval } from '../schemas/approval.ts';
 import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approval.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
 import { memorySearchInputSchema } from '../schemas/memory.ts';
-import type { PlanSummary, StoredPlan } from '../schemas/plan.ts';
+import type { PlanSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
 import type { Project } from '../schemas/project.ts';
 import { projectSchema } from '../schemas/project.ts';
-import type { BuildResponse, Run, RunDetail } from '../schemas/run.ts';
-import { startRunInputSchema } from '../schemas/run.ts';
+import type {
+  AgentExecutionStats,
+  BuildResponse,
+  ProgressEntry,
+  Run,
+  RunDetail,
+  SpendReport,
+  TaskLogLine,
+  TaskRun,
+} from '../schemas/run.ts';
+import type { TaskStatus } from '../schemas/run.ts';
+import { startRunInputSchema, taskRefSchema } from '../schemas/run.ts';
 import type { HandlersOf } from './method.ts';
 import { method } from './method.ts';
 
@@ -42,7 +52,77 @@ export const runMethods = {
   'runs.list': method(z.strictObject({ plan_id: z.string().optional() })).returns<Run[]>(),
   'runs.get': method(byId('run_id')).returns<RunDetail>(),
   'runs.cancel': method(byId('run_id')).returns<Run>(),
+  'runs.cancelTask': method(taskRefSchema).returns<TaskRun>(),
+  'runs.taskLogs': method(
+    taskRefSchema.extend({
+      after_id: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(10_000).default(1_000),
+    }),
+  ).returns<TaskLogLine[]>(),
+  'runs.taskProgress': method(taskRefSchema).returns<ProgressEntry[]>(),
+  'runs.spend': method(
+    z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
+  ).returns<SpendReport>(),
 };
+
+const agentRef = z.strictObject({ agent_id: z.string().min(1).max(200) });
+const agentTask = agentRef.extend(taskRefSchema.shape);
+
+/** Seed 004's pull API: how agents on other machines (daemons) take and report work. */
+export const workMethods = {
+  'work.selectNext': method(
+    agentRef.extend({ run_id: z.string().max(200).optional(), plan_id: z.string().max(200).optional() }),
+  ).returns<{ task: PulledTask | null; reason?: string }>(),
+  'work.context': method(agentTask).returns<PreparedContext>(),
+  'work.execute': method(agentTask).returns<{
+    status: 'in_progress' | 'blocked' | 'awaiting_approval';
+    error?: string;
+    context?: PreparedContext;
+  }>(),
+  'work.progress': method(
+    agentTask.extend({
+      progress: z
+        .number({ message: 'Progress must be a number between 0 and 100' })
+        .min(0, 'Progress must be between 0 and 100')
+        .max(100, 'Progress must be between 0 and 100'),
+      message: z.string().max(2_000).optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ).returns<TaskRun>(),
+  'work.complete': method(
+    agentTask.extend({
+      status: z.enum(['completed', 'failed']),
+      output: z.unknown().optional(),
+      error: z.string().max(20_000).optional(),
+    }),
+  ).returns<{ task: TaskRun; unblocked: string[] }>(),
+  'work.stats': method(
+    agentRef.extend({ start: z.iso.datetime().optional(), end: z.iso.datetime().optional() }),
+  ).returns<AgentExecutionStats>(),
+};
+
+/** A ready task offered to a pulling agent. */
+export interface PulledTask {
+  run_id: string;
+  plan_id: string;
+  task_id: string;
+  description: string;
+  required_skills: string[];
+  priority: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+  deadline: string | null;
+  score: number;
+}
+
+/** Seed 004 prepareTaskContext. */
+export interface PreparedContext {
+  run: { id: string; plan_id: string; project_id: string | null };
+  task: TaskSpec;
+  attempt: number;
+  delegation_task_id: string | null;
+  agent: { id: string; name: string; skills: string[]; charter: Agent['charter'] | null };
+  dependencies: { task_id: string; status: TaskStatus; output: unknown; completed: boolean }[];
+  related_tasks: { task_id: string; status: TaskStatus; description: string; relation: 'sibling' | 'dependent' }[];
+}
 
 export const agentMethods = {
   'agents.list': method(none).returns<Agent[]>(),
@@ -73,6 +153,7 @@ export type RunHandlers = HandlersOf<typeof runMethods>;
 export type AgentHandlers = HandlersOf<typeof agentMethods>;
 export type MemoryHandlers = HandlersOf<typeof memoryMethods>;
 export type ApprovalHandlers = HandlersOf<typeof approvalMethods>;
+export type WorkHandlers = HandlersOf<typeof workMethods>;
 
 // Re-exported so a host can validate a raw agents file with the same schema.
 export { agentsFileSchema };

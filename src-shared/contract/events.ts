@@ -2,12 +2,14 @@ import type { Agent } from '../schemas/agent.ts';
 import type { Approval } from '../schemas/approval.ts';
 import type { MemoryEntry } from '../schemas/memory.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
-import type { Run, TaskRun } from '../schemas/run.ts';
+import type { Run, TaskLogLine, TaskRun } from '../schemas/run.ts';
 
 /** Push events from the host. They travel in batches, never one message per row. */
 export interface BatonEvents {
   'run.updated': Run;
   'task.updated': TaskRun;
+  /** A line an agent wrote (stdout, stderr, streamed tokens). Never coalesced. */
+  'task.log': TaskLogLine;
   'memory.written': MemoryEntry;
   'approval.changed': Approval;
   'agent.updated': Agent;

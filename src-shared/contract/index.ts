@@ -5,6 +5,7 @@ import {
   planMethods,
   projectMethods,
   runMethods,
+  workMethods,
 } from './domains.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
 import { mergeDomains } from './method.ts';
@@ -16,6 +17,7 @@ export const contract = mergeDomains({
   agents: agentMethods,
   memory: memoryMethods,
   approvals: approvalMethods,
+  work: workMethods,
 });
 
 export type Contract = typeof contract;

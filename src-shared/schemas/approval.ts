@@ -3,12 +3,18 @@ import { z } from 'zod';
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
+/** Why a task waits: the plan asks for approval, the budget would be passed, or the decider escalated. */
+export const APPROVAL_KINDS = ['approval_required', 'budget', 'escalation'] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+
 export interface Approval {
   id: string;
   run_id: string;
   task_id: string;
   status: ApprovalStatus;
+  kind: ApprovalKind;
   reason: string;
+  cost: number;
   requested_at: string;
   decided_at: string | null;
   actor: string | null;

@@ -20,6 +20,8 @@ describe('plan schema', () => {
       required_skills: ['summarization'],
       depends_on: [],
       priority: 'MEDIUM',
+      requires_approval: false,
+      estimated_cost: 0,
     });
   });
 

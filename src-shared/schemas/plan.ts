@@ -6,10 +6,54 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export const MAX_TASKS_PER_PLAN = 200_000;
 
+const MAX_INPUT_BYTES = 256 * 1024;
+
+export const retryPolicySchema = z.strictObject({
+  /** Attempts in all, the first included. */
+  max_attempts: z.number().int().min(1).max(20).default(1),
+  backoff: z
+    .strictObject({
+      initial_ms: z.number().int().min(0).max(3_600_000).default(1_000),
+      max_ms: z.number().int().min(0).max(86_400_000).default(60_000),
+      factor: z.number().min(1).max(10).default(2),
+      /** Spread of the random jitter: 0.2 means ±20 %. */
+      jitter: z.number().min(0).max(1).default(0.2),
+    })
+    .prefault({}),
+});
+export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+
+/**
+ * Run a task only when named dependencies ended in given statuses and/or a dependency's
+ * output matches. Without a condition a task needs every dependency `done`.
+ */
+export const conditionSchema = z
+  .strictObject({
+    /** Dependency id → the statuses it may have ended in. Unnamed dependencies must be done. */
+    dependencies: z.record(idSchema, z.array(z.enum(['done', 'failed', 'skipped', 'unassigned', 'cancelled'])).min(1)).optional(),
+    output: z
+      .strictObject({
+        task_id: idSchema,
+        /** Dot path into the output, e.g. `result.score`; empty for the whole output. */
+        path: z.string().max(200).default(''),
+        equals: z.unknown().optional(),
+        matches: z.string().max(500).optional(),
+        exists: z.boolean().optional(),
+      })
+      .refine((o) => o.equals !== undefined || o.matches !== undefined || o.exists !== undefined, {
+        message: 'give one of equals, matches or exists',
+      })
+      .optional(),
+  })
+  .refine((c) => c.dependencies !== undefined || c.output !== undefined, {
+    message: 'a condition needs dependencies or output',
+  });
+export type Condition = z.infer<typeof conditionSchema>;
+
 /**
  * One task of a plan. The seed 000 shape (`task_id`, `description`, `required_skills`) is
- * accepted unchanged; `depends_on`, `priority`, `agent` and `inputs` extend it. Unknown keys
- * are rejected so that a typo never silently changes what runs.
+ * accepted unchanged; the other fields extend it. Unknown keys are rejected so that a typo
+ * never silently changes what runs.
  */
 export const taskSpecSchema = z.strictObject({
   task_id: idSchema,
@@ -17,8 +61,17 @@ export const taskSpecSchema = z.strictObject({
   required_skills: z.array(skillSchema).max(64, 'at most 64 skills').default([]),
   depends_on: z.array(idSchema).max(1_000, 'at most 1000 dependencies').default([]),
   priority: z.enum(PRIORITIES).default('MEDIUM'),
+  deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z' }).optional(),
+  requires_approval: z.boolean().default(false),
+  estimated_cost: z.number().nonnegative().max(1e9).default(0),
   agent: idSchema.optional(),
-  inputs: z.record(z.string(), z.unknown()).optional(),
+  timeout_s: z.number().positive().max(7 * 86_400, 'must be at most 7 days').optional(),
+  retry: retryPolicySchema.optional(),
+  condition: conditionSchema.optional(),
+  inputs: z
+    .record(z.string(), z.unknown())
+    .refine((v) => JSON.stringify(v).length <= MAX_INPUT_BYTES, `must be at most ${MAX_INPUT_BYTES} bytes as JSON`)
+    .optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
 
@@ -26,6 +79,8 @@ const planShape = z.strictObject({
   plan_id: idSchema,
   name: z.string().max(200).optional(),
   project_id: idSchema.optional(),
+  /** Most this plan's runs may spend; a task that would pass it waits for approval. */
+  budget: z.number().nonnegative().optional(),
   tasks: z
     .array(taskSpecSchema)
     .min(1, 'a plan needs at least one task')
@@ -66,6 +121,34 @@ export const planSchema = planShape.superRefine((plan, ctx) => {
         });
       }
     });
+  });
+  plan.tasks.forEach((task, i) => {
+    const deps = new Set(task.depends_on);
+    for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
+      if (!deps.has(dep)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'condition', 'dependencies', dep],
+          message: `"${dep}" is not in depends_on`,
+        });
+      }
+    }
+    const out = task.condition?.output?.task_id;
+    if (out !== undefined && !deps.has(out)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tasks', i, 'condition', 'output', 'task_id'],
+        message: `"${out}" is not in depends_on`,
+      });
+    }
+    const m = task.condition?.output?.matches;
+    if (m !== undefined) {
+      try {
+        new RegExp(m);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'condition', 'output', 'matches'], message: 'is not a valid regular expression' });
+      }
+    }
   });
   if (!depsKnown) return;
   const cycle = findCycle(plan.tasks);

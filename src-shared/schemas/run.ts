@@ -66,6 +66,13 @@ export interface TaskRun {
   started_at: string | null;
   finished_at: string | null;
   updated_at: string;
+  /** 0–100 as last reported by the agent. */
+  progress: number | null;
+  progress_message: string | null;
+  /** When a waiting retry may start (epoch ms). */
+  retry_at: number | null;
+  /** What this task has been charged so far. */
+  cost: number;
 }
 
 export type TaskCounts = Record<TaskStatus, number>;
@@ -108,3 +115,72 @@ export interface BuildResponse {
 export const startRunInputSchema = z.strictObject({
   plan_id: z.string().min(1),
 });
+
+export const taskRefSchema = z.strictObject({
+  run_id: z.string().min(1).max(200),
+  task_id: z.string().min(1).max(200),
+});
+
+export interface Transaction {
+  id: number;
+  run_id: string;
+  plan_id: string;
+  project_id: string | null;
+  task_id: string;
+  agent_id: string | null;
+  amount: number;
+  kind: 'task';
+  created_at: string;
+}
+
+export interface SpendReport {
+  scope: 'run' | 'plan' | 'project';
+  id: string;
+  spent: number;
+  budget: number | null;
+  remaining: number | null;
+  transactions: Transaction[];
+}
+
+export interface ProgressEntry {
+  attempt: number;
+  progress: number;
+  message: string | null;
+  metadata: unknown;
+  at: string;
+}
+
+export interface TaskLogLine {
+  id: number;
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  stream: 'stdout' | 'stderr' | 'info';
+  text: string;
+  at: string;
+}
+
+export interface Artifact {
+  id: number;
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+/** Seed 004 execution statistics of one agent over a time range. */
+export interface AgentExecutionStats {
+  agent_id: string;
+  total: number;
+  completed: number;
+  failed: number;
+  in_progress: number;
+  /** Percent of ended attempts that completed, 0–100; null when none ended. */
+  success_rate: number | null;
+  /** Seconds; null when none completed. */
+  average_completion_time: number | null;
+}

@@ -163,7 +163,6 @@ export function defineContractSuite(label: string, open: () => Promise<ContractH
       expect(by.d).toMatchObject({ status: 'skipped', reason: 'dependency "c" is unassigned' });
       const audit = await h.client.invoke('audit.list', { run_id: build.run_id });
       expect(audit.filter((e) => e.entity_id === 'b').map((e) => `${e.from_status}→${e.to_status}`)).toEqual([
-        'pending→blocked',
         'blocked→ready',
         'ready→in_progress',
         'in_progress→done',

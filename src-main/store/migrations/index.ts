@@ -1,4 +1,5 @@
 import * as m001 from './001_init.ts';
+import * as m002 from './002_execution.ts';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add new ones at the end with the next number; never edit a shipped one. */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'init', up: m001.up }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'init', up: m001.up },
+  { version: 2, name: 'execution', up: m002.up },
+];
