@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
+import type { Approval } from '../../src-shared/schemas/approval.ts';
+import type { RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
+import { call, controlledExecutor, eventually, setup, task, until } from '../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../app/create-app.ts';
+import { createApp } from '../app/create-app.ts';
+
+let app: BatonApp;
+afterEach(() => app?.close());
+
+const open = (exec: ReturnType<typeof controlledExecutor>) => {
+  app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
+  return app;
+};
+const detail = (runId: string) => call<RunDetail>(app, 'runs.get', { run_id: runId });
+const byId = (d: RunDetail) => Object.fromEntries(d.tasks.map((t) => [t.task_id, t])) as Record<string, TaskRun>;
+const settled = async (runId: string) => {
+  await app.engine.whenSettled(runId);
+  return detail(runId);
+};
+
+describe('execution', () => {
+  it('runs independent tasks in parallel, bounded by each agent’s max_concurrency', async () => {
+    const exec = controlledExecutor();
+    open(exec);
+    const run = await setup(
+      app,
+      [{ id: 'w', skills: ['x'], max_concurrency: 3 }],
+      { plan_id: 'p', tasks: Array.from({ length: 8 }, (_, i) => task(`t${i}`)) },
+    );
+    await until(() => exec.running.size === 3, 2_000, 'three running');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(exec.running.size).toBe(3);
+    // The next in line says why it waits; the rest are queued behind it.
+    const t = byId(await detail(run));
+    expect(t.t3).toMatchObject({ status: 'ready', reason: 'Waiting for capacity: w (3/3)' });
+    expect(t.t3!.match?.rejected).toEqual([{ agent_id: 'w', reason: 'at capacity (3/3)' }]);
+    expect(t.t7!.status).toBe('ready');
+    while ((await detail(run)).status === 'executing') {
+      for (const e of exec.running.values()) e.finish();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(exec.maxConcurrent).toBe(3);
+    expect((await detail(run)).counts.done).toBe(8);
+  });
+
+  it('starts ready tasks by priority weight × deadline boost, first come among equals (seed 004)', async () => {
+    const exec = controlledExecutor(() => ({ ok: true }));
+    open(exec);
+    const soon = new Date(Date.now() - 60_000).toISOString(); // overdue: ×10
+    await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 1 }], {
+      plan_id: 'p',
+      tasks: [
+        task('low-1', { priority: 'LOW' }),
+        task('med-1'),
+        task('high-1', { priority: 'HIGH' }),
+        task('med-2'),
+        task('crit', { priority: 'CRITICAL' }),
+        task('med-overdue', { deadline: soon }),
+        task('low-2', { priority: 'LOW' }),
+      ],
+    });
+    await until(() => exec.started.length === 7);
+    // 1000 > 100 = MEDIUM×10 (overdue) > 10 > 1; equal scores keep plan order.
+    expect(exec.started.map((s) => s.split('#')[0])).toEqual(['crit', 'high-1', 'med-overdue', 'med-1', 'med-2', 'low-1', 'low-2']);
+  });
+
+  it('passes dependency results on, and a failure skips its dependents while other branches go on', async () => {
+    const exec = controlledExecutor((ctx) =>
+      ctx.task.task_id === 'bad' ? { ok: false, error: 'boom' } : { ok: true, output: { from: ctx.task.task_id, deps: ctx.dependencies.map((d) => d.output) } },
+    );
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
+      plan_id: 'p',
+      tasks: [task('a'), task('b', { depends_on: ['a'] }), task('bad'), task('after-bad', { depends_on: ['bad'] }), task('after-after', { depends_on: ['after-bad'] })],
+    });
+    const d = await settled(run);
+    const t = byId(d);
+    expect(t.b!.output).toEqual({ from: 'b', deps: [{ from: 'a', deps: [] }] });
+    expect(t.bad).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(t['after-bad']).toMatchObject({ status: 'skipped', reason: 'dependency "bad" ended failed' });
+    expect(t['after-after']).toMatchObject({ status: 'skipped', reason: 'dependency "after-bad" ended skipped' });
+    expect(d.status).toBe('failed');
+  });
+
+  it('retries with exponential backoff and says so, then succeeds', async () => {
+    let calls = 0;
+    const exec = controlledExecutor(() => (++calls < 3 ? { ok: false, error: `flaky ${calls}` } : { ok: true }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('t', { retry: { max_attempts: 3, backoff: { initial_ms: 10, factor: 2, jitter: 0 } } })],
+    });
+    const d = await settled(run);
+    expect(byId(d).t).toMatchObject({ status: 'done', attempt: 3, delegation_task_id: 't-delegated-3' });
+    expect(exec.started).toEqual(['t#1', 't#2', 't#3']);
+    const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
+    const whys = audit.filter((e) => e.entity_id === 't' && e.to_status === 'ready').map((e) => e.why);
+    expect(whys).toEqual(['attempt 1 failed: flaky 1; attempt 2 of 3 in 0.0 s', 'attempt 2 failed: flaky 2; attempt 3 of 3 in 0.0 s']);
+  });
+
+  it('fails after the last attempt', async () => {
+    const exec = controlledExecutor(() => ({ ok: false, error: 'always' }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('t', { retry: { max_attempts: 2, backoff: { initial_ms: 1 } } })],
+    });
+    expect(byId(await settled(run)).t).toMatchObject({ status: 'failed', attempt: 2, error: 'always' });
+  });
+
+  it('times a task out, aborting the agent’s work', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('slow', { timeout_s: 0.05 })] });
+    const d = await settled(run);
+    expect(byId(d).slow).toMatchObject({ status: 'failed', error: 'timed out after 0.05 s' });
+    expect(exec.aborted).toEqual(['slow#1']);
+  });
+
+  it('cancels one task (stopping its agent) and lets independent work finish', async () => {
+    const exec = controlledExecutor((ctx) => (ctx.task.task_id === 'hang' ? 'hold' : { ok: true }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 2 }], {
+      plan_id: 'p',
+      tasks: [task('hang'), task('after', { depends_on: ['hang'] }), task('other'), task('other-2', { depends_on: ['other'] })],
+    });
+    await until(() => exec.running.has('hang'));
+    const cancelled = await call<TaskRun>(app, 'runs.cancelTask', { run_id: run, task_id: 'hang' });
+    expect(cancelled.status).toBe('cancelled');
+    expect(exec.aborted).toEqual(['hang#1']);
+    const t = byId(await settled(run));
+    expect(t.after).toMatchObject({ status: 'skipped', reason: 'dependency "hang" ended cancelled' });
+    expect(t['other-2']!.status).toBe('done');
+  });
+
+  it('cancels a whole run, stopping every agent', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 5 }], {
+      plan_id: 'p',
+      tasks: [task('a'), task('b'), task('c', { depends_on: ['a'] })],
+    });
+    await until(() => exec.running.size === 2);
+    await call(app, 'runs.cancel', { run_id: run });
+    const d = await detail(run);
+    expect(d.status).toBe('cancelled');
+    expect(d.tasks.map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(exec.aborted.sort()).toEqual(['a#1', 'b#1']);
+    await expect(call(app, 'runs.cancel', { run_id: run })).rejects.toThrow(/already cancelled/);
+  });
+
+  it('runs a conditional task only when its condition holds', async () => {
+    const exec = controlledExecutor((ctx) =>
+      ctx.task.task_id === 'build' ? { ok: false, error: 'compile error' } : { ok: true, output: { verdict: ctx.task.task_id === 'review' ? 'reject' : 'ok' } },
+    );
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
+      plan_id: 'p',
+      tasks: [
+        task('build'),
+        task('cleanup', { depends_on: ['build'], condition: { dependencies: { build: ['failed', 'cancelled'] } } }),
+        task('review'),
+        task('ship', { depends_on: ['review'], condition: { output: { task_id: 'review', path: 'verdict', equals: 'approve' } } }),
+        task('rework', { depends_on: ['review'], condition: { output: { task_id: 'review', path: 'verdict', matches: '^rej' } } }),
+      ],
+    });
+    const t = byId(await settled(run));
+    expect(t.cleanup!.status).toBe('done');
+    expect(t.ship).toMatchObject({ status: 'skipped', reason: 'condition not met: output of "review" at verdict does not equal "approve"' });
+    expect(t.rework!.status).toBe('done');
+  });
+
+  it('gates tasks for approval; answering one resumes only that branch, rejection skips dependents', async () => {
+    const exec = controlledExecutor(() => ({ ok: true }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
+      plan_id: 'p',
+      tasks: [
+        task('free'),
+        task('gate-a', { requires_approval: true }),
+        task('gate-b', { requires_approval: true }),
+        task('after-a', { depends_on: ['gate-a'] }),
+        task('after-b', { depends_on: ['gate-b'] }),
+      ],
+    });
+    await until(() => exec.started.includes('free#1'));
+    const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
+    expect(pending.map((a) => [a.task_id, a.kind])).toEqual([
+      ['gate-a', 'approval_required'],
+      ['gate-b', 'approval_required'],
+    ]);
+    await eventually(async () => byId(await detail(run)).free!.status === 'done');
+    const a = pending.find((p) => p.task_id === 'gate-a')!;
+    const decided = await call<Approval>(app, 'approvals.decide', { approval_id: a.id, decision: 'approve', actor: 'ana', comment: 'looks fine' });
+    expect(decided).toMatchObject({ status: 'approved', actor: 'ana', comment: 'looks fine' });
+    await until(() => exec.started.includes('after-a#1'));
+    expect(byId(await detail(run))['gate-b']!.status).toBe('awaiting_approval');
+    expect(exec.started.filter((s) => s === 'free#1')).toHaveLength(1); // finished work never re-runs
+    const b = pending.find((p) => p.task_id === 'gate-b')!;
+    await call(app, 'approvals.decide', { approval_id: b.id, decision: 'reject', actor: 'bo', comment: 'too risky' });
+    const t = byId(await settled(run));
+    expect(t['gate-b']).toMatchObject({ status: 'skipped', reason: 'rejected by bo: too risky' });
+    expect(t['after-b']).toMatchObject({ status: 'skipped', reason: 'dependency "gate-b" ended skipped' });
+    const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
+    expect(audit.find((e) => e.entity === 'approval' && e.to_status === 'rejected')).toMatchObject({ actor: 'bo' });
+    await expect(call(app, 'approvals.decide', { approval_id: b.id, decision: 'approve', actor: 'x' })).rejects.toThrow(/already rejected/);
+  });
+
+  it('holds a task that would pass the budget for approval, and records every charge', async () => {
+    const exec = controlledExecutor(() => ({ ok: true }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 1 }], {
+      plan_id: 'p',
+      budget: 10,
+      tasks: [task('a', { estimated_cost: 6 }), task('b', { estimated_cost: 6, depends_on: ['a'] })],
+    });
+    await eventually(async () => (await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).length > 0);
+    const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ task_id: 'b', kind: 'budget', cost: 6 });
+    expect(pending[0]!.reason).toBe('cost 6 would pass the plan budget of 10 (spent 6, in flight 0)');
+    const spend = await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' });
+    expect(spend).toMatchObject({ spent: 6, budget: 10, remaining: 4 });
+    await call(app, 'approvals.decide', { approval_id: pending[0]!.id, decision: 'approve', actor: 'ana' });
+    await settled(run);
+    const after = await call<SpendReport>(app, 'runs.spend', { scope: 'run', id: run });
+    expect(after.spent).toBe(12);
+    expect(after.transactions.map((t) => [t.task_id, t.amount, t.agent_id])).toEqual([
+      ['a', 6, 'w'],
+      ['b', 6, 'w'],
+    ]);
+  });
+
+  it('records progress with history, streams logs, and writes task results to memory', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    await until(() => exec.running.has('t'));
+    const e = exec.running.get('t')!;
+    e.emit({ type: 'progress', percent: 40, message: 'reading' });
+    e.emit({ type: 'log', stream: 'stdout', text: 'hello from the agent' });
+    e.emit({ type: 'progress', percent: 80, message: 'writing' });
+    await eventually(async () => byId(await detail(run)).t!.progress === 80);
+    expect(byId(await detail(run)).t).toMatchObject({ progress: 80, progress_message: 'writing' });
+    e.finish({ answer: 42 });
+    await settled(run);
+    const history = await call<{ progress: number; message: string }[]>(app, 'runs.taskProgress', { run_id: run, task_id: 't' });
+    expect(history.map((h) => [h.progress, h.message])).toEqual([
+      [40, 'reading'],
+      [80, 'writing'],
+    ]);
+    const logs = await call<{ text: string; stream: string }[]>(app, 'runs.taskLogs', { run_id: run, task_id: 't' });
+    expect(logs.map((l) => [l.stream, l.text])).toEqual([['stdout', 'hello from the agent']]);
+    const results = await call<MemorySearchHit[]>(app, 'memory.search', { type: 'task_result', tag: `run:${run}` });
+    expect(results).toHaveLength(1);
+    expect(results[0]!.entry).toMatchObject({ agent_id: 'w', task_id: 't', content: { output: { answer: 42 } } });
+    expect((await call<MemorySearchHit[]>(app, 'memory.search', { query: 'answer' })).length).toBe(1);
+  });
+});

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentExecutionStats, RunDetail } from '../../src-shared/schemas/run.ts';
+import { call, controlledExecutor, setup, task, until } from '../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../app/create-app.ts';
+import { createApp } from '../app/create-app.ts';
+
+let app: BatonApp;
+afterEach(() => app?.close());
+
+/** No executor for `echo`: agents of that kind become pull agents (remote daemons). */
+const pullApp = () => {
+  app = createApp({ dataDir: ':memory:', executors: { echo: undefined }, log: () => {} });
+  return app;
+};
+
+interface Picked {
+  task: { task_id: string; run_id: string; score: number } | null;
+  reason?: string;
+}
+
+describe('seed 004 pull API', () => {
+  it('selects by priority and deadline, only tasks whose dependencies are done', async () => {
+    pullApp();
+    const overdue = new Date(Date.now() - 3_600_000).toISOString();
+    const tomorrow = new Date(Date.now() + 30 * 3_600_000).toISOString();
+    const run = await setup(app, [{ id: 'vp', skills: ['x'], max_concurrency: 10 }], {
+      plan_id: 'p',
+      tasks: [
+        task('low', { priority: 'LOW' }),
+        task('high', { priority: 'HIGH' }),
+        task('crit-blocked', { priority: 'CRITICAL', depends_on: ['low'] }),
+        task('med-overdue', { priority: 'MEDIUM', deadline: overdue }),
+        task('low-soon', { priority: 'LOW', deadline: tomorrow }),
+      ],
+    });
+    const order: string[] = [];
+    for (;;) {
+      const next = await call<Picked>(app, 'work.selectNext', { agent_id: 'vp' });
+      if (!next.task) break;
+      order.push(`${next.task.task_id}:${next.task.score}`);
+      await call(app, 'work.execute', { agent_id: 'vp', run_id: run, task_id: next.task.task_id });
+    }
+    // HIGH 100 = MEDIUM×10 overdue (first come wins), LOW×2 within 3 days, LOW; the CRITICAL one is blocked.
+    expect(order).toEqual(['high:100', 'med-overdue:100', 'low-soon:2', 'low:1']);
+    const done = await call<{ unblocked: string[] }>(app, 'work.complete', {
+      agent_id: 'vp',
+      run_id: run,
+      task_id: 'low',
+      status: 'completed',
+      output: { summary: 'done' },
+    });
+    expect(done.unblocked).toEqual(['crit-blocked']);
+    expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'vp' })).task?.task_id).toBe('crit-blocked');
+  });
+
+  it('skips agents that are not ONLINE or BUSY, and names unknown agents and tasks', async () => {
+    pullApp();
+    const run = await setup(
+      app,
+      [
+        { id: 'away', skills: ['x'], status: 'AWAY' },
+        { id: 'off', skills: ['x'], status: 'OFFLINE' },
+        { id: 'busy', skills: ['x'], status: 'BUSY' },
+        { id: 'other', skills: ['y'] },
+      ],
+      { plan_id: 'p', tasks: [task('t')] },
+    );
+    expect(await call<Picked>(app, 'work.selectNext', { agent_id: 'away' })).toEqual({ task: null, reason: 'agent is AWAY' });
+    expect(await call<Picked>(app, 'work.selectNext', { agent_id: 'off' })).toEqual({ task: null, reason: 'agent is OFFLINE' });
+    expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'other' })).task).toBeNull();
+    expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'busy' })).task?.task_id).toBe('t');
+    await expect(call(app, 'work.selectNext', { agent_id: 'ghost' })).rejects.toThrow('Agent not found: ghost');
+    await expect(call(app, 'work.execute', { agent_id: 'busy', run_id: run, task_id: 'nope' })).rejects.toThrow('Task not found: nope');
+    await expect(call(app, 'work.execute', { agent_id: 'other', run_id: run, task_id: 't' })).rejects.toThrow(
+      'Agent lacks required skills: x.',
+    );
+  });
+
+  it('answers blocked for unmet dependencies and refuses work not assigned to the agent', async () => {
+    pullApp();
+    const run = await setup(app, [{ id: 'a', skills: ['x'] }, { id: 'b', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('first'), task('second', { depends_on: ['first'] })],
+    });
+    expect(await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: 'second' })).toEqual({
+      status: 'blocked',
+      error: 'Dependencies not met: waiting for first',
+    });
+    const taken = await call<{ status: string; context: { task: { task_id: string }; agent: { id: string } } }>(
+      app,
+      'work.execute',
+      { agent_id: 'a', run_id: run, task_id: 'first' },
+    );
+    expect(taken.status).toBe('in_progress');
+    expect(taken.context).toMatchObject({ task: { task_id: 'first' }, agent: { id: 'a' } });
+    await expect(call(app, 'work.complete', { agent_id: 'b', run_id: run, task_id: 'first', status: 'completed' })).rejects.toThrow(
+      'Task first is not assigned to agent b',
+    );
+    await expect(call(app, 'work.progress', { agent_id: 'b', run_id: run, task_id: 'first', progress: 5 })).rejects.toThrow(
+      'Task first is not assigned to agent b',
+    );
+  });
+
+  it('validates progress 0–100, keeps its history, and prepares context with dependencies and related tasks', async () => {
+    pullApp();
+    const run = await setup(app, [{ id: 'a', skills: ['x'], charter: { mission: 'Ship it', values: ['care'] } }], {
+      plan_id: 'p',
+      tasks: [task('base'), task('left', { depends_on: ['base'] }), task('right', { depends_on: ['base'] })],
+    });
+    await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: 'base' });
+    await expect(call(app, 'work.progress', { agent_id: 'a', run_id: run, task_id: 'base', progress: 140 })).rejects.toThrow(
+      'Progress must be between 0 and 100',
+    );
+    await call(app, 'work.progress', { agent_id: 'a', run_id: run, task_id: 'base', progress: 50, message: 'half', metadata: { lines: 150 } });
+    await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'base', status: 'completed', output: { api: '/users' } });
+    const history = await call<{ progress: number; metadata: unknown }[]>(app, 'runs.taskProgress', { run_id: run, task_id: 'base' });
+    expect(history).toMatchObject([{ progress: 50, message: 'half', metadata: { lines: 150 } }]);
+    const ctx = await call<{
+      agent: { charter: { mission: string } };
+      dependencies: unknown[];
+      related_tasks: { task_id: string; relation: string }[];
+    }>(app, 'work.context', { agent_id: 'a', run_id: run, task_id: 'left' });
+    expect(ctx.agent.charter.mission).toBe('Ship it');
+    expect(ctx.dependencies).toEqual([{ task_id: 'base', status: 'done', output: { api: '/users' }, completed: true }]);
+    expect(ctx.related_tasks).toEqual([{ task_id: 'right', status: 'ready', description: 'do right', relation: 'sibling' }]);
+  });
+
+  it('reports execution statistics: counts, success rate, average completion time', async () => {
+    pullApp();
+    const run = await setup(app, [{ id: 'a', skills: ['x'], max_concurrency: 5 }], {
+      plan_id: 'p',
+      tasks: [task('ok-1'), task('ok-2'), task('bad'), task('open')],
+    });
+    for (const t of ['ok-1', 'ok-2', 'bad', 'open']) await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: t });
+    await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'ok-1', status: 'completed' });
+    await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'ok-2', status: 'completed' });
+    await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'bad', status: 'failed', error: 'nope' });
+    const stats = await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'a' });
+    expect(stats).toMatchObject({ agent_id: 'a', total: 4, completed: 2, failed: 1, in_progress: 1 });
+    expect(stats.success_rate).toBeCloseTo(66.67, 1);
+    expect(stats.average_completion_time).toBeGreaterThanOrEqual(0);
+    const none = await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'a', start: '2000-01-01T00:00:00Z', end: '2000-01-02T00:00:00Z' });
+    expect(none).toMatchObject({ total: 0, success_rate: null, average_completion_time: null });
+    const d = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    expect(d.tasks.find((t) => t.task_id === 'bad')).toMatchObject({ status: 'failed', error: 'nope' });
+  });
+});
+
+describe('leases', () => {
+  it('a second process on the same data directory cannot run the same run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    const exec = controlledExecutor(() => 'hold');
+    app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    await until(() => exec.running.has('t'));
+    const other = createApp({ dataDir: dir, log: () => {} });
+    try {
+      expect(other.engine.resumeUnfinished()).toEqual([]);
+      const r = await other.dispatch('runs.cancel', { run_id: run });
+      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
+    } finally {
+      other.close();
+      exec.running.get('t')?.finish();
+      await app.engine.whenSettled(run);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
