@@ -1,5 +1,5 @@
 import type { PlanHandlers } from '../../src-shared/contract/domains.ts';
-import { planSchema } from '../../src-shared/schemas/plan.ts';
+import { parsePlan } from '../../src-shared/schemas/plan.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
@@ -12,13 +12,13 @@ export function planHandlers({ store, bus, now }: AppContext): PlanHandlers {
       return plan;
     },
     'plans.validate': ({ plan }) => {
-      const parsed = planSchema.safeParse(plan);
-      return parsed.success ? { ok: true, issues: [] } : { ok: false, issues: toIssues(parsed.error.issues) };
+      const parsed = parsePlan(plan);
+      return parsed.ok ? { ok: true, issues: [] } : { ok: false, issues: toIssues(parsed.issues) };
     },
     'plans.import': ({ plan }) => {
-      const parsed = planSchema.safeParse(plan);
-      if (!parsed.success) throw invalidInput('plan is invalid', toIssues(parsed.error.issues));
-      const summary = store.tx(() => store.plans.save(parsed.data, now()));
+      const parsed = parsePlan(plan);
+      if (!parsed.ok) throw invalidInput('plan is invalid', toIssues(parsed.issues));
+      const summary = store.tx(() => store.plans.save(parsed.plan, now()));
       bus.emit('plan.updated', summary);
       return summary;
     },

@@ -87,79 +87,69 @@ const planShape = z.strictObject({
     .max(MAX_TASKS_PER_PLAN, `at most ${MAX_TASKS_PER_PLAN} tasks`),
 });
 
-/** Graph checks that need the whole plan: duplicate ids, unknown dependencies, cycles. */
-export const planSchema = planShape.superRefine((plan, ctx) => {
+interface GraphTask {
+  task_id: string;
+  depends_on: readonly string[];
+  condition?: { dependencies?: Record<string, unknown> | undefined; output?: { task_id: string; matches?: string | undefined } | undefined } | undefined;
+}
+interface GraphIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Checks that need the whole plan: duplicate ids, unknown dependencies, condition references, cycles. */
+export function graphIssues(tasks: readonly GraphTask[]): GraphIssue[] {
+  const issues: GraphIssue[] = [];
   const index = new Map<string, number>();
-  plan.tasks.forEach((task, i) => {
+  tasks.forEach((task, i) => {
     const first = index.get(task.task_id);
     if (first !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tasks', i, 'task_id'],
-        message: `duplicate task id "${task.task_id}" (first used at tasks[${first}])`,
-      });
+      issues.push({ path: ['tasks', i, 'task_id'], message: `duplicate task id "${task.task_id}" (first used at tasks[${first}])` });
     } else {
       index.set(task.task_id, i);
     }
   });
   let depsKnown = true;
-  plan.tasks.forEach((task, i) => {
+  tasks.forEach((task, i) => {
     task.depends_on.forEach((dep, j) => {
       if (!index.has(dep)) {
         depsKnown = false;
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tasks', i, 'depends_on', j],
-          message: `unknown dependency "${dep}"`,
-        });
+        issues.push({ path: ['tasks', i, 'depends_on', j], message: `unknown dependency "${dep}"` });
       } else if (dep === task.task_id) {
         depsKnown = false;
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tasks', i, 'depends_on', j],
-          message: `task "${dep}" depends on itself`,
-        });
+        issues.push({ path: ['tasks', i, 'depends_on', j], message: `task "${dep}" depends on itself` });
       }
     });
-  });
-  plan.tasks.forEach((task, i) => {
     const deps = new Set(task.depends_on);
     for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
       if (!deps.has(dep)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tasks', i, 'condition', 'dependencies', dep],
-          message: `"${dep}" is not in depends_on`,
-        });
+        issues.push({ path: ['tasks', i, 'condition', 'dependencies', dep], message: `"${dep}" is not in depends_on` });
       }
     }
     const out = task.condition?.output?.task_id;
     if (out !== undefined && !deps.has(out)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tasks', i, 'condition', 'output', 'task_id'],
-        message: `"${out}" is not in depends_on`,
-      });
+      issues.push({ path: ['tasks', i, 'condition', 'output', 'task_id'], message: `"${out}" is not in depends_on` });
     }
     const m = task.condition?.output?.matches;
     if (m !== undefined) {
       try {
         new RegExp(m);
       } catch {
-        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'condition', 'output', 'matches'], message: 'is not a valid regular expression' });
+        issues.push({ path: ['tasks', i, 'condition', 'output', 'matches'], message: 'is not a valid regular expression' });
       }
     }
   });
-  if (!depsKnown) return;
-  const cycle = findCycle(plan.tasks);
-  if (cycle) {
-    const at = index.get(cycle[0]!) ?? 0;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['tasks', at, 'depends_on'],
-      message: `dependency cycle: ${cycle.join(' → ')}`,
-    });
+  if (depsKnown) {
+    const cycle = findCycle(tasks);
+    if (cycle) {
+      issues.push({ path: ['tasks', index.get(cycle[0]!) ?? 0, 'depends_on'], message: `dependency cycle: ${cycle.join(' → ')}` });
+    }
   }
+  return issues;
+}
+
+export const planSchema = planShape.superRefine((plan, ctx) => {
+  for (const issue of graphIssues(plan.tasks)) ctx.addIssue({ code: 'custom', ...issue });
 });
 export type Plan = z.infer<typeof planSchema>;
 export type PlanInput = z.input<typeof planSchema>;
@@ -211,4 +201,35 @@ export type PlanSummary = z.infer<typeof planSummarySchema>;
 
 export interface StoredPlan extends PlanSummary {
   plan: Plan;
+}
+
+/**
+ * Validates a plan and returns every problem at once. Zod skips the whole-plan checks when
+ * a field has the wrong type, so here they also run on a loose reading of the raw input.
+ */
+export function parsePlan(raw: unknown): { ok: true; plan: Plan } | { ok: false; issues: GraphIssue[] } {
+  const r = planSchema.safeParse(raw);
+  if (r.success) return { ok: true, plan: r.data };
+  const issues: GraphIssue[] = r.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }));
+  const loose = looseGraph(raw);
+  if (loose) {
+    const seen = new Set(issues.map((i) => `${i.path.join('.')}|${i.message}`));
+    for (const g of graphIssues(loose)) if (!seen.has(`${g.path.join('.')}|${g.message}`)) issues.push(g);
+  }
+  return { ok: false, issues };
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/** The graph part of a raw plan, where its shape allows; tasks with a malformed id are left out. */
+function looseGraph(raw: unknown): GraphTask[] | null {
+  const tasks = (raw as { tasks?: unknown } | null)?.tasks;
+  if (!Array.isArray(tasks)) return null;
+  const out: GraphTask[] = [];
+  for (const t of tasks) {
+    if (t === null || typeof t !== 'object' || !isStr((t as GraphTask).task_id)) return null;
+    const deps = (t as { depends_on?: unknown }).depends_on;
+    out.push({ task_id: (t as GraphTask).task_id, depends_on: Array.isArray(deps) ? deps.filter(isStr) : [] });
+  }
+  return out;
 }
