@@ -13,7 +13,8 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
     },
     'runs.cancel': ({ run_id }) => engine.cancelRun(run_id),
     'runs.cancelTask': ({ run_id, task_id }) => engine.cancelTask(run_id, task_id),
-    'runs.taskLogs': ({ run_id, task_id, after_id, limit }) => store.execution.logs(run_id, task_id, after_id, limit),
+    'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
+      store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
   };

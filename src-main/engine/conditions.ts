@@ -2,7 +2,10 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 
-export type DependentVerdict = { kind: 'wait'; reason: string } | { kind: 'ready' } | { kind: 'skip'; reason: string };
+export type DependentVerdict =
+  | { kind: 'wait'; reason: string }
+  | { kind: 'ready' }
+  | { kind: 'skip'; reason: string };
 
 /**
  * Decides what a task's dependencies allow: wait for the ones still going, skip when one
@@ -34,7 +37,10 @@ export function decideDependent(
   if (waiting.length > 0) return { kind: 'wait', reason: `waiting for ${waiting.join(', ')}` };
   const oc = spec.condition?.output;
   if (oc && !outputMatches(outputOf(oc.task_id), oc)) {
-    return { kind: 'skip', reason: `condition not met: output of "${oc.task_id}"${oc.path ? ` at ${oc.path}` : ''} ${describe(oc)}` };
+    return {
+      kind: 'skip',
+      reason: `condition not met: output of "${oc.task_id}"${oc.path ? ` at ${oc.path}` : ''} ${describe(oc)}`,
+    };
   }
   return { kind: 'ready' };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
+import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import type { RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task, until } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
@@ -14,7 +14,8 @@ const open = (exec: ReturnType<typeof controlledExecutor>) => {
   return app;
 };
 const detail = (runId: string) => call<RunDetail>(app, 'runs.get', { run_id: runId });
-const byId = (d: RunDetail) => Object.fromEntries(d.tasks.map((t) => [t.task_id, t])) as Record<string, TaskRun>;
+const byId = (d: RunDetail) =>
+  Object.fromEntries(d.tasks.map((t) => [t.task_id, t])) as Record<string, TaskRun>;
 const settled = async (runId: string) => {
   await app.engine.whenSettled(runId);
   return detail(runId);
@@ -24,11 +25,10 @@ describe('execution', () => {
   it('runs independent tasks in parallel, bounded by each agent’s max_concurrency', async () => {
     const exec = controlledExecutor();
     open(exec);
-    const run = await setup(
-      app,
-      [{ id: 'w', skills: ['x'], max_concurrency: 3 }],
-      { plan_id: 'p', tasks: Array.from({ length: 8 }, (_, i) => task(`t${i}`)) },
-    );
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 3 }], {
+      plan_id: 'p',
+      tasks: Array.from({ length: 8 }, (_, i) => task(`t${i}`)),
+    });
     await until(() => exec.running.size === 3, 2_000, 'three running');
     await new Promise((r) => setTimeout(r, 20));
     expect(exec.running.size).toBe(3);
@@ -63,30 +63,51 @@ describe('execution', () => {
     });
     await until(() => exec.started.length === 7);
     // 1000 > 100 = MEDIUM×10 (overdue) > 10 > 1; equal scores keep plan order.
-    expect(exec.started.map((s) => s.split('#')[0])).toEqual(['crit', 'high-1', 'med-overdue', 'med-1', 'med-2', 'low-1', 'low-2']);
+    expect(exec.started.map((s) => s.split('#')[0])).toEqual([
+      'crit',
+      'high-1',
+      'med-overdue',
+      'med-1',
+      'med-2',
+      'low-1',
+      'low-2',
+    ]);
   });
 
   it('passes dependency results on, and a failure skips its dependents while other branches go on', async () => {
     const exec = controlledExecutor((ctx) =>
-      ctx.task.task_id === 'bad' ? { ok: false, error: 'boom' } : { ok: true, output: { from: ctx.task.task_id, deps: ctx.dependencies.map((d) => d.output) } },
+      ctx.task.task_id === 'bad'
+        ? { ok: false, error: 'boom' }
+        : { ok: true, output: { from: ctx.task.task_id, deps: ctx.dependencies.map((d) => d.output) } },
     );
     open(exec);
     const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
       plan_id: 'p',
-      tasks: [task('a'), task('b', { depends_on: ['a'] }), task('bad'), task('after-bad', { depends_on: ['bad'] }), task('after-after', { depends_on: ['after-bad'] })],
+      tasks: [
+        task('a'),
+        task('b', { depends_on: ['a'] }),
+        task('bad'),
+        task('after-bad', { depends_on: ['bad'] }),
+        task('after-after', { depends_on: ['after-bad'] }),
+      ],
     });
     const d = await settled(run);
     const t = byId(d);
     expect(t.b!.output).toEqual({ from: 'b', deps: [{ from: 'a', deps: [] }] });
     expect(t.bad).toMatchObject({ status: 'failed', error: 'boom' });
     expect(t['after-bad']).toMatchObject({ status: 'skipped', reason: 'dependency "bad" ended failed' });
-    expect(t['after-after']).toMatchObject({ status: 'skipped', reason: 'dependency "after-bad" ended skipped' });
+    expect(t['after-after']).toMatchObject({
+      status: 'skipped',
+      reason: 'dependency "after-bad" ended skipped',
+    });
     expect(d.status).toBe('failed');
   });
 
   it('retries with exponential backoff and says so, then succeeds', async () => {
     let calls = 0;
-    const exec = controlledExecutor(() => (++calls < 3 ? { ok: false, error: `flaky ${calls}` } : { ok: true }));
+    const exec = controlledExecutor(() =>
+      ++calls < 3 ? { ok: false, error: `flaky ${calls}` } : { ok: true },
+    );
     open(exec);
     const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
       plan_id: 'p',
@@ -97,7 +118,10 @@ describe('execution', () => {
     expect(exec.started).toEqual(['t#1', 't#2', 't#3']);
     const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
     const whys = audit.filter((e) => e.entity_id === 't' && e.to_status === 'ready').map((e) => e.why);
-    expect(whys).toEqual(['attempt 1 failed: flaky 1; attempt 2 of 3 in 0.0 s', 'attempt 2 failed: flaky 2; attempt 3 of 3 in 0.0 s']);
+    expect(whys).toEqual([
+      'attempt 1 failed: flaky 1; attempt 2 of 3 in 0.0 s',
+      'attempt 2 failed: flaky 2; attempt 3 of 3 in 0.0 s',
+    ]);
   });
 
   it('fails after the last attempt', async () => {
@@ -113,7 +137,10 @@ describe('execution', () => {
   it('times a task out, aborting the agent’s work', async () => {
     const exec = controlledExecutor(() => 'hold');
     open(exec);
-    const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('slow', { timeout_s: 0.05 })] });
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('slow', { timeout_s: 0.05 })],
+    });
     const d = await settled(run);
     expect(byId(d).slow).toMatchObject({ status: 'failed', error: 'timed out after 0.05 s' });
     expect(exec.aborted).toEqual(['slow#1']);
@@ -124,7 +151,12 @@ describe('execution', () => {
     open(exec);
     const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 2 }], {
       plan_id: 'p',
-      tasks: [task('hang'), task('after', { depends_on: ['hang'] }), task('other'), task('other-2', { depends_on: ['other'] })],
+      tasks: [
+        task('hang'),
+        task('after', { depends_on: ['hang'] }),
+        task('other'),
+        task('other-2', { depends_on: ['other'] }),
+      ],
     });
     await until(() => exec.running.has('hang'));
     const cancelled = await call<TaskRun>(app, 'runs.cancelTask', { run_id: run, task_id: 'hang' });
@@ -153,22 +185,36 @@ describe('execution', () => {
 
   it('runs a conditional task only when its condition holds', async () => {
     const exec = controlledExecutor((ctx) =>
-      ctx.task.task_id === 'build' ? { ok: false, error: 'compile error' } : { ok: true, output: { verdict: ctx.task.task_id === 'review' ? 'reject' : 'ok' } },
+      ctx.task.task_id === 'build'
+        ? { ok: false, error: 'compile error' }
+        : { ok: true, output: { verdict: ctx.task.task_id === 'review' ? 'reject' : 'ok' } },
     );
     open(exec);
     const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
       plan_id: 'p',
       tasks: [
         task('build'),
-        task('cleanup', { depends_on: ['build'], condition: { dependencies: { build: ['failed', 'cancelled'] } } }),
+        task('cleanup', {
+          depends_on: ['build'],
+          condition: { dependencies: { build: ['failed', 'cancelled'] } },
+        }),
         task('review'),
-        task('ship', { depends_on: ['review'], condition: { output: { task_id: 'review', path: 'verdict', equals: 'approve' } } }),
-        task('rework', { depends_on: ['review'], condition: { output: { task_id: 'review', path: 'verdict', matches: '^rej' } } }),
+        task('ship', {
+          depends_on: ['review'],
+          condition: { output: { task_id: 'review', path: 'verdict', equals: 'approve' } },
+        }),
+        task('rework', {
+          depends_on: ['review'],
+          condition: { output: { task_id: 'review', path: 'verdict', matches: '^rej' } },
+        }),
       ],
     });
     const t = byId(await settled(run));
     expect(t.cleanup!.status).toBe('done');
-    expect(t.ship).toMatchObject({ status: 'skipped', reason: 'condition not met: output of "review" at verdict does not equal "approve"' });
+    expect(t.ship).toMatchObject({
+      status: 'skipped',
+      reason: 'condition not met: output of "review" at verdict does not equal "approve"',
+    });
     expect(t.rework!.status).toBe('done');
   });
 
@@ -193,19 +239,33 @@ describe('execution', () => {
     ]);
     await eventually(async () => byId(await detail(run)).free!.status === 'done');
     const a = pending.find((p) => p.task_id === 'gate-a')!;
-    const decided = await call<Approval>(app, 'approvals.decide', { approval_id: a.id, decision: 'approve', actor: 'ana', comment: 'looks fine' });
+    const decided = await call<Approval>(app, 'approvals.decide', {
+      approval_id: a.id,
+      decision: 'approve',
+      actor: 'ana',
+      comment: 'looks fine',
+    });
     expect(decided).toMatchObject({ status: 'approved', actor: 'ana', comment: 'looks fine' });
     await until(() => exec.started.includes('after-a#1'));
     expect(byId(await detail(run))['gate-b']!.status).toBe('awaiting_approval');
     expect(exec.started.filter((s) => s === 'free#1')).toHaveLength(1); // finished work never re-runs
     const b = pending.find((p) => p.task_id === 'gate-b')!;
-    await call(app, 'approvals.decide', { approval_id: b.id, decision: 'reject', actor: 'bo', comment: 'too risky' });
+    await call(app, 'approvals.decide', {
+      approval_id: b.id,
+      decision: 'reject',
+      actor: 'bo',
+      comment: 'too risky',
+    });
     const t = byId(await settled(run));
     expect(t['gate-b']).toMatchObject({ status: 'skipped', reason: 'rejected by bo: too risky' });
     expect(t['after-b']).toMatchObject({ status: 'skipped', reason: 'dependency "gate-b" ended skipped' });
     const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
-    expect(audit.find((e) => e.entity === 'approval' && e.to_status === 'rejected')).toMatchObject({ actor: 'bo' });
-    await expect(call(app, 'approvals.decide', { approval_id: b.id, decision: 'approve', actor: 'x' })).rejects.toThrow(/already rejected/);
+    expect(audit.find((e) => e.entity === 'approval' && e.to_status === 'rejected')).toMatchObject({
+      actor: 'bo',
+    });
+    await expect(
+      call(app, 'approvals.decide', { approval_id: b.id, decision: 'approve', actor: 'x' }),
+    ).rejects.toThrow(/already rejected/);
   });
 
   it('holds a task that would pass the budget for approval, and records every charge', async () => {
@@ -216,7 +276,9 @@ describe('execution', () => {
       budget: 10,
       tasks: [task('a', { estimated_cost: 6 }), task('b', { estimated_cost: 6, depends_on: ['a'] })],
     });
-    await eventually(async () => (await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).length > 0);
+    await eventually(
+      async () => (await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).length > 0,
+    );
     const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ task_id: 'b', kind: 'budget', cost: 6 });
@@ -246,16 +308,29 @@ describe('execution', () => {
     expect(byId(await detail(run)).t).toMatchObject({ progress: 80, progress_message: 'writing' });
     e.finish({ answer: 42 });
     await settled(run);
-    const history = await call<{ progress: number; message: string }[]>(app, 'runs.taskProgress', { run_id: run, task_id: 't' });
+    const history = await call<{ progress: number; message: string }[]>(app, 'runs.taskProgress', {
+      run_id: run,
+      task_id: 't',
+    });
     expect(history.map((h) => [h.progress, h.message])).toEqual([
       [40, 'reading'],
       [80, 'writing'],
     ]);
-    const logs = await call<{ text: string; stream: string }[]>(app, 'runs.taskLogs', { run_id: run, task_id: 't' });
+    const logs = await call<{ text: string; stream: string }[]>(app, 'runs.taskLogs', {
+      run_id: run,
+      task_id: 't',
+    });
     expect(logs.map((l) => [l.stream, l.text])).toEqual([['stdout', 'hello from the agent']]);
-    const results = await call<MemorySearchHit[]>(app, 'memory.search', { type: 'task_result', tag: `run:${run}` });
+    const results = await call<MemorySearchHit[]>(app, 'memory.search', {
+      type: 'task_result',
+      tag: `run:${run}`,
+    });
     expect(results).toHaveLength(1);
-    expect(results[0]!.entry).toMatchObject({ agent_id: 'w', task_id: 't', content: { output: { answer: 42 } } });
+    expect(results[0]!.entry).toMatchObject({
+      agent_id: 'w',
+      task_id: 't',
+      content: { output: { answer: 42 } },
+    });
     expect((await call<MemorySearchHit[]>(app, 'memory.search', { query: 'answer' })).length).toBe(1);
   });
 });

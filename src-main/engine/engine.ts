@@ -180,7 +180,12 @@ export class Engine {
           reason: t.depends_on.length === 0 ? null : `waiting for ${t.depends_on.join(', ')}`,
         })),
       );
-      const content: BuildLogContent = { plan_id: plan.plan_id, delegated_tasks: [], unassigned_tasks: [], timestamp: now };
+      const content: BuildLogContent = {
+        plan_id: plan.plan_id,
+        delegated_tasks: [],
+        unassigned_tasks: [],
+        timestamp: now,
+      };
       this.store.memory.insert({
         id: memoryId,
         agent_id: 'orchestrator',
@@ -195,7 +200,14 @@ export class Engine {
         created_at: now,
         updated_at: now,
       });
-      this.audit('run', runId, runId, null, 'executing', `run of plan "${plan.plan_id}" v${stored.version} started`);
+      this.audit(
+        'run',
+        runId,
+        runId,
+        null,
+        'executing',
+        `run of plan "${plan.plan_id}" v${stored.version} started`,
+      );
       this.activate(runId, plan, memoryId);
     });
     this.tick();
@@ -203,9 +215,16 @@ export class Engine {
     const delegated = this.store.runs
       .tasks(runId)
       .filter((t) => t.agent_id !== null && t.delegation_task_id !== null)
-      .map((t) => ({ task_id: t.task_id, assigned_agent: t.agent_id!, delegation_task_id: t.delegation_task_id! }));
+      .map((t) => ({
+        task_id: t.task_id,
+        assigned_agent: t.agent_id!,
+        delegation_task_id: t.delegation_task_id!,
+      }));
     return {
-      status: run.status === 'failed' || (run.status !== 'executing' && delegated.length === 0) ? 'failed' : 'executing',
+      status:
+        run.status === 'failed' || (run.status !== 'executing' && delegated.length === 0)
+          ? 'failed'
+          : 'executing',
       delegated_tasks: delegated,
       memory_id: memoryId,
       run_id: runId,
@@ -217,13 +236,26 @@ export class Engine {
     const resumed: string[] = [];
     for (const runId of this.store.runs.unfinishedIds()) {
       if (this.active.has(runId)) continue;
-      if (!this.store.runs.takeLease(runId, this.owner, this.clock.now(), this.leaseTtlMs)) continue;
+      if (!this.store.runs.takeLease(runId, this.owner, this.clock.now(), this.leaseTtlMs)) {
+        // A process on this machine that died (crash, SIGKILL) cannot renew its lease: take it now.
+        const holder = this.store.runs.leaseOwner(runId);
+        if (!holder || !isDeadLocalOwner(holder)) continue;
+        if (!this.store.runs.stealLease(runId, holder, this.owner, this.clock.now(), this.leaseTtlMs))
+          continue;
+      }
       const run = this.store.runs.get(runId)!;
       const stored = this.store.plans.get(run.plan_id, run.plan_version);
       this.store.tx(() => {
         if (!stored) {
           this.store.runs.setStatus(runId, 'failed', this.iso());
-          this.audit('run', runId, runId, 'executing', 'failed', 'its plan version is missing; the run cannot resume');
+          this.audit(
+            'run',
+            runId,
+            runId,
+            'executing',
+            'failed',
+            'its plan version is missing; the run cannot resume',
+          );
           return;
         }
         this.activate(runId, stored.plan, run.memory_id);
@@ -250,7 +282,8 @@ export class Engine {
   cancelTask(runId: string, taskId: string): TaskRun {
     const run = this.activeRun(runId);
     const task = this.taskOf(run, taskId);
-    if (isTerminalTaskStatus(task.status)) throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
+    if (isTerminalTaskStatus(task.status))
+      throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
     this.store.tx(() => {
       this.cancelOne(run, task, 'cancelled by request');
       this.settleDependents(run, taskId);
@@ -272,7 +305,13 @@ export class Engine {
     const status = approve ? 'approved' : 'rejected';
     this.store.tx(() => {
       const at = this.iso();
-      this.store.approvals.decide({ id: approvalId, status, decided_at: at, actor, comment: comment ?? null });
+      this.store.approvals.decide({
+        id: approvalId,
+        status,
+        decided_at: at,
+        actor,
+        comment: comment ?? null,
+      });
       this.store.memory.audit({
         at,
         actor,
@@ -347,8 +386,10 @@ export class Engine {
   selectNextTask(agentId: string, criteria: WorkCriteria = {}): { task: PulledTask | null; reason?: string } {
     const entry = this.agentEntry(agentId);
     const { agent, skills } = entry;
-    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return { task: null, reason: `agent is ${agent.status}` };
-    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency) return { task: null, reason: 'agent is at capacity' };
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
+      return { task: null, reason: `agent is ${agent.status}` };
+    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency)
+      return { task: null, reason: 'agent is at capacity' };
     const best = this.queue.best(this.clock.now(), (g) => {
       if (criteria.run_id && g.runId !== criteria.run_id) return false;
       if (g.pin && g.pin !== agentId) return false;
@@ -380,7 +421,16 @@ export class Engine {
     if (task.agent_id !== null && task.agent_id !== agentId && task.status === 'in_progress') {
       throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
     }
-    return prepareContext(run.id, run.plan, run.specs.get(taskId)!, task, agent, run.tasks, run.specs, run.dependents);
+    return prepareContext(
+      run.id,
+      run.plan,
+      run.specs.get(taskId)!,
+      task,
+      agent,
+      run.tasks,
+      run.specs,
+      run.dependents,
+    );
   }
 
   /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
@@ -394,21 +444,30 @@ export class Engine {
     const task = this.taskOf(run, taskId);
     const spec = run.specs.get(taskId)!;
     if (task.status === 'in_progress') {
-      if (task.agent_id !== agentId) throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+      if (task.agent_id !== agentId)
+        throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
       return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
     }
     if (task.status === 'blocked' || task.status === 'pending') {
       return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
     }
-    if (task.status === 'awaiting_approval') return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
+    if (task.status === 'awaiting_approval')
+      return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     if (task.status !== 'ready' || !this.queue.has(runId, taskId)) {
-      throw new AppError('conflict', `Task ${taskId} is ${task.status}${task.retry_at ? ' (waiting to retry)' : ''}`);
+      throw new AppError(
+        'conflict',
+        `Task ${taskId} is ${task.status}${task.retry_at ? ' (waiting to retry)' : ''}`,
+      );
     }
     const missing = missingSkills(agent, spec.required_skills);
-    if (missing.length > 0) throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
-    if (spec.agent && spec.agent !== agentId) throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
-    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') throw new AppError('conflict', `agent is ${agent.status}`);
-    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency) throw new AppError('conflict', 'agent is at capacity');
+    if (missing.length > 0)
+      throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
+    if (spec.agent && spec.agent !== agentId)
+      throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
+      throw new AppError('conflict', `agent is ${agent.status}`);
+    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency)
+      throw new AppError('conflict', 'agent is at capacity');
     let gated = false;
     this.store.tx(() => {
       this.queue.remove(runId, taskId);
@@ -463,12 +522,19 @@ export class Engine {
     });
     this.tick();
     const unblocked = [...before]
-      .filter(([d, s]) => s !== run.tasks.get(d)!.status && ['ready', 'awaiting_approval', 'in_progress'].includes(run.tasks.get(d)!.status))
+      .filter(
+        ([d, s]) =>
+          s !== run.tasks.get(d)!.status &&
+          ['ready', 'awaiting_approval', 'in_progress'].includes(run.tasks.get(d)!.status),
+      )
       .map(([d]) => d);
     return { task: { ...task }, unblocked };
   }
 
-  getAgentExecutionStats(agentId: string, range: { start?: string | undefined; end?: string | undefined }): AgentExecutionStats {
+  getAgentExecutionStats(
+    agentId: string,
+    range: { start?: string | undefined; end?: string | undefined },
+  ): AgentExecutionStats {
     this.agentEntry(agentId);
     return this.store.runs.agentStats(agentId, range.start ?? '0000', range.end ?? '9999');
   }
@@ -509,7 +575,8 @@ export class Engine {
       this.dispatch(toStart);
       const now = this.clock.now();
       for (const run of this.active.values()) {
-        if (run.logDirty && now - run.lastLogAt >= this.buildLogIntervalMs) this.writeBuildLog(run, 'executing');
+        if (run.logDirty && now - run.lastLogAt >= this.buildLogIntervalMs)
+          this.writeBuildLog(run, 'executing');
         else if (run.logDirty && !run.logTimer) {
           run.logTimer = setTimeout(() => {
             run.logTimer = null;
@@ -548,7 +615,11 @@ export class Engine {
       }
       this.queue.remove(run.id, task.task_id);
       if (m.kind === 'unassigned') {
-        this.setStatus(run, task, 'unassigned', { reason: m.reason, match: m.explanation, finished_at: this.iso() });
+        this.setStatus(run, task, 'unassigned', {
+          reason: m.reason,
+          match: m.explanation,
+          finished_at: this.iso(),
+        });
         run.unassigned.set(task.task_id, { task_id: task.task_id, reason: m.reason });
         run.logDirty = true;
         this.settleDependents(run, task.task_id);
@@ -598,7 +669,11 @@ export class Engine {
       started_at: this.iso(),
       finished_at: null,
     });
-    run.delegated.set(task.task_id, { task_id: task.task_id, assigned_agent: agent.id, delegation_task_id: delegation });
+    run.delegated.set(task.task_id, {
+      task_id: task.task_id,
+      assigned_agent: agent.id,
+      delegation_task_id: delegation,
+    });
     run.logDirty = true;
     run.usage.delete(task.task_id);
     this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
@@ -663,7 +738,14 @@ export class Engine {
         this.applyProgress(run, task, Math.max(0, Math.min(100, ev.percent)), ev.message ?? null, undefined);
         break;
       case 'log': {
-        const line = { run_id: run.id, task_id: task.task_id, attempt: task.attempt, stream: ev.stream, text: ev.text, at: this.iso() };
+        const line = {
+          run_id: run.id,
+          task_id: task.task_id,
+          attempt: task.attempt,
+          stream: ev.stream,
+          text: ev.text,
+          at: this.iso(),
+        };
         this.bus.emit('task.log', { id: this.store.execution.addLog(line), ...line });
         break;
       }
@@ -673,7 +755,13 @@ export class Engine {
     }
   }
 
-  private applyProgress(run: ActiveRun, task: TaskRun, progress: number, message: string | null, metadata: unknown): void {
+  private applyProgress(
+    run: ActiveRun,
+    task: TaskRun,
+    progress: number,
+    message: string | null,
+    metadata: unknown,
+  ): void {
     task.progress = progress;
     task.progress_message = message;
     this.save(task);
@@ -700,7 +788,12 @@ export class Engine {
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.charge(run, task, amount);
-      this.setStatus(run, task, 'done', { output: c.output ?? null, finished_at: this.iso(), reason: null, progress: 100 });
+      this.setStatus(run, task, 'done', {
+        output: c.output ?? null,
+        finished_at: this.iso(),
+        reason: null,
+        progress: 100,
+      });
       run.done++;
       this.writeTaskResult(run, task);
       this.settleDependents(run, task.task_id);
@@ -740,7 +833,13 @@ export class Engine {
   private enqueueOrGate(run: ActiveRun, task: TaskRun): void {
     const spec = run.specs.get(task.task_id)!;
     if (spec.requires_approval && !run.approved.has(`approval_required:${task.task_id}`)) {
-      this.gate(run, task, 'approval_required', 'the plan requires approval for this task', spec.estimated_cost);
+      this.gate(
+        run,
+        task,
+        'approval_required',
+        'the plan requires approval for this task',
+        spec.estimated_cost,
+      );
       return;
     }
     this.enqueue(run, task);
@@ -766,7 +865,9 @@ export class Engine {
       comment: null,
     };
     this.store.approvals.insert(approval);
-    this.setStatus(run, task, 'awaiting_approval', { reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}` });
+    this.setStatus(run, task, 'awaiting_approval', {
+      reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}`,
+    });
     this.bus.emit('approval.changed', approval);
   }
 
@@ -841,7 +942,9 @@ export class Engine {
   private overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
     const cost = this.costOf(spec, agent);
     if (cost <= 0 || run.approved.has(`budget:${spec.task_id}`)) return null;
-    const checks: [string, string, number | null | undefined][] = [['plan', run.plan.plan_id, run.plan.budget]];
+    const checks: [string, string, number | null | undefined][] = [
+      ['plan', run.plan.plan_id, run.plan.budget],
+    ];
     if (run.plan.project_id) {
       checks.push(['project', run.plan.project_id, this.store.projects.get(run.plan.project_id)?.budget]);
     }
@@ -876,7 +979,13 @@ export class Engine {
 
   // ---- state, memory, audit -----------------------------------------------------------
 
-  private setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>, actor = ACTOR): void {
+  private setStatus(
+    run: ActiveRun,
+    task: TaskRun,
+    to: TaskStatus,
+    patch: Partial<TaskRun>,
+    actor = ACTOR,
+  ): void {
     const from = task.status;
     assertTransition(task.task_id, from, to);
     Object.assign(task, patch);
@@ -901,7 +1010,14 @@ export class Engine {
 
   private finish(run: ActiveRun, status: RunStatus): void {
     this.store.runs.setStatus(run.id, status, this.iso());
-    this.audit('run', run.id, run.id, 'executing', status, `run ${status}: ${run.done} of ${run.tasks.size} tasks done`);
+    this.audit(
+      'run',
+      run.id,
+      run.id,
+      'executing',
+      status,
+      `run ${status}: ${run.done} of ${run.tasks.size} tasks done`,
+    );
     this.writeBuildLog(run, status);
     this.deactivate(run);
     this.active.delete(run.id);
@@ -936,14 +1052,21 @@ export class Engine {
 
   private writeBuildLog(run: ActiveRun, status: RunStatus): void {
     const now = this.iso();
-    const bySeq = (a: { task_id: string }, b: { task_id: string }) => run.seq.get(a.task_id)! - run.seq.get(b.task_id)!;
+    const bySeq = (a: { task_id: string }, b: { task_id: string }) =>
+      run.seq.get(a.task_id)! - run.seq.get(b.task_id)!;
     const content: BuildLogContent = {
       plan_id: run.plan.plan_id,
       delegated_tasks: [...run.delegated.values()].sort(bySeq),
       unassigned_tasks: [...run.unassigned.values()].sort(bySeq),
       timestamp: now,
     };
-    this.store.memory.update({ id: run.memoryId, content, tags: ['build_log', `plan:${run.plan.plan_id}`], status, updated_at: now });
+    this.store.memory.update({
+      id: run.memoryId,
+      content,
+      tags: ['build_log', `plan:${run.plan.plan_id}`],
+      status,
+      updated_at: now,
+    });
     run.logDirty = false;
     run.lastLogAt = this.clock.now();
     const entry = this.store.memory.get(run.memoryId);
@@ -987,7 +1110,16 @@ export class Engine {
     why: string,
     actor = ACTOR,
   ): void {
-    this.store.memory.audit({ at: this.iso(), actor, entity, entity_id: entityId, run_id: runId, from_status: from, to_status: to, why });
+    this.store.memory.audit({
+      at: this.iso(),
+      actor,
+      entity,
+      entity_id: entityId,
+      run_id: runId,
+      from_status: from,
+      to_status: to,
+      why,
+    });
   }
 
   // ---- activation and lookups -----------------------------------------------------------
@@ -1028,9 +1160,14 @@ export class Engine {
       if (!isTerminalTaskStatus(t.status)) run.open++;
       if (t.status === 'done') run.done++;
       if (t.agent_id && t.delegation_task_id) {
-        run.delegated.set(t.task_id, { task_id: t.task_id, assigned_agent: t.agent_id, delegation_task_id: t.delegation_task_id });
+        run.delegated.set(t.task_id, {
+          task_id: t.task_id,
+          assigned_agent: t.agent_id,
+          delegation_task_id: t.delegation_task_id,
+        });
       }
-      if (t.status === 'unassigned') run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
+      if (t.status === 'unassigned')
+        run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
     }
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
@@ -1060,7 +1197,11 @@ export class Engine {
     return run;
   }
 
-  private settleDependentOf(run: ActiveRun, t: TaskRun, verdict: { kind: 'ready' } | { kind: 'skip'; reason: string }): void {
+  private settleDependentOf(
+    run: ActiveRun,
+    t: TaskRun,
+    verdict: { kind: 'ready' } | { kind: 'skip'; reason: string },
+  ): void {
     if (verdict.kind === 'ready') {
       this.setStatus(run, t, 'ready', { reason: null });
       this.enqueueOrGate(run, t);
@@ -1091,7 +1232,8 @@ export class Engine {
     if (run) return run;
     const stored = this.store.runs.get(runId);
     if (!stored) throw new AppError('not_found', `run "${runId}" not found`);
-    if (stored.status !== 'executing') throw new AppError('conflict', `run "${runId}" already ${stored.status}`);
+    if (stored.status !== 'executing')
+      throw new AppError('conflict', `run "${runId}" already ${stored.status}`);
     throw new AppError('conflict', `run "${runId}" is being executed by another Baton process`);
   }
 
@@ -1102,7 +1244,9 @@ export class Engine {
   }
 
   private agentMap(): Map<string, { agent: Agent; skills: Set<string> }> {
-    this.agents ??= new Map(this.store.agents.list().map((a) => [a.id, { agent: a, skills: new Set(a.skills) }]));
+    this.agents ??= new Map(
+      this.store.agents.list().map((a) => [a.id, { agent: a, skills: new Set(a.skills) }]),
+    );
     return this.agents;
   }
 
@@ -1124,6 +1268,18 @@ export class Engine {
 
   private iso(): string {
     return new Date(this.clock.now()).toISOString();
+  }
+}
+
+/** Lease owners are `host:pid:id`; true when that is this host and the pid no longer runs. */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -53,7 +53,9 @@ describe('seed 004 pull API', () => {
       output: { summary: 'done' },
     });
     expect(done.unblocked).toEqual(['crit-blocked']);
-    expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'vp' })).task?.task_id).toBe('crit-blocked');
+    expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'vp' })).task?.task_id).toBe(
+      'crit-blocked',
+    );
   });
 
   it('skips agents that are not ONLINE or BUSY, and names unknown agents and tasks', async () => {
@@ -68,12 +70,22 @@ describe('seed 004 pull API', () => {
       ],
       { plan_id: 'p', tasks: [task('t')] },
     );
-    expect(await call<Picked>(app, 'work.selectNext', { agent_id: 'away' })).toEqual({ task: null, reason: 'agent is AWAY' });
-    expect(await call<Picked>(app, 'work.selectNext', { agent_id: 'off' })).toEqual({ task: null, reason: 'agent is OFFLINE' });
+    expect(await call<Picked>(app, 'work.selectNext', { agent_id: 'away' })).toEqual({
+      task: null,
+      reason: 'agent is AWAY',
+    });
+    expect(await call<Picked>(app, 'work.selectNext', { agent_id: 'off' })).toEqual({
+      task: null,
+      reason: 'agent is OFFLINE',
+    });
     expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'other' })).task).toBeNull();
     expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'busy' })).task?.task_id).toBe('t');
-    await expect(call(app, 'work.selectNext', { agent_id: 'ghost' })).rejects.toThrow('Agent not found: ghost');
-    await expect(call(app, 'work.execute', { agent_id: 'busy', run_id: run, task_id: 'nope' })).rejects.toThrow('Task not found: nope');
+    await expect(call(app, 'work.selectNext', { agent_id: 'ghost' })).rejects.toThrow(
+      'Agent not found: ghost',
+    );
+    await expect(
+      call(app, 'work.execute', { agent_id: 'busy', run_id: run, task_id: 'nope' }),
+    ).rejects.toThrow('Task not found: nope');
     await expect(call(app, 'work.execute', { agent_id: 'other', run_id: run, task_id: 't' })).rejects.toThrow(
       'Agent lacks required skills: x.',
     );
@@ -81,42 +93,72 @@ describe('seed 004 pull API', () => {
 
   it('answers blocked for unmet dependencies and refuses work not assigned to the agent', async () => {
     pullApp();
-    const run = await setup(app, [{ id: 'a', skills: ['x'] }, { id: 'b', skills: ['x'] }], {
-      plan_id: 'p',
-      tasks: [task('first'), task('second', { depends_on: ['first'] })],
-    });
+    const run = await setup(
+      app,
+      [
+        { id: 'a', skills: ['x'] },
+        { id: 'b', skills: ['x'] },
+      ],
+      {
+        plan_id: 'p',
+        tasks: [task('first'), task('second', { depends_on: ['first'] })],
+      },
+    );
     expect(await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: 'second' })).toEqual({
       status: 'blocked',
       error: 'Dependencies not met: waiting for first',
     });
-    const taken = await call<{ status: string; context: { task: { task_id: string }; agent: { id: string } } }>(
-      app,
-      'work.execute',
-      { agent_id: 'a', run_id: run, task_id: 'first' },
-    );
+    const taken = await call<{
+      status: string;
+      context: { task: { task_id: string }; agent: { id: string } };
+    }>(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: 'first' });
     expect(taken.status).toBe('in_progress');
     expect(taken.context).toMatchObject({ task: { task_id: 'first' }, agent: { id: 'a' } });
-    await expect(call(app, 'work.complete', { agent_id: 'b', run_id: run, task_id: 'first', status: 'completed' })).rejects.toThrow(
-      'Task first is not assigned to agent b',
-    );
-    await expect(call(app, 'work.progress', { agent_id: 'b', run_id: run, task_id: 'first', progress: 5 })).rejects.toThrow(
-      'Task first is not assigned to agent b',
-    );
+    await expect(
+      call(app, 'work.complete', { agent_id: 'b', run_id: run, task_id: 'first', status: 'completed' }),
+    ).rejects.toThrow('Task first is not assigned to agent b');
+    await expect(
+      call(app, 'work.progress', { agent_id: 'b', run_id: run, task_id: 'first', progress: 5 }),
+    ).rejects.toThrow('Task first is not assigned to agent b');
   });
 
   it('validates progress 0–100, keeps its history, and prepares context with dependencies and related tasks', async () => {
     pullApp();
-    const run = await setup(app, [{ id: 'a', skills: ['x'], charter: { mission: 'Ship it', values: ['care'] } }], {
-      plan_id: 'p',
-      tasks: [task('base'), task('left', { depends_on: ['base'] }), task('right', { depends_on: ['base'] })],
-    });
-    await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: 'base' });
-    await expect(call(app, 'work.progress', { agent_id: 'a', run_id: run, task_id: 'base', progress: 140 })).rejects.toThrow(
-      'Progress must be between 0 and 100',
+    const run = await setup(
+      app,
+      [{ id: 'a', skills: ['x'], charter: { mission: 'Ship it', values: ['care'] } }],
+      {
+        plan_id: 'p',
+        tasks: [
+          task('base'),
+          task('left', { depends_on: ['base'] }),
+          task('right', { depends_on: ['base'] }),
+        ],
+      },
     );
-    await call(app, 'work.progress', { agent_id: 'a', run_id: run, task_id: 'base', progress: 50, message: 'half', metadata: { lines: 150 } });
-    await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'base', status: 'completed', output: { api: '/users' } });
-    const history = await call<{ progress: number; metadata: unknown }[]>(app, 'runs.taskProgress', { run_id: run, task_id: 'base' });
+    await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: 'base' });
+    await expect(
+      call(app, 'work.progress', { agent_id: 'a', run_id: run, task_id: 'base', progress: 140 }),
+    ).rejects.toThrow('Progress must be between 0 and 100');
+    await call(app, 'work.progress', {
+      agent_id: 'a',
+      run_id: run,
+      task_id: 'base',
+      progress: 50,
+      message: 'half',
+      metadata: { lines: 150 },
+    });
+    await call(app, 'work.complete', {
+      agent_id: 'a',
+      run_id: run,
+      task_id: 'base',
+      status: 'completed',
+      output: { api: '/users' },
+    });
+    const history = await call<{ progress: number; metadata: unknown }[]>(app, 'runs.taskProgress', {
+      run_id: run,
+      task_id: 'base',
+    });
     expect(history).toMatchObject([{ progress: 50, message: 'half', metadata: { lines: 150 } }]);
     const ctx = await call<{
       agent: { charter: { mission: string } };
@@ -124,8 +166,12 @@ describe('seed 004 pull API', () => {
       related_tasks: { task_id: string; relation: string }[];
     }>(app, 'work.context', { agent_id: 'a', run_id: run, task_id: 'left' });
     expect(ctx.agent.charter.mission).toBe('Ship it');
-    expect(ctx.dependencies).toEqual([{ task_id: 'base', status: 'done', output: { api: '/users' }, completed: true }]);
-    expect(ctx.related_tasks).toEqual([{ task_id: 'right', status: 'ready', description: 'do right', relation: 'sibling' }]);
+    expect(ctx.dependencies).toEqual([
+      { task_id: 'base', status: 'done', output: { api: '/users' }, completed: true },
+    ]);
+    expect(ctx.related_tasks).toEqual([
+      { task_id: 'right', status: 'ready', description: 'do right', relation: 'sibling' },
+    ]);
   });
 
   it('reports execution statistics: counts, success rate, average completion time', async () => {
@@ -134,15 +180,26 @@ describe('seed 004 pull API', () => {
       plan_id: 'p',
       tasks: [task('ok-1'), task('ok-2'), task('bad'), task('open')],
     });
-    for (const t of ['ok-1', 'ok-2', 'bad', 'open']) await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: t });
+    for (const t of ['ok-1', 'ok-2', 'bad', 'open'])
+      await call(app, 'work.execute', { agent_id: 'a', run_id: run, task_id: t });
     await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'ok-1', status: 'completed' });
     await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'ok-2', status: 'completed' });
-    await call(app, 'work.complete', { agent_id: 'a', run_id: run, task_id: 'bad', status: 'failed', error: 'nope' });
+    await call(app, 'work.complete', {
+      agent_id: 'a',
+      run_id: run,
+      task_id: 'bad',
+      status: 'failed',
+      error: 'nope',
+    });
     const stats = await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'a' });
     expect(stats).toMatchObject({ agent_id: 'a', total: 4, completed: 2, failed: 1, in_progress: 1 });
     expect(stats.success_rate).toBeCloseTo(66.67, 1);
     expect(stats.average_completion_time).toBeGreaterThanOrEqual(0);
-    const none = await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'a', start: '2000-01-01T00:00:00Z', end: '2000-01-02T00:00:00Z' });
+    const none = await call<AgentExecutionStats>(app, 'work.stats', {
+      agent_id: 'a',
+      start: '2000-01-01T00:00:00Z',
+      end: '2000-01-02T00:00:00Z',
+    });
     expect(none).toMatchObject({ total: 0, success_rate: null, average_completion_time: null });
     const d = await call<RunDetail>(app, 'runs.get', { run_id: run });
     expect(d.tasks.find((t) => t.task_id === 'bad')).toMatchObject({ status: 'failed', error: 'nope' });

@@ -11,7 +11,13 @@ const deadline = fc.option(
   { nil: undefined },
 );
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('push' as const), id: fc.integer({ min: 0, max: 40 }), priority, deadline, skill: fc.constantFrom('a', 'b') }),
+  fc.record({
+    kind: fc.constant('push' as const),
+    id: fc.integer({ min: 0, max: 40 }),
+    priority,
+    deadline,
+    skill: fc.constantFrom('a', 'b'),
+  }),
   fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 40 }) }),
   fc.record({ kind: fc.constant('pop' as const), skill: fc.constantFrom('a', 'b', '*') }),
 );
@@ -22,7 +28,13 @@ describe('ready queue (property)', () => {
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const q = new ReadyQueue();
         // Reference model: a plain list, sorted on every pop.
-        let model: { id: string; priority: Priority; deadline: string | undefined; skill: string; seq: number }[] = [];
+        let model: {
+          id: string;
+          priority: Priority;
+          deadline: string | undefined;
+          skill: string;
+          seq: number;
+        }[] = [];
         let seq = 0;
         for (const o of ops) {
           if (o.kind === 'push') {

@@ -107,7 +107,10 @@ export class ReadyQueue {
   }
 
   /** The best queued task among groups that `accept` takes, with its group and score. */
-  best(now: number, accept: (g: TaskGroup) => boolean): { task: QueuedTask; group: TaskGroup; score: number } | undefined {
+  best(
+    now: number,
+    accept: (g: TaskGroup) => boolean,
+  ): { task: QueuedTask; group: TaskGroup; score: number } | undefined {
     let best: { task: QueuedTask; group: Group; score: number } | undefined;
     for (const group of this.groups.values()) {
       if (!accept(group)) continue;
@@ -164,7 +167,11 @@ export class ReadyQueue {
   }
 }
 
-function isBetter(score: number, t: QueuedTask, best: { task: QueuedTask; score: number } | undefined): boolean {
+function isBetter(
+  score: number,
+  t: QueuedTask,
+  best: { task: QueuedTask; score: number } | undefined,
+): boolean {
   return !best || score > best.score || (score === best.score && t.seq < best.task.seq);
 }
 

@@ -1,6 +1,6 @@
+import type { PreparedContext } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { PreparedContext } from '../../src-shared/contract/domains.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 
 /** Who the agent is, the task, its dependencies and related work (seed 004), at most 20 related tasks. */
@@ -27,7 +27,12 @@ export function prepareContext(
     task: spec,
     attempt: task.attempt,
     delegation_task_id: task.delegation_task_id,
-    agent: { id: agent.id, name: agent.name ?? agent.id, skills: agent.skills, charter: agent.charter ?? null },
+    agent: {
+      id: agent.id,
+      name: agent.name ?? agent.id,
+      skills: agent.skills,
+      charter: agent.charter ?? null,
+    },
     dependencies: spec.depends_on.map((d) => {
       const t = tasks.get(d)!;
       return { task_id: d, status: t.status, output: t.output, completed: t.status === 'done' };

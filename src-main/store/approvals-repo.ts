@@ -7,13 +7,16 @@ export function createApprovalsRepo(db: Db) {
     'SELECT * FROM approvals WHERE status = ? ORDER BY requested_at',
   );
   const get = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE id = ?');
-  const insert = db.prepare(`INSERT INTO approvals (id, run_id, task_id, status, kind, reason, cost, requested_at,
+  const insert =
+    db.prepare(`INSERT INTO approvals (id, run_id, task_id, status, kind, reason, cost, requested_at,
     decided_at, actor, comment) VALUES (@id, @run_id, @task_id, @status, @kind, @reason, @cost, @requested_at,
     @decided_at, @actor, @comment)`);
   const forTask = db.prepare<[string, string], Approval>(
     'SELECT * FROM approvals WHERE run_id = ? AND task_id = ? ORDER BY requested_at, rowid',
   );
-  const forRun = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid');
+  const forRun = db.prepare<[string], Approval>(
+    'SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid',
+  );
   const decide = db.prepare(`UPDATE approvals SET status = @status, decided_at = @decided_at, actor = @actor,
     comment = @comment WHERE id = @id AND status = 'pending'`);
   return {

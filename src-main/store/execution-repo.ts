@@ -3,7 +3,8 @@ import type { Db } from './db.ts';
 
 /** What running tasks leave behind: charges, progress history, log lines and artifacts. */
 export function createExecutionRepo(db: Db) {
-  const addTx = db.prepare(`INSERT INTO transactions (run_id, plan_id, project_id, task_id, agent_id, amount, kind,
+  const addTx =
+    db.prepare(`INSERT INTO transactions (run_id, plan_id, project_id, task_id, agent_id, amount, kind,
     created_at) VALUES (@run_id, @plan_id, @project_id, @task_id, @agent_id, @amount, @kind, @created_at)`);
   const txOf = {
     run: db.prepare<[string], Transaction>('SELECT * FROM transactions WHERE run_id = ? ORDER BY id'),
@@ -11,13 +12,18 @@ export function createExecutionRepo(db: Db) {
     project: db.prepare<[string], Transaction>('SELECT * FROM transactions WHERE project_id = ? ORDER BY id'),
   };
   const sumOf = {
-    run: db.prepare<[string], { s: number | null }>('SELECT sum(amount) AS s FROM transactions WHERE run_id = ?'),
-    plan: db.prepare<[string], { s: number | null }>('SELECT sum(amount) AS s FROM transactions WHERE plan_id = ?'),
+    run: db.prepare<[string], { s: number | null }>(
+      'SELECT sum(amount) AS s FROM transactions WHERE run_id = ?',
+    ),
+    plan: db.prepare<[string], { s: number | null }>(
+      'SELECT sum(amount) AS s FROM transactions WHERE plan_id = ?',
+    ),
     project: db.prepare<[string], { s: number | null }>(
       'SELECT sum(amount) AS s FROM transactions WHERE project_id = ?',
     ),
   };
-  const addProgress = db.prepare(`INSERT INTO task_progress (run_id, task_id, attempt, progress, message, metadata, at)
+  const addProgress =
+    db.prepare(`INSERT INTO task_progress (run_id, task_id, attempt, progress, message, metadata, at)
     VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const progress = db.prepare<[string, string], ProgressEntry & { metadata: string | null }>(
     'SELECT attempt, progress, message, metadata, at FROM task_progress WHERE run_id = ? AND task_id = ? ORDER BY id',
@@ -28,7 +34,8 @@ export function createExecutionRepo(db: Db) {
   const logs = db.prepare<[string, string, number, number], TaskLogLine>(
     'SELECT * FROM task_logs WHERE run_id = ? AND task_id = ? AND id > ? ORDER BY id LIMIT ?',
   );
-  const addArtifact = db.prepare(`INSERT INTO artifacts (run_id, task_id, attempt, name, path, size, sha256, created_at)
+  const addArtifact =
+    db.prepare(`INSERT INTO artifacts (run_id, task_id, attempt, name, path, size, sha256, created_at)
     VALUES (@run_id, @task_id, @attempt, @name, @path, @size, @sha256, @created_at)`);
   const artifacts = db.prepare<[string, string], Artifact>(
     'SELECT * FROM artifacts WHERE run_id = ? AND task_id = ? ORDER BY id',
@@ -41,10 +48,20 @@ export function createExecutionRepo(db: Db) {
     transactions: (scope: 'run' | 'plan' | 'project', id: string): Transaction[] => txOf[scope].all(id),
     spent: (scope: 'run' | 'plan' | 'project', id: string): number => sumOf[scope].get(id)?.s ?? 0,
     addProgress(runId: string, taskId: string, e: ProgressEntry): void {
-      addProgress.run(runId, taskId, e.attempt, e.progress, e.message, e.metadata === undefined ? null : JSON.stringify(e.metadata), e.at);
+      addProgress.run(
+        runId,
+        taskId,
+        e.attempt,
+        e.progress,
+        e.message,
+        e.metadata === undefined ? null : JSON.stringify(e.metadata),
+        e.at,
+      );
     },
     progress: (runId: string, taskId: string): ProgressEntry[] =>
-      progress.all(runId, taskId).map((r) => ({ ...r, metadata: r.metadata === null ? null : JSON.parse(r.metadata) })),
+      progress
+        .all(runId, taskId)
+        .map((r) => ({ ...r, metadata: r.metadata === null ? null : JSON.parse(r.metadata) })),
     addLog: (line: Omit<TaskLogLine, 'id'>): number => Number(addLog.run(line).lastInsertRowid),
     logs: (runId: string, taskId: string, afterId: number, limit: number): TaskLogLine[] =>
       logs.all(runId, taskId, afterId, limit),

@@ -49,7 +49,8 @@ export function createRunsRepo(db: Db) {
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
     finished_at, lease_owner, lease_expires_at) VALUES (@id, @plan_id, @plan_version, @project_id, @status, @memory_id,
     @created_at, NULL, @lease_owner, @lease_expires_at)`);
-  const insertTask = db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at)
+  const insertTask =
+    db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at)
     VALUES (?, ?, ?, ?, 0, ?, ?)`);
   const getRun = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
   const listRuns = db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 500');
@@ -81,6 +82,11 @@ export function createRunsRepo(db: Db) {
   const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
     WHERE id = @id AND status = 'executing'
       AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`);
+  const leaseOwner = db.prepare<[string], { lease_owner: string | null }>(
+    'SELECT lease_owner FROM runs WHERE id = ?',
+  );
+  const stealLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
+    WHERE id = @id AND status = 'executing' AND lease_owner = @from`);
   const dropLease = db.prepare(
     'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
   );
@@ -154,6 +160,10 @@ export function createRunsRepo(db: Db) {
     /** Takes or renews the run's lease; false when another live process holds it. */
     takeLease: (id: string, owner: string, now: number, ttlMs: number): boolean =>
       takeLease.run({ id, owner, now, expires: now + ttlMs }).changes > 0,
+    leaseOwner: (id: string): string | null => leaseOwner.get(id)?.lease_owner ?? null,
+    /** Takes the lease from `from` (a process known to be dead). */
+    stealLease: (id: string, from: string, owner: string, now: number, ttlMs: number): boolean =>
+      stealLease.run({ id, from, owner, expires: now + ttlMs }).changes > 0,
     dropLease(id: string, owner: string): void {
       dropLease.run(id, owner);
     },

@@ -17,8 +17,8 @@ import type {
   SpendReport,
   TaskLogLine,
   TaskRun,
+  TaskStatus,
 } from '../schemas/run.ts';
-import type { TaskStatus } from '../schemas/run.ts';
 import { startRunInputSchema, taskRefSchema } from '../schemas/run.ts';
 import type { HandlersOf } from './method.ts';
 import { method } from './method.ts';
@@ -121,7 +121,12 @@ export interface PreparedContext {
   delegation_task_id: string | null;
   agent: { id: string; name: string; skills: string[]; charter: Agent['charter'] | null };
   dependencies: { task_id: string; status: TaskStatus; output: unknown; completed: boolean }[];
-  related_tasks: { task_id: string; status: TaskStatus; description: string; relation: 'sibling' | 'dependent' }[];
+  related_tasks: {
+    task_id: string;
+    status: TaskStatus;
+    description: string;
+    relation: 'sibling' | 'dependent';
+  }[];
 }
 
 export const agentMethods = {

@@ -13,20 +13,23 @@ const valid = {
 
 /** Replaces the value at a random path of the valid plan with arbitrary JSON. */
 const mutated = fc
-  .tuple(fc.constantFrom<(string | number)[]>(
-    ['plan_id'],
-    ['tasks'],
-    ['tasks', 0],
-    ['tasks', 0, 'task_id'],
-    ['tasks', 0, 'required_skills'],
-    ['tasks', 1, 'depends_on'],
-    ['tasks', 1, 'depends_on', 0],
-    ['tasks', 1, 'priority'],
-    ['tasks', 1, 'retry'],
-    ['tasks', 1, 'deadline'],
-    ['tasks', 1, 'condition'],
-    ['budget'],
-  ), fc.jsonValue())
+  .tuple(
+    fc.constantFrom<(string | number)[]>(
+      ['plan_id'],
+      ['tasks'],
+      ['tasks', 0],
+      ['tasks', 0, 'task_id'],
+      ['tasks', 0, 'required_skills'],
+      ['tasks', 1, 'depends_on'],
+      ['tasks', 1, 'depends_on', 0],
+      ['tasks', 1, 'priority'],
+      ['tasks', 1, 'retry'],
+      ['tasks', 1, 'deadline'],
+      ['tasks', 1, 'condition'],
+      ['budget'],
+    ),
+    fc.jsonValue(),
+  )
   .map(([path, value]) => {
     const plan = structuredClone(valid) as Record<string, unknown>;
     let cur: Record<string | number, unknown> = plan;
@@ -62,7 +65,10 @@ describe('plan validation (fuzz)', () => {
       ],
     });
     expect(r.ok ? [] : r.issues.map((i) => i.message)).toEqual(
-      expect.arrayContaining(['dependency cycle: a → b → a', 'Invalid input: expected string, received number']),
+      expect.arrayContaining([
+        'dependency cycle: a → b → a',
+        'Invalid input: expected string, received number',
+      ]),
     );
   });
 

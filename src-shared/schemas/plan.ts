@@ -30,7 +30,9 @@ export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 export const conditionSchema = z
   .strictObject({
     /** Dependency id → the statuses it may have ended in. Unnamed dependencies must be done. */
-    dependencies: z.record(idSchema, z.array(z.enum(['done', 'failed', 'skipped', 'unassigned', 'cancelled'])).min(1)).optional(),
+    dependencies: z
+      .record(idSchema, z.array(z.enum(['done', 'failed', 'skipped', 'unassigned', 'cancelled'])).min(1))
+      .optional(),
     output: z
       .strictObject({
         task_id: idSchema,
@@ -61,16 +63,25 @@ export const taskSpecSchema = z.strictObject({
   required_skills: z.array(skillSchema).max(64, 'at most 64 skills').default([]),
   depends_on: z.array(idSchema).max(1_000, 'at most 1000 dependencies').default([]),
   priority: z.enum(PRIORITIES).default('MEDIUM'),
-  deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z' }).optional(),
+  deadline: z.iso
+    .datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z' })
+    .optional(),
   requires_approval: z.boolean().default(false),
   estimated_cost: z.number().nonnegative().max(1e9).default(0),
   agent: idSchema.optional(),
-  timeout_s: z.number().positive().max(7 * 86_400, 'must be at most 7 days').optional(),
+  timeout_s: z
+    .number()
+    .positive()
+    .max(7 * 86_400, 'must be at most 7 days')
+    .optional(),
   retry: retryPolicySchema.optional(),
   condition: conditionSchema.optional(),
   inputs: z
     .record(z.string(), z.unknown())
-    .refine((v) => JSON.stringify(v).length <= MAX_INPUT_BYTES, `must be at most ${MAX_INPUT_BYTES} bytes as JSON`)
+    .refine(
+      (v) => JSON.stringify(v).length <= MAX_INPUT_BYTES,
+      `must be at most ${MAX_INPUT_BYTES} bytes as JSON`,
+    )
     .optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
@@ -90,7 +101,12 @@ const planShape = z.strictObject({
 interface GraphTask {
   task_id: string;
   depends_on: readonly string[];
-  condition?: { dependencies?: Record<string, unknown> | undefined; output?: { task_id: string; matches?: string | undefined } | undefined } | undefined;
+  condition?:
+    | {
+        dependencies?: Record<string, unknown> | undefined;
+        output?: { task_id: string; matches?: string | undefined } | undefined;
+      }
+    | undefined;
 }
 interface GraphIssue {
   path: (string | number)[];
@@ -104,7 +120,10 @@ export function graphIssues(tasks: readonly GraphTask[]): GraphIssue[] {
   tasks.forEach((task, i) => {
     const first = index.get(task.task_id);
     if (first !== undefined) {
-      issues.push({ path: ['tasks', i, 'task_id'], message: `duplicate task id "${task.task_id}" (first used at tasks[${first}])` });
+      issues.push({
+        path: ['tasks', i, 'task_id'],
+        message: `duplicate task id "${task.task_id}" (first used at tasks[${first}])`,
+      });
     } else {
       index.set(task.task_id, i);
     }
@@ -123,26 +142,38 @@ export function graphIssues(tasks: readonly GraphTask[]): GraphIssue[] {
     const deps = new Set(task.depends_on);
     for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
       if (!deps.has(dep)) {
-        issues.push({ path: ['tasks', i, 'condition', 'dependencies', dep], message: `"${dep}" is not in depends_on` });
+        issues.push({
+          path: ['tasks', i, 'condition', 'dependencies', dep],
+          message: `"${dep}" is not in depends_on`,
+        });
       }
     }
     const out = task.condition?.output?.task_id;
     if (out !== undefined && !deps.has(out)) {
-      issues.push({ path: ['tasks', i, 'condition', 'output', 'task_id'], message: `"${out}" is not in depends_on` });
+      issues.push({
+        path: ['tasks', i, 'condition', 'output', 'task_id'],
+        message: `"${out}" is not in depends_on`,
+      });
     }
     const m = task.condition?.output?.matches;
     if (m !== undefined) {
       try {
         new RegExp(m);
       } catch {
-        issues.push({ path: ['tasks', i, 'condition', 'output', 'matches'], message: 'is not a valid regular expression' });
+        issues.push({
+          path: ['tasks', i, 'condition', 'output', 'matches'],
+          message: 'is not a valid regular expression',
+        });
       }
     }
   });
   if (depsKnown) {
     const cycle = findCycle(tasks);
     if (cycle) {
-      issues.push({ path: ['tasks', index.get(cycle[0]!) ?? 0, 'depends_on'], message: `dependency cycle: ${cycle.join(' → ')}` });
+      issues.push({
+        path: ['tasks', index.get(cycle[0]!) ?? 0, 'depends_on'],
+        message: `dependency cycle: ${cycle.join(' → ')}`,
+      });
     }
   }
   return issues;
@@ -210,7 +241,10 @@ export interface StoredPlan extends PlanSummary {
 export function parsePlan(raw: unknown): { ok: true; plan: Plan } | { ok: false; issues: GraphIssue[] } {
   const r = planSchema.safeParse(raw);
   if (r.success) return { ok: true, plan: r.data };
-  const issues: GraphIssue[] = r.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }));
+  const issues: GraphIssue[] = r.error.issues.map((i) => ({
+    path: i.path as (string | number)[],
+    message: i.message,
+  }));
   const loose = looseGraph(raw);
   if (loose) {
     const seen = new Set(issues.map((i) => `${i.path.join('.')}|${i.message}`));
@@ -229,7 +263,10 @@ function looseGraph(raw: unknown): GraphTask[] | null {
   for (const t of tasks) {
     if (t === null || typeof t !== 'object' || !isStr((t as GraphTask).task_id)) return null;
     const deps = (t as { depends_on?: unknown }).depends_on;
-    out.push({ task_id: (t as GraphTask).task_id, depends_on: Array.isArray(deps) ? deps.filter(isStr) : [] });
+    out.push({
+      task_id: (t as GraphTask).task_id,
+      depends_on: Array.isArray(deps) ? deps.filter(isStr) : [],
+    });
   }
   return out;
 }

@@ -1,7 +1,7 @@
-import type { Executor, ExecutorEvent, TaskContext } from '../../src-main/engine/executor.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import type { PlanInput } from '../../src-shared/schemas/plan.ts';
+import type { Executor, ExecutorEvent, TaskContext } from '../../src-main/engine/executor.ts';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
+import type { PlanInput } from '../../src-shared/schemas/plan.ts';
 
 export interface Execution {
   ctx: TaskContext;
@@ -16,7 +16,9 @@ export interface Execution {
  * An executor the test drives: each start waits until the test calls finish/fail, or
  * `auto` decides at once. Records start order and the most tasks running together.
  */
-export function controlledExecutor(auto?: (ctx: TaskContext) => { ok: boolean; output?: unknown; error?: string } | 'hold') {
+export function controlledExecutor(
+  auto?: (ctx: TaskContext) => { ok: boolean; output?: unknown; error?: string } | 'hold',
+) {
   const running = new Map<string, Execution>();
   const started: string[] = [];
   let concurrent = 0;
@@ -93,7 +95,11 @@ export async function until(check: () => boolean, timeoutMs = 5_000, what = 'con
 }
 
 /** Polls an async check until it holds. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
