@@ -44,7 +44,10 @@ describe('durability under SIGKILL', () => {
       let c = launch(dir, 'start');
       const runId = await waitLine(c.lines, 'RUN ');
       let seed = 7;
-      const rand = () => ((seed = (seed * 48271) % 2147483647), seed / 2147483647);
+      const rand = () => {
+        seed = (seed * 48271) % 2147483647;
+        return seed / 2147483647;
+      };
       for (let kill = 0; kill < 12; kill++) {
         await new Promise((r) => setTimeout(r, 40 + rand() * 160));
         c.proc.kill('SIGKILL');
