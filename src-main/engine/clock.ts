@@ -8,4 +8,11 @@ export interface Ids {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-export const randomIds: Ids = { next: (prefix) => `${prefix}-${randomBytes(8).toString('hex')}` };
+/** Unique ids without a syscall each: a random per-process base and a counter. */
+export function createIds(): Ids {
+  const base = randomBytes(6).toString('hex');
+  let n = 0;
+  return { next: (prefix) => `${prefix}-${base}${(n++).toString(36).padStart(4, '0')}` };
+}
+
+export const randomIds: Ids = createIds();

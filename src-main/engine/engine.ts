@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
-import type { BuildLogContent } from '../../src-shared/schemas/memory.ts';
+import type { AuditEntry, BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
   AgentExecutionStats,
@@ -161,7 +161,7 @@ export class Engine {
     const now = this.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');
-    this.store.tx(() => {
+    this.tx(() => {
       this.store.runs.insertRun(
         {
           id: runId,
@@ -245,7 +245,7 @@ export class Engine {
       }
       const run = this.store.runs.get(runId)!;
       const stored = this.store.plans.get(run.plan_id, run.plan_version);
-      this.store.tx(() => {
+      this.tx(() => {
         if (!stored) {
           this.store.runs.setStatus(runId, 'failed', this.iso());
           this.audit(
@@ -269,7 +269,7 @@ export class Engine {
 
   cancelRun(runId: string): Run {
     const run = this.activeRun(runId);
-    this.store.tx(() => {
+    this.tx(() => {
       for (const t of run.tasks.values()) {
         if (!isTerminalTaskStatus(t.status)) this.cancelOne(run, t, 'run cancelled');
       }
@@ -284,7 +284,7 @@ export class Engine {
     const task = this.taskOf(run, taskId);
     if (isTerminalTaskStatus(task.status))
       throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
-    this.store.tx(() => {
+    this.tx(() => {
       this.cancelOne(run, task, 'cancelled by request');
       this.settleDependents(run, taskId);
       this.maybeFinish(run);
@@ -303,7 +303,7 @@ export class Engine {
     const run = this.activeRun(approval.run_id);
     const task = this.taskOf(run, approval.task_id);
     const status = approve ? 'approved' : 'rejected';
-    this.store.tx(() => {
+    this.tx(() => {
       const at = this.iso();
       this.store.approvals.decide({
         id: approvalId,
@@ -376,6 +376,7 @@ export class Engine {
   close(): void {
     this.closed = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
+    if (this.indexTimer) clearTimeout(this.indexTimer);
     for (const run of this.active.values()) this.deactivate(run);
     this.active.clear();
   }
@@ -469,7 +470,7 @@ export class Engine {
     if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency)
       throw new AppError('conflict', 'agent is at capacity');
     let gated = false;
-    this.store.tx(() => {
+    this.tx(() => {
       this.queue.remove(runId, taskId);
       const over = this.overBudget(run, spec, agent);
       if (over) {
@@ -494,7 +495,7 @@ export class Engine {
     metadata?: unknown;
   }): TaskRun {
     const { run, task } = this.assigned(u.agent_id, u.run_id, u.task_id);
-    this.store.tx(() => this.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
+    this.tx(() => this.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
     return { ...task };
   }
 
@@ -560,7 +561,7 @@ export class Engine {
     this.notes = [];
     this.dueRetries = [];
     const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
-    this.store.tx(() => {
+    this.tx(() => {
       for (const n of notes) this.applyNote(n);
       for (const c of completions) this.applyCompletion(c);
       for (const [runId, taskId] of due) {
@@ -997,10 +998,48 @@ export class Engine {
     this.audit('task', task.task_id, run.id, from, to, why, actor);
   }
 
+  /** Tasks changed in the current transaction; each row is written once, at commit. */
+  private readonly dirty = new Set<TaskRun>();
+
   private save(task: TaskRun): void {
     task.updated_at = this.iso();
-    this.store.runs.saveTask(task);
-    this.bus.emit('task.updated', { ...task });
+    this.dirty.add(task);
+  }
+
+  /** Audit entries and task results of the current transaction, written in order at commit. */
+  private readonly auditBuffer: Omit<AuditEntry, 'id'>[] = [];
+  private readonly resultBuffer: (MemoryEntry & { plan_id: string | null })[] = [];
+
+  private flushDirty(): void {
+    if (this.dirty.size > 0) {
+      this.store.runs.saveTasks(this.dirty);
+      for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
+      this.dirty.clear();
+    }
+    if (this.auditBuffer.length > 0) {
+      this.store.memory.auditMany(this.auditBuffer);
+      this.auditBuffer.length = 0;
+    }
+    if (this.resultBuffer.length > 0) {
+      this.store.memory.insertMany(this.resultBuffer);
+      this.resultBuffer.length = 0;
+    }
+  }
+
+  /** One transaction: `fn`'s changes, then the task rows it touched. */
+  private tx<T>(fn: () => T): T {
+    return this.store.tx(() => {
+      try {
+        const result = fn();
+        this.flushDirty();
+        return result;
+      } catch (err) {
+        this.dirty.clear();
+        this.auditBuffer.length = 0;
+        this.resultBuffer.length = 0;
+        throw err;
+      }
+    });
   }
 
   private maybeFinish(run: ActiveRun): void {
@@ -1009,6 +1048,7 @@ export class Engine {
   }
 
   private finish(run: ActiveRun, status: RunStatus): void {
+    this.flushDirty();
     this.store.runs.setStatus(run.id, status, this.iso());
     this.audit(
       'run',
@@ -1023,6 +1063,7 @@ export class Engine {
     this.active.delete(run.id);
     const final = this.store.runs.get(run.id)!;
     this.bus.emit('run.updated', final);
+    this.scheduleIndexing();
     const waiters = this.waiters.get(run.id) ?? [];
     this.waiters.delete(run.id);
     // Resolve after the transaction commits.
@@ -1032,6 +1073,17 @@ export class Engine {
         for (const w of waiters) w(settled);
       });
     }
+  }
+
+  private indexTimer: NodeJS.Timeout | null = null;
+  /** Brings the search index up to date a little after runs end, off the hot path. */
+  private scheduleIndexing(): void {
+    if (this.indexTimer) return;
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = null;
+      if (!this.closed) this.store.memory.indexPending();
+    }, 1_000);
+    this.indexTimer.unref();
   }
 
   private deactivate(run: ActiveRun): void {
@@ -1051,6 +1103,7 @@ export class Engine {
   }
 
   private writeBuildLog(run: ActiveRun, status: RunStatus): void {
+    this.flushDirty();
     const now = this.iso();
     const bySeq = (a: { task_id: string }, b: { task_id: string }) =>
       run.seq.get(a.task_id)! - run.seq.get(b.task_id)!;
@@ -1098,7 +1151,7 @@ export class Engine {
       created_at: now,
       updated_at: now,
     };
-    this.store.memory.insert(entry);
+    this.resultBuffer.push(entry);
   }
 
   private audit(
@@ -1110,7 +1163,7 @@ export class Engine {
     why: string,
     actor = ACTOR,
   ): void {
-    this.store.memory.audit({
+    this.auditBuffer.push({
       at: this.iso(),
       actor,
       entity,
@@ -1266,8 +1319,16 @@ export class Engine {
     return { run, task };
   }
 
+  private lastNow = -1;
+  private lastIso = '';
+  /** The clock as ISO 8601, memoised: many transitions share a millisecond. */
   private iso(): string {
-    return new Date(this.clock.now()).toISOString();
+    const now = this.clock.now();
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return this.lastIso;
   }
 }
 

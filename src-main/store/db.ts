@@ -22,6 +22,8 @@ export function openDatabase(dataDir: string | ':memory:'): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Checkpoint the WAL every ~16 MB rather than every 4 MB: fewer pauses during busy runs.
+  db.pragma('wal_autocheckpoint = 4000');
   migrate(db);
   return db;
 }

@@ -1,4 +1,5 @@
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
+import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
 interface MemoryRow extends Omit<MemoryEntry, 'content' | 'tags'> {
@@ -56,7 +57,46 @@ export function createMemoryRepo(db: Db) {
     'SELECT * FROM audit_entries WHERE run_id = ? ORDER BY id LIMIT ?',
   );
 
+  const auditMany = createBatchWriter(
+    db,
+    'INSERT INTO audit_entries (at, actor, entity, entity_id, run_id, from_status, to_status, why)',
+    8,
+  );
+  const insertMany = createBatchWriter(
+    db,
+    `INSERT INTO memory_entries (id, agent_id, type, content, tags, project_id, status, task_type, task_id, plan_id,
+      created_at, updated_at)`,
+    12,
+  );
+  const catchUp = {
+    memory: db.prepare(`INSERT INTO memory_fts(rowid, content, tags)
+      SELECT rowid, content, tags FROM memory_entries
+      WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory') ORDER BY rowid`),
+    audit: db.prepare(`INSERT INTO audit_fts(rowid, entity_id, why)
+      SELECT id, entity_id, why FROM audit_entries
+      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit') ORDER BY id`),
+  };
+  const mark = {
+    memory:
+      db.prepare(`UPDATE search_index_state SET last_rowid = (SELECT coalesce(max(rowid), 0) FROM memory_entries)
+      WHERE name = 'memory'`),
+    audit:
+      db.prepare(`UPDATE search_index_state SET last_rowid = (SELECT coalesce(max(id), 0) FROM audit_entries)
+      WHERE name = 'audit'`),
+  };
+  /** Indexes every row written since the last catch-up, in one statement per index. */
+  const indexPending = db.transaction(() => {
+    for (const name of ['memory', 'audit'] as const) {
+      catchUp[name].run();
+      mark[name].run();
+    }
+  });
+
   return {
+    /** Brings the full-text indexes up to date (done before each search; cheap when nothing is pending). */
+    indexPending(): void {
+      indexPending.immediate();
+    },
     insert(entry: MemoryEntry & { plan_id: string | null }): void {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
     },
@@ -68,6 +108,7 @@ export function createMemoryRepo(db: Db) {
       return row && toEntry(row);
     },
     search(f: MemoryFilter): MemorySearchHit[] {
+      if (f.query) indexPending.immediate();
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: f.limit };
       const fts = f.query ? toFtsQuery(f.query) : null;
@@ -105,6 +146,39 @@ export function createMemoryRepo(db: Db) {
     },
     audit(e: Omit<AuditEntry, 'id'>): void {
       addAudit.run(e);
+    },
+    /** Appends audit entries in order, in multi-row statements. */
+    auditMany(entries: readonly Omit<AuditEntry, 'id'>[]): void {
+      auditMany(
+        entries.map((e) => [
+          e.at,
+          e.actor,
+          e.entity,
+          e.entity_id,
+          e.run_id,
+          e.from_status,
+          e.to_status,
+          e.why,
+        ]),
+      );
+    },
+    insertMany(entries: readonly (MemoryEntry & { plan_id: string | null })[]): void {
+      insertMany(
+        entries.map((e) => [
+          e.id,
+          e.agent_id,
+          e.type,
+          JSON.stringify(e.content),
+          JSON.stringify(e.tags),
+          e.project_id,
+          e.status,
+          e.task_type,
+          e.task_id,
+          e.plan_id,
+          e.created_at,
+          e.updated_at,
+        ]),
+      );
     },
     listAudit: (runId: string | undefined, limit: number): AuditEntry[] =>
       runId ? auditRun.all(runId, limit) : auditAll.all(limit),

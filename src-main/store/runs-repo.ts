@@ -8,6 +8,7 @@ import type {
   TaskStatus,
 } from '../../src-shared/schemas/run.ts';
 import { TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
 interface RunRow extends Omit<Run, 'counts'> {
@@ -40,6 +41,19 @@ const toTaskRun = (r: TaskRunRow): TaskRun => ({
   cost: r.cost,
 });
 
+/** Serialised `match` and `output`, by object: a task is saved many times, its JSON rarely changes. */
+const jsonCache = new WeakMap<object, string>();
+function toJson(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object') return JSON.stringify(value);
+  let json = jsonCache.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    jsonCache.set(value, json);
+  }
+  return json;
+}
+
 export function emptyCounts(): TaskCounts {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
 }
@@ -64,11 +78,23 @@ export function createRunsRepo(db: Db) {
   const task = db.prepare<[string, string], TaskRunRow>(
     'SELECT * FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
-  const updateTask = db.prepare(`UPDATE task_runs SET status = @status, agent_id = @agent_id,
-    delegation_task_id = @delegation_task_id, attempt = @attempt, reason = @reason, match = @match, output = @output,
-    error = @error, started_at = @started_at, finished_at = @finished_at, updated_at = @updated_at,
-    progress = @progress, progress_message = @progress_message, retry_at = @retry_at, cost = @cost
-    WHERE run_id = @run_id AND task_id = @task_id`);
+  // Positional parameters: this runs for every transition of every task.
+  const updateTask =
+    db.prepare(`UPDATE task_runs SET status = ?, agent_id = ?, delegation_task_id = ?, attempt = ?,
+    reason = ?, match = ?, output = ?, error = ?, started_at = ?, finished_at = ?, updated_at = ?, progress = ?,
+    progress_message = ?, retry_at = ?, cost = ? WHERE run_id = ? AND task_id = ?`);
+  // Rows always exist here (seq is required by the insert, ignored by the update).
+  const saveMany = createBatchWriter(
+    db,
+    `INSERT INTO task_runs (status, agent_id, delegation_task_id, attempt, reason, match, output, error, started_at,
+      finished_at, updated_at, progress, progress_message, retry_at, cost, run_id, task_id, seq)`,
+    18,
+    `ON CONFLICT (run_id, task_id) DO UPDATE SET status = excluded.status, agent_id = excluded.agent_id,
+      delegation_task_id = excluded.delegation_task_id, attempt = excluded.attempt, reason = excluded.reason,
+      match = excluded.match, output = excluded.output, error = excluded.error, started_at = excluded.started_at,
+      finished_at = excluded.finished_at, updated_at = excluded.updated_at, progress = excluded.progress,
+      progress_message = excluded.progress_message, retry_at = excluded.retry_at, cost = excluded.cost`,
+  );
   const stats = db.prepare<[string, string, string], { status: TaskStatus; n: number; avg_s: number | null }>(
     `SELECT status, count(*) AS n,
        avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
@@ -128,12 +154,53 @@ export function createRunsRepo(db: Db) {
       const row = task.get(runId, taskId);
       return row && toTaskRun(row);
     },
+    /** Saves many task rows in multi-row statements. */
+    saveTasks(tasks: Iterable<TaskRun>): void {
+      const rows: unknown[][] = [];
+      for (const t of tasks) {
+        rows.push([
+          t.status,
+          t.agent_id,
+          t.delegation_task_id,
+          t.attempt,
+          t.reason,
+          toJson(t.match),
+          toJson(t.output),
+          t.error,
+          t.started_at,
+          t.finished_at,
+          t.updated_at,
+          t.progress,
+          t.progress_message,
+          t.retry_at,
+          t.cost,
+          t.run_id,
+          t.task_id,
+          0,
+        ]);
+      }
+      saveMany(rows);
+    },
     saveTask(t: TaskRun): void {
-      updateTask.run({
-        ...t,
-        match: t.match === null ? null : JSON.stringify(t.match),
-        output: t.output === null || t.output === undefined ? null : JSON.stringify(t.output),
-      });
+      updateTask.run(
+        t.status,
+        t.agent_id,
+        t.delegation_task_id,
+        t.attempt,
+        t.reason,
+        toJson(t.match),
+        toJson(t.output),
+        t.error,
+        t.started_at,
+        t.finished_at,
+        t.updated_at,
+        t.progress,
+        t.progress_message,
+        t.retry_at,
+        t.cost,
+        t.run_id,
+        t.task_id,
+      );
     },
     setStatus(id: string, status: RunStatus, finishedAt: string | null): void {
       setStatus.run(status, finishedAt, id);

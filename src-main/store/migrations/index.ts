@@ -1,5 +1,6 @@
 import * as m001 from './001_init.ts';
 import * as m002 from './002_execution.ts';
+import * as m003 from './003_lazy_search_index.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'init', up: m001.up },
   { version: 2, name: 'execution', up: m002.up },
+  { version: 3, name: 'lazy_search_index', up: m003.up },
 ];

@@ -1,0 +1,28 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.ts';
+
+const CHUNK = 200;
+
+/**
+ * Writes many rows with multi-row statements (`VALUES (…), (…), …`), `CHUNK` rows at a time:
+ * per-statement overhead, not SQLite, dominates single-row writes on a hot path.
+ * `head` is everything before VALUES; `tail` (e.g. an ON CONFLICT clause) follows the rows.
+ */
+export function createBatchWriter(db: Db, head: string, columns: number, tail = '') {
+  const row = `(${Array(columns).fill('?').join(',')})`;
+  const cache = new Map<number, Statement>();
+  const statement = (n: number) => {
+    let s = cache.get(n);
+    if (!s) {
+      s = db.prepare(`${head} VALUES ${Array(n).fill(row).join(',')} ${tail}`);
+      cache.set(n, s);
+    }
+    return s;
+  };
+  return (rows: readonly unknown[][]): void => {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      statement(chunk.length).run(chunk.flat());
+    }
+  };
+}
