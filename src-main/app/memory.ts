@@ -10,6 +10,7 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
       return entry;
     },
     'memory.search': (filter) => store.memory.search(filter),
-    'audit.list': ({ run_id, limit }) => store.memory.listAudit(run_id, limit),
+    'audit.list': ({ run_id, query, limit }) =>
+      query ? store.memory.searchAudit(query, run_id, limit) : store.memory.listAudit(run_id, limit),
   };
 }

@@ -643,7 +643,7 @@ export class Engine {
     const all = [...this.agentMap().values()].map((e) => e.agent);
     const push = all.filter((a) => this.executors[a.kind] !== undefined);
     const loadOf = (id: string) => this.load.get(id) ?? 0;
-    const m = matchAgent(spec, push, loadOf);
+    const m = matchAgent(spec, push, loadOf, (id) => this.successRate(id));
     if (m.kind !== 'unassigned' || push.length === all.length) return m;
     const pull = matchAgent(
       spec,
@@ -786,6 +786,7 @@ export class Engine {
     this.release(run, task, local);
     const estimate = agent ? this.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
+    this.recordOutcome(task.agent_id, c.ok);
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.charge(run, task, amount);
@@ -1294,6 +1295,36 @@ export class Engine {
     const task = run.tasks.get(taskId);
     if (!task) throw new AppError('not_found', `Task not found: ${taskId}`);
     return task;
+  }
+
+  /** Outcomes of each agent's most recent attempts (true = done), newest last. */
+  private readonly outcomes = new Map<string, boolean[]>();
+
+  private recordOutcome(agentId: string | null, ok: boolean): void {
+    if (!agentId) return;
+    const list = this.outcomes.get(agentId) ?? this.seedOutcomes(agentId);
+    list.push(ok);
+    if (list.length > 20) list.shift();
+    this.outcomes.set(agentId, list);
+  }
+
+  /** Seeds an agent's window from the store's last day of attempts, so a restart keeps its record. */
+  private seedOutcomes(agentId: string): boolean[] {
+    const since = new Date(this.clock.now() - 86_400_000).toISOString();
+    const s = this.store.runs.agentStats(agentId, since, '9999');
+    const done = Math.min(s.completed, 10);
+    const failed = Math.min(s.failed, 10);
+    return [...Array<boolean>(done).fill(true), ...Array<boolean>(failed).fill(false)];
+  }
+
+  private successRate(agentId: string): number {
+    let list = this.outcomes.get(agentId);
+    if (!list) {
+      list = this.seedOutcomes(agentId);
+      this.outcomes.set(agentId, list);
+    }
+    const ok = list.filter(Boolean).length;
+    return (ok + 1) / (list.length + 2);
   }
 
   private agentMap(): Map<string, { agent: Agent; skills: Set<string> }> {

@@ -31,9 +31,30 @@ describe('matching (seed 000 verify_task)', () => {
       () => 0,
     );
     expect(m.kind === 'assigned' && m.agent.id).toBe('ash');
-    expect(m.explanation.score).toMatchObject({ skill_fit: 1, free_capacity: 1, cost: 1, total: 1 });
+    expect(m.explanation.score).toMatchObject({
+      skill_fit: 1,
+      free_capacity: 1,
+      cost: 1,
+      success_rate: 1,
+      total: 1,
+    });
     expect(m.explanation.rejected.map((r) => r.agent_id).sort()).toEqual(['gen', 'hal']);
     expect(m.explanation.rejected.find((r) => r.agent_id === 'gen')?.reason).toMatch(/^lower score/);
+  });
+
+  it('prefers the agent that has been succeeding lately, all else equal', () => {
+    const a = agent({ id: 'a', skills: ['x'] });
+    const b = agent({ id: 'b', skills: ['x'] });
+    const rates: Record<string, number> = { a: 2 / 12, b: 10 / 12 };
+    const m = matchAgent(
+      { required_skills: ['x'] },
+      [a, b],
+      () => 0,
+      (id) => rates[id]!,
+    );
+    expect(m.kind === 'assigned' && m.agent.id).toBe('b');
+    expect(m.explanation.score?.success_rate).toBeCloseTo(0.8333, 3);
+    expect(m.explanation.rejected[0]).toMatchObject({ agent_id: 'a' });
   });
 
   it('skips AWAY and OFFLINE agents, honours pins, and waits when only capacity is missing', () => {

@@ -7,10 +7,11 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  * the pinned agent when the task pins one. Among candidates with free capacity the best
  * fit wins by this score (each part in 0..1, ties broken by agent id):
  *
- *   total = 0.5 · skill_fit + 0.3 · free_capacity + 0.2 · cost
+ *   total = 0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate
  *   skill_fit     = (required + 1) / (agent's skills + 1)   — 1 for an exact specialist
  *   free_capacity = free slots / max_concurrency
  *   cost          = 1 / (1 + cost_per_task)
+ *   success_rate  = (successes + 1) / (attempts + 2) over the agent's recent attempts
  */
 export type MatchResult =
   | { kind: 'assigned'; agent: Agent; explanation: MatchExplanation }
@@ -24,18 +25,25 @@ export function missingSkills(agent: Agent, required: readonly string[]): string
   return required.filter((s) => !have.has(s));
 }
 
-export function scoreAgent(agent: Agent, required: readonly string[], load: number): ScoreBreakdown {
+export function scoreAgent(
+  agent: Agent,
+  required: readonly string[],
+  load: number,
+  successRate = 1,
+): ScoreBreakdown {
   const skill_fit = (required.length + 1) / (new Set(agent.skills).size + 1);
   const free_capacity = Math.max(0, agent.max_concurrency - load) / agent.max_concurrency;
   const cost = 1 / (1 + agent.cost_per_task);
-  const total = 0.5 * skill_fit + 0.3 * free_capacity + 0.2 * cost;
-  return { skill_fit, free_capacity, cost, total: Math.round(total * 10_000) / 10_000 };
+  const success_rate = Math.round(successRate * 10_000) / 10_000;
+  const total = 0.4 * skill_fit + 0.25 * free_capacity + 0.15 * cost + 0.2 * successRate;
+  return { skill_fit, free_capacity, cost, success_rate, total: Math.round(total * 10_000) / 10_000 };
 }
 
 export function matchAgent(
   task: Pick<TaskSpec, 'required_skills' | 'agent'>,
   agents: readonly Agent[],
   loadOf: (agentId: string) => number,
+  successRateOf: (agentId: string) => number = () => 1,
 ): MatchResult {
   const rejected: RejectedCandidate[] = [];
   const eligible: { agent: Agent; score: ScoreBreakdown }[] = [];
@@ -63,7 +71,7 @@ export function matchAgent(
       full.push(agent);
       continue;
     }
-    eligible.push({ agent, score: scoreAgent(agent, task.required_skills, load) });
+    eligible.push({ agent, score: scoreAgent(agent, task.required_skills, load, successRateOf(agent.id)) });
   }
 
   if (eligible.length > 0) {

@@ -182,6 +182,16 @@ export function createMemoryRepo(db: Db) {
     },
     listAudit: (runId: string | undefined, limit: number): AuditEntry[] =>
       runId ? auditRun.all(runId, limit) : auditAll.all(limit),
+    /** Full-text search over audit entries (entity id and why), newest first. */
+    searchAudit(query: string, runId: string | undefined, limit: number): AuditEntry[] {
+      const fts = toFtsQuery(query);
+      if (!fts) return [];
+      indexPending.immediate();
+      return db
+        .prepare(`SELECT a.* FROM audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid
+          WHERE audit_fts MATCH @fts ${runId ? 'AND a.run_id = @runId' : ''} ORDER BY a.id DESC LIMIT @limit`)
+        .all({ fts, runId, limit }) as AuditEntry[];
+    },
   };
 }
 export type MemoryRepo = ReturnType<typeof createMemoryRepo>;

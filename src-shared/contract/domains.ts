@@ -141,7 +141,11 @@ export const memoryMethods = {
   'memory.read': method(byId('memory_id')).returns<MemoryEntry>(),
   'memory.search': method(memorySearchInputSchema).returns<MemorySearchHit[]>(),
   'audit.list': method(
-    z.strictObject({ run_id: z.string().optional(), limit: z.number().int().min(1).max(5_000).default(500) }),
+    z.strictObject({
+      run_id: z.string().optional(),
+      query: z.string().max(500).optional(),
+      limit: z.number().int().min(1).max(5_000).default(500),
+    }),
   ).returns<AuditEntry[]>(),
 };
 

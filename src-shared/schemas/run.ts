@@ -35,8 +35,10 @@ export interface ScoreBreakdown {
   skill_fit: number;
   /** Free share of the agent's capacity, 0..1. */
   free_capacity: number;
-  /** 1 for the cheapest candidate, lower for dearer ones. */
+  /** 1 / (1 + cost per task). */
   cost: number;
+  /** (successes + 1) / (attempts + 2) over the agent's recent attempts. */
+  success_rate: number;
   total: number;
 }
 
