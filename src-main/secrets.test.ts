@@ -53,6 +53,13 @@ describe('createStreamRedactor', () => {
     expect(out).toBe('say *** and hunting done');
   });
 
+  it('holds back only a tail that could start a secret', () => {
+    const r = createStreamRedactor(['hunter2']);
+    expect(r.push('plain line\n')).toBe('plain line\n');
+    expect(r.push('then hu')).toBe('then ');
+    expect(r.push('go')).toBe('hugo');
+  });
+
   it('passes text straight through when there are no secrets', () => {
     const r = createStreamRedactor([]);
     expect(r.push('abc')).toBe('abc');

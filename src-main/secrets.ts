@@ -67,14 +67,16 @@ export function createStreamRedactor(secrets: readonly string[]) {
     /** Text safe to emit now. */
     push(piece: string): string {
       pending = redact(pending + piece, ordered);
-      if (hold === 0) {
-        const out = pending;
-        pending = '';
-        return out;
+      // Hold back the longest tail that could be the start of a secret still arriving; a
+      // longer start would already contain the whole secret and have been redacted above.
+      let cut = pending.length;
+      for (let start = Math.max(0, pending.length - hold); start < pending.length; start++) {
+        const tail = pending.slice(start);
+        if (ordered.some((s) => s.startsWith(tail))) {
+          cut = start;
+          break;
+        }
       }
-      // A secret still arriving is at most `hold` characters of the tail: a longer prefix
-      // would already contain the whole secret and have been redacted above.
-      const cut = Math.max(0, pending.length - hold);
       const out = pending.slice(0, cut);
       pending = pending.slice(cut);
       return out;

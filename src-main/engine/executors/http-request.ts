@@ -102,8 +102,7 @@ export function failure(
   timeoutMs: number,
 ): Attempt<never> {
   if (signal.aborted) return { ok: false, error: 'cancelled', retryable: false, aborted: true };
-  const name = err instanceof Error ? err.name : '';
-  if (timeout?.aborted || name === 'TimeoutError') {
+  if (timeout?.aborted || isTimeout(err)) {
     return { ok: false, error: `${what} timed out after ${timeoutMs / 1000} s`, retryable: true };
   }
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
@@ -128,4 +127,9 @@ function retryAfterMs(header: string | null): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Whether a request or a body read failed because its timeout signal fired. */
+export function isTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === 'TimeoutError';
 }
