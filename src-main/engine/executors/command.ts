@@ -87,10 +87,11 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
           continue;
         }
         if (p.kind === 'error') {
-          reportedError ??= clean(truncateText(p.message, MAX_LOG_LINE, line.truncated));
+          reportedError ??= truncateText(clean(p.message), MAX_LOG_LINE, line.truncated);
           continue;
         }
-        const text = clean(truncateText(line.text, MAX_LOG_LINE, line.truncated));
+        // Redact before cutting, so a cut can never leave half a secret behind.
+        const text = truncateText(clean(line.text), MAX_LOG_LINE, line.truncated);
         if (stream === 'stdout' && p.kind === 'log') tail = `${tail}${text}\n`.slice(-STDOUT_TAIL);
         if (stream === 'stderr' && text.trim()) lastStderr = text;
         const b = budget(text.length + 16);
