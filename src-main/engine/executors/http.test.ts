@@ -180,6 +180,14 @@ describe('http executor', () => {
     expect(s.requests).toHaveLength(0);
   });
 
+  it('fails when the agent says it is running but gives nowhere to poll', async () => {
+    const s = await serve((_, res) => json(res, 200, { status: 'running', progress: 5 }));
+    expect(outcome(await run(s.url))).toEqual({
+      type: 'error',
+      message: 'the agent said it is running but gave no poll_url',
+    });
+  });
+
   it('rejects an answer it cannot read', async () => {
     const s = await serve((_, res) => json(res, 200, { state: 'whatever' }));
     const final = outcome(await run(s.url));

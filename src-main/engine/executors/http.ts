@@ -83,29 +83,30 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
       return yield posted.aborted || signal.aborted ? CANCELLED : { type: 'error', message: posted.error };
     let reply = readReply(posted.value.status, posted.value.json);
 
-    let pollUrl = agent.url;
+    let pollUrl: string | null = null;
+    let percent = 0;
     let last = '';
     for (;;) {
+      const where = pollUrl ?? agent.url;
       if (reply.kind === 'done') return yield { type: 'result', output: redactValue(reply.output, secrets) };
       if (reply.kind === 'failed') return yield { type: 'error', message: clean(reply.error) };
-      if (reply.kind === 'invalid') {
-        return yield { type: 'error', message: clean(`${describeUrl(pollUrl)} ${reply.error}`) };
-      }
+      if (reply.kind === 'invalid')
+        return yield { type: 'error', message: clean(`${describeUrl(where)} ${reply.error}`) };
       if (reply.poll_url !== undefined) {
-        const next = resolvePollUrl(reply.poll_url, pollUrl);
-        if (next === null)
+        pollUrl = resolvePollUrl(reply.poll_url, where);
+        if (pollUrl === null)
           return yield { type: 'error', message: clean(`invalid poll_url "${reply.poll_url}"`) };
-        pollUrl = next;
-      } else if (pollUrl === agent.url) {
+      }
+      if (pollUrl === null) {
         return yield { type: 'error', message: 'the agent said it is running but gave no poll_url' };
       }
-      const progress = { percent: reply.progress ?? 0, message: reply.message };
-      const key = JSON.stringify(progress);
+      percent = reply.progress ?? percent;
+      const key = JSON.stringify([percent, reply.message]);
       if (key !== last && (reply.progress !== undefined || reply.message !== undefined)) {
         last = key;
-        yield progress.message === undefined
-          ? { type: 'progress', percent: progress.percent }
-          : { type: 'progress', percent: progress.percent, message: clean(progress.message) };
+        yield reply.message === undefined
+          ? { type: 'progress', percent }
+          : { type: 'progress', percent, message: clean(reply.message) };
       }
       await sleep(agent.poll_interval_ms, signal);
       if (signal.aborted) return yield CANCELLED;
