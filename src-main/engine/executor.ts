@@ -1,31 +1,86 @@
-import type { Agent, AgentKind } from '../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, AgentOf } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { SecretResolver } from '../secrets.ts';
 
 /** What an agent is given: the task, who it is, and what its dependencies produced. */
-export interface TaskContext {
+export interface TaskContext<A extends Agent = Agent> {
   run_id: string;
   plan_id: string;
   project_id: string | null;
   task: TaskSpec;
   attempt: number;
   delegation_task_id: string;
-  agent: Agent;
+  agent: A;
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
+  /**
+   * A fresh directory for this attempt, created (empty) by the engine. Files an agent leaves
+   * here are reported as `artifact` events; `.baton/` inside it is Baton's own.
+   */
+  workspace: string;
+  /** Looks up secrets by name (src-main/secrets.ts). Values never go into events. */
+  secrets: SecretResolver;
 }
 
 export type ExecutorEvent =
   | { type: 'progress'; percent: number; message?: string }
   | { type: 'log'; stream: 'stdout' | 'stderr' | 'info'; text: string }
+  /** A file the agent produced: `name` relative to the workspace, `path` absolute. */
+  | { type: 'artifact'; name: string; path: string; size: number; sha256: string }
+  /** Tokens a model used for this attempt and what they cost (from the agent's price table). */
+  | { type: 'usage'; prompt_tokens: number; completion_tokens: number; cost: number; model: string }
   | { type: 'result'; output: unknown }
   | { type: 'error'; message: string };
 
 /**
- * One interface for every kind of agent. `start` yields events until a `result` or an
- * `error`; aborting `signal` must stop the work.
+ * One interface for every kind of agent that runs without a person.
+ *
+ * The contract:
+ * - `start` yields any number of `progress`, `log`, `artifact` and `usage` events, then
+ *   exactly one `result` or `error`, and then ends. Nothing comes after the final event.
+ * - Expected failures (the agent failed, a server said no, bad output) are `error` events;
+ *   `start` throws only on a bug.
+ * - Aborting `signal` stops the work promptly: processes are killed, requests are aborted,
+ *   and the executor yields `error` `cancelled`. The engine aborts both to cancel and on the
+ *   per-task timeout, and knows which of the two it did.
+ * - No secret value appears in any event: executors redact the secrets they used.
  */
 export interface Executor {
   start(ctx: TaskContext, signal: AbortSignal): AsyncIterable<ExecutorEvent>;
 }
 
-export type ExecutorRegistry = { [K in AgentKind]: Executor };
+/** Kinds that run through an executor. `human` agents are handled by the engine itself. */
+export type ExecutingKind = Exclude<AgentKind, 'human'>;
+
+export function isExecutingKind(kind: AgentKind): kind is ExecutingKind {
+  return kind !== 'human';
+}
+
+/**
+ * One executor per executing kind. Narrow `agent.kind` first (`isExecutingKind`, or a branch
+ * for `human`), then `executors[agent.kind]` is always defined.
+ */
+export type ExecutorRegistry = { [K in ExecutingKind]: Executor };
+
+/**
+ * Builds an executor for one kind whose implementation sees `ctx.agent` already narrowed to
+ * that kind. Handed an agent of another kind (a wiring bug), it fails the attempt.
+ */
+export function executorFor<K extends ExecutingKind>(
+  kind: K,
+  start: (ctx: TaskContext<AgentOf<K>>, signal: AbortSignal) => AsyncIterable<ExecutorEvent>,
+): Executor {
+  return {
+    async *start(ctx, signal) {
+      if (!isKind(ctx, kind)) {
+        yield { type: 'error', message: `the ${kind} executor cannot run a ${ctx.agent.kind} agent` };
+        return;
+      }
+      yield* start(ctx, signal);
+    },
+  };
+}
+
+function isKind<K extends ExecutingKind>(ctx: TaskContext, kind: K): ctx is TaskContext<AgentOf<K>> {
+  return ctx.agent.kind === kind;
+}

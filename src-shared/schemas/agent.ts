@@ -4,8 +4,12 @@ import { idSchema, skillSchema } from './common.ts';
 export const AGENT_STATUSES = ['ONLINE', 'BUSY', 'AWAY', 'OFFLINE'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
-/** Executor kinds. Only the built-in `echo` exists so far; each new kind joins this union. */
-export const AGENT_KINDS = ['echo'] as const;
+/**
+ * Executor kinds. `echo` is built in (dry runs, benchmarks); `command` runs a local program;
+ * `http` delegates to a remote agent service; `llm` asks an OpenAI-compatible model;
+ * `human` is a person, handled by the engine itself (approvals), not by an executor.
+ */
+export const AGENT_KINDS = ['echo', 'command', 'http', 'llm', 'human'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 
 export const charterSchema = z.strictObject({
@@ -14,20 +18,112 @@ export const charterSchema = z.strictObject({
   values: z.array(z.string().max(200)).max(50).default([]),
   expertise: z.array(z.string().max(200)).max(50).default([]),
 });
+export type Charter = z.infer<typeof charterSchema>;
 
-export const agentSchema = z.strictObject({
+/** Fields every agent has, whatever executes it. */
+const commonShape = {
   id: idSchema,
   name: z.string().max(200).optional(),
-  kind: z.enum(AGENT_KINDS).default('echo'),
   skills: z.array(skillSchema).max(256).default([]),
   status: z.enum(AGENT_STATUSES).default('ONLINE'),
   max_concurrency: z.number().int().min(1).max(10_000).default(1),
   cost_per_task: z.number().nonnegative().default(0),
   charter: charterSchema.optional(),
   tags: z.array(z.string().max(64)).max(64).default([]),
+};
+
+/** The name of a secret (see src-main/secrets.ts); never its value. */
+export const secretNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits and _ . -');
+
+const timeoutSchema = z.number().positive().max(604_800, 'must be at most a week (604800 s)');
+const httpUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http or https URL' });
+
+export const echoAgentSchema = z.strictObject({ ...commonShape, kind: z.literal('echo') });
+
+/** A local program, run without a shell in the task's workspace (resources/agents/PROTOCOL.md). */
+export const commandAgentSchema = z.strictObject({
+  ...commonShape,
+  kind: z.literal('command'),
+  command: z.string().min(1, 'must not be empty').max(4_096),
+  /** Each argument may hold {task_id} {description} {context_file} {workspace} {attempt}. */
+  args: z.array(z.string().max(100_000)).max(1_000).default([]),
+  /** Added to a minimal environment; a value may reference a secret as `{secret:NAME}`. */
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string())
+    .default({}),
+  /** The agent's own time limit for one attempt. */
+  timeout_s: timeoutSchema.optional(),
 });
-export type Agent = z.infer<typeof agentSchema>;
-export type AgentInput = z.input<typeof agentSchema>;
+
+/** A remote agent service reached over HTTP (see src-main/engine/executors/http.ts). */
+export const httpAgentSchema = z.strictObject({
+  ...commonShape,
+  kind: z.literal('http'),
+  url: httpUrlSchema,
+  /** Sent as `Authorization: Bearer <value>`, or as the raw value of `auth_header`. */
+  auth_secret: secretNameSchema.optional(),
+  auth_header: z
+    .string()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
+    .optional(),
+  /** Limit for each request (default 30 s); the whole attempt is bounded by the engine. */
+  timeout_s: timeoutSchema.optional(),
+  poll_interval_ms: z.number().int().min(10).max(3_600_000).default(1_000),
+  max_retries: z.number().int().min(0).max(10).default(2),
+});
+
+export const llmPriceSchema = z.strictObject({
+  prompt_per_1k: z.number().nonnegative(),
+  completion_per_1k: z.number().nonnegative(),
+});
+
+/** A model behind an OpenAI-compatible `/chat/completions` endpoint (Ollama, vLLM, …). */
+export const llmAgentSchema = z.strictObject({
+  ...commonShape,
+  kind: z.literal('llm'),
+  base_url: httpUrlSchema,
+  model: z.string().min(1, 'must not be empty').max(200),
+  api_key_secret: secretNameSchema.optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  /** Cost per 1,000 tokens, by model name; a model not listed costs 0. */
+  prices: z.record(z.string().min(1), llmPriceSchema).optional(),
+  /** Limit for one whole request, streaming included (default 300 s). */
+  timeout_s: timeoutSchema.optional(),
+  max_retries: z.number().int().min(0).max(10).default(2),
+});
+
+export const humanAgentSchema = z.strictObject({ ...commonShape, kind: z.literal('human') });
+
+const agentKindsSchema = z.discriminatedUnion('kind', [
+  echoAgentSchema,
+  commandAgentSchema,
+  httpAgentSchema,
+  llmAgentSchema,
+  humanAgentSchema,
+]);
+
+/** An agent; a missing `kind` means `echo`, so agents files written before kinds still load. */
+export const agentSchema = z.preprocess(
+  (v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) ? { ...v, kind: 'echo' } : v,
+  agentKindsSchema,
+);
+export type Agent = z.infer<typeof agentKindsSchema>;
+export type AgentOf<K extends AgentKind> = Extract<Agent, { kind: K }>;
+export type EchoAgent = AgentOf<'echo'>;
+export type CommandAgent = AgentOf<'command'>;
+export type HttpAgent = AgentOf<'http'>;
+export type LlmAgent = AgentOf<'llm'>;
+export type HumanAgent = AgentOf<'human'>;
+/** What a caller may write: defaults filled in by the schema, `kind` optional for `echo`. */
+export type AgentInput =
+  | z.input<typeof agentKindsSchema>
+  | (Omit<z.input<typeof echoAgentSchema>, 'kind'> & { kind?: undefined });
 
 /** An agents file is either a bare array or `{ "agents": [...] }`; ids must be unique. */
 export const agentsFileSchema = z

@@ -1,0 +1,151 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { redact, redactValue } from '../../secrets.ts';
+import type { Executor, ExecutorEvent } from '../executor.ts';
+import { executorFor } from '../executor.ts';
+import { buildEnv, fillArgs } from './command-args.ts';
+import type { ProcessEnd } from './command-process.ts';
+import { MAX_LINE_BYTES, runProcess } from './command-process.ts';
+import { parseProtocolLine } from './command-protocol.ts';
+import { truncateText } from './line-splitter.ts';
+import { taskDocument } from './task-document.ts';
+import { BATON_DIR, workspaceArtifacts } from './workspace-artifacts.ts';
+
+/** A log line longer than this is cut, with a marker. */
+const MAX_LOG_LINE = 64 * 1024;
+/** Log text kept per attempt; beyond it output is still read (for `::result`) but not logged. */
+const MAX_LOG_TOTAL = 8 * 1024 * 1024;
+/** The result of a program that exits 0 without `::result`: the end of what it printed. */
+const STDOUT_TAIL = 4 * 1024;
+
+const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };
+
+export interface CommandExecutorOptions {
+  /** Between SIGTERM and SIGKILL when stopping a program (default 2 s). */
+  graceMs?: number;
+}
+
+/**
+ * `command` agents: a local program run without a shell in the task's workspace, talking the
+ * line protocol of resources/agents/PROTOCOL.md. The task context goes to
+ * `<workspace>/.baton/context.json` and to stdin; files left in the workspace become artifacts.
+ */
+export function createCommandExecutor(opts: CommandExecutorOptions = {}): Executor {
+  const graceMs = opts.graceMs ?? 2_000;
+  return executorFor('command', async function* (ctx, signal) {
+    const { agent } = ctx;
+    if (signal.aborted) return yield CANCELLED;
+    const built = buildEnv(agent.env, ctx.secrets);
+    if (!built.ok) return yield { type: 'error', message: built.error };
+    const secrets = built.secrets;
+    const clean = (text: string) => redact(text, secrets);
+
+    const contextFile = join(ctx.workspace, BATON_DIR, 'context.json');
+    const document = JSON.stringify(taskDocument(ctx));
+    try {
+      await mkdir(join(ctx.workspace, BATON_DIR), { recursive: true });
+      await writeFile(contextFile, document, { mode: 0o600 });
+    } catch (err) {
+      return yield { type: 'error', message: `cannot write the task context: ${(err as Error).message}` };
+    }
+
+    const args = fillArgs(agent.args, {
+      task_id: ctx.task.task_id,
+      description: ctx.task.description,
+      context_file: contextFile,
+      workspace: ctx.workspace,
+      attempt: ctx.attempt,
+    });
+    const run = runProcess({
+      command: agent.command,
+      args,
+      cwd: ctx.workspace,
+      env: built.env,
+      stdin: document,
+      signal,
+      graceMs,
+      ...(agent.timeout_s === undefined ? {} : { timeoutMs: agent.timeout_s * 1000 }),
+    });
+
+    let result: { json: string; truncated: boolean } | null = null;
+    let reportedError: string | null = null;
+    let tail = '';
+    let lastStderr = '';
+    let logBudget = MAX_LOG_TOTAL;
+    const budget = (size: number): ExecutorEvent | 'drop' | 'ok' => {
+      if (logBudget <= 0) return 'drop';
+      logBudget -= size;
+      if (logBudget > 0) return 'ok';
+      return { type: 'log', stream: 'info', text: `output beyond ${MAX_LOG_TOTAL} bytes is not logged` };
+    };
+
+    try {
+      for await (const { stream, line } of run.lines) {
+        const p = stream === 'stdout' ? parseProtocolLine(line.text) : ({ kind: 'log' } as const);
+        if (p.kind === 'result') {
+          result = { json: p.json, truncated: line.truncated > 0 };
+          continue;
+        }
+        if (p.kind === 'error') {
+          reportedError ??= truncateText(clean(p.message), MAX_LOG_LINE, line.truncated);
+          continue;
+        }
+        // Redact before cutting, so a cut can never leave half a secret behind.
+        const text = truncateText(clean(line.text), MAX_LOG_LINE, line.truncated);
+        if (stream === 'stdout' && p.kind === 'log') tail = `${tail}${text}\n`.slice(-STDOUT_TAIL);
+        if (stream === 'stderr' && text.trim()) lastStderr = text;
+        const b = budget(text.length + 16);
+        if (b === 'drop') continue;
+        if (b !== 'ok') {
+          yield b;
+          continue;
+        }
+        if (p.kind === 'progress') {
+          yield p.message === undefined
+            ? { type: 'progress', percent: p.percent }
+            : { type: 'progress', percent: p.percent, message: clean(p.message) };
+        } else {
+          yield { type: 'log', stream, text };
+        }
+      }
+      const end = await run.ended;
+      if (end.stopped === 'abort' || signal.aborted) return yield CANCELLED;
+      if (end.stopped === 'timeout')
+        return yield { type: 'error', message: `timed out after ${agent.timeout_s} s` };
+      if (end.spawnError !== null) {
+        return yield { type: 'error', message: clean(`cannot start "${agent.command}": ${end.spawnError}`) };
+      }
+      yield* workspaceArtifacts(ctx.workspace, signal);
+      yield signal.aborted ? CANCELLED : outcome(end, { result, reportedError, lastStderr, tail }, secrets);
+    } finally {
+      run.stop(); // the engine stopped reading before the end: do not leave the program running
+    }
+  });
+}
+
+interface Reported {
+  result: { json: string; truncated: boolean } | null;
+  reportedError: string | null;
+  lastStderr: string;
+  tail: string;
+}
+
+/** How a program that ended by itself did: what it reported, else its exit status. */
+function outcome(end: ProcessEnd, r: Reported, secrets: string[]): ExecutorEvent {
+  if (r.reportedError !== null) return { type: 'error', message: r.reportedError };
+  if (end.code !== 0) {
+    const how = end.signal ? `was killed by signal ${end.signal}` : `exited with code ${end.code}`;
+    const why = r.lastStderr ? `: ${truncateText(r.lastStderr, 500)}` : '';
+    return { type: 'error', message: `command ${how}${why}` };
+  }
+  if (r.result === null) return { type: 'result', output: { stdout_tail: r.tail } };
+  try {
+    return { type: 'result', output: redactValue(JSON.parse(r.result.json), secrets) };
+  } catch {
+    const why = r.result.truncated ? `longer than ${MAX_LINE_BYTES} bytes` : 'not valid JSON';
+    return {
+      type: 'error',
+      message: redact(`::result is ${why}: ${truncateText(r.result.json, 200)}`, secrets),
+    };
+  }
+}

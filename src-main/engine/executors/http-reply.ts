@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * What a remote agent answers, to the task POST and to each poll:
+ * `{ status: 'completed', output }`, `{ status: 'failed', error }`, or, while it works,
+ * `{ status: 'running' | 'accepted', progress?, message?, poll_url? }`.
+ */
+export const agentReplySchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('completed'), output: z.unknown() }),
+  z.object({ status: z.literal('failed'), error: z.unknown() }),
+  z.object({
+    status: z.enum(['running', 'accepted']),
+    progress: z.number().min(0).max(100).optional(),
+    message: z.string().optional(),
+    poll_url: z.string().min(1).optional(),
+  }),
+]);
+export type AgentReply = z.infer<typeof agentReplySchema>;
+
+/** The answer to a POST that was accepted (202): where to poll. */
+export const acceptedReplySchema = z.object({
+  poll_url: z.string().min(1),
+  status: z.enum(['running', 'accepted']).optional(),
+  progress: z.number().min(0).max(100).optional(),
+  message: z.string().optional(),
+});
+
+export type ReadReply =
+  | { kind: 'done'; output: unknown }
+  | { kind: 'failed'; error: string }
+  | { kind: 'running'; progress?: number; message?: string; poll_url?: string }
+  | { kind: 'invalid'; error: string };
+
+/** Reads an answer; a 202 means "accepted, poll this URL" whatever its `status` says. */
+export function readReply(status: number, json: unknown): ReadReply {
+  if (status === 202) {
+    const r = acceptedReplySchema.safeParse(json);
+    if (!r.success)
+      return { kind: 'invalid', error: `answered 202 without a poll_url (${explain(r.error)})` };
+    return { kind: 'running', ...r.data };
+  }
+  const r = agentReplySchema.safeParse(json);
+  if (!r.success)
+    return { kind: 'invalid', error: `answered ${status} with an unexpected body (${explain(r.error)})` };
+  const reply = r.data;
+  switch (reply.status) {
+    case 'completed':
+      return { kind: 'done', output: reply.output ?? null };
+    case 'failed':
+      return { kind: 'failed', error: errorText(reply.error) };
+    case 'running':
+    case 'accepted': {
+      const { status: _, ...rest } = reply;
+      return { kind: 'running', ...rest };
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string' && error) return error;
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') {
+    return error.message;
+  }
+  return error === undefined || error === null ? 'the agent reported a failure' : JSON.stringify(error);
+}
+
+function explain(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+    .join('; ');
+}

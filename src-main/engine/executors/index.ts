@@ -1,0 +1,24 @@
+import type { ExecutorRegistry } from '../executor.ts';
+import type { CommandExecutorOptions } from './command.ts';
+import { createCommandExecutor } from './command.ts';
+import { echoExecutor } from './echo.ts';
+import type { HttpExecutorOptions } from './http.ts';
+import { createHttpExecutor } from './http.ts';
+import type { LlmExecutorOptions } from './llm.ts';
+import { createLlmExecutor } from './llm.ts';
+
+export type ExecutorDeps = CommandExecutorOptions & HttpExecutorOptions & LlmExecutorOptions;
+
+/**
+ * One executor per kind that runs without a person. `human` agents have none: the engine
+ * handles them itself (an approval), so it narrows `agent.kind` (see `isExecutingKind`)
+ * before looking up `executors[agent.kind]`.
+ */
+export function createExecutors(deps: ExecutorDeps = {}): ExecutorRegistry {
+  return {
+    echo: echoExecutor,
+    command: createCommandExecutor(deps),
+    http: createHttpExecutor(deps),
+    llm: createLlmExecutor(deps),
+  };
+}

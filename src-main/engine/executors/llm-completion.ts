@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
+
+/** The parts of an OpenAI-compatible chat completion Baton reads; anything else is ignored. */
+const usageSchema = z.object({
+  prompt_tokens: z.number().int().nonnegative().default(0),
+  completion_tokens: z.number().int().nonnegative().default(0),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+const apiErrorSchema = z.union([z.string(), z.object({ message: z.string() })]);
+
+/** One `data:` event of a streamed completion. */
+export const completionChunkSchema = z.object({
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        delta: z.object({ content: z.string().nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .default([]),
+  usage: usageSchema.nullish(),
+  error: apiErrorSchema.optional(),
+});
+
+/** A whole completion, from a server that answered without streaming. */
+export const completionSchema = z.object({
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish() }).nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .default([]),
+  usage: usageSchema.nullish(),
+  error: apiErrorSchema.optional(),
+});
+
+export function apiErrorMessage(error: z.infer<typeof apiErrorSchema>): string {
+  return typeof error === 'string' ? error : error.message;
+}
+
+/**
+ * What the tokens cost by the agent's price table, priced as the first of `models` the table
+ * lists (the model the server reported, then the configured one); a model not in it costs 0.
+ */
+export function usageCost(usage: Usage, models: string[], prices: LlmAgent['prices']): number {
+  const model = models.find((m) => prices?.[m] !== undefined);
+  const price = model === undefined ? undefined : prices?.[model];
+  if (!price) return 0;
+  const cost =
+    (usage.prompt_tokens / 1000) * price.prompt_per_1k +
+    (usage.completion_tokens / 1000) * price.completion_per_1k;
+  return Math.round(cost * 1e9) / 1e9;
+}
