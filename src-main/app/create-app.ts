@@ -1,8 +1,12 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Clock, Ids } from '../engine/clock.ts';
 import { systemClock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
-import { echoExecutor } from '../engine/executors/echo.ts';
+import { createExecutors } from '../engine/executors/index.ts';
+import type { SecretStore } from '../secrets.ts';
+import { createSecretResolver } from '../secrets.ts';
 import { openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createDispatch } from './dispatch.ts';
@@ -15,6 +19,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: Ids;
   executors?: Partial<ExecutorRegistry>;
+  /** Where secrets live besides the environment (the desktop app's keychain). */
+  secretStore?: SecretStore;
   /** Resume unfinished runs at start (the default). */
   resume?: boolean;
   log?: (err: unknown) => void;
@@ -30,7 +36,12 @@ export function createApp(opts: AppOptions) {
     store,
     bus,
     clock,
-    executors: { echo: echoExecutor, ...opts.executors },
+    executors: { ...createExecutors(), ...opts.executors },
+    secrets: createSecretResolver(process.env, opts.secretStore),
+    workspaceRoot:
+      opts.dataDir === ':memory:'
+        ? join(tmpdir(), `baton-workspaces-${process.pid}`)
+        : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
   });
   const handlers = createHandlers({ store, engine, bus, now: () => new Date(clock.now()).toISOString() });

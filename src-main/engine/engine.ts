@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
@@ -19,12 +21,15 @@ import type {
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
 import { AppError } from '../errors.ts';
+import type { SecretResolver } from '../secrets.ts';
+import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelay } from './backoff.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
 import { decideDependent } from './conditions.ts';
 import type { Executor, ExecutorEvent, ExecutorRegistry, TaskContext } from './executor.ts';
+import { isExecutingKind } from './executor.ts';
 import type { MatchResult } from './matching.ts';
 import { matchAgent, missingSkills } from './matching.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -46,6 +51,9 @@ export interface EngineOptions {
   leaseTtlMs?: number;
   /** The build log is rewritten at most this often while a run goes on (and always at its end). */
   buildLogIntervalMs?: number;
+  /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
+  workspaceRoot: string;
+  secrets?: SecretResolver;
 }
 
 interface InFlight {
@@ -116,6 +124,8 @@ export class Engine {
   private readonly maxInFlight: number;
   private readonly leaseTtlMs: number;
   private readonly buildLogIntervalMs: number;
+  private readonly workspaceRoot: string;
+  private readonly secrets: SecretResolver;
 
   private readonly active = new Map<string, ActiveRun>();
   private readonly queue = new ReadyQueue();
@@ -143,6 +153,13 @@ export class Engine {
     this.maxInFlight = opts.maxInFlight ?? 512;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
     this.buildLogIntervalMs = opts.buildLogIntervalMs ?? 250;
+    this.workspaceRoot = opts.workspaceRoot;
+    this.secrets = opts.secrets ?? createSecretResolver();
+  }
+
+  /** The executor for an agent, or undefined for agents that pull work (humans, daemons). */
+  private executorOf(agent: Agent): Executor | undefined {
+    return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
   /** Call when the agent registry changed. */
@@ -634,20 +651,20 @@ export class Engine {
       }
       this.assign(run, task, m.agent, m.explanation);
       this.inFlight++;
-      toStart.push([run, task, m.agent, this.executors[m.agent.kind]!]);
+      toStart.push([run, task, m.agent, this.executorOf(m.agent)!]);
     }
   }
 
   /** Matches among agents this process can run; tasks only a pull agent can take wait for it. */
   private match(spec: TaskSpec): MatchResult {
     const all = [...this.agentMap().values()].map((e) => e.agent);
-    const push = all.filter((a) => this.executors[a.kind] !== undefined);
+    const push = all.filter((a) => this.executorOf(a) !== undefined);
     const loadOf = (id: string) => this.load.get(id) ?? 0;
     const m = matchAgent(spec, push, loadOf, (id) => this.successRate(id));
     if (m.kind !== 'unassigned' || push.length === all.length) return m;
     const pull = matchAgent(
       spec,
-      all.filter((a) => this.executors[a.kind] === undefined),
+      all.filter((a) => this.executorOf(a) === undefined),
       loadOf,
     );
     if (pull.kind === 'unassigned') return m;
@@ -702,7 +719,19 @@ export class Engine {
         ac.abort(new Error('timeout'));
       }, seconds * 1000);
     }
+    let workspace = '';
+    if (executor.usesWorkspace !== false) {
+      workspace = join(this.workspaceRoot, run.id, task.task_id, String(attempt));
+      try {
+        mkdirSync(workspace, { recursive: true });
+      } catch (err) {
+        settle({ ok: false, error: `cannot create the workspace ${workspace}: ${(err as Error).message}` });
+        return;
+      }
+    }
     const ctx: TaskContext = {
+      workspace,
+      secrets: this.secrets,
       run_id: run.id,
       plan_id: run.plan.plan_id,
       project_id: run.plan.project_id ?? null,
@@ -750,6 +779,29 @@ export class Engine {
         this.bus.emit('task.log', { id: this.store.execution.addLog(line), ...line });
         break;
       }
+      case 'artifact':
+        this.store.execution.addArtifact({
+          run_id: run.id,
+          task_id: task.task_id,
+          attempt: task.attempt,
+          name: ev.name,
+          path: ev.path,
+          size: ev.size,
+          sha256: ev.sha256,
+          created_at: this.iso(),
+        });
+        break;
+      case 'usage':
+        run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.cost);
+        this.store.execution.addLog({
+          run_id: run.id,
+          task_id: task.task_id,
+          attempt: task.attempt,
+          stream: 'info',
+          text: `usage: ${ev.prompt_tokens} prompt + ${ev.completion_tokens} completion tokens on ${ev.model}, cost ${ev.cost}`,
+          at: this.iso(),
+        });
+        break;
       case 'result':
       case 'error':
         break;
@@ -782,7 +834,7 @@ export class Engine {
     if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
     const spec = run.specs.get(task.task_id)!;
     const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
-    const local = this.executors[agent?.kind ?? 'echo'] !== undefined && agent !== undefined;
+    const local = agent !== undefined && this.executorOf(agent) !== undefined;
     this.release(run, task, local);
     const estimate = agent ? this.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
@@ -1226,7 +1278,7 @@ export class Engine {
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
         const agent = this.agentMap().get(t.agent_id ?? '')?.agent;
-        if (agent && this.executors[agent.kind] === undefined) {
+        if (agent && this.executorOf(agent) === undefined) {
           // A pull agent elsewhere may still be working on it: keep it, and its capacity.
           this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
           run.inflight.set(t.task_id, { ac: null, timer: null, settled: false });

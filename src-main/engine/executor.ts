@@ -47,6 +47,8 @@ export type ExecutorEvent =
  */
 export interface Executor {
   start(ctx: TaskContext, signal: AbortSignal): AsyncIterable<ExecutorEvent>;
+  /** False for executors that never touch the workspace: the engine then skips creating it. */
+  readonly usesWorkspace?: boolean;
 }
 
 /** Kinds that run through an executor. `human` agents are handled by the engine itself. */

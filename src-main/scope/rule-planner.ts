@@ -95,14 +95,14 @@ function skillsOf(clause: string, keywords: Readonly<Record<string, readonly str
   const lower = ` ${clause.toLowerCase()} `;
   const found: string[] = [];
   for (const [skill, words] of Object.entries(keywords)) {
-    if (words.some((w) => new RegExp(`[^a-z]${escape(w)}(?:s|es|ed|ing)?[^a-z]`).test(lower)))
+    if (words.some((w) => new RegExp(`[^a-z]${escapeRegExp(w)}(?:s|es|ed|ing)?[^a-z]`).test(lower)))
       found.push(skill);
   }
   // The first action word decides the main skill; keep at most two so matching stays useful.
   return found.slice(0, 2);
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -8,6 +8,7 @@ const values = {
   context_file: '/w/.baton/context.json',
   workspace: '/w',
   attempt: 2,
+  resources: '/opt/baton/resources',
 };
 
 describe('fillArgs', () => {
@@ -15,6 +16,7 @@ describe('fillArgs', () => {
     expect(
       fillArgs(['--task={task_id}', '{description}', '{context_file}', '{attempt}', '{other}'], values),
     ).toEqual(['--task=task-1', 'two words; rm -rf / {task_id}', '/w/.baton/context.json', '2', '{other}']);
+    expect(fillArgs(['{resources}/agents/x.mjs'], values)).toEqual(['/opt/baton/resources/agents/x.mjs']);
   });
 });
 

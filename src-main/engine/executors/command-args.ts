@@ -6,12 +6,14 @@ export interface ArgValues {
   context_file: string;
   workspace: string;
   attempt: number;
+  /** Baton's resources folder, so shipped agent scripts can be named wherever Baton lives. */
+  resources: string;
 }
 
-const PLACEHOLDER = /\{(task_id|description|context_file|workspace|attempt)\}/g;
+const PLACEHOLDER = /\{(task_id|description|context_file|workspace|attempt|resources)\}/g;
 
 /**
- * Fills `{task_id}`, `{description}`, `{context_file}`, `{workspace}` and `{attempt}` in each
+ * Fills `{task_id}`, `{description}`, `{context_file}`, `{workspace}`, `{attempt}` and `{resources}` in each
  * argument. One pass per argument: a value is never split into more arguments and never
  * substituted again, whatever it contains. Other braces are left as they are.
  */

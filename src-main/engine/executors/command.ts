@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { redact, redactValue } from '../../secrets.ts';
 import type { Executor, ExecutorEvent } from '../executor.ts';
 import { executorFor } from '../executor.ts';
@@ -23,7 +24,11 @@ const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };
 export interface CommandExecutorOptions {
   /** Between SIGTERM and SIGKILL when stopping a program (default 2 s). */
   graceMs?: number;
+  /** What `{resources}` in args stands for (default: this checkout's resources/ folder). */
+  resourcesDir?: string;
 }
+
+const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 
 /**
  * `command` agents: a local program run without a shell in the task's workspace, talking the
@@ -32,6 +37,7 @@ export interface CommandExecutorOptions {
  */
 export function createCommandExecutor(opts: CommandExecutorOptions = {}): Executor {
   const graceMs = opts.graceMs ?? 2_000;
+  const resources = opts.resourcesDir ?? DEFAULT_RESOURCES;
   return executorFor('command', async function* (ctx, signal) {
     const { agent } = ctx;
     if (signal.aborted) return yield CANCELLED;
@@ -55,6 +61,7 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
       context_file: contextFile,
       workspace: ctx.workspace,
       attempt: ctx.attempt,
+      resources,
     });
     const run = runProcess({
       command: agent.command,

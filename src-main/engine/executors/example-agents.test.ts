@@ -10,14 +10,9 @@ import { collect, freshWorkspace, outcome, removeWorkspaces, taskContext } from 
 afterAll(removeWorkspaces);
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-/** resources/agents/agents.example.json, with its script paths made absolute as PROTOCOL.md says. */
+/** resources/agents/agents.example.json, as shipped: script paths say `{resources}`. */
 const examples = agentsFileSchema.parse(
-  JSON.parse(
-    readFileSync(`${root}resources/agents/agents.example.json`, 'utf8').replaceAll(
-      '"resources/agents/',
-      `"${root}resources/agents/`,
-    ),
-  ),
+  JSON.parse(readFileSync(`${root}resources/agents/agents.example.json`, 'utf8')),
 );
 const example = (id: string) => examples.find((a) => a.id === id) as AgentInput;
 const executor = createCommandExecutor();
