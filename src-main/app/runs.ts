@@ -16,6 +16,7 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
+    'runs.taskArtifacts': ({ run_id, task_id }) => store.execution.artifacts(run_id, task_id),
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
   };
 }

@@ -10,6 +10,7 @@ export function workHandlers({ engine }: AppContext): WorkHandlers {
     'work.execute': ({ agent_id, run_id, task_id }) => engine.executeTask(agent_id, run_id, task_id),
     'work.progress': (u) => engine.updateTaskProgress(u),
     'work.complete': (c) => engine.completeTask(c),
+    'work.inbox': ({ agent_id }) => engine.inbox(agent_id),
     'work.stats': ({ agent_id, start, end }) => engine.getAgentExecutionStats(agent_id, { start, end }),
   };
 }

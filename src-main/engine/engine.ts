@@ -432,6 +432,37 @@ export class Engine {
     };
   }
 
+  /** What a person or daemon sees: ready tasks they could take (best first) and tasks they hold. */
+  inbox(agentId: string): { ready: PulledTask[]; in_progress: TaskRun[] } {
+    const { agent, skills } = this.agentEntry(agentId);
+    const ready = this.queue
+      .list(
+        this.clock.now(),
+        (g) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s)),
+        100,
+      )
+      .map(({ task, score }) => {
+        const run = this.active.get(task.runId)!;
+        const spec = run.specs.get(task.taskId)!;
+        return {
+          run_id: run.id,
+          plan_id: run.plan.plan_id,
+          task_id: spec.task_id,
+          description: spec.description,
+          required_skills: spec.required_skills,
+          priority: spec.priority,
+          deadline: spec.deadline ?? null,
+          score,
+        };
+      });
+    const held: TaskRun[] = [];
+    for (const run of this.active.values()) {
+      for (const t of run.tasks.values())
+        if (t.status === 'in_progress' && t.agent_id === agentId) held.push({ ...t });
+    }
+    return { ready, in_progress: held };
+  }
+
   prepareTaskContext(agentId: string, runId: string, taskId: string): PreparedContext {
     const { agent } = this.agentEntry(agentId);
     const run = this.activeRun(runId);

@@ -128,6 +128,24 @@ export class ReadyQueue {
     return best;
   }
 
+  /** Up to `limit` queued tasks of accepted groups, best first (for inboxes: walks those groups). */
+  list(now: number, accept: (g: TaskGroup) => boolean, limit: number): { task: QueuedTask; score: number }[] {
+    const out: { task: QueuedTask; score: number }[] = [];
+    for (const group of this.groups.values()) {
+      if (!accept(group)) continue;
+      group.lanes.forEach((lane, i) => {
+        const weight = PRIORITY_WEIGHTS[PRIORITY_ORDER[i]!];
+        for (let j = lane.head; j < lane.fifo.length; j++) {
+          const t = lane.fifo[j]!;
+          if (this.isCurrent(t)) out.push({ task: t, score: weight });
+        }
+        for (const t of lane.heap)
+          if (this.isCurrent(t)) out.push({ task: t, score: weight * boostForDue(t.deadline!, now) });
+      });
+    }
+    return out.sort((a, b) => b.score - a.score || a.task.seq - b.task.seq).slice(0, limit);
+  }
+
   /** All groups that have tasks queued. */
   groupsList(): TaskGroup[] {
     return [...this.groups.values()];

@@ -10,6 +10,7 @@ import type { Project } from '../schemas/project.ts';
 import { projectSchema } from '../schemas/project.ts';
 import type {
   AgentExecutionStats,
+  Artifact,
   BuildResponse,
   ProgressEntry,
   Run,
@@ -60,6 +61,7 @@ export const runMethods = {
     }),
   ).returns<TaskLogLine[]>(),
   'runs.taskProgress': method(taskRefSchema).returns<ProgressEntry[]>(),
+  'runs.taskArtifacts': method(taskRefSchema).returns<Artifact[]>(),
   'runs.spend': method(
     z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
   ).returns<SpendReport>(),
@@ -96,6 +98,8 @@ export const workMethods = {
       error: z.string().max(20_000).optional(),
     }),
   ).returns<{ task: TaskRun; unblocked: string[] }>(),
+  /** A person's (or daemon's) inbox: ready tasks they can take, and tasks they hold. */
+  'work.inbox': method(agentRef).returns<{ ready: PulledTask[]; in_progress: TaskRun[] }>(),
   'work.stats': method(
     agentRef.extend({ start: z.iso.datetime().optional(), end: z.iso.datetime().optional() }),
   ).returns<AgentExecutionStats>(),

@@ -1,0 +1,155 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import type { Artifact, RunDetail, TaskLogLine } from '../../src-shared/schemas/run.ts';
+import { call, setup } from '../kit/engine-kit.ts';
+
+const SECRET = 'sk-live-7f3a9c1e5b2d4f6a8c0e';
+const examples = join(import.meta.dirname, '..', '..', 'resources', 'agents', 'agents.example.json');
+
+let dir: string;
+let app: BatonApp;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-agents-'));
+  process.env.BATON_SECRET_DEPLOY_TOKEN = SECRET;
+  app = createApp({ dataDir: dir, log: () => {} });
+});
+afterEach(() => {
+  app.close();
+  delete process.env.BATON_SECRET_DEPLOY_TOKEN;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// A real program: reports progress, logs (including the secret it was given), writes a file.
+const script = `
+const token = process.env.TOKEN;
+console.log('::progress 30 starting with ' + token);
+console.log('the token is ' + token);
+console.error('warning: nothing is wrong');
+require('node:fs').writeFileSync('out.txt', 'made by ' + process.argv[1]);
+console.log('::result ' + JSON.stringify({ wrote: 'out.txt', echoed: token }));
+`;
+
+describe('agents through the engine', () => {
+  it('runs a command agent: progress, logs, artifacts, result — and its secret appears nowhere', async () => {
+    const run = await setup(
+      app,
+      [
+        {
+          id: 'deployer',
+          kind: 'command',
+          skills: ['deploy'],
+          command: process.execPath,
+          args: ['-e', script, '{task_id}'],
+          env: { TOKEN: '{secret:deploy.token}' },
+        },
+      ],
+      { plan_id: 'p', tasks: [{ task_id: 'ship', description: 'deploy it', required_skills: ['deploy'] }] },
+    );
+    await app.engine.whenSettled(run);
+    const d = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    const t = d.tasks[0]!;
+    expect(t).toMatchObject({ status: 'done', output: { wrote: 'out.txt', echoed: '***' } });
+    const logs = await call<TaskLogLine[]>(app, 'runs.taskLogs', { run_id: run, task_id: 'ship' });
+    expect(logs.map((l) => [l.stream, l.text])).toEqual(
+      expect.arrayContaining([
+        ['stdout', 'the token is ***'],
+        ['stderr', 'warning: nothing is wrong'],
+      ]),
+    );
+    const progress = await call<{ progress: number; message: string }[]>(app, 'runs.taskProgress', {
+      run_id: run,
+      task_id: 'ship',
+    });
+    expect(progress).toMatchObject([{ progress: 30, message: 'starting with ***' }]);
+    const artifacts = await call<Artifact[]>(app, 'runs.taskArtifacts', { run_id: run, task_id: 'ship' });
+    expect(artifacts.map((a) => [a.name, a.size])).toEqual([['out.txt', 'made by ship'.length]]);
+    expect(readFileSync(artifacts[0]!.path, 'utf8')).toBe('made by ship');
+
+    // The proof: nothing Baton stored or exports contains the secret's value.
+    app.store.memory.indexPending();
+    app.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const everything = JSON.stringify([
+      d,
+      logs,
+      progress,
+      await call(app, 'memory.search', {}),
+      await call(app, 'audit.list', {}),
+      await call(app, 'agents.list', {}),
+      await call(app, 'plans.get', { plan_id: 'p' }),
+    ]);
+    expect(everything).not.toContain(SECRET);
+    expect(everything).toContain('{secret:deploy.token}'); // the agent names its secret, never holds it
+    for (const f of readdirSync(dir)) {
+      if (f.startsWith('baton.db')) expect(readFileSync(join(dir, f)).includes(SECRET)).toBe(false);
+    }
+  });
+
+  it('runs the shipped example agents as they are', async () => {
+    await call(app, 'agents.import', { agents: JSON.parse(readFileSync(examples, 'utf8')) });
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'words',
+        tasks: [
+          {
+            task_id: 'count',
+            description: 'count the words of this sentence please',
+            required_skills: ['word_count'],
+          },
+        ],
+      },
+    });
+    const build = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'words' });
+    await app.engine.whenSettled(build.run_id);
+    const d = await call<RunDetail>(app, 'runs.get', { run_id: build.run_id });
+    expect(d.tasks[0]).toMatchObject({ status: 'done', agent_id: 'word-counter' });
+    expect((d.tasks[0]!.output as { total: number }).total).toBeGreaterThanOrEqual(7);
+    const artifacts = await call<Artifact[]>(app, 'runs.taskArtifacts', {
+      run_id: build.run_id,
+      task_id: 'count',
+    });
+    expect(artifacts.map((a) => a.name)).toContain('report.md');
+  });
+
+  it('waits for a human: the task sits in their inbox until they complete it', async () => {
+    const run = await setup(app, [{ id: 'ana', kind: 'human', skills: ['review'] }], {
+      plan_id: 'p',
+      tasks: [
+        { task_id: 'review', description: 'review the draft', required_skills: ['review'] },
+        { task_id: 'after', description: 'then this', required_skills: ['review'], depends_on: ['review'] },
+      ],
+    });
+    const inbox = await call<{ ready: { task_id: string }[]; in_progress: unknown[] }>(app, 'work.inbox', {
+      agent_id: 'ana',
+    });
+    expect(inbox.ready.map((t) => t.task_id)).toEqual(['review']);
+    const d = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    expect(d.tasks[0]).toMatchObject({ status: 'ready', reason: 'Waiting for ana to pull it' });
+    await call(app, 'work.execute', { agent_id: 'ana', run_id: run, task_id: 'review' });
+    expect(
+      (await call<{ in_progress: { task_id: string }[] }>(app, 'work.inbox', { agent_id: 'ana' }))
+        .in_progress,
+    ).toMatchObject([{ task_id: 'review' }]);
+    const done = await call<{ unblocked: string[] }>(app, 'work.complete', {
+      agent_id: 'ana',
+      run_id: run,
+      task_id: 'review',
+      status: 'completed',
+      output: { text: 'Looks good, ship it' },
+    });
+    expect(done.unblocked).toEqual(['after']);
+    await call(app, 'work.execute', { agent_id: 'ana', run_id: run, task_id: 'after' });
+    await call(app, 'work.complete', {
+      agent_id: 'ana',
+      run_id: run,
+      task_id: 'after',
+      status: 'failed',
+      error: 'not today',
+    });
+    const final = await app.engine.whenSettled(run);
+    expect(final.status).toBe('failed');
+  });
+});
