@@ -6,6 +6,7 @@ import { memoryHandlers } from './memory.ts';
 import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
+import { scopeHandlers } from './scope.ts';
 import { workHandlers } from './work.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
@@ -18,5 +19,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...memoryHandlers(ctx),
     ...approvalHandlers(ctx),
     ...workHandlers(ctx),
+    ...scopeHandlers(ctx),
   };
 }

@@ -3,9 +3,10 @@ import type { Agent } from '../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../schemas/agent.ts';
 import type { Approval } from '../schemas/approval.ts';
 import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approval.ts';
+import { idSchema } from '../schemas/common.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
 import { memorySearchInputSchema } from '../schemas/memory.ts';
-import type { PlanSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
+import type { PlanInput, PlanSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
 import type { Project } from '../schemas/project.ts';
 import { projectSchema } from '../schemas/project.ts';
 import type {
@@ -160,6 +161,25 @@ export const approvalMethods = {
   'approvals.decide': method(decideApprovalInputSchema).returns<Approval>(),
 };
 
+export interface ScopeDraft {
+  plan: PlanInput;
+  notes: string[];
+  planner: 'rules' | 'llm';
+}
+
+/** Scope: a goal sentence becomes a draft plan the user reviews before running it. */
+export const scopeMethods = {
+  'scope.draft': method(
+    z.strictObject({
+      goal: z.string().min(3, 'describe the goal in a few words').max(5_000),
+      plan_id: idSchema.optional(),
+      project_id: idSchema.optional(),
+      /** An `llm` agent to plan with; the rule-based planner otherwise. */
+      planner_agent_id: z.string().max(200).optional(),
+    }),
+  ).returns<ScopeDraft>(),
+};
+
 export type ProjectHandlers = HandlersOf<typeof projectMethods>;
 export type PlanHandlers = HandlersOf<typeof planMethods>;
 export type RunHandlers = HandlersOf<typeof runMethods>;
@@ -167,6 +187,7 @@ export type AgentHandlers = HandlersOf<typeof agentMethods>;
 export type MemoryHandlers = HandlersOf<typeof memoryMethods>;
 export type ApprovalHandlers = HandlersOf<typeof approvalMethods>;
 export type WorkHandlers = HandlersOf<typeof workMethods>;
+export type ScopeHandlers = HandlersOf<typeof scopeMethods>;
 
 // Re-exported so a host can validate a raw agents file with the same schema.
 export { agentsFileSchema };

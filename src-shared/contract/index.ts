@@ -5,6 +5,7 @@ import {
   planMethods,
   projectMethods,
   runMethods,
+  scopeMethods,
   workMethods,
 } from './domains.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
@@ -18,6 +19,7 @@ export const contract = mergeDomains({
   memory: memoryMethods,
   approvals: approvalMethods,
   work: workMethods,
+  scope: scopeMethods,
 });
 
 export type Contract = typeof contract;

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
 import { LOOPBACK_HOSTS } from '../../host/browser/security.ts';
-import { startBrowserHost } from '../../host/browser/server.ts';
+import { sendJson, startBrowserHost } from '../../host/browser/server.ts';
+import { createRestHandler } from '../../host/rest/router.ts';
 import { CliError, projectRoot, rendererDir } from '../files.ts';
 
 export interface ServeOptions {
@@ -40,6 +41,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     port: opts.port,
     host: opts.host,
     allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
+    routes: createRestHandler(app.dispatch, sendJson),
   });
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
   process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);

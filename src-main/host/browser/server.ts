@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import sirv from 'sirv';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
-import type { ErrorCode, WireResult } from '../../../src-shared/contract/errors.ts';
+import type { WireResult } from '../../../src-shared/contract/errors.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../app/event-bus.ts';
+import { HTTP_STATUS } from '../rest/router.ts';
 import {
   authenticate,
   CONTENT_SECURITY_POLICY,
@@ -49,14 +50,6 @@ export interface BrowserHost {
 }
 
 const MAX_BODY = 64 * 1024 * 1024;
-const STATUS_OF: Record<ErrorCode, number> = {
-  invalid_input: 400,
-  not_found: 404,
-  unknown_method: 404,
-  conflict: 409,
-  unavailable: 503,
-  internal: 500,
-};
 
 interface RpcMessage {
   id: number | string;
@@ -120,7 +113,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         });
       }
       const result = await opts.dispatch(method, input);
-      return sendJson(res, result.ok ? 200 : STATUS_OF[result.error.code], result);
+      return sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
     }
     if (req.method === 'GET' && url.pathname === '/api/health') {
       return sendJson(res, 200, { ok: true, name: 'baton' });

@@ -1,0 +1,204 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import type { BrowserHost } from '../../src-main/host/browser/server.ts';
+import { sendJson, startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { createRestHandler } from '../../src-main/host/rest/router.ts';
+
+const examples = join(import.meta.dirname, '..', '..', 'resources', 'examples');
+let dir: string;
+let app: BatonApp;
+let host: BrowserHost;
+
+async function api(method: string, path: string, body?: unknown, token: string | null = host.token) {
+  const res = await fetch(`${host.url.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'baton-rest-'));
+  app = createApp({ dataDir: dir, log: () => {} });
+  host = await startBrowserHost({
+    dispatch: app.dispatch,
+    bus: app.bus,
+    rendererDir: join(dir, 'ui'),
+    routes: createRestHandler(app.dispatch, sendJson),
+  });
+  const agents = JSON.parse(readFileSync(join(examples, 'agents.json'), 'utf8')).agents;
+  await app.dispatch('agents.import', {
+    agents: [
+      ...agents,
+      { id: 'researcher', skills: ['research'] },
+      { id: 'writer', skills: ['communication'] },
+      { id: 'summarizer', skills: ['summarization'] },
+      { id: 'daemon-1', kind: 'human', skills: ['deploy'] },
+    ],
+  });
+});
+afterAll(async () => {
+  await host.close();
+  app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the seeds’ HTTP API', () => {
+  it('seed 000: POST /api/modules/orchestrator/build answers with delegations and the build_log id', async () => {
+    const plan = JSON.parse(readFileSync(join(examples, 'onboarding-plan.json'), 'utf8'));
+    const res = await api('POST', '/api/modules/orchestrator/build', plan);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'executing',
+      delegated_tasks: [
+        { task_id: 'task-001', assigned_agent: 'ash', delegation_task_id: 'task-001-delegated' },
+      ],
+    });
+    const log = await until(
+      () => api('GET', `/api/modules/memory/read?memory_id=${res.body.memory_id}`),
+      (r) => r.body.status !== 'executing',
+    );
+    expect(log.status).toBe(200);
+    expect(log.body).toMatchObject({
+      agent_id: 'orchestrator',
+      type: 'build_log',
+      content: {
+        unassigned_tasks: [
+          {
+            task_id: 'task-002',
+            reason: 'No qualified agent found: Agent lacks required skills: context_analysis.',
+          },
+        ],
+      },
+      tags: ['build_log', 'plan:plan-87234'],
+    });
+  });
+
+  it('answers bad input with 400 and the field named', async () => {
+    const bad = await api('POST', '/api/modules/orchestrator/build', {
+      plan_id: 'x',
+      tasks: [{ task_id: 'a', description: 'd', required_skills: 'summarization' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_input');
+    expect(bad.body.error.message).toContain('tasks[0].required_skills');
+    expect((await api('POST', '/api/modules/orchestrator/build', '{not json')).body.error.message).toBe(
+      'request body is not valid JSON',
+    );
+    expect((await api('POST', '/api/v1/tasks', { user_message: 42 })).body.error.message).toMatch(
+      /^user_message: /,
+    );
+    expect((await api('GET', '/api/modules/memory/read')).body.error.message).toContain('memory_id');
+    expect((await api('GET', '/api/modules/memory/read?memory_id=nope')).status).toBe(404);
+    expect((await api('GET', '/api/modules/memory/read?memory_id=x', undefined, null)).status).toBe(401);
+  });
+
+  it('seed 003: a complex request becomes a parent with subtasks; the email gets the research result', async () => {
+    const res = await api('POST', '/api/v1/tasks', {
+      title: 'Research and Email',
+      command: 'orchestrate',
+      user_message: 'research best laptops and draft email to john@example.com',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ title: 'Research and Email', kind: 'orchestrated' });
+    expect(res.body.subtasks.map((t: { task_id: string }) => t.task_id)).toEqual(['task-001', 'task-002']);
+    const done = await until(
+      () => api('GET', `/api/v1/tasks/${res.body.id}`),
+      (r) => r.body.status !== 'IN_PROGRESS',
+    );
+    expect(done.body.status).toBe('COMPLETED');
+    expect(done.body.subtasks).toMatchObject([
+      { task_id: 'task-001', status: 'done', assigned_agent: 'researcher' },
+      {
+        task_id: 'task-002',
+        status: 'done',
+        assigned_agent: 'writer',
+        result: { received_from: ['task-001'] },
+      },
+    ]);
+  });
+
+  it('seed 003: a simple request runs one task', async () => {
+    const res = await api('POST', '/api/v1/tasks', {
+      title: 'Research Task',
+      user_message: 'summarize the onboarding logs',
+    });
+    expect(res.body.kind).toBe('simple');
+    const done = await until(
+      () => api('GET', `/api/v1/tasks/${res.body.id}`),
+      (r) => r.body.status !== 'IN_PROGRESS',
+    );
+    expect(done.body).toMatchObject({ status: 'COMPLETED', result: { task_id: 'task-001' } });
+  });
+
+  it('seed 004: a daemon pulls, reports progress and completes over HTTP', async () => {
+    await app.dispatch('plans.import', {
+      plan: {
+        plan_id: 'deploys',
+        tasks: [
+          { task_id: 'deploy', description: 'deploy v2', required_skills: ['deploy'], priority: 'HIGH' },
+        ],
+      },
+    });
+    const build = await api('POST', '/api/rpc/runs.start', { plan_id: 'deploys' });
+    const runId = build.body.value.run_id;
+    const next = await api('GET', `/api/v1/agents/daemon-1/next-task?run_id=${runId}`);
+    expect(next.body.task).toMatchObject({ task_id: 'deploy', priority: 'HIGH', score: 100 });
+    const base = `/api/v1/agents/daemon-1/tasks/${runId}/deploy`;
+    expect((await api('POST', `${base}/execute`)).body.status).toBe('in_progress');
+    const tooMuch = await api('POST', `${base}/progress`, { progress: 150 });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error.message).toContain('progress: Progress must be between 0 and 100');
+    expect(
+      (await api('POST', `${base}/progress`, { progress: 60, message: 'rolling out' })).body.progress,
+    ).toBe(60);
+    const ctx = await api('GET', `${base}/context`);
+    expect(ctx.body.task.description).toBe('deploy v2');
+    const wrong = await api('POST', `/api/v1/agents/ash/tasks/${runId}/deploy/complete`, {
+      status: 'completed',
+    });
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.error.message).toBe('Task deploy is not assigned to agent ash');
+    const done = await api('POST', `${base}/complete`, { status: 'completed', output: { version: 2 } });
+    expect(done.body.task.status).toBe('done');
+    const stats = await api('GET', '/api/v1/agents/daemon-1/stats');
+    expect(stats.body).toMatchObject({ completed: 1, success_rate: 100 });
+    expect((await api('GET', '/api/v1/agents/nobody/next-task')).body.error.message).toBe(
+      'Agent not found: nobody',
+    );
+  });
+
+  it('serves an OpenAPI document generated from the schemas', async () => {
+    const doc = await api('GET', '/api/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/modules/orchestrator/build',
+        '/api/modules/memory/read',
+        '/api/v1/tasks',
+        '/api/v1/agents/{agent_id}/next-task',
+        '/api/v1/agents/{agent_id}/tasks/{run_id}/{task_id}/complete',
+      ]),
+    );
+    const progressBody =
+      doc.body.paths['/api/v1/agents/{agent_id}/tasks/{run_id}/{task_id}/progress'].post.requestBody.content[
+        'application/json'
+      ].schema;
+    expect(progressBody.properties.progress).toMatchObject({ type: 'number', minimum: 0, maximum: 100 });
+    expect(progressBody.properties.agent_id).toBeUndefined();
+  });
+});
