@@ -19,6 +19,7 @@ async function api(method: string, path: string, body?: unknown, token: string |
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: the test reads arbitrary JSON bodies
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
