@@ -1,0 +1,92 @@
+// One Baton measurement in a fresh process: durable store in a temp dir, echo agents, a
+// wrapping executor that records when each task starts and yields its result.
+// Usage: node test/bench/baton-worker.ts --size N [--warmup N]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src-main/app/create-app.ts';
+import type { Executor } from '../../src-main/engine/executor.ts';
+import { echoExecutor } from '../../src-main/engine/executors/echo.ts';
+import type { WireResult } from '../../src-shared/contract/errors.ts';
+import type { BuildResponse } from '../../src-shared/schemas/run.ts';
+import type { Dag } from './dag.ts';
+import { layeredDag } from './dag.ts';
+import { argInt, emit, maxRssMB, progress, TaskClock, WARMUP_SIZE } from './measure.ts';
+
+const size = argInt('size', 1000);
+const warmup = argInt('warmup', WARMUP_SIZE);
+
+let clock = new TaskClock(1);
+const timedEcho: Executor = {
+  async *start(ctx, signal) {
+    clock.start(ctx.task.task_id);
+    for await (const ev of echoExecutor.start(ctx, signal)) {
+      if (ev.type === 'result') clock.result(ctx.task.task_id);
+      yield ev;
+    }
+  },
+};
+
+const dataDir = mkdtempSync(join(tmpdir(), 'baton-bench-'));
+const app = createApp({ dataDir, executors: { echo: timedEcho } });
+
+function must(r: WireResult, what: string): unknown {
+  if (!r.ok) throw new Error(`${what} failed: ${JSON.stringify(r.error)}`);
+  return r.value;
+}
+
+async function run(planId: string, dag: Dag) {
+  const t0 = performance.now();
+  must(
+    await app.dispatch('plans.import', {
+      plan: {
+        plan_id: planId,
+        tasks: dag.tasks.map((t) => ({
+          task_id: t.id,
+          description: '',
+          required_skills: ['x'],
+          depends_on: t.deps,
+        })),
+      },
+    }),
+    'plans.import',
+  );
+  const setupMs = performance.now() - t0;
+  clock = new TaskClock(dag.tasks.length);
+  const ticker = setInterval(() => progress(clock.ran), 5000);
+  const start = performance.now();
+  const started = must(await app.dispatch('runs.start', { plan_id: planId }), 'runs.start') as BuildResponse;
+  const settled = await app.engine.whenSettled(started.run_id);
+  const wallMs = performance.now() - start;
+  clearInterval(ticker);
+  return { setupMs, wallMs, status: settled.status };
+}
+
+try {
+  must(
+    await app.dispatch('agents.import', {
+      agents: [{ id: 'a1', kind: 'echo', skills: ['x'], max_concurrency: 1000 }],
+    }),
+    'agents.import',
+  );
+  if (warmup > 0) await run('warmup', layeredDag(warmup));
+  const dag = layeredDag(size);
+  const r = await run('bench', dag);
+  const h = clock.handoff(dag);
+  emit({
+    system: 'baton',
+    size,
+    ok: r.status === 'completed' && clock.ran === size,
+    ran: clock.ran,
+    wallMs: r.wallMs,
+    setupMs: r.setupMs,
+    tasksPerSec: size / (r.wallMs / 1000),
+    handoffP50Ms: h.p50,
+    handoffP99Ms: h.p99,
+    maxRssMB: maxRssMB(),
+    note: `run ${r.status}`,
+  });
+} finally {
+  app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

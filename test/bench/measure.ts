@@ -1,0 +1,88 @@
+// Shared by every worker: timing of task starts and results, hand-off latency, the result line.
+import type { Dag } from './dag.ts';
+import { taskIndex } from './dag.ts';
+
+/** What a worker prints as its last stdout line (prefixed with RESULT_PREFIX). */
+export interface WorkerResult {
+  system: string;
+  size: number;
+  ok: boolean;
+  /** Tasks whose work function actually ran. */
+  ran: number;
+  wallMs: number;
+  setupMs: number;
+  tasksPerSec: number;
+  handoffP50Ms: number | null;
+  handoffP99Ms: number | null;
+  maxRssMB: number;
+  note?: string;
+}
+
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+/** Records when each task's work starts and when it yields its result. */
+export class TaskClock {
+  readonly starts: Float64Array;
+  readonly results: Float64Array;
+  ran = 0;
+
+  constructor(size: number) {
+    this.starts = new Float64Array(size).fill(Number.NaN);
+    this.results = new Float64Array(size).fill(Number.NaN);
+  }
+
+  start(id: string): void {
+    const i = taskIndex(id);
+    if (Number.isNaN(this.starts[i]!)) this.ran++;
+    this.starts[i] = performance.now();
+  }
+
+  result(id: string): void {
+    this.results[taskIndex(id)] = performance.now();
+  }
+
+  /** Hand-off latency of a task: its start − the latest result among its dependencies. */
+  handoff(dag: Dag): { p50: number | null; p99: number | null } {
+    const lat: number[] = [];
+    for (const t of dag.tasks) {
+      if (t.deps.length === 0) continue;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const d of t.deps) last = Math.max(last, this.results[taskIndex(d)]!);
+      const s = this.starts[taskIndex(t.id)]!;
+      if (Number.isFinite(last) && Number.isFinite(s)) lat.push(s - last);
+    }
+    lat.sort((a, b) => a - b);
+    return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99) };
+  }
+}
+
+function percentile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+export function maxRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function emit(r: WorkerResult): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(r)}\n`);
+}
+
+/** Progress for the parent (stderr, one JSON line), so a run that times out can say how far it got. */
+export function progress(done: number): void {
+  process.stderr.write(`BENCH_PROGRESS ${done}\n`);
+}
+
+export function argInt(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export function argStr(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+/** Size of the warm-up DAG run in the same process before the measured one (0 = none). */
+export const WARMUP_SIZE = 500;

@@ -1,0 +1,50 @@
+// One p-graph measurement in a fresh process: every task an async function, dependencies as
+// [dependency, task] pairs, no concurrency limit. In memory, no durability: a lower bound.
+// Usage: node test/bench/peers/pgraph-worker.ts --size N [--warmup N]
+import { type DependencyList, PGraph, type PGraphNodeRecord } from 'p-graph';
+import type { Dag } from '../dag.ts';
+import { layeredDag } from '../dag.ts';
+import { argInt, emit, maxRssMB, TaskClock, WARMUP_SIZE } from '../measure.ts';
+
+const size = argInt('size', 1000);
+const warmup = argInt('warmup', WARMUP_SIZE);
+let clock = new TaskClock(1);
+
+async function run(dag: Dag) {
+  const t0 = performance.now();
+  const nodes: PGraphNodeRecord = {};
+  const deps: DependencyList = [];
+  for (const t of dag.tasks) {
+    const id = t.id;
+    nodes[id] = {
+      run: async () => {
+        clock.start(id);
+        clock.result(id);
+      },
+    };
+    for (const d of t.deps) deps.push([d, id]);
+  }
+  const graph = new PGraph(nodes, deps);
+  const setupMs = performance.now() - t0;
+  clock = new TaskClock(dag.tasks.length);
+  const start = performance.now();
+  await graph.run();
+  return { setupMs, wallMs: performance.now() - start };
+}
+
+if (warmup > 0) await run(layeredDag(warmup));
+const dag = layeredDag(size);
+const r = await run(dag);
+const h = clock.handoff(dag);
+emit({
+  system: 'p-graph',
+  size,
+  ok: clock.ran === size,
+  ran: clock.ran,
+  wallMs: r.wallMs,
+  setupMs: r.setupMs,
+  tasksPerSec: size / (r.wallMs / 1000),
+  handoffP50Ms: h.p50,
+  handoffP99Ms: h.p99,
+  maxRssMB: maxRssMB(),
+});
