@@ -7,7 +7,8 @@ import type { ExecutorRegistry } from '../engine/executor.ts';
 import { createExecutors } from '../engine/executors/index.ts';
 import type { SecretStore } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
-import { openDatabase } from '../store/db.ts';
+import { startCheckpointer } from '../store/checkpointer.ts';
+import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createDispatch } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
@@ -29,6 +30,8 @@ export interface AppOptions {
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
   const db = openDatabase(opts.dataDir);
+  const checkpointer =
+    opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE));
   const store = createStore(db);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
@@ -55,6 +58,7 @@ export function createApp(opts: AppOptions) {
     dispatch,
     close(): void {
       engine.close();
+      void checkpointer?.stop();
       db.close();
     },
   };

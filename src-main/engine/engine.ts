@@ -14,6 +14,7 @@ import type {
   Run,
   RunStatus,
   SpendReport,
+  TaskCounts,
   TaskRun,
   TaskStatus,
   UnassignedTask,
@@ -66,6 +67,11 @@ interface ActiveRun {
   id: string;
   plan: Plan;
   memoryId: string;
+  /** The run row as loaded; status and counts are kept current in memory. */
+  info: Omit<Run, 'counts'>;
+  counts: TaskCounts;
+  /** The build_log entry as stored, for events without reading it back. */
+  log: MemoryEntry;
   specs: Map<string, TaskSpec>;
   seq: Map<string, number>;
   tasks: Map<string, TaskRun>;
@@ -658,6 +664,7 @@ export class Engine {
         if (task.reason !== m.reason) {
           task.reason = m.reason;
           task.match = m.explanation;
+          this.dirtyJson.add(task);
           this.save(task);
         }
         continue;
@@ -1074,7 +1081,10 @@ export class Engine {
     const from = task.status;
     assertTransition(task.task_id, from, to);
     Object.assign(task, patch);
+    if ('match' in patch || 'output' in patch) this.dirtyJson.add(task);
     task.status = to;
+    run.counts[from]--;
+    run.counts[to]++;
     if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) run.open--;
     if (isTerminalTaskStatus(from) && !isTerminalTaskStatus(to)) run.open++;
     this.save(task);
@@ -1084,6 +1094,8 @@ export class Engine {
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
+  /** Of those, the ones whose `match` or `output` changed. */
+  private readonly dirtyJson = new Set<TaskRun>();
 
   private save(task: TaskRun): void {
     task.updated_at = this.iso();
@@ -1096,9 +1108,10 @@ export class Engine {
 
   private flushDirty(): void {
     if (this.dirty.size > 0) {
-      this.store.runs.saveTasks(this.dirty);
+      this.store.runs.saveTasks(this.dirty, this.dirtyJson);
       for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
       this.dirty.clear();
+      this.dirtyJson.clear();
     }
     if (this.auditBuffer.length > 0) {
       this.store.memory.auditMany(this.auditBuffer);
@@ -1119,6 +1132,7 @@ export class Engine {
         return result;
       } catch (err) {
         this.dirty.clear();
+        this.dirtyJson.clear();
         this.auditBuffer.length = 0;
         this.resultBuffer.length = 0;
         throw err;
@@ -1133,6 +1147,7 @@ export class Engine {
 
   private finish(run: ActiveRun, status: RunStatus): void {
     this.flushDirty();
+    run.info = { ...run.info, status, finished_at: this.iso() };
     this.store.runs.setStatus(run.id, status, this.iso());
     this.audit(
       'run',
@@ -1145,7 +1160,7 @@ export class Engine {
     this.writeBuildLog(run, status);
     this.deactivate(run);
     this.active.delete(run.id);
-    const final = this.store.runs.get(run.id)!;
+    const final = this.snapshot(run);
     this.bus.emit('run.updated', final);
     this.scheduleIndexing();
     const waiters = this.waiters.get(run.id) ?? [];
@@ -1189,27 +1204,25 @@ export class Engine {
   private writeBuildLog(run: ActiveRun, status: RunStatus): void {
     this.flushDirty();
     const now = this.iso();
-    const bySeq = (a: { task_id: string }, b: { task_id: string }) =>
-      run.seq.get(a.task_id)! - run.seq.get(b.task_id)!;
+    // In the order tasks were delegated (or found unassigned).
     const content: BuildLogContent = {
       plan_id: run.plan.plan_id,
-      delegated_tasks: [...run.delegated.values()].sort(bySeq),
-      unassigned_tasks: [...run.unassigned.values()].sort(bySeq),
+      delegated_tasks: [...run.delegated.values()],
+      unassigned_tasks: [...run.unassigned.values()],
       timestamp: now,
     };
-    this.store.memory.update({
-      id: run.memoryId,
-      content,
-      tags: ['build_log', `plan:${run.plan.plan_id}`],
-      status,
-      updated_at: now,
-    });
+    const entry = { ...run.log, content, status, updated_at: now };
+    this.store.memory.update(entry);
+    run.log = entry;
     run.logDirty = false;
     run.lastLogAt = this.clock.now();
-    const entry = this.store.memory.get(run.memoryId);
-    if (entry) this.bus.emit('memory.written', entry);
-    const r = this.store.runs.get(run.id);
-    if (r) this.bus.emit('run.updated', r);
+    this.bus.emit('memory.written', entry);
+    this.bus.emit('run.updated', this.snapshot(run));
+  }
+
+  /** The run as the store has it, from memory. */
+  private snapshot(run: ActiveRun): Run {
+    return { ...run.info, counts: { ...run.counts } };
   }
 
   private writeTaskResult(run: ActiveRun, task: TaskRun): void {
@@ -1263,10 +1276,14 @@ export class Engine {
 
   /** Loads a run into memory (inside a transaction) and puts its ready tasks in the queue. */
   private activate(runId: string, plan: Plan, memoryId: string): ActiveRun {
+    const info = this.store.runs.get(runId)!;
     const run: ActiveRun = {
       id: runId,
       plan,
       memoryId,
+      info,
+      counts: info.counts,
+      log: this.store.memory.get(memoryId)!,
       specs: new Map(plan.tasks.map((t) => [t.task_id, t])),
       seq: new Map(plan.tasks.map((t, i) => [t.task_id, i])),
       tasks: new Map(this.store.runs.tasks(runId).map((t) => [t.task_id, t])),

@@ -37,6 +37,9 @@ export function createPlansRepo(db: Db) {
   );
   const del = db.prepare('DELETE FROM plans WHERE id = ?');
 
+  /** The plan saved last, as objects: a run usually starts right after its plan is saved. */
+  let recent: { id: string; version: number; plan: Plan } | null = null;
+
   return {
     list: (): PlanSummary[] => list.all().map(toSummary),
     summary(id: string): PlanSummary | undefined {
@@ -47,9 +50,12 @@ export function createPlansRepo(db: Db) {
     get(id: string, version?: number): StoredPlan | undefined {
       const row = get.get(id);
       if (!row) return undefined;
-      const v = body.get(id, version ?? row.version);
+      const want = version ?? row.version;
+      if (recent && recent.id === id && recent.version === want)
+        return { ...toSummary(row), version: want, plan: recent.plan };
+      const v = body.get(id, want);
       if (!v) return undefined;
-      return { ...toSummary(row), version: version ?? row.version, plan: JSON.parse(v.body) as Plan };
+      return { ...toSummary(row), version: want, plan: JSON.parse(v.body) as Plan };
     },
     /** Stores the plan as its next version. Call inside a transaction. */
     save(plan: Plan, now: string): PlanSummary {
@@ -63,9 +69,13 @@ export function createPlansRepo(db: Db) {
         now,
       });
       addVersion.run(plan.plan_id, version, JSON.stringify(plan), now);
+      recent = { id: plan.plan_id, version, plan };
       return toSummary(get.get(plan.plan_id)!);
     },
-    delete: (id: string): boolean => del.run(id).changes > 0,
+    delete(id: string): boolean {
+      if (recent?.id === id) recent = null;
+      return del.run(id).changes > 0;
+    },
   };
 }
 export type PlansRepo = ReturnType<typeof createPlansRepo>;

@@ -41,18 +41,7 @@ const toTaskRun = (r: TaskRunRow): TaskRun => ({
   cost: r.cost,
 });
 
-/** Serialised `match` and `output`, by object: a task is saved many times, its JSON rarely changes. */
-const jsonCache = new WeakMap<object, string>();
-function toJson(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'object') return JSON.stringify(value);
-  let json = jsonCache.get(value);
-  if (json === undefined) {
-    json = JSON.stringify(value);
-    jsonCache.set(value, json);
-  }
-  return json;
-}
+const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 export function emptyCounts(): TaskCounts {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
@@ -91,7 +80,7 @@ export function createRunsRepo(db: Db) {
     18,
     `ON CONFLICT (run_id, task_id) DO UPDATE SET status = excluded.status, agent_id = excluded.agent_id,
       delegation_task_id = excluded.delegation_task_id, attempt = excluded.attempt, reason = excluded.reason,
-      match = excluded.match, output = excluded.output, error = excluded.error, started_at = excluded.started_at,
+      match = coalesce(excluded.match, match), output = coalesce(excluded.output, output), error = excluded.error, started_at = excluded.started_at,
       finished_at = excluded.finished_at, updated_at = excluded.updated_at, progress = excluded.progress,
       progress_message = excluded.progress_message, retry_at = excluded.retry_at, cost = excluded.cost`,
   );
@@ -154,18 +143,22 @@ export function createRunsRepo(db: Db) {
       const row = task.get(runId, taskId);
       return row && toTaskRun(row);
     },
-    /** Saves many task rows in multi-row statements. */
-    saveTasks(tasks: Iterable<TaskRun>): void {
+    /**
+     * Saves many task rows in multi-row statements. `match` and `output` are written only for
+     * tasks in `changedJson` (they rarely change and are the costly columns); others keep theirs.
+     */
+    saveTasks(tasks: Iterable<TaskRun>, changedJson: ReadonlySet<TaskRun>): void {
       const rows: unknown[][] = [];
       for (const t of tasks) {
+        const json = changedJson.has(t);
         rows.push([
           t.status,
           t.agent_id,
           t.delegation_task_id,
           t.attempt,
           t.reason,
-          toJson(t.match),
-          toJson(t.output),
+          json ? jsonOrNull(t.match) : null,
+          json ? jsonOrNull(t.output) : null,
           t.error,
           t.started_at,
           t.finished_at,
@@ -188,8 +181,8 @@ export function createRunsRepo(db: Db) {
         t.delegation_task_id,
         t.attempt,
         t.reason,
-        toJson(t.match),
-        toJson(t.output),
+        jsonOrNull(t.match),
+        jsonOrNull(t.output),
         t.error,
         t.started_at,
         t.finished_at,

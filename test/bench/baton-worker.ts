@@ -18,6 +18,7 @@ const warmup = argInt('warmup', WARMUP_SIZE);
 
 let clock = new TaskClock(1);
 const timedEcho: Executor = {
+  usesWorkspace: false,
   async *start(ctx, signal) {
     clock.start(ctx.task.task_id);
     for await (const ev of echoExecutor.start(ctx, signal)) {

@@ -228,6 +228,11 @@ function goals(outcomes: Outcome[]): void {
       );
     }
   } else console.log('tasks/s and hand-off at 10,000: no figure (see the table)');
+  if (select) {
+    console.log(
+      `selectNextTask        goal ≤ 20 µs      measured ${select.meanUs.toFixed(2)} µs mean (p99 ${select.p99Us.toFixed(2)} µs) with ${fmt(select.queued)} queued   ${mark(select.meanUs <= 20)}`,
+    );
+  } else console.log('selectNextTask: no figure (the measurement failed)');
   const big = find(outcomes, 'baton', RSS_SIZE);
   if (big?.kind === 'ok') {
     console.log(
@@ -267,6 +272,27 @@ const list = plan();
 const outcomes: Outcome[] = [];
 const started = performance.now();
 for (const [i, m] of list.entries()) outcomes.push(await measure(m, i + 1, list.length));
+
+console.log('\n[select] Baton selectNextTask with 100,000 queued tasks …');
+const sel = spawnSync(process.execPath, [join(benchDir, 'select-worker.ts')], {
+  encoding: 'utf8',
+  timeout: 180_000,
+});
+const selLine = sel.stdout.split('\n').find((l) => l.startsWith('SELECT_RESULT '));
+const select = selLine
+  ? (JSON.parse(selLine.slice('SELECT_RESULT '.length)) as {
+      queued: number;
+      calls: number;
+      meanUs: number;
+      p50Us: number;
+      p99Us: number;
+    })
+  : null;
+console.log(
+  select
+    ? `      ok: ${fmt(select.calls)} calls, mean ${select.meanUs.toFixed(2)} µs, p50 ${select.p50Us.toFixed(2)} µs, p99 ${select.p99Us.toFixed(2)} µs`
+    : `      failed: ${sel.stderr.trim().split('\n').slice(-3).join(' ')}`,
+);
 
 console.log(`\nResults (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 table(outcomes);

@@ -1,0 +1,46 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './db.ts';
+
+// Plain JS, run in a worker thread: its own connection checkpoints the WAL every interval.
+// PASSIVE never blocks the writer, so the engine's thread never pays for copying pages back.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err && err.message)); }
+}, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves WAL checkpoints off the main thread. The main connection's automatic checkpoints
+ * (which stall a tick for tens of ms) are turned off while the worker runs, and turned back
+ * on if it fails, so the WAL never grows without bound.
+ */
+export function startCheckpointer(db: Db, file: string, intervalMs = 200): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
+  worker.unref();
+  const fallback = () => {
+    if (db.open) db.pragma('wal_autocheckpoint = 4000');
+  };
+  db.pragma('wal_autocheckpoint = 0');
+  worker.on('error', fallback);
+  worker.on('exit', (code) => {
+    if (code !== 0) fallback();
+  });
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      }),
+  };
+}
