@@ -1,7 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decideByLlm } from '../decider/llm-decider.ts';
+import { decideByRules } from '../decider/rule-decider.ts';
 import type { Clock, Ids } from '../engine/clock.ts';
 import { systemClock } from '../engine/clock.ts';
+import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { createExecutors } from '../engine/executors/index.ts';
@@ -35,12 +38,23 @@ export function createApp(opts: AppOptions) {
   const store = createStore(db);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
+  const executors = { ...createExecutors(), ...opts.executors };
+  const secrets = createSecretResolver(process.env, opts.secretStore);
+  const decide: Decide = async (spec, ctx) => {
+    if (spec.kind === 'rules') return { decision: decideByRules(ctx) };
+    const agent = spec.agent_id ? store.agents.get(spec.agent_id) : undefined;
+    if (agent?.kind !== 'llm')
+      throw new Error(`decider agent "${spec.agent_id}" is not a registered llm agent`);
+    if (!executors.llm) throw new Error('no llm executor is available');
+    return decideByLlm(agent, ctx, { executor: executors.llm, secrets });
+  };
   const engine = new Engine({
+    decide,
     store,
     bus,
     clock,
-    executors: { ...createExecutors(), ...opts.executors },
-    secrets: createSecretResolver(process.env, opts.secretStore),
+    executors,
+    secrets,
     workspaceRoot:
       opts.dataDir === ':memory:'
         ? join(tmpdir(), `baton-workspaces-${process.pid}`)

@@ -9,7 +9,7 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
     'runs.get': ({ run_id }) => {
       const run = store.runs.get(run_id);
       if (!run) throw new AppError('not_found', `run "${run_id}" not found`);
-      return { ...run, tasks: store.runs.tasks(run_id) };
+      return { ...run, tasks: store.runs.tasks(run_id), added_tasks: store.runs.addedSpecs(run_id) };
     },
     'runs.cancel': ({ run_id }) => engine.cancelRun(run_id),
     'runs.cancelTask': ({ run_id, task_id }) => engine.cancelTask(run_id, task_id),

@@ -1,11 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
+import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { AuditEntry, BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type {
   AgentExecutionStats,
   BuildResponse,
@@ -21,6 +23,7 @@ import type {
 } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
+import { decideByRules } from '../decider/rule-decider.ts';
 import { AppError } from '../errors.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
@@ -54,6 +57,8 @@ export interface EngineOptions {
   buildLogIntervalMs?: number;
   /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
   workspaceRoot: string;
+  /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
+  decide?: Decide;
   secrets?: SecretResolver;
 }
 
@@ -86,6 +91,17 @@ interface ActiveRun {
   usage: Map<string, number>;
   open: number;
   done: number;
+  /** Seed 002: the plan's decider, decisions asked for and not yet applied, tasks it added. */
+  decider: DeciderSpec | null;
+  pendingDecisions: number;
+  /** The decider declared the project complete: the run ends `completed`. */
+  closedByDecider: boolean;
+  added: Set<string>;
+  addedDescriptions: Set<string>;
+  /** Tasks that are a person's decision (escalations): done when approved. */
+  gates: Set<string>;
+  /** The last tasks that ended, newest first (for deciders). */
+  history: { task_id: string; status: string; agent_id: string | null }[];
   logDirty: boolean;
   lastLogAt: number;
   logTimer: NodeJS.Timeout | null;
@@ -105,6 +121,19 @@ interface Note {
   taskId: string;
   attempt: number;
   event: ExecutorEvent;
+}
+
+export type Decide = (
+  spec: DeciderSpec,
+  ctx: DecisionContext,
+) => Promise<{ decision: Decision; problems?: string[]; cost?: number }>;
+
+interface DecisionDone {
+  runId: string;
+  taskId: string;
+  ctx: DecisionContext;
+  decision: Decision;
+  problems: string[];
 }
 
 export interface WorkCriteria {
@@ -142,6 +171,9 @@ export class Engine {
   private completions: Completion[] = [];
   private notes: Note[] = [];
   private dueRetries: [string, string][] = [];
+  private decisionsDone: DecisionDone[] = [];
+  private decisionsAsked: (() => void)[] = [];
+  private readonly decide: Decide;
   private inFlight = 0;
   private scheduled = false;
   private agents: Map<string, { agent: Agent; skills: Set<string> }> | null = null;
@@ -160,6 +192,12 @@ export class Engine {
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
     this.buildLogIntervalMs = opts.buildLogIntervalMs ?? 250;
     this.workspaceRoot = opts.workspaceRoot;
+    this.decide =
+      opts.decide ??
+      (async (spec, ctx) => {
+        if (spec.kind !== 'rules') throw new Error(`no ${spec.kind} decider is configured`);
+        return { decision: decideByRules(ctx) };
+      });
     this.secrets = opts.secrets ?? createSecretResolver();
   }
 
@@ -346,7 +384,28 @@ export class Engine {
         why: `${approval.kind} for task "${task.task_id}"${comment ? `: ${comment}` : ''}`,
       });
       if (task.status !== 'awaiting_approval') return;
-      if (approve) {
+      if (approve && run.gates.has(task.task_id)) {
+        // An escalation is a person's decision: approving it is the work.
+        run.approved.add(`${approval.kind}:${task.task_id}`);
+        this.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
+        this.setStatus(
+          run,
+          task,
+          'in_progress',
+          { agent_id: actor, attempt: 1, started_at: this.iso() },
+          actor,
+        );
+        this.setStatus(
+          run,
+          task,
+          'done',
+          { output: { decided_by: actor, comment: comment ?? null }, finished_at: this.iso() },
+          actor,
+        );
+        run.done++;
+        this.settleDependents(run, task.task_id);
+        this.maybeFinish(run);
+      } else if (approve) {
         run.approved.add(`${approval.kind}:${task.task_id}`);
         this.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
         this.enqueueOrGate(run, task);
@@ -611,13 +670,16 @@ export class Engine {
     const completions = this.completions;
     const notes = this.notes;
     const due = this.dueRetries;
+    const decisions = this.decisionsDone;
     this.completions = [];
     this.notes = [];
     this.dueRetries = [];
+    this.decisionsDone = [];
     const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
     this.tx(() => {
       for (const n of notes) this.applyNote(n);
       for (const c of completions) this.applyCompletion(c);
+      for (const d of decisions) this.applyDecision(d);
       for (const [runId, taskId] of due) {
         const run = this.active.get(runId);
         const task = run?.tasks.get(taskId);
@@ -642,6 +704,7 @@ export class Engine {
       }
     });
     for (const [run, task, agent, executor] of toStart) void this.execute(run, task, agent, executor);
+    for (const ask of this.decisionsAsked.splice(0)) ask();
   }
 
   private dispatch(toStart: [ActiveRun, TaskRun, Agent, Executor][]): void {
@@ -924,6 +987,18 @@ export class Engine {
   /** A task whose dependencies are met: gate it for approval, or queue it. */
   private enqueueOrGate(run: ActiveRun, task: TaskRun): void {
     const spec = run.specs.get(task.task_id)!;
+    if (run.gates.has(task.task_id)) {
+      if (!run.approved.has(`escalation:${task.task_id}`)) {
+        this.gate(
+          run,
+          task,
+          'escalation',
+          spec.description.replace(/^A person decides how to go on: /, ''),
+          0,
+        );
+      }
+      return;
+    }
     if (spec.requires_approval && !run.approved.has(`approval_required:${task.task_id}`)) {
       this.gate(
         run,
@@ -1013,6 +1088,255 @@ export class Engine {
     this.commit(run, -(agent ? this.costOf(run.specs.get(task.task_id)!, agent) : 0));
   }
 
+  // ---- the decider (seed 002) -----------------------------------------------------------
+
+  /** Gathers the project context now (inside the transaction); the decider runs after commit. */
+  private askDecider(run: ActiveRun, task: TaskRun): void {
+    const spec = run.specs.get(task.task_id)!;
+    if (run.gates.has(task.task_id)) return; // a person's decision is not decided on again
+    const outputs: Record<string, string> = {};
+    if (task.output !== null && task.output !== undefined)
+      outputs.output = JSON.stringify(task.output).slice(0, 500);
+    for (const a of this.store.execution.artifacts(run.id, task.task_id)) {
+      try {
+        outputs[a.name] = readFileSync(a.path, 'utf8').slice(0, 500);
+      } catch {
+        outputs[a.name] = '(the file is gone)';
+      }
+    }
+    const c = run.counts;
+    const ctx: DecisionContext = {
+      goal: run.plan.goal ?? run.plan.name ?? run.plan.plan_id,
+      phase: run.plan.project_id ? (this.store.projects.get(run.plan.project_id)?.phase ?? null) : null,
+      completed_task: {
+        task_id: task.task_id,
+        description: spec.description,
+        agent_id: task.agent_id,
+        status: task.status,
+        success: task.status === 'done',
+        error: task.error ?? (task.status === 'unassigned' ? task.reason : null),
+      },
+      agents: [...this.agentMap().values()].map(({ agent }) => ({
+        id: agent.id,
+        kind: agent.kind,
+        skills: agent.skills,
+        status: agent.status,
+      })),
+      history: [...run.history],
+      queue: {
+        ready: c.ready,
+        in_progress: c.in_progress,
+        blocked: c.blocked,
+        awaiting_approval: c.awaiting_approval,
+        open: run.open,
+      },
+      agent_outputs: outputs,
+      created_so_far: run.added.size - run.gates.size,
+    };
+    run.pendingDecisions++;
+    const decider = run.decider!;
+    this.decisionsAsked.push(() => {
+      this.decide(decider, ctx)
+        .then(
+          (r) =>
+            this.decisionsDone.push({
+              runId: run.id,
+              taskId: task.task_id,
+              ctx,
+              decision: r.decision,
+              problems: r.problems ?? [],
+            }),
+          (err: unknown) =>
+            this.decisionsDone.push({
+              runId: run.id,
+              taskId: task.task_id,
+              ctx,
+              decision: {
+                action: 'escalate_to_human',
+                reasoning: `The decider failed (${err instanceof Error ? err.message : String(err)}), so a person should decide.`,
+                urgency: 'high',
+              },
+              problems: [],
+            }),
+        )
+        .finally(() => this.schedule());
+    });
+  }
+
+  private applyDecision(d: DecisionDone): void {
+    const run = this.active.get(d.runId);
+    if (!run) return;
+    run.pendingDecisions--;
+    let decision = d.decision;
+    // Guardrails: a cap on added tasks, and no loop of the same task over and over.
+    if (decision.action === 'create_task') {
+      const description = (decision.task_description ?? '').trim();
+      const key = description.toLowerCase().replace(/\s+/g, ' ');
+      const made = run.added.size - run.gates.size;
+      const why =
+        description === ''
+          ? 'the decision to create a task gave no task_description'
+          : made >= run.decider!.max_created_tasks
+            ? `the decider already added ${made} tasks, its limit`
+            : run.addedDescriptions.has(key)
+              ? `the same task was already added once ("${description.slice(0, 80)}"): a loop`
+              : null;
+      if (why)
+        decision = {
+          action: 'escalate_to_human',
+          reasoning: `${decision.reasoning} — overruled: ${why}.`,
+          urgency: 'high',
+        };
+    }
+    const now = this.iso();
+    this.resultBuffer.push({
+      id: this.ids.next('mem'),
+      agent_id: run.decider!.kind === 'llm' ? (run.decider!.agent_id ?? 'decider') : 'decider',
+      type: 'decision',
+      content: {
+        run_id: run.id,
+        after_task: d.taskId,
+        decision,
+        proposed: d.decision,
+        problems: d.problems,
+        inputs: d.ctx,
+      },
+      tags: ['decision', `plan:${run.plan.plan_id}`, `run:${run.id}`, `action:${decision.action}`],
+      project_id: run.plan.project_id ?? null,
+      status: decision.action,
+      task_type: 'decision',
+      task_id: d.taskId,
+      plan_id: run.plan.plan_id,
+      created_at: now,
+      updated_at: now,
+    });
+    this.audit(
+      'run',
+      run.id,
+      run.id,
+      null,
+      null,
+      `decider after "${d.taskId}": ${decision.action} — ${decision.reasoning}`,
+    );
+    const after = { [d.taskId]: ['done', 'failed', 'skipped', 'unassigned', 'cancelled'] as TaskStatus[] };
+    switch (decision.action) {
+      case 'create_task': {
+        const target = decision.next_agent_type ?? '';
+        const pin = target && this.agentMap().has(target) ? target : undefined;
+        const files = decision.context_to_pass?.files_to_reference ?? [];
+        const info = decision.context_to_pass?.key_information ?? '';
+        const description = [
+          decision.task_description!.trim(),
+          files.length ? `Reference files: ${files.join(', ')}` : '',
+          info ? `Context: ${info}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n\n');
+        run.addedDescriptions.add(decision.task_description!.trim().toLowerCase().replace(/\s+/g, ' '));
+        this.addTask(run, {
+          task_id: this.nextAddedId(run, 'decided'),
+          description,
+          required_skills: !pin && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target) ? [target] : [],
+          ...(pin ? { agent: pin } : {}),
+          depends_on: [d.taskId],
+          condition: { dependencies: after },
+          priority: ({ low: 'LOW', normal: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' } as const)[
+            decision.urgency
+          ],
+          inputs: {
+            orchestrator_decision: true,
+            previous_task_id: d.taskId,
+            context: { files, key_information: info },
+            reasoning: decision.reasoning,
+          },
+        });
+        break;
+      }
+      case 'escalate_to_human': {
+        const id = this.nextAddedId(run, 'escalation');
+        run.gates.add(id);
+        this.addTask(run, {
+          task_id: id,
+          description: `A person decides how to go on: ${decision.reasoning}`,
+          depends_on: [d.taskId],
+          condition: { dependencies: after },
+          requires_approval: true,
+          priority: 'HIGH',
+          inputs: { baton_gate: true, previous_task_id: d.taskId },
+        });
+        break;
+      }
+      case 'project_complete':
+        run.closedByDecider = true;
+        for (const t of run.tasks.values()) {
+          if (isTerminalTaskStatus(t.status)) continue;
+          if (t.status === 'in_progress')
+            this.cancelOne(run, t, `the decider closed the run: ${decision.reasoning}`);
+          else {
+            this.queue.remove(run.id, t.task_id);
+            this.setStatus(run, t, 'skipped', {
+              reason: `the decider closed the run: ${decision.reasoning}`,
+              finished_at: this.iso(),
+            });
+          }
+        }
+        this.maybeFinish(run);
+        return;
+      case 'wait_for_more_tasks':
+        break;
+    }
+    this.maybeFinish(run);
+  }
+
+  private nextAddedId(run: ActiveRun, prefix: string): string {
+    let n = run.added.size + 1;
+    while (run.tasks.has(`${prefix}-${n}`)) n++;
+    return `${prefix}-${n}`;
+  }
+
+  /** Adds a task to a running DAG (inside a transaction). */
+  private addTask(run: ActiveRun, input: Record<string, unknown>): void {
+    const spec = taskSpecSchema.parse(input);
+    const verdict = decideDependent(
+      spec,
+      (d) => run.tasks.get(d)!.status,
+      (d) => run.tasks.get(d)!.output,
+    );
+    const status: TaskStatus =
+      verdict.kind === 'ready' ? 'ready' : verdict.kind === 'skip' ? 'skipped' : 'blocked';
+    const reason = verdict.kind === 'ready' ? null : verdict.reason;
+    this.store.runs.insertAdded(run.id, spec, run.tasks.size, status, reason, this.iso());
+    this.registerAdded(run, spec);
+    const task = this.store.runs.task(run.id, spec.task_id)!;
+    run.tasks.set(spec.task_id, task);
+    run.counts[status]++;
+    if (!isTerminalTaskStatus(status)) run.open++;
+    this.audit(
+      'task',
+      spec.task_id,
+      run.id,
+      null,
+      status,
+      `added by the decider after "${spec.depends_on[0]}"`,
+    );
+    this.bus.emit('task.updated', { ...task });
+    if (status === 'ready') this.enqueueOrGate(run, task);
+  }
+
+  private registerAdded(run: ActiveRun, spec: TaskSpec): void {
+    run.specs.set(spec.task_id, spec);
+    run.seq.set(spec.task_id, run.seq.size);
+    run.added.add(spec.task_id);
+    if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
+    else
+      run.addedDescriptions.add(spec.description.split('\n\n')[0]!.trim().toLowerCase().replace(/\s+/g, ' '));
+    for (const dep of spec.depends_on) {
+      const list = run.dependents.get(dep);
+      if (list) list.push(spec.task_id);
+      else run.dependents.set(dep, [spec.task_id]);
+    }
+  }
+
   // ---- budget -------------------------------------------------------------------------
 
   private costOf(spec: TaskSpec, agent: Agent): number {
@@ -1085,7 +1409,13 @@ export class Engine {
     task.status = to;
     run.counts[from]--;
     run.counts[to]++;
-    if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) run.open--;
+    if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) {
+      run.open--;
+      run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
+      if (run.history.length > 5) run.history.length = 5;
+      if (run.decider && (to === 'done' || to === 'failed' || to === 'unassigned'))
+        this.askDecider(run, task);
+    }
     if (isTerminalTaskStatus(from) && !isTerminalTaskStatus(to)) run.open++;
     this.save(task);
     const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);
@@ -1141,8 +1471,8 @@ export class Engine {
   }
 
   private maybeFinish(run: ActiveRun): void {
-    if (run.open > 0) return;
-    this.finish(run, run.done === run.tasks.size ? 'completed' : 'failed');
+    if (run.open > 0 || run.pendingDecisions > 0) return;
+    this.finish(run, run.closedByDecider || run.done === run.tasks.size ? 'completed' : 'failed');
   }
 
   private finish(run: ActiveRun, status: RunStatus): void {
@@ -1296,11 +1626,19 @@ export class Engine {
       usage: new Map(),
       open: 0,
       done: 0,
+      decider: plan.decider ?? null,
+      pendingDecisions: 0,
+      closedByDecider: false,
+      added: new Set(),
+      addedDescriptions: new Set(),
+      gates: new Set(),
+      history: [],
       logDirty: true,
       lastLogAt: 0,
       logTimer: null,
     };
     this.active.set(runId, run);
+    for (const spec of this.store.runs.addedSpecs(runId)) this.registerAdded(run, spec);
     for (const t of plan.tasks) {
       for (const dep of t.depends_on) {
         const list = run.dependents.get(dep);

@@ -1,3 +1,4 @@
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
   AgentExecutionStats,
   MatchExplanation,
@@ -55,6 +56,12 @@ export function createRunsRepo(db: Db) {
   const insertTask =
     db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at)
     VALUES (?, ?, ?, ?, 0, ?, ?)`);
+  const insertAdded =
+    db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at, spec)
+    VALUES (?, ?, ?, ?, 0, ?, ?, ?)`);
+  const addedSpecs = db.prepare<[string], { spec: string }>(
+    'SELECT spec FROM task_runs WHERE run_id = ? AND spec IS NOT NULL ORDER BY seq',
+  );
   const getRun = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
   const listRuns = db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 500');
   const listRunsOfPlan = db.prepare<[string], RunRow>(
@@ -133,6 +140,19 @@ export function createRunsRepo(db: Db) {
         insertTask.run(run.id, t.task_id, seq, t.status, t.reason, run.created_at);
       });
     },
+    /** A task added while the run goes on (by a decider), with its spec. */
+    insertAdded(
+      runId: string,
+      spec: TaskSpec,
+      seq: number,
+      status: TaskStatus,
+      reason: string | null,
+      at: string,
+    ): void {
+      insertAdded.run(runId, spec.task_id, seq, status, reason, at, JSON.stringify(spec));
+    },
+    addedSpecs: (runId: string): TaskSpec[] =>
+      addedSpecs.all(runId).map((r) => JSON.parse(r.spec) as TaskSpec),
     get(id: string): Run | undefined {
       const row = getRun.get(id);
       return row && withCounts(row);

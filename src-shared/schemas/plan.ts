@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, skillSchema } from './common.ts';
+import { deciderSpecSchema } from './decision.ts';
 
 export const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -92,6 +93,10 @@ const planShape = z.strictObject({
   project_id: idSchema.optional(),
   /** Most this plan's runs may spend; a task that would pass it waits for approval. */
   budget: z.number().nonnegative().optional(),
+  /** What the plan is for; deciders and reviewers read it. */
+  goal: z.string().max(5_000).optional(),
+  /** Decide after each task what happens next (seed 002): follow rules, or ask an llm agent. */
+  decider: deciderSpecSchema.optional(),
   tasks: z
     .array(taskSpecSchema)
     .min(1, 'a plan needs at least one task')

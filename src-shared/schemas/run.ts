@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TaskSpec } from './plan.ts';
 
 /**
  * Task statuses. The flows of seeds 003 and 004 map onto them:
@@ -93,6 +94,8 @@ export interface Run {
 
 export interface RunDetail extends Run {
   tasks: TaskRun[];
+  /** Tasks a decider added while the run went on (not in the plan version). */
+  added_tasks: TaskSpec[];
 }
 
 export interface DelegatedTask {

@@ -1,6 +1,7 @@
 import * as m001 from './001_init.ts';
 import * as m002 from './002_execution.ts';
 import * as m003 from './003_lazy_search_index.ts';
+import * as m004 from './004_added_tasks.ts';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'init', up: m001.up },
   { version: 2, name: 'execution', up: m002.up },
   { version: 3, name: 'lazy_search_index', up: m003.up },
+  { version: 4, name: 'added_tasks', up: m004.up },
 ];

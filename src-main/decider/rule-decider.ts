@@ -1,0 +1,24 @@
+import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
+
+/**
+ * The default decider: follow the plan; escalate to a person when a task failed after its
+ * retries or no agent could take it; declare the project complete when nothing is left.
+ */
+export function decideByRules(ctx: DecisionContext): Decision {
+  const t = ctx.completed_task;
+  if (!t.success) {
+    return {
+      action: 'escalate_to_human',
+      reasoning: `Task "${t.task_id}" ended ${t.status}${t.error ? ` (${t.error})` : ''}. A person should decide how to go on.`,
+      urgency: 'high',
+    };
+  }
+  if (ctx.queue.open === 0) {
+    return { action: 'project_complete', reasoning: 'Every task of the plan is done.', urgency: 'normal' };
+  }
+  return {
+    action: 'wait_for_more_tasks',
+    reasoning: `Following the plan: ${ctx.queue.open} task(s) still to go.`,
+    urgency: 'normal',
+  };
+}
