@@ -1,4 +1,6 @@
 import type { Engine } from '../engine/engine.ts';
+import type { Executor } from '../engine/executor.ts';
+import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
 
@@ -8,4 +10,6 @@ export interface AppContext {
   engine: Engine;
   bus: EventBus;
   now: () => string;
+  /** For handlers that ask a model directly (the LLM planner). */
+  llm?: { executor: Executor; secrets: SecretResolver } | undefined;
 }

@@ -61,7 +61,13 @@ export function createApp(opts: AppOptions) {
         : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
   });
-  const handlers = createHandlers({ store, engine, bus, now: () => new Date(clock.now()).toISOString() });
+  const handlers = createHandlers({
+    store,
+    engine,
+    bus,
+    now: () => new Date(clock.now()).toISOString(),
+    llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
+  });
   const dispatch = createDispatch(handlers, opts.log);
   if (opts.resume !== false) engine.resumeUnfinished();
   return {

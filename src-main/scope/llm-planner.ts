@@ -1,0 +1,65 @@
+import { formatPath } from '../../src-shared/contract/errors.ts';
+import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
+import type { PlanInput } from '../../src-shared/schemas/plan.ts';
+import { parsePlan } from '../../src-shared/schemas/plan.ts';
+import { planJsonSchema } from '../../src-shared/schemas/plan-json-schema.ts';
+import type { Executor } from '../engine/executor.ts';
+import { AppError } from '../errors.ts';
+import { askLlm, extractJson } from '../llm/ask.ts';
+import type { SecretResolver } from '../secrets.ts';
+
+export function planningPrompt(
+  goal: string,
+  agents: { id: string; skills: string[] }[],
+  planId: string,
+): string {
+  return [
+    'Turn this goal into a plan: a DAG of tasks, each needing skills that the available agents have.',
+    `Goal: ${goal}`,
+    '',
+    'Available agents and their skills:',
+    ...agents.map((a) => `- ${a.id}: ${a.skills.join(', ') || '(no skills)'}`),
+    '',
+    `Use plan_id "${planId}". Keep tasks small; use depends_on when a task needs another's result.`,
+    'Answer with one JSON object that validates against this JSON Schema, and nothing else:',
+    JSON.stringify(planJsonSchema()),
+  ].join('\n');
+}
+
+/**
+ * The LLM planner: the model answers with a plan, which is validated like any imported plan.
+ * An invalid answer is an error the user sees (naming each problem), never a broken plan.
+ */
+export async function draftPlanWithLlm(
+  agent: LlmAgent,
+  goal: string,
+  opts: { plan_id: string; project_id?: string | undefined; agents: { id: string; skills: string[] }[] },
+  deps: { executor: Executor; secrets: SecretResolver },
+): Promise<{ plan: PlanInput; notes: string[] }> {
+  const answer = await askLlm(agent, planningPrompt(goal, opts.agents, opts.plan_id), deps);
+  if (!answer.ok)
+    throw new AppError('unavailable', `the planner agent "${agent.id}" failed: ${answer.error}`);
+  let raw: unknown;
+  try {
+    raw = extractJson(answer.text);
+  } catch (err) {
+    throw new AppError('invalid_input', `the planner's answer is not a plan: ${(err as Error).message}`);
+  }
+  if (raw && typeof raw === 'object' && opts.project_id)
+    (raw as Record<string, unknown>).project_id ??= opts.project_id;
+  const parsed = parsePlan(raw);
+  if (!parsed.ok) {
+    const issues = parsed.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    throw new AppError(
+      'invalid_input',
+      `the planner's plan is invalid: ${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+      { issues },
+    );
+  }
+  return {
+    plan: raw as PlanInput,
+    notes: [
+      `Drafted by ${agent.id}${answer.cost > 0 ? ` (cost ${answer.cost})` : ''}: review before running.`,
+    ],
+  };
+}

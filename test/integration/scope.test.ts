@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import { localServer } from '../../src-main/engine/executors/testing/local-server.ts';
+import type { ScopeDraft } from '../../src-shared/contract/domains.ts';
+import { call } from '../kit/engine-kit.ts';
+
+let app: BatonApp;
+let stop: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  app?.close();
+  await stop?.();
+});
+
+async function planner(content: string) {
+  const server = await localServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ model: 'tiny', choices: [{ message: { content }, finish_reason: 'stop' }] }));
+  });
+  stop = () => server.close();
+  app = createApp({ dataDir: ':memory:', log: () => {} });
+  await call(app, 'agents.import', {
+    agents: [
+      { id: 'planner', kind: 'llm', base_url: `${server.url}/v1`, model: 'tiny', max_retries: 0 },
+      { id: 'researcher', skills: ['research'] },
+    ],
+  });
+  return server;
+}
+
+describe('scope: goal → draft plan', () => {
+  it('rules by default (seed 003)', async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    const draft = await call<ScopeDraft>(app, 'scope.draft', {
+      goal: 'research best laptops and draft email to john@example.com',
+    });
+    expect(draft.planner).toBe('rules');
+    expect(draft.plan.tasks.map((t) => [t.task_id, t.required_skills, t.depends_on])).toEqual([
+      ['task-001', ['research'], []],
+      ['task-002', ['communication'], ['task-001']],
+    ]);
+  });
+
+  it('an llm planner answers in the plan schema; the draft is validated', async () => {
+    const server = await planner(
+      `Here is the plan:\n\`\`\`json\n${JSON.stringify({
+        plan_id: 'x',
+        tasks: [
+          { task_id: 'find', description: 'Find three laptops', required_skills: ['research'] },
+          {
+            task_id: 'mail',
+            description: 'Email John',
+            required_skills: ['communication'],
+            depends_on: ['find'],
+          },
+        ],
+      })}\n\`\`\``,
+    );
+    const draft = await call<ScopeDraft>(app, 'scope.draft', {
+      goal: 'laptops for John',
+      planner_agent_id: 'planner',
+    });
+    expect(draft.planner).toBe('llm');
+    expect(draft.plan.tasks.map((t) => t.task_id)).toEqual(['find', 'mail']);
+    const prompt = JSON.parse(server.requests[0]!.body)
+      .messages.map((m: { content: string }) => m.content)
+      .join('\n');
+    expect(prompt).toContain('- researcher: research');
+    expect(prompt).toContain('"depends_on"'); // the plan JSON Schema is in the prompt
+  });
+
+  it('an invalid plan from the model is an error naming the problem, not a broken plan', async () => {
+    await planner(
+      JSON.stringify({ plan_id: 'x', tasks: [{ task_id: 'a', description: 'loop', depends_on: ['a'] }] }),
+    );
+    await expect(
+      call(app, 'scope.draft', { goal: 'anything at all', planner_agent_id: 'planner' }),
+    ).rejects.toThrow(`the planner's plan is invalid: tasks[0].depends_on[0]: task "a" depends on itself`);
+    await expect(
+      call(app, 'scope.draft', { goal: 'anything at all', planner_agent_id: 'researcher' }),
+    ).rejects.toThrow('planner_agent_id: "researcher" is not an llm agent');
+  });
+});
