@@ -3,9 +3,10 @@ import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
-export function agentHandlers({ store, engine, bus, now }: AppContext): AgentHandlers {
+export function agentHandlers({ store, engine, bus, now, availability }: AppContext): AgentHandlers {
   return {
-    'agents.list': () => store.agents.list(),
+    'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
+    'agents.probe': async () => (availability ? availability.probeAll() : []),
     'agents.import': ({ agents }) => {
       const parsed = agentsFileSchema.safeParse(agents);
       if (!parsed.success)

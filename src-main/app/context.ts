@@ -12,4 +12,5 @@ export interface AppContext {
   now: () => string;
   /** For handlers that ask a model directly (the LLM planner). */
   llm?: { executor: Executor; secrets: SecretResolver } | undefined;
+  availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
 }

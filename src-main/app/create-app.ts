@@ -13,6 +13,7 @@ import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
+import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { createHandlers } from './service.ts';
@@ -25,6 +26,9 @@ export interface AppOptions {
   executors?: Partial<ExecutorRegistry>;
   /** Where secrets live besides the environment (the desktop app's keychain). */
   secretStore?: SecretStore;
+  /** Probe endpoint agents periodically (the hosts turn this on; tests probe by hand). */
+  probeAgents?: boolean;
+  probeIntervalMs?: number;
   /** Resume unfinished runs at start (the default). */
   resume?: boolean;
   log?: (err: unknown) => void;
@@ -61,7 +65,9 @@ export function createApp(opts: AppOptions) {
         : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
   });
+  const availability = createAvailability({ store, engine, bus });
   const handlers = createHandlers({
+    availability,
     store,
     engine,
     bus,
@@ -70,6 +76,7 @@ export function createApp(opts: AppOptions) {
   });
   const dispatch = createDispatch(handlers, opts.log);
   if (opts.resume !== false) engine.resumeUnfinished();
+  if (opts.probeAgents) availability.start(opts.probeIntervalMs);
   return {
     store,
     bus,
@@ -77,6 +84,7 @@ export function createApp(opts: AppOptions) {
     handlers,
     dispatch,
     close(): void {
+      availability.stop();
       engine.close();
       void checkpointer?.stop();
       db.close();

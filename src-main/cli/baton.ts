@@ -53,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
   const port = parsePort(values.port);
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
-    app ??= createApp({ dataDir });
+    // Long-lived hosts keep endpoint agents' statuses current.
+    app ??= createApp({ dataDir, probeAgents: command === 'serve' || command === 'start' });
     return app;
   };
   try {

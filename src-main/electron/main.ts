@@ -21,7 +21,7 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
 }
 
 async function start(): Promise<void> {
-  const baton = createApp({ dataDir });
+  const baton = createApp({ dataDir, probeAgents: true });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 

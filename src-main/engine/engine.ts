@@ -206,6 +206,12 @@ export class Engine {
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
+  /** An agent as users should see it: ONLINE at capacity reads BUSY. */
+  effectiveStatus(agent: Agent): Agent {
+    const load = this.load.get(agent.id) ?? 0;
+    return agent.status === 'ONLINE' && load >= agent.max_concurrency ? { ...agent, status: 'BUSY' } : agent;
+  }
+
   /** Call when the agent registry changed. */
   agentsChanged(): void {
     this.agents = null;

@@ -140,6 +140,8 @@ export const agentMethods = {
   'agents.import': method(z.strictObject({ agents: z.unknown() })).returns<Agent[]>(),
   'agents.save': method(agentSchema).returns<Agent>(),
   'agents.remove': method(byId('agent_id')).returns<{ removed: boolean }>(),
+  /** Tests the connection of every agent with an endpoint now (a connection test). */
+  'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
 };
 
 export const memoryMethods = {
