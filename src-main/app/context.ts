@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
+import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
@@ -12,5 +13,7 @@ export interface AppContext {
   now: () => string;
   /** For handlers that ask a model directly (the LLM planner). */
   llm?: { executor: Executor; secrets: SecretResolver } | undefined;
+  /** The desktop app's encrypted secret store; absent in browser mode and the CLI. */
+  secretStore?: WritableSecretStore | undefined;
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
 }

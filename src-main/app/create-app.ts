@@ -8,7 +8,7 @@ import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { createExecutors } from '../engine/executors/index.ts';
-import type { SecretStore } from '../secrets.ts';
+import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
@@ -24,8 +24,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: Ids;
   executors?: Partial<ExecutorRegistry>;
-  /** Where secrets live besides the environment (the desktop app's keychain). */
-  secretStore?: SecretStore;
+  /** Where secrets live besides the environment (the desktop app's keychain-encrypted file). */
+  secretStore?: WritableSecretStore;
   /** Probe endpoint agents periodically (the hosts turn this on; tests probe by hand). */
   probeAgents?: boolean;
   probeIntervalMs?: number;
@@ -68,6 +68,7 @@ export function createApp(opts: AppOptions) {
   const availability = createAvailability({ store, engine, bus });
   const handlers = createHandlers({
     availability,
+    secretStore: opts.secretStore,
     store,
     engine,
     bus,

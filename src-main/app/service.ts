@@ -7,6 +7,7 @@ import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
 import { scopeHandlers } from './scope.ts';
+import { secretHandlers } from './secrets.ts';
 import { workHandlers } from './work.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
@@ -20,5 +21,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...approvalHandlers(ctx),
     ...workHandlers(ctx),
     ...scopeHandlers(ctx),
+    ...secretHandlers(ctx),
   };
 }

@@ -1,11 +1,12 @@
 // The Electron shell: composes the app and the window. No business logic lives here.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
+import { createFileSecretStore } from '../secret-file-store.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const flagIndex = process.argv.indexOf('--data-dir');
@@ -21,7 +22,14 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
 }
 
 async function start(): Promise<void> {
-  const baton = createApp({ dataDir, probeAgents: true });
+  // Secrets are encrypted with a key the OS keeps (Keychain, DPAPI, libsecret).
+  const secretStore = safeStorage.isEncryptionAvailable()
+    ? createFileSecretStore(join(dataDir, 'secrets.json'), {
+        encrypt: (plain) => safeStorage.encryptString(plain),
+        decrypt: (sealed) => safeStorage.decryptString(sealed),
+      })
+    : undefined;
+  const baton = createApp({ dataDir, probeAgents: true, ...(secretStore ? { secretStore } : {}) });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 

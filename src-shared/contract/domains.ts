@@ -182,6 +182,21 @@ export const scopeMethods = {
   ).returns<ScopeDraft>(),
 };
 
+const secretName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits and _ . -');
+
+/** Secrets agents use. Values go in and are never sent back out. */
+export const secretMethods = {
+  'secrets.list': method(none).returns<{ names: string[]; writable: boolean }>(),
+  'secrets.set': method(z.strictObject({ name: secretName, value: z.string().min(1).max(10_000) })).returns<{
+    name: string;
+  }>(),
+  'secrets.delete': method(z.strictObject({ name: secretName })).returns<{ deleted: boolean }>(),
+};
+
 export type ProjectHandlers = HandlersOf<typeof projectMethods>;
 export type PlanHandlers = HandlersOf<typeof planMethods>;
 export type RunHandlers = HandlersOf<typeof runMethods>;
@@ -190,6 +205,7 @@ export type MemoryHandlers = HandlersOf<typeof memoryMethods>;
 export type ApprovalHandlers = HandlersOf<typeof approvalMethods>;
 export type WorkHandlers = HandlersOf<typeof workMethods>;
 export type ScopeHandlers = HandlersOf<typeof scopeMethods>;
+export type SecretHandlers = HandlersOf<typeof secretMethods>;
 
 // Re-exported so a host can validate a raw agents file with the same schema.
 export { agentsFileSchema };

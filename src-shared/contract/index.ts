@@ -6,6 +6,7 @@ import {
   projectMethods,
   runMethods,
   scopeMethods,
+  secretMethods,
   workMethods,
 } from './domains.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
@@ -20,6 +21,7 @@ export const contract = mergeDomains({
   approvals: approvalMethods,
   work: workMethods,
   scope: scopeMethods,
+  secrets: secretMethods,
 });
 
 export type Contract = typeof contract;

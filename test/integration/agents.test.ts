@@ -153,3 +153,45 @@ describe('agents through the engine', () => {
     expect(final.status).toBe('failed');
   });
 });
+
+describe('secrets through the contract', () => {
+  it('stores a secret (desktop), hands it to the agent that names it, and never returns its value', async () => {
+    const { createFileSecretStore } = await import('../../src-main/secret-file-store.ts');
+    const store = createFileSecretStore(join(dir, 'secrets.json'), {
+      // Stands in for the OS keychain: a reversible transform that hides the plain text.
+      encrypt: (p) => Buffer.from([...Buffer.from(p)].map((b) => b ^ 0x5a)),
+      decrypt: (s) => Buffer.from([...s].map((b) => b ^ 0x5a)).toString(),
+    });
+    const desk = createApp({ dataDir: join(dir, 'desk'), secretStore: store, log: () => {} });
+    try {
+      await call(desk, 'secrets.set', { name: 'api.key', value: 'kv-9d8c7b6a' });
+      expect(await call(desk, 'secrets.list', {})).toEqual({ names: ['api.key'], writable: true });
+      const run = await setup(
+        desk,
+        [
+          {
+            id: 'user',
+            kind: 'command',
+            skills: ['s'],
+            command: process.execPath,
+            args: [
+              '-e',
+              "console.log('::result ' + JSON.stringify({ len: process.env.KEY.length, key: process.env.KEY }))",
+            ],
+            env: { KEY: '{secret:api.key}' },
+          },
+        ],
+        { plan_id: 'p', tasks: [{ task_id: 't', description: '', required_skills: ['s'] }] },
+      );
+      await desk.engine.whenSettled(run);
+      const d = await call<RunDetail>(desk, 'runs.get', { run_id: run });
+      expect(d.tasks[0]!.output).toEqual({ len: 11, key: '***' });
+      expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).not.toContain('kv-9d8c7b6a');
+    } finally {
+      desk.close();
+    }
+    await expect(call(app, 'secrets.set', { name: 'x', value: 'y' })).rejects.toThrow(
+      /only in the desktop app/,
+    );
+  });
+});
