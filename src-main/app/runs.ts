@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { RunHandlers } from '../../src-shared/contract/domains.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
@@ -17,6 +18,22 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
     'runs.taskArtifacts': ({ run_id, task_id }) => store.execution.artifacts(run_id, task_id),
+    'runs.readArtifact': ({ artifact_id }) => {
+      const artifact = store.execution.artifact(artifact_id);
+      if (!artifact) throw new AppError('not_found', `artifact ${artifact_id} not found`);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(artifact.path);
+      } catch {
+        throw new AppError('not_found', `the file of artifact ${artifact_id} (${artifact.name}) is gone`);
+      }
+      const truncated = bytes.length > 1_048_576;
+      const body = truncated ? bytes.subarray(0, 1_048_576) : bytes;
+      const text = body.includes(0) ? null : body.toString('utf8');
+      return text === null || text.includes('\uFFFD')
+        ? { artifact, encoding: 'base64', content: body.toString('base64'), truncated }
+        : { artifact, encoding: 'utf8', content: text, truncated };
+    },
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
   };
 }

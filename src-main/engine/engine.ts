@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
@@ -87,6 +88,8 @@ interface ActiveRun {
   approved: Set<string>;
   delegated: Map<string, DelegatedTask>;
   unassigned: Map<string, UnassignedTask>;
+  /** Tasks that left artifacts (so dependents look them up). */
+  withArtifacts: Set<string>;
   /** Usage cost reported by agents for the current attempt of a task. */
   usage: Map<string, number>;
   open: number;
@@ -626,8 +629,10 @@ export class Engine {
     status: 'completed' | 'failed';
     output?: unknown;
     error?: string | undefined;
+    files?: { name: string; content: string; encoding: 'utf8' | 'base64' }[] | undefined;
   }): { task: TaskRun; unblocked: string[] } {
     const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id);
+    if (c.files && c.files.length > 0) this.storeFiles(run, task, c.files);
     const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
     const flight = run.inflight.get(c.task_id);
     if (flight) flight.settled = true;
@@ -649,6 +654,34 @@ export class Engine {
       )
       .map(([d]) => d);
     return { task: { ...task }, unblocked };
+  }
+
+  /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
+  private storeFiles(
+    run: ActiveRun,
+    task: TaskRun,
+    files: { name: string; content: string; encoding: 'utf8' | 'base64' }[],
+  ): void {
+    const dir = join(this.workspaceRoot, run.id, task.task_id, String(task.attempt));
+    mkdirSync(dir, { recursive: true });
+    this.tx(() => {
+      for (const f of files) {
+        const bytes = Buffer.from(f.content, f.encoding);
+        const path = join(dir, basename(f.name));
+        writeFileSync(path, bytes);
+        run.withArtifacts.add(task.task_id);
+        this.store.execution.addArtifact({
+          run_id: run.id,
+          task_id: task.task_id,
+          attempt: task.attempt,
+          name: basename(f.name),
+          path,
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          created_at: this.iso(),
+        });
+      }
+    });
   }
 
   getAgentExecutionStats(
@@ -848,7 +881,12 @@ export class Engine {
       agent,
       dependencies: spec.depends_on.map((d) => {
         const t = run.tasks.get(d)!;
-        return { task_id: d, status: t.status, output: t.output };
+        if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
+        const artifacts = this.store.execution
+          .artifacts(run.id, d)
+          .filter((a) => a.attempt === t.attempt)
+          .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
+        return { task_id: d, status: t.status, output: t.output, artifacts };
       }),
     };
     try {
@@ -887,6 +925,7 @@ export class Engine {
         break;
       }
       case 'artifact':
+        run.withArtifacts.add(task.task_id);
         this.store.execution.addArtifact({
           run_id: run.id,
           task_id: task.task_id,
@@ -1630,6 +1669,7 @@ export class Engine {
       delegated: new Map(),
       unassigned: new Map(),
       usage: new Map(),
+      withArtifacts: new Set(this.store.execution.tasksWithArtifacts(runId)),
       open: 0,
       done: 0,
       decider: plan.decider ?? null,

@@ -12,7 +12,13 @@ export interface TaskContext<A extends Agent = Agent> {
   attempt: number;
   delegation_task_id: string;
   agent: A;
-  dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
+  /** Each dependency's status and output, and the files it left (artifacts), if any. */
+  dependencies: {
+    task_id: string;
+    status: TaskStatus;
+    output: unknown;
+    artifacts?: { name: string; path: string; size: number; sha256: string }[];
+  }[];
   /**
    * A fresh directory for this attempt, created (empty) by the engine. Files an agent leaves
    * here are reported as `artifact` events; `.baton/` inside it is Baton's own.

@@ -41,7 +41,14 @@ export function createExecutionRepo(db: Db) {
     'SELECT * FROM artifacts WHERE run_id = ? AND task_id = ? ORDER BY id',
   );
 
+  const withArtifacts = db.prepare<[string], { task_id: string }>(
+    'SELECT DISTINCT task_id FROM artifacts WHERE run_id = ?',
+  );
+  const artifactById = db.prepare<[number], Artifact>('SELECT * FROM artifacts WHERE id = ?');
+
   return {
+    tasksWithArtifacts: (runId: string): string[] => withArtifacts.all(runId).map((r) => r.task_id),
+    artifact: (id: number): Artifact | undefined => artifactById.get(id),
     charge(t: Omit<Transaction, 'id'>): void {
       addTx.run(t);
     },

@@ -63,6 +63,13 @@ export const runMethods = {
   ).returns<TaskLogLine[]>(),
   'runs.taskProgress': method(taskRefSchema).returns<ProgressEntry[]>(),
   'runs.taskArtifacts': method(taskRefSchema).returns<Artifact[]>(),
+  /** An artifact's content: text as UTF-8, anything else as base64; at most 1 MB. */
+  'runs.readArtifact': method(z.strictObject({ artifact_id: z.number().int().min(1) })).returns<{
+    artifact: Artifact;
+    encoding: 'utf8' | 'base64';
+    content: string;
+    truncated: boolean;
+  }>(),
   'runs.spend': method(
     z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
   ).returns<SpendReport>(),
@@ -97,6 +104,22 @@ export const workMethods = {
       status: z.enum(['completed', 'failed']),
       output: z.unknown().optional(),
       error: z.string().max(20_000).optional(),
+      /** Files the agent (or person) produced; they become the task's artifacts. */
+      files: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .min(1)
+              .max(200)
+              .regex(/^[A-Za-z0-9._-][A-Za-z0-9 ._-]*$/, 'a plain file name: letters, digits, space, . _ -')
+              .refine((n) => n !== '.' && n !== '..', 'a plain file name'),
+            content: z.string().max(10_000_000),
+            encoding: z.enum(['utf8', 'base64']).default('utf8'),
+          }),
+        )
+        .max(50)
+        .optional(),
     }),
   ).returns<{ task: TaskRun; unblocked: string[] }>(),
   /** A person's (or daemon's) inbox: ready tasks they can take, and tasks they hold. */

@@ -195,3 +195,87 @@ describe('secrets through the contract', () => {
     );
   });
 });
+
+describe('artifacts', () => {
+  it('a person hands in files; they are readable later and passed to the dependent task', async () => {
+    const seen: unknown[] = [];
+    const app2 = createApp({
+      dataDir: join(dir, 'art'),
+      executors: {
+        echo: {
+          usesWorkspace: false,
+          async *start(ctx) {
+            seen.push(ctx.dependencies);
+            yield { type: 'result', output: { ok: true } };
+          },
+        },
+      },
+      log: () => {},
+    });
+    try {
+      const run = await setup(
+        app2,
+        [
+          { id: 'ana', kind: 'human', skills: ['write'] },
+          { id: 'bot', skills: ['read'] },
+        ],
+        {
+          plan_id: 'p',
+          tasks: [
+            { task_id: 'draft', description: 'write the draft', required_skills: ['write'] },
+            { task_id: 'check', description: 'check it', required_skills: ['read'], depends_on: ['draft'] },
+          ],
+        },
+      );
+      await call(app2, 'work.execute', { agent_id: 'ana', run_id: run, task_id: 'draft' });
+      await expect(
+        call(app2, 'work.complete', {
+          agent_id: 'ana',
+          run_id: run,
+          task_id: 'draft',
+          status: 'completed',
+          files: [{ name: '../evil', content: 'x' }],
+        }),
+      ).rejects.toThrow(/files\[0\]\.name/);
+      await call(app2, 'work.complete', {
+        agent_id: 'ana',
+        run_id: run,
+        task_id: 'draft',
+        status: 'completed',
+        output: { text: 'see draft.md' },
+        files: [
+          { name: 'draft.md', content: '# Draft\n\nHello' },
+          { name: 'logo.bin', content: Buffer.from([0, 1, 2, 255]).toString('base64'), encoding: 'base64' },
+        ],
+      });
+      await app2.engine.whenSettled(run);
+      const artifacts = await call<Artifact[]>(app2, 'runs.taskArtifacts', { run_id: run, task_id: 'draft' });
+      expect(artifacts.map((a) => [a.name, a.size])).toEqual([
+        ['draft.md', 14],
+        ['logo.bin', 4],
+      ]);
+      expect(await call(app2, 'runs.readArtifact', { artifact_id: artifacts[0]!.id })).toMatchObject({
+        encoding: 'utf8',
+        content: '# Draft\n\nHello',
+        truncated: false,
+      });
+      expect(await call(app2, 'runs.readArtifact', { artifact_id: artifacts[1]!.id })).toMatchObject({
+        encoding: 'base64',
+        content: 'AAEC/w==',
+      });
+      expect(seen).toEqual([
+        [
+          expect.objectContaining({
+            task_id: 'draft',
+            artifacts: [
+              expect.objectContaining({ name: 'draft.md' }),
+              expect.objectContaining({ name: 'logo.bin' }),
+            ],
+          }),
+        ],
+      ]);
+    } finally {
+      app2.close();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { TaskContext } from '../executor.ts';
 import { truncateText } from './line-splitter.ts';
 
@@ -44,11 +45,30 @@ function userMessage(ctx: Pick<TaskContext, 'task' | 'dependencies'>): string {
   }
   if (ctx.dependencies.length > 0) {
     const results = ctx.dependencies.map(
-      (d) => `## ${d.task_id} (${d.status})\n${truncateText(asText(d.output), MAX_DEPENDENCY_CHARS)}`,
+      (d) =>
+        `## ${d.task_id} (${d.status})\n${truncateText(asText(d.output), MAX_DEPENDENCY_CHARS)}${artifactsText(d.artifacts ?? [])}`,
     );
     parts.push(`Results of the tasks this one depends on:\n\n${results.join('\n\n')}`);
   }
   return parts.join('\n\n');
+}
+
+/** Referenced artifacts: small text files inline (first 2,000 characters), others by name. */
+function artifactsText(artifacts: { name: string; path: string; size: number }[]): string {
+  return artifacts
+    .map((a) => {
+      let body = `(${a.size} bytes)`;
+      if (a.size <= 256 * 1024) {
+        try {
+          const text = readFileSync(a.path, 'utf8');
+          if (!text.includes('\u0000')) body = truncateText(text, MAX_DEPENDENCY_CHARS);
+        } catch {
+          body = '(the file is gone)';
+        }
+      }
+      return `\n### file ${a.name}\n${body}`;
+    })
+    .join('');
 }
 
 function asText(output: unknown): string {
