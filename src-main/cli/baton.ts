@@ -15,7 +15,7 @@ const HELP = `Baton — design and run plans of agent work.
 Usage:
   baton start [--data-dir D] [--port N]         build, then open the desktop app (browser mode without Electron)
   baton serve [--port N] [--host H] [--data-dir D]
-                                                 serve the UI and API on http://127.0.0.1:N
+                                                 serve the UI and API on http://127.0.0.1:N (default 4800)
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json]
                                                  run a plan headless; exit 0 when every task is done
   baton agents import <agents.json> [--data-dir D]
@@ -82,8 +82,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined) return 0;
+function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65_535)
     throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);

@@ -7,8 +7,11 @@ import { sendJson, startBrowserHost } from '../../host/browser/server.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
 import { CliError, projectRoot, rendererDir } from '../files.ts';
 
+export const DEFAULT_PORT = 4800;
+
 export interface ServeOptions {
-  port: number;
+  /** Undefined: 4800, or a free port when that one is taken. */
+  port: number | undefined;
   host: string;
   dataDir: string;
 }
@@ -33,16 +36,26 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       `WARNING: serving on ${opts.host}, reachable from other machines. Anyone with the token controls Baton and every command agent.\n`,
     );
   }
-  const host = await startBrowserHost({
-    dispatch: app.dispatch,
-    bus: app.bus,
-    rendererDir,
-    dataDir: opts.dataDir,
-    port: opts.port,
-    host: opts.host,
-    allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
-    routes: createRestHandler(app.dispatch, sendJson),
-  });
+  const start = (port: number) =>
+    startBrowserHost({
+      dispatch: app.dispatch,
+      bus: app.bus,
+      rendererDir,
+      dataDir: opts.dataDir,
+      port,
+      host: opts.host,
+      allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
+      routes: createRestHandler(app.dispatch, sendJson),
+    });
+  let host: Awaited<ReturnType<typeof start>>;
+  try {
+    host = await start(opts.port ?? DEFAULT_PORT);
+  } catch (err) {
+    if (opts.port !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+      throw new CliError(`cannot listen on ${opts.host}:${opts.port ?? DEFAULT_PORT}: ${(err as Error).message}`, 1);
+    }
+    host = await start(0);
+  }
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
   process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {

@@ -31,7 +31,7 @@ function tryDownloadElectron(): string | null {
 /** `npm start`: build, then the desktop window; without an Electron runtime, browser mode. */
 export async function startCommand(
   openApp: () => BatonApp,
-  opts: { dataDir: string; port: number },
+  opts: { dataDir: string; port: number | undefined },
 ): Promise<number> {
   process.stderr.write('Building Baton…\n');
   const build = spawnSync(join(projectRoot, 'node_modules', '.bin', 'electron-vite'), ['build'], {
