@@ -30,9 +30,11 @@ import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelay } from './backoff.ts';
+import { BudgetLedger } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
 import { decideDependent } from './conditions.ts';
+import { decidedTask, descriptionKey, escalationTask, guardDecision } from './decisions.ts';
 import type { Executor, ExecutorEvent, ExecutorRegistry, TaskContext } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
 import type { MatchResult } from './matching.ts';
@@ -168,8 +170,7 @@ export class Engine {
   private readonly active = new Map<string, ActiveRun>();
   private readonly queue = new ReadyQueue();
   private readonly load = new Map<string, number>();
-  /** Estimated cost of tasks in flight, per `plan:<id>` and `project:<id>`. */
-  private readonly committed = new Map<string, number>();
+  private readonly budget: BudgetLedger;
   private readonly waiters = new Map<string, ((run: Run) => void)[]>();
   private completions: Completion[] = [];
   private notes: Note[] = [];
@@ -185,6 +186,7 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
+    this.budget = new BudgetLedger(opts.store);
     this.bus = opts.bus;
     this.executors = opts.executors;
     this.clock = opts.clock ?? systemClock;
@@ -490,19 +492,21 @@ export class Engine {
       return true;
     });
     if (!best) return { task: null, reason: 'no ready task matches this agent' };
-    const run = this.active.get(best.task.runId)!;
-    const spec = run.specs.get(best.task.taskId)!;
+    return { task: this.pulled(best.task.runId, best.task.taskId, best.score) };
+  }
+
+  private pulled(runId: string, taskId: string, score: number): PulledTask {
+    const run = this.active.get(runId)!;
+    const spec = run.specs.get(taskId)!;
     return {
-      task: {
-        run_id: run.id,
-        plan_id: run.plan.plan_id,
-        task_id: spec.task_id,
-        description: spec.description,
-        required_skills: spec.required_skills,
-        priority: spec.priority,
-        deadline: spec.deadline ?? null,
-        score: best.score,
-      },
+      run_id: run.id,
+      plan_id: run.plan.plan_id,
+      task_id: spec.task_id,
+      description: spec.description,
+      required_skills: spec.required_skills,
+      priority: spec.priority,
+      deadline: spec.deadline ?? null,
+      score,
     };
   }
 
@@ -515,20 +519,7 @@ export class Engine {
         (g) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s)),
         100,
       )
-      .map(({ task, score }) => {
-        const run = this.active.get(task.runId)!;
-        const spec = run.specs.get(task.taskId)!;
-        return {
-          run_id: run.id,
-          plan_id: run.plan.plan_id,
-          task_id: spec.task_id,
-          description: spec.description,
-          required_skills: spec.required_skills,
-          priority: spec.priority,
-          deadline: spec.deadline ?? null,
-          score,
-        };
-      });
+      .map(({ task, score }) => this.pulled(task.runId, task.taskId, score));
     const held: TaskRun[] = [];
     for (const run of this.active.values()) {
       for (const t of run.tasks.values())
@@ -594,7 +585,9 @@ export class Engine {
     let gated = false;
     this.tx(() => {
       this.queue.remove(runId, taskId);
-      const over = this.overBudget(run, spec, agent);
+      const over = run.approved.has(`budget:${spec.task_id}`)
+        ? null
+        : this.budget.overBudget(run.plan, spec, agent);
       if (over) {
         this.gate(run, task, 'budget', over.reason, over.cost);
         gated = true;
@@ -784,7 +777,9 @@ export class Engine {
         this.maybeFinish(run);
         continue;
       }
-      const over = this.overBudget(run, spec, m.agent);
+      const over = run.approved.has(`budget:${spec.task_id}`)
+        ? null
+        : this.budget.overBudget(run.plan, spec, m.agent);
       if (over) {
         this.gate(run, task, 'budget', over.reason, over.cost);
         continue;
@@ -835,7 +830,7 @@ export class Engine {
     run.logDirty = true;
     run.usage.delete(task.task_id);
     this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
-    this.commit(run, this.costOf(run.specs.get(task.task_id)!, agent));
+    this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
   }
 
   private async execute(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
@@ -982,12 +977,12 @@ export class Engine {
     const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
     const local = agent !== undefined && this.executorOf(agent) !== undefined;
     this.release(run, task, local);
-    const estimate = agent ? this.costOf(spec, agent) : spec.estimated_cost;
+    const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
     this.recordOutcome(task.agent_id, c.ok);
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
-      this.charge(run, task, amount);
+      this.budget.charge(run.id, run.plan, task, amount, this.iso());
       this.setStatus(run, task, 'done', {
         output: c.output ?? null,
         finished_at: this.iso(),
@@ -1000,7 +995,7 @@ export class Engine {
       this.maybeFinish(run);
       return;
     }
-    if (usage > 0) this.charge(run, task, usage);
+    if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.iso());
     const max = spec.retry?.max_attempts ?? 1;
     if (spec.retry && task.attempt < max) {
       const delay = retryDelay(spec.retry, task.attempt + 1, this.random);
@@ -1130,7 +1125,7 @@ export class Engine {
     if (local) this.inFlight--;
     if (task.agent_id) this.load.set(task.agent_id, Math.max(0, (this.load.get(task.agent_id) ?? 1) - 1));
     const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
-    this.commit(run, -(agent ? this.costOf(run.specs.get(task.task_id)!, agent) : 0));
+    this.budget.commit(run.plan, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
   }
 
   // ---- the decider (seed 002) -----------------------------------------------------------
@@ -1212,27 +1207,11 @@ export class Engine {
     const run = this.active.get(d.runId);
     if (!run) return;
     run.pendingDecisions--;
-    let decision = d.decision;
-    // Guardrails: a cap on added tasks, and no loop of the same task over and over.
-    if (decision.action === 'create_task') {
-      const description = (decision.task_description ?? '').trim();
-      const key = description.toLowerCase().replace(/\s+/g, ' ');
-      const made = run.added.size - run.gates.size;
-      const why =
-        description === ''
-          ? 'the decision to create a task gave no task_description'
-          : made >= run.decider!.max_created_tasks
-            ? `the decider already added ${made} tasks, its limit`
-            : run.addedDescriptions.has(key)
-              ? `the same task was already added once ("${description.slice(0, 80)}"): a loop`
-              : null;
-      if (why)
-        decision = {
-          action: 'escalate_to_human',
-          reasoning: `${decision.reasoning} — overruled: ${why}.`,
-          urgency: 'high',
-        };
-    }
+    const decision = guardDecision(d.decision, {
+      made: run.added.size - run.gates.size,
+      max: run.decider!.max_created_tasks,
+      seen: run.addedDescriptions,
+    });
     const now = this.iso();
     this.resultBuffer.push({
       id: this.ids.next('mem'),
@@ -1263,52 +1242,18 @@ export class Engine {
       null,
       `decider after "${d.taskId}": ${decision.action} — ${decision.reasoning}`,
     );
-    const after = { [d.taskId]: ['done', 'failed', 'skipped', 'unassigned', 'cancelled'] as TaskStatus[] };
     switch (decision.action) {
-      case 'create_task': {
-        const target = decision.next_agent_type ?? '';
-        const pin = target && this.agentMap().has(target) ? target : undefined;
-        const files = decision.context_to_pass?.files_to_reference ?? [];
-        const info = decision.context_to_pass?.key_information ?? '';
-        const description = [
-          decision.task_description!.trim(),
-          files.length ? `Reference files: ${files.join(', ')}` : '',
-          info ? `Context: ${info}` : '',
-        ]
-          .filter(Boolean)
-          .join('\n\n');
-        run.addedDescriptions.add(decision.task_description!.trim().toLowerCase().replace(/\s+/g, ' '));
-        this.addTask(run, {
-          task_id: this.nextAddedId(run, 'decided'),
-          description,
-          required_skills: !pin && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target) ? [target] : [],
-          ...(pin ? { agent: pin } : {}),
-          depends_on: [d.taskId],
-          condition: { dependencies: after },
-          priority: ({ low: 'LOW', normal: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' } as const)[
-            decision.urgency
-          ],
-          inputs: {
-            orchestrator_decision: true,
-            previous_task_id: d.taskId,
-            context: { files, key_information: info },
-            reasoning: decision.reasoning,
-          },
-        });
+      case 'create_task':
+        run.addedDescriptions.add(descriptionKey(decision.task_description ?? ''));
+        this.addTask(
+          run,
+          decidedTask(this.nextAddedId(run, 'decided'), d.taskId, decision, (id) => this.agentMap().has(id)),
+        );
         break;
-      }
       case 'escalate_to_human': {
         const id = this.nextAddedId(run, 'escalation');
         run.gates.add(id);
-        this.addTask(run, {
-          task_id: id,
-          description: `A person decides how to go on: ${decision.reasoning}`,
-          depends_on: [d.taskId],
-          condition: { dependencies: after },
-          requires_approval: true,
-          priority: 'HIGH',
-          inputs: { baton_gate: true, previous_task_id: d.taskId },
-        });
+        this.addTask(run, escalationTask(id, d.taskId, decision.reasoning));
         break;
       }
       case 'project_complete':
@@ -1373,69 +1318,12 @@ export class Engine {
     run.seq.set(spec.task_id, run.seq.size);
     run.added.add(spec.task_id);
     if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
-    else
-      run.addedDescriptions.add(spec.description.split('\n\n')[0]!.trim().toLowerCase().replace(/\s+/g, ' '));
+    else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
     for (const dep of spec.depends_on) {
       const list = run.dependents.get(dep);
       if (list) list.push(spec.task_id);
       else run.dependents.set(dep, [spec.task_id]);
     }
-  }
-
-  // ---- budget -------------------------------------------------------------------------
-
-  private costOf(spec: TaskSpec, agent: Agent): number {
-    return spec.estimated_cost > 0 ? spec.estimated_cost : agent.cost_per_task;
-  }
-
-  private commit(run: ActiveRun, amount: number): void {
-    if (amount === 0) return;
-    for (const k of this.budgetKeys(run)) this.committed.set(k, (this.committed.get(k) ?? 0) + amount);
-  }
-
-  private budgetKeys(run: ActiveRun): string[] {
-    const keys = [`plan:${run.plan.plan_id}`];
-    if (run.plan.project_id) keys.push(`project:${run.plan.project_id}`);
-    return keys;
-  }
-
-  /** Would this task pass the plan's or the project's budget? */
-  private overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
-    const cost = this.costOf(spec, agent);
-    if (cost <= 0 || run.approved.has(`budget:${spec.task_id}`)) return null;
-    const checks: [string, string, number | null | undefined][] = [
-      ['plan', run.plan.plan_id, run.plan.budget],
-    ];
-    if (run.plan.project_id) {
-      checks.push(['project', run.plan.project_id, this.store.projects.get(run.plan.project_id)?.budget]);
-    }
-    for (const [scope, id, budget] of checks) {
-      if (budget === null || budget === undefined) continue;
-      const spent = this.store.execution.spent(scope as 'plan' | 'project', id);
-      const inFlight = this.committed.get(`${scope}:${id}`) ?? 0;
-      if (spent + inFlight + cost > budget) {
-        return {
-          cost,
-          reason: `cost ${cost} would pass the ${scope} budget of ${budget} (spent ${round(spent)}, in flight ${round(inFlight)})`,
-        };
-      }
-    }
-    return null;
-  }
-
-  private charge(run: ActiveRun, task: TaskRun, amount: number): void {
-    if (amount <= 0) return;
-    task.cost += amount;
-    this.store.execution.charge({
-      run_id: run.id,
-      plan_id: run.plan.plan_id,
-      project_id: run.plan.project_id ?? null,
-      task_id: task.task_id,
-      agent_id: task.agent_id,
-      amount,
-      kind: 'task',
-      created_at: this.iso(),
-    });
   }
 
   // ---- state, memory, audit -----------------------------------------------------------
@@ -1857,10 +1745,6 @@ export function isDeadLocalOwner(owner: string): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 function transitionWhy(to: TaskStatus, task: TaskRun): string {

@@ -74,11 +74,6 @@ export function createRunsRepo(db: Db) {
   const task = db.prepare<[string, string], TaskRunRow>(
     'SELECT * FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
-  // Positional parameters: this runs for every transition of every task.
-  const updateTask =
-    db.prepare(`UPDATE task_runs SET status = ?, agent_id = ?, delegation_task_id = ?, attempt = ?,
-    reason = ?, match = ?, output = ?, error = ?, started_at = ?, finished_at = ?, updated_at = ?, progress = ?,
-    progress_message = ?, retry_at = ?, cost = ? WHERE run_id = ? AND task_id = ?`);
   // Rows always exist here (seq is required by the insert, ignored by the update).
   const saveMany = createBatchWriter(
     db,
@@ -193,27 +188,6 @@ export function createRunsRepo(db: Db) {
         ]);
       }
       saveMany(rows);
-    },
-    saveTask(t: TaskRun): void {
-      updateTask.run(
-        t.status,
-        t.agent_id,
-        t.delegation_task_id,
-        t.attempt,
-        t.reason,
-        jsonOrNull(t.match),
-        jsonOrNull(t.output),
-        t.error,
-        t.started_at,
-        t.finished_at,
-        t.updated_at,
-        t.progress,
-        t.progress_message,
-        t.retry_at,
-        t.cost,
-        t.run_id,
-        t.task_id,
-      );
     },
     setStatus(id: string, status: RunStatus, finishedAt: string | null): void {
       setStatus.run(status, finishedAt, id);

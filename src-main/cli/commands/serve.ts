@@ -52,7 +52,10 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     host = await start(opts.port ?? DEFAULT_PORT);
   } catch (err) {
     if (opts.port !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
-      throw new CliError(`cannot listen on ${opts.host}:${opts.port ?? DEFAULT_PORT}: ${(err as Error).message}`, 1);
+      throw new CliError(
+        `cannot listen on ${opts.host}:${opts.port ?? DEFAULT_PORT}: ${(err as Error).message}`,
+        1,
+      );
     }
     host = await start(0);
   }

@@ -1,0 +1,82 @@
+import type { Decision } from '../../src-shared/schemas/decision.ts';
+import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+
+/** How two task descriptions are compared for the loop check. */
+export const descriptionKey = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Guardrails on what a decider proposes: a task must say what to do, the run's cap on added
+ * tasks holds, and the same task is not added twice (a loop). A refused proposal becomes an
+ * escalation to a person, with the reason.
+ */
+export function guardDecision(
+  proposed: Decision,
+  run: { made: number; max: number; seen: ReadonlySet<string> },
+): Decision {
+  if (proposed.action !== 'create_task') return proposed;
+  const description = (proposed.task_description ?? '').trim();
+  const why =
+    description === ''
+      ? 'the decision to create a task gave no task_description'
+      : run.made >= run.max
+        ? `the decider already added ${run.made} tasks, its limit`
+        : run.seen.has(descriptionKey(description))
+          ? `the same task was already added once ("${description.slice(0, 80)}"): a loop`
+          : null;
+  return why
+    ? {
+        action: 'escalate_to_human',
+        reasoning: `${proposed.reasoning} — overruled: ${why}.`,
+        urgency: 'high',
+      }
+    : proposed;
+}
+
+const ANY_END: TaskStatus[] = ['done', 'failed', 'skipped', 'unassigned', 'cancelled'];
+const PRIORITY = { low: 'LOW', normal: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' } as const;
+
+/**
+ * Seed 002's task from a decision: the description with referenced files and key information,
+ * the agent (an agent id pins it; otherwise it names a skill), the context in metadata. It
+ * runs after the task that prompted it, however that one ended.
+ */
+export function decidedTask(taskId: string, after: string, d: Decision, isAgent: (id: string) => boolean) {
+  const target = d.next_agent_type ?? '';
+  const pin = target && isAgent(target) ? target : undefined;
+  const files = d.context_to_pass?.files_to_reference ?? [];
+  const info = d.context_to_pass?.key_information ?? '';
+  return {
+    task_id: taskId,
+    description: [
+      (d.task_description ?? '').trim(),
+      files.length ? `Reference files: ${files.join(', ')}` : '',
+      info ? `Context: ${info}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    required_skills: !pin && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target) ? [target] : [],
+    ...(pin ? { agent: pin } : {}),
+    depends_on: [after],
+    condition: { dependencies: { [after]: ANY_END } },
+    priority: PRIORITY[d.urgency],
+    inputs: {
+      orchestrator_decision: true,
+      previous_task_id: after,
+      context: { files, key_information: info },
+      reasoning: d.reasoning,
+    },
+  };
+}
+
+/** An escalation: a task that is a person's decision, done when they approve it. */
+export function escalationTask(taskId: string, after: string, reasoning: string) {
+  return {
+    task_id: taskId,
+    description: `A person decides how to go on: ${reasoning}`,
+    depends_on: [after],
+    condition: { dependencies: { [after]: ANY_END } },
+    requires_approval: true,
+    priority: 'HIGH' as const,
+    inputs: { baton_gate: true, previous_task_id: after },
+  };
+}
