@@ -26,6 +26,8 @@ export interface AppOptions {
   executors?: Partial<ExecutorRegistry>;
   /** Where secrets live besides the environment (the desktop app's keychain-encrypted file). */
   secretStore?: WritableSecretStore;
+  /** Baton's resources folder (`{resources}` in command agents' args); the source tree's by default. */
+  resourcesDir?: string;
   /** Probe endpoint agents periodically (the hosts turn this on; tests probe by hand). */
   probeAgents?: boolean;
   probeIntervalMs?: number;
@@ -42,7 +44,7 @@ export function createApp(opts: AppOptions) {
   const store = createStore(db);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
-  const executors = { ...createExecutors(), ...opts.executors };
+  const executors = { ...createExecutors(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}), ...opts.executors };
   const secrets = createSecretResolver(process.env, opts.secretStore);
   const decide: Decide = async (spec, ctx) => {
     if (spec.kind === 'rules') return { decision: decideByRules(ctx) };

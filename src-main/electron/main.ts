@@ -29,7 +29,9 @@ async function start(): Promise<void> {
         decrypt: (sealed) => safeStorage.decryptString(sealed),
       })
     : undefined;
-  const baton = createApp({ dataDir, probeAgents: true, ...(secretStore ? { secretStore } : {}) });
+  // out/main/index.js → the checkout's resources/ (a packaged app has them in resourcesPath).
+  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '../../resources');
+  const baton = createApp({ dataDir, probeAgents: true, resourcesDir, ...(secretStore ? { secretStore } : {}) });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 
