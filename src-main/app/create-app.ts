@@ -44,7 +44,10 @@ export function createApp(opts: AppOptions) {
   const store = createStore(db);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
-  const executors = { ...createExecutors(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}), ...opts.executors };
+  const executors = {
+    ...createExecutors(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
+    ...opts.executors,
+  };
   const secrets = createSecretResolver(process.env, opts.secretStore);
   const decide: Decide = async (spec, ctx) => {
     if (spec.kind === 'rules') return { decision: decideByRules(ctx) };

@@ -13,6 +13,7 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       return { ...run, tasks: store.runs.tasks(run_id), added_tasks: store.runs.addedSpecs(run_id) };
     },
     'runs.cancel': ({ run_id }) => engine.cancelRun(run_id),
+    'runs.rerun': ({ run_id, task_id }) => engine.rerunFrom(run_id, task_id),
     'runs.cancelTask': ({ run_id, task_id }) => engine.cancelTask(run_id, task_id),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),

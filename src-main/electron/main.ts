@@ -30,8 +30,15 @@ async function start(): Promise<void> {
       })
     : undefined;
   // out/main/index.js → the checkout's resources/ (a packaged app has them in resourcesPath).
-  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '../../resources');
-  const baton = createApp({ dataDir, probeAgents: true, resourcesDir, ...(secretStore ? { secretStore } : {}) });
+  const resourcesDir = app.isPackaged
+    ? join(process.resourcesPath, 'resources')
+    : join(here, '../../resources');
+  const baton = createApp({
+    dataDir,
+    probeAgents: true,
+    resourcesDir,
+    ...(secretStore ? { secretStore } : {}),
+  });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 

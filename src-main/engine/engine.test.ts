@@ -334,3 +334,39 @@ describe('execution', () => {
     expect((await call<MemorySearchHit[]>(app, 'memory.search', { query: 'answer' })).length).toBe(1);
   });
 });
+
+describe('re-run from a task', () => {
+  it('runs the task and its downstream again in a new run, reusing finished work upstream', async () => {
+    let failB = true;
+    const exec = controlledExecutor((ctx) =>
+      ctx.task.task_id === 'b' && failB
+        ? { ok: false, error: 'flaky' }
+        : { ok: true, output: { from: ctx.task.task_id } },
+    );
+    open(exec);
+    const first = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
+      plan_id: 'p',
+      tasks: [task('a'), task('b', { depends_on: ['a'] }), task('c', { depends_on: ['b'] }), task('side')],
+    });
+    const d1 = await settled(first);
+    expect(d1.status).toBe('failed');
+    expect(byId(d1).c!.status).toBe('skipped');
+    await expect(call(app, 'runs.rerun', { run_id: first, task_id: 'zz' })).rejects.toThrow(
+      'task "zz" is not in plan "p" v1',
+    );
+
+    failB = false;
+    const started = exec.started.length;
+    const again = await call<{ run_id: string; status: string }>(app, 'runs.rerun', {
+      run_id: first,
+      task_id: 'b',
+    });
+    const d2 = await settled(again.run_id);
+    expect(d2.status).toBe('completed');
+    const t = byId(d2);
+    expect(t.a).toMatchObject({ status: 'done', reason: `reused from run ${first}`, output: { from: 'a' } });
+    expect(t.side).toMatchObject({ status: 'done', reason: `reused from run ${first}` });
+    expect(exec.started.slice(started).map((s) => s.split('#')[0])).toEqual(['b', 'c']); // nothing finished runs again
+    expect(t.b!.status).toBe('done');
+  });
+});

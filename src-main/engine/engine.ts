@@ -229,10 +229,60 @@ export class Engine {
   startRun(planId: string): BuildResponse {
     const stored = this.store.plans.get(planId);
     if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
+    return this.launch(stored.plan, stored.version, new Map(), null);
+  }
+
+  /**
+   * Re-runs a finished run from one task: a new run of the same plan version in which that
+   * task and everything downstream of it run again, and finished work upstream is reused
+   * (outputs and all), never repeated. This is also how a failed task is retried.
+   */
+  rerunFrom(runId: string, taskId: string): BuildResponse {
+    const old = this.store.runs.get(runId);
+    if (!old) throw new AppError('not_found', `run "${runId}" not found`);
+    if (old.status === 'executing') {
+      throw new AppError('conflict', `run "${runId}" is still executing; cancel it or let it finish first`);
+    }
+    const stored = this.store.plans.get(old.plan_id, old.plan_version);
+    if (!stored) throw new AppError('not_found', `plan "${old.plan_id}" v${old.plan_version} is gone`);
     const plan = stored.plan;
+    if (!plan.tasks.some((t) => t.task_id === taskId)) {
+      throw new AppError(
+        'not_found',
+        `task "${taskId}" is not in plan "${plan.plan_id}" v${old.plan_version}`,
+      );
+    }
+    const dependents = new Map<string, string[]>();
+    for (const t of plan.tasks)
+      for (const d of t.depends_on) dependents.set(d, [...(dependents.get(d) ?? []), t.task_id]);
+    const again = new Set([taskId]);
+    for (const id of again) for (const d of dependents.get(id) ?? []) again.add(d);
+    const reuse = new Map<string, TaskRun>();
+    for (const t of this.store.runs.tasks(runId)) {
+      if (t.status === 'done' && !again.has(t.task_id) && plan.tasks.some((p) => p.task_id === t.task_id))
+        reuse.set(t.task_id, t);
+    }
+    return this.launch(plan, stored.version, reuse, { runId, taskId });
+  }
+
+  private launch(
+    plan: Plan,
+    version: number,
+    reuse: Map<string, TaskRun>,
+    from: { runId: string; taskId: string } | null,
+  ): BuildResponse {
+    const stored = { version };
     const now = this.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');
+    const initial = (t: TaskSpec): { task_id: string; status: TaskStatus; reason: string | null } => {
+      if (reuse.has(t.task_id))
+        return { task_id: t.task_id, status: 'done', reason: `reused from run ${from!.runId}` };
+      const waiting = t.depends_on.filter((d) => !reuse.has(d));
+      return waiting.length === 0
+        ? { task_id: t.task_id, status: 'ready', reason: null }
+        : { task_id: t.task_id, status: 'blocked', reason: `waiting for ${waiting.join(', ')}` };
+    };
     this.tx(() => {
       this.store.runs.insertRun(
         {
@@ -246,12 +296,19 @@ export class Engine {
           lease_owner: this.owner,
           lease_expires_at: this.clock.now() + this.leaseTtlMs,
         },
-        plan.tasks.map((t) => ({
-          task_id: t.task_id,
-          status: t.depends_on.length === 0 ? 'ready' : 'blocked',
-          reason: t.depends_on.length === 0 ? null : `waiting for ${t.depends_on.join(', ')}`,
-        })),
+        plan.tasks.map(initial),
       );
+      if (reuse.size > 0) {
+        const copies = [...reuse.values()].map((t) => ({
+          ...t,
+          run_id: runId,
+          reason: `reused from run ${from!.runId}`,
+          cost: 0,
+          retry_at: null,
+          updated_at: now,
+        }));
+        this.store.runs.saveTasks(copies, new Set(copies));
+      }
       const content: BuildLogContent = {
         plan_id: plan.plan_id,
         delegated_tasks: [],
@@ -278,7 +335,9 @@ export class Engine {
         runId,
         null,
         'executing',
-        `run of plan "${plan.plan_id}" v${stored.version} started`,
+        from
+          ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${stored.version}; ${reuse.size} finished task(s) reused)`
+          : `run of plan "${plan.plan_id}" v${stored.version} started`,
       );
       this.activate(runId, plan, memoryId);
     });

@@ -54,6 +54,8 @@ export const runMethods = {
   'runs.list': method(z.strictObject({ plan_id: z.string().optional() })).returns<Run[]>(),
   'runs.get': method(byId('run_id')).returns<RunDetail>(),
   'runs.cancel': method(byId('run_id')).returns<Run>(),
+  /** A new run from one task of a finished run: it and its downstream run again, finished work upstream is reused. Retries a failed task. */
+  'runs.rerun': method(taskRefSchema).returns<BuildResponse>(),
   'runs.cancelTask': method(taskRefSchema).returns<TaskRun>(),
   'runs.taskLogs': method(
     taskRefSchema.extend({
