@@ -300,3 +300,11 @@ console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
 ratios(outcomes);
 console.log('\nBaton goals\n');
 goals(outcomes);
+
+console.log('\n[ui] the UI in Chromium against browser mode …');
+const ui = spawnSync(process.execPath, [join(benchDir, 'ui-bench.ts')], {
+  encoding: 'utf8',
+  timeout: 300_000,
+});
+process.stdout.write(ui.stdout);
+if (ui.status !== 0) console.log(`UI bench failed: ${ui.stderr.trim().split('\n').slice(-3).join(' ')}`);
