@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The UI's speed in Chromium against browser mode (issue 5). Prints figures, asserts nothing.
 //   cold start: `baton serve` spawned → the plan list is interactive
 //   2,000-task plan: click → laid out and first nodes rendered
