@@ -1,7 +1,7 @@
 import type { Edge, NodeTypes } from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { Positions } from '../graph/layout.ts';
@@ -36,14 +36,9 @@ export function PlanGraph({ plan, tasks }: Props) {
   const edges = useMemo<Edge[]>(
     () =>
       plan.tasks.flatMap((t) =>
-        t.depends_on.map((d) => ({
-          id: `${d}->${t.task_id}`,
-          source: d,
-          target: t.task_id,
-          animated: tasks?.[t.task_id]?.status === 'in_progress',
-        })),
+        t.depends_on.map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
       ),
-    [plan, tasks],
+    [plan],
   );
 
   useEffect(() => {
@@ -61,14 +56,24 @@ export function PlanGraph({ plan, tasks }: Props) {
     };
   }, [plan]);
 
+  // Node objects are reused while their task run is unchanged, so memoised nodes skip
+  // re-rendering when one task of thousands changes.
+  const cache = useRef(new Map<string, { run: TaskRun | undefined; node: TaskNodeType }>());
   const nodes = useMemo<TaskNodeType[]>(() => {
     if (!positions) return [];
-    return plan.tasks.map((t) => {
+    const next = new Map<string, { run: TaskRun | undefined; node: TaskNodeType }>();
+    const list = plan.tasks.map((t) => {
       const run = tasks?.[t.task_id];
-      return {
+      const position = positions[t.task_id] ?? { x: 0, y: 0 };
+      const hit = cache.current.get(t.task_id);
+      if (hit && hit.run === run && hit.node.position === position) {
+        next.set(t.task_id, hit);
+        return hit.node;
+      }
+      const node: TaskNodeType = {
         id: t.task_id,
         type: 'task',
-        position: positions[t.task_id] ?? { x: 0, y: 0 },
+        position,
         data: {
           taskId: t.task_id,
           description: t.description,
@@ -79,7 +84,11 @@ export function PlanGraph({ plan, tasks }: Props) {
           reason: run?.reason ?? run?.error ?? null,
         },
       };
+      next.set(t.task_id, { run, node });
+      return node;
     });
+    cache.current = next;
+    return list;
   }, [plan, tasks, positions]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
@@ -93,6 +102,7 @@ export function PlanGraph({ plan, tasks }: Props) {
           fitView
           fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
           nodesConnectable={false}
+          onlyRenderVisibleElements
           colorMode="system"
           minZoom={0.05}
           proOptions={{ hideAttribution: true }}

@@ -1,3 +1,5 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { useBaton } from '../store/index.ts';
 import { STATUS_LABEL } from './TaskNode.tsx';
@@ -48,36 +50,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           Cancel run
         </button>
       )}
-      <table className="tasks" aria-label="Task results">
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">Status</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.map((id) => {
-            const t = tasks[id];
-            return (
-              <tr key={id}>
-                <th scope="row">{id}</th>
-                <td>
-                  <span className={`pill status-${t?.status ?? 'pending'}`}>
-                    {t ? STATUS_LABEL[t.status] : '…'}
-                  </span>
-                </td>
-                <td>
-                  {t?.agent_id ?? '—'}
-                  {t?.delegation_task_id && <div className="muted small">{t.delegation_task_id}</div>}
-                </td>
-                <td className="small">{t?.reason ?? t?.error ?? explain(t)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <TaskTable order={order} tasks={tasks} />
       <details className="build-log" open>
         <summary>
           Build log <span className="muted small">memory entry {run.memory_id}</span>
@@ -91,6 +64,72 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         )}
       </details>
     </section>
+  );
+}
+
+const ROW_HEIGHT = 52;
+
+/** Every task's outcome; virtualised, so a run of thousands of tasks stays smooth. */
+function TaskTable({ order, tasks }: { order: string[]; tasks: Record<string, TaskRun> }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  return (
+    <div
+      ref={scroller}
+      className="task-rows"
+      style={{ maxHeight: Math.min(order.length + 1, 9) * ROW_HEIGHT + 4 }}
+    >
+      <table className="task-table" aria-label="Task results" aria-rowcount={order.length + 1}>
+        <thead>
+          <tr className="task-row head">
+            <th scope="col">Task</th>
+            <th scope="col">Status</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody style={{ height: rows.getTotalSize(), position: 'relative', display: 'block' }}>
+          {rows.getVirtualItems().map((v) => {
+            const id = order[v.index]!;
+            const t = tasks[id];
+            return (
+              <tr
+                key={id}
+                className="task-row"
+                aria-rowindex={v.index + 2}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${v.start}px)`,
+                }}
+              >
+                <th scope="row" className="task-cell-id">
+                  {id}
+                </th>
+                <td>
+                  <span className={`pill status-${t?.status ?? 'pending'}`}>
+                    {t ? STATUS_LABEL[t.status] : '…'}
+                  </span>
+                </td>
+                <td>
+                  {t?.agent_id ?? '—'}
+                  {t?.delegation_task_id && <div className="muted small">{t.delegation_task_id}</div>}
+                </td>
+                <td className="small why">{t?.reason ?? t?.error ?? explain(t)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

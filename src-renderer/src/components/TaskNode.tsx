@@ -1,5 +1,5 @@
-import type { Node, NodeProps } from '@xyflow/react';
-import { Handle, Position } from '@xyflow/react';
+import type { Node, NodeProps, ReactFlowState } from '@xyflow/react';
+import { Handle, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import type { Priority } from '../../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
@@ -31,8 +31,25 @@ export const STATUS_LABEL: Record<TaskStatus, string> = {
   unassigned: 'Unassigned',
 };
 
+/** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
+const DETAIL_ZOOM = 0.45;
+const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
+
 function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
   const status = data.status;
+  const small = useStore(zoomedOut);
+  if (small) {
+    return (
+      <article
+        className={`task-node mini node-${status ?? 'none'}`}
+        aria-label={`Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}`}
+      >
+        <Handle type="target" position={Position.Left} />
+        <span className="task-id">{data.taskId}</span>
+        <Handle type="source" position={Position.Right} />
+      </article>
+    );
+  }
   return (
     <article
       className={`task-node node-${status ?? 'none'}`}

@@ -82,8 +82,16 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   upsertTaskRuns(tasks) {
     if (tasks.length === 0) return;
     set((s) => {
+      // One copy per run per batch, not per task: a busy run sends thousands of updates.
       const runTasks = { ...s.runTasks };
-      for (const t of tasks) runTasks[t.run_id] = { ...runTasks[t.run_id], [t.task_id]: t };
+      const copied = new Set<string>();
+      for (const t of tasks) {
+        if (!copied.has(t.run_id)) {
+          runTasks[t.run_id] = { ...runTasks[t.run_id] };
+          copied.add(t.run_id);
+        }
+        runTasks[t.run_id]![t.task_id] = t;
+      }
       return { runTasks };
     });
   },
