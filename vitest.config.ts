@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src-shared/**/*.test.ts', 'src-main/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: [
+            'src-shared/**/*.test.ts',
+            'src-main/**/*.test.ts',
+            'src-renderer/src/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
         },

@@ -30,4 +30,6 @@ export const api = {
   importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),
   readMemory: (memory_id: string) => c().invoke('memory.read', { memory_id }),
   searchMemory: (query: string) => c().invoke('memory.search', query ? { query } : {}),
+  draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
+  rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
 };

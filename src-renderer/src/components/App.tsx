@@ -2,12 +2,14 @@ import { useBaton } from '../store/index.ts';
 import { AgentsView } from './AgentsView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { MemoryView } from './MemoryView.tsx';
+import { PlanDesigner } from './PlanDesigner.tsx';
 import { PlansView } from './PlansView.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { Toasts } from './Toasts.tsx';
 
 export function App() {
   const view = useBaton((s) => s.view);
+  const editing = useBaton((s) => s.draft !== null);
   const connection = useBaton((s) => s.connection);
   return (
     <div className="app">
@@ -19,7 +21,7 @@ export function App() {
           </p>
         )}
         <ErrorBoundary label={`The ${view} view`}>
-          {view === 'plans' && <PlansView />}
+          {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}
           {view === 'agents' && <AgentsView />}
           {view === 'memory' && <MemoryView />}
         </ErrorBoundary>

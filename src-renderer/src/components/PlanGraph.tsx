@@ -73,6 +73,8 @@ export function PlanGraph({ plan, tasks }: Props) {
       const node: TaskNodeType = {
         id: t.task_id,
         type: 'task',
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
         position,
         data: {
           taskId: t.task_id,

@@ -16,6 +16,7 @@ export function PlansView() {
   const importPlan = useBaton((s) => s.importPlan);
   const plansLoaded = useBaton((s) => s.plansLoaded);
   const agentCount = useBaton((s) => s.agents.length);
+  const beginEdit = useBaton((s) => s.beginEdit);
 
   if (!planId) {
     return (
@@ -61,6 +62,9 @@ export function PlansView() {
               </select>
             </label>
           )}
+          <button type="button" onClick={() => beginEdit(stored.plan)}>
+            Edit plan
+          </button>
           <button type="button" className="primary" disabled={starting} onClick={() => startRun(planId)}>
             {starting ? 'Starting…' : 'Run plan'}
           </button>

@@ -1,6 +1,7 @@
 import { useBaton } from '../store/index.ts';
 import type { View } from '../store/ui.ts';
 import { FileButton } from './FileButton.tsx';
+import { NewPlanButton } from './NewPlanDialog.tsx';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'plans', label: 'Plans' },
@@ -45,7 +46,10 @@ export function Sidebar() {
       </nav>
       <div className="sidebar-section">
         <h2>Plans</h2>
-        <FileButton label="Import plan…" inputLabel="Plan file" onFile={importPlan} />
+        <div className="actions">
+          <NewPlanButton />
+          <FileButton label="Import…" inputLabel="Plan file" onFile={importPlan} />
+        </div>
       </div>
       <ul className="plan-list" aria-label="Plans">
         {plans.map((p) => (

@@ -3,6 +3,8 @@ import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { AgentsSlice, MemorySlice } from './agents.ts';
 import { createAgentsSlice, createMemorySlice } from './agents.ts';
+import type { DesignerSlice } from './designer.ts';
+import { createDesignerSlice } from './designer.ts';
 import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
 import type { RunsSlice } from './runs.ts';
@@ -10,7 +12,7 @@ import { createRunsSlice } from './runs.ts';
 import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
 
-export type BatonState = UiSlice & PlansSlice & RunsSlice & AgentsSlice & MemorySlice;
+export type BatonState = UiSlice & PlansSlice & RunsSlice & AgentsSlice & MemorySlice & DesignerSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -18,6 +20,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createRunsSlice(...a),
   ...createAgentsSlice(...a),
   ...createMemorySlice(...a),
+  ...createDesignerSlice(...a),
 }));
 
 /** Applies pushed events; called at most once per animation frame with everything that arrived. */

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
+import { addTask, checkPlan, connect, duplicateTask, removeTask, updateTask } from './plan-edit.ts';
+
+const plan: PlanInput = {
+  plan_id: 'p',
+  budget: 5,
+  tasks: [
+    { task_id: 'a', description: 'first', required_skills: ['x'], estimated_cost: 3 },
+    { task_id: 'b', description: 'second', required_skills: ['x'], depends_on: ['a'], estimated_cost: 3 },
+  ],
+};
+const agent = (id: string, skills: string[], status: Agent['status'] = 'ONLINE') =>
+  ({ id, kind: 'echo', skills, status, max_concurrency: 1, cost_per_task: 0, tags: [] }) as Agent;
+
+describe('plan edits', () => {
+  it('refuses a connection that would make a cycle, naming it', () => {
+    const r = connect(plan, 'b', 'a');
+    expect(r).toEqual({ ok: false, reason: 'that would make a cycle: a → b → a' });
+    const c = addTask(plan, { task_id: 'c' });
+    const ok = connect(c.plan, 'b', 'c');
+    expect(ok.ok && ok.plan.tasks.find((t) => t.task_id === 'c')!.depends_on).toEqual(['b']);
+    expect(connect(plan, 'a', 'a')).toMatchObject({ ok: false });
+  });
+
+  it('removes a task with its dependencies, renames everywhere, duplicates with a fresh id', () => {
+    expect(removeTask(plan, 'a').tasks).toEqual([{ ...plan.tasks[1], depends_on: [] }]);
+    const renamed = updateTask(plan, 'a', { task_id: 'start' });
+    expect(renamed.tasks.map((t) => [t.task_id, t.depends_on ?? []])).toEqual([
+      ['start', []],
+      ['b', ['start']],
+    ]);
+    const dup = duplicateTask(plan, 'b')!;
+    expect(dup.taskId).toBe('b-copy');
+    expect(dup.plan.tasks.at(-1)).toMatchObject({ task_id: 'b-copy', depends_on: ['a'] });
+    expect(addTask(plan).taskId).toBe('task-003');
+  });
+
+  it('flags what will go wrong before a run', () => {
+    const checks = checkPlan(
+      {
+        ...plan,
+        tasks: [
+          ...plan.tasks,
+          { task_id: 'c', description: 'x', required_skills: ['y', 'z'] },
+          { task_id: 'd', description: '', deadline: 'soon' },
+        ],
+      },
+      [agent('w', ['x', 'y']), agent('off', ['q'], 'OFFLINE')],
+    );
+    expect(checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ task_id: 'c', message: 'no agent has all of: y, z (closest lacks z)' }),
+        expect.objectContaining({ task_id: 'd', path: 'tasks[3].deadline', severity: 'error' }),
+        expect.objectContaining({
+          path: 'budget',
+          message: 'estimated cost 6 is over the budget of 5: some tasks will wait for approval',
+        }),
+      ]),
+    );
+    expect(checkPlan(plan, [agent('w', ['x'], 'AWAY')]).map((c) => c.message)).toContain(
+      'every agent that could take it is away: w (AWAY)',
+    );
+  });
+});

@@ -1,0 +1,161 @@
+import { formatPath } from '../../../src-shared/contract/errors.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
+import { findCycle, parsePlan } from '../../../src-shared/schemas/plan.ts';
+
+/** Pure edits of a draft plan: each returns a new plan, or a refusal that says why. */
+export type TaskDraft = PlanInput['tasks'][number];
+export type EditResult = { ok: true; plan: PlanInput } | { ok: false; reason: string };
+
+const deps = (t: TaskDraft) => t.depends_on ?? [];
+
+export function freshTaskId(plan: PlanInput, base = 'task'): string {
+  const ids = new Set(plan.tasks.map((t) => t.task_id));
+  for (let n = plan.tasks.length + 1; ; n++) {
+    const id = `${base}-${String(n).padStart(3, '0')}`;
+    if (!ids.has(id)) return id;
+  }
+}
+
+export function addTask(plan: PlanInput, task: Partial<TaskDraft> = {}): { plan: PlanInput; taskId: string } {
+  const task_id = task.task_id ?? freshTaskId(plan);
+  return {
+    plan: { ...plan, tasks: [...plan.tasks, { description: '', required_skills: [], ...task, task_id }] },
+    taskId: task_id,
+  };
+}
+
+export function duplicateTask(plan: PlanInput, taskId: string): { plan: PlanInput; taskId: string } | null {
+  const source = plan.tasks.find((t) => t.task_id === taskId);
+  if (!source) return null;
+  const ids = new Set(plan.tasks.map((t) => t.task_id));
+  let copy = `${taskId}-copy`;
+  for (let n = 2; ids.has(copy); n++) copy = `${taskId}-copy-${n}`;
+  return addTask(plan, { ...structuredClone(source), task_id: copy });
+}
+
+/** Removes a task and every dependency on it. */
+export function removeTask(plan: PlanInput, taskId: string): PlanInput {
+  return {
+    ...plan,
+    tasks: plan.tasks
+      .filter((t) => t.task_id !== taskId)
+      .map((t) => (deps(t).includes(taskId) ? { ...t, depends_on: deps(t).filter((d) => d !== taskId) } : t)),
+  };
+}
+
+/** Makes `to` depend on `from`, unless that would close a cycle (named in the refusal). */
+export function connect(plan: PlanInput, from: string, to: string): EditResult {
+  if (from === to) return { ok: false, reason: `a task cannot depend on itself ("${from}")` };
+  const target = plan.tasks.find((t) => t.task_id === to);
+  if (!target || !plan.tasks.some((t) => t.task_id === from)) return { ok: false, reason: 'unknown task' };
+  if (deps(target).includes(from)) return { ok: false, reason: `"${to}" already depends on "${from}"` };
+  const next = {
+    ...plan,
+    tasks: plan.tasks.map((t) => (t.task_id === to ? { ...t, depends_on: [...deps(t), from] } : t)),
+  };
+  const cycle = findCycle(next.tasks.map((t) => ({ task_id: t.task_id, depends_on: deps(t) })));
+  if (cycle) return { ok: false, reason: `that would make a cycle: ${cycle.join(' → ')}` };
+  return { ok: true, plan: next };
+}
+
+export function disconnect(plan: PlanInput, from: string, to: string): PlanInput {
+  return {
+    ...plan,
+    tasks: plan.tasks.map((t) =>
+      t.task_id === to ? { ...t, depends_on: deps(t).filter((d) => d !== from) } : t,
+    ),
+  };
+}
+
+/** Updates one task; a new task_id is renamed everywhere it is referenced. */
+export function updateTask(plan: PlanInput, taskId: string, patch: Partial<TaskDraft>): PlanInput {
+  const rename = patch.task_id !== undefined && patch.task_id !== taskId ? patch.task_id : null;
+  return {
+    ...plan,
+    tasks: plan.tasks.map((t) => {
+      let next = t.task_id === taskId ? { ...t, ...patch } : t;
+      if (rename && deps(next).includes(taskId)) {
+        next = { ...next, depends_on: deps(next).map((d) => (d === taskId ? rename : d)) };
+      }
+      return next;
+    }),
+  };
+}
+
+export interface Check {
+  severity: 'error' | 'warning';
+  task_id: string | null;
+  /** The field path, when the problem is a field's. */
+  path: string | null;
+  message: string;
+}
+
+/**
+ * What will go wrong if this plan runs now: invalid fields (by path), tasks no registered
+ * agent can take (and why), and estimated cost over the budget.
+ */
+export function checkPlan(plan: PlanInput, agents: readonly Agent[]): Check[] {
+  const checks: Check[] = [];
+  const parsed = parsePlan(plan);
+  if (!parsed.ok) {
+    for (const i of parsed.issues) {
+      const index = i.path[0] === 'tasks' && typeof i.path[1] === 'number' ? i.path[1] : null;
+      checks.push({
+        severity: 'error',
+        task_id: index === null ? null : (plan.tasks[index]?.task_id ?? null),
+        path: formatPath(i.path),
+        message: i.message,
+      });
+    }
+  }
+  const usable = agents.filter((a) => a.status === 'ONLINE' || a.status === 'BUSY');
+  for (const t of plan.tasks) {
+    const need = t.required_skills ?? [];
+    if (t.agent) {
+      const pinned = agents.find((a) => a.id === t.agent);
+      if (!pinned)
+        checks.push({
+          severity: 'error',
+          task_id: t.task_id,
+          path: null,
+          message: `pinned agent "${t.agent}" is not registered`,
+        });
+      continue;
+    }
+    const able = agents.filter((a) => need.every((s) => a.skills.includes(s)));
+    if (able.length === 0) {
+      let closest: string[] | null = null;
+      for (const a of agents) {
+        const missing = need.filter((s) => !a.skills.includes(s));
+        if (closest === null || missing.length < closest.length) closest = missing;
+      }
+      checks.push({
+        severity: 'error',
+        task_id: t.task_id,
+        path: null,
+        message:
+          agents.length === 0
+            ? 'no agents are registered'
+            : `no agent has ${need.length ? `all of: ${need.join(', ')}` : 'these skills'} (closest lacks ${closest?.join(', ')})`,
+      });
+    } else if (!able.some((a) => usable.includes(a))) {
+      checks.push({
+        severity: 'warning',
+        task_id: t.task_id,
+        path: null,
+        message: `every agent that could take it is away: ${able.map((a) => `${a.id} (${a.status})`).join(', ')}`,
+      });
+    }
+  }
+  const total = plan.tasks.reduce((sum, t) => sum + (t.estimated_cost ?? 0), 0);
+  if (plan.budget !== undefined && total > plan.budget) {
+    checks.push({
+      severity: 'warning',
+      task_id: null,
+      path: 'budget',
+      message: `estimated cost ${total} is over the budget of ${plan.budget}: some tasks will wait for approval`,
+    });
+  }
+  return checks;
+}

@@ -1,0 +1,112 @@
+import type { StateCreator } from 'zustand';
+import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
+import { api } from '../api/client.ts';
+import { loadPositions, savePositions } from '../designer/positions.ts';
+import type { Positions } from '../graph/layout.ts';
+import type { BatonState } from './index.ts';
+
+const HISTORY = 100;
+
+export interface DesignerSlice {
+  /** The plan being edited; null when not in the designer. */
+  draft: PlanInput | null;
+  draftIsNew: boolean;
+  past: PlanInput[];
+  future: PlanInput[];
+  selectedTaskId: string | null;
+  /** Where tasks were dragged (kept on save); tasks without one are laid out. */
+  manualPositions: Positions;
+  designerMessage: string | null;
+  saving: boolean;
+  beginEdit(plan: PlanInput, isNew?: boolean): void;
+  endEdit(): void;
+  /** Applies an edit, recording it for undo. */
+  edit(change: (plan: PlanInput) => PlanInput, select?: string | null): void;
+  undo(): void;
+  redo(): void;
+  selectTask(taskId: string | null): void;
+  moveTask(taskId: string, x: number, y: number): void;
+  clearPositions(): void;
+  sayInDesigner(message: string | null): void;
+  saveDraft(): Promise<void>;
+  draftFromGoal(goal: string): Promise<void>;
+}
+
+export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice> = (set, get) => ({
+  draft: null,
+  draftIsNew: false,
+  past: [],
+  future: [],
+  selectedTaskId: null,
+  manualPositions: {},
+  designerMessage: null,
+  saving: false,
+  beginEdit(plan, isNew = false) {
+    set({
+      draft: structuredClone(plan),
+      draftIsNew: isNew,
+      past: [],
+      future: [],
+      selectedTaskId: null,
+      manualPositions: isNew ? {} : loadPositions(plan.plan_id),
+      designerMessage: null,
+      view: 'plans',
+    });
+  },
+  endEdit: () => set({ draft: null, past: [], future: [], selectedTaskId: null, designerMessage: null }),
+  edit(change, select) {
+    const { draft, past } = get();
+    if (!draft) return;
+    const next = change(draft);
+    if (next === draft) return;
+    set({
+      draft: next,
+      past: [...past.slice(-HISTORY + 1), draft],
+      future: [],
+      designerMessage: null,
+      ...(select !== undefined ? { selectedTaskId: select } : {}),
+    });
+  },
+  undo() {
+    const { draft, past, future } = get();
+    const prev = past.at(-1);
+    if (!draft || !prev) return;
+    set({ draft: prev, past: past.slice(0, -1), future: [draft, ...future], designerMessage: null });
+  },
+  redo() {
+    const { draft, past, future } = get();
+    const next = future[0];
+    if (!draft || !next) return;
+    set({ draft: next, past: [...past, draft], future: future.slice(1), designerMessage: null });
+  },
+  selectTask: (selectedTaskId) => set({ selectedTaskId }),
+  moveTask: (taskId, x, y) => set((s) => ({ manualPositions: { ...s.manualPositions, [taskId]: { x, y } } })),
+  clearPositions: () => set({ manualPositions: {} }),
+  sayInDesigner: (designerMessage) => set({ designerMessage }),
+  async saveDraft() {
+    const { draft, manualPositions } = get();
+    if (!draft) return;
+    set({ saving: true });
+    try {
+      const summary = await api.importPlan(draft);
+      savePositions(summary.plan_id, manualPositions);
+      get().endEdit();
+      get().upsertPlanSummary(summary);
+      get().notify('info', `Saved ${summary.plan_id} as version ${summary.version}`);
+      await get().selectPlan(summary.plan_id);
+    } catch (err) {
+      get().fail('The plan was not saved', err);
+    } finally {
+      set({ saving: false });
+    }
+  },
+  async draftFromGoal(goal) {
+    try {
+      const draft = await api.draftPlan(goal);
+      get().beginEdit(draft.plan, true);
+      set({ designerMessage: draft.notes.join(' ') });
+    } catch (err) {
+      get().fail('Could not draft a plan from that goal', err);
+    }
+  },
+});

@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
+import { root, startServe } from './serve-process.ts';
+
+const found = findChromium();
+const shots = join(root, 'test-results');
+
+describe.skipIf('missing' in found && !process.env.CI)('the plan designer', () => {
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if ('missing' in found) throw new Error(found.missing);
+    mkdirSync(shots, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-designer-'));
+    server = await startServe(dataDir);
+    const base = new URL('/', server.url).href;
+    const token = new URL(server.url).searchParams.get('token')!;
+    await fetch(`${base}api/rpc/agents.import`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ agents: [{ id: 'researcher', skills: ['research'] }] }),
+    });
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(server.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const graph = () => page.getByRole('region', { name: 'Plan designer graph' });
+  const checks = () => page.getByRole('region', { name: 'Checks' });
+
+  it('drafts a plan from a goal sentence and flags what will go wrong', async () => {
+    await page.getByRole('button', { name: 'New plan…' }).click();
+    await page.getByLabel('Goal').fill('research best laptops and draft email to john@example.com');
+    await page.getByRole('button', { name: 'Draft from goal' }).click();
+    await expect.poll(() => graph().getByRole('article').count()).toBe(2);
+    expect(await page.getByRole('status').first().textContent()).toContain('complex request: 2 tasks');
+    const text = await checks().textContent();
+    expect(text).toContain('1 to fix');
+    expect(text).toContain('task-002: no agent has all of: communication');
+  });
+
+  it('refuses a dependency that would make a cycle, with a message', async () => {
+    const from = graph().getByRole('article', { name: 'Task task-002' }).locator('.react-flow__handle-right');
+    const to = graph().getByRole('article', { name: 'Task task-001' }).locator('.react-flow__handle-left');
+    const a = (await from.boundingBox())!;
+    const b = (await to.boundingBox())!;
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Not connected: that would make a cycle: task-001 → task-002 → task-001');
+  });
+
+  it('edits a task in the side panel with inline validation, and undoes and redoes', async () => {
+    await graph().getByRole('article', { name: 'Task task-002' }).click();
+    const form = page.getByRole('form', { name: 'Task task-002' });
+    await form.getByLabel('Deadline (ISO 8601)').fill('next week');
+    await form.getByLabel('Deadline (ISO 8601)').press('Enter');
+    await expect.poll(() => form.textContent()).toContain('must be an ISO 8601 date-time');
+    await form.getByLabel('Deadline (ISO 8601)').fill('');
+    await form.getByLabel('Deadline (ISO 8601)').press('Enter');
+    await form.getByLabel('Required skills').fill('research');
+    await form.getByLabel('Required skills').press('Enter');
+    await form.getByRole('button', { name: 'Remove skill communication' }).click();
+    await expect.poll(() => checks().textContent()).toContain('ready to run');
+
+    await page.getByRole('toolbar', { name: 'Designer' }).getByRole('button', { name: 'Add task' }).click();
+    await expect.poll(() => graph().getByRole('article').count()).toBe(3);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => graph().getByRole('article').count()).toBe(2);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => graph().getByRole('article').count()).toBe(3);
+    await page.getByRole('button', { name: 'Delete task' }).click();
+    await expect.poll(() => graph().getByRole('article').count()).toBe(2);
+    await page.screenshot({ path: join(shots, 'designer.png') });
+  });
+
+  it('saves the plan as a version and shows it', async () => {
+    await graph()
+      .locator('.react-flow__pane')
+      .click({ position: { x: 30, y: 30 } });
+    const plan = page.getByRole('form', { name: 'Plan' });
+    await plan.getByLabel('Plan id').fill('laptops');
+    await plan.getByLabel('Plan id').press('Enter');
+    await page.getByRole('button', { name: 'Save plan' }).click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: /Research best laptops/ }).isVisible())
+      .toBe(true);
+    expect(await page.getByText('laptops · version 1 · 2 tasks').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
+      .toBe(true);
+  });
+});
