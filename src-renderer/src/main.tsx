@@ -32,6 +32,7 @@ connect((status) => {
 }, onEvents);
 void ui.loadPlans();
 void ui.loadAgents();
+void ui.loadApprovals();
 
 window.addEventListener('unhandledrejection', (e) => useBaton.getState().fail('Unexpected error', e.reason));
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Agent } from '../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../schemas/agent.ts';
-import type { Approval } from '../schemas/approval.ts';
+import type { Approval, ApprovalView } from '../schemas/approval.ts';
 import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approval.ts';
 import { idSchema } from '../schemas/common.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
@@ -183,7 +183,7 @@ export const memoryMethods = {
 
 export const approvalMethods = {
   'approvals.list': method(z.strictObject({ status: z.enum(APPROVAL_STATUSES).optional() })).returns<
-    Approval[]
+    ApprovalView[]
   >(),
   'approvals.decide': method(decideApprovalInputSchema).returns<Approval>(),
 };

@@ -21,6 +21,12 @@ export interface Approval {
   comment: string | null;
 }
 
+/** An approval with what a person needs to decide: the plan and the task. */
+export interface ApprovalView extends Approval {
+  plan_id: string | null;
+  task_description: string | null;
+}
+
 export const decideApprovalInputSchema = z.strictObject({
   approval_id: z.string().min(1),
   decision: z.enum(['approve', 'reject']),

@@ -31,5 +31,23 @@ export const api = {
   readMemory: (memory_id: string) => c().invoke('memory.read', { memory_id }),
   searchMemory: (query: string) => c().invoke('memory.search', query ? { query } : {}),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
+  listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
+  decideApproval: (approval_id: string, decision: 'approve' | 'reject', actor: string, comment?: string) =>
+    c().invoke('approvals.decide', { approval_id, decision, actor, ...(comment ? { comment } : {}) }),
+  inbox: (agent_id: string) => c().invoke('work.inbox', { agent_id }),
+  takeTask: (agent_id: string, run_id: string, task_id: string) =>
+    c().invoke('work.execute', { agent_id, run_id, task_id }),
+  finishTask: (agent_id: string, run_id: string, task_id: string, ok: boolean, text: string) =>
+    c().invoke('work.complete', {
+      agent_id,
+      run_id,
+      task_id,
+      status: ok ? 'completed' : 'failed',
+      ...(ok ? { output: { text } } : { error: text || 'failed by a person' }),
+    }),
+  taskLogs: (run_id: string, task_id: string) => c().invoke('runs.taskLogs', { run_id, task_id }),
+  taskProgress: (run_id: string, task_id: string) => c().invoke('runs.taskProgress', { run_id, task_id }),
+  taskArtifacts: (run_id: string, task_id: string) => c().invoke('runs.taskArtifacts', { run_id, task_id }),
+  cancelTask: (run_id: string, task_id: string) => c().invoke('runs.cancelTask', { run_id, task_id }),
   rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
 };

@@ -1,5 +1,6 @@
 import { useBaton } from '../store/index.ts';
 import { AgentsView } from './AgentsView.tsx';
+import { ApprovalsView } from './ApprovalsView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { MemoryView } from './MemoryView.tsx';
 import { PlanDesigner } from './PlanDesigner.tsx';
@@ -22,6 +23,7 @@ export function App() {
         )}
         <ErrorBoundary label={`The ${view} view`}>
           {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}
+          {view === 'approvals' && <ApprovalsView />}
           {view === 'agents' && <AgentsView />}
           {view === 'memory' && <MemoryView />}
         </ErrorBoundary>

@@ -5,6 +5,7 @@ import { NewPlanButton } from './NewPlanDialog.tsx';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'plans', label: 'Plans' },
+  { view: 'approvals', label: 'Approvals' },
   { view: 'agents', label: 'Agents' },
   { view: 'memory', label: 'Build logs' },
 ];
@@ -17,6 +18,7 @@ export function Sidebar() {
   const selectPlan = useBaton((s) => s.selectPlan);
   const importPlan = useBaton((s) => s.importPlan);
   const connection = useBaton((s) => s.connection);
+  const waiting = useBaton((s) => s.pending.length);
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -39,8 +41,10 @@ export function Sidebar() {
             className={`nav${view === v.view ? ' active' : ''}`}
             aria-current={view === v.view ? 'page' : undefined}
             onClick={() => setView(v.view)}
+            aria-label={v.view === 'approvals' && waiting > 0 ? `Approvals, ${waiting} pending` : v.label}
           >
             {v.label}
+            {v.view === 'approvals' && waiting > 0 && <span className="badge">{waiting}</span>}
           </button>
         ))}
       </nav>

@@ -3,6 +3,8 @@ import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { AgentsSlice, MemorySlice } from './agents.ts';
 import { createAgentsSlice, createMemorySlice } from './agents.ts';
+import type { ApprovalsSlice } from './approvals.ts';
+import { createApprovalsSlice } from './approvals.ts';
 import type { DesignerSlice } from './designer.ts';
 import { createDesignerSlice } from './designer.ts';
 import type { PlansSlice } from './plans.ts';
@@ -12,7 +14,13 @@ import { createRunsSlice } from './runs.ts';
 import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
 
-export type BatonState = UiSlice & PlansSlice & RunsSlice & AgentsSlice & MemorySlice & DesignerSlice;
+export type BatonState = UiSlice &
+  PlansSlice &
+  RunsSlice &
+  AgentsSlice &
+  MemorySlice &
+  DesignerSlice &
+  ApprovalsSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -21,12 +29,14 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createAgentsSlice(...a),
   ...createMemorySlice(...a),
   ...createDesignerSlice(...a),
+  ...createApprovalsSlice(...a),
 }));
 
 /** Applies pushed events; called at most once per animation frame with everything that arrived. */
 export function applyEvents(batch: EventBatch): void {
   const s = useBaton.getState();
   const tasks: TaskRun[] = [];
+  let approvalsChanged = false;
   for (const ev of batch) {
     switch (ev.name) {
       case 'task.updated':
@@ -45,8 +55,12 @@ export function applyEvents(batch: EventBatch): void {
         s.upsertAgent(ev.payload);
         break;
       case 'approval.changed':
+        approvalsChanged = true;
         break;
     }
   }
   s.upsertTaskRuns(tasks);
+  if (approvalsChanged) void s.loadApprovals();
+  // A person's inbox follows the runs: reload it when tasks moved.
+  if (tasks.length > 0 && s.humanAgentId && s.view === 'approvals') void s.loadInbox();
 }

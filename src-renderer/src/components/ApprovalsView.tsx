@@ -1,0 +1,213 @@
+import { useEffect, useState } from 'react';
+import type { PulledTask } from '../../../src-shared/contract/domains.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import { useBaton } from '../store/index.ts';
+
+const KIND_LABEL = {
+  approval_required: 'Approval required',
+  budget: 'Over budget',
+  escalation: 'Escalated by the decider',
+} as const;
+
+/** Every pending approval across runs, and the tasks waiting for a person ("my tasks"). */
+export function ApprovalsView() {
+  const pending = useBaton((s) => s.pending);
+  const actor = useBaton((s) => s.actor);
+  const setActor = useBaton((s) => s.setActor);
+  const loadApprovals = useBaton((s) => s.loadApprovals);
+  useEffect(() => {
+    void loadApprovals();
+  }, [loadApprovals]);
+  return (
+    <div className="page">
+      <header className="plan-head">
+        <div>
+          <h1>Approvals</h1>
+          <p className="muted small">
+            Tasks wait here for a decision; other branches keep running meanwhile.
+          </p>
+        </div>
+        <label className="small">
+          Deciding as{' '}
+          <input
+            type="text"
+            value={actor}
+            aria-label="Your name"
+            onChange={(e) => setActor(e.target.value)}
+          />
+        </label>
+      </header>
+      <section className="inbox" aria-label="Pending approvals">
+        <h2>Waiting for a decision ({pending.length})</h2>
+        {pending.length === 0 ? (
+          <p className="muted">
+            Nothing waits for a decision. Tasks with “requires approval”, over budget, or escalated by a
+            decider appear here.
+          </p>
+        ) : (
+          <ul className="cards">
+            {pending.map((a) => (
+              <ApprovalCard key={a.id} approval={a} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <MyTasks />
+    </div>
+  );
+}
+
+function ApprovalCard({ approval: a }: { approval: ApprovalView }) {
+  const decide = useBaton((s) => s.decide);
+  const selectPlan = useBaton((s) => s.selectPlan);
+  const [comment, setComment] = useState('');
+  return (
+    <li className="card" aria-label={`Approval for ${a.task_id}`}>
+      <div className="card-head">
+        <strong>{a.task_id}</strong>
+        <span
+          className={`pill ${a.kind === 'approval_required' ? 'status-awaiting_approval' : 'status-failed'}`}
+        >
+          {KIND_LABEL[a.kind]}
+        </span>
+      </div>
+      {a.task_description && <p>{a.task_description}</p>}
+      <p className="small">
+        <span className="muted">Why:</span> {a.reason}
+      </p>
+      <p className="small muted">
+        plan{' '}
+        {a.plan_id ? (
+          <button type="button" className="link" onClick={() => a.plan_id && selectPlan(a.plan_id)}>
+            {a.plan_id}
+          </button>
+        ) : (
+          '?'
+        )}{' '}
+        · run <code>{a.run_id}</code>
+        {a.cost > 0 && ` · cost ${a.cost}`} · asked {new Date(a.requested_at).toLocaleString()}
+      </p>
+      <label className="small">
+        Comment
+        <textarea
+          rows={2}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          aria-label={`Comment on ${a.task_id}`}
+        />
+      </label>
+      <div className="actions">
+        <button type="button" onClick={() => decide(a.id, false, comment)}>
+          Reject
+        </button>
+        <button type="button" className="primary" onClick={() => decide(a.id, true, comment)}>
+          Approve
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** Tasks assigned to human agents: take one, then complete it with an answer, or fail it. */
+function MyTasks() {
+  const agents = useBaton((s) => s.agents);
+  const humans = agents.filter((a) => a.kind === 'human');
+  const humanAgentId = useBaton((s) => s.humanAgentId);
+  const setHumanAgent = useBaton((s) => s.setHumanAgent);
+  const inbox = useBaton((s) => s.inbox);
+  const loadInbox = useBaton((s) => s.loadInbox);
+  useEffect(() => {
+    void loadInbox();
+  }, [loadInbox]);
+  if (humans.length === 0) {
+    return (
+      <section className="inbox" aria-label="My tasks">
+        <h2>My tasks</h2>
+        <p className="muted">Register an agent of kind “human” to receive tasks here.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="inbox" aria-label="My tasks">
+      <h2>
+        My tasks{' '}
+        <select
+          aria-label="I am"
+          value={humanAgentId ?? ''}
+          onChange={(e) => setHumanAgent(e.target.value || null)}
+        >
+          <option value="">choose who you are…</option>
+          {humans.map((h) => (
+            <option key={h.id} value={h.id}>
+              {h.name ?? h.id}
+            </option>
+          ))}
+        </select>
+      </h2>
+      {humanAgentId && inbox.ready.length === 0 && inbox.in_progress.length === 0 && (
+        <p className="muted">No tasks for {humanAgentId} right now.</p>
+      )}
+      <ul className="cards">
+        {inbox.in_progress.map((t) => (
+          <HeldTask key={`${t.run_id}/${t.task_id}`} task={t} />
+        ))}
+        {inbox.ready.map((t) => (
+          <ReadyTask key={`${t.run_id}/${t.task_id}`} task={t} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ReadyTask({ task }: { task: PulledTask }) {
+  const take = useBaton((s) => s.takeTask);
+  return (
+    <li className="card" aria-label={`Task ${task.task_id} to take`}>
+      <div className="card-head">
+        <strong>{task.task_id}</strong>
+        <span className="pill status-ready">{task.priority}</span>
+      </div>
+      <p>{task.description}</p>
+      <p className="small muted">
+        plan {task.plan_id} · run <code>{task.run_id}</code>
+        {task.deadline && ` · due ${new Date(task.deadline).toLocaleString()}`}
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => take(task)}>
+          Take it
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function HeldTask({ task }: { task: TaskRun }) {
+  const finish = useBaton((s) => s.finishTask);
+  const [text, setText] = useState('');
+  return (
+    <li className="card" aria-label={`Task ${task.task_id} in progress`}>
+      <div className="card-head">
+        <strong>{task.task_id}</strong>
+        <span className="pill status-in_progress">In progress</span>
+      </div>
+      <label className="small">
+        Your answer
+        <textarea
+          rows={3}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-label={`Answer for ${task.task_id}`}
+        />
+      </label>
+      <div className="actions">
+        <button type="button" onClick={() => finish(task, false, text)}>
+          Fail
+        </button>
+        <button type="button" className="primary" onClick={() => finish(task, true, text)}>
+          Complete
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
+import { root, startServe } from './serve-process.ts';
+
+const found = findChromium();
+const shots = join(root, 'test-results');
+
+describe.skipIf('missing' in found && !process.env.CI)('the approvals inbox', () => {
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let browser: Browser;
+  let page: Page;
+  let rpc: (method: string, input: unknown) => Promise<{ ok: boolean; value: Record<string, unknown> }>;
+
+  beforeAll(async () => {
+    if ('missing' in found) throw new Error(found.missing);
+    mkdirSync(shots, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-approvals-'));
+    server = await startServe(dataDir);
+    const base = new URL('/', server.url).href;
+    const token = new URL(server.url).searchParams.get('token')!;
+    rpc = async (method, input) =>
+      (
+        await fetch(`${base}api/rpc/${method}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}` },
+          body: JSON.stringify(input),
+        })
+      ).json() as never;
+    await rpc('agents.import', {
+      agents: [
+        { id: 'w', skills: ['x'] },
+        { id: 'ana', name: 'Ana', kind: 'human', skills: ['review'] },
+      ],
+    });
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'release',
+        tasks: [
+          { task_id: 'build', description: 'Build it', required_skills: ['x'] },
+          {
+            task_id: 'deploy',
+            description: 'Deploy to production',
+            required_skills: ['x'],
+            requires_approval: true,
+            depends_on: ['build'],
+          },
+          { task_id: 'review', description: 'Review the release notes', required_skills: ['review'] },
+        ],
+      },
+    });
+    await rpc('runs.start', { plan_id: 'release' });
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(server.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows pending approvals with a count badge, and approving lets the branch go on', async () => {
+    const nav = page.getByRole('button', { name: 'Approvals, 1 pending' });
+    await expect.poll(() => nav.isVisible()).toBe(true);
+    await nav.click();
+    const card = page.getByRole('listitem', { name: 'Approval for deploy' });
+    await expect.poll(() => card.isVisible()).toBe(true);
+    expect(await card.textContent()).toContain('Deploy to production');
+    expect(await card.textContent()).toContain('the plan requires approval for this task');
+    await page.getByLabel('Your name').fill('Bo');
+    await card.getByLabel('Comment on deploy').fill('ship it');
+    await page.screenshot({ path: join(shots, 'approvals.png') });
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Approvals' }).isVisible()).toBe(true);
+    const audit = await rpc('audit.list', { query: 'ship it' });
+    expect(JSON.stringify(audit.value)).toContain('"actor":"Bo"');
+  });
+
+  it('lets a person take and complete their task', async () => {
+    const mine = page.getByRole('region', { name: 'My tasks' });
+    await mine.getByLabel('I am').selectOption('ana');
+    await mine
+      .getByRole('listitem', { name: 'Task review to take' })
+      .getByRole('button', { name: 'Take it' })
+      .click();
+    const held = mine.getByRole('listitem', { name: 'Task review in progress' });
+    await expect.poll(() => held.isVisible()).toBe(true);
+    await held.getByLabel('Answer for review').fill('Notes read: fine.');
+    await held.getByRole('button', { name: 'Complete' }).click();
+    await expect.poll(() => held.count()).toBe(0);
+    await page.getByRole('button', { name: 'Plans' }).click();
+    await page.getByRole('button', { name: /release/ }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+  });
+});
