@@ -29,7 +29,13 @@ export const api = {
   listAgents: () => c().invoke('agents.list', {}),
   importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),
   readMemory: (memory_id: string) => c().invoke('memory.read', { memory_id }),
-  searchMemory: (query: string) => c().invoke('memory.search', query ? { query } : {}),
+  searchMemory: (query: string, filter: Record<string, string | undefined> = {}) =>
+    c().invoke('memory.search', {
+      ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)),
+      ...(query ? { query } : {}),
+      limit: 1_000,
+    }),
+  listAudit: (query: string) => c().invoke('audit.list', query ? { query, limit: 500 } : { limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
   decideApproval: (approval_id: string, decision: 'approve' | 'reject', actor: string, comment?: string) =>

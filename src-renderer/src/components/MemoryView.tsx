@@ -1,61 +1,246 @@
-import { useEffect, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import type { AuditEntry, MemoryEntry } from '../../../src-shared/schemas/memory.ts';
+import { api } from '../api/client.ts';
+import { downloadJson } from '../designer/download.ts';
+import type { MemoryFilter } from '../store/agents.ts';
 import { useBaton } from '../store/index.ts';
 
-/** Memory entries (build logs) with full-text search. */
+type Tab = 'memory' | 'audit';
+
+/** Memory (build logs, task results, decisions) and the audit log: search, filter, read, export. */
 export function MemoryView() {
   const hits = useBaton((s) => s.memoryHits);
   const loading = useBaton((s) => s.memoryLoading);
   const search = useBaton((s) => s.searchMemory);
+  const filter = useBaton((s) => s.memoryFilter);
+  const setFilter = useBaton((s) => s.setMemoryFilter);
+  const plans = useBaton((s) => s.plans);
+  const fail = useBaton((s) => s.fail);
+  const [tab, setTab] = useState<Tab>('memory');
   const [query, setQuery] = useState(useBaton.getState().memoryQuery);
-  const [open, setOpen] = useState<string | null>(null);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [open, setOpen] = useState<MemoryEntry | AuditEntry | null>(null);
 
   useEffect(() => {
-    const t = setTimeout(() => void search(query), 150);
+    const t = setTimeout(() => {
+      if (tab === 'memory') void search(query);
+      else api.listAudit(query).then(setAudit, (err) => fail('Could not read the audit log', err));
+    }, 150);
     return () => clearTimeout(t);
-  }, [query, search]);
+  }, [query, search, tab, fail]);
 
+  const patch = (p: Partial<MemoryFilter>) => setFilter({ ...filter, ...p });
+  const rows = tab === 'memory' ? hits.length : audit.length;
   return (
-    <div className="page">
+    <div className="plan-view">
       <header className="plan-head">
         <div>
           <h1>Build logs</h1>
           <p className="muted small">
-            Every run writes a build_log memory entry: what was delegated, to whom, and what was not.
+            Every run writes a build_log; tasks write results, deciders their decisions, every change an audit
+            entry.
           </p>
         </div>
-        <input
-          type="search"
-          placeholder="Search memory…"
-          aria-label="Search memory"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-        />
+        <div className="actions">
+          <input
+            type="search"
+            placeholder="Search…"
+            aria-label="Search memory"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <button
+            type="button"
+            onClick={() =>
+              downloadJson(`baton-${tab}.json`, tab === 'memory' ? hits.map((h) => h.entry) : audit)
+            }
+            disabled={rows === 0}
+          >
+            Export JSON
+          </button>
+        </div>
       </header>
-      {hits.length === 0 && !loading ? (
-        <p className="empty muted">
-          {query ? `Nothing matches “${query}”.` : 'No memory entries yet. Run a plan to write one.'}
-        </p>
-      ) : (
-        <ul className="memory-list" aria-label="Memory entries">
-          {hits.map(({ entry, snippet }) => (
-            <li key={entry.id}>
-              <button
-                type="button"
-                className="memory-item"
-                aria-expanded={open === entry.id}
-                onClick={() => setOpen(open === entry.id ? null : entry.id)}
-              >
-                <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
-                <span className="muted small">
-                  {entry.tags.join(' · ')} · {entry.status} · {new Date(entry.updated_at).toLocaleString()}
-                </span>
-                {snippet && <div className="small snippet">{highlight(snippet)}</div>}
-              </button>
-              {open === entry.id && <pre>{JSON.stringify(entry, null, 2)}</pre>}
-            </li>
+      <fieldset className="filters" aria-label="Filters">
+        <div className="tabs" role="tablist">
+          {(['memory', 'audit'] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? 'active' : ''}
+              onClick={() => setTab(t)}
+            >
+              {t === 'memory' ? 'Memory' : 'Audit log'}
+            </button>
           ))}
-        </ul>
-      )}
+        </div>
+        {tab === 'memory' && (
+          <>
+            <label>
+              Type
+              <select
+                value={filter.type ?? ''}
+                onChange={(e) => patch({ type: e.target.value || undefined })}
+              >
+                <option value="">any</option>
+                <option value="build_log">build_log</option>
+                <option value="task_result">task_result</option>
+                <option value="decision">decision</option>
+              </select>
+            </label>
+            <label>
+              Plan
+              <select
+                value={filter.plan_id ?? ''}
+                onChange={(e) => patch({ plan_id: e.target.value || undefined })}
+              >
+                <option value="">any</option>
+                {plans.map((p) => (
+                  <option key={p.plan_id} value={p.plan_id}>
+                    {p.plan_id}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Agent
+              <input
+                type="text"
+                value={filter.agent_id ?? ''}
+                onChange={(e) => patch({ agent_id: e.target.value || undefined })}
+              />
+            </label>
+            <label>
+              Tag
+              <input
+                type="text"
+                value={filter.tag ?? ''}
+                onChange={(e) => patch({ tag: e.target.value || undefined })}
+              />
+            </label>
+            <label>
+              Since
+              <input
+                type="datetime-local"
+                onChange={(e) =>
+                  patch({ since: e.target.value ? new Date(e.target.value).toISOString() : undefined })
+                }
+              />
+            </label>
+            <label>
+              Until
+              <input
+                type="datetime-local"
+                onChange={(e) =>
+                  patch({ until: e.target.value ? new Date(e.target.value).toISOString() : undefined })
+                }
+              />
+            </label>
+          </>
+        )}
+        <span className="muted small">
+          {loading ? 'Searching…' : `${rows} entr${rows === 1 ? 'y' : 'ies'}`}
+        </span>
+      </fieldset>
+      <div className="plan-body">
+        {rows === 0 && !loading ? (
+          <p className="empty muted">
+            {query ? `Nothing matches “${query}”.` : 'No entries yet. Run a plan to write some.'}
+          </p>
+        ) : (
+          <ResultList
+            count={rows}
+            label={tab === 'memory' ? 'Memory entries' : 'Audit entries'}
+            render={(i) => {
+              if (tab === 'memory') {
+                const { entry, snippet } = hits[i]!;
+                return (
+                  <button
+                    type="button"
+                    className={`memory-item${open === entry ? ' active' : ''}`}
+                    onClick={() => setOpen(entry)}
+                  >
+                    <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
+                    <span className="muted small">
+                      {entry.tags.join(' · ')} · {entry.status} ·{' '}
+                      {new Date(entry.updated_at).toLocaleString()}
+                    </span>
+                    {snippet && <div className="small snippet">{highlight(snippet)}</div>}
+                  </button>
+                );
+              }
+              const e = audit[i]!;
+              return (
+                <button
+                  type="button"
+                  className={`memory-item${open === e ? ' active' : ''}`}
+                  onClick={() => setOpen(e)}
+                >
+                  <span className="pill">{e.entity}</span> <code>{e.entity_id}</code>{' '}
+                  <span className="small">
+                    {e.from_status ?? '—'} → {e.to_status ?? '—'}
+                  </span>{' '}
+                  <span className="muted small">
+                    by {e.actor} · {new Date(e.at).toLocaleString()}
+                  </span>
+                  <div className="small snippet">{e.why}</div>
+                </button>
+              );
+            }}
+          />
+        )}
+        <aside className="run-panel" aria-label="Entry">
+          {open ? (
+            <section aria-label="Entry JSON">
+              <pre>{JSON.stringify(open, null, 2)}</pre>
+            </section>
+          ) : (
+            <p className="muted">Select an entry to read it.</p>
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+const ITEM = 64;
+
+function ResultList({
+  count,
+  label,
+  render,
+}: {
+  count: number;
+  label: string;
+  render(i: number): React.ReactNode;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ITEM,
+    overscan: 10,
+  });
+  return (
+    <div ref={scroller} className="result-scroller">
+      <ul
+        className="memory-list"
+        aria-label={label}
+        style={{ height: rows.getTotalSize(), position: 'relative' }}
+      >
+        {rows.getVirtualItems().map((v) => (
+          <li
+            key={v.key}
+            ref={rows.measureElement}
+            data-index={v.index}
+            style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)` }}
+          >
+            {render(v.index)}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -26,10 +26,11 @@ const minimapColor = (n: { data: Record<string, unknown> }) =>
 interface Props {
   plan: Plan;
   tasks: Record<string, TaskRun> | undefined;
+  onSelectTask?: (taskId: string) => void;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan, tasks }: Props) {
+export function PlanGraph({ plan, tasks, onSelectTask }: Props) {
   const [positions, setPositions] = useState<Positions | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
 
@@ -105,6 +106,7 @@ export function PlanGraph({ plan, tasks }: Props) {
           fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
           nodesConnectable={false}
           onlyRenderVisibleElements
+          onNodeClick={(_e, node) => onSelectTask?.(node.id)}
           colorMode="system"
           minZoom={0.05}
           proOptions={{ hideAttribution: true }}

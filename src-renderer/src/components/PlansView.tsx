@@ -17,6 +17,7 @@ export function PlansView() {
   const plansLoaded = useBaton((s) => s.plansLoaded);
   const agentCount = useBaton((s) => s.agents.length);
   const beginEdit = useBaton((s) => s.beginEdit);
+  const selectRunTask = useBaton((s) => s.selectRunTask);
 
   if (!planId) {
     return (
@@ -78,7 +79,11 @@ export function PlansView() {
       )}
       <div className="plan-body">
         <ErrorBoundary label="The plan graph">
-          <PlanGraph plan={stored.plan} tasks={tasks} />
+          <PlanGraph
+            plan={stored.plan}
+            tasks={tasks}
+            onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
+          />
         </ErrorBoundary>
         {run ? (
           <ErrorBoundary label="The run panel">

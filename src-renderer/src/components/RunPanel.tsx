@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { useBaton } from '../store/index.ts';
+import { TaskDetail } from './TaskDetail.tsx';
 import { STATUS_LABEL } from './TaskNode.tsx';
 
 const EMPTY: Record<string, TaskRun> = {};
@@ -11,6 +12,9 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const tasks = useBaton((s) => s.runTasks[run.id] ?? EMPTY);
   const log = useBaton((s) => s.memory[run.memory_id]);
   const cancelRun = useBaton((s) => s.cancelRun);
+  const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));
+  const selectedTask = selected ? tasks[selected] : undefined;
+  const openBuildLog = useBaton((s) => s.openBuildLog);
   const done = run.counts.done;
   const total = order.length;
   return (
@@ -50,7 +54,11 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           Cancel run
         </button>
       )}
+      {selectedTask && <TaskDetail task={selectedTask} runFinished={run.status !== 'executing'} />}
       <TaskTable order={order} tasks={tasks} />
+      <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
+        Open the build logs of this plan
+      </button>
       <details className="build-log" open>
         <summary>
           Build log <span className="muted small">memory entry {run.memory_id}</span>

@@ -46,7 +46,21 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   },
 });
 
+export interface MemoryFilter {
+  type?: string;
+  plan_id?: string;
+  agent_id?: string;
+  tag?: string;
+  since?: string;
+  until?: string;
+}
+
 export interface MemorySlice {
+  /** Filters of the build-log browser. */
+  memoryFilter: MemoryFilter;
+  setMemoryFilter(f: MemoryFilter): void;
+  /** From a run: the build logs of its plan. */
+  openBuildLog(planId: string): void;
   memoryQuery: string;
   memoryHits: MemorySearchHit[];
   memoryLoading: boolean;
@@ -54,13 +68,22 @@ export interface MemorySlice {
 }
 
 export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = (set, get) => ({
+  memoryFilter: {},
+  setMemoryFilter(memoryFilter) {
+    set({ memoryFilter });
+    void get().searchMemory(get().memoryQuery);
+  },
+  openBuildLog(planId) {
+    set({ memoryFilter: { type: 'build_log', plan_id: planId }, view: 'memory' });
+    void get().searchMemory(get().memoryQuery);
+  },
   memoryQuery: '',
   memoryHits: [],
   memoryLoading: false,
   async searchMemory(query) {
     set({ memoryQuery: query, memoryLoading: true });
     try {
-      const hits = await api.searchMemory(query);
+      const hits = await api.searchMemory(query, { ...get().memoryFilter });
       if (get().memoryQuery === query) set({ memoryHits: hits });
     } catch (err) {
       get().fail('Search failed', err);

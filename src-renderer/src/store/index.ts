@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
-import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { AgentsSlice, MemorySlice } from './agents.ts';
 import { createAgentsSlice, createMemorySlice } from './agents.ts';
 import type { ApprovalsSlice } from './approvals.ts';
@@ -36,11 +36,15 @@ export const useBaton = create<BatonState>()((...a) => ({
 export function applyEvents(batch: EventBatch): void {
   const s = useBaton.getState();
   const tasks: TaskRun[] = [];
+  const logs: TaskLogLine[] = [];
   let approvalsChanged = false;
   for (const ev of batch) {
     switch (ev.name) {
       case 'task.updated':
         tasks.push(ev.payload);
+        break;
+      case 'task.log':
+        logs.push(ev.payload);
         break;
       case 'run.updated':
         s.upsertRun(ev.payload);
@@ -60,6 +64,7 @@ export function applyEvents(batch: EventBatch): void {
     }
   }
   s.upsertTaskRuns(tasks);
+  s.appendLogs(logs);
   if (approvalsChanged) void s.loadApprovals();
   // A person's inbox follows the runs: reload it when tasks moved.
   if (tasks.length > 0 && s.humanAgentId && s.view === 'approvals') void s.loadInbox();

@@ -1,10 +1,23 @@
 import type { StateCreator } from 'zustand';
 import type { MemoryEntry } from '../../../src-shared/schemas/memory.ts';
-import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { Artifact, ProgressEntry, Run, TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
+export interface TaskDetail {
+  logs: TaskLogLine[];
+  progress: ProgressEntry[];
+  artifacts: Artifact[];
+}
+
 export interface RunsSlice {
+  /** The task selected in the run view, and what was loaded about it. */
+  selectedTask: { runId: string; taskId: string } | null;
+  taskDetail: TaskDetail | null;
+  selectRunTask(runId: string, taskId: string | null): Promise<void>;
+  appendLogs(lines: TaskLogLine[]): void;
+  rerunFrom(runId: string, taskId: string): Promise<void>;
+  cancelTask(runId: string, taskId: string): Promise<void>;
   runsByPlan: Record<string, Run[]>;
   runTasks: Record<string, Record<string, TaskRun>>;
   selectedRunId: Record<string, string | undefined>;
@@ -21,6 +34,50 @@ export interface RunsSlice {
 }
 
 export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set, get) => ({
+  selectedTask: null,
+  taskDetail: null,
+  async selectRunTask(runId, taskId) {
+    if (!taskId) return set({ selectedTask: null, taskDetail: null });
+    set({ selectedTask: { runId, taskId }, taskDetail: null });
+    try {
+      const [logs, progress, artifacts] = await Promise.all([
+        api.taskLogs(runId, taskId),
+        api.taskProgress(runId, taskId),
+        api.taskArtifacts(runId, taskId),
+      ]);
+      const sel = get().selectedTask;
+      if (sel?.runId === runId && sel.taskId === taskId) set({ taskDetail: { logs, progress, artifacts } });
+    } catch (err) {
+      get().fail(`Could not load task ${taskId}`, err);
+    }
+  },
+  appendLogs(lines) {
+    const sel = get().selectedTask;
+    const detail = get().taskDetail;
+    if (!sel || !detail) return;
+    const mine = lines.filter((l) => l.run_id === sel.runId && l.task_id === sel.taskId);
+    if (mine.length > 0) set({ taskDetail: { ...detail, logs: [...detail.logs, ...mine] } });
+  },
+  async rerunFrom(runId, taskId) {
+    try {
+      const build = await api.rerun(runId, taskId);
+      const plan = get().selectedPlanId;
+      if (plan) {
+        await get().loadRuns(plan);
+        await get().selectRun(plan, build.run_id);
+      }
+      get().notify('info', `Re-running from ${taskId}: finished work before it is reused`);
+    } catch (err) {
+      get().fail(`Could not re-run from ${taskId}`, err);
+    }
+  },
+  async cancelTask(runId, taskId) {
+    try {
+      get().upsertTaskRuns([await api.cancelTask(runId, taskId)]);
+    } catch (err) {
+      get().fail(`Could not cancel ${taskId}`, err);
+    }
+  },
   runsByPlan: {},
   runTasks: {},
   selectedRunId: {},

@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
+import { root, startServe } from './serve-process.ts';
+
+const found = findChromium();
+const shots = join(root, 'test-results');
+
+describe.skipIf('missing' in found && !process.env.CI)('the run view and build logs', () => {
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if ('missing' in found) throw new Error(found.missing);
+    mkdirSync(shots, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-runview-'));
+    server = await startServe(dataDir);
+    const base = new URL('/', server.url).href;
+    const token = new URL(server.url).searchParams.get('token')!;
+    const rpc = (method: string, input: unknown) =>
+      fetch(`${base}api/rpc/${method}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify(input),
+      });
+    await rpc('agents.import', {
+      agents: [
+        { id: 'writer', skills: ['write'] },
+        { id: 'generalist', skills: ['write', 'code', 'test'] },
+        {
+          id: 'tester',
+          kind: 'command',
+          skills: ['test'],
+          command: process.execPath,
+          args: [
+            '-e',
+            "console.log('checking the build'); console.log('::progress 50 halfway'); console.error('3 tests failed'); process.exit(3)",
+          ],
+        },
+      ],
+    });
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'ship',
+        tasks: [
+          { task_id: 'notes', description: 'Write release notes', required_skills: ['write'] },
+          {
+            task_id: 'tests',
+            description: 'Run the tests',
+            required_skills: ['test'],
+            agent: 'tester',
+            depends_on: ['notes'],
+          },
+        ],
+      },
+    });
+    await rpc('runs.start', { plan_id: 'ship' });
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('explains why an agent was chosen and shows what a failed task logged', async () => {
+    const result = page.getByRole('region', { name: 'Run result' });
+    await expect
+      .poll(() => result.getByRole('status', { name: 'Run status: failed' }).isVisible(), { timeout: 15_000 })
+      .toBe(true);
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    await graph.getByRole('article', { name: 'Task notes: Done' }).click();
+    const notes = page.getByRole('region', { name: 'Task notes details' });
+    await expect.poll(() => notes.textContent()).toContain('writer: total');
+    expect(await notes.getByRole('list', { name: 'Rejected agents' }).textContent()).toContain(
+      'generalist: lower score',
+    );
+    await graph.getByRole('article', { name: 'Task tests: Failed' }).click();
+    const tests = page.getByRole('region', { name: 'Task tests details' });
+    await expect.poll(() => tests.textContent()).toContain('command exited with code 3');
+    await expect.poll(() => tests.locator('pre.log').textContent()).toContain('checking the build');
+    expect(await tests.locator('pre.log').textContent()).toContain('! 3 tests failed');
+    await page.screenshot({ path: join(shots, 'run-view.png') });
+    await tests.getByRole('button', { name: 'Retry in a new run' }).click();
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Select run' }).locator('option').count())
+      .toBe(2);
+  });
+
+  it('opens the plan’s build logs from the run, filtered, and reads the audit log', async () => {
+    await page.getByRole('button', { name: 'Open the build logs of this plan' }).click();
+    const list = page.getByRole('list', { name: 'Memory entries' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(2); // two runs, one build_log each
+    expect(await page.getByLabel('Type').inputValue()).toBe('build_log');
+    await list.getByRole('listitem').first().getByRole('button').click();
+    expect(await page.getByRole('region', { name: 'Entry JSON' }).textContent()).toContain(
+      '"type": "build_log"',
+    );
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByLabel('Search memory').fill('exited');
+    const audit = page.getByRole('list', { name: 'Audit entries' });
+    await expect.poll(() => audit.getByRole('listitem').count()).toBeGreaterThan(0);
+    expect(await audit.textContent()).toContain('in_progress → failed');
+  });
+});
