@@ -27,6 +27,11 @@ export const api = {
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
   cancelRun: (run_id: string) => c().invoke('runs.cancel', { run_id }),
   listAgents: () => c().invoke('agents.list', {}),
+  saveAgent: (agent: import('../../../src-shared/schemas/agent.ts').AgentInput) =>
+    c().invoke('agents.save', agent),
+  probeAgents: () => c().invoke('agents.probe', {}),
+  agentStats: (agent_id: string, start?: string) =>
+    c().invoke('work.stats', start ? { agent_id, start } : { agent_id }),
   importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),
   readMemory: (memory_id: string) => c().invoke('memory.read', { memory_id }),
   searchMemory: (query: string, filter: Record<string, string | undefined> = {}) =>

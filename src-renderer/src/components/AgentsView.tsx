@@ -1,59 +1,262 @@
+import { useEffect, useState } from 'react';
+import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { Agent, AgentStatus } from '../../../src-shared/schemas/agent.ts';
+import type { AgentExecutionStats } from '../../../src-shared/schemas/run.ts';
+import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 import { FileButton } from './FileButton.tsx';
+
+const RANGES = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, all: 0 } as const;
+type Range = keyof typeof RANGES;
 
 export function AgentsView() {
   const agents = useBaton((s) => s.agents);
   const importAgents = useBaton((s) => s.importAgents);
+  const loadAgents = useBaton((s) => s.loadAgents);
+  const notify = useBaton((s) => s.notify);
+  const fail = useBaton((s) => s.fail);
+  const [range, setRange] = useState<Range>('day');
+  const [stats, setStats] = useState<Record<string, AgentExecutionStats>>({});
+
+  useEffect(() => {
+    const start = RANGES[range] ? new Date(Date.now() - RANGES[range]).toISOString() : undefined;
+    Promise.all(agents.map((a) => api.agentStats(a.id, start))).then(
+      (list) => setStats(Object.fromEntries(list.map((s) => [s.agent_id, s]))),
+      (err) => fail('Could not load agent statistics', err),
+    );
+  }, [agents, range, fail]);
+
+  const probe = async () => {
+    try {
+      const r = await api.probeAgents();
+      notify(
+        'info',
+        r.length === 0
+          ? 'No agent has an endpoint to test'
+          : `Tested ${r.length}: ${r.map((p) => `${p.id} ${p.reachable ? 'reachable' : 'unreachable'}`).join(', ')}`,
+      );
+      await loadAgents();
+    } catch (err) {
+      fail('The connection test failed', err);
+    }
+  };
+
   return (
     <div className="page">
       <header className="plan-head">
         <div>
           <h1>Agents</h1>
-          <p className="muted small">Who can take tasks: their skills, status and capacity.</p>
+          <p className="muted small">
+            Who can take tasks: their skills, status, capacity and how they have done.
+          </p>
         </div>
-        <FileButton label="Import agents…" inputLabel="Agents file" onFile={importAgents} primary />
+        <div className="actions">
+          <label className="small">
+            Stats over{' '}
+            <select
+              aria-label="Stats range"
+              value={range}
+              onChange={(e) => setRange(e.target.value as Range)}
+            >
+              <option value="hour">the last hour</option>
+              <option value="day">the last day</option>
+              <option value="week">the last week</option>
+              <option value="all">all time</option>
+            </select>
+          </label>
+          <button type="button" onClick={probe}>
+            Test connections
+          </button>
+          <FileButton label="Import agents…" inputLabel="Agents file" onFile={importAgents} primary />
+        </div>
       </header>
       {agents.length === 0 ? (
         <div className="empty">
           <p>
-            No agents yet. Import an agents file, such as <code>resources/examples/agents.json</code>.
+            No agents yet. Import an agents file, such as <code>resources/examples/agents.json</code>, or add
+            one below.
           </p>
         </div>
       ) : (
-        <table className="tasks" aria-label="Agents">
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Status</th>
-              <th scope="col">Capacity</th>
-              <th scope="col">Skills</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.map((a) => (
-              <tr key={a.id}>
-                <th scope="row">
-                  {a.name ?? a.id}
-                  {a.name && <div className="muted small">{a.id}</div>}
-                </th>
-                <td>{a.kind}</td>
-                <td>
-                  <span className={`pill agent-${a.status}`}>{a.status}</span>
-                </td>
-                <td>{a.max_concurrency}</td>
-                <td>
-                  {a.skills.map((s) => (
-                    <span key={s} className="chip">
-                      {s}
-                    </span>
-                  ))}
-                </td>
+        <>
+          <table className="tasks" aria-label="Agents">
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col">Capacity</th>
+                <th scope="col">Skills</th>
+                <th scope="col">Success</th>
+                <th scope="col">Avg time</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {agents.map((a) => (
+                <AgentRow key={a.id} agent={a} stats={stats[a.id]} />
+              ))}
+            </tbody>
+          </table>
+          <StatsChart agents={agents} stats={stats} />
+        </>
       )}
+      <AddAgent />
     </div>
+  );
+}
+
+function AgentRow({ agent: a, stats }: { agent: Agent; stats: AgentExecutionStats | undefined }) {
+  const loadAgents = useBaton((s) => s.loadAgents);
+  const fail = useBaton((s) => s.fail);
+  const setStatus = async (status: AgentStatus) => {
+    try {
+      // BUSY is shown while at capacity; what a person sets is ONLINE, AWAY or OFFLINE.
+      await api.saveAgent({ ...a, status });
+      await loadAgents();
+    } catch (err) {
+      fail(`Could not change ${a.id}`, err);
+    }
+  };
+  return (
+    <tr>
+      <th scope="row">
+        {a.name ?? a.id}
+        {a.name && <div className="muted small">{a.id}</div>}
+      </th>
+      <td>{a.kind}</td>
+      <td>
+        <select
+          aria-label={`Status of ${a.id}`}
+          className={`pill agent-${a.status}`}
+          value={a.status === 'BUSY' ? 'ONLINE' : a.status}
+          onChange={(e) => setStatus(e.target.value as AgentStatus)}
+        >
+          <option value="ONLINE">{a.status === 'BUSY' ? 'BUSY' : 'ONLINE'}</option>
+          <option value="AWAY">AWAY</option>
+          <option value="OFFLINE">OFFLINE</option>
+        </select>
+      </td>
+      <td>{a.max_concurrency}</td>
+      <td>
+        {a.skills.map((s) => (
+          <span key={s} className="chip">
+            {s}
+          </span>
+        ))}
+      </td>
+      <td>
+        {stats?.success_rate === null || !stats
+          ? '—'
+          : `${stats.success_rate}% of ${stats.completed + stats.failed}`}
+      </td>
+      <td>
+        {stats?.average_completion_time == null ? '—' : `${stats.average_completion_time.toFixed(2)} s`}
+      </td>
+    </tr>
+  );
+}
+
+/** Completed and failed attempts per agent, as bars (SVG, no chart library needed). */
+function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, AgentExecutionStats> }) {
+  const max = Math.max(1, ...agents.map((a) => (stats[a.id]?.completed ?? 0) + (stats[a.id]?.failed ?? 0)));
+  const row = 26;
+  return (
+    <figure className="chart">
+      <figcaption className="small muted">Attempts per agent (green done, red failed)</figcaption>
+      <svg width="100%" height={agents.length * row + 4} role="img" aria-label="Attempts per agent">
+        {agents.map((a, i) => {
+          const s = stats[a.id];
+          const done = ((s?.completed ?? 0) / max) * 70;
+          const failed = ((s?.failed ?? 0) / max) * 70;
+          return (
+            <g key={a.id} transform={`translate(0, ${i * row})`}>
+              <text x="0" y="17" className="chart-label">
+                {a.id}
+              </text>
+              <rect x="20%" y="4" width={`${done}%`} height="16" className="bar-done" />
+              <rect x={`${20 + done}%`} y="4" width={`${failed}%`} height="16" className="bar-failed" />
+              <text x={`${21 + done + failed}%`} y="17" className="chart-label">
+                {(s?.completed ?? 0) + (s?.failed ?? 0)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
+/** A form for a new agent; errors from the contract name the field. */
+function AddAgent() {
+  const loadAgents = useBaton((s) => s.loadAgents);
+  const notify = useBaton((s) => s.notify);
+  const [id, setId] = useState('');
+  const [skills, setSkills] = useState('');
+  const [capacity, setCapacity] = useState('1');
+  const [cost, setCost] = useState('0');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const submit = async () => {
+    try {
+      await api.saveAgent({
+        id,
+        kind: 'echo',
+        skills: skills
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        max_concurrency: Number(capacity),
+        cost_per_task: Number(cost),
+      });
+      setErrors({});
+      setId('');
+      setSkills('');
+      notify('info', `Added agent ${id}`);
+      await loadAgents();
+    } catch (err) {
+      const issues =
+        err instanceof ContractError
+          ? ((err.details as { issues?: { path: string; message: string }[] })?.issues ?? [])
+          : [];
+      setErrors(Object.fromEntries(issues.map((i) => [i.path.replace(/\[\d+\]$/, ''), i.message])));
+      if (issues.length === 0)
+        notify('error', 'The agent was not added', [err instanceof Error ? err.message : String(err)]);
+    }
+  };
+  const field = (label: string, key: string, value: string, set: (v: string) => void, hint?: string) => (
+    <label>
+      {label}
+      <input
+        type="text"
+        value={value}
+        placeholder={hint}
+        aria-invalid={errors[key] ? true : undefined}
+        onChange={(e) => set(e.target.value)}
+      />
+      {errors[key] && <span className="field-error">{errors[key]}</span>}
+    </label>
+  );
+  return (
+    <form
+      className="add-agent"
+      aria-label="Add an agent"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>Add an agent</h2>
+      <p className="muted small">
+        An echo agent (completes at once with its input); other kinds come from an agents file.
+      </p>
+      <div className="row">
+        {field('Id', 'id', id, setId, 'e.g. ash')}
+        {field('Skills (comma-separated)', 'skills', skills, setSkills, 'summarization, memory_search')}
+        {field('Capacity', 'max_concurrency', capacity, setCapacity)}
+        {field('Cost per task', 'cost_per_task', cost, setCost)}
+        <button type="submit" className="primary">
+          Add agent
+        </button>
+      </div>
+    </form>
   );
 }

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
+import { root, startServe } from './serve-process.ts';
+
+const found = findChromium();
+
+describe.skipIf('missing' in found && !process.env.CI)('the agents screen', () => {
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if ('missing' in found) throw new Error(found.missing);
+    dataDir = mkdtempSync(join(tmpdir(), 'baton-agents-ui-'));
+    server = await startServe(dataDir);
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Agents' }).click();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds an agent, naming the bad field when input is wrong', async () => {
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    await form.getByLabel('Id').fill('bad id!');
+    await form.getByLabel('Skills (comma-separated)').fill('write, review');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    await expect.poll(() => form.textContent()).toContain('may contain only letters, digits and . _ : @ -');
+    await form.getByLabel('Id').fill('scribe');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    const table = page.getByRole('table', { name: 'Agents' });
+    await expect.poll(() => table.getByRole('row', { name: /scribe/ }).isVisible()).toBe(true);
+    expect(await table.getByRole('row', { name: /scribe/ }).textContent()).toContain('review');
+  });
+
+  it('sets an agent AWAY and back', async () => {
+    const status = page.getByLabel('Status of scribe');
+    await status.selectOption('AWAY');
+    await expect.poll(() => status.inputValue()).toBe('AWAY');
+    await page.reload();
+    await page.getByRole('button', { name: 'Agents' }).click();
+    await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('AWAY');
+    await page.getByLabel('Status of scribe').selectOption('ONLINE');
+    await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('ONLINE');
+    expect(await page.getByRole('img', { name: 'Attempts per agent' }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(root, 'test-results', 'agents.png') });
+  });
+});
