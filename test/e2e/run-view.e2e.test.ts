@@ -95,6 +95,23 @@ describe.skipIf('missing' in found && !process.env.CI)('the run view and build l
       .toBe(2);
   });
 
+  it('shows the run as a timeline and compares two runs task by task', async () => {
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = page.getByRole('region', { name: 'Run timeline' });
+    await expect
+      .poll(() =>
+        timeline.getByRole('img', { name: /^tests: Failed, started at \+\d+ ms, ran \d+ ms/ }).count(),
+      )
+      .toBe(1);
+    await page.getByRole('tab', { name: 'Compare runs' }).click();
+    const table = page.getByRole('table', { name: 'Run comparison' });
+    await expect
+      .poll(() => table.getByRole('row', { name: /tests/ }).textContent())
+      .toContain('Failed / Failed');
+    expect(await table.getByRole('row', { name: /notes/ }).textContent()).toContain('Done / Done');
+    await page.getByRole('tab', { name: 'Graph' }).click();
+  });
+
   it('opens the plan’s build logs from the run, filtered, and reads the audit log', async () => {
     await page.getByRole('button', { name: 'Open the build logs of this plan' }).click();
     const list = page.getByRole('list', { name: 'Memory entries' });

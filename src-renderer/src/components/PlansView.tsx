@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FileButton } from './FileButton.tsx';
 import { PlanGraph } from './PlanGraph.tsx';
+import { RunCompare } from './RunCompare.tsx';
 import { RunPanel } from './RunPanel.tsx';
+import { RunTimeline } from './RunTimeline.tsx';
 
 export function PlansView() {
   const planId = useBaton((s) => s.selectedPlanId);
@@ -18,6 +21,7 @@ export function PlansView() {
   const agentCount = useBaton((s) => s.agents.length);
   const beginEdit = useBaton((s) => s.beginEdit);
   const selectRunTask = useBaton((s) => s.selectRunTask);
+  const [tab, setTab] = useState<'graph' | 'timeline' | 'compare'>('graph');
 
   if (!planId) {
     return (
@@ -77,13 +81,36 @@ export function PlansView() {
           <strong>Agents</strong>.
         </p>
       )}
+      <div className="tabs plan-tabs" role="tablist" aria-label="Plan views">
+        {(['graph', 'timeline', 'compare'] as const).map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? 'active' : ''}
+            onClick={() => setTab(t)}
+          >
+            {t === 'graph' ? 'Graph' : t === 'timeline' ? 'Timeline' : 'Compare runs'}
+          </button>
+        ))}
+      </div>
       <div className="plan-body">
-        <ErrorBoundary label="The plan graph">
-          <PlanGraph
-            plan={stored.plan}
-            tasks={tasks}
-            onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
-          />
+        <ErrorBoundary label={`The ${tab} view`}>
+          {tab === 'graph' && (
+            <PlanGraph
+              plan={stored.plan}
+              tasks={tasks}
+              onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
+            />
+          )}
+          {tab === 'timeline' &&
+            (run ? (
+              <RunTimeline run={run} order={order} tasks={tasks ?? {}} />
+            ) : (
+              <p className="muted centered">Run the plan to see its timeline.</p>
+            ))}
+          {tab === 'compare' && <RunCompare runs={runs ?? []} order={order} />}
         </ErrorBoundary>
         {run ? (
           <ErrorBoundary label="The run panel">

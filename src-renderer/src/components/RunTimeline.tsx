@@ -1,0 +1,81 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { STATUS_LABEL } from './TaskNode.tsx';
+
+const ROW = 24;
+
+/** When each task waited and ran, on one time axis from the run's start (virtualised rows). */
+export function RunTimeline({
+  run,
+  order,
+  tasks,
+}: {
+  run: Run;
+  order: string[];
+  tasks: Record<string, TaskRun>;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 20,
+  });
+  const t0 = Date.parse(run.created_at);
+  let end = run.finished_at ? Date.parse(run.finished_at) : Date.now();
+  for (const t of Object.values(tasks)) if (t.finished_at) end = Math.max(end, Date.parse(t.finished_at));
+  const span = Math.max(1, end - t0);
+  const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0) / span) * 100))}%`;
+  return (
+    <section className="timeline" aria-label="Run timeline">
+      <div className="timeline-axis small muted">
+        <span>0 ms</span>
+        <span>{span < 2000 ? `${span} ms` : `${(span / 1000).toFixed(1)} s`}</span>
+      </div>
+      <div ref={scroller} className="timeline-rows">
+        <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+          {rows.getVirtualItems().map((v) => {
+            const id = order[v.index]!;
+            const t = tasks[id];
+            // A task reused from an earlier run did not run in this one.
+            const reused = t?.reason?.startsWith('reused from run') ?? false;
+            const start = t?.started_at && !reused ? Date.parse(t.started_at) : null;
+            const stop = t?.finished_at ? Date.parse(t.finished_at) : start !== null ? end : null;
+            const label = `${id}: ${t ? STATUS_LABEL[t.status] : 'Pending'}${reused ? ' (reused from an earlier run)' : ''}${start !== null ? `, started at +${start - t0} ms` : ''}${
+              stop !== null && start !== null ? `, ran ${stop - start} ms` : ''
+            }${t && t.attempt > 1 ? `, ${t.attempt} attempts` : ''}`;
+            return (
+              <div
+                key={id}
+                className="timeline-row"
+                title={label}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW,
+                  transform: `translateY(${v.start}px)`,
+                }}
+              >
+                <span className="timeline-id">{id}</span>
+                <span className="timeline-track">
+                  {start !== null && <span className="wait" style={{ left: 0, width: pct(start) }} />}
+                  {start !== null && stop !== null && (
+                    <span
+                      className={`bar node-${t?.status}`}
+                      role="img"
+                      aria-label={label}
+                      style={{ left: pct(start), width: `max(2px, calc(${pct(stop)} - ${pct(start)}))` }}
+                    />
+                  )}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}
