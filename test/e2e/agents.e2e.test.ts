@@ -22,7 +22,7 @@ describe.skipIf('missing' in found && !process.env.CI)('the agents screen', () =
     browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.url);
-    await page.getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('button', { name: 'Agents', exact: true }).click();
   });
   afterAll(async () => {
     await browser?.close();
@@ -48,7 +48,7 @@ describe.skipIf('missing' in found && !process.env.CI)('the agents screen', () =
     await status.selectOption('AWAY');
     await expect.poll(() => status.inputValue()).toBe('AWAY');
     await page.reload();
-    await page.getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('button', { name: 'Agents', exact: true }).click();
     await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('AWAY');
     await page.getByLabel('Status of scribe').selectOption('ONLINE');
     await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('ONLINE');

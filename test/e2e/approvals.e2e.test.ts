@@ -95,7 +95,7 @@ describe.skipIf('missing' in found && !process.env.CI)('the approvals inbox', ()
     await held.getByLabel('Answer for review').fill('Notes read: fine.');
     await held.getByRole('button', { name: 'Complete' }).click();
     await expect.poll(() => held.count()).toBe(0);
-    await page.getByRole('button', { name: 'Plans' }).click();
+    await page.getByRole('button', { name: 'Plans', exact: true }).click();
     await page.getByRole('button', { name: /release/ }).click();
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {

@@ -44,7 +44,7 @@ describe.skipIf('missing' in found && !process.env.CI)('Baton in Chromium agains
   });
 
   it('imports the example agents and plan, runs it, and shows each task’s outcome', async () => {
-    await page.getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('button', { name: 'Agents', exact: true }).click();
     await page.getByLabel('Agents file').setInputFiles(join(examples, 'agents.json'));
     await expect.poll(() => page.getByRole('table', { name: 'Agents' }).getByRole('row').count()).toBe(3);
 
@@ -83,7 +83,7 @@ describe.skipIf('missing' in found && !process.env.CI)('Baton in Chromium agains
   });
 
   it('finds the build log by full-text search', async () => {
-    await page.getByRole('button', { name: 'Build logs' }).click();
+    await page.getByRole('button', { name: 'Build logs', exact: true }).click();
     await page.getByLabel('Search memory').fill('context_analysis');
     const list = page.getByRole('list', { name: 'Memory entries' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);

@@ -28,7 +28,7 @@ describe.skipIf(!exe)('the Electron desktop app', () => {
         'undefined',
       );
       const examples = join(root, 'resources', 'examples');
-      await win.getByRole('button', { name: 'Agents' }).click();
+      await win.getByRole('button', { name: 'Agents', exact: true }).click();
       await win.getByLabel('Agents file').setInputFiles(join(examples, 'agents.json'));
       await win
         .getByLabel('Plan file', { exact: true })
