@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
 import { root, startServe } from './e2e/serve-process.ts';
@@ -25,23 +26,101 @@ const rpc = async (method: string, input: unknown) => {
   });
   const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
   if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
+  return body.value as Record<string, unknown>;
 };
 const example = (f: string) => JSON.parse(readFileSync(join(root, 'resources', 'examples', f), 'utf8'));
+const shot = (page: Page, name: string) => page.screenshot({ path: join(out, `${name}.png`) });
 
 const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 try {
+  // Data: the seed example, a pipeline run by a real (slow) command agent, a gated release.
   await rpc('agents.import', { agents: example('agents.json') });
+  await rpc('agents.import', {
+    agents: [
+      {
+        id: 'builder',
+        name: 'Builder',
+        kind: 'command',
+        skills: ['build'],
+        max_concurrency: 3,
+        command: process.execPath,
+        args: ['-e', "setTimeout(() => console.log('::result {\"ok\":true}'), 150 + Math.random() * 350)"],
+      },
+      { id: 'ana', name: 'Ana', kind: 'human', skills: ['review'] },
+    ],
+  });
+  await rpc('plans.import', {
+    plan: {
+      plan_id: 'pipeline',
+      name: 'Build pipeline',
+      tasks: Array.from({ length: 18 }, (_, i) => ({
+        task_id: `step-${String(i + 1).padStart(2, '0')}`,
+        description: `Build stage ${i + 1}`,
+        required_skills: ['build'],
+        depends_on: i >= 3 ? [`step-${String(i - 2).padStart(2, '0')}`] : [],
+      })),
+    },
+  });
+  await rpc('plans.import', {
+    plan: {
+      plan_id: 'release',
+      name: 'Release 2.0',
+      tasks: [
+        { task_id: 'changelog', description: 'Summarize the changes', required_skills: ['summarization'] },
+        { task_id: 'deploy', description: 'Deploy to production', requires_approval: true, depends_on: ['changelog'] },
+        { task_id: 'notes-review', description: 'Review the release notes', required_skills: ['review'] },
+      ],
+    },
+  });
   await rpc('plans.import', { plan: example('onboarding-plan.json') });
+  await rpc('runs.start', { plan_id: 'release' });
+  const pipeline = await rpc('runs.start', { plan_id: 'pipeline' });
   await rpc('runs.start', { plan_id: 'plan-87234' });
+
   for (const scheme of ['light', 'dark'] as const) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: scheme });
     await page.goto(server.url);
+    await page.getByRole('button', { name: /plan-87234/ }).click();
     await page.getByRole('status', { name: /Run status/ }).waitFor();
     await page.waitForTimeout(300);
-    await page.screenshot({ path: join(out, `run-${scheme}.png`) });
+    await shot(page, `run-${scheme}`);
     await page.close();
   }
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  await page.goto(server.url);
+  await page.getByRole('button', { name: /Approvals/ }).click();
+  await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
+  await page.getByLabel('I am').selectOption('ana');
+  await page.getByRole('listitem', { name: /Task notes-review/ }).waitFor();
+  await shot(page, 'approvals');
+
+  await page.getByRole('button', { name: 'Plans', exact: true }).click();
+  await page.getByRole('button', { name: /Build pipeline/ }).click();
+  await page.waitForFunction(
+    async (runId) => {
+      const el = document.querySelector('[aria-label="Run status: completed"]');
+      return el !== null || runId === '';
+    },
+    String(pipeline.run_id ?? ''),
+    { timeout: 30_000 },
+  );
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await page.waitForTimeout(300);
+  await shot(page, 'timeline');
+
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  await page.getByRole('button', { name: 'Edit plan' }).click();
+  await page.getByRole('region', { name: 'Plan designer graph' }).getByRole('article').first().click();
+  await page.waitForTimeout(300);
+  await shot(page, 'designer');
+  await page.getByRole('button', { name: 'Discard' }).click();
+
+  await page.getByRole('button', { name: 'Build logs', exact: true }).click();
+  await page.getByLabel('Search memory').fill('context_analysis');
+  await page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem').first().getByRole('button').click();
+  await page.waitForTimeout(300);
+  await shot(page, 'build-logs');
   console.log(`Screenshots written to ${out}`);
 } finally {
   await browser.close();
