@@ -44,7 +44,7 @@ try {
         skills: ['build'],
         max_concurrency: 3,
         command: process.execPath,
-        args: ['-e', "setTimeout(() => console.log('::result {\"ok\":true}'), 150 + Math.random() * 350)"],
+        args: ['-e', 'setTimeout(() => console.log(\'::result {"ok":true}\'), 150 + Math.random() * 350)'],
       },
       { id: 'ana', name: 'Ana', kind: 'human', skills: ['review'] },
     ],
@@ -67,7 +67,12 @@ try {
       name: 'Release 2.0',
       tasks: [
         { task_id: 'changelog', description: 'Summarize the changes', required_skills: ['summarization'] },
-        { task_id: 'deploy', description: 'Deploy to production', requires_approval: true, depends_on: ['changelog'] },
+        {
+          task_id: 'deploy',
+          description: 'Deploy to production',
+          requires_approval: true,
+          depends_on: ['changelog'],
+        },
         { task_id: 'notes-review', description: 'Review the release notes', required_skills: ['review'] },
       ],
     },
@@ -118,7 +123,12 @@ try {
 
   await page.getByRole('button', { name: 'Build logs', exact: true }).click();
   await page.getByLabel('Search memory').fill('context_analysis');
-  await page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem').first().getByRole('button').click();
+  await page
+    .getByRole('list', { name: 'Memory entries' })
+    .getByRole('listitem')
+    .first()
+    .getByRole('button')
+    .click();
   await page.waitForTimeout(300);
   await shot(page, 'build-logs');
   console.log(`Screenshots written to ${out}`);

@@ -95,6 +95,27 @@ describe.skipIf('missing' in found && !process.env.CI)('the run view and build l
       .toBe(2);
   });
 
+  it('shows tasks a decider adds to the running graph, with its reasoning', async () => {
+    const base = new URL('/', server.url).href;
+    const token = new URL(server.url).searchParams.get('token')!;
+    const rpc = (method: string, input: unknown) =>
+      fetch(`${base}api/rpc/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'decided',
+        decider: { kind: 'rules' },
+        tasks: [{ task_id: 'orphan', description: 'Needs a skill nobody has', required_skills: ['alchemy'] }],
+      },
+    });
+    await page.getByRole('button', { name: /decided/ }).click();
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    const added = graph.getByRole('article', { name: 'Task escalation-1: Awaiting approval' });
+    await expect.poll(() => added.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await added.getAttribute('title')).toContain('approval: Task "orphan" ended unassigned');
+    await page.getByRole('button', { name: /ship/ }).click();
+  });
+
   it('shows the run as a timeline and compares two runs task by task', async () => {
     await page.getByRole('tab', { name: 'Timeline' }).click();
     const timeline = page.getByRole('region', { name: 'Run timeline' });

@@ -2,7 +2,7 @@ import type { Edge, NodeTypes } from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Plan } from '../../../src-shared/schemas/plan.ts';
+import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
@@ -25,12 +25,18 @@ const minimapColor = (n: { data: Record<string, unknown> }) =>
 
 interface Props {
   plan: Plan;
+  /** Tasks a decider added to the run shown. */
+  added?: TaskSpec[] | undefined;
   tasks: Record<string, TaskRun> | undefined;
   onSelectTask?: (taskId: string) => void;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan, tasks, onSelectTask }: Props) {
+export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
+  const plan = useMemo(
+    () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
+    [stored, added],
+  );
   const [positions, setPositions] = useState<Positions | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
 
@@ -84,7 +90,16 @@ export function PlanGraph({ plan, tasks, onSelectTask }: Props) {
           priority: t.priority,
           status: run?.status ?? null,
           agentId: run?.agent_id ?? null,
-          reason: run?.reason ?? run?.error ?? null,
+          reason:
+            run?.reason ??
+            run?.error ??
+            ((t.inputs as { reasoning?: string } | undefined)?.reasoning
+              ? `Added by the decider: ${(t.inputs as { reasoning: string }).reasoning}`
+              : null),
+          added:
+            (t.inputs as { orchestrator_decision?: boolean; baton_gate?: boolean } | undefined)
+              ?.orchestrator_decision === true ||
+            (t.inputs as { baton_gate?: boolean } | undefined)?.baton_gate === true,
         },
       };
       next.set(t.task_id, { run, node });

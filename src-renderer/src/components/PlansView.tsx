@@ -13,6 +13,7 @@ export function PlansView() {
   const runs = useBaton((s) => (planId ? s.runsByPlan[planId] : undefined));
   const runId = useBaton((s) => (planId ? s.selectedRunId[planId] : undefined));
   const tasks = useBaton((s) => (runId ? s.runTasks[runId] : undefined));
+  const added = useBaton((s) => (runId ? s.addedTasks[runId] : undefined));
   const starting = useBaton((s) => s.starting);
   const startRun = useBaton((s) => s.startRun);
   const selectRun = useBaton((s) => s.selectRun);
@@ -39,7 +40,8 @@ export function PlansView() {
   }
   if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
   const run = runs?.find((r) => r.id === runId);
-  const order = stored.plan.tasks.map((t) => t.task_id);
+  // The run's tasks: the plan's, and any a decider added while it ran.
+  const order = [...stored.plan.tasks, ...(added ?? [])].map((t) => t.task_id);
   return (
     <div className="plan-view">
       <header className="plan-head">
@@ -100,6 +102,7 @@ export function PlansView() {
           {tab === 'graph' && (
             <PlanGraph
               plan={stored.plan}
+              added={added}
               tasks={tasks}
               onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
             />

@@ -12,6 +12,8 @@ export interface TaskNodeData extends Record<string, unknown> {
   status: TaskStatus | null;
   agentId: string | null;
   reason: string | null;
+  /** Added while the run went on (by a decider). */
+  added?: boolean;
 }
 export type TaskNodeType = Node<TaskNodeData, 'task'>;
 
@@ -58,7 +60,14 @@ function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
     >
       <Handle type="target" position={Position.Left} />
       <header>
-        <span className="task-id">{data.taskId}</span>
+        <span className="task-id">
+          {data.added && (
+            <span className="added-mark" title="Added by the decider">
+              ✦{' '}
+            </span>
+          )}
+          {data.taskId}
+        </span>
         {status && <span className={`pill status-${status}`}>{STATUS_LABEL[status]}</span>}
       </header>
       <p className="task-desc">{data.description || <em>No description</em>}</p>

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { MemoryEntry } from '../../../src-shared/schemas/memory.ts';
+import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { Artifact, ProgressEntry, Run, TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
@@ -11,6 +12,8 @@ export interface TaskDetail {
 }
 
 export interface RunsSlice {
+  /** Tasks a decider added to each run, as they appear. */
+  addedTasks: Record<string, TaskSpec[]>;
   /** The task selected in the run view, and what was loaded about it. */
   selectedTask: { runId: string; taskId: string } | null;
   taskDetail: TaskDetail | null;
@@ -36,6 +39,7 @@ export interface RunsSlice {
 export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set, get) => ({
   selectedTask: null,
   taskDetail: null,
+  addedTasks: {},
   async selectRunTask(runId, taskId) {
     if (!taskId) return set({ selectedTask: null, taskDetail: null });
     set({ selectedTask: { runId, taskId }, taskDetail: null });
@@ -93,7 +97,8 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     set((s) => ({ selectedRunId: { ...s.selectedRunId, [planId]: runId } }));
     try {
       const detail = await api.getRun(runId);
-      const { tasks, ...run } = detail;
+      const { tasks, added_tasks, ...run } = detail;
+      set((s) => ({ addedTasks: { ...s.addedTasks, [runId]: added_tasks } }));
       get().upsertRun(run);
       get().upsertTaskRuns(tasks);
       await get().loadMemory(run.memory_id);
@@ -138,6 +143,16 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   upsertTaskRuns(tasks) {
     if (tasks.length === 0) return;
+    // A task this run did not have before was added by a decider: fetch its spec.
+    const known = get().runTasks;
+    const fresh = new Set(
+      tasks.filter((t) => known[t.run_id] && !known[t.run_id]![t.task_id]).map((t) => t.run_id),
+    );
+    for (const runId of fresh) {
+      void api
+        .getRun(runId)
+        .then((d) => set((s) => ({ addedTasks: { ...s.addedTasks, [runId]: d.added_tasks } })));
+    }
     set((s) => {
       // One copy per run per batch, not per task: a busy run sends thousands of updates.
       const runTasks = { ...s.runTasks };
