@@ -55,4 +55,31 @@ describe.skipIf('missing' in found && !process.env.CI)('the agents screen', () =
     expect(await page.getByRole('img', { name: 'Attempts per agent' }).isVisible()).toBe(true);
     await page.screenshot({ path: join(root, 'test-results', 'agents.png') });
   });
+
+  it('says where secrets live in browser mode instead of storing them', async () => {
+    const form = page.getByRole('form', { name: 'Secrets' });
+    expect(await form.textContent()).toContain('BATON_SECRET_<NAME>');
+    await form.getByLabel('Name').fill('api.key');
+    await form.getByLabel('Value').fill('sk-123');
+    await form.getByRole('button', { name: 'Store secret' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The secret was not stored' });
+    await expect.poll(() => alert.isVisible()).toBe(true);
+    expect(await alert.textContent()).toContain('only in the desktop app');
+  });
+
+  it('keeps projects with goal, phase, budget and spend', async () => {
+    await page.getByRole('button', { name: 'Projects', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Project' });
+    await form.getByLabel('Id').fill('onboarding');
+    await form.getByLabel('Name').fill('Onboarding');
+    await form.getByLabel('Goal').fill('Get the new team productive');
+    await form.getByLabel('Budget').fill('abc');
+    await form.getByRole('button', { name: 'Save project' }).click();
+    await expect.poll(() => form.textContent()).toContain('must be a number');
+    await form.getByLabel('Budget').fill('50');
+    await form.getByRole('button', { name: 'Save project' }).click();
+    const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Onboarding/ });
+    await expect.poll(() => row.textContent()).toContain('Get the new team productive');
+    expect(await row.textContent()).toContain('50');
+  });
 });

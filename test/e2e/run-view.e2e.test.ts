@@ -99,7 +99,11 @@ describe.skipIf('missing' in found && !process.env.CI)('the run view and build l
     const base = new URL('/', server.url).href;
     const token = new URL(server.url).searchParams.get('token')!;
     const rpc = (method: string, input: unknown) =>
-      fetch(`${base}api/rpc/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(input) });
+      fetch(`${base}api/rpc/${method}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify(input),
+      });
     await rpc('plans.import', {
       plan: {
         plan_id: 'decided',

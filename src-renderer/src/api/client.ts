@@ -27,6 +27,13 @@ export const api = {
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
   cancelRun: (run_id: string) => c().invoke('runs.cancel', { run_id }),
   listAgents: () => c().invoke('agents.list', {}),
+  listProjects: () => c().invoke('projects.list', {}),
+  saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>
+    c().invoke('projects.save', p),
+  spend: (scope: 'run' | 'plan' | 'project', id: string) => c().invoke('runs.spend', { scope, id }),
+  listSecrets: () => c().invoke('secrets.list', {}),
+  setSecret: (name: string, value: string) => c().invoke('secrets.set', { name, value }),
+  deleteSecret: (name: string) => c().invoke('secrets.delete', { name }),
   saveAgent: (agent: import('../../../src-shared/schemas/agent.ts').AgentInput) =>
     c().invoke('agents.save', agent),
   probeAgents: () => c().invoke('agents.probe', {}),

@@ -5,6 +5,7 @@ import type { AgentExecutionStats } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 import { FileButton } from './FileButton.tsx';
+import { SecretsPanel } from './SecretsPanel.tsx';
 
 const RANGES = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, all: 0 } as const;
 type Range = keyof typeof RANGES;
@@ -101,6 +102,7 @@ export function AgentsView() {
         </>
       )}
       <AddAgent />
+      <SecretsPanel />
     </div>
   );
 }

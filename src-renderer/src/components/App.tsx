@@ -5,6 +5,7 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { MemoryView } from './MemoryView.tsx';
 import { PlanDesigner } from './PlanDesigner.tsx';
 import { PlansView } from './PlansView.tsx';
+import { ProjectsView } from './ProjectsView.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { Toasts } from './Toasts.tsx';
 
@@ -25,6 +26,7 @@ export function App() {
           {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}
           {view === 'approvals' && <ApprovalsView />}
           {view === 'agents' && <AgentsView />}
+          {view === 'projects' && <ProjectsView />}
           {view === 'memory' && <MemoryView />}
         </ErrorBoundary>
       </main>

@@ -23,6 +23,7 @@ export function PlansView() {
   const beginEdit = useBaton((s) => s.beginEdit);
   const selectRunTask = useBaton((s) => s.selectRunTask);
   const [tab, setTab] = useState<'graph' | 'timeline' | 'compare'>('graph');
+  const [runFilter, setRunFilter] = useState<'' | 'executing' | 'completed' | 'failed' | 'cancelled'>('');
 
   if (!planId) {
     return (
@@ -53,6 +54,20 @@ export function PlansView() {
           </p>
         </div>
         <div className="actions">
+          {runs && runs.length > 1 && (
+            <select
+              aria-label="Filter runs by status"
+              value={runFilter}
+              onChange={(e) => setRunFilter(e.target.value as typeof runFilter)}
+            >
+              <option value="">all runs ({runs.length})</option>
+              {(['executing', 'completed', 'failed', 'cancelled'] as const).map((st) => (
+                <option key={st} value={st}>
+                  {st} ({runs.filter((r) => r.status === st).length})
+                </option>
+              ))}
+            </select>
+          )}
           {runs && runs.length > 0 && (
             <label className="small">
               Run{' '}
@@ -61,11 +76,13 @@ export function PlansView() {
                 onChange={(e) => selectRun(planId, e.target.value)}
                 aria-label="Select run"
               >
-                {runs.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {new Date(r.created_at).toLocaleTimeString()} · {r.status}
-                  </option>
-                ))}
+                {runs
+                  .filter((r) => !runFilter || r.status === runFilter || r.id === runId)
+                  .map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {new Date(r.created_at).toLocaleTimeString()} · {r.status}
+                    </option>
+                  ))}
               </select>
             </label>
           )}

@@ -7,6 +7,7 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'plans', label: 'Plans' },
   { view: 'approvals', label: 'Approvals' },
   { view: 'agents', label: 'Agents' },
+  { view: 'projects', label: 'Projects' },
   { view: 'memory', label: 'Build logs' },
 ];
 

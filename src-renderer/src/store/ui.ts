@@ -3,7 +3,7 @@ import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { ConnectionStatus } from '../api/transport.ts';
 import type { BatonState } from './index.ts';
 
-export type View = 'plans' | 'approvals' | 'agents' | 'memory';
+export type View = 'plans' | 'approvals' | 'agents' | 'projects' | 'memory';
 
 export interface Toast {
   id: number;
