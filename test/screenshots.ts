@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
+import { rpcFor } from './e2e/harness.ts';
 import { root, startServe } from './e2e/serve-process.ts';
 
 const found = findChromium();
@@ -16,17 +17,11 @@ const out = join(root, 'resources', 'screenshots');
 mkdirSync(out, { recursive: true });
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-shots-'));
 const server = await startServe(dataDir);
-const token = new URL(server.url).searchParams.get('token')!;
-const base = new URL('/', server.url).href;
+const call = rpcFor(server.url);
 const rpc = async (method: string, input: unknown) => {
-  const res = await fetch(`${base}api/rpc/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value as Record<string, unknown>;
+  const r = await call(method, input);
+  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+  return r.value;
 };
 const example = (f: string) => JSON.parse(readFileSync(join(root, 'resources', 'examples', f), 'utf8'));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(out, `${name}.png`) });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/browser-path.ts';
+import { rpcFor } from '../e2e/harness.ts';
 import { startServe } from '../e2e/serve-process.ts';
 
 const found = findChromium();
@@ -19,17 +20,11 @@ if ('missing' in found) {
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-ui-bench-'));
 const t0 = performance.now();
 const server = await startServe(dataDir);
-const base = new URL('/', server.url).href;
-const token = new URL(server.url).searchParams.get('token')!;
+const call = rpcFor(server.url);
 const rpc = async (method: string, input: unknown) => {
-  const res = await fetch(`${base}api/rpc/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.value;
+  const r = await call(method, input);
+  if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
+  return r.value as unknown;
 };
 const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 const results: [string, string, string][] = [];

@@ -1,34 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import { root, startServe } from './serve-process.ts';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
 
-const found = findChromium();
-
-describe.skipIf('missing' in found && !process.env.CI)('the agents screen', () => {
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServe>>;
-  let browser: Browser;
+describe.skipIf(skipE2e)('the agents screen', () => {
+  let baton: Baton;
   let page: Page;
 
   beforeAll(async () => {
-    if ('missing' in found) throw new Error(found.missing);
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-agents-ui-'));
-    server = await startServe(dataDir);
-    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
+    baton = await launchBaton('agents-ui');
+    page = baton.page;
+    await page.goto(baton.server.url);
     await page.getByRole('button', { name: 'Agents', exact: true }).click();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => baton?.close());
 
   it('adds an agent, naming the bad field when input is wrong', async () => {
     const form = page.getByRole('form', { name: 'Add an agent' });
@@ -53,7 +39,7 @@ describe.skipIf('missing' in found && !process.env.CI)('the agents screen', () =
     await page.getByLabel('Status of scribe').selectOption('ONLINE');
     await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('ONLINE');
     expect(await page.getByRole('img', { name: 'Attempts per agent' }).isVisible()).toBe(true);
-    await page.screenshot({ path: join(root, 'test-results', 'agents.png') });
+    await page.screenshot({ path: join(shots, 'agents.png') });
   });
 
   it('says where secrets live in browser mode instead of storing them', async () => {

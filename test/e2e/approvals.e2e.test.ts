@@ -1,37 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import { root, startServe } from './serve-process.ts';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
 
-const found = findChromium();
-const shots = join(root, 'test-results');
-
-describe.skipIf('missing' in found && !process.env.CI)('the approvals inbox', () => {
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServe>>;
-  let browser: Browser;
+describe.skipIf(skipE2e)('the approvals inbox', () => {
+  let baton: Baton;
   let page: Page;
-  let rpc: (method: string, input: unknown) => Promise<{ ok: boolean; value: Record<string, unknown> }>;
+  let rpc: Baton['rpc'];
 
   beforeAll(async () => {
-    if ('missing' in found) throw new Error(found.missing);
-    mkdirSync(shots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-approvals-'));
-    server = await startServe(dataDir);
-    const base = new URL('/', server.url).href;
-    const token = new URL(server.url).searchParams.get('token')!;
-    rpc = async (method, input) =>
-      (
-        await fetch(`${base}api/rpc/${method}`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}` },
-          body: JSON.stringify(input),
-        })
-      ).json() as never;
+    baton = await launchBaton('approvals', { width: 1400, height: 860 });
+    ({ page, rpc } = baton);
     await rpc('agents.import', {
       agents: [
         { id: 'w', skills: ['x'] },
@@ -55,15 +35,9 @@ describe.skipIf('missing' in found && !process.env.CI)('the approvals inbox', ()
       },
     });
     await rpc('runs.start', { plan_id: 'release' });
-    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await page.goto(server.url);
+    await page.goto(baton.server.url);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => baton?.close());
 
   it('shows pending approvals with a count badge, and approving lets the branch go on', async () => {
     const nav = page.getByRole('button', { name: 'Approvals, 1 pending' });

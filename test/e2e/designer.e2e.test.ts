@@ -1,42 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import { root, startServe } from './serve-process.ts';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
 
-const found = findChromium();
-const shots = join(root, 'test-results');
-
-describe.skipIf('missing' in found && !process.env.CI)('the plan designer', () => {
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServe>>;
-  let browser: Browser;
+describe.skipIf(skipE2e)('the plan designer', () => {
+  let baton: Baton;
   let page: Page;
 
   beforeAll(async () => {
-    if ('missing' in found) throw new Error(found.missing);
-    mkdirSync(shots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-designer-'));
-    server = await startServe(dataDir);
-    const base = new URL('/', server.url).href;
-    const token = new URL(server.url).searchParams.get('token')!;
-    await fetch(`${base}api/rpc/agents.import`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ agents: [{ id: 'researcher', skills: ['research'] }] }),
-    });
-    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await page.goto(server.url);
+    baton = await launchBaton('designer', { width: 1400, height: 860 });
+    page = baton.page;
+    await baton.rpc('agents.import', { agents: [{ id: 'researcher', skills: ['research'] }] });
+    await page.goto(baton.server.url);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => baton?.close());
 
   const graph = () => page.getByRole('region', { name: 'Plan designer graph' });
   const checks = () => page.getByRole('region', { name: 'Checks' });

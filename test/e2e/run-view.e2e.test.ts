@@ -1,35 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import { root, startServe } from './serve-process.ts';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
 
-const found = findChromium();
-const shots = join(root, 'test-results');
-
-describe.skipIf('missing' in found && !process.env.CI)('the run view and build logs', () => {
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServe>>;
-  let browser: Browser;
+describe.skipIf(skipE2e)('the run view and build logs', () => {
+  let baton: Baton;
   let page: Page;
 
   beforeAll(async () => {
-    if ('missing' in found) throw new Error(found.missing);
-    mkdirSync(shots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-runview-'));
-    server = await startServe(dataDir);
-    const base = new URL('/', server.url).href;
-    const token = new URL(server.url).searchParams.get('token')!;
-    const rpc = (method: string, input: unknown) =>
-      fetch(`${base}api/rpc/${method}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
-        body: JSON.stringify(input),
-      });
-    await rpc('agents.import', {
+    baton = await launchBaton('runview');
+    page = baton.page;
+    await baton.rpc('agents.import', {
       agents: [
         { id: 'writer', skills: ['write'] },
         { id: 'generalist', skills: ['write', 'code', 'test'] },
@@ -45,7 +27,7 @@ describe.skipIf('missing' in found && !process.env.CI)('the run view and build l
         },
       ],
     });
-    await rpc('plans.import', {
+    await baton.rpc('plans.import', {
       plan: {
         plan_id: 'ship',
         tasks: [
@@ -60,16 +42,10 @@ describe.skipIf('missing' in found && !process.env.CI)('the run view and build l
         ],
       },
     });
-    await rpc('runs.start', { plan_id: 'ship' });
-    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
+    await baton.rpc('runs.start', { plan_id: 'ship' });
+    await page.goto(baton.server.url);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => baton?.close());
 
   it('explains why an agent was chosen and shows what a failed task logged', async () => {
     const result = page.getByRole('region', { name: 'Run result' });
@@ -96,15 +72,7 @@ describe.skipIf('missing' in found && !process.env.CI)('the run view and build l
   });
 
   it('shows tasks a decider adds to the running graph, with its reasoning', async () => {
-    const base = new URL('/', server.url).href;
-    const token = new URL(server.url).searchParams.get('token')!;
-    const rpc = (method: string, input: unknown) =>
-      fetch(`${base}api/rpc/${method}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
-        body: JSON.stringify(input),
-      });
-    await rpc('plans.import', {
+    await baton.rpc('plans.import', {
       plan: {
         plan_id: 'decided',
         decider: { kind: 'rules' },
