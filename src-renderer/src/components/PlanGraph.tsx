@@ -127,7 +127,10 @@ export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
           proOptions={{ hideAttribution: true }}
         >
           <Background />
-          <MiniMap pannable zoomable ariaLabel="Plan overview" nodeColor={minimapColor} />
+          {/* The minimap redraws every node on each pan or zoom: too costly for very large plans. */}
+          {plan.tasks.length <= 1_000 && (
+            <MiniMap pannable zoomable ariaLabel="Plan overview" nodeColor={minimapColor} />
+          )}
           <Controls />
         </ReactFlow>
       ) : (
