@@ -7,18 +7,25 @@ import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { applyEvents, useBaton } from './store/index.ts';
 import './styles.css';
 
-// Pushed events are applied at most once per frame, however fast they arrive.
+// Pushed events are applied at most once per frame, however fast they arrive; under a flood
+// (a run finishing hundreds of tasks a second) at most every 150 ms, so clicks stay responsive.
 let queued: EventBatch = [];
-let frame = 0;
+let pending = false;
+let lastApplied = 0;
 function onEvents(batch: EventBatch): void {
-  queued = queued.concat(batch);
-  if (frame) return;
-  frame = requestAnimationFrame(() => {
-    frame = 0;
-    const all = queued;
-    queued = [];
-    applyEvents(all);
-  });
+  for (const ev of batch) queued.push(ev);
+  if (pending) return;
+  pending = true;
+  const wait = queued.length > 200 ? Math.max(0, 150 - (performance.now() - lastApplied)) : 0;
+  setTimeout(() => {
+    requestAnimationFrame(() => {
+      pending = false;
+      lastApplied = performance.now();
+      const all = queued;
+      queued = [];
+      applyEvents(all);
+    });
+  }, wait);
 }
 
 const ui = useBaton.getState();
