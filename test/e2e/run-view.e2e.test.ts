@@ -88,6 +88,46 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.getByRole('button', { name: /ship/ }).click();
   });
 
+  it('shows live progress in the node and cancels a running task', async () => {
+    await baton.rpc('agents.import', {
+      agents: [
+        {
+          id: 'sleeper',
+          kind: 'command',
+          skills: ['wait'],
+          command: process.execPath,
+          args: [
+            '-e',
+            "console.log('::progress 40 waiting'); setTimeout(() => console.log('::result {}'), 30000)",
+          ],
+        },
+      ],
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'slow',
+        tasks: [{ task_id: 'nap', description: 'Wait a while', required_skills: ['wait'] }],
+      },
+    });
+    await page.getByRole('button', { name: /^slow/ }).click();
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    const bar = page.getByRole('progressbar', { name: 'nap progress' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('40');
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /Task nap/ })
+      .click();
+    await page
+      .getByRole('region', { name: 'Task nap details' })
+      .getByRole('button', { name: 'Cancel task' })
+      .click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: failed' }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
+    expect(await page.getByRole('region', { name: 'Task nap details' }).textContent()).toContain('Cancelled');
+    await page.getByRole('button', { name: /^ship/ }).click();
+  });
+
   it('shows the run as a timeline and compares two runs task by task', async () => {
     await page.getByRole('tab', { name: 'Timeline' }).click();
     const timeline = page.getByRole('region', { name: 'Run timeline' });

@@ -90,6 +90,7 @@ export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
           priority: t.priority,
           status: run?.status ?? null,
           agentId: run?.agent_id ?? null,
+          progress: run?.progress ?? null,
           reason:
             run?.reason ??
             run?.error ??

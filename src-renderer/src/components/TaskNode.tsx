@@ -14,6 +14,8 @@ export interface TaskNodeData extends Record<string, unknown> {
   reason: string | null;
   /** Added while the run went on (by a decider). */
   added?: boolean;
+  /** 0–100 while the agent reports progress. */
+  progress?: number | null;
 }
 export type TaskNodeType = Node<TaskNodeData, 'task'>;
 
@@ -71,6 +73,18 @@ function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
         {status && <span className={`pill status-${status}`}>{STATUS_LABEL[status]}</span>}
       </header>
       <p className="task-desc">{data.description || <em>No description</em>}</p>
+      {status === 'in_progress' && typeof data.progress === 'number' && (
+        <div
+          className="node-progress"
+          role="progressbar"
+          aria-label={`${data.taskId} progress`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={data.progress}
+        >
+          <div style={{ width: `${data.progress}%` }} />
+        </div>
+      )}
       <footer>
         {data.agentId ? (
           <span className="agent">→ {data.agentId}</span>
