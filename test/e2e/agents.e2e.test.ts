@@ -19,7 +19,10 @@ describe.skipIf(skipE2e)('the agents screen', () => {
   it('adds an agent, naming the bad field when input is wrong', async () => {
     const form = page.getByRole('form', { name: 'Add an agent' });
     await form.getByLabel('Id').fill('bad id!');
-    await form.getByLabel('Skills (comma-separated)').fill('write, review');
+    for (const skill of ['write', 'review']) {
+      await form.getByLabel('Skills', { exact: true }).fill(skill);
+      await form.getByLabel('Skills', { exact: true }).press('Enter');
+    }
     await form.getByRole('button', { name: 'Add agent' }).click();
     await expect.poll(() => form.textContent()).toContain('may contain only letters, digits and . _ : @ -');
     await form.getByLabel('Id').fill('scribe');
@@ -27,6 +30,17 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     const table = page.getByRole('table', { name: 'Agents' });
     await expect.poll(() => table.getByRole('row', { name: /scribe/ }).isVisible()).toBe(true);
     expect(await table.getByRole('row', { name: /scribe/ }).textContent()).toContain('review');
+  });
+
+  it('adds an llm agent naming its secret, not holding it', async () => {
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    await form.getByLabel('Kind').selectOption('llm');
+    await form.getByLabel('Id').fill('local-llama');
+    await form.getByLabel('Model').fill('llama3.1');
+    await form.getByLabel('Secret name (never the value)').fill('ollama.key');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /local-llama/ });
+    await expect.poll(() => row.textContent()).toContain('llm');
   });
 
   it('sets an agent AWAY and back', async () => {

@@ -188,43 +188,88 @@ function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, 
   );
 }
 
-/** A form for a new agent; errors from the contract name the field. */
+type Kind = 'echo' | 'command' | 'http' | 'llm' | 'human';
+const KIND_HELP: Record<Kind, string> = {
+  echo: 'completes at once with its input (dry runs)',
+  command: 'runs a program you name, without a shell; see resources/agents/PROTOCOL.md',
+  http: 'POSTs the task to your service',
+  llm: 'an OpenAI-compatible chat endpoint (Ollama, llama.cpp, LM Studio, vLLM, OpenAI)',
+  human: "the task waits in that person's inbox (Approvals → My tasks)",
+};
+
+/** A form for a new agent of any kind; errors from the contract name the field. */
 function AddAgent() {
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
-  const [id, setId] = useState('');
-  const [skills, setSkills] = useState('');
-  const [capacity, setCapacity] = useState('1');
-  const [cost, setCost] = useState('0');
+  const [kind, setKind] = useState<Kind>('echo');
+  const [f, setF] = useState({
+    id: '',
+    skill: '',
+    capacity: '1',
+    cost: '0',
+    mission: '',
+    command: '',
+    args: '',
+    url: '',
+    secret: '',
+    base_url: 'http://127.0.0.1:11434/v1',
+    model: '',
+  });
+  const [skills, setSkills] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  const kindFields = (): Record<string, unknown> => {
+    switch (kind) {
+      case 'command':
+        return {
+          command: f.command,
+          args: f.args
+            .split('\n')
+            .map((a) => a.trim())
+            .filter(Boolean),
+        };
+      case 'http':
+        return { url: f.url, ...(f.secret ? { auth_secret: f.secret } : {}) };
+      case 'llm':
+        return { base_url: f.base_url, model: f.model, ...(f.secret ? { api_key_secret: f.secret } : {}) };
+      default:
+        return {};
+    }
+  };
   const submit = async () => {
+    const numbers = { max_concurrency: Number(f.capacity), cost_per_task: Number(f.cost) };
+    for (const [k, v] of Object.entries(numbers)) {
+      if (!Number.isFinite(v)) return setErrors({ [k]: 'must be a number' });
+    }
     try {
       await api.saveAgent({
-        id,
-        kind: 'echo',
-        skills: skills
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        max_concurrency: Number(capacity),
-        cost_per_task: Number(cost),
-      });
+        id: f.id,
+        kind,
+        skills,
+        ...numbers,
+        ...(f.mission ? { charter: { mission: f.mission } } : {}),
+        ...kindFields(),
+      } as Parameters<typeof api.saveAgent>[0]);
       setErrors({});
-      setId('');
-      setSkills('');
-      notify('info', `Added agent ${id}`);
+      setSkills([]);
+      setF({ ...f, id: '', mission: '' });
+      notify('info', `Added agent ${f.id}`);
       await loadAgents();
     } catch (err) {
       const issues =
         err instanceof ContractError
           ? ((err.details as { issues?: { path: string; message: string }[] })?.issues ?? [])
           : [];
-      setErrors(Object.fromEntries(issues.map((i) => [i.path.replace(/\[\d+\]$/, ''), i.message])));
+      setErrors(
+        Object.fromEntries(
+          issues.map((i) => [i.path.replace(/\[\d+\]$/, '').replace(/^charter\./, ''), i.message]),
+        ),
+      );
       if (issues.length === 0)
         notify('error', 'The agent was not added', [err instanceof Error ? err.message : String(err)]);
     }
   };
-  const field = (label: string, key: string, value: string, set: (v: string) => void, hint?: string) => (
+  const field = (label: string, key: string, value: string, onChange: (v: string) => void, hint?: string) => (
     <label>
       {label}
       <input
@@ -232,11 +277,16 @@ function AddAgent() {
         value={value}
         placeholder={hint}
         aria-invalid={errors[key] ? true : undefined}
-        onChange={(e) => set(e.target.value)}
+        onChange={(e) => onChange(e.target.value)}
       />
       {errors[key] && <span className="field-error">{errors[key]}</span>}
     </label>
   );
+  const addSkill = () => {
+    const s = f.skill.trim();
+    if (s && !skills.includes(s)) setSkills([...skills, s]);
+    setF({ ...f, skill: '' });
+  };
   return (
     <form
       className="add-agent"
@@ -247,14 +297,82 @@ function AddAgent() {
       }}
     >
       <h2>Add an agent</h2>
-      <p className="muted small">
-        An echo agent (completes at once with its input); other kinds come from an agents file.
-      </p>
       <div className="row">
-        {field('Id', 'id', id, setId, 'e.g. ash')}
-        {field('Skills (comma-separated)', 'skills', skills, setSkills, 'summarization, memory_search')}
-        {field('Capacity', 'max_concurrency', capacity, setCapacity)}
-        {field('Cost per task', 'cost_per_task', cost, setCost)}
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            {(Object.keys(KIND_HELP) as Kind[]).map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <p className="muted small">{KIND_HELP[kind]}</p>
+      </div>
+      <div className="row">
+        {field('Id', 'id', f.id, set('id'), 'e.g. ash')}
+        <label>
+          Skills
+          <input
+            type="text"
+            value={f.skill}
+            placeholder="type a skill, press Enter"
+            aria-invalid={errors.skills ? true : undefined}
+            onChange={(e) => set('skill')(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                addSkill();
+              }
+            }}
+          />
+          {errors.skills && <span className="field-error">{errors.skills}</span>}
+        </label>
+        {field('Capacity', 'max_concurrency', f.capacity, set('capacity'))}
+        {field('Cost per task', 'cost_per_task', f.cost, set('cost'))}
+      </div>
+      {skills.length > 0 && (
+        <div className="chips">
+          {skills.map((s) => (
+            <span key={s} className="chip">
+              {s}{' '}
+              <button
+                type="button"
+                className="icon"
+                aria-label={`Remove skill ${s}`}
+                onClick={() => setSkills(skills.filter((x) => x !== s))}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="row">
+        {kind === 'command' && (
+          <>
+            {field('Program', 'command', f.command, set('command'), 'node')}
+            <label>
+              Arguments (one per line; {'{task_id}'}, {'{context_file}'}, {'{resources}'}…)
+              <textarea rows={2} value={f.args} onChange={(e) => set('args')(e.target.value)} />
+            </label>
+          </>
+        )}
+        {kind === 'http' && field('URL', 'url', f.url, set('url'), 'https://agents.example/run')}
+        {kind === 'llm' && (
+          <>
+            {field('Base URL', 'base_url', f.base_url, set('base_url'))}
+            {field('Model', 'model', f.model, set('model'), 'llama3.1')}
+          </>
+        )}
+        {(kind === 'http' || kind === 'llm') &&
+          field(
+            'Secret name (never the value)',
+            kind === 'http' ? 'auth_secret' : 'api_key_secret',
+            f.secret,
+            set('secret'),
+            'e.g. openai.key',
+          )}
+        {field('Charter: mission', 'mission', f.mission, set('mission'), 'what this agent is for')}
         <button type="submit" className="primary">
           Add agent
         </button>
