@@ -4,6 +4,8 @@
 //   2,000-task plan: click → laid out and first nodes rendered
 //   a run completing ~500 tasks/s: how far the UI lags and how long clicks take while it streams
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -82,61 +84,80 @@ try {
   });
   results.push(['zooming the 2,000-task plan', `${frames} frames/s`, 'smooth (≈ 60)']);
 
-  // A run that completes about 500 tasks per second: echo agents with capacity 5 and a
-  // 10 ms pause each are not available here, so a plain echo run of 5,000 flat tasks
-  // (faster than 500/s) is the stress; the UI must keep up and answer clicks.
-  await rpc('agents.import', { agents: [{ id: 'w', skills: ['x'], max_concurrency: 50 }] });
-  const flat = Array.from({ length: 5_000 }, (_, i) => ({
-    task_id: `f${i}`,
-    description: '',
-    required_skills: ['x'],
-  }));
-  await rpc('plans.import', { plan: { plan_id: 'flat', tasks: flat } });
-  await page.getByRole('button', { name: /flat/ }).first().click();
-  await page
-    .getByRole('region', { name: 'Plan graph' })
-    .getByRole('article')
-    .first()
-    .waitFor({ timeout: 60_000 });
-  await page.evaluate(() => {
-    (window as unknown as { longTasks: number[] }).longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        (window as unknown as { longTasks: number[] }).longTasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: false });
+  // A run that completes about 500 tasks per second (the issue's scenario): an http agent on
+  // a local server that answers after 10 ms, 5 at a time. The UI must keep up and answer clicks.
+  const agentServer = createServer((_req, res) => {
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"completed","output":{"ok":true}}');
+    }, 10);
   });
-  const runStart = performance.now();
-  await page.getByRole('button', { name: 'Run plan' }).click();
-  const clickTimes: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const c = performance.now();
-    await page.getByRole('button', { name: i % 2 ? 'Plans' : 'Agents' }).click();
-    await page.waitForFunction(() => true);
-    clickTimes.push(performance.now() - c);
+  await new Promise<void>((r) => agentServer.listen(0, '127.0.0.1', r));
+  const agentUrl = `http://127.0.0.1:${(agentServer.address() as AddressInfo).port}/run`;
+  try {
+    await rpc('agents.import', {
+      agents: [{ id: 'w', kind: 'http', url: agentUrl, skills: ['x'], max_concurrency: 5 }],
+    });
+    const count = 2_500;
+    const flat = Array.from({ length: count }, (_, i) => ({
+      task_id: `f${i}`,
+      description: '',
+      required_skills: ['x'],
+    }));
+    await rpc('plans.import', { plan: { plan_id: 'flat', tasks: flat } });
+    await page.getByRole('button', { name: /flat/ }).first().click();
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page.evaluate(() => {
+      (window as unknown as { longTasks: number[] }).longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          (window as unknown as { longTasks: number[] }).longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    const clickTimes: number[] = [];
+    // A person watching the run selects tasks to see their details.
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const node = graph.getByRole('article').nth(i);
+      const id = /^Task (\S+?)(:|$)/.exec((await node.getAttribute('aria-label')) ?? '')?.[1] ?? '';
+      const c = performance.now();
+      await node.click();
+      await page.getByRole('region', { name: `Task ${id} details` }).waitFor();
+      clickTimes.push(performance.now() - c);
+    }
+    await page.getByRole('status', { name: /Run status: (completed|failed)/ }).waitFor({ timeout: 120_000 });
+    const shownAt = Date.now();
+    const run = (
+      (await rpc('runs.list', { plan_id: 'flat' })) as { created_at: string; finished_at: string }[]
+    )[0]!;
+    const engineMs = Date.parse(run.finished_at) - Date.parse(run.created_at);
+    const lag = shownAt - Date.parse(run.finished_at);
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    results.push([
+      `${count}-task run at ${((count / engineMs) * 1000).toFixed(0)} tasks/s: UI showed the end`,
+      `${lag} ms after the engine`,
+      'keeps up',
+    ]);
+    const sorted = [...clickTimes].sort((x, y) => x - y);
+    results.push([
+      'selecting a task while it streams (median / max of 10)',
+      `${sorted[5]!.toFixed(0)} ms / ${sorted[9]!.toFixed(0)} ms`,
+      'responsive (< 100 ms)',
+    ]);
+    results.push([
+      'main-thread long tasks during the run',
+      `${longTasks.length} (longest ${longTasks.length ? Math.max(...longTasks).toFixed(0) : 0} ms)`,
+      'few',
+    ]);
+  } finally {
+    agentServer.close();
   }
-  await page.getByRole('button', { name: 'Plans' }).click();
-  await page.getByRole('status', { name: /Run status: (completed|failed)/ }).waitFor({ timeout: 120_000 });
-  const shown = performance.now() - runStart;
-  const run = (
-    (await rpc('runs.list', { plan_id: 'flat' })) as { created_at: string; finished_at: string }[]
-  )[0]!;
-  const engineMs = Date.parse(run.finished_at) - Date.parse(run.created_at);
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  results.push([
-    '5,000-task run: engine time / until the UI showed the end',
-    `${engineMs} ms / ${shown.toFixed(0)} ms (${((5_000 / engineMs) * 1000).toFixed(0)} tasks/s)`,
-    'keeps up',
-  ]);
-  results.push([
-    'clicks while the run streams (max)',
-    `${Math.max(...clickTimes).toFixed(0)} ms`,
-    'responsive (< 100 ms)',
-  ]);
-  results.push([
-    'main-thread long tasks during the run',
-    `${longTasks.length} (longest ${longTasks.length ? Math.max(...longTasks).toFixed(0) : 0} ms)`,
-    'few',
-  ]);
 } finally {
   await browser.close();
   await server.stop();
