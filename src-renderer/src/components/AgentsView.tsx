@@ -6,6 +6,7 @@ import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 import { FileButton } from './FileButton.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
+import { SkillsField } from './SkillsField.tsx';
 
 const RANGES = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, all: 0 } as const;
 type Range = keyof typeof RANGES;
@@ -282,11 +283,6 @@ function AddAgent() {
       {errors[key] && <span className="field-error">{errors[key]}</span>}
     </label>
   );
-  const addSkill = () => {
-    const s = f.skill.trim();
-    if (s && !skills.includes(s)) setSkills([...skills, s]);
-    setF({ ...f, skill: '' });
-  };
   return (
     <form
       className="add-agent"
@@ -310,43 +306,10 @@ function AddAgent() {
       </div>
       <div className="row">
         {field('Id', 'id', f.id, set('id'), 'e.g. ash')}
-        <label>
-          Skills
-          <input
-            type="text"
-            value={f.skill}
-            placeholder="type a skill, press Enter"
-            aria-invalid={errors.skills ? true : undefined}
-            onChange={(e) => set('skill')(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                addSkill();
-              }
-            }}
-          />
-          {errors.skills && <span className="field-error">{errors.skills}</span>}
-        </label>
+        <SkillsField label="Skills" skills={skills} error={errors.skills ?? null} onChange={setSkills} />
         {field('Capacity', 'max_concurrency', f.capacity, set('capacity'))}
         {field('Cost per task', 'cost_per_task', f.cost, set('cost'))}
       </div>
-      {skills.length > 0 && (
-        <div className="chips">
-          {skills.map((s) => (
-            <span key={s} className="chip">
-              {s}{' '}
-              <button
-                type="button"
-                className="icon"
-                aria-label={`Remove skill ${s}`}
-                onClick={() => setSkills(skills.filter((x) => x !== s))}
-              >
-                ×
-              </button>
-            </span>
-          ))}
-        </div>
-      )}
       <div className="row">
         {kind === 'command' && (
           <>

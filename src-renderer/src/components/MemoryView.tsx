@@ -5,6 +5,7 @@ import { api } from '../api/client.ts';
 import { downloadJson } from '../designer/download.ts';
 import type { MemoryFilter } from '../store/agents.ts';
 import { useBaton } from '../store/index.ts';
+import { Tabs } from './Tabs.tsx';
 
 type Tab = 'memory' | 'audit';
 
@@ -62,20 +63,15 @@ export function MemoryView() {
         </div>
       </header>
       <fieldset className="filters" aria-label="Filters">
-        <div className="tabs" role="tablist">
-          {(['memory', 'audit'] as const).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              className={tab === t ? 'active' : ''}
-              onClick={() => setTab(t)}
-            >
-              {t === 'memory' ? 'Memory' : 'Audit log'}
-            </button>
-          ))}
-        </div>
+        <Tabs
+          label="Entries"
+          value={tab}
+          onChange={setTab}
+          items={[
+            { id: 'memory', label: 'Memory' },
+            { id: 'audit', label: 'Audit log' },
+          ]}
+        />
         {tab === 'memory' && (
           <>
             <label>

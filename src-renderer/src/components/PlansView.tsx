@@ -6,6 +6,7 @@ import { PlanGraph } from './PlanGraph.tsx';
 import { RunCompare } from './RunCompare.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { RunTimeline } from './RunTimeline.tsx';
+import { Tabs } from './Tabs.tsx';
 
 export function PlansView() {
   const planId = useBaton((s) => s.selectedPlanId);
@@ -100,20 +101,17 @@ export function PlansView() {
           <strong>Agents</strong>.
         </p>
       )}
-      <div className="tabs plan-tabs" role="tablist" aria-label="Plan views">
-        {(['graph', 'timeline', 'compare'] as const).map((t) => (
-          <button
-            key={t}
-            type="button"
-            role="tab"
-            aria-selected={tab === t}
-            className={tab === t ? 'active' : ''}
-            onClick={() => setTab(t)}
-          >
-            {t === 'graph' ? 'Graph' : t === 'timeline' ? 'Timeline' : 'Compare runs'}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        label="Plan views"
+        className="plan-tabs"
+        value={tab}
+        onChange={setTab}
+        items={[
+          { id: 'graph', label: 'Graph' },
+          { id: 'timeline', label: 'Timeline' },
+          { id: 'compare', label: 'Compare runs' },
+        ]}
+      />
       <div className="plan-body">
         <ErrorBoundary label={`The ${tab} view`}>
           {tab === 'graph' && (

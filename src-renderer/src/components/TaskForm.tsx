@@ -3,6 +3,7 @@ import { PRIORITIES } from '../../../src-shared/schemas/plan.ts';
 import type { Check, TaskDraft } from '../designer/plan-edit.ts';
 import { updateTask } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
+import { SkillsField } from './SkillsField.tsx';
 
 /** Edits every field of the selected task; problems show next to their field. */
 export function TaskForm({ task, index, checks }: { task: TaskDraft; index: number; checks: Check[] }) {
@@ -159,59 +160,5 @@ function NumberField(props: {
       error={props.error}
       onCommit={(v) => props.onCommit(v.trim() === '' ? undefined : Number(v))}
     />
-  );
-}
-
-/** Skills as chips: type and press Enter to add, × to remove. */
-function SkillsField({
-  skills,
-  error,
-  onChange,
-}: {
-  skills: string[];
-  error: string | null;
-  onChange(s: string[]): void;
-}) {
-  const [text, setText] = useState('');
-  const add = () => {
-    const s = text.trim();
-    if (s && !skills.includes(s)) onChange([...skills, s]);
-    setText('');
-  };
-  return (
-    <div className="skills-field">
-      <label>
-        Required skills
-        <input
-          type="text"
-          value={text}
-          placeholder="type a skill, press Enter"
-          aria-invalid={error ? true : undefined}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              add();
-            }
-          }}
-        />
-      </label>
-      <div className="chips">
-        {skills.map((s) => (
-          <span key={s} className="chip">
-            {s}{' '}
-            <button
-              type="button"
-              className="icon"
-              aria-label={`Remove skill ${s}`}
-              onClick={() => onChange(skills.filter((x) => x !== s))}
-            >
-              ×
-            </button>
-          </span>
-        ))}
-      </div>
-      {error && <span className="field-error">{error}</span>}
-    </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { MemorySearchHit } from '../../../src-shared/schemas/memory.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
+import { parseJsonFile } from './json.ts';
 
 export interface AgentsSlice {
   agents: Agent[];
@@ -23,12 +24,9 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
     }
   },
   async importAgents(text, fileName) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      return get().fail(`${fileName} is not valid JSON`, err);
-    }
+    const parsed = parseJsonFile(text, fileName);
+    if (!parsed.ok) return get().fail(parsed.title, parsed.error);
+    const json = parsed.value;
     try {
       const saved = await api.importAgents(json);
       for (const a of saved) get().upsertAgent(a);

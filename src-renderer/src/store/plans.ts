@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
+import { parseJsonFile } from './json.ts';
 
 export interface PlansSlice {
   plans: PlanSummary[];
@@ -39,12 +40,9 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
     }
   },
   async importPlan(text, fileName) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      return get().fail(`${fileName} is not valid JSON`, err);
-    }
+    const parsed = parseJsonFile(text, fileName);
+    if (!parsed.ok) return get().fail(parsed.title, parsed.error);
+    const json = parsed.value;
     try {
       const summary = await api.importPlan(json);
       get().upsertPlanSummary(summary);
