@@ -268,6 +268,27 @@ describe('execution', () => {
     ).rejects.toThrow(/already rejected/);
   });
 
+  it('closes the approval of a task cancelled while it waited, so nothing stays pending', async () => {
+    const exec = controlledExecutor(() => ({ ok: true }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('gated', { requires_approval: true }), task('other')],
+    });
+    await eventually(
+      async () => (await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).length === 1,
+    );
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'gated' });
+    expect(await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).toEqual([]);
+    const [closed] = await call<Approval[]>(app, 'approvals.list', {});
+    expect(closed).toMatchObject({
+      status: 'rejected',
+      actor: 'engine',
+      comment: 'closed: cancelled by request',
+    });
+    await settled(run);
+  });
+
   it('holds a task that would pass the budget for approval, and records every charge', async () => {
     const exec = controlledExecutor(() => ({ ok: true }));
     open(exec);

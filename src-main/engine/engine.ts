@@ -1396,6 +1396,9 @@ export class Engine {
   ): void {
     const from = task.status;
     assertTransition(task.task_id, from, to);
+    if (from === 'awaiting_approval' && (to === 'cancelled' || to === 'skipped')) {
+      this.closeApprovals(run, task, patch.reason ?? to);
+    }
     Object.assign(task, patch);
     if ('match' in patch || 'output' in patch) this.dirtyJson.add(task);
     task.status = to;
@@ -1418,6 +1421,22 @@ export class Engine {
   private readonly dirty = new Set<TaskRun>();
   /** Of those, the ones whose `match` or `output` changed. */
   private readonly dirtyJson = new Set<TaskRun>();
+
+  /** A task that stops waiting without a decision (cancelled, skipped) closes what it waited on. */
+  private closeApprovals(run: ActiveRun, task: TaskRun, why: string): void {
+    for (const a of this.store.approvals.forTask(run.id, task.task_id)) {
+      if (a.status !== 'pending') continue;
+      this.store.approvals.decide({
+        id: a.id,
+        status: 'rejected',
+        decided_at: this.iso(),
+        actor: ACTOR,
+        comment: `closed: ${why}`,
+      });
+      const closed = this.store.approvals.get(a.id);
+      if (closed) this.bus.emit('approval.changed', closed);
+    }
+  }
 
   private save(task: TaskRun): void {
     task.updated_at = this.iso();
