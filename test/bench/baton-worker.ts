@@ -11,7 +11,7 @@ import type { WireResult } from '../../src-shared/contract/errors.ts';
 import type { BuildResponse } from '../../src-shared/schemas/run.ts';
 import type { Dag } from './dag.ts';
 import { layeredDag } from './dag.ts';
-import { argInt, emit, maxRssMB, progress, TaskClock, WARMUP_SIZE } from './measure.ts';
+import { argInt, emitMeasured, progress, TaskClock, WARMUP_SIZE } from './measure.ts';
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
@@ -73,20 +73,12 @@ try {
   if (warmup > 0) await run('warmup', layeredDag(warmup));
   const dag = layeredDag(size);
   const r = await run('bench', dag);
-  const h = clock.handoff(dag);
-  emit({
-    system: 'baton',
-    size,
-    ok: r.status === 'completed' && clock.ran === size,
-    ran: clock.ran,
-    wallMs: r.wallMs,
-    setupMs: r.setupMs,
-    tasksPerSec: size / (r.wallMs / 1000),
-    handoffP50Ms: h.p50,
-    handoffP99Ms: h.p99,
-    maxRssMB: maxRssMB(),
-    note: `run ${r.status}`,
-  });
+  emitMeasured(
+    { system: 'baton', size, ok: r.status === 'completed' && clock.ran === size, note: `run ${r.status}` },
+    clock,
+    dag,
+    r,
+  );
 } finally {
   app.close();
   rmSync(dataDir, { recursive: true, force: true });

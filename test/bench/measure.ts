@@ -86,3 +86,23 @@ export function argStr(name: string, fallback: string): string {
 
 /** Size of the warm-up DAG run in the same process before the measured one (0 = none). */
 export const WARMUP_SIZE = 500;
+
+/** Emits a measurement: tasks/s, hand-off percentiles and peak RSS derived the same way for every system. */
+export function emitMeasured(
+  m: { system: string; size: number; ok: boolean; note?: string },
+  clock: TaskClock,
+  dag: Dag,
+  r: { wallMs: number; setupMs: number },
+): void {
+  const h = clock.handoff(dag);
+  emit({
+    ...m,
+    ran: clock.ran,
+    wallMs: r.wallMs,
+    setupMs: r.setupMs,
+    tasksPerSec: m.size / (r.wallMs / 1000),
+    handoffP50Ms: h.p50,
+    handoffP99Ms: h.p99,
+    maxRssMB: maxRssMB(),
+  });
+}

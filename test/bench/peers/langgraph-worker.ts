@@ -9,7 +9,7 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import type { Dag } from '../dag.ts';
 import { layeredDag } from '../dag.ts';
-import { argInt, argStr, emit, maxRssMB, progress, TaskClock, WARMUP_SIZE } from '../measure.ts';
+import { argInt, argStr, emitMeasured, progress, TaskClock, WARMUP_SIZE } from '../measure.ts';
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
@@ -76,20 +76,17 @@ try {
   if (warmup > 0) await run(layeredDag(warmup), 'warmup');
   const dag = layeredDag(size);
   const r = await run(dag, 'bench');
-  const h = clock.handoff(dag);
-  emit({
-    system: `langgraph-${store}`,
-    size,
-    ok: r.counted === size && clock.ran === size,
-    ran: clock.ran,
-    wallMs: r.wallMs,
-    setupMs: r.setupMs,
-    tasksPerSec: size / (r.wallMs / 1000),
-    handoffP50Ms: h.p50,
-    handoffP99Ms: h.p99,
-    maxRssMB: maxRssMB(),
-    note: `state.ran = ${r.counted}`,
-  });
+  emitMeasured(
+    {
+      system: `langgraph-${store}`,
+      size,
+      ok: r.counted === size && clock.ran === size,
+      note: `state.ran = ${r.counted}`,
+    },
+    clock,
+    dag,
+    r,
+  );
 } finally {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

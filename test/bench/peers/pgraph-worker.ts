@@ -4,7 +4,7 @@
 import { type DependencyList, PGraph, type PGraphNodeRecord } from 'p-graph';
 import type { Dag } from '../dag.ts';
 import { layeredDag } from '../dag.ts';
-import { argInt, emit, maxRssMB, TaskClock, WARMUP_SIZE } from '../measure.ts';
+import { argInt, emitMeasured, TaskClock, WARMUP_SIZE } from '../measure.ts';
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
@@ -35,16 +35,4 @@ async function run(dag: Dag) {
 if (warmup > 0) await run(layeredDag(warmup));
 const dag = layeredDag(size);
 const r = await run(dag);
-const h = clock.handoff(dag);
-emit({
-  system: 'p-graph',
-  size,
-  ok: clock.ran === size,
-  ran: clock.ran,
-  wallMs: r.wallMs,
-  setupMs: r.setupMs,
-  tasksPerSec: size / (r.wallMs / 1000),
-  handoffP50Ms: h.p50,
-  handoffP99Ms: h.p99,
-  maxRssMB: maxRssMB(),
-});
+emitMeasured({ system: 'p-graph', size, ok: clock.ran === size }, clock, dag, r);
