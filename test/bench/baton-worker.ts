@@ -11,7 +11,7 @@ import type { WireResult } from '../../src-shared/contract/errors.ts';
 import type { BuildResponse } from '../../src-shared/schemas/run.ts';
 import type { Dag } from './dag.ts';
 import { layeredDag } from './dag.ts';
-import { argInt, emitMeasured, progress, TaskClock, WARMUP_SIZE } from './measure.ts';
+import { argInt, cpuMsSince, emitMeasured, progress, TaskClock, WARMUP_SIZE } from './measure.ts';
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
@@ -56,11 +56,12 @@ async function run(planId: string, dag: Dag) {
   clock = new TaskClock(dag.tasks.length);
   const ticker = setInterval(() => progress(clock.ran), 5000);
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const started = must(await app.dispatch('runs.start', { plan_id: planId }), 'runs.start') as BuildResponse;
   const settled = await app.engine.whenSettled(started.run_id);
   const wallMs = performance.now() - start;
   clearInterval(ticker);
-  return { setupMs, wallMs, status: settled.status };
+  return { setupMs, cpuMs: cpuMsSince(cpu0), wallMs, status: settled.status };
 }
 
 try {

@@ -11,6 +11,8 @@ export interface WorkerResult {
   ran: number;
   wallMs: number;
   setupMs: number;
+  /** CPU time (user + system, all threads) the measured run took: steadier than wall time on a busy machine. */
+  cpuMs: number;
   tasksPerSec: number;
   handoffP50Ms: number | null;
   handoffP99Ms: number | null;
@@ -61,6 +63,11 @@ function percentile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 export function maxRssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
@@ -92,7 +99,7 @@ export function emitMeasured(
   m: { system: string; size: number; ok: boolean; note?: string },
   clock: TaskClock,
   dag: Dag,
-  r: { wallMs: number; setupMs: number },
+  r: { wallMs: number; setupMs: number; cpuMs: number },
 ): void {
   const h = clock.handoff(dag);
   emit({
@@ -100,6 +107,7 @@ export function emitMeasured(
     ran: clock.ran,
     wallMs: r.wallMs,
     setupMs: r.setupMs,
+    cpuMs: r.cpuMs,
     tasksPerSec: m.size / (r.wallMs / 1000),
     handoffP50Ms: h.p50,
     handoffP99Ms: h.p99,

@@ -9,7 +9,7 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import type { Dag } from '../dag.ts';
 import { layeredDag } from '../dag.ts';
-import { argInt, argStr, emitMeasured, progress, TaskClock, WARMUP_SIZE } from '../measure.ts';
+import { argInt, argStr, cpuMsSince, emitMeasured, progress, TaskClock, WARMUP_SIZE } from '../measure.ts';
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
@@ -63,13 +63,14 @@ async function run(dag: Dag, threadId: string) {
   clock = new TaskClock(dag.tasks.length);
   const ticker = setInterval(() => progress(clock.ran), 5000);
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const out = await graph.invoke(
     { ran: 0 },
     { recursionLimit: dag.layers + 100, configurable: { thread_id: threadId } },
   );
   const wallMs = performance.now() - start;
   clearInterval(ticker);
-  return { setupMs, wallMs, counted: out.ran };
+  return { setupMs, cpuMs: cpuMsSince(cpu0), wallMs, counted: out.ran };
 }
 
 try {

@@ -4,7 +4,7 @@
 import { type DependencyList, PGraph, type PGraphNodeRecord } from 'p-graph';
 import type { Dag } from '../dag.ts';
 import { layeredDag } from '../dag.ts';
-import { argInt, emitMeasured, TaskClock, WARMUP_SIZE } from '../measure.ts';
+import { argInt, cpuMsSince, emitMeasured, TaskClock, WARMUP_SIZE } from '../measure.ts';
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
@@ -28,8 +28,9 @@ async function run(dag: Dag) {
   const setupMs = performance.now() - t0;
   clock = new TaskClock(dag.tasks.length);
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   await graph.run();
-  return { setupMs, wallMs: performance.now() - start };
+  return { setupMs, cpuMs: cpuMsSince(cpu0), wallMs: performance.now() - start };
 }
 
 if (warmup > 0) await run(layeredDag(warmup));
