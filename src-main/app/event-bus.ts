@@ -20,6 +20,11 @@ export class EventBus {
     }
   }
 
+  /** Whether anyone listens: lets callers skip building payloads nobody reads. */
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
   subscribe(listener: (batch: EventBatch) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

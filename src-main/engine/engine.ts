@@ -28,6 +28,7 @@ import { decideByRules } from '../decider/rule-decider.ts';
 import { AppError } from '../errors.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
+import { emptyCounts } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelay } from './backoff.ts';
 import { BudgetLedger } from './budget.ts';
@@ -81,14 +82,14 @@ interface ActiveRun {
   /** The build_log entry as stored, for events without reading it back. */
   log: MemoryEntry;
   specs: Map<string, TaskSpec>;
-  seq: Map<string, number>;
   tasks: Map<string, TaskRun>;
   dependents: Map<string, string[]>;
   inflight: Map<string, InFlight>;
   retryTimers: Map<string, NodeJS.Timeout>;
   /** `${kind}:${taskId}` for approvals granted, so a gate is passed once. */
   approved: Set<string>;
-  delegated: Map<string, DelegatedTask>;
+  /** Tasks in the order they were first delegated; each reads as its latest delegation. */
+  delegated: Set<TaskRun>;
   unassigned: Map<string, UnassignedTask>;
   /** Tasks that left artifacts (so dependents look them up). */
   withArtifacts: Set<string>;
@@ -109,6 +110,8 @@ interface ActiveRun {
   history: { task_id: string; status: string; agent_id: string | null }[];
   logDirty: boolean;
   lastLogAt: number;
+  /** How often the build log is rewritten: the configured interval, longer for logs so big that writing one costs more than 5% of it. */
+  logEveryMs: number;
   logTimer: NodeJS.Timeout | null;
 }
 
@@ -147,6 +150,16 @@ export interface WorkCriteria {
 }
 
 const ACTOR = 'engine';
+
+/** Seed 000's delegated_tasks of a run. */
+function delegations(run: ActiveRun): DelegatedTask[] {
+  const out: DelegatedTask[] = [];
+  for (const t of run.delegated) {
+    if (t.agent_id === null || t.delegation_task_id === null) continue;
+    out.push({ task_id: t.task_id, assigned_agent: t.agent_id, delegation_task_id: t.delegation_task_id });
+  }
+  return out;
+}
 
 /**
  * The orchestration engine. All state changes of one tick are committed in one transaction
@@ -275,47 +288,57 @@ export class Engine {
     const now = this.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');
-    const initial = (t: TaskSpec): { task_id: string; status: TaskStatus; reason: string | null } => {
-      if (reuse.has(t.task_id))
-        return { task_id: t.task_id, status: 'done', reason: `reused from run ${from!.runId}` };
-      const waiting = t.depends_on.filter((d) => !reuse.has(d));
+    const row = (task_id: string, status: TaskStatus, reason: string | null): TaskRun => ({
+      run_id: runId,
+      task_id,
+      status,
+      agent_id: null,
+      delegation_task_id: null,
+      attempt: 0,
+      reason,
+      match: null,
+      output: null,
+      error: null,
+      started_at: null,
+      finished_at: null,
+      updated_at: now,
+      progress: null,
+      progress_message: null,
+      retry_at: null,
+      cost: 0,
+    });
+    const reused = from ? `reused from run ${from.runId}` : null;
+    const tasks = plan.tasks.map((t): TaskRun => {
+      const old = reuse.get(t.task_id);
+      if (old) return { ...old, run_id: runId, reason: reused, cost: 0, retry_at: null, updated_at: now };
+      const waiting = reuse.size === 0 ? t.depends_on : t.depends_on.filter((d) => !reuse.has(d));
       return waiting.length === 0
-        ? { task_id: t.task_id, status: 'ready', reason: null }
-        : { task_id: t.task_id, status: 'blocked', reason: `waiting for ${waiting.join(', ')}` };
+        ? row(t.task_id, 'ready', null)
+        : row(t.task_id, 'blocked', `waiting for ${waiting.join(', ')}`);
+    });
+    const info: Omit<Run, 'counts'> = {
+      id: runId,
+      plan_id: plan.plan_id,
+      plan_version: stored.version,
+      project_id: plan.project_id ?? null,
+      status: 'executing',
+      memory_id: memoryId,
+      created_at: now,
+      finished_at: null,
     };
+    let active: ActiveRun | null = null;
     this.tx(() => {
       this.store.runs.insertRun(
-        {
-          id: runId,
-          plan_id: plan.plan_id,
-          plan_version: stored.version,
-          project_id: plan.project_id ?? null,
-          status: 'executing',
-          memory_id: memoryId,
-          created_at: now,
-          lease_owner: this.owner,
-          lease_expires_at: this.clock.now() + this.leaseTtlMs,
-        },
-        plan.tasks.map(initial),
+        { ...info, lease_owner: this.owner, lease_expires_at: this.clock.now() + this.leaseTtlMs },
+        tasks,
       );
-      if (reuse.size > 0) {
-        const copies = [...reuse.values()].map((t) => ({
-          ...t,
-          run_id: runId,
-          reason: `reused from run ${from!.runId}`,
-          cost: 0,
-          retry_at: null,
-          updated_at: now,
-        }));
-        this.store.runs.saveTasks(copies, new Set(copies));
-      }
       const content: BuildLogContent = {
         plan_id: plan.plan_id,
         delegated_tasks: [],
         unassigned_tasks: [],
         timestamp: now,
       };
-      this.store.memory.insert({
+      const log: MemoryEntry & { plan_id: string | null } = {
         id: memoryId,
         agent_id: 'orchestrator',
         type: 'build_log',
@@ -328,7 +351,8 @@ export class Engine {
         plan_id: plan.plan_id,
         created_at: now,
         updated_at: now,
-      });
+      };
+      this.store.memory.insert(log);
       this.audit(
         'run',
         runId,
@@ -339,21 +363,14 @@ export class Engine {
           ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${stored.version}; ${reuse.size} finished task(s) reused)`
           : `run of plan "${plan.plan_id}" v${stored.version} started`,
       );
-      this.activate(runId, plan, memoryId);
+      active = this.activate(runId, plan, memoryId, { info, tasks, log });
     });
     this.tick();
-    const run = this.store.runs.get(runId)!;
-    const delegated = this.store.runs
-      .tasks(runId)
-      .filter((t) => t.agent_id !== null && t.delegation_task_id !== null)
-      .map((t) => ({
-        task_id: t.task_id,
-        assigned_agent: t.agent_id!,
-        delegation_task_id: t.delegation_task_id!,
-      }));
+    const run = active!;
+    const delegated = delegations(run);
     return {
       status:
-        run.status === 'failed' || (run.status !== 'executing' && delegated.length === 0)
+        run.info.status === 'failed' || (run.info.status !== 'executing' && delegated.length === 0)
           ? 'failed'
           : 'executing',
       delegated_tasks: delegated,
@@ -783,13 +800,12 @@ export class Engine {
       this.dispatch(toStart);
       const now = this.clock.now();
       for (const run of this.active.values()) {
-        if (run.logDirty && now - run.lastLogAt >= this.buildLogIntervalMs)
-          this.writeBuildLog(run, 'executing');
+        if (run.logDirty && now - run.lastLogAt >= run.logEveryMs) this.writeBuildLog(run, 'executing');
         else if (run.logDirty && !run.logTimer) {
           run.logTimer = setTimeout(() => {
             run.logTimer = null;
             this.schedule();
-          }, this.buildLogIntervalMs);
+          }, run.logEveryMs);
           run.logTimer.unref();
         }
       }
@@ -881,11 +897,7 @@ export class Engine {
       started_at: this.iso(),
       finished_at: null,
     });
-    run.delegated.set(task.task_id, {
-      task_id: task.task_id,
-      assigned_agent: agent.id,
-      delegation_task_id: delegation,
-    });
+    run.delegated.add(task);
     run.logDirty = true;
     run.usage.delete(task.task_id);
     this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
@@ -1374,7 +1386,6 @@ export class Engine {
 
   private registerAdded(run: ActiveRun, spec: TaskSpec): void {
     run.specs.set(spec.task_id, spec);
-    run.seq.set(spec.task_id, run.seq.size);
     run.added.add(spec.task_id);
     if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
     else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
@@ -1450,7 +1461,7 @@ export class Engine {
   private flushDirty(): void {
     if (this.dirty.size > 0) {
       this.store.runs.saveTasks(this.dirty, this.dirtyJson);
-      for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
+      if (this.bus.listening) for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
       this.dirty.clear();
       this.dirtyJson.clear();
     }
@@ -1544,11 +1555,12 @@ export class Engine {
 
   private writeBuildLog(run: ActiveRun, status: RunStatus): void {
     this.flushDirty();
+    const began = performance.now();
     const now = this.iso();
     // In the order tasks were delegated (or found unassigned).
     const content: BuildLogContent = {
       plan_id: run.plan.plan_id,
-      delegated_tasks: [...run.delegated.values()],
+      delegated_tasks: delegations(run),
       unassigned_tasks: [...run.unassigned.values()],
       timestamp: now,
     };
@@ -1557,6 +1569,8 @@ export class Engine {
     run.log = entry;
     run.logDirty = false;
     run.lastLogAt = this.clock.now();
+    // A 100,000-task log is megabytes of JSON: rewriting it every 250 ms would cost more than the run.
+    run.logEveryMs = Math.max(this.buildLogIntervalMs, 20 * (performance.now() - began));
     this.bus.emit('memory.written', entry);
     this.bus.emit('run.updated', this.snapshot(run));
   }
@@ -1616,26 +1630,40 @@ export class Engine {
   // ---- activation and lookups -----------------------------------------------------------
 
   /** Loads a run into memory (inside a transaction) and puts its ready tasks in the queue. */
-  private activate(runId: string, plan: Plan, memoryId: string): ActiveRun {
-    const info = this.store.runs.get(runId)!;
+  private activate(
+    runId: string,
+    plan: Plan,
+    memoryId: string,
+    fresh?: { info: Omit<Run, 'counts'>; tasks: TaskRun[]; log: MemoryEntry },
+  ): ActiveRun {
+    let info: Omit<Run, 'counts'>;
+    let counts: TaskCounts;
+    let tasks: TaskRun[];
+    if (fresh) {
+      ({ info, tasks } = fresh);
+      counts = emptyCounts();
+      for (const t of tasks) counts[t.status]++;
+    } else {
+      ({ counts, ...info } = this.store.runs.get(runId)!);
+      tasks = this.store.runs.tasksToRun(runId);
+    }
     const run: ActiveRun = {
       id: runId,
       plan,
       memoryId,
       info,
-      counts: info.counts,
-      log: this.store.memory.get(memoryId)!,
+      counts,
+      log: fresh?.log ?? this.store.memory.get(memoryId)!,
       specs: new Map(plan.tasks.map((t) => [t.task_id, t])),
-      seq: new Map(plan.tasks.map((t, i) => [t.task_id, i])),
-      tasks: new Map(this.store.runs.tasks(runId).map((t) => [t.task_id, t])),
+      tasks: new Map(tasks.map((t) => [t.task_id, t])),
       dependents: new Map(),
       inflight: new Map(),
       retryTimers: new Map(),
       approved: new Set(),
-      delegated: new Map(),
+      delegated: new Set(),
       unassigned: new Map(),
       usage: new Map(),
-      withArtifacts: new Set(this.store.execution.tasksWithArtifacts(runId)),
+      withArtifacts: new Set(fresh ? [] : this.store.execution.tasksWithArtifacts(runId)),
       open: 0,
       done: 0,
       decider: plan.decider ?? null,
@@ -1647,10 +1675,11 @@ export class Engine {
       history: [],
       logDirty: true,
       lastLogAt: 0,
+      logEveryMs: this.buildLogIntervalMs,
       logTimer: null,
     };
     this.active.set(runId, run);
-    for (const spec of this.store.runs.addedSpecs(runId)) this.registerAdded(run, spec);
+    if (!fresh) for (const spec of this.store.runs.addedSpecs(runId)) this.registerAdded(run, spec);
     for (const t of plan.tasks) {
       for (const dep of t.depends_on) {
         const list = run.dependents.get(dep);
@@ -1658,18 +1687,12 @@ export class Engine {
         else run.dependents.set(dep, [t.task_id]);
       }
     }
-    const approvals = this.store.approvals.listForRun(runId);
+    const approvals = fresh ? [] : this.store.approvals.listForRun(runId);
     for (const a of approvals) if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
     for (const t of run.tasks.values()) {
       if (!isTerminalTaskStatus(t.status)) run.open++;
       if (t.status === 'done') run.done++;
-      if (t.agent_id && t.delegation_task_id) {
-        run.delegated.set(t.task_id, {
-          task_id: t.task_id,
-          assigned_agent: t.agent_id,
-          delegation_task_id: t.delegation_task_id,
-        });
-      }
+      if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
       if (t.status === 'unassigned')
         run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
     }

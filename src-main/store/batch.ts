@@ -7,6 +7,8 @@ const CHUNK = 200;
  * Writes many rows with multi-row statements (`VALUES (…), (…), …`), `CHUNK` rows at a time:
  * per-statement overhead, not SQLite, dominates single-row writes on a hot path.
  * `head` is everything before VALUES; `tail` (e.g. an ON CONFLICT clause) follows the rows.
+ * Returns each row's rowid, for inserts into rowid tables without ON CONFLICT: a statement's
+ * rows take consecutive rowids ending at the last one inserted.
  */
 export function createBatchWriter(db: Db, head: string, columns: number, tail = '') {
   const row = `(${Array(columns).fill('?').join(',')})`;
@@ -19,10 +21,13 @@ export function createBatchWriter(db: Db, head: string, columns: number, tail = 
     }
     return s;
   };
-  return (rows: readonly unknown[][]): void => {
+  return (rows: readonly unknown[][]): number[] => {
+    const rowids: number[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
-      statement(chunk.length).run(chunk.flat());
+      const last = Number(statement(chunk.length).run(chunk.flat()).lastInsertRowid);
+      for (let k = chunk.length - 1; k >= 0; k--) rowids.push(last - k);
     }
+    return rowids;
   };
 }

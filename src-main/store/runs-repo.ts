@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
   AgentExecutionStats,
@@ -8,7 +9,7 @@ import type {
   TaskRun,
   TaskStatus,
 } from '../../src-shared/schemas/run.ts';
-import { TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
@@ -20,6 +21,7 @@ interface TaskRunRow extends Omit<TaskRun, 'match' | 'output'> {
   match: string | null;
   output: string | null;
   seq: number;
+  row_id: number;
 }
 
 const toTaskRun = (r: TaskRunRow): TaskRun => ({
@@ -44,6 +46,46 @@ const toTaskRun = (r: TaskRunRow): TaskRun => ({
 
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
+/** Columns written only when they changed (status, reason and updated_at always are). */
+const OPTIONAL = [
+  'agent_id',
+  'delegation_task_id',
+  'attempt',
+  'match',
+  'output',
+  'error',
+  'started_at',
+  'finished_at',
+  'progress',
+  'progress_message',
+  'retry_at',
+  'cost',
+] as const;
+const ALL = (1 << OPTIONAL.length) - 1;
+const MATCH = OPTIONAL.indexOf('match');
+const OUTPUT = OPTIONAL.indexOf('output');
+const JSON_COLUMNS = (1 << MATCH) | (1 << OUTPUT);
+
+interface Written {
+  rowid: number;
+  /** The optional columns as last written (match and output as objects), or null: unknown, write all. */
+  values: readonly unknown[] | null;
+}
+
+const valuesOf = (t: TaskRun): unknown[] => OPTIONAL.map((c) => t[c]);
+/** A new task's optional columns: all empty. */
+const FRESH: readonly unknown[] = OPTIONAL.map((c) => (c === 'attempt' || c === 'cost' ? 0 : null));
+const isFresh = (t: TaskRun): boolean => valuesOf(t).every((v, i) => v === FRESH[i]);
+
+function encode(values: readonly unknown[], mask: number): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (!(mask & (1 << i))) continue;
+    out.push(i === MATCH || i === OUTPUT ? jsonOrNull(values[i]) : values[i]);
+  }
+  return out;
+}
+
 export function emptyCounts(): TaskCounts {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
 }
@@ -53,9 +95,6 @@ export function createRunsRepo(db: Db) {
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
     finished_at, lease_owner, lease_expires_at) VALUES (@id, @plan_id, @plan_version, @project_id, @status, @memory_id,
     @created_at, NULL, @lease_owner, @lease_expires_at)`);
-  const insertTask =
-    db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at)
-    VALUES (?, ?, ?, ?, 0, ?, ?)`);
   const insertAdded =
     db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at, spec)
     VALUES (?, ?, ?, ?, 0, ?, ?, ?)`);
@@ -70,22 +109,66 @@ export function createRunsRepo(db: Db) {
   const counts = db.prepare<[string], { status: TaskStatus; n: number }>(
     'SELECT status, count(*) AS n FROM task_runs WHERE run_id = ? GROUP BY status',
   );
-  const tasks = db.prepare<[string], TaskRunRow>('SELECT * FROM task_runs WHERE run_id = ? ORDER BY seq');
+  const tasks = db.prepare<[string], TaskRunRow>(
+    'SELECT rowid AS row_id, * FROM task_runs WHERE run_id = ? ORDER BY seq',
+  );
   const task = db.prepare<[string, string], TaskRunRow>(
-    'SELECT * FROM task_runs WHERE run_id = ? AND task_id = ?',
+    'SELECT rowid AS row_id, * FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
-  // Rows always exist here (seq is required by the insert, ignored by the update).
-  const saveMany = createBatchWriter(
-    db,
-    `INSERT INTO task_runs (status, agent_id, delegation_task_id, attempt, reason, match, output, error, started_at,
-      finished_at, updated_at, progress, progress_message, retry_at, cost, run_id, task_id, seq)`,
-    18,
-    `ON CONFLICT (run_id, task_id) DO UPDATE SET status = excluded.status, agent_id = excluded.agent_id,
-      delegation_task_id = excluded.delegation_task_id, attempt = excluded.attempt, reason = excluded.reason,
-      match = coalesce(excluded.match, match), output = coalesce(excluded.output, output), error = excluded.error, started_at = excluded.started_at,
-      finished_at = excluded.finished_at, updated_at = excluded.updated_at, progress = excluded.progress,
-      progress_message = excluded.progress_message, retry_at = excluded.retry_at, cost = excluded.cost`,
+  const columns = `status, agent_id, delegation_task_id, attempt, reason, match, output, error, started_at,
+      finished_at, updated_at, progress, progress_message, retry_at, cost, run_id, task_id, seq`;
+  const insertTasks = createBatchWriter(db, `INSERT INTO task_runs (${columns})`, 18);
+  /**
+   * Task rows are updated by rowid, and only in the columns that changed since this process
+   * last wrote the row: binding and encoding columns is most of an update's cost, and SQLite
+   * rewrites an index entry whenever its column is in the SET list, same value or not.
+   */
+  // A bare rowid stands for a row still as inserted (all optional columns empty): most rows of a
+  // big plan wait in that state, so it is kept without an object per task.
+  const written = new WeakMap<TaskRun, number | Written>();
+  const updates = new Map<number, Statement>();
+  const updateFor = (mask: number): Statement => {
+    let st = updates.get(mask);
+    if (!st) {
+      const set = ['status = ?', 'reason = ?', 'updated_at = ?'];
+      OPTIONAL.forEach((c, i) => {
+        if (mask & (1 << i)) set.push(`${c} = ?`);
+      });
+      st = db.prepare(`UPDATE task_runs SET ${set.join(', ')} WHERE rowid = ?`);
+      updates.set(mask, st);
+    }
+    return st;
+  };
+  const byKey = db.prepare(`UPDATE task_runs SET status = ?, reason = ?, updated_at = ?,
+    ${OPTIONAL.map((c) => `${c} = ?`).join(', ')} WHERE run_id = ? AND task_id = ?`);
+  const rowidOf = db.prepare<[string, string], { rowid: number }>(
+    'SELECT rowid FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
+  const tracked = (row: TaskRunRow): TaskRun => {
+    const t = toTaskRun(row);
+    written.set(t, { rowid: row.row_id, values: null });
+    return t;
+  };
+  const rowOf = (t: TaskRun, seq: number): unknown[] => [
+    t.status,
+    t.agent_id,
+    t.delegation_task_id,
+    t.attempt,
+    t.reason,
+    jsonOrNull(t.match),
+    jsonOrNull(t.output),
+    t.error,
+    t.started_at,
+    t.finished_at,
+    t.updated_at,
+    t.progress,
+    t.progress_message,
+    t.retry_at,
+    t.cost,
+    t.run_id,
+    t.task_id,
+    seq,
+  ];
   const stats = db.prepare<[string, string, string], { status: TaskStatus; n: number; avg_s: number | null }>(
     `SELECT status, count(*) AS n,
        avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
@@ -125,14 +208,16 @@ export function createRunsRepo(db: Db) {
   }
 
   return {
-    /** Inserts the run and its tasks, each with its initial status (`ready` or `blocked`). */
+    /** Inserts the run and its tasks (in plan order), each row as given. */
     insertRun(
       run: Omit<Run, 'counts' | 'finished_at'> & { lease_owner: string; lease_expires_at: number },
-      tasks: readonly { task_id: string; status: TaskStatus; reason: string | null }[],
+      tasks: readonly TaskRun[],
     ): void {
       insertRun.run(run);
-      tasks.forEach((t, seq) => {
-        insertTask.run(run.id, t.task_id, seq, t.status, t.reason, run.created_at);
+      const last = insertTasks(tasks.map((t, seq) => rowOf(t, seq)));
+      // One statement per chunk: its rows took consecutive rowids ending at the one reported.
+      tasks.forEach((t, i) => {
+        written.set(t, isFresh(t) ? last[i]! : { rowid: last[i]!, values: null });
       });
     },
     /** A task added while the run goes on (by a decider), with its spec. */
@@ -154,40 +239,40 @@ export function createRunsRepo(db: Db) {
     },
     list: (planId?: string): Run[] => (planId ? listRunsOfPlan.all(planId) : listRuns.all()).map(withCounts),
     tasks: (runId: string): TaskRun[] => tasks.all(runId).map(toTaskRun),
+    /** The run's tasks as objects the engine keeps and saves back (their rows are known by rowid). */
+    tasksToRun: (runId: string): TaskRun[] => tasks.all(runId).map(tracked),
     task(runId: string, taskId: string): TaskRun | undefined {
       const row = task.get(runId, taskId);
-      return row && toTaskRun(row);
+      return row && tracked(row);
     },
     /**
-     * Saves many task rows in multi-row statements. `match` and `output` are written only for
-     * tasks in `changedJson` (they rarely change and are the costly columns); others keep theirs.
+     * Saves task rows (which exist). \`match\` and \`output\` are written only for tasks in
+     * \`changedJson\` (they rarely change and are the costly columns); others keep theirs.
      */
     saveTasks(tasks: Iterable<TaskRun>, changedJson: ReadonlySet<TaskRun>): void {
-      const rows: unknown[][] = [];
       for (const t of tasks) {
-        const json = changedJson.has(t);
-        rows.push([
-          t.status,
-          t.agent_id,
-          t.delegation_task_id,
-          t.attempt,
-          t.reason,
-          json ? jsonOrNull(t.match) : null,
-          json ? jsonOrNull(t.output) : null,
-          t.error,
-          t.started_at,
-          t.finished_at,
-          t.updated_at,
-          t.progress,
-          t.progress_message,
-          t.retry_at,
-          t.cost,
-          t.run_id,
-          t.task_id,
-          0,
-        ]);
+        const now = valuesOf(t);
+        const known = written.get(t);
+        let w = typeof known === 'number' ? { rowid: known, values: FRESH } : known;
+        if (!w) {
+          const found = rowidOf.get(t.run_id, t.task_id);
+          if (!found) {
+            byKey.run(t.status, t.reason, t.updated_at, ...encode(now, ALL), t.run_id, t.task_id);
+            continue;
+          }
+          w = { rowid: found.rowid, values: null };
+        }
+        let mask = 0;
+        if (!w.values) mask = ALL;
+        else {
+          const was = w.values;
+          for (let i = 0; i < now.length; i++) if (now[i] !== was[i]) mask |= 1 << i;
+          if (changedJson.has(t)) mask |= JSON_COLUMNS;
+        }
+        updateFor(mask).run(t.status, t.reason, t.updated_at, ...encode(now, mask), w.rowid);
+        // Finished rows are seldom written again: keep no copy of them.
+        written.set(t, { rowid: w.rowid, values: isTerminalTaskStatus(t.status) ? null : now });
       }
-      saveMany(rows);
     },
     setStatus(id: string, status: RunStatus, finishedAt: string | null): void {
       setStatus.run(status, finishedAt, id);

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import { openDatabase } from './db.ts';
+import { createStore } from './store.ts';
+
+const AT = '2026-11-21T10:00:00.000Z';
+
+function fresh(runId: string, taskId: string): TaskRun {
+  return {
+    run_id: runId,
+    task_id: taskId,
+    status: 'blocked',
+    agent_id: null,
+    delegation_task_id: null,
+    attempt: 0,
+    reason: 'waiting',
+    match: null,
+    output: null,
+    error: null,
+    started_at: null,
+    finished_at: null,
+    updated_at: AT,
+    progress: null,
+    progress_message: null,
+    retry_at: null,
+    cost: 0,
+  };
+}
+
+function insert(store: ReturnType<typeof createStore>, runId: string, n: number): TaskRun[] {
+  const tasks = Array.from({ length: n }, (_, i) => fresh(runId, `t${i}`));
+  store.tx(() =>
+    store.runs.insertRun(
+      {
+        id: runId,
+        plan_id: 'p',
+        plan_version: 1,
+        project_id: null,
+        status: 'executing',
+        memory_id: `mem-${runId}`,
+        created_at: AT,
+        lease_owner: 'me',
+        lease_expires_at: 0,
+      },
+      tasks,
+    ),
+  );
+  return tasks;
+}
+
+describe('task rows', () => {
+  it('writes each change to its own row, across insert chunks and runs, and reads back what was saved', () => {
+    const store = createStore(openDatabase(':memory:'));
+    store.db.exec(
+      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+    );
+    const first = insert(store, 'run-1', 450); // more than one multi-row chunk
+    store.tx(() =>
+      store.db.prepare("DELETE FROM task_runs WHERE run_id = 'run-1' AND task_id = 't449'").run(),
+    );
+    const second = insert(store, 'run-2', 3);
+    const changed: TaskRun[] = [];
+    for (const [i, t] of [...first.slice(0, 449), ...second].entries()) {
+      if (i % 7 !== 0) continue;
+      Object.assign(t, {
+        status: 'in_progress',
+        agent_id: `a${i}`,
+        attempt: 1,
+        reason: null,
+        match: { agent_id: `a${i}`, score: { total: 1 }, rejected: [] },
+        started_at: AT,
+      });
+      changed.push(t);
+    }
+    store.tx(() => store.runs.saveTasks(changed, new Set(changed)));
+    // A second save writes only what changed since: output, status, finish.
+    for (const t of changed)
+      Object.assign(t, { status: 'done', output: { n: t.task_id }, finished_at: AT, progress: 100 });
+    store.tx(() => store.runs.saveTasks(changed, new Set()));
+
+    const byId = (run: string) => new Map(store.runs.tasks(run).map((t) => [t.task_id, t]));
+    const saved = { 'run-1': byId('run-1'), 'run-2': byId('run-2') };
+    for (const t of [...first.slice(0, 449), ...second]) {
+      expect(saved[t.run_id as 'run-1' | 'run-2'].get(t.task_id)).toEqual(t);
+    }
+    expect(saved['run-1'].size).toBe(449);
+  });
+
+  it('a task read back from the store saves every column, also a cleared one', () => {
+    const store = createStore(openDatabase(':memory:'));
+    store.db.exec(
+      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+    );
+    const [t] = insert(store, 'run-1', 1);
+    Object.assign(t!, { status: 'ready', error: 'attempt 1 failed', retry_at: 5 });
+    store.tx(() => store.runs.saveTasks([t!], new Set()));
+    const loaded = store.runs.tasksToRun('run-1')[0]!;
+    Object.assign(loaded, { status: 'in_progress', retry_at: null, error: null, attempt: 2 });
+    store.tx(() => store.runs.saveTasks([loaded], new Set()));
+    expect(store.runs.task('run-1', 't0')).toEqual(loaded);
+  });
+});
