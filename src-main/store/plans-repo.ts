@@ -18,6 +18,8 @@ export interface PlanVersionRow {
   name: string;
   task_count: number;
   run_count: number;
+  /** The earliest earlier version with exactly the same body (a restore, or a save without changes). */
+  same_as: number | null;
 }
 
 const toSummary = (r: PlanRow): PlanSummary => ({
@@ -63,7 +65,9 @@ export function createPlansRepo(db: Db) {
     `SELECT v.version, v.created_at AS saved_at,
        coalesce(json_extract(v.body, '$.name'), v.plan_id) AS name,
        json_array_length(v.body, '$.tasks') AS task_count,
-       (SELECT count(*) FROM runs r WHERE r.plan_id = ? AND r.plan_version = v.version) AS run_count
+       (SELECT count(*) FROM runs r WHERE r.plan_id = ? AND r.plan_version = v.version) AS run_count,
+       (SELECT min(w.version) FROM plan_versions w
+         WHERE w.plan_id = v.plan_id AND w.version < v.version AND w.body = v.body) AS same_as
      FROM plan_versions v WHERE v.plan_id = ? ORDER BY v.version DESC`,
   );
 

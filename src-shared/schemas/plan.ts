@@ -250,6 +250,8 @@ export interface PlanVersionSummary {
   task_count: number;
   /** Runs that ran this version. */
   run_count: number;
+  /** The earliest earlier version this one is identical to (e.g. it was restored from it). */
+  same_as: number | null;
   current: boolean;
   /** What changed from the version before; null for the first version (and for very large plans). */
   changes: PlanDiffCounts | null;

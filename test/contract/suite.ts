@@ -260,6 +260,7 @@ export function defineContractSuite(label: string, open: () => Promise<ContractH
       const after = await h.client.invoke('plans.versions', { plan_id: 'plan-87234' });
       expect(after.map((v) => v.version)).toEqual([4, 3, 2, 1]);
       expect(after[0]!.changes).toEqual({ added: 1, removed: 1, changed: 1, plan_fields: 1 });
+      expect(after.map((v) => v.same_as)).toEqual([1, null, null, null]);
       // History is kept: version 3 is still what it was.
       const three = await h.client.invoke('plans.get', { plan_id: 'plan-87234', version: 3 });
       expect(three.plan.tasks.map((t) => t.task_id)).toEqual(['task-001', 'task-003']);
