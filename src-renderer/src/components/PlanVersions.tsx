@@ -24,7 +24,7 @@ function changeWords(v: PlanVersionSummary): { long: string; short: string } {
     c.added && `+${c.added}`,
     c.removed && `−${c.removed}`,
     c.changed && `~${c.changed}`,
-    c.plan_fields && `${c.plan_fields}✎`,
+    c.plan_fields && `✎${c.plan_fields}`,
   ]
     .filter(Boolean)
     .join(' ');
