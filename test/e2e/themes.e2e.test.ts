@@ -35,34 +35,35 @@ const night = (version: 1 | 2) => ({
 });
 
 /**
- * Every view in the dark theme (the OS preference, as a person with a dark desktop gets it):
- * none is blank or crashed, the page really is dark, and every visible piece of text is
- * readable against what is behind it.
+ * Every view in the dark theme, and again in the light one (the OS preference, as a person's
+ * desktop sets it): none is blank or crashed, the page really follows the theme, and every
+ * visible piece of text is readable against what is behind it.
  */
-describe.skipIf(skipE2e)('every view in the dark theme', () => {
+describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s theme', (scheme) => {
   let baton: Baton;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    baton = await launchBaton('dark', { width: 1400, height: 860 });
+    baton = await launchBaton(`theme-${scheme}`, { width: 1400, height: 860 });
     page = baton.page;
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.emulateMedia({ colorScheme: scheme });
   });
   afterAll(() => baton?.close());
 
-  /** The view is dark, not blank, not crashed, and its text is readable; a screenshot to look at. */
+  /** The view follows the theme, is not blank or crashed, and its text is readable; a screenshot to look at. */
   async function expectReadable(view: string, minText = 40) {
     await page.waitForTimeout(150); // let colour transitions and layout settle
-    await page.screenshot({ path: join(shots, `dark-${view}.png`) });
+    await page.screenshot({ path: join(shots, `${scheme}-${view}.png`) });
     const r = await readability(page);
     expect({ view, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
       view,
       crashed: [],
       lowContrast: [],
     });
-    expect(r.pageLuminance, `${view}: the page background is dark`).toBeLessThan(0.05);
+    if (scheme === 'dark') expect(r.pageLuminance, `${view}: the page is dark`).toBeLessThan(0.05);
+    else expect(r.pageLuminance, `${view}: the page is light`).toBeGreaterThan(0.8);
     expect(r.mainText, `${view}: the main area shows text`).toBeGreaterThanOrEqual(minText);
     expect(r.checked, `${view}: text elements checked`).toBeGreaterThan(5);
   }
