@@ -79,6 +79,8 @@ export function isEmptyDiff(d: PlanDiff | PlanDiffCounts): boolean {
 
 /** The fields of two tasks that differ: `b`'s key order first, then keys only `a` has. */
 function changedFields(a: DiffableTask, b: DiffableTask): string[] {
+  // Versions of one plan are written by the same code, so equal tasks are usually equal text.
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => k !== 'task_id');
   return keys.filter((k) => !sameValue(k, a[k], b[k]));
 }
