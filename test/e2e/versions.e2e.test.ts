@@ -130,6 +130,31 @@ describe.skipIf(skipE2e)('plan versions', () => {
     expect(await page.getByRole('complementary', { name: 'Changes' }).textContent()).toContain(
       'nothing to compare it with yet',
     );
+  });
+
+  it('says why when a version cannot be read, and offers to try again', async () => {
+    for (const n of [1, 2, 3] as const)
+      await baton.rpc('plans.import', { plan: { ...sitePlan(n), plan_id: 'gone' } });
+    await page.reload();
+    await page
+      .getByRole('button', { name: /Website relaunch.*v3/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button')
+      .filter({ hasText: 'v3' })
+      .first()
+      .click();
+    await page.getByRole('tab', { name: 'Versions (3)' }).click();
+    await page.getByRole('heading', { name: 'v2 of 3 — read-only' }).waitFor();
+    // Deleted elsewhere (another window, the CLI) while this one shows it.
+    expect((await baton.rpc('plans.delete', { plan_id: 'gone' })).value).toEqual({ deleted: true });
+    await versions().filter({ hasText: 'v1' }).click();
+    const alert = page.getByRole('region', { name: 'Version 1 (read-only)' }).getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Could not read version 1: plan "gone" not found');
+    expect(await alert.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Restore as new version' }).isDisabled()).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });
