@@ -114,19 +114,18 @@ export function PlanVersions({ current }: { current: StoredPlan }) {
 
 /** A version's body: the current plan as held, an earlier one fetched once. */
 function useVersion(current: StoredPlan, version: number | null) {
-  const planId = current.plan_id;
   const own = version === current.version;
   const body = useBaton((s) =>
-    own || version === null ? undefined : s.versionBodies[versionKey(planId, version)],
+    own || version === null ? undefined : s.versionBodies[versionKey(current, version)],
   );
   const loadVersion = useBaton((s) => s.loadVersion);
   useEffect(() => {
-    if (!own && version !== null) void loadVersion(planId, version);
-  }, [own, planId, version, loadVersion]);
+    if (!own && version !== null) void loadVersion(current, version);
+  }, [own, current, version, loadVersion]);
   return {
     plan: own ? current : body && 'plan' in body ? body.plan : undefined,
     error: body && 'error' in body ? body.error : undefined,
-    retry: () => version !== null && void loadVersion(planId, version),
+    retry: () => version !== null && void loadVersion(current, version),
   };
 }
 

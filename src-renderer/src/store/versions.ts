@@ -1,12 +1,14 @@
 import type { StateCreator } from 'zustand';
-import type { PlanVersionSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
+import type { PlanSummary, PlanVersionSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
 /** A plan at one version, or why it could not be read. */
 export type VersionBody = { plan: StoredPlan } | { error: string };
 
-export const versionKey = (planId: string, version: number) => `${planId}@${version}`;
+/** A plan deleted and imported again starts its versions over: its creation time tells them apart. */
+export const versionKey = (plan: PlanRef, version: number) => `${plan.plan_id}@${version}@${plan.created_at}`;
+type PlanRef = Pick<PlanSummary, 'plan_id' | 'created_at'>;
 
 /** A plan's saved versions: the history list, bodies of earlier versions, restoring one. */
 export interface VersionsSlice {
@@ -19,7 +21,7 @@ export interface VersionsSlice {
   restoring: boolean;
   showVersion(planId: string, version: number): void;
   loadVersions(planId: string): Promise<void>;
-  loadVersion(planId: string, version: number): Promise<void>;
+  loadVersion(plan: PlanRef, version: number): Promise<void>;
   /** Saves an earlier version again as the newest, and shows that. */
   restoreVersion(planId: string, version: number): Promise<void>;
 }
@@ -38,8 +40,9 @@ export const createVersionsSlice: StateCreator<BatonState, [], [], VersionsSlice
       get().fail(`Could not list the versions of ${planId}`, err);
     }
   },
-  async loadVersion(planId, version) {
-    const key = versionKey(planId, version);
+  async loadVersion(ref, version) {
+    const planId = ref.plan_id;
+    const key = versionKey(ref, version);
     if (get().versionBodies[key] && !('error' in get().versionBodies[key]!)) return;
     try {
       const plan = await api.getPlanVersion(planId, version);
