@@ -6,5 +6,6 @@ export * from './schemas/approval.ts';
 export * from './schemas/common.ts';
 export * from './schemas/memory.ts';
 export * from './schemas/plan.ts';
+export * from './schemas/plan-diff.ts';
 export * from './schemas/project.ts';
 export * from './schemas/run.ts';

@@ -74,6 +74,29 @@ try {
   });
   await rpc('plans.import', { plan: example('onboarding-plan.json') });
   await rpc('runs.start', { plan_id: 'release' });
+  // A second version of the release, for the version history.
+  await rpc('plans.import', {
+    plan: {
+      plan_id: 'release',
+      name: 'Release 2.0',
+      budget: 40,
+      tasks: [
+        {
+          task_id: 'changelog',
+          description: 'Summarize the changes since 1.9',
+          required_skills: ['summarization'],
+        },
+        {
+          task_id: 'deploy',
+          description: 'Deploy to production',
+          requires_approval: true,
+          depends_on: ['changelog', 'smoke-test'],
+        },
+        { task_id: 'smoke-test', description: 'Smoke-test the staging build', required_skills: ['build'] },
+        { task_id: 'announce', description: 'Announce the release', depends_on: ['deploy'] },
+      ],
+    },
+  });
   const pipeline = await rpc('runs.start', { plan_id: 'pipeline' });
   await rpc('runs.start', { plan_id: 'plan-87234' });
 
@@ -126,6 +149,14 @@ try {
     .click();
   await page.waitForTimeout(300);
   await shot(page, 'build-logs');
+
+  await page.getByRole('button', { name: 'Plans', exact: true }).click();
+  await page.getByRole('button', { name: /Release 2\.0/ }).click();
+  await page.getByRole('tab', { name: /^Versions/ }).click();
+  await page.getByRole('heading', { name: /^v1 of 2/ }).waitFor();
+  await page.getByRole('list', { name: 'Tasks added' }).waitFor();
+  await page.waitForTimeout(300);
+  await shot(page, 'versions');
   console.log(`Screenshots written to ${out}`);
 } finally {
   await browser.close();

@@ -11,6 +11,17 @@ interface PlanRow {
   updated_at: string;
 }
 
+/** A saved version as listed, without its body. */
+export interface PlanVersionRow {
+  version: number;
+  saved_at: string;
+  name: string;
+  task_count: number;
+  run_count: number;
+  /** The earliest earlier version with exactly the same body (a restore, or a save without changes). */
+  same_as: number | null;
+}
+
 const toSummary = (r: PlanRow): PlanSummary => ({
   plan_id: r.id,
   name: r.name,
@@ -20,6 +31,19 @@ const toSummary = (r: PlanRow): PlanSummary => ({
   created_at: r.created_at,
   updated_at: r.updated_at,
 });
+
+/** A plan at one version: name, project and task count are that version's own. */
+function atVersion(row: PlanRow, version: number, plan: Plan): StoredPlan {
+  if (version === row.version) return { ...toSummary(row), plan };
+  return {
+    ...toSummary(row),
+    version,
+    name: plan.name ?? plan.plan_id,
+    project_id: plan.project_id ?? null,
+    task_count: plan.tasks.length,
+    plan,
+  };
+}
 
 export function createPlansRepo(db: Db) {
   const list = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY updated_at DESC, id');
@@ -36,6 +60,16 @@ export function createPlansRepo(db: Db) {
     'INSERT INTO plan_versions (plan_id, version, body, created_at) VALUES (?, ?, ?, ?)',
   );
   const del = db.prepare('DELETE FROM plans WHERE id = ?');
+  // Name and task count come from the stored JSON, so listing never parses a body in JS.
+  const versions = db.prepare<[string, string], PlanVersionRow>(
+    `SELECT v.version, v.created_at AS saved_at,
+       coalesce(json_extract(v.body, '$.name'), v.plan_id) AS name,
+       json_array_length(v.body, '$.tasks') AS task_count,
+       (SELECT count(*) FROM runs r WHERE r.plan_id = ? AND r.plan_version = v.version) AS run_count,
+       (SELECT min(w.version) FROM plan_versions w
+         WHERE w.plan_id = v.plan_id AND w.version < v.version AND w.body = v.body) AS same_as
+     FROM plan_versions v WHERE v.plan_id = ? ORDER BY v.version DESC`,
+  );
 
   /** The plan saved last, as objects: a run usually starts right after its plan is saved. */
   let recent: { id: string; version: number; plan: Plan } | null = null;
@@ -51,12 +85,13 @@ export function createPlansRepo(db: Db) {
       const row = get.get(id);
       if (!row) return undefined;
       const want = version ?? row.version;
-      if (recent && recent.id === id && recent.version === want)
-        return { ...toSummary(row), version: want, plan: recent.plan };
+      if (recent && recent.id === id && recent.version === want) return atVersion(row, want, recent.plan);
       const v = body.get(id, want);
       if (!v) return undefined;
-      return { ...toSummary(row), version: want, plan: JSON.parse(v.body) as Plan };
+      return atVersion(row, want, JSON.parse(v.body) as Plan);
     },
+    /** Every saved version of a plan, newest first; empty when the plan does not exist. */
+    versions: (id: string): PlanVersionRow[] => versions.all(id, id),
     /** Stores the plan as its next version. Call inside a transaction. */
     save(plan: Plan, now: string): PlanSummary {
       const version = (get.get(plan.plan_id)?.version ?? 0) + 1;

@@ -6,7 +6,7 @@ import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approva
 import { idSchema } from '../schemas/common.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
 import { memorySearchInputSchema } from '../schemas/memory.ts';
-import type { PlanInput, PlanSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
+import type { PlanInput, PlanSummary, PlanVersionSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
 import type { Project } from '../schemas/project.ts';
 import { projectSchema } from '../schemas/project.ts';
 import type {
@@ -41,7 +41,22 @@ export const projectMethods = {
 
 export const planMethods = {
   'plans.list': method(none).returns<PlanSummary[]>(),
-  'plans.get': method(byId('plan_id')).returns<StoredPlan>(),
+  /** The plan at its current version, or at `version` (an earlier one). */
+  'plans.get': method(
+    z.strictObject({
+      plan_id: idField,
+      version: z.number({ message: 'must be a version number' }).int().min(1).optional(),
+    }),
+  ).returns<StoredPlan>(),
+  /** Every saved version of a plan, newest first, with what changed from the one before. */
+  'plans.versions': method(byId('plan_id')).returns<PlanVersionSummary[]>(),
+  /** Saves an earlier version again as the newest one; history is never rewritten. */
+  'plans.restore': method(
+    z.strictObject({
+      plan_id: idField,
+      version: z.number({ message: 'must be a version number' }).int().min(1),
+    }),
+  ).returns<PlanSummary>(),
   /** Validates and stores a plan (a new version when the id exists). `plan` is raw JSON. */
   'plans.import': method(z.strictObject({ plan: z.unknown() })).returns<PlanSummary>(),
   'plans.validate': method(z.strictObject({ plan: z.unknown() })).returns<ValidationReport>(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
+import type { PlanDiffCounts } from './plan-diff.ts';
 
 export const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -237,6 +238,23 @@ export type PlanSummary = z.infer<typeof planSummarySchema>;
 
 export interface StoredPlan extends PlanSummary {
   plan: Plan;
+}
+
+/** One saved version of a plan, as the version history lists it. */
+export interface PlanVersionSummary {
+  plan_id: string;
+  version: number;
+  saved_at: string;
+  /** The plan's name in this version. */
+  name: string;
+  task_count: number;
+  /** Runs that ran this version. */
+  run_count: number;
+  /** The earliest earlier version this one is identical to (e.g. it was restored from it). */
+  same_as: number | null;
+  current: boolean;
+  /** What changed from the version before; null for the first version (and for very large plans). */
+  changes: PlanDiffCounts | null;
 }
 
 /**

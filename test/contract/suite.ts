@@ -218,5 +218,79 @@ export function defineContractSuite(label: string, open: () => Promise<ContractH
       expect(hits[0]!.snippet).toContain('[[');
       expect(await h.client.invoke('memory.search', { query: 'zzznothing' })).toEqual([]);
     });
+
+    it('lists plan versions newest first, reads an old one, and restores it as a new version', async () => {
+      const v1 = examplePlan();
+      await h.client.invoke('plans.import', { plan: v1 });
+      const v2 = examplePlan();
+      v2.name = 'Onboarding';
+      v2.tasks.push({ task_id: 'task-003', description: 'Write the welcome note', depends_on: ['task-001'] });
+      await h.client.invoke('plans.import', { plan: v2 });
+      const v3 = structuredClone(v2);
+      v3.tasks = v3.tasks.filter((t: { task_id: string }) => t.task_id !== 'task-002');
+      v3.tasks[0].description = 'Summarize the onboarding logs of this week';
+      await h.client.invoke('plans.import', { plan: v3 });
+      const build = await h.client.invoke('runs.start', { plan_id: 'plan-87234' });
+
+      const versions = await h.client.invoke('plans.versions', { plan_id: 'plan-87234' });
+      expect(versions.map((v) => [v.version, v.name, v.task_count, v.current, v.run_count])).toEqual([
+        [3, 'Onboarding', 2, true, 1],
+        [2, 'Onboarding', 3, false, 0],
+        [1, 'plan-87234', 2, false, 0],
+      ]);
+      expect(versions.map((v) => v.changes)).toEqual([
+        { added: 0, removed: 1, changed: 1, plan_fields: 0 },
+        { added: 1, removed: 0, changed: 0, plan_fields: 1 },
+        null,
+      ]);
+      expect(Number.isNaN(Date.parse(versions[0]!.saved_at))).toBe(false);
+      const runs = await h.client.invoke('runs.list', { plan_id: 'plan-87234' });
+      expect(runs.find((r) => r.id === build.run_id)?.plan_version).toBe(3);
+
+      const old = await h.client.invoke('plans.get', { plan_id: 'plan-87234', version: 1 });
+      expect(old).toMatchObject({ version: 1, name: 'plan-87234', task_count: 2 });
+      expect(old.plan.tasks.map((t) => t.task_id)).toEqual(['task-001', 'task-002']);
+      expect((await h.client.invoke('plans.get', { plan_id: 'plan-87234' })).version).toBe(3);
+
+      const restored = await h.client.invoke('plans.restore', { plan_id: 'plan-87234', version: 1 });
+      expect(restored).toMatchObject({ version: 4, task_count: 2 });
+      const now = await h.client.invoke('plans.get', { plan_id: 'plan-87234' });
+      expect(now.version).toBe(4);
+      expect(now.plan).toEqual(old.plan);
+      const after = await h.client.invoke('plans.versions', { plan_id: 'plan-87234' });
+      expect(after.map((v) => v.version)).toEqual([4, 3, 2, 1]);
+      expect(after[0]!.changes).toEqual({ added: 1, removed: 1, changed: 1, plan_fields: 1 });
+      expect(after.map((v) => v.same_as)).toEqual([1, null, null, null]);
+      // History is kept: version 3 is still what it was.
+      const three = await h.client.invoke('plans.get', { plan_id: 'plan-87234', version: 3 });
+      expect(three.plan.tasks.map((t) => t.task_id)).toEqual(['task-001', 'task-003']);
+    });
+
+    it('names the field when a version request is wrong', async () => {
+      await h.client.invoke('plans.import', { plan: examplePlan() });
+      const missing = await expectError(
+        h.client.invoke('plans.get', { plan_id: 'plan-87234', version: 9 }),
+        'not_found',
+      );
+      expect(missing.message).toBe('plan "plan-87234" has no version 9 (versions 1–1)');
+      const typo = await expectError(
+        h.client.invoke('plans.get', { plan_id: 'plan-87234', version: '2' } as never),
+        'invalid_input',
+      );
+      expect(typo.message).toContain('version: must be a version number');
+      const zero = await expectError(
+        h.client.invoke('plans.restore', { plan_id: 'plan-87234', version: 0 }),
+        'invalid_input',
+      );
+      expect(zero.message).toContain('version');
+      const noVersion = await expectError(
+        h.client.invoke('plans.restore', { plan_id: 'plan-87234' } as never),
+        'invalid_input',
+      );
+      expect(noVersion.message).toContain('version');
+      await expectError(h.client.invoke('plans.versions', { plan_id: 'nope' }), 'not_found');
+      await expectError(h.client.invoke('plans.restore', { plan_id: 'nope', version: 1 }), 'not_found');
+      expect((await h.client.invoke('plans.versions', { plan_id: 'plan-87234' })).length).toBe(1);
+    });
   });
 }

@@ -20,6 +20,9 @@ function c(): BatonClient {
 export const api = {
   listPlans: () => c().invoke('plans.list', {}),
   getPlan: (plan_id: string) => c().invoke('plans.get', { plan_id }),
+  getPlanVersion: (plan_id: string, version: number) => c().invoke('plans.get', { plan_id, version }),
+  listPlanVersions: (plan_id: string) => c().invoke('plans.versions', { plan_id }),
+  restorePlanVersion: (plan_id: string, version: number) => c().invoke('plans.restore', { plan_id, version }),
   importPlan: (plan: unknown) => c().invoke('plans.import', { plan }),
   deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
   startRun: (plan_id: string) => c().invoke('runs.start', { plan_id }),

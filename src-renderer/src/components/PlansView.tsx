@@ -3,6 +3,7 @@ import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FileButton } from './FileButton.tsx';
 import { PlanGraph } from './PlanGraph.tsx';
+import { PlanVersions } from './PlanVersions.tsx';
 import { RunCompare } from './RunCompare.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { RunTimeline } from './RunTimeline.tsx';
@@ -23,7 +24,7 @@ export function PlansView() {
   const agentCount = useBaton((s) => s.agents.length);
   const beginEdit = useBaton((s) => s.beginEdit);
   const selectRunTask = useBaton((s) => s.selectRunTask);
-  const [tab, setTab] = useState<'graph' | 'timeline' | 'compare'>('graph');
+  const [tab, setTab] = useState<'graph' | 'timeline' | 'compare' | 'versions'>('graph');
   const [runFilter, setRunFilter] = useState<'' | 'executing' | 'completed' | 'failed' | 'cancelled'>('');
 
   if (!planId) {
@@ -50,7 +51,16 @@ export function PlansView() {
         <div>
           <h1>{stored.name}</h1>
           <p className="muted small">
-            {stored.plan_id} · version {stored.version} · {stored.task_count} tasks
+            {stored.plan_id} ·{' '}
+            <button
+              type="button"
+              className="link"
+              aria-label={`Version ${stored.version}: show the version history`}
+              onClick={() => setTab('versions')}
+            >
+              version {stored.version}
+            </button>{' '}
+            · {stored.task_count} tasks
             {stored.project_id && ` · project ${stored.project_id}`}
           </p>
         </div>
@@ -81,7 +91,7 @@ export function PlansView() {
                   .filter((r) => !runFilter || r.status === runFilter || r.id === runId)
                   .map((r) => (
                     <option key={r.id} value={r.id}>
-                      {new Date(r.created_at).toLocaleTimeString()} · {r.status}
+                      {new Date(r.created_at).toLocaleTimeString()} · {r.status} · plan v{r.plan_version}
                     </option>
                   ))}
               </select>
@@ -110,38 +120,47 @@ export function PlansView() {
           { id: 'graph', label: 'Graph' },
           { id: 'timeline', label: 'Timeline' },
           { id: 'compare', label: 'Compare runs' },
+          { id: 'versions', label: `Versions (${stored.version})` },
         ]}
       />
-      <div className="plan-body">
-        <ErrorBoundary label={`The ${tab} view`}>
-          {tab === 'graph' && (
-            <PlanGraph
-              plan={stored.plan}
-              added={added}
-              tasks={tasks}
-              onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
-            />
-          )}
-          {tab === 'timeline' &&
-            (run ? (
-              <RunTimeline run={run} order={order} tasks={tasks ?? {}} />
-            ) : (
-              <p className="muted centered">Run the plan to see its timeline.</p>
-            ))}
-          {tab === 'compare' && <RunCompare runs={runs ?? []} order={order} />}
-        </ErrorBoundary>
-        {run ? (
-          <ErrorBoundary label="The run panel">
-            <RunPanel run={run} order={order} />
+      {tab === 'versions' ? (
+        <div className="plan-body wide">
+          <ErrorBoundary label="The version history">
+            <PlanVersions key={planId} current={stored} />
           </ErrorBoundary>
-        ) : (
-          <section className="run-panel empty-run" aria-label="Run result">
-            <p className="muted">
-              This plan has not run yet. Press “Run plan” to delegate its tasks to agents.
-            </p>
-          </section>
-        )}
-      </div>
+        </div>
+      ) : (
+        <div className="plan-body">
+          <ErrorBoundary label={`The ${tab} view`}>
+            {tab === 'graph' && (
+              <PlanGraph
+                plan={stored.plan}
+                added={added}
+                tasks={tasks}
+                onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
+              />
+            )}
+            {tab === 'timeline' &&
+              (run ? (
+                <RunTimeline run={run} order={order} tasks={tasks ?? {}} />
+              ) : (
+                <p className="muted centered">Run the plan to see its timeline.</p>
+              ))}
+            {tab === 'compare' && <RunCompare runs={runs ?? []} order={order} />}
+          </ErrorBoundary>
+          {run ? (
+            <ErrorBoundary label="The run panel">
+              <RunPanel run={run} order={order} />
+            </ErrorBoundary>
+          ) : (
+            <section className="run-panel empty-run" aria-label="Run result">
+              <p className="muted">
+                This plan has not run yet. Press “Run plan” to delegate its tasks to agents.
+              </p>
+            </section>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -37,7 +37,7 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
     <select aria-label={label} value={value} onChange={(e) => set(e.target.value)}>
       {runs.map((run) => (
         <option key={run.id} value={run.id}>
-          {new Date(run.created_at).toLocaleString()} · {run.status}
+          {new Date(run.created_at).toLocaleString()} · {run.status} · plan v{run.plan_version}
         </option>
       ))}
     </select>

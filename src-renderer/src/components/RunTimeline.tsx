@@ -29,6 +29,7 @@ export function RunTimeline({
   const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0) / span) * 100))}%`;
   return (
     <section className="timeline" aria-label="Run timeline">
+      <TimelineLegend />
       <div className="timeline-axis small muted">
         <span>0 ms</span>
         <span>{span < 2000 ? `${span} ms` : `${(span / 1000).toFixed(1)} s`}</span>
@@ -41,10 +42,18 @@ export function RunTimeline({
             // A task reused from an earlier run did not run in this one.
             const reused = t?.reason?.startsWith('reused from run') ?? false;
             const start = t?.started_at && !reused ? Date.parse(t.started_at) : null;
-            const stop = t?.finished_at ? Date.parse(t.finished_at) : start !== null ? end : null;
+            const finished = t?.finished_at ? Date.parse(t.finished_at) : null;
+            const stop = finished ?? (start !== null ? end : null);
+            // Not started and not ended: still waiting (for dependencies, an agent, an approval, a retry).
+            const waiting = start === null && finished === null;
+            const retried = (t?.attempt ?? 0) > 1;
             const label = `${id}: ${t ? STATUS_LABEL[t.status] : 'Pending'}${reused ? ' (reused from an earlier run)' : ''}${start !== null ? `, started at +${start - t0} ms` : ''}${
               stop !== null && start !== null ? `, ran ${stop - start} ms` : ''
-            }${t && t.attempt > 1 ? `, ${t.attempt} attempts` : ''}`;
+            }${retried ? `, ${t?.attempt} attempts` : ''}${waiting ? ', still waiting' : ''}${
+              start === null && finished !== null
+                ? `, ended at +${finished - t0} ms without running here`
+                : ''
+            }`;
             return (
               <div
                 key={id}
@@ -62,12 +71,28 @@ export function RunTimeline({
                 <span className="timeline-id">{id}</span>
                 <span className="timeline-track">
                   {start !== null && <span className="wait" style={{ left: 0, width: pct(start) }} />}
+                  {waiting && (
+                    <span
+                      className="wait still"
+                      role="img"
+                      aria-label={label}
+                      style={{ left: 0, width: pct(end) }}
+                    />
+                  )}
                   {start !== null && stop !== null && (
                     <span
-                      className={`bar node-${t?.status}`}
+                      className={`bar node-${t?.status}${retried ? ' retried' : ''}`}
                       role="img"
                       aria-label={label}
                       style={{ left: pct(start), width: `max(2px, calc(${pct(stop)} - ${pct(start)}))` }}
+                    />
+                  )}
+                  {start === null && finished !== null && (
+                    <span
+                      className={`tick node-${t?.status}${reused ? ' reused' : ''}`}
+                      role="img"
+                      aria-label={label}
+                      style={{ left: pct(finished) }}
                     />
                   )}
                 </span>
@@ -77,5 +102,30 @@ export function RunTimeline({
         </div>
       </div>
     </section>
+  );
+}
+
+const LEGEND: { swatch: string; text: string }[] = [
+  { swatch: 'waited', text: 'waited (from the run’s start until the task started)' },
+  { swatch: 'still', text: 'still waiting' },
+  { swatch: 'done', text: 'ran, done' },
+  { swatch: 'running', text: 'running' },
+  { swatch: 'failed', text: 'ran, failed' },
+  { swatch: 'idle', text: 'cancelled' },
+  { swatch: 'retried', text: 'retried: the bar is the last attempt, earlier ones are in the wait' },
+  { swatch: 'tick', text: 'ended without running here (skipped, unassigned, reused from an earlier run)' },
+];
+
+/** What the bars, lines and marks of the timeline mean. */
+function TimelineLegend() {
+  return (
+    <ul className="timeline-legend small muted" aria-label="Timeline legend">
+      {LEGEND.map((l) => (
+        <li key={l.swatch}>
+          <span className={`swatch swatch-${l.swatch}`} aria-hidden />
+          {l.text}
+        </li>
+      ))}
+    </ul>
   );
 }

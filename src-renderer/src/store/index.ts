@@ -13,6 +13,8 @@ import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
 import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
+import type { VersionsSlice } from './versions.ts';
+import { createVersionsSlice } from './versions.ts';
 
 export type BatonState = UiSlice &
   PlansSlice &
@@ -20,7 +22,8 @@ export type BatonState = UiSlice &
   AgentsSlice &
   MemorySlice &
   DesignerSlice &
-  ApprovalsSlice;
+  ApprovalsSlice &
+  VersionsSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -30,6 +33,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createMemorySlice(...a),
   ...createDesignerSlice(...a),
   ...createApprovalsSlice(...a),
+  ...createVersionsSlice(...a),
 }));
 
 /** Applies pushed events; called at most once per animation frame with everything that arrived. */

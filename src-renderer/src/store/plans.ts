@@ -63,5 +63,7 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
     if (get().selectedPlanId === summary.plan_id && !get().planDetails[summary.plan_id]) {
       void get().selectPlan(summary.plan_id);
     }
+    const listed = get().planVersions[summary.plan_id];
+    if (listed && listed[0]?.version !== summary.version) void get().loadVersions(summary.plan_id);
   },
 });

@@ -1,0 +1,137 @@
+import type { Page } from 'playwright-core';
+
+/** A piece of text whose colour is too close to what is behind it. */
+export interface LowContrast {
+  text: string;
+  color: string;
+  background: string;
+  ratio: number;
+  needed: number;
+}
+
+export interface Readability {
+  /** The page's own background luminance (0 black – 1 white). */
+  pageLuminance: number;
+  /** How much visible text `main` holds, in characters. */
+  mainText: number;
+  /** Visible text elements checked. */
+  checked: number;
+  lowContrast: LowContrast[];
+  /** Error boundaries showing (a view that crashed). */
+  crashed: string[];
+}
+
+/**
+ * Checks every visible piece of text on the page against WCAG contrast (4.5:1, or 3:1 for
+ * large text): its colour, faded by its own and its ancestors' opacity, over the colour
+ * actually behind it (translucent backgrounds composited down to the first opaque one).
+ * Colours are read back from a canvas, so any CSS colour syntax (color-mix, color()) works.
+ * Disabled controls are exempt, as in WCAG.
+ */
+export function readability(page: Page): Promise<Readability> {
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number];
+    const canvas = document.createElement('canvas');
+    canvas.width = 1;
+    canvas.height = 1;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const cache = new Map<string, Rgba>();
+    const parse = (css: string): Rgba => {
+      const hit = cache.get(css);
+      if (hit) return hit;
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = '#000';
+      ctx.fillStyle = css;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+      const out: Rgba = [r!, g!, b!, a! / 255];
+      cache.set(css, out);
+      return out;
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => {
+      const a = top[3] + under[3] * (1 - top[3]);
+      if (a === 0) return [0, 0, 0, 0];
+      const mix = (i: 0 | 1 | 2) => (top[i] * top[3] + under[i] * under[3] * (1 - top[3])) / a;
+      return [mix(0), mix(1), mix(2), a];
+    };
+    const channel = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    const luminance = (c: Rgba) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+    const ratio = (a: Rgba, b: Rgba) => {
+      const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p) as [number, number];
+      return (x + 0.05) / (y + 0.05);
+    };
+    const hex = (c: Rgba) =>
+      `#${c
+        .slice(0, 3)
+        .map((v) => Math.round(v).toString(16).padStart(2, '0'))
+        .join('')}`;
+
+    const pageBg = (() => {
+      let bg: Rgba = [255, 255, 255, 1];
+      for (const el of [document.documentElement, document.body])
+        bg = over(parse(getComputedStyle(el).backgroundColor), bg);
+      return bg;
+    })();
+    /** The opaque colour behind an element: its and its ancestors' backgrounds composited. */
+    const backdrop = (el: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      let bg = layers.length > 0 && layers[layers.length - 1]![3] >= 1 ? layers.pop()! : pageBg;
+      for (const layer of layers.reverse()) bg = over(layer, bg);
+      return bg;
+    };
+    const fade = (el: Element) => {
+      let o = 1;
+      for (let e: Element | null = el; e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+      return o;
+    };
+
+    const lowContrast: LowContrast[] = [];
+    let checked = 0;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set<Element>();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || seen.has(el) || !n.textContent?.trim()) continue;
+      seen.add(el);
+      if (el.closest('svg, script, style, noscript, :disabled, [aria-disabled="true"]')) continue;
+      const rect = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (rect.width === 0 || rect.height === 0 || style.visibility !== 'visible') continue;
+      const opacity = fade(el);
+      if (opacity === 0) continue;
+      checked++;
+      const bg = backdrop(el);
+      const fg0 = parse(style.color);
+      const fg = over([fg0[0], fg0[1], fg0[2], fg0[3] * opacity], bg);
+      const size = Number.parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      const needed = large ? 3 : 4.5;
+      const r = ratio(fg, bg);
+      if (r < needed) {
+        lowContrast.push({
+          text: n.textContent.trim().slice(0, 60),
+          color: hex(fg),
+          background: hex(bg),
+          ratio: Math.round(r * 100) / 100,
+          needed,
+        });
+      }
+    }
+    const main = document.querySelector('main');
+    return {
+      pageLuminance: luminance(pageBg),
+      mainText: main ? (main as HTMLElement).innerText.trim().length : 0,
+      checked,
+      lowContrast,
+      crashed: [...document.querySelectorAll('.crash h2')].map((h) => h.textContent ?? ''),
+    };
+  });
+}

@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+/** The site plan at version n: v2 adds `copy` and renames it, v3 replaces `launch` and edits `build`. */
+export function sitePlan(n: 1 | 2 | 3) {
+  return {
+    plan_id: 'site',
+    name: n === 1 ? 'Website' : 'Website relaunch',
+    tasks: [
+      { task_id: 'design', description: 'Design the pages', required_skills: ['design'] },
+      {
+        task_id: 'build',
+        description: n === 3 ? 'Build the pages in React' : 'Build the pages',
+        required_skills: ['code'],
+        depends_on: ['design'],
+      },
+      ...(n >= 2 ? [{ task_id: 'copy', description: 'Write the copy', required_skills: ['write'] }] : []),
+      n === 3
+        ? { task_id: 'ship', description: 'Ship it', depends_on: ['build', 'copy'], requires_approval: true }
+        : { task_id: 'launch', description: 'Launch the site', depends_on: ['build'] },
+    ],
+  };
+}
+
+describe.skipIf(skipE2e)('plan versions', () => {
+  let baton: Baton;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    baton = await launchBaton('versions', { width: 1400, height: 860 });
+    page = baton.page;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await baton.rpc('agents.import', { agents: [{ id: 'maker', skills: ['design', 'code', 'write'] }] });
+    await baton.rpc('plans.import', { plan: sitePlan(1) });
+    await baton.rpc('plans.import', { plan: sitePlan(2) });
+    await baton.rpc('runs.start', { plan_id: 'site' });
+    await baton.rpc('plans.import', { plan: sitePlan(3) });
+    await baton.rpc('plans.import', {
+      plan: { plan_id: 'solo', name: 'Solo', tasks: [{ task_id: 'only', description: 'The one task' }] },
+    });
+    await page.goto(baton.server.url);
+    await page.getByRole('button', { name: /Website relaunch/ }).click();
+  });
+  afterAll(() => baton?.close());
+
+  const versions = () => page.getByRole('list', { name: 'Saved versions' }).getByRole('button');
+  const diff = () => page.getByRole('complementary', { name: /^Changes from/ });
+
+  it('lists versions newest first, with time, task and run counts, and what changed', async () => {
+    await page.getByRole('tab', { name: 'Versions (3)' }).click();
+    await expect.poll(() => versions().count()).toBe(3);
+    const names = await versions().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(names[0]).toMatch(
+      /^Version 3 \(current\), saved .+, 4 tasks, 0 runs, tasks 1 added, 1 removed, 1 changed$/,
+    );
+    expect(names[1]).toMatch(/^Version 2, saved .+, 4 tasks, 1 run, tasks 1 added, 1 plan field changed$/);
+    expect(names[2]).toMatch(/^Version 1, saved .+, 3 tasks, 0 runs, first version$/);
+    // The saved time is shown as a date a person reads, not an ISO string.
+    expect(await versions().first().textContent()).toMatch(/\d{1,2}:\d{2}/);
+    // Runs name the version they ran.
+    expect(await page.getByLabel('Select run').textContent()).toContain('plan v2');
+  });
+
+  it('shows an earlier version read-only, with its graph and its differences from the current one', async () => {
+    await versions().filter({ hasText: 'v1' }).click();
+    await page.getByRole('heading', { name: 'v1 of 3 — read-only' }).waitFor();
+    const view = page.getByRole('region', { name: 'Version 1 (read-only)' });
+    const graph = view.getByRole('region', { name: 'Plan graph' });
+    await expect.poll(() => graph.getByRole('article').count()).toBe(3);
+    expect(await graph.getByRole('article', { name: 'Task launch' }).isVisible()).toBe(true);
+    expect(await graph.getByRole('article', { name: 'Task ship' }).count()).toBe(0);
+
+    expect(await diff().getAttribute('aria-label')).toBe('Changes from v1 to v3');
+    expect(await diff().getByRole('heading', { level: 2 }).textContent()).toBe('From v1 to v3 (current)');
+    expect(await diff().getByRole('list', { name: 'Tasks added' }).textContent()).toBe(
+      'copy Write the copyship Ship it',
+    );
+    expect(await diff().getByRole('list', { name: 'Tasks removed' }).textContent()).toBe(
+      'launch Launch the site',
+    );
+    expect(await diff().getByRole('list', { name: 'Tasks changed' }).textContent()).toBe(
+      'build: description',
+    );
+    expect(await diff().textContent()).toContain('Plan settings changed: name');
+    await page.screenshot({ path: join(shots, 'versions.png') });
+  });
+
+  it('restores the earlier version as the newest one, keeping every version', async () => {
+    await page.getByRole('button', { name: 'Restore as new version' }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Restored version 1' }).textContent())
+      .toContain('Restored version 1 of site as version 4');
+    await page.getByRole('heading', { name: 'v4 of 4 — current, read-only' }).waitFor();
+    await expect.poll(() => versions().count()).toBe(4);
+    expect(await versions().first().getAttribute('aria-label')).toMatch(
+      /^Version 4 \(current\), same as version 1, saved .+, 3 tasks, 0 runs,/,
+    );
+    expect(await page.getByRole('tab', { name: 'Versions (4)' }).isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Website');
+    // The current version is compared with the one before: what the restore changed.
+    expect(await diff().getByRole('heading', { level: 2 }).textContent()).toBe('From v3 to v4 (current)');
+    expect(await diff().getByRole('list', { name: 'Tasks added' }).textContent()).toBe(
+      'launch Launch the site',
+    );
+    expect(await page.getByRole('button', { name: 'Restore as new version' }).count()).toBe(0);
+
+    // Version 3 is still there, unchanged.
+    await versions().filter({ hasText: 'v3' }).click();
+    const v3 = page.getByRole('region', { name: 'Version 3 (read-only)' });
+    await expect.poll(() => v3.getByRole('article').count()).toBe(4);
+    expect(await v3.getByRole('article', { name: 'Task ship' }).isVisible()).toBe(true);
+
+    // And the plan that runs now is version 1's.
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    await expect.poll(() => graph.getByRole('article').count()).toBe(3);
+    expect(await graph.getByRole('article', { name: /^Task launch/ }).isVisible()).toBe(true);
+  });
+
+  it('tells a plan with one version how to make another', async () => {
+    await page.getByRole('button', { name: /Solo/ }).click();
+    await page.getByRole('tab', { name: 'Versions (1)' }).click();
+    const list = page.getByRole('region', { name: 'Plan versions' });
+    await expect.poll(() => list.textContent()).toContain('Edit the plan and save it to make another');
+    expect(await page.getByRole('heading', { name: 'v1 of 1 — current, read-only' }).isVisible()).toBe(true);
+    expect(await page.getByRole('complementary', { name: 'Changes' }).textContent()).toContain(
+      'nothing to compare it with yet',
+    );
+  });
+
+  it('says why when a version cannot be read, and offers to try again', async () => {
+    for (const n of [1, 2, 3] as const)
+      await baton.rpc('plans.import', { plan: { ...sitePlan(n), plan_id: 'gone' } });
+    await page.reload();
+    await page
+      .getByRole('button', { name: /Website relaunch.*v3/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button')
+      .filter({ hasText: 'v3' })
+      .first()
+      .click();
+    await page.getByRole('tab', { name: 'Versions (3)' }).click();
+    await page.getByRole('heading', { name: 'v2 of 3 — read-only' }).waitFor();
+    // Deleted elsewhere (another window, the CLI) while this one shows it.
+    expect((await baton.rpc('plans.delete', { plan_id: 'gone' })).value).toEqual({ deleted: true });
+    await versions().filter({ hasText: 'v1' }).click();
+    const alert = page.getByRole('region', { name: 'Version 1 (read-only)' }).getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Could not read version 1: plan "gone" not found');
+    expect(await alert.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Restore as new version' }).isDisabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
