@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENGINE_V8_FLAGS } from './v8-flags.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = join(root, 'resources', 'examples');
@@ -96,5 +97,17 @@ describe('baton CLI', () => {
     expect(baton(['agents', 'list', '--json', '--data-dir', dir]).stdout.trim()).toBe('[]');
     expect(baton(['frobnicate']).stderr).toContain('unknown command "frobnicate"');
     expect(baton(['serve', '--port', 'x']).stderr).toContain('--port must be a whole number');
+  });
+});
+
+describe('engine V8 flags', () => {
+  it('every Node entry point that runs the engine starts with them', () => {
+    const flags = ENGINE_V8_FLAGS.join(' ');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    for (const script of ['start', 'serve']) expect(pkg.scripts[script]).toContain(`node ${flags} `);
+    const shebang = readFileSync(join(root, 'src-main', 'cli', 'baton.ts'), 'utf8').split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags}`);
   });
 });

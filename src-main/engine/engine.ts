@@ -79,7 +79,7 @@ interface ActiveRun {
   /** The run row as loaded; status and counts are kept current in memory. */
   info: Omit<Run, 'counts'>;
   counts: TaskCounts;
-  /** The build_log entry as stored, for events without reading it back. */
+  /** The build_log entry as last written, without its content (rebuilt on each write). */
   log: MemoryEntry;
   specs: Map<string, TaskSpec>;
   tasks: Map<string, TaskRun>;
@@ -110,7 +110,7 @@ interface ActiveRun {
   history: { task_id: string; status: string; agent_id: string | null }[];
   logDirty: boolean;
   lastLogAt: number;
-  /** How often the build log is rewritten: the configured interval, longer for logs so big that writing one costs more than 5% of it. */
+  /** How often the build log is rewritten: the configured interval, longer for logs so big that writing one costs more than 2% of it. */
   logEveryMs: number;
   logTimer: NodeJS.Timeout | null;
 }
@@ -1566,11 +1566,12 @@ export class Engine {
     };
     const entry = { ...run.log, content, status, updated_at: now };
     this.store.memory.update(entry);
-    run.log = entry;
+    // The content is rewritten whole next time: keep the entry without it (megabytes for a big run).
+    run.log = { ...entry, content: {} };
     run.logDirty = false;
     run.lastLogAt = this.clock.now();
     // A 100,000-task log is megabytes of JSON: rewriting it every 250 ms would cost more than the run.
-    run.logEveryMs = Math.max(this.buildLogIntervalMs, 20 * (performance.now() - began));
+    run.logEveryMs = Math.max(this.buildLogIntervalMs, 50 * (performance.now() - began));
     this.bus.emit('memory.written', entry);
     this.bus.emit('run.updated', this.snapshot(run));
   }

@@ -270,8 +270,9 @@ export function createRunsRepo(db: Db) {
           if (changedJson.has(t)) mask |= JSON_COLUMNS;
         }
         updateFor(mask).run(t.status, t.reason, t.updated_at, ...encode(now, mask), w.rowid);
-        // Finished rows are seldom written again: keep no copy of them.
-        written.set(t, { rowid: w.rowid, values: isTerminalTaskStatus(t.status) ? null : now });
+        // Finished rows are seldom written again: forget them (a later save looks the row up).
+        if (isTerminalTaskStatus(t.status)) written.delete(t);
+        else written.set(t, { rowid: w.rowid, values: now });
       }
     },
     setStatus(id: string, status: RunStatus, finishedAt: string | null): void {

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { BENCH_SEED, BENCH_WIDTH, layeredDag } from './dag.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
 
@@ -79,7 +80,7 @@ function measure(m: Measurement, index: number, total: number): Promise<Outcome>
   console.log(`[${index}/${total}] ${m.label}, ${fmt(m.size)} tasks (cap ${m.capS} s) …`);
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(benchDir, m.script), ...m.args], {
+    const child = spawn(process.execPath, [...ENGINE_V8_FLAGS, join(benchDir, m.script), ...m.args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 
 export const root = join(import.meta.dirname, '..', '..');
 
@@ -10,7 +11,15 @@ export function startServe(
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [join(root, 'src-main', 'cli', 'baton.ts'), 'serve', '--port', '0', '--data-dir', dataDir],
+    [
+      ...ENGINE_V8_FLAGS,
+      join(root, 'src-main', 'cli', 'baton.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
 import { CliError, projectRoot } from '../files.ts';
+import { ENGINE_V8_FLAGS } from '../v8-flags.ts';
 import { serveCommand } from './serve.ts';
 
 const electronDir = join(projectRoot, 'node_modules', 'electron');
@@ -41,7 +42,8 @@ export async function startCommand(
   if (build.status !== 0) throw new CliError('build failed; run `npm run build` to see why', 1);
   const exe = electronRuntime() ?? tryDownloadElectron();
   if (exe) {
-    const child = spawn(exe, [projectRoot], {
+    // Main-process V8 flags only take effect when given at launch.
+    const child = spawn(exe, [`--js-flags=${ENGINE_V8_FLAGS.join(' ')}`, projectRoot], {
       stdio: 'inherit',
       env: { ...process.env, BATON_DATA_DIR: opts.dataDir },
     });
