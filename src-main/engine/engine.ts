@@ -194,6 +194,8 @@ export class Engine {
   private inFlight = 0;
   private scheduled = false;
   private agents: Map<string, { agent: Agent; skills: Set<string> }> | null = null;
+  /** The registry split by who runs the work: this process (push) or the agent itself (pull). */
+  private byKind: { all: Agent[]; push: Agent[]; pull: Agent[] } | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -233,6 +235,7 @@ export class Engine {
   /** Call when the agent registry changed. */
   agentsChanged(): void {
     this.agents = null;
+    this.byKind = null;
     this.schedule();
   }
 
@@ -867,16 +870,19 @@ export class Engine {
 
   /** Matches among agents this process can run; tasks only a pull agent can take wait for it. */
   private match(spec: TaskSpec): MatchResult {
-    const all = [...this.agentMap().values()].map((e) => e.agent);
-    const push = all.filter((a) => this.executorOf(a) !== undefined);
+    if (!this.byKind) {
+      const all = [...this.agentMap().values()].map((e) => e.agent);
+      this.byKind = {
+        all,
+        push: all.filter((a) => this.executorOf(a) !== undefined),
+        pull: all.filter((a) => this.executorOf(a) === undefined),
+      };
+    }
+    const { all, push, pull: pullers } = this.byKind;
     const loadOf = (id: string) => this.load.get(id) ?? 0;
     const m = matchAgent(spec, push, loadOf, (id) => this.successRate(id));
     if (m.kind !== 'unassigned' || push.length === all.length) return m;
-    const pull = matchAgent(
-      spec,
-      all.filter((a) => this.executorOf(a) === undefined),
-      loadOf,
-    );
+    const pull = matchAgent(spec, pullers, loadOf);
     if (pull.kind === 'unassigned') return m;
     const who = pull.kind === 'assigned' ? pull.agent.id : 'a pull agent';
     return { kind: 'wait', reason: `Waiting for ${who} to pull it`, explanation: pull.explanation };
