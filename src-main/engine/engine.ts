@@ -150,6 +150,8 @@ export interface WorkCriteria {
 }
 
 const ACTOR = 'engine';
+/** Rows per index brought into the search index in one background step. */
+const INDEX_CHUNK = 500;
 
 /** Seed 000's delegated_tasks of a run. */
 function delegations(run: ActiveRun): DelegatedTask[] {
@@ -801,19 +803,22 @@ export class Engine {
         }
       }
       this.dispatch(toStart);
-      const now = this.clock.now();
-      for (const run of this.active.values()) {
-        if (run.logDirty && now - run.lastLogAt >= run.logEveryMs) this.writeBuildLog(run, 'executing');
-        else if (run.logDirty && !run.logTimer) {
-          run.logTimer = setTimeout(() => {
-            run.logTimer = null;
-            this.schedule();
-          }, run.logEveryMs);
-          run.logTimer.unref();
-        }
-      }
     });
     for (const [run, task, agent, executor] of toStart) void this.execute(run, task, agent, executor);
+    // Build logs are summaries: written after the work this tick started, not on its way.
+    const now = this.clock.now();
+    const logs: ActiveRun[] = [];
+    for (const run of this.active.values()) {
+      if (run.logDirty && now - run.lastLogAt >= run.logEveryMs) logs.push(run);
+      else if (run.logDirty && !run.logTimer) {
+        run.logTimer = setTimeout(() => {
+          run.logTimer = null;
+          this.schedule();
+        }, run.logEveryMs);
+        run.logTimer.unref();
+      }
+    }
+    if (logs.length > 0) this.tx(() => logs.forEach((run) => this.writeBuildLog(run, 'executing')));
     for (const ask of this.decisionsAsked.splice(0)) ask();
   }
 
@@ -1533,13 +1538,17 @@ export class Engine {
   }
 
   private indexTimer: NodeJS.Timeout | null = null;
-  /** Brings the search index up to date a little after runs end, off the hot path. */
-  private scheduleIndexing(): void {
+  /**
+   * Brings the search index up to date a little after runs end, off the hot path: a few hundred
+   * rows at a time, so runs still going never wait more than a few ms for it.
+   */
+  private scheduleIndexing(delayMs = 1_000): void {
     if (this.indexTimer) return;
     this.indexTimer = setTimeout(() => {
       this.indexTimer = null;
-      if (!this.closed) this.store.memory.indexPending();
-    }, 1_000);
+      if (this.closed) return;
+      if (!this.store.memory.indexPending(INDEX_CHUNK)) this.scheduleIndexing(10);
+    }, delayMs);
     this.indexTimer.unref();
   }
 

@@ -68,34 +68,41 @@ export function createMemoryRepo(db: Db) {
       created_at, updated_at)`,
     12,
   );
+  // Rows above an index's mark are indexed in rowid order, `limit` at a time (-1: all).
   const catchUp = {
     memory: db.prepare(`INSERT INTO memory_fts(rowid, content, tags)
       SELECT rowid, content, tags FROM memory_entries
-      WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory') ORDER BY rowid`),
+      WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory') ORDER BY rowid LIMIT ?`),
     audit: db.prepare(`INSERT INTO audit_fts(rowid, entity_id, why)
       SELECT id, entity_id, why FROM audit_entries
-      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit') ORDER BY id`),
+      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit') ORDER BY id LIMIT ?`),
   };
   const mark = {
-    memory:
-      db.prepare(`UPDATE search_index_state SET last_rowid = (SELECT coalesce(max(rowid), 0) FROM memory_entries)
+    memory: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(rowid) FROM
+      (SELECT rowid FROM memory_entries WHERE rowid > last_rowid ORDER BY rowid LIMIT ?)), last_rowid)
       WHERE name = 'memory'`),
-    audit:
-      db.prepare(`UPDATE search_index_state SET last_rowid = (SELECT coalesce(max(id), 0) FROM audit_entries)
+    audit: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
+      (SELECT id FROM audit_entries WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
       WHERE name = 'audit'`),
   };
-  /** Indexes every row written since the last catch-up, in one statement per index. */
-  const indexPending = db.transaction(() => {
+  /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
+  const indexPending = db.transaction((limit: number): boolean => {
+    let done = true;
     for (const name of ['memory', 'audit'] as const) {
-      catchUp[name].run();
-      mark[name].run();
+      const n = catchUp[name].run(limit).changes;
+      mark[name].run(limit);
+      if (limit >= 0 && n >= limit) done = false;
     }
+    return done;
   });
 
   return {
-    /** Brings the full-text indexes up to date (done before each search; cheap when nothing is pending). */
-    indexPending(): void {
-      indexPending.immediate();
+    /**
+     * Brings the full-text indexes up to date (done before each search; cheap when nothing is
+     * pending). With a limit, indexes at most that many rows per index and says whether it is done.
+     */
+    indexPending(limit = -1): boolean {
+      return indexPending.immediate(limit);
     },
     insert(entry: MemoryEntry & { plan_id: string | null }): void {
       insert.run({ ...entry, content: JSON.stringify(entry.content), tags: JSON.stringify(entry.tags) });
@@ -108,7 +115,7 @@ export function createMemoryRepo(db: Db) {
       return row && toEntry(row);
     },
     search(f: MemoryFilter): MemorySearchHit[] {
-      if (f.query) indexPending.immediate();
+      if (f.query) indexPending.immediate(-1);
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: f.limit };
       const fts = f.query ? toFtsQuery(f.query) : null;
@@ -186,7 +193,7 @@ export function createMemoryRepo(db: Db) {
     searchAudit(query: string, runId: string | undefined, limit: number): AuditEntry[] {
       const fts = toFtsQuery(query);
       if (!fts) return [];
-      indexPending.immediate();
+      indexPending.immediate(-1);
       return db
         .prepare(`SELECT a.* FROM audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid
           WHERE audit_fts MATCH @fts ${runId ? 'AND a.run_id = @runId' : ''} ORDER BY a.id DESC LIMIT @limit`)

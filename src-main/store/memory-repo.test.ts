@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from './db.ts';
+import { createStore } from './store.ts';
+
+const AT = '2026-11-21T10:00:00.000Z';
+
+describe('search index catch-up', () => {
+  it('indexes pending rows a chunk at a time, each row once, until none are left', () => {
+    const store = createStore(openDatabase(':memory:'));
+    const entries = Array.from({ length: 1_200 }, (_, i) => ({
+      id: `mem-${i}`,
+      agent_id: 'a1',
+      type: 'task_result',
+      content: { text: i === 1_150 ? 'needle' : `hay ${i}` },
+      tags: ['t'],
+      project_id: null,
+      status: 'done',
+      task_type: 'task',
+      task_id: `t${i}`,
+      plan_id: 'p',
+      created_at: AT,
+      updated_at: AT,
+    }));
+    const audits = Array.from({ length: 700 }, (_, i) => ({
+      at: AT,
+      actor: 'engine',
+      entity: 'task' as const,
+      entity_id: `t${i}`,
+      run_id: 'r',
+      from_status: 'ready',
+      to_status: 'done',
+      why: i === 650 ? 'haystack needle' : 'the agent returned a result',
+    }));
+    store.tx(() => {
+      store.memory.insertMany(entries);
+      store.memory.auditMany(audits);
+    });
+    const indexed = () => ({
+      memory: (store.db.prepare('SELECT count(*) AS n FROM memory_fts_docsize').get() as { n: number }).n,
+      audit: (store.db.prepare('SELECT count(*) AS n FROM audit_fts_docsize').get() as { n: number }).n,
+    });
+    expect(store.memory.indexPending(500)).toBe(false);
+    expect(indexed()).toEqual({ memory: 500, audit: 500 });
+    expect(store.memory.indexPending(500)).toBe(false);
+    expect(indexed()).toEqual({ memory: 1_000, audit: 700 });
+    expect(store.memory.indexPending(500)).toBe(true);
+    expect(indexed()).toEqual({ memory: 1_200, audit: 700 });
+    expect(store.memory.indexPending(500)).toBe(true);
+    expect(indexed()).toEqual({ memory: 1_200, audit: 700 });
+    const hits = store.memory.search({ query: 'needle', limit: 10 });
+    expect(hits.map((h) => h.entry.id)).toEqual(['mem-1150']);
+  });
+});
