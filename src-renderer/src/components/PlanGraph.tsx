@@ -1,38 +1,27 @@
 import type { Edge, NodeTypes } from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
-import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
-import type { TaskNodeType } from './TaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
+import type { PlanTaskNodeType } from './RunTaskNode.tsx';
+import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
+import { NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 
-const nodeTypes: NodeTypes = { task: TaskNode };
-
-const MINIMAP_COLORS: Partial<Record<string, string>> = {
-  done: '#1f9d55',
-  failed: '#d64545',
-  unassigned: '#d64545',
-  in_progress: '#2f7dd1',
-  ready: '#c48a12',
-  blocked: '#c48a12',
-  awaiting_approval: '#c48a12',
-};
-const minimapColor = (n: { data: Record<string, unknown> }) =>
-  MINIMAP_COLORS[String(n.data.status)] ?? '#8a909c';
+const nodeTypes: NodeTypes = { planTask: RunTaskNode };
 
 interface Props {
   plan: Plan;
   /** Tasks a decider added to the run shown. */
   added?: TaskSpec[] | undefined;
-  tasks: Record<string, TaskRun> | undefined;
+  /** The run whose statuses colour the nodes. */
+  runId: string | undefined;
   onSelectTask?: (taskId: string) => void;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
+export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
     [stored, added],
@@ -63,77 +52,59 @@ export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
     };
   }, [plan]);
 
-  // Node objects are reused while their task run is unchanged, so memoised nodes skip
-  // re-rendering when one task of thousands changes.
-  const cache = useRef(new Map<string, { run: TaskRun | undefined; node: TaskNodeType }>());
-  const nodes = useMemo<TaskNodeType[]>(() => {
+  // One node object per task for the whole run: statuses are read by each node from the store.
+  const nodes = useMemo<PlanTaskNodeType[]>(() => {
     if (!positions) return [];
-    const next = new Map<string, { run: TaskRun | undefined; node: TaskNodeType }>();
-    const list = plan.tasks.map((t) => {
-      const run = tasks?.[t.task_id];
-      const position = positions[t.task_id] ?? { x: 0, y: 0 };
-      const hit = cache.current.get(t.task_id);
-      if (hit && hit.run === run && hit.node.position === position) {
-        next.set(t.task_id, hit);
-        return hit.node;
-      }
-      const node: TaskNodeType = {
+    return plan.tasks.map((t) => {
+      const inputs = t.inputs as {
+        reasoning?: string;
+        orchestrator_decision?: boolean;
+        baton_gate?: boolean;
+      };
+      return {
         id: t.task_id,
-        type: 'task',
+        type: 'planTask',
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
-        position,
+        position: positions[t.task_id] ?? { x: 0, y: 0 },
         data: {
           taskId: t.task_id,
           description: t.description,
           skills: t.required_skills,
           priority: t.priority,
-          status: run?.status ?? null,
-          agentId: run?.agent_id ?? null,
-          progress: run?.progress ?? null,
-          reason:
-            run?.reason ??
-            run?.error ??
-            ((t.inputs as { reasoning?: string } | undefined)?.reasoning
-              ? `Added by the decider: ${(t.inputs as { reasoning: string }).reasoning}`
-              : null),
-          added:
-            (t.inputs as { orchestrator_decision?: boolean; baton_gate?: boolean } | undefined)
-              ?.orchestrator_decision === true ||
-            (t.inputs as { baton_gate?: boolean } | undefined)?.baton_gate === true,
+          added: inputs?.orchestrator_decision === true || inputs?.baton_gate === true,
+          reasoning: inputs?.reasoning ?? null,
         },
       };
-      next.set(t.task_id, { run, node });
-      return node;
     });
-    cache.current = next;
-    return list;
-  }, [plan, tasks, positions]);
+  }, [plan, positions]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
     <section className="graph" aria-label="Plan graph">
       {positions ? (
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          fitView
-          fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-          nodesConnectable={false}
-          onlyRenderVisibleElements
-          onNodeClick={(_e, node) => onSelectTask?.(node.id)}
-          colorMode="system"
-          minZoom={0.05}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          {/* The minimap redraws every node on each pan or zoom: too costly for very large plans. */}
-          {plan.tasks.length <= 1_000 && (
-            <MiniMap pannable zoomable ariaLabel="Plan overview" nodeColor={minimapColor} />
-          )}
-          <Controls />
-        </ReactFlow>
+        <ShownRun.Provider value={runId}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            fitView
+            fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+            nodesConnectable={false}
+            onlyRenderVisibleElements
+            onNodeClick={(_e, node) => onSelectTask?.(node.id)}
+            colorMode="system"
+            minZoom={0.05}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            {/* The minimap redraws every node on each pan or zoom: too costly for very large plans. */}
+            {plan.tasks.length <= 1_000 && (
+              <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
+            )}
+            <Controls />
+          </ReactFlow>
+        </ShownRun.Provider>
       ) : (
         <p className="muted centered">Laying out {plan.tasks.length} tasks…</p>
       )}

@@ -41,7 +41,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         aria-valuemax={total}
         aria-valuenow={done}
       >
-        <div style={{ width: `${total ? (done / total) * 100 : 0}%` }} />
+        <div style={{ transform: `scaleX(${total ? done / total : 0})` }} />
       </div>
       <p className="small">
         {done} of {total} done
