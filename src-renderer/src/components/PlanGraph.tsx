@@ -1,15 +1,23 @@
-import type { Edge, NodeTypes } from '@xyflow/react';
-import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
+import type { Edge, NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
+import { Background, Controls, getViewportForBounds, MiniMap, ReactFlow, useStore } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
+import type { OverviewScene } from '../graph/overview-draw.ts';
+import { boxAt } from '../graph/overview-draw.ts';
+import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
+import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
+/** A plan larger than this is drawn on one canvas when zoomed out below OVERVIEW_ZOOM. */
+const OVERVIEW_MIN_TASKS = 300;
+const MIN_ZOOM = 0.05;
+const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
+const NO_EDGES: Edge[] = [];
 
 interface Props {
   plan: Plan;
@@ -26,8 +34,12 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
     [stored, added],
   );
-  const [positions, setPositions] = useState<Positions | null>(null);
+  const box = useRef<HTMLElement>(null);
+  const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
+  const [layout, setLayout] = useState<{ positions: Positions; viewport: Viewport | undefined } | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
+  const [overview, setOverview] = useState(false);
+  const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -39,22 +51,29 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
 
   useEffect(() => {
     let live = true;
-    setPositions(null);
+    setLayout(null);
     layoutAsync({
       nodes: plan.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
       edges: plan.tasks.flatMap((t) => t.depends_on.map((d) => ({ source: d, target: t.task_id }))),
     }).then(
-      (p) => live && setPositions(p),
+      (positions) => {
+        if (!live) return;
+        // Fit here rather than with React Flow's fitView, so a large plan that fits only when
+        // zoomed out starts as the overview, without first rendering thousands of cards.
+        const viewport = fitted(positions, box.current);
+        setOverview(large && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM);
+        setLayout({ positions, viewport });
+      },
       (err: Error) => live && setLayoutError(err.message),
     );
     return () => {
       live = false;
     };
-  }, [plan]);
+  }, [plan, large]);
 
   // One node object per task for the whole run: statuses are read by each node from the store.
   const nodes = useMemo<PlanTaskNodeType[]>(() => {
-    if (!positions) return [];
+    if (!layout) return [];
     return plan.tasks.map((t) => {
       const inputs = t.inputs as {
         reasoning?: string;
@@ -66,7 +85,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
         type: 'planTask',
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
-        position: positions[t.task_id] ?? { x: 0, y: 0 },
+        position: layout.positions[t.task_id] ?? { x: 0, y: 0 },
         data: {
           taskId: t.task_id,
           description: t.description,
@@ -77,37 +96,86 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
         },
       };
     });
-  }, [plan, positions]);
+  }, [plan, layout]);
+  const hidden = useMemo(() => nodes.map((n) => ({ ...n, hidden: true })), [nodes]);
+  const scene = useMemo<OverviewScene>(() => {
+    const index = new Map(nodes.map((n, i) => [n.id, i]));
+    return {
+      boxes: nodes.map((n) => ({ id: n.id, ...n.position, width: NODE_WIDTH, height: NODE_HEIGHT })),
+      links: edges.flatMap((e) => {
+        const s = index.get(e.source);
+        const t = index.get(e.target);
+        return s === undefined || t === undefined ? [] : [[s, t] as [number, number]];
+      }),
+    };
+  }, [nodes, edges]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
-    <section className="graph" aria-label="Plan graph">
-      {positions ? (
+    <section className="graph" aria-label="Plan graph" ref={box}>
+      {layout ? (
         <ShownRun.Provider value={runId}>
           <ReactFlow
-            nodes={nodes}
-            edges={edges}
+            nodes={overview ? hidden : nodes}
+            edges={overview ? NO_EDGES : edges}
             nodeTypes={nodeTypes}
-            fitView
-            fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+            onInit={(instance) => {
+              flow.current = instance;
+            }}
+            {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
+            fitViewOptions={FIT}
             nodesConnectable={false}
             onlyRenderVisibleElements
             onNodeClick={(_e, node) => onSelectTask?.(node.id)}
+            onPaneClick={(e) => {
+              if (!overview || !flow.current) return;
+              const p = flow.current.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+              const hit = boxAt(scene, p.x, p.y);
+              if (hit) onSelectTask?.(hit.id);
+            }}
             colorMode="system"
-            minZoom={0.05}
+            minZoom={MIN_ZOOM}
             proOptions={{ hideAttribution: true }}
           >
             <Background />
+            {overview && <PlanOverview scene={scene} />}
+            {large && <OverviewSwitch onChange={setOverview} />}
             {/* The minimap redraws every node on each pan or zoom: too costly for very large plans. */}
             {plan.tasks.length <= 1_000 && (
               <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
             )}
-            <Controls />
+            <Controls fitViewOptions={FIT} />
           </ReactFlow>
         </ShownRun.Provider>
       ) : (
         <p className="muted centered">Laying out {plan.tasks.length} tasks…</p>
       )}
     </section>
+  );
+}
+
+/** Switches between task cards and the overview canvas as the zoom crosses OVERVIEW_ZOOM. */
+function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => void }) {
+  const below = useStore((s) => s.transform[2] < OVERVIEW_ZOOM);
+  useLayoutEffect(() => onChange(below), [below, onChange]);
+  return null;
+}
+
+/** The viewport React Flow's fitView would choose, or undefined before the box has a size. */
+function fitted(positions: Positions, box: HTMLElement | null): Viewport | undefined {
+  const rect = box?.getBoundingClientRect();
+  const all = Object.values(positions);
+  if (!rect || rect.width === 0 || rect.height === 0 || all.length === 0) return undefined;
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return getViewportForBounds(
+    { x, y, width: Math.max(...xs) + NODE_WIDTH - x, height: Math.max(...ys) + NODE_HEIGHT - y },
+    rect.width,
+    rect.height,
+    MIN_ZOOM,
+    FIT.maxZoom,
+    FIT.padding,
   );
 }
