@@ -1,9 +1,8 @@
-import { useCallback, useMemo, useState } from 'react';
+import { Suspense, useCallback, useMemo, useState } from 'react';
 import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FileButton } from './FileButton.tsx';
-import { PlanGraph } from './PlanGraph.tsx';
-import { PlanVersions } from './PlanVersions.tsx';
+import { PlanGraph, PlanVersions } from './lazy-views.ts';
 import { RunCompare } from './RunCompare.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { RunTimeline } from './RunTimeline.tsx';
@@ -136,14 +135,18 @@ export function PlansView() {
       {tab === 'versions' ? (
         <div className="plan-body wide">
           <ErrorBoundary label="The version history">
-            <PlanVersions key={planId} current={stored} />
+            <Suspense fallback={<p className="muted centered">Loading the versions…</p>}>
+              <PlanVersions key={planId} current={stored} />
+            </Suspense>
           </ErrorBoundary>
         </div>
       ) : (
         <div className="plan-body">
           <ErrorBoundary label={`The ${tab} view`}>
             {tab === 'graph' && (
-              <PlanGraph plan={stored.plan} added={added} runId={runId} onSelectTask={onSelectTask} />
+              <Suspense fallback={<p className="muted centered">Loading the graph…</p>}>
+                <PlanGraph plan={stored.plan} added={added} runId={runId} onSelectTask={onSelectTask} />
+              </Suspense>
             )}
             {tab === 'timeline' &&
               (run ? (

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { useBaton } from '../store/index.ts';
-import { STATUS_LABEL } from './TaskNode.tsx';
+import { STATUS_LABEL } from './status-label.ts';
 
 const EMPTY: Record<string, TaskRun> = {};
 

@@ -3,6 +3,7 @@ import { Handle, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import type { Priority } from '../../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
+import { STATUS_LABEL } from './status-label.ts';
 
 export interface TaskNodeData extends Record<string, unknown> {
   taskId: string;
@@ -21,19 +22,6 @@ export type TaskNodeType = Node<TaskNodeData, 'task'>;
 
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 104;
-
-export const STATUS_LABEL: Record<TaskStatus, string> = {
-  pending: 'Pending',
-  blocked: 'Blocked',
-  ready: 'Ready',
-  awaiting_approval: 'Awaiting approval',
-  in_progress: 'In progress',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  skipped: 'Skipped',
-  unassigned: 'Unassigned',
-};
 
 /** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
 const DETAIL_ZOOM = 0.45;
