@@ -140,8 +140,10 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
             <Background />
             {overview && <PlanOverview scene={scene} />}
             {large && <OverviewSwitch onChange={setOverview} />}
-            {/* The minimap redraws every node on each pan or zoom: too costly for very large plans. */}
-            {plan.tasks.length <= 1_000 && (
+            {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
+                It is left out while the overview is shown: it leaves hidden nodes out, and the
+                overview is a map itself. */}
+            {plan.tasks.length <= 1_000 && !overview && (
               <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
             )}
             <Controls fitViewOptions={FIT} />
