@@ -1,14 +1,18 @@
 /// <reference lib="dom" />
 // The UI's speed in Chromium against browser mode (issue 5). Prints figures, asserts nothing.
-//   cold start: `baton serve` spawned → the plan list is interactive
-//   2,000-task plan: click → laid out and first nodes rendered
+//   cold start: `baton serve` spawned → the plan list is interactive (the browser is already
+//     open, as a person's is; its own launch is printed apart)
+//   2,000-task plan: click → laid out and first drawn; then frames per second while zooming
+//     and panning with real wheel and mouse input, at the fitted zoom and zoomed in on cards
 //   a run completing ~500 tasks/s: how far the UI lags and how long clicks take while it streams
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { layoutGraph } from '../../src-renderer/src/graph/layout.ts';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/browser-path.ts';
 import { rpcFor } from '../e2e/harness.ts';
 import { startServe } from '../e2e/serve-process.ts';
@@ -19,23 +23,97 @@ if ('missing' in found) {
   process.exit(0);
 }
 
+/** The renderer's task card size (TaskNode.tsx), for the bench's own copy of the layout. */
+const NODE = { width: 240, height: 104 };
+
+/** The graph's viewport as React Flow applies it: translate(x, y) scale(zoom). */
+async function viewport(
+  page: Page,
+): Promise<{ x: number; y: number; zoom: number; left: number; top: number }> {
+  return page.evaluate(() => {
+    const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
+    const m = new DOMMatrix(getComputedStyle(vp).transform);
+    const r = (document.querySelector('.react-flow') as HTMLElement).getBoundingClientRect();
+    return { x: m.e, y: m.f, zoom: m.a, left: r.left, top: r.top };
+  });
+}
+
+/** Frames the page drew (requestAnimationFrame callbacks) per second while `act` ran, and the longest gap. */
+async function framesDuring(page: Page, act: () => Promise<void>): Promise<{ fps: number; worst: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { frames_: { n: number; on: boolean; last: number; worst: number } };
+    const f = { n: 0, on: true, last: performance.now(), worst: 0 };
+    w.frames_ = f;
+    const tick = (t: number) => {
+      f.n++;
+      f.worst = Math.max(f.worst, t - f.last);
+      f.last = t;
+      if (f.on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const t = performance.now();
+  await act();
+  const f = await page.evaluate(() => {
+    const w = window as unknown as { frames_: { n: number; on: boolean; worst: number } };
+    w.frames_.on = false;
+    return w.frames_;
+  });
+  return { fps: (f.n / (performance.now() - t)) * 1000, worst: f.worst };
+}
+
+/** About one second of wheel zooming in and out (real wheel input) over the graph's centre. */
+async function wheelFor(page: Page, box: { x: number; y: number; width: number; height: number }) {
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const end = performance.now() + 1000;
+  for (let i = 0; performance.now() < end; i++) {
+    await page.mouse.wheel(0, i % 2 ? 100 : -100);
+    await new Promise((r) => setTimeout(r, 16));
+  }
+}
+
+/** About one second of dragging the pane (real mouse input), back and forth. */
+async function dragFor(page: Page, box: { x: number; y: number; width: number; height: number }) {
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  const end = performance.now() + 1000;
+  for (let i = 0; performance.now() < end; i++) {
+    const phase = (i % 40) / 40;
+    const dx = 200 * Math.sin(phase * 2 * Math.PI);
+    await page.mouse.move(x + dx, y + dx / 2);
+    await new Promise((r) => setTimeout(r, 16));
+  }
+  await page.mouse.up();
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-ui-bench-'));
+const tb = performance.now();
+const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+const browserLaunch = performance.now() - tb;
 const t0 = performance.now();
 const server = await startServe(dataDir);
+const serveReady = performance.now() - t0;
 const call = rpcFor(server.url);
 const rpc = async (method: string, input: unknown) => {
   const r = await call(method, input);
   if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
   return r.value as unknown;
 };
-const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 const results: [string, string, string][] = [];
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(server.url);
-  await page.getByRole('heading', { name: 'No plans yet' }).waitFor();
+  // Interactive: the plans are loaded and the import button (the empty list's action) is there.
+  await page.getByRole('button', { name: 'Import plan…' }).first().waitFor();
   const cold = performance.now() - t0;
-  results.push(['cold start to an interactive plan list', `${cold.toFixed(0)} ms`, '≤ 1,000 ms']);
+  results.push([
+    'cold start to an interactive plan list',
+    `${cold.toFixed(0)} ms (serve ${serveReady.toFixed(0)} + page ${(cold - serveReady).toFixed(0)})`,
+    '≤ 1,000 ms',
+  ]);
+  results.push(['  (launching Chromium itself, not counted)', `${browserLaunch.toFixed(0)} ms`, '—']);
 
   // A 2,000-task layered plan (width 40).
   const width = 40;
@@ -54,35 +132,41 @@ try {
   await item.waitFor();
   const t1 = performance.now();
   await item.click();
-  await page
-    .getByRole('region', { name: 'Plan graph' })
+  const graphRegion = page.getByRole('region', { name: 'Plan graph' });
+  // First drawn: task cards, or (zoomed out far enough to fit) the overview canvas.
+  await graphRegion
     .getByRole('article')
     .first()
+    .or(graphRegion.getByRole('img', { name: /^Overview of/ }))
     .waitFor({ timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const render = performance.now() - t1;
   results.push(['2,000-task plan: layout and first render', `${render.toFixed(0)} ms`, '≤ 1,500 ms']);
 
-  // Pan and zoom: frames over one second of wheel zooming.
-  const frames = await page.evaluate(async () => {
-    const pane = document.querySelector('.react-flow__pane') as HTMLElement | null;
-    if (!pane) return 0;
-    let n = 0;
-    const count = () => {
-      n++;
-      if (performance.now() - start < 1000) requestAnimationFrame(count);
-    };
-    const start = performance.now();
-    requestAnimationFrame(count);
-    for (let i = 0; i < 20; i++) {
-      pane.dispatchEvent(
-        new WheelEvent('wheel', { deltaY: i % 2 ? 120 : -120, clientX: 500, clientY: 400, bubbles: true }),
-      );
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await new Promise((r) => setTimeout(r, 50));
-    return n;
-  });
-  results.push(['zooming the 2,000-task plan', `${frames} frames/s`, 'smooth (≈ 60)']);
+  // Pan and zoom with real input, at the fitted zoom, then zoomed in on readable cards.
+  const box = (await graphRegion.boundingBox())!;
+  const fit = await viewport(page);
+  const zoomFit = await framesDuring(page, () => wheelFor(page, box));
+  const panFit = await framesDuring(page, () => dragFor(page, box));
+  for (let i = 0; i < 30 && (await viewport(page)).zoom < 0.9; i++) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(30);
+  }
+  await page.waitForTimeout(300);
+  const close = await viewport(page);
+  const panClose = await framesDuring(page, () => dragFor(page, box));
+  const zoomClose = await framesDuring(page, () => wheelFor(page, box));
+  const fps = (f: { fps: number; worst: number }) =>
+    `${f.fps.toFixed(0)} frames/s (worst frame ${f.worst.toFixed(0)} ms)`;
+  results.push([
+    `zooming the 2,000-task plan at the fitted zoom (${fit.zoom.toFixed(2)})`,
+    fps(zoomFit),
+    'smooth (≈ 60)',
+  ]);
+  results.push(['panning it at the fitted zoom', fps(panFit), 'smooth (≈ 60)']);
+  results.push([`panning it zoomed in on cards (${close.zoom.toFixed(2)})`, fps(panClose), 'smooth (≈ 60)']);
+  results.push(['zooming it there', fps(zoomClose), 'smooth (≈ 60)']);
 
   // A run that completes about 500 tasks per second (the issue's scenario): an http agent on
   // a local server that answers after 10 ms, 5 at a time. The UI must keep up and answer clicks.
@@ -106,10 +190,10 @@ try {
     }));
     await rpc('plans.import', { plan: { plan_id: 'flat', tasks: flat } });
     await page.getByRole('button', { name: /flat/ }).first().click();
-    await page
-      .getByRole('region', { name: 'Plan graph' })
+    await graphRegion
       .getByRole('article')
       .first()
+      .or(graphRegion.getByRole('img', { name: /^Overview of/ }))
       .waitFor({ timeout: 60_000 });
     await page.evaluate(() => {
       (window as unknown as { longTasks: number[] }).longTasks = [];
@@ -120,14 +204,35 @@ try {
     });
     await page.getByRole('button', { name: 'Run plan' }).click();
     const clickTimes: number[] = [];
-    // A person watching the run selects tasks to see their details.
-    const graph = page.getByRole('region', { name: 'Plan graph' });
+    // A person watching the run selects tasks in the graph to see their details: a real click
+    // where the task is drawn (the bench lays the plan out as the renderer does).
+    const positions = layoutGraph({
+      nodes: flat.map((t) => ({ id: t.task_id, ...NODE })),
+      edges: [],
+    });
+    const at = (vp: Awaited<ReturnType<typeof viewport>>, id: string) => ({
+      x: vp.left + vp.x + (positions[id]!.x + NODE.width / 2) * vp.zoom,
+      y: vp.top + vp.y + (positions[id]!.y + NODE.height / 2) * vp.zoom,
+    });
+    // Ten tasks spread over those on screen.
+    const shown = await viewport(page);
+    const visible = flat
+      .map((t) => t.task_id)
+      .filter((id) => {
+        const p = at(shown, id);
+        return (
+          p.x > box.x + 20 &&
+          p.x < box.x + box.width - 20 &&
+          p.y > box.y + 60 &&
+          p.y < box.y + box.height - 60
+        );
+      });
     for (let i = 0; i < 10; i++) {
       await new Promise((r) => setTimeout(r, 250));
-      const node = graph.getByRole('article').nth(i);
-      const id = /^Task (\S+?)(:|$)/.exec((await node.getAttribute('aria-label')) ?? '')?.[1] ?? '';
+      const id = visible[Math.floor((i * visible.length) / 10)]!;
+      const { x, y } = at(await viewport(page), id);
       const c = performance.now();
-      await node.click();
+      await page.mouse.click(x, y);
       await page.getByRole('region', { name: `Task ${id} details` }).waitFor();
       clickTimes.push(performance.now() - c);
     }

@@ -1,11 +1,8 @@
+import { Suspense } from 'react';
 import { useBaton } from '../store/index.ts';
-import { AgentsView } from './AgentsView.tsx';
-import { ApprovalsView } from './ApprovalsView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { MemoryView } from './MemoryView.tsx';
-import { PlanDesigner } from './PlanDesigner.tsx';
+import { AgentsView, ApprovalsView, MemoryView, PlanDesigner, ProjectsView } from './lazy-views.ts';
 import { PlansView } from './PlansView.tsx';
-import { ProjectsView } from './ProjectsView.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { Toasts } from './Toasts.tsx';
 
@@ -23,11 +20,13 @@ export function App() {
           </p>
         )}
         <ErrorBoundary label={`The ${view} view`}>
-          {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}
-          {view === 'approvals' && <ApprovalsView />}
-          {view === 'agents' && <AgentsView />}
-          {view === 'projects' && <ProjectsView />}
-          {view === 'memory' && <MemoryView />}
+          <Suspense fallback={<p className="muted centered">Loading…</p>}>
+            {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}
+            {view === 'approvals' && <ApprovalsView />}
+            {view === 'agents' && <AgentsView />}
+            {view === 'projects' && <ProjectsView />}
+            {view === 'memory' && <MemoryView />}
+          </Suspense>
         </ErrorBoundary>
       </main>
       <Toasts />

@@ -1,44 +1,45 @@
-import type { Edge, NodeTypes } from '@xyflow/react';
-import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
+import type { Edge, NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
+import { Background, Controls, getViewportForBounds, MiniMap, ReactFlow, useStore } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
-import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
-import type { TaskNodeType } from './TaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
+import type { OverviewScene } from '../graph/overview-draw.ts';
+import { boxAt } from '../graph/overview-draw.ts';
+import { PlanOverview } from './PlanOverview.tsx';
+import type { PlanTaskNodeType } from './RunTaskNode.tsx';
+import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
+import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM } from './TaskNode.tsx';
 
-const nodeTypes: NodeTypes = { task: TaskNode };
-
-const MINIMAP_COLORS: Partial<Record<string, string>> = {
-  done: '#1f9d55',
-  failed: '#d64545',
-  unassigned: '#d64545',
-  in_progress: '#2f7dd1',
-  ready: '#c48a12',
-  blocked: '#c48a12',
-  awaiting_approval: '#c48a12',
-};
-const minimapColor = (n: { data: Record<string, unknown> }) =>
-  MINIMAP_COLORS[String(n.data.status)] ?? '#8a909c';
+const nodeTypes: NodeTypes = { planTask: RunTaskNode };
+/** A plan larger than this is drawn on one canvas when zoomed out below OVERVIEW_ZOOM. */
+const OVERVIEW_MIN_TASKS = 300;
+const MIN_ZOOM = 0.05;
+const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
+const NO_EDGES: Edge[] = [];
 
 interface Props {
   plan: Plan;
   /** Tasks a decider added to the run shown. */
   added?: TaskSpec[] | undefined;
-  tasks: Record<string, TaskRun> | undefined;
+  /** The run whose statuses colour the nodes. */
+  runId: string | undefined;
   onSelectTask?: (taskId: string) => void;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
+export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
     [stored, added],
   );
-  const [positions, setPositions] = useState<Positions | null>(null);
+  const box = useRef<HTMLElement>(null);
+  const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
+  const [layout, setLayout] = useState<{ positions: Positions; viewport: Viewport | undefined } | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
+  const [overview, setOverview] = useState(false);
+  const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -50,93 +51,133 @@ export function PlanGraph({ plan: stored, added, tasks, onSelectTask }: Props) {
 
   useEffect(() => {
     let live = true;
-    setPositions(null);
+    setLayout(null);
     layoutAsync({
       nodes: plan.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
       edges: plan.tasks.flatMap((t) => t.depends_on.map((d) => ({ source: d, target: t.task_id }))),
     }).then(
-      (p) => live && setPositions(p),
+      (positions) => {
+        if (!live) return;
+        // Fit here rather than with React Flow's fitView, so a large plan that fits only when
+        // zoomed out starts as the overview, without first rendering thousands of cards.
+        const viewport = fitted(positions, box.current);
+        setOverview(large && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM);
+        setLayout({ positions, viewport });
+      },
       (err: Error) => live && setLayoutError(err.message),
     );
     return () => {
       live = false;
     };
-  }, [plan]);
+  }, [plan, large]);
 
-  // Node objects are reused while their task run is unchanged, so memoised nodes skip
-  // re-rendering when one task of thousands changes.
-  const cache = useRef(new Map<string, { run: TaskRun | undefined; node: TaskNodeType }>());
-  const nodes = useMemo<TaskNodeType[]>(() => {
-    if (!positions) return [];
-    const next = new Map<string, { run: TaskRun | undefined; node: TaskNodeType }>();
-    const list = plan.tasks.map((t) => {
-      const run = tasks?.[t.task_id];
-      const position = positions[t.task_id] ?? { x: 0, y: 0 };
-      const hit = cache.current.get(t.task_id);
-      if (hit && hit.run === run && hit.node.position === position) {
-        next.set(t.task_id, hit);
-        return hit.node;
-      }
-      const node: TaskNodeType = {
+  // One node object per task for the whole run: statuses are read by each node from the store.
+  const nodes = useMemo<PlanTaskNodeType[]>(() => {
+    if (!layout) return [];
+    return plan.tasks.map((t) => {
+      const inputs = t.inputs as {
+        reasoning?: string;
+        orchestrator_decision?: boolean;
+        baton_gate?: boolean;
+      };
+      return {
         id: t.task_id,
-        type: 'task',
+        type: 'planTask',
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
-        position,
+        position: layout.positions[t.task_id] ?? { x: 0, y: 0 },
         data: {
           taskId: t.task_id,
           description: t.description,
           skills: t.required_skills,
           priority: t.priority,
-          status: run?.status ?? null,
-          agentId: run?.agent_id ?? null,
-          progress: run?.progress ?? null,
-          reason:
-            run?.reason ??
-            run?.error ??
-            ((t.inputs as { reasoning?: string } | undefined)?.reasoning
-              ? `Added by the decider: ${(t.inputs as { reasoning: string }).reasoning}`
-              : null),
-          added:
-            (t.inputs as { orchestrator_decision?: boolean; baton_gate?: boolean } | undefined)
-              ?.orchestrator_decision === true ||
-            (t.inputs as { baton_gate?: boolean } | undefined)?.baton_gate === true,
+          added: inputs?.orchestrator_decision === true || inputs?.baton_gate === true,
+          reasoning: inputs?.reasoning ?? null,
         },
       };
-      next.set(t.task_id, { run, node });
-      return node;
     });
-    cache.current = next;
-    return list;
-  }, [plan, tasks, positions]);
+  }, [plan, layout]);
+  const hidden = useMemo(() => nodes.map((n) => ({ ...n, hidden: true })), [nodes]);
+  const scene = useMemo<OverviewScene>(() => {
+    const index = new Map(nodes.map((n, i) => [n.id, i]));
+    return {
+      boxes: nodes.map((n) => ({ id: n.id, ...n.position, width: NODE_WIDTH, height: NODE_HEIGHT })),
+      links: edges.flatMap((e) => {
+        const s = index.get(e.source);
+        const t = index.get(e.target);
+        return s === undefined || t === undefined ? [] : [[s, t] as [number, number]];
+      }),
+    };
+  }, [nodes, edges]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
-    <section className="graph" aria-label="Plan graph">
-      {positions ? (
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          fitView
-          fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-          nodesConnectable={false}
-          onlyRenderVisibleElements
-          onNodeClick={(_e, node) => onSelectTask?.(node.id)}
-          colorMode="system"
-          minZoom={0.05}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background />
-          {/* The minimap redraws every node on each pan or zoom: too costly for very large plans. */}
-          {plan.tasks.length <= 1_000 && (
-            <MiniMap pannable zoomable ariaLabel="Plan overview" nodeColor={minimapColor} />
-          )}
-          <Controls />
-        </ReactFlow>
+    <section className="graph" aria-label="Plan graph" ref={box}>
+      {layout ? (
+        <ShownRun.Provider value={runId}>
+          <ReactFlow
+            nodes={overview ? hidden : nodes}
+            edges={overview ? NO_EDGES : edges}
+            nodeTypes={nodeTypes}
+            onInit={(instance) => {
+              flow.current = instance;
+            }}
+            {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
+            fitViewOptions={FIT}
+            nodesConnectable={false}
+            onlyRenderVisibleElements
+            onNodeClick={(_e, node) => onSelectTask?.(node.id)}
+            onPaneClick={(e) => {
+              if (!overview || !flow.current) return;
+              const p = flow.current.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+              const hit = boxAt(scene, p.x, p.y);
+              if (hit) onSelectTask?.(hit.id);
+            }}
+            colorMode="system"
+            minZoom={MIN_ZOOM}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            {overview && <PlanOverview scene={scene} />}
+            {large && <OverviewSwitch onChange={setOverview} />}
+            {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
+                It is left out while the overview is shown: it leaves hidden nodes out, and the
+                overview is a map itself. */}
+            {plan.tasks.length <= 1_000 && !overview && (
+              <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
+            )}
+            <Controls fitViewOptions={FIT} />
+          </ReactFlow>
+        </ShownRun.Provider>
       ) : (
         <p className="muted centered">Laying out {plan.tasks.length} tasks…</p>
       )}
     </section>
+  );
+}
+
+/** Switches between task cards and the overview canvas as the zoom crosses OVERVIEW_ZOOM. */
+function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => void }) {
+  const below = useStore((s) => s.transform[2] < OVERVIEW_ZOOM);
+  useLayoutEffect(() => onChange(below), [below, onChange]);
+  return null;
+}
+
+/** The viewport React Flow's fitView would choose, or undefined before the box has a size. */
+function fitted(positions: Positions, box: HTMLElement | null): Viewport | undefined {
+  const rect = box?.getBoundingClientRect();
+  const all = Object.values(positions);
+  if (!rect || rect.width === 0 || rect.height === 0 || all.length === 0) return undefined;
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return getViewportForBounds(
+    { x, y, width: Math.max(...xs) + NODE_WIDTH - x, height: Math.max(...ys) + NODE_HEIGHT - y },
+    rect.width,
+    rect.height,
+    MIN_ZOOM,
+    FIT.maxZoom,
+    FIT.padding,
   );
 }

@@ -193,7 +193,7 @@ function VersionPane({
             </button>
           </div>
         ) : shown.plan ? (
-          <PlanGraph plan={shown.plan.plan} tasks={undefined} />
+          <PlanGraph plan={shown.plan.plan} runId={undefined} />
         ) : (
           <p className="muted centered">Loading version {version}…</p>
         )}

@@ -1,9 +1,8 @@
-import { useState } from 'react';
+import { Suspense, useCallback, useMemo, useState } from 'react';
 import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FileButton } from './FileButton.tsx';
-import { PlanGraph } from './PlanGraph.tsx';
-import { PlanVersions } from './PlanVersions.tsx';
+import { PlanGraph, PlanVersions } from './lazy-views.ts';
 import { RunCompare } from './RunCompare.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { RunTimeline } from './RunTimeline.tsx';
@@ -14,7 +13,6 @@ export function PlansView() {
   const stored = useBaton((s) => (planId ? s.planDetails[planId] : undefined));
   const runs = useBaton((s) => (planId ? s.runsByPlan[planId] : undefined));
   const runId = useBaton((s) => (planId ? s.selectedRunId[planId] : undefined));
-  const tasks = useBaton((s) => (runId ? s.runTasks[runId] : undefined));
   const added = useBaton((s) => (runId ? s.addedTasks[runId] : undefined));
   const starting = useBaton((s) => s.starting);
   const startRun = useBaton((s) => s.startRun);
@@ -26,6 +24,19 @@ export function PlansView() {
   const selectRunTask = useBaton((s) => s.selectRunTask);
   const [tab, setTab] = useState<'graph' | 'timeline' | 'compare' | 'versions'>('graph');
   const [runFilter, setRunFilter] = useState<'' | 'executing' | 'completed' | 'failed' | 'cancelled'>('');
+  // The run's tasks: the plan's, and any a decider added while it ran. This view does not
+  // subscribe to task statuses: the graph's nodes, the timeline and the run panel do.
+  const planTasks = stored?.plan.tasks;
+  const order = useMemo(
+    () => [...(planTasks ?? []), ...(added ?? [])].map((t) => t.task_id),
+    [planTasks, added],
+  );
+  const onSelectTask = useCallback(
+    (taskId: string) => {
+      if (runId) void selectRunTask(runId, taskId);
+    },
+    [runId, selectRunTask],
+  );
 
   if (!planId) {
     return (
@@ -43,8 +54,6 @@ export function PlansView() {
   }
   if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
   const run = runs?.find((r) => r.id === runId);
-  // The run's tasks: the plan's, and any a decider added while it ran.
-  const order = [...stored.plan.tasks, ...(added ?? [])].map((t) => t.task_id);
   return (
     <div className="plan-view">
       <header className="plan-head">
@@ -126,23 +135,22 @@ export function PlansView() {
       {tab === 'versions' ? (
         <div className="plan-body wide">
           <ErrorBoundary label="The version history">
-            <PlanVersions key={planId} current={stored} />
+            <Suspense fallback={<p className="muted centered">Loading the versions…</p>}>
+              <PlanVersions key={planId} current={stored} />
+            </Suspense>
           </ErrorBoundary>
         </div>
       ) : (
         <div className="plan-body">
           <ErrorBoundary label={`The ${tab} view`}>
             {tab === 'graph' && (
-              <PlanGraph
-                plan={stored.plan}
-                added={added}
-                tasks={tasks}
-                onSelectTask={(taskId) => runId && selectRunTask(runId, taskId)}
-              />
+              <Suspense fallback={<p className="muted centered">Loading the graph…</p>}>
+                <PlanGraph plan={stored.plan} added={added} runId={runId} onSelectTask={onSelectTask} />
+              </Suspense>
             )}
             {tab === 'timeline' &&
               (run ? (
-                <RunTimeline run={run} order={order} tasks={tasks ?? {}} />
+                <RunTimeline run={run} order={order} />
               ) : (
                 <p className="muted centered">Run the plan to see its timeline.</p>
               ))}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Run, RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
-import { STATUS_LABEL } from './TaskNode.tsx';
+import { STATUS_LABEL } from './status-label.ts';
 
 const duration = (t: TaskRun | undefined) =>
   t?.started_at && t.finished_at ? `${Date.parse(t.finished_at) - Date.parse(t.started_at)} ms` : '—';

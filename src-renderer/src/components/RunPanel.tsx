@@ -2,8 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { useBaton } from '../store/index.ts';
+import { STATUS_LABEL } from './status-label.ts';
 import { TaskDetail } from './TaskDetail.tsx';
-import { STATUS_LABEL } from './TaskNode.tsx';
 
 const EMPTY: Record<string, TaskRun> = {};
 
@@ -41,7 +41,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         aria-valuemax={total}
         aria-valuenow={done}
       >
-        <div style={{ width: `${total ? (done / total) * 100 : 0}%` }} />
+        <div style={{ transform: `scaleX(${total ? done / total : 0})` }} />
       </div>
       <p className="small">
         {done} of {total} done
@@ -55,7 +55,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         </button>
       )}
       {selectedTask && <TaskDetail task={selectedTask} runFinished={run.status !== 'executing'} />}
-      <TaskTable order={order} tasks={tasks} />
+      <TaskTable runId={run.id} order={order} tasks={tasks} />
       <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
         Open the build logs of this plan
       </button>
@@ -77,8 +77,20 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
 
 const ROW_HEIGHT = 52;
 
-/** Every task's outcome; virtualised, so a run of thousands of tasks stays smooth. */
-function TaskTable({ order, tasks }: { order: string[]; tasks: Record<string, TaskRun> }) {
+/**
+ * Every task's outcome; virtualised, so a run of thousands of tasks stays smooth. A task's id
+ * selects it, as clicking it in the graph does (also when the graph is the zoomed-out overview).
+ */
+function TaskTable({
+  runId,
+  order,
+  tasks,
+}: {
+  runId: string;
+  order: string[];
+  tasks: Record<string, TaskRun>;
+}) {
+  const select = useBaton((s) => s.selectRunTask);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({
     count: order.length,
@@ -120,7 +132,14 @@ function TaskTable({ order, tasks }: { order: string[]; tasks: Record<string, Ta
                 }}
               >
                 <th scope="row" className="task-cell-id">
-                  {id}
+                  <button
+                    type="button"
+                    className="link"
+                    title={`Show task ${id}`}
+                    onClick={() => void select(runId, id)}
+                  >
+                    {id}
+                  </button>
                 </th>
                 <td>
                   <span className={`pill status-${t?.status ?? 'pending'}`}>

@@ -1,6 +1,6 @@
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { useBaton } from '../store/index.ts';
-import { STATUS_LABEL } from './TaskNode.tsx';
+import { STATUS_LABEL } from './status-label.ts';
 
 /** One task of a run: why this agent, what it did, what it left, and what you can do next. */
 export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: boolean }) {

@@ -3,6 +3,7 @@ import { Handle, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import type { Priority } from '../../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
+import { STATUS_LABEL } from './status-label.ts';
 
 export interface TaskNodeData extends Record<string, unknown> {
   taskId: string;
@@ -22,24 +23,14 @@ export type TaskNodeType = Node<TaskNodeData, 'task'>;
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 104;
 
-export const STATUS_LABEL: Record<TaskStatus, string> = {
-  pending: 'Pending',
-  blocked: 'Blocked',
-  ready: 'Ready',
-  awaiting_approval: 'Awaiting approval',
-  in_progress: 'In progress',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  skipped: 'Skipped',
-  unassigned: 'Unassigned',
-};
-
 /** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
 const DETAIL_ZOOM = 0.45;
+/** Below this zoom a large plan is drawn on one canvas instead (PlanOverview). */
+export const OVERVIEW_ZOOM = 0.3;
 const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
 
-function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
+/** A task as a card; below DETAIL_ZOOM, a coloured box with its id. */
+export function TaskCard({ data }: { data: TaskNodeData }) {
   const status = data.status;
   const small = useStore(zoomedOut);
   if (small) {
@@ -82,7 +73,7 @@ function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
           aria-valuemax={100}
           aria-valuenow={data.progress}
         >
-          <div style={{ width: `${data.progress}%` }} />
+          <div style={{ transform: `scaleX(${data.progress / 100})` }} />
         </div>
       )}
       <footer>
@@ -98,4 +89,7 @@ function TaskNodeView({ data }: NodeProps<TaskNodeType>) {
   );
 }
 
-export const TaskNode = memo(TaskNodeView);
+/** The designer's node: everything it shows is in its data. */
+export const TaskNode = memo(function TaskNode({ data }: NodeProps<TaskNodeType>) {
+  return <TaskCard data={data} />;
+});

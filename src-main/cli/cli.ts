@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp } from '../app/create-app.ts';
+import { resolveDataDir } from '../host/data-dir.ts';
+import { agentsImport, agentsList } from './commands/agents.ts';
+import { describeError, runCommand } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
+import { startCommand } from './commands/start.ts';
+import { CliError, projectRoot } from './files.ts';
+
+const HELP = `Baton — design and run plans of agent work.
+
+Usage:
+  baton start [--data-dir D] [--port N]         build, then open the desktop app (browser mode without Electron)
+  baton serve [--port N] [--host H] [--data-dir D]
+                                                 serve the UI and API on http://127.0.0.1:N (default 4800)
+  baton run <plan.json> [--agents agents.json] [--data-dir D] [--json]
+                                                 run a plan headless; exit 0 when every task is done
+  baton agents import <agents.json> [--data-dir D]
+  baton agents list [--json] [--data-dir D]
+
+Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      agents: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const dataDir = resolveDataDir(values['data-dir']);
+  const port = parsePort(values.port);
+  let app: ReturnType<typeof createApp> | undefined;
+  const openApp = () => {
+    // Long-lived hosts keep endpoint agents' statuses current.
+    app ??= createApp({ dataDir, probeAgents: command === 'serve' || command === 'start' });
+    return app;
+  };
+  try {
+    switch (command) {
+      case 'start':
+        return await startCommand(openApp, { dataDir, port });
+      case 'serve':
+        return await serveCommand(openApp(), { dataDir, port, host: values.host ?? '127.0.0.1' });
+      case 'run': {
+        const planFile = rest[0];
+        if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
+        return await runCommand(openApp(), { planFile, agentsFile: values.agents, json: values.json });
+      }
+      case 'agents': {
+        const [sub, file] = rest;
+        if (sub === 'import' && file) return await agentsImport(openApp(), file);
+        if (sub === 'list') return await agentsList(openApp(), values.json);
+        throw new CliError('usage: baton agents import <agents.json> | baton agents list [--json]');
+      }
+      default:
+        throw new CliError(`unknown command "${command}"\n\n${HELP}`);
+    }
+  } finally {
+    app?.close();
+  }
+}
+
+function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);
+  return n;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`baton: ${describeError(err)}\n`);
+    process.exitCode = err instanceof CliError ? err.exitCode : 2;
+  },
+);

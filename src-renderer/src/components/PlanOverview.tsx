@@ -1,0 +1,91 @@
+import { useStoreApi } from '@xyflow/react';
+import { useContext, useEffect, useRef } from 'react';
+import type { OverviewPalette, OverviewScene } from '../graph/overview-draw.ts';
+import { drawOverview } from '../graph/overview-draw.ts';
+import { useBaton } from '../store/index.ts';
+import { ShownRun } from './RunTaskNode.tsx';
+
+function readPalette(el: Element): OverviewPalette {
+  const css = getComputedStyle(el);
+  const v = (name: string) => css.getPropertyValue(`--${name}`).trim() || '#8a909c';
+  return {
+    idle: v('idle'),
+    done: v('done'),
+    failed: v('failed'),
+    running: v('running'),
+    waiting: v('waiting'),
+    panel: v('panel'),
+    border: v('border'),
+    accent: v('accent'),
+  };
+}
+
+/**
+ * A zoomed-out plan drawn on one canvas instead of thousands of task cards, redrawn at most
+ * once a frame when the viewport moves or task statuses change. Clicks reach the pane below,
+ * which selects the task under the pointer.
+ */
+export function PlanOverview({ scene }: { scene: OverviewScene }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const flow = useStoreApi();
+  const runId = useContext(ShownRun);
+  useEffect(() => {
+    const el = canvas.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) return;
+    let palette = readPalette(el);
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      const { transform, width, height } = flow.getState();
+      const ratio = window.devicePixelRatio || 1;
+      const w = Math.round(width * ratio);
+      const h = Math.round(height * ratio);
+      if (el.width !== w || el.height !== h) {
+        el.width = w;
+        el.height = h;
+      }
+      const s = useBaton.getState();
+      const tasks = runId ? s.runTasks[runId] : undefined;
+      const selected = s.selectedTask && s.selectedTask.runId === runId ? s.selectedTask.taskId : null;
+      drawOverview(
+        ctx,
+        scene,
+        { x: transform[0], y: transform[1], zoom: transform[2], width, height, ratio },
+        (id) => tasks?.[id]?.status,
+        palette,
+        selected,
+      );
+    };
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(draw);
+    };
+    draw();
+    const offFlow = flow.subscribe((s, prev) => {
+      if (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height) schedule();
+    });
+    const offRuns = useBaton.subscribe((s, prev) => {
+      if (s.runTasks !== prev.runTasks || s.selectedTask !== prev.selectedTask) schedule();
+    });
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    const onScheme = () => {
+      palette = readPalette(el);
+      schedule();
+    };
+    scheme.addEventListener('change', onScheme);
+    return () => {
+      cancelAnimationFrame(frame);
+      offFlow();
+      offRuns();
+      scheme.removeEventListener('change', onScheme);
+    };
+  }, [scene, runId, flow]);
+  return (
+    <canvas
+      ref={canvas}
+      className="plan-overview"
+      role="img"
+      aria-label={`Overview of ${scene.boxes.length} tasks, coloured by status. Zoom in to read them; click one to see its details.`}
+    />
+  );
+}

@@ -1,0 +1,89 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layoutGraph } from '../../src-renderer/src/graph/layout.ts';
+import type { Baton } from './harness.ts';
+import { launchBaton, skipE2e } from './harness.ts';
+
+// A plan too large to draw as cards when it fits the screen: 600 tasks in layers of 30.
+const WIDTH = 30;
+const tasks = Array.from({ length: 600 }, (_, i) => {
+  const layer = Math.floor(i / WIDTH);
+  return {
+    task_id: `t${i}`,
+    description: `task ${i}`,
+    required_skills: ['x'],
+    depends_on: layer === 0 ? [] : [`t${(layer - 1) * WIDTH + ((i * 7) % WIDTH)}`],
+  };
+});
+/** The task card's size in the renderer (TaskNode.tsx). */
+const NODE = { width: 240, height: 104 };
+
+/** Where the page draws a task now: the renderer's layout through the graph's viewport. */
+async function screenPoint(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const positions = layoutGraph({
+    nodes: tasks.map((t) => ({ id: t.task_id, ...NODE })),
+    edges: tasks.flatMap((t) => t.depends_on.map((d) => ({ source: d, target: t.task_id }))),
+  });
+  const vp = await page.evaluate(() => {
+    const m = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+    const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+    return { x: m.e, y: m.f, zoom: m.a, left: r.left, top: r.top };
+  });
+  const p = positions[id]!;
+  return {
+    x: vp.left + vp.x + (p.x + NODE.width / 2) * vp.zoom,
+    y: vp.top + vp.y + (p.y + NODE.height / 2) * vp.zoom,
+  };
+}
+
+describe.skipIf(skipE2e)('a large plan', () => {
+  let baton: Baton;
+  let page: Page;
+
+  beforeAll(async () => {
+    baton = await launchBaton('largeplan');
+    page = baton.page;
+    await baton.rpc('agents.import', { agents: [{ id: 'w', skills: ['x'], max_concurrency: 50 }] });
+    await baton.rpc('plans.import', { plan: { plan_id: 'wide', tasks } });
+    await baton.rpc('runs.start', { plan_id: 'wide' });
+    await page.goto(baton.server.url);
+  });
+  afterAll(() => baton?.close());
+
+  it('is drawn as one overview when zoomed out, where clicking a task shows its details', async () => {
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    await graph.getByRole('img', { name: /^Overview of 600 tasks/ }).waitFor();
+    expect(await graph.getByRole('article').count()).toBe(0);
+
+    const { x, y } = await screenPoint(page, 't95');
+    await page.mouse.click(x, y);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Task t95 details' }).textContent())
+      .toContain('Done');
+  });
+
+  it('lets a task be chosen from the task results too', async () => {
+    await page
+      .getByRole('table', { name: 'Task results' })
+      .getByRole('button', { name: 't3', exact: true })
+      .click();
+    await page.getByRole('region', { name: 'Task t3 details' }).waitFor();
+  });
+
+  it('shows task cards again when zoomed in', async () => {
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    const { x, y } = await screenPoint(page, 't95');
+    await page.mouse.move(x, y);
+    for (let i = 0; i < 20 && (await graph.getByRole('article').count()) === 0; i++) {
+      await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(50);
+    }
+    await graph.getByRole('article', { name: 'Task t95: Done' }).waitFor();
+    expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
+  });
+});
