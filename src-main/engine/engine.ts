@@ -818,7 +818,10 @@ export class Engine {
         run.logTimer.unref();
       }
     }
-    if (logs.length > 0) this.tx(() => logs.forEach((run) => this.writeBuildLog(run, 'executing')));
+    if (logs.length > 0)
+      this.tx(() => {
+        for (const run of logs) this.writeBuildLog(run, 'executing');
+      });
     for (const ask of this.decisionsAsked.splice(0)) ask();
   }
 

@@ -15,12 +15,15 @@ import { argInt, cpuMsSince, emitMeasured, progress, TaskClock, WARMUP_SIZE } fr
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
+/** With N > 0, each task takes a random 0–N ms before its result (agents whose answers arrive spread out). */
+const workMs = argInt('work-ms', 0);
 
 let clock = new TaskClock(1);
 const timedEcho: Executor = {
   usesWorkspace: false,
   async *start(ctx, signal) {
     clock.start(ctx.task.task_id);
+    if (workMs > 0) await new Promise((r) => setTimeout(r, Math.random() * workMs));
     for await (const ev of echoExecutor.start(ctx, signal)) {
       if (ev.type === 'result') clock.result(ctx.task.task_id);
       yield ev;
