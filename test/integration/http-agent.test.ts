@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -260,5 +262,110 @@ describe('http agents through the engine: telling the agent to stop', () => {
     expect((await logsOf(run)).at(-1)?.text).toBe(
       `told the agent to stop: POST ${agent.url}/cancel answered 200`,
     );
+  });
+});
+
+describe('the example http agent (resources/agents/http-word-count.mjs)', () => {
+  const agentsDir = join(import.meta.dirname, '..', '..', 'resources', 'agents');
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill();
+  });
+
+  /** Starts the example service on a free port; its stdout lines are collected. */
+  async function startExample(stepMs: number) {
+    const child = spawn(process.execPath, [join(agentsDir, 'http-word-count.mjs'), '0'], {
+      env: { ...process.env, STEP_MS: String(stepMs) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const lines: string[] = [];
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      lines.push(...parts);
+    });
+    await eventually(async () => lines.length > 0, 10_000, 'the example agent to listen');
+    const url = /listening on (\S+)/.exec(lines[0]!)![1]!;
+    const file = JSON.parse(readFileSync(join(agentsDir, 'http-agent.example.json'), 'utf8'));
+    const agent = { ...file.agents[0], url } as AgentInput;
+    return { url, agent, lines };
+  }
+  const countPlan = {
+    plan_id: 'count',
+    tasks: [
+      { task_id: 'draft', description: 'one two three', required_skills: ['word_count'] },
+      {
+        task_id: 'count',
+        description: 'count these words',
+        required_skills: ['word_count'],
+        depends_on: ['draft'],
+      },
+    ],
+  };
+  // The draft's output is the example's own answer: its only words are "task draft".
+  const expected = {
+    total: 5,
+    counts: [
+      { source: 'task count', words: 3 },
+      { source: 'dependency draft (done)', words: 2 },
+    ],
+  };
+
+  it('calls back when Baton is serving, and is polled when it is not', async () => {
+    const example = await startExample(20);
+    await serveBaton();
+    const served = await setup(app, [example.agent], countPlan);
+    await app.engine.whenSettled(served);
+    const detail = await call<RunDetail>(app, 'runs.get', { run_id: served });
+    expect(detail.tasks.find((t) => t.task_id === 'count')).toMatchObject({
+      status: 'done',
+      output: expected,
+    });
+    const logs = await call<TaskLogLine[]>(app, 'runs.taskLogs', { run_id: served, task_id: 'count' });
+    expect(logs.map((l) => l.text)).toEqual(['counted task count', 'counted dependency draft (done)']);
+
+    await host!.close();
+    host = null;
+    const polled = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'count' })).run_id;
+    await app.engine.whenSettled(polled);
+    const again = await call<RunDetail>(app, 'runs.get', { run_id: polled });
+    expect(again.tasks.find((t) => t.task_id === 'count')).toMatchObject({
+      status: 'done',
+      output: expected,
+    });
+  });
+
+  it('stops its job when the run is cancelled, by its cancel_url or by DELETE on its poll_url', async () => {
+    const example = await startExample(60_000);
+    const cancelled = async () => {
+      const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'slow' })).run_id;
+      await eventually(async () => (await taskOf(run)).status === 'in_progress', 5_000, 'in_progress');
+      await new Promise((r) => setTimeout(r, 100)); // accepted
+      await call(app, 'runs.cancel', { run_id: run });
+      await eventually(async () => (await logsOf(run)).length > 0, 5_000, 'the cancel log line');
+      return (await logsOf(run)).map((l) => l.text);
+    };
+    await call(app, 'agents.import', { agents: [example.agent] });
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'slow',
+        tasks: [{ task_id: 'summarize', description: 'a b c', required_skills: ['word_count'] }],
+      },
+    });
+    expect(await cancelled()).toEqual([
+      expect.stringMatching(
+        /^told the agent to stop: DELETE http:\/\/127\.0\.0\.1:\d+\/jobs\/[\w-]+ answered 204$/,
+      ),
+    ]);
+    await serveBaton();
+    expect(await cancelled()).toEqual([
+      expect.stringMatching(
+        /^told the agent to stop: POST http:\/\/127\.0\.0\.1:\d+\/jobs\/[\w-]+\/cancel answered 204$/,
+      ),
+    ]);
+    expect(example.lines.filter((l) => l.endsWith(' cancelled'))).toHaveLength(2);
   });
 });
