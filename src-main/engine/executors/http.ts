@@ -90,13 +90,19 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
     const job = { pollUrl: null as string | null, cancelUrl: null as string | null };
     /** Runs once, when the signal aborts an accepted task; never waits for the request. */
     const tellAgentToStop = () => {
-      const log = (text: string) =>
-        opts.attemptLog?.({
-          run_id: ctx.run_id,
-          task_id: ctx.task.task_id,
-          attempt: ctx.attempt,
-          text: clean(text),
-        });
+      // Runs inside the engine's abort() or later on its own: a failing log must not escape.
+      const log = (text: string) => {
+        try {
+          opts.attemptLog?.({
+            run_id: ctx.run_id,
+            task_id: ctx.task.task_id,
+            attempt: ctx.attempt,
+            text: clean(text),
+          });
+        } catch {
+          // the store is closing: the line is lost, the cancel was still sent
+        }
+      };
       const req = cancelRequest(agent, job, {
         run_id: ctx.run_id,
         task_id: ctx.task.task_id,
