@@ -7,6 +7,8 @@ import { systemClock } from '../engine/clock.ts';
 import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
+import { createAgentCallbacks } from '../engine/executors/http-callbacks.ts';
+import type { AttemptLog } from '../engine/executors/http-cancel.ts';
 import { createExecutors } from '../engine/executors/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
@@ -44,8 +46,21 @@ export function createApp(opts: AppOptions) {
   const store = createStore(db);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
+  let closed = false;
+  // Served by the browser host when one runs (http agents post results there); else unused.
+  const agentCallbacks = createAgentCallbacks();
+  // A line for an attempt that may have ended (how telling an http agent to stop went).
+  const attemptLog: AttemptLog = (l) => {
+    if (closed) return;
+    const line = { ...l, stream: 'info' as const, at: new Date(clock.now()).toISOString() };
+    bus.emit('task.log', { id: store.execution.addLog(line), ...line });
+  };
   const executors = {
-    ...createExecutors(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
+    ...createExecutors({
+      agentCallbacks,
+      attemptLog,
+      ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
+    }),
     ...opts.executors,
   };
   const secrets = createSecretResolver(process.env, opts.secretStore);
@@ -89,7 +104,9 @@ export function createApp(opts: AppOptions) {
     engine,
     handlers,
     dispatch,
+    agentCallbacks,
     close(): void {
+      closed = true;
       availability.stop();
       engine.close();
       void checkpointer?.stop();

@@ -33,6 +33,23 @@ describe('agentSchema', () => {
       auth_secret: 'svc',
     });
     expect(a.kind === 'http' && [a.poll_interval_ms, a.max_retries, a.auth_secret]).toEqual([1000, 2, 'svc']);
+    expect(a.kind === 'http' && [a.callback, a.cancel_url]).toEqual([true, undefined]);
+  });
+
+  it("checks an http agent's cancel_url template", () => {
+    const http = (cancel_url: string) =>
+      issues({ id: 'x', kind: 'http', url: 'http://127.0.0.1/', cancel_url });
+    expect(http('/jobs/{delegation_task_id}/{attempt}/cancel')).toEqual([]);
+    expect(http('https://agents.example/cancel?run={run_id}&task={task_id}')).toEqual([]);
+    expect(http('/jobs/{job}/cancel')).toEqual([
+      {
+        path: 'cancel_url',
+        message: 'may hold only the placeholders {run_id} {task_id} {delegation_task_id} {attempt}',
+      },
+    ]);
+    expect(http('ftp://agents.example/cancel')).toEqual([
+      { path: 'cancel_url', message: 'must be an http or https URL, or a path relative to url' },
+    ]);
   });
 
   it('parses an llm agent pointing at a local Ollama', () => {

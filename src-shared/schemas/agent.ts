@@ -42,6 +42,32 @@ export const secretNameSchema = z
 const timeoutSchema = z.number().positive().max(604_800, 'must be at most a week (604800 s)');
 const httpUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http or https URL' });
 
+/** The placeholders a `cancel_url` may hold (replaced URL-encoded). */
+export const CANCEL_URL_PLACEHOLDERS = ['run_id', 'task_id', 'delegation_task_id', 'attempt'] as const;
+
+const cancelUrlSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(2_048)
+  .refine(
+    (template) =>
+      [...template.matchAll(/\{([^}]*)\}/g)].every((m) =>
+        (CANCEL_URL_PLACEHOLDERS as readonly string[]).includes(m[1]!),
+      ),
+    { message: `may hold only the placeholders ${CANCEL_URL_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}` },
+  )
+  .refine(
+    (template) => {
+      try {
+        const url = new URL(template.replace(/\{[^}]*\}/g, 'x'), 'http://agent.invalid/');
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an http or https URL, or a path relative to url' },
+  );
+
 export const echoAgentSchema = z.strictObject({ ...commonShape, kind: z.literal('echo') });
 
 /** A local program, run without a shell in the task's workspace (resources/agents/PROTOCOL.md). */
@@ -74,6 +100,18 @@ export const httpAgentSchema = z.strictObject({
   timeout_s: timeoutSchema.optional(),
   poll_interval_ms: z.number().int().min(10).max(3_600_000).default(1_000),
   max_retries: z.number().int().min(0).max(10).default(2),
+  /**
+   * Offer the agent a callback URL (`callback_url`, with a per-attempt token) when Baton's
+   * server is running; the agent is polled otherwise, or when this is false.
+   */
+  callback: z.boolean().default(true),
+  /**
+   * Where to tell the agent that an accepted task was cancelled or timed out: POSTed
+   * `{ run_id, task_id, delegation_task_id, attempt, reason }`. A URL, absolute or relative to
+   * `url`, that may hold {run_id} {task_id} {delegation_task_id} {attempt}. Without it Baton
+   * uses the `cancel_url` the agent answered with, else DELETEs the agent's `poll_url`.
+   */
+  cancel_url: cancelUrlSchema.optional(),
 });
 
 export const llmPriceSchema = z.strictObject({

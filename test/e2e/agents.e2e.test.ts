@@ -43,6 +43,27 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await expect.poll(() => row.textContent()).toContain('llm');
   });
 
+  it('adds an http agent with a cancel URL and callbacks off, naming a bad cancel URL first', async () => {
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    await form.getByLabel('Kind').selectOption('http');
+    await form.getByLabel('Id').fill('summarizer-svc');
+    await form.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:4810/tasks');
+    await form.getByLabel('Cancel URL (optional)').fill('/jobs/{job}/cancel');
+    await form.getByLabel('Offer a callback URL (else polled)').uncheck();
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    await expect.poll(() => form.textContent()).toContain('may hold only the placeholders');
+    await form.getByLabel('Cancel URL (optional)').fill('/jobs/{delegation_task_id}/cancel');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /summarizer-svc/ });
+    await expect.poll(() => row.textContent()).toContain('http');
+    const agents = (await baton.rpc('agents.list', {})).value as unknown as { id: string }[];
+    expect(agents.find((a) => a.id === 'summarizer-svc')).toMatchObject({
+      kind: 'http',
+      callback: false,
+      cancel_url: '/jobs/{delegation_task_id}/cancel',
+    });
+  });
+
   it('sets an agent AWAY and back', async () => {
     const status = page.getByLabel('Status of scribe');
     await status.selectOption('AWAY');

@@ -46,6 +46,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       host: opts.host,
       allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
       routes: createRestHandler(app.dispatch, sendJson),
+      agentCallbacks: app.agentCallbacks,
     });
   let host: Awaited<ReturnType<typeof start>>;
   try {

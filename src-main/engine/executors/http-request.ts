@@ -4,7 +4,7 @@ export type Fetch = typeof fetch;
 
 export interface RequestSpec {
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
   /** For the whole request, reading the answer included. */

@@ -9,6 +9,9 @@ import { WebSocketServer } from 'ws';
 import type { WireResult } from '../../../src-shared/contract/errors.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../app/event-bus.ts';
+import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
+import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
+import { CALLBACK_MAX_BODY, createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
 import {
   authenticate,
@@ -38,6 +41,11 @@ export interface BrowserHostOptions {
     res: ServerResponse,
     body: () => Promise<unknown>,
   ) => Promise<boolean> | boolean;
+  /**
+   * Serve http agents' callbacks (`POST /api/agent-callbacks/:id`, authenticated by each
+   * attempt's own token, not the UI token) and tell the executor where they are.
+   */
+  agentCallbacks?: AgentCallbacks;
 }
 
 export interface BrowserHost {
@@ -69,6 +77,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   let port = opts.port ?? 0;
   // Made on first use: sirv reads the folder when created, and the UI may be built later.
   let serveStatic: ReturnType<typeof sirv> | undefined;
+  const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks, sendJson) : null;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -83,6 +92,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       return sendJson(res, 403, { error: { code: 'forbidden', message: 'Host header not allowed' } });
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Agents' callbacks: their own per-attempt token, and nothing else under this path.
+    if (url.pathname.startsWith(CALLBACK_PATH)) {
+      if (!callbackRoute)
+        return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
+      return callbackRoute(req, res, () => readJson(req, CALLBACK_MAX_BODY));
+    }
     // First page load: ?token= becomes a cookie, and the token leaves the address bar.
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && req.method === 'GET') {
@@ -196,6 +211,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   port = (server.address() as AddressInfo).port;
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
+  opts.agentCallbacks?.serveAt(url);
   const infoFile = opts.dataDir ? join(opts.dataDir, 'server.json') : undefined;
   if (infoFile) {
     writeFileSync(infoFile, `${JSON.stringify({ url, port, token, pid: process.pid }, null, 2)}\n`, {
@@ -210,6 +226,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     token,
     port,
     async close() {
+      opts.agentCallbacks?.serveAt(null);
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -249,12 +266,12 @@ function unauthorized(res: ServerResponse): void {
   });
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, maxBytes = MAX_BODY): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error(`request body is larger than ${MAX_BODY} bytes`);
+    if (size > maxBytes) throw new Error(`request body is larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return {};

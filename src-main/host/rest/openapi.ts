@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
+import { callbackOpenApi } from './agent-callbacks.ts';
 import { routes } from './routes.ts';
 
 let cached: Record<string, unknown> | undefined;
@@ -67,9 +68,16 @@ export function openApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: '/' }],
     security: [{ token: [] }],
-    paths,
+    paths: { ...paths, ...callbackOpenApi() },
     components: {
-      securitySchemes: { token: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        token: { type: 'http', scheme: 'bearer' },
+        callbackToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The attempt's X-Baton-Callback-Token.",
+        },
+      },
       schemas: {
         Error: {
           type: 'object',

@@ -193,7 +193,7 @@ type Kind = 'echo' | 'command' | 'http' | 'llm' | 'human';
 const KIND_HELP: Record<Kind, string> = {
   echo: 'completes at once with its input (dry runs)',
   command: 'runs a program you name, without a shell; see resources/agents/PROTOCOL.md',
-  http: 'POSTs the task to your service',
+  http: 'POSTs the task to your service; see resources/agents/HTTP.md',
   llm: 'an OpenAI-compatible chat endpoint (Ollama, llama.cpp, LM Studio, vLLM, OpenAI)',
   human: "the task waits in that person's inbox (Approvals → My tasks)",
 };
@@ -212,13 +212,15 @@ function AddAgent() {
     command: '',
     args: '',
     url: '',
+    cancel_url: '',
+    callback: true,
     secret: '',
     base_url: 'http://127.0.0.1:11434/v1',
     model: '',
   });
   const [skills, setSkills] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  const set = (k: Exclude<keyof typeof f, 'callback'>) => (v: string) => setF({ ...f, [k]: v });
   const kindFields = (): Record<string, unknown> => {
     switch (kind) {
       case 'command':
@@ -230,7 +232,12 @@ function AddAgent() {
             .filter(Boolean),
         };
       case 'http':
-        return { url: f.url, ...(f.secret ? { auth_secret: f.secret } : {}) };
+        return {
+          url: f.url,
+          callback: f.callback,
+          ...(f.cancel_url ? { cancel_url: f.cancel_url } : {}),
+          ...(f.secret ? { auth_secret: f.secret } : {}),
+        };
       case 'llm':
         return { base_url: f.base_url, model: f.model, ...(f.secret ? { api_key_secret: f.secret } : {}) };
       default:
@@ -320,7 +327,26 @@ function AddAgent() {
             </label>
           </>
         )}
-        {kind === 'http' && field('URL', 'url', f.url, set('url'), 'https://agents.example/run')}
+        {kind === 'http' && (
+          <>
+            {field('URL', 'url', f.url, set('url'), 'https://agents.example/run')}
+            {field(
+              'Cancel URL (optional)',
+              'cancel_url',
+              f.cancel_url,
+              set('cancel_url'),
+              '/jobs/{delegation_task_id}/cancel',
+            )}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={f.callback}
+                onChange={(e) => setF({ ...f, callback: e.target.checked })}
+              />
+              Offer a callback URL (else polled)
+            </label>
+          </>
+        )}
         {kind === 'llm' && (
           <>
             {field('Base URL', 'base_url', f.base_url, set('base_url'))}

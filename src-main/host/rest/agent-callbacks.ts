@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
+import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
+import { callbackMessageSchema } from '../../engine/executors/http-reply.ts';
+import { bearer } from '../browser/security.ts';
+
+type Send = (res: ServerResponse, status: number, body: unknown) => void;
+
+/** Largest callback body read (what the http executor reads from an agent, too). */
+export const CALLBACK_MAX_BODY = 16 * 1024 * 1024;
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * `POST /api/agent-callbacks/:id`: where an http agent posts progress, log lines and its
+ * result (http-callbacks.ts). These requests come from the agent, not the browser: they are
+ * authenticated by the attempt's own token (`Authorization: Bearer`), never by the UI token
+ * or cookie, and this handler answers nothing but this one route. In order:
+ *
+ * - anything but `POST /api/agent-callbacks/<id>` → 404 (405 for another method);
+ * - a request with an `Origin` (a browser page) → 403;
+ * - an unknown id (never opened, attempt ended, result already delivered) → 404;
+ * - a missing or wrong token → 401; the body is not read;
+ * - a body that is not JSON or not a callback message → 400 naming the field;
+ * - too many messages waiting → 429; else 200 `{ ok: true }`.
+ */
+export function createAgentCallbackRoute(callbacks: AgentCallbacks, send: Send) {
+  return async (req: IncomingMessage, res: ServerResponse, body: () => Promise<unknown>): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const id = path.slice(CALLBACK_PATH.length);
+    if (!path.startsWith(CALLBACK_PATH) || !ID.test(id)) {
+      return send(res, 404, error('not_found', `no route ${req.method} ${path}`));
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return send(res, 405, error('method_not_allowed', `${req.method} not allowed on an agent callback`));
+    }
+    if (req.headers.origin !== undefined) {
+      return send(res, 403, error('forbidden', 'agent callbacks are not for browsers'));
+    }
+    const token = bearer(req);
+    const checked = callbacks.check(id, token);
+    if (checked !== 'ok') return refuse(res, checked);
+    let json: unknown;
+    try {
+      json = await body();
+    } catch (err) {
+      return send(res, 400, error('invalid_input', (err as Error).message));
+    }
+    const parsed = callbackMessageSchema.safeParse(json);
+    if (!parsed.success) return send(res, 400, invalid(parsed.error));
+    const delivered = callbacks.deliver(id, token, parsed.data);
+    if (delivered === 'accepted') return send(res, 200, { ok: true });
+    if (delivered === 'busy') {
+      res.setHeader('Retry-After', '1');
+      return send(res, 429, error('busy', 'too many messages waiting; try again shortly'));
+    }
+    return refuse(res, delivered);
+  };
+
+  function refuse(res: ServerResponse, why: 'not_found' | 'unauthorized'): void {
+    if (why === 'not_found') {
+      send(
+        res,
+        404,
+        error('not_found', 'no such callback: the attempt has ended or its result was already delivered'),
+      );
+      return;
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    send(res, 401, error('unauthorized', "send the attempt's X-Baton-Callback-Token as a Bearer token"));
+  }
+}
+
+function error(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+/** A 400 whose message names the first field at fault; every problem in `details.issues`. */
+function invalid(err: z.ZodError) {
+  const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0]!;
+  return {
+    error: {
+      code: 'invalid_input',
+      message: `${first.path || '(body)'}: ${first.message}`,
+      details: { issues },
+    },
+  };
+}
+
+/** The route's OpenAPI entry (it is not in the token-protected route table). */
+export function callbackOpenApi(): Record<string, unknown> {
+  return {
+    [`${CALLBACK_PATH}{callback_id}`]: {
+      post: {
+        summary:
+          'Where an http agent posts progress, log lines and its result for a task Baton gave it (the `callback_url` in the task). Authenticated by the per-attempt token from the `X-Baton-Callback-Token` header, not by the UI token; the first completed or failed message ends the callback.',
+        tags: ['agents (callback)'],
+        security: [{ callbackToken: [] }],
+        parameters: [{ name: 'callback_id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.toJSONSchema(callbackMessageSchema, { io: 'input', unrepresentable: 'any' }),
+            },
+          },
+        },
+        responses: {
+          200: { description: 'Received.' },
+          400: {
+            description: 'Bad body: `error.message` names the field.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+          401: { description: 'Missing or wrong callback token.' },
+          404: { description: 'No such callback: the attempt has ended or its result was delivered.' },
+          429: { description: 'Too many messages waiting; retry after a second.' },
+        },
+      },
+    },
+  };
+}
