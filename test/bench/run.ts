@@ -312,7 +312,11 @@ ratios(outcomes);
 console.log('\nBaton goals\n');
 goals(outcomes);
 
-console.log('\n[ui] the UI in Chromium against browser mode …');
+console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
+const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+if (build.status !== 0)
+  console.log(`      build failed: ${build.stderr.trim().split('\n').slice(-3).join(' ')}`);
+console.log('[ui] the UI in Chromium against browser mode …');
 const ui = spawnSync(process.execPath, [join(benchDir, 'ui-bench.ts')], {
   encoding: 'utf8',
   timeout: 300_000,
