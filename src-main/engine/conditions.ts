@@ -2,6 +2,8 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 
+const DONE_ONLY: readonly TaskStatus[] = ['done'];
+
 export type DependentVerdict =
   | { kind: 'wait'; reason: string }
   | { kind: 'ready' }
@@ -24,7 +26,7 @@ export function decideDependent(
       waiting.push(dep);
       continue;
     }
-    const allowed: readonly TaskStatus[] = spec.condition?.dependencies?.[dep] ?? ['done'];
+    const allowed: readonly TaskStatus[] = spec.condition?.dependencies?.[dep] ?? DONE_ONLY;
     if (!allowed.includes(status)) {
       return {
         kind: 'skip',

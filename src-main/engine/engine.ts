@@ -1790,33 +1790,33 @@ export class Engine {
   }
 
   /** Outcomes of each agent's most recent attempts (true = done), newest last. */
-  private readonly outcomes = new Map<string, boolean[]>();
+  private readonly outcomes = new Map<string, { list: boolean[]; ok: number }>();
 
   private recordOutcome(agentId: string | null, ok: boolean): void {
     if (!agentId) return;
-    const list = this.outcomes.get(agentId) ?? this.seedOutcomes(agentId);
-    list.push(ok);
-    if (list.length > 20) list.shift();
-    this.outcomes.set(agentId, list);
+    const w = this.outcomeWindow(agentId);
+    w.list.push(ok);
+    if (ok) w.ok++;
+    if (w.list.length > 20 && w.list.shift()) w.ok--;
   }
 
-  /** Seeds an agent's window from the store's last day of attempts, so a restart keeps its record. */
-  private seedOutcomes(agentId: string): boolean[] {
-    const since = new Date(this.clock.now() - 86_400_000).toISOString();
-    const s = this.store.runs.agentStats(agentId, since, '9999');
-    const done = Math.min(s.completed, 10);
-    const failed = Math.min(s.failed, 10);
-    return [...Array<boolean>(done).fill(true), ...Array<boolean>(failed).fill(false)];
+  /** An agent's last 20 outcomes; seeded from the store's last day, so a restart keeps its record. */
+  private outcomeWindow(agentId: string): { list: boolean[]; ok: number } {
+    let w = this.outcomes.get(agentId);
+    if (!w) {
+      const since = new Date(this.clock.now() - 86_400_000).toISOString();
+      const s = this.store.runs.agentStats(agentId, since, '9999');
+      const done = Math.min(s.completed, 10);
+      const failed = Math.min(s.failed, 10);
+      w = { list: [...Array<boolean>(done).fill(true), ...Array<boolean>(failed).fill(false)], ok: done };
+      this.outcomes.set(agentId, w);
+    }
+    return w;
   }
 
   private successRate(agentId: string): number {
-    let list = this.outcomes.get(agentId);
-    if (!list) {
-      list = this.seedOutcomes(agentId);
-      this.outcomes.set(agentId, list);
-    }
-    const ok = list.filter(Boolean).length;
-    return (ok + 1) / (list.length + 2);
+    const w = this.outcomeWindow(agentId);
+    return (w.ok + 1) / (w.list.length + 2);
   }
 
   private agentMap(): Map<string, { agent: Agent; skills: Set<string> }> {

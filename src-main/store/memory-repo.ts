@@ -156,22 +156,15 @@ export function createMemoryRepo(db: Db) {
     },
     /** Appends audit entries in order, in multi-row statements. */
     auditMany(entries: readonly Omit<AuditEntry, 'id'>[]): void {
-      auditMany(
-        entries.map((e) => [
-          e.at,
-          e.actor,
-          e.entity,
-          e.entity_id,
-          e.run_id,
-          e.from_status,
-          e.to_status,
-          e.why,
-        ]),
-      );
+      const values: unknown[] = [];
+      for (const e of entries)
+        values.push(e.at, e.actor, e.entity, e.entity_id, e.run_id, e.from_status, e.to_status, e.why);
+      auditMany(values);
     },
     insertMany(entries: readonly (MemoryEntry & { plan_id: string | null })[]): void {
-      insertMany(
-        entries.map((e) => [
+      const values: unknown[] = [];
+      for (const e of entries) {
+        values.push(
           e.id,
           e.agent_id,
           e.type,
@@ -184,8 +177,9 @@ export function createMemoryRepo(db: Db) {
           e.plan_id,
           e.created_at,
           e.updated_at,
-        ]),
-      );
+        );
+      }
+      insertMany(values);
     },
     listAudit: (runId: string | undefined, limit: number): AuditEntry[] =>
       runId ? auditRun.all(runId, limit) : auditAll.all(limit),

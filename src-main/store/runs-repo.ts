@@ -77,12 +77,15 @@ const valuesOf = (t: TaskRun): unknown[] => OPTIONAL.map((c) => t[c]);
 const FRESH: readonly unknown[] = OPTIONAL.map((c) => (c === 'attempt' || c === 'cost' ? 0 : null));
 const isFresh = (t: TaskRun): boolean => valuesOf(t).every((v, i) => v === FRESH[i]);
 
-function encode(values: readonly unknown[], mask: number): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < values.length; i++) {
+/** An update's parameters: status, reason, updated_at, the optional columns in `mask`, then the key. */
+function paramsOf(t: TaskRun, mask: number, ...key: unknown[]): unknown[] {
+  const out: unknown[] = [t.status, t.reason, t.updated_at];
+  for (let i = 0; i < OPTIONAL.length; i++) {
     if (!(mask & (1 << i))) continue;
-    out.push(i === MATCH || i === OUTPUT ? jsonOrNull(values[i]) : values[i]);
+    const v = t[OPTIONAL[i]!];
+    out.push(i === MATCH || i === OUTPUT ? jsonOrNull(v) : v);
   }
+  for (const k of key) out.push(k);
   return out;
 }
 
@@ -214,7 +217,7 @@ export function createRunsRepo(db: Db) {
       tasks: readonly TaskRun[],
     ): void {
       insertRun.run(run);
-      const last = insertTasks(tasks.map((t, seq) => rowOf(t, seq)));
+      const last = insertTasks(tasks.flatMap((t, seq) => rowOf(t, seq)));
       // One statement per chunk: its rows took consecutive rowids ending at the one reported.
       tasks.forEach((t, i) => {
         written.set(t, isFresh(t) ? last[i]! : { rowid: last[i]!, values: null });
@@ -251,28 +254,32 @@ export function createRunsRepo(db: Db) {
      */
     saveTasks(tasks: Iterable<TaskRun>, changedJson: ReadonlySet<TaskRun>): void {
       for (const t of tasks) {
-        const now = valuesOf(t);
         const known = written.get(t);
-        let w = typeof known === 'number' ? { rowid: known, values: FRESH } : known;
-        if (!w) {
+        let rowid: number;
+        let was: readonly unknown[] | null;
+        if (typeof known === 'number') {
+          rowid = known;
+          was = FRESH;
+        } else if (known) {
+          ({ rowid, values: was } = known);
+        } else {
           const found = rowidOf.get(t.run_id, t.task_id);
           if (!found) {
-            byKey.run(t.status, t.reason, t.updated_at, ...encode(now, ALL), t.run_id, t.task_id);
+            byKey.run(paramsOf(t, ALL, t.run_id, t.task_id));
             continue;
           }
-          w = { rowid: found.rowid, values: null };
+          rowid = found.rowid;
+          was = null;
         }
-        let mask = 0;
-        if (!w.values) mask = ALL;
-        else {
-          const was = w.values;
-          for (let i = 0; i < now.length; i++) if (now[i] !== was[i]) mask |= 1 << i;
-          if (changedJson.has(t)) mask |= JSON_COLUMNS;
+        let mask = ALL;
+        if (was) {
+          mask = changedJson.has(t) ? JSON_COLUMNS : 0;
+          for (let i = 0; i < OPTIONAL.length; i++) if (t[OPTIONAL[i]!] !== was[i]) mask |= 1 << i;
         }
-        updateFor(mask).run(t.status, t.reason, t.updated_at, ...encode(now, mask), w.rowid);
+        updateFor(mask).run(paramsOf(t, mask, rowid));
         // Finished rows are seldom written again: forget them (a later save looks the row up).
         if (isTerminalTaskStatus(t.status)) written.delete(t);
-        else written.set(t, { rowid: w.rowid, values: now });
+        else written.set(t, { rowid, values: valuesOf(t) });
       }
     },
     setStatus(id: string, status: RunStatus, finishedAt: string | null): void {
