@@ -153,6 +153,13 @@ const ACTOR = 'engine';
 /** Rows per index brought into the search index in one background step. */
 const INDEX_CHUNK = 500;
 
+/** A map by task id, built without an entry array per task (plans can have 100,000). */
+function byTaskId<T extends { task_id: string }>(list: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of list) map.set(item.task_id, item);
+  return map;
+}
+
 /** Seed 000's delegated_tasks of a run. */
 function delegations(run: ActiveRun): DelegatedTask[] {
   const out: DelegatedTask[] = [];
@@ -1673,8 +1680,8 @@ export class Engine {
       info,
       counts,
       log: fresh?.log ?? this.store.memory.get(memoryId)!,
-      specs: new Map(plan.tasks.map((t) => [t.task_id, t])),
-      tasks: new Map(tasks.map((t) => [t.task_id, t])),
+      specs: byTaskId(plan.tasks),
+      tasks: byTaskId(tasks),
       dependents: new Map(),
       inflight: new Map(),
       retryTimers: new Map(),
