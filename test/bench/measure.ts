@@ -7,8 +7,10 @@ export interface WorkerResult {
   system: string;
   size: number;
   ok: boolean;
-  /** Tasks whose work function actually ran. */
+  /** Tasks whose work function actually ran (in the reported run). */
   ran: number;
+  /** How many runs were made; the one with the median wall time is reported. */
+  runs: number;
   wallMs: number;
   setupMs: number;
   /** CPU time (user + system, all threads) the measured run took: steadier than wall time on a busy machine. */
@@ -91,6 +93,25 @@ export function argStr(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
+/**
+ * Runs a measurement `--runs` times (default 3) while the runs so far took under 10 s, and
+ * returns the run with the median wall time: one short run on a shared machine is noise.
+ */
+export async function medianRun<R extends { wallMs: number }>(
+  once: (i: number) => Promise<R>,
+): Promise<R & { runs: number }> {
+  const want = argInt('runs', 3);
+  const results: R[] = [];
+  let spent = 0;
+  while (results.length < want && (results.length === 0 || spent < 10_000)) {
+    const r = await once(results.length);
+    spent += r.wallMs;
+    results.push(r);
+  }
+  results.sort((a, b) => a.wallMs - b.wallMs);
+  return { ...results[(results.length - 1) >> 1]!, runs: results.length };
+}
+
 /** Size of the warm-up DAG run in the same process before the measured one (0 = none). */
 export const WARMUP_SIZE = 500;
 
@@ -99,11 +120,12 @@ export function emitMeasured(
   m: { system: string; size: number; ok: boolean; note?: string },
   clock: TaskClock,
   dag: Dag,
-  r: { wallMs: number; setupMs: number; cpuMs: number },
+  r: { wallMs: number; setupMs: number; cpuMs: number; runs?: number },
 ): void {
   const h = clock.handoff(dag);
   emit({
     ...m,
+    runs: r.runs ?? 1,
     ran: clock.ran,
     wallMs: r.wallMs,
     setupMs: r.setupMs,
