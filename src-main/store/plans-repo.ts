@@ -1,4 +1,4 @@
-import type { Plan, PlanSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
+import type { Plan, PlanSummary, PlanVersionSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
 import type { Db } from './db.ts';
 
 interface PlanRow {
@@ -11,16 +11,11 @@ interface PlanRow {
   updated_at: string;
 }
 
-/** A saved version as listed, without its body. */
-export interface PlanVersionRow {
-  version: number;
-  saved_at: string;
-  name: string;
-  task_count: number;
-  run_count: number;
-  /** The earliest earlier version with exactly the same body (a restore, or a save without changes). */
-  same_as: number | null;
-}
+/** A saved version as the store lists it (the app adds whether it is current and what changed). */
+export type PlanVersionRow = Pick<
+  PlanVersionSummary,
+  'version' | 'saved_at' | 'name' | 'task_count' | 'run_count' | 'same_as'
+>;
 
 const toSummary = (r: PlanRow): PlanSummary => ({
   plan_id: r.id,
