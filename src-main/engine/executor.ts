@@ -38,6 +38,9 @@ export type ExecutorEvent =
   | { type: 'result'; output: unknown }
   | { type: 'error'; message: string };
 
+/** The final event of an attempt whose signal was aborted. */
+export const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };
+
 /**
  * One interface for every kind of agent that runs without a person.
  *
@@ -72,7 +75,8 @@ export type ExecutorRegistry = { [K in ExecutingKind]: Executor };
 
 /**
  * Builds an executor for one kind whose implementation sees `ctx.agent` already narrowed to
- * that kind. Handed an agent of another kind (a wiring bug), it fails the attempt.
+ * that kind and is not started when the signal is already aborted (the attempt is
+ * `cancelled`). Handed an agent of another kind (a wiring bug), it fails the attempt.
  */
 export function executorFor<K extends ExecutingKind>(
   kind: K,
@@ -82,6 +86,10 @@ export function executorFor<K extends ExecutingKind>(
     async *start(ctx, signal) {
       if (!isKind(ctx, kind)) {
         yield { type: 'error', message: `the ${kind} executor cannot run a ${ctx.agent.kind} agent` };
+        return;
+      }
+      if (signal.aborted) {
+        yield CANCELLED;
         return;
       }
       yield* start(ctx, signal);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redact, redactValue } from '../../secrets.ts';
 import type { Executor, ExecutorEvent } from '../executor.ts';
-import { executorFor } from '../executor.ts';
+import { CANCELLED, executorFor } from '../executor.ts';
 import { buildEnv, fillArgs } from './command-args.ts';
 import type { ProcessEnd } from './command-process.ts';
 import { MAX_LINE_BYTES, runProcess } from './command-process.ts';
@@ -18,8 +18,6 @@ const MAX_LOG_LINE = 64 * 1024;
 const MAX_LOG_TOTAL = 8 * 1024 * 1024;
 /** The result of a program that exits 0 without `::result`: the end of what it printed. */
 const STDOUT_TAIL = 4 * 1024;
-
-const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };
 
 export interface CommandExecutorOptions {
   /** Between SIGTERM and SIGKILL when stopping a program (default 2 s). */
@@ -40,7 +38,6 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
   const resources = opts.resourcesDir ?? DEFAULT_RESOURCES;
   return executorFor('command', async function* (ctx, signal) {
     const { agent } = ctx;
-    if (signal.aborted) return yield CANCELLED;
     const built = buildEnv(agent.env, ctx.secrets);
     if (!built.ok) return yield { type: 'error', message: built.error };
     const secrets = built.secrets;

@@ -1,11 +1,12 @@
 import type { Executor } from '../executor.ts';
+import { CANCELLED } from '../executor.ts';
 
 /** Built-in `echo`: completes at once with its input. Dry runs and benchmarks use it. */
 export const echoExecutor: Executor = {
   usesWorkspace: false,
   async *start(ctx, signal) {
     if (signal.aborted) {
-      yield { type: 'error', message: 'cancelled' };
+      yield CANCELLED;
       return;
     }
     yield {

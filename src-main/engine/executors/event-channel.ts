@@ -30,9 +30,6 @@ export function createEventChannel<T>(opts: { highWater?: number; onPressure?: (
       closed = true;
       notify();
     },
-    get closed(): boolean {
-      return closed;
-    },
     /** Whether the producer was asked to pause. */
     get paused(): boolean {
       return paused;

@@ -1,13 +1,17 @@
 import { z } from 'zod';
 
+/** How an agent says a task ended, in an answer or a callback. */
+const completedSchema = z.object({ status: z.literal('completed'), output: z.unknown() });
+const failedSchema = z.object({ status: z.literal('failed'), error: z.unknown() });
+
 /**
  * What a remote agent answers, to the task POST and to each poll:
  * `{ status: 'completed', output }`, `{ status: 'failed', error }`, or, while it works,
  * `{ status: 'running' | 'accepted', progress?, message?, poll_url? }`.
  */
-export const agentReplySchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('completed'), output: z.unknown() }),
-  z.object({ status: z.literal('failed'), error: z.unknown() }),
+const agentReplySchema = z.discriminatedUnion('status', [
+  completedSchema,
+  failedSchema,
   z.object({
     status: z.enum(['running', 'accepted']),
     progress: z.number().min(0).max(100).optional(),
@@ -16,13 +20,12 @@ export const agentReplySchema = z.discriminatedUnion('status', [
     cancel_url: z.string().min(1).optional(),
   }),
 ]);
-export type AgentReply = z.infer<typeof agentReplySchema>;
 
 /**
  * The answer to a POST that was accepted (202): where to poll, and optionally where to
  * cancel. With a callback offered, `poll_url` may be left out (and the body empty).
  */
-export const acceptedReplySchema = z.object({
+const acceptedReplySchema = z.object({
   poll_url: z.string().min(1),
   cancel_url: z.string().min(1).optional(),
   status: z.enum(['running', 'accepted']).optional(),
@@ -37,8 +40,8 @@ const acceptedForCallbackSchema = acceptedReplySchema.partial({ poll_url: true }
  * `completed` or `failed` ends the attempt.
  */
 export const callbackMessageSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('completed'), output: z.unknown() }),
-  z.object({ status: z.literal('failed'), error: z.unknown() }),
+  completedSchema,
+  failedSchema,
   z.object({
     status: z.literal('running'),
     progress: z.number().min(0).max(100).optional(),
@@ -81,20 +84,12 @@ export function readReply(status: number, json: unknown, opts: { callback?: bool
   if (!r.success)
     return { kind: 'invalid', error: `answered ${status} with an unexpected body (${explain(r.error)})` };
   const reply = r.data;
-  switch (reply.status) {
-    case 'completed':
-      return { kind: 'done', output: reply.output ?? null };
-    case 'failed':
-      return { kind: 'failed', error: errorText(reply.error) };
-    case 'running':
-    case 'accepted': {
-      const { status: _, ...rest } = reply;
-      return { kind: 'running', ...rest };
-    }
-  }
+  if (reply.status === 'completed' || reply.status === 'failed') return readCallback(reply);
+  const { status: _, ...rest } = reply;
+  return { kind: 'running', ...rest };
 }
 
-/** A message an agent posted to its callback, read like a poll answer. */
+/** A message an agent posted to its callback (or an answer that says the task ended), read like a poll answer. */
 export function readCallback(message: CallbackMessage): ReadReply {
   switch (message.status) {
     case 'completed':
@@ -116,7 +111,7 @@ function errorText(error: unknown): string {
   return error === undefined || error === null ? 'the agent reported a failure' : JSON.stringify(error);
 }
 
-export function explain(error: z.ZodError): string {
+function explain(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)

@@ -1,3 +1,4 @@
+import type { SecretResolver } from '../../secrets.ts';
 import type { Attempt } from './retry.ts';
 
 export type Fetch = typeof fetch;
@@ -9,6 +10,19 @@ export interface RequestSpec {
   body?: string;
   /** For the whole request, reading the answer included. */
   timeoutMs: number;
+}
+
+/**
+ * The secret an agent names for its requests (`auth_secret`, `api_key_secret`): its value,
+ * undefined when the agent names none, or an error when it names one that is not set.
+ */
+export function requestSecret(
+  secrets: SecretResolver,
+  name: string | undefined,
+): { ok: true; value: string | undefined } | { ok: false; error: string } {
+  if (name === undefined) return { ok: true, value: undefined };
+  const value = secrets.get(name);
+  return value === undefined ? { ok: false, error: `secret "${name}" is not set` } : { ok: true, value };
 }
 
 /** Error answers are quoted in messages up to this length. */

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentInput } from '../../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent } from '../executor.ts';
 import type { HttpExecutorOptions } from './http.ts';
@@ -7,19 +7,11 @@ import type { AgentCallbacks } from './http-callbacks.ts';
 import { createAgentCallbacks } from './http-callbacks.ts';
 import type { AttemptLog } from './http-cancel.ts';
 import type { SeenRequest } from './testing/local-server.ts';
-import { json, localServer } from './testing/local-server.ts';
+import { json, localServer, localServers } from './testing/local-server.ts';
 import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-const serve = async (handler: Parameters<typeof localServer>[0]) => {
-  const s = await localServer(handler);
-  servers.push(s);
-  return s;
-};
+const serve = localServers();
 
 const TOKEN = 'tok-5ecret-value';
 const executor = createHttpExecutor({ retryBaseMs: 10, random: () => 0 });

@@ -1,26 +1,22 @@
 import { redact, redactValue } from '../../secrets.ts';
-import type { Executor, ExecutorEvent } from '../executor.ts';
-import { executorFor } from '../executor.ts';
+import type { Executor } from '../executor.ts';
+import { CANCELLED, executorFor } from '../executor.ts';
 import type { AgentCallbacks } from './http-callbacks.ts';
 import type { AttemptLog } from './http-cancel.ts';
 import { cancelRequest, DEFAULT_CANCEL_TIMEOUT_MS, resolveHttpUrl, sendCancel } from './http-cancel.ts';
 import { readCallback, readReply } from './http-reply.ts';
 import type { Fetch, RequestSpec } from './http-request.ts';
-import { describeUrl, sendForJson } from './http-request.ts';
-import type { RetryPolicy } from './retry.ts';
-import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, sleep, withRetries } from './retry.ts';
+import { describeUrl, requestSecret, sendForJson } from './http-request.ts';
+import type { RetryOptions } from './retry.ts';
+import { retryPolicy, sleep, withRetries } from './retry.ts';
 import { taskDocument } from './task-document.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
-const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };
 /** The header that hands an agent its per-attempt callback token. */
-export const CALLBACK_TOKEN_HEADER = 'x-baton-callback-token';
+const CALLBACK_TOKEN_HEADER = 'x-baton-callback-token';
 
-export interface HttpExecutorOptions {
+export interface HttpExecutorOptions extends RetryOptions {
   fetch?: Fetch;
-  random?: () => number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
   /** Callback slots, served by the browser host; without them (or a host) agents are polled. */
   agentCallbacks?: AgentCallbacks;
   /** Where the outcome of a cancel request is logged (it comes after the attempt ended). */
@@ -51,11 +47,9 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
   const fetchImpl = opts.fetch ?? fetch;
   return executorFor('http', async function* (ctx, signal) {
     const { agent } = ctx;
-    if (signal.aborted) return yield CANCELLED;
-    const secret = agent.auth_secret === undefined ? undefined : ctx.secrets.get(agent.auth_secret);
-    if (agent.auth_secret !== undefined && secret === undefined) {
-      return yield { type: 'error', message: `secret "${agent.auth_secret}" is not set` };
-    }
+    const auth = requestSecret(ctx.secrets, agent.auth_secret);
+    if (!auth.ok) return yield { type: 'error', message: auth.error };
+    const secret = auth.value;
     const slot = agent.callback ? (opts.agentCallbacks?.open() ?? null) : null;
     const secrets = [...(secret === undefined ? [] : [secret]), ...(slot ? [slot.token] : [])];
     const clean = (text: string) => redact(text, secrets);
@@ -68,12 +62,7 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
       accept: 'application/json',
       ...(new URL(url).origin === origin ? authHeaders : {}),
     });
-    const policy: RetryPolicy = {
-      maxRetries: agent.max_retries,
-      baseMs: opts.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
-      maxMs: opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
-      random: opts.random ?? Math.random,
-    };
+    const policy = retryPolicy(agent.max_retries, opts);
     const timeoutMs = (agent.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000;
     /** One request with retries; failures are redacted, since they may quote the answer. */
     const call = (spec: Omit<RequestSpec, 'timeoutMs'>) =>

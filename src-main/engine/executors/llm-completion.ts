@@ -10,34 +10,22 @@ export type Usage = z.infer<typeof usageSchema>;
 
 const apiErrorSchema = z.union([z.string(), z.object({ message: z.string() })]);
 
-/** One `data:` event of a streamed completion. */
-export const completionChunkSchema = z.object({
+/** What a streamed chunk and a whole completion share; they differ in their choices. */
+const completionBase = z.object({
   model: z.string().optional(),
-  choices: z
-    .array(
-      z.object({
-        delta: z.object({ content: z.string().nullish() }).nullish(),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .default([]),
   usage: usageSchema.nullish(),
   error: apiErrorSchema.optional(),
 });
+const content = z.object({ content: z.string().nullish() }).nullish();
+
+/** One `data:` event of a streamed completion. */
+export const completionChunkSchema = completionBase.extend({
+  choices: z.array(z.object({ delta: content, finish_reason: z.string().nullish() })).default([]),
+});
 
 /** A whole completion, from a server that answered without streaming. */
-export const completionSchema = z.object({
-  model: z.string().optional(),
-  choices: z
-    .array(
-      z.object({
-        message: z.object({ content: z.string().nullish() }).nullish(),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .default([]),
-  usage: usageSchema.nullish(),
-  error: apiErrorSchema.optional(),
+export const completionSchema = completionBase.extend({
+  choices: z.array(z.object({ message: content, finish_reason: z.string().nullish() })).default([]),
 });
 
 export function apiErrorMessage(error: z.infer<typeof apiErrorSchema>): string {

@@ -10,7 +10,7 @@ export interface ChatMessage {
 /** Each dependency's output is cut to this many characters. */
 export const MAX_DEPENDENCY_CHARS = 2_000;
 /** The task's inputs are cut to this many characters. */
-export const MAX_INPUT_CHARS = 8_000;
+const MAX_INPUT_CHARS = 8_000;
 
 /**
  * The chat for one task: a system prompt made of who the agent is (its charter: mission,

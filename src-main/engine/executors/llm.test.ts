@@ -1,20 +1,12 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutorEvent } from '../executor.ts';
 import { createLlmExecutor } from './llm.ts';
 import { delta, finish, send, startStream, streamAll, usage } from './testing/chat-server.ts';
-import { json, localServer } from './testing/local-server.ts';
+import { json, localServers } from './testing/local-server.ts';
 import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-const serve = async (handler: Parameters<typeof localServer>[0]) => {
-  const s = await localServer(handler);
-  servers.push(s);
-  return s;
-};
+const serve = localServers();
 
 const KEY = 'sk-local-0123456789';
 // A long flush interval: text goes out at newlines and at the end only, so tests are exact.

@@ -1,25 +1,21 @@
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import { redact } from '../../secrets.ts';
 import type { Executor, ExecutorEvent } from '../executor.ts';
-import { executorFor } from '../executor.ts';
+import { CANCELLED, executorFor } from '../executor.ts';
 import type { Fetch } from './http-request.ts';
-import { describeUrl, isTimeout, MAX_JSON_BYTES, readText, send } from './http-request.ts';
+import { describeUrl, isTimeout, MAX_JSON_BYTES, readText, requestSecret, send } from './http-request.ts';
 import type { Usage } from './llm-completion.ts';
 import { apiErrorMessage, completionChunkSchema, completionSchema, usageCost } from './llm-completion.ts';
 import { buildChatMessages } from './llm-prompt.ts';
 import { createLogBatcher } from './log-batcher.ts';
-import type { RetryPolicy } from './retry.ts';
-import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_MAX_MS, withRetries } from './retry.ts';
+import type { RetryOptions } from './retry.ts';
+import { retryPolicy, withRetries } from './retry.ts';
 import { createSseReader } from './sse.ts';
 
 const DEFAULT_TIMEOUT_S = 300;
-const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };
 
-export interface LlmExecutorOptions {
+export interface LlmExecutorOptions extends RetryOptions {
   fetch?: Fetch;
-  random?: () => number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
   now?: () => number;
   /** Longest wait before streamed text is logged (default 50 ms; a newline sends it at once). */
   flushMs?: number;
@@ -45,21 +41,14 @@ export function createLlmExecutor(opts: LlmExecutorOptions = {}): Executor {
   const now = opts.now ?? Date.now;
   return executorFor('llm', async function* (ctx, signal) {
     const { agent } = ctx;
-    if (signal.aborted) return yield CANCELLED;
-    const key = agent.api_key_secret === undefined ? undefined : ctx.secrets.get(agent.api_key_secret);
-    if (agent.api_key_secret !== undefined && key === undefined) {
-      return yield { type: 'error', message: `secret "${agent.api_key_secret}" is not set` };
-    }
+    const apiKey = requestSecret(ctx.secrets, agent.api_key_secret);
+    if (!apiKey.ok) return yield { type: 'error', message: apiKey.error };
+    const key = apiKey.value;
     const secrets = key === undefined ? [] : [key];
     const clean = (text: string) => redact(text, secrets);
     const url = `${agent.base_url.replace(/\/+$/, '')}/chat/completions`;
     const timeoutMs = (agent.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000;
-    const policy: RetryPolicy = {
-      maxRetries: agent.max_retries,
-      baseMs: opts.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
-      maxMs: opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
-      random: opts.random ?? Math.random,
-    };
+    const policy = retryPolicy(agent.max_retries, opts);
     const spec = {
       url,
       method: 'POST' as const,

@@ -12,7 +12,7 @@ export function spawnGroup(command: string, args: string[], opts: SpawnOptions):
 }
 
 /** Sends `signal` to the whole group led by `pid`; a group that is already gone is fine. */
-export function signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+function signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
   if (isWindows) {
     const force = signal === 'SIGKILL' ? ['/F'] : [];
     spawn('taskkill', ['/PID', String(pid), '/T', ...force], { stdio: 'ignore', windowsHide: true }).on(
@@ -29,7 +29,7 @@ export function signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
 }
 
 /** Whether any process of the group led by `pid` is still alive. */
-export function groupAlive(pid: number): boolean {
+function groupAlive(pid: number): boolean {
   if (isWindows) return false; // taskkill /T already walked the tree
   try {
     process.kill(-pid, 0);

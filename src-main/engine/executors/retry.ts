@@ -14,8 +14,25 @@ export interface RetryPolicy {
   random: () => number;
 }
 
-export const DEFAULT_RETRY_BASE_MS = 500;
-export const DEFAULT_RETRY_MAX_MS = 15_000;
+const DEFAULT_RETRY_BASE_MS = 500;
+const DEFAULT_RETRY_MAX_MS = 15_000;
+
+/** How an executor backs off between retries; tests shorten the waits and fix the jitter. */
+export interface RetryOptions {
+  random?: () => number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/** An agent's retry policy: its `max_retries`, with the backoff of `opts` or the defaults. */
+export function retryPolicy(maxRetries: number, opts: RetryOptions): RetryPolicy {
+  return {
+    maxRetries,
+    baseMs: opts.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
+    maxMs: opts.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
+    random: opts.random ?? Math.random,
+  };
+}
 
 /** Exponential backoff with jitter: somewhere between half and all of `base × 2^retry`. */
 export function backoffMs(retry: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs' | 'random'>): number {

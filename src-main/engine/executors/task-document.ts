@@ -18,4 +18,3 @@ export function taskDocument(ctx: TaskContext) {
     dependencies: ctx.dependencies,
   };
 }
-export type TaskDocument = ReturnType<typeof taskDocument>;

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface SeenRequest {
   method: string;
@@ -45,6 +46,22 @@ export async function localServer(handler: Handler) {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * `localServer` for the tests of one file: call it at the top level; every server the
+ * returned function starts is closed after each test.
+ */
+export function localServers(): (handler: Handler) => ReturnType<typeof localServer> {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (handler) => {
+    const s = await localServer(handler);
+    open.push(s);
+    return s;
   };
 }
 
