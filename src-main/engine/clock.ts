@@ -9,7 +9,7 @@ export interface Ids {
 
 export const systemClock: Clock = { now: () => Date.now() };
 /** Unique ids without a syscall each: a random per-process base and a counter. */
-export function createIds(): Ids {
+function createIds(): Ids {
   const base = randomBytes(6).toString('hex');
   let n = 0;
   return { next: (prefix) => `${prefix}-${base}${(n++).toString(36).padStart(4, '0')}` };

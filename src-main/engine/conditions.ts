@@ -54,7 +54,7 @@ interface OutputCondition {
   exists?: boolean | undefined;
 }
 
-export function outputMatches(output: unknown, c: OutputCondition): boolean {
+function outputMatches(output: unknown, c: OutputCondition): boolean {
   const value = valueAt(output, c.path);
   if (c.exists !== undefined && (value !== undefined) !== c.exists) return false;
   if (c.equals !== undefined && !deepEqual(value, c.equals)) return false;

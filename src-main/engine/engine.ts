@@ -30,10 +30,12 @@ import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { emptyCounts } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
+import { AgentOutcomes } from './agent-outcomes.ts';
 import { retryDelay } from './backoff.ts';
 import { BudgetLedger } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
+import type { DependentVerdict } from './conditions.ts';
 import { decideDependent } from './conditions.ts';
 import { decidedTask, descriptionKey, escalationTask, guardDecision } from './decisions.ts';
 import type { Executor, ExecutorEvent, ExecutorRegistry, TaskContext } from './executor.ts';
@@ -160,6 +162,22 @@ function byTaskId<T extends { task_id: string }>(list: readonly T[]): Map<string
   return map;
 }
 
+/** Records `spec` as a dependent of each task it depends on. */
+function addDependents(dependents: Map<string, string[]>, spec: TaskSpec): void {
+  for (const dep of spec.depends_on) {
+    const list = dependents.get(dep);
+    if (list) list.push(spec.task_id);
+    else dependents.set(dep, [spec.task_id]);
+  }
+}
+
+/** Ends an attempt's flight: it settles nothing more, its timeout is cleared and its agent stopped. */
+function stopFlight(flight: InFlight, why: string): void {
+  flight.settled = true;
+  if (flight.timer) clearTimeout(flight.timer);
+  flight.ac?.abort(new Error(why));
+}
+
 /** Seed 000's delegated_tasks of a run. */
 function delegations(run: ActiveRun): DelegatedTask[] {
   const out: DelegatedTask[] = [];
@@ -192,6 +210,9 @@ export class Engine {
   private readonly active = new Map<string, ActiveRun>();
   private readonly queue = new ReadyQueue();
   private readonly load = new Map<string, number>();
+  private readonly loadOf = (agentId: string): number => this.load.get(agentId) ?? 0;
+  private readonly outcomes: AgentOutcomes;
+  private readonly successRate = (agentId: string): number => this.outcomes.successRate(agentId);
   private readonly budget: BudgetLedger;
   private readonly waiters = new Map<string, ((run: Run) => void)[]>();
   private completions: Completion[] = [];
@@ -214,6 +235,7 @@ export class Engine {
     this.bus = opts.bus;
     this.executors = opts.executors;
     this.clock = opts.clock ?? systemClock;
+    this.outcomes = new AgentOutcomes(opts.store.runs, this.clock);
     this.ids = opts.ids ?? randomIds;
     this.random = opts.random ?? Math.random;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomIds.next('engine')}`;
@@ -237,8 +259,9 @@ export class Engine {
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
   effectiveStatus(agent: Agent): Agent {
-    const load = this.load.get(agent.id) ?? 0;
-    return agent.status === 'ONLINE' && load >= agent.max_concurrency ? { ...agent, status: 'BUSY' } : agent;
+    return agent.status === 'ONLINE' && this.loadOf(agent.id) >= agent.max_concurrency
+      ? { ...agent, status: 'BUSY' }
+      : agent;
   }
 
   /** Call when the agent registry changed. */
@@ -271,21 +294,20 @@ export class Engine {
     const stored = this.store.plans.get(old.plan_id, old.plan_version);
     if (!stored) throw new AppError('not_found', `plan "${old.plan_id}" v${old.plan_version} is gone`);
     const plan = stored.plan;
-    if (!plan.tasks.some((t) => t.task_id === taskId)) {
+    const specs = byTaskId(plan.tasks);
+    if (!specs.has(taskId)) {
       throw new AppError(
         'not_found',
         `task "${taskId}" is not in plan "${plan.plan_id}" v${old.plan_version}`,
       );
     }
     const dependents = new Map<string, string[]>();
-    for (const t of plan.tasks)
-      for (const d of t.depends_on) dependents.set(d, [...(dependents.get(d) ?? []), t.task_id]);
+    for (const t of plan.tasks) addDependents(dependents, t);
     const again = new Set([taskId]);
     for (const id of again) for (const d of dependents.get(id) ?? []) again.add(d);
     const reuse = new Map<string, TaskRun>();
     for (const t of this.store.runs.tasks(runId)) {
-      if (t.status === 'done' && !again.has(t.task_id) && plan.tasks.some((p) => p.task_id === t.task_id))
-        reuse.set(t.task_id, t);
+      if (t.status === 'done' && !again.has(t.task_id) && specs.has(t.task_id)) reuse.set(t.task_id, t);
     }
     return this.launch(plan, stored.version, reuse, { runId, taskId });
   }
@@ -296,7 +318,6 @@ export class Engine {
     reuse: Map<string, TaskRun>,
     from: { runId: string; taskId: string } | null,
   ): BuildResponse {
-    const stored = { version };
     const now = this.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');
@@ -331,7 +352,7 @@ export class Engine {
     const info: Omit<Run, 'counts'> = {
       id: runId,
       plan_id: plan.plan_id,
-      plan_version: stored.version,
+      plan_version: version,
       project_id: plan.project_id ?? null,
       status: 'executing',
       memory_id: memoryId,
@@ -372,8 +393,8 @@ export class Engine {
         null,
         'executing',
         from
-          ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${stored.version}; ${reuse.size} finished task(s) reused)`
-          : `run of plan "${plan.plan_id}" v${stored.version} started`,
+          ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${version}; ${reuse.size} finished task(s) reused)`
+          : `run of plan "${plan.plan_id}" v${version} started`,
       );
       active = this.activate(runId, plan, memoryId, { info, tasks, log });
     });
@@ -570,8 +591,7 @@ export class Engine {
     const { agent, skills } = entry;
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
       return { task: null, reason: `agent is ${agent.status}` };
-    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency)
-      return { task: null, reason: 'agent is at capacity' };
+    if (this.loadOf(agentId) >= agent.max_concurrency) return { task: null, reason: 'agent is at capacity' };
     const best = this.queue.best(this.clock.now(), (g) => {
       if (criteria.run_id && g.runId !== criteria.run_id) return false;
       if (g.pin && g.pin !== agentId) return false;
@@ -668,14 +688,11 @@ export class Engine {
       throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
       throw new AppError('conflict', `agent is ${agent.status}`);
-    if ((this.load.get(agentId) ?? 0) >= agent.max_concurrency)
-      throw new AppError('conflict', 'agent is at capacity');
+    if (this.loadOf(agentId) >= agent.max_concurrency) throw new AppError('conflict', 'agent is at capacity');
     let gated = false;
     this.tx(() => {
       this.queue.remove(runId, taskId);
-      const over = run.approved.has(`budget:${spec.task_id}`)
-        ? null
-        : this.budget.overBudget(run.plan, spec, agent);
+      const over = this.overBudget(run, spec, agent);
       if (over) {
         this.gate(run, task, 'budget', over.reason, over.cost);
         gated = true;
@@ -750,16 +767,11 @@ export class Engine {
         const bytes = Buffer.from(f.content, f.encoding);
         const path = join(dir, basename(f.name));
         writeFileSync(path, bytes);
-        run.withArtifacts.add(task.task_id);
-        this.store.execution.addArtifact({
-          run_id: run.id,
-          task_id: task.task_id,
-          attempt: task.attempt,
+        this.recordArtifact(run, task, {
           name: basename(f.name),
           path,
           size: bytes.length,
           sha256: createHash('sha256').update(bytes).digest('hex'),
-          created_at: this.iso(),
         });
       }
     });
@@ -870,9 +882,7 @@ export class Engine {
         this.maybeFinish(run);
         continue;
       }
-      const over = run.approved.has(`budget:${spec.task_id}`)
-        ? null
-        : this.budget.overBudget(run.plan, spec, m.agent);
+      const over = this.overBudget(run, spec, m.agent);
       if (over) {
         this.gate(run, task, 'budget', over.reason, over.cost);
         continue;
@@ -881,6 +891,11 @@ export class Engine {
       this.inFlight++;
       toStart.push([run, task, m.agent, this.executorOf(m.agent)!]);
     }
+  }
+
+  /** Why one more task would pass a budget, unless a person already approved the cost. */
+  private overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
+    return run.approved.has(`budget:${spec.task_id}`) ? null : this.budget.overBudget(run.plan, spec, agent);
   }
 
   /** Matches among agents this process can run; tasks only a pull agent can take wait for it. */
@@ -894,10 +909,9 @@ export class Engine {
       };
     }
     const { all, push, pull: pullers } = this.byKind;
-    const loadOf = (id: string) => this.load.get(id) ?? 0;
-    const m = matchAgent(spec, push, loadOf, (id) => this.successRate(id));
+    const m = matchAgent(spec, push, this.loadOf, this.successRate);
     if (m.kind !== 'unassigned' || push.length === all.length) return m;
-    const pull = matchAgent(spec, pullers, loadOf);
+    const pull = matchAgent(spec, pullers, this.loadOf);
     if (pull.kind === 'unassigned') return m;
     const who = pull.kind === 'assigned' ? pull.agent.id : 'a pull agent';
     return { kind: 'wait', reason: `Waiting for ${who} to pull it`, explanation: pull.explanation };
@@ -1012,17 +1026,7 @@ export class Engine {
         break;
       }
       case 'artifact':
-        run.withArtifacts.add(task.task_id);
-        this.store.execution.addArtifact({
-          run_id: run.id,
-          task_id: task.task_id,
-          attempt: task.attempt,
-          name: ev.name,
-          path: ev.path,
-          size: ev.size,
-          sha256: ev.sha256,
-          created_at: this.iso(),
-        });
+        this.recordArtifact(run, task, { name: ev.name, path: ev.path, size: ev.size, sha256: ev.sha256 });
         break;
       case 'usage':
         run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.cost);
@@ -1039,6 +1043,22 @@ export class Engine {
       case 'error':
         break;
     }
+  }
+
+  /** A file the attempt left, so dependents are handed it. */
+  private recordArtifact(
+    run: ActiveRun,
+    task: TaskRun,
+    file: { name: string; path: string; size: number; sha256: string },
+  ): void {
+    run.withArtifacts.add(task.task_id);
+    this.store.execution.addArtifact({
+      run_id: run.id,
+      task_id: task.task_id,
+      attempt: task.attempt,
+      ...file,
+      created_at: this.iso(),
+    });
   }
 
   private applyProgress(
@@ -1066,12 +1086,12 @@ export class Engine {
     const task = run.tasks.get(c.taskId)!;
     if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
     const spec = run.specs.get(task.task_id)!;
-    const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
+    const agent = this.agentOf(task.agent_id);
     const local = agent !== undefined && this.executorOf(agent) !== undefined;
     this.release(run, task, local);
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
-    this.recordOutcome(task.agent_id, c.ok);
+    this.outcomes.record(task.agent_id, c.ok);
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.budget.charge(run.id, run.plan, task, amount, this.iso());
@@ -1178,11 +1198,7 @@ export class Engine {
       for (const depId of run.dependents.get(id) ?? []) {
         const dep = run.tasks.get(depId)!;
         if (dep.status !== 'blocked' && dep.status !== 'pending') continue;
-        const verdict = decideDependent(
-          run.specs.get(depId)!,
-          (d) => run.tasks.get(d)!.status,
-          (d) => run.tasks.get(d)!.output,
-        );
+        const verdict = this.verdictOf(run, run.specs.get(depId)!);
         if (verdict.kind === 'ready') {
           this.setStatus(run, dep, 'ready', { reason: null });
           this.enqueueOrGate(run, dep);
@@ -1197,13 +1213,20 @@ export class Engine {
     }
   }
 
+  /** What a task's dependencies allow now (`conditions.ts`). */
+  private verdictOf(run: ActiveRun, spec: TaskSpec): DependentVerdict {
+    return decideDependent(
+      spec,
+      (d) => run.tasks.get(d)!.status,
+      (d) => run.tasks.get(d)!.output,
+    );
+  }
+
   private cancelOne(run: ActiveRun, task: TaskRun, why: string): void {
     const flight = run.inflight.get(task.task_id);
     if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
     if (flight) {
-      flight.settled = true;
-      if (flight.timer) clearTimeout(flight.timer);
-      flight.ac?.abort(new Error('cancelled'));
+      stopFlight(flight, 'cancelled');
       run.inflight.delete(task.task_id);
     }
     const timer = run.retryTimers.get(task.task_id);
@@ -1216,7 +1239,7 @@ export class Engine {
   private release(run: ActiveRun, task: TaskRun, local: boolean): void {
     if (local) this.inFlight--;
     if (task.agent_id) this.load.set(task.agent_id, Math.max(0, (this.load.get(task.agent_id) ?? 1) - 1));
-    const agent = this.agentMap().get(task.agent_id ?? '')?.agent;
+    const agent = this.agentOf(task.agent_id);
     this.budget.commit(run.plan, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
   }
 
@@ -1379,11 +1402,7 @@ export class Engine {
   /** Adds a task to a running DAG (inside a transaction). */
   private addTask(run: ActiveRun, input: Record<string, unknown>): void {
     const spec = taskSpecSchema.parse(input);
-    const verdict = decideDependent(
-      spec,
-      (d) => run.tasks.get(d)!.status,
-      (d) => run.tasks.get(d)!.output,
-    );
+    const verdict = this.verdictOf(run, spec);
     const status: TaskStatus =
       verdict.kind === 'ready' ? 'ready' : verdict.kind === 'skip' ? 'skipped' : 'blocked';
     const reason = verdict.kind === 'ready' ? null : verdict.reason;
@@ -1410,11 +1429,7 @@ export class Engine {
     run.added.add(spec.task_id);
     if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
     else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
-    for (const dep of spec.depends_on) {
-      const list = run.dependents.get(dep);
-      if (list) list.push(spec.task_id);
-      else run.dependents.set(dep, [spec.task_id]);
-    }
+    addDependents(run.dependents, spec);
   }
 
   // ---- state, memory, audit -----------------------------------------------------------
@@ -1564,9 +1579,7 @@ export class Engine {
 
   private deactivate(run: ActiveRun): void {
     for (const [taskId, flight] of run.inflight) {
-      flight.settled = true;
-      if (flight.timer) clearTimeout(flight.timer);
-      flight.ac?.abort(new Error('run ended'));
+      stopFlight(flight, 'run ended');
       const task = run.tasks.get(taskId);
       if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
     }
@@ -1706,13 +1719,7 @@ export class Engine {
     };
     this.active.set(runId, run);
     if (!fresh) for (const spec of this.store.runs.addedSpecs(runId)) this.registerAdded(run, spec);
-    for (const t of plan.tasks) {
-      for (const dep of t.depends_on) {
-        const list = run.dependents.get(dep);
-        if (list) list.push(t.task_id);
-        else run.dependents.set(dep, [t.task_id]);
-      }
-    }
+    for (const t of plan.tasks) addDependents(run.dependents, t);
     const approvals = fresh ? [] : this.store.approvals.listForRun(runId);
     for (const a of approvals) if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
     for (const t of run.tasks.values()) {
@@ -1724,7 +1731,7 @@ export class Engine {
     }
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
-        const agent = this.agentMap().get(t.agent_id ?? '')?.agent;
+        const agent = this.agentOf(t.agent_id);
         if (agent && this.executorOf(agent) === undefined) {
           // A pull agent elsewhere may still be working on it: keep it, and its capacity.
           this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
@@ -1737,11 +1744,7 @@ export class Engine {
         if (t.retry_at !== null && t.retry_at > this.clock.now()) this.armRetry(run, t);
         else this.enqueueOrGate(run, t);
       } else if (t.status === 'pending' || t.status === 'blocked') {
-        const verdict = decideDependent(
-          run.specs.get(t.task_id)!,
-          (d) => run.tasks.get(d)!.status,
-          (d) => run.tasks.get(d)!.output,
-        );
+        const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
         if (verdict.kind !== 'wait') this.settleDependentOf(run, t, verdict);
       }
     }
@@ -1796,41 +1799,15 @@ export class Engine {
     return task;
   }
 
-  /** Outcomes of each agent's most recent attempts (true = done), newest last. */
-  private readonly outcomes = new Map<string, { list: boolean[]; ok: number }>();
-
-  private recordOutcome(agentId: string | null, ok: boolean): void {
-    if (!agentId) return;
-    const w = this.outcomeWindow(agentId);
-    w.list.push(ok);
-    if (ok) w.ok++;
-    if (w.list.length > 20 && w.list.shift()) w.ok--;
-  }
-
-  /** An agent's last 20 outcomes; seeded from the store's last day, so a restart keeps its record. */
-  private outcomeWindow(agentId: string): { list: boolean[]; ok: number } {
-    let w = this.outcomes.get(agentId);
-    if (!w) {
-      const since = new Date(this.clock.now() - 86_400_000).toISOString();
-      const s = this.store.runs.agentStats(agentId, since, '9999');
-      const done = Math.min(s.completed, 10);
-      const failed = Math.min(s.failed, 10);
-      w = { list: [...Array<boolean>(done).fill(true), ...Array<boolean>(failed).fill(false)], ok: done };
-      this.outcomes.set(agentId, w);
-    }
-    return w;
-  }
-
-  private successRate(agentId: string): number {
-    const w = this.outcomeWindow(agentId);
-    return (w.ok + 1) / (w.list.length + 2);
-  }
-
   private agentMap(): Map<string, { agent: Agent; skills: Set<string> }> {
     this.agents ??= new Map(
       this.store.agents.list().map((a) => [a.id, { agent: a, skills: new Set(a.skills) }]),
     );
     return this.agents;
+  }
+
+  private agentOf(agentId: string | null): Agent | undefined {
+    return this.agentMap().get(agentId ?? '')?.agent;
   }
 
   private agentEntry(agentId: string): { agent: Agent; skills: Set<string> } {
@@ -1863,7 +1840,7 @@ export class Engine {
 }
 
 /** Lease owners are `host:pid:id`; true when that is this host and the pid no longer runs. */
-export function isDeadLocalOwner(owner: string): boolean {
+function isDeadLocalOwner(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
   try {
