@@ -6,7 +6,7 @@ import { askLlm, extractJson } from '../llm/ask.ts';
 import type { SecretResolver } from '../secrets.ts';
 
 /** Seed 002's decision prompt: the goal, the completed task, outputs, history and agents. */
-export function decisionPrompt(ctx: DecisionContext): string {
+function decisionPrompt(ctx: DecisionContext): string {
   const t = ctx.completed_task;
   return [
     'You are the orchestrator of a project. A task just ended. Decide what happens next.',
@@ -55,7 +55,8 @@ export async function decideByLlm(
 ): Promise<LlmDecision> {
   const problems: string[] = [];
   let cost = 0;
-  let prompt = decisionPrompt(ctx);
+  const question = decisionPrompt(ctx);
+  let prompt = question;
   for (let attempt = 1; attempt <= 2; attempt++) {
     const answer = await askLlm(agent, prompt, deps);
     if (!answer.ok) {
@@ -71,7 +72,7 @@ export async function decideByLlm(
     } catch (err) {
       problems.push(`attempt ${attempt}: ${(err as Error).message}`);
     }
-    prompt = `${decisionPrompt(ctx)}\n\nYour previous answer was invalid (${problems.at(-1)}). Answer with the JSON object only.`;
+    prompt = `${question}\n\nYour previous answer was invalid (${problems.at(-1)}). Answer with the JSON object only.`;
   }
   return {
     decision: {

@@ -1,4 +1,4 @@
-import type { Agent, LlmAgent } from '../../src-shared/schemas/agent.ts';
+import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { SecretResolver } from '../secrets.ts';
@@ -24,7 +24,7 @@ export async function askLlm(
       task,
       attempt: 1,
       delegation_task_id: 'question',
-      agent: agent as Agent,
+      agent,
       dependencies: [],
       workspace: '',
       secrets: deps.secrets,

@@ -8,11 +8,7 @@ import { AppError } from '../errors.ts';
 import { askLlm, extractJson } from '../llm/ask.ts';
 import type { SecretResolver } from '../secrets.ts';
 
-export function planningPrompt(
-  goal: string,
-  agents: { id: string; skills: string[] }[],
-  planId: string,
-): string {
+function planningPrompt(goal: string, agents: { id: string; skills: string[] }[], planId: string): string {
   return [
     'Turn this goal into a plan: a DAG of tasks, each needing skills that the available agents have.',
     `Goal: ${goal}`,

@@ -152,26 +152,29 @@ export function createRunsRepo(db: Db) {
     written.set(t, { rowid: row.row_id, values: null });
     return t;
   };
-  const rowOf = (t: TaskRun, seq: number): unknown[] => [
-    t.status,
-    t.agent_id,
-    t.delegation_task_id,
-    t.attempt,
-    t.reason,
-    jsonOrNull(t.match),
-    jsonOrNull(t.output),
-    t.error,
-    t.started_at,
-    t.finished_at,
-    t.updated_at,
-    t.progress,
-    t.progress_message,
-    t.retry_at,
-    t.cost,
-    t.run_id,
-    t.task_id,
-    seq,
-  ];
+  /** Appends a task's row, in `columns` order, to `out`. */
+  const pushRow = (out: unknown[], t: TaskRun, seq: number): void => {
+    out.push(
+      t.status,
+      t.agent_id,
+      t.delegation_task_id,
+      t.attempt,
+      t.reason,
+      jsonOrNull(t.match),
+      jsonOrNull(t.output),
+      t.error,
+      t.started_at,
+      t.finished_at,
+      t.updated_at,
+      t.progress,
+      t.progress_message,
+      t.retry_at,
+      t.cost,
+      t.run_id,
+      t.task_id,
+      seq,
+    );
+  };
   const stats = db.prepare<[string, string, string], { status: TaskStatus; n: number; avg_s: number | null }>(
     `SELECT status, count(*) AS n,
        avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
@@ -220,7 +223,9 @@ export function createRunsRepo(db: Db) {
       // A slice at a time: the values of 100,000 rows at once would be one 14 MB array.
       for (let from = 0; from < tasks.length; from += 256) {
         const slice = tasks.slice(from, from + 256);
-        const rowids = insertTasks(slice.flatMap((t, i) => rowOf(t, from + i)));
+        const values: unknown[] = [];
+        for (let i = 0; i < slice.length; i++) pushRow(values, slice[i]!, from + i);
+        const rowids = insertTasks(values);
         slice.forEach((t, i) => {
           written.set(t, isFresh(t) ? rowids[i]! : { rowid: rowids[i]!, values: null });
         });
