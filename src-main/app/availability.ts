@@ -4,7 +4,7 @@ import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
 
 /** Where an agent can be reached, if it has an endpoint. */
-export function probeUrl(agent: Agent): string | null {
+function probeUrl(agent: Agent): string | null {
   if (agent.kind === 'http') return agent.url;
   if (agent.kind === 'llm') return `${agent.base_url.replace(/\/+$/, '')}/models`;
   return null;
@@ -21,6 +21,7 @@ export function createAvailability(deps: {
   store: Store;
   engine: Engine;
   bus: EventBus;
+  now: () => string;
   timeoutMs?: number;
 }) {
   const timeoutMs = deps.timeoutMs ?? 3_000;
@@ -55,7 +56,7 @@ export function createAvailability(deps: {
           next = { ...current, status: 'ONLINE', tags: current.tags.filter((t) => t !== AUTO_TAG) };
         }
         if (next) {
-          const saved = deps.store.tx(() => deps.store.agents.save(next, new Date().toISOString()));
+          const saved = deps.store.tx(() => deps.store.agents.save(next, deps.now()));
           deps.engine.agentsChanged();
           deps.bus.emit('agent.updated', saved);
         }

@@ -46,13 +46,14 @@ export function createApp(opts: AppOptions) {
   const store = createStore(db);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
+  const now = () => new Date(clock.now()).toISOString();
   let closed = false;
   // Served by the browser host when one runs (http agents post results there); else unused.
   const agentCallbacks = createAgentCallbacks();
   // A line for an attempt that may have ended (how telling an http agent to stop went).
   const attemptLog: AttemptLog = (l) => {
     if (closed) return;
-    const line = { ...l, stream: 'info' as const, at: new Date(clock.now()).toISOString() };
+    const line = { ...l, stream: 'info' as const, at: now() };
     bus.emit('task.log', { id: store.execution.addLog(line), ...line });
   };
   const executors = {
@@ -85,14 +86,14 @@ export function createApp(opts: AppOptions) {
         : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
   });
-  const availability = createAvailability({ store, engine, bus });
+  const availability = createAvailability({ store, engine, bus, now });
   const handlers = createHandlers({
     availability,
     secretStore: opts.secretStore,
     store,
     engine,
     bus,
-    now: () => new Date(clock.now()).toISOString(),
+    now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
   });
   const dispatch = createDispatch(handlers, opts.log);

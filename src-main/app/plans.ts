@@ -65,22 +65,25 @@ function versionList(
   rows: PlanVersionRow[],
   body: (version: number) => Plan | undefined,
 ): PlanVersionSummary[] {
-  const oldestFirst = [...rows].reverse();
   const key = (r: PlanVersionRow) => `${plan_id}@${r.version}@${r.saved_at}`;
-  const uncounted = oldestFirst.filter((r, i) => i > 0 && !changeCache.has(key(r)));
-  // The bodies a new comparison needs: each uncounted version and the one before it.
-  const needed = new Set(
-    uncounted.flatMap((r) => [r.version, oldestFirst[oldestFirst.indexOf(r) - 1]!.version]),
+  // Each version not yet compared with the one before it (rows are newest first).
+  const uncounted = rows
+    .slice(0, -1)
+    .map((after, i) => ({ after, before: rows[i + 1]! }))
+    .filter(({ after }) => !changeCache.has(key(after)));
+  // The bodies those comparisons need, each counted once.
+  const needed = new Map(
+    uncounted.flatMap(({ after, before }) => [after, before]).map((r) => [r.version, r]),
   );
-  const cost = oldestFirst.filter((r) => needed.has(r.version)).reduce((n, r) => n + r.task_count, 0);
+  const cost = [...needed.values()].reduce((n, r) => n + r.task_count, 0);
   if (cost <= DIFF_TASK_LIMIT) {
     if (changeCache.size > CACHE_LIMIT) changeCache.clear();
     const plans = new Map<number, Plan | undefined>();
     const get = (v: number) => (plans.has(v) ? plans.get(v) : plans.set(v, body(v)).get(v));
-    for (const r of uncounted) {
-      const before = get(oldestFirst[oldestFirst.indexOf(r) - 1]!.version);
-      const after = get(r.version);
-      if (before && after) changeCache.set(key(r), countDiff(diffPlans(before, after)));
+    for (const { after, before } of uncounted) {
+      const older = get(before.version);
+      const newer = get(after.version);
+      if (older && newer) changeCache.set(key(after), countDiff(diffPlans(older, newer)));
     }
   }
   const newest = rows[0]!.version;

@@ -3,6 +3,9 @@ import type { RunHandlers } from '../../src-shared/contract/domains.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
+/** Most of an artifact's content `runs.readArtifact` sends. */
+const ARTIFACT_READ_LIMIT = 1_048_576;
+
 export function runHandlers({ store, engine }: AppContext): RunHandlers {
   return {
     'runs.start': ({ plan_id }) => engine.startRun(plan_id),
@@ -28,8 +31,8 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       } catch {
         throw new AppError('not_found', `the file of artifact ${artifact_id} (${artifact.name}) is gone`);
       }
-      const truncated = bytes.length > 1_048_576;
-      const body = truncated ? bytes.subarray(0, 1_048_576) : bytes;
+      const truncated = bytes.length > ARTIFACT_READ_LIMIT;
+      const body = truncated ? bytes.subarray(0, ARTIFACT_READ_LIMIT) : bytes;
       const text = body.includes(0) ? null : body.toString('utf8');
       return text === null || text.includes('\uFFFD')
         ? { artifact, encoding: 'base64', content: body.toString('base64'), truncated }

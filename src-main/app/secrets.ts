@@ -1,7 +1,6 @@
 import type { SecretHandlers } from '../../src-shared/contract/domains.ts';
 import { AppError } from '../errors.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
-import { secretEnvName } from '../secrets.ts';
 import type { AppContext } from './context.ts';
 
 export function secretHandlers({ secretStore }: AppContext): SecretHandlers {
@@ -21,5 +20,3 @@ export function secretHandlers({ secretStore }: AppContext): SecretHandlers {
     'secrets.delete': ({ name }) => ({ deleted: need().delete(name) }),
   };
 }
-
-export { secretEnvName };

@@ -1,4 +1,5 @@
-import type { Transport } from '../../src-shared/contract/client.ts';
+import type { BatonClient, Transport } from '../../src-shared/contract/client.ts';
+import { createClient } from '../../src-shared/contract/client.ts';
 import type { Dispatch } from '../app/dispatch.ts';
 import type { EventBus } from '../app/event-bus.ts';
 
@@ -25,4 +26,9 @@ export function createMemoryTransport(dispatch: Dispatch, bus: EventBus): Transp
       subscriptions.clear();
     },
   };
+}
+
+/** A typed client of the app in this process (the CLI's commands). */
+export function createInProcessClient(app: { dispatch: Dispatch; bus: EventBus }): BatonClient {
+  return createClient(createMemoryTransport(app.dispatch, app.bus));
 }

@@ -39,13 +39,15 @@ export const projectMethods = {
   'projects.save': method(projectSchema).returns<Project>(),
 };
 
+const versionField = z.number({ message: 'must be a version number' }).int().min(1);
+
 export const planMethods = {
   'plans.list': method(none).returns<PlanSummary[]>(),
   /** The plan at its current version, or at `version` (an earlier one). */
   'plans.get': method(
     z.strictObject({
       plan_id: idField,
-      version: z.number({ message: 'must be a version number' }).int().min(1).optional(),
+      version: versionField.optional(),
     }),
   ).returns<StoredPlan>(),
   /** Every saved version of a plan, newest first, with what changed from the one before. */
@@ -54,7 +56,7 @@ export const planMethods = {
   'plans.restore': method(
     z.strictObject({
       plan_id: idField,
-      version: z.number({ message: 'must be a version number' }).int().min(1),
+      version: versionField,
     }),
   ).returns<PlanSummary>(),
   /** Validates and stores a plan (a new version when the id exists). `plan` is raw JSON. */

@@ -9,7 +9,7 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import type { Handler, SeenRequest } from '../../src-main/engine/executors/testing/local-server.ts';
 import { json, localServer } from '../../src-main/engine/executors/testing/local-server.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { sendJson, startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
 import type { ProgressEntry, RunDetail, TaskLogLine, TaskRun } from '../../src-shared/schemas/run.ts';
@@ -40,7 +40,7 @@ async function serveBaton(): Promise<BrowserHost> {
     dispatch: app.dispatch,
     bus: app.bus,
     rendererDir: join(dir, 'ui'),
-    routes: createRestHandler(app.dispatch, sendJson),
+    routes: createRestHandler(app.dispatch),
     agentCallbacks: app.agentCallbacks,
   });
   return host;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { sendJson, startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
 
 const examples = join(import.meta.dirname, '..', '..', 'resources', 'examples');
@@ -39,7 +39,7 @@ beforeAll(async () => {
     dispatch: app.dispatch,
     bus: app.bus,
     rendererDir: join(dir, 'ui'),
-    routes: createRestHandler(app.dispatch, sendJson),
+    routes: createRestHandler(app.dispatch),
   });
   const agents = JSON.parse(readFileSync(join(examples, 'agents.json'), 'utf8')).agents;
   await app.dispatch('agents.import', {

@@ -86,17 +86,9 @@ export function controlledExecutor(
   };
 }
 
-export async function until(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-/** Polls an async check until it holds. */
+/** Polls a check (sync or async) every 2 ms until it holds. */
 export async function eventually(
-  check: () => Promise<boolean>,
+  check: () => boolean | Promise<boolean>,
   timeoutMs = 5_000,
   what = 'condition',
 ): Promise<void> {
@@ -106,6 +98,8 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+export const until = eventually;
 
 export async function call<T = unknown>(app: BatonApp, method: string, input: unknown): Promise<T> {
   const r = await app.dispatch(method, input);

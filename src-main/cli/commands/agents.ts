@@ -1,10 +1,9 @@
-import { createClient } from '../../../src-shared/contract/client.ts';
 import type { BatonApp } from '../../app/create-app.ts';
-import { createMemoryTransport } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
 
 export async function agentsImport(app: BatonApp, file: string): Promise<number> {
-  const client = createClient(createMemoryTransport(app.dispatch, app.bus));
+  const client = createInProcessClient(app);
   const saved = await client.invoke('agents.import', { agents: readJsonFile(file, 'agents file') });
   process.stdout.write(
     `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}: ${saved.map((a) => a.id).join(', ')}\n`,
@@ -13,7 +12,7 @@ export async function agentsImport(app: BatonApp, file: string): Promise<number>
 }
 
 export async function agentsList(app: BatonApp, json: boolean): Promise<number> {
-  const client = createClient(createMemoryTransport(app.dispatch, app.bus));
+  const client = createInProcessClient(app);
   const agents = await client.invoke('agents.list', {});
   if (json) {
     process.stdout.write(`${JSON.stringify(agents, null, 2)}\n`);

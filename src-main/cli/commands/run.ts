@@ -1,7 +1,6 @@
-import { createClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { BatonApp } from '../../app/create-app.ts';
-import { createMemoryTransport } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
 import { createProgress } from '../progress.ts';
 
@@ -13,7 +12,7 @@ export interface RunOptions {
 
 /** `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every task is done. */
 export async function runCommand(app: BatonApp, opts: RunOptions): Promise<number> {
-  const client = createClient(createMemoryTransport(app.dispatch, app.bus));
+  const client = createInProcessClient(app);
   const plan = readJsonFile(opts.planFile, 'plan file');
   if (opts.agentsFile) {
     await client.invoke('agents.import', { agents: readJsonFile(opts.agentsFile, 'agents file') });

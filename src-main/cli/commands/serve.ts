@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
 import { LOOPBACK_HOSTS } from '../../host/browser/security.ts';
-import { sendJson, startBrowserHost } from '../../host/browser/server.ts';
+import { startBrowserHost } from '../../host/browser/server.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
 import { CliError, projectRoot, rendererDir } from '../files.ts';
 
@@ -45,7 +45,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       port,
       host: opts.host,
       allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
-      routes: createRestHandler(app.dispatch, sendJson),
+      routes: createRestHandler(app.dispatch),
       agentCallbacks: app.agentCallbacks,
     });
   let host: Awaited<ReturnType<typeof start>>;

@@ -13,14 +13,8 @@ import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_MAX_BODY, createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
-import {
-  authenticate,
-  CONTENT_SECURITY_POLICY,
-  cookieName,
-  hostAllowed,
-  newToken,
-  tokensEqual,
-} from './security.ts';
+import { securityHeaders, sendJson } from './respond.ts';
+import { authenticate, cookieName, hostAllowed, newToken, tokensEqual } from './security.ts';
 
 export interface BrowserHostOptions {
   dispatch: Dispatch;
@@ -77,7 +71,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   let port = opts.port ?? 0;
   // Made on first use: sirv reads the folder when created, and the UI may be built later.
   let serveStatic: ReturnType<typeof sirv> | undefined;
-  const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks, sendJson) : null;
+  const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -241,20 +235,6 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     },
   };
-}
-
-function securityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('X-Frame-Options', 'DENY');
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  securityHeaders(res);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
 }
 
 function unauthorized(res: ServerResponse): void {

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { callbackMessageSchema } from '../../engine/executors/http-reply.ts';
+import { sendJson } from '../browser/respond.ts';
 import { bearer } from '../browser/security.ts';
-
-type Send = (res: ServerResponse, status: number, body: unknown) => void;
+import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 /** Largest callback body read (what the http executor reads from an agent, too). */
 export const CALLBACK_MAX_BODY = 16 * 1024 * 1024;
@@ -25,19 +24,23 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * - a body that is not JSON or not a callback message → 400 naming the field;
  * - too many messages waiting → 429; else 200 `{ ok: true }`.
  */
-export function createAgentCallbackRoute(callbacks: AgentCallbacks, send: Send) {
+export function createAgentCallbackRoute(callbacks: AgentCallbacks) {
   return async (req: IncomingMessage, res: ServerResponse, body: () => Promise<unknown>): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const id = path.slice(CALLBACK_PATH.length);
     if (!path.startsWith(CALLBACK_PATH) || !ID.test(id)) {
-      return send(res, 404, error('not_found', `no route ${req.method} ${path}`));
+      return sendJson(res, 404, error('not_found', `no route ${req.method} ${path}`));
     }
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
-      return send(res, 405, error('method_not_allowed', `${req.method} not allowed on an agent callback`));
+      return sendJson(
+        res,
+        405,
+        error('method_not_allowed', `${req.method} not allowed on an agent callback`),
+      );
     }
     if (req.headers.origin !== undefined) {
-      return send(res, 403, error('forbidden', 'agent callbacks are not for browsers'));
+      return sendJson(res, 403, error('forbidden', 'agent callbacks are not for browsers'));
     }
     const token = bearer(req);
     const checked = callbacks.check(id, token);
@@ -46,22 +49,22 @@ export function createAgentCallbackRoute(callbacks: AgentCallbacks, send: Send) 
     try {
       json = await body();
     } catch (err) {
-      return send(res, 400, error('invalid_input', (err as Error).message));
+      return sendJson(res, 400, error('invalid_input', (err as Error).message));
     }
     const parsed = callbackMessageSchema.safeParse(json);
-    if (!parsed.success) return send(res, 400, invalid(parsed.error));
+    if (!parsed.success) return sendJson(res, 400, { error: invalidBody(parsed.error) });
     const delivered = callbacks.deliver(id, token, parsed.data);
-    if (delivered === 'accepted') return send(res, 200, { ok: true });
+    if (delivered === 'accepted') return sendJson(res, 200, { ok: true });
     if (delivered === 'busy') {
       res.setHeader('Retry-After', '1');
-      return send(res, 429, error('busy', 'too many messages waiting; try again shortly'));
+      return sendJson(res, 429, error('busy', 'too many messages waiting; try again shortly'));
     }
     return refuse(res, delivered);
   };
 
   function refuse(res: ServerResponse, why: 'not_found' | 'unauthorized'): void {
     if (why === 'not_found') {
-      send(
+      sendJson(
         res,
         404,
         error('not_found', 'no such callback: the attempt has ended or its result was already delivered'),
@@ -69,25 +72,12 @@ export function createAgentCallbackRoute(callbacks: AgentCallbacks, send: Send) 
       return;
     }
     res.setHeader('WWW-Authenticate', 'Bearer');
-    send(res, 401, error('unauthorized', "send the attempt's X-Baton-Callback-Token as a Bearer token"));
+    sendJson(res, 401, error('unauthorized', "send the attempt's X-Baton-Callback-Token as a Bearer token"));
   }
 }
 
 function error(code: string, message: string) {
   return { error: { code, message } };
-}
-
-/** A 400 whose message names the first field at fault; every problem in `details.issues`. */
-function invalid(err: z.ZodError) {
-  const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const first = issues[0]!;
-  return {
-    error: {
-      code: 'invalid_input',
-      message: `${first.path || '(body)'}: ${first.message}`,
-      details: { issues },
-    },
-  };
 }
 
 /** The route's OpenAPI entry (it is not in the token-protected route table). */
@@ -103,9 +93,7 @@ export function callbackOpenApi(): Record<string, unknown> {
         requestBody: {
           required: true,
           content: {
-            'application/json': {
-              schema: z.toJSONSchema(callbackMessageSchema, { io: 'input', unrepresentable: 'any' }),
-            },
+            'application/json': { schema: bodyJsonSchema(callbackMessageSchema) },
           },
         },
         responses: {

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
 import { callbackOpenApi } from './agent-callbacks.ts';
 import { routes } from './routes.ts';
 
@@ -17,18 +15,13 @@ export function openApiDocument(): Record<string, unknown> {
       required: true,
       schema: { type: 'string' },
     }));
-    const query = (r.query ?? []).map((name) => ({
+    const query = (r.query ?? []).map(({ name, required }) => ({
       name,
       in: 'query',
-      required: name === 'memory_id',
+      required,
       schema: { type: 'string' },
     }));
-    const body =
-      r.path === '/api/modules/orchestrator/build'
-        ? planJsonSchema()
-        : r.body
-          ? z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' })
-          : undefined;
+    const body = r.body?.();
     paths[path] = {
       ...paths[path],
       [r.method.toLowerCase()]: {

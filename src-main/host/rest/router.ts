@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../../src-shared/contract/errors.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
+import { sendJson } from '../browser/respond.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './routes.ts';
 import { routes } from './routes.ts';
@@ -13,8 +14,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   internal: 500,
 };
-
-type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
 function compile(route: Route) {
   const names: string[] = [];
@@ -31,7 +30,7 @@ function compile(route: Route) {
  * The seeds' REST API for the browser host: match, read the body, call the contract, answer
  * JSON. Bad input is a 400 whose error names the field.
  */
-export function createRestHandler(dispatch: Dispatch, send: Send) {
+export function createRestHandler(dispatch: Dispatch) {
   const table = routes.map(compile);
   return async (
     req: IncomingMessage,
@@ -40,7 +39,7 @@ export function createRestHandler(dispatch: Dispatch, send: Send) {
   ): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/api/openapi.json') {
-      send(res, 200, openApiDocument());
+      sendJson(res, 200, openApiDocument());
       return true;
     }
     const matches = table.filter((t) => t.pattern.test(url.pathname));
@@ -48,7 +47,7 @@ export function createRestHandler(dispatch: Dispatch, send: Send) {
     const hit = matches.find((t) => t.route.method === req.method);
     if (!hit) {
       res.setHeader('Allow', matches.map((m) => m.route.method).join(', '));
-      send(res, 405, {
+      sendJson(res, 405, {
         error: { code: 'method_not_allowed', message: `${req.method} not allowed on ${url.pathname}` },
       });
       return true;
@@ -60,7 +59,7 @@ export function createRestHandler(dispatch: Dispatch, send: Send) {
       try {
         payload = await body();
       } catch (err) {
-        send(res, 400, { error: { code: 'invalid_input', message: (err as Error).message } });
+        sendJson(res, 400, { error: { code: 'invalid_input', message: (err as Error).message } });
         return true;
       }
     }
@@ -68,8 +67,8 @@ export function createRestHandler(dispatch: Dispatch, send: Send) {
       { params, query: Object.fromEntries(url.searchParams), body: payload },
       dispatch,
     );
-    if (result.ok) send(res, result.status ?? 200, result.value);
-    else send(res, HTTP_STATUS[result.error.code], { error: result.error });
+    if (result.ok) sendJson(res, result.status ?? 200, result.value);
+    else sendJson(res, HTTP_STATUS[result.error.code], { error: result.error });
     return true;
   };
 }

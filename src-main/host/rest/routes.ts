@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import type { MethodName } from '../../../src-shared/contract/index.ts';
 import { contract } from '../../../src-shared/contract/index.ts';
+import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
 import type { RunDetail, RunStatus } from '../../../src-shared/schemas/run.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
+import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 export interface RouteArgs {
   params: Record<string, string>;
@@ -18,10 +20,10 @@ export interface Route {
   path: string;
   summary: string;
   tag: string;
-  /** The request body's schema (OpenAPI; validation happens in the contract). */
-  body?: z.ZodType;
+  /** The request body's JSON Schema (OpenAPI; validation happens in the contract or the handler). */
+  body?: () => Record<string, unknown>;
   /** Query parameters (OpenAPI). */
-  query?: string[];
+  query?: { name: string; required: boolean }[];
   handle(args: RouteArgs, dispatch: Dispatch): Promise<RouteResult>;
 }
 
@@ -43,12 +45,15 @@ function viaContract(
     summary,
     ...(opts.body
       ? {
-          body: z.object(
-            Object.fromEntries(Object.entries(input.shape).filter(([k]) => !params.includes(k))),
-          ),
+          body: () =>
+            bodyJsonSchema(
+              z.object(Object.fromEntries(Object.entries(input.shape).filter(([k]) => !params.includes(k)))),
+            ),
         }
       : {}),
-    ...(opts.query ? { query: opts.query } : {}),
+    ...(opts.query
+      ? { query: opts.query.map((name) => ({ name, required: !input.shape[name]!.isOptional() })) }
+      : {}),
     handle: ({ params: p, query, body }, dispatch) =>
       dispatch(name, {
         ...(opts.body && isObject(body) ? body : {}),
@@ -73,50 +78,31 @@ export const routes: Route[] = [
     tag: 'orchestrator',
     summary:
       'Seed 000: execute a plan. Each ready task is delegated to its best-fit agent; answers with the delegations and the build_log memory id while the run goes on.',
-    body: z.object({
-      plan_id: z.string(),
-      tasks: z.array(
-        z.object({ task_id: z.string(), description: z.string(), required_skills: z.array(z.string()) }),
-      ),
-      project_id: z.string().optional(),
-    }),
+    body: planJsonSchema,
     async handle({ body }, dispatch) {
       const imported = await dispatch('plans.import', { plan: body });
       if (!imported.ok) return imported;
       return dispatch('runs.start', { plan_id: (imported.value as { plan_id: string }).plan_id });
     },
   },
-  {
-    method: 'GET',
-    path: '/api/modules/memory/read',
-    tag: 'memory',
-    summary: 'Read a memory entry (e.g. a build_log) by id.',
-    query: ['memory_id'],
-    handle: ({ query }, dispatch) => dispatch('memory.read', { memory_id: query.memory_id }),
-  },
+  viaContract(
+    'GET',
+    '/api/modules/memory/read',
+    'memory',
+    'Read a memory entry (e.g. a build_log) by id.',
+    'memory.read',
+    { query: ['memory_id'] },
+  ),
   {
     method: 'POST',
     path: '/api/v1/tasks',
     tag: 'tasks',
     summary:
       'Seed 003: a task from a sentence. A simple request runs one task; a complex one becomes a parent run with subtasks in dependency order.',
-    body: seedTaskSchema,
+    body: () => bodyJsonSchema(seedTaskSchema),
     async handle({ body }, dispatch) {
       const parsed = seedTaskSchema.safeParse(body);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0]!;
-        const path = first.path.join('.') || '(body)';
-        return {
-          ok: false,
-          error: {
-            code: 'invalid_input',
-            message: `${path}: ${first.message}`,
-            details: {
-              issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-            },
-          },
-        };
-      }
+      if (!parsed.success) return { ok: false, error: invalidBody(parsed.error) };
       const { title, command, user_message, context } = parsed.data;
       const draft = await dispatch('scope.draft', { goal: user_message });
       if (!draft.ok) return draft;
