@@ -1,41 +1,30 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
-import { root, startServe } from './serve-process.ts';
+import type { Baton } from './harness.ts';
+import { chromiumFound, launchBaton, shots, skipE2e } from './harness.ts';
+import { root } from './serve-process.ts';
 
-const found = findChromium();
 const examples = join(root, 'resources', 'examples');
-const shots = join(root, 'test-results');
 
-if ('missing' in found && !process.env.CI) {
-  console.warn(`\n*** SKIPPING browser e2e: ${found.missing}\n`);
+if (skipE2e && 'missing' in chromiumFound) {
+  console.warn(`\n*** SKIPPING browser e2e: ${chromiumFound.missing}\n`);
 }
 
-describe.skipIf('missing' in found && !process.env.CI)('Baton in Chromium against browser mode', () => {
+describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
+  let baton: Baton;
   let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServe>>;
-  let browser: Browser;
+  let server: Baton['server'];
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if ('missing' in found) throw new Error(found.missing); // in CI a missing browser fails
-    mkdirSync(shots, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
-    server = await startServe(dataDir);
-    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    baton = await launchBaton('e2e', { width: 1400, height: 860 });
+    ({ dataDir, server, page } = baton);
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => baton?.close());
 
   it('opens with the token, then says what to do when empty', async () => {
     await page.goto(server.url);

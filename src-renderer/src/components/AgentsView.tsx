@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Agent, AgentStatus } from '../../../src-shared/schemas/agent.ts';
 import type { AgentExecutionStats } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
+import { contractIssues } from '../api/errors.ts';
 import { useBaton } from '../store/index.ts';
 import { FileButton } from './FileButton.tsx';
+import { InputField } from './InputField.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
 import { SkillsField } from './SkillsField.tsx';
 
@@ -202,6 +203,7 @@ const KIND_HELP: Record<Kind, string> = {
 function AddAgent() {
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
+  const fail = useBaton((s) => s.fail);
   const [kind, setKind] = useState<Kind>('echo');
   const [f, setF] = useState({
     id: '',
@@ -264,35 +266,18 @@ function AddAgent() {
       notify('info', `Added agent ${f.id}`);
       await loadAgents();
     } catch (err) {
-      const issues =
-        err instanceof ContractError
-          ? ((err.details as { issues?: { path: string; message: string }[] })?.issues ?? [])
-          : [];
+      const issues = contractIssues(err);
       setErrors(
         Object.fromEntries(
           issues.map((i) => [i.path.replace(/\[\d+\]$/, '').replace(/^charter\./, ''), i.message]),
         ),
       );
-      if (issues.length === 0)
-        notify('error', 'The agent was not added', [err instanceof Error ? err.message : String(err)]);
+      if (issues.length === 0) fail('The agent was not added', err);
     }
   };
-  const field = (label: string, key: string, value: string, onChange: (v: string) => void, hint?: string) => (
-    <label>
-      {label}
-      <input
-        type="text"
-        value={value}
-        placeholder={hint}
-        aria-invalid={errors[key] ? true : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {errors[key] && <span className="field-error">{errors[key]}</span>}
-    </label>
-  );
   return (
     <form
-      className="add-agent"
+      className="form-panel"
       aria-label="Add an agent"
       onSubmit={(e) => {
         e.preventDefault();
@@ -312,15 +297,31 @@ function AddAgent() {
         <p className="muted small">{KIND_HELP[kind]}</p>
       </div>
       <div className="row">
-        {field('Id', 'id', f.id, set('id'), 'e.g. ash')}
+        <InputField label="Id" value={f.id} onChange={set('id')} error={errors.id} placeholder="e.g. ash" />
         <SkillsField label="Skills" skills={skills} error={errors.skills ?? null} onChange={setSkills} />
-        {field('Capacity', 'max_concurrency', f.capacity, set('capacity'))}
-        {field('Cost per task', 'cost_per_task', f.cost, set('cost'))}
+        <InputField
+          label="Capacity"
+          value={f.capacity}
+          onChange={set('capacity')}
+          error={errors.max_concurrency}
+        />
+        <InputField
+          label="Cost per task"
+          value={f.cost}
+          onChange={set('cost')}
+          error={errors.cost_per_task}
+        />
       </div>
       <div className="row">
         {kind === 'command' && (
           <>
-            {field('Program', 'command', f.command, set('command'), 'node')}
+            <InputField
+              label="Program"
+              value={f.command}
+              onChange={set('command')}
+              error={errors.command}
+              placeholder="node"
+            />
             <label>
               Arguments (one per line; {'{task_id}'}, {'{context_file}'}, {'{resources}'}…)
               <textarea rows={2} value={f.args} onChange={(e) => set('args')(e.target.value)} />
@@ -329,14 +330,20 @@ function AddAgent() {
         )}
         {kind === 'http' && (
           <>
-            {field('URL', 'url', f.url, set('url'), 'https://agents.example/run')}
-            {field(
-              'Cancel URL (optional)',
-              'cancel_url',
-              f.cancel_url,
-              set('cancel_url'),
-              '/jobs/{delegation_task_id}/cancel',
-            )}
+            <InputField
+              label="URL"
+              value={f.url}
+              onChange={set('url')}
+              error={errors.url}
+              placeholder="https://agents.example/run"
+            />
+            <InputField
+              label="Cancel URL (optional)"
+              value={f.cancel_url}
+              onChange={set('cancel_url')}
+              error={errors.cancel_url}
+              placeholder="/jobs/{delegation_task_id}/cancel"
+            />
             <label className="check">
               <input
                 type="checkbox"
@@ -349,19 +356,37 @@ function AddAgent() {
         )}
         {kind === 'llm' && (
           <>
-            {field('Base URL', 'base_url', f.base_url, set('base_url'))}
-            {field('Model', 'model', f.model, set('model'), 'llama3.1')}
+            <InputField
+              label="Base URL"
+              value={f.base_url}
+              onChange={set('base_url')}
+              error={errors.base_url}
+            />
+            <InputField
+              label="Model"
+              value={f.model}
+              onChange={set('model')}
+              error={errors.model}
+              placeholder="llama3.1"
+            />
           </>
         )}
-        {(kind === 'http' || kind === 'llm') &&
-          field(
-            'Secret name (never the value)',
-            kind === 'http' ? 'auth_secret' : 'api_key_secret',
-            f.secret,
-            set('secret'),
-            'e.g. openai.key',
-          )}
-        {field('Charter: mission', 'mission', f.mission, set('mission'), 'what this agent is for')}
+        {(kind === 'http' || kind === 'llm') && (
+          <InputField
+            label="Secret name (never the value)"
+            value={f.secret}
+            onChange={set('secret')}
+            error={errors[kind === 'http' ? 'auth_secret' : 'api_key_secret']}
+            placeholder="e.g. openai.key"
+          />
+        )}
+        <InputField
+          label="Charter: mission"
+          value={f.mission}
+          onChange={set('mission')}
+          error={errors.mission}
+          placeholder="what this agent is for"
+        />
         <button type="submit" className="primary">
           Add agent
         </button>

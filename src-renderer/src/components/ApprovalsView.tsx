@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
@@ -111,8 +112,7 @@ function ApprovalCard({ approval: a }: { approval: ApprovalView }) {
 
 /** Tasks assigned to human agents: take one, then complete it with an answer, or fail it. */
 function MyTasks() {
-  const agents = useBaton((s) => s.agents);
-  const humans = agents.filter((a) => a.kind === 'human');
+  const humans = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'human')));
   const humanAgentId = useBaton((s) => s.humanAgentId);
   const setHumanAgent = useBaton((s) => s.setHumanAgent);
   const inbox = useBaton((s) => s.inbox);

@@ -5,6 +5,7 @@ import { api } from '../api/client.ts';
 import { downloadJson } from '../designer/download.ts';
 import type { MemoryFilter } from '../store/agents.ts';
 import { useBaton } from '../store/index.ts';
+import { InputField } from './InputField.tsx';
 import { Tabs } from './Tabs.tsx';
 
 type Tab = 'memory' | 'audit';
@@ -100,39 +101,23 @@ export function MemoryView() {
                 ))}
               </select>
             </label>
-            <label>
-              Agent
-              <input
-                type="text"
-                value={filter.agent_id ?? ''}
-                onChange={(e) => patch({ agent_id: e.target.value || undefined })}
-              />
-            </label>
-            <label>
-              Tag
-              <input
-                type="text"
-                value={filter.tag ?? ''}
-                onChange={(e) => patch({ tag: e.target.value || undefined })}
-              />
-            </label>
+            <InputField
+              label="Agent"
+              value={filter.agent_id ?? ''}
+              onChange={(v) => patch({ agent_id: v || undefined })}
+            />
+            <InputField
+              label="Tag"
+              value={filter.tag ?? ''}
+              onChange={(v) => patch({ tag: v || undefined })}
+            />
             <label>
               Since
-              <input
-                type="datetime-local"
-                onChange={(e) =>
-                  patch({ since: e.target.value ? new Date(e.target.value).toISOString() : undefined })
-                }
-              />
+              <input type="datetime-local" onChange={(e) => patch({ since: isoOrNone(e.target.value) })} />
             </label>
             <label>
               Until
-              <input
-                type="datetime-local"
-                onChange={(e) =>
-                  patch({ until: e.target.value ? new Date(e.target.value).toISOString() : undefined })
-                }
-              />
+              <input type="datetime-local" onChange={(e) => patch({ until: isoOrNone(e.target.value) })} />
             </label>
           </>
         )}
@@ -202,6 +187,9 @@ export function MemoryView() {
 }
 
 const ITEM = 64;
+
+/** A datetime-local value as an ISO instant; empty when the field is cleared. */
+const isoOrNone = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 function ResultList({
   count,

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { downloadJson } from '../designer/download.ts';
-import { addTask, checkPlan, duplicateTask, removeTask } from '../designer/plan-edit.ts';
+import type { Check } from '../designer/plan-edit.ts';
+import { addTask, checkPlan, duplicateTask, fieldProblem, removeTask } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { DesignerGraph } from './DesignerGraph.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -140,14 +141,10 @@ export function PlanDesigner() {
   );
 }
 
-function PlanFields({ checks }: { checks: ReturnType<typeof checkPlan> }) {
+function PlanFields({ checks }: { checks: Check[] }) {
   const draft = useBaton((s) => s.draft)!;
   const edit = useBaton((s) => s.edit);
-  const err = (path: string) =>
-    checks
-      .filter((c) => c.path === path)
-      .map((c) => c.message)
-      .join('; ') || null;
+  const err = (path: string) => fieldProblem(checks, path);
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
       <p className="muted small">Select a task to edit it, or edit the plan here.</p>

@@ -54,7 +54,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
     setLayout(null);
     layoutAsync({
       nodes: plan.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
-      edges: plan.tasks.flatMap((t) => t.depends_on.map((d) => ({ source: d, target: t.task_id }))),
+      edges,
     }).then(
       (positions) => {
         if (!live) return;
@@ -69,7 +69,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
     return () => {
       live = false;
     };
-  }, [plan, large]);
+  }, [plan, edges, large]);
 
   // One node object per task for the whole run: statuses are read by each node from the store.
   const nodes = useMemo<PlanTaskNodeType[]>(() => {

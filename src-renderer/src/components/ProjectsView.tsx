@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Project } from '../../../src-shared/schemas/project.ts';
 import type { SpendReport } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
+import { contractIssues } from '../api/errors.ts';
 import { useBaton } from '../store/index.ts';
+import { InputField } from './InputField.tsx';
 
 /** Projects: goal, phase, budget, and what their plans have spent. */
 export function ProjectsView() {
@@ -43,25 +44,18 @@ export function ProjectsView() {
       notify('info', `Saved project ${form.id}`);
       await load();
     } catch (err) {
-      const issues =
-        err instanceof ContractError
-          ? ((err.details as { issues?: { path: string; message: string }[] })?.issues ?? [])
-          : [];
+      const issues = contractIssues(err);
       setErrors(Object.fromEntries(issues.map((i) => [i.path, i.message])));
       if (issues.length === 0) fail('The project was not saved', err);
     }
   };
   const input = (label: string, key: keyof typeof form) => (
-    <label>
-      {label}
-      <input
-        type="text"
-        value={form[key]}
-        aria-invalid={errors[key] ? true : undefined}
-        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-      />
-      {errors[key] && <span className="field-error">{errors[key]}</span>}
-    </label>
+    <InputField
+      label={label}
+      value={form[key]}
+      onChange={(v) => setForm({ ...form, [key]: v })}
+      error={errors[key]}
+    />
   );
   return (
     <div className="page">
@@ -132,7 +126,7 @@ export function ProjectsView() {
         </table>
       )}
       <form
-        className="add-agent"
+        className="form-panel"
         aria-label="Project"
         onSubmit={(e) => {
           e.preventDefault();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Run, RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
@@ -18,15 +18,21 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
   const [a, setA] = useState(runs[1]?.id ?? runs[0]?.id ?? '');
   const [b, setB] = useState(runs[0]?.id ?? '');
   const [details, setDetails] = useState<Record<string, RunDetail>>({});
+  // Each run is fetched once, also while the other one is still on its way.
+  const requested = useRef(new Set<string>());
   useEffect(() => {
     for (const id of [a, b]) {
-      if (!id || details[id]) continue;
+      if (!id || requested.current.has(id)) continue;
+      requested.current.add(id);
       api.getRun(id).then(
         (d) => setDetails((prev) => ({ ...prev, [id]: d })),
-        (err) => fail(`Could not load run ${id}`, err),
+        (err) => {
+          requested.current.delete(id);
+          fail(`Could not load run ${id}`, err);
+        },
       );
     }
-  }, [a, b, details, fail]);
+  }, [a, b, fail]);
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
   const left = details[a];
   const right = details[b];

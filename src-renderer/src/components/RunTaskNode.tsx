@@ -1,6 +1,8 @@
 import type { MiniMapNodeProps, Node, NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext } from 'react';
 import type { Priority } from '../../../src-shared/schemas/plan.ts';
+import type { Tone } from '../graph/overview-draw.ts';
+import { TONE } from '../graph/overview-draw.ts';
 import { useBaton } from '../store/index.ts';
 import { TaskCard } from './TaskNode.tsx';
 
@@ -46,14 +48,12 @@ export const RunTaskNode = memo(function RunTaskNode({ data }: NodeProps<PlanTas
   );
 });
 
-const MINIMAP_COLORS: Partial<Record<string, string>> = {
+const MINIMAP_FILL: Record<Tone, string> = {
+  idle: '#8a909c',
+  waiting: '#c48a12',
+  running: '#2f7dd1',
   done: '#1f9d55',
   failed: '#d64545',
-  unassigned: '#d64545',
-  in_progress: '#2f7dd1',
-  ready: '#c48a12',
-  blocked: '#c48a12',
-  awaiting_approval: '#c48a12',
 };
 
 /** A task in the minimap, coloured by its own status in the run shown. */
@@ -68,7 +68,7 @@ export function MiniMapTask({ id, x, y, width, height, borderRadius }: MiniMapNo
       rx={borderRadius}
       width={width}
       height={height}
-      fill={(status && MINIMAP_COLORS[status]) ?? '#8a909c'}
+      fill={MINIMAP_FILL[status ? TONE[status] : 'idle']}
     />
   );
 }

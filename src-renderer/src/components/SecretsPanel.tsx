@@ -28,7 +28,7 @@ export function SecretsPanel() {
   };
   return (
     <form
-      className="add-agent"
+      className="form-panel"
       aria-label="Secrets"
       onSubmit={(e) => {
         e.preventDefault();

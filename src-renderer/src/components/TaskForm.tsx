@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { PRIORITIES } from '../../../src-shared/schemas/plan.ts';
 import type { Check, TaskDraft } from '../designer/plan-edit.ts';
-import { updateTask } from '../designer/plan-edit.ts';
+import { fieldProblem, updateTask } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { SkillsField } from './SkillsField.tsx';
 
@@ -11,16 +11,8 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const agents = useBaton((s) => s.agents);
   const patch = (p: Partial<TaskDraft>, select?: string) =>
     edit((plan) => updateTask(plan, task.task_id, p), select);
-  const problem = (field: string) =>
-    checks
-      .filter(
-        (c) =>
-          c.path === `tasks[${index}].${field}` ||
-          c.path?.startsWith(`tasks[${index}].${field}[`) ||
-          c.path?.startsWith(`tasks[${index}].${field}.`),
-      )
-      .map((c) => c.message)
-      .join('; ') || null;
+  const problem = (field: string) => fieldProblem(checks, `tasks[${index}].${field}`);
+  const dependsOn = problem('depends_on');
   return (
     <form className="task-form" aria-label={`Task ${task.task_id}`} onSubmit={(e) => e.preventDefault()}>
       <TextField
@@ -96,7 +88,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         error={problem('retry')}
         onCommit={(v) => patch({ retry: v === undefined ? undefined : { ...task.retry, max_attempts: v } })}
       />
-      {problem('depends_on') && <p className="field-error">{problem('depends_on')}</p>}
+      {dependsOn && <p className="field-error">{dependsOn}</p>}
     </form>
   );
 }

@@ -33,12 +33,10 @@ const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
 export function TaskCard({ data }: { data: TaskNodeData }) {
   const status = data.status;
   const small = useStore(zoomedOut);
+  const label = `Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}`;
   if (small) {
     return (
-      <article
-        className={`task-node mini node-${status ?? 'none'}`}
-        aria-label={`Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}`}
-      >
+      <article className={`task-node mini node-${status ?? 'none'}`} aria-label={label}>
         <Handle type="target" position={Position.Left} />
         <span className="task-id">{data.taskId}</span>
         <Handle type="source" position={Position.Right} />
@@ -48,7 +46,7 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
   return (
     <article
       className={`task-node node-${status ?? 'none'}`}
-      aria-label={`Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}`}
+      aria-label={label}
       title={data.reason ?? data.description}
     >
       <Handle type="target" position={Position.Left} />

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
-import { addTask, checkPlan, connect, duplicateTask, removeTask, updateTask } from './plan-edit.ts';
+import type { Check } from './plan-edit.ts';
+import {
+  addTask,
+  checkPlan,
+  connect,
+  duplicateTask,
+  fieldProblem,
+  removeTask,
+  updateTask,
+} from './plan-edit.ts';
 
 const plan: PlanInput = {
   plan_id: 'p',
@@ -62,5 +71,23 @@ describe('plan edits', () => {
     expect(checkPlan(plan, [agent('w', ['x'], 'AWAY')]).map((c) => c.message)).toContain(
       'every agent that could take it is away: w (AWAY)',
     );
+  });
+
+  it('gathers what the checks say about a field and what is inside it, not a field that starts alike', () => {
+    const check = (path: string, message: string): Check => ({
+      severity: 'error',
+      task_id: 'a',
+      path,
+      message,
+    });
+    const checks = [
+      check('tasks[0].depends_on[1]', 'unknown dependency'),
+      check('tasks[0].depends_on', 'too many'),
+      check('tasks[0].retry.max_attempts', 'must be positive'),
+      check('tasks[0].depends_on_x', 'other field'),
+    ];
+    expect(fieldProblem(checks, 'tasks[0].depends_on')).toBe('unknown dependency; too many');
+    expect(fieldProblem(checks, 'tasks[0].retry')).toBe('must be positive');
+    expect(fieldProblem(checks, 'tasks[0].deadline')).toBeNull();
   });
 });

@@ -91,6 +91,17 @@ export interface Check {
   message: string;
 }
 
+/** What the checks say about a field or anything inside it, joined; null when nothing. */
+export function fieldProblem(checks: readonly Check[], path: string): string | null {
+  const at = (p: string | null) => p === path || p?.startsWith(`${path}[`) || p?.startsWith(`${path}.`);
+  return (
+    checks
+      .filter((c) => at(c.path))
+      .map((c) => c.message)
+      .join('; ') || null
+  );
+}
+
 /**
  * What will go wrong if this plan runs now: invalid fields (by path), tasks no registered
  * agent can take (and why), and estimated cost over the budget.

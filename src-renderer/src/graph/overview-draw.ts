@@ -20,9 +20,10 @@ export type OverviewPalette = Record<
   string
 >;
 
-type Tone = Exclude<keyof OverviewPalette, 'panel' | 'border' | 'accent'>;
+/** The colour family of a status, shared by the overview and the minimap. */
+export type Tone = Exclude<keyof OverviewPalette, 'panel' | 'border' | 'accent'>;
 
-const TONE: Record<TaskStatus, Tone> = {
+export const TONE: Record<TaskStatus, Tone> = {
   pending: 'idle',
   blocked: 'waiting',
   ready: 'waiting',

@@ -26,9 +26,8 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   async importAgents(text, fileName) {
     const parsed = parseJsonFile(text, fileName);
     if (!parsed.ok) return get().fail(parsed.title, parsed.error);
-    const json = parsed.value;
     try {
-      const saved = await api.importAgents(json);
+      const saved = await api.importAgents(parsed.value);
       for (const a of saved) get().upsertAgent(a);
       get().notify('info', `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}`);
     } catch (err) {

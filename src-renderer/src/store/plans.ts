@@ -42,9 +42,8 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
   async importPlan(text, fileName) {
     const parsed = parseJsonFile(text, fileName);
     if (!parsed.ok) return get().fail(parsed.title, parsed.error);
-    const json = parsed.value;
     try {
-      const summary = await api.importPlan(json);
+      const summary = await api.importPlan(parsed.value);
       get().upsertPlanSummary(summary);
       get().notify('info', `Imported ${summary.plan_id} (version ${summary.version})`);
       await get().selectPlan(summary.plan_id);

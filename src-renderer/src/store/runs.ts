@@ -26,7 +26,8 @@ export interface RunsSlice {
   selectedRunId: Record<string, string | undefined>;
   memory: Record<string, MemoryEntry>;
   starting: boolean;
-  loadRuns(planId: string): Promise<void>;
+  /** Lists a plan's runs and opens `runId`, else the newest when none is open yet. */
+  loadRuns(planId: string, runId?: string): Promise<void>;
   selectRun(planId: string, runId: string): Promise<void>;
   startRun(planId: string): Promise<void>;
   cancelRun(runId: string): Promise<void>;
@@ -66,10 +67,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     try {
       const build = await api.rerun(runId, taskId);
       const plan = get().selectedPlanId;
-      if (plan) {
-        await get().loadRuns(plan);
-        await get().selectRun(plan, build.run_id);
-      }
+      if (plan) await get().loadRuns(plan, build.run_id);
       get().notify('info', `Re-running from ${taskId}: finished work before it is reused`);
     } catch (err) {
       get().fail(`Could not re-run from ${taskId}`, err);
@@ -87,11 +85,11 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   selectedRunId: {},
   memory: {},
   starting: false,
-  async loadRuns(planId) {
+  async loadRuns(planId, runId) {
     const runs = await api.listRuns(planId);
     set((s) => ({ runsByPlan: { ...s.runsByPlan, [planId]: runs } }));
-    const latest = runs[0];
-    if (latest && !get().selectedRunId[planId]) await get().selectRun(planId, latest.id);
+    const open = runId ?? (get().selectedRunId[planId] ? undefined : runs[0]?.id);
+    if (open) await get().selectRun(planId, open);
   },
   async selectRun(planId, runId) {
     set((s) => ({ selectedRunId: { ...s.selectedRunId, [planId]: runId } }));
@@ -110,8 +108,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     set({ starting: true });
     try {
       const build = await api.startRun(planId);
-      await get().loadRuns(planId);
-      await get().selectRun(planId, build.run_id);
+      await get().loadRuns(planId, build.run_id);
       if (build.status === 'failed') get().notify('error', 'The build failed: no task could be delegated');
     } catch (err) {
       get().fail(`Could not run ${planId}`, err);

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { ContractError } from '../../../src-shared/contract/errors.ts';
+import { contractIssues } from '../api/errors.ts';
 import type { ConnectionStatus } from '../api/transport.ts';
 import type { BatonState } from './index.ts';
 
@@ -38,10 +38,7 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
     if (kind === 'info') setTimeout(() => get().dismiss(id), 4_000);
   },
   fail(title, err) {
-    const issues =
-      err instanceof ContractError
-        ? ((err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [])
-        : [];
+    const issues = contractIssues(err);
     const message = err instanceof Error ? err.message : String(err);
     const lines = issues.length > 0 ? issues.map((i) => `${i.path}: ${i.message}`) : [message];
     get().notify('error', title, lines);
