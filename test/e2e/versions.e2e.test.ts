@@ -157,4 +157,28 @@ describe.skipIf(skipE2e)('plan versions', () => {
     expect(await page.getByRole('button', { name: 'Restore as new version' }).isDisabled()).toBe(true);
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps the user where they are when the open plan gets a new version elsewhere', async () => {
+    await page.getByRole('button', { name: /Solo/ }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'solo',
+        name: 'Solo',
+        tasks: [{ task_id: 'only', description: 'The one task, again' }],
+      },
+    });
+    await expect
+      .poll(() =>
+        page
+          .getByRole('list', { name: 'Plans' })
+          .getByRole('button', { name: /Solo.*v2/ })
+          .count(),
+      )
+      .toBe(1);
+    expect(await page.getByRole('heading', { name: 'Agents', level: 1 }).isVisible()).toBe(true);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Plans' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Versions (2)' }).isVisible()).toBe(true);
+  });
 });

@@ -15,54 +15,61 @@ export interface PlansSlice {
   upsertPlanSummary(summary: PlanSummary): void;
 }
 
-export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (set, get) => ({
-  plans: [],
-  plansLoaded: false,
-  selectedPlanId: null,
-  planDetails: {},
-  async loadPlans() {
-    try {
-      const plans = await api.listPlans();
-      set({ plans, plansLoaded: true });
-      const first = plans[0];
-      if (!get().selectedPlanId && first) await get().selectPlan(first.plan_id);
-    } catch (err) {
-      get().fail('Could not load plans', err);
-    }
-  },
-  async selectPlan(planId) {
-    set({ selectedPlanId: planId, view: 'plans' });
+export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (set, get) => {
+  /** Fetches a plan (current version) and its runs into the store. */
+  const loadPlan = async (planId: string): Promise<void> => {
     try {
       const [plan] = await Promise.all([api.getPlan(planId), get().loadRuns(planId)]);
       set((s) => ({ planDetails: { ...s.planDetails, [planId]: plan } }));
     } catch (err) {
       get().fail(`Could not open plan ${planId}`, err);
     }
-  },
-  async importPlan(text, fileName) {
-    const parsed = parseJsonFile(text, fileName);
-    if (!parsed.ok) return get().fail(parsed.title, parsed.error);
-    try {
-      const summary = await api.importPlan(parsed.value);
-      get().upsertPlanSummary(summary);
-      get().notify('info', `Imported ${summary.plan_id} (version ${summary.version})`);
-      await get().selectPlan(summary.plan_id);
-    } catch (err) {
-      get().fail(`Could not import ${fileName}`, err);
-    }
-  },
-  upsertPlanSummary(summary) {
-    set((s) => ({
-      plans: [summary, ...s.plans.filter((p) => p.plan_id !== summary.plan_id)],
-      planDetails:
-        s.planDetails[summary.plan_id]?.version === summary.version
-          ? s.planDetails
-          : Object.fromEntries(Object.entries(s.planDetails).filter(([id]) => id !== summary.plan_id)),
-    }));
-    if (get().selectedPlanId === summary.plan_id && !get().planDetails[summary.plan_id]) {
-      void get().selectPlan(summary.plan_id);
-    }
-    const listed = get().planVersions[summary.plan_id];
-    if (listed && listed[0]?.version !== summary.version) void get().loadVersions(summary.plan_id);
-  },
-});
+  };
+  return {
+    plans: [],
+    plansLoaded: false,
+    selectedPlanId: null,
+    planDetails: {},
+    async loadPlans() {
+      try {
+        const plans = await api.listPlans();
+        set({ plans, plansLoaded: true });
+        const first = plans[0];
+        if (!get().selectedPlanId && first) await get().selectPlan(first.plan_id);
+      } catch (err) {
+        get().fail('Could not load plans', err);
+      }
+    },
+    async selectPlan(planId) {
+      set({ selectedPlanId: planId, view: 'plans' });
+      await loadPlan(planId);
+    },
+    async importPlan(text, fileName) {
+      const parsed = parseJsonFile(text, fileName);
+      if (!parsed.ok) return get().fail(parsed.title, parsed.error);
+      try {
+        const summary = await api.importPlan(parsed.value);
+        get().upsertPlanSummary(summary);
+        get().notify('info', `Imported ${summary.plan_id} (version ${summary.version})`);
+        await get().selectPlan(summary.plan_id);
+      } catch (err) {
+        get().fail(`Could not import ${fileName}`, err);
+      }
+    },
+    upsertPlanSummary(summary) {
+      set((s) => ({
+        plans: [summary, ...s.plans.filter((p) => p.plan_id !== summary.plan_id)],
+        planDetails:
+          s.planDetails[summary.plan_id]?.version === summary.version
+            ? s.planDetails
+            : Object.fromEntries(Object.entries(s.planDetails).filter(([id]) => id !== summary.plan_id)),
+      }));
+      // A new version of the open plan (saved here or elsewhere) reloads it where the user is.
+      if (get().selectedPlanId === summary.plan_id && !get().planDetails[summary.plan_id]) {
+        void loadPlan(summary.plan_id);
+      }
+      const listed = get().planVersions[summary.plan_id];
+      if (listed && listed[0]?.version !== summary.version) void get().loadVersions(summary.plan_id);
+    },
+  };
+};
