@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Agent } from '../schemas/agent.ts';
-import { agentSchema, agentsFileSchema } from '../schemas/agent.ts';
+import { agentSchema, agentsFileSchema, secretNameSchema } from '../schemas/agent.ts';
 import type { Approval, ApprovalView } from '../schemas/approval.ts';
 import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approval.ts';
 import { idSchema } from '../schemas/common.ts';
@@ -224,19 +224,15 @@ export const scopeMethods = {
   ).returns<ScopeDraft>(),
 };
 
-const secretName = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits and _ . -');
-
 /** Secrets agents use. Values go in and are never sent back out. */
 export const secretMethods = {
   'secrets.list': method(none).returns<{ names: string[]; writable: boolean }>(),
-  'secrets.set': method(z.strictObject({ name: secretName, value: z.string().min(1).max(10_000) })).returns<{
+  'secrets.set': method(
+    z.strictObject({ name: secretNameSchema, value: z.string().min(1).max(10_000) }),
+  ).returns<{
     name: string;
   }>(),
-  'secrets.delete': method(z.strictObject({ name: secretName })).returns<{ deleted: boolean }>(),
+  'secrets.delete': method(z.strictObject({ name: secretNameSchema })).returns<{ deleted: boolean }>(),
 };
 
 export type ProjectHandlers = HandlersOf<typeof projectMethods>;
