@@ -99,4 +99,25 @@ describe('task rows', () => {
     store.tx(() => store.runs.saveTasks([loaded], new Set()));
     expect(store.runs.task('run-1', 't0')).toEqual(loaded);
   });
+
+  it('writes a JSON column when it is a new object or changed in place, and leaves the other alone', () => {
+    const store = createStore(openDatabase(':memory:'));
+    store.db.exec(
+      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+    );
+    const [t] = insert(store, 'run-1', 1);
+    const match = { agent_id: 'a1', score: { total: 1 }, rejected: [] as unknown[] };
+    Object.assign(t!, { status: 'in_progress', agent_id: 'a1', match });
+    store.tx(() => store.runs.saveTasks([t!], new Set([t!])));
+    // A sneaky write to the row shows whether the next save rewrites match.
+    store.db.prepare('UPDATE task_runs SET match = \'{"stale":true}\'').run();
+    Object.assign(t!, { status: 'done', output: { ok: true } });
+    store.tx(() => store.runs.saveTasks([t!], new Set([t!])));
+    expect(store.runs.task('run-1', 't0')!.match).toEqual({ stale: true });
+    expect(store.runs.task('run-1', 't0')!.output).toEqual({ ok: true });
+    // Changed in place (same object): marked changed, so both JSON columns are written.
+    match.rejected.push({ agent_id: 'a2', reason: 'busy' });
+    store.tx(() => store.runs.saveTasks([t!], new Set([t!])));
+    expect(store.runs.task('run-1', 't0')!.match).toEqual(match);
+  });
 });

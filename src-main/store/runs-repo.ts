@@ -281,8 +281,10 @@ export function createRunsRepo(db: Db) {
         }
         let mask = ALL;
         if (was) {
-          mask = changedJson.has(t) ? JSON_COLUMNS : 0;
+          mask = 0;
           for (let i = 0; i < OPTIONAL.length; i++) if (t[OPTIONAL[i]!] !== was[i]) mask |= 1 << i;
+          // A JSON column set to a new object shows above; one changed in place is written too.
+          if (changedJson.has(t) && !(mask & JSON_COLUMNS)) mask |= JSON_COLUMNS;
         }
         updateFor(mask).run(paramsOf(t, mask, rowid));
         // Finished rows are seldom written again: forget them (a later save looks the row up).
