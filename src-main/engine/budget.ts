@@ -6,6 +6,8 @@ import type { Store } from '../store/store.ts';
 type Scope = 'plan' | 'project';
 
 const round = (n: number) => Math.round(n * 100) / 100;
+/** How long a scope's spend read from the store is used before it is read again. */
+const SPENT_FRESH_MS = 1_000;
 
 /**
  * Budgets: what tasks in flight are expected to cost, per plan and project, and whether one
@@ -13,10 +15,33 @@ const round = (n: number) => Math.round(n * 100) / 100;
  */
 export class BudgetLedger {
   private readonly inFlight = new Map<string, number>();
+  /** Spend per scope as last read from the store, plus this process's charges since. */
+  private readonly spent = new Map<string, { amount: number; readAt: number }>();
   private readonly store: Store;
+  private readonly now: () => number;
 
-  constructor(store: Store) {
+  constructor(store: Store, now: () => number = Date.now) {
     this.store = store;
+    this.now = now;
+  }
+
+  /**
+   * What a scope has spent. Summing its transaction rows on every dispatch would grow with its
+   * history; the sum is re-read at most once a second (other processes' charges show by then).
+   */
+  private spentOf(scope: Scope, id: string): number {
+    const k = `${scope}:${id}`;
+    const known = this.spent.get(k);
+    const now = this.now();
+    if (known && now - known.readAt < SPENT_FRESH_MS) return known.amount;
+    const amount = this.store.execution.spent(scope, id);
+    this.spent.set(k, { amount, readAt: now });
+    return amount;
+  }
+
+  /** Forgets spend read or charged so far (a transaction that charged was rolled back). */
+  forgetSpent(): void {
+    this.spent.clear();
   }
 
   /** The estimate, else the agent's cost per task. */
@@ -40,7 +65,7 @@ export class BudgetLedger {
     for (const [scope, id] of scopes(plan)) {
       const budget = scope === 'plan' ? plan.budget : this.store.projects.get(id)?.budget;
       if (budget === null || budget === undefined) continue;
-      const spent = this.store.execution.spent(scope, id);
+      const spent = this.spentOf(scope, id);
       const inFlight = this.inFlight.get(`${scope}:${id}`) ?? 0;
       if (spent + inFlight + cost > budget) {
         return {
@@ -66,6 +91,10 @@ export class BudgetLedger {
       kind: 'task',
       created_at: at,
     });
+    for (const [scope, id] of scopes(plan)) {
+      const known = this.spent.get(`${scope}:${id}`);
+      if (known) known.amount += amount;
+    }
   }
 }
 

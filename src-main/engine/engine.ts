@@ -231,7 +231,7 @@ export class Engine {
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
-    this.budget = new BudgetLedger(opts.store);
+    this.budget = new BudgetLedger(opts.store, () => this.clock.now());
     this.bus = opts.bus;
     this.executors = opts.executors;
     this.clock = opts.clock ?? systemClock;
@@ -544,9 +544,12 @@ export class Engine {
 
   /** Resolves when the run reaches a final status. */
   whenSettled(runId: string): Promise<Run> {
-    const run = this.store.runs.get(runId);
-    if (!run) return Promise.reject(new AppError('not_found', `run "${runId}" not found`));
-    if (run.status !== 'executing') return Promise.resolve(run);
+    // A run going on here is known without a query (one counts every task row of the run).
+    if (!this.active.has(runId)) {
+      const run = this.store.runs.get(runId);
+      if (!run) return Promise.reject(new AppError('not_found', `run "${runId}" not found`));
+      if (run.status !== 'executing') return Promise.resolve(run);
+    }
     return new Promise((resolve) => {
       const list = this.waiters.get(runId) ?? [];
       list.push(resolve);
@@ -1519,6 +1522,7 @@ export class Engine {
         this.flushDirty();
         return result;
       } catch (err) {
+        this.budget.forgetSpent();
         this.dirty.clear();
         this.dirtyJson.clear();
         this.auditBuffer.length = 0;

@@ -120,4 +120,20 @@ describe('task rows', () => {
     store.tx(() => store.runs.saveTasks([t!], new Set([t!])));
     expect(store.runs.task('run-1', 't0')!.match).toEqual(match);
   });
+
+  it("lists runs with each run's task counts (one query for all of them)", () => {
+    const store = createStore(openDatabase(':memory:'));
+    store.db.exec(
+      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+    );
+    const a = insert(store, 'run-a', 5);
+    insert(store, 'run-b', 2);
+    for (const t of a.slice(0, 3)) t.status = 'done';
+    store.tx(() => store.runs.saveTasks(a.slice(0, 3), new Set()));
+    const counts = new Map(store.runs.list().map((r) => [r.id, r.counts]));
+    expect(counts.get('run-a')).toMatchObject({ done: 3, blocked: 2, failed: 0 });
+    expect(counts.get('run-b')).toMatchObject({ done: 0, blocked: 2 });
+    expect(store.runs.list('p').map((r) => r.counts)).toEqual([...counts.values()]);
+    expect(store.runs.get('run-a')!.counts).toEqual(counts.get('run-a'));
+  });
 });

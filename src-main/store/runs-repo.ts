@@ -197,9 +197,18 @@ export function createRunsRepo(db: Db) {
     'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
   );
 
-  function withCounts(r: RunRow): Run {
-    const c = emptyCounts();
-    for (const row of counts.all(r.id)) c[row.status] = row.n;
+  // The counts of many runs in one query (a list of runs is not one query per run).
+  const countsOfMany = db.prepare<[string], { run_id: string; status: TaskStatus; n: number }>(
+    `SELECT run_id, status, count(*) AS n FROM task_runs
+     WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status`,
+  );
+
+  function withCounts(r: RunRow, known?: TaskCounts): Run {
+    let c = known;
+    if (!c) {
+      c = emptyCounts();
+      for (const row of counts.all(r.id)) c[row.status] = row.n;
+    }
     return {
       id: r.id,
       plan_id: r.plan_id,
@@ -248,7 +257,13 @@ export function createRunsRepo(db: Db) {
       const row = getRun.get(id);
       return row && withCounts(row);
     },
-    list: (planId?: string): Run[] => (planId ? listRunsOfPlan.all(planId) : listRuns.all()).map(withCounts),
+    list(planId?: string): Run[] {
+      const rows = planId ? listRunsOfPlan.all(planId) : listRuns.all();
+      const byRun = new Map(rows.map((r) => [r.id, emptyCounts()]));
+      for (const c of countsOfMany.all(JSON.stringify([...byRun.keys()])))
+        byRun.get(c.run_id)![c.status] = c.n;
+      return rows.map((r) => withCounts(r, byRun.get(r.id)));
+    },
     tasks: (runId: string): TaskRun[] => tasks.all(runId).map(toTaskRun),
     /** The run's tasks as objects the engine keeps and saves back (their rows are known by rowid). */
     tasksToRun: (runId: string): TaskRun[] => tasks.all(runId).map(tracked),

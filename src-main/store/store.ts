@@ -9,6 +9,8 @@ import { createRunsRepo } from './runs-repo.ts';
 
 /** All repositories over one connection, and the transaction that groups their writes. */
 export function createStore(db: Db) {
+  // One transaction function for every call (better-sqlite3 builds a wrapper per transaction()).
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
     db,
     plans: createPlansRepo(db),
@@ -20,7 +22,7 @@ export function createStore(db: Db) {
     projects: createProjectsRepo(db),
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */
     tx<T>(fn: () => T): T {
-      return db.transaction(fn).immediate();
+      return inTransaction.immediate(fn) as T;
     },
   };
 }
