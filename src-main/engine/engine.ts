@@ -154,6 +154,8 @@ export interface WorkCriteria {
 const ACTOR = 'engine';
 /** Rows per index brought into the search index in one background step. */
 const INDEX_CHUNK = 500;
+/** How long background indexing waits for runs to end before it takes a chunk anyway. */
+const INDEX_POSTPONE_MS = 30_000;
 
 /** A map by task id, built without an entry array per task (plans can have 100,000). */
 function byTaskId<T extends { task_id: string }>(list: readonly T[]): Map<string, T> {
@@ -1567,6 +1569,8 @@ export class Engine {
   }
 
   private indexTimer: NodeJS.Timeout | null = null;
+  /** When background indexing began to wait for active runs to end (null: not waiting). */
+  private indexWaitingSince: number | null = null;
   /**
    * Brings the search index up to date a little after runs end, off the hot path: a few hundred
    * rows at a time, so runs still going never wait more than a few ms for it.
@@ -1576,6 +1580,15 @@ export class Engine {
     this.indexTimer = setTimeout(() => {
       this.indexTimer = null;
       if (this.closed) return;
+      // A chunk stalls the engine thread for its time (~5 ms): while runs go on it waits, up to
+      // INDEX_POSTPONE_MS (a search catches up on what is left before it looks).
+      const now = this.clock.now();
+      this.indexWaitingSince ??= now;
+      if (this.active.size > 0 && now - this.indexWaitingSince < INDEX_POSTPONE_MS) {
+        this.scheduleIndexing(1_000);
+        return;
+      }
+      this.indexWaitingSince = null;
       if (!this.store.memory.indexPending(INDEX_CHUNK)) this.scheduleIndexing(10);
     }, delayMs);
     this.indexTimer.unref();
