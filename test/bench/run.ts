@@ -239,6 +239,10 @@ function goals(outcomes: Outcome[]): void {
           `records them commits, so hand-off ≈ ${BENCH_WIDTH} × ${fmt(perTaskUs, 1)} µs per task = ` +
           `${ms((BENCH_WIDTH * perTaskUs) / 1000)} ms; p50 ≤ 1 ms needs ≤ ${fmt(1000 / BENCH_WIDTH, 0)} µs per task durably recorded`,
       );
+      console.log(
+        `  p99: a layer's ${BENCH_WIDTH} hand-offs wait for the same tick, so p99 is about the 1%-slowest tick ` +
+          '(one with a GC pause in it); see test/bench/README.md',
+      );
     }
   } else console.log('tasks/s and hand-off at 10,000: no figure (see the table)');
   if (select) {
