@@ -391,3 +391,41 @@ describe('re-run from a task', () => {
     expect(t.b!.status).toBe('done');
   });
 });
+
+describe('search index upkeep', () => {
+  const unindexed = () =>
+    (
+      app.store.db
+        .prepare(
+          "SELECT count(*) AS n FROM memory_entries WHERE rowid > (SELECT last_rowid FROM search_index_state WHERE name = 'memory')",
+        )
+        .get() as { n: number }
+    ).n;
+
+  it('waits while runs are active and catches up once none is; a search indexes what waits', async () => {
+    const exec = controlledExecutor(() => ({ ok: true }));
+    open(exec);
+    const agents = [{ id: 'w', skills: ['x'], max_concurrency: 4 }];
+    const first = await setup(app, agents, { plan_id: 'p1', tasks: [task('a'), task('b')] });
+    await app.engine.whenSettled(first);
+    // A second run stays active (its task waits for approval) past the first one's indexing delay.
+    await call(app, 'plans.import', {
+      plan: { plan_id: 'p2', tasks: [task('gated', { requires_approval: true })] },
+    });
+    const second = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p2' });
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(unindexed()).toBeGreaterThan(0);
+    await call(app, 'runs.cancel', { run_id: second.run_id });
+    await eventually(() => unindexed() === 0, 5_000, 'background indexing after the runs ended');
+
+    // While a run is active, a search still finds everything: it indexes what waits first.
+    const third = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p1' });
+    await app.engine.whenSettled(third.run_id);
+    const fourth = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p2' });
+    expect(unindexed()).toBeGreaterThan(0);
+    const hits = await call<MemorySearchHit[]>(app, 'memory.search', { query: third.run_id, limit: 50 });
+    expect(hits.map((h) => h.entry.type)).toEqual(['task_result', 'task_result']);
+    expect(unindexed()).toBe(0);
+    await call(app, 'runs.cancel', { run_id: fourth.run_id });
+  });
+});

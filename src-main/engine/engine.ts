@@ -1581,15 +1581,16 @@ export class Engine {
       this.indexTimer = null;
       if (this.closed) return;
       // A chunk stalls the engine thread for its time (~5 ms): while runs go on it waits, up to
-      // INDEX_POSTPONE_MS (a search catches up on what is left before it looks).
+      // INDEX_POSTPONE_MS from the first wait (a search catches up on what is left before it looks).
       const now = this.clock.now();
       this.indexWaitingSince ??= now;
       if (this.active.size > 0 && now - this.indexWaitingSince < INDEX_POSTPONE_MS) {
         this.scheduleIndexing(1_000);
         return;
       }
-      this.indexWaitingSince = null;
-      if (!this.store.memory.indexPending(INDEX_CHUNK)) this.scheduleIndexing(10);
+      // Once it runs, it goes on (10 ms apart) until the index has caught up.
+      if (this.store.memory.indexPending(INDEX_CHUNK)) this.indexWaitingSince = null;
+      else this.scheduleIndexing(10);
     }, delayMs);
     this.indexTimer.unref();
   }
