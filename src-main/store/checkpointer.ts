@@ -27,7 +27,10 @@ export interface Checkpointer {
  * Once a second: a checkpoint copies pages while the engine writes, and on 2 cores every 200 ms
  * put hand-off p99 at 7–14 ms against 5.5–9 ms (`npm run bench`, 10,000 tasks). Either way a
  * PASSIVE checkpoint never finds the WAL fully copied while a run writes continuously, so the
- * WAL is only rewound after the run (a 100,000-task run grows it to ~375 MB on disk).
+ * WAL is only rewound after the run (a 100,000-task run grows it to ~375 MB on disk). Finishing
+ * the copy on the engine's connection rewinds it (tried: WAL ≤ 94 MB) but stalls the engine
+ * 25–40 ms each time (the WAL takes ~80 MB/s in that run); a RESTART from here waits for the
+ * writer and then copies everything written meanwhile (0.1–0.8 s).
  */
 export function startCheckpointer(db: Db, file: string, intervalMs = 1_000): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
