@@ -141,12 +141,11 @@ try {
 
   await page.getByRole('button', { name: 'Build logs', exact: true }).click();
   await page.getByLabel('Search memory').fill('context_analysis');
-  await page
-    .getByRole('list', { name: 'Memory entries' })
-    .getByRole('listitem')
-    .first()
-    .getByRole('button')
-    .click();
+  // The search runs 150 ms after typing: wait for its one result before opening it.
+  const found = page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem');
+  await found.filter({ hasText: 'build_log' }).first().waitFor();
+  while ((await found.count()) !== 1) await page.waitForTimeout(50);
+  await found.first().getByRole('button').click();
   await page.waitForTimeout(300);
   await shot(page, 'build-logs');
 

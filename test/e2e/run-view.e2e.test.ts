@@ -150,10 +150,18 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     const list = page.getByRole('list', { name: 'Memory entries' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(2); // two runs, one build_log each
     expect(await page.getByLabel('Type').inputValue()).toBe('build_log');
-    await list.getByRole('listitem').first().getByRole('button').click();
-    expect(await page.getByRole('region', { name: 'Entry JSON' }).textContent()).toContain(
-      '"type": "build_log"',
-    );
+    const first = list.getByRole('listitem').first().getByRole('button');
+    await first.click();
+    const entry = page.getByRole('region', { name: 'Entry JSON' });
+    expect(await entry.textContent()).toContain('"type": "build_log"');
+    expect(await first.getAttribute('aria-current')).toBe('true');
+    // A search that leaves the open entry out says so; clearing it marks the entry again.
+    await page.getByLabel('Search memory').fill('zzzz-no-such-words');
+    await expect.poll(() => entry.textContent()).toContain('Not among the entries listed now');
+    await page.getByLabel('Search memory').fill('');
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
+    await expect.poll(() => list.locator('[aria-current="true"]').count()).toBe(1);
+    expect(await entry.textContent()).not.toContain('Not among');
     await page.getByRole('tab', { name: 'Audit log' }).click();
     await page.getByLabel('Search memory').fill('exited');
     const audit = page.getByRole('list', { name: 'Audit entries' });

@@ -34,6 +34,11 @@ export function MemoryView() {
 
   const patch = (p: Partial<MemoryFilter>) => setFilter({ ...filter, ...p });
   const rows = tab === 'memory' ? hits.length : audit.length;
+  // Entries are new objects after every search: the open one is known by its id.
+  const isOpen = (e: MemoryEntry | AuditEntry) =>
+    open !== null && open.id === e.id && 'at' in open === 'at' in e;
+  const openListed =
+    open !== null && (tab === 'memory' ? hits.some((h) => isOpen(h.entry)) : audit.some((e) => isOpen(e)));
   return (
     <div className="plan-view">
       <header className="plan-head">
@@ -140,7 +145,8 @@ export function MemoryView() {
                 return (
                   <button
                     type="button"
-                    className={`memory-item${open === entry ? ' active' : ''}`}
+                    className={`memory-item${isOpen(entry) ? ' active' : ''}`}
+                    aria-current={isOpen(entry) || undefined}
                     onClick={() => setOpen(entry)}
                   >
                     <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
@@ -156,7 +162,8 @@ export function MemoryView() {
               return (
                 <button
                   type="button"
-                  className={`memory-item${open === e ? ' active' : ''}`}
+                  className={`memory-item${isOpen(e) ? ' active' : ''}`}
+                  aria-current={isOpen(e) || undefined}
                   onClick={() => setOpen(e)}
                 >
                   <span className="pill">{e.entity}</span> <code>{e.entity_id}</code>{' '}
@@ -175,6 +182,9 @@ export function MemoryView() {
         <aside className="run-panel" aria-label="Entry">
           {open ? (
             <section aria-label="Entry JSON">
+              {!openListed && !loading && (
+                <p className="muted small">Not among the entries listed now (search or filters changed).</p>
+              )}
               <pre>{JSON.stringify(open, null, 2)}</pre>
             </section>
           ) : (
