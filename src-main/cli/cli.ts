@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
+import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -12,8 +13,9 @@ import { CliError, projectRoot } from './files.ts';
 const HELP = `Baton — design and run plans of agent work.
 
 Usage:
-  baton start [--data-dir D] [--port N]         build, then open the desktop app (browser mode without Electron)
-  baton serve [--port N] [--host H] [--data-dir D]
+  baton start [--data-dir D] [--port N] [--callback-url U]
+                                                 build, then open the desktop app (browser mode without Electron)
+  baton serve [--port N] [--host H] [--data-dir D] [--callback-url U]
                                                  serve the UI and API on http://127.0.0.1:N (default 4800)
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json]
                                                  run a plan headless; exit 0 when every task is done
@@ -21,6 +23,8 @@ Usage:
   baton agents list [--json] [--data-dir D]
 
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
+--callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
+at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own address.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'callback-url': { type: 'string' },
       agents: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -50,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const dataDir = resolveDataDir(values['data-dir']);
   const port = parsePort(values.port);
+  const callbackUrl = callbackUrlOf(values['callback-url']);
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
     // Long-lived hosts keep endpoint agents' statuses current.
@@ -59,9 +65,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'start':
-        return await startCommand(openApp, { dataDir, port });
+        return await startCommand(openApp, { dataDir, port, callbackUrl });
       case 'serve':
-        return await serveCommand(openApp(), { dataDir, port, host: values.host ?? '127.0.0.1' });
+        return await serveCommand(openApp(), {
+          dataDir,
+          port,
+          host: values.host ?? '127.0.0.1',
+          callbackUrl,
+        });
       case 'run': {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
@@ -87,6 +98,17 @@ function parsePort(raw: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0 || n > 65_535)
     throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);
   return n;
+}
+
+/** --callback-url, else $BATON_CALLBACK_URL, checked; undefined when neither is set. */
+function callbackUrlOf(flag: string | undefined): string | undefined {
+  const raw = flag ?? process.env.BATON_CALLBACK_URL;
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parseCallbackUrl(raw, flag !== undefined ? '--callback-url' : 'BATON_CALLBACK_URL');
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -6,6 +6,7 @@ import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contrac
 import { createApp } from '../app/create-app.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
+import { parseCallbackUrl, startCallbackHost } from '../host/rest/callback-host.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +39,16 @@ async function start(): Promise<void> {
     probeAgents: true,
     resourcesDir,
     ...(secretStore ? { secretStore } : {}),
+  });
+  // The window talks over IPC, so http agents get a loopback host of their own to call back
+  // to (else they are polled). BATON_CALLBACK_URL: where remote agents reach it (a tunnel).
+  const callbackHost = await (async () => {
+    const raw = process.env.BATON_CALLBACK_URL;
+    const callbackUrl = raw ? parseCallbackUrl(raw, 'BATON_CALLBACK_URL') : undefined;
+    return startCallbackHost(baton.agentCallbacks, callbackUrl ? { callbackUrl } : {});
+  })().catch((err: unknown) => {
+    console.error(`No callback host, http agents will be polled: ${(err as Error).message}`);
+    return null;
   });
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
@@ -84,6 +95,7 @@ async function start(): Promise<void> {
 
   app.on('window-all-closed', () => {
     off();
+    void callbackHost?.close();
     baton.close();
     app.quit();
   });

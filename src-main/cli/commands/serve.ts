@@ -14,6 +14,8 @@ export interface ServeOptions {
   port: number | undefined;
   host: string;
   dataDir: string;
+  /** Where http agents reach this host for callbacks, when not at its own URL. */
+  callbackUrl: string | undefined;
 }
 
 /** Builds the renderer when it is missing (a fresh checkout). */
@@ -47,6 +49,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
       routes: createRestHandler(app.dispatch),
       agentCallbacks: app.agentCallbacks,
+      ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
   let host: Awaited<ReturnType<typeof start>>;
   try {
@@ -61,6 +64,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     host = await start(0);
   }
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
+  if (opts.callbackUrl) process.stderr.write(`http agents call back at ${opts.callbackUrl}\n`);
   process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

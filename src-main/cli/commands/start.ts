@@ -32,7 +32,7 @@ function tryDownloadElectron(): string | null {
 /** `npm start`: build, then the desktop window; without an Electron runtime, browser mode. */
 export async function startCommand(
   openApp: () => BatonApp,
-  opts: { dataDir: string; port: number | undefined },
+  opts: { dataDir: string; port: number | undefined; callbackUrl: string | undefined },
 ): Promise<number> {
   process.stderr.write('Building Baton…\n');
   const build = spawnSync(join(projectRoot, 'node_modules', '.bin', 'electron-vite'), ['build'], {
@@ -45,12 +45,21 @@ export async function startCommand(
     // Main-process V8 flags only take effect when given at launch.
     const child = spawn(exe, [`--js-flags=${ENGINE_V8_FLAGS.join(' ')}`, projectRoot], {
       stdio: 'inherit',
-      env: { ...process.env, BATON_DATA_DIR: opts.dataDir },
+      env: {
+        ...process.env,
+        BATON_DATA_DIR: opts.dataDir,
+        ...(opts.callbackUrl ? { BATON_CALLBACK_URL: opts.callbackUrl } : {}),
+      },
     });
     return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   }
   process.stderr.write(
     'The Electron runtime is not installed and could not be downloaded (no network?), so Baton is starting in browser mode instead.\n',
   );
-  return serveCommand(openApp(), { port: opts.port, host: '127.0.0.1', dataDir: opts.dataDir });
+  return serveCommand(openApp(), {
+    port: opts.port,
+    host: '127.0.0.1',
+    dataDir: opts.dataDir,
+    callbackUrl: opts.callbackUrl,
+  });
 }

@@ -204,3 +204,40 @@ describe('browser host security', () => {
     rmSync(d, { recursive: true, force: true });
   });
 });
+
+describe('browser host: agent callbacks behind a proxy', () => {
+  it('offers callbacks at the callback URL, and takes them under another Host name while the UI refuses it', async () => {
+    const d = tempDir();
+    const a = createApp({ dataDir: d, log: () => {} });
+    const h = await startBrowserHost({
+      dispatch: a.dispatch,
+      bus: a.bus,
+      rendererDir: d,
+      dataDir: d,
+      agentCallbacks: a.agentCallbacks,
+      callbackUrl: 'https://baton.example.com/',
+    });
+    try {
+      const slot = a.agentCallbacks.open()!;
+      expect(slot.url).toMatch(/^https:\/\/baton\.example\.com\/api\/agent-callbacks\/[\w-]+$/);
+      const path = new URL(slot.url).pathname;
+      const headers = { Host: 'baton.example.com', 'Content-Type': 'application/json' };
+      const ok = await http(h.port, path, {
+        method: 'POST',
+        headers: { ...headers, Authorization: `Bearer ${slot.token}` },
+        body: JSON.stringify({ status: 'running', progress: 50 }),
+      });
+      expect(ok.status).toBe(200);
+      expect(await slot.next(new AbortController().signal, 0)).toMatchObject({ progress: 50 });
+      // Under that name the UI and the API still answer 403 (the Host check guards the token).
+      expect(
+        (await http(h.port, '/api/health', { headers: { ...headers, Authorization: `Bearer ${h.token}` } }))
+          .status,
+      ).toBe(403);
+    } finally {
+      await h.close();
+      a.close();
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

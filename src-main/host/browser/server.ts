@@ -13,7 +13,7 @@ import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_MAX_BODY, createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
-import { securityHeaders, sendJson } from './respond.ts';
+import { readJson, securityHeaders, sendJson } from './respond.ts';
 import { authenticate, cookieName, hostAllowed, newToken, tokensEqual } from './security.ts';
 
 export interface BrowserHostOptions {
@@ -40,6 +40,8 @@ export interface BrowserHostOptions {
    * attempt's own token, not the UI token) and tell the executor where they are.
    */
   agentCallbacks?: AgentCallbacks;
+  /** Where agents reach this host for callbacks when not at its own URL (a proxy, a tunnel). */
+  callbackUrl?: string;
 }
 
 export interface BrowserHost {
@@ -82,15 +84,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostAllowed(req.headers.host, extraHosts)) {
-      return sendJson(res, 403, { error: { code: 'forbidden', message: 'Host header not allowed' } });
-    }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    // Agents' callbacks: their own per-attempt token, and nothing else under this path.
+    // Agents' callbacks: their own per-attempt token, and nothing else under this path. They
+    // come before the Host check: that guards the UI's token and cookie, which they never use,
+    // and an agent may reach Baton through a proxy by another name (`callbackUrl`).
     if (url.pathname.startsWith(CALLBACK_PATH)) {
       if (!callbackRoute)
         return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
       return callbackRoute(req, res, () => readJson(req, CALLBACK_MAX_BODY));
+    }
+    if (!hostAllowed(req.headers.host, extraHosts)) {
+      return sendJson(res, 403, { error: { code: 'forbidden', message: 'Host header not allowed' } });
     }
     // First page load: ?token= becomes a cookie, and the token leaves the address bar.
     const queryToken = url.searchParams.get('token');
@@ -109,7 +113,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (auth === 'cookie' && req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
       return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
     }
-    const body = () => readJson(req);
+    const body = () => readJson(req, MAX_BODY);
     if (req.method === 'POST' && url.pathname.startsWith('/api/rpc/')) {
       const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
       let input: unknown;
@@ -205,7 +209,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   port = (server.address() as AddressInfo).port;
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
-  opts.agentCallbacks?.serveAt(url);
+  opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
   const infoFile = opts.dataDir ? join(opts.dataDir, 'server.json') : undefined;
   if (infoFile) {
     writeFileSync(infoFile, `${JSON.stringify({ url, port, token, pid: process.pid }, null, 2)}\n`, {
@@ -244,20 +248,4 @@ function unauthorized(res: ServerResponse): void {
       message: 'Open the URL with ?token= that `baton serve` printed, or send a Bearer token',
     },
   });
-}
-
-async function readJson(req: IncomingMessage, maxBytes = MAX_BODY): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new Error(`request body is larger than ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new Error('request body is not valid JSON');
-  }
 }
