@@ -33,6 +33,8 @@ export interface AppOptions {
   /** Probe endpoint agents periodically (the hosts turn this on; tests probe by hand). */
   probeAgents?: boolean;
   probeIntervalMs?: number;
+  /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
+  maxInFlight?: number;
   /** Resume unfinished runs at start (the default). */
   resume?: boolean;
   log?: (err: unknown) => void;
@@ -85,6 +87,7 @@ export function createApp(opts: AppOptions) {
         ? join(tmpdir(), `baton-workspaces-${process.pid}`)
         : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
+    ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
   });
   const availability = createAvailability({ store, engine, bus, now });
   const handlers = createHandlers({

@@ -97,6 +97,9 @@ describe('baton CLI', () => {
     expect(baton(['agents', 'list', '--json', '--data-dir', dir]).stdout.trim()).toBe('[]');
     expect(baton(['frobnicate']).stderr).toContain('unknown command "frobnicate"');
     expect(baton(['serve', '--port', 'x']).stderr).toContain('--port must be a whole number');
+    expect(baton(['run', 'x.json', '--max-in-flight', '0']).stderr).toContain(
+      '--max-in-flight must be a whole number of tasks from 1 to 100000, got "0"',
+    );
     expect(baton(['serve', '--callback-url', 'tunnel.example.net']).stderr).toContain(
       '--callback-url must be a URL like https://baton.example.com/, got "tunnel.example.net"',
     );

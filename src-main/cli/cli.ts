@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
+import { parseMaxInFlight } from '../engine/engine.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
@@ -13,11 +14,11 @@ import { CliError, projectRoot } from './files.ts';
 const HELP = `Baton — design and run plans of agent work.
 
 Usage:
-  baton start [--data-dir D] [--port N] [--callback-url U]
+  baton start [--data-dir D] [--port N] [--callback-url U] [--max-in-flight N]
                                                  build, then open the desktop app (browser mode without Electron)
-  baton serve [--port N] [--host H] [--data-dir D] [--callback-url U]
+  baton serve [--port N] [--host H] [--data-dir D] [--callback-url U] [--max-in-flight N]
                                                  serve the UI and API on http://127.0.0.1:N (default 4800)
-  baton run <plan.json> [--agents agents.json] [--data-dir D] [--json]
+  baton run <plan.json> [--agents agents.json] [--data-dir D] [--json] [--max-in-flight N]
                                                  run a plan headless; exit 0 when every task is done
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
@@ -25,6 +26,8 @@ Usage:
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
 at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own address.
+--max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs
+(default 512); every agent's max_concurrency applies as well.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       'callback-url': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       agents: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -56,16 +60,21 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = resolveDataDir(values['data-dir']);
   const port = parsePort(values.port);
   const callbackUrl = callbackUrlOf(values['callback-url']);
+  const maxInFlight = maxInFlightOf(values['max-in-flight']);
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
     // Long-lived hosts keep endpoint agents' statuses current.
-    app ??= createApp({ dataDir, probeAgents: command === 'serve' || command === 'start' });
+    app ??= createApp({
+      dataDir,
+      probeAgents: command === 'serve' || command === 'start',
+      ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+    });
     return app;
   };
   try {
     switch (command) {
       case 'start':
-        return await startCommand(openApp, { dataDir, port, callbackUrl });
+        return await startCommand(openApp, { dataDir, port, callbackUrl, maxInFlight });
       case 'serve':
         return await serveCommand(openApp(), {
           dataDir,
@@ -98,6 +107,17 @@ function parsePort(raw: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0 || n > 65_535)
     throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);
   return n;
+}
+
+/** --max-in-flight, else $BATON_MAX_IN_FLIGHT, checked; undefined when neither is set. */
+function maxInFlightOf(flag: string | undefined): number | undefined {
+  const raw = flag ?? process.env.BATON_MAX_IN_FLIGHT;
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parseMaxInFlight(raw, flag !== undefined ? '--max-in-flight' : 'BATON_MAX_IN_FLIGHT');
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 }
 
 /** --callback-url, else $BATON_CALLBACK_URL, checked; undefined when neither is set. */

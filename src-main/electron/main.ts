@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
+import { parseMaxInFlight } from '../engine/engine.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl, startCallbackHost } from '../host/rest/callback-host.ts';
@@ -34,11 +35,19 @@ async function start(): Promise<void> {
   const resourcesDir = app.isPackaged
     ? join(process.resourcesPath, 'resources')
     : join(here, '../../resources');
+  let maxInFlight: number | undefined;
+  try {
+    const raw = process.env.BATON_MAX_IN_FLIGHT;
+    if (raw) maxInFlight = parseMaxInFlight(raw, 'BATON_MAX_IN_FLIGHT');
+  } catch (err) {
+    console.error(`${(err as Error).message}; using the default`);
+  }
   const baton = createApp({
     dataDir,
     probeAgents: true,
     resourcesDir,
     ...(secretStore ? { secretStore } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
   });
   // The window talks over IPC, so http agents get a loopback host of their own to call back
   // to (else they are polled). BATON_CALLBACK_URL: where remote agents reach it (a tunnel).

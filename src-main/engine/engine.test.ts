@@ -9,8 +9,13 @@ import { createApp } from '../app/create-app.ts';
 let app: BatonApp;
 afterEach(() => app?.close());
 
-const open = (exec: ReturnType<typeof controlledExecutor>) => {
-  app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
+const open = (exec: ReturnType<typeof controlledExecutor>, maxInFlight?: number) => {
+  app = createApp({
+    dataDir: ':memory:',
+    executors: { echo: exec.executor },
+    log: () => {},
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+  });
   return app;
 };
 const detail = (runId: string) => call<RunDetail>(app, 'runs.get', { run_id: runId });
@@ -43,6 +48,29 @@ describe('execution', () => {
     }
     expect(exec.maxConcurrent).toBe(3);
     expect((await detail(run)).counts.done).toBe(8);
+  });
+
+  it('runs no more tasks at once than the global limit, across runs, and the next in line says why', async () => {
+    const exec = controlledExecutor();
+    open(exec, 2);
+    const agents = [{ id: 'w', skills: ['x'], max_concurrency: 10 }];
+    const first = await setup(app, agents, { plan_id: 'p', tasks: [task('a1'), task('a2'), task('a3')] });
+    await call(app, 'plans.import', { plan: { plan_id: 'q', tasks: [task('b1')] } });
+    const second = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'q' });
+    await until(() => exec.running.size === 2, 2_000, 'two running');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(exec.running.size).toBe(2);
+    expect(byId(await detail(first)).a3).toMatchObject({
+      status: 'ready',
+      reason: 'Waiting for capacity: 2 tasks running (global limit 2)',
+    });
+    while (app.engine.isActive(first) || app.engine.isActive(second.run_id)) {
+      for (const e of exec.running.values()) e.finish();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(exec.maxConcurrent).toBe(2);
+    expect((await detail(first)).counts.done).toBe(3);
+    expect((await detail(second.run_id)).counts.done).toBe(1);
   });
 
   it('starts ready tasks by priority weight × deadline boost, first come among equals (seed 004)', async () => {

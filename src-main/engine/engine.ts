@@ -56,7 +56,7 @@ export interface EngineOptions {
   random?: () => number;
   /** Identifies this process in run leases. */
   owner?: string;
-  /** Most tasks this process runs at once, across all runs. */
+  /** Most tasks this process runs at once, across all runs (DEFAULT_MAX_IN_FLIGHT). */
   maxInFlight?: number;
   leaseTtlMs?: number;
   /** The build log is rewritten at most this often while a run goes on (and always at its end). */
@@ -152,6 +152,16 @@ export interface WorkCriteria {
 }
 
 const ACTOR = 'engine';
+/** The global limit on tasks running at once, across runs, unless the app is given another. */
+export const DEFAULT_MAX_IN_FLIGHT = 512;
+
+/** A global limit given by a person (`--max-in-flight`, `BATON_MAX_IN_FLIGHT`), or an error naming `what`. */
+export function parseMaxInFlight(raw: string, what: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000)
+    throw new Error(`${what} must be a whole number of tasks from 1 to 100000, got "${raw}"`);
+  return n;
+}
 /** Rows per index brought into the search index in one background step. */
 const INDEX_CHUNK = 500;
 /** How long background indexing waits for runs to end before it takes a chunk anyway. */
@@ -241,7 +251,7 @@ export class Engine {
     this.ids = opts.ids ?? randomIds;
     this.random = opts.random ?? Math.random;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomIds.next('engine')}`;
-    this.maxInFlight = opts.maxInFlight ?? 512;
+    this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
     this.buildLogIntervalMs = opts.buildLogIntervalMs ?? 250;
     this.workspaceRoot = opts.workspaceRoot;
@@ -896,6 +906,18 @@ export class Engine {
       this.inFlight++;
       toStart.push([run, task, m.agent, this.executorOf(m.agent)!]);
     }
+    if (this.inFlight >= this.maxInFlight) this.sayGlobalLimit(now);
+  }
+
+  /** The next task in line says it waits for the global limit (the rest queue behind it). */
+  private sayGlobalLimit(now: number): void {
+    const next = this.queue.best(now, () => true);
+    const run = next && this.active.get(next.task.runId);
+    const task = run?.tasks.get(next!.task.taskId);
+    const reason = `Waiting for capacity: ${this.inFlight} tasks running (global limit ${this.maxInFlight})`;
+    if (!task || task.reason === reason) return;
+    task.reason = reason;
+    this.save(task);
   }
 
   /** Why one more task would pass a budget, unless a person already approved the cost. */

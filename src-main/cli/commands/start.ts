@@ -32,7 +32,12 @@ function tryDownloadElectron(): string | null {
 /** `npm start`: build, then the desktop window; without an Electron runtime, browser mode. */
 export async function startCommand(
   openApp: () => BatonApp,
-  opts: { dataDir: string; port: number | undefined; callbackUrl: string | undefined },
+  opts: {
+    dataDir: string;
+    port: number | undefined;
+    callbackUrl: string | undefined;
+    maxInFlight: number | undefined;
+  },
 ): Promise<number> {
   process.stderr.write('Building Baton…\n');
   const build = spawnSync(join(projectRoot, 'node_modules', '.bin', 'electron-vite'), ['build'], {
@@ -49,6 +54,7 @@ export async function startCommand(
         ...process.env,
         BATON_DATA_DIR: opts.dataDir,
         ...(opts.callbackUrl ? { BATON_CALLBACK_URL: opts.callbackUrl } : {}),
+        ...(opts.maxInFlight !== undefined ? { BATON_MAX_IN_FLIGHT: String(opts.maxInFlight) } : {}),
       },
     });
     return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
