@@ -148,12 +148,16 @@ try {
   const fit = await viewport(page);
   const zoomFit = await framesDuring(page, () => wheelFor(page, box));
   const panFit = await framesDuring(page, () => dragFor(page, box));
-  for (let i = 0; i < 30 && (await viewport(page)).zoom < 0.9; i++) {
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, -300);
-    await page.waitForTimeout(30);
-  }
-  await page.waitForTimeout(300);
+  // Zooming in from the fitted view to readable cards crosses from the overview canvas to task
+  // cards: the longest frame on the way is the switch.
+  const zoomIn = await framesDuring(page, async () => {
+    for (let i = 0; i < 30 && (await viewport(page)).zoom < 0.9; i++) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(30);
+    }
+    await page.waitForTimeout(300);
+  });
   const close = await viewport(page);
   const panClose = await framesDuring(page, () => dragFor(page, box));
   const zoomClose = await framesDuring(page, () => wheelFor(page, box));
@@ -165,6 +169,11 @@ try {
     'smooth (≈ 60)',
   ]);
   results.push(['panning it at the fitted zoom', fps(panFit), 'smooth (≈ 60)']);
+  results.push([
+    'zooming in from there to cards: longest frame',
+    `${zoomIn.worst.toFixed(0)} ms`,
+    'no visible hitch (< 100 ms)',
+  ]);
   results.push([`panning it zoomed in on cards (${close.zoom.toFixed(2)})`, fps(panClose), 'smooth (≈ 60)']);
   results.push(['zooming it there', fps(zoomClose), 'smooth (≈ 60)']);
 
