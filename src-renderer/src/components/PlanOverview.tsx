@@ -1,23 +1,31 @@
 import { useStoreApi } from '@xyflow/react';
 import { useContext, useEffect, useRef } from 'react';
-import type { OverviewPalette, OverviewScene } from '../graph/overview-draw.ts';
-import { drawOverview } from '../graph/overview-draw.ts';
+import type { OverviewPalette, OverviewScene, Tone } from '../graph/overview-draw.ts';
+import { drawOverview, inkOn, toneAlpha } from '../graph/overview-draw.ts';
 import { useBaton } from '../store/index.ts';
 import { ShownRun } from './RunTaskNode.tsx';
 
 function readPalette(el: Element): OverviewPalette {
   const css = getComputedStyle(el);
-  const v = (name: string) => css.getPropertyValue(`--${name}`).trim() || '#8a909c';
-  return {
+  // Custom properties as `#rrggbb`, whatever form they are written in (a canvas normalises them).
+  const probe = document.createElement('canvas').getContext('2d')!;
+  const v = (name: string) => {
+    probe.fillStyle = '#8a909c';
+    probe.fillStyle = css.getPropertyValue(`--${name}`).trim() || '#8a909c';
+    return String(probe.fillStyle);
+  };
+  const tones = {
     idle: v('idle'),
     done: v('done'),
     failed: v('failed'),
     running: v('running'),
     waiting: v('waiting'),
-    panel: v('panel'),
-    border: v('border'),
-    accent: v('accent'),
   };
+  const bg = v('bg');
+  const ink = Object.fromEntries(
+    Object.entries(tones).map(([tone, fill]) => [tone, inkOn(fill, bg, toneAlpha(tone as Tone))]),
+  ) as Record<Tone, string>;
+  return { ...tones, panel: v('panel'), border: v('border'), accent: v('accent'), ink };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
 import type { OverviewPalette, OverviewScene } from './overview-draw.ts';
-import { boxAt, drawOverview } from './overview-draw.ts';
+import { boxAt, drawOverview, inkOn } from './overview-draw.ts';
 
 const scene: OverviewScene = {
   boxes: [
@@ -20,11 +20,19 @@ const palette: OverviewPalette = {
   panel: 'white',
   border: 'line',
   accent: 'accent',
+  ink: {
+    idle: 'ink-idle',
+    done: 'ink-done',
+    failed: 'ink-failed',
+    running: 'ink-running',
+    waiting: 'ink-waiting',
+  },
 };
 
 /** Records what a 2D context was asked to draw: each fill's colour and its rectangles. */
 function recorder() {
   const fills: { color: string; rects: number }[] = [];
+  const labels: string[] = [];
   const strokes: { color: string; rects: number }[] = [];
   let rects = 0;
   const ctx = {
@@ -51,8 +59,13 @@ function recorder() {
     strokeRect() {
       strokes.push({ color: ctx.strokeStyle, rects: 1 });
     },
+    font: '',
+    textBaseline: '',
+    fillText(text: string) {
+      labels.push(`${ctx.fillStyle}:${text}`);
+    },
   };
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, fills, strokes };
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, fills, strokes, labels };
 }
 
 describe('the plan overview', () => {
@@ -81,5 +94,23 @@ describe('the plan overview', () => {
       { color: 'line', rects: 0 },
       { color: 'accent', rects: 1 },
     ]);
+  });
+
+  it('writes task ids on the boxes on screen once they are wide enough to read, not when zoomed far out', () => {
+    const view = { x: 0, y: 0, width: 800, height: 600, ratio: 1 };
+    const near = recorder();
+    drawOverview(near.ctx, scene, { ...view, zoom: 0.5 }, () => undefined, palette, null);
+    expect(near.labels).toEqual(['ink-idle:a', 'ink-idle:b']); // 'far' is off screen
+    const far = recorder();
+    drawOverview(far.ctx, scene, { ...view, zoom: 0.2 }, () => undefined, palette, null);
+    expect(far.labels).toEqual([]); // a 100-wide box is 20 px on screen
+  });
+
+  it('writes ids in whichever of near-black and white reads better on the box', () => {
+    // Light theme: a red box at 85% over the light background takes dark ink (4.8:1, white 4.1).
+    expect(inkOn('#c93b3b', '#f7f7f9', 0.85)).toBe('#0b0c0e');
+    // Dark theme: a grey box at 45% over the dark background takes white (9.2:1, dark 2.1).
+    expect(inkOn('#7d8390', '#15171c', 0.45)).toBe('#ffffff');
+    expect(inkOn('#3cc47c', '#15171c', 0.85)).toBe('#0b0c0e');
   });
 });

@@ -15,13 +15,45 @@ export interface OverviewScene {
   links: [number, number][];
 }
 
-export type OverviewPalette = Record<
-  'idle' | 'done' | 'failed' | 'running' | 'waiting' | 'panel' | 'border' | 'accent',
-  string
->;
-
 /** The colour family of a status, shared by the overview and the minimap. */
-export type Tone = Exclude<keyof OverviewPalette, 'panel' | 'border' | 'accent'>;
+export type Tone = 'idle' | 'done' | 'failed' | 'running' | 'waiting';
+
+export type OverviewPalette = Record<Tone | 'panel' | 'border' | 'accent', string> & {
+  /** The colour task ids are written in on each tone's boxes (dark or light, whichever reads). */
+  ink: Record<Tone, string>;
+};
+
+/** How opaque each tone's boxes are drawn. */
+export const toneAlpha = (tone: Tone): number => (tone === 'idle' ? 0.45 : 0.85);
+
+const DARK_INK = '#0b0c0e';
+const LIGHT_INK = '#ffffff';
+
+/**
+ * The ink that reads best on a box of `fill` drawn at `alpha` over `background` (both
+ * `#rrggbb`): near-black or white, whichever has the higher WCAG contrast.
+ */
+export function inkOn(fill: string, background: string, alpha: number): string {
+  const rgb = (hex: string) => [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16) / 255);
+  const lum = (c: number[]) =>
+    c
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+  const bg = rgb(background);
+  const box = lum(rgb(fill).map((v, i) => v * alpha + bg[i]! * (1 - alpha)));
+  const contrast = (ink: string) => {
+    const l = lum(rgb(ink));
+    return (Math.max(l, box) + 0.05) / (Math.min(l, box) + 0.05);
+  };
+  return contrast(DARK_INK) >= contrast(LIGHT_INK) ? DARK_INK : LIGHT_INK;
+}
+
+/** Task ids are written on their boxes once a box is this wide on screen (px)… */
+const LABEL_MIN_WIDTH = 34;
+/** …and while no more than this many boxes are on screen (text is the costly part of a frame). */
+const LABEL_MAX_BOXES = 600;
+/** The label's size on screen (px). */
+const LABEL_PX = 11;
 
 export const TONE: Record<TaskStatus, Tone> = {
   pending: 'idle',
@@ -44,7 +76,8 @@ export function boxAt(scene: OverviewScene, x: number, y: number): OverviewBox |
 
 /**
  * Draws every task on screen as a box coloured by its status, and each dependency as a straight
- * line: one path per colour, so thousands of tasks cost a few milliseconds per frame.
+ * line: one path per colour, so thousands of tasks cost a few milliseconds per frame. Zoomed in
+ * far enough for them to be read, with not too many on screen, boxes carry their task ids.
  */
 export function drawOverview(
   ctx: CanvasRenderingContext2D,
@@ -89,10 +122,14 @@ export function drawOverview(
   ctx.stroke();
 
   const byTone = new Map<Tone, OverviewBox[]>(TONES.map((t) => [t, []]));
+  let shown = 0;
+  let wide = false;
   for (const b of scene.boxes) {
     if (!onScreen(b)) continue;
     const s = status(b.id);
     byTone.get(s ? TONE[s] : 'idle')!.push(b);
+    shown++;
+    wide ||= b.width * zoom >= LABEL_MIN_WIDTH;
   }
   for (const tone of TONES) {
     const boxes = byTone.get(tone)!;
@@ -100,10 +137,22 @@ export function drawOverview(
     ctx.beginPath();
     for (const b of boxes) ctx.rect(b.x, b.y, b.width, b.height);
     ctx.fillStyle = palette[tone];
-    ctx.globalAlpha = tone === 'idle' ? 0.45 : 0.85;
+    ctx.globalAlpha = toneAlpha(tone);
     ctx.fill();
   }
   ctx.globalAlpha = 1;
+  if (wide && shown <= LABEL_MAX_BOXES) {
+    ctx.font = `${LABEL_PX / zoom}px system-ui, sans-serif`;
+    ctx.textBaseline = 'middle';
+    const pad = 4 / zoom;
+    for (const tone of TONES) {
+      ctx.fillStyle = palette.ink[tone];
+      for (const b of byTone.get(tone)!) {
+        if (b.width * zoom < LABEL_MIN_WIDTH) continue;
+        ctx.fillText(b.id, b.x + pad, b.y + b.height / 2, b.width - 2 * pad);
+      }
+    }
+  }
   const sel = selected === null ? undefined : scene.boxes.find((b) => b.id === selected);
   if (sel) {
     ctx.lineWidth = 3 / zoom;
