@@ -86,4 +86,22 @@ describe.skipIf(skipE2e)('a large plan', () => {
     await graph.getByRole('article', { name: 'Task t95: Done' }).waitFor();
     expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
   });
+
+  it('in the designer too: one overview when zoomed out, a click picks the task to edit, cards when zoomed in', async () => {
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    const graph = page.getByRole('region', { name: 'Plan designer graph' });
+    await graph.getByRole('img', { name: /^Overview of 600 tasks/ }).waitFor();
+    expect(await graph.getByRole('article').count()).toBe(0);
+    const { x, y } = await screenPoint(page, 't95');
+    await page.mouse.click(x, y);
+    await page.getByRole('form', { name: 'Task t95' }).waitFor();
+    await page.mouse.move(x, y);
+    for (let i = 0; i < 20 && (await graph.getByRole('article').count()) === 0; i++) {
+      await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(50);
+    }
+    await graph.getByRole('article', { name: /^Task t95/ }).waitFor();
+    expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Discard' }).click();
+  });
 });

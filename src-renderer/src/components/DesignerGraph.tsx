@@ -1,13 +1,32 @@
-import type { Connection, Edge, EdgeChange, NodeChange, NodeTypes } from '@xyflow/react';
+import type {
+  Connection,
+  Edge,
+  EdgeChange,
+  NodeChange,
+  NodeTypes,
+  ReactFlowInstance,
+  Viewport,
+} from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { connect, disconnect, removeTask } from '../designer/plan-edit.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
+import { boxAt } from '../graph/overview-draw.ts';
 import { useBaton } from '../store/index.ts';
+import {
+  FIT,
+  fittedViewport,
+  MIN_ZOOM,
+  NO_EDGES,
+  OVERVIEW_MIN_TASKS,
+  OverviewSwitch,
+  overviewScene,
+} from './overview-mode.tsx';
+import { PlanOverview } from './PlanOverview.tsx';
 import type { TaskNodeType } from './TaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
+import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM, TaskNode } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
 
@@ -39,7 +58,8 @@ export function DesignerGraph() {
     };
   }, [shape]);
 
-  const nodes = useMemo<TaskNodeType[]>(
+  // The nodes without the selection: selecting a task replaces one node object, not all of them.
+  const plain = useMemo<TaskNodeType[]>(
     () =>
       draft.tasks.map((t) => ({
         id: t.task_id,
@@ -47,7 +67,6 @@ export function DesignerGraph() {
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
         position: manual[t.task_id] ?? auto?.[t.task_id] ?? { x: 0, y: 0 },
-        selected: t.task_id === selected,
         data: {
           taskId: t.task_id,
           description: t.description,
@@ -58,8 +77,13 @@ export function DesignerGraph() {
           reason: null,
         },
       })),
-    [draft, manual, auto, selected],
+    [draft, manual, auto],
   );
+  const nodes = useMemo(
+    () => plain.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
+    [plain, selected],
+  );
+  const hidden = useMemo(() => plain.map((n) => ({ ...n, hidden: true })), [plain]);
   const edges = useMemo<Edge[]>(
     () =>
       draft.tasks.flatMap((t) =>
@@ -88,29 +112,59 @@ export function DesignerGraph() {
     else say(`Not connected: ${r.reason}.`);
   };
 
+  // A large draft, zoomed out, is drawn on one canvas (as in the run view); cards when zoomed in.
+  const large = draft.tasks.length > OVERVIEW_MIN_TASKS;
+  const box = useRef<HTMLElement>(null);
+  const flow = useRef<ReactFlowInstance<TaskNodeType> | null>(null);
+  const [start, setStart] = useState<{ viewport: Viewport | undefined } | null>(null);
+  const [overview, setOverview] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first layout only decides where to start
+  useLayoutEffect(() => {
+    if (!auto || start) return;
+    const viewport = fittedViewport({ ...auto, ...manual }, box.current);
+    setOverview(large && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM);
+    setStart({ viewport });
+  }, [auto]);
+  const scene = useMemo(() => overviewScene(plain, edges), [plain, edges]);
+
   // Fit the view to the first layout, not to tasks still piled at the origin.
-  if (!auto) return <p className="muted centered">Laying out {draft.tasks.length} tasks…</p>;
   return (
-    <section className="graph" aria-label="Plan designer graph">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onPaneClick={() => selectTask(null)}
-        deleteKeyCode={['Delete', 'Backspace']}
-        fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-        minZoom={0.05}
-        colorMode="system"
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background />
-        <MiniMap pannable zoomable ariaLabel="Plan overview" />
-        <Controls />
-      </ReactFlow>
+    <section className="graph" aria-label="Plan designer graph" ref={box}>
+      {!auto || !start ? (
+        <p className="muted centered">Laying out {draft.tasks.length} tasks…</p>
+      ) : (
+        <ReactFlow
+          nodes={overview ? hidden : nodes}
+          edges={overview ? NO_EDGES : edges}
+          nodeTypes={nodeTypes}
+          onInit={(instance) => {
+            flow.current = instance;
+          }}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onPaneClick={(e) => {
+            if (!overview || !flow.current) return selectTask(null);
+            const p = flow.current.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+            selectTask(boxAt(scene, p.x, p.y)?.id ?? null);
+          }}
+          deleteKeyCode={['Delete', 'Backspace']}
+          {...(start.viewport ? { defaultViewport: start.viewport } : { fitView: true })}
+          fitViewOptions={FIT}
+          minZoom={MIN_ZOOM}
+          onlyRenderVisibleElements
+          colorMode="system"
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background />
+          {overview && <PlanOverview scene={scene} designer />}
+          {large && <OverviewSwitch onChange={setOverview} />}
+          {draft.tasks.length <= 1_000 && !overview && (
+            <MiniMap pannable zoomable ariaLabel="Plan overview" />
+          )}
+          <Controls fitViewOptions={FIT} />
+        </ReactFlow>
+      )}
     </section>
   );
 }

@@ -1,23 +1,26 @@
 import type { Edge, NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
-import { Background, Controls, getViewportForBounds, MiniMap, ReactFlow, useStore } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
-import type { OverviewScene } from '../graph/overview-draw.ts';
 import { boxAt } from '../graph/overview-draw.ts';
+import {
+  FIT,
+  fittedViewport,
+  MIN_ZOOM,
+  NO_EDGES,
+  OVERVIEW_MIN_TASKS,
+  OverviewSwitch,
+  overviewScene,
+} from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
 import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
-/** A plan larger than this is drawn on one canvas when zoomed out below OVERVIEW_ZOOM. */
-const OVERVIEW_MIN_TASKS = 300;
-const MIN_ZOOM = 0.05;
-const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
-const NO_EDGES: Edge[] = [];
 
 interface Props {
   plan: Plan;
@@ -60,7 +63,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
         if (!live) return;
         // Fit here rather than with React Flow's fitView, so a large plan that fits only when
         // zoomed out starts as the overview, without first rendering thousands of cards.
-        const viewport = fitted(positions, box.current);
+        const viewport = fittedViewport(positions, box.current);
         setOverview(large && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM);
         setLayout({ positions, viewport });
       },
@@ -98,17 +101,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
     });
   }, [plan, layout]);
   const hidden = useMemo(() => nodes.map((n) => ({ ...n, hidden: true })), [nodes]);
-  const scene = useMemo<OverviewScene>(() => {
-    const index = new Map(nodes.map((n, i) => [n.id, i]));
-    return {
-      boxes: nodes.map((n) => ({ id: n.id, ...n.position, width: NODE_WIDTH, height: NODE_HEIGHT })),
-      links: edges.flatMap((e) => {
-        const s = index.get(e.source);
-        const t = index.get(e.target);
-        return s === undefined || t === undefined ? [] : [[s, t] as [number, number]];
-      }),
-    };
-  }, [nodes, edges]);
+  const scene = useMemo(() => overviewScene(nodes, edges), [nodes, edges]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
@@ -153,31 +146,5 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
         <p className="muted centered">Laying out {plan.tasks.length} tasks…</p>
       )}
     </section>
-  );
-}
-
-/** Switches between task cards and the overview canvas as the zoom crosses OVERVIEW_ZOOM. */
-function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => void }) {
-  const below = useStore((s) => s.transform[2] < OVERVIEW_ZOOM);
-  useLayoutEffect(() => onChange(below), [below, onChange]);
-  return null;
-}
-
-/** The viewport React Flow's fitView would choose, or undefined before the box has a size. */
-function fitted(positions: Positions, box: HTMLElement | null): Viewport | undefined {
-  const rect = box?.getBoundingClientRect();
-  const all = Object.values(positions);
-  if (!rect || rect.width === 0 || rect.height === 0 || all.length === 0) return undefined;
-  const xs = all.map((p) => p.x);
-  const ys = all.map((p) => p.y);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return getViewportForBounds(
-    { x, y, width: Math.max(...xs) + NODE_WIDTH - x, height: Math.max(...ys) + NODE_HEIGHT - y },
-    rect.width,
-    rect.height,
-    MIN_ZOOM,
-    FIT.maxZoom,
-    FIT.padding,
   );
 }

@@ -33,7 +33,7 @@ function readPalette(el: Element): OverviewPalette {
  * once a frame when the viewport moves or task statuses change. Clicks reach the pane below,
  * which selects the task under the pointer.
  */
-export function PlanOverview({ scene }: { scene: OverviewScene }) {
+export function PlanOverview({ scene, designer = false }: { scene: OverviewScene; designer?: boolean }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const flow = useStoreApi();
   const runId = useContext(ShownRun);
@@ -55,7 +55,12 @@ export function PlanOverview({ scene }: { scene: OverviewScene }) {
       }
       const s = useBaton.getState();
       const tasks = runId ? s.runTasks[runId] : undefined;
-      const selected = s.selectedTask && s.selectedTask.runId === runId ? s.selectedTask.taskId : null;
+      // The designer's selection, or the task selected in the run shown.
+      const selected = designer
+        ? s.selectedTaskId
+        : s.selectedTask && s.selectedTask.runId === runId
+          ? s.selectedTask.taskId
+          : null;
       drawOverview(
         ctx,
         scene,
@@ -73,7 +78,12 @@ export function PlanOverview({ scene }: { scene: OverviewScene }) {
       if (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height) schedule();
     });
     const offRuns = useBaton.subscribe((s, prev) => {
-      if (s.runTasks !== prev.runTasks || s.selectedTask !== prev.selectedTask) schedule();
+      if (
+        s.runTasks !== prev.runTasks ||
+        s.selectedTask !== prev.selectedTask ||
+        s.selectedTaskId !== prev.selectedTaskId
+      )
+        schedule();
     });
     const scheme = matchMedia('(prefers-color-scheme: dark)');
     const onScheme = () => {
@@ -87,7 +97,7 @@ export function PlanOverview({ scene }: { scene: OverviewScene }) {
       offRuns();
       scheme.removeEventListener('change', onScheme);
     };
-  }, [scene, runId, flow]);
+  }, [scene, runId, flow, designer]);
   return (
     <canvas
       ref={canvas}
