@@ -73,6 +73,12 @@ describe.skipIf(skipE2e)('plan versions', () => {
     await expect.poll(() => graph.getByRole('article').count()).toBe(3);
     expect(await graph.getByRole('article', { name: 'Task launch' }).isVisible()).toBe(true);
     expect(await graph.getByRole('article', { name: 'Task ship' }).count()).toBe(0);
+    // The graph marks what differs from the current version: build changed, launch gone since.
+    expect(await graph.getByRole('article', { name: 'Task build, changed', exact: true }).count()).toBe(1);
+    expect(
+      await graph.getByRole('article', { name: 'Task launch, removed since', exact: true }).count(),
+    ).toBe(1);
+    expect(await graph.getByRole('article', { name: 'Task design', exact: true }).count()).toBe(1);
 
     expect(await diff().getAttribute('aria-label')).toBe('Changes from v1 to v3');
     expect(await diff().getByRole('heading', { level: 2 }).textContent()).toBe('From v1 to v3 (current)');
@@ -107,6 +113,10 @@ describe.skipIf(skipE2e)('plan versions', () => {
       'launch Launch the site',
     );
     expect(await page.getByRole('button', { name: 'Restore as new version' }).count()).toBe(0);
+    const v4 = page.getByRole('region', { name: 'Version 4 (read-only)' });
+    await expect
+      .poll(() => v4.getByRole('article', { name: 'Task launch, new in this version', exact: true }).count())
+      .toBe(1);
 
     // Version 3 is still there, unchanged.
     await versions().filter({ hasText: 'v3' }).click();

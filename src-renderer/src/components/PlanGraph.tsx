@@ -18,6 +18,7 @@ import {
 import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
+import type { VersionMark } from './TaskNode.tsx';
 import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
@@ -29,10 +30,12 @@ interface Props {
   /** The run whose statuses colour the nodes. */
   runId: string | undefined;
   onSelectTask?: (taskId: string) => void;
+  /** The version history's marks: tasks new, changed or removed compared with another version. */
+  marks?: ReadonlyMap<string, VersionMark> | undefined;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
+export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
     [stored, added],
@@ -96,10 +99,11 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask }: Props) {
           priority: t.priority,
           added: inputs?.orchestrator_decision === true || inputs?.baton_gate === true,
           reasoning: inputs?.reasoning ?? null,
+          mark: marks?.get(t.task_id),
         },
       };
     });
-  }, [plan, layout]);
+  }, [plan, layout, marks]);
   const hidden = useMemo(() => nodes.map((n) => ({ ...n, hidden: true })), [nodes]);
   const scene = useMemo(() => overviewScene(nodes, edges), [nodes, edges]);
 

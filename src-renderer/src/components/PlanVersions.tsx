@@ -5,6 +5,7 @@ import { useBaton } from '../store/index.ts';
 import { versionKey } from '../store/versions.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { PlanGraph } from './PlanGraph.tsx';
+import type { VersionMark } from './TaskNode.tsx';
 import { VersionDiff } from './VersionDiff.tsx';
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -152,6 +153,16 @@ function VersionPane({
 
   const [from, to] = isCurrent ? [previous.plan, current] : [shown.plan, current];
   const diff = useMemo(() => (from && to ? diffPlans(from.plan, to.plan) : null), [from, to]);
+  // Marks on the graph shown: the current version's new and changed tasks, or an earlier
+  // version's tasks changed or removed since.
+  const marks = useMemo(() => {
+    if (!diff) return undefined;
+    const m = new Map<string, VersionMark>();
+    for (const c of diff.changed) m.set(c.task_id, 'changed');
+    if (isCurrent) for (const id of diff.added) m.set(id, 'new');
+    else for (const id of diff.removed) m.set(id, 'removed');
+    return m;
+  }, [diff, isCurrent]);
   const title = `v${version} of ${current.version} — ${isCurrent ? 'current, read-only' : 'read-only'}`;
 
   return (
@@ -193,7 +204,7 @@ function VersionPane({
             </button>
           </div>
         ) : shown.plan ? (
-          <PlanGraph plan={shown.plan.plan} runId={undefined} />
+          <PlanGraph plan={shown.plan.plan} runId={undefined} marks={marks} />
         ) : (
           <p className="muted centered">Loading version {version}…</p>
         )}

@@ -4,6 +4,7 @@ import type { Priority } from '../../../src-shared/schemas/plan.ts';
 import type { Tone } from '../graph/overview-draw.ts';
 import { TONE } from '../graph/overview-draw.ts';
 import { useBaton } from '../store/index.ts';
+import type { VersionMark } from './TaskNode.tsx';
 import { TaskCard } from './TaskNode.tsx';
 
 /** The run whose statuses colour the plan graph; undefined before the plan has run. */
@@ -19,6 +20,8 @@ export interface PlanTaskData extends Record<string, unknown> {
   added: boolean;
   /** The decider's reasoning, for a task it added. */
   reasoning: string | null;
+  /** In the version history: how the task differs in the version compared. */
+  mark?: VersionMark | undefined;
 }
 export type PlanTaskNodeType = Node<PlanTaskData, 'planTask'>;
 
@@ -43,6 +46,7 @@ export const RunTaskNode = memo(function RunTaskNode({ data }: NodeProps<PlanTas
         reason:
           run?.reason ?? run?.error ?? (data.reasoning ? `Added by the decider: ${data.reasoning}` : null),
         added: data.added,
+        mark: data.mark,
       }}
     />
   );

@@ -17,7 +17,17 @@ export interface TaskNodeData extends Record<string, unknown> {
   added?: boolean;
   /** 0–100 while the agent reports progress. */
   progress?: number | null;
+  /** How the task differs in the version it is compared with (the version history's graph). */
+  mark?: VersionMark | undefined;
 }
+
+/** A task in one version compared with another: new in it, changed, or gone from the other. */
+export type VersionMark = 'new' | 'changed' | 'removed';
+const MARK_LABEL: Record<VersionMark, string> = {
+  new: 'new in this version',
+  changed: 'changed',
+  removed: 'removed since',
+};
 export type TaskNodeType = Node<TaskNodeData, 'task'>;
 
 export const NODE_WIDTH = 240;
@@ -33,10 +43,12 @@ const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
 export function TaskCard({ data }: { data: TaskNodeData }) {
   const status = data.status;
   const small = useStore(zoomedOut);
-  const label = `Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}`;
+  const mark = data.mark;
+  const label = `Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}${mark ? `, ${MARK_LABEL[mark]}` : ''}`;
+  const marked = mark ? ` mark-${mark}` : '';
   if (small) {
     return (
-      <article className={`task-node mini node-${status ?? 'none'}`} aria-label={label}>
+      <article className={`task-node mini node-${status ?? 'none'}${marked}`} aria-label={label}>
         <Handle type="target" position={Position.Left} />
         <span className="task-id">{data.taskId}</span>
         <Handle type="source" position={Position.Right} />
@@ -45,7 +57,7 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
   }
   return (
     <article
-      className={`task-node node-${status ?? 'none'}`}
+      className={`task-node node-${status ?? 'none'}${marked}`}
       aria-label={label}
       title={data.reason ?? data.description}
     >
@@ -60,6 +72,7 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
           {data.taskId}
         </span>
         {status && <span className={`pill status-${status}`}>{STATUS_LABEL[status]}</span>}
+        {mark && <span className={`pill version-${mark}`}>{MARK_LABEL[mark]}</span>}
       </header>
       <p className="task-desc">{data.description || <em>No description</em>}</p>
       {status === 'in_progress' && typeof data.progress === 'number' && (
