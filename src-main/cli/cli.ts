@@ -59,8 +59,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const dataDir = resolveDataDir(values['data-dir']);
   const port = parsePort(values.port);
-  const callbackUrl = callbackUrlOf(values['callback-url']);
-  const maxInFlight = maxInFlightOf(values['max-in-flight']);
+  const callbackUrl = setting(
+    values['callback-url'],
+    '--callback-url',
+    'BATON_CALLBACK_URL',
+    parseCallbackUrl,
+  );
+  const maxInFlight = setting(
+    values['max-in-flight'],
+    '--max-in-flight',
+    'BATON_MAX_IN_FLIGHT',
+    parseMaxInFlight,
+  );
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
     // Long-lived hosts keep endpoint agents' statuses current.
@@ -109,23 +119,20 @@ function parsePort(raw: string | undefined): number | undefined {
   return n;
 }
 
-/** --max-in-flight, else $BATON_MAX_IN_FLIGHT, checked; undefined when neither is set. */
-function maxInFlightOf(flag: string | undefined): number | undefined {
-  const raw = flag ?? process.env.BATON_MAX_IN_FLIGHT;
+/**
+ * A setting from its flag, else its environment variable, checked by `parse` (which names
+ * where the value came from in its error); undefined when neither is set.
+ */
+function setting<T>(
+  flag: string | undefined,
+  flagName: string,
+  envName: string,
+  parse: (raw: string, what: string) => T,
+): T | undefined {
+  const raw = flag ?? process.env[envName];
   if (raw === undefined || raw === '') return undefined;
   try {
-    return parseMaxInFlight(raw, flag !== undefined ? '--max-in-flight' : 'BATON_MAX_IN_FLIGHT');
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
-}
-
-/** --callback-url, else $BATON_CALLBACK_URL, checked; undefined when neither is set. */
-function callbackUrlOf(flag: string | undefined): string | undefined {
-  const raw = flag ?? process.env.BATON_CALLBACK_URL;
-  if (raw === undefined || raw === '') return undefined;
-  try {
-    return parseCallbackUrl(raw, flag !== undefined ? '--callback-url' : 'BATON_CALLBACK_URL');
+    return parse(raw, flag !== undefined ? flagName : envName);
   } catch (err) {
     throw new CliError((err as Error).message);
   }
