@@ -153,7 +153,7 @@ export interface WorkCriteria {
 
 const ACTOR = 'engine';
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
-export const DEFAULT_MAX_IN_FLIGHT = 512;
+const DEFAULT_MAX_IN_FLIGHT = 512;
 
 /** A global limit given by a person (`--max-in-flight`, `BATON_MAX_IN_FLIGHT`), or an error naming `what`. */
 export function parseMaxInFlight(raw: string, what: string): number {
@@ -237,7 +237,7 @@ export class Engine {
   private scheduled = false;
   private agents: Map<string, { agent: Agent; skills: Set<string> }> | null = null;
   /** The registry split by who runs the work: this process (push) or the agent itself (pull). */
-  private byKind: { all: Agent[]; push: Agent[]; pull: Agent[] } | null = null;
+  private byKind: { push: Agent[]; pull: Agent[] } | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -930,14 +930,13 @@ export class Engine {
     if (!this.byKind) {
       const all = [...this.agentMap().values()].map((e) => e.agent);
       this.byKind = {
-        all,
         push: all.filter((a) => this.executorOf(a) !== undefined),
         pull: all.filter((a) => this.executorOf(a) === undefined),
       };
     }
-    const { all, push, pull: pullers } = this.byKind;
+    const { push, pull: pullers } = this.byKind;
     const m = matchAgent(spec, push, this.loadOf, this.successRate);
-    if (m.kind !== 'unassigned' || push.length === all.length) return m;
+    if (m.kind !== 'unassigned' || pullers.length === 0) return m;
     const pull = matchAgent(spec, pullers, this.loadOf);
     if (pull.kind === 'unassigned') return m;
     const who = pull.kind === 'assigned' ? pull.agent.id : 'a pull agent';
@@ -962,7 +961,7 @@ export class Engine {
     run.delegated.add(task);
     run.logDirty = true;
     run.usage.delete(task.task_id);
-    this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
+    this.load.set(agent.id, this.loadOf(agent.id) + 1);
     this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
   }
 
@@ -1775,7 +1774,7 @@ export class Engine {
         const agent = this.agentOf(t.agent_id);
         if (agent && this.executorOf(agent) === undefined) {
           // A pull agent elsewhere may still be working on it: keep it, and its capacity.
-          this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
+          this.load.set(agent.id, this.loadOf(agent.id) + 1);
           run.inflight.set(t.task_id, { ac: null, timer: null, settled: false });
           continue;
         }

@@ -9,20 +9,20 @@ import type { Db } from './db.ts';
 const SIZES = [256, 64, 16, 4, 1];
 
 /**
- * Writes many rows with multi-row statements (`VALUES (…), (…), …`):
+ * Makes a writer of many rows with multi-row statements (`VALUES (…), (…), …`):
  * per-statement overhead, not SQLite, dominates single-row writes on a hot path.
- * `head` is everything before VALUES; `tail` (e.g. an ON CONFLICT clause) follows the rows.
- * Takes the rows' values flat, row after row (no array per row on a hot path).
- * Returns each row's rowid, for inserts into rowid tables without ON CONFLICT: a statement's
- * rows take consecutive rowids ending at the last one inserted.
+ * `head` is everything before VALUES (an INSERT into a rowid table).
+ * The writer takes the rows' values flat, row after row (no array per row on a hot path), and
+ * returns each row's rowid, in order: a statement's rows take consecutive rowids ending at the
+ * last one inserted.
  */
-export function createBatchWriter(db: Db, head: string, columns: number, tail = '') {
+export function createBatchWriter(db: Db, head: string, columns: number) {
   const row = `(${Array(columns).fill('?').join(',')})`;
   const cache = new Map<number, Statement>();
   const statement = (n: number) => {
     let s = cache.get(n);
     if (!s) {
-      s = db.prepare(`${head} VALUES ${Array(n).fill(row).join(',')} ${tail}`);
+      s = db.prepare(`${head} VALUES ${Array(n).fill(row).join(',')}`);
       cache.set(n, s);
     }
     return s;

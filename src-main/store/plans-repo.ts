@@ -56,11 +56,11 @@ export function createPlansRepo(db: Db) {
   );
   const del = db.prepare('DELETE FROM plans WHERE id = ?');
   // Name and task count come from the stored JSON, so listing never parses a body in JS.
-  const versions = db.prepare<[string, string], PlanVersionRow>(
+  const versions = db.prepare<[string], PlanVersionRow>(
     `SELECT v.version, v.created_at AS saved_at,
        coalesce(json_extract(v.body, '$.name'), v.plan_id) AS name,
        json_array_length(v.body, '$.tasks') AS task_count,
-       (SELECT count(*) FROM runs r WHERE r.plan_id = ? AND r.plan_version = v.version) AS run_count,
+       (SELECT count(*) FROM runs r WHERE r.plan_id = v.plan_id AND r.plan_version = v.version) AS run_count,
        (SELECT min(w.version) FROM plan_versions w
          WHERE w.plan_id = v.plan_id AND w.version < v.version AND w.body = v.body) AS same_as
      FROM plan_versions v WHERE v.plan_id = ? ORDER BY v.version DESC`,
@@ -86,7 +86,7 @@ export function createPlansRepo(db: Db) {
       return atVersion(row, want, JSON.parse(v.body) as Plan);
     },
     /** Every saved version of a plan, newest first; empty when the plan does not exist. */
-    versions: (id: string): PlanVersionRow[] => versions.all(id, id),
+    versions: (id: string): PlanVersionRow[] => versions.all(id),
     /** Stores the plan as its next version. Call inside a transaction. */
     save(plan: Plan, now: string): PlanSummary {
       const version = (get.get(plan.plan_id)?.version ?? 0) + 1;

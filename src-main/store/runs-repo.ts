@@ -77,15 +77,15 @@ const valuesOf = (t: TaskRun): unknown[] => OPTIONAL.map((c) => t[c]);
 const FRESH: readonly unknown[] = OPTIONAL.map((c) => (c === 'attempt' || c === 'cost' ? 0 : null));
 const isFresh = (t: TaskRun): boolean => valuesOf(t).every((v, i) => v === FRESH[i]);
 
-/** An update's parameters: status, reason, updated_at, the optional columns in `mask`, then the key. */
-function paramsOf(t: TaskRun, mask: number, ...key: unknown[]): unknown[] {
+/** An update's parameters: status, reason, updated_at, the optional columns in `mask`, then the rowid. */
+function paramsOf(t: TaskRun, mask: number, rowid: number): unknown[] {
   const out: unknown[] = [t.status, t.reason, t.updated_at];
   for (let i = 0; i < OPTIONAL.length; i++) {
     if (!(mask & (1 << i))) continue;
     const v = t[OPTIONAL[i]!];
     out.push(i === MATCH || i === OUTPUT ? jsonOrNull(v) : v);
   }
-  for (const k of key) out.push(k);
+  out.push(rowid);
   return out;
 }
 
@@ -108,9 +108,6 @@ export function createRunsRepo(db: Db) {
   const listRuns = db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 500');
   const listRunsOfPlan = db.prepare<[string], RunRow>(
     'SELECT * FROM runs WHERE plan_id = ? ORDER BY created_at DESC, id DESC LIMIT 500',
-  );
-  const counts = db.prepare<[string], { status: TaskStatus; n: number }>(
-    'SELECT status, count(*) AS n FROM task_runs WHERE run_id = ? GROUP BY status',
   );
   const tasks = db.prepare<[string], TaskRunRow>(
     'SELECT rowid AS row_id, * FROM task_runs WHERE run_id = ? ORDER BY seq',
@@ -142,8 +139,6 @@ export function createRunsRepo(db: Db) {
     }
     return st;
   };
-  const byKey = db.prepare(`UPDATE task_runs SET status = ?, reason = ?, updated_at = ?,
-    ${OPTIONAL.map((c) => `${c} = ?`).join(', ')} WHERE run_id = ? AND task_id = ?`);
   const rowidOf = db.prepare<[string, string], { rowid: number }>(
     'SELECT rowid FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
@@ -203,12 +198,14 @@ export function createRunsRepo(db: Db) {
      WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, status`,
   );
 
-  function withCounts(r: RunRow, known?: TaskCounts): Run {
-    let c = known;
-    if (!c) {
-      c = emptyCounts();
-      for (const row of counts.all(r.id)) c[row.status] = row.n;
-    }
+  /** The task counts of each of the runs `ids` (all statuses, zero when a run has no such task). */
+  function countsOf(ids: readonly string[]): Map<string, TaskCounts> {
+    const byRun = new Map(ids.map((id) => [id, emptyCounts()]));
+    for (const c of countsOfMany.all(JSON.stringify(ids))) byRun.get(c.run_id)![c.status] = c.n;
+    return byRun;
+  }
+
+  function withCounts(r: RunRow, counts: TaskCounts): Run {
     return {
       id: r.id,
       plan_id: r.plan_id,
@@ -218,7 +215,7 @@ export function createRunsRepo(db: Db) {
       memory_id: r.memory_id,
       created_at: r.created_at,
       finished_at: r.finished_at,
-      counts: c,
+      counts,
     };
   }
 
@@ -255,14 +252,12 @@ export function createRunsRepo(db: Db) {
       addedSpecs.all(runId).map((r) => JSON.parse(r.spec) as TaskSpec),
     get(id: string): Run | undefined {
       const row = getRun.get(id);
-      return row && withCounts(row);
+      return row && withCounts(row, countsOf([row.id]).get(row.id)!);
     },
     list(planId?: string): Run[] {
       const rows = planId ? listRunsOfPlan.all(planId) : listRuns.all();
-      const byRun = new Map(rows.map((r) => [r.id, emptyCounts()]));
-      for (const c of countsOfMany.all(JSON.stringify([...byRun.keys()])))
-        byRun.get(c.run_id)![c.status] = c.n;
-      return rows.map((r) => withCounts(r, byRun.get(r.id)));
+      const byRun = countsOf(rows.map((r) => r.id));
+      return rows.map((r) => withCounts(r, byRun.get(r.id)!));
     },
     tasks: (runId: string): TaskRun[] => tasks.all(runId).map(toTaskRun),
     /** The run's tasks as objects the engine keeps and saves back (their rows are known by rowid). */
@@ -272,8 +267,10 @@ export function createRunsRepo(db: Db) {
       return row && tracked(row);
     },
     /**
-     * Saves task rows (which exist). \`match\` and \`output\` are written only for tasks in
-     * \`changedJson\` (they rarely change and are the costly columns); others keep theirs.
+     * Saves task rows; a task whose row does not exist is skipped. Only the optional columns that
+     * differ (by identity) from the row's last written values are set: `match` or `output` (the
+     * costly columns) when it is a new object, or both when the task is in `changedJson` (changed
+     * in place) and neither is a new object. A row whose last written values are unknown gets all.
      */
     saveTasks(tasks: Iterable<TaskRun>, changedJson: ReadonlySet<TaskRun>): void {
       for (const t of tasks) {
@@ -287,10 +284,7 @@ export function createRunsRepo(db: Db) {
           ({ rowid, values: was } = known);
         } else {
           const found = rowidOf.get(t.run_id, t.task_id);
-          if (!found) {
-            byKey.run(paramsOf(t, ALL, t.run_id, t.task_id));
-            continue;
-          }
+          if (!found) continue;
           rowid = found.rowid;
           was = null;
         }

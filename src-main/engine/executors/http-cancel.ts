@@ -1,4 +1,5 @@
 import type { HttpAgent } from '../../../src-shared/schemas/agent.ts';
+import { CANCEL_URL_PLACEHOLDERS } from '../../../src-shared/schemas/agent.ts';
 import type { Fetch } from './http-request.ts';
 import { describeUrl, send } from './http-request.ts';
 
@@ -74,9 +75,12 @@ export async function sendCancel(
   }
 }
 
-/** `{run_id}`, `{task_id}`, `{delegation_task_id}` and `{attempt}`, URL-encoded. */
+/** Any of the placeholders (`{run_id}`, `{task_id}`, `{delegation_task_id}`, `{attempt}`). */
+const PLACEHOLDER = new RegExp(`\\{(${CANCEL_URL_PLACEHOLDERS.join('|')})\\}`, 'g');
+
+/** The template with its placeholders replaced by the attempt's values, URL-encoded. */
 function expand(template: string, attempt: CancelledAttempt): string {
-  return template.replace(/\{(run_id|task_id|delegation_task_id|attempt)\}/g, (_, name: string) =>
+  return template.replace(PLACEHOLDER, (_, name: string) =>
     encodeURIComponent(String(attempt[name as keyof CancelledAttempt])),
   );
 }
