@@ -78,11 +78,10 @@ function versionList(
   const cost = [...needed.values()].reduce((n, r) => n + r.task_count, 0);
   if (cost <= DIFF_TASK_LIMIT) {
     if (changeCache.size > CACHE_LIMIT) changeCache.clear();
-    const plans = new Map<number, Plan | undefined>();
-    const get = (v: number) => (plans.has(v) ? plans.get(v) : plans.set(v, body(v)).get(v));
+    const plans = new Map([...needed.keys()].map((v) => [v, body(v)]));
     for (const { after, before } of uncounted) {
-      const older = get(before.version);
-      const newer = get(after.version);
+      const older = plans.get(before.version);
+      const newer = plans.get(after.version);
       if (older && newer) changeCache.set(key(after), countDiff(diffPlans(older, newer)));
     }
   }

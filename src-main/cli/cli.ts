@@ -5,6 +5,7 @@ import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
+import { setting } from '../host/settings.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -59,13 +60,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const dataDir = resolveDataDir(values['data-dir']);
   const port = parsePort(values.port);
-  const callbackUrl = setting(
+  const callbackUrl = cliSetting(
     values['callback-url'],
     '--callback-url',
     'BATON_CALLBACK_URL',
     parseCallbackUrl,
   );
-  const maxInFlight = setting(
+  const maxInFlight = cliSetting(
     values['max-in-flight'],
     '--max-in-flight',
     'BATON_MAX_IN_FLIGHT',
@@ -119,20 +120,15 @@ function parsePort(raw: string | undefined): number | undefined {
   return n;
 }
 
-/**
- * A setting from its flag, else its environment variable, checked by `parse` (which names
- * where the value came from in its error); undefined when neither is set.
- */
-function setting<T>(
+/** `setting`, with a bad value reported as a usage error (`CliError`). */
+function cliSetting<T>(
   flag: string | undefined,
   flagName: string,
   envName: string,
   parse: (raw: string, what: string) => T,
 ): T | undefined {
-  const raw = flag ?? process.env[envName];
-  if (raw === undefined || raw === '') return undefined;
   try {
-    return parse(raw, flag !== undefined ? flagName : envName);
+    return setting(flag, flagName, envName, parse);
   } catch (err) {
     throw new CliError((err as Error).message);
   }

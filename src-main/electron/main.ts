@@ -7,7 +7,9 @@ import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
+import type { CallbackHost } from '../host/rest/callback-host.ts';
 import { parseCallbackUrl, startCallbackHost } from '../host/rest/callback-host.ts';
+import { setting } from '../host/settings.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,8 +39,7 @@ async function start(): Promise<void> {
     : join(here, '../../resources');
   let maxInFlight: number | undefined;
   try {
-    const raw = process.env.BATON_MAX_IN_FLIGHT;
-    if (raw) maxInFlight = parseMaxInFlight(raw, 'BATON_MAX_IN_FLIGHT');
+    maxInFlight = setting(undefined, '', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight);
   } catch (err) {
     console.error(`${(err as Error).message}; using the default`);
   }
@@ -51,14 +52,13 @@ async function start(): Promise<void> {
   });
   // The window talks over IPC, so http agents get a loopback host of their own to call back
   // to (else they are polled). BATON_CALLBACK_URL: where remote agents reach it (a tunnel).
-  const callbackHost = await (async () => {
-    const raw = process.env.BATON_CALLBACK_URL;
-    const callbackUrl = raw ? parseCallbackUrl(raw, 'BATON_CALLBACK_URL') : undefined;
-    return startCallbackHost(baton.agentCallbacks, callbackUrl ? { callbackUrl } : {});
-  })().catch((err: unknown) => {
+  let callbackHost: CallbackHost | null = null;
+  try {
+    const callbackUrl = setting(undefined, '', 'BATON_CALLBACK_URL', parseCallbackUrl);
+    callbackHost = await startCallbackHost(baton.agentCallbacks, callbackUrl ? { callbackUrl } : {});
+  } catch (err) {
     console.error(`No callback host, http agents will be polled: ${(err as Error).message}`);
-    return null;
-  });
+  }
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import type { RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
-import { call, controlledExecutor, eventually, setup, task, until } from '../../test/kit/engine-kit.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 
@@ -34,7 +34,7 @@ describe('execution', () => {
       plan_id: 'p',
       tasks: Array.from({ length: 8 }, (_, i) => task(`t${i}`)),
     });
-    await until(() => exec.running.size === 3, 2_000, 'three running');
+    await eventually(() => exec.running.size === 3, 2_000, 'three running');
     await new Promise((r) => setTimeout(r, 20));
     expect(exec.running.size).toBe(3);
     // The next in line says why it waits; the rest are queued behind it.
@@ -57,7 +57,7 @@ describe('execution', () => {
     const first = await setup(app, agents, { plan_id: 'p', tasks: [task('a1'), task('a2'), task('a3')] });
     await call(app, 'plans.import', { plan: { plan_id: 'q', tasks: [task('b1')] } });
     const second = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'q' });
-    await until(() => exec.running.size === 2, 2_000, 'two running');
+    await eventually(() => exec.running.size === 2, 2_000, 'two running');
     await new Promise((r) => setTimeout(r, 20));
     expect(exec.running.size).toBe(2);
     expect(byId(await detail(first)).a3).toMatchObject({
@@ -89,7 +89,7 @@ describe('execution', () => {
         task('low-2', { priority: 'LOW' }),
       ],
     });
-    await until(() => exec.started.length === 7);
+    await eventually(() => exec.started.length === 7);
     // 1000 > 100 = MEDIUM×10 (overdue) > 10 > 1; equal scores keep plan order.
     expect(exec.started.map((s) => s.split('#')[0])).toEqual([
       'crit',
@@ -186,7 +186,7 @@ describe('execution', () => {
         task('other-2', { depends_on: ['other'] }),
       ],
     });
-    await until(() => exec.running.has('hang'));
+    await eventually(() => exec.running.has('hang'));
     const cancelled = await call<TaskRun>(app, 'runs.cancelTask', { run_id: run, task_id: 'hang' });
     expect(cancelled.status).toBe('cancelled');
     expect(exec.aborted).toEqual(['hang#1']);
@@ -202,7 +202,7 @@ describe('execution', () => {
       plan_id: 'p',
       tasks: [task('a'), task('b'), task('c', { depends_on: ['a'] })],
     });
-    await until(() => exec.running.size === 2);
+    await eventually(() => exec.running.size === 2);
     await call(app, 'runs.cancel', { run_id: run });
     const d = await detail(run);
     expect(d.status).toBe('cancelled');
@@ -259,7 +259,7 @@ describe('execution', () => {
         task('after-b', { depends_on: ['gate-b'] }),
       ],
     });
-    await until(() => exec.started.includes('free#1'));
+    await eventually(() => exec.started.includes('free#1'));
     const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
     expect(pending.map((a) => [a.task_id, a.kind])).toEqual([
       ['gate-a', 'approval_required'],
@@ -274,7 +274,7 @@ describe('execution', () => {
       comment: 'looks fine',
     });
     expect(decided).toMatchObject({ status: 'approved', actor: 'ana', comment: 'looks fine' });
-    await until(() => exec.started.includes('after-a#1'));
+    await eventually(() => exec.started.includes('after-a#1'));
     expect(byId(await detail(run))['gate-b']!.status).toBe('awaiting_approval');
     expect(exec.started.filter((s) => s === 'free#1')).toHaveLength(1); // finished work never re-runs
     const b = pending.find((p) => p.task_id === 'gate-b')!;
@@ -348,7 +348,7 @@ describe('execution', () => {
     const exec = controlledExecutor(() => 'hold');
     open(exec);
     const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
-    await until(() => exec.running.has('t'));
+    await eventually(() => exec.running.has('t'));
     const e = exec.running.get('t')!;
     e.emit({ type: 'progress', percent: 40, message: 'reading' });
     e.emit({ type: 'log', stream: 'stdout', text: 'hello from the agent' });

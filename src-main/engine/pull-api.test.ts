@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentExecutionStats, RunDetail } from '../../src-shared/schemas/run.ts';
-import { call, controlledExecutor, setup, task, until } from '../../test/kit/engine-kit.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 
@@ -212,7 +212,7 @@ describe('leases', () => {
     const exec = controlledExecutor(() => 'hold');
     app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
     const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
-    await until(() => exec.running.has('t'));
+    await eventually(() => exec.running.has('t'));
     const other = createApp({ dataDir: dir, log: () => {} });
     try {
       expect(other.engine.resumeUnfinished()).toEqual([]);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import { call, controlledExecutor, setup, until } from '../kit/engine-kit.ts';
+import { call, controlledExecutor, eventually, setup } from '../kit/engine-kit.ts';
 
 let app: BatonApp;
 afterEach(() => app?.close());
@@ -57,7 +57,7 @@ describe('agent availability', () => {
       plan_id: 'p',
       tasks: [{ task_id: 't', description: '', required_skills: ['x'] }],
     });
-    await until(() => exec.running.has('t'));
+    await eventually(() => exec.running.has('t'));
     expect((await agentsById()).w!.status).toBe('BUSY');
     exec.running.get('t')!.finish();
   });

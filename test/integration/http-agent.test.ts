@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import type { Handler, SeenRequest } from '../../src-main/engine/executors/testing/local-server.ts';
-import { json, localServer } from '../../src-main/engine/executors/testing/local-server.ts';
+import type { SeenRequest } from '../../src-main/engine/executors/testing/local-server.ts';
+import { json, localServers } from '../../src-main/engine/executors/testing/local-server.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
@@ -21,7 +21,6 @@ import { call, eventually, setup } from '../kit/engine-kit.ts';
 let dir: string;
 let app: BatonApp;
 let host: BrowserHost | null;
-const servers: { close(): Promise<void> }[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'baton-http-agent-'));
@@ -29,11 +28,13 @@ beforeEach(() => {
   host = null;
 });
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
   await host?.close();
   app.close();
   rmSync(dir, { recursive: true, force: true });
 });
+// Made after the hook above so that, after hooks running last-registered first, the agents'
+// servers close before Baton's host and app, as before.
+const agentServer = localServers();
 
 async function serveBaton(): Promise<BrowserHost> {
   host = await startBrowserHost({
@@ -44,12 +45,6 @@ async function serveBaton(): Promise<BrowserHost> {
     agentCallbacks: app.agentCallbacks,
   });
   return host;
-}
-
-async function agentServer(handler: Handler) {
-  const s = await localServer(handler);
-  servers.push(s);
-  return s;
 }
 
 const plan = (task: Record<string, unknown> = {}) => ({

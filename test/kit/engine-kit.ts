@@ -99,8 +99,6 @@ export async function eventually(
   }
 }
 
-export const until = eventually;
-
 export async function call<T = unknown>(app: BatonApp, method: string, input: unknown): Promise<T> {
   const r = await app.dispatch(method, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });

@@ -16,6 +16,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
+/** A host's base URL (`http://127.0.0.1:8080/`), with an IPv6 address in brackets. */
+export function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+}
+
+/** What a handler that threw answers: logged, then a 500 (or the answer cut short if begun). */
+export function answerInternalError(res: ServerResponse, err: unknown): void {
+  console.error(err);
+  if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
+  else res.end();
+}
+
 /** A request's JSON body (`{}` when empty), refused past `maxBytes`. */
 export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];

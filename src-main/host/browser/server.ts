@@ -11,9 +11,9 @@ import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../app/event-bus.ts';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
-import { CALLBACK_MAX_BODY, createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
+import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
-import { readJson, securityHeaders, sendJson } from './respond.ts';
+import { answerInternalError, baseUrl, readJson, securityHeaders, sendJson } from './respond.ts';
 import { authenticate, cookieName, hostAllowed, newToken, tokensEqual } from './security.ts';
 
 export interface BrowserHostOptions {
@@ -76,11 +76,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      console.error(err);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
-      else res.end();
-    });
+    handle(req, res).catch((err: unknown) => answerInternalError(res, err));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,7 +87,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (url.pathname.startsWith(CALLBACK_PATH)) {
       if (!callbackRoute)
         return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
-      return callbackRoute(req, res, () => readJson(req, CALLBACK_MAX_BODY));
+      return callbackRoute(req, res);
     }
     if (!hostAllowed(req.headers.host, extraHosts)) {
       return sendJson(res, 403, { error: { code: 'forbidden', message: 'Host header not allowed' } });
@@ -208,7 +204,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
   port = (server.address() as AddressInfo).port;
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
+  const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
   const infoFile = opts.dataDir ? join(opts.dataDir, 'server.json') : undefined;
   if (infoFile) {

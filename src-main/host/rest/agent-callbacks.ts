@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { callbackMessageSchema } from '../../engine/executors/http-reply.ts';
-import { sendJson } from '../browser/respond.ts';
+import { MAX_JSON_BYTES } from '../../engine/executors/http-request.ts';
+import { readJson, sendJson } from '../browser/respond.ts';
 import { bearer } from '../browser/security.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 /** Largest callback body read (what the http executor reads from an agent, too). */
-export const CALLBACK_MAX_BODY = 16 * 1024 * 1024;
+const CALLBACK_MAX_BODY = MAX_JSON_BYTES;
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -25,7 +26,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * - too many messages waiting → 429; else 200 `{ ok: true }`.
  */
 export function createAgentCallbackRoute(callbacks: AgentCallbacks) {
-  return async (req: IncomingMessage, res: ServerResponse, body: () => Promise<unknown>): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const id = path.slice(CALLBACK_PATH.length);
     if (!path.startsWith(CALLBACK_PATH) || !ID.test(id)) {
@@ -47,7 +48,7 @@ export function createAgentCallbackRoute(callbacks: AgentCallbacks) {
     if (checked !== 'ok') return refuse(res, checked);
     let json: unknown;
     try {
-      json = await body();
+      json = await readJson(req, CALLBACK_MAX_BODY);
     } catch (err) {
       return sendJson(res, 400, error('invalid_input', (err as Error).message));
     }

@@ -37,6 +37,34 @@ describe('callback host (the desktop app’s, for http agents)', () => {
     }
   });
 
+  it('answers 429 with Retry-After once 1,000 messages wait unread, and accepts again when one is read', async () => {
+    // A slot nobody reads from: what an agent that posts faster than its attempt takes
+    // messages is told.
+    const callbacks = createAgentCallbacks();
+    const host = await startCallbackHost(callbacks);
+    try {
+      const slot = callbacks.open()!;
+      for (let i = 0; i < 1_000; i++) {
+        const r = await post(slot.url, slot.token, { status: 'running', progress: i / 10 });
+        expect(r.status).toBe(200);
+      }
+      const busy = await post(slot.url, slot.token, { status: 'running', message: 'one more' });
+      expect(busy.status).toBe(429);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      expect(await busy.json()).toMatchObject({ error: { code: 'busy' } });
+      // Nothing was queued by the refused post: the first message read is still the first posted.
+      const first = await slot.next(new AbortController().signal, 0);
+      expect(first).toMatchObject({ status: 'running', progress: 0 });
+      expect((await post(slot.url, slot.token, { status: 'completed', output: { ok: true } })).status).toBe(
+        200,
+      );
+      // The result ended the slot: its token delivers nothing more.
+      expect((await post(slot.url, slot.token, { status: 'running' })).status).toBe(404);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('checks a callback URL and names where it came from', () => {
     expect(parseCallbackUrl('https://baton.example.com', '--callback-url')).toBe(
       'https://baton.example.com/',

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
-import { readJson, sendJson } from '../browser/respond.ts';
-import { CALLBACK_MAX_BODY, createAgentCallbackRoute } from './agent-callbacks.ts';
+import { answerInternalError, baseUrl } from '../browser/respond.ts';
+import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
 export interface CallbackHost {
   /** Where this host listens (what agents are told, unless a callback URL was given). */
@@ -42,16 +42,7 @@ export async function startCallbackHost(
 ): Promise<CallbackHost> {
   const route = createAgentCallbackRoute(callbacks);
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith(CALLBACK_PATH)) {
-      sendJson(res, 404, { error: { code: 'not_found', message: 'this host serves agent callbacks only' } });
-      return;
-    }
-    route(req, res, () => readJson(req, CALLBACK_MAX_BODY)).catch((err: unknown) => {
-      console.error(err);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
-      else res.end();
-    });
+    route(req, res).catch((err: unknown) => answerInternalError(res, err));
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -59,7 +50,7 @@ export async function startCallbackHost(
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const url = baseUrl(host, port);
   callbacks.serveAt(opts.callbackUrl ?? url);
   return {
     url,
