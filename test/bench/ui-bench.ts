@@ -11,11 +11,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { layoutGraph } from '../../src-renderer/src/graph/layout.ts';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/browser-path.ts';
-import { rpcFor } from '../e2e/harness.ts';
+import { flowViewport, layeredPlan, NODE, rpcFor } from '../e2e/harness.ts';
 import { startServe } from '../e2e/serve-process.ts';
 
 const found = findChromium();
@@ -24,19 +24,13 @@ if ('missing' in found) {
   process.exit(0);
 }
 
-/** The renderer's task card size (TaskNode.tsx), for the bench's own copy of the layout. */
-const NODE = { width: 240, height: 104 };
-
-/** The graph's viewport as React Flow applies it: translate(x, y) scale(zoom). */
-async function viewport(
-  page: Page,
-): Promise<{ x: number; y: number; zoom: number; left: number; top: number }> {
-  return page.evaluate(() => {
-    const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
-    const m = new DOMMatrix(getComputedStyle(vp).transform);
-    const r = (document.querySelector('.react-flow') as HTMLElement).getBoundingClientRect();
-    return { x: m.e, y: m.f, zoom: m.a, left: r.left, top: r.top };
-  });
+/** Waits until a graph is first drawn: task cards, or (zoomed out far enough to fit) the overview canvas. */
+async function firstDrawn(graph: Locator) {
+  await graph
+    .getByRole('article')
+    .first()
+    .or(graph.getByRole('img', { name: /^Overview of/ }))
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Frames the page drew (requestAnimationFrame callbacks) per second while `act` ran, and the longest gap. */
@@ -117,16 +111,7 @@ try {
   results.push(['  (launching Chromium itself, not counted)', `${browserLaunch.toFixed(0)} ms`, '—']);
 
   // A 2,000-task layered plan (width 40).
-  const width = 40;
-  const tasks = Array.from({ length: 2_000 }, (_, i) => {
-    const layer = Math.floor(i / width);
-    return {
-      task_id: `t${i}`,
-      description: `task ${i}`,
-      required_skills: ['x'],
-      depends_on: layer === 0 ? [] : [`t${(layer - 1) * width + ((i * 7) % width)}`],
-    };
-  });
+  const tasks = layeredPlan(2_000, 40);
   await rpc('plans.import', { plan: { plan_id: 'big', tasks } });
   await page.reload();
   const item = page.getByRole('button', { name: /big/ }).first();
@@ -134,32 +119,27 @@ try {
   const t1 = performance.now();
   await item.click();
   const graphRegion = page.getByRole('region', { name: 'Plan graph' });
-  // First drawn: task cards, or (zoomed out far enough to fit) the overview canvas.
-  await graphRegion
-    .getByRole('article')
-    .first()
-    .or(graphRegion.getByRole('img', { name: /^Overview of/ }))
-    .waitFor({ timeout: 60_000 });
+  await firstDrawn(graphRegion);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const render = performance.now() - t1;
   results.push(['2,000-task plan: layout and first render', `${render.toFixed(0)} ms`, '≤ 1,500 ms']);
 
   // Pan and zoom with real input, at the fitted zoom, then zoomed in on readable cards.
   const box = (await graphRegion.boundingBox())!;
-  const fit = await viewport(page);
+  const fit = await flowViewport(page);
   const zoomFit = await framesDuring(page, () => wheelFor(page, box));
   const panFit = await framesDuring(page, () => dragFor(page, box));
   // Zooming in from the fitted view to readable cards crosses from the overview canvas to task
   // cards: the longest frame on the way is the switch.
   const zoomIn = await framesDuring(page, async () => {
-    for (let i = 0; i < 30 && (await viewport(page)).zoom < 0.9; i++) {
+    for (let i = 0; i < 30 && (await flowViewport(page)).zoom < 0.9; i++) {
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       await page.mouse.wheel(0, -300);
       await page.waitForTimeout(30);
     }
     await page.waitForTimeout(300);
   });
-  const close = await viewport(page);
+  const close = await flowViewport(page);
   const panClose = await framesDuring(page, () => dragFor(page, box));
   const zoomClose = await framesDuring(page, () => wheelFor(page, box));
   const fps = (f: { fps: number; worst: number }) =>
@@ -182,11 +162,7 @@ try {
   const t2 = performance.now();
   await page.getByRole('button', { name: 'Edit plan' }).click();
   const designer = page.getByRole('region', { name: 'Plan designer graph' });
-  await designer
-    .getByRole('article')
-    .first()
-    .or(designer.getByRole('img', { name: /^Overview of/ }))
-    .waitFor({ timeout: 60_000 });
+  await firstDrawn(designer);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   results.push([
     'designer: 2,000-task plan opened',
@@ -223,11 +199,7 @@ try {
     }));
     await rpc('plans.import', { plan: { plan_id: 'flat', tasks: flat } });
     await page.getByRole('button', { name: /flat/ }).first().click();
-    await graphRegion
-      .getByRole('article')
-      .first()
-      .or(graphRegion.getByRole('img', { name: /^Overview of/ }))
-      .waitFor({ timeout: 60_000 });
+    await firstDrawn(graphRegion);
     await page.evaluate(() => {
       (window as unknown as { longTasks: number[] }).longTasks = [];
       new PerformanceObserver((list) => {
@@ -243,12 +215,12 @@ try {
       nodes: flat.map((t) => ({ id: t.task_id, ...NODE })),
       edges: [],
     });
-    const at = (vp: Awaited<ReturnType<typeof viewport>>, id: string) => ({
+    const at = (vp: Awaited<ReturnType<typeof flowViewport>>, id: string) => ({
       x: vp.left + vp.x + (positions[id]!.x + NODE.width / 2) * vp.zoom,
       y: vp.top + vp.y + (positions[id]!.y + NODE.height / 2) * vp.zoom,
     });
     // Ten tasks spread over those on screen.
-    const shown = await viewport(page);
+    const shown = await flowViewport(page);
     const visible = flat
       .map((t) => t.task_id)
       .filter((id) => {
@@ -263,7 +235,7 @@ try {
     for (let i = 0; i < 10; i++) {
       await new Promise((r) => setTimeout(r, 250));
       const id = visible[Math.floor((i * visible.length) / 10)]!;
-      const { x, y } = at(await viewport(page), id);
+      const { x, y } = at(await flowViewport(page), id);
       const c = performance.now();
       await page.mouse.click(x, y);
       await page.getByRole('region', { name: `Task ${id} details` }).waitFor();

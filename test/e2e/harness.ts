@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,32 @@ export async function launchBaton(name: string, viewport = { width: 1400, height
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The renderer's task card size (TaskNode.tsx), for tests' own copy of the layout. */
+export const NODE = { width: 240, height: 104 };
+
+/** `count` tasks in layers of `width`; each after one task of the layer before. */
+export function layeredPlan(count: number, width: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const layer = Math.floor(i / width);
+    return {
+      task_id: `t${i}`,
+      description: `task ${i}`,
+      required_skills: ['x'],
+      depends_on: layer === 0 ? [] : [`t${(layer - 1) * width + ((i * 7) % width)}`],
+    };
+  });
+}
+
+/** The graph's viewport as React Flow applies it (translate(x, y) scale(zoom)), and where the graph is. */
+export async function flowViewport(
+  page: Page,
+): Promise<{ x: number; y: number; zoom: number; left: number; top: number }> {
+  return page.evaluate(() => {
+    const vp = document.querySelector('.react-flow__viewport') as HTMLElement;
+    const m = new DOMMatrix(getComputedStyle(vp).transform);
+    const r = (document.querySelector('.react-flow') as HTMLElement).getBoundingClientRect();
+    return { x: m.e, y: m.f, zoom: m.a, left: r.left, top: r.top };
+  });
 }

@@ -1,39 +1,34 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutGraph } from '../../src-renderer/src/graph/layout.ts';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { flowViewport, launchBaton, layeredPlan, NODE, skipE2e } from './harness.ts';
 
 // A plan too large to draw as cards when it fits the screen: 600 tasks in layers of 30.
-const WIDTH = 30;
-const tasks = Array.from({ length: 600 }, (_, i) => {
-  const layer = Math.floor(i / WIDTH);
-  return {
-    task_id: `t${i}`,
-    description: `task ${i}`,
-    required_skills: ['x'],
-    depends_on: layer === 0 ? [] : [`t${(layer - 1) * WIDTH + ((i * 7) % WIDTH)}`],
-  };
+const tasks = layeredPlan(600, 30);
+/** Where the renderer lays the tasks out. */
+const positions = layoutGraph({
+  nodes: tasks.map((t) => ({ id: t.task_id, ...NODE })),
+  edges: tasks.flatMap((t) => t.depends_on.map((d) => ({ source: d, target: t.task_id }))),
 });
-/** The task card's size in the renderer (TaskNode.tsx). */
-const NODE = { width: 240, height: 104 };
 
 /** Where the page draws a task now: the renderer's layout through the graph's viewport. */
 async function screenPoint(page: Page, id: string): Promise<{ x: number; y: number }> {
-  const positions = layoutGraph({
-    nodes: tasks.map((t) => ({ id: t.task_id, ...NODE })),
-    edges: tasks.flatMap((t) => t.depends_on.map((d) => ({ source: d, target: t.task_id }))),
-  });
-  const vp = await page.evaluate(() => {
-    const m = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
-    const r = document.querySelector('.react-flow')!.getBoundingClientRect();
-    return { x: m.e, y: m.f, zoom: m.a, left: r.left, top: r.top };
-  });
+  const vp = await flowViewport(page);
   const p = positions[id]!;
   return {
     x: vp.left + vp.x + (p.x + NODE.width / 2) * vp.zoom,
     y: vp.top + vp.y + (p.y + NODE.height / 2) * vp.zoom,
   };
+}
+
+/** Wheel-zooms in over a point of the graph until it shows task cards (at most 20 steps). */
+async function zoomInToCards(page: Page, graph: Locator, at: { x: number; y: number }) {
+  await page.mouse.move(at.x, at.y);
+  for (let i = 0; i < 20 && (await graph.getByRole('article').count()) === 0; i++) {
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(50);
+  }
 }
 
 describe.skipIf(skipE2e)('a large plan', () => {
@@ -77,12 +72,7 @@ describe.skipIf(skipE2e)('a large plan', () => {
 
   it('shows task cards again when zoomed in', async () => {
     const graph = page.getByRole('region', { name: 'Plan graph' });
-    const { x, y } = await screenPoint(page, 't95');
-    await page.mouse.move(x, y);
-    for (let i = 0; i < 20 && (await graph.getByRole('article').count()) === 0; i++) {
-      await page.mouse.wheel(0, -300);
-      await page.waitForTimeout(50);
-    }
+    await zoomInToCards(page, graph, await screenPoint(page, 't95'));
     await graph.getByRole('article', { name: 'Task t95: Done' }).waitFor();
     expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
   });
@@ -92,14 +82,10 @@ describe.skipIf(skipE2e)('a large plan', () => {
     const graph = page.getByRole('region', { name: 'Plan designer graph' });
     await graph.getByRole('img', { name: /^Overview of 600 tasks/ }).waitFor();
     expect(await graph.getByRole('article').count()).toBe(0);
-    const { x, y } = await screenPoint(page, 't95');
-    await page.mouse.click(x, y);
+    const point = await screenPoint(page, 't95');
+    await page.mouse.click(point.x, point.y);
     await page.getByRole('form', { name: 'Task t95' }).waitFor();
-    await page.mouse.move(x, y);
-    for (let i = 0; i < 20 && (await graph.getByRole('article').count()) === 0; i++) {
-      await page.mouse.wheel(0, -300);
-      await page.waitForTimeout(50);
-    }
+    await zoomInToCards(page, graph, point);
     await graph.getByRole('article', { name: /^Task t95/ }).waitFor();
     expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Discard' }).click();

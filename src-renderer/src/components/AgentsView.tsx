@@ -207,7 +207,6 @@ function AddAgent() {
   const [kind, setKind] = useState<Kind>('echo');
   const [f, setF] = useState({
     id: '',
-    skill: '',
     capacity: '1',
     cost: '0',
     mission: '',

@@ -13,20 +13,22 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { connect, disconnect, removeTask } from '../designer/plan-edit.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
-import { boxAt } from '../graph/overview-draw.ts';
 import { useBaton } from '../store/index.ts';
 import {
   FIT,
   fittedViewport,
   MIN_ZOOM,
+  MINIMAP_MAX_TASKS,
   NO_EDGES,
   OVERVIEW_MIN_TASKS,
   OverviewSwitch,
+  overviewPick,
   overviewScene,
+  startsAsOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
 import type { TaskNodeType } from './TaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM, TaskNode } from './TaskNode.tsx';
+import { NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
 
@@ -83,7 +85,6 @@ export function DesignerGraph() {
     () => plain.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [plain, selected],
   );
-  const hidden = useMemo(() => plain.map((n) => ({ ...n, hidden: true })), [plain]);
   const edges = useMemo<Edge[]>(
     () =>
       draft.tasks.flatMap((t) =>
@@ -118,16 +119,23 @@ export function DesignerGraph() {
   const flow = useRef<ReactFlowInstance<TaskNodeType> | null>(null);
   const [start, setStart] = useState<{ viewport: Viewport | undefined } | null>(null);
   const [overview, setOverview] = useState(false);
+  // Fit the view to the first layout, not to tasks still piled at the origin.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the first layout only decides where to start
   useLayoutEffect(() => {
     if (!auto || start) return;
     const viewport = fittedViewport({ ...auto, ...manual }, box.current);
-    setOverview(large && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM);
+    setOverview(startsAsOverview(draft.tasks.length, viewport));
     setStart({ viewport });
   }, [auto]);
-  const scene = useMemo(() => overviewScene(plain, edges), [plain, edges]);
+  // Only a large draft (or one still shown as the overview) needs these: dragging a task in a
+  // small one does not rebuild them.
+  const drawable = large || overview;
+  const hidden = useMemo(
+    () => (drawable ? plain.map((n) => ({ ...n, hidden: true })) : plain),
+    [drawable, plain],
+  );
+  const scene = useMemo(() => (drawable ? overviewScene(plain, edges) : null), [drawable, plain, edges]);
 
-  // Fit the view to the first layout, not to tasks still piled at the origin.
   return (
     <section className="graph" aria-label="Plan designer graph" ref={box}>
       {!auto || !start ? (
@@ -143,11 +151,9 @@ export function DesignerGraph() {
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
-          onPaneClick={(e) => {
-            if (!overview || !flow.current) return selectTask(null);
-            const p = flow.current.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-            selectTask(boxAt(scene, p.x, p.y)?.id ?? null);
-          }}
+          onPaneClick={(e) =>
+            selectTask(overview ? (overviewPick(flow.current, scene, e)?.id ?? null) : null)
+          }
           deleteKeyCode={['Delete', 'Backspace']}
           {...(start.viewport ? { defaultViewport: start.viewport } : { fitView: true })}
           fitViewOptions={FIT}
@@ -157,9 +163,9 @@ export function DesignerGraph() {
           proOptions={{ hideAttribution: true }}
         >
           <Background />
-          {overview && <PlanOverview scene={scene} designer />}
+          {overview && scene && <PlanOverview scene={scene} designer />}
           {large && <OverviewSwitch onChange={setOverview} />}
-          {draft.tasks.length <= 1_000 && !overview && (
+          {draft.tasks.length <= MINIMAP_MAX_TASKS && !overview && (
             <MiniMap pannable zoomable ariaLabel="Plan overview" />
           )}
           <Controls fitViewOptions={FIT} />

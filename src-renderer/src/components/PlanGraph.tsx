@@ -5,21 +5,23 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
-import { boxAt } from '../graph/overview-draw.ts';
 import {
   FIT,
   fittedViewport,
   MIN_ZOOM,
+  MINIMAP_MAX_TASKS,
   NO_EDGES,
   OVERVIEW_MIN_TASKS,
   OverviewSwitch,
+  overviewPick,
   overviewScene,
+  startsAsOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
 import type { VersionMark } from './TaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM } from './TaskNode.tsx';
+import { NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
 
@@ -67,7 +69,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: P
         // Fit here rather than with React Flow's fitView, so a large plan that fits only when
         // zoomed out starts as the overview, without first rendering thousands of cards.
         const viewport = fittedViewport(positions, box.current);
-        setOverview(large && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM);
+        setOverview(startsAsOverview(plan.tasks.length, viewport));
         setLayout({ positions, viewport });
       },
       (err: Error) => live && setLayoutError(err.message),
@@ -75,7 +77,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: P
     return () => {
       live = false;
     };
-  }, [plan, edges, large]);
+  }, [plan, edges]);
 
   // One node object per task for the whole run: statuses are read by each node from the store.
   const nodes = useMemo<PlanTaskNodeType[]>(() => {
@@ -125,9 +127,8 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: P
             onlyRenderVisibleElements
             onNodeClick={(_e, node) => onSelectTask?.(node.id)}
             onPaneClick={(e) => {
-              if (!overview || !flow.current) return;
-              const p = flow.current.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-              const hit = boxAt(scene, p.x, p.y);
+              if (!overview) return;
+              const hit = overviewPick(flow.current, scene, e);
               if (hit) onSelectTask?.(hit.id);
             }}
             colorMode="system"
@@ -140,7 +141,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: P
             {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
                 It is left out while the overview is shown: it leaves hidden nodes out, and the
                 overview is a map itself. */}
-            {plan.tasks.length <= 1_000 && !overview && (
+            {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && (
               <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
             )}
             <Controls fitViewOptions={FIT} />

@@ -151,8 +151,10 @@ function VersionPane({
   const shown = useVersion(current, version);
   const previous = useVersion(current, isCurrent && version > 1 ? version - 1 : null);
 
-  const [from, to] = isCurrent ? [previous.plan, current] : [shown.plan, current];
-  const diff = useMemo(() => (from && to ? diffPlans(from.plan, to.plan) : null), [from, to]);
+  // Compared with the current version: the one before it, or the earlier version shown.
+  const from = isCurrent ? previous.plan : shown.plan;
+  const fromError = isCurrent ? previous.error : shown.error;
+  const diff = useMemo(() => (from ? diffPlans(from.plan, current.plan) : null), [from, current]);
   // Marks on the graph shown: the current version's new and changed tasks, or an earlier
   // version's tasks changed or removed since.
   const marks = useMemo(() => {
@@ -217,12 +219,12 @@ function VersionPane({
             what changed shows here.
           </p>
         </aside>
-      ) : diff && from && to ? (
-        <VersionDiff from={from} to={to} diff={diff} current={current.version} />
+      ) : diff && from ? (
+        <VersionDiff from={from} to={current} diff={diff} current={current.version} />
       ) : (
         <aside className="version-diff" aria-label="Changes">
-          {(isCurrent ? previous.error : shown.error) !== undefined ? (
-            <p role="alert">Could not compare the versions: {isCurrent ? previous.error : shown.error}</p>
+          {fromError !== undefined ? (
+            <p role="alert">Could not compare the versions: {fromError}</p>
           ) : (
             <p className="muted">Comparing…</p>
           )}

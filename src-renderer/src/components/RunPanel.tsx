@@ -1,15 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
-import { useBaton } from '../store/index.ts';
+import { useBaton, useRunTasks } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
 import { TaskDetail } from './TaskDetail.tsx';
 
-const EMPTY: Record<string, TaskRun> = {};
-
 /** The result of one run: its status, every task's outcome, and the build log entry. */
 export function RunPanel({ run, order }: { run: Run; order: string[] }) {
-  const tasks = useBaton((s) => s.runTasks[run.id] ?? EMPTY);
+  const tasks = useRunTasks(run.id);
   const log = useBaton((s) => s.memory[run.memory_id]);
   const cancelRun = useBaton((s) => s.cancelRun);
   const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));

@@ -1,16 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
-import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
-import { useBaton } from '../store/index.ts';
+import type { Run } from '../../../src-shared/schemas/run.ts';
+import { useRunTasks } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
-
-const EMPTY: Record<string, TaskRun> = {};
 
 const ROW = 24;
 
 /** When each task waited and ran, on one time axis from the run's start (virtualised rows). */
 export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
-  const tasks = useBaton((s) => s.runTasks[run.id] ?? EMPTY);
+  const tasks = useRunTasks(run.id);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({
     count: order.length,

@@ -35,8 +35,6 @@ export const NODE_HEIGHT = 104;
 
 /** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
 const DETAIL_ZOOM = 0.45;
-/** Below this zoom a large plan is drawn on one canvas instead (PlanOverview). */
-export const OVERVIEW_ZOOM = 0.3;
 const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
 
 /** A task as a card; below DETAIL_ZOOM, a coloured box with its id. */

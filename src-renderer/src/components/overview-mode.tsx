@@ -1,15 +1,20 @@
-import type { Edge, Viewport } from '@xyflow/react';
+import type { Edge, ReactFlowInstance, Viewport } from '@xyflow/react';
 import { getViewportForBounds, useStore } from '@xyflow/react';
 import { useLayoutEffect } from 'react';
 import type { Positions } from '../graph/layout.ts';
-import type { OverviewScene } from '../graph/overview-draw.ts';
-import { NODE_HEIGHT, NODE_WIDTH, OVERVIEW_ZOOM } from './TaskNode.tsx';
+import type { OverviewBox, OverviewScene } from '../graph/overview-draw.ts';
+import { boxAt } from '../graph/overview-draw.ts';
+import { NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 
 // What the plan graph and the designer share to draw a large plan, zoomed out, as one canvas
 // (PlanOverview) instead of thousands of task cards.
 
 /** A plan larger than this is drawn on one canvas when zoomed out below OVERVIEW_ZOOM. */
 export const OVERVIEW_MIN_TASKS = 300;
+/** Below this zoom a large plan is drawn on one canvas instead (PlanOverview). */
+export const OVERVIEW_ZOOM = 0.3;
+/** The minimap redraws every node on each pan or zoom: left out for plans larger than this. */
+export const MINIMAP_MAX_TASKS = 1_000;
 export const MIN_ZOOM = 0.05;
 export const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
 export const NO_EDGES: Edge[] = [];
@@ -30,6 +35,22 @@ export function overviewScene(
   };
 }
 
+/** Whether a plan of this many tasks, first shown at this viewport, starts as the overview. */
+export function startsAsOverview(tasks: number, viewport: Viewport | undefined): boolean {
+  return tasks > OVERVIEW_MIN_TASKS && viewport !== undefined && viewport.zoom < OVERVIEW_ZOOM;
+}
+
+/** The overview box under a pointer event on the pane, if any. */
+export function overviewPick(
+  flow: Pick<ReactFlowInstance, 'screenToFlowPosition'> | null,
+  scene: OverviewScene | null,
+  event: { clientX: number; clientY: number },
+): OverviewBox | undefined {
+  if (!flow || !scene) return undefined;
+  const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+  return boxAt(scene, p.x, p.y);
+}
+
 /** Switches between task cards and the overview canvas as the zoom crosses OVERVIEW_ZOOM. */
 export function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => void }) {
   const below = useStore((s) => s.transform[2] < OVERVIEW_ZOOM);
@@ -42,12 +63,19 @@ export function fittedViewport(positions: Positions, box: HTMLElement | null): V
   const rect = box?.getBoundingClientRect();
   const all = Object.values(positions);
   if (!rect || rect.width === 0 || rect.height === 0 || all.length === 0) return undefined;
-  const xs = all.map((p) => p.x);
-  const ys = all.map((p) => p.y);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
+  // A loop, not Math.min(...xs): spreading a very large array overflows the call stack.
+  let x = Number.POSITIVE_INFINITY;
+  let y = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (const p of all) {
+    if (p.x < x) x = p.x;
+    if (p.y < y) y = p.y;
+    if (p.x > right) right = p.x;
+    if (p.y > bottom) bottom = p.y;
+  }
   return getViewportForBounds(
-    { x, y, width: Math.max(...xs) + NODE_WIDTH - x, height: Math.max(...ys) + NODE_HEIGHT - y },
+    { x, y, width: right + NODE_WIDTH - x, height: bottom + NODE_HEIGHT - y },
     rect.width,
     rect.height,
     MIN_ZOOM,

@@ -36,7 +36,16 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createVersionsSlice(...a),
 }));
 
-/** Applies pushed events; called at most once per animation frame with everything that arrived. */
+const NO_TASK_RUNS: Record<string, TaskRun> = {};
+
+/** A run's task runs by task id; while none are loaded, one shared empty object, so the selection stays stable. */
+export const useRunTasks = (runId: string): Record<string, TaskRun> =>
+  useBaton((s) => s.runTasks[runId] ?? NO_TASK_RUNS);
+
+/**
+ * Applies pushed events. main.tsx calls it with everything that arrived, at most every 100 ms
+ * while events keep coming (every 150 ms under a flood).
+ */
 export function applyEvents(batch: EventBatch): void {
   const s = useBaton.getState();
   const tasks: TaskRun[] = [];

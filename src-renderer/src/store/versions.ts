@@ -43,7 +43,8 @@ export const createVersionsSlice: StateCreator<BatonState, [], [], VersionsSlice
   async loadVersion(ref, version) {
     const planId = ref.plan_id;
     const key = versionKey(ref, version);
-    if (get().versionBodies[key] && !('error' in get().versionBodies[key]!)) return;
+    const loaded = get().versionBodies[key];
+    if (loaded && !('error' in loaded)) return;
     try {
       const plan = await api.getPlanVersion(planId, version);
       set((s) => ({ versionBodies: { ...s.versionBodies, [key]: { plan } } }));
