@@ -103,6 +103,10 @@ describe('baton CLI', () => {
     expect(baton(['serve', '--callback-url', 'tunnel.example.net']).stderr).toContain(
       '--callback-url must be a URL like https://baton.example.com/, got "tunnel.example.net"',
     );
+    // A bad value in the environment stops only the commands that read it.
+    const badEnv = { BATON_MAX_IN_FLIGHT: 'lots', BATON_CALLBACK_URL: 'nope', BATON_DATA_DIR: dir };
+    expect(baton(['agents', 'list', '--json'], badEnv).stdout.trim()).toBe('[]');
+    expect(baton(['run', bad], badEnv).stderr).toContain('BATON_MAX_IN_FLIGHT must be a whole number');
   });
 });
 

@@ -60,38 +60,36 @@ async function main(argv: string[]): Promise<number> {
   }
   const dataDir = resolveDataDir(values['data-dir']);
   const port = parsePort(values.port);
-  const callbackUrl = cliSetting(
-    values['callback-url'],
-    '--callback-url',
-    'BATON_CALLBACK_URL',
-    parseCallbackUrl,
-  );
-  const maxInFlight = cliSetting(
-    values['max-in-flight'],
-    '--max-in-flight',
-    'BATON_MAX_IN_FLIGHT',
-    parseMaxInFlight,
-  );
+  // Each setting is read only by the commands that use it, so a bad value in the environment
+  // does not stop `baton agents list`.
+  const hosts = command === 'serve' || command === 'start';
+  const limit =
+    hosts || command === 'run'
+      ? cliSetting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
+      : undefined;
+  const origin = hosts
+    ? cliSetting(values['callback-url'], '--callback-url', 'BATON_CALLBACK_URL', parseCallbackUrl)
+    : undefined;
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
     // Long-lived hosts keep endpoint agents' statuses current.
     app ??= createApp({
       dataDir,
-      probeAgents: command === 'serve' || command === 'start',
-      ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+      probeAgents: hosts,
+      ...(limit !== undefined ? { maxInFlight: limit } : {}),
     });
     return app;
   };
   try {
     switch (command) {
       case 'start':
-        return await startCommand(openApp, { dataDir, port, callbackUrl, maxInFlight });
+        return await startCommand(openApp, { dataDir, port, callbackUrl: origin, maxInFlight: limit });
       case 'serve':
         return await serveCommand(openApp(), {
           dataDir,
           port,
           host: values.host ?? '127.0.0.1',
-          callbackUrl,
+          callbackUrl: origin,
         });
       case 'run': {
         const planFile = rest[0];
