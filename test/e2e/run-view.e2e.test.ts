@@ -64,6 +64,20 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await expect.poll(() => tests.textContent()).toContain('command exited with code 3');
     await expect.poll(() => tests.locator('pre.log').textContent()).toContain('checking the build');
     expect(await tests.locator('pre.log').textContent()).toContain('! 3 tests failed');
+    // The minimap colours each task with the theme's status colour.
+    const minimap = await page.evaluate(() => {
+      const colour = (v: string) => {
+        const probe = document.createElement('div');
+        probe.style.color = `var(${v})`;
+        document.body.append(probe);
+        const c = getComputedStyle(probe).color;
+        probe.remove();
+        return c;
+      };
+      const fills = [...document.querySelectorAll('.react-flow__minimap-node')].map((r) => getComputedStyle(r).fill);
+      return { fills: fills.sort(), want: [colour('--done'), colour('--failed')].sort() };
+    });
+    expect(minimap.fills).toEqual(minimap.want);
     await page.screenshot({ path: join(shots, 'run-view.png') });
     await tests.getByRole('button', { name: 'Retry in a new run' }).click();
     await expect

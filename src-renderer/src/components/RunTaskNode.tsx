@@ -52,15 +52,7 @@ export const RunTaskNode = memo(function RunTaskNode({ data }: NodeProps<PlanTas
   );
 });
 
-const MINIMAP_FILL: Record<Tone, string> = {
-  idle: '#8a909c',
-  waiting: '#c48a12',
-  running: '#2f7dd1',
-  done: '#1f9d55',
-  failed: '#d64545',
-};
-
-/** A task in the minimap, coloured by its own status in the run shown. */
+/** A task in the minimap, coloured by its own status in the run shown (the theme's status colours). */
 export function MiniMapTask({ id, x, y, width, height, borderRadius }: MiniMapNodeProps) {
   const runId = useContext(ShownRun);
   const status = useBaton((s) => (runId ? s.runTasks[runId]?.[id]?.status : undefined));
@@ -72,7 +64,7 @@ export function MiniMapTask({ id, x, y, width, height, borderRadius }: MiniMapNo
       rx={borderRadius}
       width={width}
       height={height}
-      fill={MINIMAP_FILL[status ? TONE[status] : 'idle']}
+      style={{ fill: `var(--${status ? TONE[status] : 'idle'})` }}
     />
   );
 }
