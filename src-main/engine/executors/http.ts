@@ -196,7 +196,7 @@ export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
   });
 }
 
-/** Why the engine aborted: `cancelled`, `timeout` or `run ended` (engine.ts). */
+/** Why the engine aborted: `cancelled`, `run ended` (task-flow.ts) or `timeout` (attempts.ts). */
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof Error && reason.name !== 'AbortError' && reason.message

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { EventBus } from '../app/event-bus.ts';
+import type { SecretResolver } from '../secrets.ts';
+import type { Store } from '../store/store.ts';
+import type { Executor, TaskContext } from './executor.ts';
+import type { ActiveRun, Completion, InFlight, Mailbox, Note } from './run-state.ts';
+import type { RunWriter } from './run-writer.ts';
+
+/** A file a person or daemon hands in with a finished task. */
+export interface HandedFile {
+  name: string;
+  content: string;
+  encoding: 'utf8' | 'base64';
+}
+
+export interface AttemptsOptions {
+  store: Store;
+  bus: EventBus;
+  secrets: SecretResolver;
+  workspaceRoot: string;
+  writer: RunWriter;
+  active: Map<string, ActiveRun>;
+  mail: Mailbox;
+  schedule: () => void;
+}
+
+/**
+ * Attempts and what they report. `start` runs an attempt on this process's executor after the
+ * tick that assigned it commits; its events land in the mailbox (`Mailbox`) and the next tick
+ * applies them: progress, logs, artifacts and usage here, the end in `TaskFlow.complete`.
+ */
+export class Attempts {
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly secrets: SecretResolver;
+  private readonly workspaceRoot: string;
+  private readonly writer: RunWriter;
+  private readonly active: Map<string, ActiveRun>;
+  private readonly mail: Mailbox;
+  private readonly schedule: () => void;
+
+  constructor(opts: AttemptsOptions) {
+    this.store = opts.store;
+    this.bus = opts.bus;
+    this.secrets = opts.secrets;
+    this.workspaceRoot = opts.workspaceRoot;
+    this.writer = opts.writer;
+    this.active = opts.active;
+    this.mail = opts.mail;
+    this.schedule = opts.schedule;
+  }
+
+  async start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
+    const spec = run.specs.get(task.task_id)!;
+    const attempt = task.attempt;
+    const ac = new AbortController();
+    const flight: InFlight = { ac, timer: null, settled: false };
+    run.inflight.set(task.task_id, flight);
+    const settle = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) => {
+      if (flight.settled) return;
+      flight.settled = true;
+      if (flight.timer) clearTimeout(flight.timer);
+      if (run.inflight.get(task.task_id) === flight) run.inflight.delete(task.task_id);
+      this.mail.completions.push({ runId: run.id, taskId: task.task_id, attempt, ...c });
+      this.schedule();
+    };
+    if (spec.timeout_s !== undefined) {
+      const seconds = spec.timeout_s;
+      flight.timer = setTimeout(() => {
+        settle({ ok: false, error: `timed out after ${seconds} s` });
+        ac.abort(new Error('timeout'));
+      }, seconds * 1000);
+    }
+    let workspace = '';
+    if (executor.usesWorkspace !== false) {
+      workspace = join(this.workspaceRoot, run.id, task.task_id, String(attempt));
+      try {
+        mkdirSync(workspace, { recursive: true });
+      } catch (err) {
+        settle({ ok: false, error: `cannot create the workspace ${workspace}: ${(err as Error).message}` });
+        return;
+      }
+    }
+    const ctx: TaskContext = {
+      workspace,
+      secrets: this.secrets,
+      run_id: run.id,
+      plan_id: run.plan.plan_id,
+      project_id: run.plan.project_id ?? null,
+      task: spec,
+      attempt,
+      delegation_task_id: task.delegation_task_id!,
+      agent,
+      dependencies: spec.depends_on.map((d) => {
+        const t = run.tasks.get(d)!;
+        if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
+        const artifacts = this.store.execution
+          .artifacts(run.id, d)
+          .filter((a) => a.attempt === t.attempt)
+          .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
+        return { task_id: d, status: t.status, output: t.output, artifacts };
+      }),
+    };
+    try {
+      for await (const ev of executor.start(ctx, ac.signal)) {
+        if (flight.settled) break;
+        if (ev.type === 'result') return settle({ ok: true, output: ev.output });
+        if (ev.type === 'error') return settle({ ok: false, error: ev.message });
+        this.mail.notes.push({ runId: run.id, taskId: task.task_id, attempt, event: ev });
+        this.schedule();
+      }
+      settle({ ok: false, error: 'the agent finished without a result' });
+    } catch (err) {
+      settle({ ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** Applies what an executor reported, if its attempt is still the task's current one. */
+  applyNote(n: Note): void {
+    const run = this.active.get(n.runId);
+    const task = run?.tasks.get(n.taskId);
+    if (!run || !task || task.status !== 'in_progress' || task.attempt !== n.attempt) return;
+    const ev = n.event;
+    switch (ev.type) {
+      case 'progress':
+        this.applyProgress(run, task, Math.max(0, Math.min(100, ev.percent)), ev.message ?? null, undefined);
+        break;
+      case 'log': {
+        const line = {
+          run_id: run.id,
+          task_id: task.task_id,
+          attempt: task.attempt,
+          stream: ev.stream,
+          text: ev.text,
+          at: this.writer.iso(),
+        };
+        this.bus.emit('task.log', { id: this.store.execution.addLog(line), ...line });
+        break;
+      }
+      case 'artifact':
+        this.recordArtifact(run, task, { name: ev.name, path: ev.path, size: ev.size, sha256: ev.sha256 });
+        break;
+      case 'usage':
+        run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.cost);
+        this.store.execution.addLog({
+          run_id: run.id,
+          task_id: task.task_id,
+          attempt: task.attempt,
+          stream: 'info',
+          text: `usage: ${ev.prompt_tokens} prompt + ${ev.completion_tokens} completion tokens on ${ev.model}, cost ${ev.cost}`,
+          at: this.writer.iso(),
+        });
+        break;
+      case 'result':
+      case 'error':
+        break;
+    }
+  }
+
+  applyProgress(
+    run: ActiveRun,
+    task: TaskRun,
+    progress: number,
+    message: string | null,
+    metadata: unknown,
+  ): void {
+    task.progress = progress;
+    task.progress_message = message;
+    this.writer.save(task);
+    this.store.execution.addProgress(run.id, task.task_id, {
+      attempt: task.attempt,
+      progress,
+      message,
+      metadata: metadata ?? null,
+      at: this.writer.iso(),
+    });
+  }
+
+  /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
+  storeFiles(run: ActiveRun, task: TaskRun, files: HandedFile[]): void {
+    const dir = join(this.workspaceRoot, run.id, task.task_id, String(task.attempt));
+    mkdirSync(dir, { recursive: true });
+    this.writer.tx(() => {
+      for (const f of files) {
+        const bytes = Buffer.from(f.content, f.encoding);
+        const path = join(dir, basename(f.name));
+        writeFileSync(path, bytes);
+        this.recordArtifact(run, task, {
+          name: basename(f.name),
+          path,
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        });
+      }
+    });
+  }
+
+  /** A file the attempt left, so dependents are handed it. */
+  private recordArtifact(
+    run: ActiveRun,
+    task: TaskRun,
+    file: { name: string; path: string; size: number; sha256: string },
+  ): void {
+    run.withArtifacts.add(task.task_id);
+    this.store.execution.addArtifact({
+      run_id: run.id,
+      task_id: task.task_id,
+      attempt: task.attempt,
+      ...file,
+      created_at: this.writer.iso(),
+    });
+  }
+}

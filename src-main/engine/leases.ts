@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import type { ActiveRun } from './run-state.ts';
+
+/**
+ * Run leases: each run is executed by one process, which renews its lease every ttl/3 while
+ * the run is active here. A run whose lease is free, or held by a dead process on this
+ * machine, can be taken over.
+ */
+export class RunLeases {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly owner: string;
+  private readonly ttlMs: number;
+  private readonly active: Map<string, ActiveRun>;
+  /** Another process took the run over: stop touching it. */
+  private readonly lost: (run: ActiveRun) => void;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    store: Store,
+    clock: Clock,
+    owner: string,
+    ttlMs: number,
+    active: Map<string, ActiveRun>,
+    lost: (run: ActiveRun) => void,
+  ) {
+    this.store = store;
+    this.clock = clock;
+    this.owner = owner;
+    this.ttlMs = ttlMs;
+    this.active = active;
+    this.lost = lost;
+  }
+
+  /** Takes the lease of an unfinished run if it is free or its holder died; false if not. */
+  claim(runId: string): boolean {
+    if (this.store.runs.takeLease(runId, this.owner, this.clock.now(), this.ttlMs)) return true;
+    // A process on this machine that died (crash, SIGKILL) cannot renew its lease: take it now.
+    const holder = this.store.runs.leaseOwner(runId);
+    if (!holder || !isDeadLocalOwner(holder)) return false;
+    return this.store.runs.stealLease(runId, holder, this.owner, this.clock.now(), this.ttlMs);
+  }
+
+  /** Renews the leases of active runs from now on (once started, it goes on until `stop`). */
+  keepRenewing(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.renew(), Math.max(1_000, this.ttlMs / 3));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private renew(): void {
+    for (const run of [...this.active.values()]) {
+      if (!this.store.runs.takeLease(run.id, this.owner, this.clock.now(), this.ttlMs)) this.lost(run);
+    }
+  }
+}
+
+/** Lease owners are `host:pid:id`; true when that is this host and the pid no longer runs. */
+function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

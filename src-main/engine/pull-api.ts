@@ -1,0 +1,259 @@
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
+import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
+import { AppError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentDirectory } from './agent-directory.ts';
+import type { Attempts, HandedFile } from './attempts.ts';
+import type { Clock } from './clock.ts';
+import { missingSkills } from './matching.ts';
+import type { ReadyQueue } from './ready-queue.ts';
+import type { ActiveRun, Mailbox } from './run-state.ts';
+import { activeRunOf, taskOf } from './run-state.ts';
+import type { RunWriter } from './run-writer.ts';
+import { prepareContext } from './task-context.ts';
+import type { TaskFlow } from './task-flow.ts';
+
+export interface WorkCriteria {
+  run_id?: string | undefined;
+  plan_id?: string | undefined;
+}
+
+/** Seed 004 updateTaskProgress; progress is 0–100 (validated at the edge). */
+export interface ProgressUpdate {
+  agent_id: string;
+  run_id: string;
+  task_id: string;
+  progress: number;
+  message?: string | undefined;
+  metadata?: unknown;
+}
+
+/** Seed 004 completeTask, with the files a person or daemon hands in. */
+export interface CompletionReport {
+  agent_id: string;
+  run_id: string;
+  task_id: string;
+  status: 'completed' | 'failed';
+  output?: unknown;
+  error?: string | undefined;
+  files?: HandedFile[] | undefined;
+}
+
+export interface PullApiOptions {
+  store: Store;
+  clock: Clock;
+  agents: AgentDirectory;
+  queue: ReadyQueue;
+  active: Map<string, ActiveRun>;
+  loadOf: (agentId: string) => number;
+  writer: RunWriter;
+  flow: TaskFlow;
+  attempts: Attempts;
+  mail: Mailbox;
+  /** Runs one tick now (a completion is applied before the call answers). */
+  tick: () => void;
+}
+
+/**
+ * Seed 004: agents that pull work (people, daemons) — no executor runs their tasks. They look
+ * for ready tasks in the same queue dispatch uses, take one, report progress and complete it.
+ */
+export class PullApi {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly agents: AgentDirectory;
+  private readonly queue: ReadyQueue;
+  private readonly active: Map<string, ActiveRun>;
+  private readonly loadOf: (agentId: string) => number;
+  private readonly writer: RunWriter;
+  private readonly flow: TaskFlow;
+  private readonly attempts: Attempts;
+  private readonly mail: Mailbox;
+  private readonly tick: () => void;
+
+  constructor(opts: PullApiOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.agents = opts.agents;
+    this.queue = opts.queue;
+    this.active = opts.active;
+    this.loadOf = opts.loadOf;
+    this.writer = opts.writer;
+    this.flow = opts.flow;
+    this.attempts = opts.attempts;
+    this.mail = opts.mail;
+    this.tick = opts.tick;
+  }
+
+  /** The highest-scoring ready task this agent can take, or null with the reason. */
+  selectNextTask(agentId: string, criteria: WorkCriteria): { task: PulledTask | null; reason?: string } {
+    const entry = this.agents.entry(agentId);
+    const { agent, skills } = entry;
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
+      return { task: null, reason: `agent is ${agent.status}` };
+    if (this.loadOf(agentId) >= agent.max_concurrency) return { task: null, reason: 'agent is at capacity' };
+    const best = this.queue.best(this.clock.now(), (g) => {
+      if (criteria.run_id && g.runId !== criteria.run_id) return false;
+      if (g.pin && g.pin !== agentId) return false;
+      if (criteria.plan_id && this.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
+      for (const s of g.skills) if (!skills.has(s)) return false;
+      return true;
+    });
+    if (!best) return { task: null, reason: 'no ready task matches this agent' };
+    return { task: this.pulled(best.task.runId, best.task.taskId, best.score) };
+  }
+
+  private pulled(runId: string, taskId: string, score: number): PulledTask {
+    const run = this.active.get(runId)!;
+    const spec = run.specs.get(taskId)!;
+    return {
+      run_id: run.id,
+      plan_id: run.plan.plan_id,
+      task_id: spec.task_id,
+      description: spec.description,
+      required_skills: spec.required_skills,
+      priority: spec.priority,
+      deadline: spec.deadline ?? null,
+      score,
+    };
+  }
+
+  /** What a person or daemon sees: ready tasks they could take (best first) and tasks they hold. */
+  inbox(agentId: string): { ready: PulledTask[]; in_progress: TaskRun[] } {
+    const { agent, skills } = this.agents.entry(agentId);
+    const ready = this.queue
+      .list(
+        this.clock.now(),
+        (g) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s)),
+        100,
+      )
+      .map(({ task, score }) => this.pulled(task.runId, task.taskId, score));
+    const held: TaskRun[] = [];
+    for (const run of this.active.values()) {
+      for (const t of run.tasks.values())
+        if (t.status === 'in_progress' && t.agent_id === agentId) held.push({ ...t });
+    }
+    return { ready, in_progress: held };
+  }
+
+  prepareTaskContext(agentId: string, runId: string, taskId: string): PreparedContext {
+    const { agent } = this.agents.entry(agentId);
+    const run = activeRunOf(this.active, this.store, runId);
+    const task = taskOf(run, taskId);
+    if (task.agent_id !== null && task.agent_id !== agentId && task.status === 'in_progress') {
+      throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+    }
+    return prepareContext(
+      run.id,
+      run.plan,
+      run.specs.get(taskId)!,
+      task,
+      agent,
+      run.tasks,
+      run.specs,
+      run.dependents,
+    );
+  }
+
+  /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
+  executeTask(
+    agentId: string,
+    runId: string,
+    taskId: string,
+  ): { status: 'in_progress' | 'blocked' | 'awaiting_approval'; error?: string; context?: PreparedContext } {
+    const { agent } = this.agents.entry(agentId);
+    const run = activeRunOf(this.active, this.store, runId);
+    const task = taskOf(run, taskId);
+    const spec = run.specs.get(taskId)!;
+    if (task.status === 'in_progress') {
+      if (task.agent_id !== agentId)
+        throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+      return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
+    }
+    if (task.status === 'blocked' || task.status === 'pending') {
+      return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
+    }
+    if (task.status === 'awaiting_approval')
+      return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
+    if (task.status !== 'ready' || !this.queue.has(runId, taskId)) {
+      throw new AppError(
+        'conflict',
+        `Task ${taskId} is ${task.status}${task.retry_at ? ' (waiting to retry)' : ''}`,
+      );
+    }
+    const missing = missingSkills(agent, spec.required_skills);
+    if (missing.length > 0)
+      throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
+    if (spec.agent && spec.agent !== agentId)
+      throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
+      throw new AppError('conflict', `agent is ${agent.status}`);
+    if (this.loadOf(agentId) >= agent.max_concurrency) throw new AppError('conflict', 'agent is at capacity');
+    let gated = false;
+    this.writer.tx(() => {
+      this.queue.remove(runId, taskId);
+      const over = this.flow.overBudget(run, spec, agent);
+      if (over) {
+        this.flow.gate(run, task, 'budget', over.reason, over.cost);
+        gated = true;
+        return;
+      }
+      this.flow.assign(run, task, agent, { agent_id: agentId, score: null, rejected: [] });
+      run.inflight.set(taskId, { ac: null, timer: null, settled: false });
+    });
+    if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
+    return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
+  }
+
+  updateTaskProgress(u: ProgressUpdate): TaskRun {
+    const { run, task } = this.assigned(u.agent_id, u.run_id, u.task_id);
+    this.writer.tx(() => this.attempts.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
+    return { ...task };
+  }
+
+  /** Seed 004 completeTask: ends the attempt and unblocks dependents. */
+  completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
+    const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id);
+    if (c.files && c.files.length > 0) this.attempts.storeFiles(run, task, c.files);
+    const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
+    const flight = run.inflight.get(c.task_id);
+    if (flight) flight.settled = true;
+    run.inflight.delete(c.task_id);
+    this.mail.completions.push({
+      runId: c.run_id,
+      taskId: c.task_id,
+      attempt: task.attempt,
+      ok: c.status === 'completed',
+      output: c.output ?? null,
+      error: c.error ?? 'the agent reported a failure',
+    });
+    this.tick();
+    const unblocked = [...before]
+      .filter(
+        ([d, s]) =>
+          s !== run.tasks.get(d)!.status &&
+          ['ready', 'awaiting_approval', 'in_progress'].includes(run.tasks.get(d)!.status),
+      )
+      .map(([d]) => d);
+    return { task: { ...task }, unblocked };
+  }
+
+  getAgentExecutionStats(
+    agentId: string,
+    range: { start?: string | undefined; end?: string | undefined },
+  ): AgentExecutionStats {
+    this.agents.entry(agentId);
+    return this.store.runs.agentStats(agentId, range.start ?? '0000', range.end ?? '9999');
+  }
+
+  /** The run and task an agent holds, or a conflict error. */
+  private assigned(agentId: string, runId: string, taskId: string): { run: ActiveRun; task: TaskRun } {
+    this.agents.entry(agentId);
+    const run = activeRunOf(this.active, this.store, runId);
+    const task = taskOf(run, taskId);
+    if (task.status !== 'in_progress' || task.agent_id !== agentId) {
+      throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
+    }
+    return { run, task };
+  }
+}

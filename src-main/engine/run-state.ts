@@ -1,0 +1,150 @@
+import type { DeciderSpec } from '../../src-shared/schemas/decision.ts';
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type {
+  DelegatedTask,
+  Run,
+  TaskCounts,
+  TaskRun,
+  UnassignedTask,
+} from '../../src-shared/schemas/run.ts';
+import { AppError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { ExecutorEvent } from './executor.ts';
+
+/** The actor of the engine's own transitions and audit entries. */
+export const ACTOR = 'engine';
+
+/** One attempt going on. */
+export interface InFlight {
+  ac: AbortController | null; // null: a pull agent is doing it elsewhere
+  timer: NodeJS.Timeout | null;
+  settled: boolean;
+}
+
+/** A run this process executes, as kept in memory (`TaskFlow.activate`). */
+export interface ActiveRun {
+  id: string;
+  plan: Plan;
+  memoryId: string;
+  /** The run row as loaded; status and counts are kept current in memory. */
+  info: Omit<Run, 'counts'>;
+  counts: TaskCounts;
+  /** The build_log entry as last written, without its content (rebuilt on each write). */
+  log: MemoryEntry;
+  specs: Map<string, TaskSpec>;
+  tasks: Map<string, TaskRun>;
+  dependents: Map<string, string[]>;
+  inflight: Map<string, InFlight>;
+  retryTimers: Map<string, NodeJS.Timeout>;
+  /** `${kind}:${taskId}` for approvals granted, so a gate is passed once. */
+  approved: Set<string>;
+  /** Tasks in the order they were first delegated; each reads as its latest delegation. */
+  delegated: Set<TaskRun>;
+  unassigned: Map<string, UnassignedTask>;
+  /** Tasks that left artifacts (so dependents look them up). */
+  withArtifacts: Set<string>;
+  /** Usage cost reported by agents for the current attempt of a task. */
+  usage: Map<string, number>;
+  open: number;
+  done: number;
+  /** Seed 002: the plan's decider, decisions asked for and not yet applied, tasks it added. */
+  decider: DeciderSpec | null;
+  pendingDecisions: number;
+  /** The decider declared the project complete: the run ends `completed`. */
+  closedByDecider: boolean;
+  added: Set<string>;
+  addedDescriptions: Set<string>;
+  /** Tasks that are a person's decision (escalations): done when approved. */
+  gates: Set<string>;
+  /** The last tasks that ended, newest first (for deciders). */
+  history: { task_id: string; status: string; agent_id: string | null }[];
+  logDirty: boolean;
+  lastLogAt: number;
+  /** How often the build log is rewritten: the configured interval, longer for logs so big that writing one costs more than 2% of it. */
+  logEveryMs: number;
+  logTimer: NodeJS.Timeout | null;
+}
+
+/** An attempt that ended: reported by an executor, a pull agent or a timeout. */
+export interface Completion {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  ok: boolean;
+  output?: unknown;
+  error?: string;
+}
+
+/** Something an executor reported during an attempt (progress, log, artifact, usage). */
+export interface Note {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  event: ExecutorEvent;
+}
+
+/**
+ * What happened between ticks (attempts that ended, executor notes, retries now due); the
+ * next tick takes each list whole and applies it in its transaction.
+ */
+export class Mailbox {
+  completions: Completion[] = [];
+  notes: Note[] = [];
+  dueRetries: [string, string][] = [];
+}
+
+/** A map by task id, built without an entry array per task (plans can have 100,000). */
+export function byTaskId<T extends { task_id: string }>(list: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of list) map.set(item.task_id, item);
+  return map;
+}
+
+/** Records `spec` as a dependent of each task it depends on. */
+export function addDependents(dependents: Map<string, string[]>, spec: TaskSpec): void {
+  for (const dep of spec.depends_on) {
+    const list = dependents.get(dep);
+    if (list) list.push(spec.task_id);
+    else dependents.set(dep, [spec.task_id]);
+  }
+}
+
+/** Ends an attempt's flight: it settles nothing more, its timeout is cleared and its agent stopped. */
+export function stopFlight(flight: InFlight, why: string): void {
+  flight.settled = true;
+  if (flight.timer) clearTimeout(flight.timer);
+  flight.ac?.abort(new Error(why));
+}
+
+/** Seed 000's delegated_tasks of a run. */
+export function delegations(run: ActiveRun): DelegatedTask[] {
+  const out: DelegatedTask[] = [];
+  for (const t of run.delegated) {
+    if (t.agent_id === null || t.delegation_task_id === null) continue;
+    out.push({ task_id: t.task_id, assigned_agent: t.agent_id, delegation_task_id: t.delegation_task_id });
+  }
+  return out;
+}
+
+/** The run as the store has it, from memory. */
+export function snapshot(run: ActiveRun): Run {
+  return { ...run.info, counts: { ...run.counts } };
+}
+
+/** A run executed here, or the error saying why it is not. */
+export function activeRunOf(active: Map<string, ActiveRun>, store: Store, runId: string): ActiveRun {
+  const run = active.get(runId);
+  if (run) return run;
+  const stored = store.runs.get(runId);
+  if (!stored) throw new AppError('not_found', `run "${runId}" not found`);
+  if (stored.status !== 'executing')
+    throw new AppError('conflict', `run "${runId}" already ${stored.status}`);
+  throw new AppError('conflict', `run "${runId}" is being executed by another Baton process`);
+}
+
+export function taskOf(run: ActiveRun, taskId: string): TaskRun {
+  const task = run.tasks.get(taskId);
+  if (!task) throw new AppError('not_found', `Task not found: ${taskId}`);
+  return task;
+}

@@ -1,0 +1,244 @@
+import type { AuditEntry, BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import type { EventBus } from '../app/event-bus.ts';
+import type { Store } from '../store/store.ts';
+import type { BudgetLedger } from './budget.ts';
+import type { Clock, Ids } from './clock.ts';
+import type { ActiveRun } from './run-state.ts';
+import { ACTOR, delegations, snapshot } from './run-state.ts';
+import { assertTransition } from './task-state.ts';
+
+export interface RunWriterOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  ids: Ids;
+  budget: BudgetLedger;
+  buildLogIntervalMs: number;
+  /** A task of a run with a decider ended done, failed or unassigned (`DeciderRunner.ask`). */
+  onEnded: (run: ActiveRun, task: TaskRun) => void;
+}
+
+/**
+ * The write path: one transaction per step, in which task transitions are recorded in memory
+ * and written at commit — each touched task row once, audit entries and task results in
+ * multi-row statements, in the order they happened. Also the build log, rewritten whole.
+ */
+export class RunWriter {
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly clock: Clock;
+  private readonly ids: Ids;
+  private readonly budget: BudgetLedger;
+  private readonly buildLogIntervalMs: number;
+  private readonly onEnded: (run: ActiveRun, task: TaskRun) => void;
+
+  /** Tasks changed in the current transaction; each row is written once, at commit. */
+  private readonly dirty = new Set<TaskRun>();
+  /** Of those, the ones whose `match` or `output` changed. */
+  private readonly dirtyJson = new Set<TaskRun>();
+  /** Audit entries and task results of the current transaction, written in order at commit. */
+  private readonly auditBuffer: Omit<AuditEntry, 'id'>[] = [];
+  private readonly resultBuffer: (MemoryEntry & { plan_id: string | null })[] = [];
+
+  private lastNow = -1;
+  private lastIso = '';
+
+  constructor(opts: RunWriterOptions) {
+    this.store = opts.store;
+    this.bus = opts.bus;
+    this.clock = opts.clock;
+    this.ids = opts.ids;
+    this.budget = opts.budget;
+    this.buildLogIntervalMs = opts.buildLogIntervalMs;
+    this.onEnded = opts.onEnded;
+  }
+
+  /** One transaction: `fn`'s changes, then the task rows it touched. */
+  tx<T>(fn: () => T): T {
+    return this.store.tx(() => {
+      try {
+        const result = fn();
+        this.flushDirty();
+        return result;
+      } catch (err) {
+        this.budget.forgetSpent();
+        this.dirty.clear();
+        this.dirtyJson.clear();
+        this.auditBuffer.length = 0;
+        this.resultBuffer.length = 0;
+        throw err;
+      }
+    });
+  }
+
+  /** Moves a task to `to` (refusing an illegal transition), keeping the run's counts and audit. */
+  setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>, actor = ACTOR): void {
+    const from = task.status;
+    assertTransition(task.task_id, from, to);
+    if (from === 'awaiting_approval' && (to === 'cancelled' || to === 'skipped')) {
+      this.closeApprovals(run, task, patch.reason ?? to);
+    }
+    Object.assign(task, patch);
+    if ('match' in patch || 'output' in patch) this.dirtyJson.add(task);
+    task.status = to;
+    run.counts[from]--;
+    run.counts[to]++;
+    if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) {
+      run.open--;
+      run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
+      if (run.history.length > 5) run.history.length = 5;
+      if (run.decider && (to === 'done' || to === 'failed' || to === 'unassigned')) this.onEnded(run, task);
+    }
+    if (isTerminalTaskStatus(from) && !isTerminalTaskStatus(to)) run.open++;
+    this.save(task);
+    const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);
+    this.audit('task', task.task_id, run.id, from, to, why, actor);
+  }
+
+  /** A task that stops waiting without a decision (cancelled, skipped) closes what it waited on. */
+  private closeApprovals(run: ActiveRun, task: TaskRun, why: string): void {
+    for (const a of this.store.approvals.forTask(run.id, task.task_id)) {
+      if (a.status !== 'pending') continue;
+      this.store.approvals.decide({
+        id: a.id,
+        status: 'rejected',
+        decided_at: this.iso(),
+        actor: ACTOR,
+        comment: `closed: ${why}`,
+      });
+      const closed = this.store.approvals.get(a.id);
+      if (closed) this.bus.emit('approval.changed', closed);
+    }
+  }
+
+  /** Marks a task row to be written at commit. */
+  save(task: TaskRun): void {
+    task.updated_at = this.iso();
+    this.dirty.add(task);
+  }
+
+  /** Marks a task row to be written at commit, its `match` or `output` included. */
+  saveWithJson(task: TaskRun): void {
+    this.dirtyJson.add(task);
+    this.save(task);
+  }
+
+  /** Writes what the transaction changed so far: task rows, then audit entries, then memory entries. */
+  flushDirty(): void {
+    if (this.dirty.size > 0) {
+      this.store.runs.saveTasks(this.dirty, this.dirtyJson);
+      if (this.bus.listening) for (const task of this.dirty) this.bus.emit('task.updated', { ...task });
+      this.dirty.clear();
+      this.dirtyJson.clear();
+    }
+    if (this.auditBuffer.length > 0) {
+      this.store.memory.auditMany(this.auditBuffer);
+      this.auditBuffer.length = 0;
+    }
+    if (this.resultBuffer.length > 0) {
+      this.store.memory.insertMany(this.resultBuffer);
+      this.resultBuffer.length = 0;
+    }
+  }
+
+  audit(
+    entity: 'run' | 'task',
+    entityId: string,
+    runId: string,
+    from: string | null,
+    to: string | null,
+    why: string,
+    actor = ACTOR,
+  ): void {
+    this.auditBuffer.push({
+      at: this.iso(),
+      actor,
+      entity,
+      entity_id: entityId,
+      run_id: runId,
+      from_status: from,
+      to_status: to,
+      why,
+    });
+  }
+
+  /** A memory entry written with the task results at commit (a decider's decision). */
+  remember(entry: MemoryEntry & { plan_id: string | null }): void {
+    this.resultBuffer.push(entry);
+  }
+
+  writeTaskResult(run: ActiveRun, task: TaskRun): void {
+    const now = this.iso();
+    const entry = {
+      id: this.ids.next('mem'),
+      agent_id: task.agent_id ?? 'unknown',
+      type: 'task_result',
+      content: {
+        run_id: run.id,
+        plan_id: run.plan.plan_id,
+        task_id: task.task_id,
+        delegation_task_id: task.delegation_task_id,
+        attempt: task.attempt,
+        output: task.output,
+      },
+      tags: ['task_result', `plan:${run.plan.plan_id}`, `run:${run.id}`, `agent:${task.agent_id}`],
+      project_id: run.plan.project_id ?? null,
+      status: 'done',
+      task_type: 'task',
+      task_id: task.task_id,
+      plan_id: run.plan.plan_id,
+      created_at: now,
+      updated_at: now,
+    };
+    this.resultBuffer.push(entry);
+  }
+
+  writeBuildLog(run: ActiveRun, status: RunStatus): void {
+    this.flushDirty();
+    const began = performance.now();
+    const now = this.iso();
+    // In the order tasks were delegated (or found unassigned).
+    const content: BuildLogContent = {
+      plan_id: run.plan.plan_id,
+      delegated_tasks: delegations(run),
+      unassigned_tasks: [...run.unassigned.values()],
+      timestamp: now,
+    };
+    const entry = { ...run.log, content, status, updated_at: now };
+    this.store.memory.update(entry);
+    // The content is rewritten whole next time: keep the entry without it (megabytes for a big run).
+    run.log = { ...entry, content: {} };
+    run.logDirty = false;
+    run.lastLogAt = this.clock.now();
+    // A 100,000-task log is megabytes of JSON: rewriting it every 250 ms would cost more than the
+    // run. Rewrites take at most ~1% of the engine thread (each one stalls a tick or two).
+    run.logEveryMs = Math.max(this.buildLogIntervalMs, 100 * (performance.now() - began));
+    this.bus.emit('memory.written', entry);
+    this.bus.emit('run.updated', snapshot(run));
+  }
+
+  /** The clock as ISO 8601, memoised: many transitions share a millisecond. */
+  iso(): string {
+    const now = this.clock.now();
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return this.lastIso;
+  }
+}
+
+function transitionWhy(to: TaskStatus, task: TaskRun): string {
+  switch (to) {
+    case 'in_progress':
+      return `delegated to ${task.agent_id} as ${task.delegation_task_id} (attempt ${task.attempt})`;
+    case 'done':
+      return 'the agent returned a result';
+    case 'ready':
+      return 'dependencies met';
+    default:
+      return to;
+  }
+}

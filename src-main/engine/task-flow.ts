@@ -1,0 +1,517 @@
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import type { EventBus } from '../app/event-bus.ts';
+import { emptyCounts } from '../store/runs-repo.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentDirectory } from './agent-directory.ts';
+import type { AgentOutcomes } from './agent-outcomes.ts';
+import { retryDelay } from './backoff.ts';
+import type { BudgetLedger } from './budget.ts';
+import type { Clock, Ids } from './clock.ts';
+import type { DependentVerdict } from './conditions.ts';
+import { decideDependent } from './conditions.ts';
+import { registerAdded } from './decider-runner.ts';
+import type { RunLeases } from './leases.ts';
+import type { ReadyQueue } from './ready-queue.ts';
+import type { ActiveRun, Completion, Mailbox } from './run-state.ts';
+import { addDependents, byTaskId, snapshot, stopFlight } from './run-state.ts';
+import type { RunWriter } from './run-writer.ts';
+import type { SearchIndexing } from './search-indexing.ts';
+
+export interface TaskFlowOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  ids: Ids;
+  random: () => number;
+  owner: string;
+  buildLogIntervalMs: number;
+  writer: RunWriter;
+  budget: BudgetLedger;
+  outcomes: AgentOutcomes;
+  agents: AgentDirectory;
+  queue: ReadyQueue;
+  active: Map<string, ActiveRun>;
+  /** Tasks in progress per agent. */
+  load: Map<string, number>;
+  waiters: Map<string, ((run: Run) => void)[]>;
+  mail: Mailbox;
+  leases: RunLeases;
+  indexing: SearchIndexing;
+  schedule: () => void;
+}
+
+/**
+ * How the tasks of the runs in memory move, inside a transaction: a run is loaded (and
+ * recovered after a restart), tasks are queued or gated, assigned and released, finished
+ * attempts settle their task and its dependents, and a run ends when nothing is left open.
+ */
+export class TaskFlow {
+  private readonly store: Store;
+  private readonly bus: EventBus;
+  private readonly clock: Clock;
+  private readonly ids: Ids;
+  private readonly random: () => number;
+  private readonly owner: string;
+  private readonly buildLogIntervalMs: number;
+  private readonly writer: RunWriter;
+  private readonly budget: BudgetLedger;
+  private readonly outcomes: AgentOutcomes;
+  private readonly agents: AgentDirectory;
+  private readonly queue: ReadyQueue;
+  private readonly active: Map<string, ActiveRun>;
+  private readonly load: Map<string, number>;
+  private readonly waiters: Map<string, ((run: Run) => void)[]>;
+  private readonly mail: Mailbox;
+  private readonly leases: RunLeases;
+  private readonly indexing: SearchIndexing;
+  private readonly schedule: () => void;
+  /** Tasks this process's executors run now, across all runs (the global limit counts these). */
+  inFlight = 0;
+
+  constructor(opts: TaskFlowOptions) {
+    this.store = opts.store;
+    this.bus = opts.bus;
+    this.clock = opts.clock;
+    this.ids = opts.ids;
+    this.random = opts.random;
+    this.owner = opts.owner;
+    this.buildLogIntervalMs = opts.buildLogIntervalMs;
+    this.writer = opts.writer;
+    this.budget = opts.budget;
+    this.outcomes = opts.outcomes;
+    this.agents = opts.agents;
+    this.queue = opts.queue;
+    this.active = opts.active;
+    this.load = opts.load;
+    this.waiters = opts.waiters;
+    this.mail = opts.mail;
+    this.leases = opts.leases;
+    this.indexing = opts.indexing;
+    this.schedule = opts.schedule;
+  }
+
+  /** Loads a run into memory (inside a transaction) and puts its ready tasks in the queue. */
+  activate(
+    runId: string,
+    plan: Plan,
+    memoryId: string,
+    fresh?: { info: Omit<Run, 'counts'>; tasks: TaskRun[]; log: MemoryEntry },
+  ): ActiveRun {
+    let info: Omit<Run, 'counts'>;
+    let counts: TaskCounts;
+    let tasks: TaskRun[];
+    if (fresh) {
+      ({ info, tasks } = fresh);
+      counts = emptyCounts();
+      for (const t of tasks) counts[t.status]++;
+    } else {
+      ({ counts, ...info } = this.store.runs.get(runId)!);
+      tasks = this.store.runs.tasksToRun(runId);
+    }
+    const run: ActiveRun = {
+      id: runId,
+      plan,
+      memoryId,
+      info,
+      counts,
+      log: fresh?.log ?? this.store.memory.get(memoryId)!,
+      specs: byTaskId(plan.tasks),
+      tasks: byTaskId(tasks),
+      dependents: new Map(),
+      inflight: new Map(),
+      retryTimers: new Map(),
+      approved: new Set(),
+      delegated: new Set(),
+      unassigned: new Map(),
+      usage: new Map(),
+      withArtifacts: new Set(fresh ? [] : this.store.execution.tasksWithArtifacts(runId)),
+      open: 0,
+      done: 0,
+      decider: plan.decider ?? null,
+      pendingDecisions: 0,
+      closedByDecider: false,
+      added: new Set(),
+      addedDescriptions: new Set(),
+      gates: new Set(),
+      history: [],
+      logDirty: true,
+      lastLogAt: 0,
+      logEveryMs: this.buildLogIntervalMs,
+      logTimer: null,
+    };
+    this.active.set(runId, run);
+    if (!fresh) for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
+    for (const t of plan.tasks) addDependents(run.dependents, t);
+    const approvals = fresh ? [] : this.store.approvals.listForRun(runId);
+    for (const a of approvals) if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
+    for (const t of run.tasks.values()) {
+      if (!isTerminalTaskStatus(t.status)) run.open++;
+      if (t.status === 'done') run.done++;
+      if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
+      if (t.status === 'unassigned')
+        run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
+    }
+    for (const t of run.tasks.values()) {
+      if (t.status === 'in_progress') {
+        const agent = this.agents.of(t.agent_id);
+        if (agent && this.agents.executorOf(agent) === undefined) {
+          // A pull agent elsewhere may still be working on it: keep it, and its capacity.
+          this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
+          run.inflight.set(t.task_id, { ac: null, timer: null, settled: false });
+          continue;
+        }
+        this.writer.setStatus(run, t, 'ready', {
+          reason: 'interrupted by a restart; retried as a new attempt',
+        });
+        this.enqueueOrGate(run, t);
+      } else if (t.status === 'ready') {
+        if (t.retry_at !== null && t.retry_at > this.clock.now()) this.armRetry(run, t);
+        else this.enqueueOrGate(run, t);
+      } else if (t.status === 'pending' || t.status === 'blocked') {
+        const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
+        if (verdict.kind !== 'wait') this.settleDependentOf(run, t, verdict);
+      }
+    }
+    this.leases.keepRenewing();
+    if (run.open === 0) this.maybeFinish(run);
+    return run;
+  }
+
+  private settleDependentOf(
+    run: ActiveRun,
+    t: TaskRun,
+    verdict: { kind: 'ready' } | { kind: 'skip'; reason: string },
+  ): void {
+    if (verdict.kind === 'ready') {
+      this.writer.setStatus(run, t, 'ready', { reason: null });
+      this.enqueueOrGate(run, t);
+    } else {
+      this.writer.setStatus(run, t, 'skipped', { reason: verdict.reason, finished_at: this.writer.iso() });
+      this.settleDependents(run, t.task_id);
+    }
+  }
+
+  /** An attempt ended: the task is done, retried after a backoff, or failed. */
+  complete(c: Completion): void {
+    const run = this.active.get(c.runId);
+    if (!run) return;
+    const task = run.tasks.get(c.taskId)!;
+    if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
+    const spec = run.specs.get(task.task_id)!;
+    const agent = this.agents.of(task.agent_id);
+    const local = agent !== undefined && this.agents.executorOf(agent) !== undefined;
+    this.release(run, task, local);
+    const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
+    const usage = run.usage.get(task.task_id) ?? 0;
+    this.outcomes.record(task.agent_id, c.ok);
+    if (c.ok) {
+      const amount = usage > 0 ? usage : estimate;
+      this.budget.charge(run.id, run.plan, task, amount, this.writer.iso());
+      this.writer.setStatus(run, task, 'done', {
+        output: c.output ?? null,
+        finished_at: this.writer.iso(),
+        reason: null,
+        progress: 100,
+      });
+      run.done++;
+      this.writer.writeTaskResult(run, task);
+      this.settleDependents(run, task.task_id);
+      this.maybeFinish(run);
+      return;
+    }
+    if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.writer.iso());
+    const max = spec.retry?.max_attempts ?? 1;
+    if (spec.retry && task.attempt < max) {
+      const delay = retryDelay(spec.retry, task.attempt + 1, this.random);
+      const retryAt = this.clock.now() + delay;
+      this.writer.setStatus(run, task, 'ready', {
+        error: c.error ?? 'failed',
+        retry_at: retryAt,
+        reason: `attempt ${task.attempt} failed: ${c.error}; attempt ${task.attempt + 1} of ${max} in ${(delay / 1000).toFixed(1)} s`,
+      });
+      this.armRetry(run, task);
+      return;
+    }
+    this.writer.setStatus(run, task, 'failed', {
+      error: c.error ?? 'failed',
+      finished_at: this.writer.iso(),
+    });
+    this.settleDependents(run, task.task_id);
+    this.maybeFinish(run);
+  }
+
+  private armRetry(run: ActiveRun, task: TaskRun): void {
+    const wait = Math.max(0, (task.retry_at ?? 0) - this.clock.now());
+    const timer = setTimeout(() => {
+      run.retryTimers.delete(task.task_id);
+      this.mail.dueRetries.push([run.id, task.task_id]);
+      this.schedule();
+    }, wait);
+    timer.unref();
+    run.retryTimers.set(task.task_id, timer);
+  }
+
+  /** A task whose dependencies are met: gate it for approval, or queue it. */
+  enqueueOrGate(run: ActiveRun, task: TaskRun): void {
+    const spec = run.specs.get(task.task_id)!;
+    if (run.gates.has(task.task_id)) {
+      if (!run.approved.has(`escalation:${task.task_id}`)) {
+        this.gate(
+          run,
+          task,
+          'escalation',
+          spec.description.replace(/^A person decides how to go on: /, ''),
+          0,
+        );
+      }
+      return;
+    }
+    if (spec.requires_approval && !run.approved.has(`approval_required:${task.task_id}`)) {
+      this.gate(
+        run,
+        task,
+        'approval_required',
+        'the plan requires approval for this task',
+        spec.estimated_cost,
+      );
+      return;
+    }
+    this.enqueue(run, task);
+  }
+
+  enqueue(run: ActiveRun, task: TaskRun): void {
+    const spec = run.specs.get(task.task_id)!;
+    this.queue.push(run.id, task.task_id, spec.required_skills, spec.agent, spec.priority, spec.deadline);
+  }
+
+  /** The task waits for a person: an approval of `kind` is asked for. */
+  gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, reason: string, cost: number): void {
+    const approval: Approval = {
+      id: this.ids.next('apr'),
+      run_id: run.id,
+      task_id: task.task_id,
+      status: 'pending',
+      kind,
+      reason,
+      cost,
+      requested_at: this.writer.iso(),
+      decided_at: null,
+      actor: null,
+      comment: null,
+    };
+    this.store.approvals.insert(approval);
+    this.writer.setStatus(run, task, 'awaiting_approval', {
+      reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}`,
+    });
+    this.bus.emit('approval.changed', approval);
+  }
+
+  /**
+   * A person decided an approval: it is recorded, and only the task that waited on it moves —
+   * done (an escalation approved), queued (approved) or skipped with its dependents (rejected).
+   */
+  decideGate(
+    run: ActiveRun,
+    task: TaskRun,
+    approval: Approval,
+    approve: boolean,
+    actor: string,
+    comment: string | undefined,
+  ): void {
+    const status = approve ? 'approved' : 'rejected';
+    const writer = this.writer;
+    const at = writer.iso();
+    this.store.approvals.decide({
+      id: approval.id,
+      status,
+      decided_at: at,
+      actor,
+      comment: comment ?? null,
+    });
+    this.store.memory.audit({
+      at,
+      actor,
+      entity: 'approval',
+      entity_id: approval.id,
+      run_id: run.id,
+      from_status: 'pending',
+      to_status: status,
+      why: `${approval.kind} for task "${task.task_id}"${comment ? `: ${comment}` : ''}`,
+    });
+    if (task.status !== 'awaiting_approval') return;
+    if (approve && run.gates.has(task.task_id)) {
+      // An escalation is a person's decision: approving it is the work.
+      run.approved.add(`${approval.kind}:${task.task_id}`);
+      writer.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
+      writer.setStatus(
+        run,
+        task,
+        'in_progress',
+        { agent_id: actor, attempt: 1, started_at: writer.iso() },
+        actor,
+      );
+      writer.setStatus(
+        run,
+        task,
+        'done',
+        { output: { decided_by: actor, comment: comment ?? null }, finished_at: writer.iso() },
+        actor,
+      );
+      run.done++;
+      this.settleDependents(run, task.task_id);
+      this.maybeFinish(run);
+    } else if (approve) {
+      run.approved.add(`${approval.kind}:${task.task_id}`);
+      writer.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
+      this.enqueueOrGate(run, task);
+    } else {
+      const why = `rejected by ${actor}${comment ? `: ${comment}` : ''}`;
+      writer.setStatus(run, task, 'skipped', { reason: why, finished_at: writer.iso() }, actor);
+      this.settleDependents(run, task.task_id);
+      this.maybeFinish(run);
+    }
+  }
+
+  /** Why one more task would pass a budget, unless a person already approved the cost. */
+  overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
+    return run.approved.has(`budget:${spec.task_id}`) ? null : this.budget.overBudget(run.plan, spec, agent);
+  }
+
+  /** The task's next attempt goes to `agent`: its load and the budget in flight grow. */
+  assign(run: ActiveRun, task: TaskRun, agent: Agent, explanation: MatchExplanation): void {
+    const attempt = task.attempt + 1;
+    const delegation = attempt === 1 ? `${task.task_id}-delegated` : `${task.task_id}-delegated-${attempt}`;
+    this.writer.setStatus(run, task, 'in_progress', {
+      agent_id: agent.id,
+      delegation_task_id: delegation,
+      attempt,
+      reason: null,
+      match: explanation,
+      error: null,
+      progress: null,
+      progress_message: null,
+      started_at: this.writer.iso(),
+      finished_at: null,
+    });
+    run.delegated.add(task);
+    run.logDirty = true;
+    run.usage.delete(task.task_id);
+    this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
+    this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
+  }
+
+  /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
+  private release(run: ActiveRun, task: TaskRun, local: boolean): void {
+    if (local) this.inFlight--;
+    if (task.agent_id) this.load.set(task.agent_id, Math.max(0, (this.load.get(task.agent_id) ?? 1) - 1));
+    const agent = this.agents.of(task.agent_id);
+    this.budget.commit(run.plan, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
+  }
+
+  /** Re-decides every dependent of a task that just changed. Iterative: chains may be long. */
+  settleDependents(run: ActiveRun, taskId: string): void {
+    const work = [taskId];
+    while (work.length > 0) {
+      const id = work.pop()!;
+      for (const depId of run.dependents.get(id) ?? []) {
+        const dep = run.tasks.get(depId)!;
+        if (dep.status !== 'blocked' && dep.status !== 'pending') continue;
+        const verdict = this.verdictOf(run, run.specs.get(depId)!);
+        if (verdict.kind === 'ready') {
+          this.writer.setStatus(run, dep, 'ready', { reason: null });
+          this.enqueueOrGate(run, dep);
+        } else if (verdict.kind === 'skip') {
+          this.writer.setStatus(run, dep, 'skipped', {
+            reason: verdict.reason,
+            finished_at: this.writer.iso(),
+          });
+          work.push(depId);
+        } else if (dep.reason !== verdict.reason) {
+          dep.reason = verdict.reason;
+          this.writer.save(dep);
+        }
+      }
+    }
+  }
+
+  /** What a task's dependencies allow now (`conditions.ts`). */
+  verdictOf(run: ActiveRun, spec: TaskSpec): DependentVerdict {
+    return decideDependent(
+      spec,
+      (d) => run.tasks.get(d)!.status,
+      (d) => run.tasks.get(d)!.output,
+    );
+  }
+
+  cancelOne(run: ActiveRun, task: TaskRun, why: string): void {
+    const flight = run.inflight.get(task.task_id);
+    if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
+    if (flight) {
+      stopFlight(flight, 'cancelled');
+      run.inflight.delete(task.task_id);
+    }
+    const timer = run.retryTimers.get(task.task_id);
+    if (timer) clearTimeout(timer);
+    run.retryTimers.delete(task.task_id);
+    this.queue.remove(run.id, task.task_id);
+    this.writer.setStatus(run, task, 'cancelled', {
+      reason: why,
+      finished_at: this.writer.iso(),
+      retry_at: null,
+    });
+  }
+
+  maybeFinish(run: ActiveRun): void {
+    if (run.open > 0 || run.pendingDecisions > 0) return;
+    this.finish(run, run.closedByDecider || run.done === run.tasks.size ? 'completed' : 'failed');
+  }
+
+  finish(run: ActiveRun, status: RunStatus): void {
+    this.writer.flushDirty();
+    run.info = { ...run.info, status, finished_at: this.writer.iso() };
+    this.store.runs.setStatus(run.id, status, this.writer.iso());
+    this.writer.audit(
+      'run',
+      run.id,
+      run.id,
+      'executing',
+      status,
+      `run ${status}: ${run.done} of ${run.tasks.size} tasks done`,
+    );
+    this.writer.writeBuildLog(run, status);
+    this.deactivate(run);
+    this.active.delete(run.id);
+    const final = snapshot(run);
+    this.bus.emit('run.updated', final);
+    this.indexing.schedule();
+    const waiters = this.waiters.get(run.id) ?? [];
+    this.waiters.delete(run.id);
+    // Resolve after the transaction commits.
+    if (waiters.length > 0) {
+      setImmediate(() => {
+        const settled = this.store.runs.get(run.id) ?? final;
+        for (const w of waiters) w(settled);
+      });
+    }
+  }
+
+  /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
+  deactivate(run: ActiveRun): void {
+    for (const [taskId, flight] of run.inflight) {
+      stopFlight(flight, 'run ended');
+      const task = run.tasks.get(taskId);
+      if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
+    }
+    run.inflight.clear();
+    for (const t of run.retryTimers.values()) clearTimeout(t);
+    run.retryTimers.clear();
+    if (run.logTimer) clearTimeout(run.logTimer);
+    this.queue.removeRun(run.id);
+    this.store.runs.dropLease(run.id, this.owner);
+  }
+}
