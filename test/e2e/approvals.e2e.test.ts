@@ -39,6 +39,15 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
   });
   afterAll(() => baton?.close());
 
+  it('counts the run’s tasks live while it waits for an approval', async () => {
+    // The engine sends the run row (with counts) only with its build log, and nothing is written
+    // while the run waits: the summary follows the tasks themselves.
+    await page.getByRole('button', { name: /^release/ }).first().click();
+    const result = page.getByRole('region', { name: 'Run result' });
+    await expect.poll(() => result.getByText(/of 3 done/).textContent()).toContain('1 of 3 done');
+    expect(await result.getByText(/of 3 done/).textContent()).toContain('1 awaiting approval');
+  });
+
   it('shows pending approvals with a count badge, and approving lets the branch go on', async () => {
     const nav = page.getByRole('button', { name: 'Approvals, 1 pending' });
     await expect.poll(() => nav.isVisible()).toBe(true);

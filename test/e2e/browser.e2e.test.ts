@@ -62,6 +62,18 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
     await expect
       .poll(() => graph.getByRole('article', { name: 'Task task-002: Unassigned' }).isVisible())
       .toBe(true);
+    expect(await result.getByText(/of 2 done/).textContent()).toBe('1 of 2 done · 1 unassigned');
+    // From the keyboard: Enter on a focused card opens its details; the card shows focus and selection.
+    const card = graph.locator('.react-flow__node[data-id="task-002"]');
+    await card.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Task task-002 details' }).isVisible())
+      .toBe(true);
+    await expect.poll(() => card.getAttribute('class')).toContain('selected');
+    expect(await card.locator('.task-node').evaluate((el) => getComputedStyle(el).outlineStyle)).toBe(
+      'solid',
+    );
     const log = await result.getByLabel('Build log entry').textContent();
     expect(JSON.parse(log ?? '{}')).toMatchObject({
       type: 'build_log',

@@ -42,11 +42,19 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect
       .poll(() => page.getByRole('status').first().textContent())
       .toContain('Not connected: that would make a cycle: task-001 → task-002 → task-001');
+    // The one dependency there is drawn as an arrow into the task that waits.
+    expect(await graph().locator('.react-flow__edge path[marker-end]').count()).toBe(1);
   });
 
   it('edits a task in the side panel with inline validation, and undoes and redoes', async () => {
     await graph().getByRole('article', { name: 'Task task-002' }).click();
     const form = page.getByRole('form', { name: 'Task task-002' });
+    // The task being edited is marked in the graph.
+    const card = graph().locator('.react-flow__node[data-id="task-002"]');
+    await expect.poll(() => card.getAttribute('class')).toContain('selected');
+    expect(await card.locator('.task-node').evaluate((el) => getComputedStyle(el).boxShadow)).toContain(
+      '0px 0px 0px 3px',
+    );
     await form.getByLabel('Deadline (ISO 8601)').fill('next week');
     await form.getByLabel('Deadline (ISO 8601)').press('Enter');
     await expect.poll(() => form.textContent()).toContain('must be an ISO 8601 date-time');

@@ -74,7 +74,9 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
         probe.remove();
         return c;
       };
-      const fills = [...document.querySelectorAll('.react-flow__minimap-node')].map((r) => getComputedStyle(r).fill);
+      const fills = [...document.querySelectorAll('.react-flow__minimap-node')].map(
+        (r) => getComputedStyle(r).fill,
+      );
       return { fills: fills.sort(), want: [colour('--done'), colour('--failed')].sort() };
     });
     expect(minimap.fills).toEqual(minimap.want);

@@ -15,6 +15,7 @@ import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
 import { useBaton } from '../store/index.ts';
 import {
+  EDGE_OPTIONS,
   FIT,
   fittedViewport,
   MIN_ZOOM,
@@ -144,6 +145,7 @@ export function DesignerGraph() {
         <ReactFlow
           nodes={overview ? hidden : nodes}
           edges={overview ? NO_EDGES : edges}
+          defaultEdgeOptions={EDGE_OPTIONS}
           nodeTypes={nodeTypes}
           onInit={(instance) => {
             flow.current = instance;

@@ -6,8 +6,10 @@ import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
 import {
+  EDGE_OPTIONS,
   FIT,
   fittedViewport,
+  keyPicked,
   MIN_ZOOM,
   MINIMAP_MAX_TASKS,
   NO_EDGES,
@@ -34,10 +36,12 @@ interface Props {
   onSelectTask?: (taskId: string) => void;
   /** The version history's marks: tasks new, changed or removed compared with another version. */
   marks?: ReadonlyMap<string, VersionMark> | undefined;
+  /** The task whose details are open: its card is outlined. */
+  selectedTaskId?: string | null | undefined;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: Props) {
+export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, selectedTaskId }: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
     [stored, added],
@@ -106,17 +110,32 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks }: P
       };
     });
   }, [plan, layout, marks]);
+  // Selecting a task replaces one node object, not all of them.
+  const shown = useMemo(
+    () =>
+      selectedTaskId ? nodes.map((n) => (n.id === selectedTaskId ? { ...n, selected: true } : n)) : nodes,
+    [nodes, selectedTaskId],
+  );
   const hidden = useMemo(() => nodes.map((n) => ({ ...n, hidden: true })), [nodes]);
   const scene = useMemo(() => overviewScene(nodes, edges), [nodes, edges]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
-    <section className="graph" aria-label="Plan graph" ref={box}>
+    <section
+      className="graph"
+      aria-label="Plan graph"
+      ref={box}
+      onKeyDown={(e) => {
+        const id = keyPicked(e);
+        if (id) onSelectTask?.(id);
+      }}
+    >
       {layout ? (
         <ShownRun.Provider value={runId}>
           <ReactFlow
-            nodes={overview ? hidden : nodes}
+            nodes={overview ? hidden : shown}
             edges={overview ? NO_EDGES : edges}
+            defaultEdgeOptions={EDGE_OPTIONS}
             nodeTypes={nodeTypes}
             onInit={(instance) => {
               flow.current = instance;

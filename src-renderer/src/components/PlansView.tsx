@@ -31,6 +31,9 @@ export function PlansView() {
     () => [...(planTasks ?? []), ...(added ?? [])].map((t) => t.task_id),
     [planTasks, added],
   );
+  const selectedTaskId = useBaton((s) =>
+    runId && s.selectedTask?.runId === runId ? s.selectedTask.taskId : null,
+  );
   const onSelectTask = useCallback(
     (taskId: string) => {
       if (runId) void selectRunTask(runId, taskId);
@@ -145,7 +148,13 @@ export function PlansView() {
           <ErrorBoundary label={`The ${tab} view`}>
             {tab === 'graph' && (
               <Suspense fallback={<p className="muted centered">Loading the graph…</p>}>
-                <PlanGraph plan={stored.plan} added={added} runId={runId} onSelectTask={onSelectTask} />
+                <PlanGraph
+                  plan={stored.plan}
+                  added={added}
+                  runId={runId}
+                  onSelectTask={onSelectTask}
+                  selectedTaskId={selectedTaskId}
+                />
               </Suspense>
             )}
             {tab === 'timeline' &&

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Run, RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
+import { durationBetween } from '../format/duration.ts';
 import { useBaton } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
 
 const duration = (t: TaskRun | undefined) =>
-  t?.started_at && t.finished_at ? `${Date.parse(t.finished_at) - Date.parse(t.started_at)} ms` : '—';
+  t?.started_at && t.finished_at ? durationBetween(t.started_at, t.finished_at) : '—';
 const brief = (v: unknown) => {
   if (v === null || v === undefined) return '—';
   const s = JSON.stringify(v);

@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
-import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { useMemo, useRef } from 'react';
+import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
+import { TASK_STATUSES } from '../../../src-shared/schemas/run.ts';
+import { durationBetween } from '../format/duration.ts';
 import { useBaton, useRunTasks } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
 import { TaskDetail } from './TaskDetail.tsx';
@@ -13,7 +15,8 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));
   const selectedTask = selected ? tasks[selected] : undefined;
   const openBuildLog = useBaton((s) => s.openBuildLog);
-  const done = run.counts.done;
+  const counts = useLiveCounts(run, tasks);
+  const done = counts.done;
   const total = order.length;
   return (
     <section className="run-panel" aria-label="Run result">
@@ -24,7 +27,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           </h2>
           <p className="muted small">
             plan v{run.plan_version} · started {new Date(run.created_at).toLocaleString()}
-            {run.finished_at && ` · took ${duration(run.created_at, run.finished_at)}`}
+            {run.finished_at && ` · took ${durationBetween(run.created_at, run.finished_at)}`}
           </p>
         </div>
         <span className={`pill big run-${run.status}`} role="status" aria-label={`Run status: ${run.status}`}>
@@ -43,9 +46,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       </div>
       <p className="small">
         {done} of {total} done
-        {run.counts.unassigned > 0 && ` · ${run.counts.unassigned} unassigned`}
-        {run.counts.failed > 0 && ` · ${run.counts.failed} failed`}
-        {run.counts.skipped > 0 && ` · ${run.counts.skipped} skipped`}
+        {SUMMARY.map(([status, words]) => counts[status] > 0 && ` · ${counts[status]} ${words}`)}
       </p>
       {run.status === 'executing' && (
         <button type="button" onClick={() => cancelRun(run.id)}>
@@ -71,6 +72,30 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       </details>
     </section>
   );
+}
+
+/** The other statuses the summary line names, in the order it names them. */
+const SUMMARY: [TaskStatus, string][] = [
+  ['in_progress', 'running'],
+  ['awaiting_approval', 'awaiting approval'],
+  ['failed', 'failed'],
+  ['cancelled', 'cancelled'],
+  ['skipped', 'skipped'],
+  ['unassigned', 'unassigned'],
+];
+
+/**
+ * The run's tasks by status, from the task runs streamed to the view (every change arrives as
+ * an event); the run row's counts, which the engine sends only with its build log, until they load.
+ */
+function useLiveCounts(run: Run, tasks: Record<string, TaskRun>): TaskCounts {
+  return useMemo(() => {
+    const list = Object.values(tasks);
+    if (list.length === 0) return run.counts;
+    const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
+    for (const t of list) counts[t.status]++;
+    return counts;
+  }, [run.counts, tasks]);
 }
 
 const ROW_HEIGHT = 52;
@@ -162,9 +187,4 @@ function explain(t: TaskRun | undefined): string {
   if (!t?.match?.score) return '';
   const rejected = t.match.rejected.length;
   return `score ${t.match.score.total}${rejected ? ` · ${rejected} other agent${rejected === 1 ? '' : 's'} rejected` : ''}`;
-}
-
-function duration(from: string, to: string): string {
-  const ms = Date.parse(to) - Date.parse(from);
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,7 +1,6 @@
 import type { MiniMapNodeProps, Node, NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext } from 'react';
 import type { Priority } from '../../../src-shared/schemas/plan.ts';
-import type { Tone } from '../graph/overview-draw.ts';
 import { TONE } from '../graph/overview-draw.ts';
 import { useBaton } from '../store/index.ts';
 import type { VersionMark } from './TaskNode.tsx';

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { Run } from '../../../src-shared/schemas/run.ts';
+import { formatDuration } from '../format/duration.ts';
 import { useRunTasks } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
 
@@ -26,7 +27,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
       <TimelineLegend />
       <div className="timeline-axis small muted">
         <span>0 ms</span>
-        <span>{span < 2000 ? `${span} ms` : `${(span / 1000).toFixed(1)} s`}</span>
+        <span>{formatDuration(span)}</span>
       </div>
       <div ref={scroller} className="timeline-rows">
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>

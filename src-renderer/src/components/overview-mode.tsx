@@ -1,5 +1,6 @@
-import type { Edge, ReactFlowInstance, Viewport } from '@xyflow/react';
-import { getViewportForBounds, useStore } from '@xyflow/react';
+import type { DefaultEdgeOptions, Edge, ReactFlowInstance, Viewport } from '@xyflow/react';
+import { getViewportForBounds, MarkerType, useStore } from '@xyflow/react';
+import type { KeyboardEvent } from 'react';
 import { useLayoutEffect } from 'react';
 import type { Positions } from '../graph/layout.ts';
 import type { OverviewBox, OverviewScene } from '../graph/overview-draw.ts';
@@ -18,6 +19,17 @@ export const MINIMAP_MAX_TASKS = 1_000;
 export const MIN_ZOOM = 0.05;
 export const FIT = { maxZoom: 1, padding: 0.2, includeHiddenNodes: true };
 export const NO_EDGES: Edge[] = [];
+/** Every dependency is drawn as an arrow into the task that waits for it. */
+export const EDGE_OPTIONS: DefaultEdgeOptions = {
+  markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: 'var(--idle)' },
+};
+
+/** The task whose card has the keyboard focus when Enter or Space is pressed, if any. */
+export function keyPicked(event: KeyboardEvent<HTMLElement>): string | undefined {
+  if (event.key !== 'Enter' && event.key !== ' ') return undefined;
+  const node = (event.target as HTMLElement).closest<HTMLElement>('.react-flow__node');
+  return node?.dataset.id;
+}
 
 /** The boxes and links the overview draws, from the graph's nodes and edges. */
 export function overviewScene(

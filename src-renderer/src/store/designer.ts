@@ -53,7 +53,9 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       view: 'plans',
     });
   },
-  endEdit: () => set({ draft: null, past: [], future: [], selectedTaskId: null, designerMessage: null }),
+  // Leaving the designer drops its messages too ("The plan was not saved" is about the draft).
+  endEdit: () =>
+    set({ draft: null, past: [], future: [], selectedTaskId: null, designerMessage: null, toasts: [] }),
   edit(change, select) {
     const { draft, past } = get();
     if (!draft) return;

@@ -30,7 +30,8 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   view: 'plans',
   connection: 'connecting',
   toasts: [],
-  setView: (view) => set({ view }),
+  // A message belongs to the screen it was raised on: moving to another one clears it.
+  setView: (view) => set((s) => (s.view === view ? {} : { view, toasts: [] })),
   setConnection: (connection) => set({ connection }),
   notify(kind, title, lines = []) {
     const id = nextToast++;
