@@ -41,6 +41,11 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'plan-87234' }).isVisible()).toBe(true);
     const graph = page.getByRole('region', { name: 'Plan graph' });
     await expect.poll(() => graph.getByRole('article').count()).toBe(2);
+    // Before running, the plan says which task no registered agent can take.
+    const before = page.getByRole('note', { name: 'Before you run' });
+    await expect
+      .poll(() => before.textContent())
+      .toContain('task-002: no agent has all of: reflection, context_analysis');
     await page.getByRole('button', { name: 'Run plan' }).click();
 
     const result = page.getByRole('region', { name: 'Run result' });

@@ -1,4 +1,5 @@
 import { Suspense, useCallback, useMemo, useState } from 'react';
+import { checkPlan } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FileButton } from './FileButton.tsx';
@@ -19,7 +20,14 @@ export function PlansView() {
   const selectRun = useBaton((s) => s.selectRun);
   const importPlan = useBaton((s) => s.importPlan);
   const plansLoaded = useBaton((s) => s.plansLoaded);
-  const agentCount = useBaton((s) => s.agents.length);
+  const agents = useBaton((s) => s.agents);
+  const agentCount = agents.length;
+  // What will go wrong if the plan runs now, as the designer's checks say (with agents registered).
+  const problems = useMemo(
+    () =>
+      stored && agents.length > 0 ? checkPlan(stored.plan, agents).filter((c) => c.task_id !== null) : [],
+    [stored, agents],
+  );
   const beginEdit = useBaton((s) => s.beginEdit);
   const selectRunTask = useBaton((s) => s.selectRunTask);
   const [tab, setTab] = useState<'graph' | 'timeline' | 'compare' | 'versions'>('graph');
@@ -122,6 +130,23 @@ export function PlansView() {
           No agents are registered, so every task will be unassigned. Import agents under{' '}
           <strong>Agents</strong>.
         </p>
+      )}
+      {problems.length > 0 && (
+        <div className="notice" role="note" aria-label="Before you run">
+          <p>
+            <strong>Before you run:</strong> {problems.length === 1 ? 'one task' : `${problems.length} tasks`}{' '}
+            will not find an agent as things stand; tasks that depend on{' '}
+            {problems.length === 1 ? 'it' : 'them'} will be skipped.
+          </p>
+          <ul className="small">
+            {problems.slice(0, 3).map((c) => (
+              <li key={`${c.task_id}:${c.message}`}>
+                <code>{c.task_id}</code>: {c.message}
+              </li>
+            ))}
+            {problems.length > 3 && <li>and {problems.length - 3} more (open the plan in the designer)</li>}
+          </ul>
+        </div>
       )}
       <Tabs
         label="Plan views"
