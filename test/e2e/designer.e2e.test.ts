@@ -67,12 +67,28 @@ describe.skipIf(skipE2e)('the plan designer', () => {
 
     await page.getByRole('toolbar', { name: 'Designer' }).getByRole('button', { name: 'Add task' }).click();
     await expect.poll(() => graph().getByRole('article').count()).toBe(3);
+    // It says what it did, and the new task is in view.
+    expect(await page.getByRole('status').first().textContent()).toContain('Added task-003 after task-002');
+    const area = (await graph().boundingBox())!;
+    await expect
+      .poll(async () => {
+        const b = await graph().getByRole('article', { name: 'Task task-003' }).boundingBox();
+        return (
+          !!b &&
+          b.x >= area.x &&
+          b.x + b.width <= area.x + area.width &&
+          b.y + b.height <= area.y + area.height
+        );
+      })
+      .toBe(true);
+    // Counted from the header: only the cards in view are rendered, and the view has moved.
+    const tasks = () => page.getByText(/· \d+ tasks ·/).textContent();
     await page.keyboard.press('Control+z');
-    await expect.poll(() => graph().getByRole('article').count()).toBe(2);
+    await expect.poll(tasks).toContain('· 2 tasks ·');
     await page.keyboard.press('Control+Shift+z');
-    await expect.poll(() => graph().getByRole('article').count()).toBe(3);
+    await expect.poll(tasks).toContain('· 3 tasks ·');
     await page.getByRole('button', { name: 'Delete task' }).click();
-    await expect.poll(() => graph().getByRole('article').count()).toBe(2);
+    await expect.poll(tasks).toContain('· 2 tasks ·');
     await page.screenshot({ path: join(shots, 'designer.png') });
   });
 

@@ -137,6 +137,31 @@ export function DesignerGraph() {
   );
   const scene = useMemo(() => (drawable ? overviewScene(plain, edges) : null), [drawable, plain, edges]);
 
+  // A newly selected task (a new one, or one picked in the checks list) is brought into view
+  // when it is off screen or under the side panel, once it has a place in the layout; the view
+  // does not move for one already in sight, nor while a task is dragged.
+  const reveal = useRef<string | null>(null);
+  useEffect(() => {
+    reveal.current = selected;
+  }, [selected]);
+  useEffect(() => {
+    const id = reveal.current;
+    const at = id ? (manual[id] ?? auto?.[id]) : undefined;
+    const f = flow.current;
+    const rect = box.current?.getBoundingClientRect();
+    if (!id || !at || !f || !rect || overview) return;
+    reveal.current = null;
+    const { x, y, zoom } = f.getViewport();
+    const left = at.x * zoom + x;
+    const top = at.y * zoom + y;
+    const inside =
+      left >= 0 &&
+      top >= 0 &&
+      left + NODE_WIDTH * zoom <= rect.width &&
+      top + NODE_HEIGHT * zoom <= rect.height;
+    if (!inside) void f.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
+  }, [selected, manual, auto, overview]);
+
   return (
     <section className="graph" aria-label="Plan designer graph" ref={box}>
       {!auto || !start ? (

@@ -17,7 +17,16 @@ export function PlanDesigner() {
   const message = useBaton((s) => s.designerMessage);
   const saving = useBaton((s) => s.saving);
   const agents = useBaton((s) => s.agents);
-  const { edit, undo, redo, endEdit, saveDraft, clearPositions, selectTask } = useBaton.getState();
+  const {
+    edit,
+    undo,
+    redo,
+    endEdit,
+    saveDraft,
+    clearPositions,
+    selectTask,
+    sayInDesigner: say,
+  } = useBaton.getState();
   const checks = useMemo(() => checkPlan(draft, agents), [draft, agents]);
   const errors = checks.filter((c) => c.severity === 'error').length;
   const index = draft.tasks.findIndex((t) => t.task_id === selected);
@@ -25,11 +34,13 @@ export function PlanDesigner() {
 
   const add = () => {
     const after = selected;
-    edit((p) => {
-      const r = addTask(p, after ? { depends_on: [after] } : {});
-      queueMicrotask(() => selectTask(r.taskId));
-      return r.plan;
-    });
+    const r = addTask(draft, after ? { depends_on: [after] } : {});
+    edit(() => r.plan, r.taskId);
+    say(
+      after
+        ? `Added ${r.taskId} after ${after}: it waits for ${after} (select the arrow and press Delete to unlink).`
+        : `Added ${r.taskId}.`,
+    );
   };
   const duplicate = () => {
     if (!selected) return;
