@@ -19,19 +19,29 @@ export interface SocketLike {
 
 const OPEN = 1;
 
+/** `ended`: the host no longer accepts this client (a new launch, a new token); no more retries. */
+export type SocketStatus = 'connecting' | 'open' | 'closed' | 'ended';
+
 export interface SocketTransportOptions {
   /** Opens a new socket; called again to reconnect. */
   connect: () => SocketLike;
   /** Reconnect after a drop (the default); delays grow to `maxDelayMs`. */
   reconnect?: boolean;
   maxDelayMs?: number;
-  onStatus?: (status: 'connecting' | 'open' | 'closed') => void;
+  onStatus?: (status: SocketStatus) => void;
+  /**
+   * Asked after each drop, before retrying: true when the host is up but refuses this client
+   * (its token is from an earlier launch). A WebSocket cannot see why an upgrade was refused,
+   * so this asks another way, e.g. over HTTP. A rejection counts as "not ended".
+   */
+  sessionEnded?: () => Promise<boolean>;
 }
 
 /**
  * The contract over a WebSocket: `{id, method, input}` out, `{id, result}` or `{events}` in.
- * Calls made while connecting wait; calls in flight when the socket drops fail with
- * `unavailable`, and the transport reconnects with backoff.
+ * Calls made while connecting wait; calls in flight or waiting when the socket drops fail
+ * with `unavailable` (and are not sent later), and the transport reconnects with backoff until
+ * `sessionEnded` says the host will not take it back.
  */
 export function createSocketTransport(opts: SocketTransportOptions): Transport {
   const pending = new Map<number, (r: WireResult) => void>();
@@ -39,6 +49,7 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
   const listeners = new Set<(batch: EventBatch) => void>();
   let nextId = 1;
   let closed = false;
+  let ended = false;
   let delay = 200;
   let socket: SocketLike;
 
@@ -70,18 +81,32 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
         resolve({ ok: false, error: { code: 'unavailable', message: 'connection to Baton was lost' } });
       }
       pending.clear();
-      if (!closed && opts.reconnect !== false) {
-        setTimeout(open, delay);
-        delay = Math.min(delay * 2, opts.maxDelayMs ?? 5_000);
-      }
+      // They failed: sending them after a reconnect would do what the caller was told failed.
+      queue.length = 0;
+      if (closed || opts.reconnect === false) return;
+      if (!opts.sessionEnded) return retry();
+      opts.sessionEnded().then(
+        (yes) => {
+          if (closed) return;
+          if (!yes) return retry();
+          ended = true;
+          opts.onStatus?.('ended');
+        },
+        () => !closed && retry(),
+      );
     };
+  }
+  function retry(): void {
+    setTimeout(open, delay);
+    delay = Math.min(delay * 2, opts.maxDelayMs ?? 5_000);
   }
   open();
 
   return {
     invoke(method, input) {
-      if (closed) {
-        return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'transport is closed' } });
+      if (closed || ended) {
+        const message = ended ? 'this Baton session has ended' : 'transport is closed';
+        return Promise.resolve({ ok: false, error: { code: 'unavailable', message } });
       }
       const id = nextId++;
       const msg = JSON.stringify({ id, method, input });

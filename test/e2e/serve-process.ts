@@ -8,6 +8,8 @@ export const root = join(import.meta.dirname, '..', '..');
 /** Starts `baton serve` as a user would, and resolves with the URL it prints. */
 export function startServe(
   dataDir: string,
+  /** 0: any free port; another number starts it again where an earlier launch was. */
+  port = 0,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
@@ -16,7 +18,7 @@ export function startServe(
       join(root, 'src-main', 'cli', 'baton.ts'),
       'serve',
       '--port',
-      '0',
+      String(port),
       '--data-dir',
       dataDir,
     ],

@@ -241,3 +241,158 @@ describe('browser host: agent callbacks behind a proxy', () => {
     }
   });
 });
+
+describe('browser host: the built UI changing under it', () => {
+  let dir: string;
+  let ui: string;
+  let app: BatonApp;
+  let host: BrowserHost;
+  let cookie: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    ui = join(dir, 'ui');
+    mkdirSync(join(ui, 'assets'), { recursive: true });
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Baton test UI</title>');
+    writeFileSync(join(ui, 'assets', 'PlanGraph-OLD.js'), 'export const old = 1;');
+    app = createApp({ dataDir: dir, log: () => {} });
+    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir: ui });
+    cookie = `baton-token-${host.port}=${host.token}`;
+  });
+  afterAll(async () => {
+    await host.close();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    http(host.port, path, { headers: { Cookie: cookie, ...headers } });
+
+  it('answers 404 for a file deleted after it was served (a rebuild), and keeps answering', async () => {
+    const first = await get('/assets/PlanGraph-OLD.js');
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(first.body).toBe('export const old = 1;');
+    rmSync(join(ui, 'assets', 'PlanGraph-OLD.js'));
+    expect((await get('/assets/PlanGraph-OLD.js')).status).toBe(404);
+    expect((await get('/assets/PlanGraph-OLD.js')).status).toBe(404);
+    expect((await get('/')).status).toBe(200);
+    expect((await http(host.port, '/api/health', { headers: { Cookie: cookie } })).status).toBe(200);
+  });
+
+  it('serves files a rebuild added, and index.html as rebuilt, without a restart', async () => {
+    expect((await get('/assets/PlanGraph-NEW.js')).status).toBe(404);
+    writeFileSync(join(ui, 'assets', 'PlanGraph-NEW.js'), 'export const fresh = 2;');
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Rebuilt UI</title>');
+    const added = await get('/assets/PlanGraph-NEW.js');
+    expect(added.status).toBe(200);
+    expect(added.body).toBe('export const fresh = 2;');
+    expect((await get('/')).body).toContain('Rebuilt UI');
+  });
+
+  it('lets the browser keep hashed assets but revalidate index.html', async () => {
+    writeFileSync(join(ui, 'assets', 'index-abc123.css'), 'body{}');
+    const asset = await get('/assets/index-abc123.css');
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-type']).toMatch(/^text\/css/);
+    const page = await get('/');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    const etag = String(page.headers.etag);
+    expect((await get('/', { 'If-None-Match': etag })).status).toBe(304);
+  });
+
+  it('answers the app’s own paths with index.html, and a missing file or an escape with 404', async () => {
+    const view = await get('/plans');
+    expect(view.status).toBe(200);
+    expect(view.headers['content-type']).toMatch(/^text\/html/);
+    expect(view.headers['cache-control']).toBe('no-cache');
+    expect((await get('/nothing.js')).status).toBe(404);
+    expect((await get('/assets/%2e%2e/%2e%2e/server.json')).status).toBe(404);
+    expect((await get('/..%2F..%2Fserver.json')).status).toBe(404);
+    expect((await get('/.hidden')).status).toBe(404);
+    const head = await http(host.port, '/assets/index-abc123.css', {
+      method: 'HEAD',
+      headers: { Cookie: cookie },
+    });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+  });
+
+  it('survives a malformed WebSocket frame: that socket closes, the host keeps answering', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, {
+      headers: { Authorization: `Bearer ${host.token}` },
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.on('error', () => {});
+    // A client frame without a mask: the server must refuse it (RFC 6455 §5.1).
+    (ws as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0x81, 0x01, 0x61]));
+    expect(await closed).toBeGreaterThan(1000);
+    expect((await http(host.port, '/api/health', { headers: { Cookie: cookie } })).status).toBe(200);
+  });
+});
+
+describe('browser host: readable refusals for a person, JSON for programs', () => {
+  let dir: string;
+  let app: BatonApp;
+  let host: BrowserHost;
+  const html = { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+  beforeAll(async () => {
+    dir = tempDir();
+    app = createApp({ dataDir: dir, log: () => {} });
+    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir: dir });
+  });
+  afterAll(async () => {
+    await host.close();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a browser without the token a page that says to open the printed address', async () => {
+    const res = await http(host.port, '/', { headers: html });
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.body).toContain('<h1>Baton needs its access link</h1>');
+    expect(res.body).toContain('Open the address <code>baton serve</code> printed');
+  });
+
+  it('tells a tab from an earlier launch (an old cookie) that its session has ended', async () => {
+    const res = await http(host.port, '/plans', {
+      headers: { ...html, Cookie: `baton-token-${host.port}=token-of-an-earlier-launch` },
+    });
+    expect(res.status).toBe(401);
+    expect(res.body).toContain('This Baton session has ended');
+    expect(res.body).toContain('The host was restarted or the link is old');
+  });
+
+  it('says an old or mistyped ?token= link is not valid', async () => {
+    const res = await http(host.port, '/?token=wrong', { headers: html });
+    expect(res.status).toBe(401);
+    expect(res.body).toContain('This Baton link is not valid');
+  });
+
+  it('explains a refused Host name in the page, with 403 kept', async () => {
+    const res = await http(host.port, '/', { headers: { ...html, Host: 'evil.example' } });
+    expect(res.status).toBe(403);
+    expect(res.body).toContain('Baton does not answer at this address');
+  });
+
+  it('answers API paths and clients that do not ask for HTML with JSON', async () => {
+    for (const [path, headers] of [
+      ['/api/health', html],
+      ['/', { Accept: '*/*' }],
+      ['/', {}],
+      ['/api/health', { Authorization: 'Bearer token-of-an-earlier-launch' }],
+    ] as const) {
+      const res = await http(host.port, path, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(res.body).error.code).toBe('unauthorized');
+    }
+    const old = await http(host.port, '/api/health', {
+      headers: { Authorization: 'Bearer token-of-an-earlier-launch' },
+    });
+    expect(JSON.parse(old.body).error.message).toContain('mints a new one');
+  });
+});

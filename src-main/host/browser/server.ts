@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import sirv from 'sirv';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { WireResult } from '../../../src-shared/contract/errors.ts';
@@ -13,8 +12,19 @@ import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
+import type { Unauthorized } from './refusals.ts';
+import { refuseHost, refuseUnauthorized } from './refusals.ts';
 import { answerInternalError, baseUrl, readJson, securityHeaders, sendJson } from './respond.ts';
-import { authenticate, cookieName, hostAllowed, newToken, tokensEqual } from './security.ts';
+import {
+  authenticate,
+  bearer,
+  cookieName,
+  hostAllowed,
+  newToken,
+  readCookie,
+  tokensEqual,
+} from './security.ts';
+import { createStaticFiles } from './static-files.ts';
 
 export interface BrowserHostOptions {
   dispatch: Dispatch;
@@ -71,11 +81,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const extraHosts = opts.allowedHosts ?? [];
   const sockets = new Set<WebSocket>();
   let port = opts.port ?? 0;
-  // Made on first use: sirv reads the folder when created, and the UI may be built later.
-  let serveStatic: ReturnType<typeof sirv> | undefined;
+  const serveStatic = createStaticFiles(opts.rendererDir, securityHeaders);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
 
   const server = createServer((req, res) => {
+    // One request's trouble (a write after the answer ended, a broken socket) ends that
+    // request, never the host.
+    res.on('error', (err) => console.error('browser host: answer failed:', err));
     handle(req, res).catch((err: unknown) => answerInternalError(res, err));
   });
 
@@ -89,13 +101,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
       return callbackRoute(req, res);
     }
-    if (!hostAllowed(req.headers.host, extraHosts)) {
-      return sendJson(res, 403, { error: { code: 'forbidden', message: 'Host header not allowed' } });
-    }
+    if (!hostAllowed(req.headers.host, extraHosts)) return refuseHost(req, res, url.pathname);
     // First page load: ?token= becomes a cookie, and the token leaves the address bar.
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && req.method === 'GET') {
-      if (!tokensEqual(queryToken, token)) return unauthorized(res);
+      if (!tokensEqual(queryToken, token)) return refuseUnauthorized(req, res, url.pathname, 'bad_link');
       url.searchParams.delete('token');
       res.setHeader(
         'Set-Cookie',
@@ -105,7 +115,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       return void res.end();
     }
     const auth = authenticate(req, token, port);
-    if (!auth) return unauthorized(res);
+    if (!auth) return refuseUnauthorized(req, res, url.pathname, whyUnauthorized(req));
     if (auth === 'cookie' && req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
       return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
     }
@@ -142,15 +152,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
       return void res.end('The Baton UI is not built. Run `npm run build`, then reload.\n');
     }
-    serveStatic ??= sirv(opts.rendererDir, {
-      single: true,
-      etag: true,
-      setHeaders: (r) => securityHeaders(r),
-    });
-    serveStatic(req, res, () => {
-      res.writeHead(404);
-      res.end();
-    });
+    await serveStatic(req, res);
+  }
+
+  /** A token was sent but is not this launch's: a tab or client from an earlier `baton serve`. */
+  function whyUnauthorized(req: IncomingMessage): Unauthorized {
+    return bearer(req) !== undefined || readCookie(req, cookieName(port)) !== undefined
+      ? 'session_ended'
+      : 'no_token';
   }
 
   function sameOrigin(req: IncomingMessage): boolean {
@@ -160,6 +169,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Node's HTTP server drops its socket 'error' handler on upgrade: a reset before `ws`
+    // takes the socket (or while refusing it) must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
@@ -184,6 +196,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       off();
       sockets.delete(ws);
     });
+    // A malformed frame or a broken socket: `ws` closes that socket itself (with a status code
+    // when it can); without a listener the 'error' would end the host.
+    ws.on('error', () => {});
     ws.on('message', async (data) => {
       let msg: RpcMessage;
       try {
@@ -193,7 +208,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         const error = { code: 'invalid_input', message: 'message must be JSON {id, method, input}' };
         return ws.send(JSON.stringify({ id: null, result: { ok: false, error } }));
       }
-      const result: WireResult = await opts.dispatch(msg.method, msg.input);
+      const result: WireResult = await opts.dispatch(msg.method, msg.input).catch((err: unknown) => {
+        console.error(err);
+        return { ok: false, error: { code: 'internal', message: 'internal error' } } as const;
+      });
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }));
     });
   }
@@ -235,13 +253,4 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     },
   };
-}
-
-function unauthorized(res: ServerResponse): void {
-  sendJson(res, 401, {
-    error: {
-      code: 'unauthorized',
-      message: 'Open the URL with ?token= that `baton serve` printed, or send a Bearer token',
-    },
-  });
 }

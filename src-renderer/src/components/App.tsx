@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { useBaton } from '../store/index.ts';
+import { ConnectionNotice } from './ConnectionNotice.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { AgentsView, ApprovalsView, MemoryView, PlanDesigner, ProjectsView } from './lazy-views.ts';
 import { PlansView } from './PlansView.tsx';
@@ -9,16 +10,11 @@ import { Toasts } from './Toasts.tsx';
 export function App() {
   const view = useBaton((s) => s.view);
   const editing = useBaton((s) => s.draft !== null);
-  const connection = useBaton((s) => s.connection);
   return (
     <div className="app">
       <Sidebar />
       <main>
-        {connection === 'closed' && (
-          <p className="notice" role="alert">
-            Lost the connection to Baton. Reconnecting…
-          </p>
-        )}
+        <ConnectionNotice />
         <ErrorBoundary label={`The ${view} view`}>
           <Suspense fallback={<p className="muted centered">Loading…</p>}>
             {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import serveStatic from 'serve-static';
+
+/** Vite names what it writes under /assets/ by content hash: a name never changes content. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Everything else (index.html above all) is revalidated on each load, by its ETag. */
+const REVALIDATE = 'no-cache';
+
+export type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * The built renderer, served by serve-static (send), which looks each file up on disk at every
+ * request: a rebuild while the host runs is served at once, and a file deleted by it is a 404,
+ * never a crash. A path without an extension that names no file gets index.html (the app's own
+ * views); a missing file with an extension (an old hashed chunk) gets 404. A read that fails
+ * once the answer has begun cuts that one answer short.
+ */
+export function createStaticFiles(dir: string, setHeaders: (res: ServerResponse) => void): StaticFiles {
+  const assets = join(resolve(dir), 'assets') + sep;
+  const files = serveStatic(dir, {
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    redirect: false,
+    cacheControl: false,
+    setHeaders: (res, path) =>
+      res.setHeader('Cache-Control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE),
+  });
+
+  return (req, res) =>
+    new Promise<void>((done) => {
+      res.once('close', () => done());
+      setHeaders(res);
+      const end = (status: number, err?: unknown) => {
+        if (err && status >= 500) console.error('browser host: static file failed:', err);
+        if (res.headersSent) return void res.destroy();
+        res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(status === 404 ? 'Not found\n' : 'Could not read that file\n');
+      };
+      // send refuses a path that climbs out of the folder (403): to the client it is just not there.
+      const statusOf = (err: unknown) => {
+        const status = (err as { status?: number }).status ?? 500;
+        return status === 403 ? 404 : status;
+      };
+      files(req, res, (err?: unknown) => {
+        if (err) return end(statusOf(err), err);
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        // A file name (with an extension) or a dotfile that is not there is a 404, not the app.
+        if (extname(path) !== '' || path.includes('/.')) return end(404);
+        req.url = '/index.html';
+        files(req, res, (again?: unknown) => end(again ? statusOf(again) : 404, again));
+      });
+    });
+}

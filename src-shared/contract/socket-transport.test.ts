@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SocketLike, SocketStatus } from './socket-transport.ts';
+import { createSocketTransport } from './socket-transport.ts';
+
+/** A socket the test opens, answers and drops by hand. */
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  sent: string[] = [];
+  onopen: SocketLike['onopen'] = null;
+  onclose: SocketLike['onclose'] = null;
+  onerror: SocketLike['onerror'] = null;
+  onmessage: SocketLike['onmessage'] = null;
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.drop();
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  drop() {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose?.({});
+  }
+}
+
+function harness(sessionEnded?: () => Promise<boolean>) {
+  const sockets: FakeSocket[] = [];
+  const statuses: SocketStatus[] = [];
+  const transport = createSocketTransport({
+    connect: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    onStatus: (s) => statuses.push(s),
+    ...(sessionEnded ? { sessionEnded } : {}),
+  });
+  return { transport, sockets, statuses, last: () => sockets.at(-1)! };
+}
+
+describe('socket transport: reconnecting, and knowing when to stop', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('stops retrying and says `ended` when the host no longer takes this client', async () => {
+    const { transport, sockets, statuses, last } = harness(async () => true);
+    last().open();
+    last().drop();
+    await vi.runAllTimersAsync();
+    expect(statuses).toEqual(['connecting', 'open', 'closed', 'ended']);
+    expect(sockets).toHaveLength(1);
+    expect(await transport.invoke('plans.list', {})).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'this Baton session has ended' },
+    });
+  });
+
+  it('keeps retrying while the host is merely away, until it says the session ended', async () => {
+    let ended = false;
+    const { sockets, statuses, last } = harness(async () => ended);
+    last().open();
+    last().drop();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sockets).toHaveLength(2);
+    last().drop(); // connection refused: the host is down
+    await vi.advanceTimersByTimeAsync(400);
+    expect(sockets).toHaveLength(3);
+    ended = true; // the host is back, with a new token
+    last().drop();
+    await vi.runAllTimersAsync();
+    expect(sockets).toHaveLength(3);
+    expect(statuses.at(-1)).toBe('ended');
+  });
+
+  it('retries when the check itself fails', async () => {
+    const { sockets, last } = harness(() => Promise.reject(new Error('offline')));
+    last().drop();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('does not send, after a reconnect, a call it already reported as failed', async () => {
+    const { transport, last } = harness(async () => false);
+    last().open();
+    last().drop();
+    const call = transport.invoke('runs.start', { plan_id: 'p' });
+    // queued while reconnecting; the attempt fails
+    await vi.advanceTimersByTimeAsync(200);
+    last().drop();
+    expect(await call).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await vi.advanceTimersByTimeAsync(400);
+    last().open();
+    expect(last().sent).toEqual([]);
+  });
+});
