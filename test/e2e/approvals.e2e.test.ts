@@ -30,7 +30,12 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
             requires_approval: true,
             depends_on: ['build'],
           },
-          { task_id: 'review', description: 'Review the release notes', required_skills: ['review'] },
+          {
+            task_id: 'review',
+            description: 'Review the release notes',
+            required_skills: ['review'],
+            depends_on: ['build'],
+          },
         ],
       },
     });
@@ -42,7 +47,10 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
   it('counts the run’s tasks live while it waits for an approval', async () => {
     // The engine sends the run row (with counts) only with its build log, and nothing is written
     // while the run waits: the summary follows the tasks themselves.
-    await page.getByRole('button', { name: /^release/ }).first().click();
+    await page
+      .getByRole('button', { name: /^release/ })
+      .first()
+      .click();
     const result = page.getByRole('region', { name: 'Run result' });
     await expect.poll(() => result.getByText(/of 3 done/).textContent()).toContain('1 of 3 done');
     expect(await result.getByText(/of 3 done/).textContent()).toContain('1 awaiting approval');
@@ -75,6 +83,13 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       .click();
     const held = mine.getByRole('listitem', { name: 'Task review in progress' });
     await expect.poll(() => held.isVisible()).toBe(true);
+    // A task taken still says what it is, and what its dependencies produced.
+    await expect.poll(() => held.textContent()).toContain('Review the release notes');
+    expect(await held.textContent()).toContain('plan release');
+    await held.getByText('What it builds on (1)').click();
+    expect(await held.getByRole('list', { name: 'Dependencies of review' }).textContent()).toMatch(
+      /^build \(done\): \{/,
+    );
     await held.getByLabel('Answer for review').fill('Notes read: fine.');
     await held.getByRole('button', { name: 'Complete' }).click();
     await expect.poll(() => held.count()).toBe(0);

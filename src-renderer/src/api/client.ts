@@ -56,6 +56,8 @@ export const api = {
   decideApproval: (approval_id: string, decision: 'approve' | 'reject', actor: string, comment?: string) =>
     c().invoke('approvals.decide', { approval_id, decision, actor, ...(comment ? { comment } : {}) }),
   inbox: (agent_id: string) => c().invoke('work.inbox', { agent_id }),
+  taskContext: (agent_id: string, run_id: string, task_id: string) =>
+    c().invoke('work.context', { agent_id, run_id, task_id }),
   takeTask: (agent_id: string, run_id: string, task_id: string) =>
     c().invoke('work.execute', { agent_id, run_id, task_id }),
   finishTask: (agent_id: string, run_id: string, task_id: string, ok: boolean, text: string) =>

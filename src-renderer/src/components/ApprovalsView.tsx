@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { PulledTask } from '../../../src-shared/contract/domains.ts';
+import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 
 const KIND_LABEL = {
@@ -184,13 +185,44 @@ function ReadyTask({ task }: { task: PulledTask }) {
 
 function HeldTask({ task }: { task: TaskRun }) {
   const finish = useBaton((s) => s.finishTask);
+  const fail = useBaton((s) => s.fail);
   const [text, setText] = useState('');
+  // What the person needs to do the task: the task itself and what its dependencies produced.
+  const [context, setContext] = useState<PreparedContext | null>(null);
+  useEffect(() => {
+    if (!task.agent_id) return;
+    api
+      .taskContext(task.agent_id, task.run_id, task.task_id)
+      .then(setContext, (err) => fail(`Could not load what ${task.task_id} builds on`, err));
+  }, [task.agent_id, task.run_id, task.task_id, fail]);
+  const spec = context?.task;
   return (
     <li className="card" aria-label={`Task ${task.task_id} in progress`}>
       <div className="card-head">
         <strong>{task.task_id}</strong>
         <span className="pill status-in_progress">In progress</span>
       </div>
+      {spec && (
+        <>
+          <p>{spec.description}</p>
+          <p className="small muted">
+            plan {context.run.plan_id} · run <code>{task.run_id}</code> · {spec.priority}
+            {spec.deadline && ` · due ${new Date(spec.deadline).toLocaleString()}`}
+          </p>
+          {context.dependencies.length > 0 && (
+            <details className="small">
+              <summary>What it builds on ({context.dependencies.length})</summary>
+              <ul aria-label={`Dependencies of ${task.task_id}`}>
+                {context.dependencies.map((d) => (
+                  <li key={d.task_id}>
+                    <code>{d.task_id}</code> ({d.status}): {brief(d.output)}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
       <label className="small">
         Your answer
         <textarea
@@ -210,4 +242,11 @@ function HeldTask({ task }: { task: TaskRun }) {
       </div>
     </li>
   );
+}
+
+/** A dependency's output in one line. */
+function brief(output: unknown): string {
+  if (output === null || output === undefined) return 'no output';
+  const text = typeof output === 'string' ? output : JSON.stringify(output);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -22,7 +22,12 @@ export function MemoryView() {
   const [tab, setTab] = useState<Tab>('memory');
   const [query, setQuery] = useState(useBaton.getState().memoryQuery);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
-  const [open, setOpen] = useState<MemoryEntry | AuditEntry | null>(null);
+  // Each tab keeps its own open entry: the audit log never shows a memory entry opened before.
+  const [opened, setOpened] = useState<{ memory: MemoryEntry | null; audit: AuditEntry | null }>({
+    memory: null,
+    audit: null,
+  });
+  const open = opened[tab];
 
   useEffect(() => {
     const t = setTimeout(() => {
@@ -147,7 +152,7 @@ export function MemoryView() {
                     type="button"
                     className={`memory-item${isOpen(entry) ? ' active' : ''}`}
                     aria-current={isOpen(entry) || undefined}
-                    onClick={() => setOpen(entry)}
+                    onClick={() => setOpened((o) => ({ ...o, memory: entry }))}
                   >
                     <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
                     <span className="muted small">
@@ -164,7 +169,7 @@ export function MemoryView() {
                   type="button"
                   className={`memory-item${isOpen(e) ? ' active' : ''}`}
                   aria-current={isOpen(e) || undefined}
-                  onClick={() => setOpen(e)}
+                  onClick={() => setOpened((o) => ({ ...o, audit: e }))}
                 >
                   <span className="pill">{e.entity}</span> <code>{e.entity_id}</code>{' '}
                   <span className="small">
