@@ -29,7 +29,7 @@ import {
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
 import type { TaskNodeType } from './TaskNode.tsx';
-import { NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
+import { CARD_HANDLES, NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
 
@@ -69,6 +69,7 @@ export function DesignerGraph() {
         type: 'task',
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        handles: CARD_HANDLES,
         position: manual[t.task_id] ?? auto?.[t.task_id] ?? { x: 0, y: 0 },
         data: {
           taskId: t.task_id,

@@ -1,4 +1,4 @@
-import type { Node, NodeProps, ReactFlowState } from '@xyflow/react';
+import type { Node, NodeHandle, NodeProps, ReactFlowState } from '@xyflow/react';
 import { Handle, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import type { Priority } from '../../../src-shared/schemas/plan.ts';
@@ -32,6 +32,31 @@ export type TaskNodeType = Node<TaskNodeData, 'task'>;
 
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 104;
+/** The card's 6 px handles, centred on its left and right edges (React Flow's handle CSS). */
+const HANDLE = 6;
+/**
+ * Where a card's handles are, known in advance: React Flow then draws edges at once and does
+ * not measure each card as it appears (a ResizeObserver pass and a re-render for every card
+ * that comes into view: the hitch when zooming in from the overview).
+ */
+export const CARD_HANDLES: NodeHandle[] = [
+  {
+    type: 'target',
+    position: Position.Left,
+    x: -HANDLE / 2,
+    y: (NODE_HEIGHT - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+  {
+    type: 'source',
+    position: Position.Right,
+    x: NODE_WIDTH - HANDLE / 2,
+    y: (NODE_HEIGHT - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+];
 
 /** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
 const DETAIL_ZOOM = 0.45;
