@@ -1,6 +1,6 @@
 import type { AgentHandlers } from '../../src-shared/contract/domains.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
-import { invalidInput, toIssues } from '../errors.ts';
+import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
 export function agentHandlers({ store, engine, bus, now, availability }: AppContext): AgentHandlers {
@@ -16,6 +16,15 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
       for (const a of saved) bus.emit('agent.updated', a);
       return saved;
     },
+    'agents.create': (agent) => {
+      if (!store.tx(() => store.agents.create(agent, now()))) {
+        const message = `An agent with id ${agent.id} already exists — edit it instead`;
+        throw new AppError('conflict', message, { issues: [{ path: 'id', message }] });
+      }
+      engine.agentsChanged();
+      bus.emit('agent.updated', agent);
+      return agent;
+    },
     'agents.save': (agent) => {
       const saved = store.tx(() => store.agents.save(agent, now()));
       engine.agentsChanged();
@@ -23,6 +32,20 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
       return saved;
     },
     'agents.remove': ({ agent_id }) => {
+      if (!store.agents.get(agent_id)) return { removed: false };
+      // An attempt in flight would outlive its agent: its report would find no agent, and its
+      // place under the engine's limits would never be given back. So it ends first.
+      const held = engine.inbox(agent_id).in_progress;
+      if (held.length > 0) {
+        const tasks = held.map((t) => ({ run_id: t.run_id, task_id: t.task_id }));
+        const [n, them] = held.length === 1 ? ['1 task', 'it'] : [`${held.length} tasks`, 'them'];
+        throw new AppError(
+          'conflict',
+          `${agent_id} is working on ${n} (${tasks.map((t) => t.task_id).join(', ')}). ` +
+            `Wait for ${them} to end or cancel ${them}, then remove ${agent_id}; set it OFFLINE to stop new work.`,
+          { in_progress: tasks },
+        );
+      }
       const removed = store.tx(() => store.agents.delete(agent_id));
       engine.agentsChanged();
       return { removed };

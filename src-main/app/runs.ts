@@ -15,9 +15,9 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       if (!run) throw new AppError('not_found', `run "${run_id}" not found`);
       return { ...run, tasks: store.runs.tasks(run_id), added_tasks: store.runs.addedSpecs(run_id) };
     },
-    'runs.cancel': ({ run_id }) => engine.cancelRun(run_id),
+    'runs.cancel': ({ run_id, actor }) => engine.cancelRun(run_id, actor),
     'runs.rerun': ({ run_id, task_id }) => engine.rerunFrom(run_id, task_id),
-    'runs.cancelTask': ({ run_id, task_id }) => engine.cancelTask(run_id, task_id),
+    'runs.cancelTask': ({ run_id, task_id, actor }) => engine.cancelTask(run_id, task_id, actor),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),

@@ -1,11 +1,12 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { MatchExplanation } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
 import type { MatchResult } from './matching.ts';
-import { matchAgent } from './matching.ts';
+import { explainPulled, matchAgent } from './matching.ts';
 
 export interface AgentEntry {
   agent: Agent;
@@ -23,8 +24,8 @@ export class AgentDirectory {
   private readonly loadOf: (agentId: string) => number;
   private readonly successRate: (agentId: string) => number;
   private entries: Map<string, AgentEntry> | null = null;
-  /** The registry split by who runs the work: this process (push) or the agent itself (pull). */
-  private byKind: { push: Agent[]; pull: Agent[] } | null = null;
+  /** The registry as a list, and the agents in it that run their work themselves (pull). */
+  private cached: { agents: Agent[]; pull: Set<Agent> } | null = null;
 
   constructor(
     store: Store,
@@ -41,7 +42,7 @@ export class AgentDirectory {
   /** Call when the agent registry changed. */
   changed(): void {
     this.entries = null;
-    this.byKind = null;
+    this.cached = null;
   }
 
   all(): Map<string, AgentEntry> {
@@ -67,21 +68,27 @@ export class AgentDirectory {
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
-  /** Matches among agents this process can run; tasks only a pull agent can take wait for it. */
+  /**
+   * Matches a task among every registered agent; an agent this process runs is preferred, and a
+   * task only an agent that pulls its work can take waits for it (`matching.ts`).
+   */
   match(spec: TaskSpec): MatchResult {
-    if (!this.byKind) {
-      const all = [...this.all().values()].map((e) => e.agent);
-      this.byKind = {
-        push: all.filter((a) => this.executorOf(a) !== undefined),
-        pull: all.filter((a) => this.executorOf(a) === undefined),
-      };
-    }
-    const { push, pull: pullers } = this.byKind;
-    const m = matchAgent(spec, push, this.loadOf, this.successRate);
-    if (m.kind !== 'unassigned' || pullers.length === 0) return m;
-    const pull = matchAgent(spec, pullers, this.loadOf);
-    if (pull.kind === 'unassigned') return m;
-    const who = pull.kind === 'assigned' ? pull.agent.id : 'a pull agent';
-    return { kind: 'wait', reason: `Waiting for ${who} to pull it`, explanation: pull.explanation };
+    return matchAgent(spec, this.list(), this.loadOf, this.successRate, this.pulls);
   }
+
+  /** Why `taker`, which pulled the task, has it, and why not the other agents. */
+  explainPulled(spec: TaskSpec, taker: Agent): MatchExplanation {
+    return explainPulled(spec, this.list(), taker, this.loadOf, this.successRate);
+  }
+
+  private list(): Agent[] {
+    if (!this.cached) {
+      const agents = [...this.all().values()].map((e) => e.agent);
+      this.cached = { agents, pull: new Set(agents.filter((a) => this.executorOf(a) === undefined)) };
+    }
+    return this.cached.agents;
+  }
+
+  /** Whether the agent takes its work through the pull API (no executor here). */
+  private readonly pulls = (agent: Agent): boolean => this.cached?.pull.has(agent) ?? false;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
@@ -306,13 +309,13 @@ describe('execution', () => {
     await eventually(
       async () => (await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).length === 1,
     );
-    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'gated' });
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'gated', actor: 'ana' });
     expect(await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).toEqual([]);
     const [closed] = await call<Approval[]>(app, 'approvals.list', {});
     expect(closed).toMatchObject({
       status: 'rejected',
-      actor: 'engine',
-      comment: 'closed: cancelled by request',
+      actor: 'ana',
+      comment: 'closed: cancelled by ana',
     });
     await settled(run);
   });
@@ -381,6 +384,143 @@ describe('execution', () => {
       content: { output: { answer: 42 } },
     });
     expect((await call<MemorySearchHit[]>(app, 'memory.search', { query: 'answer' })).length).toBe(1);
+  });
+});
+
+describe('why this agent: every registered agent is in the explanation', () => {
+  // Without an executor for `human`, alice takes work through the pull API.
+  const agents = [
+    { id: 'ash', skills: ['summarization', 'memory_search'] },
+    { id: 'hal', skills: ['reflection'] },
+    { id: 'alice', kind: 'human' as const, skills: ['reflection'] },
+  ];
+  const why = (t: TaskRun) => Object.fromEntries(t.match!.rejected.map((r) => [r.agent_id, r.reason]));
+
+  it('names the free human passed over for an automated agent (seed task-003), and every agent of an unassigned task', async () => {
+    open(controlledExecutor(() => ({ ok: true })));
+    const run = await setup(app, agents, {
+      plan_id: 'p',
+      tasks: [
+        { task_id: 'task-003', description: 'reflect', required_skills: ['reflection'] },
+        { task_id: 'orphan', description: 'nobody can', required_skills: ['alchemy'] },
+      ],
+    });
+    const t = byId(await settled(run));
+    expect(t['task-003']).toMatchObject({ status: 'done', agent_id: 'hal' });
+    expect(t['task-003']!.match!.agent_id).toBe('hal');
+    expect(why(t['task-003']!)).toEqual({
+      ash: 'lacks required skills: reflection',
+      alice: 'passed over because an automated agent qualified (hal)',
+    });
+    expect(t['task-003']!.match!.rejected.find((r) => r.agent_id === 'alice')!.score?.total).toBe(0.9); // no attempts yet: success rate ½
+    expect(t.orphan!.status).toBe('unassigned');
+    expect(why(t.orphan!)).toEqual({
+      ash: 'lacks required skills: alchemy',
+      hal: 'lacks required skills: alchemy',
+      alice: 'lacks required skills: alchemy',
+    });
+  });
+
+  it('names the automated agents of a task a human waits for, and again once she pulls it', async () => {
+    open(controlledExecutor(() => ({ ok: true })));
+    const run = await setup(app, agents, {
+      plan_id: 'p',
+      tasks: [{ task_id: 'review', description: 'review', required_skills: ['reflection'], agent: 'alice' }],
+    });
+    const waiting = byId(await detail(run)).review!;
+    expect(waiting.reason).toBe('Waiting for alice to pull it');
+    expect(why(waiting)).toEqual({ ash: 'task is pinned to "alice"', hal: 'task is pinned to "alice"' });
+    await call(app, 'work.execute', { agent_id: 'alice', run_id: run, task_id: 'review' });
+    const taken = byId(await detail(run)).review!;
+    expect(taken.match).toMatchObject({ agent_id: 'alice', score: { total: 0.9 } });
+    expect(why(taken)).toEqual({ ash: 'task is pinned to "alice"', hal: 'task is pinned to "alice"' });
+    await call(app, 'runs.cancel', { run_id: run });
+  });
+});
+
+describe('cancelling, on a SQLite file', () => {
+  let dir = '';
+  afterEach(() => {
+    app?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+  const openFile = (exec: ReturnType<typeof controlledExecutor>) => {
+    dir ||= mkdtempSync(join(tmpdir(), 'baton-cancel-'));
+    app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
+    return app;
+  };
+  const audit = (runId: string) => call<AuditEntry[]>(app, 'audit.list', { run_id: runId });
+
+  it('ends a run cancelled when a task was cancelled and the others finished, recording who cancelled', async () => {
+    const exec = controlledExecutor((ctx) => (ctx.task.task_id === 'hang' ? 'hold' : { ok: true }));
+    openFile(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 2 }], {
+      plan_id: 'p',
+      tasks: [task('hang'), task('after', { depends_on: ['hang'] }), task('other')],
+    });
+    await eventually(() => exec.running.has('hang'));
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'hang', actor: 'ana' });
+    expect((await settled(run)).status).toBe('cancelled');
+    // What the file holds, read by a new process.
+    app.close();
+    openFile(controlledExecutor());
+    const d = await detail(run);
+    expect(d.status).toBe('cancelled');
+    expect(byId(d).hang).toMatchObject({ status: 'cancelled', reason: 'cancelled by ana' });
+    expect(byId(d).other!.status).toBe('done');
+    const entries = await audit(run);
+    expect(entries.find((e) => e.entity_id === 'hang' && e.to_status === 'cancelled')).toMatchObject({
+      actor: 'ana',
+      from_status: 'in_progress',
+      why: 'cancelled by ana',
+    });
+    expect(entries.find((e) => e.entity === 'run' && e.to_status === 'cancelled')).toMatchObject({
+      actor: 'engine',
+      why: 'run cancelled: 1 of 3 tasks done',
+    });
+  });
+
+  it('ends a run failed when a task failed, whatever else was cancelled', async () => {
+    const exec = controlledExecutor((ctx) => (ctx.task.task_id === 'bad' ? 'hold' : { ok: true }));
+    openFile(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 2 }], {
+      plan_id: 'p',
+      tasks: [task('bad'), task('gated', { requires_approval: true })],
+    });
+    await eventually(() => exec.running.has('bad'));
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'gated' });
+    exec.running.get('bad')!.fail('boom');
+    expect((await settled(run)).status).toBe('failed');
+    const cancel = (await audit(run)).find((e) => e.entity_id === 'gated' && e.to_status === 'cancelled');
+    expect(cancel).toMatchObject({ actor: 'user', why: 'cancelled by user' }); // no actor given
+  });
+
+  it('records who cancelled a whole run, on the run and on each task it stopped', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    openFile(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('a'), task('b', { depends_on: ['a'] })],
+    });
+    await eventually(() => exec.running.has('a'));
+    await expect(call(app, 'runs.cancel', { run_id: run, actor: ' ' })).rejects.toThrow();
+    expect((await call<RunDetail>(app, 'runs.cancel', { run_id: run, actor: 'bo' })).status).toBe(
+      'cancelled',
+    );
+    const entries = await audit(run);
+    expect(entries.find((e) => e.entity === 'run' && e.to_status === 'cancelled')).toMatchObject({
+      actor: 'bo',
+      why: 'run cancelled by bo: 0 of 2 tasks done',
+    });
+    expect(
+      entries
+        .filter((e) => e.entity === 'task' && e.to_status === 'cancelled')
+        .map((e) => [e.entity_id, e.actor, e.why]),
+    ).toEqual([
+      ['a', 'bo', 'run cancelled by bo'],
+      ['b', 'bo', 'run cancelled by bo'],
+    ]);
   });
 });
 

@@ -33,7 +33,7 @@ import { ReadyQueue } from './ready-queue.ts';
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
-import { activeRunOf, byTaskId, delegations, Mailbox, taskOf } from './run-state.ts';
+import { activeRunOf, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, Mailbox, taskOf } from './run-state.ts';
 import { RunWriter } from './run-writer.ts';
 import { SearchIndexing } from './search-indexing.ts';
 import { TaskFlow } from './task-flow.ts';
@@ -329,25 +329,29 @@ export class Engine {
     return resumed;
   }
 
-  cancelRun(runId: string): Run {
+  /** Cancels a run: every task not ended is cancelled and its agent stopped; `actor` is recorded. */
+  cancelRun(runId: string, actor = DEFAULT_CANCEL_ACTOR): Run {
     const run = activeRunOf(this.active, this.store, runId);
     this.writer.tx(() => {
       for (const t of run.tasks.values()) {
-        if (!isTerminalTaskStatus(t.status)) this.flow.cancelOne(run, t, 'run cancelled');
+        if (!isTerminalTaskStatus(t.status)) this.flow.cancelOne(run, t, `run cancelled by ${actor}`, actor);
       }
-      this.flow.finish(run, 'cancelled');
+      this.flow.finish(run, 'cancelled', actor);
     });
     return this.store.runs.get(runId)!;
   }
 
-  /** Cancels one task (stopping its agent); its dependents are skipped unless a condition accepts it. */
-  cancelTask(runId: string, taskId: string): TaskRun {
+  /**
+   * Cancels one task (stopping its agent), recording `actor`; its dependents are skipped unless
+   * a condition accepts it. The run ends when nothing else is left (`finalRunStatus`).
+   */
+  cancelTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR): TaskRun {
     const run = activeRunOf(this.active, this.store, runId);
     const task = taskOf(run, taskId);
     if (isTerminalTaskStatus(task.status))
       throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
     this.writer.tx(() => {
-      this.flow.cancelOne(run, task, 'cancelled by request');
+      this.flow.cancelOne(run, task, `cancelled by ${actor}`, actor);
       this.flow.settleDependents(run, taskId);
       this.flow.maybeFinish(run);
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../src-shared/schemas/agent.ts';
-import { matchAgent } from './matching.ts';
+import { explainPulled, matchAgent } from './matching.ts';
 
 const agent = (a: Partial<Agent> & { id: string }): Agent => agentSchema.parse(a);
 const ash = agent({ id: 'ash', skills: ['summarization', 'memory_search'] });
@@ -78,5 +78,125 @@ describe('matching (seed 000 verify_task)', () => {
     expect(none.kind === 'unassigned' && none.reason).toBe(
       'No qualified agent found: no agents are registered.',
     );
+  });
+
+  describe('the explanation names every registered agent', () => {
+    const alice = agent({ id: 'alice', kind: 'human', skills: ['reflection'] });
+    const away = agent({ id: 'bo', kind: 'human', skills: ['reflection'], status: 'OFFLINE' });
+    const pulls = (a: Agent) => a.kind === 'human';
+    const named = (m: { explanation: { agent_id: string | null; rejected: { agent_id: string }[] } }) =>
+      [m.explanation.agent_id, ...m.explanation.rejected.map((r) => r.agent_id)].filter(Boolean).sort();
+
+    it('gives the task to the automated agent and says the free human was passed over for it (task-003)', () => {
+      const m = matchAgent(
+        { required_skills: ['reflection'] },
+        [ash, alice, hal, away],
+        () => 0,
+        () => 1,
+        pulls,
+      );
+      expect(m.kind === 'assigned' && m.agent.id).toBe('hal');
+      expect(named(m)).toEqual(['alice', 'ash', 'bo', 'hal']);
+      // Candidates that lost first, with their score; then the agents that were none.
+      expect(m.explanation.rejected).toEqual([
+        {
+          agent_id: 'alice',
+          reason: 'passed over because an automated agent qualified (hal)',
+          score: { skill_fit: 1, free_capacity: 1, cost: 1, success_rate: 1, total: 1 },
+        },
+        { agent_id: 'ash', reason: 'lacks required skills: reflection' },
+        { agent_id: 'bo', reason: 'agent is OFFLINE' },
+      ]);
+    });
+
+    it('gives losing candidates their score', () => {
+      const gen = agent({ id: 'gen', skills: ['reflection', 'coding', 'testing'] });
+      const m = matchAgent({ required_skills: ['reflection'] }, [gen, hal], () => 0);
+      expect(m.explanation.rejected).toEqual([
+        {
+          agent_id: 'gen',
+          reason: 'lower score (0.8 < 1)',
+          score: { skill_fit: 0.5, free_capacity: 1, cost: 1, success_rate: 1, total: 0.8 },
+        },
+      ]);
+    });
+
+    it('says a human was passed over while the task waits for a busy automated agent', () => {
+      const m = matchAgent(
+        { required_skills: ['reflection'] },
+        [hal, alice],
+        (id) => (id === 'hal' ? 1 : 0),
+        () => 1,
+        pulls,
+      );
+      expect(m.kind === 'wait' && m.reason).toBe('Waiting for capacity: hal (1/1)');
+      expect(m.explanation.rejected.map((r) => [r.agent_id, r.reason])).toEqual([
+        ['alice', 'passed over because an automated agent qualified; the task waits for capacity: hal (1/1)'],
+        ['hal', 'at capacity (1/1)'],
+      ]);
+    });
+
+    it('waits for the human when no automated agent qualifies, naming the automated agents too', () => {
+      const m = matchAgent(
+        { required_skills: ['reflection'] },
+        [ash, alice, away],
+        () => 0,
+        () => 1,
+        pulls,
+      );
+      expect(m.kind === 'wait' && m.reason).toBe('Waiting for alice to pull it');
+      expect(m.explanation.agent_id).toBe('alice');
+      expect(named(m)).toEqual(['alice', 'ash', 'bo']);
+    });
+
+    it('lists automated and human agents alike when nobody qualifies, and the seed reason weighs them all', () => {
+      const m = matchAgent(
+        { required_skills: ['reflection', 'context_analysis'] },
+        [ash, hal, alice, away],
+        () => 0,
+        () => 1,
+        pulls,
+      );
+      expect(m.kind === 'unassigned' && m.reason).toBe(
+        'No qualified agent found: Agent lacks required skills: context_analysis.',
+      );
+      expect(named(m)).toEqual(['alice', 'ash', 'bo', 'hal']);
+      const pinned = matchAgent(
+        { required_skills: [], agent: 'bo' },
+        [hal, away],
+        () => 0,
+        () => 1,
+        pulls,
+      );
+      expect(pinned.kind === 'unassigned' && pinned.reason).toBe(
+        'No qualified agent found: no qualified agent is available (bo is OFFLINE).',
+      );
+      expect(pinned.explanation.rejected).toEqual([
+        { agent_id: 'hal', reason: 'task is pinned to "bo"' },
+        { agent_id: 'bo', reason: 'agent is OFFLINE' },
+      ]);
+    });
+
+    it('explains a pulled task: the taker with its score, the other candidates with theirs', () => {
+      const cy = agent({ id: 'cy', kind: 'human', skills: ['reflection', 'coding'] });
+      const e = explainPulled(
+        { required_skills: ['reflection'] },
+        [ash, alice, cy, away],
+        cy,
+        () => 0,
+        () => 1,
+      );
+      expect(e.agent_id).toBe('cy');
+      expect(e.score?.total).toBe(0.8667);
+      expect(e.rejected).toEqual([
+        {
+          agent_id: 'alice',
+          reason: 'cy pulled it first',
+          score: { skill_fit: 1, free_capacity: 1, cost: 1, success_rate: 1, total: 1 },
+        },
+        { agent_id: 'ash', reason: 'lacks required skills: reflection' },
+        { agent_id: 'bo', reason: 'agent is OFFLINE' },
+      ]);
+    });
   });
 });

@@ -12,6 +12,11 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  *   free_capacity = free slots / max_concurrency
  *   cost          = 1 / (1 + cost_per_task)
  *   success_rate  = (successes + 1) / (attempts + 2) over the agent's recent attempts
+ *
+ * Agents this process runs (push) come first: an agent that pulls its work (a person, a
+ * daemon) is offered a task only when no automated agent qualifies, at capacity or not.
+ * The explanation names every registered agent: the chosen one with its score, every other
+ * candidate with its score and why it lost, every other agent with why it is no candidate.
  */
 export type MatchResult =
   | { kind: 'assigned'; agent: Agent; explanation: MatchExplanation }
@@ -39,72 +44,171 @@ export function scoreAgent(
   return { skill_fit, free_capacity, cost, success_rate, total: Math.round(total * 10_000) / 10_000 };
 }
 
-export function matchAgent(
-  task: Pick<TaskSpec, 'required_skills' | 'agent'>,
+type Task = Pick<TaskSpec, 'required_skills' | 'agent'>;
+
+interface Scored {
+  agent: Agent;
+  score: ScoreBreakdown;
+}
+
+/** Every agent sorted into candidates (push or pull, free or full) and the rest, with why. */
+interface Assessment {
+  /** Agents that are no candidate (the ones at capacity included), with the reason. */
+  excluded: RejectedCandidate[];
+  push: Scored[];
+  pull: Scored[];
+  fullPush: Agent[];
+  fullPull: Agent[];
+  closest: { agent: Agent; missing: string[] } | undefined;
+}
+
+const never = (): boolean => false;
+
+function assess(
+  task: Task,
   agents: readonly Agent[],
   loadOf: (agentId: string) => number,
-  successRateOf: (agentId: string) => number = () => 1,
-): MatchResult {
-  const rejected: RejectedCandidate[] = [];
-  const eligible: { agent: Agent; score: ScoreBreakdown }[] = [];
-  const full: Agent[] = [];
-  let closest: { agent: Agent; missing: string[] } | undefined;
-
+  successRateOf: (agentId: string) => number,
+  pulls: (agent: Agent) => boolean,
+): Assessment {
+  const a: Assessment = { excluded: [], push: [], pull: [], fullPush: [], fullPull: [], closest: undefined };
   for (const agent of agents) {
     if (task.agent && agent.id !== task.agent) {
-      rejected.push({ agent_id: agent.id, reason: `task is pinned to "${task.agent}"` });
+      a.excluded.push({ agent_id: agent.id, reason: `task is pinned to "${task.agent}"` });
       continue;
     }
     const missing = missingSkills(agent, task.required_skills);
     if (missing.length > 0) {
-      rejected.push({ agent_id: agent.id, reason: `lacks required skills: ${missing.join(', ')}` });
-      if (!closest || missing.length < closest.missing.length) closest = { agent, missing };
+      a.excluded.push({ agent_id: agent.id, reason: `lacks required skills: ${missing.join(', ')}` });
+      if (!a.closest || missing.length < a.closest.missing.length) a.closest = { agent, missing };
       continue;
     }
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') {
-      rejected.push({ agent_id: agent.id, reason: `agent is ${agent.status}` });
+      a.excluded.push({ agent_id: agent.id, reason: `agent is ${agent.status}` });
       continue;
     }
     const load = loadOf(agent.id);
     if (load >= agent.max_concurrency) {
-      rejected.push({ agent_id: agent.id, reason: `at capacity (${load}/${agent.max_concurrency})` });
-      full.push(agent);
+      a.excluded.push({ agent_id: agent.id, reason: `at capacity (${load}/${agent.max_concurrency})` });
+      (pulls(agent) ? a.fullPull : a.fullPush).push(agent);
       continue;
     }
-    eligible.push({ agent, score: scoreAgent(agent, task.required_skills, load, successRateOf(agent.id)) });
+    const scored = { agent, score: scoreAgent(agent, task.required_skills, load, successRateOf(agent.id)) };
+    (pulls(agent) ? a.pull : a.push).push(scored);
   }
+  return a;
+}
 
-  if (eligible.length > 0) {
-    eligible.sort((a, b) => b.score.total - a.score.total || (a.agent.id < b.agent.id ? -1 : 1));
-    const best = eligible[0]!;
-    for (const other of eligible.slice(1)) {
-      rejected.push({
-        agent_id: other.agent.id,
-        reason: `lower score (${other.score.total} < ${best.score.total})`,
-      });
-    }
+const byScore = (a: Scored, b: Scored): number =>
+  b.score.total - a.score.total || (a.agent.id < b.agent.id ? -1 : 1);
+
+/** The best of `scored` (sorted in place); the others are recorded as losing to it on score. */
+function pickBest(scored: Scored[], rejected: RejectedCandidate[]): Scored {
+  if (scored.length > 1) scored.sort(byScore);
+  const best = scored[0]!;
+  for (let i = 1; i < scored.length; i++) {
+    const other = scored[i]!;
+    rejected.push({
+      agent_id: other.agent.id,
+      reason: `lower score (${other.score.total} < ${best.score.total})`,
+      score: other.score,
+    });
+  }
+  return best;
+}
+
+/** Agents that pull their work and could take the task, passed over for an automated one. */
+function passOver(pull: Scored[], reason: string, rejected: RejectedCandidate[]): void {
+  for (const p of pull) rejected.push({ agent_id: p.agent.id, reason, score: p.score });
+}
+
+const capacityOf = (full: Agent[], loadOf: (agentId: string) => number): string =>
+  full.map((a) => `${a.id} (${loadOf(a.id)}/${a.max_concurrency})`).join(', ');
+
+/**
+ * The agent for a task, or why there is none yet. `pulls` says which agents take their work
+ * through the pull API (a person, a daemon): a task only they can take waits for them.
+ */
+export function matchAgent(
+  task: Task,
+  agents: readonly Agent[],
+  loadOf: (agentId: string) => number,
+  successRateOf: (agentId: string) => number = () => 1,
+  pulls: (agent: Agent) => boolean = never,
+): MatchResult {
+  const a = assess(task, agents, loadOf, successRateOf, pulls);
+  // Candidates that lost come first, then the agents that were none.
+  const lost: RejectedCandidate[] = [];
+  const rejected = (): RejectedCandidate[] => (lost.length === 0 ? a.excluded : lost.concat(a.excluded));
+  if (a.push.length > 0) {
+    const best = pickBest(a.push, lost);
+    if (a.pull.length > 0)
+      passOver(a.pull, `passed over because an automated agent qualified (${best.agent.id})`, lost);
     return {
       kind: 'assigned',
       agent: best.agent,
-      explanation: { agent_id: best.agent.id, score: best.score, rejected },
+      explanation: { agent_id: best.agent.id, score: best.score, rejected: rejected() },
     };
   }
-  const explanation: MatchExplanation = { agent_id: null, score: null, rejected };
-  if (full.length > 0) {
+  if (a.fullPush.length > 0) {
+    const busy = capacityOf(a.fullPush, loadOf);
+    if (a.pull.length > 0)
+      passOver(
+        a.pull,
+        `passed over because an automated agent qualified; the task waits for capacity: ${busy}`,
+        lost,
+      );
     return {
       kind: 'wait',
-      reason: `Waiting for capacity: ${full.map((a) => `${a.id} (${loadOf(a.id)}/${a.max_concurrency})`).join(', ')}`,
+      reason: `Waiting for capacity: ${busy}`,
+      explanation: { agent_id: null, score: null, rejected: rejected() },
+    };
+  }
+  if (a.pull.length > 0) {
+    const best = pickBest(a.pull, lost);
+    return {
+      kind: 'wait',
+      reason: `Waiting for ${best.agent.id} to pull it`,
+      explanation: { agent_id: best.agent.id, score: best.score, rejected: rejected() },
+    };
+  }
+  const explanation: MatchExplanation = { agent_id: null, score: null, rejected: a.excluded };
+  if (a.fullPull.length > 0) {
+    return {
+      kind: 'wait',
+      reason: `Waiting for capacity of an agent that pulls its work: ${capacityOf(a.fullPull, loadOf)}`,
       explanation,
     };
   }
-  return { kind: 'unassigned', reason: NO_AGENT_PREFIX + noAgentReason(task, agents, closest), explanation };
+  return {
+    kind: 'unassigned',
+    reason: NO_AGENT_PREFIX + noAgentReason(task, agents, a.closest),
+    explanation,
+  };
 }
 
-function noAgentReason(
-  task: Pick<TaskSpec, 'required_skills' | 'agent'>,
+/**
+ * Why `taker` has a task it pulled (seed 004 executeTask), and why not the others: its score,
+ * the other candidates with theirs (the task was not theirs to take first), the rest with why.
+ */
+export function explainPulled(
+  task: Task,
   agents: readonly Agent[],
-  closest: { agent: Agent; missing: string[] } | undefined,
-): string {
+  taker: Agent,
+  loadOf: (agentId: string) => number,
+  successRateOf: (agentId: string) => number,
+): MatchExplanation {
+  const a = assess(task, agents, loadOf, successRateOf, never);
+  let score: ScoreBreakdown | null = null;
+  const lost: RejectedCandidate[] = [];
+  for (const c of a.push) {
+    if (c.agent.id === taker.id) score = c.score;
+    else lost.push({ agent_id: c.agent.id, reason: `${taker.id} pulled it first`, score: c.score });
+  }
+  return { agent_id: taker.id, score, rejected: lost.concat(a.excluded) };
+}
+
+function noAgentReason(task: Task, agents: readonly Agent[], closest: Assessment['closest']): string {
   if (task.agent && !agents.some((a) => a.id === task.agent))
     return `pinned agent "${task.agent}" is not registered.`;
   if (agents.length === 0) return 'no agents are registered.';

@@ -198,7 +198,7 @@ export class PullApi {
         gated = true;
         return;
       }
-      this.flow.assign(run, task, agent, { agent_id: agentId, score: null, rejected: [] });
+      this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
       run.inflight.set(taskId, { ac: null, timer: null, settled: false });
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };

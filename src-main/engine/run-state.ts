@@ -4,6 +4,7 @@ import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
   DelegatedTask,
   Run,
+  RunStatus,
   TaskCounts,
   TaskRun,
   UnassignedTask,
@@ -14,6 +15,21 @@ import type { ExecutorEvent } from './executor.ts';
 
 /** The actor of the engine's own transitions and audit entries. */
 export const ACTOR = 'engine';
+
+/** Who cancelled, when a caller does not say (`runs.cancel` and `runs.cancelTask` take an actor). */
+export const DEFAULT_CANCEL_ACTOR = 'user';
+
+/**
+ * How a run whose tasks have all ended ends (GitHub Actions' rule: a failure wins, then a
+ * cancellation): `completed` when every task is done or its decider closed the run; `failed`
+ * when a task failed or found no agent; else `cancelled` when a task was cancelled; else
+ * (tasks skipped, say by a rejected approval) `failed`.
+ */
+export function finalRunStatus(counts: TaskCounts, total: number, closedByDecider: boolean): RunStatus {
+  if (closedByDecider || counts.done === total) return 'completed';
+  if (counts.failed > 0 || counts.unassigned > 0) return 'failed';
+  return counts.cancelled > 0 ? 'cancelled' : 'failed';
+}
 
 /** One attempt going on. */
 export interface InFlight {

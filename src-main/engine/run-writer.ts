@@ -78,7 +78,7 @@ export class RunWriter {
     const from = task.status;
     assertTransition(task.task_id, from, to);
     if (from === 'awaiting_approval' && (to === 'cancelled' || to === 'skipped')) {
-      this.closeApprovals(run, task, patch.reason ?? to);
+      this.closeApprovals(run, task, patch.reason ?? to, actor);
     }
     Object.assign(task, patch);
     if ('match' in patch || 'output' in patch) this.dirtyJson.add(task);
@@ -98,14 +98,14 @@ export class RunWriter {
   }
 
   /** A task that stops waiting without a decision (cancelled, skipped) closes what it waited on. */
-  private closeApprovals(run: ActiveRun, task: TaskRun, why: string): void {
+  private closeApprovals(run: ActiveRun, task: TaskRun, why: string, actor: string): void {
     for (const a of this.store.approvals.forTask(run.id, task.task_id)) {
       if (a.status !== 'pending') continue;
       this.store.approvals.decide({
         id: a.id,
         status: 'rejected',
         decided_at: this.iso(),
-        actor: ACTOR,
+        actor,
         comment: `closed: ${why}`,
       });
       const closed = this.store.approvals.get(a.id);

@@ -18,7 +18,7 @@ import { registerAdded } from './decider-runner.ts';
 import type { RunLeases } from './leases.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { ActiveRun, Completion, Mailbox } from './run-state.ts';
-import { addDependents, byTaskId, snapshot, stopFlight } from './run-state.ts';
+import { ACTOR, addDependents, byTaskId, finalRunStatus, snapshot, stopFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { SearchIndexing } from './search-indexing.ts';
 
@@ -448,7 +448,8 @@ export class TaskFlow {
     );
   }
 
-  cancelOne(run: ActiveRun, task: TaskRun, why: string): void {
+  /** Stops a task that has not ended (its agent, its retry, its place in the queue); `actor` asked for it. */
+  cancelOne(run: ActiveRun, task: TaskRun, why: string, actor = ACTOR): void {
     const flight = run.inflight.get(task.task_id);
     if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
     if (flight) {
@@ -459,19 +460,22 @@ export class TaskFlow {
     if (timer) clearTimeout(timer);
     run.retryTimers.delete(task.task_id);
     this.queue.remove(run.id, task.task_id);
-    this.writer.setStatus(run, task, 'cancelled', {
-      reason: why,
-      finished_at: this.writer.iso(),
-      retry_at: null,
-    });
+    this.writer.setStatus(
+      run,
+      task,
+      'cancelled',
+      { reason: why, finished_at: this.writer.iso(), retry_at: null },
+      actor,
+    );
   }
 
   maybeFinish(run: ActiveRun): void {
     if (run.open > 0 || run.pendingDecisions > 0) return;
-    this.finish(run, run.closedByDecider || run.done === run.tasks.size ? 'completed' : 'failed');
+    this.finish(run, finalRunStatus(run.counts, run.tasks.size, run.closedByDecider));
   }
 
-  finish(run: ActiveRun, status: RunStatus): void {
+  /** Ends the run as `status`; `actor` ended it (a person cancelling it), else the engine. */
+  finish(run: ActiveRun, status: RunStatus, actor = ACTOR): void {
     this.writer.flushDirty();
     run.info = { ...run.info, status, finished_at: this.writer.iso() };
     this.store.runs.setStatus(run.id, status, this.writer.iso());
@@ -481,7 +485,8 @@ export class TaskFlow {
       run.id,
       'executing',
       status,
-      `run ${status}: ${run.done} of ${run.tasks.size} tasks done`,
+      `run ${status}${actor === ACTOR ? '' : ` by ${actor}`}: ${run.done} of ${run.tasks.size} tasks done`,
+      actor,
     );
     this.writer.writeBuildLog(run, status);
     this.deactivate(run);

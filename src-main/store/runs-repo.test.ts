@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { openDatabase } from './db.ts';
@@ -135,5 +138,87 @@ describe('task rows', () => {
     expect(counts.get('run-b')).toMatchObject({ done: 0, blocked: 2 });
     expect(store.runs.list('p').map((r) => r.counts)).toEqual([...counts.values()]);
     expect(store.runs.get('run-a')!.counts).toEqual(counts.get('run-a'));
+  });
+});
+
+describe('agent statistics', () => {
+  it('count each attempt once: a task a re-run reused is not an attempt; cancelled ones are their own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-stats-'));
+    const db = openDatabase(dir); // a real file, as the app has
+    try {
+      const store = createStore(db);
+      store.db.exec(
+        "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+      );
+      const at = (s: number) => `2026-11-21T10:00:${String(s).padStart(2, '0')}.000Z`;
+      const attempt = (run: string, task: string, patch: Partial<TaskRun>): TaskRun => ({
+        ...fresh(run, task),
+        status: 'done',
+        agent_id: 'hal',
+        delegation_task_id: `${task}-delegated`,
+        attempt: 1,
+        reason: null,
+        started_at: at(0),
+        finished_at: at(2),
+        ...patch,
+      });
+      const runOf = (id: string, tasks: TaskRun[]) =>
+        store.tx(() =>
+          store.runs.insertRun(
+            {
+              id,
+              plan_id: 'p',
+              plan_version: 1,
+              project_id: null,
+              status: 'executing',
+              memory_id: `mem-${id}`,
+              created_at: AT,
+              lease_owner: 'me',
+              lease_expires_at: 0,
+            },
+            tasks,
+          ),
+        );
+      // The first run: a and b done, c failed, d cancelled while running, e failed and then
+      // cancelled while its retry was due, f interrupted before it ran (never started).
+      const a = attempt('run-1', 'a', {});
+      const b = attempt('run-1', 'b', { started_at: at(1), finished_at: at(5) });
+      runOf('run-1', [
+        a,
+        b,
+        attempt('run-1', 'c', { status: 'failed', error: 'boom' }),
+        attempt('run-1', 'd', { status: 'cancelled', reason: 'cancelled by a person' }),
+        attempt('run-1', 'e', { status: 'cancelled', error: 'flaky', reason: 'run cancelled' }),
+        { ...fresh('run-1', 'f'), status: 'cancelled' },
+      ]);
+      // A re-run from c copies a and b as they were (agent, times and all), then runs c again.
+      const reused = (t: TaskRun): TaskRun => ({ ...t, run_id: 'run-2', reason: 'reused from run run-1' });
+      runOf('run-2', [
+        reused(a),
+        reused(b),
+        attempt('run-2', 'c', { status: 'in_progress', started_at: at(9) }),
+      ]);
+      // A re-run of the re-run copies the copies.
+      runOf('run-3', [{ ...reused(a), run_id: 'run-3', reason: 'reused from run run-2' }]);
+
+      expect(store.runs.agentStats('hal', '0000', '9999')).toEqual({
+        agent_id: 'hal',
+        total: 6,
+        completed: 2,
+        failed: 2,
+        cancelled: 1,
+        in_progress: 1,
+        success_rate: 50,
+        average_completion_time: 3,
+      });
+      expect(store.runs.agentStats('nobody', '0000', '9999')).toMatchObject({
+        total: 0,
+        success_rate: null,
+        average_completion_time: null,
+      });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ import type {
   TaskRun,
   TaskStatus,
 } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus, REUSED_REASON_PREFIX, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
@@ -170,11 +170,23 @@ export function createRunsRepo(db: Db) {
       seq,
     );
   };
-  const stats = db.prepare<[string, string, string], { status: TaskStatus; n: number; avg_s: number | null }>(
-    `SELECT status, count(*) AS n,
+  // One row per task and run holds its latest attempt. A row a re-run copied from an earlier
+  // run (its reason says so) is not an attempt of its own. A row whose attempt failed and
+  // whose retry is due, or was then cancelled or skipped, still holds that failed attempt.
+  const stats = db.prepare<
+    [string, string, string, string],
+    { outcome: 'done' | 'failed' | 'cancelled' | 'in_progress'; n: number; avg_s: number | null }
+  >(
+    `SELECT outcome, count(*) AS n,
        avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
-     FROM task_runs WHERE agent_id = ? AND started_at >= ? AND started_at <= ?
-       AND status IN ('in_progress', 'done', 'failed') GROUP BY status`,
+     FROM (SELECT CASE
+             WHEN status IN ('done', 'failed', 'in_progress') THEN status
+             WHEN error IS NOT NULL THEN 'failed'
+             WHEN status = 'cancelled' THEN 'cancelled'
+           END AS outcome, started_at, finished_at
+           FROM task_runs WHERE agent_id = ? AND started_at >= ? AND started_at <= ?
+             AND (reason IS NULL OR reason NOT GLOB ?))
+     WHERE outcome IS NOT NULL GROUP BY outcome`,
   );
   const setStatus = db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?');
   const unfinished = db.prepare<[], { id: string }>(
@@ -307,17 +319,19 @@ export function createRunsRepo(db: Db) {
     unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
     /** Seed 004 execution statistics for one agent, attempts started within [since, until]. */
     agentStats(agentId: string, since: string, until: string): AgentExecutionStats {
-      const rows = stats.all(agentId, since, until);
-      const n = (s: TaskStatus) => rows.find((r) => r.status === s)?.n ?? 0;
+      const rows = stats.all(agentId, since, until, `${REUSED_REASON_PREFIX}*`);
+      const n = (o: (typeof rows)[number]['outcome']) => rows.find((r) => r.outcome === o)?.n ?? 0;
       const completed = n('done');
       const failed = n('failed');
+      const cancelled = n('cancelled');
       const ended = completed + failed;
-      const avg = rows.find((r) => r.status === 'done')?.avg_s ?? null;
+      const avg = rows.find((r) => r.outcome === 'done')?.avg_s ?? null;
       return {
         agent_id: agentId,
-        total: completed + failed + n('in_progress'),
+        total: completed + failed + cancelled + n('in_progress'),
         completed,
         failed,
+        cancelled,
         in_progress: n('in_progress'),
         success_rate: ended === 0 ? null : Math.round((completed / ended) * 10_000) / 100,
         average_completion_time: avg === null ? null : Math.round(avg * 1000) / 1000,

@@ -27,6 +27,8 @@ import { method } from './method.ts';
 
 const none = z.strictObject({});
 const idField = z.string().min(1).max(200);
+/** Who asks for a change people make (a cancel), as the audit log records it. */
+const actorField = z.string().trim().min(1).max(200);
 const byId = <K extends string>(key: K) => z.strictObject({ [key]: idField } as { [P in K]: typeof idField });
 
 export interface ValidationReport {
@@ -70,10 +72,12 @@ export const runMethods = {
   'runs.start': method(startRunInputSchema).returns<BuildResponse>(),
   'runs.list': method(z.strictObject({ plan_id: z.string().optional() })).returns<Run[]>(),
   'runs.get': method(byId('run_id')).returns<RunDetail>(),
-  'runs.cancel': method(byId('run_id')).returns<Run>(),
+  /** Cancels every task not ended; `actor` (who asked; "user" when absent) is recorded in the audit log. */
+  'runs.cancel': method(byId('run_id').extend({ actor: actorField.optional() })).returns<Run>(),
   /** A new run from one task of a finished run: it and its downstream run again, finished work upstream is reused. Retries a failed task. */
   'runs.rerun': method(taskRefSchema).returns<BuildResponse>(),
-  'runs.cancelTask': method(taskRefSchema).returns<TaskRun>(),
+  /** Cancels one task; `actor` as for `runs.cancel`. The run ends cancelled when nothing else failed. */
+  'runs.cancelTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
   'runs.taskLogs': method(
     taskRefSchema.extend({
       after_id: z.number().int().min(0).default(0),
@@ -180,7 +184,14 @@ export const agentMethods = {
   'agents.list': method(none).returns<Agent[]>(),
   /** Imports an agents file (array or `{ agents }`); existing ids are replaced. */
   'agents.import': method(z.strictObject({ agents: z.unknown() })).returns<Agent[]>(),
+  /** Adds a new agent; an id already taken is a `conflict` (on the `id` field), never replaced. */
+  'agents.create': method(agentSchema).returns<Agent>(),
+  /** Saves an agent, replacing the one with its id if there is one. */
   'agents.save': method(agentSchema).returns<Agent>(),
+  /**
+   * Removes an agent. An agent holding tasks in progress is a `conflict` (details list them):
+   * wait for them or cancel them first. Its past attempts stay in run history and statistics.
+   */
   'agents.remove': method(byId('agent_id')).returns<{ removed: boolean }>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),

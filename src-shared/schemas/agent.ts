@@ -20,14 +20,22 @@ export const charterSchema = z.strictObject({
 });
 export type Charter = z.infer<typeof charterSchema>;
 
+const WHOLE_FROM_1 = 'must be a whole number of at least 1';
+const NUMBER_FROM_0 = 'must be a number of at least 0';
+
 /** Fields every agent has, whatever executes it. */
 const commonShape = {
   id: idSchema,
   name: z.string().max(200).optional(),
   skills: z.array(skillSchema).max(256).default([]),
   status: z.enum(AGENT_STATUSES).default('ONLINE'),
-  max_concurrency: z.number().int().min(1).max(10_000).default(1),
-  cost_per_task: z.number().nonnegative().default(0),
+  max_concurrency: z
+    .number({ error: WHOLE_FROM_1 })
+    .int(WHOLE_FROM_1)
+    .min(1, WHOLE_FROM_1)
+    .max(10_000, 'must be at most 10000')
+    .default(1),
+  cost_per_task: z.number({ error: NUMBER_FROM_0 }).nonnegative(NUMBER_FROM_0).default(0),
   charter: charterSchema.optional(),
   tags: z.array(z.string().max(64)).max(64).default([]),
 };

@@ -46,9 +46,11 @@ export interface ScoreBreakdown {
 export interface RejectedCandidate {
   agent_id: string;
   reason: string;
+  /** Set for a candidate that lost (lower score, passed over for an automated agent, pulled by another). */
+  score?: ScoreBreakdown;
 }
 
-/** Why this agent, and why not the others. */
+/** Why this agent, and why not the others: every registered agent but the chosen one is in `rejected`. */
 export interface MatchExplanation {
   agent_id: string | null;
   score: ScoreBreakdown | null;
@@ -177,14 +179,24 @@ export interface Artifact {
   created_at: string;
 }
 
-/** Seed 004 execution statistics of one agent over a time range. */
+/** The reason a re-run gives a finished task it copies from the run before: not a new attempt. */
+export const REUSED_REASON_PREFIX = 'reused from run ';
+
+/**
+ * Seed 004 execution statistics of one agent over a time range: its attempts, each counted
+ * once. A task a re-run reuses from an earlier run is not an attempt of the new run.
+ */
 export interface AgentExecutionStats {
   agent_id: string;
+  /** completed + failed + cancelled + in_progress. */
   total: number;
   completed: number;
+  /** Ended in failure, including a failed attempt whose retry is still due or was cancelled. */
   failed: number;
+  /** Stopped by a cancel while running; not counted in `success_rate`. */
+  cancelled: number;
   in_progress: number;
-  /** Percent of ended attempts that completed, 0–100; null when none ended. */
+  /** Percent of attempts that completed among those completed or failed, 0–100; null when none. */
   success_rate: number | null;
   /** Seconds; null when none completed. */
   average_completion_time: number | null;

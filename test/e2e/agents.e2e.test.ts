@@ -77,15 +77,139 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await page.screenshot({ path: join(shots, 'agents.png') });
   });
 
-  it('says where secrets live in browser mode instead of storing them', async () => {
+  it('refuses an id that exists, on the Id field, and resets every field after an add', async () => {
+    await baton.rpc('agents.import', {
+      agents: [{ id: 'hal', name: 'Hal', skills: ['ops'], charter: { mission: 'Keep the ship going' } }],
+    });
+    const table = page.getByRole('table', { name: 'Agents' });
+    await expect.poll(() => table.getByRole('row', { name: /Hal/ }).isVisible()).toBe(true);
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    await form.getByLabel('Id').fill('hal');
+    await form.getByLabel('Capacity').fill('3');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    await expect
+      .poll(() => form.textContent())
+      .toContain('An agent with id hal already exists — edit it instead');
+    expect(await form.getByLabel('Id').getAttribute('aria-invalid')).toBe('true');
+    const agents = (await baton.rpc('agents.list', {})).value as unknown as Record<string, unknown>[];
+    expect(agents.find((a) => a.id === 'hal')).toMatchObject({
+      name: 'Hal',
+      max_concurrency: 1,
+      charter: { mission: 'Keep the ship going' },
+    });
+
+    await form.getByLabel('Id').fill('ash');
+    await form.getByLabel('Name (optional)').fill('Ash');
+    await form.getByLabel('Skills', { exact: true }).fill('write');
+    await form.getByLabel('Skills', { exact: true }).press('Enter');
+    await form.getByLabel('Cost per task').fill('2');
+    await form.getByLabel('Charter: mission').fill('Draft replies');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    await expect.poll(() => table.getByRole('row', { name: /Ash/ }).isVisible()).toBe(true);
+    expect(await table.getByRole('row', { name: /Ash/ }).textContent()).toContain('3');
+    const values = async () =>
+      Promise.all(
+        ['Id', 'Name (optional)', 'Capacity', 'Cost per task', 'Charter: mission'].map((l) =>
+          form.getByLabel(l).inputValue(),
+        ),
+      );
+    await expect.poll(values).toEqual(['', '', '1', '0', '']);
+    expect(await form.getByRole('button', { name: /^Remove skill/ }).count()).toBe(0);
+    expect(await form.textContent()).not.toContain('already exists');
+  });
+
+  it('names every wrong field at once, in plain words, and moves no field', async () => {
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    const boxes = () =>
+      Promise.all(
+        ['Id', 'Capacity', 'Cost per task', 'Charter: mission'].map((l) => form.getByLabel(l).boundingBox()),
+      );
+    const before = await boxes();
+    await form.getByLabel('Capacity').fill('0');
+    await form.getByLabel('Cost per task').fill('abc');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    // One round: all three at once, never the schema's own wording.
+    await expect.poll(() => form.textContent()).toContain('Id is required');
+    const text = await form.textContent();
+    expect(text).toContain('Capacity must be a whole number of at least 1');
+    expect(text).toContain('Cost per task must be a number of at least 0');
+    expect(text).not.toMatch(/Too small|expected number|may contain only/);
+    expect(await boxes()).toEqual(before);
+    await form.screenshot({ path: join(shots, 'agents-form-errors.png') });
+    await form.getByLabel('Capacity').fill('1');
+    await form.getByLabel('Cost per task').fill('0');
+  });
+
+  it('edits an agent in the same form, its id read-only, keeping what the form does not show', async () => {
+    await page.getByRole('button', { name: 'Edit hal' }).click();
+    const form = page.getByRole('form', { name: 'Edit agent hal' });
+    await expect.poll(() => form.isVisible()).toBe(true);
+    expect(await form.getByLabel('Id').inputValue()).toBe('hal');
+    expect(await form.getByLabel('Id').getAttribute('readonly')).not.toBeNull();
+    expect(await form.getByLabel('Name (optional)').inputValue()).toBe('Hal');
+    expect(await form.getByLabel('Charter: mission').inputValue()).toBe('Keep the ship going');
+    await form.getByLabel('Name (optional)').fill('HAL 9000');
+    await form.getByLabel('Capacity').fill('4');
+    await page.screenshot({ path: join(shots, 'agents-edit.png') });
+    await form.getByRole('button', { name: 'Save agent' }).click();
+    const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /HAL 9000/ });
+    await expect.poll(() => row.isVisible()).toBe(true);
+    expect(await row.textContent()).toContain('4');
+    await expect.poll(() => page.getByRole('form', { name: 'Add an agent' }).isVisible()).toBe(true);
+    const agents = (await baton.rpc('agents.list', {})).value as unknown as Record<string, unknown>[];
+    expect(agents.find((a) => a.id === 'hal')).toMatchObject({
+      name: 'HAL 9000',
+      max_concurrency: 4,
+      skills: ['ops'],
+      charter: { mission: 'Keep the ship going' },
+    });
+  });
+
+  it('removes an agent after asking, and will not remove one working on a task', async () => {
+    await baton.rpc('agents.import', { agents: [{ id: 'dave', kind: 'human', skills: ['pods'] }] });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'pods',
+        tasks: [{ task_id: 'open-pod', description: 'Open', required_skills: ['pods'] }],
+      },
+    });
+    const run = (await baton.rpc('runs.start', { plan_id: 'pods' })).value.run_id as string;
+    const took = await baton.rpc('work.execute', { agent_id: 'dave', run_id: run, task_id: 'open-pod' });
+    expect(took.ok).toBe(true);
+    const table = page.getByRole('table', { name: 'Agents' });
+    await expect.poll(() => table.getByRole('row', { name: /dave/ }).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Remove dave' }).click();
+    const busy = page.getByRole('dialog', { name: 'Remove agent dave' });
+    await expect
+      .poll(() => busy.getByRole('alert').textContent())
+      .toContain('dave is working on 1 task (open-pod) and cannot be removed now');
+    expect(await busy.getByRole('button', { name: 'Remove agent' }).isDisabled()).toBe(true);
+    await busy.screenshot({ path: join(shots, 'agents-remove-busy.png') });
+    await busy.getByRole('button', { name: 'Keep agent' }).click();
+    await expect.poll(() => busy.isVisible()).toBe(false);
+
+    await page.getByRole('button', { name: 'Remove ash' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove agent ash' });
+    await expect.poll(() => dialog.getByRole('button', { name: 'Remove agent' }).isEnabled()).toBe(true);
+    expect(await dialog.textContent()).toContain('Its past attempts stay in run history');
+    await page.screenshot({ path: join(shots, 'agents-remove.png') });
+    await dialog.getByRole('button', { name: 'Remove agent' }).click();
+    await expect.poll(() => table.getByRole('row', { name: /ash/i }).count()).toBe(0);
+    expect(await dialog.isVisible()).toBe(false);
+    const ids = ((await baton.rpc('agents.list', {})).value as unknown as { id: string }[]).map((a) => a.id);
+    expect(ids).toContain('dave');
+    expect(ids).not.toContain('ash');
+  });
+
+  it('says where secrets live in browser mode, and offers no form that cannot store them', async () => {
     const form = page.getByRole('form', { name: 'Secrets' });
-    expect(await form.textContent()).toContain('BATON_SECRET_<NAME>');
-    await form.getByLabel('Name').fill('api.key');
-    await form.getByLabel('Value').fill('sk-123');
-    await form.getByRole('button', { name: 'Store secret' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'The secret was not stored' });
-    await expect.poll(() => alert.isVisible()).toBe(true);
-    expect(await alert.textContent()).toContain('only in the desktop app');
+    expect(await form.textContent()).toContain('start Baton with BATON_SECRET_<NAME> set');
+    expect(await form.getByRole('button', { name: 'Store secret' }).count()).toBe(0);
+    expect(await form.getByLabel('Value').count()).toBe(0);
+    // The host refuses a store all the same.
+    const stored = await baton.rpc('secrets.set', { name: 'api.key', value: 'sk-123' });
+    expect(JSON.stringify(stored)).toContain('only in the desktop app');
   });
 
   it('keeps projects with goal, phase, budget and spend', async () => {

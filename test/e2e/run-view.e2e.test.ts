@@ -133,14 +133,47 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       .getByRole('region', { name: 'Plan graph' })
       .getByRole('article', { name: /Task nap/ })
       .click();
+    const details = page.getByRole('region', { name: 'Task nap details' });
+    // Cancelling asks first; saying no leaves the task running.
+    await details.getByRole('button', { name: 'Cancel task' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Cancel task nap?' });
+    expect(await confirm.textContent()).toContain('cancelled by me');
+    await confirm.getByRole('button', { name: 'Keep the task' }).click();
+    expect(await confirm.isVisible()).toBe(false);
+    expect(await page.getByRole('status', { name: 'Run status: executing' }).isVisible()).toBe(true);
+    await details.getByRole('button', { name: 'Cancel task' }).click();
+    await confirm.getByRole('button', { name: 'Yes, cancel the task' }).click();
+    // Nothing failed and a task was cancelled: the run ends cancelled, and says who cancelled.
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    expect(await details.textContent()).toContain('Cancelled');
+    expect(await details.textContent()).toContain('cancelled by me');
+    // A whole run is cancelled the same way, and the audit log names who did it.
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: executing' }).isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await page.getByRole('button', { name: 'Cancel run' }).click();
     await page
-      .getByRole('region', { name: 'Task nap details' })
-      .getByRole('button', { name: 'Cancel task' })
+      .getByRole('alertdialog', { name: 'Cancel this run?' })
+      .getByRole('button', { name: 'Yes, cancel the run' })
       .click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: failed' }).isVisible(), { timeout: 10_000 })
+      .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible(), {
+        timeout: 10_000,
+      })
       .toBe(true);
-    expect(await page.getByRole('region', { name: 'Task nap details' }).textContent()).toContain('Cancelled');
+    const runs = (await baton.rpc('runs.list', { plan_id: 'slow' })).value as unknown as { id: string }[];
+    const audit = (await baton.rpc('audit.list', { run_id: runs[0]!.id })).value as unknown as {
+      entity: string;
+      actor: string;
+    }[];
+    expect(audit.find((e) => e.entity === 'run' && e.actor !== 'engine')).toMatchObject({ actor: 'me' });
     await page.getByRole('button', { name: /^ship/ }).click();
   });
 

@@ -28,7 +28,7 @@ export const api = {
   startRun: (plan_id: string) => c().invoke('runs.start', { plan_id }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
-  cancelRun: (run_id: string) => c().invoke('runs.cancel', { run_id }),
+  cancelRun: (run_id: string, actor: string) => c().invoke('runs.cancel', { run_id, actor }),
   listAgents: () => c().invoke('agents.list', {}),
   listProjects: () => c().invoke('projects.list', {}),
   saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>
@@ -39,6 +39,10 @@ export const api = {
   deleteSecret: (name: string) => c().invoke('secrets.delete', { name }),
   saveAgent: (agent: import('../../../src-shared/schemas/agent.ts').AgentInput) =>
     c().invoke('agents.save', agent),
+  /** Adds an agent; an id already taken fails with a conflict on `id` (never replaces). */
+  createAgent: (agent: import('../../../src-shared/schemas/agent.ts').AgentInput) =>
+    c().invoke('agents.create', agent),
+  removeAgent: (agent_id: string) => c().invoke('agents.remove', { agent_id }),
   probeAgents: () => c().invoke('agents.probe', {}),
   agentStats: (agent_id: string, start?: string) =>
     c().invoke('work.stats', start ? { agent_id, start } : { agent_id }),
@@ -71,6 +75,7 @@ export const api = {
   taskLogs: (run_id: string, task_id: string) => c().invoke('runs.taskLogs', { run_id, task_id }),
   taskProgress: (run_id: string, task_id: string) => c().invoke('runs.taskProgress', { run_id, task_id }),
   taskArtifacts: (run_id: string, task_id: string) => c().invoke('runs.taskArtifacts', { run_id, task_id }),
-  cancelTask: (run_id: string, task_id: string) => c().invoke('runs.cancelTask', { run_id, task_id }),
+  cancelTask: (run_id: string, task_id: string, actor: string) =>
+    c().invoke('runs.cancelTask', { run_id, task_id, actor }),
   rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
 };

@@ -145,6 +145,7 @@ export function DesignerGraph() {
   useEffect(() => {
     reveal.current = selected;
   }, [selected]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new selection (held in `reveal`) is what this runs for
   useEffect(() => {
     const id = reveal.current;
     const at = id ? (manual[id] ?? auto?.[id]) : undefined;

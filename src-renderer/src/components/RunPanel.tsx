@@ -4,6 +4,7 @@ import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../src-shared/s
 import { TASK_STATUSES } from '../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../format/duration.ts';
 import { useBaton, useRunTasks } from '../store/index.ts';
+import { ConfirmButton } from './ConfirmButton.tsx';
 import { STATUS_LABEL } from './status-label.ts';
 import { TaskDetail } from './TaskDetail.tsx';
 
@@ -49,9 +50,14 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         {SUMMARY.map(([status, words]) => counts[status] > 0 && ` · ${counts[status]} ${words}`)}
       </p>
       {run.status === 'executing' && (
-        <button type="button" onClick={() => cancelRun(run.id)}>
-          Cancel run
-        </button>
+        <ConfirmButton
+          label="Cancel run"
+          question="Cancel this run?"
+          detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
+          yes="Yes, cancel the run"
+          no="Keep the run"
+          onConfirm={() => cancelRun(run.id)}
+        />
       )}
       {selectedTask && <TaskDetail task={selectedTask} runFinished={run.status !== 'executing'} />}
       <TaskTable runId={run.id} order={order} tasks={tasks} />

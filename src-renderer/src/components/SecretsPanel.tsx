@@ -39,43 +39,48 @@ export function SecretsPanel() {
       <p className="muted small">
         {state.writable
           ? 'Kept encrypted with your OS keychain. Agents refer to them as {secret:NAME}; values are never shown again.'
-          : 'In browser mode secrets come from environment variables (BATON_SECRET_<NAME>); the desktop app keeps them in the OS keychain.'}
+          : 'In browser mode secrets come from environment variables: start Baton with BATON_SECRET_<NAME> set, and agents refer to it as {secret:NAME}. The desktop app keeps them in the OS keychain, and can set them here.'}
       </p>
       {state.names.length > 0 && (
         <ul className="chips" aria-label="Stored secrets">
           {state.names.map((n) => (
             <li key={n} className="chip">
               {n}{' '}
-              <button
-                type="button"
-                className="icon"
-                aria-label={`Delete secret ${n}`}
-                onClick={() => api.deleteSecret(n).then(load, (err) => fail('Not deleted', err))}
-              >
-                ×
-              </button>
+              {state.writable && (
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={`Delete secret ${n}`}
+                  onClick={() => api.deleteSecret(n).then(load, (err) => fail('Not deleted', err))}
+                >
+                  ×
+                </button>
+              )}
             </li>
           ))}
         </ul>
       )}
-      <div className="row">
-        <label>
-          Name
-          <input type="text" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          Value
-          <input
-            type="password"
-            autoComplete="off"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={!name || !value}>
-          Store secret
-        </button>
-      </div>
+      {/* Only where they can be stored: browser mode reads them from the environment. */}
+      {state.writable && (
+        <div className="row">
+          <label>
+            Name
+            <input type="text" value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label>
+            Value
+            <input
+              type="password"
+              autoComplete="off"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={!name || !value}>
+            Store secret
+          </button>
+        </div>
+      )}
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { useBaton } from '../store/index.ts';
+import { ConfirmButton } from './ConfirmButton.tsx';
 import { STATUS_LABEL } from './status-label.ts';
 
 /** One task of a run: why this agent, what it did, what it left, and what you can do next. */
@@ -7,6 +8,7 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
   const detail = useBaton((s) => s.taskDetail);
   const close = useBaton((s) => s.selectRunTask);
   const cancel = useBaton((s) => s.cancelTask);
+  const actor = useBaton((s) => s.actor);
   const rerun = useBaton((s) => s.rerunFrom);
   const ended = ['done', 'failed', 'cancelled', 'skipped', 'unassigned'].includes(task.status);
   const m = task.match;
@@ -59,9 +61,14 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
       </dl>
       <div className="actions">
         {!ended && !runFinished && (
-          <button type="button" onClick={() => cancel(task.run_id, task.task_id)}>
-            Cancel task
-          </button>
+          <ConfirmButton
+            label="Cancel task"
+            question={`Cancel task ${task.task_id}?`}
+            detail={`Its agent is stopped, and tasks that depend on it are skipped unless their condition accepts a cancelled task. The audit log records it as cancelled by ${actor.trim() || 'me'}.`}
+            yes="Yes, cancel the task"
+            no="Keep the task"
+            onConfirm={() => cancel(task.run_id, task.task_id)}
+          />
         )}
         {runFinished && (
           <button type="button" onClick={() => rerun(task.run_id, task.task_id)}>
@@ -88,6 +95,14 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
               {m.rejected.map((r) => (
                 <li key={r.agent_id}>
                   <strong>{r.agent_id}</strong>: {r.reason}
+                  {r.score && (
+                    <span className="muted">
+                      {' '}
+                      · score {r.score.total}: skill fit {fmt(r.score.skill_fit)}, free capacity{' '}
+                      {fmt(r.score.free_capacity)}, cost {fmt(r.score.cost)}, success rate{' '}
+                      {fmt(r.score.success_rate)}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>

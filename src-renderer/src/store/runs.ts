@@ -75,7 +75,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   async cancelTask(runId, taskId) {
     try {
-      get().upsertTaskRuns([await api.cancelTask(runId, taskId)]);
+      get().upsertTaskRuns([await api.cancelTask(runId, taskId, actorOf(get()))]);
     } catch (err) {
       get().fail(`Could not cancel ${taskId}`, err);
     }
@@ -118,7 +118,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   async cancelRun(runId) {
     try {
-      get().upsertRun(await api.cancelRun(runId));
+      get().upsertRun(await api.cancelRun(runId, actorOf(get())));
     } catch (err) {
       get().fail('Could not cancel the run', err);
     }
@@ -166,3 +166,6 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   upsertMemory: (entry) => set((s) => ({ memory: { ...s.memory, [entry.id]: entry } })),
 });
+
+/** Who cancels: the person named in "Deciding as" (the approvals view), as approvals record it. */
+const actorOf = (s: BatonState): string => s.actor.trim() || 'me';
