@@ -212,6 +212,10 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await expect.poll(() => list.locator('[aria-current="true"]').count()).toBe(1);
     expect(await entry.textContent()).not.toContain('Not among');
     await page.getByRole('tab', { name: 'Audit log' }).click();
+    // Each tab has its own open entry: none yet in the audit log.
+    expect(await page.getByRole('complementary', { name: 'Entry' }).textContent()).toContain(
+      'Select an entry to read it.',
+    );
     await page.getByLabel('Search memory').fill('exited');
     const audit = page.getByRole('list', { name: 'Audit entries' });
     await expect.poll(() => audit.getByRole('listitem').count()).toBeGreaterThan(0);
