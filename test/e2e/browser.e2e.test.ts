@@ -41,6 +41,11 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'plan-87234' }).isVisible()).toBe(true);
     const graph = page.getByRole('region', { name: 'Plan graph' });
     await expect.poll(() => graph.getByRole('article').count()).toBe(2);
+    // Before it has run, a task shows how the plan defines it.
+    await graph.getByRole('article', { name: 'Task task-001' }).click();
+    const definition = page.getByRole('region', { name: 'Task task-001 definition' });
+    await expect.poll(() => definition.textContent()).toContain('summarization, memory_search');
+    expect(await definition.textContent()).toContain('nothing: starts at once');
     // Before running, the plan says which task no registered agent can take.
     const before = page.getByRole('note', { name: 'Before you run' });
     await expect

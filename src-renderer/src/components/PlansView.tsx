@@ -8,6 +8,7 @@ import { RunCompare } from './RunCompare.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { RunTimeline } from './RunTimeline.tsx';
 import { Tabs } from './Tabs.tsx';
+import { TaskSpecPanel } from './TaskSpecPanel.tsx';
 
 export function PlansView() {
   const planId = useBaton((s) => s.selectedPlanId);
@@ -42,12 +43,17 @@ export function PlansView() {
   const selectedTaskId = useBaton((s) =>
     runId && s.selectedTask?.runId === runId ? s.selectedTask.taskId : null,
   );
+  // Before the plan has run, clicking a task shows how the plan defines it.
+  const [specTaskId, setSpecTaskId] = useState<string | null>(null);
   const onSelectTask = useCallback(
     (taskId: string) => {
       if (runId) void selectRunTask(runId, taskId);
+      else setSpecTaskId(taskId);
     },
     [runId, selectRunTask],
   );
+  const specTask =
+    !runId && specTaskId ? stored?.plan.tasks.find((t) => t.task_id === specTaskId) : undefined;
 
   if (!planId) {
     return (
@@ -178,7 +184,7 @@ export function PlansView() {
                   added={added}
                   runId={runId}
                   onSelectTask={onSelectTask}
-                  selectedTaskId={selectedTaskId}
+                  selectedTaskId={selectedTaskId ?? specTask?.task_id}
                 />
               </Suspense>
             )}
@@ -195,10 +201,15 @@ export function PlansView() {
               <RunPanel run={run} order={order} />
             </ErrorBoundary>
           ) : (
-            <section className="run-panel empty-run" aria-label="Run result">
+            <section className={`run-panel${specTask ? '' : ' empty-run'}`} aria-label="Run result">
               <p className="muted">
                 This plan has not run yet. Press “Run plan” to delegate its tasks to agents.
               </p>
+              {specTask ? (
+                <TaskSpecPanel spec={specTask} onClose={() => setSpecTaskId(null)} />
+              ) : (
+                <p className="muted small">Click a task to see how the plan defines it.</p>
+              )}
             </section>
           )}
         </div>
