@@ -1,5 +1,5 @@
 import type { MemoryHandlers } from '../../src-shared/contract/domains.ts';
-import { AppError } from '../errors.ts';
+import { AppError, invalidInput } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
 export function memoryHandlers({ store }: AppContext): MemoryHandlers {
@@ -10,7 +10,14 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
       return entry;
     },
     'memory.search': (filter) => store.memory.search(filter),
-    'audit.list': ({ run_id, query, limit }) =>
-      query ? store.memory.searchAudit(query, run_id, limit) : store.memory.listAudit(run_id, limit),
+    'audit.list': ({ run_id, task_id, query, limit }) => {
+      if (task_id !== undefined && run_id === undefined)
+        throw invalidInput('audit.list', [
+          { path: 'task_id', message: 'needs run_id: a task id names a task within a run' },
+        ]);
+      return query
+        ? store.memory.searchAudit(query, run_id, limit)
+        : store.memory.listAudit(run_id, limit, task_id);
+    },
   };
 }

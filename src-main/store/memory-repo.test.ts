@@ -51,3 +51,33 @@ describe('search index catch-up', () => {
     expect(hits.map((h) => h.entry.id)).toEqual(['mem-1150']);
   });
 });
+
+describe('a task’s history', () => {
+  it('lists the task’s own audit entries and its approvals’, in that run, oldest first', () => {
+    const store = createStore(openDatabase(':memory:'));
+    const entry = (entity: 'task' | 'approval', entity_id: string, run_id: string, why: string) => ({
+      at: AT,
+      actor: 'engine',
+      entity,
+      entity_id,
+      run_id,
+      from_status: null,
+      to_status: null,
+      why,
+    });
+    store.memory.auditMany([
+      entry('task', 'deploy', 'r1', 'became ready'),
+      entry('task', 'deploy-docs', 'r1', 'became ready'),
+      entry('approval', 'apr-1', 'r1', 'approval_required for task "deploy": ship it'),
+      entry('approval', 'apr-2', 'r1', 'approval_required for task "deploy-docs"'),
+      entry('task', 'deploy', 'r2', 'another run'),
+      entry('task', 'deploy', 'r1', 'approved by Bo'),
+    ]);
+    const history = store.memory.listAudit('r1', 500, 'deploy');
+    expect(history.map((e) => e.why)).toEqual([
+      'became ready',
+      'approval_required for task "deploy": ship it',
+      'approved by Bo',
+    ]);
+  });
+});

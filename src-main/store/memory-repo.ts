@@ -56,6 +56,14 @@ export function createMemoryRepo(db: Db) {
   const auditRun = db.prepare<[string, number], AuditEntry>(
     'SELECT * FROM audit_entries WHERE run_id = ? ORDER BY id LIMIT ?',
   );
+  // A task's entries and its approvals' (which name it in `why`). It walks the run's entries
+  // (the audit_run index): no index of its own, which would cost every transition a write.
+  const auditTask = db.prepare<{ runId: string; taskId: string; limit: number }, AuditEntry>(
+    `SELECT * FROM audit_entries WHERE run_id = @runId
+       AND ((entity = 'task' AND entity_id = @taskId)
+         OR (entity = 'approval' AND instr(why, 'task "' || @taskId || '"') > 0))
+     ORDER BY id LIMIT @limit`,
+  );
 
   const auditMany = createBatchWriter(
     db,
@@ -181,8 +189,13 @@ export function createMemoryRepo(db: Db) {
       }
       insertMany(values);
     },
-    listAudit: (runId: string | undefined, limit: number): AuditEntry[] =>
-      runId ? auditRun.all(runId, limit) : auditAll.all(limit),
+    /** Audit entries, newest first; of one run (oldest first), or of one task of a run (oldest first). */
+    listAudit: (runId: string | undefined, limit: number, taskId?: string): AuditEntry[] =>
+      runId
+        ? taskId
+          ? auditTask.all({ runId, taskId, limit })
+          : auditRun.all(runId, limit)
+        : auditAll.all(limit),
     /** Full-text search over audit entries (entity id and why), newest first. */
     searchAudit(query: string, runId: string | undefined, limit: number): AuditEntry[] {
       const fts = toFtsQuery(query);

@@ -200,9 +200,11 @@ export const agentMethods = {
 export const memoryMethods = {
   'memory.read': method(byId('memory_id')).returns<MemoryEntry>(),
   'memory.search': method(memorySearchInputSchema).returns<MemorySearchHit[]>(),
+  /** Audit entries: newest first; of a run, or (with task_id) of one task of it and its approvals, oldest first. */
   'audit.list': method(
     z.strictObject({
       run_id: z.string().optional(),
+      task_id: z.string().max(200).optional(),
       query: z.string().max(500).optional(),
       limit: z.number().int().min(1).max(5_000).default(500),
     }),

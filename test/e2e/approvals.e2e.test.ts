@@ -72,6 +72,24 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Approvals' }).isVisible()).toBe(true);
     const audit = await rpc('audit.list', { query: 'ship it' });
     expect(JSON.stringify(audit.value)).toContain('"actor":"Bo"');
+    // The task's history in the run view says who approved it, with the comment.
+    await page.getByRole('button', { name: 'Plans', exact: true }).click();
+    await page
+      .getByRole('button', { name: /^release/ })
+      .first()
+      .click();
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /^Task deploy/ })
+      .click();
+    const detail = page.getByRole('region', { name: 'Task deploy details' });
+    await detail.getByText('History', { exact: true }).click();
+    const history = detail.getByRole('list', { name: 'History of deploy' });
+    await expect
+      .poll(() => history.textContent())
+      .toContain('by Bo: approval_required for task "deploy": ship it');
+    expect(await history.textContent()).toContain('awaiting_approval → ready by Bo: approved by Bo');
+    await page.getByRole('button', { name: /^Approvals/ }).click();
   });
 
   it('lets a person take and complete their task', async () => {

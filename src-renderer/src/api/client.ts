@@ -55,6 +55,8 @@ export const api = {
       limit: 1_000,
     }),
   listAudit: (query: string) => c().invoke('audit.list', query ? { query, limit: 500 } : { limit: 500 }),
+  /** A task's audit entries in a run, and its approvals', oldest first. */
+  taskHistory: (run_id: string, task_id: string) => c().invoke('audit.list', { run_id, task_id, limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
   decideApproval: (approval_id: string, decision: 'approve' | 'reject', actor: string, comment?: string) =>

@@ -1,4 +1,7 @@
+import { useEffect, useState } from 'react';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { STATUS_LABEL } from './status-label.ts';
@@ -139,6 +142,7 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
           </ul>
         </details>
       )}
+      <TaskHistory task={task} />
       <details open>
         <summary>Log</summary>
         {detail === null ? (
@@ -159,3 +163,42 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
 }
 
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
+
+/**
+ * Every change of the task in this run, who made it and why (approvals with their comments):
+ * read from the audit log when opened, and again when the task's status changes.
+ */
+function TaskHistory({ task }: { task: TaskRun }) {
+  const fail = useBaton((s) => s.fail);
+  const [open, setOpen] = useState(false);
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    api.taskHistory(task.run_id, task.task_id).then(
+      (e) => live && setEntries(e),
+      (err) => fail(`Could not read the history of ${task.task_id}`, err),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open, task.run_id, task.task_id, task.status, fail]);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>History</summary>
+      {entries === null ? (
+        <p className="muted small">Loading…</p>
+      ) : (
+        <ol className="small history" aria-label={`History of ${task.task_id}`}>
+          {entries.map((e) => (
+            <li key={e.id}>
+              <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>{' '}
+              {e.entity === 'approval' ? 'approval' : `${e.from_status ?? '—'} → ${e.to_status ?? '—'}`} by{' '}
+              <strong>{e.actor}</strong>: {e.why}
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
