@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TaskStatus } from './run.ts';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -25,6 +26,8 @@ export interface Approval {
 export interface ApprovalView extends Approval {
   plan_id: string | null;
   task_description: string | null;
+  /** What the task builds on: its dependencies in the run, with what they produced. */
+  dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
 }
 
 export const decideApprovalInputSchema = z.strictObject({

@@ -64,6 +64,10 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect.poll(() => card.isVisible()).toBe(true);
     expect(await card.textContent()).toContain('Deploy to production');
     expect(await card.textContent()).toContain('the plan requires approval for this task');
+    // What is being approved: what its dependency produced.
+    expect(await card.getByRole('list', { name: 'Dependencies of deploy' }).textContent()).toMatch(
+      /^build \(done\): \{/,
+    );
     await page.getByLabel('Your name').fill('Bo');
     await card.getByLabel('Comment on deploy').fill('ship it');
     await page.screenshot({ path: join(shots, 'approvals.png') });

@@ -78,6 +78,18 @@ function ApprovalCard({ approval: a }: { approval: ApprovalView }) {
       <p className="small">
         <span className="muted">Why:</span> {a.reason}
       </p>
+      {a.dependencies.length > 0 && (
+        <details className="small" open={a.dependencies.length <= 3}>
+          <summary>What it builds on ({a.dependencies.length})</summary>
+          <ul aria-label={`Dependencies of ${a.task_id}`}>
+            {a.dependencies.map((d) => (
+              <li key={d.task_id}>
+                <code>{d.task_id}</code> ({d.status}): {brief(d.output)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       <p className="small muted">
         plan{' '}
         {a.plan_id ? (
