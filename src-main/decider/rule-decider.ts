@@ -13,6 +13,14 @@ export function decideByRules(ctx: DecisionContext): Decision {
       urgency: 'high',
     };
   }
+  if (ctx.queue.open === 0 && ctx.queue.unsuccessful > 0) {
+    const n = ctx.queue.unsuccessful;
+    return {
+      action: 'wait_for_more_tasks',
+      reasoning: `Nothing is left to run, but ${n} task${n === 1 ? '' : 's'} did not succeed (see the escalations): the run ends failed.`,
+      urgency: 'normal',
+    };
+  }
   if (ctx.queue.open === 0) {
     return { action: 'project_complete', reasoning: 'Every task of the plan is done.', urgency: 'normal' };
   }

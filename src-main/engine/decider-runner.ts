@@ -129,6 +129,7 @@ export class DeciderRunner {
         blocked: c.blocked,
         awaiting_approval: c.awaiting_approval,
         open: run.open,
+        unsuccessful: c.failed + c.unassigned,
       },
       agent_outputs: outputs,
       created_so_far: run.added.size - run.gates.size,

@@ -21,13 +21,14 @@ export const DEFAULT_CANCEL_ACTOR = 'user';
 
 /**
  * How a run whose tasks have all ended ends (GitHub Actions' rule: a failure wins, then a
- * cancellation): `completed` when every task is done or its decider closed the run; `failed`
- * when a task failed or found no agent; else `cancelled` when a task was cancelled; else
- * (tasks skipped, say by a rejected approval) `failed`.
+ * cancellation): `failed` when a task failed or found no agent, even if its decider then
+ * declared the project complete (approving an escalation does not undo the failure);
+ * `completed` when every task is done or its decider closed the run; else `cancelled` when a
+ * task was cancelled; else (tasks skipped, say by a rejected approval) `failed`.
  */
 export function finalRunStatus(counts: TaskCounts, total: number, closedByDecider: boolean): RunStatus {
-  if (closedByDecider || counts.done === total) return 'completed';
   if (counts.failed > 0 || counts.unassigned > 0) return 'failed';
+  if (closedByDecider || counts.done === total) return 'completed';
   return counts.cancelled > 0 ? 'cancelled' : 'failed';
 }
 

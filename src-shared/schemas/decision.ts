@@ -49,7 +49,15 @@ export interface DecisionContext {
   agents: { id: string; kind: string; skills: string[]; status: string }[];
   /** The last 5 tasks that ended, newest first. */
   history: { task_id: string; status: string; agent_id: string | null }[];
-  queue: { ready: number; in_progress: number; blocked: number; awaiting_approval: number; open: number };
+  queue: {
+    ready: number;
+    in_progress: number;
+    blocked: number;
+    awaiting_approval: number;
+    open: number;
+    /** Tasks of the run that ended failed or unassigned so far. */
+    unsuccessful: number;
+  };
   /** The task's output and its artifacts, first 500 characters each. */
   agent_outputs: Record<string, string>;
   created_so_far: number;

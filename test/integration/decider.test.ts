@@ -75,10 +75,57 @@ describe('the decider (seed 002)', () => {
       agent_id: 'ana',
     });
     expect(d.added_tasks.map((t) => t.task_id)).toEqual(['escalation-1']);
+    // Approving the escalation does not undo b: the run ends failed, as any run with a task
+    // that found no agent does.
+    expect(d.status).toBe('failed');
     const decisions = await call<MemorySearchHit[]>(app, 'memory.search', { type: 'decision' });
     expect(
       decisions.map((h) => (h.entry.content as { decision: { action: string } }).decision.action).sort(),
     ).toEqual(['escalate_to_human', 'wait_for_more_tasks']);
+  });
+
+  it('rules: a run whose last task succeeds after another failed is not declared complete', async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    const run = await setup(
+      app,
+      [
+        // build ends after the escalation for tests is answered: its end is the last the decider sees.
+        {
+          id: 'slow',
+          kind: 'command',
+          skills: ['x'],
+          command: process.execPath,
+          args: ['-e', 'setTimeout(() => {}, 2000)'],
+        },
+        {
+          id: 'broken',
+          kind: 'command',
+          skills: ['t'],
+          command: process.execPath,
+          args: ['-e', 'process.exit(3)'],
+        },
+      ],
+      {
+        plan_id: 'p2',
+        decider: { kind: 'rules' },
+        tasks: [
+          { task_id: 'tests', description: 'run the tests', required_skills: ['t'] },
+          { task_id: 'build', description: 'build it', required_skills: ['x'] },
+        ],
+      },
+    );
+    await eventually(
+      async () => (await call<Approval[]>(app, 'approvals.list', { status: 'pending' })).length === 1,
+    );
+    const [approval] = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
+    await call(app, 'approvals.decide', { approval_id: approval!.id, decision: 'approve', actor: 'ana' });
+    await app.engine.whenSettled(run);
+    expect((await detail(run)).status).toBe('failed');
+    const decisions = await call<MemorySearchHit[]>(app, 'memory.search', { type: 'decision' });
+    const said = decisions.map(
+      (h) => (h.entry.content as { decision: { reasoning: string } }).decision.reasoning,
+    );
+    expect(said.join('\n')).not.toContain('Every task of the plan is done');
   });
 
   it('llm: a created task appears in the running DAG with its context, and completion closes the run', async () => {
