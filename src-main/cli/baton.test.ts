@@ -70,6 +70,66 @@ describe('baton CLI', () => {
     expect(r.stderr).toMatch(/✔ a done → ash/);
   });
 
+  it('waits out a retry, and stops with exit 3 and what it waits for when only people can go on', () => {
+    const agents = join(dir, 'cli-agents.json');
+    writeFileSync(
+      agents,
+      JSON.stringify([
+        { id: 'w', skills: ['x'] },
+        {
+          id: 'flaky',
+          kind: 'command',
+          skills: ['t'],
+          command: process.execPath,
+          args: ['-e', 'process.exit(3)'],
+        },
+      ]),
+    );
+    const retry = join(dir, 'retry.json');
+    writeFileSync(
+      retry,
+      JSON.stringify({
+        plan_id: 'retry',
+        tasks: [
+          {
+            task_id: 'test',
+            description: 'run the tests',
+            required_skills: ['t'],
+            retry: { max_attempts: 2, backoff: { initial_ms: 300, jitter: 0 } },
+          },
+        ],
+      }),
+    );
+    const r1 = baton(['run', retry, '--agents', agents, '--data-dir', dir, '--json']);
+    expect(r1.code).toBe(1);
+    expect(JSON.parse(r1.stdout)).toMatchObject({
+      status: 'failed',
+      tasks: [{ task_id: 'test', status: 'failed' }],
+    });
+    const gated = join(dir, 'gated.json');
+    writeFileSync(
+      gated,
+      JSON.stringify({
+        plan_id: 'gated',
+        tasks: [
+          { task_id: 'build', description: 'build', required_skills: ['x'] },
+          {
+            task_id: 'deploy',
+            description: 'deploy',
+            required_skills: ['x'],
+            depends_on: ['build'],
+            requires_approval: true,
+          },
+        ],
+      }),
+    );
+    const r2 = baton(['run', gated, '--agents', agents, '--data-dir', dir]);
+    expect(r2.code).toBe(3);
+    expect(r2.stdout).toContain('waits for people; nothing here can move it on');
+    expect(r2.stdout).toMatch(/deploy\s+awaiting_approval/);
+    expect(r2.stdout).toContain('1/2 tasks done so far');
+  });
+
   it('shares its data directory: agents imported once are listed later, also via BATON_DATA_DIR', () => {
     expect(baton(['agents', 'list', '--data-dir', dir]).stdout).toContain('No agents registered');
     const imp = baton(['agents', 'import', join(examples, 'agents.json'), '--data-dir', dir]);

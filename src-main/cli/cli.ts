@@ -20,7 +20,9 @@ Usage:
   baton serve [--port N] [--host H] [--data-dir D] [--callback-url U] [--max-in-flight N]
                                                  serve the UI and API on http://127.0.0.1:N (default 4800)
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json] [--max-in-flight N]
-                                                 run a plan headless; exit 0 when every task is done
+                                                 run a plan headless; exit 0 when every task is done,
+                                                 1 when the run ended otherwise, 3 when it waits for
+                                                 people (approvals, human agents): answer in the app
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
 

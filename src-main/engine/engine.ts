@@ -394,6 +394,24 @@ export class Engine {
     return this.active.has(runId);
   }
 
+  /**
+   * What a run executed here waits for when nothing in this process will move it on by itself:
+   * no attempt running here, no retry or decider answer due, no tick pending. Then its open
+   * tasks wait for people (approvals, human or daemon agents) or for agents to come online.
+   * Null while it can go on alone, or when it is not executed here. `baton run` uses it not to
+   * wait forever for people it cannot reach.
+   */
+  waitingOnPeople(runId: string): TaskRun[] | null {
+    const run = this.active.get(runId);
+    if (!run || this.scheduled || run.retryTimers.size > 0 || run.pendingDecisions > 0) return null;
+    for (const f of run.inflight.values()) if (f.ac !== null && !f.settled) return null;
+    const waiting: TaskRun[] = [];
+    for (const t of run.tasks.values())
+      if (t.status === 'awaiting_approval' || t.status === 'ready' || t.status === 'in_progress')
+        waiting.push({ ...t });
+    return waiting;
+  }
+
   /** What a run, plan or project has spent, against its budget. */
   spend(scope: 'run' | 'plan' | 'project', id: string): SpendReport {
     const spent = this.store.execution.spent(scope, id);

@@ -87,9 +87,16 @@ export function createPlansRepo(db: Db) {
     },
     /** Every saved version of a plan, newest first; empty when the plan does not exist. */
     versions: (id: string): PlanVersionRow[] => versions.all(id),
-    /** Stores the plan as its next version. Call inside a transaction. */
+    /**
+     * Stores the plan as its next version, unless it is the same as the latest one (importing
+     * an unchanged file again, as `baton run` does on each run): then that version stands.
+     * Call inside a transaction.
+     */
     save(plan: Plan, now: string): PlanSummary {
-      const version = (get.get(plan.plan_id)?.version ?? 0) + 1;
+      const latest = get.get(plan.plan_id);
+      const json = JSON.stringify(plan);
+      if (latest && body.get(plan.plan_id, latest.version)?.body === json) return toSummary(latest);
+      const version = (latest?.version ?? 0) + 1;
       upsert.run({
         id: plan.plan_id,
         name: plan.name ?? plan.plan_id,
@@ -98,7 +105,7 @@ export function createPlansRepo(db: Db) {
         task_count: plan.tasks.length,
         now,
       });
-      addVersion.run(plan.plan_id, version, JSON.stringify(plan), now);
+      addVersion.run(plan.plan_id, version, json, now);
       recent = { id: plan.plan_id, version, plan };
       return toSummary(get.get(plan.plan_id)!);
     },

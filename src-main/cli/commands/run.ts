@@ -1,4 +1,5 @@
 import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
@@ -10,7 +11,10 @@ export interface RunOptions {
   json: boolean;
 }
 
-/** `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every task is done. */
+/**
+ * `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every
+ * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people.
+ */
 export async function runCommand(app: BatonApp, opts: RunOptions): Promise<number> {
   const client = createInProcessClient(app);
   const plan = readJsonFile(opts.planFile, 'plan file');
@@ -24,11 +28,12 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }
-  await app.engine.whenSettled(build.run_id);
+  const waiting = await settledOrWaiting(app, build.run_id);
   app.bus.flush();
   off();
   progress.end();
   const run = await client.invoke('runs.get', { run_id: build.run_id });
+  if (waiting) return reportWaiting(run, waiting, opts.json);
   const log = await client.invoke('memory.read', { memory_id: build.memory_id });
   const content = log.content as { delegated_tasks: unknown[]; unassigned_tasks: unknown[] };
   const allDone = run.tasks.every((t) => t.status === 'done');
@@ -65,6 +70,68 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
     );
   }
   return allDone ? 0 : 1;
+}
+
+/** `baton run`'s exit code for a run left waiting for people (it goes on in the app). */
+export const EXIT_WAITING = 3;
+/** How often, and how many times in a row, the run is seen waiting on people before giving up. */
+const WAIT_CHECK_MS = 250;
+const WAIT_CHECKS = 3;
+
+/**
+ * Waits for the run to end, keeping the process alive meanwhile (a retry's timer does not),
+ * unless it comes to wait for people (approvals, human or daemon agents, agents offline):
+ * nothing here can move it on, so `baton run` reports what it waits for instead of hanging.
+ */
+function settledOrWaiting(app: BatonApp, runId: string): Promise<TaskRun[] | null> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const timer = setInterval(() => {
+      const waiting = app.engine.waitingOnPeople(runId);
+      seen = waiting ? seen + 1 : 0;
+      if (waiting && seen >= WAIT_CHECKS) {
+        clearInterval(timer);
+        resolve(waiting);
+      }
+    }, WAIT_CHECK_MS);
+    void app.engine.whenSettled(runId).then(() => {
+      clearInterval(timer);
+      resolve(null);
+    });
+  });
+}
+
+function reportWaiting(run: RunDetail, waiting: TaskRun[], json: boolean): number {
+  const resume =
+    'The run stays open: it goes on where people can answer, in the app (npm start) or browser mode (baton serve) on the same data directory.';
+  if (json) {
+    const result = {
+      run_id: run.id,
+      plan_id: run.plan_id,
+      plan_version: run.plan_version,
+      status: run.status,
+      memory_id: run.memory_id,
+      counts: run.counts,
+      waiting_for: waiting.map((t) => ({
+        task_id: t.task_id,
+        status: t.status,
+        agent_id: t.agent_id,
+        reason: t.reason,
+      })),
+      note: resume,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    process.stdout.write(`Run ${run.id} waits for people; nothing here can move it on:\n`);
+    for (const t of waiting) {
+      const who = t.agent_id ? ` (${t.agent_id})` : '';
+      process.stdout.write(
+        `  ${t.task_id.padEnd(16)} ${t.status.padEnd(18)}${who}${t.reason ? `  ${t.reason}` : ''}\n`,
+      );
+    }
+    process.stdout.write(`${run.counts.done}/${run.tasks.length} tasks done so far. ${resume}\n`);
+  }
+  return EXIT_WAITING;
 }
 
 export function describeError(err: unknown): string {
