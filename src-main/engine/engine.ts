@@ -13,7 +13,7 @@ import type {
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
-import { AppError } from '../errors.ts';
+import { AppError, invalidInput } from '../errors.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
@@ -262,6 +262,17 @@ export class Engine {
     reuse: Map<string, TaskRun>,
     from: RerunOrigin | null,
   ): BuildResponse {
+    // A decider that cannot answer would escalate every task of the run to a person.
+    const decider = plan.decider;
+    if (decider?.kind === 'llm') {
+      const agent = decider.agent_id ? this.store.agents.get(decider.agent_id) : undefined;
+      if (agent?.kind !== 'llm') {
+        const message = decider.agent_id
+          ? `"${decider.agent_id}" is not a registered llm agent: register it, or use the rules decider`
+          : 'an llm decider needs the agent_id of a registered llm agent';
+        throw invalidInput(`plan "${plan.plan_id}" cannot run`, [{ path: 'decider.agent_id', message }]);
+      }
+    }
     const now = this.writer.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');

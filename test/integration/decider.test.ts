@@ -128,6 +128,22 @@ describe('the decider (seed 002)', () => {
     expect(said.join('\n')).not.toContain('Every task of the plan is done');
   });
 
+  it('llm: a plan whose decider agent is not a registered llm agent does not start', async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'ghostly',
+        decider: { kind: 'llm', agent_id: 'ghost' },
+        tasks: [{ task_id: 'a', description: 'x', required_skills: ['x'] }],
+      },
+    });
+    const r = await app.dispatch('runs.start', { plan_id: 'ghostly' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(r)).toContain('decider.agent_id: \\"ghost\\" is not a registered llm agent');
+    expect(await call<unknown[]>(app, 'runs.list', { plan_id: 'ghostly' })).toEqual([]);
+  });
+
   it('llm: a created task appears in the running DAG with its context, and completion closes the run', async () => {
     const server = await model((prompt) =>
       prompt.includes('Completed task: scope')

@@ -23,11 +23,20 @@ export function PlansView() {
   const plansLoaded = useBaton((s) => s.plansLoaded);
   const agents = useBaton((s) => s.agents);
   const agentCount = agents.length;
-  // What will go wrong if the plan runs now, as the designer's checks say (with agents registered).
+  // What will go wrong if the plan runs now, as the designer's checks say (with agents
+  // registered): tasks no agent can take, and a decider that cannot answer.
   const problems = useMemo(
     () =>
-      stored && agents.length > 0 ? checkPlan(stored.plan, agents).filter((c) => c.task_id !== null) : [],
+      stored && agents.length > 0
+        ? checkPlan(stored.plan, agents).filter(
+            (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
+          )
+        : [],
     [stored, agents],
+  );
+  const stuck = problems.filter((c) => c.task_id !== null);
+  const blocksOthers = stored?.plan.tasks.some((t) =>
+    t.depends_on.some((d) => stuck.some((c) => c.task_id === d)),
   );
   const beginEdit = useBaton((s) => s.beginEdit);
   const selectRunTask = useBaton((s) => s.selectRunTask);
@@ -137,17 +146,22 @@ export function PlansView() {
           <strong>Agents</strong>.
         </p>
       )}
-      {problems.length > 0 && (
+      {problems.length > 0 && run?.status !== 'executing' && (
         <div className="notice" role="note" aria-label="Before you run">
           <p>
-            <strong>Before you run:</strong> {problems.length === 1 ? 'one task' : `${problems.length} tasks`}{' '}
-            will not find an agent as things stand; tasks that depend on{' '}
-            {problems.length === 1 ? 'it' : 'them'} will be skipped.
+            <strong>Before you run:</strong>{' '}
+            {stuck.length > 0
+              ? `${stuck.length === 1 ? 'one task' : `${stuck.length} tasks`} will not find an agent as things stand${
+                  blocksOthers
+                    ? `; tasks that depend on ${stuck.length === 1 ? 'it' : 'them'} will be skipped`
+                    : ''
+                }.`
+              : 'the plan cannot run as things stand.'}
           </p>
           <ul className="small">
             {problems.slice(0, 3).map((c) => (
-              <li key={`${c.task_id}:${c.message}`}>
-                <code>{c.task_id}</code>: {c.message}
+              <li key={`${c.task_id ?? c.path}:${c.message}`}>
+                <code>{c.task_id ?? c.path}</code>: {c.message}
               </li>
             ))}
             {problems.length > 3 && <li>and {problems.length - 3} more (open the plan in the designer)</li>}

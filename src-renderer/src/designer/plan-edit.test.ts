@@ -70,6 +70,15 @@ describe('plan edits', () => {
     );
     expect(checkPlan(plan, [agent('w', ['x'], 'AWAY')]).map((c) => c.message)).toContain(
       'every agent that could take it is away: w (AWAY)',
+    ); // A decider whose agent is not a registered llm agent: the run will not start.
+    expect(
+      checkPlan({ ...plan, decider: { kind: 'llm', agent_id: 'ghost' } }, [agent('w', ['x'])]),
+    ).toContainEqual(
+      expect.objectContaining({
+        path: 'decider.agent_id',
+        severity: 'error',
+        message: 'the decider\'s agent "ghost" is not a registered llm agent: the run will not start',
+      }),
     );
   });
 

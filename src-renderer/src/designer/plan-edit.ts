@@ -159,6 +159,19 @@ export function checkPlan(plan: PlanInput, agents: readonly Agent[]): Check[] {
       });
     }
   }
+  const decider = plan.decider;
+  if (decider?.kind === 'llm') {
+    const agent = decider.agent_id ? agents.find((a) => a.id === decider.agent_id) : undefined;
+    if (agent?.kind !== 'llm')
+      checks.push({
+        severity: 'error',
+        task_id: null,
+        path: 'decider.agent_id',
+        message: decider.agent_id
+          ? `the decider's agent "${decider.agent_id}" is not a registered llm agent: the run will not start`
+          : 'an llm decider needs the agent_id of a registered llm agent',
+      });
+  }
   const total = plan.tasks.reduce((sum, t) => sum + (t.estimated_cost ?? 0), 0);
   if (plan.budget !== undefined && total > plan.budget) {
     checks.push({
