@@ -9,7 +9,7 @@ export function decideByRules(ctx: DecisionContext): Decision {
   if (!t.success) {
     return {
       action: 'escalate_to_human',
-      reasoning: `Task "${t.task_id}" ended ${t.status}${t.error ? ` (${t.error})` : ''}. A person should decide how to go on.`,
+      reasoning: `Task "${t.task_id}" ended ${t.status}${t.error ? ` (${t.error})` : ''}.`,
       urgency: 'high',
     };
   }

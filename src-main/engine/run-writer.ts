@@ -169,6 +169,7 @@ export class RunWriter {
     this.resultBuffer.push(entry);
   }
 
+  /** The task's result as a memory entry: its output when done, its error when it failed for good. */
   writeTaskResult(run: ActiveRun, task: TaskRun): void {
     const now = this.iso();
     const entry = {
@@ -182,10 +183,12 @@ export class RunWriter {
         delegation_task_id: task.delegation_task_id,
         attempt: task.attempt,
         output: task.output,
+        // A failure is a result too: its error is what a search for it finds.
+        ...(task.status === 'failed' ? { error: task.error } : {}),
       },
       tags: ['task_result', `plan:${run.plan.plan_id}`, `run:${run.id}`, `agent:${task.agent_id}`],
       project_id: run.plan.project_id ?? null,
-      status: 'done',
+      status: task.status,
       task_type: 'task',
       task_id: task.task_id,
       plan_id: run.plan.plan_id,
@@ -233,7 +236,9 @@ export class RunWriter {
 function transitionWhy(to: TaskStatus, task: TaskRun): string {
   switch (to) {
     case 'in_progress':
-      return `delegated to ${task.agent_id} as ${task.delegation_task_id} (attempt ${task.attempt})`;
+      return task.delegation_task_id
+        ? `delegated to ${task.agent_id} as ${task.delegation_task_id} (attempt ${task.attempt})`
+        : `taken by ${task.agent_id} (attempt ${task.attempt})`;
     case 'done':
       return 'the agent returned a result';
     case 'ready':

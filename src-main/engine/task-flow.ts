@@ -241,6 +241,7 @@ export class TaskFlow {
       error: c.error ?? 'failed',
       finished_at: this.writer.iso(),
     });
+    this.writer.writeTaskResult(run, task);
     this.settleDependents(run, task.task_id);
     this.maybeFinish(run);
   }

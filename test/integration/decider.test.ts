@@ -126,6 +126,12 @@ describe('the decider (seed 002)', () => {
       (h) => (h.entry.content as { decision: { reasoning: string } }).decision.reasoning,
     );
     expect(said.join('\n')).not.toContain('Every task of the plan is done');
+    // The failure is a task result too, found by its error.
+    const failed = await call<MemorySearchHit[]>(app, 'memory.search', {
+      type: 'task_result',
+      query: 'exited',
+    });
+    expect(failed.map((h) => [h.entry.task_id, h.entry.status])).toEqual([['tests', 'failed']]);
   });
 
   it('llm: a plan whose decider agent is not a registered llm agent does not start', async () => {

@@ -75,9 +75,16 @@ function ApprovalCard({ approval: a }: { approval: ApprovalView }) {
         </span>
       </div>
       {a.task_description && <p>{a.task_description}</p>}
-      <p className="small">
-        <span className="muted">Why:</span> {a.reason}
-      </p>
+      {a.kind === 'escalation' ? (
+        <p className="small muted">
+          Approve to acknowledge it and let the run go on, or reject it; either way the failed task stays
+          failed and the run ends failed. To try again, re-run from that task in the run view.
+        </p>
+      ) : (
+        <p className="small">
+          <span className="muted">Why:</span> {a.reason}
+        </p>
+      )}
       {a.dependencies.length > 0 && (
         <details className="small" open={a.dependencies.length <= 3}>
           <summary>What it builds on ({a.dependencies.length})</summary>

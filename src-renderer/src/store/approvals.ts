@@ -48,11 +48,16 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
   },
   async decide(approvalId, approve, comment) {
     try {
+      const escalation = get().pending.find((a) => a.id === approvalId)?.kind === 'escalation';
       await api.decideApproval(approvalId, approve ? 'approve' : 'reject', get().actor || 'me', comment);
       set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
       get().notify(
         'info',
-        approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
+        escalation
+          ? `${approve ? 'Acknowledged' : 'Rejected'}: recorded; the failed task stays failed (re-run it from the run view)`
+          : approve
+            ? 'Approved: the task goes on'
+            : 'Rejected: the task and what depends on it are skipped',
       );
     } catch (err) {
       get().fail('The decision was not recorded', err);
