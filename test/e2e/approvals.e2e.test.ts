@@ -123,4 +123,27 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       })
       .toBe(true);
   });
+
+  it('says before a run when the plan’s budget is already spent by earlier runs', async () => {
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'budgeted',
+        budget: 2,
+        tasks: [{ task_id: 't', description: 'costs 2', required_skills: ['x'], estimated_cost: 2 }],
+      },
+    });
+    const started = (await rpc('runs.start', { plan_id: 'budgeted' })).value as { run_id: string };
+    await expect
+      .poll(
+        async () => ((await rpc('runs.get', { run_id: started.run_id })).value as { status: string }).status,
+      )
+      .toBe('completed');
+    await page.getByRole('button', { name: 'Plans', exact: true }).click();
+    await page
+      .getByRole('button', { name: /^budgeted/ })
+      .first()
+      .click();
+    const note = page.getByRole('note', { name: 'Budget spent' });
+    await expect.poll(() => note.textContent()).toContain('spent 2 of its budget of 2 over all its runs');
+  });
 });

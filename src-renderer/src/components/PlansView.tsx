@@ -1,4 +1,5 @@
-import { Suspense, useCallback, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { api } from '../api/client.ts';
 import { checkPlan } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -34,6 +35,24 @@ export function PlansView() {
         : [],
     [stored, agents],
   );
+  // A budget is spent across all the plan's runs: say when it is already used up.
+  const budget = stored?.plan.budget;
+  const [spent, setSpent] = useState<number | null>(null);
+  const runStatuses = runs?.map((r) => r.status).join();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: spend moves on when a run starts or ends
+  useEffect(() => {
+    setSpent(null);
+    if (!planId || budget === undefined) return;
+    let live = true;
+    api.spend('plan', planId).then(
+      (r) => live && setSpent(r.spent),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [planId, budget, runStatuses]);
+  const budgetSpent = budget !== undefined && spent !== null && spent >= budget;
   const stuck = problems.filter((c) => c.task_id !== null);
   const blocksOthers = stored?.plan.tasks.some((t) =>
     t.depends_on.some((d) => stuck.some((c) => c.task_id === d)),
@@ -144,6 +163,13 @@ export function PlansView() {
         <p className="notice" role="note">
           No agents are registered, so every task will be unassigned. Import agents under{' '}
           <strong>Agents</strong>.
+        </p>
+      )}
+      {budgetSpent && run?.status !== 'executing' && (
+        <p className="notice" role="note" aria-label="Budget spent">
+          <strong>Budget spent:</strong> this plan has spent {spent} of its budget of {budget} over all its
+          runs, so every task with a cost will wait for an approval. Raise the budget in the designer to run
+          without them.
         </p>
       )}
       {problems.length > 0 && run?.status !== 'executing' && (
