@@ -17,6 +17,10 @@ function c(): BatonClient {
   return client;
 }
 
+/** The most entries the Build logs lists load (the newest first). */
+export const MEMORY_LIST_LIMIT = 1_000;
+export const AUDIT_LIST_LIMIT = 500;
+
 export const api = {
   listPlans: () => c().invoke('plans.list', {}),
   getPlan: (plan_id: string) => c().invoke('plans.get', { plan_id }),
@@ -52,9 +56,10 @@ export const api = {
     c().invoke('memory.search', {
       ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)),
       ...(query ? { query } : {}),
-      limit: 1_000,
+      limit: MEMORY_LIST_LIMIT,
     }),
-  listAudit: (query: string) => c().invoke('audit.list', query ? { query, limit: 500 } : { limit: 500 }),
+  listAudit: (query: string) =>
+    c().invoke('audit.list', query ? { query, limit: AUDIT_LIST_LIMIT } : { limit: AUDIT_LIST_LIMIT }),
   /** A task's audit entries in a run, and its approvals', oldest first. */
   taskHistory: (run_id: string, task_id: string) => c().invoke('audit.list', { run_id, task_id, limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { AuditEntry, MemoryEntry } from '../../../src-shared/schemas/memory.ts';
-import { api } from '../api/client.ts';
+import { AUDIT_LIST_LIMIT, api, MEMORY_LIST_LIMIT } from '../api/client.ts';
 import { downloadJson } from '../designer/download.ts';
 import type { MemoryFilter } from '../store/agents.ts';
 import { useBaton } from '../store/index.ts';
@@ -9,6 +9,8 @@ import { InputField } from './InputField.tsx';
 import { Tabs } from './Tabs.tsx';
 
 type Tab = 'memory' | 'audit';
+/** How many entries a list shows at most (the API client's limits): past that, the newest. */
+const LIST_LIMIT: Record<Tab, number> = { memory: MEMORY_LIST_LIMIT, audit: AUDIT_LIST_LIMIT };
 
 /** Memory (build logs, task results, decisions) and the audit log: search, filter, read, export. */
 export function MemoryView() {
@@ -132,7 +134,11 @@ export function MemoryView() {
           </>
         )}
         <span className="muted small">
-          {loading ? 'Searching…' : `${rows} entr${rows === 1 ? 'y' : 'ies'}`}
+          {loading
+            ? 'Searching…'
+            : rows >= LIST_LIMIT[tab]
+              ? `the newest ${rows} entries: search or filter to narrow them`
+              : `${rows} entr${rows === 1 ? 'y' : 'ies'}`}
         </span>
       </fieldset>
       <div className="plan-body">
