@@ -10,9 +10,14 @@ export const MAX_TASKS_PER_PLAN = 200_000;
 
 const MAX_INPUT_BYTES = 256 * 1024;
 
+// Messages a person reads next to the field's name ("Estimated cost must be …").
+const NUMBER_FROM_0 = 'must be a number of 0 or more';
+const SECONDS = 'must be a number of seconds, more than 0';
+const ATTEMPTS = 'must be a whole number from 1 to 20';
+
 export const retryPolicySchema = z.strictObject({
   /** Attempts in all, the first included. */
-  max_attempts: z.number().int().min(1).max(20).default(1),
+  max_attempts: z.number({ error: ATTEMPTS }).int(ATTEMPTS).min(1, ATTEMPTS).max(20, ATTEMPTS).default(1),
   backoff: z
     .strictObject({
       initial_ms: z.number().int().min(0).max(3_600_000).default(1_000),
@@ -69,12 +74,16 @@ export const taskSpecSchema = z.strictObject({
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z' })
     .optional(),
   requires_approval: z.boolean().default(false),
-  estimated_cost: z.number().nonnegative().max(1e9).default(0),
+  estimated_cost: z
+    .number({ error: NUMBER_FROM_0 })
+    .nonnegative(NUMBER_FROM_0)
+    .max(1e9, 'must be at most 1000000000')
+    .default(0),
   agent: idSchema.optional(),
   timeout_s: z
-    .number()
-    .positive()
-    .max(7 * 86_400, 'must be at most 7 days')
+    .number({ error: SECONDS })
+    .positive(SECONDS)
+    .max(7 * 86_400, 'must be at most 7 days (604800 s)')
     .optional(),
   retry: retryPolicySchema.optional(),
   condition: conditionSchema.optional(),
@@ -93,7 +102,7 @@ const planShape = z.strictObject({
   name: z.string().max(200).optional(),
   project_id: idSchema.optional(),
   /** Most this plan's runs may spend; a task that would pass it waits for approval. */
-  budget: z.number().nonnegative().optional(),
+  budget: z.number({ error: NUMBER_FROM_0 }).nonnegative(NUMBER_FROM_0).optional(),
   /** What the plan is for; deciders and reviewers read it. */
   goal: z.string().max(5_000).optional(),
   /** Decide after each task what happens next (seed 002): follow rules, or ask an llm agent. */

@@ -227,4 +227,64 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await expect.poll(() => row.textContent()).toContain('Get the new team productive');
     expect(await row.textContent()).toContain('50');
   });
+
+  it('says in words and colour when a project is over its budget', async () => {
+    await baton.rpc('agents.create', { id: 'spender', skills: ['spend'] });
+    const project = { id: 'apollo', name: 'Apollo launch', goal: 'Ship Apollo 2.0', phase: 'execution' };
+    await baton.rpc('projects.save', { ...project, budget: 100 });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'apollo-release',
+        project_id: 'apollo',
+        tasks: [{ task_id: 'big', description: 'Spend', agent: 'spender', estimated_cost: 24.5 }],
+      },
+    });
+    await baton.rpc('runs.start', { plan_id: 'apollo-release' });
+    await expect
+      .poll(async () => (await baton.rpc('runs.spend', { scope: 'project', id: 'apollo' })).value.spent)
+      .toBe(24.5);
+    // The budget is cut after the money was spent.
+    await baton.rpc('projects.save', { ...project, budget: 12 });
+    await page.reload();
+    await page.getByRole('button', { name: 'Projects', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Apollo launch/ });
+    await expect.poll(() => row.textContent()).toContain('24.5 of 12 — 12.5 over budget');
+    // Low is good on this meter, and the spend is past its high mark: the browser draws it red.
+    const meter = await row
+      .getByRole('meter')
+      .evaluate((m: HTMLMeterElement) => ({ value: m.value, low: m.low, high: m.high, optimum: m.optimum }));
+    expect(meter.optimum).toBeLessThan(meter.low);
+    expect(meter.value).toBeGreaterThan(meter.high);
+    await page.screenshot({ path: join(shots, 'projects-over-budget.png') });
+  });
+
+  it('words project field errors plainly, re-checks them as typed, and drops them for another project', async () => {
+    const form = page.getByRole('form', { name: 'Project' });
+    await form.getByLabel('Id').fill('bad id with spaces');
+    await form.getByLabel('Name').fill('X');
+    await form.getByLabel('Budget').fill('-5');
+    await form.getByRole('button', { name: 'Save project' }).click();
+    await expect.poll(() => form.textContent()).toContain('Budget must be a number of 0 or more');
+    expect(await form.textContent()).toContain('Id may contain only letters, digits and . _ : @ -');
+    expect(await form.textContent()).not.toMatch(/Too small|Invalid input|expected number/);
+    await page.screenshot({ path: join(shots, 'projects-bad.png') });
+    // Typing re-checks: a fixed field loses its error, a new mistake is named.
+    await form.getByLabel('Budget').fill('5');
+    await expect.poll(() => form.textContent()).not.toContain('Budget must');
+    expect(await form.getByLabel('Budget').getAttribute('aria-invalid')).toBeNull();
+    await form.getByLabel('Budget').fill('abc');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Budget must be a number of 0 or more (or empty for no budget)');
+    // Loading another project to edit starts with no errors.
+    await page
+      .getByRole('table', { name: 'Projects' })
+      .getByRole('button', { name: 'Apollo launch' })
+      .click();
+    await expect.poll(() => form.getByLabel('Id').inputValue()).toBe('apollo');
+    expect(await form.getByLabel('Budget').inputValue()).toBe('12');
+    expect(await form.locator('[aria-invalid="true"]').count()).toBe(0);
+    expect(await form.textContent()).not.toMatch(/must|may contain/);
+    await page.screenshot({ path: join(shots, 'projects-edit-after-errors.png') });
+  });
 });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,53 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await page.screenshot({ path: join(shots, 'designer.png') });
   });
 
+  it('checks number fields as typed and a deadline when left, in plain words naming the field', async () => {
+    await graph().getByRole('article', { name: 'Task task-002' }).click();
+    const form = page.getByRole('form', { name: 'Task task-002' });
+    const field = (label: string) => form.getByLabel(label, { exact: true });
+    // As typed, before the field is left.
+    await field('Timeout (s)').fill('abc');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Timeout (s) must be a number of seconds, more than 0');
+    await field('Estimated cost').fill('-3');
+    await expect.poll(() => form.textContent()).toContain('Estimated cost must be a number of 0 or more');
+    await field('Attempts').fill('0');
+    await expect.poll(() => form.textContent()).toContain('Attempts must be a whole number from 1 to 20');
+    // A deadline is checked when the field is left.
+    await field('Deadline (ISO 8601)').fill('next friday');
+    await field('Deadline (ISO 8601)').press('Tab');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Deadline must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z');
+    // What was typed stays as typed (not "NaN"), and the plan cannot run like this.
+    expect(await field('Timeout (s)').inputValue()).toBe('abc');
+    expect(await field('Timeout (s)').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => checks().textContent()).toContain('4 to fix');
+    expect(await form.textContent()).not.toMatch(/Invalid input|Too small|received|NaN/);
+    expect(await checks().textContent()).not.toMatch(/Invalid input|Too small|received|NaN/);
+    await page.screenshot({ path: join(shots, 'designer-bad-inputs.png') });
+
+    // Ctrl+S saves what the focused field holds; the host's refusal is in words too.
+    await field('Timeout (s)').fill('xyz');
+    await page.keyboard.press('Control+s');
+    const alert = page.getByRole('alert').filter({ hasText: 'The plan was not saved' });
+    await expect
+      .poll(() => alert.textContent())
+      .toContain('timeout_s: must be a number of seconds, more than 0');
+    expect(await alert.textContent()).not.toMatch(/Invalid input|Too small|received null/);
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+
+    // Mending a field clears its error as it is typed.
+    await field('Timeout (s)').fill('300');
+    expect(await form.textContent()).not.toContain('Timeout (s) must');
+    for (const label of ['Timeout (s)', 'Estimated cost', 'Attempts', 'Deadline (ISO 8601)']) {
+      await field(label).fill('');
+      await field(label).press('Enter');
+    }
+    await expect.poll(() => checks().textContent()).toContain('ready to run');
+  });
+
   it('saves the plan as a version and shows it', async () => {
     await graph()
       .locator('.react-flow__pane')
@@ -108,5 +156,17 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
+  });
+
+  it('sends an agents file imported as a plan to the Agents screen', async () => {
+    const file = join(baton.dataDir, 'agents-as-plan.json');
+    writeFileSync(file, JSON.stringify({ agents: [{ id: 'writer', skills: ['write'] }] }));
+    await page.getByLabel('Plan file', { exact: true }).setInputFiles(file);
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not import agents-as-plan.json' });
+    await expect
+      .poll(() => alert.textContent())
+      .toContain('This looks like an agents file (it has agents, no tasks) — import it on the Agents screen');
+    expect(await alert.textContent()).not.toMatch(/Invalid input|Unrecognized key/);
+    await page.screenshot({ path: join(shots, 'import-agents-as-plan.png') });
   });
 });

@@ -88,11 +88,55 @@ describe.skipIf(skipE2e)('plan versions', () => {
     expect(await diff().getByRole('list', { name: 'Tasks removed' }).textContent()).toBe(
       'launch Launch the site',
     );
-    expect(await diff().getByRole('list', { name: 'Tasks changed' }).textContent()).toBe(
-      'build: description',
+    // Each changed field with its old and new value.
+    const build = diff().getByRole('list', { name: 'Changes to build' });
+    expect(await build.getByRole('listitem').count()).toBe(1);
+    expect(await build.textContent()).toMatch(
+      /^description: “Build the pages” → ?changed to “Build the pages in React”$/,
     );
     expect(await diff().textContent()).toContain('Plan settings changed: name');
+    expect(await diff().getByRole('list', { name: 'Plan settings changed' }).textContent()).toMatch(
+      /^name: “Website” → ?changed to “Website relaunch”$/,
+    );
+    // The short marks in the list say what they mean.
+    const list = page.getByRole('region', { name: 'Plan versions' });
+    expect(await list.textContent()).toContain('+ added, − removed, ~ changed, ✎ plan settings');
+    expect(await versions().first().locator('.version-changes').getAttribute('title')).toBe(
+      'Since v2: tasks 1 added, 1 removed, 1 changed',
+    );
     await page.screenshot({ path: join(shots, 'versions.png') });
+  });
+
+  it('fits an earlier version, its restore button and its changes at 1024 × 700', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      const heading = page.getByRole('heading', { name: 'v1 of 3 — read-only' });
+      const restore = page.getByRole('button', { name: 'Restore as new version' });
+      // The title is one line, not a word a line.
+      await expect.poll(async () => (await heading.boundingBox())!.height).toBeLessThan(30);
+      // Every corner of the button is the button: nothing covers it.
+      const b = (await restore.boundingBox())!;
+      const corners = [
+        [b.x + 2, b.y + 2],
+        [b.x + b.width - 2, b.y + 2],
+        [b.x + 2, b.y + b.height - 2],
+        [b.x + b.width - 2, b.y + b.height - 2],
+      ];
+      for (const [x, y] of corners) {
+        expect(
+          await restore.evaluate(
+            (el, [px, py]) => el.contains(document.elementFromPoint(px!, py!)),
+            [x!, y!],
+          ),
+        ).toBe(true);
+      }
+      const view = (await page.getByRole('region', { name: 'Version 1 (read-only)' }).boundingBox())!;
+      expect(b.x + b.width).toBeLessThanOrEqual(view.x + view.width);
+      expect(await diff().getByRole('list', { name: 'Changes to build' }).isVisible()).toBe(true);
+      await page.screenshot({ path: join(shots, 'versions-1024.png') });
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 860 });
+    }
   });
 
   it('restores the earlier version as the newest one, keeping every version', async () => {
@@ -104,6 +148,12 @@ describe.skipIf(skipE2e)('plan versions', () => {
     await expect.poll(() => versions().count()).toBe(4);
     expect(await versions().first().getAttribute('aria-label')).toMatch(
       /^Version 4 \(current\), same as version 1, saved .+, 3 tasks, 0 runs,/,
+    );
+    // The badge says it in words, and why.
+    const same = versions().first().getByText('same as v1', { exact: true });
+    expect(await same.isVisible()).toBe(true);
+    expect(await same.getAttribute('title')).toBe(
+      'Identical to version 1: restored from it, or saved again unchanged',
     );
     expect(await page.getByRole('tab', { name: 'Versions (4)' }).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Website');

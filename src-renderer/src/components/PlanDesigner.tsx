@@ -1,11 +1,12 @@
 import { useEffect, useMemo } from 'react';
+import { planSchema } from '../../../src-shared/schemas/plan.ts';
 import { downloadJson } from '../designer/download.ts';
 import type { Check } from '../designer/plan-edit.ts';
 import { addTask, checkPlan, duplicateTask, fieldProblem, removeTask } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { DesignerGraph } from './DesignerGraph.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { TaskForm, TextField } from './TaskForm.tsx';
+import { NumberField, TaskForm, TextField } from './TaskForm.tsx';
 
 /** Edit a plan as a DAG, see what will go wrong, save it as a new version. */
 export function PlanDesigner() {
@@ -56,8 +57,11 @@ export function PlanDesigner() {
       const k = e.key.toLowerCase();
       if (k === 'z' && !e.shiftKey) undo();
       else if ((k === 'z' && e.shiftKey) || k === 'y') redo();
-      else if (k === 's') void saveDraft();
-      else if (k === 'd') duplicate();
+      else if (k === 's') {
+        // A field commits when it is left: leave it, so the save has what was typed.
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+        void saveDraft();
+      } else if (k === 'd') duplicate();
       else return;
       e.preventDefault();
     };
@@ -155,34 +159,35 @@ export function PlanDesigner() {
 function PlanFields({ checks }: { checks: Check[] }) {
   const draft = useBaton((s) => s.draft)!;
   const edit = useBaton((s) => s.edit);
-  const err = (path: string) => fieldProblem(checks, path);
+  const err = (path: string, label: string) => fieldProblem(checks, path, label);
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
       <p className="muted small">Select a task to edit it, or edit the plan here.</p>
       <TextField
         label="Plan id"
         value={draft.plan_id}
-        error={err('plan_id')}
+        error={err('plan_id', 'Plan id')}
         onCommit={(v) => edit((p) => ({ ...p, plan_id: v }))}
       />
       <TextField
         label="Name"
         value={draft.name ?? ''}
-        error={err('name')}
+        error={err('name', 'Name')}
         onCommit={(v) => edit((p) => ({ ...p, name: v || undefined }))}
       />
       <TextField
         label="Goal"
         value={draft.goal ?? ''}
         multiline
-        error={err('goal')}
+        error={err('goal', 'Goal')}
         onCommit={(v) => edit((p) => ({ ...p, goal: v || undefined }))}
       />
-      <TextField
+      <NumberField
         label="Budget"
-        value={draft.budget === undefined ? '' : String(draft.budget)}
-        error={err('budget')}
-        onCommit={(v) => edit((p) => ({ ...p, budget: v.trim() === '' ? undefined : Number(v) }))}
+        value={draft.budget}
+        error={err('budget', 'Budget')}
+        schema={planSchema.shape.budget}
+        onCommit={(v) => edit((p) => ({ ...p, budget: v }))}
       />
     </form>
   );

@@ -60,6 +60,11 @@ export function PlanVersions({ current }: { current: StoredPlan }) {
       <section className="version-list" aria-label="Plan versions">
         <h2>Versions</h2>
         <p className="muted small">Newest first. Saving or importing the plan adds a version.</p>
+        <p className="muted small version-legend">
+          Tasks changed from the version before: <span className="version-changes">+</span> added,{' '}
+          <span className="version-changes">−</span> removed, <span className="version-changes">~</span>{' '}
+          changed, <span className="version-changes">✎</span> plan settings.
+        </p>
         {versions ? (
           <ul aria-label="Saved versions">
             {versions.map((v) => {
@@ -77,8 +82,18 @@ export function PlanVersions({ current }: { current: StoredPlan }) {
                     <span className="version-line">
                       <strong>v{v.version}</strong>
                       {v.current && <span className="chip">current</span>}
-                      {v.same_as !== null && <span className="chip">= v{v.same_as}</span>}
-                      <span className="version-changes" title={words.long}>
+                      {v.same_as !== null && (
+                        <span
+                          className="chip"
+                          title={`Identical to version ${v.same_as}: restored from it, or saved again unchanged`}
+                        >
+                          same as v{v.same_as}
+                        </span>
+                      )}
+                      <span
+                        className="version-changes"
+                        title={v.version > 1 ? `Since v${v.version - 1}: ${words.long}` : words.long}
+                      >
                         {words.short}
                       </span>
                     </span>

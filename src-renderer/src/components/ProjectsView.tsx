@@ -3,8 +3,17 @@ import type { Project } from '../../../src-shared/schemas/project.ts';
 import type { SpendReport } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { contractIssues } from '../api/errors.ts';
+import { spendMeter, spendWords } from '../format/budget.ts';
 import { useBaton } from '../store/index.ts';
 import { InputField } from './InputField.tsx';
+import type { ProjectDraft, ProjectErrors } from './project-form.ts';
+import {
+  checkProject,
+  EMPTY_PROJECT,
+  PROJECT_LABELS,
+  projectDraftOf,
+  projectErrorsOf,
+} from './project-form.ts';
 
 /** Projects: goal, phase, budget, and what their plans have spent. */
 export function ProjectsView() {
@@ -12,8 +21,10 @@ export function ProjectsView() {
   const notify = useBaton((s) => s.notify);
   const [projects, setProjects] = useState<Project[]>([]);
   const [spend, setSpend] = useState<Record<string, SpendReport>>({});
-  const [form, setForm] = useState({ id: '', name: '', goal: '', phase: 'planning', budget: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [form, setForm] = useState<ProjectDraft>(EMPTY_PROJECT);
+  const [errors, setErrors] = useState<ProjectErrors>({});
+  // After a save was refused the form is checked as the user types, so errors go as they are fixed.
+  const [checking, setChecking] = useState(false);
   const load = useCallback(async () => {
     try {
       const list = await api.listProjects();
@@ -27,33 +38,43 @@ export function ProjectsView() {
   useEffect(() => {
     void load();
   }, [load]);
+  const change = (next: ProjectDraft) => {
+    setForm(next);
+    if (checking) {
+      const r = checkProject(next);
+      setErrors(r.ok ? {} : r.errors);
+    }
+  };
+  const edit = (p: Project) => {
+    setForm(projectDraftOf(p));
+    setErrors({});
+    setChecking(false);
+  };
   const save = async () => {
-    if (form.budget.trim() !== '' && !Number.isFinite(Number(form.budget))) {
-      setErrors({ budget: 'must be a number (or empty for no budget)' });
+    const checked = checkProject(form);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setChecking(true);
       return;
     }
     try {
-      await api.saveProject({
-        id: form.id,
-        name: form.name,
-        goal: form.goal,
-        phase: form.phase,
-        budget: form.budget.trim() === '' ? null : Number(form.budget),
-      });
+      await api.saveProject(checked.project);
       setErrors({});
-      notify('info', `Saved project ${form.id}`);
+      setChecking(false);
+      notify('info', `Saved project ${checked.project.id}`);
       await load();
     } catch (err) {
       const issues = contractIssues(err);
-      setErrors(Object.fromEntries(issues.map((i) => [i.path, i.message])));
+      setErrors(projectErrorsOf(issues));
+      setChecking(issues.length > 0);
       if (issues.length === 0) fail('The project was not saved', err);
     }
   };
-  const input = (label: string, key: keyof typeof form) => (
+  const input = (key: keyof ProjectDraft) => (
     <InputField
-      label={label}
+      label={PROJECT_LABELS[key]}
       value={form[key]}
-      onChange={(v) => setForm({ ...form, [key]: v })}
+      onChange={(v) => change({ ...form, [key]: v })}
       error={errors[key]}
     />
   );
@@ -87,19 +108,7 @@ export function ProjectsView() {
               return (
                 <tr key={p.id}>
                   <th scope="row">
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() =>
-                        setForm({
-                          id: p.id,
-                          name: p.name,
-                          goal: p.goal,
-                          phase: p.phase,
-                          budget: p.budget === null ? '' : String(p.budget),
-                        })
-                      }
-                    >
+                    <button type="button" className="link" onClick={() => edit(p)}>
                       {p.name}
                     </button>
                     <div className="muted small">{p.id}</div>
@@ -108,15 +117,10 @@ export function ProjectsView() {
                   <td>{p.phase}</td>
                   <td>{p.budget ?? '—'}</td>
                   <td>
-                    {s ? s.spent : '…'}
-                    {s?.budget !== null && s?.budget !== undefined && (
-                      <meter
-                        className="meter"
-                        aria-label={`Spent of ${p.id}'s budget`}
-                        min={0}
-                        max={s.budget}
-                        value={s.spent}
-                      />
+                    {s ? (
+                      <SpendCell project={p.id} spent={s.spent} budget={s.budget} />
+                    ) : (
+                      <span className="muted">…</span>
                     )}
                   </td>
                 </tr>
@@ -135,16 +139,36 @@ export function ProjectsView() {
       >
         <h2>Add or edit a project</h2>
         <div className="row">
-          {input('Id', 'id')}
-          {input('Name', 'name')}
-          {input('Goal', 'goal')}
-          {input('Phase', 'phase')}
-          {input('Budget', 'budget')}
+          {input('id')}
+          {input('name')}
+          {input('goal')}
+          {input('phase')}
+          {input('budget')}
           <button type="submit" className="primary">
             Save project
           </button>
         </div>
+        {errors.form && <p className="field-error">{errors.form}</p>}
       </form>
+    </div>
+  );
+}
+
+/** What a project has spent, in words and on a meter that turns red past the budget. */
+function SpendCell({ project, spent, budget }: { project: string; spent: number; budget: number | null }) {
+  const words = spendWords(spent, budget);
+  const over = budget !== null && spent > budget;
+  return (
+    <div className="spend">
+      <span className={over ? 'spend-over' : undefined}>{words}</span>
+      {budget !== null && (
+        <meter
+          className="meter"
+          aria-label={`Spent of ${project}'s budget`}
+          title={words}
+          {...spendMeter(spent, budget)}
+        />
+      )}
     </div>
   );
 }

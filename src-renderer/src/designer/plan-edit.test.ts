@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
+import { retryPolicySchema, taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
 import type { Check } from './plan-edit.ts';
 import {
   addTask,
@@ -8,6 +9,8 @@ import {
   connect,
   duplicateTask,
   fieldProblem,
+  numberOfText,
+  numberProblem,
   removeTask,
   updateTask,
 } from './plan-edit.ts';
@@ -98,5 +101,43 @@ describe('plan edits', () => {
     expect(fieldProblem(checks, 'tasks[0].depends_on')).toBe('unknown dependency; too many');
     expect(fieldProblem(checks, 'tasks[0].retry')).toBe('must be positive');
     expect(fieldProblem(checks, 'tasks[0].deadline')).toBeNull();
+  });
+
+  it('names the field in what the checks say, in plain words', () => {
+    const checks = checkPlan(
+      {
+        plan_id: 'p',
+        tasks: [{ task_id: 'a', description: '', estimated_cost: -3, timeout_s: Number.NaN }],
+      },
+      [agent('x', [])],
+    );
+    expect(fieldProblem(checks, 'tasks[0].estimated_cost', 'Estimated cost')).toBe(
+      'Estimated cost must be a number of 0 or more',
+    );
+    expect(fieldProblem(checks, 'tasks[0].timeout_s', 'Timeout (s)')).toBe(
+      'Timeout (s) must be a number of seconds, more than 0',
+    );
+    expect(checks.map((c) => c.message).join(' ')).not.toMatch(/Too small|Invalid input|received/);
+  });
+
+  it('checks a number field as typed', () => {
+    expect(numberOfText(' 30 ')).toBe(30);
+    expect(numberOfText('')).toBeUndefined();
+    expect(numberOfText('abc')).toBeNaN();
+    const timeout = taskSpecSchema.shape.timeout_s;
+    expect(numberProblem('Timeout (s)', 'abc', timeout)).toBe(
+      'Timeout (s) must be a number of seconds, more than 0',
+    );
+    expect(numberProblem('Timeout (s)', '0', timeout)).toBe(
+      'Timeout (s) must be a number of seconds, more than 0',
+    );
+    expect(numberProblem('Timeout (s)', '', timeout)).toBeNull();
+    expect(numberProblem('Timeout (s)', '300', timeout)).toBeNull();
+    expect(numberProblem('Attempts', '2.5', retryPolicySchema.shape.max_attempts)).toBe(
+      'Attempts must be a whole number from 1 to 20',
+    );
+    expect(numberProblem('Estimated cost', '-3', taskSpecSchema.shape.estimated_cost)).toBe(
+      'Estimated cost must be a number of 0 or more',
+    );
   });
 });

@@ -1,7 +1,9 @@
+import type { ZodType } from 'zod';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { findCycle, parsePlan } from '../../../src-shared/schemas/plan.ts';
+import { fieldMessage, plainMessage } from '../format/field-message.ts';
 
 /** Pure edits of a draft plan: each returns a new plan, or a refusal that says why. */
 export type TaskDraft = PlanInput['tasks'][number];
@@ -91,15 +93,29 @@ export interface Check {
   message: string;
 }
 
-/** What the checks say about a field or anything inside it, joined; null when nothing. */
-export function fieldProblem(checks: readonly Check[], path: string): string | null {
+/**
+ * What the checks say about a field or anything inside it, joined; null when nothing. With
+ * the field's label each message names it: "Timeout (s) must be a number of seconds, …".
+ */
+export function fieldProblem(checks: readonly Check[], path: string, label?: string): string | null {
   const at = (p: string | null) => p === path || p?.startsWith(`${path}[`) || p?.startsWith(`${path}.`);
   return (
     checks
       .filter((c) => at(c.path))
-      .map((c) => c.message)
+      .map((c) => (label === undefined ? c.message : fieldMessage(label, c.message)))
       .join('; ') || null
   );
+}
+
+/** A number field's text as the plan holds it: blank is no value, anything else a number (NaN if it is none). */
+export function numberOfText(text: string): number | undefined {
+  return text.trim() === '' ? undefined : Number(text.trim());
+}
+
+/** What is wrong with a number field as typed, in words naming it; null when nothing. */
+export function numberProblem(label: string, text: string, schema: ZodType): string | null {
+  const r = schema.safeParse(numberOfText(text));
+  return r.success ? null : fieldMessage(label, r.error.issues[0]?.message ?? 'is not valid');
 }
 
 /**
@@ -116,7 +132,7 @@ export function checkPlan(plan: PlanInput, agents: readonly Agent[]): Check[] {
         severity: 'error',
         task_id: index === null ? null : (plan.tasks[index]?.task_id ?? null),
         path: formatPath(i.path),
-        message: i.message,
+        message: plainMessage(i.message),
       });
     }
   }

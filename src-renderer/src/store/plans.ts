@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
+import { planImportHint } from './import-hint.ts';
 import type { BatonState } from './index.ts';
 import { parseJsonFile } from './json.ts';
 
@@ -53,7 +54,9 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         get().notify('info', `Imported ${summary.plan_id} (version ${summary.version})`);
         await get().selectPlan(summary.plan_id);
       } catch (err) {
-        get().fail(`Could not import ${fileName}`, err);
+        const hint = planImportHint(parsed.value);
+        if (hint) get().notify('error', `Could not import ${fileName}`, [hint]);
+        else get().fail(`Could not import ${fileName}`, err);
       }
     },
     upsertPlanSummary(summary) {

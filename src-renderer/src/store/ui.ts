@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { contractIssues } from '../api/errors.ts';
 import type { ConnectionStatus } from '../api/transport.ts';
+import { plainMessage } from '../format/field-message.ts';
 import type { BatonState } from './index.ts';
 
 export type View = 'plans' | 'approvals' | 'agents' | 'projects' | 'memory';
@@ -41,7 +42,7 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   fail(title, err) {
     const issues = contractIssues(err);
     const message = err instanceof Error ? err.message : String(err);
-    const lines = issues.length > 0 ? issues.map((i) => `${i.path}: ${i.message}`) : [message];
+    const lines = issues.length > 0 ? issues.map((i) => `${i.path}: ${plainMessage(i.message)}`) : [message];
     get().notify('error', title, lines);
   },
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),

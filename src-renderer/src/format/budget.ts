@@ -1,0 +1,37 @@
+/** How much of a budget is spent, in words and as a `<meter>` that turns red when over. */
+
+/** A sum of costs as a person reads it: at most two decimals, no float dust (0.1 + 0.2 → 0.3). */
+export const amount = (n: number) => String(Math.round(n * 100) / 100);
+
+export function spendWords(spent: number, budget: number | null): string {
+  if (budget === null) return `${amount(spent)} spent · no budget`;
+  const text = `${amount(spent)} of ${amount(budget)}`;
+  if (spent > budget) return `${text} — ${amount(spent - budget)} over budget`;
+  if (spent === budget) return `${text} — all of it spent`;
+  return `${text} — ${amount(budget - spent)} left`;
+}
+
+export interface MeterRange {
+  min: number;
+  max: number;
+  low: number;
+  high: number;
+  optimum: number;
+  value: number;
+}
+
+/**
+ * Low is good: green up to 80 % of the budget, amber up to all of it, red past it. The
+ * scale reaches the spend when that is more, so an overspent bar is full and red, never a
+ * full green one.
+ */
+export function spendMeter(spent: number, budget: number): MeterRange {
+  return {
+    min: 0,
+    max: Math.max(budget, spent),
+    low: budget * 0.8,
+    high: budget,
+    optimum: 0,
+    value: spent,
+  };
+}
