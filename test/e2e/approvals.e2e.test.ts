@@ -124,6 +124,43 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       .toBe(true);
   });
 
+  it('moves the focus to the next card after a decision made with the keyboard, then to the heading', async () => {
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'gates',
+        tasks: ['first', 'second'].map((id) => ({
+          task_id: id,
+          description: `Gate ${id}`,
+          required_skills: ['x'],
+          requires_approval: true,
+        })),
+      },
+    });
+    await rpc('runs.start', { plan_id: 'gates' });
+    await page.getByRole('button', { name: /^Approvals/ }).click();
+    const inbox = page.getByRole('region', { name: 'Pending approvals' });
+    await expect.poll(() => inbox.getByRole('listitem', { name: /^Approval for / }).count()).toBe(2);
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.getAttribute('aria-label') ?? el?.tagName ?? null;
+      });
+    const [firstCard, secondCard] = await inbox
+      .getByRole('listitem', { name: /^Approval for / })
+      .evaluateAll((cards) => cards.map((c) => c.getAttribute('aria-label') ?? ''));
+    await inbox.getByRole('listitem', { name: firstCard }).getByRole('button', { name: 'Approve' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inbox.getByRole('listitem', { name: /^Approval for / }).count()).toBe(1);
+    await expect.poll(focused).toBe(secondCard);
+    // From the card, Tab reaches its fields and buttons; rejecting the last one leaves the heading focused.
+    await inbox.getByRole('listitem', { name: secondCard }).getByRole('button', { name: 'Reject' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inbox.getByRole('listitem', { name: /^Approval for / }).count()).toBe(0);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Waiting for a decision (0)');
+  });
+
   it('says before a run when the plan’s budget is already spent by earlier runs', async () => {
     await rpc('plans.import', {
       plan: {

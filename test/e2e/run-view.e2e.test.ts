@@ -38,6 +38,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
             required_skills: ['test'],
             agent: 'tester',
             depends_on: ['notes'],
+            retry: { max_attempts: 2, backoff: { initial_ms: 0, jitter: 0 } },
           },
         ],
       },
@@ -64,6 +65,11 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await expect.poll(() => tests.textContent()).toContain('command exited with code 3');
     await expect.poll(() => tests.locator('pre.log').textContent()).toContain('checking the build');
     expect(await tests.locator('pre.log').textContent()).toContain('! 3 tests failed');
+    // The plan lets the task try twice: the details say which attempt of how many this was.
+    expect(await tests.locator('dt:text-is("Attempt") + dd').textContent()).toBe('2 of 2');
+    // Tab goes from task to task in the run's graph: its edges are not focusable.
+    expect(await graph.locator('.react-flow__edge').count()).toBe(1);
+    expect(await graph.locator('.react-flow__edge[tabindex="0"]').count()).toBe(0);
     // The minimap colours each task with the theme's status colour.
     const minimap = await page.evaluate(() => {
       const colour = (v: string) => {
@@ -92,7 +98,10 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       plan: {
         plan_id: 'decided',
         decider: { kind: 'rules' },
-        tasks: [{ task_id: 'orphan', description: 'Needs a skill nobody has', required_skills: ['alchemy'] }],
+        tasks: [
+          { task_id: 'intro', description: 'Say what this is', required_skills: ['write'] },
+          { task_id: 'orphan', description: 'Needs a skill nobody has', required_skills: ['alchemy'] },
+        ],
       },
     });
     await page.getByRole('button', { name: /decided/ }).click();
@@ -177,14 +186,95 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.getByRole('button', { name: /^ship/ }).click();
   });
 
-  it('shows the run as a timeline and compares two runs task by task', async () => {
-    await page.getByRole('tab', { name: 'Timeline' }).click();
-    const timeline = page.getByRole('region', { name: 'Run timeline' });
+  it('says which attempt of how many and when the next starts; Escape closes the details', async () => {
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'flaky',
+        tasks: [
+          {
+            task_id: 'check',
+            description: 'Check, and fail',
+            required_skills: ['test'],
+            agent: 'tester',
+            retry: { max_attempts: 3, backoff: { initial_ms: 60_000, jitter: 0 } },
+          },
+        ],
+      },
+    });
+    await page.getByRole('button', { name: /^flaky/ }).click();
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    const node = page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /^Task check/ });
+    await expect.poll(() => node.isVisible(), { timeout: 10_000 }).toBe(true);
+    await node.click();
+    const details = page.getByRole('region', { name: 'Task check details' });
     await expect
-      .poll(() =>
-        timeline.getByRole('img', { name: /^tests: Failed, started at \+\d+ ms, ran \d+ ms/ }).count(),
-      )
+      .poll(() => details.locator('dt:text-is("Next attempt") + dd').count(), { timeout: 10_000 })
       .toBe(1);
+    expect(await details.locator('dt:text-is("Attempt") + dd').textContent()).toBe('1 of 3');
+    expect(await details.locator('dt:text-is("Next attempt") + dd').textContent()).toMatch(
+      /^2 of 3 at .+, in \d+(\.\d)? s$/,
+    );
+    // Escape in a dialog opened from the details closes the dialog only.
+    await details.getByRole('button', { name: 'Cancel task' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Cancel task check?' });
+    expect(await confirm.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await confirm.isVisible()).toBe(false);
+    expect(await details.isVisible()).toBe(true);
+    // Escape in the details closes them, and the focus goes to the task's card.
+    await details.getByRole('button', { name: 'Close task details' }).focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => details.count()).toBe(0);
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.closest('.react-flow__node')?.getAttribute('data-id'));
+    expect(await focused()).toBe('check');
+    // Escape on the card in the graph closes them too; the card keeps the focus.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => details.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => details.count()).toBe(0);
+    expect(await focused()).toBe('check');
+    const runs = (await baton.rpc('runs.list', { plan_id: 'flaky' })).value as unknown as { id: string }[];
+    await baton.rpc('runs.cancel', { run_id: runs[0]!.id });
+    await page.getByRole('button', { name: /^ship/ }).click();
+  });
+
+  it('shows the run as a timeline and compares two runs task by task', async () => {
+    // The plan's tabs follow the ARIA pattern: arrows, Home and End move between them.
+    const tabs = page.getByRole('tablist', { name: 'Plan views' });
+    await tabs.getByRole('tab', { name: 'Graph' }).focus();
+    await page.keyboard.press('ArrowRight');
+    const timelineTab = tabs.getByRole('tab', { name: 'Timeline' });
+    expect(await timelineTab.getAttribute('aria-selected')).toBe('true');
+    expect(await timelineTab.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await tabs.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press('End');
+    expect(await tabs.getByRole('tab', { name: /^Versions/ }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('Home');
+    expect(await tabs.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
+    expect(await tabs.getByRole('tab', { name: /^Versions/ }).getAttribute('aria-selected')).toBe('true');
+    await tabs.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = page.getByRole('region', { name: 'Run timeline' });
+    // Durations read as a person would; a retried task says which attempt its bar is.
+    const bar = timeline.getByRole('img', {
+      name: /^tests: Failed, attempt 2, started at \+\d+(\.\d)? (ms|s), ran \d+(\.\d)? (ms|s)$/,
+    });
+    await expect.poll(() => bar.count()).toBe(1);
+    // Clicking a row, its bar included, opens the task's details as the graph does.
+    const box = (await bar.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const details = page.getByRole('region', { name: 'Task tests details' });
+    await expect.poll(() => details.isVisible()).toBe(true);
+    expect(await timeline.getByRole('button', { name: 'Show task tests' }).getAttribute('aria-current')).toBe(
+      'true',
+    );
+    await page.screenshot({ path: join(shots, 'run-timeline.png') });
+    // Escape with the focus in the timeline closes them.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => details.count()).toBe(0);
     await page.getByRole('tab', { name: 'Compare runs' }).click();
     const table = page.getByRole('table', { name: 'Run comparison' });
     await expect
@@ -192,6 +282,52 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       .toContain('Failed / Failed');
     expect(await table.getByRole('row', { name: /notes/ }).textContent()).toContain('Done / Done');
     await page.getByRole('tab', { name: 'Graph' }).click();
+  });
+
+  it('compares every task of either run, marks what differs, and follows an executing run', async () => {
+    // The first run of `decided` still waits for an approval of the task its decider added.
+    // With an agent for `orphan`, a second run needs no escalation.
+    await baton.rpc('agents.import', { agents: [{ id: 'alchemist', skills: ['alchemy'] }] });
+    await page.getByRole('button', { name: /^decided/ }).click();
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await page.getByRole('tab', { name: 'Compare runs' }).click();
+    const compare = page.getByRole('region', { name: 'Compare runs' });
+    // The two pickers sit side by side.
+    const first = (await compare.getByRole('combobox', { name: 'First run' }).boundingBox())!;
+    const second = (await compare.getByRole('combobox', { name: 'Second run' }).boundingBox())!;
+    expect(Math.abs(first.y - second.y)).toBeLessThan(2);
+    const table = page.getByRole('table', { name: 'Run comparison' });
+    const escalation = table.getByRole('row', { name: /escalation-1/ });
+    await expect.poll(() => escalation.textContent()).toContain('Awaiting approval / not in this run');
+    expect(await escalation.getAttribute('class')).toBe('differs');
+    const orphan = table.getByRole('row', { name: /orphan/ });
+    expect(await orphan.textContent()).toContain('Unassigned / Done');
+    expect(await orphan.getAttribute('class')).toBe('differs');
+    const intro = table.getByRole('row', { name: /intro/ });
+    expect(await intro.textContent()).toContain('Done / Done');
+    expect(await intro.getAttribute('class')).toBeNull();
+    expect(await compare.getByRole('status').textContent()).toBe(
+      '2 of 3 tasks differ in status, agent or output.',
+    );
+    await compare.getByLabel('Differences only').check();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    expect(await intro.count()).toBe(0);
+    // The first run changes while it is compared: its row follows without reopening the tab.
+    const runs = (await baton.rpc('runs.list', { plan_id: 'decided' })).value as unknown as {
+      id: string;
+      status: string;
+    }[];
+    await baton.rpc('runs.cancel', { run_id: runs.find((r) => r.status === 'executing')!.id });
+    await expect.poll(() => escalation.textContent()).toContain('Cancelled / not in this run');
+    await page.screenshot({ path: join(shots, 'run-compare.png') });
+    await compare.getByLabel('Differences only').uncheck();
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('button', { name: /^ship/ }).click();
   });
 
   it('opens the plan’s build logs from the run, filtered, and reads the audit log', async () => {

@@ -112,7 +112,7 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
     expect(
       await page
         .getByRole('region', { name: 'Run timeline' })
-        .getByRole('img', { name: /^tests: .*2 attempts/ })
+        .getByRole('img', { name: /^tests: .*, attempt 2,/ })
         .count(),
     ).toBe(1);
     await expectReadable('timeline');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
@@ -21,6 +21,7 @@ export function ApprovalsView() {
   useEffect(() => {
     void loadApprovals();
   }, [loadApprovals]);
+  const focus = useFocusAfterDecision(pending);
   return (
     <div className="page">
       <header className="plan-head">
@@ -41,16 +42,18 @@ export function ApprovalsView() {
         </label>
       </header>
       <section className="inbox" aria-label="Pending approvals">
-        <h2>Waiting for a decision ({pending.length})</h2>
+        <h2 ref={focus.heading} tabIndex={-1}>
+          Waiting for a decision ({pending.length})
+        </h2>
         {pending.length === 0 ? (
           <p className="muted">
             Nothing waits for a decision. Tasks with “requires approval”, over budget, or escalated by a
             decider appear here.
           </p>
         ) : (
-          <ul className="cards">
+          <ul className="cards" ref={focus.list}>
             {pending.map((a) => (
-              <ApprovalCard key={a.id} approval={a} />
+              <ApprovalCard key={a.id} approval={a} onDecide={focus.deciding} />
             ))}
           </ul>
         )}
@@ -60,12 +63,35 @@ export function ApprovalsView() {
   );
 }
 
-function ApprovalCard({ approval: a }: { approval: ApprovalView }) {
+/**
+ * A decided card leaves the list and would take the focus with it: the focus goes to the card
+ * that took its place (the next, else the one before), or to the heading when none is left.
+ */
+function useFocusAfterDecision(pending: ApprovalView[]) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const decided = useRef<{ id: string; index: number } | null>(null);
+  useEffect(() => {
+    const d = decided.current;
+    if (!d || pending.some((a) => a.id === d.id)) return;
+    decided.current = null;
+    // Only when the focus went with the card, not when the person has moved on meanwhile.
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const cards = list.current?.querySelectorAll<HTMLElement>(':scope > li') ?? [];
+    (cards[Math.min(d.index, cards.length - 1)] ?? heading.current)?.focus();
+  }, [pending]);
+  const deciding = (id: string) => {
+    decided.current = { id, index: pending.findIndex((a) => a.id === id) };
+  };
+  return { heading, list, deciding };
+}
+
+function ApprovalCard({ approval: a, onDecide }: { approval: ApprovalView; onDecide(id: string): void }) {
   const decide = useBaton((s) => s.decide);
   const selectPlan = useBaton((s) => s.selectPlan);
   const [comment, setComment] = useState('');
   return (
-    <li className="card" aria-label={`Approval for ${a.task_id}`}>
+    <li className="card" aria-label={`Approval for ${a.task_id}`} tabIndex={-1}>
       <div className="card-head">
         <strong>{a.task_id}</strong>
         <span
@@ -119,10 +145,23 @@ function ApprovalCard({ approval: a }: { approval: ApprovalView }) {
         />
       </label>
       <div className="actions">
-        <button type="button" onClick={() => decide(a.id, false, comment)}>
+        <button
+          type="button"
+          onClick={() => {
+            onDecide(a.id);
+            void decide(a.id, false, comment);
+          }}
+        >
           Reject
         </button>
-        <button type="button" className="primary" onClick={() => decide(a.id, true, comment)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            onDecide(a.id);
+            void decide(a.id, true, comment);
+          }}
+        >
           Approve
         </button>
       </div>

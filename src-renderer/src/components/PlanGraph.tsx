@@ -144,6 +144,8 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
             {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
             fitViewOptions={FIT}
             nodesConnectable={false}
+            // Nothing can be done with an edge here: Tab goes from task to task, not through every edge first.
+            edgesFocusable={false}
             onlyRenderVisibleElements
             onNodeClick={(_e, node) => onSelectTask?.(node.id)}
             onPaneClick={(e) => {

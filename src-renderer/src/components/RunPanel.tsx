@@ -59,7 +59,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           onConfirm={() => cancelRun(run.id)}
         />
       )}
-      {selectedTask && <TaskDetail task={selectedTask} runFinished={run.status !== 'executing'} />}
+      {selectedTask && <TaskDetail task={selectedTask} run={run} />}
       <TaskTable runId={run.id} order={order} tasks={tasks} />
       <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
         Open the build logs of this plan

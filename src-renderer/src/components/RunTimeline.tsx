@@ -1,8 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
-import type { Run } from '../../../src-shared/schemas/run.ts';
+import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../format/duration.ts';
-import { useRunTasks } from '../store/index.ts';
+import { useBaton, useRunTasks } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
 
 const ROW = 24;
@@ -10,6 +10,8 @@ const ROW = 24;
 /** When each task waited and ran, on one time axis from the run's start (virtualised rows). */
 export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const tasks = useRunTasks(run.id);
+  const select = useBaton((s) => s.selectRunTask);
+  const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({
     count: order.length,
@@ -42,17 +44,11 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
             // Not started and not ended: still waiting (for dependencies, an agent, an approval, a retry).
             const waiting = start === null && finished === null;
             const retried = (t?.attempt ?? 0) > 1;
-            const label = `${id}: ${t ? STATUS_LABEL[t.status] : 'Pending'}${reused ? ' (reused from an earlier run)' : ''}${start !== null ? `, started at +${start - t0} ms` : ''}${
-              stop !== null && start !== null ? `, ran ${stop - start} ms` : ''
-            }${retried ? `, ${t?.attempt} attempts` : ''}${waiting ? ', still waiting' : ''}${
-              start === null && finished !== null
-                ? `, ended at +${finished - t0} ms without running here`
-                : ''
-            }`;
+            const label = timelineLabel({ id, t, t0, start, stop, finished, reused, waiting, retried });
             return (
               <div
                 key={id}
-                className="timeline-row"
+                className={`timeline-row${id === selected ? ' selected' : ''}`}
                 title={label}
                 style={{
                   position: 'absolute',
@@ -63,7 +59,16 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                   transform: `translateY(${v.start}px)`,
                 }}
               >
-                <span className="timeline-id">{id}</span>
+                {/* The button covers the whole row (see .timeline-select), so a click on the bar selects too. */}
+                <button
+                  type="button"
+                  className="timeline-id timeline-select"
+                  aria-label={`Show task ${id}`}
+                  aria-current={id === selected ? 'true' : undefined}
+                  onClick={() => void select(run.id, id)}
+                >
+                  {id}
+                </button>
                 <span className="timeline-track">
                   {start !== null && <span className="wait" style={{ left: 0, width: pct(start) }} />}
                   {waiting && (
@@ -98,6 +103,30 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
       </div>
     </section>
   );
+}
+
+/** What a row says in words (its tooltip and the bar's accessible name), durations as a person reads them. */
+function timelineLabel(r: {
+  id: string;
+  t: TaskRun | undefined;
+  t0: number;
+  start: number | null;
+  stop: number | null;
+  finished: number | null;
+  reused: boolean;
+  waiting: boolean;
+  retried: boolean;
+}): string {
+  const parts = [`${r.id}: ${r.t ? STATUS_LABEL[r.t.status] : 'Pending'}`];
+  if (r.reused) parts[0] += ' (reused from an earlier run)';
+  if (r.retried && r.t) parts.push(`attempt ${r.t.attempt}`);
+  if (r.start !== null) parts.push(`started at +${formatDuration(r.start - r.t0)}`);
+  if (r.start !== null && r.stop !== null) parts.push(`ran ${formatDuration(r.stop - r.start)}`);
+  if (r.waiting) parts.push('still waiting');
+  if (r.start === null && r.finished !== null) {
+    parts.push(`ended at +${formatDuration(r.finished - r.t0)} without running here`);
+  }
+  return parts.join(', ');
 }
 
 const LEGEND: { swatch: string; text: string }[] = [

@@ -1,22 +1,37 @@
-import { useEffect, useState } from 'react';
+import type { RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
-import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
+import { taskSpecOf } from '../store/task-spec.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { STATUS_LABEL } from './status-label.ts';
+import { attemptText, nextAttemptText } from './task-attempts.ts';
 
 /** One task of a run: why this agent, what it did, what it left, and what you can do next. */
-export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: boolean }) {
+export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
+  const runFinished = run.status !== 'executing';
   const detail = useBaton((s) => s.taskDetail);
-  const close = useBaton((s) => s.selectRunTask);
+  const select = useBaton((s) => s.selectRunTask);
   const cancel = useBaton((s) => s.cancelTask);
   const actor = useBaton((s) => s.actor);
   const rerun = useBaton((s) => s.rerunFrom);
+  const spec = useTaskSpec(run, task.task_id);
+  const now = useNowWhile(task.retry_at !== null);
+  const nextAttempt = nextAttemptText(task, spec, now);
+  const box = useRef<HTMLElement>(null);
+  const close = useCallback(() => {
+    // Focus inside the details would fall to the page: give it to the task in the graph or timeline.
+    const hadFocus = box.current?.contains(document.activeElement) ?? false;
+    void select(task.run_id, null);
+    if (hadFocus) focusTask(task.task_id);
+  }, [select, task.run_id, task.task_id]);
+  useEscapeCloses(box, close);
   const ended = ['done', 'failed', 'cancelled', 'skipped', 'unassigned'].includes(task.status);
   const m = task.match;
   return (
-    <section className="task-detail" aria-label={`Task ${task.task_id} details`}>
+    <section className="task-detail" aria-label={`Task ${task.task_id} details`} ref={box}>
       <header className="run-head">
         <h2>
           {task.task_id} <span className={`pill status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
@@ -25,7 +40,8 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
           type="button"
           className="icon"
           aria-label="Close task details"
-          onClick={() => close(task.run_id, null)}
+          title="Close (Esc)"
+          onClick={close}
         >
           ×
         </button>
@@ -34,7 +50,13 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
         <dt>Agent</dt>
         <dd>{task.agent_id ?? '—'}</dd>
         <dt>Attempt</dt>
-        <dd>{task.attempt}</dd>
+        <dd>{attemptText(task, spec)}</dd>
+        {nextAttempt && (
+          <>
+            <dt>Next attempt</dt>
+            <dd>{nextAttempt}</dd>
+          </>
+        )}
         {task.progress !== null && (
           <>
             <dt>Progress</dt>
@@ -162,6 +184,62 @@ export function TaskDetail({ task, runFinished }: { task: TaskRun; runFinished: 
   );
 }
 
+/** The task's definition in the plan version the run ran; loads that version when it is not the current one. */
+function useTaskSpec(run: Run, taskId: string) {
+  const spec = useBaton((s) => taskSpecOf(s, run, taskId));
+  const stored = useBaton((s) => s.planDetails[run.plan_id]);
+  const loadVersion = useBaton((s) => s.loadVersion);
+  const otherVersion = stored !== undefined && stored.version !== run.plan_version;
+  useEffect(() => {
+    if (otherVersion && stored) void loadVersion(stored, run.plan_version);
+  }, [otherVersion, stored, run.plan_version, loadVersion]);
+  return spec;
+}
+
+/** The time now, every second while `ticking` (a countdown to the next attempt). */
+function useNowWhile(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
+
+/**
+ * Escape closes the details while the focus is in them, in the plan graph or in the timeline;
+ * not while a dialog is open (Escape closes the dialog). Read before React Flow sees the key: a
+ * focused node would otherwise unselect itself and drop the focus.
+ */
+function useEscapeCloses(box: RefObject<HTMLElement | null>, close: () => void) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const target = e.target instanceof Element ? e.target : null;
+      if (!target || target.closest('dialog, [role="dialog"], [role="alertdialog"]')) return;
+      if (!box.current?.contains(target) && !target.closest('.graph, .timeline')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      close();
+    };
+    document.addEventListener('keydown', onKey, true);
+    return () => document.removeEventListener('keydown', onKey, true);
+  }, [box, close]);
+}
+
+/** Focuses the task's card in the graph, else its row in the timeline, when shown. */
+function focusTask(taskId: string) {
+  const id = CSS.escape(taskId);
+  const target =
+    document.querySelector<HTMLElement>(`.graph .react-flow__node[data-id="${id}"]`) ??
+    [...document.querySelectorAll<HTMLElement>('.timeline .timeline-select')].find(
+      (b) => b.textContent === taskId,
+    );
+  target?.focus();
+}
+
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 
 /**
@@ -172,6 +250,7 @@ function TaskHistory({ task }: { task: TaskRun }) {
   const fail = useBaton((s) => s.fail);
   const [open, setOpen] = useState(false);
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new status is a new history entry to read
   useEffect(() => {
     if (!open) return;
     let live = true;

@@ -29,6 +29,11 @@ export interface RunsSlice {
   /** Lists a plan's runs and opens `runId`, else the newest when none is open yet. */
   loadRuns(planId: string, runId?: string): Promise<void>;
   selectRun(planId: string, runId: string): Promise<void>;
+  /**
+   * Loads a run's task runs and added tasks without opening it (comparing runs), so later
+   * `task.updated` events keep them current. A task already newer in the store is kept.
+   */
+  loadRunTasks(runId: string): Promise<void>;
   startRun(planId: string): Promise<void>;
   cancelRun(runId: string): Promise<void>;
   loadMemory(memoryId: string): Promise<void>;
@@ -103,6 +108,20 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     } catch (err) {
       get().fail(`Could not open run ${runId}`, err);
     }
+  },
+  async loadRunTasks(runId) {
+    const detail = await api.getRun(runId);
+    set((s) => {
+      const tasks = { ...s.runTasks[runId] };
+      for (const t of detail.tasks) {
+        const had = tasks[t.task_id];
+        if (!had || had.updated_at <= t.updated_at) tasks[t.task_id] = t;
+      }
+      return {
+        runTasks: { ...s.runTasks, [runId]: tasks },
+        addedTasks: { ...s.addedTasks, [runId]: detail.added_tasks },
+      };
+    });
   },
   async startRun(planId) {
     set({ starting: true });

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
+import { compareRows } from './compare-rows.ts';
+
+const task = (task_id: string, status: TaskStatus, more: Partial<TaskRun> = {}): TaskRun => ({
+  run_id: 'r',
+  task_id,
+  status,
+  agent_id: 'writer',
+  delegation_task_id: null,
+  attempt: 1,
+  reason: null,
+  match: null,
+  output: { ok: true },
+  error: null,
+  started_at: null,
+  finished_at: null,
+  updated_at: '2026-11-21T10:00:00.000Z',
+  progress: null,
+  progress_message: null,
+  retry_at: null,
+  cost: 0,
+  ...more,
+});
+const byId = (...tasks: TaskRun[]) => Object.fromEntries(tasks.map((t) => [t.task_id, t]));
+
+describe('compareRows', () => {
+  it('lists the tasks of either run: the plan’s order first, then tasks only a run has', () => {
+    const left = byId(task('b', 'done'), task('a', 'done'), task('escalation-1', 'done'));
+    const right = byId(task('a', 'done'), task('b', 'done'), task('escalation-3', 'awaiting_approval'));
+    const rows = compareRows(['a', 'b', 'in-neither'], left, right);
+    expect(rows.map((r) => r.taskId)).toEqual(['a', 'b', 'escalation-1', 'escalation-3']);
+    const only = rows.find((r) => r.taskId === 'escalation-3')!;
+    expect(only.left).toBeUndefined();
+    expect(only.right?.status).toBe('awaiting_approval');
+    expect(only.diff.presence).toBe(true);
+    expect(only.differs).toBe(true);
+    expect(rows.find((r) => r.taskId === 'a')!.differs).toBe(false);
+  });
+
+  it('marks a difference in status, agent or output, not in duration or cost', () => {
+    const left = byId(
+      task('s', 'done'),
+      task('g', 'done'),
+      task('o', 'done'),
+      task('t', 'done', {
+        cost: 1,
+        started_at: '2026-11-21T10:00:00.000Z',
+        finished_at: '2026-11-21T10:00:09.000Z',
+      }),
+    );
+    const right = byId(
+      task('s', 'failed'),
+      task('g', 'done', { agent_id: 'coder' }),
+      task('o', 'done', { output: { ok: false } }),
+      task('t', 'done', { cost: 2 }),
+    );
+    const rows = Object.fromEntries(compareRows(['s', 'g', 'o', 't'], left, right).map((r) => [r.taskId, r]));
+    expect(rows.s!.diff).toEqual({ presence: false, status: true, agent: false, output: false });
+    expect(rows.g!.diff).toEqual({ presence: false, status: false, agent: true, output: false });
+    expect(rows.o!.diff).toEqual({ presence: false, status: false, agent: false, output: true });
+    expect(rows.t!.differs).toBe(false);
+  });
+
+  it('marks nothing missing while a run is still loading', () => {
+    const rows = compareRows(['a', 'b'], byId(task('a', 'done')), undefined);
+    expect(rows.map((r) => r.taskId)).toEqual(['a']);
+    expect(rows[0]!.differs).toBe(false);
+    expect(compareRows(['a'], undefined, undefined)).toEqual([]);
+  });
+});

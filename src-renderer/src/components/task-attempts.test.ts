@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { attemptText, nextAttemptText } from './task-attempts.ts';
+
+const retry = {
+  retry: { max_attempts: 4, backoff: { initial_ms: 1000, max_ms: 60_000, factor: 2, jitter: 0 } },
+};
+const time = (ms: number) => `@${ms}`;
+
+describe('attempts in the task details', () => {
+  it('says which attempt of how many when the task may be retried', () => {
+    expect(attemptText({ attempt: 3 }, retry)).toBe('3 of 4');
+    expect(attemptText({ attempt: 1 }, {})).toBe('1');
+    expect(attemptText({ attempt: 2 }, undefined)).toBe('2');
+  });
+
+  it('says when the next attempt starts while a retry waits', () => {
+    const waiting = { attempt: 2, status: 'ready' as const, retry_at: 10_000 };
+    expect(nextAttemptText(waiting, retry, 1_800, time)).toBe('3 of 4 at @10000, in 8.2 s');
+    expect(nextAttemptText(waiting, retry, 12_000, time)).toBe('3 of 4 at @10000, starting now');
+    expect(nextAttemptText({ ...waiting, retry_at: null }, retry, 0, time)).toBeNull();
+    expect(nextAttemptText({ ...waiting, status: 'in_progress' }, retry, 0, time)).toBeNull();
+  });
+});
