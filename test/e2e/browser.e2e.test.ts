@@ -73,6 +73,13 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
       .poll(() => graph.getByRole('article', { name: 'Task task-002: Unassigned' }).isVisible())
       .toBe(true);
     expect(await result.getByText(/of 2 done/).textContent()).toBe('1 of 2 done · 1 unassigned');
+    // A count in the summary shows only those tasks in the table; again, all of them.
+    const table = result.getByRole('table', { name: 'Task results' });
+    await result.getByRole('button', { name: '1 unassigned' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.textContent()).toContain('task-002');
+    await result.getByRole('button', { name: '1 unassigned' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(3);
     // From the keyboard: Enter on a focused card opens its details; the card shows focus and selection.
     const card = graph.locator('.react-flow__node[data-id="task-002"]');
     await card.focus();

@@ -77,6 +77,22 @@ describe.skipIf(skipE2e)('a large plan', () => {
     expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
   });
 
+  it('finds a task by id in the task results, and brings it into view in the graph', async () => {
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    // Zoomed in on cards near t95 (the test before): t590 is far off screen.
+    expect(await graph.getByRole('article', { name: 'Task t590: Done' }).count()).toBe(0);
+    const result = page.getByRole('region', { name: 'Run result' });
+    await result.getByLabel('Find a task').fill('t590');
+    const table = result.getByRole('table', { name: 'Task results' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(2); // the header and t590
+    await table.getByRole('button', { name: 't590' }).click();
+    await graph.getByRole('article', { name: 'Task t590: Done' }).waitFor();
+    await result.getByLabel('Find a task').fill('');
+    await result.getByLabel('Show tasks').selectOption('failed');
+    expect(await result.textContent()).toContain('No task of the 600 matches.');
+    await result.getByLabel('Show tasks').selectOption('all');
+  });
+
   it('says when the audit log lists only its newest entries', async () => {
     await page.getByRole('button', { name: 'Build logs', exact: true }).click();
     await page.getByRole('tab', { name: 'Audit log' }).click();

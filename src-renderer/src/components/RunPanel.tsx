@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
 import { TASK_STATUSES } from '../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../format/duration.ts';
@@ -17,6 +17,9 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const selectedTask = selected ? tasks[selected] : undefined;
   const openBuildLog = useBaton((s) => s.openBuildLog);
   const counts = useLiveCounts(run, tasks);
+  const [query, setQuery] = useState('');
+  const [show, setShow] = useState<Shown>('all');
+  const shown = useShownTasks(order, tasks, query, show);
   const done = counts.done;
   const total = order.length;
   return (
@@ -47,7 +50,23 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       </div>
       <p className="small">
         {done} of {total} done
-        {SUMMARY.map(([status, words]) => counts[status] > 0 && ` · ${counts[status]} ${words}`)}
+        {SUMMARY.map(
+          ([status, words]) =>
+            counts[status] > 0 && (
+              <span key={status}>
+                {' · '}
+                <button
+                  type="button"
+                  className="link"
+                  aria-pressed={show === status}
+                  title={`Show only the tasks ${words}`}
+                  onClick={() => setShow(show === status ? 'all' : status)}
+                >
+                  {counts[status]} {words}
+                </button>
+              </span>
+            ),
+        )}
       </p>
       {run.status === 'executing' && (
         <ConfirmButton
@@ -60,7 +79,8 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         />
       )}
       {selectedTask && <TaskDetail task={selectedTask} run={run} />}
-      <TaskTable runId={run.id} order={order} tasks={tasks} />
+      <TaskFinder query={query} onQuery={setQuery} show={show} onShow={setShow} />
+      <TaskTable runId={run.id} order={shown} tasks={tasks} total={order.length} />
       <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
         Open the build logs of this plan
       </button>
@@ -104,6 +124,58 @@ function useLiveCounts(run: Run, tasks: Record<string, TaskRun>): TaskCounts {
   }, [run.counts, tasks]);
 }
 
+/** Which tasks the table lists: all, or those in one status. */
+type Shown = 'all' | TaskStatus;
+
+/** The tasks the table lists, in plan order: matching the search (id or part of it) and status. */
+function useShownTasks(
+  order: string[],
+  tasks: Record<string, TaskRun>,
+  query: string,
+  show: Shown,
+): string[] {
+  return useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q && show === 'all') return order;
+    return order.filter(
+      (id) => (!q || id.toLowerCase().includes(q)) && (show === 'all' || tasks[id]?.status === show),
+    );
+  }, [order, tasks, query, show]);
+}
+
+/** Search the run's tasks by id, and show one status only (thousands of tasks stay findable). */
+function TaskFinder({
+  query,
+  onQuery,
+  show,
+  onShow,
+}: {
+  query: string;
+  onQuery: (q: string) => void;
+  show: Shown;
+  onShow: (s: Shown) => void;
+}) {
+  return (
+    <div className="task-finder">
+      <input
+        type="search"
+        placeholder="Find a task by id…"
+        aria-label="Find a task"
+        value={query}
+        onChange={(e) => onQuery(e.target.value)}
+      />
+      <select aria-label="Show tasks" value={show} onChange={(e) => onShow(e.target.value as Shown)}>
+        <option value="all">all statuses</option>
+        {TASK_STATUSES.map((st) => (
+          <option key={st} value={st}>
+            {STATUS_LABEL[st].toLowerCase()}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 const ROW_HEIGHT = 52;
 
 /**
@@ -114,10 +186,13 @@ function TaskTable({
   runId,
   order,
   tasks,
+  total,
 }: {
   runId: string;
   order: string[];
   tasks: Record<string, TaskRun>;
+  /** Tasks in the run; `order` may list fewer (a search or a status shown). */
+  total: number;
 }) {
   const select = useBaton((s) => s.selectRunTask);
   const scroller = useRef<HTMLDivElement>(null);
@@ -127,6 +202,7 @@ function TaskTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+  if (order.length === 0) return <p className="muted small">No task of the {total} matches.</p>;
   return (
     <div
       ref={scroller}
