@@ -6,6 +6,7 @@ import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 import { taskSpecOf } from '../store/task-spec.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
+import { rejectedLines } from './rejected-lines.ts';
 import { STATUS_LABEL } from './status-label.ts';
 import { attemptText, nextAttemptText } from './task-attempts.ts';
 
@@ -117,7 +118,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           )}
           {m.rejected.length > 0 && (
             <ul className="small rejected" aria-label="Rejected agents">
-              {m.rejected.map((r) => (
+              {rejectedLines(m.rejected).map((r) => (
                 <li key={r.agent_id}>
                   <strong>{r.agent_id}</strong>: {r.reason}
                   {r.score && (
