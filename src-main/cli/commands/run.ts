@@ -39,14 +39,9 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
   const allDone = run.tasks.every((t) => t.status === 'done');
   if (opts.json) {
     const result = {
-      run_id: run.id,
-      plan_id: run.plan_id,
-      plan_version: run.plan_version,
-      status: run.status,
-      memory_id: run.memory_id,
+      ...runHeader(run),
       delegated_tasks: content.delegated_tasks,
       unassigned_tasks: content.unassigned_tasks,
-      counts: run.counts,
       tasks: run.tasks.map((t) => ({
         task_id: t.task_id,
         status: t.status,
@@ -101,17 +96,24 @@ function settledOrWaiting(app: BatonApp, runId: string): Promise<TaskRun[] | nul
   });
 }
 
+/** What every `--json` summary starts with. */
+function runHeader(run: RunDetail) {
+  return {
+    run_id: run.id,
+    plan_id: run.plan_id,
+    plan_version: run.plan_version,
+    status: run.status,
+    memory_id: run.memory_id,
+    counts: run.counts,
+  };
+}
+
 function reportWaiting(run: RunDetail, waiting: TaskRun[], json: boolean): number {
   const resume =
     'The run stays open: it goes on where people can answer, in the app (npm start) or browser mode (baton serve) on the same data directory.';
   if (json) {
     const result = {
-      run_id: run.id,
-      plan_id: run.plan_id,
-      plan_version: run.plan_version,
-      status: run.status,
-      memory_id: run.memory_id,
-      counts: run.counts,
+      ...runHeader(run),
       waiting_for: waiting.map((t) => ({
         task_id: t.task_id,
         status: t.status,

@@ -25,6 +25,7 @@ import {
   OverviewSwitch,
   overviewPick,
   overviewScene,
+  revealTask,
   startsAsOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
@@ -148,20 +149,8 @@ export function DesignerGraph() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new selection (held in `reveal`) is what this runs for
   useEffect(() => {
     const id = reveal.current;
-    const at = id ? (manual[id] ?? auto?.[id]) : undefined;
-    const f = flow.current;
-    const rect = box.current?.getBoundingClientRect();
-    if (!id || !at || !f || !rect || overview) return;
-    reveal.current = null;
-    const { x, y, zoom } = f.getViewport();
-    const left = at.x * zoom + x;
-    const top = at.y * zoom + y;
-    const inside =
-      left >= 0 &&
-      top >= 0 &&
-      left + NODE_WIDTH * zoom <= rect.width &&
-      top + NODE_HEIGHT * zoom <= rect.height;
-    if (!inside) void f.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
+    if (!id || overview) return;
+    if (revealTask(flow.current, box.current, manual[id] ?? auto?.[id])) reveal.current = null;
   }, [selected, manual, auto, overview]);
 
   return (

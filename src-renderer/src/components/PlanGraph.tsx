@@ -17,6 +17,7 @@ import {
   OverviewSwitch,
   overviewPick,
   overviewScene,
+  revealTask,
   startsAsOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
@@ -121,19 +122,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
   // A task selected elsewhere (the task table, a search) is brought into view when it is off
   // screen; the view does not move for one in sight (a click on the graph itself).
   useEffect(() => {
-    const at = selectedTaskId ? layout?.positions[selectedTaskId] : undefined;
-    const f = flow.current;
-    const rect = box.current?.getBoundingClientRect();
-    if (!at || !f || !rect) return;
-    const { x, y, zoom } = f.getViewport();
-    const left = at.x * zoom + x;
-    const top = at.y * zoom + y;
-    const inside =
-      left >= 0 &&
-      top >= 0 &&
-      left + NODE_WIDTH * zoom <= rect.width &&
-      top + NODE_HEIGHT * zoom <= rect.height;
-    if (!inside) void f.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
+    if (selectedTaskId) revealTask(flow.current, box.current, layout?.positions[selectedTaskId]);
   }, [selectedTaskId, layout]);
   const scene = useMemo(() => overviewScene(nodes, edges), [nodes, edges]);
 

@@ -95,3 +95,26 @@ export function fittedViewport(positions: Positions, box: HTMLElement | null): V
     FIT.padding,
   );
 }
+
+/**
+ * Brings a task's card into view (centred, at the same zoom) when it is not wholly on screen;
+ * true when the task could be placed. The view does not move for a card already in sight.
+ */
+export function revealTask(
+  flow: Pick<ReactFlowInstance, 'getViewport' | 'setCenter'> | null,
+  box: HTMLElement | null,
+  at: { x: number; y: number } | undefined,
+): boolean {
+  const rect = box?.getBoundingClientRect();
+  if (!flow || !rect || !at) return false;
+  const { x, y, zoom } = flow.getViewport();
+  const left = at.x * zoom + x;
+  const top = at.y * zoom + y;
+  const inside =
+    left >= 0 &&
+    top >= 0 &&
+    left + NODE_WIDTH * zoom <= rect.width &&
+    top + NODE_HEIGHT * zoom <= rect.height;
+  if (!inside) void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
+  return true;
+}
