@@ -104,6 +104,8 @@ describe.skipIf(skipE2e)('the plan designer', () => {
       .toContain('Timeout (s) must be a number of seconds, more than 0');
     await field('Estimated cost').fill('-3');
     await expect.poll(() => form.textContent()).toContain('Estimated cost must be a number of 0 or more');
+    // Retries are a collapsed section of their own.
+    await form.locator('summary', { hasText: 'Retries' }).click();
     await field('Attempts').fill('0');
     await expect.poll(() => form.textContent()).toContain('Attempts must be a whole number from 1 to 20');
     // A deadline is checked when the field is left.
@@ -156,6 +158,195 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
+  });
+
+  it('adds and removes a dependency from the panel with the keyboard, and refuses a cycle', async () => {
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    await graph()
+      .locator('.react-flow__pane')
+      .click({ position: { x: 30, y: 30 } });
+    await page.getByRole('toolbar', { name: 'Designer' }).getByRole('button', { name: 'Add task' }).click();
+    const form = page.getByRole('form', { name: 'Task task-003' });
+    const deps = form.getByRole('group', { name: 'Depends on' });
+    expect(await deps.textContent()).toContain('Nothing: this task can start first.');
+    const picker = deps.getByLabel('Add dependency');
+    // Arrow keys choose, Tab reaches Add, Enter adds.
+    await picker.focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await picker.inputValue()).toBe('task-001');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => deps.getByRole('listitem').allTextContents()).toEqual(['task-001 ×']);
+    // Enter on the picker adds too.
+    await picker.focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await picker.inputValue()).toBe('task-002');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => deps.getByRole('listitem').count()).toBe(2);
+    expect(await graph().locator('.react-flow__edge').count()).toBe(3);
+    // Removing with the keyboard leaves focus in the field.
+    await deps.getByRole('button', { name: 'Remove dependency task-001' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => deps.getByRole('listitem').allTextContents()).toEqual(['task-002 ×']);
+    expect(await picker.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Undo brings it back, redo removes it again.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => deps.getByRole('listitem').count()).toBe(2);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => deps.getByRole('listitem').allTextContents()).toEqual(['task-002 ×']);
+
+    // task-002 waits for task-001: task-001 cannot wait for task-002.
+    await graph().getByRole('article', { name: 'Task task-001' }).click();
+    const first = page.getByRole('form', { name: 'Task task-001' });
+    await first.getByLabel('Add dependency').selectOption('task-002');
+    await first.getByLabel('Add dependency').press('Enter');
+    await expect
+      .poll(() => first.getByRole('group', { name: 'Depends on' }).textContent())
+      .toContain('Not added: that would make a cycle: task-001 → task-002 → task-001.');
+    expect(await first.getByLabel('Add dependency').getAttribute('aria-invalid')).toBe('true');
+    expect(await first.getByRole('group', { name: 'Depends on' }).getByRole('listitem').count()).toBe(0);
+  });
+
+  it('edits retries, a condition, inputs and the decider, and saves them', async () => {
+    await baton.rpc('projects.save', { id: 'home', name: 'Home office' });
+    await graph().getByRole('article', { name: 'Task task-003' }).click();
+    const form = page.getByRole('form', { name: 'Task task-003' });
+    const field = (label: string) => form.getByLabel(label, { exact: true });
+
+    // Retries: the backoff is checked as typed, and the waits are spelled out.
+    await form.locator('summary', { hasText: 'Retries' }).click();
+    await field('Attempts').fill('3');
+    await field('First wait (ms)').fill('1.5');
+    await expect.poll(() => form.textContent()).toContain('First wait (ms) must be a whole number');
+    await field('Wait factor').fill('20');
+    await expect.poll(() => form.textContent()).toContain('Wait factor must be at most 10');
+    await field('First wait (ms)').fill('500');
+    await field('Wait factor').fill('3');
+    await field('Wait factor').press('Enter');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Waits about 500 ms, 1.5 s between attempts (± 20 %).');
+    expect(await form.locator('summary', { hasText: 'Retries' }).textContent()).toContain('3 attempts');
+
+    // Run only when: task-002 may also have failed, and its output must have a result.
+    await form.locator('summary', { hasText: 'Run only when' }).click();
+    const when = form.getByRole('group', { name: 'When task-002 ended' });
+    expect(await when.getByLabel('done').isChecked()).toBe(true);
+    await when.getByLabel('failed').check();
+    await form.getByLabel('Test the output of').selectOption('task-002');
+    await field('Output path').fill('result');
+    await field('Output path').press('Enter');
+    await form.getByLabel('Test', { exact: true }).selectOption('matches');
+    await field('Pattern (regular expression)').fill('(');
+    await expect.poll(() => form.textContent()).toContain('Pattern is not a valid regular expression');
+    await field('Pattern (regular expression)').fill('^ok');
+    await field('Pattern (regular expression)').press('Enter');
+    await expect
+      .poll(() => form.locator('summary', { hasText: 'Run only when' }).textContent())
+      .toContain('task-002 done or failed · task-002 output test');
+    // The same condition as JSON; a wrong status is named with its path, and not applied.
+    await form.getByRole('button', { name: 'Edit as JSON' }).click();
+    const json = field('Condition (JSON)');
+    expect(JSON.parse(await json.inputValue())).toEqual({
+      dependencies: { 'task-002': ['done', 'failed'] },
+      output: { task_id: 'task-002', path: 'result', matches: '^ok' },
+    });
+    const good = await json.inputValue();
+    await json.fill('{ "dependencies": { "task-002": ["finished"] } }');
+    await json.press('Tab');
+    await expect
+      .poll(() => form.textContent())
+      .toContain(
+        'Condition (JSON): dependencies.task-002[0] must be one of done, failed, skipped, unassigned, cancelled. Not applied yet.',
+      );
+    // A condition may only name the task's dependencies: the plan's check says so.
+    await json.fill('{ "dependencies": { "task-001": ["failed"] } }');
+    await json.press('Tab');
+    await expect.poll(() => form.textContent()).toContain('Run only when: "task-001" is not in depends_on');
+    await expect.poll(() => checks().textContent()).toContain('"task-001" is not in depends_on');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => json.inputValue()).toBe(good);
+    await expect.poll(() => checks().textContent()).toContain('ready to run');
+    await form.getByRole('button', { name: 'Edit with the form' }).click();
+    expect(await when.getByLabel('failed').isChecked()).toBe(true);
+
+    // Inputs: JSON, checked when the field is left.
+    await form.locator('summary', { hasText: 'Inputs' }).click();
+    const inputs = field('Inputs (JSON)');
+    await inputs.fill('{ "topic": laptops }');
+    await inputs.press('Tab');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Inputs (JSON) is not valid JSON: text needs "double quotes". Not applied yet.');
+    expect(await inputs.getAttribute('aria-invalid')).toBe('true');
+    await inputs.fill('["laptops"]');
+    await inputs.press('Tab');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Inputs (JSON) must be an object. Not applied yet.');
+    await inputs.fill('{ "topic": "laptops" }');
+    await inputs.press('Tab');
+    await expect.poll(() => inputs.inputValue()).toBe('{\n  "topic": "laptops"\n}');
+    expect(await form.textContent()).not.toContain('Not applied');
+    expect(await form.textContent()).not.toMatch(/Invalid input|Too small|Too big|received|NaN/);
+    // The whole panel, its sections open, without the toast of the last save.
+    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+    await page.setViewportSize({ width: 1400, height: 1700 });
+    const panel = page.getByRole('complementary', { name: 'Designer panel' });
+    await panel.evaluate((el) => el.scrollTo(0, 0));
+    await panel.screenshot({ path: join(shots, 'designer-task-panel.png') });
+    await page.setViewportSize({ width: 1400, height: 860 });
+
+    // The plan: its project and a rules decider.
+    await graph()
+      .locator('.react-flow__pane')
+      .click({ position: { x: 30, y: 30 } });
+    const plan = page.getByRole('form', { name: 'Plan' });
+    await expect.poll(() => plan.getByLabel('Project', { exact: true }).locator('option').count()).toBe(2);
+    await plan.getByLabel('Project', { exact: true }).selectOption('home');
+    await plan.getByLabel('Decider', { exact: true }).selectOption('llm');
+    await expect
+      .poll(() => plan.textContent())
+      .toContain('an llm decider needs the agent_id of a registered llm agent');
+    expect(await plan.getByLabel('Decider agent').textContent()).toContain('No llm agents registered');
+    await plan.getByLabel('Decider', { exact: true }).selectOption('rules');
+    await plan.getByLabel('Most tasks it may add').fill('5');
+    await plan.getByLabel('Most tasks it may add').press('Enter');
+    await expect.poll(() => checks().textContent()).toContain('ready to run');
+    await page
+      .getByRole('complementary', { name: 'Designer panel' })
+      .screenshot({ path: join(shots, 'designer-plan-panel.png') });
+    await page.getByRole('button', { name: 'Save plan' }).click();
+    await expect.poll(() => page.getByText('laptops · version 2 · 3 tasks').isVisible()).toBe(true);
+
+    const saved = await baton.rpc('plans.get', { plan_id: 'laptops' });
+    const stored = saved.value.plan as { project_id?: string; decider?: unknown; tasks: unknown[] };
+    expect(stored.project_id).toBe('home');
+    expect(stored.decider).toEqual({ kind: 'rules', max_created_tasks: 5 });
+    expect(stored.tasks[2]).toMatchObject({
+      task_id: 'task-003',
+      depends_on: ['task-002'],
+      retry: { max_attempts: 3, backoff: { initial_ms: 500, factor: 3 } },
+      condition: {
+        dependencies: { 'task-002': ['done', 'failed'] },
+        output: { task_id: 'task-002', path: 'result', matches: '^ok' },
+      },
+      inputs: { topic: 'laptops' },
+    });
+
+    // Opened again, the panel shows what was saved.
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    const planAgain = page.getByRole('form', { name: 'Plan' });
+    expect(await planAgain.getByLabel('Decider', { exact: true }).inputValue()).toBe('rules');
+    await expect.poll(() => planAgain.getByLabel('Project', { exact: true }).inputValue()).toBe('home');
+    await graph().getByRole('article', { name: 'Task task-003' }).click();
+    const again = page.getByRole('form', { name: 'Task task-003' });
+    expect(
+      await again.getByRole('group', { name: 'When task-002 ended' }).getByLabel('failed').isChecked(),
+    ).toBe(true);
+    expect(await again.getByLabel('Pattern (regular expression)').inputValue()).toBe('^ok');
+    expect(await again.getByLabel('First wait (ms)').inputValue()).toBe('500');
+    await page.getByRole('button', { name: 'Discard' }).click();
   });
 
   it('sends an agents file imported as a plan to the Agents screen', async () => {

@@ -109,7 +109,16 @@ describe.skipIf(skipE2e)('a large plan', () => {
     expect(await graph.getByRole('article').count()).toBe(0);
     const point = await screenPoint(page, 't95');
     await page.mouse.click(point.x, point.y);
-    await page.getByRole('form', { name: 'Task t95' }).waitFor();
+    const form = page.getByRole('form', { name: 'Task t95' });
+    await form.waitFor();
+    // With hundreds of tasks to choose from, a dependency is typed (with suggestions), not picked from a list.
+    const deps = form.getByRole('group', { name: 'Depends on' });
+    await deps.getByLabel('Add dependency').fill('t5');
+    await deps.getByLabel('Add dependency').press('Enter');
+    await expect.poll(() => deps.getByRole('listitem').allTextContents()).toEqual(['t65 ×', 't5 ×']);
+    await deps.getByLabel('Add dependency').fill('t9999');
+    await deps.getByLabel('Add dependency').press('Enter');
+    await expect.poll(() => deps.textContent()).toContain('Not added: there is no task "t9999".');
     await zoomInToCards(page, graph, point);
     await graph.getByRole('article', { name: /^Task t95/ }).waitFor();
     expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);

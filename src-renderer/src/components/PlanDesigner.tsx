@@ -1,12 +1,11 @@
 import { useEffect, useMemo } from 'react';
-import { planSchema } from '../../../src-shared/schemas/plan.ts';
 import { downloadJson } from '../designer/download.ts';
-import type { Check } from '../designer/plan-edit.ts';
-import { addTask, checkPlan, duplicateTask, fieldProblem, removeTask } from '../designer/plan-edit.ts';
+import { addTask, checkPlan, duplicateTask, removeTask } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { DesignerGraph } from './DesignerGraph.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { NumberField, TaskForm, TextField } from './TaskForm.tsx';
+import { PlanFields } from './PlanFields.tsx';
+import { TaskForm } from './TaskForm.tsx';
 
 /** Edit a plan as a DAG, see what will go wrong, save it as a new version. */
 export function PlanDesigner() {
@@ -39,7 +38,7 @@ export function PlanDesigner() {
     edit(() => r.plan, r.taskId);
     say(
       after
-        ? `Added ${r.taskId} after ${after}: it waits for ${after} (select the arrow and press Delete to unlink).`
+        ? `Added ${r.taskId} after ${after}: it waits for ${after} (to unlink, remove it under Depends on, or select the arrow and press Delete).`
         : `Added ${r.taskId}.`,
     );
   };
@@ -153,42 +152,5 @@ export function PlanDesigner() {
         </aside>
       </div>
     </div>
-  );
-}
-
-function PlanFields({ checks }: { checks: Check[] }) {
-  const draft = useBaton((s) => s.draft)!;
-  const edit = useBaton((s) => s.edit);
-  const err = (path: string, label: string) => fieldProblem(checks, path, label);
-  return (
-    <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
-      <p className="muted small">Select a task to edit it, or edit the plan here.</p>
-      <TextField
-        label="Plan id"
-        value={draft.plan_id}
-        error={err('plan_id', 'Plan id')}
-        onCommit={(v) => edit((p) => ({ ...p, plan_id: v }))}
-      />
-      <TextField
-        label="Name"
-        value={draft.name ?? ''}
-        error={err('name', 'Name')}
-        onCommit={(v) => edit((p) => ({ ...p, name: v || undefined }))}
-      />
-      <TextField
-        label="Goal"
-        value={draft.goal ?? ''}
-        multiline
-        error={err('goal', 'Goal')}
-        onCommit={(v) => edit((p) => ({ ...p, goal: v || undefined }))}
-      />
-      <NumberField
-        label="Budget"
-        value={draft.budget}
-        error={err('budget', 'Budget')}
-        schema={planSchema.shape.budget}
-        onCommit={(v) => edit((p) => ({ ...p, budget: v }))}
-      />
-    </form>
   );
 }

@@ -1,10 +1,59 @@
-import { useEffect, useId, useState } from 'react';
 import type { ZodType } from 'zod';
 import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
+import type { RetryField } from '../designer/panel-fields.ts';
+import {
+  conditionProblems,
+  conditionSummary,
+  RETRY_DEFAULTS,
+  retryWaits,
+  withRetryField,
+} from '../designer/panel-fields.ts';
 import type { Check, TaskDraft } from '../designer/plan-edit.ts';
-import { fieldProblem, numberOfText, numberProblem, updateTask } from '../designer/plan-edit.ts';
+import { fieldProblem, updateTask } from '../designer/plan-edit.ts';
+import { fieldMessage } from '../format/field-message.ts';
 import { useBaton } from '../store/index.ts';
+import { ConditionField } from './ConditionField.tsx';
+import { DependsOnField } from './DependsOnField.tsx';
+import { NumberField, TextField } from './FormFields.tsx';
+import { JsonField } from './JsonField.tsx';
+import { PanelSection } from './PanelSection.tsx';
 import { SkillsField } from './SkillsField.tsx';
+
+const backoff = retryPolicySchema.shape.backoff.unwrap().shape;
+
+/** The retry fields: label, schema (to check as typed) and the default a blank field means. */
+const RETRY_FIELDS: { field: RetryField; label: string; schema: ZodType; fallback: number }[] = [
+  {
+    field: 'max_attempts',
+    label: 'Attempts',
+    schema: retryPolicySchema.shape.max_attempts,
+    fallback: RETRY_DEFAULTS.max_attempts,
+  },
+  {
+    field: 'initial_ms',
+    label: 'First wait (ms)',
+    schema: backoff.initial_ms,
+    fallback: RETRY_DEFAULTS.backoff.initial_ms,
+  },
+  { field: 'factor', label: 'Wait factor', schema: backoff.factor, fallback: RETRY_DEFAULTS.backoff.factor },
+  {
+    field: 'max_ms',
+    label: 'Longest wait (ms)',
+    schema: backoff.max_ms,
+    fallback: RETRY_DEFAULTS.backoff.max_ms,
+  },
+  {
+    field: 'jitter',
+    label: 'Jitter (0 to 1)',
+    schema: backoff.jitter,
+    fallback: RETRY_DEFAULTS.backoff.jitter,
+  },
+];
+
+const retryValue = (task: TaskDraft, field: RetryField) =>
+  field === 'max_attempts' ? task.retry?.max_attempts : task.retry?.backoff?.[field];
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** Edits every field of the selected task; problems show next to their field. */
 export function TaskForm({ task, index, checks }: { task: TaskDraft; index: number; checks: Check[] }) {
@@ -13,7 +62,19 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const patch = (p: Partial<TaskDraft>, select?: string) =>
     edit((plan) => updateTask(plan, task.task_id, p), select);
   const problem = (field: string, label: string) => fieldProblem(checks, `tasks[${index}].${field}`, label);
-  const dependsOn = problem('depends_on', 'Dependencies');
+  const dependsOn = task.depends_on ?? [];
+  const retryPath = (f: RetryField) => (f === 'max_attempts' ? `retry.${f}` : `retry.backoff.${f}`);
+  const retryErrors = RETRY_FIELDS.some((f) => problem(retryPath(f.field), f.label));
+  // A problem with the policy itself rather than one of its fields (an unknown key, say).
+  const retryOther =
+    checks
+      .filter((c) => c.path === `tasks[${index}].retry` || c.path === `tasks[${index}].retry.backoff`)
+      .map((c) => fieldMessage('Retries', c.message))
+      .join('; ') || null;
+  const conditionError = conditionProblems(checks, index);
+  const inputsError = problem('inputs', 'Inputs');
+  const attempts = task.retry?.max_attempts;
+  const inputKeys = task.inputs ? Object.keys(task.inputs).length : 0;
   return (
     <form className="task-form" aria-label={`Task ${task.task_id}`} onSubmit={(e) => e.preventDefault()}>
       <TextField
@@ -28,6 +89,11 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         multiline
         error={problem('description', 'Description')}
         onCommit={(v) => patch({ description: v })}
+      />
+      <DependsOnField
+        taskId={task.task_id}
+        dependsOn={dependsOn}
+        error={problem('depends_on', 'Dependencies')}
       />
       <SkillsField
         skills={task.required_skills ?? []}
@@ -85,119 +151,59 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         schema={taskSpecSchema.shape.timeout_s}
         onCommit={(v) => patch({ timeout_s: v })}
       />
-      <NumberField
-        label="Attempts"
-        value={task.retry?.max_attempts}
-        error={problem('retry', 'Attempts')}
-        schema={retryPolicySchema.shape.max_attempts}
-        onCommit={(v) => patch({ retry: v === undefined ? undefined : { ...task.retry, max_attempts: v } })}
-      />
-      {dependsOn && <p className="field-error">{dependsOn}</p>}
+      <PanelSection
+        title="Retries"
+        summary={
+          attempts !== undefined && Number.isFinite(attempts) ? plural(attempts, 'attempt') : 'no retries'
+        }
+        hasValue={task.retry !== undefined}
+        error={retryErrors || retryOther !== null}
+      >
+        <div className="field-grid">
+          {RETRY_FIELDS.map((f) => (
+            <NumberField
+              key={f.field}
+              label={f.label}
+              value={retryValue(task, f.field)}
+              placeholder={String(f.fallback)}
+              error={problem(retryPath(f.field), f.label)}
+              schema={f.schema}
+              onCommit={(v) => patch({ retry: withRetryField(task.retry, f.field, v) })}
+            />
+          ))}
+        </div>
+        <p className="field-hint">{retryWaits(task.retry) ?? 'Blank fields use the defaults shown.'}</p>
+        {retryOther && <span className="field-error">{retryOther}</span>}
+      </PanelSection>
+      <PanelSection
+        title="Run only when"
+        summary={conditionSummary(task.condition)}
+        hasValue={task.condition !== undefined}
+        error={conditionError !== null}
+      >
+        <ConditionField
+          condition={task.condition}
+          dependsOn={dependsOn}
+          error={conditionError}
+          onCommit={(c) => patch({ condition: c })}
+        />
+      </PanelSection>
+      <PanelSection
+        title="Inputs"
+        summary={inputKeys === 0 ? 'none' : plural(inputKeys, 'value')}
+        hasValue={task.inputs !== undefined}
+        error={inputsError !== null}
+      >
+        <JsonField
+          label="Inputs (JSON)"
+          value={task.inputs}
+          schema={taskSpecSchema.shape.inputs}
+          error={inputsError}
+          placeholder={'{ "topic": "laptops", "max_results": 5 }'}
+          hint="An object the agent receives with the task; blank for none."
+          onCommit={(v) => patch({ inputs: v })}
+        />
+      </PanelSection>
     </form>
-  );
-}
-
-/** A text input that commits on blur or Enter, so undo steps are whole edits. */
-export function TextField(props: {
-  label: string;
-  value: string;
-  error: string | null;
-  multiline?: boolean;
-  placeholder?: string;
-  onCommit(value: string): void;
-}) {
-  const id = useId();
-  const [value, setValue] = useState(props.value);
-  useEffect(() => setValue(props.value), [props.value]);
-  const commit = () => {
-    if (value !== props.value) props.onCommit(value);
-  };
-  const invalid = props.error ? true : undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      {props.multiline ? (
-        <textarea
-          id={id}
-          rows={3}
-          value={value}
-          placeholder={props.placeholder}
-          aria-invalid={invalid}
-          onChange={(e) => setValue(e.target.value)}
-          onBlur={commit}
-        />
-      ) : (
-        <input
-          id={id}
-          type="text"
-          value={value}
-          placeholder={props.placeholder}
-          aria-invalid={invalid}
-          onChange={(e) => setValue(e.target.value)}
-          onBlur={commit}
-          onKeyDown={(e) => e.key === 'Enter' && commit()}
-        />
-      )}
-      {props.error && <span className="field-error">{props.error}</span>}
-    </div>
-  );
-}
-
-/** A number as its field shows it; NaN (text that was no number) is replaced only by another value. */
-const shown = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '' : String(v));
-
-/**
- * A number input, checked as it is typed ("Timeout (s) must be a number of seconds, more than
- * 0"). It commits on blur or Enter like a text field; text that is no number commits as NaN,
- * so the plan's checks hold it back from running, and the field keeps the text as typed.
- */
-export function NumberField(props: {
-  label: string;
-  value: number | undefined;
-  /** What the plan's checks say about the field as committed. */
-  error: string | null;
-  /** The field's schema, to check the text as typed. */
-  schema: ZodType;
-  onCommit(v: number | undefined): void;
-}) {
-  const id = useId();
-  // The text as typed, and as it was when last loaded or committed (to tell an edit in progress).
-  const [field, setField] = useState(() => ({ text: shown(props.value), base: shown(props.value) }));
-  // Undo, redo or another edit replaces the text; the commit of this text does not.
-  useEffect(() => {
-    setField((f) =>
-      Object.is(numberOfText(f.text), props.value)
-        ? f
-        : { text: shown(props.value), base: shown(props.value) },
-    );
-  }, [props.value]);
-  const { text } = field;
-  const typed = numberOfText(text);
-  const editing = text !== field.base;
-  const error = numberProblem(props.label, text, props.schema) ?? (editing ? null : props.error);
-  const commit = () => {
-    setField({ text, base: text });
-    if (!Object.is(typed, props.value)) props.onCommit(typed);
-  };
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        type="text"
-        inputMode="decimal"
-        value={text}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => setField({ text: e.target.value, base: field.base })}
-        onBlur={commit}
-        onKeyDown={(e) => e.key === 'Enter' && commit()}
-      />
-      {error && (
-        <span className="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      )}
-    </div>
   );
 }

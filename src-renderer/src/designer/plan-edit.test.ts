@@ -7,11 +7,13 @@ import {
   addTask,
   checkPlan,
   connect,
+  disconnect,
   duplicateTask,
   fieldProblem,
   numberOfText,
   numberProblem,
   removeTask,
+  renameInCondition,
   updateTask,
 } from './plan-edit.ts';
 
@@ -47,6 +49,48 @@ describe('plan edits', () => {
     expect(dup.taskId).toBe('b-copy');
     expect(dup.plan.tasks.at(-1)).toMatchObject({ task_id: 'b-copy', depends_on: ['a'] });
     expect(addTask(plan).taskId).toBe('task-003');
+  });
+
+  it("keeps conditions naming only a task's dependencies as dependencies change", () => {
+    const cond: PlanInput = {
+      plan_id: 'p',
+      tasks: [
+        { task_id: 'a', description: '' },
+        { task_id: 'b', description: '' },
+        {
+          task_id: 'c',
+          description: '',
+          depends_on: ['a', 'b'],
+          condition: {
+            dependencies: { a: ['failed'], b: ['done', 'skipped'] },
+            output: { task_id: 'a', exists: true },
+          },
+        },
+      ],
+    };
+    const c = (p: PlanInput) => p.tasks.find((t) => t.task_id === 'c')!;
+    // Unlinking a dependency drops it from the condition too.
+    expect(c(disconnect(cond, 'a', 'c'))).toEqual({
+      task_id: 'c',
+      description: '',
+      depends_on: ['b'],
+      condition: { dependencies: { b: ['done', 'skipped'] } },
+    });
+    // A condition left empty is none.
+    const unlinked = disconnect(disconnect(cond, 'a', 'c'), 'b', 'c');
+    expect(c(unlinked)).toEqual({ task_id: 'c', description: '', depends_on: [] });
+    expect(c(removeTask(cond, 'b')).condition).toEqual({
+      dependencies: { a: ['failed'] },
+      output: { task_id: 'a', exists: true },
+    });
+    expect(c(updateTask(cond, 'a', { task_id: 'start' })).condition).toEqual({
+      dependencies: { start: ['failed'], b: ['done', 'skipped'] },
+      output: { task_id: 'start', exists: true },
+    });
+    expect(renameInCondition(undefined, 'a', null)).toBeUndefined();
+    expect(
+      checkPlan(disconnect(cond, 'a', 'c'), [agent('x', [])]).filter((k) => k.severity === 'error'),
+    ).toEqual([]);
   });
 
   it('flags what will go wrong before a run', () => {

@@ -36,13 +36,56 @@ export function duplicateTask(plan: PlanInput, taskId: string): { plan: PlanInpu
   return addTask(plan, { ...structuredClone(source), task_id: copy });
 }
 
+type ConditionDraft = NonNullable<TaskDraft['condition']>;
+
+/**
+ * A condition with the dependency `from` renamed to `to`, or left out (`to` null): a condition
+ * may only name the task's dependencies. A condition left with nothing in it is none.
+ */
+export function renameInCondition(
+  condition: ConditionDraft | undefined,
+  from: string,
+  to: string | null,
+): ConditionDraft | undefined {
+  if (!condition) return condition;
+  const named = condition.dependencies !== undefined && from in condition.dependencies;
+  const tested = condition.output?.task_id === from;
+  if (!named && !tested) return condition;
+  let dependencies = condition.dependencies;
+  if (named && dependencies) {
+    dependencies = Object.fromEntries(
+      Object.entries(dependencies).flatMap(([id, s]) =>
+        id !== from ? [[id, s]] : to === null ? [] : [[to, s]],
+      ),
+    );
+  }
+  const output =
+    tested && condition.output
+      ? to === null
+        ? undefined
+        : { ...condition.output, task_id: to }
+      : condition.output;
+  const next: ConditionDraft = {
+    ...(dependencies && Object.keys(dependencies).length > 0 ? { dependencies } : {}),
+    ...(output ? { output } : {}),
+  };
+  return next.dependencies || next.output ? next : undefined;
+}
+
+/** A task without the dependency `dep`, and without it in its condition. */
+function withoutDependency(t: TaskDraft, dep: string): TaskDraft {
+  const { condition: _, ...rest } = t;
+  const condition = renameInCondition(t.condition, dep, null);
+  return { ...rest, depends_on: deps(t).filter((d) => d !== dep), ...(condition ? { condition } : {}) };
+}
+
 /** Removes a task and every dependency on it. */
 export function removeTask(plan: PlanInput, taskId: string): PlanInput {
   return {
     ...plan,
     tasks: plan.tasks
       .filter((t) => t.task_id !== taskId)
-      .map((t) => (deps(t).includes(taskId) ? { ...t, depends_on: deps(t).filter((d) => d !== taskId) } : t)),
+      .map((t) => (deps(t).includes(taskId) ? withoutDependency(t, taskId) : t)),
   };
 }
 
@@ -61,12 +104,11 @@ export function connect(plan: PlanInput, from: string, to: string): EditResult {
   return { ok: true, plan: next };
 }
 
+/** Makes `to` no longer depend on `from`; its condition stops naming `from` too. */
 export function disconnect(plan: PlanInput, from: string, to: string): PlanInput {
   return {
     ...plan,
-    tasks: plan.tasks.map((t) =>
-      t.task_id === to ? { ...t, depends_on: deps(t).filter((d) => d !== from) } : t,
-    ),
+    tasks: plan.tasks.map((t) => (t.task_id === to ? withoutDependency(t, from) : t)),
   };
 }
 
@@ -78,7 +120,12 @@ export function updateTask(plan: PlanInput, taskId: string, patch: Partial<TaskD
     tasks: plan.tasks.map((t) => {
       let next = t.task_id === taskId ? { ...t, ...patch } : t;
       if (rename && deps(next).includes(taskId)) {
-        next = { ...next, depends_on: deps(next).map((d) => (d === taskId ? rename : d)) };
+        const condition = renameInCondition(next.condition, taskId, rename);
+        next = {
+          ...next,
+          depends_on: deps(next).map((d) => (d === taskId ? rename : d)),
+          ...(condition ? { condition } : {}),
+        };
       }
       return next;
     }),

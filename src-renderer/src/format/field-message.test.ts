@@ -21,6 +21,7 @@ describe('plainMessage', () => {
     expect(plainMessage(zodSays(z.array(z.string()).min(2), ['a']))).toBe('must have at least 2 items');
     expect(plainMessage(zodSays(z.enum(['HIGH', 'LOW']), 'MID'))).toBe('must be one of HIGH, LOW');
     expect(plainMessage(zodSays(z.string(), 5))).toBe('must be text');
+    expect(plainMessage(zodSays(z.record(z.string(), z.unknown()), [1]))).toBe('must be an object');
   });
 
   it('keeps a message that is already in words', () => {

@@ -11,6 +11,7 @@ const KIND: Record<string, string> = {
   boolean: 'true or false',
   array: 'a list',
   object: 'an object',
+  record: 'an object',
 };
 
 const UNIT: Record<string, string> = { string: 'characters', array: 'items', set: 'items' };

@@ -9,6 +9,8 @@ import type { DesignerSlice } from './designer.ts';
 import { createDesignerSlice } from './designer.ts';
 import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
+import type { ProjectsSlice } from './projects.ts';
+import { createProjectsSlice } from './projects.ts';
 import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
 import type { UiSlice } from './ui.ts';
@@ -23,7 +25,8 @@ export type BatonState = UiSlice &
   MemorySlice &
   DesignerSlice &
   ApprovalsSlice &
-  VersionsSlice;
+  VersionsSlice &
+  ProjectsSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -34,6 +37,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createDesignerSlice(...a),
   ...createApprovalsSlice(...a),
   ...createVersionsSlice(...a),
+  ...createProjectsSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};

@@ -1,0 +1,24 @@
+import type { StateCreator } from 'zustand';
+import type { Project } from '../../../src-shared/schemas/project.ts';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+/** The projects a plan may belong to (the designer's project picker). */
+export interface ProjectsSlice {
+  projects: Project[];
+  projectsLoaded: boolean;
+  loadProjects(): Promise<void>;
+}
+
+export const createProjectsSlice: StateCreator<BatonState, [], [], ProjectsSlice> = (set, get) => ({
+  projects: [],
+  projectsLoaded: false,
+  async loadProjects() {
+    try {
+      const projects = await api.listProjects();
+      set({ projects: projects.sort((a, b) => a.id.localeCompare(b.id)), projectsLoaded: true });
+    } catch (err) {
+      get().fail('Could not load projects', err);
+    }
+  },
+});
