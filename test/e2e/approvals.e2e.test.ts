@@ -113,8 +113,20 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       /^build \(done\): \{/,
     );
     await held.getByLabel('Answer for review').fill('Notes read: fine.');
+    // A file handed in with the answer becomes the task's artifact.
+    await held.getByLabel('Files for review').setInputFiles({
+      name: 'review.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Review\nAll good.\n'),
+    });
     await held.getByRole('button', { name: 'Complete' }).click();
     await expect.poll(() => held.count()).toBe(0);
+    const run = ((await rpc('runs.list', { plan_id: 'release' })).value as { id: string }[])[0]!.id;
+    const artifacts = (await rpc('runs.taskArtifacts', { run_id: run, task_id: 'review' })).value as {
+      name: string;
+      size: number;
+    }[];
+    expect(artifacts.map((a) => [a.name, a.size])).toEqual([['review.md', 19]]);
     await page.getByRole('button', { name: 'Plans', exact: true }).click();
     await page.getByRole('button', { name: /release/ }).click();
     await expect

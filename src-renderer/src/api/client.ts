@@ -21,6 +21,13 @@ function c(): BatonClient {
 export const MEMORY_LIST_LIMIT = 1_000;
 export const AUDIT_LIST_LIMIT = 500;
 
+/** A file a person hands in with a task (`work.complete`'s files). */
+export interface HandedFile {
+  name: string;
+  content: string;
+  encoding: 'utf8' | 'base64';
+}
+
 export const api = {
   listPlans: () => c().invoke('plans.list', {}),
   getPlan: (plan_id: string) => c().invoke('plans.get', { plan_id }),
@@ -71,13 +78,21 @@ export const api = {
     c().invoke('work.context', { agent_id, run_id, task_id }),
   takeTask: (agent_id: string, run_id: string, task_id: string) =>
     c().invoke('work.execute', { agent_id, run_id, task_id }),
-  finishTask: (agent_id: string, run_id: string, task_id: string, ok: boolean, text: string) =>
+  finishTask: (
+    agent_id: string,
+    run_id: string,
+    task_id: string,
+    ok: boolean,
+    text: string,
+    files: HandedFile[] = [],
+  ) =>
     c().invoke('work.complete', {
       agent_id,
       run_id,
       task_id,
       status: ok ? 'completed' : 'failed',
       ...(ok ? { output: { text } } : { error: text || 'failed by a person' }),
+      ...(ok && files.length > 0 ? { files } : {}),
     }),
   taskLogs: (run_id: string, task_id: string) => c().invoke('runs.taskLogs', { run_id, task_id }),
   taskProgress: (run_id: string, task_id: string) => c().invoke('runs.taskProgress', { run_id, task_id }),

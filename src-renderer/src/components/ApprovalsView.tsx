@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
 
@@ -245,6 +246,7 @@ function HeldTask({ task }: { task: TaskRun }) {
   const finish = useBaton((s) => s.finishTask);
   const fail = useBaton((s) => s.fail);
   const [text, setText] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
   // What the person needs to do the task: the task itself and what its dependencies produced.
   const [context, setContext] = useState<PreparedContext | null>(null);
   useEffect(() => {
@@ -290,15 +292,46 @@ function HeldTask({ task }: { task: TaskRun }) {
           aria-label={`Answer for ${task.task_id}`}
         />
       </label>
+      <label className="small">
+        Files (they become the task's artifacts, handed to what depends on it)
+        <input
+          type="file"
+          multiple
+          aria-label={`Files for ${task.task_id}`}
+          onChange={(e) => setFiles([...(e.target.files ?? [])])}
+        />
+      </label>
       <div className="actions">
         <button type="button" onClick={() => finish(task, false, text)}>
           Fail
         </button>
-        <button type="button" className="primary" onClick={() => finish(task, true, text)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() =>
+            void readFiles(files).then(
+              (read) => finish(task, true, text, read),
+              (err) => fail('Could not read the files', err),
+            )
+          }
+        >
           Complete
         </button>
       </div>
     </li>
+  );
+}
+
+/** Files picked in the browser as the contract's `files` (base64: any kind of file). */
+async function readFiles(files: File[]): Promise<HandedFile[]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { name: f.name, content: btoa(binary), encoding: 'base64' as const };
+    }),
   );
 }
 

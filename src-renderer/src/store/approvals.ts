@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
@@ -21,7 +22,8 @@ export interface ApprovalsSlice {
   decide(approvalId: string, approve: boolean, comment: string): Promise<void>;
   loadInbox(): Promise<void>;
   takeTask(task: PulledTask): Promise<void>;
-  finishTask(task: TaskRun, ok: boolean, text: string): Promise<void>;
+  /** Completes (with the answer and any files) or fails a task the person holds. */
+  finishTask(task: TaskRun, ok: boolean, text: string, files?: HandedFile[]): Promise<void>;
 }
 
 export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSlice> = (set, get) => ({
@@ -84,11 +86,11 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
     }
     await get().loadInbox();
   },
-  async finishTask(task, ok, text) {
+  async finishTask(task, ok, text, files = []) {
     const id = get().humanAgentId;
     if (!id) return;
     try {
-      await api.finishTask(id, task.run_id, task.task_id, ok, text);
+      await api.finishTask(id, task.run_id, task.task_id, ok, text, files);
       get().notify('info', ok ? `Completed ${task.task_id}` : `Marked ${task.task_id} as failed`);
     } catch (err) {
       get().fail('Could not finish the task', err);
