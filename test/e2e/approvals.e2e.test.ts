@@ -121,8 +121,10 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     });
     await held.getByRole('button', { name: 'Complete' }).click();
     await expect.poll(() => held.count()).toBe(0);
-    const run = ((await rpc('runs.list', { plan_id: 'release' })).value as { id: string }[])[0]!.id;
-    const artifacts = (await rpc('runs.taskArtifacts', { run_id: run, task_id: 'review' })).value as {
+    const run = ((await rpc('runs.list', { plan_id: 'release' })).value as unknown as { id: string }[])[0]!
+      .id;
+    const artifacts = (await rpc('runs.taskArtifacts', { run_id: run, task_id: 'review' }))
+      .value as unknown as {
       name: string;
       size: number;
     }[];
