@@ -284,6 +284,11 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect
       .poll(() => form.textContent())
       .toContain('Inputs (JSON) must be an object. Not applied yet.');
+    // Saving now would drop what was typed: the designer refuses and says why.
+    await page.keyboard.press('Control+s');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Not saved: Inputs (JSON) must be an object. Fix it, or clear the field, then save.');
     await inputs.fill('{ "topic": "laptops" }');
     await inputs.press('Tab');
     await expect.poll(() => inputs.inputValue()).toBe('{\n  "topic": "laptops"\n}');

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ZodType } from 'zod';
 import { jsonText, parseJsonField } from '../designer/panel-fields.ts';
+import { useBaton } from '../store/index.ts';
 
 /** Whether a field's text reads as the value (blank as none), so an edit elsewhere need not replace it. */
 function holds(text: string, value: unknown): boolean {
@@ -29,19 +30,28 @@ export function JsonField<V>(props: {
   onCommit(value: V | undefined): void;
 }) {
   const id = useId();
+  const markUnapplied = useBaton((s) => s.markUnapplied);
+  // A field gone (another task picked) takes its unapplied text with it.
+  useEffect(() => () => markUnapplied(id, null), [id, markUnapplied]);
   const [field, setField] = useState(() => ({ text: jsonText(props.value), problem: null as string | null }));
   // Undo, redo or another edit replaces the text; the commit of this text does not.
+  const typed = useRef(field.text);
+  typed.current = field.text;
   useEffect(() => {
-    setField((f) => (holds(f.text, props.value) ? f : { text: jsonText(props.value), problem: null }));
-  }, [props.value]);
+    if (holds(typed.current, props.value)) return;
+    markUnapplied(id, null);
+    setField({ text: jsonText(props.value), problem: null });
+  }, [props.value, id, markUnapplied]);
   const { text, problem } = field;
   const read = (t: string) => parseJsonField(props.label, t, props.schema);
   const commit = () => {
     const r = read(text);
     if (!r.ok) {
       setField({ text, problem: r.message });
+      markUnapplied(id, r.message);
       return;
     }
+    markUnapplied(id, null);
     setField({ text: jsonText(r.value), problem: null });
     if (!holds(jsonText(props.value), r.value)) props.onCommit(r.value);
   };

@@ -17,6 +17,8 @@ export interface DesignerSlice {
   /** Where tasks were dragged (kept on save); tasks without one are laid out. */
   manualPositions: Positions;
   designerMessage: string | null;
+  /** Fields whose typed value is invalid and not applied yet (field key → what is wrong): saving waits for them. */
+  unapplied: Record<string, string>;
   saving: boolean;
   beginEdit(plan: PlanInput, isNew?: boolean): void;
   endEdit(): void;
@@ -28,6 +30,8 @@ export interface DesignerSlice {
   moveTask(taskId: string, x: number, y: number): void;
   clearPositions(): void;
   sayInDesigner(message: string | null): void;
+  /** A field's typed value is invalid and not applied (a message), or fine again (null). */
+  markUnapplied(key: string, problem: string | null): void;
   saveDraft(): Promise<void>;
   draftFromGoal(goal: string): Promise<void>;
 }
@@ -40,6 +44,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   selectedTaskId: null,
   manualPositions: {},
   designerMessage: null,
+  unapplied: {},
   saving: false,
   beginEdit(plan, isNew = false) {
     set({
@@ -50,12 +55,21 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       selectedTaskId: null,
       manualPositions: isNew ? {} : loadPositions(plan.plan_id),
       designerMessage: null,
+      unapplied: {},
       view: 'plans',
     });
   },
   // Leaving the designer drops its messages too ("The plan was not saved" is about the draft).
   endEdit: () =>
-    set({ draft: null, past: [], future: [], selectedTaskId: null, designerMessage: null, toasts: [] }),
+    set({
+      draft: null,
+      past: [],
+      future: [],
+      selectedTaskId: null,
+      designerMessage: null,
+      unapplied: {},
+      toasts: [],
+    }),
   edit(change, select) {
     const { draft, past } = get();
     if (!draft) return;
@@ -85,9 +99,20 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   moveTask: (taskId, x, y) => set((s) => ({ manualPositions: { ...s.manualPositions, [taskId]: { x, y } } })),
   clearPositions: () => set({ manualPositions: {} }),
   sayInDesigner: (designerMessage) => set({ designerMessage }),
+  markUnapplied(key, problem) {
+    const { [key]: was, ...rest } = get().unapplied;
+    if (problem === null ? was === undefined : was === problem) return;
+    set({ unapplied: problem === null ? rest : { ...rest, [key]: problem } });
+  },
   async saveDraft() {
-    const { draft, manualPositions } = get();
+    const { draft, manualPositions, unapplied } = get();
     if (!draft) return;
+    // Saving now would silently keep the last valid value of a field the person is fixing.
+    const pending = Object.values(unapplied);
+    if (pending.length > 0) {
+      set({ designerMessage: `Not saved: ${pending.join('; ')}. Fix it, or clear the field, then save.` });
+      return;
+    }
     set({ saving: true });
     try {
       const summary = await api.importPlan(draft);
