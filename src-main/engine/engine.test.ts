@@ -249,6 +249,20 @@ describe('execution', () => {
     expect(t.rework!.status).toBe('done');
   });
 
+  it('ends completed when a branch is skipped because its condition said so (a branch not taken)', async () => {
+    open(controlledExecutor(() => ({ ok: true })));
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [
+        task('work'),
+        task('cleanup', { depends_on: ['work'], condition: { dependencies: { work: ['failed'] } } }),
+      ],
+    });
+    const d = await settled(run);
+    expect(byId(d).cleanup!.status).toBe('skipped');
+    expect(d.status).toBe('completed');
+  });
+
   it('gates tasks for approval; answering one resumes only that branch, rejection skips dependents', async () => {
     const exec = controlledExecutor(() => ({ ok: true }));
     open(exec);
@@ -290,6 +304,8 @@ describe('execution', () => {
     const t = byId(await settled(run));
     expect(t['gate-b']).toMatchObject({ status: 'skipped', reason: 'rejected by bo: too risky' });
     expect(t['after-b']).toMatchObject({ status: 'skipped', reason: 'dependency "gate-b" ended skipped' });
+    // A person's rejection is not a branch not taken: the run ends failed.
+    expect((await detail(run)).status).toBe('failed');
     const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
     expect(audit.find((e) => e.entity === 'approval' && e.to_status === 'rejected')).toMatchObject({
       actor: 'bo',

@@ -22,14 +22,15 @@ export const DEFAULT_CANCEL_ACTOR = 'user';
 /**
  * How a run whose tasks have all ended ends (GitHub Actions' rule: a failure wins, then a
  * cancellation): `failed` when a task failed or found no agent, even if its decider then
- * declared the project complete (approving an escalation does not undo the failure);
- * `completed` when every task is done or its decider closed the run; else `cancelled` when a
- * task was cancelled; else (tasks skipped, say by a rejected approval) `failed`.
+ * declared the project complete (approving an escalation does not undo it), or when a person
+ * rejected an approval; else `cancelled` when a task was cancelled (not by the decider closing
+ * the run); else `completed`: every task done, or skipped because its condition said so (a
+ * branch not taken is no failure) or because the decider closed the run.
  */
-export function finalRunStatus(counts: TaskCounts, total: number, closedByDecider: boolean): RunStatus {
-  if (counts.failed > 0 || counts.unassigned > 0) return 'failed';
-  if (closedByDecider || counts.done === total) return 'completed';
-  return counts.cancelled > 0 ? 'cancelled' : 'failed';
+export function finalRunStatus(counts: TaskCounts, rejected: boolean, closedByDecider: boolean): RunStatus {
+  if (counts.failed > 0 || counts.unassigned > 0 || rejected) return 'failed';
+  // Closing the run stops what was still running: those cancels are the decider's, not a person's.
+  return counts.cancelled > 0 && !closedByDecider ? 'cancelled' : 'completed';
 }
 
 /** One attempt going on. */

@@ -472,7 +472,8 @@ export class TaskFlow {
 
   maybeFinish(run: ActiveRun): void {
     if (run.open > 0 || run.pendingDecisions > 0) return;
-    this.finish(run, finalRunStatus(run.counts, run.tasks.size, run.closedByDecider));
+    const rejected = this.store.approvals.listForRun(run.id).some((a) => a.status === 'rejected');
+    this.finish(run, finalRunStatus(run.counts, rejected, run.closedByDecider));
   }
 
   /** Ends the run as `status`; `actor` ended it (a person cancelling it), else the engine. */
