@@ -135,8 +135,12 @@ export const workMethods = {
               .string()
               .min(1)
               .max(200)
-              .regex(/^[A-Za-z0-9._-][A-Za-z0-9 ._-]*$/, 'a plain file name: letters, digits, space, . _ -')
-              .refine((n) => n !== '.' && n !== '..', 'a plain file name'),
+              // Names people give files ("report (final).txt", "Übersicht.pdf"), never a path.
+              .regex(
+                /^[\p{L}\p{N}._()\[\]+,@'&#-][\p{L}\p{N} ._()\[\]+,@'&#-]*$/u,
+                'a plain file name: letters, digits, spaces and . _ - ( ) [ ] + , @ \' & #, no folders',
+              )
+              .refine((n) => n !== '.' && n !== '..', 'a plain file name, not . or ..'),
             content: z.string().max(10_000_000),
             encoding: z.enum(['utf8', 'base64']).default('utf8'),
           }),

@@ -246,6 +246,7 @@ describe('artifacts', () => {
         files: [
           { name: 'draft.md', content: '# Draft\n\nHello' },
           { name: 'logo.bin', content: Buffer.from([0, 1, 2, 255]).toString('base64'), encoding: 'base64' },
+          { name: 'Übersicht (final).txt', content: 'ok' },
         ],
       });
       await app2.engine.whenSettled(run);
@@ -253,6 +254,7 @@ describe('artifacts', () => {
       expect(artifacts.map((a) => [a.name, a.size])).toEqual([
         ['draft.md', 14],
         ['logo.bin', 4],
+        ['Übersicht (final).txt', 2],
       ]);
       expect(await call(app2, 'runs.readArtifact', { artifact_id: artifacts[0]!.id })).toMatchObject({
         encoding: 'utf8',
@@ -270,6 +272,7 @@ describe('artifacts', () => {
             artifacts: [
               expect.objectContaining({ name: 'draft.md' }),
               expect.objectContaining({ name: 'logo.bin' }),
+              expect.objectContaining({ name: 'Übersicht (final).txt' }),
             ],
           }),
         ],
