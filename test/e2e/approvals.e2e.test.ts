@@ -121,6 +121,10 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     });
     await held.getByRole('button', { name: 'Complete' }).click();
     await expect.poll(() => held.count()).toBe(0);
+    // The focus does not fall to the page: no card is left, so it is on the heading.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.startsWith('My tasks')))
+      .toBe(true);
     const run = ((await rpc('runs.list', { plan_id: 'release' })).value as unknown as { id: string }[])[0]!
       .id;
     const artifacts = (await rpc('runs.taskArtifacts', { run_id: run, task_id: 'review' }))

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
@@ -22,7 +22,7 @@ export function ApprovalsView() {
   useEffect(() => {
     void loadApprovals();
   }, [loadApprovals]);
-  const focus = useFocusAfterDecision(pending);
+  const focus = useFocusAfterRemoval(useMemo(() => pending.map((a) => a.id), [pending]));
   return (
     <div className="page">
       <header className="plan-head">
@@ -54,7 +54,7 @@ export function ApprovalsView() {
         ) : (
           <ul className="cards" ref={focus.list}>
             {pending.map((a) => (
-              <ApprovalCard key={a.id} approval={a} onDecide={focus.deciding} />
+              <ApprovalCard key={a.id} approval={a} onDecide={focus.removing} />
             ))}
           </ul>
         )}
@@ -65,26 +65,27 @@ export function ApprovalsView() {
 }
 
 /**
- * A decided card leaves the list and would take the focus with it: the focus goes to the card
- * that took its place (the next, else the one before), or to the heading when none is left.
+ * A card that leaves its list (an approval decided, a task completed) would take the focus with
+ * it: the focus goes to the card that took its place (the next, else the one before), or to the
+ * heading when none is left.
  */
-function useFocusAfterDecision(pending: ApprovalView[]) {
+function useFocusAfterRemoval(ids: string[]) {
   const heading = useRef<HTMLHeadingElement>(null);
   const list = useRef<HTMLUListElement>(null);
-  const decided = useRef<{ id: string; index: number } | null>(null);
+  const removed = useRef<{ id: string; index: number } | null>(null);
   useEffect(() => {
-    const d = decided.current;
-    if (!d || pending.some((a) => a.id === d.id)) return;
-    decided.current = null;
+    const d = removed.current;
+    if (!d || ids.includes(d.id)) return;
+    removed.current = null;
     // Only when the focus went with the card, not when the person has moved on meanwhile.
     if (document.activeElement && document.activeElement !== document.body) return;
     const cards = list.current?.querySelectorAll<HTMLElement>(':scope > li') ?? [];
     (cards[Math.min(d.index, cards.length - 1)] ?? heading.current)?.focus();
-  }, [pending]);
-  const deciding = (id: string) => {
-    decided.current = { id, index: pending.findIndex((a) => a.id === id) };
+  }, [ids]);
+  const removing = (id: string) => {
+    removed.current = { id, index: ids.indexOf(id) };
   };
-  return { heading, list, deciding };
+  return { heading, list, removing };
 }
 
 function ApprovalCard({ approval: a, onDecide }: { approval: ApprovalView; onDecide(id: string): void }) {
@@ -180,6 +181,11 @@ function MyTasks() {
   useEffect(() => {
     void loadInbox();
   }, [loadInbox]);
+  const keys = useMemo(
+    () => [...inbox.in_progress, ...inbox.ready].map((t) => `${t.run_id}/${t.task_id}`),
+    [inbox],
+  );
+  const focus = useFocusAfterRemoval(keys);
   if (humans.length === 0) {
     return (
       <section className="inbox" aria-label="My tasks">
@@ -190,7 +196,7 @@ function MyTasks() {
   }
   return (
     <section className="inbox" aria-label="My tasks">
-      <h2>
+      <h2 ref={focus.heading} tabIndex={-1}>
         My tasks{' '}
         <select
           aria-label="I am"
@@ -208,9 +214,9 @@ function MyTasks() {
       {humanAgentId && inbox.ready.length === 0 && inbox.in_progress.length === 0 && (
         <p className="muted">No tasks for {humanAgentId} right now.</p>
       )}
-      <ul className="cards">
+      <ul className="cards" ref={focus.list}>
         {inbox.in_progress.map((t) => (
-          <HeldTask key={`${t.run_id}/${t.task_id}`} task={t} />
+          <HeldTask key={`${t.run_id}/${t.task_id}`} task={t} onFinish={focus.removing} />
         ))}
         {inbox.ready.map((t) => (
           <ReadyTask key={`${t.run_id}/${t.task_id}`} task={t} />
@@ -223,7 +229,7 @@ function MyTasks() {
 function ReadyTask({ task }: { task: PulledTask }) {
   const take = useBaton((s) => s.takeTask);
   return (
-    <li className="card" aria-label={`Task ${task.task_id} to take`}>
+    <li className="card" aria-label={`Task ${task.task_id} to take`} tabIndex={-1}>
       <div className="card-head">
         <strong>{task.task_id}</strong>
         <span className="pill status-ready">{task.priority}</span>
@@ -242,7 +248,7 @@ function ReadyTask({ task }: { task: PulledTask }) {
   );
 }
 
-function HeldTask({ task }: { task: TaskRun }) {
+function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: string): void }) {
   const finish = useBaton((s) => s.finishTask);
   const fail = useBaton((s) => s.fail);
   const [text, setText] = useState('');
@@ -257,7 +263,7 @@ function HeldTask({ task }: { task: TaskRun }) {
   }, [task.agent_id, task.run_id, task.task_id, fail]);
   const spec = context?.task;
   return (
-    <li className="card" aria-label={`Task ${task.task_id} in progress`}>
+    <li className="card" aria-label={`Task ${task.task_id} in progress`} tabIndex={-1}>
       <div className="card-head">
         <strong>{task.task_id}</strong>
         <span className="pill status-in_progress">In progress</span>
@@ -302,7 +308,13 @@ function HeldTask({ task }: { task: TaskRun }) {
         />
       </label>
       <div className="actions">
-        <button type="button" onClick={() => finish(task, false, text)}>
+        <button
+          type="button"
+          onClick={() => {
+            onFinish(`${task.run_id}/${task.task_id}`);
+            void finish(task, false, text);
+          }}
+        >
           Fail
         </button>
         <button
@@ -310,7 +322,10 @@ function HeldTask({ task }: { task: TaskRun }) {
           className="primary"
           onClick={() =>
             void readFiles(files).then(
-              (read) => finish(task, true, text, read),
+              (read) => {
+                onFinish(`${task.run_id}/${task.task_id}`);
+                return finish(task, true, text, read);
+              },
               (err) => fail('Could not read the files', err),
             )
           }

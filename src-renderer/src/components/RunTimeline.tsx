@@ -92,7 +92,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                       className={`tick node-${t?.status}${reused ? ' reused' : ''}`}
                       role="img"
                       aria-label={label}
-                      style={{ left: pct(finished) }}
+                      style={{ left: `min(${pct(finished)}, calc(100% - 3px))` }}
                     />
                   )}
                 </span>

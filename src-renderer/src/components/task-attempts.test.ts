@@ -11,6 +11,7 @@ describe('attempts in the task details', () => {
     expect(attemptText({ attempt: 3 }, retry)).toBe('3 of 4');
     expect(attemptText({ attempt: 1 }, {})).toBe('1');
     expect(attemptText({ attempt: 2 }, undefined)).toBe('2');
+    expect(attemptText({ attempt: 0 }, retry)).toBe('none yet'); // cancelled before it ran
   });
 
   it('says when the next attempt starts while a retry waits', () => {

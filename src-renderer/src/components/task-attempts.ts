@@ -2,11 +2,12 @@ import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../format/duration.ts';
 
-/** "3 of 4" when the task may be retried, else just the attempt's number. */
+/** "3 of 4" when the task may be retried, else just the attempt's number; "none yet" before the first. */
 export function attemptText(
   task: Pick<TaskRun, 'attempt'>,
   spec: Pick<TaskSpec, 'retry'> | undefined,
 ): string {
+  if (task.attempt === 0) return 'none yet';
   return spec?.retry ? `${task.attempt} of ${spec.retry.max_attempts}` : String(task.attempt);
 }
 
