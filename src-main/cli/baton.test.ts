@@ -102,6 +102,9 @@ describe('baton CLI', () => {
     );
     const r1 = baton(['run', retry, '--agents', agents, '--data-dir', dir, '--json']);
     expect(r1.code).toBe(1);
+    // Each retry shows on stderr: which attempt failed, when the next starts, and that it did.
+    expect(r1.stderr).toMatch(/↻ test attempt 1 failed: .*; attempt 2 of 2 in \d/);
+    expect(r1.stderr).toContain('▶ test in_progress → flaky (attempt 2)');
     expect(JSON.parse(r1.stdout)).toMatchObject({
       status: 'failed',
       tasks: [{ task_id: 'test', status: 'failed' }],

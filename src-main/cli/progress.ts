@@ -50,10 +50,17 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
         const t = ev.payload;
         const before = status.get(t.task_id);
         status.set(t.task_id, t.status);
-        if (!tty && before !== t.status && SYMBOL[t.status]) {
+        if (tty || before === t.status) continue;
+        if (SYMBOL[t.status]) {
           const who = t.agent_id ? ` → ${t.agent_id}` : '';
-          const why = t.reason ?? t.error;
-          out.write(`${SYMBOL[t.status]} ${t.task_id} ${t.status}${who}${why ? ` (${why})` : ''}\n`);
+          const attempt = t.status === 'in_progress' && t.attempt > 1 ? ` (attempt ${t.attempt})` : '';
+          const why = t.status === 'in_progress' ? null : (t.reason ?? t.error);
+          out.write(
+            `${SYMBOL[t.status]} ${t.task_id} ${t.status}${who}${attempt}${why ? ` (${why})` : ''}\n`,
+          );
+        } else if (t.status === 'ready' && t.retry_at !== null && t.reason) {
+          // A failed attempt waiting to be tried again: the reason says which and when.
+          out.write(`↻ ${t.task_id} ${t.reason}\n`);
         }
       }
       if (tty) draw();
