@@ -137,8 +137,8 @@ export const workMethods = {
               .max(200)
               // Names people give files ("report (final).txt", "Übersicht.pdf"), never a path.
               .regex(
-                /^[\p{L}\p{N}._()\[\]+,@'&#-][\p{L}\p{N} ._()\[\]+,@'&#-]*$/u,
-                'a plain file name: letters, digits, spaces and . _ - ( ) [ ] + , @ \' & #, no folders',
+                /^[\p{L}\p{N}._()[\]+,@'&#-][\p{L}\p{N} ._()[\]+,@'&#-]*$/u,
+                "a plain file name: letters, digits, spaces and . _ - ( ) [ ] + , @ ' & #, no folders",
               )
               .refine((n) => n !== '.' && n !== '..', 'a plain file name, not . or ..'),
             content: z.string().max(10_000_000),
