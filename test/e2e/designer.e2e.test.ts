@@ -366,3 +366,160 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await page.screenshot({ path: join(shots, 'import-agents-as-plan.png') });
   });
 });
+
+describe.skipIf(skipE2e)('the plan designer: renaming and deleting tasks', () => {
+  let baton: Baton;
+  let page: Page;
+
+  beforeAll(async () => {
+    baton = await launchBaton('designer-edits', { width: 1400, height: 860 });
+    page = baton.page;
+    await baton.rpc('agents.import', { agents: [{ id: 'helper', skills: ['x'] }] });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'digest',
+        name: 'Weekly digest',
+        tasks: [
+          { task_id: 'collect', description: 'Collect the news', required_skills: ['x'] },
+          {
+            task_id: 'reflect',
+            description: 'Think it over',
+            required_skills: ['x'],
+            depends_on: ['collect'],
+          },
+          {
+            task_id: 'write',
+            description: 'Write the digest',
+            required_skills: ['x'],
+            depends_on: ['collect', 'reflect'],
+            condition: { output: { task_id: 'collect', exists: true } },
+          },
+          { task_id: 'send', description: 'Send it', required_skills: ['x'], depends_on: ['write'] },
+        ],
+      },
+    });
+    await page.goto(baton.server.url);
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button', { name: /Weekly digest/ })
+      .click();
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    await graph().getByRole('article', { name: 'Task send' }).waitFor();
+  });
+  afterAll(() => baton?.close());
+
+  const graph = () => page.getByRole('region', { name: 'Plan designer graph' });
+  const tasks = () => page.getByText(/· \d+ tasks ·/).textContent();
+  const arrows = () => graph().locator('.react-flow__edge').count();
+  const undoButton = () =>
+    page.getByRole('toolbar', { name: 'Designer' }).getByRole('button', { name: 'Undo' });
+  /** What `taskId` waits for, and the summary of its condition, as its panel shows them. */
+  const waitsFor = async (taskId: string) => {
+    await graph()
+      .getByRole('article', { name: `Task ${taskId}` })
+      .click();
+    const form = page.getByRole('form', { name: `Task ${taskId}` });
+    return {
+      deps: await form.getByRole('group', { name: 'Depends on' }).getByRole('listitem').allTextContents(),
+      when: await form.locator('summary', { hasText: 'Run only when' }).textContent(),
+    };
+  };
+
+  it('refuses to rename a task to an id another task has, or to one that is no id, saying why on the field', async () => {
+    await graph().getByRole('article', { name: 'Task reflect' }).click();
+    const form = page.getByRole('form', { name: 'Task reflect' });
+    const id = form.getByLabel('Task id', { exact: true });
+    await id.fill('collect');
+    await id.press('Enter');
+    await expect.poll(() => form.textContent()).toContain('Task id collect is taken: pick another');
+    // The field keeps what was typed, marked invalid; the plan is as it was.
+    expect(await id.inputValue()).toBe('collect');
+    expect(await id.getAttribute('aria-invalid')).toBe('true');
+    expect(await graph().getByRole('article').count()).toBe(4);
+    expect(await tasks()).toContain('· 4 tasks ·');
+    expect(await arrows()).toBe(4);
+    expect(await undoButton().isDisabled()).toBe(true);
+    // Saving would drop what was typed: the designer says so.
+    await page.keyboard.press('Control+s');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Not saved: Task id collect is taken: pick another.');
+
+    await id.fill('bad id!');
+    await id.press('Enter');
+    await expect
+      .poll(() => form.textContent())
+      .toContain('Task id may contain only letters, digits and . _ : @ -');
+    expect(await tasks()).toContain('· 4 tasks ·');
+    expect(await undoButton().isDisabled()).toBe(true);
+    // Back to its own id, the error goes; the other tasks still wait for both.
+    await id.fill('reflect');
+    await id.press('Enter');
+    await expect.poll(() => id.getAttribute('aria-invalid')).toBe(null);
+    expect(await form.textContent()).not.toMatch(/is taken|may contain only/);
+    expect(await waitsFor('write')).toEqual({
+      deps: ['collect ×', 'reflect ×'],
+      when: expect.stringContaining('collect output test'),
+    });
+    expect(await undoButton().isDisabled()).toBe(true);
+  });
+
+  it('deletes a task with the Delete key as one edit: one undo brings back its arrows and conditions', async () => {
+    await graph().getByRole('article', { name: 'Task collect' }).click();
+    await page.getByRole('form', { name: 'Task collect' }).waitFor();
+    await page.keyboard.press('Delete');
+    await expect.poll(tasks).toContain('· 3 tasks ·');
+    expect(await arrows()).toBe(2);
+    expect(await waitsFor('write')).toEqual({
+      deps: ['reflect ×'],
+      when: expect.stringContaining('every dependency done'),
+    });
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(tasks).toContain('· 4 tasks ·');
+    await expect.poll(arrows).toBe(4);
+    expect(await waitsFor('write')).toEqual({
+      deps: ['collect ×', 'reflect ×'],
+      when: expect.stringContaining('collect output test'),
+    });
+    expect(await waitsFor('reflect')).toMatchObject({ deps: ['collect ×'] });
+    expect(await undoButton().isDisabled()).toBe(true);
+
+    // Several tasks (Ctrl+click) deleted together are one edit too.
+    await graph().getByRole('article', { name: 'Task collect' }).click();
+    await page.keyboard.down('Control');
+    await graph().getByRole('article', { name: 'Task send' }).click();
+    await page.keyboard.up('Control');
+    await expect
+      .poll(() =>
+        graph()
+          .locator('.react-flow__node.selected')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))),
+      )
+      .toEqual(expect.arrayContaining(['collect', 'send']));
+    await page.keyboard.press('Delete');
+    await expect.poll(tasks).toContain('· 2 tasks ·');
+    expect(await arrows()).toBe(1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(tasks).toContain('· 4 tasks ·');
+    await expect.poll(arrows).toBe(4);
+    expect(await undoButton().isDisabled()).toBe(true);
+  });
+
+  it('deletes one arrow alone with the keyboard, and one undo brings it back', async () => {
+    // An arrow is reached with the keyboard and picked with Enter, like a card.
+    const arrow = graph().getByRole('group', { name: 'Edge from reflect to write' });
+    await arrow.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => arrow.getAttribute('class')).toContain('selected');
+    await page.keyboard.press('Delete');
+    await expect.poll(arrows).toBe(3);
+    expect(await tasks()).toContain('· 4 tasks ·');
+    expect(await waitsFor('write')).toMatchObject({ deps: ['collect ×'] });
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(arrows).toBe(4);
+    expect(await waitsFor('write')).toMatchObject({ deps: ['collect ×', 'reflect ×'] });
+    expect(await undoButton().isDisabled()).toBe(true);
+  });
+});

@@ -4,13 +4,14 @@ import type {
   EdgeChange,
   NodeChange,
   NodeTypes,
+  OnDelete,
   ReactFlowInstance,
   Viewport,
 } from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { connect, disconnect, removeTask } from '../designer/plan-edit.ts';
+import { connect, removeElements } from '../designer/plan-edit.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
 import { useBaton } from '../store/index.ts';
@@ -33,6 +34,23 @@ import type { TaskNodeType } from './TaskNode.tsx';
 import { CARD_HANDLES, NODE_HEIGHT, NODE_WIDTH, TaskNode } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
+
+/**
+ * What is selected in the graph: tasks and arrows (several with Ctrl+click or a Shift+drag box),
+ * as picked when the panel's task was `task`. The panel shows the task picked last.
+ */
+interface Picked {
+  task: string | null;
+  nodes: ReadonlySet<string>;
+  edges: ReadonlySet<string>;
+}
+const NOTHING: ReadonlySet<string> = new Set();
+/** The selection when the panel's task was chosen elsewhere (added, picked in the checks, deleted): that task alone. */
+const onlyTask = (task: string | null): Picked => ({
+  task,
+  nodes: task === null ? NOTHING : new Set([task]),
+  edges: NOTHING,
+});
 
 /** The draft as an editable DAG: drag from a task's right handle to another's left to add a dependency. */
 export function DesignerGraph() {
@@ -84,31 +102,79 @@ export function DesignerGraph() {
       })),
     [draft, manual, auto],
   );
-  const nodes = useMemo(
-    () => plain.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
-    [plain, selected],
+  // The selection is React Flow's to change (clicks, Ctrl+click, a selection box); the panel's
+  // task, when chosen elsewhere, starts a new one.
+  const [pickedState, setPicked] = useState<Picked>(() => onlyTask(selected));
+  const picked = useMemo(
+    () => (pickedState.task === selected ? pickedState : onlyTask(selected)),
+    [pickedState, selected],
   );
-  const edges = useMemo<Edge[]>(
+  // Changes arrive in batches within one event (arrows, then tasks): each starts from the last.
+  const pickedNow = useRef(picked);
+  pickedNow.current = picked;
+  const pick = (kind: 'nodes' | 'edges', changes: { id: string; selected: boolean }[]) => {
+    const task = useBaton.getState().selectedTaskId;
+    const was = pickedNow.current.task === task ? pickedNow.current : onlyTask(task);
+    const ids = new Set(was[kind]);
+    let newest: string | null = null;
+    for (const c of changes) {
+      if (c.selected) {
+        ids.add(c.id);
+        newest = c.id;
+      } else ids.delete(c.id);
+    }
+    let next: Picked = { ...was, [kind]: ids };
+    if (kind === 'nodes') {
+      // The panel follows: the task just picked, or (when its task was unselected) another still picked.
+      const shown = newest ?? (task !== null && ids.has(task) ? task : ([...ids].at(-1) ?? null));
+      next = { ...next, task: shown };
+      if (shown !== task) selectTask(shown);
+    }
+    pickedNow.current = next;
+    setPicked(next);
+  };
+
+  const nodes = useMemo(
+    () => plain.map((n) => (picked.nodes.has(n.id) ? { ...n, selected: true } : n)),
+    [plain, picked.nodes],
+  );
+  const links = useMemo<Edge[]>(
     () =>
       draft.tasks.flatMap((t) =>
         (t.depends_on ?? []).map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
       ),
     [draft],
   );
+  const edges = useMemo(
+    () =>
+      picked.edges.size === 0
+        ? links
+        : links.map((e) => (picked.edges.has(e.id) ? { ...e, selected: true } : e)),
+    [links, picked.edges],
+  );
 
+  // Deleting (Delete or Backspace) is one edit, whatever it takes with it: React Flow reports the
+  // tasks and each arrow as separate removals, so those are left alone and this applies them all.
   const onNodesChange = (changes: NodeChange<TaskNodeType>[]) => {
+    const selections: { id: string; selected: boolean }[] = [];
     for (const c of changes) {
       if (c.type === 'position' && c.position) moveTask(c.id, c.position.x, c.position.y);
-      if (c.type === 'select' && c.selected) selectTask(c.id);
-      if (c.type === 'remove') edit((p) => removeTask(p, c.id), null);
+      if (c.type === 'select') selections.push(c);
     }
+    if (selections.length > 0) pick('nodes', selections);
   };
   const onEdgesChange = (changes: EdgeChange[]) => {
-    for (const c of changes) {
-      if (c.type !== 'remove') continue;
-      const [from, to] = c.id.split('->') as [string, string];
-      edit((p) => disconnect(p, from, to));
-    }
+    const selections = changes.filter((c) => c.type === 'select');
+    if (selections.length > 0) pick('edges', selections);
+  };
+  const onDelete: OnDelete<TaskNodeType> = ({ nodes: gone, edges: cut }) => {
+    const tasks = gone.map((n) => n.id);
+    const links = cut.map((e) => ({ from: e.source, to: e.target }));
+    // What was deleted is no longer selected (nor when an undo brings it back).
+    const left = tasks.length > 0 ? onlyTask(null) : onlyTask(useBaton.getState().selectedTaskId);
+    pickedNow.current = left;
+    setPicked(left);
+    edit((p) => removeElements(p, tasks, links), tasks.length > 0 ? null : undefined);
   };
   const onConnect = (c: Connection) => {
     const r = connect(draft, c.source, c.target);
@@ -137,7 +203,7 @@ export function DesignerGraph() {
     () => (drawable ? plain.map((n) => ({ ...n, hidden: true })) : plain),
     [drawable, plain],
   );
-  const scene = useMemo(() => (drawable ? overviewScene(plain, edges) : null), [drawable, plain, edges]);
+  const scene = useMemo(() => (drawable ? overviewScene(plain, links) : null), [drawable, plain, links]);
 
   // A newly selected task (a new one, or one picked in the checks list) is brought into view
   // when it is off screen or under the side panel, once it has a place in the layout; the view
@@ -168,6 +234,7 @@ export function DesignerGraph() {
           }}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
+          onDelete={onDelete}
           onConnect={onConnect}
           onPaneClick={(e) =>
             selectTask(overview ? (overviewPick(flow.current, scene, e)?.id ?? null) : null)

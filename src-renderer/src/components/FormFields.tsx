@@ -2,8 +2,13 @@ import type { ReactNode } from 'react';
 import { useEffect, useId, useState } from 'react';
 import type { ZodType } from 'zod';
 import { numberOfText, numberProblem } from '../designer/plan-edit.ts';
+import { useBaton } from '../store/index.ts';
 
-/** A text input that commits on blur or Enter, so undo steps are whole edits. */
+/**
+ * A text input that commits on blur or Enter, so undo steps are whole edits. A commit may be
+ * refused (`onCommit` returns why): the field keeps the text as typed with the refusal as its
+ * error, and saving waits, until the text is changed or a commit is taken.
+ */
 export function TextField(props: {
   label: string;
   value: string;
@@ -12,15 +17,28 @@ export function TextField(props: {
   placeholder?: string;
   /** Checks the text as typed; its problem shows before the plan's. */
   check?: (text: string) => string | null;
-  onCommit(value: string): void;
+  /** Applies the text; returns a reason (in words naming the field) when it refuses it instead. */
+  onCommit(value: string): unknown;
 }) {
   const id = useId();
+  const markUnapplied = useBaton((s) => s.markUnapplied);
+  // A field gone (another task picked, or this one renamed) takes its refused text with it.
+  useEffect(() => () => markUnapplied(id, null), [id, markUnapplied]);
   const [value, setValue] = useState(props.value);
-  useEffect(() => setValue(props.value), [props.value]);
+  const [refused, setRefused] = useState<{ text: string; reason: string } | null>(null);
+  useEffect(() => {
+    setValue(props.value);
+    setRefused(null);
+    markUnapplied(id, null);
+  }, [props.value, id, markUnapplied]);
   const commit = () => {
-    if (value !== props.value) props.onCommit(value);
+    const r = value !== props.value ? props.onCommit(value) : null;
+    const reason = typeof r === 'string' && r !== '' ? r : null;
+    setRefused(reason === null ? null : { text: value, reason });
+    markUnapplied(id, reason);
   };
-  const error = props.check?.(value) ?? props.error;
+  const refusal = refused?.text === value ? refused.reason : null;
+  const error = refusal ?? props.check?.(value) ?? props.error;
   const invalid = error ? true : undefined;
   return (
     <div className="field">

@@ -9,7 +9,7 @@ import {
   withRetryField,
 } from '../designer/panel-fields.ts';
 import type { Check, TaskDraft } from '../designer/plan-edit.ts';
-import { fieldProblem, updateTask } from '../designer/plan-edit.ts';
+import { fieldProblem, renameTask, updateTask } from '../designer/plan-edit.ts';
 import { fieldMessage } from '../format/field-message.ts';
 import { useBaton } from '../store/index.ts';
 import { ConditionField } from './ConditionField.tsx';
@@ -59,8 +59,15 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 export function TaskForm({ task, index, checks }: { task: TaskDraft; index: number; checks: Check[] }) {
   const edit = useBaton((s) => s.edit);
   const agents = useBaton((s) => s.agents);
-  const patch = (p: Partial<TaskDraft>, select?: string) =>
-    edit((plan) => updateTask(plan, task.task_id, p), select);
+  const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>) => edit((plan) => updateTask(plan, task.task_id, p));
+  // A taken or invalid id is refused, like a cycle: the field keeps it, with the reason.
+  const rename = (to: string) => {
+    const draft = useBaton.getState().draft;
+    if (!draft) return;
+    const r = renameTask(draft, task.task_id, to);
+    if (!r.ok) return r.reason;
+    edit(() => r.plan, to);
+  };
   const problem = (field: string, label: string) => fieldProblem(checks, `tasks[${index}].${field}`, label);
   const dependsOn = task.depends_on ?? [];
   const retryPath = (f: RetryField) => (f === 'max_attempts' ? `retry.${f}` : `retry.backoff.${f}`);
@@ -81,7 +88,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         label="Task id"
         value={task.task_id}
         error={problem('task_id', 'Task id')}
-        onCommit={(v) => patch({ task_id: v }, v)}
+        onCommit={rename}
       />
       <TextField
         label="Description"

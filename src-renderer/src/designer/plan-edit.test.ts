@@ -12,8 +12,10 @@ import {
   fieldProblem,
   numberOfText,
   numberProblem,
+  removeElements,
   removeTask,
   renameInCondition,
+  renameTask,
   updateTask,
 } from './plan-edit.ts';
 
@@ -40,8 +42,8 @@ describe('plan edits', () => {
 
   it('removes a task with its dependencies, renames everywhere, duplicates with a fresh id', () => {
     expect(removeTask(plan, 'a').tasks).toEqual([{ ...plan.tasks[1], depends_on: [] }]);
-    const renamed = updateTask(plan, 'a', { task_id: 'start' });
-    expect(renamed.tasks.map((t) => [t.task_id, t.depends_on ?? []])).toEqual([
+    const renamed = renameTask(plan, 'a', 'start');
+    expect(renamed.ok && renamed.plan.tasks.map((t) => [t.task_id, t.depends_on ?? []])).toEqual([
       ['start', []],
       ['b', ['start']],
     ]);
@@ -83,7 +85,8 @@ describe('plan edits', () => {
       dependencies: { a: ['failed'] },
       output: { task_id: 'a', exists: true },
     });
-    expect(c(updateTask(cond, 'a', { task_id: 'start' })).condition).toEqual({
+    const renamed = renameTask(cond, 'a', 'start');
+    expect(renamed.ok && c(renamed.plan).condition).toEqual({
       dependencies: { start: ['failed'], b: ['done', 'skipped'] },
       output: { task_id: 'start', exists: true },
     });
@@ -91,6 +94,89 @@ describe('plan edits', () => {
     expect(
       checkPlan(disconnect(cond, 'a', 'c'), [agent('x', [])]).filter((k) => k.severity === 'error'),
     ).toEqual([]);
+  });
+
+  it('refuses to rename a task to an id another task has, or to one that is not an id', () => {
+    const four: PlanInput = {
+      plan_id: 'p',
+      tasks: [
+        { task_id: 'collect', description: '' },
+        { task_id: 'reflect', description: '', depends_on: ['collect'] },
+        {
+          task_id: 'write',
+          description: '',
+          depends_on: ['collect', 'reflect'],
+          condition: { output: { task_id: 'reflect', exists: true } },
+        },
+        { task_id: 'send', description: '', depends_on: ['write'] },
+      ],
+    };
+    // Taken: the two tasks would become one (and `write` would wait for `collect` twice).
+    expect(renameTask(four, 'reflect', 'collect')).toEqual({
+      ok: false,
+      reason: 'Task id collect is taken: pick another',
+    });
+    expect(renameTask(four, 'reflect', 'bad id!')).toEqual({
+      ok: false,
+      reason: 'Task id may contain only letters, digits and . _ : @ -',
+    });
+    expect(renameTask(four, 'reflect', '')).toEqual({ ok: false, reason: 'Task id must not be empty' });
+    expect(renameTask(four, 'nope', 'other')).toMatchObject({ ok: false });
+    // The same id is no change; a free one is renamed everywhere, the condition too.
+    expect(renameTask(four, 'reflect', 'reflect')).toEqual({ ok: true, plan: four });
+    const r = renameTask(four, 'reflect', 'review');
+    expect(r.ok && r.plan.tasks.map((t) => [t.task_id, t.depends_on ?? []])).toEqual([
+      ['collect', []],
+      ['review', ['collect']],
+      ['write', ['collect', 'review']],
+      ['send', ['write']],
+    ]);
+    expect(r.ok && r.plan.tasks[2]!.condition).toEqual({ output: { task_id: 'review', exists: true } });
+    // Other fields are updated in place; an id is not among them.
+    expect(updateTask(four, 'send', { description: 'mail it' }).tasks[3]).toEqual({
+      task_id: 'send',
+      description: 'mail it',
+      depends_on: ['write'],
+    });
+  });
+
+  it('removes tasks and links deleted together as one edit', () => {
+    const four: PlanInput = {
+      plan_id: 'p',
+      tasks: [
+        { task_id: 'a', description: '' },
+        { task_id: 'b', description: '', depends_on: ['a'] },
+        {
+          task_id: 'c',
+          description: '',
+          depends_on: ['a', 'b'],
+          condition: { dependencies: { b: ['done'] }, output: { task_id: 'a', exists: true } },
+        },
+        { task_id: 'd', description: '', depends_on: ['c'] },
+      ],
+    };
+    // A task with the arrows out of it (as React Flow reports them), and an arrow of its own.
+    const next = removeElements(
+      four,
+      ['a'],
+      [
+        { from: 'a', to: 'b' },
+        { from: 'a', to: 'c' },
+        { from: 'c', to: 'd' },
+      ],
+    );
+    expect(next.tasks).toEqual([
+      { task_id: 'b', description: '', depends_on: [] },
+      { task_id: 'c', description: '', depends_on: ['b'], condition: { dependencies: { b: ['done'] } } },
+      { task_id: 'd', description: '', depends_on: [] },
+    ]);
+    expect(removeElements(four, [], [{ from: 'b', to: 'c' }]).tasks[2]).toEqual({
+      task_id: 'c',
+      description: '',
+      depends_on: ['a'],
+      condition: { output: { task_id: 'a', exists: true } },
+    });
+    expect(removeElements(four, ['a', 'd']).tasks.map((t) => t.task_id)).toEqual(['b', 'c']);
   });
 
   it('flags what will go wrong before a run', () => {

@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { findCycle, parsePlan } from '../../../src-shared/schemas/plan.ts';
 import { fieldMessage, plainMessage } from '../format/field-message.ts';
@@ -89,6 +90,21 @@ export function removeTask(plan: PlanInput, taskId: string): PlanInput {
   };
 }
 
+/**
+ * Removes what was deleted together (as with the Delete key): the tasks, with every dependency
+ * on them, and the links (`to` no longer waits for `from`). One edit, so one undo brings it all back.
+ */
+export function removeElements(
+  plan: PlanInput,
+  taskIds: readonly string[],
+  links: readonly { from: string; to: string }[] = [],
+): PlanInput {
+  let next = plan;
+  for (const { from, to } of links) next = disconnect(next, from, to);
+  for (const id of taskIds) next = removeTask(next, id);
+  return next;
+}
+
 /** Makes `to` depend on `from`, unless that would close a cycle (named in the refusal). */
 export function connect(plan: PlanInput, from: string, to: string): EditResult {
   if (from === to) return { ok: false, reason: `a task cannot depend on itself ("${from}")` };
@@ -112,24 +128,46 @@ export function disconnect(plan: PlanInput, from: string, to: string): PlanInput
   };
 }
 
-/** Updates one task; a new task_id is renamed everywhere it is referenced. */
-export function updateTask(plan: PlanInput, taskId: string, patch: Partial<TaskDraft>): PlanInput {
-  const rename = patch.task_id !== undefined && patch.task_id !== taskId ? patch.task_id : null;
+/**
+ * Gives a task a new id, renamed everywhere it is referenced; refused (in words naming the field)
+ * when the id is taken by another task or is not a valid id, so two tasks never become one.
+ */
+export function renameTask(plan: PlanInput, taskId: string, to: string): EditResult {
+  if (to === taskId) return { ok: true, plan };
+  if (!plan.tasks.some((t) => t.task_id === taskId))
+    return { ok: false, reason: `there is no task "${taskId}"` };
+  const valid = idSchema.safeParse(to);
+  if (!valid.success) {
+    return { ok: false, reason: fieldMessage('Task id', valid.error.issues[0]?.message ?? 'is not valid') };
+  }
+  if (plan.tasks.some((t) => t.task_id === to))
+    return { ok: false, reason: `Task id ${to} is taken: pick another` };
   return {
-    ...plan,
-    tasks: plan.tasks.map((t) => {
-      let next = t.task_id === taskId ? { ...t, ...patch } : t;
-      if (rename && deps(next).includes(taskId)) {
-        const condition = renameInCondition(next.condition, taskId, rename);
-        next = {
-          ...next,
-          depends_on: deps(next).map((d) => (d === taskId ? rename : d)),
+    ok: true,
+    plan: {
+      ...plan,
+      tasks: plan.tasks.map((t) => {
+        if (t.task_id === taskId) return { ...t, task_id: to };
+        if (!deps(t).includes(taskId)) return t;
+        const { condition: _, ...rest } = t;
+        const condition = renameInCondition(t.condition, taskId, to);
+        return {
+          ...rest,
+          depends_on: deps(t).map((d) => (d === taskId ? to : d)),
           ...(condition ? { condition } : {}),
         };
-      }
-      return next;
-    }),
+      }),
+    },
   };
+}
+
+/** Updates one task's fields; its id is changed by `renameTask`, which refuses one already taken. */
+export function updateTask(
+  plan: PlanInput,
+  taskId: string,
+  patch: Partial<Omit<TaskDraft, 'task_id'>>,
+): PlanInput {
+  return { ...plan, tasks: plan.tasks.map((t) => (t.task_id === taskId ? { ...t, ...patch } : t)) };
 }
 
 export interface Check {
