@@ -122,6 +122,13 @@ describe.skipIf(skipE2e)('a large plan', () => {
     await zoomInToCards(page, graph, point);
     await graph.getByRole('article', { name: /^Task t95/ }).waitFor();
     expect(await graph.getByRole('img', { name: /^Overview of/ }).count()).toBe(0);
+    // Edits were made: Discard asks first, and "Keep editing" keeps them.
     await page.getByRole('button', { name: 'Discard' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Discard your changes?' });
+    await ask.getByRole('button', { name: 'Keep editing' }).click();
+    expect(await page.getByRole('heading', { name: /^Editing/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await ask.getByRole('button', { name: 'Discard the changes' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /^Editing/ }).count()).toBe(0);
   });
 });

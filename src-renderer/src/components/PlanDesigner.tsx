@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { downloadJson } from '../designer/download.ts';
 import { addTask, checkPlan, duplicateTask, removeTask } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
+import { ConfirmButton } from './ConfirmButton.tsx';
 import { DesignerGraph } from './DesignerGraph.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { PlanFields } from './PlanFields.tsx';
@@ -11,6 +12,7 @@ import { TaskForm } from './TaskForm.tsx';
 export function PlanDesigner() {
   const draft = useBaton((s) => s.draft)!;
   const isNew = useBaton((s) => s.draftIsNew);
+  const editedPlanId = useBaton((s) => s.editedPlanId);
   const selected = useBaton((s) => s.selectedTaskId);
   const canUndo = useBaton((s) => s.past.length > 0);
   const canRedo = useBaton((s) => s.future.length > 0);
@@ -74,8 +76,11 @@ export function PlanDesigner() {
         <div>
           <h1>{isNew ? 'New plan' : `Editing ${draft.name ?? draft.plan_id}`}</h1>
           <p className="muted small">
-            {draft.plan_id} · {draft.tasks.length} tasks · saving makes a new version · Ctrl+Z undo,
-            Ctrl+Shift+Z redo, Delete removes
+            {draft.plan_id} · {draft.tasks.length} tasks ·{' '}
+            {editedPlanId && editedPlanId !== draft.plan_id
+              ? `saving makes a new plan ${draft.plan_id} (${editedPlanId} stays as it is)`
+              : 'saving makes a new version'}{' '}
+            · Ctrl+Z undo, Ctrl+Shift+Z redo, Delete removes
           </p>
         </div>
         <div className="actions" role="toolbar" aria-label="Designer">
@@ -100,9 +105,20 @@ export function PlanDesigner() {
           <button type="button" onClick={() => downloadJson(`${draft.plan_id}.json`, draft)}>
             Export JSON
           </button>
-          <button type="button" onClick={endEdit}>
-            Discard
-          </button>
+          {canUndo ? (
+            <ConfirmButton
+              label="Discard"
+              question="Discard your changes?"
+              detail="The edits made since the designer opened are thrown away; the saved plan stays as it is."
+              yes="Discard the changes"
+              no="Keep editing"
+              onConfirm={endEdit}
+            />
+          ) : (
+            <button type="button" onClick={endEdit}>
+              Discard
+            </button>
+          )}
           <button type="button" className="primary" onClick={() => void saveDraft()} disabled={saving}>
             {saving ? 'Saving…' : 'Save plan'}
           </button>

@@ -11,6 +11,8 @@ export interface DesignerSlice {
   /** The plan being edited; null when not in the designer. */
   draft: PlanInput | null;
   draftIsNew: boolean;
+  /** The id of the stored plan being edited (null for a new one): a draft with another id saves a new plan. */
+  editedPlanId: string | null;
   past: PlanInput[];
   future: PlanInput[];
   selectedTaskId: string | null;
@@ -39,6 +41,7 @@ export interface DesignerSlice {
 export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice> = (set, get) => ({
   draft: null,
   draftIsNew: false,
+  editedPlanId: null,
   past: [],
   future: [],
   selectedTaskId: null,
@@ -50,6 +53,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     set({
       draft: structuredClone(plan),
       draftIsNew: isNew,
+      editedPlanId: isNew ? null : plan.plan_id,
       past: [],
       future: [],
       selectedTaskId: null,
