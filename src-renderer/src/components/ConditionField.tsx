@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { conditionSchema } from '../../../src-shared/schemas/plan.ts';
-import type { ConditionDraft, EndStatus, OutputTest, OutputTestKind } from '../designer/panel-fields.ts';
+import type { EndStatus, OutputTest, OutputTestKind } from '../designer/panel-fields.ts';
 import {
   allowedStatuses,
   conditionFitsForm,
@@ -15,6 +15,7 @@ import {
   withOutputTest,
   withTestKind,
 } from '../designer/panel-fields.ts';
+import type { ConditionDraft } from '../designer/plan-edit.ts';
 import { SelectField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
 

@@ -1,9 +1,9 @@
 import type { KeyboardEvent } from 'react';
-import { useEffect, useId, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { dependencyChoices, matchingIds } from '../designer/panel-fields.ts';
 import { connect, disconnect } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
+import { RemovableChip } from './RemovableChip.tsx';
 
 /** Above this many tasks to choose from, the picker is a text box with suggestions, not a list of them all. */
 const LISTED = 500;
@@ -22,7 +22,9 @@ export function DependsOnField({
   error: string | null;
 }) {
   const id = useId();
-  const ids = useBaton(useShallow((s) => s.draft?.tasks.map((t) => t.task_id) ?? []));
+  // The tasks, not their ids: a selector that maps every task would run on each store change (a drag, say).
+  const tasks = useBaton((s) => s.draft?.tasks);
+  const ids = useMemo(() => tasks?.map((t) => t.task_id) ?? [], [tasks]);
   const edit = useBaton((s) => s.edit);
   const picker = useRef<HTMLSelectElement & HTMLInputElement>(null);
   const [pick, setPick] = useState('');
@@ -86,17 +88,13 @@ export function DependsOnField({
       ) : (
         <ul className="chips" aria-label="Dependencies">
           {dependsOn.map((dep) => (
-            <li key={dep} className="chip">
-              {dep}{' '}
-              <button
-                type="button"
-                className="icon"
-                aria-label={`Remove dependency ${dep}`}
-                onClick={() => remove(dep)}
-              >
-                ×
-              </button>
-            </li>
+            <RemovableChip
+              key={dep}
+              as="li"
+              text={dep}
+              removeLabel={`Remove dependency ${dep}`}
+              onRemove={() => remove(dep)}
+            />
           ))}
         </ul>
       )}

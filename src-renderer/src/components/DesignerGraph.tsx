@@ -68,12 +68,21 @@ export function DesignerGraph() {
     () => draft.tasks.map((t) => `${t.task_id}:${(t.depends_on ?? []).join(',')}`).join('|'),
     [draft],
   );
+  // The arrows, too, change only with the tasks' ids and dependencies, not with other edits.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` is what the arrows depend on
+  const links = useMemo<Edge[]>(
+    () =>
+      draft.tasks.flatMap((t) =>
+        (t.depends_on ?? []).map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
+      ),
+    [shape],
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` is what the layout depends on
   useEffect(() => {
     let live = true;
     layoutAsync({
       nodes: draft.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
-      edges: draft.tasks.flatMap((t) => (t.depends_on ?? []).map((d) => ({ source: d, target: t.task_id }))),
+      edges: links,
     }).then((p) => live && setAuto(p));
     return () => {
       live = false;
@@ -112,6 +121,10 @@ export function DesignerGraph() {
   // Changes arrive in batches within one event (arrows, then tasks): each starts from the last.
   const pickedNow = useRef(picked);
   pickedNow.current = picked;
+  const keepPicked = (next: Picked) => {
+    pickedNow.current = next;
+    setPicked(next);
+  };
   const pick = (kind: 'nodes' | 'edges', changes: { id: string; selected: boolean }[]) => {
     const task = useBaton.getState().selectedTaskId;
     const was = pickedNow.current.task === task ? pickedNow.current : onlyTask(task);
@@ -130,20 +143,12 @@ export function DesignerGraph() {
       next = { ...next, task: shown };
       if (shown !== task) selectTask(shown);
     }
-    pickedNow.current = next;
-    setPicked(next);
+    keepPicked(next);
   };
 
   const nodes = useMemo(
     () => plain.map((n) => (picked.nodes.has(n.id) ? { ...n, selected: true } : n)),
     [plain, picked.nodes],
-  );
-  const links = useMemo<Edge[]>(
-    () =>
-      draft.tasks.flatMap((t) =>
-        (t.depends_on ?? []).map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
-      ),
-    [draft],
   );
   const edges = useMemo(
     () =>
@@ -169,12 +174,10 @@ export function DesignerGraph() {
   };
   const onDelete: OnDelete<TaskNodeType> = ({ nodes: gone, edges: cut }) => {
     const tasks = gone.map((n) => n.id);
-    const links = cut.map((e) => ({ from: e.source, to: e.target }));
+    const arrows = cut.map((e) => ({ from: e.source, to: e.target }));
     // What was deleted is no longer selected (nor when an undo brings it back).
-    const left = tasks.length > 0 ? onlyTask(null) : onlyTask(useBaton.getState().selectedTaskId);
-    pickedNow.current = left;
-    setPicked(left);
-    edit((p) => removeElements(p, tasks, links), tasks.length > 0 ? null : undefined);
+    keepPicked(onlyTask(tasks.length > 0 ? null : useBaton.getState().selectedTaskId));
+    edit((p) => removeElements(p, tasks, arrows), tasks.length > 0 ? null : undefined);
   };
   const onConnect = (c: Connection) => {
     const r = connect(draft, c.source, c.target);
@@ -196,14 +199,13 @@ export function DesignerGraph() {
     setOverview(startsAsOverview(draft.tasks.length, viewport));
     setStart({ viewport });
   }, [auto]);
-  // Only a large draft (or one still shown as the overview) needs these: dragging a task in a
-  // small one does not rebuild them.
-  const drawable = large || overview;
+  // Only the overview needs these: dragging a task among the cards (of a large draft too) does
+  // not rebuild them; they are built when the overview is shown.
   const hidden = useMemo(
-    () => (drawable ? plain.map((n) => ({ ...n, hidden: true })) : plain),
-    [drawable, plain],
+    () => (overview ? plain.map((n) => ({ ...n, hidden: true })) : plain),
+    [overview, plain],
   );
-  const scene = useMemo(() => (drawable ? overviewScene(plain, links) : null), [drawable, plain, links]);
+  const scene = useMemo(() => (overview ? overviewScene(plain, links) : null), [overview, plain, links]);
 
   // A newly selected task (a new one, or one picked in the checks list) is brought into view
   // when it is off screen or under the side panel, once it has a place in the layout; the view

@@ -1,8 +1,47 @@
 import type { ReactNode } from 'react';
-import { useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import type { ZodType } from 'zod';
 import { numberOfText, numberProblem } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
+
+/** The id of a field's note (its problem, or else its hint), for the control's aria-describedby. */
+export const noteId = (id: string, error: string | null | undefined, hint?: string | null) =>
+  error || hint ? `${id}-note` : undefined;
+
+/** Under a field: the problem with its value, or else a hint; nothing when neither. */
+export function FieldNote({
+  id,
+  error,
+  hint,
+}: {
+  id: string;
+  error: string | null | undefined;
+  hint?: string | null;
+}) {
+  if (error)
+    return (
+      <span className="field-error" id={`${id}-note`}>
+        {error}
+      </span>
+    );
+  if (hint)
+    return (
+      <span className="field-hint" id={`${id}-note`}>
+        {hint}
+      </span>
+    );
+  return null;
+}
+
+/**
+ * Marks field `id`'s typed value as not applied (with why; saving waits) or applied (null).
+ * The mark goes with the field: another task picked, or this one renamed.
+ */
+export function useUnappliedMark(id: string): (problem: string | null) => void {
+  const markUnapplied = useBaton((s) => s.markUnapplied);
+  useEffect(() => () => markUnapplied(id, null), [id, markUnapplied]);
+  return useCallback((problem) => markUnapplied(id, problem), [id, markUnapplied]);
+}
 
 /**
  * A text input that commits on blur or Enter, so undo steps are whole edits. A commit may be
@@ -21,21 +60,19 @@ export function TextField(props: {
   onCommit(value: string): unknown;
 }) {
   const id = useId();
-  const markUnapplied = useBaton((s) => s.markUnapplied);
-  // A field gone (another task picked, or this one renamed) takes its refused text with it.
-  useEffect(() => () => markUnapplied(id, null), [id, markUnapplied]);
+  const mark = useUnappliedMark(id);
   const [value, setValue] = useState(props.value);
   const [refused, setRefused] = useState<{ text: string; reason: string } | null>(null);
   useEffect(() => {
     setValue(props.value);
     setRefused(null);
-    markUnapplied(id, null);
-  }, [props.value, id, markUnapplied]);
+    mark(null);
+  }, [props.value, mark]);
   const commit = () => {
     const r = value !== props.value ? props.onCommit(value) : null;
     const reason = typeof r === 'string' && r !== '' ? r : null;
     setRefused(reason === null ? null : { text: value, reason });
-    markUnapplied(id, reason);
+    mark(reason);
   };
   const refusal = refused?.text === value ? refused.reason : null;
   const error = refusal ?? props.check?.(value) ?? props.error;
@@ -65,7 +102,7 @@ export function TextField(props: {
           onKeyDown={(e) => e.key === 'Enter' && commit()}
         />
       )}
-      {error && <span className="field-error">{error}</span>}
+      <FieldNote id={id} error={error} />
     </div>
   );
 }
@@ -118,16 +155,12 @@ export function NumberField(props: {
         value={text}
         placeholder={props.placeholder}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
+        aria-describedby={noteId(id, error)}
         onChange={(e) => setField({ text: e.target.value, base: field.base })}
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
-      {error && (
-        <span className="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      )}
+      <FieldNote id={id} error={error} />
     </div>
   );
 }
@@ -142,7 +175,6 @@ export function SelectField(props: {
   children: ReactNode;
 }) {
   const id = useId();
-  const note = props.error ?? props.hint;
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
@@ -150,16 +182,12 @@ export function SelectField(props: {
         id={id}
         value={props.value}
         aria-invalid={props.error ? true : undefined}
-        aria-describedby={note ? `${id}-note` : undefined}
+        aria-describedby={noteId(id, props.error, props.hint)}
         onChange={(e) => props.onChange(e.target.value)}
       >
         {props.children}
       </select>
-      {note && (
-        <span className={props.error ? 'field-error' : 'field-hint'} id={`${id}-note`}>
-          {note}
-        </span>
-      )}
+      <FieldNote id={id} error={props.error} hint={props.hint} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ZodType } from 'zod';
 import { jsonText, parseJsonField } from '../designer/panel-fields.ts';
-import { useBaton } from '../store/index.ts';
+import { FieldNote, noteId, useUnappliedMark } from './FormFields.tsx';
 
 /** Whether a field's text reads as the value (blank as none), so an edit elsewhere need not replace it. */
 function holds(text: string, value: unknown): boolean {
@@ -30,28 +30,26 @@ export function JsonField<V>(props: {
   onCommit(value: V | undefined): void;
 }) {
   const id = useId();
-  const markUnapplied = useBaton((s) => s.markUnapplied);
-  // A field gone (another task picked) takes its unapplied text with it.
-  useEffect(() => () => markUnapplied(id, null), [id, markUnapplied]);
+  const mark = useUnappliedMark(id);
   const [field, setField] = useState(() => ({ text: jsonText(props.value), problem: null as string | null }));
   // Undo, redo or another edit replaces the text; the commit of this text does not.
   const typed = useRef(field.text);
   typed.current = field.text;
   useEffect(() => {
     if (holds(typed.current, props.value)) return;
-    markUnapplied(id, null);
+    mark(null);
     setField({ text: jsonText(props.value), problem: null });
-  }, [props.value, id, markUnapplied]);
+  }, [props.value, mark]);
   const { text, problem } = field;
   const read = (t: string) => parseJsonField(props.label, t, props.schema);
   const commit = () => {
     const r = read(text);
     if (!r.ok) {
       setField({ text, problem: r.message });
-      markUnapplied(id, r.message);
+      mark(r.message);
       return;
     }
-    markUnapplied(id, null);
+    mark(null);
     setField({ text: jsonText(r.value), problem: null });
     if (!holds(jsonText(props.value), r.value)) props.onCommit(r.value);
   };
@@ -67,7 +65,7 @@ export function JsonField<V>(props: {
         value={text}
         placeholder={props.placeholder}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : props.hint ? `${id}-hint` : undefined}
+        aria-describedby={noteId(id, error, props.hint)}
         onChange={(e) => {
           const next = e.target.value;
           const r = problem ? read(next) : null;
@@ -75,17 +73,7 @@ export function JsonField<V>(props: {
         }}
         onBlur={commit}
       />
-      {error ? (
-        <span className="field-error" id={`${id}-error`}>
-          {error}
-        </span>
-      ) : (
-        props.hint && (
-          <span className="field-hint" id={`${id}-hint`}>
-            {props.hint}
-          </span>
-        )
-      )}
+      <FieldNote id={id} error={error} hint={props.hint} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RemovableChip } from './RemovableChip.tsx';
 
 /** Skills as chips: type and press Enter to add, × to remove. */
 export function SkillsField({
@@ -38,17 +39,12 @@ export function SkillsField({
       </label>
       <div className="chips">
         {skills.map((s) => (
-          <span key={s} className="chip">
-            {s}{' '}
-            <button
-              type="button"
-              className="icon"
-              aria-label={`Remove skill ${s}`}
-              onClick={() => onChange(skills.filter((x) => x !== s))}
-            >
-              ×
-            </button>
-          </span>
+          <RemovableChip
+            key={s}
+            text={s}
+            removeLabel={`Remove skill ${s}`}
+            onRemove={() => onChange(skills.filter((x) => x !== s))}
+          />
         ))}
       </div>
       {error && <span className="field-error">{error}</span>}

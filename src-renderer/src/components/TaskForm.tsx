@@ -9,7 +9,7 @@ import {
   withRetryField,
 } from '../designer/panel-fields.ts';
 import type { Check, TaskDraft } from '../designer/plan-edit.ts';
-import { fieldProblem, renameTask, updateTask } from '../designer/plan-edit.ts';
+import { checksAt, fieldProblem, renameTask, updateTask } from '../designer/plan-edit.ts';
 import { fieldMessage } from '../format/field-message.ts';
 import { useBaton } from '../store/index.ts';
 import { ConditionField } from './ConditionField.tsx';
@@ -71,7 +71,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const problem = (field: string, label: string) => fieldProblem(checks, `tasks[${index}].${field}`, label);
   const dependsOn = task.depends_on ?? [];
   const retryPath = (f: RetryField) => (f === 'max_attempts' ? `retry.${f}` : `retry.backoff.${f}`);
-  const retryErrors = RETRY_FIELDS.some((f) => problem(retryPath(f.field), f.label));
+  const retryErrors = checksAt(checks, `tasks[${index}].retry`).length > 0;
   // A problem with the policy itself rather than one of its fields (an unknown key, say).
   const retryOther =
     checks
@@ -164,7 +164,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           attempts !== undefined && Number.isFinite(attempts) ? plural(attempts, 'attempt') : 'no retries'
         }
         hasValue={task.retry !== undefined}
-        error={retryErrors || retryOther !== null}
+        error={retryErrors}
       >
         <div className="field-grid">
           {RETRY_FIELDS.map((f) => (

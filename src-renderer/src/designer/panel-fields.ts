@@ -1,18 +1,18 @@
 import type { ZodType } from 'zod';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
-import { retryPolicySchema } from '../../../src-shared/schemas/plan.ts';
+import { conditionSchema, retryPolicySchema } from '../../../src-shared/schemas/plan.ts';
 import { formatDuration } from '../format/duration.ts';
 import { fieldMessage, plainMessage } from '../format/field-message.ts';
-import type { Check, TaskDraft } from './plan-edit.ts';
+import type { Check, ConditionDraft, TaskDraft } from './plan-edit.ts';
+import { checksAt, conditionOf } from './plan-edit.ts';
 
 /** Pure helpers behind the designer panel's advanced fields: retries, conditions, JSON, decider. */
 
-export type RetryDraft = NonNullable<TaskDraft['retry']>;
-export type BackoffDraft = NonNullable<RetryDraft['backoff']>;
-export type ConditionDraft = NonNullable<TaskDraft['condition']>;
+type RetryDraft = NonNullable<TaskDraft['retry']>;
+type BackoffDraft = NonNullable<RetryDraft['backoff']>;
 export type OutputTest = NonNullable<ConditionDraft['output']>;
-export type DeciderDraft = NonNullable<PlanInput['decider']>;
+type DeciderDraft = NonNullable<PlanInput['decider']>;
 
 export type RetryField = 'max_attempts' | keyof BackoffDraft;
 
@@ -69,21 +69,13 @@ export function retryWaits(retry: RetryDraft | undefined): string | null {
   return `Waits about ${waits.join(', ')} between attempts${spread}.`;
 }
 
-export const END_STATUSES = ['done', 'failed', 'skipped', 'unassigned', 'cancelled'] as const;
+/** The statuses a condition may name for a dependency, in the schema's order. */
+export const END_STATUSES = conditionSchema.shape.dependencies.unwrap().valueType.element.options;
 export type EndStatus = (typeof END_STATUSES)[number];
 
 /** The statuses a dependency may have ended in for the task to run; a dependency not named must be done. */
 export function allowedStatuses(condition: ConditionDraft | undefined, dep: string): readonly EndStatus[] {
   return condition?.dependencies?.[dep] ?? ['done'];
-}
-
-/** A condition with nothing left in it is none. */
-function tidy(dependencies: ConditionDraft['dependencies'], output: OutputTest | undefined) {
-  const next: ConditionDraft = {
-    ...(dependencies && Object.keys(dependencies).length > 0 ? { dependencies } : {}),
-    ...(output ? { output } : {}),
-  };
-  return next.dependencies || next.output ? next : undefined;
 }
 
 /** Sets the statuses a dependency may end in; "done" alone is what a dependency needs anyway, so it is left out. */
@@ -95,14 +87,14 @@ export function withAllowedStatuses(
   const ordered = END_STATUSES.filter((s) => statuses.includes(s));
   const { [dep]: _, ...others } = condition?.dependencies ?? {};
   const dependencies = ordered.length === 1 && ordered[0] === 'done' ? others : { ...others, [dep]: ordered };
-  return tidy(dependencies, condition?.output);
+  return conditionOf(dependencies, condition?.output);
 }
 
 export function withOutputTest(
   condition: ConditionDraft | undefined,
   output: OutputTest | undefined,
 ): ConditionDraft | undefined {
-  return tidy(condition?.dependencies, output);
+  return conditionOf(condition?.dependencies, output);
 }
 
 export const OUTPUT_TESTS = ['equals', 'matches', 'exists', 'missing'] as const;
@@ -283,8 +275,7 @@ export function matchingIds(ids: readonly string[], text: string, limit = 50): s
 export function conditionProblems(checks: readonly Check[], index: number): string | null {
   const base = `tasks[${index}].condition`;
   return (
-    checks
-      .filter((c) => c.path === base || c.path?.startsWith(`${base}.`))
+    checksAt(checks, base)
       .map((c) => {
         const dep = /^\.dependencies\.([^[]+)$/.exec(c.path!.slice(base.length))?.[1];
         return dep && plainMessage(c.message) === 'needs at least one'

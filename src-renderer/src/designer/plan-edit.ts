@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodError, ZodType } from 'zod';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
@@ -11,6 +11,10 @@ export type TaskDraft = PlanInput['tasks'][number];
 export type EditResult = { ok: true; plan: PlanInput } | { ok: false; reason: string };
 
 const deps = (t: TaskDraft) => t.depends_on ?? [];
+
+/** A failed parse's first problem, in words naming the field. */
+const firstProblem = (label: string, error: ZodError) =>
+  fieldMessage(label, error.issues[0]?.message ?? 'is not valid');
 
 export function freshTaskId(plan: PlanInput, base = 'task'): string {
   const ids = new Set(plan.tasks.map((t) => t.task_id));
@@ -37,7 +41,19 @@ export function duplicateTask(plan: PlanInput, taskId: string): { plan: PlanInpu
   return addTask(plan, { ...structuredClone(source), task_id: copy });
 }
 
-type ConditionDraft = NonNullable<TaskDraft['condition']>;
+export type ConditionDraft = NonNullable<TaskDraft['condition']>;
+
+/** A condition of these parts; one with nothing left in it is none. */
+export function conditionOf(
+  dependencies: ConditionDraft['dependencies'],
+  output: ConditionDraft['output'],
+): ConditionDraft | undefined {
+  const next: ConditionDraft = {
+    ...(dependencies && Object.keys(dependencies).length > 0 ? { dependencies } : {}),
+    ...(output ? { output } : {}),
+  };
+  return next.dependencies || next.output ? next : undefined;
+}
 
 /**
  * A condition with the dependency `from` renamed to `to`, or left out (`to` null): a condition
@@ -52,32 +68,30 @@ export function renameInCondition(
   const named = condition.dependencies !== undefined && from in condition.dependencies;
   const tested = condition.output?.task_id === from;
   if (!named && !tested) return condition;
-  let dependencies = condition.dependencies;
-  if (named && dependencies) {
-    dependencies = Object.fromEntries(
-      Object.entries(dependencies).flatMap(([id, s]) =>
-        id !== from ? [[id, s]] : to === null ? [] : [[to, s]],
-      ),
-    );
-  }
+  const dependencies =
+    named && condition.dependencies
+      ? Object.fromEntries(
+          Object.entries(condition.dependencies).flatMap(([id, s]) =>
+            id !== from ? [[id, s]] : to === null ? [] : [[to, s]],
+          ),
+        )
+      : condition.dependencies;
   const output =
     tested && condition.output
       ? to === null
         ? undefined
         : { ...condition.output, task_id: to }
       : condition.output;
-  const next: ConditionDraft = {
-    ...(dependencies && Object.keys(dependencies).length > 0 ? { dependencies } : {}),
-    ...(output ? { output } : {}),
-  };
-  return next.dependencies || next.output ? next : undefined;
+  return conditionOf(dependencies, output);
 }
 
-/** A task without the dependency `dep`, and without it in its condition. */
-function withoutDependency(t: TaskDraft, dep: string): TaskDraft {
+/** A task waiting for `to` instead of its dependency `from`, or no longer for it (`to` null); its condition follows. */
+function withDependencyRenamed(t: TaskDraft, from: string, to: string | null): TaskDraft {
   const { condition: _, ...rest } = t;
-  const condition = renameInCondition(t.condition, dep, null);
-  return { ...rest, depends_on: deps(t).filter((d) => d !== dep), ...(condition ? { condition } : {}) };
+  const condition = renameInCondition(t.condition, from, to);
+  const depends_on =
+    to === null ? deps(t).filter((d) => d !== from) : deps(t).map((d) => (d === from ? to : d));
+  return { ...rest, depends_on, ...(condition ? { condition } : {}) };
 }
 
 /** Removes a task and every dependency on it. */
@@ -86,7 +100,7 @@ export function removeTask(plan: PlanInput, taskId: string): PlanInput {
     ...plan,
     tasks: plan.tasks
       .filter((t) => t.task_id !== taskId)
-      .map((t) => (deps(t).includes(taskId) ? withoutDependency(t, taskId) : t)),
+      .map((t) => (deps(t).includes(taskId) ? withDependencyRenamed(t, taskId, null) : t)),
   };
 }
 
@@ -124,7 +138,7 @@ export function connect(plan: PlanInput, from: string, to: string): EditResult {
 export function disconnect(plan: PlanInput, from: string, to: string): PlanInput {
   return {
     ...plan,
-    tasks: plan.tasks.map((t) => (t.task_id === to ? withoutDependency(t, from) : t)),
+    tasks: plan.tasks.map((t) => (t.task_id === to ? withDependencyRenamed(t, from, null) : t)),
   };
 }
 
@@ -138,7 +152,7 @@ export function renameTask(plan: PlanInput, taskId: string, to: string): EditRes
     return { ok: false, reason: `there is no task "${taskId}"` };
   const valid = idSchema.safeParse(to);
   if (!valid.success) {
-    return { ok: false, reason: fieldMessage('Task id', valid.error.issues[0]?.message ?? 'is not valid') };
+    return { ok: false, reason: firstProblem('Task id', valid.error) };
   }
   if (plan.tasks.some((t) => t.task_id === to))
     return { ok: false, reason: `Task id ${to} is taken: pick another` };
@@ -146,17 +160,13 @@ export function renameTask(plan: PlanInput, taskId: string, to: string): EditRes
     ok: true,
     plan: {
       ...plan,
-      tasks: plan.tasks.map((t) => {
-        if (t.task_id === taskId) return { ...t, task_id: to };
-        if (!deps(t).includes(taskId)) return t;
-        const { condition: _, ...rest } = t;
-        const condition = renameInCondition(t.condition, taskId, to);
-        return {
-          ...rest,
-          depends_on: deps(t).map((d) => (d === taskId ? to : d)),
-          ...(condition ? { condition } : {}),
-        };
-      }),
+      tasks: plan.tasks.map((t) =>
+        t.task_id === taskId
+          ? { ...t, task_id: to }
+          : deps(t).includes(taskId)
+            ? withDependencyRenamed(t, taskId, to)
+            : t,
+      ),
     },
   };
 }
@@ -178,15 +188,20 @@ export interface Check {
   message: string;
 }
 
+/** The checks about a field or anything inside it (`path[0]`, `path.x`), not a field that starts alike. */
+export function checksAt(checks: readonly Check[], path: string): Check[] {
+  return checks.filter(
+    (c) => c.path === path || c.path?.startsWith(`${path}[`) || c.path?.startsWith(`${path}.`),
+  );
+}
+
 /**
  * What the checks say about a field or anything inside it, joined; null when nothing. With
  * the field's label each message names it: "Timeout (s) must be a number of seconds, …".
  */
 export function fieldProblem(checks: readonly Check[], path: string, label?: string): string | null {
-  const at = (p: string | null) => p === path || p?.startsWith(`${path}[`) || p?.startsWith(`${path}.`);
   return (
-    checks
-      .filter((c) => at(c.path))
+    checksAt(checks, path)
       .map((c) => (label === undefined ? c.message : fieldMessage(label, c.message)))
       .join('; ') || null
   );
@@ -200,7 +215,7 @@ export function numberOfText(text: string): number | undefined {
 /** What is wrong with a number field as typed, in words naming it; null when nothing. */
 export function numberProblem(label: string, text: string, schema: ZodType): string | null {
   const r = schema.safeParse(numberOfText(text));
-  return r.success ? null : fieldMessage(label, r.error.issues[0]?.message ?? 'is not valid');
+  return r.success ? null : firstProblem(label, r.error);
 }
 
 /**

@@ -6,17 +6,15 @@ import type { BatonState } from './index.ts';
 /** The projects a plan may belong to (the designer's project picker). */
 export interface ProjectsSlice {
   projects: Project[];
-  projectsLoaded: boolean;
   loadProjects(): Promise<void>;
 }
 
 export const createProjectsSlice: StateCreator<BatonState, [], [], ProjectsSlice> = (set, get) => ({
   projects: [],
-  projectsLoaded: false,
   async loadProjects() {
     try {
       const projects = await api.listProjects();
-      set({ projects: projects.sort((a, b) => a.id.localeCompare(b.id)), projectsLoaded: true });
+      set({ projects: projects.sort((a, b) => a.id.localeCompare(b.id)) });
     } catch (err) {
       get().fail('Could not load projects', err);
     }
