@@ -67,10 +67,10 @@ async function main(argv: string[]): Promise<number> {
   const hosts = command === 'serve' || command === 'start';
   const limit =
     hosts || command === 'run'
-      ? cliSetting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
+      ? setting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
       : undefined;
   const origin = hosts
-    ? cliSetting(values['callback-url'], '--callback-url', 'BATON_CALLBACK_URL', parseCallbackUrl)
+    ? setting(values['callback-url'], '--callback-url', 'BATON_CALLBACK_URL', parseCallbackUrl)
     : undefined;
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
@@ -118,20 +118,6 @@ function parsePort(raw: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0 || n > 65_535)
     throw new CliError(`--port must be a whole number 0–65535, got "${raw}"`);
   return n;
-}
-
-/** `setting`, with a bad value reported as a usage error (`CliError`). */
-function cliSetting<T>(
-  flag: string | undefined,
-  flagName: string,
-  envName: string,
-  parse: (raw: string, what: string) => T,
-): T | undefined {
-  try {
-    return setting(flag, flagName, envName, parse);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
 }
 
 main(process.argv.slice(2)).then(

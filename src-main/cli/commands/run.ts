@@ -68,7 +68,7 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
 }
 
 /** `baton run`'s exit code for a run left waiting for people (it goes on in the app). */
-export const EXIT_WAITING = 3;
+const EXIT_WAITING = 3;
 /** How often, and how many times in a row, the run is seen waiting on people before giving up. */
 const WAIT_CHECK_MS = 250;
 const WAIT_CHECKS = 3;

@@ -27,7 +27,7 @@ const PAGES = {
 } satisfies Record<Unauthorized, { title: string; body: string }>;
 
 /** A person's browser loading a page (not the API, not `fetch` from the app) gets HTML. */
-export function wantsHtml(req: IncomingMessage, pathname: string): boolean {
+function wantsHtml(req: IncomingMessage, pathname: string): boolean {
   return (
     (req.method === 'GET' || req.method === 'HEAD') &&
     !pathname.startsWith('/api/') &&

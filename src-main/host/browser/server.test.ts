@@ -9,22 +9,38 @@ import { createSocketTransport } from '../../../src-shared/contract/socket-trans
 import { defineContractSuite } from '../../../test/contract/suite.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createApp } from '../../app/create-app.ts';
-import type { BrowserHost } from './server.ts';
+import type { BrowserHost, BrowserHostOptions } from './server.ts';
 import { startBrowserHost } from './server.ts';
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'baton-host-'));
-}
-
-defineContractSuite('a real WebSocket to the browser host', async () => {
-  const dir = tempDir();
+/**
+ * The app on a fresh data directory and a browser host for it (serving the UI from that
+ * directory unless `options` says otherwise); `stop` ends both and removes the directory.
+ */
+async function startOnTempDir(
+  options: (dir: string, app: BatonApp) => Partial<BrowserHostOptions> = () => ({}),
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-host-'));
   const app = createApp({ dataDir: dir, log: () => {} });
   const host = await startBrowserHost({
     dispatch: app.dispatch,
     bus: app.bus,
-    rendererDir: join(dir, 'ui'),
-    dataDir: dir,
+    rendererDir: dir,
+    ...options(dir, app),
   });
+  return {
+    dir,
+    app,
+    host,
+    async stop() {
+      await host.close();
+      app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+defineContractSuite('a real WebSocket to the browser host', async () => {
+  const { host, stop } = await startOnTempDir((dir) => ({ rendererDir: join(dir, 'ui'), dataDir: dir }));
   const client = createClient(
     createSocketTransport({
       connect: () =>
@@ -38,9 +54,7 @@ defineContractSuite('a real WebSocket to the browser host', async () => {
     client,
     async close() {
       client.close();
-      await host.close();
-      app.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     },
   };
 });
@@ -86,21 +100,14 @@ function tryUpgrade(port: number, headers: Record<string, string>, path = '/ws')
 
 describe('browser host security', () => {
   let dir: string;
-  let app: BatonApp;
   let host: BrowserHost;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    dir = tempDir();
-    const ui = join(dir, 'ui');
-    mkdirSync(ui);
-    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Baton test UI</title>');
-    app = createApp({ dataDir: dir, log: () => {} });
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir: ui, dataDir: dir });
+    ({ dir, host, stop } = await startOnTempDir((d) => ({ rendererDir: join(d, 'ui'), dataDir: d })));
+    mkdirSync(join(dir, 'ui'));
+    writeFileSync(join(dir, 'ui', 'index.html'), '<!doctype html><title>Baton test UI</title>');
   });
-  afterAll(async () => {
-    await host.close();
-    app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop());
 
   it('listens on 127.0.0.1 only and prints a URL with the token', () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
@@ -194,9 +201,7 @@ describe('browser host security', () => {
   });
 
   it('removes server.json when it stops', async () => {
-    const d = tempDir();
-    const a = createApp({ dataDir: d, log: () => {} });
-    const h = await startBrowserHost({ dispatch: a.dispatch, bus: a.bus, rendererDir: d, dataDir: d });
+    const { dir: d, app: a, host: h } = await startOnTempDir((dir) => ({ dataDir: dir }));
     expect(existsSync(join(d, 'server.json'))).toBe(true);
     await h.close();
     a.close();
@@ -207,16 +212,15 @@ describe('browser host security', () => {
 
 describe('browser host: agent callbacks behind a proxy', () => {
   it('offers callbacks at the callback URL, and takes them under another Host name while the UI refuses it', async () => {
-    const d = tempDir();
-    const a = createApp({ dataDir: d, log: () => {} });
-    const h = await startBrowserHost({
-      dispatch: a.dispatch,
-      bus: a.bus,
-      rendererDir: d,
-      dataDir: d,
-      agentCallbacks: a.agentCallbacks,
+    const {
+      app: a,
+      host: h,
+      stop,
+    } = await startOnTempDir((dir, app) => ({
+      dataDir: dir,
+      agentCallbacks: app.agentCallbacks,
       callbackUrl: 'https://baton.example.com/',
-    });
+    }));
     try {
       const slot = a.agentCallbacks.open()!;
       expect(slot.url).toMatch(/^https:\/\/baton\.example\.com\/api\/agent-callbacks\/[\w-]+$/);
@@ -235,34 +239,26 @@ describe('browser host: agent callbacks behind a proxy', () => {
           .status,
       ).toBe(403);
     } finally {
-      await h.close();
-      a.close();
-      rmSync(d, { recursive: true, force: true });
+      await stop();
     }
   });
 });
 
 describe('browser host: the built UI changing under it', () => {
-  let dir: string;
   let ui: string;
-  let app: BatonApp;
   let host: BrowserHost;
+  let stop: () => Promise<void>;
   let cookie: string;
   beforeAll(async () => {
-    dir = tempDir();
-    ui = join(dir, 'ui');
+    const started = await startOnTempDir((dir) => ({ rendererDir: join(dir, 'ui') }));
+    ({ host, stop } = started);
+    ui = join(started.dir, 'ui');
     mkdirSync(join(ui, 'assets'), { recursive: true });
     writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Baton test UI</title>');
     writeFileSync(join(ui, 'assets', 'PlanGraph-OLD.js'), 'export const old = 1;');
-    app = createApp({ dataDir: dir, log: () => {} });
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir: ui });
     cookie = `baton-token-${host.port}=${host.token}`;
   });
-  afterAll(async () => {
-    await host.close();
-    app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop());
   const get = (path: string, headers: Record<string, string> = {}) =>
     http(host.port, path, { headers: { Cookie: cookie, ...headers } });
 
@@ -332,20 +328,13 @@ describe('browser host: the built UI changing under it', () => {
 });
 
 describe('browser host: readable refusals for a person, JSON for programs', () => {
-  let dir: string;
-  let app: BatonApp;
   let host: BrowserHost;
+  let stop: () => Promise<void>;
   const html = { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
   beforeAll(async () => {
-    dir = tempDir();
-    app = createApp({ dataDir: dir, log: () => {} });
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir: dir });
+    ({ host, stop } = await startOnTempDir());
   });
-  afterAll(async () => {
-    await host.close();
-    app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop());
 
   it('shows a browser without the token a page that says to open the printed address', async () => {
     const res = await http(host.port, '/', { headers: html });

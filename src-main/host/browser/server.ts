@@ -14,7 +14,7 @@ import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
 import type { Unauthorized } from './refusals.ts';
 import { refuseHost, refuseUnauthorized } from './refusals.ts';
-import { answerInternalError, baseUrl, readJson, securityHeaders, sendJson } from './respond.ts';
+import { answerInternalError, baseUrl, readJson, sendJson } from './respond.ts';
 import {
   authenticate,
   bearer,
@@ -81,7 +81,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const extraHosts = opts.allowedHosts ?? [];
   const sockets = new Set<WebSocket>();
   let port = opts.port ?? 0;
-  const serveStatic = createStaticFiles(opts.rendererDir, securityHeaders);
+  const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
 
   const server = createServer((req, res) => {

@@ -1,13 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import serveStatic from 'serve-static';
+import { securityHeaders } from './respond.ts';
 
 /** Vite names what it writes under /assets/ by content hash: a name never changes content. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Everything else (index.html above all) is revalidated on each load, by its ETag. */
 const REVALIDATE = 'no-cache';
 
-export type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * What a failed lookup answers. send refuses a path that climbs out of the folder (403): to
+ * the client it is just not there.
+ */
+function statusOf(err: unknown): number {
+  const status = (err as { status?: number }).status ?? 500;
+  return status === 403 ? 404 : status;
+}
 
 /**
  * The built renderer, served by serve-static (send), which looks each file up on disk at every
@@ -16,7 +26,7 @@ export type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise
  * views); a missing file with an extension (an old hashed chunk) gets 404. A read that fails
  * once the answer has begun cuts that one answer short.
  */
-export function createStaticFiles(dir: string, setHeaders: (res: ServerResponse) => void): StaticFiles {
+export function createStaticFiles(dir: string): StaticFiles {
   const assets = join(resolve(dir), 'assets') + sep;
   const files = serveStatic(dir, {
     index: ['index.html'],
@@ -30,17 +40,12 @@ export function createStaticFiles(dir: string, setHeaders: (res: ServerResponse)
   return (req, res) =>
     new Promise<void>((done) => {
       res.once('close', () => done());
-      setHeaders(res);
+      securityHeaders(res);
       const end = (status: number, err?: unknown) => {
         if (err && status >= 500) console.error('browser host: static file failed:', err);
         if (res.headersSent) return void res.destroy();
         res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
         res.end(status === 404 ? 'Not found\n' : 'Could not read that file\n');
-      };
-      // send refuses a path that climbs out of the folder (403): to the client it is just not there.
-      const statusOf = (err: unknown) => {
-        const status = (err as { status?: number }).status ?? 500;
-        return status === 403 ? 404 : status;
       };
       files(req, res, (err?: unknown) => {
         if (err) return end(statusOf(err), err);
