@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
@@ -113,18 +113,7 @@ function ApprovalCard({ approval: a, onDecide }: { approval: ApprovalView; onDec
           <span className="muted">Why:</span> {a.reason}
         </p>
       )}
-      {a.dependencies.length > 0 && (
-        <details className="small" open={a.dependencies.length <= 3}>
-          <summary>What it builds on ({a.dependencies.length})</summary>
-          <ul aria-label={`Dependencies of ${a.task_id}`}>
-            {a.dependencies.map((d) => (
-              <li key={d.task_id}>
-                <code>{d.task_id}</code> ({d.status}): {brief(d.output)}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
       <p className="small muted">
         plan{' '}
         {a.plan_id ? (
@@ -275,18 +264,7 @@ function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: string): vo
             plan {context.run.plan_id} · run <code>{task.run_id}</code> · {spec.priority}
             {spec.deadline && ` · due ${new Date(spec.deadline).toLocaleString()}`}
           </p>
-          {context.dependencies.length > 0 && (
-            <details className="small">
-              <summary>What it builds on ({context.dependencies.length})</summary>
-              <ul aria-label={`Dependencies of ${task.task_id}`}>
-                {context.dependencies.map((d) => (
-                  <li key={d.task_id}>
-                    <code>{d.task_id}</code> ({d.status}): {brief(d.output)}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+          <BuildsOn taskId={task.task_id} dependencies={context.dependencies} />
         </>
       )}
       <label className="small">
@@ -347,6 +325,32 @@ async function readFiles(files: File[]): Promise<HandedFile[]> {
         binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return { name: f.name, content: btoa(binary), encoding: 'base64' as const };
     }),
+  );
+}
+
+/** What a task builds on: its dependencies in the run, each with its status and output in one line. */
+function BuildsOn({
+  taskId,
+  dependencies,
+  open,
+}: {
+  taskId: string;
+  dependencies: readonly { task_id: string; status: TaskStatus; output: unknown }[];
+  /** Opened at first (a short list); closed by default. */
+  open?: boolean;
+}) {
+  if (dependencies.length === 0) return null;
+  return (
+    <details className="small" open={open}>
+      <summary>What it builds on ({dependencies.length})</summary>
+      <ul aria-label={`Dependencies of ${taskId}`}>
+        {dependencies.map((d) => (
+          <li key={d.task_id}>
+            <code>{d.task_id}</code> ({d.status}): {brief(d.output)}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

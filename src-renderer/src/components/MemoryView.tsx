@@ -41,9 +41,8 @@ export function MemoryView() {
 
   const patch = (p: Partial<MemoryFilter>) => setFilter({ ...filter, ...p });
   const rows = tab === 'memory' ? hits.length : audit.length;
-  // Entries are new objects after every search: the open one is known by its id.
-  const isOpen = (e: MemoryEntry | AuditEntry) =>
-    open !== null && open.id === e.id && 'at' in open === 'at' in e;
+  // Entries are new objects after every search: the open one (of this tab's kind) is known by its id.
+  const isOpen = (e: MemoryEntry | AuditEntry) => open?.id === e.id;
   const openListed =
     open !== null && (tab === 'memory' ? hits.some((h) => isOpen(h.entry)) : audit.some((e) => isOpen(e)));
   return (

@@ -1,5 +1,8 @@
 import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { Plan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
+import type { Check } from '../designer/plan-edit.ts';
 import { checkPlan } from '../designer/plan-edit.ts';
 import { useBaton } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -24,17 +27,10 @@ export function PlansView() {
   const plansLoaded = useBaton((s) => s.plansLoaded);
   const agents = useBaton((s) => s.agents);
   const agentCount = agents.length;
-  // What will go wrong if the plan runs now, as the designer's checks say (with agents
-  // registered): tasks no agent can take, and a decider that cannot answer.
-  const problems = useMemo(
-    () =>
-      stored && agents.length > 0
-        ? checkPlan(stored.plan, agents).filter(
-            (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
-          )
-        : [],
-    [stored, agents],
-  );
+  const run = runs?.find((r) => r.id === runId);
+  const executing = run?.status === 'executing';
+  // Shown only while no run is executing: not worked out on every agent change during one.
+  const { problems, stuck, blocksOthers } = useRunProblems(stored?.plan, agents, executing);
   // A budget is spent across all the plan's runs: say when it is already used up.
   const budget = stored?.plan.budget;
   const [spent, setSpent] = useState<number | null>(null);
@@ -53,10 +49,6 @@ export function PlansView() {
     };
   }, [planId, budget, runStatuses]);
   const budgetSpent = budget !== undefined && spent !== null && spent >= budget;
-  const stuck = problems.filter((c) => c.task_id !== null);
-  const blocksOthers = stored?.plan.tasks.some((t) =>
-    t.depends_on.some((d) => stuck.some((c) => c.task_id === d)),
-  );
   const beginEdit = useBaton((s) => s.beginEdit);
   const selectRunTask = useBaton((s) => s.selectRunTask);
   const [tab, setTab] = useState<'graph' | 'timeline' | 'compare' | 'versions'>('graph');
@@ -98,7 +90,6 @@ export function PlansView() {
     );
   }
   if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
-  const run = runs?.find((r) => r.id === runId);
   return (
     <div className="plan-view">
       <header className="plan-head">
@@ -165,14 +156,14 @@ export function PlansView() {
           <strong>Agents</strong>.
         </p>
       )}
-      {budgetSpent && run?.status !== 'executing' && (
+      {budgetSpent && !executing && (
         <p className="notice" role="note" aria-label="Budget spent">
           <strong>Budget spent:</strong> this plan has spent {spent} of its budget of {budget} over all its
           runs, so every task with a cost will wait for an approval. Raise the budget in the designer to run
           without them.
         </p>
       )}
-      {problems.length > 0 && run?.status !== 'executing' && (
+      {problems.length > 0 && !executing && (
         <div className="notice" role="note" aria-label="Before you run">
           <p>
             <strong>Before you run:</strong>{' '}
@@ -256,4 +247,25 @@ export function PlansView() {
       )}
     </div>
   );
+}
+
+const NO_PROBLEMS = { problems: [] as Check[], stuck: [] as Check[], blocksOthers: false };
+
+/**
+ * What will go wrong if the plan runs now, as the designer's checks say (with agents
+ * registered): tasks no agent can take, and a decider that cannot answer; `stuck` are those
+ * about a task, and `blocksOthers` says whether other tasks depend on one of them. Nothing
+ * while a run is executing (the notice is not shown then).
+ */
+function useRunProblems(plan: Plan | undefined, agents: readonly Agent[], executing: boolean) {
+  return useMemo(() => {
+    if (!plan || agents.length === 0 || executing) return NO_PROBLEMS;
+    const problems = checkPlan(plan, agents).filter(
+      (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
+    );
+    const stuck = problems.filter((c) => c.task_id !== null);
+    const stuckIds = new Set(stuck.map((c) => c.task_id));
+    const blocksOthers = plan.tasks.some((t) => t.depends_on.some((d) => stuckIds.has(d)));
+    return { problems, stuck, blocksOthers };
+  }, [plan, agents, executing]);
 }

@@ -16,7 +16,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));
   const selectedTask = selected ? tasks[selected] : undefined;
   const openBuildLog = useBaton((s) => s.openBuildLog);
-  const counts = useLiveCounts(run, tasks);
+  const counts = useLiveCounts(run);
   const [query, setQuery] = useState('');
   const [show, setShow] = useState<Shown>('all');
   const shown = useShownTasks(order, tasks, query, show);
@@ -112,17 +112,10 @@ const SUMMARY: [TaskStatus, string][] = [
 
 /**
  * The run's tasks by status, from the task runs streamed to the view (every change arrives as
- * an event); the run row's counts, which the engine sends only with its build log, until they load.
+ * an event; the store keeps them counted); the run row's counts, which the engine sends only
+ * with its build log, until they load.
  */
-function useLiveCounts(run: Run, tasks: Record<string, TaskRun>): TaskCounts {
-  return useMemo(() => {
-    const list = Object.values(tasks);
-    if (list.length === 0) return run.counts;
-    const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
-    for (const t of list) counts[t.status]++;
-    return counts;
-  }, [run.counts, tasks]);
-}
+const useLiveCounts = (run: Run): TaskCounts => useBaton((s) => s.runTaskCounts[run.id]) ?? run.counts;
 
 /** Which tasks the table lists: all, or those in one status. */
 type Shown = 'all' | TaskStatus;

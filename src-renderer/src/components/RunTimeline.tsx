@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
-import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { useMemo, useRef } from 'react';
+import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../format/duration.ts';
 import { useBaton, useRunTasks } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
@@ -19,9 +19,14 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
     estimateSize: () => ROW,
     overscan: 20,
   });
+  // A pass over every task: once per change of the tasks, not again on every selection.
+  const lastFinish = useMemo(() => {
+    let last = Number.NEGATIVE_INFINITY;
+    for (const t of Object.values(tasks)) if (t.finished_at) last = Math.max(last, Date.parse(t.finished_at));
+    return last;
+  }, [tasks]);
   const t0 = Date.parse(run.created_at);
-  let end = run.finished_at ? Date.parse(run.finished_at) : Date.now();
-  for (const t of Object.values(tasks)) if (t.finished_at) end = Math.max(end, Date.parse(t.finished_at));
+  const end = Math.max(run.finished_at ? Date.parse(run.finished_at) : Date.now(), lastFinish);
   const span = Math.max(1, end - t0);
   const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0) / span) * 100))}%`;
   return (
@@ -37,7 +42,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
             const id = order[v.index]!;
             const t = tasks[id];
             // A task reused from an earlier run did not run in this one.
-            const reused = t?.reason?.startsWith('reused from run') ?? false;
+            const reused = t?.reason?.startsWith(REUSED_REASON_PREFIX) ?? false;
             const start = t?.started_at && !reused ? Date.parse(t.started_at) : null;
             const finished = t?.finished_at ? Date.parse(t.finished_at) : null;
             const stop = finished ?? (start !== null ? end : null);
@@ -62,7 +67,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                 {/* The button covers the whole row (see .timeline-select), so a click on the bar selects too. */}
                 <button
                   type="button"
-                  className="timeline-id timeline-select"
+                  className="timeline-select"
                   aria-label={`Show task ${id}`}
                   aria-current={id === selected ? 'true' : undefined}
                   onClick={() => void select(run.id, id)}

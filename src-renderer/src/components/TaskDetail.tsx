@@ -2,8 +2,10 @@ import type { RefObject } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { useBaton } from '../store/index.ts';
+import { actorOf } from '../store/runs.ts';
 import { taskSpecOf } from '../store/task-spec.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { rejectedLines } from './rejected-lines.ts';
@@ -16,7 +18,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
   const detail = useBaton((s) => s.taskDetail);
   const select = useBaton((s) => s.selectRunTask);
   const cancel = useBaton((s) => s.cancelTask);
-  const actor = useBaton((s) => s.actor);
+  const actor = useBaton(actorOf);
   const rerun = useBaton((s) => s.rerunFrom);
   const spec = useTaskSpec(run, task.task_id);
   const now = useNowWhile(task.retry_at !== null);
@@ -29,7 +31,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     if (hadFocus) focusTask(task.task_id);
   }, [select, task.run_id, task.task_id]);
   useEscapeCloses(box, close);
-  const ended = ['done', 'failed', 'cancelled', 'skipped', 'unassigned'].includes(task.status);
+  const ended = isTerminalTaskStatus(task.status);
   const m = task.match;
   return (
     <section className="task-detail" aria-label={`Task ${task.task_id} details`} ref={box}>
@@ -90,7 +92,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           <ConfirmButton
             label="Cancel task"
             question={`Cancel task ${task.task_id}?`}
-            detail={`Its agent is stopped, and tasks that depend on it are skipped unless their condition accepts a cancelled task. The audit log records it as cancelled by ${actor.trim() || 'me'}.`}
+            detail={`Its agent is stopped, and tasks that depend on it are skipped unless their condition accepts a cancelled task. The audit log records it as cancelled by ${actor}.`}
             yes="Yes, cancel the task"
             no="Keep the task"
             onConfirm={() => cancel(task.run_id, task.task_id)}

@@ -55,9 +55,16 @@ function ValueChanges({
   );
 }
 
-function TaskList({ name, ids, plan }: { name: string; ids: string[]; plan: StoredPlan }) {
+function TaskList({
+  name,
+  ids,
+  tasks,
+}: {
+  name: string;
+  ids: string[];
+  tasks: ReadonlyMap<string, TaskSpec>;
+}) {
   if (ids.length === 0) return null;
-  const by = new Map<string, TaskSpec>(plan.plan.tasks.map((t) => [t.task_id, t]));
   return (
     <>
       <h3>
@@ -66,7 +73,7 @@ function TaskList({ name, ids, plan }: { name: string; ids: string[]; plan: Stor
       <ul aria-label={name}>
         {ids.slice(0, SHOW).map((id) => (
           <li key={id}>
-            <code>{id}</code> <span className="muted">{by.get(id)?.description}</span>
+            <code>{id}</code> <span className="muted">{tasks.get(id)?.description}</span>
           </li>
         ))}
         <More n={ids.length} />
@@ -114,8 +121,8 @@ export function VersionDiff({
           />
         </>
       )}
-      <TaskList name="Tasks added" ids={diff.added} plan={to} />
-      <TaskList name="Tasks removed" ids={diff.removed} plan={from} />
+      <TaskList name="Tasks added" ids={diff.added} tasks={after} />
+      <TaskList name="Tasks removed" ids={diff.removed} tasks={before} />
       {diff.changed.length > 0 && (
         <>
           <h3>Tasks changed ({diff.changed.length})</h3>

@@ -13,7 +13,7 @@ import { NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 /** A plan larger than this is drawn on one canvas when zoomed out below OVERVIEW_ZOOM. */
 export const OVERVIEW_MIN_TASKS = 300;
 /** Below this zoom a large plan is drawn on one canvas instead (PlanOverview). */
-export const OVERVIEW_ZOOM = 0.3;
+const OVERVIEW_ZOOM = 0.3;
 /** The minimap redraws every node on each pan or zoom: left out for plans larger than this. */
 export const MINIMAP_MAX_TASKS = 1_000;
 export const MIN_ZOOM = 0.05;

@@ -1,7 +1,15 @@
 import type { StateCreator } from 'zustand';
 import type { MemoryEntry } from '../../../src-shared/schemas/memory.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
-import type { Artifact, ProgressEntry, Run, TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
+import type {
+  Artifact,
+  ProgressEntry,
+  Run,
+  TaskCounts,
+  TaskLogLine,
+  TaskRun,
+} from '../../../src-shared/schemas/run.ts';
+import { TASK_STATUSES } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
@@ -23,6 +31,11 @@ export interface RunsSlice {
   cancelTask(runId: string, taskId: string): Promise<void>;
   runsByPlan: Record<string, Run[]>;
   runTasks: Record<string, Record<string, TaskRun>>;
+  /**
+   * Each run's tasks in `runTasks` by status, kept as they change: a run of 100,000 tasks is
+   * not counted again on every batch of events.
+   */
+  runTaskCounts: Record<string, TaskCounts>;
   selectedRunId: Record<string, string | undefined>;
   memory: Record<string, MemoryEntry>;
   starting: boolean;
@@ -87,6 +100,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   runsByPlan: {},
   runTasks: {},
+  runTaskCounts: {},
   selectedRunId: {},
   memory: {},
   starting: false,
@@ -119,6 +133,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       }
       return {
         runTasks: { ...s.runTasks, [runId]: tasks },
+        runTaskCounts: { ...s.runTaskCounts, [runId]: countStatuses(Object.values(tasks)) },
         addedTasks: { ...s.addedTasks, [runId]: detail.added_tasks },
       };
     });
@@ -172,19 +187,32 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     set((s) => {
       // One copy per run per batch, not per task: a busy run sends thousands of updates.
       const runTasks = { ...s.runTasks };
+      const runTaskCounts = { ...s.runTaskCounts };
       const copied = new Set<string>();
       for (const t of tasks) {
         if (!copied.has(t.run_id)) {
           runTasks[t.run_id] = { ...runTasks[t.run_id] };
+          runTaskCounts[t.run_id] = { ...(runTaskCounts[t.run_id] ?? countStatuses([])) };
           copied.add(t.run_id);
         }
+        const counts = runTaskCounts[t.run_id]!;
+        const had = runTasks[t.run_id]![t.task_id];
+        if (had) counts[had.status]--;
+        counts[t.status]++;
         runTasks[t.run_id]![t.task_id] = t;
       }
-      return { runTasks };
+      return { runTasks, runTaskCounts };
     });
   },
   upsertMemory: (entry) => set((s) => ({ memory: { ...s.memory, [entry.id]: entry } })),
 });
 
+/** How many of the tasks are in each status. */
+function countStatuses(tasks: readonly TaskRun[]): TaskCounts {
+  const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
+  for (const t of tasks) counts[t.status]++;
+  return counts;
+}
+
 /** Who cancels: the person named in "Deciding as" (the approvals view), as approvals record it. */
-const actorOf = (s: BatonState): string => s.actor.trim() || 'me';
+export const actorOf = (s: BatonState): string => s.actor.trim() || 'me';

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
+import type { BatonState } from './index.ts';
+import { createRunsSlice } from './runs.ts';
+
+const taskRun = (task_id: string, status: TaskStatus) => ({ run_id: 'r1', task_id, status }) as TaskRun;
+
+describe('runTaskCounts', () => {
+  it('follows the task runs as they change, without counting the run again', () => {
+    // The runs slice alone: these updates use nothing from the others.
+    const store = createStore<BatonState>()((...a) => createRunsSlice(...a) as BatonState);
+    const s = store.getState();
+    s.upsertTaskRuns([taskRun('a', 'ready'), taskRun('b', 'ready'), taskRun('c', 'pending')]);
+    expect(store.getState().runTaskCounts.r1).toMatchObject({ ready: 2, pending: 1, done: 0 });
+    // The same task twice in one batch: only its last status counts.
+    s.upsertTaskRuns([taskRun('a', 'done'), taskRun('c', 'ready'), taskRun('a', 'failed')]);
+    const counts = store.getState().runTaskCounts.r1!;
+    expect(counts).toMatchObject({ ready: 2, pending: 0, done: 0, failed: 1 });
+    const tasks = Object.values(store.getState().runTasks.r1!);
+    for (const [status, n] of Object.entries(counts)) {
+      expect(tasks.filter((t) => t.status === status).length).toBe(n);
+    }
+  });
+});
