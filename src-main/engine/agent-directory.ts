@@ -24,8 +24,8 @@ export class AgentDirectory {
   private readonly loadOf: (agentId: string) => number;
   private readonly successRate: (agentId: string) => number;
   private entries: Map<string, AgentEntry> | null = null;
-  /** The registry as a list, and the agents in it that run their work themselves (pull). */
-  private cached: { agents: Agent[]; pull: Set<Agent> } | null = null;
+  /** The registry as a list, for matching. */
+  private agents: Agent[] | null = null;
 
   constructor(
     store: Store,
@@ -42,7 +42,7 @@ export class AgentDirectory {
   /** Call when the agent registry changed. */
   changed(): void {
     this.entries = null;
-    this.cached = null;
+    this.agents = null;
   }
 
   all(): Map<string, AgentEntry> {
@@ -82,13 +82,10 @@ export class AgentDirectory {
   }
 
   private list(): Agent[] {
-    if (!this.cached) {
-      const agents = [...this.all().values()].map((e) => e.agent);
-      this.cached = { agents, pull: new Set(agents.filter((a) => this.executorOf(a) === undefined)) };
-    }
-    return this.cached.agents;
+    this.agents ??= [...this.all().values()].map((e) => e.agent);
+    return this.agents;
   }
 
   /** Whether the agent takes its work through the pull API (no executor here). */
-  private readonly pulls = (agent: Agent): boolean => this.cached?.pull.has(agent) ?? false;
+  private readonly pulls = (agent: Agent): boolean => this.executorOf(agent) === undefined;
 }

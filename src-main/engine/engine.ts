@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
@@ -26,7 +25,7 @@ import { randomIds, systemClock } from './clock.ts';
 import type { Decide } from './decider-runner.ts';
 import { DeciderRunner } from './decider-runner.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
-import { RunLeases } from './leases.ts';
+import { localOwner, RunLeases } from './leases.ts';
 import type { CompletionReport, ProgressUpdate, WorkCriteria } from './pull-api.ts';
 import { PullApi } from './pull-api.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -65,6 +64,9 @@ export interface EngineOptions {
 
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
 const DEFAULT_MAX_IN_FLIGHT = 512;
+
+/** Every group of the ready queue (the next task in line, whatever it waits for). */
+const anyGroup = (): boolean => true;
 
 /** A global limit given by a person (`--max-in-flight`, `BATON_MAX_IN_FLIGHT`), or an error naming `what`. */
 export function parseMaxInFlight(raw: string, what: string): number {
@@ -116,7 +118,7 @@ export class Engine {
     this.bus = bus;
     this.clock = clock;
     this.ids = ids;
-    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomIds.next('engine')}`;
+    this.owner = opts.owner ?? localOwner();
     this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.leaseTtlMs = opts.leaseTtlMs ?? 30_000;
     const budget = new BudgetLedger(store, () => clock.now());
@@ -276,14 +278,14 @@ export class Engine {
     const now = this.writer.iso();
     const runId = this.ids.next('run');
     const memoryId = this.ids.next('mem');
-    const { info, tasks, log } = newRun(plan, version, { runId, memoryId }, reuse, from, now);
+    const fresh = newRun(plan, version, { runId, memoryId }, reuse, from, now);
     let active: ActiveRun | null = null;
     this.writer.tx(() => {
       this.store.runs.insertRun(
-        { ...info, lease_owner: this.owner, lease_expires_at: this.clock.now() + this.leaseTtlMs },
-        tasks,
+        { ...fresh.info, lease_owner: this.owner, lease_expires_at: this.clock.now() + this.leaseTtlMs },
+        fresh.tasks,
       );
-      this.store.memory.insert(log);
+      this.store.memory.insert(fresh.log);
       this.writer.audit(
         'run',
         runId,
@@ -294,7 +296,7 @@ export class Engine {
           ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${version}; ${reuse.size} finished task(s) reused)`
           : `run of plan "${plan.plan_id}" v${version} started`,
       );
-      active = this.flow.activate(runId, plan, memoryId, { info, tasks, log });
+      active = this.flow.activate(plan, { fresh });
     });
     this.tick();
     const run = active!;
@@ -331,7 +333,7 @@ export class Engine {
           );
           return;
         }
-        this.flow.activate(runId, stored.plan, run.memory_id);
+        this.flow.activate(stored.plan, { stored: run });
         this.writer.audit('run', runId, runId, 'executing', 'executing', `resumed by ${this.owner}`);
       });
       if (stored) resumed.push(runId);
@@ -601,7 +603,7 @@ export class Engine {
 
   /** The next task in line says it waits for the global limit (the rest queue behind it). */
   private sayGlobalLimit(now: number): void {
-    const next = this.queue.best(now, () => true);
+    const next = this.queue.best(now, anyGroup);
     const run = next && this.active.get(next.task.runId);
     const task = run?.tasks.get(next!.task.taskId);
     const reason = `Waiting for capacity: ${this.flow.inFlight} tasks running (global limit ${this.maxInFlight})`;

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { randomIds } from './clock.ts';
 import type { ActiveRun } from './run-state.ts';
 
 /**
@@ -61,7 +62,12 @@ export class RunLeases {
   }
 }
 
-/** Lease owners are `host:pid:id`; true when that is this host and the pid no longer runs. */
+/** A lease owner naming this process: `host:pid:id`. */
+export function localOwner(): string {
+  return `${hostname()}:${process.pid}:${randomIds.next('engine')}`;
+}
+
+/** Lease owners are `host:pid:id` (`localOwner`); true when that is this host and the pid no longer runs. */
 function isDeadLocalOwner(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;

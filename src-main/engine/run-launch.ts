@@ -1,6 +1,7 @@
 import type { BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { Run, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import { REUSED_REASON_PREFIX } from '../../src-shared/schemas/run.ts';
 import { addDependents } from './run-state.ts';
 
 /** Where a re-run comes from: the run and the task it runs again from. */
@@ -48,7 +49,7 @@ export function newRun(
     retry_at: null,
     cost: 0,
   });
-  const reused = from ? `reused from run ${from.runId}` : null;
+  const reused = from ? `${REUSED_REASON_PREFIX}${from.runId}` : null;
   const tasks = plan.tasks.map((t): TaskRun => {
     const old = reuse.get(t.task_id);
     if (old) return { ...old, run_id: runId, reason: reused, cost: 0, retry_at: null, updated_at: now };

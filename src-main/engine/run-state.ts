@@ -75,7 +75,7 @@ export interface ActiveRun {
   addedDescriptions: Set<string>;
   /** Tasks that are a person's decision (escalations): done when approved. */
   gates: Set<string>;
-  /** The last tasks that ended, newest first (for deciders). */
+  /** The last tasks that ended, newest first; kept for a decider only (empty without one). */
   history: { task_id: string; status: string; agent_id: string | null }[];
   logDirty: boolean;
   lastLogAt: number;

@@ -87,9 +87,12 @@ export class RunWriter {
     run.counts[to]++;
     if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) {
       run.open--;
-      run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
-      if (run.history.length > 5) run.history.length = 5;
-      if (run.decider && (to === 'done' || to === 'failed' || to === 'unassigned')) this.onEnded(run, task);
+      if (run.decider) {
+        // Only a decider reads the history: a run without one keeps none.
+        run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
+        if (run.history.length > 5) run.history.length = 5;
+        if (to === 'done' || to === 'failed' || to === 'unassigned') this.onEnded(run, task);
+      }
     }
     if (isTerminalTaskStatus(from) && !isTerminalTaskStatus(to)) run.open++;
     this.save(task);

@@ -1,6 +1,5 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
-import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
@@ -17,6 +16,7 @@ import { decideDependent } from './conditions.ts';
 import { registerAdded } from './decider-runner.ts';
 import type { RunLeases } from './leases.ts';
 import type { ReadyQueue } from './ready-queue.ts';
+import type { NewRun } from './run-launch.ts';
 import type { ActiveRun, Completion, Mailbox } from './run-state.ts';
 import { ACTOR, addDependents, byTaskId, finalRunStatus, snapshot, stopFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
@@ -95,24 +95,25 @@ export class TaskFlow {
     this.schedule = opts.schedule;
   }
 
-  /** Loads a run into memory (inside a transaction) and puts its ready tasks in the queue. */
-  activate(
-    runId: string,
-    plan: Plan,
-    memoryId: string,
-    fresh?: { info: Omit<Run, 'counts'>; tasks: TaskRun[]; log: MemoryEntry },
-  ): ActiveRun {
+  /**
+   * Loads a run into memory (inside a transaction) and puts its ready tasks in the queue: a new
+   * run from the rows just written (`fresh`), or an unfinished one as read from the store (`stored`).
+   */
+  activate(plan: Plan, from: { fresh: NewRun } | { stored: Run }): ActiveRun {
+    const fresh = 'fresh' in from ? from.fresh : null;
     let info: Omit<Run, 'counts'>;
     let counts: TaskCounts;
     let tasks: TaskRun[];
-    if (fresh) {
-      ({ info, tasks } = fresh);
+    if ('fresh' in from) {
+      ({ info, tasks } = from.fresh);
       counts = emptyCounts();
       for (const t of tasks) counts[t.status]++;
     } else {
-      ({ counts, ...info } = this.store.runs.get(runId)!);
-      tasks = this.store.runs.tasksToRun(runId);
+      ({ counts, ...info } = from.stored);
+      tasks = this.store.runs.tasksToRun(info.id);
     }
+    const runId = info.id;
+    const memoryId = info.memory_id;
     const run: ActiveRun = {
       id: runId,
       plan,
@@ -174,26 +175,13 @@ export class TaskFlow {
         else this.enqueueOrGate(run, t);
       } else if (t.status === 'pending' || t.status === 'blocked') {
         const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
-        if (verdict.kind !== 'wait') this.settleDependentOf(run, t, verdict);
+        if (verdict.kind !== 'wait' && this.applyVerdict(run, t, verdict))
+          this.settleDependents(run, t.task_id);
       }
     }
     this.leases.keepRenewing();
     if (run.open === 0) this.maybeFinish(run);
     return run;
-  }
-
-  private settleDependentOf(
-    run: ActiveRun,
-    t: TaskRun,
-    verdict: { kind: 'ready' } | { kind: 'skip'; reason: string },
-  ): void {
-    if (verdict.kind === 'ready') {
-      this.writer.setStatus(run, t, 'ready', { reason: null });
-      this.enqueueOrGate(run, t);
-    } else {
-      this.writer.setStatus(run, t, 'skipped', { reason: verdict.reason, finished_at: this.writer.iso() });
-      this.settleDependents(run, t.task_id);
-    }
   }
 
   /** An attempt ended: the task is done, retried after a backoff, or failed. */
@@ -423,21 +411,32 @@ export class TaskFlow {
         const dep = run.tasks.get(depId)!;
         if (dep.status !== 'blocked' && dep.status !== 'pending') continue;
         const verdict = this.verdictOf(run, run.specs.get(depId)!);
-        if (verdict.kind === 'ready') {
-          this.writer.setStatus(run, dep, 'ready', { reason: null });
-          this.enqueueOrGate(run, dep);
-        } else if (verdict.kind === 'skip') {
-          this.writer.setStatus(run, dep, 'skipped', {
-            reason: verdict.reason,
-            finished_at: this.writer.iso(),
-          });
-          work.push(depId);
+        if (verdict.kind !== 'wait') {
+          if (this.applyVerdict(run, dep, verdict)) work.push(depId);
         } else if (dep.reason !== verdict.reason) {
           dep.reason = verdict.reason;
           this.writer.save(dep);
         }
       }
     }
+  }
+
+  /**
+   * Moves a waiting task as its dependencies now allow: ready (then queued or gated), or
+   * skipped. True when skipped: its own dependents are to be settled next.
+   */
+  private applyVerdict(
+    run: ActiveRun,
+    task: TaskRun,
+    verdict: Exclude<DependentVerdict, { kind: 'wait' }>,
+  ): boolean {
+    if (verdict.kind === 'ready') {
+      this.writer.setStatus(run, task, 'ready', { reason: null });
+      this.enqueueOrGate(run, task);
+      return false;
+    }
+    this.writer.setStatus(run, task, 'skipped', { reason: verdict.reason, finished_at: this.writer.iso() });
+    return true;
   }
 
   /** What a task's dependencies allow now (`conditions.ts`). */

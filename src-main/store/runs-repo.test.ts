@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { openDatabase } from './db.ts';
+import type { Store } from './store.ts';
 import { createStore } from './store.ts';
 
 const AT = '2026-11-21T10:00:00.000Z';
@@ -30,8 +31,17 @@ function fresh(runId: string, taskId: string): TaskRun {
   };
 }
 
-function insert(store: ReturnType<typeof createStore>, runId: string, n: number): TaskRun[] {
-  const tasks = Array.from({ length: n }, (_, i) => fresh(runId, `t${i}`));
+/** A store with plan "p" v1 (the plan of every run below). */
+function storeWithPlan(db = openDatabase(':memory:')): Store {
+  const store = createStore(db);
+  store.db.exec(
+    "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
+  );
+  return store;
+}
+
+/** Writes a run of plan "p" with these task rows. */
+function insertRun(store: Store, runId: string, tasks: TaskRun[]): TaskRun[] {
   store.tx(() =>
     store.runs.insertRun(
       {
@@ -51,12 +61,18 @@ function insert(store: ReturnType<typeof createStore>, runId: string, n: number)
   return tasks;
 }
 
+/** Writes a run of plan "p" with `n` new tasks, t0 to t(n-1). */
+function insert(store: Store, runId: string, n: number): TaskRun[] {
+  return insertRun(
+    store,
+    runId,
+    Array.from({ length: n }, (_, i) => fresh(runId, `t${i}`)),
+  );
+}
+
 describe('task rows', () => {
   it('writes each change to its own row, across insert chunks and runs, and reads back what was saved', () => {
-    const store = createStore(openDatabase(':memory:'));
-    store.db.exec(
-      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
-    );
+    const store = storeWithPlan();
     const first = insert(store, 'run-1', 450); // more than one multi-row chunk
     store.tx(() =>
       store.db.prepare("DELETE FROM task_runs WHERE run_id = 'run-1' AND task_id = 't449'").run(),
@@ -90,10 +106,7 @@ describe('task rows', () => {
   });
 
   it('a task read back from the store saves every column, also a cleared one', () => {
-    const store = createStore(openDatabase(':memory:'));
-    store.db.exec(
-      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
-    );
+    const store = storeWithPlan();
     const [t] = insert(store, 'run-1', 1);
     Object.assign(t!, { status: 'ready', error: 'attempt 1 failed', retry_at: 5 });
     store.tx(() => store.runs.saveTasks([t!], new Set()));
@@ -104,10 +117,7 @@ describe('task rows', () => {
   });
 
   it('writes a JSON column when it is a new object or changed in place, and leaves the other alone', () => {
-    const store = createStore(openDatabase(':memory:'));
-    store.db.exec(
-      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
-    );
+    const store = storeWithPlan();
     const [t] = insert(store, 'run-1', 1);
     const match = { agent_id: 'a1', score: { total: 1 }, rejected: [] as unknown[] };
     Object.assign(t!, { status: 'in_progress', agent_id: 'a1', match });
@@ -125,10 +135,7 @@ describe('task rows', () => {
   });
 
   it("lists runs with each run's task counts (one query for all of them)", () => {
-    const store = createStore(openDatabase(':memory:'));
-    store.db.exec(
-      "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
-    );
+    const store = storeWithPlan();
     const a = insert(store, 'run-a', 5);
     insert(store, 'run-b', 2);
     for (const t of a.slice(0, 3)) t.status = 'done';
@@ -146,10 +153,7 @@ describe('agent statistics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-stats-'));
     const db = openDatabase(dir); // a real file, as the app has
     try {
-      const store = createStore(db);
-      store.db.exec(
-        "INSERT INTO plans (id, name, version, task_count, created_at, updated_at) VALUES ('p', 'p', 1, 0, 'x', 'x')",
-      );
+      const store = storeWithPlan(db);
       const at = (s: number) => `2026-11-21T10:00:${String(s).padStart(2, '0')}.000Z`;
       const attempt = (run: string, task: string, patch: Partial<TaskRun>): TaskRun => ({
         ...fresh(run, task),
@@ -162,23 +166,7 @@ describe('agent statistics', () => {
         finished_at: at(2),
         ...patch,
       });
-      const runOf = (id: string, tasks: TaskRun[]) =>
-        store.tx(() =>
-          store.runs.insertRun(
-            {
-              id,
-              plan_id: 'p',
-              plan_version: 1,
-              project_id: null,
-              status: 'executing',
-              memory_id: `mem-${id}`,
-              created_at: AT,
-              lease_owner: 'me',
-              lease_expires_at: 0,
-            },
-            tasks,
-          ),
-        );
+      const runOf = (id: string, tasks: TaskRun[]) => insertRun(store, id, tasks);
       // The first run: a and b done, c failed, d cancelled while running, e failed and then
       // cancelled while its retry was due, f interrupted before it ran (never started).
       const a = attempt('run-1', 'a', {});
