@@ -263,6 +263,19 @@ describe('execution', () => {
     expect(d.status).toBe('completed');
   });
 
+  it('ends cancelled, not failed, when the task cancelled was waiting for an approval', async () => {
+    open(controlledExecutor(() => ({ ok: true })));
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('gate', { requires_approval: true })],
+    });
+    await eventually(async () => byId(await detail(run)).gate!.status === 'awaiting_approval');
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'gate', actor: 'ana' });
+    const d = await settled(run);
+    expect(byId(d).gate!.status).toBe('cancelled');
+    expect(d.status).toBe('cancelled');
+  });
+
   it('gates tasks for approval; answering one resumes only that branch, rejection skips dependents', async () => {
     const exec = controlledExecutor(() => ({ ok: true }));
     open(exec);

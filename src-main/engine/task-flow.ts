@@ -471,7 +471,14 @@ export class TaskFlow {
 
   maybeFinish(run: ActiveRun): void {
     if (run.open > 0 || run.pendingDecisions > 0) return;
-    const rejected = this.store.approvals.listForRun(run.id).some((a) => a.status === 'rejected');
+    // A person's rejection skips its task. An approval closed because its task was cancelled,
+    // or the decider closed the run, is stored as rejected too, by the canceller (the task is
+    // cancelled) or by the engine: neither is a person saying no.
+    const rejected = this.store.approvals
+      .listForRun(run.id)
+      .some(
+        (a) => a.status === 'rejected' && a.actor !== ACTOR && run.tasks.get(a.task_id)?.status === 'skipped',
+      );
     this.finish(run, finalRunStatus(run.counts, rejected, run.closedByDecider));
   }
 
