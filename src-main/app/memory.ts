@@ -15,6 +15,11 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
         throw invalidInput('audit.list', [
           { path: 'task_id', message: 'needs run_id: a task id names a task within a run' },
         ]);
+      // A task's history is listed whole; a search over it would silently drop the task filter.
+      if (task_id !== undefined && query)
+        throw invalidInput('audit.list', [
+          { path: 'query', message: 'cannot be combined with task_id: a task’s history is listed whole' },
+        ]);
       return query
         ? store.memory.searchAudit(query, run_id, limit)
         : store.memory.listAudit(run_id, limit, task_id);
