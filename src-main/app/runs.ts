@@ -22,6 +22,7 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
     'runs.taskArtifacts': ({ run_id, task_id }) => store.execution.artifacts(run_id, task_id),
+    'runs.taskAttempts': ({ run_id, task_id }) => store.execution.attempts(run_id, task_id),
     'runs.readArtifact': ({ artifact_id }) => {
       const artifact = store.execution.artifact(artifact_id);
       if (!artifact) throw new AppError('not_found', `artifact ${artifact_id} not found`);

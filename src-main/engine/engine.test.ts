@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
-import type { RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
+import type {
+  AgentExecutionStats,
+  RunDetail,
+  SpendReport,
+  TaskAttempt,
+  TaskRun,
+} from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
@@ -153,6 +159,22 @@ describe('execution', () => {
       'attempt 1 failed: flaky 1; attempt 2 of 3 in 0.0 s',
       'attempt 2 failed: flaky 2; attempt 3 of 3 in 0.0 s',
     ]);
+    // Every attempt is kept and counted, not only the one on the task's row.
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+    expect(attempts.map((a) => [a.attempt, a.agent_id, a.outcome, a.error])).toEqual([
+      [1, 'w', 'failed', 'flaky 1'],
+      [2, 'w', 'failed', 'flaky 2'],
+      [3, 'w', 'done', null],
+    ]);
+    for (const a of attempts)
+      expect(Date.parse(a.finished_at!)).toBeGreaterThanOrEqual(Date.parse(a.started_at!));
+    expect(await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'w' })).toMatchObject({
+      total: 3,
+      completed: 1,
+      failed: 2,
+      interrupted: 0,
+      success_rate: 33.33,
+    });
   });
 
   it('fails after the last attempt', async () => {
@@ -163,6 +185,16 @@ describe('execution', () => {
       tasks: [task('t', { retry: { max_attempts: 2, backoff: { initial_ms: 1 } } })],
     });
     expect(byId(await settled(run)).t).toMatchObject({ status: 'failed', attempt: 2, error: 'always' });
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+    ]);
+    expect(await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'w' })).toMatchObject({
+      total: 2,
+      failed: 2,
+      success_rate: 0,
+    });
   });
 
   it('times a task out, aborting the agent’s work', async () => {

@@ -100,6 +100,23 @@ export class RunWriter {
     this.audit('task', task.task_id, run.id, from, to, why, actor);
   }
 
+  /**
+   * Keeps the attempt on `task`'s row, which a retry or a restart will replace, as ended now:
+   * statistics count it, and the task lists it among its attempts.
+   */
+  keepAttempt(task: TaskRun, outcome: 'failed' | 'interrupted', error: string | null): void {
+    this.store.execution.addAttempt({
+      run_id: task.run_id,
+      task_id: task.task_id,
+      attempt: task.attempt,
+      agent_id: task.agent_id,
+      started_at: task.started_at,
+      finished_at: this.iso(),
+      outcome,
+      error,
+    });
+  }
+
   /** A task that stops waiting without a decision (cancelled, skipped) closes what it waited on. */
   private closeApprovals(run: ActiveRun, task: TaskRun, why: string, actor: string): void {
     for (const a of this.store.approvals.forTask(run.id, task.task_id)) {

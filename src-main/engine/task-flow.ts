@@ -166,6 +166,7 @@ export class TaskFlow {
           run.inflight.set(t.task_id, { ac: null, timer: null, settled: false });
           continue;
         }
+        this.writer.keepAttempt(t, 'interrupted', null);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
         });
@@ -217,6 +218,7 @@ export class TaskFlow {
     if (spec.retry && task.attempt < max) {
       const delay = retryDelay(spec.retry, task.attempt + 1, this.random);
       const retryAt = this.clock.now() + delay;
+      this.writer.keepAttempt(task, 'failed', c.error ?? 'failed');
       this.writer.setStatus(run, task, 'ready', {
         error: c.error ?? 'failed',
         retry_at: retryAt,
@@ -341,7 +343,7 @@ export class TaskFlow {
         run,
         task,
         'in_progress',
-        { agent_id: actor, attempt: 1, started_at: writer.iso() },
+        { agent_id: actor, attempt: task.attempt + 1, started_at: writer.iso() },
         actor,
       );
       writer.setStatus(

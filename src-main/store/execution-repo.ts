@@ -1,4 +1,12 @@
-import type { Artifact, ProgressEntry, TaskLogLine, Transaction } from '../../src-shared/schemas/run.ts';
+import type {
+  Artifact,
+  AttemptOutcome,
+  ProgressEntry,
+  TaskAttempt,
+  TaskLogLine,
+  TaskStatus,
+  Transaction,
+} from '../../src-shared/schemas/run.ts';
 import type { Db } from './db.ts';
 
 /** What running tasks leave behind: charges, progress history, log lines and artifacts. */
@@ -45,6 +53,16 @@ export function createExecutionRepo(db: Db) {
     'SELECT DISTINCT task_id FROM artifacts WHERE run_id = ?',
   );
   const artifactById = db.prepare<[number], Artifact>('SELECT * FROM artifacts WHERE id = ?');
+  const addAttempt = db.prepare(`INSERT INTO task_attempts
+    (run_id, task_id, attempt, agent_id, started_at, finished_at, outcome, error)
+    VALUES (@run_id, @task_id, @attempt, @agent_id, @started_at, @finished_at, @outcome, @error)`);
+  const endedAttempts = db.prepare<[string, string], TaskAttempt>(
+    `SELECT attempt, agent_id, started_at, finished_at, outcome, error FROM task_attempts
+     WHERE run_id = ? AND task_id = ? ORDER BY attempt`,
+  );
+  const latestAttempt = db.prepare<[string, string], Omit<TaskAttempt, 'outcome'> & { status: TaskStatus }>(
+    'SELECT attempt, agent_id, started_at, finished_at, status, error FROM task_runs WHERE run_id = ? AND task_id = ?',
+  );
 
   return {
     tasksWithArtifacts: (runId: string): string[] => withArtifacts.all(runId).map((r) => r.task_id),
@@ -76,6 +94,38 @@ export function createExecutionRepo(db: Db) {
       addArtifact.run(a);
     },
     artifacts: (runId: string, taskId: string): Artifact[] => artifacts.all(runId, taskId),
+    /** Keeps an attempt that a retry or a restart replaces on the task's row. */
+    addAttempt(a: TaskAttempt & { run_id: string; task_id: string; finished_at: string }): void {
+      addAttempt.run(a);
+    },
+    /** Every attempt of a task, first to latest: the replaced ones, then the one on its row. */
+    attempts(runId: string, taskId: string): TaskAttempt[] {
+      const list = endedAttempts.all(runId, taskId);
+      const row = latestAttempt.get(runId, taskId);
+      if (row && row.attempt > 0 && !list.some((a) => a.attempt === row.attempt)) {
+        const outcome = outcomeOf(row.status, row.error);
+        if (outcome) {
+          const { status: _, ...rest } = row;
+          list.push({ ...rest, outcome });
+        }
+      }
+      return list;
+    },
   };
 }
+/** How the attempt on a task's row stands, from the row's status; null when the row holds none. */
+function outcomeOf(status: TaskStatus, error: string | null): AttemptOutcome | null {
+  switch (status) {
+    case 'in_progress':
+      return 'running';
+    case 'done':
+    case 'failed':
+    case 'cancelled':
+      return status;
+    default:
+      // Waiting for a retry (rows written before attempts were kept on their own).
+      return error === null ? null : 'failed';
+  }
+}
+
 export type ExecutionRepo = ReturnType<typeof createExecutionRepo>;

@@ -195,6 +195,7 @@ describe('agent statistics', () => {
         completed: 2,
         failed: 2,
         cancelled: 1,
+        interrupted: 0,
         in_progress: 1,
         success_rate: 50,
         average_completion_time: 3,

@@ -170,12 +170,17 @@ export function createRunsRepo(db: Db) {
       seq,
     );
   };
-  // One row per task and run holds its latest attempt. A row a re-run copied from an earlier
-  // run (its reason says so) is not an attempt of its own. A row whose attempt failed and
-  // whose retry is due, or was then cancelled or skipped, still holds that failed attempt.
+  // One row per task and run holds its latest attempt; `task_attempts` the ones a retry or a
+  // restart replaced (a row whose attempt is there is not counted twice). A row a re-run copied
+  // from an earlier run (its reason says so) is not an attempt of its own. A row written before
+  // attempts were kept apart, whose attempt failed and whose retry was due, still counts failed.
   const stats = db.prepare<
-    [string, string, string, string],
-    { outcome: 'done' | 'failed' | 'cancelled' | 'in_progress'; n: number; avg_s: number | null }
+    { agent: string; since: string; until: string; reused: string },
+    {
+      outcome: 'done' | 'failed' | 'cancelled' | 'interrupted' | 'in_progress';
+      n: number;
+      avg_s: number | null;
+    }
   >(
     `SELECT outcome, count(*) AS n,
        avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
@@ -184,8 +189,13 @@ export function createRunsRepo(db: Db) {
              WHEN error IS NOT NULL THEN 'failed'
              WHEN status = 'cancelled' THEN 'cancelled'
            END AS outcome, started_at, finished_at
-           FROM task_runs WHERE agent_id = ? AND started_at >= ? AND started_at <= ?
-             AND (reason IS NULL OR reason NOT GLOB ?))
+           FROM task_runs t WHERE agent_id = @agent AND started_at >= @since AND started_at <= @until
+             AND (reason IS NULL OR reason NOT GLOB @reused)
+             AND NOT EXISTS (SELECT 1 FROM task_attempts a
+               WHERE a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempt)
+           UNION ALL
+           SELECT outcome, started_at, finished_at FROM task_attempts
+           WHERE agent_id = @agent AND started_at >= @since AND started_at <= @until)
      WHERE outcome IS NOT NULL GROUP BY outcome`,
   );
   const setStatus = db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?');
@@ -319,19 +329,21 @@ export function createRunsRepo(db: Db) {
     unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
     /** Seed 004 execution statistics for one agent, attempts started within [since, until]. */
     agentStats(agentId: string, since: string, until: string): AgentExecutionStats {
-      const rows = stats.all(agentId, since, until, `${REUSED_REASON_PREFIX}*`);
+      const rows = stats.all({ agent: agentId, since, until, reused: `${REUSED_REASON_PREFIX}*` });
       const n = (o: (typeof rows)[number]['outcome']) => rows.find((r) => r.outcome === o)?.n ?? 0;
       const completed = n('done');
       const failed = n('failed');
       const cancelled = n('cancelled');
+      const interrupted = n('interrupted');
       const ended = completed + failed;
       const avg = rows.find((r) => r.outcome === 'done')?.avg_s ?? null;
       return {
         agent_id: agentId,
-        total: completed + failed + cancelled + n('in_progress'),
+        total: completed + failed + cancelled + interrupted + n('in_progress'),
         completed,
         failed,
         cancelled,
+        interrupted,
         in_progress: n('in_progress'),
         success_rate: ended === 0 ? null : Math.round((completed / ended) * 10_000) / 100,
         average_completion_time: avg === null ? null : Math.round(avg * 1000) / 1000,

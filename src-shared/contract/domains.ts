@@ -17,6 +17,7 @@ import type {
   Run,
   RunDetail,
   SpendReport,
+  TaskAttempt,
   TaskLogLine,
   TaskRun,
   TaskStatus,
@@ -86,6 +87,8 @@ export const runMethods = {
   ).returns<TaskLogLine[]>(),
   'runs.taskProgress': method(taskRefSchema).returns<ProgressEntry[]>(),
   'runs.taskArtifacts': method(taskRefSchema).returns<Artifact[]>(),
+  /** Every attempt of a task, first to latest: its agent, when it ran and how it ended. */
+  'runs.taskAttempts': method(taskRefSchema).returns<TaskAttempt[]>(),
   /** An artifact's content: text as UTF-8, anything else as base64; at most 1 MB. */
   'runs.readArtifact': method(z.strictObject({ artifact_id: z.number().int().min(1) })).returns<{
     artifact: Artifact;

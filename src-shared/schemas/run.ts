@@ -167,6 +167,19 @@ export interface TaskLogLine {
   at: string;
 }
 
+/** How an attempt ended: `running` while it has not; `interrupted` when a restart of Baton stopped it. */
+export type AttemptOutcome = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+/** One attempt of a task: who ran it, when, and how it ended. */
+export interface TaskAttempt {
+  attempt: number;
+  agent_id: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  outcome: AttemptOutcome;
+  error: string | null;
+}
+
 export interface Artifact {
   id: number;
   run_id: string;
@@ -188,13 +201,15 @@ export const REUSED_REASON_PREFIX = 'reused from run ';
  */
 export interface AgentExecutionStats {
   agent_id: string;
-  /** completed + failed + cancelled + in_progress. */
+  /** completed + failed + cancelled + interrupted + in_progress. */
   total: number;
   completed: number;
-  /** Ended in failure, including a failed attempt whose retry is still due or was cancelled. */
+  /** Ended in failure, each failed attempt of a retried task included. */
   failed: number;
   /** Stopped by a cancel while running; not counted in `success_rate`. */
   cancelled: number;
+  /** Stopped by a restart of Baton while running (the task was retried); not counted in `success_rate`. */
+  interrupted: number;
   in_progress: number;
   /** Percent of attempts that completed among those completed or failed, 0–100; null when none. */
   success_rate: number | null;

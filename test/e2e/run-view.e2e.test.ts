@@ -67,6 +67,13 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     expect(await tests.locator('pre.log').textContent()).toContain('! 3 tests failed');
     // The plan lets the task try twice: the details say which attempt of how many this was.
     expect(await tests.locator('dt:text-is("Attempt") + dd').textContent()).toBe('2 of 2');
+    // Both attempts are listed, each with its agent and how it ended.
+    const attempts = tests.getByRole('table', { name: 'Attempts of tests' });
+    await expect.poll(() => attempts.locator('tbody tr').count()).toBe(2);
+    const rows = await attempts.locator('tbody tr').allTextContents();
+    for (const [i, row] of rows.entries()) {
+      expect(row).toMatch(new RegExp(`^${i + 1}tester.+failed: command exited with code 3`));
+    }
     // Tab goes from task to task in the run's graph: its edges are not focusable.
     expect(await graph.locator('.react-flow__edge').count()).toBe(1);
     expect(await graph.locator('.react-flow__edge[tabindex="0"]').count()).toBe(0);

@@ -110,6 +110,17 @@ describe('durability under SIGKILL', () => {
         expect(retried).toBeGreaterThan(0); // some attempts were in flight when killed
         // Each interruption costs its task one attempt (a task can be interrupted more than once).
         expect(tasks.reduce((n, t) => n + t.attempt - 1, 0)).toBe(retried);
+        // and each interrupted attempt is kept: attempts 1 … n − 1 of a task that finished on attempt n.
+        const kept = db
+          .prepare(
+            'SELECT task_id, attempt, outcome FROM task_attempts WHERE run_id = ? ORDER BY task_id, attempt',
+          )
+          .all(runId) as { task_id: string; attempt: number; outcome: string }[];
+        expect(kept.every((a) => a.outcome === 'interrupted')).toBe(true);
+        const expected = tasks
+          .flatMap((t) => Array.from({ length: t.attempt - 1 }, (_, i) => `${t.task_id}#${i + 1}`))
+          .sort();
+        expect(kept.map((a) => `${a.task_id}#${a.attempt}`).sort()).toEqual(expected);
 
         const results = db
           .prepare("SELECT count(*) AS n FROM memory_entries WHERE type = 'task_result'")

@@ -2,6 +2,7 @@ import * as m001 from './001_init.ts';
 import * as m002 from './002_execution.ts';
 import * as m003 from './003_lazy_search_index.ts';
 import * as m004 from './004_added_tasks.ts';
+import * as m005 from './005_task_attempts.ts';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'execution', up: m002.up },
   { version: 3, name: 'lazy_search_index', up: m003.up },
   { version: 4, name: 'added_tasks', up: m004.up },
+  { version: 5, name: 'task_attempts', up: m005.up },
 ];

@@ -97,6 +97,7 @@ export const api = {
   taskLogs: (run_id: string, task_id: string) => c().invoke('runs.taskLogs', { run_id, task_id }),
   taskProgress: (run_id: string, task_id: string) => c().invoke('runs.taskProgress', { run_id, task_id }),
   taskArtifacts: (run_id: string, task_id: string) => c().invoke('runs.taskArtifacts', { run_id, task_id }),
+  taskAttempts: (run_id: string, task_id: string) => c().invoke('runs.taskAttempts', { run_id, task_id }),
   cancelTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
   rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),

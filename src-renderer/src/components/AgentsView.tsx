@@ -184,6 +184,9 @@ function AgentRow({
           ? '—'
           : `${stats.success_rate}% of ${stats.completed + stats.failed}`}
         {(stats?.cancelled ?? 0) > 0 && <div className="muted small">{stats?.cancelled} cancelled</div>}
+        {(stats?.interrupted ?? 0) > 0 && (
+          <div className="muted small">{stats?.interrupted} interrupted by a restart</div>
+        )}
       </td>
       <td>
         {stats?.average_completion_time == null ? '—' : `${stats.average_completion_time.toFixed(2)} s`}
@@ -200,23 +203,24 @@ function AgentRow({
   );
 }
 
-/** Ended attempts per agent (done, failed, cancelled), as bars (SVG, no chart library needed). */
+/** Ended attempts per agent (done, failed, stopped), as bars (SVG, no chart library needed). */
 function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, AgentExecutionStats> }) {
-  const ended = (s: AgentExecutionStats | undefined) => (s ? s.completed + s.failed + s.cancelled : 0);
+  const stopped = (s: AgentExecutionStats | undefined) => (s ? s.cancelled + s.interrupted : 0);
+  const ended = (s: AgentExecutionStats | undefined) => (s ? s.completed + s.failed + stopped(s) : 0);
   const max = Math.max(1, ...agents.map((a) => ended(stats[a.id])));
   const row = 26;
   return (
     <figure className="chart">
       <figcaption className="small muted">
-        Attempts per agent (green done, red failed, grey cancelled; a task reused by a re-run is not counted
-        again)
+        Attempts per agent, each retry counted (green done, red failed, grey cancelled or interrupted by a
+        restart; a task reused by a re-run is not counted again)
       </figcaption>
       <svg width="100%" height={agents.length * row + 4} role="img" aria-label="Attempts per agent">
         {agents.map((a, i) => {
           const s = stats[a.id];
           const done = ((s?.completed ?? 0) / max) * 70;
           const failed = ((s?.failed ?? 0) / max) * 70;
-          const cancelled = ((s?.cancelled ?? 0) / max) * 70;
+          const cancelled = (stopped(s) / max) * 70;
           return (
             <g key={a.id} transform={`translate(0, ${i * row})`}>
               <text x="0" y="17" className="chart-label">

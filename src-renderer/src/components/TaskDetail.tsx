@@ -10,6 +10,7 @@ import { taskSpecOf } from '../store/task-spec.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { rejectedLines } from './rejected-lines.ts';
 import { STATUS_LABEL } from './status-label.ts';
+import { TaskAttempts } from './TaskAttempts.tsx';
 import { attemptText, nextAttemptText } from './task-attempts.ts';
 
 /** One task of a run: why this agent, what it did, what it left, and what you can do next. */
@@ -104,6 +105,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           </button>
         )}
       </div>
+      <TaskAttempts task={task} />
       {m && (
         <details open>
           <summary>Why this agent</summary>
