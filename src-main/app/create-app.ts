@@ -45,7 +45,7 @@ export function createApp(opts: AppOptions) {
   const db = openDatabase(opts.dataDir);
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE));
-  const store = createStore(db);
+  const store = createStore(db, checkpointer?.afterCommit);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();

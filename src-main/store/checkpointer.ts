@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.ts';
@@ -16,8 +17,19 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 `;
 
 export interface Checkpointer {
+  /** Called after each commit on the main connection: keeps the WAL under its cap. */
+  afterCommit(): void;
   stop(): Promise<void>;
 }
+
+export interface CheckpointerOptions {
+  intervalMs?: number;
+  /** WAL size (bytes) past which the main connection finishes the copy itself; 256 MB by default. */
+  walCapBytes?: number;
+}
+
+/** Commits between two looks at the WAL's size. */
+const CHECK_EVERY = 32;
 
 /**
  * Moves WAL checkpoints off the main thread. The main connection's automatic checkpoints
@@ -25,14 +37,21 @@ export interface Checkpointer {
  * on if it fails, so the WAL never grows without bound.
  *
  * Once a second: a checkpoint copies pages while the engine writes, and on 2 cores every 200 ms
- * put hand-off p99 at 7–14 ms against 5.5–9 ms (`npm run bench`, 10,000 tasks). Either way a
- * PASSIVE checkpoint never finds the WAL fully copied while a run writes continuously, so the
- * WAL is only rewound after the run (a 100,000-task run grows it to ~375 MB on disk). Finishing
- * the copy on the engine's connection rewinds it (tried: WAL ≤ 94 MB) but stalls the engine
- * 25–40 ms each time (the WAL takes ~80 MB/s in that run); a RESTART from here waits for the
- * writer and then copies everything written meanwhile (0.1–0.8 s).
+ * put hand-off p99 at 7–14 ms against 5.5–9 ms (`npm run bench`, 10,000 tasks).
+ *
+ * A PASSIVE checkpoint never finds the WAL fully copied while a run writes continuously (it copies
+ * up to the last commit it saw, and more has been written by the time it ends), so the WAL is
+ * never rewound and grows ~4.7 KB per task (~375 MB in a 100,000-task run). Past `walCapBytes`,
+ * the main connection checkpoints between two transactions: it copies what the worker has not
+ * yet (up to a second of writes: a stall of 25–40 ms at the engine's full speed here), the copy
+ * is then complete, and the next transaction rewinds the WAL (and `journal_size_limit` cuts the
+ * file back). A run that leaves the engine idle between ticks never gets there: the worker
+ * finishes the copy in an idle moment.
  */
-export function startCheckpointer(db: Db, file: string, intervalMs = 1_000): Checkpointer {
+export function startCheckpointer(db: Db, file: string, opts: CheckpointerOptions = {}): Checkpointer {
+  const intervalMs = opts.intervalMs ?? 1_000;
+  const cap = opts.walCapBytes ?? 256 * 1024 * 1024;
+  const wal = `${file}-wal`;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
   worker.unref();
@@ -44,7 +63,19 @@ export function startCheckpointer(db: Db, file: string, intervalMs = 1_000): Che
   worker.on('exit', (code) => {
     if (code !== 0) fallback();
   });
+  let commits = 0;
   return {
+    afterCommit() {
+      if (++commits % CHECK_EVERY !== 0 || !db.open || db.inTransaction) return;
+      let size: number;
+      try {
+        size = statSync(wal).size;
+      } catch {
+        return; // no WAL file (yet): nothing to cap
+      }
+      // Busy when the worker is checkpointing right now: the next look tries again.
+      if (size > cap) db.pragma('wal_checkpoint(PASSIVE)');
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());

@@ -7,8 +7,11 @@ import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
 
-/** All repositories over one connection, and the transaction that groups their writes. */
-export function createStore(db: Db) {
+/**
+ * All repositories over one connection, and the transaction that groups their writes.
+ * `afterCommit` runs after each outermost transaction commits (the WAL's upkeep).
+ */
+export function createStore(db: Db, afterCommit?: () => void) {
   // One transaction function for every call (better-sqlite3 builds a wrapper per transaction()).
   const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
@@ -22,7 +25,9 @@ export function createStore(db: Db) {
     projects: createProjectsRepo(db),
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */
     tx<T>(fn: () => T): T {
-      return inTransaction.immediate(fn) as T;
+      const result = inTransaction.immediate(fn) as T;
+      if (afterCommit && !db.inTransaction) afterCommit();
+      return result;
     },
   };
 }
