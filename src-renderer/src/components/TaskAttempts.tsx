@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { AttemptOutcome, TaskAttempt, TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { AttemptOutcome, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { durationBetween } from '../format/duration.ts';
-import { useBaton } from '../store/index.ts';
+import { useTaskRead } from './use-task-read.ts';
 
 const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
   running: 'running',
@@ -14,24 +13,11 @@ const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
 
 /**
  * Every attempt of a task that ran more than once: its agent, when it started, how long it took
- * and how it ended. Read again when the task starts a new attempt or changes status.
+ * and how it ended.
  */
 export function TaskAttempts({ task }: { task: TaskRun }) {
-  const fail = useBaton((s) => s.fail);
-  const [attempts, setAttempts] = useState<TaskAttempt[] | null>(null);
   const retried = task.attempt > 1 || (task.attempt === 1 && task.retry_at !== null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt or status is a row to read
-  useEffect(() => {
-    if (!retried) return;
-    let live = true;
-    api.taskAttempts(task.run_id, task.task_id).then(
-      (a) => live && setAttempts(a),
-      (err) => fail(`Could not read the attempts of ${task.task_id}`, err),
-    );
-    return () => {
-      live = false;
-    };
-  }, [retried, task.run_id, task.task_id, task.attempt, task.status, fail]);
+  const attempts = useTaskRead(task, retried, api.taskAttempts, 'attempts');
   if (!retried) return null;
   return (
     <details open>

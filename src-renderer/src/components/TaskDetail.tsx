@@ -1,6 +1,5 @@
 import type { RefObject } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
@@ -12,6 +11,7 @@ import { rejectedLines } from './rejected-lines.ts';
 import { STATUS_LABEL } from './status-label.ts';
 import { TaskAttempts } from './TaskAttempts.tsx';
 import { attemptText, nextAttemptText } from './task-attempts.ts';
+import { useTaskRead } from './use-task-read.ts';
 
 /** One task of a run: why this agent, what it did, what it left, and what you can do next. */
 export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
@@ -252,21 +252,8 @@ const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
  * read from the audit log when opened, and again when the task's status changes.
  */
 function TaskHistory({ task }: { task: TaskRun }) {
-  const fail = useBaton((s) => s.fail);
   const [open, setOpen] = useState(false);
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new status is a new history entry to read
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    api.taskHistory(task.run_id, task.task_id).then(
-      (e) => live && setEntries(e),
-      (err) => fail(`Could not read the history of ${task.task_id}`, err),
-    );
-    return () => {
-      live = false;
-    };
-  }, [open, task.run_id, task.task_id, task.status, fail]);
+  const entries = useTaskRead(task, open, api.taskHistory, 'history');
   return (
     <details onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>History</summary>
