@@ -13,6 +13,8 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     baton = await launchBaton('designer', { width: 1400, height: 860 });
     page = baton.page;
     await baton.rpc('agents.import', { agents: [{ id: 'researcher', skills: ['research'] }] });
+    // The designer loads the projects as it opens: this one is there before it does.
+    await baton.rpc('projects.save', { id: 'home', name: 'Home office' });
     await page.goto(baton.server.url);
   });
   afterAll(() => baton?.close());
@@ -208,7 +210,6 @@ describe.skipIf(skipE2e)('the plan designer', () => {
   });
 
   it('edits retries, a condition, inputs and the decider, and saves them', async () => {
-    await baton.rpc('projects.save', { id: 'home', name: 'Home office' });
     await graph().getByRole('article', { name: 'Task task-003' }).click();
     const form = page.getByRole('form', { name: 'Task task-003' });
     const field = (label: string) => form.getByLabel(label, { exact: true });
@@ -521,5 +522,127 @@ describe.skipIf(skipE2e)('the plan designer: renaming and deleting tasks', () =>
     await expect.poll(arrows).toBe(4);
     expect(await waitsFor('write')).toMatchObject({ deps: ['collect ×', 'reflect ×'] });
     expect(await undoButton().isDisabled()).toBe(true);
+  });
+
+  it('keeps a task where it was dragged when it is renamed, and when the rename is undone and redone', async () => {
+    /** Where a task's card is in the graph (not on screen: the view may move). */
+    const at = (taskId: string) =>
+      graph()
+        .locator(`.react-flow__node[data-id="${taskId}"]`)
+        .evaluate((el) => (el as HTMLElement).style.transform);
+    const laidOut = await at('send');
+    const card = (await graph().getByRole('article', { name: 'Task send' }).boundingBox())!;
+    await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(card.x + card.width / 2 + 120, card.y + card.height / 2 - 60, { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(() => at('send')).not.toBe(laidOut);
+    const dragged = await at('send');
+
+    await graph().getByRole('article', { name: 'Task send' }).click();
+    const id = page.getByRole('form', { name: 'Task send' }).getByLabel('Task id', { exact: true });
+    await id.fill('deliver');
+    await id.press('Enter');
+    await graph().getByRole('article', { name: 'Task deliver' }).waitFor();
+    await expect.poll(() => at('deliver')).toBe(dragged);
+    await undoButton().click();
+    await graph().getByRole('article', { name: 'Task send' }).waitFor();
+    await expect.poll(() => at('send')).toBe(dragged);
+    await page.getByRole('toolbar', { name: 'Designer' }).getByRole('button', { name: 'Redo' }).click();
+    await graph().getByRole('article', { name: 'Task deliver' }).waitFor();
+    await expect.poll(() => at('deliver')).toBe(dragged);
+  });
+});
+
+describe.skipIf(skipE2e)('the plan designer: projects and messages', () => {
+  let baton: Baton;
+  let page: Page;
+  /** How many times the page asked for the projects list. */
+  let projectLoads = 0;
+
+  beforeAll(async () => {
+    baton = await launchBaton('designer-session', { width: 1400, height: 860 });
+    page = baton.page;
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"method":"projects.list"')) projectLoads++;
+      }),
+    );
+    await baton.rpc('agents.import', { agents: [{ id: 'helper', skills: ['x'] }] });
+    await baton.rpc('projects.save', { id: 'home', name: 'Home office' });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'digest',
+        name: 'Weekly digest',
+        tasks: [
+          { task_id: 'collect', description: 'Collect the news', required_skills: ['x'] },
+          { task_id: 'send', description: 'Send it', required_skills: ['x'], depends_on: ['collect'] },
+        ],
+      },
+    });
+    await page.goto(baton.server.url);
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button', { name: /Weekly digest/ })
+      .click();
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    await graph().getByRole('article', { name: 'Task send' }).waitFor();
+  });
+  afterAll(() => baton?.close());
+
+  const graph = () => page.getByRole('region', { name: 'Plan designer graph' });
+  const projectChoices = () =>
+    page.getByRole('form', { name: 'Plan' }).getByLabel('Project', { exact: true }).locator('option').count();
+  const showPlanFields = async () => {
+    await graph()
+      .locator('.react-flow__pane')
+      .click({ position: { x: 30, y: 30 } });
+    await page.getByRole('form', { name: 'Plan' }).waitFor();
+  };
+
+  it('loads the projects once as the designer opens, and again after a visit to the Projects screen', async () => {
+    await expect.poll(projectChoices).toBe(2);
+    const loads = projectLoads;
+    // Going to a task and back to the plan's fields does not load them again.
+    for (const taskId of ['collect', 'send']) {
+      await graph()
+        .getByRole('article', { name: `Task ${taskId}` })
+        .click();
+      await page.getByRole('form', { name: `Task ${taskId}` }).waitFor();
+      await showPlanFields();
+    }
+    expect(await projectChoices()).toBe(2);
+    expect(projectLoads).toBe(loads);
+
+    // Projects change on the Projects screen: back in the designer, the new one is there.
+    await baton.rpc('projects.save', { id: 'lab', name: 'Lab' });
+    const sections = page.getByRole('navigation', { name: 'Sections' });
+    await sections.getByRole('button', { name: 'Projects' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await sections.getByRole('button', { name: 'Plans' }).click();
+    await showPlanFields();
+    await expect.poll(projectChoices).toBe(3);
+  });
+
+  it('dismisses only its own messages when it is left', async () => {
+    // A message from outside the designer: a plan file that could not be imported.
+    const file = join(baton.dataDir, 'agents-as-plan.json');
+    writeFileSync(file, JSON.stringify({ agents: [{ id: 'writer', skills: ['write'] }] }));
+    await page.getByLabel('Plan file', { exact: true }).setInputFiles(file);
+    const elsewhere = page.getByRole('alert').filter({ hasText: 'Could not import agents-as-plan.json' });
+    await elsewhere.waitFor();
+    // The designer's own: the host refused the draft.
+    await graph().getByRole('article', { name: 'Task send' }).click();
+    const timeout = page.getByRole('form', { name: 'Task send' }).getByLabel('Timeout (s)', { exact: true });
+    await timeout.fill('xyz');
+    await page.keyboard.press('Control+s');
+    const notSaved = page.getByRole('alert').filter({ hasText: 'The plan was not saved' });
+    await notSaved.waitFor();
+
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    await page.getByRole('button', { name: 'Discard the changes' }).click();
+    await page.getByRole('button', { name: 'Edit plan' }).waitFor();
+    await expect.poll(() => notSaved.count()).toBe(0);
+    expect(await elsewhere.isVisible()).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ export function PlanDesigner() {
   const message = useBaton((s) => s.designerMessage);
   const saving = useBaton((s) => s.saving);
   const agents = useBaton((s) => s.agents);
+  const loadProjects = useBaton((s) => s.loadProjects);
   const {
     edit,
     undo,
@@ -50,6 +51,12 @@ export function PlanDesigner() {
     if (r) edit(() => r.plan, r.taskId);
   };
   const remove = () => selected && edit((p) => removeTask(p, selected), null);
+
+  // The project picker's list, loaded as the designer opens, not each time the plan's fields
+  // show again: projects change on the Projects screen, and coming back opens the designer again.
+  useEffect(() => {
+    void loadProjects();
+  }, [loadProjects]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { deciderSpecSchema } from '../../../src-shared/schemas/decision.ts';
 import { planSchema } from '../../../src-shared/schemas/plan.ts';
@@ -18,16 +17,12 @@ const DECIDER_HINTS: Record<DeciderKind, string> = {
   llm: 'After each task, an llm agent decides what happens next (it may add tasks).',
 };
 
-/** The plan's own fields, shown while no task is selected. */
+/** The plan's own fields, shown while no task is selected; the designer loads the projects. */
 export function PlanFields({ checks }: { checks: Check[] }) {
   const draft = useBaton((s) => s.draft)!;
   const edit = useBaton((s) => s.edit);
   const projects = useBaton((s) => s.projects);
-  const loadProjects = useBaton((s) => s.loadProjects);
   const llmAgents = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'llm').map((a) => a.id)));
-  useEffect(() => {
-    void loadProjects();
-  }, [loadProjects]);
   const err = (path: string, label: string) => fieldProblem(checks, path, label);
   const decider = draft.decider;
   const kind = deciderKind(decider);

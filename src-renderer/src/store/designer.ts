@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
-import { loadPositions, savePositions } from '../designer/positions.ts';
+import { loadPositions, positionsAfter, savePositions } from '../designer/positions.ts';
 import type { Positions } from '../graph/layout.ts';
 import type { BatonState } from './index.ts';
 
@@ -63,41 +63,56 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       view: 'plans',
     });
   },
-  // Leaving the designer drops its messages too ("The plan was not saved" is about the draft).
+  // Leaving the designer drops its own messages too ("The plan was not saved" is about the
+  // draft); the others (an import that failed, say) stay until they are read.
   endEdit: () =>
-    set({
+    set((s) => ({
       draft: null,
       past: [],
       future: [],
       selectedTaskId: null,
       designerMessage: null,
       unapplied: {},
-      toasts: [],
-    }),
+      toasts: s.toasts.filter((t) => t.from !== 'designer'),
+    })),
   edit(change, select) {
-    const { draft, past } = get();
+    const { draft, past, manualPositions } = get();
     if (!draft) return;
     const next = change(draft);
     if (next === draft) return;
     set({
       draft: next,
+      manualPositions: positionsAfter(manualPositions, draft, next),
       past: [...past.slice(-HISTORY + 1), draft],
       future: [],
       designerMessage: null,
       ...(select !== undefined ? { selectedTaskId: select } : {}),
     });
   },
+  // A renamed task's dragged position follows its id back and forth too.
   undo() {
-    const { draft, past, future } = get();
+    const { draft, past, future, manualPositions } = get();
     const prev = past.at(-1);
     if (!draft || !prev) return;
-    set({ draft: prev, past: past.slice(0, -1), future: [draft, ...future], designerMessage: null });
+    set({
+      draft: prev,
+      manualPositions: positionsAfter(manualPositions, draft, prev),
+      past: past.slice(0, -1),
+      future: [draft, ...future],
+      designerMessage: null,
+    });
   },
   redo() {
-    const { draft, past, future } = get();
+    const { draft, past, future, manualPositions } = get();
     const next = future[0];
     if (!draft || !next) return;
-    set({ draft: next, past: [...past, draft], future: future.slice(1), designerMessage: null });
+    set({
+      draft: next,
+      manualPositions: positionsAfter(manualPositions, draft, next),
+      past: [...past, draft],
+      future: future.slice(1),
+      designerMessage: null,
+    });
   },
   selectTask: (selectedTaskId) => set({ selectedTaskId }),
   moveTask: (taskId, x, y) => set((s) => ({ manualPositions: { ...s.manualPositions, [taskId]: { x, y } } })),
@@ -126,7 +141,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       get().notify('info', `Saved ${summary.plan_id} as version ${summary.version}`);
       await get().selectPlan(summary.plan_id);
     } catch (err) {
-      get().fail('The plan was not saved', err);
+      get().fail('The plan was not saved', err, 'designer');
     } finally {
       set({ saving: false });
     }

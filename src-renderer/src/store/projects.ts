@@ -16,7 +16,7 @@ export const createProjectsSlice: StateCreator<BatonState, [], [], ProjectsSlice
       const projects = await api.listProjects();
       set({ projects: projects.sort((a, b) => a.id.localeCompare(b.id)) });
     } catch (err) {
-      get().fail('Could not load projects', err);
+      get().fail('Could not load projects', err, 'designer');
     }
   },
 });

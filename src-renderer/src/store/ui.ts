@@ -11,6 +11,8 @@ export interface Toast {
   kind: 'error' | 'info';
   title: string;
   lines: string[];
+  /** Raised by the designer about its draft: leaving the designer dismisses it, and nothing else. */
+  from?: 'designer';
 }
 
 export interface UiSlice {
@@ -19,9 +21,9 @@ export interface UiSlice {
   toasts: Toast[];
   setView(view: View): void;
   setConnection(s: ConnectionStatus): void;
-  notify(kind: Toast['kind'], title: string, lines?: string[]): void;
+  notify(kind: Toast['kind'], title: string, lines?: string[], from?: Toast['from']): void;
   /** Shows an error readably: the engine's message and, for invalid input, every issue. */
-  fail(title: string, err: unknown): void;
+  fail(title: string, err: unknown, from?: Toast['from']): void;
   dismiss(id: number): void;
 }
 
@@ -34,16 +36,16 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   // A message belongs to the screen it was raised on: moving to another one clears it.
   setView: (view) => set((s) => (s.view === view ? {} : { view, toasts: [] })),
   setConnection: (connection) => set({ connection }),
-  notify(kind, title, lines = []) {
+  notify(kind, title, lines = [], from) {
     const id = nextToast++;
-    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, title, lines }] }));
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, title, lines, from }] }));
     if (kind === 'info') setTimeout(() => get().dismiss(id), 4_000);
   },
-  fail(title, err) {
+  fail(title, err, from) {
     const issues = contractIssues(err);
     const message = err instanceof Error ? err.message : String(err);
     const lines = issues.length > 0 ? issues.map((i) => `${i.path}: ${plainMessage(i.message)}`) : [message];
-    get().notify('error', title, lines);
+    get().notify('error', title, lines, from);
   },
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 });
