@@ -1,12 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../src-shared/schemas/agent.ts';
 import type { AgentExecutionStats } from '../../src-shared/schemas/run.ts';
-import { call, controlledExecutor, setup, task } from '../../test/kit/engine-kit.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
+import { createInProcessClient } from '../host/memory-transport.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
+import { EventBus } from './event-bus.ts';
 
 let app: BatonApp | undefined;
 let dir: string | undefined;
@@ -21,6 +25,13 @@ afterEach(() => {
 function open(exec = controlledExecutor()) {
   dir = mkdtempSync(join(tmpdir(), 'baton-agents-'));
   app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
+  return app;
+}
+
+/** The app closed and started again on the same data directory, as after a restart. */
+function reopen(exec = controlledExecutor()) {
+  app?.close();
+  app = createApp({ dataDir: dir!, executors: { echo: exec.executor }, log: () => {} });
   return app;
 }
 
@@ -65,6 +76,8 @@ describe('agents.remove', () => {
     const app = open();
     const run = await setup(app, [{ ...HAL, kind: 'human' }], { plan_id: 'p', tasks: [task('t')] });
     await call(app, 'work.execute', { agent_id: 'hal', run_id: run, task_id: 't' });
+    // The check looks at the tasks the agent holds, not at the whole inbox of work it could take.
+    const inbox = vi.spyOn(app.engine, 'inbox');
     const refused = await app.dispatch('agents.remove', { agent_id: 'hal' });
     expect(refused).toMatchObject({
       ok: false,
@@ -77,6 +90,84 @@ describe('agents.remove', () => {
     expect(await call(app, 'agents.remove', { agent_id: 'hal' })).toEqual({ removed: true });
     expect(await call(app, 'agents.remove', { agent_id: 'hal' })).toEqual({ removed: false });
     expect(await call<Agent[]>(app, 'agents.list', {})).toEqual([]);
+    expect(inbox).not.toHaveBeenCalled();
+  });
+
+  it('refuses while an agent this process runs has tasks in flight, naming them all', async () => {
+    const exec = controlledExecutor();
+    const app = open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 2 }], {
+      plan_id: 'p',
+      tasks: [task('a'), task('b')],
+    });
+    await eventually(() => exec.running.size === 2, 5_000, 'both tasks running');
+    const refused = await app.dispatch('agents.remove', { agent_id: 'w' });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message:
+          'w is working on 2 tasks (a, b). Wait for them to end or cancel them, then remove w; ' +
+          'set it OFFLINE to stop new work.',
+        details: {
+          in_progress: [
+            { run_id: run, task_id: 'a' },
+            { run_id: run, task_id: 'b' },
+          ],
+        },
+      },
+    });
+
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'a' });
+    const one = await app.dispatch('agents.remove', { agent_id: 'w' });
+    expect(one.ok || one.error.message).toContain(
+      'w is working on 1 task (b). Wait for it to end or cancel it',
+    );
+    exec.running.get('b')!.finish();
+    await app.engine.whenSettled(run);
+    expect(await call(app, 'agents.remove', { agent_id: 'w' })).toEqual({ removed: true });
+  });
+
+  it('refuses after a restart while a person still holds the task taken before it', async () => {
+    const first = open();
+    const run = await setup(first, [{ ...HAL, kind: 'human' }], { plan_id: 'p', tasks: [task('t')] });
+    await call(first, 'work.execute', { agent_id: 'hal', run_id: run, task_id: 't' });
+    const app = reopen();
+    const refused = await app.dispatch('agents.remove', { agent_id: 'hal' });
+    expect(refused.ok || refused.error.message).toContain('hal is working on 1 task (t)');
+    await call(app, 'work.complete', { agent_id: 'hal', run_id: run, task_id: 't', status: 'completed' });
+    expect(await call(app, 'agents.remove', { agent_id: 'hal' })).toEqual({ removed: true });
+  });
+
+  it('tells every subscriber the agent is gone, and nothing when nothing was removed', async () => {
+    const app = open();
+    await call(app, 'agents.create', HAL);
+    const client = createInProcessClient(app);
+    const removed: { id: string }[] = [];
+    client.on('agent.removed', (e) => removed.push(e));
+    expect(await call(app, 'agents.remove', { agent_id: 'nobody' })).toEqual({ removed: false });
+    expect(await call(app, 'agents.remove', { agent_id: 'hal' })).toEqual({ removed: true });
+    await eventually(() => removed.length > 0, 5_000, 'the removal event');
+    expect(removed).toEqual([{ id: 'hal' }]);
+    client.close();
+  });
+
+  it('keeps an update and a removal of one agent in the order they happened within a batch', () => {
+    const bus = new EventBus();
+    const batches: EventBatch[] = [];
+    bus.subscribe((b) => batches.push(b));
+    const hal = agentSchema.parse(HAL);
+    bus.emit('agent.updated', hal);
+    bus.emit('agent.removed', { id: 'hal' });
+    bus.flush();
+    // Added back after its removal: the update comes last, so a window shows it again.
+    bus.emit('agent.removed', { id: 'hal' });
+    bus.emit('agent.updated', hal);
+    bus.flush();
+    expect(batches.map((b) => b.map((e) => e.name))).toEqual([
+      ['agent.updated', 'agent.removed'],
+      ['agent.removed', 'agent.updated'],
+    ]);
   });
 });
 

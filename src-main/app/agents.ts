@@ -34,11 +34,11 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
     'agents.remove': ({ agent_id }) => {
       if (!store.agents.get(agent_id)) return { removed: false };
       // An attempt in flight would outlive its agent: its report would find no agent, and its
-      // place under the engine's limits would never be given back. So it ends first.
-      const held = engine.inbox(agent_id).in_progress;
-      if (held.length > 0) {
-        const tasks = held.map((t) => ({ run_id: t.run_id, task_id: t.task_id }));
-        const [n, them] = held.length === 1 ? ['1 task', 'it'] : [`${held.length} tasks`, 'them'];
+      // place under the engine's limits would never be given back. So it ends first. Only the
+      // tasks it holds matter here, not the ready work its inbox would also gather.
+      const tasks = engine.heldBy(agent_id);
+      if (tasks.length > 0) {
+        const [n, them] = tasks.length === 1 ? ['1 task', 'it'] : [`${tasks.length} tasks`, 'them'];
         throw new AppError(
           'conflict',
           `${agent_id} is working on ${n} (${tasks.map((t) => t.task_id).join(', ')}). ` +
@@ -48,6 +48,8 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
       }
       const removed = store.tx(() => store.agents.delete(agent_id));
       engine.agentsChanged();
+      // Other windows and tabs still list it until told.
+      if (removed) bus.emit('agent.removed', { id: agent_id });
       return { removed };
     },
   };

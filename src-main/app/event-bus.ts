@@ -51,6 +51,7 @@ function keyOf(name: EventName, payload: unknown): string {
     case 'memory.written':
     case 'approval.changed':
     case 'agent.updated':
+    case 'agent.removed':
       return `${name}:${p.id}`;
   }
 }

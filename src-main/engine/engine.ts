@@ -224,6 +224,22 @@ export class Engine {
     this.schedule();
   }
 
+  /**
+   * The tasks an agent holds in progress in this process's runs. Its load counts them, so an
+   * agent that holds none (the usual case) is answered without walking any run's tasks.
+   */
+  heldBy(agentId: string): { run_id: string; task_id: string }[] {
+    if (this.loadOf(agentId) === 0) return [];
+    const held: { run_id: string; task_id: string }[] = [];
+    for (const run of this.active.values()) {
+      for (const t of run.tasks.values()) {
+        if (t.status !== 'in_progress' || t.agent_id !== agentId) continue;
+        held.push({ run_id: run.id, task_id: t.task_id });
+      }
+    }
+    return held;
+  }
+
   // ---- runs ---------------------------------------------------------------------------
 
   /** Seed 000 build: creates the run, delegates every ready task, and answers at once. */

@@ -13,6 +13,8 @@ export interface BatonEvents {
   'memory.written': MemoryEntry;
   'approval.changed': Approval;
   'agent.updated': Agent;
+  /** The agent with this id was removed: every window drops it (`agents.remove`). */
+  'agent.removed': { id: string };
   'plan.updated': PlanSummary;
 }
 export type EventName = keyof BatonEvents;

@@ -202,6 +202,45 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     expect(ids).not.toContain('ash');
   });
 
+  it('takes a removed agent off every other open tab, with no reload', async () => {
+    await baton.rpc('agents.create', { id: 'frank', skills: ['eva'] });
+    // Two tabs of one browser on the same host, each with its own connection to it.
+    const context = await baton.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const [here, there] = [await context.newPage(), await context.newPage()];
+      const rowOf = (p: Page, id: RegExp) =>
+        p.getByRole('table', { name: 'Agents' }).getByRole('row', { name: id });
+      // A tab in the background gets no animation frames, and the UI applies pushed events in
+      // one: each tab is brought to the front while it is used, as a person switching tabs does.
+      for (const p of [here, there]) {
+        await p.bringToFront();
+        await p.goto(baton.server.url);
+        await p.getByRole('button', { name: 'Agents', exact: true }).click();
+        await expect.poll(() => rowOf(p, /frank/).isVisible()).toBe(true);
+      }
+      // A reload would drop this mark.
+      await there.evaluate(() => {
+        (window as unknown as { notReloaded?: boolean }).notReloaded = true;
+      });
+
+      await here.bringToFront();
+      await here.getByRole('button', { name: 'Remove frank' }).click();
+      const dialog = here.getByRole('dialog', { name: 'Remove agent frank' });
+      await expect.poll(() => dialog.getByRole('button', { name: 'Remove agent' }).isEnabled()).toBe(true);
+      await dialog.getByRole('button', { name: 'Remove agent' }).click();
+      await expect.poll(() => rowOf(here, /frank/).count()).toBe(0);
+
+      await there.bringToFront();
+      await expect.poll(() => rowOf(there, /frank/).count()).toBe(0);
+      const mark = await there.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded);
+      expect(mark).toBe(true);
+      // Only that agent left the other tab.
+      expect(await rowOf(there, /dave/).isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('says where secrets live in browser mode, and offers no form that cannot store them', async () => {
     const form = page.getByRole('form', { name: 'Secrets' });
     expect(await form.textContent()).toContain('start Baton with BATON_SECRET_<NAME> set');

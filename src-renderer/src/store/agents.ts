@@ -11,6 +11,8 @@ export interface AgentsSlice {
   loadAgents(): Promise<void>;
   importAgents(text: string, fileName: string): Promise<void>;
   upsertAgent(agent: Agent): void;
+  /** An agent removed, here or in another window: it leaves the list. */
+  dropAgent(agentId: string): void;
 }
 
 export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = (set, get) => ({
@@ -40,6 +42,11 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
       const agents = i === -1 ? [...s.agents, agent] : s.agents.map((a) => (a.id === agent.id ? agent : a));
       return { agents: agents.sort((a, b) => a.id.localeCompare(b.id)) };
     });
+  },
+  dropAgent(agentId) {
+    set((s) =>
+      s.agents.some((a) => a.id === agentId) ? { agents: s.agents.filter((a) => a.id !== agentId) } : s,
+    );
   },
 });
 

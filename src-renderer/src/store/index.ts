@@ -75,6 +75,9 @@ export function applyEvents(batch: EventBatch): void {
       case 'agent.updated':
         s.upsertAgent(ev.payload);
         break;
+      case 'agent.removed':
+        s.dropAgent(ev.payload.id);
+        break;
       case 'approval.changed':
         approvalsChanged = true;
         break;
