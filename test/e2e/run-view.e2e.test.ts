@@ -1,8 +1,13 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
+
+/** A task in the run comparison: a row for each run, the first run's above the second's. */
+const compared = (table: Locator, taskId: string) => table.getByRole('rowgroup', { name: taskId });
+/** A compared task's statuses, each named with its run as a screen reader reads it. */
+const statuses = (task: Locator) => task.locator('tr > td:first-of-type').allTextContents();
 
 describe.skipIf(skipE2e)('the run view and build logs', () => {
   let baton: Baton;
@@ -285,9 +290,9 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.getByRole('tab', { name: 'Compare runs' }).click();
     const table = page.getByRole('table', { name: 'Run comparison' });
     await expect
-      .poll(() => table.getByRole('row', { name: /tests/ }).textContent())
-      .toContain('Failed / Failed');
-    expect(await table.getByRole('row', { name: /notes/ }).textContent()).toContain('Done / Done');
+      .poll(() => statuses(compared(table, 'tests')))
+      .toEqual(['First run: Failed', 'Second run: Failed']);
+    expect(await statuses(compared(table, 'notes'))).toEqual(['First run: Done', 'Second run: Done']);
     await page.getByRole('tab', { name: 'Graph' }).click();
   });
 
@@ -309,20 +314,23 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     const second = (await compare.getByRole('combobox', { name: 'Second run' }).boundingBox())!;
     expect(Math.abs(first.y - second.y)).toBeLessThan(2);
     const table = page.getByRole('table', { name: 'Run comparison' });
-    const escalation = table.getByRole('row', { name: /escalation-1/ });
-    await expect.poll(() => escalation.textContent()).toContain('Awaiting approval / not in this run');
+    const escalation = compared(table, 'escalation-1');
+    await expect
+      .poll(() => statuses(escalation))
+      .toEqual(['First run: Awaiting approval', 'Second run: not in this run']);
     expect(await escalation.getAttribute('class')).toBe('differs');
-    const orphan = table.getByRole('row', { name: /orphan/ });
-    expect(await orphan.textContent()).toContain('Unassigned / Done');
+    expect(await escalation.textContent()).toContain('added by the decider in the first run');
+    const orphan = compared(table, 'orphan');
+    expect(await statuses(orphan)).toEqual(['First run: Unassigned', 'Second run: Done']);
     expect(await orphan.getAttribute('class')).toBe('differs');
-    const intro = table.getByRole('row', { name: /intro/ });
-    expect(await intro.textContent()).toContain('Done / Done');
+    const intro = compared(table, 'intro');
+    expect(await statuses(intro)).toEqual(['First run: Done', 'Second run: Done']);
     expect(await intro.getAttribute('class')).toBeNull();
     expect(await compare.getByRole('status').textContent()).toBe(
       '2 of 3 tasks differ in status, agent or output.',
     );
     await compare.getByLabel('Differences only').check();
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => table.locator('tbody').count()).toBe(2);
     expect(await intro.count()).toBe(0);
     // The first run changes while it is compared: its row follows without reopening the tab.
     const runs = (await baton.rpc('runs.list', { plan_id: 'decided' })).value as unknown as {
@@ -330,9 +338,114 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       status: string;
     }[];
     await baton.rpc('runs.cancel', { run_id: runs.find((r) => r.status === 'executing')!.id });
-    await expect.poll(() => escalation.textContent()).toContain('Cancelled / not in this run');
+    await expect
+      .poll(() => statuses(escalation))
+      .toEqual(['First run: Cancelled', 'Second run: not in this run']);
     await page.screenshot({ path: join(shots, 'run-compare.png') });
     await compare.getByLabel('Differences only').uncheck();
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByRole('button', { name: /^ship/ }).click();
+  });
+
+  it('tells apart the different tasks two runs’ deciders added under the same id', async () => {
+    // Each run's decider escalates the task no agent could take: the first run's escalation-1
+    // is about weave-basket, the second run's about find-water.
+    await baton.rpc('agents.import', { agents: [{ id: 'dowser', skills: ['dowsing'] }] });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'wells',
+        decider: { kind: 'rules' },
+        tasks: [
+          { task_id: 'find-water', description: 'Find water', required_skills: ['dowsing'] },
+          { task_id: 'weave-basket', description: 'Weave a basket', required_skills: ['weaving'] },
+        ],
+      },
+    });
+    const runUntilEscalated = async (done: string) => {
+      const { run_id } = (await baton.rpc('runs.start', { plan_id: 'wells' })).value as { run_id: string };
+      const statuses = async () => {
+        const run = (await baton.rpc('runs.get', { run_id })).value as unknown as {
+          tasks: { task_id: string; status: string }[];
+        };
+        return Object.fromEntries(run.tasks.map((t) => [t.task_id, t.status]));
+      };
+      await expect
+        .poll(statuses, { timeout: 10_000 })
+        .toMatchObject({ [done]: 'done', 'escalation-1': 'awaiting_approval' });
+    };
+    await runUntilEscalated('find-water');
+    expect((await baton.rpc('agents.remove', { agent_id: 'dowser' })).ok).toBe(true);
+    await baton.rpc('agents.import', { agents: [{ id: 'weaver', skills: ['weaving'] }] });
+    await runUntilEscalated('weave-basket');
+    await page.getByRole('button', { name: /^wells/ }).click();
+    await page.getByRole('tab', { name: 'Compare runs' }).click();
+    const table = page.getByRole('table', { name: 'Run comparison' });
+    const escalation = compared(table, 'escalation-1');
+    await expect.poll(() => escalation.textContent()).toContain('added by the decider in both runs');
+    // Both wait for an approval, but they are not the same task: the row says so.
+    expect(await statuses(escalation)).toEqual([
+      'First run: Awaiting approval',
+      'Second run: Awaiting approval',
+    ]);
+    expect(await escalation.getAttribute('class')).toBe('differs');
+    const different = escalation.locator('.compare-note', { hasText: 'different tasks' });
+    expect(await different.textContent()).toBe('different tasks: description and dependencies differ');
+    // Each run's task says what it is in the tooltip.
+    const tooltip = await different.getAttribute('title');
+    expect(tooltip).toMatch(/^First run: A person decides how to go on: Task "weave-basket" ended/);
+    expect(tooltip).toContain('Second run: A person decides how to go on: Task "find-water" ended');
+    expect(await page.getByRole('region', { name: 'Compare runs' }).getByRole('status').textContent()).toBe(
+      '3 of 3 tasks differ in status, agent or output.',
+    );
+  });
+
+  it('fits the comparison in a 1024 × 768 window without scrolling sideways', async () => {
+    await page.getByRole('button', { name: /^wells/ }).click();
+    await page.getByRole('tab', { name: 'Compare runs' }).click();
+    const compare = page.getByRole('region', { name: 'Compare runs' });
+    const table = compare.getByRole('table', { name: 'Run comparison' });
+    const escalation = compared(table, 'escalation-1');
+    const water = compared(table, 'find-water');
+    await expect.poll(() => escalation.textContent()).toContain('different tasks');
+    const noSidewaysScroll = () =>
+      compare.evaluate((el) => ({
+        compare: el.scrollWidth <= el.clientWidth,
+        page: document.documentElement.scrollWidth <= window.innerWidth,
+      }));
+    /** The text is all there: not cut short with an ellipsis, nor outside the comparison. */
+    const whole = (l: Locator) =>
+      l.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const area = el.closest('section')!.getBoundingClientRect();
+        return el.scrollWidth <= Math.ceil(box.width) && box.left >= area.left && box.right <= area.right;
+      });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    try {
+      await expect.poll(noSidewaysScroll).toEqual({ compare: true, page: true });
+      // The task, both runs' statuses and agents, and the output can all be read.
+      for (const text of [
+        escalation.getByRole('rowheader'),
+        escalation.getByText('added by the decider in both runs'),
+        escalation.getByText('Awaiting approval').first(),
+        water.getByRole('rowheader'),
+        water.getByText('Done', { exact: true }),
+        water.getByText('Unassigned', { exact: true }),
+        water.getByText('dowser', { exact: true }),
+      ]) {
+        expect(await text.isVisible()).toBe(true);
+        expect(await whole(text)).toBe(true);
+      }
+      // The comparison has the plan's whole width (no run panel beside it): every column shows.
+      for (const column of ['Output', 'Duration', 'Cost']) {
+        expect(await table.getByRole('columnheader', { name: column }).isVisible()).toBe(true);
+      }
+      expect(await page.getByRole('region', { name: 'Run result' }).count()).toBe(0);
+      await page.screenshot({ path: join(shots, 'run-compare-1024.png') });
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+    const runs = (await baton.rpc('runs.list', { plan_id: 'wells' })).value as unknown as { id: string }[];
+    for (const run of runs) await baton.rpc('runs.cancel', { run_id: run.id });
     await page.getByRole('tab', { name: 'Graph' }).click();
     await page.getByRole('button', { name: /^ship/ }).click();
   });

@@ -205,6 +205,13 @@ export function PlansView() {
             </Suspense>
           </ErrorBoundary>
         </div>
+      ) : tab === 'compare' ? (
+        // Two runs side by side need the width; the run panel shows one run, which Graph shows.
+        <div className="plan-body wide">
+          <ErrorBoundary label="The compare view">
+            <RunCompare runs={runs ?? []} order={order} />
+          </ErrorBoundary>
+        </div>
       ) : (
         <div className="plan-body">
           <ErrorBoundary label={`The ${tab} view`}>
@@ -225,7 +232,6 @@ export function PlansView() {
               ) : (
                 <p className="muted centered">Run the plan to see its timeline.</p>
               ))}
-            {tab === 'compare' && <RunCompare runs={runs ?? []} order={order} />}
           </ErrorBoundary>
           {run ? (
             <ErrorBoundary label="The run panel">

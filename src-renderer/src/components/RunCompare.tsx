@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../format/duration.ts';
 import { useBaton, useRunTasks } from '../store/index.ts';
+import { type AddedMark, addedMarks } from './compare-added.ts';
 import { type CompareRow, compareRows } from './compare-rows.ts';
 import { STATUS_LABEL } from './status-label.ts';
 
@@ -14,17 +16,20 @@ const duration = (t: TaskRun | undefined) => {
   if (t.started_at && t.finished_at) return durationBetween(t.started_at, t.finished_at);
   return t.started_at ? 'running' : '—';
 };
-const brief = (v: unknown) => {
+/** An output as JSON, cut at `max` characters (the cell shows two lines, its tooltip more). */
+const brief = (v: unknown, max: number) => {
   if (v === null || v === undefined) return '—';
   const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 };
 
 /**
  * Two runs of the same plan side by side: per task status, agent, duration, cost and output.
- * Every task of either run has a row (a decider may have added tasks to one of them); rows
- * whose status, agent or output differ are marked. The task runs are read from the store, so
- * an executing run stays current as its tasks change.
+ * Every task of either run has a group of two rows, the first run's above the second's (a
+ * decider may have added tasks to one of them); tasks whose status, agent or output differ are
+ * marked, and so are tasks a decider added, which share an id across runs without being the
+ * same task. The task runs are read from the store, so an executing run stays current as its
+ * tasks change.
  */
 export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
   const fail = useBaton((s) => s.fail);
@@ -57,13 +62,27 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
   const rightTasks = useRunTasks(b);
   const left = loaded.has(a) ? leftTasks : undefined;
   const right = loaded.has(b) ? rightTasks : undefined;
+  const addedLeft = useBaton((s) => s.addedTasks[a]);
+  const addedRight = useBaton((s) => s.addedTasks[b]);
   const rows = useMemo(() => compareRows(order, left, right), [order, left, right]);
+  const marks = useMemo(
+    () => addedMarks(rows, { left: addedLeft, right: addedRight }),
+    [rows, addedLeft, addedRight],
+  );
+  // Where the window leaves the comparison little room, the stylesheet hides the duration and
+  // cost columns (never a difference); asked for, they show under each status instead.
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
-  const differing = rows.filter((r) => r.differs).length;
-  const shown = onlyDiffs ? rows.filter((r) => r.differs) : rows;
-  const pick = (value: string, set: (v: string) => void, label: string) => (
+  const differs = (r: CompareRow) => r.differs || marks.get(r.taskId)?.different === true;
+  const differing = rows.filter(differs).length;
+  const shown = onlyDiffs ? rows.filter(differs) : rows;
+  const pick = (value: string, set: (v: string) => void, label: string, badge: string) => (
     <label className="small">
-      <span className="muted">{label}</span>
+      <span className="muted">
+        <span className="run-badge" aria-hidden>
+          {badge}
+        </span>
+        {label}
+      </span>
       <select aria-label={label} value={value} onChange={(e) => set(e.target.value)}>
         {runs.map((run) => (
           <option key={run.id} value={run.id}>
@@ -78,11 +97,11 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
   return (
     <section className="compare" aria-label="Compare runs">
       <div className="compare-pickers">
-        {pick(a, setA, 'First run')}
+        {pick(a, setA, 'First run', '1')}
         <span className="muted compare-vs" aria-hidden>
           vs
         </span>
-        {pick(b, setB, 'Second run')}
+        {pick(b, setB, 'Second run', '2')}
       </div>
       <div className="compare-summary small">
         <span role="status">
@@ -94,67 +113,149 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
                 ? `No differences in status, agent or output across ${rows.length} tasks.`
                 : `${differing} of ${rows.length} tasks differ in status, agent or output.`}
         </span>
-        <label>
-          <input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} />{' '}
-          Differences only
-        </label>
+        <span className="compare-options">
+          <label>
+            <input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} />{' '}
+            Differences only
+          </label>
+        </span>
       </div>
-      <table className="tasks" aria-label="Run comparison">
+      <table className="tasks compare-table" aria-label="Run comparison">
         <thead>
           <tr>
-            <th scope="col">Task</th>
-            <th scope="col">Status</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Cost</th>
-            <th scope="col">Output</th>
+            <th scope="col" className="col-task">
+              Task
+            </th>
+            <th scope="col" className="col-status">
+              Status
+            </th>
+            <th scope="col" className="col-agent">
+              Agent
+            </th>
+            <th scope="col" className="col-duration">
+              Duration
+            </th>
+            <th scope="col" className="col-cost">
+              Cost
+            </th>
+            <th scope="col" className="col-output">
+              Output
+            </th>
           </tr>
         </thead>
-        <tbody>
-          {shown.map((row) => (
-            <CompareTableRow key={row.taskId} row={row} />
-          ))}
-          {!loading && shown.length === 0 && (
+        {shown.map((row) => (
+          <CompareTask key={row.taskId} row={row} mark={marks.get(row.taskId)} differs={differs(row)} />
+        ))}
+        {!loading && shown.length === 0 && (
+          <tbody>
             <tr>
               <td colSpan={6} className="muted">
                 {onlyDiffs ? 'No task differs.' : 'These runs have no tasks.'}
               </td>
             </tr>
-          )}
-        </tbody>
+          </tbody>
+        )}
       </table>
     </section>
   );
 }
 
-/** A cell holding both runs' values, "first / second"; marked when they differ. */
-function Pair({ left, right, differs }: { left: string; right: string; differs?: boolean }) {
+const RUN_NAME = ['First run', 'Second run'] as const;
+
+/**
+ * One task: a row per run, the first run's above the second's, so that each value has its own
+ * cell and may wrap in a narrow window without losing which run it belongs to.
+ */
+function CompareTask({
+  row,
+  mark,
+  differs,
+}: {
+  row: CompareRow;
+  mark: AddedMark | undefined;
+  differs: boolean;
+}) {
   return (
-    <td className={differs ? 'diff' : undefined}>
-      <span className={left === NOT_IN_RUN ? 'absent' : undefined}>{left}</span> /{' '}
-      <span className={right === NOT_IN_RUN ? 'absent' : undefined}>{right}</span>
-    </td>
+    <tbody className={differs ? 'differs' : undefined} aria-label={row.taskId}>
+      {[row.left, row.right].map((t, i) => (
+        <tr key={RUN_NAME[i]} className={i === 0 ? 'first-run' : 'second-run'}>
+          {i === 0 && (
+            <th scope="rowgroup" rowSpan={2} className={`compare-head${mark?.different ? ' diff' : ''}`}>
+              {row.taskId}
+              {differs && <span className="visually-hidden"> (differs)</span>}
+              {mark && <AddedNotes mark={mark} />}
+            </th>
+          )}
+          <RunCells t={t} run={RUN_NAME[i]!} row={row} />
+        </tr>
+      ))}
+    </tbody>
   );
 }
 
-function CompareTableRow({ row }: { row: CompareRow }) {
-  const { left: x, right: y, diff } = row;
+/** One run's values of a task; a value that differs from the other run's is marked. */
+function RunCells({ t, run, row }: { t: TaskRun | undefined; run: string; row: CompareRow }) {
+  const { diff } = row;
   // A run that lacks the task says so in the status; a run still loading shows a dash.
-  const status = (t: TaskRun | undefined) => (t ? STATUS_LABEL[t.status] : diff.presence ? NOT_IN_RUN : '—');
+  const status = t ? STATUS_LABEL[t.status] : diff.presence ? NOT_IN_RUN : '—';
+  const mark = (differs: boolean, more = '') =>
+    [differs ? 'diff' : '', more].filter(Boolean).join(' ') || undefined;
+  const output = brief(t?.output, 2000);
   return (
-    <tr className={row.differs ? 'differs' : undefined}>
-      <th scope="row">
-        {row.taskId}
-        {row.differs && <span className="visually-hidden"> (differs)</span>}
-      </th>
-      <Pair left={status(x)} right={status(y)} differs={diff.status || diff.presence} />
-      <Pair left={x ? (x.agent_id ?? '—') : '—'} right={y ? (y.agent_id ?? '—') : '—'} differs={diff.agent} />
-      <Pair left={duration(x)} right={duration(y)} />
-      <Pair left={x ? String(x.cost) : '—'} right={y ? String(y.cost) : '—'} />
-      <td className={`small${diff.output ? ' diff' : ''}`}>
-        <div>{brief(x?.output)}</div>
-        <div>{brief(y?.output)}</div>
+    <>
+      {/* Which run a value is of, when the order of the rows is not enough. */}
+      <td className={mark(diff.status || diff.presence)} title={run}>
+        <span className="visually-hidden">{run}: </span>
+        <span className={t ? undefined : 'absent'}>{status}</span>
       </td>
-    </tr>
+      <td className={mark(diff.agent)} title={run}>
+        {t?.agent_id ?? '—'}
+      </td>
+      <td>{duration(t)}</td>
+      <td>{t ? String(t.cost) : '—'}</td>
+      <td className={mark(diff.output, 'small')}>
+        <span className="compare-output" title={output === '—' ? undefined : output}>
+          {brief(t?.output, 300)}
+        </span>
+      </td>
+    </>
   );
 }
+
+/**
+ * Which runs' deciders added the task, and, when both runs have it but not as the same task,
+ * that they are different tasks and why. The tooltip says what each run's task is.
+ */
+function AddedNotes({ mark }: { mark: AddedMark }) {
+  const where = mark.left && mark.right ? 'both runs' : mark.left ? 'the first run' : 'the second run';
+  const what = (spec: TaskSpec | undefined, run: string, added: boolean) =>
+    added ? `${run}: ${spec?.description ?? ''}` : `${run}: the plan’s task`;
+  const tooltip = [
+    mark.left || mark.different ? what(mark.specs.left, RUN_NAME[0], mark.left) : '',
+    mark.right || mark.different ? what(mark.specs.right, RUN_NAME[1], mark.right) : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const why =
+    mark.changes.length > 0
+      ? `${listed(mark.changes)} ${mark.changes.length === 1 ? 'differs' : 'differ'}`
+      : mark.left
+        ? 'the second run’s is the plan’s'
+        : 'the first run’s is the plan’s';
+  return (
+    <>
+      <span className="compare-note" title={tooltip}>
+        added by the decider in {where}
+      </span>
+      {mark.different && (
+        <span className="compare-note" title={tooltip}>
+          <strong>different tasks:</strong> {why}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** "a", "a and b", "a, b and c". */
+const listed = (words: readonly string[]) =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
+import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
+import { addedMarks } from './compare-added.ts';
+import { compareRows } from './compare-rows.ts';
+
+const task = (task_id: string, status: TaskStatus): TaskRun => ({
+  run_id: 'r',
+  task_id,
+  status,
+  agent_id: null,
+  delegation_task_id: null,
+  attempt: 1,
+  reason: null,
+  match: null,
+  output: null,
+  error: null,
+  started_at: null,
+  finished_at: null,
+  updated_at: '2026-11-21T10:00:00.000Z',
+  progress: null,
+  progress_message: null,
+  retry_at: null,
+  cost: 0,
+});
+const byId = (...tasks: TaskRun[]) => Object.fromEntries(tasks.map((t) => [t.task_id, t]));
+const spec = (task_id: string, more: Partial<TaskSpec> = {}): TaskSpec => ({
+  task_id,
+  description: 'A person decides how to go on: Task "a" ended unassigned.',
+  required_skills: [],
+  depends_on: ['a'],
+  priority: 'HIGH',
+  requires_approval: true,
+  estimated_cost: 0,
+  ...more,
+});
+const both = byId(task('a', 'done'), task('escalation-1', 'awaiting_approval'));
+const marksFor = (
+  left: Record<string, TaskRun> | undefined,
+  right: Record<string, TaskRun> | undefined,
+  added: { left?: TaskSpec[]; right?: TaskSpec[] },
+) => addedMarks(compareRows(['a'], left, right), added);
+
+describe('addedMarks', () => {
+  it('marks two unrelated tasks the deciders added under one id as different, saying what differs', () => {
+    const marks = marksFor(both, both, {
+      left: [spec('escalation-1')],
+      right: [
+        spec('escalation-1', {
+          description: 'A person decides how to go on: Task "b" ended unassigned.',
+          required_skills: ['review'],
+          depends_on: ['b'],
+        }),
+      ],
+    });
+    const mark = marks.get('escalation-1')!;
+    expect(mark).toMatchObject({ left: true, right: true, different: true });
+    expect(mark.changes).toEqual(['description', 'skills', 'dependencies']);
+    expect(mark.specs.right?.depends_on).toEqual(['b']);
+    // The plan's own tasks get no mark.
+    expect(marks.has('a')).toBe(false);
+  });
+
+  it('takes two added tasks defined alike for the same task, whatever their priority or order', () => {
+    const marks = marksFor(both, both, {
+      left: [spec('escalation-1', { required_skills: ['x', 'y'], description: 'Check it ' })],
+      right: [
+        spec('escalation-1', { required_skills: ['y', 'x'], description: 'Check it', priority: 'LOW' }),
+      ],
+    });
+    expect(marks.get('escalation-1')).toMatchObject({
+      left: true,
+      right: true,
+      different: false,
+      changes: [],
+    });
+  });
+
+  it('marks a task one run’s decider added and the other run’s plan has as different', () => {
+    const marks = marksFor(both, both, { right: [spec('escalation-1')] });
+    expect(marks.get('escalation-1')).toMatchObject({
+      left: false,
+      right: true,
+      different: true,
+      changes: [],
+    });
+  });
+
+  it('says which run has the added task when only one has it; nothing for a run not loaded yet', () => {
+    const one = byId(task('a', 'done'));
+    expect(marksFor(both, one, { left: [spec('escalation-1')] }).get('escalation-1')).toMatchObject({
+      left: true,
+      right: false,
+      different: false,
+    });
+    expect(marksFor(undefined, both, { left: [spec('escalation-1')] }).size).toBe(0);
+    expect(marksFor(both, both, {}).size).toBe(0);
+  });
+});
