@@ -241,6 +241,29 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     }
   });
 
+  it('forgets who “I am” was once that person’s agent is removed, instead of failing to load their tasks', async () => {
+    await baton.rpc('agents.create', { id: 'gina', kind: 'human', skills: ['eva'] });
+    const chosen = () => page.evaluate(() => localStorage.getItem('baton.human-agent'));
+    await page.getByRole('button', { name: /^Approvals/ }).click();
+    const iAm = page.getByRole('combobox', { name: 'I am' });
+    await expect.poll(() => iAm.locator('option[value="gina"]').count()).toBe(1);
+    await iAm.selectOption('gina');
+    expect(await chosen()).toBe('gina');
+
+    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove gina' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove agent gina' });
+    await expect.poll(() => dialog.getByRole('button', { name: 'Remove agent' }).isEnabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Remove agent' }).click();
+    await expect.poll(chosen).toBeNull();
+
+    await page.getByRole('button', { name: /^Approvals/ }).click();
+    await expect.poll(() => iAm.isVisible()).toBe(true);
+    expect(await iAm.inputValue()).toBe('');
+    expect(await page.getByRole('alert').filter({ hasText: 'gina' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+  });
+
   it('says where secrets live in browser mode, and offers no form that cannot store them', async () => {
     const form = page.getByRole('form', { name: 'Secrets' });
     expect(await form.textContent()).toContain('start Baton with BATON_SECRET_<NAME> set');

@@ -20,7 +20,9 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   agentsLoaded: false,
   async loadAgents() {
     try {
-      set({ agents: await api.listAgents(), agentsLoaded: true });
+      const agents = await api.listAgents();
+      set({ agents, agentsLoaded: true });
+      forgetRemovedHuman(get, agents);
     } catch (err) {
       get().fail('Could not load agents', err);
     }
@@ -47,8 +49,18 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
     set((s) =>
       s.agents.some((a) => a.id === agentId) ? { agents: s.agents.filter((a) => a.id !== agentId) } : s,
     );
+    forgetRemovedHuman(get, get().agents);
   },
 });
+
+/**
+ * "I am" (My tasks) names a person's agent: once it is removed, here or in another window, the
+ * choice goes too, rather than asking for the tasks of an agent that no longer exists.
+ */
+function forgetRemovedHuman(get: () => BatonState, agents: readonly Agent[]): void {
+  const me = get().humanAgentId;
+  if (me && !agents.some((a) => a.id === me)) void get().setHumanAgent(null);
+}
 
 export interface MemoryFilter {
   type?: string;
