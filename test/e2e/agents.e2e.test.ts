@@ -218,6 +218,11 @@ describe.skipIf(skipE2e)('the agents screen', () => {
         await p.getByRole('button', { name: 'Agents', exact: true }).click();
         await expect.poll(() => rowOf(p, /frank/).isVisible()).toBe(true);
       }
+      // The other tab is editing the agent when it goes.
+      await there.getByRole('button', { name: 'Edit frank' }).click();
+      await expect
+        .poll(() => there.getByRole('heading', { name: 'Edit agent frank' }).isVisible())
+        .toBe(true);
       // A reload would drop this mark.
       await there.evaluate(() => {
         (window as unknown as { notReloaded?: boolean }).notReloaded = true;
@@ -236,6 +241,12 @@ describe.skipIf(skipE2e)('the agents screen', () => {
       expect(mark).toBe(true);
       // Only that agent left the other tab.
       expect(await rowOf(there, /dave/).isVisible()).toBe(true);
+      // Its form says the agent went and the changes were not saved, rather than silently
+      // turning into an empty "Add an agent".
+      await expect
+        .poll(() => there.getByRole('alert').filter({ hasText: 'Agent frank was removed' }).count())
+        .toBe(1);
+      expect(await there.getByRole('heading', { name: 'Add an agent' }).isVisible()).toBe(true);
     } finally {
       await context.close();
     }

@@ -23,6 +23,13 @@ export function AgentsView() {
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = agents.find((a) => a.id === editingId) ?? null;
   const [removing, setRemoving] = useState<Agent | null>(null);
+  // The agent being edited was removed elsewhere (another window, say): the form says so instead
+  // of turning silently into "Add an agent" (a removal from this window closes the form itself).
+  useEffect(() => {
+    if (!editingId || editing || removing?.id === editingId) return;
+    notify('error', `Agent ${editingId} was removed`, ['The changes you were making to it were not saved.']);
+    setEditingId(null);
+  }, [editingId, editing, removing, notify]);
 
   useEffect(() => {
     const start = RANGES[range] ? new Date(Date.now() - RANGES[range]).toISOString() : undefined;
