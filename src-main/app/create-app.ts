@@ -44,7 +44,9 @@ export interface AppOptions {
 export function createApp(opts: AppOptions) {
   const db = openDatabase(opts.dataDir);
   const checkpointer =
-    opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE));
+    opts.dataDir === ':memory:'
+      ? null
+      : startCheckpointer(db, join(opts.dataDir, DB_FILE), opts.log ? { log: opts.log } : {});
   const store = createStore(db, checkpointer?.afterCommit);
   const bus = new EventBus();
   const clock = opts.clock ?? systemClock;

@@ -24,8 +24,13 @@ export interface Checkpointer {
 
 export interface CheckpointerOptions {
   intervalMs?: number;
-  /** WAL size (bytes) past which the main connection finishes the copy itself; 256 MB by default. */
+  /**
+   * WAL size (bytes) past which the main connection finishes the copy itself; 256 MB by default,
+   * and never below the connection's `journal_size_limit` (a rewound WAL is only cut back to it).
+   */
   walCapBytes?: number;
+  /** Where a failed checkpoint is reported; it never fails the transaction that committed. */
+  log?: (err: unknown) => void;
 }
 
 /** Commits between two looks at the WAL's size. */
@@ -50,7 +55,8 @@ const CHECK_EVERY = 32;
  */
 export function startCheckpointer(db: Db, file: string, opts: CheckpointerOptions = {}): Checkpointer {
   const intervalMs = opts.intervalMs ?? 1_000;
-  const cap = opts.walCapBytes ?? 256 * 1024 * 1024;
+  const limit = Number(db.pragma('journal_size_limit', { simple: true }));
+  const cap = Math.max(opts.walCapBytes ?? 256 * 1024 * 1024, limit);
   const wal = `${file}-wal`;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { driver, file, intervalMs } });
@@ -73,8 +79,15 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
       } catch {
         return; // no WAL file (yet): nothing to cap
       }
-      // Busy when the worker is checkpointing right now: the next look tries again.
-      if (size > cap) db.pragma('wal_checkpoint(PASSIVE)');
+      if (size <= cap) return;
+      // Busy when the worker is checkpointing right now (a result, not an error): the next look
+      // tries again. A real failure (disk full, say) is reported: it happened after a commit,
+      // and the caller's transaction stands.
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } catch (err) {
+        opts.log?.(err);
+      }
     },
     stop: () =>
       new Promise<void>((resolve) => {
