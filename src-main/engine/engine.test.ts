@@ -197,6 +197,25 @@ describe('execution', () => {
     });
   });
 
+  it('counts a failed attempt once when the task is cancelled while its retry waits', async () => {
+    const exec = controlledExecutor(() => ({ ok: false, error: 'flaky' }));
+    open(exec);
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('t', { retry: { max_attempts: 3, backoff: { initial_ms: 60_000, jitter: 0 } } })],
+    });
+    await eventually(async () => byId(await detail(run)).t?.retry_at != null, 5_000, 'the retry to wait');
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 't', actor: 'ops' });
+    expect(byId(await settled(run)).t).toMatchObject({ status: 'cancelled', attempt: 1 });
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.error])).toEqual([[1, 'failed', 'flaky']]);
+    expect(await call<AgentExecutionStats>(app, 'work.stats', { agent_id: 'w' })).toMatchObject({
+      total: 1,
+      failed: 1,
+      cancelled: 0,
+    });
+  });
+
   it('times a task out, aborting the agent’s work', async () => {
     const exec = controlledExecutor(() => 'hold');
     open(exec);

@@ -101,8 +101,9 @@ export class RunWriter {
   }
 
   /**
-   * Keeps the attempt on `task`'s row, which a retry or a restart will replace, as ended now:
-   * statistics count it, and the task lists it among its attempts.
+   * Keeps the attempt on `task`'s row, which a retry or a restart will replace: statistics count
+   * it, and the task lists it among its attempts. A failed one ended now; an interrupted one when
+   * its row was last written (not when Baton came back, maybe hours later).
    */
   keepAttempt(task: TaskRun, outcome: 'failed' | 'interrupted', error: string | null): void {
     this.store.execution.addAttempt({
@@ -111,7 +112,7 @@ export class RunWriter {
       attempt: task.attempt,
       agent_id: task.agent_id,
       started_at: task.started_at,
-      finished_at: this.iso(),
+      finished_at: outcome === 'interrupted' ? task.updated_at : this.iso(),
       outcome,
       error,
     });

@@ -53,9 +53,12 @@ export function createExecutionRepo(db: Db) {
     'SELECT DISTINCT task_id FROM artifacts WHERE run_id = ?',
   );
   const artifactById = db.prepare<[number], Artifact>('SELECT * FROM artifacts WHERE id = ?');
+  // Kept once: an attempt already kept (by a process that lost the run's lease meanwhile, say)
+  // never fails the transaction that keeps it again.
   const addAttempt = db.prepare(`INSERT INTO task_attempts
     (run_id, task_id, attempt, agent_id, started_at, finished_at, outcome, error)
-    VALUES (@run_id, @task_id, @attempt, @agent_id, @started_at, @finished_at, @outcome, @error)`);
+    VALUES (@run_id, @task_id, @attempt, @agent_id, @started_at, @finished_at, @outcome, @error)
+    ON CONFLICT (run_id, task_id, attempt) DO NOTHING`);
   const endedAttempts = db.prepare<[string, string], TaskAttempt>(
     `SELECT attempt, agent_id, started_at, finished_at, outcome, error FROM task_attempts
      WHERE run_id = ? AND task_id = ? ORDER BY attempt`,
@@ -103,7 +106,7 @@ export function createExecutionRepo(db: Db) {
       const list = endedAttempts.all(runId, taskId);
       const row = latestAttempt.get(runId, taskId);
       if (row && row.attempt > 0 && !list.some((a) => a.attempt === row.attempt)) {
-        const outcome = outcomeOf(row.status, row.error);
+        const outcome = outcomeOf(row.status);
         if (outcome) {
           const { status: _, ...rest } = row;
           list.push({ ...rest, outcome });
@@ -113,8 +116,11 @@ export function createExecutionRepo(db: Db) {
     },
   };
 }
-/** How the attempt on a task's row stands, from the row's status; null when the row holds none. */
-function outcomeOf(status: TaskStatus, error: string | null): AttemptOutcome | null {
+/**
+ * How the attempt on a task's row stands, from the row's status; null when the row holds none of
+ * its own (an attempt a retry will replace is kept in `task_attempts` already).
+ */
+function outcomeOf(status: TaskStatus): AttemptOutcome | null {
   switch (status) {
     case 'in_progress':
       return 'running';
@@ -123,8 +129,7 @@ function outcomeOf(status: TaskStatus, error: string | null): AttemptOutcome | n
     case 'cancelled':
       return status;
     default:
-      // Waiting for a retry (rows written before attempts were kept on their own).
-      return error === null ? null : 'failed';
+      return null;
   }
 }
 

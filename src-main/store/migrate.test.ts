@@ -30,6 +30,38 @@ describe('migrations', () => {
     }
   });
 
+  it('005 keeps the failed attempt a task waiting for its retry already holds, and nothing else', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 4));
+    db.exec(`INSERT INTO runs (id, plan_id, plan_version, status, memory_id, created_at)
+      VALUES ('r', 'p', 1, 'executing', 'm', 't0')`);
+    const row = db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, agent_id, attempt, error,
+      started_at, updated_at) VALUES ('r', ?, ?, ?, 'hal', ?, ?, 't1', 't2')`);
+    row.run('waits', 0, 'ready', 1, 'flaky'); // failed attempt 1, its retry due
+    row.run('gave-up', 1, 'cancelled', 2, 'flaky'); // failed attempt 2, cancelled while it waited
+    row.run('done', 2, 'done', 1, null);
+    row.run('failed', 3, 'failed', 1, 'boom'); // its last attempt: on its row, not kept apart
+    row.run('running', 4, 'in_progress', 1, null);
+    migrate(db);
+    expect(
+      db
+        .prepare(
+          'SELECT task_id, attempt, agent_id, finished_at, outcome, error FROM task_attempts ORDER BY task_id',
+        )
+        .all(),
+    ).toEqual([
+      {
+        task_id: 'gave-up',
+        attempt: 2,
+        agent_id: 'hal',
+        finished_at: 't2',
+        outcome: 'failed',
+        error: 'flaky',
+      },
+      { task_id: 'waits', attempt: 1, agent_id: 'hal', finished_at: 't2', outcome: 'failed', error: 'flaky' },
+    ]);
+  });
+
   it('rolls a failing migration back whole and records nothing of it', () => {
     const db = new Database(':memory:');
     const broken = [

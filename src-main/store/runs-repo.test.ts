@@ -168,7 +168,8 @@ describe('agent statistics', () => {
       });
       const runOf = (id: string, tasks: TaskRun[]) => insertRun(store, id, tasks);
       // The first run: a and b done, c failed, d cancelled while running, e failed and then
-      // cancelled while its retry was due, f interrupted before it ran (never started).
+      // cancelled while its retry was due, f interrupted before it ran (never started), g
+      // interrupted by a restart on its first attempt and done on its second.
       const a = attempt('run-1', 'a', {});
       const b = attempt('run-1', 'b', { started_at: at(1), finished_at: at(5) });
       runOf('run-1', [
@@ -178,7 +179,13 @@ describe('agent statistics', () => {
         attempt('run-1', 'd', { status: 'cancelled', reason: 'cancelled by a person' }),
         attempt('run-1', 'e', { status: 'cancelled', error: 'flaky', reason: 'run cancelled' }),
         { ...fresh('run-1', 'f'), status: 'cancelled' },
+        attempt('run-1', 'g', { attempt: 2, started_at: at(3), finished_at: at(5) }),
       ]);
+      // As the engine keeps them: e's failed attempt when its retry was set, g's first attempt
+      // when the restart found it running. Neither is counted again from its task's row.
+      const kept = { run_id: 'run-1', agent_id: 'hal', started_at: at(0), finished_at: at(1) };
+      store.execution.addAttempt({ ...kept, task_id: 'e', attempt: 1, outcome: 'failed', error: 'flaky' });
+      store.execution.addAttempt({ ...kept, task_id: 'g', attempt: 1, outcome: 'interrupted', error: null });
       // A re-run from c copies a and b as they were (agent, times and all), then runs c again.
       const reused = (t: TaskRun): TaskRun => ({ ...t, run_id: 'run-2', reason: 'reused from run run-1' });
       runOf('run-2', [
@@ -191,15 +198,23 @@ describe('agent statistics', () => {
 
       expect(store.runs.agentStats('hal', '0000', '9999')).toEqual({
         agent_id: 'hal',
-        total: 6,
-        completed: 2,
+        total: 8,
+        completed: 3,
         failed: 2,
         cancelled: 1,
-        interrupted: 0,
+        interrupted: 1,
         in_progress: 1,
-        success_rate: 50,
-        average_completion_time: 3,
+        success_rate: 60,
+        average_completion_time: 2.667,
       });
+      // A task lists every attempt, the kept ones first.
+      expect(store.execution.attempts('run-1', 'g').map((x) => [x.attempt, x.outcome])).toEqual([
+        [1, 'interrupted'],
+        [2, 'done'],
+      ]);
+      expect(store.execution.attempts('run-1', 'e').map((x) => [x.attempt, x.outcome])).toEqual([
+        [1, 'failed'],
+      ]);
       expect(store.runs.agentStats('nobody', '0000', '9999')).toMatchObject({
         total: 0,
         success_rate: null,

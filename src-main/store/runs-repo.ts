@@ -171,9 +171,9 @@ export function createRunsRepo(db: Db) {
     );
   };
   // One row per task and run holds its latest attempt; `task_attempts` the ones a retry or a
-  // restart replaced (a row whose attempt is there is not counted twice). A row a re-run copied
-  // from an earlier run (its reason says so) is not an attempt of its own. A row written before
-  // attempts were kept apart, whose attempt failed and whose retry was due, still counts failed.
+  // restart replaced (a row whose attempt is there is not counted twice: waiting for its retry,
+  // or cancelled while it waited). A row a re-run copied from an earlier run (its reason says
+  // so) is not an attempt of its own.
   const stats = db.prepare<
     { agent: string; since: string; until: string; reused: string },
     {
@@ -185,9 +185,7 @@ export function createRunsRepo(db: Db) {
     `SELECT outcome, count(*) AS n,
        avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
      FROM (SELECT CASE
-             WHEN status IN ('done', 'failed', 'in_progress') THEN status
-             WHEN error IS NOT NULL THEN 'failed'
-             WHEN status = 'cancelled' THEN 'cancelled'
+             WHEN status IN ('done', 'failed', 'in_progress', 'cancelled') THEN status
            END AS outcome, started_at, finished_at
            FROM task_runs t WHERE agent_id = @agent AND started_at >= @since AND started_at <= @until
              AND (reason IS NULL OR reason NOT GLOB @reused)
