@@ -69,8 +69,6 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
     () => addedMarks(rows, { left: addedLeft, right: addedRight }),
     [rows, addedLeft, addedRight],
   );
-  // Where the window leaves the comparison little room, the stylesheet hides the duration and
-  // cost columns (never a difference); asked for, they show under each status instead.
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
   const differs = (r: CompareRow) => r.differs || marks.get(r.taskId)?.different === true;
   const differing = rows.filter(differs).length;
@@ -113,12 +111,10 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
                 ? `No differences in status, agent or output across ${rows.length} tasks.`
                 : `${differing} of ${rows.length} tasks differ in status, agent or output.`}
         </span>
-        <span className="compare-options">
-          <label>
-            <input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} />{' '}
-            Differences only
-          </label>
-        </span>
+        <label>
+          <input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} />{' '}
+          Differences only
+        </label>
       </div>
       <table className="tasks compare-table" aria-label="Run comparison">
         <thead>

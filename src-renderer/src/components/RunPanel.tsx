@@ -78,7 +78,10 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           onConfirm={() => cancelRun(run.id)}
         />
       )}
-      {selectedTask && <TaskDetail task={selectedTask} run={run} />}
+      {selectedTask && (
+        // A task of its own: what was read about another (history, attempts, open sections) goes.
+        <TaskDetail key={`${selectedTask.run_id}/${selectedTask.task_id}`} task={selectedTask} run={run} />
+      )}
       <TaskFinder query={query} onQuery={setQuery} show={show} onShow={setShow} />
       <TaskTable runId={run.id} order={shown} tasks={tasks} total={order.length} />
       <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>

@@ -16,41 +16,38 @@ const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
  * and how it ended.
  */
 export function TaskAttempts({ task }: { task: TaskRun }) {
-  const retried = task.attempt > 1 || (task.attempt === 1 && task.retry_at !== null);
-  const attempts = useTaskRead(task, retried, api.taskAttempts, 'attempts');
-  if (!retried) return null;
+  // Read once a task has run at all: a failed first attempt is kept even when no retry is due
+  // any more (cancelled while it waited, say).
+  const attempts = useTaskRead(task, task.attempt >= 1, api.taskAttempts, 'attempts');
+  if (!attempts || attempts.length < 2) return null;
   return (
     <details open>
       <summary>Attempts</summary>
-      {attempts === null ? (
-        <p className="muted small">Loading…</p>
-      ) : (
-        <table className="tasks attempts small" aria-label={`Attempts of ${task.task_id}`}>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Started</th>
-              <th scope="col">Took</th>
-              <th scope="col">Outcome</th>
+      <table className="tasks attempts small" aria-label={`Attempts of ${task.task_id}`}>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Started</th>
+            <th scope="col">Took</th>
+            <th scope="col">Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {attempts.map((a) => (
+            <tr key={a.attempt}>
+              <td>{a.attempt}</td>
+              <td>{a.agent_id ?? '—'}</td>
+              <td>{a.started_at ? new Date(a.started_at).toLocaleTimeString() : '—'}</td>
+              <td>{a.started_at && a.finished_at ? durationBetween(a.started_at, a.finished_at) : '—'}</td>
+              <td className={a.outcome === 'failed' ? 'field-error' : undefined}>
+                {OUTCOME_LABEL[a.outcome]}
+                {a.error ? `: ${a.error}` : ''}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {attempts.map((a) => (
-              <tr key={a.attempt}>
-                <td>{a.attempt}</td>
-                <td>{a.agent_id ?? '—'}</td>
-                <td>{a.started_at ? new Date(a.started_at).toLocaleTimeString() : '—'}</td>
-                <td>{a.started_at && a.finished_at ? durationBetween(a.started_at, a.finished_at) : '—'}</td>
-                <td className={a.outcome === 'failed' ? 'field-error' : undefined}>
-                  {OUTCOME_LABEL[a.outcome]}
-                  {a.error ? `: ${a.error}` : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+          ))}
+        </tbody>
+      </table>
     </details>
   );
 }

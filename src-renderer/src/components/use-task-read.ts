@@ -14,18 +14,20 @@ export function useTaskRead<T>(
   what: string,
 ): T | null {
   const fail = useBaton((s) => s.fail);
-  const [value, setValue] = useState<T | null>(null);
+  // Kept with the task it was read for: another task's answer is never shown as this one's.
+  const key = `${task.run_id}/${task.task_id}`;
+  const [read_, setRead] = useState<{ key: string; value: T } | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt or status is something new to read
   useEffect(() => {
     if (!enabled) return;
     let live = true;
     read(task.run_id, task.task_id).then(
-      (v) => live && setValue(v),
-      (err) => fail(`Could not read the ${what} of ${task.task_id}`, err),
+      (value) => live && setRead({ key, value }),
+      (err) => live && fail(`Could not read the ${what} of ${task.task_id}`, err),
     );
     return () => {
       live = false;
     };
-  }, [enabled, task.run_id, task.task_id, task.attempt, task.status, fail]);
-  return value;
+  }, [enabled, key, task.attempt, task.status, fail]);
+  return read_?.key === key ? read_.value : null;
 }
