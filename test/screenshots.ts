@@ -1,5 +1,5 @@
 // `npm run screenshots`: the README's pictures, taken from the real app in Chromium.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -156,6 +156,93 @@ try {
   await page.getByRole('list', { name: 'Tasks added' }).waitFor();
   await page.waitForTimeout(300);
   await shot(page, 'versions');
+
+  // Two nightly runs: the integration tests pass on their second attempt, then fail both.
+  const flag = join(dataDir, 'staging-down');
+  await rpc('agents.import', {
+    agents: [
+      {
+        id: 'ci',
+        name: 'CI runner',
+        kind: 'command',
+        skills: ['ci'],
+        max_concurrency: 4,
+        command: process.execPath,
+        args: [
+          '-e',
+          // The workspace is <root>/<run>/<task>/<attempt>.
+          `const [task, attempt] = process.cwd().split(require('path').sep).slice(-2);
+          if (task === 'integration-tests' && (attempt === '1' || require('fs').existsSync(${JSON.stringify(flag)}))) {
+            console.error('3 tests failed: staging did not answer'); process.exit(1);
+          }
+          setTimeout(() => console.log('::result {"ok":true,"task":"' + task + '"}'), 100 + Math.random() * 200);`,
+        ],
+      },
+    ],
+  });
+  await rpc('plans.import', {
+    plan: {
+      plan_id: 'nightly',
+      name: 'Nightly build',
+      tasks: [
+        { task_id: 'checkout', description: 'Check out main', required_skills: ['ci'] },
+        {
+          task_id: 'unit-tests',
+          description: 'Unit tests',
+          required_skills: ['ci'],
+          depends_on: ['checkout'],
+        },
+        {
+          task_id: 'integration-tests',
+          description: 'Integration tests against staging',
+          required_skills: ['ci'],
+          depends_on: ['checkout'],
+          retry: { max_attempts: 2, backoff: { initial_ms: 200, jitter: 0 } },
+        },
+        {
+          task_id: 'package',
+          description: 'Package the build',
+          required_skills: ['ci'],
+          depends_on: ['unit-tests', 'integration-tests'],
+        },
+        {
+          task_id: 'publish',
+          description: 'Publish the nightly',
+          required_skills: ['ci'],
+          depends_on: ['package'],
+        },
+      ],
+    },
+  });
+  const settled = async (run: { run_id?: unknown }) => {
+    for (;;) {
+      const r = await rpc('runs.get', { run_id: run.run_id });
+      if (r.status !== 'executing') return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  };
+  await settled(await rpc('runs.start', { plan_id: 'nightly' }));
+  writeFileSync(flag, '');
+  await settled(await rpc('runs.start', { plan_id: 'nightly' }));
+
+  await page.getByRole('button', { name: /Nightly build/ }).click();
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  await page.getByRole('status', { name: 'Run status: failed' }).waitFor();
+  await page
+    .getByRole('region', { name: 'Plan graph' })
+    .getByRole('article', { name: /^Task integration-tests/ })
+    .click();
+  await page.getByRole('table', { name: 'Attempts of integration-tests' }).waitFor();
+  await page.waitForTimeout(300);
+  await shot(page, 'attempts');
+
+  await page.getByRole('tab', { name: 'Compare runs' }).click();
+  await page
+    .getByRole('table', { name: 'Run comparison' })
+    .getByRole('rowgroup', { name: 'publish' })
+    .waitFor();
+  await page.waitForTimeout(300);
+  await shot(page, 'compare');
   console.log(`Screenshots written to ${out}`);
 } finally {
   await browser.close();
