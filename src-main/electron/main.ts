@@ -11,6 +11,7 @@ import type { CallbackHost } from '../host/rest/callback-host.ts';
 import { parseCallbackUrl, startCallbackHost } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
+import { rendererCheck } from './renderer-check.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const flagIndex = process.argv.indexOf('--data-dir');
@@ -89,8 +90,7 @@ async function start(): Promise<void> {
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
 
-  const isOurRenderer = (url: string | undefined) =>
-    url !== undefined && (devUrl ? url.startsWith(devUrl) : url.split('#')[0] === rendererUrl);
+  const isOurRenderer = rendererCheck(devUrl, rendererUrl);
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) => {
     if (event.sender !== win.webContents || !isOurRenderer(event.senderFrame?.url)) {
