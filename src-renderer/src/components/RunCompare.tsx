@@ -66,8 +66,8 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
   const addedRight = useBaton((s) => s.addedTasks[b]);
   const rows = useMemo(() => compareRows(order, left, right), [order, left, right]);
   const marks = useMemo(
-    () => addedMarks(rows, { left: addedLeft, right: addedRight }),
-    [rows, addedLeft, addedRight],
+    () => addedMarks(rows, { left: addedLeft, right: addedRight }, new Set(order)),
+    [rows, addedLeft, addedRight, order],
   );
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
   const differs = (r: CompareRow) => r.differs || marks.get(r.taskId)?.different === true;

@@ -39,7 +39,8 @@ const marksFor = (
   left: Record<string, TaskRun> | undefined,
   right: Record<string, TaskRun> | undefined,
   added: { left?: TaskSpec[]; right?: TaskSpec[] },
-) => addedMarks(compareRows(['a'], left, right), added);
+  order = ['a'],
+) => addedMarks(compareRows(order, left, right), added, new Set(order));
 
 describe('addedMarks', () => {
   it('marks two unrelated tasks the deciders added under one id as different, saying what differs', () => {
@@ -77,13 +78,20 @@ describe('addedMarks', () => {
   });
 
   it('marks a task one run’s decider added and the other run’s plan has as different', () => {
-    const marks = marksFor(both, both, { right: [spec('escalation-1')] });
+    // The first run ran a version of the plan that has escalation-1 of its own.
+    const marks = marksFor(both, both, { right: [spec('escalation-1')] }, ['a', 'escalation-1']);
     expect(marks.get('escalation-1')).toMatchObject({
       left: false,
       right: true,
       different: true,
       changes: [],
     });
+  });
+
+  it('does not call a task different while a run’s added tasks have not caught up with it', () => {
+    // A decider just added escalation-1 to the first run: its task is there, its spec not yet.
+    const marks = marksFor(both, both, { right: [spec('escalation-1')] });
+    expect(marks.get('escalation-1')).toMatchObject({ left: false, right: true, different: false });
   });
 
   it('says which run has the added task when only one has it; nothing for a run not loaded yet', () => {

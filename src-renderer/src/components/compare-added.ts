@@ -23,11 +23,14 @@ export interface AddedMark {
 
 /**
  * A mark for each row of a task a decider added to either run, by task id. A run whose tasks
- * are not loaded marks nothing: the row has no task for it.
+ * are not loaded marks nothing: the row has no task for it. When only one run's task is an
+ * added one, the other is the plan's only if the plan has that id (`planIds`); otherwise that
+ * run's added tasks have not caught up yet (a decider just added it), and nothing differs.
  */
 export function addedMarks(
   rows: readonly CompareRow[],
   added: { left?: readonly TaskSpec[] | undefined; right?: readonly TaskSpec[] | undefined },
+  planIds: ReadonlySet<string>,
 ): Map<string, AddedMark> {
   const marks = new Map<string, AddedMark>();
   if (!added.left?.length && !added.right?.length) return marks;
@@ -42,7 +45,7 @@ export function addedMarks(
     marks.set(row.taskId, {
       left: l !== undefined,
       right: r !== undefined,
-      different: both && (!l || !r || changes.length > 0),
+      different: both && (l && r ? changes.length > 0 : planIds.has(row.taskId)),
       changes,
       specs: { left: l, right: r },
     });
