@@ -132,12 +132,14 @@ export class Engine {
       budget,
       buildLogIntervalMs,
       onEnded: (run, task) => this.decider.ask(run, task),
+      beforeTx: () => this.leases.ensureFresh(),
     });
     const agents = new AgentDirectory(store, opts.executors, this.loadOf, (agentId) =>
       outcomes.successRate(agentId),
     );
     const indexing = new SearchIndexing(store, clock, () => active.size);
     const leases = new RunLeases(store, clock, this.owner, this.leaseTtlMs, active, (run) => {
+      run.lost = true;
       this.flow.deactivate(run);
       active.delete(run.id);
     });

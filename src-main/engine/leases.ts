@@ -18,6 +18,8 @@ export class RunLeases {
   /** Another process took the run over: stop touching it. */
   private readonly lost: (run: ActiveRun) => void;
   private timer: NodeJS.Timeout | null = null;
+  /** When the leases were last renewed (0: not yet). */
+  private renewedAt = 0;
 
   constructor(
     store: Store,
@@ -55,7 +57,18 @@ export class RunLeases {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /**
+   * Renews now when the last renewal is more than half a lease old. Called before each write:
+   * a process that was suspended (a laptop asleep, SIGSTOP) past its leases may wake to find a
+   * run taken over, and must learn it before it writes to that run, not at its next renewal.
+   * Renewed less than half a lease ago, every lease here still has half a lease to run.
+   */
+  ensureFresh(): void {
+    if (this.active.size > 0 && this.clock.now() - this.renewedAt > this.ttlMs / 2) this.renew();
+  }
+
   private renew(): void {
+    this.renewedAt = this.clock.now();
     for (const run of [...this.active.values()]) {
       if (!this.store.runs.takeLease(run.id, this.owner, this.clock.now(), this.ttlMs)) this.lost(run);
     }

@@ -207,6 +207,46 @@ describe('seed 004 pull API', () => {
 });
 
 describe('leases', () => {
+  it('a process that wakes after another took its run over writes nothing more to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    let now = Date.now();
+    const clock = { now: () => now };
+    const first = controlledExecutor(() => 'hold');
+    app = createApp({ dataDir: dir, clock, executors: { echo: first.executor }, log: () => {} });
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    await eventually(() => first.running.has('t'));
+    // This process sleeps past its lease (30 s): no renewal happens meanwhile.
+    now += 60_000;
+    const second = controlledExecutor(() => 'hold');
+    const other = createApp({ dataDir: dir, clock, executors: { echo: second.executor }, log: () => {} });
+    try {
+      // The other process takes the expired lease and runs the task again, as attempt 2.
+      await eventually(() => second.running.has('t'));
+      // The sleeper wakes: its first write (here a cancel; else its next tick or build log)
+      // finds the run taken over, is refused, and stops the agent it still had on the task.
+      const r = await app.dispatch('runs.cancel', { run_id: run, actor: 'sleeper' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
+      await eventually(() => first.aborted.includes('t#1'));
+      first.running.get('t')?.finish(); // an answer that comes anyway is not recorded
+      await new Promise((res) => setTimeout(res, 20));
+      const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
+      expect(stored.tasks.find((t) => t.task_id === 't')).toMatchObject({
+        status: 'in_progress',
+        attempt: 2,
+      });
+      // The run goes on where it is executed now.
+      second.running.get('t')!.finish();
+      await other.engine.whenSettled(run);
+      const done = await call<RunDetail>(other, 'runs.get', { run_id: run });
+      expect(done).toMatchObject({ status: 'completed' });
+      expect(done.tasks[0]).toMatchObject({ status: 'done', attempt: 2 });
+    } finally {
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a second process on the same data directory cannot run the same run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
     const exec = controlledExecutor(() => 'hold');

@@ -82,6 +82,8 @@ export interface ActiveRun {
   /** How often the build log is rewritten: the configured interval, longer for logs so big that writing one costs more than 2% of it. */
   logEveryMs: number;
   logTimer: NodeJS.Timeout | null;
+  /** Another process took the run over (its lease was lost): nothing here may change it. */
+  lost: boolean;
 }
 
 /** An attempt that ended: reported by an executor, a pull agent or a timeout. */
@@ -158,8 +160,11 @@ export function activeRunOf(active: Map<string, ActiveRun>, store: Store, runId:
   if (!stored) throw new AppError('not_found', `run "${runId}" not found`);
   if (stored.status !== 'executing')
     throw new AppError('conflict', `run "${runId}" already ${stored.status}`);
-  throw new AppError('conflict', `run "${runId}" is being executed by another Baton process`);
+  throw takenOver(runId);
 }
+
+export const takenOver = (runId: string) =>
+  new AppError('conflict', `run "${runId}" is being executed by another Baton process`);
 
 export function taskOf(run: ActiveRun, taskId: string): TaskRun {
   const task = run.tasks.get(taskId);

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import type { ActiveRun } from './run-state.ts';
-import { ACTOR, delegations, snapshot } from './run-state.ts';
+import { ACTOR, delegations, snapshot, takenOver } from './run-state.ts';
 import { assertTransition } from './task-state.ts';
 
 export interface RunWriterOptions {
@@ -18,6 +18,8 @@ export interface RunWriterOptions {
   buildLogIntervalMs: number;
   /** A task of a run with a decider ended done, failed or unassigned (`DeciderRunner.ask`). */
   onEnded: (run: ActiveRun, task: TaskRun) => void;
+  /** Before each outermost transaction: the run leases are checked (`RunLeases.ensureFresh`). */
+  beforeTx?: () => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export class RunWriter {
   private readonly budget: BudgetLedger;
   private readonly buildLogIntervalMs: number;
   private readonly onEnded: (run: ActiveRun, task: TaskRun) => void;
+  private readonly beforeTx: () => void;
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
@@ -53,10 +56,12 @@ export class RunWriter {
     this.budget = opts.budget;
     this.buildLogIntervalMs = opts.buildLogIntervalMs;
     this.onEnded = opts.onEnded;
+    this.beforeTx = opts.beforeTx ?? (() => {});
   }
 
   /** One transaction: `fn`'s changes, then the task rows it touched. */
   tx<T>(fn: () => T): T {
+    if (!this.store.db.inTransaction) this.beforeTx();
     return this.store.tx(() => {
       try {
         const result = fn();
@@ -75,6 +80,7 @@ export class RunWriter {
 
   /** Moves a task to `to` (refusing an illegal transition), keeping the run's counts and audit. */
   setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>, actor = ACTOR): void {
+    if (run.lost) throw takenOver(run.id);
     const from = task.status;
     assertTransition(task.task_id, from, to);
     if (from === 'awaiting_approval' && (to === 'cancelled' || to === 'skipped')) {

@@ -144,6 +144,7 @@ export class TaskFlow {
       lastLogAt: 0,
       logEveryMs: this.buildLogIntervalMs,
       logTimer: null,
+      lost: false,
     };
     this.active.set(runId, run);
     if (!fresh) for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
