@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,109 @@ describe('baton CLI', () => {
     expect(r2.stdout).toContain('waits for people; nothing here can move it on');
     expect(r2.stdout).toMatch(/deploy\s+awaiting_approval/);
     expect(r2.stdout).toContain('1/2 tasks done so far');
+    expect(r2.stdout).toMatch(/deploy .*\[approval apr-[^\]]+\]/);
+  });
+
+  it('answers approvals headless: lists them, approves or rejects, and goes on with the run', () => {
+    writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'w', skills: ['x'] }]));
+    const gated = (planId: string) => {
+      const file = join(dir, `${planId}.json`);
+      writeFileSync(
+        file,
+        JSON.stringify({
+          plan_id: planId,
+          tasks: [
+            { task_id: 'build', description: 'build', required_skills: ['x'] },
+            {
+              task_id: 'deploy',
+              description: 'deploy',
+              required_skills: ['x'],
+              depends_on: ['build'],
+              requires_approval: true,
+            },
+            { task_id: 'announce', description: 'announce', required_skills: ['x'], depends_on: ['deploy'] },
+          ],
+        }),
+      );
+      const r = baton(['run', file, '--agents', join(dir, 'agents.json'), '--data-dir', dir, '--json']);
+      expect(r.code).toBe(3);
+      const waiting = JSON.parse(r.stdout).waiting_for as { task_id: string; approval_id: string }[];
+      expect(waiting).toEqual([
+        expect.objectContaining({ task_id: 'deploy', approval_id: expect.any(String) }),
+      ]);
+      return waiting[0]!.approval_id;
+    };
+    const first = gated('ship');
+    const second = gated('hotfix');
+    const listed = baton(['approvals', '--data-dir', dir]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`${first}  deploy of ship`);
+    expect(listed.stdout).toContain(`${second}  deploy of hotfix`);
+
+    const approved = baton(['approve', first, '--comment', 'ship it', '--as', 'ana', '--data-dir', dir]);
+    expect(approved.code).toBe(0);
+    expect(approved.stderr).toContain('Approved deploy of run');
+    expect(approved.stderr).toContain('✔ announce done → w');
+    expect(approved.stdout).toContain('Run completed: 3/3 tasks done');
+    const again = baton(['approve', first, '--data-dir', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`approval ${first} was already approved by ana`);
+
+    const rejected = baton(['reject', second, '--comment', 'not today', '--data-dir', dir, '--json'], {
+      USER: 'bo',
+    });
+    expect(rejected.code).toBe(1);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({
+      status: 'failed',
+      tasks: [
+        { task_id: 'build', status: 'done' },
+        { task_id: 'deploy', status: 'skipped', reason: 'rejected by bo: not today' },
+        { task_id: 'announce', status: 'skipped' },
+      ],
+    });
+    expect(baton(['approvals', '--data-dir', dir]).stdout).toBe('Nothing waits for a decision.\n');
+    expect(baton(['approve', 'apr-nope', '--data-dir', dir]).stderr).toContain('no approval "apr-nope"');
+  });
+
+  it('leaves an approval of a run another Baton process executes to that process', async () => {
+    writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'w', skills: ['x'] }]));
+    const plan = join(dir, 'gate.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        plan_id: 'gate',
+        tasks: [
+          { task_id: 'deploy', description: 'deploy', required_skills: ['x'], requires_approval: true },
+        ],
+      }),
+    );
+    const r = baton(['run', plan, '--agents', join(dir, 'agents.json'), '--data-dir', dir, '--json']);
+    const approval = JSON.parse(r.stdout).waiting_for[0].approval_id as string;
+    // `baton serve` takes the run over as it starts.
+    const serve = spawn(process.execPath, [
+      join(root, 'src-main', 'cli', 'baton.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dir,
+    ]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        serve.stdout.on('data', (d: Buffer) => d.toString().includes('Baton is serving') && resolve());
+        serve.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const refused = baton(['approve', approval, '--data-dir', dir]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/being executed by another Baton process: answer it there/);
+      expect(baton(['approvals', '--data-dir', dir]).stdout).toContain(approval); // still pending
+    } finally {
+      if (serve.exitCode === null && serve.signalCode === null) {
+        const exited = new Promise((res) => serve.once('exit', res));
+        serve.kill();
+        await exited;
+      }
+    }
   });
 
   it('shares its data directory: agents imported once are listed later, also via BATON_DATA_DIR', () => {

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
+import { approvalsDecide, approvalsList } from './commands/approvals.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
@@ -25,6 +26,11 @@ Usage:
                                                  people (approvals, human agents): answer in the app
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
+  baton approvals [--json] [--data-dir D]        what waits for a decision
+  baton approve <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
+  baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
+                                                 decide, then go on with the run as baton run does
+                                                 (--as: who decides, for the audit log; else $USER)
 
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
@@ -45,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       'callback-url': { type: 'string' },
       'max-in-flight': { type: 'string' },
       agents: { type: 'string' },
+      comment: { type: 'string' },
+      as: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -66,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   // does not stop `baton agents list`.
   const hosts = command === 'serve' || command === 'start';
   const limit =
-    hosts || command === 'run'
+    hosts || command === 'run' || command === 'approve' || command === 'reject'
       ? setting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
       : undefined;
   const origin = hosts
@@ -97,6 +105,21 @@ async function main(argv: string[]): Promise<number> {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
         return await runCommand(openApp(), { planFile, agentsFile: values.agents, json: values.json });
+      }
+      case 'approvals':
+        return await approvalsList(openApp(), values.json);
+      case 'approve':
+      case 'reject': {
+        const approvalId = rest[0];
+        if (!approvalId)
+          throw new CliError(`usage: baton ${command} <approval> [--comment C] [--as NAME] [--json]`);
+        return await approvalsDecide(openApp(), {
+          approvalId,
+          approve: command === 'approve',
+          actor: values.as ?? process.env.USER ?? 'cli',
+          comment: values.comment,
+          json: values.json,
+        });
       }
       case 'agents': {
         const [sub, file] = rest;

@@ -1,4 +1,5 @@
 import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
@@ -28,13 +29,35 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }
-  const waiting = await settledOrWaiting(app, build.run_id);
+  return followRun(app, build.run_id, { json: opts.json, progress, off });
+}
+
+/**
+ * Follows a run executing in this process to its end and reports it (exit 0 when every task is
+ * done, 1 otherwise), or to where only people can move it on (exit 3). `progress` was started
+ * before the run moved, so that nothing it did is missed.
+ */
+export async function followRun(
+  app: BatonApp,
+  runId: string,
+  opts: { json: boolean; progress: ReturnType<typeof createProgress>; off: () => void },
+): Promise<number> {
+  const client = createInProcessClient(app);
+  const waiting = await settledOrWaiting(app, runId);
   app.bus.flush();
-  off();
-  progress.end();
-  const run = await client.invoke('runs.get', { run_id: build.run_id });
-  if (waiting) return reportWaiting(run, waiting, opts.json);
-  const log = await client.invoke('memory.read', { memory_id: build.memory_id });
+  opts.off();
+  opts.progress.end();
+  const run = await client.invoke('runs.get', { run_id: runId });
+  if (waiting) {
+    const pending = await client.invoke('approvals.list', { status: 'pending' });
+    return reportWaiting(
+      run,
+      waiting,
+      pending.filter((a) => a.run_id === runId),
+      opts.json,
+    );
+  }
+  const log = await client.invoke('memory.read', { memory_id: run.memory_id });
   const content = log.content as { delegated_tasks: unknown[]; unassigned_tasks: unknown[] };
   const allDone = run.tasks.every((t) => t.status === 'done');
   if (opts.json) {
@@ -108,9 +131,11 @@ function runHeader(run: RunDetail) {
   };
 }
 
-function reportWaiting(run: RunDetail, waiting: TaskRun[], json: boolean): number {
+function reportWaiting(run: RunDetail, waiting: TaskRun[], pending: Approval[], json: boolean): number {
+  const approvalOf = new Map(pending.map((a) => [a.task_id, a.id]));
   const resume =
-    'The run stays open: it goes on where people can answer, in the app (npm start) or browser mode (baton serve) on the same data directory.';
+    'The run stays open: it goes on where people can answer, in the app (npm start) or browser mode (baton serve) on the same data directory' +
+    (pending.length > 0 ? ', or here: baton approve <approval> | baton reject <approval>.' : '.');
   if (json) {
     const result = {
       ...runHeader(run),
@@ -119,6 +144,7 @@ function reportWaiting(run: RunDetail, waiting: TaskRun[], json: boolean): numbe
         status: t.status,
         agent_id: t.agent_id,
         reason: t.reason,
+        approval_id: approvalOf.get(t.task_id) ?? null,
       })),
       note: resume,
     };
@@ -127,8 +153,9 @@ function reportWaiting(run: RunDetail, waiting: TaskRun[], json: boolean): numbe
     process.stdout.write(`Run ${run.id} waits for people; nothing here can move it on:\n`);
     for (const t of waiting) {
       const who = t.agent_id ? ` (${t.agent_id})` : '';
+      const approval = approvalOf.get(t.task_id);
       process.stdout.write(
-        `  ${t.task_id.padEnd(16)} ${t.status.padEnd(18)}${who}${t.reason ? `  ${t.reason}` : ''}\n`,
+        `  ${t.task_id.padEnd(16)} ${t.status.padEnd(18)}${who}${t.reason ? `  ${t.reason}` : ''}${approval ? `  [approval ${approval}]` : ''}\n`,
       );
     }
     process.stdout.write(`${run.counts.done}/${run.tasks.length} tasks done so far. ${resume}\n`);
