@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINE_V8_FLAGS } from './v8-flags.ts';
 
@@ -169,6 +170,18 @@ describe('baton CLI', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(`${first}  deploy of ship`);
     expect(listed.stdout).toContain(`${second}  deploy of hotfix`);
+    // Runs can be read meanwhile; reading them does not take them up.
+    const runs = baton(['runs', '--data-dir', dir]);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(/^RUN +PLAN +STATUS +STARTED +TASKS\n/);
+    expect(runs.stdout).toMatch(/ship v1 +executing .* 1\/3 done/);
+    const shipRun = (
+      JSON.parse(baton(['runs', '--plan', 'ship', '--json', '--data-dir', dir]).stdout) as { id: string }[]
+    )[0]!.id;
+    const shown = baton(['show', shipRun, '--data-dir', dir]);
+    expect(shown.stdout).toContain(`Run ${shipRun} of ship v1: executing`);
+    expect(shown.stdout).toMatch(/deploy +awaiting_approval/);
+    expect(baton(['agents', 'list', '--data-dir', dir]).code).toBe(0);
 
     const approved = baton(['approve', first, '--comment', 'ship it', '--as', 'ana', '--data-dir', dir]);
     expect(approved.code).toBe(0);
@@ -193,6 +206,22 @@ describe('baton CLI', () => {
     });
     expect(baton(['approvals', '--data-dir', dir]).stdout).toBe('Nothing waits for a decision.\n');
     expect(baton(['approve', 'apr-nope', '--data-dir', dir]).stderr).toContain('no approval "apr-nope"');
+    // Only the run decided on was taken up: no command resumed another (listing runs, showing
+    // one, listing agents or approvals, approving ship's deploy).
+    const db = new Database(join(dir, 'baton.db'), { readonly: true });
+    try {
+      const resumed = db
+        .prepare("SELECT run_id FROM audit_entries WHERE entity = 'run' AND why GLOB 'resumed by *'")
+        .all() as { run_id: string }[];
+      const runIds = JSON.parse(baton(['runs', '--json', '--data-dir', dir]).stdout) as {
+        id: string;
+        plan_id: string;
+      }[];
+      const runOf = (plan: string) => runIds.find((r) => r.plan_id === plan)!.id;
+      expect(resumed.map((r) => r.run_id).sort()).toEqual([runOf('hotfix'), runOf('ship')].sort());
+    } finally {
+      db.close();
+    }
   });
 
   it('leaves an approval of a run another Baton process executes to that process', async () => {

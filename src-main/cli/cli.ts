@@ -9,6 +9,7 @@ import { setting } from '../host/settings.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
 import { describeError, runCommand } from './commands/run.ts';
+import { runShow, runsList } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { CliError, projectRoot } from './files.ts';
@@ -26,6 +27,8 @@ Usage:
                                                  people (approvals, human agents): answer in the app
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
+  baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
+  baton show <run> [--json] [--data-dir D]       a run and each of its tasks
   baton approvals [--json] [--data-dir D]        what waits for a decision
   baton approve <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
@@ -52,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       'max-in-flight': { type: 'string' },
       agents: { type: 'string' },
       comment: { type: 'string' },
+      plan: { type: 'string' },
       as: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -82,10 +86,13 @@ async function main(argv: string[]): Promise<number> {
     : undefined;
   let app: ReturnType<typeof createApp> | undefined;
   const openApp = () => {
-    // Long-lived hosts keep endpoint agents' statuses current.
+    // Long-lived hosts keep endpoint agents' statuses current, and take over unfinished runs.
+    // A command that ends when its own work does leaves other runs alone: it would start their
+    // agents only to stop them as it exits (and each restart costs an in-flight task an attempt).
     app ??= createApp({
       dataDir,
       probeAgents: hosts,
+      resume: hosts,
       ...(limit !== undefined ? { maxInFlight: limit } : {}),
     });
     return app;
@@ -105,6 +112,13 @@ async function main(argv: string[]): Promise<number> {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
         return await runCommand(openApp(), { planFile, agentsFile: values.agents, json: values.json });
+      }
+      case 'runs':
+        return await runsList(openApp(), values.plan, values.json);
+      case 'show': {
+        const runId = rest[0];
+        if (!runId) throw new CliError('usage: baton show <run> [--json]');
+        return await runShow(openApp(), runId, values.json);
       }
       case 'approvals':
         return await approvalsList(openApp(), values.json);

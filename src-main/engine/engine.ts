@@ -330,10 +330,11 @@ export class Engine {
     };
   }
 
-  /** Resumes every unfinished run whose lease is free. Returns the ids resumed. */
-  resumeUnfinished(): string[] {
+  /** Resumes every unfinished run whose lease is free (or only the run `only`). Returns the ids resumed. */
+  resumeUnfinished(only?: string): string[] {
     const resumed: string[] = [];
     for (const runId of this.store.runs.unfinishedIds()) {
+      if (only !== undefined && runId !== only) continue;
       if (this.active.has(runId)) continue;
       if (!this.leases.claim(runId)) continue;
       const run = this.store.runs.get(runId)!;

@@ -52,6 +52,8 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
       `approval ${approval.id} was already ${approval.status} by ${approval.actor ?? 'someone'}`,
     );
   }
+  // This run only, if no other live process executes it (the decision then says so).
+  app.engine.resumeUnfinished(approval.run_id);
   const run = await client.invoke('runs.get', { run_id: approval.run_id });
   const progress = createProgress(run.tasks.length);
   const off = client.onBatch((batch) => progress.onBatch(batch));

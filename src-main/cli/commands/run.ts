@@ -76,13 +76,7 @@ export async function followRun(
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    for (const t of run.tasks) {
-      const who = t.agent_id ? ` by ${t.agent_id}` : '';
-      const why = t.reason ?? t.error;
-      process.stdout.write(
-        `  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}\n`,
-      );
-    }
+    printTasks(run);
     process.stdout.write(
       `Run ${run.status}: ${run.counts.done}/${run.tasks.length} tasks done. Build log: memory entry ${run.memory_id}\n`,
     );
@@ -117,6 +111,15 @@ function settledOrWaiting(app: BatonApp, runId: string): Promise<TaskRun[] | nul
       resolve(null);
     });
   });
+}
+
+/** A run's tasks, one line each: status, agent, and why (or the error). */
+export function printTasks(run: RunDetail): void {
+  for (const t of run.tasks) {
+    const who = t.agent_id ? ` by ${t.agent_id}` : '';
+    const why = t.reason ?? t.error;
+    process.stdout.write(`  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}\n`);
+  }
 }
 
 /** What every `--json` summary starts with. */

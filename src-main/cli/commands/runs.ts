@@ -1,0 +1,52 @@
+import type { BatonApp } from '../../app/create-app.ts';
+import { createInProcessClient } from '../../host/memory-transport.ts';
+import { printTasks } from './run.ts';
+
+/** `baton runs`: the runs, newest first (of one plan with --plan). */
+export async function runsList(app: BatonApp, planId: string | undefined, json: boolean): Promise<number> {
+  const client = createInProcessClient(app);
+  const runs = await client.invoke('runs.list', planId ? { plan_id: planId } : {});
+  if (json) {
+    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    process.stdout.write(planId ? `No runs of ${planId} yet.\n` : 'No runs yet.\n');
+    return 0;
+  }
+  const rows = runs.map((r) => {
+    const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+    return [
+      r.id,
+      `${r.plan_id} v${r.plan_version}`,
+      r.status,
+      r.created_at,
+      `${r.counts.done}/${total} done`,
+    ];
+  });
+  const head = ['RUN', 'PLAN', 'STATUS', 'STARTED', 'TASKS'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) {
+    process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`);
+  }
+  return 0;
+}
+
+/** `baton show <run>`: a run and each of its tasks. */
+export async function runShow(app: BatonApp, runId: string, json: boolean): Promise<number> {
+  const client = createInProcessClient(app);
+  const run = await client.invoke('runs.get', { run_id: runId });
+  if (json) {
+    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    return 0;
+  }
+  const ended = run.finished_at ? `, ended ${run.finished_at}` : '';
+  process.stdout.write(
+    `Run ${run.id} of ${run.plan_id} v${run.plan_version}: ${run.status} (started ${run.created_at}${ended})\n`,
+  );
+  printTasks(run);
+  process.stdout.write(
+    `${run.counts.done}/${run.tasks.length} tasks done. Build log: memory entry ${run.memory_id}\n`,
+  );
+  return 0;
+}
