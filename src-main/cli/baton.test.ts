@@ -222,7 +222,7 @@ describe('baton CLI', () => {
     } finally {
       db.close();
     }
-  });
+  }, 60_000);
 
   it('leaves an approval of a run another Baton process executes to that process', async () => {
     writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'w', skills: ['x'] }]));
@@ -248,9 +248,20 @@ describe('baton CLI', () => {
       dir,
     ]);
     try {
+      let out = '';
       await new Promise<void>((resolve, reject) => {
-        serve.stdout.on('data', (d: Buffer) => d.toString().includes('Baton is serving') && resolve());
-        serve.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
+        serve.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Baton is serving')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        serve.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`serve exited ${code}: ${out}`));
+        });
       });
       const refused = baton(['approve', approval, '--data-dir', dir]);
       expect(refused.code).toBe(2);
@@ -260,10 +271,13 @@ describe('baton CLI', () => {
       if (serve.exitCode === null && serve.signalCode === null) {
         const exited = new Promise((res) => serve.once('exit', res));
         serve.kill();
+        // A host that does not stop at once is killed outright.
+        const force = setTimeout(() => serve.kill('SIGKILL'), 5_000);
         await exited;
+        clearTimeout(force);
       }
     }
-  });
+  }, 60_000);
 
   it('shares its data directory: agents imported once are listed later, also via BATON_DATA_DIR', () => {
     expect(baton(['agents', 'list', '--data-dir', dir]).stdout).toContain('No agents registered');

@@ -24,7 +24,8 @@ Usage:
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json] [--max-in-flight N]
                                                  run a plan headless; exit 0 when every task is done,
                                                  1 when the run ended otherwise, 3 when it waits for
-                                                 people (approvals, human agents): answer in the app
+                                                 people (approvals, human agents): answer in the app,
+                                                 4 when another Baton process took the run over
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first

@@ -140,8 +140,14 @@ export class Engine {
     const indexing = new SearchIndexing(store, clock, () => active.size);
     const leases = new RunLeases(store, clock, this.owner, this.leaseTtlMs, active, (run) => {
       run.lost = true;
+      writer.runLost(run.id);
       this.flow.deactivate(run);
       active.delete(run.id);
+      // Whoever waits for the run here learns it goes on elsewhere: it is still executing.
+      const waiters = this.waiters.get(run.id) ?? [];
+      this.waiters.delete(run.id);
+      const stored = store.runs.get(run.id);
+      if (stored) for (const w of waiters) w(stored);
     });
     const flow = new TaskFlow({
       store,

@@ -207,6 +207,40 @@ describe('seed 004 pull API', () => {
 });
 
 describe('leases', () => {
+  it('a woken process takes no report from a pull agent for a run another took over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    let now = Date.now();
+    const clock = { now: () => now };
+    // No executor for echo: agent d is a daemon that pulls its work.
+    app = createApp({ dataDir: dir, clock, executors: { echo: undefined }, log: () => {} });
+    const run = await setup(app, [{ id: 'd', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    const ref = { agent_id: 'd', run_id: run, task_id: 't' };
+    expect(await call(app, 'work.execute', ref)).toMatchObject({ status: 'in_progress' });
+    now += 60_000; // this process sleeps past its lease
+    const other = createApp({ dataDir: dir, clock, executors: { echo: undefined }, log: () => {} });
+    try {
+      // The daemon still talks to the process it knew: its reports are refused, not lost.
+      for (const [method, input] of [
+        ['work.complete', { ...ref, status: 'completed', output: { from: 'sleeper' } }],
+        ['work.progress', { ...ref, progress: 50, message: 'stale' }],
+      ] as const) {
+        const r = await app.dispatch(method, input);
+        expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+        expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
+      }
+      const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
+      expect(stored.tasks[0]).toMatchObject({ status: 'in_progress', progress: null, output: null });
+      // Told to, it reports to the process that executes the run now.
+      await call(other, 'work.complete', { ...ref, status: 'completed', output: { from: 'other' } });
+      await other.engine.whenSettled(run);
+      const done = await call<RunDetail>(other, 'runs.get', { run_id: run });
+      expect(done.tasks[0]).toMatchObject({ status: 'done', output: { from: 'other' } });
+    } finally {
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a process that wakes after another took its run over writes nothing more to it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
     let now = Date.now();
@@ -215,6 +249,7 @@ describe('leases', () => {
     app = createApp({ dataDir: dir, clock, executors: { echo: first.executor }, log: () => {} });
     const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
     await eventually(() => first.running.has('t'));
+    const waitedHere = app.engine.whenSettled(run);
     // This process sleeps past its lease (30 s): no renewal happens meanwhile.
     now += 60_000;
     const second = controlledExecutor(() => 'hold');
@@ -228,6 +263,8 @@ describe('leases', () => {
       expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
       expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
       await eventually(() => first.aborted.includes('t#1'));
+      // Whoever waited for the run there learns it goes on elsewhere, still executing.
+      expect(await waitedHere).toMatchObject({ id: run, status: 'executing' });
       first.running.get('t')?.finish(); // an answer that comes anyway is not recorded
       await new Promise((res) => setTimeout(res, 20));
       const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });

@@ -163,6 +163,7 @@ export class PullApi {
   ): { status: 'in_progress' | 'blocked' | 'awaiting_approval'; error?: string; context?: PreparedContext } {
     const { agent } = this.agents.entry(agentId);
     const run = activeRunOf(this.active, this.store, runId);
+    this.writer.fence(run);
     const task = taskOf(run, taskId);
     const spec = run.specs.get(taskId)!;
     if (task.status === 'in_progress') {
@@ -250,6 +251,8 @@ export class PullApi {
   private assigned(agentId: string, runId: string, taskId: string): { run: ActiveRun; task: TaskRun } {
     this.agents.entry(agentId);
     const run = activeRunOf(this.active, this.store, runId);
+    // Nothing an agent reports is taken (or acknowledged) for a run another process took over.
+    this.writer.fence(run);
     const task = taskOf(run, taskId);
     if (task.status !== 'in_progress' || task.agent_id !== agentId) {
       throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);

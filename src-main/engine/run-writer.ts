@@ -59,6 +59,16 @@ export class RunWriter {
     this.beforeTx = opts.beforeTx ?? (() => {});
   }
 
+  /**
+   * Before a write to `run` that starts outside a tick (an agent's report, a person's answer):
+   * the leases are checked as each transaction does, and a run another process took over is
+   * refused before anything is written or acknowledged.
+   */
+  fence(run: ActiveRun): void {
+    if (!this.store.db.inTransaction) this.beforeTx();
+    if (run.lost) throw takenOver(run.id);
+  }
+
   /** One transaction: `fn`'s changes, then the task rows it touched. */
   tx<T>(fn: () => T): T {
     if (!this.store.db.inTransaction) this.beforeTx();
@@ -140,8 +150,17 @@ export class RunWriter {
     }
   }
 
+  /** Tasks of runs another process took over: their rows are never written from here again. */
+  private readonly lostRuns = new Set<string>();
+
+  /** The run was taken over by another process (`RunLeases`): any later write to it is refused. */
+  runLost(runId: string): void {
+    this.lostRuns.add(runId);
+  }
+
   /** Marks a task row to be written at commit. */
   save(task: TaskRun): void {
+    if (this.lostRuns.size > 0 && this.lostRuns.has(task.run_id)) throw takenOver(task.run_id);
     task.updated_at = this.iso();
     this.dirty.add(task);
   }

@@ -315,8 +315,9 @@ export class TaskFlow {
     actor: string,
     comment: string | undefined,
   ): void {
-    const status = approve ? 'approved' : 'rejected';
     const writer = this.writer;
+    writer.fence(run); // the approval is recorded before the task moves: not for a lost run
+    const status = approve ? 'approved' : 'rejected';
     const at = writer.iso();
     this.store.approvals.decide({
       id: approval.id,

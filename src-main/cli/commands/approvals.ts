@@ -68,7 +68,9 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
     off();
     progress.end();
     if (err instanceof ContractError && /another Baton process/.test(err.message)) {
-      throw new CliError(`${err.message}: answer it there (the app, or baton serve on this data directory)`);
+      throw new CliError(
+        `${err.message}: answer it there (the app, baton serve, or the baton command that runs it)`,
+      );
     }
     throw err;
   }

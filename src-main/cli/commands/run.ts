@@ -48,6 +48,14 @@ export async function followRun(
   opts.off();
   opts.progress.end();
   const run = await client.invoke('runs.get', { run_id: runId });
+  if (!waiting && run.status === 'executing') {
+    // Not ended, not waiting: another Baton process took it over (this one was suspended
+    // past its lease), and the run goes on there.
+    const note = `Run ${run.id} is now executed by another Baton process (this one was paused too long); it goes on there.`;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ...runHeader(run), note }, null, 2)}\n`);
+    else process.stdout.write(`${note}\n`);
+    return EXIT_TAKEN_OVER;
+  }
   if (waiting) {
     const pending = await client.invoke('approvals.list', { status: 'pending' });
     return reportWaiting(
@@ -86,6 +94,8 @@ export async function followRun(
 
 /** `baton run`'s exit code for a run left waiting for people (it goes on in the app). */
 const EXIT_WAITING = 3;
+/** `baton run`'s exit code for a run another Baton process took over while this one was paused. */
+const EXIT_TAKEN_OVER = 4;
 /** How often, and how many times in a row, the run is seen waiting on people before giving up. */
 const WAIT_CHECK_MS = 250;
 const WAIT_CHECKS = 3;
