@@ -73,3 +73,18 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
     },
   };
 }
+
+/** Shows a run's progress from the events `client` receives until `stop` (which ends the display). */
+export function watchProgress(
+  client: { onBatch(listener: (batch: EventBatch) => void): () => void },
+  total: number,
+): { stop(): void } {
+  const progress = createProgress(total);
+  const off = client.onBatch((batch) => progress.onBatch(batch));
+  return {
+    stop() {
+      off();
+      progress.end();
+    },
+  };
+}

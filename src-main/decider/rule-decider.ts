@@ -2,7 +2,8 @@ import type { Decision, DecisionContext } from '../../src-shared/schemas/decisio
 
 /**
  * The default decider: follow the plan; escalate to a person when a task failed after its
- * retries or no agent could take it; declare the project complete when nothing is left.
+ * retries or no agent could take it; when nothing is left, declare the project complete only
+ * if every task succeeded (else wait: the run ends failed).
  */
 export function decideByRules(ctx: DecisionContext): Decision {
   const t = ctx.completed_task;

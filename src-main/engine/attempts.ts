@@ -77,7 +77,7 @@ export class Attempts {
     }
     let workspace = '';
     if (executor.usesWorkspace !== false) {
-      workspace = join(this.workspaceRoot, run.id, task.task_id, String(attempt));
+      workspace = this.workspaceOf(run, task);
       try {
         mkdirSync(workspace, { recursive: true });
       } catch (err) {
@@ -181,8 +181,13 @@ export class Attempts {
   }
 
   /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
+  /** Where an attempt works and leaves its files: `<root>/<run>/<task>/<attempt>`. */
+  private workspaceOf(run: ActiveRun, task: TaskRun): string {
+    return join(this.workspaceRoot, run.id, task.task_id, String(task.attempt));
+  }
+
   storeFiles(run: ActiveRun, task: TaskRun, files: HandedFile[]): void {
-    const dir = join(this.workspaceRoot, run.id, task.task_id, String(task.attempt));
+    const dir = this.workspaceOf(run, task);
     mkdirSync(dir, { recursive: true });
     this.writer.tx(() => {
       for (const f of files) {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
-import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
@@ -11,7 +10,7 @@ import type { Ids } from './clock.ts';
 import { decidedTask, descriptionKey, escalationTask, guardDecision } from './decisions.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { ActiveRun } from './run-state.ts';
-import { addDependents } from './run-state.ts';
+import { openTasks, registerAdded } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { TaskFlow } from './task-flow.ts';
 
@@ -132,7 +131,7 @@ export class DeciderRunner {
         in_progress: c.in_progress,
         blocked: c.blocked,
         awaiting_approval: c.awaiting_approval,
-        open: run.open,
+        open: openTasks(run),
         unsuccessful: c.failed + c.unassigned,
       },
       agent_outputs: outputs,
@@ -263,7 +262,6 @@ export class DeciderRunner {
     const task = this.store.runs.task(run.id, spec.task_id)!;
     run.tasks.set(spec.task_id, task);
     run.counts[status]++;
-    if (!isTerminalTaskStatus(status)) run.open++;
     this.writer.audit(
       'task',
       spec.task_id,
@@ -275,13 +273,4 @@ export class DeciderRunner {
     this.bus.emit('task.updated', { ...task });
     if (status === 'ready') this.flow.enqueueOrGate(run, task);
   }
-}
-
-/** Records a task the decider added in the run's model (when added, and when a run is resumed). */
-export function registerAdded(run: ActiveRun, spec: TaskSpec): void {
-  run.specs.set(spec.task_id, spec);
-  run.added.add(spec.task_id);
-  if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
-  else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
-  addDependents(run.dependents, spec);
 }

@@ -32,13 +32,12 @@ import { ReadyQueue } from './ready-queue.ts';
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
-import { activeRunOf, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, Mailbox, taskOf } from './run-state.ts';
+import { byTaskId, DEFAULT_CANCEL_ACTOR, delegations, Mailbox, snapshot, taskOf } from './run-state.ts';
 import { RunWriter } from './run-writer.ts';
 import { SearchIndexing } from './search-indexing.ts';
 import { TaskFlow } from './task-flow.ts';
 
 export type { Decide } from './decider-runner.ts';
-export type { WorkCriteria } from './pull-api.ts';
 
 export interface EngineOptions {
   store: Store;
@@ -86,7 +85,7 @@ export class Engine {
   private readonly bus: EventBus;
   private readonly clock: Clock;
   private readonly ids: Ids;
-  readonly owner: string;
+  private readonly owner: string;
   private readonly maxInFlight: number;
   private readonly leaseTtlMs: number;
 
@@ -139,15 +138,9 @@ export class Engine {
     );
     const indexing = new SearchIndexing(store, clock, () => active.size);
     const leases = new RunLeases(store, clock, this.owner, this.leaseTtlMs, active, (run) => {
+      // Nothing here may change it again; whoever waits for it learns it goes on elsewhere.
       run.lost = true;
-      writer.runLost(run.id);
-      this.flow.deactivate(run);
-      active.delete(run.id);
-      // Whoever waits for the run here learns it goes on elsewhere: it is still executing.
-      const waiters = this.waiters.get(run.id) ?? [];
-      this.waiters.delete(run.id);
-      const stored = store.runs.get(run.id);
-      if (stored) for (const w of waiters) w(stored);
+      this.flow.drop(run, snapshot(run));
     });
     const flow = new TaskFlow({
       store,
@@ -209,6 +202,7 @@ export class Engine {
       flow,
       attempts,
       mail,
+      runOf: (runId) => leases.activeRun(runId),
       tick: () => this.tick(),
     });
     this.writer = writer;
@@ -232,20 +226,9 @@ export class Engine {
     this.schedule();
   }
 
-  /**
-   * The tasks an agent holds in progress in this process's runs. Its load counts them, so an
-   * agent that holds none (the usual case) is answered without walking any run's tasks.
-   */
+  /** The tasks an agent holds in progress in this process's runs (`PullApi.held`). */
   heldBy(agentId: string): { run_id: string; task_id: string }[] {
-    if (this.loadOf(agentId) === 0) return [];
-    const held: { run_id: string; task_id: string }[] = [];
-    for (const run of this.active.values()) {
-      for (const t of run.tasks.values()) {
-        if (t.status !== 'in_progress' || t.agent_id !== agentId) continue;
-        held.push({ run_id: run.id, task_id: t.task_id });
-      }
-    }
-    return held;
+    return this.pull.held(agentId).map((t) => ({ run_id: t.run_id, task_id: t.task_id }));
   }
 
   // ---- runs ---------------------------------------------------------------------------
@@ -339,8 +322,7 @@ export class Engine {
   /** Resumes every unfinished run whose lease is free (or only the run `only`). Returns the ids resumed. */
   resumeUnfinished(only?: string): string[] {
     const resumed: string[] = [];
-    for (const runId of this.store.runs.unfinishedIds()) {
-      if (only !== undefined && runId !== only) continue;
+    for (const runId of only !== undefined ? [only] : this.store.runs.unfinishedIds()) {
       if (this.active.has(runId)) continue;
       if (!this.leases.claim(runId)) continue;
       const run = this.store.runs.get(runId)!;
@@ -369,7 +351,7 @@ export class Engine {
 
   /** Cancels a run: every task not ended is cancelled and its agent stopped; `actor` is recorded. */
   cancelRun(runId: string, actor = DEFAULT_CANCEL_ACTOR): Run {
-    const run = activeRunOf(this.active, this.store, runId);
+    const run = this.leases.activeRun(runId);
     this.writer.tx(() => {
       for (const t of run.tasks.values()) {
         if (!isTerminalTaskStatus(t.status)) this.flow.cancelOne(run, t, `run cancelled by ${actor}`, actor);
@@ -384,7 +366,7 @@ export class Engine {
    * a condition accepts it. The run ends when nothing else is left (`finalRunStatus`).
    */
   cancelTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR): TaskRun {
-    const run = activeRunOf(this.active, this.store, runId);
+    const run = this.leases.activeRun(runId);
     const task = taskOf(run, taskId);
     if (isTerminalTaskStatus(task.status))
       throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
@@ -404,7 +386,7 @@ export class Engine {
     if (approval.status !== 'pending') {
       throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
     }
-    const run = activeRunOf(this.active, this.store, approval.run_id);
+    const run = this.leases.activeRun(approval.run_id);
     const task = taskOf(run, approval.task_id);
     this.writer.tx(() => this.flow.decideGate(run, task, approval, approve, actor, comment));
     const decided = this.store.approvals.get(approvalId)!;

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { randomIds } from './clock.ts';
 import type { ActiveRun } from './run-state.ts';
+import { activeRunOf } from './run-state.ts';
 
 /**
  * Run leases: each run is executed by one process, which renews its lease every ttl/3 while
@@ -55,6 +56,15 @@ export class RunLeases {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * A run this process executes, looked up after `ensureFresh`: one another process took over
+   * meanwhile is refused (`takenOver`) before anything is written or acknowledged for it.
+   */
+  activeRun(runId: string): ActiveRun {
+    this.ensureFresh();
+    return activeRunOf(this.active, this.store, runId);
   }
 
   /**

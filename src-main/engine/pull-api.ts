@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 import { missingSkills } from './matching.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { ActiveRun, Mailbox } from './run-state.ts';
-import { activeRunOf, taskOf } from './run-state.ts';
+import { taskOf } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import { prepareContext } from './task-context.ts';
 import type { TaskFlow } from './task-flow.ts';
@@ -50,6 +50,8 @@ export interface PullApiOptions {
   flow: TaskFlow;
   attempts: Attempts;
   mail: Mailbox;
+  /** A run this process executes (`RunLeases.activeRun`), or the error saying why not. */
+  runOf: (runId: string) => ActiveRun;
   /** Runs one tick now (a completion is applied before the call answers). */
   tick: () => void;
 }
@@ -69,6 +71,7 @@ export class PullApi {
   private readonly flow: TaskFlow;
   private readonly attempts: Attempts;
   private readonly mail: Mailbox;
+  private readonly runOf: (runId: string) => ActiveRun;
   private readonly tick: () => void;
 
   constructor(opts: PullApiOptions) {
@@ -82,6 +85,7 @@ export class PullApi {
     this.flow = opts.flow;
     this.attempts = opts.attempts;
     this.mail = opts.mail;
+    this.runOf = opts.runOf;
     this.tick = opts.tick;
   }
 
@@ -128,17 +132,26 @@ export class PullApi {
         100,
       )
       .map(({ task, score }) => this.pulled(task.runId, task.taskId, score));
+    return { ready, in_progress: this.held(agentId).map((t) => ({ ...t })) };
+  }
+
+  /**
+   * The tasks an agent holds in progress in this process's runs. Its load counts them, so an
+   * agent that holds none (the usual case) is answered without walking any run's tasks.
+   */
+  held(agentId: string): TaskRun[] {
+    if (this.loadOf(agentId) === 0) return [];
     const held: TaskRun[] = [];
     for (const run of this.active.values()) {
       for (const t of run.tasks.values())
-        if (t.status === 'in_progress' && t.agent_id === agentId) held.push({ ...t });
+        if (t.status === 'in_progress' && t.agent_id === agentId) held.push(t);
     }
-    return { ready, in_progress: held };
+    return held;
   }
 
   prepareTaskContext(agentId: string, runId: string, taskId: string): PreparedContext {
     const { agent } = this.agents.entry(agentId);
-    const run = activeRunOf(this.active, this.store, runId);
+    const run = this.runOf(runId);
     const task = taskOf(run, taskId);
     if (task.agent_id !== null && task.agent_id !== agentId && task.status === 'in_progress') {
       throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
@@ -162,8 +175,7 @@ export class PullApi {
     taskId: string,
   ): { status: 'in_progress' | 'blocked' | 'awaiting_approval'; error?: string; context?: PreparedContext } {
     const { agent } = this.agents.entry(agentId);
-    const run = activeRunOf(this.active, this.store, runId);
-    this.writer.fence(run);
+    const run = this.runOf(runId);
     const task = taskOf(run, taskId);
     const spec = run.specs.get(taskId)!;
     if (task.status === 'in_progress') {
@@ -250,9 +262,8 @@ export class PullApi {
   /** The run and task an agent holds, or a conflict error. */
   private assigned(agentId: string, runId: string, taskId: string): { run: ActiveRun; task: TaskRun } {
     this.agents.entry(agentId);
-    const run = activeRunOf(this.active, this.store, runId);
     // Nothing an agent reports is taken (or acknowledged) for a run another process took over.
-    this.writer.fence(run);
+    const run = this.runOf(runId);
     const task = taskOf(run, taskId);
     if (task.status !== 'in_progress' || task.agent_id !== agentId) {
       throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);

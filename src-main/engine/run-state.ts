@@ -9,12 +9,23 @@ import type {
   TaskRun,
   UnassignedTask,
 } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import { descriptionKey } from './decisions.ts';
 import type { ExecutorEvent } from './executor.ts';
 
 /** The actor of the engine's own transitions and audit entries. */
 export const ACTOR = 'engine';
+
+const OPEN_STATUSES = TASK_STATUSES.filter((s) => !isTerminalTaskStatus(s));
+
+/** How many of the run's tasks have not ended (from its counts, kept by `RunWriter.setStatus`). */
+export function openTasks(run: Pick<ActiveRun, 'counts'>): number {
+  let n = 0;
+  for (const s of OPEN_STATUSES) n += run.counts[s];
+  return n;
+}
 
 /** Who cancelled, when a caller does not say (`runs.cancel` and `runs.cancelTask` take an actor). */
 export const DEFAULT_CANCEL_ACTOR = 'user';
@@ -44,7 +55,6 @@ export interface InFlight {
 export interface ActiveRun {
   id: string;
   plan: Plan;
-  memoryId: string;
   /** The run row as loaded; status and counts are kept current in memory. */
   info: Omit<Run, 'counts'>;
   counts: TaskCounts;
@@ -64,8 +74,6 @@ export interface ActiveRun {
   withArtifacts: Set<string>;
   /** Usage cost reported by agents for the current attempt of a task. */
   usage: Map<string, number>;
-  open: number;
-  done: number;
   /** Seed 002: the plan's decider, decisions asked for and not yet applied, tasks it added. */
   decider: DeciderSpec | null;
   pendingDecisions: number;
@@ -128,6 +136,15 @@ export function addDependents(dependents: Map<string, string[]>, spec: TaskSpec)
     if (list) list.push(spec.task_id);
     else dependents.set(dep, [spec.task_id]);
   }
+}
+
+/** Records a task the decider added in the run's model (when added, and when a run is resumed). */
+export function registerAdded(run: ActiveRun, spec: TaskSpec): void {
+  run.specs.set(spec.task_id, spec);
+  run.added.add(spec.task_id);
+  if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
+  else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
+  addDependents(run.dependents, spec);
 }
 
 /** Ends an attempt's flight: it settles nothing more, its timeout is cleared and its agent stopped. */

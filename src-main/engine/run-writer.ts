@@ -59,16 +59,6 @@ export class RunWriter {
     this.beforeTx = opts.beforeTx ?? (() => {});
   }
 
-  /**
-   * Before a write to `run` that starts outside a tick (an agent's report, a person's answer):
-   * the leases are checked as each transaction does, and a run another process took over is
-   * refused before anything is written or acknowledged.
-   */
-  fence(run: ActiveRun): void {
-    if (!this.store.db.inTransaction) this.beforeTx();
-    if (run.lost) throw takenOver(run.id);
-  }
-
   /** One transaction: `fn`'s changes, then the task rows it touched. */
   tx<T>(fn: () => T): T {
     if (!this.store.db.inTransaction) this.beforeTx();
@@ -102,7 +92,6 @@ export class RunWriter {
     run.counts[from]--;
     run.counts[to]++;
     if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) {
-      run.open--;
       if (run.decider) {
         // Only a decider reads the history: a run without one keeps none.
         run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
@@ -110,7 +99,6 @@ export class RunWriter {
         if (to === 'done' || to === 'failed' || to === 'unassigned') this.onEnded(run, task);
       }
     }
-    if (isTerminalTaskStatus(from) && !isTerminalTaskStatus(to)) run.open++;
     this.save(task);
     const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);
     this.audit('task', task.task_id, run.id, from, to, why, actor);
@@ -150,17 +138,8 @@ export class RunWriter {
     }
   }
 
-  /** Tasks of runs another process took over: their rows are never written from here again. */
-  private readonly lostRuns = new Set<string>();
-
-  /** The run was taken over by another process (`RunLeases`): any later write to it is refused. */
-  runLost(runId: string): void {
-    this.lostRuns.add(runId);
-  }
-
   /** Marks a task row to be written at commit. */
   save(task: TaskRun): void {
-    if (this.lostRuns.size > 0 && this.lostRuns.has(task.run_id)) throw takenOver(task.run_id);
     task.updated_at = this.iso();
     this.dirty.add(task);
   }

@@ -1,24 +1,31 @@
+import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
 import { emptyCounts } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
-import { retryDelay } from './backoff.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent } from './conditions.ts';
-import { registerAdded } from './decider-runner.ts';
 import type { RunLeases } from './leases.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { NewRun } from './run-launch.ts';
 import type { ActiveRun, Completion, Mailbox } from './run-state.ts';
-import { ACTOR, addDependents, byTaskId, finalRunStatus, snapshot, stopFlight } from './run-state.ts';
+import {
+  ACTOR,
+  addDependents,
+  byTaskId,
+  finalRunStatus,
+  openTasks,
+  registerAdded,
+  snapshot,
+  stopFlight,
+} from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { SearchIndexing } from './search-indexing.ts';
 
@@ -113,14 +120,12 @@ export class TaskFlow {
       tasks = this.store.runs.tasksToRun(info.id);
     }
     const runId = info.id;
-    const memoryId = info.memory_id;
     const run: ActiveRun = {
       id: runId,
       plan,
-      memoryId,
       info,
       counts,
-      log: fresh?.log ?? this.store.memory.get(memoryId)!,
+      log: fresh?.log ?? this.store.memory.get(info.memory_id)!,
       specs: byTaskId(plan.tasks),
       tasks: byTaskId(tasks),
       dependents: new Map(),
@@ -131,8 +136,6 @@ export class TaskFlow {
       unassigned: new Map(),
       usage: new Map(),
       withArtifacts: new Set(fresh ? [] : this.store.execution.tasksWithArtifacts(runId)),
-      open: 0,
-      done: 0,
       decider: plan.decider ?? null,
       pendingDecisions: 0,
       closedByDecider: false,
@@ -152,8 +155,6 @@ export class TaskFlow {
     const approvals = fresh ? [] : this.store.approvals.listForRun(runId);
     for (const a of approvals) if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
     for (const t of run.tasks.values()) {
-      if (!isTerminalTaskStatus(t.status)) run.open++;
-      if (t.status === 'done') run.done++;
       if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
       if (t.status === 'unassigned')
         run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
@@ -182,7 +183,7 @@ export class TaskFlow {
       }
     }
     this.leases.keepRenewing();
-    if (run.open === 0) this.maybeFinish(run);
+    if (openTasks(run) === 0) this.maybeFinish(run);
     return run;
   }
 
@@ -208,7 +209,6 @@ export class TaskFlow {
         reason: null,
         progress: 100,
       });
-      run.done++;
       this.writer.writeTaskResult(run, task);
       this.settleDependents(run, task.task_id);
       this.maybeFinish(run);
@@ -315,9 +315,8 @@ export class TaskFlow {
     actor: string,
     comment: string | undefined,
   ): void {
-    const writer = this.writer;
-    writer.fence(run); // the approval is recorded before the task moves: not for a lost run
     const status = approve ? 'approved' : 'rejected';
+    const writer = this.writer;
     const at = writer.iso();
     this.store.approvals.decide({
       id: approval.id,
@@ -355,7 +354,6 @@ export class TaskFlow {
         { output: { decided_by: actor, comment: comment ?? null }, finished_at: writer.iso() },
         actor,
       );
-      run.done++;
       this.settleDependents(run, task.task_id);
       this.maybeFinish(run);
     } else if (approve) {
@@ -474,7 +472,7 @@ export class TaskFlow {
   }
 
   maybeFinish(run: ActiveRun): void {
-    if (run.open > 0 || run.pendingDecisions > 0) return;
+    if (openTasks(run) > 0 || run.pendingDecisions > 0) return;
     // A person's rejection skips its task. An approval closed because its task was cancelled,
     // or the decider closed the run, is stored as rejected too, by the canceller (the task is
     // cancelled) or by the engine: neither is a person saying no.
@@ -488,7 +486,6 @@ export class TaskFlow {
 
   /** Ends the run as `status`; `actor` ended it (a person cancelling it), else the engine. */
   finish(run: ActiveRun, status: RunStatus, actor = ACTOR): void {
-    this.writer.flushDirty();
     run.info = { ...run.info, status, finished_at: this.writer.iso() };
     this.store.runs.setStatus(run.id, status, this.writer.iso());
     this.writer.audit(
@@ -497,21 +494,28 @@ export class TaskFlow {
       run.id,
       'executing',
       status,
-      `run ${status}${actor === ACTOR ? '' : ` by ${actor}`}: ${run.done} of ${run.tasks.size} tasks done`,
+      `run ${status}${actor === ACTOR ? '' : ` by ${actor}`}: ${run.counts.done} of ${run.tasks.size} tasks done`,
       actor,
     );
     this.writer.writeBuildLog(run, status);
-    this.deactivate(run);
-    this.active.delete(run.id);
     const final = snapshot(run);
+    this.drop(run, final);
     this.bus.emit('run.updated', final);
     this.indexing.schedule();
+  }
+
+  /**
+   * The run stops going on here (it ended, or another process took it over): everything it has
+   * going is stopped, and whoever waits for it gets its stored row once the transaction commits.
+   */
+  drop(run: ActiveRun, fallback: Run): void {
+    this.deactivate(run);
+    this.active.delete(run.id);
     const waiters = this.waiters.get(run.id) ?? [];
     this.waiters.delete(run.id);
-    // Resolve after the transaction commits.
     if (waiters.length > 0) {
       setImmediate(() => {
-        const settled = this.store.runs.get(run.id) ?? final;
+        const settled = this.store.runs.get(run.id) ?? fallback;
         for (const w of waiters) w(settled);
       });
     }

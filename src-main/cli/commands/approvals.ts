@@ -1,8 +1,8 @@
-import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { BatonApp } from '../../app/create-app.ts';
+import { takenOver } from '../../engine/run-state.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { CliError } from '../files.ts';
-import { createProgress } from '../progress.ts';
+import { watchProgress } from '../progress.ts';
 import { followRun } from './run.ts';
 
 /** `baton approvals`: what waits for a decision, across runs, oldest first. */
@@ -29,7 +29,7 @@ export async function approvalsList(app: BatonApp, json: boolean): Promise<numbe
   return 0;
 }
 
-export interface DecideOptions {
+interface DecideOptions {
   approvalId: string;
   approve: boolean;
   actor: string;
@@ -44,19 +44,24 @@ export interface DecideOptions {
  */
 export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promise<number> {
   const client = createInProcessClient(app);
-  const pending = await client.invoke('approvals.list', {});
-  const approval = pending.find((a) => a.id === opts.approvalId);
+  const approval = app.store.approvals.get(opts.approvalId);
   if (!approval) throw new CliError(`no approval "${opts.approvalId}"; baton approvals lists those waiting`);
   if (approval.status !== 'pending') {
     throw new CliError(
       `approval ${approval.id} was already ${approval.status} by ${approval.actor ?? 'someone'}`,
     );
   }
-  // This run only, if no other live process executes it (the decision then says so).
-  app.engine.resumeUnfinished(approval.run_id);
-  const run = await client.invoke('runs.get', { run_id: approval.run_id });
-  const progress = createProgress(run.tasks.length);
-  const off = client.onBatch((batch) => progress.onBatch(batch));
+  // This run only, if no other live process executes it.
+  const runId = approval.run_id;
+  app.engine.resumeUnfinished(runId);
+  const run = app.store.runs.get(runId);
+  if (!app.engine.isActive(runId) && run?.status === 'executing') {
+    throw new CliError(
+      `${takenOver(runId).message}: answer it there (the app, baton serve, or the baton command that runs it)`,
+    );
+  }
+  const total = run ? Object.values(run.counts).reduce((a, b) => a + b, 0) : 0;
+  const watch = watchProgress(client, total);
   try {
     await client.invoke('approvals.decide', {
       approval_id: approval.id,
@@ -65,19 +70,13 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
       ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
     });
   } catch (err) {
-    off();
-    progress.end();
-    if (err instanceof ContractError && /another Baton process/.test(err.message)) {
-      throw new CliError(
-        `${err.message}: answer it there (the app, baton serve, or the baton command that runs it)`,
-      );
-    }
+    watch.stop();
     throw err;
   }
   if (!opts.json) {
     process.stderr.write(
-      `${opts.approve ? 'Approved' : 'Rejected'} ${approval.task_id} of run ${approval.run_id} as ${opts.actor}\n`,
+      `${opts.approve ? 'Approved' : 'Rejected'} ${approval.task_id} of run ${runId} as ${opts.actor}\n`,
     );
   }
-  return followRun(app, approval.run_id, { json: opts.json, progress, off });
+  return followRun(app, client, runId, { json: opts.json, watch });
 }

@@ -1,10 +1,11 @@
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
-import { createProgress } from '../progress.ts';
+import { watchProgress } from '../progress.ts';
 
 export interface RunOptions {
   planFile: string;
@@ -14,7 +15,8 @@ export interface RunOptions {
 
 /**
  * `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every
- * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people.
+ * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people, 4 when
+ * another Baton process took it over.
  */
 export async function runCommand(app: BatonApp, opts: RunOptions): Promise<number> {
   const client = createInProcessClient(app);
@@ -23,30 +25,28 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
     await client.invoke('agents.import', { agents: readJsonFile(opts.agentsFile, 'agents file') });
   }
   const summary = await client.invoke('plans.import', { plan });
-  const progress = createProgress(summary.task_count);
-  const off = client.onBatch((batch) => progress.onBatch(batch));
+  const watch = watchProgress(client, summary.task_count);
   const build = await client.invoke('runs.start', { plan_id: summary.plan_id });
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }
-  return followRun(app, build.run_id, { json: opts.json, progress, off });
+  return followRun(app, client, build.run_id, { json: opts.json, watch });
 }
 
 /**
  * Follows a run executing in this process to its end and reports it (exit 0 when every task is
- * done, 1 otherwise), or to where only people can move it on (exit 3). `progress` was started
- * before the run moved, so that nothing it did is missed.
+ * done, 1 otherwise), or to where only people can move it on (exit 3), or says another process
+ * took it over (exit 4). `watch` was started before the run moved, so nothing it did is missed.
  */
 export async function followRun(
   app: BatonApp,
+  client: BatonClient,
   runId: string,
-  opts: { json: boolean; progress: ReturnType<typeof createProgress>; off: () => void },
+  opts: { json: boolean; watch: { stop(): void } },
 ): Promise<number> {
-  const client = createInProcessClient(app);
   const waiting = await settledOrWaiting(app, runId);
   app.bus.flush();
-  opts.off();
-  opts.progress.end();
+  opts.watch.stop();
   const run = await client.invoke('runs.get', { run_id: runId });
   if (!waiting && run.status === 'executing') {
     // Not ended, not waiting: another Baton process took it over (this one was suspended
@@ -57,13 +57,8 @@ export async function followRun(
     return EXIT_TAKEN_OVER;
   }
   if (waiting) {
-    const pending = await client.invoke('approvals.list', { status: 'pending' });
-    return reportWaiting(
-      run,
-      waiting,
-      pending.filter((a) => a.run_id === runId),
-      opts.json,
-    );
+    const pending = app.store.approvals.listForRun(runId).filter((a) => a.status === 'pending');
+    return reportWaiting(run, waiting, pending, opts.json);
   }
   const log = await client.invoke('memory.read', { memory_id: run.memory_id });
   const content = log.content as { delegated_tasks: unknown[]; unassigned_tasks: unknown[] };

@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import { backoffBase } from '../../../src-shared/backoff.ts';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { conditionSchema, retryPolicySchema } from '../../../src-shared/schemas/plan.ts';
@@ -62,7 +63,7 @@ export function retryWaits(retry: RetryDraft | undefined): string | null {
   if (attempts <= 1) return 'One attempt: set Attempts above 1 to retry a failed task.';
   const waits: string[] = [];
   for (let k = 0; k < Math.min(attempts - 1, 4); k++) {
-    waits.push(formatDuration(Math.min(initial * factor ** k, max)));
+    waits.push(formatDuration(backoffBase({ initial_ms: initial, max_ms: max, factor }, k + 2)));
   }
   if (attempts - 1 > 4) waits.push('…');
   const spread = jitter > 0 ? ` (± ${Math.round(jitter * 100)} %)` : '';
