@@ -1,6 +1,7 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { createClient } from '../../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { MethodInput } from '../../../src-shared/contract/index.ts';
 import type { ConnectionStatus } from './transport.ts';
 import { chooseTransport } from './transport.ts';
 
@@ -22,11 +23,7 @@ export const MEMORY_LIST_LIMIT = 1_000;
 export const AUDIT_LIST_LIMIT = 500;
 
 /** A file a person hands in with a task (`work.complete`'s files). */
-export interface HandedFile {
-  name: string;
-  content: string;
-  encoding: 'utf8' | 'base64';
-}
+export type HandedFile = NonNullable<MethodInput<'work.complete'>['files']>[number];
 
 export const api = {
   listPlans: () => c().invoke('plans.list', {}),

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Agent, AgentKind } from '../../../src-shared/schemas/agent.ts';
+import { AGENT_KINDS } from '../../../src-shared/schemas/agent.ts';
 import { api } from '../api/client.ts';
 import { contractIssues } from '../api/errors.ts';
 import { useBaton } from '../store/index.ts';
@@ -93,7 +94,7 @@ export function AgentForm({ editing, onDone }: { editing: Agent | null; onDone()
         <label>
           Kind
           <select value={d.kind} onChange={(e) => set('kind')(e.target.value as AgentKind)}>
-            {(Object.keys(KIND_HELP) as AgentKind[]).map((k) => (
+            {AGENT_KINDS.map((k) => (
               <option key={k}>{k}</option>
             ))}
           </select>

@@ -5,6 +5,7 @@ import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
+import { cut } from '../format/cut.ts';
 import { useBaton } from '../store/index.ts';
 
 const KIND_LABEL = {
@@ -357,6 +358,5 @@ function BuildsOn({
 /** A dependency's output in one line. */
 function brief(output: unknown): string {
   if (output === null || output === undefined) return 'no output';
-  const text = typeof output === 'string' ? output : JSON.stringify(output);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return cut(typeof output === 'string' ? output : JSON.stringify(output), 200, 200);
 }

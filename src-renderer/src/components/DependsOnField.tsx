@@ -26,6 +26,7 @@ export function DependsOnField({
   const tasks = useBaton((s) => s.draft?.tasks);
   const ids = useMemo(() => tasks?.map((t) => t.task_id) ?? [], [tasks]);
   const edit = useBaton((s) => s.edit);
+  const tryEdit = useBaton((s) => s.tryEdit);
   const picker = useRef<HTMLSelectElement & HTMLInputElement>(null);
   const [pick, setPick] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -41,21 +42,19 @@ export function DependsOnField({
   });
 
   const add = () => {
-    const draft = useBaton.getState().draft;
     const from = pick.trim();
-    if (!from || !draft) return;
+    if (!from || !tasks) return;
     if (!ids.includes(from)) {
       setRefusal(`Not added: there is no task "${from}".`);
       return;
     }
-    const r = connect(draft, from, taskId);
-    if (!r.ok) {
-      setRefusal(`Not added: ${r.reason}.`);
+    const refused = tryEdit((p) => connect(p, from, taskId));
+    if (refused !== null) {
+      setRefusal(`Not added: ${refused}.`);
       return;
     }
     setRefusal(null);
     setPick('');
-    edit(() => r.plan);
   };
   const remove = (dep: string) => {
     edit((p) => disconnect(p, dep, taskId));

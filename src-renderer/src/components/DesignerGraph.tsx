@@ -1,6 +1,5 @@
 import type {
   Connection,
-  Edge,
   EdgeChange,
   NodeChange,
   NodeTypes,
@@ -11,11 +10,13 @@ import type {
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { TaskDraft } from '../designer/plan-edit.ts';
 import { connect, removeElements } from '../designer/plan-edit.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
 import { useBaton } from '../store/index.ts';
 import {
+  dependencyEdges,
   EDGE_OPTIONS,
   FIT,
   fittedViewport,
@@ -52,12 +53,37 @@ const onlyTask = (task: string | null): Picked => ({
   edges: NOTHING,
 });
 
+/** A task's card as drawn in the designer, at `position`. */
+const taskNode = (t: TaskDraft, position: { x: number; y: number }): TaskNodeType => ({
+  id: t.task_id,
+  type: 'task',
+  width: NODE_WIDTH,
+  height: NODE_HEIGHT,
+  handles: CARD_HANDLES,
+  position,
+  data: {
+    taskId: t.task_id,
+    description: t.description,
+    skills: t.required_skills ?? [],
+    priority: t.priority ?? 'MEDIUM',
+    status: null,
+    agentId: t.agent ?? null,
+    reason: null,
+  },
+});
+/** A task's node and the task it was built from. */
+interface BuiltNode {
+  task: TaskDraft;
+  node: TaskNodeType;
+}
+
 /** The draft as an editable DAG: drag from a task's right handle to another's left to add a dependency. */
 export function DesignerGraph() {
   const draft = useBaton((s) => s.draft)!;
   const manual = useBaton((s) => s.manualPositions);
   const selected = useBaton((s) => s.selectedTaskId);
   const edit = useBaton((s) => s.edit);
+  const tryEdit = useBaton((s) => s.tryEdit);
   const selectTask = useBaton((s) => s.selectTask);
   const moveTask = useBaton((s) => s.moveTask);
   const say = useBaton((s) => s.sayInDesigner);
@@ -70,13 +96,7 @@ export function DesignerGraph() {
   );
   // The arrows, too, change only with the tasks' ids and dependencies, not with other edits.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` is what the arrows depend on
-  const links = useMemo<Edge[]>(
-    () =>
-      draft.tasks.flatMap((t) =>
-        (t.depends_on ?? []).map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
-      ),
-    [shape],
-  );
+  const links = useMemo(() => dependencyEdges(draft.tasks), [shape]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` is what the layout depends on
   useEffect(() => {
     let live = true;
@@ -90,27 +110,27 @@ export function DesignerGraph() {
   }, [shape]);
 
   // The nodes without the selection: selecting a task replaces one node object, not all of them.
-  const plain = useMemo<TaskNodeType[]>(
-    () =>
-      draft.tasks.map((t) => ({
-        id: t.task_id,
-        type: 'task',
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT,
-        handles: CARD_HANDLES,
-        position: manual[t.task_id] ?? auto?.[t.task_id] ?? { x: 0, y: 0 },
-        data: {
-          taskId: t.task_id,
-          description: t.description,
-          skills: t.required_skills ?? [],
-          priority: t.priority ?? 'MEDIUM',
-          status: null,
-          agentId: t.agent ?? null,
-          reason: null,
-        },
-      })),
-    [draft, manual, auto],
-  );
+  // A task's node is kept while the task and its place stay the same, so dragging a task (or
+  // editing one) replaces that task's node alone, not every node on each frame.
+  const built = useRef<ReadonlyMap<string, BuiltNode>>(new Map());
+  const plain = useMemo<TaskNodeType[]>(() => {
+    const was = built.current;
+    const now = new Map<string, BuiltNode>();
+    const all = draft.tasks.map((t) => {
+      const position = manual[t.task_id] ?? auto?.[t.task_id] ?? { x: 0, y: 0 };
+      const old = was.get(t.task_id);
+      const node =
+        old?.task === t &&
+        Object.is(old.node.position.x, position.x) &&
+        Object.is(old.node.position.y, position.y)
+          ? old.node
+          : taskNode(t, position);
+      now.set(t.task_id, { task: t, node });
+      return node;
+    });
+    built.current = now;
+    return all;
+  }, [draft, manual, auto]);
   // The selection is React Flow's to change (clicks, Ctrl+click, a selection box); the panel's
   // task, when chosen elsewhere, starts a new one.
   const [pickedState, setPicked] = useState<Picked>(() => onlyTask(selected));
@@ -180,9 +200,8 @@ export function DesignerGraph() {
     edit((p) => removeElements(p, tasks, arrows), tasks.length > 0 ? null : undefined);
   };
   const onConnect = (c: Connection) => {
-    const r = connect(draft, c.source, c.target);
-    if (r.ok) edit(() => r.plan);
-    else say(`Not connected: ${r.reason}.`);
+    const refused = tryEdit((p) => connect(p, c.source, c.target));
+    if (refused !== null) say(`Not connected: ${refused}.`);
   };
 
   // A large draft, zoomed out, is drawn on one canvas (as in the run view); cards when zoomed in.

@@ -1,4 +1,4 @@
-import type { Edge, NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
+import type { NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -6,6 +6,7 @@ import type { Plan, TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { Positions } from '../graph/layout.ts';
 import { layoutAsync } from '../graph/layout-client.ts';
 import {
+  dependencyEdges,
   EDGE_OPTIONS,
   FIT,
   fittedViewport,
@@ -54,13 +55,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
   const [overview, setOverview] = useState(false);
   const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
 
-  const edges = useMemo<Edge[]>(
-    () =>
-      plan.tasks.flatMap((t) =>
-        t.depends_on.map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
-      ),
-    [plan],
-  );
+  const edges = useMemo(() => dependencyEdges(plan.tasks), [plan]);
 
   useEffect(() => {
     let live = true;
@@ -118,13 +113,17 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
       selectedTaskId ? nodes.map((n) => (n.id === selectedTaskId ? { ...n, selected: true } : n)) : nodes,
     [nodes, selectedTaskId],
   );
-  const hidden = useMemo(() => nodes.map((n) => ({ ...n, hidden: true })), [nodes]);
+  // Only the overview needs these: they are built when it is shown, not for every plan.
+  const hidden = useMemo(
+    () => (overview ? nodes.map((n) => ({ ...n, hidden: true })) : nodes),
+    [overview, nodes],
+  );
   // A task selected elsewhere (the task table, a search) is brought into view when it is off
   // screen; the view does not move for one in sight (a click on the graph itself).
   useEffect(() => {
     if (selectedTaskId) revealTask(flow.current, box.current, layout?.positions[selectedTaskId]);
   }, [selectedTaskId, layout]);
-  const scene = useMemo(() => overviewScene(nodes, edges), [nodes, edges]);
+  const scene = useMemo(() => (overview ? overviewScene(nodes, edges) : null), [overview, nodes, edges]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
@@ -164,7 +163,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
             proOptions={{ hideAttribution: true }}
           >
             <Background />
-            {overview && <PlanOverview scene={scene} />}
+            {overview && scene && <PlanOverview scene={scene} />}
             {large && <OverviewSwitch onChange={setOverview} />}
             {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
                 It is left out while the overview is shown: it leaves hidden nodes out, and the

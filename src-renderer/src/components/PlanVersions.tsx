@@ -1,14 +1,13 @@
 import { useEffect, useMemo } from 'react';
 import type { PlanVersionSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { diffPlans } from '../../../src-shared/schemas/plan-diff.ts';
+import { plural } from '../format/plural.ts';
 import { useBaton } from '../store/index.ts';
 import { versionKey } from '../store/versions.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { PlanGraph } from './PlanGraph.tsx';
 import type { VersionMark } from './TaskNode.tsx';
 import { VersionDiff } from './VersionDiff.tsx';
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** A version's changes from the one before, in words (for labels) and in short (+1 −2 ~3). */
 function changeWords(v: PlanVersionSummary): { long: string; short: string } {

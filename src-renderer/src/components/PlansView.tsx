@@ -4,7 +4,7 @@ import type { Plan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
 import type { Check } from '../designer/plan-edit.ts';
 import { checkPlan } from '../designer/plan-edit.ts';
-import { useBaton } from '../store/index.ts';
+import { useBaton, useSelectedTaskId } from '../store/index.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { FileButton } from './FileButton.tsx';
 import { PlanGraph, PlanVersions } from './lazy-views.ts';
@@ -60,9 +60,7 @@ export function PlansView() {
     () => [...(planTasks ?? []), ...(added ?? [])].map((t) => t.task_id),
     [planTasks, added],
   );
-  const selectedTaskId = useBaton((s) =>
-    runId && s.selectedTask?.runId === runId ? s.selectedTask.taskId : null,
-  );
+  const selectedTaskId = useSelectedTaskId(runId);
   // Before the plan has run, clicking a task shows how the plan defines it.
   const [specTaskId, setSpecTaskId] = useState<string | null>(null);
   const onSelectTask = useCallback(

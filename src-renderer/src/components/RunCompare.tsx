@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../src-shared/schemas/run.ts';
+import { cut } from '../format/cut.ts';
 import { durationBetween } from '../format/duration.ts';
 import { useBaton, useRunTasks } from '../store/index.ts';
 import { type AddedMark, addedMarks } from './compare-added.ts';
@@ -9,6 +10,15 @@ import { STATUS_LABEL } from './status-label.ts';
 
 const NOT_IN_RUN = 'not in this run';
 const WHEN = { dateStyle: 'short', timeStyle: 'medium' } as const;
+/** The table's columns: each header's class and text. */
+const COLUMNS = [
+  ['col-task', 'Task'],
+  ['col-status', 'Status'],
+  ['col-agent', 'Agent'],
+  ['col-duration', 'Duration'],
+  ['col-cost', 'Cost'],
+  ['col-output', 'Output'],
+] as const;
 
 const duration = (t: TaskRun | undefined) => {
   if (!t) return '—';
@@ -19,8 +29,7 @@ const duration = (t: TaskRun | undefined) => {
 /** An output as JSON, cut at `max` characters (the cell shows two lines, its tooltip more). */
 const brief = (v: unknown, max: number) => {
   if (v === null || v === undefined) return '—';
-  const s = JSON.stringify(v);
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+  return cut(JSON.stringify(v), max, max);
 };
 
 /**
@@ -119,24 +128,11 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
       <table className="tasks compare-table" aria-label="Run comparison">
         <thead>
           <tr>
-            <th scope="col" className="col-task">
-              Task
-            </th>
-            <th scope="col" className="col-status">
-              Status
-            </th>
-            <th scope="col" className="col-agent">
-              Agent
-            </th>
-            <th scope="col" className="col-duration">
-              Duration
-            </th>
-            <th scope="col" className="col-cost">
-              Cost
-            </th>
-            <th scope="col" className="col-output">
-              Output
-            </th>
+            {COLUMNS.map(([className, label]) => (
+              <th key={className} scope="col" className={className}>
+                {label}
+              </th>
+            ))}
           </tr>
         </thead>
         {shown.map((row) => (
@@ -145,7 +141,7 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
         {!loading && shown.length === 0 && (
           <tbody>
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={COLUMNS.length} className="muted">
                 {onlyDiffs ? 'No task differs.' : 'These runs have no tasks.'}
               </td>
             </tr>

@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
 import { TASK_STATUSES } from '../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../format/duration.ts';
-import { useBaton, useRunTasks } from '../store/index.ts';
+import { useBaton, useRunTasks, useSelectedTaskId } from '../store/index.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { STATUS_LABEL } from './status-label.ts';
 import { TaskDetail } from './TaskDetail.tsx';
@@ -13,7 +13,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const tasks = useRunTasks(run.id);
   const log = useBaton((s) => s.memory[run.memory_id]);
   const cancelRun = useBaton((s) => s.cancelRun);
-  const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));
+  const selected = useSelectedTaskId(run.id);
   const selectedTask = selected ? tasks[selected] : undefined;
   const openBuildLog = useBaton((s) => s.openBuildLog);
   const counts = useLiveCounts(run);

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../format/duration.ts';
-import { useBaton, useRunTasks } from '../store/index.ts';
+import { useBaton, useRunTasks, useSelectedTaskId } from '../store/index.ts';
 import { STATUS_LABEL } from './status-label.ts';
 
 const ROW = 24;
@@ -11,7 +11,7 @@ const ROW = 24;
 export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const tasks = useRunTasks(run.id);
   const select = useBaton((s) => s.selectRunTask);
-  const selected = useBaton((s) => (s.selectedTask?.runId === run.id ? s.selectedTask.taskId : null));
+  const selected = useSelectedTaskId(run.id);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({
     count: order.length,

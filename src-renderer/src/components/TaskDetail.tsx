@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Run, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
+import { amount } from '../format/budget.ts';
 import { useBaton } from '../store/index.ts';
 import { actorOf } from '../store/runs.ts';
 import { taskSpecOf } from '../store/task-spec.ts';
@@ -111,9 +112,9 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           <summary>Why this agent</summary>
           {m.score ? (
             <p className="small">
-              {m.agent_id}: total {m.score.total} = 0.4 × skill fit {fmt(m.score.skill_fit)} + 0.25 × free
-              capacity {fmt(m.score.free_capacity)} + 0.15 × cost {fmt(m.score.cost)} + 0.2 × success rate{' '}
-              {fmt(m.score.success_rate)}
+              {m.agent_id}: total {m.score.total} = 0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
+              capacity {amount(m.score.free_capacity)} + 0.15 × cost {amount(m.score.cost)} + 0.2 × success
+              rate {amount(m.score.success_rate)}
             </p>
           ) : (
             <p className="small muted">
@@ -128,9 +129,9 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
                   {r.score && (
                     <span className="muted">
                       {' '}
-                      · score {r.score.total}: skill fit {fmt(r.score.skill_fit)}, free capacity{' '}
-                      {fmt(r.score.free_capacity)}, cost {fmt(r.score.cost)}, success rate{' '}
-                      {fmt(r.score.success_rate)}
+                      · score {r.score.total}: skill fit {amount(r.score.skill_fit)}, free capacity{' '}
+                      {amount(r.score.free_capacity)}, cost {amount(r.score.cost)}, success rate{' '}
+                      {amount(r.score.success_rate)}
                     </span>
                   )}
                 </li>
@@ -244,8 +245,6 @@ function focusTask(taskId: string) {
     );
   target?.focus();
 }
-
-const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 
 /**
  * Every change of the task in this run, who made it and why (approvals with their comments):

@@ -11,6 +11,7 @@ import {
 import type { Check, TaskDraft } from '../designer/plan-edit.ts';
 import { checksAt, fieldProblem, renameTask, updateTask } from '../designer/plan-edit.ts';
 import { fieldMessage } from '../format/field-message.ts';
+import { plural } from '../format/plural.ts';
 import { useBaton } from '../store/index.ts';
 import { ConditionField } from './ConditionField.tsx';
 import { DependsOnField } from './DependsOnField.tsx';
@@ -53,21 +54,14 @@ const RETRY_FIELDS: { field: RetryField; label: string; schema: ZodType; fallbac
 const retryValue = (task: TaskDraft, field: RetryField) =>
   field === 'max_attempts' ? task.retry?.max_attempts : task.retry?.backoff?.[field];
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 /** Edits every field of the selected task; problems show next to their field. */
 export function TaskForm({ task, index, checks }: { task: TaskDraft; index: number; checks: Check[] }) {
   const edit = useBaton((s) => s.edit);
+  const tryEdit = useBaton((s) => s.tryEdit);
   const agents = useBaton((s) => s.agents);
   const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>) => edit((plan) => updateTask(plan, task.task_id, p));
   // A taken or invalid id is refused, like a cycle: the field keeps it, with the reason.
-  const rename = (to: string) => {
-    const draft = useBaton.getState().draft;
-    if (!draft) return;
-    const r = renameTask(draft, task.task_id, to);
-    if (!r.ok) return r.reason;
-    edit(() => r.plan, to);
-  };
+  const rename = (to: string) => tryEdit((plan) => renameTask(plan, task.task_id, to), to);
   const problem = (field: string, label: string) => fieldProblem(checks, `tasks[${index}].${field}`, label);
   const dependsOn = task.depends_on ?? [];
   const retryPath = (f: RetryField) => (f === 'max_attempts' ? `retry.${f}` : `retry.backoff.${f}`);

@@ -59,7 +59,7 @@ export type AgentField =
 export type AgentFieldErrors = Partial<Record<AgentField, string>>;
 
 /** How each field is named on screen, so a message says which one is wrong. */
-export const FIELD_LABELS: Record<AgentField, string> = {
+const FIELD_LABELS: Record<AgentField, string> = {
   id: 'Id',
   name: 'Name',
   skills: 'Skills',

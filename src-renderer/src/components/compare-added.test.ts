@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
-import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
+import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { addedMarks } from './compare-added.ts';
 import { compareRows } from './compare-rows.ts';
+import { byId, task } from './task-run.fixture.ts';
 
-const task = (task_id: string, status: TaskStatus): TaskRun => ({
-  run_id: 'r',
-  task_id,
-  status,
-  agent_id: null,
-  delegation_task_id: null,
-  attempt: 1,
-  reason: null,
-  match: null,
-  output: null,
-  error: null,
-  started_at: null,
-  finished_at: null,
-  updated_at: '2026-11-21T10:00:00.000Z',
-  progress: null,
-  progress_message: null,
-  retry_at: null,
-  cost: 0,
-});
-const byId = (...tasks: TaskRun[]) => Object.fromEntries(tasks.map((t) => [t.task_id, t]));
 const spec = (task_id: string, more: Partial<TaskSpec> = {}): TaskSpec => ({
   task_id,
   description: 'A person decides how to go on: Task "a" ended unassigned.',

@@ -1,28 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
 import { compareRows } from './compare-rows.ts';
-
-const task = (task_id: string, status: TaskStatus, more: Partial<TaskRun> = {}): TaskRun => ({
-  run_id: 'r',
-  task_id,
-  status,
-  agent_id: 'writer',
-  delegation_task_id: null,
-  attempt: 1,
-  reason: null,
-  match: null,
-  output: { ok: true },
-  error: null,
-  started_at: null,
-  finished_at: null,
-  updated_at: '2026-11-21T10:00:00.000Z',
-  progress: null,
-  progress_message: null,
-  retry_at: null,
-  cost: 0,
-  ...more,
-});
-const byId = (...tasks: TaskRun[]) => Object.fromEntries(tasks.map((t) => [t.task_id, t]));
+import { byId, task } from './task-run.fixture.ts';
 
 describe('compareRows', () => {
   it('lists the tasks of either run: the plan’s order first, then tasks only a run has', () => {

@@ -24,6 +24,15 @@ export const EDGE_OPTIONS: DefaultEdgeOptions = {
   markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14, color: 'var(--idle)' },
 };
 
+/** One arrow per dependency, from the task waited for into the task that waits. */
+export function dependencyEdges(
+  tasks: readonly { task_id: string; depends_on?: readonly string[] | undefined }[],
+): Edge[] {
+  return tasks.flatMap((t) =>
+    (t.depends_on ?? []).map((d) => ({ id: `${d}->${t.task_id}`, source: d, target: t.task_id })),
+  );
+}
+
 /** The task whose card has the keyboard focus when Enter or Space is pressed, if any. */
 export function keyPicked(event: KeyboardEvent<HTMLElement>): string | undefined {
   if (event.key !== 'Enter' && event.key !== ' ') return undefined;

@@ -37,7 +37,7 @@ export function projectDraftOf(p: Project): ProjectDraft {
 }
 
 /** The project the form describes; an empty budget is no budget, text that is not a number is NaN. */
-export function projectInputOf(d: ProjectDraft): ProjectInput {
+function projectInputOf(d: ProjectDraft): ProjectInput {
   const budget = d.budget.trim();
   return {
     id: d.id.trim(),

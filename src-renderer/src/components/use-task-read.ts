@@ -14,20 +14,19 @@ export function useTaskRead<T>(
   what: string,
 ): T | null {
   const fail = useBaton((s) => s.fail);
-  // Kept with the task it was read for: another task's answer is never shown as this one's.
-  const key = `${task.run_id}/${task.task_id}`;
-  const [read_, setRead] = useState<{ key: string; value: T } | null>(null);
+  // One task per mount: RunPanel keys <TaskDetail> by run and task, so another task's answer is never kept.
+  const [value, setValue] = useState<T | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt or status is something new to read
   useEffect(() => {
     if (!enabled) return;
     let live = true;
     read(task.run_id, task.task_id).then(
-      (value) => live && setRead({ key, value }),
+      (answer) => live && setValue(answer),
       (err) => live && fail(`Could not read the ${what} of ${task.task_id}`, err),
     );
     return () => {
       live = false;
     };
-  }, [enabled, key, task.attempt, task.status, fail]);
-  return read_?.key === key ? read_.value : null;
+  }, [enabled, task.run_id, task.task_id, task.attempt, task.status, fail]);
+  return value;
 }

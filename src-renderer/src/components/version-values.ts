@@ -1,10 +1,10 @@
 /** A changed field's old and new values as the version diff shows them: short, on one line. */
 
-/** Longest value shown; the whole one is in the tooltip, up to `TITLE`. */
-export const SHOW_CHARS = 48;
-const TITLE = 1_000;
+import { cut } from '../format/cut.ts';
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Longest value shown; the whole one is in the tooltip, up to `TITLE`. */
+const SHOW_CHARS = 48;
+const TITLE = 1_000;
 
 /** One value in words: text quoted, lists comma-separated, yes/no, none for absent or empty. */
 export function valueText(v: unknown): string {

@@ -1,11 +1,22 @@
 import type { StateCreator } from 'zustand';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
+import type { EditResult } from '../designer/plan-edit.ts';
 import { loadPositions, positionsAfter, savePositions } from '../designer/positions.ts';
 import type { Positions } from '../graph/layout.ts';
 import type { BatonState } from './index.ts';
 
 const HISTORY = 100;
+
+/**
+ * The draft becoming `next` (an edit, an undo or a redo): a renamed task's dragged position
+ * follows its id back and forth, and the last message is dropped.
+ */
+const draftBecomes = (manualPositions: Positions, draft: PlanInput, next: PlanInput) => ({
+  draft: next,
+  manualPositions: positionsAfter(manualPositions, draft, next),
+  designerMessage: null,
+});
 
 export interface DesignerSlice {
   /** The plan being edited; null when not in the designer. */
@@ -26,6 +37,8 @@ export interface DesignerSlice {
   endEdit(): void;
   /** Applies an edit, recording it for undo. */
   edit(change: (plan: PlanInput) => PlanInput, select?: string | null): void;
+  /** Applies an edit that may be refused, recording it for undo; returns the refusal's reason, or null. */
+  tryEdit(change: (plan: PlanInput) => EditResult, select?: string | null): string | null;
   undo(): void;
   redo(): void;
   selectTask(taskId: string | null): void;
@@ -81,25 +94,28 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     const next = change(draft);
     if (next === draft) return;
     set({
-      draft: next,
-      manualPositions: positionsAfter(manualPositions, draft, next),
+      ...draftBecomes(manualPositions, draft, next),
       past: [...past.slice(-HISTORY + 1), draft],
       future: [],
-      designerMessage: null,
       ...(select !== undefined ? { selectedTaskId: select } : {}),
     });
   },
-  // A renamed task's dragged position follows its id back and forth too.
+  tryEdit(change, select) {
+    const { draft } = get();
+    if (!draft) return null;
+    const r = change(draft);
+    if (!r.ok) return r.reason;
+    get().edit(() => r.plan, select);
+    return null;
+  },
   undo() {
     const { draft, past, future, manualPositions } = get();
     const prev = past.at(-1);
     if (!draft || !prev) return;
     set({
-      draft: prev,
-      manualPositions: positionsAfter(manualPositions, draft, prev),
+      ...draftBecomes(manualPositions, draft, prev),
       past: past.slice(0, -1),
       future: [draft, ...future],
-      designerMessage: null,
     });
   },
   redo() {
@@ -107,11 +123,9 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     const next = future[0];
     if (!draft || !next) return;
     set({
-      draft: next,
-      manualPositions: positionsAfter(manualPositions, draft, next),
+      ...draftBecomes(manualPositions, draft, next),
       past: [...past, draft],
       future: future.slice(1),
-      designerMessage: null,
     });
   },
   selectTask: (selectedTaskId) => set({ selectedTaskId }),

@@ -46,6 +46,10 @@ const NO_TASK_RUNS: Record<string, TaskRun> = {};
 export const useRunTasks = (runId: string): Record<string, TaskRun> =>
   useBaton((s) => s.runTasks[runId] ?? NO_TASK_RUNS);
 
+/** The id of the task picked in a run; null when none is picked there (or no run is given). */
+export const useSelectedTaskId = (runId: string | undefined): string | null =>
+  useBaton((s) => (runId && s.selectedTask?.runId === runId ? s.selectedTask.taskId : null));
+
 /**
  * Applies pushed events. main.tsx calls it with everything that arrived, at most every 100 ms
  * while events keep coming (every 150 ms under a flood).

@@ -1,0 +1,2 @@
+/** A count and its noun, made plural with an "s" unless the count is one: "1 attempt", "3 attempts". */
+export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
