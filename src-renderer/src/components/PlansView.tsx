@@ -207,7 +207,7 @@ export function PlansView() {
         // Two runs side by side need the width; the run panel shows one run, which Graph shows.
         <div className="plan-body wide">
           <ErrorBoundary label="The compare view">
-            <RunCompare runs={runs ?? []} order={order} />
+            <RunCompare runs={runs ?? []} order={order} planTasks={planTasks ?? []} />
           </ErrorBoundary>
         </div>
       ) : (

@@ -40,7 +40,17 @@ const brief = (v: unknown, max: number) => {
  * same task. The task runs are read from the store, so an executing run stays current as its
  * tasks change.
  */
-export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
+export function RunCompare({
+  runs,
+  order,
+  planTasks,
+}: {
+  runs: Run[];
+  /** The tasks in the order shown: the plan's, then those a decider added to the selected run. */
+  order: string[];
+  /** The plan's own tasks (not a decider's): a task counts as the plan's only when it is one. */
+  planTasks: readonly { task_id: string }[];
+}) {
   const fail = useBaton((s) => s.fail);
   const loadRunTasks = useBaton((s) => s.loadRunTasks);
   // Nothing picked until there are two runs; a pick that is not among the runs (another plan
@@ -75,8 +85,8 @@ export function RunCompare({ runs, order }: { runs: Run[]; order: string[] }) {
   const addedRight = useBaton((s) => s.addedTasks[b]);
   const rows = useMemo(() => compareRows(order, left, right), [order, left, right]);
   const marks = useMemo(
-    () => addedMarks(rows, { left: addedLeft, right: addedRight }, new Set(order)),
-    [rows, addedLeft, addedRight, order],
+    () => addedMarks(rows, { left: addedLeft, right: addedRight }, new Set(planTasks.map((t) => t.task_id))),
+    [rows, addedLeft, addedRight, planTasks],
   );
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
   const differs = (r: CompareRow) => r.differs || marks.get(r.taskId)?.different === true;
