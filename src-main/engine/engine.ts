@@ -132,6 +132,7 @@ export class Engine {
       buildLogIntervalMs,
       onEnded: (run, task) => this.decider.ask(run, task),
       beforeTx: () => this.leases.ensureFresh(),
+      fence: () => this.leases.fence(),
     });
     const agents = new AgentDirectory(store, opts.executors, this.loadOf, (agentId) =>
       outcomes.successRate(agentId),

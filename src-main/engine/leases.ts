@@ -21,6 +21,8 @@ export class RunLeases {
   private timer: NodeJS.Timeout | null = null;
   /** When the leases were last renewed (0: not yet). */
   private renewedAt = 0;
+  /** The database's `data_version` when the leases were last read in a write transaction. */
+  private seenVersion = -1;
 
   constructor(
     store: Store,
@@ -75,6 +77,24 @@ export class RunLeases {
    */
   ensureFresh(): void {
     if (this.active.size > 0 && this.clock.now() - this.renewedAt > this.ttlMs / 2) this.renew();
+  }
+
+  /**
+   * Called first inside each write transaction, while this process holds the database's write
+   * lock: no other process can take a lease until it commits, so a run found still ours here
+   * stays ours until this transaction ends. One another process took over since (even in the
+   * instant between `ensureFresh` and the transaction) is given up before anything is written
+   * to it. The leases are read only when another connection has committed since they were last
+   * read (`PRAGMA data_version`): a lone process pays one pragma per transaction.
+   */
+  fence(): void {
+    if (this.active.size === 0) return;
+    const version = this.store.dataVersion();
+    if (version === this.seenVersion) return;
+    this.seenVersion = version;
+    for (const run of [...this.active.values()]) {
+      if (this.store.runs.leaseOwner(run.id) !== this.owner) this.lost(run);
+    }
   }
 
   private renew(): void {

@@ -284,6 +284,59 @@ describe('leases', () => {
     }
   });
 
+  it('a takeover this process cannot see coming (its lease looks fresh) still stops its writes', async () => {
+    // The other process's clock runs a minute ahead: to it this process's lease has expired,
+    // while this process renewed a moment ago and has no reason to look again before writing.
+    // Only the check inside the write transaction can tell.
+    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    const now = Date.now();
+    const first = controlledExecutor(() => 'hold');
+    app = createApp({
+      dataDir: dir,
+      clock: { now: () => now },
+      executors: { echo: first.executor },
+      log: () => {},
+    });
+    const run = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 2 }], {
+      plan_id: 'p',
+      tasks: [task('a'), task('b')],
+    });
+    await eventually(() => first.running.has('a') && first.running.has('b'));
+    const agentOnA = first.running.get('a')!;
+    const waitedHere = app.engine.whenSettled(run);
+    const second = controlledExecutor(() => 'hold');
+    const other = createApp({
+      dataDir: dir,
+      clock: { now: () => now + 60_000 },
+      executors: { echo: second.executor },
+      log: () => {},
+    });
+    try {
+      await eventually(() => second.running.has('a') && second.running.has('b'));
+      // A result the first process's agent still delivers is not recorded there (its next
+      // write, this result's or a build log's, finds the run taken over)…
+      agentOnA.finish({ from: 'first' });
+      await eventually(() => first.aborted.includes('b#1'));
+      expect(await waitedHere).toMatchObject({ id: run, status: 'executing' });
+      // …nor is a cancel asked of it.
+      const r = await app.dispatch('runs.cancel', { run_id: run, actor: 'sleeper' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
+      expect(stored.status).toBe('executing');
+      for (const t of stored.tasks)
+        expect(t).toMatchObject({ status: 'in_progress', attempt: 2, output: null });
+      second.running.get('a')!.finish({ from: 'other' });
+      second.running.get('b')!.finish({ from: 'other' });
+      const done = await other.engine.whenSettled(run);
+      expect(done.status).toBe('completed');
+      const final = await call<RunDetail>(other, 'runs.get', { run_id: run });
+      expect(final.tasks.map((t) => t.output)).toEqual([{ from: 'other' }, { from: 'other' }]);
+    } finally {
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a second process on the same data directory cannot run the same run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
     const exec = controlledExecutor(() => 'hold');

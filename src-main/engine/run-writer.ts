@@ -18,8 +18,13 @@ export interface RunWriterOptions {
   buildLogIntervalMs: number;
   /** A task of a run with a decider ended done, failed or unassigned (`DeciderRunner.ask`). */
   onEnded: (run: ActiveRun, task: TaskRun) => void;
-  /** Before each outermost transaction: the run leases are checked (`RunLeases.ensureFresh`). */
+  /** Before each outermost transaction: the run leases are renewed if due (`RunLeases.ensureFresh`). */
   beforeTx?: () => void;
+  /**
+   * First thing inside each outermost transaction, the write lock held: runs another process
+   * took over are given up before anything is written to them (`RunLeases.fence`).
+   */
+  fence?: () => void;
 }
 
 /**
@@ -36,6 +41,7 @@ export class RunWriter {
   private readonly buildLogIntervalMs: number;
   private readonly onEnded: (run: ActiveRun, task: TaskRun) => void;
   private readonly beforeTx: () => void;
+  private readonly fence: () => void;
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
@@ -57,12 +63,15 @@ export class RunWriter {
     this.buildLogIntervalMs = opts.buildLogIntervalMs;
     this.onEnded = opts.onEnded;
     this.beforeTx = opts.beforeTx ?? (() => {});
+    this.fence = opts.fence ?? (() => {});
   }
 
   /** One transaction: `fn`'s changes, then the task rows it touched. */
   tx<T>(fn: () => T): T {
-    if (!this.store.db.inTransaction) this.beforeTx();
+    const outermost = !this.store.db.inTransaction;
+    if (outermost) this.beforeTx();
     return this.store.tx(() => {
+      if (outermost) this.fence();
       try {
         const result = fn();
         this.flushDirty();

@@ -14,6 +14,7 @@ import { createRunsRepo } from './runs-repo.ts';
 export function createStore(db: Db, afterCommit?: () => void) {
   // One transaction function for every call (better-sqlite3 builds a wrapper per transaction()).
   const inTransaction = db.transaction((fn: () => unknown) => fn());
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   return {
     db,
     plans: createPlansRepo(db),
@@ -23,6 +24,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
     memory: createMemoryRepo(db),
     approvals: createApprovalsRepo(db),
     projects: createProjectsRepo(db),
+    /** Changes whenever another connection (another process) has committed since the last call. */
+    dataVersion: (): number => dataVersion.get() as number,
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */
     tx<T>(fn: () => T): T {
       const result = inTransaction.immediate(fn) as T;
