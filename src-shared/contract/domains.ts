@@ -3,7 +3,7 @@ import type { Agent } from '../schemas/agent.ts';
 import { agentSchema, agentsFileSchema, secretNameSchema } from '../schemas/agent.ts';
 import type { Approval, ApprovalView } from '../schemas/approval.ts';
 import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approval.ts';
-import { idSchema } from '../schemas/common.ts';
+import { idSchema, rangeEdgeSchema } from '../schemas/common.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
 import { memorySearchInputSchema } from '../schemas/memory.ts';
 import type { PlanInput, PlanSummary, PlanVersionSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
@@ -155,7 +155,7 @@ export const workMethods = {
   /** A person's (or daemon's) inbox: ready tasks they can take, and tasks they hold. */
   'work.inbox': method(agentRef).returns<{ ready: PulledTask[]; in_progress: TaskRun[] }>(),
   'work.stats': method(
-    agentRef.extend({ start: z.iso.datetime().optional(), end: z.iso.datetime().optional() }),
+    agentRef.extend({ start: rangeEdgeSchema('start').optional(), end: rangeEdgeSchema('end').optional() }),
   ).returns<AgentExecutionStats>(),
 };
 

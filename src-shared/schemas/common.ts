@@ -16,4 +16,24 @@ export const skillSchema = z
 /** ISO 8601 timestamp as produced by Date#toISOString. */
 export const timestampSchema = z.string();
 
+const DAY_MS = 86_400_000;
+
+/**
+ * One edge of a time range: an ISO 8601 date-time (with `Z` or an offset, seconds and fractions
+ * optional) or a date alone. The output is the instant as `Date#toISOString` writes it, the form
+ * every stored timestamp has, so ranges compare as text correctly (`…T14:45:43Z` against stored
+ * `…T14:45:43.000Z` would not). A date alone means the start of that day (UTC) for `start`, its
+ * last millisecond for `end`: `end: '2026-01-31'` includes the 31st.
+ */
+export const rangeEdgeSchema = (edge: 'start' | 'end') =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      message:
+        'must be an ISO 8601 date-time (2026-01-31T09:00:00Z, or with an offset) or a date (2026-01-31)',
+    })
+    .transform((v) => {
+      const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+      return new Date(v.length === 10 && edge === 'end' ? ms + DAY_MS - 1 : ms).toISOString();
+    });
+
 export type Id = z.infer<typeof idSchema>;

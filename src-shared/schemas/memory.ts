@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rangeEdgeSchema } from './common.ts';
 import type { DelegatedTask, RunStatus, UnassignedTask } from './run.ts';
 
 /** A memory entry: the seed 000 shape, with an id and times. */
@@ -39,8 +40,8 @@ export const memorySearchInputSchema = z.strictObject({
   project_id: z.string().max(128).optional(),
   agent_id: z.string().max(128).optional(),
   tag: z.string().max(128).optional(),
-  since: z.iso.datetime().optional(),
-  until: z.iso.datetime().optional(),
+  since: rangeEdgeSchema('start').optional(),
+  until: rangeEdgeSchema('end').optional(),
   limit: z.number().int().min(1).max(1_000).default(100),
 });
 export type MemorySearchInput = z.input<typeof memorySearchInputSchema>;
