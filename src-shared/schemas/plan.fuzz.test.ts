@@ -26,6 +26,7 @@ const mutated = fc
       ['tasks', 1, 'retry'],
       ['tasks', 1, 'deadline'],
       ['tasks', 1, 'condition'],
+      ['tasks', 1, 'inputs'],
       ['budget'],
     ),
     fc.jsonValue(),
@@ -76,7 +77,7 @@ describe('plan validation (fuzz)', () => {
     const r = parsePlan({
       plan_id: 'p',
       tasks: [
-        { task_id: 'a', description: '', depends_on: ['c'], deadline: 'next tuesday' },
+        { task_id: 'a', description: '', depends_on: ['b'], deadline: 'next tuesday' },
         { task_id: 'b', description: '', depends_on: ['a', 'ghost'] },
         { task_id: 'a', description: '', priority: 'SOON' },
       ],
@@ -88,9 +89,61 @@ describe('plan validation (fuzz)', () => {
         expect.stringMatching(/^tasks\[0\]\.deadline: must be an ISO 8601 date-time/),
         expect.stringMatching(/^tasks\[2\]\.priority: /),
         'tasks[2].task_id: duplicate task id "a" (first used at tasks[0])',
-        'tasks[0].depends_on[0]: unknown dependency "c"',
         'tasks[1].depends_on[1]: unknown dependency "ghost"',
+        'tasks[0].depends_on: dependency cycle: a → b → a',
       ]),
+    );
+    expect(lines).toHaveLength(5);
+  });
+
+  it('finds a cycle among known dependencies whatever else is wrong with the graph', () => {
+    // Random graphs over a few ids, with unknown and self dependencies mixed in.
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const graph = fc.uniqueArray(fc.constantFrom(...ids), { minLength: 1 }).chain((taskIds) =>
+      fc.tuple(
+        ...taskIds.map((id) =>
+          fc.record({
+            task_id: fc.constant(id),
+            description: fc.constant(''),
+            depends_on: fc.uniqueArray(fc.constantFrom(...ids, 'ghost')),
+          }),
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(graph, (tasks) => {
+        const r = parsePlan({ plan_id: 'p', tasks });
+        const cycles = r.ok ? [] : r.issues.filter((i) => i.message.startsWith('dependency cycle: '));
+        expect(cycles.length).toBe(hasCycle(tasks) ? 1 : 0);
+        for (const c of cycles) {
+          // Each step of the named cycle is a real dependency: `x → y` means y depends on x.
+          const steps = c.message.slice('dependency cycle: '.length).split(' → ');
+          expect(steps[0]).toBe(steps.at(-1));
+          for (let k = 1; k < steps.length; k++) {
+            expect(tasks.find((t) => t.task_id === steps[k])?.depends_on).toContain(steps[k - 1]);
+          }
+        }
+      }),
+      { numRuns: 1_000 },
     );
   });
 });
+
+/** Reference answer: Kahn's algorithm over the known dependencies, self dependencies left out. */
+function hasCycle(tasks: readonly { task_id: string; depends_on: readonly string[] }[]): boolean {
+  const ids = new Set(tasks.map((t) => t.task_id));
+  const waiting = new Map(
+    tasks.map((t) => [t.task_id, new Set(t.depends_on.filter((d) => ids.has(d) && d !== t.task_id))]),
+  );
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const [id, deps] of waiting) {
+      if (deps.size > 0) continue;
+      waiting.delete(id);
+      for (const other of waiting.values()) other.delete(id);
+      progress = true;
+    }
+  }
+  return waiting.size > 0;
+}

@@ -59,6 +59,44 @@ export const conditionSchema = z
   });
 export type Condition = z.infer<typeof conditionSchema>;
 
+function duplicateSkills(skills: readonly unknown[], ctx: z.RefinementCtx<unknown>): void {
+  const first = new Map<unknown, number>();
+  skills.forEach((skill, j) => {
+    if (typeof skill !== 'string') return;
+    const at = first.get(skill);
+    if (at === undefined) first.set(skill, j);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [j],
+        message: `duplicate skill "${skill}" (first listed at required_skills[${at}])`,
+      });
+  });
+}
+
+/**
+ * Whether `text` takes more than `limit` bytes as UTF-8. Counted by hand because this file
+ * also runs in the renderer, where Node's Buffer does not exist, and it stops early, so a
+ * huge value is not walked (or copied, as TextEncoder would) to the end.
+ */
+function utf8LongerThan(text: string, limit: number): boolean {
+  // Every UTF-16 unit takes 1 to 3 bytes (a surrogate pair, two units, takes 4).
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3; // the rest of the BMP, and a lone surrogate (written as U+FFFD)
+    if (bytes > limit) return true;
+  }
+  return false;
+}
+
 /**
  * One task of a plan. The seed 000 shape (`task_id`, `description`, `required_skills`) is
  * accepted unchanged; the other fields extend it. Unknown keys are rejected so that a typo
@@ -67,7 +105,14 @@ export type Condition = z.infer<typeof conditionSchema>;
 export const taskSpecSchema = z.strictObject({
   task_id: idSchema,
   description: z.string().max(20_000, 'must be at most 20000 characters'),
-  required_skills: z.array(skillSchema).max(64, 'at most 64 skills').default([]),
+  required_skills: z
+    .array(skillSchema)
+    .max(64, 'at most 64 skills')
+    // Matching scores skill fit by the number of skills asked for, so a repeated skill
+    // would push the score out of its 0..1 range. Runs even when another entry is
+    // malformed, so both problems are reported together.
+    .superRefine(duplicateSkills, { when: (payload) => Array.isArray(payload.value) })
+    .default([]),
   depends_on: z.array(idSchema).max(1_000, 'at most 1000 dependencies').default([]),
   priority: z.enum(PRIORITIES).default('MEDIUM'),
   deadline: z.iso
@@ -90,7 +135,7 @@ export const taskSpecSchema = z.strictObject({
   inputs: z
     .record(z.string(), z.unknown())
     .refine(
-      (v) => JSON.stringify(v).length <= MAX_INPUT_BYTES,
+      (v) => !utf8LongerThan(JSON.stringify(v), MAX_INPUT_BYTES),
       `must be at most ${MAX_INPUT_BYTES} bytes as JSON`,
     )
     .optional(),
@@ -113,13 +158,18 @@ const planShape = z.strictObject({
     .max(MAX_TASKS_PER_PLAN, `at most ${MAX_TASKS_PER_PLAN} tasks`),
 });
 
+/**
+ * The parts of a task the whole-plan checks read. Loose on purpose: `parsePlan` also runs
+ * these checks on raw input that failed the schema, where any part may be missing.
+ */
 interface GraphTask {
   task_id: string;
-  depends_on: readonly string[];
+  /** A malformed entry is `undefined`, so that the others keep their index in paths. */
+  depends_on: readonly (string | undefined)[];
   condition?:
     | {
         dependencies?: Record<string, unknown> | undefined;
-        output?: { task_id: string; matches?: string | undefined } | undefined;
+        output?: { task_id?: string | undefined; matches?: string | undefined } | undefined;
       }
     | undefined;
 }
@@ -128,11 +178,16 @@ interface GraphIssue {
   message: string;
 }
 
-/** Checks that need the whole plan: duplicate ids, unknown dependencies, condition references, cycles. */
-export function graphIssues(tasks: readonly GraphTask[]): GraphIssue[] {
+/**
+ * Checks that need the whole plan: duplicate ids, unknown dependencies, condition references,
+ * cycles. A task that could not be read is `undefined`: it is left out, and the others keep
+ * their index in paths. Every problem is reported; one never hides another.
+ */
+export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIssue[] {
   const issues: GraphIssue[] = [];
   const index = new Map<string, number>();
   tasks.forEach((task, i) => {
+    if (!task) return;
     const first = index.get(task.task_id);
     if (first !== undefined) {
       issues.push({
@@ -143,17 +198,24 @@ export function graphIssues(tasks: readonly GraphTask[]): GraphIssue[] {
       index.set(task.task_id, i);
     }
   });
-  let depsKnown = true;
+  // The edges the cycle search may follow: to known tasks, and not to the task itself (that
+  // is reported on its own). A duplicate id's edges are left out: it is reported as a
+  // duplicate, and its dependencies are read from the task that first used the id.
+  const edges: { task_id: string; depends_on: string[] }[] = [];
   tasks.forEach((task, i) => {
+    if (!task) return;
+    const known: string[] = [];
     task.depends_on.forEach((dep, j) => {
+      if (dep === undefined) return;
       if (!index.has(dep)) {
-        depsKnown = false;
         issues.push({ path: ['tasks', i, 'depends_on', j], message: `unknown dependency "${dep}"` });
       } else if (dep === task.task_id) {
-        depsKnown = false;
         issues.push({ path: ['tasks', i, 'depends_on', j], message: `task "${dep}" depends on itself` });
+      } else {
+        known.push(dep);
       }
     });
+    if (index.get(task.task_id) === i) edges.push({ task_id: task.task_id, depends_on: known });
     const deps = new Set(task.depends_on);
     for (const dep of Object.keys(task.condition?.dependencies ?? {})) {
       if (!deps.has(dep)) {
@@ -182,14 +244,12 @@ export function graphIssues(tasks: readonly GraphTask[]): GraphIssue[] {
       }
     }
   });
-  if (depsKnown) {
-    const cycle = findCycle(tasks);
-    if (cycle) {
-      issues.push({
-        path: ['tasks', index.get(cycle[0]!) ?? 0, 'depends_on'],
-        message: `dependency cycle: ${cycle.join(' → ')}`,
-      });
-    }
+  const cycle = findCycle(edges);
+  if (cycle) {
+    issues.push({
+      path: ['tasks', index.get(cycle[0]!) ?? 0, 'depends_on'],
+      message: `dependency cycle: ${cycle.join(' → ')}`,
+    });
   }
   return issues;
 }
@@ -286,19 +346,34 @@ export function parsePlan(raw: unknown): { ok: true; plan: Plan } | { ok: false;
 }
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The graph part of a raw plan, where its shape allows; tasks with a malformed id are left out. */
-function looseGraph(raw: unknown): GraphTask[] | null {
-  const tasks = (raw as { tasks?: unknown } | null)?.tasks;
+/**
+ * The graph part of a raw plan, where its shape allows. A task without a string id is
+ * `undefined` (left out of the checks); malformed dependencies and condition parts are
+ * left out the same way, so the rest is still checked.
+ */
+function looseGraph(raw: unknown): (GraphTask | undefined)[] | null {
+  const tasks = isRecord(raw) ? raw.tasks : undefined;
   if (!Array.isArray(tasks)) return null;
-  const out: GraphTask[] = [];
-  for (const t of tasks) {
-    if (t === null || typeof t !== 'object' || !isStr((t as GraphTask).task_id)) return null;
-    const deps = (t as { depends_on?: unknown }).depends_on;
-    out.push({
-      task_id: (t as GraphTask).task_id,
-      depends_on: Array.isArray(deps) ? deps.filter(isStr) : [],
-    });
-  }
-  return out;
+  return tasks.map((t: unknown) => {
+    if (!isRecord(t) || !isStr(t.task_id)) return undefined;
+    return {
+      task_id: t.task_id,
+      depends_on: Array.isArray(t.depends_on) ? t.depends_on.map((d) => (isStr(d) ? d : undefined)) : [],
+      condition: looseCondition(t.condition),
+    };
+  });
+}
+
+function looseCondition(raw: unknown): GraphTask['condition'] {
+  if (!isRecord(raw)) return undefined;
+  const output = isRecord(raw.output)
+    ? {
+        task_id: isStr(raw.output.task_id) ? raw.output.task_id : undefined,
+        matches: isStr(raw.output.matches) ? raw.output.matches : undefined,
+      }
+    : undefined;
+  return { dependencies: isRecord(raw.dependencies) ? raw.dependencies : undefined, output };
 }
