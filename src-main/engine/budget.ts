@@ -58,15 +58,24 @@ export class BudgetLedger {
     }
   }
 
-  /** Why this task would pass the plan's or the project's budget, or null. */
+  /**
+   * Why this task would pass the plan's or the project's budget, or null. A budget already used
+   * up holds every task, even one without an estimate: what such a task costs is known only from
+   * the usage its agent reports, once the money is spent.
+   */
   overBudget(plan: Plan, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
     const cost = this.costOf(spec, agent);
-    if (cost <= 0) return null;
     for (const [scope, id] of scopes(plan)) {
       const budget = scope === 'plan' ? plan.budget : this.store.projects.get(id)?.budget;
       if (budget === null || budget === undefined) continue;
       const spent = this.spentOf(scope, id);
       const inFlight = this.inFlight.get(`${scope}:${id}`) ?? 0;
+      if (spent + inFlight >= budget) {
+        return {
+          cost,
+          reason: `the ${scope} budget of ${budget} is used up (spent ${round(spent)}, in flight ${round(inFlight)})`,
+        };
+      }
       if (spent + inFlight + cost > budget) {
         return {
           cost,

@@ -14,6 +14,7 @@ import type {
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
+import type { Executor } from './executor.ts';
 
 let app: BatonApp;
 afterEach(() => app?.close());
@@ -427,6 +428,82 @@ describe('execution', () => {
     ]);
   });
 
+  it('holds every task once the budget is used up, even one without an estimate (charged by usage)', async () => {
+    // Each attempt reports a usage cost of 5; no task has an estimate, nor the agent a cost per task.
+    const executor: Executor = {
+      async *start() {
+        yield { type: 'usage', prompt_tokens: 10, completion_tokens: 10, cost: 5, model: 'm' };
+        yield { type: 'result', output: { ok: true } };
+      },
+    };
+    app = createApp({ dataDir: ':memory:', executors: { echo: executor }, log: () => {} });
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      budget: 1,
+      tasks: [task('a'), task('b', { depends_on: ['a'] }), task('c', { depends_on: ['b'] })],
+    });
+    const pendingFor = async (taskId: string) => {
+      await eventually(async () => byId(await detail(run))[taskId]!.status === 'awaiting_approval');
+      const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
+      expect(pending).toHaveLength(1);
+      return pending[0]!;
+    };
+    const first = await pendingFor('b');
+    expect(first).toMatchObject({ task_id: 'b', kind: 'budget', cost: 0 });
+    expect(first.reason).toBe('the plan budget of 1 is used up (spent 5, in flight 0)');
+    expect(byId(await detail(run)).a!.status).toBe('done');
+    expect((await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' })).spent).toBe(5);
+    // A person lets it pass: it runs, and the next one waits again.
+    await call(app, 'approvals.decide', { approval_id: first.id, decision: 'approve', actor: 'ana' });
+    const second = await pendingFor('c');
+    expect(second.reason).toBe('the plan budget of 1 is used up (spent 10, in flight 0)');
+    await call(app, 'approvals.decide', { approval_id: second.id, decision: 'approve', actor: 'ana' });
+    expect((await settled(run)).status).toBe('completed');
+    expect((await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' })).spent).toBe(15);
+  });
+
+  it('audits an approval when it is asked for, and when cancelling its task closes it', async () => {
+    open(controlledExecutor(() => ({ ok: true })));
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('gated', { requires_approval: true })],
+    });
+    await eventually(async () => byId(await detail(run)).gated!.status === 'awaiting_approval');
+    const [approval] = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 'gated', actor: 'ana' });
+    await settled(run);
+    const entries = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
+    expect(
+      entries
+        .filter((e) => e.entity === 'approval')
+        .map(({ entity_id, run_id, from_status, to_status, actor, why }) => ({
+          entity_id,
+          run_id,
+          from_status,
+          to_status,
+          actor,
+          why,
+        })),
+    ).toEqual([
+      {
+        entity_id: approval!.id,
+        run_id: run,
+        from_status: null,
+        to_status: 'pending',
+        actor: 'engine',
+        why: 'approval_required for task "gated": the plan requires approval for this task',
+      },
+      {
+        entity_id: approval!.id,
+        run_id: run,
+        from_status: 'pending',
+        to_status: 'rejected',
+        actor: 'ana',
+        why: 'approval_required for task "gated" closed: cancelled by ana',
+      },
+    ]);
+  });
+
   it('records progress with history, streams logs, and writes task results to memory', async () => {
     const exec = controlledExecutor(() => 'hold');
     open(exec);
@@ -601,6 +678,54 @@ describe('cancelling, on a SQLite file', () => {
       ['a', 'bo', 'run cancelled by bo'],
       ['b', 'bo', 'run cancelled by bo'],
     ]);
+  });
+});
+
+describe('budgets across a restart, on a SQLite file', () => {
+  let dir = '';
+  afterEach(() => {
+    app?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  it('keeps the cost of a task a person still holds in flight, so its dependent waits for approval', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-budget-'));
+    const exec = controlledExecutor(() => ({ ok: true }));
+    const openDir = () => {
+      app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
+    };
+    openDir();
+    // Without an executor for `human`, alice takes her work through the pull API.
+    const run = await setup(
+      app,
+      [
+        { id: 'w', skills: ['x'] },
+        { id: 'alice', kind: 'human', skills: ['x'] },
+      ],
+      {
+        plan_id: 'p',
+        budget: 10,
+        tasks: [
+          task('a', { estimated_cost: 6, agent: 'alice' }),
+          task('b', { estimated_cost: 6, depends_on: ['a'] }),
+        ],
+      },
+    );
+    const ref = { agent_id: 'alice', run_id: run, task_id: 'a' };
+    expect(await call(app, 'work.execute', ref)).toMatchObject({ status: 'in_progress' });
+    app.close();
+    openDir(); // resumes the run: alice still holds a
+    expect(app.engine.isActive(run)).toBe(true);
+    await call(app, 'work.complete', { ...ref, status: 'completed' });
+    expect(byId(await detail(run)).b!.status).toBe('awaiting_approval');
+    const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
+    expect(pending.map((a) => [a.task_id, a.kind, a.reason])).toEqual([
+      ['b', 'budget', 'cost 6 would pass the plan budget of 10 (spent 6, in flight 0)'],
+    ]);
+    expect((await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' })).spent).toBe(6);
+    expect(exec.started).toEqual([]);
+    await call(app, 'runs.cancel', { run_id: run });
   });
 });
 

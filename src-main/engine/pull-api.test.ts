@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentExecutionStats, RunDetail } from '../../src-shared/schemas/run.ts';
+import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
+import type { AgentExecutionStats, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
@@ -203,6 +204,72 @@ describe('seed 004 pull API', () => {
     expect(none).toMatchObject({ total: 0, success_rate: null, average_completion_time: null });
     const d = await call<RunDetail>(app, 'runs.get', { run_id: run });
     expect(d.tasks.find((t) => t.task_id === 'bad')).toMatchObject({ status: 'failed', error: 'nope' });
+  });
+});
+
+describe('timeouts of pulled tasks', () => {
+  it('fails an attempt a daemon holds past its timeout, and retries it like any other', async () => {
+    pullApp();
+    const run = await setup(app, [{ id: 'd', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [
+        task('t', { timeout_s: 0.05, retry: { max_attempts: 2, backoff: { initial_ms: 1, jitter: 0 } } }),
+      ],
+    });
+    const ref = { agent_id: 'd', run_id: run, task_id: 't' };
+    const status = async () => (await call<RunDetail>(app, 'runs.get', { run_id: run })).tasks[0]!;
+    expect(await call(app, 'work.execute', ref)).toMatchObject({ status: 'in_progress' });
+    await eventually(async () => (await status()).status === 'ready', 2_000, 'the timeout');
+    const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: run });
+    expect(
+      audit.filter((e) => e.entity_id === 't' && e.from_status === 'in_progress').map((e) => e.why),
+    ).toEqual(['attempt 1 failed: timed out after 0.05 s; attempt 2 of 2 in 0.0 s']);
+    // A report for the attempt that timed out is refused: the daemon no longer holds it.
+    await expect(call(app, 'work.complete', { ...ref, status: 'completed' })).rejects.toThrow(
+      'Task t is not assigned to agent d',
+    );
+    await eventually(
+      async () => (await call<Picked>(app, 'work.selectNext', { agent_id: 'd' })).task !== null,
+    );
+    expect(await call(app, 'work.execute', ref)).toMatchObject({ status: 'in_progress' });
+    await call(app, 'work.complete', { ...ref, status: 'completed' });
+    expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.error])).toEqual([
+      [1, 'failed', 'timed out after 0.05 s'],
+      [2, 'done', null],
+    ]);
+  });
+
+  it('still times out an attempt a daemon took before a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-pull-timeout-'));
+    const openDir = () => {
+      app = createApp({ dataDir: dir, executors: { echo: undefined }, log: () => {} });
+    };
+    try {
+      openDir();
+      const run = await setup(app, [{ id: 'd', skills: ['x'] }], {
+        plan_id: 'p',
+        tasks: [task('t', { timeout_s: 0.2 })],
+      });
+      expect(await call(app, 'work.execute', { agent_id: 'd', run_id: run, task_id: 't' })).toMatchObject({
+        status: 'in_progress',
+      });
+      app.close();
+      openDir();
+      const stored = () => call<RunDetail>(app, 'runs.get', { run_id: run });
+      await eventually(async () => (await stored()).status !== 'executing', 3_000, 'the timeout');
+      const d = await stored();
+      expect(d.status).toBe('failed');
+      expect(d.tasks[0]).toMatchObject({
+        status: 'failed',
+        error: 'timed out after 0.2 s',
+        attempt: 1,
+      });
+    } finally {
+      app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

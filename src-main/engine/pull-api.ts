@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 import { missingSkills } from './matching.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { ActiveRun, Mailbox } from './run-state.ts';
-import { taskOf } from './run-state.ts';
+import { stopFlight, taskOf } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import { prepareContext } from './task-context.ts';
 import type { TaskFlow } from './task-flow.ts';
@@ -212,7 +212,7 @@ export class PullApi {
         return;
       }
       this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
-      run.inflight.set(taskId, { ac: null, timer: null, settled: false });
+      this.flow.holdPulled(run, task);
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
@@ -230,7 +230,7 @@ export class PullApi {
     if (c.files && c.files.length > 0) this.attempts.storeFiles(run, task, c.files);
     const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
     const flight = run.inflight.get(c.task_id);
-    if (flight) flight.settled = true;
+    if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
     run.inflight.delete(c.task_id);
     this.mail.completions.push({
       runId: c.run_id,

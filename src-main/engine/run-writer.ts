@@ -142,6 +142,15 @@ export class RunWriter {
         actor,
         comment: `closed: ${why}`,
       });
+      this.audit(
+        'approval',
+        a.id,
+        run.id,
+        'pending',
+        'rejected',
+        `${a.kind} for task "${task.task_id}" closed: ${why}`,
+        actor,
+      );
       const closed = this.store.approvals.get(a.id);
       if (closed) this.bus.emit('approval.changed', closed);
     }
@@ -178,7 +187,7 @@ export class RunWriter {
   }
 
   audit(
-    entity: 'run' | 'task',
+    entity: 'run' | 'task' | 'approval',
     entityId: string,
     runId: string,
     from: string | null,

@@ -15,7 +15,7 @@ import { decideDependent } from './conditions.ts';
 import type { RunLeases } from './leases.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { NewRun } from './run-launch.ts';
-import type { ActiveRun, Completion, Mailbox } from './run-state.ts';
+import type { ActiveRun, Completion, InFlight, Mailbox } from './run-state.ts';
 import {
   ACTOR,
   addDependents,
@@ -163,9 +163,11 @@ export class TaskFlow {
       if (t.status === 'in_progress') {
         const agent = this.agents.of(t.agent_id);
         if (agent && this.agents.executorOf(agent) === undefined) {
-          // A pull agent elsewhere may still be working on it: keep it, and its capacity.
+          // A pull agent elsewhere may still be working on it: keep it, its capacity and its
+          // cost in flight (which `release` takes back when it ends), and its timeout.
           this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
-          run.inflight.set(t.task_id, { ac: null, timer: null, settled: false });
+          this.budget.commit(plan, this.budget.costOf(run.specs.get(t.task_id)!, agent));
+          this.holdPulled(run, t);
           continue;
         }
         this.writer.keepAttempt(t, 'interrupted', null);
@@ -237,6 +239,37 @@ export class TaskFlow {
     this.maybeFinish(run);
   }
 
+  /**
+   * A pull agent (a person or daemon) works on the task's current attempt elsewhere. Nothing
+   * here can stop that work, but its timeout still holds: once it passes, the attempt fails as
+   * one run here does (`Attempts.start`), and is retried if the task allows.
+   */
+  holdPulled(run: ActiveRun, task: TaskRun): void {
+    const flight: InFlight = { ac: null, timer: null, settled: false };
+    run.inflight.set(task.task_id, flight);
+    const seconds = run.specs.get(task.task_id)!.timeout_s;
+    if (seconds === undefined) return;
+    const attempt = task.attempt;
+    // Counted from when the attempt started: a restart does not give it more time.
+    const started = task.started_at ? Date.parse(task.started_at) : this.clock.now();
+    const wait = Math.max(0, started + seconds * 1000 - this.clock.now());
+    flight.timer = setTimeout(() => {
+      if (flight.settled) return;
+      flight.settled = true;
+      if (run.inflight.get(task.task_id) === flight) run.inflight.delete(task.task_id);
+      this.mail.completions.push({
+        runId: run.id,
+        taskId: task.task_id,
+        attempt,
+        ok: false,
+        error: `timed out after ${seconds} s`,
+      });
+      this.schedule();
+    }, wait);
+    // Nobody here works on it: the timeout alone keeps no process alive (a restart re-arms it).
+    flight.timer.unref();
+  }
+
   private armRetry(run: ActiveRun, task: TaskRun): void {
     const wait = Math.max(0, (task.retry_at ?? 0) - this.clock.now());
     const timer = setTimeout(() => {
@@ -297,6 +330,14 @@ export class TaskFlow {
       comment: null,
     };
     this.store.approvals.insert(approval);
+    this.writer.audit(
+      'approval',
+      approval.id,
+      run.id,
+      null,
+      'pending',
+      `${kind} for task "${task.task_id}": ${reason}`,
+    );
     this.writer.setStatus(run, task, 'awaiting_approval', {
       reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}`,
     });
