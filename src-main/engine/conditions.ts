@@ -1,3 +1,4 @@
+import { type Context, createContext, Script } from 'node:vm';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
@@ -38,31 +39,115 @@ export function decideDependent(
   }
   if (waiting.length > 0) return { kind: 'wait', reason: `waiting for ${waiting.join(', ')}` };
   const oc = spec.condition?.output;
-  if (oc && !outputMatches(outputOf(oc.task_id), oc)) {
-    return {
-      kind: 'skip',
-      reason: `condition not met: output of "${oc.task_id}"${oc.path ? ` at ${oc.path}` : ''} ${describe(oc)}`,
-    };
+  if (oc) {
+    const unmet = unmetOutput(outputOf(oc.task_id), oc);
+    if (unmet !== undefined) return { kind: 'skip', reason: `condition not met: ${unmet}` };
   }
   return { kind: 'ready' };
 }
 
+/**
+ * Time a `matches` condition may take on one output (up to three times that on a busy
+ * machine, see `matchWithin`). Outputs come from agents, possibly remote, and a pattern like
+ * `^(a+)+$` backtracks exponentially on a crafted output; the engine thread runs every plan,
+ * so it must stay bounded. Linear patterns finish a 10 MB output in a few milliseconds.
+ */
+export const MATCH_TIME_LIMIT_MS = 50;
+
 interface OutputCondition {
+  task_id: string;
   path: string;
   equals?: unknown;
   matches?: string | undefined;
   exists?: boolean | undefined;
 }
 
-function outputMatches(output: unknown, c: OutputCondition): boolean {
+/** Why the output condition is false, or undefined when it holds. */
+function unmetOutput(output: unknown, c: OutputCondition): string | undefined {
+  const where = `output of "${c.task_id}"${c.path ? ` at ${c.path}` : ''}`;
   const value = valueAt(output, c.path);
-  if (c.exists !== undefined && (value !== undefined) !== c.exists) return false;
-  if (c.equals !== undefined && !deepEqual(value, c.equals)) return false;
+  if (c.exists !== undefined && (value !== undefined) !== c.exists) return `${where} ${describe(c)}`;
+  if (c.equals !== undefined && !jsonEqual(value, c.equals)) return `${where} ${describe(c)}`;
   if (c.matches !== undefined) {
     const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-    if (!new RegExp(c.matches).test(text)) return false;
+    const m = matchWithin(c.matches, text);
+    if (m === 'timeout') {
+      return `matching /${c.matches}/ against the ${where} took longer than ${MATCH_TIME_LIMIT_MS} ms (the pattern backtracks too much on this output), so it counts as not matching`;
+    }
+    if (typeof m === 'object') return `could not match /${c.matches}/ against the ${where}: ${m.error}`;
+    if (!m) return `${where} ${describe(c)}`;
   }
-  return true;
+  return undefined;
+}
+
+/**
+ * One context and one compiled script for every match: creating them costs far more than
+ * running them. The pattern and text are handed over as data, never as code.
+ */
+let sandbox: { slots: { re: RegExp | null; text: string }; context: Context; script: Script } | undefined;
+
+/**
+ * A pattern with no quantifier, alternation or group is a fixed sequence with nothing to
+ * backtrack over: each start position costs at most its length (500 at most), so on a short
+ * text it runs directly, skipping the sandbox and its 0.1 to 0.7 ms watchdog thread. Any of
+ * these characters, even escaped, sends the pattern through the sandbox.
+ */
+const MAY_BACKTRACK = /[*+?{|(]/;
+const DIRECT_TEXT_MAX = 10_000;
+
+/** Most attempts at one match when timeouts are the scheduler's fault, not the pattern's. */
+const MATCH_ATTEMPTS = 3;
+
+/**
+ * Tests `pattern` on `text`, giving up after MATCH_TIME_LIMIT_MS. A plain `RegExp.test`
+ * cannot be stopped once it starts, but a script run by `vm` with a timeout is interrupted
+ * by V8, backtracking regex included. Capping the text instead would miss a match past the
+ * cap and would not help: 28 characters are enough for `^(a+)+$` to take seconds.
+ */
+function matchWithin(pattern: string, text: string): boolean | 'timeout' | { error: string } {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (e) {
+    // Plans are validated when saved, but a stored plan may predate that check.
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  if (text.length <= DIRECT_TEXT_MAX && !MAY_BACKTRACK.test(pattern)) return re.test(text);
+  sandbox ??= makeSandbox();
+  const { slots, context, script } = sandbox;
+  slots.re = re;
+  slots.text = text;
+  const before = process.threadCpuUsage();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return script.runInContext(context, { timeout: MATCH_TIME_LIMIT_MS }) === true;
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+          // V8 can also give up on its own (a backtracking stack too deep): not met, say why.
+          return { error: e instanceof Error ? e.message : String(e) };
+        }
+        // The timeout is wall-clock time, measured by a watchdog thread. On a busy machine
+        // that thread can start late and report a match that finished in microseconds, or
+        // this thread can wait its turn: then the match used little CPU, and deserves
+        // another try. Once the attempts together burned half the budget, it is too slow.
+        const used = process.threadCpuUsage(before);
+        if ((used.user + used.system) / 1000 >= MATCH_TIME_LIMIT_MS / 2 || attempt >= MATCH_ATTEMPTS) {
+          return 'timeout';
+        }
+      }
+    }
+  } finally {
+    // Do not keep a large output alive until the next match.
+    slots.re = null;
+    slots.text = '';
+  }
+}
+
+function makeSandbox(): NonNullable<typeof sandbox> {
+  const slots: { re: RegExp | null; text: string } = { re: null, text: '' };
+  const context = createContext(slots, { codeGeneration: { strings: false, wasm: false } });
+  return { slots, context, script: new Script('re.test(text)', { filename: 'baton-condition-match' }) };
 }
 
 function valueAt(root: unknown, path: string): unknown {
@@ -75,8 +160,24 @@ function valueAt(root: unknown, path: string): unknown {
   return cur;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Equal as JSON values: key order does not matter, a key whose value is undefined counts as
+ * absent and -0 equals 0. That is how an output reads back after it is stored, so a
+ * condition gives the same answer before and after a restart (`isDeepStrictEqual` would
+ * not: it tells -0 from 0, an undefined key from a missing one, and compares prototypes).
+ */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  if (keys.length !== Object.keys(bo).filter((k) => bo[k] !== undefined).length) return false;
+  return keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
 function describe(c: OutputCondition): string {
