@@ -10,10 +10,44 @@ export class EventBus {
   private listeners = new Set<(batch: EventBatch) => void>();
   private scheduled = false;
 
+  /** Events of a write transaction still open (`hold`): told only once it commits. */
+  private held: Map<string, BatonEvent> | null = null;
+
   emit<E extends EventName>(name: E, payload: BatonEvents[E]): void {
     if (this.listeners.size === 0) return;
-    this.pending.delete(keyOf(name, payload));
-    this.pending.set(keyOf(name, payload), { name, payload } as BatonEvent);
+    const key = keyOf(name, payload);
+    const into = this.held ?? this.pending;
+    into.delete(key);
+    into.set(key, { name, payload } as BatonEvent);
+    if (!this.held) this.schedule();
+  }
+
+  /**
+   * From now until `release` or `drop`, events wait: a transaction's events describe changes
+   * that are not stored until it commits, and one that rolls back must not have told anyone.
+   */
+  hold(): void {
+    this.held ??= new Map();
+  }
+
+  /** The transaction committed: its events go out with the next batch. */
+  release(): void {
+    const held = this.held;
+    this.held = null;
+    if (!held || held.size === 0) return;
+    for (const [key, event] of held) {
+      this.pending.delete(key);
+      this.pending.set(key, event);
+    }
+    this.schedule();
+  }
+
+  /** The transaction rolled back: what it would have told is forgotten. */
+  drop(): void {
+    this.held = null;
+  }
+
+  private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());

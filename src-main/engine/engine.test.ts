@@ -802,3 +802,39 @@ describe('search index upkeep', () => {
     await call(app, 'runs.cancel', { run_id: fourth.run_id });
   });
 });
+
+describe('acting only on what is stored', () => {
+  it('a cancel whose transaction fails neither stops the agent nor tells anyone', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    const app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
+    try {
+      const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+      await eventually(() => exec.running.has('t'));
+      const told: string[] = [];
+      app.bus.subscribe((batch) => {
+        for (const e of batch) if (e.name === 'task.updated') told.push(e.payload.status);
+      });
+      // The store refuses the cancel's last write, the build log's (as a full disk would): the
+      // task rows were written, and told of, earlier in the transaction, which rolls back.
+      app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE UPDATE ON memory_entries
+        WHEN new.status = 'cancelled' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+      const refused = await app.dispatch('runs.cancel', { run_id: run });
+      expect(refused.ok).toBe(false);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(exec.aborted).toEqual([]);
+      expect(told).not.toContain('cancelled');
+      const stored = await call<RunDetail>(app, 'runs.get', { run_id: run });
+      expect(stored.tasks[0]).toMatchObject({ status: 'in_progress' });
+
+      // Stored, the same cancel stops the agent and is told.
+      app.store.db.exec('DROP TRIGGER refuse');
+      const other = await setup(app, [], { plan_id: 'q', tasks: [task('u')] });
+      await eventually(() => exec.running.has('u'));
+      await call(app, 'runs.cancel', { run_id: other });
+      await eventually(() => exec.aborted.includes('u#1'));
+      await eventually(() => told.includes('cancelled'));
+    } finally {
+      app.close();
+    }
+  });
+});

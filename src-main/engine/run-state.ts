@@ -147,11 +147,17 @@ export function registerAdded(run: ActiveRun, spec: TaskSpec): void {
   addDependents(run.dependents, spec);
 }
 
-/** Ends an attempt's flight: it settles nothing more, its timeout is cleared and its agent stopped. */
-export function stopFlight(flight: InFlight, why: string): void {
+/**
+ * Ends an attempt's flight: it settles nothing more, its timeout is cleared and its agent
+ * stopped — at once, or by `later` (after the transaction that ends it commits).
+ */
+export function stopFlight(flight: InFlight, why: string, later?: (act: () => void) => void): void {
   flight.settled = true;
   if (flight.timer) clearTimeout(flight.timer);
-  flight.ac?.abort(new Error(why));
+  const ac = flight.ac;
+  if (!ac) return;
+  if (later) later(() => ac.abort(new Error(why)));
+  else ac.abort(new Error(why));
 }
 
 /** Seed 000's delegated_tasks of a run. */

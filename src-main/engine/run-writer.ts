@@ -50,6 +50,8 @@ export class RunWriter {
   /** Audit entries and task results of the current transaction, written in order at commit. */
   private readonly auditBuffer: Omit<AuditEntry, 'id'>[] = [];
   private readonly resultBuffer: (MemoryEntry & { plan_id: string | null })[] = [];
+  /** What acts on the current transaction's changes, done once it commits (`afterCommit`). */
+  private readonly onCommit: (() => void)[] = [];
 
   private lastNow = -1;
   private lastIso = '';
@@ -66,10 +68,37 @@ export class RunWriter {
     this.fence = opts.fence ?? (() => {});
   }
 
-  /** One transaction: `fn`'s changes, then the task rows it touched. */
+  /**
+   * Runs `act` once the current transaction commits (now, outside one); never if it rolls back.
+   * Stopping an agent acts on a cancel: it waits until the cancel is stored.
+   */
+  afterCommit(act: () => void): void {
+    if (this.store.db.inTransaction) this.onCommit.push(act);
+    else act();
+  }
+
+  /**
+   * One transaction: `fn`'s changes, then the task rows it touched. Its events are told, and
+   * what waits on it (`afterCommit`) is done, only once it commits.
+   */
   tx<T>(fn: () => T): T {
-    const outermost = !this.store.db.inTransaction;
-    if (outermost) this.beforeTx();
+    if (this.store.db.inTransaction) return this.inTx(fn, false);
+    this.beforeTx();
+    this.bus.hold();
+    let result: T;
+    try {
+      result = this.inTx(fn, true);
+    } catch (err) {
+      this.bus.drop();
+      this.onCommit.length = 0;
+      throw err;
+    }
+    this.bus.release();
+    for (const act of this.onCommit.splice(0)) act();
+    return result;
+  }
+
+  private inTx<T>(fn: () => T, outermost: boolean): T {
     return this.store.tx(() => {
       if (outermost) this.fence();
       try {

@@ -496,7 +496,8 @@ export class TaskFlow {
     const flight = run.inflight.get(task.task_id);
     if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
     if (flight) {
-      stopFlight(flight, 'cancelled');
+      // The agent is stopped once the cancel is stored (a cancel that fails leaves it working).
+      stopFlight(flight, 'cancelled', (stop) => this.writer.afterCommit(stop));
       run.inflight.delete(task.task_id);
     }
     const timer = run.retryTimers.get(task.task_id);
@@ -564,8 +565,11 @@ export class TaskFlow {
 
   /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
   deactivate(run: ActiveRun): void {
+    // Agents stop once the run's end is stored; on a run another process took, at once (it
+    // goes on there whatever this process stores).
+    const later = run.lost ? undefined : (stop: () => void) => this.writer.afterCommit(stop);
     for (const [taskId, flight] of run.inflight) {
-      stopFlight(flight, 'run ended');
+      stopFlight(flight, 'run ended', later);
       const task = run.tasks.get(taskId);
       if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
     }
