@@ -123,6 +123,27 @@ describe('seed 004 pull API', () => {
     ).rejects.toThrow('Task first is not assigned to agent b');
   });
 
+  it('prepares context only for a task the agent holds or could take', async () => {
+    pullApp();
+    const run = await setup(
+      app,
+      [
+        { id: 'a', skills: ['x'] },
+        { id: 'b', skills: ['x'] },
+        { id: 'c', skills: ['y'] },
+      ],
+      { plan_id: 'p', tasks: [task('open'), task('pinned', { agent: 'b' })] },
+    );
+    const context = (agent_id: string, task_id: string) =>
+      call(app, 'work.context', { agent_id, run_id: run, task_id });
+    await expect(context('a', 'open')).resolves.toMatchObject({ agent: { id: 'a' } });
+    await expect(context('a', 'pinned')).rejects.toThrow(
+      'Task pinned is not assigned to agent a (pinned to b)',
+    );
+    await expect(context('b', 'pinned')).resolves.toMatchObject({ agent: { id: 'b' } });
+    await expect(context('c', 'open')).rejects.toThrow('Agent lacks required skills: x.');
+  });
+
   it('validates progress 0–100, keeps its history, and prepares context with dependencies and related tasks', async () => {
     pullApp();
     const run = await setup(

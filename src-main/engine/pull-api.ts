@@ -156,6 +156,19 @@ export class PullApi {
     if (task.agent_id !== null && task.agent_id !== agentId && task.status === 'in_progress') {
       throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
     }
+    // The context is this agent's view of a task it holds or could take (its charter goes in):
+    // one pinned to another agent, or needing skills it lacks, is not its to prepare.
+    if (task.agent_id !== agentId) {
+      const spec = run.specs.get(taskId)!;
+      if (spec.agent && spec.agent !== agentId)
+        throw new AppError(
+          'conflict',
+          `Task ${taskId} is not assigned to agent ${agentId} (pinned to ${spec.agent})`,
+        );
+      const missing = missingSkills(agent, spec.required_skills);
+      if (missing.length > 0)
+        throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
+    }
     return prepareContext(
       run.id,
       run.plan,
