@@ -6,6 +6,7 @@ import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import type {
   AgentExecutionStats,
+  BuildResponse,
   RunDetail,
   SpendReport,
   TaskAttempt,
@@ -326,6 +327,22 @@ describe('execution', () => {
     const d = await settled(run);
     expect(byId(d).gate!.status).toBe('cancelled');
     expect(d.status).toBe('cancelled');
+  });
+
+  it('does not ask a person to approve a task no agent can take: it is unassigned at once', async () => {
+    open(controlledExecutor(() => ({ ok: true })));
+    await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await call(app, 'plans.import', {
+      plan: { plan_id: 'p', tasks: [task('gate', { requires_approval: true, required_skills: ['z'] })] },
+    });
+    const built = await call<BuildResponse>(app, 'runs.start', { plan_id: 'p' });
+    expect(built).toMatchObject({ status: 'failed', delegated_tasks: [] });
+    const d = await settled(built.run_id);
+    expect(byId(d).gate).toMatchObject({
+      status: 'unassigned',
+      reason: 'No qualified agent found: Agent lacks required skills: z.',
+    });
+    expect(await call<unknown[]>(app, 'approvals.list', { status: 'pending' })).toEqual([]);
   });
 
   it('gates tasks for approval; answering one resumes only that branch, rejection skips dependents', async () => {

@@ -296,7 +296,13 @@ export class TaskFlow {
       }
       return;
     }
-    if (spec.requires_approval && !run.approved.has(`approval_required:${task.task_id}`)) {
+    // A task no agent can take is unassigned now (by dispatch), not put to a person first: an
+    // approval would not make an agent qualified, and the run would wait on it for nothing.
+    if (
+      spec.requires_approval &&
+      !run.approved.has(`approval_required:${task.task_id}`) &&
+      this.agents.match(spec).kind !== 'unassigned'
+    ) {
       this.gate(
         run,
         task,
