@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../src-shared/schemas/run.ts';
+import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
+import type { RunDetail, TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, setup } from '../../test/kit/engine-kit.ts';
 import { createApp } from '../app/create-app.ts';
+import { canTransition } from './task-state.ts';
 
 /** A random DAG: each task may depend on earlier ones only, so it is acyclic by construction. */
 const dag = fc
@@ -11,7 +13,9 @@ const dag = fc
     fc.record({
       deps: fc.array(fc.nat(), { maxLength: 3 }),
       skill: fc.constantFrom('x', 'y', 'z'),
-      fails: fc.boolean().map((b) => b && Math.random() < 0.3),
+      // About one task in seven fails. Drawn by fast-check, never Math.random, so that a failing
+      // case replays from its seed and shrinks.
+      fails: fc.nat({ max: 99 }).map((n) => n < 15),
       priority: fc.constantFrom('CRITICAL', 'HIGH', 'MEDIUM', 'LOW'),
     }),
     { minLength: 1, maxLength: 25 },
@@ -63,6 +67,15 @@ describe('engine (property)', () => {
           }
           expect(Object.fromEntries(status)).toEqual(Object.fromEntries(expected));
           expect(d.status).toBe([...expected.values()].every((s) => s === 'done') ? 'completed' : 'failed');
+          // The audit trail holds only legal moves, each task's chained, ending where it is.
+          const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: runId, limit: 5_000 });
+          const at = new Map<string, string | null>();
+          for (const e of audit.filter((x) => x.entity === 'task')) {
+            if (at.has(e.entity_id)) expect(e.from_status).toBe(at.get(e.entity_id));
+            expect(canTransition(e.from_status as TaskStatus, e.to_status as TaskStatus)).toBe(true);
+            at.set(e.entity_id, e.to_status);
+          }
+          expect(Object.fromEntries(at)).toEqual(Object.fromEntries(status));
         } finally {
           app.close();
         }

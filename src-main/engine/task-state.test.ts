@@ -1,18 +1,83 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TASK_STATUSES, TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/run.ts';
-import { assertTransition, canTransition, IllegalTransitionError, TASK_TRANSITIONS } from './task-state.ts';
+import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus, TASK_STATUSES, TERMINAL_TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import {
+  assertTransition,
+  canTransition,
+  IllegalTransitionError,
+  TASK_ENTRY_STATUSES,
+  TASK_TRANSITIONS,
+} from './task-state.ts';
+
+const edges = (): string[] =>
+  Object.entries(TASK_TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `${from} → ${to}`));
 
 describe('task state machine', () => {
-  it('covers every status, and done/skipped/cancelled are final', () => {
-    expect(Object.keys(TASK_TRANSITIONS).sort()).toEqual([...TASK_STATUSES].sort());
-    for (const s of ['done', 'skipped', 'cancelled'] as const) expect(TASK_TRANSITIONS[s]).toEqual([]);
-    for (const s of TERMINAL_TASK_STATUSES) expect(canTransition(s, 'in_progress')).toBe(false);
+  it('holds exactly the moves the engine makes', () => {
+    // Widening this list is a decision: add the edge here, in task-state.ts and in ARCHITECTURE.md.
+    expect(edges().sort()).toEqual(
+      [
+        'blocked → ready',
+        'blocked → skipped',
+        'blocked → cancelled',
+        'ready → in_progress',
+        'ready → awaiting_approval',
+        'ready → unassigned',
+        'ready → skipped',
+        'ready → cancelled',
+        'awaiting_approval → ready',
+        'awaiting_approval → skipped',
+        'awaiting_approval → cancelled',
+        'in_progress → done',
+        'in_progress → failed',
+        'in_progress → ready',
+        'in_progress → cancelled',
+      ].sort(),
+    );
   });
+
+  it('covers every status; the final ones are exactly those nothing leaves', () => {
+    expect(Object.keys(TASK_TRANSITIONS).sort()).toEqual([...TASK_STATUSES].sort());
+    const leaves = (s: TaskStatus) => TASK_TRANSITIONS[s].length > 0;
+    // `pending` leads nowhere because nothing enters it, not because it is final.
+    expect(TASK_STATUSES.filter((s) => !leaves(s) && s !== 'pending').sort()).toEqual(
+      [...TERMINAL_TASK_STATUSES].sort(),
+    );
+    for (const s of TERMINAL_TASK_STATUSES)
+      for (const to of TASK_STATUSES) expect(canTransition(s, to)).toBe(false);
+    // A failed or unassigned task is never made ready again in place: only a re-run (new rows) runs it.
+    expect(canTransition('failed', 'ready')).toBe(false);
+    expect(canTransition('unassigned', 'ready')).toBe(false);
+  });
+
+  it('reaches every status but pending from where tasks start, and every open one can end', () => {
+    const reached = new Set<TaskStatus>(TASK_ENTRY_STATUSES);
+    for (const s of reached) for (const to of TASK_TRANSITIONS[s]) reached.add(to);
+    expect([...reached].sort()).toEqual(TASK_STATUSES.filter((s) => s !== 'pending').sort());
+    for (const s of TASK_STATUSES) expect(canTransition(s, 'pending')).toBe(false);
+    // Every open status can still reach a final one, so no task is stuck by the table.
+    for (const s of TASK_STATUSES) {
+      if (s === 'pending' || isTerminalTaskStatus(s)) continue;
+      expect(TASK_TRANSITIONS[s].some((to) => isTerminalTaskStatus(to))).toBe(true);
+    }
+  });
+
   it('refuses an illegal transition with an error naming it', () => {
     expect(() => assertTransition('t1', 'done', 'in_progress')).toThrow(IllegalTransitionError);
-    expect(() => assertTransition('t1', 'pending', 'done')).toThrow(
-      'illegal task transition for "t1": pending → done',
+    expect(() => assertTransition('t1', 'failed', 'ready')).toThrow(
+      'illegal task transition for "t1": failed → ready',
     );
+    expect(() => assertTransition('t1', 'pending', 'ready')).toThrow(IllegalTransitionError);
     expect(() => assertTransition('t1', 'ready', 'in_progress')).not.toThrow();
+  });
+
+  it('is the table ARCHITECTURE.md documents', () => {
+    const doc = readFileSync(new URL('./ARCHITECTURE.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Task states'), doc.indexOf('## Run states'));
+    const documented = [...section.matchAll(/^\| `(\w+)` \| `(\w+)` \|/gm)].map(
+      ([, from, to]) => `${from} → ${to}`,
+    );
+    expect(documented.sort()).toEqual(edges().sort());
   });
 });

@@ -1,19 +1,45 @@
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 
 /**
- * The task state machine. Every status change the engine makes goes through `transition`,
- * so an illegal one is an error, never silently applied. See ARCHITECTURE.md for the diagram.
+ * The statuses a task row is created in: `ready` when no dependency is left to wait for, else
+ * `blocked` (a new run, `run-launch.ts`); `done` for a finished task a re-run copies (it never
+ * moves); `ready`, `blocked` or `skipped` for a task the decider adds (audited from nothing).
+ * No task is ever created `pending`.
+ */
+export const TASK_ENTRY_STATUSES = [
+  'ready',
+  'blocked',
+  'done',
+  'skipped',
+] as const satisfies readonly TaskStatus[];
+
+/**
+ * The task state machine: exactly the moves the engine makes, and no others, so that a bug
+ * that would move a task wrongly (a failed task made ready again) is an error, never silently
+ * applied. Every status change goes through `RunWriter.setStatus`, which asserts it here.
+ * ARCHITECTURE.md lists the same edges with who makes each; a test holds the two together.
  */
 export const TASK_TRANSITIONS = {
-  pending: ['ready', 'blocked', 'skipped', 'cancelled'],
+  // The seeds' PENDING / TODO. Baton never enters it (a task starts ready or blocked, see
+  // TASK_ENTRY_STATUSES), so nothing may leave it either: a row that somehow read `pending`
+  // would be refused, not quietly carried on.
+  pending: [],
+  // Dependencies settled: ready, or skipped when one ended otherwise than the task accepts
+  // (or the decider closed the run). Cancelled by a person.
   blocked: ['ready', 'skipped', 'cancelled'],
+  // Taken by an agent (or a person approving an escalation), gated for an approval or a budget,
+  // unassigned when no agent can ever take it, skipped when the decider closes the run.
   ready: ['in_progress', 'awaiting_approval', 'unassigned', 'skipped', 'cancelled'],
+  // Approved (back in the queue), rejected or closed by the decider (skipped), cancelled.
   awaiting_approval: ['ready', 'skipped', 'cancelled'],
-  // back to ready: a retry, or an attempt interrupted by a crash
+  // Back to ready: a failed attempt with attempts left (a retry after backoff), or an attempt
+  // interrupted by a restart. Cancelled by a person, or when the decider closes the run.
   in_progress: ['done', 'failed', 'ready', 'cancelled'],
+  // Final. A failed or unassigned task is run again only by a re-run (`rerunFrom`), which is a
+  // new run with new rows: nothing moves an ended task in place.
   done: [],
-  failed: ['ready'],
-  unassigned: ['ready'],
+  failed: [],
+  unassigned: [],
   skipped: [],
   cancelled: [],
 } as const satisfies Record<TaskStatus, readonly TaskStatus[]>;
