@@ -780,6 +780,41 @@ describe('re-run from a task', () => {
     expect(exec.started.slice(started).map((s) => s.split('#')[0])).toEqual(['b', 'c']); // nothing finished runs again
     expect(t.b!.status).toBe('done');
   });
+
+  it('asks a condition again when its dependencies are reused, and reuses nothing that stood on a task run again', async () => {
+    const exec = controlledExecutor((ctx) => ({ ok: true, output: { v: ctx.task.task_id === 'a' ? 0 : 1 } }));
+    open(exec);
+    const first = await setup(app, [{ id: 'w', skills: ['x'], max_concurrency: 4 }], {
+      plan_id: 'p',
+      tasks: [
+        task('a'),
+        // Only when a's output says v = 1: a gave 0, so `only-if` is skipped.
+        task('only-if', { depends_on: ['a'], condition: { output: { task_id: 'a', path: 'v', equals: 1 } } }),
+        task('gate', { requires_approval: true }),
+        // Runs because gate was rejected: it stands on that rejection.
+        task('on-reject', { depends_on: ['gate'], condition: { dependencies: { gate: ['skipped'] } } }),
+        task('other'),
+      ],
+    });
+    await eventually(async () => byId(await detail(first)).gate!.status === 'awaiting_approval');
+    const [approval] = await call<{ id: string }[]>(app, 'approvals.list', { status: 'pending' });
+    await call(app, 'approvals.decide', { approval_id: approval!.id, decision: 'reject', actor: 'ana' });
+    const d1 = await settled(first);
+    expect(byId(d1)['only-if']!.status).toBe('skipped');
+    expect(byId(d1)['on-reject']!.status).toBe('done');
+
+    const again = await call<{ run_id: string }>(app, 'runs.rerun', { run_id: first, task_id: 'other' });
+    await eventually(async () => byId(await detail(again.run_id)).gate!.status === 'awaiting_approval');
+    const t = byId(await detail(again.run_id));
+    // a's reused output still says 0: the condition is asked again and skips, as it did.
+    expect(t.a).toMatchObject({ status: 'done', reason: `reused from run ${first}` });
+    expect(t['only-if']).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('condition not met'),
+    });
+    // gate runs again (it was not done), so what stood on its rejection waits for it anew.
+    expect(t['on-reject']!.status).toBe('blocked');
+  });
 });
 
 describe('search index upkeep', () => {

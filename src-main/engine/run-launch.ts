@@ -54,9 +54,11 @@ export function newRun(
     const old = reuse.get(t.task_id);
     if (old) return { ...old, run_id: runId, reason: reused, cost: 0, retry_at: null, updated_at: now };
     const waiting = reuse.size === 0 ? t.depends_on : t.depends_on.filter((d) => !reuse.has(d));
-    return waiting.length === 0
-      ? row(t.task_id, 'ready', null)
-      : row(t.task_id, 'blocked', `waiting for ${waiting.join(', ')}`);
+    if (waiting.length > 0) return row(t.task_id, 'blocked', `waiting for ${waiting.join(', ')}`);
+    // Its dependencies all reused, a task with a condition is decided when the run is activated
+    // (ready, or skipped if the reused results do not meet it), like any other dependent.
+    if (t.condition && t.depends_on.length > 0) return row(t.task_id, 'blocked', 'checking its condition');
+    return row(t.task_id, 'ready', null);
   });
   const info: Omit<Run, 'counts'> = {
     id: runId,
@@ -93,7 +95,9 @@ export function newRun(
 
 /**
  * For a re-run from `taskId`: the tasks of the old run that are reused — done, in the plan,
- * and neither that task nor downstream of it.
+ * neither that task nor downstream of it, nor downstream of any task that runs again (one
+ * that did not end done): a task whose condition accepted a dependency's rejection, say, must
+ * run again when that dependency does, or it would stand on a result the new run may not have.
  */
 export function reusableTasks(
   plan: Plan,
@@ -103,7 +107,8 @@ export function reusableTasks(
 ): Map<string, TaskRun> {
   const dependents = new Map<string, string[]>();
   for (const t of plan.tasks) addDependents(dependents, t);
-  const again = new Set([taskId]);
+  const done = new Set(oldTasks.filter((t) => t.status === 'done').map((t) => t.task_id));
+  const again = new Set([taskId, ...plan.tasks.filter((t) => !done.has(t.task_id)).map((t) => t.task_id)]);
   for (const id of again) for (const d of dependents.get(id) ?? []) again.add(d);
   const reuse = new Map<string, TaskRun>();
   for (const t of oldTasks) {

@@ -149,8 +149,6 @@ describe('task state machine (property, real engine)', () => {
         const problems: string[] = [];
         const starts = new Set<string>();
         let driving = false;
-        /** Tasks of a re-run whose conditions the engine does not ask (see KNOWN GAP below). */
-        let unchecked = new Set<string>();
         // Each attempt an executor starts: once per attempt, never before its dependencies allow.
         const onStart = (ctx: TaskContext): { ok: boolean; output: unknown } | 'hold' => {
           const key = `${ctx.run_id}:${ctx.task.task_id}#${ctx.attempt}`;
@@ -159,7 +157,6 @@ describe('task state machine (property, real engine)', () => {
           const deps = new Map(ctx.dependencies.map((d) => [d.task_id, d]));
           const spec = specs.get(ctx.task.task_id)!;
           if (
-            !unchecked.has(ctx.task.task_id) &&
             !mayRun(
               spec,
               (d) => deps.get(d)!.status,
@@ -287,33 +284,18 @@ describe('task state machine (property, real engine)', () => {
             }
           }
           await driveToEnd(runId);
-          await checkRun(current, runId, specs, { cancelledRun, unchecked });
+          await checkRun(current, runId, specs, { cancelledRun });
 
           // A re-run from one task of the ended run: its upstream is reused, the rest runs again.
           if (s.rerunFrom !== undefined) {
             const origin = s.tasks[s.rerunFrom % s.tasks.length]!.task_id;
-            // KNOWN GAP (run-launch.ts `newRun`): a task of a re-run whose dependencies are all
-            // reused is created `ready` without asking its condition, so it runs even when the
-            // reused outputs or statuses say skip (a task its condition skipped in the first run
-            // runs in a re-run from an unrelated task). Those tasks' dependency checks are left
-            // out until that is fixed; every other task of the re-run is checked in full.
-            const again = new Set([origin]);
-            for (const id of again)
-              for (const t of s.tasks) if (t.depends_on.includes(id)) again.add(t.task_id);
-            const ended = new Map(tasksOf(runId).map((t) => [t.task_id, t.status]));
-            const reused = (id: string) => ended.get(id) === 'done' && !again.has(id);
-            unchecked = new Set(
-              s.tasks
-                .filter((t) => !reused(t.task_id) && t.depends_on.length > 0 && t.depends_on.every(reused))
-                .map((t) => t.task_id),
-            );
             const rerun = await call<{ run_id: string }>(current, 'runs.rerun', {
               run_id: runId,
               task_id: origin,
             });
             runId = rerun.run_id;
             await driveToEnd(runId);
-            await checkRun(current, runId, specs, { cancelledRun: false, unchecked });
+            await checkRun(current, runId, specs, { cancelledRun: false });
           }
           expect(problems).toEqual([]);
           expect(logged).toEqual([]);
@@ -332,9 +314,9 @@ async function checkRun(
   app: BatonApp,
   runId: string,
   specs: Map<string, Spec>,
-  opts: { cancelledRun: boolean; unchecked: ReadonlySet<string> },
+  opts: { cancelledRun: boolean },
 ) {
-  const { cancelledRun, unchecked } = opts;
+  const { cancelledRun } = opts;
   const d = await call<RunDetail>(app, 'runs.get', { run_id: runId });
   const audit = await call<AuditEntry[]>(app, 'audit.list', { run_id: runId, limit: 5_000 });
   const moves = audit.filter((e) => e.entity === 'task');
@@ -378,7 +360,7 @@ async function checkRun(
     const spec = specs.get(e.entity_id)!;
     const to = e.to_status as TaskStatus;
     const needsDeps = to === 'in_progress' || (to === 'ready' && e.from_status === 'blocked');
-    if (needsDeps && spec.depends_on.length > 0 && !unchecked.has(e.entity_id))
+    if (needsDeps && spec.depends_on.length > 0)
       expect(
         mayRun(spec, (dep) => status.get(dep)!, outputOf),
         `${e.entity_id} went ${e.from_status} → ${to} with dependencies ${spec.depends_on.map((dep) => `${dep}:${status.get(dep)}`).join(', ')}`,
@@ -393,10 +375,14 @@ async function checkRun(
       (e) => e.from_status === 'awaiting_approval' && e.to_status === 'skipped' && e.actor === PERSON,
     );
   for (const t of d.tasks) {
-    // A task a re-run reused was decided in the old run: it is a copy, whatever its dependencies
-    // (run again, because they had not ended done) end in now.
-    if (unchecked.has(t.task_id) || !byTask.has(t.task_id)) continue;
     const spec = specs.get(t.task_id)!;
+    // A task a re-run reused was decided in the old run: a copy stands only on copies (a
+    // dependency that runs again may end otherwise, and the copy would not follow it).
+    if (!byTask.has(t.task_id)) {
+      for (const dep of spec.depends_on)
+        expect(byTask.has(dep), `${t.task_id} was reused though its dependency ${dep} ran again`).toBe(false);
+      continue;
+    }
     const allowed = mayRun(spec, (dep) => final.get(dep)!.status, outputOf);
     if (!allowed) expect(['skipped', 'cancelled'], `${t.task_id} should not have run`).toContain(t.status);
     else if (t.status === 'skipped')
