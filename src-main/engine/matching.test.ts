@@ -62,7 +62,7 @@ describe('matching (seed 000 verify_task)', () => {
     const busy = agent({ id: 'busy', skills: ['x'], status: 'BUSY', max_concurrency: 2 });
     const m1 = matchAgent({ required_skills: ['x'] }, [away], () => 0);
     expect(m1.kind === 'unassigned' && m1.reason).toBe(
-      'No qualified agent found: no qualified agent is available (away is AWAY).',
+      'No qualified agent found: every agent with the required skills is unavailable (away is AWAY).',
     );
     expect(matchAgent({ required_skills: ['x'] }, [away, busy], () => 1).kind).toBe('assigned');
     const full = matchAgent({ required_skills: ['x'] }, [away, busy], () => 2);
@@ -78,6 +78,104 @@ describe('matching (seed 000 verify_task)', () => {
     expect(none.kind === 'unassigned' && none.reason).toBe(
       'No qualified agent found: no agents are registered.',
     );
+  });
+
+  it('prefers the less loaded agent, then the cheaper one, when skills tie', () => {
+    // Equal scores would go to "a" by id, so "b" wins only on load or cost.
+    const a = agent({ id: 'a', skills: ['x'], max_concurrency: 2 });
+    const b = agent({ id: 'b', skills: ['x'], max_concurrency: 2 });
+    const loaded = matchAgent({ required_skills: ['x'] }, [a, b], (id) => (id === 'a' ? 1 : 0));
+    expect(loaded.kind === 'assigned' && loaded.agent.id).toBe('b');
+    expect(loaded.explanation.score).toMatchObject({ free_capacity: 1, total: 1 });
+    expect(loaded.explanation.rejected).toEqual([
+      {
+        agent_id: 'a',
+        reason: 'lower score (0.875 < 1)',
+        score: { skill_fit: 1, free_capacity: 0.5, cost: 1, success_rate: 1, total: 0.875 },
+      },
+    ]);
+    const dear = agent({ id: 'a', skills: ['x'], cost_per_task: 1 });
+    const cheap = agent({ id: 'b', skills: ['x'], cost_per_task: 0 });
+    const priced = matchAgent({ required_skills: ['x'] }, [dear, cheap], () => 0);
+    expect(priced.kind === 'assigned' && priced.agent.id).toBe('b');
+    expect(priced.explanation.rejected[0]).toMatchObject({
+      agent_id: 'a',
+      score: { cost: 0.5, total: 0.925 },
+    });
+  });
+
+  it('counts a required skill named twice once: the score stays within 0..1', () => {
+    const x = agent({ id: 'x-only', skills: ['x'] });
+    const m = matchAgent({ required_skills: ['x', 'x', 'x'] }, [x, hal], () => 0);
+    expect(m.explanation.score).toEqual({
+      skill_fit: 1,
+      free_capacity: 1,
+      cost: 1,
+      success_rate: 1,
+      total: 1,
+    });
+    expect(m.explanation.rejected).toEqual([{ agent_id: 'hal', reason: 'lacks required skills: x' }]);
+  });
+
+  describe('the reason a task is unassigned is true', () => {
+    const x = (id: string, status: Agent['status']) => agent({ id, skills: ['x'], status });
+    const yOnly = agent({ id: 'y-only', skills: ['y'] });
+
+    it('says the agents that have the skills are OFFLINE or AWAY, not that skills are lacking', () => {
+      const m = matchAgent({ required_skills: ['x'] }, [x('a', 'OFFLINE'), yOnly, x('c', 'AWAY')], () => 0);
+      // AWAY is no more a candidate than OFFLINE: the task does not wait for either.
+      expect(m.kind).toBe('unassigned');
+      expect(m.kind === 'unassigned' && m.reason).toBe(
+        'No qualified agent found: every agent with the required skills is unavailable (a is OFFLINE, c is AWAY).',
+      );
+      expect(m.explanation.rejected).toEqual([
+        { agent_id: 'a', reason: 'agent is OFFLINE' },
+        { agent_id: 'y-only', reason: 'lacks required skills: x' },
+        { agent_id: 'c', reason: 'agent is AWAY' },
+      ]);
+    });
+
+    it('cuts a long list of unavailable agents short, and needs no skills to name', () => {
+      const many = Array.from({ length: 8 }, (_, i) => x(`a${i}`, 'OFFLINE'));
+      const m = matchAgent({ required_skills: ['x'] }, many, () => 0);
+      expect(m.kind === 'unassigned' && m.reason).toBe(
+        'No qualified agent found: every agent with the required skills is unavailable ' +
+          '(a0 is OFFLINE, a1 is OFFLINE, a2 is OFFLINE, a3 is OFFLINE, a4 is OFFLINE and 3 more).',
+      );
+      const anyone = matchAgent({ required_skills: [] }, [x('a', 'AWAY')], () => 0);
+      expect(anyone.kind === 'unassigned' && anyone.reason).toBe(
+        'No qualified agent found: every agent is unavailable (a is AWAY).',
+      );
+    });
+
+    it('says the task is pinned to an agent without the skills while others have them', () => {
+      const m = matchAgent({ required_skills: ['summarization'], agent: 'hal' }, [ash, hal], () => 0);
+      expect(m.kind === 'unassigned' && m.reason).toBe(
+        'No qualified agent found: pinned agent "hal" lacks required skills: summarization (ash has them).',
+      );
+      // Nobody has the skill: the seed's wording, for the pinned agent.
+      const nobody = matchAgent({ required_skills: ['alchemy'], agent: 'hal' }, [ash, hal], () => 0);
+      expect(nobody.kind === 'unassigned' && nobody.reason).toBe(
+        'No qualified agent found: Agent lacks required skills: alchemy.',
+      );
+    });
+
+    it('names the skills no agent has, in the seed wording', () => {
+      // ash and hal each lack two of these; only context_analysis is nobody's.
+      const m = matchAgent(
+        { required_skills: ['reflection', 'context_analysis', 'summarization'] },
+        [ash, hal],
+        () => 0,
+      );
+      expect(m.kind === 'unassigned' && m.reason).toBe(
+        'No qualified agent found: Agent lacks required skills: context_analysis.',
+      );
+      // Each skill is somebody's, never both one agent's: what the closest agent lacks.
+      const split = matchAgent({ required_skills: ['x', 'y'] }, [x('x-only', 'ONLINE'), yOnly], () => 0);
+      expect(split.kind === 'unassigned' && split.reason).toBe(
+        'No qualified agent found: Agent lacks required skills: y.',
+      );
+    });
   });
 
   describe('the explanation names every registered agent', () => {
@@ -169,7 +267,7 @@ describe('matching (seed 000 verify_task)', () => {
         pulls,
       );
       expect(pinned.kind === 'unassigned' && pinned.reason).toBe(
-        'No qualified agent found: no qualified agent is available (bo is OFFLINE).',
+        'No qualified agent found: pinned agent "bo" is OFFLINE.',
       );
       expect(pinned.explanation.rejected).toEqual([
         { agent_id: 'hal', reason: 'task is pinned to "bo"' },

@@ -8,7 +8,7 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  * fit wins by this score (each part in 0..1, ties broken by agent id):
  *
  *   total = 0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate
- *   skill_fit     = (required + 1) / (agent's skills + 1)   — 1 for an exact specialist
+ *   skill_fit     = (required + 1) / (agent's skills + 1)   — distinct skills; 1 for an exact specialist
  *   free_capacity = free slots / max_concurrency
  *   cost          = 1 / (1 + cost_per_task)
  *   success_rate  = (successes + 1) / (attempts + 2) over the agent's recent attempts
@@ -25,9 +25,10 @@ export type MatchResult =
 
 export const NO_AGENT_PREFIX = 'No qualified agent found: ';
 
+/** The required skills the agent lacks, each named once. */
 export function missingSkills(agent: Agent, required: readonly string[]): string[] {
   const have = new Set(agent.skills);
-  return required.filter((s) => !have.has(s));
+  return [...new Set(required)].filter((s) => !have.has(s));
 }
 
 export function scoreAgent(
@@ -36,7 +37,8 @@ export function scoreAgent(
   load: number,
   successRate = 1,
 ): ScoreBreakdown {
-  const skill_fit = (required.length + 1) / (new Set(agent.skills).size + 1);
+  // Distinct skills on both sides: a plan that names a skill twice must not push the fit past 1.
+  const skill_fit = (new Set(required).size + 1) / (new Set(agent.skills).size + 1);
   const free_capacity = Math.max(0, agent.max_concurrency - load) / agent.max_concurrency;
   const cost = 1 / (1 + agent.cost_per_task);
   const success_rate = Math.round(successRate * 10_000) / 10_000;
@@ -59,7 +61,6 @@ interface Assessment {
   pull: Scored[];
   fullPush: Agent[];
   fullPull: Agent[];
-  closest: { agent: Agent; missing: string[] } | undefined;
 }
 
 const never = (): boolean => false;
@@ -71,7 +72,7 @@ function assess(
   successRateOf: (agentId: string) => number,
   pulls: (agent: Agent) => boolean,
 ): Assessment {
-  const a: Assessment = { excluded: [], push: [], pull: [], fullPush: [], fullPull: [], closest: undefined };
+  const a: Assessment = { excluded: [], push: [], pull: [], fullPush: [], fullPull: [] };
   for (const agent of agents) {
     if (task.agent && agent.id !== task.agent) {
       a.excluded.push({ agent_id: agent.id, reason: `task is pinned to "${task.agent}"` });
@@ -80,7 +81,6 @@ function assess(
     const missing = missingSkills(agent, task.required_skills);
     if (missing.length > 0) {
       a.excluded.push({ agent_id: agent.id, reason: `lacks required skills: ${missing.join(', ')}` });
-      if (!a.closest || missing.length < a.closest.missing.length) a.closest = { agent, missing };
       continue;
     }
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') {
@@ -182,7 +182,7 @@ export function matchAgent(
   }
   return {
     kind: 'unassigned',
-    reason: NO_AGENT_PREFIX + noAgentReason(task, agents, a.closest),
+    reason: NO_AGENT_PREFIX + noAgentReason(task, agents),
     explanation,
   };
 }
@@ -208,11 +208,49 @@ export function explainPulled(
   return { agent_id: taker.id, score, rejected: lost.concat(a.excluded) };
 }
 
-function noAgentReason(task: Task, agents: readonly Agent[], closest: Assessment['closest']): string {
+/**
+ * Why no agent can take a task that does not wait. The seed's wording ("Agent lacks required
+ * skills: …") only when no agent has every required skill; when some have them, the reason
+ * names them and why they cannot take it: they are AWAY or OFFLINE, or the task is pinned to
+ * another agent. (At capacity, or pulling their work, they would have made the task wait.)
+ */
+function noAgentReason(task: Task, agents: readonly Agent[]): string {
   if (task.agent && !agents.some((a) => a.id === task.agent))
     return `pinned agent "${task.agent}" is not registered.`;
   if (agents.length === 0) return 'no agents are registered.';
-  if (closest) return `Agent lacks required skills: ${closest.missing.join(', ')}.`;
-  const unavailable = agents.filter((a) => !task.agent || a.id === task.agent);
-  return `no qualified agent is available (${unavailable.map((a) => `${a.id} is ${a.status}`).join(', ')}).`;
+  const skilled = agents.filter((a) => missingSkills(a, task.required_skills).length === 0);
+  const pinned = task.agent ? agents.find((a) => a.id === task.agent) : undefined;
+  if (pinned) {
+    const missing = missingSkills(pinned, task.required_skills);
+    if (missing.length === 0) return `pinned agent "${pinned.id}" is ${pinned.status}.`;
+    if (skilled.length === 0) return `Agent lacks required skills: ${missing.join(', ')}.`;
+    return `pinned agent "${pinned.id}" lacks required skills: ${missing.join(', ')} (${few(skilled.map((a) => a.id))} ${skilled.length === 1 ? 'has' : 'have'} them).`;
+  }
+  if (skilled.length === 0)
+    return `Agent lacks required skills: ${lackedByAll(task.required_skills, agents).join(', ')}.`;
+  const why = skilled.map((a) => `${a.id} is ${a.status}`);
+  const who = task.required_skills.length > 0 ? 'every agent with the required skills' : 'every agent';
+  return `${who} is unavailable (${few(why)}).`;
+}
+
+/**
+ * The required skills no agent has. When each is some agent's, though no agent has them all,
+ * the skills the closest agent lacks: the seed's wording speaks of one agent.
+ */
+function lackedByAll(required: readonly string[], agents: readonly Agent[]): string[] {
+  const held = new Set(agents.flatMap((a) => a.skills));
+  const nowhere = [...new Set(required)].filter((s) => !held.has(s));
+  if (nowhere.length > 0) return nowhere;
+  let closest: string[] | undefined;
+  for (const agent of agents) {
+    const missing = missingSkills(agent, required);
+    if (!closest || missing.length < closest.length) closest = missing;
+  }
+  return closest!;
+}
+
+/** A list for a sentence, cut short: a reason may be shown with hundreds of agents registered. */
+function few(items: readonly string[], max = 5): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }

@@ -1,7 +1,18 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deadlineBoost, PRIORITY_WEIGHTS, taskScore } from './priority.ts';
+import { bandEnd, bandForDue, deadlineBoost, PRIORITY_WEIGHTS, taskScore } from './priority.ts';
 
 const now = Date.parse('2026-11-21T10:00:00Z');
+
+/** Seed 004's boost as worded: past due ×10, due by the end of today (UTC) ×5, within 3 days ×2. */
+function seedBoost(due: number, at: number): number {
+  if (due < at) return 10;
+  const endOfToday = new Date(at);
+  endOfToday.setUTCHours(23, 59, 59, 999);
+  if (due <= endOfToday.getTime()) return 5;
+  if (due <= at + 3 * 86_400_000) return 2;
+  return 1;
+}
 
 describe('seed 004 priority', () => {
   it('weights CRITICAL > HIGH > MEDIUM > LOW by 1000/100/10/1', () => {
@@ -13,7 +24,26 @@ describe('seed 004 priority', () => {
     expect(deadlineBoost('2026-11-23T12:00:00Z', now)).toBe(2);
     expect(deadlineBoost('2026-12-30T12:00:00Z', now)).toBe(1);
     expect(deadlineBoost(undefined, now)).toBe(1);
+    expect(deadlineBoost('not a date', now)).toBe(1);
     expect(taskScore({ priority: 'LOW', deadline: '2026-11-20T00:00:00Z' }, now)).toBe(10);
     expect(taskScore({ priority: 'HIGH' }, now)).toBe(100);
+  });
+
+  it('changes bands exactly where the seed wording changes the boost', () => {
+    const ms = fc.integer({ min: now - 10 * 86_400_000, max: now + 10 * 86_400_000 });
+    fc.assert(
+      fc.property(ms, ms, (due, at) => {
+        expect(deadlineBoost(new Date(due).toISOString(), at)).toBe(seedBoost(due, at));
+        // Each band ends at its edge: not a millisecond before, from the edge on (overdue: after it).
+        for (const band of [0, 1, 2] as const) {
+          const end = bandEnd(due, band);
+          const first = end.after ? end.at + 1 : end.at;
+          expect(seedBoost(due, first - 1)).toBeLessThan(seedBoost(due, first));
+          expect(bandForDue(due, first - 1)).toBeLessThanOrEqual(band);
+          expect(bandForDue(due, first)).toBeGreaterThan(band);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -1,5 +1,12 @@
 import type { Priority } from '../../src-shared/schemas/plan.ts';
-import { boostForDue, PRIORITY_WEIGHTS } from './priority.ts';
+import {
+  BAND_BOOSTS,
+  bandEnd,
+  bandForDue,
+  bandHasEnded,
+  type DeadlineBand,
+  PRIORITY_WEIGHTS,
+} from './priority.ts';
 
 export interface QueuedTask {
   runId: string;
@@ -20,33 +27,71 @@ export interface TaskGroup {
 }
 
 const PRIORITY_ORDER: readonly Priority[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
+const BANDS = BAND_BOOSTS.length;
 
-class Lane {
-  /** Tasks without a deadline, oldest first. */
-  fifo: QueuedTask[] = [];
-  head = 0;
-  /** Tasks with a deadline: a min-heap by (deadline, seq). The earliest has the largest boost. */
-  heap: QueuedTask[] = [];
+/** The score of each bucket of a group (see Group.buckets): priority weight × deadline boost. */
+const SCORES: readonly number[] = PRIORITY_ORDER.flatMap((p) =>
+  BAND_BOOSTS.map((b) => PRIORITY_WEIGHTS[p] * b),
+);
+/** Bucket indices, highest score first, so a search can stop at the first bucket that cannot win. */
+const BY_SCORE: readonly number[] = SCORES.map((_, i) => i).sort((a, b) => SCORES[b]! - SCORES[a]!);
+
+interface Entry extends QueuedTask {
+  group: Group;
+  /** Index of its priority in PRIORITY_ORDER. */
+  rank: number;
+  /** Its deadline band. Bands only rise as time passes, so a task visits each at most once. */
+  band: DeadlineBand;
+  /** False once removed: the copies left in heaps are then skipped and dropped lazily. */
+  queued: boolean;
+}
+
+/** One (priority, band) of a group: its tasks as a min-heap by arrival. */
+class Bucket {
+  heap: Entry[] = [];
+  /** How many entries of `heap` are still here (the others left: removed or moved up a band). */
+  live = 0;
+  readonly band: DeadlineBand;
+  constructor(band: DeadlineBand) {
+    this.band = band;
+  }
 }
 
 interface Group extends TaskGroup {
-  lanes: Lane[];
+  /** Indexed by rank · BANDS + band; a bucket is made when a task first needs it. */
+  buckets: (Bucket | undefined)[];
   size: number;
+}
+
+/** When a task leaves its band (see bandEnd). */
+interface BandChange {
+  at: number;
+  after: boolean;
+  entry: Entry;
 }
 
 const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
 
 /**
  * The ready queue. Order: priority weight × deadline boost (seed 004), then first come.
- * Tasks are bucketed by group, and within a group by priority into a FIFO (no deadline) and
- * a deadline heap, so the best task for an agent is found by looking at a few heads per
- * group instead of scanning every queued task. Removal is lazy.
+ *
+ * The boost depends on time, but only through four bands (none, within 3 days, today,
+ * overdue), and a task only ever moves up through them. So each group keeps one bucket per
+ * (priority, band), every bucket ordered by arrival, and every task in a bucket has the same
+ * score. A heap of band changes, ordered by time, moves a task to its next bucket when its
+ * band changes. The best task for an agent is then the best of a few bucket heads per group
+ * (highest score, then earliest arrival), found without scanning the queued tasks. Removal
+ * is lazy; buckets are compacted when most of their entries have left.
  */
 export class ReadyQueue {
   private groups = new Map<string, Group>();
-  /** Queued task → its group and the seq of its current entry (older entries are stale). */
-  private member = new Map<string, { group: Group; seq: number }>();
+  private member = new Map<string, Entry>();
   private seq = 0;
+  /** The time the bands are computed for: the last `now` seen, or -∞ before any. */
+  private now = Number.NEGATIVE_INFINITY;
+  private changes: BandChange[] = [];
+  /** Entries of `changes` whose task was removed. */
+  private staleChanges = 0;
 
   get size(): number {
     return this.member.size;
@@ -70,38 +115,48 @@ export class ReadyQueue {
     const gk = `${runId}\u0000${pin ?? ''}\u0000${sorted.join(',')}`;
     let group = this.groups.get(gk);
     if (!group) {
-      group = { key: gk, runId, skills: sorted, pin, lanes: PRIORITY_ORDER.map(() => new Lane()), size: 0 };
+      group = { key: gk, runId, skills: sorted, pin, buckets: emptyBuckets(), size: 0 };
       this.groups.set(gk, group);
     }
-    const task: QueuedTask = {
+    // An unparsable deadline boosts nothing, as in deadlineBoost.
+    const due = deadline ? Date.parse(deadline) : Number.NaN;
+    const entry: Entry = {
       runId,
       taskId,
       priority,
-      deadline: deadline ? Date.parse(deadline) : null,
+      deadline: Number.isNaN(due) ? null : due,
       seq: this.seq++,
+      group,
+      rank: PRIORITY_ORDER.indexOf(priority),
+      band: 0,
+      queued: true,
     };
-    const lane = group.lanes[PRIORITY_ORDER.indexOf(priority)]!;
-    if (task.deadline === null) lane.fifo.push(task);
-    else heapPush(lane.heap, task);
+    // Placed for the last time seen; the next best() or list() moves it up if time has passed.
+    this.place(entry, entry.deadline === null ? 0 : bandForDue(entry.deadline, this.now));
     group.size++;
-    this.member.set(k, { group, seq: task.seq });
+    this.member.set(k, entry);
   }
 
   /** Removes a task (lazily: it is skipped and dropped when it reaches a head). */
   remove(runId: string, taskId: string): boolean {
     const k = key(runId, taskId);
-    const group = this.member.get(k)?.group;
-    if (!group) return false;
+    const entry = this.member.get(k);
+    if (!entry) return false;
     this.member.delete(k);
+    this.unqueue(entry);
+    const group = entry.group;
     group.size--;
     if (group.size === 0) this.groups.delete(group.key);
+    else this.left(group.buckets[entry.rank * BANDS + entry.band]!);
     return true;
   }
 
   /** Drops every task of a run. */
   removeRun(runId: string): void {
-    for (const [k, m] of this.member) {
-      if (m.group.runId === runId) this.member.delete(k);
+    for (const [k, entry] of this.member) {
+      if (entry.runId !== runId) continue;
+      this.member.delete(k);
+      this.unqueue(entry);
     }
     for (const [gk, group] of this.groups) if (group.runId === runId) this.groups.delete(gk);
   }
@@ -111,36 +166,36 @@ export class ReadyQueue {
     now: number,
     accept: (g: TaskGroup) => boolean,
   ): { task: QueuedTask; group: TaskGroup; score: number } | undefined {
-    let best: { task: QueuedTask; group: Group; score: number } | undefined;
+    this.advance(now);
+    let top: Entry | undefined;
+    let topScore = 0;
     for (const group of this.groups.values()) {
       if (!accept(group)) continue;
-      group.lanes.forEach((lane, i) => {
-        const weight = PRIORITY_WEIGHTS[PRIORITY_ORDER[i]!];
-        const head = this.fifoHead(lane);
-        if (head && isBetter(weight, head, best)) best = { task: head, group, score: weight };
-        const top = this.heapTop(lane);
-        if (top) {
-          const score = weight * boostForDue(top.deadline!, now);
-          if (isBetter(score, top, best)) best = { task: top, group, score };
+      const buckets = group.buckets;
+      for (const i of BY_SCORE) {
+        const score = SCORES[i]!;
+        if (score < topScore) break;
+        const bucket = buckets[i];
+        if (bucket === undefined) continue;
+        const head = headOf(bucket);
+        if (head !== undefined && (score > topScore || head.seq < top!.seq)) {
+          top = head;
+          topScore = score;
         }
-      });
+      }
     }
-    return best;
+    return top && { task: top, group: top.group, score: topScore };
   }
 
-  /** Up to `limit` queued tasks of accepted groups, best first (for inboxes: walks those groups). */
+  /** Up to `limit` queued tasks of accepted groups, in the order best() would yield them. */
   list(now: number, accept: (g: TaskGroup) => boolean, limit: number): { task: QueuedTask; score: number }[] {
+    this.advance(now);
     const out: { task: QueuedTask; score: number }[] = [];
     for (const group of this.groups.values()) {
       if (!accept(group)) continue;
-      group.lanes.forEach((lane, i) => {
-        const weight = PRIORITY_WEIGHTS[PRIORITY_ORDER[i]!];
-        for (let j = lane.head; j < lane.fifo.length; j++) {
-          const t = lane.fifo[j]!;
-          if (this.isCurrent(t)) out.push({ task: t, score: weight });
-        }
-        for (const t of lane.heap)
-          if (this.isCurrent(t)) out.push({ task: t, score: weight * boostForDue(t.deadline!, now) });
+      group.buckets.forEach((bucket, i) => {
+        if (bucket === undefined) return;
+        for (const e of bucket.heap) if (isIn(e, bucket)) out.push({ task: e, score: SCORES[i]! });
       });
     }
     return out.sort((a, b) => b.score - a.score || a.task.seq - b.task.seq).slice(0, limit);
@@ -151,53 +206,101 @@ export class ReadyQueue {
     return [...this.groups.values()];
   }
 
-  private fifoHead(lane: Lane): QueuedTask | undefined {
-    while (lane.head < lane.fifo.length) {
-      const t = lane.fifo[lane.head]!;
-      if (this.isCurrent(t)) {
-        if (lane.head > 1024 && lane.head * 2 > lane.fifo.length) {
-          lane.fifo = lane.fifo.slice(lane.head);
-          lane.head = 0;
-        }
-        return lane.fifo[lane.head];
+  /** Puts a task in the bucket of `band` and, unless overdue, schedules its next band change. */
+  private place(entry: Entry, band: DeadlineBand): void {
+    entry.band = band;
+    const i = entry.rank * BANDS + band;
+    let bucket = entry.group.buckets[i];
+    if (bucket === undefined) {
+      bucket = new Bucket(band);
+      entry.group.buckets[i] = bucket;
+    }
+    heapPush(bucket.heap, entry, bySeq);
+    bucket.live++;
+    if (entry.deadline !== null && band < 3)
+      heapPush(this.changes, { ...bandEnd(entry.deadline, band as 0 | 1 | 2), entry }, byTime);
+  }
+
+  /** Moves every task whose band has changed by `now` to its new bucket. */
+  private advance(now: number): void {
+    if (now < this.now) {
+      this.rebuild(now);
+      return;
+    }
+    this.now = now;
+    const changes = this.changes;
+    while (changes.length > 0 && bandHasEnded(changes[0]!, now)) {
+      const { entry } = heapPop(changes, byTime)!;
+      if (!entry.queued) {
+        this.staleChanges--;
+        continue;
       }
-      lane.head++;
+      const from = entry.group.buckets[entry.rank * BANDS + entry.band]!;
+      // The band has ended, so the new one is higher: a task never moves twice into one bucket.
+      this.place(entry, bandForDue(entry.deadline!, now));
+      this.left(from);
     }
-    if (lane.head > 0) {
-      lane.fifo = [];
-      lane.head = 0;
-    }
-    return undefined;
   }
 
-  private heapTop(lane: Lane): QueuedTask | undefined {
-    while (lane.heap.length > 0) {
-      const t = lane.heap[0]!;
-      if (this.isCurrent(t)) return t;
-      heapPop(lane.heap);
-    }
-    return undefined;
+  /**
+   * A clock that goes back (a fake one, or a system clock set back) can lower bands, which the
+   * band changes cannot express: every task is placed again for the new time. Tasks are
+   * visited in arrival order (the member map keeps insertion order), so the heaps stay cheap.
+   */
+  private rebuild(now: number): void {
+    this.now = now;
+    this.changes = [];
+    this.staleChanges = 0;
+    for (const group of this.groups.values()) group.buckets = emptyBuckets();
+    for (const entry of this.member.values())
+      this.place(entry, entry.deadline === null ? 0 : bandForDue(entry.deadline, now));
   }
 
-  /** Still queued, and this is its current entry (not one left behind by remove + push). */
-  private isCurrent(t: QueuedTask): boolean {
-    return this.member.get(key(t.runId, t.taskId))?.seq === t.seq;
+  private unqueue(entry: Entry): void {
+    entry.queued = false;
+    if (entry.deadline !== null && entry.band < 3) this.staleChanges++;
+    // Tasks removed long before their deadline nears would otherwise stay in `changes`.
+    if (this.staleChanges > 64 && this.staleChanges * 2 > this.changes.length) {
+      this.changes = this.changes
+        .filter((c) => c.entry.queued)
+        .sort((a, b) => a.at - b.at || Number(a.after) - Number(b.after));
+      this.staleChanges = 0;
+    }
+  }
+
+  /** An entry has left `bucket`; once most have, the bucket drops their copies. */
+  private left(bucket: Bucket): void {
+    bucket.live--;
+    if (bucket.heap.length > 64 && bucket.live * 2 < bucket.heap.length) {
+      // Sorted by arrival is a valid min-heap by arrival.
+      bucket.heap = bucket.heap.filter((e) => isIn(e, bucket)).sort((a, b) => a.seq - b.seq);
+    }
   }
 }
 
-function isBetter(
-  score: number,
-  t: QueuedTask,
-  best: { task: QueuedTask; score: number } | undefined,
-): boolean {
-  return !best || score > best.score || (score === best.score && t.seq < best.task.seq);
+const emptyBuckets = (): (Bucket | undefined)[] => Array.from({ length: SCORES.length }, () => undefined);
+
+/** Whether an entry of `bucket.heap` is still in it (not removed, not moved up a band). */
+const isIn = (e: Entry, bucket: Bucket): boolean => e.queued && e.band === bucket.band;
+
+/** The earliest arrival still in a bucket, dropping the copies of entries that left. */
+function headOf(bucket: Bucket): Entry | undefined {
+  const heap = bucket.heap;
+  while (heap.length > 0) {
+    const e = heap[0]!;
+    if (isIn(e, bucket)) return e;
+    heapPop(heap, bySeq);
+  }
+  return undefined;
 }
 
-function less(a: QueuedTask, b: QueuedTask): boolean {
-  return a.deadline! < b.deadline! || (a.deadline === b.deadline && a.seq < b.seq);
-}
+const bySeq = (a: Entry, b: Entry): boolean => a.seq < b.seq;
 
-function heapPush(h: QueuedTask[], t: QueuedTask): void {
+/** Earlier first; at the same instant, a change due at it before one due just after it. */
+const byTime = (a: BandChange, b: BandChange): boolean =>
+  a.at < b.at || (a.at === b.at && !a.after && b.after);
+
+function heapPush<T>(h: T[], t: T, less: (a: T, b: T) => boolean): void {
   h.push(t);
   let i = h.length - 1;
   while (i > 0) {
@@ -208,10 +311,11 @@ function heapPush(h: QueuedTask[], t: QueuedTask): void {
   }
 }
 
-function heapPop(h: QueuedTask[]): void {
-  const last = h.pop()!;
-  if (h.length === 0) return;
-  h[0] = last;
+function heapPop<T>(h: T[], less: (a: T, b: T) => boolean): T | undefined {
+  const top = h[0];
+  const last = h.pop();
+  if (h.length === 0) return top;
+  h[0] = last!;
   let i = 0;
   for (;;) {
     const l = 2 * i + 1;
@@ -219,7 +323,7 @@ function heapPop(h: QueuedTask[]): void {
     let m = i;
     if (l < h.length && less(h[l]!, h[m]!)) m = l;
     if (r < h.length && less(h[r]!, h[m]!)) m = r;
-    if (m === i) return;
+    if (m === i) return top;
     [h[i], h[m]] = [h[m]!, h[i]!];
     i = m;
   }
