@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { TaskSpec } from './plan.ts';
 
 /**
- * Task statuses. The flows of seeds 003 and 004 map onto them:
- * PENDING/TODO → pending, BLOCKED → blocked, IN_PROGRESS → in_progress,
- * COMPLETED/DONE → done, FAILED → failed, CANCELLED → cancelled.
- * The legal transitions live in src-main/engine/task-state.ts.
+ * Task statuses. The flows of seeds 003 and 004 map onto them: TODO → ready (dependencies
+ * met) or blocked, PENDING (seed 003, waiting for approval) → awaiting_approval, BLOCKED →
+ * blocked, IN_PROGRESS → in_progress, COMPLETED/DONE → done, FAILED → failed, CANCELLED →
+ * cancelled. `pending` is named for the seeds' vocabulary but no task is ever in it: a task
+ * starts ready or blocked. The legal transitions live in src-main/engine/task-state.ts.
  */
 export const TASK_STATUSES = [
   'pending',
