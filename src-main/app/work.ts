@@ -4,8 +4,8 @@ import type { AppContext } from './context.ts';
 /** Seed 004's pull API over the engine. */
 export function workHandlers({ engine }: AppContext): WorkHandlers {
   return {
-    'work.selectNext': ({ agent_id, run_id, plan_id }) =>
-      engine.selectNextTask(agent_id, { run_id, plan_id }),
+    'work.selectNext': ({ agent_id, run_id, plan_id, min_priority }) =>
+      engine.selectNextTask(agent_id, { run_id, plan_id, min_priority }),
     'work.context': ({ agent_id, run_id, task_id }) => engine.prepareTaskContext(agent_id, run_id, task_id),
     'work.execute': ({ agent_id, run_id, task_id }) => engine.executeTask(agent_id, run_id, task_id),
     'work.progress': (u) => engine.updateTaskProgress(u),

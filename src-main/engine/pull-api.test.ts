@@ -92,6 +92,32 @@ describe('seed 004 pull API', () => {
     );
   });
 
+  it('selects only tasks of a minimum priority when asked (seed 004 priority limits)', async () => {
+    pullApp();
+    const overdue = new Date(Date.now() - 3_600_000).toISOString();
+    await setup(app, [{ id: 'vp', skills: ['x'], max_concurrency: 10 }], {
+      plan_id: 'p',
+      tasks: [
+        task('med-overdue', { priority: 'MEDIUM', deadline: overdue }),
+        task('high', { priority: 'HIGH' }),
+        task('low', { priority: 'LOW' }),
+      ],
+    });
+    // Overdue, the MEDIUM task scores as HIGH does and came first: it is the best overall…
+    const any = await call<Picked>(app, 'work.selectNext', { agent_id: 'vp' });
+    expect(any.task?.task_id).toBe('med-overdue');
+    // …but a limit is on priority, not on score.
+    const high = await call<Picked>(app, 'work.selectNext', { agent_id: 'vp', min_priority: 'HIGH' });
+    expect(high.task?.task_id).toBe('high');
+    const critical = await call<Picked>(app, 'work.selectNext', { agent_id: 'vp', min_priority: 'CRITICAL' });
+    expect(critical).toEqual({
+      task: null,
+      reason: 'no ready task of priority CRITICAL or higher matches this agent',
+    });
+    const bad = await app.dispatch('work.selectNext', { agent_id: 'vp', min_priority: 'URGENT' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
   it('answers blocked for unmet dependencies and refuses work not assigned to the agent', async () => {
     pullApp();
     const run = await setup(

@@ -1,4 +1,5 @@
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
+import type { Priority } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -16,6 +17,8 @@ import type { TaskFlow } from './task-flow.ts';
 export interface WorkCriteria {
   run_id?: string | undefined;
   plan_id?: string | undefined;
+  /** Only tasks of this priority or higher (seed 004's priority limit). */
+  min_priority?: Priority | undefined;
 }
 
 /** Seed 004 updateTaskProgress; progress is 0–100 (validated at the edge). */
@@ -96,14 +99,22 @@ export class PullApi {
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
       return { task: null, reason: `agent is ${agent.status}` };
     if (this.loadOf(agentId) >= agent.max_concurrency) return { task: null, reason: 'agent is at capacity' };
-    const best = this.queue.best(this.clock.now(), (g) => {
-      if (criteria.run_id && g.runId !== criteria.run_id) return false;
-      if (g.pin && g.pin !== agentId) return false;
-      if (criteria.plan_id && this.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
-      for (const s of g.skills) if (!skills.has(s)) return false;
-      return true;
-    });
-    if (!best) return { task: null, reason: 'no ready task matches this agent' };
+    const best = this.queue.best(
+      this.clock.now(),
+      (g) => {
+        if (criteria.run_id && g.runId !== criteria.run_id) return false;
+        if (g.pin && g.pin !== agentId) return false;
+        if (criteria.plan_id && this.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
+        for (const s of g.skills) if (!skills.has(s)) return false;
+        return true;
+      },
+      criteria.min_priority,
+    );
+    if (!best)
+      return {
+        task: null,
+        reason: `no ready task${criteria.min_priority ? ` of priority ${criteria.min_priority} or higher` : ''} matches this agent`,
+      };
     return { task: this.pulled(best.task.runId, best.task.taskId, best.score) };
   }
 

@@ -161,12 +161,17 @@ export class ReadyQueue {
     for (const [gk, group] of this.groups) if (group.runId === runId) this.groups.delete(gk);
   }
 
-  /** The best queued task among groups that `accept` takes, with its group and score. */
+  /**
+   * The best queued task among groups that `accept` takes, with its group and score; with
+   * `minPriority`, only among tasks of that priority or higher (seed 004's priority limit).
+   */
   best(
     now: number,
     accept: (g: TaskGroup) => boolean,
+    minPriority?: Priority,
   ): { task: QueuedTask; group: TaskGroup; score: number } | undefined {
     this.advance(now);
+    const lowestRank = minPriority ? PRIORITY_ORDER.indexOf(minPriority) : PRIORITY_ORDER.length - 1;
     let top: Entry | undefined;
     let topScore = 0;
     for (const group of this.groups.values()) {
@@ -175,6 +180,7 @@ export class ReadyQueue {
       for (const i of BY_SCORE) {
         const score = SCORES[i]!;
         if (score < topScore) break;
+        if (i >= (lowestRank + 1) * BANDS) continue;
         const bucket = buckets[i];
         if (bucket === undefined) continue;
         const head = headOf(bucket);

@@ -7,6 +7,7 @@ import { idSchema, rangeEdgeSchema } from '../schemas/common.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
 import { memorySearchInputSchema } from '../schemas/memory.ts';
 import type { PlanInput, PlanSummary, PlanVersionSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
+import { PRIORITIES } from '../schemas/plan.ts';
 import type { Project } from '../schemas/project.ts';
 import { projectSchema } from '../schemas/project.ts';
 import type {
@@ -107,7 +108,12 @@ const agentTask = agentRef.extend(taskRefSchema.shape);
 /** Seed 004's pull API: how agents on other machines (daemons) take and report work. */
 export const workMethods = {
   'work.selectNext': method(
-    agentRef.extend({ run_id: z.string().max(200).optional(), plan_id: z.string().max(200).optional() }),
+    agentRef.extend({
+      run_id: z.string().max(200).optional(),
+      plan_id: z.string().max(200).optional(),
+      /** Only tasks of this priority or higher (seed 004's priority limit). */
+      min_priority: z.enum(PRIORITIES).optional(),
+    }),
   ).returns<{ task: PulledTask | null; reason?: string }>(),
   'work.context': method(agentTask).returns<PreparedContext>(),
   'work.execute': method(agentTask).returns<{

@@ -138,7 +138,7 @@ export const routes: Route[] = [
     'agents (pull)',
     'Seed 004 selectNextTask: the best ready task this agent can take.',
     'work.selectNext',
-    { query: ['run_id', 'plan_id'] },
+    { query: ['run_id', 'plan_id', 'min_priority'] },
   ),
   viaContract(
     'GET',
