@@ -4,11 +4,11 @@ import { bandEnd, bandForDue, deadlineBoost, PRIORITY_WEIGHTS, taskScore } from 
 
 const now = Date.parse('2026-11-21T10:00:00Z');
 
-/** Seed 004's boost as worded: past due ×10, due by the end of today (UTC) ×5, within 3 days ×2. */
+/** Seed 004's boost as worded: past due ×10, due by the end of today (local) ×5, within 3 days ×2. */
 function seedBoost(due: number, at: number): number {
   if (due < at) return 10;
   const endOfToday = new Date(at);
-  endOfToday.setUTCHours(23, 59, 59, 999);
+  endOfToday.setHours(23, 59, 59, 999);
   if (due <= endOfToday.getTime()) return 5;
   if (due <= at + 3 * 86_400_000) return 2;
   return 1;
@@ -27,6 +27,20 @@ describe('seed 004 priority', () => {
     expect(deadlineBoost('not a date', now)).toBe(1);
     expect(taskScore({ priority: 'LOW', deadline: '2026-11-20T00:00:00Z' }, now)).toBe(10);
     expect(taskScore({ priority: 'HIGH' }, now)).toBe(100);
+  });
+
+  it("counts 'today' on this machine's clock, not UTC's", () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      // 16:00 in Los Angeles on the 21st is already the 22nd in UTC.
+      const evening = Date.parse('2026-11-21T16:00:00-08:00');
+      expect(deadlineBoost('2026-11-21T23:30:00-08:00', evening)).toBe(5); // tonight, local
+      expect(deadlineBoost('2026-11-22T01:00:00-08:00', evening)).toBe(2); // tomorrow, local
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 
   it('changes bands exactly where the seed wording changes the boost', () => {

@@ -23,8 +23,9 @@ export type DeadlineBand = 0 | 1 | 2 | 3;
  */
 export function bandEnd(due: number, band: 0 | 1 | 2): { at: number; after: boolean } {
   if (band === 0) return { at: due - 3 * DAY_MS, after: false };
-  // "Today" is the UTC day, so a task is due today from the start of its due date's UTC day.
-  if (band === 1) return { at: Math.floor(due / DAY_MS) * DAY_MS, after: false };
+  // "Today" is the day on this machine's clock (the person's day, not UTC's): a task is due
+  // today from the local midnight that starts its due date.
+  if (band === 1) return { at: new Date(due).setHours(0, 0, 0, 0), after: false };
   return { at: due, after: true };
 }
 
