@@ -138,6 +138,16 @@ describe('plan schema', () => {
     expect(sized('a'.repeat(limit))).toEqual(tooBig);
   });
 
+  it('names inputs JSON cannot hold (IPC can carry a BigInt or a cycle) instead of failing', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const inputs of [{ n: 10n }, cycle]) {
+      const found = issues({ plan_id: 'p', tasks: [task('a', { inputs })] });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^tasks\[0\]\.inputs: must be JSON \(/);
+    }
+  });
+
   it('reports every problem of a plan at once, each with its path', () => {
     const r = parsePlan({
       plan_id: 'p',

@@ -134,10 +134,22 @@ export const taskSpecSchema = z.strictObject({
   condition: conditionSchema.optional(),
   inputs: z
     .record(z.string(), z.unknown())
-    .refine(
-      (v) => !utf8LongerThan(JSON.stringify(v), MAX_INPUT_BYTES),
-      `must be at most ${MAX_INPUT_BYTES} bytes as JSON`,
-    )
+    .superRefine((v, ctx) => {
+      // A plan is stored and handed to agents as JSON: what JSON cannot hold (a BigInt, a
+      // cycle, which Electron's IPC can carry) is a problem of the plan, not a crash.
+      let json: string;
+      try {
+        json = JSON.stringify(v);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be JSON (${err instanceof Error ? err.message : String(err)})`,
+        });
+        return;
+      }
+      if (utf8LongerThan(json, MAX_INPUT_BYTES))
+        ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_INPUT_BYTES} bytes as JSON` });
+    })
     .optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
