@@ -207,7 +207,7 @@ export class PullApi {
         throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
       return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
     }
-    if (task.status === 'blocked' || task.status === 'pending') {
+    if (task.status === 'blocked') {
       return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
     }
     if (task.status === 'awaiting_approval')

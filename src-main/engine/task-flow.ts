@@ -178,7 +178,7 @@ export class TaskFlow {
       } else if (t.status === 'ready') {
         if (t.retry_at !== null && t.retry_at > this.clock.now()) this.armRetry(run, t);
         else this.enqueueOrGate(run, t);
-      } else if (t.status === 'pending' || t.status === 'blocked') {
+      } else if (t.status === 'blocked') {
         const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
         if (verdict.kind !== 'wait' && this.applyVerdict(run, t, verdict))
           this.settleDependents(run, t.task_id);
@@ -458,7 +458,7 @@ export class TaskFlow {
       const id = work.pop()!;
       for (const depId of run.dependents.get(id) ?? []) {
         const dep = run.tasks.get(depId)!;
-        if (dep.status !== 'blocked' && dep.status !== 'pending') continue;
+        if (dep.status !== 'blocked') continue;
         const verdict = this.verdictOf(run, run.specs.get(depId)!);
         if (verdict.kind !== 'wait') {
           if (this.applyVerdict(run, dep, verdict)) work.push(depId);
