@@ -91,8 +91,10 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     const history = detail.getByRole('list', { name: 'History of deploy' });
     await expect
       .poll(() => history.textContent())
-      .toContain('by Bo: approval_required for task "deploy": ship it');
-    expect(await history.textContent()).toContain('awaiting_approval → ready by Bo: approved by Bo');
+      .toContain('approval approved by Bo: approval_required for task "deploy": ship it');
+    const text = await history.textContent();
+    expect(text).toContain('approval asked by engine: approval_required for task "deploy"');
+    expect(text).toContain('awaiting_approval → ready by Bo: approved by Bo');
     await page.getByRole('button', { name: /^Approvals/ }).click();
   });
 

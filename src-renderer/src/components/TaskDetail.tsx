@@ -263,8 +263,12 @@ function TaskHistory({ task }: { task: TaskRun }) {
           {entries.map((e) => (
             <li key={e.id}>
               <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>{' '}
-              {e.entity === 'approval' ? 'approval' : `${e.from_status ?? '—'} → ${e.to_status ?? '—'}`} by{' '}
-              <strong>{e.actor}</strong>: {e.why}
+              {e.entity === 'approval'
+                ? e.to_status === 'pending'
+                  ? 'approval asked'
+                  : `approval ${e.to_status ?? ''}`
+                : `${e.from_status ?? '—'} → ${e.to_status ?? '—'}`}{' '}
+              by <strong>{e.actor}</strong>: {e.why}
             </li>
           ))}
         </ol>
