@@ -345,6 +345,26 @@ describe('execution', () => {
     expect(await call<unknown[]>(app, 'approvals.list', { status: 'pending' })).toEqual([]);
   });
 
+  it('still asks for the approval when an agent that can take the task comes while it waits in line', async () => {
+    // One slot (global limit 1), held by `long`: `gated` waits in the queue, unqualified for now.
+    const exec = controlledExecutor((ctx) => (ctx.task.task_id === 'long' ? 'hold' : { ok: true }));
+    open(exec, 1);
+    await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'p',
+        tasks: [task('long'), task('gated', { requires_approval: true, required_skills: ['z'] })],
+      },
+    });
+    const { run_id } = await call<BuildResponse>(app, 'runs.start', { plan_id: 'p' });
+    await eventually(() => exec.running.has('long'));
+    await call(app, 'agents.import', { agents: [{ id: 'z1', skills: ['z'] }] });
+    exec.running.get('long')!.finish();
+    await eventually(async () => byId(await detail(run_id)).gated!.status === 'awaiting_approval');
+    expect(exec.started.filter((s) => s.startsWith('gated'))).toEqual([]);
+    expect(await call<unknown[]>(app, 'approvals.list', { status: 'pending' })).toHaveLength(1);
+  });
+
   it('gates tasks for approval; answering one resumes only that branch, rejection skips dependents', async () => {
     const exec = controlledExecutor(() => ({ ok: true }));
     open(exec);

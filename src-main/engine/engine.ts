@@ -597,6 +597,11 @@ export class Engine {
         flow.maybeFinish(run);
         continue;
       }
+      // Queued without its approval because no agent could take it then: one can now.
+      if (flow.needsApproval(run, spec)) {
+        flow.gateForApproval(run, task, spec);
+        continue;
+      }
       const over = flow.overBudget(run, spec, m.agent);
       if (over) {
         flow.gate(run, task, 'budget', over.reason, over.cost);

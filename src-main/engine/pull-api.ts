@@ -229,6 +229,11 @@ export class PullApi {
     let gated = false;
     this.writer.tx(() => {
       this.queue.remove(runId, taskId);
+      if (this.flow.needsApproval(run, spec)) {
+        this.flow.gateForApproval(run, task, spec);
+        gated = true;
+        return;
+      }
       const over = this.flow.overBudget(run, spec, agent);
       if (over) {
         this.flow.gate(run, task, 'budget', over.reason, over.cost);

@@ -298,21 +298,28 @@ export class TaskFlow {
     }
     // A task no agent can take is unassigned now (by dispatch), not put to a person first: an
     // approval would not make an agent qualified, and the run would wait on it for nothing.
-    if (
-      spec.requires_approval &&
-      !run.approved.has(`approval_required:${task.task_id}`) &&
-      this.agents.match(spec).kind !== 'unassigned'
-    ) {
-      this.gate(
-        run,
-        task,
-        'approval_required',
-        'the plan requires approval for this task',
-        spec.estimated_cost,
-      );
+    // Dispatch and the pull API ask again before anyone takes it (an agent may come meanwhile).
+    if (this.needsApproval(run, spec) && this.agents.match(spec).kind !== 'unassigned') {
+      this.gateForApproval(run, task, spec);
       return;
     }
     this.enqueue(run, task);
+  }
+
+  /** The plan requires approval for this task, and it has not been given yet. */
+  needsApproval(run: ActiveRun, spec: TaskSpec): boolean {
+    return spec.requires_approval === true && !run.approved.has(`approval_required:${spec.task_id}`);
+  }
+
+  /** The task waits for the approval its plan requires. */
+  gateForApproval(run: ActiveRun, task: TaskRun, spec: TaskSpec): void {
+    this.gate(
+      run,
+      task,
+      'approval_required',
+      'the plan requires approval for this task',
+      spec.estimated_cost,
+    );
   }
 
   enqueue(run: ActiveRun, task: TaskRun): void {
