@@ -90,6 +90,7 @@ export function createApp(opts: AppOptions) {
         : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const availability = createAvailability({ store, engine, bus, now });
   const handlers = createHandlers({

@@ -876,35 +876,54 @@ describe('search index upkeep', () => {
 });
 
 describe('acting only on what is stored', () => {
-  it('a cancel whose transaction fails neither stops the agent nor tells anyone', async () => {
+  it('stops an agent only once its cancel is stored; a cancel that fails reloads the run as stored', async () => {
     const exec = controlledExecutor(() => 'hold');
     const app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
     try {
       const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+      const waited = app.engine.whenSettled(run);
       await eventually(() => exec.running.has('t'));
       const told: string[] = [];
       app.bus.subscribe((batch) => {
-        for (const e of batch) if (e.name === 'task.updated') told.push(e.payload.status);
+        for (const e of batch)
+          if (e.name === 'task.updated') told.push(`${e.payload.status}#${e.payload.attempt}`);
       });
+      // What the store says when the agent is told to stop.
+      const storedAtStop: string[] = [];
+      const watch = () =>
+        exec.running.get('t')!.signal.addEventListener('abort', () => {
+          storedAtStop.push(
+            app.store.db.prepare("SELECT status FROM task_runs WHERE task_id = 't'").pluck().get() as string,
+          );
+        });
+      watch();
+
       // The store refuses the cancel's last write, the build log's (as a full disk would): the
-      // task rows were written, and told of, earlier in the transaction, which rolls back.
+      // task rows were written, and would have been told of, earlier in the transaction.
       app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE UPDATE ON memory_entries
         WHEN new.status = 'cancelled' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
       const refused = await app.dispatch('runs.cancel', { run_id: run });
-      expect(refused.ok).toBe(false);
-      await new Promise((r) => setTimeout(r, 20));
-      expect(exec.aborted).toEqual([]);
-      expect(told).not.toContain('cancelled');
-      const stored = await call<RunDetail>(app, 'runs.get', { run_id: run });
-      expect(stored.tasks[0]).toMatchObject({ status: 'in_progress' });
+      expect(refused).toMatchObject({ ok: false });
+      // Nothing of it was told; the run is reloaded as stored, as after a crash: the attempt
+      // that was running is stopped, kept as interrupted and retried.
+      await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
+      expect(exec.aborted).toEqual(['t#1']);
+      expect(storedAtStop).toEqual(['in_progress']);
+      expect(told.some((t) => t.startsWith('cancelled'))).toBe(false);
+      const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+        [1, 'interrupted'],
+        [2, 'running'],
+      ]);
 
-      // Stored, the same cancel stops the agent and is told.
+      // Stored, the cancel stops the agent after the commit, is told, and ends the run.
       app.store.db.exec('DROP TRIGGER refuse');
-      const other = await setup(app, [], { plan_id: 'q', tasks: [task('u')] });
-      await eventually(() => exec.running.has('u'));
-      await call(app, 'runs.cancel', { run_id: other });
-      await eventually(() => exec.aborted.includes('u#1'));
-      await eventually(() => told.includes('cancelled'));
+      watch();
+      await call(app, 'runs.cancel', { run_id: run });
+      await eventually(() => exec.aborted.includes('t#2'));
+      expect(storedAtStop).toEqual(['in_progress', 'cancelled']);
+      await eventually(() => told.includes('cancelled#2'));
+      expect(await waited).toMatchObject({ id: run, status: 'cancelled' });
     } finally {
       app.close();
     }

@@ -59,6 +59,8 @@ export interface EngineOptions {
   /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
   decide?: Decide;
   secrets?: SecretResolver;
+  /** Where errors no caller hears of go (reloading a run after a failed write). */
+  log?: (err: unknown) => void;
 }
 
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
@@ -133,6 +135,7 @@ export class Engine {
       onEnded: (run, task) => this.decider.ask(run, task),
       beforeTx: () => this.leases.ensureFresh(),
       fence: () => this.leases.fence(),
+      onRollback: (runIds) => this.reload(runIds, opts.log ?? (() => {})),
     });
     const agents = new AgentDirectory(store, opts.executors, this.loadOf, (agentId) =>
       outcomes.successRate(agentId),
@@ -318,6 +321,29 @@ export class Engine {
       memory_id: memoryId,
       run_id: runId,
     };
+  }
+
+  /**
+   * After a write that failed (and rolled back) changed these runs in memory: each is taken
+   * down and resumed from the store, as after a restart, keeping whoever waits for it. If the
+   * store fails again, the run stays down here and resumes in the next process.
+   */
+  private reload(runIds: string[], log: (err: unknown) => void): void {
+    for (const runId of runIds) {
+      // Active, or ended in memory by the write that failed (the store says it goes on).
+      const run = this.active.get(runId);
+      if (run?.lost) continue;
+      try {
+        if (run) {
+          this.flow.deactivate(run);
+          this.active.delete(runId);
+        }
+        this.resumeUnfinished(runId);
+      } catch (err) {
+        this.active.delete(runId);
+        log(err);
+      }
+    }
   }
 
   /** Resumes every unfinished run whose lease is free (or only the run `only`). Returns the ids resumed. */

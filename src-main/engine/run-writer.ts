@@ -25,6 +25,11 @@ export interface RunWriterOptions {
    * took over are given up before anything is written to them (`RunLeases.fence`).
    */
   fence?: () => void;
+  /**
+   * A transaction rolled back after changing these runs in memory: the engine reloads them from
+   * the store, as after a restart, so memory never stays ahead of what is stored.
+   */
+  onRollback?: (runIds: string[]) => void;
 }
 
 /**
@@ -42,6 +47,7 @@ export class RunWriter {
   private readonly onEnded: (run: ActiveRun, task: TaskRun) => void;
   private readonly beforeTx: () => void;
   private readonly fence: () => void;
+  private readonly onRollback: (runIds: string[]) => void;
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
@@ -52,6 +58,8 @@ export class RunWriter {
   private readonly resultBuffer: (MemoryEntry & { plan_id: string | null })[] = [];
   /** What acts on the current transaction's changes, done once it commits (`afterCommit`). */
   private readonly onCommit: (() => void)[] = [];
+  /** The runs the current transaction changed (in memory, until it commits). */
+  private readonly touched = new Set<string>();
 
   private lastNow = -1;
   private lastIso = '';
@@ -66,6 +74,7 @@ export class RunWriter {
     this.onEnded = opts.onEnded;
     this.beforeTx = opts.beforeTx ?? (() => {});
     this.fence = opts.fence ?? (() => {});
+    this.onRollback = opts.onRollback ?? (() => {});
   }
 
   /**
@@ -90,9 +99,17 @@ export class RunWriter {
       result = this.inTx(fn, true);
     } catch (err) {
       this.bus.drop();
-      this.onCommit.length = 0;
+      // The store has none of it, but memory moved on (a task cancelled, its agent's flight
+      // gone): the agents it meant to stop are stopped, and its runs are reloaded from the
+      // store, which retries what was in flight as new attempts, as after a crash.
+      const stops = this.onCommit.splice(0);
+      const runs = [...this.touched];
+      this.touched.clear();
+      for (const stop of stops) stop();
+      if (runs.length > 0) this.onRollback(runs);
       throw err;
     }
+    this.touched.clear();
     this.bus.release();
     for (const act of this.onCommit.splice(0)) act();
     return result;
@@ -119,6 +136,7 @@ export class RunWriter {
   /** Moves a task to `to` (refusing an illegal transition), keeping the run's counts and audit. */
   setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>, actor = ACTOR): void {
     if (run.lost) throw takenOver(run.id);
+    this.touched.add(run.id);
     const from = task.status;
     assertTransition(task.task_id, from, to);
     if (from === 'awaiting_approval' && (to === 'cancelled' || to === 'skipped')) {
@@ -187,6 +205,7 @@ export class RunWriter {
 
   /** Marks a task row to be written at commit. */
   save(task: TaskRun): void {
+    this.touched.add(task.run_id);
     task.updated_at = this.iso();
     this.dirty.add(task);
   }
@@ -224,6 +243,7 @@ export class RunWriter {
     why: string,
     actor = ACTOR,
   ): void {
+    this.touched.add(runId);
     this.auditBuffer.push({
       at: this.iso(),
       actor,

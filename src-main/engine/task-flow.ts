@@ -566,14 +566,20 @@ export class TaskFlow {
   drop(run: ActiveRun, fallback: Run): void {
     this.deactivate(run);
     this.active.delete(run.id);
-    const waiters = this.waiters.get(run.id) ?? [];
-    this.waiters.delete(run.id);
-    if (waiters.length > 0) {
-      setImmediate(() => {
-        const settled = this.store.runs.get(run.id) ?? fallback;
-        for (const w of waiters) w(settled);
-      });
-    }
+    const tell = () => {
+      const waiters = this.waiters.get(run.id) ?? [];
+      this.waiters.delete(run.id);
+      if (waiters.length > 0) {
+        setImmediate(() => {
+          const settled = this.store.runs.get(run.id) ?? fallback;
+          for (const w of waiters) w(settled);
+        });
+      }
+    };
+    // A run that ends here is told once its end is stored (if that write fails, the run is
+    // reloaded and they go on waiting); one another process took, at once.
+    if (run.lost) tell();
+    else this.writer.afterCommit(tell);
   }
 
   /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
