@@ -928,4 +928,29 @@ describe('acting only on what is stored', () => {
       app.close();
     }
   });
+
+  it('goes on after a tick whose write fails: the error is logged and the run reloaded, not the process ended', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    const logged: unknown[] = [];
+    const app = createApp({
+      dataDir: ':memory:',
+      executors: { echo: exec.executor },
+      log: (e) => logged.push(e),
+    });
+    try {
+      const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+      await eventually(() => exec.running.has('t'));
+      app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE UPDATE ON task_runs WHEN new.status = 'done'
+        BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+      exec.running.get('t')!.finish();
+      // The result could not be stored: the run is reloaded and the task runs again.
+      await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
+      expect(String(logged[0])).toContain('disk trouble');
+      app.store.db.exec('DROP TRIGGER refuse');
+      exec.running.get('t')!.finish();
+      expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
+    } finally {
+      app.close();
+    }
+  });
 });

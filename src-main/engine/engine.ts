@@ -107,6 +107,7 @@ export class Engine {
   private readonly pull: PullApi;
   private scheduled = false;
   private closed = false;
+  private readonly log: (err: unknown) => void;
 
   constructor(opts: EngineOptions) {
     const store = opts.store;
@@ -116,6 +117,7 @@ export class Engine {
     const buildLogIntervalMs = opts.buildLogIntervalMs ?? 250;
     const schedule = (): void => this.schedule();
     this.store = store;
+    this.log = opts.log ?? (() => {});
     this.bus = bus;
     this.clock = clock;
     this.ids = ids;
@@ -135,7 +137,7 @@ export class Engine {
       onEnded: (run, task) => this.decider.ask(run, task),
       beforeTx: () => this.leases.ensureFresh(),
       fence: () => this.leases.fence(),
-      onRollback: (runIds) => this.reload(runIds, opts.log ?? (() => {})),
+      onRollback: (runIds) => this.reload(runIds),
     });
     const agents = new AgentDirectory(store, opts.executors, this.loadOf, (agentId) =>
       outcomes.successRate(agentId),
@@ -328,7 +330,7 @@ export class Engine {
    * down and resumed from the store, as after a restart, keeping whoever waits for it. If the
    * store fails again, the run stays down here and resumes in the next process.
    */
-  private reload(runIds: string[], log: (err: unknown) => void): void {
+  private reload(runIds: string[]): void {
     for (const runId of runIds) {
       // Active, or ended in memory by the write that failed (the store says it goes on).
       const run = this.active.get(runId);
@@ -341,7 +343,7 @@ export class Engine {
         this.resumeUnfinished(runId);
       } catch (err) {
         this.active.delete(runId);
-        log(err);
+        this.log(err);
       }
     }
   }
@@ -549,21 +551,24 @@ export class Engine {
     mail.notes = [];
     mail.dueRetries = [];
     const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
-    this.writer.tx(() => {
-      for (const n of notes) this.attempts.applyNote(n);
-      for (const c of completions) this.flow.complete(c);
-      for (const d of decisions) this.decider.apply(d);
-      for (const [runId, taskId] of due) {
-        const run = this.active.get(runId);
-        const task = run?.tasks.get(taskId);
-        if (run && task?.status === 'ready' && task.retry_at !== null) {
-          task.retry_at = null;
-          this.writer.save(task);
-          this.flow.enqueue(run, task);
+    if (
+      !this.tryTx(() => {
+        for (const n of notes) this.attempts.applyNote(n);
+        for (const c of completions) this.flow.complete(c);
+        for (const d of decisions) this.decider.apply(d);
+        for (const [runId, taskId] of due) {
+          const run = this.active.get(runId);
+          const task = run?.tasks.get(taskId);
+          if (run && task?.status === 'ready' && task.retry_at !== null) {
+            task.retry_at = null;
+            this.writer.save(task);
+            this.flow.enqueue(run, task);
+          }
         }
-      }
-      this.dispatch(toStart);
-    });
+        this.dispatch(toStart);
+      })
+    )
+      return;
     for (const [run, task, agent, executor] of toStart) void this.attempts.start(run, task, agent, executor);
     // Build logs are summaries: written after the work this tick started, not on its way.
     const now = this.clock.now();
@@ -579,10 +584,26 @@ export class Engine {
       }
     }
     if (logs.length > 0)
-      this.writer.tx(() => {
+      this.tryTx(() => {
         for (const run of logs) this.writer.writeBuildLog(run, 'executing');
       });
     this.decider.runAsked();
+  }
+
+  /**
+   * A tick's transaction. One that fails (a full disk) has had its runs reloaded from the store
+   * (`reload`): the loop goes on with them, and the error goes to the log, not up through the
+   * event loop (which would end the process).
+   */
+  private tryTx(fn: () => void): boolean {
+    try {
+      this.writer.tx(fn);
+      return true;
+    } catch (err) {
+      this.log(err);
+      this.schedule();
+      return false;
+    }
   }
 
   private dispatch(toStart: [ActiveRun, TaskRun, Agent, Executor][]): void {
