@@ -104,7 +104,28 @@ const MATCH_ATTEMPTS = 3;
  * by V8, backtracking regex included. Capping the text instead would miss a match past the
  * cap and would not help: 28 characters are enough for `^(a+)+$` to take seconds.
  */
-function matchWithin(pattern: string, text: string): boolean | 'timeout' | { error: string } {
+type MatchResult = boolean | 'timeout' | { error: string };
+
+/**
+ * The last answer per pattern, with the text it was for. Dependents that share a condition on
+ * the same output ask the same question in a row (a fan-out of 600 tasks on one `matches`):
+ * answered once, a pattern that runs out of time costs its limit once, not once per dependent,
+ * inside a transaction that holds the write lock. The text is compared whole (the same string
+ * is usually the same object, which compares at once).
+ */
+const lastMatch = new Map<string, { text: string; result: MatchResult }>();
+const LAST_MATCH_MAX = 256;
+
+function matchWithin(pattern: string, text: string): MatchResult {
+  const last = lastMatch.get(pattern);
+  if (last && last.text === text) return last.result;
+  const result = matchOnce(pattern, text);
+  if (lastMatch.size >= LAST_MATCH_MAX && !last) lastMatch.clear();
+  lastMatch.set(pattern, { text, result });
+  return result;
+}
+
+function matchOnce(pattern: string, text: string): MatchResult {
   let re: RegExp;
   try {
     re = new RegExp(pattern);
