@@ -106,14 +106,23 @@ describe('retryDelay jitter', () => {
     expect(retryDelay(p, 2, () => 1)).toBe(1_200);
   });
 
-  it('never waits past max_ms, jitter included: a capped wait spreads below the cap', () => {
+  it('never waits past max_ms, jitter included: a spread past the cap folds back below it', () => {
     const p = policy({ initial_ms: 1_000, max_ms: 5_000, factor: 2, jitter: 0.2 });
     expect(retryDelay(p, 10, () => 0)).toBe(4_000);
     expect(retryDelay(p, 10, () => 0.5)).toBe(5_000);
-    expect(retryDelay(p, 10, () => 1)).toBe(5_000);
-    // Below the cap the spread is whole (4,000 × 1.2); close under it, it is cut at the cap.
+    expect(retryDelay(p, 10, () => 0.75)).toBe(4_500); // 5,500 folds to 4,500
+    expect(retryDelay(p, 10, () => 1)).toBe(4_000); // 6,000 folds to 4,000
+    // Below the cap the spread is whole (4,000 × 1.2); close under it, what passes it folds.
     expect(retryDelay(p, 4, () => 1)).toBe(4_800);
-    expect(retryDelay(policy({ initial_ms: 4_500, max_ms: 5_000, jitter: 0.2 }), 2, () => 1)).toBe(5_000);
+    expect(retryDelay(policy({ initial_ms: 4_500, max_ms: 5_000, jitter: 0.2 }), 2, () => 1)).toBe(4_600);
+  });
+
+  it('keeps capped retries spread: they do not pile up at max_ms', () => {
+    const p = policy({ initial_ms: 1_000, max_ms: 5_000, factor: 2, jitter: 0.2 });
+    const waits = Array.from({ length: 1_000 }, (_, i) => retryDelay(p, 10, () => (i + 0.5) / 1_000));
+    expect(Math.max(...waits)).toBeLessThanOrEqual(5_000);
+    expect(waits.filter((w) => w === 5_000).length).toBeLessThan(5);
+    expect(new Set(waits).size).toBeGreaterThan(400);
   });
 
   it('rounds to whole milliseconds and never goes below zero', () => {
