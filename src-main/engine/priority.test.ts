@@ -44,20 +44,46 @@ describe('seed 004 priority', () => {
   });
 
   it('changes bands exactly where the seed wording changes the boost', () => {
-    const ms = fc.integer({ min: now - 10 * 86_400_000, max: now + 10 * 86_400_000 });
-    fc.assert(
-      fc.property(ms, ms, (due, at) => {
-        expect(deadlineBoost(new Date(due).toISOString(), at)).toBe(seedBoost(due, at));
-        // Each band ends at its edge: not a millisecond before, from the edge on (overdue: after it).
-        for (const band of [0, 1, 2] as const) {
-          const end = bandEnd(due, band);
-          const first = end.after ? end.at + 1 : end.at;
-          expect(seedBoost(due, first - 1)).toBeLessThan(seedBoost(due, first));
-          expect(bandForDue(due, first - 1)).toBeLessThanOrEqual(band);
-          expect(bandForDue(due, first)).toBeGreaterThan(band);
-        }
-      }),
-      { numRuns: 2_000 },
-    );
+    bandsFollowTheSeed(now, 2_000);
+  });
+
+  it('does so in other time zones, across daylight-saving changes', () => {
+    const tz = process.env.TZ;
+    try {
+      // Each around a DST change: New York (2026-03-08), Berlin (2026-03-29), Lord Howe's half
+      // hour (2026-10-04), and a zone a day ahead of UTC.
+      for (const [zone, around] of [
+        ['America/New_York', '2026-03-08T12:00:00Z'],
+        ['Europe/Berlin', '2026-03-29T12:00:00Z'],
+        ['Australia/Lord_Howe', '2026-10-04T12:00:00Z'],
+        ['Pacific/Kiritimati', '2026-11-21T12:00:00Z'],
+      ] as const) {
+        process.env.TZ = zone;
+        bandsFollowTheSeed(Date.parse(around), 400);
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });
+
+/** Bands change exactly where the seed's wording changes the boost, over ±10 days around `around`. */
+function bandsFollowTheSeed(around: number, numRuns: number): void {
+  const now = around;
+  const ms = fc.integer({ min: now - 10 * 86_400_000, max: now + 10 * 86_400_000 });
+  fc.assert(
+    fc.property(ms, ms, (due, at) => {
+      expect(deadlineBoost(new Date(due).toISOString(), at)).toBe(seedBoost(due, at));
+      // Each band ends at its edge: not a millisecond before, from the edge on (overdue: after it).
+      for (const band of [0, 1, 2] as const) {
+        const end = bandEnd(due, band);
+        const first = end.after ? end.at + 1 : end.at;
+        expect(seedBoost(due, first - 1)).toBeLessThan(seedBoost(due, first));
+        expect(bandForDue(due, first - 1)).toBeLessThanOrEqual(band);
+        expect(bandForDue(due, first)).toBeGreaterThan(band);
+      }
+    }),
+    { numRuns },
+  );
+}

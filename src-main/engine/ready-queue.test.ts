@@ -197,6 +197,25 @@ describe('ready queue', () => {
     expect(q.best(start, everyGroup)?.score).toBe(20);
   });
 
+  it('places tasks anew when the time zone changes under them ("today" is local)', () => {
+    const tz = process.env.TZ;
+    try {
+      process.env.TZ = 'Pacific/Kiritimati'; // UTC+14
+      const due = Date.parse('2026-11-23T12:00:00Z');
+      const q = new ReadyQueue();
+      q.push('r', 't', [], undefined, 'LOW', iso(due));
+      // Within 3 days; "today" would begin at local midnight, 2026-11-23T10:00Z here.
+      expect(q.list(Date.parse('2026-11-21T13:00:00Z'), everyGroup, 10).map((t) => t.score)).toEqual([2]);
+      process.env.TZ = 'Etc/GMT+12'; // UTC−12: the due day now begins at 12:00Z, the due time
+      const at = Date.parse('2026-11-23T11:00:00Z');
+      expect(q.list(at, everyGroup, 10).map((t) => [t.task.taskId, t.score])).toEqual([['t', 2]]);
+      expect(q.best(at, everyGroup)).toMatchObject({ task: { taskId: 't' }, score: 2 });
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
   it('changes bands exactly at their edges, two at one instant included', () => {
     const q = new ReadyQueue();
     const noon = start;

@@ -241,9 +241,15 @@ export class ReadyQueue {
         this.staleChanges--;
         continue;
       }
+      const band = bandForDue(entry.deadline!, now);
+      if (band <= entry.band) {
+        // The band has ended, so the new one is higher — unless the machine's time zone changed
+        // since the change was scheduled ("today" is local): then every task is placed anew.
+        this.rebuild(now);
+        return;
+      }
       const from = entry.group.buckets[entry.rank * BANDS + entry.band]!;
-      // The band has ended, so the new one is higher: a task never moves twice into one bucket.
-      this.place(entry, bandForDue(entry.deadline!, now));
+      this.place(entry, band);
       this.left(from);
     }
   }
