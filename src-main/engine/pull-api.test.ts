@@ -288,21 +288,30 @@ describe('timeouts of pulled tasks', () => {
     ]);
   });
 
-  it('still times out an attempt a daemon took before a restart', async () => {
+  it('still times out an attempt a daemon took before a restart, counted from when it started', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-pull-timeout-'));
+    let now = Date.now();
     const openDir = () => {
-      app = createApp({ dataDir: dir, executors: { echo: undefined }, log: () => {} });
+      app = createApp({
+        dataDir: dir,
+        clock: { now: () => now },
+        executors: { echo: undefined },
+        log: () => {},
+      });
     };
     try {
       openDir();
       const run = await setup(app, [{ id: 'd', skills: ['x'] }], {
         plan_id: 'p',
-        tasks: [task('t', { timeout_s: 0.2 })],
+        tasks: [task('t', { timeout_s: 60 })],
       });
       expect(await call(app, 'work.execute', { agent_id: 'd', run_id: run, task_id: 't' })).toMatchObject({
         status: 'in_progress',
       });
       app.close();
+      // Baton comes back a minute and a second after the daemon took the task: its minute is
+      // up (counted from the restart, it would have 60 s left, and this would wait in vain).
+      now += 61_000;
       openDir();
       const stored = () => call<RunDetail>(app, 'runs.get', { run_id: run });
       await eventually(async () => (await stored()).status !== 'executing', 3_000, 'the timeout');
@@ -310,7 +319,7 @@ describe('timeouts of pulled tasks', () => {
       expect(d.status).toBe('failed');
       expect(d.tasks[0]).toMatchObject({
         status: 'failed',
-        error: 'timed out after 0.2 s',
+        error: 'timed out after 60 s',
         attempt: 1,
       });
     } finally {
