@@ -19,7 +19,7 @@ export const timestampSchema = z.string();
 const DAY_MS = 86_400_000;
 
 /**
- * One edge of a time range: an ISO 8601 date-time (with `Z` or an offset, seconds and fractions
+ * One edge of a time range: an ISO 8601 date-time (with `Z` or an offset, with seconds, fractions
  * optional) or a date alone. The output is the instant as `Date#toISOString` writes it, the form
  * every stored timestamp has, so ranges compare as text correctly (`…T14:45:43Z` against stored
  * `…T14:45:43.000Z` would not). A date alone means the start of that day (UTC) for `start`, its
