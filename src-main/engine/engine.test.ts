@@ -953,4 +953,31 @@ describe('acting only on what is stored', () => {
       app.close();
     }
   });
+
+  it('gives a run up here, once, when even reloading it from the store fails (it resumes in the next process)', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    const logged: unknown[] = [];
+    const app = createApp({
+      dataDir: ':memory:',
+      executors: { echo: exec.executor },
+      log: (e) => logged.push(e),
+    });
+    try {
+      const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+      await eventually(() => exec.running.has('t'));
+      // Every audit entry is refused from now on: the result cannot be stored, nor the resume.
+      app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+      exec.running.get('t')!.finish();
+      await eventually(() => logged.length >= 2);
+      await new Promise((r) => setTimeout(r, 50));
+      // Logged twice (the tick, the resume), then quiet: no loop, the run is not executed here.
+      expect(logged.map(String).every((e) => e.includes('disk trouble'))).toBe(true);
+      expect(logged).toHaveLength(2);
+      expect(app.engine.isActive(run)).toBe(false);
+      expect(exec.started).toEqual(['t#1']);
+    } finally {
+      app.close();
+    }
+  });
 });

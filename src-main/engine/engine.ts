@@ -107,6 +107,7 @@ export class Engine {
   private readonly pull: PullApi;
   private scheduled = false;
   private closed = false;
+  private reloading = false;
   private readonly log: (err: unknown) => void;
 
   constructor(opts: EngineOptions) {
@@ -331,6 +332,17 @@ export class Engine {
    * store fails again, the run stays down here and resumes in the next process.
    */
   private reload(runIds: string[]): void {
+    // Resuming writes too: if that fails, its own rollback must not reload again (and again).
+    if (this.reloading) return;
+    this.reloading = true;
+    try {
+      this.reloadEach(runIds);
+    } finally {
+      this.reloading = false;
+    }
+  }
+
+  private reloadEach(runIds: string[]): void {
     for (const runId of runIds) {
       // Active, or ended in memory by the write that failed (the store says it goes on).
       const run = this.active.get(runId);
