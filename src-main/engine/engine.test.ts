@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { AuditEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import type {
@@ -954,7 +954,7 @@ describe('acting only on what is stored', () => {
     }
   });
 
-  it('gives a run up here, once, when even reloading it from the store fails (it resumes in the next process)', async () => {
+  it('gives a run up here, once, when even reloading it from the store fails, and takes it up again later', async () => {
     const exec = controlledExecutor(() => 'hold');
     const logged: unknown[] = [];
     const app = createApp({
@@ -962,20 +962,34 @@ describe('acting only on what is stored', () => {
       executors: { echo: exec.executor },
       log: (e) => logged.push(e),
     });
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
     try {
       const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
       await eventually(() => exec.running.has('t'));
       // Every audit entry is refused from now on: the result cannot be stored, nor the resume.
       app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON audit_entries
         BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+      vi.useFakeTimers({ toFake: ['setTimeout'] });
+      try {
+        exec.running.get('t')!.finish();
+        await turns(50);
+        // Logged twice (the tick, the resume), then quiet: no loop, the run is not executed here.
+        expect(logged.map(String).every((e) => e.includes('disk trouble'))).toBe(true);
+        expect(logged).toHaveLength(2);
+        expect(app.engine.isActive(run)).toBe(false);
+        expect(exec.started).toEqual(['t#1']);
+        // Once the store takes writes again, the run is taken up 30 s later.
+        app.store.db.exec('DROP TRIGGER refuse');
+        vi.advanceTimersByTime(30_000);
+        expect(app.engine.isActive(run)).toBe(true);
+      } finally {
+        vi.useRealTimers();
+      }
+      await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
       exec.running.get('t')!.finish();
-      await eventually(() => logged.length >= 2);
-      await new Promise((r) => setTimeout(r, 50));
-      // Logged twice (the tick, the resume), then quiet: no loop, the run is not executed here.
-      expect(logged.map(String).every((e) => e.includes('disk trouble'))).toBe(true);
-      expect(logged).toHaveLength(2);
-      expect(app.engine.isActive(run)).toBe(false);
-      expect(exec.started).toEqual(['t#1']);
+      expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
     } finally {
       app.close();
     }

@@ -63,6 +63,9 @@ export interface EngineOptions {
   log?: (err: unknown) => void;
 }
 
+/** How long a run given up after failed writes waits before it is taken up again. */
+const RESUME_RETRY_MS = 30_000;
+
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
 const DEFAULT_MAX_IN_FLIGHT = 512;
 
@@ -108,6 +111,8 @@ export class Engine {
   private scheduled = false;
   private closed = false;
   private reloading = false;
+  /** Runs given up after failed writes, waiting to be taken up again (`retryResume`). */
+  private readonly resumeRetries = new Set<string>();
   private readonly log: (err: unknown) => void;
 
   constructor(opts: EngineOptions) {
@@ -356,8 +361,27 @@ export class Engine {
       } catch (err) {
         this.active.delete(runId);
         this.log(err);
+        this.retryResume(runId);
       }
     }
+  }
+
+  /** Tries to take up a run given up after failed writes again later (the disk may have room by then). */
+  private retryResume(runId: string): void {
+    if (this.resumeRetries.has(runId)) return;
+    this.resumeRetries.add(runId);
+    const timer = setTimeout(() => {
+      this.resumeRetries.delete(runId);
+      if (this.closed || this.active.has(runId)) return;
+      try {
+        this.resumeUnfinished(runId);
+      } catch (err) {
+        this.active.delete(runId);
+        this.log(err);
+        this.retryResume(runId);
+      }
+    }, RESUME_RETRY_MS);
+    timer.unref();
   }
 
   /** Resumes every unfinished run whose lease is free (or only the run `only`). Returns the ids resumed. */
