@@ -334,7 +334,7 @@ export class Engine {
   /**
    * After a write that failed (and rolled back) changed these runs in memory: each is taken
    * down and resumed from the store, as after a restart, keeping whoever waits for it. If the
-   * store fails again, the run stays down here and resumes in the next process.
+   * store fails again, the run stays down and is tried again 30 s later (`retryResume`).
    */
   private reload(runIds: string[]): void {
     // Resuming writes too: if that fails, its own rollback must not reload again (and again).
