@@ -341,28 +341,24 @@ export class Engine {
     if (this.reloading) return;
     this.reloading = true;
     try {
-      this.reloadEach(runIds);
+      for (const runId of runIds) {
+        // Active, or ended in memory by the write that failed (the store says it goes on).
+        const run = this.active.get(runId);
+        if (run?.lost) continue;
+        try {
+          if (run) {
+            this.flow.deactivate(run);
+            this.active.delete(runId);
+          }
+          this.resumeUnfinished(runId);
+        } catch (err) {
+          this.active.delete(runId);
+          this.log(err);
+          this.retryResume(runId);
+        }
+      }
     } finally {
       this.reloading = false;
-    }
-  }
-
-  private reloadEach(runIds: string[]): void {
-    for (const runId of runIds) {
-      // Active, or ended in memory by the write that failed (the store says it goes on).
-      const run = this.active.get(runId);
-      if (run?.lost) continue;
-      try {
-        if (run) {
-          this.flow.deactivate(run);
-          this.active.delete(runId);
-        }
-        this.resumeUnfinished(runId);
-      } catch (err) {
-        this.active.delete(runId);
-        this.log(err);
-        this.retryResume(runId);
-      }
     }
   }
 
@@ -372,14 +368,7 @@ export class Engine {
     this.resumeRetries.add(runId);
     const timer = setTimeout(() => {
       this.resumeRetries.delete(runId);
-      if (this.closed || this.active.has(runId)) return;
-      try {
-        this.resumeUnfinished(runId);
-      } catch (err) {
-        this.active.delete(runId);
-        this.log(err);
-        this.retryResume(runId);
-      }
+      if (!this.closed && !this.active.has(runId)) this.reload([runId]);
     }, RESUME_RETRY_MS);
     timer.unref();
   }
