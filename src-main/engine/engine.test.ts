@@ -876,122 +876,102 @@ describe('search index upkeep', () => {
 });
 
 describe('acting only on what is stored', () => {
-  it('stops an agent only once its cancel is stored; a cancel that fails reloads the run as stored', async () => {
+  /** An app whose errors go to `logged`, with one run whose task `t` its agent holds running. */
+  const oneTaskRunning = async () => {
     const exec = controlledExecutor(() => 'hold');
-    const app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
-    try {
-      const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
-      const waited = app.engine.whenSettled(run);
-      await eventually(() => exec.running.has('t'));
-      const told: string[] = [];
-      app.bus.subscribe((batch) => {
-        for (const e of batch)
-          if (e.name === 'task.updated') told.push(`${e.payload.status}#${e.payload.attempt}`);
+    const logged: unknown[] = [];
+    app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: (e) => logged.push(e) });
+    const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    await eventually(() => exec.running.has('t'));
+    return { exec, logged, run };
+  };
+  /** From now on the store refuses the writes `when` names (a trigger's event), as a full disk would. */
+  const refuse = (when: string) =>
+    app.store.db.exec(`CREATE TEMP TRIGGER refuse ${when} BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+  const allow = () => app.store.db.exec('DROP TRIGGER refuse');
+
+  it('stops an agent only once its cancel is stored; a cancel that fails reloads the run as stored', async () => {
+    const { exec, run } = await oneTaskRunning();
+    const waited = app.engine.whenSettled(run);
+    const told: string[] = [];
+    app.bus.subscribe((batch) => {
+      for (const e of batch)
+        if (e.name === 'task.updated') told.push(`${e.payload.status}#${e.payload.attempt}`);
+    });
+    // What the store says when the agent is told to stop.
+    const storedAtStop: string[] = [];
+    const watch = () =>
+      exec.running.get('t')!.signal.addEventListener('abort', () => {
+        storedAtStop.push(
+          app.store.db.prepare("SELECT status FROM task_runs WHERE task_id = 't'").pluck().get() as string,
+        );
       });
-      // What the store says when the agent is told to stop.
-      const storedAtStop: string[] = [];
-      const watch = () =>
-        exec.running.get('t')!.signal.addEventListener('abort', () => {
-          storedAtStop.push(
-            app.store.db.prepare("SELECT status FROM task_runs WHERE task_id = 't'").pluck().get() as string,
-          );
-        });
-      watch();
+    watch();
 
-      // The store refuses the cancel's last write, the build log's (as a full disk would): the
-      // task rows were written, and would have been told of, earlier in the transaction.
-      app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE UPDATE ON memory_entries
-        WHEN new.status = 'cancelled' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
-      const refused = await app.dispatch('runs.cancel', { run_id: run });
-      expect(refused).toMatchObject({ ok: false });
-      // Nothing of it was told; the run is reloaded as stored, as after a crash: the attempt
-      // that was running is stopped, kept as interrupted and retried.
-      await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
-      expect(exec.aborted).toEqual(['t#1']);
-      expect(storedAtStop).toEqual(['in_progress']);
-      expect(told.some((t) => t.startsWith('cancelled'))).toBe(false);
-      const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
-      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
-        [1, 'interrupted'],
-        [2, 'running'],
-      ]);
+    // The store refuses the cancel's last write, the build log's: the task rows were written,
+    // and would have been told of, earlier in the transaction.
+    refuse("BEFORE UPDATE ON memory_entries WHEN new.status = 'cancelled'");
+    const refused = await app.dispatch('runs.cancel', { run_id: run });
+    expect(refused).toMatchObject({ ok: false });
+    // Nothing of it was told; the run is reloaded as stored, as after a crash: the attempt
+    // that was running is stopped, kept as interrupted and retried.
+    await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
+    expect(exec.aborted).toEqual(['t#1']);
+    expect(storedAtStop).toEqual(['in_progress']);
+    expect(told.some((t) => t.startsWith('cancelled'))).toBe(false);
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'interrupted'],
+      [2, 'running'],
+    ]);
 
-      // Stored, the cancel stops the agent after the commit, is told, and ends the run.
-      app.store.db.exec('DROP TRIGGER refuse');
-      watch();
-      await call(app, 'runs.cancel', { run_id: run });
-      await eventually(() => exec.aborted.includes('t#2'));
-      expect(storedAtStop).toEqual(['in_progress', 'cancelled']);
-      await eventually(() => told.includes('cancelled#2'));
-      expect(await waited).toMatchObject({ id: run, status: 'cancelled' });
-    } finally {
-      app.close();
-    }
+    // Stored, the cancel stops the agent after the commit, is told, and ends the run.
+    allow();
+    watch();
+    await call(app, 'runs.cancel', { run_id: run });
+    await eventually(() => exec.aborted.includes('t#2'));
+    expect(storedAtStop).toEqual(['in_progress', 'cancelled']);
+    await eventually(() => told.includes('cancelled#2'));
+    expect(await waited).toMatchObject({ id: run, status: 'cancelled' });
   });
 
   it('goes on after a tick whose write fails: the error is logged and the run reloaded, not the process ended', async () => {
-    const exec = controlledExecutor(() => 'hold');
-    const logged: unknown[] = [];
-    const app = createApp({
-      dataDir: ':memory:',
-      executors: { echo: exec.executor },
-      log: (e) => logged.push(e),
-    });
-    try {
-      const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
-      await eventually(() => exec.running.has('t'));
-      app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE UPDATE ON task_runs WHEN new.status = 'done'
-        BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
-      exec.running.get('t')!.finish();
-      // The result could not be stored: the run is reloaded and the task runs again.
-      await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
-      expect(String(logged[0])).toContain('disk trouble');
-      app.store.db.exec('DROP TRIGGER refuse');
-      exec.running.get('t')!.finish();
-      expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
-    } finally {
-      app.close();
-    }
+    const { exec, logged, run } = await oneTaskRunning();
+    refuse("BEFORE UPDATE ON task_runs WHEN new.status = 'done'");
+    exec.running.get('t')!.finish();
+    // The result could not be stored: the run is reloaded and the task runs again.
+    await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
+    expect(String(logged[0])).toContain('disk trouble');
+    allow();
+    exec.running.get('t')!.finish();
+    expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
   });
 
   it('gives a run up here, once, when even reloading it from the store fails, and takes it up again later', async () => {
-    const exec = controlledExecutor(() => 'hold');
-    const logged: unknown[] = [];
-    const app = createApp({
-      dataDir: ':memory:',
-      executors: { echo: exec.executor },
-      log: (e) => logged.push(e),
-    });
+    const { exec, logged, run } = await oneTaskRunning();
     const turns = async (n: number) => {
       for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
     };
+    // Every audit entry is refused from now on: the result cannot be stored, nor the resume.
+    refuse('BEFORE INSERT ON audit_entries');
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
     try {
-      const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
-      await eventually(() => exec.running.has('t'));
-      // Every audit entry is refused from now on: the result cannot be stored, nor the resume.
-      app.store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON audit_entries
-        BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
-      vi.useFakeTimers({ toFake: ['setTimeout'] });
-      try {
-        exec.running.get('t')!.finish();
-        await turns(50);
-        // Logged twice (the tick, the resume), then quiet: no loop, the run is not executed here.
-        expect(logged.map(String).every((e) => e.includes('disk trouble'))).toBe(true);
-        expect(logged).toHaveLength(2);
-        expect(app.engine.isActive(run)).toBe(false);
-        expect(exec.started).toEqual(['t#1']);
-        // Once the store takes writes again, the run is taken up 30 s later.
-        app.store.db.exec('DROP TRIGGER refuse');
-        vi.advanceTimersByTime(30_000);
-        expect(app.engine.isActive(run)).toBe(true);
-      } finally {
-        vi.useRealTimers();
-      }
-      await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
       exec.running.get('t')!.finish();
-      expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
+      await turns(50);
+      // Logged twice (the tick, the resume), then quiet: no loop, the run is not executed here.
+      expect(logged.map(String).every((e) => e.includes('disk trouble'))).toBe(true);
+      expect(logged).toHaveLength(2);
+      expect(app.engine.isActive(run)).toBe(false);
+      expect(exec.started).toEqual(['t#1']);
+      // Once the store takes writes again, the run is taken up 30 s later.
+      allow();
+      vi.advanceTimersByTime(30_000);
+      expect(app.engine.isActive(run)).toBe(true);
     } finally {
-      app.close();
+      vi.useRealTimers();
     }
+    await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
+    exec.running.get('t')!.finish();
+    expect(await app.engine.whenSettled(run)).toMatchObject({ status: 'completed' });
   });
 });
