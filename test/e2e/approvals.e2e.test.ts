@@ -127,8 +127,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.textContent?.startsWith('My tasks')))
       .toBe(true);
-    const run = ((await rpc('runs.list', { plan_id: 'release' })).value as unknown as { id: string }[])[0]!
-      .id;
+    const run = (await baton.runsOf('release'))[0]!.id;
     const artifacts = (await rpc('runs.taskArtifacts', { run_id: run, task_id: 'review' }))
       .value as unknown as {
       name: string;

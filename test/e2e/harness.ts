@@ -31,11 +31,19 @@ export function rpcFor(serverUrl: string): Rpc {
   };
 }
 
+/** A run as `runs.list` lists it, as far as the tests read it. */
+export interface ListedRun {
+  id: string;
+  status: string;
+}
+
 export interface Baton {
   server: Awaited<ReturnType<typeof startServe>>;
   browser: Browser;
   page: Page;
   rpc: Rpc;
+  /** A plan's runs (`runs.list`), newest first. */
+  runsOf(planId: string): Promise<ListedRun[]>;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -48,11 +56,13 @@ export async function launchBaton(name: string, viewport = { width: 1400, height
   const server = await startServe(dataDir);
   const browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport });
+  const rpc = rpcFor(server.url);
   return {
     server,
     browser,
     page,
-    rpc: rpcFor(server.url),
+    rpc,
+    runsOf: async (planId) => (await rpc('runs.list', { plan_id: planId })).value as unknown as ListedRun[],
     dataDir,
     async close() {
       await browser.close();

@@ -189,7 +189,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
         timeout: 10_000,
       })
       .toBe(true);
-    const runs = (await baton.rpc('runs.list', { plan_id: 'slow' })).value as unknown as { id: string }[];
+    const runs = await baton.runsOf('slow');
     const audit = (await baton.rpc('audit.list', { run_id: runs[0]!.id })).value as unknown as {
       entity: string;
       actor: string;
@@ -248,7 +248,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => details.count()).toBe(0);
     expect(await focused()).toBe('check');
-    const runs = (await baton.rpc('runs.list', { plan_id: 'flaky' })).value as unknown as { id: string }[];
+    const runs = await baton.runsOf('flaky');
     await baton.rpc('runs.cancel', { run_id: runs[0]!.id });
     await page.getByRole('button', { name: /^ship/ }).click();
   });
@@ -333,10 +333,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await expect.poll(() => table.locator('tbody').count()).toBe(2);
     expect(await intro.count()).toBe(0);
     // The first run changes while it is compared: its row follows without reopening the tab.
-    const runs = (await baton.rpc('runs.list', { plan_id: 'decided' })).value as unknown as {
-      id: string;
-      status: string;
-    }[];
+    const runs = await baton.runsOf('decided');
     await baton.rpc('runs.cancel', { run_id: runs.find((r) => r.status === 'executing')!.id });
     await expect
       .poll(() => statuses(escalation))
@@ -363,14 +360,14 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     });
     const runUntilEscalated = async (done: string) => {
       const { run_id } = (await baton.rpc('runs.start', { plan_id: 'wells' })).value as { run_id: string };
-      const statuses = async () => {
+      const taskStatuses = async () => {
         const run = (await baton.rpc('runs.get', { run_id })).value as unknown as {
           tasks: { task_id: string; status: string }[];
         };
         return Object.fromEntries(run.tasks.map((t) => [t.task_id, t.status]));
       };
       await expect
-        .poll(statuses, { timeout: 10_000 })
+        .poll(taskStatuses, { timeout: 10_000 })
         .toMatchObject({ [done]: 'done', 'escalation-1': 'awaiting_approval' });
     };
     await runUntilEscalated('find-water');
@@ -444,7 +441,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
-    const runs = (await baton.rpc('runs.list', { plan_id: 'wells' })).value as unknown as { id: string }[];
+    const runs = await baton.runsOf('wells');
     for (const run of runs) await baton.rpc('runs.cancel', { run_id: run.id });
     await page.getByRole('tab', { name: 'Graph' }).click();
     await page.getByRole('button', { name: /^ship/ }).click();

@@ -227,7 +227,7 @@ function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, 
           const s = stats[a.id];
           const done = ((s?.completed ?? 0) / max) * 70;
           const failed = ((s?.failed ?? 0) / max) * 70;
-          const cancelled = (stopped(s) / max) * 70;
+          const halted = (stopped(s) / max) * 70;
           return (
             <g key={a.id} transform={`translate(0, ${i * row})`}>
               <text x="0" y="17" className="chart-label">
@@ -238,11 +238,11 @@ function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, 
               <rect
                 x={`${20 + done + failed}%`}
                 y="4"
-                width={`${cancelled}%`}
+                width={`${halted}%`}
                 height="16"
                 className="bar-cancelled"
               />
-              <text x={`${21 + done + failed + cancelled}%`} y="17" className="chart-label">
+              <text x={`${21 + done + failed + halted}%`} y="17" className="chart-label">
                 {ended(s)}
               </text>
             </g>

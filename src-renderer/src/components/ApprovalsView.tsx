@@ -7,6 +7,7 @@ import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import { cut } from '../format/cut.ts';
 import { useBaton } from '../store/index.ts';
+import { taskKey } from './task-key.ts';
 
 const KIND_LABEL = {
   approval_required: 'Approval required',
@@ -171,10 +172,7 @@ function MyTasks() {
   useEffect(() => {
     void loadInbox();
   }, [loadInbox]);
-  const keys = useMemo(
-    () => [...inbox.in_progress, ...inbox.ready].map((t) => `${t.run_id}/${t.task_id}`),
-    [inbox],
-  );
+  const keys = useMemo(() => [...inbox.in_progress, ...inbox.ready].map(taskKey), [inbox]);
   const focus = useFocusAfterRemoval(keys);
   if (humans.length === 0) {
     return (
@@ -206,10 +204,10 @@ function MyTasks() {
       )}
       <ul className="cards" ref={focus.list}>
         {inbox.in_progress.map((t) => (
-          <HeldTask key={`${t.run_id}/${t.task_id}`} task={t} onFinish={focus.removing} />
+          <HeldTask key={taskKey(t)} task={t} onFinish={focus.removing} />
         ))}
         {inbox.ready.map((t) => (
-          <ReadyTask key={`${t.run_id}/${t.task_id}`} task={t} />
+          <ReadyTask key={taskKey(t)} task={t} />
         ))}
       </ul>
     </section>
@@ -290,7 +288,7 @@ function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: string): vo
         <button
           type="button"
           onClick={() => {
-            onFinish(`${task.run_id}/${task.task_id}`);
+            onFinish(taskKey(task));
             void finish(task, false, text);
           }}
         >
@@ -302,7 +300,7 @@ function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: string): vo
           onClick={() =>
             void readFiles(files).then(
               (read) => {
-                onFinish(`${task.run_id}/${task.task_id}`);
+                onFinish(taskKey(task));
                 return finish(task, true, text, read);
               },
               (err) => fail('Could not read the files', err),

@@ -26,9 +26,9 @@ import {
   OVERVIEW_MIN_TASKS,
   OverviewSwitch,
   overviewPick,
-  overviewScene,
   revealTask,
   startsAsOverview,
+  useOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
 import type { TaskNodeType } from './TaskNode.tsx';
@@ -218,13 +218,8 @@ export function DesignerGraph() {
     setOverview(startsAsOverview(draft.tasks.length, viewport));
     setStart({ viewport });
   }, [auto]);
-  // Only the overview needs these: dragging a task among the cards (of a large draft too) does
-  // not rebuild them; they are built when the overview is shown.
-  const hidden = useMemo(
-    () => (overview ? plain.map((n) => ({ ...n, hidden: true })) : plain),
-    [overview, plain],
-  );
-  const scene = useMemo(() => (overview ? overviewScene(plain, links) : null), [overview, plain, links]);
+  // The overview canvas: the nodes hidden and its scene, while it is shown.
+  const canvas = useOverview(overview, plain, links);
 
   // A newly selected task (a new one, or one picked in the checks list) is brought into view
   // when it is off screen or under the side panel, once it has a place in the layout; the view
@@ -246,7 +241,7 @@ export function DesignerGraph() {
         <p className="muted centered">Laying out {draft.tasks.length} tasks…</p>
       ) : (
         <ReactFlow
-          nodes={overview ? hidden : nodes}
+          nodes={canvas ? canvas.nodes : nodes}
           edges={overview ? NO_EDGES : edges}
           defaultEdgeOptions={EDGE_OPTIONS}
           nodeTypes={nodeTypes}
@@ -258,7 +253,7 @@ export function DesignerGraph() {
           onDelete={onDelete}
           onConnect={onConnect}
           onPaneClick={(e) =>
-            selectTask(overview ? (overviewPick(flow.current, scene, e)?.id ?? null) : null)
+            selectTask(canvas ? (overviewPick(flow.current, canvas.scene, e)?.id ?? null) : null)
           }
           deleteKeyCode={['Delete', 'Backspace']}
           {...(start.viewport ? { defaultViewport: start.viewport } : { fitView: true })}
@@ -269,7 +264,7 @@ export function DesignerGraph() {
           proOptions={{ hideAttribution: true }}
         >
           <Background />
-          {overview && scene && <PlanOverview scene={scene} designer />}
+          {canvas && <PlanOverview scene={canvas.scene} designer />}
           {large && <OverviewSwitch onChange={setOverview} />}
           {draft.tasks.length <= MINIMAP_MAX_TASKS && !overview && (
             <MiniMap pannable zoomable ariaLabel="Plan overview" />

@@ -57,7 +57,8 @@ export function TextField(props: {
   /** Checks the text as typed; its problem shows before the plan's. */
   check?: (text: string) => string | null;
   /** Applies the text; returns a reason (in words naming the field) when it refuses it instead. */
-  onCommit(value: string): unknown;
+  // biome-ignore lint/suspicious/noConfusingVoidType: an edit that cannot be refused returns nothing
+  onCommit(value: string): string | null | void;
 }) {
   const id = useId();
   const mark = useUnappliedMark(id);
@@ -70,7 +71,7 @@ export function TextField(props: {
   }, [props.value, mark]);
   const commit = () => {
     const r = value !== props.value ? props.onCommit(value) : null;
-    const reason = typeof r === 'string' && r !== '' ? r : null;
+    const reason = r || null;
     setRefused(reason === null ? null : { text: value, reason });
     mark(reason);
   };

@@ -112,20 +112,16 @@ export function PlanDesigner() {
           <button type="button" onClick={() => downloadJson(`${draft.plan_id}.json`, draft)}>
             Export JSON
           </button>
-          {canUndo ? (
-            <ConfirmButton
-              label="Discard"
-              question="Discard your changes?"
-              detail="The edits made since the designer opened are thrown away; the saved plan stays as it is."
-              yes="Discard the changes"
-              no="Keep editing"
-              onConfirm={endEdit}
-            />
-          ) : (
-            <button type="button" onClick={endEdit}>
-              Discard
-            </button>
-          )}
+          {/* Without changes to lose, there is nothing to ask. */}
+          <ConfirmButton
+            label="Discard"
+            question="Discard your changes?"
+            detail="The edits made since the designer opened are thrown away; the saved plan stays as it is."
+            yes="Discard the changes"
+            no="Keep editing"
+            ask={canUndo}
+            onConfirm={endEdit}
+          />
           <button type="button" className="primary" onClick={() => void saveDraft()} disabled={saving}>
             {saving ? 'Saving…' : 'Save plan'}
           </button>

@@ -17,9 +17,9 @@ import {
   OVERVIEW_MIN_TASKS,
   OverviewSwitch,
   overviewPick,
-  overviewScene,
   revealTask,
   startsAsOverview,
+  useOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
@@ -113,17 +113,13 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
       selectedTaskId ? nodes.map((n) => (n.id === selectedTaskId ? { ...n, selected: true } : n)) : nodes,
     [nodes, selectedTaskId],
   );
-  // Only the overview needs these: they are built when it is shown, not for every plan.
-  const hidden = useMemo(
-    () => (overview ? nodes.map((n) => ({ ...n, hidden: true })) : nodes),
-    [overview, nodes],
-  );
+  // The overview canvas: the nodes hidden and its scene, while it is shown.
+  const canvas = useOverview(overview, nodes, edges);
   // A task selected elsewhere (the task table, a search) is brought into view when it is off
   // screen; the view does not move for one in sight (a click on the graph itself).
   useEffect(() => {
     if (selectedTaskId) revealTask(flow.current, box.current, layout?.positions[selectedTaskId]);
   }, [selectedTaskId, layout]);
-  const scene = useMemo(() => (overview ? overviewScene(nodes, edges) : null), [overview, nodes, edges]);
 
   if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
   return (
@@ -139,7 +135,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
       {layout ? (
         <ShownRun.Provider value={runId}>
           <ReactFlow
-            nodes={overview ? hidden : shown}
+            nodes={canvas ? canvas.nodes : shown}
             edges={overview ? NO_EDGES : edges}
             defaultEdgeOptions={EDGE_OPTIONS}
             nodeTypes={nodeTypes}
@@ -154,8 +150,8 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
             onlyRenderVisibleElements
             onNodeClick={(_e, node) => onSelectTask?.(node.id)}
             onPaneClick={(e) => {
-              if (!overview) return;
-              const hit = overviewPick(flow.current, scene, e);
+              if (!canvas) return;
+              const hit = overviewPick(flow.current, canvas.scene, e);
               if (hit) onSelectTask?.(hit.id);
             }}
             colorMode="system"
@@ -163,7 +159,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
             proOptions={{ hideAttribution: true }}
           >
             <Background />
-            {overview && scene && <PlanOverview scene={scene} />}
+            {canvas && <PlanOverview scene={canvas.scene} />}
             {large && <OverviewSwitch onChange={setOverview} />}
             {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
                 It is left out while the overview is shown: it leaves hidden nodes out, and the

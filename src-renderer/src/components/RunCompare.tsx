@@ -9,6 +9,8 @@ import { type CompareRow, compareRows } from './compare-rows.ts';
 import { STATUS_LABEL } from './status-label.ts';
 
 const NOT_IN_RUN = 'not in this run';
+/** The two runs' names, first and second, as the pickers, cells and notes say them. */
+const RUN_NAME = ['First run', 'Second run'] as const;
 const WHEN = { dateStyle: 'short', timeStyle: 'medium' } as const;
 /** The table's columns: each header's class and text. */
 const COLUMNS = [
@@ -84,9 +86,10 @@ export function RunCompare({
   const addedLeft = useBaton((s) => s.addedTasks[a]);
   const addedRight = useBaton((s) => s.addedTasks[b]);
   const rows = useMemo(() => compareRows(order, left, right), [order, left, right]);
+  const planIds = useMemo(() => new Set(planTasks.map((t) => t.task_id)), [planTasks]);
   const marks = useMemo(
-    () => addedMarks(rows, { left: addedLeft, right: addedRight }, new Set(planTasks.map((t) => t.task_id))),
-    [rows, addedLeft, addedRight, planTasks],
+    () => addedMarks(rows, { left: addedLeft, right: addedRight }, planIds),
+    [rows, addedLeft, addedRight, planIds],
   );
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
   const differs = (r: CompareRow) => r.differs || marks.get(r.taskId)?.different === true;
@@ -114,11 +117,11 @@ export function RunCompare({
   return (
     <section className="compare" aria-label="Compare runs">
       <div className="compare-pickers">
-        {pick(a, setA, 'First run', '1')}
+        {pick(a, setA, RUN_NAME[0], '1')}
         <span className="muted compare-vs" aria-hidden>
           vs
         </span>
-        {pick(b, setB, 'Second run', '2')}
+        {pick(b, setB, RUN_NAME[1], '2')}
       </div>
       <div className="compare-summary small">
         <span role="status">
@@ -162,8 +165,6 @@ export function RunCompare({
   );
 }
 
-const RUN_NAME = ['First run', 'Second run'] as const;
-
 /**
  * One task: a row per run, the first run's above the second's, so that each value has its own
  * cell and may wrap in a narrow window without losing which run it belongs to.
@@ -202,7 +203,9 @@ function RunCells({ t, run, row }: { t: TaskRun | undefined; run: string; row: C
   const status = t ? STATUS_LABEL[t.status] : diff.presence ? NOT_IN_RUN : '—';
   const mark = (differs: boolean, more = '') =>
     [differs ? 'diff' : '', more].filter(Boolean).join(' ') || undefined;
+  // The tooltip's text, and the cell's cut shorter from it.
   const output = brief(t?.output, 2000);
+  const shortOutput = cut(output, 300, 300);
   return (
     <>
       {/* Which run a value is of, when the order of the rows is not enough. */}
@@ -217,7 +220,7 @@ function RunCells({ t, run, row }: { t: TaskRun | undefined; run: string; row: C
       <td>{t ? String(t.cost) : '—'}</td>
       <td className={mark(diff.output, 'small')}>
         <span className="compare-output" title={output === '—' ? undefined : output}>
-          {brief(t?.output, 300)}
+          {shortOutput}
         </span>
       </td>
     </>
@@ -246,11 +249,11 @@ function AddedNotes({ mark }: { mark: AddedMark }) {
         : 'the first run’s is the plan’s';
   return (
     <>
-      <span className="compare-note" title={tooltip}>
+      <span className="compare-note small" title={tooltip}>
         added by the decider in {where}
       </span>
       {mark.different && (
-        <span className="compare-note" title={tooltip}>
+        <span className="compare-note small" title={tooltip}>
           <strong>different tasks:</strong> {why}
         </span>
       )}

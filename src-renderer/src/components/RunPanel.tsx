@@ -7,6 +7,7 @@ import { useBaton, useRunTasks, useSelectedTaskId } from '../store/index.ts';
 import { ConfirmButton } from './ConfirmButton.tsx';
 import { STATUS_LABEL } from './status-label.ts';
 import { TaskDetail } from './TaskDetail.tsx';
+import { taskKey } from './task-key.ts';
 
 /** The result of one run: its status, every task's outcome, and the build log entry. */
 export function RunPanel({ run, order }: { run: Run; order: string[] }) {
@@ -80,7 +81,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       )}
       {selectedTask && (
         // A task of its own: what was read about another (history, attempts, open sections) goes.
-        <TaskDetail key={`${selectedTask.run_id}/${selectedTask.task_id}`} task={selectedTask} run={run} />
+        <TaskDetail key={taskKey(selectedTask)} task={selectedTask} run={run} />
       )}
       <TaskFinder query={query} onQuery={setQuery} show={show} onShow={setShow} />
       <TaskTable runId={run.id} order={shown} tasks={tasks} total={order.length} />

@@ -1,7 +1,7 @@
-import type { DefaultEdgeOptions, Edge, ReactFlowInstance, Viewport } from '@xyflow/react';
+import type { DefaultEdgeOptions, Edge, Node, ReactFlowInstance, Viewport } from '@xyflow/react';
 import { getViewportForBounds, MarkerType, useStore } from '@xyflow/react';
 import type { KeyboardEvent } from 'react';
-import { useLayoutEffect } from 'react';
+import { useLayoutEffect, useMemo } from 'react';
 import type { Positions } from '../graph/layout.ts';
 import type { OverviewBox, OverviewScene } from '../graph/overview-draw.ts';
 import { boxAt } from '../graph/overview-draw.ts';
@@ -54,6 +54,25 @@ export function overviewScene(
       return s === undefined || t === undefined ? [] : [[s, t] as [number, number]];
     }),
   };
+}
+
+/**
+ * What the graph draws while the overview is shown (`shown`): its nodes hidden, and the scene
+ * the overview canvas draws; null while the task cards are shown. Only the overview needs these:
+ * they are built when it is shown, not for every plan nor on each drag among the cards.
+ */
+export function useOverview<N extends Node>(
+  shown: boolean,
+  nodes: N[],
+  edges: readonly Edge[],
+): { nodes: N[]; scene: OverviewScene } | null {
+  return useMemo(
+    () =>
+      shown
+        ? { nodes: nodes.map((n) => ({ ...n, hidden: true })), scene: overviewScene(nodes, edges) }
+        : null,
+    [shown, nodes, edges],
+  );
 }
 
 /** Whether a plan of this many tasks, first shown at this viewport, starts as the overview. */

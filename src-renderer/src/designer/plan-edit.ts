@@ -96,12 +96,7 @@ function withDependencyRenamed(t: TaskDraft, from: string, to: string | null): T
 
 /** Removes a task and every dependency on it. */
 export function removeTask(plan: PlanInput, taskId: string): PlanInput {
-  return {
-    ...plan,
-    tasks: plan.tasks
-      .filter((t) => t.task_id !== taskId)
-      .map((t) => (deps(t).includes(taskId) ? withDependencyRenamed(t, taskId, null) : t)),
-  };
+  return removeElements(plan, [taskId], []);
 }
 
 /**
@@ -115,8 +110,20 @@ export function removeElements(
 ): PlanInput {
   let next = plan;
   for (const { from, to } of links) next = disconnect(next, from, to);
-  for (const id of taskIds) next = removeTask(next, id);
-  return next;
+  const gone = new Set(taskIds);
+  if (gone.size === 0) return next;
+  // One pass over the tasks: a task that waited for removed ones stops waiting for each, in turn.
+  const without = (t: TaskDraft) => {
+    let kept = t;
+    for (const id of gone) if (deps(kept).includes(id)) kept = withDependencyRenamed(kept, id, null);
+    return kept;
+  };
+  return {
+    ...next,
+    tasks: next.tasks
+      .filter((t) => !gone.has(t.task_id))
+      .map((t) => (deps(t).some((d) => gone.has(d)) ? without(t) : t)),
+  };
 }
 
 /** Makes `to` depend on `from`, unless that would close a cycle (named in the refusal). */

@@ -29,10 +29,7 @@ describe('the designer store', () => {
     const store = designer();
     const s = store.getState();
     s.moveTask('b', 300, 40);
-    s.edit((p) => {
-      const r = renameTask(p, 'b', 'c');
-      return r.ok ? r.plan : p;
-    }, 'c');
+    s.tryEdit((p) => renameTask(p, 'b', 'c'), 'c');
     expect(store.getState().manualPositions).toEqual({ c: { x: 300, y: 40 } });
     s.undo();
     expect(store.getState().manualPositions).toEqual({ b: { x: 300, y: 40 } });
