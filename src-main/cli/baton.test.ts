@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServe } from '../../test/e2e/serve-process.ts';
 import { ENGINE_V8_FLAGS } from './v8-flags.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -239,43 +240,14 @@ describe('baton CLI', () => {
     const r = baton(['run', plan, '--agents', join(dir, 'agents.json'), '--data-dir', dir, '--json']);
     const approval = JSON.parse(r.stdout).waiting_for[0].approval_id as string;
     // `baton serve` takes the run over as it starts.
-    const serve = spawn(process.execPath, [
-      join(root, 'src-main', 'cli', 'baton.ts'),
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dir,
-    ]);
+    const serve = await startServe(dir);
     try {
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000);
-        serve.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('Baton is serving')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        serve.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`serve exited ${code}: ${out}`));
-        });
-      });
       const refused = baton(['approve', approval, '--data-dir', dir]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/being executed by another Baton process: answer it there/);
       expect(baton(['approvals', '--data-dir', dir]).stdout).toContain(approval); // still pending
     } finally {
-      if (serve.exitCode === null && serve.signalCode === null) {
-        const exited = new Promise((res) => serve.once('exit', res));
-        serve.kill();
-        // A host that does not stop at once is killed outright.
-        const force = setTimeout(() => serve.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(force);
-      }
+      await serve.stop();
     }
   }, 60_000);
 

@@ -1,3 +1,4 @@
+import type { BatonClient } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
@@ -15,7 +16,7 @@ const SYMBOL: Partial<Record<TaskStatus, string>> = {
  * Shows a run's progress on stderr: on a terminal, one line redrawn in place with a bar;
  * otherwise one line per task that starts or ends.
  */
-export function createProgress(total: number, out: NodeJS.WriteStream = process.stderr) {
+function createProgress(total: number, out: NodeJS.WriteStream = process.stderr) {
   const tty = out.isTTY === true;
   const status = new Map<string, TaskStatus>();
   let lastDraw = 0;
@@ -75,10 +76,7 @@ export function createProgress(total: number, out: NodeJS.WriteStream = process.
 }
 
 /** Shows a run's progress from the events `client` receives until `stop` (which ends the display). */
-export function watchProgress(
-  client: { onBatch(listener: (batch: EventBatch) => void): () => void },
-  total: number,
-): { stop(): void } {
+export function watchProgress(client: BatonClient, total: number): { stop(): void } {
   const progress = createProgress(total);
   const off = client.onBatch((batch) => progress.onBatch(batch));
   return {

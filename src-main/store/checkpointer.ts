@@ -17,7 +17,10 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 `;
 
 export interface Checkpointer {
-  /** Called after each commit on the main connection: keeps the WAL under its cap. */
+  /**
+   * Called after each outermost commit on the main connection, outside any transaction (as the
+   * store's `tx` does): keeps the WAL under its cap.
+   */
   afterCommit(): void;
   stop(): Promise<void>;
 }
@@ -72,7 +75,9 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
   let commits = 0;
   return {
     afterCommit() {
-      if (++commits % CHECK_EVERY !== 0 || !db.open || db.inTransaction) return;
+      // The store calls this only after an outermost commit, so the connection is open and no
+      // transaction is under way.
+      if (++commits % CHECK_EVERY !== 0) return;
       let size: number;
       try {
         size = statSync(wal).size;

@@ -1,10 +1,8 @@
 import type {
   Artifact,
-  AttemptOutcome,
   ProgressEntry,
   TaskAttempt,
   TaskLogLine,
-  TaskStatus,
   Transaction,
 } from '../../src-shared/schemas/run.ts';
 import type { Db } from './db.ts';
@@ -59,12 +57,21 @@ export function createExecutionRepo(db: Db) {
     (run_id, task_id, attempt, agent_id, started_at, finished_at, outcome, error)
     VALUES (@run_id, @task_id, @attempt, @agent_id, @started_at, @finished_at, @outcome, @error)
     ON CONFLICT (run_id, task_id, attempt) DO NOTHING`);
-  const endedAttempts = db.prepare<[string, string], TaskAttempt>(
+  // The kept attempts, then the one on the task's row unless it is kept already (waiting for its
+  // retry, or cancelled while it waited). The row's status says how its attempt stands; any
+  // other status (ready for a retry, say) means the row holds no attempt of its own.
+  const attempts = db.prepare<{ run_id: string; task_id: string }, TaskAttempt>(
     `SELECT attempt, agent_id, started_at, finished_at, outcome, error FROM task_attempts
-     WHERE run_id = ? AND task_id = ? ORDER BY attempt`,
-  );
-  const latestAttempt = db.prepare<[string, string], Omit<TaskAttempt, 'outcome'> & { status: TaskStatus }>(
-    'SELECT attempt, agent_id, started_at, finished_at, status, error FROM task_runs WHERE run_id = ? AND task_id = ?',
+     WHERE run_id = @run_id AND task_id = @task_id
+     UNION ALL
+     SELECT attempt, agent_id, started_at, finished_at,
+       CASE status WHEN 'in_progress' THEN 'running' ELSE status END, error
+     FROM task_runs t
+     WHERE run_id = @run_id AND task_id = @task_id AND attempt > 0
+       AND status IN ('in_progress', 'done', 'failed', 'cancelled')
+       AND NOT EXISTS (SELECT 1 FROM task_attempts a
+         WHERE a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempt)
+     ORDER BY attempt`,
   );
 
   return {
@@ -102,35 +109,9 @@ export function createExecutionRepo(db: Db) {
       addAttempt.run(a);
     },
     /** Every attempt of a task, first to latest: the replaced ones, then the one on its row. */
-    attempts(runId: string, taskId: string): TaskAttempt[] {
-      const list = endedAttempts.all(runId, taskId);
-      const row = latestAttempt.get(runId, taskId);
-      if (row && row.attempt > 0 && !list.some((a) => a.attempt === row.attempt)) {
-        const outcome = outcomeOf(row.status);
-        if (outcome) {
-          const { status: _, ...rest } = row;
-          list.push({ ...rest, outcome });
-        }
-      }
-      return list;
-    },
+    attempts: (runId: string, taskId: string): TaskAttempt[] =>
+      attempts.all({ run_id: runId, task_id: taskId }),
   };
-}
-/**
- * How the attempt on a task's row stands, from the row's status; null when the row holds none of
- * its own (an attempt a retry will replace is kept in `task_attempts` already).
- */
-function outcomeOf(status: TaskStatus): AttemptOutcome | null {
-  switch (status) {
-    case 'in_progress':
-      return 'running';
-    case 'done':
-    case 'failed':
-    case 'cancelled':
-      return status;
-    default:
-      return null;
-  }
 }
 
 export type ExecutionRepo = ReturnType<typeof createExecutionRepo>;

@@ -9,7 +9,7 @@ import type {
   TaskRun,
   TaskStatus,
 } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus, REUSED_REASON_PREFIX, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
+import { emptyCounts, isTerminalTaskStatus, REUSED_REASON_PREFIX } from '../../src-shared/schemas/run.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
@@ -89,9 +89,8 @@ function paramsOf(t: TaskRun, mask: number, rowid: number): unknown[] {
   return out;
 }
 
-export function emptyCounts(): TaskCounts {
-  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
-}
+// Re-exported for the engine, which imports it from here (it lives with TaskCounts now).
+export { emptyCounts };
 
 export function createRunsRepo(db: Db) {
   const insertRun =

@@ -32,8 +32,10 @@ export const rangeEdgeSchema = (edge: 'start' | 'end') =>
         'must be an ISO 8601 date-time (2026-01-31T09:00:00Z, or with an offset) or a date (2026-01-31)',
     })
     .transform((v) => {
-      const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
-      return new Date(v.length === 10 && edge === 'end' ? ms + DAY_MS - 1 : ms).toISOString();
+      // JavaScript reads a date alone as midnight UTC, not local time.
+      const ms = Date.parse(v);
+      const dateOnly = v.length === 10;
+      return new Date(dateOnly && edge === 'end' ? ms + DAY_MS - 1 : ms).toISOString();
     });
 
 export type Id = z.infer<typeof idSchema>;

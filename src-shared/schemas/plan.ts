@@ -266,6 +266,10 @@ export function graphIssues(tasks: readonly (GraphTask | undefined)[]): GraphIss
   return issues;
 }
 
+/**
+ * A plan's shape and its whole-plan checks in one schema (the JSON Schema and tests use it).
+ * `parsePlan` runs the two steps itself, so that the checks run once whichever step fails.
+ */
 export const planSchema = planShape.superRefine((plan, ctx) => {
   for (const issue of graphIssues(plan.tasks)) ctx.addIssue({ code: 'custom', ...issue });
 });
@@ -339,21 +343,23 @@ export interface PlanVersionSummary {
 }
 
 /**
- * Validates a plan and returns every problem at once. Zod skips the whole-plan checks when
- * a field has the wrong type, so here they also run on a loose reading of the raw input.
+ * Validates a plan and returns every problem at once: the shape's, then the whole-plan checks'.
+ * Those run once, on the parsed plan, or on a loose reading of the raw input when the shape is
+ * wrong, so that a field of the wrong type never hides a cycle or an unknown dependency.
  */
 export function parsePlan(raw: unknown): { ok: true; plan: Plan } | { ok: false; issues: GraphIssue[] } {
-  const r = planSchema.safeParse(raw);
-  if (r.success) return { ok: true, plan: r.data };
+  const r = planShape.safeParse(raw);
+  if (r.success) {
+    const issues = graphIssues(r.data.tasks);
+    return issues.length === 0 ? { ok: true, plan: r.data } : { ok: false, issues };
+  }
   const issues: GraphIssue[] = r.error.issues.map((i) => ({
     path: i.path as (string | number)[],
     message: i.message,
   }));
   const loose = looseGraph(raw);
-  if (loose) {
-    const seen = new Set(issues.map((i) => `${i.path.join('.')}|${i.message}`));
-    for (const g of graphIssues(loose)) if (!seen.has(`${g.path.join('.')}|${g.message}`)) issues.push(g);
-  }
+  // A loop, not push(...): a big plan can have more issues than a call takes arguments.
+  if (loose) for (const g of graphIssues(loose)) issues.push(g);
   return { ok: false, issues };
 }
 

@@ -83,6 +83,14 @@ export interface TaskRun {
 
 export type TaskCounts = Record<TaskStatus, number>;
 
+/** Counts with every status at zero. */
+export function emptyCounts(): TaskCounts {
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
+}
+
+/** How many tasks the counts hold, in all statuses. */
+export const taskTotal = (counts: TaskCounts): number => Object.values(counts).reduce((a, b) => a + b, 0);
+
 export interface Run {
   id: string;
   plan_id: string;

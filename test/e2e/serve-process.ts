@@ -44,8 +44,13 @@ export function startServe(
           child,
           stop: () =>
             new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              // A host that does not stop within 5 s is killed outright, so no test waits on it.
+              const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+              child.once('exit', () => {
+                clearTimeout(force);
+                done();
+              });
               child.kill('SIGTERM');
             }),
         });

@@ -1,6 +1,7 @@
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
+import { printJson, printTable } from '../output.ts';
 
 export async function agentsImport(app: BatonApp, file: string): Promise<number> {
   const client = createInProcessClient(app);
@@ -15,7 +16,7 @@ export async function agentsList(app: BatonApp, json: boolean): Promise<number> 
   const client = createInProcessClient(app);
   const agents = await client.invoke('agents.list', {});
   if (json) {
-    process.stdout.write(`${JSON.stringify(agents, null, 2)}\n`);
+    printJson(agents);
     return 0;
   }
   if (agents.length === 0) {
@@ -23,10 +24,6 @@ export async function agentsList(app: BatonApp, json: boolean): Promise<number> 
     return 0;
   }
   const rows = agents.map((a) => [a.id, a.kind, a.status, String(a.max_concurrency), a.skills.join(', ')]);
-  const head = ['ID', 'KIND', 'STATUS', 'CAPACITY', 'SKILLS'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) {
-    process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`);
-  }
+  printTable(['ID', 'KIND', 'STATUS', 'CAPACITY', 'SKILLS'], rows);
   return 0;
 }

@@ -1,7 +1,9 @@
+import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { takenOver } from '../../engine/run-state.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { CliError } from '../files.ts';
+import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
 import { followRun } from './run.ts';
 
@@ -10,7 +12,7 @@ export async function approvalsList(app: BatonApp, json: boolean): Promise<numbe
   const client = createInProcessClient(app);
   const pending = await client.invoke('approvals.list', { status: 'pending' });
   if (json) {
-    process.stdout.write(`${JSON.stringify(pending, null, 2)}\n`);
+    printJson(pending);
     return 0;
   }
   if (pending.length === 0) {
@@ -60,7 +62,7 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
       `${takenOver(runId).message}: answer it there (the app, baton serve, or the baton command that runs it)`,
     );
   }
-  const total = run ? Object.values(run.counts).reduce((a, b) => a + b, 0) : 0;
+  const total = run ? taskTotal(run.counts) : 0;
   const watch = watchProgress(client, total);
   try {
     await client.invoke('approvals.decide', {

@@ -5,6 +5,7 @@ import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
+import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
 
 export interface RunOptions {
@@ -52,7 +53,7 @@ export async function followRun(
     // Not ended, not waiting: another Baton process took it over (this one was suspended
     // past its lease), and the run goes on there.
     const note = `Run ${run.id} is now executed by another Baton process (this one was paused too long); it goes on there.`;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ...runHeader(run), note }, null, 2)}\n`);
+    if (opts.json) printJson({ ...runHeader(run), note });
     else process.stdout.write(`${note}\n`);
     return EXIT_TAKEN_OVER;
   }
@@ -77,7 +78,7 @@ export async function followRun(
         error: t.error,
       })),
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    printJson(result);
   } else {
     printTasks(run);
     process.stdout.write(
@@ -156,7 +157,7 @@ function reportWaiting(run: RunDetail, waiting: TaskRun[], pending: Approval[], 
       })),
       note: resume,
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    printJson(result);
   } else {
     process.stdout.write(`Run ${run.id} waits for people; nothing here can move it on:\n`);
     for (const t of waiting) {

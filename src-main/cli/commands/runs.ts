@@ -1,5 +1,7 @@
+import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
+import { printJson, printTable } from '../output.ts';
 import { printTasks } from './run.ts';
 
 /** `baton runs`: the runs, newest first (of one plan with --plan). */
@@ -7,28 +9,21 @@ export async function runsList(app: BatonApp, planId: string | undefined, json: 
   const client = createInProcessClient(app);
   const runs = await client.invoke('runs.list', planId ? { plan_id: planId } : {});
   if (json) {
-    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    printJson(runs);
     return 0;
   }
   if (runs.length === 0) {
     process.stdout.write(planId ? `No runs of ${planId} yet.\n` : 'No runs yet.\n');
     return 0;
   }
-  const rows = runs.map((r) => {
-    const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
-    return [
-      r.id,
-      `${r.plan_id} v${r.plan_version}`,
-      r.status,
-      r.created_at,
-      `${r.counts.done}/${total} done`,
-    ];
-  });
-  const head = ['RUN', 'PLAN', 'STATUS', 'STARTED', 'TASKS'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) {
-    process.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}\n`);
-  }
+  const rows = runs.map((r) => [
+    r.id,
+    `${r.plan_id} v${r.plan_version}`,
+    r.status,
+    r.created_at,
+    `${r.counts.done}/${taskTotal(r.counts)} done`,
+  ]);
+  printTable(['RUN', 'PLAN', 'STATUS', 'STARTED', 'TASKS'], rows);
   return 0;
 }
 
@@ -37,7 +32,7 @@ export async function runShow(app: BatonApp, runId: string, json: boolean): Prom
   const client = createInProcessClient(app);
   const run = await client.invoke('runs.get', { run_id: runId });
   if (json) {
-    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    printJson(run);
     return 0;
   }
   const ended = run.finished_at ? `, ended ${run.finished_at}` : '';

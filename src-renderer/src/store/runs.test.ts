@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import type { TaskRun, TaskStatus } from '../../../src-shared/schemas/run.ts';
+import type { TaskStatus } from '../../../src-shared/schemas/run.ts';
+import { task } from '../components/task-run.fixture.ts';
 import type { BatonState } from './index.ts';
 import { createRunsSlice } from './runs.ts';
 
-const taskRun = (task_id: string, status: TaskStatus) => ({ run_id: 'r1', task_id, status }) as TaskRun;
+const taskRun = (task_id: string, status: TaskStatus) => task(task_id, status, { run_id: 'r1' });
 
 describe('runTaskCounts', () => {
   it('follows the task runs as they change, without counting the run again', () => {

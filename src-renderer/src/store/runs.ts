@@ -9,7 +9,7 @@ import type {
   TaskLogLine,
   TaskRun,
 } from '../../../src-shared/schemas/run.ts';
-import { TASK_STATUSES } from '../../../src-shared/schemas/run.ts';
+import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
@@ -192,7 +192,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       for (const t of tasks) {
         if (!copied.has(t.run_id)) {
           runTasks[t.run_id] = { ...runTasks[t.run_id] };
-          runTaskCounts[t.run_id] = { ...(runTaskCounts[t.run_id] ?? countStatuses([])) };
+          runTaskCounts[t.run_id] = { ...(runTaskCounts[t.run_id] ?? emptyCounts()) };
           copied.add(t.run_id);
         }
         const counts = runTaskCounts[t.run_id]!;
@@ -209,7 +209,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
 
 /** How many of the tasks are in each status. */
 function countStatuses(tasks: readonly TaskRun[]): TaskCounts {
-  const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as TaskCounts;
+  const counts = emptyCounts();
   for (const t of tasks) counts[t.status]++;
   return counts;
 }
