@@ -73,20 +73,24 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
     if (code !== 0) fallback();
   });
   let commits = 0;
+  /** Past the cap at the last look: looked at after every commit until the WAL is cut back. */
+  let over = false;
   return {
     afterCommit() {
       // The store calls this only after an outermost commit, so the connection is open and no
       // transaction is under way.
-      if (++commits % CHECK_EVERY !== 0) return;
+      if (!over && ++commits % CHECK_EVERY !== 0) return;
       let size: number;
       try {
         size = statSync(wal).size;
       } catch {
         return; // no WAL file (yet): nothing to cap
       }
-      if (size <= cap) return;
-      // Busy when the worker is checkpointing right now (a result, not an error): the next look
-      // tries again. A real failure (disk full, say) is reported: it happened after a commit,
+      over = size > cap;
+      if (!over) return;
+      // Busy when the worker is checkpointing right now (a result, not an error): the next
+      // commit tries again (on a loaded machine the worker's copy can take many commits, and
+      // waiting 32 commits between tries let the WAL reach 8–11 MB against a 1 MB cap). A real failure (disk full, say) is reported: it happened after a commit,
       // and the caller's transaction stands.
       try {
         db.pragma('wal_checkpoint(PASSIVE)');
