@@ -8,6 +8,7 @@ import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { Executor, TaskContext } from './executor.ts';
 import type { ActiveRun, Completion, InFlight, Mailbox, Note } from './run-state.ts';
+import { settleFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 
 /** A file a person or daemon hands in with a finished task. */
@@ -60,14 +61,14 @@ export class Attempts {
     const ac = new AbortController();
     const flight: InFlight = { ac, timer: null, settled: false };
     run.inflight.set(task.task_id, flight);
-    const settle = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) => {
-      if (flight.settled) return;
-      flight.settled = true;
-      if (flight.timer) clearTimeout(flight.timer);
-      if (run.inflight.get(task.task_id) === flight) run.inflight.delete(task.task_id);
-      this.mail.completions.push({ runId: run.id, taskId: task.task_id, attempt, ...c });
-      this.schedule();
-    };
+    const settle = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) =>
+      settleFlight(
+        run,
+        flight,
+        { runId: run.id, taskId: task.task_id, attempt, ...c },
+        this.mail,
+        this.schedule,
+      );
     if (spec.timeout_s !== undefined) {
       const seconds = spec.timeout_s;
       flight.timer = setTimeout(() => {
@@ -180,12 +181,12 @@ export class Attempts {
     });
   }
 
-  /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
   /** Where an attempt works and leaves its files: `<root>/<run>/<task>/<attempt>`. */
   private workspaceOf(run: ActiveRun, task: TaskRun): string {
     return join(this.workspaceRoot, run.id, task.task_id, String(task.attempt));
   }
 
+  /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
   storeFiles(run: ActiveRun, task: TaskRun, files: HandedFile[]): void {
     const dir = this.workspaceOf(run, task);
     mkdirSync(dir, { recursive: true });

@@ -669,16 +669,8 @@ export class Engine {
         flow.maybeFinish(run);
         continue;
       }
-      // Queued without its approval because no agent could take it then: one can now.
-      if (flow.needsApproval(run, spec)) {
-        flow.gateForApproval(run, task, spec);
-        continue;
-      }
-      const over = flow.overBudget(run, spec, m.agent);
-      if (over) {
-        flow.gate(run, task, 'budget', over.reason, over.cost);
-        continue;
-      }
+      // A task queued without its approval because no agent could take it then is gated now.
+      if (flow.gateBeforeStart(run, task, spec, m.agent)) continue;
       flow.assign(run, task, m.agent, m.explanation);
       flow.inFlight++;
       toStart.push([run, task, m.agent, this.agents.executorOf(m.agent)!]);

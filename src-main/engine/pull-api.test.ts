@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
 import type { AgentExecutionStats, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../app/create-app.ts';
+import type { AppOptions, BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 
 let app: BatonApp;
@@ -15,6 +15,23 @@ afterEach(() => app?.close());
 const pullApp = () => {
   app = createApp({ dataDir: ':memory:', executors: { echo: undefined }, log: () => {} });
   return app;
+};
+
+/** A data directory for processes that share a store, removed once the test is over. */
+const sharedDir = (prefix = 'baton-lease-') => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
+
+/**
+ * Another Baton process on `dir`, closed once the test is over (hooks run last first: before
+ * `sharedDir` removes the directory).
+ */
+const secondProcess = (dir: string, opts: Omit<AppOptions, 'dataDir'> = {}) => {
+  const other = createApp({ dataDir: dir, log: () => {}, ...opts });
+  onTestFinished(() => other.close());
+  return other;
 };
 
 interface Picked {
@@ -289,7 +306,7 @@ describe('timeouts of pulled tasks', () => {
   });
 
   it('still times out an attempt a daemon took before a restart, counted from when it started', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-pull-timeout-'));
+    const dir = sharedDir('baton-pull-timeout-');
     let now = Date.now();
     const openDir = () => {
       app = createApp({
@@ -299,39 +316,34 @@ describe('timeouts of pulled tasks', () => {
         log: () => {},
       });
     };
-    try {
-      openDir();
-      const run = await setup(app, [{ id: 'd', skills: ['x'] }], {
-        plan_id: 'p',
-        tasks: [task('t', { timeout_s: 60 })],
-      });
-      expect(await call(app, 'work.execute', { agent_id: 'd', run_id: run, task_id: 't' })).toMatchObject({
-        status: 'in_progress',
-      });
-      app.close();
-      // Baton comes back a minute and a second after the daemon took the task: its minute is
-      // up (counted from the restart, it would have 60 s left, and this would wait in vain).
-      now += 61_000;
-      openDir();
-      const stored = () => call<RunDetail>(app, 'runs.get', { run_id: run });
-      await eventually(async () => (await stored()).status !== 'executing', 3_000, 'the timeout');
-      const d = await stored();
-      expect(d.status).toBe('failed');
-      expect(d.tasks[0]).toMatchObject({
-        status: 'failed',
-        error: 'timed out after 60 s',
-        attempt: 1,
-      });
-    } finally {
-      app.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    openDir();
+    const run = await setup(app, [{ id: 'd', skills: ['x'] }], {
+      plan_id: 'p',
+      tasks: [task('t', { timeout_s: 60 })],
+    });
+    expect(await call(app, 'work.execute', { agent_id: 'd', run_id: run, task_id: 't' })).toMatchObject({
+      status: 'in_progress',
+    });
+    app.close();
+    // Baton comes back a minute and a second after the daemon took the task: its minute is
+    // up (counted from the restart, it would have 60 s left, and this would wait in vain).
+    now += 61_000;
+    openDir();
+    const stored = () => call<RunDetail>(app, 'runs.get', { run_id: run });
+    await eventually(async () => (await stored()).status !== 'executing', 3_000, 'the timeout');
+    const d = await stored();
+    expect(d.status).toBe('failed');
+    expect(d.tasks[0]).toMatchObject({
+      status: 'failed',
+      error: 'timed out after 60 s',
+      attempt: 1,
+    });
   });
 });
 
 describe('leases', () => {
   it('a woken process takes no report from a pull agent for a run another took over', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    const dir = sharedDir();
     let now = Date.now();
     const clock = { now: () => now };
     // No executor for echo: agent d is a daemon that pulls its work.
@@ -340,32 +352,27 @@ describe('leases', () => {
     const ref = { agent_id: 'd', run_id: run, task_id: 't' };
     expect(await call(app, 'work.execute', ref)).toMatchObject({ status: 'in_progress' });
     now += 60_000; // this process sleeps past its lease
-    const other = createApp({ dataDir: dir, clock, executors: { echo: undefined }, log: () => {} });
-    try {
-      // The daemon still talks to the process it knew: its reports are refused, not lost.
-      for (const [method, input] of [
-        ['work.complete', { ...ref, status: 'completed', output: { from: 'sleeper' } }],
-        ['work.progress', { ...ref, progress: 50, message: 'stale' }],
-      ] as const) {
-        const r = await app.dispatch(method, input);
-        expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
-        expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
-      }
-      const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
-      expect(stored.tasks[0]).toMatchObject({ status: 'in_progress', progress: null, output: null });
-      // Told to, it reports to the process that executes the run now.
-      await call(other, 'work.complete', { ...ref, status: 'completed', output: { from: 'other' } });
-      await other.engine.whenSettled(run);
-      const done = await call<RunDetail>(other, 'runs.get', { run_id: run });
-      expect(done.tasks[0]).toMatchObject({ status: 'done', output: { from: 'other' } });
-    } finally {
-      other.close();
-      rmSync(dir, { recursive: true, force: true });
+    const other = secondProcess(dir, { clock, executors: { echo: undefined } });
+    // The daemon still talks to the process it knew: its reports are refused, not lost.
+    for (const [method, input] of [
+      ['work.complete', { ...ref, status: 'completed', output: { from: 'sleeper' } }],
+      ['work.progress', { ...ref, progress: 50, message: 'stale' }],
+    ] as const) {
+      const r = await app.dispatch(method, input);
+      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
     }
+    const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
+    expect(stored.tasks[0]).toMatchObject({ status: 'in_progress', progress: null, output: null });
+    // Told to, it reports to the process that executes the run now.
+    await call(other, 'work.complete', { ...ref, status: 'completed', output: { from: 'other' } });
+    await other.engine.whenSettled(run);
+    const done = await call<RunDetail>(other, 'runs.get', { run_id: run });
+    expect(done.tasks[0]).toMatchObject({ status: 'done', output: { from: 'other' } });
   });
 
   it('a process that wakes after another took its run over writes nothing more to it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    const dir = sharedDir();
     let now = Date.now();
     const clock = { now: () => now };
     const first = controlledExecutor(() => 'hold');
@@ -376,42 +383,37 @@ describe('leases', () => {
     // This process sleeps past its lease (30 s): no renewal happens meanwhile.
     now += 60_000;
     const second = controlledExecutor(() => 'hold');
-    const other = createApp({ dataDir: dir, clock, executors: { echo: second.executor }, log: () => {} });
-    try {
-      // The other process takes the expired lease and runs the task again, as attempt 2.
-      await eventually(() => second.running.has('t'));
-      // The sleeper wakes: its first write (here a cancel; else its next tick or build log)
-      // finds the run taken over, is refused, and stops the agent it still had on the task.
-      const r = await app.dispatch('runs.cancel', { run_id: run, actor: 'sleeper' });
-      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
-      expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
-      await eventually(() => first.aborted.includes('t#1'));
-      // Whoever waited for the run there learns it goes on elsewhere, still executing.
-      expect(await waitedHere).toMatchObject({ id: run, status: 'executing' });
-      first.running.get('t')?.finish(); // an answer that comes anyway is not recorded
-      await new Promise((res) => setTimeout(res, 20));
-      const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
-      expect(stored.tasks.find((t) => t.task_id === 't')).toMatchObject({
-        status: 'in_progress',
-        attempt: 2,
-      });
-      // The run goes on where it is executed now.
-      second.running.get('t')!.finish();
-      await other.engine.whenSettled(run);
-      const done = await call<RunDetail>(other, 'runs.get', { run_id: run });
-      expect(done).toMatchObject({ status: 'completed' });
-      expect(done.tasks[0]).toMatchObject({ status: 'done', attempt: 2 });
-    } finally {
-      other.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const other = secondProcess(dir, { clock, executors: { echo: second.executor } });
+    // The other process takes the expired lease and runs the task again, as attempt 2.
+    await eventually(() => second.running.has('t'));
+    // The sleeper wakes: its first write (here a cancel; else its next tick or build log)
+    // finds the run taken over, is refused, and stops the agent it still had on the task.
+    const r = await app.dispatch('runs.cancel', { run_id: run, actor: 'sleeper' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
+    await eventually(() => first.aborted.includes('t#1'));
+    // Whoever waited for the run there learns it goes on elsewhere, still executing.
+    expect(await waitedHere).toMatchObject({ id: run, status: 'executing' });
+    first.running.get('t')?.finish(); // an answer that comes anyway is not recorded
+    await new Promise((res) => setTimeout(res, 20));
+    const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
+    expect(stored.tasks.find((t) => t.task_id === 't')).toMatchObject({
+      status: 'in_progress',
+      attempt: 2,
+    });
+    // The run goes on where it is executed now.
+    second.running.get('t')!.finish();
+    await other.engine.whenSettled(run);
+    const done = await call<RunDetail>(other, 'runs.get', { run_id: run });
+    expect(done).toMatchObject({ status: 'completed' });
+    expect(done.tasks[0]).toMatchObject({ status: 'done', attempt: 2 });
   });
 
   it('a takeover this process cannot see coming (its lease looks fresh) still stops its writes', async () => {
     // The other process's clock runs a minute ahead: to it this process's lease has expired,
     // while this process renewed a moment ago and has no reason to look again before writing.
     // Only the check inside the write transaction can tell.
-    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    const dir = sharedDir();
     const now = Date.now();
     const first = controlledExecutor(() => 'hold');
     app = createApp({
@@ -428,55 +430,46 @@ describe('leases', () => {
     const agentOnA = first.running.get('a')!;
     const waitedHere = app.engine.whenSettled(run);
     const second = controlledExecutor(() => 'hold');
-    const other = createApp({
-      dataDir: dir,
+    const other = secondProcess(dir, {
       clock: { now: () => now + 60_000 },
       executors: { echo: second.executor },
-      log: () => {},
     });
-    try {
-      await eventually(() => second.running.has('a') && second.running.has('b'));
-      // A result the first process's agent still delivers is not recorded there (its next
-      // write, this result's or a build log's, finds the run taken over)…
-      agentOnA.finish({ from: 'first' });
-      await eventually(() => first.aborted.includes('b#1'));
-      expect(await waitedHere).toMatchObject({ id: run, status: 'executing' });
-      // …nor is a cancel asked of it.
-      const r = await app.dispatch('runs.cancel', { run_id: run, actor: 'sleeper' });
-      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
-      const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
-      expect(stored.status).toBe('executing');
-      for (const t of stored.tasks)
-        expect(t).toMatchObject({ status: 'in_progress', attempt: 2, output: null });
-      second.running.get('a')!.finish({ from: 'other' });
-      second.running.get('b')!.finish({ from: 'other' });
-      const done = await other.engine.whenSettled(run);
-      expect(done.status).toBe('completed');
-      const final = await call<RunDetail>(other, 'runs.get', { run_id: run });
-      expect(final.tasks.map((t) => t.output)).toEqual([{ from: 'other' }, { from: 'other' }]);
-    } finally {
-      other.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await eventually(() => second.running.has('a') && second.running.has('b'));
+    // A result the first process's agent still delivers is not recorded there (its next
+    // write, this result's or a build log's, finds the run taken over)…
+    agentOnA.finish({ from: 'first' });
+    await eventually(() => first.aborted.includes('b#1'));
+    expect(await waitedHere).toMatchObject({ id: run, status: 'executing' });
+    // …nor is a cancel asked of it.
+    const r = await app.dispatch('runs.cancel', { run_id: run, actor: 'sleeper' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const stored = await call<RunDetail>(other, 'runs.get', { run_id: run });
+    expect(stored.status).toBe('executing');
+    for (const t of stored.tasks)
+      expect(t).toMatchObject({ status: 'in_progress', attempt: 2, output: null });
+    second.running.get('a')!.finish({ from: 'other' });
+    second.running.get('b')!.finish({ from: 'other' });
+    const done = await other.engine.whenSettled(run);
+    expect(done.status).toBe('completed');
+    const final = await call<RunDetail>(other, 'runs.get', { run_id: run });
+    expect(final.tasks.map((t) => t.output)).toEqual([{ from: 'other' }, { from: 'other' }]);
   });
 
   it('a second process on the same data directory cannot run the same run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-lease-'));
+    const dir = sharedDir();
     const exec = controlledExecutor(() => 'hold');
     app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
     const run = await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
     await eventually(() => exec.running.has('t'));
-    const other = createApp({ dataDir: dir, log: () => {} });
+    const other = secondProcess(dir);
     try {
       expect(other.engine.resumeUnfinished()).toEqual([]);
       const r = await other.dispatch('runs.cancel', { run_id: run });
       expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } });
       expect(!r.ok && r.error.message).toMatch(/being executed by another Baton process/);
     } finally {
-      other.close();
       exec.running.get('t')?.finish();
       await app.engine.whenSettled(run);
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
-import type { Priority } from '../../src-shared/schemas/plan.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -176,14 +177,17 @@ export class PullApi {
           'conflict',
           `Task ${taskId} is not assigned to agent ${agentId} (pinned to ${spec.agent})`,
         );
-      const missing = missingSkills(agent, spec.required_skills);
-      if (missing.length > 0)
-        throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
+      requireSkills(agent, spec);
     }
+    return this.contextOf(run, task, agent);
+  }
+
+  /** What `agent` is given to work on the task (`prepareContext`). */
+  private contextOf(run: ActiveRun, task: TaskRun, agent: Agent): PreparedContext {
     return prepareContext(
       run.id,
       run.plan,
-      run.specs.get(taskId)!,
+      run.specs.get(task.task_id)!,
       task,
       agent,
       run.tasks,
@@ -205,7 +209,7 @@ export class PullApi {
     if (task.status === 'in_progress') {
       if (task.agent_id !== agentId)
         throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
-      return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
+      return { status: 'in_progress', context: this.contextOf(run, task, agent) };
     }
     if (task.status === 'blocked') {
       return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
@@ -218,9 +222,7 @@ export class PullApi {
         `Task ${taskId} is ${task.status}${task.retry_at ? ' (waiting to retry)' : ''}`,
       );
     }
-    const missing = missingSkills(agent, spec.required_skills);
-    if (missing.length > 0)
-      throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
+    requireSkills(agent, spec);
     if (spec.agent && spec.agent !== agentId)
       throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
@@ -229,22 +231,13 @@ export class PullApi {
     let gated = false;
     this.writer.tx(() => {
       this.queue.remove(runId, taskId);
-      if (this.flow.needsApproval(run, spec)) {
-        this.flow.gateForApproval(run, task, spec);
-        gated = true;
-        return;
-      }
-      const over = this.flow.overBudget(run, spec, agent);
-      if (over) {
-        this.flow.gate(run, task, 'budget', over.reason, over.cost);
-        gated = true;
-        return;
-      }
+      gated = this.flow.gateBeforeStart(run, task, spec, agent);
+      if (gated) return;
       this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
       this.flow.holdPulled(run, task);
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
-    return { status: 'in_progress', context: this.prepareTaskContext(agentId, runId, taskId) };
+    return { status: 'in_progress', context: this.contextOf(run, task, agent) };
   }
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {
@@ -299,4 +292,11 @@ export class PullApi {
     }
     return { run, task };
   }
+}
+
+/** Refuses an agent that lacks a skill the task requires. */
+function requireSkills(agent: Agent, spec: TaskSpec): void {
+  const missing = missingSkills(agent, spec.required_skills);
+  if (missing.length > 0)
+    throw new AppError('conflict', `Agent lacks required skills: ${missing.join(', ')}.`);
 }

@@ -148,6 +148,26 @@ export function registerAdded(run: ActiveRun, spec: TaskSpec): void {
 }
 
 /**
+ * An attempt ended by itself (its agent answered, or its timeout passed): its flight settles,
+ * once — its timeout is cleared, the run no longer counts it in flight — and `end` waits in the
+ * mailbox for the next tick to apply (`TaskFlow.complete`).
+ */
+export function settleFlight(
+  run: ActiveRun,
+  flight: InFlight,
+  end: Completion,
+  mail: Mailbox,
+  schedule: () => void,
+): void {
+  if (flight.settled) return;
+  flight.settled = true;
+  if (flight.timer) clearTimeout(flight.timer);
+  if (run.inflight.get(end.taskId) === flight) run.inflight.delete(end.taskId);
+  mail.completions.push(end);
+  schedule();
+}
+
+/**
  * Ends an attempt's flight: it settles nothing more, its timeout is cleared and its agent
  * stopped — at once, or by `later` (after the transaction that ends it commits).
  */

@@ -19,17 +19,17 @@ export interface RunWriterOptions {
   /** A task of a run with a decider ended done, failed or unassigned (`DeciderRunner.ask`). */
   onEnded: (run: ActiveRun, task: TaskRun) => void;
   /** Before each outermost transaction: the run leases are renewed if due (`RunLeases.ensureFresh`). */
-  beforeTx?: () => void;
+  beforeTx: () => void;
   /**
    * First thing inside each outermost transaction, the write lock held: runs another process
    * took over are given up before anything is written to them (`RunLeases.fence`).
    */
-  fence?: () => void;
+  fence: () => void;
   /**
    * A transaction rolled back after changing these runs in memory: the engine reloads them from
    * the store, as after a restart, so memory never stays ahead of what is stored.
    */
-  onRollback?: (runIds: string[]) => void;
+  onRollback: (runIds: string[]) => void;
 }
 
 /**
@@ -72,9 +72,9 @@ export class RunWriter {
     this.budget = opts.budget;
     this.buildLogIntervalMs = opts.buildLogIntervalMs;
     this.onEnded = opts.onEnded;
-    this.beforeTx = opts.beforeTx ?? (() => {});
-    this.fence = opts.fence ?? (() => {});
-    this.onRollback = opts.onRollback ?? (() => {});
+    this.beforeTx = opts.beforeTx;
+    this.fence = opts.fence;
+    this.onRollback = opts.onRollback;
   }
 
   /**

@@ -50,6 +50,17 @@ const SEED_AGENTS = [
   { id: 'hal', skills: ['reflection'] },
 ];
 
+/** Starts the seed's request with SEED_AGENTS registered; returns once ash works on task-001. */
+const startSeedRun = async () => {
+  const exec = controlledExecutor(() => 'hold');
+  open(exec);
+  await call(app!, 'agents.import', { agents: SEED_AGENTS });
+  await call(app!, 'plans.import', { plan: SEED_PLAN });
+  const build = await start('plan-87234');
+  await eventually(() => exec.running.has('task-001'));
+  return { exec, build };
+};
+
 /** Seed 000 "Memory Structure", verbatim. */
 const SEED_BUILD_LOG = {
   agent_id: 'orchestrator',
@@ -126,11 +137,7 @@ describe('seed 000 build response', () => {
   });
 
   it('is executing with the delegations in the seed’s shape when some tasks can be taken, and the run goes on', async () => {
-    const exec = controlledExecutor(() => 'hold');
-    open(exec);
-    await call(app!, 'agents.import', { agents: SEED_AGENTS });
-    await call(app!, 'plans.import', { plan: SEED_PLAN });
-    const build = await start('plan-87234');
+    const { exec, build } = await startSeedRun();
     expect(build).toEqual({
       status: 'executing',
       delegated_tasks: [
@@ -147,7 +154,6 @@ describe('seed 000 build response', () => {
     ]);
 
     // The response came while ash still works: the run goes on after it.
-    await eventually(() => exec.running.has('task-001'));
     expect((await detail(build.run_id)).status).toBe('executing');
     expect(await taskOf(build.run_id, 'task-001')).toMatchObject({
       status: 'in_progress',
@@ -190,12 +196,7 @@ describe('seed 000 build response', () => {
 
 describe('seed 000 build_log memory entry', () => {
   it('has the seed’s structure, field by field, while the run goes on', async () => {
-    const exec = controlledExecutor(() => 'hold');
-    open(exec);
-    await call(app!, 'agents.import', { agents: SEED_AGENTS });
-    await call(app!, 'plans.import', { plan: SEED_PLAN });
-    const build = await start('plan-87234');
-    await eventually(() => exec.running.has('task-001'));
+    const { exec, build } = await startSeedRun();
 
     const entry = await readLog(build.memory_id);
     // The seed's fields and the entry's own (its id and times), nothing else.

@@ -1,10 +1,11 @@
 import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
+import { emptyCounts } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
-import { emptyCounts } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
@@ -23,6 +24,7 @@ import {
   finalRunStatus,
   openTasks,
   registerAdded,
+  settleFlight,
   snapshot,
   stopFlight,
 } from './run-state.ts';
@@ -107,17 +109,19 @@ export class TaskFlow {
    * run from the rows just written (`fresh`), or an unfinished one as read from the store (`stored`).
    */
   activate(plan: Plan, from: { fresh: NewRun } | { stored: Run }): ActiveRun {
-    const fresh = 'fresh' in from ? from.fresh : null;
+    const fresh = 'fresh' in from;
     let info: Omit<Run, 'counts'>;
     let counts: TaskCounts;
     let tasks: TaskRun[];
-    if ('fresh' in from) {
-      ({ info, tasks } = from.fresh);
+    let log: MemoryEntry;
+    if (fresh) {
+      ({ info, tasks, log } = from.fresh);
       counts = emptyCounts();
       for (const t of tasks) counts[t.status]++;
     } else {
       ({ counts, ...info } = from.stored);
       tasks = this.store.runs.tasksToRun(info.id);
+      log = this.store.memory.get(info.memory_id)!;
     }
     const runId = info.id;
     const run: ActiveRun = {
@@ -125,7 +129,7 @@ export class TaskFlow {
       plan,
       info,
       counts,
-      log: fresh?.log ?? this.store.memory.get(info.memory_id)!,
+      log,
       specs: byTaskId(plan.tasks),
       tasks: byTaskId(tasks),
       dependents: new Map(),
@@ -135,7 +139,7 @@ export class TaskFlow {
       delegated: new Set(),
       unassigned: new Map(),
       usage: new Map(),
-      withArtifacts: new Set(fresh ? [] : this.store.execution.tasksWithArtifacts(runId)),
+      withArtifacts: new Set(),
       decider: plan.decider ?? null,
       pendingDecisions: 0,
       closedByDecider: false,
@@ -150,10 +154,15 @@ export class TaskFlow {
       lost: false,
     };
     this.active.set(runId, run);
-    if (!fresh) for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
+    if (!fresh) {
+      // A run resumed from the store gets back what it had gathered: the files its tasks left,
+      // the tasks its decider added, and the approvals people gave.
+      for (const taskId of this.store.execution.tasksWithArtifacts(runId)) run.withArtifacts.add(taskId);
+      for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
+      for (const a of this.store.approvals.listForRun(runId))
+        if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
+    }
     for (const t of plan.tasks) addDependents(run.dependents, t);
-    const approvals = fresh ? [] : this.store.approvals.listForRun(runId);
-    for (const a of approvals) if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
     for (const t of run.tasks.values()) {
       if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
       if (t.status === 'unassigned')
@@ -165,8 +174,7 @@ export class TaskFlow {
         if (agent && this.agents.executorOf(agent) === undefined) {
           // A pull agent elsewhere may still be working on it: keep it, its capacity and its
           // cost in flight (which `release` takes back when it ends), and its timeout.
-          this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
-          this.budget.commit(plan, this.budget.costOf(run.specs.get(t.task_id)!, agent));
+          this.hold(run, t, agent);
           this.holdPulled(run, t);
           continue;
         }
@@ -254,17 +262,14 @@ export class TaskFlow {
     const started = task.started_at ? Date.parse(task.started_at) : this.clock.now();
     const wait = Math.max(0, started + seconds * 1000 - this.clock.now());
     flight.timer = setTimeout(() => {
-      if (flight.settled) return;
-      flight.settled = true;
-      if (run.inflight.get(task.task_id) === flight) run.inflight.delete(task.task_id);
-      this.mail.completions.push({
+      const end = {
         runId: run.id,
         taskId: task.task_id,
         attempt,
         ok: false,
         error: `timed out after ${seconds} s`,
-      });
-      this.schedule();
+      };
+      settleFlight(run, flight, end, this.mail, this.schedule);
     }, wait);
     // Nobody here works on it: the timeout alone keeps no process alive (a restart re-arms it).
     flight.timer.unref();
@@ -306,13 +311,28 @@ export class TaskFlow {
     this.enqueue(run, task);
   }
 
+  /**
+   * The last look before an agent starts the task: it waits for the approval its plan requires,
+   * or for a person to approve the cost if it would pass a budget. True when it now waits.
+   */
+  gateBeforeStart(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent): boolean {
+    if (this.needsApproval(run, spec)) {
+      this.gateForApproval(run, task, spec);
+      return true;
+    }
+    const over = this.overBudget(run, spec, agent);
+    if (!over) return false;
+    this.gate(run, task, 'budget', over.reason, over.cost);
+    return true;
+  }
+
   /** The plan requires approval for this task, and it has not been given yet. */
-  needsApproval(run: ActiveRun, spec: TaskSpec): boolean {
+  private needsApproval(run: ActiveRun, spec: TaskSpec): boolean {
     return spec.requires_approval === true && !run.approved.has(`approval_required:${spec.task_id}`);
   }
 
   /** The task waits for the approval its plan requires. */
-  gateForApproval(run: ActiveRun, task: TaskRun, spec: TaskSpec): void {
+  private gateForApproval(run: ActiveRun, task: TaskRun, spec: TaskSpec): void {
     this.gate(
       run,
       task,
@@ -423,7 +443,7 @@ export class TaskFlow {
   }
 
   /** Why one more task would pass a budget, unless a person already approved the cost. */
-  overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
+  private overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
     return run.approved.has(`budget:${spec.task_id}`) ? null : this.budget.overBudget(run.plan, spec, agent);
   }
 
@@ -446,6 +466,11 @@ export class TaskFlow {
     run.delegated.add(task);
     run.logDirty = true;
     run.usage.delete(task.task_id);
+    this.hold(run, task, agent);
+  }
+
+  /** The attempt holds `agent`: one more task in its load, and its cost in the budget in flight. */
+  private hold(run: ActiveRun, task: TaskRun, agent: Agent): void {
     this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
     this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
   }
@@ -509,8 +534,8 @@ export class TaskFlow {
     const flight = run.inflight.get(task.task_id);
     if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
     if (flight) {
-      // The agent is stopped once the cancel is stored (a cancel that fails leaves it working).
-      stopFlight(flight, 'cancelled', (stop) => this.writer.afterCommit(stop));
+      // The agent is stopped once the cancel is stored.
+      stopFlight(flight, 'cancelled', (stop) => this.whenStored(run, stop));
       run.inflight.delete(task.task_id);
     }
     const timer = run.retryTimers.get(task.task_id);
@@ -576,19 +601,16 @@ export class TaskFlow {
         });
       }
     };
-    // A run that ends here is told once its end is stored (if that write fails, the run is
-    // reloaded and they go on waiting); one another process took, at once.
-    if (run.lost) tell();
-    else this.writer.afterCommit(tell);
+    // Whoever waits is told once the run's end is stored (if that write fails, the run is
+    // reloaded and they go on waiting).
+    this.whenStored(run, tell);
   }
 
   /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
   deactivate(run: ActiveRun): void {
-    // Agents stop once the run's end is stored; on a run another process took, at once (it
-    // goes on there whatever this process stores).
-    const later = run.lost ? undefined : (stop: () => void) => this.writer.afterCommit(stop);
+    // Agents stop once the run's end is stored.
     for (const [taskId, flight] of run.inflight) {
-      stopFlight(flight, 'run ended', later);
+      stopFlight(flight, 'run ended', (stop) => this.whenStored(run, stop));
       const task = run.tasks.get(taskId);
       if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
     }
@@ -598,5 +620,14 @@ export class TaskFlow {
     if (run.logTimer) clearTimeout(run.logTimer);
     this.queue.removeRun(run.id);
     this.store.runs.dropLease(run.id, this.owner);
+  }
+
+  /**
+   * Does `act` once what the current transaction did to the run is stored; on a run another
+   * process took, at once (it goes on there whatever this process stores).
+   */
+  private whenStored(run: ActiveRun, act: () => void): void {
+    if (run.lost) act();
+    else this.writer.afterCommit(act);
   }
 }

@@ -89,9 +89,6 @@ function paramsOf(t: TaskRun, mask: number, rowid: number): unknown[] {
   return out;
 }
 
-// Re-exported for the engine, which imports it from here (it lives with TaskCounts now).
-export { emptyCounts };
-
 export function createRunsRepo(db: Db) {
   const insertRun =
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
