@@ -935,6 +935,31 @@ describe('acting only on what is stored', () => {
     expect(await waited).toMatchObject({ id: run, status: 'cancelled' });
   });
 
+  it('tells whoever waits for a run only once its end is stored, though a later write of the same tick fails', async () => {
+    const exec = controlledExecutor(() => 'hold');
+    app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
+    await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'], max_concurrency: 2 }] });
+    for (const plan_id of ['a', 'b'])
+      await call(app, 'plans.import', { plan: { plan_id, tasks: [task(`${plan_id}1`)] } });
+    const a = (await call<BuildResponse>(app, 'runs.start', { plan_id: 'a' })).run_id;
+    await call(app, 'runs.start', { plan_id: 'b' });
+    await eventually(() => exec.running.has('a1') && exec.running.has('b1'));
+    const told: string[] = [];
+    void app.engine.whenSettled(a).then((r) => told.push(r.status));
+    // One tick: a1's result ends run a, then b1's result cannot be stored; the tick rolls back.
+    refuse("BEFORE UPDATE ON task_runs WHEN new.task_id = 'b1' AND new.status = 'done'");
+    exec.running.get('a1')!.finish();
+    exec.running.get('b1')!.finish();
+    // Run a is reloaded (its end was never stored) and its task runs again; nobody was told.
+    await eventually(() => exec.running.get('a1')?.ctx.attempt === 2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(told).toEqual([]);
+    allow();
+    exec.running.get('a1')!.finish();
+    await eventually(() => told.length > 0);
+    expect(told).toEqual(['completed']);
+  });
+
   it('goes on after a tick whose write fails: the error is logged and the run reloaded, not the process ended', async () => {
     const { exec, logged, run } = await oneTaskRunning();
     refuse("BEFORE UPDATE ON task_runs WHEN new.status = 'done'");

@@ -58,6 +58,8 @@ export class RunWriter {
   private readonly resultBuffer: (MemoryEntry & { plan_id: string | null })[] = [];
   /** What acts on the current transaction's changes, done once it commits (`afterCommit`). */
   private readonly onCommit: (() => void)[] = [];
+  /** Agents to stop once the current transaction ends, committed or not (`stopAfter`). */
+  private readonly stops: (() => void)[] = [];
   /** The runs the current transaction changed (in memory, until it commits). */
   private readonly touched = new Set<string>();
 
@@ -78,12 +80,22 @@ export class RunWriter {
   }
 
   /**
-   * Runs `act` once the current transaction commits (now, outside one); never if it rolls back.
-   * Stopping an agent acts on a cancel: it waits until the cancel is stored.
+   * Runs `act` once the current transaction commits (now, outside one); never if it rolls back
+   * (telling whoever waits that a run ended, say).
    */
   afterCommit(act: () => void): void {
     if (this.store.db.inTransaction) this.onCommit.push(act);
     else act();
+  }
+
+  /**
+   * Stops an agent once the current transaction ends (now, outside one). Stopping acts on a
+   * cancel or a run's end, so it waits for the commit; if the transaction rolls back, the run is
+   * reloaded from the store with a new attempt, and the old one stops all the same.
+   */
+  stopAfter(stop: () => void): void {
+    if (this.store.db.inTransaction) this.stops.push(stop);
+    else stop();
   }
 
   /**
@@ -102,15 +114,16 @@ export class RunWriter {
       // The store has none of it, but memory moved on (a task cancelled, its agent's flight
       // gone): the agents it meant to stop are stopped, and its runs are reloaded from the
       // store, which retries what was in flight as new attempts, as after a crash.
-      const stops = this.onCommit.splice(0);
+      this.onCommit.length = 0;
       const runs = [...this.touched];
       this.touched.clear();
-      for (const stop of stops) stop();
+      for (const stop of this.stops.splice(0)) stop();
       if (runs.length > 0) this.onRollback(runs);
       throw err;
     }
     this.touched.clear();
     this.bus.release();
+    for (const stop of this.stops.splice(0)) stop();
     for (const act of this.onCommit.splice(0)) act();
     return result;
   }

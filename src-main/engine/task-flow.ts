@@ -535,7 +535,7 @@ export class TaskFlow {
     if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
     if (flight) {
       // The agent is stopped once the cancel is stored.
-      stopFlight(flight, 'cancelled', (stop) => this.whenStored(run, stop));
+      stopFlight(flight, 'cancelled', (stop) => this.stopWhenStored(run, stop));
       run.inflight.delete(task.task_id);
     }
     const timer = run.retryTimers.get(task.task_id);
@@ -610,7 +610,7 @@ export class TaskFlow {
   deactivate(run: ActiveRun): void {
     // Agents stop once the run's end is stored.
     for (const [taskId, flight] of run.inflight) {
-      stopFlight(flight, 'run ended', (stop) => this.whenStored(run, stop));
+      stopFlight(flight, 'run ended', (stop) => this.stopWhenStored(run, stop));
       const task = run.tasks.get(taskId);
       if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
     }
@@ -629,5 +629,11 @@ export class TaskFlow {
   private whenStored(run: ActiveRun, act: () => void): void {
     if (run.lost) act();
     else this.writer.afterCommit(act);
+  }
+
+  /** An agent of the run stops at once if another process took the run, else when the transaction ends. */
+  private stopWhenStored(run: ActiveRun, stop: () => void): void {
+    if (run.lost) stop();
+    else this.writer.stopAfter(stop);
   }
 }
