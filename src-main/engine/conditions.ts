@@ -48,7 +48,7 @@ export function decideDependent(
 
 /**
  * Time a `matches` condition may take on one output (up to three times that on a busy
- * machine, see `matchWithin`). Outputs come from agents, possibly remote, and a pattern like
+ * machine, see `matchOnce`). Outputs come from agents, possibly remote, and a pattern like
  * `^(a+)+$` backtracks exponentially on a crafted output; the engine thread runs every plan,
  * so it must stay bounded. Linear patterns finish a 10 MB output in a few milliseconds.
  */
@@ -69,8 +69,7 @@ function unmetOutput(output: unknown, c: OutputCondition): string | undefined {
   if (c.exists !== undefined && (value !== undefined) !== c.exists) return `${where} ${describe(c)}`;
   if (c.equals !== undefined && !jsonEqual(value, c.equals)) return `${where} ${describe(c)}`;
   if (c.matches !== undefined) {
-    const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-    const m = matchWithin(c.matches, text);
+    const m = matchWithin(c.matches, value);
     if (m === 'timeout') {
       return `matching /${c.matches}/ against the ${where} took longer than ${MATCH_TIME_LIMIT_MS} ms (the pattern backtracks too much on this output), so it counts as not matching`;
     }
@@ -98,33 +97,42 @@ const DIRECT_TEXT_MAX = 10_000;
 /** Most attempts at one match when timeouts are the scheduler's fault, not the pattern's. */
 const MATCH_ATTEMPTS = 3;
 
+/** Whether a pattern matched, or that it ran out of time, or the error that stopped it. */
+type MatchResult = boolean | 'timeout' | { error: string };
+
+/**
+ * The last answer for each pattern, with the output value it was for and that value's text.
+ * Dependents that share a condition on the same output ask the same question in a row (a
+ * fan-out of 600 tasks on one `matches`): answered once, a pattern that runs out of time costs
+ * its limit once, not once per dependent, inside a transaction that holds the write lock.
+ */
+const lastMatch = new Map<string, { value: unknown; text: string; result: MatchResult }>();
+const LAST_MATCH_MAX = 256;
+
+/**
+ * Tests `pattern` on an output value: a string as it is, anything else as its JSON text. The
+ * same question asked again is answered from `lastMatch`.
+ */
+function matchWithin(pattern: string, value: unknown): MatchResult {
+  const last = lastMatch.get(pattern);
+  // Dependents of one task are handed the same output object, and an output is never changed
+  // once stored: the same value has the same text, so this spares turning a large output into
+  // JSON once per dependent. An equal value in another object still matches on its text.
+  if (last && last.value === value) return last.result;
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  if (last && last.text === text) return last.result;
+  const result = matchOnce(pattern, text);
+  if (lastMatch.size >= LAST_MATCH_MAX && !last) lastMatch.clear();
+  lastMatch.set(pattern, { value, text, result });
+  return result;
+}
+
 /**
  * Tests `pattern` on `text`, giving up after MATCH_TIME_LIMIT_MS. A plain `RegExp.test`
  * cannot be stopped once it starts, but a script run by `vm` with a timeout is interrupted
  * by V8, backtracking regex included. Capping the text instead would miss a match past the
  * cap and would not help: 28 characters are enough for `^(a+)+$` to take seconds.
  */
-type MatchResult = boolean | 'timeout' | { error: string };
-
-/**
- * The last answer per pattern, with the text it was for. Dependents that share a condition on
- * the same output ask the same question in a row (a fan-out of 600 tasks on one `matches`):
- * answered once, a pattern that runs out of time costs its limit once, not once per dependent,
- * inside a transaction that holds the write lock. The text is compared whole (the same string
- * is usually the same object, which compares at once).
- */
-const lastMatch = new Map<string, { text: string; result: MatchResult }>();
-const LAST_MATCH_MAX = 256;
-
-function matchWithin(pattern: string, text: string): MatchResult {
-  const last = lastMatch.get(pattern);
-  if (last && last.text === text) return last.result;
-  const result = matchOnce(pattern, text);
-  if (lastMatch.size >= LAST_MATCH_MAX && !last) lastMatch.clear();
-  lastMatch.set(pattern, { text, result });
-  return result;
-}
-
 function matchOnce(pattern: string, text: string): MatchResult {
   let re: RegExp;
   try {

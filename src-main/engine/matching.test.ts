@@ -7,8 +7,14 @@ const agent = (a: Partial<Agent> & { id: string }): Agent => agentSchema.parse(a
 const ash = agent({ id: 'ash', skills: ['summarization', 'memory_search'] });
 const hal = agent({ id: 'hal', skills: ['reflection'] });
 
+/** Why `task` is unassigned among `agents` with no load, or false when it is not. */
+const reasonOf = (task: Parameters<typeof matchAgent>[0], agents: readonly Agent[]) => {
+  const m = matchAgent(task, agents, () => 0);
+  return m.kind === 'unassigned' && m.reason;
+};
+
 describe('matching (seed 000 verify_task)', () => {
-  it('gives the seed reason naming the skills the closest agent lacks', () => {
+  it('gives the seed reason naming the skill no agent has, and what each agent lacks', () => {
     const m = matchAgent({ required_skills: ['reflection', 'context_analysis'] }, [ash, hal], () => 0);
     expect(m.kind).toBe('unassigned');
     expect(m.kind === 'unassigned' && m.reason).toBe(
@@ -60,8 +66,7 @@ describe('matching (seed 000 verify_task)', () => {
   it('skips AWAY and OFFLINE agents, honours pins, and waits when only capacity is missing', () => {
     const away = agent({ id: 'away', skills: ['x'], status: 'AWAY' });
     const busy = agent({ id: 'busy', skills: ['x'], status: 'BUSY', max_concurrency: 2 });
-    const m1 = matchAgent({ required_skills: ['x'] }, [away], () => 0);
-    expect(m1.kind === 'unassigned' && m1.reason).toBe(
+    expect(reasonOf({ required_skills: ['x'] }, [away])).toBe(
       'No qualified agent found: every agent with the required skills is unavailable (away is AWAY).',
     );
     expect(matchAgent({ required_skills: ['x'] }, [away, busy], () => 1).kind).toBe('assigned');
@@ -70,12 +75,10 @@ describe('matching (seed 000 verify_task)', () => {
     expect(full.kind === 'wait' && full.reason).toBe('Waiting for capacity: busy (2/2)');
     const pinned = matchAgent({ required_skills: [], agent: 'hal' }, [ash, hal], () => 0);
     expect(pinned.kind === 'assigned' && pinned.agent.id).toBe('hal');
-    const ghost = matchAgent({ required_skills: [], agent: 'ghost' }, [ash], () => 0);
-    expect(ghost.kind === 'unassigned' && ghost.reason).toBe(
+    expect(reasonOf({ required_skills: [], agent: 'ghost' }, [ash])).toBe(
       'No qualified agent found: pinned agent "ghost" is not registered.',
     );
-    const none = matchAgent({ required_skills: ['x'] }, [], () => 0);
-    expect(none.kind === 'unassigned' && none.reason).toBe(
+    expect(reasonOf({ required_skills: ['x'] }, [])).toBe(
       'No qualified agent found: no agents are registered.',
     );
   });
@@ -137,42 +140,32 @@ describe('matching (seed 000 verify_task)', () => {
 
     it('cuts a long list of unavailable agents short, and needs no skills to name', () => {
       const many = Array.from({ length: 8 }, (_, i) => x(`a${i}`, 'OFFLINE'));
-      const m = matchAgent({ required_skills: ['x'] }, many, () => 0);
-      expect(m.kind === 'unassigned' && m.reason).toBe(
+      expect(reasonOf({ required_skills: ['x'] }, many)).toBe(
         'No qualified agent found: every agent with the required skills is unavailable ' +
           '(a0 is OFFLINE, a1 is OFFLINE, a2 is OFFLINE, a3 is OFFLINE, a4 is OFFLINE and 3 more).',
       );
-      const anyone = matchAgent({ required_skills: [] }, [x('a', 'AWAY')], () => 0);
-      expect(anyone.kind === 'unassigned' && anyone.reason).toBe(
+      expect(reasonOf({ required_skills: [] }, [x('a', 'AWAY')])).toBe(
         'No qualified agent found: every agent is unavailable (a is AWAY).',
       );
     });
 
     it('says the task is pinned to an agent without the skills while others have them', () => {
-      const m = matchAgent({ required_skills: ['summarization'], agent: 'hal' }, [ash, hal], () => 0);
-      expect(m.kind === 'unassigned' && m.reason).toBe(
+      expect(reasonOf({ required_skills: ['summarization'], agent: 'hal' }, [ash, hal])).toBe(
         'No qualified agent found: pinned agent "hal" lacks required skills: summarization (ash has them).',
       );
       // Nobody has the skill: the seed's wording, for the pinned agent.
-      const nobody = matchAgent({ required_skills: ['alchemy'], agent: 'hal' }, [ash, hal], () => 0);
-      expect(nobody.kind === 'unassigned' && nobody.reason).toBe(
+      expect(reasonOf({ required_skills: ['alchemy'], agent: 'hal' }, [ash, hal])).toBe(
         'No qualified agent found: Agent lacks required skills: alchemy.',
       );
     });
 
     it('names the skills no agent has, in the seed wording', () => {
       // ash and hal each lack two of these; only context_analysis is nobody's.
-      const m = matchAgent(
-        { required_skills: ['reflection', 'context_analysis', 'summarization'] },
-        [ash, hal],
-        () => 0,
-      );
-      expect(m.kind === 'unassigned' && m.reason).toBe(
-        'No qualified agent found: Agent lacks required skills: context_analysis.',
-      );
+      expect(
+        reasonOf({ required_skills: ['reflection', 'context_analysis', 'summarization'] }, [ash, hal]),
+      ).toBe('No qualified agent found: Agent lacks required skills: context_analysis.');
       // Each skill is somebody's, never both one agent's: what the closest agent lacks.
-      const split = matchAgent({ required_skills: ['x', 'y'] }, [x('x-only', 'ONLINE'), yOnly], () => 0);
-      expect(split.kind === 'unassigned' && split.reason).toBe(
+      expect(reasonOf({ required_skills: ['x', 'y'] }, [x('x-only', 'ONLINE'), yOnly])).toBe(
         'No qualified agent found: Agent lacks required skills: y.',
       );
     });

@@ -215,11 +215,10 @@ export function explainPulled(
  * another agent. (At capacity, or pulling their work, they would have made the task wait.)
  */
 function noAgentReason(task: Task, agents: readonly Agent[]): string {
-  if (task.agent && !agents.some((a) => a.id === task.agent))
-    return `pinned agent "${task.agent}" is not registered.`;
+  const pinned = task.agent ? agents.find((a) => a.id === task.agent) : undefined;
+  if (task.agent && !pinned) return `pinned agent "${task.agent}" is not registered.`;
   if (agents.length === 0) return 'no agents are registered.';
   const skilled = agents.filter((a) => missingSkills(a, task.required_skills).length === 0);
-  const pinned = task.agent ? agents.find((a) => a.id === task.agent) : undefined;
   if (pinned) {
     const missing = missingSkills(pinned, task.required_skills);
     if (missing.length === 0) return `pinned agent "${pinned.id}" is ${pinned.status}.`;

@@ -42,18 +42,20 @@ export function bandForDue(due: number, now: number): DeadlineBand {
   return 0;
 }
 
+/*
+ * deadlineBoost and taskScore are seed 004's score written out plainly, for one task at a time.
+ * The engine does not call them (the ready queue keeps tasks in deadline bands instead): they
+ * are the reference formula the queue is tested against, so they stay exported for the tests.
+ */
+
 /** Seed 004 deadline boost: overdue ×10, due today ×5, due within 3 days ×2, otherwise ×1. */
 export function deadlineBoost(deadline: string | undefined, now: number): number {
   if (!deadline) return 1;
   const due = Date.parse(deadline);
-  return Number.isNaN(due) ? 1 : boostForDue(due, now);
+  return Number.isNaN(due) ? 1 : BAND_BOOSTS[bandForDue(due, now)];
 }
 
-/** The boost for a due time in epoch ms. */
-export function boostForDue(due: number, now: number): number {
-  return BAND_BOOSTS[bandForDue(due, now)];
-}
-
+/** Seed 004 task score: priority weight × deadline boost. */
 export function taskScore(task: { priority: Priority; deadline?: string | undefined }, now: number): number {
   return PRIORITY_WEIGHTS[task.priority] * deadlineBoost(task.deadline, now);
 }

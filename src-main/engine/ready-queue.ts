@@ -1,4 +1,4 @@
-import type { Priority } from '../../src-shared/schemas/plan.ts';
+import { PRIORITIES, type Priority } from '../../src-shared/schemas/plan.ts';
 import {
   BAND_BOOSTS,
   bandEnd,
@@ -26,19 +26,20 @@ export interface TaskGroup {
   pin: string | undefined;
 }
 
-const PRIORITY_ORDER: readonly Priority[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 const BANDS = BAND_BOOSTS.length;
 
-/** The score of each bucket of a group (see Group.buckets): priority weight × deadline boost. */
-const SCORES: readonly number[] = PRIORITY_ORDER.flatMap((p) =>
-  BAND_BOOSTS.map((b) => PRIORITY_WEIGHTS[p] * b),
-);
+/**
+ * The score of each bucket of a group (see Group.buckets): priority weight × deadline boost.
+ * PRIORITIES lists the highest first, so a lower rank is a higher priority: best() relies on
+ * that to leave out the priorities below `minPriority`.
+ */
+const SCORES: readonly number[] = PRIORITIES.flatMap((p) => BAND_BOOSTS.map((b) => PRIORITY_WEIGHTS[p] * b));
 /** Bucket indices, highest score first, so a search can stop at the first bucket that cannot win. */
 const BY_SCORE: readonly number[] = SCORES.map((_, i) => i).sort((a, b) => SCORES[b]! - SCORES[a]!);
 
 interface Entry extends QueuedTask {
   group: Group;
-  /** Index of its priority in PRIORITY_ORDER. */
+  /** Index of its priority in PRIORITIES. */
   rank: number;
   /** Its deadline band. Bands only rise as time passes, so a task visits each at most once. */
   band: DeadlineBand;
@@ -127,7 +128,7 @@ export class ReadyQueue {
       deadline: Number.isNaN(due) ? null : due,
       seq: this.seq++,
       group,
-      rank: PRIORITY_ORDER.indexOf(priority),
+      rank: PRIORITIES.indexOf(priority),
       band: 0,
       queued: true,
     };
@@ -171,7 +172,9 @@ export class ReadyQueue {
     minPriority?: Priority,
   ): { task: QueuedTask; group: TaskGroup; score: number } | undefined {
     this.advance(now);
-    const lowestRank = minPriority ? PRIORITY_ORDER.indexOf(minPriority) : PRIORITY_ORDER.length - 1;
+    const lowestRank = minPriority ? PRIORITIES.indexOf(minPriority) : PRIORITIES.length - 1;
+    // Buckets from this index on hold priorities below the limit.
+    const allowedEnd = (lowestRank + 1) * BANDS;
     let top: Entry | undefined;
     let topScore = 0;
     for (const group of this.groups.values()) {
@@ -180,7 +183,7 @@ export class ReadyQueue {
       for (const i of BY_SCORE) {
         const score = SCORES[i]!;
         if (score < topScore) break;
-        if (i >= (lowestRank + 1) * BANDS) continue;
+        if (i >= allowedEnd) continue;
         const bucket = buckets[i];
         if (bucket === undefined) continue;
         const head = headOf(bucket);
@@ -273,9 +276,7 @@ export class ReadyQueue {
     if (entry.deadline !== null && entry.band < 3) this.staleChanges++;
     // Tasks removed long before their deadline nears would otherwise stay in `changes`.
     if (this.staleChanges > 64 && this.staleChanges * 2 > this.changes.length) {
-      this.changes = this.changes
-        .filter((c) => c.entry.queued)
-        .sort((a, b) => a.at - b.at || Number(a.after) - Number(b.after));
+      this.changes = compactHeap(this.changes, (c) => c.entry.queued, byTime);
       this.staleChanges = 0;
     }
   }
@@ -283,10 +284,8 @@ export class ReadyQueue {
   /** An entry has left `bucket`; once most have, the bucket drops their copies. */
   private left(bucket: Bucket): void {
     bucket.live--;
-    if (bucket.heap.length > 64 && bucket.live * 2 < bucket.heap.length) {
-      // Sorted by arrival is a valid min-heap by arrival.
-      bucket.heap = bucket.heap.filter((e) => isIn(e, bucket)).sort((a, b) => a.seq - b.seq);
-    }
+    if (bucket.heap.length > 64 && bucket.live * 2 < bucket.heap.length)
+      bucket.heap = compactHeap(bucket.heap, (e) => isIn(e, bucket), bySeq);
   }
 }
 
@@ -311,6 +310,14 @@ const bySeq = (a: Entry, b: Entry): boolean => a.seq < b.seq;
 /** Earlier first; at the same instant, a change due at it before one due just after it. */
 const byTime = (a: BandChange, b: BandChange): boolean =>
   a.at < b.at || (a.at === b.at && !a.after && b.after);
+
+/**
+ * The items of `heap` that `keep` accepts, as a new heap. Rebuilding by sorting is simplest:
+ * an array sorted by `less` is already a valid min-heap for it.
+ */
+function compactHeap<T>(heap: readonly T[], keep: (t: T) => boolean, less: (a: T, b: T) => boolean): T[] {
+  return heap.filter(keep).sort((a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0));
+}
 
 function heapPush<T>(h: T[], t: T, less: (a: T, b: T) => boolean): void {
   h.push(t);
