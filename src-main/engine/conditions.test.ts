@@ -46,11 +46,15 @@ describe('decideDependent: matches', () => {
   it('asks a pattern once for dependents that share it on the same output (a fan-out)', () => {
     const run = vi.spyOn(Script.prototype, 'runInContext');
     const fanOut = `${EVIL}!`;
-    for (let i = 0; i < 20; i++) expect(verdictOn(fanOut, { matches: '^(a+)+$' }).kind).toBe('skip');
-    expect(run).toHaveBeenCalledTimes(1);
+    expect(verdictOn(fanOut, { matches: '^(a+)+$' }).kind).toBe('skip');
+    // The first ask may have run more than once (a busy machine's watchdog starting late is
+    // retried): what counts is that the other dependents do not run it at all.
+    const asked = run.mock.calls.length;
+    for (let i = 0; i < 19; i++) expect(verdictOn(fanOut, { matches: '^(a+)+$' }).kind).toBe('skip');
+    expect(run).toHaveBeenCalledTimes(asked);
     // Another output is asked anew.
     expect(verdictOn('aaa', { matches: '^(a+)+$' })).toEqual({ kind: 'ready' });
-    expect(run).toHaveBeenCalledTimes(2);
+    expect(run.mock.calls.length).toBeGreaterThan(asked);
     run.mockRestore();
   });
 
