@@ -1,10 +1,11 @@
 import { createEventChannel } from './event-channel.ts';
 import type { Line } from './line-splitter.ts';
 import { createLineSplitter } from './line-splitter.ts';
+import { OUTPUT_CAPS } from './output-caps.ts';
 import { reapGroup, spawnGroup, stopGroup } from './process-tree.ts';
 
-/** The longest line kept whole (a `::result` may be this long); the rest is dropped. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+/** The longest line kept whole: a `::result` line with JSON up to the result cap; the rest is dropped. */
+export const MAX_LINE_BYTES = OUTPUT_CAPS.command.result + '::result '.length;
 
 export interface OutputLine {
   stream: 'stdout' | 'stderr';

@@ -118,6 +118,17 @@ describe('command executor', () => {
     expect(outcome(events)).toEqual({ type: 'error', message: '::result is not valid JSON: {oops' });
   });
 
+  it('takes a ::result of exactly 1 MB of JSON and refuses a longer one, naming the cap', async () => {
+    const resultOf = (size: number) =>
+      script(`process.stdout.write('::result "' + 'r'.repeat(${size} - 2) + '"\\n')`);
+    const ok = outcome(await collect(executor, taskContext(resultOf(1024 * 1024))));
+    expect(ok.type === 'result' && (ok.output as string).length).toBe(1024 * 1024 - 2);
+    expect(outcome(await collect(executor, taskContext(resultOf(1024 * 1024 + 1))))).toEqual({
+      type: 'error',
+      message: '::result passed the 1 MB result cap of command agents',
+    });
+  });
+
   it('runs with a minimal environment plus the agent env, secrets resolved and redacted', async () => {
     process.env.BATON_TEST_LEAK = 'should-not-pass';
     const ctx = taskContext(
@@ -185,7 +196,7 @@ describe('command executor', () => {
     expect(outcome(events)).toEqual({ type: 'result', output: { done: true } });
     const texts = logs(events);
     expect(texts[0]).toMatch(/^y{65536} … \[truncated \d+ characters and \d+ bytes\]$/);
-    expect(texts.at(-1)).toBe('output beyond 8388608 bytes is not logged');
+    expect(texts.at(-1)).toBe('the log passed the 8 MB log cap of command agents: the rest is dropped');
     const total = texts.reduce((n, t) => n + t.length, 0);
     expect(total).toBeLessThan(9 * 1024 * 1024);
   });

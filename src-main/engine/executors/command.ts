@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redact, redactValue } from '../../secrets.ts';
 import type { Executor, ExecutorEvent } from '../executor.ts';
-import { CANCELLED, executorFor } from '../executor.ts';
+import { CANCELLED } from '../executor.ts';
 import { buildEnv, fillArgs } from './command-args.ts';
 import type { ProcessEnd } from './command-process.ts';
-import { MAX_LINE_BYTES, runProcess } from './command-process.ts';
+import { runProcess } from './command-process.ts';
 import { parseProtocolLine } from './command-protocol.ts';
 import { truncateText } from './line-splitter.ts';
+import { cappedExecutor, MAX_LOG_LINE, resultCapError } from './output-caps.ts';
 import { taskDocument } from './task-document.ts';
 import { BATON_DIR, workspaceArtifacts } from './workspace-artifacts.ts';
 
-/** A log line longer than this is cut, with a marker. */
-const MAX_LOG_LINE = 64 * 1024;
-/** Log text kept per attempt; beyond it output is still read (for `::result`) but not logged. */
-const MAX_LOG_TOTAL = 8 * 1024 * 1024;
 /** The result of a program that exits 0 without `::result`: the end of what it printed. */
 const STDOUT_TAIL = 4 * 1024;
 
@@ -32,11 +29,12 @@ const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../resources', import.met
  * `command` agents: a local program run without a shell in the task's workspace, talking the
  * line protocol of resources/agents/PROTOCOL.md. The task context goes to
  * `<workspace>/.baton/context.json` and to stdin; files left in the workspace become artifacts.
+ * Past the log cap (output-caps.ts) output is still read, for `::result`, but not logged.
  */
 export function createCommandExecutor(opts: CommandExecutorOptions = {}): Executor {
   const graceMs = opts.graceMs ?? 2_000;
   const resources = opts.resourcesDir ?? DEFAULT_RESOURCES;
-  return executorFor('command', async function* (ctx, signal) {
+  return cappedExecutor('command', async function* (ctx, signal) {
     const { agent } = ctx;
     const built = buildEnv(agent.env, ctx.secrets);
     if (!built.ok) return yield { type: 'error', message: built.error };
@@ -75,13 +73,6 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
     let reportedError: string | null = null;
     let tail = '';
     let lastStderr = '';
-    let logBudget = MAX_LOG_TOTAL;
-    const budget = (size: number): ExecutorEvent | 'drop' | 'ok' => {
-      if (logBudget <= 0) return 'drop';
-      logBudget -= size;
-      if (logBudget > 0) return 'ok';
-      return { type: 'log', stream: 'info', text: `output beyond ${MAX_LOG_TOTAL} bytes is not logged` };
-    };
 
     try {
       for await (const { stream, line } of run.lines) {
@@ -98,12 +89,6 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
         const text = truncateText(clean(line.text), MAX_LOG_LINE, line.truncated);
         if (stream === 'stdout' && p.kind === 'log') tail = `${tail}${text}\n`.slice(-STDOUT_TAIL);
         if (stream === 'stderr' && text.trim()) lastStderr = text;
-        const b = budget(text.length + 16);
-        if (b === 'drop') continue;
-        if (b !== 'ok') {
-          yield b;
-          continue;
-        }
         if (p.kind === 'progress') {
           yield p.message === undefined
             ? { type: 'progress', percent: p.percent }
@@ -146,10 +131,10 @@ function outcome(end: ProcessEnd, r: Reported, secrets: string[]): ExecutorEvent
   try {
     return { type: 'result', output: redactValue(JSON.parse(r.result.json), secrets) };
   } catch {
-    const why = r.result.truncated ? `longer than ${MAX_LINE_BYTES} bytes` : 'not valid JSON';
+    if (r.result.truncated) return { type: 'error', message: resultCapError('command', '::result') };
     return {
       type: 'error',
-      message: redact(`::result is ${why}: ${truncateText(r.result.json, 200)}`, secrets),
+      message: redact(`::result is not valid JSON: ${truncateText(r.result.json, 200)}`, secrets),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { SecretResolver } from '../../secrets.ts';
+import { formatBytes, OUTPUT_CAPS, OutputCapError, resultCapError } from './output-caps.ts';
 import type { Attempt } from './retry.ts';
 
 export type Fetch = typeof fetch;
@@ -27,8 +28,8 @@ export function requestSecret(
 
 /** Error answers are quoted in messages up to this length. */
 const ERROR_BODY_CHARS = 300;
-/** Longest answer read as JSON. */
-export const MAX_JSON_BYTES = 16 * 1024 * 1024;
+/** Longest answer read as JSON: the result cap of http agents. */
+export const MAX_JSON_BYTES = OUTPUT_CAPS.http.result;
 
 /**
  * One HTTP request. A 2xx answer is returned with its body unread; everything else becomes
@@ -77,7 +78,7 @@ export async function sendForJson(
   const where = `${spec.method} ${describeUrl(spec.url)}`;
   let text: string;
   try {
-    text = await readText(sent.value, MAX_JSON_BYTES);
+    text = await readText(sent.value, MAX_JSON_BYTES, resultCapError('http'));
   } catch (err) {
     return failure(err, signal, null, where, spec.timeoutMs);
   }
@@ -88,8 +89,15 @@ export async function sendForJson(
   }
 }
 
-/** Reads a body as text, refusing more than `maxBytes`. */
-export async function readText(res: Response, maxBytes: number): Promise<string> {
+/**
+ * Reads a body as text. Past `maxBytes` it cancels the request, nothing more is read, and
+ * throws an OutputCapError with `tooLarge` as its message.
+ */
+export async function readText(
+  res: Response,
+  maxBytes: number,
+  tooLarge = `the answer is larger than ${formatBytes(maxBytes)}`,
+): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -100,7 +108,7 @@ export async function readText(res: Response, maxBytes: number): Promise<string>
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new Error(`the answer is larger than ${maxBytes} bytes`);
+      throw new OutputCapError(tooLarge);
     }
     chunks.push(value);
   }
@@ -116,6 +124,8 @@ export function failure(
   timeoutMs: number,
 ): Attempt<never> {
   if (signal.aborted) return { ok: false, error: 'cancelled', retryable: false, aborted: true };
+  // The same answer would be too large again.
+  if (err instanceof OutputCapError) return { ok: false, error: `${what}: ${err.message}`, retryable: false };
   if (timeout?.aborted || isTimeout(err)) {
     return { ok: false, error: `${what} timed out after ${timeoutMs / 1000} s`, retryable: true };
   }

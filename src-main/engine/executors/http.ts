@@ -1,12 +1,13 @@
 import { redact, redactValue } from '../../secrets.ts';
 import type { Executor } from '../executor.ts';
-import { CANCELLED, executorFor } from '../executor.ts';
+import { CANCELLED } from '../executor.ts';
 import type { AgentCallbacks } from './http-callbacks.ts';
 import type { AttemptLog } from './http-cancel.ts';
 import { cancelRequest, DEFAULT_CANCEL_TIMEOUT_MS, resolveHttpUrl, sendCancel } from './http-cancel.ts';
 import { readCallback, readReply } from './http-reply.ts';
 import type { Fetch, RequestSpec } from './http-request.ts';
 import { describeUrl, requestSecret, sendForJson } from './http-request.ts';
+import { cappedExecutor } from './output-caps.ts';
 import type { RetryOptions } from './retry.ts';
 import { retryPolicy, sleep, withRetries } from './retry.ts';
 import { taskDocument } from './task-document.ts';
@@ -40,12 +41,13 @@ export interface HttpExecutorOptions extends RetryOptions {
  *   both, whichever says the task ended first wins.
  *
  * Failed requests are retried (5xx, 408, 429, connection errors, timeouts) up to
- * `max_retries` times. The auth secret goes only to the agent's own origin. When an accepted
- * task is cancelled or times out, the agent is told once, best effort (`http-cancel.ts`).
+ * `max_retries` times; an answer over the 16 MB result cap is not (output-caps.ts). The auth
+ * secret goes only to the agent's own origin. When an accepted task is cancelled or times
+ * out, the agent is told once, best effort (`http-cancel.ts`).
  */
 export function createHttpExecutor(opts: HttpExecutorOptions = {}): Executor {
   const fetchImpl = opts.fetch ?? fetch;
-  return executorFor('http', async function* (ctx, signal) {
+  return cappedExecutor('http', async function* (ctx, signal) {
     const { agent } = ctx;
     const auth = requestSecret(ctx.secrets, agent.auth_secret);
     if (!auth.ok) return yield { type: 'error', message: auth.error };

@@ -1,13 +1,14 @@
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import { redact } from '../../secrets.ts';
 import type { Executor, ExecutorEvent } from '../executor.ts';
-import { CANCELLED, executorFor } from '../executor.ts';
+import { CANCELLED } from '../executor.ts';
 import type { Fetch } from './http-request.ts';
 import { describeUrl, isTimeout, MAX_JSON_BYTES, readText, requestSecret, send } from './http-request.ts';
 import type { Usage } from './llm-completion.ts';
 import { apiErrorMessage, completionChunkSchema, completionSchema, usageCost } from './llm-completion.ts';
 import { buildChatMessages } from './llm-prompt.ts';
 import { createLogBatcher } from './log-batcher.ts';
+import { cappedExecutor, OUTPUT_CAPS, OutputCapError, resultCapError, utf8Bytes } from './output-caps.ts';
 import type { RetryOptions } from './retry.ts';
 import { retryPolicy, withRetries } from './retry.ts';
 import { createSseReader } from './sse.ts';
@@ -34,12 +35,14 @@ interface Answer {
  * asked to stream (`stream: true`, usage included). Tokens are logged in batches; the result
  * is `{ text, model, finish_reason }`, preceded by a `usage` event priced from the agent's
  * table. A server that answers with one plain JSON completion works too. Failures before
- * the answer starts (5xx, 408, 429, connection errors, timeouts) are retried.
+ * the answer starts (5xx, 408, 429, connection errors, timeouts) are retried. An answer
+ * longer than the result cap (1 MB) fails the attempt as soon as it passes it: the request
+ * is cancelled and nothing more is read.
  */
 export function createLlmExecutor(opts: LlmExecutorOptions = {}): Executor {
   const fetchImpl = opts.fetch ?? fetch;
   const now = opts.now ?? Date.now;
-  return executorFor('llm', async function* (ctx, signal) {
+  return cappedExecutor('llm', async function* (ctx, signal) {
     const { agent } = ctx;
     const apiKey = requestSecret(ctx.secrets, agent.api_key_secret);
     if (!apiKey.ok) return yield { type: 'error', message: apiKey.error };
@@ -122,6 +125,7 @@ async function* readStream(
   batcher: Batcher,
 ): AsyncGenerator<ExecutorEvent, Answer | string> {
   const answer: Answer = { text: '', model, finish_reason: null, usage: null };
+  let answerBytes = 0;
   if (!res.body) return 'the server sent an empty stream';
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -158,6 +162,9 @@ async function* readStream(
         if (choice?.finish_reason) answer.finish_reason = choice.finish_reason;
         const content = choice?.delta?.content;
         if (content) {
+          // Checked before the text grows: an endless answer stops here, and `finally` cancels the request.
+          answerBytes += utf8Bytes(content);
+          if (answerBytes > OUTPUT_CAPS.llm.result) return resultCapError('llm');
           answer.text += content;
           yield* log(batcher.push(content));
         }
@@ -179,8 +186,10 @@ async function* readWhole(
 ): AsyncGenerator<ExecutorEvent, Answer | string> {
   let text: string;
   try {
-    text = await readText(res, MAX_JSON_BYTES);
+    // Read up to the JSON cap of http answers: escapes can make 1 MB of text several MB of JSON.
+    text = await readText(res, MAX_JSON_BYTES, resultCapError('llm'));
   } catch (err) {
+    if (err instanceof OutputCapError) return err.message;
     return isTimeout(err) ? TIMED_OUT : `reading the answer failed: ${(err as Error).message}`;
   }
   let json: unknown;
@@ -194,6 +203,7 @@ async function* readWhole(
   if (parsed.data.error !== undefined) return apiErrorMessage(parsed.data.error);
   const choice = parsed.data.choices[0];
   const content = choice?.message?.content ?? '';
+  if (utf8Bytes(content) > OUTPUT_CAPS.llm.result) return resultCapError('llm');
   yield* log(batcher.push(content));
   yield* log(batcher.end());
   return {

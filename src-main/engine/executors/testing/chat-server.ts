@@ -40,3 +40,34 @@ export function streamAll(res: ServerResponse, chunks: unknown[]): void {
   send(res, '[DONE]');
   res.end();
 }
+
+/** What `streamForever` saw: how much it sent, and whether the client went away first. */
+export interface EndlessStream {
+  sentBytes: number;
+  aborted: boolean;
+}
+
+/**
+ * Streams `chunk` as a `data:` event again and again, as fast as the client reads, until
+ * the client goes away. It gives up after `limitBytes` (64 MB by default), so a client that
+ * never stops fails its test instead of hanging it; `aborted` then stays false.
+ */
+export function streamForever(res: ServerResponse, chunk: unknown, limitBytes = 64 * 1024 * 1024) {
+  startStream(res);
+  const event = `data: ${JSON.stringify(chunk)}\n\n`;
+  const seen: EndlessStream = { sentBytes: 0, aborted: false };
+  const closed = new Promise<void>((resolve) =>
+    res.on('close', () => {
+      seen.aborted = !res.writableFinished;
+      resolve();
+    }),
+  );
+  const pump = async () => {
+    while (!res.destroyed && seen.sentBytes < limitBytes) {
+      seen.sentBytes += event.length;
+      if (!res.write(event)) await Promise.race([new Promise((r) => res.once('drain', r)), closed]);
+    }
+    if (!res.destroyed) res.end();
+  };
+  return pump().then(() => closed.then(() => seen));
+}
