@@ -2,10 +2,15 @@ import { createEventChannel } from './event-channel.ts';
 import type { Line } from './line-splitter.ts';
 import { createLineSplitter } from './line-splitter.ts';
 import { OUTPUT_CAPS } from './output-caps.ts';
-import { reapGroup, spawnGroup, stopGroup } from './process-tree.ts';
+import { spawnTree } from './process-tree.ts';
 
 /** The longest line kept whole: a `::result` line with JSON up to the result cap; the rest is dropped. */
 export const MAX_LINE_BYTES = OUTPUT_CAPS.command.result + '::result '.length;
+/**
+ * How long the pipes may stay open once the program exited and what it left behind was
+ * stopped: only a process Baton could not find (process-tree.ts) still holds them then.
+ */
+const PIPE_WAIT_MS = 1_000;
 
 export interface OutputLine {
   stream: 'stdout' | 'stderr';
@@ -35,17 +40,20 @@ export interface ProcessOptions {
 }
 
 /**
- * Runs a program as its own process group and hands out its output as lines, with
- * backpressure. Aborting `signal` or passing `timeoutMs` stops the whole group (SIGTERM,
- * then SIGKILL after `graceMs`); when the program ends by itself, processes it left behind
- * are stopped the same way. `ended` settles once every process of the group is gone.
+ * Runs a program as a process tree (process-tree.ts) and hands out its output as lines, with
+ * backpressure. Aborting `signal` or passing `timeoutMs` stops the whole tree (SIGTERM, then
+ * SIGKILL after `graceMs`). The program's own exit ends the run: what it left behind is
+ * stopped the same way at once, even when it holds the output pipes open. `ended` settles
+ * once every process of the tree is gone.
  */
 export function runProcess(opts: ProcessOptions) {
-  const child = spawnGroup(opts.command, opts.args, {
+  const tree = spawnTree(opts.command, opts.args, {
     cwd: opts.cwd,
     env: opts.env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    graceMs: opts.graceMs,
   });
+  const { child } = tree;
   const streams = [child.stdout!, child.stderr!];
   const channel = createEventChannel<OutputLine>({
     onPressure: (paused) => {
@@ -66,11 +74,10 @@ export function runProcess(opts: ProcessOptions) {
 
   let stopped: ProcessEnd['stopped'] = null;
   let exited = false;
-  let cancelKill: (() => void) | null = null;
   const stop = (why: 'abort' | 'timeout') => {
     if (stopped || exited || child.pid === undefined) return;
     stopped = why;
-    cancelKill = stopGroup(child.pid, opts.graceMs);
+    void tree.stop();
   };
   const onAbort = () => stop('abort');
   opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -79,31 +86,31 @@ export function runProcess(opts: ProcessOptions) {
   const ended = new Promise<ProcessEnd>((resolve) => {
     let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
     let spawnError: string | null = null;
-    let closeTimer: NodeJS.Timeout | null = null;
+    let pipeTimer: NodeJS.Timeout | null = null;
     let finished = false;
     const finish = async () => {
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
-      if (closeTimer) clearTimeout(closeTimer);
+      if (pipeTimer) clearTimeout(pipeTimer);
       opts.signal.removeEventListener('abort', onAbort);
       for (const stream of ['stdout', 'stderr'] as const) {
         const last = splitters[stream].end();
         if (last) channel.push({ stream, line: last });
       }
       channel.close();
-      cancelKill?.();
-      if (child.pid !== undefined) await reapGroup(child.pid, opts.graceMs);
+      await tree.stop(); // a last look: nothing of the tree may outlive the run
       resolve({ ...exit, spawnError, stopped });
     };
-    // Normally 'close' follows 'exit' once the pipes are drained. A process that left the
-    // group and still holds a pipe would delay it for ever: give up on the pipes after a while.
-    const waitForClose = () => {
-      closeTimer = setTimeout(() => {
-        if (channel.paused) return waitForClose(); // the reader is slow, not the program
+    // Normally the pipes close once every process holding them is gone. One Baton could not
+    // find would hold them for ever: give up on them, unless the reader is just slow.
+    const waitForPipes = () => {
+      if (finished) return;
+      pipeTimer = setTimeout(() => {
+        if (channel.paused) return waitForPipes();
         for (const s of streams) s.destroy();
         void finish();
-      }, opts.graceMs + 5_000);
+      }, PIPE_WAIT_MS);
     };
     child.on('error', (err) => {
       if (child.pid === undefined) {
@@ -114,8 +121,8 @@ export function runProcess(opts: ProcessOptions) {
     child.on('exit', (code, signal) => {
       exited = true;
       exit = { code, signal };
-      if (child.pid !== undefined && !stopped) cancelKill = stopGroup(child.pid, opts.graceMs);
-      waitForClose();
+      // The attempt ends with the program: stop what it left behind now (it may hold the pipes).
+      void tree.stop().then(waitForPipes);
     });
     child.on('close', () => void finish());
   });

@@ -1,36 +1,254 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { ProcEntry } from './proc-table.ts';
+import { environHas, hasProcTable, readProcTable, readStatSync } from './proc-table.ts';
 
 const isWindows = process.platform === 'win32';
 
 /**
- * Spawns a program (never through a shell) as the leader of its own process group, so that
- * it and everything it starts can be stopped together.
+ * The environment variable that marks every process of one tree: `BATON_ATTEMPT=<random id>`,
+ * inherited by whatever the program starts, even across `setsid` and double forks.
  */
-export function spawnGroup(command: string, args: string[], opts: SpawnOptions): ChildProcess {
-  return spawn(command, args, { ...opts, shell: false, detached: !isWindows, windowsHide: true });
+export const TREE_MARKER = 'BATON_ATTEMPT';
+
+/** How often a stopping tree is looked at again, and how long SIGKILL may take before Baton gives up. */
+const POLL_MS = 50;
+const KILL_WAIT_MS = 2_000;
+
+export interface TreeOptions extends Omit<SpawnOptions, 'env' | 'detached' | 'shell'> {
+  env: Record<string, string>;
+  /** Between SIGTERM and SIGKILL. */
+  graceMs: number;
+  /** Who records the tree's parent links while it runs (default: one watcher for all trees). */
+  watcher?: TreeWatcher;
+  /** The marker's value (default: a random UUID, so no two trees share it). */
+  id?: string;
 }
 
-/** Sends `signal` to the whole group led by `pid`; a group that is already gone is fine. */
-function signalGroup(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+/**
+ * A program and every process it starts. Anything in Baton that runs a local program (an
+ * attempt of a `command` agent, a coding agent's CLI) spawns it with `spawnTree` and calls
+ * `stop()` when it is cancelled, times out, fails or exits: then nothing it started is left.
+ *
+ * How members are found, on Linux (from /proc):
+ * - the program's process group and session (it leads both), which every descendant shares
+ *   unless it calls `setsid` or `setpgid`;
+ * - the marker variable `BATON_ATTEMPT`, which descendants inherit even when they leave the
+ *   group (`setsid`, daemons that fork twice), unless they clear their environment
+ *   (`env -i`) or a program resets it;
+ * - parent links: a process whose parent, group or session leader is a member is a member,
+ *   and the watcher records these links every second while the tree runs, so a member stays
+ *   known (by pid and start time) after its parent exits and it is re-parented.
+ * A descendant that clears its environment, leaves the group, and whose parent exits before
+ * the next record (in under a second) is not found.
+ *
+ * Elsewhere: macOS and other Unixes stop the process group only (descendants that call
+ * `setsid` are not found); Windows ends the tree by parent links with `taskkill /T /F`,
+ * which misses processes whose parent already exited.
+ */
+export interface ProcessTree {
+  readonly child: ChildProcess;
+  /**
+   * Stops every process of the tree still running: SIGTERM, then SIGKILL to what is left
+   * after `graceMs`; resolves once none is left (or SIGKILL could not end them). Calls while
+   * one runs share it; a later call looks again.
+   */
+  stop(): Promise<void>;
+  /** Records who belongs to the tree now (the watcher calls it). */
+  snapshot(): Promise<void>;
+  /** The pids last known to belong to the tree. */
+  known(): number[];
+}
+
+/** Spawns a program (never through a shell) as the leader of its own process group and session. */
+export function spawnTree(command: string, args: string[], opts: TreeOptions): ProcessTree {
+  const { graceMs, watcher = sharedWatcher, id = randomUUID(), env, ...spawnOpts } = opts;
+  const child = spawn(command, args, {
+    ...spawnOpts,
+    env: { ...env, [TREE_MARKER]: id },
+    shell: false,
+    detached: !isWindows, // setsid(): the program leads a new session and process group
+    windowsHide: true,
+  });
+  const pid = child.pid;
+  // Read at once: the program cannot have been reaped before this line runs.
+  const leader = pid === undefined || !hasProcTable ? null : readStatSync(pid);
+  const members = leader ? new Members(leader, `${TREE_MARKER}=${id}`) : null;
+  /** Never rejects: nothing a program does may end Baton. */
+  const sweepAll = async (leaderPid: number) => {
+    if (members) {
+      try {
+        return await sweep(members, leaderPid, graceMs);
+      } catch {
+        // /proc could not be read (out of file handles?): stop the group at least
+      }
+    }
+    await sweepGroup(leaderPid, graceMs).catch(() => {});
+  };
+  let running: Promise<void> | null = null;
+  const tree: ProcessTree = {
+    child,
+    stop() {
+      if (pid === undefined) return Promise.resolve();
+      running ??= sweepAll(pid).finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    snapshot: async () => {
+      if (members) await members.learn(await readProcTable(members.start));
+    },
+    known: () => (members ? [...members.known.keys()] : pid === undefined ? [] : [pid]),
+  };
+  if (members) {
+    // Links matter while the program runs; once it exits, `stop()` takes over.
+    watcher.add(members);
+    child.once('exit', () => watcher.remove(members));
+  }
+  return tree;
+}
+
+/** What a watcher records: members found in a table of processes. */
+interface Learner {
+  /** The tree's start: older processes cannot belong to it. */
+  readonly start: number;
+  learn(table: ProcEntry[]): Promise<unknown>;
+}
+
+/** What Baton knows of one tree on Linux: members by pid and start time (pids are reused). */
+class Members implements Learner {
+  readonly known = new Map<number, number>();
+  readonly start: number;
+  private readonly leader: number;
+  /** Processes whose environment was read and lacks the marker (`pid:start`). */
+  private readonly unmarked = new Set<string>();
+  private readonly marker: string;
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(leader: ProcEntry, marker: string) {
+    this.marker = marker;
+    this.leader = leader.pid;
+    this.start = leader.start;
+    this.known.set(leader.pid, leader.start);
+  }
+
+  /** Adds the members found in `table` to what is known; returns those still running. */
+  learn(table: ProcEntry[]): Promise<ProcEntry[]> {
+    const next = this.lock.then(() => this.find(table));
+    this.lock = next.catch(() => {});
+    return next;
+  }
+
+  private async find(all: ProcEntry[]): Promise<ProcEntry[]> {
+    // A member started after the leader did; older processes are never read further.
+    const table = all.filter((e) => e.start >= this.start);
+    const byPid = new Map(table.map((e) => [e.pid, e]));
+    for (const [pid, start] of this.known) if (byPid.get(pid)?.start !== start) this.known.delete(pid);
+    // The leader's pid names its group and session until both are gone; once another process
+    // has that pid, they are, and the number names someone else's.
+    const reused = all.some((e) => e.pid === this.leader && e.start !== this.start);
+    const found = new Set<number>();
+    for (const e of table) {
+      const inLeaders = !reused && (e.pgid === this.leader || e.sid === this.leader);
+      if (this.known.has(e.pid) || inLeaders) found.add(e.pid);
+    }
+    this.closeOver(table, found);
+    let marked = false;
+    for (const e of table) {
+      const key = `${e.pid}:${e.start}`;
+      if (found.has(e.pid) || e.zombie || this.unmarked.has(key)) continue;
+      if (await environHas(e.pid, this.marker)) {
+        found.add(e.pid);
+        marked = true;
+      } else {
+        this.unmarked.add(key);
+      }
+    }
+    if (marked) this.closeOver(table, found);
+    const alive: ProcEntry[] = [];
+    for (const pid of found) {
+      const e = byPid.get(pid)!;
+      this.known.set(pid, e.start);
+      if (!e.zombie) alive.push(e);
+    }
+    return alive;
+  }
+
+  /** Adds every process whose parent, group leader or session leader is in `found`. */
+  private closeOver(table: ProcEntry[], found: Set<number>): void {
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const e of table) {
+        if (found.has(e.pid)) continue;
+        if (found.has(e.ppid) || found.has(e.pgid) || found.has(e.sid)) {
+          found.add(e.pid);
+          grew = true;
+        }
+      }
+    }
+  }
+}
+
+/** Linux: SIGTERM to every member, SIGKILL after `graceMs` to what is left, until none is. */
+async function sweep(members: Members, leader: number, graceMs: number): Promise<void> {
+  const termed = new Set<string>();
+  let groupTermed = false;
+  const killAt = Date.now() + graceMs;
+  for (;;) {
+    const alive = await members.learn(await readProcTable(members.start));
+    if (alive.length === 0) return;
+    const now = Date.now();
+    const signal = now < killAt ? 'SIGTERM' : 'SIGKILL';
+    for (const e of alive) {
+      const key = `${e.pid}:${e.start}`;
+      if (signal === 'SIGTERM' && termed.has(key)) continue;
+      termed.add(key);
+      signalPid(e.pid, signal);
+    }
+    // The group's signal also reaches a member forked since the table was read. Only while
+    // the group is seen alive: once it is gone, its number may belong to another group.
+    if (alive.some((e) => e.pgid === leader) && !(signal === 'SIGTERM' && groupTermed)) {
+      signalGroup(leader, signal);
+      groupTermed = true;
+    }
+    if (now > killAt + KILL_WAIT_MS) return; // another user's process, or stuck in the kernel
+    await sleep(POLL_MS);
+  }
+}
+
+/** Elsewhere: the process group (Windows: the tree by parent links, forcibly). */
+async function sweepGroup(leader: number, graceMs: number): Promise<void> {
   if (isWindows) {
-    const force = signal === 'SIGKILL' ? ['/F'] : [];
-    spawn('taskkill', ['/PID', String(pid), '/T', ...force], { stdio: 'ignore', windowsHide: true }).on(
+    spawn('taskkill', ['/PID', String(leader), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on(
       'error',
       () => {},
     );
     return;
   }
+  if (!groupAlive(leader)) return;
+  signalGroup(leader, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(leader) && Date.now() < deadline) await sleep(POLL_MS);
+  if (groupAlive(leader)) signalGroup(leader, 'SIGKILL');
+}
+
+/** Sends `signal` to the whole group led by `pid`; a group that is already gone is fine. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  if (isWindows) return;
+  signalPid(-pid, signal);
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: already gone; EPERM: not ours to stop (it changed user), left to the deadline
   }
 }
 
 /** Whether any process of the group led by `pid` is still alive. */
 function groupAlive(pid: number): boolean {
-  if (isWindows) return false; // taskkill /T already walked the tree
   try {
     process.kill(-pid, 0);
     return true;
@@ -39,18 +257,49 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-/** SIGTERM to the group now, SIGKILL after `graceMs`; returns a function that cancels the SIGKILL. */
-export function stopGroup(pid: number, graceMs: number): () => void {
-  signalGroup(pid, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
-  return () => clearTimeout(timer);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Records, every `everyMs`, who belongs to each running tree (one read of /proc for all of
+ * them), so that parent links seen while a tree runs are still known once the parents are gone.
+ */
+export class TreeWatcher {
+  private readonly trees = new Set<Learner>();
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private readonly everyMs: number;
+
+  constructor(everyMs = 1_000) {
+    this.everyMs = everyMs;
+  }
+
+  add(tree: Learner): void {
+    this.trees.add(tree);
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.everyMs);
+    this.timer.unref(); // it only records: never what keeps Baton running
+  }
+
+  remove(tree: Learner): void {
+    this.trees.delete(tree);
+    if (this.trees.size > 0 || !this.timer) return;
+    clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.trees.size === 0) return;
+    this.busy = true;
+    try {
+      const trees = [...this.trees];
+      const table = await readProcTable(Math.min(...trees.map((t) => t.start)));
+      await Promise.all(trees.map((t) => t.learn(table)));
+    } catch {
+      // /proc unreadable this time: the next tick tries again
+    } finally {
+      this.busy = false;
+    }
+  }
 }
 
-/** Waits until the group is gone, escalating to SIGKILL after `graceMs`. */
-export async function reapGroup(pid: number, graceMs: number): Promise<void> {
-  if (!groupAlive(pid)) return;
-  signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
-}
+const sharedWatcher = new TreeWatcher();
