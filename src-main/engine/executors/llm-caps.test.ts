@@ -71,6 +71,17 @@ describe('llm executor: the result cap', () => {
     expect(ending(await run(over.url))).toEqual(CAP_ERROR);
   });
 
+  it('keeps what the server names short, and cuts a huge error message', async () => {
+    const long = 'm'.repeat(400 * 1024);
+    const named = await serve((_, res) => streamAll(res, [delta('hi', long), finish(long)]));
+    const events = await run(named.url);
+    expect(ending(events)).toEqual({ type: 'result', textBytes: 2 });
+    expect(storedBytes(events)).toBeLessThan(4 * 1024);
+    const failing = await serve((_, res) => streamAll(res, [delta('hi'), { error: { message: long } }]));
+    const failed = outcome(await run(failing.url));
+    expect(failed.type === 'error' && failed.message).toMatch(/^m{65536} … \[truncated 344064 characters\]$/);
+  });
+
   it('refuses a whole (not streamed) answer over 1 MB', async () => {
     const s = await serve((_, res) =>
       json(res, 200, {

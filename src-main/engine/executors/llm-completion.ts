@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
+import { truncateText } from './line-splitter.ts';
 
 /** The parts of an OpenAI-compatible chat completion Baton reads; anything else is ignored. */
 const usageSchema = z.object({
@@ -10,9 +11,12 @@ export type Usage = z.infer<typeof usageSchema>;
 
 const apiErrorSchema = z.union([z.string(), z.object({ message: z.string() })]);
 
+/** A name the server reports (model, finish reason): kept short, whatever the server sends. */
+const name = z.string().transform((s) => truncateText(s, 200));
+
 /** What a streamed chunk and a whole completion share; they differ in their choices. */
 const completionBase = z.object({
-  model: z.string().optional(),
+  model: name.optional(),
   usage: usageSchema.nullish(),
   error: apiErrorSchema.optional(),
 });
@@ -20,12 +24,12 @@ const content = z.object({ content: z.string().nullish() }).nullish();
 
 /** One `data:` event of a streamed completion. */
 export const completionChunkSchema = completionBase.extend({
-  choices: z.array(z.object({ delta: content, finish_reason: z.string().nullish() })).default([]),
+  choices: z.array(z.object({ delta: content, finish_reason: name.nullish() })).default([]),
 });
 
 /** A whole completion, from a server that answered without streaming. */
 export const completionSchema = completionBase.extend({
-  choices: z.array(z.object({ message: content, finish_reason: z.string().nullish() })).default([]),
+  choices: z.array(z.object({ message: content, finish_reason: name.nullish() })).default([]),
 });
 
 export function apiErrorMessage(error: z.infer<typeof apiErrorSchema>): string {

@@ -50,7 +50,8 @@ export const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8
 /**
  * Holds an attempt's log to its kind's cap, whatever its executor does: log lines and
  * progress messages are cut at MAX_LOG_LINE and, once their total passes the log cap, dropped
- * after one last `info` line. Everything else passes as is.
+ * after one last `info` line. An error message (an agent's own words) is cut at MAX_LOG_LINE
+ * too. Everything else passes as is.
  */
 export async function* capOutput(
   kind: CappedKind,
@@ -74,6 +75,8 @@ export async function* capOutput(
         continue;
       }
       yield capped;
+    } else if (ev.type === 'error' && tooLong(ev.message)) {
+      yield { type: 'error', message: truncateText(ev.message, MAX_LOG_LINE) };
     } else {
       yield ev;
     }
@@ -82,8 +85,9 @@ export async function* capOutput(
 
 type LogLike = Extract<ExecutorEvent, { type: 'log' | 'progress' }>;
 
+const tooLong = (text: string) => text.length > MAX_LOG_LINE + MARKER_ROOM;
+
 function cutLine(ev: LogLike): LogLike {
-  const tooLong = (text: string) => text.length > MAX_LOG_LINE + MARKER_ROOM;
   if (ev.type === 'log') return tooLong(ev.text) ? { ...ev, text: truncateText(ev.text, MAX_LOG_LINE) } : ev;
   return ev.message !== undefined && tooLong(ev.message)
     ? { ...ev, message: truncateText(ev.message, MAX_LOG_LINE) }
