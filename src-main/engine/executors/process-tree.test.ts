@@ -7,8 +7,8 @@ import { running, sleepTags } from './testing/processes.ts';
 
 const tags = sleepTags();
 /** A watcher that records every 20 ms, and one that never gets to. */
-const eager = new TreeWatcher(20);
-const idle = new TreeWatcher(3_600_000);
+const eager = new TreeWatcher({ everyMs: 20 });
+const idle = new TreeWatcher({ everyMs: 3_600_000, earlyMs: [] });
 const start = (script: string, watcher = eager): ProcessTree =>
   spawnTree('sh', ['-c', script], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -55,6 +55,14 @@ async function orphanedDaemon(watcher: TreeWatcher) {
 describe.runIf(process.platform === 'linux')('process tree', () => {
   it('finds a daemon whose parent exited, from the parent link recorded while it ran', async () => {
     const d = await orphanedDaemon(eager);
+    await vi.waitFor(() => expect(d.tree.known()).toContain(d.daemon), { timeout: 10_000 });
+    await d.orphan();
+    await d.tree.stop();
+    expect(d.tags.flatMap(running)).toEqual([]);
+  });
+
+  it('records soon after a tree starts, before the first regular record', async () => {
+    const d = await orphanedDaemon(new TreeWatcher({ everyMs: 3_600_000, earlyMs: [10, 100, 1_000] }));
     await vi.waitFor(() => expect(d.tree.known()).toContain(d.daemon), { timeout: 10_000 });
     await d.orphan();
     await d.tree.stop();

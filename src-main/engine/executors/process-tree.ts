@@ -38,10 +38,11 @@ export interface TreeOptions extends Omit<SpawnOptions, 'env' | 'detached' | 'sh
  *   group (`setsid`, daemons that fork twice), unless they clear their environment
  *   (`env -i`) or a program resets it;
  * - parent links: a process whose parent, group or session leader is a member is a member,
- *   and the watcher records these links every second while the tree runs, so a member stays
- *   known (by pid and start time) after its parent exits and it is re-parented.
+ *   and the watcher records these links while the tree runs (at 50, 200 and 500 ms, then
+ *   every second), so a member stays known (by pid and start time) after its parent exits
+ *   and it is re-parented.
  * A descendant that clears its environment, leaves the group, and whose parent exits before
- * the next record (in under a second) is not found.
+ * the next record is not found.
  *
  * Elsewhere: macOS and other Unixes stop the process group only (descendants that call
  * `setsid` are not found); Windows ends the tree by parent links with `taskkill /T /F`,
@@ -260,24 +261,29 @@ function groupAlive(pid: number): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Records, every `everyMs`, who belongs to each running tree (one read of /proc for all of
- * them), so that parent links seen while a tree runs are still known once the parents are gone.
+ * Records who belongs to each running tree (one read of /proc for all of them), so that
+ * parent links seen while a tree runs are still known once the parents are gone: soon after
+ * each tree starts (`earlyMs`, when programs start their daemons), then every `everyMs`.
  */
 export class TreeWatcher {
   private readonly trees = new Set<Learner>();
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private readonly everyMs: number;
+  private readonly earlyMs: readonly number[];
 
-  constructor(everyMs = 1_000) {
-    this.everyMs = everyMs;
+  constructor(opts: { everyMs?: number; earlyMs?: readonly number[] } = {}) {
+    this.everyMs = opts.everyMs ?? 1_000;
+    this.earlyMs = opts.earlyMs ?? [50, 200, 500];
   }
 
   add(tree: Learner): void {
     this.trees.add(tree);
+    // It only records: its timers never keep Baton running.
+    for (const ms of this.earlyMs) setTimeout(() => void this.tick(), ms).unref();
     if (this.timer) return;
     this.timer = setInterval(() => void this.tick(), this.everyMs);
-    this.timer.unref(); // it only records: never what keeps Baton running
+    this.timer.unref();
   }
 
   remove(tree: Learner): void {
