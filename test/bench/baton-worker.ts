@@ -1,6 +1,6 @@
 // One Baton measurement in a fresh process: durable store in a temp dir, echo agents, a
 // wrapping executor that records when each task starts and yields its result.
-// Usage: node test/bench/baton-worker.ts --size N [--warmup N]
+// Usage: node test/bench/baton-worker.ts --size N [--shape layers|chain] [--warmup N] [--work-ms N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,20 @@ import { echoExecutor } from '../../src-main/engine/executors/echo.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
 import type { BuildResponse } from '../../src-shared/schemas/run.ts';
 import type { Dag } from './dag.ts';
-import { layeredDag } from './dag.ts';
-import { argInt, cpuMsSince, emitMeasured, medianRun, progress, TaskClock, WARMUP_SIZE } from './measure.ts';
+import { benchDag } from './dag.ts';
+import {
+  argInt,
+  argShape,
+  cpuMsSince,
+  emitMeasured,
+  medianRun,
+  progress,
+  TaskClock,
+  WARMUP_SIZE,
+} from './measure.ts';
 
 const size = argInt('size', 1000);
+const shape = argShape();
 const warmup = argInt('warmup', WARMUP_SIZE);
 /** With N > 0, each task takes a random 0–N ms before its result (agents whose answers arrive spread out). */
 const workMs = argInt('work-ms', 0);
@@ -74,11 +84,17 @@ try {
     }),
     'agents.import',
   );
-  if (warmup > 0) await run('warmup', layeredDag(warmup));
-  const dag = layeredDag(size);
+  if (warmup > 0) await run('warmup', benchDag(shape, warmup));
+  const dag = benchDag(shape, size);
   const r = await medianRun((i) => run(`bench-${i}`, dag));
   emitMeasured(
-    { system: 'baton', size, ok: r.status === 'completed' && r.clock.ran === size, note: `run ${r.status}` },
+    {
+      system: 'baton',
+      shape,
+      size,
+      ok: r.status === 'completed' && r.clock.ran === size,
+      note: `run ${r.status}`,
+    },
     r.clock,
     dag,
     r,

@@ -1,5 +1,6 @@
-// The one DAG shape every system runs: layers of `width` tasks; each task of layer k > 0
+// The DAG shapes every system runs. `layers`: layers of `width` tasks; each task of layer k > 0
 // depends on 2–3 distinct tasks of layer k − 1, picked by a seeded PRNG (same DAG every run).
+// `chain`: each task depends on the one before (the shape of Windmill's orchestration benchmark).
 
 export interface DagTask {
   id: string;
@@ -55,6 +56,20 @@ export function layeredDag(size: number, width = BENCH_WIDTH, seed = BENCH_SEED)
     layer++;
   }
   return { tasks, layers: layer, edges };
+}
+
+/** A chain: task i depends on task i − 1 only, so every hand-off is on the critical path. */
+export function chainDag(size: number): Dag {
+  const tasks: DagTask[] = [];
+  for (let i = 0; i < size; i++) tasks.push({ id: `t${i}`, layer: i, deps: i === 0 ? [] : [`t${i - 1}`] });
+  return { tasks, layers: size, edges: Math.max(0, size - 1) };
+}
+
+export const DAG_SHAPES = ['layers', 'chain'] as const;
+export type DagShape = (typeof DAG_SHAPES)[number];
+
+export function benchDag(shape: DagShape, size: number): Dag {
+  return shape === 'chain' ? chainDag(size) : layeredDag(size);
 }
 
 /** Task ids are `t<index>`: the index into the DAG's task list. */

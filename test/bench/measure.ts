@@ -1,10 +1,11 @@
 // Shared by every worker: timing of task starts and results, hand-off latency, the result line.
-import type { Dag } from './dag.ts';
-import { taskIndex } from './dag.ts';
+import type { Dag, DagShape } from './dag.ts';
+import { DAG_SHAPES, taskIndex } from './dag.ts';
 
 /** What a worker prints as its last stdout line (prefixed with RESULT_PREFIX). */
 export interface WorkerResult {
   system: string;
+  shape: DagShape;
   size: number;
   ok: boolean;
   /** Tasks whose work function actually ran (in the reported run). */
@@ -18,6 +19,8 @@ export interface WorkerResult {
   tasksPerSec: number;
   handoffP50Ms: number | null;
   handoffP99Ms: number | null;
+  /** From the first task's start to the last result (a chain's "ms per task" is this ÷ size). */
+  spanMs: number | null;
   maxRssMB: number;
   note?: string;
 }
@@ -58,6 +61,15 @@ export class TaskClock {
     lat.sort((a, b) => a - b);
     return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99) };
   }
+
+  /** From the earliest start to the latest result, or null when no task ran. */
+  span(): number | null {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const s of this.starts) if (s < first) first = s;
+    for (const r of this.results) if (r > last) last = r;
+    return Number.isFinite(first) && Number.isFinite(last) ? last - first : null;
+  }
 }
 
 function percentile(sorted: number[], q: number): number | null {
@@ -93,6 +105,14 @@ export function argStr(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
+/** `--shape layers|chain` (default layers). */
+export function argShape(): DagShape {
+  const s = argStr('shape', 'layers');
+  const shape = DAG_SHAPES.find((x) => x === s);
+  if (!shape) throw new Error(`--shape must be one of ${DAG_SHAPES.join(', ')}, not ${s}`);
+  return shape;
+}
+
 /**
  * Runs a measurement `--runs` times (default 3) while the runs so far took under 10 s, and
  * returns the run with the median wall time: one short run on a shared machine is noise.
@@ -117,7 +137,7 @@ export const WARMUP_SIZE = 500;
 
 /** Emits a measurement: tasks/s, hand-off percentiles and peak RSS derived the same way for every system. */
 export function emitMeasured(
-  m: { system: string; size: number; ok: boolean; note?: string },
+  m: { system: string; shape: DagShape; size: number; ok: boolean; note?: string },
   clock: TaskClock,
   dag: Dag,
   r: { wallMs: number; setupMs: number; cpuMs: number; runs?: number },
@@ -133,6 +153,7 @@ export function emitMeasured(
     tasksPerSec: m.size / (r.wallMs / 1000),
     handoffP50Ms: h.p50,
     handoffP99Ms: h.p99,
+    spanMs: clock.span(),
     maxRssMB: maxRssMB(),
   });
 }

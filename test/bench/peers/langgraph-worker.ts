@@ -1,16 +1,17 @@
 // One LangGraph measurement in a fresh process: a StateGraph with one node per task, join
 // edges `addEdge([deps...], task)` so a task waits for all its dependencies, a summing reducer
 // so parallel nodes can all write state, in memory or with the SQLite checkpointer on disk.
-// Usage: node test/bench/peers/langgraph-worker.ts --size N --store memory|sqlite [--warmup N]
+// Usage: node test/bench/peers/langgraph-worker.ts --size N --store memory|sqlite [--shape layers|chain] [--warmup N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import type { Dag } from '../dag.ts';
-import { layeredDag } from '../dag.ts';
+import { benchDag } from '../dag.ts';
 import {
   argInt,
+  argShape,
   argStr,
   cpuMsSince,
   emitMeasured,
@@ -22,6 +23,7 @@ import {
 
 const size = argInt('size', 1000);
 const warmup = argInt('warmup', WARMUP_SIZE);
+const shape = argShape();
 const store = argStr('store', 'memory');
 if (store !== 'memory' && store !== 'sqlite') throw new Error(`--store memory|sqlite, not ${store}`);
 
@@ -83,12 +85,13 @@ async function run(dag: Dag, threadId: string) {
 }
 
 try {
-  if (warmup > 0) await run(layeredDag(warmup), 'warmup');
-  const dag = layeredDag(size);
+  if (warmup > 0) await run(benchDag(shape, warmup), 'warmup');
+  const dag = benchDag(shape, size);
   const r = await medianRun((i) => run(dag, `bench-${i}`));
   emitMeasured(
     {
       system: `langgraph-${store}`,
+      shape,
       size,
       ok: r.counted === size && r.clock.ran === size,
       note: `state.ran = ${r.counted}`,

@@ -1,12 +1,13 @@
 // One p-graph measurement in a fresh process: every task an async function, dependencies as
 // [dependency, task] pairs, no concurrency limit. In memory, no durability: a lower bound.
-// Usage: node test/bench/peers/pgraph-worker.ts --size N [--warmup N]
+// Usage: node test/bench/peers/pgraph-worker.ts --size N [--shape layers|chain] [--warmup N]
 import { type DependencyList, PGraph, type PGraphNodeRecord } from 'p-graph';
 import type { Dag } from '../dag.ts';
-import { layeredDag } from '../dag.ts';
-import { argInt, cpuMsSince, emitMeasured, medianRun, TaskClock, WARMUP_SIZE } from '../measure.ts';
+import { benchDag } from '../dag.ts';
+import { argInt, argShape, cpuMsSince, emitMeasured, medianRun, TaskClock, WARMUP_SIZE } from '../measure.ts';
 
 const size = argInt('size', 1000);
+const shape = argShape();
 const warmup = argInt('warmup', WARMUP_SIZE);
 let clock = new TaskClock(1);
 
@@ -33,7 +34,7 @@ async function run(dag: Dag) {
   return { setupMs, cpuMs: cpuMsSince(cpu0), wallMs: performance.now() - start, clock };
 }
 
-if (warmup > 0) await run(layeredDag(warmup));
-const dag = layeredDag(size);
+if (warmup > 0) await run(benchDag(shape, warmup));
+const dag = benchDag(shape, size);
 const r = await medianRun(() => run(dag));
-emitMeasured({ system: 'p-graph', size, ok: r.clock.ran === size }, r.clock, dag, r);
+emitMeasured({ system: 'p-graph', shape, size, ok: r.clock.ran === size }, r.clock, dag, r);
