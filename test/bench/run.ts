@@ -1,71 +1,122 @@
 // `npm run bench`: Baton against peers (LangGraph in memory and with its SQLite checkpointer,
-// p-graph) on the same layered DAGs. Every measurement runs in its own child process. Prints
-// figures and ratios; it asserts nothing about timings. See README.md beside this file.
+// p-graph, DBOS Transact on PostgreSQL) on the same layered DAGs and on a 1,000-task chain.
+// Every measurement runs in its own child process. Prints figures and ratios; it asserts nothing
+// about timings. See README.md beside this file.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
-import { BENCH_SEED, BENCH_WIDTH, layeredDag } from './dag.ts';
+import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
+import { type PgCluster, startPgCluster } from './postgres.ts';
+import {
+  chainTable,
+  fmt,
+  goals,
+  layersRatios,
+  layersTable,
+  type Measurement,
+  type Outcome,
+  type SelectResult,
+  windmillPublished,
+} from './report.ts';
 
 const benchDir = import.meta.dirname;
 const root = join(benchDir, '..', '..');
-
-interface Measurement {
-  system: string;
-  label: string;
-  script: string;
-  size: number;
-  args: string[];
-  capS: number;
-}
-
-type Outcome =
-  | { kind: 'ok'; m: Measurement; r: WorkerResult; elapsedS: number }
-  | { kind: 'timeout'; m: Measurement; lastDone: number | null }
-  | { kind: 'failed'; m: Measurement; why: string };
 
 const LABELS: Record<string, string> = {
   baton: 'Baton (SQLite on disk)',
   'langgraph-memory': 'LangGraph (memory)',
   'langgraph-sqlite': 'LangGraph (SQLite checkpointer)',
   'p-graph': 'p-graph (memory)',
+  dbos: 'DBOS (PostgreSQL)',
+  'dbos-async-commit': 'DBOS (PostgreSQL, synchronous_commit off)',
 };
-const PEERS = ['langgraph-memory', 'langgraph-sqlite', 'p-graph'];
+const PEERS = ['langgraph-memory', 'langgraph-sqlite', 'p-graph', 'dbos', 'dbos-async-commit'];
 
 const SIZES = [1_000, 10_000];
+const CHAIN_SIZE = 1_000;
+/** A chain's warm-up is shorter: LangGraph with SQLite takes ~10 ms per chained task. */
+const CHAIN_WARMUP = 200;
 const RSS_SIZE = 100_000;
 
-function plan(): Measurement[] {
+/** Where the DBOS peer keeps its state: a throwaway cluster, or the server the user names. */
+interface PgTarget {
+  url(database: string): string;
+  pid: number | null;
+  cluster: PgCluster | null;
+}
+
+function pgTarget(): PgTarget | string {
+  const given = process.env.DBOS_SYSTEM_DATABASE_URL;
+  if (given) return { url: () => given, pid: null, cluster: null };
+  const cluster = startPgCluster();
+  if (typeof cluster === 'string') return cluster;
+  return { url: (db) => cluster.url(db), pid: cluster.pid, cluster };
+}
+
+function plan(pg: PgTarget | null): Measurement[] {
   const list: Measurement[] = [];
-  const add = (system: string, script: string, size: number, capS: number, args: string[] = []) =>
+  const add = (
+    system: string,
+    script: string,
+    shape: DagShape,
+    size: number,
+    capS: number,
+    args: string[] = [],
+  ) =>
     list.push({
       system,
       label: LABELS[system]!,
       script,
+      shape,
       size,
       capS,
-      args: ['--size', String(size), ...args],
+      args: ['--size', String(size), '--shape', shape, ...args],
     });
-  for (const size of SIZES) add('baton', 'baton-worker.ts', size, 120);
-  for (const size of SIZES) add('p-graph', 'peers/pgraph-worker.ts', size, 120);
-  for (const size of SIZES)
-    add('langgraph-memory', 'peers/langgraph-worker.ts', size, 120, ['--store', 'memory']);
-  for (const size of SIZES)
-    add('langgraph-sqlite', 'peers/langgraph-worker.ts', size, 120, ['--store', 'sqlite']);
+  // Each DBOS measurement gets its own database, so no run reads another's checkpoints.
+  const dbos = (commit: 'on' | 'off', shape: DagShape, size: number) => [
+    '--synchronous-commit',
+    commit,
+    '--pg-url',
+    pg!.url(`dbos_${commit}_${shape}_${size}`),
+    ...(pg!.pid === null ? [] : ['--pg-pid', String(pg!.pid)]),
+  ];
+  const peers = (shape: DagShape, size: number, extra: string[]) => {
+    add('p-graph', 'peers/pgraph-worker.ts', shape, size, 120, extra);
+    add('langgraph-memory', 'peers/langgraph-worker.ts', shape, size, 120, ['--store', 'memory', ...extra]);
+    add('langgraph-sqlite', 'peers/langgraph-worker.ts', shape, size, 120, ['--store', 'sqlite', ...extra]);
+    if (pg) {
+      add('dbos', 'peers/dbos-worker.ts', shape, size, 180, [...dbos('on', shape, size), ...extra]);
+      add('dbos-async-commit', 'peers/dbos-worker.ts', shape, size, 180, [
+        ...dbos('off', shape, size),
+        ...extra,
+      ]);
+    }
+  };
+  for (const size of SIZES) add('baton', 'baton-worker.ts', 'layers', size, 120);
+  for (const size of SIZES) peers('layers', size, []);
+  const chainWarmup = ['--warmup', String(CHAIN_WARMUP)];
+  add('baton', 'baton-worker.ts', 'chain', CHAIN_SIZE, 120, chainWarmup);
+  peers('chain', CHAIN_SIZE, chainWarmup);
   // Peak RSS at 100k: no warm-up, so the figure is the plan's alone.
-  add('baton', 'baton-worker.ts', RSS_SIZE, 180, ['--warmup', '0', '--runs', '1']);
+  add('baton', 'baton-worker.ts', 'layers', RSS_SIZE, 180, ['--warmup', '0', '--runs', '1']);
   return list;
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (n: number | null) => (n === null ? '–' : n < 10 ? fmt(n, 2) : fmt(n, 1));
-
+/** Installs the peers when any devDependency of test/bench is missing (e.g. one added since). */
 function ensurePeers(): void {
-  if (existsSync(join(benchDir, 'node_modules'))) return;
-  console.log('test/bench/node_modules is missing: installing the peers with `npm ci --prefix test/bench` …');
+  const pkg = JSON.parse(readFileSync(join(benchDir, 'package.json'), 'utf8')) as {
+    devDependencies: Record<string, string>;
+  };
+  const missing = Object.keys(pkg.devDependencies).filter(
+    (name) => !existsSync(join(benchDir, 'node_modules', name, 'package.json')),
+  );
+  if (missing.length === 0) return;
+  console.log(
+    `test/bench lacks ${missing.join(', ')}: installing the peers with \`npm ci --prefix test/bench\` …`,
+  );
   const r = spawnSync('npm', ['ci', '--prefix', benchDir, '--no-audit', '--no-fund'], {
     cwd: root,
     stdio: 'inherit',
@@ -77,7 +128,8 @@ function ensurePeers(): void {
 }
 
 function measure(m: Measurement, index: number, total: number): Promise<Outcome> {
-  console.log(`[${index}/${total}] ${m.label}, ${fmt(m.size)} tasks (cap ${m.capS} s) …`);
+  const what = m.shape === 'chain' ? 'task chain' : 'tasks';
+  console.log(`[${index}/${total}] ${m.label}, ${fmt(m.size)} ${what} (cap ${m.capS} s) …`);
   const t0 = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...ENGINE_V8_FLAGS, join(benchDir, m.script), ...m.args], {
@@ -124,8 +176,12 @@ function measure(m: Measurement, index: number, total: number): Promise<Outcome>
         return resolve({ kind: 'failed', m, why });
       }
       const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult;
+      const rate =
+        m.shape === 'chain' && r.spanMs !== null
+          ? `${fmt(r.spanMs / r.size, 3)} ms per task`
+          : `${fmt(r.tasksPerSec)} tasks/s`;
       console.log(
-        `      ${r.ok ? 'ok' : 'INCOMPLETE'}: ${fmt(r.tasksPerSec)} tasks/s, ${fmt(r.wallMs)} ms, ` +
+        `      ${r.ok ? 'ok' : 'INCOMPLETE'}: ${rate}, ${fmt(r.wallMs)} ms, ` +
           `${fmt(r.maxRssMB)} MB peak RSS (process took ${fmt(elapsedS, 1)} s)`,
       );
       resolve({ kind: 'ok', m, r, elapsedS });
@@ -133,138 +189,8 @@ function measure(m: Measurement, index: number, total: number): Promise<Outcome>
   });
 }
 
-function table(outcomes: Outcome[]): void {
-  const head = [
-    'system',
-    'tasks',
-    'runs',
-    'tasks/s',
-    'wall ms',
-    'setup ms',
-    'CPU µs/task',
-    'hand-off p50 ms',
-    'p99 ms',
-    'peak RSS MB',
-    'all ran',
-  ];
-  const rows = outcomes.map((o) => {
-    if (o.kind === 'ok') {
-      const r = o.r;
-      return [
-        o.m.label,
-        fmt(o.m.size),
-        String(r.runs),
-        fmt(r.tasksPerSec),
-        fmt(r.wallMs),
-        fmt(r.setupMs),
-        fmt((r.cpuMs * 1000) / o.m.size, 1),
-        ms(r.handoffP50Ms),
-        ms(r.handoffP99Ms),
-        fmt(r.maxRssMB),
-        r.ok ? 'yes' : `NO (${fmt(r.ran)})`,
-      ];
-    }
-    const what = o.kind === 'timeout' ? `did not finish within ${o.m.capS} s` : `failed: ${o.why}`;
-    return [o.m.label, fmt(o.m.size), '', what, '', '', '', '', '', '', ''];
-  });
-  const widths = head.map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => (r[i]!.length > 40 ? 0 : r[i]!.length))),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  console.log(line(head));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-}
-
-function find(outcomes: Outcome[], system: string, size: number): Outcome | undefined {
-  return outcomes.find((o) => o.m.system === system && o.m.size === size);
-}
-
-function ratios(outcomes: Outcome[]): void {
-  for (const size of SIZES) {
-    const baton = find(outcomes, 'baton', size);
-    if (baton?.kind !== 'ok') {
-      console.log(`${fmt(size)} tasks: no Baton figure, no ratio.`);
-      continue;
-    }
-    for (const peer of PEERS) {
-      const o = find(outcomes, peer, size);
-      if (!o) continue;
-      const name = LABELS[peer]!;
-      if (o.kind === 'ok') {
-        const x = baton.r.tasksPerSec / o.r.tasksPerSec;
-        const rss = baton.r.maxRssMB / o.r.maxRssMB;
-        const inverse = x < 1 ? `; ${name} is ${fmt(1 / x, 1)}× Baton` : '';
-        console.log(
-          `${fmt(size).padStart(6)} tasks: Baton is ${fmt(x, x < 10 ? 2 : 1)}× ${name} in tasks/s${inverse} ` +
-            `(Baton's peak RSS is ${fmt(rss, 2)}× its)`,
-        );
-      } else if (o.kind === 'timeout') {
-        // The peer took longer than the cap, so its rate is below size / cap.
-        const x = baton.r.tasksPerSec / (size / o.m.capS);
-        console.log(
-          `${fmt(size).padStart(6)} tasks: Baton is > ${fmt(x, 1)}× ${name} (it did not finish within ${o.m.capS} s)`,
-        );
-      } else {
-        console.log(`${fmt(size).padStart(6)} tasks: ${name} failed, no ratio.`);
-      }
-    }
-  }
-}
-
-function goals(outcomes: Outcome[]): void {
-  const mark = (met: boolean) => (met ? 'met' : 'NOT met');
-  const b10 = find(outcomes, 'baton', 10_000);
-  if (b10?.kind === 'ok') {
-    const r = b10.r;
-    console.log(
-      `tasks/s at 10,000     goal ≥ 20,000/s   measured ${fmt(r.tasksPerSec)}/s   ${mark(r.tasksPerSec >= 20_000)}`,
-    );
-    if (r.handoffP50Ms !== null && r.handoffP99Ms !== null) {
-      console.log(
-        `hand-off p50          goal ≤ 1 ms       measured ${ms(r.handoffP50Ms)} ms   ${mark(r.handoffP50Ms <= 1)}`,
-      );
-      console.log(
-        `hand-off p99          goal ≤ 5 ms       measured ${ms(r.handoffP99Ms)} ms   ${mark(r.handoffP99Ms <= 5)}`,
-      );
-      // A layer's results arrive together, and a dependent starts once the tick that records
-      // them (and its own start) has committed: hand-off is about width × per-task cost.
-      const perTaskUs = (r.wallMs * 1000) / r.size;
-      console.log(
-        `  why: the ${BENCH_WIDTH} results of a layer arrive together; each dependent starts after the tick that ` +
-          `records them commits, so hand-off ≈ ${BENCH_WIDTH} × ${fmt(perTaskUs, 1)} µs per task = ` +
-          `${ms((BENCH_WIDTH * perTaskUs) / 1000)} ms; p50 ≤ 1 ms needs ≤ ${fmt(1000 / BENCH_WIDTH, 0)} µs per task durably recorded`,
-      );
-      console.log(
-        `  p99: a layer's ${BENCH_WIDTH} hand-offs wait for the same tick, so p99 is about the 1%-slowest tick ` +
-          '(one with a GC pause in it); see test/bench/README.md',
-      );
-    }
-  } else console.log('tasks/s and hand-off at 10,000: no figure (see the table)');
-  if (select) {
-    console.log(
-      `selectNextTask        goal ≤ 20 µs      measured ${select.meanUs.toFixed(2)} µs mean (p99 ${select.p99Us.toFixed(2)} µs) with ${fmt(select.queued)} queued   ${mark(select.meanUs <= 20)}`,
-    );
-  } else console.log('selectNextTask: no figure (the measurement failed)');
-  const big = find(outcomes, 'baton', RSS_SIZE);
-  if (big?.kind === 'ok') {
-    console.log(
-      `peak RSS at 100,000   goal ≤ 500 MB     measured ${fmt(big.r.maxRssMB)} MB   ${mark(big.r.maxRssMB <= 500)}` +
-        ` (run took ${fmt(big.r.wallMs / 1000, 1)} s)`,
-    );
-  } else if (big?.kind === 'timeout') {
-    const how = big.lastDone === null ? '' : `; ${fmt(big.lastDone)} of ${fmt(RSS_SIZE)} tasks had run`;
-    console.log(
-      `peak RSS at 100,000   goal ≤ 500 MB     the run did not finish within ${big.m.capS} s${how}`,
-    );
-  } else if (big?.kind === 'failed') {
-    console.log(`peak RSS at 100,000   goal ≤ 500 MB     the run failed: ${big.why}`);
-  }
-}
+// Ctrl-C ends the run through process.exit, so the throwaway PostgreSQL cluster is stopped.
+process.on('SIGINT', () => process.exit(130));
 
 const cpu = cpus();
 console.log('Baton benchmark');
@@ -280,16 +206,27 @@ for (const size of [...SIZES, RSS_SIZE]) {
   );
 }
 console.log(
+  `chain ${fmt(CHAIN_SIZE)} tasks: each depends on the one before (warm-up: a ${CHAIN_WARMUP}-task chain)`,
+);
+console.log(
   'Each measurement: its own child process, one warm-up run of a 500-task DAG first (not for 100k),\n' +
     'then up to 3 runs while they take under 10 s in all; the run with the median wall time is shown\n' +
     '(100k: one run). Wall time from start to settled (plan import / graph build is "setup", not counted).\n',
 );
 
 ensurePeers();
-const list = plan();
+const pg = pgTarget();
+if (typeof pg === 'string') console.log(`DBOS (durable peer) skipped: ${pg}\n`);
+else if (pg.cluster)
+  console.log(
+    'DBOS runs on a throwaway PostgreSQL cluster (initdb in a temp dir, Unix socket only, defaults)\n',
+  );
+else console.log('DBOS runs on the server in DBOS_SYSTEM_DATABASE_URL (its CPU is not counted)\n');
+const list = plan(typeof pg === 'string' ? null : pg);
 const outcomes: Outcome[] = [];
 const started = performance.now();
 for (const [i, m] of list.entries()) outcomes.push(await measure(m, i + 1, list.length));
+if (typeof pg !== 'string') pg.cluster?.stop();
 
 console.log('\n[select] Baton selectNextTask with 100,000 queued tasks …');
 const sel = spawnSync(process.execPath, [join(benchDir, 'select-worker.ts')], {
@@ -297,27 +234,26 @@ const sel = spawnSync(process.execPath, [join(benchDir, 'select-worker.ts')], {
   timeout: 180_000,
 });
 const selLine = sel.stdout.split('\n').find((l) => l.startsWith('SELECT_RESULT '));
-const select = selLine
-  ? (JSON.parse(selLine.slice('SELECT_RESULT '.length)) as {
-      queued: number;
-      calls: number;
-      meanUs: number;
-      p50Us: number;
-      p99Us: number;
-    })
-  : null;
+const select = selLine ? (JSON.parse(selLine.slice('SELECT_RESULT '.length)) as SelectResult) : null;
 console.log(
   select
     ? `      ok: ${fmt(select.calls)} calls, mean ${select.meanUs.toFixed(2)} µs, p50 ${select.p50Us.toFixed(2)} µs, p99 ${select.p99Us.toFixed(2)} µs`
     : `      failed: ${sel.stderr.trim().split('\n').slice(-3).join(' ')}`,
 );
 
-console.log(`\nResults (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
-table(outcomes);
+console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
+layersTable(outcomes);
 console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
-ratios(outcomes);
-console.log('\nBaton goals\n');
-goals(outcomes);
+layersRatios(outcomes, SIZES, PEERS);
+console.log(
+  `\nChain: ${fmt(CHAIN_SIZE)} sequential echo tasks, ms per task from the first start to the last result ` +
+    "(÷ Baton: how many times Baton's figure)\n",
+);
+chainTable(outcomes);
+console.log('');
+windmillPublished();
+console.log('');
+goals(outcomes, select, RSS_SIZE);
 
 console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
