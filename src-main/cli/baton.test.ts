@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -249,6 +249,25 @@ describe('baton CLI', () => {
     } finally {
       await serve.stop();
     }
+  }, 60_000);
+
+  it('serves beyond loopback at this machine’s names and the allowed ones, and says which', async () => {
+    const serve = await startServe(dir, 0, ['--host', '0.0.0.0', '--allow-host', 'Baton.Example.Lan']);
+    try {
+      // The URL shown is loopback's; the line after it names every Host answered to.
+      expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      await expect.poll(() => serve.stderr()).toMatch(/Answers at: .*\n/);
+      const line = /Answers at: (.*)\n/.exec(serve.stderr())![1]!;
+      for (const name of ['localhost', '127.0.0.1', '0.0.0.0', hostname().toLowerCase(), 'baton.example.lan'])
+        expect(line).toContain(name);
+      expect(line).toContain('any other Host name is refused; add one with --allow-host NAME');
+      expect(serve.stderr()).toContain('WARNING: serving on 0.0.0.0');
+    } finally {
+      await serve.stop();
+    }
+    expect(baton(['serve', '--allow-host', 'http://x.lan', '--data-dir', dir]).stderr).toContain(
+      '--allow-host takes a host name or an IP address (like baton.example.lan), got "http://x.lan"',
+    );
   }, 60_000);
 
   it('shares its data directory: agents imported once are listed later, also via BATON_DATA_DIR', () => {

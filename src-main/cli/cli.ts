@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
+import { parseAllowedHost } from '../host/browser/host-names.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
@@ -19,8 +20,8 @@ const HELP = `Baton — design and run plans of agent work.
 Usage:
   baton start [--data-dir D] [--port N] [--callback-url U] [--max-in-flight N]
                                                  build, then open the desktop app (browser mode without Electron)
-  baton serve [--port N] [--host H] [--data-dir D] [--callback-url U] [--max-in-flight N]
-                                                 serve the UI and API on http://127.0.0.1:N (default 4800)
+  baton serve [--port N] [--host H] [--allow-host NAME]... [--data-dir D] [--callback-url U]
+              [--max-in-flight N]                serve the UI and API on http://127.0.0.1:N (default 4800)
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json] [--max-in-flight N]
                                                  run a plan headless; exit 0 when every task is done,
                                                  1 when the run ended otherwise, 3 when it waits for
@@ -39,6 +40,9 @@ Usage:
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
 at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own address.
+--host H: the address to listen on (127.0.0.1; 0.0.0.0 or :: for every interface). Beyond
+loopback, Baton answers to this machine's own names and addresses; --allow-host NAME (repeatable)
+adds another (a DNS name, a proxy's); any other Host name is refused.
 --max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs
 (default 512); every agent's max_concurrency applies as well.
 `;
@@ -52,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       'callback-url': { type: 'string' },
       'max-in-flight': { type: 'string' },
       agents: { type: 'string' },
@@ -107,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
           dataDir,
           port,
           host: values.host ?? '127.0.0.1',
+          allowHosts: (values['allow-host'] ?? []).map((h) => parseAllowedHostFlag(h)),
           callbackUrl: origin,
         });
       case 'run': {
@@ -147,6 +153,14 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     app?.close();
+  }
+}
+
+function parseAllowedHostFlag(raw: string): string {
+  try {
+    return parseAllowedHost(raw, '--allow-host');
+  } catch (err) {
+    throw new CliError((err as Error).message);
   }
 }
 

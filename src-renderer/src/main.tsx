@@ -1,7 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { Transport } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
+import { checkAccess } from './api/access.ts';
 import { connect } from './api/client.ts';
+import type { ConnectionStatus } from './api/transport.ts';
+import { bridgeTransport, socketTransport } from './api/transport.ts';
+import { AccessPage } from './components/AccessPage.tsx';
 import { App } from './components/App.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { applyEvents, useBaton } from './store/index.ts';
@@ -30,25 +35,43 @@ function onEvents(batch: EventBatch): void {
   }, wait);
 }
 
-const ui = useBaton.getState();
-connect((status) => {
+const root = createRoot(document.getElementById('root')!);
+
+/** Connects over `transport`, loads what the first screen shows, and renders the app. */
+function start(transport: Transport): void {
+  connect(transport, onEvents);
+  const ui = useBaton.getState();
+  void ui.loadPlans();
+  void ui.loadAgents();
+  void ui.loadApprovals();
+  window.addEventListener('unhandledrejection', (e) =>
+    useBaton.getState().fail('Unexpected error', e.reason),
+  );
+  root.render(
+    <StrictMode>
+      <ErrorBoundary label="Baton">
+        <App />
+      </ErrorBoundary>
+    </StrictMode>,
+  );
+}
+
+function setConnection(status: ConnectionStatus): void {
   const wasClosed = useBaton.getState().connection === 'closed';
   useBaton.getState().setConnection(status);
   if (status === 'open' && wasClosed) {
     void useBaton.getState().loadPlans();
     void useBaton.getState().loadAgents();
   }
-}, onEvents);
-void ui.loadPlans();
-void ui.loadAgents();
-void ui.loadApprovals();
+}
 
-window.addEventListener('unhandledrejection', (e) => useBaton.getState().fail('Unexpected error', e.reason));
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ErrorBoundary label="Baton">
-      <App />
-    </ErrorBoundary>
-  </StrictMode>,
-);
+// The desktop app's preload bridge; else browser mode, which needs this tab's token first.
+if (window.baton) {
+  setConnection('open');
+  start(bridgeTransport(window.baton));
+} else {
+  void checkAccess().then((access) => {
+    if (access.ok) start(socketTransport(access.token, setConnection));
+    else root.render(<AccessPage why={access.why} />);
+  });
+}

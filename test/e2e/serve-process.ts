@@ -10,7 +10,9 @@ export function startServe(
   dataDir: string,
   /** 0: any free port; another number starts it again where an earlier launch was. */
   port = 0,
-): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  /** More arguments for `baton serve` (`--host`, `--allow-host`). */
+  extraArgs: string[] = [],
+): Promise<{ url: string; child: ChildProcess; stderr(): string; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     [
@@ -21,6 +23,7 @@ export function startServe(
       String(port),
       '--data-dir',
       dataDir,
+      ...extraArgs,
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +45,7 @@ export function startServe(
         resolve({
           url: m[1]!,
           child,
+          stderr: () => err,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null || child.signalCode !== null) return done();

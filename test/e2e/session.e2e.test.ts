@@ -7,7 +7,7 @@ import { startServe } from './serve-process.ts';
 
 /**
  * `baton serve` stopped and started again on the same port, as a user restarting it does:
- * the new launch has a new token, so an open tab's cookie is no longer valid.
+ * the new launch has a new token, so the token an open tab keeps is no longer valid.
  */
 describe.skipIf(skipE2e)('a tab outliving its `baton serve`', () => {
   let baton: Baton;
@@ -50,12 +50,9 @@ describe.skipIf(skipE2e)('a tab outliving its `baton serve`', () => {
     expect(requests).toEqual([]);
   });
 
-  it('answers a reload with a readable page (401), and the new address opens the app', async () => {
-    const [res] = await Promise.all([
-      page.waitForEvent('response', (r) => r.request().isNavigationRequest()),
-      page.getByRole('button', { name: 'Reload this tab' }).click(),
-    ]);
-    expect(res.status()).toBe(401);
+  it('answers a reload with a readable page, and the new address opens the app', async () => {
+    await page.getByRole('button', { name: 'Reload this tab' }).click();
+    // The page loads (it holds no data); the old token it kept is refused, and it says so.
     await expect
       .poll(() => page.getByRole('heading', { name: 'This Baton session has ended' }).isVisible())
       .toBe(true);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
-import { LOOPBACK_HOSTS } from '../../host/browser/security.ts';
+import { isLoopback, LOOPBACK_HOSTS } from '../../host/browser/host-names.ts';
 import { startBrowserHost } from '../../host/browser/server.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
 import { CliError, projectRoot, rendererDir } from '../files.ts';
@@ -13,6 +13,8 @@ export interface ServeOptions {
   /** Undefined: 4800, or a free port when that one is taken. */
   port: number | undefined;
   host: string;
+  /** Host names to answer to besides loopback and, bound beyond it, this machine's own (`--allow-host`). */
+  allowHosts: string[];
   dataDir: string;
   /** Where http agents reach this host for callbacks, when not at its own URL. */
   callbackUrl: string | undefined;
@@ -32,7 +34,7 @@ export function ensureRendererBuilt(): void {
 /** `baton serve`: browser mode until interrupted. */
 export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<number> {
   ensureRendererBuilt();
-  const loopback = opts.host === '127.0.0.1' || opts.host === '::1' || opts.host === 'localhost';
+  const loopback = isLoopback(opts.host);
   if (!loopback) {
     process.stderr.write(
       `WARNING: serving on ${opts.host}, reachable from other machines. Anyone with the token controls Baton and every command agent.\n`,
@@ -46,7 +48,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       dataDir: opts.dataDir,
       port,
       host: opts.host,
-      allowedHosts: loopback || (LOOPBACK_HOSTS as readonly string[]).includes(opts.host) ? [] : [opts.host],
+      allowedHosts: opts.allowHosts,
       routes: createRestHandler(app.dispatch),
       agentCallbacks: app.agentCallbacks,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
@@ -64,6 +66,13 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     host = await start(0);
   }
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
+  // Beyond loopback, say which names reach it: a name not listed gets 403 (DNS rebinding).
+  const others = host.allowedHosts.filter((n) => !(LOOPBACK_HOSTS as readonly string[]).includes(n));
+  if (others.length > 0) {
+    process.stderr.write(
+      `Answers at: ${host.allowedHosts.join(', ')} (any other Host name is refused; add one with --allow-host NAME)\n`,
+    );
+  }
   if (opts.callbackUrl) process.stderr.write(`http agents call back at ${opts.callbackUrl}\n`);
   process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {

@@ -65,6 +65,7 @@ export async function startCommand(
   return serveCommand(openApp(), {
     port: opts.port,
     host: '127.0.0.1',
+    allowHosts: [],
     dataDir: opts.dataDir,
     callbackUrl: opts.callbackUrl,
   });

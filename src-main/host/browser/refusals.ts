@@ -1,70 +1,48 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestTarget } from './request-target.ts';
 import { securityHeaders, sendJson } from './respond.ts';
 
 /**
- * Why a request had no valid token: none at all, a wrong `?token=` in the address, or a
- * token that was valid once (a cookie or Bearer from an earlier `baton serve`: each launch
- * mints a new one).
+ * Why an API request had no valid token: none at all, or one that was valid once (a tab or
+ * client from an earlier `baton serve`: each launch mints a new one). A person's tab never
+ * sees these: the page itself says what to do (src-renderer's AccessPage).
  */
-export type Unauthorized = 'no_token' | 'bad_link' | 'session_ended';
+export type Unauthorized = 'no_token' | 'session_ended';
 
-const OPEN_PRINTED =
-  '<p>Open the address <code>baton serve</code> printed (it ends in <code>?token=…</code>).</p>';
-
-const PAGES = {
-  no_token: {
-    title: 'Baton needs its access link',
-    body: `<p>This address has no access token, so Baton cannot tell it is you.</p>${OPEN_PRINTED}`,
-  },
-  bad_link: {
-    title: 'This Baton link is not valid',
-    body: `<p>The token in this link is not the one Baton is using: the host was restarted since the link was printed, or the link was copied wrong.</p>${OPEN_PRINTED}`,
-  },
-  session_ended: {
-    title: 'This Baton session has ended',
-    body: `<p>The host was restarted or the link is old, so this tab’s access is no longer valid.</p>${OPEN_PRINTED}`,
-  },
-} satisfies Record<Unauthorized, { title: string; body: string }>;
-
-/** A person's browser loading a page (not the API, not `fetch` from the app) gets HTML. */
-function wantsHtml(req: IncomingMessage, pathname: string): boolean {
-  return (
-    (req.method === 'GET' || req.method === 'HEAD') &&
-    !pathname.startsWith('/api/') &&
-    /\btext\/html\b/i.test(req.headers.accept ?? '')
-  );
-}
-
-/** 401: a readable page for a browser, JSON for API clients. */
-export function refuseUnauthorized(
-  req: IncomingMessage,
-  res: ServerResponse,
-  pathname: string,
-  why: Unauthorized,
-): void {
-  if (wantsHtml(req, pathname)) {
-    sendPage(res, 401, PAGES[why].title, PAGES[why].body);
-    return;
-  }
+/** 401 for the API, as JSON. */
+export function refuseUnauthorized(res: ServerResponse, why: Unauthorized): void {
+  res.setHeader('WWW-Authenticate', 'Bearer');
   sendJson(res, 401, {
     error: {
       code: 'unauthorized',
       message:
         why === 'session_ended'
           ? 'The token is not valid (each start of `baton serve` mints a new one): use the one it printed last'
-          : 'Open the URL with ?token= that `baton serve` printed, or send a Bearer token',
+          : 'Send the token `baton serve` printed as `Authorization: Bearer <token>`, or open the URL it printed',
     },
   });
 }
 
+/** A person's browser loading a page (not the API, not `fetch` from the app) gets HTML. */
+function wantsHtml(req: IncomingMessage, target: RequestTarget): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !target.path.startsWith('/api/') &&
+    /\btext\/html\b/i.test(req.headers.accept ?? '')
+  );
+}
+
+const OPEN_PRINTED =
+  '<p>Open the address <code>baton serve</code> printed (it ends in <code>?token=…</code>).</p>';
+
 /** 403 for a Host name Baton does not answer to (the DNS-rebinding guard). */
-export function refuseHost(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-  if (wantsHtml(req, pathname)) {
+export function refuseHost(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void {
+  if (wantsHtml(req, target)) {
     sendPage(
       res,
       403,
       'Baton does not answer at this address',
-      '<p>For your safety Baton answers only at <code>127.0.0.1</code>, <code>localhost</code> and <code>[::1]</code> (or the host it was started with).</p>' +
+      '<p>For your safety Baton answers only at <code>127.0.0.1</code>, <code>localhost</code> and <code>[::1]</code> (or the names it was started with: <code>--host</code>, <code>--allow-host</code>).</p>' +
         OPEN_PRINTED,
     );
     return;

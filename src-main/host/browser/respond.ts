@@ -21,26 +21,55 @@ export function baseUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
 }
 
-/** What a handler that threw answers: logged, then a 500 (or the answer cut short if begun). */
-export function answerInternalError(res: ServerResponse, err: unknown): void {
-  console.error(err);
-  if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
-  else res.end();
-}
+/** A request body as JSON, or why it is not (the message names the problem); never throws. */
+export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
 
-/** A request's JSON body (`{}` when empty), refused past `maxBytes`. */
-export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/**
+ * A request's JSON body: `{}` when empty; a leading UTF-8 byte order mark is skipped (some
+ * Windows tools write one); refused past `maxBytes`. With `object`, anything but a JSON object
+ * is refused too, as the bodies of the API's POSTs must be objects.
+ */
+export async function readJsonBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  opts: { object?: boolean } = {},
+): Promise<BodyResult> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new Error(`request body is larger than ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return {};
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes)
+        return { ok: false, status: 413, message: `request body is larger than ${maxBytes} bytes` };
+      chunks.push(chunk as Buffer);
+    }
   } catch {
-    throw new Error('request body is not valid JSON');
+    // The client went away mid-body: the answer goes nowhere, but say what happened.
+    return { ok: false, status: 400, message: 'request body was cut short' };
   }
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { ok: true, value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, status: 400, message: 'request body is not valid JSON' };
+  }
+  if (opts.object && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    return { ok: false, status: 400, message: `request body must be a JSON object, got ${kindOf(value)}` };
+  }
+  return { ok: true, value };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** The 400/413 for a body `readJsonBody` refused. */
+export function refuseBody(res: ServerResponse, body: Extract<BodyResult, { ok: false }>): void {
+  sendJson(res, body.status, { error: { code: 'invalid_input', message: body.message } });
 }

@@ -1,43 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from '../../../src-shared/contract/client.ts';
+import { socketProtocols } from '../../../src-shared/contract/socket-auth.ts';
 import { createSocketTransport } from '../../../src-shared/contract/socket-transport.ts';
 import { defineContractSuite } from '../../../test/contract/suite.ts';
-import type { BatonApp } from '../../app/create-app.ts';
-import { createApp } from '../../app/create-app.ts';
-import type { BrowserHost, BrowserHostOptions } from './server.ts';
-import { startBrowserHost } from './server.ts';
-
-/**
- * The app on a fresh data directory and a browser host for it (serving the UI from that
- * directory unless `options` says otherwise); `stop` ends both and removes the directory.
- */
-async function startOnTempDir(
-  options: (dir: string, app: BatonApp) => Partial<BrowserHostOptions> = () => ({}),
-) {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-host-'));
-  const app = createApp({ dataDir: dir, log: () => {} });
-  const host = await startBrowserHost({
-    dispatch: app.dispatch,
-    bus: app.bus,
-    rendererDir: dir,
-    ...options(dir, app),
-  });
-  return {
-    dir,
-    app,
-    host,
-    async stop() {
-      await host.close();
-      app.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { http, startOnTempDir, tryUpgrade } from '../../../test/kit/host-kit.ts';
+import type { BrowserHost } from './server.ts';
 
 defineContractSuite('a real WebSocket to the browser host', async () => {
   const { host, stop } = await startOnTempDir((dir) => ({ rendererDir: join(dir, 'ui'), dataDir: dir }));
@@ -58,45 +28,6 @@ defineContractSuite('a real WebSocket to the browser host', async () => {
     },
   };
 });
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function http(
-  port: number,
-  path: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
-) {
-  return new Promise<Reply>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-/** Resolves with 'open' or the HTTP status the upgrade was refused with. */
-function tryUpgrade(port: number, headers: Record<string, string>, path = '/ws') {
-  return new Promise<string | number>((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
-    ws.on('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', () => resolve('error'));
-  });
-}
 
 describe('browser host security', () => {
   let dir: string;
@@ -121,27 +52,35 @@ describe('browser host security', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ port: host.port, token: host.token });
   });
 
-  it('answers 401 without the token, for pages and API alike', async () => {
-    expect((await http(host.port, '/')).status).toBe(401);
+  it('answers 401 without the token on the API, and takes no cookie for one', async () => {
     expect((await http(host.port, '/api/health')).status).toBe(401);
-    expect((await http(host.port, '/?token=wrong')).status).toBe(401);
     expect(
       (await http(host.port, '/api/health', { headers: { Authorization: 'Bearer wrong' } })).status,
     ).toBe(401);
+    // A cookie holding the right token is no credential: cookies ignore ports, so one set for
+    // Baton would reach every other server on 127.0.0.1.
+    expect(
+      (
+        await http(host.port, '/api/health', {
+          headers: { Cookie: `baton-token-${host.port}=${host.token}` },
+        })
+      ).status,
+    ).toBe(401);
   });
 
-  it('turns ?token= into an HttpOnly SameSite=Strict cookie and drops it from the address', async () => {
-    const first = await http(host.port, `/plans?token=${host.token}`);
-    expect(first.status).toBe(302);
-    expect(first.headers.location).toBe('/plans');
-    const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await http(host.port, '/', { headers: { Cookie: cookie.split(';')[0]! } });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('Baton test UI');
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+  it('serves the UI without the token (it holds no data) and never sets a cookie', async () => {
+    for (const path of ['/', `/plans?token=${host.token}`, '/?token=wrong']) {
+      const page = await http(host.port, path);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('Baton test UI');
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const auth = { Authorization: `Bearer ${host.token}` };
+    const api = await http(host.port, '/api/health', { headers: auth });
+    expect(api.status).toBe(200);
+    expect(api.headers['set-cookie']).toBeUndefined();
   });
 
   it('refuses a Host other than localhost / 127.0.0.1 / [::1] with 403 (DNS rebinding)', async () => {
@@ -175,29 +114,46 @@ describe('browser host security', () => {
     expect(JSON.parse(bad.body).error.message).toContain('tasks');
   });
 
-  it('refuses a cross-site POST that rides on the cookie', async () => {
+  it('refuses an API call from another origin, token or not', async () => {
     const res = await http(host.port, '/api/rpc/agents.list', {
       method: 'POST',
-      headers: { Cookie: `baton-token-${host.port}=${host.token}`, Origin: 'http://evil.example' },
+      headers: { Authorization: `Bearer ${host.token}`, Origin: 'http://evil.example' },
       body: '{}',
     });
     expect(res.status).toBe(403);
   });
 
-  it('accepts a WebSocket only with the token and, from a browser, the host’s own Origin', async () => {
+  it('accepts a WebSocket only with the token (a subprotocol from a page, Bearer from a program) and, from a browser, the host’s own Origin', async () => {
     const own = `http://127.0.0.1:${host.port}`;
-    const cookie = `baton-token-${host.port}=${host.token}`;
-    expect(await tryUpgrade(host.port, { Cookie: cookie, Origin: own })).toBe('open');
-    expect(await tryUpgrade(host.port, { Cookie: cookie, Origin: 'http://evil.example' })).toBe(403);
-    expect(await tryUpgrade(host.port, { Cookie: cookie, Origin: `http://localhost:${host.port + 1}` })).toBe(
+    const protocols = socketProtocols(host.token);
+    expect(await tryUpgrade(host.port, { Origin: own }, { protocols })).toBe('open');
+    expect(await tryUpgrade(host.port, { Origin: 'http://evil.example' }, { protocols })).toBe(403);
+    expect(await tryUpgrade(host.port, { Origin: `http://localhost:${host.port + 1}` }, { protocols })).toBe(
       403,
     );
-    expect(await tryUpgrade(host.port, { Cookie: cookie })).toBe(403); // a browser always sends Origin
+    expect(await tryUpgrade(host.port, { Origin: own }, { protocols: socketProtocols('old-token') })).toBe(
+      401,
+    );
     expect(await tryUpgrade(host.port, { Origin: own })).toBe(401);
+    expect(
+      await tryUpgrade(host.port, { Origin: own, Cookie: `baton-token-${host.port}=${host.token}` }),
+    ).toBe(401);
     expect(await tryUpgrade(host.port, { Authorization: `Bearer ${host.token}` })).toBe('open');
     expect(await tryUpgrade(host.port, { Authorization: `Bearer ${host.token}`, Host: 'evil.example' })).toBe(
       403,
     );
+  });
+
+  it('answers the page’s socket with the `baton` subprotocol only, never echoing the token', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, socketProtocols(host.token), {
+      headers: { Origin: `http://127.0.0.1:${host.port}` },
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    expect(ws.protocol).toBe('baton');
+    ws.close();
   });
 
   it('removes server.json when it stops', async () => {
@@ -248,7 +204,7 @@ describe('browser host: the built UI changing under it', () => {
   let ui: string;
   let host: BrowserHost;
   let stop: () => Promise<void>;
-  let cookie: string;
+  let auth: Record<string, string>;
   beforeAll(async () => {
     const started = await startOnTempDir((dir) => ({ rendererDir: join(dir, 'ui') }));
     ({ host, stop } = started);
@@ -256,11 +212,10 @@ describe('browser host: the built UI changing under it', () => {
     mkdirSync(join(ui, 'assets'), { recursive: true });
     writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Baton test UI</title>');
     writeFileSync(join(ui, 'assets', 'PlanGraph-OLD.js'), 'export const old = 1;');
-    cookie = `baton-token-${host.port}=${host.token}`;
+    auth = { Authorization: `Bearer ${host.token}` };
   });
   afterAll(() => stop());
-  const get = (path: string, headers: Record<string, string> = {}) =>
-    http(host.port, path, { headers: { Cookie: cookie, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) => http(host.port, path, { headers });
 
   it('answers 404 for a file deleted after it was served (a rebuild), and keeps answering', async () => {
     const first = await get('/assets/PlanGraph-OLD.js');
@@ -271,7 +226,7 @@ describe('browser host: the built UI changing under it', () => {
     expect((await get('/assets/PlanGraph-OLD.js')).status).toBe(404);
     expect((await get('/assets/PlanGraph-OLD.js')).status).toBe(404);
     expect((await get('/')).status).toBe(200);
-    expect((await http(host.port, '/api/health', { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await http(host.port, '/api/health', { headers: auth })).status).toBe(200);
   });
 
   it('serves files a rebuild added, and index.html as rebuilt, without a restart', async () => {
@@ -307,7 +262,6 @@ describe('browser host: the built UI changing under it', () => {
     expect((await get('/.hidden')).status).toBe(404);
     const head = await http(host.port, '/assets/index-abc123.css', {
       method: 'HEAD',
-      headers: { Cookie: cookie },
     });
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
@@ -323,11 +277,11 @@ describe('browser host: the built UI changing under it', () => {
     // A client frame without a mask: the server must refuse it (RFC 6455 §5.1).
     (ws as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0x81, 0x01, 0x61]));
     expect(await closed).toBeGreaterThan(1000);
-    expect((await http(host.port, '/api/health', { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await http(host.port, '/api/health', { headers: auth })).status).toBe(200);
   });
 });
 
-describe('browser host: readable refusals for a person, JSON for programs', () => {
+describe('browser host: refusals', () => {
   let host: BrowserHost;
   let stop: () => Promise<void>;
   const html = { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
@@ -336,47 +290,24 @@ describe('browser host: readable refusals for a person, JSON for programs', () =
   });
   afterAll(() => stop());
 
-  it('shows a browser without the token a page that says to open the printed address', async () => {
-    const res = await http(host.port, '/', { headers: html });
-    expect(res.status).toBe(401);
-    expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.body).toContain('<h1>Baton needs its access link</h1>');
-    expect(res.body).toContain('Open the address <code>baton serve</code> printed');
-  });
-
-  it('tells a tab from an earlier launch (an old cookie) that its session has ended', async () => {
-    const res = await http(host.port, '/plans', {
-      headers: { ...html, Cookie: `baton-token-${host.port}=token-of-an-earlier-launch` },
-    });
-    expect(res.status).toBe(401);
-    expect(res.body).toContain('This Baton session has ended');
-    expect(res.body).toContain('The host was restarted or the link is old');
-  });
-
-  it('says an old or mistyped ?token= link is not valid', async () => {
-    const res = await http(host.port, '/?token=wrong', { headers: html });
-    expect(res.status).toBe(401);
-    expect(res.body).toContain('This Baton link is not valid');
-  });
-
   it('explains a refused Host name in the page, with 403 kept', async () => {
     const res = await http(host.port, '/', { headers: { ...html, Host: 'evil.example' } });
     expect(res.status).toBe(403);
     expect(res.body).toContain('Baton does not answer at this address');
   });
 
-  it('answers API paths and clients that do not ask for HTML with JSON', async () => {
-    for (const [path, headers] of [
-      ['/api/health', html],
-      ['/', { Accept: '*/*' }],
-      ['/', {}],
-      ['/api/health', { Authorization: 'Bearer token-of-an-earlier-launch' }],
-    ] as const) {
-      const res = await http(host.port, path, { headers });
+  it('answers the API without a valid token with JSON, whoever asks, and says when the token is old', async () => {
+    const askers: Record<string, string>[] = [
+      html,
+      { Accept: '*/*' },
+      {},
+      { Authorization: 'Bearer token-of-an-earlier-launch' },
+    ];
+    for (const headers of askers) {
+      const res = await http(host.port, '/api/health', { headers });
       expect(res.status).toBe(401);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
       expect(JSON.parse(res.body).error.code).toBe('unauthorized');
     }
     const old = await http(host.port, '/api/health', {

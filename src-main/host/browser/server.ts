@@ -1,30 +1,34 @@
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
-import type { WireResult } from '../../../src-shared/contract/errors.ts';
+import type { WireError } from '../../../src-shared/contract/errors.ts';
+import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../app/event-bus.ts';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
-import type { Unauthorized } from './refusals.ts';
+import { authenticate, originAllowed, tokenPresented } from './auth.ts';
+import { createEdgeServer, guard, refuseSocket } from './edge.ts';
+import { allowedHostNames, hostName } from './host-names.ts';
 import { refuseHost, refuseUnauthorized } from './refusals.ts';
-import { answerInternalError, baseUrl, readJson, sendJson } from './respond.ts';
-import {
-  authenticate,
-  bearer,
-  cookieName,
-  hostAllowed,
-  newToken,
-  readCookie,
-  tokensEqual,
-} from './security.ts';
+import type { RequestTarget } from './request-target.ts';
+import type { BodyResult } from './respond.ts';
+import { baseUrl, readJsonBody, refuseBody, sendJson } from './respond.ts';
+import { newToken } from './security.ts';
 import { createStaticFiles } from './static-files.ts';
+
+/** What a route of the REST API is given besides the request and the response. */
+export interface RouteContext {
+  target: RequestTarget;
+  /** The body as a JSON object (`{}` when empty), or why it is not one. */
+  body: () => Promise<BodyResult>;
+}
 
 export interface BrowserHostOptions {
   dispatch: Dispatch;
@@ -37,14 +41,10 @@ export interface BrowserHostOptions {
   /** 127.0.0.1 unless the user asked otherwise. */
   host?: string;
   token?: string;
-  /** Extra Host names to accept (only when bound beyond loopback). */
+  /** Host names to accept besides loopback (and, bound beyond loopback, this machine's own). */
   allowedHosts?: string[];
-  /** Extra HTTP routes (the seeds' REST API) tried before static files; return false to pass. */
-  routes?: (
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: () => Promise<unknown>,
-  ) => Promise<boolean> | boolean;
+  /** Extra HTTP routes (the seeds' REST API) under /api/, after the token check; false to pass. */
+  routes?: (req: IncomingMessage, res: ServerResponse, ctx: RouteContext) => Promise<boolean> | boolean;
   /**
    * Serve http agents' callbacks (`POST /api/agent-callbacks/:id`, authenticated by each
    * attempt's own token, not the UI token) and tell the executor where they are.
@@ -52,6 +52,8 @@ export interface BrowserHostOptions {
   agentCallbacks?: AgentCallbacks;
   /** Where agents reach this host for callbacks when not at its own URL (a proxy, a tunnel). */
   callbackUrl?: string;
+  /** Most time a client has for a whole request (edge.ts); tests lower it. */
+  requestTimeoutMs?: number;
 }
 
 export interface BrowserHost {
@@ -60,89 +62,42 @@ export interface BrowserHost {
   openUrl: string;
   token: string;
   port: number;
+  /** Every Host name it answers to. */
+  allowedHosts: string[];
   close(): Promise<void>;
 }
 
 const MAX_BODY = 64 * 1024 * 1024;
 
-interface RpcMessage {
-  id: number | string;
-  method: string;
-  input?: unknown;
-}
-
 /**
- * Browser mode: the built renderer and the same contract over WebSocket, on loopback,
- * protected like Jupyter (a random token per launch, Host and Origin checks, no CORS).
+ * Browser mode: the built renderer and the same contract over WebSocket, protected like
+ * Jupyter: a random token per launch (Bearer for HTTP, a subprotocol for the WebSocket, never a
+ * cookie), a Host allow-list, an Origin check, no CORS. The UI's static files hold no data and
+ * are served without the token (the page asks for it, see src-renderer/src/api/access.ts).
  */
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const token = opts.token ?? newToken();
   const bindHost = opts.host ?? '127.0.0.1';
-  const extraHosts = opts.allowedHosts ?? [];
-  const sockets = new Set<WebSocket>();
-  let port = opts.port ?? 0;
+  const allowed = allowedHostNames(bindHost, opts.allowedHosts ?? []);
+  const hostAllowed = (req: IncomingMessage) => {
+    const name = hostName(req.headers.host);
+    return name !== undefined && allowed.includes(name);
+  };
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
+  const sockets = new Set<WebSocket>();
 
-  const server = createServer((req, res) => {
-    // One request's trouble (a write after the answer ended, a broken socket) ends that
-    // request, never the host.
-    res.on('error', (err) => console.error('browser host: answer failed:', err));
-    handle(req, res).catch((err: unknown) => answerInternalError(res, err));
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // Agents' callbacks: their own per-attempt token, and nothing else under this path. They
-    // come before the Host check: that guards the UI's token and cookie, which they never use,
-    // and an agent may reach Baton through a proxy by another name (`callbackUrl`).
-    if (url.pathname.startsWith(CALLBACK_PATH)) {
+    // come before the Host check: that guards the UI's token, which they never use, and an
+    // agent may reach Baton through a proxy by another name (`callbackUrl`).
+    if (target.path.startsWith(CALLBACK_PATH)) {
       if (!callbackRoute)
         return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
-      return callbackRoute(req, res);
+      return callbackRoute(req, res, target);
     }
-    if (!hostAllowed(req.headers.host, extraHosts)) return refuseHost(req, res, url.pathname);
-    // First page load: ?token= becomes a cookie, and the token leaves the address bar.
-    const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && req.method === 'GET') {
-      if (!tokensEqual(queryToken, token)) return refuseUnauthorized(req, res, url.pathname, 'bad_link');
-      url.searchParams.delete('token');
-      res.setHeader(
-        'Set-Cookie',
-        `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-      );
-      res.writeHead(302, { Location: url.pathname + url.search });
-      return void res.end();
-    }
-    const auth = authenticate(req, token, port);
-    if (!auth) return refuseUnauthorized(req, res, url.pathname, whyUnauthorized(req));
-    if (auth === 'cookie' && req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
-      return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
-    }
-    const body = () => readJson(req, MAX_BODY);
-    if (req.method === 'POST' && url.pathname.startsWith('/api/rpc/')) {
-      const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length));
-      let input: unknown;
-      try {
-        input = await body();
-      } catch (err) {
-        return sendJson(res, 400, {
-          ok: false,
-          error: { code: 'invalid_input', message: (err as Error).message },
-        });
-      }
-      const result = await opts.dispatch(method, input);
-      return sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
-    }
-    if (req.method === 'GET' && url.pathname === '/api/health') {
-      return sendJson(res, 200, { ok: true, name: 'baton' });
-    }
-    if (opts.routes && (await opts.routes(req, res, body))) return;
-    if (url.pathname.startsWith('/api/')) {
-      return sendJson(res, 404, {
-        error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}` },
-      });
-    }
+    if (!hostAllowed(req)) return refuseHost(req, res, target);
+    if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
         error: { code: 'method_not_allowed', message: `${req.method} not allowed` },
@@ -152,70 +107,90 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
       return void res.end('The Baton UI is not built. Run `npm run build`, then reload.\n');
     }
-    await serveStatic(req, res);
+    await serveStatic(req, res, target);
   }
 
-  /** A token was sent but is not this launch's: a tab or client from an earlier `baton serve`. */
-  function whyUnauthorized(req: IncomingMessage): Unauthorized {
-    return bearer(req) !== undefined || readCookie(req, cookieName(port)) !== undefined
-      ? 'session_ended'
-      : 'no_token';
+  async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
+    if (!authenticate(req, token)) {
+      return refuseUnauthorized(res, tokenPresented(req) ? 'session_ended' : 'no_token');
+    }
+    if (!originAllowed(req)) {
+      return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
+    }
+    const body = () => readJsonBody(req, MAX_BODY, { object: true });
+    const [, , first, method, ...rest] = target.segments;
+    if (req.method === 'POST' && first === 'rpc' && method !== undefined && rest.length === 0) {
+      const input = await body();
+      if (!input.ok) return refuseBody(res, input);
+      const result = await opts.dispatch(method, input.value);
+      return sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+    }
+    if (req.method === 'GET' && target.path === '/api/health') {
+      return sendJson(res, 200, { ok: true, name: 'baton' });
+    }
+    if (opts.routes && (await opts.routes(req, res, { target, body }))) return;
+    sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${target.path}` } });
   }
 
-  function sameOrigin(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    return origin !== undefined && origin === `http://${req.headers.host}`;
-  }
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    // Node's HTTP server drops its socket 'error' handler on upgrade: a reset before `ws`
-    // takes the socket (or while refusing it) must not become an uncaught error.
-    socket.on('error', () => socket.destroy());
-    const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (!hostAllowed(req.headers.host, extraHosts)) return refuse(403, 'Forbidden');
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
-    const auth = authenticate(req, token, port);
-    if (!auth) return refuse(401, 'Unauthorized');
-    // A browser always sends Origin: it must be this host's own. Clients with a bearer
-    // token (not browsers) may omit it.
-    const origin = req.headers.origin;
-    if (origin !== undefined ? !sameOrigin(req) : auth !== 'bearer') return refuse(403, 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_BODY,
+    // The page offers `baton` and its token (socket-auth.ts): the answer names only `baton`.
+    handleProtocols: (offered) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
   });
 
-  function onConnection(ws: WebSocket): void {
-    sockets.add(ws);
-    const off = opts.bus.subscribe((batch) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ events: batch }));
-    });
-    ws.on('close', () => {
-      off();
-      sockets.delete(ws);
-    });
-    // A malformed frame or a broken socket: `ws` closes that socket itself (with a status code
-    // when it can); without a listener the 'error' would end the host.
-    ws.on('error', () => {});
-    ws.on('message', async (data) => {
-      let msg: RpcMessage;
-      try {
-        msg = JSON.parse(String(data)) as RpcMessage;
-        if (typeof msg !== 'object' || msg === null || typeof msg.method !== 'string') throw new Error();
-      } catch {
-        const error = { code: 'invalid_input', message: 'message must be JSON {id, method, input}' };
-        return ws.send(JSON.stringify({ id: null, result: { ok: false, error } }));
-      }
-      const result: WireResult = await opts.dispatch(msg.method, msg.input).catch((err: unknown) => {
-        console.error(err);
-        return { ok: false, error: { code: 'internal', message: 'internal error' } } as const;
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
+    const refused = !hostAllowed(req)
+      ? 403
+      : target.path !== '/ws'
+        ? 404
+        : !authenticate(req, token, true)
+          ? 401
+          : !originAllowed(req)
+            ? 403
+            : null;
+    if (refused !== null) {
+      refuseSocket(socket, refused);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      const off = opts.bus.subscribe((batch) => send(ws, JSON.stringify({ events: batch })));
+      ws.on('close', () => {
+        off();
+        sockets.delete(ws);
       });
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }));
+      // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
+      // code when it can); without a listener the 'error' would end the host.
+      ws.on('error', () => {});
+      ws.on('message', (data) => onMessage(ws, data));
     });
   }
 
+  /** One call over the socket: `{id, method, input}` in, `{id, result}` out. */
+  function onMessage(ws: WebSocket, data: RawData): void {
+    const msg = parseMessage(data);
+    if ('error' in msg) {
+      send(ws, JSON.stringify({ id: null, result: msg }));
+      return;
+    }
+    guard(
+      `browser host: call ${msg.method.slice(0, 100)}`,
+      async () => {
+        const result = await opts.dispatch(msg.method, msg.input);
+        send(ws, JSON.stringify({ id: msg.id, result }));
+      },
+      () => send(ws, JSON.stringify({ id: msg.id, result: INTERNAL })),
+    );
+  }
+
+  const server = createEdgeServer({
+    name: 'browser host',
+    request,
+    upgrade,
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+  });
+  let port = opts.port ?? 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, bindHost, () => resolve());
@@ -237,6 +212,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     openUrl: `${url}?token=${token}`,
     token,
     port,
+    allowedHosts: allowed,
     async close() {
       opts.agentCallbacks?.serveAt(null);
       for (const ws of sockets) ws.terminate();
@@ -253,4 +229,29 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     },
   };
+}
+
+function send(ws: WebSocket, text: string): void {
+  if (ws.readyState === ws.OPEN) ws.send(text);
+}
+
+const INTERNAL = { ok: false, error: { code: 'internal', message: 'internal error' } } as const;
+
+type Message = { id: number | string; method: string; input: unknown } | { ok: false; error: WireError };
+
+function parseMessage(data: RawData): Message {
+  const bad = {
+    ok: false,
+    error: { code: 'invalid_input', message: 'message must be JSON {id, method, input}' },
+  } as const;
+  let msg: unknown;
+  try {
+    msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+  } catch {
+    return bad;
+  }
+  if (typeof msg !== 'object' || msg === null) return bad;
+  const { id, method, input } = msg as Record<string, unknown>;
+  if (typeof method !== 'string' || (typeof id !== 'number' && typeof id !== 'string')) return bad;
+  return { id, method, input };
 }

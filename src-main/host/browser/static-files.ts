@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import serveStatic from 'serve-static';
+import { logUnexpected } from './edge.ts';
+import type { RequestTarget } from './request-target.ts';
 import { securityHeaders } from './respond.ts';
 
 /** Vite names what it writes under /assets/ by content hash: a name never changes content. */
@@ -8,7 +10,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Everything else (index.html above all) is revalidated on each load, by its ETag. */
 const REVALIDATE = 'no-cache';
 
-type StaticFiles = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type StaticFiles = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
 
 /**
  * What a failed lookup answers. send refuses a path that climbs out of the folder (403): to
@@ -37,23 +39,42 @@ export function createStaticFiles(dir: string): StaticFiles {
       res.setHeader('Cache-Control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE),
   });
 
-  return (req, res) =>
-    new Promise<void>((done) => {
+  return (req, res, target) =>
+    new Promise<void>((done, fail) => {
       res.once('close', () => done());
       securityHeaders(res);
+      // send calls back outside this promise: a throw there fails it (and reaches the edge's
+      // guard) instead of escaping as an uncaught exception.
+      const safely =
+        (fn: (err?: unknown) => void) =>
+        (err?: unknown): void => {
+          try {
+            fn(err);
+          } catch (thrown) {
+            fail(thrown);
+          }
+        };
       const end = (status: number, err?: unknown) => {
-        if (err && status >= 500) console.error('browser host: static file failed:', err);
+        if (err && status >= 500) logUnexpected(`browser host: static file ${target.path}`, err);
         if (res.headersSent) return void res.destroy();
         res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
         res.end(status === 404 ? 'Not found\n' : 'Could not read that file\n');
       };
-      files(req, res, (err?: unknown) => {
-        if (err) return end(statusOf(err), err);
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-        // A file name (with an extension) or a dotfile that is not there is a 404, not the app.
-        if (extname(path) !== '' || path.includes('/.')) return end(404);
-        req.url = '/index.html';
-        files(req, res, (again?: unknown) => end(again ? statusOf(again) : 404, again));
-      });
+      files(
+        req,
+        res,
+        safely((err?: unknown) => {
+          if (err) return end(statusOf(err), err);
+          const path = target.path;
+          // A file name (with an extension) or a dotfile that is not there is a 404, not the app.
+          if (extname(path) !== '' || path.includes('/.')) return end(404);
+          req.url = '/index.html';
+          files(
+            req,
+            res,
+            safely((again?: unknown) => end(again ? statusOf(again) : 404, again)),
+          );
+        }),
+      );
     });
 }

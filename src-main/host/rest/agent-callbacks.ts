@@ -1,14 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { callbackMessageSchema } from '../../engine/executors/http-reply.ts';
 import { MAX_JSON_BYTES } from '../../engine/executors/http-request.ts';
-import { readJson, sendJson } from '../browser/respond.ts';
-import { bearer } from '../browser/security.ts';
+import { bearer } from '../browser/auth.ts';
+import type { RequestTarget } from '../browser/request-target.ts';
+import { readJsonBody, refuseBody, sendJson } from '../browser/respond.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 /** Largest callback body read (what the http executor reads from an agent, too). */
 const CALLBACK_MAX_BODY = MAX_JSON_BYTES;
+
+/**
+ * The callback message, with no fields but its own: a misspelt `progres` or `ouput` is a 400
+ * naming it, not a message that silently says less than the agent meant.
+ */
+const strictCallbackSchema = z.discriminatedUnion('status', [
+  callbackMessageSchema.options[0].strict(),
+  callbackMessageSchema.options[1].strict(),
+  callbackMessageSchema.options[2].strict(),
+]);
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -22,12 +34,13 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * - a request with an `Origin` (a browser page) → 403;
  * - an unknown id (never opened, attempt ended, result already delivered) → 404;
  * - a missing or wrong token → 401; the body is not read;
- * - a body that is not JSON or not a callback message → 400 naming the field;
+ * - a body that is not a JSON object or not a callback message (an unknown field too) → 400
+ *   naming the field;
  * - too many messages waiting → 429; else 200 `{ ok: true }`.
  */
 export function createAgentCallbackRoute(callbacks: AgentCallbacks) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
+    const { path } = target;
     const id = path.slice(CALLBACK_PATH.length);
     if (!path.startsWith(CALLBACK_PATH) || !ID.test(id)) {
       return sendJson(res, 404, error('not_found', `no route ${req.method} ${path}`));
@@ -46,13 +59,9 @@ export function createAgentCallbackRoute(callbacks: AgentCallbacks) {
     const token = bearer(req);
     const checked = callbacks.check(id, token);
     if (checked !== 'ok') return refuse(res, checked);
-    let json: unknown;
-    try {
-      json = await readJson(req, CALLBACK_MAX_BODY);
-    } catch (err) {
-      return sendJson(res, 400, error('invalid_input', (err as Error).message));
-    }
-    const parsed = callbackMessageSchema.safeParse(json);
+    const body = await readJsonBody(req, CALLBACK_MAX_BODY, { object: true });
+    if (!body.ok) return refuseBody(res, body);
+    const parsed = strictCallbackSchema.safeParse(body.value);
     if (!parsed.success) return sendJson(res, 400, { error: invalidBody(parsed.error) });
     const delivered = callbacks.deliver(id, token, parsed.data);
     if (delivered === 'accepted') return sendJson(res, 200, { ok: true });
@@ -94,7 +103,7 @@ export function callbackOpenApi(): Record<string, unknown> {
         requestBody: {
           required: true,
           content: {
-            'application/json': { schema: bodyJsonSchema(callbackMessageSchema) },
+            'application/json': { schema: bodyJsonSchema(strictCallbackSchema) },
           },
         },
         responses: {

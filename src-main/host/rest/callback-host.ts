@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
-import { answerInternalError, baseUrl } from '../browser/respond.ts';
+import { createEdgeServer } from '../browser/edge.ts';
+import { baseUrl } from '../browser/respond.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
 export interface CallbackHost {
@@ -41,9 +41,7 @@ export async function startCallbackHost(
   opts: { host?: string; port?: number; callbackUrl?: string } = {},
 ): Promise<CallbackHost> {
   const route = createAgentCallbackRoute(callbacks);
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => answerInternalError(res, err));
-  });
+  const server = createEdgeServer({ name: 'callback host', request: route });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

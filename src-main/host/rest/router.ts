@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../../src-shared/contract/errors.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
-import { sendJson } from '../browser/respond.ts';
+import { refuseBody, sendJson } from '../browser/respond.ts';
+import type { RouteContext } from '../browser/server.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './routes.ts';
 import { routes } from './routes.ts';
@@ -15,56 +16,68 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** A route's path as segments: a literal to equal, or a parameter (`:run_id`) to capture. */
 function compile(route: Route) {
-  const names: string[] = [];
-  const pattern = new RegExp(
-    `^${route.path.replace(/:([a-z_]+)/g, (_, n: string) => {
-      names.push(n);
-      return '([^/]+)';
-    })}$`,
-  );
-  return { route, names, pattern };
+  const parts = route.path
+    .split('/')
+    .map((p) => (p.startsWith(':') ? { param: p.slice(1) } : { literal: p }));
+  return { route, parts };
+}
+
+type Compiled = ReturnType<typeof compile>;
+
+/** The route's parameters from the request's decoded segments, or null when it does not match. */
+function match(t: Compiled, segments: readonly string[]): Record<string, string> | null {
+  if (segments.length !== t.parts.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, part] of t.parts.entries()) {
+    const seg = segments[i]!;
+    if ('literal' in part) {
+      if (part.literal !== seg) return null;
+    } else {
+      if (seg === '') return null;
+      params[part.param] = seg;
+    }
+  }
+  return params;
 }
 
 /**
  * The seeds' REST API for the browser host: match, read the body, call the contract, answer
- * JSON. Bad input is a 400 whose error names the field.
+ * JSON. Bad input is a 400 whose error names the field; a POST body must be a JSON object.
  */
 export function createRestHandler(dispatch: Dispatch) {
   const table = routes.map(compile);
-  return async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: () => Promise<unknown>,
-  ): Promise<boolean> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/api/openapi.json') {
+  return async (req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<boolean> => {
+    const { target } = ctx;
+    if (req.method === 'GET' && target.path === '/api/openapi.json') {
       sendJson(res, 200, openApiDocument());
       return true;
     }
-    const matches = table.filter((t) => t.pattern.test(url.pathname));
+    const matches = table.flatMap((t) => {
+      const params = match(t, target.segments);
+      return params ? [{ t, params }] : [];
+    });
     if (matches.length === 0) return false;
-    const hit = matches.find((t) => t.route.method === req.method);
+    const hit = matches.find((m) => m.t.route.method === req.method);
     if (!hit) {
-      res.setHeader('Allow', matches.map((m) => m.route.method).join(', '));
+      res.setHeader('Allow', matches.map((m) => m.t.route.method).join(', '));
       sendJson(res, 405, {
-        error: { code: 'method_not_allowed', message: `${req.method} not allowed on ${url.pathname}` },
+        error: { code: 'method_not_allowed', message: `${req.method} not allowed on ${target.path}` },
       });
       return true;
     }
-    const m = hit.pattern.exec(url.pathname)!;
-    const params = Object.fromEntries(hit.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
     let payload: unknown;
     if (req.method === 'POST') {
-      try {
-        payload = await body();
-      } catch (err) {
-        sendJson(res, 400, { error: { code: 'invalid_input', message: (err as Error).message } });
+      const body = await ctx.body();
+      if (!body.ok) {
+        refuseBody(res, body);
         return true;
       }
+      payload = body.value;
     }
-    const result = await hit.route.handle(
-      { params, query: Object.fromEntries(url.searchParams), body: payload },
+    const result = await hit.t.route.handle(
+      { params: hit.params, query: Object.fromEntries(target.query), body: payload },
       dispatch,
     );
     if (result.ok) sendJson(res, result.status ?? 200, result.value);

@@ -1,15 +1,13 @@
-import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import type { BatonClient, Transport } from '../../../src-shared/contract/client.ts';
 import { createClient } from '../../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
-import type { ConnectionStatus } from './transport.ts';
-import { chooseTransport } from './transport.ts';
 
 let client: BatonClient | undefined;
 
 /** Connects once; every call in the UI goes through the `api` object below. */
-export function connect(onStatus: (s: ConnectionStatus) => void, onEvents: (b: EventBatch) => void): void {
-  client = createClient(chooseTransport(onStatus));
+export function connect(transport: Transport, onEvents: (b: EventBatch) => void): void {
+  client = createClient(transport);
   client.onBatch(onEvents);
 }
 

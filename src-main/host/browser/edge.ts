@@ -1,0 +1,148 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RequestTarget } from './request-target.ts';
+import { parseTarget } from './request-target.ts';
+import { sendJson } from './respond.ts';
+
+/**
+ * The edge of Baton's HTTP servers (the browser host, the desktop app's callback host): the
+ * one place a request, a WebSocket upgrade or a WebSocket message enters, and the one guard
+ * around each. Whatever a handler throws, synchronously or not, is one log line and a 500
+ * without a stack (or the socket closed): no request, header, path or frame ends the process.
+ * The target is parsed here, by code that cannot throw, before any handler sees it.
+ */
+
+/** Most time a client has for its request line and headers. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** Most time a client has for its whole request, body included (then 408). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface EdgeHandlers {
+  /** What the log lines call this server ("browser host"). */
+  name: string;
+  request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void | Promise<void>;
+  /** WebSocket upgrades; without it, every upgrade is refused with 404. */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void | Promise<void>;
+  /** Overrides REQUEST_TIMEOUT_MS (tests). */
+  requestTimeoutMs?: number;
+}
+
+/** An HTTP server whose every entry point is guarded and whose requests cannot be held open. */
+export function createEdgeServer(handlers: EdgeHandlers): Server {
+  const requestTimeout = handlers.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+      // Node looks for requests past their time at this interval (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, requestTimeout / 4)),
+    },
+    (req, res) => {
+      // One request's trouble (a write after the answer ended, a reset socket) ends that
+      // request, never the server.
+      res.on('error', (err) => {
+        if (!clientGone(err)) logUnexpected(`${handlers.name}: answer`, err);
+      });
+      const parsed = parseTarget(req.url);
+      if (!parsed.ok)
+        return sendJson(res, 400, { error: { code: 'invalid_input', message: parsed.message } });
+      guard(
+        `${handlers.name}: ${req.method} ${parsed.target.path}`,
+        () => handlers.request(req, res, parsed.target),
+        () => answerUnexpected(res),
+      );
+    },
+  );
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node's server drops its socket 'error' handler on upgrade: a reset before `ws` takes
+    // the socket (or while refusing it) must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    const parsed = parseTarget(req.url);
+    if (!parsed.ok) return refuseSocket(socket, 400, parsed.message);
+    const upgrade = handlers.upgrade;
+    if (!upgrade) return refuseSocket(socket, 404);
+    guard(
+      `${handlers.name}: upgrade ${parsed.target.path}`,
+      () => upgrade(req, socket, head, parsed.target),
+      () => refuseSocket(socket, 500),
+    );
+  });
+  return server;
+}
+
+/**
+ * Runs `fn`; a throw or a rejection is logged as one line (`where` and the error) and handed
+ * to `onUnexpected`, which must not throw either. The guard of every entry point.
+ */
+export function guard(where: string, fn: () => void | Promise<void>, onUnexpected: () => void): void {
+  const fail = (err: unknown) => {
+    if (!clientGone(err)) logUnexpected(where, err);
+    try {
+      onUnexpected();
+    } catch (again) {
+      logUnexpected(`${where} (answering the error)`, again);
+    }
+  };
+  try {
+    const done = fn();
+    if (done) done.catch(fail);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/** One line for an unexpected error: where, what, and the frame it came from (no stack). */
+export function logUnexpected(where: string, err: unknown): void {
+  console.error(`${where} failed: ${describeError(err)}`);
+}
+
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return oneLine(String(err));
+  const frame = err.stack
+    ?.split('\n')
+    .find((l) => l.trimStart().startsWith('at '))
+    ?.trim();
+  return oneLine(`${err.name}: ${err.message}${frame ? ` (${frame})` : ''}`);
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 500 ? `${flat.slice(0, 500)}…` : flat;
+}
+
+/** The client went away (reset, closed mid-body): nothing to answer, nothing to report. */
+function clientGone(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code === 'ERR_STREAM_DESTROYED' ||
+    (err instanceof Error && err.message === 'aborted')
+  );
+}
+
+/** The 500 of an unexpected error: a fixed message, never the error's text or stack. */
+export function answerUnexpected(res: ServerResponse): void {
+  if (res.headersSent) return void res.destroy();
+  sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
+}
+
+const REASONS = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+} satisfies Record<number, string>;
+
+/** Refuses an upgrade on its raw socket: a status line, an optional one-line reason, closed. */
+export function refuseSocket(socket: Duplex, status: keyof typeof REASONS, reason = ''): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = reason ? `${reason}\n` : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,79 @@
+import { isIP } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
+
+/**
+ * The Host names Baton answers to (the DNS-rebinding guard): a page that made its own name
+ * resolve to 127.0.0.1 still sends that name, and is refused.
+ */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
+
+/** A name or address as it appears in a Host header: lower case, no trailing dot, IPv6 in brackets. */
+export function normalizeHostName(name: string): string {
+  const lower = name.trim().toLowerCase().replace(/\.$/, '');
+  const bare = lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
+  return isIP(bare) === 6 ? `[${bare}]` : bare;
+}
+
+/** The host name of a Host header, without the port (`[::1]:8080` → `[::1]`); undefined if malformed. */
+export function hostName(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::\d+)?$/.exec(hostHeader.trim());
+  return m ? normalizeHostName(m[1]!) : undefined;
+}
+
+export function isLoopback(bindHost: string): boolean {
+  const name = normalizeHostName(bindHost);
+  return (LOOPBACK_HOSTS as readonly string[]).includes(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
+}
+
+/** This machine's names and addresses, as a client on the network would write them in a URL. */
+export function machineHostNames(): string[] {
+  const names = new Set<string>();
+  const own = normalizeHostName(hostname());
+  if (own) {
+    names.add(own);
+    // `box.example.lan` is also reached as `box`.
+    if (isIP(own) === 0 && own.includes('.')) names.add(own.split('.')[0]!);
+  }
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      // A link-local IPv6 address needs its zone (`%eth0`), which no Host header carries.
+      if (a.family === 'IPv6' && a.scopeid !== 0 && a.scopeid !== undefined) continue;
+      names.add(normalizeHostName(a.address));
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Every Host name to accept: loopback always; when bound beyond loopback, the bind address
+ * itself and this machine's own names and addresses (`machine`); and what the user allowed
+ * (`--allow-host`), whatever the binding (a proxy in front of a loopback host).
+ */
+export function allowedHostNames(
+  bindHost: string,
+  extra: readonly string[] = [],
+  machine: () => string[] = machineHostNames,
+): string[] {
+  const names = new Set<string>(LOOPBACK_HOSTS);
+  if (!isLoopback(bindHost)) {
+    names.add(normalizeHostName(bindHost));
+    for (const n of machine()) names.add(n);
+  }
+  for (const n of extra) names.add(normalizeHostName(n));
+  return [...names];
+}
+
+/**
+ * Checks an `--allow-host` value: a host name or an IP address, no scheme, port or path.
+ * Returns it normalised, or throws naming `what`.
+ */
+export function parseAllowedHost(raw: string, what: string): string {
+  const name = normalizeHostName(raw);
+  const bare = name.startsWith('[') ? name.slice(1, -1) : name;
+  const hostLike = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/;
+  if (isIP(bare) === 0 && !hostLike.test(name)) {
+    throw new Error(`${what} takes a host name or an IP address (like baton.example.lan), got "${raw}"`);
+  }
+  return name;
+}

@@ -1,0 +1,13 @@
+/**
+ * How a browser tab presents its token on the WebSocket: a browser cannot set headers on a
+ * WebSocket, and a cookie would go to every server on the same host name (cookies ignore
+ * ports), so the token travels as a subprotocol the tab offers beside `baton`, the one the
+ * host picks. Tokens are base64url, which is valid in a subprotocol name.
+ */
+export const SOCKET_PROTOCOL = 'baton';
+export const TOKEN_PROTOCOL_PREFIX = 'baton.token.';
+
+/** The subprotocols a tab offers: the one the host picks, then the one carrying the token. */
+export function socketProtocols(token: string): string[] {
+  return [SOCKET_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`];
+}

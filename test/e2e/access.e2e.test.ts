@@ -1,0 +1,95 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+/**
+ * The token belongs to the tab that opened the printed link: it is never a cookie (cookies
+ * ignore ports, so every other server on 127.0.0.1 would be sent it), the address bar loses
+ * it, and a tab without it says what to open.
+ */
+describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () => {
+  let baton: Baton;
+  let page: Page;
+  let base: string;
+  let token: string;
+
+  beforeAll(async () => {
+    baton = await launchBaton('access');
+    page = baton.page;
+    base = new URL('/', baton.server.url).href;
+    token = new URL(baton.server.url).searchParams.get('token')!;
+  });
+  afterAll(() => baton?.close());
+
+  it('says a tab without the token needs its access link', async () => {
+    const res = await page.goto(base);
+    expect(res?.headers()['set-cookie']).toBeUndefined();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Baton needs its access link' }).isVisible())
+      .toBe(true);
+    expect(await page.textContent('body')).toContain('Open the address baton serve printed');
+    expect(await page.title()).toBe('Baton needs its access link · Baton');
+    await page.screenshot({ path: join(shots, 'access-needs-link.png') });
+  });
+
+  it('says a wrong link is not valid, and drops it from the address bar', async () => {
+    await page.goto(`${base}?token=not-the-token`);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'This Baton link is not valid' }).isVisible())
+      .toBe(true);
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+  });
+
+  it('opens with the printed link, keeps the token out of cookies and the address bar, and keeps it across a reload', async () => {
+    await page.goto(baton.server.url);
+    await expect.poll(() => page.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
+    expect(page.url()).toBe(base);
+    expect(await page.context().cookies()).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
+    expect(await page.getByRole('img', { name: 'Connection open' }).isVisible()).toBe(true);
+  });
+
+  it('never hands the token to another server on 127.0.0.1', async () => {
+    const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+    const other = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      res.end('<!doctype html><title>another local app</title><p>hello</p>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (other.address() as AddressInfo).port;
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(`http://localhost:${port}/page`);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      for (const r of seen) {
+        expect(r.headers.cookie).toBeUndefined();
+        expect(JSON.stringify(r)).not.toContain(token);
+      }
+    } finally {
+      other.close();
+    }
+  });
+
+  it('gives another tab of the same browser nothing: it asks for the link', async () => {
+    const context = await baton.browser.newContext();
+    try {
+      const opened = await context.newPage();
+      await opened.goto(baton.server.url);
+      await expect.poll(() => opened.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
+      const other = await context.newPage();
+      await other.goto(base);
+      await expect
+        .poll(() => other.getByRole('heading', { name: 'Baton needs its access link' }).isVisible())
+        .toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
