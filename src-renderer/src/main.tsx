@@ -56,14 +56,9 @@ function start(transport: Transport): void {
   );
 }
 
-function setConnection(status: ConnectionStatus): void {
-  const wasClosed = useBaton.getState().connection === 'closed';
-  useBaton.getState().setConnection(status);
-  if (status === 'open' && wasClosed) {
-    void useBaton.getState().loadPlans();
-    void useBaton.getState().loadAgents();
-  }
-}
+const setConnection = (status: ConnectionStatus) => useBaton.getState().setConnection(status);
+// Events were missed (dropped while this tab was behind, or the connection was lost).
+const resync = () => void useBaton.getState().resync();
 
 // The desktop app's preload bridge; else browser mode, which needs this tab's token first.
 if (window.baton) {
@@ -71,7 +66,7 @@ if (window.baton) {
   start(bridgeTransport(window.baton));
 } else {
   void checkAccess().then((access) => {
-    if (access.ok) start(socketTransport(access.token, setConnection));
+    if (access.ok) start(socketTransport(access.token, setConnection, resync));
     else root.render(<AccessPage why={access.why} />);
   });
 }

@@ -30,7 +30,9 @@ class FakeSocket implements SocketLike {
 function harness(sessionEnded?: () => Promise<boolean>) {
   const sockets: FakeSocket[] = [];
   const statuses: SocketStatus[] = [];
+  const resyncs: number[] = [];
   const transport = createSocketTransport({
+    onResync: () => resyncs.push(sockets.length),
     connect: () => {
       const s = new FakeSocket();
       sockets.push(s);
@@ -39,7 +41,7 @@ function harness(sessionEnded?: () => Promise<boolean>) {
     onStatus: (s) => statuses.push(s),
     ...(sessionEnded ? { sessionEnded } : {}),
   });
-  return { transport, sockets, statuses, last: () => sockets.at(-1)! };
+  return { transport, sockets, statuses, resyncs, last: () => sockets.at(-1)! };
 }
 
 describe('socket transport: reconnecting, and knowing when to stop', () => {
@@ -95,5 +97,30 @@ describe('socket transport: reconnecting, and knowing when to stop', () => {
     await vi.advanceTimersByTimeAsync(400);
     last().open();
     expect(last().sent).toEqual([]);
+  });
+});
+
+describe('socket transport: telling the page to load its state again', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('asks for a resync when the host says events were dropped, and when the socket is back after a drop', async () => {
+    const { transport, resyncs, last } = harness(async () => false);
+    const batches: unknown[] = [];
+    transport.onEvents((b) => batches.push(b));
+    last().open();
+    expect(resyncs).toEqual([]); // the first open is not a resync: the page loads as it starts
+    last().onmessage?.({ data: JSON.stringify({ events: [{ name: 'plan.updated', payload: {} }] }) });
+    last().onmessage?.({ data: '{"resync":true}' });
+    expect(resyncs).toEqual([1]);
+    expect(batches).toHaveLength(1);
+    // Frames that are not the host's: ignored, no resync.
+    for (const data of ['null', '"resync"', '{"resync":"yes"}', '[1]', '{']) last().onmessage?.({ data });
+    expect(resyncs).toEqual([1]);
+    last().drop();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(resyncs).toEqual([1]); // not until it is open again
+    last().open();
+    expect(resyncs).toEqual([1, 2]);
   });
 });

@@ -35,10 +35,17 @@ export interface SocketTransportOptions {
    * so this asks another way, e.g. over HTTP. A rejection counts as "not ended".
    */
   sessionEnded?: () => Promise<boolean>;
+  /**
+   * Events may have been missed: the host said so (`{"resync":true}`, sent once a client that
+   * fell behind has caught up: the host dropped events meanwhile), or the socket dropped and
+   * is open again. Whoever shows state must load it again.
+   */
+  onResync?: () => void;
 }
 
 /**
- * The contract over a WebSocket: `{id, method, input}` out, `{id, result}` or `{events}` in.
+ * The contract over a WebSocket: `{id, method, input}` out, `{id, result}`, `{events}` or
+ * `{resync: true}` in.
  * Calls made while connecting wait; calls in flight or waiting when the socket drops fail
  * with `unavailable` (and are not sent later), and the transport reconnects with backoff until
  * `sessionEnded` says the host will not take it back.
@@ -52,6 +59,7 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
   let ended = false;
   let delay = 200;
   let socket: SocketLike;
+  let opened = false;
 
   function open(): void {
     opts.onStatus?.('connecting');
@@ -60,15 +68,20 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
       delay = 200;
       opts.onStatus?.('open');
       for (const msg of queue.splice(0)) socket.send(msg);
+      // Open again after a drop: whatever happened while away was not heard.
+      if (opened) opts.onResync?.();
+      opened = true;
     };
     socket.onmessage = (ev) => {
-      let msg: { id?: number | null; result?: WireResult; events?: EventBatch };
+      let msg: { id?: number | null; result?: WireResult; events?: EventBatch; resync?: boolean };
       try {
         msg = JSON.parse(String(ev.data));
       } catch {
         return;
       }
+      if (typeof msg !== 'object' || msg === null) return;
       if (msg.events) for (const l of listeners) l(msg.events);
+      if (msg.resync === true) opts.onResync?.();
       if (typeof msg.id === 'number' && msg.result) {
         pending.get(msg.id)?.(msg.result);
         pending.delete(msg.id);

@@ -14,6 +14,8 @@ import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { HTTP_STATUS } from '../rest/router.ts';
 import { authenticate, originAllowed, tokenPresented } from './auth.ts';
+import type { Backpressure } from './broadcast.ts';
+import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import { createEdgeServer, guard, refuseSocket } from './edge.ts';
 import { allowedHostNames, hostName } from './host-names.ts';
 import { refuseHost, refuseUnauthorized } from './refusals.ts';
@@ -52,6 +54,8 @@ export interface BrowserHostOptions {
   agentCallbacks?: AgentCallbacks;
   /** Where agents reach this host for callbacks when not at its own URL (a proxy, a tunnel). */
   callbackUrl?: string;
+  /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
+  backpressure?: Partial<Backpressure>;
   /** Most time a client has for a whole request (edge.ts); tests lower it. */
   requestTimeoutMs?: number;
 }
@@ -85,7 +89,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   };
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
-  const sockets = new Set<WebSocket>();
+  const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // Agents' callbacks: their own per-attempt token, and nothing else under this path. They
@@ -154,12 +158,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      const off = opts.bus.subscribe((batch) => send(ws, JSON.stringify({ events: batch })));
-      ws.on('close', () => {
-        off();
-        sockets.delete(ws);
-      });
+      broadcast.add(ws);
       // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
       // code when it can); without a listener the 'error' would end the host.
       ws.on('error', () => {});
@@ -171,16 +170,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   function onMessage(ws: WebSocket, data: RawData): void {
     const msg = parseMessage(data);
     if ('error' in msg) {
-      send(ws, JSON.stringify({ id: null, result: msg }));
+      broadcast.reply(ws, JSON.stringify({ id: null, result: msg }));
       return;
     }
     guard(
       `browser host: call ${msg.method.slice(0, 100)}`,
       async () => {
         const result = await opts.dispatch(msg.method, msg.input);
-        send(ws, JSON.stringify({ id: msg.id, result }));
+        broadcast.reply(ws, JSON.stringify({ id: msg.id, result }));
       },
-      () => send(ws, JSON.stringify({ id: msg.id, result: INTERNAL })),
+      () => broadcast.reply(ws, JSON.stringify({ id: msg.id, result: INTERNAL })),
     );
   }
 
@@ -215,7 +214,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     allowedHosts: allowed,
     async close() {
       opts.agentCallbacks?.serveAt(null);
-      for (const ws of sockets) ws.terminate();
+      broadcast.close();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -229,10 +228,6 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     },
   };
-}
-
-function send(ws: WebSocket, text: string): void {
-  if (ws.readyState === ws.OPEN) ws.send(text);
 }
 
 const INTERNAL = { ok: false, error: { code: 'internal', message: 'internal error' } } as const;

@@ -18,12 +18,21 @@ export function bridgeTransport(bridge: BatonBridge): Transport {
   return { invoke: (m, i) => bridge.invoke(m, i), onEvents: (l) => bridge.on(l) };
 }
 
-/** A WebSocket to the browser-mode host this page came from, presenting the tab's token as a subprotocol. */
-export function socketTransport(token: string, onStatus: (s: ConnectionStatus) => void): Transport {
+/**
+ * A WebSocket to the browser-mode host this page came from, presenting the tab's token as a
+ * subprotocol. `onResync`: events may have been missed (the host said so, or the socket
+ * dropped and came back), so what the page shows must be loaded again.
+ */
+export function socketTransport(
+  token: string,
+  onStatus: (s: ConnectionStatus) => void,
+  onResync: () => void,
+): Transport {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
   return createSocketTransport({
     connect: () => new WebSocket(url, socketProtocols(token)),
     onStatus,
+    onResync,
     // The browser hides why an upgrade failed: ask over HTTP whether the host is up but
     // refusing this tab's token (it was restarted, and each launch mints a new one).
     sessionEnded: () => refused(token, location.href),

@@ -13,6 +13,8 @@ import type { ProjectsSlice } from './projects.ts';
 import { createProjectsSlice } from './projects.ts';
 import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
+import type { SyncSlice } from './sync.ts';
+import { createSyncSlice } from './sync.ts';
 import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
 import type { VersionsSlice } from './versions.ts';
@@ -26,7 +28,8 @@ export type BatonState = UiSlice &
   DesignerSlice &
   ApprovalsSlice &
   VersionsSlice &
-  ProjectsSlice;
+  ProjectsSlice &
+  SyncSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -38,6 +41,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createApprovalsSlice(...a),
   ...createVersionsSlice(...a),
   ...createProjectsSlice(...a),
+  ...createSyncSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};

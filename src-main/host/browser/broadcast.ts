@@ -1,0 +1,112 @@
+import type { WebSocket } from 'ws';
+import type { EventBus } from '../../app/event-bus.ts';
+
+/**
+ * How much a client may leave unread before Baton stops sending it events. A browser tab
+ * reads far faster than this; a client that stops reading (a hung tab, a stalled link, a
+ * script that never reads) would otherwise make the host keep every batch of a long run.
+ */
+export interface Backpressure {
+  /** Buffered bytes (socket and `ws` queue) from which events to a client are dropped. */
+  behindAt: number;
+  /** Buffered bytes (replies pile up too) from which a client is closed with a reason. */
+  closeAt: number;
+  /** How often clients that are behind are looked at, to tell them to resync once drained. */
+  checkEveryMs: number;
+}
+
+export const DEFAULT_BACKPRESSURE: Backpressure = {
+  behindAt: 4 * 1024 * 1024,
+  closeAt: 64 * 1024 * 1024,
+  checkEveryMs: 100,
+};
+
+/** What a client that missed events is sent once it has read what it was behind on. */
+export const RESYNC_FRAME = JSON.stringify({ resync: true });
+/** The close code for a client too far behind: 1013 "try again later", i.e. reconnect. */
+export const TOO_FAR_BEHIND = 1013;
+
+interface Client {
+  behind: boolean;
+}
+
+/**
+ * Pushes event batches to every WebSocket client, each serialised once. A client whose
+ * unread data reaches `behindAt` gets no more events until it has read down to a quarter of
+ * that; then it is sent `{"resync":true}` (it missed events: reload what it shows) and events
+ * flow again. Memory per client stays near `behindAt` plus one batch. A client whose unread
+ * data still reaches `closeAt` (it keeps asking and never reads the replies) is closed with
+ * 1013 and a reason.
+ */
+export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BACKPRESSURE) {
+  const clients = new Map<WebSocket, Client>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const off = bus.subscribe((batch) => {
+    if (clients.size === 0) return;
+    const frame = JSON.stringify({ events: batch });
+    for (const [ws, client] of clients) {
+      if (client.behind || ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount >= limits.behindAt) {
+        client.behind = true;
+        watch();
+        continue;
+      }
+      ws.send(frame);
+    }
+  });
+
+  function watch(): void {
+    timer ??= setInterval(check, limits.checkEveryMs);
+    timer.unref();
+  }
+
+  function check(): void {
+    let anyBehind = false;
+    for (const [ws, client] of clients) {
+      if (!client.behind) continue;
+      if (ws.readyState !== ws.OPEN) continue;
+      if (tooFar(ws)) continue;
+      if (ws.bufferedAmount <= limits.behindAt / 4) {
+        client.behind = false;
+        ws.send(RESYNC_FRAME);
+      } else anyBehind = true;
+    }
+    if (!anyBehind && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+
+  /** Closes a client past `closeAt`; true when it did. */
+  function tooFar(ws: WebSocket): boolean {
+    if (ws.bufferedAmount < limits.closeAt || ws.readyState !== ws.OPEN) return false;
+    ws.close(TOO_FAR_BEHIND, 'too far behind: reconnect and reload');
+    // The close frame waits behind what the client has not read; a client that never reads
+    // is cut off so its buffer is freed.
+    setTimeout(() => ws.terminate(), 30_000).unref();
+    return true;
+  }
+
+  return {
+    add(ws: WebSocket): void {
+      clients.set(ws, { behind: false });
+      ws.once('close', () => clients.delete(ws));
+    },
+    /** A reply to one client's call: always sent (it waits for it), then the close limit applies. */
+    reply(ws: WebSocket, text: string): void {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(text);
+      tooFar(ws);
+    },
+    close(): void {
+      off();
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      for (const ws of clients.keys()) ws.terminate();
+      clients.clear();
+    },
+  };
+}
+
+export type Broadcast = ReturnType<typeof createBroadcast>;

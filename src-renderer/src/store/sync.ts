@@ -1,0 +1,46 @@
+import type { StateCreator } from 'zustand';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+export interface SyncSlice {
+  /**
+   * Loads again everything the page shows, after events may have been missed (the host
+   * dropped some while this tab was behind, or the connection was lost): plans, agents,
+   * approvals, the open plan and run, the selected task, the runs being compared, the inbox.
+   */
+  resync(): Promise<void>;
+}
+
+export const createSyncSlice: StateCreator<BatonState, [], [], SyncSlice> = (set, get) => {
+  /** The open plan's definition, when a version saved meanwhile changed it. */
+  const reloadPlan = async (planId: string): Promise<void> => {
+    const summary = get().plans.find((p) => p.plan_id === planId);
+    if (!summary || get().planDetails[planId]?.version === summary.version) return;
+    try {
+      const plan = await api.getPlan(planId);
+      set((st) => ({ planDetails: { ...st.planDetails, [planId]: plan } }));
+    } catch (err) {
+      get().fail(`Could not reload plan ${planId}`, err);
+    }
+  };
+  return {
+    async resync() {
+      const s = get();
+      const planId = s.selectedPlanId;
+      const openRun = planId ? s.selectedRunId[planId] : undefined;
+      const task = s.selectedTask;
+      const compared = Object.keys(s.runTasks).filter((id) => id !== openRun);
+      await Promise.all([
+        s.loadPlans().then(() => (planId ? reloadPlan(planId) : undefined)),
+        s.loadAgents(),
+        s.loadApprovals(),
+        s.humanAgentId ? s.loadInbox() : undefined,
+        planId
+          ? s.loadRuns(planId, openRun).catch((err) => s.fail('Could not reload the runs', err))
+          : undefined,
+        ...compared.map((id) => s.loadRunTasks(id).catch(() => undefined)),
+        task ? s.selectRunTask(task.runId, task.taskId) : undefined,
+      ]);
+    },
+  };
+};
