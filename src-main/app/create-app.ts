@@ -102,7 +102,7 @@ export function createApp(opts: AppOptions) {
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
   });
-  const dispatch = createDispatch(handlers, opts.log);
+  const dispatch = createDispatch(handlers, opts.log, { dataDir: opts.dataDir });
   if (opts.resume !== false) engine.resumeUnfinished();
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
   return {

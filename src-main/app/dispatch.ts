@@ -1,18 +1,21 @@
-import type { WireResult } from '../../src-shared/contract/errors.ts';
+import type { WireError, WireResult } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
 import { contract, isMethodName } from '../../src-shared/contract/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
+import { isStorageFull, storageFullError } from './storage-full.ts';
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
 
 /**
  * The one place calls enter the application: the method must exist, its input is validated
  * against the contract's schema before the handler runs, and every error leaves as
- * `{ code, message, details? }`. Unexpected errors are logged and reported as `internal`.
+ * `{ code, message, details? }`. Unexpected errors are logged and reported as `internal`,
+ * except a full disk (SQLITE_FULL, ENOSPC), which is `storage_full` naming the data directory.
  */
 export function createDispatch(
   handlers: BatonHandlers,
   log: (err: unknown) => void = console.error,
+  opts: { dataDir?: string } = {},
 ): Dispatch {
   for (const name of Object.keys(contract)) {
     if (typeof (handlers as Record<string, unknown>)[name] !== 'function') {
@@ -33,18 +36,24 @@ export function createDispatch(
       const value = await handler(parsed.data);
       return { ok: true, value };
     } catch (err) {
-      return { ok: false, error: toWireError(err, method, log) };
+      return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
     }
   };
 }
 
-function toWireError(err: unknown, method: MethodName, log: (err: unknown) => void) {
+function toWireError(
+  err: unknown,
+  method: MethodName,
+  log: (err: unknown) => void,
+  dataDir: string | undefined,
+): WireError {
   if (err instanceof AppError) {
     return err.details === undefined
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, details: err.details };
   }
   log(err);
+  if (isStorageFull(err)) return storageFullError(dataDir);
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal' as const, message: `${method} failed: ${message}` };
 }

@@ -39,7 +39,7 @@ const root = createRoot(document.getElementById('root')!);
 
 /** Connects over `transport`, loads what the first screen shows, and renders the app. */
 function start(transport: Transport): void {
-  connect(transport, onEvents);
+  connect(transport, onEvents, (error) => useBaton.getState().reportStorageFull(error));
   const ui = useBaton.getState();
   void ui.loadPlans();
   void ui.loadAgents();

@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'conflict',
   'unknown_method',
   'unavailable',
+  /** The disk holding Baton's data is full: nothing was written; free space and try again. */
+  'storage_full',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

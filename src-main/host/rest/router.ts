@@ -13,6 +13,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unknown_method: 404,
   conflict: 409,
   unavailable: 503,
+  storage_full: 507,
   internal: 500,
 };
 

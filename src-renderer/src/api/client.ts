@@ -1,13 +1,29 @@
 import type { BatonClient, Transport } from '../../../src-shared/contract/client.ts';
 import { createClient } from '../../../src-shared/contract/client.ts';
+import type { WireError } from '../../../src-shared/contract/errors.ts';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
 
 let client: BatonClient | undefined;
 
-/** Connects once; every call in the UI goes through the `api` object below. */
-export function connect(transport: Transport, onEvents: (b: EventBatch) => void): void {
-  client = createClient(transport);
+/**
+ * Connects once; every call in the UI goes through the `api` object below. `onStorageFull`
+ * hears every call that failed because the host's disk is full (the banner), whatever else
+ * the caller does with the error.
+ */
+export function connect(
+  transport: Transport,
+  onEvents: (b: EventBatch) => void,
+  onStorageFull: (error: WireError) => void = () => {},
+): void {
+  client = createClient({
+    ...transport,
+    async invoke(method, input) {
+      const result = await transport.invoke(method, input);
+      if (!result.ok && result.error.code === 'storage_full') onStorageFull(result.error);
+      return result;
+    },
+  });
   client.onBatch(onEvents);
 }
 

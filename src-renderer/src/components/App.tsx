@@ -5,6 +5,7 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { AgentsView, ApprovalsView, MemoryView, PlanDesigner, ProjectsView } from './lazy-views.ts';
 import { PlansView } from './PlansView.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import { StorageBanner } from './StorageBanner.tsx';
 import { Toasts } from './Toasts.tsx';
 
 export function App() {
@@ -15,6 +16,7 @@ export function App() {
       <Sidebar />
       <main>
         <ConnectionNotice />
+        <StorageBanner />
         <ErrorBoundary label={`The ${view} view`}>
           <Suspense fallback={<p className="muted centered">Loading…</p>}>
             {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}

@@ -79,4 +79,18 @@ describe('the store after missed events', () => {
     expect(after.selectedTask).toEqual({ runId: first.id, taskId: 't1' });
     expect(after.taskDetail).toMatchObject({ logs: [], artifacts: [] });
   });
+
+  it('remembers a full disk from any call, with the data directory to free', () => {
+    useBaton.getState().reportStorageFull({
+      code: 'storage_full',
+      message: 'The disk is full',
+      details: { data_dir: '/home/me/.config/baton' },
+    });
+    expect(useBaton.getState().storageFull).toEqual({
+      message: 'The disk is full',
+      dataDir: '/home/me/.config/baton',
+    });
+    useBaton.getState().dismissStorageFull();
+    expect(useBaton.getState().storageFull).toBeNull();
+  });
 });

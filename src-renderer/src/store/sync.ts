@@ -1,8 +1,19 @@
 import type { StateCreator } from 'zustand';
+import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
+/** The host's disk is full: where its data lives, when the host said. */
+export interface StorageFull {
+  message: string;
+  dataDir: string | null;
+}
+
 export interface SyncSlice {
+  /** Set when a call failed because the host's disk is full; the banner shows it until dismissed. */
+  storageFull: StorageFull | null;
+  reportStorageFull(error: WireError): void;
+  dismissStorageFull(): void;
   /**
    * Loads again everything the page shows, after events may have been missed (the host
    * dropped some while this tab was behind, or the connection was lost): plans, agents,
@@ -24,6 +35,12 @@ export const createSyncSlice: StateCreator<BatonState, [], [], SyncSlice> = (set
     }
   };
   return {
+    storageFull: null,
+    reportStorageFull(error) {
+      const dataDir = (error.details as { data_dir?: unknown } | undefined)?.data_dir;
+      set({ storageFull: { message: error.message, dataDir: typeof dataDir === 'string' ? dataDir : null } });
+    },
+    dismissStorageFull: () => set({ storageFull: null }),
     async resync() {
       const s = get();
       const planId = s.selectedPlanId;
