@@ -73,15 +73,21 @@ export function createEdgeServer(handlers: EdgeHandlers): Server {
 
 /**
  * Runs `fn`; a throw or a rejection is logged as one line (`where` and the error) and handed
- * to `onUnexpected`, which must not throw either. The guard of every entry point.
+ * to `onUnexpected`, which must not throw either. The guard of every entry point. `where` may
+ * be a function, for what is known only once `fn` has begun (the method a socket message calls).
  */
-export function guard(where: string, fn: () => void | Promise<void>, onUnexpected: () => void): void {
+export function guard(
+  where: string | (() => string),
+  fn: () => void | Promise<void>,
+  onUnexpected: () => void,
+): void {
   const fail = (err: unknown) => {
-    if (!clientGone(err)) logUnexpected(where, err);
+    const at = typeof where === 'string' ? where : where();
+    if (!clientGone(err)) logUnexpected(at, err);
     try {
       onUnexpected();
     } catch (again) {
-      logUnexpected(`${where} (answering the error)`, again);
+      logUnexpected(`${at} (answering the error)`, again);
     }
   };
   try {

@@ -166,20 +166,22 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     });
   }
 
-  /** One call over the socket: `{id, method, input}` in, `{id, result}` out. */
+  /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
   function onMessage(ws: WebSocket, data: RawData): void {
-    const msg = parseMessage(data);
-    if ('error' in msg) {
-      broadcast.reply(ws, JSON.stringify({ id: null, result: msg }));
-      return;
-    }
+    let call: { id: number | string; method: string } | null = null;
     guard(
-      `browser host: call ${msg.method.slice(0, 100)}`,
+      () => (call ? `browser host: call ${call.method.slice(0, 100)}` : 'browser host: socket message'),
       async () => {
+        const msg = parseMessage(data);
+        if ('error' in msg) {
+          broadcast.reply(ws, JSON.stringify({ id: null, result: msg }));
+          return;
+        }
+        call = msg;
         const result = await opts.dispatch(msg.method, msg.input);
         broadcast.reply(ws, JSON.stringify({ id: msg.id, result }));
       },
-      () => broadcast.reply(ws, JSON.stringify({ id: msg.id, result: INTERNAL })),
+      () => broadcast.reply(ws, JSON.stringify({ id: call?.id ?? null, result: INTERNAL })),
     );
   }
 
