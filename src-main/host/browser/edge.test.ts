@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -147,5 +147,23 @@ describe('browser host edge: a socket call whose handler throws', () => {
       log.mockRestore();
       await stop();
     }
+  });
+});
+
+describe('browser host edge: the class of bug', () => {
+  it('leaves reading the request target to the edge: no handler decodes or parses req.url itself', () => {
+    // decodeURIComponent and new URL(req.url) throw on what a client may send; only
+    // request-target.ts calls them, inside a try, and handlers get its parsed target.
+    const hostDir = join(import.meta.dirname, '..');
+    const offenders: string[] = [];
+    for (const file of readdirSync(hostDir, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('request-target.ts')) continue;
+      const text = readFileSync(join(hostDir, file), 'utf8');
+      for (const pattern of [/decodeURI(Component)?\(/, /new URL\(\s*req\.url/, /\breq\.url\b(?!\s*=)/]) {
+        const m = pattern.exec(text.replace(/^\s*(\/\/|\*).*$/gm, ''));
+        if (m && !(file.endsWith('edge.ts') && m[0] === 'req.url')) offenders.push(`${file}: ${m[0]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
