@@ -148,3 +148,65 @@ describe('decideDependent: equals', () => {
     });
   });
 });
+
+describe('decideDependent: paths', () => {
+  it('sees only the output’s own keys: nothing inherited exists (constructor, __proto__, toString)', () => {
+    for (const path of [
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'result.constructor.name',
+    ]) {
+      expect(verdictOn({ result: {} }, { path, exists: true }).kind, path).toBe('skip');
+      expect(verdictOn({ result: {} }, { path, exists: false }), path).toEqual({ kind: 'ready' });
+    }
+    expect(verdictOn({}, { path: 'constructor', matches: 'Object' }).kind).toBe('skip');
+    expect(verdictOn({}, { path: 'toString', equals: null }).kind).toBe('skip');
+  });
+
+  it('follows keys an output really has, even ones named like inherited properties', () => {
+    const output = JSON.parse('{"__proto__": {"x": 1}, "constructor": "yes", "toString": false}');
+    expect(verdictOn(output, { path: '__proto__.x', equals: 1 })).toEqual({ kind: 'ready' });
+    expect(verdictOn(output, { path: 'constructor', equals: 'yes' })).toEqual({ kind: 'ready' });
+    expect(verdictOn(output, { path: 'toString', exists: true })).toEqual({ kind: 'ready' });
+  });
+
+  it('reads arrays as JSON does: elements by index, no length', () => {
+    const output = { items: ['a', 'b'] };
+    expect(verdictOn(output, { path: 'items.1', equals: 'b' })).toEqual({ kind: 'ready' });
+    expect(verdictOn(output, { path: 'items.2', exists: false })).toEqual({ kind: 'ready' });
+    expect(verdictOn(output, { path: 'items.length', exists: false })).toEqual({ kind: 'ready' });
+    expect(verdictOn(output, { path: 'items.01', exists: false })).toEqual({ kind: 'ready' });
+    expect(verdictOn(output, { path: 'items.map', exists: false })).toEqual({ kind: 'ready' });
+  });
+});
+
+describe('decideDependent: dependencies named like inherited properties', () => {
+  it('a dependency called toString or constructor that the condition does not name must be done', () => {
+    for (const dep of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const spec = { depends_on: ['a', dep], condition: { dependencies: { a: ['failed' as const] } } };
+      const statuses: Record<string, TaskStatus> = { a: 'failed', [dep]: 'done' };
+      expect(
+        decideDependent(
+          spec,
+          (d) => statuses[d]!,
+          () => null,
+        ),
+        dep,
+      ).toEqual({ kind: 'ready' });
+      statuses[dep] = 'failed';
+      expect(
+        decideDependent(
+          spec,
+          (d) => statuses[d]!,
+          () => null,
+        ),
+        dep,
+      ).toEqual({
+        kind: 'skip',
+        reason: `dependency "${dep}" ended failed`,
+      });
+    }
+  });
+});

@@ -27,11 +27,12 @@ export function decideDependent(
       waiting.push(dep);
       continue;
     }
-    const allowed: readonly TaskStatus[] = spec.condition?.dependencies?.[dep] ?? DONE_ONLY;
+    const named = ownValue(spec.condition?.dependencies, dep);
+    const allowed: readonly TaskStatus[] = named ?? DONE_ONLY;
     if (!allowed.includes(status)) {
       return {
         kind: 'skip',
-        reason: spec.condition?.dependencies?.[dep]
+        reason: named
           ? `condition not met: dependency "${dep}" ended ${status}, wanted ${allowed.join(' or ')}`
           : `dependency "${dep}" ${status === 'unassigned' ? 'is unassigned' : `ended ${status}`}`,
       };
@@ -179,12 +180,35 @@ function makeSandbox(): NonNullable<typeof sandbox> {
   return { slots, context, script: new Script('re.test(text)', { filename: 'baton-condition-match' }) };
 }
 
+/**
+ * `record[key]` if the record has that key itself. Task ids are people's words, and one named
+ * `toString` or `constructor` must not find what every object inherits.
+ */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** An array index as JSON writes one: `0`, `12`, never `01` or `1.0`. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * The value at a dot path in an output, read as JSON: an object's own keys only and an array's
+ * elements by index. Inherited properties (`constructor`, `__proto__`, `toString`) and an
+ * array's `length` are not in the output's JSON text, so they do not exist here either: a
+ * condition gives the same answer whether the output came from an agent or from the store.
+ */
 function valueAt(root: unknown, path: string): unknown {
   if (path === '') return root;
   let cur: unknown = root;
   for (const key of path.split('.')) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
+    if (Array.isArray(cur)) {
+      if (!ARRAY_INDEX.test(key)) return undefined;
+      cur = cur[Number(key)];
+    } else {
+      if (!Object.hasOwn(cur, key)) return undefined;
+      cur = (cur as Record<string, unknown>)[key];
+    }
   }
   return cur;
 }
