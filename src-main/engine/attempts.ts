@@ -5,6 +5,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../app/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
 import type { Executor, TaskContext } from './executor.ts';
 import type { ActiveRun, Completion, InFlight, Mailbox, Note } from './run-state.ts';
@@ -80,7 +81,7 @@ export class Attempts {
     if (executor.usesWorkspace !== false) {
       workspace = this.workspaceOf(run, task);
       try {
-        mkdirSync(workspace, { recursive: true });
+        mkdirSync(workspace, { recursive: true, mode: PRIVATE_DIR_MODE });
       } catch (err) {
         settle({ ok: false, error: `cannot create the workspace ${workspace}: ${(err as Error).message}` });
         return;
@@ -189,12 +190,12 @@ export class Attempts {
   /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
   storeFiles(run: ActiveRun, task: TaskRun, files: HandedFile[]): void {
     const dir = this.workspaceOf(run, task);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     this.writer.tx(() => {
       for (const f of files) {
         const bytes = Buffer.from(f.content, f.encoding);
         const path = join(dir, basename(f.name));
-        writeFileSync(path, bytes);
+        writeFileSync(path, bytes, { mode: PRIVATE_FILE_MODE });
         this.recordArtifact(run, task, {
           name: basename(f.name),
           path,

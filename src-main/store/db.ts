@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrate.ts';
+import { preparePrivateDataDir, preparePrivateDbFile } from './private-files.ts';
 
 export type Db = Database.Database;
 
@@ -9,13 +9,15 @@ export const DB_FILE = 'baton.db';
 
 /**
  * Opens (creating if needed) the store. WAL lets the UI read while the engine writes;
- * synchronous=NORMAL in WAL mode keeps every commit across a process crash.
+ * synchronous=NORMAL in WAL mode keeps every commit across a process crash. The data directory
+ * is 0700 and the database files 0600 (`private-files.ts`).
  */
 export function openDatabase(dataDir: string | ':memory:'): Db {
   let file: string = dataDir;
   if (dataDir !== ':memory:') {
-    mkdirSync(dataDir, { recursive: true });
+    preparePrivateDataDir(dataDir, DB_FILE);
     file = join(dataDir, DB_FILE);
+    preparePrivateDbFile(file);
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
