@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { RunHandlers } from '../../src-shared/contract/domains.ts';
 import { AppError } from '../errors.ts';
+import { readArtifactFile } from './artifact-file.ts';
 import type { AppContext } from './context.ts';
 
 /** Most of an artifact's content `runs.readArtifact` sends. */
@@ -23,17 +23,10 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
     'runs.taskArtifacts': ({ run_id, task_id }) => store.execution.artifacts(run_id, task_id),
     'runs.taskAttempts': ({ run_id, task_id }) => store.execution.attempts(run_id, task_id),
-    'runs.readArtifact': ({ artifact_id }) => {
+    'runs.readArtifact': async ({ artifact_id }) => {
       const artifact = store.execution.artifact(artifact_id);
       if (!artifact) throw new AppError('not_found', `artifact ${artifact_id} not found`);
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(artifact.path);
-      } catch {
-        throw new AppError('not_found', `the file of artifact ${artifact_id} (${artifact.name}) is gone`);
-      }
-      const truncated = bytes.length > ARTIFACT_READ_LIMIT;
-      const body = truncated ? bytes.subarray(0, ARTIFACT_READ_LIMIT) : bytes;
+      const { head: body, truncated } = await readArtifactFile(artifact, ARTIFACT_READ_LIMIT);
       const text = body.includes(0) ? null : body.toString('utf8');
       return text === null || text.includes('\uFFFD')
         ? { artifact, encoding: 'base64', content: body.toString('base64'), truncated }
