@@ -35,8 +35,13 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
-  /** Resume unfinished runs at start (the default). */
+  /**
+   * Resume unfinished runs at start, and take up any whose process dies later (the default;
+   * the long-lived hosts). False: leave other processes' runs alone.
+   */
   resume?: boolean;
+  /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
+  leaseTtlMs?: number;
   log?: (err: unknown) => void;
 }
 
@@ -90,6 +95,7 @@ export function createApp(opts: AppOptions) {
         : join(opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const availability = createAvailability({ store, engine, bus, now });
@@ -103,7 +109,10 @@ export function createApp(opts: AppOptions) {
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
   });
   const dispatch = createDispatch(handlers, opts.log, { dataDir: opts.dataDir });
-  if (opts.resume !== false) engine.resumeUnfinished();
+  if (opts.resume !== false) {
+    engine.resumeUnfinished();
+    engine.watchUnfinished();
+  }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
   return {
     store,

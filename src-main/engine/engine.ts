@@ -149,11 +149,19 @@ export class Engine {
       outcomes.successRate(agentId),
     );
     const indexing = new SearchIndexing(store, clock, () => active.size);
-    const leases = new RunLeases(store, clock, this.owner, this.leaseTtlMs, active, (run) => {
-      // Nothing here may change it again; whoever waits for it learns it goes on elsewhere.
-      run.lost = true;
-      this.flow.drop(run, snapshot(run));
-    });
+    const leases = new RunLeases(
+      store,
+      clock,
+      this.owner,
+      this.leaseTtlMs,
+      active,
+      (run) => {
+        // Nothing here may change it again; whoever waits for it learns it goes on elsewhere.
+        run.lost = true;
+        this.flow.drop(run, snapshot(run));
+      },
+      this.log,
+    );
     const flow = new TaskFlow({
       store,
       bus,
@@ -403,9 +411,37 @@ export class Engine {
     return resumed;
   }
 
+  /**
+   * From now on, takes up every unfinished run no live process executes (its lease ran out, or
+   * its holder on this machine died), looked for at each lease renewal: what `resumeUnfinished`
+   * does at start, without waiting for this process to restart. The long-lived hosts do this.
+   */
+  watchUnfinished(): void {
+    this.leases.watchOrphans((runIds) => {
+      for (const runId of runIds) {
+        // A run given up after failed writes is retried on its own schedule (`retryResume`).
+        if (this.closed || this.active.has(runId) || this.resumeRetries.has(runId)) continue;
+        try {
+          this.resumeUnfinished(runId);
+        } catch (err) {
+          this.log(err);
+        }
+      }
+    });
+  }
+
+  /**
+   * A run this process executes, taken up first when no live process does (its lease ran out,
+   * or its holder here died): a person can cancel, or decide for, a run whose process is gone.
+   */
+  private runHere(runId: string): ActiveRun {
+    if (!this.active.has(runId)) this.resumeUnfinished(runId);
+    return this.leases.activeRun(runId);
+  }
+
   /** Cancels a run: every task not ended is cancelled and its agent stopped; `actor` is recorded. */
   cancelRun(runId: string, actor = DEFAULT_CANCEL_ACTOR): Run {
-    const run = this.leases.activeRun(runId);
+    const run = this.runHere(runId);
     this.writer.tx(() => {
       for (const t of run.tasks.values()) {
         if (!isTerminalTaskStatus(t.status)) this.flow.cancelOne(run, t, `run cancelled by ${actor}`, actor);
@@ -420,7 +456,7 @@ export class Engine {
    * a condition accepts it. The run ends when nothing else is left (`finalRunStatus`).
    */
   cancelTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR): TaskRun {
-    const run = this.leases.activeRun(runId);
+    const run = this.runHere(runId);
     const task = taskOf(run, taskId);
     if (isTerminalTaskStatus(task.status))
       throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
@@ -440,7 +476,7 @@ export class Engine {
     if (approval.status !== 'pending') {
       throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
     }
-    const run = this.leases.activeRun(approval.run_id);
+    const run = this.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);
     this.writer.tx(() => this.flow.decideGate(run, task, approval, approve, actor, comment));
     const decided = this.store.approvals.get(approvalId)!;

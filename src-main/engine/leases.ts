@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -7,8 +8,9 @@ import { activeRunOf } from './run-state.ts';
 
 /**
  * Run leases: each run is executed by one process, which renews its lease every ttl/3 while
- * the run is active here. A run whose lease is free, or held by a dead process on this
- * machine, can be taken over.
+ * the run is active here. A run whose lease is free or ran out, or is held by a dead process on
+ * this machine, can be taken over; a process that watches (`watchOrphans`) looks for such runs
+ * at each renewal and takes them up.
  */
 export class RunLeases {
   private readonly store: Store;
@@ -23,6 +25,10 @@ export class RunLeases {
   private renewedAt = 0;
   /** The database's `data_version` when the leases were last read in a write transaction. */
   private seenVersion = -1;
+  /** Takes up the runs found orphaned at a renewal (`watchOrphans`); null: this process does not look. */
+  private takeUp: ((runIds: string[]) => void) | null = null;
+  /** Where a failed renewal goes: it happens on a timer, where a throw would end the process. */
+  private readonly log: (err: unknown) => void;
 
   constructor(
     store: Store,
@@ -31,7 +37,9 @@ export class RunLeases {
     ttlMs: number,
     active: Map<string, ActiveRun>,
     lost: (run: ActiveRun) => void,
+    log: (err: unknown) => void,
   ) {
+    this.log = log;
     this.store = store;
     this.clock = clock;
     this.owner = owner;
@@ -52,12 +60,63 @@ export class RunLeases {
   /** Renews the leases of active runs from now on (once started, it goes on until `stop`). */
   keepRenewing(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.renew(), Math.max(1_000, this.ttlMs / 3));
+    this.timer = setInterval(() => this.onTimer(), Math.max(1_000, this.ttlMs / 3));
     this.timer.unref();
+  }
+
+  /**
+   * From now on, at each renewal (every ttl/3), hands `takeUp` the unfinished runs no live
+   * process executes (`orphans`), to claim and resume: a run whose process died or hung goes on
+   * here within a lease and a renewal, not at this process's next restart.
+   */
+  watchOrphans(takeUp: (runIds: string[]) => void): void {
+    this.takeUp = takeUp;
+    this.keepRenewing();
+  }
+
+  /**
+   * Unfinished runs not active here whose lease is free or ran out, or whose holder is a process
+   * on this machine that died (`isDeadLocalOwner`). A claim decides: another process may take
+   * one first.
+   */
+  orphans(): string[] {
+    const now = this.clock.now();
+    const dead = new Map<string, boolean>();
+    const found: string[] = [];
+    for (const lease of this.store.runs.unfinishedLeases()) {
+      if (this.active.has(lease.id)) continue;
+      const owner = lease.lease_owner;
+      if (owner === null || (lease.lease_expires_at !== null && lease.lease_expires_at < now)) {
+        found.push(lease.id);
+        continue;
+      }
+      if (owner === this.owner) continue;
+      let gone = dead.get(owner);
+      if (gone === undefined) {
+        gone = isDeadLocalOwner(owner);
+        dead.set(owner, gone);
+      }
+      if (gone) found.push(lease.id);
+    }
+    return found;
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.takeUp = null;
+  }
+
+  private onTimer(): void {
+    try {
+      this.renew();
+      if (!this.takeUp) return;
+      const orphans = this.orphans();
+      if (orphans.length > 0) this.takeUp(orphans);
+    } catch (err) {
+      // A busy or full disk: the next renewal tries again (a lease lost meanwhile is fenced).
+      this.log(err);
+    }
   }
 
   /**
@@ -110,14 +169,36 @@ export function localOwner(): string {
   return `${hostname()}:${process.pid}:${randomIds.next('engine')}`;
 }
 
-/** Lease owners are `host:pid:id` (`localOwner`); true when that is this host and the pid no longer runs. */
-function isDeadLocalOwner(owner: string): boolean {
+/**
+ * Lease owners are `host:pid:id` (`localOwner`); true when that is this host and the pid no
+ * longer runs, or is a zombie: a process that ended (a SIGKILL, a crash) and whose parent has
+ * not reaped it yet. `kill(pid, 0)` succeeds on a zombie, but it holds nothing and will never
+ * renew a lease.
+ */
+export function isDeadLocalOwner(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
   try {
     process.kill(Number(pid), 0);
-    return false;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
+  return isZombie(Number(pid));
+}
+
+/**
+ * On Linux, the state in `/proc/<pid>/stat`: `Z` (zombie) or `X` (dead). Elsewhere there is no
+ * cheap way to tell: a zombie counts as alive there until its lease runs out.
+ */
+export function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false; // gone since `kill` found it: the next look says ESRCH
+  }
+  // `pid (comm) S …`: the name may hold spaces and parentheses, so the state follows the last ')'.
+  const state = stat.charAt(stat.lastIndexOf(')') + 2);
+  return state === 'Z' || state === 'X';
 }

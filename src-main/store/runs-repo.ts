@@ -17,6 +17,12 @@ interface RunRow extends Omit<Run, 'counts'> {
   lease_owner: string | null;
   lease_expires_at: number | null;
 }
+/** Who executes an unfinished run: a lease owner (`host:pid:id`) until `lease_expires_at`. */
+export interface RunLease {
+  id: string;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
 interface TaskRunRow extends Omit<TaskRun, 'match' | 'output'> {
   match: string | null;
   output: string | null;
@@ -196,6 +202,9 @@ export function createRunsRepo(db: Db) {
   const unfinished = db.prepare<[], { id: string }>(
     "SELECT id FROM runs WHERE status = 'executing' ORDER BY created_at",
   );
+  const unfinishedLeases = db.prepare<[], RunLease>(
+    "SELECT id, lease_owner, lease_expires_at FROM runs WHERE status = 'executing' ORDER BY created_at",
+  );
   const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
     WHERE id = @id AND status = 'executing'
       AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`);
@@ -321,6 +330,8 @@ export function createRunsRepo(db: Db) {
       setStatus.run(status, finishedAt, id);
     },
     unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
+    /** Every unfinished run with who holds its lease and until when (ms since the epoch). */
+    unfinishedLeases: (): RunLease[] => unfinishedLeases.all(),
     /** Seed 004 execution statistics for one agent, attempts started within [since, until]. */
     agentStats(agentId: string, since: string, until: string): AgentExecutionStats {
       const rows = stats.all({ agent: agentId, since, until, reused: `${REUSED_REASON_PREFIX}*` });
