@@ -8,17 +8,21 @@ const DONE_ONLY: readonly TaskStatus[] = ['done'];
 export type DependentVerdict =
   | { kind: 'wait'; reason: string }
   | { kind: 'ready' }
-  | { kind: 'skip'; reason: string };
+  | { kind: 'skip'; reason: string }
+  /** Its `matches` condition would run after this tick's `MatchBudget` is spent: decide it next tick. */
+  | { kind: 'deferred'; reason: string };
 
 /**
  * Decides what a task's dependencies allow: wait for the ones still going, skip when one
  * ended in a status its condition does not accept (by default anything but `done`) or the
- * output condition is false, else ready. Skips as soon as the outcome is certain.
+ * output condition is false, else ready. Skips as soon as the outcome is certain. A `matches`
+ * that would need running once `budget` is spent leaves the verdict `deferred`.
  */
 export function decideDependent(
   spec: Pick<TaskSpec, 'depends_on' | 'condition'>,
   statusOf: (taskId: string) => TaskStatus,
   outputOf: (taskId: string) => unknown,
+  budget?: MatchBudget,
 ): DependentVerdict {
   const waiting: string[] = [];
   for (const dep of spec.depends_on) {
@@ -41,11 +45,48 @@ export function decideDependent(
   if (waiting.length > 0) return { kind: 'wait', reason: `waiting for ${waiting.join(', ')}` };
   const oc = spec.condition?.output;
   if (oc) {
-    const unmet = unmetOutput(outputOf(oc.task_id), oc);
+    const unmet = unmetOutput(outputOf(oc.task_id), oc, budget);
+    if (unmet === DEFERRED) return { kind: 'deferred', reason: DEFERRED_REASON };
     if (unmet !== undefined) return { kind: 'skip', reason: `condition not met: ${unmet}` };
   }
   return { kind: 'ready' };
 }
+
+/**
+ * Time every `matches` of one engine tick may take together (the engine renews it as each tick
+ * begins). Each match is limited to MATCH_TIME_LIMIT_MS, but a thousand dependents with distinct
+ * patterns that each run out of time held the engine, and every API call with it, for 41 s.
+ * Once a tick spent this, the verdicts still to decide are deferred to the next tick, and
+ * whatever waits (calls, agents' reports) goes in between. A match begun within the budget runs
+ * to its end, so a tick may pass the budget by one match (up to three times
+ * MATCH_TIME_LIMIT_MS on a busy machine, see `matchOnce`).
+ */
+export const MATCH_TIME_PER_TICK_MS = 100;
+
+export class MatchBudget {
+  private readonly limitMs: number;
+  private spentMs = 0;
+
+  constructor(limitMs = MATCH_TIME_PER_TICK_MS) {
+    this.limitMs = limitMs;
+  }
+
+  /** A new tick: the whole budget again. */
+  renew(): void {
+    this.spentMs = 0;
+  }
+
+  get spent(): boolean {
+    return this.spentMs >= this.limitMs;
+  }
+
+  charge(ms: number): void {
+    this.spentMs += ms;
+  }
+}
+
+const DEFERRED: unique symbol = Symbol('deferred');
+const DEFERRED_REASON = 'its condition is checked in the next tick (conditions used up this tick’s time)';
 
 /**
  * Time a `matches` condition may take on one output (up to three times that on a busy
@@ -63,14 +104,19 @@ interface OutputCondition {
   exists?: boolean | undefined;
 }
 
-/** Why the output condition is false, or undefined when it holds. */
-function unmetOutput(output: unknown, c: OutputCondition): string | undefined {
+/** Why the output condition is false, undefined when it holds, DEFERRED when `budget` is spent. */
+function unmetOutput(
+  output: unknown,
+  c: OutputCondition,
+  budget: MatchBudget | undefined,
+): string | undefined | typeof DEFERRED {
   const where = `output of "${c.task_id}"${c.path ? ` at ${c.path}` : ''}`;
   const value = valueAt(output, c.path);
   if (c.exists !== undefined && (value !== undefined) !== c.exists) return `${where} ${describe(c)}`;
   if (c.equals !== undefined && !jsonEqual(value, c.equals)) return `${where} ${describe(c)}`;
   if (c.matches !== undefined) {
-    const m = matchWithin(c.matches, value);
+    const m = matchWithin(c.matches, value, budget);
+    if (m === DEFERRED) return DEFERRED;
     if (m === 'timeout') {
       return `matching /${c.matches}/ against the ${where} took longer than ${MATCH_TIME_LIMIT_MS} ms (the pattern backtracks too much on this output), so it counts as not matching`;
     }
@@ -112,20 +158,31 @@ const LAST_MATCH_MAX = 256;
 
 /**
  * Tests `pattern` on an output value: a string as it is, anything else as its JSON text. The
- * same question asked again is answered from `lastMatch`.
+ * same question asked again is answered from `lastMatch`; a new one is asked only while
+ * `budget` lasts (DEFERRED once it is spent), and charged to it.
  */
-function matchWithin(pattern: string, value: unknown): MatchResult {
+function matchWithin(
+  pattern: string,
+  value: unknown,
+  budget: MatchBudget | undefined,
+): MatchResult | typeof DEFERRED {
   const last = lastMatch.get(pattern);
   // Dependents of one task are handed the same output object, and an output is never changed
   // once stored: the same value has the same text, so this spares turning a large output into
   // JSON once per dependent. An equal value in another object still matches on its text.
   if (last && last.value === value) return last.result;
-  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-  if (last && last.text === text) return last.result;
-  const result = matchOnce(pattern, text);
-  if (lastMatch.size >= LAST_MATCH_MAX && !last) lastMatch.clear();
-  lastMatch.set(pattern, { value, text, result });
-  return result;
+  if (budget?.spent) return DEFERRED;
+  const started = performance.now();
+  try {
+    const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+    if (last && last.text === text) return last.result;
+    const result = matchOnce(pattern, text);
+    if (lastMatch.size >= LAST_MATCH_MAX && !last) lastMatch.clear();
+    lastMatch.set(pattern, { value, text, result });
+    return result;
+  } finally {
+    budget?.charge(performance.now() - started);
+  }
 }
 
 /**

@@ -272,5 +272,6 @@ export class DeciderRunner {
     );
     this.bus.emit('task.updated', { ...task });
     if (status === 'ready') this.flow.enqueueOrGate(run, task);
+    if (verdict.kind === 'deferred') this.flow.defer(run, spec.task_id);
   }
 }

@@ -612,8 +612,11 @@ export class Engine {
     mail.notes = [];
     mail.dueRetries = [];
     const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
+    this.flow.newTick();
     if (
       !this.tryTx(() => {
+        // Conditions an earlier tick had no time left for come first (`MatchBudget`).
+        this.flow.settleDeferred();
         for (const n of notes) this.attempts.applyNote(n);
         for (const c of completions) this.flow.complete(c);
         for (const d of decisions) this.decider.apply(d);

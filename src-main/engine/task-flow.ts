@@ -12,7 +12,7 @@ import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import type { DependentVerdict } from './conditions.ts';
-import { decideDependent } from './conditions.ts';
+import { decideDependent, MatchBudget } from './conditions.ts';
 import type { RunLeases } from './leases.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import type { NewRun } from './run-launch.ts';
@@ -81,6 +81,10 @@ export class TaskFlow {
   private readonly schedule: () => void;
   /** Tasks this process's executors run now, across all runs (the global limit counts these). */
   inFlight = 0;
+  /** The time `matches` conditions may still take this tick (`newTick` renews it). */
+  private readonly matchBudget = new MatchBudget();
+  /** Run id → its blocked tasks whose condition waits for a tick with time left (`settleDeferred`). */
+  private readonly deferred = new Map<string, Set<string>>();
 
   constructor(opts: TaskFlowOptions) {
     this.store = opts.store;
@@ -188,7 +192,8 @@ export class TaskFlow {
         else this.enqueueOrGate(run, t);
       } else if (t.status === 'blocked') {
         const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
-        if (verdict.kind !== 'wait' && this.applyVerdict(run, t, verdict))
+        if (verdict.kind === 'deferred') this.defer(run, t.task_id);
+        else if (verdict.kind !== 'wait' && this.applyVerdict(run, t, verdict))
           this.settleDependents(run, t.task_id);
       }
     }
@@ -490,15 +495,59 @@ export class TaskFlow {
       const id = work.pop()!;
       for (const depId of run.dependents.get(id) ?? []) {
         const dep = run.tasks.get(depId)!;
-        if (dep.status !== 'blocked') continue;
-        const verdict = this.verdictOf(run, run.specs.get(depId)!);
-        if (verdict.kind !== 'wait') {
-          if (this.applyVerdict(run, dep, verdict)) work.push(depId);
-        } else if (dep.reason !== verdict.reason) {
-          dep.reason = verdict.reason;
-          this.writer.save(dep);
-        }
+        if (dep.status === 'blocked' && this.settle(run, dep)) work.push(depId);
       }
+    }
+  }
+
+  /** Decides a waiting task again; true when it was skipped (its own dependents are next). */
+  private settle(run: ActiveRun, task: TaskRun): boolean {
+    const verdict = this.verdictOf(run, run.specs.get(task.task_id)!);
+    switch (verdict.kind) {
+      case 'wait':
+        if (task.reason !== verdict.reason) {
+          task.reason = verdict.reason;
+          this.writer.save(task);
+        }
+        return false;
+      case 'deferred':
+        this.defer(run, task.task_id);
+        return false;
+      case 'ready':
+      case 'skip':
+        return this.applyVerdict(run, task, verdict);
+    }
+  }
+
+  /** A new tick: conditions have their whole time budget again (`MatchBudget`). */
+  newTick(): void {
+    this.matchBudget.renew();
+  }
+
+  /** Remembers a task whose condition this tick had no time left for, and asks for the next tick. */
+  defer(run: ActiveRun, taskId: string): void {
+    const tasks = this.deferred.get(run.id);
+    if (tasks) tasks.add(taskId);
+    else this.deferred.set(run.id, new Set([taskId]));
+    this.schedule();
+  }
+
+  /**
+   * Decides the tasks deferred by earlier ticks, oldest first, as far as this tick's budget
+   * goes: the rest are deferred again (and another tick asked for).
+   */
+  settleDeferred(): void {
+    if (this.deferred.size === 0) return;
+    const deferred = [...this.deferred];
+    this.deferred.clear();
+    for (const [runId, taskIds] of deferred) {
+      const run = this.active.get(runId);
+      if (!run) continue;
+      for (const taskId of taskIds) {
+        const task = run.tasks.get(taskId);
+        if (task?.status === 'blocked' && this.settle(run, task)) this.settleDependents(run, taskId);
+      }
+      this.maybeFinish(run);
     }
   }
 
@@ -509,7 +558,7 @@ export class TaskFlow {
   private applyVerdict(
     run: ActiveRun,
     task: TaskRun,
-    verdict: Exclude<DependentVerdict, { kind: 'wait' }>,
+    verdict: Extract<DependentVerdict, { kind: 'ready' | 'skip' }>,
   ): boolean {
     if (verdict.kind === 'ready') {
       this.writer.setStatus(run, task, 'ready', { reason: null });
@@ -526,6 +575,7 @@ export class TaskFlow {
       spec,
       (d) => run.tasks.get(d)!.status,
       (d) => run.tasks.get(d)!.output,
+      this.matchBudget,
     );
   }
 
