@@ -4,6 +4,7 @@ import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { EventBus } from './event-bus.ts';
+import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */
 export interface AppContext {
@@ -11,6 +12,8 @@ export interface AppContext {
   engine: Engine;
   bus: EventBus;
   now: () => string;
+  /** Refuses `matches` patterns that can take super-linear time (plans saved, validated, run). */
+  patterns: PatternSafety;
   /** For handlers that ask a model directly (the LLM planner). */
   llm?: { executor: Executor; secrets: SecretResolver } | undefined;
   /** The desktop app's encrypted secret store; absent in browser mode and the CLI. */

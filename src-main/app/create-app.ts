@@ -18,6 +18,7 @@ import { createStore } from '../store/store.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { EventBus } from './event-bus.ts';
+import { createPatternSafety } from './pattern-safety.ts';
 import { createHandlers } from './service.ts';
 
 export interface AppOptions {
@@ -99,8 +100,10 @@ export function createApp(opts: AppOptions) {
     ...(opts.log ? { log: opts.log } : {}),
   });
   const availability = createAvailability({ store, engine, bus, now });
+  const patterns = createPatternSafety();
   const handlers = createHandlers({
     availability,
+    patterns,
     secretStore: opts.secretStore,
     store,
     engine,
@@ -124,6 +127,7 @@ export function createApp(opts: AppOptions) {
     close(): void {
       closed = true;
       availability.stop();
+      patterns.close();
       engine.close();
       void checkpointer?.stop();
       db.close();

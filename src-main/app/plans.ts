@@ -7,7 +7,7 @@ import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
 
-export function planHandlers({ store, bus, now }: AppContext): PlanHandlers {
+export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();
   /** The plan at a version (the current one by default), or a not_found naming what exists. */
   const found = (plan_id: string, version?: number): StoredPlan => {
@@ -28,19 +28,26 @@ export function planHandlers({ store, bus, now }: AppContext): PlanHandlers {
       if (rows.length === 0) throw new AppError('not_found', `plan "${plan_id}" not found`);
       return versionList(changeCache, plan_id, rows, (v) => store.plans.get(plan_id, v)?.plan);
     },
-    'plans.restore': ({ plan_id, version }) => {
+    'plans.restore': async ({ plan_id, version }) => {
       const old = found(plan_id, version);
+      // A version saved before patterns were checked is not made current with a slow one.
+      const unsafe = await patterns.planIssues(old.plan);
+      if (unsafe.length > 0)
+        throw invalidInput(`plan "${plan_id}" v${old.version} is invalid`, toIssues(unsafe));
       const summary = store.tx(() => store.plans.save(old.plan, now()));
       bus.emit('plan.updated', summary);
       return summary;
     },
-    'plans.validate': ({ plan }) => {
+    'plans.validate': async ({ plan }) => {
       const parsed = parsePlan(plan);
-      return parsed.ok ? { ok: true, issues: [] } : { ok: false, issues: toIssues(parsed.issues) };
+      const issues = [...(parsed.ok ? [] : parsed.issues), ...(await patterns.planIssues(plan))];
+      return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };
     },
-    'plans.import': ({ plan }) => {
+    'plans.import': async ({ plan }) => {
       const parsed = parsePlan(plan);
-      if (!parsed.ok) throw invalidInput('plan is invalid', toIssues(parsed.issues));
+      // Every problem at once: a shape error does not hide a slow pattern, nor the reverse.
+      const issues = [...(parsed.ok ? [] : parsed.issues), ...(await patterns.planIssues(plan))];
+      if (!parsed.ok || issues.length > 0) throw invalidInput('plan is invalid', toIssues(issues));
       const summary = store.tx(() => store.plans.save(parsed.plan, now()));
       bus.emit('plan.updated', summary);
       return summary;

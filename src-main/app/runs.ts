@@ -1,14 +1,25 @@
 import type { RunHandlers } from '../../src-shared/contract/domains.ts';
-import { AppError } from '../errors.ts';
+import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import type { AppContext } from './context.ts';
 
 /** Most of an artifact's content `runs.readArtifact` sends. */
 const ARTIFACT_READ_LIMIT = 1_048_576;
 
-export function runHandlers({ store, engine }: AppContext): RunHandlers {
+export function runHandlers({ store, engine, patterns }: AppContext): RunHandlers {
+  /** A plan stored before patterns were checked does not run with one that can hold up the engine. */
+  const refuseUnsafe = async (plan_id: string, version?: number) => {
+    const stored = store.plans.get(plan_id, version);
+    if (!stored) return; // the engine says what is missing
+    const unsafe = await patterns.planIssues(stored.plan);
+    if (unsafe.length > 0)
+      throw invalidInput(`plan "${plan_id}" v${stored.version} cannot run`, toIssues(unsafe));
+  };
   return {
-    'runs.start': ({ plan_id }) => engine.startRun(plan_id),
+    'runs.start': async ({ plan_id }) => {
+      await refuseUnsafe(plan_id);
+      return engine.startRun(plan_id);
+    },
     'runs.list': ({ plan_id }) => store.runs.list(plan_id),
     'runs.get': ({ run_id }) => {
       const run = store.runs.get(run_id);
@@ -16,7 +27,11 @@ export function runHandlers({ store, engine }: AppContext): RunHandlers {
       return { ...run, tasks: store.runs.tasks(run_id), added_tasks: store.runs.addedSpecs(run_id) };
     },
     'runs.cancel': ({ run_id, actor }) => engine.cancelRun(run_id, actor),
-    'runs.rerun': ({ run_id, task_id }) => engine.rerunFrom(run_id, task_id),
+    'runs.rerun': async ({ run_id, task_id }) => {
+      const old = store.runs.get(run_id);
+      if (old) await refuseUnsafe(old.plan_id, old.plan_version);
+      return engine.rerunFrom(run_id, task_id);
+    },
     'runs.cancelTask': ({ run_id, task_id, actor }) => engine.cancelTask(run_id, task_id, actor),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),

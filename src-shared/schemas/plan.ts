@@ -46,6 +46,11 @@ export const conditionSchema = z
         /** Dot path into the output, e.g. `result.score`; empty for the whole output. */
         path: z.string().max(200).default(''),
         equals: z.unknown().optional(),
+        /**
+         * A regular expression tested on the value (as JSON text unless a string). One that can
+         * take super-linear time is refused where plans enter the main process
+         * (`src-main/app/pattern-safety.ts`: the checker is too heavy for this shared schema).
+         */
         matches: z.string().max(500).optional(),
         exists: z.boolean().optional(),
       })
