@@ -91,29 +91,36 @@ export function createPatternSafety(): PatternSafety {
     return w;
   };
 
-  const ask = (source: string): Promise<Verdict> =>
-    new Promise<Verdict>((resolve) => {
-      if (closed) return resolve('could not be checked: Baton is closing');
-      worker ??= startWorker();
+  /** The checker's answer (`kept`: remembered), or why it gave none (asked again next time). */
+  const ask = (source: string): Promise<{ verdict: Verdict; kept: boolean }> =>
+    new Promise((resolve) => {
+      const failed = (why: string) => resolve({ verdict: `could not be checked (${why})`, kept: false });
+      if (closed) return failed('Baton is closing');
+      try {
+        worker ??= startWorker();
+      } catch (err) {
+        return failed(err instanceof Error ? err.message : String(err));
+      }
       const w = worker;
       // Held while it checks: a command waiting for this answer must not exit for want of work.
       w.ref();
-      const done = (verdict: Verdict) => {
+      const done = (answer: { verdict: Verdict; kept: boolean }) => {
         clearTimeout(timer);
         w.off('message', onMessage);
         w.off('error', onError);
         w.unref();
-        resolve(verdict);
+        resolve(answer);
       };
-      const onMessage = (d: Diagnosis) => done(verdictOf(d));
+      // Out of time may be a loaded machine's doing: asked again next time, not remembered.
+      const onMessage = (d: Diagnosis) => done({ verdict: verdictOf(d), kept: d.status !== 'unknown' });
       const onError = (err: Error) => {
         worker = null;
-        done(`could not be checked (${err.message})`);
+        done({ verdict: `could not be checked (${err.message})`, kept: false });
       };
       const timer = setTimeout(() => {
         worker = null;
         void w.terminate();
-        done(unproven());
+        done({ verdict: unproven(), kept: false });
       }, WATCHDOG_MS);
       w.on('message', onMessage);
       w.once('error', onError);
@@ -128,13 +135,16 @@ export function createPatternSafety(): PatternSafety {
     if (asked) return asked;
     const answer = chain.then(() => ask(pattern));
     chain = answer;
-    pending.set(pattern, answer);
-    void answer.then((verdict) => {
+    const verdict = answer.then(({ verdict, kept }) => {
       pending.delete(pattern);
-      if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(pattern, verdict);
+      if (kept) {
+        if (cache.size >= CACHE_MAX) cache.clear();
+        cache.set(pattern, verdict);
+      }
+      return verdict;
     });
-    return answer;
+    pending.set(pattern, verdict);
+    return verdict;
   };
 
   return {
