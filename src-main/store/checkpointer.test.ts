@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 /**
- * Writes 1,500 transactions back to back (no idle moment for the worker to finish its copy) and
+ * Writes 3,000 transactions back to back (no idle moment for the worker to finish its copy) and
  * returns the largest WAL seen and the rows read back.
  */
 async function writeContinuously(walCapBytes: number) {
@@ -26,7 +26,7 @@ async function writeContinuously(walCapBytes: number) {
   db.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, data TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO scratch (data) VALUES (?)');
   let largest = 0;
-  for (let i = 0; i < 1_500; i++) {
+  for (let i = 0; i < 3_000; i++) {
     store.tx(() => insert.run(`${i} ${'x'.repeat(6_000)}`));
     largest = Math.max(largest, statSync(join(dir, `${DB_FILE}-wal`)).size);
   }
@@ -39,15 +39,17 @@ async function writeContinuously(walCapBytes: number) {
 describe('WAL upkeep', () => {
   it('keeps the WAL near its cap while transactions never stop, losing nothing', async () => {
     const MB = 1024 * 1024;
+    // Without a cap that is reached, 3,000 writes grow the WAL to ~40 MB: it grows with the run.
+    const uncapped = await writeContinuously(Number.POSITIVE_INFINITY);
+    expect(uncapped.rows).toBe(3_000);
+    expect(uncapped.largest).toBeGreaterThan(16 * MB);
     const capped = await writeContinuously(1 * MB);
-    expect(capped.rows).toBe(1_500);
+    expect(capped.rows).toBe(3_000);
     // The cap is looked at every 32 commits (~0.5 MB here); the WAL is then rewound and cut back.
     // A look can find the worker checkpointing (busy): it is then tried again after every commit
-    // until the WAL is rewound, so even on a loaded machine it stays far below uncapped.
-    expect(capped.largest).toBeLessThan(5 * MB);
-    // Without a cap that is reached, the same writes grow it past 10 MB: the bound is the cap's doing.
-    const uncapped = await writeContinuously(Number.POSITIVE_INFINITY);
-    expect(uncapped.rows).toBe(1_500);
-    expect(uncapped.largest).toBeGreaterThan(10 * MB);
+    // until the WAL is rewound. How far past the cap it gets meanwhile depends on the machine's
+    // load (1.5–2.6 MB on a quiet one, up to 8.4 MB with three busy loops on two cores), so the
+    // bound is against the uncapped run: a quarter of it at most.
+    expect(capped.largest).toBeLessThan(uncapped.largest / 4);
   });
 });
