@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * Steps: what an agent that thinks in turns did during one attempt, in order — the coding CLIs
+ * (Claude Code, Codex, opencode, qwen-code) and the LLM tool loop record the same model, so one
+ * trace view, one search and one OpenTelemetry export serve both.
+ *
+ * A step is identified by (run, task, attempt, seq). A step that changes after it was first
+ * recorded (a tool call that was running and has now answered, one now waiting for a person)
+ * is recorded again under the same seq: the latest version wins.
+ *
+ * Money: `usage` steps are what this attempt spent, each a delta (a CLI that reports totals
+ * over a resumed session is turned into deltas by its parser), so an attempt's spend is the sum
+ * of its usage steps.
+ */
+export const STEP_KINDS = ['session', 'message', 'tool_call', 'usage', 'error', 'result'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/**
+ * A tool call's life: asked for and running; waiting for a person (policy `ask`); answered;
+ * failed (the tool said so); denied (by a person or a policy: the model is told).
+ */
+export const TOOL_CALL_STATUSES = ['running', 'awaiting_approval', 'done', 'failed', 'denied'] as const;
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
+
+/** Where a step's cost comes from: the agent reported it, Baton priced its tokens, or no price is known. */
+export const COST_SOURCES = ['reported', 'priced', 'unpriced'] as const;
+export type CostSource = (typeof COST_SOURCES)[number];
+
+const isoSchema = z.string().min(1).max(64);
+
+const stepBase = {
+  /** Position in the attempt, from 0. */
+  seq: z.number().int().nonnegative(),
+  /** When the step began (ISO 8601). */
+  at: isoSchema,
+};
+
+/** The agent's own session (a CLI's session or thread id): what a later attempt resumes. */
+export const sessionStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('session'),
+  session_id: z.string().min(1).max(512),
+  /** The program and its version, e.g. `claude 2.1.330`. */
+  agent: z.string().max(200).nullable(),
+  model: z.string().max(200).nullable(),
+});
+
+/** Text the model said (assistant), or a prompt Baton gave it (user: the task, a reviewer's comment). */
+export const messageStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('message'),
+  role: z.enum(['assistant', 'user', 'system']),
+  text: z.string(),
+});
+
+export const toolCallStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('tool_call'),
+  /** The call's id as the model or CLI gave it (`toolu_…`, `call_…`); unique in the attempt. */
+  call_id: z.string().min(1).max(512),
+  /** The tool's name as the model called it (`Write`, `apply_patch`, `read_file`). */
+  name: z.string().min(1).max(512),
+  /** The MCP server it belongs to, or null for a CLI's or Baton's own tool. */
+  server: z.string().max(200).nullable(),
+  input: z.unknown(),
+  status: z.enum(TOOL_CALL_STATUSES),
+  /** What the tool answered (text; structured answers as JSON text), null while running. */
+  output: z.string().nullable(),
+  error: z.string().nullable(),
+  ended_at: isoSchema.nullable(),
+  duration_ms: z.number().nonnegative().nullable(),
+});
+
+/** Tokens one model request (or, for a CLI that only reports totals, the run) used, and their cost. */
+export const usageStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('usage'),
+  model: z.string().max(200).nullable(),
+  /** Input tokens not read from a cache. */
+  input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+  cached_input_tokens: z.number().int().nonnegative(),
+  /** USD; null when no price is known (`cost_source: 'unpriced'`). */
+  cost_usd: z.number().nonnegative().nullable(),
+  cost_source: z.enum(COST_SOURCES),
+  /** How long the model request took, when known. */
+  duration_ms: z.number().nonnegative().nullable(),
+});
+
+/** Something went wrong: a model server error the agent retries (`retrying`), or one it gave up on. */
+export const errorStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('error'),
+  message: z.string(),
+  retrying: z.boolean(),
+});
+
+/** The agent's final answer for the attempt. */
+export const resultStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('result'),
+  text: z.string(),
+  is_error: z.boolean(),
+});
+
+export const stepSchema = z.discriminatedUnion('kind', [
+  sessionStepSchema,
+  messageStepSchema,
+  toolCallStepSchema,
+  usageStepSchema,
+  errorStepSchema,
+  resultStepSchema,
+]);
+export type Step = z.infer<typeof stepSchema>;
+export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
+
+/** A step as stored: which attempt it belongs to. */
+export type StoredStep = Step & { run_id: string; task_id: string; attempt: number };
