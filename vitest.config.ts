@@ -11,9 +11,22 @@ export default defineConfig({
             'src-main/**/*.test.ts',
             'src-renderer/src/**/*.test.ts',
             'test/integration/**/*.test.ts',
+            'test/kit/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The real coding-agent CLIs (installed by `npm ci --prefix test/coding-agents`) against
+        // scripted model servers: each run starts a CLI process, so one file at a time.
+        test: {
+          name: 'coding-agents',
+          include: ['test/coding-agents/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 30_000,
+          fileParallelism: false,
         },
       },
       {
