@@ -36,6 +36,8 @@ export interface CliDefinition {
   invocation(dirs: AttemptDirs, modelUrl: string, prompt: string, resume?: string): Invocation;
   /** A model turn that creates `file` (relative to the repo) with `content` through the CLI's own tool. */
   writeTurn(dirs: AttemptDirs, file: string, content: string): Turn;
+  /** A model turn that runs `command` with the CLI's own shell tool. */
+  shellTurn(command: string): Turn;
   /** The session (thread) id in one event of the stream, if this event carries it. */
   sessionIdOf(event: Record<string, unknown>): string | undefined;
 }
@@ -93,6 +95,7 @@ export const claude: CliDefinition = {
     text: `Writing ${file}.`,
     tools: [{ name: 'Write', input: { file_path: join(dirs.repo, file), content } }],
   }),
+  shellTurn: (command) => ({ tools: [{ name: 'Bash', input: { command, description: 'Run a command' } }] }),
   sessionIdOf: (e) => (e.type === 'system' && e.subtype === 'init' ? str(e.session_id) : undefined),
 };
 
@@ -180,6 +183,7 @@ export const codex: CliDefinition = {
       },
     ],
   }),
+  shellTurn: (command) => ({ tools: [{ name: 'exec_command', input: { cmd: command } }] }),
   sessionIdOf: (e) => (e.type === 'thread.started' ? str(e.thread_id) : undefined),
 };
 
@@ -238,6 +242,7 @@ export const opencode: CliDefinition = {
     text: `Writing ${file}.`,
     tools: [{ name: 'write', input: { filePath: join(dirs.repo, file), content } }],
   }),
+  shellTurn: (command) => ({ tools: [{ name: 'bash', input: { command, description: 'Run a command' } }] }),
   sessionIdOf: (e) => str(e.sessionID),
 };
 
@@ -290,6 +295,7 @@ export const qwen: CliDefinition = {
     text: `Writing ${file}.`,
     tools: [{ name: 'write_file', input: { file_path: join(dirs.repo, file), content } }],
   }),
+  shellTurn: (command) => ({ tools: [{ name: 'run_shell_command', input: { command } }] }),
   sessionIdOf: (e) => (e.type === 'system' && e.subtype === 'init' ? str(e.session_id) : undefined),
 };
 
