@@ -45,11 +45,16 @@ export interface CliDefinition {
 export const packageDir = import.meta.dirname;
 const bin = (name: string) => join(packageDir, 'node_modules', '.bin', name);
 
-/** What every CLI gets: a PATH for its shell tool and a home of its own. */
+/**
+ * What every CLI gets: a PATH for its shell tool, a home and a temp dir of its own (claude puts a
+ * socket per run in $TMPDIR/cc-socks, which a run that dies hard leaves behind).
+ */
 function baseEnv(dirs: AttemptDirs): Record<string, string> {
+  mkdirSync(join(dirs.home, 'tmp'), { recursive: true });
   return {
     PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     HOME: dirs.home,
+    TMPDIR: join(dirs.home, 'tmp'),
     LANG: 'C.UTF-8',
     TERM: 'dumb',
     NO_COLOR: '1',
