@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reapGroup, spawnGroup } from '../../src-main/engine/executors/process-tree.ts';
+import { spawnTree } from '../../src-main/engine/executors/process-tree.ts';
 import type { AttemptDirs, CliDefinition } from './clis.ts';
 
 /** One finished run of a CLI: its JSON event stream, what else it printed, and how it ended. */
@@ -63,11 +63,13 @@ export async function runCli(
 ): Promise<CliRun> {
   const inv = cli.invocation(dirs, modelUrl, prompt, opts.resume);
   const started = Date.now();
-  const child = spawnGroup(inv.command, [...inv.args, ...(opts.extraArgs ?? [])], {
+  const tree = spawnTree(inv.command, [...inv.args, ...(opts.extraArgs ?? [])], {
     cwd: dirs.repo,
     env: { ...inv.env, ...opts.extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    graceMs: 2_000,
   });
+  const child = tree.child;
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => {
@@ -79,7 +81,7 @@ export async function runCli(
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    if (child.pid) void reapGroup(child.pid, 2_000);
+    void tree.stop();
   }, opts.timeoutMs ?? 120_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on('error', reject);
@@ -87,7 +89,7 @@ export async function runCli(
   });
   clearTimeout(timer);
   const ms = Date.now() - started;
-  if (child.pid) await reapGroup(child.pid, 2_000);
+  await tree.stop();
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
   const events: Record<string, unknown>[] = [];
   const otherLines: string[] = [];
