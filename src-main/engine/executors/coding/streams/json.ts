@@ -32,9 +32,9 @@ export function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** A token count: a whole number from 0 to MAX_SAFE_INTEGER, 0 for anything else. */
+/** A token count: a whole number from 0 to MAX_SAFE_INTEGER, 0 for anything else (`1e999` too). */
 export function count(v: unknown): number {
-  if (typeof v !== 'number' || !(v > 0)) return 0;
+  if (typeof v !== 'number' || !(v > 0) || v === Number.POSITIVE_INFINITY) return 0;
   return v >= Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : Math.floor(v);
 }
 
