@@ -36,7 +36,7 @@ describe('every captured stream', () => {
       // Each seq once, from startSeq on, in order; a changed step keeps its seq.
       expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i + 5));
       expect(parser.nextSeq).toBe(5 + steps.length);
-  
+
       expect(parser.noise).toEqual({ not_json: 0, unknown: 0, unreadable: 0, samples: [] });
       expect(parser.sessionId).toBe(sessionIdIn(lines));
       if (parser.sessionId !== null)

@@ -1,4 +1,4 @@
-import { arr, isoMs, name, obj, str } from './json.ts';
+import { arr, name, obj, str } from './json.ts';
 import type { Recorder } from './recorder.ts';
 
 /**
@@ -60,7 +60,7 @@ export function assistantBlocks(
 
 /** A `user` event: tool results end their calls; text is a user message (a replayed prompt). */
 export function userBlocks(ev: Record<string, unknown>, rec: Recorder): void {
-  const atMs = isoMs(ev.timestamp);
+  const atMs = rec.cliTime(ev.timestamp);
   const content = obj(ev.message).content;
   if (typeof content === 'string') {
     rec.message('user', content, atMs);

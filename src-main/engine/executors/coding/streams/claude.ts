@@ -1,5 +1,5 @@
 import { assistantBlocks, userBlocks } from './claude-blocks.ts';
-import { arr, count, isObject, isoMs, type JsonObject, name, num, obj, str } from './json.ts';
+import { arr, count, isObject, type JsonObject, name, num, obj, str } from './json.ts';
 import type { CliStream } from './parser.ts';
 import type { TokenCounts } from './prices.ts';
 import type { Recorder } from './recorder.ts';
@@ -75,7 +75,7 @@ export function createClaudeStream(): CliStream {
 
   function assistant(ev: JsonObject, rec: Recorder): void {
     const message = obj(ev.message);
-    const atMs = isoMs(ev.timestamp);
+    const atMs = rec.cliTime(ev.timestamp);
     const answerModel = name(message.model);
     if (ev.is_api_error_message === true || answerModel === '<synthetic>') {
       // The error claude gave up on, as a message; its `result` follows.

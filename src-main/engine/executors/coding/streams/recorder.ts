@@ -1,5 +1,6 @@
 import type { Step, StepOf, ToolCallStatus } from '../../../../../src-shared/schemas/step.ts';
 import { capInput, capLabel, capText, MAX_ID } from './caps.ts';
+import { isoMs } from './json.ts';
 import type { UsageDelta, UsageLedger } from './usage.ts';
 
 /** The coding CLIs Baton drives. */
@@ -64,7 +65,11 @@ export class Recorder {
   private readonly calls = new Map<string, OpenCall>();
   /** Every call_id recorded in this attempt: they are unique. */
   private readonly usedIds = new Set<string>();
+  /** How many times an id was used again (so a stream repeating one id costs no search). */
+  private readonly reused = new Map<string, number>();
   private callIds = 0;
+  private lastMs = Number.NaN;
+  private lastIso = '';
 
   constructor(opts: {
     cli: CodingCli;
@@ -211,8 +216,27 @@ export class Recorder {
       if (open.step.status === 'running') this.toolEnded(id, { status: 'failed', error: reason });
   }
 
+  /**
+   * A CLI's ISO time (claude's `timestamp`) as ms; when it is already in the stored form, it is
+   * kept as the text of that ms, so the steps of its event need no formatting.
+   */
+  cliTime(value: unknown): number | null {
+    const ms = isoMs(value);
+    if (ms !== null && typeof value === 'string' && CANONICAL_ISO.test(value)) {
+      this.lastMs = ms;
+      this.lastIso = value;
+    }
+    return ms;
+  }
+
   iso(ms: number | null): string {
-    return new Date(ms ?? this.now()).toISOString();
+    const t = ms ?? this.now();
+    // Steps of one event share a time: formatting a date is a good part of a line's cost.
+    if (t !== this.lastMs) {
+      this.lastMs = t;
+      this.lastIso = new Date(t).toISOString();
+    }
+    return this.lastIso;
   }
 
   private add(step: Step): void {
@@ -234,12 +258,18 @@ export class Recorder {
   }
 
   private freshId(id: string): string {
-    for (let n = 2; ; n++) {
-      const candidate = `${id.slice(0, MAX_ID - 12)}#${n}`;
-      if (!this.usedIds.has(candidate)) return candidate;
+    for (let n = (this.reused.get(id) ?? 1) + 1; ; n++) {
+      const candidate = `${id.slice(0, MAX_ID - 20)}#${n}`;
+      if (!this.usedIds.has(candidate)) {
+        this.reused.set(id, n);
+        return candidate;
+      }
     }
   }
 }
+
+/** What Date#toISOString gives for years 0–9999. */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function toolName(name: string | null): string {
   if (name === null || name.length === 0) return '(unnamed tool)';

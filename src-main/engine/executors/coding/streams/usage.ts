@@ -1,6 +1,6 @@
 import type { CostSource } from '../../../../../src-shared/schemas/step.ts';
 import { count } from './json.ts';
-import { costOf, type PriceTable, priceFor, roundUsd, type TokenCounts } from './prices.ts';
+import { costOf, type ModelPrice, type PriceTable, priceFor, roundUsd, type TokenCounts } from './prices.ts';
 
 /** What an attempt (or a session before it) spent: tokens, and USD when any of it was priced. */
 export interface Spent extends TokenCounts {
@@ -39,6 +39,8 @@ export class UsageLedger {
   readonly spent: Spent = { ...NOTHING_SPENT };
   private readonly prior: Spent;
   private readonly prices: PriceTable;
+  /** priceFor by model: a model's price is looked up once. */
+  private readonly priceCache = new Map<string | null, ModelPrice | null>();
 
   constructor(prior: Spent, prices: PriceTable) {
     this.prior = {
@@ -100,7 +102,11 @@ export class UsageLedger {
       cost_usd = roundUsd(reportedUsd);
       cost_source = 'reported';
     } else {
-      const price = priceFor(this.prices, model);
+      let price = this.priceCache.get(model);
+      if (price === undefined) {
+        price = priceFor(this.prices, model);
+        this.priceCache.set(model, price);
+      }
       if (price !== null) {
         cost_usd = costOf(price, tokens);
         cost_source = 'priced';
