@@ -105,10 +105,13 @@ describe('createParser', () => {
       toolResult('t1', 'one'),
       toolUse('t1'),
       toolResult('t1', 'two'),
+      toolUse('t1'),
+      toolResult('t1', 'three'),
     ]);
     expect(of(steps, 'tool_call').map((c) => [c.call_id, c.output])).toEqual([
       ['t1', 'one'],
       ['t1#2', 'two'],
+      ['t1#3', 'three'],
     ]);
   });
 
