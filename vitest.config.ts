@@ -30,6 +30,18 @@ export default defineConfig({
         },
       },
       {
+        // The official MCP servers, our faulty ones and Claude Code's permission prompt tool, with
+        // the MCP SDK (installed by `npm ci --prefix test/mcp`): real processes, one file at a time.
+        test: {
+          name: 'mcp',
+          include: ['test/mcp/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 30_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
