@@ -217,4 +217,20 @@ describe.skipIf(!installed)('servers that fail', () => {
     await connection.client.close();
     if (pid !== null) expect(alive(pid)).toBe(false);
   });
+
+  it('close() stops only the process it started: a server behind a wrapper, ignoring SIGTERM and stdin EOF, outlives it', async () => {
+    if (!kit) return;
+    const log = join(dir, 'stubborn.log');
+    // `sh -c '…; true'` forks (as npx or a launcher script does), so the server is a grandchild.
+    const c = await connect('sh', ['-c', `trap '' TERM; '${node}' '${kit.faultyServer}' stubborn; true`], {
+      FAULTY_LOG: log,
+    });
+    const { pid } = JSON.parse(readFileSync(log, 'utf8').split('\n')[0] ?? '{}') as { pid: number };
+    try {
+      await c.client.close(); // stdin closed, 2 s, SIGTERM to the wrapper, 2 s, SIGKILL to the wrapper
+      expect(alive(pid)).toBe(true);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+    }
+  });
 });

@@ -11,6 +11,8 @@ import * as z from 'zod';
  * - `hang-on-call`: a `wait` call never answers; a cancellation from the client is written to
  *   the file named by `FAULTY_LOG` (to see whether the client sends `notifications/cancelled`).
  * - `garbage`: prints lines that are not JSON-RPC on stdout at start and around each `echo` call.
+ * - `stubborn`: serves normally, but ignores SIGTERM and stays alive after its stdin closes (what
+ *   a server that does not clean up looks like to the client's close()).
  *
  * Every mode also offers `echo`, answered normally.
  */
@@ -22,6 +24,11 @@ const log = (entry: Record<string, unknown>) => {
 if (mode === 'crash-at-start') {
   process.stderr.write('faulty-server: crashing at start\n');
   process.exit(3);
+}
+if (mode === 'stubborn') {
+  log({ event: 'started', pid: process.pid });
+  process.on('SIGTERM', () => process.stderr.write('faulty-server: ignoring SIGTERM\n'));
+  setInterval(() => {}, 1_000);
 }
 if (mode === 'garbage')
   process.stdout.write('Starting up... this line is not JSON-RPC\n{"not": "jsonrpc"}\n');
