@@ -6,6 +6,8 @@ import type { AuthInfo } from '@modelcontextprotocol/server';
 import {
   bearerAuthChallengeResponse,
   createMcpHandler,
+  OAuthError,
+  OAuthErrorCode,
   verifyBearerToken,
 } from '@modelcontextprotocol/server';
 import type { DecideApproval } from './approval-tool.ts';
@@ -33,7 +35,8 @@ export async function startApproveHttpServer(opts: { token: string; decide: Deci
   const handler = createMcpHandler(() => approvalServer(opts.decide));
   const verifier = {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
-      if (token !== opts.token) throw new Error('unknown token');
+      // An OAuthError invalid_token becomes 401 with a WWW-Authenticate challenge; any other error, a 500.
+      if (token !== opts.token) throw new OAuthError(OAuthErrorCode.InvalidToken, 'unknown token');
       // verifyBearerToken refuses a token without an expiry: this one lasts as long as the server.
       return { token, clientId: 'claude', scopes: [], expiresAt: Math.floor(Date.now() / 1000) + 3600 };
     },
@@ -52,6 +55,8 @@ export async function startApproveHttpServer(opts: { token: string; decide: Deci
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path !== '/mcp') {
+      // Recorded too: a client may look for OAuth metadata (/.well-known/…) after a 401.
+      requests.push({ method: req.method ?? '', path, headers: req.headers, rpc: [], authorized: false });
       res.writeHead(404).end();
       return;
     }
