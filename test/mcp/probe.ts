@@ -3,23 +3,33 @@
 // prints what the `approve` tool received, when, what it answered, what claude printed and
 // whether the file was written. How README.md's permission-prompt tables were measured.
 //
-//   node test/mcp/probe.ts <scenario> [--wait S] [--tool-timeout MS] [--timeout S] [--save DIR]
+//   node test/mcp/probe.ts <scenario> [options]
 //
-// Scenarios: allow, allow-changed (updatedInput with another content and path), allow-no-input
-// ({"behavior":"allow"}), allow-empty-input, deny, deny-no-message, deny-interrupt, text-not-json, wrong-behavior,
-// two-items, no-content, is-error (an isError result), throws (the tool throws), no-server
-// (the approve tool's server fails to start), http (the tool over streamable HTTP with a bearer header),
-// http-bad-token. --wait S answers only after S seconds (allow); --tool-timeout sets
-// MCP_TOOL_TIMEOUT; --no-sandbox-env runs claude with IS_SANDBOX empty; --server-timeout MS puts `timeout` in the server's
-// --mcp-config entry; --progress S makes the tool send a progress notification every S seconds while it waits;
-// --env K=V (repeatable) adds to claude's environment. --save writes the stream to DIR/permission-<scenario>.jsonl with temp paths
-// replaced by /tmp/attempt.
+// Scenarios (the approver's answer, or what the model does):
+//   allow, allow-changed (another path and content), allow-no-input ({"behavior":"allow"}),
+//   allow-empty-input (updatedInput {}), deny, deny-no-message, deny-interrupt, text-not-json,
+//   wrong-behavior, two-items (deny then allow), no-content, is-error (an isError result),
+//   throws (the tool throws), server-exits (the approve server exits during the call),
+//   no-server (it cannot start), two-writes (two Write calls in one turn), read and
+//   read-outside (a Read in and outside the working directory), bash (a Bash command),
+//   http (the tool over streamable HTTP with a bearer header), http-bad-token.
+// Options:
+//   --wait S            answer only after S seconds
+//   --progress S        the tool sends a progress notification every S seconds while it waits
+//   --tool-timeout MS   MCP_TOOL_TIMEOUT for claude
+//   --server-timeout MS `timeout` in the server's --mcp-config entry
+//   --env K=V           more environment for claude (repeatable)
+//   --no-sandbox-env    IS_SANDBOX empty
+//   --timeout S         stop claude after S seconds (default: the wait + 120)
+//   --save DIR          write the stream to DIR/permission-<scenario>[-<options>].jsonl, temp paths
+//                       replaced by /tmp/attempt
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { startPhoneHomeTrap } from '../coding-agents/phone-home-trap.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
+import type { Turn } from '../kit/model-servers/scripted-server.ts';
 import type { RecordedApproval } from './approval-relay.ts';
 import { jsonText, startApprovalRelay } from './approval-relay.ts';
 import { makeRunDirs, runClaudeWithApprovals } from './run-claude.ts';
@@ -49,17 +59,33 @@ const model = await startAnthropicServer({
   conversations: [
     {
       name: 'task',
-      turns: [
-        {
-          text: 'Writing a.txt.',
-          tools: [{ name: 'Write', input: { file_path: file, content: 'from the model\n' } }],
-        },
-        { text: 'Done.' },
-        { text: 'Done again.' },
-      ],
+      turns: [firstTurn(), { text: 'Done.' }, { text: 'Done again.' }],
     },
   ],
 });
+
+/** The model's first turn: a Write of a.txt, or what the scenario asks for. */
+function firstTurn(): Turn {
+  const write = (name: string) => ({
+    name: 'Write',
+    input: { file_path: join(dirs.repo, name), content: 'from the model\n' },
+  });
+  switch (scenario) {
+    case 'two-writes':
+      return { text: 'Writing two files.', tools: [write('a.txt'), write('c.txt')] };
+    case 'read':
+      writeFileSync(join(dirs.repo, 'r.txt'), 'to be read\n');
+      return { tools: [{ name: 'Read', input: { file_path: join(dirs.repo, 'r.txt') } }] };
+    case 'read-outside':
+      return { tools: [{ name: 'Read', input: { file_path: '/etc/hostname' } }] };
+    case 'bash':
+      return {
+        tools: [{ name: 'Bash', input: { command: 'echo hi > bash.txt', description: 'Write a file' } }],
+      };
+    default:
+      return { text: 'Writing a.txt.', tools: [write('a.txt')] };
+  }
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function answer(call: RecordedApproval): Promise<CallToolResult | 'never'> {
@@ -72,6 +98,10 @@ async function answer(call: RecordedApproval): Promise<CallToolResult | 'never'>
   switch (scenario) {
     case 'allow':
     case 'http':
+    case 'two-writes':
+    case 'read':
+    case 'read-outside':
+    case 'bash':
       return jsonText({ behavior: 'allow', updatedInput: input });
     case 'allow-changed':
       return jsonText({
@@ -105,6 +135,8 @@ async function answer(call: RecordedApproval): Promise<CallToolResult | 'never'>
       return { isError: true, content: [{ type: 'text', text: 'the approval service is down' }] };
     case 'throws':
       throw new Error('relay failure on purpose');
+    case 'server-exits':
+      throw new Error('exit'); // answered 500 with "exit": approve-stdio.ts then exits (a crash mid-call)
     default:
       throw new Error(`unknown scenario ${scenario}`);
   }
@@ -213,6 +245,7 @@ console.log(
       mcpServers: run.events.find((e) => e.subtype === 'init')?.mcp_servers,
       httpRequests: http?.requests.map((r) => ({
         method: r.method,
+        path: r.path,
         rpc: r.rpc,
         authorized: r.authorized,
         protocolVersion: r.headers['mcp-protocol-version'],
@@ -234,7 +267,7 @@ if (values.save) {
   writeFileSync(
     join(
       values.save,
-      `permission-${scenario}${waitMs ? `-wait${waitMs / 1000}s` : ''}${values['tool-timeout'] ? `-tooltimeout${values['tool-timeout']}` : ''}${values['server-timeout'] ? `-servertimeout${values['server-timeout']}` : ''}${values.progress ? `-progress${values.progress}s` : ''}${(values.env ?? []).map((kv) => `-${kv}`).join('')}.jsonl`,
+      `permission-${scenario}${waitMs ? `-wait${waitMs / 1000}s` : ''}${values['tool-timeout'] ? `-tooltimeout${values['tool-timeout']}` : ''}${values['server-timeout'] ? `-servertimeout${values['server-timeout']}` : ''}${values.progress ? `-progress${values.progress}s` : ''}${(values.env ?? []).map((kv) => `-${kv.replace('=', '-')}`).join('')}.jsonl`,
     ),
     text,
   );

@@ -46,6 +46,8 @@ function post(url: string, body: string, signal: AbortSignal): Promise<CallToolR
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
+          // The test's way to make this server crash in the middle of a call.
+          if (res.statusCode === 500 && text === 'Error: exit') process.exit(1);
           if (res.statusCode !== 200) reject(new Error(`relay answered ${res.statusCode}: ${text}`));
           else resolve(JSON.parse(text) as CallToolResult);
         });
