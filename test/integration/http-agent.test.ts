@@ -337,8 +337,9 @@ describe('the example http agent (resources/agents/http-word-count.mjs)', () => 
     const example = await startExample(60_000);
     const cancelled = async () => {
       const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'slow' })).run_id;
-      await eventually(async () => (await taskOf(run)).status === 'in_progress', 5_000, 'in_progress');
-      await new Promise((r) => setTimeout(r, 100)); // accepted
+      // The agent's 202 says "queued": once that reached the task, Baton knows where to send a
+      // cancel (a fixed wait lost the race on a loaded machine, and no cancel was sent).
+      await eventually(async () => (await taskOf(run)).progress_message === 'queued', 10_000, 'accepted');
       await call(app, 'runs.cancel', { run_id: run });
       await eventually(async () => (await logsOf(run)).length > 0, 5_000, 'the cancel log line');
       return (await logsOf(run)).map((l) => l.text);
