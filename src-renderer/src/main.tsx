@@ -6,9 +6,9 @@ import { checkAccess } from './api/access.ts';
 import { connect } from './api/client.ts';
 import type { ConnectionStatus } from './api/transport.ts';
 import { bridgeTransport, socketTransport } from './api/transport.ts';
-import { AccessPage } from './components/AccessPage.tsx';
+import { AccessPage } from './components/app/AccessPage.tsx';
 import { App } from './components/App.tsx';
-import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { ErrorBoundary } from './components/shared/ErrorBoundary.tsx';
 import { applyEvents, useBaton } from './store/index.ts';
 import './styles.css';
 

@@ -1,29 +1,26 @@
 import { Suspense } from 'react';
 import { useBaton } from '../store/index.ts';
-import { ConnectionNotice } from './ConnectionNotice.tsx';
-import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { AgentsView, ApprovalsView, MemoryView, PlanDesigner, ProjectsView } from './lazy-views.ts';
-import { PlansView } from './PlansView.tsx';
-import { Sidebar } from './Sidebar.tsx';
-import { StorageBanner } from './StorageBanner.tsx';
-import { Toasts } from './Toasts.tsx';
+import { VIEWS } from '../views.ts';
+import { ConnectionNotice } from './app/ConnectionNotice.tsx';
+import { Sidebar } from './app/Sidebar.tsx';
+import { SCREENS } from './app/screens.tsx';
+import { Toasts } from './app/Toasts.tsx';
+import { ErrorBoundary } from './shared/ErrorBoundary.tsx';
+import { StorageBanner } from './app/StorageBanner.tsx';
 
 export function App() {
   const view = useBaton((s) => s.view);
-  const editing = useBaton((s) => s.draft !== null);
+  const Screen = SCREENS[view];
+  const { label } = VIEWS[view];
   return (
     <div className="app">
       <Sidebar />
       <main>
         <ConnectionNotice />
         <StorageBanner />
-        <ErrorBoundary label={`The ${view} view`}>
+        <ErrorBoundary label={`The ${label} view`}>
           <Suspense fallback={<p className="muted centered">Loading…</p>}>
-            {view === 'plans' && (editing ? <PlanDesigner /> : <PlansView />)}
-            {view === 'approvals' && <ApprovalsView />}
-            {view === 'agents' && <AgentsView />}
-            {view === 'projects' && <ProjectsView />}
-            {view === 'memory' && <MemoryView />}
+            <Screen />
           </Suspense>
         </ErrorBoundary>
       </main>

@@ -2,9 +2,10 @@ import type { StateCreator } from 'zustand';
 import { contractIssues } from '../api/errors.ts';
 import type { ConnectionStatus } from '../api/transport.ts';
 import { plainMessage } from '../format/field-message.ts';
+import type { View } from '../views.ts';
 import type { BatonState } from './index.ts';
 
-export type View = 'plans' | 'approvals' | 'agents' | 'projects' | 'memory';
+export type { View };
 
 export interface Toast {
   id: number;

@@ -1,0 +1,179 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
+import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
+import { api } from '../../api/client.ts';
+import { contractIssues } from '../../api/errors.ts';
+import { useBaton } from '../../store/index.ts';
+import { InputField } from '../shared/InputField.tsx';
+import { SkillsField } from '../shared/SkillsField.tsx';
+import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
+import { checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
+
+const KIND_HELP: Record<AgentKind, string> = {
+  echo: 'completes at once with its input (dry runs)',
+  command: 'runs a program you name, without a shell; see resources/agents/PROTOCOL.md',
+  http: 'POSTs the task to your service; see resources/agents/HTTP.md',
+  llm: 'an OpenAI-compatible chat endpoint (Ollama, llama.cpp, LM Studio, vLLM, OpenAI)',
+  human: "the task waits in that person's inbox (Approvals → My tasks)",
+};
+
+/**
+ * Adds an agent, or edits `editing` (its id fixed). Every field's error shows at once, in a
+ * line kept free for it under the field, so nothing moves when errors appear.
+ */
+export function AgentForm({ editing, onDone }: { editing: Agent | null; onDone(): void }) {
+  const loadAgents = useBaton((s) => s.loadAgents);
+  const notify = useBaton((s) => s.notify);
+  const fail = useBaton((s) => s.fail);
+  const [d, setD] = useState<AgentDraft>(() => (editing ? draftOf(editing) : EMPTY_DRAFT));
+  const [errors, setErrors] = useState<AgentFieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const set =
+    <K extends keyof AgentDraft>(k: K) =>
+    (v: AgentDraft[K]) =>
+      setD((prev) => ({ ...prev, [k]: v }));
+
+  const editingId = editing?.id;
+  useEffect(() => {
+    if (!editingId || !form.current) return;
+    form.current.scrollIntoView({ block: 'nearest' });
+    form.current.querySelector<HTMLInputElement>('input:not([readonly])')?.focus();
+  }, [editingId]);
+
+  const submit = async () => {
+    const checked = checkDraft(d, editing);
+    if (!checked.ok) return setErrors(checked.errors);
+    setBusy(true);
+    try {
+      if (editing) await api.saveAgent(checked.agent);
+      else await api.createAgent(checked.agent);
+      setErrors({});
+      setD(EMPTY_DRAFT);
+      notify('info', `${editing ? 'Saved' : 'Added'} agent ${checked.agent.id}`);
+      await loadAgents();
+      onDone();
+    } catch (err) {
+      const issues = contractIssues(err);
+      if (issues.length > 0) setErrors(fieldErrorsOf(issues));
+      else fail(editing ? `${editing.id} was not saved` : 'The agent was not added', err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = editing ? `Edit agent ${editing.id}` : 'Add an agent';
+  const field = (
+    label: string,
+    key: Exclude<keyof AgentDraft, 'kind' | 'skills' | 'callback'>,
+    error: string | undefined,
+    placeholder?: string,
+  ) => (
+    <InputField
+      label={label}
+      value={d[key]}
+      onChange={set(key)}
+      error={error}
+      placeholder={placeholder}
+      reserveError
+    />
+  );
+  return (
+    <form
+      ref={form}
+      className="form-panel agent-form"
+      aria-label={title}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>{title}</h2>
+      <div className="kind-row">
+        <label>
+          Kind
+          <select value={d.kind} onChange={(e) => set('kind')(e.target.value as AgentKind)}>
+            {AGENT_KINDS.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        <p className="muted small">{KIND_HELP[d.kind]}</p>
+      </div>
+      <div className="fields">
+        <InputField
+          label="Id"
+          value={d.id}
+          onChange={set('id')}
+          error={errors.id}
+          placeholder="e.g. ash"
+          readOnly={editing !== null}
+          reserveError
+        />
+        {field('Name (optional)', 'name', errors.name, 'e.g. Ash the writer')}
+        <SkillsField
+          label="Skills"
+          skills={d.skills}
+          error={errors.skills ?? null}
+          onChange={set('skills')}
+        />
+        {field('Capacity', 'capacity', errors.max_concurrency)}
+        {field('Cost per task', 'cost', errors.cost_per_task)}
+        {d.kind === 'command' && (
+          <>
+            {field('Program', 'command', errors.command, 'node')}
+            <label className="wide">
+              Arguments (one per line; {'{task_id}'}, {'{context_file}'}, {'{resources}'}…)
+              <textarea rows={2} value={d.args} onChange={(e) => set('args')(e.target.value)} />
+              <span className="field-error">{errors.args}</span>
+            </label>
+          </>
+        )}
+        {d.kind === 'http' && (
+          <>
+            {field('URL', 'url', errors.url, 'https://agents.example/run')}
+            {field(
+              'Cancel URL (optional)',
+              'cancel_url',
+              errors.cancel_url,
+              '/jobs/{delegation_task_id}/cancel',
+            )}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={d.callback}
+                onChange={(e) => set('callback')(e.target.checked)}
+              />
+              Offer a callback URL (else polled)
+            </label>
+          </>
+        )}
+        {d.kind === 'llm' && (
+          <>
+            {field('Base URL', 'base_url', errors.base_url)}
+            {field('Model', 'model', errors.model, 'llama3.1')}
+          </>
+        )}
+        {(d.kind === 'http' || d.kind === 'llm') &&
+          field('Secret name (never the value)', 'secret', errors.secret, 'e.g. openai.key')}
+        {field('Charter: mission', 'mission', errors.mission, 'what this agent is for')}
+      </div>
+      {errors.form && (
+        <p className="field-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {editing ? 'Save agent' : 'Add agent'}
+        </button>
+        {editing && (
+          <button type="button" onClick={onDone}>
+            Cancel edit
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

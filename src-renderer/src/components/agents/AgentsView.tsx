@@ -1,0 +1,254 @@
+import { useEffect, useState } from 'react';
+import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts';
+import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
+import { api } from '../../api/client.ts';
+import { useBaton } from '../../store/index.ts';
+import { FileButton } from '../shared/FileButton.tsx';
+import { AgentForm } from './AgentForm.tsx';
+import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
+import { SecretsPanel } from './SecretsPanel.tsx';
+
+const RANGES = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, all: 0 } as const;
+type Range = keyof typeof RANGES;
+
+export function AgentsView() {
+  const agents = useBaton((s) => s.agents);
+  const importAgents = useBaton((s) => s.importAgents);
+  const loadAgents = useBaton((s) => s.loadAgents);
+  const notify = useBaton((s) => s.notify);
+  const fail = useBaton((s) => s.fail);
+  const [range, setRange] = useState<Range>('day');
+  const [stats, setStats] = useState<Record<string, AgentExecutionStats>>({});
+  // By id: the form edits the agent as it is now (a status set meanwhile is kept).
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const editing = agents.find((a) => a.id === editingId) ?? null;
+  const [removing, setRemoving] = useState<Agent | null>(null);
+  // The agent being edited was removed elsewhere (another window, say): the form says so instead
+  // of turning silently into "Add an agent" (a removal from this window closes the form itself).
+  useEffect(() => {
+    if (!editingId || editing || removing?.id === editingId) return;
+    notify('error', `Agent ${editingId} was removed`, ['The changes you were making to it were not saved.']);
+    setEditingId(null);
+  }, [editingId, editing, removing, notify]);
+
+  useEffect(() => {
+    const start = RANGES[range] ? new Date(Date.now() - RANGES[range]).toISOString() : undefined;
+    Promise.all(agents.map((a) => api.agentStats(a.id, start))).then(
+      (list) => setStats(Object.fromEntries(list.map((s) => [s.agent_id, s]))),
+      (err) => fail('Could not load agent statistics', err),
+    );
+  }, [agents, range, fail]);
+
+  const probe = async () => {
+    try {
+      const r = await api.probeAgents();
+      notify(
+        'info',
+        r.length === 0
+          ? 'No agent has an endpoint to test'
+          : `Tested ${r.length}: ${r.map((p) => `${p.id} ${p.reachable ? 'reachable' : 'unreachable'}`).join(', ')}`,
+      );
+      await loadAgents();
+    } catch (err) {
+      fail('The connection test failed', err);
+    }
+  };
+
+  return (
+    <div className="page">
+      <header className="plan-head">
+        <div>
+          <h1>Agents</h1>
+          <p className="muted small">
+            Who can take tasks: their skills, status, capacity and how they have done.
+          </p>
+        </div>
+        <div className="actions">
+          <label className="small">
+            Stats over{' '}
+            <select
+              aria-label="Stats range"
+              value={range}
+              onChange={(e) => setRange(e.target.value as Range)}
+            >
+              <option value="hour">the last hour</option>
+              <option value="day">the last day</option>
+              <option value="week">the last week</option>
+              <option value="all">all time</option>
+            </select>
+          </label>
+          <button type="button" onClick={probe}>
+            Test connections
+          </button>
+          <FileButton label="Import agents…" inputLabel="Agents file" onFile={importAgents} primary />
+        </div>
+      </header>
+      {agents.length === 0 ? (
+        <div className="empty">
+          <p>
+            No agents yet. Import an agents file, such as <code>resources/examples/agents.json</code>, or add
+            one below.
+          </p>
+        </div>
+      ) : (
+        <>
+          <table className="tasks" aria-label="Agents">
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col">Capacity</th>
+                <th scope="col">Skills</th>
+                <th scope="col">Success</th>
+                <th scope="col">Avg time</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {agents.map((a) => (
+                <AgentRow
+                  key={a.id}
+                  agent={a}
+                  stats={stats[a.id]}
+                  onEdit={() => setEditingId(a.id)}
+                  onRemove={() => setRemoving(a)}
+                />
+              ))}
+            </tbody>
+          </table>
+          <StatsChart agents={agents} stats={stats} />
+        </>
+      )}
+      <AgentForm key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditingId(null)} />
+      {removing && (
+        <RemoveAgentDialog
+          agent={removing}
+          onClose={() => {
+            if (editingId === removing.id) setEditingId(null);
+            setRemoving(null);
+          }}
+        />
+      )}
+      <SecretsPanel />
+    </div>
+  );
+}
+
+function AgentRow({
+  agent: a,
+  stats,
+  onEdit,
+  onRemove,
+}: {
+  agent: Agent;
+  stats: AgentExecutionStats | undefined;
+  onEdit(): void;
+  onRemove(): void;
+}) {
+  const loadAgents = useBaton((s) => s.loadAgents);
+  const fail = useBaton((s) => s.fail);
+  const setStatus = async (status: AgentStatus) => {
+    try {
+      // BUSY is shown while at capacity; what a person sets is ONLINE, AWAY or OFFLINE.
+      await api.saveAgent({ ...a, status });
+      await loadAgents();
+    } catch (err) {
+      fail(`Could not change ${a.id}`, err);
+    }
+  };
+  return (
+    <tr>
+      <th scope="row">
+        {a.name ?? a.id}
+        {a.name && <div className="muted small">{a.id}</div>}
+      </th>
+      <td>{a.kind}</td>
+      <td>
+        <select
+          aria-label={`Status of ${a.id}`}
+          className={`pill agent-${a.status}`}
+          value={a.status === 'BUSY' ? 'ONLINE' : a.status}
+          onChange={(e) => setStatus(e.target.value as AgentStatus)}
+        >
+          <option value="ONLINE">{a.status === 'BUSY' ? 'BUSY' : 'ONLINE'}</option>
+          <option value="AWAY">AWAY</option>
+          <option value="OFFLINE">OFFLINE</option>
+        </select>
+      </td>
+      <td>{a.max_concurrency}</td>
+      <td>
+        {a.skills.map((s) => (
+          <span key={s} className="chip">
+            {s}
+          </span>
+        ))}
+      </td>
+      <td>
+        {stats?.success_rate === null || !stats
+          ? '—'
+          : `${stats.success_rate}% of ${stats.completed + stats.failed}`}
+        {(stats?.cancelled ?? 0) > 0 && <div className="muted small">{stats?.cancelled} cancelled</div>}
+        {(stats?.interrupted ?? 0) > 0 && (
+          <div className="muted small">{stats?.interrupted} interrupted by a restart</div>
+        )}
+      </td>
+      <td>
+        {stats?.average_completion_time == null ? '—' : `${stats.average_completion_time.toFixed(2)} s`}
+      </td>
+      <td className="row-actions">
+        <button type="button" aria-label={`Edit ${a.id}`} onClick={onEdit}>
+          Edit
+        </button>
+        <button type="button" aria-label={`Remove ${a.id}`} onClick={onRemove}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** Ended attempts per agent (done, failed, stopped), as bars (SVG, no chart library needed). */
+function StatsChart({ agents, stats }: { agents: Agent[]; stats: Record<string, AgentExecutionStats> }) {
+  const stopped = (s: AgentExecutionStats | undefined) => (s ? s.cancelled + s.interrupted : 0);
+  const ended = (s: AgentExecutionStats | undefined) => (s ? s.completed + s.failed + stopped(s) : 0);
+  const max = Math.max(1, ...agents.map((a) => ended(stats[a.id])));
+  const row = 26;
+  return (
+    <figure className="chart">
+      <figcaption className="small muted">
+        Attempts per agent, each retry counted (green done, red failed, grey cancelled or interrupted by a
+        restart; a task reused by a re-run is not counted again)
+      </figcaption>
+      <svg width="100%" height={agents.length * row + 4} role="img" aria-label="Attempts per agent">
+        {agents.map((a, i) => {
+          const s = stats[a.id];
+          const done = ((s?.completed ?? 0) / max) * 70;
+          const failed = ((s?.failed ?? 0) / max) * 70;
+          const halted = (stopped(s) / max) * 70;
+          return (
+            <g key={a.id} transform={`translate(0, ${i * row})`}>
+              <text x="0" y="17" className="chart-label">
+                {a.id}
+              </text>
+              <rect x="20%" y="4" width={`${done}%`} height="16" className="bar-done" />
+              <rect x={`${20 + done}%`} y="4" width={`${failed}%`} height="16" className="bar-failed" />
+              <rect
+                x={`${20 + done + failed}%`}
+                y="4"
+                width={`${halted}%`}
+                height="16"
+                className="bar-cancelled"
+              />
+              <text x={`${21 + done + failed + halted}%`} y="17" className="chart-label">
+                {ended(s)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
+import { agentInputOf, checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
+
+describe('the agent form', () => {
+  it('names every wrong field at once, in plain words', () => {
+    const r = checkDraft({ ...EMPTY_DRAFT, kind: 'llm', capacity: '0', cost: 'free', model: ' ' }, null);
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        id: 'Id is required',
+        max_concurrency: 'Capacity must be a whole number of at least 1',
+        cost_per_task: 'Cost per task must be a number of at least 0',
+        model: 'Model is required',
+      },
+    });
+    expect(checkDraft({ ...EMPTY_DRAFT, id: 'ok', capacity: '1.5', cost: '' }, null)).toMatchObject({
+      errors: {
+        max_concurrency: 'Capacity must be a whole number of at least 1',
+        cost_per_task: 'Cost per task must be a number of at least 0',
+      },
+    });
+    expect(checkDraft({ ...EMPTY_DRAFT, id: 'bad id!' }, null)).toMatchObject({
+      errors: { id: 'Id may contain only letters, digits and . _ : @ -' },
+    });
+  });
+
+  it('keeps a sentence from the main process as it is, on its field', () => {
+    const message = 'An agent with id hal already exists — edit it instead';
+    expect(fieldErrorsOf([{ path: 'id', message }])).toEqual({ id: message });
+    expect(fieldErrorsOf([{ path: 'charter.mission', message: 'must be at most 2000 characters' }])).toEqual({
+      mission: 'Mission must be at most 2000 characters',
+    });
+  });
+
+  it('edits an agent keeping what the form does not show, and drops an old kind’s settings', () => {
+    const hal = agentSchema.parse({
+      id: 'hal',
+      name: 'Hal',
+      kind: 'command',
+      command: 'node',
+      args: ['agent.js'],
+      env: { MODE: 'x' },
+      status: 'BUSY',
+      tags: ['ship'],
+      charter: { mission: 'Open the doors', vision: 'Calm' },
+    }) as Agent;
+    const draft = { ...draftOf(hal), capacity: '3', mission: '' };
+    expect(checkDraft(draft, hal)).toEqual({
+      ok: true,
+      agent: {
+        ...hal,
+        status: 'ONLINE',
+        max_concurrency: 3,
+        charter: { vision: 'Calm', values: [], expertise: [] },
+      },
+    });
+    const asEcho = agentInputOf({ ...draft, kind: 'echo' }, hal);
+    expect(asEcho).not.toHaveProperty('command');
+    expect(asEcho).not.toHaveProperty('env');
+    expect(asEcho).toMatchObject({ id: 'hal', name: 'Hal', tags: ['ship'], kind: 'echo' });
+  });
+});

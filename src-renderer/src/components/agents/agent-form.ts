@@ -1,0 +1,222 @@
+import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
+import { formatPath } from '../../../../src-shared/contract/errors.ts';
+import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
+
+/** What the add/edit agent form holds: text as typed, turned into an agent on submit. */
+export interface AgentDraft {
+  kind: AgentKind;
+  id: string;
+  name: string;
+  skills: string[];
+  capacity: string;
+  cost: string;
+  mission: string;
+  command: string;
+  args: string;
+  url: string;
+  cancel_url: string;
+  callback: boolean;
+  secret: string;
+  base_url: string;
+  model: string;
+}
+
+export const EMPTY_DRAFT: AgentDraft = {
+  kind: 'echo',
+  id: '',
+  name: '',
+  skills: [],
+  capacity: '1',
+  cost: '0',
+  mission: '',
+  command: '',
+  args: '',
+  url: '',
+  cancel_url: '',
+  callback: true,
+  secret: '',
+  base_url: 'http://127.0.0.1:11434/v1',
+  model: '',
+};
+
+/** The form's fields an error can belong to; `form` is for one that names no field. */
+export type AgentField =
+  | 'id'
+  | 'name'
+  | 'skills'
+  | 'max_concurrency'
+  | 'cost_per_task'
+  | 'mission'
+  | 'command'
+  | 'args'
+  | 'url'
+  | 'cancel_url'
+  | 'secret'
+  | 'base_url'
+  | 'model'
+  | 'form';
+export type AgentFieldErrors = Partial<Record<AgentField, string>>;
+
+/** How each field is named on screen, so a message says which one is wrong. */
+const FIELD_LABELS: Record<AgentField, string> = {
+  id: 'Id',
+  name: 'Name',
+  skills: 'Skills',
+  max_concurrency: 'Capacity',
+  cost_per_task: 'Cost per task',
+  mission: 'Mission',
+  command: 'Program',
+  args: 'Arguments',
+  url: 'URL',
+  cancel_url: 'Cancel URL',
+  secret: 'Secret name',
+  base_url: 'Base URL',
+  model: 'Model',
+  form: 'Agent',
+};
+
+/** The form filled in from an agent, to edit it. */
+export function draftOf(a: Agent): AgentDraft {
+  const common: AgentDraft = {
+    ...EMPTY_DRAFT,
+    kind: a.kind,
+    id: a.id,
+    name: a.name ?? '',
+    skills: [...a.skills],
+    capacity: String(a.max_concurrency),
+    cost: String(a.cost_per_task),
+    mission: a.charter?.mission ?? '',
+  };
+  switch (a.kind) {
+    case 'command':
+      return { ...common, command: a.command, args: a.args.join('\n') };
+    case 'http':
+      return {
+        ...common,
+        url: a.url,
+        cancel_url: a.cancel_url ?? '',
+        callback: a.callback,
+        secret: a.auth_secret ?? '',
+      };
+    case 'llm':
+      return { ...common, base_url: a.base_url, model: a.model, secret: a.api_key_secret ?? '' };
+    case 'echo':
+    case 'human':
+      return common;
+  }
+}
+
+/** A number as typed; blank is not zero. */
+const numberOf = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+
+function kindFields(d: AgentDraft): Record<string, unknown> {
+  switch (d.kind) {
+    case 'command':
+      return {
+        command: d.command,
+        args: d.args
+          .split('\n')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      };
+    case 'http':
+      return {
+        url: d.url,
+        callback: d.callback,
+        cancel_url: d.cancel_url || undefined,
+        auth_secret: d.secret || undefined,
+      };
+    case 'llm':
+      return { base_url: d.base_url, model: d.model, api_key_secret: d.secret || undefined };
+    case 'echo':
+    case 'human':
+      return {};
+  }
+}
+
+/**
+ * The agent the form describes. Editing keeps what the form does not show (its status,
+ * tags, the rest of its charter and, for the same kind, settings such as `env` or
+ * `timeout_s`); a new kind drops the old kind's settings.
+ */
+export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, unknown> {
+  const kept: Partial<Agent> =
+    base === null
+      ? {}
+      : base.kind === d.kind
+        ? { ...base }
+        : { name: base.name, status: base.status, tags: base.tags, charter: base.charter };
+  // The list shows ONLINE at capacity as BUSY; that is not something to save.
+  if (kept.status === 'BUSY') kept.status = 'ONLINE';
+  const charter = defined({ ...kept.charter, mission: d.mission.trim() || undefined });
+  const hasCharter =
+    charter.mission !== undefined ||
+    charter.vision !== undefined ||
+    (charter.values?.length ?? 0) > 0 ||
+    (charter.expertise?.length ?? 0) > 0;
+  return defined({
+    ...kept,
+    id: d.id,
+    kind: d.kind,
+    name: d.name.trim() || undefined,
+    skills: d.skills,
+    max_concurrency: numberOf(d.capacity),
+    cost_per_task: numberOf(d.cost),
+    charter: hasCharter ? charter : undefined,
+    ...kindFields(d),
+  });
+}
+
+/** Without the keys left undefined (an emptied optional field is absent, not `undefined`). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function fieldOf(path: string): AgentField {
+  const top = path.replace(/\[\d+\].*$/, '');
+  if (top === 'charter.mission') return 'mission';
+  if (top === 'auth_secret' || top === 'api_key_secret') return 'secret';
+  return top in FIELD_LABELS && top !== 'form' ? (top as AgentField) : 'form';
+}
+
+/**
+ * One message per field, in plain words naming it: "Capacity must be a whole number of at
+ * least 1". A message that is already a sentence (it starts with a capital) is kept as is.
+ */
+export function fieldErrorsOf(issues: readonly ValidationIssue[]): AgentFieldErrors {
+  const errors: AgentFieldErrors = {};
+  for (const { path, message } of issues) {
+    const field = fieldOf(path);
+    if (errors[field]) continue;
+    const label = field === 'form' ? path : FIELD_LABELS[field];
+    errors[field] = /^[A-Z]/.test(message) ? message : `${label} ${message}`;
+  }
+  return errors;
+}
+
+const REQUIRED: Record<AgentKind, (keyof AgentDraft & AgentField)[]> = {
+  echo: ['id'],
+  human: ['id'],
+  command: ['id', 'command'],
+  http: ['id', 'url'],
+  llm: ['id', 'base_url', 'model'],
+};
+
+/** Every problem with the form at once, or the agent to save. */
+export function checkDraft(
+  d: AgentDraft,
+  base: Agent | null,
+): { ok: true; agent: Agent } | { ok: false; errors: AgentFieldErrors } {
+  const parsed = agentSchema.safeParse(agentInputOf(d, base));
+  const errors = parsed.success
+    ? {}
+    : fieldErrorsOf(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  for (const field of REQUIRED[d.kind]) {
+    const value = d[field];
+    if (typeof value === 'string' && value.trim() === '')
+      errors[field] = `${FIELD_LABELS[field]} is required`;
+  }
+  if (Object.keys(errors).length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, agent: parsed.data };
+}

@@ -1,0 +1,78 @@
+import { useBaton } from '../../store/index.ts';
+import type { ViewInfo } from '../../views.ts';
+import { VIEW_LIST } from '../../views.ts';
+import { NewPlanButton } from '../plans/NewPlanDialog.tsx';
+import { FileButton } from '../shared/FileButton.tsx';
+
+export function Sidebar() {
+  const view = useBaton((s) => s.view);
+  const setView = useBaton((s) => s.setView);
+  const plans = useBaton((s) => s.plans);
+  const selected = useBaton((s) => s.selectedPlanId);
+  const selectPlan = useBaton((s) => s.selectPlan);
+  const importPlan = useBaton((s) => s.importPlan);
+  const connection = useBaton((s) => s.connection);
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="logo" aria-hidden>
+          ◆
+        </span>{' '}
+        Baton
+        <span
+          role="img"
+          className={`conn conn-${connection}`}
+          title={`Connection: ${connection}`}
+          aria-label={`Connection ${connection}`}
+        />
+      </div>
+      <nav aria-label="Sections">
+        {VIEW_LIST.map((v) => (
+          <NavButton key={v.view} entry={v} active={view === v.view} onClick={() => setView(v.view)} />
+        ))}
+      </nav>
+      <div className="sidebar-section">
+        <h2>Plans</h2>
+        <div className="actions">
+          <NewPlanButton />
+          <FileButton label="Import…" inputLabel="Plan file" onFile={importPlan} />
+        </div>
+      </div>
+      <ul className="plan-list" aria-label="Plans">
+        {plans.map((p) => (
+          <li key={p.plan_id}>
+            <button
+              type="button"
+              className={`plan-item${p.plan_id === selected && view === 'plans' ? ' active' : ''}`}
+              aria-current={p.plan_id === selected ? 'true' : undefined}
+              onClick={() => selectPlan(p.plan_id)}
+            >
+              <span className="plan-name">{p.name}</span>
+              <span className="muted small">
+                {p.task_count} task{p.task_count === 1 ? '' : 's'} · v{p.version}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+/** A screen's entry in the sidebar, with its count when something waits there. */
+function NavButton({ entry, active, onClick }: { entry: ViewInfo; active: boolean; onClick(): void }) {
+  const count = useBaton((s) => entry.badge?.count(s) ?? 0);
+  const badge = entry.badge && count > 0 ? entry.badge : null;
+  return (
+    <button
+      type="button"
+      className={`nav${active ? ' active' : ''}`}
+      aria-current={active ? 'page' : undefined}
+      onClick={onClick}
+      aria-label={badge ? `${entry.label}, ${count} ${badge.words}` : entry.label}
+    >
+      {entry.label}
+      {badge && <span className="badge">{count}</span>}
+    </button>
+  );
+}

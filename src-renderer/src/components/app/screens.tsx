@@ -1,0 +1,33 @@
+import type { ComponentType } from 'react';
+import { lazy } from 'react';
+import type { View } from '../../views.ts';
+import { PlansScreen } from '../plans/PlansScreen.tsx';
+
+/** A screen fetched and evaluated the first time it is opened. */
+const onDemand = <M,>(load: () => Promise<M>, pick: (m: M) => ComponentType) =>
+  lazy(() => load().then((m) => ({ default: pick(m) })));
+
+/**
+ * What each screen listed in `VIEWS` shows. The plan list is loaded with the app; the other
+ * screens on first use, so it becomes interactive before React Flow, zod (the designer's
+ * validation) and the other screens are fetched and evaluated.
+ */
+export const SCREENS: Record<View, ComponentType> = {
+  plans: PlansScreen,
+  approvals: onDemand(
+    () => import('../approvals/ApprovalsView.tsx'),
+    (m) => m.ApprovalsView,
+  ),
+  agents: onDemand(
+    () => import('../agents/AgentsView.tsx'),
+    (m) => m.AgentsView,
+  ),
+  projects: onDemand(
+    () => import('../projects/ProjectsView.tsx'),
+    (m) => m.ProjectsView,
+  ),
+  memory: onDemand(
+    () => import('../logs/BuildLogsView.tsx'),
+    (m) => m.BuildLogsView,
+  ),
+};

@@ -1,0 +1,121 @@
+import { useShallow } from 'zustand/react/shallow';
+import { deciderSpecSchema } from '../../../../src-shared/schemas/decision.ts';
+import { planSchema } from '../../../../src-shared/schemas/plan.ts';
+import type { DeciderKind } from '../../designer/panel-fields.ts';
+import { deciderKind, withDeciderKind } from '../../designer/panel-fields.ts';
+import type { Check } from '../../designer/plan-edit.ts';
+import { fieldProblem } from '../../designer/plan-edit.ts';
+import { useBaton } from '../../store/index.ts';
+import { NumberField, SelectField, TextField } from './FormFields.tsx';
+
+/** How many tasks a decider may add when the field is blank. */
+const MAX_CREATED_DEFAULT = deciderSpecSchema.parse({}).max_created_tasks;
+
+const DECIDER_HINTS: Record<DeciderKind, string> = {
+  none: 'Nothing decides between tasks: the plan runs as drawn.',
+  rules: 'After each task, built-in rules decide what happens next.',
+  llm: 'After each task, an llm agent decides what happens next (it may add tasks).',
+};
+
+/** The plan's own fields, shown while no task is selected; the designer loads the projects. */
+export function PlanFields({ checks }: { checks: Check[] }) {
+  const draft = useBaton((s) => s.draft)!;
+  const edit = useBaton((s) => s.edit);
+  const projects = useBaton((s) => s.projects);
+  const llmAgents = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'llm').map((a) => a.id)));
+  const err = (path: string, label: string) => fieldProblem(checks, path, label);
+  const decider = draft.decider;
+  const kind = deciderKind(decider);
+  const projectKnown = !draft.project_id || projects.some((p) => p.id === draft.project_id);
+  const agentKnown = !decider?.agent_id || llmAgents.includes(decider.agent_id);
+  return (
+    <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
+      <p className="muted small">Select a task to edit it, or edit the plan here.</p>
+      <TextField
+        label="Plan id"
+        value={draft.plan_id}
+        error={err('plan_id', 'Plan id')}
+        onCommit={(v) => edit((p) => ({ ...p, plan_id: v }))}
+      />
+      <TextField
+        label="Name"
+        value={draft.name ?? ''}
+        error={err('name', 'Name')}
+        onCommit={(v) => edit((p) => ({ ...p, name: v || undefined }))}
+      />
+      <TextField
+        label="Goal"
+        value={draft.goal ?? ''}
+        multiline
+        error={err('goal', 'Goal')}
+        onCommit={(v) => edit((p) => ({ ...p, goal: v || undefined }))}
+      />
+      <NumberField
+        label="Budget"
+        value={draft.budget}
+        error={err('budget', 'Budget')}
+        schema={planSchema.shape.budget}
+        onCommit={(v) => edit((p) => ({ ...p, budget: v }))}
+      />
+      <SelectField
+        label="Project"
+        value={draft.project_id ?? ''}
+        error={err('project_id', 'Project')}
+        hint={
+          projects.length === 0
+            ? 'No projects yet: add one on the Projects screen.'
+            : "A plan in a project also spends from the project's budget."
+        }
+        onChange={(v) => edit((p) => ({ ...p, project_id: v || undefined }))}
+      >
+        <option value="">None</option>
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name === p.id ? p.id : `${p.id} — ${p.name}`}
+          </option>
+        ))}
+        {!projectKnown && <option value={draft.project_id}>{draft.project_id} (not found)</option>}
+      </SelectField>
+      <SelectField
+        label="Decider"
+        value={kind}
+        hint={DECIDER_HINTS[kind]}
+        onChange={(v) =>
+          edit((p) => ({ ...p, decider: withDeciderKind(p.decider, v as DeciderKind, llmAgents[0]) }))
+        }
+      >
+        <option value="none">None</option>
+        <option value="rules">Rules</option>
+        <option value="llm">An llm agent</option>
+      </SelectField>
+      {decider && kind === 'llm' && (
+        <SelectField
+          label="Decider agent"
+          value={decider.agent_id ?? ''}
+          error={err('decider.agent_id', 'Decider agent')}
+          onChange={(v) => edit((p) => ({ ...p, decider: { ...decider, agent_id: v || undefined } }))}
+        >
+          <option value="">
+            {llmAgents.length === 0 ? 'No llm agents registered' : 'Choose an llm agent…'}
+          </option>
+          {llmAgents.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+          {!agentKnown && <option value={decider.agent_id}>{decider.agent_id} (not an llm agent)</option>}
+        </SelectField>
+      )}
+      {decider && (
+        <NumberField
+          label="Most tasks it may add"
+          value={decider.max_created_tasks}
+          placeholder={String(MAX_CREATED_DEFAULT)}
+          error={err('decider.max_created_tasks', 'Most tasks it may add')}
+          schema={deciderSpecSchema.shape.max_created_tasks}
+          onCommit={(v) => edit((p) => ({ ...p, decider: { ...decider, max_created_tasks: v } }))}
+        />
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,210 @@
+import type { ZodType } from 'zod';
+import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
+import type { RetryField } from '../../designer/panel-fields.ts';
+import {
+  conditionProblems,
+  conditionSummary,
+  RETRY_DEFAULTS,
+  retryWaits,
+  withRetryField,
+} from '../../designer/panel-fields.ts';
+import type { Check, TaskDraft } from '../../designer/plan-edit.ts';
+import { checksAt, fieldProblem, renameTask, updateTask } from '../../designer/plan-edit.ts';
+import { fieldMessage } from '../../format/field-message.ts';
+import { plural } from '../../format/plural.ts';
+import { useBaton } from '../../store/index.ts';
+import { SkillsField } from '../shared/SkillsField.tsx';
+import { ConditionField } from './ConditionField.tsx';
+import { DependsOnField } from './DependsOnField.tsx';
+import { NumberField, TextField } from './FormFields.tsx';
+import { JsonField } from './JsonField.tsx';
+import { PanelSection } from './PanelSection.tsx';
+
+const backoff = retryPolicySchema.shape.backoff.unwrap().shape;
+
+/** The retry fields: label, schema (to check as typed) and the default a blank field means. */
+const RETRY_FIELDS: { field: RetryField; label: string; schema: ZodType; fallback: number }[] = [
+  {
+    field: 'max_attempts',
+    label: 'Attempts',
+    schema: retryPolicySchema.shape.max_attempts,
+    fallback: RETRY_DEFAULTS.max_attempts,
+  },
+  {
+    field: 'initial_ms',
+    label: 'First wait (ms)',
+    schema: backoff.initial_ms,
+    fallback: RETRY_DEFAULTS.backoff.initial_ms,
+  },
+  { field: 'factor', label: 'Wait factor', schema: backoff.factor, fallback: RETRY_DEFAULTS.backoff.factor },
+  {
+    field: 'max_ms',
+    label: 'Longest wait (ms)',
+    schema: backoff.max_ms,
+    fallback: RETRY_DEFAULTS.backoff.max_ms,
+  },
+  {
+    field: 'jitter',
+    label: 'Jitter (0 to 1)',
+    schema: backoff.jitter,
+    fallback: RETRY_DEFAULTS.backoff.jitter,
+  },
+];
+
+const retryValue = (task: TaskDraft, field: RetryField) =>
+  field === 'max_attempts' ? task.retry?.max_attempts : task.retry?.backoff?.[field];
+
+/** Edits every field of the selected task; problems show next to their field. */
+export function TaskForm({ task, index, checks }: { task: TaskDraft; index: number; checks: Check[] }) {
+  const edit = useBaton((s) => s.edit);
+  const tryEdit = useBaton((s) => s.tryEdit);
+  const agents = useBaton((s) => s.agents);
+  const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>) => edit((plan) => updateTask(plan, task.task_id, p));
+  // A taken or invalid id is refused, like a cycle: the field keeps it, with the reason.
+  const rename = (to: string) => tryEdit((plan) => renameTask(plan, task.task_id, to), to);
+  const problem = (field: string, label: string) => fieldProblem(checks, `tasks[${index}].${field}`, label);
+  const dependsOn = task.depends_on ?? [];
+  const retryPath = (f: RetryField) => (f === 'max_attempts' ? `retry.${f}` : `retry.backoff.${f}`);
+  const retryErrors = checksAt(checks, `tasks[${index}].retry`).length > 0;
+  // A problem with the policy itself rather than one of its fields (an unknown key, say).
+  const retryOther =
+    checks
+      .filter((c) => c.path === `tasks[${index}].retry` || c.path === `tasks[${index}].retry.backoff`)
+      .map((c) => fieldMessage('Retries', c.message))
+      .join('; ') || null;
+  const conditionError = conditionProblems(checks, index);
+  const inputsError = problem('inputs', 'Inputs');
+  const attempts = task.retry?.max_attempts;
+  const inputKeys = task.inputs ? Object.keys(task.inputs).length : 0;
+  return (
+    <form className="task-form" aria-label={`Task ${task.task_id}`} onSubmit={(e) => e.preventDefault()}>
+      <TextField
+        label="Task id"
+        value={task.task_id}
+        error={problem('task_id', 'Task id')}
+        onCommit={rename}
+      />
+      <TextField
+        label="Description"
+        value={task.description}
+        multiline
+        error={problem('description', 'Description')}
+        onCommit={(v) => patch({ description: v })}
+      />
+      <DependsOnField
+        taskId={task.task_id}
+        dependsOn={dependsOn}
+        error={problem('depends_on', 'Dependencies')}
+      />
+      <SkillsField
+        skills={task.required_skills ?? []}
+        error={problem('required_skills', 'Required skills')}
+        onChange={(s) => patch({ required_skills: s })}
+      />
+      <label>
+        Priority
+        <select
+          value={task.priority ?? 'MEDIUM'}
+          onChange={(e) => patch({ priority: e.target.value as TaskDraft['priority'] })}
+        >
+          {PRIORITIES.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <TextField
+        label="Deadline (ISO 8601)"
+        value={task.deadline ?? ''}
+        placeholder="2026-12-01T17:00:00Z"
+        error={problem('deadline', 'Deadline')}
+        onCommit={(v) => patch({ deadline: v || undefined })}
+      />
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={task.requires_approval ?? false}
+          onChange={(e) => patch({ requires_approval: e.target.checked })}
+        />
+        Requires approval
+      </label>
+      <NumberField
+        label="Estimated cost"
+        value={task.estimated_cost}
+        error={problem('estimated_cost', 'Estimated cost')}
+        schema={taskSpecSchema.shape.estimated_cost}
+        onCommit={(v) => patch({ estimated_cost: v })}
+      />
+      <label>
+        Agent
+        <select value={task.agent ?? ''} onChange={(e) => patch({ agent: e.target.value || undefined })}>
+          <option value="">Best fit (by skills)</option>
+          {agents.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <NumberField
+        label="Timeout (s)"
+        value={task.timeout_s}
+        error={problem('timeout_s', 'Timeout (s)')}
+        schema={taskSpecSchema.shape.timeout_s}
+        onCommit={(v) => patch({ timeout_s: v })}
+      />
+      <PanelSection
+        title="Retries"
+        summary={
+          attempts !== undefined && Number.isFinite(attempts) ? plural(attempts, 'attempt') : 'no retries'
+        }
+        hasValue={task.retry !== undefined}
+        error={retryErrors}
+      >
+        <div className="field-grid">
+          {RETRY_FIELDS.map((f) => (
+            <NumberField
+              key={f.field}
+              label={f.label}
+              value={retryValue(task, f.field)}
+              placeholder={String(f.fallback)}
+              error={problem(retryPath(f.field), f.label)}
+              schema={f.schema}
+              onCommit={(v) => patch({ retry: withRetryField(task.retry, f.field, v) })}
+            />
+          ))}
+        </div>
+        <p className="field-hint">{retryWaits(task.retry) ?? 'Blank fields use the defaults shown.'}</p>
+        {retryOther && <span className="field-error">{retryOther}</span>}
+      </PanelSection>
+      <PanelSection
+        title="Run only when"
+        summary={conditionSummary(task.condition)}
+        hasValue={task.condition !== undefined}
+        error={conditionError !== null}
+      >
+        <ConditionField
+          condition={task.condition}
+          dependsOn={dependsOn}
+          error={conditionError}
+          onCommit={(c) => patch({ condition: c })}
+        />
+      </PanelSection>
+      <PanelSection
+        title="Inputs"
+        summary={inputKeys === 0 ? 'none' : plural(inputKeys, 'value')}
+        hasValue={task.inputs !== undefined}
+        error={inputsError !== null}
+      >
+        <JsonField
+          label="Inputs (JSON)"
+          value={task.inputs}
+          schema={taskSpecSchema.shape.inputs}
+          error={inputsError}
+          placeholder={'{ "topic": "laptops", "max_results": 5 }'}
+          hint="An object the agent receives with the task; blank for none."
+          onCommit={(v) => patch({ inputs: v })}
+        />
+      </PanelSection>
+    </form>
+  );
+}

@@ -1,0 +1,178 @@
+import type { NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
+import type { Positions } from '../../graph/layout.ts';
+import { layoutAsync } from '../../graph/layout-client.ts';
+import {
+  dependencyEdges,
+  EDGE_OPTIONS,
+  FIT,
+  fittedViewport,
+  keyPicked,
+  MIN_ZOOM,
+  MINIMAP_MAX_TASKS,
+  NO_EDGES,
+  OVERVIEW_MIN_TASKS,
+  OverviewSwitch,
+  overviewPick,
+  revealTask,
+  startsAsOverview,
+  useOverview,
+} from './overview-mode.tsx';
+import { PlanOverview } from './PlanOverview.tsx';
+import type { PlanTaskNodeType } from './RunTaskNode.tsx';
+import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
+import type { VersionMark } from './TaskNode.tsx';
+import { CARD_HANDLES, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
+
+const nodeTypes: NodeTypes = { planTask: RunTaskNode };
+
+interface Props {
+  plan: Plan;
+  /** Tasks a decider added to the run shown. */
+  added?: TaskSpec[] | undefined;
+  /** The run whose statuses colour the nodes. */
+  runId: string | undefined;
+  onSelectTask?: (taskId: string) => void;
+  /** The version history's marks: tasks new, changed or removed compared with another version. */
+  marks?: ReadonlyMap<string, VersionMark> | undefined;
+  /** The task whose details are open: its card is outlined. */
+  selectedTaskId?: string | null | undefined;
+}
+
+/** The plan as a DAG; statuses of the selected run colour the nodes. */
+export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, selectedTaskId }: Props) {
+  const plan = useMemo(
+    () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
+    [stored, added],
+  );
+  const box = useRef<HTMLElement>(null);
+  const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
+  const [layout, setLayout] = useState<{ positions: Positions; viewport: Viewport | undefined } | null>(null);
+  const [layoutError, setLayoutError] = useState<string | null>(null);
+  const [overview, setOverview] = useState(false);
+  const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
+
+  const edges = useMemo(() => dependencyEdges(plan.tasks), [plan]);
+
+  useEffect(() => {
+    let live = true;
+    setLayout(null);
+    layoutAsync({
+      nodes: plan.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+      edges,
+    }).then(
+      (positions) => {
+        if (!live) return;
+        // Fit here rather than with React Flow's fitView, so a large plan that fits only when
+        // zoomed out starts as the overview, without first rendering thousands of cards.
+        const viewport = fittedViewport(positions, box.current);
+        setOverview(startsAsOverview(plan.tasks.length, viewport));
+        setLayout({ positions, viewport });
+      },
+      (err: Error) => live && setLayoutError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [plan, edges]);
+
+  // One node object per task for the whole run: statuses are read by each node from the store.
+  const nodes = useMemo<PlanTaskNodeType[]>(() => {
+    if (!layout) return [];
+    return plan.tasks.map((t) => {
+      const inputs = t.inputs as {
+        reasoning?: string;
+        orchestrator_decision?: boolean;
+        baton_gate?: boolean;
+      };
+      return {
+        id: t.task_id,
+        type: 'planTask',
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        handles: CARD_HANDLES,
+        position: layout.positions[t.task_id] ?? { x: 0, y: 0 },
+        data: {
+          taskId: t.task_id,
+          description: t.description,
+          skills: t.required_skills,
+          priority: t.priority,
+          added: inputs?.orchestrator_decision === true || inputs?.baton_gate === true,
+          reasoning: inputs?.reasoning ?? null,
+          mark: marks?.get(t.task_id),
+        },
+      };
+    });
+  }, [plan, layout, marks]);
+  // Selecting a task replaces one node object, not all of them.
+  const shown = useMemo(
+    () =>
+      selectedTaskId ? nodes.map((n) => (n.id === selectedTaskId ? { ...n, selected: true } : n)) : nodes,
+    [nodes, selectedTaskId],
+  );
+  // The overview canvas: the nodes hidden and its scene, while it is shown.
+  const canvas = useOverview(overview, nodes, edges);
+  // A task selected elsewhere (the task table, a search) is brought into view when it is off
+  // screen; the view does not move for one in sight (a click on the graph itself).
+  useEffect(() => {
+    if (selectedTaskId) revealTask(flow.current, box.current, layout?.positions[selectedTaskId]);
+  }, [selectedTaskId, layout]);
+
+  if (layoutError) return <p role="alert">Could not lay out the plan: {layoutError}</p>;
+  return (
+    <section
+      className="graph"
+      aria-label="Plan graph"
+      ref={box}
+      onKeyDown={(e) => {
+        const id = keyPicked(e);
+        if (id) onSelectTask?.(id);
+      }}
+    >
+      {layout ? (
+        <ShownRun.Provider value={runId}>
+          <ReactFlow
+            nodes={canvas ? canvas.nodes : shown}
+            edges={overview ? NO_EDGES : edges}
+            defaultEdgeOptions={EDGE_OPTIONS}
+            nodeTypes={nodeTypes}
+            onInit={(instance) => {
+              flow.current = instance;
+            }}
+            {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
+            fitViewOptions={FIT}
+            nodesConnectable={false}
+            // Nothing can be done with an edge here: Tab goes from task to task, not through every edge first.
+            edgesFocusable={false}
+            onlyRenderVisibleElements
+            onNodeClick={(_e, node) => onSelectTask?.(node.id)}
+            onPaneClick={(e) => {
+              if (!canvas) return;
+              const hit = overviewPick(flow.current, canvas.scene, e);
+              if (hit) onSelectTask?.(hit.id);
+            }}
+            colorMode="system"
+            minZoom={MIN_ZOOM}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            {canvas && <PlanOverview scene={canvas.scene} />}
+            {large && <OverviewSwitch onChange={setOverview} />}
+            {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
+                It is left out while the overview is shown: it leaves hidden nodes out, and the
+                overview is a map itself. */}
+            {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && (
+              <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
+            )}
+            <Controls fitViewOptions={FIT} />
+          </ReactFlow>
+        </ShownRun.Provider>
+      ) : (
+        <p className="muted centered">Laying out {plan.tasks.length} tasks…</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,129 @@
+import type { Node, NodeHandle, NodeProps, ReactFlowState } from '@xyflow/react';
+import { Handle, Position, useStore } from '@xyflow/react';
+import { memo } from 'react';
+import type { Priority } from '../../../../src-shared/schemas/plan.ts';
+import type { TaskStatus } from '../../../../src-shared/schemas/run.ts';
+import { STATUS_LABEL } from '../shared/status-label.ts';
+
+export interface TaskNodeData extends Record<string, unknown> {
+  taskId: string;
+  description: string;
+  skills: string[];
+  priority: Priority;
+  status: TaskStatus | null;
+  agentId: string | null;
+  reason: string | null;
+  /** Added while the run went on (by a decider). */
+  added?: boolean;
+  /** 0–100 while the agent reports progress. */
+  progress?: number | null;
+  /** How the task differs in the version it is compared with (the version history's graph). */
+  mark?: VersionMark | undefined;
+}
+
+/** A task in one version compared with another: new in it, changed, or gone from the other. */
+export type VersionMark = 'new' | 'changed' | 'removed';
+const MARK_LABEL: Record<VersionMark, string> = {
+  new: 'new in this version',
+  changed: 'changed',
+  removed: 'removed since',
+};
+export type TaskNodeType = Node<TaskNodeData, 'task'>;
+
+export const NODE_WIDTH = 240;
+export const NODE_HEIGHT = 104;
+/** The card's 6 px handles, centred on its left and right edges (React Flow's handle CSS). */
+const HANDLE = 6;
+/**
+ * Where a card's handles are, known in advance: React Flow then draws edges at once and does
+ * not measure each card as it appears (a ResizeObserver pass and a re-render for every card
+ * that comes into view: the hitch when zooming in from the overview).
+ */
+export const CARD_HANDLES: NodeHandle[] = [
+  {
+    type: 'target',
+    position: Position.Left,
+    x: -HANDLE / 2,
+    y: (NODE_HEIGHT - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+  {
+    type: 'source',
+    position: Position.Right,
+    x: NODE_WIDTH - HANDLE / 2,
+    y: (NODE_HEIGHT - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+];
+
+/** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
+const DETAIL_ZOOM = 0.45;
+const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
+
+/** A task as a card; below DETAIL_ZOOM, a coloured box with its id. */
+export function TaskCard({ data }: { data: TaskNodeData }) {
+  const status = data.status;
+  const small = useStore(zoomedOut);
+  const mark = data.mark;
+  const label = `Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}${mark ? `, ${MARK_LABEL[mark]}` : ''}`;
+  const marked = mark ? ` mark-${mark}` : '';
+  if (small) {
+    return (
+      <article className={`task-node mini node-${status ?? 'none'}${marked}`} aria-label={label}>
+        <Handle type="target" position={Position.Left} />
+        <span className="task-id">{data.taskId}</span>
+        <Handle type="source" position={Position.Right} />
+      </article>
+    );
+  }
+  return (
+    <article
+      className={`task-node node-${status ?? 'none'}${marked}`}
+      aria-label={label}
+      title={data.reason ?? data.description}
+    >
+      <Handle type="target" position={Position.Left} />
+      <header>
+        <span className="task-id">
+          {data.added && (
+            <span className="added-mark" title="Added by the decider">
+              ✦{' '}
+            </span>
+          )}
+          {data.taskId}
+        </span>
+        {status && <span className={`pill status-${status}`}>{STATUS_LABEL[status]}</span>}
+        {mark && <span className={`pill version-${mark}`}>{MARK_LABEL[mark]}</span>}
+      </header>
+      <p className="task-desc">{data.description || <em>No description</em>}</p>
+      {status === 'in_progress' && typeof data.progress === 'number' && (
+        <div
+          className="node-progress"
+          role="progressbar"
+          aria-label={`${data.taskId} progress`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={data.progress}
+        >
+          <div style={{ transform: `scaleX(${data.progress / 100})` }} />
+        </div>
+      )}
+      <footer>
+        {data.agentId ? (
+          <span className="agent">→ {data.agentId}</span>
+        ) : (
+          <span className="skills">{data.skills.join(' · ') || 'no skills required'}</span>
+        )}
+        {data.priority !== 'MEDIUM' && <span className={`prio prio-${data.priority}`}>{data.priority}</span>}
+      </footer>
+      <Handle type="source" position={Position.Right} />
+    </article>
+  );
+}
+
+/** The designer's node: everything it shows is in its data. */
+export const TaskNode = memo(function TaskNode({ data }: NodeProps<TaskNodeType>) {
+  return <TaskCard data={data} />;
+});

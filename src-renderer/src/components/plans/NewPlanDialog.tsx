@@ -1,0 +1,68 @@
+import { useRef, useState } from 'react';
+import { useBaton } from '../../store/index.ts';
+
+/** Start a plan from a goal sentence (scope), or from an empty canvas. */
+export function NewPlanButton() {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [goal, setGoal] = useState('');
+  const [busy, setBusy] = useState(false);
+  const draftFromGoal = useBaton((s) => s.draftFromGoal);
+  const beginEdit = useBaton((s) => s.beginEdit);
+  const close = () => dialog.current?.close();
+  return (
+    <>
+      <button type="button" onClick={() => dialog.current?.showModal()}>
+        New plan…
+      </button>
+      <dialog ref={dialog} aria-label="New plan" className="dialog">
+        <form
+          method="dialog"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setBusy(true);
+            await draftFromGoal(goal);
+            setBusy(false);
+            close();
+          }}
+        >
+          <h2>New plan</h2>
+          <label>
+            Goal
+            <textarea
+              rows={3}
+              value={goal}
+              placeholder="research best laptops and draft email to john@example.com"
+              onChange={(e) => setGoal(e.target.value)}
+            />
+          </label>
+          <p className="muted small">
+            Baton drafts tasks, skills and dependencies from the sentence; you review them before running.
+          </p>
+          <div className="actions">
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                beginEdit(
+                  {
+                    plan_id: 'new-plan',
+                    tasks: [{ task_id: 'task-001', description: '', required_skills: [] }],
+                  },
+                  true,
+                );
+                close();
+              }}
+            >
+              Start empty
+            </button>
+            <button type="submit" className="primary" disabled={busy || goal.trim().length < 3}>
+              {busy ? 'Drafting…' : 'Draft from goal'}
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

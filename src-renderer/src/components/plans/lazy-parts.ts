@@ -1,0 +1,8 @@
+import { lazy } from 'react';
+
+// Parts of the Plans screen loaded on first use: the plan list becomes interactive before
+// React Flow is fetched and evaluated.
+export const PlanGraph = lazy(() => import('../graph/PlanGraph.tsx').then((m) => ({ default: m.PlanGraph })));
+export const PlanVersions = lazy(() =>
+  import('../versions/PlanVersions.tsx').then((m) => ({ default: m.PlanVersions })),
+);

@@ -1,0 +1,269 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
+import { TASK_STATUSES } from '../../../../src-shared/schemas/run.ts';
+import { durationBetween } from '../../format/duration.ts';
+import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
+import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { STATUS_LABEL } from '../shared/status-label.ts';
+import { taskKey } from '../shared/task-key.ts';
+import { TaskDetail } from './TaskDetail.tsx';
+
+/** The result of one run: its status, every task's outcome, and the build log entry. */
+export function RunPanel({ run, order }: { run: Run; order: string[] }) {
+  const tasks = useRunTasks(run.id);
+  const log = useBaton((s) => s.memory[run.memory_id]);
+  const cancelRun = useBaton((s) => s.cancelRun);
+  const selected = useSelectedTaskId(run.id);
+  const selectedTask = selected ? tasks[selected] : undefined;
+  const openBuildLog = useBaton((s) => s.openBuildLog);
+  const counts = useLiveCounts(run);
+  const [query, setQuery] = useState('');
+  const [show, setShow] = useState<Shown>('all');
+  const shown = useShownTasks(order, tasks, query, show);
+  const done = counts.done;
+  const total = order.length;
+  return (
+    <section className="run-panel" aria-label="Run result">
+      <header className="run-head">
+        <div>
+          <h2>
+            Run <code>{run.id}</code>
+          </h2>
+          <p className="muted small">
+            plan v{run.plan_version} · started {new Date(run.created_at).toLocaleString()}
+            {run.finished_at && ` · took ${durationBetween(run.created_at, run.finished_at)}`}
+          </p>
+        </div>
+        <span className={`pill big run-${run.status}`} role="status" aria-label={`Run status: ${run.status}`}>
+          {run.status}
+        </span>
+      </header>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Tasks done"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+      >
+        <div style={{ transform: `scaleX(${total ? done / total : 0})` }} />
+      </div>
+      <p className="small">
+        {done} of {total} done
+        {SUMMARY.map(
+          ([status, words]) =>
+            counts[status] > 0 && (
+              <span key={status}>
+                {' · '}
+                <button
+                  type="button"
+                  className="link"
+                  aria-pressed={show === status}
+                  title={`Show only the tasks ${words}`}
+                  onClick={() => setShow(show === status ? 'all' : status)}
+                >
+                  {counts[status]} {words}
+                </button>
+              </span>
+            ),
+        )}
+      </p>
+      {run.status === 'executing' && (
+        <ConfirmButton
+          label="Cancel run"
+          question="Cancel this run?"
+          detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
+          yes="Yes, cancel the run"
+          no="Keep the run"
+          onConfirm={() => cancelRun(run.id)}
+        />
+      )}
+      {selectedTask && (
+        // A task of its own: what was read about another (history, attempts, open sections) goes.
+        <TaskDetail key={taskKey(selectedTask)} task={selectedTask} run={run} />
+      )}
+      <TaskFinder query={query} onQuery={setQuery} show={show} onShow={setShow} />
+      <TaskTable runId={run.id} order={shown} tasks={tasks} total={order.length} />
+      <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
+        Open the build logs of this plan
+      </button>
+      <details className="build-log" open>
+        <summary>
+          Build log <span className="muted small">memory entry {run.memory_id}</span>
+        </summary>
+        {log ? (
+          <section aria-label="Build log entry">
+            <pre>{JSON.stringify(log, null, 2)}</pre>
+          </section>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </details>
+    </section>
+  );
+}
+
+/** The other statuses the summary line names, in the order it names them. */
+const SUMMARY: [TaskStatus, string][] = [
+  ['in_progress', 'running'],
+  ['awaiting_approval', 'awaiting approval'],
+  ['failed', 'failed'],
+  ['cancelled', 'cancelled'],
+  ['skipped', 'skipped'],
+  ['unassigned', 'unassigned'],
+];
+
+/**
+ * The run's tasks by status, from the task runs streamed to the view (every change arrives as
+ * an event; the store keeps them counted); the run row's counts, which the engine sends only
+ * with its build log, until they load.
+ */
+const useLiveCounts = (run: Run): TaskCounts => useBaton((s) => s.runTaskCounts[run.id]) ?? run.counts;
+
+/** Which tasks the table lists: all, or those in one status. */
+type Shown = 'all' | TaskStatus;
+
+/** The tasks the table lists, in plan order: matching the search (id or part of it) and status. */
+function useShownTasks(
+  order: string[],
+  tasks: Record<string, TaskRun>,
+  query: string,
+  show: Shown,
+): string[] {
+  return useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q && show === 'all') return order;
+    return order.filter(
+      (id) => (!q || id.toLowerCase().includes(q)) && (show === 'all' || tasks[id]?.status === show),
+    );
+  }, [order, tasks, query, show]);
+}
+
+/** Search the run's tasks by id, and show one status only (thousands of tasks stay findable). */
+function TaskFinder({
+  query,
+  onQuery,
+  show,
+  onShow,
+}: {
+  query: string;
+  onQuery: (q: string) => void;
+  show: Shown;
+  onShow: (s: Shown) => void;
+}) {
+  return (
+    <div className="task-finder">
+      <input
+        type="search"
+        placeholder="Find a task by id…"
+        aria-label="Find a task"
+        value={query}
+        onChange={(e) => onQuery(e.target.value)}
+      />
+      <select aria-label="Show tasks" value={show} onChange={(e) => onShow(e.target.value as Shown)}>
+        <option value="all">all statuses</option>
+        {TASK_STATUSES.map((st) => (
+          <option key={st} value={st}>
+            {STATUS_LABEL[st].toLowerCase()}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const ROW_HEIGHT = 52;
+
+/**
+ * Every task's outcome; virtualised, so a run of thousands of tasks stays smooth. A task's id
+ * selects it, as clicking it in the graph does (also when the graph is the zoomed-out overview).
+ */
+function TaskTable({
+  runId,
+  order,
+  tasks,
+  total,
+}: {
+  runId: string;
+  order: string[];
+  tasks: Record<string, TaskRun>;
+  /** Tasks in the run; `order` may list fewer (a search or a status shown). */
+  total: number;
+}) {
+  const select = useBaton((s) => s.selectRunTask);
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  if (order.length === 0) return <p className="muted small">No task of the {total} matches.</p>;
+  return (
+    <div
+      ref={scroller}
+      className="task-rows"
+      style={{ maxHeight: Math.min(order.length + 1, 9) * ROW_HEIGHT + 4 }}
+    >
+      <table className="task-table" aria-label="Task results" aria-rowcount={order.length + 1}>
+        <thead>
+          <tr className="task-row head">
+            <th scope="col">Task</th>
+            <th scope="col">Status</th>
+            <th scope="col">Agent</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody style={{ height: rows.getTotalSize(), position: 'relative', display: 'block' }}>
+          {rows.getVirtualItems().map((v) => {
+            const id = order[v.index]!;
+            const t = tasks[id];
+            return (
+              <tr
+                key={id}
+                className="task-row"
+                aria-rowindex={v.index + 2}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${v.start}px)`,
+                }}
+              >
+                <th scope="row" className="task-cell-id">
+                  <button
+                    type="button"
+                    className="link"
+                    title={`Show task ${id}`}
+                    onClick={() => void select(runId, id)}
+                  >
+                    {id}
+                  </button>
+                </th>
+                <td>
+                  <span className={`pill status-${t?.status ?? 'pending'}`}>
+                    {t ? STATUS_LABEL[t.status] : '…'}
+                  </span>
+                </td>
+                <td>
+                  {t?.agent_id ?? '—'}
+                  {t?.delegation_task_id && <div className="muted small">{t.delegation_task_id}</div>}
+                </td>
+                <td className="small why">{t?.reason ?? t?.error ?? explain(t)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function explain(t: TaskRun | undefined): string {
+  if (!t?.match?.score) return '';
+  const rejected = t.match.rejected.length;
+  return `score ${t.match.score.total}${rejected ? ` · ${rejected} other agent${rejected === 1 ? '' : 's'} rejected` : ''}`;
+}

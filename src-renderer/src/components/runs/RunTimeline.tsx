@@ -1,0 +1,160 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef } from 'react';
+import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { formatDuration } from '../../format/duration.ts';
+import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
+import { STATUS_LABEL } from '../shared/status-label.ts';
+
+const ROW = 24;
+
+/** When each task waited and ran, on one time axis from the run's start (virtualised rows). */
+export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
+  const tasks = useRunTasks(run.id);
+  const select = useBaton((s) => s.selectRunTask);
+  const selected = useSelectedTaskId(run.id);
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 20,
+  });
+  // A pass over every task: once per change of the tasks, not again on every selection.
+  const lastFinish = useMemo(() => {
+    let last = Number.NEGATIVE_INFINITY;
+    for (const t of Object.values(tasks)) if (t.finished_at) last = Math.max(last, Date.parse(t.finished_at));
+    return last;
+  }, [tasks]);
+  const t0 = Date.parse(run.created_at);
+  const end = Math.max(run.finished_at ? Date.parse(run.finished_at) : Date.now(), lastFinish);
+  const span = Math.max(1, end - t0);
+  const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0) / span) * 100))}%`;
+  return (
+    <section className="timeline" aria-label="Run timeline">
+      <TimelineLegend />
+      <div className="timeline-axis small muted">
+        <span>0 ms</span>
+        <span>{formatDuration(span)}</span>
+      </div>
+      <div ref={scroller} className="timeline-rows">
+        <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+          {rows.getVirtualItems().map((v) => {
+            const id = order[v.index]!;
+            const t = tasks[id];
+            // A task reused from an earlier run did not run in this one.
+            const reused = t?.reason?.startsWith(REUSED_REASON_PREFIX) ?? false;
+            const start = t?.started_at && !reused ? Date.parse(t.started_at) : null;
+            const finished = t?.finished_at ? Date.parse(t.finished_at) : null;
+            const stop = finished ?? (start !== null ? end : null);
+            // Not started and not ended: still waiting (for dependencies, an agent, an approval, a retry).
+            const waiting = start === null && finished === null;
+            const retried = (t?.attempt ?? 0) > 1;
+            const label = timelineLabel({ id, t, t0, start, stop, finished, reused, waiting, retried });
+            return (
+              <div
+                key={id}
+                className={`timeline-row${id === selected ? ' selected' : ''}`}
+                title={label}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: ROW,
+                  transform: `translateY(${v.start}px)`,
+                }}
+              >
+                {/* The button covers the whole row (see .timeline-select), so a click on the bar selects too. */}
+                <button
+                  type="button"
+                  className="timeline-select"
+                  aria-label={`Show task ${id}`}
+                  aria-current={id === selected ? 'true' : undefined}
+                  onClick={() => void select(run.id, id)}
+                >
+                  {id}
+                </button>
+                <span className="timeline-track">
+                  {start !== null && <span className="wait" style={{ left: 0, width: pct(start) }} />}
+                  {waiting && (
+                    <span
+                      className="wait still"
+                      role="img"
+                      aria-label={label}
+                      style={{ left: 0, width: pct(end) }}
+                    />
+                  )}
+                  {start !== null && stop !== null && (
+                    <span
+                      className={`bar node-${t?.status}${retried ? ' retried' : ''}`}
+                      role="img"
+                      aria-label={label}
+                      style={{ left: pct(start), width: `max(2px, calc(${pct(stop)} - ${pct(start)}))` }}
+                    />
+                  )}
+                  {start === null && finished !== null && (
+                    <span
+                      className={`tick node-${t?.status}${reused ? ' reused' : ''}`}
+                      role="img"
+                      aria-label={label}
+                      style={{ left: `min(${pct(finished)}, calc(100% - 3px))` }}
+                    />
+                  )}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** What a row says in words (its tooltip and the bar's accessible name), durations as a person reads them. */
+function timelineLabel(r: {
+  id: string;
+  t: TaskRun | undefined;
+  t0: number;
+  start: number | null;
+  stop: number | null;
+  finished: number | null;
+  reused: boolean;
+  waiting: boolean;
+  retried: boolean;
+}): string {
+  const parts = [`${r.id}: ${r.t ? STATUS_LABEL[r.t.status] : 'Pending'}`];
+  if (r.reused) parts[0] += ' (reused from an earlier run)';
+  if (r.retried && r.t) parts.push(`attempt ${r.t.attempt}`);
+  if (r.start !== null) parts.push(`started at +${formatDuration(r.start - r.t0)}`);
+  if (r.start !== null && r.stop !== null) parts.push(`ran ${formatDuration(r.stop - r.start)}`);
+  if (r.waiting) parts.push('still waiting');
+  if (r.start === null && r.finished !== null) {
+    parts.push(`ended at +${formatDuration(r.finished - r.t0)} without running here`);
+  }
+  return parts.join(', ');
+}
+
+const LEGEND: { swatch: string; text: string }[] = [
+  { swatch: 'waited', text: 'waited (from the run’s start until the task started)' },
+  { swatch: 'still', text: 'still waiting' },
+  { swatch: 'done', text: 'ran, done' },
+  { swatch: 'running', text: 'running' },
+  { swatch: 'failed', text: 'ran, failed' },
+  { swatch: 'idle', text: 'cancelled' },
+  { swatch: 'retried', text: 'retried: the bar is the last attempt, earlier ones are in the wait' },
+  { swatch: 'tick', text: 'ended without running here (skipped, unassigned, reused from an earlier run)' },
+];
+
+/** What the bars, lines and marks of the timeline mean. */
+function TimelineLegend() {
+  return (
+    <ul className="timeline-legend small muted" aria-label="Timeline legend">
+      {LEGEND.map((l) => (
+        <li key={l.swatch}>
+          <span className={`swatch swatch-${l.swatch}`} aria-hidden />
+          {l.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
