@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
-import type { MemorySearchHit } from '../../../src-shared/schemas/memory.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 import { parseJsonFile } from './json.ts';
@@ -61,50 +60,3 @@ function forgetRemovedHuman(get: () => BatonState, agents: readonly Agent[]): vo
   const me = get().humanAgentId;
   if (me && !agents.some((a) => a.id === me)) void get().setHumanAgent(null);
 }
-
-export interface MemoryFilter {
-  type?: string;
-  plan_id?: string;
-  agent_id?: string;
-  tag?: string;
-  since?: string;
-  until?: string;
-}
-
-export interface MemorySlice {
-  /** Filters of the build-log browser. */
-  memoryFilter: MemoryFilter;
-  setMemoryFilter(f: MemoryFilter): void;
-  /** From a run: the build logs of its plan. */
-  openBuildLog(planId: string): void;
-  memoryQuery: string;
-  memoryHits: MemorySearchHit[];
-  memoryLoading: boolean;
-  searchMemory(query: string): Promise<void>;
-}
-
-export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = (set, get) => ({
-  memoryFilter: {},
-  setMemoryFilter(memoryFilter) {
-    set({ memoryFilter });
-    void get().searchMemory(get().memoryQuery);
-  },
-  openBuildLog(planId) {
-    set({ memoryFilter: { type: 'build_log', plan_id: planId }, view: 'memory' });
-    void get().searchMemory(get().memoryQuery);
-  },
-  memoryQuery: '',
-  memoryHits: [],
-  memoryLoading: false,
-  async searchMemory(query) {
-    set({ memoryQuery: query, memoryLoading: true });
-    try {
-      const hits = await api.searchMemory(query, { ...get().memoryFilter });
-      if (get().memoryQuery === query) set({ memoryHits: hits });
-    } catch (err) {
-      get().fail('Search failed', err);
-    } finally {
-      set({ memoryLoading: false });
-    }
-  },
-});

@@ -1,12 +1,14 @@
 import { create } from 'zustand';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
-import type { AgentsSlice, MemorySlice } from './agents.ts';
-import { createAgentsSlice, createMemorySlice } from './agents.ts';
+import type { AgentsSlice } from './agents.ts';
+import { createAgentsSlice } from './agents.ts';
 import type { ApprovalsSlice } from './approvals.ts';
 import { createApprovalsSlice } from './approvals.ts';
 import type { DesignerSlice } from './designer.ts';
 import { createDesignerSlice } from './designer.ts';
+import type { MemorySlice } from './memory.ts';
+import { createMemorySlice } from './memory.ts';
 import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
 import type { ProjectsSlice } from './projects.ts';

@@ -1,5 +1,4 @@
 import type { StateCreator } from 'zustand';
-import type { MemoryEntry } from '../../../src-shared/schemas/memory.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type {
   Artifact,
@@ -37,7 +36,6 @@ export interface RunsSlice {
    */
   runTaskCounts: Record<string, TaskCounts>;
   selectedRunId: Record<string, string | undefined>;
-  memory: Record<string, MemoryEntry>;
   starting: boolean;
   /** Lists a plan's runs and opens `runId`, else the newest when none is open yet. */
   loadRuns(planId: string, runId?: string): Promise<void>;
@@ -49,10 +47,8 @@ export interface RunsSlice {
   loadRunTasks(runId: string): Promise<void>;
   startRun(planId: string): Promise<void>;
   cancelRun(runId: string): Promise<void>;
-  loadMemory(memoryId: string): Promise<void>;
   upsertRun(run: Run): void;
   upsertTaskRuns(tasks: TaskRun[]): void;
-  upsertMemory(entry: MemoryEntry): void;
 }
 
 export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set, get) => ({
@@ -102,7 +98,6 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   runTasks: {},
   runTaskCounts: {},
   selectedRunId: {},
-  memory: {},
   starting: false,
   async loadRuns(planId, runId) {
     const runs = await api.listRuns(planId);
@@ -157,13 +152,6 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       get().fail('Could not cancel the run', err);
     }
   },
-  async loadMemory(memoryId) {
-    try {
-      get().upsertMemory(await api.readMemory(memoryId));
-    } catch (err) {
-      get().fail(`Could not read memory entry ${memoryId}`, err);
-    }
-  },
   upsertRun(run) {
     set((s) => {
       const list = s.runsByPlan[run.plan_id] ?? [];
@@ -204,7 +192,6 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       return { runTasks, runTaskCounts };
     });
   },
-  upsertMemory: (entry) => set((s) => ({ memory: { ...s.memory, [entry.id]: entry } })),
 });
 
 /** How many of the tasks are in each status. */

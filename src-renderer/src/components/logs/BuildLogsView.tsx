@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
-import { AUDIT_LIST_LIMIT, api, MEMORY_LIST_LIMIT } from '../../api/client.ts';
+import { AUDIT_LIST_LIMIT, MEMORY_LIST_LIMIT } from '../../api/client.ts';
 import { downloadJson } from '../../designer/download.ts';
-import type { MemoryFilter } from '../../store/agents.ts';
 import { useBaton } from '../../store/index.ts';
+import type { MemoryFilter } from '../../store/memory.ts';
 import { InputField } from '../shared/InputField.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 
@@ -20,10 +20,10 @@ export function BuildLogsView() {
   const filter = useBaton((s) => s.memoryFilter);
   const setFilter = useBaton((s) => s.setMemoryFilter);
   const plans = useBaton((s) => s.plans);
-  const fail = useBaton((s) => s.fail);
+  const audit = useBaton((s) => s.auditEntries);
+  const searchAudit = useBaton((s) => s.searchAudit);
   const [tab, setTab] = useState<Tab>('memory');
   const [query, setQuery] = useState(useBaton.getState().memoryQuery);
-  const [audit, setAudit] = useState<AuditEntry[]>([]);
   // Each tab keeps its own open entry: the audit log never shows a memory entry opened before.
   const [opened, setOpened] = useState<{ memory: MemoryEntry | null; audit: AuditEntry | null }>({
     memory: null,
@@ -34,10 +34,10 @@ export function BuildLogsView() {
   useEffect(() => {
     const t = setTimeout(() => {
       if (tab === 'memory') void search(query);
-      else api.listAudit(query).then(setAudit, (err) => fail('Could not read the audit log', err));
+      else void searchAudit(query);
     }, 150);
     return () => clearTimeout(t);
-  }, [query, search, tab, fail]);
+  }, [query, search, tab, searchAudit]);
 
   const patch = (p: Partial<MemoryFilter>) => setFilter({ ...filter, ...p });
   const rows = tab === 'memory' ? hits.length : audit.length;

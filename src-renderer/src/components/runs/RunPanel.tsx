@@ -12,7 +12,7 @@ import { TaskDetail } from './TaskDetail.tsx';
 /** The result of one run: its status, every task's outcome, and the build log entry. */
 export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const tasks = useRunTasks(run.id);
-  const log = useBaton((s) => s.memory[run.memory_id]);
+  const log = useBaton((s) => s.memoryEntries[run.memory_id]);
   const cancelRun = useBaton((s) => s.cancelRun);
   const selected = useSelectedTaskId(run.id);
   const selectedTask = selected ? tasks[selected] : undefined;

@@ -1,0 +1,79 @@
+import type { StateCreator } from 'zustand';
+import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../../../src-shared/schemas/memory.ts';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+export interface MemoryFilter {
+  type?: string;
+  plan_id?: string;
+  agent_id?: string;
+  tag?: string;
+  since?: string;
+  until?: string;
+}
+
+/**
+ * What the UI holds of memory and the audit log: entries read one by one (a run's build log,
+ * kept current by `memory.written`), and the Build logs screen's searches of both.
+ */
+export interface MemorySlice {
+  /** Memory entries read by id, by id. */
+  memoryEntries: Record<string, MemoryEntry>;
+  loadMemory(memoryId: string): Promise<void>;
+  upsertMemory(entry: MemoryEntry): void;
+  /** Filters of the build-log browser. */
+  memoryFilter: MemoryFilter;
+  setMemoryFilter(f: MemoryFilter): void;
+  /** From a run: the build logs of its plan. */
+  openBuildLog(planId: string): void;
+  memoryQuery: string;
+  memoryHits: MemorySearchHit[];
+  memoryLoading: boolean;
+  searchMemory(query: string): Promise<void>;
+  /** The audit log as the Build logs screen lists it: the newest entries, or those matching a search. */
+  auditEntries: AuditEntry[];
+  searchAudit(query: string): Promise<void>;
+}
+
+export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = (set, get) => ({
+  memoryEntries: {},
+  async loadMemory(memoryId) {
+    try {
+      get().upsertMemory(await api.readMemory(memoryId));
+    } catch (err) {
+      get().fail(`Could not read memory entry ${memoryId}`, err);
+    }
+  },
+  upsertMemory: (entry) => set((s) => ({ memoryEntries: { ...s.memoryEntries, [entry.id]: entry } })),
+  memoryFilter: {},
+  setMemoryFilter(memoryFilter) {
+    set({ memoryFilter });
+    void get().searchMemory(get().memoryQuery);
+  },
+  openBuildLog(planId) {
+    set({ memoryFilter: { type: 'build_log', plan_id: planId }, view: 'memory' });
+    void get().searchMemory(get().memoryQuery);
+  },
+  memoryQuery: '',
+  memoryHits: [],
+  memoryLoading: false,
+  async searchMemory(query) {
+    set({ memoryQuery: query, memoryLoading: true });
+    try {
+      const hits = await api.searchMemory(query, { ...get().memoryFilter });
+      if (get().memoryQuery === query) set({ memoryHits: hits });
+    } catch (err) {
+      get().fail('Search failed', err);
+    } finally {
+      set({ memoryLoading: false });
+    }
+  },
+  auditEntries: [],
+  async searchAudit(query) {
+    try {
+      set({ auditEntries: await api.listAudit(query) });
+    } catch (err) {
+      get().fail('Could not read the audit log', err);
+    }
+  },
+});
