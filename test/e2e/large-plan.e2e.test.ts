@@ -93,6 +93,25 @@ describe.skipIf(skipE2e)('a large plan', () => {
     await result.getByLabel('Show tasks').selectOption('all');
   });
 
+  it('fits the whole plan again from zoomed in, though most tasks were never drawn as cards (B2)', async () => {
+    const graph = page.getByRole('region', { name: 'Plan graph' });
+    // Zoomed in on cards (the tests before): most of the 600 tasks were never on screen.
+    expect(await graph.getByRole('article').count()).toBeGreaterThan(0);
+    const zoomedIn = (await flowViewport(page)).zoom;
+    await graph.getByRole('button', { name: 'Fit View' }).click();
+    await expect.poll(async () => (await flowViewport(page)).zoom).toBeLessThan(zoomedIn / 2);
+    // The whole plan fits: the overview is back, and its first and last tasks are in the graph.
+    await graph.getByRole('img', { name: /^Overview of 600 tasks/ }).waitFor();
+    const area = (await graph.boundingBox())!;
+    for (const id of ['t0', 't599']) {
+      const p = await screenPoint(page, id);
+      expect(p.x).toBeGreaterThan(area.x);
+      expect(p.x).toBeLessThan(area.x + area.width);
+      expect(p.y).toBeGreaterThan(area.y);
+      expect(p.y).toBeLessThan(area.y + area.height);
+    }
+  });
+
   it('says when the audit log lists only its newest entries', async () => {
     await page.getByRole('button', { name: 'Build logs', exact: true }).click();
     await page.getByRole('tab', { name: 'Audit log' }).click();

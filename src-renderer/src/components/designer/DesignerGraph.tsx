@@ -32,7 +32,7 @@ import {
 } from '../graph/overview-mode.tsx';
 import { PlanOverview } from '../graph/PlanOverview.tsx';
 import type { TaskNodeType } from '../graph/TaskNode.tsx';
-import { CARD_HANDLES, NODE_HEIGHT, NODE_WIDTH, TaskNode } from '../graph/TaskNode.tsx';
+import { CARD_HANDLES, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH, TaskNode } from '../graph/TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
 
@@ -59,6 +59,7 @@ const taskNode = (t: TaskDraft, position: { x: number; y: number }): TaskNodeTyp
   type: 'task',
   width: NODE_WIDTH,
   height: NODE_HEIGHT,
+  measured: CARD_SIZE,
   handles: CARD_HANDLES,
   position,
   data: {

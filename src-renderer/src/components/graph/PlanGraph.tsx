@@ -25,7 +25,7 @@ import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
 import type { VersionMark } from './TaskNode.tsx';
-import { CARD_HANDLES, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
+import { CARD_HANDLES, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
 
@@ -93,6 +93,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
         type: 'planTask',
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        measured: CARD_SIZE,
         handles: CARD_HANDLES,
         position: layout.positions[t.task_id] ?? { x: 0, y: 0 },
         data: {

@@ -32,6 +32,12 @@ export type TaskNodeType = Node<TaskNodeData, 'task'>;
 
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 104;
+/**
+ * A card's size, given to React Flow as already measured: it waits for every card to be
+ * measured before a queued Fit view runs, and with only the cards on screen drawn, cards never
+ * drawn yet would keep Fit view from doing anything. Every card is this size (styles/graph.css).
+ */
+export const CARD_SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT } as const;
 /** The card's 6 px handles, centred on its left and right edges (React Flow's handle CSS). */
 const HANDLE = 6;
 /**
