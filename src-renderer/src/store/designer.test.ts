@@ -50,4 +50,24 @@ describe('the designer store', () => {
     expect(store.getState().draft).toBeNull();
     expect(store.getState().toasts.map((t) => t.title)).toEqual(['Could not import digest.json']);
   });
+
+  it('makes edits sharing a merge key in a row one step to undo, and ends the run at any other change', () => {
+    const store = designer();
+    const budget = (v: number) => store.getState().edit((p) => ({ ...p, budget: v }), undefined, 'budget#1');
+    budget(1);
+    budget(15);
+    budget(150);
+    expect(store.getState().past).toHaveLength(1);
+    store.getState().undo();
+    expect(store.getState().draft?.budget).toBeUndefined();
+    store.getState().redo();
+    expect(store.getState().draft?.budget).toBe(150);
+    // After an undo or redo, the same key starts a new step.
+    budget(2);
+    expect(store.getState().past).toHaveLength(2);
+    // An edit without the key in between ends the run too.
+    store.getState().edit((p) => ({ ...p, name: 'n' }));
+    budget(3);
+    expect(store.getState().past).toHaveLength(4);
+  });
 });

@@ -26,6 +26,8 @@ export interface DesignerSlice {
   editedPlanId: string | null;
   past: PlanInput[];
   future: PlanInput[];
+  /** The `merge` key of the last edit (see `edit`); null after an edit without one, an undo or a redo. */
+  lastMerge: string | null;
   selectedTaskId: string | null;
   /** Where tasks were dragged (kept on save); tasks without one are laid out. */
   manualPositions: Positions;
@@ -35,8 +37,11 @@ export interface DesignerSlice {
   saving: boolean;
   beginEdit(plan: PlanInput, isNew?: boolean): void;
   endEdit(): void;
-  /** Applies an edit, recording it for undo. */
-  edit(change: (plan: PlanInput) => PlanInput, select?: string | null): void;
+  /**
+   * Applies an edit, recording it for undo. Edits with the same `merge` key in a row (a number
+   * applied as it is typed, one field visit) are one step to undo.
+   */
+  edit(change: (plan: PlanInput) => PlanInput, select?: string | null, merge?: string): void;
   /** Applies an edit that may be refused, recording it for undo; returns the refusal's reason, or null. */
   tryEdit(change: (plan: PlanInput) => EditResult, select?: string | null): string | null;
   undo(): void;
@@ -57,6 +62,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   editedPlanId: null,
   past: [],
   future: [],
+  lastMerge: null,
   selectedTaskId: null,
   manualPositions: {},
   designerMessage: null,
@@ -64,6 +70,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   saving: false,
   beginEdit(plan, isNew = false) {
     set({
+      lastMerge: null,
       draft: structuredClone(plan),
       draftIsNew: isNew,
       editedPlanId: isNew ? null : plan.plan_id,
@@ -88,14 +95,17 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       unapplied: {},
       toasts: s.toasts.filter((t) => t.from !== 'designer'),
     })),
-  edit(change, select) {
-    const { draft, past, manualPositions } = get();
+  edit(change, select, merge) {
+    const { draft, past, manualPositions, lastMerge } = get();
     if (!draft) return;
     const next = change(draft);
     if (next === draft) return;
+    // The same field visit again: the step to undo is the one it started, back to before it.
+    const merged = merge !== undefined && merge === lastMerge && past.length > 0;
     set({
+      lastMerge: merge ?? null,
       ...draftBecomes(manualPositions, draft, next),
-      past: [...past.slice(-HISTORY + 1), draft],
+      past: merged ? past : [...past.slice(-HISTORY + 1), draft],
       future: [],
       ...(select !== undefined ? { selectedTaskId: select } : {}),
     });
@@ -113,6 +123,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     const prev = past.at(-1);
     if (!draft || !prev) return;
     set({
+      lastMerge: null,
       ...draftBecomes(manualPositions, draft, prev),
       past: past.slice(0, -1),
       future: [draft, ...future],
@@ -123,6 +134,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     const next = future[0];
     if (!draft || !next) return;
     set({
+      lastMerge: null,
       ...draftBecomes(manualPositions, draft, next),
       past: [...past, draft],
       future: future.slice(1),

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ZodType } from 'zod';
 import { numberOfText, numberProblem } from '../../designer/plan-edit.ts';
 import { useBaton } from '../../store/index.ts';
@@ -113,8 +113,10 @@ const shown = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '
 
 /**
  * A number input, checked as it is typed ("Timeout (s) must be a number of seconds, more than
- * 0"). It commits on blur or Enter like a text field; text that is no number commits as NaN,
- * so the plan's checks hold it back from running, and the field keeps the text as typed.
+ * 0"). A valid number is applied as it is typed, so what depends on it (the budget check) follows
+ * at once; every such change in one visit of the field shares a `merge` key, one step to undo.
+ * Text that is no number commits on blur or Enter, as NaN, so the plan's checks hold it back
+ * from running, and the field keeps the text as typed.
  */
 export function NumberField(props: {
   label: string;
@@ -125,9 +127,11 @@ export function NumberField(props: {
   schema: ZodType;
   /** Shown while blank: what a blank field means. */
   placeholder?: string;
-  onCommit(v: number | undefined): void;
+  /** Applies a value; `merge` is given while it is typed (one key per visit of the field). */
+  onCommit(v: number | undefined, merge?: string): void;
 }) {
   const id = useId();
+  const visit = useRef(0);
   // The text as typed, and as it was when last loaded or committed (to tell an edit in progress).
   const [field, setField] = useState(() => ({ text: shown(props.value), base: shown(props.value) }));
   // Undo, redo or another edit replaces the text; the commit of this text does not.
@@ -157,7 +161,16 @@ export function NumberField(props: {
         placeholder={props.placeholder}
         aria-invalid={error ? true : undefined}
         aria-describedby={noteId(id, error)}
-        onChange={(e) => setField({ text: e.target.value, base: field.base })}
+        onFocus={() => {
+          visit.current++;
+        }}
+        onChange={(e) => {
+          const next = e.target.value;
+          setField({ text: next, base: field.base });
+          const value = numberOfText(next);
+          if (numberProblem(props.label, next, props.schema) === null && !Object.is(value, props.value))
+            props.onCommit(value, `${id}#${visit.current}`);
+        }}
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />

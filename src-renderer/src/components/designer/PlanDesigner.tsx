@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { downloadJson } from '../../designer/download.ts';
 import { addTask, checkPlan, duplicateTask, removeTask } from '../../designer/plan-edit.ts';
 import { useBaton } from '../../store/index.ts';
@@ -31,9 +32,12 @@ export function PlanDesigner() {
     sayInDesigner: say,
   } = useBaton.getState();
   const checks = useMemo(() => checkPlan(draft, agents), [draft, agents]);
-  const errors = checks.filter((c) => c.severity === 'error').length;
   const index = draft.tasks.findIndex((t) => t.task_id === selected);
   const task = index >= 0 ? draft.tasks[index] : undefined;
+  // Fields holding what was typed but not applied (JSON that does not parse, an id taken) are
+  // in the panel shown: they hold the plan back as its own problems do.
+  const unapplied = useBaton(useShallow((s) => Object.values(s.unapplied)));
+  const errors = checks.filter((c) => c.severity === 'error').length + unapplied.length;
 
   const add = () => {
     const after = selected;
@@ -138,7 +142,9 @@ export function PlanDesigner() {
         </ErrorBoundary>
         <aside className="run-panel" aria-label="Designer panel">
           {task ? (
-            <TaskForm key={task.task_id} task={task} index={index} checks={checks} />
+            // Keyed by place, not id: renaming the task keeps its panel (and the field the
+            // person moved to next, with the focus); another task gets a panel of its own.
+            <TaskForm key={index} task={task} index={index} checks={checks} />
           ) : (
             <PlanFields checks={checks} />
           )}
@@ -149,10 +155,22 @@ export function PlanDesigner() {
                 {errors ? `${errors} to fix` : 'ready to run'}
               </span>
             </h2>
-            {checks.length === 0 ? (
+            {checks.length === 0 && unapplied.length === 0 ? (
               <p className="muted small">Every task has an agent that can take it, and the plan is valid.</p>
             ) : (
               <ul className="checks">
+                {unapplied.map((message) => (
+                  <li key={`unapplied|${message}`} className="error">
+                    {task ? (
+                      <button type="button" className="link" onClick={() => selectTask(task.task_id)}>
+                        {task.task_id}
+                      </button>
+                    ) : (
+                      <strong>plan</strong>
+                    )}
+                    : {message}. Not applied yet.
+                  </li>
+                ))}
                 {checks.map((c) => (
                   <li key={`${c.task_id}|${c.path}|${c.message}`} className={c.severity}>
                     {c.task_id ? (

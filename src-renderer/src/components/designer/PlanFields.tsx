@@ -55,7 +55,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         value={draft.budget}
         error={err('budget', 'Budget')}
         schema={planSchema.shape.budget}
-        onCommit={(v) => edit((p) => ({ ...p, budget: v }))}
+        onCommit={(v, merge) => edit((p) => ({ ...p, budget: v }), undefined, merge)}
       />
       <SelectField
         label="Project"
@@ -113,7 +113,9 @@ export function PlanFields({ checks }: { checks: Check[] }) {
           placeholder={String(MAX_CREATED_DEFAULT)}
           error={err('decider.max_created_tasks', 'Most tasks it may add')}
           schema={deciderSpecSchema.shape.max_created_tasks}
-          onCommit={(v) => edit((p) => ({ ...p, decider: { ...decider, max_created_tasks: v } }))}
+          onCommit={(v, merge) =>
+            edit((p) => ({ ...p, decider: { ...decider, max_created_tasks: v } }), undefined, merge)
+          }
         />
       )}
     </form>

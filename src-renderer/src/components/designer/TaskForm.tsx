@@ -59,7 +59,8 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const edit = useBaton((s) => s.edit);
   const tryEdit = useBaton((s) => s.tryEdit);
   const agents = useBaton((s) => s.agents);
-  const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>) => edit((plan) => updateTask(plan, task.task_id, p));
+  const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>, merge?: string) =>
+    edit((plan) => updateTask(plan, task.task_id, p), undefined, merge);
   // A taken or invalid id is refused, like a cycle: the field keeps it, with the reason.
   const rename = (to: string) => tryEdit((plan) => renameTask(plan, task.task_id, to), to);
   const problem = (field: string, label: string) => fieldProblem(checks, `tasks[${index}].${field}`, label);
@@ -132,7 +133,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         value={task.estimated_cost}
         error={problem('estimated_cost', 'Estimated cost')}
         schema={taskSpecSchema.shape.estimated_cost}
-        onCommit={(v) => patch({ estimated_cost: v })}
+        onCommit={(v, merge) => patch({ estimated_cost: v }, merge)}
       />
       <label>
         Agent
@@ -150,7 +151,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         value={task.timeout_s}
         error={problem('timeout_s', 'Timeout (s)')}
         schema={taskSpecSchema.shape.timeout_s}
-        onCommit={(v) => patch({ timeout_s: v })}
+        onCommit={(v, merge) => patch({ timeout_s: v }, merge)}
       />
       <PanelSection
         title="Retries"
@@ -169,7 +170,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
               placeholder={String(f.fallback)}
               error={problem(retryPath(f.field), f.label)}
               schema={f.schema}
-              onCommit={(v) => patch({ retry: withRetryField(task.retry, f.field, v) })}
+              onCommit={(v, merge) => patch({ retry: withRetryField(task.retry, f.field, v) }, merge)}
             />
           ))}
         </div>
