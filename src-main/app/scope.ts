@@ -7,7 +7,7 @@ import type { AppContext } from './context.ts';
 export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {
   return {
     'scope.draft': async ({ goal, plan_id, project_id, planner_agent_id }) => {
-      const rules = draftPlan(goal, { plan_id, project_id });
+      const rules = draftPlan(goal, { plan_id, project_id, agents: store.agents.list() });
       if (!planner_agent_id) return { ...rules, planner: 'rules' };
       const agent = store.agents.get(planner_agent_id);
       if (!agent) throw new AppError('not_found', `planner agent "${planner_agent_id}" not found`);

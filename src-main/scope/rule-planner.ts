@@ -1,4 +1,6 @@
 import type { PlanInput } from '../../src-shared/schemas/plan.ts';
+import type { SkilledAgent } from './agent-skills.ts';
+import { closestAgent, shareWord, skillsForStep, wordsOf } from './agent-skills.ts';
 
 /** Skill → words that mark a step needing it (seed 003's research / communication / purchase, and more). */
 const DEFAULT_SKILL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
@@ -15,6 +17,12 @@ export interface DraftOptions {
   plan_id?: string | undefined;
   project_id?: string | undefined;
   keywords?: Readonly<Record<string, readonly string[]>> | undefined;
+  /**
+   * The registered agents: a step gets the skills they have where one fits (an agent's own name
+   * for it, or a skill the clause names), and a skill none has is noted with the closest agent.
+   * Without them, the keyword table's skill names are used as they are.
+   */
+  agents?: readonly SkilledAgent[] | undefined;
 }
 
 export interface Draft {
@@ -45,8 +53,9 @@ export function draftPlan(goal: string, opts: DraftOptions = {}): Draft {
     .trim()
     .replace(/\s+/g, ' ')
     .replace(/[.!]+$/, '');
+  const agents = opts.agents ?? [];
   const notes: string[] = [];
-  const steps: { text: string; skills: string[]; parallel: boolean }[] = [];
+  const steps: { text: string; found: Found[]; named: boolean; parallel: boolean }[] = [];
   const parts = text.split(SEPARATOR);
   let separator = '';
   for (let i = 0; i < parts.length; i += 2) {
@@ -59,21 +68,32 @@ export function draftPlan(goal: string, opts: DraftOptions = {}): Draft {
     }
     separator = parts[i + 1] ?? '';
     if (clause === '') continue;
-    const skills = skillsOf(clause, keywords);
+    const found = skillsOf(clause, keywords);
+    // A clause naming a skill an agent has is a step too, even when the table has no word for it.
+    const named = agents.some((a) => a.skills.some((k) => namesSkill(clause, k)));
     const last = steps.at(-1);
-    if (skills.length === 0 && last && !SEQUENCE.test(joint)) {
+    if (found.length === 0 && !named && last && !SEQUENCE.test(joint)) {
       last.text = `${last.text}${/^[,;.]/.test(joint) || joint === '' ? `${joint || ','} ` : ` ${joint} `}${clause}`;
     } else {
-      steps.push({ text: clause, skills, parallel: PARALLEL.test(joint) });
+      steps.push({ text: clause, found, named, parallel: PARALLEL.test(joint) });
     }
   }
-  if (steps.length === 0) steps.push({ text, skills: [], parallel: false });
+  if (steps.length === 0) steps.push({ text, found: [], named: false, parallel: false });
+  if (opts.agents?.length === 0)
+    notes.push(
+      "No agents are registered yet: the skills are Baton's general ones; register agents, then check each task's skills.",
+    );
   const tasks = steps.map((s, i) => {
     const task_id = `task-${String(i + 1).padStart(3, '0')}`;
     const depends_on = i > 0 && !s.parallel ? [`task-${String(i).padStart(3, '0')}`] : [];
-    if (s.skills.length === 0)
+    const { skills, missing } =
+      agents.length > 0
+        ? skillsForStep(s.text, s.found, agents)
+        : { skills: s.found.map((f) => f.skill).slice(0, 2), missing: [] };
+    if (skills.length === 0)
       notes.push(`${task_id}: no skill recognised in "${s.text}"; add required_skills before running`);
-    return { task_id, description: capitalise(s.text), required_skills: s.skills, depends_on };
+    else if (missing.length > 0) notes.push(missingNote(task_id, skills, missing, s.text, agents));
+    return { task_id, description: capitalise(s.text), required_skills: skills, depends_on };
   });
   notes.unshift(
     tasks.length === 1
@@ -83,7 +103,9 @@ export function draftPlan(goal: string, opts: DraftOptions = {}): Draft {
   return {
     plan: {
       plan_id: opts.plan_id ?? `plan-${slug(text)}`,
-      name: capitalise(text).slice(0, 200),
+      // The sentence is the plan's goal; its name is the start of it, cut between words.
+      name: shorten(capitalise(text), NAME_LENGTH),
+      goal: goal.trim().replace(/\s+/g, ' '),
       ...(opts.project_id ? { project_id: opts.project_id } : {}),
       tasks,
     },
@@ -91,15 +113,52 @@ export function draftPlan(goal: string, opts: DraftOptions = {}): Draft {
   };
 }
 
-function skillsOf(clause: string, keywords: Readonly<Record<string, readonly string[]>>): string[] {
+/** The longest name a draft gets from its goal; the goal itself keeps the whole sentence. */
+const NAME_LENGTH = 60;
+
+/** A skill the keyword table found in a clause, with the table's words for it. */
+interface Found {
+  skill: string;
+  words: readonly string[];
+}
+
+function skillsOf(clause: string, keywords: Readonly<Record<string, readonly string[]>>): Found[] {
   const lower = ` ${clause.toLowerCase()} `;
-  const found: string[] = [];
+  const found: Found[] = [];
   for (const [skill, words] of Object.entries(keywords)) {
     if (words.some((w) => new RegExp(`[^a-z]${escapeRegExp(w)}(?:s|es|ed|ing)?[^a-z]`).test(lower)))
-      found.push(skill);
+      found.push({ skill, words });
   }
   // The first action word decides the main skill; keep at most two so matching stays useful.
   return found.slice(0, 2);
+}
+
+/** Whether a clause names a skill ("translate the manual" names "translation"). */
+function namesSkill(clause: string, skill: string): boolean {
+  return shareWord(wordsOf(skill), wordsOf(clause));
+}
+
+/** A step needs skills no agent has: which, and the agent that comes closest (or that none does). */
+function missingNote(
+  taskId: string,
+  skills: readonly string[],
+  missing: readonly string[],
+  clause: string,
+  agents: readonly SkilledAgent[],
+): string {
+  const closest = closestAgent(skills, clause, agents);
+  const what = `${taskId} needs ${missing.join(' and ')}, which no registered agent has`;
+  return closest
+    ? `${what}; the closest is ${closest.id} (${closest.skills.join(', ') || 'no skills'}): add the skill to it, or change the task.`
+    : `${what}, nor anything close: add the skill to an agent, or register one that has it.`;
+}
+
+/** `text` cut to at most `max` characters between words, with "…" when cut. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
 }
 
 function escapeRegExp(s: string): string {
@@ -110,12 +169,18 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** The goal as an id: its words joined by "-", as many whole words as fit in 40 characters. */
 function slug(s: string): string {
-  const base = s
+  const words = s
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
-  return base || 'goal';
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  let base = '';
+  for (const w of words) {
+    const next = base ? `${base}-${w}` : w;
+    if (next.length > 40) break;
+    base = next;
+  }
+  // A first word longer than the limit is cut: an id needs something.
+  return base || words[0]?.slice(0, 40) || 'goal';
 }

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useBaton } from '../../store/index.ts';
 
 /** Start a plan from a goal sentence (scope), or from an empty canvas. */
@@ -8,6 +9,8 @@ export function NewPlanButton() {
   const [busy, setBusy] = useState(false);
   const draftFromGoal = useBaton((s) => s.draftFromGoal);
   const beginEdit = useBaton((s) => s.beginEdit);
+  // The skills the draft's tasks are given come from the agents registered.
+  const skills = useBaton(useShallow((s) => [...new Set(s.agents.flatMap((a) => a.skills))].sort()));
   const close = () => dialog.current?.close();
   return (
     <>
@@ -36,7 +39,10 @@ export function NewPlanButton() {
             />
           </label>
           <p className="muted small">
-            Baton drafts tasks, skills and dependencies from the sentence; you review them before running.
+            Baton drafts tasks, skills and dependencies from the sentence; you review them before running.{' '}
+            {skills.length === 0
+              ? 'No agents are registered yet, so the tasks get general skill names: register agents to match them.'
+              : `Tasks get the skills your agents have (${skills.slice(0, 8).join(', ')}${skills.length > 8 ? ', …' : ''}); a step none of them can do is named, with the closest agent.`}
           </p>
           <div className="actions">
             <button type="button" onClick={close}>
