@@ -174,6 +174,13 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     // From the card, Tab reaches its fields and buttons; rejecting the last one leaves the heading focused.
     await inbox.getByRole('listitem', { name: secondCard }).getByRole('button', { name: 'Reject' }).focus();
     await page.keyboard.press('Enter');
+    // Rejecting asks first: the focus is in its optional comment, then "Keep it waiting", then the reject.
+    const ask = page.getByRole('alertdialog', { name: /^Reject / });
+    await ask.waitFor();
+    await page.keyboard.type('not now');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await expect.poll(() => inbox.getByRole('listitem', { name: /^Approval for / }).count()).toBe(0);
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.textContent))
@@ -201,5 +208,59 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       .click();
     const note = page.getByRole('note', { name: 'Budget spent' });
     await expect.poll(() => note.textContent()).toContain('spent 2 of its budget of 2 over all its runs');
+  });
+
+  it('asks before rejecting, as cancelling does, with an optional comment and a red reject (B8)', async () => {
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'gated',
+        tasks: [
+          { task_id: 'ship', description: 'Ship it', required_skills: ['x'], requires_approval: true },
+          { task_id: 'tell', description: 'Tell everyone', required_skills: ['x'], depends_on: ['ship'] },
+        ],
+      },
+    });
+    const run = (await rpc('runs.start', { plan_id: 'gated' })).value as { run_id: string };
+    await page.getByRole('button', { name: /^Approvals/ }).click();
+    const card = page.getByRole('listitem', { name: 'Approval for ship' });
+    await card.getByRole('button', { name: 'Reject' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Reject ship?' });
+    await ask.waitFor();
+    expect(await ask.textContent()).toContain('ship and the tasks that depend on it are skipped');
+    // Saying no leaves the approval waiting.
+    await ask.getByRole('button', { name: 'Keep it waiting' }).click();
+    await expect.poll(() => ask.isVisible()).toBe(false);
+    expect(await card.isVisible()).toBe(true);
+    // The reject is red, as every confirmation that throws work away (the accent is for going on).
+    await card.getByRole('button', { name: 'Reject' }).click();
+    const reject = ask.getByRole('button', { name: 'Reject ship' });
+    const colours = await reject.evaluate((el) => {
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--failed)';
+      document.body.append(probe);
+      const failed = getComputedStyle(probe).color;
+      probe.remove();
+      return { background: getComputedStyle(el).backgroundColor, failed };
+    });
+    expect(colours.background).toBe(colours.failed);
+    await ask.getByLabel('Why reject ship (optional)').fill('the release is on hold');
+    await page.screenshot({ path: join(shots, 'approvals-reject.png') });
+    await reject.click();
+    await expect.poll(() => card.count()).toBe(0);
+    const decided = (await rpc('approvals.list', { status: 'rejected' })).value as unknown as {
+      task_id: string;
+      comment: string | null;
+    }[];
+    expect(decided.find((d) => d.task_id === 'ship')?.comment).toBe('the release is on hold');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await rpc('runs.get', { run_id: run.run_id })).value as {
+              tasks: { task_id: string; status: string }[];
+            }
+          ).tasks.find((t) => t.task_id === 'tell')?.status,
+      )
+      .toBe('skipped');
   });
 });

@@ -7,6 +7,8 @@ import type { HandedFile } from '../../api/client.ts';
 import { api } from '../../api/client.ts';
 import { cut } from '../../format/cut.ts';
 import { useBaton } from '../../store/index.ts';
+import { actorOf } from '../../store/runs.ts';
+import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { taskKey } from '../shared/task-key.ts';
 
 const KIND_LABEL = {
@@ -93,7 +95,12 @@ function useFocusAfterRemoval(ids: string[]) {
 function ApprovalCard({ approval: a, onDecide }: { approval: ApprovalView; onDecide(id: string): void }) {
   const decide = useBaton((s) => s.decide);
   const selectPlan = useBaton((s) => s.selectPlan);
+  const actor = useBaton(actorOf);
   const [comment, setComment] = useState('');
+  const answer = (approve: boolean) => {
+    onDecide(a.id);
+    void decide(a.id, approve, comment);
+  };
   return (
     <li className="card" aria-label={`Approval for ${a.task_id}`} tabIndex={-1}>
       <div className="card-head">
@@ -138,23 +145,31 @@ function ApprovalCard({ approval: a, onDecide }: { approval: ApprovalView; onDec
         />
       </label>
       <div className="actions">
-        <button
-          type="button"
-          onClick={() => {
-            onDecide(a.id);
-            void decide(a.id, false, comment);
-          }}
+        {/* Rejecting skips a branch of the run: it asks first, as cancelling does, and offers a comment. */}
+        <ConfirmButton
+          label="Reject"
+          question={`Reject ${a.task_id}?`}
+          detail={
+            a.kind === 'escalation'
+              ? `The failed task stays failed and the run ends failed. The audit log records it as rejected by ${actor}.`
+              : `${a.task_id} and the tasks that depend on it are skipped; the run's other branches go on. The audit log records it as rejected by ${actor}.`
+          }
+          yes={`Reject ${a.task_id}`}
+          no="Keep it waiting"
+          danger
+          onConfirm={() => answer(false)}
         >
-          Reject
-        </button>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            onDecide(a.id);
-            void decide(a.id, true, comment);
-          }}
-        >
+          <label className="small">
+            Comment (optional)
+            <textarea
+              rows={2}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              aria-label={`Why reject ${a.task_id} (optional)`}
+            />
+          </label>
+        </ConfirmButton>
+        <button type="button" className="primary" onClick={() => answer(true)}>
           Approve
         </button>
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { downloadJson } from '../../designer/download.ts';
 import { addTask, checkPlan, duplicateTask, removeTask } from '../../designer/plan-edit.ts';
+import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
@@ -87,7 +88,7 @@ export function PlanDesigner() {
         <div>
           <h1>{isNew ? 'New plan' : `Editing ${draft.name ?? draft.plan_id}`}</h1>
           <p className="muted small">
-            {draft.plan_id} · {draft.tasks.length} tasks ·{' '}
+            {draft.plan_id} · {plural(draft.tasks.length, 'task')} ·{' '}
             {editedPlanId && editedPlanId !== draft.plan_id
               ? `saving makes a new plan ${draft.plan_id} (${editedPlanId} stays as it is)`
               : 'saving makes a new version'}{' '}
@@ -122,6 +123,7 @@ export function PlanDesigner() {
             question="Discard your changes?"
             detail="The edits made since the designer opened are thrown away; the saved plan stays as it is."
             yes="Discard the changes"
+            danger
             no="Keep editing"
             ask={canUndo}
             onConfirm={endEdit}

@@ -75,6 +75,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           question="Cancel this run?"
           detail="Every task that has not ended is cancelled and its agent stopped; finished work is kept."
           yes="Yes, cancel the run"
+          danger
           no="Keep the run"
           onConfirm={() => cancelRun(run.id)}
         />

@@ -96,6 +96,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
             question={`Cancel task ${task.task_id}?`}
             detail={`Its agent is stopped, and tasks that depend on it are skipped unless their condition accepts a cancelled task. The audit log records it as cancelled by ${actor}.`}
             yes="Yes, cancel the task"
+            danger
             no="Keep the task"
             onConfirm={() => cancel(task.run_id, task.task_id)}
           />

@@ -1,9 +1,11 @@
+import type { ReactNode } from 'react';
 import { useId, useRef } from 'react';
 
 /**
  * A button whose action waits for a yes: it opens a small modal dialog (the `<dialog>` of
  * NewPlanDialog) that asks `question`. The button that says no comes first, so it has the focus;
  * Escape says no too. When there is nothing to ask about (`ask` false), the button acts at once.
+ * An action that stops, skips or throws away work is `danger`: its yes is red, not the accent.
  */
 export function ConfirmButton({
   label,
@@ -12,6 +14,10 @@ export function ConfirmButton({
   yes,
   no,
   ask = true,
+  danger = false,
+  primary = false,
+  disabled = false,
+  children,
   onConfirm,
 }: {
   label: string;
@@ -21,6 +27,13 @@ export function ConfirmButton({
   no: string;
   /** Whether to ask first; when false, a click confirms at once (and no dialog is drawn). */
   ask?: boolean;
+  /** The yes stops, skips or throws away work. */
+  danger?: boolean;
+  /** The button itself is the screen's main action. */
+  primary?: boolean;
+  disabled?: boolean;
+  /** More for the dialog, between the detail and the answers (an optional comment). */
+  children?: ReactNode;
   onConfirm: () => void;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -28,7 +41,12 @@ export function ConfirmButton({
   const close = () => dialog.current?.close();
   return (
     <>
-      <button type="button" onClick={() => (ask ? dialog.current?.showModal() : onConfirm())}>
+      <button
+        type="button"
+        className={primary ? 'primary' : undefined}
+        disabled={disabled}
+        onClick={() => (ask ? dialog.current?.showModal() : onConfirm())}
+      >
         {label}
       </button>
       {ask && (
@@ -43,13 +61,14 @@ export function ConfirmButton({
           <p id={`${id}-detail`} className="small">
             {detail}
           </p>
+          {children && <div className="dialog-more">{children}</div>}
           <div className="actions">
             <button type="button" onClick={close}>
               {no}
             </button>
             <button
               type="button"
-              className="primary"
+              className={danger ? 'danger' : 'primary'}
               onClick={() => {
                 close();
                 onConfirm();
