@@ -323,7 +323,12 @@ describe.skipIf(skipE2e)('the plan designer', () => {
       .getByRole('complementary', { name: 'Designer panel' })
       .screenshot({ path: join(shots, 'designer-plan-panel.png') });
     await page.getByRole('button', { name: 'Save plan' }).click();
-    await expect.poll(() => page.getByText('laptops · version 2 · 3 tasks').isVisible()).toBe(true);
+    // The run of version 1 is still the one open: the header says version 2 is the latest.
+    await expect
+      .poll(() =>
+        page.getByText("laptops · version 1 (the open run's; the latest is 2) · 2 tasks").isVisible(),
+      )
+      .toBe(true);
 
     const saved = await baton.rpc('plans.get', { plan_id: 'laptops' });
     const stored = saved.value.plan as { project_id?: string; decider?: unknown; tasks: unknown[] };

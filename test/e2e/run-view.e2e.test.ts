@@ -302,6 +302,11 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await baton.rpc('agents.import', { agents: [{ id: 'alchemist', skills: ['alchemy'] }] });
     await page.getByRole('button', { name: /^decided/ }).click();
     await page.getByRole('button', { name: 'Run plan' }).click();
+    // A run of it still executes (waiting for that approval): a second one is asked for first.
+    await page
+      .getByRole('alertdialog', { name: 'Start another run?' })
+      .getByRole('button', { name: 'Start another run' })
+      .click();
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
         timeout: 10_000,

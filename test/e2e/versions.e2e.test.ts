@@ -174,9 +174,18 @@ describe.skipIf(skipE2e)('plan versions', () => {
     await expect.poll(() => v3.getByRole('article').count()).toBe(4);
     expect(await v3.getByRole('article', { name: 'Task ship' }).isVisible()).toBe(true);
 
-    // And the plan that runs now is version 1's.
+    // The graph shows the open run as it ran (version 2), and says the latest is 4.
     await page.getByRole('tab', { name: 'Graph' }).click();
     const graph = page.getByRole('region', { name: 'Plan graph' });
+    await expect.poll(() => graph.getByRole('article').count()).toBe(4);
+    expect(await page.locator('header.plan-head').textContent()).toContain(
+      "version 2 (the open run's; the latest is 4) · 4 tasks",
+    );
+    // And the plan that runs now is version 1's.
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    await expect
+      .poll(() => page.locator('header.plan-head').textContent())
+      .toContain('· version 4 · 3 tasks');
     await expect.poll(() => graph.getByRole('article').count()).toBe(3);
     expect(await graph.getByRole('article', { name: /^Task launch/ }).isVisible()).toBe(true);
   });

@@ -12,6 +12,7 @@ import '@xyflow/react/dist/style.css';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TaskDraft } from '../../designer/plan-edit.ts';
 import { connect, removeElements } from '../../designer/plan-edit.ts';
+import { plural } from '../../format/plural.ts';
 import type { Positions } from '../../graph/layout.ts';
 import { layoutAsync } from '../../graph/layout-client.ts';
 import { useBaton } from '../../store/index.ts';
@@ -239,7 +240,7 @@ export function DesignerGraph() {
   return (
     <section className="graph" aria-label="Plan designer graph" ref={box}>
       {!auto || !start ? (
-        <p className="muted centered">Laying out {draft.tasks.length} tasks…</p>
+        <p className="muted centered">Laying out {plural(draft.tasks.length, 'task')}…</p>
       ) : (
         <ReactFlow
           nodes={canvas ? canvas.nodes : nodes}

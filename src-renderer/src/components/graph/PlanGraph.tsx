@@ -3,6 +3,7 @@ import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
+import { plural } from '../../format/plural.ts';
 import type { Positions } from '../../graph/layout.ts';
 import { layoutAsync } from '../../graph/layout-client.ts';
 import {
@@ -172,7 +173,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
           </ReactFlow>
         </ShownRun.Provider>
       ) : (
-        <p className="muted centered">Laying out {plan.tasks.length} tasks…</p>
+        <p className="muted centered">Laying out {plural(plan.tasks.length, 'task')}…</p>
       )}
     </section>
   );

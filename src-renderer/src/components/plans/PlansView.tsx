@@ -1,9 +1,5 @@
-import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import type { Agent } from '../../../../src-shared/schemas/agent.ts';
-import type { Plan } from '../../../../src-shared/schemas/plan.ts';
-import { api } from '../../api/client.ts';
-import type { Check } from '../../designer/plan-edit.ts';
-import { checkPlan } from '../../designer/plan-edit.ts';
+import { Suspense, useCallback, useMemo, useState } from 'react';
+import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import { useBaton, useSelectedTaskId } from '../../store/index.ts';
 import { RunCompare } from '../runs/RunCompare.tsx';
 import { RunPanel } from '../runs/RunPanel.tsx';
@@ -12,67 +8,21 @@ import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { PlanGraph, PlanVersions } from './lazy-parts.ts';
+import type { RunFilter } from './PlanHeader.tsx';
+import { PlanHeader } from './PlanHeader.tsx';
+import { PlanNotices } from './PlanNotices.tsx';
 import { TaskSpecPanel } from './TaskSpecPanel.tsx';
+import { useRunPlan } from './use-run-plan.ts';
 
 export function PlansView() {
   const planId = useBaton((s) => s.selectedPlanId);
   const stored = useBaton((s) => (planId ? s.planDetails[planId] : undefined));
-  const runs = useBaton((s) => (planId ? s.runsByPlan[planId] : undefined));
-  const runId = useBaton((s) => (planId ? s.selectedRunId[planId] : undefined));
-  const added = useBaton((s) => (runId ? s.addedTasks[runId] : undefined));
-  const starting = useBaton((s) => s.starting);
-  const startRun = useBaton((s) => s.startRun);
-  const selectRun = useBaton((s) => s.selectRun);
   const importPlan = useBaton((s) => s.importPlan);
   const plansLoaded = useBaton((s) => s.plansLoaded);
-  const agents = useBaton((s) => s.agents);
-  const agentCount = agents.length;
-  const run = runs?.find((r) => r.id === runId);
-  const executing = run?.status === 'executing';
-  // Shown only while no run is executing: not worked out on every agent change during one.
-  const { problems, stuck, blocksOthers } = useRunProblems(stored?.plan, agents, executing);
-  // A budget is spent across all the plan's runs: say when it is already used up.
-  const budget = stored?.plan.budget;
-  const [spent, setSpent] = useState<number | null>(null);
-  const runStatuses = runs?.map((r) => r.status).join();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: spend moves on when a run starts or ends
-  useEffect(() => {
-    setSpent(null);
-    if (!planId || budget === undefined) return;
-    let live = true;
-    api.spend('plan', planId).then(
-      (r) => live && setSpent(r.spent),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [planId, budget, runStatuses]);
-  const budgetSpent = budget !== undefined && spent !== null && spent >= budget;
-  const beginEdit = useBaton((s) => s.beginEdit);
-  const selectRunTask = useBaton((s) => s.selectRunTask);
-  const [tab, setTab] = useState<'graph' | 'timeline' | 'compare' | 'versions'>('graph');
-  const [runFilter, setRunFilter] = useState<'' | 'executing' | 'completed' | 'failed' | 'cancelled'>('');
-  // The run's tasks: the plan's, and any a decider added while it ran. This view does not
-  // subscribe to task statuses: the graph's nodes, the timeline and the run panel do.
-  const planTasks = stored?.plan.tasks;
-  const order = useMemo(
-    () => [...(planTasks ?? []), ...(added ?? [])].map((t) => t.task_id),
-    [planTasks, added],
-  );
-  const selectedTaskId = useSelectedTaskId(runId);
-  // Before the plan has run, clicking a task shows how the plan defines it.
+  // Kept here, not in the page: they stay while a new version of the plan loads.
+  const [tab, setTab] = useState<PlanTab>('graph');
   const [specTaskId, setSpecTaskId] = useState<string | null>(null);
-  const onSelectTask = useCallback(
-    (taskId: string) => {
-      if (runId) void selectRunTask(runId, taskId);
-      else setSpecTaskId(taskId);
-    },
-    [runId, selectRunTask],
-  );
-  const specTask =
-    !runId && specTaskId ? stored?.plan.tasks.find((t) => t.task_id === specTaskId) : undefined;
-
+  const [runFilter, setRunFilter] = useState<RunFilter>('');
   if (!planId) {
     return (
       <div className="empty">
@@ -89,100 +39,82 @@ export function PlansView() {
   }
   if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
   return (
+    <PlanPage
+      stored={stored}
+      tab={tab}
+      setTab={setTab}
+      specTaskId={specTaskId}
+      setSpecTaskId={setSpecTaskId}
+      runFilter={runFilter}
+      setRunFilter={setRunFilter}
+    />
+  );
+}
+
+type PlanTab = 'graph' | 'timeline' | 'compare' | 'versions';
+
+/** A plan: its graph (as the open run ran it), the run, its timeline, comparisons and versions. */
+function PlanPage({
+  stored,
+  tab,
+  setTab,
+  specTaskId,
+  setSpecTaskId,
+  runFilter,
+  setRunFilter,
+}: {
+  stored: StoredPlan;
+  tab: PlanTab;
+  setTab(tab: PlanTab): void;
+  /** Before the plan has run, the task whose definition is shown. */
+  specTaskId: string | null;
+  setSpecTaskId(taskId: string | null): void;
+  runFilter: RunFilter;
+  setRunFilter(f: RunFilter): void;
+}) {
+  const planId = stored.plan_id;
+  const runs = useBaton((s) => s.runsByPlan[planId]);
+  const runId = useBaton((s) => s.selectedRunId[planId]);
+  const added = useBaton((s) => (runId ? s.addedTasks[runId] : undefined));
+  const run = runs?.find((r) => r.id === runId);
+  const executing = run?.status === 'executing';
+  const shown = useRunPlan(stored, run);
+  const selectRunTask = useBaton((s) => s.selectRunTask);
+  // The run's tasks: the plan's (at the version it ran), and any a decider added while it ran.
+  // This view does not subscribe to task statuses: the graph's nodes, the timeline and the run
+  // panel do.
+  const shownPlan = shown?.plan;
+  const runTasks = (shownPlan ?? stored.plan).tasks;
+  const order = useMemo(() => [...runTasks, ...(added ?? [])].map((t) => t.task_id), [runTasks, added]);
+  // Runs compared may have run other versions: the comparison spans the current plan's tasks.
+  const planTasks = stored.plan.tasks;
+  const compareOrder = useMemo(
+    () => [...planTasks, ...(added ?? [])].map((t) => t.task_id),
+    [planTasks, added],
+  );
+  const selectedTaskId = useSelectedTaskId(runId);
+  // Before the plan has run, clicking a task shows how the plan defines it.
+  const onSelectTask = useCallback(
+    (taskId: string) => {
+      if (runId) void selectRunTask(runId, taskId);
+      else setSpecTaskId(taskId);
+    },
+    [runId, selectRunTask, setSpecTaskId],
+  );
+  const specTask = !runId && specTaskId ? stored.plan.tasks.find((t) => t.task_id === specTaskId) : undefined;
+
+  return (
     <div className="plan-view">
-      <header className="plan-head">
-        <div>
-          <h1>{stored.name}</h1>
-          <p className="muted small">
-            {stored.plan_id} ·{' '}
-            <button
-              type="button"
-              className="link"
-              aria-label={`Version ${stored.version}: show the version history`}
-              onClick={() => setTab('versions')}
-            >
-              version {stored.version}
-            </button>{' '}
-            · {stored.task_count} tasks
-            {stored.project_id && ` · project ${stored.project_id}`}
-          </p>
-        </div>
-        <div className="actions">
-          {runs && runs.length > 1 && (
-            <select
-              aria-label="Filter runs by status"
-              value={runFilter}
-              onChange={(e) => setRunFilter(e.target.value as typeof runFilter)}
-            >
-              <option value="">all runs ({runs.length})</option>
-              {(['executing', 'completed', 'failed', 'cancelled'] as const).map((st) => (
-                <option key={st} value={st}>
-                  {st} ({runs.filter((r) => r.status === st).length})
-                </option>
-              ))}
-            </select>
-          )}
-          {runs && runs.length > 0 && (
-            <label className="small">
-              Run{' '}
-              <select
-                value={runId ?? ''}
-                onChange={(e) => selectRun(planId, e.target.value)}
-                aria-label="Select run"
-              >
-                {runs
-                  .filter((r) => !runFilter || r.status === runFilter || r.id === runId)
-                  .map((r) => (
-                    <option key={r.id} value={r.id}>
-                      {new Date(r.created_at).toLocaleTimeString()} · {r.status} · plan v{r.plan_version}
-                    </option>
-                  ))}
-              </select>
-            </label>
-          )}
-          <button type="button" onClick={() => beginEdit(stored.plan)}>
-            Edit plan
-          </button>
-          <button type="button" className="primary" disabled={starting} onClick={() => startRun(planId)}>
-            {starting ? 'Starting…' : 'Run plan'}
-          </button>
-        </div>
-      </header>
-      {agentCount === 0 && (
-        <p className="notice" role="note">
-          No agents are registered, so every task will be unassigned. Import agents under{' '}
-          <strong>Agents</strong>.
-        </p>
-      )}
-      {budgetSpent && !executing && (
-        <p className="notice" role="note" aria-label="Budget spent">
-          <strong>Budget spent:</strong> this plan has spent {spent} of its budget of {budget} over all its
-          runs, so every task with a cost will wait for an approval. Raise the budget in the designer to run
-          without them.
-        </p>
-      )}
-      {problems.length > 0 && !executing && (
-        <div className="notice" role="note" aria-label="Before you run">
-          <p>
-            <strong>Before you run:</strong>{' '}
-            {stuck.length > 0
-              ? `${stuck.length === 1 ? 'one task' : `${stuck.length} tasks`} will not find an agent as things stand${
-                  blocksOthers
-                    ? `; tasks that depend on ${stuck.length === 1 ? 'it' : 'them'} will be skipped`
-                    : ''
-                }.`
-              : 'the plan cannot run as things stand.'}
-          </p>
-          <ul className="small">
-            {problems.slice(0, 3).map((c) => (
-              <li key={`${c.task_id ?? c.path}:${c.message}`}>
-                <code>{c.task_id ?? c.path}</code>: {c.message}
-              </li>
-            ))}
-            {problems.length > 3 && <li>and {problems.length - 3} more (open the plan in the designer)</li>}
-          </ul>
-        </div>
-      )}
+      <PlanHeader
+        stored={stored}
+        shown={shown}
+        runs={runs}
+        runId={runId}
+        runFilter={runFilter}
+        setRunFilter={setRunFilter}
+        onShowVersions={() => setTab('versions')}
+      />
+      <PlanNotices stored={stored} runs={runs} executing={executing} />
       <Tabs
         label="Plan views"
         className="plan-tabs"
@@ -207,7 +139,7 @@ export function PlansView() {
         // Two runs side by side need the width; the run panel shows one run, which Graph shows.
         <div className="plan-body wide">
           <ErrorBoundary label="The compare view">
-            <RunCompare runs={runs ?? []} order={order} planTasks={planTasks ?? []} />
+            <RunCompare runs={runs ?? []} order={compareOrder} planTasks={planTasks} />
           </ErrorBoundary>
         </div>
       ) : (
@@ -215,13 +147,17 @@ export function PlansView() {
           <ErrorBoundary label={`The ${tab} view`}>
             {tab === 'graph' && (
               <Suspense fallback={<p className="muted centered">Loading the graph…</p>}>
-                <PlanGraph
-                  plan={stored.plan}
-                  added={added}
-                  runId={runId}
-                  onSelectTask={onSelectTask}
-                  selectedTaskId={selectedTaskId ?? specTask?.task_id}
-                />
+                {shownPlan ? (
+                  <PlanGraph
+                    plan={shownPlan}
+                    added={added}
+                    runId={runId}
+                    onSelectTask={onSelectTask}
+                    selectedTaskId={selectedTaskId ?? specTask?.task_id}
+                  />
+                ) : (
+                  <p className="muted centered">Loading version {run?.plan_version}…</p>
+                )}
               </Suspense>
             )}
             {tab === 'timeline' &&
@@ -251,25 +187,4 @@ export function PlansView() {
       )}
     </div>
   );
-}
-
-const NO_PROBLEMS = { problems: [] as Check[], stuck: [] as Check[], blocksOthers: false };
-
-/**
- * What will go wrong if the plan runs now, as the designer's checks say (with agents
- * registered): tasks no agent can take, and a decider that cannot answer; `stuck` are those
- * about a task, and `blocksOthers` says whether other tasks depend on one of them. Nothing
- * while a run is executing (the notice is not shown then).
- */
-function useRunProblems(plan: Plan | undefined, agents: readonly Agent[], executing: boolean) {
-  return useMemo(() => {
-    if (!plan || agents.length === 0 || executing) return NO_PROBLEMS;
-    const problems = checkPlan(plan, agents).filter(
-      (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
-    );
-    const stuck = problems.filter((c) => c.task_id !== null);
-    const stuckIds = new Set(stuck.map((c) => c.task_id));
-    const blocksOthers = plan.tasks.some((t) => t.depends_on.some((d) => stuckIds.has(d)));
-    return { problems, stuck, blocksOthers };
-  }, [plan, agents, executing]);
 }

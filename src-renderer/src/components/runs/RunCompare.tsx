@@ -3,6 +3,7 @@ import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { cut } from '../../format/cut.ts';
 import { durationBetween } from '../../format/duration.ts';
+import { plural } from '../../format/plural.ts';
 import { useBaton, useRunTasks } from '../../store/index.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { type AddedMark, addedMarks } from './compare-added.ts';
@@ -130,8 +131,8 @@ export function RunCompare({
             : a === b
               ? 'The same run is picked twice.'
               : differing === 0
-                ? `No differences in status, agent or output across ${rows.length} tasks.`
-                : `${differing} of ${rows.length} tasks differ in status, agent or output.`}
+                ? `No differences in status, agent or output across ${plural(rows.length, 'task')}.`
+                : `${differing} of ${plural(rows.length, 'task')} ${differing === 1 ? 'differs' : 'differ'} in status, agent or output.`}
         </span>
         <label>
           <input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} />{' '}

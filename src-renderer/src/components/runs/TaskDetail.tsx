@@ -11,6 +11,7 @@ import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { rejectedLines } from './rejected-lines.ts';
 import { TaskAttempts } from './TaskAttempts.tsx';
+import { TaskLog } from './TaskLog.tsx';
 import { attemptText, nextAttemptText } from './task-attempts.ts';
 import { useTaskRead } from './use-task-read.ts';
 
@@ -179,12 +180,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         ) : detail.logs.length === 0 ? (
           <p className="muted small">Nothing logged.</p>
         ) : (
-          <pre className="log" title="Task log">
-            {detail.logs
-              .slice(-500)
-              .map((l) => `${l.stream === 'stderr' ? '! ' : ''}${l.text}`)
-              .join('\n')}
-          </pre>
+          <TaskLog lines={detail.logs} live={!ended} />
         )}
       </details>
     </section>

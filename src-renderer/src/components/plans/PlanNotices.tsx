@@ -1,0 +1,110 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Agent } from '../../../../src-shared/schemas/agent.ts';
+import type { Plan, StoredPlan } from '../../../../src-shared/schemas/plan.ts';
+import type { Run } from '../../../../src-shared/schemas/run.ts';
+import { api } from '../../api/client.ts';
+import type { Check } from '../../designer/plan-edit.ts';
+import { checkPlan } from '../../designer/plan-edit.ts';
+import { useBaton } from '../../store/index.ts';
+
+/**
+ * What to know before running the plan now: no agents registered, the budget already spent by
+ * earlier runs, tasks no agent can take. Not shown while the open run is executing.
+ */
+export function PlanNotices({
+  stored,
+  runs,
+  executing,
+}: {
+  stored: StoredPlan;
+  runs: Run[] | undefined;
+  executing: boolean;
+}) {
+  const agents = useBaton((s) => s.agents);
+  // Shown only while no run is executing: not worked out on every agent change during one.
+  const { problems, stuck, blocksOthers } = useRunProblems(stored.plan, agents, executing);
+  const { budget, spent } = useBudgetSpent(stored, runs);
+  const budgetSpent = budget !== undefined && spent !== null && spent >= budget;
+  return (
+    <>
+      {agents.length === 0 && (
+        <p className="notice" role="note">
+          No agents are registered, so every task will be unassigned. Import agents under{' '}
+          <strong>Agents</strong>.
+        </p>
+      )}
+      {budgetSpent && !executing && (
+        <p className="notice" role="note" aria-label="Budget spent">
+          <strong>Budget spent:</strong> this plan has spent {spent} of its budget of {budget} over all its
+          runs, so every task with a cost will wait for an approval. Raise the budget in the designer to run
+          without them.
+        </p>
+      )}
+      {problems.length > 0 && !executing && (
+        <div className="notice" role="note" aria-label="Before you run">
+          <p>
+            <strong>Before you run:</strong>{' '}
+            {stuck.length > 0
+              ? `${stuck.length === 1 ? 'one task' : `${stuck.length} tasks`} will not find an agent as things stand${
+                  blocksOthers
+                    ? `; tasks that depend on ${stuck.length === 1 ? 'it' : 'them'} will be skipped`
+                    : ''
+                }.`
+              : 'the plan cannot run as things stand.'}
+          </p>
+          <ul className="small">
+            {problems.slice(0, 3).map((c) => (
+              <li key={`${c.task_id ?? c.path}:${c.message}`}>
+                <code>{c.task_id ?? c.path}</code>: {c.message}
+              </li>
+            ))}
+            {problems.length > 3 && <li>and {problems.length - 3} more (open the plan in the designer)</li>}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** A budget is spent across all the plan's runs: what it has spent so far (null until read). */
+function useBudgetSpent(stored: StoredPlan, runs: Run[] | undefined) {
+  const planId = stored.plan_id;
+  const budget = stored.plan.budget;
+  const [spent, setSpent] = useState<number | null>(null);
+  const runStatuses = runs?.map((r) => r.status).join();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: spend moves on when a run starts or ends
+  useEffect(() => {
+    setSpent(null);
+    if (budget === undefined) return;
+    let live = true;
+    api.spend('plan', planId).then(
+      (r) => live && setSpent(r.spent),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [planId, budget, runStatuses]);
+  return { budget, spent };
+}
+
+const NO_PROBLEMS = { problems: [] as Check[], stuck: [] as Check[], blocksOthers: false };
+
+/**
+ * What will go wrong if the plan runs now, as the designer's checks say (with agents
+ * registered): tasks no agent can take, and a decider that cannot answer; `stuck` are those
+ * about a task, and `blocksOthers` says whether other tasks depend on one of them. Nothing
+ * while a run is executing (the notice is not shown then).
+ */
+function useRunProblems(plan: Plan, agents: readonly Agent[], executing: boolean) {
+  return useMemo(() => {
+    if (agents.length === 0 || executing) return NO_PROBLEMS;
+    const problems = checkPlan(plan, agents).filter(
+      (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
+    );
+    const stuck = problems.filter((c) => c.task_id !== null);
+    const stuckIds = new Set(stuck.map((c) => c.task_id));
+    const blocksOthers = plan.tasks.some((t) => t.depends_on.some((d) => stuckIds.has(d)));
+    return { problems, stuck, blocksOthers };
+  }, [plan, agents, executing]);
+}
