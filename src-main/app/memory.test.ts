@@ -126,6 +126,70 @@ describe('memory.search filters', () => {
     expect(await search({ agent_id: 'ash', query: 'harvest of b1' })).toEqual([]);
   });
 
+  it('finds the agents whose id contains part of it, in any case (agent), and takes % and _ literally', async () => {
+    await history();
+    expect(await search({ agent: 'AS' })).toEqual(['result:a1', 'result:g1']);
+    expect(await search({ agent: 'h' })).toEqual([
+      'log:p-alpha',
+      'log:p-beta',
+      'log:p-gamma',
+      'result:a1',
+      'result:b1',
+      'result:g1',
+    ]);
+    expect(await search({ agent: 'orch', plan_id: 'p-beta' })).toEqual(['log:p-beta']);
+    expect(await search({ agent: 'a%' })).toEqual([]);
+    expect(await search({ agent: '_' })).toEqual([]);
+  });
+
+  it('lists the audit entries matching a search and filters: what about, who, when (newest first)', async () => {
+    await history();
+    // A person decides on a gate: entries about an approval, by someone other than the engine.
+    await call(app!, 'plans.import', {
+      plan: {
+        plan_id: 'p-gate',
+        tasks: [{ task_id: 'gate', description: 'a gate', required_skills: ['x'], requires_approval: true }],
+      },
+    });
+    await call(app!, 'runs.start', { plan_id: 'p-gate' });
+    let pending: { id: string }[] = [];
+    await eventually(async () => {
+      pending = await call<{ id: string }[]>(app!, 'approvals.list', { status: 'pending' });
+      return pending.length > 0;
+    });
+    await call(app!, 'approvals.decide', {
+      approval_id: pending[0]!.id,
+      decision: 'approve',
+      actor: 'Maria Lopez',
+    });
+    type Entry = { entity: string; actor: string; at: string; entity_id: string };
+    const audit = (f: Record<string, unknown>) => call<Entry[]>(app!, 'audit.list', f);
+    const all = await audit({});
+    const runs = await audit({ entity: 'run' });
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((e) => e.entity === 'run')).toBe(true);
+    expect(runs.length).toBeLessThan(all.length);
+    // Newest first, as without filters.
+    expect(runs.map((e) => e.at)).toEqual([...runs.map((e) => e.at)].sort().reverse());
+    // Part of who, any case.
+    const maria = await audit({ actor: 'LOPEZ' });
+    expect(maria.length).toBeGreaterThan(0);
+    expect(maria.every((e) => e.actor === 'Maria Lopez')).toBe(true);
+    expect(await audit({ actor: 'lopez', entity: 'run' })).toEqual([]);
+    expect(await audit({ actor: 'nobody-at-all' })).toEqual([]);
+    // A time window: the run of p-beta (at T2) alone.
+    const window = await audit({ entity: 'run', since: T2, until: BETWEEN });
+    expect(window.map((e) => e.entity_id)).toHaveLength(2);
+    expect(window.every((e) => e.at >= T2 && e.at <= BETWEEN)).toBe(true);
+    // With a search too.
+    const searched = await audit({ query: 'gate', entity: 'task' });
+    expect(searched.length).toBeGreaterThan(0);
+    expect(searched.every((e) => e.entity === 'task' && e.entity_id === 'gate')).toBe(true);
+    // A task's history is listed whole: no filters with it.
+    const refused = await app!.dispatch('audit.list', { run_id: 'r', task_id: 'a', actor: 'x' });
+    expect(JSON.stringify(refused)).toContain('task_id: cannot be combined with filters');
+  });
+
   it('filters from a time on (since, inclusive), alone and with a text query', async () => {
     await history();
     expect(await search({ since: T2 })).toEqual(['log:p-beta', 'log:p-gamma', 'result:b1', 'result:g1']);

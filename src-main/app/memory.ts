@@ -10,7 +10,7 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
       return entry;
     },
     'memory.search': (filter) => store.memory.search(filter),
-    'audit.list': ({ run_id, task_id, query, limit }) => {
+    'audit.list': ({ run_id, task_id, query, entity, actor, since, until, limit }) => {
       if (task_id !== undefined && run_id === undefined)
         throw invalidInput('audit.list', [
           { path: 'task_id', message: 'needs run_id: a task id names a task within a run' },
@@ -20,8 +20,12 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
         throw invalidInput('audit.list', [
           { path: 'query', message: 'cannot be combined with task_id: a task’s history is listed whole' },
         ]);
-      return query
-        ? store.memory.searchAudit(query, run_id, limit)
+      if (task_id !== undefined && (entity || actor || since || until))
+        throw invalidInput('audit.list', [
+          { path: 'task_id', message: 'cannot be combined with filters: a task’s history is listed whole' },
+        ]);
+      return query || entity || actor || since || until
+        ? store.memory.findAudit({ query, run_id, entity, actor, since, until, limit })
         : store.memory.listAudit(run_id, limit, task_id);
     },
   };

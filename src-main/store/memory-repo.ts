@@ -28,11 +28,28 @@ export interface MemoryFilter {
   plan_id?: string | undefined;
   project_id?: string | undefined;
   agent_id?: string | undefined;
+  /** Part of an agent's id, any case. */
+  agent?: string | undefined;
   tag?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
   limit: number;
 }
+
+/** What the audit log is searched and filtered by (audit.list without a task). */
+export interface AuditFilter {
+  query?: string | undefined;
+  run_id?: string | undefined;
+  entity?: AuditEntry['entity'] | undefined;
+  /** Part of who made the change, any case. */
+  actor?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  limit: number;
+}
+
+/** A LIKE pattern matching any text that contains `part` (its own % and _ taken literally). */
+const containing = (part: string) => `%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Turns free text into an FTS5 query of quoted terms (prefix match on the last), so user input is never FTS syntax. */
 export function toFtsQuery(text: string): string | null {
@@ -138,6 +155,10 @@ export function createMemoryRepo(db: Db) {
           params[key] = v;
         }
       }
+      if (f.agent) {
+        where.push("m.agent_id LIKE @agent ESCAPE '\\'");
+        params.agent = containing(f.agent);
+      }
       if (f.tag) {
         where.push('EXISTS (SELECT 1 FROM json_each(m.tags) WHERE value = @tag)');
         params.tag = f.tag;
@@ -196,15 +217,47 @@ export function createMemoryRepo(db: Db) {
           ? auditTask.all({ runId, taskId, limit })
           : auditRun.all(runId, limit)
         : auditAll.all(limit),
-    /** Full-text search over audit entries (entity id and why), newest first. */
-    searchAudit(query: string, runId: string | undefined, limit: number): AuditEntry[] {
-      const fts = toFtsQuery(query);
-      if (!fts) return [];
-      indexPending.immediate(-1);
+    /**
+     * Audit entries matching a full-text search (entity id and why) and filters, newest first;
+     * an empty list when the search has no word to look for.
+     */
+    findAudit(f: AuditFilter): AuditEntry[] {
+      const where: string[] = [];
+      const params: Record<string, string | number> = { limit: f.limit };
+      let from = 'audit_entries a';
+      if (f.query) {
+        const fts = toFtsQuery(f.query);
+        if (!fts) return [];
+        indexPending.immediate(-1);
+        from = 'audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid';
+        where.push('audit_fts MATCH @fts');
+        params.fts = fts;
+      }
+      if (f.run_id) {
+        where.push('a.run_id = @runId');
+        params.runId = f.run_id;
+      }
+      if (f.entity) {
+        where.push('a.entity = @entity');
+        params.entity = f.entity;
+      }
+      if (f.actor) {
+        where.push("a.actor LIKE @actor ESCAPE '\\'");
+        params.actor = containing(f.actor);
+      }
+      if (f.since) {
+        where.push('a.at >= @since');
+        params.since = f.since;
+      }
+      if (f.until) {
+        where.push('a.at <= @until');
+        params.until = f.until;
+      }
       return db
-        .prepare(`SELECT a.* FROM audit_fts JOIN audit_entries a ON a.id = audit_fts.rowid
-          WHERE audit_fts MATCH @fts ${runId ? 'AND a.run_id = @runId' : ''} ORDER BY a.id DESC LIMIT @limit`)
-        .all({ fts, runId, limit }) as AuditEntry[];
+        .prepare(
+          `SELECT a.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`,
+        )
+        .all(params) as AuditEntry[];
     },
   };
 }

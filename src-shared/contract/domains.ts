@@ -5,7 +5,7 @@ import type { Approval, ApprovalView } from '../schemas/approval.ts';
 import { APPROVAL_STATUSES, decideApprovalInputSchema } from '../schemas/approval.ts';
 import { idSchema, rangeEdgeSchema } from '../schemas/common.ts';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../schemas/memory.ts';
-import { memorySearchInputSchema } from '../schemas/memory.ts';
+import { AUDIT_ENTITIES, memorySearchInputSchema } from '../schemas/memory.ts';
 import type { PlanInput, PlanSummary, PlanVersionSummary, StoredPlan, TaskSpec } from '../schemas/plan.ts';
 import { PRIORITIES } from '../schemas/plan.ts';
 import type { Project } from '../schemas/project.ts';
@@ -213,12 +213,21 @@ export const agentMethods = {
 export const memoryMethods = {
   'memory.read': method(byId('memory_id')).returns<MemoryEntry>(),
   'memory.search': method(memorySearchInputSchema).returns<MemorySearchHit[]>(),
-  /** Audit entries: newest first; of a run, or (with task_id) of one task of it and its approvals, oldest first. */
+  /**
+   * Audit entries: newest first; of a run, or (with task_id) of one task of it and its approvals,
+   * oldest first. A search or a filter (what the entry is about, part of who made the change,
+   * a time window) lists the newest entries matching all of them.
+   */
   'audit.list': method(
     z.strictObject({
       run_id: z.string().optional(),
       task_id: z.string().max(200).optional(),
       query: z.string().max(500).optional(),
+      entity: z.enum(AUDIT_ENTITIES).optional(),
+      /** Part of who made the change, any case. */
+      actor: z.string().max(200).optional(),
+      since: rangeEdgeSchema('start').optional(),
+      until: rangeEdgeSchema('end').optional(),
       limit: z.number().int().min(1).max(5_000).default(500),
     }),
   ).returns<AuditEntry[]>(),

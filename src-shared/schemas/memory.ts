@@ -39,6 +39,8 @@ export const memorySearchInputSchema = z.strictObject({
   plan_id: z.string().max(128).optional(),
   project_id: z.string().max(128).optional(),
   agent_id: z.string().max(128).optional(),
+  /** Part of an agent's id, any case: entries of every agent whose id contains it. */
+  agent: z.string().max(128).optional(),
   tag: z.string().max(128).optional(),
   since: rangeEdgeSchema('start').optional(),
   until: rangeEdgeSchema('end').optional(),
@@ -52,11 +54,14 @@ export interface MemorySearchHit {
   snippet: string | null;
 }
 
+/** What an audit entry is about. */
+export const AUDIT_ENTITIES = ['run', 'task', 'plan', 'agent', 'approval', 'project'] as const;
+
 export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
-  entity: 'run' | 'task' | 'plan' | 'agent' | 'approval' | 'project';
+  entity: (typeof AUDIT_ENTITIES)[number];
   entity_id: string;
   run_id: string | null;
   from_status: string | null;
