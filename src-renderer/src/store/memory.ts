@@ -1,12 +1,14 @@
 import type { StateCreator } from 'zustand';
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../../../src-shared/schemas/memory.ts';
 import { api } from '../api/client.ts';
+import type { AuditFilter } from './audit-filter.ts';
 import type { BatonState } from './index.ts';
 
 export interface MemoryFilter {
   type?: string;
   plan_id?: string;
-  agent_id?: string;
+  /** Part of an agent's id, any case. */
+  agent?: string;
   tag?: string;
   since?: string;
   until?: string;
@@ -32,7 +34,16 @@ export interface MemorySlice {
   searchMemory(query: string): Promise<void>;
   /** The audit log as the Build logs screen lists it: the newest entries, or those matching a search. */
   auditEntries: AuditEntry[];
+  /** The search the audit list is being read for (its entries answer it once read). */
+  auditQuery: string;
+  auditLoading: boolean;
   searchAudit(query: string): Promise<void>;
+  /**
+   * What the audit list is narrowed to. The host filters audit.list itself; until the API client
+   * passes these on, they narrow the entries listed (the newest, or those matching the search).
+   */
+  auditFilter: AuditFilter;
+  setAuditFilter(f: AuditFilter): void;
 }
 
 export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = (set, get) => ({
@@ -69,11 +80,19 @@ export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = 
     }
   },
   auditEntries: [],
+  auditQuery: '',
+  auditLoading: false,
   async searchAudit(query) {
+    set({ auditQuery: query, auditLoading: true });
     try {
-      set({ auditEntries: await api.listAudit(query) });
+      const entries = await api.listAudit(query);
+      if (get().auditQuery === query) set({ auditEntries: entries });
     } catch (err) {
       get().fail('Could not read the audit log', err);
+    } finally {
+      if (get().auditQuery === query) set({ auditLoading: false });
     }
   },
+  auditFilter: {},
+  setAuditFilter: (auditFilter) => set({ auditFilter }),
 });

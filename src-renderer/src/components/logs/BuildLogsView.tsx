@@ -1,12 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
 import { AUDIT_LIST_LIMIT, MEMORY_LIST_LIMIT } from '../../api/client.ts';
 import { downloadJson } from '../../designer/download.ts';
+import { filtersAudit, matchesAudit } from '../../store/audit-filter.ts';
 import { useBaton } from '../../store/index.ts';
-import type { MemoryFilter } from '../../store/memory.ts';
-import { InputField } from '../shared/InputField.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
+import { AuditFilters, MemoryFilters } from './LogFilters.tsx';
 
 type Tab = 'memory' | 'audit';
 /** How many entries a list shows at most (the API client's limits): past that, the newest. */
@@ -15,12 +15,16 @@ const LIST_LIMIT: Record<Tab, number> = { memory: MEMORY_LIST_LIMIT, audit: AUDI
 /** Memory (build logs, task results, decisions) and the audit log: search, filter, read, export. */
 export function BuildLogsView() {
   const hits = useBaton((s) => s.memoryHits);
-  const loading = useBaton((s) => s.memoryLoading);
+  const memoryLoading = useBaton((s) => s.memoryLoading);
+  const auditLoading = useBaton((s) => s.auditLoading);
   const search = useBaton((s) => s.searchMemory);
-  const filter = useBaton((s) => s.memoryFilter);
-  const setFilter = useBaton((s) => s.setMemoryFilter);
-  const plans = useBaton((s) => s.plans);
-  const audit = useBaton((s) => s.auditEntries);
+  const auditListed = useBaton((s) => s.auditEntries);
+  const auditFilter = useBaton((s) => s.auditFilter);
+  // The newest entries (or those found), narrowed by the filters.
+  const audit = useMemo(
+    () => (filtersAudit(auditFilter) ? auditListed.filter((e) => matchesAudit(e, auditFilter)) : auditListed),
+    [auditListed, auditFilter],
+  );
   const searchAudit = useBaton((s) => s.searchAudit);
   const [tab, setTab] = useState<Tab>('memory');
   const [query, setQuery] = useState(useBaton.getState().memoryQuery);
@@ -30,6 +34,7 @@ export function BuildLogsView() {
     audit: null,
   });
   const open = opened[tab];
+  const loading = tab === 'memory' ? memoryLoading : auditLoading;
 
   useEffect(() => {
     const t = setTimeout(() => {
@@ -39,7 +44,6 @@ export function BuildLogsView() {
     return () => clearTimeout(t);
   }, [query, search, tab, searchAudit]);
 
-  const patch = (p: Partial<MemoryFilter>) => setFilter({ ...filter, ...p });
   const rows = tab === 'memory' ? hits.length : audit.length;
   // Entries are new objects after every search: the open one (of this tab's kind) is known by its id.
   const isOpen = (e: MemoryEntry | AuditEntry) => open?.id === e.id;
@@ -84,60 +88,15 @@ export function BuildLogsView() {
             { id: 'audit', label: 'Audit log' },
           ]}
         />
-        {tab === 'memory' && (
-          <>
-            <label>
-              Type
-              <select
-                value={filter.type ?? ''}
-                onChange={(e) => patch({ type: e.target.value || undefined })}
-              >
-                <option value="">any</option>
-                <option value="build_log">build_log</option>
-                <option value="task_result">task_result</option>
-                <option value="decision">decision</option>
-              </select>
-            </label>
-            <label>
-              Plan
-              <select
-                value={filter.plan_id ?? ''}
-                onChange={(e) => patch({ plan_id: e.target.value || undefined })}
-              >
-                <option value="">any</option>
-                {plans.map((p) => (
-                  <option key={p.plan_id} value={p.plan_id}>
-                    {p.plan_id}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <InputField
-              label="Agent"
-              value={filter.agent_id ?? ''}
-              onChange={(v) => patch({ agent_id: v || undefined })}
-            />
-            <InputField
-              label="Tag"
-              value={filter.tag ?? ''}
-              onChange={(v) => patch({ tag: v || undefined })}
-            />
-            <label>
-              Since
-              <input type="datetime-local" onChange={(e) => patch({ since: isoOrNone(e.target.value) })} />
-            </label>
-            <label>
-              Until
-              <input type="datetime-local" onChange={(e) => patch({ until: isoOrNone(e.target.value) })} />
-            </label>
-          </>
-        )}
+        {tab === 'memory' ? <MemoryFilters /> : <AuditFilters />}
         <span className="muted small">
           {loading
             ? 'Searching…'
-            : rows >= LIST_LIMIT[tab]
-              ? `the newest ${rows} entries: search or filter to narrow them`
-              : `${rows} entr${rows === 1 ? 'y' : 'ies'}`}
+            : tab === 'audit' && filtersAudit(auditFilter)
+              ? `${rows} of ${auditListed.length >= AUDIT_LIST_LIMIT ? 'the newest ' : ''}${entries(auditListed.length)}`
+              : rows >= LIST_LIMIT[tab]
+                ? `the newest ${rows} entries: search or filter to narrow them`
+                : entries(rows)}
         </span>
       </fieldset>
       <div className="plan-body">
@@ -160,10 +119,7 @@ export function BuildLogsView() {
                     onClick={() => setOpened((o) => ({ ...o, memory: entry }))}
                   >
                     <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
-                    <span className="muted small">
-                      {entry.tags.join(' · ')} · {entry.status} ·{' '}
-                      {new Date(entry.updated_at).toLocaleString()}
-                    </span>
+                    <span className="muted small">{memoryLine(entry)}</span>
                     {snippet && <div className="small snippet">{highlight(snippet)}</div>}
                   </button>
                 );
@@ -208,8 +164,25 @@ export function BuildLogsView() {
 
 const ITEM = 64;
 
-/** A datetime-local value as an ISO instant; empty when the field is cleared. */
-const isoOrNone = (local: string) => (local ? new Date(local).toISOString() : undefined);
+const entries = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
+
+/**
+ * A memory entry's line: its agent, tags and status, and when it was written (the list's order,
+ * newest first), with when it was last updated when that was later.
+ */
+function memoryLine(entry: MemoryEntry): string {
+  const written = new Date(entry.created_at).toLocaleString();
+  const updated = new Date(entry.updated_at).toLocaleString();
+  return [
+    entry.agent_id,
+    ...entry.tags,
+    entry.status,
+    `written ${written}`,
+    updated !== written ? `updated ${updated}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
 
 function ResultList({
   count,

@@ -1,0 +1,97 @@
+import { AUDIT_ENTITIES } from '../../../../src-shared/schemas/memory.ts';
+import type { AuditFilter } from '../../store/audit-filter.ts';
+import { useBaton } from '../../store/index.ts';
+import type { MemoryFilter } from '../../store/memory.ts';
+import { InputField } from '../shared/InputField.tsx';
+
+/** A datetime-local value as an ISO instant; empty when the field is cleared. */
+const isoOrNone = (local: string) => (local ? new Date(local).toISOString() : undefined);
+
+/** Memory entries by type, plan, part of an agent's id, tag and time. */
+export function MemoryFilters() {
+  const filter = useBaton((s) => s.memoryFilter);
+  const setFilter = useBaton((s) => s.setMemoryFilter);
+  const plans = useBaton((s) => s.plans);
+  const patch = (p: Partial<MemoryFilter>) => setFilter({ ...filter, ...p });
+  return (
+    <>
+      <label>
+        Type
+        <select value={filter.type ?? ''} onChange={(e) => patch({ type: e.target.value || undefined })}>
+          <option value="">any</option>
+          <option value="build_log">build_log</option>
+          <option value="task_result">task_result</option>
+          <option value="decision">decision</option>
+        </select>
+      </label>
+      <label>
+        Plan
+        <select
+          value={filter.plan_id ?? ''}
+          onChange={(e) => patch({ plan_id: e.target.value || undefined })}
+        >
+          <option value="">any</option>
+          {plans.map((p) => (
+            <option key={p.plan_id} value={p.plan_id}>
+              {p.plan_id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <InputField
+        label="Agent"
+        value={filter.agent ?? ''}
+        placeholder="part of its id"
+        onChange={(v) => patch({ agent: v || undefined })}
+      />
+      <InputField label="Tag" value={filter.tag ?? ''} onChange={(v) => patch({ tag: v || undefined })} />
+      <label>
+        Since
+        <input type="datetime-local" onChange={(e) => patch({ since: isoOrNone(e.target.value) })} />
+      </label>
+      <label>
+        Until
+        <input type="datetime-local" onChange={(e) => patch({ until: isoOrNone(e.target.value) })} />
+      </label>
+    </>
+  );
+}
+
+/** Audit entries by what they are about, part of who made the change, and time. */
+export function AuditFilters() {
+  const filter = useBaton((s) => s.auditFilter);
+  const setFilter = useBaton((s) => s.setAuditFilter);
+  const patch = (p: Partial<AuditFilter>) => setFilter({ ...filter, ...p });
+  return (
+    <>
+      <label>
+        About
+        <select
+          value={filter.entity ?? ''}
+          onChange={(e) => patch({ entity: AUDIT_ENTITIES.find((a) => a === e.target.value) })}
+        >
+          <option value="">anything</option>
+          {AUDIT_ENTITIES.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <InputField
+        label="Who"
+        value={filter.actor ?? ''}
+        placeholder="part of a name"
+        onChange={(v) => patch({ actor: v || undefined })}
+      />
+      <label>
+        Since
+        <input type="datetime-local" onChange={(e) => patch({ since: isoOrNone(e.target.value) })} />
+      </label>
+      <label>
+        Until
+        <input type="datetime-local" onChange={(e) => patch({ until: isoOrNone(e.target.value) })} />
+      </label>
+    </>
+  );
+}

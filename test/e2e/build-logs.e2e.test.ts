@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+interface Hit {
+  entry: { id: string; agent_id: string; created_at: string; updated_at: string; type: string };
+}
+
+// Build logs (B11): the time shown is the one the list is sorted by, the agent filter finds
+// part of an id, and the audit log can be filtered too.
+describe.skipIf(skipE2e)('the build logs', () => {
+  let baton: Baton;
+  let page: Page;
+
+  beforeAll(async () => {
+    baton = await launchBaton('build-logs', { width: 1440, height: 900 });
+    page = baton.page;
+    await baton.rpc('agents.import', {
+      agents: [
+        {
+          id: 'research-bot',
+          kind: 'command',
+          skills: ['research'],
+          command: process.execPath,
+          // Slow enough that the run's build log is updated a second or more after it was written.
+          args: ['-e', 'setTimeout(() => console.log(\'::result {"found":3}\'), 1500)'],
+        },
+        { id: 'writer-bot', skills: ['write'] },
+      ],
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'digest',
+        tasks: [
+          { task_id: 'look', description: 'Look things up', required_skills: ['research'] },
+          { task_id: 'write', description: 'Write it up', required_skills: ['write'], depends_on: ['look'] },
+          { task_id: 'gate', description: 'Publish', required_skills: ['write'], requires_approval: true },
+        ],
+      },
+    });
+    await baton.rpc('runs.start', { plan_id: 'digest' });
+    /** Polls (a plain loop: expect.poll is for tests, not their setup) until `check` gives a value. */
+    const until = async <T>(check: () => Promise<T | undefined>): Promise<T> => {
+      for (let i = 0; i < 300; i++) {
+        const v = await check();
+        if (v !== undefined) return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the run did not get there in 15 s');
+    };
+    const pending = await until(async () => {
+      const list = (await baton.rpc('approvals.list', { status: 'pending' })).value as unknown as {
+        id: string;
+      }[];
+      return list[0];
+    });
+    await baton.rpc('approvals.decide', {
+      approval_id: pending.id,
+      decision: 'approve',
+      actor: 'Maria Lopez',
+    });
+    await until(async () => ((await baton.runsOf('digest'))[0]?.status === 'completed' ? true : undefined));
+    await page.goto(baton.server.url);
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Build logs' })
+      .click();
+  });
+  afterAll(() => baton?.close());
+
+  const list = () => page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem');
+
+  it('shows when each entry was written, the order the list is in', async () => {
+    const hits = (await baton.rpc('memory.search', { type: 'build_log' })).value as unknown as Hit[];
+    const log = hits[0]!.entry;
+    const shown = (at: string) => page.evaluate((iso) => new Date(iso).toLocaleString(), at);
+    // The build log was updated (when the run ended) after it was written (when it started).
+    expect(await shown(log.updated_at)).not.toBe(await shown(log.created_at));
+    const row = list().filter({ hasText: log.id });
+    await expect.poll(() => row.textContent()).toContain(`written ${await shown(log.created_at)}`);
+    expect(await row.textContent()).toContain(`updated ${await shown(log.updated_at)}`);
+  });
+
+  it('filters by part of an agent id, in any case', async () => {
+    const agent = page.getByRole('group', { name: 'Filters' }).getByLabel('Agent');
+    // The three task results (research-bot's and writer-bot's two), not the orchestrator's build log.
+    await agent.fill('bot');
+    await expect.poll(() => list().count()).toBe(3);
+    expect((await list().allTextContents()).join()).not.toContain('build_log');
+    await agent.fill('RESEARCH');
+    await expect.poll(() => list().count()).toBe(1);
+    expect(await list().first().textContent()).toContain('research-bot');
+    await agent.fill('');
+    await expect.poll(() => list().count()).toBe(4);
+  });
+
+  it('filters the audit log by what an entry is about, who made the change and when', async () => {
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    const filters = page.getByRole('group', { name: 'Filters' });
+    const rows = () => page.getByRole('list', { name: 'Audit entries' }).getByRole('listitem');
+    await expect.poll(() => rows().count()).toBeGreaterThan(5);
+    await filters.getByLabel('About').selectOption('approval');
+    await expect
+      .poll(async () => (await rows().allTextContents()).every((t) => t.startsWith('approval')))
+      .toBe(true);
+    expect(await rows().count()).toBeGreaterThan(0);
+    await filters.getByLabel('About').selectOption('');
+    await filters.getByLabel('Who').fill('lopez');
+    await expect
+      .poll(async () => (await rows().allTextContents()).every((t) => t.includes('by Maria Lopez')))
+      .toBe(true);
+    const maria = await rows().count();
+    expect(maria).toBeGreaterThan(0);
+    await page.screenshot({ path: join(shots, 'audit-filters.png') });
+    // A window that ended before anything was written leaves nothing.
+    await filters.getByLabel('Until').fill('2001-01-01T00:00');
+    await expect.poll(() => rows().count()).toBe(0);
+    await filters.getByLabel('Until').fill('');
+    await expect.poll(() => rows().count()).toBe(maria);
+  });
+});
