@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import example from '../../../resources/examples/first-steps.json';
 import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
 import { planImportHint } from './import-hint.ts';
@@ -14,6 +15,11 @@ export interface PlansSlice {
   selectPlan(planId: string): Promise<void>;
   importPlan(text: string, fileName: string): Promise<void>;
   upsertPlanSummary(summary: PlanSummary): void;
+  /**
+   * Imports the example a first open offers (resources/examples/first-steps.json: agents that
+   * answer offline and plans they can run) and opens its first plan.
+   */
+  loadExample(): Promise<void>;
 }
 
 export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (set, get) => {
@@ -57,6 +63,30 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         const hint = planImportHint(parsed.value);
         if (hint) get().notify('error', `Could not import ${fileName}`, [hint]);
         else get().fail(`Could not import ${fileName}`, err);
+      }
+    },
+    async loadExample() {
+      try {
+        const agents = await api.importAgents(example.agents);
+        for (const a of agents) get().upsertAgent(a);
+        // The last imported is listed first: the first plan of the example ends on top.
+        const plans: PlanSummary[] = [];
+        for (const plan of [...example.plans].reverse()) {
+          const summary = await api.importPlan(plan);
+          get().upsertPlanSummary(summary);
+          plans.unshift(summary);
+        }
+        get().notify('info', 'Loaded the example', [
+          `Agents: ${agents
+            .map((a) => a.id)
+            .sort()
+            .join(', ')}`,
+          `Plans: ${plans.map((p) => p.name).join(', ')}`,
+        ]);
+        const first = plans[0];
+        if (first) await get().selectPlan(first.plan_id);
+      } catch (err) {
+        get().fail('Could not load the example', err);
       }
     },
     upsertPlanSummary(summary) {

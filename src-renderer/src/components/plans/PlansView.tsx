@@ -5,8 +5,8 @@ import { RunCompare } from '../runs/RunCompare.tsx';
 import { RunPanel } from '../runs/RunPanel.tsx';
 import { RunTimeline } from '../runs/RunTimeline.tsx';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
-import { FileButton } from '../shared/FileButton.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
+import { FirstSteps } from './FirstSteps.tsx';
 import { PlanGraph, PlanVersions } from './lazy-parts.ts';
 import type { RunFilter } from './PlanHeader.tsx';
 import { PlanHeader } from './PlanHeader.tsx';
@@ -17,26 +17,12 @@ import { useRunPlan } from './use-run-plan.ts';
 export function PlansView() {
   const planId = useBaton((s) => s.selectedPlanId);
   const stored = useBaton((s) => (planId ? s.planDetails[planId] : undefined));
-  const importPlan = useBaton((s) => s.importPlan);
   const plansLoaded = useBaton((s) => s.plansLoaded);
   // Kept here, not in the page: they stay while a new version of the plan loads.
   const [tab, setTab] = useState<PlanTab>('graph');
   const [specTaskId, setSpecTaskId] = useState<string | null>(null);
   const [runFilter, setRunFilter] = useState<RunFilter>('');
-  if (!planId) {
-    return (
-      <div className="empty">
-        <h1>No plans yet</h1>
-        <p>
-          A plan is a graph of tasks, each needing skills that your agents have. Import a plan JSON file (the
-          example is <code>resources/examples/onboarding-plan.json</code>) to see it here and run it.
-        </p>
-        {plansLoaded && (
-          <FileButton label="Import plan…" inputLabel="Plan file (empty state)" onFile={importPlan} primary />
-        )}
-      </div>
-    );
-  }
+  if (!planId) return plansLoaded ? <FirstSteps /> : <p className="muted centered">Loading…</p>;
   if (!stored) return <p className="muted centered">Loading plan {planId}…</p>;
   return (
     <PlanPage

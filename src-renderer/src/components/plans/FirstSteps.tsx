@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { useBaton } from '../../store/index.ts';
+import { FileButton } from '../shared/FileButton.tsx';
+import { NewPlanButton } from './NewPlanDialog.tsx';
+
+/**
+ * What an empty Baton says: the three steps from nothing to a run (agents, a plan, run it),
+ * each done or with what to do, and one click that loads an example that works.
+ */
+export function FirstSteps() {
+  const agents = useBaton((s) => s.agents.length);
+  const agentsLoaded = useBaton((s) => s.agentsLoaded);
+  const importAgents = useBaton((s) => s.importAgents);
+  const importPlan = useBaton((s) => s.importPlan);
+  const loadExample = useBaton((s) => s.loadExample);
+  const setView = useBaton((s) => s.setView);
+  const [loading, setLoading] = useState(false);
+  const haveAgents = agentsLoaded && agents > 0;
+  return (
+    <section className="first-steps" aria-labelledby="first-steps-title">
+      <h1 id="first-steps-title">No plans yet</h1>
+      <p>
+        Welcome to Baton. A plan is a graph of tasks; each task needs skills, and Baton hands it to a
+        registered agent that has them. Three steps to a first run:
+      </p>
+      <ol className="steps">
+        <li
+          className={haveAgents ? 'done' : undefined}
+          aria-label={`Register agents${haveAgents ? ': done' : ''}`}
+        >
+          <strong>Register agents</strong>
+          <span className="muted small">
+            {haveAgents
+              ? `${agents} agent${agents === 1 ? ' is' : 's are'} registered.`
+              : 'Who does the work: programs, HTTP services, models or people, each with skills.'}
+          </span>
+          {!haveAgents && (
+            <span className="actions">
+              <FileButton
+                label="Import agents…"
+                inputLabel="Agents file (first steps)"
+                onFile={importAgents}
+              />
+              <button type="button" className="link" onClick={() => setView('agents')}>
+                or add one on the Agents screen
+              </button>
+            </span>
+          )}
+        </li>
+        <li aria-label="Make a plan">
+          <strong>Make a plan</strong>
+          <span className="muted small">
+            Draft one from a sentence, start from an empty canvas, or import a file.
+          </span>
+          <span className="actions">
+            <NewPlanButton />
+            <FileButton label="Import plan…" inputLabel="Plan file (empty state)" onFile={importPlan} />
+          </span>
+        </li>
+        <li aria-label="Run it">
+          <strong>Run it</strong>
+          <span className="muted small">
+            Open the plan and press Run plan: watch each task go to an agent, and answer what waits for you in
+            Approvals.
+          </span>
+        </li>
+      </ol>
+      <div className="example">
+        <button
+          type="button"
+          className="primary"
+          disabled={loading}
+          onClick={async () => {
+            setLoading(true);
+            await loadExample();
+            setLoading(false);
+          }}
+        >
+          {loading ? 'Loading…' : 'Load a working example'}
+        </button>
+        <span className="muted small">
+          Three agents that answer offline (two programs and a person) and two plans: one that runs to the
+          end, one that waits for an approval and a review.
+        </span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+// The first open: an empty Baton says what to do, and one click loads an example that works.
+describe.skipIf(skipE2e)('the first open', () => {
+  let baton: Baton;
+  let page: Page;
+
+  beforeAll(async () => {
+    baton = await launchBaton('first-steps', { width: 1440, height: 900 });
+    page = baton.page;
+    await page.goto(baton.server.url);
+  });
+  afterAll(() => baton?.close());
+
+  const steps = () => page.getByRole('region', { name: 'No plans yet' }).getByRole('listitem');
+
+  it('lists the three steps to a first run, none done yet', async () => {
+    await expect.poll(() => steps().count()).toBe(3);
+    expect(await steps().evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')))).toEqual([
+      'Register agents',
+      'Make a plan',
+      'Run it',
+    ]);
+    expect(await page.getByRole('button', { name: 'Import agents…' }).isVisible()).toBe(true);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [w, h] of [
+        [1440, 900],
+        [1024, 700],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.screenshot({ path: join(shots, `first-steps-${w}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('loads a working example in one click, and its plan runs to the end', async () => {
+    await page.getByRole('button', { name: 'Load a working example' }).click();
+    await page.getByRole('heading', { name: 'Welcome tour' }).waitFor();
+    const plans = page.getByRole('list', { name: 'Plans' }).getByRole('button');
+    expect(await plans.allTextContents()).toEqual([
+      expect.stringContaining('Welcome tour'),
+      expect.stringContaining('Release with a gate'),
+    ]);
+    expect(await page.getByRole('status').filter({ hasText: 'Loaded the example' }).textContent()).toContain(
+      'Agents: ana, ash, hal',
+    );
+    // Every task has an agent: nothing to fix before running.
+    expect(await page.getByRole('note', { name: 'Before you run' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Run plan' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await page.screenshot({ path: join(shots, 'first-steps-example-run.png') });
+  });
+});
