@@ -139,6 +139,12 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
     await page.keyboard.press('Escape');
   });
 
+  it('the runs of every plan', async () => {
+    await page.getByRole('button', { name: 'Runs', exact: true }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Runs' }).getByRole('row').count()).toBe(3);
+    await expectReadable('runs');
+  });
+
   it('approvals, agents, projects and build logs', async () => {
     await page.getByRole('button', { name: /^Approvals/ }).click();
     await page.getByRole('listitem', { name: 'Approval for ship' }).first().waitFor();

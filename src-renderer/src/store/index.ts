@@ -3,6 +3,8 @@ import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { AgentsSlice } from './agents.ts';
 import { createAgentsSlice } from './agents.ts';
+import type { AllRunsSlice } from './all-runs.ts';
+import { createAllRunsSlice } from './all-runs.ts';
 import type { ApprovalsSlice } from './approvals.ts';
 import { createApprovalsSlice } from './approvals.ts';
 import type { DesignerSlice } from './designer.ts';
@@ -31,7 +33,8 @@ export type BatonState = UiSlice &
   ApprovalsSlice &
   VersionsSlice &
   ProjectsSlice &
-  SyncSlice;
+  SyncSlice &
+  AllRunsSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -44,6 +47,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createVersionsSlice(...a),
   ...createProjectsSlice(...a),
   ...createSyncSlice(...a),
+  ...createAllRunsSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};

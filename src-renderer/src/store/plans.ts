@@ -41,6 +41,8 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
       try {
         const plans = await api.listPlans();
         set({ plans, plansLoaded: true });
+        // The sidebar shows each plan's last run; the Runs screen lists them all.
+        void get().loadAllRuns();
         const first = plans[0];
         if (!get().selectedPlanId && first) await get().selectPlan(first.plan_id);
       } catch (err) {

@@ -10,6 +10,7 @@ import type {
 } from '../../../src-shared/schemas/run.ts';
 import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
+import { withRun } from './all-runs.ts';
 import type { BatonState } from './index.ts';
 
 export interface TaskDetail {
@@ -157,7 +158,10 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       const list = s.runsByPlan[run.plan_id] ?? [];
       const i = list.findIndex((r) => r.id === run.id);
       const next = i === -1 ? [run, ...list] : list.map((r) => (r.id === run.id ? run : r));
-      return { runsByPlan: { ...s.runsByPlan, [run.plan_id]: next } };
+      return {
+        runsByPlan: { ...s.runsByPlan, [run.plan_id]: next },
+        ...(s.allRuns ? { allRuns: withRun(s.allRuns, run) } : {}),
+      };
     });
   },
   upsertTaskRuns(tasks) {

@@ -1,3 +1,6 @@
+import { useMemo } from 'react';
+import type { RunStatus } from '../../../../src-shared/schemas/run.ts';
+import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import type { ViewInfo } from '../../views.ts';
 import { VIEW_LIST } from '../../views.ts';
@@ -12,6 +15,8 @@ export function Sidebar() {
   const selectPlan = useBaton((s) => s.selectPlan);
   const importPlan = useBaton((s) => s.importPlan);
   const connection = useBaton((s) => s.connection);
+  const allRuns = useBaton((s) => s.allRuns);
+  const last = useMemo(() => lastRuns(allRuns), [allRuns]);
   return (
     <aside className="sidebar">
       <div className="brand">
@@ -50,6 +55,12 @@ export function Sidebar() {
               <span className="plan-name">{p.name}</span>
               <span className="muted small">
                 {p.task_count} task{p.task_count === 1 ? '' : 's'} · v{p.version}
+                {last.has(p.plan_id) && (
+                  <>
+                    {' · '}
+                    <LastRun status={last.get(p.plan_id)!.status} />
+                  </>
+                )}
               </span>
             </button>
           </li>
@@ -74,5 +85,14 @@ function NavButton({ entry, active, onClick }: { entry: ViewInfo; active: boolea
       {entry.label}
       {badge && <span className="badge">{count}</span>}
     </button>
+  );
+}
+
+/** A plan's last run, as its status. */
+function LastRun({ status }: { status: RunStatus }) {
+  return (
+    <span className={`last-run run-${status}`} title={`Last run: ${status}`}>
+      {status}
+    </span>
   );
 }

@@ -1,0 +1,164 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Run, RunStatus, TaskCounts } from '../../../../src-shared/schemas/run.ts';
+import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
+import { formatDuration } from '../../format/duration.ts';
+import { useBaton } from '../../store/index.ts';
+
+/** The most runs the table lists: the newest matching the filters. */
+const SHOWN = 500;
+
+/** Every run of every plan, newest first, live: find one by status, plan or id, and open it. */
+export function RunsView() {
+  const runs = useBaton((s) => s.allRuns);
+  const plans = useBaton((s) => s.plans);
+  const loadAllRuns = useBaton((s) => s.loadAllRuns);
+  const [status, setStatus] = useState<'' | RunStatus>('');
+  const [planId, setPlanId] = useState('');
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    void loadAllRuns();
+  }, [loadAllRuns]);
+  const names = useMemo(() => new Map(plans.map((p) => [p.plan_id, p.name])), [plans]);
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return (runs ?? []).filter(
+      (r) =>
+        (!status || r.status === status) &&
+        (!planId || r.plan_id === planId) &&
+        (!q ||
+          r.id.toLowerCase().includes(q) ||
+          r.plan_id.toLowerCase().includes(q) ||
+          (names.get(r.plan_id) ?? '').toLowerCase().includes(q)),
+    );
+  }, [runs, status, planId, query, names]);
+  const executing = runs?.some((r) => r.status === 'executing') ?? false;
+  const now = useNowWhile(executing);
+  return (
+    <div className="page">
+      <header className="plan-head">
+        <div>
+          <h1>Runs</h1>
+          <p className="muted small">Every run of every plan, newest first; it follows runs as they go.</p>
+        </div>
+        <input
+          type="search"
+          placeholder="Find a run by id or plan…"
+          aria-label="Find a run"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      </header>
+      <fieldset className="filters" aria-label="Run filters">
+        <label>
+          Status
+          <select
+            value={status}
+            onChange={(e) => setStatus(RUN_STATUSES.find((s) => s === e.target.value) ?? '')}
+          >
+            <option value="">any</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s} ({(runs ?? []).filter((r) => r.status === s).length})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Plan
+          <select value={planId} onChange={(e) => setPlanId(e.target.value)}>
+            <option value="">any</option>
+            {plans.map((p) => (
+              <option key={p.plan_id} value={p.plan_id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small">
+          {runs === null
+            ? 'Loading…'
+            : shown.length > SHOWN
+              ? `the newest ${SHOWN} of ${shown.length} runs`
+              : `${shown.length} run${shown.length === 1 ? '' : 's'}${shown.length < runs.length ? ` of ${runs.length}` : ''}`}
+        </span>
+      </fieldset>
+      {runs !== null && runs.length === 0 ? (
+        <p className="empty muted">No runs yet. Open a plan and press Run plan.</p>
+      ) : (
+        <RunsTable runs={shown.slice(0, SHOWN)} names={names} now={now} />
+      )}
+    </div>
+  );
+}
+
+function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<string, string>; now: number }) {
+  const openRun = useBaton((s) => s.openRun);
+  const counts = useBaton((s) => s.runTaskCounts);
+  if (runs.length === 0) return <p className="empty muted">No run matches.</p>;
+  return (
+    <table className="tasks runs-table" aria-label="Runs">
+      <thead>
+        <tr>
+          <th scope="col">Status</th>
+          <th scope="col">Plan</th>
+          <th scope="col">Run</th>
+          <th scope="col">Started</th>
+          <th scope="col">Duration</th>
+          <th scope="col">Tasks</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id}>
+            <td>
+              <span className={`pill run-${r.status}`}>{r.status}</span>
+            </td>
+            <td>
+              {names.get(r.plan_id) ?? r.plan_id}
+              <div className="muted small">
+                {r.plan_id} · v{r.plan_version}
+              </div>
+            </td>
+            <th scope="row">
+              <button
+                type="button"
+                className="link"
+                aria-label={`Open run ${r.id} of ${names.get(r.plan_id) ?? r.plan_id}`}
+                onClick={() => void openRun(r.plan_id, r.id)}
+              >
+                <code>{r.id}</code>
+              </button>
+            </th>
+            <td>{new Date(r.created_at).toLocaleString()}</td>
+            <td>
+              {formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at))}
+            </td>
+            <td>{tasksLine(counts[r.id] ?? r.counts)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** "3 of 5 done · 1 failed": how far a run's tasks got. */
+function tasksLine(c: TaskCounts): string {
+  const total = Object.values(c).reduce((a, b) => a + b, 0);
+  const parts = [`${c.done} of ${total} done`];
+  if (c.failed) parts.push(`${c.failed} failed`);
+  if (c.awaiting_approval) parts.push(`${c.awaiting_approval} awaiting approval`);
+  if (c.in_progress) parts.push(`${c.in_progress} running`);
+  return parts.join(' · ');
+}
+
+/** The time now, every second while `ticking` (executing runs' durations grow). */
+function useNowWhile(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    setNow(Date.now());
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}

@@ -1,0 +1,139 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+// The Runs screen: every run of every plan, live, found by status, plan or id, opened in place;
+// and each plan in the sidebar with its last run's status.
+describe.skipIf(skipE2e)('the runs of every plan', () => {
+  let baton: Baton;
+  let page: Page;
+  let stop: string;
+
+  beforeAll(async () => {
+    baton = await launchBaton('runs-page', { width: 1440, height: 900 });
+    page = baton.page;
+    stop = join(baton.dataDir, 'stop');
+    await baton.rpc('agents.import', {
+      agents: [
+        { id: 'quick', skills: ['x'] },
+        {
+          id: 'slow',
+          kind: 'command',
+          skills: ['wait'],
+          command: process.execPath,
+          args: [
+            '-e',
+            `const fs = require('fs');
+            const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(stop)})) { clearInterval(t); console.log('::result {}'); } }, 50);`,
+          ],
+        },
+      ],
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'alpha',
+        name: 'Alpha',
+        tasks: [{ task_id: 'a', description: 'A', required_skills: ['x'] }],
+      },
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'beta',
+        name: 'Beta',
+        tasks: [{ task_id: 'b', description: 'B', required_skills: ['nobody-has-this'] }],
+      },
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'gamma',
+        name: 'Gamma',
+        tasks: [{ task_id: 'g', description: 'G', required_skills: ['wait'] }],
+      },
+    });
+    for (const plan of ['alpha', 'beta', 'alpha']) {
+      const { run_id } = (await baton.rpc('runs.start', { plan_id: plan })).value as { run_id: string };
+      for (let i = 0; i < 100; i++) {
+        const r = (await baton.rpc('runs.get', { run_id })).value as { status: string };
+        if (r.status !== 'executing') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    }
+    await page.goto(baton.server.url);
+  });
+  afterAll(async () => {
+    writeFileSync(stop, '');
+    await baton?.close();
+  });
+
+  const table = () => page.getByRole('table', { name: 'Runs' });
+  const rows = () => table().locator('tbody tr');
+
+  it('shows each plan with its last run’s status in the sidebar', async () => {
+    const plans = page.getByRole('list', { name: 'Plans' });
+    await expect
+      .poll(() => plans.getByRole('button', { name: /Alpha/ }).textContent())
+      .toContain('completed');
+    expect(await plans.getByRole('button', { name: /Beta/ }).textContent()).toContain('failed');
+    // Never run: no status.
+    expect(await plans.getByRole('button', { name: /Gamma/ }).textContent()).toBe('Gamma1 task · v1');
+  });
+
+  it('lists every run of every plan, newest first, with status, plan, start, duration and tasks', async () => {
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Runs', exact: true })
+      .click();
+    await expect.poll(() => rows().count()).toBe(3);
+    const texts = await rows().allTextContents();
+    expect(texts[0]).toMatch(/^completedAlphaalpha · v1run-\S+.+\d+ ms1 of 1 done$/);
+    expect(texts[1]).toMatch(/^failedBetabeta · v1run-\S+.+0 of 1 done$/);
+    expect(texts[2]).toMatch(/^completedAlpha/);
+  });
+
+  it('follows a run started elsewhere as it executes and ends', async () => {
+    await baton.rpc('runs.start', { plan_id: 'gamma' });
+    await expect.poll(() => rows().count()).toBe(4);
+    await expect.poll(() => rows().first().textContent()).toMatch(/^executingGamma/);
+    await page.screenshot({ path: join(shots, 'runs-page.png') });
+    writeFileSync(stop, '');
+    await expect.poll(() => rows().first().textContent(), { timeout: 15_000 }).toMatch(/^completedGamma/);
+    expect(
+      await page.getByRole('list', { name: 'Plans' }).getByRole('button', { name: /Gamma/ }).textContent(),
+    ).toContain('completed');
+  });
+
+  it('finds runs by status, plan and id', async () => {
+    const filters = page.getByRole('group', { name: 'Run filters' });
+    await filters.getByLabel('Status').selectOption('failed');
+    await expect.poll(() => rows().count()).toBe(1);
+    await filters.getByLabel('Status').selectOption('');
+    await filters.getByLabel('Plan').selectOption('alpha');
+    await expect.poll(() => rows().count()).toBe(2);
+    await filters.getByLabel('Plan').selectOption('');
+    await page.getByLabel('Find a run').fill('gam');
+    await expect.poll(() => rows().count()).toBe(1);
+    const runs = await baton.runsOf('beta');
+    await page.getByLabel('Find a run').fill(runs[0]!.id.slice(-6));
+    await expect.poll(() => rows().allTextContents()).toEqual([expect.stringMatching(/^failedBeta/)]);
+  });
+
+  it('opens a run on its plan, with that run shown', async () => {
+    await page.getByLabel('Find a run').fill('');
+    await filtersReset(page);
+    const older = (await baton.runsOf('alpha'))[1]!.id;
+    await table()
+      .getByRole('button', { name: `Open run ${older} of Alpha` })
+      .click();
+    await page.getByRole('heading', { name: 'Alpha', level: 1 }).waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Run result' }).textContent()).toContain(older);
+  });
+});
+
+async function filtersReset(page: Page) {
+  const filters = page.getByRole('group', { name: 'Run filters' });
+  await filters.getByLabel('Status').selectOption('');
+  await filters.getByLabel('Plan').selectOption('');
+}
