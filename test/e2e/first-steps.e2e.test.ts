@@ -26,6 +26,14 @@ describe.skipIf(skipE2e)('the first open', () => {
       'Run it',
     ]);
     expect(await page.getByRole('button', { name: 'Import agents…' }).isVisible()).toBe(true);
+    // "Start a plan…" opens the same dialog as the sidebar's New plan….
+    await page.getByRole('button', { name: 'Start a plan…' }).click();
+    await page.getByRole('dialog', { name: 'New plan' }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog', { name: 'New plan' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'New plan…' }).click();
+    await page.getByRole('dialog', { name: 'New plan' }).waitFor();
+    await page.keyboard.press('Escape');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const [w, h] of [

@@ -20,6 +20,9 @@ export interface UiSlice {
   view: View;
   connection: ConnectionStatus;
   toasts: Toast[];
+  /** The new-plan dialog is open (one dialog, opened from the sidebar or the first open's steps). */
+  newPlanOpen: boolean;
+  setNewPlanOpen(open: boolean): void;
   setView(view: View): void;
   setConnection(s: ConnectionStatus): void;
   notify(kind: Toast['kind'], title: string, lines?: string[], from?: Toast['from']): void;
@@ -34,6 +37,8 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   view: 'plans',
   connection: 'connecting',
   toasts: [],
+  newPlanOpen: false,
+  setNewPlanOpen: (newPlanOpen) => set({ newPlanOpen }),
   // A message belongs to the screen it was raised on: moving to another one clears it.
   setView: (view) => set((s) => (s.view === view ? {} : { view, toasts: [] })),
   setConnection: (connection) => set({ connection }),

@@ -4,7 +4,7 @@ import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import type { ViewInfo } from '../../views.ts';
 import { VIEW_LIST } from '../../views.ts';
-import { NewPlanButton } from '../plans/NewPlanDialog.tsx';
+import { NewPlanButton, NewPlanDialog } from '../plans/NewPlanDialog.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 
 export function Sidebar() {
@@ -40,6 +40,7 @@ export function Sidebar() {
         <h2>Plans</h2>
         <div className="actions">
           <NewPlanButton />
+          <NewPlanDialog />
           <FileButton label="Import…" inputLabel="Plan file" onFile={importPlan} />
         </div>
       </div>

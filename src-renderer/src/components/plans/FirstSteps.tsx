@@ -53,7 +53,7 @@ export function FirstSteps() {
             Draft one from a sentence, start from an empty canvas, or import a file.
           </span>
           <span className="actions">
-            <NewPlanButton />
+            <NewPlanButton label="Start a plan…" />
             <FileButton label="Import plan…" inputLabel="Plan file (empty state)" onFile={importPlan} />
           </span>
         </li>

@@ -1,10 +1,31 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useBaton } from '../../store/index.ts';
 
-/** Start a plan from a goal sentence (scope), or from an empty canvas. */
-export function NewPlanButton() {
+/** Opens the new-plan dialog; the sidebar has one, the first open's steps another. */
+export function NewPlanButton({ label = 'New plan…' }: { label?: string }) {
+  const open = useBaton((s) => s.setNewPlanOpen);
+  return (
+    <button type="button" onClick={() => open(true)}>
+      {label}
+    </button>
+  );
+}
+
+/**
+ * Start a plan from a goal sentence (scope), or from an empty canvas. One dialog, wherever it
+ * is opened from (the sidebar renders it).
+ */
+export function NewPlanDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
+  const isOpen = useBaton((s) => s.newPlanOpen);
+  const setOpen = useBaton((s) => s.setNewPlanOpen);
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (isOpen && !d.open) d.showModal();
+    else if (!isOpen && d.open) d.close();
+  }, [isOpen]);
   const [goal, setGoal] = useState('');
   const [busy, setBusy] = useState(false);
   const draftFromGoal = useBaton((s) => s.draftFromGoal);
@@ -13,62 +34,57 @@ export function NewPlanButton() {
   const skills = useBaton(useShallow((s) => [...new Set(s.agents.flatMap((a) => a.skills))].sort()));
   const close = () => dialog.current?.close();
   return (
-    <>
-      <button type="button" onClick={() => dialog.current?.showModal()}>
-        New plan…
-      </button>
-      <dialog ref={dialog} aria-label="New plan" className="dialog">
-        <form
-          method="dialog"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setBusy(true);
-            await draftFromGoal(goal);
-            setBusy(false);
-            close();
-          }}
-        >
-          <h2>New plan</h2>
-          <label>
-            Goal
-            <textarea
-              rows={3}
-              value={goal}
-              placeholder="research best laptops and draft email to john@example.com"
-              onChange={(e) => setGoal(e.target.value)}
-            />
-          </label>
-          <p className="muted small">
-            Baton drafts tasks, skills and dependencies from the sentence; you review them before running.{' '}
-            {skills.length === 0
-              ? 'No agents are registered yet, so the tasks get general skill names: register agents to match them.'
-              : `Tasks get the skills your agents have (${skills.slice(0, 8).join(', ')}${skills.length > 8 ? ', …' : ''}); a step none of them can do is named, with the closest agent.`}
-          </p>
-          <div className="actions">
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                beginEdit(
-                  {
-                    plan_id: 'new-plan',
-                    tasks: [{ task_id: 'task-001', description: '', required_skills: [] }],
-                  },
-                  true,
-                );
-                close();
-              }}
-            >
-              Start empty
-            </button>
-            <button type="submit" className="primary" disabled={busy || goal.trim().length < 3}>
-              {busy ? 'Drafting…' : 'Draft from goal'}
-            </button>
-          </div>
-        </form>
-      </dialog>
-    </>
+    <dialog ref={dialog} aria-label="New plan" className="dialog" onClose={() => setOpen(false)}>
+      <form
+        method="dialog"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          await draftFromGoal(goal);
+          setBusy(false);
+          close();
+        }}
+      >
+        <h2>New plan</h2>
+        <label>
+          Goal
+          <textarea
+            rows={3}
+            value={goal}
+            placeholder="research best laptops and draft email to john@example.com"
+            onChange={(e) => setGoal(e.target.value)}
+          />
+        </label>
+        <p className="muted small">
+          Baton drafts tasks, skills and dependencies from the sentence; you review them before running.{' '}
+          {skills.length === 0
+            ? 'No agents are registered yet, so the tasks get general skill names: register agents to match them.'
+            : `Tasks get the skills your agents have (${skills.slice(0, 8).join(', ')}${skills.length > 8 ? ', …' : ''}); a step none of them can do is named, with the closest agent.`}
+        </p>
+        <div className="actions">
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              beginEdit(
+                {
+                  plan_id: 'new-plan',
+                  tasks: [{ task_id: 'task-001', description: '', required_skills: [] }],
+                },
+                true,
+              );
+              close();
+            }}
+          >
+            Start empty
+          </button>
+          <button type="submit" className="primary" disabled={busy || goal.trim().length < 3}>
+            {busy ? 'Drafting…' : 'Draft from goal'}
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }
