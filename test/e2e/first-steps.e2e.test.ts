@@ -52,10 +52,10 @@ describe.skipIf(skipE2e)('the first open', () => {
     await page.getByRole('button', { name: 'Load a working example' }).click();
     await page.getByRole('heading', { name: 'Welcome tour' }).waitFor();
     const plans = page.getByRole('list', { name: 'Plans' }).getByRole('button');
-    expect(await plans.allTextContents()).toEqual([
-      expect.stringContaining('Welcome tour'),
-      expect.stringContaining('Release with a gate'),
-    ]);
+    // Newest first, as the sidebar lists plans (once the host's plan.updated events are in too).
+    await expect
+      .poll(() => plans.allTextContents())
+      .toEqual([expect.stringContaining('Welcome tour'), expect.stringContaining('Release with a gate')]);
     expect(await page.getByRole('status').filter({ hasText: 'Loaded the example' }).textContent()).toContain(
       'Agents: ana, ash, hal',
     );
