@@ -164,7 +164,8 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
       .poll(() => head.textContent())
       .toContain("version 1 (the open run's; the latest is 2) · 1 task");
     const graph = page.getByRole('region', { name: 'Plan graph' });
-    expect(await graph.getByRole('article').count()).toBe(1);
+    // Laid out again for the version shown.
+    await expect.poll(() => graph.getByRole('article').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'run-of-earlier-version.png') });
     // A run of version 2 shows version 2.
     await head.getByRole('button', { name: 'Run plan' }).click();
