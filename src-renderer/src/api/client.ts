@@ -76,8 +76,8 @@ export const api = {
       ...(query ? { query } : {}),
       limit: MEMORY_LIST_LIMIT,
     }),
-  listAudit: (query: string) =>
-    c().invoke('audit.list', query ? { query, limit: AUDIT_LIST_LIMIT } : { limit: AUDIT_LIST_LIMIT }),
+  listAudit: (query: string, filter: Omit<MethodInput<'audit.list'>, 'query' | 'limit'> = {}) =>
+    c().invoke('audit.list', { ...filter, ...(query ? { query } : {}), limit: AUDIT_LIST_LIMIT }),
   /** A task's audit entries in a run, and its approvals', oldest first. */
   taskHistory: (run_id: string, task_id: string) => c().invoke('audit.list', { run_id, task_id, limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),

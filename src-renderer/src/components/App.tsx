@@ -3,10 +3,10 @@ import { useBaton } from '../store/index.ts';
 import { VIEWS } from '../views.ts';
 import { ConnectionNotice } from './app/ConnectionNotice.tsx';
 import { Sidebar } from './app/Sidebar.tsx';
+import { StorageBanner } from './app/StorageBanner.tsx';
 import { SCREENS } from './app/screens.tsx';
 import { Toasts } from './app/Toasts.tsx';
 import { ErrorBoundary } from './shared/ErrorBoundary.tsx';
-import { StorageBanner } from './app/StorageBanner.tsx';
 
 export function App() {
   const view = useBaton((s) => s.view);

@@ -85,7 +85,7 @@ export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = 
   async searchAudit(query) {
     set({ auditQuery: query, auditLoading: true });
     try {
-      const entries = await api.listAudit(query);
+      const entries = await api.listAudit(query, get().auditFilter);
       if (get().auditQuery === query) set({ auditEntries: entries });
     } catch (err) {
       get().fail('Could not read the audit log', err);
@@ -94,5 +94,8 @@ export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = 
     }
   },
   auditFilter: {},
-  setAuditFilter: (auditFilter) => set({ auditFilter }),
+  setAuditFilter(auditFilter) {
+    set({ auditFilter });
+    void get().searchAudit(get().auditQuery);
+  },
 });
