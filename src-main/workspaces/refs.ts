@@ -1,0 +1,138 @@
+import { WorkspaceError } from './errors.ts';
+import { git } from './git.ts';
+import type { Cancellable, Repository } from './repository.ts';
+
+/** Where git runs: a repository or one of its worktrees. */
+type At = Pick<Repository, 'path'>;
+
+/** Branch names git accepted; asking again costs a process each time. */
+const accepted = new Set<string>();
+
+/**
+ * Refuses a branch name (field `field`) that git would refuse (`git check-ref-format`), and
+ * names git accepts but that read as something else on a command line (`-x`, `HEAD`).
+ * Returns its full ref, `refs/heads/<name>`: Baton passes full refs, never short names that
+ * could also be a path or a tag.
+ */
+export async function checkBranchName(
+  repo: Repository,
+  name: string,
+  field: string,
+  opts: Cancellable = {},
+): Promise<string> {
+  const bad = (why: string) =>
+    new WorkspaceError(
+      'invalid_ref',
+      `${field}: ${JSON.stringify(name)} is not a valid branch name (${why})`,
+      {
+        field,
+        name,
+      },
+    );
+  if (typeof name !== 'string' || name === '') throw bad('empty');
+  if (accepted.has(name)) return `refs/heads/${name}`;
+  if (name.startsWith('-')) throw bad('starts with "-"');
+  if (name === 'HEAD' || name.startsWith('refs/')) throw bad('reserved by git');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\x00-\x1f\x7f]/.test(name)) throw bad('control character');
+  const { exitCode } = await git(['check-ref-format', `refs/heads/${name}`], {
+    cwd: repo.path,
+    okExitCodes: [1],
+    ...opts,
+  });
+  if (exitCode !== 0) throw bad('git check-ref-format refuses it');
+  accepted.add(name);
+  return `refs/heads/${name}`;
+}
+
+/** The commit a ref points at, or null when there is no such ref. */
+export async function refTip(repo: At, ref: string, opts: Cancellable = {}): Promise<string | null> {
+  const { stdout, exitCode } = await git(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    {
+      cwd: repo.path,
+      okExitCodes: [1],
+      ...opts,
+    },
+  );
+  return exitCode === 0 ? stdout.toString('utf8').trim() : null;
+}
+
+/** The tip of branch `name` (checked with `checkBranchName`); a clear error naming `field` when there is no such branch. */
+export async function requireBranch(
+  repo: Repository,
+  name: string,
+  field: string,
+  opts: Cancellable = {},
+): Promise<{ ref: string; tip: string }> {
+  const ref = await checkBranchName(repo, name, field, opts);
+  const tip = await refTip(repo, ref, opts);
+  if (!tip) {
+    throw new WorkspaceError('branch_missing', `${field}: branch ${name} does not exist in ${repo.path}`, {
+      field,
+      branch: name,
+    });
+  }
+  return { ref, tip };
+}
+
+/** A commit named by its id (field `field`): a clear error when the repository has no such commit. */
+export async function requireCommit(
+  repo: At,
+  commit: string,
+  field: string,
+  opts: Cancellable = {},
+): Promise<string> {
+  if (!/^[0-9a-f]{4,64}$/i.test(commit)) {
+    throw new WorkspaceError('invalid_ref', `${field}: ${JSON.stringify(commit)} is not a commit id`, {
+      field,
+    });
+  }
+  const tip = await refTip(repo, commit, opts);
+  if (!tip) {
+    throw new WorkspaceError('commit_missing', `${field}: commit ${commit} is not in ${repo.path}`, {
+      field,
+      commit,
+    });
+  }
+  return tip;
+}
+
+/** Whether `ancestor` is `commit` or one of its ancestors. */
+export async function isAncestor(
+  repo: At,
+  ancestor: string,
+  commit: string,
+  opts: Cancellable = {},
+): Promise<boolean> {
+  const { exitCode } = await git(['merge-base', '--is-ancestor', ancestor, commit], {
+    cwd: repo.path,
+    okExitCodes: [1],
+    ...opts,
+  });
+  return exitCode === 0;
+}
+
+/** Where Baton records the commit a task's branch started from: what its diff is taken against, kept across attempts. */
+export function startRef(branchRef: string): string {
+  return `refs/baton/start/${branchRef.slice('refs/heads/'.length)}`;
+}
+
+/** Points `ref` at `commit`; `expected` is what it must point at now (`''`: it must not exist; null: anything). */
+export async function updateRef(
+  repo: Repository,
+  ref: string,
+  commit: string,
+  expected: string | null,
+  reason: string,
+  opts: Cancellable = {},
+): Promise<void> {
+  const args = ['update-ref', '-m', reason, ref, commit, ...(expected === null ? [] : [expected])];
+  await git(args, { cwd: repo.path, retryOnLock: true, ...opts });
+}
+
+/** Deletes `ref` (and its reflog) if it exists. */
+export async function deleteRef(repo: Repository, ref: string, opts: Cancellable = {}): Promise<void> {
+  if ((await refTip(repo, ref, opts)) === null) return;
+  await git(['update-ref', '-d', ref], { cwd: repo.path, retryOnLock: true, ...opts });
+}
