@@ -16,6 +16,7 @@ const REASONS = {
   branch_in_use: 'conflict',
   branch_not_prepared: 'conflict',
   not_a_worktree: 'invalid_input',
+  worktree_locked: 'conflict',
   head_detached: 'conflict',
   unmerged_files: 'conflict',
   wrong_branch: 'conflict',

@@ -1,0 +1,104 @@
+import { WorkspaceError } from './errors.ts';
+import { git, gitText } from './git.ts';
+import { withRepoLock } from './repo-lock.ts';
+import type { Cancellable, Repository } from './repository.ts';
+import { openRepository, realTarget } from './repository.ts';
+import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
+
+/**
+ * Parked worktrees: instead of removing a finished attempt's worktree (deleting every file)
+ * and checking out a new one for the next attempt (writing every file again), Baton can park
+ * it (detached, cleaned, locked "baton: parked") and `prepareWorktree` into it later: then only
+ * the files that differ between the two commits are written. On a repository of 20,000 files
+ * that is most of the git part of an attempt (test/bench/coding-git.ts).
+ *
+ * A parked worktree holds no branch, has nothing but its commit's files (no untracked or
+ * ignored file is left: `git clean -ffdx`), and is a worktree like any other for
+ * `removeWorktree` and `pruneWorktrees`.
+ */
+
+export interface ParkWorktreeInput extends Cancellable {
+  repo: string;
+  /** A worktree Baton prepared, whose attempt is over (commit what it left first: the rest is discarded). */
+  dir: string;
+}
+
+export interface ParkedWorktree {
+  dir: string;
+  /** The branch it had checked out, now free (and kept). */
+  branch: string | null;
+  /** The commit its files are at. */
+  commit: string;
+}
+
+export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWorktree> {
+  const repo = await openRepository(input.repo, input);
+  const dir = realTarget(input.dir);
+  const entry = await withRepoLock(repo.commonDir, async () => {
+    const found = (await listWorktrees(repo, input)).find((e) => e.path === dir);
+    if (!found || found.main || found.missing) {
+      const why = found?.main ? "is the repository's own working tree" : `is not a worktree of ${repo.path}`;
+      throw new WorkspaceError('not_a_worktree', `dir: ${input.dir} ${why}`, { field: 'dir' });
+    }
+    if (found.locked !== null && found.locked !== PARKED) {
+      throw new WorkspaceError(
+        'worktree_locked',
+        `dir: ${input.dir} is locked (${found.locked || 'no reason given'}); it is not parked`,
+        {
+          field: 'dir',
+        },
+      );
+    }
+    if (found.locked !== PARKED) {
+      // The branch is let go first, under the lock: from here on it can be checked out elsewhere.
+      const head = await gitText(['rev-parse', '--verify', 'HEAD'], { cwd: dir, ...input });
+      await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', head], { cwd: dir, ...input });
+    }
+    return found;
+  });
+  if (entry.locked !== PARKED) {
+    // Only this worktree's index and files: outside the lock.
+    await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: dir, retryOnLock: true, ...input });
+    await git(['clean', '-q', '-ffdx'], { cwd: dir, ...input });
+    await withRepoLock(repo.commonDir, () => lock(repo, dir, PARKED, input));
+  }
+  const commit = await gitText(['rev-parse', '--verify', 'HEAD'], { cwd: dir, ...input });
+  return { dir, branch: entry.branch, commit };
+}
+
+/**
+ * Turns the parked worktree at `dir` into the worktree of `branch` (an existing one, or a new
+ * one at `at`), locked "baton: preparing" until its files are checked out. Called with the
+ * repository lock held. In this order, so that a call cut short leaves something
+ * `prepareWorktree` knows to remove: locked "preparing" first, then HEAD names the branch,
+ * then a new branch is made.
+ */
+export async function takeParked(
+  repo: Repository,
+  dir: string,
+  branch: { create: string; at: string } | { existing: string },
+  opts: Cancellable,
+): Promise<void> {
+  await unlock(repo, dir, opts);
+  await lock(repo, dir, PREPARING, opts);
+  const name = 'create' in branch ? branch.create : branch.existing;
+  await git(['symbolic-ref', '-m', 'baton: take parked worktree', 'HEAD', `refs/heads/${name}`], {
+    cwd: dir,
+    ...opts,
+  });
+  if ('create' in branch) {
+    await git(['update-ref', '-m', 'baton: branch start', `refs/heads/${name}`, branch.at, ''], {
+      cwd: repo.path,
+      retryOnLock: true,
+      ...opts,
+    });
+  }
+}
+
+function unlock(repo: Repository, dir: string, opts: Cancellable) {
+  return git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...opts });
+}
+
+function lock(repo: Repository, dir: string, reason: string, opts: Cancellable) {
+  return git(['worktree', 'lock', '--reason', reason, '--', dir], { cwd: repo.path, ...opts });
+}

@@ -1,0 +1,254 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { WorkspaceError } from './errors.ts';
+import { git } from './git.ts';
+import type { MergeConflict, MergeStepKind } from './merge.ts';
+import { mergeInto } from './merge.ts';
+import { checkBranchName, refTip, requireBranch, requireCommit, startRef, updateRef } from './refs.ts';
+import { withRepoLock } from './repo-lock.ts';
+import type { Cancellable, Repository } from './repository.ts';
+import { checkWorktreeDir, isInside, openRepository } from './repository.ts';
+import type { WorktreeEntry } from './worktree-list.ts';
+import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
+import { takeParked } from './worktree-park.ts';
+import { deleteTrash, dropWorktree } from './worktree-remove.ts';
+
+/** A coding task this one depends on: its result branch. */
+export interface DependencyBranch {
+  /** The dependency's branch (`baton/r1/backend`). */
+  branch: string;
+  /** The commit its attempt ended at, when recorded: taken instead of the branch's tip, which someone may have moved since. */
+  commit?: string;
+  /** Who it is, for the merge message (`task backend`). */
+  label?: string;
+}
+
+export interface PrepareWorktreeInput extends Cancellable {
+  /** The workspace's repository (its top folder). */
+  repo: string;
+  /** Where a task without coding dependencies starts (the workspace's base branch). */
+  baseBranch: string;
+  /** The task's branch (`baton/<run>/<task>`). */
+  branch: string;
+  /**
+   * The worktree's folder: absolute, outside the repository; absent, empty, this task's
+   * worktree already, or a parked worktree (worktree-park.ts) to take.
+   */
+  dir: string;
+  /** Coding dependencies, in dependency order: the branch starts at the first, the others are merged in. */
+  from?: readonly DependencyBranch[];
+}
+
+export interface PreparedWorktree {
+  ok: true;
+  /** Real path of the worktree. */
+  dir: string;
+  branch: string;
+  /** Where the branch started: what the task's diff is taken against, the same for every attempt. */
+  startCommit: string;
+  /** The branch's commit now: the start, or an earlier attempt's last commit. */
+  head: string;
+  /**
+   * `created`: a new branch and worktree; `reattached`: the branch was there but its worktree
+   * was gone, so one was made for it; `reused`: both were there and are left as they are
+   * (an earlier attempt's changes, committed or not, included).
+   */
+  state: 'created' | 'reattached' | 'reused';
+  /** How each dependency came in, for a created branch (`start` for the first). */
+  merged: { branch: string; how: 'start' | MergeStepKind }[];
+  /** Whether `dir` was a parked worktree (worktree-park.ts), switched to this branch. */
+  recycled: boolean;
+}
+
+/** The dependencies' branches do not merge: nothing was created. */
+export interface PrepareConflict {
+  ok: false;
+  conflict: MergeConflict & {
+    /** The dependency branches merged so far, the one that conflicted last. */
+    branches: string[];
+  };
+}
+
+interface Dependency {
+  branch: string;
+  commit: string;
+  label: string;
+}
+
+/**
+ * A worktree for one attempt of a coding task (see PrepareWorktreeInput). Changes to the
+ * repository (branch, worktree record, merge commits) are made under the repository lock;
+ * the files are checked out after it is released, so attempts starting together do not wait
+ * for each other's checkouts. Until the checkout is done the worktree stays locked "baton:
+ * preparing": a preparation cut short (Baton killed) is found by that on the next call and
+ * made again, never reused half-checked-out.
+ */
+export async function prepareWorktree(
+  input: PrepareWorktreeInput,
+): Promise<PreparedWorktree | PrepareConflict> {
+  const repo = await openRepository(input.repo, input);
+  const dir = checkWorktreeDir(repo, input.dir);
+  const branchRef = await checkBranchName(repo, input.branch, 'branch', input);
+  const base = await requireBranch(repo, input.baseBranch, 'baseBranch', input);
+  const deps: Dependency[] = [];
+  for (const [i, dep] of (input.from ?? []).entries()) {
+    const commit = dep.commit
+      ? await requireCommit(repo, dep.commit, `from[${i}].commit`, input)
+      : (await requireBranch(repo, dep.branch, `from[${i}].branch`, input)).tip;
+    if (dep.commit) await checkBranchName(repo, dep.branch, `from[${i}].branch`, input);
+    deps.push({ branch: dep.branch, commit, label: dep.label ?? dep.branch });
+  }
+
+  const step = await withRepoLock(repo.commonDir, async () => {
+    const entries = await finishUnfinished(repo, dir, input.branch, input);
+    const tip = await refTip(repo, branchRef, input);
+    const atDir = entries.find((e) => !e.main && e.path === dir);
+    const around = entries.find((e) => !e.main && !e.missing && e.path !== dir && isInside(dir, e.path));
+    if (around) {
+      throw new WorkspaceError(
+        'dir_inside_repository',
+        `dir: ${input.dir} is inside another worktree of the repository (${around.path}); its \`git add -A\` would take this one in`,
+        { field: 'dir', dir: input.dir },
+      );
+    }
+    const parked = atDir !== undefined && !atDir.missing && atDir.locked === PARKED && atDir.branch === null;
+    const place = (branch: { create: string; at: string } | { existing: string }) =>
+      parked ? takeParked(repo, dir, branch, input) : addWorktree(repo, dir, branch, input);
+    const merged: PreparedWorktree['merged'] = [];
+    if (tip !== null) {
+      const start = await refTip(repo, startRef(branchRef), input);
+      if (start === null) {
+        throw new WorkspaceError(
+          'branch_not_prepared',
+          `branch: ${input.branch} already exists and Baton did not prepare it (no ${startRef(branchRef)}); delete it or choose another branch`,
+          { field: 'branch', branch: input.branch },
+        );
+      }
+      const holder = entries.find((e) => e.branch === input.branch && !e.missing);
+      if (holder && holder.path === dir) {
+        return { kind: 'reused', start, head: holder.head ?? tip } as const;
+      }
+      if (holder) {
+        throw new WorkspaceError(
+          'branch_in_use',
+          `branch: ${input.branch} is checked out in another worktree, ${holder.path}`,
+          {
+            field: 'branch',
+            worktree: holder.path,
+          },
+        );
+      }
+      if (entries.some((e) => e.branch === input.branch))
+        await git(['worktree', 'prune'], { cwd: repo.path, ...input });
+      if (!parked) checkDirFree(input.dir, dir, atDir);
+      await place({ existing: input.branch });
+      return { kind: 'checkout', state: 'reattached', start, head: tip, merged, parked } as const;
+    }
+    if (!parked) checkDirFree(input.dir, dir, atDir);
+    const first = deps[0];
+    let start = base.tip;
+    if (first) {
+      const rest = deps.slice(1);
+      const names = deps.map((d) => d.branch).join(', ');
+      const result = await mergeInto(
+        repo,
+        first.commit,
+        rest.map((d) => d.commit),
+        (i) =>
+          `Merge ${rest[i]!.label} (${rest[i]!.branch}) into ${input.branch}\n\n` +
+          `Baton starts ${input.branch} from its dependencies, merged in order: ${names}.\n`,
+        false,
+        input,
+      );
+      if (!result.ok) {
+        const branches = deps.slice(0, result.at + 2).map((d) => d.branch);
+        return { kind: 'conflict', conflict: { ...result.conflict, branches } } as const;
+      }
+      start = result.commit;
+      merged.push({ branch: first.branch, how: 'start' });
+      for (const [i, how] of result.steps.entries()) merged.push({ branch: rest[i]!.branch, how });
+    }
+    await place({ create: input.branch, at: start });
+    return { kind: 'checkout', state: 'created', start, head: start, merged, parked } as const;
+  });
+
+  if (step.kind === 'conflict') return { ok: false, conflict: step.conflict };
+  const done: PreparedWorktree = {
+    ok: true,
+    dir,
+    branch: input.branch,
+    startCommit: step.start,
+    head: step.head,
+    state: step.kind === 'reused' ? 'reused' : step.state,
+    merged: step.kind === 'reused' ? [] : step.merged,
+    recycled: step.kind === 'reused' ? false : step.parked,
+  };
+  if (step.kind === 'reused') return done;
+  try {
+    // The files, outside the lock: only this worktree's index and folder are written (in a
+    // parked worktree, only the files that differ from what it holds).
+    await git(['read-tree', '--reset', '-u', 'HEAD'], { cwd: dir, retryOnLock: true, ...input });
+    await withRepoLock(repo.commonDir, async () => {
+      if (step.state === 'created')
+        await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', input);
+      await git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...input });
+    });
+  } catch (e) {
+    // Nothing half-made is left: the worktree goes, and a branch this call created with it.
+    const trash = await withRepoLock(repo.commonDir, async () => {
+      const entry = (await listWorktrees(repo)).find((w) => w.path === dir);
+      return entry ? (await dropWorktree(repo, entry, false, {})).trash : null;
+    }).catch(() => null);
+    await deleteTrash(trash);
+    throw e;
+  }
+  return done;
+}
+
+/** A worktree record for `dir` on a new or an existing branch, locked "baton: preparing", with nothing checked out yet. */
+async function addWorktree(
+  repo: Repository,
+  dir: string,
+  branch: { create: string; at: string } | { existing: string },
+  opts: Cancellable,
+): Promise<void> {
+  const target =
+    'create' in branch ? ['-b', branch.create, '--', dir, branch.at] : ['--', dir, branch.existing];
+  await git(['worktree', 'add', '--no-checkout', '--lock', '--reason', PREPARING, ...target], {
+    cwd: repo.path,
+    retryOnLock: true,
+    ...opts,
+  });
+}
+
+/**
+ * Worktrees of this repository, after removing any whose preparation was cut short: the one
+ * at `dir`, or one on `branch` (dropWorktree also deletes the branch if that call created it).
+ */
+async function finishUnfinished(
+  repo: Repository,
+  dir: string,
+  branch: string,
+  opts: Cancellable,
+): Promise<WorktreeEntry[]> {
+  const entries = await listWorktrees(repo, opts);
+  const unfinished = entries.filter(
+    (e) => !e.main && e.locked === PREPARING && (e.path === dir || e.branch === branch),
+  );
+  if (unfinished.length === 0) return entries;
+  for (const entry of unfinished) await deleteTrash((await dropWorktree(repo, entry, false, opts)).trash);
+  return listWorktrees(repo, opts);
+}
+
+/** `dir` may be absent or an empty folder; anything else is refused (another worktree, someone's files). */
+function checkDirFree(given: string, dir: string, atDir: WorktreeEntry | undefined): void {
+  if (atDir && !atDir.missing) {
+    throw new WorkspaceError(
+      'dir_not_empty',
+      `dir: ${given} is already a worktree (of ${atDir.branch ? `branch ${atDir.branch}` : 'a detached HEAD'})`,
+      { field: 'dir' },
+    );
+  }
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new WorkspaceError('dir_not_empty', `dir: ${given} exists and is not empty`, { field: 'dir' });
+  }
+}
