@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatCommand, GitError, git, gitEnv, gitText, heldLock } from './git.ts';
+import { formatCommand, GitError, git, gitText, heldLock } from './git.ts';
+import { gitEnv } from './git-env.ts';
 import type { TempRepo } from './testing/temp-repo.ts';
 import { makeRepo } from './testing/temp-repo.ts';
 

@@ -2,92 +2,15 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ErrorCode } from '../../src-shared/contract/errors.ts';
 import { AppError } from '../errors.ts';
+import { CONFIG_ARGS, gitEnv } from './git-env.ts';
 
 /**
  * Running git for Baton's own operations (worktrees, merges, commits of what an agent left,
- * diffs). Every call goes through `git()`: a program and an argument array, never a shell.
- *
- * What every call gets, and why (the README beside this file says it for people):
- * - an environment made from an allow-list (PATH, HOME, the temp and Windows basics, where
- *   the user's global config lives), so GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE and the other
- *   GIT_* variables of Baton's own environment never point git elsewhere; plus
- *   GIT_TERMINAL_PROMPT=0 (no prompt can hang an attempt), GIT_CONFIG_NOSYSTEM=1 (the
- *   machine-wide config is not Baton's to inherit), GIT_OPTIONAL_LOCKS=0 (reads never take
- *   the index lock an agent's own git may want), LC_ALL=C (messages Baton reads are English);
- * - `-c` overrides: a fixed identity (`Baton <baton@localhost>`, the committer of every
- *   commit Baton makes; a caller may name another author), no hooks (`core.hooksPath` points
- *   at /dev/null: a repository's hooks, or hooks an agent planted, never run on Baton's
- *   worktree adds, merges and commits), no signing prompt, no fsmonitor program, no
- *   automatic gc in the middle of a run, paths printed unquoted.
- * The user's global config still applies (excludes file, autocrlf, filters such as LFS that
- * checkout needs); the repository's config too.
+ * diffs). Every call goes through `git()`: a program and an argument array, never a shell,
+ * with the environment and `-c` overrides of git-env.ts, a timeout, an AbortSignal, a cap on
+ * what is kept of its output, and errors that carry the command, its exit code and git's
+ * first lines.
  */
-
-export const BATON_NAME = 'Baton';
-export const BATON_EMAIL = 'baton@localhost';
-
-/** Where hooks are looked for: nowhere (`/dev/null/pre-commit` cannot exist). */
-const NO_HOOKS = process.platform === 'win32' ? 'NUL' : '/dev/null';
-
-const CONFIG_OVERRIDES = [
-  `user.name=${BATON_NAME}`,
-  `user.email=${BATON_EMAIL}`,
-  `core.hooksPath=${NO_HOOKS}`,
-  'commit.gpgSign=false',
-  'tag.gpgSign=false',
-  'core.fsmonitor=false',
-  'gc.auto=0',
-  'maintenance.auto=false',
-  'core.quotePath=false',
-  'color.ui=false',
-  'core.pager=cat',
-];
-const CONFIG_ARGS = CONFIG_OVERRIDES.flatMap((c) => ['-c', c]);
-
-/** Variables passed on from Baton's environment; every other one (all of GIT_* but the global config's place) is dropped. */
-const KEPT_ENV = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'TMPDIR',
-  'TEMP',
-  'TMP',
-  'XDG_CONFIG_HOME',
-  'GIT_CONFIG_GLOBAL',
-  'SYSTEMROOT',
-  'SystemRoot',
-  'WINDIR',
-  'COMSPEC',
-  'PATHEXT',
-  'USERPROFILE',
-  'HOMEDRIVE',
-  'HOMEPATH',
-  'APPDATA',
-  'LOCALAPPDATA',
-];
-
-/** The environment git runs with, from `base` (Baton's own) and `extra` (e.g. an author). */
-export function gitEnv(
-  base: NodeJS.ProcessEnv = process.env,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of KEPT_ENV) {
-    const value = base[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return {
-    ...env,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_OPTIONAL_LOCKS: '0',
-    GIT_PAGER: 'cat',
-    GIT_EDITOR: 'true',
-    LC_ALL: 'C',
-    ...extra,
-  };
-}
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
@@ -187,7 +110,7 @@ export function heldLock(stderr: string): string | null {
   return /Unable to create '([^']+\.lock)': File exists/.exec(stderr)?.[1] ?? null;
 }
 
-/** Runs git once; see the file's comment for what every call gets. Throws GitError. */
+/** Runs git (see the file's comment); throws GitError. */
 export async function git(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -216,8 +139,18 @@ export async function gitText(args: readonly string[], opts: GitOptions): Promis
   return stdout.toString('utf8').replace(/\n$/, '');
 }
 
+/** Who is told of each git command that ends: its words, how long it took, its exit code (null: it did not exit by itself). */
+export type GitTrace = (command: string, ms: number, exitCode: number | null) => void;
+let trace: GitTrace | null = null;
+
+/** Watches every git command (the speed probe uses it to say where the time goes); null stops. */
+export function traceGit(observer: GitTrace | null): void {
+  trace = observer;
+}
+
 function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   const command = formatCommand(args);
+  const started = performance.now();
   const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise<GitResult>((resolve, reject) => {
@@ -284,6 +217,7 @@ function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> 
     });
     child.once('close', (code, signal) => {
       done();
+      trace?.(command, performance.now() - started, stopped ? null : code);
       const exitCode = code ?? -1;
       if (stopped === 'timeout') {
         reject(
