@@ -70,6 +70,27 @@ describe('commitLeftovers', () => {
     );
   });
 
+  it("concludes the agent's own merge it resolved but did not commit", async () => {
+    t.git(['checkout', '-q', '-b', 'side', 'main'], w.dir);
+    t.write('README.md', 'side\n', w.dir);
+    const side = t.commitAll('side', w.dir);
+    t.git(['checkout', '-q', 'baton/r1/a'], w.dir);
+    t.write('README.md', 'mine\n', w.dir);
+    const mine = t.commitAll('mine', w.dir);
+    try {
+      t.git(['merge', '-q', 'side'], w.dir);
+    } catch {
+      // the conflict the agent then resolves
+    }
+    t.write('README.md', 'both\n', w.dir);
+    t.git(['add', 'README.md'], w.dir);
+    const r = await commitLeftovers({ dir: w.dir, message });
+    expect(r.committed).toBe(true);
+    expect(t.git(['log', '-1', '--format=%P', r.head])).toBe(`${mine} ${side}`);
+    expect(t.git(['show', `${r.head}:README.md`])).toBe('both');
+    expect(t.git(['status', '--porcelain'], w.dir)).toBe('');
+  });
+
   it('refuses, committing nothing, a detached HEAD, another branch, unmerged files, a folder that is not a worktree', async () => {
     t.write('x.txt', 'x\n', w.dir);
     t.git(['checkout', '-q', '--detach'], w.dir);

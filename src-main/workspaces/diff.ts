@@ -1,5 +1,5 @@
 import { worktreeTop } from './commits.ts';
-import { git, gitText } from './git.ts';
+import { git } from './git.ts';
 import { requireCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
 
@@ -46,10 +46,9 @@ const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv', '--no-color'];
 
 /** What the task changed: from its start commit to the worktree's HEAD (commit leftovers first). */
 export async function diffSince(input: DiffSinceInput): Promise<DiffSince> {
-  const dir = await worktreeTop(input.dir, input);
+  const [dir, head = ''] = await worktreeTop(input.dir, input, ['HEAD']);
   const at = { cwd: dir, ...input };
   const base = await requireCommit({ path: dir }, input.base, 'base', input);
-  const head = await gitText(['rev-parse', '--verify', 'HEAD'], at);
   const raw = await git(['diff', '--raw', '--numstat', '-z', ...DIFF_FLAGS, base, head, '--'], {
     ...at,
     maxOutputBytes: 64 * MB,

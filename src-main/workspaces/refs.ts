@@ -1,5 +1,5 @@
 import { WorkspaceError } from './errors.ts';
-import { git } from './git.ts';
+import { git, gitText } from './git.ts';
 import type { Cancellable, Repository } from './repository.ts';
 
 /** Where git runs: a repository or one of its worktrees. */
@@ -67,12 +67,7 @@ export async function requireBranch(
 ): Promise<{ ref: string; tip: string }> {
   const ref = await checkBranchName(repo, name, field, opts);
   const tip = await refTip(repo, ref, opts);
-  if (!tip) {
-    throw new WorkspaceError('branch_missing', `${field}: branch ${name} does not exist in ${repo.path}`, {
-      field,
-      branch: name,
-    });
-  }
+  if (!tip) throw branchMissing(repo, name, field);
   return { ref, tip };
 }
 
@@ -96,6 +91,35 @@ export async function requireCommit(
     });
   }
   return tip;
+}
+
+/** Where these full refs point, in one git process (refs that do not exist are not in the map). */
+export async function readRefs(
+  repo: At,
+  refs: readonly string[],
+  opts: Cancellable = {},
+): Promise<Map<string, string>> {
+  const out = await gitText(['for-each-ref', '--format=%(objectname) %(refname)', '--', ...refs], {
+    cwd: repo.path,
+    ...opts,
+  });
+  const wanted = new Set(refs);
+  const tips = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    const ref = line.slice(space + 1);
+    // A pattern also matches refs below it (`refs/heads/a` matches `refs/heads/a/b`): exact ones only.
+    if (space > 0 && wanted.has(ref)) tips.set(ref, line.slice(0, space));
+  }
+  return tips;
+}
+
+/** A clear error naming `field` for a branch that does not exist. */
+export function branchMissing(repo: At, name: string, field: string): WorkspaceError {
+  return new WorkspaceError('branch_missing', `${field}: branch ${name} does not exist in ${repo.path}`, {
+    field,
+    branch: name,
+  });
 }
 
 /** Whether `ancestor` is `commit` or one of its ancestors. */

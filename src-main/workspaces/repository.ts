@@ -56,7 +56,15 @@ export async function openRepository(path: string, opts: Cancellable = {}): Prom
   let lines: string[];
   try {
     const out = await gitText(
-      ['rev-parse', '--path-format=absolute', '--git-common-dir', '--is-bare-repository', '--git-dir'],
+      [
+        'rev-parse',
+        '--path-format=absolute',
+        '--git-common-dir',
+        '--is-bare-repository',
+        '--git-dir',
+        '--is-inside-work-tree',
+        '--show-prefix',
+      ],
       { cwd: path, ...opts },
     );
     lines = out.split('\n');
@@ -65,40 +73,28 @@ export async function openRepository(path: string, opts: Cancellable = {}): Prom
       throw new WorkspaceError(
         'not_a_repository',
         `repo: ${path} is not a git repository (${firstLines(e.stderr, 1) || e.message})`,
-        {
-          field: 'repo',
-          path,
-        },
+        { field: 'repo', path },
       );
     }
     throw e;
   }
-  const [commonDir = '', bare = '', gitDir = ''] = lines;
+  const [commonDir = '', bare = '', gitDir = '', inWorkTree = '', prefix = ''] = lines;
   const common = realpathSync(commonDir);
+  const notRoot = (what: string) =>
+    new WorkspaceError('not_repository_root', `repo: ${path} is inside ${what}, not its top folder`, {
+      field: 'repo',
+      path,
+    });
   if (bare === 'true') {
-    if (realpathSync(gitDir) !== realpathSync(path)) {
-      throw new WorkspaceError(
-        'not_repository_root',
-        `repo: ${path} is inside the bare repository ${common}, not the repository itself`,
-        {
-          field: 'repo',
-          path,
-        },
-      );
-    }
+    if (realpathSync(gitDir) !== realpathSync(path)) throw notRoot(`the bare repository ${common}`);
     return { path, root: null, commonDir: common };
   }
-  const top = realpathSync(await gitText(['rev-parse', '--show-toplevel'], { cwd: path, ...opts }));
-  if (top !== realpathSync(path)) {
-    throw new WorkspaceError(
-      'not_repository_root',
-      `repo: ${path} is inside the git repository ${top}, not its top folder`,
-      {
-        field: 'repo',
-        path,
-      },
-    );
+  if (inWorkTree !== 'true') throw notRoot(`the git folder ${common}`);
+  if (prefix !== '') {
+    const top = await gitText(['rev-parse', '--show-toplevel'], { cwd: path, ...opts });
+    throw notRoot(`the git repository ${realpathSync(top)}`);
   }
+  const top = realpathSync(path);
   return { path, root: top, commonDir: common };
 }
 

@@ -1,5 +1,5 @@
 import { WorkspaceError } from './errors.ts';
-import { git, gitText } from './git.ts';
+import { git } from './git.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
 import { openRepository, realTarget } from './repository.ts';
@@ -51,8 +51,10 @@ export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWork
     }
     if (found.locked !== PARKED) {
       // The branch is let go first, under the lock: from here on it can be checked out elsewhere.
-      const head = await gitText(['rev-parse', '--verify', 'HEAD'], { cwd: dir, ...input });
-      await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', head], { cwd: dir, ...input });
+      await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', found.head ?? 'HEAD'], {
+        cwd: dir,
+        ...input,
+      });
     }
     return found;
   });
@@ -62,8 +64,7 @@ export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWork
     await git(['clean', '-q', '-ffdx'], { cwd: dir, ...input });
     await withRepoLock(repo.commonDir, () => lock(repo, dir, PARKED, input));
   }
-  const commit = await gitText(['rev-parse', '--verify', 'HEAD'], { cwd: dir, ...input });
-  return { dir, branch: entry.branch, commit };
+  return { dir, branch: entry.branch, commit: entry.head ?? '' };
 }
 
 /**

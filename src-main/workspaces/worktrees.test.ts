@@ -240,6 +240,9 @@ describe('prepareWorktree refuses bad input with a clear error', () => {
     await expect(prepareWorktree({ ...input(), repo: join(t.repo, 'src') })).rejects.toThrow(
       /repo: .*src is inside the git repository .*repo, not its top folder/,
     );
+    await expect(prepareWorktree({ ...input(), repo: join(t.repo, '.git') })).rejects.toThrow(
+      /repo: .*\.git is inside the git folder .*\.git, not its top folder/,
+    );
     await expect(prepareWorktree({ ...input(), repo: join(t.root, 'nowhere') })).rejects.toEqual(
       refuses('not_a_repository'),
     );

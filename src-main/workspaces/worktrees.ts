@@ -3,7 +3,7 @@ import { WorkspaceError } from './errors.ts';
 import { git } from './git.ts';
 import type { MergeConflict, MergeStepKind } from './merge.ts';
 import { mergeInto } from './merge.ts';
-import { checkBranchName, refTip, requireBranch, requireCommit, startRef, updateRef } from './refs.ts';
+import { branchMissing, checkBranchName, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
 import { checkWorktreeDir, isInside, openRepository } from './repository.ts';
@@ -88,19 +88,28 @@ export async function prepareWorktree(
   const repo = await openRepository(input.repo, input);
   const dir = checkWorktreeDir(repo, input.dir);
   const branchRef = await checkBranchName(repo, input.branch, 'branch', input);
-  const base = await requireBranch(repo, input.baseBranch, 'baseBranch', input);
-  const deps: Dependency[] = [];
-  for (const [i, dep] of (input.from ?? []).entries()) {
-    const commit = dep.commit
-      ? await requireCommit(repo, dep.commit, `from[${i}].commit`, input)
-      : (await requireBranch(repo, dep.branch, `from[${i}].branch`, input)).tip;
-    if (dep.commit) await checkBranchName(repo, dep.branch, `from[${i}].branch`, input);
-    deps.push({ branch: dep.branch, commit, label: dep.label ?? dep.branch });
+  const baseRef = await checkBranchName(repo, input.baseBranch, 'baseBranch', input);
+  const from = input.from ?? [];
+  const depRefs: string[] = [];
+  for (const [i, dep] of from.entries())
+    depRefs.push(await checkBranchName(repo, dep.branch, `from[${i}].branch`, input));
+  const recorded = new Map<number, string>();
+  for (const [i, dep] of from.entries()) {
+    if (dep.commit) recorded.set(i, await requireCommit(repo, dep.commit, `from[${i}].commit`, input));
   }
 
   const step = await withRepoLock(repo.commonDir, async () => {
     const entries = await finishUnfinished(repo, dir, input.branch, input);
-    const tip = await refTip(repo, branchRef, input);
+    // Every ref this needs, in one git process: base, the branch, its start, the dependencies.
+    const tips = await readRefs(repo, [baseRef, branchRef, startRef(branchRef), ...depRefs], input);
+    const baseTip = tips.get(baseRef);
+    if (!baseTip) throw branchMissing(repo, input.baseBranch, 'baseBranch');
+    const deps: Dependency[] = from.map((dep, i) => {
+      const commit = recorded.get(i) ?? tips.get(depRefs[i]!);
+      if (!commit) throw branchMissing(repo, dep.branch, `from[${i}].branch`);
+      return { branch: dep.branch, commit, label: dep.label ?? dep.branch };
+    });
+    const tip = tips.get(branchRef) ?? null;
     const atDir = entries.find((e) => !e.main && e.path === dir);
     const around = entries.find((e) => !e.main && !e.missing && e.path !== dir && isInside(dir, e.path));
     if (around) {
@@ -115,8 +124,8 @@ export async function prepareWorktree(
       parked ? takeParked(repo, dir, branch, input) : addWorktree(repo, dir, branch, input);
     const merged: PreparedWorktree['merged'] = [];
     if (tip !== null) {
-      const start = await refTip(repo, startRef(branchRef), input);
-      if (start === null) {
+      const start = tips.get(startRef(branchRef));
+      if (start === undefined) {
         throw new WorkspaceError(
           'branch_not_prepared',
           `branch: ${input.branch} already exists and Baton did not prepare it (no ${startRef(branchRef)}); delete it or choose another branch`,
@@ -145,7 +154,7 @@ export async function prepareWorktree(
     }
     if (!parked) checkDirFree(input.dir, dir, atDir);
     const first = deps[0];
-    let start = base.tip;
+    let start = baseTip;
     if (first) {
       const rest = deps.slice(1);
       const names = deps.map((d) => d.branch).join(', ');
