@@ -1,0 +1,34 @@
+// The git layer of workspaces (issue 15): a coding task's attempt in its own worktree, a
+// plan's DAG as a DAG of branches. See README.md beside this file.
+export type { Author, CommitLeftoversInput, LeftoversCommitted } from './commits.ts';
+export { commitLeftovers } from './commits.ts';
+export type { DiffSince, DiffSinceInput, FileChange, FileChangeStatus } from './diff.ts';
+export { diffSince } from './diff.ts';
+export type { WorkspaceErrorReason } from './errors.ts';
+export { WorkspaceError } from './errors.ts';
+export type { FileHead, FileHeadsInput } from './file-heads.ts';
+export { fileHeads } from './file-heads.ts';
+export type { GitFailure, GitTrace } from './git.ts';
+export { GitError, traceGit } from './git.ts';
+export { BATON_EMAIL, BATON_NAME } from './git-env.ts';
+export type { MergeConflict, MergeStepKind } from './merge.ts';
+export type { BranchesConflict, BranchesMerged, MergeBranchesInput } from './merge-branches.ts';
+export { mergeBranches } from './merge-branches.ts';
+export type { Cancellable } from './repository.ts';
+export { requireGit } from './repository.ts';
+export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';
+export { parkWorktree } from './worktree-park.ts';
+export type {
+  PrunedWorktrees,
+  PruneWorktreesInput,
+  RemovedWorktree,
+  RemoveWorktreeInput,
+} from './worktree-remove.ts';
+export { pruneWorktrees, removeWorktree } from './worktree-remove.ts';
+export type {
+  DependencyBranch,
+  PrepareConflict,
+  PreparedWorktree,
+  PrepareWorktreeInput,
+} from './worktrees.ts';
+export { prepareWorktree } from './worktrees.ts';
