@@ -3,6 +3,7 @@ import { isAbsolute } from 'node:path';
 import { WorkspaceError } from './errors.ts';
 import { firstLines, GitError, git, gitText } from './git.ts';
 import type { Cancellable } from './repository.ts';
+import { cancellable } from './repository.ts';
 
 export interface Author {
   name: string;
@@ -36,7 +37,8 @@ export interface LeftoversCommitted {
  * switched), files left unmerged (the agent's own merge stopped on a conflict).
  */
 export async function commitLeftovers(input: CommitLeftoversInput): Promise<LeftoversCommitted> {
-  const [dir, mergeHead = '', head = '', headTree = '', symbolic = ''] = await worktreeTop(input.dir, input, [
+  const c = cancellable(input);
+  const [dir, mergeHead = '', head = '', headTree = '', symbolic = ''] = await worktreeTop(input.dir, c, [
     '--path-format=absolute',
     '--git-path',
     'MERGE_HEAD',
@@ -45,7 +47,7 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
     '--symbolic-full-name',
     'HEAD',
   ]);
-  const at = { cwd: dir, ...input };
+  const at = { cwd: dir, ...c };
   const author = checkAuthor(input.author);
   if (!symbolic.startsWith('refs/heads/')) {
     throw new WorkspaceError(

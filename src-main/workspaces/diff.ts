@@ -2,6 +2,7 @@ import { worktreeTop } from './commits.ts';
 import { git } from './git.ts';
 import { requireCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
+import { cancellable } from './repository.ts';
 
 export type FileChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -46,9 +47,10 @@ const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv', '--no-color'];
 
 /** What the task changed: from its start commit to the worktree's HEAD (commit leftovers first). */
 export async function diffSince(input: DiffSinceInput): Promise<DiffSince> {
-  const [dir, head = ''] = await worktreeTop(input.dir, input, ['HEAD']);
-  const at = { cwd: dir, ...input };
-  const base = await requireCommit({ path: dir }, input.base, 'base', input);
+  const c = cancellable(input);
+  const [dir, head = ''] = await worktreeTop(input.dir, c, ['HEAD']);
+  const at = { cwd: dir, ...c };
+  const base = await requireCommit({ path: dir }, input.base, 'base', c);
   const raw = await git(['diff', '--raw', '--numstat', '-z', ...DIFF_FLAGS, base, head, '--'], {
     ...at,
     maxOutputBytes: 64 * MB,

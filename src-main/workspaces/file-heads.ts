@@ -3,7 +3,7 @@ import { WorkspaceError } from './errors.ts';
 import { git } from './git.ts';
 import { requireCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
-import { openRepository } from './repository.ts';
+import { cancellable, openRepository } from './repository.ts';
 
 export interface FileHeadsInput extends Cancellable {
   repo: string;
@@ -37,9 +37,10 @@ export type FileHead =
  * 8,000, as git judges) or one past `maxFileBytes` is named with why it was skipped.
  */
 export async function fileHeads(input: FileHeadsInput): Promise<FileHead[]> {
-  const repo = await openRepository(input.repo, input);
-  const at = { cwd: repo.path, ...input };
-  const commit = await requireCommit(repo, input.commit, 'commit', input);
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const at = { cwd: repo.path, ...c };
+  const commit = await requireCommit(repo, input.commit, 'commit', c);
   const lines = input.lines ?? 40;
   const maxFileBytes = input.maxFileBytes ?? 1024 * 1024;
   const maxChars = input.maxChars ?? 8_000;

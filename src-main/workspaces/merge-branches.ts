@@ -5,7 +5,7 @@ import { mergeInto } from './merge.ts';
 import { refTip, requireBranch, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable } from './repository.ts';
-import { openRepository } from './repository.ts';
+import { cancellable, openRepository } from './repository.ts';
 import { listWorktrees } from './worktree-list.ts';
 
 export interface MergeBranchesInput extends Cancellable {
@@ -47,7 +47,8 @@ export interface BranchesConflict {
  * files behind its HEAD; the person merges there with git, or picks another target.
  */
 export async function mergeBranches(input: MergeBranchesInput): Promise<BranchesMerged | BranchesConflict> {
-  const repo = await openRepository(input.repo, input);
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
   if (input.mode !== 'ff' && input.mode !== 'merge') {
     throw new WorkspaceError(
       'invalid_ref',
@@ -55,13 +56,13 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
       { field: 'mode' },
     );
   }
-  const target = await requireBranch(repo, input.target, 'target', input);
+  const target = await requireBranch(repo, input.target, 'target', c);
   const tips: string[] = [];
   for (const [i, branch] of input.branches.entries()) {
-    tips.push((await requireBranch(repo, branch, `branches[${i}]`, input)).tip);
+    tips.push((await requireBranch(repo, branch, `branches[${i}]`, c)).tip);
   }
   return withRepoLock(repo.commonDir, async () => {
-    const holder = (await listWorktrees(repo, input)).find((e) => e.branch === input.target && !e.missing);
+    const holder = (await listWorktrees(repo, c)).find((e) => e.branch === input.target && !e.missing);
     if (holder) {
       throw new WorkspaceError(
         'target_checked_out',
@@ -69,7 +70,7 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
         { field: 'target', worktree: holder.path },
       );
     }
-    const before = (await refTip(repo, target.ref, input)) ?? target.tip;
+    const before = (await refTip(repo, target.ref, c)) ?? target.tip;
     const result = await mergeInto(
       repo,
       before,
@@ -77,7 +78,7 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
       (i) =>
         `Merge branch '${input.branches[i]}' into ${input.target}\n\nMerged by Baton at the end of a run.\n`,
       input.mode === 'ff',
-      input,
+      c,
     );
     if (!result.ok) {
       return {
@@ -97,7 +98,7 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
           result.commit,
           before,
           `baton: merge ${input.branches.join(', ')}`,
-          input,
+          c,
         );
       } catch (e) {
         if (e instanceof GitError && /but expected|is at/.test(e.stderr)) {

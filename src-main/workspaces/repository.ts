@@ -10,6 +10,11 @@ export interface Cancellable {
   timeoutMs?: number;
 }
 
+/** Only what `git()` should see of a call's input: never its other fields. */
+export function cancellable(input: Cancellable): Cancellable {
+  return { signal: input.signal, timeoutMs: input.timeoutMs };
+}
+
 /** A git repository that a workspace names, as git sees it. */
 export interface Repository {
   /** The path the caller gave, made absolute. */

@@ -2,7 +2,7 @@ import { WorkspaceError } from './errors.ts';
 import { git } from './git.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
-import { openRepository, realTarget } from './repository.ts';
+import { cancellable, openRepository, realTarget } from './repository.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
 
 /**
@@ -32,10 +32,11 @@ export interface ParkedWorktree {
 }
 
 export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWorktree> {
-  const repo = await openRepository(input.repo, input);
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
   const dir = realTarget(input.dir);
   const entry = await withRepoLock(repo.commonDir, async () => {
-    const found = (await listWorktrees(repo, input)).find((e) => e.path === dir);
+    const found = (await listWorktrees(repo, c)).find((e) => e.path === dir);
     if (!found || found.main || found.missing) {
       const why = found?.main ? "is the repository's own working tree" : `is not a worktree of ${repo.path}`;
       throw new WorkspaceError('not_a_worktree', `dir: ${input.dir} ${why}`, { field: 'dir' });
@@ -53,16 +54,16 @@ export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWork
       // The branch is let go first, under the lock: from here on it can be checked out elsewhere.
       await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', found.head ?? 'HEAD'], {
         cwd: dir,
-        ...input,
+        ...c,
       });
     }
     return found;
   });
   if (entry.locked !== PARKED) {
     // Only this worktree's index and files: outside the lock.
-    await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: dir, retryOnLock: true, ...input });
-    await git(['clean', '-q', '-ffdx'], { cwd: dir, ...input });
-    await withRepoLock(repo.commonDir, () => lock(repo, dir, PARKED, input));
+    await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
+    await git(['clean', '-q', '-ffdx'], { cwd: dir, ...c });
+    await withRepoLock(repo.commonDir, () => lock(repo, dir, PARKED, c));
   }
   return { dir, branch: entry.branch, commit: entry.head ?? '' };
 }

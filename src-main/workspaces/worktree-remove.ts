@@ -6,7 +6,7 @@ import { git } from './git.ts';
 import { deleteRef, refTip, startRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
-import { isInside, openRepository, realTarget } from './repository.ts';
+import { cancellable, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PREPARING } from './worktree-list.ts';
 
@@ -91,13 +91,14 @@ export interface RemovedWorktree {
 
 /** Removes the worktree at `dir`, changes and all; a `dir` already gone is not an error. */
 export async function removeWorktree(input: RemoveWorktreeInput): Promise<RemovedWorktree> {
-  const repo = await openRepository(input.repo, input);
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
   if (!isAbsolute(input.dir)) {
     throw new WorkspaceError('invalid_path', `dir: ${input.dir} is not an absolute path`, { field: 'dir' });
   }
   const dir = realTarget(input.dir);
   const { result, trash } = await withRepoLock(repo.commonDir, async () => {
-    const entry = (await listWorktrees(repo, input)).find((e) => e.path === dir);
+    const entry = (await listWorktrees(repo, c)).find((e) => e.path === dir);
     if (entry?.main) {
       throw new WorkspaceError(
         'not_a_worktree',
@@ -119,7 +120,7 @@ export async function removeWorktree(input: RemoveWorktreeInput): Promise<Remove
       }
       return { result: { removed: false, branch: null, branchDeleted: false }, trash: null };
     }
-    const dropped = await dropWorktree(repo, entry, input.deleteBranch ?? false, input);
+    const dropped = await dropWorktree(repo, entry, input.deleteBranch ?? false, c);
     return {
       result: { removed: true, branch: entry.branch, branchDeleted: dropped.branchDeleted },
       trash: dropped.trash,
@@ -147,7 +148,8 @@ export interface PrunedWorktrees {
 
 /** Removes Baton's worktrees under `root` but those in `keep`, then lets git clear records of folders that are gone. */
 export async function pruneWorktrees(input: PruneWorktreesInput): Promise<PrunedWorktrees> {
-  const repo = await openRepository(input.repo, input);
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
   if (!isAbsolute(input.root)) {
     throw new WorkspaceError('invalid_path', `root: ${input.root} is not an absolute path`, {
       field: 'root',
@@ -169,16 +171,16 @@ export async function pruneWorktrees(input: PruneWorktreesInput): Promise<Pruned
   const trash: (string | null)[] = [];
   const pruned = await withRepoLock(repo.commonDir, async () => {
     const removed: PrunedWorktrees['removed'] = [];
-    for (const entry of await listWorktrees(repo, input)) {
+    for (const entry of await listWorktrees(repo, c)) {
       if (entry.main || entry.path === root || !isInside(entry.path, root) || keep.has(entry.path)) continue;
-      const dropped = await dropWorktree(repo, entry, input.deleteBranches ?? false, input);
+      const dropped = await dropWorktree(repo, entry, input.deleteBranches ?? false, c);
       trash.push(dropped.trash);
       removed.push({ dir: entry.path, branch: entry.branch, branchDeleted: dropped.branchDeleted });
     }
     const { stderr } = await git(['worktree', 'prune', '--verbose'], {
       cwd: repo.path,
       retryOnLock: true,
-      ...input,
+      ...c,
     });
     const pruned = stderr
       .split('\n')

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitLeftovers } from './commits.ts';
 import { WorkspaceError } from './errors.ts';
+import { traceGit } from './git.ts';
 import { lockedRepositories } from './repo-lock.ts';
 import type { TempRepo } from './testing/temp-repo.ts';
 import { makeRepo } from './testing/temp-repo.ts';
@@ -222,6 +223,46 @@ describe('prepareWorktree', () => {
     expect(
       (await prepareWorktree({ repo: t.repo, baseBranch: 'main', branch: 'baton/r1/e', dir: empty })).ok,
     ).toBe(true);
+  });
+  it('stops when its signal aborts, leaving nothing made', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const dir = join(t.worktrees, 'a');
+    await expect(
+      prepareWorktree({
+        repo: t.repo,
+        baseBranch: 'main',
+        branch: 'baton/r1/a',
+        dir,
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: 'GitError', failure: 'aborted' });
+    expect(existsSync(dir)).toBe(false);
+    expect(t.git(['branch', '--list'])).toBe('* main');
+  });
+  it('cancelled after the worktree was added, before its files were checked out: removes it and its branch', async () => {
+    const controller = new AbortController();
+    traceGit((command) => {
+      if (command.startsWith('git worktree add')) controller.abort();
+    });
+    const dir = join(t.worktrees, 'a');
+    try {
+      await expect(
+        prepareWorktree({
+          repo: t.repo,
+          baseBranch: 'main',
+          branch: 'baton/r1/a',
+          dir,
+          signal: controller.signal,
+        }),
+      ).rejects.toMatchObject({ failure: 'aborted' });
+    } finally {
+      traceGit(null);
+    }
+    expect(existsSync(dir)).toBe(false);
+    expect(t.git(['worktree', 'list', '--porcelain'])).not.toContain(dir);
+    expect(t.git(['for-each-ref', '--format=%(refname)'])).toBe('refs/heads/main');
+    expect((await prepared('a')).state).toBe('created');
   });
 });
 

@@ -6,7 +6,7 @@ import { mergeInto } from './merge.ts';
 import { branchMissing, checkBranchName, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
-import { checkWorktreeDir, isInside, openRepository } from './repository.ts';
+import { cancellable, checkWorktreeDir, isInside, openRepository } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
 import { takeParked } from './worktree-park.ts';
@@ -85,23 +85,24 @@ interface Dependency {
 export async function prepareWorktree(
   input: PrepareWorktreeInput,
 ): Promise<PreparedWorktree | PrepareConflict> {
-  const repo = await openRepository(input.repo, input);
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
   const dir = checkWorktreeDir(repo, input.dir);
-  const branchRef = await checkBranchName(repo, input.branch, 'branch', input);
-  const baseRef = await checkBranchName(repo, input.baseBranch, 'baseBranch', input);
+  const branchRef = await checkBranchName(repo, input.branch, 'branch', c);
+  const baseRef = await checkBranchName(repo, input.baseBranch, 'baseBranch', c);
   const from = input.from ?? [];
   const depRefs: string[] = [];
   for (const [i, dep] of from.entries())
-    depRefs.push(await checkBranchName(repo, dep.branch, `from[${i}].branch`, input));
+    depRefs.push(await checkBranchName(repo, dep.branch, `from[${i}].branch`, c));
   const recorded = new Map<number, string>();
   for (const [i, dep] of from.entries()) {
-    if (dep.commit) recorded.set(i, await requireCommit(repo, dep.commit, `from[${i}].commit`, input));
+    if (dep.commit) recorded.set(i, await requireCommit(repo, dep.commit, `from[${i}].commit`, c));
   }
 
   const step = await withRepoLock(repo.commonDir, async () => {
-    const entries = await finishUnfinished(repo, dir, input.branch, input);
+    const entries = await finishUnfinished(repo, dir, input.branch, c);
     // Every ref this needs, in one git process: base, the branch, its start, the dependencies.
-    const tips = await readRefs(repo, [baseRef, branchRef, startRef(branchRef), ...depRefs], input);
+    const tips = await readRefs(repo, [baseRef, branchRef, startRef(branchRef), ...depRefs], c);
     const baseTip = tips.get(baseRef);
     if (!baseTip) throw branchMissing(repo, input.baseBranch, 'baseBranch');
     const deps: Dependency[] = from.map((dep, i) => {
@@ -121,7 +122,7 @@ export async function prepareWorktree(
     }
     const parked = atDir !== undefined && !atDir.missing && atDir.locked === PARKED && atDir.branch === null;
     const place = (branch: { create: string; at: string } | { existing: string }) =>
-      parked ? takeParked(repo, dir, branch, input) : addWorktree(repo, dir, branch, input);
+      parked ? takeParked(repo, dir, branch, c) : addWorktree(repo, dir, branch, c);
     const merged: PreparedWorktree['merged'] = [];
     if (tip !== null) {
       const start = tips.get(startRef(branchRef));
@@ -147,7 +148,7 @@ export async function prepareWorktree(
         );
       }
       if (entries.some((e) => e.branch === input.branch))
-        await git(['worktree', 'prune'], { cwd: repo.path, ...input });
+        await git(['worktree', 'prune'], { cwd: repo.path, ...c });
       if (!parked) checkDirFree(input.dir, dir, atDir);
       await place({ existing: input.branch });
       return { kind: 'checkout', state: 'reattached', start, head: tip, merged, parked } as const;
@@ -166,7 +167,7 @@ export async function prepareWorktree(
           `Merge ${rest[i]!.label} (${rest[i]!.branch}) into ${input.branch}\n\n` +
           `Baton starts ${input.branch} from its dependencies, merged in order: ${names}.\n`,
         false,
-        input,
+        c,
       );
       if (!result.ok) {
         const branches = deps.slice(0, result.at + 2).map((d) => d.branch);
@@ -195,11 +196,11 @@ export async function prepareWorktree(
   try {
     // The files, outside the lock: only this worktree's index and folder are written (in a
     // parked worktree, only the files that differ from what it holds).
-    await git(['read-tree', '--reset', '-u', 'HEAD'], { cwd: dir, retryOnLock: true, ...input });
+    await git(['read-tree', '--reset', '-u', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
-        await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', input);
-      await git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...input });
+        await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);
+      await git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...c });
     });
   } catch (e) {
     // Nothing half-made is left: the worktree goes, and a branch this call created with it.
