@@ -140,6 +140,13 @@ describe('fileHeads', () => {
       { path: 'big.txt', skipped: 'too_large' },
       { path: 'one-line.min.js', text: 'x'.repeat(1_000), truncated: true },
     ]);
+    const budget = await fileHeads({
+      repo: t.repo,
+      commit: head,
+      files: ['src/new.ts', 'src/keep.ts', 'README.md'],
+      maxTotalBytes: 40, // new.ts (24 bytes) fits, keep.ts (30) does not, README.md (6) still does
+    });
+    expect(budget.map((h) => ('skipped' in h ? h.skipped : 'read'))).toEqual(['read', 'over_budget', 'read']);
     const whole = await fileHeads({ repo: t.repo, commit: head, files: ['src/new.ts'], lines: 10 });
     expect(whole).toEqual([{ path: 'src/new.ts', text: lines(4, 'new'), truncated: false }]);
   });

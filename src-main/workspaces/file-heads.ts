@@ -14,6 +14,8 @@ export interface FileHeadsInput extends Cancellable {
   lines?: number;
   /** Files larger than this are not read (default 1 MB). */
   maxFileBytes?: number;
+  /** Bytes read in all (default 16 MB): files past it, in the order given, are skipped (`over_budget`). */
+  maxTotalBytes?: number;
   /** Characters of text per file at most (default 8,000): a minified file's one line is cut. */
   maxChars?: number;
 }
@@ -26,7 +28,7 @@ export type FileHead =
       /** Whether the file goes on past them. */
       truncated: boolean;
     }
-  | { path: string; skipped: 'missing' | 'not_a_file' | 'binary' | 'too_large' };
+  | { path: string; skipped: 'missing' | 'not_a_file' | 'binary' | 'too_large' | 'over_budget' };
 
 /**
  * The first lines of files at a commit, for the prompt of a dependent task ("the first lines
@@ -34,7 +36,8 @@ export type FileHead =
  * --batch-check` for each file's kind and size, `cat-file --batch` for the contents of those
  * worth reading.
  * A file that is not there, a folder or submodule, a binary file (a NUL byte in its first
- * 8,000, as git judges) or one past `maxFileBytes` is named with why it was skipped.
+ * 8,000, as git judges), one past `maxFileBytes`, or past `maxTotalBytes` read in all, is
+ * named with why it was skipped.
  */
 export async function fileHeads(input: FileHeadsInput): Promise<FileHead[]> {
   const c = cancellable(input);
@@ -71,9 +74,17 @@ export async function fileHeads(input: FileHeadsInput): Promise<FileHead[]> {
     found.set(path, { type, id, size: Number(size) });
     at0 = end + 1;
   }
+  let budget = input.maxTotalBytes ?? 16 * 1024 * 1024;
+  const overBudget = new Set<string>();
   const toRead = paths.filter((p) => {
     const f = found.get(p);
-    return f?.type === 'blob' && f.size <= maxFileBytes;
+    if (f?.type !== 'blob' || f.size > maxFileBytes) return false;
+    if (f.size > budget) {
+      overBudget.add(p);
+      return false;
+    }
+    budget -= f.size;
+    return true;
   });
   const contents = new Map<string, Buffer>();
   if (toRead.length > 0) {
@@ -81,7 +92,7 @@ export async function fileHeads(input: FileHeadsInput): Promise<FileHead[]> {
     const batch = await git(['cat-file', '--batch'], {
       ...at,
       input: `${ids.join('\n')}\n`,
-      maxOutputBytes: toRead.length * (maxFileBytes + 128),
+      maxOutputBytes: toRead.reduce((sum, p) => sum + found.get(p)!.size + 128, 0),
     });
     let pos = 0;
     for (const path of toRead) {
@@ -96,6 +107,7 @@ export async function fileHeads(input: FileHeadsInput): Promise<FileHead[]> {
     if (!f) return { path, skipped: 'missing' };
     if (f.type !== 'blob') return { path, skipped: 'not_a_file' };
     const bytes = contents.get(path);
+    if (overBudget.has(path)) return { path, skipped: 'over_budget' };
     if (!bytes) return { path, skipped: 'too_large' };
     if (bytes.subarray(0, 8000).includes(0)) return { path, skipped: 'binary' };
     return head(path, bytes.toString('utf8'), lines, maxChars);
