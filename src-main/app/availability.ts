@@ -1,7 +1,7 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
-import type { EventBus } from './event-bus.ts';
 
 /** Where an agent can be reached, if it has an endpoint. */
 function probeUrl(agent: Agent): string | null {

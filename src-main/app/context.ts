@@ -1,9 +1,9 @@
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { EventBus } from './event-bus.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */

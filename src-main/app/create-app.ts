@@ -10,6 +10,7 @@ import type { ExecutorRegistry } from '../engine/executor.ts';
 import { createAgentCallbacks } from '../engine/executors/http-callbacks.ts';
 import type { AttemptLog } from '../engine/executors/http-cancel.ts';
 import { createExecutors } from '../engine/executors/index.ts';
+import { EventBus } from '../events/event-bus.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
@@ -17,7 +18,6 @@ import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
-import { EventBus } from './event-bus.ts';
 import { createPatternSafety } from './pattern-safety.ts';
 import { createHandlers } from './service.ts';
 

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../app/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';

@@ -3,7 +3,7 @@ import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/sc
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../app/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Ids } from './clock.ts';

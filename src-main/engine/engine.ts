@@ -10,9 +10,9 @@ import type {
   TaskRun,
 } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../app/event-bus.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
 import { AppError, invalidInput } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';

@@ -1,7 +1,7 @@
 import type { AuditEntry, BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../app/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';

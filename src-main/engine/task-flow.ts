@@ -5,7 +5,7 @@ import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
 import { emptyCounts } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../app/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';

@@ -1,7 +1,7 @@
 import type { BatonClient, Transport } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
 import type { Dispatch } from '../app/dispatch.ts';
-import type { EventBus } from '../app/event-bus.ts';
+import type { EventBus } from '../events/event-bus.ts';
 
 /**
  * The contract in memory, with no Electron and no socket. Inputs and results are

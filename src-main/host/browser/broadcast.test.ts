@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startOnTempDir } from '../../../test/kit/host-kit.ts';
-import type { EventBus } from '../../app/event-bus.ts';
+import type { EventBus } from '../../events/event-bus.ts';
 
 /**
  * A WebSocket client that stops reading while a run streams events: the host must not keep

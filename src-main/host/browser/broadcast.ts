@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { EventBus } from '../../app/event-bus.ts';
+import type { EventBus } from '../../events/event-bus.ts';
 
 /**
  * How much a client may leave unread before Baton stops sending it events. A browser tab
