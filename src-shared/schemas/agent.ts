@@ -93,7 +93,7 @@ export const commandAgentSchema = z.strictObject({
   timeout_s: timeoutSchema.optional(),
 });
 
-/** A remote agent service reached over HTTP (see src-main/engine/executors/http.ts). */
+/** A remote agent service reached over HTTP (see src-main/engine/executors/http/http.ts). */
 export const httpAgentSchema = z.strictObject({
   ...commonShape,
   kind: z.literal('http'),

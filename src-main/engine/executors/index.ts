@@ -1,11 +1,11 @@
 import type { ExecutorRegistry } from '../executor.ts';
-import type { CommandExecutorOptions } from './command.ts';
-import { createCommandExecutor } from './command.ts';
-import { echoExecutor } from './echo.ts';
-import type { HttpExecutorOptions } from './http.ts';
-import { createHttpExecutor } from './http.ts';
-import type { LlmExecutorOptions } from './llm.ts';
-import { createLlmExecutor } from './llm.ts';
+import type { CommandExecutorOptions } from './command/command.ts';
+import { createCommandExecutor } from './command/command.ts';
+import { echoExecutor } from './echo/echo.ts';
+import type { HttpExecutorOptions } from './http/http.ts';
+import { createHttpExecutor } from './http/http.ts';
+import type { LlmExecutorOptions } from './llm/llm.ts';
+import { createLlmExecutor } from './llm/llm.ts';
 
 export type ExecutorDeps = CommandExecutorOptions & HttpExecutorOptions & LlmExecutorOptions;
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
-import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
-import { callbackMessageSchema } from '../../engine/executors/http-reply.ts';
-import { MAX_JSON_BYTES } from '../../engine/executors/http-request.ts';
+import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
+import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
+import { callbackMessageSchema } from '../../engine/executors/http/http-reply.ts';
+import { MAX_JSON_BYTES } from '../../engine/executors/shared/http-request.ts';
 import { bearer } from '../browser/auth.ts';
 import type { RequestTarget } from '../browser/request-target.ts';
 import { readJsonBody, refuseBody, sendJson } from '../browser/respond.ts';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { AgentCallbacks } from '../../engine/executors/http-callbacks.ts';
-import { CALLBACK_PATH } from '../../engine/executors/http-callbacks.ts';
+import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
+import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { createEdgeServer } from '../browser/edge.ts';
 import { baseUrl } from '../browser/respond.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
-import { truncateText } from './line-splitter.ts';
+import type { LlmAgent } from '../../../../src-shared/schemas/agent.ts';
+import { truncateText } from '../shared/line-splitter.ts';
 
 /** The parts of an OpenAI-compatible chat completion Baton reads; anything else is ignored. */
 const usageSchema = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentSchema } from '../../../src-shared/schemas/agent.ts';
-import { taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
+import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
+import { taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
 import { buildChatMessages, MAX_DEPENDENCY_CHARS } from './llm-prompt.ts';
 
 const agent = agentSchema.parse({

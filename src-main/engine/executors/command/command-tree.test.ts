@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExecutorEvent } from '../executor.ts';
+import type { ExecutorEvent } from '../../executor.ts';
+import { running, sleepTags } from '../testing/processes.ts';
+import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createCommandExecutor } from './command.ts';
-import { running, sleepTags } from './testing/processes.ts';
-import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
 const tags = sleepTags();

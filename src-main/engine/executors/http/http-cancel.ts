@@ -1,7 +1,7 @@
-import type { HttpAgent } from '../../../src-shared/schemas/agent.ts';
-import { CANCEL_URL_PLACEHOLDERS } from '../../../src-shared/schemas/agent.ts';
-import type { Fetch } from './http-request.ts';
-import { describeUrl, send } from './http-request.ts';
+import type { HttpAgent } from '../../../../src-shared/schemas/agent.ts';
+import { CANCEL_URL_PLACEHOLDERS } from '../../../../src-shared/schemas/agent.ts';
+import type { Fetch } from '../shared/http-request.ts';
+import { describeUrl, send } from '../shared/http-request.ts';
 
 /** A short limit: telling an agent to stop is best effort and must not linger. */
 export const DEFAULT_CANCEL_TIMEOUT_MS = 5_000;

@@ -1,5 +1,5 @@
-import type { Executor } from '../executor.ts';
-import { CANCELLED } from '../executor.ts';
+import type { Executor } from '../../executor.ts';
+import { CANCELLED } from '../../executor.ts';
 
 /** Built-in `echo`: completes at once with its input. Dry runs and benchmarks use it. */
 export const echoExecutor: Executor = {

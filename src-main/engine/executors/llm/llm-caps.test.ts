@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExecutorEvent } from '../executor.ts';
+import type { ExecutorEvent } from '../../executor.ts';
+import type { EndlessStream } from '../testing/chat-server.ts';
+import { delta, finish, streamAll, streamForever } from '../testing/chat-server.ts';
+import { json, localServers } from '../testing/local-server.ts';
+import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createLlmExecutor } from './llm.ts';
-import type { EndlessStream } from './testing/chat-server.ts';
-import { delta, finish, streamAll, streamForever } from './testing/chat-server.ts';
-import { json, localServers } from './testing/local-server.ts';
-import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
 const serve = localServers();

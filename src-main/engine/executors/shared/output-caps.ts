@@ -1,6 +1,6 @@
-import type { AgentOf } from '../../../src-shared/schemas/agent.ts';
-import type { ExecutingKind, Executor, ExecutorEvent, TaskContext } from '../executor.ts';
-import { executorFor } from '../executor.ts';
+import type { AgentOf } from '../../../../src-shared/schemas/agent.ts';
+import type { ExecutingKind, Executor, ExecutorEvent, TaskContext } from '../../executor.ts';
+import { executorFor } from '../../executor.ts';
 import { truncateText } from './line-splitter.ts';
 
 const MB = 1024 * 1024;

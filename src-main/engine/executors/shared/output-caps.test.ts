@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExecutorEvent } from '../executor.ts';
-import { createHttpExecutor } from './http.ts';
+import type { ExecutorEvent } from '../../executor.ts';
+import { createHttpExecutor } from '../http/http.ts';
+import { localServers } from '../testing/local-server.ts';
+import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { capOutput, formatBytes, MAX_LOG_LINE, OUTPUT_CAPS, resultCapError } from './output-caps.ts';
-import { localServers } from './testing/local-server.ts';
-import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
 const serve = localServers();

@@ -1,17 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { redact, redactValue } from '../../secrets.ts';
-import type { Executor, ExecutorEvent } from '../executor.ts';
-import { CANCELLED } from '../executor.ts';
+import { redact, redactValue } from '../../../secrets.ts';
+import type { Executor, ExecutorEvent } from '../../executor.ts';
+import { CANCELLED } from '../../executor.ts';
+import { truncateText } from '../shared/line-splitter.ts';
+import { cappedExecutor, MAX_LOG_LINE, resultCapError } from '../shared/output-caps.ts';
+import { taskDocument } from '../shared/task-document.ts';
+import { BATON_DIR, workspaceArtifacts } from '../shared/workspace-artifacts.ts';
 import { buildEnv, fillArgs } from './command-args.ts';
 import type { ProcessEnd } from './command-process.ts';
 import { runProcess } from './command-process.ts';
 import { parseProtocolLine } from './command-protocol.ts';
-import { truncateText } from './line-splitter.ts';
-import { cappedExecutor, MAX_LOG_LINE, resultCapError } from './output-caps.ts';
-import { taskDocument } from './task-document.ts';
-import { BATON_DIR, workspaceArtifacts } from './workspace-artifacts.ts';
 
 /** The result of a program that exits 0 without `::result`: the end of what it printed. */
 const STDOUT_TAIL = 4 * 1024;
@@ -23,7 +23,7 @@ export interface CommandExecutorOptions {
   resourcesDir?: string;
 }
 
-const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
+const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../../resources', import.meta.url));
 
 /**
  * `command` agents: a local program run without a shell in the task's workspace, talking the

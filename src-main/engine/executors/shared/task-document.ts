@@ -1,4 +1,4 @@
-import type { TaskContext } from '../executor.ts';
+import type { TaskContext } from '../../executor.ts';
 
 /**
  * What an agent outside Baton is told about its task: the task, the agent's own identity and

@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentInput } from '../../../src-shared/schemas/agent.ts';
-import type { Executor, ExecutorEvent } from '../executor.ts';
+import type { AgentInput } from '../../../../src-shared/schemas/agent.ts';
+import type { Executor, ExecutorEvent } from '../../executor.ts';
+import type { SeenRequest } from '../testing/local-server.ts';
+import { json, localServer, localServers } from '../testing/local-server.ts';
+import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import type { HttpExecutorOptions } from './http.ts';
 import { createHttpExecutor } from './http.ts';
 import type { AgentCallbacks } from './http-callbacks.ts';
 import { createAgentCallbacks } from './http-callbacks.ts';
 import type { AttemptLog } from './http-cancel.ts';
-import type { SeenRequest } from './testing/local-server.ts';
-import { json, localServer, localServers } from './testing/local-server.ts';
-import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
 const serve = localServers();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { TaskContext } from '../executor.ts';
-import { truncateText } from './line-splitter.ts';
+import type { TaskContext } from '../../executor.ts';
+import { truncateText } from '../shared/line-splitter.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user';

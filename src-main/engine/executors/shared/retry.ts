@@ -1,4 +1,4 @@
-import type { ExecutorEvent } from '../executor.ts';
+import type { ExecutorEvent } from '../../executor.ts';
 
 /** One try of something that may fail: a value, or why not and whether trying again may help. */
 export type Attempt<T> =

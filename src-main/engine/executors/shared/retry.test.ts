@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutorEvent } from '../executor.ts';
+import type { ExecutorEvent } from '../../executor.ts';
 import type { Attempt } from './retry.ts';
 import { backoffMs, withRetries } from './retry.ts';
 

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentInput } from '../../../src-shared/schemas/agent.ts';
-import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
+import type { AgentInput } from '../../../../src-shared/schemas/agent.ts';
+import { agentsFileSchema } from '../../../../src-shared/schemas/agent.ts';
+import { collect, freshWorkspace, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createCommandExecutor } from './command.ts';
-import { collect, freshWorkspace, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** resources/agents/agents.example.json, as shipped: script paths say `{resources}`. */
 const examples = agentsFileSchema.parse(
   JSON.parse(readFileSync(`${root}resources/agents/agents.example.json`, 'utf8')),

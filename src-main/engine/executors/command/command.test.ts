@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExecutorEvent } from '../executor.ts';
+import type { ExecutorEvent } from '../../executor.ts';
+import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createCommandExecutor } from './command.ts';
-import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
 afterAll(removeWorkspaces);
 

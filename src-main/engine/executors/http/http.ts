@@ -1,16 +1,16 @@
-import { redact, redactValue } from '../../secrets.ts';
-import type { Executor } from '../executor.ts';
-import { CANCELLED } from '../executor.ts';
+import { redact, redactValue } from '../../../secrets.ts';
+import type { Executor } from '../../executor.ts';
+import { CANCELLED } from '../../executor.ts';
+import type { Fetch, RequestSpec } from '../shared/http-request.ts';
+import { describeUrl, requestSecret, sendForJson } from '../shared/http-request.ts';
+import { cappedExecutor } from '../shared/output-caps.ts';
+import type { RetryOptions } from '../shared/retry.ts';
+import { retryPolicy, sleep, withRetries } from '../shared/retry.ts';
+import { taskDocument } from '../shared/task-document.ts';
 import type { AgentCallbacks } from './http-callbacks.ts';
 import type { AttemptLog } from './http-cancel.ts';
 import { cancelRequest, DEFAULT_CANCEL_TIMEOUT_MS, resolveHttpUrl, sendCancel } from './http-cancel.ts';
 import { readCallback, readReply } from './http-reply.ts';
-import type { Fetch, RequestSpec } from './http-request.ts';
-import { describeUrl, requestSecret, sendForJson } from './http-request.ts';
-import { cappedExecutor } from './output-caps.ts';
-import type { RetryOptions } from './retry.ts';
-import { retryPolicy, sleep, withRetries } from './retry.ts';
-import { taskDocument } from './task-document.ts';
 
 const DEFAULT_TIMEOUT_S = 30;
 /** The header that hands an agent its per-attempt callback token. */

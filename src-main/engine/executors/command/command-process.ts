@@ -1,8 +1,8 @@
-import { createEventChannel } from './event-channel.ts';
-import type { Line } from './line-splitter.ts';
-import { createLineSplitter } from './line-splitter.ts';
-import { OUTPUT_CAPS } from './output-caps.ts';
-import { spawnTree } from './process-tree.ts';
+import { createEventChannel } from '../shared/event-channel.ts';
+import type { Line } from '../shared/line-splitter.ts';
+import { createLineSplitter } from '../shared/line-splitter.ts';
+import { OUTPUT_CAPS } from '../shared/output-caps.ts';
+import { spawnTree } from '../shared/process-tree.ts';
 
 /** The longest line kept whole: a `::result` line with JSON up to the result cap; the rest is dropped. */
 export const MAX_LINE_BYTES = OUTPUT_CAPS.command.result + '::result '.length;

@@ -1,17 +1,30 @@
-import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
-import { redact } from '../../secrets.ts';
-import type { Executor, ExecutorEvent } from '../executor.ts';
-import { CANCELLED } from '../executor.ts';
-import type { Fetch } from './http-request.ts';
-import { describeUrl, isTimeout, MAX_JSON_BYTES, readText, requestSecret, send } from './http-request.ts';
+import type { LlmAgent } from '../../../../src-shared/schemas/agent.ts';
+import { redact } from '../../../secrets.ts';
+import type { Executor, ExecutorEvent } from '../../executor.ts';
+import { CANCELLED } from '../../executor.ts';
+import type { Fetch } from '../shared/http-request.ts';
+import {
+  describeUrl,
+  isTimeout,
+  MAX_JSON_BYTES,
+  readText,
+  requestSecret,
+  send,
+} from '../shared/http-request.ts';
+import { createLogBatcher } from '../shared/log-batcher.ts';
+import {
+  cappedExecutor,
+  OUTPUT_CAPS,
+  OutputCapError,
+  resultCapError,
+  utf8Bytes,
+} from '../shared/output-caps.ts';
+import type { RetryOptions } from '../shared/retry.ts';
+import { retryPolicy, withRetries } from '../shared/retry.ts';
+import { createSseReader } from '../shared/sse.ts';
 import type { Usage } from './llm-completion.ts';
 import { apiErrorMessage, completionChunkSchema, completionSchema, usageCost } from './llm-completion.ts';
 import { buildChatMessages } from './llm-prompt.ts';
-import { createLogBatcher } from './log-batcher.ts';
-import { cappedExecutor, OUTPUT_CAPS, OutputCapError, resultCapError, utf8Bytes } from './output-caps.ts';
-import type { RetryOptions } from './retry.ts';
-import { retryPolicy, withRetries } from './retry.ts';
-import { createSseReader } from './sse.ts';
 
 const DEFAULT_TIMEOUT_S = 300;
 
