@@ -1,4 +1,4 @@
-import type { AgentHandlers } from '../../src-shared/contract/domains.ts';
+import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';

@@ -1,4 +1,4 @@
-import type { ApprovalHandlers } from '../../src-shared/contract/domains.ts';
+import type { ApprovalHandlers } from '../../src-shared/contract/domains/approvals.ts';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AppContext } from './context.ts';

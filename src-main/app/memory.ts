@@ -1,5 +1,5 @@
-import type { MemoryHandlers } from '../../src-shared/contract/domains.ts';
-import { AppError, invalidInput } from '../errors.ts';
+import type { MemoryHandlers } from '../../src-shared/contract/domains/memory.ts';
+import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
 export function memoryHandlers({ store }: AppContext): MemoryHandlers {
@@ -10,23 +10,5 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
       return entry;
     },
     'memory.search': (filter) => store.memory.search(filter),
-    'audit.list': ({ run_id, task_id, query, entity, actor, since, until, limit }) => {
-      if (task_id !== undefined && run_id === undefined)
-        throw invalidInput('audit.list', [
-          { path: 'task_id', message: 'needs run_id: a task id names a task within a run' },
-        ]);
-      // A task's history is listed whole; a search over it would silently drop the task filter.
-      if (task_id !== undefined && query)
-        throw invalidInput('audit.list', [
-          { path: 'query', message: 'cannot be combined with task_id: a task’s history is listed whole' },
-        ]);
-      if (task_id !== undefined && (entity || actor || since || until))
-        throw invalidInput('audit.list', [
-          { path: 'task_id', message: 'cannot be combined with filters: a task’s history is listed whole' },
-        ]);
-      return query || entity || actor || since || until
-        ? store.memory.findAudit({ query, run_id, entity, actor, since, until, limit })
-        : store.memory.listAudit(run_id, limit, task_id);
-    },
   };
 }

@@ -1,4 +1,4 @@
-import type { PlanHandlers } from '../../src-shared/contract/domains.ts';
+import type { PlanHandlers } from '../../src-shared/contract/domains/plans.ts';
 import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
 import { parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';

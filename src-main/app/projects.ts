@@ -1,4 +1,4 @@
-import type { ProjectHandlers } from '../../src-shared/contract/domains.ts';
+import type { ProjectHandlers } from '../../src-shared/contract/domains/projects.ts';
 import type { AppContext } from './context.ts';
 
 export function projectHandlers({ store, now }: AppContext): ProjectHandlers {

@@ -1,4 +1,4 @@
-import type { RunHandlers } from '../../src-shared/contract/domains.ts';
+import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import type { AppContext } from './context.ts';

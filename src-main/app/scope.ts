@@ -1,4 +1,4 @@
-import type { ScopeHandlers } from '../../src-shared/contract/domains.ts';
+import type { ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
 import { AppError } from '../errors.ts';
 import { draftPlanWithLlm } from '../scope/llm-planner.ts';
 import { draftPlan } from '../scope/rule-planner.ts';

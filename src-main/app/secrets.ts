@@ -1,4 +1,4 @@
-import type { SecretHandlers } from '../../src-shared/contract/domains.ts';
+import type { SecretHandlers } from '../../src-shared/contract/domains/secrets.ts';
 import { AppError } from '../errors.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { AppContext } from './context.ts';

@@ -1,6 +1,7 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
+import { auditHandlers } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { memoryHandlers } from './memory.ts';
 import { planHandlers } from './plans.ts';
@@ -18,6 +19,7 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...runHandlers(ctx),
     ...agentHandlers(ctx),
     ...memoryHandlers(ctx),
+    ...auditHandlers(ctx),
     ...approvalHandlers(ctx),
     ...workHandlers(ctx),
     ...scopeHandlers(ctx),

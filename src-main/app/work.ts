@@ -1,4 +1,4 @@
-import type { WorkHandlers } from '../../src-shared/contract/domains.ts';
+import type { WorkHandlers } from '../../src-shared/contract/domains/work.ts';
 import type { AppContext } from './context.ts';
 
 /** Seed 004's pull API over the engine. */

@@ -1,4 +1,4 @@
-import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Plan } from '../../src-shared/schemas/plan.ts';

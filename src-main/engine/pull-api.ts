@@ -1,4 +1,4 @@
-import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains.ts';
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';

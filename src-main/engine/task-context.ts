@@ -1,4 +1,4 @@
-import type { PreparedContext } from '../../src-shared/contract/domains.ts';
+import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';

@@ -1,23 +1,24 @@
-import {
-  agentMethods,
-  approvalMethods,
-  memoryMethods,
-  planMethods,
-  projectMethods,
-  runMethods,
-  scopeMethods,
-  secretMethods,
-  workMethods,
-} from './domains.ts';
+import { agentMethods } from './domains/agents.ts';
+import { approvalMethods } from './domains/approvals.ts';
+import { auditMethods } from './domains/audit.ts';
+import { memoryMethods } from './domains/memory.ts';
+import { planMethods } from './domains/plans.ts';
+import { projectMethods } from './domains/projects.ts';
+import { runMethods } from './domains/runs.ts';
+import { scopeMethods } from './domains/scope.ts';
+import { secretMethods } from './domains/secrets.ts';
+import { workMethods } from './domains/work.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
 import { mergeDomains } from './method.ts';
 
+/** The whole contract: every domain's methods (one file each under `domains/`), merged once. */
 export const contract = mergeDomains({
   projects: projectMethods,
   plans: planMethods,
   runs: runMethods,
   agents: agentMethods,
   memory: memoryMethods,
+  audit: auditMethods,
   approvals: approvalMethods,
   work: workMethods,
   scope: scopeMethods,
@@ -34,6 +35,15 @@ export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(contract, name);
 }
 
-export * from './domains.ts';
+export * from './domains/agents.ts';
+export * from './domains/approvals.ts';
+export * from './domains/audit.ts';
+export * from './domains/memory.ts';
+export * from './domains/plans.ts';
+export * from './domains/projects.ts';
+export * from './domains/runs.ts';
+export * from './domains/scope.ts';
+export * from './domains/secrets.ts';
+export * from './domains/work.ts';
 export * from './errors.ts';
 export * from './events.ts';

@@ -1,6 +1,7 @@
 import type { Transport } from './client.ts';
 import type { WireResult } from './errors.ts';
 import type { EventBatch } from './events.ts';
+import type { SocketCall, SocketEvents, SocketReply, SocketResync } from './socket-frames.ts';
 
 // Method-style signature: parameters compare bivariantly, so both the DOM's and `ws`'s
 // handler types (with their own event classes) fit.
@@ -73,7 +74,8 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
       opened = true;
     };
     socket.onmessage = (ev) => {
-      let msg: { id?: number | null; result?: WireResult; events?: EventBatch; resync?: boolean };
+      // Any frame the host sends (`SocketFrame`), read field by field: what is not one is ignored.
+      let msg: Partial<SocketReply & SocketEvents & SocketResync>;
       try {
         msg = JSON.parse(String(ev.data));
       } catch {
@@ -122,7 +124,7 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
         return Promise.resolve({ ok: false, error: { code: 'unavailable', message } });
       }
       const id = nextId++;
-      const msg = JSON.stringify({ id, method, input });
+      const msg = JSON.stringify({ id, method, input } satisfies SocketCall);
       return new Promise<WireResult>((resolve) => {
         pending.set(id, resolve);
         if (socket.readyState === OPEN) socket.send(msg);

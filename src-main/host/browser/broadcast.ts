@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { SocketEvents, SocketResync } from '../../../src-shared/contract/socket-frames.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 
 /**
@@ -22,7 +23,7 @@ export const DEFAULT_BACKPRESSURE: Backpressure = {
 };
 
 /** What a client that missed events is sent once it has read what it was behind on. */
-export const RESYNC_FRAME = JSON.stringify({ resync: true });
+export const RESYNC_FRAME = JSON.stringify({ resync: true } satisfies SocketResync);
 /** The close code for a client too far behind: 1013 "try again later", i.e. reconnect. */
 export const TOO_FAR_BEHIND = 1013;
 
@@ -44,7 +45,7 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
 
   const off = bus.subscribe((batch) => {
     if (clients.size === 0) return;
-    const frame = JSON.stringify({ events: batch });
+    const frame = JSON.stringify({ events: batch } satisfies SocketEvents);
     for (const [ws, client] of clients) {
       if (client.behind || ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount >= limits.behindAt) {

@@ -7,6 +7,7 @@ import type { RawData, WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
+import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
@@ -168,20 +169,21 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
   function onMessage(ws: WebSocket, data: RawData): void {
-    let call: { id: number | string; method: string } | null = null;
+    let call: SocketCall | null = null;
     guard(
       () => (call ? `browser host: call ${call.method.slice(0, 100)}` : 'browser host: socket message'),
       async () => {
         const msg = parseMessage(data);
         if ('error' in msg) {
-          broadcast.reply(ws, JSON.stringify({ id: null, result: msg }));
+          broadcast.reply(ws, JSON.stringify({ id: null, result: msg } satisfies SocketReply));
           return;
         }
         call = msg;
         const result = await opts.dispatch(msg.method, msg.input);
-        broadcast.reply(ws, JSON.stringify({ id: msg.id, result }));
+        broadcast.reply(ws, JSON.stringify({ id: msg.id, result } satisfies SocketReply));
       },
-      () => broadcast.reply(ws, JSON.stringify({ id: call?.id ?? null, result: INTERNAL })),
+      () =>
+        broadcast.reply(ws, JSON.stringify({ id: call?.id ?? null, result: INTERNAL } satisfies SocketReply)),
     );
   }
 
@@ -234,7 +236,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
 const INTERNAL = { ok: false, error: { code: 'internal', message: 'internal error' } } as const;
 
-type Message = { id: number | string; method: string; input: unknown } | { ok: false; error: WireError };
+type Message = SocketCall | { ok: false; error: WireError };
 
 function parseMessage(data: RawData): Message {
   const bad = {

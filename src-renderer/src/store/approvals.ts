@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { PulledTask } from '../../../src-shared/contract/domains.ts';
+import type { PulledTask } from '../../../src-shared/contract/domains/work.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';

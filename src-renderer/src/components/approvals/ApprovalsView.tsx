@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { PreparedContext, PulledTask } from '../../../../src-shared/contract/domains.ts';
+import type { PreparedContext, PulledTask } from '../../../../src-shared/contract/domains/work.ts';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import type { TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../../api/client.ts';

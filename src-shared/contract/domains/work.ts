@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { Agent } from '../../schemas/agent.ts';
+import { rangeEdgeSchema } from '../../schemas/common.ts';
+import type { TaskSpec } from '../../schemas/plan.ts';
+import { PRIORITIES } from '../../schemas/plan.ts';
+import type { AgentExecutionStats, TaskRun, TaskStatus } from '../../schemas/run.ts';
+import { taskRefSchema } from '../../schemas/run.ts';
+import type { HandlersOf } from '../method.ts';
+import { method } from '../method.ts';
+
+const agentRef = z.strictObject({ agent_id: z.string().min(1).max(200) });
+const agentTask = agentRef.extend(taskRefSchema.shape);
+
+/** Seed 004's pull API: how agents on other machines (daemons) take and report work. */
+export const workMethods = {
+  'work.selectNext': method(
+    agentRef.extend({
+      run_id: z.string().max(200).optional(),
+      plan_id: z.string().max(200).optional(),
+      /** Only tasks of this priority or higher (seed 004's priority limit). */
+      min_priority: z.enum(PRIORITIES).optional(),
+    }),
+  ).returns<{ task: PulledTask | null; reason?: string }>(),
+  'work.context': method(agentTask).returns<PreparedContext>(),
+  'work.execute': method(agentTask).returns<{
+    status: 'in_progress' | 'blocked' | 'awaiting_approval';
+    error?: string;
+    context?: PreparedContext;
+  }>(),
+  'work.progress': method(
+    agentTask.extend({
+      progress: z
+        .number({ message: 'Progress must be a number between 0 and 100' })
+        .min(0, 'Progress must be between 0 and 100')
+        .max(100, 'Progress must be between 0 and 100'),
+      message: z.string().max(2_000).optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ).returns<TaskRun>(),
+  'work.complete': method(
+    agentTask.extend({
+      status: z.enum(['completed', 'failed']),
+      output: z.unknown().optional(),
+      error: z.string().max(20_000).optional(),
+      /** Files the agent (or person) produced; they become the task's artifacts. */
+      files: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .min(1)
+              .max(200)
+              // Names people give files ("report (final).txt", "Übersicht.pdf"), never a path.
+              .regex(
+                /^[\p{L}\p{N}._()[\]+,@'&#-][\p{L}\p{N} ._()[\]+,@'&#-]*$/u,
+                "a plain file name: letters, digits, spaces and . _ - ( ) [ ] + , @ ' & #, no folders",
+              )
+              .refine((n) => n !== '.' && n !== '..', 'a plain file name, not . or ..'),
+            content: z.string().max(10_000_000),
+            encoding: z.enum(['utf8', 'base64']).default('utf8'),
+          }),
+        )
+        .max(50)
+        .optional(),
+    }),
+  ).returns<{ task: TaskRun; unblocked: string[] }>(),
+  /** A person's (or daemon's) inbox: ready tasks they can take, and tasks they hold. */
+  'work.inbox': method(agentRef).returns<{ ready: PulledTask[]; in_progress: TaskRun[] }>(),
+  'work.stats': method(
+    agentRef.extend({ start: rangeEdgeSchema('start').optional(), end: rangeEdgeSchema('end').optional() }),
+  ).returns<AgentExecutionStats>(),
+};
+
+/** A ready task offered to a pulling agent. */
+export interface PulledTask {
+  run_id: string;
+  plan_id: string;
+  task_id: string;
+  description: string;
+  required_skills: string[];
+  priority: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+  deadline: string | null;
+  score: number;
+}
+
+/** Seed 004 prepareTaskContext. */
+export interface PreparedContext {
+  run: { id: string; plan_id: string; project_id: string | null };
+  task: TaskSpec;
+  attempt: number;
+  delegation_task_id: string | null;
+  agent: { id: string; name: string; skills: string[]; charter: Agent['charter'] | null };
+  dependencies: { task_id: string; status: TaskStatus; output: unknown; completed: boolean }[];
+  related_tasks: {
+    task_id: string;
+    status: TaskStatus;
+    description: string;
+    relation: 'sibling' | 'dependent';
+  }[];
+}
+
+export type WorkHandlers = HandlersOf<typeof workMethods>;
