@@ -77,7 +77,7 @@ describe('agents.remove', () => {
     const run = await setup(app, [{ ...HAL, kind: 'human' }], { plan_id: 'p', tasks: [task('t')] });
     await call(app, 'work.execute', { agent_id: 'hal', run_id: run, task_id: 't' });
     // The check looks at the tasks the agent holds, not at the whole inbox of work it could take.
-    const inbox = vi.spyOn(app.engine, 'inbox');
+    const inbox = vi.spyOn(app.engine.work, 'inbox');
     const refused = await app.dispatch('agents.remove', { agent_id: 'hal' });
     expect(refused).toMatchObject({
       ok: false,

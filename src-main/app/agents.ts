@@ -36,7 +36,7 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
       // An attempt in flight would outlive its agent: its report would find no agent, and its
       // place under the engine's limits would never be given back. So it ends first. Only the
       // tasks it holds matter here, not the ready work its inbox would also gather.
-      const tasks = engine.heldBy(agent_id);
+      const tasks = engine.work.held(agent_id).map(({ run_id, task_id }) => ({ run_id, task_id }));
       if (tasks.length > 0) {
         const [n, them] = tasks.length === 1 ? ['1 task', 'it'] : [`${tasks.length} tasks`, 'them'];
         throw new AppError(

@@ -47,6 +47,11 @@ export function runHandlers({ store, engine, patterns }: AppContext): RunHandler
         ? { artifact, encoding: 'base64', content: body.toString('base64'), truncated }
         : { artifact, encoding: 'utf8', content: text, truncated };
     },
+    'runs.waiting': ({ run_id }) => {
+      const here = engine.isActive(run_id);
+      if (!here && !store.runs.get(run_id)) throw new AppError('not_found', `run "${run_id}" not found`);
+      return { executing_here: here, waiting_for_people: engine.waitingOnPeople(run_id) };
+    },
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
   };
 }

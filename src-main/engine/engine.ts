@@ -1,14 +1,7 @@
-import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Plan } from '../../src-shared/schemas/plan.ts';
-import type {
-  AgentExecutionStats,
-  BuildResponse,
-  Run,
-  SpendReport,
-  TaskRun,
-} from '../../src-shared/schemas/run.ts';
+import type { BuildResponse, Run, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
 import { AppError, invalidInput } from '../errors.ts';
@@ -26,7 +19,6 @@ import type { Decide } from './decider-runner.ts';
 import { DeciderRunner } from './decider-runner.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { localOwner, RunLeases } from './leases.ts';
-import type { CompletionReport, ProgressUpdate, WorkCriteria } from './pull-api.ts';
 import { PullApi } from './pull-api.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { RerunOrigin } from './run-launch.ts';
@@ -107,7 +99,8 @@ export class Engine {
   private readonly flow: TaskFlow;
   private readonly attempts: Attempts;
   private readonly decider: DeciderRunner;
-  private readonly pull: PullApi;
+  /** Seed 004's pull API: how people and daemons take, report and finish work (`pull-api.ts`). */
+  readonly work: PullApi;
   private scheduled = false;
   private closed = false;
   private reloading = false;
@@ -211,7 +204,7 @@ export class Engine {
       decide,
       schedule,
     });
-    this.pull = new PullApi({
+    this.work = new PullApi({
       store,
       clock,
       agents,
@@ -244,11 +237,6 @@ export class Engine {
   agentsChanged(): void {
     this.agents.changed();
     this.schedule();
-  }
-
-  /** The tasks an agent holds in progress in this process's runs (`PullApi.held`). */
-  heldBy(agentId: string): { run_id: string; task_id: string }[] {
-    return this.pull.held(agentId).map((t) => ({ run_id: t.run_id, task_id: t.task_id }));
   }
 
   // ---- runs ---------------------------------------------------------------------------
@@ -545,48 +533,6 @@ export class Engine {
     this.indexing.stop();
     for (const run of this.active.values()) this.flow.deactivate(run);
     this.active.clear();
-  }
-
-  // ---- seed 004 pull API (pull-api.ts) --------------------------------------------------
-
-  /** The highest-scoring ready task this agent can take, or null with the reason. */
-  selectNextTask(agentId: string, criteria: WorkCriteria = {}): { task: PulledTask | null; reason?: string } {
-    return this.pull.selectNextTask(agentId, criteria);
-  }
-
-  /** What a person or daemon sees: ready tasks they could take (best first) and tasks they hold. */
-  inbox(agentId: string): { ready: PulledTask[]; in_progress: TaskRun[] } {
-    return this.pull.inbox(agentId);
-  }
-
-  prepareTaskContext(agentId: string, runId: string, taskId: string): PreparedContext {
-    return this.pull.prepareTaskContext(agentId, runId, taskId);
-  }
-
-  /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
-  executeTask(
-    agentId: string,
-    runId: string,
-    taskId: string,
-  ): { status: 'in_progress' | 'blocked' | 'awaiting_approval'; error?: string; context?: PreparedContext } {
-    return this.pull.executeTask(agentId, runId, taskId);
-  }
-
-  /** Seed 004 updateTaskProgress; progress is 0–100 (validated at the edge), history kept. */
-  updateTaskProgress(u: ProgressUpdate): TaskRun {
-    return this.pull.updateTaskProgress(u);
-  }
-
-  /** Seed 004 completeTask: ends the attempt and unblocks dependents. */
-  completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
-    return this.pull.completeTask(c);
-  }
-
-  getAgentExecutionStats(
-    agentId: string,
-    range: { start?: string | undefined; end?: string | undefined },
-  ): AgentExecutionStats {
-    return this.pull.getAgentExecutionStats(agentId, range);
   }
 
   // ---- the loop -----------------------------------------------------------------------

@@ -94,7 +94,7 @@ export class PullApi {
   }
 
   /** The highest-scoring ready task this agent can take, or null with the reason. */
-  selectNextTask(agentId: string, criteria: WorkCriteria): { task: PulledTask | null; reason?: string } {
+  selectNextTask(agentId: string, criteria: WorkCriteria = {}): { task: PulledTask | null; reason?: string } {
     const entry = this.agents.entry(agentId);
     const { agent, skills } = entry;
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')

@@ -1,5 +1,6 @@
 import type { BatonClient, Transport } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
+import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { Dispatch } from '../app/dispatch.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
@@ -8,22 +9,31 @@ import type { EventBus } from '../events/event-bus.ts';
  * structured-cloned, as they would be by IPC, so a handler can never hand out live objects.
  */
 export function createMemoryTransport(dispatch: Dispatch, bus: EventBus): Transport {
-  const subscriptions = new Set<() => void>();
+  const listeners = new Set<(batch: EventBatch) => void>();
+  let off: (() => void) | null = null;
+  const unsubscribe = () => {
+    off?.();
+    off = null;
+  };
   return {
     async invoke(method, input) {
       return structuredClone(await dispatch(method, structuredClone(input)));
     },
     onEvents(listener) {
-      const off = bus.subscribe((batch) => listener(structuredClone(batch)));
-      subscriptions.add(off);
+      listeners.add(listener);
+      // One copy of each batch for all of this transport's listeners, as one IPC message would be.
+      off ??= bus.subscribe((batch) => {
+        const copy = structuredClone(batch);
+        for (const l of listeners) l(copy);
+      });
       return () => {
-        off();
-        subscriptions.delete(off);
+        listeners.delete(listener);
+        if (listeners.size === 0) unsubscribe();
       };
     },
     close() {
-      for (const off of subscriptions) off();
-      subscriptions.clear();
+      listeners.clear();
+      unsubscribe();
     },
   };
 }
@@ -31,4 +41,12 @@ export function createMemoryTransport(dispatch: Dispatch, bus: EventBus): Transp
 /** A typed client of the app in this process (the CLI's commands). */
 export function createInProcessClient(app: { dispatch: Dispatch; bus: EventBus }): BatonClient {
   return createClient(createMemoryTransport(app.dispatch, app.bus));
+}
+
+/**
+ * The contract's calls in this process without its events, for the REST routes: HTTP has no
+ * push channel, and results are not cloned, since they are serialised to JSON next.
+ */
+export function createCallClient(dispatch: Dispatch): BatonClient {
+  return createClient({ invoke: dispatch, onEvents: () => () => {} });
 }

@@ -33,12 +33,12 @@ try {
   await app.dispatch('plans.import', { plan: { plan_id: 'queue', tasks } });
   const start = await app.dispatch('runs.start', { plan_id: 'queue' });
   if (!start.ok) throw new Error(start.error.message);
-  for (let i = 0; i < 2_000; i++) app.engine.selectNextTask('vp'); // warm up
+  for (let i = 0; i < 2_000; i++) app.engine.work.selectNextTask('vp'); // warm up
   const times = new Float64Array(calls);
   let found = 0;
   for (let i = 0; i < calls; i++) {
     const t0 = performance.now();
-    const r = app.engine.selectNextTask('vp');
+    const r = app.engine.work.selectNextTask('vp');
     times[i] = performance.now() - t0;
     if (r.task) found++;
   }

@@ -1,6 +1,8 @@
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
-import { takenOver } from '../../engine/run-state.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
 import { CliError } from '../files.ts';
 import { printJson } from '../output.ts';
@@ -46,25 +48,18 @@ interface DecideOptions {
  */
 export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promise<number> {
   const client = createInProcessClient(app);
-  const approval = app.store.approvals.get(opts.approvalId);
+  const approval = await findApproval(client, opts.approvalId);
   if (!approval) throw new CliError(`no approval "${opts.approvalId}"; baton approvals lists those waiting`);
   if (approval.status !== 'pending') {
     throw new CliError(
       `approval ${approval.id} was already ${approval.status} by ${approval.actor ?? 'someone'}`,
     );
   }
-  // This run only, if no other live process executes it.
   const runId = approval.run_id;
-  app.engine.resumeUnfinished(runId);
-  const run = app.store.runs.get(runId);
-  if (!app.engine.isActive(runId) && run?.status === 'executing') {
-    throw new CliError(
-      `${takenOver(runId).message}: answer it there (the app, baton serve, or the baton command that runs it)`,
-    );
-  }
-  const total = run ? taskTotal(run.counts) : 0;
-  const watch = watchProgress(client, total);
+  const run = await client.invoke('runs.get', { run_id: runId });
+  const watch = watchProgress(client, taskTotal(run.counts));
   try {
+    // Takes up this run only, if no other live process executes it (`approvals.decide` does).
     await client.invoke('approvals.decide', {
       approval_id: approval.id,
       decision: opts.approve ? 'approve' : 'reject',
@@ -73,6 +68,10 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
     });
   } catch (err) {
     watch.stop();
+    if (err instanceof ContractError && err.code === 'conflict' && (await executedElsewhere(client, runId)))
+      throw new CliError(
+        `${err.message}: answer it there (the app, baton serve, or the baton command that runs it)`,
+      );
     throw err;
   }
   if (!opts.json) {
@@ -80,5 +79,22 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
       `${opts.approve ? 'Approved' : 'Rejected'} ${approval.task_id} of run ${runId} as ${opts.actor}\n`,
     );
   }
-  return followRun(app, client, runId, { json: opts.json, watch });
+  return followRun(client, runId, { json: opts.json, watch });
+}
+
+/** An approval by id: among those waiting first (few), else among all (to say who decided it). */
+async function findApproval(client: BatonClient, id: string): Promise<Approval | undefined> {
+  const pending = await client.invoke('approvals.list', { status: 'pending' });
+  return (
+    pending.find((a) => a.id === id) ?? (await client.invoke('approvals.list', {})).find((a) => a.id === id)
+  );
+}
+
+/** The run goes on, and another Baton process (the app, `baton serve`) executes it. */
+async function executedElsewhere(client: BatonClient, runId: string): Promise<boolean> {
+  const [run, here] = await Promise.all([
+    client.invoke('runs.get', { run_id: runId }),
+    client.invoke('runs.waiting', { run_id: runId }),
+  ]);
+  return run.status === 'executing' && !here.executing_here;
 }

@@ -31,7 +31,7 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }
-  return followRun(app, client, build.run_id, { json: opts.json, watch });
+  return followRun(client, build.run_id, { json: opts.json, watch });
 }
 
 /**
@@ -40,13 +40,13 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
  * took it over (exit 4). `watch` was started before the run moved, so nothing it did is missed.
  */
 export async function followRun(
-  app: BatonApp,
   client: BatonClient,
   runId: string,
   opts: { json: boolean; watch: { stop(): void } },
 ): Promise<number> {
-  const waiting = await settledOrWaiting(app, runId);
-  app.bus.flush();
+  const waiting = await settledOrWaiting(client, runId);
+  // Events already sent go out in this turn of the event loop: the display shows them before it ends.
+  await new Promise((r) => setImmediate(r));
   opts.watch.stop();
   const run = await client.invoke('runs.get', { run_id: runId });
   if (!waiting && run.status === 'executing') {
@@ -58,7 +58,9 @@ export async function followRun(
     return EXIT_TAKEN_OVER;
   }
   if (waiting) {
-    const pending = app.store.approvals.listForRun(runId).filter((a) => a.status === 'pending');
+    const pending = (await client.invoke('approvals.list', { status: 'pending' })).filter(
+      (a) => a.run_id === runId,
+    );
     return reportWaiting(run, waiting, pending, opts.json);
   }
   const log = await client.invoke('memory.read', { memory_id: run.memory_id });
@@ -97,25 +99,40 @@ const WAIT_CHECK_MS = 250;
 const WAIT_CHECKS = 3;
 
 /**
- * Waits for the run to end, keeping the process alive meanwhile (a retry's timer does not),
- * unless it comes to wait for people (approvals, human or daemon agents, agents offline):
- * nothing here can move it on, so `baton run` reports what it waits for instead of hanging.
+ * Waits for the run to end here (its final `run.updated`, or `runs.waiting` saying this process
+ * no longer executes it: ended, or taken over by another), keeping the process alive meanwhile (a
+ * retry's timer does not), unless it comes to wait for people (approvals, human or daemon agents,
+ * agents offline): nothing here can move it on, so `baton run` reports what it waits for instead
+ * of hanging.
  */
-function settledOrWaiting(app: BatonApp, runId: string): Promise<TaskRun[] | null> {
-  return new Promise((resolve) => {
+function settledOrWaiting(client: BatonClient, runId: string): Promise<TaskRun[] | null> {
+  return new Promise((resolve, reject) => {
     let seen = 0;
-    const timer = setInterval(() => {
-      const waiting = app.engine.waitingOnPeople(runId);
-      seen = waiting ? seen + 1 : 0;
-      if (waiting && seen >= WAIT_CHECKS) {
-        clearInterval(timer);
-        resolve(waiting);
-      }
-    }, WAIT_CHECK_MS);
-    void app.engine.whenSettled(runId).then(() => {
+    let done = false;
+    const end = (settle: () => void) => {
+      if (done) return;
+      done = true;
       clearInterval(timer);
-      resolve(null);
+      off();
+      settle();
+    };
+    const off = client.on('run.updated', (run) => {
+      if (run.id === runId && run.status !== 'executing') end(() => resolve(null));
     });
+    /** `count`: a look that counts toward the checks in a row that make it "waiting for people". */
+    const look = (count: boolean) =>
+      client.invoke('runs.waiting', { run_id: runId }).then(
+        (now) => {
+          if (!now.executing_here) return end(() => resolve(null));
+          if (!count) return;
+          seen = now.waiting_for_people ? seen + 1 : 0;
+          if (now.waiting_for_people && seen >= WAIT_CHECKS) end(() => resolve(now.waiting_for_people));
+        },
+        (err: unknown) => end(() => reject(err)),
+      );
+    const timer = setInterval(() => void look(true), WAIT_CHECK_MS);
+    // It may have ended before this looked (all in its first tick): that is known at once.
+    void look(false);
   });
 }
 

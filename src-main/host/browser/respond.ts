@@ -1,5 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '../../../src-shared/contract/errors.ts';
 import { CONTENT_SECURITY_POLICY } from './security.ts';
+
+/** The HTTP status of each error code, for the API's answers (`/api/rpc/…` and the REST routes). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  unknown_method: 404,
+  conflict: 409,
+  unavailable: 503,
+  storage_full: 507,
+  internal: 500,
+};
 
 /** The headers every answer of the browser host carries, static files and JSON alike. */
 export function securityHeaders(res: ServerResponse): void {

@@ -13,7 +13,6 @@ import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
-import { HTTP_STATUS } from '../rest/router.ts';
 import { authenticate, originAllowed, tokenPresented } from './auth.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
@@ -22,7 +21,7 @@ import { allowedHostNames, hostName } from './host-names.ts';
 import { refuseHost, refuseUnauthorized } from './refusals.ts';
 import type { RequestTarget } from './request-target.ts';
 import type { BodyResult } from './respond.ts';
-import { baseUrl, readJsonBody, refuseBody, sendJson } from './respond.ts';
+import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from './respond.ts';
 import { newToken } from './security.ts';
 import { createStaticFiles } from './static-files.ts';
 

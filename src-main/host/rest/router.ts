@@ -1,21 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../../../src-shared/contract/errors.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
-import { refuseBody, sendJson } from '../browser/respond.ts';
+import { HTTP_STATUS, refuseBody, sendJson } from '../browser/respond.ts';
 import type { RouteContext } from '../browser/server.ts';
+import { createCallClient } from '../memory-transport.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './routes.ts';
 import { routes } from './routes.ts';
-
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  invalid_input: 400,
-  not_found: 404,
-  unknown_method: 404,
-  conflict: 409,
-  unavailable: 503,
-  storage_full: 507,
-  internal: 500,
-};
 
 /** A route's path as segments: a literal to equal, or a parameter (`:run_id`) to capture. */
 function compile(route: Route) {
@@ -49,6 +39,7 @@ function match(t: Compiled, segments: readonly string[]): Record<string, string>
  */
 export function createRestHandler(dispatch: Dispatch) {
   const table = routes.map(compile);
+  const client = createCallClient(dispatch);
   return async (req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<boolean> => {
     const { target } = ctx;
     if (req.method === 'GET' && target.path === '/api/openapi.json') {
@@ -79,7 +70,7 @@ export function createRestHandler(dispatch: Dispatch) {
     }
     const result = await hit.t.route.handle(
       { params: hit.params, query: Object.fromEntries(target.query), body: payload },
-      dispatch,
+      client,
     );
     if (result.ok) sendJson(res, result.status ?? 200, result.value);
     else sendJson(res, HTTP_STATUS[result.error.code], { error: result.error });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
-import type { MethodName } from '../../../src-shared/contract/index.ts';
+import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { MethodInput, MethodName } from '../../../src-shared/contract/index.ts';
 import { contract } from '../../../src-shared/contract/index.ts';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
 import type { RunDetail, RunStatus } from '../../../src-shared/schemas/run.ts';
-import type { Dispatch } from '../../app/dispatch.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 export interface RouteArgs {
@@ -24,16 +25,29 @@ export interface Route {
   body?: () => Record<string, unknown>;
   /** Query parameters (OpenAPI). */
   query?: { name: string; required: boolean }[];
-  handle(args: RouteArgs, dispatch: Dispatch): Promise<RouteResult>;
+  /** Answers through the typed contract client (the app in this process); a failed call is its wire error. */
+  handle(args: RouteArgs, client: BatonClient): Promise<RouteResult>;
+}
+
+/** What a route's calls come to: their value (with `status`), or the error one of them failed with. */
+async function answer(calls: () => Promise<unknown>, status?: number): Promise<RouteResult> {
+  try {
+    const value = await calls();
+    return status === undefined ? { ok: true, value } : { ok: true, value, status };
+  } catch (err) {
+    if (!(err instanceof ContractError)) throw err;
+    const { code, message, details } = err;
+    return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+  }
 }
 
 /** A route that is one contract method: path params, query and body merge into its input. */
-function viaContract(
+function viaContract<K extends MethodName>(
   method: 'GET' | 'POST',
   path: string,
   tag: string,
   summary: string,
-  name: MethodName,
+  name: K,
   opts: { body?: boolean; query?: string[] } = {},
 ): Route {
   const params = [...path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
@@ -54,12 +68,12 @@ function viaContract(
     ...(opts.query
       ? { query: opts.query.map((name) => ({ name, required: !input.shape[name]!.isOptional() })) }
       : {}),
-    handle: ({ params: p, query, body }, dispatch) =>
-      dispatch(name, {
-        ...(opts.body && isObject(body) ? body : {}),
-        ...pick(query, opts.query ?? []),
-        ...p,
-      }),
+    handle: ({ params: p, query, body }, client) => {
+      // Strings and raw JSON from the request: the contract validates them as it does every
+      // call's input, and a bad one comes back as invalid_input naming the field.
+      const input = { ...(opts.body && isObject(body) ? body : {}), ...pick(query, opts.query ?? []), ...p };
+      return answer(() => client.invoke(name, input as MethodInput<K>));
+    },
   };
 }
 
@@ -79,11 +93,11 @@ export const routes: Route[] = [
     summary:
       'Seed 000: execute a plan. Each ready task is delegated to its best-fit agent; answers with the delegations and the build_log memory id while the run goes on.',
     body: planJsonSchema,
-    async handle({ body }, dispatch) {
-      const imported = await dispatch('plans.import', { plan: body });
-      if (!imported.ok) return imported;
-      return dispatch('runs.start', { plan_id: (imported.value as { plan_id: string }).plan_id });
-    },
+    handle: ({ body }, client) =>
+      answer(async () => {
+        const imported = await client.invoke('plans.import', { plan: body });
+        return client.invoke('runs.start', { plan_id: imported.plan_id });
+      }),
   },
   viaContract(
     'GET',
@@ -100,26 +114,20 @@ export const routes: Route[] = [
     summary:
       'Seed 003: a task from a sentence. A simple request runs one task; a complex one becomes a parent run with subtasks in dependency order.',
     body: () => bodyJsonSchema(seedTaskSchema),
-    async handle({ body }, dispatch) {
+    async handle({ body }, client) {
       const parsed = seedTaskSchema.safeParse(body);
       if (!parsed.success) return { ok: false, error: invalidBody(parsed.error) };
       const { title, command, user_message, context } = parsed.data;
-      const draft = await dispatch('scope.draft', { goal: user_message });
-      if (!draft.ok) return draft;
-      const plan = (
-        draft.value as { plan: { plan_id: string; name?: string; tasks: Record<string, unknown>[] } }
-      ).plan;
-      plan.plan_id = `${plan.plan_id.slice(0, 100)}-${Date.now().toString(36)}`;
-      if (title) plan.name = title;
-      if (context) for (const t of plan.tasks) t.inputs = { context, ...(command ? { command } : {}) };
-      const imported = await dispatch('plans.import', { plan });
-      if (!imported.ok) return imported;
-      const started = await dispatch('runs.start', { plan_id: plan.plan_id });
-      if (!started.ok) return started;
-      const run = await dispatch('runs.get', { run_id: (started.value as { run_id: string }).run_id });
-      return run.ok
-        ? { ok: true, status: 201, value: seedTask(run.value as RunDetail, title, command) }
-        : run;
+      return answer(async () => {
+        const { plan } = await client.invoke('scope.draft', { goal: user_message });
+        plan.plan_id = `${plan.plan_id.slice(0, 100)}-${Date.now().toString(36)}`;
+        if (title) plan.name = title;
+        if (context) for (const t of plan.tasks) t.inputs = { context, ...(command ? { command } : {}) };
+        await client.invoke('plans.import', { plan });
+        const started = await client.invoke('runs.start', { plan_id: plan.plan_id });
+        const run = await client.invoke('runs.get', { run_id: started.run_id });
+        return seedTask(run, title, command);
+      }, 201);
     },
   },
   {
@@ -127,10 +135,8 @@ export const routes: Route[] = [
     path: '/api/v1/tasks/:run_id',
     tag: 'tasks',
     summary: 'Seed 003: a task created by POST /api/v1/tasks, with its subtasks and results.',
-    async handle({ params }, dispatch) {
-      const run = await dispatch('runs.get', { run_id: params.run_id });
-      return run.ok ? { ok: true, value: seedTask(run.value as RunDetail) } : run;
-    },
+    handle: ({ params }, client) =>
+      answer(async () => seedTask(await client.invoke('runs.get', { run_id: params.run_id! }))),
   },
   viaContract(
     'GET',

@@ -43,9 +43,22 @@ export const runMethods = {
     content: string;
     truncated: boolean;
   }>(),
+  /**
+   * How a run stands in the process that answers: whether it executes the run here, and what its
+   * open tasks wait for when nothing in this process will move it on by itself (approvals, human
+   * or daemon agents, agents offline), else null. `baton run` follows its run with this.
+   */
+  'runs.waiting': method(byId('run_id')).returns<RunWaiting>(),
   'runs.spend': method(
     z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
   ).returns<SpendReport>(),
 };
+
+/** What `runs.waiting` answers. */
+export interface RunWaiting {
+  executing_here: boolean;
+  /** The run's open tasks when only people (or agents coming online) can move it on; else null. */
+  waiting_for_people: TaskRun[] | null;
+}
 
 export type RunHandlers = HandlersOf<typeof runMethods>;

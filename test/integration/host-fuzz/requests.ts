@@ -23,6 +23,7 @@ export const READ_METHODS = [
   'runs.taskAttempts',
   'runs.readArtifact',
   'runs.spend',
+  'runs.waiting',
   'work.selectNext',
   'work.context',
   'work.inbox',
