@@ -3,10 +3,12 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
+import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
 import type { MatchResult } from './matching.ts';
 import { explainPulled, matchAgent } from './matching.ts';
+import type { Runtime } from './runtime.ts';
 
 export interface AgentEntry {
   agent: Agent;
@@ -22,21 +24,17 @@ export class AgentDirectory {
   private readonly store: Store;
   private readonly executors: Partial<ExecutorRegistry>;
   private readonly loadOf: (agentId: string) => number;
+  /** Each agent's recent record, for matching (`AgentOutcomes`). */
   private readonly successRate: (agentId: string) => number;
   private entries: Map<string, AgentEntry> | null = null;
   /** The registry as a list, for matching. */
   private agents: Agent[] | null = null;
 
-  constructor(
-    store: Store,
-    executors: Partial<ExecutorRegistry>,
-    loadOf: (agentId: string) => number,
-    successRate: (agentId: string) => number,
-  ) {
-    this.store = store;
+  constructor(rt: Runtime, executors: Partial<ExecutorRegistry>, outcomes: AgentOutcomes) {
+    this.store = rt.store;
     this.executors = executors;
-    this.loadOf = loadOf;
-    this.successRate = successRate;
+    this.loadOf = rt.loadOf;
+    this.successRate = (agentId) => outcomes.successRate(agentId);
   }
 
   /** Call when the agent registry changed. */

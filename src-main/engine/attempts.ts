@@ -3,14 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
-import type { Store } from '../store/store.ts';
 import type { Executor, TaskContext } from './executor.ts';
-import type { ActiveRun, Completion, InFlight, Mailbox, Note } from './run-state.ts';
-import { settleFlight } from './run-state.ts';
+import type { RunHolds } from './run-holds.ts';
+import type { ActiveRun, Completion, InFlight, Note } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
+import type { Runtime } from './runtime.ts';
 
 /** A file a person or daemon hands in with a finished task. */
 export interface HandedFile {
@@ -19,41 +18,22 @@ export interface HandedFile {
   encoding: 'utf8' | 'base64';
 }
 
-export interface AttemptsOptions {
-  store: Store;
-  bus: EventBus;
-  secrets: SecretResolver;
-  workspaceRoot: string;
-  writer: RunWriter;
-  active: Map<string, ActiveRun>;
-  mail: Mailbox;
-  schedule: () => void;
-}
-
 /**
  * Attempts and what they report. `start` runs an attempt on this process's executor after the
  * tick that assigned it commits; its events land in the mailbox (`Mailbox`) and the next tick
  * applies them: progress, logs, artifacts and usage here, the end in `TaskFlow.complete`.
  */
 export class Attempts {
-  private readonly store: Store;
-  private readonly bus: EventBus;
-  private readonly secrets: SecretResolver;
-  private readonly workspaceRoot: string;
+  private readonly rt: Runtime;
   private readonly writer: RunWriter;
-  private readonly active: Map<string, ActiveRun>;
-  private readonly mail: Mailbox;
-  private readonly schedule: () => void;
+  private readonly holds: RunHolds;
+  private readonly secrets: SecretResolver;
 
-  constructor(opts: AttemptsOptions) {
-    this.store = opts.store;
-    this.bus = opts.bus;
-    this.secrets = opts.secrets;
-    this.workspaceRoot = opts.workspaceRoot;
-    this.writer = opts.writer;
-    this.active = opts.active;
-    this.mail = opts.mail;
-    this.schedule = opts.schedule;
+  constructor(rt: Runtime, parts: { writer: RunWriter; holds: RunHolds }, secrets: SecretResolver) {
+    this.rt = rt;
+    this.writer = parts.writer;
+    this.holds = parts.holds;
+    this.secrets = secrets;
   }
 
   async start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
@@ -63,13 +43,7 @@ export class Attempts {
     const flight: InFlight = { ac, timer: null, settled: false };
     run.inflight.set(task.task_id, flight);
     const settle = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) =>
-      settleFlight(
-        run,
-        flight,
-        { runId: run.id, taskId: task.task_id, attempt, ...c },
-        this.mail,
-        this.schedule,
-      );
+      this.holds.settle(run, flight, { runId: run.id, taskId: task.task_id, attempt, ...c });
     if (spec.timeout_s !== undefined) {
       const seconds = spec.timeout_s;
       flight.timer = setTimeout(() => {
@@ -100,7 +74,7 @@ export class Attempts {
       dependencies: spec.depends_on.map((d) => {
         const t = run.tasks.get(d)!;
         if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
-        const artifacts = this.store.execution
+        const artifacts = this.rt.store.execution
           .artifacts(run.id, d)
           .filter((a) => a.attempt === t.attempt)
           .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
@@ -112,8 +86,8 @@ export class Attempts {
         if (flight.settled) break;
         if (ev.type === 'result') return settle({ ok: true, output: ev.output });
         if (ev.type === 'error') return settle({ ok: false, error: ev.message });
-        this.mail.notes.push({ runId: run.id, taskId: task.task_id, attempt, event: ev });
-        this.schedule();
+        this.rt.mail.notes.push({ runId: run.id, taskId: task.task_id, attempt, event: ev });
+        this.rt.schedule();
       }
       settle({ ok: false, error: 'the agent finished without a result' });
     } catch (err) {
@@ -123,7 +97,7 @@ export class Attempts {
 
   /** Applies what an executor reported, if its attempt is still the task's current one. */
   applyNote(n: Note): void {
-    const run = this.active.get(n.runId);
+    const run = this.rt.active.get(n.runId);
     const task = run?.tasks.get(n.taskId);
     if (!run || !task || task.status !== 'in_progress' || task.attempt !== n.attempt) return;
     const ev = n.event;
@@ -138,9 +112,9 @@ export class Attempts {
           attempt: task.attempt,
           stream: ev.stream,
           text: ev.text,
-          at: this.writer.iso(),
+          at: this.rt.iso(),
         };
-        this.bus.emit('task.log', { id: this.store.execution.addLog(line), ...line });
+        this.rt.bus.emit('task.log', { id: this.rt.store.execution.addLog(line), ...line });
         break;
       }
       case 'artifact':
@@ -148,13 +122,13 @@ export class Attempts {
         break;
       case 'usage':
         run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.cost);
-        this.store.execution.addLog({
+        this.rt.store.execution.addLog({
           run_id: run.id,
           task_id: task.task_id,
           attempt: task.attempt,
           stream: 'info',
           text: `usage: ${ev.prompt_tokens} prompt + ${ev.completion_tokens} completion tokens on ${ev.model}, cost ${ev.cost}`,
-          at: this.writer.iso(),
+          at: this.rt.iso(),
         });
         break;
       case 'result':
@@ -173,37 +147,38 @@ export class Attempts {
     task.progress = progress;
     task.progress_message = message;
     this.writer.save(task);
-    this.store.execution.addProgress(run.id, task.task_id, {
+    this.rt.store.execution.addProgress(run.id, task.task_id, {
       attempt: task.attempt,
       progress,
       message,
       metadata: metadata ?? null,
-      at: this.writer.iso(),
+      at: this.rt.iso(),
     });
   }
 
   /** Where an attempt works and leaves its files: `<root>/<run>/<task>/<attempt>`. */
   private workspaceOf(run: ActiveRun, task: TaskRun): string {
-    return join(this.workspaceRoot, run.id, task.task_id, String(task.attempt));
+    return join(this.rt.config.workspaceRoot, run.id, task.task_id, String(task.attempt));
   }
 
-  /** Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts. */
+  /**
+   * Files a person or daemon handed in: written to the attempt's workspace, recorded as artifacts
+   * (inside the caller's transaction: `PullApi.completeTask`).
+   */
   storeFiles(run: ActiveRun, task: TaskRun, files: HandedFile[]): void {
     const dir = this.workspaceOf(run, task);
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    this.writer.tx(() => {
-      for (const f of files) {
-        const bytes = Buffer.from(f.content, f.encoding);
-        const path = join(dir, basename(f.name));
-        writeFileSync(path, bytes, { mode: PRIVATE_FILE_MODE });
-        this.recordArtifact(run, task, {
-          name: basename(f.name),
-          path,
-          size: bytes.length,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
-        });
-      }
-    });
+    for (const f of files) {
+      const bytes = Buffer.from(f.content, f.encoding);
+      const path = join(dir, basename(f.name));
+      writeFileSync(path, bytes, { mode: PRIVATE_FILE_MODE });
+      this.recordArtifact(run, task, {
+        name: basename(f.name),
+        path,
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+    }
   }
 
   /** A file the attempt left, so dependents are handed it. */
@@ -213,12 +188,12 @@ export class Attempts {
     file: { name: string; path: string; size: number; sha256: string },
   ): void {
     run.withArtifacts.add(task.task_id);
-    this.store.execution.addArtifact({
+    this.rt.store.execution.addArtifact({
       run_id: run.id,
       task_id: task.task_id,
       attempt: task.attempt,
       ...file,
-      created_at: this.writer.iso(),
+      created_at: this.rt.iso(),
     });
   }
 }

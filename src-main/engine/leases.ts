@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Store } from '../store/store.ts';
-import type { Clock } from './clock.ts';
 import { randomIds } from './clock.ts';
+import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun } from './run-state.ts';
 import { activeRunOf } from './run-state.ts';
+import type { Runtime } from './runtime.ts';
 
 /**
  * Run leases: each run is executed by one process, which renews its lease every ttl/3 while
@@ -13,13 +14,12 @@ import { activeRunOf } from './run-state.ts';
  * at each renewal and takes them up.
  */
 export class RunLeases {
+  private readonly rt: Runtime;
   private readonly store: Store;
-  private readonly clock: Clock;
   private readonly owner: string;
   private readonly ttlMs: number;
-  private readonly active: Map<string, ActiveRun>;
-  /** Another process took the run over: stop touching it. */
-  private readonly lost: (run: ActiveRun) => void;
+  /** Gives up a run another process took over (`RunHolds.lose`): stop touching it. */
+  private readonly holds: RunHolds;
   private timer: NodeJS.Timeout | null = null;
   /** When the leases were last renewed (0: not yet). */
   private renewedAt = 0;
@@ -27,34 +27,22 @@ export class RunLeases {
   private seenVersion = -1;
   /** Takes up the runs found orphaned at a renewal (`watchOrphans`); null: this process does not look. */
   private takeUp: ((runIds: string[]) => void) | null = null;
-  /** Where a failed renewal goes: it happens on a timer, where a throw would end the process. */
-  private readonly log: (err: unknown) => void;
 
-  constructor(
-    store: Store,
-    clock: Clock,
-    owner: string,
-    ttlMs: number,
-    active: Map<string, ActiveRun>,
-    lost: (run: ActiveRun) => void,
-    log: (err: unknown) => void,
-  ) {
-    this.log = log;
-    this.store = store;
-    this.clock = clock;
-    this.owner = owner;
-    this.ttlMs = ttlMs;
-    this.active = active;
-    this.lost = lost;
+  constructor(rt: Runtime, holds: RunHolds) {
+    this.rt = rt;
+    this.store = rt.store;
+    this.owner = rt.config.owner;
+    this.ttlMs = rt.config.leaseTtlMs;
+    this.holds = holds;
   }
 
   /** Takes the lease of an unfinished run if it is free or its holder died; false if not. */
   claim(runId: string): boolean {
-    if (this.store.runs.takeLease(runId, this.owner, this.clock.now(), this.ttlMs)) return true;
+    if (this.store.runs.takeLease(runId, this.owner, this.rt.clock.now(), this.ttlMs)) return true;
     // A process on this machine that died (crash, SIGKILL) cannot renew its lease: take it now.
     const holder = this.store.runs.leaseOwner(runId);
     if (!holder || !isDeadLocalOwner(holder)) return false;
-    return this.store.runs.stealLease(runId, holder, this.owner, this.clock.now(), this.ttlMs);
+    return this.store.runs.stealLease(runId, holder, this.owner, this.rt.clock.now(), this.ttlMs);
   }
 
   /** Renews the leases of active runs from now on (once started, it goes on until `stop`). */
@@ -80,11 +68,11 @@ export class RunLeases {
    * one first.
    */
   orphans(): string[] {
-    const now = this.clock.now();
+    const now = this.rt.clock.now();
     const dead = new Map<string, boolean>();
     const found: string[] = [];
     for (const lease of this.store.runs.unfinishedLeases()) {
-      if (this.active.has(lease.id)) continue;
+      if (this.rt.active.has(lease.id)) continue;
       const owner = lease.lease_owner;
       if (owner === null || (lease.lease_expires_at !== null && lease.lease_expires_at < now)) {
         found.push(lease.id);
@@ -115,7 +103,7 @@ export class RunLeases {
       if (orphans.length > 0) this.takeUp(orphans);
     } catch (err) {
       // A busy or full disk: the next renewal tries again (a lease lost meanwhile is fenced).
-      this.log(err);
+      this.rt.log(err);
     }
   }
 
@@ -125,7 +113,7 @@ export class RunLeases {
    */
   activeRun(runId: string): ActiveRun {
     this.ensureFresh();
-    return activeRunOf(this.active, this.store, runId);
+    return activeRunOf(this.rt.active, this.store, runId);
   }
 
   /**
@@ -135,7 +123,7 @@ export class RunLeases {
    * Renewed less than half a lease ago, every lease here still has half a lease to run.
    */
   ensureFresh(): void {
-    if (this.active.size > 0 && this.clock.now() - this.renewedAt > this.ttlMs / 2) this.renew();
+    if (this.rt.active.size > 0 && this.rt.clock.now() - this.renewedAt > this.ttlMs / 2) this.renew();
   }
 
   /**
@@ -147,19 +135,20 @@ export class RunLeases {
    * read (`PRAGMA data_version`): a lone process pays one pragma per transaction.
    */
   fence(): void {
-    if (this.active.size === 0) return;
+    if (this.rt.active.size === 0) return;
     const version = this.store.dataVersion();
     if (version === this.seenVersion) return;
     this.seenVersion = version;
-    for (const run of [...this.active.values()]) {
-      if (this.store.runs.leaseOwner(run.id) !== this.owner) this.lost(run);
+    for (const run of [...this.rt.active.values()]) {
+      if (this.store.runs.leaseOwner(run.id) !== this.owner) this.holds.lose(run);
     }
   }
 
   private renew(): void {
-    this.renewedAt = this.clock.now();
-    for (const run of [...this.active.values()]) {
-      if (!this.store.runs.takeLease(run.id, this.owner, this.clock.now(), this.ttlMs)) this.lost(run);
+    this.renewedAt = this.rt.clock.now();
+    for (const run of [...this.rt.active.values()]) {
+      if (!this.store.runs.takeLease(run.id, this.owner, this.rt.clock.now(), this.ttlMs))
+        this.holds.lose(run);
     }
   }
 }

@@ -3,15 +3,14 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
-import type { Clock } from './clock.ts';
+import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
-import type { ReadyQueue } from './ready-queue.ts';
-import type { ActiveRun, Mailbox } from './run-state.ts';
+import type { RunLoader } from './run-loader.ts';
+import type { ActiveRun } from './run-state.ts';
 import { stopFlight, taskOf } from './run-state.ts';
-import type { RunWriter } from './run-writer.ts';
+import type { Runtime } from './runtime.ts';
 import { prepareContext } from './task-context.ts';
 import type { TaskFlow } from './task-flow.ts';
 
@@ -43,54 +42,39 @@ export interface CompletionReport {
   files?: HandedFile[] | undefined;
 }
 
-export interface PullApiOptions {
-  store: Store;
-  clock: Clock;
-  agents: AgentDirectory;
-  queue: ReadyQueue;
-  active: Map<string, ActiveRun>;
-  loadOf: (agentId: string) => number;
-  writer: RunWriter;
-  flow: TaskFlow;
-  attempts: Attempts;
-  mail: Mailbox;
-  /** A run this process executes (`RunLeases.activeRun`), or the error saying why not. */
-  runOf: (runId: string) => ActiveRun;
-  /** Runs one tick now (a completion is applied before the call answers). */
-  tick: () => void;
-}
-
 /**
  * Seed 004: agents that pull work (people, daemons) — no executor runs their tasks. They look
  * for ready tasks in the same queue dispatch uses, take one, report progress and complete it.
  */
 export class PullApi {
-  private readonly store: Store;
-  private readonly clock: Clock;
+  private readonly rt: Runtime;
   private readonly agents: AgentDirectory;
-  private readonly queue: ReadyQueue;
-  private readonly active: Map<string, ActiveRun>;
-  private readonly loadOf: (agentId: string) => number;
-  private readonly writer: RunWriter;
   private readonly flow: TaskFlow;
   private readonly attempts: Attempts;
-  private readonly mail: Mailbox;
-  private readonly runOf: (runId: string) => ActiveRun;
-  private readonly tick: () => void;
+  private readonly loader: RunLoader;
+  private readonly leases: RunLeases;
 
-  constructor(opts: PullApiOptions) {
-    this.store = opts.store;
-    this.clock = opts.clock;
-    this.agents = opts.agents;
-    this.queue = opts.queue;
-    this.active = opts.active;
-    this.loadOf = opts.loadOf;
-    this.writer = opts.writer;
-    this.flow = opts.flow;
-    this.attempts = opts.attempts;
-    this.mail = opts.mail;
-    this.runOf = opts.runOf;
-    this.tick = opts.tick;
+  constructor(
+    rt: Runtime,
+    parts: {
+      agents: AgentDirectory;
+      flow: TaskFlow;
+      attempts: Attempts;
+      loader: RunLoader;
+      leases: RunLeases;
+    },
+  ) {
+    this.rt = rt;
+    this.agents = parts.agents;
+    this.flow = parts.flow;
+    this.attempts = parts.attempts;
+    this.loader = parts.loader;
+    this.leases = parts.leases;
+  }
+
+  /** A run this process executes (`RunLeases.activeRun`), or the error saying why not. */
+  private runOf(runId: string): ActiveRun {
+    return this.leases.activeRun(runId);
   }
 
   /** The highest-scoring ready task this agent can take, or null with the reason. */
@@ -99,13 +83,14 @@ export class PullApi {
     const { agent, skills } = entry;
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
       return { task: null, reason: `agent is ${agent.status}` };
-    if (this.loadOf(agentId) >= agent.max_concurrency) return { task: null, reason: 'agent is at capacity' };
-    const best = this.queue.best(
-      this.clock.now(),
+    if (this.rt.loadOf(agentId) >= agent.max_concurrency)
+      return { task: null, reason: 'agent is at capacity' };
+    const best = this.rt.queue.best(
+      this.rt.clock.now(),
       (g) => {
         if (criteria.run_id && g.runId !== criteria.run_id) return false;
         if (g.pin && g.pin !== agentId) return false;
-        if (criteria.plan_id && this.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
+        if (criteria.plan_id && this.rt.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
         for (const s of g.skills) if (!skills.has(s)) return false;
         return true;
       },
@@ -120,7 +105,7 @@ export class PullApi {
   }
 
   private pulled(runId: string, taskId: string, score: number): PulledTask {
-    const run = this.active.get(runId)!;
+    const run = this.rt.active.get(runId)!;
     const spec = run.specs.get(taskId)!;
     return {
       run_id: run.id,
@@ -137,9 +122,9 @@ export class PullApi {
   /** What a person or daemon sees: ready tasks they could take (best first) and tasks they hold. */
   inbox(agentId: string): { ready: PulledTask[]; in_progress: TaskRun[] } {
     const { agent, skills } = this.agents.entry(agentId);
-    const ready = this.queue
+    const ready = this.rt.queue
       .list(
-        this.clock.now(),
+        this.rt.clock.now(),
         (g) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s)),
         100,
       )
@@ -152,9 +137,9 @@ export class PullApi {
    * agent that holds none (the usual case) is answered without walking any run's tasks.
    */
   held(agentId: string): TaskRun[] {
-    if (this.loadOf(agentId) === 0) return [];
+    if (this.rt.loadOf(agentId) === 0) return [];
     const held: TaskRun[] = [];
-    for (const run of this.active.values()) {
+    for (const run of this.rt.active.values()) {
       for (const t of run.tasks.values())
         if (t.status === 'in_progress' && t.agent_id === agentId) held.push(t);
     }
@@ -216,7 +201,7 @@ export class PullApi {
     }
     if (task.status === 'awaiting_approval')
       return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
-    if (task.status !== 'ready' || !this.queue.has(runId, taskId)) {
+    if (task.status !== 'ready' || !this.rt.queue.has(runId, taskId)) {
       throw new AppError(
         'conflict',
         `Task ${taskId} is ${task.status}${task.retry_at ? ' (waiting to retry)' : ''}`,
@@ -227,10 +212,11 @@ export class PullApi {
       throw new AppError('conflict', `Task ${taskId} is pinned to agent ${spec.agent}`);
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
       throw new AppError('conflict', `agent is ${agent.status}`);
-    if (this.loadOf(agentId) >= agent.max_concurrency) throw new AppError('conflict', 'agent is at capacity');
+    if (this.rt.loadOf(agentId) >= agent.max_concurrency)
+      throw new AppError('conflict', 'agent is at capacity');
     let gated = false;
-    this.writer.tx(() => {
-      this.queue.remove(runId, taskId);
+    this.loader.tx(() => {
+      this.rt.queue.remove(runId, taskId);
       gated = this.flow.gateBeforeStart(run, task, spec, agent);
       if (gated) return;
       this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
@@ -242,19 +228,20 @@ export class PullApi {
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {
     const { run, task } = this.assigned(u.agent_id, u.run_id, u.task_id);
-    this.writer.tx(() => this.attempts.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
+    this.loader.tx(() => this.attempts.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
     return { ...task };
   }
 
   /** Seed 004 completeTask: ends the attempt and unblocks dependents. */
   completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
     const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id);
-    if (c.files && c.files.length > 0) this.attempts.storeFiles(run, task, c.files);
+    const files = c.files;
+    if (files && files.length > 0) this.loader.tx(() => this.attempts.storeFiles(run, task, files));
     const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
     const flight = run.inflight.get(c.task_id);
     if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
     run.inflight.delete(c.task_id);
-    this.mail.completions.push({
+    this.rt.mail.completions.push({
       runId: c.run_id,
       taskId: c.task_id,
       attempt: task.attempt,
@@ -262,7 +249,7 @@ export class PullApi {
       output: c.output ?? null,
       error: c.error ?? 'the agent reported a failure',
     });
-    this.tick();
+    this.rt.tickNow();
     const unblocked = [...before]
       .filter(
         ([d, s]) =>
@@ -278,7 +265,7 @@ export class PullApi {
     range: { start?: string | undefined; end?: string | undefined },
   ): AgentExecutionStats {
     this.agents.entry(agentId);
-    return this.store.runs.agentStats(agentId, range.start ?? '0000', range.end ?? '9999');
+    return this.rt.store.runs.agentStats(agentId, range.start ?? '0000', range.end ?? '9999');
   }
 
   /** The run and task an agent holds, or a conflict error. */

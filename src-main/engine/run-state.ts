@@ -1,4 +1,4 @@
-import type { DeciderSpec } from '../../src-shared/schemas/decision.ts';
+import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
@@ -112,13 +112,23 @@ export interface Note {
   event: ExecutorEvent;
 }
 
+/** A decider's answer, applied in a later tick (`DeciderRunner.apply`). */
+export interface DecisionDone {
+  runId: string;
+  taskId: string;
+  ctx: DecisionContext;
+  decision: Decision;
+  problems: string[];
+}
+
 /**
- * What happened between ticks (attempts that ended, executor notes, retries now due); the
- * next tick takes each list whole and applies it in its transaction.
+ * What happened between ticks (attempts that ended, executor notes, decider answers, retries
+ * now due); the next tick takes each list whole and applies it in its transaction.
  */
 export class Mailbox {
   completions: Completion[] = [];
   notes: Note[] = [];
+  decisions: DecisionDone[] = [];
   dueRetries: [string, string][] = [];
 }
 
@@ -145,26 +155,6 @@ export function registerAdded(run: ActiveRun, spec: TaskSpec): void {
   if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
   else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
   addDependents(run.dependents, spec);
-}
-
-/**
- * An attempt ended by itself (its agent answered, or its timeout passed): its flight settles,
- * once — its timeout is cleared, the run no longer counts it in flight — and `end` waits in the
- * mailbox for the next tick to apply (`TaskFlow.complete`).
- */
-export function settleFlight(
-  run: ActiveRun,
-  flight: InFlight,
-  end: Completion,
-  mail: Mailbox,
-  schedule: () => void,
-): void {
-  if (flight.settled) return;
-  flight.settled = true;
-  if (flight.timer) clearTimeout(flight.timer);
-  if (run.inflight.get(end.taskId) === flight) run.inflight.delete(end.taskId);
-  mail.completions.push(end);
-  schedule();
 }
 
 /**

@@ -4,33 +4,12 @@ import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import type { BudgetLedger } from './budget.ts';
-import type { Clock, Ids } from './clock.ts';
+import type { DeciderQuestions } from './decider-questions.ts';
+import type { RunLeases } from './leases.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, delegations, snapshot, takenOver } from './run-state.ts';
+import type { Runtime } from './runtime.ts';
 import { assertTransition } from './task-state.ts';
-
-export interface RunWriterOptions {
-  store: Store;
-  bus: EventBus;
-  clock: Clock;
-  ids: Ids;
-  budget: BudgetLedger;
-  buildLogIntervalMs: number;
-  /** A task of a run with a decider ended done, failed or unassigned (`DeciderRunner.ask`). */
-  onEnded: (run: ActiveRun, task: TaskRun) => void;
-  /** Before each outermost transaction: the run leases are renewed if due (`RunLeases.ensureFresh`). */
-  beforeTx: () => void;
-  /**
-   * First thing inside each outermost transaction, the write lock held: runs another process
-   * took over are given up before anything is written to them (`RunLeases.fence`).
-   */
-  fence: () => void;
-  /**
-   * A transaction rolled back after changing these runs in memory: the engine reloads them from
-   * the store, as after a restart, so memory never stays ahead of what is stored.
-   */
-  onRollback: (runIds: string[]) => void;
-}
 
 /**
  * The write path: one transaction per step, in which task transitions are recorded in memory
@@ -38,16 +17,14 @@ export interface RunWriterOptions {
  * multi-row statements, in the order they happened. Also the build log, rewritten whole.
  */
 export class RunWriter {
+  private readonly rt: Runtime;
   private readonly store: Store;
   private readonly bus: EventBus;
-  private readonly clock: Clock;
-  private readonly ids: Ids;
+  /** Before each outermost transaction, leases due are renewed; first inside it, runs another process took are given up. */
+  private readonly leases: RunLeases;
   private readonly budget: BudgetLedger;
-  private readonly buildLogIntervalMs: number;
-  private readonly onEnded: (run: ActiveRun, task: TaskRun) => void;
-  private readonly beforeTx: () => void;
-  private readonly fence: () => void;
-  private readonly onRollback: (runIds: string[]) => void;
+  /** A task of a run with a decider ended done, failed or unassigned: its decider is asked. */
+  private readonly questions: DeciderQuestions;
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
@@ -56,55 +33,27 @@ export class RunWriter {
   /** Audit entries and task results of the current transaction, written in order at commit. */
   private readonly auditBuffer: Omit<AuditEntry, 'id'>[] = [];
   private readonly resultBuffer: (MemoryEntry & { plan_id: string | null })[] = [];
-  /** What acts on the current transaction's changes, done once it commits (`afterCommit`). */
-  private readonly onCommit: (() => void)[] = [];
-  /** Agents to stop once the current transaction ends, committed or not (`stopAfter`). */
-  private readonly stops: (() => void)[] = [];
   /** The runs the current transaction changed (in memory, until it commits). */
   private readonly touched = new Set<string>();
 
-  private lastNow = -1;
-  private lastIso = '';
-
-  constructor(opts: RunWriterOptions) {
-    this.store = opts.store;
-    this.bus = opts.bus;
-    this.clock = opts.clock;
-    this.ids = opts.ids;
-    this.budget = opts.budget;
-    this.buildLogIntervalMs = opts.buildLogIntervalMs;
-    this.onEnded = opts.onEnded;
-    this.beforeTx = opts.beforeTx;
-    this.fence = opts.fence;
-    this.onRollback = opts.onRollback;
-  }
-
-  /**
-   * Runs `act` once the current transaction commits (now, outside one); never if it rolls back
-   * (telling whoever waits that a run ended, say).
-   */
-  afterCommit(act: () => void): void {
-    if (this.store.db.inTransaction) this.onCommit.push(act);
-    else act();
-  }
-
-  /**
-   * Stops an agent once the current transaction ends (now, outside one). Stopping acts on a
-   * cancel or a run's end, so it waits for the commit; if the transaction rolls back, the run is
-   * reloaded from the store with a new attempt, and the old one stops all the same.
-   */
-  stopAfter(stop: () => void): void {
-    if (this.store.db.inTransaction) this.stops.push(stop);
-    else stop();
+  constructor(rt: Runtime, parts: { leases: RunLeases; budget: BudgetLedger; questions: DeciderQuestions }) {
+    this.rt = rt;
+    this.store = rt.store;
+    this.bus = rt.bus;
+    this.leases = parts.leases;
+    this.budget = parts.budget;
+    this.questions = parts.questions;
   }
 
   /**
    * One transaction: `fn`'s changes, then the task rows it touched. Its events are told, and
-   * what waits on it (`afterCommit`) is done, only once it commits.
+   * what waits on it (`CommitEffects`) is done, only once it commits. One that fails has changed
+   * memory already: `reload` is handed the runs it touched, to take them down and resume them
+   * from the store, before the error goes on up. Inside a transaction, `fn` joins it.
    */
-  tx<T>(fn: () => T): T {
+  tx<T>(fn: () => T, reload: (runIds: string[]) => void): T {
     if (this.store.db.inTransaction) return this.inTx(fn, false);
-    this.beforeTx();
+    this.leases.ensureFresh();
     this.bus.hold();
     let result: T;
     try {
@@ -114,23 +63,21 @@ export class RunWriter {
       // The store has none of it, but memory moved on (a task cancelled, its agent's flight
       // gone): the agents it meant to stop are stopped, and its runs are reloaded from the
       // store, which retries what was in flight as new attempts, as after a crash.
-      this.onCommit.length = 0;
       const runs = [...this.touched];
       this.touched.clear();
-      for (const stop of this.stops.splice(0)) stop();
-      if (runs.length > 0) this.onRollback(runs);
+      this.rt.effects.rolledBack();
+      if (runs.length > 0) reload(runs);
       throw err;
     }
     this.touched.clear();
     this.bus.release();
-    for (const stop of this.stops.splice(0)) stop();
-    for (const act of this.onCommit.splice(0)) act();
+    this.rt.effects.committed();
     return result;
   }
 
   private inTx<T>(fn: () => T, outermost: boolean): T {
     return this.store.tx(() => {
-      if (outermost) this.fence();
+      if (outermost) this.leases.fence();
       try {
         const result = fn();
         this.flushDirty();
@@ -165,7 +112,7 @@ export class RunWriter {
         // Only a decider reads the history: a run without one keeps none.
         run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
         if (run.history.length > 5) run.history.length = 5;
-        if (to === 'done' || to === 'failed' || to === 'unassigned') this.onEnded(run, task);
+        if (to === 'done' || to === 'failed' || to === 'unassigned') this.questions.ask(run, task);
       }
     }
     this.save(task);
@@ -185,7 +132,7 @@ export class RunWriter {
       attempt: task.attempt,
       agent_id: task.agent_id,
       started_at: task.started_at,
-      finished_at: outcome === 'interrupted' ? task.updated_at : this.iso(),
+      finished_at: outcome === 'interrupted' ? task.updated_at : this.rt.iso(),
       outcome,
       error,
     });
@@ -198,7 +145,7 @@ export class RunWriter {
       this.store.approvals.decide({
         id: a.id,
         status: 'rejected',
-        decided_at: this.iso(),
+        decided_at: this.rt.iso(),
         actor,
         comment: `closed: ${why}`,
       });
@@ -219,7 +166,7 @@ export class RunWriter {
   /** Marks a task row to be written at commit. */
   save(task: TaskRun): void {
     this.touched.add(task.run_id);
-    task.updated_at = this.iso();
+    task.updated_at = this.rt.iso();
     this.dirty.add(task);
   }
 
@@ -258,7 +205,7 @@ export class RunWriter {
   ): void {
     this.touched.add(runId);
     this.auditBuffer.push({
-      at: this.iso(),
+      at: this.rt.iso(),
       actor,
       entity,
       entity_id: entityId,
@@ -276,9 +223,9 @@ export class RunWriter {
 
   /** The task's result as a memory entry: its output when done, its error when it failed for good. */
   writeTaskResult(run: ActiveRun, task: TaskRun): void {
-    const now = this.iso();
+    const now = this.rt.iso();
     const entry = {
-      id: this.ids.next('mem'),
+      id: this.rt.ids.next('mem'),
       agent_id: task.agent_id ?? 'unknown',
       type: 'task_result',
       content: {
@@ -306,7 +253,7 @@ export class RunWriter {
   writeBuildLog(run: ActiveRun, status: RunStatus): void {
     this.flushDirty();
     const began = performance.now();
-    const now = this.iso();
+    const now = this.rt.iso();
     // In the order tasks were delegated (or found unassigned).
     const content: BuildLogContent = {
       plan_id: run.plan.plan_id,
@@ -319,22 +266,12 @@ export class RunWriter {
     // The content is rewritten whole next time: keep the entry without it (megabytes for a big run).
     run.log = { ...entry, content: {} };
     run.logDirty = false;
-    run.lastLogAt = this.clock.now();
+    run.lastLogAt = this.rt.clock.now();
     // A 100,000-task log is megabytes of JSON: rewriting it every 250 ms would cost more than the
     // run. Rewrites take at most ~1% of the engine thread (each one stalls a tick or two).
-    run.logEveryMs = Math.max(this.buildLogIntervalMs, 100 * (performance.now() - began));
+    run.logEveryMs = Math.max(this.rt.config.buildLogIntervalMs, 100 * (performance.now() - began));
     this.bus.emit('memory.written', entry);
     this.bus.emit('run.updated', snapshot(run));
-  }
-
-  /** The clock as ISO 8601, memoised: many transitions share a millisecond. */
-  iso(): string {
-    const now = this.clock.now();
-    if (now !== this.lastNow) {
-      this.lastNow = now;
-      this.lastIso = new Date(now).toISOString();
-    }
-    return this.lastIso;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import type { Runtime } from './runtime.ts';
 
 /** Rows per index brought into the search index in one background step. */
 const INDEX_CHUNK = 500;
@@ -20,10 +21,10 @@ export class SearchIndexing {
   private waitingSince: number | null = null;
   private stopped = false;
 
-  constructor(store: Store, clock: Clock, running: () => number) {
-    this.store = store;
-    this.clock = clock;
-    this.running = running;
+  constructor(rt: Runtime) {
+    this.store = rt.store;
+    this.clock = rt.clock;
+    this.running = () => rt.active.size;
   }
 
   schedule(delayMs = 1_000): void {

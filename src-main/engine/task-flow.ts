@@ -5,18 +5,16 @@ import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
 import { emptyCounts } from '../../src-shared/schemas/run.ts';
-import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { BudgetLedger } from './budget.ts';
-import type { Clock, Ids } from './clock.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
 import type { RunLeases } from './leases.ts';
-import type { ReadyQueue } from './ready-queue.ts';
+import type { RunHolds } from './run-holds.ts';
 import type { NewRun } from './run-launch.ts';
-import type { ActiveRun, Completion, InFlight, Mailbox } from './run-state.ts';
+import type { ActiveRun, Completion, InFlight } from './run-state.ts';
 import {
   ACTOR,
   addDependents,
@@ -24,34 +22,22 @@ import {
   finalRunStatus,
   openTasks,
   registerAdded,
-  settleFlight,
   snapshot,
   stopFlight,
 } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
+import type { Runtime } from './runtime.ts';
 import type { SearchIndexing } from './search-indexing.ts';
 
-export interface TaskFlowOptions {
-  store: Store;
-  bus: EventBus;
-  clock: Clock;
-  ids: Ids;
-  random: () => number;
-  owner: string;
-  buildLogIntervalMs: number;
+/** The parts `TaskFlow` calls. */
+export interface TaskFlowParts {
   writer: RunWriter;
   budget: BudgetLedger;
   outcomes: AgentOutcomes;
   agents: AgentDirectory;
-  queue: ReadyQueue;
-  active: Map<string, ActiveRun>;
-  /** Tasks in progress per agent. */
-  load: Map<string, number>;
-  waiters: Map<string, ((run: Run) => void)[]>;
-  mail: Mailbox;
+  holds: RunHolds;
   leases: RunLeases;
   indexing: SearchIndexing;
-  schedule: () => void;
 }
 
 /**
@@ -60,52 +46,30 @@ export interface TaskFlowOptions {
  * attempts settle their task and its dependents, and a run ends when nothing is left open.
  */
 export class TaskFlow {
+  private readonly rt: Runtime;
   private readonly store: Store;
-  private readonly bus: EventBus;
-  private readonly clock: Clock;
-  private readonly ids: Ids;
-  private readonly random: () => number;
-  private readonly owner: string;
-  private readonly buildLogIntervalMs: number;
   private readonly writer: RunWriter;
   private readonly budget: BudgetLedger;
   private readonly outcomes: AgentOutcomes;
   private readonly agents: AgentDirectory;
-  private readonly queue: ReadyQueue;
-  private readonly active: Map<string, ActiveRun>;
-  private readonly load: Map<string, number>;
-  private readonly waiters: Map<string, ((run: Run) => void)[]>;
-  private readonly mail: Mailbox;
+  private readonly holds: RunHolds;
   private readonly leases: RunLeases;
   private readonly indexing: SearchIndexing;
-  private readonly schedule: () => void;
-  /** Tasks this process's executors run now, across all runs (the global limit counts these). */
-  inFlight = 0;
   /** The time `matches` conditions may still take this tick (`newTick` renews it). */
   private readonly matchBudget = new MatchBudget();
   /** Run id → its blocked tasks whose condition waits for a tick with time left (`settleDeferred`). */
   private readonly deferred = new Map<string, Set<string>>();
 
-  constructor(opts: TaskFlowOptions) {
-    this.store = opts.store;
-    this.bus = opts.bus;
-    this.clock = opts.clock;
-    this.ids = opts.ids;
-    this.random = opts.random;
-    this.owner = opts.owner;
-    this.buildLogIntervalMs = opts.buildLogIntervalMs;
-    this.writer = opts.writer;
-    this.budget = opts.budget;
-    this.outcomes = opts.outcomes;
-    this.agents = opts.agents;
-    this.queue = opts.queue;
-    this.active = opts.active;
-    this.load = opts.load;
-    this.waiters = opts.waiters;
-    this.mail = opts.mail;
-    this.leases = opts.leases;
-    this.indexing = opts.indexing;
-    this.schedule = opts.schedule;
+  constructor(rt: Runtime, parts: TaskFlowParts) {
+    this.rt = rt;
+    this.store = rt.store;
+    this.writer = parts.writer;
+    this.budget = parts.budget;
+    this.outcomes = parts.outcomes;
+    this.agents = parts.agents;
+    this.holds = parts.holds;
+    this.leases = parts.leases;
+    this.indexing = parts.indexing;
   }
 
   /**
@@ -153,11 +117,11 @@ export class TaskFlow {
       history: [],
       logDirty: true,
       lastLogAt: 0,
-      logEveryMs: this.buildLogIntervalMs,
+      logEveryMs: this.rt.config.buildLogIntervalMs,
       logTimer: null,
       lost: false,
     };
-    this.active.set(runId, run);
+    this.rt.active.set(runId, run);
     if (!fresh) {
       // A run resumed from the store gets back what it had gathered: the files its tasks left,
       // the tasks its decider added, and the approvals people gave.
@@ -178,7 +142,7 @@ export class TaskFlow {
         if (agent && this.agents.executorOf(agent) === undefined) {
           // A pull agent elsewhere may still be working on it: keep it, its capacity and its
           // cost in flight (which `release` takes back when it ends), and its timeout.
-          this.hold(run, t, agent);
+          this.holds.hold(run, t, agent);
           this.holdPulled(run, t);
           continue;
         }
@@ -188,7 +152,7 @@ export class TaskFlow {
         });
         this.enqueueOrGate(run, t);
       } else if (t.status === 'ready') {
-        if (t.retry_at !== null && t.retry_at > this.clock.now()) this.armRetry(run, t);
+        if (t.retry_at !== null && t.retry_at > this.rt.clock.now()) this.armRetry(run, t);
         else this.enqueueOrGate(run, t);
       } else if (t.status === 'blocked') {
         const verdict = this.verdictOf(run, run.specs.get(t.task_id)!);
@@ -204,23 +168,23 @@ export class TaskFlow {
 
   /** An attempt ended: the task is done, retried after a backoff, or failed. */
   complete(c: Completion): void {
-    const run = this.active.get(c.runId);
+    const run = this.rt.active.get(c.runId);
     if (!run) return;
     const task = run.tasks.get(c.taskId)!;
     if (task.status !== 'in_progress' || task.attempt !== c.attempt) return;
     const spec = run.specs.get(task.task_id)!;
     const agent = this.agents.of(task.agent_id);
     const local = agent !== undefined && this.agents.executorOf(agent) !== undefined;
-    this.release(run, task, local);
+    this.holds.release(run, task, local);
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
     this.outcomes.record(task.agent_id, c.ok);
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
-      this.budget.charge(run.id, run.plan, task, amount, this.writer.iso());
+      this.budget.charge(run.id, run.plan, task, amount, this.rt.iso());
       this.writer.setStatus(run, task, 'done', {
         output: c.output ?? null,
-        finished_at: this.writer.iso(),
+        finished_at: this.rt.iso(),
         reason: null,
         progress: 100,
       });
@@ -229,11 +193,11 @@ export class TaskFlow {
       this.maybeFinish(run);
       return;
     }
-    if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.writer.iso());
+    if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.rt.iso());
     const max = spec.retry?.max_attempts ?? 1;
     if (spec.retry && task.attempt < max) {
-      const delay = retryDelay(spec.retry, task.attempt + 1, this.random);
-      const retryAt = this.clock.now() + delay;
+      const delay = retryDelay(spec.retry, task.attempt + 1, this.rt.random);
+      const retryAt = this.rt.clock.now() + delay;
       this.writer.keepAttempt(task, 'failed', c.error ?? 'failed');
       this.writer.setStatus(run, task, 'ready', {
         error: c.error ?? 'failed',
@@ -245,7 +209,7 @@ export class TaskFlow {
     }
     this.writer.setStatus(run, task, 'failed', {
       error: c.error ?? 'failed',
-      finished_at: this.writer.iso(),
+      finished_at: this.rt.iso(),
     });
     this.writer.writeTaskResult(run, task);
     this.settleDependents(run, task.task_id);
@@ -264,8 +228,8 @@ export class TaskFlow {
     if (seconds === undefined) return;
     const attempt = task.attempt;
     // Counted from when the attempt started: a restart does not give it more time.
-    const started = task.started_at ? Date.parse(task.started_at) : this.clock.now();
-    const wait = Math.max(0, started + seconds * 1000 - this.clock.now());
+    const started = task.started_at ? Date.parse(task.started_at) : this.rt.clock.now();
+    const wait = Math.max(0, started + seconds * 1000 - this.rt.clock.now());
     flight.timer = setTimeout(() => {
       const end = {
         runId: run.id,
@@ -274,18 +238,18 @@ export class TaskFlow {
         ok: false,
         error: `timed out after ${seconds} s`,
       };
-      settleFlight(run, flight, end, this.mail, this.schedule);
+      this.holds.settle(run, flight, end);
     }, wait);
     // Nobody here works on it: the timeout alone keeps no process alive (a restart re-arms it).
     flight.timer.unref();
   }
 
   private armRetry(run: ActiveRun, task: TaskRun): void {
-    const wait = Math.max(0, (task.retry_at ?? 0) - this.clock.now());
+    const wait = Math.max(0, (task.retry_at ?? 0) - this.rt.clock.now());
     const timer = setTimeout(() => {
       run.retryTimers.delete(task.task_id);
-      this.mail.dueRetries.push([run.id, task.task_id]);
-      this.schedule();
+      this.rt.mail.dueRetries.push([run.id, task.task_id]);
+      this.rt.schedule();
     }, wait);
     timer.unref();
     run.retryTimers.set(task.task_id, timer);
@@ -349,20 +313,20 @@ export class TaskFlow {
 
   enqueue(run: ActiveRun, task: TaskRun): void {
     const spec = run.specs.get(task.task_id)!;
-    this.queue.push(run.id, task.task_id, spec.required_skills, spec.agent, spec.priority, spec.deadline);
+    this.rt.queue.push(run.id, task.task_id, spec.required_skills, spec.agent, spec.priority, spec.deadline);
   }
 
   /** The task waits for a person: an approval of `kind` is asked for. */
   gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, reason: string, cost: number): void {
     const approval: Approval = {
-      id: this.ids.next('apr'),
+      id: this.rt.ids.next('apr'),
       run_id: run.id,
       task_id: task.task_id,
       status: 'pending',
       kind,
       reason,
       cost,
-      requested_at: this.writer.iso(),
+      requested_at: this.rt.iso(),
       decided_at: null,
       actor: null,
       comment: null,
@@ -379,7 +343,7 @@ export class TaskFlow {
     this.writer.setStatus(run, task, 'awaiting_approval', {
       reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}`,
     });
-    this.bus.emit('approval.changed', approval);
+    this.rt.bus.emit('approval.changed', approval);
   }
 
   /**
@@ -395,8 +359,8 @@ export class TaskFlow {
     comment: string | undefined,
   ): void {
     const status = approve ? 'approved' : 'rejected';
-    const writer = this.writer;
-    const at = writer.iso();
+    const { rt, writer } = this;
+    const at = rt.iso();
     this.store.approvals.decide({
       id: approval.id,
       status,
@@ -423,14 +387,14 @@ export class TaskFlow {
         run,
         task,
         'in_progress',
-        { agent_id: actor, attempt: task.attempt + 1, started_at: writer.iso() },
+        { agent_id: actor, attempt: task.attempt + 1, started_at: rt.iso() },
         actor,
       );
       writer.setStatus(
         run,
         task,
         'done',
-        { output: { decided_by: actor, comment: comment ?? null }, finished_at: writer.iso() },
+        { output: { decided_by: actor, comment: comment ?? null }, finished_at: rt.iso() },
         actor,
       );
       this.settleDependents(run, task.task_id);
@@ -441,7 +405,7 @@ export class TaskFlow {
       this.enqueueOrGate(run, task);
     } else {
       const why = `rejected by ${actor}${comment ? `: ${comment}` : ''}`;
-      writer.setStatus(run, task, 'skipped', { reason: why, finished_at: writer.iso() }, actor);
+      writer.setStatus(run, task, 'skipped', { reason: why, finished_at: rt.iso() }, actor);
       this.settleDependents(run, task.task_id);
       this.maybeFinish(run);
     }
@@ -465,27 +429,13 @@ export class TaskFlow {
       error: null,
       progress: null,
       progress_message: null,
-      started_at: this.writer.iso(),
+      started_at: this.rt.iso(),
       finished_at: null,
     });
     run.delegated.add(task);
     run.logDirty = true;
     run.usage.delete(task.task_id);
-    this.hold(run, task, agent);
-  }
-
-  /** The attempt holds `agent`: one more task in its load, and its cost in the budget in flight. */
-  private hold(run: ActiveRun, task: TaskRun, agent: Agent): void {
-    this.load.set(agent.id, (this.load.get(agent.id) ?? 0) + 1);
-    this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
-  }
-
-  /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
-  private release(run: ActiveRun, task: TaskRun, local: boolean): void {
-    if (local) this.inFlight--;
-    if (task.agent_id) this.load.set(task.agent_id, Math.max(0, (this.load.get(task.agent_id) ?? 1) - 1));
-    const agent = this.agents.of(task.agent_id);
-    this.budget.commit(run.plan, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
+    this.holds.hold(run, task, agent);
   }
 
   /** Re-decides every dependent of a task that just changed. Iterative: chains may be long. */
@@ -529,7 +479,7 @@ export class TaskFlow {
     const tasks = this.deferred.get(run.id);
     if (tasks) tasks.add(taskId);
     else this.deferred.set(run.id, new Set([taskId]));
-    this.schedule();
+    this.rt.schedule();
   }
 
   /**
@@ -541,7 +491,7 @@ export class TaskFlow {
     const deferred = [...this.deferred];
     this.deferred.clear();
     for (const [runId, taskIds] of deferred) {
-      const run = this.active.get(runId);
+      const run = this.rt.active.get(runId);
       if (!run) continue;
       for (const taskId of taskIds) {
         const task = run.tasks.get(taskId);
@@ -565,7 +515,7 @@ export class TaskFlow {
       this.enqueueOrGate(run, task);
       return false;
     }
-    this.writer.setStatus(run, task, 'skipped', { reason: verdict.reason, finished_at: this.writer.iso() });
+    this.writer.setStatus(run, task, 'skipped', { reason: verdict.reason, finished_at: this.rt.iso() });
     return true;
   }
 
@@ -582,21 +532,21 @@ export class TaskFlow {
   /** Stops a task that has not ended (its agent, its retry, its place in the queue); `actor` asked for it. */
   cancelOne(run: ActiveRun, task: TaskRun, why: string, actor = ACTOR): void {
     const flight = run.inflight.get(task.task_id);
-    if (task.status === 'in_progress') this.release(run, task, (flight?.ac ?? null) !== null);
+    if (task.status === 'in_progress') this.holds.release(run, task, (flight?.ac ?? null) !== null);
     if (flight) {
       // The agent is stopped once the cancel is stored.
-      stopFlight(flight, 'cancelled', (stop) => this.stopWhenStored(run, stop));
+      stopFlight(flight, 'cancelled', (stop) => this.holds.stopWhenStored(run, stop));
       run.inflight.delete(task.task_id);
     }
     const timer = run.retryTimers.get(task.task_id);
     if (timer) clearTimeout(timer);
     run.retryTimers.delete(task.task_id);
-    this.queue.remove(run.id, task.task_id);
+    this.rt.queue.remove(run.id, task.task_id);
     this.writer.setStatus(
       run,
       task,
       'cancelled',
-      { reason: why, finished_at: this.writer.iso(), retry_at: null },
+      { reason: why, finished_at: this.rt.iso(), retry_at: null },
       actor,
     );
   }
@@ -616,8 +566,8 @@ export class TaskFlow {
 
   /** Ends the run as `status`; `actor` ended it (a person cancelling it), else the engine. */
   finish(run: ActiveRun, status: RunStatus, actor = ACTOR): void {
-    run.info = { ...run.info, status, finished_at: this.writer.iso() };
-    this.store.runs.setStatus(run.id, status, this.writer.iso());
+    run.info = { ...run.info, status, finished_at: this.rt.iso() };
+    this.store.runs.setStatus(run.id, status, this.rt.iso());
     this.writer.audit(
       'run',
       run.id,
@@ -629,61 +579,8 @@ export class TaskFlow {
     );
     this.writer.writeBuildLog(run, status);
     const final = snapshot(run);
-    this.drop(run, final);
-    this.bus.emit('run.updated', final);
+    this.holds.drop(run, final);
+    this.rt.bus.emit('run.updated', final);
     this.indexing.schedule();
-  }
-
-  /**
-   * The run stops going on here (it ended, or another process took it over): everything it has
-   * going is stopped, and whoever waits for it gets its stored row once the transaction commits.
-   */
-  drop(run: ActiveRun, fallback: Run): void {
-    this.deactivate(run);
-    this.active.delete(run.id);
-    const tell = () => {
-      const waiters = this.waiters.get(run.id) ?? [];
-      this.waiters.delete(run.id);
-      if (waiters.length > 0) {
-        setImmediate(() => {
-          const settled = this.store.runs.get(run.id) ?? fallback;
-          for (const w of waiters) w(settled);
-        });
-      }
-    };
-    // Whoever waits is told once the run's end is stored (if that write fails, the run is
-    // reloaded and they go on waiting).
-    this.whenStored(run, tell);
-  }
-
-  /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
-  deactivate(run: ActiveRun): void {
-    // Agents stop once the run's end is stored.
-    for (const [taskId, flight] of run.inflight) {
-      stopFlight(flight, 'run ended', (stop) => this.stopWhenStored(run, stop));
-      const task = run.tasks.get(taskId);
-      if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
-    }
-    run.inflight.clear();
-    for (const t of run.retryTimers.values()) clearTimeout(t);
-    run.retryTimers.clear();
-    if (run.logTimer) clearTimeout(run.logTimer);
-    this.queue.removeRun(run.id);
-    this.store.runs.dropLease(run.id, this.owner);
-  }
-
-  /**
-   * Does `act` once what the current transaction did to the run is stored; on a run another
-   * process took, at once (it goes on there whatever this process stores).
-   */
-  private whenStored(run: ActiveRun, act: () => void): void {
-    if (run.lost) act();
-    else this.writer.afterCommit(act);
-  }
-
-  /** An agent of the run stops at once if another process took the run, else when the transaction ends. */
-  private stopWhenStored(run: ActiveRun, stop: () => void): void {
-    if (run.lost) stop();
-    else this.writer.stopAfter(stop);
   }
 }

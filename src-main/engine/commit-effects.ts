@@ -1,0 +1,48 @@
+/**
+ * What acts on a write transaction's changes, held until it ends: what waits for its commit
+ * (telling whoever waits that a run ended) is done only if it commits; agents to stop (a cancel,
+ * a run's end) are stopped either way. The transaction's owner (`RunWriter.tx`) ends it here.
+ * Outside a transaction, both act at once.
+ */
+export class CommitEffects {
+  private readonly inTransaction: () => boolean;
+  /** What acts on the current transaction's changes, done once it commits (`afterCommit`). */
+  private readonly onCommit: (() => void)[] = [];
+  /** Agents to stop once the current transaction ends, committed or not (`stopAfter`). */
+  private readonly stops: (() => void)[] = [];
+
+  constructor(inTransaction: () => boolean) {
+    this.inTransaction = inTransaction;
+  }
+
+  /**
+   * Runs `act` once the current transaction commits (now, outside one); never if it rolls back
+   * (telling whoever waits that a run ended, say).
+   */
+  afterCommit(act: () => void): void {
+    if (this.inTransaction()) this.onCommit.push(act);
+    else act();
+  }
+
+  /**
+   * Stops an agent once the current transaction ends (now, outside one). Stopping acts on a
+   * cancel or a run's end, so it waits for the commit; if the transaction rolls back, the run is
+   * reloaded from the store with a new attempt, and the old one stops all the same.
+   */
+  stopAfter(stop: () => void): void {
+    if (this.inTransaction()) this.stops.push(stop);
+    else stop();
+  }
+
+  /** The transaction committed: agents stop, then what waited for the commit acts. */
+  committed(): void {
+    for (const stop of this.stops.splice(0)) stop();
+    for (const act of this.onCommit.splice(0)) act();
+  }
+
+  /** The transaction rolled back: nothing acts on it, but the agents it meant to stop are stopped. */
+  rolledBack(): void {
+    this.onCommit.length = 0;
+    for (const stop of this.stops.splice(0)) stop();
+  }
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { AgentDirectory } from './agent-directory.ts';
+import type { ActiveRun } from './run-state.ts';
+import { openTasks } from './run-state.ts';
+import type { Runtime } from './runtime.ts';
+
+/** Runs a plan's decider (seed 002). */
+export type Decide = (
+  spec: DeciderSpec,
+  ctx: DecisionContext,
+) => Promise<{ decision: Decision; problems?: string[]; cost?: number }>;
+
+/**
+ * Seed 002, the asking half: in a plan with a decider, each task that ends done, failed or
+ * unassigned asks it what next (`RunWriter.setStatus` calls `ask`). The context is gathered
+ * then, inside the transaction; the decider is called once it commits (`send`), and its answer
+ * waits in the mailbox for a later tick (`DeciderRunner.apply`).
+ */
+export class DeciderQuestions {
+  private readonly rt: Runtime;
+  private readonly agents: AgentDirectory;
+  private readonly decide: Decide;
+  /** Deciders to call once the transaction that asked them commits. */
+  private readonly asked: (() => void)[] = [];
+
+  constructor(rt: Runtime, agents: AgentDirectory, decide: Decide) {
+    this.rt = rt;
+    this.agents = agents;
+    this.decide = decide;
+  }
+
+  /** Gathers the project context now (inside the transaction); the decider runs after commit. */
+  ask(run: ActiveRun, task: TaskRun): void {
+    const store = this.rt.store;
+    const spec = run.specs.get(task.task_id)!;
+    if (run.gates.has(task.task_id)) return; // a person's decision is not decided on again
+    const outputs: Record<string, string> = {};
+    if (task.output !== null && task.output !== undefined)
+      outputs.output = JSON.stringify(task.output).slice(0, 500);
+    // The store is only asked for tasks known to have left files (as for dependents' contexts).
+    if (run.withArtifacts.has(task.task_id)) {
+      for (const a of store.execution.artifacts(run.id, task.task_id)) {
+        try {
+          outputs[a.name] = readFileSync(a.path, 'utf8').slice(0, 500);
+        } catch {
+          outputs[a.name] = '(the file is gone)';
+        }
+      }
+    }
+    const c = run.counts;
+    const ctx: DecisionContext = {
+      goal: run.plan.goal ?? run.plan.name ?? run.plan.plan_id,
+      phase: run.plan.project_id ? (store.projects.get(run.plan.project_id)?.phase ?? null) : null,
+      completed_task: {
+        task_id: task.task_id,
+        description: spec.description,
+        agent_id: task.agent_id,
+        status: task.status,
+        success: task.status === 'done',
+        error: task.error ?? (task.status === 'unassigned' ? task.reason : null),
+      },
+      agents: [...this.agents.all().values()].map(({ agent }) => ({
+        id: agent.id,
+        kind: agent.kind,
+        skills: agent.skills,
+        status: agent.status,
+      })),
+      history: [...run.history],
+      queue: {
+        ready: c.ready,
+        in_progress: c.in_progress,
+        blocked: c.blocked,
+        awaiting_approval: c.awaiting_approval,
+        open: openTasks(run),
+        unsuccessful: c.failed + c.unassigned,
+      },
+      agent_outputs: outputs,
+      created_so_far: run.added.size - run.gates.size,
+    };
+    run.pendingDecisions++;
+    const decider = run.decider!;
+    const answered = (decision: Decision, problems: string[]) => {
+      this.rt.mail.decisions.push({ runId: run.id, taskId: task.task_id, ctx, decision, problems });
+    };
+    this.asked.push(() => {
+      this.decide(decider, ctx)
+        .then(
+          (r) => answered(r.decision, r.problems ?? []),
+          (err: unknown) =>
+            answered(
+              {
+                action: 'escalate_to_human',
+                reasoning: `The decider failed (${err instanceof Error ? err.message : String(err)}), so a person should decide.`,
+                urgency: 'high',
+              },
+              [],
+            ),
+        )
+        .finally(() => this.rt.schedule());
+    });
+  }
+
+  /** Calls the deciders asked in the transaction that just committed. */
+  send(): void {
+    if (this.asked.length === 0) return; // most ticks: no allocation
+    for (const ask of this.asked.splice(0)) ask();
+  }
+}

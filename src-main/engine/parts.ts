@@ -1,0 +1,65 @@
+import type { SecretResolver } from '../secrets.ts';
+import { AgentDirectory } from './agent-directory.ts';
+import { AgentOutcomes } from './agent-outcomes.ts';
+import { Attempts } from './attempts.ts';
+import { BudgetLedger } from './budget.ts';
+import type { Decide } from './decider-questions.ts';
+import { DeciderQuestions } from './decider-questions.ts';
+import { DeciderRunner } from './decider-runner.ts';
+import type { ExecutorRegistry } from './executor.ts';
+import { RunLeases } from './leases.ts';
+import { PullApi } from './pull-api.ts';
+import { RunHolds } from './run-holds.ts';
+import { RunLoader } from './run-loader.ts';
+import { RunWriter } from './run-writer.ts';
+import type { Runtime } from './runtime.ts';
+import { SearchIndexing } from './search-indexing.ts';
+import { TaskFlow } from './task-flow.ts';
+
+export interface PartsOptions {
+  /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
+  executors: Partial<ExecutorRegistry>;
+  decide: Decide;
+  secrets: SecretResolver;
+}
+
+/** The engine's parts, each built once on one runtime (`buildParts`). */
+export type EngineParts = ReturnType<typeof buildParts>;
+
+/**
+ * Builds the engine's parts on `rt`, each after the parts it calls: what a part needs is there
+ * when it is built, and nothing is wired afterwards. What runs the other way (a task that ends
+ * asks its decider; a transaction that fails reloads its runs; a lease lost gives up its run) is
+ * a part built earlier (`DeciderQuestions`, `RunHolds`) or an argument (`RunWriter.tx`'s reload).
+ * The engine builds them; tests build them too, to try one part without the engine's loop.
+ */
+export function buildParts(rt: Runtime, opts: PartsOptions) {
+  const budget = new BudgetLedger(rt.store, () => rt.clock.now());
+  const outcomes = new AgentOutcomes(rt.store.runs, rt.clock);
+  const agents = new AgentDirectory(rt, opts.executors, outcomes);
+  const holds = new RunHolds(rt, agents, budget);
+  const leases = new RunLeases(rt, holds);
+  const indexing = new SearchIndexing(rt);
+  const questions = new DeciderQuestions(rt, agents, opts.decide);
+  const writer = new RunWriter(rt, { leases, budget, questions });
+  const flow = new TaskFlow(rt, { writer, budget, outcomes, agents, holds, leases, indexing });
+  const loader = new RunLoader(rt, { writer, flow, holds, leases });
+  const attempts = new Attempts(rt, { writer, holds }, opts.secrets);
+  const decider = new DeciderRunner(rt, { writer, flow, agents });
+  const work = new PullApi(rt, { agents, flow, attempts, loader, leases });
+  return {
+    budget,
+    outcomes,
+    agents,
+    holds,
+    leases,
+    indexing,
+    questions,
+    writer,
+    flow,
+    loader,
+    attempts,
+    decider,
+    work,
+  };
+}

@@ -1,0 +1,117 @@
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { Run, TaskRun } from '../../src-shared/schemas/run.ts';
+import type { AgentDirectory } from './agent-directory.ts';
+import type { BudgetLedger } from './budget.ts';
+import type { ActiveRun, Completion, InFlight } from './run-state.ts';
+import { snapshot, stopFlight } from './run-state.ts';
+import type { Runtime } from './runtime.ts';
+
+/**
+ * What the runs executed here hold, taken and let go: an attempt holds its agent (one more
+ * task in its load), its cost in the budget in flight and, when run here, a place under the
+ * global limit; a run holds its attempts' flights, its timers, its place in the queue and its
+ * lease. `drop` lets go of all of it when a run stops going on here (it ended, or another
+ * process took it over).
+ */
+export class RunHolds {
+  private readonly rt: Runtime;
+  private readonly agents: AgentDirectory;
+  private readonly budget: BudgetLedger;
+
+  constructor(rt: Runtime, agents: AgentDirectory, budget: BudgetLedger) {
+    this.rt = rt;
+    this.agents = agents;
+    this.budget = budget;
+  }
+
+  /** The attempt holds `agent`: one more task in its load, and its cost in the budget in flight. */
+  hold(run: ActiveRun, task: TaskRun, agent: Agent): void {
+    const load = this.rt.load;
+    load.set(agent.id, (load.get(agent.id) ?? 0) + 1);
+    this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
+  }
+
+  /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
+  release(run: ActiveRun, task: TaskRun, local: boolean): void {
+    const load = this.rt.load;
+    if (local) this.rt.inFlight--;
+    if (task.agent_id) load.set(task.agent_id, Math.max(0, (load.get(task.agent_id) ?? 1) - 1));
+    const agent = this.agents.of(task.agent_id);
+    this.budget.commit(run.plan, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
+  }
+
+  /**
+   * An attempt ended by itself (its agent answered, or its timeout passed): its flight settles,
+   * once — its timeout is cleared, the run no longer counts it in flight — and `end` waits in the
+   * mailbox for the next tick to apply (`TaskFlow.complete`).
+   */
+  settle(run: ActiveRun, flight: InFlight, end: Completion): void {
+    if (flight.settled) return;
+    flight.settled = true;
+    if (flight.timer) clearTimeout(flight.timer);
+    if (run.inflight.get(end.taskId) === flight) run.inflight.delete(end.taskId);
+    this.rt.mail.completions.push(end);
+    this.rt.schedule();
+  }
+
+  /**
+   * The run stops going on here (it ended, or another process took it over): everything it has
+   * going is stopped, and whoever waits for it gets its stored row once the transaction commits.
+   */
+  drop(run: ActiveRun, fallback: Run): void {
+    const rt = this.rt;
+    this.deactivate(run);
+    rt.active.delete(run.id);
+    const tell = () => {
+      const waiters = rt.waiters.get(run.id) ?? [];
+      rt.waiters.delete(run.id);
+      if (waiters.length > 0) {
+        setImmediate(() => {
+          const settled = rt.store.runs.get(run.id) ?? fallback;
+          for (const w of waiters) w(settled);
+        });
+      }
+    };
+    // Whoever waits is told once the run's end is stored (if that write fails, the run is
+    // reloaded and they go on waiting).
+    this.whenStored(run, tell);
+  }
+
+  /** Another process took the run over (its lease was lost): nothing here may change it again. */
+  lose(run: ActiveRun): void {
+    // Whoever waits for it learns it goes on elsewhere.
+    run.lost = true;
+    this.drop(run, snapshot(run));
+  }
+
+  /** Stops everything the run has going here (agents, timers, queued tasks) and gives up its lease. */
+  deactivate(run: ActiveRun): void {
+    // Agents stop once the run's end is stored.
+    for (const [taskId, flight] of run.inflight) {
+      stopFlight(flight, 'run ended', (stop) => this.stopWhenStored(run, stop));
+      const task = run.tasks.get(taskId);
+      if (task?.status === 'in_progress') this.release(run, task, flight.ac !== null);
+    }
+    run.inflight.clear();
+    for (const t of run.retryTimers.values()) clearTimeout(t);
+    run.retryTimers.clear();
+    if (run.logTimer) clearTimeout(run.logTimer);
+    this.rt.queue.removeRun(run.id);
+    this.rt.store.runs.dropLease(run.id, this.rt.config.owner);
+  }
+
+  /** An agent of the run stops at once if another process took the run, else when the transaction ends. */
+  stopWhenStored(run: ActiveRun, stop: () => void): void {
+    if (run.lost) stop();
+    else this.rt.effects.stopAfter(stop);
+  }
+
+  /**
+   * Does `act` once what the current transaction did to the run is stored; on a run another
+   * process took, at once (it goes on there whatever this process stores).
+   */
+  private whenStored(run: ActiveRun, act: () => void): void {
+    if (run.lost) act();
+    else this.rt.effects.afterCommit(act);
+  }
+}

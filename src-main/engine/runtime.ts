@@ -1,0 +1,118 @@
+import type { Run } from '../../src-shared/schemas/run.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Store } from '../store/store.ts';
+import type { Clock, Ids } from './clock.ts';
+import { CommitEffects } from './commit-effects.ts';
+import { ReadyQueue } from './ready-queue.ts';
+import type { ActiveRun } from './run-state.ts';
+import { Mailbox } from './run-state.ts';
+
+/** How this engine was set up (`EngineOptions`, with the defaults filled in). */
+export interface EngineConfig {
+  /** Identifies this process in run leases. */
+  owner: string;
+  /** Most tasks this process runs at once, across all runs. */
+  maxInFlight: number;
+  leaseTtlMs: number;
+  /** The build log is rewritten at most this often while a run goes on (and always at its end). */
+  buildLogIntervalMs: number;
+  /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
+  workspaceRoot: string;
+}
+
+export interface RuntimeOptions {
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+  ids: Ids;
+  random: () => number;
+  config: EngineConfig;
+  /** Where errors no caller hears of go (a failed lease renewal, reloading a run after a failed write). */
+  log: (err: unknown) => void;
+  /** The engine's loop: one tick (`Engine.tick`). */
+  tick: () => void;
+}
+
+/**
+ * What the engine's parts share, built once by the engine: the store, the bus, the clock, ids
+ * and randomness, the configuration, and the state of the runs this process executes — the runs
+ * in memory, the ready queue, each agent's load, who waits for a run to end, the mailbox
+ * between ticks, the tasks in flight, what acts once a transaction ends. Each part takes it
+ * (plus the parts it calls) when it is built; nothing is wired afterwards.
+ */
+export class Runtime {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly random: () => number;
+  readonly config: EngineConfig;
+  readonly log: (err: unknown) => void;
+
+  /** The runs this process executes, by id (`TaskFlow.activate` puts them here). */
+  readonly active = new Map<string, ActiveRun>();
+  readonly queue = new ReadyQueue();
+  /** Tasks in progress per agent. */
+  readonly load = new Map<string, number>();
+  /** Whoever waits for a run to end (`Engine.whenSettled`), told once its end is stored. */
+  readonly waiters = new Map<string, ((run: Run) => void)[]>();
+  /** What happened between ticks, for the next tick to apply. */
+  readonly mail = new Mailbox();
+  /** What acts once the current write transaction ends (`afterCommit`, `stopAfter`). */
+  readonly effects: CommitEffects;
+  /** Tasks this process's executors run now, across all runs (the global limit counts these). */
+  inFlight = 0;
+  /** The engine stopped (`Engine.close`): no tick runs any more. */
+  closed = false;
+
+  private readonly tick: () => void;
+  private scheduled = false;
+  private lastNow = -1;
+  private lastIso = '';
+
+  constructor(opts: RuntimeOptions) {
+    this.store = opts.store;
+    this.bus = opts.bus;
+    this.clock = opts.clock;
+    this.ids = opts.ids;
+    this.random = opts.random;
+    this.config = opts.config;
+    this.log = opts.log;
+    this.tick = opts.tick;
+    const db = opts.store.db;
+    this.effects = new CommitEffects(() => db.inTransaction);
+  }
+
+  /** Tasks `agentId` has in progress here. */
+  readonly loadOf = (agentId: string): number => this.load.get(agentId) ?? 0;
+
+  /** Asks for a tick in this turn of the event loop (once, however often it is asked). */
+  schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.tick();
+    });
+  }
+
+  /** Runs a tick now: what waits in the mailbox is applied before the caller goes on. */
+  tickNow(): void {
+    this.tick();
+  }
+
+  /** A tick was asked for and has not run yet. */
+  get tickPending(): boolean {
+    return this.scheduled;
+  }
+
+  /** The clock as ISO 8601, memoised: many transitions share a millisecond. */
+  iso(): string {
+    const now = this.clock.now();
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return this.lastIso;
+  }
+}
