@@ -89,13 +89,7 @@ export class DeciderRunner {
           if (isTerminalTaskStatus(t.status)) continue;
           if (t.status === 'in_progress')
             this.flow.cancelOne(run, t, `the decider closed the run: ${decision.reasoning}`);
-          else {
-            this.rt.queue.remove(run.id, t.task_id);
-            this.writer.setStatus(run, t, 'skipped', {
-              reason: `the decider closed the run: ${decision.reasoning}`,
-              finished_at: this.rt.iso(),
-            });
-          }
+          else this.flow.skip(run, t, `the decider closed the run: ${decision.reasoning}`);
         }
         break;
       case 'wait_for_more_tasks':

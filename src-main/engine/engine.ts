@@ -260,20 +260,17 @@ export class Engine {
     return { ...task };
   }
 
-  /** Records an approval decision and resumes (or skips) only the task that waited on it. */
+  /** Records an approval decision and resumes (or skips) only the task that waited on it (`Approvals`). */
   decideApproval(approvalId: string, approve: boolean, actor: string, comment: string | undefined): Approval {
-    const { store, bus } = this.rt;
-    const approval = store.approvals.get(approvalId);
-    if (!approval) throw new AppError('not_found', `approval "${approvalId}" not found`);
-    if (approval.status !== 'pending') {
-      throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
-    }
-    const { loader, flow } = this.parts;
+    const { approvals, loader, flow } = this.parts;
+    const approval = approvals.pending(approvalId);
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);
-    loader.tx(() => flow.decideGate(run, task, approval, approve, actor, comment));
-    const decided = store.approvals.get(approvalId)!;
-    bus.emit('approval.changed', decided);
+    loader.tx(() => {
+      const answer = approvals.decide(run, task, approval, { approve, actor, comment });
+      if (answer) flow.answer(run, task, answer, actor);
+    });
+    const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;
   }
@@ -419,7 +416,7 @@ export class Engine {
 
   private dispatch(toStart: [ActiveRun, TaskRun, Agent, Executor][]): void {
     const { rt } = this;
-    const { flow, writer, agents } = this.parts;
+    const { flow, writer, agents, approvals } = this.parts;
     const queue = rt.queue;
     if (queue.size === 0) return;
     const maxInFlight = rt.config.maxInFlight;
@@ -459,7 +456,7 @@ export class Engine {
         continue;
       }
       // A task queued without its approval because no agent could take it then is gated now.
-      if (flow.gateBeforeStart(run, task, spec, m.agent)) continue;
+      if (approvals.gateBeforeStart(run, task, spec, m.agent)) continue;
       flow.assign(run, task, m.agent, m.explanation);
       rt.inFlight++;
       toStart.push([run, task, m.agent, agents.executorOf(m.agent)!]);

@@ -1,6 +1,7 @@
 import type { SecretResolver } from '../secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
+import { Approvals } from './approvals/approvals.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
 import type { Decide } from './decider-questions.ts';
@@ -42,11 +43,12 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const indexing = new SearchIndexing(rt);
   const questions = new DeciderQuestions(rt, agents, opts.decide);
   const writer = new RunWriter(rt, { leases, budget, questions });
-  const flow = new TaskFlow(rt, { writer, budget, outcomes, agents, holds, leases, indexing });
+  const approvals = new Approvals(rt, { writer, agents, budget });
+  const flow = new TaskFlow(rt, { writer, approvals, budget, outcomes, agents, holds, leases, indexing });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
   const attempts = new Attempts(rt, { writer, holds }, opts.secrets);
   const decider = new DeciderRunner(rt, { writer, flow, agents });
-  const work = new PullApi(rt, { agents, flow, attempts, loader, leases });
+  const work = new PullApi(rt, { agents, approvals, flow, attempts, loader, leases });
   return {
     budget,
     outcomes,
@@ -56,6 +58,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     indexing,
     questions,
     writer,
+    approvals,
     flow,
     loader,
     attempts,

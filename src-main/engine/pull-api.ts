@@ -4,6 +4,7 @@ import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
+import type { Approvals } from './approvals/approvals.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
@@ -49,6 +50,7 @@ export interface CompletionReport {
 export class PullApi {
   private readonly rt: Runtime;
   private readonly agents: AgentDirectory;
+  private readonly approvals: Approvals;
   private readonly flow: TaskFlow;
   private readonly attempts: Attempts;
   private readonly loader: RunLoader;
@@ -58,6 +60,7 @@ export class PullApi {
     rt: Runtime,
     parts: {
       agents: AgentDirectory;
+      approvals: Approvals;
       flow: TaskFlow;
       attempts: Attempts;
       loader: RunLoader;
@@ -66,6 +69,7 @@ export class PullApi {
   ) {
     this.rt = rt;
     this.agents = parts.agents;
+    this.approvals = parts.approvals;
     this.flow = parts.flow;
     this.attempts = parts.attempts;
     this.loader = parts.loader;
@@ -217,7 +221,7 @@ export class PullApi {
     let gated = false;
     this.loader.tx(() => {
       this.rt.queue.remove(runId, taskId);
-      gated = this.flow.gateBeforeStart(run, task, spec, agent);
+      gated = this.approvals.gateBeforeStart(run, task, spec, agent);
       if (gated) return;
       this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
       this.flow.holdPulled(run, task);

@@ -99,9 +99,6 @@ export class RunWriter {
     this.touched.add(run.id);
     const from = task.status;
     assertTransition(task.task_id, from, to);
-    if (from === 'awaiting_approval' && (to === 'cancelled' || to === 'skipped')) {
-      this.closeApprovals(run, task, patch.reason ?? to, actor);
-    }
     Object.assign(task, patch);
     if ('match' in patch || 'output' in patch) this.dirtyJson.add(task);
     task.status = to;
@@ -136,31 +133,6 @@ export class RunWriter {
       outcome,
       error,
     });
-  }
-
-  /** A task that stops waiting without a decision (cancelled, skipped) closes what it waited on. */
-  private closeApprovals(run: ActiveRun, task: TaskRun, why: string, actor: string): void {
-    for (const a of this.store.approvals.forTask(run.id, task.task_id)) {
-      if (a.status !== 'pending') continue;
-      this.store.approvals.decide({
-        id: a.id,
-        status: 'rejected',
-        decided_at: this.rt.iso(),
-        actor,
-        comment: `closed: ${why}`,
-      });
-      this.audit(
-        'approval',
-        a.id,
-        run.id,
-        'pending',
-        'rejected',
-        `${a.kind} for task "${task.task_id}" closed: ${why}`,
-        actor,
-      );
-      const closed = this.store.approvals.get(a.id);
-      if (closed) this.bus.emit('approval.changed', closed);
-    }
   }
 
   /** Marks a task row to be written at commit. */

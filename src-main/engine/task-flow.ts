@@ -1,6 +1,5 @@
 import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Approval, ApprovalKind } from '../../src-shared/schemas/approval.ts';
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
@@ -8,6 +7,8 @@ import { emptyCounts } from '../../src-shared/schemas/run.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
+import type { Approvals } from './approvals/approvals.ts';
+import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
@@ -32,6 +33,7 @@ import type { SearchIndexing } from './search-indexing.ts';
 /** The parts `TaskFlow` calls. */
 export interface TaskFlowParts {
   writer: RunWriter;
+  approvals: Approvals;
   budget: BudgetLedger;
   outcomes: AgentOutcomes;
   agents: AgentDirectory;
@@ -49,6 +51,7 @@ export class TaskFlow {
   private readonly rt: Runtime;
   private readonly store: Store;
   private readonly writer: RunWriter;
+  private readonly approvals: Approvals;
   private readonly budget: BudgetLedger;
   private readonly outcomes: AgentOutcomes;
   private readonly agents: AgentDirectory;
@@ -64,6 +67,7 @@ export class TaskFlow {
     this.rt = rt;
     this.store = rt.store;
     this.writer = parts.writer;
+    this.approvals = parts.approvals;
     this.budget = parts.budget;
     this.outcomes = parts.outcomes;
     this.agents = parts.agents;
@@ -255,60 +259,15 @@ export class TaskFlow {
     run.retryTimers.set(task.task_id, timer);
   }
 
-  /** A task whose dependencies are met: gate it for approval, or queue it. */
-  enqueueOrGate(run: ActiveRun, task: TaskRun): void {
-    const spec = run.specs.get(task.task_id)!;
-    if (run.gates.has(task.task_id)) {
-      if (!run.approved.has(`escalation:${task.task_id}`)) {
-        this.gate(
-          run,
-          task,
-          'escalation',
-          spec.description.replace(/^A person decides how to go on: /, ''),
-          0,
-        );
-      }
-      return;
-    }
-    // A task no agent can take is unassigned now (by dispatch), not put to a person first: an
-    // approval would not make an agent qualified, and the run would wait on it for nothing.
-    // Dispatch and the pull API ask again before anyone takes it (an agent may come meanwhile).
-    if (this.needsApproval(run, spec) && this.agents.match(spec).kind !== 'unassigned') {
-      this.gateForApproval(run, task, spec);
-      return;
-    }
-    this.enqueue(run, task);
-  }
-
   /**
-   * The last look before an agent starts the task: it waits for the approval its plan requires,
-   * or for a person to approve the cost if it would pass a budget. True when it now waits.
+   * A task whose dependencies are met: it waits for a person if a kind of approval asks it to
+   * (`Approvals.gateWhenReady`), else it is queued. A task that is a person's decision (an
+   * escalation) is never queued: it is no agent's work.
    */
-  gateBeforeStart(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent): boolean {
-    if (this.needsApproval(run, spec)) {
-      this.gateForApproval(run, task, spec);
-      return true;
-    }
-    const over = this.overBudget(run, spec, agent);
-    if (!over) return false;
-    this.gate(run, task, 'budget', over.reason, over.cost);
-    return true;
-  }
-
-  /** The plan requires approval for this task, and it has not been given yet. */
-  private needsApproval(run: ActiveRun, spec: TaskSpec): boolean {
-    return spec.requires_approval === true && !run.approved.has(`approval_required:${spec.task_id}`);
-  }
-
-  /** The task waits for the approval its plan requires. */
-  private gateForApproval(run: ActiveRun, task: TaskRun, spec: TaskSpec): void {
-    this.gate(
-      run,
-      task,
-      'approval_required',
-      'the plan requires approval for this task',
-      spec.estimated_cost,
-    );
+  enqueueOrGate(run: ActiveRun, task: TaskRun): void {
+    if (this.approvals.gateWhenReady(run, task, run.specs.get(task.task_id)!)) return;
+    if (run.gates.has(task.task_id)) return;
+    this.enqueue(run, task);
   }
 
   enqueue(run: ActiveRun, task: TaskRun): void {
@@ -316,104 +275,37 @@ export class TaskFlow {
     this.rt.queue.push(run.id, task.task_id, spec.required_skills, spec.agent, spec.priority, spec.deadline);
   }
 
-  /** The task waits for a person: an approval of `kind` is asked for. */
-  gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, reason: string, cost: number): void {
-    const approval: Approval = {
-      id: this.rt.ids.next('apr'),
-      run_id: run.id,
-      task_id: task.task_id,
-      status: 'pending',
-      kind,
-      reason,
-      cost,
-      requested_at: this.rt.iso(),
-      decided_at: null,
-      actor: null,
-      comment: null,
-    };
-    this.store.approvals.insert(approval);
-    this.writer.audit(
-      'approval',
-      approval.id,
-      run.id,
-      null,
-      'pending',
-      `${kind} for task "${task.task_id}": ${reason}`,
-    );
-    this.writer.setStatus(run, task, 'awaiting_approval', {
-      reason: `${kind === 'budget' ? 'budget' : 'approval'}: ${reason}`,
-    });
-    this.rt.bus.emit('approval.changed', approval);
-  }
-
   /**
-   * A person decided an approval: it is recorded, and only the task that waited on it moves —
-   * done (an escalation approved), queued (approved) or skipped with its dependents (rejected).
+   * A person answered what the task waited on (`Approvals.decide`, inside the same transaction):
+   * it is done by them (an escalation: their decision is the work), ready again (then queued or
+   * stopped by the next gate), or skipped with its dependents.
    */
-  decideGate(
-    run: ActiveRun,
-    task: TaskRun,
-    approval: Approval,
-    approve: boolean,
-    actor: string,
-    comment: string | undefined,
-  ): void {
-    const status = approve ? 'approved' : 'rejected';
+  answer(run: ActiveRun, task: TaskRun, answer: TaskAnswer, actor: string): void {
     const { rt, writer } = this;
-    const at = rt.iso();
-    this.store.approvals.decide({
-      id: approval.id,
-      status,
-      decided_at: at,
-      actor,
-      comment: comment ?? null,
-    });
-    this.store.memory.audit({
-      at,
-      actor,
-      entity: 'approval',
-      entity_id: approval.id,
-      run_id: run.id,
-      from_status: 'pending',
-      to_status: status,
-      why: `${approval.kind} for task "${task.task_id}"${comment ? `: ${comment}` : ''}`,
-    });
-    if (task.status !== 'awaiting_approval') return;
-    if (approve && run.gates.has(task.task_id)) {
-      // An escalation is a person's decision: approving it is the work.
-      run.approved.add(`${approval.kind}:${task.task_id}`);
-      writer.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
-      writer.setStatus(
-        run,
-        task,
-        'in_progress',
-        { agent_id: actor, attempt: task.attempt + 1, started_at: rt.iso() },
-        actor,
-      );
-      writer.setStatus(
-        run,
-        task,
-        'done',
-        { output: { decided_by: actor, comment: comment ?? null }, finished_at: rt.iso() },
-        actor,
-      );
-      this.settleDependents(run, task.task_id);
-      this.maybeFinish(run);
-    } else if (approve) {
-      run.approved.add(`${approval.kind}:${task.task_id}`);
-      writer.setStatus(run, task, 'ready', { reason: `approved by ${actor}` }, actor);
-      this.enqueueOrGate(run, task);
-    } else {
-      const why = `rejected by ${actor}${comment ? `: ${comment}` : ''}`;
-      writer.setStatus(run, task, 'skipped', { reason: why, finished_at: rt.iso() }, actor);
-      this.settleDependents(run, task.task_id);
-      this.maybeFinish(run);
+    switch (answer.to) {
+      case 'done':
+        writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
+        writer.setStatus(
+          run,
+          task,
+          'in_progress',
+          { agent_id: actor, attempt: task.attempt + 1, started_at: rt.iso() },
+          actor,
+        );
+        writer.setStatus(run, task, 'done', { output: answer.output, finished_at: rt.iso() }, actor);
+        this.settleDependents(run, task.task_id);
+        this.maybeFinish(run);
+        return;
+      case 'ready':
+        writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
+        this.enqueueOrGate(run, task);
+        return;
+      case 'skipped':
+        writer.setStatus(run, task, 'skipped', { reason: answer.reason, finished_at: rt.iso() }, actor);
+        this.settleDependents(run, task.task_id);
+        this.maybeFinish(run);
+        return;
     }
-  }
-
-  /** Why one more task would pass a budget, unless a person already approved the cost. */
-  private overBudget(run: ActiveRun, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
-    return run.approved.has(`budget:${spec.task_id}`) ? null : this.budget.overBudget(run.plan, spec, agent);
   }
 
   /** The task's next attempt goes to `agent`: its load and the budget in flight grow. */
@@ -542,6 +434,7 @@ export class TaskFlow {
     if (timer) clearTimeout(timer);
     run.retryTimers.delete(task.task_id);
     this.rt.queue.remove(run.id, task.task_id);
+    this.approvals.close(run, task, why, actor);
     this.writer.setStatus(
       run,
       task,
@@ -549,6 +442,13 @@ export class TaskFlow {
       { reason: why, finished_at: this.rt.iso(), retry_at: null },
       actor,
     );
+  }
+
+  /** Skips a task that has not started; what it waited on, if anything, is closed. */
+  skip(run: ActiveRun, task: TaskRun, reason: string): void {
+    this.rt.queue.remove(run.id, task.task_id);
+    this.approvals.close(run, task, reason, ACTOR);
+    this.writer.setStatus(run, task, 'skipped', { reason, finished_at: this.rt.iso() });
   }
 
   maybeFinish(run: ActiveRun): void {

@@ -1,0 +1,170 @@
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { Approval, ApprovalKind } from '../../../src-shared/schemas/approval.ts';
+import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
+import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import { AppError } from '../../errors.ts';
+import type { AgentDirectory } from '../agent-directory.ts';
+import type { BudgetLedger } from '../budget.ts';
+import type { ActiveRun } from '../run-state.ts';
+import type { RunWriter } from '../run-writer.ts';
+import type { Runtime } from '../runtime.ts';
+import type { ApprovalDecision, ApprovalHandler, Ask, GateTools, TaskAnswer } from './kinds.ts';
+import { APPROVALS, approvedKey } from './kinds.ts';
+
+/** Every kind, in the table's order: the order they are asked in at each point. */
+const KINDS = Object.keys(APPROVALS) as ApprovalKind[];
+/** The kinds that ask as a task becomes ready, and before an agent starts it. */
+const WHEN_READY = KINDS.filter((k) => APPROVALS[k].whenReady !== null);
+const BEFORE_START = KINDS.filter((k) => APPROVALS[k].beforeStart !== null);
+
+/**
+ * Every gate in one room: a task stops for a person where a kind of approval asks it to
+ * (`kinds.ts`: as it becomes ready, as an agent is about to start it), an approval is asked for
+ * (`gate`), decided (`decide`: recorded, and what the answer does to the task returned) or closed
+ * when its task stops waiting without a decision (`close`). Only people decide.
+ */
+export class Approvals {
+  private readonly rt: Runtime;
+  private readonly writer: RunWriter;
+  private readonly tools: GateTools;
+
+  constructor(rt: Runtime, parts: { writer: RunWriter; agents: AgentDirectory; budget: BudgetLedger }) {
+    this.rt = rt;
+    this.writer = parts.writer;
+    this.tools = { agents: parts.agents, budget: parts.budget };
+  }
+
+  /** As a task becomes ready: true when it now waits for a person (an approval was asked for). */
+  gateWhenReady(run: ActiveRun, task: TaskRun, spec: TaskSpec): boolean {
+    for (const kind of WHEN_READY) {
+      const why = APPROVALS[kind].whenReady?.(run, spec, this.tools);
+      if (why) return this.gate(run, task, kind, why);
+    }
+    return false;
+  }
+
+  /**
+   * The last look before an agent starts the task: true when it now waits for a person (the
+   * approval its plan requires, a cost that would pass a budget).
+   */
+  gateBeforeStart(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent): boolean {
+    for (const kind of BEFORE_START) {
+      const why = APPROVALS[kind].beforeStart?.(run, spec, agent, this.tools);
+      if (why) return this.gate(run, task, kind, why);
+    }
+    return false;
+  }
+
+  /** The task waits for a person: an approval of `kind` is asked for. Returns true. */
+  gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, { reason, cost }: Ask): true {
+    const approval: Approval = {
+      id: this.rt.ids.next('apr'),
+      run_id: run.id,
+      task_id: task.task_id,
+      status: 'pending',
+      kind,
+      reason,
+      cost,
+      requested_at: this.rt.iso(),
+      decided_at: null,
+      actor: null,
+      comment: null,
+    };
+    this.rt.store.approvals.insert(approval);
+    this.writer.audit(
+      'approval',
+      approval.id,
+      run.id,
+      null,
+      'pending',
+      `${kind} for task "${task.task_id}": ${reason}`,
+    );
+    this.writer.setStatus(run, task, 'awaiting_approval', { reason: APPROVALS[kind].waiting(reason) });
+    this.rt.bus.emit('approval.changed', approval);
+    return true;
+  }
+
+  /** The approval a person is about to decide, or why it cannot be decided. */
+  pending(approvalId: string): Approval {
+    const approval = this.rt.store.approvals.get(approvalId);
+    if (!approval) throw new AppError('not_found', `approval "${approvalId}" not found`);
+    if (approval.status !== 'pending') {
+      throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
+    }
+    return approval;
+  }
+
+  /**
+   * A person decided (inside a transaction): the decision is recorded, and what it does to the
+   * task that waited is returned (`TaskFlow.answer` does it), or null when the task no longer
+   * waits on it. An approval given is remembered, so its gate is passed once.
+   */
+  decide<K extends ApprovalKind>(
+    run: ActiveRun,
+    task: TaskRun,
+    approval: Approval & { kind: K },
+    d: ApprovalDecision<K>,
+  ): TaskAnswer | null {
+    const status = d.approve ? 'approved' : 'rejected';
+    const at = this.rt.iso();
+    const store = this.rt.store;
+    store.approvals.decide({
+      id: approval.id,
+      status,
+      decided_at: at,
+      actor: d.actor,
+      comment: d.comment ?? null,
+    });
+    store.memory.audit({
+      at,
+      actor: d.actor,
+      entity: 'approval',
+      entity_id: approval.id,
+      run_id: run.id,
+      from_status: 'pending',
+      to_status: status,
+      why: `${approval.kind} for task "${task.task_id}"${d.comment ? `: ${d.comment}` : ''}`,
+    });
+    if (task.status !== 'awaiting_approval') return null;
+    if (d.approve) run.approved.add(approvedKey(approval.kind, task.task_id));
+    const handler: ApprovalHandler<K> = APPROVALS[approval.kind];
+    return handler.answer(d);
+  }
+
+  /** The decided approval as stored, told to whoever shows approvals (after the decision commits). */
+  decided(approvalId: string): Approval {
+    const decided = this.rt.store.approvals.get(approvalId)!;
+    this.rt.bus.emit('approval.changed', decided);
+    return decided;
+  }
+
+  /**
+   * A task that stops waiting without a decision (cancelled, skipped) closes what it waited on:
+   * each pending approval is recorded rejected by `actor`, with why.
+   */
+  close(run: ActiveRun, task: TaskRun, why: string, actor: string): void {
+    if (task.status !== 'awaiting_approval') return;
+    const store = this.rt.store;
+    for (const a of store.approvals.forTask(run.id, task.task_id)) {
+      if (a.status !== 'pending') continue;
+      store.approvals.decide({
+        id: a.id,
+        status: 'rejected',
+        decided_at: this.rt.iso(),
+        actor,
+        comment: APPROVALS[a.kind].closed(why),
+      });
+      this.writer.audit(
+        'approval',
+        a.id,
+        run.id,
+        'pending',
+        'rejected',
+        `${a.kind} for task "${task.task_id}" closed: ${why}`,
+        actor,
+      );
+      const closed = store.approvals.get(a.id);
+      if (closed) this.rt.bus.emit('approval.changed', closed);
+    }
+  }
+}
