@@ -7,9 +7,10 @@ import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Executor, TaskContext } from './executor.ts';
 import type { RunHolds } from './run-holds.ts';
-import type { ActiveRun, Completion, InFlight, Note } from './run-state.ts';
+import type { ActiveRun, InFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
+import type { AttemptEnded, ExecutorNote } from './tick-inputs.ts';
 
 /** A file a person or daemon hands in with a finished task. */
 export interface HandedFile {
@@ -20,7 +21,7 @@ export interface HandedFile {
 
 /**
  * Attempts and what they report. `start` runs an attempt on this process's executor after the
- * tick that assigned it commits; its events land in the mailbox (`Mailbox`) and the next tick
+ * tick that assigned it commits; its events land in the inbox (`Inbox`) and the next tick
  * applies them: progress, logs, artifacts and usage here, the end in `TaskFlow.complete`.
  */
 export class Attempts {
@@ -42,8 +43,14 @@ export class Attempts {
     const ac = new AbortController();
     const flight: InFlight = { ac, timer: null, settled: false };
     run.inflight.set(task.task_id, flight);
-    const settle = (c: Omit<Completion, 'runId' | 'taskId' | 'attempt'>) =>
-      this.holds.settle(run, flight, { runId: run.id, taskId: task.task_id, attempt, ...c });
+    const settle = (c: Omit<AttemptEnded, 'kind' | 'runId' | 'taskId' | 'attempt'>) =>
+      this.holds.settle(run, flight, {
+        kind: 'attempt.ended',
+        runId: run.id,
+        taskId: task.task_id,
+        attempt,
+        ...c,
+      });
     if (spec.timeout_s !== undefined) {
       const seconds = spec.timeout_s;
       flight.timer = setTimeout(() => {
@@ -86,7 +93,13 @@ export class Attempts {
         if (flight.settled) break;
         if (ev.type === 'result') return settle({ ok: true, output: ev.output });
         if (ev.type === 'error') return settle({ ok: false, error: ev.message });
-        this.rt.mail.notes.push({ runId: run.id, taskId: task.task_id, attempt, event: ev });
+        this.rt.inbox.push({
+          kind: 'executor.note',
+          runId: run.id,
+          taskId: task.task_id,
+          attempt,
+          event: ev,
+        });
         this.rt.schedule();
       }
       settle({ ok: false, error: 'the agent finished without a result' });
@@ -96,7 +109,7 @@ export class Attempts {
   }
 
   /** Applies what an executor reported, if its attempt is still the task's current one. */
-  applyNote(n: Note): void {
+  applyNote(n: ExecutorNote): void {
     const run = this.rt.active.get(n.runId);
     const task = run?.tasks.get(n.taskId);
     if (!run || !task || task.status !== 'in_progress' || task.attempt !== n.attempt) return;

@@ -16,7 +16,7 @@ export type Decide = (
  * Seed 002, the asking half: in a plan with a decider, each task that ends done, failed or
  * unassigned asks it what next (`RunWriter.setStatus` calls `ask`). The context is gathered
  * then, inside the transaction; the decider is called once it commits (`send`), and its answer
- * waits in the mailbox for a later tick (`DeciderRunner.apply`).
+ * waits in the inbox for a later tick (`DeciderRunner.apply`).
  */
 export class DeciderQuestions {
   private readonly rt: Runtime;
@@ -82,7 +82,14 @@ export class DeciderQuestions {
     run.pendingDecisions++;
     const decider = run.decider!;
     const answered = (decision: Decision, problems: string[]) => {
-      this.rt.mail.decisions.push({ runId: run.id, taskId: task.task_id, ctx, decision, problems });
+      this.rt.inbox.push({
+        kind: 'decider.answer',
+        runId: run.id,
+        taskId: task.task_id,
+        ctx,
+        decision,
+        problems,
+      });
     };
     this.asked.push(() => {
       this.decide(decider, ctx)

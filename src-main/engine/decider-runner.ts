@@ -3,11 +3,12 @@ import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import { decidedTask, descriptionKey, escalationTask, guardDecision } from './decisions.ts';
-import type { ActiveRun, DecisionDone } from './run-state.ts';
+import type { ActiveRun } from './run-state.ts';
 import { registerAdded } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { TaskFlow } from './task-flow.ts';
+import type { DeciderAnswer } from './tick-inputs.ts';
 
 /**
  * Seed 002, the answering half: a decider's answer (asked by `DeciderQuestions`) is applied in a
@@ -28,7 +29,7 @@ export class DeciderRunner {
   }
 
   /** Applies an answer (inside the tick's transaction), after the guardrails (`decisions.ts`). */
-  apply(d: DecisionDone): void {
+  apply(d: DeciderAnswer): void {
     const run = this.rt.active.get(d.runId);
     if (!run) return;
     run.pendingDecisions--;

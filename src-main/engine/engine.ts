@@ -22,6 +22,8 @@ import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
 import { byTaskId, DEFAULT_CANCEL_ACTOR, delegations, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
+import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
+import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
 
 export type { Decide } from './decider-questions.ts';
 
@@ -74,6 +76,8 @@ export class Engine {
   private readonly rt: Runtime;
   /** The engine's parts, built once on `rt` (`buildParts`). */
   private readonly parts: EngineParts;
+  /** What each tick input does: the tick applies the queued ones, a person's call its own. */
+  private readonly handlers: TickHandlers;
 
   constructor(opts: EngineOptions) {
     const store = opts.store;
@@ -108,6 +112,28 @@ export class Engine {
     this.rt = rt;
     this.parts = parts;
     this.work = parts.work;
+    const { flow, attempts, decider, approvals } = parts;
+    this.handlers = {
+      'executor.note': (note) => attempts.applyNote(note),
+      'attempt.ended': (end) => flow.complete(end),
+      'decider.answer': (answer) => decider.apply(answer),
+      'retry.due': (due) => flow.retryDue(due),
+      'approval.decision': ({ run, task, approval, approve, actor, comment }) => {
+        const answer = approvals.decide(run, task, approval, { approve, actor, comment });
+        if (answer) flow.answer(run, task, answer, actor);
+      },
+      'run.cancel': ({ run, actor }) => {
+        for (const t of run.tasks.values()) {
+          if (!isTerminalTaskStatus(t.status)) flow.cancelOne(run, t, `run cancelled by ${actor}`, actor);
+        }
+        flow.finish(run, 'cancelled', actor);
+      },
+      'task.cancel': ({ run, task, actor }) => {
+        flow.cancelOne(run, task, `cancelled by ${actor}`, actor);
+        flow.settleDependents(run, task.task_id);
+        flow.maybeFinish(run);
+      },
+    };
   }
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
@@ -230,14 +256,8 @@ export class Engine {
 
   /** Cancels a run: every task not ended is cancelled and its agent stopped; `actor` is recorded. */
   cancelRun(runId: string, actor = DEFAULT_CANCEL_ACTOR): Run {
-    const { loader, flow } = this.parts;
-    const run = loader.runHere(runId);
-    loader.tx(() => {
-      for (const t of run.tasks.values()) {
-        if (!isTerminalTaskStatus(t.status)) flow.cancelOne(run, t, `run cancelled by ${actor}`, actor);
-      }
-      flow.finish(run, 'cancelled', actor);
-    });
+    const run = this.parts.loader.runHere(runId);
+    this.applyNow({ kind: 'run.cancel', run, actor });
     return this.rt.store.runs.get(runId)!;
   }
 
@@ -246,30 +266,22 @@ export class Engine {
    * a condition accepts it. The run ends when nothing else is left (`finalRunStatus`).
    */
   cancelTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR): TaskRun {
-    const { loader, flow } = this.parts;
-    const run = loader.runHere(runId);
+    const run = this.parts.loader.runHere(runId);
     const task = taskOf(run, taskId);
     if (isTerminalTaskStatus(task.status))
       throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
-    loader.tx(() => {
-      flow.cancelOne(run, task, `cancelled by ${actor}`, actor);
-      flow.settleDependents(run, taskId);
-      flow.maybeFinish(run);
-    });
+    this.applyNow({ kind: 'task.cancel', run, task, actor });
     this.rt.schedule();
     return { ...task };
   }
 
   /** Records an approval decision and resumes (or skips) only the task that waited on it (`Approvals`). */
   decideApproval(approvalId: string, approve: boolean, actor: string, comment: string | undefined): Approval {
-    const { approvals, loader, flow } = this.parts;
+    const { approvals, loader } = this.parts;
     const approval = approvals.pending(approvalId);
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);
-    loader.tx(() => {
-      const answer = approvals.decide(run, task, approval, { approve, actor, comment });
-      if (answer) flow.answer(run, task, answer, actor);
-    });
+    this.applyNow({ kind: 'approval.decision', run, task, approval, approve, actor, comment });
     const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;
@@ -341,38 +353,27 @@ export class Engine {
 
   // ---- the loop -----------------------------------------------------------------------
 
+  /**
+   * A person's call (a cancel, an approval's decision) applied at once, in a transaction of its
+   * own: the call answers once its change is stored, as a tick's inputs are.
+   */
+  private applyNow(input: TickInputs[CallKind]): void {
+    this.parts.loader.tx(() => applyInput(this.handlers, input));
+  }
+
   /** One step: apply what happened, dispatch ready work, commit; then act on it. */
   private tick(): void {
     const { rt } = this;
     if (rt.closed) return;
-    const { flow, attempts, decider, writer, questions } = this.parts;
-    const mail = rt.mail;
-    const completions = mail.completions;
-    const notes = mail.notes;
-    const decisions = mail.decisions;
-    const due = mail.dueRetries;
-    mail.completions = [];
-    mail.notes = [];
-    mail.decisions = [];
-    mail.dueRetries = [];
+    const { flow, attempts, writer, questions } = this.parts;
+    const inputs = rt.inbox.take();
     const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
     flow.newTick();
     if (
       !this.tryTx(() => {
         // Conditions an earlier tick had no time left for come first (`MatchBudget`).
         flow.settleDeferred();
-        for (const n of notes) attempts.applyNote(n);
-        for (const c of completions) flow.complete(c);
-        for (const d of decisions) decider.apply(d);
-        for (const [runId, taskId] of due) {
-          const run = rt.active.get(runId);
-          const task = run?.tasks.get(taskId);
-          if (run && task?.status === 'ready' && task.retry_at !== null) {
-            task.retry_at = null;
-            writer.save(task);
-            flow.enqueue(run, task);
-          }
-        }
+        for (const kind of QUEUED_INPUTS) applyAll(this.handlers, kind, inputs[kind]);
         this.dispatch(toStart);
       })
     )

@@ -245,7 +245,8 @@ export class PullApi {
     const flight = run.inflight.get(c.task_id);
     if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
     run.inflight.delete(c.task_id);
-    this.rt.mail.completions.push({
+    this.rt.inbox.push({
+      kind: 'attempt.ended',
       runId: c.run_id,
       taskId: c.task_id,
       attempt: task.attempt,

@@ -2,9 +2,10 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Run, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
-import type { ActiveRun, Completion, InFlight } from './run-state.ts';
+import type { ActiveRun, InFlight } from './run-state.ts';
 import { snapshot, stopFlight } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
+import type { AttemptEnded } from './tick-inputs.ts';
 
 /**
  * What the runs executed here hold, taken and let go: an attempt holds its agent (one more
@@ -43,14 +44,14 @@ export class RunHolds {
   /**
    * An attempt ended by itself (its agent answered, or its timeout passed): its flight settles,
    * once — its timeout is cleared, the run no longer counts it in flight — and `end` waits in the
-   * mailbox for the next tick to apply (`TaskFlow.complete`).
+   * inbox for the next tick to apply (`TaskFlow.complete`).
    */
-  settle(run: ActiveRun, flight: InFlight, end: Completion): void {
+  settle(run: ActiveRun, flight: InFlight, end: AttemptEnded): void {
     if (flight.settled) return;
     flight.settled = true;
     if (flight.timer) clearTimeout(flight.timer);
     if (run.inflight.get(end.taskId) === flight) run.inflight.delete(end.taskId);
-    this.rt.mail.completions.push(end);
+    this.rt.inbox.push(end);
     this.rt.schedule();
   }
 

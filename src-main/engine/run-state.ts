@@ -1,4 +1,4 @@
-import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
+import type { DeciderSpec } from '../../src-shared/schemas/decision.ts';
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
@@ -13,7 +13,6 @@ import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/ru
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { descriptionKey } from './decisions.ts';
-import type { ExecutorEvent } from './executor.ts';
 
 /** The actor of the engine's own transitions and audit entries. */
 export const ACTOR = 'engine';
@@ -92,44 +91,6 @@ export interface ActiveRun {
   logTimer: NodeJS.Timeout | null;
   /** Another process took the run over (its lease was lost): nothing here may change it. */
   lost: boolean;
-}
-
-/** An attempt that ended: reported by an executor, a pull agent or a timeout. */
-export interface Completion {
-  runId: string;
-  taskId: string;
-  attempt: number;
-  ok: boolean;
-  output?: unknown;
-  error?: string;
-}
-
-/** Something an executor reported during an attempt (progress, log, artifact, usage). */
-export interface Note {
-  runId: string;
-  taskId: string;
-  attempt: number;
-  event: ExecutorEvent;
-}
-
-/** A decider's answer, applied in a later tick (`DeciderRunner.apply`). */
-export interface DecisionDone {
-  runId: string;
-  taskId: string;
-  ctx: DecisionContext;
-  decision: Decision;
-  problems: string[];
-}
-
-/**
- * What happened between ticks (attempts that ended, executor notes, decider answers, retries
- * now due); the next tick takes each list whole and applies it in its transaction.
- */
-export class Mailbox {
-  completions: Completion[] = [];
-  notes: Note[] = [];
-  decisions: DecisionDone[] = [];
-  dueRetries: [string, string][] = [];
 }
 
 /** A map by task id, built without an entry array per task (plans can have 100,000). */

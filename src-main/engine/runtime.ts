@@ -5,7 +5,7 @@ import type { Clock, Ids } from './clock.ts';
 import { CommitEffects } from './commit-effects.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { ActiveRun } from './run-state.ts';
-import { Mailbox } from './run-state.ts';
+import { Inbox } from './tick-inputs.ts';
 
 /** How this engine was set up (`EngineOptions`, with the defaults filled in). */
 export interface EngineConfig {
@@ -36,7 +36,7 @@ export interface RuntimeOptions {
 /**
  * What the engine's parts share, built once by the engine: the store, the bus, the clock, ids
  * and randomness, the configuration, and the state of the runs this process executes — the runs
- * in memory, the ready queue, each agent's load, who waits for a run to end, the mailbox
+ * in memory, the ready queue, each agent's load, who waits for a run to end, the inbox
  * between ticks, the tasks in flight, what acts once a transaction ends. Each part takes it
  * (plus the parts it calls) when it is built; nothing is wired afterwards.
  */
@@ -56,8 +56,8 @@ export class Runtime {
   readonly load = new Map<string, number>();
   /** Whoever waits for a run to end (`Engine.whenSettled`), told once its end is stored. */
   readonly waiters = new Map<string, ((run: Run) => void)[]>();
-  /** What happened between ticks, for the next tick to apply. */
-  readonly mail = new Mailbox();
+  /** What happened between ticks (`QUEUED_INPUTS`), for the next tick to apply. */
+  readonly inbox = new Inbox();
   /** What acts once the current write transaction ends (`afterCommit`, `stopAfter`). */
   readonly effects: CommitEffects;
   /** Tasks this process's executors run now, across all runs (the global limit counts these). */
@@ -96,7 +96,7 @@ export class Runtime {
     });
   }
 
-  /** Runs a tick now: what waits in the mailbox is applied before the caller goes on. */
+  /** Runs a tick now: what waits in the inbox is applied before the caller goes on. */
   tickNow(): void {
     this.tick();
   }

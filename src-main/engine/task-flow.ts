@@ -15,7 +15,7 @@ import { decideDependent, MatchBudget } from './conditions.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { NewRun } from './run-launch.ts';
-import type { ActiveRun, Completion, InFlight } from './run-state.ts';
+import type { ActiveRun, InFlight } from './run-state.ts';
 import {
   ACTOR,
   addDependents,
@@ -29,6 +29,7 @@ import {
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { SearchIndexing } from './search-indexing.ts';
+import type { AttemptEnded, RetryDue } from './tick-inputs.ts';
 
 /** The parts `TaskFlow` calls. */
 export interface TaskFlowParts {
@@ -171,7 +172,7 @@ export class TaskFlow {
   }
 
   /** An attempt ended: the task is done, retried after a backoff, or failed. */
-  complete(c: Completion): void {
+  complete(c: AttemptEnded): void {
     const run = this.rt.active.get(c.runId);
     if (!run) return;
     const task = run.tasks.get(c.taskId)!;
@@ -235,7 +236,8 @@ export class TaskFlow {
     const started = task.started_at ? Date.parse(task.started_at) : this.rt.clock.now();
     const wait = Math.max(0, started + seconds * 1000 - this.rt.clock.now());
     flight.timer = setTimeout(() => {
-      const end = {
+      const end: AttemptEnded = {
+        kind: 'attempt.ended',
         runId: run.id,
         taskId: task.task_id,
         attempt,
@@ -252,11 +254,22 @@ export class TaskFlow {
     const wait = Math.max(0, (task.retry_at ?? 0) - this.rt.clock.now());
     const timer = setTimeout(() => {
       run.retryTimers.delete(task.task_id);
-      this.rt.mail.dueRetries.push([run.id, task.task_id]);
+      this.rt.inbox.push({ kind: 'retry.due', runId: run.id, taskId: task.task_id });
       this.rt.schedule();
     }, wait);
     timer.unref();
     run.retryTimers.set(task.task_id, timer);
+  }
+
+  /** A retry's backoff passed: the task, if it still waits for it, is queued for its next attempt. */
+  retryDue({ runId, taskId }: RetryDue): void {
+    const run = this.rt.active.get(runId);
+    const task = run?.tasks.get(taskId);
+    if (run && task?.status === 'ready' && task.retry_at !== null) {
+      task.retry_at = null;
+      this.writer.save(task);
+      this.enqueue(run, task);
+    }
   }
 
   /**

@@ -1,0 +1,148 @@
+import type { Approval } from '../../src-shared/schemas/approval.ts';
+import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { ExecutorEvent } from './executor.ts';
+import type { ActiveRun } from './run-state.ts';
+
+/** An attempt ended: its executor answered or failed, a pull agent completed it, or its timeout passed. */
+export interface AttemptEnded {
+  kind: 'attempt.ended';
+  runId: string;
+  taskId: string;
+  attempt: number;
+  ok: boolean;
+  output?: unknown;
+  error?: string;
+}
+
+/** Something an executor reported during an attempt (progress, log, artifact, usage). */
+export interface ExecutorNote {
+  kind: 'executor.note';
+  runId: string;
+  taskId: string;
+  attempt: number;
+  event: ExecutorEvent;
+}
+
+/** A decider's answer to what it was asked after a task ended. */
+export interface DeciderAnswer {
+  kind: 'decider.answer';
+  runId: string;
+  taskId: string;
+  ctx: DecisionContext;
+  decision: Decision;
+  problems: string[];
+}
+
+/** A failed task's backoff passed: it is queued for its next attempt. */
+export interface RetryDue {
+  kind: 'retry.due';
+  runId: string;
+  taskId: string;
+}
+
+/** A person decided an approval. */
+export interface ApprovalDecided {
+  kind: 'approval.decision';
+  run: ActiveRun;
+  task: TaskRun;
+  approval: Approval;
+  approve: boolean;
+  actor: string;
+  comment: string | undefined;
+}
+
+/** A person cancelled a run. */
+export interface RunCancelled {
+  kind: 'run.cancel';
+  run: ActiveRun;
+  actor: string;
+}
+
+/** A person cancelled one task. */
+export interface TaskCancelled {
+  kind: 'task.cancel';
+  run: ActiveRun;
+  task: TaskRun;
+  actor: string;
+}
+
+/**
+ * Everything that moves a run, by kind: one closed union. Each kind has one handler
+ * (`TickHandlers`, in `Engine`), so the compiler asks for the handler of a new kind.
+ */
+export interface TickInputs {
+  'attempt.ended': AttemptEnded;
+  'executor.note': ExecutorNote;
+  'decider.answer': DeciderAnswer;
+  'retry.due': RetryDue;
+  'approval.decision': ApprovalDecided;
+  'run.cancel': RunCancelled;
+  'task.cancel': TaskCancelled;
+}
+export type TickInputKind = keyof TickInputs;
+export type TickInput = TickInputs[TickInputKind];
+export type TickHandlers = { [K in TickInputKind]: (input: TickInputs[K]) => void };
+
+/**
+ * The inputs that happen between ticks (an executor, a timer, a decider): they wait in the inbox
+ * and the next tick applies them in its transaction, kind by kind in this order.
+ */
+export const QUEUED_INPUTS = ['executor.note', 'attempt.ended', 'decider.answer', 'retry.due'] as const;
+export type QueuedKind = (typeof QUEUED_INPUTS)[number];
+/**
+ * The inputs a person's call brings (`approvals.decide`, `runs.cancel`, `runs.cancelTask`):
+ * applied at once, in a transaction of their own, so the call answers once its change is stored.
+ */
+export type CallKind = Exclude<TickInputKind, QueuedKind>;
+
+type InboxLists = { [K in QueuedKind]: TickInputs[K][] };
+const emptyLists = (): InboxLists => ({
+  'executor.note': [],
+  'attempt.ended': [],
+  'decider.answer': [],
+  'retry.due': [],
+});
+
+/** Where queued inputs wait for the next tick, a list per kind. Inputs carry their `kind`: nothing is wrapped. */
+export class Inbox {
+  private lists = emptyLists();
+  private waiting = 0;
+
+  push<K extends QueuedKind>(input: TickInputs[K] & { kind: K }): void {
+    const list: TickInputs[K][] = this.lists[input.kind];
+    list.push(input);
+    this.waiting++;
+  }
+
+  /** Everything that waits, for a tick to apply; the inbox is empty after. */
+  take(): InboxLists {
+    if (this.waiting === 0) return NOTHING;
+    const lists = this.lists;
+    this.lists = emptyLists();
+    this.waiting = 0;
+    return lists;
+  }
+}
+
+/** What `take` gives when nothing waits (most ticks a call asks for): never pushed to. */
+const NOTHING: InboxLists = Object.freeze(emptyLists());
+
+/** Applies one input with its kind's handler. */
+export function applyInput<K extends TickInputKind>(
+  handlers: TickHandlers,
+  input: TickInputs[K] & { kind: K },
+): void {
+  const handle: (input: TickInputs[K]) => void = handlers[input.kind];
+  handle(input);
+}
+
+/** Applies a list of queued inputs of one kind, in order. */
+export function applyAll<K extends QueuedKind>(
+  handlers: TickHandlers,
+  kind: K,
+  inputs: TickInputs[K][],
+): void {
+  const handle: (input: TickInputs[K]) => void = handlers[kind];
+  for (const input of inputs) handle(input);
+}
