@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DecisionContext } from '../../src-shared/schemas/decision.ts';
+import type { PartsKit } from '../../test/kit/parts-kit.ts';
+import { partsKit, task } from '../../test/kit/parts-kit.ts';
+import { IllegalTransitionError } from './task-state.ts';
+
+let kit: PartsKit;
+afterEach(() => kit?.close());
+
+const auditOf = (runId: string, taskId: string) =>
+  kit.store.memory.listAudit(runId, 100, taskId).map((e) => `${e.from_status} → ${e.to_status}`);
+
+describe('RunWriter', () => {
+  it('writes what a transaction changed at its commit: each task row once, audit entries in order, events after', async () => {
+    kit = partsKit();
+    const run = kit.start({ plan_id: 'p', tasks: [task('a')] });
+    await kit.flushEvents();
+    kit.events.length = 0;
+    const { writer } = kit.parts;
+    const a = kit.task(run, 'a');
+    kit.parts.loader.tx(() => {
+      writer.setStatus(run, a, 'in_progress', { agent_id: 'w', attempt: 1 });
+      writer.setStatus(run, a, 'done', { output: { ok: true } });
+      // Nothing of it is stored or told before the commit.
+      expect(kit.stored(run.id, 'a')!.status).toBe('ready');
+      expect(auditOf(run.id, 'a')).toEqual([]);
+    });
+    expect(kit.stored(run.id, 'a')).toMatchObject({ status: 'done', output: { ok: true }, attempt: 1 });
+    expect(auditOf(run.id, 'a')).toEqual(['ready → in_progress', 'in_progress → done']);
+    expect(run.counts).toMatchObject({ ready: 0, in_progress: 0, done: 1 });
+    expect(kit.events).toEqual([]);
+    await kit.flushEvents();
+    // One task.updated for the row, as it was at commit.
+    const updates = kit.events.filter((e) => e.name === 'task.updated');
+    expect(updates).toEqual([{ name: 'task.updated', payload: expect.objectContaining({ status: 'done' }) }]);
+  });
+
+  it('a transaction that fails writes and tells nothing, stops what it meant to stop, and hands its runs to reload', async () => {
+    kit = partsKit();
+    const run = kit.start({ plan_id: 'p', tasks: [task('a'), task('b')] });
+    await kit.flushEvents();
+    kit.events.length = 0;
+    const { writer } = kit.parts;
+    const effects = kit.rt.effects;
+    const happened: string[] = [];
+    const reloaded: string[][] = [];
+    expect(() =>
+      writer.tx(
+        () => {
+          writer.setStatus(run, kit.task(run, 'b'), 'in_progress', { agent_id: 'w', attempt: 1 });
+          effects.afterCommit(() => happened.push('told'));
+          effects.stopAfter(() => happened.push('stopped'));
+          writer.setStatus(run, kit.task(run, 'a'), 'done', {});
+        },
+        (runIds) => reloaded.push(runIds),
+      ),
+    ).toThrow(IllegalTransitionError);
+    expect(reloaded).toEqual([[run.id]]);
+    expect(happened).toEqual(['stopped']);
+    expect(kit.stored(run.id, 'b')!.status).toBe('ready');
+    expect(auditOf(run.id, 'b')).toEqual([]);
+    await kit.flushEvents();
+    expect(kit.events).toEqual([]);
+    // The next transaction starts clean: nothing of the failed one comes along.
+    kit.parts.loader.tx(() => writer.setStatus(run, kit.task(run, 'a'), 'cancelled', { reason: 'by test' }));
+    expect(auditOf(run.id, 'b')).toEqual([]);
+    expect(kit.stored(run.id, 'b')!.status).toBe('ready');
+  });
+
+  it('refuses to write to a run another process took over', () => {
+    kit = partsKit();
+    const run = kit.start({ plan_id: 'p', tasks: [task('a')] });
+    run.lost = true;
+    expect(() =>
+      kit.parts.loader.tx(() => kit.parts.writer.setStatus(run, kit.task(run, 'a'), 'cancelled', {})),
+    ).toThrow(`run "${run.id}" is being executed by another Baton process`);
+    expect(kit.stored(run.id, 'a')!.status).toBe('ready');
+  });
+
+  it('asks the run’s decider as a task ends, calling it only once the transaction committed', async () => {
+    const asked: DecisionContext[] = [];
+    kit = partsKit({
+      decide: async (_spec, ctx) => {
+        asked.push(ctx);
+        return { decision: { action: 'wait_for_more_tasks', reasoning: 'fine', urgency: 'normal' } };
+      },
+    });
+    const run = kit.start({ plan_id: 'p', decider: { kind: 'rules' }, tasks: [task('a'), task('b')] });
+    const { writer, questions } = kit.parts;
+    kit.parts.loader.tx(() => {
+      const a = kit.task(run, 'a');
+      writer.setStatus(run, a, 'in_progress', { agent_id: 'w', attempt: 1 });
+      writer.setStatus(run, a, 'done', { output: 'built' });
+    });
+    expect(run.pendingDecisions).toBe(1);
+    expect(asked).toEqual([]);
+    questions.send();
+    expect(asked).toEqual([
+      expect.objectContaining({
+        completed_task: expect.objectContaining({ task_id: 'a', status: 'done', success: true }),
+        agent_outputs: { output: '"built"' },
+        queue: expect.objectContaining({ ready: 1, open: 1 }),
+      }),
+    ]);
+    await new Promise((r) => setImmediate(r));
+    expect(kit.taken('decider.answer')).toEqual([
+      expect.objectContaining({
+        runId: run.id,
+        taskId: 'a',
+        decision: expect.objectContaining({ reasoning: 'fine' }),
+      }),
+    ]);
+  });
+});
