@@ -36,6 +36,7 @@ export class DeciderQuestions {
     const store = this.rt.store;
     const spec = run.specs.get(task.task_id)!;
     if (run.gates.has(task.task_id)) return; // a person's decision is not decided on again
+    const decider = run.decider!;
     const outputs: Record<string, string> = {};
     if (task.output !== null && task.output !== undefined)
       outputs.output = JSON.stringify(task.output).slice(0, 500);
@@ -67,7 +68,7 @@ export class DeciderQuestions {
         skills: agent.skills,
         status: agent.status,
       })),
-      history: [...run.history],
+      history: [...decider.history],
       queue: {
         ready: c.ready,
         in_progress: c.in_progress,
@@ -77,10 +78,9 @@ export class DeciderQuestions {
         unsuccessful: c.failed + c.unassigned,
       },
       agent_outputs: outputs,
-      created_so_far: run.added.size - run.gates.size,
+      created_so_far: decider.added.size - run.gates.size,
     };
-    run.pendingDecisions++;
-    const decider = run.decider!;
+    decider.pending++;
     const answered = (decision: Decision, problems: string[]) => {
       this.rt.inbox.push({
         kind: 'decider.answer',
@@ -92,7 +92,7 @@ export class DeciderQuestions {
       });
     };
     this.asked.push(() => {
-      this.decide(decider, ctx)
+      this.decide(decider.spec, ctx)
         .then(
           (r) => answered(r.decision, r.problems ?? []),
           (err: unknown) =>

@@ -45,7 +45,7 @@ describe('DeciderRunner', () => {
     ]);
     const run = kit.start({ plan_id: 'p', decider: { kind: 'rules' }, tasks: [task('a')] });
     await endAndApply(run, 'a');
-    expect(run.pendingDecisions).toBe(0);
+    expect(run.decider?.pending).toBe(0);
     expect(kit.stored(run.id, 'decided-1')).toMatchObject({ status: 'ready' });
     expect(run.specs.get('decided-1')).toMatchObject({
       description: 'Write the summary',

@@ -32,16 +32,17 @@ export class DeciderRunner {
   apply(d: DeciderAnswer): void {
     const run = this.rt.active.get(d.runId);
     if (!run) return;
-    run.pendingDecisions--;
+    const decider = run.decider!;
+    decider.pending--;
     const decision = guardDecision(d.decision, {
-      made: run.added.size - run.gates.size,
-      max: run.decider!.max_created_tasks,
-      seen: run.addedDescriptions,
+      made: decider.added.size - run.gates.size,
+      max: decider.spec.max_created_tasks,
+      seen: decider.addedDescriptions,
     });
     const now = this.rt.iso();
     this.writer.remember({
       id: this.rt.ids.next('mem'),
-      agent_id: run.decider!.kind === 'llm' ? (run.decider!.agent_id ?? 'decider') : 'decider',
+      agent_id: decider.spec.kind === 'llm' ? (decider.spec.agent_id ?? 'decider') : 'decider',
       type: 'decision',
       content: {
         run_id: run.id,
@@ -70,7 +71,7 @@ export class DeciderRunner {
     );
     switch (decision.action) {
       case 'create_task':
-        run.addedDescriptions.add(descriptionKey(decision.task_description ?? ''));
+        decider.addedDescriptions.add(descriptionKey(decision.task_description ?? ''));
         this.addTask(
           run,
           decidedTask(this.nextAddedId(run, 'decided'), d.taskId, decision, (id) =>
@@ -85,7 +86,7 @@ export class DeciderRunner {
         break;
       }
       case 'project_complete':
-        run.closedByDecider = true;
+        decider.closedRun = true;
         for (const t of run.tasks.values()) {
           if (isTerminalTaskStatus(t.status)) continue;
           if (t.status === 'in_progress')
@@ -100,7 +101,7 @@ export class DeciderRunner {
   }
 
   private nextAddedId(run: ActiveRun, prefix: string): string {
-    let n = run.added.size + 1;
+    let n = run.decider!.added.size + 1;
     while (run.tasks.has(`${prefix}-${n}`)) n++;
     return `${prefix}-${n}`;
   }

@@ -316,7 +316,8 @@ export class Engine {
    */
   waitingOnPeople(runId: string): TaskRun[] | null {
     const run = this.rt.active.get(runId);
-    if (!run || this.rt.tickPending || run.retryTimers.size > 0 || run.pendingDecisions > 0) return null;
+    if (!run || this.rt.tickPending || run.retryTimers.size > 0 || (run.decider?.pending ?? 0) > 0)
+      return null;
     for (const f of run.inflight.values()) if (f.ac !== null && !f.settled) return null;
     const waiting: TaskRun[] = [];
     for (const t of run.tasks.values())
@@ -383,13 +384,14 @@ export class Engine {
     const now = rt.clock.now();
     const logs: ActiveRun[] = [];
     for (const run of rt.active.values()) {
-      if (run.logDirty && now - run.lastLogAt >= run.logEveryMs) logs.push(run);
-      else if (run.logDirty && !run.logTimer) {
-        run.logTimer = setTimeout(() => {
-          run.logTimer = null;
+      const log = run.buildLog;
+      if (log.dirty && now - log.lastAt >= log.everyMs) logs.push(run);
+      else if (log.dirty && !log.timer) {
+        log.timer = setTimeout(() => {
+          log.timer = null;
           rt.schedule();
-        }, run.logEveryMs);
-        run.logTimer.unref();
+        }, log.everyMs);
+        log.timer.unref();
       }
     }
     if (logs.length > 0)
@@ -451,7 +453,7 @@ export class Engine {
           finished_at: rt.iso(),
         });
         run.unassigned.set(task.task_id, { task_id: task.task_id, reason: m.reason });
-        run.logDirty = true;
+        run.buildLog.dirty = true;
         flow.settleDependents(run, task.task_id);
         flow.maybeFinish(run);
         continue;

@@ -96,7 +96,7 @@ export class RunHolds {
     run.inflight.clear();
     for (const t of run.retryTimers.values()) clearTimeout(t);
     run.retryTimers.clear();
-    if (run.logTimer) clearTimeout(run.logTimer);
+    if (run.buildLog.timer) clearTimeout(run.buildLog.timer);
     this.rt.queue.removeRun(run.id);
     this.rt.store.runs.dropLease(run.id, this.rt.config.owner);
   }

@@ -50,6 +50,32 @@ export interface InFlight {
   settled: boolean;
 }
 
+/** A run's build log: the entry as last written, and when it is due again (`RunWriter.writeBuildLog`). */
+export interface BuildLogState {
+  /** The build_log entry as last written, without its content (rebuilt on each write). */
+  entry: MemoryEntry;
+  /** What it shows changed since it was last written. */
+  dirty: boolean;
+  lastAt: number;
+  /** How often it is rewritten: the configured interval, longer for logs so big that writing one costs more than 1% of it. */
+  everyMs: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Seed 002: a run's decider, and what it asked and did (`DeciderQuestions`, `DeciderRunner`). */
+export interface DeciderState {
+  spec: DeciderSpec;
+  /** Decisions asked for and not applied yet: the run does not end while one is pending. */
+  pending: number;
+  /** It declared the project complete: the run ends `completed`. */
+  closedRun: boolean;
+  /** The tasks it added (escalations included), and the descriptions of those it created (a task proposed again is a loop). */
+  added: Set<string>;
+  addedDescriptions: Set<string>;
+  /** The last tasks that ended, newest first, five at most. */
+  history: { task_id: string; status: string; agent_id: string | null }[];
+}
+
 /** A run this process executes, as kept in memory (`TaskFlow.activate`). */
 export interface ActiveRun {
   id: string;
@@ -57,8 +83,7 @@ export interface ActiveRun {
   /** The run row as loaded; status and counts are kept current in memory. */
   info: Omit<Run, 'counts'>;
   counts: TaskCounts;
-  /** The build_log entry as last written, without its content (rebuilt on each write). */
-  log: MemoryEntry;
+  buildLog: BuildLogState;
   specs: Map<string, TaskSpec>;
   tasks: Map<string, TaskRun>;
   dependents: Map<string, string[]>;
@@ -73,22 +98,10 @@ export interface ActiveRun {
   withArtifacts: Set<string>;
   /** Usage cost reported by agents for the current attempt of a task. */
   usage: Map<string, number>;
-  /** Seed 002: the plan's decider, decisions asked for and not yet applied, tasks it added. */
-  decider: DeciderSpec | null;
-  pendingDecisions: number;
-  /** The decider declared the project complete: the run ends `completed`. */
-  closedByDecider: boolean;
-  added: Set<string>;
-  addedDescriptions: Set<string>;
-  /** Tasks that are a person's decision (escalations): done when approved. */
+  /** Seed 002: the plan's decider and what it asked and did; null without one. */
+  decider: DeciderState | null;
+  /** Tasks that are a person's decision (escalations a decider added): done when approved. */
   gates: Set<string>;
-  /** The last tasks that ended, newest first; kept for a decider only (empty without one). */
-  history: { task_id: string; status: string; agent_id: string | null }[];
-  logDirty: boolean;
-  lastLogAt: number;
-  /** How often the build log is rewritten: the configured interval, longer for logs so big that writing one costs more than 2% of it. */
-  logEveryMs: number;
-  logTimer: NodeJS.Timeout | null;
   /** Another process took the run over (its lease was lost): nothing here may change it. */
   lost: boolean;
 }
@@ -112,9 +125,9 @@ export function addDependents(dependents: Map<string, string[]>, spec: TaskSpec)
 /** Records a task the decider added in the run's model (when added, and when a run is resumed). */
 export function registerAdded(run: ActiveRun, spec: TaskSpec): void {
   run.specs.set(spec.task_id, spec);
-  run.added.add(spec.task_id);
+  run.decider?.added.add(spec.task_id);
   if ((spec.inputs as { baton_gate?: boolean } | undefined)?.baton_gate) run.gates.add(spec.task_id);
-  else run.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
+  else run.decider?.addedDescriptions.add(descriptionKey(spec.description.split('\n\n')[0]!));
   addDependents(run.dependents, spec);
 }
 

@@ -92,7 +92,7 @@ describe('RunWriter', () => {
       writer.setStatus(run, a, 'in_progress', { agent_id: 'w', attempt: 1 });
       writer.setStatus(run, a, 'done', { output: 'built' });
     });
-    expect(run.pendingDecisions).toBe(1);
+    expect(run.decider?.pending).toBe(1);
     expect(asked).toEqual([]);
     questions.send();
     expect(asked).toEqual([

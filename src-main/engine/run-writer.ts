@@ -105,10 +105,11 @@ export class RunWriter {
     run.counts[from]--;
     run.counts[to]++;
     if (!isTerminalTaskStatus(from) && isTerminalTaskStatus(to)) {
-      if (run.decider) {
+      const decider = run.decider;
+      if (decider) {
         // Only a decider reads the history: a run without one keeps none.
-        run.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
-        if (run.history.length > 5) run.history.length = 5;
+        decider.history.unshift({ task_id: task.task_id, status: to, agent_id: task.agent_id });
+        if (decider.history.length > 5) decider.history.length = 5;
         if (to === 'done' || to === 'failed' || to === 'unassigned') this.questions.ask(run, task);
       }
     }
@@ -233,15 +234,16 @@ export class RunWriter {
       unassigned_tasks: [...run.unassigned.values()],
       timestamp: now,
     };
-    const entry = { ...run.log, content, status, updated_at: now };
+    const log = run.buildLog;
+    const entry = { ...log.entry, content, status, updated_at: now };
     this.store.memory.update(entry);
     // The content is rewritten whole next time: keep the entry without it (megabytes for a big run).
-    run.log = { ...entry, content: {} };
-    run.logDirty = false;
-    run.lastLogAt = this.rt.clock.now();
+    log.entry = { ...entry, content: {} };
+    log.dirty = false;
+    log.lastAt = this.rt.clock.now();
     // A 100,000-task log is megabytes of JSON: rewriting it every 250 ms would cost more than the
     // run. Rewrites take at most ~1% of the engine thread (each one stalls a tick or two).
-    run.logEveryMs = Math.max(this.rt.config.buildLogIntervalMs, 100 * (performance.now() - began));
+    log.everyMs = Math.max(this.rt.config.buildLogIntervalMs, 100 * (performance.now() - began));
     this.bus.emit('memory.written', entry);
     this.bus.emit('run.updated', snapshot(run));
   }

@@ -102,7 +102,13 @@ export class TaskFlow {
       plan,
       info,
       counts,
-      log,
+      buildLog: {
+        entry: log,
+        dirty: true,
+        lastAt: 0,
+        everyMs: this.rt.config.buildLogIntervalMs,
+        timer: null,
+      },
       specs: byTaskId(plan.tasks),
       tasks: byTaskId(tasks),
       dependents: new Map(),
@@ -113,17 +119,17 @@ export class TaskFlow {
       unassigned: new Map(),
       usage: new Map(),
       withArtifacts: new Set(),
-      decider: plan.decider ?? null,
-      pendingDecisions: 0,
-      closedByDecider: false,
-      added: new Set(),
-      addedDescriptions: new Set(),
+      decider: plan.decider
+        ? {
+            spec: plan.decider,
+            pending: 0,
+            closedRun: false,
+            added: new Set(),
+            addedDescriptions: new Set(),
+            history: [],
+          }
+        : null,
       gates: new Set(),
-      history: [],
-      logDirty: true,
-      lastLogAt: 0,
-      logEveryMs: this.rt.config.buildLogIntervalMs,
-      logTimer: null,
       lost: false,
     };
     this.rt.active.set(runId, run);
@@ -338,7 +344,7 @@ export class TaskFlow {
       finished_at: null,
     });
     run.delegated.add(task);
-    run.logDirty = true;
+    run.buildLog.dirty = true;
     run.usage.delete(task.task_id);
     this.holds.hold(run, task, agent);
   }
@@ -465,7 +471,7 @@ export class TaskFlow {
   }
 
   maybeFinish(run: ActiveRun): void {
-    if (openTasks(run) > 0 || run.pendingDecisions > 0) return;
+    if (openTasks(run) > 0 || (run.decider?.pending ?? 0) > 0) return;
     // A person's rejection skips its task. An approval closed because its task was cancelled,
     // or the decider closed the run, is stored as rejected too, by the canceller (the task is
     // cancelled) or by the engine: neither is a person saying no.
@@ -474,7 +480,7 @@ export class TaskFlow {
       .some(
         (a) => a.status === 'rejected' && a.actor !== ACTOR && run.tasks.get(a.task_id)?.status === 'skipped',
       );
-    this.finish(run, finalRunStatus(run.counts, rejected, run.closedByDecider));
+    this.finish(run, finalRunStatus(run.counts, rejected, run.decider?.closedRun ?? false));
   }
 
   /** Ends the run as `status`; `actor` ended it (a person cancelling it), else the engine. */
