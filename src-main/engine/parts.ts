@@ -48,7 +48,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
   const attempts = new Attempts(rt, { writer, holds }, opts.secrets);
   const decider = new DeciderRunner(rt, { writer, flow, agents });
-  const work = new PullApi(rt, { agents, approvals, flow, attempts, loader, leases });
+  const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
   return {
     budget,
     outcomes,

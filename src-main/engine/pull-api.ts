@@ -8,6 +8,7 @@ import type { Approvals } from './approvals/approvals.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
+import type { RunHolds } from './run-holds.ts';
 import type { RunLoader } from './run-loader.ts';
 import type { ActiveRun } from './run-state.ts';
 import { stopFlight, taskOf } from './run-state.ts';
@@ -52,6 +53,7 @@ export class PullApi {
   private readonly agents: AgentDirectory;
   private readonly approvals: Approvals;
   private readonly flow: TaskFlow;
+  private readonly holds: RunHolds;
   private readonly attempts: Attempts;
   private readonly loader: RunLoader;
   private readonly leases: RunLeases;
@@ -62,6 +64,7 @@ export class PullApi {
       agents: AgentDirectory;
       approvals: Approvals;
       flow: TaskFlow;
+      holds: RunHolds;
       attempts: Attempts;
       loader: RunLoader;
       leases: RunLeases;
@@ -71,6 +74,7 @@ export class PullApi {
     this.agents = parts.agents;
     this.approvals = parts.approvals;
     this.flow = parts.flow;
+    this.holds = parts.holds;
     this.attempts = parts.attempts;
     this.loader = parts.loader;
     this.leases = parts.leases;
@@ -224,7 +228,7 @@ export class PullApi {
       gated = this.approvals.gateBeforeStart(run, task, spec, agent);
       if (gated) return;
       this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
-      this.flow.holdPulled(run, task);
+      this.holds.holdPulled(run, task);
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     return { status: 'in_progress', context: this.contextOf(run, task, agent) };

@@ -56,6 +56,35 @@ export class RunHolds {
   }
 
   /**
+   * A pull agent (a person or daemon) works on the task's current attempt elsewhere. Nothing
+   * here can stop that work, but its timeout still holds: once it passes, the attempt fails as
+   * one run here does (`Attempts.start`), and is retried if the task allows.
+   */
+  holdPulled(run: ActiveRun, task: TaskRun): void {
+    const flight: InFlight = { ac: null, timer: null, settled: false };
+    run.inflight.set(task.task_id, flight);
+    const seconds = run.specs.get(task.task_id)!.timeout_s;
+    if (seconds === undefined) return;
+    const attempt = task.attempt;
+    // Counted from when the attempt started: a restart does not give it more time.
+    const started = task.started_at ? Date.parse(task.started_at) : this.rt.clock.now();
+    const wait = Math.max(0, started + seconds * 1000 - this.rt.clock.now());
+    flight.timer = setTimeout(() => {
+      const end: AttemptEnded = {
+        kind: 'attempt.ended',
+        runId: run.id,
+        taskId: task.task_id,
+        attempt,
+        ok: false,
+        error: `timed out after ${seconds} s`,
+      };
+      this.settle(run, flight, end);
+    }, wait);
+    // Nobody here works on it: the timeout alone keeps no process alive (a restart re-arms it).
+    flight.timer.unref();
+  }
+
+  /**
    * The run stops going on here (it ended, or another process took it over): everything it has
    * going is stopped, and whoever waits for it gets its stored row once the transaction commits.
    */

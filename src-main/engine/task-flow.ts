@@ -15,7 +15,7 @@ import { decideDependent, MatchBudget } from './conditions.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { NewRun } from './run-launch.ts';
-import type { ActiveRun, InFlight } from './run-state.ts';
+import type { ActiveRun } from './run-state.ts';
 import {
   ACTOR,
   addDependents,
@@ -154,7 +154,7 @@ export class TaskFlow {
           // A pull agent elsewhere may still be working on it: keep it, its capacity and its
           // cost in flight (which `release` takes back when it ends), and its timeout.
           this.holds.hold(run, t, agent);
-          this.holdPulled(run, t);
+          this.holds.holdPulled(run, t);
           continue;
         }
         this.writer.keepAttempt(t, 'interrupted', null);
@@ -225,35 +225,6 @@ export class TaskFlow {
     this.writer.writeTaskResult(run, task);
     this.settleDependents(run, task.task_id);
     this.maybeFinish(run);
-  }
-
-  /**
-   * A pull agent (a person or daemon) works on the task's current attempt elsewhere. Nothing
-   * here can stop that work, but its timeout still holds: once it passes, the attempt fails as
-   * one run here does (`Attempts.start`), and is retried if the task allows.
-   */
-  holdPulled(run: ActiveRun, task: TaskRun): void {
-    const flight: InFlight = { ac: null, timer: null, settled: false };
-    run.inflight.set(task.task_id, flight);
-    const seconds = run.specs.get(task.task_id)!.timeout_s;
-    if (seconds === undefined) return;
-    const attempt = task.attempt;
-    // Counted from when the attempt started: a restart does not give it more time.
-    const started = task.started_at ? Date.parse(task.started_at) : this.rt.clock.now();
-    const wait = Math.max(0, started + seconds * 1000 - this.rt.clock.now());
-    flight.timer = setTimeout(() => {
-      const end: AttemptEnded = {
-        kind: 'attempt.ended',
-        runId: run.id,
-        taskId: task.task_id,
-        attempt,
-        ok: false,
-        error: `timed out after ${seconds} s`,
-      };
-      this.holds.settle(run, flight, end);
-    }, wait);
-    // Nobody here works on it: the timeout alone keeps no process alive (a restart re-arms it).
-    flight.timer.unref();
   }
 
   private armRetry(run: ActiveRun, task: TaskRun): void {
