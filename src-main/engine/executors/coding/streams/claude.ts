@@ -1,8 +1,8 @@
 import { assistantBlocks, userBlocks } from './claude-blocks.ts';
 import { arr, count, isObject, type JsonObject, name, num, obj, str } from './json.ts';
-import type { CliStream } from './parser.ts';
 import type { TokenCounts } from './prices.ts';
 import type { Recorder } from './recorder.ts';
+import type { CliStream } from './stream.ts';
 
 /**
  * Claude Code's `--output-format stream-json --verbose` (test/coding-agents/README.md):

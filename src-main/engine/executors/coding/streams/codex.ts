@@ -1,7 +1,7 @@
 import { resultText, safeJson } from './claude-blocks.ts';
 import { arr, count, type JsonObject, name, num, obj, str } from './json.ts';
-import type { CliStream } from './parser.ts';
 import type { Recorder, ToolEnd } from './recorder.ts';
+import type { CliStream } from './stream.ts';
 
 /**
  * Codex's `exec --json` (test/coding-agents/README.md; the event types are codex-rs

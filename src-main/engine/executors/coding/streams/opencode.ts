@@ -1,7 +1,7 @@
 import { safeJson } from './claude-blocks.ts';
 import { count, epochMs, type JsonObject, name, num, obj, str } from './json.ts';
-import type { CliStream, ExitStatus } from './parser.ts';
 import type { Recorder, ResultCause } from './recorder.ts';
+import type { CliStream, ExitStatus } from './stream.ts';
 
 /**
  * opencode's `run --format json` (test/coding-agents/README.md). Every event carries

@@ -1,8 +1,8 @@
 import { assistantBlocks, userBlocks } from './claude-blocks.ts';
 import { count, type JsonObject, name, num, obj, str } from './json.ts';
-import type { CliStream } from './parser.ts';
 import type { TokenCounts } from './prices.ts';
 import type { Recorder, ResultCause } from './recorder.ts';
+import type { CliStream } from './stream.ts';
 
 /**
  * qwen-code's `--output-format stream-json` (test/coding-agents/README.md): claude's shape,
