@@ -94,6 +94,10 @@ export function createApp(opts: AppOptions) {
       opts.dataDir === ':memory:'
         ? join(tmpdir(), `baton-workspaces-${process.pid}`)
         : join(opts.dataDir, 'workspaces'),
+    worktreeRoot:
+      opts.dataDir === ':memory:'
+        ? join(tmpdir(), `baton-worktrees-${process.pid}`)
+        : join(opts.dataDir, 'worktrees'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),

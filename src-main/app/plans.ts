@@ -6,6 +6,7 @@ import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
+import { workspaceIssues } from './workspace-refs.ts';
 
 export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();
@@ -31,7 +32,7 @@ export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHan
     'plans.restore': async ({ plan_id, version }) => {
       const old = found(plan_id, version);
       // A version saved before patterns were checked is not made current with a slow one.
-      const unsafe = await patterns.planIssues(old.plan);
+      const unsafe = [...workspaceIssues(store, old.plan), ...(await patterns.planIssues(old.plan))];
       if (unsafe.length > 0)
         throw invalidInput(`plan "${plan_id}" v${old.version} is invalid`, toIssues(unsafe));
       const summary = store.tx(() => store.plans.save(old.plan, now()));
@@ -40,13 +41,21 @@ export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHan
     },
     'plans.validate': async ({ plan }) => {
       const parsed = parsePlan(plan);
-      const issues = [...(parsed.ok ? [] : parsed.issues), ...(await patterns.planIssues(plan))];
+      const issues = [
+        ...(parsed.ok ? [] : parsed.issues),
+        ...workspaceIssues(store, plan),
+        ...(await patterns.planIssues(plan)),
+      ];
       return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };
     },
     'plans.import': async ({ plan }) => {
       const parsed = parsePlan(plan);
       // Every problem at once: a shape error does not hide a slow pattern, nor the reverse.
-      const issues = [...(parsed.ok ? [] : parsed.issues), ...(await patterns.planIssues(plan))];
+      const issues = [
+        ...(parsed.ok ? [] : parsed.issues),
+        ...workspaceIssues(store, plan),
+        ...(await patterns.planIssues(plan)),
+      ];
       if (!parsed.ok || issues.length > 0) throw invalidInput('plan is invalid', toIssues(issues));
       const summary = store.tx(() => store.plans.save(parsed.plan, now()));
       bus.emit('plan.updated', summary);

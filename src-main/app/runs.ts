@@ -1,17 +1,23 @@
 import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
+import { codingRunHandlers } from './coding-runs.ts';
 import type { AppContext } from './context.ts';
+import { workspaceIssues } from './workspace-refs.ts';
 
 /** Most of an artifact's content `runs.readArtifact` sends. */
 const ARTIFACT_READ_LIMIT = 1_048_576;
 
-export function runHandlers({ store, engine, patterns }: AppContext): RunHandlers {
-  /** A plan stored before patterns were checked does not run with one that can hold up the engine. */
+export function runHandlers(ctx: AppContext): RunHandlers {
+  const { store, engine, patterns } = ctx;
+  /**
+   * A plan stored before patterns were checked does not run with one that can hold up the
+   * engine; nor one naming a workspace no longer registered.
+   */
   const refuseUnsafe = async (plan_id: string, version?: number) => {
     const stored = store.plans.get(plan_id, version);
     if (!stored) return; // the engine says what is missing
-    const unsafe = await patterns.planIssues(stored.plan);
+    const unsafe = [...workspaceIssues(store, stored.plan), ...(await patterns.planIssues(stored.plan))];
     if (unsafe.length > 0)
       throw invalidInput(`plan "${plan_id}" v${stored.version} cannot run`, toIssues(unsafe));
   };
@@ -53,5 +59,6 @@ export function runHandlers({ store, engine, patterns }: AppContext): RunHandler
       return { executing_here: here, waiting_for_people: engine.waitingOnPeople(run_id) };
     },
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
+    ...codingRunHandlers(ctx),
   };
 }

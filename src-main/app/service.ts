@@ -10,6 +10,7 @@ import { runHandlers } from './runs.ts';
 import { scopeHandlers } from './scope.ts';
 import { secretHandlers } from './secrets.ts';
 import { workHandlers } from './work.ts';
+import { workspaceHandlers } from './workspaces.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
 export function createHandlers(ctx: AppContext): BatonHandlers {
@@ -24,5 +25,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...workHandlers(ctx),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
+    ...workspaceHandlers(ctx),
   };
 }

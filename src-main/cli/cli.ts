@@ -13,6 +13,7 @@ import { describeError, runCommand } from './commands/run.ts';
 import { runShow, runsList } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
+import { workspacesAdd, workspacesList, workspacesPrune, workspacesRemove } from './commands/workspaces.ts';
 import { CliError, projectRoot } from './files.ts';
 
 const HELP = `Baton — design and run plans of agent work.
@@ -29,6 +30,11 @@ Usage:
                                                  4 when another Baton process took the run over
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
+  baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
+                                                 register a git repository for coding agents
+  baton workspaces list [--json]
+  baton workspaces remove <id>                   forget it (the repository and branches stay)
+  baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
   baton show <run> [--json] [--data-dir D]       a run and each of its tasks
   baton approvals [--json] [--data-dir D]        what waits for a decision
@@ -63,6 +69,11 @@ async function main(argv: string[]): Promise<number> {
       comment: { type: 'string' },
       plan: { type: 'string' },
       as: { type: 'string' },
+      id: { type: 'string' },
+      base: { type: 'string' },
+      setup: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'include-kept': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -147,6 +158,25 @@ async function main(argv: string[]): Promise<number> {
         if (sub === 'import' && file) return await agentsImport(openApp(), file);
         if (sub === 'list') return await agentsList(openApp(), values.json);
         throw new CliError('usage: baton agents import <agents.json> | baton agents list [--json]');
+      }
+      case 'workspaces': {
+        const [sub, arg] = rest;
+        if (sub === 'add' && arg)
+          return await workspacesAdd(openApp(), {
+            path: arg,
+            id: values.id,
+            base: values.base,
+            setup: values.setup,
+            env: values.env ?? [],
+            json: values.json,
+          });
+        if (sub === 'list') return await workspacesList(openApp(), values.json);
+        if (sub === 'remove' && arg) return await workspacesRemove(openApp(), arg);
+        if (sub === 'prune')
+          return await workspacesPrune(openApp(), arg, values['include-kept'], values.json);
+        throw new CliError(
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... | list [--json] | remove <id> | prune [<id>] [--include-kept]',
+        );
       }
       default:
         throw new CliError(`unknown command "${command}"\n\n${HELP}`);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Executor, TaskContext } from './executor.ts';
@@ -37,7 +38,14 @@ export class Attempts {
     this.secrets = secrets;
   }
 
-  async start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
+  /** Runs an attempt; resolves once its executor has stopped (known to the runtime until then). */
+  start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
+    const done = this.run(run, task, agent, executor);
+    this.rt.attemptRunning(run.id, task.task_id, done);
+    return done;
+  }
+
+  private async run(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
     const spec = run.specs.get(task.task_id)!;
     const attempt = task.attempt;
     const ac = new AbortController();
@@ -144,6 +152,30 @@ export class Attempts {
           at: this.rt.iso(),
         });
         break;
+      case 'step': {
+        const step = { ...ev.step, run_id: run.id, task_id: task.task_id, attempt: task.attempt };
+        this.rt.store.steps.upsert([{ ...step, agent_id: task.agent_id }]);
+        if (ev.step.kind === 'usage' && ev.step.cost_usd !== null && ev.step.cost_usd > 0)
+          run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.step.cost_usd);
+        this.rt.bus.emit('task.step', step);
+        break;
+      }
+      case 'session': {
+        const s = ev.session;
+        const session: TaskSession = {
+          ...s,
+          run_id: run.id,
+          task_id: task.task_id,
+          agent_id: task.agent_id ?? '',
+          attempt: task.attempt,
+          state: 'active',
+          updated_at: this.rt.iso(),
+        };
+        this.rt.store.sessions.upsert(session);
+        const stored = this.rt.store.sessions.get(run.id, task.task_id);
+        if (stored) this.rt.bus.emit('session.updated', stored);
+        break;
+      }
       case 'result':
       case 'error':
         break;

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Plan } from '../../src-shared/schemas/plan.ts';
@@ -44,6 +45,8 @@ export interface EngineOptions {
   buildLogIntervalMs?: number;
   /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
   workspaceRoot: string;
+  /** Where coding tasks' git worktrees go (default: `worktrees` beside `workspaceRoot`). */
+  worktreeRoot?: string;
   /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
   decide?: Decide;
   secrets?: SecretResolver;
@@ -93,6 +96,7 @@ export class Engine {
         leaseTtlMs: opts.leaseTtlMs ?? 30_000,
         buildLogIntervalMs: opts.buildLogIntervalMs ?? 250,
         workspaceRoot: opts.workspaceRoot,
+        worktreeRoot: opts.worktreeRoot ?? join(dirname(opts.workspaceRoot), 'worktrees'),
       },
       log: opts.log ?? (() => {}),
       // The loop is the engine's own: the runtime asks for its ticks.
@@ -301,6 +305,16 @@ export class Engine {
       list.push(resolve);
       waiters.set(runId, list);
     });
+  }
+
+  /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */
+  get worktreeRoot(): string {
+    return this.rt.config.worktreeRoot;
+  }
+
+  /** Resolves once the worktree cleanups started so far (a task done, a run ended) are over. */
+  worktreesSettled(): Promise<void> {
+    return this.parts.sessions.settled();
   }
 
   isActive(runId: string): boolean {

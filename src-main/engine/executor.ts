@@ -1,6 +1,7 @@
-import type { Agent, AgentKind, AgentOf } from '../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { Step } from '../../src-shared/schemas/step.ts';
 import type { SecretResolver } from '../secrets.ts';
 
 /** What an agent is given: the task, who it is, and what its dependencies produced. */
@@ -35,8 +36,27 @@ export type ExecutorEvent =
   | { type: 'artifact'; name: string; path: string; size: number; sha256: string }
   /** Tokens a model used for this attempt and what they cost (from the agent's price table). */
   | { type: 'usage'; prompt_tokens: number; completion_tokens: number; cost: number; model: string }
+  /**
+   * A step of an agent that thinks in turns (`src-shared/schemas/step.ts`): stored for the
+   * attempt (a step again under its seq replaces it) and shown live. A `usage` step's cost
+   * counts toward the attempt's charge, as a `usage` event's does.
+   */
+  | { type: 'step'; step: Step }
+  /** A coding task's worktree, and its CLI's session id once printed: stored at once, so a crash can resume it. */
+  | { type: 'session'; session: SessionNote }
   | { type: 'result'; output: unknown }
   | { type: 'error'; message: string };
+
+/** What a coding executor tells of its task's session (`task_sessions`; the run, task, agent and attempt are the attempt's). */
+export interface SessionNote {
+  workspace_id: string;
+  cli: CodingCli;
+  dir: string;
+  branch: string;
+  start_commit: string;
+  session_id: string | null;
+  home: string | null;
+}
 
 /** The final event of an attempt whose signal was aborted. */
 export const CANCELLED: ExecutorEvent = { type: 'error', message: 'cancelled' };

@@ -4,6 +4,7 @@ import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
+import { CodingSessions } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';
@@ -41,10 +42,21 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
+  const sessions = new CodingSessions(rt);
   const questions = new DeciderQuestions(rt, agents, opts.decide);
   const writer = new RunWriter(rt, { leases, budget, questions });
   const approvals = new Approvals(rt, { writer, agents, budget });
-  const flow = new TaskFlow(rt, { writer, approvals, budget, outcomes, agents, holds, leases, indexing });
+  const flow = new TaskFlow(rt, {
+    writer,
+    approvals,
+    budget,
+    outcomes,
+    agents,
+    holds,
+    leases,
+    indexing,
+    sessions,
+  });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
   const attempts = new Attempts(rt, { writer, holds }, opts.secrets);
   const decider = new DeciderRunner(rt, { writer, flow, agents });
@@ -56,6 +68,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
+    sessions,
     questions,
     writer,
     approvals,

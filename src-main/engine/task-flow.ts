@@ -10,6 +10,7 @@ import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
+import type { CodingSessions } from './coding-sessions.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
 import type { RunLeases } from './leases.ts';
@@ -41,6 +42,7 @@ export interface TaskFlowParts {
   holds: RunHolds;
   leases: RunLeases;
   indexing: SearchIndexing;
+  sessions: CodingSessions;
 }
 
 /**
@@ -59,6 +61,7 @@ export class TaskFlow {
   private readonly holds: RunHolds;
   private readonly leases: RunLeases;
   private readonly indexing: SearchIndexing;
+  private readonly sessions: CodingSessions;
   /** The time `matches` conditions may still take this tick (`newTick` renews it). */
   private readonly matchBudget = new MatchBudget();
   /** Run id → its blocked tasks whose condition waits for a tick with time left (`settleDeferred`). */
@@ -75,6 +78,7 @@ export class TaskFlow {
     this.holds = parts.holds;
     this.leases = parts.leases;
     this.indexing = parts.indexing;
+    this.sessions = parts.sessions;
   }
 
   /**
@@ -200,6 +204,7 @@ export class TaskFlow {
         progress: 100,
       });
       this.writer.writeTaskResult(run, task);
+      this.sessions.taskDone(run, task.task_id);
       this.settleDependents(run, task.task_id);
       this.maybeFinish(run);
       return;
@@ -470,6 +475,7 @@ export class TaskFlow {
     this.writer.writeBuildLog(run, status);
     const final = snapshot(run);
     this.holds.drop(run, final);
+    this.sessions.runEnded(run);
     this.rt.bus.emit('run.updated', final);
     this.indexing.schedule();
   }

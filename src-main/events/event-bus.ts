@@ -80,6 +80,12 @@ function keyOf(name: EventName, payload: unknown): string {
       return `${name}:${p.run_id}:${p.task_id}`;
     case 'plan.updated':
       return `${name}:${p.plan_id}`;
+    case 'task.step':
+      return `${name}:${p.run_id}:${p.task_id}:${p.attempt}:${p.seq}`;
+    case 'session.updated':
+      return `${name}:${p.run_id}:${p.task_id}`;
+    case 'workspace.updated':
+    case 'workspace.removed':
     case 'task.log':
     case 'run.updated':
     case 'memory.written':

@@ -1,6 +1,8 @@
 import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
+import type { StepsRepo } from './steps-repo.ts';
+import { STEP_ENTRY_TYPE, stepAsEntry } from './steps-repo.ts';
 
 interface MemoryRow extends Omit<MemoryEntry, 'content' | 'tags'> {
   content: string;
@@ -58,7 +60,7 @@ export function toFtsQuery(text: string): string | null {
   return terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ');
 }
 
-export function createMemoryRepo(db: Db) {
+export function createMemoryRepo(db: Db, steps: StepsRepo) {
   const insert = db.prepare(`INSERT INTO memory_entries
     (id, agent_id, type, content, tags, project_id, status, task_type, task_id, plan_id, created_at, updated_at)
     VALUES (@id, @agent_id, @type, @content, @tags, @project_id, @status, @task_type, @task_id, @plan_id,
@@ -101,6 +103,9 @@ export function createMemoryRepo(db: Db) {
     audit: db.prepare(`INSERT INTO audit_fts(rowid, entity_id, why)
       SELECT id, entity_id, why FROM audit_entries
       WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'audit') ORDER BY id LIMIT ?`),
+    steps: db.prepare(`INSERT INTO step_fts(rowid, search_text)
+      SELECT id, search_text FROM attempt_steps
+      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'steps') ORDER BY id LIMIT ?`),
   };
   const mark = {
     memory: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(rowid) FROM
@@ -109,17 +114,72 @@ export function createMemoryRepo(db: Db) {
     audit: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
       (SELECT id FROM audit_entries WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
       WHERE name = 'audit'`),
+    steps: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
+      (SELECT id FROM attempt_steps WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
+      WHERE name = 'steps'`),
   };
   /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
   const indexPending = db.transaction((limit: number): boolean => {
     let done = true;
-    for (const name of ['memory', 'audit'] as const) {
+    for (const name of ['memory', 'audit', 'steps'] as const) {
       const n = catchUp[name].run(limit).changes;
       mark[name].run(limit);
       if (limit >= 0 && n >= limit) done = false;
     }
     return done;
   });
+
+  const memoryByRowid = db.prepare<[number], MemoryRow>('SELECT * FROM memory_entries WHERE rowid = ?');
+  /**
+   * Memory entries and steps matching one query, ranked together by bm25. `memoryWhere` holds
+   * the memory side's conditions; the step side's are built from the same filters.
+   */
+  const searchWithSteps = (
+    f: MemoryFilter,
+    memoryWhere: string[],
+    params: Record<string, string | number>,
+  ): MemorySearchHit[] => {
+    const stepWhere = ['step_fts MATCH @fts'];
+    if (f.plan_id) stepWhere.push('r.plan_id = @plan_id');
+    if (f.project_id) stepWhere.push('r.project_id = @project_id');
+    if (f.agent_id) stepWhere.push('s.agent_id = @agent_id');
+    if (f.agent) stepWhere.push("s.agent_id LIKE @agent ESCAPE '\\'");
+    if (f.since) stepWhere.push('s.at >= @since');
+    if (f.until) stepWhere.push('s.at <= @until');
+    const stepPart = `SELECT 's' AS src, s.id AS rid, bm25(step_fts) AS rank,
+        snippet(step_fts, 0, '[[', ']]', '…', 12) AS snip, s.at AS at
+      FROM step_fts JOIN attempt_steps s ON s.id = step_fts.rowid JOIN runs r ON r.id = s.run_id
+      WHERE ${stepWhere.join(' AND ')}`;
+    const memoryPart = `SELECT 'm' AS src, m.rowid AS rid, bm25(memory_fts) AS rank,
+        snippet(memory_fts, 0, '[[', ']]', '…', 12) AS snip, m.created_at AS at
+      FROM memory_fts JOIN memory_entries m ON m.rowid = memory_fts.rowid WHERE ${memoryWhere.join(' AND ')}`;
+    const parts = f.type === STEP_ENTRY_TYPE ? [stepPart] : [memoryPart, stepPart];
+    const sql = `SELECT src, rid, snip FROM (${parts.join(' UNION ALL ')}) ORDER BY rank, at DESC LIMIT @limit`;
+    // The step side filters by type through the union (memory entries never have type `step`).
+    const { type: _type, ...stepParams } = params;
+    const rows = db.prepare(sql).all(f.type === STEP_ENTRY_TYPE ? stepParams : params) as {
+      src: 'm' | 's';
+      rid: number;
+      snip: string | null;
+    }[];
+    const hits: MemorySearchHit[] = [];
+    for (const r of rows) {
+      if (r.src === 'm') {
+        const row = memoryByRowid.get(r.rid);
+        if (row) hits.push({ entry: toEntry(row), snippet: r.snip });
+        continue;
+      }
+      const found = steps.byId(r.rid);
+      if (!found) continue;
+      const { step } = found;
+      hits.push({
+        entry: stepAsEntry(r.rid, step, found.agent_id, found.project_id),
+        snippet: r.snip,
+        step: { run_id: step.run_id, task_id: step.task_id, attempt: step.attempt, seq: step.seq },
+      });
+    }
+    return hits;
+  };
 
   return {
     /**
@@ -139,6 +199,11 @@ export function createMemoryRepo(db: Db) {
       const row = get.get(id);
       return row && toEntry(row);
     },
+    /**
+     * Entries matching a full-text search and filters (newest first without a query). With a
+     * query, the steps of attempts are searched too (issue 15), unless the filters ask for
+     * another type or a tag (steps have none); hits of both are ranked together.
+     */
     search(f: MemoryFilter): MemorySearchHit[] {
       if (f.query) indexPending.immediate(-1);
       const where: string[] = [];
@@ -171,6 +236,8 @@ export function createMemoryRepo(db: Db) {
         where.push('m.created_at <= @until');
         params.until = f.until;
       }
+      if (fts && (f.type === undefined || f.type === STEP_ENTRY_TYPE) && !f.tag)
+        return searchWithSteps(f, where, params);
       const sql = fts
         ? `SELECT m.*, snippet(memory_fts, 0, '[[', ']]', '…', 12) AS snip FROM memory_fts
            JOIN memory_entries m ON m.rowid = memory_fts.rowid

@@ -6,6 +6,9 @@ import { createMemoryRepo } from './memory-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
+import { createSessionsRepo } from './sessions-repo.ts';
+import { createStepsRepo } from './steps-repo.ts';
+import { createWorkspacesRepo } from './workspaces-repo.ts';
 
 /**
  * All repositories over one connection, and the transaction that groups their writes.
@@ -15,13 +18,17 @@ export function createStore(db: Db, afterCommit?: () => void) {
   // One transaction function for every call (better-sqlite3 builds a wrapper per transaction()).
   const inTransaction = db.transaction((fn: () => unknown) => fn());
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const steps = createStepsRepo(db);
   return {
     db,
     plans: createPlansRepo(db),
     agents: createAgentsRepo(db),
     runs: createRunsRepo(db),
     execution: createExecutionRepo(db),
-    memory: createMemoryRepo(db),
+    memory: createMemoryRepo(db, steps),
+    steps,
+    sessions: createSessionsRepo(db),
+    workspaces: createWorkspacesRepo(db),
     approvals: createApprovalsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */

@@ -14,6 +14,8 @@ export { BATON_EMAIL, BATON_NAME } from './git-env.ts';
 export type { MergeConflict, MergeStepKind } from './merge.ts';
 export type { BranchesConflict, BranchesMerged, MergeBranchesInput } from './merge-branches.ts';
 export { mergeBranches } from './merge-branches.ts';
+export type { RegisteredRepository } from './registration.ts';
+export { inspectRepository } from './registration.ts';
 export type { Cancellable } from './repository.ts';
 export { requireGit } from './repository.ts';
 export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';

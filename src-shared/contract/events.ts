@@ -3,6 +3,8 @@ import type { Approval } from '../schemas/approval.ts';
 import type { MemoryEntry } from '../schemas/memory.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
 import type { Run, TaskLogLine, TaskRun } from '../schemas/run.ts';
+import type { StoredStep } from '../schemas/step.ts';
+import type { TaskSession, Workspace } from '../schemas/workspace.ts';
 
 /** Push events from the host. They travel in batches, never one message per row. */
 export interface BatonEvents {
@@ -16,6 +18,13 @@ export interface BatonEvents {
   /** The agent with this id was removed: every window drops it (`agents.remove`). */
   'agent.removed': { id: string };
   'plan.updated': PlanSummary;
+  /** A step of an attempt was recorded, or recorded again (a tool call answered): coalesced per step. */
+  'task.step': StoredStep;
+  /** A coding task's worktree and session changed (made, session id printed, kept, removed). */
+  'session.updated': TaskSession;
+  'workspace.updated': Workspace;
+  /** The workspace with this id was forgotten (`workspaces.remove`). */
+  'workspace.removed': { id: string };
 }
 export type EventName = keyof BatonEvents;
 export type BatonEvent = { [K in EventName]: { name: K; payload: BatonEvents[K] } }[EventName];

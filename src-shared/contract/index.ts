@@ -8,6 +8,7 @@ import { runMethods } from './domains/runs.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
 import { workMethods } from './domains/work.ts';
+import { workspaceMethods } from './domains/workspaces.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
 import { mergeDomains } from './method.ts';
 
@@ -23,6 +24,7 @@ export const contract = mergeDomains({
   work: workMethods,
   scope: scopeMethods,
   secrets: secretMethods,
+  workspaces: workspaceMethods,
 });
 
 export type Contract = typeof contract;
@@ -45,5 +47,6 @@ export * from './domains/runs.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
 export * from './domains/work.ts';
+export * from './domains/workspaces.ts';
 export * from './errors.ts';
 export * from './events.ts';

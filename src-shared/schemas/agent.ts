@@ -7,9 +7,10 @@ export type AgentStatus = (typeof AGENT_STATUSES)[number];
 /**
  * Executor kinds. `echo` is built in (dry runs, benchmarks); `command` runs a local program;
  * `http` delegates to a remote agent service; `llm` asks an OpenAI-compatible model;
+ * `coding` drives a coding-agent CLI in a git worktree of a workspace;
  * `human` is a person, handled by the engine itself (approvals), not by an executor.
  */
-export const AGENT_KINDS = ['echo', 'command', 'http', 'llm', 'human'] as const;
+export const AGENT_KINDS = ['echo', 'command', 'http', 'llm', 'coding', 'human'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 
 export const charterSchema = z.strictObject({
@@ -145,11 +146,79 @@ export const llmAgentSchema = z.strictObject({
 
 export const humanAgentSchema = z.strictObject({ ...commonShape, kind: z.literal('human') });
 
+/**
+ * The coding-agent CLIs Baton drives headless (issue 15). One list: the agent schema, the
+ * stream parsers (src-main/engine/executors/coding/streams/) and the executor's adapters use it.
+ */
+export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;
+export type CodingCli = (typeof CODING_CLIS)[number];
+
+const envNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+  .max(256);
+
+/**
+ * One environment variable's value: text (which may reference secrets as `{secret:NAME}`, as a
+ * command agent's may), or `{ secret: NAME }`, the secret's value as is.
+ */
+export const envValueSchema = z.union([
+  z.string().max(100_000),
+  z.strictObject({ secret: secretNameSchema }),
+]);
+export type EnvValue = z.infer<typeof envValueSchema>;
+export const envMapSchema = z.record(envNameSchema, envValueSchema);
+
+/** USD per million tokens of one model (the stream parsers' `ModelPrice`). */
+export const modelPriceSchema = z.strictObject({
+  input_per_mtok: z.number().nonnegative(),
+  output_per_mtok: z.number().nonnegative(),
+  /** Input read from a prompt cache; the input price when absent. */
+  cached_input_per_mtok: z.number().nonnegative().optional(),
+});
+
+/**
+ * A model server Baton points the CLI at, writing the CLI's own config for it in a folder of
+ * the task's (claude: an Anthropic Messages API root such as `https://api.anthropic.com`; codex,
+ * opencode and qwen: an OpenAI-compatible base ending in `/v1`, such as a local Ollama's
+ * `http://127.0.0.1:11434/v1`). Without it the CLI uses the person's own login and config.
+ */
+export const codingProviderSchema = z.strictObject({
+  base_url: httpUrlSchema,
+  /** The API key, by secret name; a placeholder key is sent without it (local servers take any). */
+  api_key_secret: secretNameSchema.optional(),
+});
+
+/** A coding-agent CLI run headless in a git worktree (src-main/engine/executors/coding/). */
+export const codingAgentSchema = z.strictObject({
+  ...commonShape,
+  kind: z.literal('coding'),
+  cli: z.enum(CODING_CLIS),
+  /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
+  executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
+  /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
+  model: z.string().min(1, 'must not be empty').max(200).optional(),
+  /** Extra arguments, after Baton's own (a sandbox option, a permission mode). */
+  args: z.array(z.string().max(100_000)).max(1_000).default([]),
+  /** The only environment the CLI gets besides PATH, HOME, LANG, TERM, TMPDIR and its provider's. */
+  env: envMapSchema.default({}),
+  provider: codingProviderSchema.optional(),
+  /** Wall-clock limit of one attempt; the CLI's process tree is stopped past it. */
+  timeout_s: timeoutSchema.optional(),
+  /** Most one attempt may spend (USD): claude stops itself; Baton stops the others when their usage passes it. */
+  max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
+  /** The default `review` of its tasks: `diff` waits for a person to review the diff after each attempt. */
+  review: z.enum(['diff', 'none']).optional(),
+  /** Prices by model name (USD per million tokens) for CLIs that do not report cost; Baton's table otherwise. */
+  prices: z.record(z.string().min(1).max(200), modelPriceSchema).optional(),
+});
+
 const agentKindsSchema = z.discriminatedUnion('kind', [
   echoAgentSchema,
   commandAgentSchema,
   httpAgentSchema,
   llmAgentSchema,
+  codingAgentSchema,
   humanAgentSchema,
 ]);
 
@@ -165,6 +234,7 @@ export type EchoAgent = AgentOf<'echo'>;
 export type CommandAgent = AgentOf<'command'>;
 export type HttpAgent = AgentOf<'http'>;
 export type LlmAgent = AgentOf<'llm'>;
+export type CodingAgent = AgentOf<'coding'>;
 export type HumanAgent = AgentOf<'human'>;
 /** What a caller may write: defaults filled in by the schema, `kind` optional for `echo`. */
 export type AgentInput =

@@ -52,6 +52,12 @@ export interface MemorySearchHit {
   entry: MemoryEntry;
   /** FTS5 snippet with matches wrapped in [[ ]], when a query was given. */
   snippet: string | null;
+  /**
+   * Set when the hit is a step of an attempt (issue 15: a coding agent's message, tool call,
+   * error or result), found by a search with a query: `entry` then has type `step`, id
+   * `step:<n>` (readable with `memory.read`) and the step as `content.step`.
+   */
+  step?: { run_id: string; task_id: string; attempt: number; seq: number };
 }
 
 /** What an audit entry is about. */

@@ -130,6 +130,12 @@ export const taskSpecSchema = z.strictObject({
     .max(1e9, 'must be at most 1000000000')
     .default(0),
   agent: idSchema.optional(),
+  /** The workspace a coding agent works in for this task (a registered one); the plan's otherwise. */
+  workspace: idSchema.optional(),
+  /** `diff`: after an attempt of a coding agent, wait for a person to review its diff; default: the agent's. */
+  review: z.enum(['diff', 'none']).optional(),
+  /** When the dependencies' branches do not merge: fail the attempt naming the files (default), or ask a person. */
+  on_conflict: z.enum(['fail', 'ask']).optional(),
   timeout_s: z
     .number({ error: SECONDS })
     .positive(SECONDS)
@@ -169,6 +175,8 @@ const planShape = z.strictObject({
   goal: z.string().max(5_000).optional(),
   /** Decide after each task what happens next (seed 002): follow rules, or ask an llm agent. */
   decider: deciderSpecSchema.optional(),
+  /** The workspace (a registered git repository) its coding tasks work in, unless a task names its own. */
+  workspace: idSchema.optional(),
   tasks: z
     .array(taskSpecSchema)
     .min(1, 'a plan needs at least one task')

@@ -57,6 +57,7 @@ export function partsKit(opts: PartsKitOptions = {}) {
       leaseTtlMs: 30_000,
       buildLogIntervalMs: 250,
       workspaceRoot,
+      worktreeRoot: join(workspaceRoot, 'worktrees'),
     },
     log: (err) => errors.push(err),
     tick: () => {

@@ -1,4 +1,5 @@
 import type { ExecutorRegistry } from '../executor.ts';
+import { createCodingExecutor } from './coding/coding.ts';
 import type { CommandExecutorOptions } from './command/command.ts';
 import { createCommandExecutor } from './command/command.ts';
 import { echoExecutor } from './echo/echo.ts';
@@ -20,5 +21,6 @@ export function createExecutors(deps: ExecutorDeps = {}): ExecutorRegistry {
     command: createCommandExecutor(deps),
     http: createHttpExecutor(deps),
     llm: createLlmExecutor(deps),
+    coding: createCodingExecutor(),
   };
 }

@@ -11,6 +11,8 @@ import type {
   TaskRun,
 } from '../../schemas/run.ts';
 import { startRunInputSchema, taskRefSchema } from '../../schemas/run.ts';
+import type { StoredStep } from '../../schemas/step.ts';
+import type { TaskSession } from '../../schemas/workspace.ts';
 import { actorField, byId } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -52,7 +54,48 @@ export const runMethods = {
   'runs.spend': method(
     z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
   ).returns<SpendReport>(),
+  /** What an agent that thinks in turns did (issue 15): a task's steps, every attempt or one, in order. */
+  'runs.steps': method(taskRefSchema.extend({ attempt: z.number().int().min(1).optional() })).returns<
+    StoredStep[]
+  >(),
+  /** The run's coding tasks: worktree, branch, CLI session, and whether the worktree is kept or removed. */
+  'runs.sessions': method(byId('run_id')).returns<TaskSession[]>(),
+  /**
+   * Keeps a coding task's worktree after its run ends (`keep: false` lets it go again, removed
+   * with the run's others; at once when the run has ended). A removed worktree cannot be kept.
+   */
+  'runs.keepWorktree': method(taskRefSchema.extend({ keep: z.boolean() })).returns<TaskSession>(),
+  /**
+   * Merges an ended run's final branches (its done coding tasks' branches that no other of its
+   * coding tasks built on) into `target` in each workspace, after a person confirmed: `ff`
+   * fast-forwards when it can, `merge` always makes merge commits. The person's checkout is
+   * never touched; a conflict moves nothing and names the files.
+   */
+  'runs.mergeBranches': method(
+    byId('run_id').extend({
+      target: z.string().min(1).max(255),
+      mode: z.enum(['ff', 'merge']).default('ff'),
+    }),
+  ).returns<MergeReport[]>(),
 };
+
+/** What `runs.mergeBranches` did in one workspace. */
+export type MergeReport =
+  | {
+      workspace_id: string;
+      ok: true;
+      target: string;
+      before: string;
+      after: string;
+      steps: { branch: string; how: 'fast-forward' | 'merge' | 'already-merged' }[];
+    }
+  | {
+      workspace_id: string;
+      ok: false;
+      target: string;
+      /** The branch that did not merge, the files in conflict, git's words, and those merged before it (not kept either). */
+      conflict: { branch: string; files: string[]; messages: string[]; merged_before: string[] };
+    };
 
 /** What `runs.waiting` answers. */
 export interface RunWaiting {

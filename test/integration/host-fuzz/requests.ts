@@ -24,6 +24,8 @@ export const READ_METHODS = [
   'runs.readArtifact',
   'runs.spend',
   'runs.waiting',
+  'runs.steps',
+  'runs.sessions',
   'work.selectNext',
   'work.context',
   'work.inbox',
@@ -35,6 +37,8 @@ export const READ_METHODS = [
   'approvals.list',
   'scope.draft',
   'secrets.list',
+  'workspaces.list',
+  'workspaces.detectClis',
 ] as const;
 export const WRITE_METHODS = Object.keys(contract).filter(
   (m) => !(READ_METHODS as readonly string[]).includes(m),

@@ -20,6 +20,7 @@ export const OUTPUT_CAPS = {
   command: { log: 8 * MB, result: 1 * MB },
   http: { log: 8 * MB, result: 16 * MB },
   llm: { log: 8 * MB, result: 1 * MB },
+  coding: { log: 8 * MB, result: 1 * MB },
 } as const satisfies Record<CappedKind, { log: number; result: number }>;
 
 /** A log line (or progress message) longer than this is cut, with a marker. */

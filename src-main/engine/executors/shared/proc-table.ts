@@ -75,3 +75,21 @@ export async function environHas(pid: number, variable: string): Promise<boolean
 }
 
 const NUL = Buffer.from([0]);
+
+/** The value of `name` in the environment a process was started with, or null (absent, gone, another user's). */
+export async function environValue(pid: number, name: string): Promise<string | null> {
+  try {
+    const env = await readFile(`/proc/${pid}/environ`);
+    const key = Buffer.from(`${name}=`);
+    for (let start = 0; start < env.length; ) {
+      let end = env.indexOf(0, start);
+      if (end === -1) end = env.length;
+      if (end - start >= key.length && env.subarray(start, start + key.length).equals(key))
+        return env.subarray(start + key.length, end).toString('utf8');
+      start = end + 1;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

@@ -2,7 +2,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { ProcEntry } from './proc-table.ts';
-import { environHas, hasProcTable, readProcTable, readStatSync } from './proc-table.ts';
+import { environHas, environValue, hasProcTable, readProcTable, readStatSync } from './proc-table.ts';
 
 const isWindows = process.platform === 'win32';
 
@@ -309,3 +309,42 @@ export class TreeWatcher {
 }
 
 const sharedWatcher = new TreeWatcher();
+
+/**
+ * Stops processes left by a Baton process that died (SIGKILL, a power cut): every process of
+ * this user whose `BATON_ATTEMPT` marker `matches` (a tree spawned with a known `id`), with
+ * SIGTERM, then SIGKILL after `graceMs`. Their parent is gone, so nothing else would stop them;
+ * a coding agent's CLI must not go on editing a worktree that a new attempt resumes. Linux
+ * only (elsewhere nothing is found). Resolves with how many were found.
+ */
+export async function stopMarkedTrees(
+  matches: (marker: string) => boolean,
+  graceMs: number,
+): Promise<number> {
+  if (!hasProcTable) return 0;
+  const find = async () => {
+    const found: ProcEntry[] = [];
+    for (const e of await readProcTable(0)) {
+      if (e.zombie || e.pid === process.pid) continue;
+      const marker = await environValue(e.pid, TREE_MARKER);
+      if (marker !== null && matches(marker)) found.push(e);
+    }
+    return found;
+  };
+  const termed = new Set<string>();
+  const killAt = Date.now() + graceMs;
+  for (;;) {
+    const alive = await find();
+    if (alive.length === 0) break;
+    const now = Date.now();
+    for (const e of alive) {
+      const key = `${e.pid}:${e.start}`;
+      if (now >= killAt) signalPid(e.pid, 'SIGKILL');
+      else if (!termed.has(key)) signalPid(e.pid, 'SIGTERM');
+      termed.add(key);
+    }
+    if (now > killAt + KILL_WAIT_MS) break; // stuck in the kernel: given up
+    await sleep(POLL_MS);
+  }
+  return termed.size;
+}

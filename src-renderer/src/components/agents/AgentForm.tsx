@@ -14,6 +14,7 @@ const KIND_HELP: Record<AgentKind, string> = {
   command: 'runs a program you name, without a shell; see resources/agents/PROTOCOL.md',
   http: 'POSTs the task to your service; see resources/agents/HTTP.md',
   llm: 'an OpenAI-compatible chat endpoint (Ollama, llama.cpp, LM Studio, vLLM, OpenAI)',
+  coding: 'a coding CLI (Claude Code, Codex, opencode, qwen-code) in a git worktree of a workspace',
   human: "the task waits in that person's inbox (Approvals → My tasks)",
 };
 

@@ -101,6 +101,9 @@ export function draftOf(a: Agent): AgentDraft {
       };
     case 'llm':
       return { ...common, base_url: a.base_url, model: a.model, secret: a.api_key_secret ?? '' };
+    // The coding agent's own fields (cli, provider, budget) are not on this form yet: editing keeps them.
+    case 'coding':
+      return { ...common, model: a.model ?? '' };
     case 'echo':
     case 'human':
       return common;
@@ -129,6 +132,8 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
       };
     case 'llm':
       return { base_url: d.base_url, model: d.model, api_key_secret: d.secret || undefined };
+    case 'coding':
+      return { model: d.model || undefined };
     case 'echo':
     case 'human':
       return {};
@@ -201,6 +206,7 @@ const REQUIRED: Record<AgentKind, (keyof AgentDraft & AgentField)[]> = {
   command: ['id', 'command'],
   http: ['id', 'url'],
   llm: ['id', 'base_url', 'model'],
+  coding: ['id'],
 };
 
 /** Every problem with the form at once, or the agent to save. */

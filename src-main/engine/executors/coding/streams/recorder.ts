@@ -1,11 +1,11 @@
+import { CODING_CLIS, type CodingCli } from '../../../../../src-shared/schemas/agent.ts';
 import type { Step, StepOf, ToolCallStatus } from '../../../../../src-shared/schemas/step.ts';
 import { capInput, capLabel, capText, MAX_ID } from './caps.ts';
 import { isoMs } from './json.ts';
 import type { UsageDelta, UsageLedger } from './usage.ts';
 
-/** The coding CLIs Baton drives. */
-export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;
-export type CodingCli = (typeof CODING_CLIS)[number];
+// The coding CLIs Baton drives: one list, with the agent schema's `cli`.
+export { CODING_CLIS, type CodingCli };
 
 /**
  * How an attempt ended, as far as the stream tells: the agent's answer; a model server error

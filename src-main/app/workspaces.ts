@@ -1,0 +1,107 @@
+import { isAbsolute } from 'node:path';
+import type { PruneReport, WorkspaceHandlers } from '../../src-shared/contract/domains/workspaces.ts';
+import type { Workspace } from '../../src-shared/schemas/workspace.ts';
+import { discardWorktree } from '../engine/coding-sessions.ts';
+import { AppError, invalidInput } from '../errors.ts';
+import { inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
+import type { AppContext } from './context.ts';
+import { detectClis } from './detect-clis.ts';
+import { runsUsingWorkspace } from './workspace-refs.ts';
+
+/** Workspaces: the git repositories people register for coding agents (issue 15). */
+export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
+  const { store, bus, now, engine } = ctx;
+  const found = (id: string): Workspace => {
+    const w = store.workspaces.get(id);
+    if (!w) throw new AppError('not_found', `workspace "${id}" not found`, { field: 'workspace_id' });
+    return w;
+  };
+
+  /** Removes what Baton left in one workspace: worktrees of runs that ended, then any other of its own. */
+  const prune = async (w: Workspace, includeKept: boolean): Promise<PruneReport> => {
+    const report: PruneReport = { workspace_id: w.id, removed: [], pruned: [], left: [] };
+    const deps = { store, bus, now };
+    for (const s of store.sessions.onDisk(w.id)) {
+      if (s.run_status === 'executing') {
+        report.left.push({ dir: s.dir, run_id: s.run_id, task_id: s.task_id, why: 'its run is executing' });
+      } else if (s.state === 'kept' && !includeKept) {
+        report.left.push({ dir: s.dir, run_id: s.run_id, task_id: s.task_id, why: 'kept by a person' });
+      } else {
+        await discardWorktree(deps, s);
+        report.removed.push(s.dir);
+      }
+    }
+    // Worktrees under Baton's folder that no session accounts for (a crash while one was being
+    // made): swept only while no run of this workspace executes, in any process, since such a
+    // run may be making one right now.
+    if (runsUsingWorkspace(store, w.id).length === 0) {
+      const swept = await pruneWorktrees({
+        repo: w.path,
+        root: engine.worktreeRoot,
+        keep: report.left.map((l) => l.dir),
+      });
+      report.removed.push(...swept.removed.map((r) => r.dir));
+      report.pruned.push(...swept.pruned);
+    }
+    return report;
+  };
+
+  return {
+    'workspaces.list': () => store.workspaces.list(),
+    'workspaces.add': async (input) => {
+      if (!isAbsolute(input.path))
+        throw invalidInput('workspace is invalid', [{ path: 'path', message: 'must be an absolute path' }]);
+      let repo: Awaited<ReturnType<typeof inspectRepository>>;
+      try {
+        repo = await inspectRepository(input.path, input.base_branch);
+      } catch (err) {
+        if (err instanceof WorkspaceError && err.code !== 'unavailable') {
+          const field = (err.details as { field?: string } | undefined)?.field ?? 'path';
+          throw invalidInput('workspace is invalid', [
+            { path: field, message: err.message.replace(/^[a-z_]+: /, '') },
+          ]);
+        }
+        throw err;
+      }
+      const workspace: Workspace = {
+        id: input.id,
+        path: repo.path,
+        base_branch: repo.base_branch,
+        setup_command: input.setup_command ?? null,
+        env: input.env,
+        created_at: now(),
+      };
+      if (!store.tx(() => store.workspaces.add(workspace)))
+        throw new AppError('conflict', `a workspace with id "${input.id}" already exists`, { field: 'id' });
+      bus.emit('workspace.updated', workspace);
+      return workspace;
+    },
+    'workspaces.remove': ({ workspace_id }) => {
+      found(workspace_id);
+      const runs = runsUsingWorkspace(store, workspace_id);
+      if (runs.length > 0)
+        throw new AppError(
+          'conflict',
+          `workspace "${workspace_id}" is used by executing run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}: cancel or finish ${runs.length === 1 ? 'it' : 'them'} first`,
+          { runs },
+        );
+      const onDisk = store.sessions.onDisk(workspace_id);
+      if (onDisk.length > 0)
+        throw new AppError(
+          'conflict',
+          `workspace "${workspace_id}" still has ${onDisk.length} worktree${onDisk.length === 1 ? '' : 's'} of Baton's (${onDisk[0]!.dir}${onDisk.length > 1 ? ', …' : ''}): prune them first (baton workspaces prune ${workspace_id} --include-kept)`,
+          { worktrees: onDisk.map((s) => s.dir) },
+        );
+      const removed = store.tx(() => store.workspaces.remove(workspace_id));
+      if (removed) bus.emit('workspace.removed', { id: workspace_id });
+      return { removed };
+    },
+    'workspaces.prune': async ({ workspace_id, include_kept }) => {
+      const targets = workspace_id === undefined ? store.workspaces.list() : [found(workspace_id)];
+      const reports: PruneReport[] = [];
+      for (const w of targets) reports.push(await prune(w, include_kept));
+      return reports;
+    },
+    'workspaces.detectClis': () => detectClis(),
+  };
+}

@@ -1,0 +1,125 @@
+import { basename, resolve } from 'node:path';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createInProcessClient } from '../../host/memory-transport.ts';
+import { CliError } from '../files.ts';
+import { printJson, printTable } from '../output.ts';
+
+export interface WorkspaceAddOptions {
+  path: string;
+  id: string | undefined;
+  base: string | undefined;
+  /** A command line split on spaces, or a JSON array of arguments. */
+  setup: string | undefined;
+  /** `NAME=value` each. */
+  env: string[];
+  json: boolean;
+}
+
+/** `npm ci` → ["npm", "ci"]; `["sh", "-c", "make deps"]` as given. */
+export function parseSetup(raw: string): string[] {
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new CliError(`--setup: ${raw} is not a JSON array of arguments`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string'))
+      throw new CliError('--setup: a JSON array must hold the program and its arguments as strings');
+    return parsed as string[];
+  }
+  const argv = text.split(/\s+/).filter(Boolean);
+  if (argv.length === 0) throw new CliError('--setup must name a program');
+  return argv;
+}
+
+/** `NAME=value` pairs; a value `{secret:NAME}` names a secret. */
+export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CliError(`--env ${pair}: expected NAME=value`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** A workspace id from a folder's name: letters, digits and . _ - kept. */
+function idFromPath(path: string): string {
+  const id = basename(path)
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
+  if (!id) throw new CliError(`cannot make a workspace id from ${path}: give one with --id`);
+  return id.slice(0, 128);
+}
+
+export async function workspacesAdd(app: BatonApp, o: WorkspaceAddOptions): Promise<number> {
+  const client = createInProcessClient(app);
+  const path = resolve(o.path);
+  const w = await client.invoke('workspaces.add', {
+    id: o.id ?? idFromPath(path),
+    path,
+    ...(o.base ? { base_branch: o.base } : {}),
+    ...(o.setup ? { setup_command: parseSetup(o.setup) } : {}),
+    env: parseEnvPairs(o.env),
+  });
+  if (o.json) printJson(w);
+  else process.stdout.write(`Added workspace ${w.id}: ${w.path} (tasks start from ${w.base_branch})\n`);
+  return 0;
+}
+
+export async function workspacesList(app: BatonApp, json: boolean): Promise<number> {
+  const client = createInProcessClient(app);
+  const list = await client.invoke('workspaces.list', {});
+  if (json) {
+    printJson(list);
+    return 0;
+  }
+  if (list.length === 0) {
+    process.stdout.write(
+      'No workspaces registered. Add a git repository with: baton workspaces add <path>\n',
+    );
+    return 0;
+  }
+  printTable(
+    ['ID', 'BASE', 'SETUP', 'PATH'],
+    list.map((w) => [w.id, w.base_branch, w.setup_command?.join(' ') ?? '-', w.path]),
+  );
+  return 0;
+}
+
+export async function workspacesRemove(app: BatonApp, id: string): Promise<number> {
+  const client = createInProcessClient(app);
+  const { removed } = await client.invoke('workspaces.remove', { workspace_id: id });
+  process.stdout.write(
+    removed ? `Removed workspace ${id} (its repository and branches stay)\n` : `No workspace ${id}\n`,
+  );
+  return 0;
+}
+
+export async function workspacesPrune(
+  app: BatonApp,
+  id: string | undefined,
+  includeKept: boolean,
+  json: boolean,
+): Promise<number> {
+  const client = createInProcessClient(app);
+  const reports = await client.invoke('workspaces.prune', {
+    ...(id ? { workspace_id: id } : {}),
+    include_kept: includeKept,
+  });
+  if (json) {
+    printJson(reports);
+    return 0;
+  }
+  for (const r of reports) {
+    const n = r.removed.length;
+    process.stdout.write(`${r.workspace_id}: removed ${n} worktree${n === 1 ? '' : 's'}\n`);
+    for (const dir of r.removed) process.stdout.write(`  removed ${dir}\n`);
+    for (const l of r.left)
+      process.stdout.write(`  left ${l.dir} (run ${l.run_id}, task ${l.task_id}: ${l.why})\n`);
+  }
+  if (reports.length === 0) process.stdout.write('No workspaces registered.\n');
+  return 0;
+}

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import { parseEnvPairs, parseSetup } from './commands/workspaces.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function baton(args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, 'src-main', 'cli', 'baton.ts'), ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('baton workspaces', () => {
+  let dir: string;
+  let repo: TempRepo;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-cli-ws-'));
+    repo = makeRepo();
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    repo.cleanup();
+  });
+
+  it('adds, lists, prunes and removes a workspace', () => {
+    const added = baton([
+      'workspaces',
+      'add',
+      repo.repo,
+      '--setup',
+      'npm ci',
+      '--env',
+      'A=b=c',
+      '--data-dir',
+      dir,
+    ]);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toBe(`Added workspace repo: ${realpathSync(repo.repo)} (tasks start from main)\n`);
+    const listed = baton(['workspaces', 'list', '--json', '--data-dir', dir]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id: 'repo', setup_command: ['npm', 'ci'], env: { A: 'b=c' } }),
+    ]);
+    expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain('repo  main  npm ci');
+    expect(baton(['workspaces', 'prune', '--data-dir', dir]).stdout).toBe('repo: removed 0 worktrees\n');
+    const again = baton(['workspaces', 'add', repo.repo, '--data-dir', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('a workspace with id "repo" already exists');
+    const bad = baton(['workspaces', 'add', dir, '--id', 'x', '--data-dir', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a git repository');
+    expect(baton(['workspaces', 'remove', 'repo', '--data-dir', dir]).stdout).toContain(
+      'Removed workspace repo',
+    );
+    expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain('No workspaces registered');
+  });
+
+  it('reads a setup command as words or as a JSON array, and environment pairs', () => {
+    expect(parseSetup('npm  ci --silent')).toEqual(['npm', 'ci', '--silent']);
+    expect(parseSetup('["sh", "-c", "make deps"]')).toEqual(['sh', '-c', 'make deps']);
+    expect(() => parseSetup('[1]')).toThrow('--setup');
+    expect(parseEnvPairs(['A=1', 'KEY={secret:gh}'])).toEqual({ A: '1', KEY: '{secret:gh}' });
+    expect(() => parseEnvPairs(['=x'])).toThrow('NAME=value');
+  });
+});

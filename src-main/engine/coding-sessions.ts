@@ -1,0 +1,112 @@
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Store } from '../store/store.ts';
+import { removeWorktree } from '../workspaces/index.ts';
+import { stopMarkedTrees } from './executors/shared/process-tree.ts';
+import type { ActiveRun } from './run-state.ts';
+import type { Runtime } from './runtime.ts';
+
+/**
+ * The process-tree marker of a coding attempt's CLI (`BATON_ATTEMPT`, process-tree.ts): the
+ * processes a Baton that died left running are found by it, by task or by run.
+ */
+export const codingMarker = (runId: string, taskId: string, attempt: number): string =>
+  `coding/${runId}/${taskId}/${attempt}`;
+const taskMarkers = (runId: string, taskId: string) => `coding/${runId}/${taskId}/`;
+const runMarkers = (runId: string) => `coding/${runId}/`;
+
+/** Between SIGTERM and SIGKILL for a CLI left running by a Baton that died. */
+const ORPHAN_GRACE_MS = 2_000;
+
+/** Stops the CLIs a Baton that died left running for a task (before its session is resumed, or its worktree removed). */
+export function stopOrphans(runId: string, taskId?: string): Promise<number> {
+  const prefix = taskId === undefined ? runMarkers(runId) : taskMarkers(runId, taskId);
+  return stopMarkedTrees((m) => m.startsWith(prefix), ORPHAN_GRACE_MS).catch(() => 0);
+}
+
+export interface DiscardDeps {
+  store: Store;
+  bus: EventBus;
+  now: () => string;
+}
+
+/**
+ * Removes a coding task's worktree (its branch stays: it is the result) and the CLI home Baton
+ * wrote beside it, then records the session `removed`. A CLI still running there (left by a
+ * Baton that died) is stopped first.
+ */
+export async function discardWorktree(deps: DiscardDeps, session: TaskSession): Promise<TaskSession> {
+  await stopOrphans(session.run_id, session.task_id);
+  const workspace = deps.store.workspaces.get(session.workspace_id);
+  if (workspace) await removeWorktree({ repo: workspace.path, dir: session.dir });
+  else await rm(session.dir, { recursive: true, force: true });
+  if (session.home !== null) await rm(session.home, { recursive: true, force: true });
+  // The task's folder and the run's, when nothing else is left in them.
+  const taskDir = dirname(session.dir);
+  await rmdir(taskDir).catch(() => {});
+  await rmdir(dirname(taskDir)).catch(() => {});
+  const at = deps.now();
+  deps.store.tx(() => deps.store.sessions.setState(session.run_id, session.task_id, 'removed', at));
+  const removed: TaskSession = { ...session, state: 'removed', updated_at: at };
+  deps.bus.emit('session.updated', removed);
+  return removed;
+}
+
+/**
+ * The life of coding tasks' worktrees in the runs executed here: a done task's worktree is
+ * removed once its attempt has stopped (its branch is the result), and when a run ends every
+ * worktree of it left (failed, cancelled, interrupted tasks') is removed, but those a person
+ * kept. Both act after the transaction that records the change commits, and wait for the
+ * attempts of the task or run to stop (`Runtime.attemptsRunning`).
+ */
+export class CodingSessions {
+  private readonly rt: Runtime;
+  private readonly deps: DiscardDeps;
+  /** Cleanups going on (tests and `close` wait for them). */
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(rt: Runtime) {
+    this.rt = rt;
+    this.deps = { store: rt.store, bus: rt.bus, now: () => rt.iso() };
+  }
+
+  /** A task ended done: its worktree goes (unless kept) once its attempt has stopped. */
+  taskDone(run: ActiveRun, taskId: string): void {
+    const runId = run.id;
+    this.rt.effects.afterCommit(() =>
+      this.track(async () => {
+        await this.rt.attemptStopped(runId, taskId);
+        const s = this.rt.store.sessions.get(runId, taskId);
+        if (s?.state === 'active') await discardWorktree(this.deps, s);
+      }),
+    );
+  }
+
+  /** A run ended: every worktree of it still there goes, but those a person kept. */
+  runEnded(run: ActiveRun): void {
+    if (run.lost) return; // it goes on in another process
+    const runId = run.id;
+    this.rt.effects.afterCommit(() =>
+      this.track(async () => {
+        await this.rt.attemptsStopped(runId);
+        for (const s of this.rt.store.sessions.forRun(runId))
+          if (s.state === 'active') await discardWorktree(this.deps, s);
+        await stopOrphans(runId);
+      }),
+    );
+  }
+
+  /** Resolves once the cleanups started so far are over. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private track(work: () => Promise<void>): void {
+    const p = work()
+      .catch((err: unknown) => this.rt.log(err))
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+}

@@ -1,0 +1,170 @@
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
+import type { Db } from './db.ts';
+
+/** A step to store: which attempt it belongs to and the agent that ran it. */
+export type StepRow = StoredStep & { agent_id: string | null };
+
+/** What an earlier attempt of a CLI session spent (the stream parsers' `Spent`). */
+export interface SessionSpent {
+  usd: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+}
+
+/** Text of a step that a search may find: what was said, which tool with what, what went wrong. */
+const SEARCH_INPUT_CHARS = 8_000;
+
+export function stepSearchText(step: Step): string {
+  switch (step.kind) {
+    case 'message':
+    case 'result':
+      return step.text;
+    case 'error':
+      return step.message;
+    case 'tool_call': {
+      const input = typeof step.input === 'string' ? step.input : JSON.stringify(step.input ?? null);
+      return [
+        step.name,
+        step.server ?? '',
+        input.slice(0, SEARCH_INPUT_CHARS),
+        step.output ?? '',
+        step.error ?? '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+    }
+    case 'session':
+      return [step.session_id, step.agent ?? '', step.model ?? ''].filter(Boolean).join(' ');
+    case 'usage':
+      return step.model ?? '';
+  }
+}
+
+/** The memory type a step found by a build-log search has, and the prefix of its entry id. */
+export const STEP_ENTRY_TYPE = 'step';
+export const STEP_ENTRY_PREFIX = 'step:';
+
+/** A stored step as the build logs show a search hit: an entry of type `step`. */
+export function stepAsEntry(
+  rowId: number,
+  step: StoredStep,
+  agentId: string | null,
+  projectId: string | null,
+): MemoryEntry {
+  const { run_id, task_id, attempt, ...bare } = step;
+  return {
+    id: `${STEP_ENTRY_PREFIX}${rowId}`,
+    agent_id: agentId ?? 'agent',
+    type: STEP_ENTRY_TYPE,
+    content: { run_id, task_id, attempt, step: bare },
+    tags: [],
+    project_id: projectId,
+    status: null,
+    task_type: step.kind,
+    task_id,
+    created_at: step.at,
+    updated_at: step.at,
+  };
+}
+
+interface StepDbRow {
+  id: number;
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  body: string;
+}
+
+const toStored = (r: StepDbRow): StoredStep => ({
+  ...(JSON.parse(r.body) as Step),
+  run_id: r.run_id,
+  task_id: r.task_id,
+  attempt: r.attempt,
+});
+
+/**
+ * Steps of attempts (issue 15): one row per (run, task, attempt, seq); a later version of a step
+ * replaces the earlier one and keeps its row (and so its place in the search index).
+ */
+export function createStepsRepo(db: Db) {
+  const upsert = db.prepare(`INSERT INTO attempt_steps
+    (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)
+    VALUES (@run_id, @task_id, @attempt, @seq, @kind, @at, @agent_id, @body, @search_text)
+    ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
+      agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`);
+  const ofTask = db.prepare<[string, string], StepDbRow>(
+    'SELECT id, run_id, task_id, attempt, body FROM attempt_steps WHERE run_id = ? AND task_id = ? ORDER BY attempt, seq',
+  );
+  const ofAttempt = db.prepare<[string, string, number], StepDbRow>(
+    'SELECT id, run_id, task_id, attempt, body FROM attempt_steps WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY seq',
+  );
+  const byId = db.prepare<
+    [number],
+    StepDbRow & { agent_id: string | null; plan_id: string; project_id: string | null }
+  >(
+    `SELECT s.id, s.run_id, s.task_id, s.attempt, s.body, s.agent_id, r.plan_id, r.project_id
+     FROM attempt_steps s JOIN runs r ON r.id = s.run_id WHERE s.id = ?`,
+  );
+  // The usage of every attempt of the task whose session step names this session id.
+  const sessionSpent = db.prepare<
+    { run_id: string; task_id: string; session_id: string; before: number },
+    { usd: number | null; priced: number; input: number | null; output: number | null; cached: number | null }
+  >(
+    `SELECT sum(json_extract(body, '$.cost_usd')) AS usd, count(json_extract(body, '$.cost_usd')) AS priced,
+       sum(json_extract(body, '$.input_tokens')) AS input, sum(json_extract(body, '$.output_tokens')) AS output,
+       sum(json_extract(body, '$.cached_input_tokens')) AS cached
+     FROM attempt_steps u WHERE u.run_id = @run_id AND u.task_id = @task_id AND u.kind = 'usage'
+       AND u.attempt < @before
+       AND EXISTS (SELECT 1 FROM attempt_steps s WHERE s.run_id = u.run_id AND s.task_id = u.task_id
+         AND s.attempt = u.attempt AND s.kind = 'session' AND json_extract(s.body, '$.session_id') = @session_id)`,
+  );
+  const attemptSpent = db.prepare<[string, string, number], { usd: number | null }>(
+    `SELECT sum(json_extract(body, '$.cost_usd')) AS usd FROM attempt_steps
+     WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'usage'`,
+  );
+  return {
+    /** Stores steps (a step already stored under its seq is replaced). */
+    upsert(rows: readonly StepRow[]): void {
+      for (const r of rows) {
+        const { run_id, task_id, attempt, agent_id, ...step } = r;
+        upsert.run({
+          run_id,
+          task_id,
+          attempt,
+          seq: step.seq,
+          kind: step.kind,
+          at: step.at,
+          agent_id,
+          body: JSON.stringify(step),
+          search_text: stepSearchText(step as Step),
+        });
+      }
+    },
+    /** A task's steps, every attempt (or one), in order. */
+    list: (runId: string, taskId: string, attempt?: number): StoredStep[] =>
+      (attempt === undefined ? ofTask.all(runId, taskId) : ofAttempt.all(runId, taskId, attempt)).map(
+        toStored,
+      ),
+    /** One stored step by its row id (a search hit's `step:<id>`), with its run's plan and project. */
+    byId(id: number) {
+      const r = byId.get(id);
+      return r && { step: toStored(r), agent_id: r.agent_id, plan_id: r.plan_id, project_id: r.project_id };
+    },
+    /** What the attempts before `before` that ran in CLI session `sessionId` spent (a resumed session's prior). */
+    sessionSpent(runId: string, taskId: string, sessionId: string, before: number): SessionSpent {
+      const r = sessionSpent.get({ run_id: runId, task_id: taskId, session_id: sessionId, before });
+      return {
+        usd: r && r.priced > 0 ? (r.usd ?? 0) : null,
+        input_tokens: r?.input ?? 0,
+        output_tokens: r?.output ?? 0,
+        cached_input_tokens: r?.cached ?? 0,
+      };
+    },
+    /** USD the stored usage steps of one attempt add up to (0 when none was priced). */
+    attemptSpent: (runId: string, taskId: string, attempt: number): number =>
+      attemptSpent.get(runId, taskId, attempt)?.usd ?? 0,
+  };
+}
+export type StepsRepo = ReturnType<typeof createStepsRepo>;

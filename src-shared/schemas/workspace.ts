@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { CodingCli, EnvValue } from './agent.ts';
+import { envMapSchema } from './agent.ts';
+import { idSchema } from './common.ts';
+
+/**
+ * Workspaces (issue 15): git repositories a person registers for coding agents to work in. A
+ * plan names one by id (`workspace`, on the plan or a task); importing a plan never adds one.
+ * Each attempt of a coding task works in its own git worktree of it, on branch
+ * `baton/<run>/<task>`.
+ */
+export const workspaceInputSchema = z.strictObject({
+  id: idSchema,
+  /** The repository's folder (absolute; its real path is stored). */
+  path: z.string().min(1, 'must not be empty').max(4_096),
+  /** Where tasks without coding dependencies start; default: the repository's current branch. */
+  base_branch: z.string().min(1, 'must not be empty').max(255).optional(),
+  /**
+   * Run in each new worktree before the agent, without a shell (`["npm", "ci"]`); its failure
+   * fails the attempt.
+   */
+  setup_command: z.array(z.string().max(100_000)).min(1, 'must name a program').max(1_000).optional(),
+  /** Given to the setup command and to every agent working here (values may name secrets). */
+  env: envMapSchema.default({}),
+});
+export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
+
+export interface Workspace {
+  id: string;
+  /** Real path of the repository's top folder. */
+  path: string;
+  base_branch: string;
+  setup_command: string[] | null;
+  env: Record<string, EnvValue>;
+  created_at: string;
+}
+
+/** A coding task's worktree: in use (or kept while its run goes on), kept by a person, or removed. */
+export const SESSION_STATES = ['active', 'kept', 'removed'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+/**
+ * A coding task's session: its worktree and branch, and the CLI's own session id once printed.
+ * Stored as soon as the worktree exists and again as soon as the CLI names its session, so that
+ * after a crash the next attempt resumes that session in that worktree.
+ */
+export interface TaskSession {
+  run_id: string;
+  task_id: string;
+  workspace_id: string;
+  agent_id: string;
+  cli: CodingCli;
+  /** The worktree's folder. */
+  dir: string;
+  branch: string;
+  /** Where the branch started: the task's diff is taken against it. */
+  start_commit: string;
+  /** The CLI's session (claude, qwen), thread (codex) or session (opencode) id; null until printed. */
+  session_id: string | null;
+  /** The CLI's own config and session store, when Baton wrote one (a provider); null: the person's own. */
+  home: string | null;
+  /** The attempt that last worked in it. */
+  attempt: number;
+  state: SessionState;
+  updated_at: string;
+}
+
+/** One changed file of a coding task's result. */
+export interface ChangedFile {
+  path: string;
+  old_path?: string;
+  status: 'added' | 'modified' | 'deleted' | 'renamed';
+  /** Null for a binary file. */
+  additions: number | null;
+  deletions: number | null;
+}
+
+/** What a coding task's attempt answers (its output), and what its dependents are handed. */
+export interface CodingOutput {
+  workspace_id: string;
+  branch: string;
+  /** The branch's commit when the attempt ended (leftovers committed). */
+  commit: string;
+  start_commit: string;
+  files: ChangedFile[];
+  additions: number;
+  deletions: number;
+  /** The CLI's final text. */
+  summary: string;
+  session_id: string | null;
+  /** The unified diff's artifact name (`changes.diff`), null when nothing changed. */
+  diff_artifact: string | null;
+}
+
+/** Whether an output is a coding task's (a dependency's output handed on). */
+export function isCodingOutput(v: unknown): v is CodingOutput {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    typeof o.workspace_id === 'string' &&
+    typeof o.branch === 'string' &&
+    typeof o.commit === 'string' &&
+    Array.isArray(o.files)
+  );
+}
+
+/** A coding CLI found on this machine (`workspaces.detectClis`). */
+export interface DetectedCli {
+  cli: CodingCli;
+  found: boolean;
+  /** Where it was found on PATH. */
+  path: string | null;
+  /** What `<cli> --version` printed (first line), or why it could not be asked. */
+  version: string | null;
+  error: string | null;
+  /** A coding agent to register for it (a person fills in skills and the rest). */
+  suggested_agent: { id: string; kind: 'coding'; cli: CodingCli; skills: string[] };
+}
