@@ -1,9 +1,35 @@
 import type { MemoryHandlers } from '../../src-shared/contract/domains/memory.ts';
-import { AppError } from '../errors.ts';
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import { randomIds } from '../engine/clock.ts';
+import { AppError, invalidInput } from '../errors.ts';
 import { STEP_ENTRY_PREFIX, stepAsEntry } from '../store/steps-repo.ts';
 import type { AppContext } from './context.ts';
 
-export function memoryHandlers({ store }: AppContext): MemoryHandlers {
+export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers {
+  /** The plan and project an entry is about: the run's when it names one, else as given. */
+  const about = (input: { run_id?: string; task_id?: string; plan_id?: string; project_id?: string }) => {
+    if (input.task_id !== undefined && input.run_id === undefined)
+      throw invalidInput('memory.write input is invalid', [
+        { path: 'task_id', message: 'name the task with its run_id' },
+      ]);
+    if (input.run_id !== undefined) {
+      const run = store.runs.get(input.run_id);
+      if (!run) throw new AppError('not_found', `run "${input.run_id}" not found`);
+      if (input.plan_id !== undefined && input.plan_id !== run.plan_id)
+        throw invalidInput('memory.write input is invalid', [
+          { path: 'plan_id', message: `run "${run.id}" is of plan "${run.plan_id}", not "${input.plan_id}"` },
+        ]);
+      if (input.task_id !== undefined && !store.runs.task(run.id, input.task_id))
+        throw new AppError('not_found', `task "${input.task_id}" is not in run "${run.id}"`);
+      return { plan_id: run.plan_id, project_id: input.project_id ?? run.project_id };
+    }
+    if (input.plan_id !== undefined) {
+      const plan = store.plans.get(input.plan_id);
+      if (!plan) throw new AppError('not_found', `plan "${input.plan_id}" not found`);
+      return { plan_id: plan.plan_id, project_id: input.project_id ?? plan.plan.project_id ?? null };
+    }
+    return { plan_id: null, project_id: input.project_id ?? null };
+  };
   return {
     'memory.read': ({ memory_id }) => {
       // A step a search found (`step:<n>`) reads as the entry the search showed.
@@ -17,5 +43,29 @@ export function memoryHandlers({ store }: AppContext): MemoryHandlers {
       return entry;
     },
     'memory.search': (filter) => store.memory.search(filter),
+    'memory.write': (input) => {
+      const { plan_id, project_id } = about(input);
+      const tags = new Set([input.type, `by:${input.agent_id}`]);
+      if (plan_id) tags.add(`plan:${plan_id}`);
+      if (input.run_id) tags.add(`run:${input.run_id}`);
+      for (const t of input.tags) tags.add(t);
+      const at = now();
+      const entry: MemoryEntry = {
+        id: randomIds.next('mem'),
+        agent_id: input.agent_id,
+        type: input.type,
+        content: input.content,
+        tags: [...tags],
+        project_id,
+        status: null,
+        task_type: null,
+        task_id: input.task_id ?? null,
+        created_at: at,
+        updated_at: at,
+      };
+      store.memory.insert({ ...entry, plan_id });
+      bus.emit('memory.written', entry);
+      return entry;
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rangeEdgeSchema } from './common.ts';
+import { idSchema, rangeEdgeSchema } from './common.ts';
 import type { DelegatedTask, RunStatus, UnassignedTask } from './run.ts';
 
 /** A memory entry: the seed 000 shape, with an id and times. */
@@ -47,6 +47,66 @@ export const memorySearchInputSchema = z.strictObject({
   limit: z.number().int().min(1).max(1_000).default(100),
 });
 export type MemorySearchInput = z.input<typeof memorySearchInputSchema>;
+
+/**
+ * What an agent may write to memory (`memory.write`): a note. The other types are Baton's own
+ * records (a run's `build_log`, a task's `task_result`, a decider's `decision`): an agent's entry
+ * never passes for one of them.
+ */
+export const AGENT_MEMORY_TYPES = ['note'] as const;
+
+/** Who writes Baton's own entries: an agent's entry may not claim to be theirs. */
+export const RESERVED_MEMORY_AUTHORS = ['orchestrator', 'decider', 'engine'] as const;
+
+/** Most an agent's entry may hold, as JSON. */
+export const MAX_MEMORY_NOTE_BYTES = 64 * 1024;
+
+const memoryTagSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:@/#+-]*$/u, 'a tag: letters, digits, spaces and . _ : @ / # + -');
+
+export const memoryWriteInputSchema = z.strictObject({
+  /** Who writes it (an agent's id or name): the entry's agent_id and its `by:` tag. */
+  agent_id: idSchema.refine(
+    (id) => !(RESERVED_MEMORY_AUTHORS as readonly string[]).includes(id),
+    `is one of Baton's own writers (${RESERVED_MEMORY_AUTHORS.join(', ')}): name the agent that writes this entry`,
+  ),
+  type: z
+    .enum(AGENT_MEMORY_TYPES, {
+      error: (issue) =>
+        `an agent writes entries of type ${AGENT_MEMORY_TYPES.map((t) => `"${t}"`).join(', ')}; ${JSON.stringify(issue.input)} is not one (build_log, task_result and decision entries are Baton's own)`,
+    })
+    .default('note'),
+  /** Text, or a JSON object. */
+  content: z
+    .union([z.string().min(1, 'must not be empty'), z.record(z.string(), z.unknown())], {
+      message: 'must be text or a JSON object',
+    })
+    .superRefine((c, ctx) => {
+      // Stored and searched as JSON: what JSON cannot hold (a BigInt, a cycle) is refused here.
+      let bytes: number;
+      try {
+        bytes = new TextEncoder().encode(JSON.stringify(c)).length;
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be JSON (${err instanceof Error ? err.message : err})`,
+        });
+        return;
+      }
+      if (bytes > MAX_MEMORY_NOTE_BYTES)
+        ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_MEMORY_NOTE_BYTES} bytes as JSON` });
+    }),
+  tags: z.array(memoryTagSchema).max(20, 'at most 20 tags').default([]),
+  /** What it is about: a run (its plan and project follow), else a plan, else a project. */
+  run_id: z.string().min(1).max(200).optional(),
+  task_id: idSchema.optional(),
+  plan_id: idSchema.optional(),
+  project_id: idSchema.optional(),
+});
+export type MemoryWriteInput = z.input<typeof memoryWriteInputSchema>;
 
 export interface MemorySearchHit {
   entry: MemoryEntry;
