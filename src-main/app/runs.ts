@@ -1,4 +1,5 @@
 import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
+import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import { codingRunHandlers } from './coding-runs.ts';
@@ -58,6 +59,7 @@ export function runHandlers(ctx: AppContext): RunHandlers {
       if (!here && !store.runs.get(run_id)) throw new AppError('not_found', `run "${run_id}" not found`);
       return { executing_here: here, waiting_for_people: engine.waitingOnPeople(run_id) };
     },
+    'runs.addTask': ({ run_id, actor, task }) => engine.addTask(run_id, taskSpecSchema.parse(task), actor),
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
     ...codingRunHandlers(ctx),
   };

@@ -1,19 +1,27 @@
+import { deciderSpecSchema } from '../../src-shared/schemas/decision.ts';
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import { AppError, invalidInput } from '../errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
-import { decidedTask, descriptionKey, escalationTask, guardDecision } from './decisions.ts';
+import type { AddedSoFar } from './decisions.ts';
+import { decidedTask, descriptionKey, escalationTask, guardDecision, refusedAddition } from './decisions.ts';
 import type { ActiveRun } from './run-state.ts';
-import { registerAdded } from './run-state.ts';
+import { ACTOR, registerAdded } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { TaskFlow } from './task-flow.ts';
 import type { DeciderAnswer } from './tick-inputs.ts';
 
+/** The cap on added tasks of a run whose plan has no decider: the decider's default. */
+const DEFAULT_MAX_ADDED = deciderSpecSchema.parse({}).max_created_tasks;
+
 /**
  * Seed 002, the answering half: a decider's answer (asked by `DeciderQuestions`) is applied in a
  * later tick, after the guardrails (`decisions.ts`): a task added to the running DAG, an
- * escalation to a person, or the run closed.
+ * escalation to a person, or the run closed. A task an agent adds (`runs.addTask`) is added here
+ * too, past the same guardrails: the tasks added by either count against one cap.
  */
 export class DeciderRunner {
   private readonly rt: Runtime;
@@ -34,11 +42,7 @@ export class DeciderRunner {
     if (!run) return;
     const decider = run.decider!;
     decider.pending--;
-    const decision = guardDecision(d.decision, {
-      made: decider.added.size - run.gates.size,
-      max: decider.spec.max_created_tasks,
-      seen: decider.addedDescriptions,
-    });
+    const decision = guardDecision(d.decision, this.addedSoFar(run));
     const now = this.rt.iso();
     this.writer.remember({
       id: this.rt.ids.next('mem'),
@@ -72,17 +76,24 @@ export class DeciderRunner {
     switch (decision.action) {
       case 'create_task':
         decider.addedDescriptions.add(descriptionKey(decision.task_description ?? ''));
-        this.addTask(
+        this.add(
           run,
-          decidedTask(this.nextAddedId(run, 'decided'), d.taskId, decision, (id) =>
-            this.agents.all().has(id),
+          taskSpecSchema.parse(
+            decidedTask(this.nextAddedId(run, 'decided'), d.taskId, decision, (id) =>
+              this.agents.all().has(id),
+            ),
           ),
+          `added by the decider after "${d.taskId}"`,
         );
         break;
       case 'escalate_to_human': {
         const id = this.nextAddedId(run, 'escalation');
         run.gates.add(id);
-        this.addTask(run, escalationTask(id, d.taskId, decision.reasoning));
+        this.add(
+          run,
+          taskSpecSchema.parse(escalationTask(id, d.taskId, decision.reasoning)),
+          `added by the decider after "${d.taskId}"`,
+        );
         break;
       }
       case 'project_complete':
@@ -106,9 +117,55 @@ export class DeciderRunner {
     return `${prefix}-${n}`;
   }
 
-  /** Adds a task to a running DAG (inside a transaction). */
-  private addTask(run: ActiveRun, input: Record<string, unknown>): void {
-    const spec = taskSpecSchema.parse(input);
+  /**
+   * The tasks added to the run so far (escalations aside), against its cap: its decider's count and
+   * cap, or, without a decider, the tasks not in the plan against the decider's default cap.
+   */
+  addedSoFar(run: ActiveRun): AddedSoFar {
+    const decider = run.decider;
+    if (decider)
+      return {
+        made: decider.added.size - run.gates.size,
+        max: decider.spec.max_created_tasks,
+        seen: decider.addedDescriptions,
+      };
+    const inPlan = new Set(run.plan.tasks.map((t) => t.task_id));
+    const seen = new Set<string>();
+    for (const spec of run.specs.values())
+      if (!inPlan.has(spec.task_id) && !run.gates.has(spec.task_id))
+        seen.add(descriptionKey(spec.description.split('\n\n')[0]!));
+    return { made: run.specs.size - inPlan.size - run.gates.size, max: DEFAULT_MAX_ADDED, seen };
+  }
+
+  /**
+   * Refuses a task a caller would add (`runs.addTask`), with the error to answer: its id must be
+   * new to the run, its dependencies tasks of the run, and the guardrails must pass
+   * (`refusedAddition`: a description, the cap, no task twice).
+   */
+  checkAddition(run: ActiveRun, spec: TaskSpec): void {
+    const where = `task "${spec.task_id}" cannot be added to run "${run.id}"`;
+    if (run.tasks.has(spec.task_id))
+      throw new AppError('conflict', `${where}: it already has a task "${spec.task_id}"`, {
+        issues: [{ path: 'task.task_id', message: 'is taken: choose a new id' }],
+      });
+    const unknown = spec.depends_on.flatMap((id, i) => (run.tasks.has(id) ? [] : [i]));
+    if (unknown.length > 0)
+      throw invalidInput(
+        where,
+        unknown.map((i) => ({
+          path: `task.depends_on[${i}]`,
+          message: `"${spec.depends_on[i]}" is no task of this run`,
+        })),
+      );
+    const why = refusedAddition(spec.description, this.addedSoFar(run));
+    if (why) throw new AppError('conflict', `${where}: ${why}`);
+  }
+
+  /**
+   * Adds a task to a running DAG (inside a transaction), past the guardrails already: ready,
+   * blocked or skipped as its dependencies stand; `why` and `actor` go in its audit entry.
+   */
+  add(run: ActiveRun, spec: TaskSpec, why: string, actor = ACTOR): void {
     const verdict = this.flow.verdictOf(run, spec);
     const status: TaskStatus =
       verdict.kind === 'ready' ? 'ready' : verdict.kind === 'skip' ? 'skipped' : 'blocked';
@@ -116,17 +173,12 @@ export class DeciderRunner {
     const store = this.rt.store;
     store.runs.insertAdded(run.id, spec, run.tasks.size, status, reason, this.rt.iso());
     registerAdded(run, spec);
+    // A task proposed again is a loop, whoever proposes it (`refusedAddition`).
+    if (!run.gates.has(spec.task_id)) run.decider?.addedDescriptions.add(descriptionKey(spec.description));
     const task = store.runs.task(run.id, spec.task_id)!;
     run.tasks.set(spec.task_id, task);
     run.counts[status]++;
-    this.writer.audit(
-      'task',
-      spec.task_id,
-      run.id,
-      null,
-      status,
-      `added by the decider after "${spec.depends_on[0]}"`,
-    );
+    this.writer.audit('task', spec.task_id, run.id, null, status, why, actor);
     this.rt.bus.emit('task.updated', { ...task });
     if (status === 'ready') this.flow.enqueueOrGate(run, task);
     if (verdict.kind === 'deferred') this.flow.defer(run, spec.task_id);

@@ -4,25 +4,38 @@ import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 /** How two task descriptions are compared for the loop check. */
 export const descriptionKey = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
 
+/** What a run has added so far, against its cap: the guardrails' view of it (`DeciderRunner.addedSoFar`). */
+export interface AddedSoFar {
+  made: number;
+  max: number;
+  seen: ReadonlySet<string>;
+}
+
 /**
- * Guardrails on what a decider proposes: a task must say what to do, the run's cap on added
- * tasks holds, and the same task is not added twice (a loop). A refused proposal becomes an
+ * Why a task to add to a running run is refused, or null: it must say what to do, the run's cap on
+ * added tasks holds, and the same task is not added twice (a loop). The decider's guardrails, and
+ * those of a task an agent adds (`runs.addTask`).
+ */
+export function refusedAddition(description: string, run: AddedSoFar): string | null {
+  const text = description.trim();
+  if (text === '') return 'the task to add has no description';
+  if (run.made >= run.max)
+    return `${run.made} tasks were already added to this run, its limit (max_created_tasks)`;
+  if (run.seen.has(descriptionKey(text)))
+    return `the same task was already added once ("${text.slice(0, 80)}"): a loop`;
+  return null;
+}
+
+/**
+ * Guardrails on what a decider proposes (`refusedAddition`). A refused proposal becomes an
  * escalation to a person, with the reason.
  */
-export function guardDecision(
-  proposed: Decision,
-  run: { made: number; max: number; seen: ReadonlySet<string> },
-): Decision {
+export function guardDecision(proposed: Decision, run: AddedSoFar): Decision {
   if (proposed.action !== 'create_task') return proposed;
-  const description = (proposed.task_description ?? '').trim();
   const why =
-    description === ''
+    (proposed.task_description ?? '').trim() === ''
       ? 'the decision to create a task gave no task_description'
-      : run.made >= run.max
-        ? `the decider already added ${run.made} tasks, its limit`
-        : run.seen.has(descriptionKey(description))
-          ? `the same task was already added once ("${description.slice(0, 80)}"): a loop`
-          : null;
+      : refusedAddition(proposed.task_description ?? '', run);
   return why
     ? {
         action: 'escalate_to_human',

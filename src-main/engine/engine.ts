@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
-import type { Plan } from '../../src-shared/schemas/plan.ts';
+import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
@@ -79,7 +79,7 @@ export class Engine {
   private readonly rt: Runtime;
   /** The engine's parts, built once on `rt` (`buildParts`). */
   private readonly parts: EngineParts;
-  /** What each tick input does: the tick applies the queued ones, a person's call its own. */
+  /** What each tick input does: the tick applies the queued ones, a call its own. */
   private readonly handlers: TickHandlers;
 
   constructor(opts: EngineOptions) {
@@ -137,6 +137,7 @@ export class Engine {
         flow.settleDependents(run, task.task_id);
         flow.maybeFinish(run);
       },
+      'task.add': ({ run, spec, actor }) => decider.add(run, spec, `added by ${actor}`, actor),
     };
   }
 
@@ -291,6 +292,19 @@ export class Engine {
     return decided;
   }
 
+  /**
+   * Adds a task to a run executing here (`runs.addTask`: an agent over MCP) past the decider's
+   * guardrails (`DeciderRunner.checkAddition`), recording `actor`. A run executed by another
+   * process is refused, never taken up here.
+   */
+  addTask(runId: string, spec: TaskSpec, actor: string): TaskRun {
+    const run = this.parts.leases.activeRun(runId);
+    this.parts.decider.checkAddition(run, spec);
+    this.applyNow({ kind: 'task.add', run, spec, actor });
+    this.rt.schedule();
+    return { ...run.tasks.get(spec.task_id)! };
+  }
+
   /** Resolves when the run reaches a final status. */
   whenSettled(runId: string): Promise<Run> {
     // A run going on here is known without a query (one counts every task row of the run).
@@ -369,7 +383,7 @@ export class Engine {
   // ---- the loop -----------------------------------------------------------------------
 
   /**
-   * A person's call (a cancel, an approval's decision) applied at once, in a transaction of its
+   * A call's input (a cancel, an approval's decision, a task added) applied at once, in a transaction of its
    * own: the call answers once its change is stored, as a tick's inputs are.
    */
   private applyNow(input: TickInputs[CallKind]): void {

@@ -1,5 +1,6 @@
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { ExecutorEvent } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -67,6 +68,14 @@ export interface TaskCancelled {
   actor: string;
 }
 
+/** A caller added a task to a running run (`runs.addTask`: an agent over MCP), past the decider's guardrails. */
+export interface TaskAdded {
+  kind: 'task.add';
+  run: ActiveRun;
+  spec: TaskSpec;
+  actor: string;
+}
+
 /**
  * Everything that moves a run, by kind: one closed union. Each kind has one handler
  * (`TickHandlers`, in `Engine`), so the compiler asks for the handler of a new kind.
@@ -79,6 +88,7 @@ export interface TickInputs {
   'approval.decision': ApprovalDecided;
   'run.cancel': RunCancelled;
   'task.cancel': TaskCancelled;
+  'task.add': TaskAdded;
 }
 export type TickInputKind = keyof TickInputs;
 export type TickInput = TickInputs[TickInputKind];
@@ -91,7 +101,7 @@ export type TickHandlers = { [K in TickInputKind]: (input: TickInputs[K]) => voi
 export const QUEUED_INPUTS = ['executor.note', 'attempt.ended', 'decider.answer', 'retry.due'] as const;
 export type QueuedKind = (typeof QUEUED_INPUTS)[number];
 /**
- * The inputs a person's call brings (`approvals.decide`, `runs.cancel`, `runs.cancelTask`):
+ * The inputs a call brings (`approvals.decide`, `runs.cancel`, `runs.cancelTask`, `runs.addTask`):
  * applied at once, in a transaction of their own, so the call answers once its change is stored.
  */
 export type CallKind = Exclude<TickInputKind, QueuedKind>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TaskSpec } from './plan.ts';
+import { taskSpecSchema } from './plan.ts';
 
 /**
  * Task statuses. The flows of seeds 003 and 004 map onto them: TODO → ready (dependencies
@@ -131,6 +132,32 @@ export interface BuildResponse {
 export const startRunInputSchema = z.strictObject({
   plan_id: z.string().min(1),
 });
+
+/**
+ * A task a caller (an agent over MCP) adds to a running run (`runs.addTask`): a plan task's
+ * fields, without a condition or retries: it runs once every dependency is done.
+ */
+export const addedTaskSchema = taskSpecSchema
+  .pick({
+    task_id: true,
+    description: true,
+    required_skills: true,
+    depends_on: true,
+    priority: true,
+    deadline: true,
+    requires_approval: true,
+    estimated_cost: true,
+    agent: true,
+    timeout_s: true,
+    inputs: true,
+  })
+  .extend({
+    description: z
+      .string()
+      .trim()
+      .min(1, 'say what the task is to do')
+      .max(20_000, 'must be at most 20000 characters'),
+  });
 
 export const taskRefSchema = z.strictObject({
   run_id: z.string().min(1).max(200),

@@ -10,10 +10,10 @@ import type {
   TaskLogLine,
   TaskRun,
 } from '../../schemas/run.ts';
-import { startRunInputSchema, taskRefSchema } from '../../schemas/run.ts';
+import { addedTaskSchema, startRunInputSchema, taskRefSchema } from '../../schemas/run.ts';
 import type { StoredStep } from '../../schemas/step.ts';
 import type { TaskSession } from '../../schemas/workspace.ts';
-import { actorField, byId } from '../fields.ts';
+import { actorField, byId, idField } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -51,6 +51,16 @@ export const runMethods = {
    * or daemon agents, agents offline), else null. `baton run` follows its run with this.
    */
   'runs.waiting': method(byId('run_id')).returns<RunWaiting>(),
+  /**
+   * Adds a task to a run executing in the process that answers, past the decider's guardrails (its
+   * cap on added tasks, shared with the decider: the plan's `decider.max_created_tasks`, else 20;
+   * no task twice), with an id new to the run whose dependencies are tasks of it. `actor` (who adds
+   * it) goes in the audit log. A taken id, the cap and a repeat are `conflict`s; an unknown
+   * dependency is `invalid_input` naming it.
+   */
+  'runs.addTask': method(
+    z.strictObject({ run_id: idField, actor: actorField, task: addedTaskSchema }),
+  ).returns<TaskRun>(),
   'runs.spend': method(
     z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
   ).returns<SpendReport>(),
