@@ -1,0 +1,59 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { McpServer } from '@modelcontextprotocol/server';
+import { ContractError } from '../../src-shared/contract/errors.ts';
+import { describeError } from '../host/browser/edge.ts';
+import type { McpClient } from './mcp-client.ts';
+import type { BatonTool } from './tool.ts';
+import { BATON_TOOLS } from './tools/index.ts';
+
+export interface BatonMcpOptions {
+  /** Baton's version, sent as the server's. */
+  version: string;
+  /** Where a tool's unexpected error goes (one line); the client gets a tool error without it. */
+  log: (line: string) => void;
+  /** The tools to offer (all of BATON_TOOLS by default). */
+  tools?: readonly BatonTool[];
+}
+
+const INSTRUCTIONS =
+  "Baton runs plans of agent work: a plan is a graph of tasks, and each run of it delegates every ready task to the best-fit registered agent. These tools read plans, runs and memory, start runs, add tasks to a running run, write notes to memory, and let an agent registered in Baton take and finish tasks (seed 004's work API). No tool decides an approval: tasks that wait for one wait for a person in Baton's inbox.";
+
+/**
+ * Baton's MCP server (SDK v2): one instance per stdio connection or HTTP request (the SDK's
+ * factories), every tool calling the contract through `client`. A call's failure is a tool error
+ * the model reads (`isError`, the contract's code and message naming the field), never a crash;
+ * bad input is refused by the SDK against the tool's zod schema, naming the field, first.
+ */
+export function createBatonMcpServer(client: McpClient, opts: BatonMcpOptions): McpServer {
+  const server = new McpServer({ name: 'baton', version: opts.version }, { instructions: INSTRUCTIONS });
+  for (const tool of opts.tools ?? BATON_TOOLS) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: { title: tool.title, ...tool.hints },
+      },
+      async (args: unknown): Promise<CallToolResult> => {
+        try {
+          return text(JSON.stringify(await tool.call(client, args), null, 2));
+        } catch (err) {
+          if (err instanceof ContractError) return { ...text(explain(err)), isError: true };
+          opts.log(`baton mcp: ${tool.name} failed: ${describeError(err)}`);
+          return { ...text(`${tool.name} failed: internal error`), isError: true };
+        }
+      },
+    );
+  }
+  return server;
+}
+
+const text = (t: string): CallToolResult => ({ content: [{ type: 'text', text: t }] });
+
+/** A contract error as a model reads it: its code and message, and every field it names. */
+function explain(err: ContractError): string {
+  const issues = (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
+  const more = issues.slice(1).map((i) => `\n  ${i.path}: ${i.message}`);
+  return `${err.code}: ${err.message.replace(/ \(and \d+ more\)$/, '')}${more.join('')}`;
+}
