@@ -32,3 +32,8 @@ export function readJsonFile(path: string, what: string): unknown {
 /** The project root (where package.json and out/ live), from this file's place in src-main/cli. */
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererDir = join(projectRoot, 'out', 'renderer');
+
+/** Baton's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}

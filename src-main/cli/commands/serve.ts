@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
 import { isLoopback, LOOPBACK_HOSTS } from '../../host/browser/host-names.ts';
 import { startBrowserHost } from '../../host/browser/server.ts';
+import { createCallClient } from '../../host/memory-transport.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
-import { CliError, projectRoot, rendererDir } from '../files.ts';
+import { createMcpEndpoint } from '../../mcp/http.ts';
+import { CliError, packageVersion, projectRoot, rendererDir } from '../files.ts';
 
 export const DEFAULT_PORT = 4800;
 
@@ -40,6 +42,11 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       `WARNING: serving on ${opts.host}, reachable from other machines. Anyone with the token controls Baton and every command agent.\n`,
     );
   }
+  // Baton's MCP server at /mcp, over the same app (src-main/mcp/).
+  const mcp = createMcpEndpoint(createCallClient(app.dispatch), {
+    version: packageVersion(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
   const start = (port: number) =>
     startBrowserHost({
       dispatch: app.dispatch,
@@ -50,6 +57,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       host: opts.host,
       allowedHosts: opts.allowHosts,
       routes: createRestHandler(app.dispatch),
+      mcp,
       agentCallbacks: app.agentCallbacks,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
@@ -74,6 +82,9 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     );
   }
   if (opts.callbackUrl) process.stderr.write(`http agents call back at ${opts.callbackUrl}\n`);
+  process.stderr.write(
+    `MCP clients: ${host.url}mcp with Authorization: Bearer <the token>, or baton mcp over stdio\n`,
+  );
   process.stderr.write(`Data: ${opts.dataDir}  ·  Press Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

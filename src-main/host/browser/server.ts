@@ -58,6 +58,11 @@ export interface BrowserHostOptions {
   backpressure?: Partial<Backpressure>;
   /** Most time a client has for a whole request (edge.ts); tests lower it. */
   requestTimeoutMs?: number;
+  /**
+   * Baton's MCP server at `/mcp` (src-main/mcp/http.ts), behind the same Host, token and Origin
+   * checks as the API; without it `/mcp` is not served.
+   */
+  mcp?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void>; close(): Promise<void> };
 }
 
 export interface BrowserHost {
@@ -102,6 +107,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
     if (!hostAllowed(req)) return refuseHost(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
+    if (target.path === '/mcp' && opts.mcp) return admitted(req, res) ? opts.mcp.handle(req, res) : undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
         error: { code: 'method_not_allowed', message: `${req.method} not allowed` },
@@ -114,13 +120,21 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     await serveStatic(req, res, target);
   }
 
-  async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
+  /** The API's and /mcp's checks: this launch's token, and an Origin that is Baton's own if any. */
+  function admitted(req: IncomingMessage, res: ServerResponse): boolean {
     if (!authenticate(req, token)) {
-      return refuseUnauthorized(res, tokenPresented(req) ? 'session_ended' : 'no_token');
+      refuseUnauthorized(res, tokenPresented(req) ? 'session_ended' : 'no_token');
+      return false;
     }
     if (!originAllowed(req)) {
-      return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
+      sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
+      return false;
     }
+    return true;
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
+    if (!admitted(req, res)) return;
     const body = () => readJsonBody(req, MAX_BODY, { object: true });
     const [, , first, method, ...rest] = target.segments;
     if (req.method === 'POST' && first === 'rpc' && method !== undefined && rest.length === 0) {
@@ -217,6 +231,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     allowedHosts: allowed,
     async close() {
       opts.agentCallbacks?.serveAt(null);
+      await opts.mcp?.close();
       broadcast.close();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
