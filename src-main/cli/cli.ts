@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
@@ -9,12 +7,13 @@ import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { runShow, runsList } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { workspacesAdd, workspacesList, workspacesPrune, workspacesRemove } from './commands/workspaces.ts';
-import { CliError, projectRoot } from './files.ts';
+import { CliError, packageVersion } from './files.ts';
 
 const HELP = `Baton — design and run plans of agent work.
 
@@ -42,6 +41,9 @@ Usage:
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
                                                  decide, then go on with the run as baton run does
                                                  (--as: who decides, for the audit log; else $USER)
+  baton mcp [--data-dir D]                       Baton's tools for an MCP client (Claude Code, Claude
+                                                 Desktop) over stdio: through the Baton host serving D
+                                                 when one runs, else on D in this process
 
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
@@ -80,8 +82,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.version) {
-    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const [command, ...rest] = positionals;
@@ -95,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   // does not stop `baton agents list`.
   const hosts = command === 'serve' || command === 'start';
   const limit =
-    hosts || command === 'run' || command === 'approve' || command === 'reject'
+    hosts || command === 'run' || command === 'approve' || command === 'reject' || command === 'mcp'
       ? setting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
       : undefined;
   const origin = hosts
@@ -153,6 +154,8 @@ async function main(argv: string[]): Promise<number> {
           json: values.json,
         });
       }
+      case 'mcp':
+        return await mcpCommand(openApp, dataDir);
       case 'agents': {
         const [sub, file] = rest;
         if (sub === 'import' && file) return await agentsImport(openApp(), file);
