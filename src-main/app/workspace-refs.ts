@@ -1,3 +1,4 @@
+import { needsWorkspace } from '../engine/coding-context.ts';
 import type { Store } from '../store/store.ts';
 
 /** A problem with the workspaces a plan names, at its field's path. */
@@ -55,11 +56,6 @@ export function workspaceIssues(store: Store, plan: unknown): WorkspaceIssue[] {
       });
   });
   return issues;
-}
-
-/** Why a coding agent cannot take a task: it names no workspace. */
-export function needsWorkspace(taskId: string, agentId: string): string {
-  return `task "${taskId}" goes to coding agent "${agentId}", which needs a workspace: set workspace on the task or on the plan`;
 }
 
 /** The runs executing now (in any process) whose plan names the workspace, or that have a worktree in it. */

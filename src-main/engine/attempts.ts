@@ -6,6 +6,7 @@ import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
+import { codingContextOf } from './coding-context.ts';
 import type { Executor, TaskContext } from './executor.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
@@ -76,7 +77,17 @@ export class Attempts {
         return;
       }
     }
+    let coding: TaskContext['coding'];
+    if (agent.kind === 'coding') {
+      const c = codingContextOf(this.rt, run, task, agent);
+      if ('error' in c) {
+        settle({ ok: false, error: c.error });
+        return;
+      }
+      coding = c;
+    }
     const ctx: TaskContext = {
+      ...(coding ? { coding } : {}),
       workspace,
       secrets: this.secrets,
       run_id: run.id,

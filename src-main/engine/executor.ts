@@ -2,7 +2,9 @@ import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/sche
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step } from '../../src-shared/schemas/step.ts';
+import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
+import type { SessionSpent } from '../store/steps-repo.ts';
 
 /** What an agent is given: the task, who it is, and what its dependencies produced. */
 export interface TaskContext<A extends Agent = Agent> {
@@ -27,7 +29,44 @@ export interface TaskContext<A extends Agent = Agent> {
   workspace: string;
   /** Looks up secrets by name (src-main/secrets.ts). Values never go into events. */
   secrets: SecretResolver;
+  /** For a coding agent: its workspace, the task's worktree and session (`coding-context.ts`). */
+  coding?: CodingContext;
 }
+
+/** Where a coding agent's attempt works, and whether it goes on with an earlier attempt's CLI session. */
+export interface CodingContext {
+  workspace: Workspace;
+  /** The task's worktree folder (made, or an earlier attempt's reused) and branch (`baton/<run>/<task>`). */
+  dir: string;
+  branch: string;
+  /** Where Baton writes the CLI's own config and session store (with a provider), kept across the task's attempts. */
+  home: string;
+  /** The task's session so far (an earlier attempt's worktree and CLI session id), if any. */
+  session: TaskSession | null;
+  /** Go on with an earlier attempt instead of starting over; null for a first attempt or a retry after a failure. */
+  resume: ResumeRequest | null;
+  /** What the resumed CLI session spent before this attempt (the stream parser's `prior`). */
+  prior: SessionSpent;
+  /** The CLI's process-tree marker (`BATON_ATTEMPT`), so a Baton that died leaves processes it can find. */
+  marker: string;
+  /** When the dependencies' branches do not merge. */
+  on_conflict: 'fail' | 'ask';
+}
+
+/**
+ * Why an attempt goes on with an earlier one: Baton restarted while it worked (`interrupted`),
+ * or a reviewer asked for changes to its diff (`changes_requested`, with the comments). With a
+ * `session_id` the CLI resumes that session; without one (the CLI had not named it yet) a new
+ * session starts in the same worktree, told what happened.
+ */
+export type ResumeRequest = { session_id: string | null } & (
+  | { reason: 'interrupted' }
+  | {
+      reason: 'changes_requested';
+      comment: string;
+      line_comments: { path: string; line: number; side?: 'old' | 'new'; body: string }[];
+    }
+);
 
 export type ExecutorEvent =
   | { type: 'progress'; percent: number; message?: string }

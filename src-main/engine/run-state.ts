@@ -13,6 +13,7 @@ import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/ru
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { descriptionKey } from './decisions.ts';
+import type { ResumeRequest } from './executor.ts';
 
 /** The actor of the engine's own transitions and audit entries. */
 export const ACTOR = 'engine';
@@ -104,6 +105,12 @@ export interface ActiveRun {
   gates: Set<string>;
   /** Another process took the run over (its lease was lost): nothing here may change it. */
   lost: boolean;
+  /**
+   * Coding tasks whose next attempt goes on with their CLI session (a reviewer asked for
+   * changes): taken by that attempt as it starts (`codingContextOf`). An interrupted attempt's
+   * successor resumes without an entry here (the store says it was interrupted).
+   */
+  resumeNext: Map<string, ResumeRequest>;
 }
 
 /** A map by task id, built without an entry array per task (plans can have 100,000). */

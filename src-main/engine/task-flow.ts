@@ -135,6 +135,7 @@ export class TaskFlow {
         : null,
       gates: new Set(),
       lost: false,
+      resumeNext: new Map(),
     };
     this.rt.active.set(runId, run);
     if (!fresh) {

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { SessionSpent } from '../store/steps-repo.ts';
+import { codingMarker } from './coding-sessions.ts';
+import type { CodingContext, ResumeRequest } from './executor.ts';
+import type { ActiveRun } from './run-state.ts';
+import type { Runtime } from './runtime.ts';
+
+const NOTHING_SPENT: SessionSpent = { usd: null, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 };
+
+/** Why a coding agent cannot take a task: it names no workspace. */
+export function needsWorkspace(taskId: string, agentId: string): string {
+  return `task "${taskId}" goes to coding agent "${agentId}", which needs a workspace: set workspace on the task or on the plan`;
+}
+
+/** The branch of a coding task: the plan's DAG becomes a DAG of branches. */
+export const taskBranch = (runId: string, taskId: string): string => `baton/${runId}/${taskId}`;
+
+/**
+ * What a coding agent's attempt needs besides the task (read in the tick that starts it): the
+ * workspace the task names (its own, else the plan's), where its worktree and the CLI's home
+ * go, its session so far, and whether this attempt goes on with it — a reviewer asked for
+ * changes (`run.resumeNext`), or the attempt before was interrupted by a restart of Baton. A
+ * retry after a failure starts a new CLI session, in the same worktree. Or why it cannot run.
+ */
+export function codingContextOf(
+  rt: Runtime,
+  run: ActiveRun,
+  task: TaskRun,
+  agent: CodingAgent,
+): CodingContext | { error: string } {
+  const spec = run.specs.get(task.task_id)!;
+  const workspaceId = spec.workspace ?? run.plan.workspace;
+  if (workspaceId === undefined) return { error: needsWorkspace(task.task_id, agent.id) };
+  const workspace = rt.store.workspaces.get(workspaceId);
+  if (!workspace)
+    return {
+      error: `workspace "${workspaceId}" is not registered (any more): register the repository again (baton workspaces add)`,
+    };
+  const session = rt.store.sessions.get(run.id, task.task_id) ?? null;
+  if (session && session.workspace_id !== workspace.id)
+    return {
+      error: `task "${task.task_id}" worked in workspace "${session.workspace_id}" before; it cannot move to "${workspace.id}"`,
+    };
+  const taskDir = join(rt.config.worktreeRoot, run.id, task.task_id);
+  let resume: ResumeRequest | null = null;
+  const asked = run.resumeNext.get(task.task_id);
+  if (asked) {
+    run.resumeNext.delete(task.task_id);
+    resume = { ...asked, session_id: asked.session_id ?? session?.session_id ?? null };
+  } else if (session && previousInterrupted(rt, run.id, task)) {
+    resume = { reason: 'interrupted', session_id: session.session_id };
+  }
+  const prior =
+    resume?.session_id != null
+      ? rt.store.steps.sessionSpent(run.id, task.task_id, resume.session_id, task.attempt)
+      : NOTHING_SPENT;
+  return {
+    workspace,
+    dir: session?.dir ?? join(taskDir, 'tree'),
+    branch: session?.branch ?? taskBranch(run.id, task.task_id),
+    home: session?.home ?? join(taskDir, 'home'),
+    session,
+    resume,
+    prior,
+    marker: codingMarker(run.id, task.task_id, task.attempt),
+    on_conflict: spec.on_conflict ?? 'fail',
+  };
+}
+
+/** Whether the task's attempt before this one was stopped by a restart of Baton. */
+function previousInterrupted(rt: Runtime, runId: string, task: TaskRun): boolean {
+  if (task.attempt < 2) return false;
+  const before = rt.store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
+  return before?.outcome === 'interrupted';
+}
