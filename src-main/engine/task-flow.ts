@@ -162,6 +162,9 @@ export class TaskFlow {
           this.holds.holdPulled(run, t);
           continue;
         }
+        // What it really spent (its usage steps, stored as they came) is charged all the same.
+        const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
+        if (spent > 0) this.budget.charge(runId, plan, t, spent, this.rt.iso());
         this.writer.keepAttempt(t, 'interrupted', null);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
@@ -420,7 +423,12 @@ export class TaskFlow {
   /** Stops a task that has not ended (its agent, its retry, its place in the queue); `actor` asked for it. */
   cancelOne(run: ActiveRun, task: TaskRun, why: string, actor = ACTOR): void {
     const flight = run.inflight.get(task.task_id);
-    if (task.status === 'in_progress') this.holds.release(run, task, (flight?.ac ?? null) !== null);
+    if (task.status === 'in_progress') {
+      this.holds.release(run, task, (flight?.ac ?? null) !== null);
+      // Money the agent reported spending on the cancelled attempt was spent.
+      const usage = run.usage.get(task.task_id) ?? 0;
+      if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.rt.iso());
+    }
     if (flight) {
       // The agent is stopped once the cancel is stored.
       stopFlight(flight, 'cancelled', (stop) => this.holds.stopWhenStored(run, stop));
