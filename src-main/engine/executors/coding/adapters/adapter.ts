@@ -1,0 +1,49 @@
+import type { CodingAgent, CodingCli } from '../../../../../src-shared/schemas/agent.ts';
+
+/** What an adapter is told to build a CLI's command line from. */
+export interface AdapterInput {
+  agent: CodingAgent;
+  /** The worktree (the CLI's working directory). */
+  dir: string;
+  /** The task's CLI home (Baton's, kept across its attempts): config files and session stores go here with a provider. */
+  home: string;
+  /** The model server Baton points the CLI at, its key resolved; null: the CLI's own login and config. */
+  provider: { base_url: string; api_key: string } | null;
+  prompt: string;
+  /** The CLI session to resume, or null for a new one. */
+  resume: string | null;
+  /** Passed to a CLI that caps its own spend (claude); null: no cap or the CLI has none. */
+  maxCostUsd: number | null;
+  /** Whether Baton runs as root (claude then needs IS_SANDBOX=1 to skip its permission prompts). */
+  root: boolean;
+}
+
+/** How to start the CLI: its program, arguments (never through a shell), the environment it adds, and its HOME. */
+export interface CliInvocation {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** HOME for the CLI: Baton's home for the task with a provider, else the person's own (their login and config). */
+  home: string;
+}
+
+/** One coding CLI: how it is run headless, how it resumes a session, how its spend is capped. */
+export interface CliAdapter {
+  cli: CodingCli;
+  /** The program's name on PATH. */
+  program: string;
+  /** Whether the CLI stops itself at a USD cap (`maxCostUsd`); else Baton stops it when its streamed usage passes the cap. */
+  nativeBudget: boolean;
+  /** Writes what the CLI needs under `home` (with a provider) and returns how to start it. */
+  invocation(input: AdapterInput): Promise<CliInvocation>;
+}
+
+/** The person's own HOME (for a CLI without a provider: its login lives there). */
+export const personHome = (): string => process.env.HOME ?? process.env.USERPROFILE ?? '/';
+
+/** A model name a provider needs, or an error the attempt fails with. */
+export function providerModel(input: AdapterInput): string {
+  const model = input.agent.model;
+  if (!model) throw new Error(`coding agent "${input.agent.id}" has a provider but no model: set its model`);
+  return model;
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CodingAgent } from '../../../../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../../../../src-shared/schemas/agent.ts';
+import { resolveEnv } from '../cli-env.ts';
+import type { AdapterInput } from './index.ts';
+import { ADAPTERS } from './index.ts';
+
+let home: string;
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function input(
+  agent: Partial<CodingAgent> & { cli: CodingAgent['cli'] },
+  over: Partial<AdapterInput> = {},
+): AdapterInput {
+  home = mkdtempSync(join(tmpdir(), 'baton-adapter-'));
+  const parsed = agentSchema.parse({ id: 'coder', kind: 'coding', ...agent }) as CodingAgent;
+  return {
+    agent: parsed,
+    dir: '/w/tree',
+    home,
+    provider: { base_url: 'http://127.0.0.1:9000/v1', api_key: 'sk-test' },
+    prompt: 'Do it.',
+    resume: null,
+    maxCostUsd: null,
+    root: false,
+    ...over,
+  };
+}
+
+describe('coding CLI adapters', () => {
+  it('claude: stream-json, permissions skipped (IS_SANDBOX as root), resume, its own budget cap, config in the task home', async () => {
+    const inv = await ADAPTERS.claude.invocation(
+      input(
+        { cli: 'claude', model: 'claude-sonnet-4-5', args: ['--append-system-prompt', 'Be brief.'] },
+        {
+          resume: 'sess-1',
+          maxCostUsd: 1.5,
+          root: true,
+        },
+      ),
+    );
+    expect(inv.command).toBe('claude');
+    expect(inv.args).toEqual([
+      '-p',
+      'Do it.',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--model',
+      'claude-sonnet-4-5',
+      '--dangerously-skip-permissions',
+      '--resume',
+      'sess-1',
+      '--max-budget-usd',
+      '1.5',
+      '--append-system-prompt',
+      'Be brief.',
+    ]);
+    expect(inv.env).toEqual({
+      IS_SANDBOX: '1',
+      CLAUDE_CONFIG_DIR: join(home, 'claude'),
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9000/v1',
+      ANTHROPIC_API_KEY: 'sk-test',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    });
+    expect(inv.home).toBe(home);
+  });
+
+  it("without a provider a CLI keeps the person's own HOME and login", async () => {
+    const inv = await ADAPTERS.claude.invocation(
+      input({ cli: 'claude', executable: '/opt/claude' }, { provider: null }),
+    );
+    expect(inv.command).toBe('/opt/claude');
+    expect(inv.env).toEqual({});
+    expect(inv.home).toBe(process.env.HOME);
+    const codex = await ADAPTERS.codex.invocation(
+      input({ cli: 'codex', model: 'gpt-5-codex' }, { provider: null }),
+    );
+    expect(codex.args).toEqual([
+      'exec',
+      '--json',
+      '--skip-git-repo-check',
+      '--sandbox',
+      'workspace-write',
+      '--model',
+      'gpt-5-codex',
+      'Do it.',
+    ]);
+  });
+
+  it('codex: a Responses provider in its own CODEX_HOME, a catalog entry for the model, plugins and analytics off; resume <thread>', async () => {
+    const inv = await ADAPTERS.codex.invocation(
+      input({ cli: 'codex', model: 'my-model' }, { resume: 'thread-1' }),
+    );
+    expect(inv.args).toEqual([
+      'exec',
+      '--json',
+      '--skip-git-repo-check',
+      '--sandbox',
+      'workspace-write',
+      'resume',
+      'thread-1',
+      'Do it.',
+    ]);
+    expect(inv.env).toEqual({ CODEX_HOME: join(home, 'codex'), CODEX_PROVIDER_API_KEY: 'sk-test' });
+    const config = readFileSync(join(home, 'codex', 'config.toml'), 'utf8');
+    expect(config).toContain('model = "my-model"');
+    expect(config).toContain('base_url = "http://127.0.0.1:9000/v1"');
+    expect(config).toContain('wire_api = "responses"');
+    expect(config).toMatch(/\[features\]\nplugins = false/);
+    expect(config).toMatch(/\[analytics\]\nenabled = false/);
+    const catalog = JSON.parse(readFileSync(join(home, 'codex', 'models.json'), 'utf8'));
+    expect(catalog.models[0]).toMatchObject({ slug: 'my-model', apply_patch_tool_type: 'freeform' });
+  });
+
+  it('opencode: the bundled openai-compatible provider, its price when the agent has one, XDG folders in the task home; -s to resume', async () => {
+    const inv = await ADAPTERS.opencode.invocation(
+      input(
+        { cli: 'opencode', model: 'qwen3', prices: { qwen3: { input_per_mtok: 1, output_per_mtok: 2 } } },
+        { resume: 'ses_1' },
+      ),
+    );
+    expect(inv.args).toEqual(['run', '--format', 'json', '-m', 'baton/qwen3', '-s', 'ses_1', 'Do it.']);
+    const config = JSON.parse(inv.env.OPENCODE_CONFIG_CONTENT!);
+    expect(config.provider.baton).toMatchObject({
+      npm: '@ai-sdk/openai-compatible',
+      options: { baseURL: 'http://127.0.0.1:9000/v1', apiKey: 'sk-test' },
+      models: { qwen3: { cost: { input: 1, output: 2, cache_read: 1 } } },
+    });
+    expect(inv.env.XDG_DATA_HOME).toBe(join(home, 'xdg', 'data'));
+    expect(inv.env.OPENCODE_DISABLE_MODELS_FETCH).toBe('1');
+  });
+
+  it('qwen: --auth-type openai with the provider in its environment, settings that keep it from phoning home; --resume', async () => {
+    const inv = await ADAPTERS.qwen.invocation(
+      input({ cli: 'qwen', model: 'qwen3-coder' }, { resume: 's1' }),
+    );
+    expect(inv.args).toEqual([
+      '-p',
+      'Do it.',
+      '--output-format',
+      'stream-json',
+      '--yolo',
+      '--auth-type',
+      'openai',
+      '--resume',
+      's1',
+    ]);
+    expect(inv.env).toMatchObject({
+      OPENAI_BASE_URL: 'http://127.0.0.1:9000/v1',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_MODEL: 'qwen3-coder',
+    });
+    expect(JSON.parse(readFileSync(join(home, '.qwen', 'settings.json'), 'utf8'))).toMatchObject({
+      privacy: { usageStatisticsEnabled: false },
+      memory: { enableManagedAutoMemory: false },
+    });
+  });
+
+  it('a provider without a model is refused with a clear message', async () => {
+    await expect(ADAPTERS.codex.invocation(input({ cli: 'codex' }))).rejects.toThrow(
+      'coding agent "coder" has a provider but no model',
+    );
+  });
+});
+
+describe('resolveEnv', () => {
+  const secrets = { get: (n: string) => ({ gh: 'ghp_secret', other: 'x' })[n] };
+  it('resolves { secret } values and {secret:NAME} references, and says which secret is missing', () => {
+    expect(
+      resolveEnv({ A: 'plain', B: { secret: 'gh' }, C: 'token {secret:gh}!' }, secrets, 'agent "a"'),
+    ).toEqual({
+      ok: true,
+      env: { A: 'plain', B: 'ghp_secret', C: 'token ghp_secret!' },
+      secrets: ['ghp_secret', 'ghp_secret'],
+    });
+    expect(resolveEnv({ K: { secret: 'nope' } }, secrets, 'workspace "w"')).toEqual({
+      ok: false,
+      error: 'secret "nope" (for K in workspace "w") is not set',
+    });
+  });
+});

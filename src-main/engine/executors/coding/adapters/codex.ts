@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CliAdapter } from './adapter.ts';
+import { personHome, providerModel } from './adapter.ts';
+
+/** The environment variable codex reads the provider's key from (named in its config). */
+const KEY_VAR = 'CODEX_PROVIDER_API_KEY';
+
+/**
+ * Metadata codex needs for a model it does not know: without it codex offers no `apply_patch`
+ * tool and cannot edit files but through its shell (test/coding-agents/README.md).
+ */
+const modelCatalog = (model: string) => ({
+  models: [
+    {
+      slug: model,
+      display_name: model,
+      base_instructions:
+        'You are a coding agent working in a git worktree. Edit files with apply_patch; run commands with exec_command.',
+      apply_patch_tool_type: 'freeform',
+      shell_type: 'shell_command',
+      context_window: 200_000,
+      supported_reasoning_levels: [],
+      visibility: 'list',
+      supported_in_api: true,
+      priority: 1,
+      support_verbosity: false,
+      truncation_policy: { mode: 'tokens', limit: 10_000 },
+      experimental_supported_tools: [],
+    },
+  ],
+});
+
+/**
+ * Codex: `codex exec --json --skip-git-repo-check --sandbox workspace-write <prompt>` (its
+ * sandbox lets it write in the worktree only), `exec … resume <thread_id> <prompt>`; stdin must
+ * be closed. With a provider: a Responses API provider in `config.toml` of a CODEX_HOME in the
+ * task's home, a model catalog entry for the model, plugins and analytics off.
+ */
+export const codexAdapter: CliAdapter = {
+  cli: 'codex',
+  program: 'codex',
+  nativeBudget: false,
+  async invocation(input) {
+    const { agent, provider } = input;
+    const env: Record<string, string> = {};
+    let home = personHome();
+    const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write'];
+    if (provider) {
+      home = input.home;
+      const model = providerModel(input);
+      const codexHome = join(input.home, 'codex');
+      await mkdir(codexHome, { recursive: true, mode: 0o700 });
+      const catalog = join(codexHome, 'models.json');
+      await writeFile(catalog, JSON.stringify(modelCatalog(model), null, 2), { mode: 0o600 });
+      await writeFile(
+        join(codexHome, 'config.toml'),
+        [
+          `model = ${JSON.stringify(model)}`,
+          'model_provider = "baton"',
+          `model_catalog_json = ${JSON.stringify(catalog)}`,
+          'check_for_update_on_startup = false',
+          '',
+          '[model_providers.baton]',
+          'name = "Baton provider"',
+          `base_url = ${JSON.stringify(provider.base_url)}`,
+          'wire_api = "responses"',
+          `env_key = "${KEY_VAR}"`,
+          '',
+          '[features]',
+          'plugins = false',
+          '',
+          '[analytics]',
+          'enabled = false',
+          '',
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+      env.CODEX_HOME = codexHome;
+      env[KEY_VAR] = provider.api_key;
+    } else if (agent.model) {
+      args.push('--model', agent.model);
+    }
+    args.push(...agent.args);
+    if (input.resume) args.push('resume', input.resume);
+    args.push(input.prompt);
+    return { command: agent.executable ?? 'codex', args, env, home };
+  },
+};

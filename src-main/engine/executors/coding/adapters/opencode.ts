@@ -1,0 +1,74 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CliAdapter } from './adapter.ts';
+import { personHome, providerModel } from './adapter.ts';
+
+/**
+ * opencode: `opencode run --format json -m <provider/model> <prompt>`, `-s <session>` to resume.
+ * With a provider: an OpenAI-compatible provider named `baton` through the
+ * `@ai-sdk/openai-compatible` package opencode bundles (a provider package it does not bundle
+ * is fetched from npm at run time, and hangs offline), given in OPENCODE_CONFIG_CONTENT, its
+ * XDG folders (config, sessions) in the task's home, the models list fetch and updates off; a
+ * price for the model in the agent's `prices` makes opencode report USD.
+ */
+export const opencodeAdapter: CliAdapter = {
+  cli: 'opencode',
+  program: 'opencode',
+  nativeBudget: false,
+  async invocation(input) {
+    const { agent, provider } = input;
+    const env: Record<string, string> = {};
+    let home = personHome();
+    let model = agent.model ?? null;
+    if (provider) {
+      home = input.home;
+      const name = providerModel(input);
+      model = `baton/${name}`;
+      const xdg = join(input.home, 'xdg');
+      for (const d of ['config', 'data', 'cache', 'state'])
+        await mkdir(join(xdg, d), { recursive: true, mode: 0o700 });
+      const price = agent.prices?.[name];
+      const config = {
+        $schema: 'https://opencode.ai/config.json',
+        provider: {
+          baton: {
+            npm: '@ai-sdk/openai-compatible',
+            name: 'Baton provider',
+            options: { baseURL: provider.base_url, apiKey: provider.api_key },
+            models: {
+              [name]: {
+                name,
+                ...(price
+                  ? {
+                      cost: {
+                        input: price.input_per_mtok,
+                        output: price.output_per_mtok,
+                        cache_read: price.cached_input_per_mtok ?? price.input_per_mtok,
+                      },
+                    }
+                  : {}),
+              },
+            },
+          },
+        },
+        model,
+        autoupdate: false,
+        share: 'disabled',
+      };
+      Object.assign(env, {
+        XDG_CONFIG_HOME: join(xdg, 'config'),
+        XDG_DATA_HOME: join(xdg, 'data'),
+        XDG_CACHE_HOME: join(xdg, 'cache'),
+        XDG_STATE_HOME: join(xdg, 'state'),
+        OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
+        OPENCODE_DISABLE_MODELS_FETCH: '1',
+        OPENCODE_DISABLE_AUTOUPDATE: '1',
+      });
+    }
+    const args = ['run', '--format', 'json'];
+    if (model) args.push('-m', model);
+    if (input.resume) args.push('-s', input.resume);
+    args.push(...agent.args, input.prompt);
+    return { command: agent.executable ?? 'opencode', args, env, home };
+  },
+};

@@ -1,0 +1,51 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CliAdapter } from './adapter.ts';
+import { personHome, providerModel } from './adapter.ts';
+
+/**
+ * qwen-code: `qwen -p <prompt> --output-format stream-json --yolo` (every tool call approved),
+ * `--resume <session_id>`. With a provider: an OpenAI-compatible server in OPENAI_BASE_URL with
+ * `--auth-type openai`, HOME (its `.qwen` settings and sessions) the task's home, usage
+ * statistics, updates and the managed memory subagent (extra model calls) off.
+ */
+export const qwenAdapter: CliAdapter = {
+  cli: 'qwen',
+  program: 'qwen',
+  nativeBudget: false,
+  async invocation(input) {
+    const { agent, provider } = input;
+    const env: Record<string, string> = { QWEN_CODE_SUPPRESS_YOLO_WARNING: '1' };
+    let home = personHome();
+    const args = ['-p', input.prompt, '--output-format', 'stream-json', '--yolo'];
+    if (provider) {
+      home = input.home;
+      const model = providerModel(input);
+      await mkdir(join(input.home, '.qwen'), { recursive: true, mode: 0o700 });
+      await writeFile(
+        join(input.home, '.qwen', 'settings.json'),
+        JSON.stringify(
+          {
+            privacy: { usageStatisticsEnabled: false },
+            general: { enableAutoUpdate: false },
+            memory: { enableManagedAutoMemory: false, enableManagedAutoDream: false },
+          },
+          null,
+          2,
+        ),
+        { mode: 0o600 },
+      );
+      Object.assign(env, {
+        OPENAI_BASE_URL: provider.base_url,
+        OPENAI_API_KEY: provider.api_key,
+        OPENAI_MODEL: model,
+      });
+      args.push('--auth-type', 'openai');
+    } else if (agent.model) {
+      args.push('--model', agent.model);
+    }
+    if (input.resume) args.push('--resume', input.resume);
+    args.push(...agent.args);
+    return { command: agent.executable ?? 'qwen', args, env, home };
+  },
+};

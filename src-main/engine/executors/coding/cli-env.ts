@@ -1,0 +1,76 @@
+import type { EnvValue } from '../../../../src-shared/schemas/agent.ts';
+import type { SecretResolver } from '../../../secrets.ts';
+
+const SECRET_REF = /\{secret:([A-Za-z0-9_.-]+)\}/g;
+
+export type ResolvedEnv =
+  | { ok: true; env: Record<string, string>; secrets: string[] }
+  | { ok: false; error: string };
+
+/**
+ * An env map of an agent or workspace with its secrets looked up: a `{ secret: NAME }` value is
+ * the secret's value; text may reference secrets as `{secret:NAME}` (as a command agent's env
+ * does). Also returns the values used, for redaction. A secret that is not set is an error
+ * naming it and the variable (`where`: whose env).
+ */
+export function resolveEnv(
+  map: Record<string, EnvValue>,
+  secrets: SecretResolver,
+  where: string,
+): ResolvedEnv {
+  const env: Record<string, string> = {};
+  const used: string[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    if (typeof value !== 'string') {
+      const v = secrets.get(value.secret);
+      if (v === undefined)
+        return { ok: false, error: `secret "${value.secret}" (for ${key} in ${where}) is not set` };
+      used.push(v);
+      env[key] = v;
+      continue;
+    }
+    let missing: string | null = null;
+    env[key] = value.replace(SECRET_REF, (_, name: string) => {
+      const v = secrets.get(name);
+      if (v === undefined) {
+        missing ??= name;
+        return '';
+      }
+      used.push(v);
+      return v;
+    });
+    if (missing !== null)
+      return { ok: false, error: `secret "${missing}" (for ${key} in ${where}) is not set` };
+  }
+  return { ok: true, env, secrets: used };
+}
+
+/**
+ * What every CLI gets from Baton's own environment: where programs are, the language, and on
+ * Windows what programs need to start. Nothing else of Baton's environment (its token, other
+ * agents' keys, proxies) reaches a CLI; HOME, TMPDIR, TERM are set by the executor.
+ */
+const PASSED_ON = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'SystemRoot',
+  'PATHEXT',
+  'USERPROFILE',
+  'APPDATA',
+  'LOCALAPPDATA',
+];
+
+export function baseEnv(
+  home: string,
+  tmp: string,
+  from: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of PASSED_ON) {
+    const v = from[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return { ...env, HOME: home, TMPDIR: tmp, TERM: 'dumb', NO_COLOR: '1' };
+}
