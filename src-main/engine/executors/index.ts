@@ -1,4 +1,5 @@
 import type { ExecutorRegistry } from '../executor.ts';
+import type { CodingExecutorOptions } from './coding/coding.ts';
 import { createCodingExecutor } from './coding/coding.ts';
 import type { CommandExecutorOptions } from './command/command.ts';
 import { createCommandExecutor } from './command/command.ts';
@@ -8,7 +9,10 @@ import { createHttpExecutor } from './http/http.ts';
 import type { LlmExecutorOptions } from './llm/llm.ts';
 import { createLlmExecutor } from './llm/llm.ts';
 
-export type ExecutorDeps = CommandExecutorOptions & HttpExecutorOptions & LlmExecutorOptions;
+export type ExecutorDeps = CommandExecutorOptions &
+  HttpExecutorOptions &
+  LlmExecutorOptions &
+  CodingExecutorOptions;
 
 /**
  * One executor per kind that runs without a person. `human` agents have none: the engine
@@ -21,6 +25,6 @@ export function createExecutors(deps: ExecutorDeps = {}): ExecutorRegistry {
     command: createCommandExecutor(deps),
     http: createHttpExecutor(deps),
     llm: createLlmExecutor(deps),
-    coding: createCodingExecutor(),
+    coding: createCodingExecutor(deps),
   };
 }

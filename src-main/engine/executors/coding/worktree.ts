@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import type { DependencyBranch, FileHead, PreparedWorktree } from '../../../workspaces/index.ts';
+import { commitLeftovers, diffSince, fileHeads, prepareWorktree } from '../../../workspaces/index.ts';
+import type { CodingContext, ExecutorEvent, TaskContext } from '../../executor.ts';
+import { HEAD_LINES, MAX_HEADS } from './prompt.ts';
+
+/** The unified diff of a coding attempt, an artifact of the attempt. */
+export const DIFF_ARTIFACT = 'changes.diff';
+
+/** The coding dependencies whose branches a task starts from, in the order it depends on them (same workspace only). */
+export function dependencyBranches(
+  ctx: TaskContext,
+  coding: CodingContext,
+): (DependencyBranch & { task_id: string })[] {
+  const from: (DependencyBranch & { task_id: string })[] = [];
+  for (const d of ctx.dependencies) {
+    const out = d.output;
+    if (d.status !== 'done' || !isCodingOutput(out) || out.workspace_id !== coding.workspace.id) continue;
+    from.push({ task_id: d.task_id, branch: out.branch, commit: out.commit, label: `task ${d.task_id}` });
+  }
+  return from;
+}
+
+export type Prepared = { ok: true; worktree: PreparedWorktree } | { ok: false; message: string };
+
+/**
+ * The task's worktree: made from the base branch or its dependencies' branches merged, or an
+ * earlier attempt's taken again as it is. A conflict between the dependencies fails the attempt
+ * naming the files (`on_conflict: "ask"` is not built yet: it fails the same way and says so).
+ */
+export async function prepare(
+  coding: CodingContext,
+  from: DependencyBranch[],
+  signal: AbortSignal,
+): Promise<Prepared> {
+  const w = await prepareWorktree({
+    repo: coding.workspace.path,
+    baseBranch: coding.workspace.base_branch,
+    branch: coding.branch,
+    dir: coding.dir,
+    from,
+    signal,
+  });
+  if (w.ok) return { ok: true, worktree: w };
+  const { files, branches } = w.conflict;
+  const ask =
+    coding.on_conflict === 'ask'
+      ? ' (on_conflict "ask" does not wait for a person yet: resolve the conflict in the dependencies and re-run)'
+      : '';
+  return {
+    ok: false,
+    message: `the dependencies' branches do not merge: ${branches.join(' and ')} conflict in ${files.join(', ')}${ask}`,
+  };
+}
+
+/** The first lines of the files each coding dependency changed, for the prompt. */
+export async function dependencyHeads(
+  coding: CodingContext,
+  ctx: TaskContext,
+  signal: AbortSignal,
+): Promise<Map<string, FileHead[]>> {
+  const heads = new Map<string, FileHead[]>();
+  for (const d of ctx.dependencies) {
+    const out = d.output;
+    if (!isCodingOutput(out) || out.workspace_id !== coding.workspace.id) continue;
+    const files = out.files.filter((f) => f.status !== 'deleted').map((f) => f.path);
+    if (files.length === 0) continue;
+    heads.set(
+      d.task_id,
+      await fileHeads({
+        repo: coding.workspace.path,
+        commit: out.commit,
+        files: files.slice(0, MAX_HEADS),
+        lines: HEAD_LINES,
+        signal,
+      }),
+    );
+  }
+  return heads;
+}
+
+/**
+ * After an attempt that succeeded: what the agent left uncommitted is committed (message naming
+ * run, task and agent; the agent as author), the task's whole diff taken from where its branch
+ * started, the unified diff written as an artifact, and the output dependents are handed.
+ */
+export async function finish(
+  ctx: TaskContext,
+  coding: CodingContext,
+  worktree: PreparedWorktree,
+  summary: string,
+  sessionId: string | null,
+  signal: AbortSignal,
+): Promise<{ events: ExecutorEvent[]; output: CodingOutput }> {
+  const { agent } = ctx;
+  const committed = await commitLeftovers({
+    dir: worktree.dir,
+    branch: worktree.branch,
+    message: `Baton: run ${ctx.run_id}, task ${ctx.task.task_id}, agent ${agent.id} (attempt ${ctx.attempt})\n\n${ctx.task.description.split('\n')[0]!.slice(0, 200)}\n`,
+    author: { name: agent.name ?? agent.id, email: `${agent.id}@agents.baton.invalid` },
+    signal,
+  });
+  const diff = await diffSince({ dir: worktree.dir, base: worktree.startCommit, signal });
+  const events: ExecutorEvent[] = [];
+  let diffArtifact: string | null = null;
+  if (diff.files.length > 0) {
+    const text = diff.truncatedNote ? `${diff.patch}\n${diff.truncatedNote}\n` : diff.patch;
+    const path = join(ctx.workspace, DIFF_ARTIFACT);
+    await writeFile(path, text, { mode: 0o600 });
+    const bytes = Buffer.byteLength(text);
+    events.push({
+      type: 'artifact',
+      name: DIFF_ARTIFACT,
+      path,
+      size: bytes,
+      sha256: createHash('sha256').update(text).digest('hex'),
+    });
+    diffArtifact = DIFF_ARTIFACT;
+  }
+  const files: ChangedFile[] = diff.files.map((f) => ({
+    path: f.path,
+    ...(f.oldPath ? { old_path: f.oldPath } : {}),
+    status: f.status,
+    additions: f.additions,
+    deletions: f.deletions,
+  }));
+  return {
+    events,
+    output: {
+      workspace_id: coding.workspace.id,
+      branch: worktree.branch,
+      commit: committed.head,
+      start_commit: worktree.startCommit,
+      files,
+      additions: diff.additions,
+      deletions: diff.deletions,
+      summary,
+      session_id: sessionId,
+      diff_artifact: diffArtifact,
+    },
+  };
+}
