@@ -2,7 +2,7 @@ import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
 import { createClaudeStream } from './claude.ts';
 import { createCodexStream } from './codex.ts';
-import { isObject, type JsonObject } from './json.ts';
+import { isObject } from './json.ts';
 import { createOpencodeStream } from './opencode.ts';
 import { DEFAULT_PRICES, type PriceTable } from './prices.ts';
 import { createQwenStream } from './qwen.ts';
