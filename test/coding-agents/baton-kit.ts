@@ -176,3 +176,17 @@ export function gitWorktrees(repo: string): string[] {
     .map((l) => l.slice('worktree '.length))
     .slice(1);
 }
+
+/**
+ * Polls `test` until it holds (after `refresh`, when given, reads what it looks at); fails after
+ * `ms` (a bound for a hung test, not a timing assertion).
+ */
+export async function waitFor(test: () => boolean, ms: number, refresh?: () => Promise<void>): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    await refresh?.();
+    if (test()) return;
+    if (Date.now() > until) throw new Error(`waited ${ms} ms in vain for ${test.toString()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
