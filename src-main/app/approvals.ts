@@ -1,6 +1,9 @@
 import type { ApprovalHandlers } from '../../src-shared/contract/domains/approvals.ts';
-import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
+import type { Approval, ApprovalView, DiffReviewView } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
+import { DIFF_ARTIFACT } from '../engine/executors/coding/worktree.ts';
+import { invalidInput } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
 export function approvalHandlers({ store, engine }: AppContext): ApprovalHandlers {
@@ -25,12 +28,61 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
         const t = store.runs.task(a.run_id, id);
         return t ? [{ task_id: id, status: t.status, output: t.output }] : [];
       });
-      return { ...a, plan_id: r?.plan_id ?? null, task_description: spec?.description ?? null, dependencies };
+      const diff = a.kind === 'diff_review' ? diffOf(a) : undefined;
+      return {
+        ...a,
+        plan_id: r?.plan_id ?? null,
+        task_description: spec?.description ?? null,
+        dependencies,
+        ...(diff ? { diff } : {}),
+      };
     });
+  };
+  /**
+   * A diff review's diff: the output of the attempt it waits after (the task's output while it
+   * waits, and once approved or rejected). After a request for changes the task went on, and its
+   * output is a later attempt's: such an approval shows no diff.
+   */
+  const diffOf = (a: Approval): DiffReviewView | undefined => {
+    const task = store.runs.task(a.run_id, a.task_id);
+    if (!task || a.status === 'changes_requested') return undefined;
+    const attempt = task.attempt;
+    const artifacts = store.execution.artifacts(a.run_id, a.task_id);
+    const artifact = artifacts.findLast((x) => x.attempt === attempt && x.name === DIFF_ARTIFACT);
+    const out = task.output;
+    if (!isCodingOutput(out)) return undefined;
+    return {
+      workspace_id: out.workspace_id,
+      branch: out.branch,
+      commit: out.commit,
+      start_commit: out.start_commit,
+      attempt,
+      files: out.files,
+      additions: out.additions,
+      deletions: out.deletions,
+      artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
+      summary: out.summary,
+    };
   };
   return {
     'approvals.list': ({ status }) => view(store.approvals.list(status)),
-    'approvals.decide': ({ approval_id, decision, actor, comment }) =>
-      engine.decideApproval(approval_id, decision === 'approve', actor, comment),
+    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments }) => {
+      if (decision !== 'request_changes') {
+        if (line_comments !== undefined)
+          throw invalidInput('line comments go with a request for changes', [
+            { path: 'line_comments', message: 'only with decision "request_changes"' },
+          ]);
+        return engine.decideApproval(approval_id, decision === 'approve', actor, comment);
+      }
+      if (!comment?.trim())
+        throw invalidInput('a request for changes says what to change', [
+          { path: 'comment', message: 'required with decision "request_changes"' },
+        ]);
+      return engine.decideApproval(approval_id, false, actor, comment, {
+        actor,
+        comment,
+        line_comments: line_comments ?? [],
+      });
+    },
   };
 }

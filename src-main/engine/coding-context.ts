@@ -46,11 +46,26 @@ export function codingContextOf(
   const taskDir = join(rt.config.worktreeRoot, run.id, task.task_id);
   let resume: ResumeRequest | null = null;
   const asked = run.resumeNext.get(task.task_id);
+  // Only the agent whose CLI holds the session resumes it; another starts its own in the worktree.
+  const ownSession = session?.agent_id === agent.id ? session.session_id : null;
   if (asked) {
     run.resumeNext.delete(task.task_id);
-    resume = { ...asked, session_id: asked.session_id ?? session?.session_id ?? null };
-  } else if (session && previousInterrupted(rt, run.id, task)) {
-    resume = { reason: 'interrupted', session_id: session.session_id };
+    resume = { ...asked, session_id: asked.session_id ?? ownSession };
+  } else if (session && previousEnded(rt, run.id, task) === 'interrupted') {
+    resume = { reason: 'interrupted', session_id: ownSession };
+  } else if (session && previousEnded(rt, run.id, task) === 'done') {
+    // Changes were requested before a restart lost `resumeNext`: the request is read back from
+    // the approval (its line comments were not kept apart from the comment).
+    const asked = rt.store.approvals
+      .forTask(run.id, task.task_id)
+      .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
+    if (asked?.status === 'changes_requested')
+      resume = {
+        reason: 'changes_requested',
+        session_id: ownSession,
+        comment: asked.comment ?? '',
+        line_comments: [],
+      };
   }
   const prior =
     resume?.session_id != null
@@ -69,9 +84,9 @@ export function codingContextOf(
   };
 }
 
-/** Whether the task's attempt before this one was stopped by a restart of Baton. */
-function previousInterrupted(rt: Runtime, runId: string, task: TaskRun): boolean {
-  if (task.attempt < 2) return false;
+/** How the task's attempt before this one ended (`done`: its diff was reviewed, and changes asked for), if there was one. */
+function previousEnded(rt: Runtime, runId: string, task: TaskRun): string | null {
+  if (task.attempt < 2) return null;
   const before = rt.store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
-  return before?.outcome === 'interrupted';
+  return before?.outcome ?? null;
 }

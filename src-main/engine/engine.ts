@@ -10,6 +10,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
+import type { ChangesRequest } from './approvals/kinds.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
 import type { Decide } from './decider-questions.ts';
@@ -122,8 +123,8 @@ export class Engine {
       'attempt.ended': (end) => flow.complete(end),
       'decider.answer': (answer) => decider.apply(answer),
       'retry.due': (due) => flow.retryDue(due),
-      'approval.decision': ({ run, task, approval, approve, actor, comment }) => {
-        const answer = approvals.decide(run, task, approval, { approve, actor, comment });
+      'approval.decision': ({ run, task, approval, approve, actor, comment, changes }) => {
+        const answer = approvals.decide(run, task, approval, { approve, actor, comment }, changes ?? null);
         if (answer) flow.answer(run, task, answer, actor);
       },
       'run.cancel': ({ run, actor }) => {
@@ -281,12 +282,19 @@ export class Engine {
   }
 
   /** Records an approval decision and resumes (or skips) only the task that waited on it (`Approvals`). */
-  decideApproval(approvalId: string, approve: boolean, actor: string, comment: string | undefined): Approval {
+  decideApproval(
+    approvalId: string,
+    approve: boolean,
+    actor: string,
+    comment: string | undefined,
+    changes: ChangesRequest | null = null,
+  ): Approval {
     const { approvals, loader } = this.parts;
     const approval = approvals.pending(approvalId);
+    if (changes) approvals.assertRequestChanges(approval);
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);
-    this.applyNow({ kind: 'approval.decision', run, task, approval, approve, actor, comment });
+    this.applyNow({ kind: 'approval.decision', run, task, approval, approve, actor, comment, changes });
     const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;

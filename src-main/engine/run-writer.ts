@@ -123,7 +123,7 @@ export class RunWriter {
    * it, and the task lists it among its attempts. A failed one ended now; an interrupted one when
    * its row was last written (not when Baton came back, maybe hours later).
    */
-  keepAttempt(task: TaskRun, outcome: 'failed' | 'interrupted', error: string | null): void {
+  keepAttempt(task: TaskRun, outcome: 'done' | 'failed' | 'interrupted', error: string | null): void {
     this.store.execution.addAttempt({
       run_id: task.run_id,
       task_id: task.task_id,

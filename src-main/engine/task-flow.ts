@@ -201,6 +201,8 @@ export class TaskFlow {
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.budget.charge(run.id, run.plan, task, amount, this.rt.iso());
+      // A diff to review: the task waits for a person, its output kept.
+      if (agent && this.approvals.gateAfterAttempt(run, task, spec, agent, c.output ?? null)) return;
       this.writer.setStatus(run, task, 'done', {
         output: c.output ?? null,
         finished_at: this.rt.iso(),
@@ -304,6 +306,34 @@ export class TaskFlow {
         this.settleDependents(run, task.task_id);
         this.maybeFinish(run);
         return;
+      case 'accepted':
+        writer.setStatus(
+          run,
+          task,
+          'done',
+          { reason: answer.reason, finished_at: rt.iso(), progress: 100 },
+          actor,
+        );
+        writer.writeTaskResult(run, task);
+        this.sessions.taskDone(run, task.task_id);
+        this.settleDependents(run, task.task_id);
+        this.maybeFinish(run);
+        return;
+      case 'changes': {
+        // The reviewed attempt stays in the task's history; the same agent goes on with its session.
+        writer.keepAttempt(task, 'done', null);
+        const { comment, line_comments } = answer.request;
+        run.resumeNext.set(task.task_id, {
+          reason: 'changes_requested',
+          session_id: null,
+          comment,
+          line_comments,
+        });
+        run.specs.set(task.task_id, { ...run.specs.get(task.task_id)!, agent: task.agent_id! });
+        writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
+        this.enqueueOrGate(run, task);
+        return;
+      }
     }
   }
 

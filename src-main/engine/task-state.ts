@@ -30,11 +30,13 @@ export const TASK_TRANSITIONS = {
   // Taken by an agent (or a person approving an escalation), gated for an approval or a budget,
   // unassigned when no agent can ever take it, skipped when the decider closes the run.
   ready: ['in_progress', 'awaiting_approval', 'unassigned', 'skipped', 'cancelled'],
-  // Approved (back in the queue), rejected or closed by the decider (skipped), cancelled.
-  awaiting_approval: ['ready', 'skipped', 'cancelled'],
+  // Approved (back in the queue; changes requested on a diff: the same agent goes on), rejected
+  // or closed by the decider (skipped), cancelled; a reviewed diff approved (done).
+  awaiting_approval: ['ready', 'skipped', 'cancelled', 'done'],
   // Back to ready: a failed attempt with attempts left (a retry after backoff), or an attempt
-  // interrupted by a restart. Cancelled by a person, or when the decider closes the run.
-  in_progress: ['done', 'failed', 'ready', 'cancelled'],
+  // interrupted by a restart. Cancelled by a person, or when the decider closes the run. An
+  // attempt whose diff a person reviews first waits for them (awaiting_approval).
+  in_progress: ['done', 'failed', 'ready', 'cancelled', 'awaiting_approval'],
   // Final. A failed or unassigned task is run again only by a re-run (`rerunFrom`), which is a
   // new run with new rows: nothing moves an ended task in place.
   done: [],

@@ -2,6 +2,7 @@ import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { ChangesRequest } from './approvals/kinds.ts';
 import type { ExecutorEvent } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
 
@@ -51,6 +52,8 @@ export interface ApprovalDecided {
   approve: boolean;
   actor: string;
   comment: string | undefined;
+  /** A request for changes instead of approve/reject (kinds with that answer only). */
+  changes?: ChangesRequest | null;
 }
 
 /** A person cancelled a run. */

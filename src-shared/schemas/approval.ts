@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import type { TaskStatus } from './run.ts';
+import type { ChangedFile } from './workspace.ts';
 
-export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+/** `changes_requested`: a reviewer of a diff asked for changes (a new attempt goes on with the session). */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'changes_requested'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
-/** Why a task waits: the plan asks for approval, the budget would be passed, or the decider escalated. */
-export const APPROVAL_KINDS = ['approval_required', 'budget', 'escalation'] as const;
+/**
+ * Why a task waits: the plan asks for approval, the budget would be passed, the decider
+ * escalated, or a coding agent's attempt waits for a person to review its diff (`diff_review`).
+ */
+export const APPROVAL_KINDS = ['approval_required', 'budget', 'escalation', 'diff_review'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 export interface Approval {
@@ -28,11 +33,41 @@ export interface ApprovalView extends Approval {
   task_description: string | null;
   /** What the task builds on: its dependencies in the run, with what they produced. */
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
+  /** Kind `diff_review`: the diff the attempt made (absent for the other kinds). */
+  diff?: DiffReviewView;
 }
+
+/** What a reviewer of a coding attempt's diff is shown: the branch, the files with +/-, the unified diff's artifact. */
+export interface DiffReviewView {
+  workspace_id: string;
+  branch: string;
+  commit: string;
+  start_commit: string;
+  attempt: number;
+  files: ChangedFile[];
+  additions: number;
+  deletions: number;
+  /** The `changes.diff` artifact (read with `runs.readArtifact`), or null when nothing changed. */
+  artifact: { id: number; name: string; size: number } | null;
+  /** The CLI's final words. */
+  summary: string;
+}
+
+/** A comment on one line of a diff: `side` old (a removed line) or new (default: an added or kept line). */
+export const lineCommentSchema = z.strictObject({
+  path: z.string().min(1).max(4_096),
+  line: z.number().int().min(1),
+  side: z.enum(['old', 'new']).optional(),
+  body: z.string().min(1).max(5_000),
+});
+export type LineComment = z.infer<typeof lineCommentSchema>;
 
 export const decideApprovalInputSchema = z.strictObject({
   approval_id: z.string().min(1),
-  decision: z.enum(['approve', 'reject']),
+  /** `request_changes` only for a kind that has that answer (`diff_review`), with a comment. */
+  decision: z.enum(['approve', 'reject', 'request_changes']),
   actor: z.string().min(1).max(200),
   comment: z.string().max(5_000).optional(),
+  /** With `request_changes`: comments on lines of the diff. */
+  line_comments: z.array(lineCommentSchema).max(500).optional(),
 });

@@ -45,12 +45,24 @@ describe('approval kinds', () => {
     expect(APPROVALS.approval_required.waiting('asked')).toBe('approval: asked');
     // Where each stops a task.
     expect(
-      APPROVAL_KINDS.map((k) => [k, APPROVALS[k].whenReady !== null, APPROVALS[k].beforeStart !== null]),
+      APPROVAL_KINDS.map((k) => [
+        k,
+        APPROVALS[k].whenReady !== null,
+        APPROVALS[k].beforeStart !== null,
+        APPROVALS[k].afterAttempt !== undefined,
+      ]),
     ).toEqual([
-      ['approval_required', true, true],
-      ['budget', false, true],
-      ['escalation', true, false],
+      ['approval_required', true, true, false],
+      ['budget', false, true, false],
+      ['escalation', true, false, false],
+      ['diff_review', false, false, true],
     ]);
+    // Only a diff review has an answer to a request for changes.
+    expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].requestChanges !== undefined)).toEqual(['diff_review']);
+    expect(APPROVALS.diff_review.answer(decision(true))).toEqual({
+      to: 'accepted',
+      reason: 'approved by ana',
+    });
   });
 });
 

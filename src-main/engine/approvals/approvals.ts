@@ -8,7 +8,14 @@ import type { BudgetLedger } from '../budget.ts';
 import type { ActiveRun } from '../run-state.ts';
 import type { RunWriter } from '../run-writer.ts';
 import type { Runtime } from '../runtime.ts';
-import type { ApprovalDecision, ApprovalHandler, Ask, GateTools, TaskAnswer } from './kinds.ts';
+import type {
+  ApprovalDecision,
+  ApprovalHandler,
+  Ask,
+  ChangesRequest,
+  GateTools,
+  TaskAnswer,
+} from './kinds.ts';
 import { APPROVALS, approvedKey } from './kinds.ts';
 
 /** Every kind, in the table's order: the order they are asked in at each point. */
@@ -16,6 +23,8 @@ const KINDS = Object.keys(APPROVALS) as ApprovalKind[];
 /** The kinds that ask as a task becomes ready, and before an agent starts it. */
 const WHEN_READY = KINDS.filter((k) => APPROVALS[k].whenReady !== null);
 const BEFORE_START = KINDS.filter((k) => APPROVALS[k].beforeStart !== null);
+/** The kinds that ask after an attempt succeeded, before its task is done. */
+const AFTER_ATTEMPT = KINDS.filter((k) => APPROVALS[k].afterAttempt !== undefined);
 
 /**
  * Every gate in one room: a task stops for a person where a kind of approval asks it to
@@ -53,6 +62,30 @@ export class Approvals {
       if (why) return this.gate(run, task, kind, why);
     }
     return false;
+  }
+
+  /**
+   * An attempt succeeded: true when the task now waits for a person before it is done with
+   * `output` (a diff to review). The output is kept on the task meanwhile.
+   */
+  gateAfterAttempt(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent, output: unknown): boolean {
+    for (const kind of AFTER_ATTEMPT) {
+      const why = APPROVALS[kind].afterAttempt?.(run, spec, agent, output);
+      if (why) {
+        task.output = output;
+        return this.gate(run, task, kind, why);
+      }
+    }
+    return false;
+  }
+
+  /** Refuses a request for changes on a kind that has no such answer (before anything is recorded). */
+  assertRequestChanges(approval: Approval): void {
+    if (APPROVALS[approval.kind].requestChanges === undefined)
+      throw new AppError(
+        'invalid_input',
+        `approval "${approval.id}" is of kind ${approval.kind}, which has no request_changes answer: approve or reject it`,
+      );
   }
 
   /** The task waits for a person: an approval of `kind` is asked for. Returns true. */
@@ -104,8 +137,11 @@ export class Approvals {
     task: TaskRun,
     approval: Approval & { kind: K },
     d: ApprovalDecision<K>,
+    changes: ChangesRequest | null = null,
   ): TaskAnswer | null {
-    const status = d.approve ? 'approved' : 'rejected';
+    const handler: ApprovalHandler<K> = APPROVALS[approval.kind];
+    if (changes && !handler.requestChanges) this.assertRequestChanges(approval);
+    const status = changes ? 'changes_requested' : d.approve ? 'approved' : 'rejected';
     const at = this.rt.iso();
     const store = this.rt.store;
     store.approvals.decide({
@@ -126,8 +162,8 @@ export class Approvals {
       why: `${approval.kind} for task "${task.task_id}"${d.comment ? `: ${d.comment}` : ''}`,
     });
     if (task.status !== 'awaiting_approval') return null;
+    if (changes) return handler.requestChanges!(changes);
     if (d.approve) run.approved.add(approvedKey(approval.kind, task.task_id));
-    const handler: ApprovalHandler<K> = APPROVALS[approval.kind];
     return handler.answer(d);
   }
 

@@ -1,6 +1,7 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
-import type { ApprovalKind } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind, LineComment } from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
+import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
 import type { ActiveRun } from '../run-state.ts';
@@ -22,6 +23,7 @@ export interface DecisionExtras {
   approval_required: NoExtras;
   budget: NoExtras;
   escalation: NoExtras;
+  diff_review: NoExtras;
 }
 type NoExtras = Record<never, never>;
 
@@ -32,6 +34,13 @@ export type ApprovalDecision<K extends ApprovalKind> = {
   comment: string | undefined;
 } & DecisionExtras[K];
 
+/** A reviewer's request for changes (`ApprovalHandler.requestChanges`): the comment and line comments. */
+export interface ChangesRequest {
+  actor: string;
+  comment: string;
+  line_comments: LineComment[];
+}
+
 /** What an answer does to the task that waited (`TaskFlow.answer` does it). */
 export type TaskAnswer =
   /** The person's decision is the task's work: it is done, by them, with `output`. */
@@ -39,7 +48,14 @@ export type TaskAnswer =
   /** It may go on: ready again, then queued, or stopped by the next gate. */
   | { to: 'ready'; reason: string }
   /** It does not run: skipped, and its dependents settled. */
-  | { to: 'skipped'; reason: string };
+  | { to: 'skipped'; reason: string }
+  /** The attempt it waited after is accepted: done, with that attempt's output (a diff review approved). */
+  | { to: 'accepted'; reason: string }
+  /**
+   * The same agent goes on: ready again, pinned to the agent of the attempt it waited after,
+   * whose next attempt resumes that attempt's session with the request as its prompt.
+   */
+  | { to: 'changes'; reason: string; request: ChangesRequest };
 
 /**
  * One kind of approval: where it stops a task, what the person is shown, what each answer does
@@ -52,10 +68,17 @@ export interface ApprovalHandler<K extends ApprovalKind> {
   whenReady: ((run: ActiveRun, spec: TaskSpec, tools: GateTools) => Ask | null) | null;
   /** As an agent is about to start it (dispatch, or a pull agent taking it). */
   beforeStart: ((run: ActiveRun, spec: TaskSpec, agent: Agent, tools: GateTools) => Ask | null) | null;
+  /**
+   * After an attempt that succeeded, before the task is done with its output (`TaskFlow.complete`).
+   * Optional: a kind without it does not stop a task there.
+   */
+  afterAttempt?: (run: ActiveRun, spec: TaskSpec, agent: Agent, output: unknown) => Ask | null;
   /** The task's reason while it waits (the run view, the inbox), from why it was asked. */
   waiting(reason: string): string;
   /** What a person's answer does to the task. */
   answer(decision: ApprovalDecision<K>): TaskAnswer;
+  /** What a request for changes does; a kind without it refuses `request_changes`. */
+  requestChanges?: (request: ChangesRequest) => TaskAnswer;
   /** The comment an approval is closed with when its task stops waiting without a decision (cancelled, skipped). */
   closed(why: string): string;
 }
@@ -123,6 +146,33 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
       run.approved.has(approvedKey('budget', spec.task_id)) ? null : budget.overBudget(run.plan, spec, agent),
     waiting: (reason) => `budget: ${reason}`,
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
+    closed: closedAs,
+  },
+  /**
+   * A coding agent's attempt succeeded on a task to review (`review: "diff"` on the task, else
+   * its agent's): a person reviews the diff before the task is done. Approve: done with the
+   * attempt's output. Request changes: the same agent resumes its session in the same worktree
+   * with the comments. Reject: skipped.
+   */
+  diff_review: {
+    whenReady: null,
+    beforeStart: null,
+    afterAttempt: (_run, spec, agent, output) => {
+      if (agent.kind !== 'coding' || (spec.review ?? agent.review ?? 'none') !== 'diff') return null;
+      if (!isCodingOutput(output)) return null;
+      const n = output.files.length;
+      return {
+        reason: `review the diff on ${output.branch}: ${n} file${n === 1 ? '' : 's'} changed, +${output.additions} −${output.deletions}`,
+        cost: 0,
+      };
+    },
+    waiting: (reason) => reason,
+    answer: (d) => (d.approve ? { to: 'accepted', reason: approvedBy(d.actor) } : rejected(d)),
+    requestChanges: (request) => ({
+      to: 'changes',
+      reason: `changes requested by ${request.actor}: ${request.comment}`,
+      request,
+    }),
     closed: closedAs,
   },
 };

@@ -95,6 +95,8 @@ export function firstPrompt(
     parts.push(
       'An earlier attempt at this task was interrupted (Baton restarted); what it changed is in this worktree. Go on from there.',
     );
+  // A reviewer's request, for a new session (no session to resume): the earlier work is in the worktree.
+  if (coding.resume?.reason === 'changes_requested') parts.push(resumePrompt(ctx, coding.resume));
   return parts.join('\n\n');
 }
 

@@ -15,6 +15,7 @@ const KIND_LABEL = {
   approval_required: 'Approval required',
   budget: 'Over budget',
   escalation: 'Escalated by the decider',
+  diff_review: 'Diff to review',
 } as const;
 
 /** Every pending approval across runs, and the tasks waiting for a person ("my tasks"). */
