@@ -65,7 +65,14 @@ beforeAll(async () => {
   const { app, repo } = baton;
   for (const cli of only) {
     servers.script(cli, [
-      { name: 'cancel', match: asks(`${cli}-cancel`), turns: [{ fault: { kind: 'hang' } }] },
+      {
+        name: 'cancel',
+        match: asks(`${cli}-cancel`),
+        turns: [
+          { ...writeTurn(cli, `${cli}/partial.txt`, 'partial\n'), usage: { input: 1_000, output: 50 } },
+          { fault: { kind: 'hang' } },
+        ],
+      },
       {
         name: 'budget',
         match: asks(`${cli}-budget`),
@@ -114,7 +121,10 @@ beforeAll(async () => {
   const crashed = () =>
     app.store.runs.tasks(cancelId).filter((t) => t.task_id.endsWith('-crash') && t.status === 'failed');
   await waitFor(() => crashed().length === only.length, 30_000);
-  await waitFor(() => only.every((cli) => servers.calls(cli, 'cancel').length > 0), 120_000);
+  await waitFor(
+    () => only.every((cli) => servers.calls(cli, 'cancel').some((c) => c.answer === 'fault:hang')),
+    120_000,
+  );
   note('every CLI waits on its model');
   const sessions = await call<TaskSession[]>(app, 'runs.sessions', { run_id: cancelId });
   await call(app, 'runs.cancel', { run_id: cancelId, actor: 'tester' });
@@ -162,9 +172,12 @@ afterAll(async () => {
 const taskOf = (detail: RunDetail, id: string): TaskRun => detail.tasks.find((t) => t.task_id === id)!;
 
 describe.skipIf(!installed).each(only)('%s when things go wrong', (cli) => {
-  it('a cancelled run stops the CLI waiting on its model, and removes its worktree', () => {
+  it('a cancelled run stops the CLI waiting on its model, charges what it had spent, and removes its worktree', () => {
     const t = taskOf(cancelRun.detail, `${cli}-cancel`);
     expect(t.status).toBe('cancelled');
+    // What it had spent is charged (codex reports its usage only when its turn completes).
+    if (cli === 'codex') expect(t.cost).toBe(0);
+    else expect(t.cost).toBeGreaterThan(0);
     const s = cancelRun.sessions.find((x) => x.task_id === `${cli}-cancel`);
     expect(s?.dir).toBeTruthy();
   });
