@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
@@ -31,6 +33,9 @@ const CAP = 0.05;
 const EXPENSIVE = { input: 50_000, output: 1_000 };
 /** The `-slow` agents' wall clock: longer than a CLI's start-up on a loaded machine. */
 const TIMEOUT_S = 60;
+
+/** A program in place of a CLI that prints lines that are no event stream, then exits 3. */
+let brokenDir: string;
 
 let cancelRun: { id: string; detail: RunDetail; sessions: TaskSession[] };
 let faultRun: { id: string; detail: RunDetail };
@@ -86,9 +91,20 @@ beforeAll(async () => {
       { name: 'crash', match: asks(`${cli}-crash`), turns: [{ fault: { kind: 'hang' } }] },
     ]);
   }
+  brokenDir = mkdtempSync(join(tmpdir(), 'baton-broken-cli-'));
+  const broken = join(brokenDir, 'broken-cli');
+  writeFileSync(
+    broken,
+    '#!/bin/sh\necho "Segmentation fault (core dumped), or so it says"\necho "{not json either"\nexit 3\n',
+  );
+  chmodSync(broken, 0o755);
   await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
   await call(app, 'agents.import', {
     agents: only.flatMap((cli) => [
+      // One CLI stands for all: what Baton makes of a program that prints garbage is the parser's.
+      ...(cli === only[0]
+        ? [codingAgent(servers, cli, { id: 'broken', skills: ['broken'], executable: broken })]
+        : []),
       codingAgent(servers, cli),
       codingAgent(servers, cli, { id: `${cli}-capped`, skills: [`${cli}-capped`], max_cost_usd: CAP }),
       codingAgent(servers, cli, { id: `${cli}-slow`, skills: [`${cli}-slow`], timeout_s: TIMEOUT_S }),
@@ -143,11 +159,14 @@ beforeAll(async () => {
     plan: {
       plan_id: 'faults',
       workspace: 'app',
-      tasks: only.flatMap((cli) => [
-        task(cli, 'budget', `${cli}-capped`),
-        task(cli, 'garbage'),
-        task(cli, 'hang', `${cli}-slow`),
-      ]),
+      tasks: [
+        ...only.flatMap((cli) => [
+          task(cli, 'budget', `${cli}-capped`),
+          task(cli, 'garbage'),
+          task(cli, 'hang', `${cli}-slow`),
+        ]),
+        { task_id: 'broken', description: 'Run a broken CLI.', required_skills: ['broken'] },
+      ],
     },
   });
   const faultId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'faults' })).run_id;
@@ -161,12 +180,13 @@ beforeAll(async () => {
   note('fault run settled');
   await app.engine.worktreesSettled();
   faultRun = { id: faultId, detail: await call<RunDetail>(app, 'runs.get', { run_id: faultId }) };
-}, 230_000);
+}, 300_000);
 
 afterAll(async () => {
   if (!installed) return;
   baton?.close();
   await servers?.close();
+  if (brokenDir) rmSync(brokenDir, { recursive: true, force: true });
 });
 
 const taskOf = (detail: RunDetail, id: string): TaskRun => detail.tasks.find((t) => t.task_id === id)!;
@@ -218,6 +238,16 @@ describe.skipIf(!installed).each(only)('%s when things go wrong', (cli) => {
     const t = taskOf(cancelRun.detail, `${cli}-crash`);
     expect(t.status).toBe('failed');
     expect(t.error).toContain(`${cli} was killed by SIGKILL`);
+  });
+});
+
+describe.skipIf(!installed)('a program that prints garbage in place of a CLI', () => {
+  it('fails the attempt saying how it ended and what it printed', async () => {
+    const t = taskOf(faultRun.detail, 'broken');
+    expect(t.status).toBe('failed');
+    expect(t.error).toBe(
+      `${only[0]} exited with code 3 before its final result; it printed 2 lines that were not JSON, the first: Segmentation fault (core dumped), or so it says`,
+    );
   });
 });
 
