@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MergeReport } from '../../src-shared/contract/domains/runs.ts';
-import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
+import { codingWork } from '../workspaces/testing/coding-output.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 import type { BatonApp } from './create-app.ts';
@@ -31,27 +31,7 @@ function open() {
   return { app, exec, repo };
 }
 
-/** What a coding agent leaves: its branch from `from` with `files` committed, as the task's output. */
-function work(repo: TempRepo, branch: string, from: string, files: Record<string, string>): CodingOutput {
-  const dir = join(repo.worktrees, branch.replaceAll('/', '-'));
-  const start = repo.git(['rev-parse', from]);
-  repo.git(['worktree', 'add', '-q', '-b', branch, dir, from]);
-  for (const [path, content] of Object.entries(files)) repo.write(path, content, dir);
-  const commit = repo.commitAll(`work on ${branch}`, dir);
-  repo.git(['worktree', 'remove', dir]);
-  return {
-    workspace_id: 'app',
-    branch,
-    commit,
-    start_commit: start,
-    files: Object.keys(files).map((path) => ({ path, status: 'added', additions: 1, deletions: 0 })),
-    additions: Object.keys(files).length,
-    deletions: 0,
-    summary: `wrote ${Object.keys(files).join(', ')}`,
-    session_id: null,
-    diff_artifact: null,
-  };
-}
+const work = codingWork;
 
 describe('runs.mergeBranches', () => {
   it('fast-forwards the target to a final branch when it can, merges the next; dependencies come with their dependents', async () => {
