@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
@@ -135,6 +136,92 @@ describe('a coding attempt is told', () => {
     await second.engine.whenSettled(run);
     const task = (await call<{ tasks: TaskRun[] }>(second, 'runs.get', { run_id: run })).tasks[0]!;
     expect(task.status).toBe('done');
+  });
+
+  it('after a request for changes, to resume its session with the comments; after a restart too, from the approval', async () => {
+    const { dir, repo } = prepare();
+    const { app: first, exec } = open(dir);
+    await call(first, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(first, [{ ...CODER, review: 'diff' }], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],
+    });
+    const output = (c: CodingContext) => ({
+      workspace_id: 'app',
+      branch: c.branch,
+      commit: 'c0ffee',
+      start_commit: 'abc',
+      files: [{ path: 'a.txt', status: 'added', additions: 1, deletions: 0 }],
+      additions: 1,
+      deletions: 0,
+      summary: 'wrote a.txt',
+      session_id: 'sess-1',
+      diff_artifact: null,
+    });
+    const review = async (a: BatonApp) => {
+      let found: Approval | undefined;
+      await eventually(() => {
+        found = a.store.approvals.list('pending').find((x) => x.kind === 'diff_review');
+        return found !== undefined;
+      });
+      return found!;
+    };
+    await eventually(() => exec.running.has('t'));
+    const x1 = exec.running.get('t')!;
+    x1.emit(session(x1.ctx.coding!, 'sess-1'));
+    await eventually(() => first.store.sessions.get(run, 't')?.session_id === 'sess-1');
+    x1.finish(output(x1.ctx.coding!));
+    const r1 = await review(first);
+    expect(first.store.runs.task(run, 't')!.status).toBe('awaiting_approval');
+    await call(first, 'approvals.decide', {
+      approval_id: r1.id,
+      decision: 'request_changes',
+      actor: 'ana',
+      comment: 'rename it',
+      line_comments: [{ path: 'a.txt', line: 1, body: 'b.txt, please' }],
+    });
+    await eventually(() => exec.running.get('t')?.ctx.attempt === 2);
+    const x2 = exec.running.get('t')!;
+    expect(x2.ctx.coding!.resume).toEqual({
+      reason: 'changes_requested',
+      session_id: 'sess-1',
+      comment: 'rename it',
+      line_comments: [{ path: 'a.txt', line: 1, body: 'b.txt, please' }],
+    });
+    expect(x2.ctx.coding!.dir).toBe(x1.ctx.coding!.dir);
+    x2.finish(output(x2.ctx.coding!));
+    const r2 = await review(first);
+    await call(first, 'approvals.decide', {
+      approval_id: r2.id,
+      decision: 'request_changes',
+      actor: 'ana',
+      comment: 'and a test',
+    });
+    first.close(); // as a crash, before the next attempt could start
+    app = undefined;
+
+    const again = controlledExecutor();
+    const { app: second } = open(dir, again);
+    await eventually(() => again.running.has('t'));
+    const x3 = again.running.get('t')!;
+    expect(x3.ctx.attempt).toBe(3);
+    expect(x3.ctx.coding!.resume).toEqual({
+      reason: 'changes_requested',
+      session_id: 'sess-1',
+      comment: 'and a test',
+      line_comments: [],
+    });
+    x3.finish(output(x3.ctx.coding!));
+    await call(second, 'approvals.decide', {
+      approval_id: (await review(second)).id,
+      decision: 'approve',
+      actor: 'ana',
+    });
+    await second.engine.whenSettled(run);
+    const done = second.store.runs.task(run, 't')!;
+    expect(done).toMatchObject({ status: 'done', attempt: 3, output: { commit: 'c0ffee' } });
+    expect(second.store.execution.attempts(run, 't').map((a) => a.outcome)).toEqual(['done', 'done', 'done']);
   });
 
   it('that it cannot run without a workspace (a task not pinned to it, so not refused before)', async () => {
