@@ -142,7 +142,7 @@ describe('a coding attempt is told', () => {
     const { dir, repo } = prepare();
     const { app: first, exec } = open(dir);
     await call(first, 'workspaces.add', { id: 'app', path: repo.repo });
-    const run = await setup(first, [{ ...CODER, review: 'diff' }], {
+    const run = await setup(first, [{ ...CODER, review: 'diff' as const }], {
       plan_id: 'p',
       workspace: 'app',
       tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],

@@ -58,7 +58,12 @@ function launch(mode: 'start' | 'resume') {
     buf = parts.pop()!;
     lines.push(...parts);
   });
-  const exited = new Promise<void>((r) => proc.on('close', () => (running.delete(proc), r())));
+  const exited = new Promise<void>((r) =>
+    proc.on('close', () => {
+      running.delete(proc);
+      r();
+    }),
+  );
   return { proc, lines, exited };
 }
 
