@@ -30,6 +30,7 @@ import {
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { SearchIndexing } from './search-indexing.ts';
+import { carryOut } from './task-answers.ts';
 import type { AttemptEnded, RetryDue } from './tick-inputs.ts';
 
 /** The parts `TaskFlow` calls. */
@@ -282,59 +283,13 @@ export class TaskFlow {
    * stopped by the next gate), or skipped with its dependents.
    */
   answer(run: ActiveRun, task: TaskRun, answer: TaskAnswer, actor: string): void {
-    const { rt, writer } = this;
-    switch (answer.to) {
-      case 'done':
-        writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
-        writer.setStatus(
-          run,
-          task,
-          'in_progress',
-          { agent_id: actor, attempt: task.attempt + 1, started_at: rt.iso() },
-          actor,
-        );
-        writer.setStatus(run, task, 'done', { output: answer.output, finished_at: rt.iso() }, actor);
-        this.settleDependents(run, task.task_id);
-        this.maybeFinish(run);
-        return;
-      case 'ready':
-        writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
-        this.enqueueOrGate(run, task);
-        return;
-      case 'skipped':
-        writer.setStatus(run, task, 'skipped', { reason: answer.reason, finished_at: rt.iso() }, actor);
-        this.settleDependents(run, task.task_id);
-        this.maybeFinish(run);
-        return;
-      case 'accepted':
-        writer.setStatus(
-          run,
-          task,
-          'done',
-          { reason: answer.reason, finished_at: rt.iso(), progress: 100 },
-          actor,
-        );
-        writer.writeTaskResult(run, task);
-        this.sessions.taskDone(run, task.task_id);
-        this.settleDependents(run, task.task_id);
-        this.maybeFinish(run);
-        return;
-      case 'changes': {
-        // The reviewed attempt stays in the task's history; the same agent goes on with its session.
-        writer.keepAttempt(task, 'done', null);
-        const { comment, line_comments } = answer.request;
-        run.resumeNext.set(task.task_id, {
-          reason: 'changes_requested',
-          session_id: null,
-          comment,
-          line_comments,
-        });
-        run.specs.set(task.task_id, { ...run.specs.get(task.task_id)!, agent: task.agent_id! });
-        writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
-        this.enqueueOrGate(run, task);
-        return;
-      }
-    }
+    carryOut(
+      { rt: this.rt, writer: this.writer, sessions: this.sessions, flow: this },
+      run,
+      task,
+      answer,
+      actor,
+    );
   }
 
   /** The task's next attempt goes to `agent`: its load and the budget in flight grow. */
