@@ -193,6 +193,13 @@ describe('baton CLI', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`approval ${first} was already approved by ana`);
 
+    // Asking for changes is an answer of diff reviews only; it says what to change.
+    expect(baton(['request-changes', second, '--data-dir', dir]).stderr).toContain(
+      'usage: baton request-changes <approval> --comment C',
+    );
+    const refused = baton(['request-changes', second, '--comment', 'smaller', '--data-dir', dir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('which has no request_changes answer: approve or reject it');
     const rejected = baton(['reject', second, '--comment', 'not today', '--data-dir', dir, '--json'], {
       USER: 'bo',
     });

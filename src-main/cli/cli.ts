@@ -39,6 +39,8 @@ Usage:
   baton approvals [--json] [--data-dir D]        what waits for a decision
   baton approve <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
+  baton request-changes <approval> --comment C [--as NAME] [--data-dir D] [--json]
+                                                 (a diff review: the agent resumes its session with C)
                                                  decide, then go on with the run as baton run does
                                                  (--as: who decides, for the audit log; else $USER)
   baton mcp [--data-dir D]                       Baton's tools for an MCP client (Claude Code, Claude
@@ -96,7 +98,12 @@ async function main(argv: string[]): Promise<number> {
   // does not stop `baton agents list`.
   const hosts = command === 'serve' || command === 'start';
   const limit =
-    hosts || command === 'run' || command === 'approve' || command === 'reject' || command === 'mcp'
+    hosts ||
+    command === 'run' ||
+    command === 'approve' ||
+    command === 'reject' ||
+    command === 'request-changes' ||
+    command === 'mcp'
       ? setting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
       : undefined;
   const origin = hosts
@@ -142,13 +149,17 @@ async function main(argv: string[]): Promise<number> {
       case 'approvals':
         return await approvalsList(openApp(), values.json);
       case 'approve':
-      case 'reject': {
+      case 'reject':
+      case 'request-changes': {
         const approvalId = rest[0];
-        if (!approvalId)
-          throw new CliError(`usage: baton ${command} <approval> [--comment C] [--as NAME] [--json]`);
+        const changes = command === 'request-changes';
+        if (!approvalId || (changes && !values.comment))
+          throw new CliError(
+            `usage: baton ${command} <approval> ${changes ? '--comment C' : '[--comment C]'} [--as NAME] [--json]`,
+          );
         return await approvalsDecide(openApp(), {
           approvalId,
-          approve: command === 'approve',
+          decision: changes ? 'request_changes' : command,
           actor: values.as ?? process.env.USER ?? 'cli',
           comment: values.comment,
           json: values.json,

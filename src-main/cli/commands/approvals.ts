@@ -28,23 +28,27 @@ export async function approvalsList(app: BatonApp, json: boolean): Promise<numbe
     );
   }
   process.stdout.write(
-    'Answer with: baton approve <approval> | baton reject <approval> [--comment C] [--as NAME]\n',
+    'Answer with: baton approve <approval> | baton reject <approval> [--comment C] [--as NAME]\n' +
+      '  (a diff review also: baton request-changes <approval> --comment C)\n',
   );
   return 0;
 }
 
+const DECIDED = { approve: 'Approved', reject: 'Rejected', request_changes: 'Asked for changes to' } as const;
+
 interface DecideOptions {
   approvalId: string;
-  approve: boolean;
+  decision: 'approve' | 'reject' | 'request_changes';
   actor: string;
   comment?: string | undefined;
   json: boolean;
 }
 
 /**
- * `baton approve` / `baton reject`: records the decision and, as `baton run` does, follows the
- * run here to its end or to the next thing only people can answer. The run must be free to
- * execute here: one that the app or `baton serve` executes is answered there.
+ * `baton approve` / `baton reject` / `baton request-changes`: records the decision and, as
+ * `baton run` does, follows the run here to its end or to the next thing only people can
+ * answer. The run must be free to execute here: one that the app or `baton serve` executes is
+ * answered there. Asking for changes is for a diff review only (the agent resumes its session).
  */
 export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promise<number> {
   const client = createInProcessClient(app);
@@ -62,7 +66,7 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
     // Takes up this run only, if no other live process executes it (`approvals.decide` does).
     await client.invoke('approvals.decide', {
       approval_id: approval.id,
-      decision: opts.approve ? 'approve' : 'reject',
+      decision: opts.decision,
       actor: opts.actor,
       ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
     });
@@ -75,9 +79,7 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
     throw err;
   }
   if (!opts.json) {
-    process.stderr.write(
-      `${opts.approve ? 'Approved' : 'Rejected'} ${approval.task_id} of run ${runId} as ${opts.actor}\n`,
-    );
+    process.stderr.write(`${DECIDED[opts.decision]} ${approval.task_id} of run ${runId} as ${opts.actor}\n`);
   }
   return followRun(client, runId, { json: opts.json, watch });
 }
