@@ -9,13 +9,18 @@ import type { AdapterInput } from './index.ts';
 import { ADAPTERS } from './index.ts';
 
 let home: string;
-afterEach(() => rmSync(home, { recursive: true, force: true }));
+/** Every home made (a test may make several): all removed after it. */
+const homes: string[] = [];
+afterEach(() => {
+  for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true });
+});
 
 function input(
   agent: Partial<CodingAgent> & { cli: CodingAgent['cli'] },
   over: Partial<AdapterInput> = {},
 ): AdapterInput {
   home = mkdtempSync(join(tmpdir(), 'baton-adapter-'));
+  homes.push(home);
   const parsed = agentSchema.parse({ id: 'coder', kind: 'coding', ...agent }) as CodingAgent;
   return {
     agent: parsed,
