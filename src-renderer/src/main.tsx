@@ -44,6 +44,7 @@ function start(transport: Transport): void {
   void ui.loadPlans();
   void ui.loadAgents();
   void ui.loadApprovals();
+  void ui.loadInbox();
   window.addEventListener('unhandledrejection', (e) =>
     useBaton.getState().fail('Unexpected error', e.reason),
   );

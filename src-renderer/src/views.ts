@@ -18,6 +18,10 @@ export const VIEWS = {
   plans: { label: 'Plans' },
   runs: { label: 'Runs' },
   approvals: { label: 'Approvals', badge: { count: (s) => s.pending.length, words: 'pending' } },
+  mytasks: {
+    label: 'My tasks',
+    badge: { count: (s) => s.inbox.ready.length + s.inbox.in_progress.length, words: 'waiting' },
+  },
   agents: { label: 'Agents' },
   projects: { label: 'Projects' },
   memory: { label: 'Build logs' },

@@ -252,25 +252,28 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     }
   });
 
-  it('forgets who “I am” was once that person’s agent is removed, instead of failing to load their tasks', async () => {
+  it('forgets that you are a person’s agent once it is removed, instead of failing to load their tasks', async () => {
     await baton.rpc('agents.create', { id: 'gina', kind: 'human', skills: ['eva'] });
-    const chosen = () => page.evaluate(() => localStorage.getItem('baton.human-agent'));
-    await page.getByRole('button', { name: /^Approvals/ }).click();
-    const iAm = page.getByRole('combobox', { name: 'I am' });
-    await expect.poll(() => iAm.locator('option[value="gina"]').count()).toBe(1);
-    await iAm.selectOption('gina');
-    expect(await chosen()).toBe('gina');
+    const chosen = () =>
+      page.evaluate(() => JSON.parse(localStorage.getItem('baton.identity') ?? 'null') as unknown);
+    await page.getByRole('button', { name: /^Say who you are|^Change who you are/ }).click();
+    const who = page.getByRole('dialog', { name: 'Who are you?' });
+    await who.getByRole('radio', { name: /gina/ }).check();
+    await who.getByRole('button', { name: 'I am gina' }).click();
+    expect(await chosen()).toEqual({ name: 'gina', agentId: 'gina' });
 
     await page.getByRole('button', { name: 'Agents', exact: true }).click();
     await page.getByRole('button', { name: 'Remove gina' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove agent gina' });
     await expect.poll(() => dialog.getByRole('button', { name: 'Remove agent' }).isEnabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Remove agent' }).click();
-    await expect.poll(chosen).toBeNull();
+    // The name stays (it is still who decides); being gina's agent goes.
+    await expect.poll(chosen).toEqual({ name: 'gina', agentId: null });
 
-    await page.getByRole('button', { name: /^Approvals/ }).click();
-    await expect.poll(() => iAm.isVisible()).toBe(true);
-    expect(await iAm.inputValue()).toBe('');
+    await page.getByRole('button', { name: /^My tasks/ }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'My tasks' }).textContent())
+      .toContain('You are gina, who is none of the human agents');
     expect(await page.getByRole('alert').filter({ hasText: 'gina' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Agents', exact: true }).click();
   });

@@ -68,10 +68,14 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     expect(await card.getByRole('list', { name: 'Dependencies of deploy' }).textContent()).toMatch(
       /^build \(done\): \{/,
     );
-    await page.getByLabel('Your name').fill('Bo');
     await card.getByLabel('Comment on deploy').fill('ship it');
     await page.screenshot({ path: join(shots, 'approvals.png') });
     await card.getByRole('button', { name: 'Approve' }).click();
+    // The first decision asks who decides (once): the name goes into the audit log.
+    const who = page.getByRole('dialog', { name: 'Who are you?' });
+    await who.getByRole('radio', { name: /Someone else/ }).check();
+    await who.getByLabel('Your name').fill('Bo');
+    await who.getByRole('button', { name: 'I am Bo' }).click();
     await expect.poll(() => card.count()).toBe(0);
     await expect.poll(() => page.getByRole('button', { name: 'Approvals' }).isVisible()).toBe(true);
     const audit = await rpc('audit.list', { query: 'ship it' });
@@ -99,8 +103,13 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
   });
 
   it('lets a person take and complete their task', async () => {
+    // Bo is none of the human agents: My tasks says so, and being Ana is one choice away.
+    await page.getByRole('button', { name: /^My tasks/ }).click();
     const mine = page.getByRole('region', { name: 'My tasks' });
-    await mine.getByLabel('I am').selectOption('ana');
+    await mine.getByRole('button', { name: 'Choose who you are…' }).click();
+    const who = page.getByRole('dialog', { name: 'Who are you?' });
+    await who.getByRole('radio', { name: /Ana/ }).check();
+    await who.getByRole('button', { name: 'I am Ana' }).click();
     await mine
       .getByRole('listitem', { name: 'Task review to take' })
       .getByRole('button', { name: 'Take it' })
@@ -125,7 +134,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect.poll(() => held.count()).toBe(0);
     // The focus does not fall to the page: no card is left, so it is on the heading.
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.textContent?.startsWith('My tasks')))
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.startsWith('Tasks for Ana')))
       .toBe(true);
     const run = (await baton.runsOf('release'))[0]!.id;
     const artifacts = (await rpc('runs.taskArtifacts', { run_id: run, task_id: 'review' }))

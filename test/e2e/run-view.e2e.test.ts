@@ -158,12 +158,16 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     // Cancelling asks first; saying no leaves the task running.
     await details.getByRole('button', { name: 'Cancel task' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Cancel task nap?' });
-    expect(await confirm.textContent()).toContain('cancelled by me');
+    expect(await confirm.textContent()).toContain('cancelled by you');
     await confirm.getByRole('button', { name: 'Keep the task' }).click();
     expect(await confirm.isVisible()).toBe(false);
     expect(await page.getByRole('status', { name: 'Run status: executing' }).isVisible()).toBe(true);
     await details.getByRole('button', { name: 'Cancel task' }).click();
     await confirm.getByRole('button', { name: 'Yes, cancel the task' }).click();
+    // The first thing recorded in your name asks who you are (once).
+    const who = page.getByRole('dialog', { name: 'Who are you?' });
+    await who.getByLabel('Your name').fill('me');
+    await who.getByRole('button', { name: 'I am me' }).click();
     // Nothing failed and a task was cancelled: the run ends cancelled, and says who cancelled.
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible(), {

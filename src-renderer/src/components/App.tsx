@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { useBaton } from '../store/index.ts';
 import { VIEWS } from '../views.ts';
 import { ConnectionNotice } from './app/ConnectionNotice.tsx';
+import { IdentityDialog } from './app/IdentityDialog.tsx';
 import { Sidebar } from './app/Sidebar.tsx';
 import { StorageBanner } from './app/StorageBanner.tsx';
 import { SCREENS } from './app/screens.tsx';
@@ -25,6 +26,7 @@ export function App() {
         </ErrorBoundary>
       </main>
       <Toasts />
+      <IdentityDialog />
     </div>
   );
 }

@@ -53,10 +53,11 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
 });
 
 /**
- * "I am" (My tasks) names a person's agent: once it is removed, here or in another window, the
- * choice goes too, rather than asking for the tasks of an agent that no longer exists.
+ * Who you are may name a person's agent (My tasks lists its tasks): once it is removed, here or
+ * in another window, you keep your name but are no longer that agent, rather than asking for the
+ * tasks of an agent that no longer exists.
  */
 function forgetRemovedHuman(get: () => BatonState, agents: readonly Agent[]): void {
-  const me = get().humanAgentId;
-  if (me && !agents.some((a) => a.id === me)) void get().setHumanAgent(null);
+  const me = get().identity;
+  if (me?.agentId && !agents.some((a) => a.id === me.agentId)) get().setIdentity({ ...me, agentId: null });
 }

@@ -8,8 +8,8 @@ export interface AllRunsSlice {
   /** Newest first; null until loaded. Kept current by `run.updated` (through upsertRun). */
   allRuns: Run[] | null;
   loadAllRuns(): Promise<void>;
-  /** Opens a run where it belongs: its plan, with the run shown. */
-  openRun(planId: string, runId: string): Promise<void>;
+  /** Opens a run where it belongs: its plan, with the run shown (and one of its tasks, when given). */
+  openRun(planId: string, runId: string, taskId?: string): Promise<void>;
 }
 
 export const createAllRunsSlice: StateCreator<BatonState, [], [], AllRunsSlice> = (set, get) => ({
@@ -21,11 +21,12 @@ export const createAllRunsSlice: StateCreator<BatonState, [], [], AllRunsSlice> 
       get().fail('Could not list the runs', err);
     }
   },
-  async openRun(planId, runId) {
+  async openRun(planId, runId, taskId) {
     // Chosen before the plan loads, so opening it does not pick its newest run instead.
     set((s) => ({ selectedRunId: { ...s.selectedRunId, [planId]: runId } }));
     await get().selectPlan(planId);
     await get().selectRun(planId, runId);
+    if (taskId) await get().selectRunTask(runId, taskId);
   },
 });
 

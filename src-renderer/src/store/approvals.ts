@@ -4,43 +4,30 @@ import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
+import { decidedText } from '../approvals/approval-kinds.ts';
 import type { BatonState } from './index.ts';
-
-const ACTOR_KEY = 'baton.actor';
-const HUMAN_KEY = 'baton.human-agent';
 
 export interface ApprovalsSlice {
   pending: ApprovalView[];
-  /** Who decides, remembered in this browser profile. */
-  actor: string;
-  /** The human agent whose tasks "My tasks" shows. */
-  humanAgentId: string | null;
+  /** The tasks of the human agent you are (`humanAgentId`): ready to take, and taken. */
   inbox: { ready: PulledTask[]; in_progress: TaskRun[] };
-  setActor(actor: string): void;
-  setHumanAgent(id: string | null): Promise<void>;
   loadApprovals(): Promise<void>;
-  decide(approvalId: string, approve: boolean, comment: string): Promise<void>;
+  /** Records a decision in your name (asking who you are first, once); false when nothing was recorded. */
+  decide(approvalId: string, approve: boolean, comment: string): Promise<boolean>;
   loadInbox(): Promise<void>;
+  /** Reads the inbox again soon, at most twice a second however often tasks move. */
+  refreshInbox(): void;
   takeTask(task: PulledTask): Promise<void>;
   /** Completes (with the answer and any files) or fails a task the person holds. */
   finishTask(task: TaskRun, ok: boolean, text: string, files?: HandedFile[]): Promise<void>;
 }
 
+/** A read of the inbox waiting to be made (refreshInbox). */
+let inboxTimer: ReturnType<typeof setTimeout> | null = null;
+
 export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSlice> = (set, get) => ({
   pending: [],
-  actor: localStorage.getItem(ACTOR_KEY) ?? 'me',
-  humanAgentId: localStorage.getItem(HUMAN_KEY),
   inbox: { ready: [], in_progress: [] },
-  setActor(actor) {
-    localStorage.setItem(ACTOR_KEY, actor);
-    set({ actor });
-  },
-  async setHumanAgent(id) {
-    if (id) localStorage.setItem(HUMAN_KEY, id);
-    else localStorage.removeItem(HUMAN_KEY);
-    set({ humanAgentId: id });
-    await get().loadInbox();
-  },
   async loadApprovals() {
     try {
       set({ pending: await api.listApprovals() });
@@ -49,21 +36,20 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
     }
   },
   async decide(approvalId, approve, comment) {
+    const approval = get().pending.find((a) => a.id === approvalId);
+    const me = await get().requireIdentity(
+      `${approve ? 'Approving' : 'Rejecting'} ${approval?.task_id ?? 'a task'}`,
+    );
+    if (!me) return false;
     try {
-      const escalation = get().pending.find((a) => a.id === approvalId)?.kind === 'escalation';
-      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', get().actor || 'me', comment);
+      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment);
       set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
-      get().notify(
-        'info',
-        escalation
-          ? `${approve ? 'Acknowledged' : 'Rejected'}: recorded; the failed task stays failed (re-run it from the run view)`
-          : approve
-            ? 'Approved: the task goes on'
-            : 'Rejected: the task and what depends on it are skipped',
-      );
+      if (approval) get().notify('info', decidedText(approval.kind, approve));
+      return true;
     } catch (err) {
       get().fail('The decision was not recorded', err);
       await get().loadApprovals();
+      return false;
     }
   },
   async loadInbox() {
@@ -74,6 +60,13 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
     } catch (err) {
       get().fail(`Could not load the tasks of ${id}`, err);
     }
+  },
+  refreshInbox() {
+    if (inboxTimer) return;
+    inboxTimer = setTimeout(() => {
+      inboxTimer = null;
+      void get().loadInbox();
+    }, 500);
   },
   async takeTask(task) {
     const id = get().humanAgentId;

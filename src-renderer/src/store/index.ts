@@ -9,6 +9,8 @@ import type { ApprovalsSlice } from './approvals.ts';
 import { createApprovalsSlice } from './approvals.ts';
 import type { DesignerSlice } from './designer.ts';
 import { createDesignerSlice } from './designer.ts';
+import type { IdentitySlice } from './identity.ts';
+import { createIdentitySlice } from './identity.ts';
 import type { MemorySlice } from './memory.ts';
 import { createMemorySlice } from './memory.ts';
 import type { PlansSlice } from './plans.ts';
@@ -31,6 +33,7 @@ export type BatonState = UiSlice &
   MemorySlice &
   DesignerSlice &
   ApprovalsSlice &
+  IdentitySlice &
   VersionsSlice &
   ProjectsSlice &
   SyncSlice &
@@ -44,6 +47,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createMemorySlice(...a),
   ...createDesignerSlice(...a),
   ...createApprovalsSlice(...a),
+  ...createIdentitySlice(...a),
   ...createVersionsSlice(...a),
   ...createProjectsSlice(...a),
   ...createSyncSlice(...a),
@@ -100,6 +104,6 @@ export function applyEvents(batch: EventBatch): void {
   s.upsertTaskRuns(tasks);
   s.appendLogs(logs);
   if (approvalsChanged) void s.loadApprovals();
-  // A person's inbox follows the runs: reload it when tasks moved.
-  if (tasks.length > 0 && s.humanAgentId && s.view === 'approvals') void s.loadInbox();
+  // A person's inbox (and its count in the sidebar) follows the runs: read again when tasks moved.
+  if (tasks.length > 0 && s.humanAgentId) s.refreshInbox();
 }

@@ -89,8 +89,10 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     }
   },
   async cancelTask(runId, taskId) {
+    const me = await get().requireIdentity(`Cancelling ${taskId}`);
+    if (!me) return;
     try {
-      get().upsertTaskRuns([await api.cancelTask(runId, taskId, actorOf(get()))]);
+      get().upsertTaskRuns([await api.cancelTask(runId, taskId, me.name)]);
     } catch (err) {
       get().fail(`Could not cancel ${taskId}`, err);
     }
@@ -147,8 +149,10 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
     }
   },
   async cancelRun(runId) {
+    const me = await get().requireIdentity('Cancelling the run');
+    if (!me) return;
     try {
-      get().upsertRun(await api.cancelRun(runId, actorOf(get())));
+      get().upsertRun(await api.cancelRun(runId, me.name));
     } catch (err) {
       get().fail('Could not cancel the run', err);
     }
@@ -204,6 +208,3 @@ function countStatuses(tasks: readonly TaskRun[]): TaskCounts {
   for (const t of tasks) counts[t.status]++;
   return counts;
 }
-
-/** Who cancels: the person named in "Deciding as" (the approvals view), as approvals record it. */
-export const actorOf = (s: BatonState): string => s.actor.trim() || 'me';

@@ -6,6 +6,7 @@ import type { ViewInfo } from '../../views.ts';
 import { VIEW_LIST } from '../../views.ts';
 import { NewPlanButton, NewPlanDialog } from '../plans/NewPlanDialog.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
+import { IdentityLine } from './IdentityDialog.tsx';
 
 export function Sidebar() {
   const view = useBaton((s) => s.view);
@@ -67,6 +68,7 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <IdentityLine />
     </aside>
   );
 }

@@ -22,6 +22,10 @@ export const SCREENS: Record<View, ComponentType> = {
     () => import('../approvals/ApprovalsView.tsx'),
     (m) => m.ApprovalsView,
   ),
+  mytasks: onDemand(
+    () => import('../my-tasks/MyTasksView.tsx'),
+    (m) => m.MyTasksView,
+  ),
   agents: onDemand(
     () => import('../agents/AgentsView.tsx'),
     (m) => m.AgentsView,

@@ -1,0 +1,61 @@
+import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/approval.ts';
+
+/**
+ * What a person sees of one kind of approval and what each answer does, in words: the inbox's
+ * cards and the task panel both show approvals through this map. A new kind (a diff review, a
+ * tool call) is one entry here, which the compiler asks for; a kind that needs more than words
+ * to decide on (a diff, a tool call's arguments) also gets a body in
+ * components/approvals/ApprovalBody.tsx.
+ */
+export interface ApprovalKindText {
+  /** Its name on the card's pill. */
+  label: string;
+  /** The pill's colour: something to weigh, or something that went wrong. */
+  tone: 'waiting' | 'failed';
+  /** What the card says under the task: why it waits, and what an answer does when that is not plain. */
+  explain(a: ApprovalView): string;
+  /** The approve button's word. */
+  approveLabel: string;
+  /** What the reject confirmation says happens (with who the audit log will name). */
+  rejectDetail(a: ApprovalView, actor: string): string;
+  /** The note after a decision. */
+  decided(approve: boolean): string;
+}
+
+export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
+  approval_required: {
+    label: 'Approval required',
+    tone: 'waiting',
+    explain: (a) => `Why: ${a.reason}`,
+    approveLabel: 'Approve',
+    rejectDetail: (a, actor) =>
+      `${a.task_id} and the tasks that depend on it are skipped; the run's other branches go on. The audit log records it as rejected by ${actor}.`,
+    decided: (approve) =>
+      approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
+  },
+  budget: {
+    label: 'Over budget',
+    tone: 'failed',
+    explain: (a) => `Why: ${a.reason}`,
+    approveLabel: 'Approve',
+    rejectDetail: (a, actor) =>
+      `${a.task_id} and the tasks that depend on it are skipped; the run's other branches go on. The audit log records it as rejected by ${actor}.`,
+    decided: (approve) =>
+      approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
+  },
+  escalation: {
+    label: 'Escalated by the decider',
+    tone: 'failed',
+    explain: () =>
+      'Approve to acknowledge it and let the run go on, or reject it; either way the failed task stays failed and the run ends failed. To try again, re-run from that task in the run view.',
+    approveLabel: 'Approve',
+    rejectDetail: (_a, actor) =>
+      `The failed task stays failed and the run ends failed. The audit log records it as rejected by ${actor}.`,
+    decided: (approve) =>
+      `${approve ? 'Acknowledged' : 'Rejected'}: recorded; the failed task stays failed (re-run it from the run view)`,
+  },
+};
+
+/** The note after deciding an approval of this kind. */
+export const decidedText = (kind: ApprovalKind, approve: boolean): string =>
+  APPROVAL_KINDS[kind].decided(approve);

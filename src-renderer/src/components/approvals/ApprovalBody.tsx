@@ -1,0 +1,31 @@
+import type { ComponentType } from 'react';
+import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
+
+/**
+ * Kinds of approval that need more than a sentence to decide on (a diff to review, a tool
+ * call's arguments) show it with a body of their own here; the others say, in words, why the
+ * task waits (approval-kinds.ts).
+ */
+const BODIES: { [K in ApprovalKind]?: ComponentType<{ approval: ApprovalView & { kind: K } }> } = {};
+
+/** What a person reads before deciding on an approval: its kind's body, or why it waits. */
+export function ApprovalBody({ approval }: { approval: ApprovalView }) {
+  const Body = BODIES[approval.kind] as ComponentType<{ approval: ApprovalView }> | undefined;
+  if (Body) return <Body approval={approval} />;
+  return (
+    <p className={`small${approval.kind === 'escalation' ? ' muted' : ''}`}>
+      {APPROVAL_KINDS[approval.kind].explain(approval)}
+    </p>
+  );
+}
+
+/** The approval's kind as a pill. */
+export function ApprovalPill({ approval }: { approval: ApprovalView }) {
+  const kind = APPROVAL_KINDS[approval.kind];
+  return (
+    <span className={`pill ${kind.tone === 'waiting' ? 'status-awaiting_approval' : 'status-failed'}`}>
+      {kind.label}
+    </span>
+  );
+}

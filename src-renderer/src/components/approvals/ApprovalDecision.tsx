@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
+import { actorOf } from '../../store/identity.ts';
+import { useBaton } from '../../store/index.ts';
+import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+
+/**
+ * A comment and the two answers to an approval, recorded in your name. Rejecting skips a branch
+ * of the run: it asks first, as cancelling does, and offers the comment again. Used by the
+ * inbox's cards and by the task panel, so an approval is answered the same way wherever it is.
+ */
+export function ApprovalDecision({
+  approval: a,
+  onDeciding,
+}: {
+  approval: ApprovalView;
+  /** Told before the decision is sent (the inbox moves the focus when the card goes). */
+  onDeciding?: (id: string) => void;
+}) {
+  const decide = useBaton((s) => s.decide);
+  const actor = useBaton(actorOf);
+  const [comment, setComment] = useState('');
+  const kind = APPROVAL_KINDS[a.kind];
+  const answer = (approve: boolean) => {
+    onDeciding?.(a.id);
+    void decide(a.id, approve, comment);
+  };
+  return (
+    <>
+      <label className="small">
+        Comment
+        <textarea
+          rows={2}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          aria-label={`Comment on ${a.task_id}`}
+        />
+      </label>
+      <div className="actions">
+        <ConfirmButton
+          label="Reject"
+          question={`Reject ${a.task_id}?`}
+          detail={kind.rejectDetail(a, actor)}
+          yes={`Reject ${a.task_id}`}
+          no="Keep it waiting"
+          danger
+          onConfirm={() => answer(false)}
+        >
+          <label className="small">
+            Comment (optional)
+            <textarea
+              rows={2}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              aria-label={`Why reject ${a.task_id} (optional)`}
+            />
+          </label>
+        </ConfirmButton>
+        <button type="button" className="primary" onClick={() => answer(true)}>
+          {kind.approveLabel}
+        </button>
+      </div>
+    </>
+  );
+}
