@@ -111,12 +111,17 @@ try {
   }
 
   const page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  // Who uses the app: Ana, the human agent (asked once in the app; set here beforehand).
+  await page.addInitScript(() =>
+    localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: 'ana' })),
+  );
   await page.goto(server.url);
-  await page.getByRole('button', { name: /Approvals/ }).click();
+  await page.getByRole('button', { name: /^Approvals/ }).click();
   await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
-  await page.getByLabel('I am').selectOption('ana');
-  await page.getByRole('listitem', { name: /Task notes-review/ }).waitFor();
   await shot(page, 'approvals');
+  await page.getByRole('button', { name: /^My tasks/ }).click();
+  await page.getByRole('listitem', { name: /Task notes-review/ }).waitFor();
+  await shot(page, 'my-tasks');
 
   await page.getByRole('button', { name: 'Plans', exact: true }).click();
   await page.getByRole('button', { name: /Build pipeline/ }).click();
