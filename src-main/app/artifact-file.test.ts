@@ -98,6 +98,66 @@ describe('runs.readArtifact', () => {
     },
   );
 
+  it('sends a part from an offset, in base64 when asked, and says whether the file goes on', async () => {
+    const { artifact } = await recordedArtifact();
+    const part = (offset: number, encoding?: 'base64') =>
+      app.dispatch('runs.readArtifact', {
+        artifact_id: artifact.id,
+        offset,
+        ...(encoding ? { encoding } : {}),
+      });
+    expect(await part(4)).toMatchObject({
+      ok: true,
+      value: { encoding: 'utf8', content: RECORDED.slice(4), truncated: false },
+    });
+    expect(await part(0, 'base64')).toMatchObject({
+      ok: true,
+      value: { encoding: 'base64', content: Buffer.from(RECORDED).toString('base64'), truncated: false },
+    });
+    expect(await part(RECORDED.length + 10)).toMatchObject({
+      ok: true,
+      value: { content: '', truncated: false },
+    });
+  });
+
+  it('reads a file past the limit in parts that join into the file, each checked against its sha256', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-artifact-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    app = createApp({ dataDir: join(dir, 'data'), executors: { echo: undefined }, log: () => {} });
+    const run = await setup(app, [{ id: 'd', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    const ref = { agent_id: 'd', run_id: run, task_id: 't' };
+    // 2.5 MB that are not text, so every part is base64 and no byte is lost to decoding.
+    const bytes = Buffer.alloc(2_621_440, 0);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) % 251;
+    await call(app, 'work.execute', ref);
+    await call(app, 'work.complete', {
+      ...ref,
+      status: 'completed',
+      files: [{ name: 'big.bin', content: bytes.toString('base64'), encoding: 'base64' }],
+    });
+    const [artifact] = await call<Artifact[]>(app, 'runs.taskArtifacts', { run_id: run, task_id: 't' });
+    const parts: Buffer[] = [];
+    let truncated = true;
+    for (let offset = 0; truncated; ) {
+      const r = await call<{ content: string; truncated: boolean; encoding: string }>(
+        app,
+        'runs.readArtifact',
+        {
+          artifact_id: artifact!.id,
+          offset,
+          encoding: 'base64',
+        },
+      );
+      expect(r.encoding).toBe('base64');
+      const part = Buffer.from(r.content, 'base64');
+      parts.push(part);
+      offset += part.length;
+      truncated = r.truncated;
+    }
+    expect(parts.map((p) => p.length)).toEqual([1_048_576, 1_048_576, 524_288]);
+    expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+  });
+
   it('says the file is gone when it is', async () => {
     const { artifact } = await recordedArtifact();
     rmSync(artifact.path);

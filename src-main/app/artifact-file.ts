@@ -17,11 +17,13 @@ export type ArtifactRefusal = 'symlink' | 'not_a_file' | 'changed';
  * it after it was recorded: so no symbolic link is followed, from the workspace down to the
  * file, the file is opened without following one and checked through that same open handle,
  * and its size and sha256 must be the recorded ones. What is sent is only ever bytes that hash
- * to the recorded sha256. Returns at most `limit` bytes (the hash covers the whole file).
+ * to the recorded sha256. Returns at most `limit` bytes from `offset` on (the hash covers the
+ * whole file); `truncated` when the file goes on past them.
  */
 export async function readArtifactFile(
   artifact: Artifact,
   limit: number,
+  offset = 0,
 ): Promise<{ head: Buffer; truncated: boolean }> {
   await refuseLinkedFolders(artifact);
   let file: FileHandle;
@@ -48,7 +50,8 @@ export async function readArtifactFile(
         `changed since it was recorded (${st.size} bytes, was ${artifact.size})`,
       );
     const hash = createHash('sha256');
-    const head = Buffer.alloc(Math.min(limit, artifact.size));
+    const from = Math.min(offset, artifact.size);
+    const head = Buffer.alloc(Math.min(limit, artifact.size - from));
     const buf = Buffer.alloc(CHUNK);
     let total = 0;
     // Read to the end of what is there now: a file that grew since the stat is a changed one too.
@@ -57,13 +60,16 @@ export async function readArtifactFile(
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);
       hash.update(chunk);
-      if (total < head.length) chunk.copy(head, total, 0, Math.min(bytesRead, head.length - total));
+      // The part of this chunk inside [from, from + head.length), copied to its place in head.
+      const start = Math.max(from, total);
+      const end = Math.min(from + head.length, total + bytesRead);
+      if (start < end) chunk.copy(head, start - from, start - total, end - total);
       total += bytesRead;
       if (total > artifact.size) break;
     }
     if (total !== artifact.size || hash.digest('hex') !== artifact.sha256)
       throw refused(artifact, 'changed', 'changed since it was recorded (its sha256 differs)');
-    return { head, truncated: artifact.size > limit };
+    return { head, truncated: from + head.length < artifact.size };
   } finally {
     await file.close();
   }

@@ -45,11 +45,11 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
     'runs.taskArtifacts': ({ run_id, task_id }) => store.execution.artifacts(run_id, task_id),
     'runs.taskAttempts': ({ run_id, task_id }) => store.execution.attempts(run_id, task_id),
-    'runs.readArtifact': async ({ artifact_id }) => {
+    'runs.readArtifact': async ({ artifact_id, offset, encoding }) => {
       const artifact = store.execution.artifact(artifact_id);
       if (!artifact) throw new AppError('not_found', `artifact ${artifact_id} not found`);
-      const { head: body, truncated } = await readArtifactFile(artifact, ARTIFACT_READ_LIMIT);
-      const text = body.includes(0) ? null : body.toString('utf8');
+      const { head: body, truncated } = await readArtifactFile(artifact, ARTIFACT_READ_LIMIT, offset);
+      const text = encoding === 'base64' || body.includes(0) ? null : body.toString('utf8');
       return text === null || text.includes('\uFFFD')
         ? { artifact, encoding: 'base64', content: body.toString('base64'), truncated }
         : { artifact, encoding: 'utf8', content: text, truncated };

@@ -109,6 +109,9 @@ export const api = {
   taskProgress: (run_id: string, task_id: string) => c().invoke('runs.taskProgress', { run_id, task_id }),
   taskArtifacts: (run_id: string, task_id: string) => c().invoke('runs.taskArtifacts', { run_id, task_id }),
   taskAttempts: (run_id: string, task_id: string) => c().invoke('runs.taskAttempts', { run_id, task_id }),
+  /** Up to 1 MB of an artifact from `offset`; in base64 when asked (reading it whole, part by part). */
+  readArtifact: (artifact_id: number, offset = 0, encoding: 'auto' | 'base64' = 'auto') =>
+    c().invoke('runs.readArtifact', { artifact_id, offset, encoding }),
   cancelTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
   rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),

@@ -38,8 +38,18 @@ export const runMethods = {
   'runs.taskArtifacts': method(taskRefSchema).returns<Artifact[]>(),
   /** Every attempt of a task, first to latest: its agent, when it ran and how it ended. */
   'runs.taskAttempts': method(taskRefSchema).returns<TaskAttempt[]>(),
-  /** An artifact's content: text as UTF-8, anything else as base64; at most 1 MB. */
-  'runs.readArtifact': method(z.strictObject({ artifact_id: z.number().int().min(1) })).returns<{
+  /**
+   * An artifact's content: text as UTF-8, anything else (or everything, with `encoding: 'base64'`)
+   * as base64; at most 1 MB from `offset` on, `truncated` when the file goes on (read the rest
+   * from `offset` + the bytes sent, in base64 so no character is cut in two).
+   */
+  'runs.readArtifact': method(
+    z.strictObject({
+      artifact_id: z.number().int().min(1),
+      offset: z.number().int().min(0).default(0),
+      encoding: z.enum(['auto', 'base64']).default('auto'),
+    }),
+  ).returns<{
     artifact: Artifact;
     encoding: 'utf8' | 'base64';
     content: string;

@@ -7,7 +7,7 @@ import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { taskKey } from '../shared/task-key.ts';
-import { TaskDetail } from './TaskDetail.tsx';
+import { TaskDetail } from './task-detail/TaskDetail.tsx';
 
 /** The result of one run: its status, every task's outcome, and the build log entry. */
 export function RunPanel({ run, order }: { run: Run; order: string[] }) {

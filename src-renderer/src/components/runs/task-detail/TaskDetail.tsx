@@ -1,28 +1,27 @@
 import type { RefObject } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../../../src-shared/schemas/run.ts';
-import { api } from '../../api/client.ts';
-import { amount } from '../../format/budget.ts';
-import { actorOf } from '../../store/identity.ts';
-import { useBaton } from '../../store/index.ts';
-import { taskSpecOf } from '../../store/task-spec.ts';
-import { ConfirmButton } from '../shared/ConfirmButton.tsx';
-import { STATUS_LABEL } from '../shared/status-label.ts';
-import { rejectedLines } from './rejected-lines.ts';
-import { TaskAttempts } from './TaskAttempts.tsx';
-import { TaskLog } from './TaskLog.tsx';
-import { attemptText, nextAttemptText } from './task-attempts.ts';
-import { useTaskRead } from './use-task-read.ts';
+import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
+import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
+import { useBaton } from '../../../store/index.ts';
+import { taskSpecOf } from '../../../store/task-spec.ts';
+import { STATUS_LABEL } from '../../shared/status-label.ts';
+import { ValueView } from '../../shared/ValueView.tsx';
+import { TaskAttempts } from '../TaskAttempts.tsx';
+import { TaskLog } from '../TaskLog.tsx';
+import { attemptText, nextAttemptText } from '../task-attempts.ts';
+import { TaskActions } from './TaskActions.tsx';
+import { TaskArtifacts } from './TaskArtifacts.tsx';
+import { TaskHistory } from './TaskHistory.tsx';
+import { WhyThisAgent } from './WhyThisAgent.tsx';
 
-/** One task of a run: why this agent, what it did, what it left, and what you can do next. */
+/**
+ * One task of a run: what you can do with it, why this agent, what it did, what it left. Each
+ * section is a small component of this folder: a new one (a coding agent's steps, its diff) is
+ * one more line here.
+ */
 export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
-  const runFinished = run.status !== 'executing';
   const detail = useBaton((s) => s.taskDetail);
   const select = useBaton((s) => s.selectRunTask);
-  const cancel = useBaton((s) => s.cancelTask);
-  const actor = useBaton(actorOf);
-  const rerun = useBaton((s) => s.rerunFrom);
   const spec = useTaskSpec(run, task.task_id);
   const now = useNowWhile(task.retry_at !== null);
   const nextAttempt = nextAttemptText(task, spec, now);
@@ -77,7 +76,8 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
             <dd>{task.cost}</dd>
           </>
         )}
-        {task.reason && (
+        {/* A task waiting for a decision says why in its approval, below. */}
+        {task.reason && task.status !== 'awaiting_approval' && (
           <>
             <dt>Why</dt>
             <dd>{task.reason}</dd>
@@ -90,62 +90,15 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           </>
         )}
       </dl>
-      <div className="actions">
-        {!ended && !runFinished && (
-          <ConfirmButton
-            label="Cancel task"
-            question={`Cancel task ${task.task_id}?`}
-            detail={`Its agent is stopped, and tasks that depend on it are skipped unless their condition accepts a cancelled task. The audit log records it as cancelled by ${actor}.`}
-            yes="Yes, cancel the task"
-            danger
-            no="Keep the task"
-            onConfirm={() => cancel(task.run_id, task.task_id)}
-          />
-        )}
-        {runFinished && (
-          <button type="button" onClick={() => rerun(task.run_id, task.task_id)}>
-            {task.status === 'failed' ? 'Retry in a new run' : 'Re-run from here'}
-          </button>
-        )}
-      </div>
-      <TaskAttempts task={task} />
-      {m && (
-        <details open>
-          <summary>Why this agent</summary>
-          {m.score ? (
-            <p className="small">
-              {m.agent_id}: total {m.score.total} = 0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
-              capacity {amount(m.score.free_capacity)} + 0.15 × cost {amount(m.score.cost)} + 0.2 × success
-              rate {amount(m.score.success_rate)}
-            </p>
-          ) : (
-            <p className="small muted">
-              {m.agent_id ? `${m.agent_id} took it (pulled).` : 'No agent was chosen.'}
-            </p>
-          )}
-          {m.rejected.length > 0 && (
-            <ul className="small rejected" aria-label="Rejected agents">
-              {rejectedLines(m.rejected).map((r) => (
-                <li key={r.agent_id}>
-                  <strong>{r.agent_id}</strong>: {r.reason}
-                  {r.score && (
-                    <span className="muted">
-                      {' '}
-                      · score {r.score.total}: skill fit {amount(r.score.skill_fit)}, free capacity{' '}
-                      {amount(r.score.free_capacity)}, cost {amount(r.score.cost)}, success rate{' '}
-                      {amount(r.score.success_rate)}
-                    </span>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-        </details>
-      )}
+      <TaskActions task={task} run={run} />
       {task.output !== null && task.output !== undefined && (
-        <details>
+        <details open>
           <summary>Output</summary>
-          <pre>{JSON.stringify(task.output, null, 2)}</pre>
+          <ValueView
+            value={task.output}
+            label={`Output of ${task.task_id}`}
+            what={`the output of ${task.task_id}`}
+          />
         </details>
       )}
       {detail && detail.progress.length > 0 && (
@@ -160,18 +113,9 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           </ol>
         </details>
       )}
-      {detail && detail.artifacts.length > 0 && (
-        <details open>
-          <summary>Artifacts</summary>
-          <ul className="small">
-            {detail.artifacts.map((a) => (
-              <li key={a.id}>
-                <code>{a.name}</code> · {a.size} bytes · sha256 {a.sha256.slice(0, 12)}…
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
+      {detail && <TaskArtifacts taskId={task.task_id} artifacts={detail.artifacts} />}
+      <TaskAttempts task={task} />
+      {m && <WhyThisAgent match={m} />}
       <TaskHistory task={task} />
       <details open>
         <summary>Log</summary>
@@ -241,35 +185,4 @@ function focusTask(taskId: string) {
       (b) => b.textContent === taskId,
     );
   target?.focus();
-}
-
-/**
- * Every change of the task in this run, who made it and why (approvals with their comments):
- * read from the audit log when opened, and again when the task's status changes.
- */
-function TaskHistory({ task }: { task: TaskRun }) {
-  const [open, setOpen] = useState(false);
-  const entries = useTaskRead(task, open, api.taskHistory, 'history');
-  return (
-    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>History</summary>
-      {entries === null ? (
-        <p className="muted small">Loading…</p>
-      ) : (
-        <ol className="small history" aria-label={`History of ${task.task_id}`}>
-          {entries.map((e) => (
-            <li key={e.id}>
-              <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>{' '}
-              {e.entity === 'approval'
-                ? e.to_status === 'pending'
-                  ? 'approval asked'
-                  : `approval ${e.to_status ?? ''}`
-                : `${e.from_status ?? '—'} → ${e.to_status ?? '—'}`}{' '}
-              by <strong>{e.actor}</strong>: {e.why}
-            </li>
-          ))}
-        </ol>
-      )}
-    </details>
-  );
 }

@@ -1,0 +1,40 @@
+import type { MatchExplanation } from '../../../../../src-shared/schemas/run.ts';
+import { amount } from '../../../format/budget.ts';
+import { rejectedLines } from '../rejected-lines.ts';
+
+/** Why this agent took the task: its score and each term, and why every other agent did not. */
+export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
+  return (
+    <details open>
+      <summary>Why this agent</summary>
+      {m.score ? (
+        <p className="small">
+          {m.agent_id}: total {m.score.total} = 0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
+          capacity {amount(m.score.free_capacity)} + 0.15 × cost {amount(m.score.cost)} + 0.2 × success rate{' '}
+          {amount(m.score.success_rate)}
+        </p>
+      ) : (
+        <p className="small muted">
+          {m.agent_id ? `${m.agent_id} took it (pulled).` : 'No agent was chosen.'}
+        </p>
+      )}
+      {m.rejected.length > 0 && (
+        <ul className="small rejected" aria-label="Rejected agents">
+          {rejectedLines(m.rejected).map((r) => (
+            <li key={r.agent_id}>
+              <strong>{r.agent_id}</strong>: {r.reason}
+              {r.score && (
+                <span className="muted">
+                  {' '}
+                  · score {r.score.total}: skill fit {amount(r.score.skill_fit)}, free capacity{' '}
+                  {amount(r.score.free_capacity)}, cost {amount(r.score.cost)}, success rate{' '}
+                  {amount(r.score.success_rate)}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
+  );
+}
