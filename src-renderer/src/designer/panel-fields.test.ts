@@ -177,11 +177,29 @@ describe('JSON fields', () => {
 
 describe('dependency picker', () => {
   it('offers the other tasks not waited for yet, and suggests ids as typed', () => {
-    expect(dependencyChoices(['a', 'b', 'c', 'd'], 'c', ['a'])).toEqual(['b', 'd']);
+    const flat = ['a', 'b', 'c', 'd'].map((task_id) => ({ task_id }));
+    expect(dependencyChoices(flat, 'c', ['a'])).toEqual(['b', 'd']);
     const ids = ['fetch-1', 'prefetch', 'Fetch-2', 'build', 'fetch-3'];
     expect(matchingIds(ids, 'fetch')).toEqual(['fetch-1', 'Fetch-2', 'fetch-3', 'prefetch']);
     expect(matchingIds(ids, 'fetch', 2)).toEqual(['fetch-1', 'Fetch-2']);
     expect(matchingIds(ids, '')).toEqual(ids);
+  });
+});
+
+describe('dependency picker and cycles', () => {
+  it('leaves out the tasks that already wait for the task, directly or through others', () => {
+    // b waits for a, c for b and d; e stands alone. a may not wait for b or c (they wait for it).
+    const tasks = [
+      { task_id: 'a' },
+      { task_id: 'b', depends_on: ['a'] },
+      { task_id: 'c', depends_on: ['b', 'd'] },
+      { task_id: 'd' },
+      { task_id: 'e' },
+    ];
+    expect(dependencyChoices(tasks, 'a', [])).toEqual(['d', 'e']);
+    expect(dependencyChoices(tasks, 'b', ['a'])).toEqual(['d', 'e']);
+    expect(dependencyChoices(tasks, 'd', [])).toEqual(['a', 'b', 'e']);
+    expect(dependencyChoices(tasks, 'c', ['b', 'd'])).toEqual(['a', 'e']);
   });
 });
 

@@ -245,14 +245,43 @@ export function withDeciderKind(
   return { kind, ...(agent ? { agent_id: agent } : {}), ...max };
 }
 
-/** The tasks a task could wait for: every other task it does not wait for yet, in plan order. */
+/**
+ * The tasks `taskId` may wait for: every other task it does not wait for yet, except those that
+ * already wait for it, directly or through others (waiting for one of them would make a cycle).
+ */
 export function dependencyChoices(
-  ids: readonly string[],
+  tasks: readonly { task_id: string; depends_on?: readonly string[] | undefined }[],
   taskId: string,
   dependsOn: readonly string[],
 ): string[] {
   const taken = new Set(dependsOn);
-  return ids.filter((t) => t !== taskId && !taken.has(t));
+  const after = downstreamOf(tasks, taskId);
+  return tasks.map((t) => t.task_id).filter((t) => t !== taskId && !taken.has(t) && !after.has(t));
+}
+
+/** Every task that waits for `taskId`, directly or through other tasks. */
+export function downstreamOf(
+  tasks: readonly { task_id: string; depends_on?: readonly string[] | undefined }[],
+  taskId: string,
+): Set<string> {
+  const waiting = new Map<string, string[]>();
+  for (const t of tasks)
+    for (const d of t.depends_on ?? []) {
+      const list = waiting.get(d);
+      if (list) list.push(t.task_id);
+      else waiting.set(d, [t.task_id]);
+    }
+  const seen = new Set<string>();
+  const queue = [taskId];
+  while (queue.length > 0) {
+    for (const next of waiting.get(queue.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
 }
 
 /** Up to `limit` of the ids that contain the text typed (any case), those that start with it first. */

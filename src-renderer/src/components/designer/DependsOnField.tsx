@@ -30,7 +30,10 @@ export function DependsOnField({
   const picker = useRef<HTMLSelectElement & HTMLInputElement>(null);
   const [pick, setPick] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
-  const choices = dependencyChoices(ids, taskId, dependsOn);
+  const choices = useMemo(
+    () => dependencyChoices(tasks ?? [], taskId, dependsOn),
+    [tasks, taskId, dependsOn],
+  );
   const typed = choices.length > LISTED;
   // A removed chip's button is gone: the keyboard goes on in the picker (once it is enabled again).
   const refocus = useRef(false);
@@ -114,7 +117,13 @@ export function DependsOnField({
           </>
         ) : (
           <select disabled={choices.length === 0} {...pickerProps}>
-            <option value="">{choices.length === 0 ? 'No other tasks' : 'Choose a task to wait for…'}</option>
+            <option value="">
+              {choices.length > 0
+                ? 'Choose a task to wait for…'
+                : ids.length > 1 + dependsOn.length
+                  ? 'The other tasks wait for this one'
+                  : 'No other tasks'}
+            </option>
             {choices.map((t) => (
               <option key={t} value={t}>
                 {t}

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { ZodType } from 'zod';
 import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
 import type { RetryField } from '../../designer/panel-fields.ts';
@@ -10,11 +11,13 @@ import {
 } from '../../designer/panel-fields.ts';
 import type { Check, TaskDraft } from '../../designer/plan-edit.ts';
 import { checksAt, fieldProblem, renameTask, updateTask } from '../../designer/plan-edit.ts';
+import { knownSkills, skillWarning } from '../../designer/skills.ts';
 import { fieldMessage } from '../../format/field-message.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import { ConditionField } from './ConditionField.tsx';
+import { DeadlineField } from './DeadlineField.tsx';
 import { DependsOnField } from './DependsOnField.tsx';
 import { NumberField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
@@ -59,6 +62,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const edit = useBaton((s) => s.edit);
   const tryEdit = useBaton((s) => s.tryEdit);
   const agents = useBaton((s) => s.agents);
+  const known = useMemo(() => knownSkills(agents), [agents]);
   const patch = (p: Partial<Omit<TaskDraft, 'task_id'>>, merge?: string) =>
     edit((plan) => updateTask(plan, task.task_id, p), undefined, merge);
   // A taken or invalid id is refused, like a cycle: the field keeps it, with the reason.
@@ -100,6 +104,8 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
       <SkillsField
         skills={task.required_skills ?? []}
         error={problem('required_skills', 'Required skills')}
+        suggestions={known}
+        warn={agents.length > 0 ? (s) => skillWarning(s, known) : undefined}
         onChange={(s) => patch({ required_skills: s })}
       />
       <label>
@@ -113,12 +119,10 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           ))}
         </select>
       </label>
-      <TextField
-        label="Deadline (ISO 8601)"
-        value={task.deadline ?? ''}
-        placeholder="2026-12-01T17:00:00Z"
+      <DeadlineField
+        value={task.deadline}
         error={problem('deadline', 'Deadline')}
-        onCommit={(v) => patch({ deadline: v || undefined })}
+        onCommit={(v, merge) => patch({ deadline: v }, merge)}
       />
       <label className="check">
         <input

@@ -1,24 +1,36 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { RemovableChip } from './RemovableChip.tsx';
 
-/** Skills as chips: type and press Enter to add, × to remove. */
+/**
+ * Skills as chips: type and press Enter to add (with the known skills suggested as typed), ×
+ * to remove. A skill `warn` has something to say about (nobody has it) is marked, and said.
+ */
 export function SkillsField({
   skills,
   error,
   onChange,
   label = 'Required skills',
+  suggestions = [],
+  warn,
 }: {
   label?: string;
   skills: string[];
   error: string | null;
   onChange(s: string[]): void;
+  /** Skills to suggest as one is typed (those registered agents have). */
+  suggestions?: readonly string[];
+  /** What is wrong with a skill, or null. */
+  warn?: (skill: string) => string | null;
 }) {
+  const id = useId();
   const [text, setText] = useState('');
   const add = () => {
     const s = text.trim();
     if (s && !skills.includes(s)) onChange([...skills, s]);
     setText('');
   };
+  const warnings = warn ? skills.map(warn).filter((w): w is string => w !== null) : [];
+  const offered = suggestions.filter((s) => !skills.includes(s));
   return (
     <div className="skills-field">
       <label>
@@ -26,7 +38,8 @@ export function SkillsField({
         <input
           type="text"
           value={text}
-          placeholder="type a skill, press Enter"
+          list={offered.length > 0 ? `${id}-skills` : undefined}
+          placeholder={offered.length > 0 ? 'type or pick a skill, press Enter' : 'type a skill, press Enter'}
           aria-invalid={error ? true : undefined}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
@@ -37,16 +50,31 @@ export function SkillsField({
           }}
         />
       </label>
+      {offered.length > 0 && (
+        <datalist id={`${id}-skills`}>
+          {offered.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      )}
       <div className="chips">
         {skills.map((s) => (
           <RemovableChip
             key={s}
             text={s}
             removeLabel={`Remove skill ${s}`}
+            warn={warn?.(s)}
             onRemove={() => onChange(skills.filter((x) => x !== s))}
           />
         ))}
       </div>
+      {warnings.length > 0 && (
+        <ul className="field-warning" aria-label="Skill warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       {error && <span className="field-error">{error}</span>}
     </div>
   );
