@@ -10,6 +10,7 @@ import type {
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { cardBadges } from '../../designer/card-badges.ts';
 import type { TaskDraft } from '../../designer/plan-edit.ts';
 import { connect, removeElements } from '../../designer/plan-edit.ts';
 import { plural } from '../../format/plural.ts';
@@ -34,6 +35,7 @@ import {
 import { PlanOverview } from '../graph/PlanOverview.tsx';
 import type { TaskNodeType } from '../graph/TaskNode.tsx';
 import { CARD_HANDLES, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH, TaskNode } from '../graph/TaskNode.tsx';
+import { FindTask } from './FindTask.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
 
@@ -71,6 +73,7 @@ const taskNode = (t: TaskDraft, position: { x: number; y: number }): TaskNodeTyp
     status: null,
     agentId: t.agent ?? null,
     reason: null,
+    badges: cardBadges(t),
   },
 });
 /** A task's node and the task it was built from. */
@@ -266,6 +269,7 @@ export function DesignerGraph() {
           proOptions={{ hideAttribution: true }}
         >
           <Background />
+          <FindTask />
           {canvas && <PlanOverview scene={canvas.scene} designer />}
           {large && <OverviewSwitch onChange={setOverview} />}
           {draft.tasks.length <= MINIMAP_MAX_TASKS && !overview && (

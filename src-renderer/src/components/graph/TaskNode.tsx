@@ -3,6 +3,7 @@ import { Handle, Position, useStore } from '@xyflow/react';
 import { memo } from 'react';
 import type { Priority } from '../../../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../../../src-shared/schemas/run.ts';
+import type { CardBadge } from '../../designer/card-badges.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 
 export interface TaskNodeData extends Record<string, unknown> {
@@ -19,6 +20,8 @@ export interface TaskNodeData extends Record<string, unknown> {
   progress?: number | null;
   /** How the task differs in the version it is compared with (the version history's graph). */
   mark?: VersionMark | undefined;
+  /** Settings worth seeing without opening the task (the designer): approval, cost, retries… */
+  badges?: readonly CardBadge[] | undefined;
 }
 
 /** A task in one version compared with another: new in it, changed, or gone from the other. */
@@ -84,9 +87,10 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
       </article>
     );
   }
+  const badges = data.badges && data.badges.length > 0 ? data.badges : null;
   return (
     <article
-      className={`task-node node-${status ?? 'none'}${marked}`}
+      className={`task-node node-${status ?? 'none'}${marked}${badges ? ' has-badges' : ''}`}
       aria-label={label}
       title={data.reason ?? data.description}
     >
@@ -104,6 +108,15 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
         {mark && <span className={`pill version-${mark}`}>{MARK_LABEL[mark]}</span>}
       </header>
       <p className="task-desc">{data.description || <em>No description</em>}</p>
+      {badges && (
+        <ul className="card-badges" aria-label={`Settings of ${data.taskId}`}>
+          {badges.map((b) => (
+            <li key={b.kind} className={`card-badge badge-${b.kind}`} title={b.title} aria-label={b.title}>
+              {b.text}
+            </li>
+          ))}
+        </ul>
+      )}
       {status === 'in_progress' && typeof data.progress === 'number' && (
         <div
           className="node-progress"

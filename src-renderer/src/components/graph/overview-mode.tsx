@@ -98,7 +98,17 @@ export function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => 
   return null;
 }
 
-/** The viewport React Flow's fitView would choose, or undefined before the box has a size. */
+/**
+ * A small plan is first shown at a zoom its cards can be read at: fitted with little padding,
+ * and when even that is too small to read, at READABLE.zoom from its first tasks (Fit view and
+ * the minimap show the rest). A large plan is fitted whole (its overview).
+ */
+export const READABLE = { tasks: 25, zoom: 0.8, padding: 0.08, margin: 16 };
+
+/**
+ * Where a plan is first shown: fitted as React Flow's fitView would (with less padding and a
+ * readable zoom for a small plan); undefined before the box has a size.
+ */
 export function fittedViewport(positions: Positions, box: HTMLElement | null): Viewport | undefined {
   const rect = box?.getBoundingClientRect();
   const all = Object.values(positions);
@@ -114,14 +124,28 @@ export function fittedViewport(positions: Positions, box: HTMLElement | null): V
     if (p.x > right) right = p.x;
     if (p.y > bottom) bottom = p.y;
   }
-  return getViewportForBounds(
-    { x, y, width: right + NODE_WIDTH - x, height: bottom + NODE_HEIGHT - y },
+  const bounds = { x, y, width: right + NODE_WIDTH - x, height: bottom + NODE_HEIGHT - y };
+  const small = all.length <= READABLE.tasks;
+  const fit = getViewportForBounds(
+    bounds,
     rect.width,
     rect.height,
     MIN_ZOOM,
     FIT.maxZoom,
-    FIT.padding,
+    small ? READABLE.padding : FIT.padding,
   );
+  if (!small || fit.zoom >= READABLE.zoom) return fit;
+  // Centred along an axis it fits in; from its start (left, top) along one it does not.
+  const zoom = READABLE.zoom;
+  const place = (start: number, size: number, room: number) =>
+    size * zoom + 2 * READABLE.margin <= room
+      ? (room - size * zoom) / 2 - start * zoom
+      : READABLE.margin - start * zoom;
+  return {
+    x: place(bounds.x, bounds.width, rect.width),
+    y: place(bounds.y, bounds.height, rect.height),
+    zoom,
+  };
 }
 
 /**
