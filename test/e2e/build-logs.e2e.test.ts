@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,8 @@ interface Hit {
 }
 
 // Build logs (B11): the time shown is the one the list is sorted by, the agent filter finds
-// part of an id, and the audit log can be filtered too.
+// part of an id, and the audit log can be filtered too. Each entry names and links its run and
+// task, opens laid out with Copy, and the list exports as JSON, NDJSON and CSV.
 describe.skipIf(skipE2e)('the build logs', () => {
   let baton: Baton;
   let page: Page;
@@ -119,5 +121,73 @@ describe.skipIf(skipE2e)('the build logs', () => {
     await expect.poll(() => rows().count()).toBe(0);
     await filters.getByLabel('Until').fill('');
     await expect.poll(() => rows().count()).toBe(maria);
+  });
+
+  it('names and links the run and task of each entry; a link opens the task in its run', async () => {
+    await page.getByRole('tab', { name: 'Memory' }).click();
+    const run = (await baton.runsOf('digest'))[0]!.id;
+    const result = list().filter({ hasText: 'writer-bot' }).filter({ hasText: 'task write' });
+    await expect.poll(() => result.count()).toBe(1);
+    expect(await result.textContent()).toContain(`run ${run}`);
+    // The build log is the run's too, though only the run says which log it writes.
+    const log = list().filter({ hasText: 'build_log' });
+    await expect.poll(() => log.textContent()).toContain(`run ${run}`);
+    await result.getByRole('button', { name: `Open task write in run ${run}` }).click();
+    await page.getByRole('region', { name: 'Task write details' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Build logs' })
+      .click();
+  });
+
+  it('lays an opened entry out, its content readable, and copies it whole as JSON', async () => {
+    const run = (await baton.runsOf('digest'))[0]!.id;
+    await list().filter({ hasText: 'build_log' }).getByRole('button').first().click();
+    const entry = page.getByRole('region', { name: 'Entry' });
+    const fields = await entry.locator('dl').textContent();
+    expect(fields).toContain('Plandigest');
+    expect(fields).toContain(`Run${run}`);
+    expect(await entry.getByRole('region', { name: 'Entry content' }).textContent()).toContain(
+      '"delegated_tasks"',
+    );
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await entry.getByRole('button', { name: 'Copy the entry as JSON' }).click();
+    await expect
+      .poll(() => entry.getByRole('button', { name: 'Copy the entry as JSON' }).textContent())
+      .toBe('Copied');
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(copied).toMatchObject({ type: 'build_log', content: { plan_id: 'digest' } });
+    await page.screenshot({ path: join(shots, 'build-log-entry.png') });
+  });
+
+  it('exports the entries listed as NDJSON and as CSV', async () => {
+    const exported = async (format: string) => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: `Export ${format}` }).click(),
+      ]);
+      return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
+    };
+    const nd = await exported('NDJSON');
+    expect(nd.name).toBe('baton-memory.ndjson');
+    const entries = nd.text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(entries).toHaveLength(4);
+    expect(entries.map((e) => e.type).sort()).toEqual([
+      'build_log',
+      'task_result',
+      'task_result',
+      'task_result',
+    ]);
+    const csv = await exported('CSV');
+    expect(csv.name).toBe('baton-memory.csv');
+    const lines = csv.text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('id,type,plan,run,task,agent,status,tags,written,updated,content');
+    const run = (await baton.runsOf('digest'))[0]!.id;
+    expect(lines.find((l) => l.includes(',writer-bot,') && l.includes(',write,'))).toContain(
+      `,digest,${run},write,`,
+    );
   });
 });

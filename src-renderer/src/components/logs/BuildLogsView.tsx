@@ -2,10 +2,13 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
 import { AUDIT_LIST_LIMIT, MEMORY_LIST_LIMIT } from '../../api/client.ts';
-import { downloadJson } from '../../designer/download.ts';
+import { downloadJson, downloadText } from '../../designer/download.ts';
 import { filtersAudit, matchesAudit } from '../../store/audit-filter.ts';
 import { useBaton } from '../../store/index.ts';
 import { Tabs } from '../shared/Tabs.tsx';
+import { AuditEntryView, EntryLinks, MemoryEntryView } from './EntryView.tsx';
+import type { EntryRefs, RunRef } from './entry-refs.ts';
+import { AUDIT_COLUMNS, auditRefs, MEMORY_COLUMNS, memoryRefs, toCsv, toNdjson } from './entry-refs.ts';
 import { AuditFilters, MemoryFilters } from './LogFilters.tsx';
 
 type Tab = 'memory' | 'audit';
@@ -26,6 +29,19 @@ export function BuildLogsView() {
     [auditListed, auditFilter],
   );
   const searchAudit = useBaton((s) => s.searchAudit);
+  // The runs, to link an entry to its run and plan (a build log is known by the run that writes it).
+  const allRuns = useBaton((s) => s.allRuns);
+  const loadAllRuns = useBaton((s) => s.loadAllRuns);
+  useEffect(() => {
+    if (useBaton.getState().allRuns === null) void loadAllRuns();
+  }, [loadAllRuns]);
+  const { runsByLog, runsById } = useMemo(() => {
+    const refs: RunRef[] = allRuns ?? [];
+    return {
+      runsByLog: new Map(refs.map((r) => [r.memory_id, r])),
+      runsById: new Map(refs.map((r) => [r.id, r])),
+    };
+  }, [allRuns]);
   const [tab, setTab] = useState<Tab>('memory');
   const [query, setQuery] = useState(useBaton.getState().memoryQuery);
   // Each tab keeps its own open entry: the audit log never shows a memory entry opened before.
@@ -67,15 +83,36 @@ export function BuildLogsView() {
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />
-          <button
-            type="button"
-            onClick={() =>
-              downloadJson(`baton-${tab}.json`, tab === 'memory' ? hits.map((h) => h.entry) : audit)
-            }
-            disabled={rows === 0}
-          >
-            Export JSON
-          </button>
+          <fieldset className="export-group" aria-label="Export">
+            <legend className="muted small">Export</legend>
+            {(['json', 'ndjson', 'csv'] as const).map((format) => (
+              <button
+                key={format}
+                type="button"
+                disabled={rows === 0}
+                aria-label={`Export ${format.toUpperCase()}`}
+                onClick={() => {
+                  const name = `baton-${tab === 'memory' ? 'memory' : 'audit'}.${format}`;
+                  const list = tab === 'memory' ? hits.map((h) => h.entry) : audit;
+                  if (format === 'json') downloadJson(name, list);
+                  else if (format === 'ndjson') downloadText(name, toNdjson(list), 'application/x-ndjson');
+                  else
+                    downloadText(
+                      name,
+                      tab === 'memory'
+                        ? toCsv(
+                            MEMORY_COLUMNS(runsByLog),
+                            hits.map((h) => h.entry),
+                          )
+                        : toCsv(AUDIT_COLUMNS(runsById), audit),
+                      'text/csv',
+                    );
+                }}
+              >
+                {format.toUpperCase()}
+              </button>
+            ))}
+          </fieldset>
         </div>
       </header>
       <fieldset className="filters" aria-label="Filters">
@@ -111,48 +148,61 @@ export function BuildLogsView() {
             render={(i) => {
               if (tab === 'memory') {
                 const { entry, snippet } = hits[i]!;
+                const refs = memoryRefs(entry, runsByLog);
                 return (
-                  <button
-                    type="button"
-                    className={`memory-item${isOpen(entry) ? ' active' : ''}`}
-                    aria-current={isOpen(entry) || undefined}
-                    onClick={() => setOpened((o) => ({ ...o, memory: entry }))}
-                  >
-                    <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
-                    <span className="muted small">{memoryLine(entry)}</span>
-                    {snippet && <div className="small snippet">{highlight(snippet)}</div>}
-                  </button>
+                  <div className="memory-row">
+                    <button
+                      type="button"
+                      className={`memory-item${isOpen(entry) ? ' active' : ''}`}
+                      aria-current={isOpen(entry) || undefined}
+                      onClick={() => setOpened((o) => ({ ...o, memory: entry }))}
+                    >
+                      <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
+                      <span className="muted small">{memoryLine(entry)}</span>
+                      <RefColumns refs={refs} />
+                      {snippet && <div className="small snippet">{highlight(snippet)}</div>}
+                    </button>
+                    <EntryLinks refs={refs} compact />
+                  </div>
                 );
               }
               const e = audit[i]!;
+              const refs = auditRefs(e, runsById);
               return (
-                <button
-                  type="button"
-                  className={`memory-item${isOpen(e) ? ' active' : ''}`}
-                  aria-current={isOpen(e) || undefined}
-                  onClick={() => setOpened((o) => ({ ...o, audit: e }))}
-                >
-                  <span className="pill">{e.entity}</span> <code>{e.entity_id}</code>{' '}
-                  <span className="small">
-                    {e.from_status ?? '—'} → {e.to_status ?? '—'}
-                  </span>{' '}
-                  <span className="muted small">
-                    by {e.actor} · {new Date(e.at).toLocaleString()}
-                  </span>
-                  <div className="small snippet">{e.why}</div>
-                </button>
+                <div className="memory-row">
+                  <button
+                    type="button"
+                    className={`memory-item${isOpen(e) ? ' active' : ''}`}
+                    aria-current={isOpen(e) || undefined}
+                    onClick={() => setOpened((o) => ({ ...o, audit: e }))}
+                  >
+                    <span className="pill">{e.entity}</span> <code>{e.entity_id}</code>{' '}
+                    <span className="small">
+                      {e.from_status ?? '—'} → {e.to_status ?? '—'}
+                    </span>{' '}
+                    <span className="muted small">
+                      by {e.actor} · {new Date(e.at).toLocaleString()}
+                    </span>
+                    <RefColumns refs={refs} />
+                    <div className="small snippet">{e.why}</div>
+                  </button>
+                  <EntryLinks refs={refs} compact />
+                </div>
               );
             }}
           />
         )}
         <aside className="run-panel" aria-label="Entry">
-          {open ? (
-            <section aria-label="Entry JSON">
-              {!openListed && !loading && (
-                <p className="muted small">Not among the entries listed now (search or filters changed).</p>
-              )}
-              <pre>{JSON.stringify(open, null, 2)}</pre>
-            </section>
+          {opened.memory && tab === 'memory' ? (
+            <>
+              {!openListed && !loading && <NotListed />}
+              <MemoryEntryView entry={opened.memory} refs={memoryRefs(opened.memory, runsByLog)} />
+            </>
+          ) : opened.audit && tab === 'audit' ? (
+            <>
+              {!openListed && !loading && <NotListed />}
+              <AuditEntryView entry={opened.audit} refs={auditRefs(opened.audit, runsById)} />
+            </>
           ) : (
             <p className="muted">Select an entry to read it.</p>
           )}
@@ -164,18 +214,36 @@ export function BuildLogsView() {
 
 const ITEM = 64;
 
+const NotListed = () => (
+  <p className="muted small">Not among the entries listed now (search or filters changed).</p>
+);
+
+/** The plan, run and task columns of a row, those it has. */
+function RefColumns({ refs }: { refs: EntryRefs }) {
+  if (!refs.plan && !refs.run && !refs.task) return null;
+  return (
+    <span className="ref-columns small">
+      {refs.plan && <span>plan {refs.plan}</span>}
+      {refs.run && <span>run {refs.run}</span>}
+      {refs.task && <span>task {refs.task}</span>}
+    </span>
+  );
+}
+
 const entries = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
 
 /**
- * A memory entry's line: its agent, tags and status, and when it was written (the list's order,
+ * A memory entry's line: its agent, other tags and status, and when it was written (the list's order,
  * newest first), with when it was last updated when that was later.
  */
 function memoryLine(entry: MemoryEntry): string {
   const written = new Date(entry.created_at).toLocaleString();
   const updated = new Date(entry.updated_at).toLocaleString();
+  // Tags the row shows as columns (plan, run), or says already (its type, its agent), are left out.
+  const tags = entry.tags.filter((t) => t !== entry.type && !/^(plan|run|agent):/.test(t));
   return [
     entry.agent_id,
-    ...entry.tags,
+    ...tags,
     entry.status,
     `written ${written}`,
     updated !== written ? `updated ${updated}` : null,
