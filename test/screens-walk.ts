@@ -238,6 +238,18 @@ try {
     const first = p.getByRole('list', { name: 'Audit entries' }).getByRole('listitem').first();
     if ((await first.count()) > 0) await first.getByRole('button').first().click();
   });
+  // A narrow window: the sidebar is folded to a rail; its button shows it over the screen.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const rail = page.getByRole('button', { name: 'Show the sidebar' });
+  if ((await rail.count()) > 0) {
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await rail.click();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(out, `19-sidebar-open-1024-${scheme}.png`) });
+      await page.keyboard.press('Escape');
+    }
+  }
   console.log(`screens in ${out}`);
 } finally {
   await browser.close();

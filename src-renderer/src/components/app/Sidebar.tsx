@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunStatus } from '../../../../src-shared/schemas/run.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
@@ -7,8 +7,57 @@ import { VIEW_LIST } from '../../views.ts';
 import { NewPlanButton, NewPlanDialog } from '../plans/NewPlanDialog.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { IdentityLine } from './IdentityDialog.tsx';
+import { useNarrow } from './use-narrow.ts';
 
+/**
+ * The sections and plans. In a narrow window (use-narrow.ts) it folds to a rail with one button
+ * that shows it over the screen; choosing a section or a plan, Escape or a click beside it folds
+ * it again.
+ */
 export function Sidebar() {
+  const narrow = useNarrow();
+  const [open, setOpen] = useState(false);
+  const connection = useBaton((s) => s.connection);
+  useEffect(() => {
+    if (!narrow) setOpen(false);
+  }, [narrow]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+  if (!narrow) return <SidebarBody />;
+  return (
+    <>
+      <aside className="sidebar rail" aria-label="Sidebar (folded)">
+        <button
+          type="button"
+          className="rail-toggle"
+          aria-label="Show the sidebar"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+        >
+          ☰
+        </button>
+        <span
+          role="img"
+          className={`conn conn-${connection}`}
+          title={`Connection: ${connection}`}
+          aria-label={`Connection ${connection}`}
+        />
+      </aside>
+      {open && (
+        <>
+          <div className="sidebar-backdrop" aria-hidden onClick={() => setOpen(false)} />
+          <SidebarBody overlay onChosen={() => setOpen(false)} />
+        </>
+      )}
+    </>
+  );
+}
+
+function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () => void }) {
   const view = useBaton((s) => s.view);
   const setView = useBaton((s) => s.setView);
   const plans = useBaton((s) => s.plans);
@@ -19,7 +68,7 @@ export function Sidebar() {
   const allRuns = useBaton((s) => s.allRuns);
   const last = useMemo(() => lastRuns(allRuns), [allRuns]);
   return (
-    <aside className="sidebar">
+    <aside className={overlay ? 'sidebar overlay' : 'sidebar'}>
       <div className="brand">
         <span className="logo" aria-hidden>
           ◆
@@ -31,10 +80,23 @@ export function Sidebar() {
           title={`Connection: ${connection}`}
           aria-label={`Connection ${connection}`}
         />
+        {overlay && (
+          <button type="button" className="icon" aria-label="Hide the sidebar" onClick={onChosen}>
+            ×
+          </button>
+        )}
       </div>
       <nav aria-label="Sections">
         {VIEW_LIST.map((v) => (
-          <NavButton key={v.view} entry={v} active={view === v.view} onClick={() => setView(v.view)} />
+          <NavButton
+            key={v.view}
+            entry={v}
+            active={view === v.view}
+            onClick={() => {
+              setView(v.view);
+              onChosen?.();
+            }}
+          />
         ))}
       </nav>
       <div className="sidebar-section">
@@ -52,7 +114,10 @@ export function Sidebar() {
               type="button"
               className={`plan-item${p.plan_id === selected && view === 'plans' ? ' active' : ''}`}
               aria-current={p.plan_id === selected ? 'true' : undefined}
-              onClick={() => selectPlan(p.plan_id)}
+              onClick={() => {
+                void selectPlan(p.plan_id);
+                onChosen?.();
+              }}
             >
               <span className="plan-name">{p.name}</span>
               <span className="muted small">

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+// A window of 1024 × 700: the sidebar folds to a rail and is shown over the screen on demand,
+// the side panel is narrower, and no screen scrolls sideways or is cut off at the right.
+describe.skipIf(skipE2e)('a narrow window', () => {
+  let baton: Baton;
+  let page: Page;
+
+  beforeAll(async () => {
+    baton = await launchBaton('narrow', { width: 1024, height: 700 });
+    page = baton.page;
+    await baton.rpc('agents.import', { agents: [{ id: 'helper', skills: ['x'] }] });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'digest',
+        name: 'Weekly digest',
+        tasks: [
+          { task_id: 'collect', description: 'Collect the news', required_skills: ['x'] },
+          { task_id: 'send', description: 'Send it', required_skills: ['x'], depends_on: ['collect'] },
+        ],
+      },
+    });
+    await page.goto(baton.server.url);
+    await page.getByRole('heading', { name: 'Weekly digest' }).waitFor();
+  });
+  afterAll(() => baton?.close());
+
+  const sections = () => page.getByRole('navigation', { name: 'Sections' });
+  const rail = () => page.getByRole('button', { name: 'Show the sidebar' });
+  /** Nothing wider than the window: no sideways scroll, and main ends inside the window. */
+  const fits = () =>
+    page.evaluate(() => {
+      const main = document.querySelector('main')!.getBoundingClientRect();
+      return (
+        document.documentElement.scrollWidth <= window.innerWidth &&
+        main.right <= window.innerWidth + 1 &&
+        document.querySelector('main')!.scrollWidth <= Math.ceil(main.width) + 1
+      );
+    });
+
+  it('folds the sidebar to a rail that shows it over the screen, and folds it again once a section is chosen', async () => {
+    expect(await sections().count()).toBe(0);
+    // The plan's screen has the room the sidebar gave up.
+    const main = (await page.locator('main').boundingBox())!;
+    expect(main.x).toBeLessThan(60);
+    expect(await rail().getAttribute('aria-expanded')).toBe('false');
+    await rail().click();
+    await sections().waitFor();
+    await page.screenshot({ path: join(shots, 'narrow-sidebar-open.png') });
+    await sections().getByRole('button', { name: 'Agents' }).click();
+    await expect.poll(() => sections().count()).toBe(0);
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    // Escape folds it too.
+    await rail().click();
+    await sections().waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => sections().count()).toBe(0);
+  });
+
+  it('fits every screen in the window', async () => {
+    for (const name of ['Plans', 'Runs', 'Approvals', 'My tasks', 'Agents', 'Projects', 'Build logs']) {
+      await rail().click();
+      await sections()
+        .getByRole('button', { name: new RegExp(`^${name}`) })
+        .click();
+      await page.waitForFunction(() => !/^Loading/.test(document.querySelector('main')?.textContent ?? ''));
+      expect({ name, fits: await fits() }).toEqual({ name, fits: true });
+    }
+  });
+
+  it('leaves the graph beside the side panel more room than the panel', async () => {
+    await rail().click();
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button', { name: /Weekly digest/ })
+      .click();
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    const graph = (await page.getByRole('region', { name: 'Plan designer graph' }).boundingBox())!;
+    expect(graph.width).toBeGreaterThan(560);
+    expect(await fits()).toBe(true);
+    await page.screenshot({ path: join(shots, 'narrow-designer.png') });
+    await page.getByRole('button', { name: 'Discard' }).click();
+  });
+
+  it('shows the whole sidebar again when the window is wide', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await sections().waitFor();
+    expect(await rail().count()).toBe(0);
+  });
+});
