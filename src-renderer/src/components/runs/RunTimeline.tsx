@@ -4,6 +4,7 @@ import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-sh
 import { formatDuration } from '../../format/duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
+import { timeTicks } from './timeline-ticks.ts';
 
 const ROW = 24;
 
@@ -29,15 +30,31 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const end = Math.max(run.finished_at ? Date.parse(run.finished_at) : Date.now(), lastFinish);
   const span = Math.max(1, end - t0);
   const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0) / span) * 100))}%`;
+  const ticks = useMemo(() => timeTicks(span), [span]);
   return (
     <section className="timeline" aria-label="Run timeline">
       <TimelineLegend />
-      <div className="timeline-axis small muted">
-        <span>0 ms</span>
-        <span>{formatDuration(span)}</span>
-      </div>
       <div ref={scroller} className="timeline-rows">
+        {/* In the scroller, so the ticks line up with the tracks whatever its scrollbar takes. */}
+        <div
+          className="timeline-axis small muted"
+          role="img"
+          aria-label={`Time axis, 0 to ${formatDuration(span)}`}
+        >
+          <span className="timeline-ticks">
+            {ticks.map((ms) => (
+              <span key={ms} className="axis-tick" style={{ left: pct(t0 + ms) }}>
+                {ms === 0 ? '0' : formatDuration(ms)}
+              </span>
+            ))}
+          </span>
+        </div>
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+          <span className="timeline-grid" aria-hidden>
+            {ticks.map((ms) => (
+              <span key={ms} className="gridline" style={{ left: pct(t0 + ms) }} />
+            ))}
+          </span>
           {rows.getVirtualItems().map((v) => {
             const id = order[v.index]!;
             const t = tasks[id];
@@ -48,8 +65,21 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
             const stop = finished ?? (start !== null ? end : null);
             // Not started and not ended: still waiting (for dependencies, an agent, an approval, a retry).
             const waiting = start === null && finished === null;
+            // Waiting for a person (an approval) is told apart from waiting for dependencies or an agent.
+            const person = waiting && t?.status === 'awaiting_approval';
             const retried = (t?.attempt ?? 0) > 1;
-            const label = timelineLabel({ id, t, t0, start, stop, finished, reused, waiting, retried });
+            const label = timelineLabel({
+              id,
+              t,
+              t0,
+              start,
+              stop,
+              finished,
+              reused,
+              waiting,
+              person,
+              retried,
+            });
             return (
               <div
                 key={id}
@@ -78,7 +108,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                   {start !== null && <span className="wait" style={{ left: 0, width: pct(start) }} />}
                   {waiting && (
                     <span
-                      className="wait still"
+                      className={`wait still${person ? ' person' : ''}`}
                       role="img"
                       aria-label={label}
                       style={{ left: 0, width: pct(end) }}
@@ -120,6 +150,7 @@ function timelineLabel(r: {
   finished: number | null;
   reused: boolean;
   waiting: boolean;
+  person: boolean;
   retried: boolean;
 }): string {
   const parts = [`${r.id}: ${r.t ? STATUS_LABEL[r.t.status] : 'Pending'}`];
@@ -127,7 +158,8 @@ function timelineLabel(r: {
   if (r.retried && r.t) parts.push(`attempt ${r.t.attempt}`);
   if (r.start !== null) parts.push(`started at +${formatDuration(r.start - r.t0)}`);
   if (r.start !== null && r.stop !== null) parts.push(`ran ${formatDuration(r.stop - r.start)}`);
-  if (r.waiting) parts.push('still waiting');
+  if (r.person) parts.push('waiting for a person to approve it');
+  else if (r.waiting) parts.push('still waiting');
   if (r.start === null && r.finished !== null) {
     parts.push(`ended at +${formatDuration(r.finished - r.t0)} without running here`);
   }
@@ -136,7 +168,8 @@ function timelineLabel(r: {
 
 const LEGEND: { swatch: string; text: string }[] = [
   { swatch: 'waited', text: 'waited (from the run’s start until the task started)' },
-  { swatch: 'still', text: 'still waiting' },
+  { swatch: 'still', text: 'still waiting (for dependencies or an agent)' },
+  { swatch: 'person', text: 'waiting for a person (an approval)' },
   { swatch: 'done', text: 'ran, done' },
   { swatch: 'running', text: 'running' },
   { swatch: 'failed', text: 'ran, failed' },

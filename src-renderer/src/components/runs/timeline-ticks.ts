@@ -1,0 +1,27 @@
+/** A step of the time axis: 1, 2 or 5 times a power of ten ms, or a round number of minutes or hours. */
+const STEPS = [
+  ...[1, 10, 100, 1_000, 10_000].flatMap((p) => [1 * p, 2 * p, 5 * p]),
+  30_000,
+  60_000,
+  120_000,
+  300_000,
+  600_000,
+  1_800_000,
+  3_600_000,
+  7_200_000,
+  21_600_000,
+  43_200_000,
+  86_400_000,
+];
+
+/**
+ * Where the time axis of a run `span` ms long has its ticks and gridlines: from 0, every round
+ * step that gives at most `most` of them after 0 (at least one), the last at or before the end.
+ */
+export function timeTicks(span: number, most = 6): number[] {
+  if (!Number.isFinite(span) || span <= 0) return [0];
+  const step = STEPS.find((s) => span / s <= most) ?? Math.ceil(span / most / 86_400_000) * 86_400_000;
+  const ticks: number[] = [];
+  for (let t = 0; t <= span + 1e-9; t += step) ticks.push(t);
+  return ticks;
+}
