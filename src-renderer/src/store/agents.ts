@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { api } from '../api/client.ts';
+import { agentsImported } from './import-summary.ts';
 import type { BatonState } from './index.ts';
 import { parseJsonFile } from './json.ts';
 
@@ -31,8 +32,9 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
     if (!parsed.ok) return get().fail(parsed.title, parsed.error);
     try {
       const saved = await api.importAgents(parsed.value);
+      const before = get().agents;
       for (const a of saved) get().upsertAgent(a);
-      get().notify('info', `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}`);
+      get().notify('info', agentsImported(saved, before));
     } catch (err) {
       get().fail(`Could not import ${fileName}`, err);
     }

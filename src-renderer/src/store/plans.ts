@@ -3,6 +3,7 @@ import example from '../../../resources/examples/first-steps.json';
 import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
 import { planImportHint } from './import-hint.ts';
+import { planImported } from './import-summary.ts';
 import type { BatonState } from './index.ts';
 import { parseJsonFile } from './json.ts';
 
@@ -59,7 +60,7 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
       try {
         const summary = await api.importPlan(parsed.value);
         get().upsertPlanSummary(summary);
-        get().notify('info', `Imported ${summary.plan_id} (version ${summary.version})`);
+        get().notify('info', planImported(summary));
         await get().selectPlan(summary.plan_id);
       } catch (err) {
         const hint = planImportHint(parsed.value);
