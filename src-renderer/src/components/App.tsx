@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { useBaton } from '../store/index.ts';
 import { VIEWS } from '../views.ts';
 import { ConnectionNotice } from './app/ConnectionNotice.tsx';
+import { FileDrop } from './app/FileDrop.tsx';
 import { IdentityDialog } from './app/IdentityDialog.tsx';
 import { Sidebar } from './app/Sidebar.tsx';
 import { StorageBanner } from './app/StorageBanner.tsx';
@@ -26,6 +27,7 @@ export function App() {
         </ErrorBoundary>
       </main>
       <Toasts />
+      <FileDrop />
       <IdentityDialog />
     </div>
   );
