@@ -5,6 +5,8 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { FileButton } from '../shared/FileButton.tsx';
 import { AgentForm } from './AgentForm.tsx';
+import { AgentPage } from './AgentPage.tsx';
+import { agentSuccess, agentTime } from './agent-stats.ts';
 import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
 
@@ -23,6 +25,9 @@ export function AgentsView() {
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = agents.find((a) => a.id === editingId) ?? null;
   const [removing, setRemoving] = useState<Agent | null>(null);
+  // The agent whose page is open (its details and recent tasks), by id.
+  const [openId, setOpenId] = useState<string | null>(null);
+  const opened = agents.find((a) => a.id === openId) ?? null;
   // The agent being edited was removed elsewhere (another window, say): the form says so instead
   // of turning silently into "Add an agent" (a removal from this window closes the form itself).
   useEffect(() => {
@@ -92,6 +97,14 @@ export function AgentsView() {
         </div>
       ) : (
         <>
+          {opened && (
+            <AgentPage
+              agent={opened}
+              stats={stats[opened.id]}
+              onEdit={() => setEditingId(opened.id)}
+              onClose={() => setOpenId(null)}
+            />
+          )}
           <table className="tasks" aria-label="Agents">
             <thead>
               <tr>
@@ -113,6 +126,7 @@ export function AgentsView() {
                   key={a.id}
                   agent={a}
                   stats={stats[a.id]}
+                  onOpen={() => setOpenId(a.id)}
                   onEdit={() => setEditingId(a.id)}
                   onRemove={() => setRemoving(a)}
                 />
@@ -140,11 +154,13 @@ export function AgentsView() {
 function AgentRow({
   agent: a,
   stats,
+  onOpen,
   onEdit,
   onRemove,
 }: {
   agent: Agent;
   stats: AgentExecutionStats | undefined;
+  onOpen(): void;
   onEdit(): void;
   onRemove(): void;
 }) {
@@ -162,7 +178,14 @@ function AgentRow({
   return (
     <tr>
       <th scope="row">
-        {a.name ?? a.id}
+        <button
+          type="button"
+          className="link-button agent-open"
+          title={`Open agent ${a.id}: its details and recent tasks`}
+          onClick={onOpen}
+        >
+          {a.name ?? a.id}
+        </button>
         {a.name && <div className="muted small">{a.id}</div>}
       </th>
       <td>{a.kind}</td>
@@ -187,17 +210,13 @@ function AgentRow({
         ))}
       </td>
       <td>
-        {stats?.success_rate === null || !stats
-          ? '—'
-          : `${stats.success_rate}% of ${stats.completed + stats.failed}`}
+        {agentSuccess(stats)}
         {(stats?.cancelled ?? 0) > 0 && <div className="muted small">{stats?.cancelled} cancelled</div>}
         {(stats?.interrupted ?? 0) > 0 && (
           <div className="muted small">{stats?.interrupted} interrupted by a restart</div>
         )}
       </td>
-      <td>
-        {stats?.average_completion_time == null ? '—' : `${stats.average_completion_time.toFixed(2)} s`}
-      </td>
+      <td>{agentTime(stats)}</td>
       <td className="row-actions">
         <button type="button" aria-label={`Edit ${a.id}`} onClick={onEdit}>
           Edit
