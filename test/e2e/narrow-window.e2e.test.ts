@@ -24,7 +24,28 @@ describe.skipIf(skipE2e)('a narrow window', () => {
         ],
       },
     });
+    // A task waiting for approval: the folded sidebar still says something waits.
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'gate',
+        name: 'Gate',
+        tasks: [{ task_id: 'ship', description: 'Ship', required_skills: ['x'], requires_approval: true }],
+      },
+    });
+    await baton.rpc('runs.start', { plan_id: 'gate' });
+    for (let i = 0; i < 300; i++) {
+      const pending = (await baton.rpc('approvals.list', { status: 'pending' }))
+        .value as unknown as unknown[];
+      if (pending.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await page.goto(baton.server.url);
+    await page.getByRole('list', { name: 'Plans' }).or(rail()).first().waitFor();
+    await rail().click();
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button', { name: /Weekly digest/ })
+      .click();
     await page.getByRole('heading', { name: 'Weekly digest' }).waitFor();
   });
   afterAll(() => baton?.close());
@@ -48,6 +69,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     const main = (await page.locator('main').boundingBox())!;
     expect(main.x).toBeLessThan(60);
     expect(await rail().getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => rail().getAttribute('aria-label')).toBe('Show the sidebar (1 waiting for you)');
     await rail().click();
     await sections().waitFor();
     await page.screenshot({ path: join(shots, 'narrow-sidebar-open.png') });

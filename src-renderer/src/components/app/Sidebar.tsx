@@ -18,6 +18,8 @@ export function Sidebar() {
   const narrow = useNarrow();
   const [open, setOpen] = useState(false);
   const connection = useBaton((s) => s.connection);
+  // What the sections' badges count (approvals pending, your tasks), summed on the folded rail.
+  const waiting = useBaton((s) => VIEW_LIST.reduce((n, v) => n + (v.badge?.count(s) ?? 0), 0));
   useEffect(() => {
     if (!narrow) setOpen(false);
   }, [narrow]);
@@ -34,12 +36,17 @@ export function Sidebar() {
         <button
           type="button"
           className="rail-toggle"
-          aria-label="Show the sidebar"
+          aria-label={waiting > 0 ? `Show the sidebar (${waiting} waiting for you)` : 'Show the sidebar'}
           aria-expanded={open}
           onClick={() => setOpen(!open)}
         >
           ☰
         </button>
+        {waiting > 0 && (
+          <span className="badge" aria-hidden>
+            {waiting}
+          </span>
+        )}
         <span
           role="img"
           className={`conn conn-${connection}`}
