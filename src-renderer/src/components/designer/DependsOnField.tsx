@@ -121,7 +121,9 @@ export function DependsOnField({
               {choices.length > 0
                 ? 'Choose a task to wait for…'
                 : ids.length > 1 + dependsOn.length
-                  ? 'The other tasks wait for this one'
+                  ? dependsOn.length > 0
+                    ? 'None left: the rest wait for this one'
+                    : 'The other tasks wait for this one'
                   : 'No other tasks'}
             </option>
             {choices.map((t) => (

@@ -50,7 +50,8 @@ export function FirstSteps() {
         <li aria-label="Make a plan">
           <strong>Make a plan</strong>
           <span className="muted small">
-            Draft one from a sentence, start from an empty canvas, or import a file.
+            Draft one from a sentence, start from an empty canvas, or import a file (or drop it on the
+            window).
           </span>
           <span className="actions">
             <NewPlanButton label="Start a plan…" />
