@@ -143,7 +143,7 @@ describe.skipIf(skipE2e)('the build logs', () => {
   it('lays an opened entry out, its content readable, and copies it whole as JSON', async () => {
     const run = (await baton.runsOf('digest'))[0]!.id;
     await list().filter({ hasText: 'build_log' }).getByRole('button').first().click();
-    const entry = page.getByRole('region', { name: 'Entry' });
+    const entry = page.getByRole('region', { name: 'Entry details' });
     const fields = await entry.locator('dl').textContent();
     expect(fields).toContain('Plandigest');
     expect(fields).toContain(`Run${run}`);

@@ -461,10 +461,13 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     const list = page.getByRole('list', { name: 'Memory entries' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(2); // two runs, one build_log each
     expect(await page.getByLabel('Type').inputValue()).toBe('build_log');
-    const first = list.getByRole('listitem').first().getByRole('button');
+    const first = list.getByRole('listitem').first().getByRole('button').first();
     await first.click();
-    const entry = page.getByRole('region', { name: 'Entry JSON' });
-    expect(await entry.textContent()).toContain('"type": "build_log"');
+    const entry = page.getByRole('region', { name: 'Entry details' });
+    expect(await entry.textContent()).toContain('build_log');
+    expect(await entry.getByRole('region', { name: 'Entry content' }).textContent()).toContain(
+      '"delegated_tasks"',
+    );
     expect(await first.getAttribute('aria-current')).toBe('true');
     // A search that leaves the open entry out says so; clearing it marks the entry again.
     await page.getByLabel('Search memory').fill('zzzz-no-such-words');

@@ -158,7 +158,7 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
     await page.getByRole('button', { name: 'Build logs', exact: true }).click();
     const entries = page.getByRole('list', { name: 'Memory entries' });
     await entries.getByRole('button').first().click();
-    await page.getByRole('region', { name: 'Entry JSON' }).waitFor();
+    await page.getByRole('region', { name: 'Entry details' }).waitFor();
     await expectReadable('build-logs');
     expect(pageErrors).toEqual([]);
   });

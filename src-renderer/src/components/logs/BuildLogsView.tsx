@@ -194,15 +194,17 @@ export function BuildLogsView() {
         )}
         <aside className="run-panel" aria-label="Entry">
           {opened.memory && tab === 'memory' ? (
-            <>
-              {!openListed && !loading && <NotListed />}
-              <MemoryEntryView entry={opened.memory} refs={memoryRefs(opened.memory, runsByLog)} />
-            </>
+            <MemoryEntryView
+              entry={opened.memory}
+              refs={memoryRefs(opened.memory, runsByLog)}
+              note={!openListed && !loading && <NotListed />}
+            />
           ) : opened.audit && tab === 'audit' ? (
-            <>
-              {!openListed && !loading && <NotListed />}
-              <AuditEntryView entry={opened.audit} refs={auditRefs(opened.audit, runsById)} />
-            </>
+            <AuditEntryView
+              entry={opened.audit}
+              refs={auditRefs(opened.audit, runsById)}
+              note={!openListed && !loading && <NotListed />}
+            />
           ) : (
             <p className="muted">Select an entry to read it.</p>
           )}

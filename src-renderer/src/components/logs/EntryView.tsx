@@ -51,9 +51,18 @@ function Field({ name, children }: { name: string; children: ReactNode }) {
 }
 
 /** A memory entry laid out: its fields, where it belongs (linked), its content readable, copied whole. */
-export function MemoryEntryView({ entry, refs }: { entry: MemoryEntry; refs: EntryRefs }) {
+export function MemoryEntryView({
+  entry,
+  refs,
+  note,
+}: {
+  entry: MemoryEntry;
+  refs: EntryRefs;
+  note?: ReactNode;
+}) {
   return (
-    <section className="entry-view" aria-label="Entry">
+    <section className="entry-view" aria-label="Entry details">
+      {note}
       <header>
         <span className="pill">{entry.type}</span> <code>{entry.id}</code>
         <CopyButton text={() => JSON.stringify(entry, null, 2)} label="Copy JSON" what="the entry as JSON" />
@@ -76,9 +85,18 @@ export function MemoryEntryView({ entry, refs }: { entry: MemoryEntry; refs: Ent
 }
 
 /** An audit entry laid out: who changed what, from and to, why, and where (linked). */
-export function AuditEntryView({ entry, refs }: { entry: AuditEntry; refs: EntryRefs }) {
+export function AuditEntryView({
+  entry,
+  refs,
+  note,
+}: {
+  entry: AuditEntry;
+  refs: EntryRefs;
+  note?: ReactNode;
+}) {
   return (
-    <section className="entry-view" aria-label="Entry">
+    <section className="entry-view" aria-label="Entry details">
+      {note}
       <header>
         <span className="pill">{entry.entity}</span> <code>{entry.entity_id}</code>
         <CopyButton text={() => JSON.stringify(entry, null, 2)} label="Copy JSON" what="the entry as JSON" />
