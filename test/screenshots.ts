@@ -150,7 +150,7 @@ try {
   const found = page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem');
   await found.filter({ hasText: 'build_log' }).first().waitFor();
   while ((await found.count()) !== 1) await page.waitForTimeout(50);
-  await found.first().getByRole('button').click();
+  await found.first().getByRole('button').first().click();
   await page.waitForTimeout(300);
   await shot(page, 'build-logs');
 
