@@ -26,7 +26,7 @@ describe.skipIf(skipE2e)('the plan designer, its cards and pickers', () => {
         tasks: [
           {
             task_id: 'gather',
-            description: 'Gather the news',
+            description: 'Gather the news of the week from every team, with links to what they shipped',
             required_skills: ['research'],
             estimated_cost: 3,
             requires_approval: true,
@@ -72,6 +72,14 @@ describe.skipIf(skipE2e)('the plan designer, its cards and pickers', () => {
 
   it('shows approval, cost, retries, a pinned agent, a condition and a deadline on the cards', async () => {
     expect(await badges('gather')).toEqual(['approval', 'cost 3']);
+    // A card with badges shows one line of its description, cut with an ellipsis: no second line
+    // showing past it (the description does not stretch to fill the card).
+    const desc = graph().getByRole('article', { name: 'Task gather' }).locator('.task-desc');
+    // Its height in lines of its font (a line is about 1.2 times the font size).
+    const lines = await desc.evaluate(
+      (el) => el.clientHeight / (1.25 * Number.parseFloat(getComputedStyle(el).fontSize)),
+    );
+    expect(lines).toBeLessThan(1.5);
     expect(await badges('write')).toEqual(['3 tries', 'pinned writer']);
     expect(await badges('send')).toEqual(['if…', 'deadline']);
     // A task with none of them has no badge list at all.
