@@ -108,6 +108,27 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     await page.getByRole('button', { name: 'Discard' }).click();
   });
 
+  it('hides the side panel for the graph on demand, and shows it again when a task is picked', async () => {
+    await rail().click();
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button', { name: /Weekly digest/ })
+      .click();
+    const panel = page.getByRole('region', { name: 'Run result' });
+    await panel.waitFor();
+    await page.getByRole('button', { name: /Hide the side panel/ }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    const graph = page.locator('section.graph');
+    await expect.poll(async () => (await graph.boundingBox())!.width).toBeGreaterThan(900);
+    expect(await fits()).toBe(true);
+    await page.screenshot({ path: join(shots, 'narrow-panel-hidden.png') });
+    await graph.getByRole('article', { name: 'Task send' }).click();
+    await panel.waitFor();
+    expect(
+      await page.getByRole('button', { name: /Hide the side panel/ }).getAttribute('aria-expanded'),
+    ).toBe('true');
+  });
+
   it('shows the whole sidebar again when the window is wide', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await sections().waitFor();

@@ -1,6 +1,7 @@
-import { Suspense, useCallback, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import { useBaton, useSelectedTaskId } from '../../store/index.ts';
+import { useNarrow } from '../app/use-narrow.ts';
 import { RunCompare } from '../runs/RunCompare.tsx';
 import { RunPanel } from '../runs/RunPanel.tsx';
 import { RunTimeline } from '../runs/RunTimeline.tsx';
@@ -88,6 +89,14 @@ function PlanPage({
     [runId, selectRunTask, setSpecTaskId],
   );
   const specTask = !runId && specTaskId ? stored.plan.tasks.find((t) => t.task_id === specTaskId) : undefined;
+  // In a narrow window the side panel can be hidden for the graph's sake; a task picked shows it again.
+  const narrow = useNarrow();
+  const [hidePanel, setHidePanel] = useState(false);
+  const panelHidden = narrow && hidePanel;
+  const picked = selectedTaskId ?? specTask?.task_id ?? null;
+  useEffect(() => {
+    if (picked) setHidePanel(false);
+  }, [picked]);
 
   return (
     <div className="plan-view">
@@ -129,7 +138,17 @@ function PlanPage({
           </ErrorBoundary>
         </div>
       ) : (
-        <div className="plan-body">
+        <div className={`plan-body${panelHidden ? ' wide' : ''}`}>
+          {narrow && (
+            <button
+              type="button"
+              className="panel-toggle"
+              aria-expanded={!panelHidden}
+              onClick={() => setHidePanel(!panelHidden)}
+            >
+              {panelHidden ? '‹ Show the side panel' : 'Hide the side panel ›'}
+            </button>
+          )}
           <ErrorBoundary label={`The ${tab} view`}>
             {tab === 'graph' && (
               <Suspense fallback={<p className="muted centered">Loading the graph…</p>}>
@@ -153,7 +172,7 @@ function PlanPage({
                 <p className="muted centered">Run the plan to see its timeline.</p>
               ))}
           </ErrorBoundary>
-          {run ? (
+          {panelHidden ? null : run ? (
             <ErrorBoundary label="The run panel">
               <RunPanel run={run} order={order} />
             </ErrorBoundary>
