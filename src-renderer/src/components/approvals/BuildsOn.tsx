@@ -1,7 +1,7 @@
 import type { TaskStatus } from '../../../../src-shared/schemas/run.ts';
-import { cut } from '../../format/cut.ts';
+import { outputBrief } from './output-brief.ts';
 
-/** What a task builds on: its dependencies in the run, each with its status and output in one line. */
+/** What a task builds on: its dependencies in the run, each with its status and output in one line (output-brief.ts). */
 export function BuildsOn({
   taskId,
   dependencies,
@@ -19,16 +19,10 @@ export function BuildsOn({
       <ul aria-label={`Dependencies of ${taskId}`}>
         {dependencies.map((d) => (
           <li key={d.task_id}>
-            <code>{d.task_id}</code> ({d.status}): {brief(d.output)}
+            <code>{d.task_id}</code> ({d.status}): {outputBrief(d.output)}
           </li>
         ))}
       </ul>
     </details>
   );
-}
-
-/** A dependency's output in one line. */
-function brief(output: unknown): string {
-  if (output === null || output === undefined) return 'no output';
-  return cut(typeof output === 'string' ? output : JSON.stringify(output), 200, 200);
 }
