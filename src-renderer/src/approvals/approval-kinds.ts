@@ -54,6 +54,18 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
     decided: (approve) =>
       `${approve ? 'Acknowledged' : 'Rejected'}: recorded; the failed task stays failed (re-run it from the run view)`,
   },
+  diff_review: {
+    label: 'Diff review',
+    tone: 'waiting',
+    explain: (a) => `A coding agent's attempt waits for its diff to be reviewed: ${a.reason}`,
+    approveLabel: 'Approve',
+    rejectDetail: (a, actor) =>
+      `The diff is not taken: ${a.task_id} and the tasks that depend on it are skipped; its branch stays. The audit log records it as rejected by ${actor}.`,
+    decided: (approve) =>
+      approve
+        ? 'Approved: the task is done with this diff'
+        : 'Rejected: the task and what depends on it are skipped',
+  },
 };
 
 /** The note after deciding an approval of this kind. */
