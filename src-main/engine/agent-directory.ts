@@ -66,6 +66,12 @@ export class AgentDirectory {
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
+  /** Whether an attempt of the agent may be charged by the usage it reports (agents that pull their work report none). */
+  reportsUsage(agent: Agent): boolean {
+    const executor = this.executorOf(agent);
+    return executor !== undefined && executor.reportsUsage !== false;
+  }
+
   /**
    * Matches a task among every registered agent; an agent this process runs is preferred, and a
    * task only an agent that pulls its work can take waits for it (`matching.ts`).

@@ -61,10 +61,18 @@ export class BudgetLedger {
   /**
    * Why this task would pass the plan's or the project's budget, or null. A budget already used
    * up holds every task, even one without an estimate: what such a task costs is known only from
-   * the usage its agent reports, once the money is spent.
+   * the usage its agent reports, once the money is spent. A task that costs nothing (no
+   * estimate, no cost per task, and an agent that reports no usage: a person, a command) never
+   * waits on money, whatever is left.
    */
-  overBudget(plan: Plan, spec: TaskSpec, agent: Agent): { reason: string; cost: number } | null {
+  overBudget(
+    plan: Plan,
+    spec: TaskSpec,
+    agent: Agent,
+    reportsUsage: boolean,
+  ): { reason: string; cost: number } | null {
     const cost = this.costOf(spec, agent);
+    if (cost === 0 && !reportsUsage) return null;
     for (const [scope, id] of scopes(plan)) {
       const budget = scope === 'plan' ? plan.budget : this.store.projects.get(id)?.budget;
       if (budget === null || budget === undefined) continue;

@@ -117,6 +117,12 @@ export interface Executor {
   start(ctx: TaskContext, signal: AbortSignal): AsyncIterable<ExecutorEvent>;
   /** False for executors that never touch the workspace: the engine then skips creating it. */
   readonly usesWorkspace?: boolean;
+  /**
+   * False for executors that never yield `usage` (or a step with a cost): an attempt of theirs is
+   * charged its estimate (else the agent's cost per task) and nothing more, so a task costing 0
+   * there costs nothing and never waits on a budget. Absent: it may, as models do.
+   */
+  readonly reportsUsage?: boolean;
 }
 
 /** Kinds that run through an executor. `human` agents are handled by the engine itself. */

@@ -142,8 +142,10 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
   /** Starting the task would pass the plan's or its project's budget (spent + in flight + its cost). */
   budget: {
     whenReady: null,
-    beforeStart: (run, spec, agent, { budget }) =>
-      run.approved.has(approvedKey('budget', spec.task_id)) ? null : budget.overBudget(run.plan, spec, agent),
+    beforeStart: (run, spec, agent, { agents, budget }) =>
+      run.approved.has(approvedKey('budget', spec.task_id))
+        ? null
+        : budget.overBudget(run.plan, spec, agent, agents.reportsUsage(agent)),
     waiting: (reason) => `budget: ${reason}`,
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
     closed: closedAs,

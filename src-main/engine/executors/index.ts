@@ -22,8 +22,10 @@ export type ExecutorDeps = CommandExecutorOptions &
 export function createExecutors(deps: ExecutorDeps = {}): ExecutorRegistry {
   return {
     echo: echoExecutor,
-    command: createCommandExecutor(deps),
-    http: createHttpExecutor(deps),
+    // Neither the line protocol nor an HTTP agent's reply carries usage: their attempts cost
+    // their estimate (or the agent's cost per task) and nothing more.
+    command: { ...createCommandExecutor(deps), reportsUsage: false },
+    http: { ...createHttpExecutor(deps), reportsUsage: false },
     llm: createLlmExecutor(deps),
     coding: createCodingExecutor(deps),
   };

@@ -4,6 +4,7 @@ import { CANCELLED } from '../../executor.ts';
 /** Built-in `echo`: completes at once with its input. Dry runs and benchmarks use it. */
 export const echoExecutor: Executor = {
   usesWorkspace: false,
+  reportsUsage: false,
   async *start(ctx, signal) {
     if (signal.aborted) {
       yield CANCELLED;
