@@ -1,6 +1,6 @@
 import type { PlanHandlers } from '../../src-shared/contract/domains/plans.ts';
 import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
-import { parsePlan } from '../../src-shared/schemas/plan.ts';
+import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
@@ -24,6 +24,26 @@ export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHan
   return {
     'plans.list': () => store.plans.list(),
     'plans.get': ({ plan_id, version }) => found(plan_id, version),
+    'plans.spend': ({ plan_id }) => {
+      const { plan } = found(plan_id);
+      const budget = plan.budget ?? null;
+      const budget_scope = budgetScopeOf(plan);
+      const spent_all_runs = store.execution.spent('plan', plan_id);
+      // Runs are listed newest first; per run, the budget weighs the latest one's spend.
+      const run_id = store.runs.list(plan_id)[0]?.id ?? null;
+      const spent_latest_run = run_id ? store.execution.spent('run', run_id) : 0;
+      const spent = budget_scope === 'plan' ? spent_all_runs : spent_latest_run;
+      return {
+        plan_id,
+        budget,
+        budget_scope,
+        spent,
+        remaining: budget === null ? null : budget - spent,
+        run_id,
+        spent_latest_run,
+        spent_all_runs,
+      };
+    },
     'plans.versions': ({ plan_id }) => {
       const rows = store.plans.versions(plan_id);
       if (rows.length === 0) throw new AppError('not_found', `plan "${plan_id}" not found`);

@@ -1,17 +1,32 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { Store } from '../store/store.ts';
 
-type Scope = 'plan' | 'project';
+type Scope = 'run' | 'plan' | 'project';
+
+/** The run whose spend is weighed: its id and the plan (version) it runs. */
+export interface Payer {
+  id: string;
+  plan: Plan;
+}
+
+/** How a scope's budget reads in a reason a person sees. */
+const BUDGET_NAMES: Record<Scope, (budget: number) => string> = {
+  run: (b) => `the plan budget of ${b} for this run`,
+  plan: (b) => `the plan budget of ${b} across its runs`,
+  project: (b) => `the project budget of ${b}`,
+};
 
 const round = (n: number) => Math.round(n * 100) / 100;
 /** How long a scope's spend read from the store is used before it is read again. */
 const SPENT_FRESH_MS = 1_000;
 
 /**
- * Budgets: what tasks in flight are expected to cost, per plan and project, and whether one
- * more task would pass a budget (spent + in flight + its cost). Charges become transactions.
+ * Budgets: what tasks in flight are expected to cost, per run (or per plan: its `budget_scope`)
+ * and project, and whether one more task would pass a budget (spent + in flight + its cost).
+ * Charges become transactions.
  */
 export class BudgetLedger {
   private readonly inFlight = new Map<string, number>();
@@ -50,9 +65,9 @@ export class BudgetLedger {
   }
 
   /** Adds (or with a negative amount removes) an in-flight estimate. */
-  commit(plan: Plan, amount: number): void {
+  commit(run: Payer, amount: number): void {
     if (amount === 0) return;
-    for (const [scope, id] of scopes(plan)) {
+    for (const [scope, id] of scopes(run)) {
       const k = `${scope}:${id}`;
       this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + amount);
     }
@@ -66,40 +81,33 @@ export class BudgetLedger {
    * waits on money, whatever is left.
    */
   overBudget(
-    plan: Plan,
+    run: Payer,
     spec: TaskSpec,
     agent: Agent,
     reportsUsage: boolean,
   ): { reason: string; cost: number } | null {
     const cost = this.costOf(spec, agent);
     if (cost === 0 && !reportsUsage) return null;
-    for (const [scope, id] of scopes(plan)) {
-      const budget = scope === 'plan' ? plan.budget : this.store.projects.get(id)?.budget;
+    for (const [scope, id] of scopes(run)) {
+      const budget = scope === 'project' ? this.store.projects.get(id)?.budget : run.plan.budget;
       if (budget === null || budget === undefined) continue;
       const spent = this.spentOf(scope, id);
       const inFlight = this.inFlight.get(`${scope}:${id}`) ?? 0;
-      if (spent + inFlight >= budget) {
-        return {
-          cost,
-          reason: `the ${scope} budget of ${budget} is used up (spent ${round(spent)}, in flight ${round(inFlight)})`,
-        };
-      }
-      if (spent + inFlight + cost > budget) {
-        return {
-          cost,
-          reason: `cost ${cost} would pass the ${scope} budget of ${budget} (spent ${round(spent)}, in flight ${round(inFlight)})`,
-        };
-      }
+      const name = BUDGET_NAMES[scope](budget);
+      const so = `(spent ${round(spent)}, in flight ${round(inFlight)})`;
+      if (spent + inFlight >= budget) return { cost, reason: `${name} is used up ${so}` };
+      if (spent + inFlight + cost > budget) return { cost, reason: `cost ${cost} would pass ${name} ${so}` };
     }
     return null;
   }
 
   /** Records a charge for a task's attempt as a transaction row. */
-  charge(runId: string, plan: Plan, task: TaskRun, amount: number, at: string): void {
+  charge(run: Payer, task: TaskRun, amount: number, at: string): void {
     if (amount <= 0) return;
     task.cost += amount;
+    const plan = run.plan;
     this.store.execution.charge({
-      run_id: runId,
+      run_id: run.id,
       plan_id: plan.plan_id,
       project_id: plan.project_id ?? null,
       task_id: task.task_id,
@@ -108,15 +116,16 @@ export class BudgetLedger {
       kind: 'task',
       created_at: at,
     });
-    for (const [scope, id] of scopes(plan)) {
+    for (const [scope, id] of scopes(run)) {
       const known = this.spent.get(`${scope}:${id}`);
       if (known) known.amount += amount;
     }
   }
 }
 
-function scopes(plan: Plan): [Scope, string][] {
-  const list: [Scope, string][] = [['plan', plan.plan_id]];
+/** The spends a run's task counts in: its own or its plan's (the plan's `budget_scope`), and its project's. */
+function scopes({ id, plan }: Payer): [Scope, string][] {
+  const list: [Scope, string][] = [budgetScopeOf(plan) === 'run' ? ['run', id] : ['plan', plan.plan_id]];
   if (plan.project_id) list.push(['project', plan.project_id]);
   return list;
 }

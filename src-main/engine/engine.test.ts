@@ -452,8 +452,10 @@ describe('execution', () => {
     const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ task_id: 'b', kind: 'budget', cost: 6 });
-    expect(pending[0]!.reason).toBe('cost 6 would pass the plan budget of 10 (spent 6, in flight 0)');
-    const spend = await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' });
+    expect(pending[0]!.reason).toBe(
+      'cost 6 would pass the plan budget of 10 for this run (spent 6, in flight 0)',
+    );
+    const spend = await call<SpendReport>(app, 'runs.spend', { scope: 'run', id: run });
     expect(spend).toMatchObject({ spent: 6, budget: 10, remaining: 4 });
     await call(app, 'approvals.decide', { approval_id: pending[0]!.id, decision: 'approve', actor: 'ana' });
     await settled(run);
@@ -487,13 +489,13 @@ describe('execution', () => {
     };
     const first = await pendingFor('b');
     expect(first).toMatchObject({ task_id: 'b', kind: 'budget', cost: 0 });
-    expect(first.reason).toBe('the plan budget of 1 is used up (spent 5, in flight 0)');
+    expect(first.reason).toBe('the plan budget of 1 for this run is used up (spent 5, in flight 0)');
     expect(byId(await detail(run)).a!.status).toBe('done');
     expect((await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' })).spent).toBe(5);
     // A person lets it pass: it runs, and the next one waits again.
     await call(app, 'approvals.decide', { approval_id: first.id, decision: 'approve', actor: 'ana' });
     const second = await pendingFor('c');
-    expect(second.reason).toBe('the plan budget of 1 is used up (spent 10, in flight 0)');
+    expect(second.reason).toBe('the plan budget of 1 for this run is used up (spent 10, in flight 0)');
     await call(app, 'approvals.decide', { approval_id: second.id, decision: 'approve', actor: 'ana' });
     expect((await settled(run)).status).toBe('completed');
     expect((await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' })).spent).toBe(15);
@@ -758,7 +760,7 @@ describe('budgets across a restart, on a SQLite file', () => {
     expect(byId(await detail(run)).b!.status).toBe('awaiting_approval');
     const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
     expect(pending.map((a) => [a.task_id, a.kind, a.reason])).toEqual([
-      ['b', 'budget', 'cost 6 would pass the plan budget of 10 (spent 6, in flight 0)'],
+      ['b', 'budget', 'cost 6 would pass the plan budget of 10 for this run (spent 6, in flight 0)'],
     ]);
     expect((await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' })).spent).toBe(6);
     expect(exec.started).toEqual([]);

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
@@ -366,8 +367,18 @@ export class Engine {
   spend(scope: 'run' | 'plan' | 'project', id: string): SpendReport {
     const store = this.rt.store;
     const spent = store.execution.spent(scope, id);
+    // A plan's budget caps one run's spend or its runs' together (`budget_scope`): it is reported
+    // against the scope it caps, and only there.
     let budget: number | null = null;
-    if (scope === 'plan') budget = store.plans.get(id)?.plan.budget ?? null;
+    if (scope === 'run') {
+      const run = store.runs.get(id);
+      const plan = run && store.plans.get(run.plan_id, run.plan_version)?.plan;
+      if (plan && budgetScopeOf(plan) === 'run') budget = plan.budget ?? null;
+    }
+    if (scope === 'plan') {
+      const plan = store.plans.get(id)?.plan;
+      if (plan && budgetScopeOf(plan) === 'plan') budget = plan.budget ?? null;
+    }
     if (scope === 'project') budget = store.projects.get(id)?.budget ?? null;
     return {
       scope,

@@ -29,7 +29,7 @@ export class RunHolds {
   hold(run: ActiveRun, task: TaskRun, agent: Agent): void {
     const load = this.rt.load;
     load.set(agent.id, (load.get(agent.id) ?? 0) + 1);
-    this.budget.commit(run.plan, this.budget.costOf(run.specs.get(task.task_id)!, agent));
+    this.budget.commit(run, this.budget.costOf(run.specs.get(task.task_id)!, agent));
   }
 
   /** The attempt no longer holds its agent (and, if run here, a place under the global limit). */
@@ -38,7 +38,7 @@ export class RunHolds {
     if (local) this.rt.inFlight--;
     if (task.agent_id) load.set(task.agent_id, Math.max(0, (load.get(task.agent_id) ?? 1) - 1));
     const agent = this.agents.of(task.agent_id);
-    this.budget.commit(run.plan, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
+    this.budget.commit(run, -(agent ? this.budget.costOf(run.specs.get(task.task_id)!, agent) : 0));
   }
 
   /**

@@ -201,7 +201,7 @@ export class TaskFlow {
     this.outcomes.record(task.agent_id, c.ok);
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
-      this.budget.charge(run.id, run.plan, task, amount, this.rt.iso());
+      this.budget.charge(run, task, amount, this.rt.iso());
       // A diff to review: the task waits for a person, its output kept.
       if (agent && this.approvals.gateAfterAttempt(run, task, spec, agent, c.output ?? null)) return;
       this.writer.setStatus(run, task, 'done', {
@@ -216,7 +216,7 @@ export class TaskFlow {
       this.maybeFinish(run);
       return;
     }
-    if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.rt.iso());
+    if (usage > 0) this.budget.charge(run, task, usage, this.rt.iso());
     const max = spec.retry?.max_attempts ?? 1;
     if (spec.retry && task.attempt < max) {
       const delay = retryDelay(spec.retry, task.attempt + 1, this.rt.random);

@@ -5,7 +5,7 @@
  */
 
 /** The plan's own fields, compared one by one (tasks are compared task by task). */
-const PLAN_FIELDS = ['name', 'project_id', 'budget', 'goal', 'decider', 'workspace'] as const;
+const PLAN_FIELDS = ['name', 'project_id', 'budget', 'budget_scope', 'goal', 'decider', 'workspace'] as const;
 
 /** Fields whose order carries no meaning: compared as sets. */
 const SET_FIELDS = new Set(['depends_on', 'required_skills']);

@@ -8,6 +8,13 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export const MAX_TASKS_PER_PLAN = 200_000;
 
+/** What a plan's budget caps: one run's spend, or all its runs' together. */
+export const BUDGET_SCOPES = ['run', 'plan'] as const;
+export type BudgetScope = (typeof BUDGET_SCOPES)[number];
+/** A plan's budget scope; absent means per run. */
+export const budgetScopeOf = (plan: { budget_scope?: BudgetScope | undefined }): BudgetScope =>
+  plan.budget_scope ?? 'run';
+
 const MAX_INPUT_BYTES = 256 * 1024;
 
 // Messages a person reads next to the field's name ("Estimated cost must be …").
@@ -169,8 +176,19 @@ const planShape = z.strictObject({
   plan_id: idSchema,
   name: z.string().max(200).optional(),
   project_id: idSchema.optional(),
-  /** Most this plan's runs may spend; a task that would pass it waits for approval. */
+  /** Most this plan may spend (per run, or across its runs: `budget_scope`); a task that would pass it waits for approval. */
   budget: z.number({ error: NUMBER_FROM_0 }).nonnegative(NUMBER_FROM_0).optional(),
+  /**
+   * What `budget` caps: `run`, each run's own spend (every run, a re-run too, starts with the
+   * whole budget), or `plan`, the spend of all its runs together. Absent means `run`: a budget
+   * written on a plan reads as what running it may cost, and plans saved before this field
+   * keep that reading without a new version. A project's budget always counts across runs.
+   */
+  budget_scope: z
+    .enum(BUDGET_SCOPES, {
+      error: 'must be "run" (each run may spend the budget) or "plan" (all runs share it)',
+    })
+    .optional(),
   /** What the plan is for; deciders and reviewers read it. */
   goal: z.string().max(5_000).optional(),
   /** Decide after each task what happens next (seed 002): follow rules, or ask an llm agent. */

@@ -196,11 +196,12 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       .toBe('Waiting for a decision (0)');
   });
 
-  it('says before a run when the plan’s budget is already spent by earlier runs', async () => {
+  it('says before a run when the plan’s budget across runs is already spent by earlier runs', async () => {
     await rpc('plans.import', {
       plan: {
         plan_id: 'budgeted',
         budget: 2,
+        budget_scope: 'plan',
         tasks: [{ task_id: 't', description: 'costs 2', required_skills: ['x'], estimated_cost: 2 }],
       },
     });

@@ -131,7 +131,7 @@ describe('Approvals', () => {
     expect(gated).toBe(true);
     expect(kit.stored(run.id, 'big')).toMatchObject({
       status: 'awaiting_approval',
-      reason: 'budget: cost 10 would pass the plan budget of 5 (spent 0, in flight 0)',
+      reason: 'budget: cost 10 would pass the plan budget of 5 for this run (spent 0, in flight 0)',
     });
     decide(run, 'big', true);
     expect(kit.stored(run.id, 'big')).toMatchObject({ status: 'ready', reason: 'approved by ana' });

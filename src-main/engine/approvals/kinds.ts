@@ -145,7 +145,7 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
     beforeStart: (run, spec, agent, { agents, budget }) =>
       run.approved.has(approvedKey('budget', spec.task_id))
         ? null
-        : budget.overBudget(run.plan, spec, agent, agents.reportsUsage(agent)),
+        : budget.overBudget(run, spec, agent, agents.reportsUsage(agent)),
     waiting: (reason) => `budget: ${reason}`,
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
     closed: closedAs,

@@ -56,6 +56,7 @@ export const api = {
   saveProject: (p: { id: string; name: string; goal?: string; phase?: string; budget?: number | null }) =>
     c().invoke('projects.save', p),
   spend: (scope: 'run' | 'plan' | 'project', id: string) => c().invoke('runs.spend', { scope, id }),
+  planSpend: (plan_id: string) => c().invoke('plans.spend', { plan_id }),
   listSecrets: () => c().invoke('secrets.list', {}),
   setSecret: (name: string, value: string) => c().invoke('secrets.set', { name, value }),
   deleteSecret: (name: string) => c().invoke('secrets.delete', { name }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PlanSummary, PlanVersionSummary, StoredPlan } from '../../schemas/plan.ts';
+import type { BudgetScope, PlanSummary, PlanVersionSummary, StoredPlan } from '../../schemas/plan.ts';
 import { byId, idField, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -7,6 +7,24 @@ import { method } from '../method.ts';
 export interface ValidationReport {
   ok: boolean;
   issues: { path: string; message: string }[];
+}
+
+/** A plan's budget and what counts against it now (`plans.spend`). */
+export interface PlanSpend {
+  plan_id: string;
+  /** The current version's budget, null without one. */
+  budget: number | null;
+  /** `run`: each run may spend the budget; `plan`: all runs share it. */
+  budget_scope: BudgetScope;
+  /** What counts against the budget now: the latest run's spend (per run), or every run's (across runs). */
+  spent: number;
+  remaining: number | null;
+  /** The plan's latest run, null before any. */
+  run_id: string | null;
+  /** What the latest run has spent (0 before any run). */
+  spent_latest_run: number;
+  /** Every run's spend together. */
+  spent_all_runs: number;
 }
 
 const versionField = z.number({ message: 'must be a version number' }).int().min(1);
@@ -33,6 +51,8 @@ export const planMethods = {
   'plans.import': method(z.strictObject({ plan: z.unknown() })).returns<PlanSummary>(),
   'plans.validate': method(z.strictObject({ plan: z.unknown() })).returns<ValidationReport>(),
   'plans.delete': method(byId('plan_id')).returns<{ deleted: boolean }>(),
+  /** The plan's budget, its scope, and what counts against it now: the designer shows "spent X of Y this run / across runs". */
+  'plans.spend': method(byId('plan_id')).returns<PlanSpend>(),
 };
 
 export type PlanHandlers = HandlersOf<typeof planMethods>;

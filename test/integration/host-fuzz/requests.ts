@@ -15,6 +15,7 @@ export const READ_METHODS = [
   'plans.get',
   'plans.versions',
   'plans.validate',
+  'plans.spend',
   'runs.list',
   'runs.get',
   'runs.taskLogs',

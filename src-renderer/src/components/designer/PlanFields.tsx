@@ -1,6 +1,10 @@
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { PlanSpend } from '../../../../src-shared/contract/domains/plans.ts';
 import { deciderSpecSchema } from '../../../../src-shared/schemas/decision.ts';
-import { planSchema } from '../../../../src-shared/schemas/plan.ts';
+import type { BudgetScope } from '../../../../src-shared/schemas/plan.ts';
+import { budgetScopeOf, planSchema } from '../../../../src-shared/schemas/plan.ts';
+import { api } from '../../api/client.ts';
 import type { DeciderKind } from '../../designer/panel-fields.ts';
 import { deciderKind, withDeciderKind } from '../../designer/panel-fields.ts';
 import type { Check } from '../../designer/plan-edit.ts';
@@ -28,6 +32,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
   const kind = deciderKind(decider);
   const projectKnown = !draft.project_id || projects.some((p) => p.id === draft.project_id);
   const agentKnown = !decider?.agent_id || llmAgents.includes(decider.agent_id);
+  const spend = usePlanSpend(draft.plan_id);
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
       <p className="muted small">Select a task to edit it, or edit the plan here.</p>
@@ -57,6 +62,16 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         schema={planSchema.shape.budget}
         onCommit={(v, merge) => edit((p) => ({ ...p, budget: v }), undefined, merge)}
       />
+      <SelectField
+        label="Budget counts"
+        value={budgetScopeOf(draft)}
+        error={err('budget_scope', 'Budget counts')}
+        hint={spendHint(draft.budget, budgetScopeOf(draft), spend)}
+        onChange={(v) => edit((p) => ({ ...p, budget_scope: v as BudgetScope }))}
+      >
+        <option value="run">Per run</option>
+        <option value="plan">Across runs</option>
+      </SelectField>
       <SelectField
         label="Project"
         value={draft.project_id ?? ''}
@@ -120,4 +135,30 @@ export function PlanFields({ checks }: { checks: Check[] }) {
       )}
     </form>
   );
+}
+
+/** What the stored plan has spent (`plans.spend`), read when the designer opens a plan; null for a new one. */
+function usePlanSpend(planId: string): PlanSpend | null {
+  const [spend, setSpend] = useState<PlanSpend | null>(null);
+  useEffect(() => {
+    let live = true;
+    setSpend(null);
+    api.planSpend(planId).then(
+      (r) => live && setSpend(r),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [planId]);
+  return spend;
+}
+
+/** "Spent X of Y this run / across runs", by the scope chosen in the draft. */
+function spendHint(budget: number | undefined, scope: BudgetScope, spend: PlanSpend | null): string {
+  const what = scope === 'run' ? 'Each run may spend the budget' : "The plan's runs share the budget";
+  if (!spend) return `${what}.`;
+  const spent = scope === 'run' ? spend.spent_latest_run : spend.spent_all_runs;
+  const of = budget === undefined ? '' : ` of ${budget}`;
+  return `${what}: spent ${spent}${of} ${scope === 'run' ? 'in the latest run' : 'across runs'}.`;
 }

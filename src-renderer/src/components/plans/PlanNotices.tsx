@@ -66,25 +66,29 @@ export function PlanNotices({
   );
 }
 
-/** A budget is spent across all the plan's runs: what it has spent so far (null until read). */
+/**
+ * What the plan has spent across its runs (null until read, and for a budget per run: a new run
+ * starts with the whole of it, so nothing is spent before it runs).
+ */
 function useBudgetSpent(stored: StoredPlan, runs: Run[] | undefined) {
   const planId = stored.plan_id;
   const budget = stored.plan.budget;
+  const acrossRuns = stored.plan.budget_scope === 'plan';
   const [spent, setSpent] = useState<number | null>(null);
   const runStatuses = runs?.map((r) => r.status).join();
   // biome-ignore lint/correctness/useExhaustiveDependencies: spend moves on when a run starts or ends
   useEffect(() => {
     setSpent(null);
-    if (budget === undefined) return;
+    if (budget === undefined || !acrossRuns) return;
     let live = true;
-    api.spend('plan', planId).then(
-      (r) => live && setSpent(r.spent),
+    api.planSpend(planId).then(
+      (r) => live && setSpent(r.spent_all_runs),
       () => {},
     );
     return () => {
       live = false;
     };
-  }, [planId, budget, runStatuses]);
+  }, [planId, budget, acrossRuns, runStatuses]);
   return { budget, spent };
 }
 
