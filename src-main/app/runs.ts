@@ -40,6 +40,7 @@ export function runHandlers(ctx: AppContext): RunHandlers {
       return engine.rerunFrom(run_id, task_id);
     },
     'runs.cancelTask': ({ run_id, task_id, actor }) => engine.cancelTask(run_id, task_id, actor),
+    'runs.retryTask': ({ run_id, task_id, actor }) => engine.retryTask(run_id, task_id, actor),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),

@@ -25,6 +25,7 @@ import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
 import { byTaskId, DEFAULT_CANCEL_ACTOR, delegations, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
+import { retryable, retryInRun } from './task-retry.ts';
 import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
 
@@ -139,6 +140,7 @@ export class Engine {
         flow.settleDependents(run, task.task_id);
         flow.maybeFinish(run);
       },
+      'task.retry': ({ run, task, downstream, actor }) => retryInRun(run, task, downstream, actor, parts),
       'task.add': ({ run, spec, actor }) => decider.add(run, spec, `added by ${actor}`, actor),
     };
   }
@@ -278,6 +280,25 @@ export class Engine {
     if (isTerminalTaskStatus(task.status))
       throw new AppError('conflict', `task "${taskId}" already ended ${task.status}`);
     this.applyNow({ kind: 'task.cancel', run, task, actor });
+    this.rt.schedule();
+    return { ...task };
+  }
+
+  /**
+   * Retries a failed or unassigned task inside its run while the run executes (as Airflow clears
+   * a task): one more attempt, and what was skipped because of it waits again (`task-retry.ts`).
+   * An ended run is refused: a re-run from the task is the way there.
+   */
+  retryTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR): TaskRun {
+    const stored = this.rt.store.runs.get(runId);
+    if (stored && stored.status !== 'executing')
+      throw new AppError(
+        'conflict',
+        `run "${runId}" already ${stored.status}: re-run it from "${taskId}" instead`,
+      );
+    const run = this.parts.loader.runHere(runId);
+    const task = taskOf(run, taskId);
+    this.applyNow({ kind: 'task.retry', run, task, downstream: retryable(run, task), actor });
     this.rt.schedule();
     return { ...task };
   }

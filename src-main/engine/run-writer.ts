@@ -120,17 +120,23 @@ export class RunWriter {
 
   /**
    * Keeps the attempt on `task`'s row, which a retry or a restart will replace: statistics count
-   * it, and the task lists it among its attempts. A failed one ended now; an interrupted one when
-   * its row was last written (not when Baton came back, maybe hours later).
+   * it, and the task lists it among its attempts. A failed one ended now (or at `finishedAt`: a
+   * failed task retried in its run); an interrupted one when its row was last written (not when
+   * Baton came back, maybe hours later).
    */
-  keepAttempt(task: TaskRun, outcome: 'done' | 'failed' | 'interrupted', error: string | null): void {
+  keepAttempt(
+    task: TaskRun,
+    outcome: 'done' | 'failed' | 'interrupted',
+    error: string | null,
+    finishedAt: string = outcome === 'interrupted' ? task.updated_at : this.rt.iso(),
+  ): void {
     this.store.execution.addAttempt({
       run_id: task.run_id,
       task_id: task.task_id,
       attempt: task.attempt,
       agent_id: task.agent_id,
       started_at: task.started_at,
-      finished_at: outcome === 'interrupted' ? task.updated_at : this.rt.iso(),
+      finished_at: finishedAt,
       outcome,
       error,
     });

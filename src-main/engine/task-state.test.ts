@@ -35,22 +35,27 @@ describe('task state machine', () => {
         'in_progress → failed',
         'in_progress → ready',
         'in_progress → cancelled',
+        // A person retries a failed task inside its running run (runs.retryTask, issue 17 B10).
+        'failed → ready',
+        'unassigned → ready',
+        'skipped → blocked',
       ].sort(),
     );
   });
 
-  it('covers every status; the final ones are exactly those nothing leaves', () => {
+  it('covers every status; an ended one is left only by a retry in place', () => {
     expect(Object.keys(TASK_TRANSITIONS).sort()).toEqual([...TASK_STATUSES].sort());
-    const leaves = (s: TaskStatus) => TASK_TRANSITIONS[s].length > 0;
-    // `pending` leads nowhere because nothing enters it, not because it is final.
-    expect(TASK_STATUSES.filter((s) => !leaves(s) && s !== 'pending').sort()).toEqual(
-      [...TERMINAL_TASK_STATUSES].sort(),
-    );
+    // Ended tasks go back only as a retry has them: the task ready for one more attempt, what
+    // was skipped because of it blocked again. Done and cancelled work is never undone.
+    const retryEdges = { failed: ['ready'], unassigned: ['ready'], skipped: ['blocked'] } as const;
     for (const s of TERMINAL_TASK_STATUSES)
-      for (const to of TASK_STATUSES) expect(canTransition(s, to)).toBe(false);
-    // A failed or unassigned task is never made ready again in place: only a re-run (new rows) runs it.
-    expect(canTransition('failed', 'ready')).toBe(false);
-    expect(canTransition('unassigned', 'ready')).toBe(false);
+      for (const to of TASK_STATUSES)
+        expect(canTransition(s, to)).toBe(
+          ((retryEdges as Record<string, readonly string[]>)[s] ?? []).includes(to),
+        );
+    // `pending` leads nowhere because nothing enters it, not because it is final.
+    const leaves = (s: TaskStatus) => TASK_TRANSITIONS[s].length > 0;
+    expect(TASK_STATUSES.filter((s) => !leaves(s) && s !== 'pending').sort()).toEqual(['cancelled', 'done']);
   });
 
   it('reaches every status but pending from where tasks start, and every open one can end', () => {
@@ -67,8 +72,8 @@ describe('task state machine', () => {
 
   it('refuses an illegal transition with an error naming it', () => {
     expect(() => assertTransition('t1', 'done', 'in_progress')).toThrow(IllegalTransitionError);
-    expect(() => assertTransition('t1', 'failed', 'ready')).toThrow(
-      'illegal task transition for "t1": failed → ready',
+    expect(() => assertTransition('t1', 'done', 'ready')).toThrow(
+      'illegal task transition for "t1": done → ready',
     );
     expect(() => assertTransition('t1', 'pending', 'ready')).toThrow(IllegalTransitionError);
     expect(() => assertTransition('t1', 'ready', 'in_progress')).not.toThrow();

@@ -37,12 +37,13 @@ export const TASK_TRANSITIONS = {
   // interrupted by a restart. Cancelled by a person, or when the decider closes the run. An
   // attempt whose diff a person reviews first waits for them (awaiting_approval).
   in_progress: ['done', 'failed', 'ready', 'cancelled', 'awaiting_approval'],
-  // Final. A failed or unassigned task is run again only by a re-run (`rerunFrom`), which is a
-  // new run with new rows: nothing moves an ended task in place.
+  // Ended. A failed or unassigned task runs again in a re-run (`rerunFrom`, a new run with new
+  // rows), or in place while its run executes: a person retries it (`runs.retryTask`), and the
+  // tasks skipped because of it wait again (blocked). Nothing else leaves an ended task.
   done: [],
-  failed: [],
-  unassigned: [],
-  skipped: [],
+  failed: ['ready'],
+  unassigned: ['ready'],
+  skipped: ['blocked'],
   cancelled: [],
 } as const satisfies Record<TaskStatus, readonly TaskStatus[]>;
 

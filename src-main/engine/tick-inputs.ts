@@ -71,6 +71,15 @@ export interface TaskCancelled {
   actor: string;
 }
 
+/** A person retries a failed task inside its running run (`runs.retryTask`); `downstream` waits again. */
+export interface TaskRetried {
+  kind: 'task.retry';
+  run: ActiveRun;
+  task: TaskRun;
+  downstream: TaskRun[];
+  actor: string;
+}
+
 /** A caller added a task to a running run (`runs.addTask`: an agent over MCP), past the decider's guardrails. */
 export interface TaskAdded {
   kind: 'task.add';
@@ -91,6 +100,7 @@ export interface TickInputs {
   'approval.decision': ApprovalDecided;
   'run.cancel': RunCancelled;
   'task.cancel': TaskCancelled;
+  'task.retry': TaskRetried;
   'task.add': TaskAdded;
 }
 export type TickInputKind = keyof TickInputs;

@@ -116,4 +116,7 @@ export const api = {
   cancelTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
   rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
+  /** Retries a failed task inside its run while the run executes (`runs.retryTask`). */
+  retryTask: (run_id: string, task_id: string, actor: string) =>
+    c().invoke('runs.retryTask', { run_id, task_id, actor }),
 };

@@ -26,6 +26,13 @@ export const runMethods = {
   'runs.cancel': method(byId('run_id').extend({ actor: actorField.optional() })).returns<Run>(),
   /** A new run from one task of a finished run: it and its downstream run again, finished work upstream is reused. Retries a failed task. */
   'runs.rerun': method(taskRefSchema).returns<BuildResponse>(),
+  /**
+   * Retries a failed or unassigned task inside its run while the run executes (as Airflow clears a
+   * task): one more attempt; tasks skipped because of it wait again. `actor` is recorded. A run
+   * that ended, a task that did not fail, or one whose dependents already acted on the failure is
+   * a `conflict` saying what to do instead (`runs.rerun`).
+   */
+  'runs.retryTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
   /** Cancels one task; `actor` as for `runs.cancel`. The run ends cancelled when nothing else failed. */
   'runs.cancelTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
   'runs.taskLogs': method(
