@@ -6,7 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
-import type { MatchResult } from './matching.ts';
+import type { AgentRecord, MatchResult } from './matching.ts';
 import { explainPulled, matchAgent } from './matching.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -25,7 +25,7 @@ export class AgentDirectory {
   private readonly executors: Partial<ExecutorRegistry>;
   private readonly loadOf: (agentId: string) => number;
   /** Each agent's recent record, for matching (`AgentOutcomes`). */
-  private readonly successRate: (agentId: string) => number;
+  private readonly record: AgentRecord;
   private entries: Map<string, AgentEntry> | null = null;
   /** The registry as a list, for matching. */
   private agents: Agent[] | null = null;
@@ -34,7 +34,7 @@ export class AgentDirectory {
     this.store = rt.store;
     this.executors = executors;
     this.loadOf = rt.loadOf;
-    this.successRate = (agentId) => outcomes.successRate(agentId);
+    this.record = outcomes;
   }
 
   /** Call when the agent registry changed. */
@@ -77,12 +77,12 @@ export class AgentDirectory {
    * task only an agent that pulls its work can take waits for it (`matching.ts`).
    */
   match(spec: TaskSpec): MatchResult {
-    return matchAgent(spec, this.list(), this.loadOf, this.successRate, this.pulls);
+    return matchAgent(spec, this.list(), this.loadOf, this.record, this.pulls);
   }
 
   /** Why `taker`, which pulled the task, has it, and why not the other agents. */
   explainPulled(spec: TaskSpec, taker: Agent): MatchExplanation {
-    return explainPulled(spec, this.list(), taker, this.loadOf, this.successRate);
+    return explainPulled(spec, this.list(), taker, this.loadOf, this.record);
   }
 
   private list(): Agent[] {

@@ -9,12 +9,15 @@ interface Window {
   /** true = done, newest last. */
   list: boolean[];
   ok: number;
+  /** How long its last done attempts took, ms, newest last; their sum. */
+  durations: number[];
+  durationSum: number;
 }
 
 /**
  * Each agent's recent record for matching (`matching.ts`): the outcomes of its last 20
  * attempts, seeded from the store's last day (at most 10 done and 10 failed), so a restart
- * keeps its record.
+ * keeps its record; and how long its last 20 done attempts took (seeded with the day's average).
  */
 export class AgentOutcomes {
   private readonly windows = new Map<string, Window>();
@@ -26,12 +29,25 @@ export class AgentOutcomes {
     this.clock = clock;
   }
 
-  record(agentId: string | null, ok: boolean): void {
+  /** An attempt ended; `durationMs` is how long a done one took (failures say nothing of speed). */
+  record(agentId: string | null, ok: boolean, durationMs: number | null = null): void {
     if (!agentId) return;
     const w = this.window(agentId);
     w.list.push(ok);
     if (ok) w.ok++;
     if (w.list.length > WINDOW && w.list.shift()) w.ok--;
+    if (ok && durationMs !== null && Number.isFinite(durationMs)) {
+      const ms = Math.max(0, durationMs);
+      w.durations.push(ms);
+      w.durationSum += ms;
+      if (w.durations.length > WINDOW) w.durationSum -= w.durations.shift()!;
+    }
+  }
+
+  /** The average duration of its recent done attempts, ms; null when none is known. */
+  averageMs(agentId: string): number | null {
+    const w = this.window(agentId);
+    return w.durations.length === 0 ? null : w.durationSum / w.durations.length;
   }
 
   /** (successes + 1) / (attempts + 2) over the window. */
@@ -47,7 +63,13 @@ export class AgentOutcomes {
       const s = this.runs.agentStats(agentId, since, '9999');
       const done = Math.min(s.completed, WINDOW / 2);
       const failed = Math.min(s.failed, WINDOW / 2);
-      w = { list: [...Array<boolean>(done).fill(true), ...Array<boolean>(failed).fill(false)], ok: done };
+      const avg = s.average_completion_time;
+      w = {
+        list: [...Array<boolean>(done).fill(true), ...Array<boolean>(failed).fill(false)],
+        ok: done,
+        durations: avg === null ? [] : [avg * 1000],
+        durationSum: avg === null ? 0 : avg * 1000,
+      };
       this.windows.set(agentId, w);
     }
     return w;

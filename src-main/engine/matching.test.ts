@@ -42,6 +42,8 @@ describe('matching (seed 000 verify_task)', () => {
       free_capacity: 1,
       cost: 1,
       success_rate: 1,
+      expected_ms: null,
+      speed: 1,
       total: 1,
     });
     expect(m.explanation.rejected.map((r) => r.agent_id).sort()).toEqual(['gen', 'hal']);
@@ -52,12 +54,10 @@ describe('matching (seed 000 verify_task)', () => {
     const a = agent({ id: 'a', skills: ['x'] });
     const b = agent({ id: 'b', skills: ['x'] });
     const rates: Record<string, number> = { a: 2 / 12, b: 10 / 12 };
-    const m = matchAgent(
-      { required_skills: ['x'] },
-      [a, b],
-      () => 0,
-      (id) => rates[id]!,
-    );
+    const m = matchAgent({ required_skills: ['x'] }, [a, b], () => 0, {
+      successRate: (id) => rates[id]!,
+      averageMs: () => null,
+    });
     expect(m.kind === 'assigned' && m.agent.id).toBe('b');
     expect(m.explanation.score?.success_rate).toBeCloseTo(0.8333, 3);
     expect(m.explanation.rejected[0]).toMatchObject({ agent_id: 'a' });
@@ -94,7 +94,15 @@ describe('matching (seed 000 verify_task)', () => {
       {
         agent_id: 'a',
         reason: 'lower score (0.875 < 1)',
-        score: { skill_fit: 1, free_capacity: 0.5, cost: 1, success_rate: 1, total: 0.875 },
+        score: {
+          skill_fit: 1,
+          free_capacity: 0.5,
+          cost: 1,
+          success_rate: 1,
+          expected_ms: null,
+          speed: 1,
+          total: 0.875,
+        },
       },
     ]);
     const dear = agent({ id: 'a', skills: ['x'], cost_per_task: 1 });
@@ -115,9 +123,71 @@ describe('matching (seed 000 verify_task)', () => {
       free_capacity: 1,
       cost: 1,
       success_rate: 1,
+      expected_ms: null,
+      speed: 1,
       total: 1,
     });
     expect(m.explanation.rejected).toEqual([{ agent_id: 'hal', reason: 'lacks required skills: x' }]);
+  });
+
+  describe('expected time to finish (issue 17)', () => {
+    const fast = agent({ id: 'fast', skills: ['x'], max_concurrency: 2 });
+    const slow = agent({ id: 'slow', skills: ['x'], max_concurrency: 2 });
+    const record = (avg: Record<string, number | null>) => ({
+      successRate: () => 1,
+      averageMs: (id: string) => avg[id] ?? null,
+    });
+
+    it('scores the faster agent higher, and shows its expected time and speed in the breakdown', () => {
+      const m = matchAgent(
+        { required_skills: ['x'] },
+        [slow, fast],
+        () => 0,
+        record({ fast: 20, slow: 400 }),
+      );
+      expect(m.kind === 'assigned' && m.agent.id).toBe('fast');
+      expect(m.explanation.score).toMatchObject({ expected_ms: 20, speed: 1, total: 1 });
+      expect(m.explanation.rejected[0]).toMatchObject({
+        agent_id: 'slow',
+        score: { expected_ms: 400, speed: 0.05, total: 0.05 },
+      });
+    });
+
+    it('waits for a fast agent at capacity rather than give instant work to a slow free one', () => {
+      const load = (id: string) => (id === 'fast' ? 2 : 0);
+      const m = matchAgent({ required_skills: ['x'] }, [slow, fast], load, record({ fast: 20, slow: 400 }));
+      expect(m.kind).toBe('wait');
+      expect(m.kind === 'wait' && m.reason).toBe(
+        'Waiting for fast: expected to finish it sooner (~30 ms) than slow (~400 ms)',
+      );
+      expect(m.explanation.rejected).toEqual([
+        {
+          agent_id: 'slow',
+          reason: 'fast is expected to finish it sooner once free (~30 ms, here ~400 ms)',
+          score: {
+            skill_fit: 1,
+            free_capacity: 1,
+            cost: 1,
+            success_rate: 1,
+            expected_ms: 400,
+            speed: 0.075,
+            total: 0.075,
+          },
+        },
+        { agent_id: 'fast', reason: 'at capacity (2/2)' },
+      ]);
+    });
+
+    it('gives it to the free agent when the busy one is not sooner, or a time is unknown', () => {
+      const load = (id: string) => (id === 'fast' ? 2 : 0);
+      const pick = (avg: Record<string, number | null>) => {
+        const m = matchAgent({ required_skills: ['x'] }, [slow, fast], load, record(avg));
+        return m.kind === 'assigned' && m.agent.id;
+      };
+      expect(pick({ fast: 300, slow: 400 })).toBe('slow');
+      expect(pick({ fast: 20, slow: null })).toBe('slow');
+      expect(pick({ fast: null, slow: 400 })).toBe('slow');
+    });
   });
 
   describe('the reason a task is unassigned is true', () => {
@@ -183,7 +253,7 @@ describe('matching (seed 000 verify_task)', () => {
         { required_skills: ['reflection'] },
         [ash, alice, hal, away],
         () => 0,
-        () => 1,
+        { successRate: () => 1, averageMs: () => null },
         pulls,
       );
       expect(m.kind === 'assigned' && m.agent.id).toBe('hal');
@@ -193,7 +263,15 @@ describe('matching (seed 000 verify_task)', () => {
         {
           agent_id: 'alice',
           reason: 'passed over because an automated agent qualified (hal)',
-          score: { skill_fit: 1, free_capacity: 1, cost: 1, success_rate: 1, total: 1 },
+          score: {
+            skill_fit: 1,
+            free_capacity: 1,
+            cost: 1,
+            success_rate: 1,
+            expected_ms: null,
+            speed: 1,
+            total: 1,
+          },
         },
         { agent_id: 'ash', reason: 'lacks required skills: reflection' },
         { agent_id: 'bo', reason: 'agent is OFFLINE' },
@@ -207,7 +285,15 @@ describe('matching (seed 000 verify_task)', () => {
         {
           agent_id: 'gen',
           reason: 'lower score (0.8 < 1)',
-          score: { skill_fit: 0.5, free_capacity: 1, cost: 1, success_rate: 1, total: 0.8 },
+          score: {
+            skill_fit: 0.5,
+            free_capacity: 1,
+            cost: 1,
+            success_rate: 1,
+            expected_ms: null,
+            speed: 1,
+            total: 0.8,
+          },
         },
       ]);
     });
@@ -217,7 +303,7 @@ describe('matching (seed 000 verify_task)', () => {
         { required_skills: ['reflection'] },
         [hal, alice],
         (id) => (id === 'hal' ? 1 : 0),
-        () => 1,
+        { successRate: () => 1, averageMs: () => null },
         pulls,
       );
       expect(m.kind === 'wait' && m.reason).toBe('Waiting for capacity: hal (1/1)');
@@ -232,7 +318,7 @@ describe('matching (seed 000 verify_task)', () => {
         { required_skills: ['reflection'] },
         [ash, alice, away],
         () => 0,
-        () => 1,
+        { successRate: () => 1, averageMs: () => null },
         pulls,
       );
       expect(m.kind === 'wait' && m.reason).toBe('Waiting for alice to pull it');
@@ -245,7 +331,7 @@ describe('matching (seed 000 verify_task)', () => {
         { required_skills: ['reflection', 'context_analysis'] },
         [ash, hal, alice, away],
         () => 0,
-        () => 1,
+        { successRate: () => 1, averageMs: () => null },
         pulls,
       );
       expect(m.kind === 'unassigned' && m.reason).toBe(
@@ -256,7 +342,7 @@ describe('matching (seed 000 verify_task)', () => {
         { required_skills: [], agent: 'bo' },
         [hal, away],
         () => 0,
-        () => 1,
+        { successRate: () => 1, averageMs: () => null },
         pulls,
       );
       expect(pinned.kind === 'unassigned' && pinned.reason).toBe(
@@ -270,20 +356,25 @@ describe('matching (seed 000 verify_task)', () => {
 
     it('explains a pulled task: the taker with its score, the other candidates with theirs', () => {
       const cy = agent({ id: 'cy', kind: 'human', skills: ['reflection', 'coding'] });
-      const e = explainPulled(
-        { required_skills: ['reflection'] },
-        [ash, alice, cy, away],
-        cy,
-        () => 0,
-        () => 1,
-      );
+      const e = explainPulled({ required_skills: ['reflection'] }, [ash, alice, cy, away], cy, () => 0, {
+        successRate: () => 1,
+        averageMs: () => null,
+      });
       expect(e.agent_id).toBe('cy');
       expect(e.score?.total).toBe(0.8667);
       expect(e.rejected).toEqual([
         {
           agent_id: 'alice',
           reason: 'cy pulled it first',
-          score: { skill_fit: 1, free_capacity: 1, cost: 1, success_rate: 1, total: 1 },
+          score: {
+            skill_fit: 1,
+            free_capacity: 1,
+            cost: 1,
+            success_rate: 1,
+            expected_ms: null,
+            speed: 1,
+            total: 1,
+          },
         },
         { agent_id: 'ash', reason: 'lacks required skills: reflection' },
         { agent_id: 'bo', reason: 'agent is OFFLINE' },

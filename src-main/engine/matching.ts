@@ -7,14 +7,21 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  * the pinned agent when the task pins one. Among candidates with free capacity the best
  * fit wins by this score (each part in 0..1, ties broken by agent id):
  *
- *   total = 0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate
+ *   total = (0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate) · speed
  *   skill_fit     = (required + 1) / (agent's skills + 1)   — distinct skills; 1 for an exact specialist
  *   free_capacity = free slots / max_concurrency
  *   cost          = 1 / (1 + cost_per_task)
  *   success_rate  = (successes + 1) / (attempts + 2) over the agent's recent attempts
+ *   speed         = the shortest expected time to finish among the candidates / this agent's;
+ *                   expected = its recent average duration, plus the wait for a slot when it
+ *                   is at capacity (average / max_concurrency: one of its slots frees first);
+ *                   1 while unknown, so totals stay as they were until agents have a record
  *
  * Agents this process runs (push) come first: an agent that pulls its work (a person, a
- * daemon) is offered a task only when no automated agent qualifies, at capacity or not.
+ * daemon) is offered a task only when no automated agent qualifies, at capacity or not. An
+ * automated agent at capacity that would finish the task sooner than the best free one (both
+ * durations known) and scores higher makes the task wait for it: instant work is not sent to a
+ * slow agent because the fast one is busy for a moment (issue 17).
  * The explanation names every registered agent: the chosen one with its score, every other
  * candidate with its score and why it lost, every other agent with why it is no candidate.
  */
@@ -31,19 +38,37 @@ export function missingSkills(agent: Agent, required: readonly string[]): string
   return [...new Set(required)].filter((s) => !have.has(s));
 }
 
+const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
+
 export function scoreAgent(
   agent: Agent,
   required: readonly string[],
   load: number,
   successRate = 1,
+  time: { expected_ms: number | null; speed: number } = { expected_ms: null, speed: 1 },
 ): ScoreBreakdown {
   // Distinct skills on both sides: a plan that names a skill twice must not push the fit past 1.
   const skill_fit = (new Set(required).size + 1) / (new Set(agent.skills).size + 1);
   const free_capacity = Math.max(0, agent.max_concurrency - load) / agent.max_concurrency;
   const cost = 1 / (1 + agent.cost_per_task);
-  const success_rate = Math.round(successRate * 10_000) / 10_000;
-  const total = 0.4 * skill_fit + 0.25 * free_capacity + 0.15 * cost + 0.2 * successRate;
-  return { skill_fit, free_capacity, cost, success_rate, total: Math.round(total * 10_000) / 10_000 };
+  const success_rate = round4(successRate);
+  const base = 0.4 * skill_fit + 0.25 * free_capacity + 0.15 * cost + 0.2 * successRate;
+  const total = base * time.speed;
+  return {
+    skill_fit,
+    free_capacity,
+    cost,
+    success_rate,
+    expected_ms: time.expected_ms === null ? null : Math.round(time.expected_ms),
+    speed: round4(time.speed),
+    total: round4(total),
+  };
+}
+
+/** What an agent is expected to take to finish a task: its recent average, plus the wait for a slot at capacity. */
+function expectedMs(averageMs: number | null, load: number, agent: Agent): number | null {
+  if (averageMs === null) return null;
+  return load >= agent.max_concurrency ? averageMs * (1 + 1 / agent.max_concurrency) : averageMs;
 }
 
 type Task = Pick<TaskSpec, 'required_skills' | 'agent'>;
@@ -61,7 +86,17 @@ interface Assessment {
   pull: Scored[];
   fullPush: Agent[];
   fullPull: Agent[];
+  /** Automated agents at capacity, scored as if the task waited for them (their `expected_ms` counts the wait). */
+  fullPushScored: Scored[];
 }
+
+/** Each agent's recent record, for matching: its success rate, and its average duration (null until known). */
+export interface AgentRecord {
+  successRate(agentId: string): number;
+  averageMs(agentId: string): number | null;
+}
+
+const NO_RECORD: AgentRecord = { successRate: () => 1, averageMs: () => null };
 
 const never = (): boolean => false;
 
@@ -69,10 +104,12 @@ function assess(
   task: Task,
   agents: readonly Agent[],
   loadOf: (agentId: string) => number,
-  successRateOf: (agentId: string) => number,
+  record: AgentRecord,
   pulls: (agent: Agent) => boolean,
 ): Assessment {
-  const a: Assessment = { excluded: [], push: [], pull: [], fullPush: [], fullPull: [] };
+  const a: Assessment = { excluded: [], push: [], pull: [], fullPush: [], fullPull: [], fullPushScored: [] };
+  // The candidates' expected times first: each one's speed is measured against the fastest.
+  const timed: { agent: Agent; load: number; expected: number | null; bucket: Scored[] }[] = [];
   for (const agent of agents) {
     if (task.agent && agent.id !== task.agent) {
       a.excluded.push({ agent_id: agent.id, reason: `task is pinned to "${task.agent}"` });
@@ -88,13 +125,33 @@ function assess(
       continue;
     }
     const load = loadOf(agent.id);
+    const pull = pulls(agent);
+    const expected = expectedMs(record.averageMs(agent.id), load, agent);
     if (load >= agent.max_concurrency) {
       a.excluded.push({ agent_id: agent.id, reason: `at capacity (${load}/${agent.max_concurrency})` });
-      (pulls(agent) ? a.fullPull : a.fullPush).push(agent);
+      (pull ? a.fullPull : a.fullPush).push(agent);
+      if (!pull && expected !== null) timed.push({ agent, load, expected, bucket: a.fullPushScored });
       continue;
     }
-    const scored = { agent, score: scoreAgent(agent, task.required_skills, load, successRateOf(agent.id)) };
-    (pulls(agent) ? a.pull : a.push).push(scored);
+    timed.push({ agent, load, expected, bucket: pull ? a.pull : a.push });
+  }
+  // Automated agents are timed against each other, people and daemons against each other.
+  let fastestPush = Number.POSITIVE_INFINITY;
+  let fastestPull = Number.POSITIVE_INFINITY;
+  for (const t of timed) {
+    if (t.expected === null) continue;
+    if (t.bucket === a.pull) fastestPull = Math.min(fastestPull, t.expected);
+    else fastestPush = Math.min(fastestPush, t.expected);
+  }
+  for (const t of timed) {
+    const fastestHere = t.bucket === a.pull ? fastestPull : fastestPush;
+    // A zero average (a clock too coarse for instant work) counts as 1 ms.
+    const speed = t.expected === null ? 1 : Math.max(1, fastestHere) / Math.max(1, t.expected);
+    const score = scoreAgent(t.agent, task.required_skills, t.load, record.successRate(t.agent.id), {
+      expected_ms: t.expected,
+      speed,
+    });
+    t.bucket.push({ agent: t.agent, score });
   }
   return a;
 }
@@ -117,6 +174,25 @@ function pickBest(scored: Scored[], rejected: RejectedCandidate[]): Scored {
   return best;
 }
 
+/**
+ * An automated agent at capacity worth waiting for: it is expected to finish the task sooner
+ * than the best free candidate (both durations known) and scores higher. Null otherwise.
+ */
+function soonerAtCapacity(a: Assessment): { full: Scored; free: Scored } | null {
+  if (a.fullPushScored.length === 0) return null;
+  const free = a.push.reduce((x, y) => (byScore(x, y) <= 0 ? x : y));
+  if (free.score.expected_ms === null) return null;
+  let full: Scored | null = null;
+  for (const f of a.fullPushScored)
+    if (
+      f.score.expected_ms! < free.score.expected_ms &&
+      f.score.total > free.score.total &&
+      (!full || byScore(f, full) < 0)
+    )
+      full = f;
+  return full && { full, free };
+}
+
 /** Agents that pull their work and could take the task, passed over for an automated one. */
 function passOver(pull: Scored[], reason: string, rejected: RejectedCandidate[]): void {
   for (const p of pull) rejected.push({ agent_id: p.agent.id, reason, score: p.score });
@@ -133,14 +209,28 @@ export function matchAgent(
   task: Task,
   agents: readonly Agent[],
   loadOf: (agentId: string) => number,
-  successRateOf: (agentId: string) => number = () => 1,
+  record: AgentRecord = NO_RECORD,
   pulls: (agent: Agent) => boolean = never,
 ): MatchResult {
-  const a = assess(task, agents, loadOf, successRateOf, pulls);
+  const a = assess(task, agents, loadOf, record, pulls);
   // Candidates that lost come first, then the agents that were none.
   const lost: RejectedCandidate[] = [];
   const rejected = (): RejectedCandidate[] => (lost.length === 0 ? a.excluded : lost.concat(a.excluded));
   if (a.push.length > 0) {
+    const sooner = soonerAtCapacity(a);
+    if (sooner) {
+      const { full, free } = sooner;
+      lost.push({
+        agent_id: free.agent.id,
+        reason: `${full.agent.id} is expected to finish it sooner once free (~${full.score.expected_ms} ms, here ~${free.score.expected_ms} ms)`,
+        score: free.score,
+      });
+      return {
+        kind: 'wait',
+        reason: `Waiting for ${full.agent.id}: expected to finish it sooner (~${full.score.expected_ms} ms) than ${free.agent.id} (~${free.score.expected_ms} ms)`,
+        explanation: { agent_id: null, score: null, rejected: rejected() },
+      };
+    }
     const best = pickBest(a.push, lost);
     if (a.pull.length > 0)
       passOver(a.pull, `passed over because an automated agent qualified (${best.agent.id})`, lost);
@@ -196,9 +286,9 @@ export function explainPulled(
   agents: readonly Agent[],
   taker: Agent,
   loadOf: (agentId: string) => number,
-  successRateOf: (agentId: string) => number,
+  record: AgentRecord,
 ): MatchExplanation {
-  const a = assess(task, agents, loadOf, successRateOf, never);
+  const a = assess(task, agents, loadOf, record, never);
   let score: ScoreBreakdown | null = null;
   const lost: RejectedCandidate[] = [];
   for (const c of a.push) {

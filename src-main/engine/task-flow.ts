@@ -198,7 +198,8 @@ export class TaskFlow {
     this.holds.release(run, task, local);
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
-    this.outcomes.record(task.agent_id, c.ok);
+    const startedAt = task.started_at ? Date.parse(task.started_at) : Number.NaN;
+    this.outcomes.record(task.agent_id, c.ok, this.rt.clock.now() - startedAt);
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.budget.charge(run, task, amount, this.rt.iso());

@@ -42,6 +42,14 @@ export interface ScoreBreakdown {
   cost: number;
   /** (successes + 1) / (attempts + 2) over the agent's recent attempts. */
   success_rate: number;
+  /**
+   * Expected time to finish the task, in ms: the agent's recent average duration (plus the wait
+   * for a slot when it is at capacity: average / max_concurrency); null until it has finished a task.
+   */
+  expected_ms: number | null;
+  /** The shortest expected time among the candidates / this agent's, 0..1; 1 while unknown. */
+  speed: number;
+  /** (0.4 · skill fit + 0.25 · free capacity + 0.15 · cost + 0.2 · success rate) · speed. */
   total: number;
 }
 

@@ -186,3 +186,4 @@ function focusTask(taskId: string) {
     );
   target?.focus();
 }
+

@@ -9,9 +9,10 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
       <summary>Why this agent</summary>
       {m.score ? (
         <p className="small">
-          {m.agent_id}: total {m.score.total} = 0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
+          {m.agent_id}: total {m.score.total} = (0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
           capacity {amount(m.score.free_capacity)} + 0.15 × cost {amount(m.score.cost)} + 0.2 × success rate{' '}
-          {amount(m.score.success_rate)}
+          {amount(m.score.success_rate)}) × speed {amount(m.score.speed ?? 1)}
+          {expectedTime(m.score.expected_ms)}
         </p>
       ) : (
         <p className="small muted">
@@ -28,7 +29,8 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
                   {' '}
                   · score {r.score.total}: skill fit {amount(r.score.skill_fit)}, free capacity{' '}
                   {amount(r.score.free_capacity)}, cost {amount(r.score.cost)}, success rate{' '}
-                  {amount(r.score.success_rate)}
+                  {amount(r.score.success_rate)}, speed {amount(r.score.speed ?? 1)}
+                  {expectedTime(r.score.expected_ms)}
                 </span>
               )}
             </li>
@@ -37,4 +39,11 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
       )}
     </details>
   );
+}
+
+/** The agent's expected time to finish, as the score breakdown says it (matching.ts); nothing while unknown. */
+function expectedTime(ms: number | null | undefined): string {
+  return ms === null || ms === undefined
+    ? ''
+    : ` (expected ~${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`})`;
 }
