@@ -1,5 +1,6 @@
 import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
+import type { BuildResponse, RunDetail, StartedRun } from '../../src-shared/schemas/run.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import { codingRunHandlers } from './coding-runs.ts';
@@ -22,22 +23,29 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     if (unsafe.length > 0)
       throw invalidInput(`plan "${plan_id}" v${stored.version} cannot run`, toIssues(unsafe));
   };
+  const detail = (run_id: string): RunDetail => {
+    const run = store.runs.get(run_id);
+    if (!run) throw new AppError('not_found', `run "${run_id}" not found`);
+    return { ...run, tasks: store.runs.tasks(run_id), added_tasks: store.runs.addedSpecs(run_id) };
+  };
+  /** A build answered with what the run screen shows first: no follow-up calls for it. */
+  const started = (build: BuildResponse): StartedRun => ({
+    ...build,
+    run: detail(build.run_id),
+    build_log: store.memory.get(build.memory_id)!,
+  });
   return {
-    'runs.start': async ({ plan_id }) => {
+    'runs.start': async ({ plan_id, actor }) => {
       await refuseUnsafe(plan_id);
-      return engine.startRun(plan_id);
+      return started(engine.startRun(plan_id, actor));
     },
     'runs.list': ({ plan_id }) => store.runs.list(plan_id),
-    'runs.get': ({ run_id }) => {
-      const run = store.runs.get(run_id);
-      if (!run) throw new AppError('not_found', `run "${run_id}" not found`);
-      return { ...run, tasks: store.runs.tasks(run_id), added_tasks: store.runs.addedSpecs(run_id) };
-    },
+    'runs.get': ({ run_id }) => detail(run_id),
     'runs.cancel': ({ run_id, actor }) => engine.cancelRun(run_id, actor),
-    'runs.rerun': async ({ run_id, task_id }) => {
+    'runs.rerun': async ({ run_id, task_id, actor }) => {
       const old = store.runs.get(run_id);
       if (old) await refuseUnsafe(old.plan_id, old.plan_version);
-      return engine.rerunFrom(run_id, task_id);
+      return started(engine.rerunFrom(run_id, task_id, actor));
     },
     'runs.cancelTask': ({ run_id, task_id, actor }) => engine.cancelTask(run_id, task_id, actor),
     'runs.retryTask': ({ run_id, task_id, actor }) => engine.retryTask(run_id, task_id, actor),

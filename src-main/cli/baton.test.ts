@@ -174,8 +174,8 @@ describe('baton CLI', () => {
     // Runs can be read meanwhile; reading them does not take them up.
     const runs = baton(['runs', '--data-dir', dir]);
     expect(runs.code).toBe(0);
-    expect(runs.stdout).toMatch(/^RUN +PLAN +STATUS +STARTED +TASKS\n/);
-    expect(runs.stdout).toMatch(/ship v1 +executing .* 1\/3 done/);
+    expect(runs.stdout).toMatch(/^RUN +PLAN +STATUS +STARTED +BY +TASKS\n/);
+    expect(runs.stdout).toMatch(/ship v1 +executing .* cli +1\/3 done/);
     const shipRun = (
       JSON.parse(baton(['runs', '--plan', 'ship', '--json', '--data-dir', dir]).stdout) as { id: string }[]
     )[0]!.id;

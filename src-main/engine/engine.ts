@@ -160,11 +160,14 @@ export class Engine {
 
   // ---- runs ---------------------------------------------------------------------------
 
-  /** Seed 000 build: creates the run, delegates every ready task, and answers at once. */
-  startRun(planId: string): BuildResponse {
+  /**
+   * Seed 000 build: creates the run, delegates every ready task, and answers at once. `startedBy`
+   * (a person's name, `schedule`, `cli`, `mcp`) is recorded on the run.
+   */
+  startRun(planId: string, startedBy = DEFAULT_CANCEL_ACTOR): BuildResponse {
     const stored = this.rt.store.plans.get(planId);
     if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
-    return this.launch(stored.plan, stored.version, new Map(), null);
+    return this.launch(stored.plan, stored.version, new Map(), null, startedBy);
   }
 
   /**
@@ -172,7 +175,7 @@ export class Engine {
    * task and everything downstream of it run again, and finished work upstream is reused
    * (outputs and all), never repeated. This is also how a failed task is retried.
    */
-  rerunFrom(runId: string, taskId: string): BuildResponse {
+  rerunFrom(runId: string, taskId: string, startedBy = DEFAULT_CANCEL_ACTOR): BuildResponse {
     const store = this.rt.store;
     const old = store.runs.get(runId);
     if (!old) throw new AppError('not_found', `run "${runId}" not found`);
@@ -190,7 +193,7 @@ export class Engine {
       );
     }
     const reuse = reusableTasks(plan, specs, store.runs.tasks(runId), taskId);
-    return this.launch(plan, stored.version, reuse, { runId, taskId });
+    return this.launch(plan, stored.version, reuse, { runId, taskId }, startedBy);
   }
 
   private launch(
@@ -198,6 +201,7 @@ export class Engine {
     version: number,
     reuse: Map<string, TaskRun>,
     from: RerunOrigin | null,
+    startedBy: string,
   ): BuildResponse {
     // A decider that cannot answer would escalate every task of the run to a person.
     const decider = plan.decider;
@@ -214,7 +218,7 @@ export class Engine {
     const now = rt.iso();
     const runId = rt.ids.next('run');
     const memoryId = rt.ids.next('mem');
-    const fresh = newRun(plan, version, { runId, memoryId }, reuse, from, now);
+    const fresh = newRun(plan, version, { runId, memoryId, startedBy }, reuse, from, now);
     const { owner, leaseTtlMs } = rt.config;
     const { loader, writer, flow } = this.parts;
     let active: ActiveRun | null = null;

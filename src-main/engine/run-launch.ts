@@ -24,12 +24,12 @@ export interface NewRun {
 export function newRun(
   plan: Plan,
   version: number,
-  ids: { runId: string; memoryId: string },
+  ids: { runId: string; memoryId: string; startedBy: string },
   reuse: Map<string, TaskRun>,
   from: RerunOrigin | null,
   now: string,
 ): NewRun {
-  const { runId, memoryId } = ids;
+  const { runId, memoryId, startedBy } = ids;
   const row = (task_id: string, status: TaskStatus, reason: string | null): TaskRun => ({
     run_id: runId,
     task_id,
@@ -69,6 +69,7 @@ export function newRun(
     memory_id: memoryId,
     created_at: now,
     finished_at: null,
+    started_by: startedBy,
   };
   const content: BuildLogContent = {
     plan_id: plan.plan_id,

@@ -21,7 +21,16 @@ const open = (exec: ReturnType<typeof controlledExecutor>): BatonApp => {
   app = createApp({ dataDir: ':memory:', executors: { echo: exec.executor }, log: () => {} });
   return app;
 };
-const start = (plan_id: string) => call<BuildResponse>(app!, 'runs.start', { plan_id });
+/**
+ * The seed's build response out of `runs.start`: the contract adds the run screen's `run` and
+ * `build_log` (issue 17); the seed's HTTP endpoint answers these four fields only.
+ */
+const start = async (plan_id: string): Promise<BuildResponse> => {
+  const { status, delegated_tasks, memory_id, run_id } = await call<BuildResponse>(app!, 'runs.start', {
+    plan_id,
+  });
+  return { status, delegated_tasks, memory_id, run_id };
+};
 const readLog = (memory_id: string) => call<MemoryEntry>(app!, 'memory.read', { memory_id });
 const detail = (run_id: string) => call<RunDetail>(app!, 'runs.get', { run_id });
 const taskOf = async (run_id: string, task_id: string): Promise<TaskRun> =>

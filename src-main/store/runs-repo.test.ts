@@ -48,6 +48,7 @@ function insertRun(store: Store, runId: string, tasks: TaskRun[]): TaskRun[] {
         id: runId,
         plan_id: 'p',
         plan_version: 1,
+        started_by: 'ana',
         project_id: null,
         status: 'executing',
         memory_id: `mem-${runId}`,

@@ -98,8 +98,8 @@ function paramsOf(t: TaskRun, mask: number, rowid: number): unknown[] {
 export function createRunsRepo(db: Db) {
   const insertRun =
     db.prepare(`INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at,
-    finished_at, lease_owner, lease_expires_at) VALUES (@id, @plan_id, @plan_version, @project_id, @status, @memory_id,
-    @created_at, NULL, @lease_owner, @lease_expires_at)`);
+    finished_at, lease_owner, lease_expires_at, started_by) VALUES (@id, @plan_id, @plan_version, @project_id, @status,
+    @memory_id, @created_at, NULL, @lease_owner, @lease_expires_at, @started_by)`);
   const insertAdded =
     db.prepare(`INSERT INTO task_runs (run_id, task_id, seq, status, attempt, reason, updated_at, spec)
     VALUES (?, ?, ?, ?, 0, ?, ?, ?)`);
@@ -240,6 +240,7 @@ export function createRunsRepo(db: Db) {
       memory_id: r.memory_id,
       created_at: r.created_at,
       finished_at: r.finished_at,
+      started_by: r.started_by ?? null,
       counts,
     };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MemoryEntry } from './memory.ts';
 import type { TaskSpec } from './plan.ts';
 import { taskSpecSchema } from './plan.ts';
 
@@ -109,6 +110,8 @@ export interface Run {
   memory_id: string;
   created_at: string;
   finished_at: string | null;
+  /** Who started it: a person's name, `schedule`, `cli`, `mcp` or `api`; null for runs before this was recorded. */
+  started_by: string | null;
   counts: TaskCounts;
 }
 
@@ -137,8 +140,19 @@ export interface BuildResponse {
   run_id: string;
 }
 
+/**
+ * What `runs.start` and `runs.rerun` answer: the seed 000 build response, plus what the run
+ * screen shows at once (the run with its tasks, and its build log), so it needs no follow-up calls.
+ */
+export interface StartedRun extends BuildResponse {
+  run: RunDetail;
+  build_log: MemoryEntry;
+}
+
 export const startRunInputSchema = z.strictObject({
   plan_id: z.string().min(1),
+  /** Who starts it, recorded as the run's `started_by`: a person's name, `schedule`, `cli`, `mcp`; `user` when absent. */
+  actor: z.string().trim().min(1).max(200).optional(),
 });
 
 /**

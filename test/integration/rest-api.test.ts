@@ -69,6 +69,8 @@ describe('the seeds’ HTTP API', () => {
         { task_id: 'task-001', assigned_agent: 'ash', delegation_task_id: 'task-001-delegated' },
       ],
     });
+    // The seed's fields only: the contract's runs.start also answers the run and its build log.
+    expect(Object.keys(res.body).sort()).toEqual(['delegated_tasks', 'memory_id', 'run_id', 'status']);
     const log = await until(
       () => api('GET', `/api/modules/memory/read?memory_id=${res.body.memory_id}`),
       (r) => r.body.status !== 'executing',

@@ -98,7 +98,7 @@ export function partsKit(opts: PartsKitOptions = {}) {
       const fresh = newRun(
         plan,
         1,
-        { runId: rt.ids.next('run'), memoryId: rt.ids.next('mem') },
+        { runId: rt.ids.next('run'), memoryId: rt.ids.next('mem'), startedBy: 'user' },
         new Map(),
         null,
         iso(),

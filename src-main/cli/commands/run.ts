@@ -27,7 +27,7 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
   }
   const summary = await client.invoke('plans.import', { plan });
   const watch = watchProgress(client, summary.task_count);
-  const build = await client.invoke('runs.start', { plan_id: summary.plan_id });
+  const build = await client.invoke('runs.start', { plan_id: summary.plan_id, actor: 'cli' });
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }

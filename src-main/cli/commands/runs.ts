@@ -21,9 +21,10 @@ export async function runsList(app: BatonApp, planId: string | undefined, json: 
     `${r.plan_id} v${r.plan_version}`,
     r.status,
     r.created_at,
+    r.started_by ?? '-',
     `${r.counts.done}/${taskTotal(r.counts)} done`,
   ]);
-  printTable(['RUN', 'PLAN', 'STATUS', 'STARTED', 'TASKS'], rows);
+  printTable(['RUN', 'PLAN', 'STATUS', 'STARTED', 'BY', 'TASKS'], rows);
   return 0;
 }
 

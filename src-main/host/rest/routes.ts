@@ -96,7 +96,12 @@ export const routes: Route[] = [
     handle: ({ body }, client) =>
       answer(async () => {
         const imported = await client.invoke('plans.import', { plan: body });
-        return client.invoke('runs.start', { plan_id: imported.plan_id });
+        // The seed's response: the delegations and ids, not the run screen's extras.
+        const { status, delegated_tasks, memory_id, run_id } = await client.invoke('runs.start', {
+          plan_id: imported.plan_id,
+          actor: 'api',
+        });
+        return { status, delegated_tasks, memory_id, run_id };
       }),
   },
   viaContract(
@@ -124,8 +129,7 @@ export const routes: Route[] = [
         if (title) plan.name = title;
         if (context) for (const t of plan.tasks) t.inputs = { context, ...(command ? { command } : {}) };
         await client.invoke('plans.import', { plan });
-        const started = await client.invoke('runs.start', { plan_id: plan.plan_id });
-        const run = await client.invoke('runs.get', { run_id: started.run_id });
+        const { run } = await client.invoke('runs.start', { plan_id: plan.plan_id, actor: 'api' });
         return seedTask(run, title, command);
       }, 201);
     },

@@ -60,9 +60,16 @@ export const runTools: BatonTool[] = [
     title: 'Start a run of a plan',
     description:
       "Starts a run of a stored plan (its current version): every ready task is delegated to its best-fit agent at once, and the run goes on in Baton while this call answers with the run id, the delegations so far and the build log's memory id. Follow it with get_run. Tasks that need a person's approval wait in Baton's inbox: no tool answers them.",
-    input: contract['runs.start'].input,
+    // The run records it was started over MCP: a client does not name who started it.
+    input: contract['runs.start'].input.omit({ actor: true }),
     hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    call: (client, args) => client.invoke('runs.start', args),
+    call: async (client, args) => {
+      const { status, delegated_tasks, memory_id, run_id } = await client.invoke('runs.start', {
+        ...args,
+        actor: 'mcp',
+      });
+      return { status, delegated_tasks, memory_id, run_id };
+    },
   }),
   defineTool({
     name: 'add_task',

@@ -4,6 +4,7 @@ import * as m003 from './003_lazy_search_index.ts';
 import * as m004 from './004_added_tasks.ts';
 import * as m005 from './005_task_attempts.ts';
 import * as m006 from './006_coding.ts';
+import * as m007 from './007_started_by.ts';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'added_tasks', up: m004.up },
   { version: 5, name: 'task_attempts', up: m005.up },
   { version: 6, name: 'coding', up: m006.up },
+  { version: 7, name: 'started_by', up: m007.up },
 ];

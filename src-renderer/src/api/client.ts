@@ -47,7 +47,7 @@ export const api = {
   restorePlanVersion: (plan_id: string, version: number) => c().invoke('plans.restore', { plan_id, version }),
   importPlan: (plan: unknown) => c().invoke('plans.import', { plan }),
   deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
-  startRun: (plan_id: string) => c().invoke('runs.start', { plan_id }),
+  startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
   cancelRun: (run_id: string, actor: string) => c().invoke('runs.cancel', { run_id, actor }),
@@ -115,7 +115,8 @@ export const api = {
     c().invoke('runs.readArtifact', { artifact_id, offset, encoding }),
   cancelTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
-  rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
+  rerun: (run_id: string, task_id: string, actor: string) =>
+    c().invoke('runs.rerun', { run_id, task_id, actor }),
   /** Retries a failed task inside its run while the run executes (`runs.retryTask`). */
   retryTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.retryTask', { run_id, task_id, actor }),

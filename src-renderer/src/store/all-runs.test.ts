@@ -8,6 +8,7 @@ const run = (id: string, plan: string, at: string, status: Run['status'] = 'comp
   plan_id: plan,
   plan_version: 1,
   project_id: null,
+  started_by: 'ana',
   status,
   memory_id: `mem-${id}`,
   created_at: at,

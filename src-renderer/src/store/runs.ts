@@ -4,6 +4,7 @@ import type {
   Artifact,
   ProgressEntry,
   Run,
+  StartedRun,
   TaskCounts,
   TaskLogLine,
   TaskRun,
@@ -80,9 +81,8 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   async rerunFrom(runId, taskId) {
     try {
-      const build = await api.rerun(runId, taskId);
-      const plan = get().selectedPlanId;
-      if (plan) await get().loadRuns(plan, build.run_id);
+      const started = await api.rerun(runId, taskId, actorOf(get()));
+      openStarted(set, get, started);
       get().notify('info', `Re-running from ${taskId}: finished work before it is reused`);
     } catch (err) {
       get().fail(`Could not re-run from ${taskId}`, err);
@@ -139,8 +139,8 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   async startRun(planId) {
     set({ starting: true });
     try {
-      const build = await api.startRun(planId);
-      await get().loadRuns(planId, build.run_id);
+      const build = await api.startRun(planId, actorOf(get()));
+      openStarted(set, get, build);
       if (build.status === 'failed') get().notify('error', 'The build failed: no task could be delegated');
     } catch (err) {
       get().fail(`Could not run ${planId}`, err);
@@ -203,6 +203,33 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
 });
 
 /** How many of the tasks are in each status. */
+/**
+ * Opens a run just started (or re-run) from what `runs.start` answered: the run, its tasks and
+ * its build log, with no follow-up calls. A task an event already brought newer is kept.
+ */
+function openStarted(
+  set: Parameters<StateCreator<BatonState>>[0],
+  get: () => BatonState,
+  started: StartedRun,
+): void {
+  const { tasks: answered, added_tasks, ...run } = started.run;
+  get().upsertRun(run);
+  set((s) => {
+    const tasks = { ...s.runTasks[run.id] };
+    for (const t of answered) {
+      const had = tasks[t.task_id];
+      if (!had || had.updated_at <= t.updated_at) tasks[t.task_id] = t;
+    }
+    return {
+      selectedRunId: { ...s.selectedRunId, [run.plan_id]: run.id },
+      runTasks: { ...s.runTasks, [run.id]: tasks },
+      runTaskCounts: { ...s.runTaskCounts, [run.id]: countStatuses(Object.values(tasks)) },
+      addedTasks: { ...s.addedTasks, [run.id]: added_tasks },
+    };
+  });
+  get().upsertMemory(started.build_log);
+}
+
 function countStatuses(tasks: readonly TaskRun[]): TaskCounts {
   const counts = emptyCounts();
   for (const t of tasks) counts[t.status]++;

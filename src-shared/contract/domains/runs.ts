@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type {
   Artifact,
-  BuildResponse,
   ProgressEntry,
   Run,
   RunDetail,
   SpendReport,
+  StartedRun,
   TaskAttempt,
   TaskLogLine,
   TaskRun,
@@ -18,14 +18,17 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 export const runMethods = {
-  /** Seed 000 build: starts a run of a stored plan and answers with the delegations so far. */
-  'runs.start': method(startRunInputSchema).returns<BuildResponse>(),
+  /**
+   * Seed 000 build: starts a run of a stored plan and answers with the delegations so far, the
+   * run with its tasks and its build log. `actor` (who starts it) is the run's `started_by`.
+   */
+  'runs.start': method(startRunInputSchema).returns<StartedRun>(),
   'runs.list': method(z.strictObject({ plan_id: z.string().optional() })).returns<Run[]>(),
   'runs.get': method(byId('run_id')).returns<RunDetail>(),
   /** Cancels every task not ended; `actor` (who asked; "user" when absent) is recorded in the audit log. */
   'runs.cancel': method(byId('run_id').extend({ actor: actorField.optional() })).returns<Run>(),
   /** A new run from one task of a finished run: it and its downstream run again, finished work upstream is reused. Retries a failed task. */
-  'runs.rerun': method(taskRefSchema).returns<BuildResponse>(),
+  'runs.rerun': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<StartedRun>(),
   /**
    * Retries a failed or unassigned task inside its run while the run executes (as Airflow clears a
    * task): one more attempt; tasks skipped because of it wait again. `actor` is recorded. A run

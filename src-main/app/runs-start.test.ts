@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Run, StartedRun } from '../../src-shared/schemas/run.ts';
+import { call, task } from '../../test/kit/engine-kit.ts';
+import { runCommand } from '../cli/commands/run.ts';
+import { createInProcessClient } from '../host/memory-transport.ts';
+import { runTools } from '../mcp/tools/runs.ts';
+import type { BatonApp } from './create-app.ts';
+import { createApp } from './create-app.ts';
+
+let app: BatonApp;
+let dir: string | null = null;
+afterEach(() => {
+  app?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+const plan = { plan_id: 'p', tasks: [task('a'), task('b', { depends_on: ['a'] })] };
+const open = async () => {
+  app = createApp({ dataDir: ':memory:', log: () => {} });
+  await call(app, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+  await call(app, 'plans.import', { plan });
+};
+const startedBy = async () =>
+  Object.fromEntries((await call<Run[]>(app, 'runs.list', {})).map((r) => [r.id, r.started_by]));
+
+describe('runs.start (issue 17)', () => {
+  it('answers with what the run screen shows: the run, its tasks and its build log', async () => {
+    await open();
+    const started = await call<StartedRun>(app, 'runs.start', { plan_id: 'p', actor: 'ana' });
+    expect(started).toMatchObject({
+      status: 'executing',
+      run_id: started.run.id,
+      memory_id: started.build_log.id,
+    });
+    expect(started.delegated_tasks.map((d) => d.task_id)).toEqual(['a']);
+    expect(started.run).toMatchObject({ plan_id: 'p', plan_version: 1, started_by: 'ana', added_tasks: [] });
+    expect(started.run.tasks.map((t) => [t.task_id, t.status])).toEqual([
+      ['a', 'in_progress'],
+      ['b', 'blocked'],
+    ]);
+    expect(started.build_log).toMatchObject({ type: 'build_log', agent_id: 'orchestrator' });
+    // A re-run answers the same way, and records who asked for it.
+    await app.engine.whenSettled(started.run_id);
+    const again = await call<StartedRun>(app, 'runs.rerun', {
+      run_id: started.run_id,
+      task_id: 'b',
+      actor: 'bo',
+    });
+    expect(again.run.started_by).toBe('bo');
+    expect(again.run.tasks.find((t) => t.task_id === 'a')?.status).toBe('done');
+  });
+
+  it('records who started each run, shown by runs.list: a person, the CLI, MCP, or user when unsaid', async () => {
+    await open();
+    const byPerson = await call<StartedRun>(app, 'runs.start', { plan_id: 'p', actor: 'ana' });
+    const unsaid = await call<StartedRun>(app, 'runs.start', { plan_id: 'p' });
+    const tool = runTools.find((t) => t.name === 'start_run')!;
+    const client = createInProcessClient(app);
+    const viaMcp = (await tool.call(client, { plan_id: 'p' })) as Record<string, unknown>;
+    // The tool answers the seed's build response, not the run screen's extras; a client cannot name who started it.
+    expect(Object.keys(viaMcp).sort()).toEqual(['delegated_tasks', 'memory_id', 'run_id', 'status']);
+    await expect(async () => tool.call(client, { plan_id: 'p', actor: 'ana' })).rejects.toThrow(/actor/);
+    dir = mkdtempSync(join(tmpdir(), 'baton-started-by-'));
+    const file = join(dir, 'plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const stderr = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      expect(await runCommand(app, { planFile: file, json: true })).toBe(0);
+    } finally {
+      process.stderr.write = stderr;
+    }
+    const who = await startedBy();
+    expect(who[byPerson.run_id]).toBe('ana');
+    expect(who[unsaid.run_id]).toBe('user');
+    expect(who[viaMcp.run_id as string]).toBe('mcp');
+    expect(Object.values(who).sort()).toEqual(['ana', 'cli', 'mcp', 'user']);
+  });
+});
