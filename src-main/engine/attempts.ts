@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
+import type { Store } from '../store/store.ts';
 import { codingContextOf } from './coding-context.ts';
-import type { Executor, TaskContext } from './executor.ts';
+import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
@@ -106,6 +108,7 @@ export class Attempts {
           .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
         return { task_id: d, status: t.status, output: t.output, artifacts };
       }),
+      ...memoryFor(this.rt.store, spec),
     };
     try {
       for await (const ev of executor.start(ctx, ac.signal)) {
@@ -252,4 +255,25 @@ export class Attempts {
       created_at: this.rt.iso(),
     });
   }
+}
+
+/** Most notes, and characters of each, a task's `inputs.memory_query` hands its agent. */
+const MEMORY_HITS = 10;
+const MEMORY_CONTENT_CHARS = 2_000;
+
+/** The notes Baton's memory holds on the task's `inputs.memory_query`, if it names one (`TaskContext.memory`). */
+function memoryFor(store: Store, spec: TaskSpec): { memory?: MemoryFindings } {
+  const query = spec.inputs?.memory_query;
+  if (typeof query !== 'string' || query.trim() === '') return {};
+  const hits = store.memory.search({ query, type: 'note', limit: MEMORY_HITS }).map(({ entry, snippet }) => {
+    const text = typeof entry.content === 'string' ? entry.content : JSON.stringify(entry.content);
+    return {
+      id: entry.id,
+      agent_id: entry.agent_id,
+      created_at: entry.created_at,
+      snippet,
+      content: text.length > MEMORY_CONTENT_CHARS ? `${text.slice(0, MEMORY_CONTENT_CHARS)}…` : entry.content,
+    };
+  });
+  return { memory: { query, hits } };
 }

@@ -6,6 +6,12 @@ import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.
 import type { SecretResolver } from '../secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
 
+/** Notes from Baton's memory found for a task's `inputs.memory_query` (`TaskContext.memory`). */
+export interface MemoryFindings {
+  query: string;
+  hits: { id: string; agent_id: string; created_at: string; snippet: string | null; content: unknown }[];
+}
+
 /** What an agent is given: the task, who it is, and what its dependencies produced. */
 export interface TaskContext<A extends Agent = Agent> {
   run_id: string;
@@ -22,6 +28,12 @@ export interface TaskContext<A extends Agent = Agent> {
     output: unknown;
     artifacts?: { name: string; path: string; size: number; sha256: string }[];
   }[];
+  /**
+   * What Baton's memory holds on the task's `inputs.memory_query` (a string): the notes people and
+   * agents wrote that match it, best first (at most 10, each content cut at 2,000 characters).
+   * Absent when the task asks for none. How a research agent searches what Baton has stored.
+   */
+  memory?: MemoryFindings;
   /**
    * A fresh directory for this attempt, created (empty) by the engine. Files an agent leaves
    * here are reported as `artifact` events; `.baton/` inside it is Baton's own.

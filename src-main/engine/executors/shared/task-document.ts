@@ -16,5 +16,6 @@ export function taskDocument(ctx: TaskContext) {
     task: ctx.task,
     agent: { id: agent.id, name: agent.name ?? null, skills: agent.skills, charter: agent.charter ?? null },
     dependencies: ctx.dependencies,
+    ...(ctx.memory ? { memory: ctx.memory } : {}),
   };
 }
