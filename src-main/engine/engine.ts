@@ -23,7 +23,7 @@ import type { PullApi } from './pull-api.ts';
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
-import { byTaskId, DEFAULT_CANCEL_ACTOR, delegations, taskOf } from './run-state.ts';
+import { ACTOR, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
 import { retryable, retryInRun } from './task-retry.ts';
 import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
@@ -302,7 +302,14 @@ export class Engine {
       );
     const run = this.parts.loader.runHere(runId);
     const task = taskOf(run, taskId);
-    this.applyNow({ kind: 'task.retry', run, task, downstream: retryable(run, task), actor });
+    // A task a person rejected stays skipped (an approval closed by a cancel or the engine is no rejection).
+    const rejected = new Set(
+      this.rt.store.approvals
+        .listForRun(runId)
+        .filter((a) => a.status === 'rejected' && a.actor !== ACTOR)
+        .map((a) => a.task_id),
+    );
+    this.applyNow({ kind: 'task.retry', run, task, downstream: retryable(run, task, rejected), actor });
     this.rt.schedule();
     return { ...task };
   }

@@ -86,7 +86,7 @@ const plan = fc.array(taskShape, { minLength: 1, maxLength: 6 }).map((shapes) =>
 
 type Op =
   | { kind: 'finish'; pick: number; v: number }
-  | { kind: 'fail' | 'approve' | 'reject' | 'cancelTask'; pick: number }
+  | { kind: 'fail' | 'approve' | 'reject' | 'cancelTask' | 'retryTask'; pick: number }
   | { kind: 'cancelRun' | 'wait' | 'restart' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -102,6 +102,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('approve' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reject' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancelTask' as const), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('retryTask' as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('wait' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'cancelRun' as const }) },
@@ -266,6 +267,21 @@ describe('task state machine (property, real engine)', () => {
                   });
                 break;
               }
+              case 'retryTask': {
+                // A failed task retried in its running run (issue 17 B10); refused (a conflict)
+                // when a task downstream already acted on the failure.
+                const t = tasksOf(runId).filter((x) => x.status === 'failed' || x.status === 'unassigned');
+                const target = t[o.pick % Math.max(1, t.length)];
+                if (target && live) {
+                  const r = await current.dispatch('runs.retryTask', {
+                    run_id: runId,
+                    task_id: target.task_id,
+                    actor: CANCELLER,
+                  });
+                  if (!r.ok) expect(r.error.code).toBe('conflict');
+                }
+                break;
+              }
               case 'cancelRun':
                 if (live) {
                   await call(current, 'runs.cancel', { run_id: runId, actor: CANCELLER });
@@ -370,10 +386,11 @@ async function checkRun(
 
   // Dependents of a task that ended otherwise than they accept are skipped (or were cancelled
   // first); a task whose dependencies allowed it is skipped only by a person's rejection.
-  const rejected = (id: string) =>
-    (byTask.get(id) ?? []).some(
-      (e) => e.from_status === 'awaiting_approval' && e.to_status === 'skipped' && e.actor === PERSON,
-    );
+  // Its last move: a retry upstream may have made a task wait again after an earlier skip.
+  const rejected = (id: string) => {
+    const e = byTask.get(id)?.at(-1);
+    return e?.from_status === 'awaiting_approval' && e.to_status === 'skipped' && e.actor === PERSON;
+  };
   for (const t of d.tasks) {
     const spec = specs.get(t.task_id)!;
     // A task a re-run reused was decided in the old run: a copy stands only on copies (a

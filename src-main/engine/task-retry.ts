@@ -12,9 +12,10 @@ const RETRYABLE = new Set<TaskRun['status']>(['failed', 'unassigned']);
  * (issue 17 B10), and the tasks downstream of it that wait again: those skipped because of it
  * (they are decided afresh once it ends) or still blocked. Refused, with what to do instead, when
  * the task did not fail, or when a task downstream already acted on the failure (a cleanup that
- * ran because it failed): a retry cannot take that back, a re-run from the task can.
+ * ran because it failed): a retry cannot take that back, a re-run from the task can. A task
+ * downstream that a person rejected stays skipped: their decision stands (`rejected`).
  */
-export function retryable(run: ActiveRun, task: TaskRun): TaskRun[] {
+export function retryable(run: ActiveRun, task: TaskRun, rejected: ReadonlySet<string>): TaskRun[] {
   if (!RETRYABLE.has(task.status))
     throw new AppError(
       'conflict',
@@ -34,7 +35,7 @@ export function retryable(run: ActiveRun, task: TaskRun): TaskRun[] {
           `task "${id}" after "${task.task_id}" is already ${dep.status}: a retry in this run cannot undo it; re-run from "${task.task_id}" once the run has ended`,
           { task_id: id, status: dep.status },
         );
-      downstream.push(dep);
+      if (!rejected.has(id)) downstream.push(dep);
       work.push(id);
     }
   }
