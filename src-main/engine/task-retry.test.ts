@@ -84,6 +84,26 @@ describe('retrying a failed task inside its running run (issue 17 B10)', () => {
     expect([now.b, now.c, now.d, now.gone]).toEqual(['blocked', 'blocked', 'skipped', 'unassigned']);
   });
 
+  it('leaves a task a person rejected skipped: their decision stands', async () => {
+    const { exec, run } = await open([
+      task('notify', {
+        depends_on: ['a'],
+        condition: { dependencies: { a: ['failed'] } },
+        requires_approval: true,
+      }),
+    ]);
+    await eventually(async () => (await statuses(run)).notify === 'awaiting_approval');
+    const [approval] = await call<{ id: string }[]>(app, 'approvals.list', { status: 'pending' });
+    await call(app, 'approvals.decide', { approval_id: approval!.id, decision: 'reject', actor: 'ana' });
+    await call(app, 'runs.retryTask', { run_id: run, task_id: 'a', actor: 'bo' });
+    await eventually(() => exec.started.includes('a#2'));
+    exec.running.get('a')!.finish();
+    await eventually(() => exec.running.has('b'));
+    expect((await statuses(run)).notify).toBe('skipped');
+    const moves = await call<AuditEntry[]>(app, 'audit.list', { run_id: run, task_id: 'notify' });
+    expect(moves.map((e) => e.to_status)).not.toContain('blocked');
+  });
+
   it('is refused where it makes no sense, saying what to do instead', async () => {
     const { exec, run } = await open([
       task('cleanup', { depends_on: ['a'], condition: { dependencies: { a: ['failed'] } } }),
