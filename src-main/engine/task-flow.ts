@@ -165,7 +165,7 @@ export class TaskFlow {
         }
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
-        if (spent > 0) this.budget.charge(runId, plan, t, spent, this.rt.iso());
+        if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
         this.writer.keepAttempt(t, 'interrupted', null);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
@@ -413,7 +413,7 @@ export class TaskFlow {
       this.holds.release(run, task, (flight?.ac ?? null) !== null);
       // Money the agent reported spending on the cancelled attempt was spent.
       const usage = run.usage.get(task.task_id) ?? 0;
-      if (usage > 0) this.budget.charge(run.id, run.plan, task, usage, this.rt.iso());
+      if (usage > 0) this.budget.charge(run, task, usage, this.rt.iso());
     }
     if (flight) {
       // The agent is stopped once the cancel is stored.

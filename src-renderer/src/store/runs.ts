@@ -12,6 +12,7 @@ import type {
 import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { withRun } from './all-runs.ts';
+import { actorOf } from './identity.ts';
 import type { BatonState } from './index.ts';
 
 export interface TaskDetail {

@@ -186,4 +186,3 @@ function focusTask(taskId: string) {
     );
   target?.focus();
 }
-
