@@ -121,7 +121,17 @@ export interface MemorySearchHit {
 }
 
 /** What an audit entry is about. */
-export const AUDIT_ENTITIES = ['run', 'task', 'plan', 'agent', 'approval', 'project'] as const;
+export const AUDIT_ENTITIES = [
+  'run',
+  'task',
+  'plan',
+  'agent',
+  'approval',
+  'project',
+  'webhook',
+  'schedule',
+  'trigger',
+] as const;
 
 export interface AuditEntry {
   id: number;

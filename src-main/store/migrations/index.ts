@@ -5,6 +5,7 @@ import * as m004 from './004_added_tasks.ts';
 import * as m005 from './005_task_attempts.ts';
 import * as m006 from './006_coding.ts';
 import * as m007 from './007_started_by.ts';
+import * as m008 from './008_reach.ts';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'task_attempts', up: m005.up },
   { version: 6, name: 'coding', up: m006.up },
   { version: 7, name: 'started_by', up: m007.up },
+  { version: 8, name: 'reach', up: m008.up },
 ];
