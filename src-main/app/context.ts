@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { Reach } from '../reach/reach.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
@@ -19,4 +20,6 @@ export interface AppContext {
   /** The desktop app's encrypted secret store; absent in browser mode and the CLI. */
   secretStore?: WritableSecretStore | undefined;
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
+  /** Webhooks, schedules and triggers (issue 18). */
+  reach: Reach;
 }

@@ -11,6 +11,8 @@ import { createAgentCallbacks } from '../engine/executors/http/http-callbacks.ts
 import type { AttemptLog } from '../engine/executors/http/http-cancel.ts';
 import { createExecutors } from '../engine/executors/index.ts';
 import { EventBus } from '../events/event-bus.ts';
+import type { ReachOptions } from '../reach/reach.ts';
+import { createReach } from '../reach/reach.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
@@ -44,6 +46,11 @@ export interface AppOptions {
   /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
   leaseTtlMs?: number;
   log?: (err: unknown) => void;
+  /**
+   * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
+   * (the app, `baton serve`) unless `enabled` says otherwise.
+   */
+  reach?: Partial<ReachOptions>;
 }
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
@@ -104,6 +111,13 @@ export function createApp(opts: AppOptions) {
     ...(opts.log ? { log: opts.log } : {}),
   });
   const availability = createAvailability({ store, engine, bus, now });
+  const reach = createReach({
+    store,
+    clock,
+    secrets,
+    log: opts.log,
+    options: { enabled: opts.resume !== false, ...opts.reach },
+  });
   const patterns = createPatternSafety();
   const handlers = createHandlers({
     availability,
@@ -114,6 +128,7 @@ export function createApp(opts: AppOptions) {
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
+    reach,
   });
   const dispatch = createDispatch(handlers, opts.log, { dataDir: opts.dataDir });
   if (opts.resume !== false) {
@@ -121,6 +136,7 @@ export function createApp(opts: AppOptions) {
     engine.watchUnfinished();
   }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
+  reach.start();
   return {
     store,
     bus,
@@ -128,8 +144,10 @@ export function createApp(opts: AppOptions) {
     handlers,
     dispatch,
     agentCallbacks,
+    reach,
     close(): void {
       closed = true;
+      reach.stop();
       availability.stop();
       patterns.close();
       engine.close();

@@ -26,5 +26,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
     ...workspaceHandlers(ctx),
+    ...ctx.reach.handlers(),
   };
 }

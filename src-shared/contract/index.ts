@@ -7,6 +7,7 @@ import { projectMethods } from './domains/projects.ts';
 import { runMethods } from './domains/runs.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
+import { webhookMethods } from './domains/webhooks.ts';
 import { workMethods } from './domains/work.ts';
 import { workspaceMethods } from './domains/workspaces.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
@@ -25,6 +26,7 @@ export const contract = mergeDomains({
   scope: scopeMethods,
   secrets: secretMethods,
   workspaces: workspaceMethods,
+  webhooks: webhookMethods,
 });
 
 export type Contract = typeof contract;
@@ -46,6 +48,7 @@ export * from './domains/projects.ts';
 export * from './domains/runs.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
+export * from './domains/webhooks.ts';
 export * from './domains/work.ts';
 export * from './domains/workspaces.ts';
 export * from './errors.ts';

@@ -1,0 +1,81 @@
+import type { Clock } from '../engine/clock.ts';
+import { localOwner } from '../engine/leases.ts';
+import type { SecretResolver } from '../secrets.ts';
+import type { Store } from '../store/store.ts';
+import { webhookHandlers } from '../webhooks/handlers.ts';
+import type { RetryPolicy } from '../webhooks/sender.ts';
+import { WebhookService } from '../webhooks/service.ts';
+
+export interface ReachOptions {
+  /** Send webhooks and fire schedules from this process (the app and `baton serve`). */
+  enabled: boolean;
+  /** How often the outbox and the schedules are looked at (1 s); tests shorten it. */
+  pollMs?: number;
+  /** How long a duty lease lasts unrenewed (30 s). */
+  leaseTtlMs?: number;
+  webhookRetry?: Partial<RetryPolicy>;
+}
+
+/**
+ * How Baton reaches people and machines (issue 18): webhooks out, schedules, triggers in. Built
+ * once by the app over its store; the duties run only where `enabled` (the long-lived hosts).
+ */
+export function createReach(deps: {
+  store: Store;
+  clock: Clock;
+  secrets: SecretResolver;
+  log?: ((err: unknown) => void) | undefined;
+  options: ReachOptions;
+}) {
+  const { store, clock, options } = deps;
+  const owner = localOwner();
+  const nowIso = () => new Date(clock.now()).toISOString();
+  const webhooks = new WebhookService({
+    store,
+    secrets: deps.secrets,
+    now: () => clock.now(),
+    owner,
+    ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  const audit =
+    (entity: 'webhook' | 'schedule' | 'trigger') =>
+    (e: {
+      entity_id: string;
+      from: string | null;
+      to: string | null;
+      why: string;
+      run_id?: string | null;
+      actor?: string;
+    }) =>
+      store.memory.audit({
+        at: nowIso(),
+        actor: e.actor ?? 'user',
+        entity,
+        entity_id: e.entity_id,
+        run_id: e.run_id ?? null,
+        from_status: e.from,
+        to_status: e.to,
+        why: e.why,
+      });
+  return {
+    webhooks,
+    handlers: () => ({
+      ...webhookHandlers({ webhooks, secrets: deps.secrets, now: nowIso, audit: audit('webhook') }),
+    }),
+    /** Baton's address as people reach it, for links in messages (the host's URL). */
+    setPublicUrl(url: string | null): void {
+      webhooks.setLinkBase(url);
+    },
+    start(): void {
+      if (!options.enabled) return;
+      webhooks.start();
+    },
+    stop(): void {
+      webhooks.stop();
+    },
+  };
+}
+export type Reach = ReturnType<typeof createReach>;

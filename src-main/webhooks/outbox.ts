@@ -1,0 +1,73 @@
+import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
+import type { Webhook } from '../../src-shared/schemas/webhook.ts';
+import type { Store } from '../store/store.ts';
+import type { EntryFacts } from './events.ts';
+import { eventsOf, linkOf, payloadOf } from './events.ts';
+import type { WebhooksRepo } from './repo.ts';
+
+const CURSOR = 'webhooks';
+const BATCH = 500;
+
+/**
+ * Fills the outbox: the audit entries written since the last look become one delivery per
+ * event and matching subscription, in one transaction with the cursor's move, so each event is
+ * queued once whichever process looks and however often.
+ */
+export function createOutboxFiller(deps: {
+  store: Store;
+  repo: WebhooksRepo;
+  now: () => number;
+  newId: () => string;
+  /** Baton's address for links, when no subscription names its own. */
+  linkBase: () => string | null;
+}) {
+  const { store, repo } = deps;
+  const db = store.db;
+  const entriesAfter = db.prepare<[number, number], AuditEntry>(
+    'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  const runOf = db.prepare<[string], { plan_id: string; project_id: string | null }>(
+    'SELECT plan_id, project_id FROM runs WHERE id = ?',
+  );
+  const approvalOf = db.prepare<[string], { kind: string; task_id: string }>(
+    'SELECT kind, task_id FROM approvals WHERE id = ?',
+  );
+
+  const matches = (w: Webhook, facts: EntryFacts) =>
+    w.enabled && (w.project_id === null || w.project_id === (facts.run?.project_id ?? null));
+
+  /** Queues what the log holds past the cursor; the number of deliveries queued. */
+  return function fill(): number {
+    let queued = 0;
+    for (;;) {
+      const more = store.tx(() => {
+        const after = repo.cursor(CURSOR);
+        const entries = entriesAfter.all(after, BATCH);
+        if (entries.length === 0) return false;
+        const hooks = repo.list();
+        for (const e of hooks.length > 0 ? entries : []) {
+          const facts: EntryFacts = {
+            run: e.run_id ? (runOf.get(e.run_id) ?? null) : null,
+            approval: e.entity === 'approval' ? (approvalOf.get(e.entity_id) ?? null) : null,
+          };
+          for (const event of eventsOf(e, facts)) {
+            for (const w of hooks) {
+              if (!w.events.includes(event) || !matches(w, facts)) continue;
+              repo.enqueue({
+                id: deps.newId(),
+                webhook_id: w.id,
+                event,
+                payload: payloadOf(event, e, facts, linkOf(e, w.link_base ?? deps.linkBase())),
+                at: deps.now(),
+              });
+              queued++;
+            }
+          }
+        }
+        repo.moveCursor(CURSOR, entries[entries.length - 1]!.id);
+        return entries.length === BATCH;
+      });
+      if (!more) return queued;
+    }
+  };
+}
