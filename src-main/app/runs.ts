@@ -35,9 +35,9 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     build_log: store.memory.get(build.memory_id)!,
   });
   return {
-    'runs.start': async ({ plan_id, actor }) => {
+    'runs.start': async ({ plan_id, actor, inputs }) => {
       await refuseUnsafe(plan_id);
-      return started(engine.startRun(plan_id, actor));
+      return started(engine.startRun(plan_id, actor, inputs));
     },
     'runs.list': ({ plan_id }) => store.runs.list(plan_id),
     'runs.get': ({ run_id }) => detail(run_id),

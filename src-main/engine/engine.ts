@@ -5,6 +5,7 @@ import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
+import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -20,6 +21,7 @@ import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
 import type { PullApi } from './pull-api.ts';
+import { checkedRunInputs, runInputsOf, storeRunInputs, withRunInputs } from './run-inputs.ts';
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -162,12 +164,14 @@ export class Engine {
 
   /**
    * Seed 000 build: creates the run, delegates every ready task, and answers at once. `startedBy`
-   * (a person's name, `schedule`, `cli`, `mcp`) is recorded on the run.
+   * (a person's name, `schedule`, `cli`, `mcp`) is recorded on the run; `inputs` are checked
+   * against the plan's `run_inputs` and handed to every task as `inputs.run`.
    */
-  startRun(planId: string, startedBy = DEFAULT_CANCEL_ACTOR): BuildResponse {
+  startRun(planId: string, startedBy = DEFAULT_CANCEL_ACTOR, inputs?: RunInputValues): BuildResponse {
     const stored = this.rt.store.plans.get(planId);
     if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
-    return this.launch(stored.plan, stored.version, new Map(), null, startedBy);
+    const values = checkedRunInputs(stored.plan, inputs);
+    return this.launch(stored.plan, stored.version, new Map(), null, startedBy, values);
   }
 
   /**
@@ -193,7 +197,14 @@ export class Engine {
       );
     }
     const reuse = reusableTasks(plan, specs, store.runs.tasks(runId), taskId);
-    return this.launch(plan, stored.version, reuse, { runId, taskId }, startedBy);
+    return this.launch(
+      plan,
+      stored.version,
+      reuse,
+      { runId, taskId },
+      startedBy,
+      runInputsOf(store.db, runId) ?? {},
+    );
   }
 
   private launch(
@@ -202,6 +213,7 @@ export class Engine {
     reuse: Map<string, TaskRun>,
     from: RerunOrigin | null,
     startedBy: string,
+    inputs: RunInputValues,
   ): BuildResponse {
     // A decider that cannot answer would escalate every task of the run to a person.
     const decider = plan.decider;
@@ -238,7 +250,8 @@ export class Engine {
           ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${version}; ${reuse.size} finished task(s) reused)`
           : `run of plan "${plan.plan_id}" v${version} started`,
       );
-      active = flow.activate(plan, { fresh });
+      storeRunInputs(rt.store.db, runId, inputs);
+      active = flow.activate(withRunInputs(plan, inputs), { fresh });
     });
     this.tick();
     const run = active!;

@@ -1,5 +1,6 @@
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
+import { runInputsOf, withRunInputs } from './run-inputs.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
@@ -106,7 +107,7 @@ export class RunLoader {
           );
           return;
         }
-        this.flow.activate(stored.plan, { stored: run });
+        this.flow.activate(withRunInputs(stored.plan, runInputsOf(store.db, runId)), { stored: run });
         this.writer.audit(
           'run',
           runId,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
+import { runInputsDeclSchema } from './run-inputs.ts';
 
 export const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -169,6 +170,11 @@ export const taskSpecSchema = z.strictObject({
         ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_INPUT_BYTES} bytes as JSON` });
     })
     .optional(),
+  /**
+   * Labels for pull agents' selection (seed 004: `selectNextTask` with `require_tags`), e.g.
+   * `backend`, `gpu`. Not skills: a tag does not decide who can do a task, only who asks for it.
+   */
+  tags: z.array(skillSchema).max(32, 'at most 32 tags').optional(),
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
 
@@ -195,6 +201,8 @@ const planShape = z.strictObject({
   decider: deciderSpecSchema.optional(),
   /** The workspace (a registered git repository) its coding tasks work in, unless a task names its own. */
   workspace: idSchema.optional(),
+  /** What a run of the plan takes as inputs (schedules, triggers, `runs.start`); tasks read them in `inputs.run`. */
+  run_inputs: runInputsDeclSchema.optional(),
   tasks: z
     .array(taskSpecSchema)
     .min(1, 'a plan needs at least one task')

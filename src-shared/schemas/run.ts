@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MemoryEntry } from './memory.ts';
 import type { TaskSpec } from './plan.ts';
 import { taskSpecSchema } from './plan.ts';
+import { runInputValuesSchema } from './run-inputs.ts';
 
 /**
  * Task statuses. The flows of seeds 003 and 004 map onto them: TODO → ready (dependencies
@@ -153,6 +154,8 @@ export const startRunInputSchema = z.strictObject({
   plan_id: z.string().min(1),
   /** Who starts it, recorded as the run's `started_by`: a person's name, `schedule`, `cli`, `mcp`; `user` when absent. */
   actor: z.string().trim().min(1).max(200).optional(),
+  /** The run's inputs, checked against the plan's `run_inputs`; its tasks read them in `inputs.run`. */
+  inputs: runInputValuesSchema.optional(),
 });
 
 /**

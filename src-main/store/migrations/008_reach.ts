@@ -7,7 +7,8 @@
  * `webhooks`: subscriptions. `webhook_deliveries`: the outbox, one row per event and
  * subscription, written before anything is sent, so a delivery due when Baton stops is sent
  * after it starts. `schedules`: a plan's cron schedules, with their next fire time.
- * `triggers`: `POST /api/triggers/<id>`, each with its secret's hash.
+ * `triggers`: `POST /api/triggers/<id>`, each with its secret's hash. `run_inputs`: the inputs a
+ * run was started with (checked against its plan's `run_inputs`), which its tasks read.
  */
 export const up = `
 CREATE TABLE reach_leases (
@@ -75,5 +76,10 @@ CREATE TABLE triggers (
   rate_per_minute INTEGER NOT NULL,
   enabled INTEGER NOT NULL,
   created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE run_inputs (
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  inputs TEXT NOT NULL
 ) STRICT;
 `;
