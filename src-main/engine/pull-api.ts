@@ -1,6 +1,7 @@
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { PRIORITIES } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
@@ -8,6 +9,7 @@ import type { Approvals } from './approvals/approvals.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
+import type { TaskGroup } from './ready-queue.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { RunLoader } from './run-loader.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -21,6 +23,10 @@ export interface WorkCriteria {
   plan_id?: string | undefined;
   /** Only tasks of this priority or higher (seed 004's priority limit). */
   min_priority?: Priority | undefined;
+  /** Only tasks that carry every one of these tags (seed 004's `requireTags`). */
+  require_tags?: readonly string[] | undefined;
+  /** How many tasks to offer, best first (`tasks`); 1 by default. */
+  limit?: number | undefined;
 }
 
 /** Seed 004 updateTaskProgress; progress is 0–100 (validated at the edge). */
@@ -86,30 +92,47 @@ export class PullApi {
   }
 
   /** The highest-scoring ready task this agent can take, or null with the reason. */
-  selectNextTask(agentId: string, criteria: WorkCriteria = {}): { task: PulledTask | null; reason?: string } {
+  selectNextTask(
+    agentId: string,
+    criteria: WorkCriteria = {},
+  ): { task: PulledTask | null; tasks?: PulledTask[]; reason?: string } {
     const entry = this.agents.entry(agentId);
     const { agent, skills } = entry;
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY')
       return { task: null, reason: `agent is ${agent.status}` };
     if (this.rt.loadOf(agentId) >= agent.max_concurrency)
       return { task: null, reason: 'agent is at capacity' };
-    const best = this.rt.queue.best(
-      this.rt.clock.now(),
-      (g) => {
-        if (criteria.run_id && g.runId !== criteria.run_id) return false;
-        if (g.pin && g.pin !== agentId) return false;
-        if (criteria.plan_id && this.rt.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
-        for (const s of g.skills) if (!skills.has(s)) return false;
-        return true;
-      },
-      criteria.min_priority,
-    );
-    if (!best)
-      return {
-        task: null,
-        reason: `no ready task${criteria.min_priority ? ` of priority ${criteria.min_priority} or higher` : ''} matches this agent`,
-      };
-    return { task: this.pulled(best.task.runId, best.task.taskId, best.score) };
+    const accept = (g: TaskGroup) => {
+      if (criteria.run_id && g.runId !== criteria.run_id) return false;
+      if (g.pin && g.pin !== agentId) return false;
+      if (criteria.plan_id && this.rt.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
+      for (const s of g.skills) if (!skills.has(s)) return false;
+      return true;
+    };
+    const tags = criteria.require_tags ?? [];
+    const limit = criteria.limit ?? 1;
+    const none = () => ({
+      task: null,
+      ...(limit > 1 ? { tasks: [] } : {}),
+      reason: `no ready task${criteria.min_priority ? ` of priority ${criteria.min_priority} or higher` : ''}${tags.length ? ` tagged ${tags.join(', ')}` : ''} matches this agent`,
+    });
+    if (tags.length === 0 && limit === 1) {
+      const best = this.rt.queue.best(this.rt.clock.now(), accept, criteria.min_priority);
+      if (!best) return none();
+      return { task: this.pulled(best.task.runId, best.task.taskId, best.score) };
+    }
+    // Tags are the task's own, not its group's: walk the accepted groups' tasks best first.
+    const lowest = PRIORITIES.indexOf(criteria.min_priority ?? 'LOW');
+    const found: PulledTask[] = [];
+    for (const { task, score } of this.rt.queue.list(this.rt.clock.now(), accept, Number.POSITIVE_INFINITY)) {
+      if (PRIORITIES.indexOf(task.priority) > lowest) continue;
+      const own = this.rt.active.get(task.runId)?.specs.get(task.taskId)?.tags ?? [];
+      if (!tags.every((t) => own.includes(t))) continue;
+      found.push(this.pulled(task.runId, task.taskId, score));
+      if (found.length >= limit) break;
+    }
+    if (found.length === 0) return none();
+    return { task: found[0]!, ...(limit > 1 ? { tasks: found } : {}) };
   }
 
   private pulled(runId: string, taskId: string, score: number): PulledTask {
@@ -123,6 +146,7 @@ export class PullApi {
       required_skills: spec.required_skills,
       priority: spec.priority,
       deadline: spec.deadline ?? null,
+      tags: spec.tags ?? [],
       score,
     };
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
-import { rangeEdgeSchema } from '../../schemas/common.ts';
+import { rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
 import type { TaskSpec } from '../../schemas/plan.ts';
 import { PRIORITIES } from '../../schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun, TaskStatus } from '../../schemas/run.ts';
@@ -19,8 +19,12 @@ export const workMethods = {
       plan_id: z.string().max(200).optional(),
       /** Only tasks of this priority or higher (seed 004's priority limit). */
       min_priority: z.enum(PRIORITIES).optional(),
+      /** Only tasks tagged with every one of these (seed 004's `requireTags`). */
+      require_tags: z.array(skillSchema).max(32).optional(),
+      /** Offer up to this many tasks, best first, in `tasks` (`task` is the first); 1 by default. */
+      limit: z.number().int().min(1).max(100).optional(),
     }),
-  ).returns<{ task: PulledTask | null; reason?: string }>(),
+  ).returns<{ task: PulledTask | null; tasks?: PulledTask[]; reason?: string }>(),
   'work.context': method(agentTask).returns<PreparedContext>(),
   'work.execute': method(agentTask).returns<{
     status: 'in_progress' | 'blocked' | 'awaiting_approval';
@@ -80,6 +84,8 @@ export interface PulledTask {
   required_skills: string[];
   priority: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
   deadline: string | null;
+  /** The task's tags (seed 004; `require_tags` selects by them). */
+  tags: string[];
   score: number;
 }
 
