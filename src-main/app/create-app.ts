@@ -116,6 +116,8 @@ export function createApp(opts: AppOptions) {
     clock,
     secrets,
     log: opts.log,
+    // Through the handler, as a call would: the plan's patterns checked, then the engine.
+    startRun: async (plan_id, inputs) => handlers['runs.start']({ plan_id, inputs }),
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();

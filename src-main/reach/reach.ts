@@ -1,5 +1,7 @@
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
+import { scheduleHandlers } from '../schedules/handlers.ts';
+import { Scheduler } from '../schedules/scheduler.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import { webhookHandlers } from '../webhooks/handlers.ts';
@@ -14,6 +16,8 @@ export interface ReachOptions {
   /** How long a duty lease lasts unrenewed (30 s). */
   leaseTtlMs?: number;
   webhookRetry?: Partial<RetryPolicy>;
+  /** A schedule's fire older than this was missed (downtime): its catch-up policy decides (60 s). */
+  scheduleGraceMs?: number;
 }
 
 /**
@@ -25,6 +29,8 @@ export function createReach(deps: {
   clock: Clock;
   secrets: SecretResolver;
   log?: ((err: unknown) => void) | undefined;
+  /** `runs.start`: a run of a plan with inputs, checked as any call's. */
+  startRun: (planId: string, inputs: Record<string, unknown>) => Promise<{ run_id: string }>;
   options: ReachOptions;
 }) {
   const { store, clock, options } = deps;
@@ -60,10 +66,29 @@ export function createReach(deps: {
         to_status: e.to,
         why: e.why,
       });
+  const scheduleAudit = audit('schedule');
+  const scheduler = new Scheduler({
+    store,
+    now: () => clock.now(),
+    owner,
+    startRun: deps.startRun,
+    audit: (e) => scheduleAudit({ ...e, from: null, actor: 'scheduler' }),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.scheduleGraceMs !== undefined ? { graceMs: options.scheduleGraceMs } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   return {
     webhooks,
+    scheduler,
     handlers: () => ({
       ...webhookHandlers({ webhooks, secrets: deps.secrets, now: nowIso, audit: audit('webhook') }),
+      ...scheduleHandlers({
+        scheduler,
+        store,
+        now: () => clock.now(),
+        audit: (e) => scheduleAudit({ ...e, from: null }),
+      }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {
@@ -72,9 +97,11 @@ export function createReach(deps: {
     start(): void {
       if (!options.enabled) return;
       webhooks.start();
+      scheduler.start();
     },
     stop(): void {
       webhooks.stop();
+      scheduler.stop();
     },
   };
 }

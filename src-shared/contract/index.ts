@@ -5,6 +5,7 @@ import { memoryMethods } from './domains/memory.ts';
 import { planMethods } from './domains/plans.ts';
 import { projectMethods } from './domains/projects.ts';
 import { runMethods } from './domains/runs.ts';
+import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
 import { webhookMethods } from './domains/webhooks.ts';
@@ -27,6 +28,7 @@ export const contract = mergeDomains({
   secrets: secretMethods,
   workspaces: workspaceMethods,
   webhooks: webhookMethods,
+  schedules: scheduleMethods,
 });
 
 export type Contract = typeof contract;
@@ -46,6 +48,7 @@ export * from './domains/memory.ts';
 export * from './domains/plans.ts';
 export * from './domains/projects.ts';
 export * from './domains/runs.ts';
+export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
 export * from './domains/webhooks.ts';

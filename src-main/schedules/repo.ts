@@ -1,0 +1,90 @@
+import type { CatchUpPolicy, OverlapPolicy, Schedule } from '../../src-shared/schemas/schedule.ts';
+import type { Db } from '../store/db.ts';
+
+interface ScheduleRow {
+  id: string;
+  plan_id: string;
+  cron: string;
+  timezone: string;
+  inputs: string;
+  overlap: string;
+  catch_up: string;
+  catch_up_max: number;
+  enabled: number;
+  next_fire_at: number | null;
+  queued: number;
+  last_run_id: string | null;
+  created_at: string;
+}
+
+/** A schedule as stored: times in ms; `next_fires` is the handlers' to add. */
+export type StoredSchedule = Omit<Schedule, 'next_fire_at' | 'next_fires'> & { next_fire_at: number | null };
+
+function toSchedule(r: ScheduleRow): StoredSchedule {
+  return {
+    id: r.id,
+    plan_id: r.plan_id,
+    cron: r.cron,
+    timezone: r.timezone,
+    inputs: JSON.parse(r.inputs) as Record<string, unknown>,
+    overlap: r.overlap as OverlapPolicy,
+    catch_up: r.catch_up as CatchUpPolicy,
+    catch_up_max: r.catch_up_max,
+    enabled: r.enabled === 1,
+    next_fire_at: r.next_fire_at,
+    queued: r.queued === 1,
+    last_run_id: r.last_run_id,
+    created_at: r.created_at,
+  };
+}
+
+/** Schedules (migration 007). */
+export function createSchedulesRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO schedules
+    (id, plan_id, cron, timezone, inputs, overlap, catch_up, catch_up_max, enabled, next_fire_at, queued, created_at)
+    VALUES (@id, @plan_id, @cron, @timezone, @inputs, @overlap, @catch_up, @catch_up_max, 1, @next_fire_at, 0, @created_at)`);
+  const all = db.prepare<[], ScheduleRow>('SELECT * FROM schedules ORDER BY plan_id, created_at, id');
+  const one = db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ?');
+  const remove = db.prepare('DELETE FROM schedules WHERE id = ?');
+  const due = db.prepare<[number], ScheduleRow>(
+    'SELECT * FROM schedules WHERE enabled = 1 AND (next_fire_at <= ? OR queued = 1) ORDER BY next_fire_at',
+  );
+  // Compare-and-swap: only the look that saw this schedule's state moves it on.
+  const advance = db.prepare(`UPDATE schedules SET next_fire_at = @next, queued = @queued
+    WHERE id = @id AND next_fire_at IS @seen_next AND queued = @seen_queued`);
+  const ran = db.prepare('UPDATE schedules SET last_run_id = ? WHERE id = ?');
+  return {
+    insert(s: Omit<StoredSchedule, 'enabled' | 'queued' | 'last_run_id'>): void {
+      insert.run({ ...s, inputs: JSON.stringify(s.inputs) });
+    },
+    list: (): StoredSchedule[] => all.all().map(toSchedule),
+    get: (id: string): StoredSchedule | undefined => {
+      const r = one.get(id);
+      return r ? toSchedule(r) : undefined;
+    },
+    remove: (id: string): boolean => remove.run(id).changes > 0,
+    /** Enabled schedules whose fire time has come, or with a fire queued behind a run. */
+    due: (now: number): StoredSchedule[] => due.all(now).map(toSchedule),
+    advance(a: {
+      id: string;
+      seen_next: number | null;
+      seen_queued: boolean;
+      next: number | null;
+      queued: boolean;
+    }) {
+      return (
+        advance.run({
+          id: a.id,
+          seen_next: a.seen_next,
+          seen_queued: a.seen_queued ? 1 : 0,
+          next: a.next,
+          queued: a.queued ? 1 : 0,
+        }).changes > 0
+      );
+    },
+    setLastRun(id: string, runId: string): void {
+      ran.run(runId, id);
+    },
+  };
+}
+export type SchedulesRepo = ReturnType<typeof createSchedulesRepo>;

@@ -1,0 +1,153 @@
+import type { Cron } from 'croner';
+import { DutyLease } from '../reach/duty-lease.ts';
+import type { Store } from '../store/store.ts';
+import { parseCron } from './cron.ts';
+import { decideFires } from './fires.ts';
+import type { StoredSchedule } from './repo.ts';
+import { createSchedulesRepo } from './repo.ts';
+
+export interface SchedulerOptions {
+  store: Store;
+  now: () => number;
+  owner: string;
+  /** Starts a run of the plan with these inputs (`runs.start`: checks, then the engine). */
+  startRun: (planId: string, inputs: Record<string, unknown>) => Promise<{ run_id: string }>;
+  audit: (e: { entity_id: string; to: string; why: string; run_id?: string | null }) => void;
+  /** How often schedules are looked at (1 s). */
+  pollMs?: number;
+  leaseTtlMs?: number;
+  /** A fire older than this was missed (downtime) and is left to the catch-up policy (60 s). */
+  graceMs?: number;
+  log?: (err: unknown) => void;
+}
+
+const when = (ms: number, tz: string) =>
+  `${new Date(ms).toISOString()}${tz === 'UTC' ? '' : ` (${new Date(ms).toLocaleString('sv', { timeZone: tz })} ${tz})`}`;
+
+/**
+ * Fires schedules: only in the process holding the `schedules` duty lease (the app or
+ * `baton serve`), and each fire once: a look moves a schedule on with a compare-and-swap on its
+ * stored state before it starts anything, so two processes (a lease taken over from one that
+ * slept) cannot both start a fire. Every fire, skip and failure is an audit entry.
+ */
+export class Scheduler {
+  readonly repo;
+  private readonly lease: DutyLease;
+  private readonly crons = new Map<string, { key: string; cron: Cron }>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly o: SchedulerOptions;
+
+  constructor(o: SchedulerOptions) {
+    this.o = o;
+    this.repo = createSchedulesRepo(o.store.db);
+    this.lease = new DutyLease(o.store.db, 'schedules', o.owner, o.leaseTtlMs ?? 30_000);
+  }
+
+  start(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.wake(), this.o.pollMs ?? 1_000);
+    this.timer.unref();
+    this.wake();
+  }
+
+  wake(): void {
+    if (this.closed || this.running) return;
+    this.running = this.step()
+      .catch((err) => {
+        if (!this.closed) this.o.log?.(err);
+      })
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** One look: fires what is due (awaited; tests call it with their own clock). */
+  async step(): Promise<void> {
+    if (this.closed || !this.lease.hold(this.o.now())) return;
+    for (const s of this.repo.due(this.o.now())) {
+      if (this.closed) return;
+      await this.fire(s);
+    }
+  }
+
+  private cronOf(s: StoredSchedule): Cron {
+    const key = `${s.cron}\u0000${s.timezone}`;
+    const known = this.crons.get(s.id);
+    if (known?.key === key) return known.cron;
+    const cron = parseCron(s.cron, s.timezone);
+    this.crons.set(s.id, { key, cron });
+    return cron;
+  }
+
+  /** Fires one schedule as it was read (`step` reads them; a read another process outdated starts nothing). */
+  async fire(s: StoredSchedule): Promise<void> {
+    const { store, now } = this.o;
+    const at = now();
+    const lastExecuting = s.last_run_id !== null && store.runs.get(s.last_run_id)?.status === 'executing';
+    const d = decideFires(s, this.cronOf(s), at, lastExecuting, this.o.graceMs ?? 60_000);
+    if (d.starts === 0 && d.due.length === 0 && d.queued === s.queued) return;
+    const moved = store.tx(() => {
+      const ok = this.repo.advance({
+        id: s.id,
+        seen_next: s.next_fire_at,
+        seen_queued: s.queued,
+        next: d.next,
+        queued: d.queued,
+      });
+      if (!ok) return false;
+      const audit = (to: string, why: string) => this.o.audit({ entity_id: s.id, to, why });
+      if (d.missed > 0)
+        audit(
+          'missed',
+          `${d.missed} fire(s) missed while Baton was not running, left out (catch-up ${s.catch_up})`,
+        );
+      if (d.overlapped > 0)
+        audit(
+          'skipped',
+          `${d.overlapped} fire(s) skipped: run ${s.last_run_id} still executing (overlap ${s.overlap})`,
+        );
+      if (d.queued && !s.queued)
+        audit('queued', `a fire waits for run ${s.last_run_id} to end (overlap queue_one)`);
+      return true;
+    });
+    // Another process moved it first: the fire is theirs.
+    if (!moved) return;
+    const fireTime = d.due.at(-1) ?? at;
+    for (let i = 0; i < d.starts; i++) {
+      try {
+        const { run_id } = await this.o.startRun(s.plan_id, s.inputs);
+        this.repo.setLastRun(s.id, run_id);
+        this.o.audit({
+          entity_id: s.id,
+          to: 'fired',
+          why: `fired for ${when(fireTime, s.timezone)}: run ${run_id} of plan "${s.plan_id}"`,
+          run_id,
+        });
+      } catch (err) {
+        this.o.audit({
+          entity_id: s.id,
+          to: 'failed',
+          why: `fire for ${when(fireTime, s.timezone)} could not start plan "${s.plan_id}": ${err instanceof Error ? err.message : String(err)}`,
+        });
+      }
+    }
+  }
+
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  stop(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      this.lease.letGo();
+    } catch {
+      // the store is already closed: the lease runs out by itself
+    }
+  }
+}
