@@ -4,6 +4,9 @@ import { scheduleHandlers } from '../schedules/handlers.ts';
 import { Scheduler } from '../schedules/scheduler.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
+import { triggerHandlers } from '../triggers/handlers.ts';
+import { createTriggerRoute } from '../triggers/route.ts';
+import { Triggers } from '../triggers/triggers.ts';
 import { webhookHandlers } from '../webhooks/handlers.ts';
 import type { RetryPolicy } from '../webhooks/sender.ts';
 import { WebhookService } from '../webhooks/service.ts';
@@ -30,7 +33,7 @@ export function createReach(deps: {
   secrets: SecretResolver;
   log?: ((err: unknown) => void) | undefined;
   /** `runs.start`: a run of a plan with inputs, checked as any call's. */
-  startRun: (planId: string, inputs: Record<string, unknown>) => Promise<{ run_id: string }>;
+  startRun: (planId: string, inputs: Record<string, unknown>) => Promise<{ run_id: string; status: string }>;
   options: ReachOptions;
 }) {
   const { store, clock, options } = deps;
@@ -78,9 +81,21 @@ export function createReach(deps: {
     ...(options.scheduleGraceMs !== undefined ? { graceMs: options.scheduleGraceMs } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
+  let publicUrl: string | null = null;
+  const triggerAudit = audit('trigger');
+  const triggers = new Triggers({
+    db: store.db,
+    now: () => clock.now(),
+    startRun: deps.startRun,
+    audit: (e) => triggerAudit({ ...e, from: null }),
+    publicUrl: () => publicUrl,
+  });
   return {
     webhooks,
     scheduler,
+    triggers,
+    /** `POST /api/triggers/<id>` for the browser host (`BrowserHostOptions.triggers`). */
+    triggerRoute: createTriggerRoute(triggers),
     handlers: () => ({
       ...webhookHandlers({ webhooks, secrets: deps.secrets, now: nowIso, audit: audit('webhook') }),
       ...scheduleHandlers({
@@ -89,9 +104,11 @@ export function createReach(deps: {
         now: () => clock.now(),
         audit: (e) => scheduleAudit({ ...e, from: null }),
       }),
+      ...triggerHandlers({ triggers, store, audit: (e) => triggerAudit({ ...e, from: null }) }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {
+      publicUrl = url;
       webhooks.setLinkBase(url);
     },
     start(): void {

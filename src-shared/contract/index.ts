@@ -8,6 +8,7 @@ import { runMethods } from './domains/runs.ts';
 import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
+import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
 import { workMethods } from './domains/work.ts';
 import { workspaceMethods } from './domains/workspaces.ts';
@@ -29,6 +30,7 @@ export const contract = mergeDomains({
   workspaces: workspaceMethods,
   webhooks: webhookMethods,
   schedules: scheduleMethods,
+  triggers: triggerMethods,
 });
 
 export type Contract = typeof contract;
@@ -51,6 +53,7 @@ export * from './domains/runs.ts';
 export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
+export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';
 export * from './domains/work.ts';
 export * from './domains/workspaces.ts';

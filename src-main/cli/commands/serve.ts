@@ -59,6 +59,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       routes: createRestHandler(app.dispatch),
       mcp,
       agentCallbacks: app.agentCallbacks,
+      triggers: app.reach.triggerRoute,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
   let host: Awaited<ReturnType<typeof start>>;
@@ -74,6 +75,8 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     host = await start(0);
   }
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
+  // Links in webhooks and trigger URLs: where others reach Baton.
+  app.reach.setPublicUrl(opts.callbackUrl ?? host.url);
   // Beyond loopback, say which names reach it: a name not listed gets 403 (DNS rebinding).
   const others = host.allowedHosts.filter((n) => !(LOOPBACK_HOSTS as readonly string[]).includes(n));
   if (others.length > 0) {

@@ -54,6 +54,8 @@ export interface BrowserHostOptions {
   agentCallbacks?: AgentCallbacks;
   /** Where agents reach this host for callbacks when not at its own URL (a proxy, a tunnel). */
   callbackUrl?: string;
+  /** `POST /api/triggers/<id>` (src-main/triggers/route.ts): each trigger's own secret, never the UI token. */
+  triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
   /** Most time a client has for a whole request (edge.ts); tests lower it. */
@@ -105,6 +107,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
       return callbackRoute(req, res, target);
     }
+    // Triggers: the same, with each trigger's own secret (other programs call them, maybe by a proxy's name).
+    if (opts.triggers && target.path.startsWith('/api/triggers/')) return opts.triggers(req, res, target);
     if (!hostAllowed(req)) return refuseHost(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) return admitted(req, res) ? opts.mcp.handle(req, res) : undefined;
