@@ -45,7 +45,10 @@ export function createTriggerRoute(triggers: Triggers) {
 }
 
 function answer(res: ServerResponse, a: TriggerAnswer): void {
-  if (a.status === 202) return sendJson(res, 202, a.body);
+  if (a.status === 202) {
+    sendJson(res, 202, a.body);
+    return;
+  }
   if (a.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
   if (a.status === 429 && a.retryAfter !== undefined) res.setHeader('Retry-After', String(a.retryAfter));
   sendJson(res, a.status, error(a.code, a.message));
