@@ -8,6 +8,7 @@ import { setting } from '../host/settings.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
 import { mcpCommand } from './commands/mcp.ts';
+import { reachCommand } from './commands/reach.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { runShow, runsList } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -46,6 +47,16 @@ Usage:
   baton mcp [--data-dir D]                       Baton's tools for an MCP client (Claude Code, Claude
                                                  Desktop) over stdio: through the Baton host serving D
                                                  when one runs, else on D in this process
+  baton webhooks list | remove <id> | deliveries [<id>] [--status S] [--limit N]
+  baton webhooks add --url URL --event E... --secret NAME [--project P] [--format standard|slack]
+                                                 signed POSTs on run.started, run.ended, task.failed,
+                                                 approval.waiting, approval.decided, budget.exceeded
+  baton schedules list [--plan P] | remove <id>
+  baton schedules add --plan P --cron EXPR [--tz ZONE] [--inputs JSON] [--overlap skip|queue_one|allow]
+                      [--catch-up none|latest|all:N] start runs on a cron (fired by the app or baton serve)
+  baton triggers list | remove <id>
+  baton triggers add --plan P [--inputs JSON] [--rate N]
+                                                 POST /api/triggers/<id> with its own secret starts a run
 
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
@@ -78,6 +89,20 @@ async function main(argv: string[]): Promise<number> {
       setup: { type: 'string' },
       env: { type: 'string', multiple: true },
       'include-kept': { type: 'boolean', default: false },
+      url: { type: 'string' },
+      event: { type: 'string', multiple: true },
+      secret: { type: 'string' },
+      project: { type: 'string' },
+      format: { type: 'string' },
+      'link-base': { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+      cron: { type: 'string' },
+      tz: { type: 'string' },
+      inputs: { type: 'string' },
+      overlap: { type: 'string' },
+      'catch-up': { type: 'string' },
+      rate: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -192,6 +217,10 @@ async function main(argv: string[]): Promise<number> {
           'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... | list [--json] | remove <id> | prune [<id>] [--include-kept]',
         );
       }
+      case 'webhooks':
+      case 'schedules':
+      case 'triggers':
+        return await reachCommand(openApp(), command, rest, values, dataDir);
       default:
         throw new CliError(`unknown command "${command}"\n\n${HELP}`);
     }

@@ -1,0 +1,235 @@
+import type { MethodName, MethodOutput } from '../../../src-shared/contract/index.ts';
+import { ContractError } from '../../../src-shared/contract/index.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { findHost } from '../../mcp/host-link.ts';
+import { CliError } from '../files.ts';
+import { printJson, printTable } from '../output.ts';
+
+/** The flags `baton webhooks|schedules|triggers` read (cli.ts parses them). */
+export interface ReachFlags {
+  id?: string | undefined;
+  url?: string | undefined;
+  event?: string[] | undefined;
+  secret?: string | undefined;
+  project?: string | undefined;
+  format?: string | undefined;
+  'link-base'?: string | undefined;
+  status?: string | undefined;
+  limit?: string | undefined;
+  plan?: string | undefined;
+  cron?: string | undefined;
+  tz?: string | undefined;
+  inputs?: string | undefined;
+  overlap?: string | undefined;
+  'catch-up'?: string | undefined;
+  rate?: string | undefined;
+  json: boolean;
+}
+
+const USAGE = {
+  webhooks:
+    'usage: baton webhooks list | add --url URL --event E... --secret NAME [--project P] [--format standard|slack] [--link-base URL] [--id I] | remove <id> | deliveries [<id>] [--status pending|delivered|failed] [--limit N]',
+  schedules:
+    'usage: baton schedules list [--plan P] | add --plan P --cron "0 9 * * 1-5" [--tz Europe/Paris] [--inputs JSON] [--overlap skip|queue_one|allow] [--catch-up none|latest|all:N] [--id I] | remove <id>',
+  triggers: 'usage: baton triggers list | add --plan P [--inputs JSON] [--rate N] [--id I] | remove <id>',
+};
+
+function json(flag: string, raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // said below
+  }
+  throw new CliError(`--${flag} must be a JSON object, e.g. '{"region":"eu"}'`);
+}
+
+function count(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`--${flag} must be a whole number of 1 or more, got "${raw}"`);
+  return n;
+}
+
+/** `none`, `latest`, `all` or `all:N`. */
+function catchUp(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  const m = /^(none|latest|all)(?::(\d+))?$/.exec(raw);
+  if (!m || (m[2] !== undefined && m[1] !== 'all'))
+    throw new CliError(`--catch-up must be none, latest, all or all:N, got "${raw}"`);
+  return { catch_up: m[1], ...(m[2] ? { catch_up_max: Number(m[2]) } : {}) };
+}
+
+/**
+ * A contract call with what the flags say, unchecked here: the contract's own schema checks it
+ * and names the field (`events[0]`, `overlap`), as for any caller.
+ */
+async function ask<K extends MethodName>(app: BatonApp, method: K, input: unknown): Promise<MethodOutput<K>> {
+  const result = structuredClone(await app.dispatch(method, structuredClone(input)));
+  if (!result.ok) throw new ContractError(result.error);
+  return result.value as MethodOutput<K>;
+}
+
+const opt = <K extends string>(key: K, v: unknown) => (v === undefined ? {} : { [key]: v });
+
+/** `baton webhooks …`, `baton schedules …`, `baton triggers …`: over the typed client, like every command. */
+export async function reachCommand(
+  app: BatonApp,
+  what: 'webhooks' | 'schedules' | 'triggers',
+  rest: string[],
+  f: ReachFlags,
+  dataDir: string,
+): Promise<number> {
+  const [sub, arg] = rest;
+  const out = (value: unknown, human: () => void) => (f.json ? printJson(value) : human());
+  if (what === 'webhooks') {
+    if (sub === 'list') {
+      const list = await ask(app, 'webhooks.list', {});
+      out(list, () =>
+        list.length === 0
+          ? process.stdout.write(
+              'No webhooks. Add one with: baton webhooks add --url URL --event run.ended --secret NAME\n',
+            )
+          : printTable(
+              ['ID', 'URL', 'EVENTS', 'PROJECT', 'FORMAT', 'SECRET'],
+              list.map((w) => [
+                w.id,
+                w.url,
+                w.events.join(','),
+                w.project_id ?? '*',
+                w.format,
+                w.secret_name,
+              ]),
+            ),
+      );
+      return 0;
+    }
+    if (sub === 'add') {
+      const w = await ask(app, 'webhooks.add', {
+        url: f.url ?? '',
+        events: f.event ?? [],
+        secret_name: f.secret ?? '',
+        ...opt('id', f.id),
+        ...opt('project_id', f.project),
+        ...opt('format', f.format),
+        ...opt('link_base', f['link-base']),
+      });
+      out(w, () => process.stdout.write(`Added webhook ${w.id}: ${w.events.join(', ')} → ${w.url}\n`));
+      return 0;
+    }
+    if (sub === 'remove' && arg) {
+      const { removed } = await ask(app, 'webhooks.remove', { webhook_id: arg });
+      process.stdout.write(removed ? `Removed webhook ${arg} and its delivery log\n` : `No webhook ${arg}\n`);
+      return 0;
+    }
+    if (sub === 'deliveries') {
+      const list = await ask(app, 'webhooks.deliveries', {
+        ...opt('webhook_id', arg),
+        ...opt('status', f.status),
+        ...opt('limit', count('limit', f.limit)),
+      });
+      out(list, () =>
+        printTable(
+          ['ID', 'WEBHOOK', 'EVENT', 'STATUS', 'ATTEMPTS', 'CODE', 'LAST ATTEMPT', 'ERROR'],
+          list.map((d) => [
+            d.id,
+            d.webhook_id,
+            d.event,
+            d.status,
+            String(d.attempts),
+            d.response_code === null ? '-' : String(d.response_code),
+            d.last_attempt_at ?? '-',
+            d.last_error ?? '',
+          ]),
+        ),
+      );
+      return 0;
+    }
+    throw new CliError(USAGE.webhooks);
+  }
+  if (what === 'schedules') {
+    if (sub === 'list') {
+      const list = await ask(app, 'schedules.list', { ...opt('plan_id', f.plan) });
+      out(list, () =>
+        list.length === 0
+          ? process.stdout.write(
+              'No schedules. Add one with: baton schedules add --plan P --cron "0 9 * * *"\n',
+            )
+          : printTable(
+              ['ID', 'PLAN', 'CRON', 'ZONE', 'OVERLAP', 'CATCH-UP', 'NEXT'],
+              list.map((s) => [
+                s.id,
+                s.plan_id,
+                s.cron,
+                s.timezone,
+                s.overlap,
+                s.catch_up === 'all' ? `all:${s.catch_up_max}` : s.catch_up,
+                s.next_fire_at ?? 'never',
+              ]),
+            ),
+      );
+      return 0;
+    }
+    if (sub === 'add') {
+      const s = await ask(app, 'schedules.add', {
+        plan_id: f.plan ?? '',
+        cron: f.cron ?? '',
+        ...opt('id', f.id),
+        ...opt('timezone', f.tz),
+        ...opt('inputs', json('inputs', f.inputs)),
+        ...opt('overlap', f.overlap),
+        ...catchUp(f['catch-up']),
+      });
+      out(s, () =>
+        process.stdout.write(
+          `Added schedule ${s.id} for plan ${s.plan_id}: "${s.cron}" (${s.timezone}). Next: ${s.next_fires.join(', ')}\nIt fires while the app or baton serve runs on this data directory.\n`,
+        ),
+      );
+      return 0;
+    }
+    if (sub === 'remove' && arg) {
+      const { removed } = await ask(app, 'schedules.remove', { schedule_id: arg });
+      process.stdout.write(removed ? `Removed schedule ${arg}\n` : `No schedule ${arg}\n`);
+      return 0;
+    }
+    throw new CliError(USAGE.schedules);
+  }
+  if (sub === 'list') {
+    const list = await ask(app, 'triggers.list', {});
+    out(list, () =>
+      printTable(
+        ['ID', 'PLAN', 'RATE/MIN', 'URL'],
+        list.map((t) => [t.id, t.plan_id, String(t.rate_per_minute), t.url]),
+      ),
+    );
+    return 0;
+  }
+  if (sub === 'add') {
+    // The URL callers use: the host serving this data directory, when one runs.
+    const host = await findHost(dataDir);
+    if (host) app.reach.setPublicUrl(host.url);
+    const made = await ask(app, 'triggers.add', {
+      plan_id: f.plan ?? '',
+      ...opt('id', f.id),
+      ...opt('inputs', json('inputs', f.inputs)),
+      ...opt('rate_per_minute', count('rate', f.rate)),
+    });
+    out(made, () =>
+      process.stdout.write(
+        `Added trigger ${made.trigger.id} for plan ${made.trigger.plan_id}.\n` +
+          `Its secret, shown this once (Baton keeps only a hash): ${made.secret}\n` +
+          `POST ${made.url}\n  ${made.curl}\n` +
+          (host ? '' : 'No baton serve runs on this data directory now: the URL assumes the default port.\n'),
+      ),
+    );
+    return 0;
+  }
+  if (sub === 'remove' && arg) {
+    const { removed } = await ask(app, 'triggers.remove', { trigger_id: arg });
+    process.stdout.write(removed ? `Removed trigger ${arg}\n` : `No trigger ${arg}\n`);
+    return 0;
+  }
+  throw new CliError(USAGE.triggers);
+}
