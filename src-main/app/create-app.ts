@@ -113,6 +113,7 @@ export function createApp(opts: AppOptions) {
   const availability = createAvailability({ store, engine, bus, now });
   const reach = createReach({
     store,
+    bus,
     clock,
     secrets,
     log: opts.log,

@@ -86,6 +86,7 @@ function keyOf(name: EventName, payload: unknown): string {
       return `${name}:${p.run_id}:${p.task_id}`;
     case 'workspace.updated':
     case 'workspace.removed':
+    case 'notification':
     case 'task.log':
     case 'run.updated':
     case 'memory.written':

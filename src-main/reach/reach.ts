@@ -1,5 +1,8 @@
+import type { NotificationKind } from '../../src-shared/schemas/notification.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { createNotifier } from '../notifications/notifier.ts';
 import { scheduleHandlers } from '../schedules/handlers.ts';
 import { Scheduler } from '../schedules/scheduler.ts';
 import type { SecretResolver } from '../secrets.ts';
@@ -29,6 +32,7 @@ export interface ReachOptions {
  */
 export function createReach(deps: {
   store: Store;
+  bus: EventBus;
   clock: Clock;
   secrets: SecretResolver;
   log?: ((err: unknown) => void) | undefined;
@@ -81,6 +85,7 @@ export function createReach(deps: {
     ...(options.scheduleGraceMs !== undefined ? { graceMs: options.scheduleGraceMs } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
+  const notifier = createNotifier({ store, bus: deps.bus });
   let publicUrl: string | null = null;
   const triggerAudit = audit('trigger');
   const triggers = new Triggers({
@@ -94,6 +99,7 @@ export function createReach(deps: {
     webhooks,
     scheduler,
     triggers,
+    notifier,
     /** `POST /api/triggers/<id>` for the browser host (`BrowserHostOptions.triggers`). */
     triggerRoute: createTriggerRoute(triggers),
     handlers: () => ({
@@ -105,6 +111,9 @@ export function createReach(deps: {
         audit: (e) => scheduleAudit({ ...e, from: null }),
       }),
       ...triggerHandlers({ triggers, store, audit: (e) => triggerAudit({ ...e, from: null }) }),
+      'notifications.settings': () => notifier.settings(),
+      'notifications.configure': ({ kind, enabled }: { kind: NotificationKind; enabled: boolean }) =>
+        notifier.configure(kind, enabled),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {
@@ -115,10 +124,12 @@ export function createReach(deps: {
       if (!options.enabled) return;
       webhooks.start();
       scheduler.start();
+      notifier.start(options.pollMs);
     },
     stop(): void {
       webhooks.stop();
       scheduler.stop();
+      notifier.stop();
     },
   };
 }

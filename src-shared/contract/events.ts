@@ -1,6 +1,7 @@
 import type { Agent } from '../schemas/agent.ts';
 import type { Approval } from '../schemas/approval.ts';
 import type { MemoryEntry } from '../schemas/memory.ts';
+import type { Notification } from '../schemas/notification.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
 import type { Run, TaskLogLine, TaskRun } from '../schemas/run.ts';
 import type { StoredStep } from '../schemas/step.ts';
@@ -25,6 +26,8 @@ export interface BatonEvents {
   'workspace.updated': Workspace;
   /** The workspace with this id was forgotten (`workspaces.remove`). */
   'workspace.removed': { id: string };
+  /** Something a person may want to hear about while not looking (issue 18); settings filter the kinds. */
+  notification: Notification;
 }
 export type EventName = keyof BatonEvents;
 export type BatonEvent = { [K in EventName]: { name: K; payload: BatonEvents[K] } }[EventName];

@@ -2,6 +2,7 @@ import { agentMethods } from './domains/agents.ts';
 import { approvalMethods } from './domains/approvals.ts';
 import { auditMethods } from './domains/audit.ts';
 import { memoryMethods } from './domains/memory.ts';
+import { notificationMethods } from './domains/notifications.ts';
 import { planMethods } from './domains/plans.ts';
 import { projectMethods } from './domains/projects.ts';
 import { runMethods } from './domains/runs.ts';
@@ -31,6 +32,7 @@ export const contract = mergeDomains({
   webhooks: webhookMethods,
   schedules: scheduleMethods,
   triggers: triggerMethods,
+  notifications: notificationMethods,
 });
 
 export type Contract = typeof contract;
@@ -47,6 +49,7 @@ export * from './domains/agents.ts';
 export * from './domains/approvals.ts';
 export * from './domains/audit.ts';
 export * from './domains/memory.ts';
+export * from './domains/notifications.ts';
 export * from './domains/plans.ts';
 export * from './domains/projects.ts';
 export * from './domains/runs.ts';

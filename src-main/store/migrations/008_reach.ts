@@ -9,6 +9,7 @@
  * after it starts. `schedules`: a plan's cron schedules, with their next fire time.
  * `triggers`: `POST /api/triggers/<id>`, each with its secret's hash. `run_inputs`: the inputs a
  * run was started with (checked against its plan's `run_inputs`), which its tasks read.
+ * `notification_settings`: the kinds of notification a person turned off (or on again).
  */
 export const up = `
 CREATE TABLE reach_leases (
@@ -76,6 +77,11 @@ CREATE TABLE triggers (
   rate_per_minute INTEGER NOT NULL,
   enabled INTEGER NOT NULL,
   created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE notification_settings (
+  kind TEXT PRIMARY KEY,
+  enabled INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE run_inputs (

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventBatch } from '../../src-shared/contract/events.ts';
+import type { Notification, NotificationSettings } from '../../src-shared/schemas/notification.ts';
+import { call, eventually, setup, task } from '../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../app/create-app.ts';
+import { createApp } from '../app/create-app.ts';
+
+let dir: string;
+const apps: BatonApp[] = [];
+afterEach(() => {
+  for (const a of apps.splice(0)) a.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('notifications', () => {
+  it('tells windows about approvals, budgets and runs that end, from any process, as far as settings allow', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-notify-'));
+    const app = createApp({ dataDir: dir, log: () => {}, reach: { enabled: false } });
+    apps.push(app);
+    const told: Notification[] = [];
+    app.bus.subscribe((batch: EventBatch) => {
+      for (const e of batch) if (e.name === 'notification') told.push(e.payload);
+    });
+    // Another process (a baton run) does the work: the window's process still hears of it.
+    const other = createApp({ dataDir: dir, log: () => {}, reach: { enabled: false } });
+    apps.push(other);
+    const ok = await setup(other, [{ id: 'w', skills: ['x'] }], { plan_id: 'fine', tasks: [task('a')] });
+    await other.engine.whenSettled(ok);
+    const bad = await setup(other, [], {
+      plan_id: 'bad',
+      tasks: [task('b', { required_skills: ['nobody'] })],
+    });
+    await other.engine.whenSettled(bad);
+    await setup(other, [], {
+      plan_id: 'gated',
+      budget: 1,
+      tasks: [task('g', { requires_approval: true }), task('dear', { estimated_cost: 9 })],
+    });
+    await eventually(
+      async () => (await call<unknown[]>(other, 'approvals.list', { status: 'pending' })).length === 2,
+      5_000,
+      'approvals',
+    );
+    app.reach.notifier.look();
+    await eventually(() => told.length === 4, 2_000, 'four notifications');
+    expect(told.map((n) => n.kind).sort()).toEqual([
+      'approval_waiting',
+      'budget_exceeded',
+      'run_completed',
+      'run_failed',
+    ]);
+    expect(told.find((n) => n.kind === 'run_failed')).toMatchObject({
+      title: `Run ${bad} failed`,
+      target: { run_id: bad },
+    });
+    expect(told.find((n) => n.kind === 'approval_waiting')!.target).toMatchObject({
+      task_id: 'g',
+      approval_id: expect.stringMatching(/^apr/),
+    });
+    // Turned off, a kind is not told; the setting is stored.
+    const settings = await call<NotificationSettings>(app, 'notifications.configure', {
+      kind: 'run_completed',
+      enabled: false,
+    });
+    expect(settings).toEqual({
+      approval_waiting: true,
+      run_failed: true,
+      run_completed: false,
+      budget_exceeded: true,
+    });
+    const again = await setup(other, [], { plan_id: 'fine', tasks: [task('a')] });
+    await other.engine.whenSettled(again);
+    told.length = 0;
+    expect(app.reach.notifier.look()).toEqual([]);
+    expect(await call(other, 'notifications.settings', {})).toEqual(settings);
+    expect(await app.dispatch('notifications.configure', { kind: 'sms', enabled: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Desktop and browser notifications (issue 18): what a person is told when they are not looking
+ * at Baton. Each kind can be turned off in settings; all are on until then.
+ */
+export const NOTIFICATION_KINDS = [
+  /** An approval waits for a decision (tool calls and diff reviews included, as they are approvals). */
+  'approval_waiting',
+  'run_failed',
+  'run_completed',
+  /** A task would pass its plan's or project's budget and waits for approval. */
+  'budget_exceeded',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface Notification {
+  /** The audit entry it comes from: the same notification is never told twice. */
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  at: string;
+  /** What clicking it opens. */
+  target: { run_id: string | null; approval_id: string | null; task_id: string | null };
+}
+
+export type NotificationSettings = Record<NotificationKind, boolean>;
