@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PulledTask } from '../../src-shared/contract/domains/work.ts';
 import { call, setup, task } from '../../test/kit/engine-kit.ts';
+import { http, startOnTempDir } from '../../test/kit/host-kit.ts';
+import { createRestHandler } from '../host/rest/router.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
 
@@ -58,5 +60,33 @@ describe('work.selectNext with seed 004 criteria: require_tags and limit beside 
       ok: false,
       error: { code: 'invalid_input', message: expect.stringContaining('limit') },
     });
+  });
+
+  it('takes require_tags (comma-separated) and limit in the REST pull API, a bad limit named', async () => {
+    const served = await startOnTempDir((_dir, a) => ({ routes: createRestHandler(a.dispatch) }));
+    try {
+      await call(served.app, 'agents.import', { agents: [{ id: 'd', kind: 'human', skills: ['x'] }] });
+      await call(served.app, 'plans.import', {
+        plan: {
+          plan_id: 'p',
+          tasks: [task('api', { tags: ['backend'] }), task('db', { tags: ['backend', 'sql'] }), task('ui')],
+        },
+      });
+      await call(served.app, 'runs.start', { plan_id: 'p' });
+      const get = (q: string) =>
+        http(served.host.port, `/api/v1/agents/d/next-task?${q}`, {
+          headers: { authorization: `Bearer ${served.host.token}` },
+        });
+      const r = await get('require_tags=backend,sql&limit=5');
+      expect(r.status).toBe(200);
+      expect((JSON.parse(r.body) as { tasks: PulledTask[] }).tasks.map((t) => t.task_id)).toEqual(['db']);
+      const two = JSON.parse((await get('require_tags=backend&limit=2')).body) as { tasks: PulledTask[] };
+      expect(two.tasks.map((t) => t.task_id).sort()).toEqual(['api', 'db']);
+      const bad = await get('limit=lots');
+      expect(bad.status).toBe(400);
+      expect(bad.body).toContain('limit');
+    } finally {
+      await served.stop();
+    }
   });
 });

@@ -57,3 +57,53 @@ function answer(res: ServerResponse, a: TriggerAnswer): void {
 function error(code: string, message: string) {
   return { error: { code, message } };
 }
+
+/** The route's OpenAPI entry (it is not in the token-protected route table). */
+export function triggerOpenApi(): Record<string, unknown> {
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  return {
+    [`${TRIGGER_PATH}{trigger_id}`]: {
+      post: {
+        summary:
+          "Starts a run of the trigger's plan, with the trigger's inputs and the body's over them (checked against the plan's run_inputs). Authenticated by the trigger's own secret, not the UI token; rate-limited per trigger; every call is audited.",
+        tags: ['triggers'],
+        security: [{ triggerSecret: [] }],
+        parameters: [{ name: 'trigger_id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { inputs: { type: 'object' } },
+              },
+            },
+          },
+        },
+        responses: {
+          202: {
+            description: 'The run started.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['run_id', 'status'],
+                  properties: { run_id: { type: 'string' }, status: { type: 'string' } },
+                },
+              },
+            },
+          },
+          400: error('Bad body or inputs: `error.message` names the field.'),
+          401: error("Missing or wrong secret (the UI token is not a trigger's secret)."),
+          403: error('A browser request (with an Origin).'),
+          404: error('No such trigger.'),
+          429: error('Past the trigger’s calls a minute; see Retry-After.'),
+        },
+      },
+    },
+  };
+}

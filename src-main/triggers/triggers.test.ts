@@ -126,6 +126,10 @@ describe('triggers in, on a real baton serve', () => {
     expect((await http(port, '/api/health', { headers: { authorization: `Bearer ${token}` } })).status).toBe(
       200,
     );
+    const doc = await http(port, '/api/openapi.json', { headers: { authorization: `Bearer ${token}` } });
+    expect(JSON.parse(doc.body).paths['/api/triggers/{trigger_id}'].post.security).toEqual([
+      { triggerSecret: [] },
+    ]);
   });
 
   it('is rate-limited per trigger: past its calls a minute, 429 with Retry-After, one audit entry per burst', async () => {

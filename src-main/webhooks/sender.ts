@@ -41,7 +41,14 @@ export function bodyFor(format: Webhook['format'], payload: WebhookPayload): str
 export async function attemptDelivery(
   d: DueDelivery,
   hook: Webhook | undefined,
-  deps: { repo: WebhooksRepo; secrets: SecretResolver; now: () => number; retry: RetryPolicy },
+  deps: {
+    repo: WebhooksRepo;
+    secrets: SecretResolver;
+    now: () => number;
+    retry: RetryPolicy;
+    /** Aborted when Baton stops: the attempt ends at once (its delivery stays pending). */
+    stopped: AbortSignal;
+  },
 ): Promise<void> {
   const { repo, retry } = deps;
   const started = deps.now();
@@ -58,7 +65,7 @@ export async function attemptDelivery(
         const res = await fetch(hook.url, {
           method: 'POST',
           redirect: 'manual',
-          signal: AbortSignal.timeout(retry.timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(retry.timeoutMs), deps.stopped]),
           headers: {
             'content-type': 'application/json',
             'user-agent': 'Baton-Webhooks/1',
@@ -76,6 +83,7 @@ export async function attemptDelivery(
       }
     }
   }
+  if (deps.stopped.aborted) return;
   const at = deps.now();
   if (error === null) {
     repo.recordAttempt({ id: d.id, status: 'delivered', at, next: null, code, error: null });

@@ -38,6 +38,7 @@ export class WebhookService {
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  private readonly stopping = new AbortController();
   private readonly o: WebhookServiceOptions;
 
   constructor(o: WebhookServiceOptions) {
@@ -100,6 +101,7 @@ export class WebhookService {
             secrets: this.o.secrets,
             now: this.o.now,
             retry: this.retry,
+            stopped: this.stopping.signal,
           }),
         ),
       );
@@ -113,13 +115,13 @@ export class WebhookService {
   }
 
   /**
-   * Stops looking and lets the lease go. An attempt in flight finishes on its own (its outcome is
-   * not recorded once the store is closed): its delivery is still pending, sent again at the next
-   * start with the same webhook-id.
+   * Stops looking and lets the lease go. An attempt in flight is aborted and not recorded: its
+   * delivery is still pending, sent again at the next start with the same webhook-id.
    */
   stop(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopping.abort();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     try {

@@ -1,3 +1,4 @@
+import { triggerOpenApi } from '../../triggers/route.ts';
 import { callbackOpenApi } from './agent-callbacks.ts';
 import { routes } from './routes.ts';
 
@@ -61,7 +62,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: '/' }],
     security: [{ token: [] }],
-    paths: { ...paths, ...callbackOpenApi() },
+    paths: { ...paths, ...callbackOpenApi(), ...triggerOpenApi() },
     components: {
       securitySchemes: {
         token: { type: 'http', scheme: 'bearer' },
@@ -70,6 +71,7 @@ export function openApiDocument(): Record<string, unknown> {
           scheme: 'bearer',
           description: "The attempt's X-Baton-Callback-Token.",
         },
+        triggerSecret: { type: 'http', scheme: 'bearer', description: "The trigger's secret (btr_…)." },
       },
       schemas: {
         Error: {

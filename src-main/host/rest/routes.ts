@@ -48,7 +48,12 @@ function viaContract<K extends MethodName>(
   tag: string,
   summary: string,
   name: K,
-  opts: { body?: boolean; query?: string[] } = {},
+  opts: {
+    body?: boolean;
+    query?: string[];
+    /** Query values that are not strings in the contract (a list, a number), read from their text. */
+    read?: Record<string, (text: string) => unknown>;
+  } = {},
 ): Route {
   const params = [...path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
   const input = contract[name].input as z.ZodObject;
@@ -71,7 +76,10 @@ function viaContract<K extends MethodName>(
     handle: ({ params: p, query, body }, client) => {
       // Strings and raw JSON from the request: the contract validates them as it does every
       // call's input, and a bad one comes back as invalid_input naming the field.
-      const input = { ...(opts.body && isObject(body) ? body : {}), ...pick(query, opts.query ?? []), ...p };
+      const fromQuery: Record<string, unknown> = pick(query, opts.query ?? []);
+      for (const [k, read] of Object.entries(opts.read ?? {}))
+        if (typeof fromQuery[k] === 'string') fromQuery[k] = read(fromQuery[k]);
+      const input = { ...(opts.body && isObject(body) ? body : {}), ...fromQuery, ...p };
       return answer(() => client.invoke(name, input as MethodInput<K>));
     },
   };
@@ -146,9 +154,15 @@ export const routes: Route[] = [
     'GET',
     '/api/v1/agents/:agent_id/next-task',
     'agents (pull)',
-    'Seed 004 selectNextTask: the best ready task this agent can take.',
+    'Seed 004 selectNextTask: the best ready task this agent can take (require_tags: comma-separated; limit: up to that many in `tasks`).',
     'work.selectNext',
-    { query: ['run_id', 'plan_id', 'min_priority'] },
+    {
+      query: ['run_id', 'plan_id', 'min_priority', 'require_tags', 'limit'],
+      read: {
+        require_tags: (t) => t.split(',').filter(Boolean),
+        limit: (t) => (/^\d+$/.test(t) ? Number(t) : t),
+      },
+    },
   ),
   viaContract(
     'GET',
