@@ -15,6 +15,8 @@ export class DutyLease {
   readonly name: string;
   readonly owner: string;
   private readonly ttlMs: number;
+  /** When this process last took or renewed the lease (null: it does not hold it). */
+  private renewedAt: number | null = null;
 
   constructor(db: Db, name: string, owner: string, ttlMs: number) {
     this.name = name;
@@ -33,13 +35,26 @@ export class DutyLease {
     this.release = db.prepare('DELETE FROM reach_leases WHERE name = ? AND owner = ?');
   }
 
-  /** Takes or renews the lease; true when this process holds it until `now + ttl`. */
+  /**
+   * Takes or renews the lease; true when this process holds it until at least `now + 2/3 ttl`.
+   * A lease renewed less than a third of its time ago is not written again (no write a second
+   * while idle); one that passed that (a process that slept) is renewed, or found lost, first.
+   */
   hold(now: number): boolean {
+    if (this.renewedAt !== null && now >= this.renewedAt && now - this.renewedAt < this.ttlMs / 3)
+      return true;
+    this.renewedAt = null;
     const expires = now + this.ttlMs;
-    if (this.take.run({ name: this.name, owner: this.owner, now, expires }).changes > 0) return true;
-    const holder = this.holder();
-    if (!holder || !isDeadLocalOwner(holder)) return false;
-    return this.steal.run({ name: this.name, owner: this.owner, from: holder, expires }).changes > 0;
+    let held = this.take.run({ name: this.name, owner: this.owner, now, expires }).changes > 0;
+    if (!held) {
+      const holder = this.holder();
+      held =
+        holder !== null &&
+        isDeadLocalOwner(holder) &&
+        this.steal.run({ name: this.name, owner: this.owner, from: holder, expires }).changes > 0;
+    }
+    if (held) this.renewedAt = now;
+    return held;
   }
 
   holder(): string | null {
@@ -48,6 +63,7 @@ export class DutyLease {
 
   /** Lets the lease go (a clean stop), so another process need not wait for it to run out. */
   letGo(): void {
+    this.renewedAt = null;
     this.release.run(this.name, this.owner);
   }
 }

@@ -94,6 +94,8 @@ export class WebhookService {
     const due = this.repo.due(this.o.now(), 64);
     const hooks = new Map(this.repo.list().map((w) => [w.id, w]));
     for (let i = 0; i < due.length; i += PARALLEL) {
+      // Slow receivers can take a while: keep the lease, or stop if another process took it.
+      if (i > 0 && !this.lease.hold(this.o.now())) return;
       await Promise.all(
         due.slice(i, i + PARALLEL).map((d) =>
           attemptDelivery(d, hooks.get(d.webhook_id), {
