@@ -53,6 +53,9 @@ export function createSchedulesRepo(db: Db) {
   const advance = db.prepare(`UPDATE schedules SET next_fire_at = @next, queued = @queued
     WHERE id = @id AND next_fire_at IS @seen_next AND queued = @seen_queued`);
   const ran = db.prepare('UPDATE schedules SET last_run_id = ? WHERE id = ?');
+  const anyEnabled = db
+    .prepare<[], number>('SELECT EXISTS (SELECT 1 FROM schedules WHERE enabled = 1)')
+    .pluck();
   return {
     insert(s: Omit<StoredSchedule, 'enabled' | 'queued' | 'last_run_id'>): void {
       insert.run({ ...s, inputs: JSON.stringify(s.inputs) });
@@ -63,6 +66,7 @@ export function createSchedulesRepo(db: Db) {
       return r ? toSchedule(r) : undefined;
     },
     remove: (id: string): boolean => remove.run(id).changes > 0,
+    anyEnabled: (): boolean => anyEnabled.get() === 1,
     /** Enabled schedules whose fire time has come, or with a fire queued behind a run. */
     due: (now: number): StoredSchedule[] => due.all(now).map(toSchedule),
     advance(a: {

@@ -65,7 +65,8 @@ export class Scheduler {
 
   /** One look: fires what is due (awaited; tests call it with their own clock). */
   async step(): Promise<void> {
-    if (this.closed || !this.lease.hold(this.o.now())) return;
+    // No schedule: no lease taken, nothing written.
+    if (this.closed || !this.repo.anyEnabled() || !this.lease.hold(this.o.now())) return;
     for (const s of this.repo.due(this.o.now())) {
       if (this.closed) return;
       await this.fire(s);

@@ -45,7 +45,9 @@ export function createOutboxFiller(deps: {
         const entries = entriesAfter.all(after, BATCH);
         if (entries.length === 0) return false;
         const hooks = repo.list();
-        for (const e of hooks.length > 0 ? entries : []) {
+        // No subscription: nothing to queue, and the cursor stays (the first one added moves it).
+        if (hooks.length === 0) return false;
+        for (const e of entries) {
           const facts: EntryFacts = {
             run: e.run_id ? (runOf.get(e.run_id) ?? null) : null,
             approval: e.entity === 'approval' ? (approvalOf.get(e.entity_id) ?? null) : null,

@@ -103,11 +103,26 @@ export function createWebhooksRepo(db: Db) {
     SET status = 'pending', created_at = @now, next_attempt_at = @now WHERE id = @id`);
   const cursor = db.prepare<[string], number>('SELECT last_id FROM reach_cursors WHERE name = ?').pluck();
   const moveCursor = db.prepare('UPDATE reach_cursors SET last_id = ? WHERE name = ?');
+  const anyWork = db
+    .prepare<[], number>(
+      "SELECT EXISTS (SELECT 1 FROM webhooks) OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 'pending')",
+    )
+    .pluck();
+  const lastAudit = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
 
   return {
+    /**
+     * Adds a subscription. The first one moves the cursor to the end of the audit log (while there
+     * are none, the log is not read at all): a subscription hears what happens from now on.
+     */
     insert(w: Omit<Webhook, 'enabled'>): void {
-      insertHook.run({ ...w, events: JSON.stringify(w.events) });
+      db.transaction(() => {
+        if (allHooks.all().length === 0) moveCursor.run(lastAudit.get() ?? 0, 'webhooks');
+        insertHook.run({ ...w, events: JSON.stringify(w.events) });
+      }).immediate();
     },
+    /** Whether there is anything to do: a subscription, or a delivery still to send. */
+    anyWork: (): boolean => anyWork.get() === 1,
     list: (): Webhook[] => allHooks.all().map(toWebhook),
     get: (id: string): Webhook | undefined => {
       const r = oneHook.get(id);

@@ -89,7 +89,8 @@ export class WebhookService {
 
   /** One look: the lease, the outbox filled, the due deliveries sent (awaited; tests call it). */
   async step(): Promise<void> {
-    if (this.closed || !this.lease.hold(this.o.now())) return;
+    // Nothing to do (no subscription, nothing pending): no lease taken, nothing written.
+    if (this.closed || !this.repo.anyWork() || !this.lease.hold(this.o.now())) return;
     this.fill();
     const due = this.repo.due(this.o.now(), 64);
     const hooks = new Map(this.repo.list().map((w) => [w.id, w]));
