@@ -42,9 +42,12 @@ describe('baton webhooks, schedules and triggers', () => {
     stops.push(serve.stop);
     const url = new URL(serve.url);
     const port = Number(url.port);
+    // A connection each: the CLI's processes leave gaps longer than the host's keep-alive, and a
+    // reused socket the host is closing just then would hang up.
     const auth = {
       authorization: `Bearer ${url.searchParams.get('token')}`,
       'content-type': 'application/json',
+      connection: 'close',
     };
     const rpc = async <T>(method: string, input: unknown) =>
       (
@@ -134,7 +137,7 @@ describe('baton webhooks, schedules and triggers', () => {
     );
     expect(baton(['schedules', 'list', '--json', ...d]).stdout).toContain('"overlap": "skip"');
     // baton serve holds the duties: it fires the schedule and sends the webhook, signed.
-    await eventually(() => receiver.received.length >= 2, 20_000, 'run.started and run.ended delivered');
+    await eventually(() => receiver.received.length >= 2, 45_000, 'run.started and run.ended delivered');
     const first = JSON.parse(receiver.received[0]!.body) as {
       type: string;
       data: { plan_id: string; run_id: string };
@@ -173,7 +176,7 @@ describe('baton webhooks, schedules and triggers', () => {
     const secret = /shown this once \(Baton keeps only a hash\): (btr_\S+)/.exec(trig.stdout)![1]!;
     const call = await http(port, '/api/triggers/ci', {
       method: 'POST',
-      headers: { authorization: `Bearer ${secret}` },
+      headers: { authorization: `Bearer ${secret}`, connection: 'close' },
     });
     expect(call.status).toBe(202);
     expect(baton(['triggers', 'list', ...d]).stdout).not.toContain(secret);
