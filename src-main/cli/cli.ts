@@ -51,7 +51,7 @@ Usage:
   baton webhooks add --url URL --event E... --secret NAME [--project P] [--format standard|slack]
                                                  signed POSTs on run.started, run.ended, task.failed,
                                                  approval.waiting, approval.decided, budget.exceeded
-  baton schedules list [--plan P] | remove <id>
+  baton schedules list [--plan P] | pause <id> | resume <id> | remove <id>
   baton schedules add --plan P --cron EXPR [--tz ZONE] [--inputs JSON] [--overlap skip|queue_one|allow]
                       [--catch-up none|latest|all:N] start runs on a cron (fired by the app or baton serve)
   baton triggers list | remove <id>

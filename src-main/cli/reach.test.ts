@@ -156,6 +156,7 @@ describe('baton webhooks, schedules and triggers', () => {
       'done',
     );
     expect(JSON.stringify(run)).toBeTruthy();
+    expect(baton(['schedules', 'pause', 'often', ...d]).stdout).toContain('Paused schedule often');
     expect(baton(['schedules', 'remove', 'often', ...d]).stdout).toContain('Removed schedule often');
     // The delivery log, through the CLI.
     await eventually(

@@ -74,6 +74,18 @@ export function scheduleHandlers(deps: {
       if (removed) deps.audit({ entity_id: schedule_id, to: 'removed', why: 'schedule removed' });
       return { removed };
     },
+    'schedules.setEnabled': ({ schedule_id, enabled }) => {
+      const s = repo.get(schedule_id);
+      if (!s) throw new AppError('not_found', `schedule "${schedule_id}" not found`);
+      const next = enabled ? nextFire(parseCron(s.cron, s.timezone), deps.now()) : s.next_fire_at;
+      repo.setEnabled(schedule_id, enabled, next);
+      deps.audit({
+        entity_id: schedule_id,
+        to: enabled ? 'active' : 'paused',
+        why: enabled ? 'schedule resumed' : 'schedule paused',
+      });
+      return shown(repo.get(schedule_id)!);
+    },
     'schedules.preview': ({ cron, timezone, count }) => ({
       next_fires: nextFires(parseCron(cron, timezone), deps.now(), count).map(iso),
     }),

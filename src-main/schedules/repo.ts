@@ -53,6 +53,9 @@ export function createSchedulesRepo(db: Db) {
   const advance = db.prepare(`UPDATE schedules SET next_fire_at = @next, queued = @queued
     WHERE id = @id AND next_fire_at IS @seen_next AND queued = @seen_queued`);
   const ran = db.prepare('UPDATE schedules SET last_run_id = ? WHERE id = ?');
+  const setEnabled = db.prepare(
+    'UPDATE schedules SET enabled = @enabled, next_fire_at = @next, queued = 0 WHERE id = @id',
+  );
   const anyEnabled = db
     .prepare<[], number>('SELECT EXISTS (SELECT 1 FROM schedules WHERE enabled = 1)')
     .pluck();
@@ -67,6 +70,9 @@ export function createSchedulesRepo(db: Db) {
     },
     remove: (id: string): boolean => remove.run(id).changes > 0,
     anyEnabled: (): boolean => anyEnabled.get() === 1,
+    setEnabled(id: string, enabled: boolean, next: number | null): boolean {
+      return setEnabled.run({ id, enabled: enabled ? 1 : 0, next }).changes > 0;
+    },
     /** Enabled schedules whose fire time has come, or with a fire queued behind a run. */
     due: (now: number): StoredSchedule[] => due.all(now).map(toSchedule),
     advance(a: {

@@ -244,4 +244,35 @@ describe('schedules', () => {
     );
     expect(await call(app, 'schedules.remove', { schedule_id: 's' })).toEqual({ removed: true });
   });
+
+  it('pauses and resumes: nothing fires while paused, and resumed it does not catch up the pause', async () => {
+    const app = open();
+    await withPlan(app);
+    await call(app, 'schedules.add', {
+      id: 's',
+      plan_id: 'report',
+      cron: '* * * * *',
+      inputs: { region: 'eu' },
+      catch_up: 'all',
+    });
+    const paused = await call<Schedule>(app, 'schedules.setEnabled', { schedule_id: 's', enabled: false });
+    expect(paused.enabled).toBe(false);
+    now = Date.parse('2026-03-28T10:30:00.100Z');
+    await app.reach.scheduler.step();
+    expect(await runs(app)).toHaveLength(0);
+    const resumed = await call<Schedule>(app, 'schedules.setEnabled', { schedule_id: 's', enabled: true });
+    expect(resumed.next_fire_at).toBe('2026-03-28T10:31:00.000Z');
+    await app.reach.scheduler.step();
+    expect(await runs(app)).toHaveLength(0);
+    now = Date.parse('2026-03-28T10:31:00.100Z');
+    await app.reach.scheduler.step();
+    expect(await runs(app)).toHaveLength(1);
+    expect((await fires(app)).map((e) => e.to_status)).toEqual(
+      expect.arrayContaining(['paused', 'active', 'fired']),
+    );
+    expect(await app.dispatch('schedules.setEnabled', { schedule_id: 'nope', enabled: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
 });

@@ -30,7 +30,7 @@ const USAGE = {
   webhooks:
     'usage: baton webhooks list | add --url URL --event E... --secret NAME [--project P] [--format standard|slack] [--link-base URL] [--id I] | remove <id> | deliveries [<id>] [--status pending|delivered|failed] [--limit N]',
   schedules:
-    'usage: baton schedules list [--plan P] | add --plan P --cron "0 9 * * 1-5" [--tz Europe/Paris] [--inputs JSON] [--overlap skip|queue_one|allow] [--catch-up none|latest|all:N] [--id I] | remove <id>',
+    'usage: baton schedules list [--plan P] | add --plan P --cron "0 9 * * 1-5" [--tz Europe/Paris] [--inputs JSON] [--overlap skip|queue_one|allow] [--catch-up none|latest|all:N] [--id I] | pause <id> | resume <id> | remove <id>',
   triggers: 'usage: baton triggers list | add --plan P [--inputs JSON] [--rate N] [--id I] | remove <id>',
 };
 
@@ -185,6 +185,17 @@ export async function reachCommand(
       out(s, () =>
         process.stdout.write(
           `Added schedule ${s.id} for plan ${s.plan_id}: "${s.cron}" (${s.timezone}). Next: ${s.next_fires.join(', ')}\nIt fires while the app or baton serve runs on this data directory.\n`,
+        ),
+      );
+      return 0;
+    }
+    if ((sub === 'pause' || sub === 'resume') && arg) {
+      const s = await ask(app, 'schedules.setEnabled', { schedule_id: arg, enabled: sub === 'resume' });
+      out(s, () =>
+        process.stdout.write(
+          s.enabled
+            ? `Resumed schedule ${s.id}: next at ${s.next_fire_at ?? 'never'}\n`
+            : `Paused schedule ${s.id}\n`,
         ),
       );
       return 0;

@@ -21,6 +21,11 @@ export const scheduleMethods = {
    */
   'schedules.add': method(scheduleInputSchema).returns<Schedule>(),
   'schedules.remove': method(byId('schedule_id')).returns<{ removed: boolean }>(),
+  /**
+   * Pauses or resumes a schedule. Resumed, it fires next at its first time from now: what it
+   * would have fired while paused is not caught up.
+   */
+  'schedules.setEnabled': method(byId('schedule_id').extend({ enabled: z.boolean() })).returns<Schedule>(),
   /** When an expression would fire next in a zone, without saving anything (the designer's preview). */
   'schedules.preview': method(
     z.strictObject({
