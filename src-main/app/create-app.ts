@@ -118,7 +118,7 @@ export function createApp(opts: AppOptions) {
     secrets,
     log: opts.log,
     // Through the handler, as a call would: the plan's patterns checked, then the engine.
-    startRun: async (plan_id, inputs) => handlers['runs.start']({ plan_id, inputs }),
+    startRun: async (plan_id, inputs, actor) => handlers['runs.start']({ plan_id, inputs, actor }),
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();

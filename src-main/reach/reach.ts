@@ -36,8 +36,12 @@ export function createReach(deps: {
   clock: Clock;
   secrets: SecretResolver;
   log?: ((err: unknown) => void) | undefined;
-  /** `runs.start`: a run of a plan with inputs, checked as any call's. */
-  startRun: (planId: string, inputs: Record<string, unknown>) => Promise<{ run_id: string; status: string }>;
+  /** `runs.start`: a run of a plan with inputs, checked as any call's, started by `actor` (the run's `started_by`). */
+  startRun: (
+    planId: string,
+    inputs: Record<string, unknown>,
+    actor: string,
+  ) => Promise<{ run_id: string; status: string }>;
   options: ReachOptions;
 }) {
   const { store, clock, options } = deps;
@@ -78,7 +82,7 @@ export function createReach(deps: {
     store,
     now: () => clock.now(),
     owner,
-    startRun: deps.startRun,
+    startRun: (planId, inputs) => deps.startRun(planId, inputs, 'schedule'),
     audit: (e) => scheduleAudit({ ...e, from: null, actor: 'scheduler' }),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
@@ -91,7 +95,7 @@ export function createReach(deps: {
   const triggers = new Triggers({
     db: store.db,
     now: () => clock.now(),
-    startRun: deps.startRun,
+    startRun: (planId, inputs) => deps.startRun(planId, inputs, 'trigger'),
     audit: (e) => triggerAudit({ ...e, from: null }),
     publicUrl: () => publicUrl,
   });

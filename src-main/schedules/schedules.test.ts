@@ -123,6 +123,7 @@ describe('schedules', () => {
     await a.reach.scheduler.step();
     const started = await runs(a);
     expect(started).toHaveLength(1);
+    expect(started[0]!.started_by).toBe('schedule');
     // A look that read the schedule before that fire (a process that slept past its lease) is fenced off.
     await b.reach.scheduler.fire(stale);
     expect(await runs(a)).toHaveLength(1);

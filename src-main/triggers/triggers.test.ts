@@ -79,6 +79,7 @@ describe('triggers in, on a real baton serve', () => {
     );
     const run = await rpc<RunDetail>('runs.get', { run_id });
     expect(run.tasks[0]!.output).toMatchObject({ inputs: { run: { env: 'staging', version: '1.2.3' } } });
+    expect(run.started_by).toBe('trigger');
   });
 
   it('refuses what it must with a clear answer, audits every call, and the host keeps serving', async () => {

@@ -152,7 +152,7 @@ export interface StartedRun extends BuildResponse {
 
 export const startRunInputSchema = z.strictObject({
   plan_id: z.string().min(1),
-  /** Who starts it, recorded as the run's `started_by`: a person's name, `schedule`, `cli`, `mcp`; `user` when absent. */
+  /** Who starts it, recorded as the run's `started_by`: a person's name, `schedule`, `trigger`, `cli`, `mcp`; `user` when absent. */
   actor: z.string().trim().min(1).max(200).optional(),
   /** The run's inputs, checked against the plan's `run_inputs`; its tasks read them in `inputs.run`. */
   inputs: runInputValuesSchema.optional(),
