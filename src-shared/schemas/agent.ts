@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
 import { idSchema, skillSchema } from './common.ts';
+import { envMapSchema, secretNameSchema } from './secret-refs.ts';
+
+export type { EnvValue } from './secret-refs.ts';
+export { envMapSchema, envValueSchema, secretNameSchema } from './secret-refs.ts';
 
 export const AGENT_STATUSES = ['ONLINE', 'BUSY', 'AWAY', 'OFFLINE'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
@@ -40,13 +45,6 @@ const commonShape = {
   charter: charterSchema.optional(),
   tags: z.array(z.string().max(64)).max(64).default([]),
 };
-
-/** The name of a secret (see src-main/secrets.ts); never its value. */
-export const secretNameSchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits and _ . -');
 
 const timeoutSchema = z.number().positive().max(604_800, 'must be at most a week (604800 s)');
 const httpUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http or https URL' });
@@ -142,6 +140,17 @@ export const llmAgentSchema = z.strictObject({
   /** Limit for one whole request, streaming included (default 300 s). */
   timeout_s: timeoutSchema.optional(),
   max_retries: z.number().int().min(0).max(10).default(2),
+  /**
+   * Tools the model may call (issue 16): with any, the agent answers a task in a tool loop
+   * (src-main/engine/executors/llm/loop/) rather than with one completion.
+   */
+  tools: z.array(toolSourceSchema).max(32, 'at most 32 tool sources').optional(),
+  /** Which tools run, ask a person first, or are refused; the first matching rule decides. */
+  tool_policy: z.array(toolPolicyRuleSchema).max(256).default([]),
+  /** Most model turns in one attempt's tool loop (default 20). */
+  max_steps: z.number().int().min(1).max(1_000).optional(),
+  /** Most one attempt may spend (USD), priced from `prices` as the model streams; the loop stops past it. */
+  max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
 });
 
 export const humanAgentSchema = z.strictObject({ ...commonShape, kind: z.literal('human') });
@@ -152,22 +161,6 @@ export const humanAgentSchema = z.strictObject({ ...commonShape, kind: z.literal
  */
 export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;
 export type CodingCli = (typeof CODING_CLIS)[number];
-
-const envNameSchema = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-  .max(256);
-
-/**
- * One environment variable's value: text (which may reference secrets as `{secret:NAME}`, as a
- * command agent's may), or `{ secret: NAME }`, the secret's value as is.
- */
-export const envValueSchema = z.union([
-  z.string().max(100_000),
-  z.strictObject({ secret: secretNameSchema }),
-]);
-export type EnvValue = z.infer<typeof envValueSchema>;
-export const envMapSchema = z.record(envNameSchema, envValueSchema);
 
 /** USD per million tokens of one model (the stream parsers' `ModelPrice`). */
 export const modelPriceSchema = z.strictObject({

@@ -144,6 +144,11 @@ export const taskSpecSchema = z.strictObject({
   review: z.enum(['diff', 'none']).optional(),
   /** When the dependencies' branches do not merge: fail the attempt naming the files (default), or ask a person. */
   on_conflict: z.enum(['fail', 'ask']).optional(),
+  /**
+   * A JSON Schema the task's answer must meet (an `llm` agent's: sent as `response_format` and
+   * checked; a mismatch is retried once, then fails the attempt naming it).
+   */
+  output_schema: z.record(z.string(), z.unknown()).optional(),
   timeout_s: z
     .number({ error: SECONDS })
     .positive(SECONDS)
