@@ -1,0 +1,86 @@
+import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
+import type { SecretResolver } from '../secrets.ts';
+import { openMcpSource } from './mcp-source.ts';
+import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
+import { openWorkspaceTools } from './workspace-tools.ts';
+
+/** A tool as the model is offered it: its name unique across sources, safe for any chat API. */
+export interface OfferedTool extends ToolInfo {
+  model_name: string;
+}
+
+/** Every tool of an attempt's sources, called by the name the model knows. */
+export interface Toolbox {
+  readonly tools: OfferedTool[];
+  byModelName(name: string): OfferedTool | undefined;
+  call(tool: OfferedTool, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome>;
+  /** Stops every server this toolbox started. */
+  close(): Promise<void>;
+  /** Secret values the sources were given, for redaction. */
+  readonly secrets: readonly string[];
+}
+
+/** `<source>__<tool>`, with what function names may not hold replaced, at most 64 characters. */
+export function modelNameOf(source: string, tool: string): string {
+  return `${source}__${tool}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+}
+
+export interface ToolboxContext {
+  workspace: string;
+  secrets: SecretResolver;
+  version: string;
+}
+
+/**
+ * Opens an agent's tool sources for one attempt, in order. If one cannot be opened (a server not
+ * installed, a URL that does not answer), the ones opened are closed and the error names the
+ * source and its command or URL.
+ */
+export async function openToolbox(
+  sources: readonly ToolSource[],
+  ctx: ToolboxContext,
+): Promise<{ ok: true; toolbox: Toolbox } | { ok: false; error: string }> {
+  const open: ToolSourceHandle[] = [];
+  const used: string[] = [];
+  const closeAll = () => Promise.all(open.map((s) => s.close().catch(() => {}))).then(() => {});
+  for (const source of sources) {
+    if (source.kind === 'workspace') {
+      open.push(openWorkspaceTools(source, ctx.workspace));
+      continue;
+    }
+    const got = await openMcpSource(source, {
+      cwd: ctx.workspace,
+      secrets: ctx.secrets,
+      used,
+      version: ctx.version,
+    });
+    if (!got.ok) {
+      await closeAll();
+      return { ok: false, error: got.error };
+    }
+    open.push(got.source);
+  }
+  const tools: OfferedTool[] = [];
+  const byName = new Map<string, OfferedTool>();
+  const handles = new Map<string, ToolSourceHandle>();
+  for (const h of open) {
+    handles.set(h.name, h);
+    for (const t of h.tools) {
+      let name = modelNameOf(t.source, t.name);
+      for (let n = 2; byName.has(name); n++) name = `${modelNameOf(t.source, t.name).slice(0, 60)}_${n}`;
+      const offered = { ...t, model_name: name };
+      tools.push(offered);
+      byName.set(name, offered);
+    }
+  }
+  return {
+    ok: true,
+    toolbox: {
+      tools,
+      secrets: used,
+      byModelName: (name) => byName.get(name),
+      call: (tool, args, signal) => handles.get(tool.source)!.call(tool.name, args, signal),
+      close: closeAll,
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ToolSourceOf } from '../../src-shared/schemas/agent-tools.ts';
+import { spawnTree } from '../engine/executors/shared/process-tree.ts';
+import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
+import { capText, TOOL_TEXT_CAP } from './tool-source.ts';
+
+const MAX_LISTED = 1_000;
+const MAX_MATCHES = 200;
+const MAX_SEARCHED_BYTES = 1_000_000;
+const DEFAULT_COMMAND_TIMEOUT_S = 120;
+const COMMAND_ENV = ['PATH', 'HOME', 'LANG', 'TERM', 'TMPDIR'];
+
+const pathArg = { type: 'string', description: 'A path relative to the workspace folder' };
+
+/**
+ * Baton's built-in workspace tools, confined to one folder: a path that leads outside it (`..`,
+ * an absolute path elsewhere, a symbolic link out) is refused. `run_command` is offered only
+ * when the config names programs, and runs only those, without a shell, in the folder, with a
+ * minimal environment, stopped with its whole process tree when it times out or the attempt ends.
+ */
+export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace: string): ToolSourceHandle {
+  const root = resolve(source.dir ?? workspace);
+  const info = (
+    name: string,
+    description: string,
+    schema: Record<string, unknown>,
+    ro: boolean,
+    idem: boolean,
+  ): ToolInfo => ({
+    source: source.name,
+    name,
+    description,
+    input_schema: { type: 'object', ...schema },
+    read_only: ro,
+    idempotent: idem,
+  });
+  const tools: ToolInfo[] = [
+    info(
+      'list_files',
+      'List the files and folders in a folder of the workspace (folders end with /).',
+      { properties: { path: pathArg } },
+      true,
+      true,
+    ),
+    info(
+      'read_file',
+      'Read a text file of the workspace.',
+      { properties: { path: pathArg }, required: ['path'] },
+      true,
+      true,
+    ),
+    info(
+      'search_files',
+      'Find lines containing a text (case-insensitive) in the files of the workspace, as path:line: text.',
+      { properties: { text: { type: 'string' }, path: pathArg }, required: ['text'] },
+      true,
+      true,
+    ),
+    info(
+      'write_file',
+      'Write a text file in the workspace (folders are created), replacing it if it exists.',
+      { properties: { path: pathArg, content: { type: 'string' } }, required: ['path', 'content'] },
+      false,
+      true,
+    ),
+  ];
+  if (source.commands.length > 0)
+    tools.push(
+      info(
+        'run_command',
+        `Run a program in the workspace folder, without a shell. Allowed programs: ${source.commands.join(', ')}.`,
+        {
+          properties: {
+            command: { type: 'string', enum: source.commands },
+            args: { type: 'array', items: { type: 'string' } },
+          },
+          required: ['command'],
+        },
+        false,
+        false,
+      ),
+    );
+
+  const run = async (
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<ToolOutcome> => {
+    switch (tool) {
+      case 'list_files': {
+        const dir = await inside(root, optionalString(args, 'path') ?? '.');
+        const entries = await readdir(dir, { withFileTypes: true });
+        const names = entries
+          .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+          .sort()
+          .slice(0, MAX_LISTED);
+        return { ok: true, text: names.join('\n') || '(empty folder)' };
+      }
+      case 'read_file':
+        return { ok: true, text: capText(await readFile(await inside(root, string(args, 'path')), 'utf8')) };
+      case 'search_files': {
+        const needle = string(args, 'text').toLowerCase();
+        const start = await inside(root, optionalString(args, 'path') ?? '.');
+        const found: string[] = [];
+        await search(root, start, needle, found);
+        return { ok: true, text: found.length ? found.join('\n') : 'no match' };
+      }
+      case 'write_file': {
+        const path = await inside(root, string(args, 'path'), true);
+        const content = string(args, 'content');
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, content);
+        return { ok: true, text: `wrote ${Buffer.byteLength(content)} bytes to ${relative(root, path)}` };
+      }
+      case 'run_command': {
+        const command = string(args, 'command');
+        if (!source.commands.includes(command))
+          return {
+            ok: false,
+            text: `"${command}" is not an allowed program (allowed: ${source.commands.join(', ')})`,
+          };
+        const argv = args.args === undefined ? [] : args.args;
+        if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string'))
+          return { ok: false, text: 'args: expected an array of strings' };
+        return runCommand(
+          command,
+          argv as string[],
+          root,
+          (source.command_timeout_s ?? DEFAULT_COMMAND_TIMEOUT_S) * 1000,
+          signal,
+        );
+      }
+      default:
+        return { ok: false, text: `no workspace tool "${tool}"` };
+    }
+  };
+
+  return {
+    name: source.name,
+    tools,
+    async call(tool, args, signal) {
+      try {
+        return await run(tool, args, signal);
+      } catch (err) {
+        if (signal.aborted) throw signal.reason ?? err;
+        return { ok: false, text: (err as Error).message };
+      }
+    },
+    close: async () => {},
+  };
+}
+
+function string(args: Record<string, unknown>, key: string): string {
+  const v = args[key];
+  if (typeof v !== 'string') throw new Error(`${key}: expected a string`);
+  return v;
+}
+
+function optionalString(args: Record<string, unknown>, key: string): string | undefined {
+  return args[key] === undefined || args[key] === null ? undefined : string(args, key);
+}
+
+/**
+ * `path` resolved inside `root`, or an error: no `..` out, no absolute path elsewhere, no
+ * symbolic link leading out (the deepest part that exists is resolved). For a file about to be
+ * written, the file itself may not exist yet.
+ */
+async function inside(root: string, path: string, forWrite = false): Promise<string> {
+  const realRoot = await realpath(root);
+  const target = resolve(realRoot, path);
+  const out = () => new Error(`path "${path}" is outside the workspace folder`);
+  if (!within(realRoot, target)) throw out();
+  let existing = target;
+  for (;;) {
+    try {
+      const real = await realpath(existing);
+      if (!within(realRoot, real)) throw out();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (!forWrite && existing === target) throw new Error(`path "${path}" does not exist`);
+      existing = dirname(existing);
+    }
+  }
+  return target;
+}
+
+function within(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+async function search(root: string, dir: string, needle: string, found: string[]): Promise<void> {
+  const info = await stat(dir);
+  if (info.isFile()) return searchFile(root, dir, needle, found);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (found.length >= MAX_MATCHES) return;
+    if (e.name === '.git' || e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await search(root, p, needle, found);
+    else if (e.isFile()) await searchFile(root, p, needle, found);
+  }
+}
+
+async function searchFile(root: string, path: string, needle: string, found: string[]): Promise<void> {
+  if ((await stat(path)).size > MAX_SEARCHED_BYTES) return;
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  for (let i = 0; i < lines.length && found.length < MAX_MATCHES; i++)
+    if (lines[i]!.toLowerCase().includes(needle))
+      found.push(`${relative(root, path)}:${i + 1}: ${lines[i]!.slice(0, 300)}`);
+}
+
+function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<ToolOutcome> {
+  const env: Record<string, string> = {};
+  for (const k of COMMAND_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return new Promise((done) => {
+    const tree = spawnTree(command, args, { env, cwd, graceMs: 1_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const add = (chunk: Buffer) => {
+      if (out.length < TOOL_TEXT_CAP) out += chunk.toString('utf8');
+    };
+    tree.child.stdout?.on('data', add);
+    tree.child.stderr?.on('data', add);
+    let why: string | null = null;
+    const stop = (reason: string) => {
+      why = reason;
+      void tree.stop();
+    };
+    const timer = setTimeout(() => stop(`timed out after ${timeoutMs / 1000} s`), timeoutMs);
+    const onAbort = () => stop('stopped: the attempt ended');
+    signal.addEventListener('abort', onAbort, { once: true });
+    tree.child.on('error', (err) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      done({ ok: false, text: `could not run "${command}": ${err.message}` });
+    });
+    tree.child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      void tree.stop();
+      const status = why ?? (sig ? `killed by ${sig}` : `exit code ${code}`);
+      done({ ok: why === null && code === 0, text: capText(`${out}\n[${status}]`.trim()) });
+    });
+  });
+}
