@@ -29,13 +29,21 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
         return t ? [{ task_id: id, status: t.status, output: t.output }] : [];
       });
       const diff = a.kind === 'diff_review' ? diffOf(a) : undefined;
-      return {
+      const view: ApprovalView = {
         ...a,
         plan_id: r?.plan_id ?? null,
         task_description: spec?.description ?? null,
         dependencies,
         ...(diff ? { diff } : {}),
       };
+      if (a.kind === 'tool_call') {
+        const call = store.toolCalls.get(a.id);
+        if (call) {
+          const { approval_id: _a, run_id: _r, task_id: _t, ...details } = call;
+          view.tool_call = details;
+        }
+      }
+      return view;
     });
   };
   /**
@@ -66,14 +74,18 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
   };
   return {
     'approvals.list': ({ status }) => view(store.approvals.list(status)),
-    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments }) => {
+    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input }) => {
       if (decision !== 'request_changes') {
         if (line_comments !== undefined)
           throw invalidInput('line comments go with a request for changes', [
             { path: 'line_comments', message: 'only with decision "request_changes"' },
           ]);
-        return engine.decideApproval(approval_id, decision === 'approve', actor, comment);
+        return engine.decideApproval(approval_id, decision === 'approve', actor, comment, null, input);
       }
+      if (input !== undefined)
+        throw invalidInput('edited arguments go with an approval', [
+          { path: 'input', message: 'not with decision "request_changes"' },
+        ]);
       if (!comment?.trim())
         throw invalidInput('a request for changes says what to change', [
           { path: 'comment', message: 'required with decision "request_changes"' },

@@ -8,6 +8,7 @@ import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
+import type { ToolCallDesk } from './approvals/tool-calls.ts';
 import { codingContextOf } from './coding-context.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
 import type { RunHolds } from './run-holds.ts';
@@ -32,12 +33,18 @@ export class Attempts {
   private readonly rt: Runtime;
   private readonly writer: RunWriter;
   private readonly holds: RunHolds;
+  private readonly toolCalls: ToolCallDesk | undefined;
   private readonly secrets: SecretResolver;
 
-  constructor(rt: Runtime, parts: { writer: RunWriter; holds: RunHolds }, secrets: SecretResolver) {
+  constructor(
+    rt: Runtime,
+    parts: { writer: RunWriter; holds: RunHolds; toolCalls?: ToolCallDesk },
+    secrets: SecretResolver,
+  ) {
     this.rt = rt;
     this.writer = parts.writer;
     this.holds = parts.holds;
+    this.toolCalls = parts.toolCalls;
     this.secrets = secrets;
   }
 
@@ -88,8 +95,15 @@ export class Attempts {
       }
       coding = c;
     }
+    const desk = this.toolCalls;
+    const at = { run_id: run.id, task_id: task.task_id, attempt, agent_id: task.agent_id };
     const ctx: TaskContext = {
       ...(coding ? { coding } : {}),
+      ...(attempt > 1
+        ? { earlier_steps: this.rt.store.steps.list(run.id, task.task_id).filter((s) => s.attempt < attempt) }
+        : {}),
+      ...(desk ? { askToolCall: (req, sig) => desk.ask(at, req, sig) } : {}),
+      budget_left: this.budgetLeft(run),
       workspace,
       secrets: this.secrets,
       run_id: run.id,
@@ -115,14 +129,20 @@ export class Attempts {
         if (flight.settled) break;
         if (ev.type === 'result') return settle({ ok: true, output: ev.output });
         if (ev.type === 'error') return settle({ ok: false, error: ev.message });
+        let stored: Promise<void> | null = null;
+        let onStored: (() => void) | undefined;
+        if (ev.type === 'step') stored = new Promise<void>((resolve) => (onStored = resolve));
         this.rt.inbox.push({
           kind: 'executor.note',
           runId: run.id,
           taskId: task.task_id,
           attempt,
           event: ev,
+          ...(onStored ? { stored: onStored } : {}),
         });
         this.rt.schedule();
+        // A step is stored before the executor goes on (it is not asked for its next event until then).
+        if (stored) await untilOrAborted(stored, ac.signal);
       }
       settle({ ok: false, error: 'the agent finished without a result' });
     } catch (err) {
@@ -132,6 +152,7 @@ export class Attempts {
 
   /** Applies what an executor reported, if its attempt is still the task's current one. */
   applyNote(n: ExecutorNote): void {
+    if (n.stored) this.rt.effects.afterCommit(n.stored);
     const run = this.rt.active.get(n.runId);
     const task = run?.tasks.get(n.taskId);
     if (!run || !task || task.status !== 'in_progress' || task.attempt !== n.attempt) return;
@@ -215,6 +236,22 @@ export class Attempts {
     });
   }
 
+  /** What the plan's and its project's budgets have left (the least of them), or null without one. */
+  private budgetLeft(run: ActiveRun): number | null {
+    const store = this.rt.store;
+    let left: number | null = null;
+    const plan = run.plan;
+    if (plan.budget !== null && plan.budget !== undefined)
+      left = plan.budget - store.execution.spent('plan', plan.plan_id);
+    const projectId = plan.project_id;
+    const projectBudget = projectId ? store.projects.get(projectId)?.budget : undefined;
+    if (projectId && projectBudget !== null && projectBudget !== undefined) {
+      const p = projectBudget - store.execution.spent('project', projectId);
+      left = left === null ? p : Math.min(left, p);
+    }
+    return left;
+  }
+
   /** Where an attempt works and leaves its files: `<root>/<run>/<task>/<attempt>`. */
   private workspaceOf(run: ActiveRun, task: TaskRun): string {
     return join(this.rt.config.workspaceRoot, run.id, task.task_id, String(task.attempt));
@@ -276,4 +313,15 @@ function memoryFor(store: Store, spec: TaskSpec): { memory?: MemoryFindings } {
     };
   });
   return { memory: { query, hits } };
+/** Resolves when `wait` does or `signal` aborts, whichever is first (never rejects). */
+function untilOrAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void wait.then(done);
+  });
 }

@@ -127,8 +127,8 @@ export class Engine {
       'attempt.ended': (end) => flow.complete(end),
       'decider.answer': (answer) => decider.apply(answer),
       'retry.due': (due) => flow.retryDue(due),
-      'approval.decision': ({ run, task, approval, approve, actor, comment, changes }) => {
-        const answer = approvals.decide(run, task, approval, { approve, actor, comment }, changes ?? null);
+      'approval.decision': ({ run, task, approval, approve, actor, comment, changes, input }) => {
+        const answer = approvals.decide(run, task, approval, { approve, actor, comment, input }, changes ?? null);
         if (answer) flow.answer(run, task, answer, actor);
       },
       'run.cancel': ({ run, actor }) => {
@@ -327,20 +327,47 @@ export class Engine {
     return { ...task };
   }
 
-  /** Records an approval decision and resumes (or skips) only the task that waited on it (`Approvals`). */
+  /**
+   * Records an approval decision and resumes (or skips) only the task that waited on it
+   * (`Approvals`); a tool call's decision goes to the attempt that waits on it (`ToolCallDesk`),
+   * with `input` when the person approved other arguments.
+   */
   decideApproval(
     approvalId: string,
     approve: boolean,
     actor: string,
     comment: string | undefined,
     changes: ChangesRequest | null = null,
+    input?: Record<string, unknown>,
   ): Approval {
-    const { approvals, loader } = this.parts;
+    const { approvals, loader, toolCalls } = this.parts;
     const approval = approvals.pending(approvalId);
     if (changes) approvals.assertRequestChanges(approval);
+    if (input !== undefined && approval.kind !== 'tool_call')
+      throw invalidInput('decision', [
+        {
+          path: 'input',
+          message: `only a tool call's arguments can be edited, not a ${approval.kind} approval's`,
+        },
+      ]);
+    if (input !== undefined && !approve)
+      throw invalidInput('decision', [
+        { path: 'input', message: 'edited arguments go with an approval, not a rejection' },
+      ]);
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);
-    this.applyNow({ kind: 'approval.decision', run, task, approval, approve, actor, comment, changes });
+    this.applyNow({
+      kind: 'approval.decision',
+      run,
+      task,
+      approval,
+      approve,
+      actor,
+      comment,
+      changes,
+      ...(input === undefined ? {} : { input }),
+    });
+    toolCalls.decided(approvalId);
     const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;

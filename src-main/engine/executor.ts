@@ -1,10 +1,11 @@
 import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
-import type { Step } from '../../src-shared/schemas/step.ts';
+import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
+import type { ToolCallRequest, ToolCallVerdict } from './approvals/tool-calls.ts';
 
 /** Notes from Baton's memory found for a task's `inputs.memory_query` (`TaskContext.memory`). */
 export interface MemoryFindings {
@@ -43,6 +44,18 @@ export interface TaskContext<A extends Agent = Agent> {
   secrets: SecretResolver;
   /** For a coding agent: its workspace, the task's worktree and session (`coding-context.ts`). */
   coding?: CodingContext;
+  /**
+   * The steps this task's earlier attempts stored, in order (attempt, seq): an agent that thinks
+   * in turns goes on from them instead of starting over (the LLM tool loop). Empty for a first attempt.
+   */
+  earlier_steps?: StoredStep[];
+  /**
+   * Asks a person about one tool call of this attempt and waits (an approval of kind
+   * `tool_call`; the task stays `in_progress`). Rejects when `signal` aborts.
+   */
+  askToolCall?: (req: ToolCallRequest, signal: AbortSignal) => Promise<ToolCallVerdict>;
+  /** What the plan's (and its project's) budget has left as the attempt starts, USD; null without one. */
+  budget_left?: number | null;
 }
 
 /** Where a coding agent's attempt works, and whether it goes on with an earlier attempt's CLI session. */
@@ -90,7 +103,8 @@ export type ExecutorEvent =
   /**
    * A step of an agent that thinks in turns (`src-shared/schemas/step.ts`): stored for the
    * attempt (a step again under its seq replaces it) and shown live. A `usage` step's cost
-   * counts toward the attempt's charge, as a `usage` event's does.
+   * counts toward the attempt's charge, as a `usage` event's does. The executor is not asked for
+   * its next event until the step is stored (committed): what it does next comes after it.
    */
   | { type: 'step'; step: Step }
   /** A coding task's worktree, and its CLI's session id once printed: stored at once, so a crash can resume it. */

@@ -2,6 +2,7 @@ import type { SecretResolver } from '../secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';
+import { ToolCallDesk } from './approvals/tool-calls.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
 import { CodingSessions } from './coding-sessions.ts';
@@ -58,7 +59,8 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     sessions,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
-  const attempts = new Attempts(rt, { writer, holds }, opts.secrets);
+  const toolCalls = new ToolCallDesk(rt, { approvals, loader });
+  const attempts = new Attempts(rt, { writer, holds, toolCalls }, opts.secrets);
   const decider = new DeciderRunner(rt, { writer, flow, agents });
   const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
   return {
@@ -74,6 +76,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     approvals,
     flow,
     loader,
+    toolCalls,
     attempts,
     decider,
     work,

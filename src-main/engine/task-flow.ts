@@ -231,6 +231,8 @@ export class TaskFlow {
       this.armRetry(run, task);
       return;
     }
+    // A tool call its last attempt left waiting for a person waits for nobody now.
+    this.approvals.close(run, task, `the task failed: ${c.error ?? 'failed'}`, ACTOR);
     this.writer.setStatus(run, task, 'failed', {
       error: c.error ?? 'failed',
       finished_at: this.rt.iso(),

@@ -24,6 +24,8 @@ export interface ExecutorNote {
   taskId: string;
   attempt: number;
   event: ExecutorEvent;
+  /** Called once the tick that applied the note has committed (a step waits for it: stored before the next acts). */
+  stored?: () => void;
 }
 
 /** A decider's answer to what it was asked after a task ended. */
@@ -54,6 +56,8 @@ export interface ApprovalDecided {
   comment: string | undefined;
   /** A request for changes instead of approve/reject (kinds with that answer only). */
   changes?: ChangesRequest | null;
+  /** A tool call approved with the person's arguments instead of the agent's. */
+  input?: Record<string, unknown>;
 }
 
 /** A person cancelled a run. */

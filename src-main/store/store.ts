@@ -8,6 +8,7 @@ import { createProjectsRepo } from './projects-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
+import { createToolCallsRepo } from './tool-calls-repo.ts';
 import { createWorkspacesRepo } from './workspaces-repo.ts';
 
 /**
@@ -30,6 +31,7 @@ export function createStore(db: Db, afterCommit?: () => void) {
     sessions: createSessionsRepo(db),
     workspaces: createWorkspacesRepo(db),
     approvals: createApprovalsRepo(db),
+    toolCalls: createToolCallsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,

@@ -8,9 +8,10 @@ export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /**
  * Why a task waits: the plan asks for approval, the budget would be passed, the decider
- * escalated, or a coding agent's attempt waits for a person to review its diff (`diff_review`).
+ * escalated, a coding agent's attempt waits for a person to review its diff (`diff_review`), or
+ * an agent's tool call waits for a person (`tool_call`: the task stays `in_progress`, its attempt waits).
  */
-export const APPROVAL_KINDS = ['approval_required', 'budget', 'escalation', 'diff_review'] as const;
+export const APPROVAL_KINDS = ['approval_required', 'budget', 'escalation', 'diff_review', 'tool_call'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 export interface Approval {
@@ -27,6 +28,25 @@ export interface Approval {
   comment: string | null;
 }
 
+/** What a `tool_call` approval asks about: one call an agent wants to make. */
+export interface ToolCallDetails {
+  /** The attempt that asked (a later attempt resuming the loop waits on the same approval). */
+  attempt: number;
+  /** The call's id as the model or CLI gave it. */
+  call_id: string;
+  agent_id: string | null;
+  /** The tool's name at its server (`write_file`), or the CLI's (`Write`). */
+  tool: string;
+  /** The MCP server it belongs to (the agent config's name), or null for a CLI's own tool. */
+  server: string | null;
+  /** The arguments the agent asked with. */
+  input: unknown;
+  /** What the agent said before asking (its text in this loop so far). */
+  agent_text: string;
+  /** The arguments a person approved instead, if they edited them. */
+  edited_input: Record<string, unknown> | null;
+}
+
 /** An approval with what a person needs to decide: the plan and the task. */
 export interface ApprovalView extends Approval {
   plan_id: string | null;
@@ -35,6 +55,8 @@ export interface ApprovalView extends Approval {
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
   /** Kind `diff_review`: the diff the attempt made (absent for the other kinds). */
   diff?: DiffReviewView;
+  /** For a `tool_call` approval: the call. */
+  tool_call?: ToolCallDetails;
 }
 
 /** What a reviewer of a coding attempt's diff is shown: the branch, the files with +/-, the unified diff's artifact. */
@@ -67,7 +89,10 @@ export const decideApprovalInputSchema = z.strictObject({
   /** `request_changes` only for a kind that has that answer (`diff_review`), with a comment. */
   decision: z.enum(['approve', 'reject', 'request_changes']),
   actor: z.string().min(1).max(200),
+  /** A rejected tool call: the message the model is told. Otherwise a note for the audit log. */
   comment: z.string().max(5_000).optional(),
   /** With `request_changes`: comments on lines of the diff. */
   line_comments: z.array(lineCommentSchema).max(500).optional(),
+  /** A `tool_call` approved with other arguments than the agent asked with (what the tool then runs with). */
+  input: z.record(z.string(), z.unknown()).optional(),
 });

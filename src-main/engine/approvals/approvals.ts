@@ -117,6 +117,37 @@ export class Approvals {
     return true;
   }
 
+  /**
+   * An attempt asks a person (inside a transaction), for a kind asked inside an attempt (a tool
+   * call): the approval row and its audit entry; the task stays `in_progress`.
+   */
+  askInsideAttempt(run: ActiveRun, task: TaskRun, kind: ApprovalKind, { reason, cost }: Ask): Approval {
+    const approval: Approval = {
+      id: this.rt.ids.next('apr'),
+      run_id: run.id,
+      task_id: task.task_id,
+      status: 'pending',
+      kind,
+      reason,
+      cost,
+      requested_at: this.rt.iso(),
+      decided_at: null,
+      actor: null,
+      comment: null,
+    };
+    this.rt.store.approvals.insert(approval);
+    this.writer.audit(
+      'approval',
+      approval.id,
+      run.id,
+      null,
+      'pending',
+      `${kind} for task "${task.task_id}": ${reason}`,
+    );
+    this.rt.bus.emit('approval.changed', approval);
+    return approval;
+  }
+
   /** The approval a person is about to decide, or why it cannot be decided. */
   pending(approvalId: string): Approval {
     const approval = this.rt.store.approvals.get(approvalId);
@@ -161,6 +192,11 @@ export class Approvals {
       to_status: status,
       why: `${approval.kind} for task "${task.task_id}"${d.comment ? `: ${d.comment}` : ''}`,
     });
+    if (handler.insideAttempt) {
+      // Its attempt waits, not the task: the answer is for the attempt (`ToolCallDesk`).
+      if ('input' in d && d.input !== undefined && d.approve) store.toolCalls.setEdited(approval.id, d.input);
+      return task.status === 'in_progress' ? handler.answer(d) : null;
+    }
     if (task.status !== 'awaiting_approval') return null;
     if (changes) return handler.requestChanges!(changes);
     if (d.approve) run.approved.add(approvedKey(approval.kind, task.task_id));
@@ -179,10 +215,13 @@ export class Approvals {
    * each pending approval is recorded rejected by `actor`, with why.
    */
   close(run: ActiveRun, task: TaskRun, why: string, actor: string): void {
-    if (task.status !== 'awaiting_approval') return;
+    // A task in progress may have an attempt waiting on a person (a tool call): that closes too.
+    const insideAttempt = task.status === 'in_progress';
+    if (task.status !== 'awaiting_approval' && !insideAttempt) return;
     const store = this.rt.store;
     for (const a of store.approvals.forTask(run.id, task.task_id)) {
       if (a.status !== 'pending') continue;
+      if (insideAttempt && !APPROVALS[a.kind].insideAttempt) continue;
       store.approvals.decide({
         id: a.id,
         status: 'rejected',

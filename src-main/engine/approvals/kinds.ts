@@ -18,12 +18,14 @@ export interface GateTools {
   budget: BudgetLedger;
 }
 
-/** What a decision of each kind carries besides approve or reject, who and why. None yet (a tool call's edited arguments, say, later). */
+/** What a decision of each kind carries besides approve or reject, who and why. */
 export interface DecisionExtras {
   approval_required: NoExtras;
   budget: NoExtras;
   escalation: NoExtras;
   diff_review: NoExtras;
+  /** The arguments the person approved instead of the agent's, if they edited them. */
+  tool_call: { input?: Record<string, unknown> };
 }
 type NoExtras = Record<never, never>;
 
@@ -55,7 +57,12 @@ export type TaskAnswer =
    * The same agent goes on: ready again, pinned to the agent of the attempt it waited after,
    * whose next attempt resumes that attempt's session with the request as its prompt.
    */
-  | { to: 'changes'; reason: string; request: ChangesRequest };
+  | { to: 'changes'; reason: string; request: ChangesRequest }
+  /**
+   * The task stays as it is (`in_progress`): the decision is for its running attempt, which
+   * waits for it (a tool call: `ToolCallDesk` hands it over once it is stored).
+   */
+  | { to: 'attempt'; reason: string };
 
 /**
  * One kind of approval: where it stops a task, what the person is shown, what each answer does
@@ -81,6 +88,11 @@ export interface ApprovalHandler<K extends ApprovalKind> {
   requestChanges?: (request: ChangesRequest) => TaskAnswer;
   /** The comment an approval is closed with when its task stops waiting without a decision (cancelled, skipped). */
   closed(why: string): string;
+  /**
+   * True for a kind asked inside an attempt (a tool call): the task stays `in_progress` while
+   * it waits, its attempt is what waits (`ToolCallDesk`), and the answer goes to the attempt.
+   */
+  insideAttempt?: true;
 }
 
 /** Approvals given are remembered per kind and task, so a gate is passed once. */
@@ -138,6 +150,24 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
     waiting: (reason) => `approval: ${reason}`,
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
     closed: closedAs,
+  },
+  /**
+   * An agent's tool call whose policy is `ask` (issue 16), asked by the attempt itself while the
+   * task stays `in_progress` (`ToolCallDesk.ask`); the answer goes to the waiting attempt: run
+   * the call (with the person's arguments, if edited) or tell the model it was denied, and why.
+   */
+  tool_call: {
+    whenReady: null,
+    beforeStart: null,
+    waiting: (reason) => `tool call: ${reason}`,
+    answer: (d) => ({
+      to: 'attempt',
+      reason: d.approve
+        ? `tool call ${approvedBy(d.actor)}${d.input ? ' with edited arguments' : ''}`
+        : `tool call denied by ${d.actor}${d.comment ? `: ${d.comment}` : ''}`,
+    }),
+    closed: closedAs,
+    insideAttempt: true,
   },
   /** Starting the task would pass the plan's or its project's budget (spent + in flight + its cost). */
   budget: {

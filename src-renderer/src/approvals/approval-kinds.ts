@@ -66,6 +66,20 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
         ? 'Approved: the task is done with this diff'
         : 'Rejected: the task and what depends on it are skipped',
   },
+  tool_call: {
+    label: 'Tool call',
+    tone: 'waiting',
+    explain: (a) => {
+      const call = a.tool_call;
+      const what = call ? `${call.server ? `${call.server} › ` : ''}${call.tool}` : 'a tool';
+      return `An agent's attempt waits to call ${what}: ${a.reason}. Approve to run the call; reject to tell the agent it was denied (your comment is what it reads). The task stays in progress either way.`;
+    },
+    approveLabel: 'Allow',
+    rejectDetail: (_a, actor) =>
+      `The call does not run; the agent is told it was denied and goes on. The audit log records it as denied by ${actor}.`,
+    decided: (approve) =>
+      approve ? 'Allowed: the call runs and the agent goes on' : 'Denied: the agent is told and goes on',
+  },
 };
 
 /** The note after deciding an approval of this kind. */

@@ -1,0 +1,56 @@
+import type { ToolCallDetails } from '../../src-shared/schemas/approval.ts';
+import type { Db } from './db.ts';
+
+interface Row {
+  approval_id: string;
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  call_id: string;
+  agent_id: string | null;
+  tool: string;
+  server: string | null;
+  input: string;
+  agent_text: string;
+  edited_input: string | null;
+}
+
+export type ToolCallRecord = ToolCallDetails & { approval_id: string; run_id: string; task_id: string };
+
+const toRecord = (r: Row): ToolCallRecord => ({
+  ...r,
+  input: JSON.parse(r.input) as unknown,
+  edited_input: r.edited_input === null ? null : (JSON.parse(r.edited_input) as Record<string, unknown>),
+});
+
+/** What each `tool_call` approval asks about (migration 009). */
+export function createToolCallsRepo(db: Db) {
+  const insert = db.prepare(`INSERT INTO tool_call_approvals (approval_id, run_id, task_id, attempt, call_id,
+    agent_id, tool, server, input, agent_text, edited_input) VALUES (@approval_id, @run_id, @task_id, @attempt,
+    @call_id, @agent_id, @tool, @server, @input, @agent_text, NULL)`);
+  const get = db.prepare<[string], Row>('SELECT * FROM tool_call_approvals WHERE approval_id = ?');
+  const byCall = db.prepare<[string, string, string], Row>(
+    `SELECT t.* FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
+     WHERE t.run_id = ? AND t.task_id = ? AND t.call_id = ? ORDER BY a.requested_at DESC, a.rowid DESC LIMIT 1`,
+  );
+  const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
+  return {
+    insert(r: Omit<ToolCallRecord, 'edited_input'>): void {
+      insert.run({ ...r, input: JSON.stringify(r.input ?? null) });
+    },
+    get: (approvalId: string): ToolCallRecord | undefined => {
+      const r = get.get(approvalId);
+      return r && toRecord(r);
+    },
+    /** The latest approval asked for this call of the task, whichever attempt asked. */
+    forCall: (runId: string, taskId: string, callId: string): ToolCallRecord | undefined => {
+      const r = byCall.get(runId, taskId, callId);
+      return r && toRecord(r);
+    },
+    /** The arguments a person approved instead. */
+    setEdited(approvalId: string, input: Record<string, unknown>): void {
+      edit.run(JSON.stringify(input), approvalId);
+    },
+  };
+}
+export type ToolCallsRepo = ReturnType<typeof createToolCallsRepo>;
