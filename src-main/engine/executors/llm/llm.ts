@@ -25,11 +25,14 @@ import { createSseReader } from '../shared/sse.ts';
 import type { Usage } from './llm-completion.ts';
 import { apiErrorMessage, completionChunkSchema, completionSchema, usageCost } from './llm-completion.ts';
 import { buildChatMessages } from './llm-prompt.ts';
+import { runToolLoop } from './loop/tool-loop.ts';
 
 const DEFAULT_TIMEOUT_S = 300;
 
 export interface LlmExecutorOptions extends RetryOptions {
   fetch?: Fetch;
+  /** Baton's version, sent to MCP servers by the tool loop. */
+  version?: string;
   now?: () => number;
   /** Longest wait before streamed text is logged (default 50 ms; a newline sends it at once). */
   flushMs?: number;
@@ -57,6 +60,9 @@ export function createLlmExecutor(opts: LlmExecutorOptions = {}): Executor {
   const now = opts.now ?? Date.now;
   return cappedExecutor('llm', async function* (ctx, signal) {
     const { agent } = ctx;
+    // An agent with tools, or a task whose answer has a schema, answers in the tool loop (loop/tool-loop.ts).
+    if ((agent.tools && agent.tools.length > 0) || ctx.task.output_schema !== undefined)
+      return yield* runToolLoop(ctx, signal, { ...opts, fetch: fetchImpl, now });
     const apiKey = requestSecret(ctx.secrets, agent.api_key_secret);
     if (!apiKey.ok) return yield { type: 'error', message: apiKey.error };
     const key = apiKey.value;
