@@ -19,9 +19,11 @@ export interface CallContext {
 
 const policies = new WeakMap<LlmAgent, ReturnType<typeof toolPolicy>>();
 const policyOf = (agent: LlmAgent) => {
-  let p = policies.get(agent);
-  if (!p) policies.set(agent, (p = toolPolicy(agent.tool_policy)));
-  return p;
+  const known = policies.get(agent);
+  if (known) return known;
+  const made = toolPolicy(agent.tool_policy);
+  policies.set(agent, made);
+  return made;
 };
 
 /**
