@@ -9,6 +9,7 @@ import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
 import { scopeHandlers } from './scope.ts';
 import { secretHandlers } from './secrets.ts';
+import { toolCallHandlers } from './tool-calls.ts';
 import { workHandlers } from './work.ts';
 import { workspaceHandlers } from './workspaces.ts';
 
@@ -25,6 +26,7 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...workHandlers(ctx),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
+    ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),
   };

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Approval } from '../../src-shared/schemas/approval.ts';
+import type { Approval, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
@@ -371,6 +371,52 @@ export class Engine {
     const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;
+  }
+
+  /**
+   * Asks a person about one tool call of a running attempt, for an agent whose loop Baton does
+   * not run (Claude Code's permission prompt, through MCP): the approval's id, and its decision
+   * if one was made already (the same call asked again finds the same approval).
+   */
+  askToolCall(q: {
+    run_id: string;
+    task_id: string;
+    attempt: number;
+    call_id: string;
+    tool: string;
+    server: string | null;
+    input: Record<string, unknown>;
+    agent_text: string;
+  }): { approval_id: string; verdict: ToolCallVerdict | null } {
+    const run = this.parts.leases.activeRun(q.run_id);
+    const task = taskOf(run, q.task_id);
+    const agent = task.agent_id ? this.parts.agents.of(task.agent_id) : undefined;
+    const who = agent?.name ?? task.agent_id ?? 'an agent';
+    return this.parts.toolCalls.open(
+      { run_id: q.run_id, task_id: q.task_id, attempt: q.attempt, agent_id: task.agent_id },
+      {
+        call_id: q.call_id,
+        tool: q.tool,
+        server: q.server,
+        input: q.input,
+        agent_text: q.agent_text,
+        reason: `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
+      },
+    );
+  }
+
+  /** Waits up to `waitMs` for the decision on a tool call approval: the verdict, or null. */
+  async waitToolCall(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), waitMs);
+    try {
+      return { verdict: await this.parts.toolCalls.waitFor(approvalId, ac.signal) };
+    } catch (err) {
+      if (ac.signal.aborted) return { verdict: null };
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

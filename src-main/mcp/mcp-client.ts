@@ -23,6 +23,9 @@ export const MCP_METHODS = [
   'work.execute',
   'work.progress',
   'work.complete',
+  // Asking a person about a tool call and waiting (the approve tool); deciding stays out of reach.
+  'toolCalls.ask',
+  'toolCalls.wait',
 ] as const satisfies readonly MethodName[];
 
 export type McpMethod = (typeof MCP_METHODS)[number];

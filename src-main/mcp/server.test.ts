@@ -71,10 +71,13 @@ describe("Baton's MCP server", () => {
       take_task: 'writes, additive, idempotent, closed',
       report_progress: 'writes, additive, repeats, closed',
       complete_task: 'writes, destructive, idempotent, open world',
+      approve: 'writes, additive, idempotent, closed',
     });
     for (const t of tools) {
       expect(t.description?.length, t.name).toBeGreaterThan(60);
-      expect(t.inputSchema).toMatchObject({ type: 'object', additionalProperties: false });
+      // approve takes what Claude Code sends beside its three fields (it may add more): the rest refuse unknown keys.
+      if (t.name !== 'approve')
+        expect(t.inputSchema).toMatchObject({ type: 'object', additionalProperties: false });
       // Every hint is stated, none left to the spec's cautious defaults.
       expect(Object.keys(t.annotations ?? {}).sort(), t.name).toEqual(
         ['destructiveHint', 'idempotentHint', 'openWorldHint', 'readOnlyHint', 'title'].sort(),
@@ -85,7 +88,11 @@ describe("Baton's MCP server", () => {
   it('offers no tool that decides an approval, and reaches no contract method that can', async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    expect(tools.filter((t) => /approv|decide|reject/i.test(`${t.name} ${t.title}`))).toEqual([]);
+    // The one tool about approvals is Claude Code's permission prompt: it asks a person and waits.
+    expect(
+      tools.filter((t) => /approv|decide|reject/i.test(`${t.name} ${t.title}`)).map((t) => t.name),
+    ).toEqual(['approve']);
+    expect(tools.find((t) => t.name === 'approve')?.description).toContain('Decides nothing itself.');
     expect(MCP_METHODS.filter((m) => !m.startsWith('approvals.'))).toEqual([...MCP_METHODS]);
     // Every method the MCP surface reaches exists; approvals.decide is not among them.
     for (const m of MCP_METHODS) expect(Object.hasOwn(contract, m), m).toBe(true);

@@ -3,7 +3,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { ContractError } from '../../src-shared/contract/errors.ts';
 import { describeError } from '../host/browser/edge.ts';
 import type { McpClient } from './mcp-client.ts';
-import type { BatonTool } from './tool.ts';
+import type { AttemptIdentity, BatonTool } from './tool.ts';
 import { BATON_TOOLS } from './tools/index.ts';
 
 export interface BatonMcpOptions {
@@ -13,6 +13,8 @@ export interface BatonMcpOptions {
   log: (line: string) => void;
   /** The tools to offer (all of BATON_TOOLS by default). */
   tools?: readonly BatonTool[];
+  /** The task attempt this server speaks for (`approve` asks about its tool calls), or null. */
+  attempt?: AttemptIdentity | null;
 }
 
 const INSTRUCTIONS =
@@ -35,9 +37,22 @@ export function createBatonMcpServer(client: McpClient, opts: BatonMcpOptions): 
         inputSchema: tool.input,
         annotations: { title: tool.title, ...tool.hints },
       },
-      async (args: unknown): Promise<CallToolResult> => {
+      async (args: unknown, ctx): Promise<CallToolResult> => {
+        const token = ctx.mcpReq._meta?.progressToken;
+        let step = 0;
+        const extra = {
+          signal: ctx.mcpReq.signal,
+          attempt: opts.attempt ?? null,
+          progress: async (message: string) => {
+            if (token === undefined) return;
+            await ctx.mcpReq.notify({
+              method: 'notifications/progress',
+              params: { progressToken: token, progress: ++step, message },
+            });
+          },
+        };
         try {
-          return text(JSON.stringify(await tool.call(client, args), null, 2));
+          return text(JSON.stringify(await tool.call(client, args, extra), null, 2));
         } catch (err) {
           if (err instanceof ContractError) return { ...text(explain(err)), isError: true };
           opts.log(`baton mcp: ${tool.name} failed: ${describeError(err)}`);

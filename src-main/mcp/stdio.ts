@@ -7,6 +7,7 @@ import { createCallClient } from '../host/memory-transport.ts';
 import { findHost, hostTransport } from './host-link.ts';
 import { mcpClient } from './mcp-client.ts';
 import { createBatonMcpServer } from './server.ts';
+import type { AttemptIdentity } from './tool.ts';
 
 export interface McpStdioOptions {
   dataDir: string;
@@ -16,6 +17,19 @@ export interface McpStdioOptions {
   /** stderr: stdout is the protocol. */
   log: (line: string) => void;
   stdin?: NodeJS.ReadableStream;
+  /** Where BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT are read (default: this process's environment). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The task attempt `baton mcp` speaks for, when a coding executor started it for one
+ * (BATON_RUN_ID, BATON_TASK_ID, BATON_ATTEMPT): its `approve` tool asks about that attempt's calls.
+ */
+export function attemptFromEnv(env: Record<string, string | undefined>): AttemptIdentity | null {
+  const { BATON_RUN_ID: run_id, BATON_TASK_ID: task_id, BATON_ATTEMPT: attempt } = env;
+  const n = Number(attempt);
+  if (!run_id || !task_id || !Number.isInteger(n) || n < 1) return null;
+  return { run_id, task_id, attempt: n };
 }
 
 /**
@@ -39,9 +53,13 @@ export async function serveMcpOverStdio(opts: McpStdioOptions): Promise<void> {
     );
   }
   const tools = mcpClient(client);
-  const handle = serveStdio(() => createBatonMcpServer(tools, { version: opts.version, log: opts.log }), {
-    onerror: (err) => opts.log(`baton mcp: ${describeError(err)}`),
-  });
+  const attempt = attemptFromEnv(opts.env ?? process.env);
+  const handle = serveStdio(
+    () => createBatonMcpServer(tools, { version: opts.version, log: opts.log, attempt }),
+    {
+      onerror: (err) => opts.log(`baton mcp: ${describeError(err)}`),
+    },
+  );
   await new Promise<void>((resolve) => {
     const stdin = opts.stdin ?? process.stdin;
     stdin.once('end', resolve);

@@ -17,6 +17,22 @@ export interface ToolHints {
   openWorldHint: boolean;
 }
 
+/** The task attempt an MCP server speaks for (a coding agent's CLI started it), if any. */
+export interface AttemptIdentity {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+}
+
+/** What a call has besides its arguments: its cancellation, progress to its caller, and whose attempt it is. */
+export interface ToolCallExtra {
+  /** Aborts when the caller cancels the call or goes away. */
+  signal: AbortSignal;
+  /** Tells the caller the call is still going (`notifications/progress`), if it asked for progress. */
+  progress(message: string): Promise<void>;
+  attempt: AttemptIdentity | null;
+}
+
 /** One of Baton's MCP tools: a name, what it is for, its input (zod), its hints, and its call. */
 export interface BatonTool {
   name: string;
@@ -25,17 +41,17 @@ export interface BatonTool {
   input: z.ZodObject;
   hints: ToolHints;
   /** Calls the contract; the result is sent as JSON text. */
-  call(client: McpClient, args: unknown): Promise<unknown>;
+  call(client: McpClient, args: unknown, extra: ToolCallExtra): Promise<unknown>;
 }
 
 /** A tool whose call gets its input parsed by its own schema (the SDK validated it already). */
 export function defineTool<S extends z.ZodObject>(
   def: Omit<BatonTool, 'input' | 'call'> & {
     input: S;
-    call(client: McpClient, args: z.output<S>): Promise<unknown>;
+    call(client: McpClient, args: z.output<S>, extra: ToolCallExtra): Promise<unknown>;
   },
 ): BatonTool {
-  return { ...def, call: (client, args) => def.call(client, def.input.parse(args)) };
+  return { ...def, call: (client, args, extra) => def.call(client, def.input.parse(args), extra) };
 }
 
 /** Read-only hints: changes nothing, asks only Baton's store. */

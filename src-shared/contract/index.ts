@@ -9,6 +9,7 @@ import { runMethods } from './domains/runs.ts';
 import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
+import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
 import { workMethods } from './domains/work.ts';
@@ -28,6 +29,7 @@ export const contract = mergeDomains({
   work: workMethods,
   scope: scopeMethods,
   secrets: secretMethods,
+  toolCalls: toolCallMethods,
   workspaces: workspaceMethods,
   webhooks: webhookMethods,
   schedules: scheduleMethods,
@@ -56,6 +58,7 @@ export * from './domains/runs.ts';
 export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
+export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';
 export * from './domains/work.ts';

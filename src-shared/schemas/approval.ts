@@ -47,6 +47,19 @@ export interface ToolCallDetails {
   edited_input: Record<string, unknown> | null;
 }
 
+/** A person's answer to a tool call, as the waiting agent gets it. */
+export type ToolCallVerdict =
+  | {
+      approve: true;
+      approval_id: string;
+      actor: string;
+      /** Arguments the person approved instead of the agent's, or null to run the call as asked. */
+      input: Record<string, unknown> | null;
+      comment: string | null;
+    }
+  /** Denied; `message` is what the model is told (the person's comment, or a plain denial). */
+  | { approve: false; approval_id: string; actor: string; message: string };
+
 /** An approval with what a person needs to decide: the plan and the task. */
 export interface ApprovalView extends Approval {
   plan_id: string | null;

@@ -48,7 +48,7 @@ const kill = (proc: ChildProcess) =>
     proc.kill('SIGKILL');
   });
 
-const count = (name: string, work: string) => {
+const count = (work: string) => {
   const log = join(work, 'count.log');
   return existsSync(log) ? readFileSync(log, 'utf8') : '';
 };
@@ -82,14 +82,14 @@ describe('a Baton killed in the middle of a tool loop', () => {
       'the third model turn',
     );
     await kill(proc);
-    expect(count('count.log', work)).toBe('one start\none end\ntwo start\ntwo end\n');
+    expect(count(work)).toBe('one start\none end\ntwo start\ntwo end\n');
 
     app = openApp(dataDir);
     await app.engine.whenSettled(run);
     const d = await detail(app, run);
     expect(d.tasks[0]).toMatchObject({ status: 'done', attempt: 2, output: { text: 'both counted' } });
     // Each call ran once; the model was asked each turn once, the one it hung on again.
-    expect(count('count.log', work)).toBe('one start\none end\ntwo start\ntwo end\n');
+    expect(count(work)).toBe('one start\none end\ntwo start\ntwo end\n');
     expect(model.modelCalls('kill').map((r) => r.turn)).toEqual([0, 1, 2, 2]);
     // The resumed request holds the whole conversation: both calls and their answers.
     const resumed = model.modelCalls('kill')[3]!.request!;
@@ -113,13 +113,13 @@ describe('a Baton killed in the middle of a tool loop', () => {
       ],
     });
     const { proc, run } = await startChild(dataDir, work);
-    await eventually(() => count('count.log', work).includes('slow start'), 30_000, 'the slow call to start');
+    await eventually(() => count(work).includes('slow start'), 30_000, 'the slow call to start');
     await kill(proc);
 
     app = openApp(dataDir);
     await app.engine.whenSettled(run);
     expect((await detail(app, run)).tasks[0]).toMatchObject({ status: 'done', output: { text: 'checked' } });
-    expect(count('count.log', work).match(/slow start/g)).toHaveLength(1);
+    expect(count(work).match(/slow start/g)).toHaveLength(1);
     expect(model.modelCalls('inflight')[1]!.request!.texts.join('\n')).toContain(
       'interrupted: Baton stopped while this call ran, so it may or may not have taken effect',
     );

@@ -1,8 +1,11 @@
+import type { ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../errors.ts';
 import type { ToolCallRecord } from '../../store/tool-calls-repo.ts';
 import type { RunLoader } from '../run-loader.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Approvals } from './approvals.ts';
+
+export type { ToolCallVerdict };
 
 /** One tool call an attempt wants a person to allow. */
 export interface ToolCallRequest {
@@ -16,18 +19,13 @@ export interface ToolCallRequest {
   reason: string;
 }
 
-/** A person's answer, as the waiting attempt gets it. */
-export type ToolCallVerdict =
-  | {
-      approve: true;
-      approval_id: string;
-      actor: string;
-      /** Arguments the person approved instead of the agent's, or null to run the call as asked. */
-      input: Record<string, unknown> | null;
-      comment: string | null;
-    }
-  /** Denied; `message` is what the model is told (the person's comment, or a plain denial). */
-  | { approve: false; approval_id: string; actor: string; message: string };
+/** Which attempt asks. */
+export interface AttemptRef {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  agent_id: string | null;
+}
 
 /**
  * The desk where attempts wait for people to allow their tool calls (kind `tool_call`,
@@ -41,7 +39,7 @@ export class ToolCallDesk {
   private readonly rt: Runtime;
   private readonly approvals: Approvals;
   private readonly loader: RunLoader;
-  private readonly waiters = new Map<string, (v: ToolCallVerdict) => void>();
+  private readonly waiters = new Map<string, Set<(v: ToolCallVerdict) => void>>();
 
   constructor(rt: Runtime, parts: { approvals: Approvals; loader: RunLoader }) {
     this.rt = rt;
@@ -50,68 +48,85 @@ export class ToolCallDesk {
   }
 
   /** Asks a person about a call of attempt `attempt` of a task and waits for the answer (or `signal`). */
-  ask(
-    at: { run_id: string; task_id: string; attempt: number; agent_id: string | null },
-    req: ToolCallRequest,
-    signal: AbortSignal,
-  ): Promise<ToolCallVerdict> {
+  async ask(at: AttemptRef, req: ToolCallRequest, signal: AbortSignal): Promise<ToolCallVerdict> {
+    const opened = this.open(at, req);
+    return opened.verdict ?? this.waitFor(opened.approval_id, signal);
+  }
+
+  /**
+   * Asks a person about a call (in a transaction of its own), or finds the approval an earlier
+   * attempt asked for the same call: its id, and its decision if a person made it already.
+   */
+  open(at: AttemptRef, req: ToolCallRequest): { approval_id: string; verdict: ToolCallVerdict | null } {
     const store = this.rt.store;
     const earlier = store.toolCalls.forCall(at.run_id, at.task_id, req.call_id);
-    let approvalId: string;
-    if (earlier) {
-      const verdict = this.verdictOf(earlier);
-      if (verdict) return Promise.resolve(verdict);
-      approvalId = earlier.approval_id;
-    } else {
-      approvalId = this.loader.tx(() => {
-        const run = this.rt.active.get(at.run_id);
-        const task = run?.tasks.get(at.task_id);
-        if (!run || !task || task.status !== 'in_progress' || task.attempt !== at.attempt)
-          throw new AppError('conflict', `attempt ${at.attempt} of task "${at.task_id}" is not running`);
-        const approval = this.approvals.askInsideAttempt(run, task, 'tool_call', {
-          reason: req.reason,
-          cost: 0,
-        });
-        store.toolCalls.insert({
-          approval_id: approval.id,
-          run_id: at.run_id,
-          task_id: at.task_id,
-          attempt: at.attempt,
-          call_id: req.call_id,
-          agent_id: at.agent_id,
-          tool: req.tool,
-          server: req.server,
-          input: req.input,
-          agent_text: req.agent_text,
-        });
-        return approval.id;
+    if (earlier) return { approval_id: earlier.approval_id, verdict: this.verdictOf(earlier) };
+    const approvalId = this.loader.tx(() => {
+      const run = this.rt.active.get(at.run_id);
+      const task = run?.tasks.get(at.task_id);
+      if (!run || !task || task.status !== 'in_progress' || task.attempt !== at.attempt)
+        throw new AppError(
+          'conflict',
+          `attempt ${at.attempt} of task "${at.task_id}" of run "${at.run_id}" is not running here`,
+        );
+      const approval = this.approvals.askInsideAttempt(run, task, 'tool_call', {
+        reason: req.reason,
+        cost: 0,
       });
-    }
+      store.toolCalls.insert({
+        approval_id: approval.id,
+        run_id: at.run_id,
+        task_id: at.task_id,
+        attempt: at.attempt,
+        call_id: req.call_id,
+        agent_id: at.agent_id,
+        tool: req.tool,
+        server: req.server,
+        input: req.input,
+        agent_text: req.agent_text,
+      });
+      return approval.id;
+    });
+    return { approval_id: approvalId, verdict: null };
+  }
+
+  /** Waits for a person's decision on approval `approvalId` (rejects when `signal` aborts). */
+  waitFor(approvalId: string, signal: AbortSignal): Promise<ToolCallVerdict> {
+    const record = this.rt.store.toolCalls.get(approvalId);
+    if (!record)
+      return Promise.reject(new AppError('not_found', `tool call approval "${approvalId}" not found`));
+    const now = this.verdictOf(record);
+    if (now) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
+      const set = this.waiters.get(approvalId) ?? new Set();
+      this.waiters.set(approvalId, set);
+      const done = (v: ToolCallVerdict) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      };
       const onAbort = () => {
-        this.waiters.delete(approvalId);
+        set.delete(done);
+        if (set.size === 0) this.waiters.delete(approvalId);
         reject(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.set(approvalId, (v) => {
-        signal.removeEventListener('abort', onAbort);
-        this.waiters.delete(approvalId);
-        resolve(v);
-      });
+      set.add(done);
     });
   }
 
   /** A person's decision on approval `approvalId` is stored: the attempt waiting on it, if any, gets it. */
   decided(approvalId: string): void {
-    const waiter = this.waiters.get(approvalId);
-    if (!waiter) return;
+    const set = this.waiters.get(approvalId);
+    if (!set) return;
     const record = this.rt.store.toolCalls.get(approvalId);
     const verdict = record && this.verdictOf(record);
-    if (verdict) waiter(verdict);
+    if (!verdict) return;
+    this.waiters.delete(approvalId);
+    for (const w of set) w(verdict);
   }
 
-  /** How many attempts wait on a person here now. */
+  /** How many approvals someone waits on here now. */
   get waiting(): number {
     return this.waiters.size;
   }

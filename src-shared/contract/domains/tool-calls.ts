@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { ToolCallVerdict } from '../../schemas/approval.ts';
+import type { HandlersOf } from '../method.ts';
+import { method } from '../method.ts';
+
+/**
+ * Asking a person about one tool call of a running attempt (an approval of kind `tool_call`),
+ * for agents Baton does not run the loop of: Claude Code's permission prompt reaches these
+ * through Baton's MCP `approve` tool. They ask and wait; only people decide (`approvals.decide`).
+ */
+export const toolCallMethods = {
+  /**
+   * Asks about a call (or finds the approval already asked for the same call of the task) and
+   * answers at once: its approval id, and the decision if a person made it already.
+   */
+  'toolCalls.ask': method(
+    z.strictObject({
+      run_id: z.string().min(1).max(200),
+      task_id: z.string().min(1).max(200),
+      /** The attempt that asks: it must be the task's current one, running. */
+      attempt: z.number().int().min(1),
+      call_id: z.string().min(1).max(512),
+      tool: z.string().min(1).max(512),
+      /** The MCP server the tool belongs to, or null for the agent's own tool. */
+      server: z.string().max(200).nullable().default(null),
+      input: z.record(z.string(), z.unknown()),
+      /** What the agent said so far, for the person deciding. */
+      agent_text: z.string().max(100_000).default(''),
+    }),
+  ).returns<{ approval_id: string; verdict: ToolCallVerdict | null }>(),
+  /** Waits up to `wait_ms` for a person's decision on a tool call: the verdict, or null if it still waits. */
+  'toolCalls.wait': method(
+    z.strictObject({
+      approval_id: z.string().min(1).max(200),
+      wait_ms: z.number().int().min(0).max(30_000).default(20_000),
+    }),
+  ).returns<{ verdict: ToolCallVerdict | null }>(),
+};
+
+export type ToolCallHandlers = HandlersOf<typeof toolCallMethods>;
