@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
-import type { ModelServer } from '../kit/model-servers/openai-chat.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
+import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { officialServer } from './connect.ts';
 import {
   call,

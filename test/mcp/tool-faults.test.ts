@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import type { Conversation, ModelServer } from '../kit/model-servers/openai-chat.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
+import type { Conversation, ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { faultyServer } from './connect.ts';
 import { detail, oneTask, openApp, removeAll, startRun, stepsOf, tempDir, toolAgent } from './loop-kit.ts';
 

@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import type { ModelServer } from '../kit/model-servers/openai-chat.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
+import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { detail, eventually, openApp, removeAll, stepsOf, tempDir } from './loop-kit.ts';
 
 const child = join(import.meta.dirname, 'loop-child.ts');

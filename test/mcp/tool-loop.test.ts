@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import type { ModelServer } from '../kit/model-servers/openai-chat.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
+import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { officialServer } from './connect.ts';
 import {
   call,
