@@ -35,12 +35,23 @@ describe('approval kinds', () => {
     for (const kind of ['approval_required', 'budget'] as const)
       expect(APPROVALS[kind].answer(decision(true))).toEqual({ to: 'ready', reason: 'approved by ana' });
     for (const kind of APPROVAL_KINDS) {
-      expect(APPROVALS[kind].answer(decision(false, 'not now'))).toEqual({
-        to: 'skipped',
-        reason: 'rejected by ana: not now',
-      });
+      if (kind !== 'tool_call')
+        expect(APPROVALS[kind].answer(decision(false, 'not now'))).toEqual({
+          to: 'skipped',
+          reason: 'rejected by ana: not now',
+        });
       expect(APPROVALS[kind].closed('run cancelled by bo')).toBe('closed: run cancelled by bo');
     }
+    // A tool call's answer is for the attempt that waits on it; the task stays in progress.
+    expect(APPROVALS.tool_call.answer(decision(false, 'not now'))).toEqual({
+      to: 'attempt',
+      reason: 'tool call denied by ana: not now',
+    });
+    expect(APPROVALS.tool_call.answer({ ...decision(true), input: { path: 'x' } })).toEqual({
+      to: 'attempt',
+      reason: 'tool call approved by ana with edited arguments',
+    });
+    expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].insideAttempt)).toEqual(['tool_call']);
     expect(APPROVALS.budget.waiting('over')).toBe('budget: over');
     expect(APPROVALS.approval_required.waiting('asked')).toBe('approval: asked');
     // Where each stops a task.
@@ -56,6 +67,7 @@ describe('approval kinds', () => {
       ['budget', false, true, false],
       ['escalation', true, false, false],
       ['diff_review', false, false, true],
+      ['tool_call', false, false, false],
     ]);
     // Only a diff review has an answer to a request for changes.
     expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].requestChanges !== undefined)).toEqual(['diff_review']);
