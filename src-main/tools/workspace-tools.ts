@@ -114,6 +114,7 @@ export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace:
         return { ok: true, text: `wrote ${Buffer.byteLength(content)} bytes to ${relative(root, path)}` };
       }
       case 'run_command': {
+        if (source.commands.length === 0) return { ok: false, text: 'no workspace tool "run_command"' };
         const command = string(args, 'command');
         if (!source.commands.includes(command))
           return {
@@ -246,7 +247,10 @@ function runCommand(
       signal.removeEventListener('abort', onAbort);
       void tree.stop();
       const status = why ?? (sig ? `killed by ${sig}` : `exit code ${code}`);
-      done({ ok: why === null && code === 0, text: capText(`${out}\n[${status}]`.trim()) });
+      done({
+        ok: why === null && code === 0,
+        text: capText(`${out.replace(/\n$/, '')}\n[${status}]`.trim()),
+      });
     });
   });
 }
