@@ -473,7 +473,9 @@ export class Engine {
     const run = this.rt.active.get(runId);
     if (!run || this.rt.tickPending || run.retryTimers.size > 0 || (run.decider?.pending ?? 0) > 0)
       return null;
-    for (const f of run.inflight.values()) if (f.ac !== null && !f.settled) return null;
+    // An attempt waiting for a person to allow a tool call is waiting on people too.
+    for (const [taskId, f] of run.inflight)
+      if (f.ac !== null && !f.settled && !this.parts.toolCalls.isWaiting(run.id, taskId)) return null;
     const waiting: TaskRun[] = [];
     for (const t of run.tasks.values())
       if (t.status === 'awaiting_approval' || t.status === 'ready' || t.status === 'in_progress')

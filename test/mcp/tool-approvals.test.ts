@@ -89,6 +89,9 @@ describe('tool calls approved from the inbox', () => {
     });
     // The task goes on being in progress: its attempt is what waits.
     expect((await detail(app, run)).tasks[0]!.status).toBe('in_progress');
+    // Nothing moves the run but a person now (what `baton run` asks before it gives up waiting).
+    await eventually(() => app.engine.waitingOnPeople(run) !== null, 5_000, 'waiting on people');
+    expect(app.engine.waitingOnPeople(run)?.map((t) => t.task_id)).toEqual(['t']);
     expect(
       stepsOf(app, run)
         .filter((s) => s.kind === 'tool_call')

@@ -131,6 +131,15 @@ export class ToolCallDesk {
     return this.waiters.size;
   }
 
+  /** Whether an attempt of this task waits on a person here now (it is then not working). */
+  isWaiting(runId: string, taskId: string): boolean {
+    for (const id of this.waiters.keys()) {
+      const r = this.rt.store.toolCalls.get(id);
+      if (r && r.run_id === runId && r.task_id === taskId) return true;
+    }
+    return false;
+  }
+
   private verdictOf(record: ToolCallRecord): ToolCallVerdict | null {
     const a = this.rt.store.approvals.get(record.approval_id);
     if (!a || a.status === 'pending') return null;
