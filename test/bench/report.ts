@@ -33,7 +33,30 @@ export const GOALS = {
   selectNextTaskUs: 20,
   tasksPerSecAt10k: 20_000,
   peakRssMBAt100k: 450,
+  toolApprovalP50Ms: 20,
+  loopStepP50Ms: 2,
 } as const;
+
+/** Issue 16's figures (`tool-loop-worker.ts`). */
+export interface ToolLoopResult {
+  approvals: number;
+  approvalP50Ms: number;
+  approvalP99Ms: number;
+  steps: number;
+  stepP50Ms: number;
+  stepP99Ms: number;
+}
+
+/** The tool loop's goals: the approval round trip (the person excluded) and one step's own overhead. */
+export function toolLoopGoals(t: ToolLoopResult | null): void {
+  if (!t) return void console.log('tool loop: no figure (the measurement failed)');
+  console.log(
+    `tool-call approval    goal p50 ≤ ${GOALS.toolApprovalP50Ms} ms   measured p50 ${t.approvalP50Ms.toFixed(2)} ms (p99 ${t.approvalP99Ms.toFixed(2)} ms) over ${fmt(t.approvals)} round trips   ${mark(t.approvalP50Ms <= GOALS.toolApprovalP50Ms)}`,
+  );
+  console.log(
+    `loop step overhead    goal p50 ≤ ${GOALS.loopStepP50Ms} ms    measured p50 ${t.stepP50Ms.toFixed(3)} ms (p99 ${t.stepP99Ms.toFixed(2)} ms) over ${fmt(t.steps)} steps stored   ${mark(t.stepP50Ms <= GOALS.loopStepP50Ms)}`,
+  );
+}
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

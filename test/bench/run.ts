@@ -19,6 +19,8 @@ import {
   type Measurement,
   type Outcome,
   type SelectResult,
+  type ToolLoopResult,
+  toolLoopGoals,
   windmillPublished,
 } from './report.ts';
 
@@ -241,6 +243,15 @@ console.log(
     : `      failed: ${sel.stderr.trim().split('\n').slice(-3).join(' ')}`,
 );
 
+console.log('[tool loop] approval round trips and loop steps …');
+const tl = spawnSync(process.execPath, [join(benchDir, 'tool-loop-worker.ts')], {
+  encoding: 'utf8',
+  timeout: 180_000,
+});
+const tlLine = tl.stdout.split('\n').find((l) => l.startsWith('TOOL_LOOP_RESULT '));
+const toolLoop = tlLine ? (JSON.parse(tlLine.slice('TOOL_LOOP_RESULT '.length)) as ToolLoopResult) : null;
+if (!toolLoop) console.log(`      failed: ${tl.stderr.trim().split('\n').slice(-3).join(' ')}`);
+
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
 console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
@@ -254,6 +265,8 @@ console.log('');
 windmillPublished();
 console.log('');
 goals(outcomes, select, RSS_SIZE);
+console.log('');
+toolLoopGoals(toolLoop);
 
 console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
