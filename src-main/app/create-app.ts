@@ -18,6 +18,7 @@ import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
+import { createTraceExport } from '../telemetry/step-spans.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -45,6 +46,11 @@ export interface AppOptions {
   resume?: boolean;
   /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
   leaseTtlMs?: number;
+  /**
+   * Export every attempt's steps as OpenTelemetry GenAI spans to this OTLP/HTTP traces endpoint
+   * (`src-main/telemetry/`); default: `BATON_OTLP_TRACES_URL`, none when unset.
+   */
+  traceExport?: { url: string; headers?: Record<string, string>; version?: string };
   log?: (err: unknown) => void;
   /**
    * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
@@ -90,7 +96,28 @@ export function createApp(opts: AppOptions) {
     if (!executors.llm) throw new Error('no llm executor is available');
     return decideByLlm(agent, ctx, { executor: executors.llm, secrets });
   };
+  const traceUrl = opts.traceExport?.url ?? process.env.BATON_OTLP_TRACES_URL;
+  const traces = traceUrl
+    ? createTraceExport({
+        url: traceUrl,
+        version: opts.traceExport?.version ?? 'unknown',
+        ...(opts.traceExport?.headers ? { headers: opts.traceExport.headers } : {}),
+      })
+    : null;
   const engine = new Engine({
+    ...(traces
+      ? {
+          attemptEnded: (a: {
+            run_id: string;
+            task_id: string;
+            attempt: number;
+            agent_id: string | null;
+          }) => {
+            if (closed) return;
+            traces.attempt({ ...a, steps: store.steps.list(a.run_id, a.task_id, a.attempt) });
+          },
+        }
+      : {}),
     decide,
     store,
     bus,
@@ -148,9 +175,12 @@ export function createApp(opts: AppOptions) {
     dispatch,
     agentCallbacks,
     reach,
+    /** The trace export, when one is configured (`flush` sends what is batched). */
+    traces,
     close(): void {
       closed = true;
       reach.stop();
+      void traces?.shutdown();
       availability.stop();
       patterns.close();
       engine.close();

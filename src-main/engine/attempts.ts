@@ -24,6 +24,14 @@ export interface HandedFile {
   encoding: 'utf8' | 'base64';
 }
 
+/** Told when an attempt this process ran has stopped, its steps all stored. */
+export type AttemptEndedHook = (a: {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  agent_id: string | null;
+}) => void;
+
 /**
  * Attempts and what they report. `start` runs an attempt on this process's executor after the
  * tick that assigned it commits; its events land in the inbox (`Inbox`) and the next tick
@@ -34,13 +42,15 @@ export class Attempts {
   private readonly writer: RunWriter;
   private readonly holds: RunHolds;
   private readonly toolCalls: ToolCallDesk | undefined;
+  private readonly ended: AttemptEndedHook | undefined;
   private readonly secrets: SecretResolver;
 
   constructor(
     rt: Runtime,
-    parts: { writer: RunWriter; holds: RunHolds; toolCalls?: ToolCallDesk },
+    parts: { writer: RunWriter; holds: RunHolds; toolCalls?: ToolCallDesk; ended?: AttemptEndedHook },
     secrets: SecretResolver,
   ) {
+    this.ended = parts.ended;
     this.rt = rt;
     this.writer = parts.writer;
     this.holds = parts.holds;
@@ -50,7 +60,15 @@ export class Attempts {
 
   /** Runs an attempt; resolves once its executor has stopped (known to the runtime until then). */
   start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
-    const done = this.run(run, task, agent, executor);
+    const ended = this.ended;
+    const at = { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id };
+    const done = this.run(run, task, agent, executor).finally(() => {
+      try {
+        ended?.(at);
+      } catch (err) {
+        this.rt.log(err);
+      }
+    });
     this.rt.attemptRunning(run.id, task.task_id, done);
     return done;
   }

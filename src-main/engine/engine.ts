@@ -13,6 +13,7 @@ import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangesRequest } from './approvals/kinds.ts';
+import type { AttemptEndedHook } from './attempts.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
 import type { Decide } from './decider-questions.ts';
@@ -55,6 +56,8 @@ export interface EngineOptions {
   /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
   decide?: Decide;
   secrets?: SecretResolver;
+  /** Told when an attempt this process ran has stopped, its steps all stored (the trace export). */
+  attemptEnded?: AttemptEndedHook;
   /** Where errors no caller hears of go (reloading a run after a failed write). */
   log?: (err: unknown) => void;
 }
@@ -117,6 +120,7 @@ export class Engine {
       executors: opts.executors,
       decide,
       secrets: opts.secrets ?? createSecretResolver(),
+      ...(opts.attemptEnded ? { attemptEnded: opts.attemptEnded } : {}),
     });
     this.rt = rt;
     this.parts = parts;

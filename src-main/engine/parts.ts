@@ -3,6 +3,7 @@ import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';
 import { ToolCallDesk } from './approvals/tool-calls.ts';
+import type { AttemptEndedHook } from './attempts.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
 import { CodingSessions } from './coding-sessions.ts';
@@ -24,6 +25,7 @@ export interface PartsOptions {
   executors: Partial<ExecutorRegistry>;
   decide: Decide;
   secrets: SecretResolver;
+  attemptEnded?: AttemptEndedHook;
 }
 
 /** The engine's parts, each built once on one runtime (`buildParts`). */
@@ -60,7 +62,11 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
   const toolCalls = new ToolCallDesk(rt, { approvals, loader });
-  const attempts = new Attempts(rt, { writer, holds, toolCalls }, opts.secrets);
+  const attempts = new Attempts(
+    rt,
+    { writer, holds, toolCalls, ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}) },
+    opts.secrets,
+  );
   const decider = new DeciderRunner(rt, { writer, flow, agents });
   const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
   return {
