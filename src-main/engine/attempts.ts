@@ -121,7 +121,8 @@ export class Attempts {
         ? { earlier_steps: this.rt.store.steps.list(run.id, task.task_id).filter((s) => s.attempt < attempt) }
         : {}),
       ...(desk ? { askToolCall: (req, sig) => desk.ask(at, req, sig) } : {}),
-      budget_left: this.budgetLeft(run),
+      // Only the tool loop reads it; other kinds are spared the queries.
+      ...(agent.kind === 'llm' ? { budget_left: this.budgetLeft(run) } : {}),
       workspace,
       secrets: this.secrets,
       run_id: run.id,

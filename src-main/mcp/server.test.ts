@@ -7,6 +7,7 @@ import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../host/memory-transport.ts';
 import { MCP_METHODS, mcpClient } from './mcp-client.ts';
 import { createBatonMcpServer } from './server.ts';
+import type { AttemptIdentity } from './tool.ts';
 import { defineTool, READ_ONLY } from './tool.ts';
 import { BATON_TOOLS } from './tools/index.ts';
 
@@ -19,12 +20,15 @@ afterEach(async () => {
 });
 
 /** The SDK's client connected in memory to Baton's MCP server over an app on `:memory:`. */
-async function connect(opts: { log?: (line: string) => void; tools?: typeof BATON_TOOLS } = {}) {
+async function connect(
+  opts: { log?: (line: string) => void; tools?: typeof BATON_TOOLS; attempt?: AttemptIdentity } = {},
+) {
   app = createApp({ dataDir: ':memory:', log: () => {} });
   const server = createBatonMcpServer(mcpClient(createCallClient(app.dispatch)), {
     version: '0.0.0-test',
     log: opts.log ?? (() => {}),
     ...(opts.tools ? { tools: opts.tools } : {}),
+    ...(opts.attempt ? { attempt: opts.attempt } : {}),
   });
   const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -71,13 +75,10 @@ describe("Baton's MCP server", () => {
       take_task: 'writes, additive, idempotent, closed',
       report_progress: 'writes, additive, repeats, closed',
       complete_task: 'writes, destructive, idempotent, open world',
-      approve: 'writes, additive, idempotent, closed',
     });
     for (const t of tools) {
       expect(t.description?.length, t.name).toBeGreaterThan(60);
-      // approve takes what Claude Code sends beside its three fields (it may add more): the rest refuse unknown keys.
-      if (t.name !== 'approve')
-        expect(t.inputSchema).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(t.inputSchema).toMatchObject({ type: 'object', additionalProperties: false });
       // Every hint is stated, none left to the spec's cautious defaults.
       expect(Object.keys(t.annotations ?? {}).sort(), t.name).toEqual(
         ['destructiveHint', 'idempotentHint', 'openWorldHint', 'readOnlyHint', 'title'].sort(),
@@ -88,11 +89,7 @@ describe("Baton's MCP server", () => {
   it('offers no tool that decides an approval, and reaches no contract method that can', async () => {
     const client = await connect();
     const { tools } = await client.listTools();
-    // The one tool about approvals is Claude Code's permission prompt: it asks a person and waits.
-    expect(
-      tools.filter((t) => /approv|decide|reject/i.test(`${t.name} ${t.title}`)).map((t) => t.name),
-    ).toEqual(['approve']);
-    expect(tools.find((t) => t.name === 'approve')?.description).toContain('Decides nothing itself.');
+    expect(tools.filter((t) => /approv|decide|reject/i.test(`${t.name} ${t.title}`))).toEqual([]);
     expect(MCP_METHODS.filter((m) => !m.startsWith('approvals.'))).toEqual([...MCP_METHODS]);
     // Every method the MCP surface reaches exists; approvals.decide is not among them.
     for (const m of MCP_METHODS) expect(Object.hasOwn(contract, m), m).toBe(true);
@@ -155,5 +152,25 @@ describe("Baton's MCP server", () => {
     expect(textOf(r)).toBe('broken failed: internal error');
     expect(lines).toEqual([expect.stringContaining('baton mcp: broken failed: TypeError: no such thing')]);
     expect(JSON.parse(textOf(await client.callTool({ name: 'list_plans', arguments: {} })))).toEqual([]);
+  });
+
+  it("offers approve (Claude Code's permission prompt) only when it speaks for a task attempt: it asks a person, it decides nothing", async () => {
+    const client = await connect({ attempt: { run_id: 'r', task_id: 't', attempt: 1 } });
+    const { tools } = await client.listTools();
+    const approve = tools.find((t) => t.name === 'approve');
+    expect(approve?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: true,
+    });
+    expect(approve?.description).toContain('Decides nothing itself.');
+    // The attempt is not running here: a tool error, nothing asked.
+    const r = await client.callTool({
+      name: 'approve',
+      arguments: { tool_name: 'Write', input: { file_path: '/tmp/x' }, tool_use_id: 'toolu_1' },
+    });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain('not_found');
+    expect(app.store.approvals.list()).toEqual([]);
   });
 });

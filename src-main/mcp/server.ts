@@ -29,6 +29,7 @@ const INSTRUCTIONS =
 export function createBatonMcpServer(client: McpClient, opts: BatonMcpOptions): McpServer {
   const server = new McpServer({ name: 'baton', version: opts.version }, { instructions: INSTRUCTIONS });
   for (const tool of opts.tools ?? BATON_TOOLS) {
+    if (tool.forAttempt && !opts.attempt) continue;
     server.registerTool(
       tool.name,
       {

@@ -42,6 +42,8 @@ export interface BatonTool {
   hints: ToolHints;
   /** Calls the contract; the result is sent as JSON text. */
   call(client: McpClient, args: unknown, extra: ToolCallExtra): Promise<unknown>;
+  /** Offered only by a server that speaks for a task attempt (`approve`): elsewhere it could only fail. */
+  forAttempt?: true;
 }
 
 /** A tool whose call gets its input parsed by its own schema (the SDK validated it already). */

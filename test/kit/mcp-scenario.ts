@@ -22,7 +22,6 @@ export const TOOL_NAMES = [
   'take_task',
   'report_progress',
   'complete_task',
-  'approve',
 ];
 
 /** The tools and their hints; none decides an approval, and asking for approvals.decide fails. */
@@ -40,8 +39,7 @@ export async function listsTheTools(client: Client): Promise<void> {
     openWorldHint: true,
   });
   expect(tools.find((t) => t.name === 'complete_task')?.annotations).toMatchObject({ destructiveHint: true });
-  // approve is Claude Code's permission prompt: it asks a person and waits, it decides nothing.
-  expect(tools.filter((t) => /approv|decide/i.test(t.name)).map((t) => t.name)).toEqual(['approve']);
+  expect(tools.filter((t) => /approv|decide/i.test(t.name))).toEqual([]);
   const decided = await client
     .callTool({ name: 'approvals.decide', arguments: { approval_id: 'a', decision: 'approve', actor: 'x' } })
     .then(

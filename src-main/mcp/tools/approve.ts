@@ -30,54 +30,61 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * result: `{"behavior":"allow","updatedInput":…}` (the person's edited arguments, if any) or
  * `{"behavior":"deny","message":…}`. It decides nothing itself: only people do.
  */
-export const approveTool: BatonTool = defineTool({
-  name: 'approve',
-  title: "Ask a person to allow a tool call (Claude Code's permission prompt)",
-  description:
-    "For Claude Code's --permission-prompt-tool: asks a person in Baton's inbox whether this tool call may run, waits for their answer and returns Claude Code's permission result. Decides nothing itself.",
-  input: z.looseObject({
-    tool_name: z.string().min(1).max(512),
-    input: z.record(z.string(), z.unknown()).default({}),
-    tool_use_id: z.string().min(1).max(512),
-  }),
-  hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async call(client, args, extra) {
-    const at = extra.attempt;
-    if (!at)
-      throw new ContractError({
-        code: 'invalid_input',
-        message:
-          'approve: this MCP server speaks for no Baton task; start `baton mcp` with BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT (the coding executor does)',
+export const approveTool: BatonTool = {
+  ...approve(),
+  forAttempt: true,
+};
+
+function approve(): BatonTool {
+  return defineTool({
+    name: 'approve',
+    title: "Ask a person to allow a tool call (Claude Code's permission prompt)",
+    description:
+      "For Claude Code's --permission-prompt-tool: asks a person in Baton's inbox whether this tool call may run, waits for their answer and returns Claude Code's permission result. Decides nothing itself.",
+    input: z.looseObject({
+      tool_name: z.string().min(1).max(512),
+      input: z.record(z.string(), z.unknown()).default({}),
+      tool_use_id: z.string().min(1).max(512),
+    }),
+    hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    async call(client, args, extra) {
+      const at = extra.attempt;
+      if (!at)
+        throw new ContractError({
+          code: 'invalid_input',
+          message:
+            'approve: this MCP server speaks for no Baton task; start `baton mcp` with BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT (the coding executor does)',
+        });
+      // Claude Code names MCP tools mcp__<server>__<tool>.
+      const mcp = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(args.tool_name);
+      const asked = await client.invoke('toolCalls.ask', {
+        ...at,
+        call_id: args.tool_use_id,
+        tool: mcp ? mcp[2]! : args.tool_name,
+        server: mcp ? mcp[1]! : null,
+        input: args.input,
+        agent_text: '',
       });
-    // Claude Code names MCP tools mcp__<server>__<tool>.
-    const mcp = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(args.tool_name);
-    const asked = await client.invoke('toolCalls.ask', {
-      ...at,
-      call_id: args.tool_use_id,
-      tool: mcp ? mcp[2]! : args.tool_name,
-      server: mcp ? mcp[1]! : null,
-      input: args.input,
-      agent_text: '',
-    });
-    let verdict: ToolCallVerdict | null = asked.verdict;
-    let failed = 0;
-    while (!verdict) {
-      if (extra.signal.aborted)
-        throw new ContractError({ code: 'conflict', message: 'approve: the call was cancelled' });
-      await extra.progress(`waiting for a person to allow ${args.tool_name} in Baton's inbox`);
-      try {
-        verdict = (
-          await client.invoke('toolCalls.wait', { approval_id: asked.approval_id, wait_ms: WAIT_MS })
-        ).verdict;
-        failed = 0;
-      } catch (err) {
-        // The host may be restarting: the approval is stored, so wait on.
-        if (++failed > MAX_FAILED_WAITS) throw err;
-        await sleep(2_000, extra.signal);
+      let verdict: ToolCallVerdict | null = asked.verdict;
+      let failed = 0;
+      while (!verdict) {
+        if (extra.signal.aborted)
+          throw new ContractError({ code: 'conflict', message: 'approve: the call was cancelled' });
+        await extra.progress(`waiting for a person to allow ${args.tool_name} in Baton's inbox`);
+        try {
+          verdict = (
+            await client.invoke('toolCalls.wait', { approval_id: asked.approval_id, wait_ms: WAIT_MS })
+          ).verdict;
+          failed = 0;
+        } catch (err) {
+          // The host may be restarting: the approval is stored, so wait on.
+          if (++failed > MAX_FAILED_WAITS) throw err;
+          await sleep(2_000, extra.signal);
+        }
       }
-    }
-    return verdict.approve
-      ? { behavior: 'allow', updatedInput: verdict.input ?? args.input }
-      : { behavior: 'deny', message: verdict.message };
-  },
-});
+      return verdict.approve
+        ? { behavior: 'allow', updatedInput: verdict.input ?? args.input }
+        : { behavior: 'deny', message: verdict.message };
+    },
+  });
+}
