@@ -202,7 +202,9 @@ function serverEnv(env: ToolSourceOf<'mcp_stdio'>['env'], ctx: McpOpenContext): 
 /** Why a connection or call failed, with how a stdio server ended and its last stderr. */
 function explain(err: unknown, stdio: TreeStdioTransport | null): string {
   const message = err instanceof Error ? err.message : String(err);
-  const parts = [message];
+  // An HTTP refusal (SdkHttpError) says its status only in a field.
+  const status = err !== null && typeof err === 'object' && 'status' in err ? err.status : undefined;
+  const parts = [typeof status === 'number' ? `HTTP ${status}: ${message}` : message];
   const exit = stdio?.exitDescription();
   if (exit) parts.push(`the server ${exit}`);
   const stderr = stdio?.stderr();
