@@ -171,6 +171,6 @@ describe("Baton's MCP server", () => {
     });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('not_found');
-    expect(app.store.approvals.list()).toEqual([]);
+    expect(app!.store.approvals.list()).toEqual([]);
   });
 });
