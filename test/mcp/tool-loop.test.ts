@@ -1,22 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { officialServer } from './connect.ts';
-import {
-  call,
-  detail,
-  nextToolCall,
-  oneTask,
-  openApp,
-  removeAll,
-  startRun,
-  stepsOf,
-  tempDir,
-  toolAgent,
-} from './loop-kit.ts';
+import { detail, oneTask, openApp, removeAll, startRun, stepsOf, tempDir, toolAgent } from './loop-kit.ts';
 
 let app: BatonApp | null = null;
 let model: ModelServer | null = null;
@@ -96,6 +85,49 @@ describe('the tool loop of an llm agent, through real MCP servers', () => {
     expect(steps.at(-1)).toMatchObject({ kind: 'result', is_error: false });
     expect(d.tasks[0]!.cost).toBeCloseTo(cost, 9);
   });
+  it('a turn that asks for several tools at once: each call put together from its streamed pieces, run in order, every answer in the next request', async () => {
+    const files = tempDir('baton-loop-files-', dirs);
+    writeFileSync(join(files, 'one.txt'), 'first file');
+    writeFileSync(join(files, 'two.txt'), 'second file');
+    model = await startChatServer({
+      conversations: [
+        {
+          name: 'many',
+          turns: [
+            {
+              tools: [
+                { name: 'fs__read_text_file', input: { path: join(files, 'one.txt') } },
+                { name: 'fs__read_text_file', input: { path: join(files, 'two.txt') } },
+              ],
+            },
+            { text: 'read both' },
+          ],
+        },
+      ],
+    });
+    app = openApp(tempDir('baton-loop-data-', dirs));
+    const run = await startRun(app, toolAgent(model.url, { tools: [fsTools(files)] }), oneTask());
+    await app.engine.whenSettled(run);
+    expect((await detail(app, run)).tasks[0]).toMatchObject({
+      status: 'done',
+      output: { text: 'read both' },
+    });
+    const second = model.modelCalls('many')[1]!.request!;
+    expect(second.texts.join('\n')).toContain('first file');
+    expect(second.texts.join('\n')).toContain('second file');
+    // The assistant turn is sent back with both calls, each answered under its own id.
+    const messages = second.body.messages as {
+      role: string;
+      tool_calls?: { id: string }[];
+      tool_call_id?: string;
+    }[];
+    const asked = messages.find((m) => m.role === 'assistant')!.tool_calls!.map((c) => c.id);
+    expect(asked).toHaveLength(2);
+    expect(messages.filter((m) => m.role === 'tool').map((m) => m.tool_call_id)).toEqual(asked);
+    expect(
+      stepsOf(app, run)
+        .filter((s) => s.kind === 'tool_call')
+        .map((s) => s.kind === 'tool_call' && s.input),
+    ).toEqual([{ path: join(files, 'one.txt') }, { path: join(files, 'two.txt') }]);
+  });
 });
-
-export { call, existsSync, nextToolCall };
