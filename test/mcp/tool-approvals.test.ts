@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
@@ -37,6 +37,19 @@ const fsTools = (dir: string) => ({
   command: officialServer('mcp-server-filesystem'),
   args: [dir],
 });
+
+/** How many processes run with `dir` in their command line (Linux: /proc). */
+function serversOn(dir: string): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) n++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
 
 const decide = (app: BatonApp, input: Record<string, unknown>) =>
   call<Approval>(app, 'approvals.decide', input);
@@ -250,5 +263,32 @@ describe('tool calls approved from the inbox', () => {
     expect(readFileSync(path, 'utf8')).toBe('written once');
     // The model was not asked the first turn again: one request per turn.
     expect(model.modelCalls('restart').map((r) => r.turn)).toEqual([0, 1]);
+  });
+  it('cancelling the task while its tool call waits closes the approval (by whoever cancelled) and stops the loop and its server', async () => {
+    const files = tempDir('baton-cancel-files-', dirs);
+    model = await startChatServer({
+      conversations: [
+        {
+          name: 'cancel',
+          turns: [
+            { tools: [{ name: 'fs__write_file', input: { path: join(files, 'never.txt'), content: 'x' } }] },
+          ],
+        },
+      ],
+    });
+    const app = openApp(tempDir('baton-cancel-data-', dirs));
+    apps.push(app);
+    const run = await startRun(app, toolAgent(model.url, { tools: [fsTools(files)] }), oneTask());
+    const asked = await nextToolCall(app, new Set());
+    expect(serversOn(files)).toBeGreaterThan(0);
+    await call(app, 'runs.cancelTask', { run_id: run, task_id: 't', actor: 'bo' });
+    await app.engine.whenSettled(run);
+    expect((await detail(app, run)).tasks[0]!.status).toBe('cancelled');
+    const closed = (await call<Approval[]>(app, 'approvals.list', {})).find((a) => a.id === asked.id);
+    expect(closed).toMatchObject({ status: 'rejected', actor: 'bo', comment: 'closed: cancelled by bo' });
+    expect(existsSync(join(files, 'never.txt'))).toBe(false);
+    // Nothing waits on a person any more, and the attempt's MCP server (started on `files`) is gone.
+    expect(await pendingApprovals(app)).toEqual([]);
+    await eventually(() => serversOn(files) === 0, 10_000, 'the MCP server to stop');
   });
 });
