@@ -84,7 +84,11 @@ afterEach(async () => {
   app = null;
   await model?.close();
   await recv?.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  // Again a moment later: app.close() does not wait for the checkpoint worker, which can write baton.db back.
+  const gone = dirs.splice(0);
+  for (const d of gone) rmSync(d, { recursive: true, force: true });
+  await new Promise((r) => setTimeout(r, 300));
+  for (const d of gone) rmSync(d, { recursive: true, force: true });
 });
 
 describe('traces leave Baton if asked', () => {

@@ -20,7 +20,7 @@ const closers: (() => Promise<void> | void)[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
-  removeAll(dirs);
+  await removeAll(dirs);
 });
 
 describe.skipIf(!installed)("Claude Code's permission prompt through Baton", () => {

@@ -19,8 +19,16 @@ export function tempDir(prefix: string, made: string[]): string {
   return dir;
 }
 
-export function removeAll(dirs: string[]): void {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+/**
+ * Removes the folders, and again a moment later: `app.close()` does not wait for the store's
+ * checkpoint worker to close its connection, which can write `baton.db` back into a data
+ * directory removed meanwhile.
+ */
+export async function removeAll(dirs: string[]): Promise<void> {
+  const gone = dirs.splice(0);
+  for (const d of gone) rmSync(d, { recursive: true, force: true });
+  await new Promise((r) => setTimeout(r, 300));
+  for (const d of gone) rmSync(d, { recursive: true, force: true });
 }
 
 /** A Baton app on a real data directory (so a second app can take over after the first closes). */

@@ -28,7 +28,7 @@ afterEach(async () => {
   for (const a of apps.splice(0)) a.close();
   await model?.close();
   model = null;
-  removeAll(dirs);
+  await removeAll(dirs);
 });
 
 const fsTools = (dir: string) => ({

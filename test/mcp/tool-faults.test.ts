@@ -13,7 +13,7 @@ afterEach(async () => {
   app = null;
   await model?.close();
   model = null;
-  removeAll(dirs);
+  await removeAll(dirs);
 });
 
 const faulty = (mode: string, extra: Record<string, unknown> = {}) => ({

@@ -15,7 +15,7 @@ afterEach(async () => {
   app = null;
   await model?.close();
   for (const c of closers.splice(0)) await c();
-  removeAll(dirs);
+  await removeAll(dirs);
   delete process.env.BATON_SECRET_REMOTE_TOKEN;
 });
 

@@ -21,7 +21,7 @@ afterEach(async () => {
   app = null;
   await model?.close();
   model = null;
-  removeAll(dirs);
+  await removeAll(dirs);
 });
 
 /** Starts a Baton process running the loop; resolves with it and its run id once the run is stored. */
@@ -123,6 +123,10 @@ describe('a Baton killed in the middle of a tool loop', () => {
     expect(model.modelCalls('inflight')[1]!.request!.texts.join('\n')).toContain(
       'interrupted: Baton stopped while this call ran, so it may or may not have taken effect',
     );
+    // The call the kill interrupted was left running by the dead Baton (its process is not found
+    // by the next one): it finishes on its own, once.
+    await eventually(() => count(work).includes('slow end'), 10_000, 'the orphaned call to end');
+    expect(count(work).match(/slow end/g)).toHaveLength(1);
     const calls = stepsOf(app, run).filter((s) => s.kind === 'tool_call');
     expect(calls.map((s) => (s.kind === 'tool_call' ? [s.attempt, s.status] : []))).toEqual([
       [1, 'running'],

@@ -15,7 +15,7 @@ afterEach(async () => {
   app = null;
   await model?.close();
   model = null;
-  removeAll(dirs);
+  await removeAll(dirs);
 });
 
 const fsTools = (dir: string) => ({
