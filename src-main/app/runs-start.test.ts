@@ -60,10 +60,14 @@ describe('runs.start (issue 17)', () => {
     const unsaid = await call<StartedRun>(app, 'runs.start', { plan_id: 'p' });
     const tool = runTools.find((t) => t.name === 'start_run')!;
     const client = createInProcessClient(app);
-    const viaMcp = (await tool.call(client, { plan_id: 'p' })) as Record<string, unknown>;
+    // A plain baton mcp: no attempt it speaks for, nobody cancelling, no progress asked for.
+    const extra = { signal: new AbortController().signal, progress: async () => {}, attempt: null };
+    const viaMcp = (await tool.call(client, { plan_id: 'p' }, extra)) as Record<string, unknown>;
     // The tool answers the seed's build response, not the run screen's extras; a client cannot name who started it.
     expect(Object.keys(viaMcp).sort()).toEqual(['delegated_tasks', 'memory_id', 'run_id', 'status']);
-    await expect(async () => tool.call(client, { plan_id: 'p', actor: 'ana' })).rejects.toThrow(/actor/);
+    await expect(async () => tool.call(client, { plan_id: 'p', actor: 'ana' }, extra)).rejects.toThrow(
+      /actor/,
+    );
     dir = mkdtempSync(join(tmpdir(), 'baton-started-by-'));
     const file = join(dir, 'plan.json');
     writeFileSync(file, JSON.stringify(plan));

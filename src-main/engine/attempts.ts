@@ -332,6 +332,8 @@ function memoryFor(store: Store, spec: TaskSpec): { memory?: MemoryFindings } {
     };
   });
   return { memory: { query, hits } };
+}
+
 /** Resolves when `wait` does or `signal` aborts, whichever is first (never rejects). */
 function untilOrAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

@@ -132,7 +132,13 @@ export class Engine {
       'decider.answer': (answer) => decider.apply(answer),
       'retry.due': (due) => flow.retryDue(due),
       'approval.decision': ({ run, task, approval, approve, actor, comment, changes, input }) => {
-        const answer = approvals.decide(run, task, approval, { approve, actor, comment, input }, changes ?? null);
+        const answer = approvals.decide(
+          run,
+          task,
+          approval,
+          { approve, actor, comment, input },
+          changes ?? null,
+        );
         if (answer) flow.answer(run, task, answer, actor);
       },
       'run.cancel': ({ run, actor }) => {

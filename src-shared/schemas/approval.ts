@@ -11,7 +11,13 @@ export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
  * escalated, a coding agent's attempt waits for a person to review its diff (`diff_review`), or
  * an agent's tool call waits for a person (`tool_call`: the task stays `in_progress`, its attempt waits).
  */
-export const APPROVAL_KINDS = ['approval_required', 'budget', 'escalation', 'diff_review', 'tool_call'] as const;
+export const APPROVAL_KINDS = [
+  'approval_required',
+  'budget',
+  'escalation',
+  'diff_review',
+  'tool_call',
+] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 export interface Approval {
