@@ -23,6 +23,7 @@ export const VIEWS = {
     badge: { count: (s) => s.inbox.ready.length + s.inbox.in_progress.length, words: 'waiting' },
   },
   agents: { label: 'Agents' },
+  workspaces: { label: 'Workspaces' },
   projects: { label: 'Projects' },
   memory: { label: 'Build logs' },
 } satisfies Record<string, ViewInfo>;

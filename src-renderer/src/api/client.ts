@@ -120,4 +120,17 @@ export const api = {
   /** Retries a failed task inside its run while the run executes (`runs.retryTask`). */
   retryTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.retryTask', { run_id, task_id, actor }),
+  listWorkspaces: () => c().invoke('workspaces.list', {}),
+  addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
+  removeWorkspace: (workspace_id: string) => c().invoke('workspaces.remove', { workspace_id }),
+  pruneWorkspace: (workspace_id: string, include_kept: boolean) =>
+    c().invoke('workspaces.prune', { workspace_id, include_kept }),
+  detectClis: () => c().invoke('workspaces.detectClis', {}),
+  /** A task's steps (an agent that thinks in turns), every attempt, in order. */
+  taskSteps: (run_id: string, task_id: string) => c().invoke('runs.steps', { run_id, task_id }),
+  runSessions: (run_id: string) => c().invoke('runs.sessions', { run_id }),
+  keepWorktree: (run_id: string, task_id: string, keep: boolean) =>
+    c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
+  mergeBranches: (run_id: string, target: string, mode: 'ff' | 'merge') =>
+    c().invoke('runs.mergeBranches', { run_id, target, mode }),
 };

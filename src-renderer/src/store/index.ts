@@ -25,6 +25,8 @@ import type { UiSlice } from './ui.ts';
 import { createUiSlice } from './ui.ts';
 import type { VersionsSlice } from './versions.ts';
 import { createVersionsSlice } from './versions.ts';
+import type { WorkspacesSlice } from './workspaces.ts';
+import { createWorkspacesSlice } from './workspaces.ts';
 
 export type BatonState = UiSlice &
   PlansSlice &
@@ -37,7 +39,8 @@ export type BatonState = UiSlice &
   VersionsSlice &
   ProjectsSlice &
   SyncSlice &
-  AllRunsSlice;
+  AllRunsSlice &
+  WorkspacesSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -52,6 +55,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createProjectsSlice(...a),
   ...createSyncSlice(...a),
   ...createAllRunsSlice(...a),
+  ...createWorkspacesSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};
@@ -98,6 +102,12 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'approval.changed':
         approvalsChanged = true;
+        break;
+      case 'workspace.updated':
+        s.upsertWorkspace(ev.payload);
+        break;
+      case 'workspace.removed':
+        s.dropWorkspace(ev.payload.id);
         break;
     }
   }

@@ -51,6 +51,7 @@ export const createSyncSlice: StateCreator<BatonState, [], [], SyncSlice> = (set
         s.loadPlans().then(() => (planId ? reloadPlan(planId) : undefined)),
         s.loadAgents(),
         s.loadApprovals(),
+        s.workspacesLoaded ? s.loadWorkspaces() : undefined,
         s.humanAgentId ? s.loadInbox() : undefined,
         planId
           ? s.loadRuns(planId, openRun).catch((err) => s.fail('Could not reload the runs', err))

@@ -30,6 +30,10 @@ export const SCREENS: Record<View, ComponentType> = {
     () => import('../agents/AgentsView.tsx'),
     (m) => m.AgentsView,
   ),
+  workspaces: onDemand(
+    () => import('../workspaces/WorkspacesView.tsx'),
+    (m) => m.WorkspacesView,
+  ),
   projects: onDemand(
     () => import('../projects/ProjectsView.tsx'),
     (m) => m.ProjectsView,

@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { ContractError } from '../../../../src-shared/contract/errors.ts';
+import { api } from '../../api/client.ts';
+import { contractIssues } from '../../api/errors.ts';
+import { useBaton } from '../../store/index.ts';
+import { InputField } from '../shared/InputField.tsx';
+import type { WorkspaceDraft, WorkspaceErrors } from './workspace-form.ts';
+import { checkWorkspace, EMPTY_WORKSPACE, WORKSPACE_LABELS, workspaceErrorsOf } from './workspace-form.ts';
+
+/** Registers a repository: every problem shows under its field, the host's too (not a git repository, no such branch). */
+export function WorkspaceForm() {
+  const notify = useBaton((s) => s.notify);
+  const fail = useBaton((s) => s.fail);
+  const [d, setD] = useState<WorkspaceDraft>(EMPTY_WORKSPACE);
+  const [errors, setErrors] = useState<WorkspaceErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof WorkspaceDraft) => (v: string) => setD((prev) => ({ ...prev, [k]: v }));
+  const submit = async () => {
+    const checked = checkWorkspace(d);
+    if (!checked.ok) return setErrors(checked.errors);
+    setBusy(true);
+    try {
+      const w = await api.addWorkspace(checked.input);
+      setErrors({});
+      setD(EMPTY_WORKSPACE);
+      notify('info', `Added workspace ${w.id}`, [`${w.path}, base branch ${w.base_branch}`]);
+    } catch (err) {
+      const issues = contractIssues(err);
+      const field =
+        err instanceof ContractError ? (err.details as { field?: unknown } | undefined)?.field : undefined;
+      if (issues.length > 0) setErrors(workspaceErrorsOf(issues));
+      else if (err instanceof ContractError && err.code === 'conflict' && field === 'id')
+        setErrors({ id: `Id: ${err.message}` });
+      else fail('The workspace was not added', err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const field = (key: keyof WorkspaceDraft, placeholder: string) => (
+    <InputField
+      label={WORKSPACE_LABELS[key]}
+      value={d[key]}
+      onChange={set(key)}
+      error={errors[key]}
+      placeholder={placeholder}
+      reserveError
+    />
+  );
+  return (
+    <form
+      className="form-panel workspace-form"
+      aria-label="Add a workspace"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>Add a workspace</h2>
+      <div className="fields">
+        {field('id', 'e.g. webapp')}
+        {field('path', '/home/you/src/webapp')}
+        {field('base_branch', "default: the repository's current branch")}
+        {field('setup_command', 'e.g. npm ci')}
+        <label className="wide">
+          {WORKSPACE_LABELS.env} (one NAME=value a line; NAME=secret:KEY takes a secret's value)
+          <textarea
+            rows={2}
+            value={d.env}
+            aria-invalid={errors.env ? true : undefined}
+            onChange={(e) => set('env')(e.target.value)}
+          />
+          <span className="field-error">{errors.env}</span>
+        </label>
+      </div>
+      {errors.form && (
+        <p className="field-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          Add workspace
+        </button>
+      </div>
+    </form>
+  );
+}

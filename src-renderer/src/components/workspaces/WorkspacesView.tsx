@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'react';
+import type { PruneReport } from '../../../../src-shared/contract/domains/workspaces.ts';
+import { ContractError } from '../../../../src-shared/contract/errors.ts';
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import { api } from '../../api/client.ts';
+import { joinArgs } from '../../format/argv.ts';
+import { plural } from '../../format/plural.ts';
+import { useBaton } from '../../store/index.ts';
+import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { WorkspaceForm } from './WorkspaceForm.tsx';
+
+/**
+ * Workspaces: the git repositories coding agents work in. People register them here (or with
+ * `baton workspaces add`); a plan names one by id and never adds one.
+ */
+export function WorkspacesView() {
+  const workspaces = useBaton((s) => s.workspaces);
+  const loaded = useBaton((s) => s.workspacesLoaded);
+  const loadWorkspaces = useBaton((s) => s.loadWorkspaces);
+  useEffect(() => {
+    void loadWorkspaces();
+  }, [loadWorkspaces]);
+  return (
+    <div className="page workspaces-page">
+      <header className="plan-head">
+        <div>
+          <h1>Workspaces</h1>
+          <p className="muted small">
+            Git repositories coding agents work in. Each attempt of a coding task gets its own git worktree on
+            branch <code>baton/&lt;run&gt;/&lt;task&gt;</code>, started from the base branch or from the
+            branches of the tasks it depends on. A plan names a workspace by id (<code>workspace</code>).
+          </p>
+        </div>
+      </header>
+      {!loaded ? (
+        <p className="muted">Loading…</p>
+      ) : workspaces.length === 0 ? (
+        <p className="empty muted">No workspaces yet. Add a repository below.</p>
+      ) : (
+        <table className="tasks workspaces" aria-label="Workspaces">
+          <thead>
+            <tr>
+              <th scope="col">Workspace</th>
+              <th scope="col">Base branch</th>
+              <th scope="col">Setup command</th>
+              <th scope="col">Environment</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {workspaces.map((w) => (
+              <WorkspaceRow key={w.id} w={w} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <WorkspaceForm />
+    </div>
+  );
+}
+
+function WorkspaceRow({ w }: { w: Workspace }) {
+  const notify = useBaton((s) => s.notify);
+  const fail = useBaton((s) => s.fail);
+  const [report, setReport] = useState<PruneReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const envNames = Object.keys(w.env);
+  const remove = async () => {
+    setError(null);
+    try {
+      await api.removeWorkspace(w.id);
+      notify('info', `Removed workspace ${w.id}`, ['Its repository and branches stay on disk.']);
+    } catch (err) {
+      // A refusal (a run uses it, worktrees are left) is said on its row, where it applies.
+      if (err instanceof ContractError && err.code === 'conflict') setError(err.message);
+      else fail(`Workspace ${w.id} was not removed`, err);
+    }
+  };
+  const prune = async (includeKept: boolean) => {
+    setError(null);
+    try {
+      const [r] = await api.pruneWorkspace(w.id, includeKept);
+      setReport(r ?? null);
+    } catch (err) {
+      fail(`Workspace ${w.id} was not pruned`, err);
+    }
+  };
+  return (
+    <>
+      <tr>
+        <th scope="row">
+          <div>{w.id}</div>
+          <code className="muted small path">{w.path}</code>
+        </th>
+        <td>
+          <code>{w.base_branch}</code>
+        </td>
+        <td>
+          {w.setup_command ? <code>{joinArgs(w.setup_command)}</code> : <span className="muted">—</span>}
+        </td>
+        <td className="small">
+          {envNames.length === 0 ? <span className="muted">—</span> : envNames.join(', ')}
+        </td>
+        <td className="row-actions">
+          <button type="button" onClick={() => void prune(false)} aria-label={`Prune ${w.id}`}>
+            Prune
+          </button>
+          <ConfirmButton
+            label={`Remove ${w.id}`}
+            question={`Remove workspace ${w.id}?`}
+            detail={`Baton forgets it; the repository ${w.path} and its branches stay. Plans that name it will not validate until it is added again. Refused while a run uses it.`}
+            yes="Remove"
+            no="Keep it"
+            danger
+            onConfirm={() => void remove()}
+          />
+        </td>
+      </tr>
+      {(error || report) && (
+        <tr className="workspace-note">
+          <td colSpan={5}>
+            {error && (
+              <p className="field-error" role="alert">
+                {error}
+              </p>
+            )}
+            {report && <PruneNote report={report} onIncludeKept={() => void prune(true)} />}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** What pruning did: removed worktrees, cleared records, and what it left and why. */
+function PruneNote({ report, onIncludeKept }: { report: PruneReport; onIncludeKept(): void }) {
+  const kept = report.left.filter((l) => /kept/i.test(l.why));
+  return (
+    <output className="prune-report" aria-label={`Pruned ${report.workspace_id}`}>
+      <span>
+        Pruned {report.workspace_id}: {plural(report.removed.length, 'worktree')} removed,{' '}
+        {plural(report.pruned.length, 'stale record')} cleared
+        {report.left.length > 0 ? `, ${report.left.length} left` : ''}.
+      </span>
+      {report.left.length > 0 && (
+        <ul className="small">
+          {report.left.map((l) => (
+            <li key={l.dir}>
+              <code>{l.dir}</code> ({l.run_id} / {l.task_id}): {l.why}
+            </li>
+          ))}
+        </ul>
+      )}
+      {kept.length > 0 && (
+        <button type="button" onClick={onIncludeKept}>
+          Also remove kept worktrees
+        </button>
+      )}
+    </output>
+  );
+}

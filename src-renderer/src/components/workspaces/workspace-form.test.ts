@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { checkWorkspace, EMPTY_WORKSPACE, workspaceErrorsOf } from './workspace-form.ts';
+
+describe('the add-a-workspace form', () => {
+  it('turns what was typed into workspaces.add input', () => {
+    expect(
+      checkWorkspace({
+        id: ' app ',
+        path: '/home/ana/app',
+        base_branch: 'main',
+        setup_command: 'npm ci',
+        env: 'NODE_ENV=test\nTOKEN=secret:gh.token',
+      }),
+    ).toEqual({
+      ok: true,
+      input: {
+        id: 'app',
+        path: '/home/ana/app',
+        base_branch: 'main',
+        setup_command: ['npm', 'ci'],
+        env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
+      },
+    });
+  });
+  it('leaves out what was left blank', () => {
+    expect(checkWorkspace({ ...EMPTY_WORKSPACE, id: 'a', path: '/r' })).toEqual({
+      ok: true,
+      input: { id: 'a', path: '/r', env: {} },
+    });
+  });
+  it('names every wrong field at once', () => {
+    const r = checkWorkspace({
+      id: '',
+      path: 'app',
+      base_branch: '',
+      setup_command: 'sh -c "x',
+      env: 'oops',
+    });
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        id: 'Id is required',
+        path: 'Repository folder must be an absolute path (it starts with /)',
+        setup_command: 'Setup command has a " that is never closed',
+        env: 'Environment: line 1 (oops) needs NAME=value',
+      },
+    });
+  });
+  it("puts the host's word under the field it names", () => {
+    expect(
+      workspaceErrorsOf([
+        { path: 'path', message: 'is not a git repository: /tmp/x' },
+        { path: 'base_branch', message: 'no branch "dev" in the repository' },
+      ]),
+    ).toEqual({
+      path: 'Repository folder is not a git repository: /tmp/x',
+      base_branch: 'Base branch: no branch "dev" in the repository',
+    });
+  });
+});

@@ -1,0 +1,71 @@
+import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
+import type { WorkspaceInput } from '../../../../src-shared/schemas/workspace.ts';
+import { parseEnv, splitArgs } from '../../format/argv.ts';
+import { fieldMessage } from '../../format/field-message.ts';
+
+/** The add-a-workspace form as typed. */
+export interface WorkspaceDraft {
+  id: string;
+  path: string;
+  base_branch: string;
+  setup_command: string;
+  env: string;
+}
+
+export const EMPTY_WORKSPACE: WorkspaceDraft = {
+  id: '',
+  path: '',
+  base_branch: '',
+  setup_command: '',
+  env: '',
+};
+
+export type WorkspaceField = keyof WorkspaceDraft | 'form';
+export type WorkspaceErrors = Partial<Record<WorkspaceField, string>>;
+
+export const WORKSPACE_LABELS: Record<keyof WorkspaceDraft, string> = {
+  id: 'Id',
+  path: 'Repository folder',
+  base_branch: 'Base branch',
+  setup_command: 'Setup command',
+  env: 'Environment',
+};
+
+/** The input `workspaces.add` takes, or every problem of the form at once. */
+export function checkWorkspace(
+  d: WorkspaceDraft,
+): { ok: true; input: WorkspaceInput } | { ok: false; errors: WorkspaceErrors } {
+  const errors: WorkspaceErrors = {};
+  if (!d.id.trim()) errors.id = 'Id is required';
+  if (!d.path.trim()) errors.path = `${WORKSPACE_LABELS.path} is required`;
+  else if (!d.path.trim().startsWith('/') && !/^[A-Za-z]:[\\/]/.test(d.path.trim()))
+    errors.path = `${WORKSPACE_LABELS.path} must be an absolute path (it starts with /)`;
+  const setup = splitArgs(d.setup_command);
+  if (!setup.ok) errors.setup_command = `${WORKSPACE_LABELS.setup_command} ${setup.error}`;
+  const env = parseEnv(d.env);
+  if (!env.ok) errors.env = `${WORKSPACE_LABELS.env}: ${env.error}`;
+  if (Object.keys(errors).length > 0 || !setup.ok || !env.ok) return { ok: false, errors };
+  return {
+    ok: true,
+    input: {
+      id: d.id.trim(),
+      path: d.path.trim(),
+      ...(d.base_branch.trim() ? { base_branch: d.base_branch.trim() } : {}),
+      ...(setup.args.length > 0 ? { setup_command: setup.args } : {}),
+      env: env.env,
+    },
+  };
+}
+
+/** The host's word on a field (`path`, `env.FOO`, `setup_command[0]`), under that field. */
+export function workspaceErrorsOf(issues: readonly ValidationIssue[]): WorkspaceErrors {
+  const errors: WorkspaceErrors = {};
+  for (const { path, message } of issues) {
+    const top = path.replace(/[[.].*$/, '');
+    const field: WorkspaceField = top in WORKSPACE_LABELS ? (top as keyof WorkspaceDraft) : 'form';
+    if (errors[field]) continue;
+    const label = field === 'form' ? path || 'Workspace' : WORKSPACE_LABELS[field];
+    errors[field] = fieldMessage(path === top || field === 'form' ? label : `${label} (${path})`, message);
+  }
+  return errors;
+}

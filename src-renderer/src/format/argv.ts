@@ -1,0 +1,71 @@
+/**
+ * Command lines and environments as people type them in a form, and back. A setup command or
+ * a coding agent's extra arguments are argv arrays (run without a shell): typed on one line,
+ * words split at spaces, with '…' or "…" around a word that holds spaces.
+ */
+
+/** The words of a command line; an unclosed quote is an error naming the quote. */
+export function splitArgs(text: string): { ok: true; args: string[] } | { ok: false; error: string } {
+  const args: string[] = [];
+  let word: string | null = null;
+  let quote: '"' | "'" | null = null;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (/\s/.test(ch)) {
+      if (word !== null) args.push(word);
+      word = null;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (quote) return { ok: false, error: `has a ${quote} that is never closed` };
+  if (word !== null) args.push(word);
+  return { ok: true, args };
+}
+
+/** An argv array as one line that `splitArgs` reads back the same. */
+export function joinArgs(args: readonly string[]): string {
+  return args
+    .map((a) => (a === '' || /[\s'"]/.test(a) ? (a.includes("'") ? `"${a}"` : `'${a}'`) : a))
+    .join(' ');
+}
+
+/** An environment value: text, or a secret's value by its name. */
+export type EnvText = string | { secret: string };
+
+/**
+ * `NAME=value` lines; `NAME=secret:KEY` takes the secret KEY's value. Blank lines are
+ * skipped; a line without `=` or with a name that is not an environment variable's is an
+ * error naming the line.
+ */
+export function parseEnv(
+  text: string,
+): { ok: true; env: Record<string, EnvText> } | { ok: false; error: string } {
+  const env: Record<string, EnvText> = {};
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    const name = eq === -1 ? line : line.slice(0, eq).trim();
+    if (eq === -1) return { ok: false, error: `line ${i + 1} (${name}) needs NAME=value` };
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      return { ok: false, error: `line ${i + 1}: "${name}" is not an environment variable name` };
+    const value = line.slice(eq + 1);
+    const secret = /^secret:(\S+)$/.exec(value);
+    env[name] = secret ? { secret: secret[1]! } : value;
+  }
+  return { ok: true, env };
+}
+
+/** An environment as `parseEnv` reads it. */
+export function envText(env: Record<string, EnvText>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : `secret:${v.secret}`}`)
+    .join('\n');
+}

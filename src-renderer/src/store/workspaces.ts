@@ -1,0 +1,36 @@
+import type { StateCreator } from 'zustand';
+import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
+import { api } from '../api/client.ts';
+import type { BatonState } from './index.ts';
+
+/** The registered workspaces (issue 15), kept as the host reports them added or removed. */
+export interface WorkspacesSlice {
+  workspaces: Workspace[];
+  workspacesLoaded: boolean;
+  loadWorkspaces(): Promise<void>;
+  upsertWorkspace(w: Workspace): void;
+  dropWorkspace(id: string): void;
+}
+
+const byId = (a: Workspace, b: Workspace) => a.id.localeCompare(b.id);
+
+export const createWorkspacesSlice: StateCreator<BatonState, [], [], WorkspacesSlice> = (set, get) => ({
+  workspaces: [],
+  workspacesLoaded: false,
+  async loadWorkspaces() {
+    try {
+      const workspaces = await api.listWorkspaces();
+      set({ workspaces: [...workspaces].sort(byId), workspacesLoaded: true });
+    } catch (err) {
+      get().fail('Could not load workspaces', err);
+    }
+  },
+  upsertWorkspace(w) {
+    set((s) => ({ workspaces: [...s.workspaces.filter((x) => x.id !== w.id), w].sort(byId) }));
+  },
+  dropWorkspace(id) {
+    set((s) =>
+      s.workspaces.some((w) => w.id === id) ? { workspaces: s.workspaces.filter((w) => w.id !== id) } : s,
+    );
+  },
+});

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+/** A real git repository with one commit on `trunk`. */
+function gitRepo(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'trunk');
+  writeFileSync(join(dir, 'README.md'), '# app\n');
+  git('add', '.');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
+  return realpathSync(dir);
+}
+
+describe.skipIf(skipE2e)('the Workspaces screen', () => {
+  let baton: Baton;
+  let page: Page;
+  let tmp: string;
+  let repo: string;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'baton-ws-e2e-'));
+    repo = gitRepo(join(tmp, 'app'));
+    mkdirSync(join(tmp, 'plain'));
+    baton = await launchBaton('workspaces');
+    page = baton.page;
+    await page.goto(baton.server.url);
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Workspaces' })
+      .click();
+    await page.getByRole('heading', { name: 'Workspaces', level: 1 }).waitFor();
+  });
+  afterAll(async () => {
+    await baton?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const form = () => page.getByRole('form', { name: 'Add a workspace' });
+  const fill = async (fields: Record<string, string>) => {
+    for (const [label, value] of Object.entries(fields))
+      await form().getByLabel(label, { exact: false }).first().fill(value);
+    await form().getByRole('button', { name: 'Add workspace' }).click();
+  };
+  const errorOf = (label: string) => form().locator('label', { hasText: label }).locator('.field-error');
+
+  it('says what is wrong under each field, the form’s checks and the host’s', async () => {
+    await fill({ Id: '', 'Repository folder': 'app', 'Setup command': 'sh -c "x' });
+    expect(await errorOf('Id').textContent()).toBe('Id is required');
+    expect(await errorOf('Repository folder').textContent()).toBe(
+      'Repository folder must be an absolute path (it starts with /)',
+    );
+    expect(await errorOf('Setup command').textContent()).toBe('Setup command has a " that is never closed');
+
+    // The host looks at the folder: not a git repository, or no such branch, said under that field.
+    await fill({ Id: 'plain', 'Repository folder': join(tmp, 'plain'), 'Setup command': '' });
+    await expect.poll(() => errorOf('Repository folder').textContent()).toMatch(/^Repository folder.*git/i);
+    await fill({ 'Repository folder': repo, 'Base branch': 'nope' });
+    await expect.poll(() => errorOf('Base branch').textContent()).toMatch(/^Base branch.*nope/);
+    expect(await errorOf('Repository folder').textContent()).toBe('');
+    expect((await baton.rpc('workspaces.list', {})).value).toEqual([]);
+  });
+
+  it('adds a repository with its setup command and environment, and lists it', async () => {
+    await form().getByLabel('Base branch').fill('');
+    await fill({
+      Id: 'app',
+      'Repository folder': repo,
+      'Setup command': 'npm ci --prefer-offline',
+      Environment: 'NODE_ENV=test\nTOKEN=secret:gh.token',
+    });
+    const row = page.getByRole('table', { name: 'Workspaces' }).getByRole('row', { name: /^app/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(repo);
+    expect(await row.textContent()).toContain('trunk');
+    expect(await row.textContent()).toContain('npm ci --prefer-offline');
+    expect(await row.textContent()).toContain('NODE_ENV, TOKEN');
+    const [stored] = (await baton.rpc('workspaces.list', {})).value as unknown as Record<string, unknown>[];
+    expect(stored).toMatchObject({
+      id: 'app',
+      path: repo,
+      base_branch: 'trunk',
+      setup_command: ['npm', 'ci', '--prefer-offline'],
+      env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
+    });
+    // The form is empty again; the same id again is refused under Id, never replaced.
+    expect(await form().getByLabel('Id').inputValue()).toBe('');
+    await fill({ Id: 'app', 'Repository folder': repo });
+    await expect.poll(() => errorOf('Id').textContent()).toMatch(/^Id: .*already exists/);
+    await page.screenshot({ path: join(shots, 'workspaces.png') });
+  });
+
+  it('prunes (nothing to remove here) and removes after a confirmation; one added elsewhere appears', async () => {
+    const table = page.getByRole('table', { name: 'Workspaces' });
+    await table.getByRole('button', { name: 'Prune app' }).click();
+    const report = page.getByRole('status', { name: 'Pruned app' });
+    await report.waitFor();
+    expect(await report.textContent()).toContain('0 worktrees removed, 0 stale records cleared');
+
+    // Added over the API (another window, the CLI): the screen hears of it.
+    await baton.rpc('workspaces.add', { id: 'other', path: repo });
+    await table.getByRole('row', { name: /^other/ }).waitFor();
+
+    await table.getByRole('button', { name: 'Remove app' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Remove workspace app?' });
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => table.getByRole('row', { name: /^app/ }).count()).toBe(0);
+    expect(
+      ((await baton.rpc('workspaces.list', {})).value as unknown as { id: string }[]).map((w) => w.id),
+    ).toEqual(['other']);
+  });
+});
