@@ -8,6 +8,7 @@ import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
+import { CodingFields } from './CodingFields.tsx';
 
 const KIND_HELP: Record<AgentKind, string> = {
   echo: 'completes at once with its input (dry runs)',
@@ -22,11 +23,20 @@ const KIND_HELP: Record<AgentKind, string> = {
  * Adds an agent, or edits `editing` (its id fixed). Every field's error shows at once, in a
  * line kept free for it under the field, so nothing moves when errors appear.
  */
-export function AgentForm({ editing, onDone }: { editing: Agent | null; onDone(): void }) {
+export function AgentForm({
+  editing,
+  prefill,
+  onDone,
+}: {
+  editing: Agent | null;
+  /** A new agent's fields filled in already (a detected coding CLI's "Register"). */
+  prefill?: AgentDraft | undefined;
+  onDone(): void;
+}) {
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
   const fail = useBaton((s) => s.fail);
-  const [d, setD] = useState<AgentDraft>(() => (editing ? draftOf(editing) : EMPTY_DRAFT));
+  const [d, setD] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -35,7 +45,7 @@ export function AgentForm({ editing, onDone }: { editing: Agent | null; onDone()
     (v: AgentDraft[K]) =>
       setD((prev) => ({ ...prev, [k]: v }));
 
-  const editingId = editing?.id;
+  const editingId = editing?.id ?? (prefill ? `new ${prefill.id}` : undefined);
   useEffect(() => {
     if (!editingId || !form.current) return;
     form.current.scrollIntoView({ block: 'nearest' });
@@ -156,6 +166,7 @@ export function AgentForm({ editing, onDone }: { editing: Agent | null; onDone()
             {field('Model', 'model', errors.model, 'llama3.1')}
           </>
         )}
+        {d.kind === 'coding' && <CodingFields d={d} errors={errors} set={set} />}
         {(d.kind === 'http' || d.kind === 'llm') &&
           field('Secret name (never the value)', 'secret', errors.secret, 'e.g. openai.key')}
         {field('Charter: mission', 'mission', errors.mission, 'what this agent is for')}
@@ -169,9 +180,9 @@ export function AgentForm({ editing, onDone }: { editing: Agent | null; onDone()
         <button type="submit" className="primary" disabled={busy}>
           {editing ? 'Save agent' : 'Add agent'}
         </button>
-        {editing && (
+        {(editing || prefill) && (
           <button type="button" onClick={onDone}>
-            Cancel edit
+            {editing ? 'Cancel edit' : 'Cancel'}
           </button>
         )}
       </div>

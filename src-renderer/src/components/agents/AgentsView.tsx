@@ -7,6 +7,8 @@ import { FileButton } from '../shared/FileButton.tsx';
 import { AgentForm } from './AgentForm.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
+import type { AgentDraft } from './agent-form.ts';
+import { DetectedClis } from './DetectedClis.tsx';
 import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
 
@@ -28,6 +30,8 @@ export function AgentsView() {
   // The agent whose page is open (its details and recent tasks), by id.
   const [openId, setOpenId] = useState<string | null>(null);
   const opened = agents.find((a) => a.id === openId) ?? null;
+  // A detected coding CLI to register: the form opens filled in for it.
+  const [prefill, setPrefill] = useState<AgentDraft | null>(null);
   // The agent being edited was removed elsewhere (another window, say): the form says so instead
   // of turning silently into "Add an agent" (a removal from this window closes the form itself).
   useEffect(() => {
@@ -136,7 +140,21 @@ export function AgentsView() {
           <StatsChart agents={agents} stats={stats} />
         </>
       )}
-      <AgentForm key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditingId(null)} />
+      <DetectedClis
+        onRegister={(draft) => {
+          setEditingId(null);
+          setPrefill(draft);
+        }}
+      />
+      <AgentForm
+        key={editing?.id ?? (prefill ? `register ${prefill.cli}` : 'new')}
+        editing={editing}
+        prefill={editing ? undefined : (prefill ?? undefined)}
+        onDone={() => {
+          setEditingId(null);
+          setPrefill(null);
+        }}
+      />
       {removing && (
         <RemoveAgentDialog
           agent={removing}

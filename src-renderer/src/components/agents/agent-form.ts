@@ -1,7 +1,8 @@
 import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
 import { formatPath } from '../../../../src-shared/contract/errors.ts';
-import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
+import { envText, joinArgs, parseEnv, splitArgs } from '../../format/argv.ts';
 
 /** What the add/edit agent form holds: text as typed, turned into an agent on submit. */
 export interface AgentDraft {
@@ -20,6 +21,14 @@ export interface AgentDraft {
   secret: string;
   base_url: string;
   model: string;
+  /** A coding agent's (issue 15): its CLI, program, extra arguments as one line, environment lines, limits, review. */
+  cli: CodingCli;
+  executable: string;
+  cli_args: string;
+  env: string;
+  timeout_s: string;
+  max_cost_usd: string;
+  review: 'diff' | 'none' | '';
 }
 
 export const EMPTY_DRAFT: AgentDraft = {
@@ -38,6 +47,13 @@ export const EMPTY_DRAFT: AgentDraft = {
   secret: '',
   base_url: 'http://127.0.0.1:11434/v1',
   model: '',
+  cli: 'claude',
+  executable: '',
+  cli_args: '',
+  env: '',
+  timeout_s: '',
+  max_cost_usd: '',
+  review: '',
 };
 
 /** The form's fields an error can belong to; `form` is for one that names no field. */
@@ -55,6 +71,13 @@ export type AgentField =
   | 'secret'
   | 'base_url'
   | 'model'
+  | 'cli'
+  | 'executable'
+  | 'cli_args'
+  | 'env'
+  | 'timeout_s'
+  | 'max_cost_usd'
+  | 'review'
   | 'form';
 export type AgentFieldErrors = Partial<Record<AgentField, string>>;
 
@@ -73,6 +96,13 @@ const FIELD_LABELS: Record<AgentField, string> = {
   secret: 'Secret name',
   base_url: 'Base URL',
   model: 'Model',
+  cli: 'CLI',
+  executable: 'Program',
+  cli_args: 'Extra arguments',
+  env: 'Environment',
+  timeout_s: 'Timeout (s)',
+  max_cost_usd: 'Most per attempt (USD)',
+  review: 'Review',
   form: 'Agent',
 };
 
@@ -101,9 +131,19 @@ export function draftOf(a: Agent): AgentDraft {
       };
     case 'llm':
       return { ...common, base_url: a.base_url, model: a.model, secret: a.api_key_secret ?? '' };
-    // The coding agent's own fields (cli, provider, budget) are not on this form yet: editing keeps them.
+    // A provider and prices are not on this form: editing keeps them.
     case 'coding':
-      return { ...common, model: a.model ?? '' };
+      return {
+        ...common,
+        cli: a.cli,
+        executable: a.executable ?? '',
+        model: a.model ?? '',
+        cli_args: joinArgs(a.args),
+        env: envText(a.env),
+        timeout_s: a.timeout_s === undefined ? '' : String(a.timeout_s),
+        max_cost_usd: a.max_cost_usd === undefined ? '' : String(a.max_cost_usd),
+        review: a.review ?? '',
+      };
     case 'echo':
     case 'human':
       return common;
@@ -132,8 +172,21 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
       };
     case 'llm':
       return { base_url: d.base_url, model: d.model, api_key_secret: d.secret || undefined };
-    case 'coding':
-      return { model: d.model || undefined };
+    case 'coding': {
+      // Unreadable lines are said in the form's words by checkDraft.
+      const args = splitArgs(d.cli_args);
+      const env = parseEnv(d.env);
+      return {
+        cli: d.cli,
+        executable: d.executable.trim() || undefined,
+        model: d.model.trim() || undefined,
+        args: args.ok ? args.args : [],
+        env: env.ok ? env.env : {},
+        timeout_s: d.timeout_s.trim() === '' ? undefined : numberOf(d.timeout_s),
+        max_cost_usd: d.max_cost_usd.trim() === '' ? undefined : numberOf(d.max_cost_usd),
+        review: d.review || undefined,
+      };
+    }
     case 'echo':
     case 'human':
       return {};
@@ -182,6 +235,7 @@ function fieldOf(path: string): AgentField {
   const top = path.replace(/\[\d+\].*$/, '');
   if (top === 'charter.mission') return 'mission';
   if (top === 'auth_secret' || top === 'api_key_secret') return 'secret';
+  if (top.startsWith('env')) return 'env';
   return top in FIELD_LABELS && top !== 'form' ? (top as AgentField) : 'form';
 }
 
@@ -218,6 +272,16 @@ export function checkDraft(
   const errors = parsed.success
     ? {}
     : fieldErrorsOf(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  if (d.kind === 'coding') {
+    // Said in the form's words (an unclosed quote, a line without =) rather than the schema's.
+    const args = splitArgs(d.cli_args);
+    const env = parseEnv(d.env);
+    if (!args.ok) errors.cli_args = `${FIELD_LABELS.cli_args} ${args.error}`;
+    if (!env.ok) errors.env = `${FIELD_LABELS.env}: ${env.error}`;
+    const timeout = d.timeout_s.trim();
+    if (timeout !== '' && !(Number(timeout) > 0))
+      errors.timeout_s = `${FIELD_LABELS.timeout_s} must be a number of seconds more than 0`;
+  }
   for (const field of REQUIRED[d.kind]) {
     const value = d[field];
     if (typeof value === 'string' && value.trim() === '')

@@ -1,0 +1,86 @@
+import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
+import { InputField } from '../shared/InputField.tsx';
+import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
+import { CLI_NAMES } from './coding-draft.ts';
+
+/**
+ * A coding agent's own fields (issue 15), and what a person should know before registering
+ * one: the CLI acts with their rights, and only Claude Code can ask Baton's inbox before a tool runs.
+ */
+export function CodingFields({
+  d,
+  errors,
+  set,
+}: {
+  d: AgentDraft;
+  errors: AgentFieldErrors;
+  set: <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
+}) {
+  const text = (
+    label: string,
+    key: 'executable' | 'model' | 'timeout_s' | 'max_cost_usd',
+    placeholder: string,
+  ) => (
+    <InputField
+      label={label}
+      value={d[key]}
+      onChange={set(key)}
+      error={errors[key]}
+      placeholder={placeholder}
+      reserveError
+    />
+  );
+  return (
+    <>
+      <div className="wide coding-warning" role="note" aria-label="About coding agents">
+        <strong>These CLIs act with your rights.</strong> A coding agent runs on this machine as you: it reads
+        and writes files and runs commands wherever you could, starting in its task's git worktree. Its own
+        sandbox options (e.g. <code>--sandbox workspace-write</code> for Codex) go in Extra arguments. Only
+        Claude Code can send a tool call to Baton's Approvals inbox before it runs; the others decide by their
+        own settings.
+      </div>
+      <label>
+        CLI
+        <select value={d.cli} onChange={(e) => set('cli')(e.target.value as CodingCli)}>
+          {CODING_CLIS.map((c) => (
+            <option key={c} value={c}>
+              {CLI_NAMES[c]} ({c})
+            </option>
+          ))}
+        </select>
+        <span className="field-error">{errors.cli}</span>
+      </label>
+      {text('Program (optional)', 'executable', `default: ${d.cli} on PATH`)}
+      {text('Model (optional)', 'model', "default: the CLI's own")}
+      {text('Timeout (s)', 'timeout_s', 'no limit')}
+      {text('Most per attempt (USD)', 'max_cost_usd', 'no limit')}
+      <label>
+        Review
+        <select value={d.review} onChange={(e) => set('review')(e.target.value as AgentDraft['review'])}>
+          <option value="">none: done when the attempt is</option>
+          <option value="diff">diff: a person reviews it</option>
+        </select>
+        <span className="field-error">{errors.review}</span>
+      </label>
+      <InputField
+        label="Extra arguments (one line; quote words with spaces)"
+        value={d.cli_args}
+        onChange={set('cli_args')}
+        error={errors.cli_args ?? errors.args}
+        placeholder="e.g. --permission-mode acceptEdits"
+        reserveError
+      />
+      <label className="wide">
+        Environment (one NAME=value a line; NAME=secret:KEY takes a secret's value)
+        <textarea
+          rows={2}
+          value={d.env}
+          aria-invalid={errors.env ? true : undefined}
+          onChange={(e) => set('env')(e.target.value)}
+        />
+        <span className="field-error">{errors.env}</span>
+      </label>
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
+import { checkDraft, draftOf, EMPTY_DRAFT } from './agent-form.ts';
+import { draftForCli } from './coding-draft.ts';
+
+describe('a coding agent in the agent form', () => {
+  it('registers a detected CLI with what was found: id, skills, the program', () => {
+    const d = draftForCli({
+      cli: 'qwen',
+      found: true,
+      path: '/usr/local/bin/qwen',
+      version: '0.9.1',
+      error: null,
+      suggested_agent: { id: 'qwen', kind: 'coding', cli: 'qwen', skills: ['coding'] },
+    });
+    const r = checkDraft(
+      { ...d, model: 'qwen3-coder', timeout_s: '900', max_cost_usd: '2.5', review: 'diff' },
+      null,
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      agent: {
+        id: 'qwen',
+        kind: 'coding',
+        cli: 'qwen',
+        executable: '/usr/local/bin/qwen',
+        skills: ['coding'],
+        model: 'qwen3-coder',
+        timeout_s: 900,
+        max_cost_usd: 2.5,
+        review: 'diff',
+        args: [],
+        env: {},
+      },
+    });
+  });
+  it('turns the argument line and environment lines into argv and a map, and back', () => {
+    const r = checkDraft(
+      {
+        ...EMPTY_DRAFT,
+        kind: 'coding',
+        id: 'cc',
+        cli: 'claude',
+        cli_args: `--permission-mode acceptEdits --append-system-prompt 'be brief'`,
+        env: 'ANTHROPIC_API_KEY=secret:anthropic\nDEBUG=1',
+      },
+      null,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.agent).toMatchObject({
+      args: ['--permission-mode', 'acceptEdits', '--append-system-prompt', 'be brief'],
+      env: { ANTHROPIC_API_KEY: { secret: 'anthropic' }, DEBUG: '1' },
+    });
+    const again = draftOf(agentSchema.parse(r.agent));
+    expect(again).toMatchObject({ cli: 'claude', cli_args: r.ok ? expect.any(String) : '' });
+    expect(checkDraft(again, r.agent)).toEqual(r);
+  });
+  it('names each wrong field', () => {
+    const r = checkDraft(
+      {
+        ...EMPTY_DRAFT,
+        kind: 'coding',
+        id: 'cc',
+        cli_args: '--x "open',
+        env: 'no equals',
+        max_cost_usd: '-1',
+        timeout_s: 'soon',
+      },
+      null,
+    );
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        cli_args: 'Extra arguments has a " that is never closed',
+        env: 'Environment: line 1 (no equals) needs NAME=value',
+        max_cost_usd: 'Most per attempt (USD) must be more than 0',
+        timeout_s: 'Timeout (s) must be a number of seconds more than 0',
+      },
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Baton } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
+
+/**
+ * The Agents screen's coding CLIs. The host looks for them on its PATH and asks each its
+ * `--version`; the four real CLIs are not installed for the e2e tests, so the PATH the host gets
+ * holds one program named `qwen` that answers `--version` as a CLI does (the rest of the CLI
+ * is never run here).
+ */
+describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
+  let baton: Baton;
+  let page: Page;
+  let bin: string;
+  const path = process.env.PATH;
+
+  beforeAll(async () => {
+    bin = mkdtempSync(join(tmpdir(), 'baton-clis-'));
+    const qwen = join(bin, 'qwen');
+    writeFileSync(qwen, '#!/bin/sh\necho "0.9.1"\n');
+    chmodSync(qwen, 0o755);
+    // The host inherits this PATH (the harness spawns `baton serve` with this process's environment).
+    process.env.PATH = `${bin}${delimiter}/usr/bin${delimiter}/bin`;
+    baton = await launchBaton('coding-agents-ui', { width: 1440, height: 1000 });
+    process.env.PATH = path;
+    page = baton.page;
+    await page.goto(baton.server.url);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+  });
+  afterAll(async () => {
+    process.env.PATH = path;
+    await baton?.close();
+    rmSync(bin, { recursive: true, force: true });
+  });
+
+  it('lists the CLIs found on PATH with their versions, and those not found', async () => {
+    const list = page.getByRole('region', { name: 'Coding CLIs on this machine' });
+    const qwen = list.getByRole('listitem', { name: 'qwen-code' });
+    await expect.poll(() => qwen.textContent()).toContain('0.9.1');
+    expect(await qwen.textContent()).toContain(join(bin, 'qwen'));
+    expect(await list.getByRole('listitem', { name: 'Claude Code' }).textContent()).toContain(
+      'not found on PATH',
+    );
+    expect(await list.getByRole('button', { name: /^Register/ }).count()).toBe(1);
+  });
+
+  it('Register fills in a coding agent, says what such an agent may do, and names a wrong field', async () => {
+    await page.getByRole('button', { name: 'Register qwen-code' }).click();
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    expect(await form.getByLabel('Kind').inputValue()).toBe('coding');
+    expect(await form.getByLabel('Id', { exact: true }).inputValue()).toBe('qwen-coder');
+    expect(await form.getByLabel(/^CLI/).inputValue()).toBe('qwen');
+    expect(await form.getByLabel('Program (optional)').inputValue()).toBe(join(bin, 'qwen'));
+    const note = form.getByRole('note', { name: 'About coding agents' });
+    expect(await note.textContent()).toContain('These CLIs act with your rights.');
+    expect(await note.textContent()).toContain('Only Claude Code can send a tool call to Baton');
+
+    await form.getByLabel('Model (optional)').fill('qwen3-coder');
+    await form.getByLabel('Most per attempt (USD)').fill('-2');
+    await form.getByLabel('Extra arguments', { exact: false }).fill('--approval-mode "yolo');
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    const errorOf = (label: string) => form.locator('label', { hasText: label }).locator('.field-error');
+    await expect
+      .poll(() => errorOf('Most per attempt (USD)').textContent())
+      .toBe('Most per attempt (USD) must be more than 0');
+    expect(await errorOf('Extra arguments').textContent()).toBe(
+      'Extra arguments has a " that is never closed',
+    );
+    expect((await baton.rpc('agents.list', {})).value).toEqual([]);
+
+    await form.getByLabel('Most per attempt (USD)').fill('2.5');
+    await form.getByLabel('Extra arguments', { exact: false }).fill('--approval-mode yolo');
+    await form.getByLabel('Timeout (s)').fill('900');
+    await form.getByLabel('Review').selectOption('diff');
+    await form.getByLabel('Environment', { exact: false }).fill('OPENAI_API_KEY=secret:dashscope');
+    await page.screenshot({ path: join(shots, 'coding-agent-register.png'), fullPage: true });
+    await form.getByRole('button', { name: 'Add agent' }).click();
+    const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /qwen/ });
+    await expect.poll(() => row.textContent()).toContain('coding');
+    const [agent] = (await baton.rpc('agents.list', {})).value as unknown as Record<string, unknown>[];
+    expect(agent).toMatchObject({
+      id: 'qwen-coder',
+      kind: 'coding',
+      cli: 'qwen',
+      executable: join(bin, 'qwen'),
+      model: 'qwen3-coder',
+      args: ['--approval-mode', 'yolo'],
+      env: { OPENAI_API_KEY: { secret: 'dashscope' } },
+      timeout_s: 900,
+      max_cost_usd: 2.5,
+      review: 'diff',
+    });
+    await expect
+      .poll(() => page.getByRole('listitem', { name: 'qwen-code' }).textContent())
+      .toContain('registered as qwen-coder');
+  });
+});
