@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
+import type { StoredStep } from '../../../src-shared/schemas/step.ts';
 import type { AgentsSlice } from './agents.ts';
 import { createAgentsSlice } from './agents.ts';
 import type { AllRunsSlice } from './all-runs.ts';
@@ -19,6 +20,8 @@ import type { ProjectsSlice } from './projects.ts';
 import { createProjectsSlice } from './projects.ts';
 import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
+import type { StepsSlice } from './steps.ts';
+import { createStepsSlice } from './steps.ts';
 import type { SyncSlice } from './sync.ts';
 import { createSyncSlice } from './sync.ts';
 import type { UiSlice } from './ui.ts';
@@ -40,7 +43,8 @@ export type BatonState = UiSlice &
   ProjectsSlice &
   SyncSlice &
   AllRunsSlice &
-  WorkspacesSlice;
+  WorkspacesSlice &
+  StepsSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -56,6 +60,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createSyncSlice(...a),
   ...createAllRunsSlice(...a),
   ...createWorkspacesSlice(...a),
+  ...createStepsSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};
@@ -76,6 +81,7 @@ export function applyEvents(batch: EventBatch): void {
   const s = useBaton.getState();
   const tasks: TaskRun[] = [];
   const logs: TaskLogLine[] = [];
+  const steps: StoredStep[] = [];
   let approvalsChanged = false;
   for (const ev of batch) {
     switch (ev.name) {
@@ -103,6 +109,9 @@ export function applyEvents(batch: EventBatch): void {
       case 'approval.changed':
         approvalsChanged = true;
         break;
+      case 'task.step':
+        steps.push(ev.payload);
+        break;
       case 'workspace.updated':
         s.upsertWorkspace(ev.payload);
         break;
@@ -113,6 +122,7 @@ export function applyEvents(batch: EventBatch): void {
   }
   s.upsertTaskRuns(tasks);
   s.appendLogs(logs);
+  s.applySteps(steps);
   if (approvalsChanged) void s.loadApprovals();
   // A person's inbox (and its count in the sidebar) follows the runs: read again when tasks moved.
   if (tasks.length > 0 && s.humanAgentId) s.refreshInbox();

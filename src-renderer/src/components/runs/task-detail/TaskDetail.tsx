@@ -9,6 +9,7 @@ import { ValueView } from '../../shared/ValueView.tsx';
 import { TaskAttempts } from '../TaskAttempts.tsx';
 import { TaskLog } from '../TaskLog.tsx';
 import { attemptText, nextAttemptText } from '../task-attempts.ts';
+import { StepTrace } from './StepTrace.tsx';
 import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
@@ -35,6 +36,11 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
   useEscapeCloses(box, close);
   const ended = isTerminalTaskStatus(task.status);
   const m = task.match;
+  // Agents that think in turns show their steps even before the first one arrives.
+  const stepper = useBaton((s) => {
+    const kind = s.agents.find((a) => a.id === task.agent_id)?.kind;
+    return kind === 'coding' || kind === 'llm';
+  });
   return (
     <section className="task-detail" aria-label={`Task ${task.task_id} details`} ref={box}>
       <header className="run-head">
@@ -101,6 +107,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           />
         </details>
       )}
+      <StepTrace task={task} always={stepper} />
       {detail && detail.progress.length > 0 && (
         <details>
           <summary>Progress history</summary>
