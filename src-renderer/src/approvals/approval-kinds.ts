@@ -1,4 +1,5 @@
 import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ShownApprovalKind } from './diff-review.ts';
 
 /**
  * What a person sees of one kind of approval and what each answer does, in words: the inbox's
@@ -22,7 +23,7 @@ export interface ApprovalKindText {
   decided(approve: boolean): string;
 }
 
-export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
+export const APPROVAL_KINDS: { [K in ShownApprovalKind]: ApprovalKindText } = {
   approval_required: {
     label: 'Approval required',
     tone: 'waiting',

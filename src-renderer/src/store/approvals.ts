@@ -5,6 +5,7 @@ import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import { decidedText } from '../approvals/approval-kinds.ts';
+import type { LineComment } from '../approvals/diff-review.ts';
 import type { BatonState } from './index.ts';
 
 export interface ApprovalsSlice {
@@ -14,6 +15,11 @@ export interface ApprovalsSlice {
   loadApprovals(): Promise<void>;
   /** Records a decision in your name (asking who you are first, once); false when nothing was recorded. */
   decide(approvalId: string, approve: boolean, comment: string): Promise<boolean>;
+  /**
+   * A reviewer's request for changes to a coding attempt (a diff review): the comment and line
+   * comments go to the same agent, which resumes its session in the same worktree.
+   */
+  requestChanges(approvalId: string, comment: string, lineComments: LineComment[]): Promise<boolean>;
   loadInbox(): Promise<void>;
   /** Reads the inbox again soon, at most twice a second however often tasks move. */
   refreshInbox(): void;
@@ -48,6 +54,21 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       return true;
     } catch (err) {
       get().fail('The decision was not recorded', err);
+      await get().loadApprovals();
+      return false;
+    }
+  },
+  async requestChanges(approvalId, comment, lineComments) {
+    const approval = get().pending.find((a) => a.id === approvalId);
+    const me = await get().requireIdentity(`Requesting changes to ${approval?.task_id ?? 'a task'}`);
+    if (!me) return false;
+    try {
+      await api.requestChanges(approvalId, me.name, comment, lineComments);
+      set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
+      get().notify('info', 'Changes requested: the agent goes on in its session with your comments');
+      return true;
+    } catch (err) {
+      get().fail('The request for changes was not recorded', err);
       await get().loadApprovals();
       return false;
     }

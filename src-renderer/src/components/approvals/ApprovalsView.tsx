@@ -1,10 +1,14 @@
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import { isDiffReview } from '../../approvals/diff-review.ts';
 import { useBaton } from '../../store/index.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
 import { ApprovalDecision } from './ApprovalDecision.tsx';
 import { BuildsOn } from './BuildsOn.tsx';
+
+/** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
+const DiffReview = lazy(() => import('./diff/DiffReview.tsx'));
 
 /** Every pending approval across runs, each answered in your name. */
 export function ApprovalsView() {
@@ -59,7 +63,7 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
         <ApprovalPill approval={a} />
       </div>
       {a.task_description && <p>{a.task_description}</p>}
-      <ApprovalBody approval={a} />
+      {!isDiffReview(a) && <ApprovalBody approval={a} />}
       <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
       <p className="small muted">
         plan{' '}
@@ -85,7 +89,13 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
         )}
         {a.cost > 0 && ` · cost ${a.cost}`} · asked {new Date(a.requested_at).toLocaleString()}
       </p>
-      <ApprovalDecision approval={a} onDeciding={onDeciding} />
+      {isDiffReview(a) ? (
+        <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
+          <DiffReview approval={a} onDeciding={onDeciding} />
+        </Suspense>
+      ) : (
+        <ApprovalDecision approval={a} onDeciding={onDeciding} />
+      )}
     </li>
   );
 }

@@ -1,0 +1,127 @@
+import '@git-diff-view/react/styles/diff-view-pure.css';
+import { DiffModeEnum, DiffView, SplitSide } from '@git-diff-view/react';
+import { useMemo, useState } from 'react';
+import type { DiffFilePart, LineComment } from '../../../approvals/diff-review.ts';
+import { commentsByLine, langOf } from '../../../approvals/diff-review.ts';
+
+/** Follows the OS's light or dark theme, as the rest of the app does. */
+function useDark(): boolean {
+  const [dark] = useState(() => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false);
+  return dark;
+}
+
+/**
+ * One file's diff (git-diff-view: unified or split, highlighted), with the reviewer's line
+ * comments under their lines and "+" on each line to add one.
+ */
+export function DiffFileView({
+  file,
+  mode,
+  comments,
+  onAdd,
+  onRemove,
+}: {
+  file: DiffFilePart;
+  mode: 'unified' | 'split';
+  comments: readonly LineComment[];
+  onAdd(c: LineComment): void;
+  onRemove(c: LineComment): void;
+}) {
+  const dark = useDark();
+  const data = useMemo(
+    () => ({
+      oldFile: { fileName: file.oldPath ?? file.path, fileLang: langOf(file.oldPath ?? file.path) },
+      newFile: { fileName: file.newPath ?? file.path, fileLang: langOf(file.newPath ?? file.path) },
+      hunks: [file.text],
+    }),
+    [file],
+  );
+  const extend = useMemo(() => commentsByLine(comments, file.path), [comments, file.path]);
+  if (file.binary) return <p className="muted small">Binary file: not shown.</p>;
+  return (
+    <section className="review-file" aria-label={`Diff of ${file.path}`}>
+      <DiffView<LineComment[]>
+        key={`${file.path} ${mode}`}
+        data={data}
+        diffViewMode={mode === 'split' ? DiffModeEnum.Split : DiffModeEnum.Unified}
+        diffViewTheme={dark ? 'dark' : 'light'}
+        diffViewHighlight
+        diffViewWrap
+        diffViewFontSize={12}
+        diffViewAddWidget
+        extendData={extend}
+        renderWidgetLine={({ side, lineNumber, onClose }) => (
+          <CommentForm
+            where={`${file.path}:${lineNumber}${side === SplitSide.old ? ' (removed line)' : ''}`}
+            onCancel={onClose}
+            onSave={(body) => {
+              onAdd({
+                path: file.path,
+                line: lineNumber,
+                side: side === SplitSide.old ? 'old' : 'new',
+                body,
+              });
+              onClose();
+            }}
+          />
+        )}
+        renderExtendLine={({ data: list }) => (
+          <ul className="line-comments">
+            {list.map((c) => (
+              <li key={`${c.side}:${c.line}:${c.body}`}>
+                <span className="line-comment-body">{c.body}</span>
+                <button
+                  type="button"
+                  className="link small"
+                  onClick={() => onRemove(c)}
+                  aria-label={`Remove comment on ${c.path} line ${c.line}`}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      />
+    </section>
+  );
+}
+
+function CommentForm({
+  where,
+  onSave,
+  onCancel,
+}: {
+  where: string;
+  onSave(body: string): void;
+  onCancel(): void;
+}) {
+  const [body, setBody] = useState('');
+  return (
+    <div className="line-comment-form">
+      <label className="small">
+        Comment on {where}
+        <textarea
+          rows={2}
+          value={body}
+          // biome-ignore lint/a11y/noAutofocus: the person just asked to write here
+          autoFocus
+          onChange={(e) => setBody(e.target.value)}
+        />
+      </label>
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="primary"
+          disabled={body.trim() === ''}
+          onClick={() => onSave(body.trim())}
+        >
+          Add comment
+        </button>
+      </div>
+    </div>
+  );
+}
