@@ -95,9 +95,8 @@ export default function DiffReview({
                     )}
                   </span>
                   {comments.some((c) => c.path === p.path) && (
-                    <span className="muted small">
-                      {' '}
-                      · {comments.filter((c) => c.path === p.path).length} 💬
+                    <span className="muted small file-comments">
+                      {plural(comments.filter((c) => c.path === p.path).length, 'comment')}
                     </span>
                   )}
                 </button>
