@@ -20,6 +20,8 @@ import type { ProjectsSlice } from './projects.ts';
 import { createProjectsSlice } from './projects.ts';
 import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
+import type { SessionsSlice } from './sessions.ts';
+import { createSessionsSlice } from './sessions.ts';
 import type { StepsSlice } from './steps.ts';
 import { createStepsSlice } from './steps.ts';
 import type { SyncSlice } from './sync.ts';
@@ -44,7 +46,8 @@ export type BatonState = UiSlice &
   SyncSlice &
   AllRunsSlice &
   WorkspacesSlice &
-  StepsSlice;
+  StepsSlice &
+  SessionsSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -61,6 +64,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createAllRunsSlice(...a),
   ...createWorkspacesSlice(...a),
   ...createStepsSlice(...a),
+  ...createSessionsSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};
@@ -111,6 +115,9 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'task.step':
         steps.push(ev.payload);
+        break;
+      case 'session.updated':
+        s.upsertSession(ev.payload);
         break;
       case 'workspace.updated':
         s.upsertWorkspace(ev.payload);

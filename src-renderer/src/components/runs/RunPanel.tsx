@@ -7,6 +7,7 @@ import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { taskKey } from '../shared/task-key.ts';
+import { RunBranches } from './RunBranches.tsx';
 import { TaskDetail } from './task-detail/TaskDetail.tsx';
 
 /** The result of one run: its status, every task's outcome, and the build log entry. */
@@ -69,6 +70,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
             ),
         )}
       </p>
+      <RunBranches run={run} tasks={tasks} />
       {run.status === 'executing' && (
         <ConfirmButton
           label="Cancel run"

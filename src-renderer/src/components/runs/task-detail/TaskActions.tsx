@@ -5,6 +5,7 @@ import { useBaton } from '../../../store/index.ts';
 import { ApprovalBody, ApprovalPill } from '../../approvals/ApprovalBody.tsx';
 import { ApprovalDecision } from '../../approvals/ApprovalDecision.tsx';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
+import { KeepWorktree } from './KeepWorktree.tsx';
 
 /**
  * What can be done with the task where it is: answer the approval it waits for, cancel it while
@@ -30,6 +31,7 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
         </div>
       )}
       {!ended && !runFinished && <CancelTask task={task} />}
+      <KeepWorktree task={task} run={run} />
       {runFinished && <RunAgain task={task} />}
       {ended && !runFinished && task.status === 'failed' && (
         <p className="muted small">
