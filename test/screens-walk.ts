@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { codingScene } from './coding-scene.ts';
 import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
 import { rpcFor } from './e2e/harness.ts';
 import { startServe } from './e2e/serve-process.ts';
@@ -238,6 +239,37 @@ try {
     const first = p.getByRole('list', { name: 'Audit entries' }).getByRole('listitem').first();
     if ((await first.count()) > 0) await first.getByRole('button').first().click();
   });
+
+  // Coding agents (issue 15): workspaces, a coding agent's fields, a coding run's branches and
+  // steps, its diff under review.
+  const scene = join(dataDir, 'scene');
+  mkdirSync(scene);
+  await codingScene(rpc, dataDir, scene);
+  await page.reload();
+  await nav(/^Workspaces/).click();
+  await page.getByRole('table', { name: 'Workspaces' }).waitFor();
+  await shoot('20-workspaces');
+  await nav(/^Agents/).click();
+  await page.getByRole('region', { name: 'Coding CLIs on this machine' }).waitFor();
+  await page.getByRole('form', { name: 'Add an agent' }).getByLabel('Kind').selectOption('coding');
+  await shoot('21-agents-coding', async (p) => {
+    await p.getByRole('form', { name: 'Add an agent' }).scrollIntoViewIfNeeded();
+  });
+  await openPlan(/Hello world web app/);
+  await page.getByRole('status', { name: /Run status/ }).waitFor();
+  await showTask('backend');
+  await page.getByRole('region', { name: 'Steps of backend' }).waitFor();
+  await shoot('22-coding-run');
+  await nav(/^Approvals/).click();
+  await page.getByRole('list', { name: 'Changed files' }).waitFor();
+  await page
+    .getByRole('list', { name: 'Changed files' })
+    .getByRole('button', { name: /src\/app\.ts/ })
+    .click();
+  await shoot('23-diff-review');
+  await page.getByRole('button', { name: 'Split' }).click();
+  await shoot('24-diff-review-split');
+
   // A narrow window: the sidebar is folded to a rail; its button shows it over the screen.
   await page.setViewportSize({ width: 1024, height: 700 });
   const rail = page.getByRole('button', { name: 'Show the sidebar' });

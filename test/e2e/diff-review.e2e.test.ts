@@ -14,6 +14,7 @@ import { decideApprovalInputSchema } from '../../src-shared/schemas/approval.ts'
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, rpcFor, shots, skipE2e } from './harness.ts';
+import { readability } from './readability.ts';
 
 /** A real repository and a real `git diff` of a change: one file edited, one added, one deleted. */
 function realDiff(dir: string): string {
@@ -146,6 +147,22 @@ describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
     await page.screenshot({ path: join(shots, 'diff-review-split.png') });
     await card().getByRole('button', { name: 'Unified' }).click();
     await expect.poll(() => rowWith('const port = 3000').textContent()).not.toContain('process.env.PORT');
+  });
+
+  it('is readable in the light and the dark theme, the highlighted diff following the theme', async () => {
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const wrapper = card().locator('.diff-tailwindcss-wrapper');
+      await expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme);
+      await page.waitForTimeout(150); // colour transitions settle
+      const r = await readability(page);
+      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+        scheme,
+        crashed: [],
+        lowContrast: [],
+      });
+      await page.screenshot({ path: join(shots, `diff-review-${scheme}.png`) });
+    }
   });
 
   it('takes line comments and sends them with a request for changes, which needs a review comment', async () => {

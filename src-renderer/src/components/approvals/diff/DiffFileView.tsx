@@ -1,13 +1,19 @@
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { DiffModeEnum, DiffView, SplitSide } from '@git-diff-view/react';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import type { DiffFilePart, LineComment } from '../../../approvals/diff-review.ts';
 import { commentsByLine, langOf } from '../../../approvals/diff-review.ts';
 
-/** Follows the OS's light or dark theme, as the rest of the app does. */
+const DARK = '(prefers-color-scheme: dark)';
+const subscribeDark = (onChange: () => void) => {
+  const q = window.matchMedia(DARK);
+  q.addEventListener('change', onChange);
+  return () => q.removeEventListener('change', onChange);
+};
+
+/** Follows the OS's light or dark theme as it changes, as the rest of the app (its CSS) does. */
 function useDark(): boolean {
-  const [dark] = useState(() => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false);
-  return dark;
+  return useSyncExternalStore(subscribeDark, () => window.matchMedia(DARK).matches);
 }
 
 /**
