@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
+import { readability } from './readability.ts';
 
 /**
  * The Agents screen's coding CLIs. The host looks for them on its PATH and asks each its
@@ -48,7 +49,7 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     expect(await list.getByRole('button', { name: /^Register/ }).count()).toBe(1);
   });
 
-  it('Register fills in a coding agent, says what such an agent may do, and names a wrong field', async () => {
+  it('Register fills in a coding agent, says what such an agent may do, names a wrong field, reads in both themes', async () => {
     await page.getByRole('button', { name: 'Register qwen-code' }).click();
     const form = page.getByRole('form', { name: 'Add an agent' });
     expect(await form.getByLabel('Kind').inputValue()).toBe('coding');
@@ -78,6 +79,16 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     await form.getByLabel('Review').selectOption('diff');
     await form.getByLabel('Environment', { exact: false }).fill('OPENAI_API_KEY=secret:dashscope');
     await page.screenshot({ path: join(shots, 'coding-agent-register.png'), fullPage: true });
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150); // colour transitions settle
+      const r = await readability(page);
+      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+        scheme,
+        crashed: [],
+        lowContrast: [],
+      });
+    }
     await form.getByRole('button', { name: 'Add agent' }).click();
     const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /qwen/ });
     await expect.poll(() => row.textContent()).toContain('coding');

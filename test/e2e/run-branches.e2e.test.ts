@@ -14,6 +14,7 @@ import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, rpcFor, shots, skipE2e } from './harness.ts';
+import { readability } from './readability.ts';
 
 /**
  * A run's coding tasks as branches in the run view: branch, commit, +/-, "Keep worktree" and
@@ -169,6 +170,19 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     expect(await keep.count()).toBe(0);
     expect(existsSync(worktree)).toBe(false);
     expect(git('rev-parse', 'baton/r1/backend')).toBe(built);
+  });
+
+  it('is readable in the light and the dark theme', async () => {
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150); // colour transitions settle
+      const r = await readability(page);
+      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+        scheme,
+        crashed: [],
+        lowContrast: [],
+      });
+    }
   });
 
   it('merges the final branches into a target after asking, and says what git did', async () => {

@@ -13,6 +13,7 @@ import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, rpcFor, shots, skipE2e } from './harness.ts';
+import { readability } from './readability.ts';
 
 /**
  * The step trace of a task's detail. No agent on main records steps yet (the coding executor is
@@ -167,6 +168,19 @@ describe.skipIf(skipE2e)('the step trace', () => {
     expect(await list.getByRole('listitem').count()).toBe(6);
     expect(await trace().getByLabel('Step totals').textContent()).toMatch(/^6 steps · 2 tool calls ·/);
     await page.screenshot({ path: join(shots, 'step-trace.png') });
+  });
+
+  it('is readable in the light and the dark theme', async () => {
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150); // colour transitions settle
+      const r = await readability(page);
+      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+        scheme,
+        crashed: [],
+        lowContrast: [],
+      });
+    }
   });
 
   it('keeps thousands of steps of another attempt fast: only the rows on screen are drawn', async () => {
