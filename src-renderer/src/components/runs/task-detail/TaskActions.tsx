@@ -1,5 +1,6 @@
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
+import { isDiffReview } from '../../../approvals/diff-review.ts';
 import { actorOf } from '../../../store/identity.ts';
 import { useBaton } from '../../../store/index.ts';
 import { ApprovalBody, ApprovalPill } from '../../approvals/ApprovalBody.tsx';
@@ -27,7 +28,7 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
             <strong>Waits for your decision</strong> <ApprovalPill approval={approval} />
           </p>
           <ApprovalBody approval={approval} />
-          <ApprovalDecision approval={approval} />
+          {isDiffReview(approval) ? <ReviewTheDiff /> : <ApprovalDecision approval={approval} />}
         </div>
       )}
       {!ended && !runFinished && <CancelTask task={task} />}
@@ -78,6 +79,18 @@ function RunAgain({ task }: { task: TaskRun }) {
         Starts a new run of this plan version in which {task.task_id} and every task after it run again; the
         tasks finished before it are reused, not run again. This run stays as it is.
       </p>
+    </div>
+  );
+}
+
+/** A diff is decided on where it can be read: the Approvals inbox shows it, with line comments. */
+function ReviewTheDiff() {
+  const setView = useBaton((s) => s.setView);
+  return (
+    <div className="actions">
+      <button type="button" className="primary" onClick={() => setView('approvals')}>
+        Review the diff
+      </button>
     </div>
   );
 }
