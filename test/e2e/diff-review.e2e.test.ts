@@ -13,7 +13,7 @@ import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { decideApprovalInputSchema } from '../../src-shared/schemas/approval.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, rpcFor, shots, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
 import { readability } from './readability.ts';
 
 /** A real repository and a real `git diff` of a change: one file edited, one added, one deleted. */
@@ -113,7 +113,7 @@ describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
     await browser?.close();
     await host?.close();
     app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await removeDataDir(dir);
   });
 
   const card = () => page.getByRole('listitem', { name: 'Approval for backend' });

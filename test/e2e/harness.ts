@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -98,4 +98,21 @@ export async function flowViewport(
     const r = (document.querySelector('.react-flow') as HTMLElement).getBoundingClientRect();
     return { x: m.e, y: m.f, zoom: m.a, left: r.left, top: r.top };
   });
+}
+
+/**
+ * Removes the data directory of an app this process ran (`createApp`) after `close()`. Its WAL
+ * checkpointer thread stops after `close()` returns and may still write the database then; a
+ * removal racing it fails (ENOTEMPTY) or leaves the folder: removed again until it is gone.
+ */
+export async function removeDataDir(dir: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+    } catch {
+      // the checkpointer is still closing: try again
+    }
+    await new Promise((done) => setTimeout(done, 100));
+    if (!existsSync(dir)) return;
+  }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, rpcFor, shots, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
 import { readability } from './readability.ts';
 
 /**
@@ -136,7 +136,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     await browser?.close();
     await host?.close();
     app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await removeDataDir(dir);
   });
 
   const branches = () => page.getByRole('list', { name: 'Branches of the run' });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, rpcFor, shots, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
 import { readability } from './readability.ts';
 
 /**
@@ -131,7 +131,7 @@ describe.skipIf(skipE2e)('the step trace', () => {
     await browser?.close();
     await host?.close();
     app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await removeDataDir(dir);
   });
 
   const trace = () => page.getByRole('region', { name: 'Steps of work' });
