@@ -3,7 +3,7 @@ import { createClient } from '../../../src-shared/contract/client.ts';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
-import type { LineComment } from '../approvals/diff-review.ts';
+import type { LineComment } from '../../../src-shared/schemas/approval.ts';
 
 let client: BatonClient | undefined;
 
@@ -36,15 +36,6 @@ function c(): BatonClient {
 /** The most entries the Build logs lists load (the newest first). */
 export const MEMORY_LIST_LIMIT = 1_000;
 export const AUDIT_LIST_LIMIT = 500;
-
-/** `approvals.decide` asking for changes (a diff review). */
-interface RequestChangesInput {
-  approval_id: string;
-  decision: 'request_changes';
-  actor: string;
-  comment: string;
-  line_comments: LineComment[];
-}
 
 /** A file a person hands in with a task (`work.complete`'s files). */
 export type HandedFile = NonNullable<MethodInput<'work.complete'>['files']>[number];
@@ -95,22 +86,15 @@ export const api = {
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
   decideApproval: (approval_id: string, decision: 'approve' | 'reject', actor: string, comment?: string) =>
     c().invoke('approvals.decide', { approval_id, decision, actor, ...(comment ? { comment } : {}) }),
-  /**
-   * Asks for changes to a diff under review. The decision `request_changes` and `line_comments`
-   * are the design's (h15-design.md), being added to decideApprovalInputSchema by the backend;
-   * until then the contract's input type does not name them, hence the widening below, and a
-   * host without them refuses the call naming `decision`.
-   */
-  requestChanges: (approval_id: string, actor: string, comment: string, line_comments: LineComment[]) => {
-    const input: RequestChangesInput = {
+  /** Asks for changes to a diff under review: a comment, and comments on lines of the diff. */
+  requestChanges: (approval_id: string, actor: string, comment: string, line_comments: LineComment[]) =>
+    c().invoke('approvals.decide', {
       approval_id,
       decision: 'request_changes',
       actor,
       comment,
       line_comments,
-    };
-    return c().invoke('approvals.decide', input as unknown as MethodInput<'approvals.decide'>);
-  },
+    }),
   inbox: (agent_id: string) => c().invoke('work.inbox', { agent_id }),
   taskContext: (agent_id: string, run_id: string, task_id: string) =>
     c().invoke('work.context', { agent_id, run_id, task_id }),

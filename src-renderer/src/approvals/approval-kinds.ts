@@ -1,5 +1,4 @@
 import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import type { ShownApprovalKind } from './diff-review.ts';
 
 /**
  * What a person sees of one kind of approval and what each answer does, in words: the inbox's
@@ -23,7 +22,7 @@ export interface ApprovalKindText {
   decided(approve: boolean): string;
 }
 
-export const APPROVAL_KINDS: { [K in ShownApprovalKind]: ApprovalKindText } = {
+export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   approval_required: {
     label: 'Approval required',
     tone: 'waiting',

@@ -1,47 +1,24 @@
-import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalView, DiffReviewView, LineComment } from '../../../src-shared/schemas/approval.ts';
 import type { ChangedFile } from '../../../src-shared/schemas/workspace.ts';
 
 /**
- * The diff review of a coding agent's attempt (issue 15), as the renderer shows it. The
- * backend's approval kind `diff_review`, its view (`ApprovalView.diff`) and the decision
- * `request_changes` with line comments are being built beside this UI: until they land in
- * src-shared, these are the design's shapes (h15-design.md), and the UI also works without
- * `diff` (it reads the task's `changes.diff` artifact and counts the files itself).
+ * The diff review of a coding agent's attempt (issue 15), as the renderer shows it: the
+ * approval kind `diff_review`, its view (`ApprovalView.diff`) and the decision
+ * `request_changes` with line comments are the shared schema's (src-shared/schemas/approval.ts).
+ * The UI also works without `diff` (it reads the task's `changes.diff` artifact and counts
+ * the files itself).
  */
-export type ShownApprovalKind = ApprovalKind | 'diff_review';
-
-/** A reviewer's comment on one line of the diff: `old` for a removed line, `new` (default) otherwise. */
-export interface LineComment {
-  path: string;
-  line: number;
-  side?: 'old' | 'new';
-  body: string;
-}
-
-/** What a reviewer is shown of the attempt: branch, files with +/-, the unified diff's artifact. */
-export interface DiffReviewView {
-  workspace_id: string;
-  branch: string;
-  commit: string;
-  start_commit: string;
-  attempt: number;
-  files: ChangedFile[];
-  additions: number;
-  deletions: number;
-  artifact: { id: number; name: string; size: number } | null;
-  summary: string;
-}
+export type { DiffReviewView, LineComment };
 
 /** The name of the unified diff a coding attempt leaves. */
 export const DIFF_ARTIFACT = 'changes.diff';
 
-/** An approval as the inbox reads it: maybe a kind it has not heard of yet, maybe with a diff. */
-export type ReviewedApproval = ApprovalView & { diff?: DiffReviewView };
+/** An approval of kind `diff_review` (its `diff` may still be absent: an older host). */
+export type ReviewedApproval = ApprovalView & { kind: 'diff_review' };
 
-/** Whether an approval is a diff review (widened, so it reads the same before and after the kind lands). */
+/** Whether an approval is a diff review. */
 export function isDiffReview(a: ApprovalView): a is ReviewedApproval {
-  const kind: ShownApprovalKind | string = a.kind;
-  return kind === 'diff_review';
+  return a.kind === 'diff_review';
 }
 
 /** One file of a unified diff: its names, the text git-diff-view takes, and its +/-. */

@@ -1,11 +1,10 @@
 import type { StateCreator } from 'zustand';
 import type { PulledTask } from '../../../src-shared/contract/domains/work.ts';
-import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalView, LineComment } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
 import { decidedText } from '../approvals/approval-kinds.ts';
-import type { LineComment } from '../approvals/diff-review.ts';
 import type { BatonState } from './index.ts';
 
 export interface ApprovalsSlice {
