@@ -1,100 +1,99 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
 import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
-import { decideApprovalInputSchema } from '../../src-shared/schemas/approval.ts';
+import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
+import type { Servers } from '../coding-agents/baton-kit.ts';
+import {
+  codingAgent,
+  installed,
+  openBaton,
+  startServers,
+  waitFor,
+  writeTurn,
+} from '../coding-agents/baton-kit.ts';
+import { CLIS } from '../coding-agents/clis.ts';
+import { call } from '../kit/engine-kit.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
-import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import { readability } from './readability.ts';
 
-/** A real repository and a real `git diff` of a change: one file edited, one added, one deleted. */
-function realDiff(dir: string): string {
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
-  git('init', '-q', '-b', 'main');
-  writeFileSync(
-    join(dir, 'src/app.ts'),
-    "import { greet } from './greet';\n\nconst port = 3000;\nexport function start() {\n  console.log(greet('world'), port);\n}\n",
-  );
-  writeFileSync(join(dir, 'old.md'), '# Old notes\n');
-  git('add', '-A');
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
-  writeFileSync(
-    join(dir, 'src/app.ts'),
-    "import { greet } from './greet';\nimport { log } from './log';\n\nconst port = Number(process.env.PORT ?? 8080);\nexport function start() {\n  log(greet('world'), port);\n}\n",
-  );
-  writeFileSync(
-    join(dir, 'src/log.ts'),
-    'export function log(...parts: unknown[]): void {\n  console.log(new Date().toISOString(), ...parts);\n}\n',
-  );
-  rmSync(join(dir, 'old.md'));
-  git('add', '-A');
-  return git('diff', '--cached');
-}
+const APP_BEFORE =
+  "import { greet } from './greet';\n\nconst port = 3000;\nexport function start() {\n  console.log(greet('world'), port);\n}\n";
+const APP_AFTER =
+  "import { greet } from './greet';\nimport { log } from './log';\n\nconst port = Number(process.env.PORT ?? 8080);\nexport function start() {\n  log(greet('world'), port);\n}\n";
+const LOG =
+  'export function log(...parts: unknown[]): void {\n  console.log(new Date().toISOString(), ...parts);\n}\n';
+const COMMENT = 'Close: two things to change.';
+const LINE_COMMENT = 'Keep 3000 as the default, as the README says';
 
 /**
- * The diff review in the Approvals inbox. The coding executor and the `diff_review` gate are
- * being built beside this UI, so the host runs in this process and the test makes what they
- * will make: a task whose attempt left a real `git diff` as its `changes.diff` artifact (a
- * command agent writes it), and a pending approval of kind `diff_review` for it, recorded in
- * the real database.
+ * The diff review in the Approvals inbox, of a real coding attempt: Qwen Code (the real CLI,
+ * test/coding-agents) against a scripted model server edits one file and adds one in a task
+ * with `review: "diff"`, and the engine's diff_review gate puts its diff in the inbox. The
+ * host runs in this process on the app's data directory.
  */
-describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
-  let dir: string;
-  let app: BatonApp;
+describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', () => {
+  let baton: ReturnType<typeof openBaton>;
+  let servers: Servers;
   let host: BrowserHost;
   let browser: Browser;
   let page: Page;
-  let rpc: Rpc;
+  let runId: string;
+  let review: ApprovalView;
   const sent: string[] = [];
 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
-    dir = mkdtempSync(join(tmpdir(), 'baton-diff-e2e-'));
-    const diff = realDiff(join(dir, 'repo'));
-    app = createApp({ dataDir: join(dir, 'data'), log: () => {} });
-    host = await startBrowserHost({
-      dispatch: app.dispatch,
-      bus: app.bus,
-      rendererDir,
-      dataDir: join(dir, 'data'),
-    });
-    rpc = rpcFor(host.openUrl);
-    const writer = `require('node:fs').writeFileSync('changes.diff', ${JSON.stringify(diff)}); console.log('::result ' + JSON.stringify({ summary: 'Port from the environment, a logger' }));`;
-    await rpc('agents.import', {
-      agents: [
-        { id: 'coder', kind: 'command', skills: ['code'], command: process.execPath, args: ['-e', writer] },
-      ],
-    });
-    await rpc('plans.import', {
+    servers = await startServers();
+    baton = openBaton();
+    const { app, repo } = baton;
+    mkdirSync(join(repo.repo, 'src'), { recursive: true });
+    writeFileSync(join(repo.repo, 'src/app.ts'), APP_BEFORE);
+    repo.commitAll('an app to change');
+    servers.script('qwen', [
+      {
+        name: 'backend',
+        turns: [
+          // An existing file is changed through the shell (qwen's write_file wants it read first).
+          CLIS.qwen.shellTurn(`cat > src/app.ts <<'EOF'\n${APP_AFTER}EOF`),
+          writeTurn('qwen', 'src/log.ts', LOG),
+          { text: 'Port from the environment, a logger' },
+          // After the request for changes, the resumed session's next answer.
+          { text: 'Kept 3000 as the default.' },
+        ],
+      },
+    ]);
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    await call(app, 'agents.import', { agents: [codingAgent(servers, 'qwen')] });
+    await call(app, 'plans.import', {
       plan: {
         plan_id: 'webapp',
+        workspace: 'app',
         tasks: [
-          { task_id: 'backend', description: 'Serve on $PORT with a logger', required_skills: ['code'] },
+          {
+            task_id: 'backend',
+            description: 'Serve on $PORT with a logger',
+            required_skills: ['qwen'],
+            review: 'diff',
+          },
         ],
       },
     });
-    const runId = ((await rpc('runs.start', { plan_id: 'webapp' })).value as { run_id: string }).run_id;
-    for (let i = 0; i < 300; i++) {
-      const r = (await rpc('runs.get', { run_id: runId })).value as { status: string };
-      if (r.status !== 'executing') break;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-    app.store.db
-      .prepare(
-        `INSERT INTO approvals (id, run_id, task_id, status, kind, reason, cost, requested_at)
-         VALUES ('review-1', ?, 'backend', 'pending', 'diff_review', 'review the diff on baton/run/backend', 0, ?)`,
-      )
-      .run(runId, new Date().toISOString());
+    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'webapp' })).run_id;
+    await waitFor(
+      () => review !== undefined,
+      150_000,
+      async () => {
+        const list = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+        review = list.find((a) => a.kind === 'diff_review')!;
+      },
+    );
+    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir: baton.dir });
     browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.on('websocket', (ws) =>
@@ -108,26 +107,41 @@ describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('button', { name: /^Approvals/ })
       .click();
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    app?.close();
-    await removeDataDir(dir);
+    baton?.app.close();
+    if (baton) await removeDataDir(baton.dir);
+    baton?.repo.cleanup();
+    await servers?.close();
   });
 
   const card = () => page.getByRole('listitem', { name: 'Approval for backend' });
 
-  it('lists the changed files with their +/- and shows the first, highlighted', async () => {
+  it('says the branch, commit and attempt of the diff and the CLI’s summary', async () => {
     await card().waitFor();
     expect(await card().textContent()).toContain('Diff review');
+    const view = review.diff!;
+    expect(view.branch).toBe(`baton/${runId}/backend`);
+    await card()
+      .getByText(/^Branch /)
+      .waitFor();
+    expect(
+      await card()
+        .getByText(/^Branch /)
+        .textContent(),
+    ).toBe(`Branch ${view.branch} at ${view.commit.slice(0, 10)}, attempt 1 · 2 files changed, +6 −2`);
+    expect(await card().locator('.diff-summary').textContent()).toContain(
+      'Port from the environment, a logger',
+    );
+  });
+
+  it('lists the changed files with their +/- and shows the first, highlighted', async () => {
     const files = card().getByRole('list', { name: 'Changed files' });
     await files.waitFor();
     const names = await files.getByRole('button').allTextContents();
-    expect(names).toEqual(['Dold.md+0 −1', 'Msrc/app.ts+3 −2', 'Asrc/log.ts+3 −0']);
-    expect(await card().textContent()).toContain('3 files changed, +6 −3');
-    const first = card().getByRole('region', { name: 'Diff of old.md' });
-    await first.waitFor();
+    expect(names).toEqual(['Msrc/app.ts+3 −2', 'Asrc/log.ts+3 −0']);
     await files.getByRole('button', { name: /src\/app\.ts/ }).click();
     const app = card().getByRole('region', { name: 'Diff of src/app.ts' });
     await app.getByText('process.env.PORT', { exact: false }).first().waitFor();
@@ -171,7 +185,7 @@ describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
     await line.hover();
     await line.locator('.diff-add-widget').first().click();
     const box = card().getByLabel(/^Comment on src\/app\.ts:4/);
-    await box.fill('Keep 3000 as the default, as the README says');
+    await box.fill(LINE_COMMENT);
     await card().getByRole('button', { name: 'Add comment' }).click();
     await app.getByText('Keep 3000 as the default').waitFor();
     expect(await card().textContent()).toContain('1 line comment will go with a request for changes.');
@@ -183,7 +197,7 @@ describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
         .getByText('Say in a review comment what to change; the line comments go with it')
         .isVisible(),
     ).toBe(true);
-    await card().getByLabel('Review comment on backend').fill('Close: two things to change.');
+    await card().getByLabel('Review comment on backend').fill(COMMENT);
     await card().getByRole('button', { name: 'Request changes' }).click();
     await expect
       .poll(() => sent.find((f) => f.includes('approvals.decide')) ?? '')
@@ -192,24 +206,25 @@ describe.skipIf(skipE2e)('reviewing a coding attempt’s diff', () => {
       input: Record<string, unknown>;
     };
     expect(call.input).toEqual({
-      approval_id: 'review-1',
+      approval_id: review.id,
       decision: 'request_changes',
       actor: 'Ana',
-      comment: 'Close: two things to change.',
-      line_comments: [
-        { path: 'src/app.ts', line: 4, side: 'new', body: 'Keep 3000 as the default, as the README says' },
-      ],
+      comment: COMMENT,
+      line_comments: [{ path: 'src/app.ts', line: 4, side: 'new', body: LINE_COMMENT }],
     });
-    const hostTakesIt = decideApprovalInputSchema.safeParse(call.input).success;
-    if (hostTakesIt) {
-      // The backend's request_changes has landed: the approval is answered and leaves the inbox.
-      await expect.poll(() => card().count()).toBe(0);
-    } else {
-      // Not on this host yet: it refuses the decision, naming it, and the review stays to answer.
-      const toast = page.getByRole('alert').filter({ hasText: 'The request for changes was not recorded' });
-      await toast.waitFor();
-      expect(await toast.textContent()).toContain('decision');
-      expect(await card().count()).toBe(1);
-    }
+    // The host takes it: the review leaves the inbox, is recorded as changes asked for, and the
+    // same session of the CLI goes on with the comments (the resumed request carries them).
+    await expect.poll(() => card().count()).toBe(0);
+    const decided = baton.app.store.approvals.get(review.id)!;
+    expect({ status: decided.status, actor: decided.actor, comment: decided.comment }).toEqual({
+      status: 'changes_requested',
+      actor: 'Ana',
+      comment: COMMENT,
+    });
+    await waitFor(
+      () =>
+        servers.calls('qwen', 'backend').some((c) => c.request!.texts.some((t) => t.includes(LINE_COMMENT))),
+      60_000,
+    );
   });
 });
