@@ -47,6 +47,7 @@ const rpc = async (method: string, input: unknown) => {
   if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
   return r.value;
 };
+let closeScene = async () => {};
 const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
@@ -242,9 +243,7 @@ try {
 
   // Coding agents (issue 15): workspaces, a coding agent's fields, a coding run's branches and
   // steps, its diff under review.
-  const scene = join(dataDir, 'scene');
-  mkdirSync(scene);
-  await codingScene(rpc, dataDir, scene);
+  closeScene = (await codingScene(rpc)).close;
   await page.reload();
   await nav(/^Workspaces/).click();
   await page.getByRole('table', { name: 'Workspaces' }).waitFor();
@@ -286,5 +285,6 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await closeScene();
   rmSync(dataDir, { recursive: true, force: true });
 }
