@@ -88,8 +88,8 @@ export class Approvals {
       );
   }
 
-  /** The task waits for a person: an approval of `kind` is asked for. Returns true. */
-  gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, { reason, cost }: Ask): true {
+  /** A pending approval of `kind` for `task`, stored with its audit entry. */
+  private record(run: ActiveRun, task: TaskRun, kind: ApprovalKind, { reason, cost }: Ask): Approval {
     const approval: Approval = {
       id: this.rt.ids.next('apr'),
       run_id: run.id,
@@ -112,7 +112,13 @@ export class Approvals {
       'pending',
       `${kind} for task "${task.task_id}": ${reason}`,
     );
-    this.writer.setStatus(run, task, 'awaiting_approval', { reason: APPROVALS[kind].waiting(reason) });
+    return approval;
+  }
+
+  /** The task waits for a person: an approval of `kind` is asked for. Returns true. */
+  gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, ask: Ask): true {
+    const approval = this.record(run, task, kind, ask);
+    this.writer.setStatus(run, task, 'awaiting_approval', { reason: APPROVALS[kind].waiting(ask.reason) });
     this.rt.bus.emit('approval.changed', approval);
     return true;
   }
@@ -121,29 +127,8 @@ export class Approvals {
    * An attempt asks a person (inside a transaction), for a kind asked inside an attempt (a tool
    * call): the approval row and its audit entry; the task stays `in_progress`.
    */
-  askInsideAttempt(run: ActiveRun, task: TaskRun, kind: ApprovalKind, { reason, cost }: Ask): Approval {
-    const approval: Approval = {
-      id: this.rt.ids.next('apr'),
-      run_id: run.id,
-      task_id: task.task_id,
-      status: 'pending',
-      kind,
-      reason,
-      cost,
-      requested_at: this.rt.iso(),
-      decided_at: null,
-      actor: null,
-      comment: null,
-    };
-    this.rt.store.approvals.insert(approval);
-    this.writer.audit(
-      'approval',
-      approval.id,
-      run.id,
-      null,
-      'pending',
-      `${kind} for task "${task.task_id}": ${reason}`,
-    );
+  askInsideAttempt(run: ActiveRun, task: TaskRun, kind: ApprovalKind, ask: Ask): Approval {
+    const approval = this.record(run, task, kind, ask);
     this.rt.bus.emit('approval.changed', approval);
     return approval;
   }
