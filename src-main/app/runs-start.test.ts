@@ -43,8 +43,12 @@ describe('runs.start (issue 17)', () => {
       ['b', 'blocked'],
     ]);
     expect(started.build_log).toMatchObject({ type: 'build_log', agent_id: 'orchestrator' });
-    // A re-run answers the same way, and records who asked for it.
+    // Built from the engine's memory, it says what the store says, and it is the caller's own copy.
+    expect(started.run).toEqual(await call(app, 'runs.get', { run_id: started.run_id }));
+    const before = structuredClone(started.run);
     await app.engine.whenSettled(started.run_id);
+    expect(started.run).toEqual(before);
+    // A re-run answers the same way, and records who asked for it.
     const again = await call<StartedRun>(app, 'runs.rerun', {
       run_id: started.run_id,
       task_id: 'b',

@@ -60,112 +60,118 @@ export class Attempts {
 
   /** Runs an attempt; resolves once its executor has stopped (known to the runtime until then). */
   start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
-    const ended = this.ended;
-    const at = { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id };
-    const done = this.run(run, task, agent, executor).finally(() => {
-      try {
-        ended?.(at);
-      } catch (err) {
-        this.rt.log(err);
-      }
-    });
-    this.rt.attemptRunning(run.id, task.task_id, done);
-    return done;
+    this.rt.attempts.began(run.id, task.task_id);
+    return this.run(run, task, agent, executor);
+  }
+
+  /** The attempt's executor has stopped: the runtime and the `ended` hook (trace export) hear it. */
+  private stopped(at: { run_id: string; task_id: string; attempt: number; agent_id: string | null }): void {
+    this.rt.attempts.ended(at.run_id, at.task_id);
+    try {
+      this.ended?.(at);
+    } catch (err) {
+      this.rt.log(err);
+    }
   }
 
   private async run(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
-    const spec = run.specs.get(task.task_id)!;
-    const attempt = task.attempt;
-    const ac = new AbortController();
-    const flight: InFlight = { ac, timer: null, settled: false };
-    run.inflight.set(task.task_id, flight);
-    const settle = (c: Omit<AttemptEnded, 'kind' | 'runId' | 'taskId' | 'attempt'>) =>
-      this.holds.settle(run, flight, {
-        kind: 'attempt.ended',
-        runId: run.id,
-        taskId: task.task_id,
-        attempt,
-        ...c,
-      });
-    if (spec.timeout_s !== undefined) {
-      const seconds = spec.timeout_s;
-      flight.timer = setTimeout(() => {
-        settle({ ok: false, error: `timed out after ${seconds} s` });
-        ac.abort(new Error('timeout'));
-      }, seconds * 1000);
-    }
-    let workspace = '';
-    if (executor.usesWorkspace !== false) {
-      workspace = this.workspaceOf(run, task);
-      try {
-        mkdirSync(workspace, { recursive: true, mode: PRIVATE_DIR_MODE });
-      } catch (err) {
-        settle({ ok: false, error: `cannot create the workspace ${workspace}: ${(err as Error).message}` });
-        return;
-      }
-    }
-    let coding: TaskContext['coding'];
-    if (agent.kind === 'coding') {
-      const c = codingContextOf(this.rt, run, task, agent);
-      if ('error' in c) {
-        settle({ ok: false, error: c.error });
-        return;
-      }
-      coding = c;
-    }
-    const desk = this.toolCalls;
-    const at = { run_id: run.id, task_id: task.task_id, attempt, agent_id: task.agent_id };
-    const ctx: TaskContext = {
-      ...(coding ? { coding } : {}),
-      ...(attempt > 1
-        ? { earlier_steps: this.rt.store.steps.list(run.id, task.task_id).filter((s) => s.attempt < attempt) }
-        : {}),
-      ...(desk ? { askToolCall: (req, sig) => desk.ask(at, req, sig) } : {}),
-      // Only the tool loop reads it; other kinds are spared the queries.
-      ...(agent.kind === 'llm' ? { budget_left: this.budgetLeft(run) } : {}),
-      workspace,
-      secrets: this.secrets,
-      run_id: run.id,
-      plan_id: run.plan.plan_id,
-      project_id: run.plan.project_id ?? null,
-      task: spec,
-      attempt,
-      delegation_task_id: task.delegation_task_id!,
-      agent,
-      dependencies: spec.depends_on.map((d) => {
-        const t = run.tasks.get(d)!;
-        if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
-        const artifacts = this.rt.store.execution
-          .artifacts(run.id, d)
-          .filter((a) => a.attempt === t.attempt)
-          .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
-        return { task_id: d, status: t.status, output: t.output, artifacts };
-      }),
-      ...memoryFor(this.rt.store, spec),
-    };
+    const at = { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id };
     try {
-      for await (const ev of executor.start(ctx, ac.signal)) {
-        if (flight.settled) break;
-        if (ev.type === 'result') return settle({ ok: true, output: ev.output });
-        if (ev.type === 'error') return settle({ ok: false, error: ev.message });
-        let stored: Promise<void> | null = null;
-        let onStored: (() => void) | undefined;
-        if (ev.type === 'step') stored = new Promise<void>((resolve) => (onStored = resolve));
-        this.rt.inbox.push({
-          kind: 'executor.note',
+      const spec = run.specs.get(task.task_id)!;
+      const attempt = task.attempt;
+      const ac = new AbortController();
+      const flight: InFlight = { ac, timer: null, settled: false };
+      run.inflight.set(task.task_id, flight);
+      const settle = (c: Omit<AttemptEnded, 'kind' | 'runId' | 'taskId' | 'attempt'>) =>
+        this.holds.settle(run, flight, {
+          kind: 'attempt.ended',
           runId: run.id,
           taskId: task.task_id,
           attempt,
-          event: ev,
-          ...(onStored ? { stored: onStored } : {}),
+          ...c,
         });
-        this.rt.schedule();
-        // A step is stored before the executor goes on (it is not asked for its next event until then).
-        if (stored) await untilOrAborted(stored, ac.signal);
+      if (spec.timeout_s !== undefined) {
+        const seconds = spec.timeout_s;
+        flight.timer = setTimeout(() => {
+          settle({ ok: false, error: `timed out after ${seconds} s` });
+          ac.abort(new Error('timeout'));
+        }, seconds * 1000);
       }
-      settle({ ok: false, error: 'the agent finished without a result' });
-    } catch (err) {
-      settle({ ok: false, error: err instanceof Error ? err.message : String(err) });
+      let workspace = '';
+      if (executor.usesWorkspace !== false) {
+        workspace = this.workspaceOf(run, task);
+        try {
+          mkdirSync(workspace, { recursive: true, mode: PRIVATE_DIR_MODE });
+        } catch (err) {
+          settle({ ok: false, error: `cannot create the workspace ${workspace}: ${(err as Error).message}` });
+          return;
+        }
+      }
+      let coding: TaskContext['coding'];
+      if (agent.kind === 'coding') {
+        const c = codingContextOf(this.rt, run, task, agent);
+        if ('error' in c) {
+          settle({ ok: false, error: c.error });
+          return;
+        }
+        coding = c;
+      }
+      const ctx: TaskContext = {
+        workspace,
+        secrets: this.secrets,
+        run_id: run.id,
+        plan_id: run.plan.plan_id,
+        project_id: run.plan.project_id ?? null,
+        task: spec,
+        attempt,
+        delegation_task_id: task.delegation_task_id!,
+        agent,
+        dependencies: spec.depends_on.map((d) => {
+          const t = run.tasks.get(d)!;
+          if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
+          const artifacts = this.rt.store.execution
+            .artifacts(run.id, d)
+            .filter((a) => a.attempt === t.attempt)
+            .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
+          return { task_id: d, status: t.status, output: t.output, artifacts };
+        }),
+      };
+      // What only some attempts have is set when they have it (no object spread per attempt).
+      if (coding) ctx.coding = coding;
+      if (attempt > 1)
+        ctx.earlier_steps = this.rt.store.steps.list(run.id, task.task_id).filter((s) => s.attempt < attempt);
+      const desk = this.toolCalls;
+      if (desk) ctx.askToolCall = (req, sig) => desk.ask(at, req, sig);
+      // Only the tool loop reads it; other kinds are spared the queries.
+      if (agent.kind === 'llm') ctx.budget_left = this.budgetLeft(run);
+      const memory = memoryFor(this.rt.store, spec);
+      if (memory) ctx.memory = memory;
+      try {
+        for await (const ev of executor.start(ctx, ac.signal)) {
+          if (flight.settled) break;
+          if (ev.type === 'result') return settle({ ok: true, output: ev.output });
+          if (ev.type === 'error') return settle({ ok: false, error: ev.message });
+          let stored: Promise<void> | null = null;
+          let onStored: (() => void) | undefined;
+          if (ev.type === 'step') stored = new Promise<void>((resolve) => (onStored = resolve));
+          this.rt.inbox.push({
+            kind: 'executor.note',
+            runId: run.id,
+            taskId: task.task_id,
+            attempt,
+            event: ev,
+            ...(onStored ? { stored: onStored } : {}),
+          });
+          this.rt.schedule();
+          // A step is stored before the executor goes on (it is not asked for its next event until then).
+          if (stored) await untilOrAborted(stored, ac.signal);
+        }
+        settle({ ok: false, error: 'the agent finished without a result' });
+      } catch (err) {
+        settle({ ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    } finally {
+      this.stopped(at);
     }
   }
 
@@ -226,6 +232,7 @@ export class Attempts {
           updated_at: this.rt.iso(),
         };
         this.rt.store.sessions.upsert(session);
+        run.withSessions.add(task.task_id);
         const stored = this.rt.store.sessions.get(run.id, task.task_id);
         if (stored) this.rt.bus.emit('session.updated', stored);
         break;
@@ -318,9 +325,9 @@ const MEMORY_HITS = 10;
 const MEMORY_CONTENT_CHARS = 2_000;
 
 /** The notes Baton's memory holds on the task's `inputs.memory_query`, if it names one (`TaskContext.memory`). */
-function memoryFor(store: Store, spec: TaskSpec): { memory?: MemoryFindings } {
+function memoryFor(store: Store, spec: TaskSpec): MemoryFindings | null {
   const query = spec.inputs?.memory_query;
-  if (typeof query !== 'string' || query.trim() === '') return {};
+  if (typeof query !== 'string' || query.trim() === '') return null;
   const hits = store.memory.search({ query, type: 'note', limit: MEMORY_HITS }).map(({ entry, snippet }) => {
     const text = typeof entry.content === 'string' ? entry.content : JSON.stringify(entry.content);
     return {
@@ -331,7 +338,7 @@ function memoryFor(store: Store, spec: TaskSpec): { memory?: MemoryFindings } {
       content: text.length > MEMORY_CONTENT_CHARS ? `${text.slice(0, MEMORY_CONTENT_CHARS)}…` : entry.content,
     };
   });
-  return { memory: { query, hits } };
+  return { query, hits };
 }
 
 /** Resolves when `wait` does or `signal` aborts, whichever is first (never rejects). */

@@ -59,7 +59,7 @@ export async function discardWorktree(deps: DiscardDeps, session: TaskSession): 
  * removed once its attempt has stopped (its branch is the result), and when a run ends every
  * worktree of it left (failed, cancelled, interrupted tasks') is removed, but those a person
  * kept. Both act after the transaction that records the change commits, and wait for the
- * attempts of the task or run to stop (`Runtime.attemptsRunning`).
+ * attempts of the task or run to stop (`Runtime.attempts`).
  */
 export class CodingSessions {
   private readonly rt: Runtime;
@@ -74,10 +74,11 @@ export class CodingSessions {
 
   /** A task ended done: its worktree goes (unless kept) once its attempt has stopped. */
   taskDone(run: ActiveRun, taskId: string): void {
+    if (!run.withSessions.has(taskId)) return; // no worktree to remove
     const runId = run.id;
     this.rt.effects.afterCommit(() =>
       this.track(async () => {
-        await this.rt.attemptStopped(runId, taskId);
+        await this.rt.attempts.taskStopped(runId, taskId);
         const s = this.rt.store.sessions.get(runId, taskId);
         if (s?.state === 'active') await discardWorktree(this.deps, s);
       }),
@@ -90,7 +91,7 @@ export class CodingSessions {
     const runId = run.id;
     this.rt.effects.afterCommit(() =>
       this.track(async () => {
-        await this.rt.attemptsStopped(runId);
+        await this.rt.attempts.runStopped(runId);
         for (const s of this.rt.store.sessions.forRun(runId))
           if (s.state === 'active') await discardWorktree(this.deps, s);
         await stopOrphans(runId);

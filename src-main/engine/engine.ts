@@ -3,7 +3,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
-import type { BuildResponse, Run, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
+import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
@@ -26,7 +26,7 @@ import { checkedRunInputs, runInputsOf, storeRunInputs, withRunInputs } from './
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
-import { ACTOR, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, taskOf } from './run-state.ts';
+import { ACTOR, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, liveDetail, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
 import { retryable, retryInRun } from './task-retry.ts';
 import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
@@ -470,6 +470,12 @@ export class Engine {
 
   isActive(runId: string): boolean {
     return this.rt.active.has(runId);
+  }
+
+  /** A run executed here with its tasks, from memory (`liveDetail`); null when it is not. */
+  liveDetail(runId: string): RunDetail | null {
+    const run = this.rt.active.get(runId);
+    return run ? liveDetail(run) : null;
   }
 
   /**

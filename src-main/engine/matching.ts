@@ -33,9 +33,24 @@ export type MatchResult =
 export const NO_AGENT_PREFIX = 'No qualified agent found: ';
 
 /** The required skills the agent lacks, each named once. */
-export function missingSkills(agent: Agent, required: readonly string[]): string[] {
-  const have = new Set(agent.skills);
-  return [...new Set(required)].filter((s) => !have.has(s));
+export function missingSkills(agent: Agent, required: readonly string[]): readonly string[] {
+  // Skill lists are short: scanning them beats building sets for each task and agent matched.
+  let missing: string[] | null = null;
+  for (const s of required) {
+    if (agent.skills.includes(s) || missing?.includes(s)) continue;
+    missing ??= [];
+    missing.push(s);
+  }
+  return missing ?? NO_SKILLS;
+}
+
+const NO_SKILLS: readonly string[] = Object.freeze([]);
+
+/** How many distinct names a short list holds. */
+function distinct(list: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) if (list.indexOf(list[i]!) === i) n++;
+  return n;
 }
 
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
@@ -48,7 +63,7 @@ export function scoreAgent(
   time: { expected_ms: number | null; speed: number } = { expected_ms: null, speed: 1 },
 ): ScoreBreakdown {
   // Distinct skills on both sides: a plan that names a skill twice must not push the fit past 1.
-  const skill_fit = (new Set(required).size + 1) / (new Set(agent.skills).size + 1);
+  const skill_fit = (distinct(required) + 1) / (distinct(agent.skills) + 1);
   const free_capacity = Math.max(0, agent.max_concurrency - load) / agent.max_concurrency;
   const cost = 1 / (1 + agent.cost_per_task);
   const success_rate = round4(successRate);
@@ -326,11 +341,11 @@ function noAgentReason(task: Task, agents: readonly Agent[]): string {
  * The required skills no agent has. When each is some agent's, though no agent has them all,
  * the skills the closest agent lacks: the seed's wording speaks of one agent.
  */
-function lackedByAll(required: readonly string[], agents: readonly Agent[]): string[] {
+function lackedByAll(required: readonly string[], agents: readonly Agent[]): readonly string[] {
   const held = new Set(agents.flatMap((a) => a.skills));
   const nowhere = [...new Set(required)].filter((s) => !held.has(s));
   if (nowhere.length > 0) return nowhere;
-  let closest: string[] | undefined;
+  let closest: readonly string[] | undefined;
   for (const agent of agents) {
     const missing = missingSkills(agent, required);
     if (!closest || missing.length < closest.length) closest = missing;

@@ -4,6 +4,7 @@ import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type {
   DelegatedTask,
   Run,
+  RunDetail,
   RunStatus,
   TaskCounts,
   TaskRun,
@@ -111,6 +112,11 @@ export interface ActiveRun {
    * successor resumes without an entry here (the store says it was interrupted).
    */
   resumeNext: Map<string, ResumeRequest>;
+  /**
+   * Tasks that have a coding session (a worktree) in this run: only their end has a worktree to
+   * remove (`CodingSessions.taskDone`), so the other tasks' ends cost nothing for it.
+   */
+  withSessions: Set<string>;
 }
 
 /** A map by task id, built without an entry array per task (plans can have 100,000). */
@@ -164,6 +170,22 @@ export function delegations(run: ActiveRun): DelegatedTask[] {
 /** The run as the store has it, from memory. */
 export function snapshot(run: ActiveRun): Run {
   return { ...run.info, counts: { ...run.counts } };
+}
+
+/**
+ * The run with its tasks (in plan order, then those added) and added tasks, from memory: what
+ * `runs.get` reads from the store, without reading back every task row (a run just started has
+ * 10,000 of them) and no older than the store. Copies, so a caller keeps what it was given.
+ */
+export function liveDetail(run: ActiveRun): RunDetail {
+  const tasks: TaskRun[] = [];
+  for (const t of run.tasks.values())
+    tasks.push(t.match === null && t.output === null ? { ...t } : structuredClone(t));
+  // Specs hold the plan's tasks first, then those added while the run went on (`registerAdded`).
+  const added: TaskSpec[] = [];
+  let planned = run.plan.tasks.length;
+  for (const spec of run.specs.values()) if (planned-- <= 0) added.push(structuredClone(spec));
+  return { ...snapshot(run), tasks, added_tasks: added };
 }
 
 /** A run executed here, or the error saying why it is not. */

@@ -1,6 +1,7 @@
 import type { Run } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
+import { AttemptsRunning } from './attempts-running.ts';
 import type { Clock, Ids } from './clock.ts';
 import { CommitEffects } from './commit-effects.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -64,11 +65,8 @@ export class Runtime {
   readonly effects: CommitEffects;
   /** Tasks this process's executors run now, across all runs (the global limit counts these). */
   inFlight = 0;
-  /**
-   * The attempts whose executors run here, by run and task, until they have stopped (their
-   * processes gone): a coding task's worktree is removed only then (`CodingSessions`).
-   */
-  readonly attemptsRunning = new Map<string, Map<string, Promise<void>>>();
+  /** The attempts whose executors run here, until they have stopped (`CodingSessions` waits for them). */
+  readonly attempts = new AttemptsRunning();
   /** The engine stopped (`Engine.close`): no tick runs any more. */
   closed = false;
 
@@ -92,39 +90,6 @@ export class Runtime {
 
   /** Tasks `agentId` has in progress here. */
   readonly loadOf = (agentId: string): number => this.load.get(agentId) ?? 0;
-
-  /** Records an attempt's executor running here until `done` settles. */
-  attemptRunning(runId: string, taskId: string, done: Promise<void>): void {
-    const tasks = this.attemptsRunning.get(runId) ?? new Map<string, Promise<void>>();
-    this.attemptsRunning.set(runId, tasks);
-    tasks.set(taskId, done);
-    const forget = () => {
-      if (tasks.get(taskId) !== done) return;
-      tasks.delete(taskId);
-      if (tasks.size === 0 && this.attemptsRunning.get(runId) === tasks) this.attemptsRunning.delete(runId);
-    };
-    done.then(forget, forget);
-  }
-
-  /** Resolves once the task's attempt running here (if any) has stopped. */
-  async attemptStopped(runId: string, taskId: string): Promise<void> {
-    for (
-      let p = this.attemptsRunning.get(runId)?.get(taskId);
-      p;
-      p = this.attemptsRunning.get(runId)?.get(taskId)
-    )
-      await p.catch(() => {});
-  }
-
-  /** Resolves once every attempt of the run running here has stopped. */
-  async attemptsStopped(runId: string): Promise<void> {
-    for (
-      let tasks = this.attemptsRunning.get(runId);
-      tasks && tasks.size > 0;
-      tasks = this.attemptsRunning.get(runId)
-    )
-      await Promise.all([...tasks.values()].map((p) => p.catch(() => {})));
-  }
 
   /** Asks for a tick in this turn of the event loop (once, however often it is asked). */
   schedule(): void {

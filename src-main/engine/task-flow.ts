@@ -137,12 +137,14 @@ export class TaskFlow {
       gates: new Set(),
       lost: false,
       resumeNext: new Map(),
+      withSessions: new Set(),
     };
     this.rt.active.set(runId, run);
     if (!fresh) {
       // A run resumed from the store gets back what it had gathered: the files its tasks left,
       // the tasks its decider added, and the approvals people gave.
       for (const taskId of this.store.execution.tasksWithArtifacts(runId)) run.withArtifacts.add(taskId);
+      for (const s of this.store.sessions.forRun(runId)) run.withSessions.add(s.task_id);
       for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
       for (const a of this.store.approvals.listForRun(runId))
         if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
