@@ -18,7 +18,7 @@ import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
-import { createTraceExport } from '../telemetry/step-spans.ts';
+import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -98,11 +98,14 @@ export function createApp(opts: AppOptions) {
   };
   const traceUrl = opts.traceExport?.url ?? process.env.BATON_OTLP_TRACES_URL;
   const traces = traceUrl
-    ? createTraceExport({
-        url: traceUrl,
-        version: opts.traceExport?.version ?? 'unknown',
-        ...(opts.traceExport?.headers ? { headers: opts.traceExport.headers } : {}),
-      })
+    ? createTraceExport(
+        {
+          url: traceUrl,
+          version: opts.traceExport?.version ?? 'unknown',
+          ...(opts.traceExport?.headers ? { headers: opts.traceExport.headers } : {}),
+        },
+        opts.log,
+      )
     : null;
   const engine = new Engine({
     ...(traces
@@ -180,7 +183,7 @@ export function createApp(opts: AppOptions) {
     close(): void {
       closed = true;
       reach.stop();
-      void traces?.shutdown();
+      traces?.shutdown().catch((err: unknown) => opts.log?.(err));
       availability.stop();
       patterns.close();
       engine.close();

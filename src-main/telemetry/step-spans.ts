@@ -32,7 +32,7 @@ const ms = (iso: string) => Date.parse(iso);
  * failed or was denied). Messages, errors and the result are events of the attempt's span.
  * Attribute names follow the GenAI semantic conventions (`gen_ai.*`); Baton's own are `baton.*`.
  */
-export function createTraceExport(opts: TraceExportOptions) {
+export function createSpanExport(opts: TraceExportOptions) {
   const exporter = new OTLPTraceExporter({
     url: opts.url,
     headers: opts.headers ?? {},
@@ -141,7 +141,6 @@ export function createTraceExport(opts: TraceExportOptions) {
     shutdown: (): Promise<void> => provider.shutdown(),
   };
 }
-export type TraceExport = ReturnType<typeof createTraceExport>;
 
 function endOf(s: StoredStep): number {
   if (s.kind === 'tool_call' && s.ended_at) return ms(s.ended_at);
