@@ -43,12 +43,10 @@ describe('runs.start (issue 17)', () => {
       ['b', 'blocked'],
     ]);
     expect(started.build_log).toMatchObject({ type: 'build_log', agent_id: 'orchestrator' });
-    // Built from the engine's memory, it says what the store says, and it is the caller's own copy.
+    // Built from the engine's memory, it says what the store says.
     expect(started.run).toEqual(await call(app, 'runs.get', { run_id: started.run_id }));
-    const before = structuredClone(started.run);
-    await app.engine.whenSettled(started.run_id);
-    expect(started.run).toEqual(before);
     // A re-run answers the same way, and records who asked for it.
+    await app.engine.whenSettled(started.run_id);
     const again = await call<StartedRun>(app, 'runs.rerun', {
       run_id: started.run_id,
       task_id: 'b',
@@ -56,6 +54,16 @@ describe('runs.start (issue 17)', () => {
     });
     expect(again.run.started_by).toBe('bo');
     expect(again.run.tasks.find((t) => t.task_id === 'a')?.status).toBe('done');
+  });
+
+  it('reaches a client as its own copy, which the run going on does not change', async () => {
+    await open();
+    const client = createInProcessClient(app);
+    const started = await client.invoke('runs.start', { plan_id: 'p' });
+    const before = structuredClone(started.run);
+    await app.engine.whenSettled(started.run_id);
+    expect(started.run).toEqual(before);
+    expect(started.run.tasks.map((t) => t.status)).toEqual(['in_progress', 'blocked']);
   });
 
   it('records who started each run, shown by runs.list: a person, the CLI, MCP, or user when unsaid', async () => {

@@ -175,17 +175,17 @@ export function snapshot(run: ActiveRun): Run {
 /**
  * The run with its tasks (in plan order, then those added) and added tasks, from memory: what
  * `runs.get` reads from the store, without reading back every task row (a run just started has
- * 10,000 of them) and no older than the store. Copies, so a caller keeps what it was given.
+ * 10,000 of them) and no older than the store. The tasks are the engine's own objects, not
+ * copies: an answer leaves through a transport that copies it before the engine can move on
+ * (the in-process client structured-clones, IPC clones, HTTP serialises, all in the microtasks
+ * that follow, while the engine changes tasks only in ticks, on `setImmediate`).
  */
 export function liveDetail(run: ActiveRun): RunDetail {
-  const tasks: TaskRun[] = [];
-  for (const t of run.tasks.values())
-    tasks.push(t.match === null && t.output === null ? { ...t } : structuredClone(t));
   // Specs hold the plan's tasks first, then those added while the run went on (`registerAdded`).
   const added: TaskSpec[] = [];
   let planned = run.plan.tasks.length;
-  for (const spec of run.specs.values()) if (planned-- <= 0) added.push(structuredClone(spec));
-  return { ...snapshot(run), tasks, added_tasks: added };
+  for (const spec of run.specs.values()) if (planned-- <= 0) added.push(spec);
+  return { ...snapshot(run), tasks: Array.from(run.tasks.values()), added_tasks: added };
 }
 
 /** A run executed here, or the error saying why it is not. */
