@@ -72,7 +72,10 @@ async function run(planId: string, dag: Dag) {
   const cpu0 = process.cpuUsage();
   // Only the id is kept: the answer (the run screen's first view, every task) leaves the
   // process in the app (IPC, HTTP) and is not held for the run's length, as a client's would be here.
-  const { run_id } = must(await app.dispatch('runs.start', { plan_id: planId }), 'runs.start') as BuildResponse;
+  const { run_id } = must(
+    await app.dispatch('runs.start', { plan_id: planId }),
+    'runs.start',
+  ) as BuildResponse;
   const settled = await app.engine.whenSettled(run_id);
   const wallMs = performance.now() - start;
   clearInterval(ticker);
