@@ -46,6 +46,8 @@ export interface AppOptions {
   resume?: boolean;
   /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
   leaseTtlMs?: number;
+  /** How long a remote worker holds a task without a heartbeat (30 s by default; `--worker-lease`). */
+  workerLeaseMs?: number;
   /**
    * Export every attempt's steps as OpenTelemetry GenAI spans to this OTLP/HTTP traces endpoint
    * (`src-main/telemetry/`); default: `BATON_OTLP_TRACES_URL`, none when unset.
@@ -138,6 +140,7 @@ export function createApp(opts: AppOptions) {
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+    ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
   const availability = createAvailability({ store, engine, bus, now });

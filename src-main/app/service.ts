@@ -11,6 +11,7 @@ import { scopeHandlers } from './scope.ts';
 import { secretHandlers } from './secrets.ts';
 import { toolCallHandlers } from './tool-calls.ts';
 import { workHandlers } from './work.ts';
+import { workerHandlers } from './workers.ts';
 import { workspaceHandlers } from './workspaces.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
@@ -24,6 +25,7 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...auditHandlers(ctx),
     ...approvalHandlers(ctx),
     ...workHandlers(ctx),
+    ...workerHandlers(ctx),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
     ...toolCallHandlers(ctx),

@@ -61,8 +61,9 @@ export class AgentDirectory {
     return entry;
   }
 
-  /** The executor for an agent, or undefined for agents that pull work (humans, daemons). */
+  /** The executor for an agent, or undefined for agents that pull work (humans, daemons, a worker's agents). */
   executorOf(agent: Agent): Executor | undefined {
+    if (agent.worker !== undefined) return undefined;
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 

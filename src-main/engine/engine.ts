@@ -31,6 +31,7 @@ import { Runtime } from './runtime.ts';
 import { retryable, retryInRun } from './task-retry.ts';
 import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
+import type { WorkerLeases } from './worker-leases.ts';
 
 export type { Decide } from './decider-questions.ts';
 
@@ -47,6 +48,8 @@ export interface EngineOptions {
   /** Most tasks this process runs at once, across all runs (DEFAULT_MAX_IN_FLIGHT). */
   maxInFlight?: number;
   leaseTtlMs?: number;
+  /** How long a remote worker's hold on a task lasts without a heartbeat (30 s by default). */
+  workerLeaseMs?: number;
   /** The build log is rewritten at most this often while a run goes on (and always at its end). */
   buildLogIntervalMs?: number;
   /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
@@ -84,6 +87,8 @@ export function parseMaxInFlight(raw: string, what: string): number {
 export class Engine {
   /** Seed 004's pull API: how people and daemons take, report and finish work (`pull-api.ts`). */
   readonly work: PullApi;
+  /** Remote workers' task leases (`worker-leases.ts`): heartbeats, reports, tasks given back. */
+  readonly workers: WorkerLeases;
   private readonly rt: Runtime;
   /** The engine's parts, built once on `rt` (`buildParts`). */
   private readonly parts: EngineParts;
@@ -121,10 +126,13 @@ export class Engine {
       decide,
       secrets: opts.secrets ?? createSecretResolver(),
       ...(opts.attemptEnded ? { attemptEnded: opts.attemptEnded } : {}),
+      ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     });
     this.rt = rt;
     this.parts = parts;
     this.work = parts.work;
+    this.workers = parts.workers;
+    this.workers.watch();
     const { flow, attempts, decider, approvals } = parts;
     this.handlers = {
       'executor.note': (note) => attempts.applyNote(note),
@@ -530,6 +538,7 @@ export class Engine {
   close(): void {
     this.rt.closed = true;
     this.parts.leases.stop();
+    this.parts.workers.stop();
     this.parts.indexing.stop();
     for (const run of this.rt.active.values()) this.parts.holds.deactivate(run);
     this.rt.active.clear();

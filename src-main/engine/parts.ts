@@ -19,6 +19,7 @@ import { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import { SearchIndexing } from './search-indexing.ts';
 import { TaskFlow } from './task-flow.ts';
+import { DEFAULT_WORKER_LEASE_MS, WorkerLeases } from './worker-leases.ts';
 
 export interface PartsOptions {
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
@@ -26,6 +27,8 @@ export interface PartsOptions {
   decide: Decide;
   secrets: SecretResolver;
   attemptEnded?: AttemptEndedHook;
+  /** How long a remote worker's hold on a task lasts without a heartbeat (`WorkerLeases`). */
+  workerLeaseMs?: number;
 }
 
 /** The engine's parts, each built once on one runtime (`buildParts`). */
@@ -69,6 +72,11 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   );
   const decider = new DeciderRunner(rt, { writer, flow, agents });
   const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
+  const workers = new WorkerLeases(
+    rt,
+    { agents, holds, writer, flow, loader },
+    opts.workerLeaseMs ?? DEFAULT_WORKER_LEASE_MS,
+  );
   return {
     budget,
     outcomes,
@@ -86,5 +94,6 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     attempts,
     decider,
     work,
+    workers,
   };
 }

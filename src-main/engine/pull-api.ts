@@ -37,6 +37,8 @@ export interface ProgressUpdate {
   progress: number;
   message?: string | undefined;
   metadata?: unknown;
+  /** The attempt reported on; another than the task's current one is refused. */
+  attempt?: number | undefined;
 }
 
 /** Seed 004 completeTask, with the files a person or daemon hands in. */
@@ -48,6 +50,8 @@ export interface CompletionReport {
   output?: unknown;
   error?: string | undefined;
   files?: HandedFile[] | undefined;
+  /** The attempt completed; another than the task's current one is refused (a worker's lapsed lease). */
+  attempt?: number | undefined;
 }
 
 /**
@@ -259,14 +263,14 @@ export class PullApi {
   }
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {
-    const { run, task } = this.assigned(u.agent_id, u.run_id, u.task_id);
+    const { run, task } = this.assigned(u.agent_id, u.run_id, u.task_id, u.attempt);
     this.loader.tx(() => this.attempts.applyProgress(run, task, u.progress, u.message ?? null, u.metadata));
     return { ...task };
   }
 
   /** Seed 004 completeTask: ends the attempt and unblocks dependents. */
   completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
-    const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id);
+    const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id, c.attempt);
     const files = c.files;
     if (files && files.length > 0) this.loader.tx(() => this.attempts.storeFiles(run, task, files));
     const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
@@ -302,7 +306,12 @@ export class PullApi {
   }
 
   /** The run and task an agent holds, or a conflict error. */
-  private assigned(agentId: string, runId: string, taskId: string): { run: ActiveRun; task: TaskRun } {
+  private assigned(
+    agentId: string,
+    runId: string,
+    taskId: string,
+    attempt?: number,
+  ): { run: ActiveRun; task: TaskRun } {
     this.agents.entry(agentId);
     // Nothing an agent reports is taken (or acknowledged) for a run another process took over.
     const run = this.runOf(runId);
@@ -310,6 +319,11 @@ export class PullApi {
     if (task.status !== 'in_progress' || task.agent_id !== agentId) {
       throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
     }
+    if (attempt !== undefined && attempt !== task.attempt)
+      throw new AppError(
+        'conflict',
+        `Attempt ${attempt} of task ${taskId} was given up; the task is on attempt ${task.attempt}`,
+      );
     return { run, task };
   }
 }

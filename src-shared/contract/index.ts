@@ -13,6 +13,7 @@ import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
 import { workMethods } from './domains/work.ts';
+import { workerMethods } from './domains/workers.ts';
 import { workspaceMethods } from './domains/workspaces.ts';
 import type { HandlersOf, InputOf, OutputOf } from './method.ts';
 import { mergeDomains } from './method.ts';
@@ -27,6 +28,7 @@ export const contract = mergeDomains({
   audit: auditMethods,
   approvals: approvalMethods,
   work: workMethods,
+  workers: workerMethods,
   scope: scopeMethods,
   secrets: secretMethods,
   toolCalls: toolCallMethods,
@@ -62,6 +64,7 @@ export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';
 export * from './domains/work.ts';
+export * from './domains/workers.ts';
 export * from './domains/workspaces.ts';
 export * from './errors.ts';
 export * from './events.ts';

@@ -44,6 +44,11 @@ const commonShape = {
   cost_per_task: z.number({ error: NUMBER_FROM_0 }).nonnegative(NUMBER_FROM_0).default(0),
   charter: charterSchema.optional(),
   tags: z.array(z.string().max(64)).max(64).default([]),
+  /**
+   * The remote worker (`baton worker --id`) that runs this agent on its own machine: Baton never
+   * runs it here, whatever its kind; the worker pulls its tasks (seed 004) under a lease.
+   */
+  worker: idSchema.optional(),
 };
 
 const timeoutSchema = z.number().positive().max(604_800, 'must be at most a week (604800 s)');

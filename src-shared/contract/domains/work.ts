@@ -10,6 +10,8 @@ import { method } from '../method.ts';
 
 const agentRef = z.strictObject({ agent_id: z.string().min(1).max(200) });
 const agentTask = agentRef.extend(taskRefSchema.shape);
+/** The attempt a report is about: one that is no longer the task's (its lease lapsed) is refused. */
+const attemptRef = z.number().int().min(1).optional();
 
 /** Seed 004's pull API: how agents on other machines (daemons) take and report work. */
 export const workMethods = {
@@ -39,11 +41,13 @@ export const workMethods = {
         .max(100, 'Progress must be between 0 and 100'),
       message: z.string().max(2_000).optional(),
       metadata: z.record(z.string(), z.unknown()).optional(),
+      attempt: attemptRef,
     }),
   ).returns<TaskRun>(),
   'work.complete': method(
     agentTask.extend({
       status: z.enum(['completed', 'failed']),
+      attempt: attemptRef,
       output: z.unknown().optional(),
       error: z.string().max(20_000).optional(),
       /** Files the agent (or person) produced; they become the task's artifacts. */

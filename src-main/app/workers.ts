@@ -1,0 +1,85 @@
+import type { WorkerHandlers, WorkerView } from '../../src-shared/contract/domains/workers.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../src-shared/schemas/agent.ts';
+import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
+import { formatPath } from '../../src-shared/contract/errors.ts';
+import { AppError, invalidInput, toIssues } from '../errors.ts';
+import type { AppContext } from './context.ts';
+
+/**
+ * Remote workers (issue 18) over the engine's worker leases: a worker registers its agents as
+ * its own (Baton then never runs them itself), renews its leases by heartbeats, streams what its
+ * attempts report and gives back what it holds when it stops. Tasks are taken and completed over
+ * seed 004's pull API (`work.*`), like any daemon's.
+ */
+export function workerHandlers({ store, engine, bus, now }: AppContext): WorkerHandlers {
+  const leases = engine.workers;
+  return {
+    'workers.register': ({ worker_id, agents }) => {
+      const parsed: Agent[] = [];
+      const issues: ValidationIssue[] = [];
+      agents.forEach((raw, i) => {
+        const r = agentSchema.safeParse(raw);
+        if (!r.success) {
+          issues.push(...toIssues(r.error.issues, ['agents', i]));
+          return;
+        }
+        if (r.data.kind === 'human')
+          issues.push({
+            path: formatPath(['agents', i, 'kind']),
+            message: 'a worker runs no people: human agents pull their own work',
+          });
+        else parsed.push({ ...r.data, worker: worker_id });
+      });
+      if (issues.length > 0) throw invalidInput(`worker ${worker_id}'s agents are invalid`, issues);
+      const ids = new Set<string>();
+      for (const a of parsed) {
+        if (ids.has(a.id)) throw new AppError('invalid_input', `duplicate agent id "${a.id}"`);
+        ids.add(a.id);
+        const known = store.agents.get(a.id);
+        if (!known || known.worker === worker_id) continue;
+        if (known.worker === undefined)
+          throw new AppError(
+            'conflict',
+            `Agent ${a.id} is one of this Baton's own agents; a worker cannot take it over (give the worker's agent another id)`,
+          );
+        // A worker that went away (past its lease) leaves its agents to whoever comes with them.
+        if (leases.alive(known.worker))
+          throw new AppError('conflict', `Agent ${a.id} belongs to worker ${known.worker}, which is running`);
+      }
+      leases.heard(worker_id);
+      const saved = store.tx(() => parsed.map((a) => store.agents.save(a, now())));
+      engine.agentsChanged();
+      for (const a of saved) bus.emit('agent.updated', a);
+      return { agents: saved, lease_ms: leases.leaseMs };
+    },
+    'workers.heartbeat': ({ worker_id, held }) => ({
+      drop: leases.heartbeat(worker_id, held),
+      lease_ms: leases.leaseMs,
+    }),
+    'workers.report': ({ worker_id, run_id, task_id, attempt, events }) => {
+      const drop = leases.report(worker_id, { run_id, task_id, attempt }, events);
+      return drop === null
+        ? { accepted: events.length }
+        : { accepted: 0, drop: { run_id, task_id, attempt, reason: drop } };
+    },
+    'workers.leave': ({ worker_id, held }) => ({ requeued: leases.giveBack(worker_id, held) }),
+    'workers.list': () => {
+      const byWorker = new Map<string, string[]>();
+      for (const a of store.agents.list()) {
+        if (a.worker === undefined) continue;
+        byWorker.set(a.worker, [...(byWorker.get(a.worker) ?? []), a.id]);
+      }
+      return [...byWorker].map(([id, agents]): WorkerView => {
+        const seen = leases.lastSeen(id);
+        return {
+          id,
+          agents,
+          last_seen: seen === null ? null : new Date(seen).toISOString(),
+          alive: leases.alive(id),
+          leases: leases.leasesOf(id),
+        };
+      });
+    },
+  };
+}

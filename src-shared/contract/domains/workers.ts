@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { Agent } from '../../schemas/agent.ts';
+import { idSchema } from '../../schemas/common.ts';
+import { stepSchema } from '../../schemas/step.ts';
+import type { HandlersOf } from '../method.ts';
+import { method } from '../method.ts';
+
+const workerRef = z.strictObject({ worker_id: idSchema });
+
+/** An attempt a worker holds: the task and which attempt of it (a later one is not its). */
+export const heldAttemptSchema = z.strictObject({
+  run_id: z.string().min(1).max(200),
+  task_id: z.string().min(1).max(200),
+  attempt: z.number().int().min(1),
+});
+export type HeldAttempt = z.infer<typeof heldAttemptSchema>;
+
+/** What a worker streams back while an attempt runs: the executor's notes, as the app stores them. */
+export const workerEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('progress'),
+    percent: z.number().min(0).max(100),
+    message: z.string().max(2_000).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('log'),
+    stream: z.enum(['stdout', 'stderr', 'info']),
+    text: z.string().max(100_000),
+  }),
+  z.strictObject({
+    type: z.literal('usage'),
+    prompt_tokens: z.number().int().nonnegative(),
+    completion_tokens: z.number().int().nonnegative(),
+    cost: z.number().nonnegative(),
+    model: z.string().max(200),
+  }),
+  z.strictObject({ type: z.literal('step'), step: stepSchema }),
+]);
+export type WorkerEvent = z.infer<typeof workerEventSchema>;
+
+/**
+ * Remote workers (`baton worker`, issue 18): a process on another machine registers its agents,
+ * pulls their tasks over seed 004's pull API (`work.*`) and keeps a lease on each task it takes
+ * by heartbeats. A task whose lease lapses is queued again as a new attempt; a worker that still
+ * holds it is told to drop it.
+ */
+export const workerMethods = {
+  /** The worker's agents, registered (or updated) as its own: Baton never runs them itself. */
+  'workers.register': method(
+    workerRef.extend({
+      /** Agent configurations as the worker's agents file has them (validated as agents). */
+      agents: z.array(z.unknown()).min(1, 'a worker registers at least one agent').max(1_000),
+    }),
+  ).returns<{ agents: Agent[]; lease_ms: number }>(),
+  /** The worker is alive and holds these attempts: their leases are renewed; the others it must drop. */
+  'workers.heartbeat': method(
+    workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) }),
+  ).returns<{ drop: DroppedAttempt[]; lease_ms: number }>(),
+  /** Progress, log lines, usage and steps of an attempt the worker holds (renews its lease). */
+  'workers.report': method(
+    workerRef.extend(heldAttemptSchema.shape).extend({
+      events: z.array(workerEventSchema).max(1_000),
+    }),
+  ).returns<{ accepted: number; drop?: DroppedAttempt }>(),
+  /** The worker stops: the attempts it gives back are queued again at once as new attempts. */
+  'workers.leave': method(
+    workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) }),
+  ).returns<{ requeued: HeldAttempt[] }>(),
+  /** Workers this Baton has heard from since it started, their agents and the attempts leased to them. */
+  'workers.list': method(z.strictObject({})).returns<WorkerView[]>(),
+};
+
+/** An attempt the worker must stop: it is no longer its (why says what happened). */
+export interface DroppedAttempt extends HeldAttempt {
+  reason: string;
+}
+
+export interface WorkerView {
+  id: string;
+  /** The agents registered as this worker's. */
+  agents: string[];
+  /** When it was last heard from (register, heartbeat, a report), since this Baton started; null: not since. */
+  last_seen: string | null;
+  /** Whether it was heard from within its lease. */
+  alive: boolean;
+  /** The attempts leased to it and when each lease runs out. */
+  leases: (HeldAttempt & { agent_id: string; expires_at: string })[];
+}
+
+export type WorkerHandlers = HandlersOf<typeof workerMethods>;
