@@ -1,8 +1,8 @@
 import type { WorkerHandlers, WorkerView } from '../../src-shared/contract/domains/workers.ts';
-import type { Agent } from '../../src-shared/schemas/agent.ts';
-import { agentSchema } from '../../src-shared/schemas/agent.ts';
 import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../src-shared/schemas/agent.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
 

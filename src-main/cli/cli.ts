@@ -13,6 +13,7 @@ import { describeError, runCommand } from './commands/run.ts';
 import { runShow, runsList } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
+import { workerCommand, workerSetup } from './commands/worker.ts';
 import { workspacesAdd, workspacesList, workspacesPrune, workspacesRemove } from './commands/workspaces.ts';
 import { CliError, packageVersion } from './files.ts';
 
@@ -35,6 +36,10 @@ Usage:
   baton workspaces list [--json]
   baton workspaces remove <id>                   forget it (the repository and branches stay)
   baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind
+  baton worker --server URL --token T --agents agents.json [--id W] [--poll-ms N] [--data-dir D]
+                                                 run this machine's agents for a Baton server: they
+                                                 pull their tasks (leased, heartbeated); Ctrl+C gives
+                                                 held tasks back and exits 0
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
   baton show <run> [--json] [--data-dir D]       a run and each of its tasks
   baton approvals [--json] [--data-dir D]        what waits for a decision
@@ -64,6 +69,10 @@ at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own 
 --host H: the address to listen on (127.0.0.1; 0.0.0.0 or :: for every interface). Beyond
 loopback, Baton answers to this machine's own names and addresses; --allow-host NAME (repeatable)
 adds another (a DNS name, a proxy's); any other Host name is refused.
+--worker-lease S (else $BATON_WORKER_LEASE_S; serve and start): how long a remote worker holds a
+task without a heartbeat before it is queued again as a new attempt (default 30 s).
+BATON_TOKEN (serve): a fixed token instead of one per launch (at least 32 characters), so remote
+workers go on after a restart; baton worker reads it too when --token is not given.
 --max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs
 (default 512); every agent's max_concurrency applies as well.
 `;
@@ -80,6 +89,10 @@ async function main(argv: string[]): Promise<number> {
       'allow-host': { type: 'string', multiple: true },
       'callback-url': { type: 'string' },
       'max-in-flight': { type: 'string' },
+      'worker-lease': { type: 'string' },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'poll-ms': { type: 'string' },
       agents: { type: 'string' },
       comment: { type: 'string' },
       plan: { type: 'string' },
@@ -131,6 +144,11 @@ async function main(argv: string[]): Promise<number> {
     command === 'mcp'
       ? setting(values['max-in-flight'], '--max-in-flight', 'BATON_MAX_IN_FLIGHT', parseMaxInFlight)
       : undefined;
+  const workerLeaseMs = hosts
+    ? setting(values['worker-lease'], '--worker-lease', 'BATON_WORKER_LEASE_S', parseWorkerLease)
+    : undefined;
+  // A fixed token (remote workers keep theirs across restarts); one per launch otherwise.
+  const token = command === 'serve' ? setting(undefined, '', 'BATON_TOKEN', parseFixedToken) : undefined;
   const origin = hosts
     ? setting(values['callback-url'], '--callback-url', 'BATON_CALLBACK_URL', parseCallbackUrl)
     : undefined;
@@ -144,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
       probeAgents: hosts,
       resume: hosts,
       ...(limit !== undefined ? { maxInFlight: limit } : {}),
+      ...(workerLeaseMs !== undefined ? { workerLeaseMs } : {}),
     });
     return app;
   };
@@ -158,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
           host: values.host ?? '127.0.0.1',
           allowHosts: (values['allow-host'] ?? []).map((h) => parseAllowedHostFlag(h)),
           callbackUrl: origin,
+          token,
         });
       case 'run': {
         const planFile = rest[0];
@@ -192,6 +212,18 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'mcp':
         return await mcpCommand(openApp, dataDir);
+      case 'worker':
+        // A worker opens no data directory: its server keeps everything.
+        return await workerCommand(
+          workerSetup({
+            server: values.server,
+            token: values.token,
+            agents: values.agents,
+            id: values.id,
+            pollMs: values['poll-ms'],
+            dataDir: values['data-dir'],
+          }),
+        );
       case 'agents': {
         const [sub, file] = rest;
         if (sub === 'import' && file) return await agentsImport(openApp(), file);
@@ -235,6 +267,19 @@ function parseAllowedHostFlag(raw: string): string {
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+}
+
+function parseFixedToken(raw: string, what: string): string {
+  if (!/^[A-Za-z0-9_-]{32,256}$/.test(raw))
+    throw new Error(`${what} must be 32 to 256 letters, digits, - or _ (a long random string)`);
+  return raw;
+}
+
+function parseWorkerLease(raw: string, what: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 1 || n > 3_600)
+    throw new Error(`${what} must be a number of seconds from 1 to 3600, got "${raw}"`);
+  return Math.round(n * 1000);
 }
 
 function parsePort(raw: string | undefined): number | undefined {

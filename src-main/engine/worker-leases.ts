@@ -127,7 +127,13 @@ export class WorkerLeases {
     const why = this.renew(workerId, h);
     if (why !== null) return why;
     for (const event of events)
-      this.rt.inbox.push({ kind: 'executor.note', runId: h.run_id, taskId: h.task_id, attempt: h.attempt, event });
+      this.rt.inbox.push({
+        kind: 'executor.note',
+        runId: h.run_id,
+        taskId: h.task_id,
+        attempt: h.attempt,
+        event,
+      });
     if (events.length > 0) this.rt.schedule();
     return null;
   }
@@ -139,7 +145,11 @@ export class WorkerLeases {
     for (const h of held) {
       const found = this.find(workerId, h);
       if (typeof found === 'string') continue;
-      this.lapse(found.run, found.task, `worker ${workerId} stopped and gave it back; retried as a new attempt`);
+      this.lapse(
+        found.run,
+        found.task,
+        `worker ${workerId} stopped and gave it back; retried as a new attempt`,
+      );
       requeued.push(h);
     }
     return requeued;
@@ -172,7 +182,8 @@ export class WorkerLeases {
     }
     if (task.status !== 'in_progress') return `${h.task_id} is ${task.status}`;
     const agent = this.agents.of(task.agent_id);
-    if (agent?.worker !== workerId) return `${h.task_id} is held by ${task.agent_id ?? 'nobody'}, not an agent of worker ${workerId}`;
+    if (agent?.worker !== workerId)
+      return `${h.task_id} is held by ${task.agent_id ?? 'nobody'}, not an agent of worker ${workerId}`;
     return { run, task };
   }
 
@@ -197,7 +208,7 @@ export class WorkerLeases {
       if (run.lost) continue;
       for (const taskId of run.inflight.keys()) {
         const task = run.tasks.get(taskId);
-        if (!task || task.status !== 'in_progress') continue;
+        if (task?.status !== 'in_progress') continue;
         const workerId = this.agents.of(task.agent_id)?.worker;
         if (workerId === undefined) continue;
         const key = keyOf(run.id, taskId);

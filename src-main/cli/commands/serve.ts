@@ -20,6 +20,8 @@ export interface ServeOptions {
   dataDir: string;
   /** Where http agents reach this host for callbacks, when not at its own URL. */
   callbackUrl: string | undefined;
+  /** A fixed token (`BATON_TOKEN`), else a new one per launch. */
+  token?: string | undefined;
 }
 
 /** Builds the renderer when it is missing (a fresh checkout). */
@@ -60,6 +62,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       mcp,
       agentCallbacks: app.agentCallbacks,
       triggers: app.reach.triggerRoute,
+      ...(opts.token ? { token: opts.token } : {}),
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
   let host: Awaited<ReturnType<typeof start>>;

@@ -205,7 +205,7 @@ export const routes: Route[] = [
     'POST',
     '/api/v1/workers/:worker_id/register',
     'workers',
-    "A remote worker (baton worker) registers its agents as its own: Baton never runs them, the worker pulls their tasks.",
+    'A remote worker (baton worker) registers its agents as its own: Baton never runs them, the worker pulls their tasks.',
     'workers.register',
     { body: true },
   ),
@@ -233,7 +233,13 @@ export const routes: Route[] = [
     'workers.leave',
     { body: true },
   ),
-  viaContract('GET', '/api/v1/workers', 'workers', 'Workers, their agents and their task leases.', 'workers.list'),
+  viaContract(
+    'GET',
+    '/api/v1/workers',
+    'workers',
+    'Workers, their agents and their task leases.',
+    'workers.list',
+  ),
   viaContract(
     'GET',
     '/api/v1/agents/:agent_id/stats',

@@ -53,9 +53,10 @@ export const workerMethods = {
     }),
   ).returns<{ agents: Agent[]; lease_ms: number }>(),
   /** The worker is alive and holds these attempts: their leases are renewed; the others it must drop. */
-  'workers.heartbeat': method(
-    workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) }),
-  ).returns<{ drop: DroppedAttempt[]; lease_ms: number }>(),
+  'workers.heartbeat': method(workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) })).returns<{
+    drop: DroppedAttempt[];
+    lease_ms: number;
+  }>(),
   /** Progress, log lines, usage and steps of an attempt the worker holds (renews its lease). */
   'workers.report': method(
     workerRef.extend(heldAttemptSchema.shape).extend({
@@ -63,9 +64,9 @@ export const workerMethods = {
     }),
   ).returns<{ accepted: number; drop?: DroppedAttempt }>(),
   /** The worker stops: the attempts it gives back are queued again at once as new attempts. */
-  'workers.leave': method(
-    workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) }),
-  ).returns<{ requeued: HeldAttempt[] }>(),
+  'workers.leave': method(workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) })).returns<{
+    requeued: HeldAttempt[];
+  }>(),
   /** Workers this Baton has heard from since it started, their agents and the attempts leased to them. */
   'workers.list': method(z.strictObject({})).returns<WorkerView[]>(),
 };

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatPath } from '../../../src-shared/contract/errors.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
+import { idSchema } from '../../../src-shared/schemas/common.ts';
+import { createExecutors } from '../../engine/executors/index.ts';
+import { createSecretResolver } from '../../secrets.ts';
+import { linkTo } from '../../worker/server-link.ts';
+import { Worker } from '../../worker/worker.ts';
+import { CliError, packageVersion, readJsonFile } from '../files.ts';
+
+/** The kinds a worker runs (the app's executors); coding agents need workspaces a worker does not serve yet. */
+const WORKER_KINDS: readonly Agent['kind'][] = ['echo', 'command', 'http', 'llm'];
+
+export interface WorkerFlags {
+  server: string | undefined;
+  token: string | undefined;
+  agents: string | undefined;
+  id: string | undefined;
+  pollMs: string | undefined;
+  dataDir: string | undefined;
+}
+
+export interface WorkerSetup {
+  server: URL;
+  token: string;
+  agents: Agent[];
+  id: string;
+  pollMs: number;
+  workDir: string;
+}
+
+/** The flags checked, each bad one named; nothing starts until they all are. */
+export function workerSetup(flags: WorkerFlags, env: NodeJS.ProcessEnv = process.env): WorkerSetup {
+  if (!flags.server)
+    throw new CliError('--server is required: the Baton server URL, e.g. http://baton.lan:4800/');
+  let server: URL;
+  try {
+    server = new URL(flags.server);
+  } catch {
+    throw new CliError(`--server must be an http or https URL, got "${flags.server}"`);
+  }
+  if (server.protocol !== 'http:' && server.protocol !== 'https:')
+    throw new CliError(`--server must be an http or https URL, got "${flags.server}"`);
+  // The token printed with ?token= may come along with the URL: it is the token, not a path.
+  const fromUrl = server.searchParams.get('token') ?? undefined;
+  server.search = '';
+  server.hash = '';
+  if (!server.pathname.endsWith('/')) server.pathname += '/';
+  const token = flags.token ?? env.BATON_TOKEN ?? fromUrl;
+  if (!token)
+    throw new CliError("--token is required (or BATON_TOKEN): the server's token, as baton serve prints it");
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new CliError('--token must be printable characters without spaces');
+  if (!flags.agents) throw new CliError("--agents is required: the agents file of this machine's agents");
+  const parsed = agentsFileSchema.safeParse(readJsonFile(flags.agents, 'agents file'));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliError(`--agents ${flags.agents}: ${formatPath(issue.path)}: ${issue.message}`);
+  }
+  const agents = parsed.data;
+  if (agents.length === 0) throw new CliError(`--agents ${flags.agents}: the file lists no agents`);
+  agents.forEach((a, i) => {
+    if (!WORKER_KINDS.includes(a.kind))
+      throw new CliError(
+        `--agents ${flags.agents}: [${i}].kind: a worker runs ${WORKER_KINDS.join(', ')} agents, not ${a.kind}`,
+      );
+  });
+  const id = flags.id ?? `worker-${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}`;
+  const checked = idSchema.safeParse(id);
+  if (!checked.success) throw new CliError(`--id "${id}": ${checked.error.issues[0]!.message}`);
+  let pollMs = 1_000;
+  if (flags.pollMs !== undefined) {
+    pollMs = Number(flags.pollMs);
+    if (!Number.isInteger(pollMs) || pollMs < 50 || pollMs > 600_000)
+      throw new CliError(
+        `--poll-ms must be a whole number of milliseconds from 50 to 600000, got "${flags.pollMs}"`,
+      );
+  }
+  const workDir = flags.dataDir ?? join(tmpdir(), `baton-worker-${id}`);
+  return { server, token, agents, id, pollMs, workDir };
+}
+
+/**
+ * `baton worker`: runs this machine's agents for a Baton server until SIGINT or SIGTERM, which
+ * stop it pulling, stop the agents at work and give their tasks back; then it exits 0.
+ */
+export async function workerCommand(setup: WorkerSetup): Promise<number> {
+  const say = (line: string) => process.stderr.write(`baton worker: ${line}\n`);
+  try {
+    mkdirSync(setup.workDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
+  }
+  const worker = new Worker({
+    id: setup.id,
+    link: linkTo(setup.server, setup.token),
+    agents: setup.agents,
+    executors: createExecutors({ version: packageVersion() }),
+    secrets: createSecretResolver(),
+    workDir: setup.workDir,
+    pollMs: setup.pollMs,
+    say,
+  });
+  const stop = () => worker.stop();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  say(`serving ${setup.server.origin}${setup.server.pathname} as ${setup.id}; attempts in ${setup.workDir}`);
+  try {
+    await worker.run();
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), 1);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  say('stopped');
+  return 0;
+}

@@ -1,0 +1,235 @@
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
+import type { DroppedAttempt } from '../../src-shared/contract/domains/workers.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { ExecutorRegistry } from '../engine/executor.ts';
+import { isExecutingKind } from '../engine/executor.ts';
+import type { SecretResolver } from '../secrets.ts';
+import { WorkerAttempt } from './attempt.ts';
+import { backoffMs, describe, Retrier, sleep } from './retry.ts';
+import type { ServerLink } from './server-link.ts';
+import { Refused, seg } from './server-link.ts';
+
+export interface WorkerOptions {
+  /** This worker's id on the server (its agents are registered as its own). */
+  id: string;
+  link: ServerLink;
+  agents: Agent[];
+  executors: Partial<ExecutorRegistry>;
+  secrets: SecretResolver;
+  /** Where attempts get their folders. */
+  workDir: string;
+  /** How long to wait between looks for work when none was found. */
+  pollMs: number;
+  say: (line: string) => void;
+}
+
+/**
+ * `baton worker`: runs a machine's agents for a Baton server. It registers them as its own, then
+ * pulls their tasks over seed 004's pull API (select, execute, complete), runs each with the same
+ * executors the app has, streams what the agent reports, and heartbeats the attempts it holds
+ * (their leases). Nothing the server, the network or a task does ends it: failures are said on
+ * stderr and tried again with backoff. `stop` stops pulling, stops the agents and gives their
+ * tasks back (queued again as new attempts on the server).
+ */
+export class Worker {
+  private readonly opts: WorkerOptions;
+  private readonly stopping = new AbortController();
+  private readonly retry: Retrier;
+  private readonly running = new Map<string, WorkerAttempt>();
+  private leaseMs = 30_000;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private registered = false;
+
+  constructor(opts: WorkerOptions) {
+    this.opts = opts;
+    this.retry = new Retrier(this.stopping.signal, opts.say);
+  }
+
+  /** Until `stop`: registers, then pulls and runs work. Resolves once held tasks were given back. */
+  async run(): Promise<void> {
+    const { say } = this.opts;
+    while (!this.stopping.signal.aborted) {
+      if (!this.registered) {
+        await this.register();
+        continue;
+      }
+      let took = false;
+      try {
+        took = await this.pullOnce();
+        this.retry.ok();
+      } catch (err) {
+        if (err instanceof Refused && err.code === 'not_found') {
+          // The server forgot an agent (a person removed it, a fresh data directory): register again.
+          say(`${describe(err)}; registering again`);
+          this.registered = false;
+          continue;
+        }
+        await this.retry.pause(`looking for work: ${describe(err)}`, () => this.stopping.signal.aborted);
+        continue;
+      }
+      if (!took) await sleep(this.opts.pollMs, this.stopping.signal);
+    }
+    await this.giveBack();
+  }
+
+  /** Stops pulling; the agents at work are stopped and their tasks given back (`run` resolves then). */
+  stop(): void {
+    if (this.stopping.signal.aborted) return;
+    this.opts.say(
+      this.running.size > 0
+        ? `stopping: giving back ${this.running.size} task(s) to the server`
+        : 'stopping: no task held',
+    );
+    this.stopping.abort();
+  }
+
+  private async register(): Promise<void> {
+    const { id, link, agents, say } = this.opts;
+    for (let n = 1; !this.stopping.signal.aborted; n++) {
+      try {
+        const answer = await link.post<{ agents: Agent[]; lease_ms: number }>(
+          `/api/v1/workers/${seg(id)}/register`,
+          {
+            agents: agents.map(({ worker: _, ...a }) => a),
+          },
+        );
+        this.leaseMs = answer.lease_ms;
+        this.registered = true;
+        this.beat();
+        say(
+          `registered as worker ${id} with ${answer.agents.map((a) => a.id).join(', ')} (lease ${answer.lease_ms / 1000} s)`,
+        );
+        return;
+      } catch (err) {
+        // An agents file the server refuses will not change by waiting; anything else may.
+        if (err instanceof Refused && err.status === 400)
+          throw new Error(`the server refused the agents: ${err.message}`);
+        const wait = backoffMs(n);
+        say(`registering: ${describe(err)}; trying again in ${(wait / 1000).toFixed(1)} s`);
+        await sleep(wait, this.stopping.signal);
+      }
+    }
+  }
+
+  /** Heartbeats every third of the lease (the server tells the lease; a heartbeat's answer can change it). */
+  private beat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(
+      () => void this.sendHeartbeat(),
+      Math.max(100, Math.round(this.leaseMs / 3)),
+    );
+  }
+
+  private beating = false;
+  private outage = false;
+
+  private async sendHeartbeat(): Promise<void> {
+    if (this.beating || this.stopping.signal.aborted) return;
+    this.beating = true;
+    const held = [...this.running.values()].map((a) => a.held);
+    try {
+      const answer = await this.opts.link.post<{ drop: DroppedAttempt[]; lease_ms: number }>(
+        `/api/v1/workers/${seg(this.opts.id)}/heartbeat`,
+        { held },
+      );
+      if (this.outage) this.opts.say('the server answers again');
+      this.outage = false;
+      for (const d of answer.drop) this.running.get(keyOf(d))?.stop('drop', d.reason);
+      if (answer.lease_ms !== this.leaseMs) {
+        this.leaseMs = answer.lease_ms;
+        this.beat();
+      }
+    } catch (err) {
+      // Said once per outage; the heartbeats go on at their pace.
+      if (!this.outage)
+        this.opts.say(
+          `heartbeat: ${describe(err)}; still trying every ${Math.round(this.leaseMs / 3) / 1000} s`,
+        );
+      this.outage = true;
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  /** One look for work for each agent with room; true when a task was taken. */
+  private async pullOnce(): Promise<boolean> {
+    let took = false;
+    for (const agent of this.opts.agents) {
+      if (this.stopping.signal.aborted) break;
+      const load = [...this.running.values()].filter((a) => a.agentId === agent.id).length;
+      if (load >= agent.max_concurrency) continue;
+      const a = seg(agent.id);
+      const next = await this.opts.link.get<{ task: PulledTask | null }>(`/api/v1/agents/${a}/next-task`);
+      if (!next.task) continue;
+      const t = next.task;
+      let taken: { status: string; error?: string; context?: PreparedContext };
+      try {
+        taken = await this.opts.link.post(
+          `/api/v1/agents/${a}/tasks/${seg(t.run_id)}/${seg(t.task_id)}/execute`,
+          {},
+        );
+      } catch (err) {
+        // Another worker took it first, or it changed meanwhile: look again.
+        if (err instanceof Refused && err.status === 409) continue;
+        throw err;
+      }
+      if (taken.status !== 'in_progress' || !taken.context) continue;
+      took = true;
+      this.start(agent, taken.context);
+    }
+    return took;
+  }
+
+  private start(agent: Agent, ctx: PreparedContext): void {
+    const { opts } = this;
+    const executor = isExecutingKind(agent.kind) ? opts.executors[agent.kind] : undefined;
+    if (!executor) throw new Error(`no executor for ${agent.kind} agents`);
+    const attempt = new WorkerAttempt(
+      {
+        workerId: opts.id,
+        link: opts.link,
+        executor,
+        agent,
+        secrets: opts.secrets,
+        workDir: opts.workDir,
+        retry: this.retry,
+        say: opts.say,
+      },
+      ctx,
+    );
+    const key = keyOf(attempt.held);
+    this.running.set(key, attempt);
+    opts.say(`took ${attempt.name()} for ${agent.id}`);
+    void attempt.done.then(() => this.running.delete(key));
+  }
+
+  /** Stops every agent at work and tells the server it gives their tasks back. */
+  private async giveBack(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const held = [...this.running.values()];
+    for (const a of held) a.stop('shutdown');
+    await Promise.all(held.map((a) => a.done));
+    if (held.length === 0 || !this.registered) return;
+    // A few tries only: a server that stays away lets the leases lapse, which requeues them too.
+    for (let n = 1; n <= 3; n++) {
+      try {
+        const answer = await this.opts.link.post<{ requeued: unknown[] }>(
+          `/api/v1/workers/${seg(this.opts.id)}/leave`,
+          {
+            held: held.map((a) => a.held),
+          },
+        );
+        this.opts.say(`gave back ${answer.requeued.length} task(s)`);
+        return;
+      } catch (err) {
+        this.opts.say(`giving tasks back: ${describe(err)}`);
+        await new Promise((r) => setTimeout(r, backoffMs(n)));
+      }
+    }
+    this.opts.say('could not give the tasks back; the server queues them again once their leases lapse');
+  }
+}
+
+function keyOf(h: { run_id: string; task_id: string; attempt: number }): string {
+  return `${h.run_id}\u0000${h.task_id}\u0000${h.attempt}`;
+}

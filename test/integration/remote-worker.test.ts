@@ -1,0 +1,347 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import type { BrowserHost } from '../../src-main/host/browser/server.ts';
+import { startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { createRestHandler } from '../../src-main/host/rest/router.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { Artifact, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
+import { call, eventually } from '../kit/engine-kit.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const CLI = join(root, 'src-main', 'cli', 'baton.ts');
+const AGENT = join(import.meta.dirname, 'worker-agent.mjs');
+const TOKEN = 'remote-worker-test-token-0123456789abcdef';
+/** Short leases, so a worker that disappears is noticed within the test. */
+const LEASE_MS = 1_500;
+
+interface WorkerProcess {
+  child: ChildProcess;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+/** A real `baton worker` process with one command agent running worker-agent.mjs. */
+function startWorker(
+  server: string,
+  id: string,
+  agentId: string,
+  dir: string,
+  extra: string[] = [],
+): WorkerProcess {
+  const agentsFile = join(dir, `${id}-agents.json`);
+  writeFileSync(
+    agentsFile,
+    JSON.stringify([
+      { id: agentId, kind: 'command', skills: ['remote_build'], command: process.execPath, args: [AGENT] },
+    ]),
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'worker',
+      '--server',
+      server,
+      '--token',
+      TOKEN,
+      '--agents',
+      agentsFile,
+      '--id',
+      id,
+      '--poll-ms',
+      '100',
+      '--data-dir',
+      join(dir, id),
+      ...extra,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stderr: () => err, exited };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('baton worker', () => {
+  let dir: string;
+  let app: BatonApp;
+  let host: BrowserHost;
+  const workers: WorkerProcess[] = [];
+  const pids: number[] = [];
+
+  const serve = async (port = 0) => {
+    app = createApp({ dataDir: dir, workerLeaseMs: LEASE_MS, log: () => {} });
+    host = await startBrowserHost({
+      dispatch: app.dispatch,
+      bus: app.bus,
+      rendererDir: dir,
+      port,
+      token: TOKEN,
+      routes: createRestHandler(app.dispatch),
+    });
+  };
+  const worker = (id: string, agentId: string, extra: string[] = []) => {
+    const w = startWorker(host.url, id, agentId, dir, extra);
+    workers.push(w);
+    return w;
+  };
+  const agents = () => call<Agent[]>(app, 'agents.list', {});
+  const registered = (agentId: string) =>
+    eventually(async () => (await agents()).some((a) => a.id === agentId), 20_000, `${agentId} registered`);
+  const startRun = async (tasks: unknown[]) => {
+    await call(app, 'plans.import', { plan: { plan_id: 'remote', tasks } });
+    const { run } = await call<{ run: RunDetail }>(app, 'runs.start', { plan_id: 'remote' });
+    return run.id;
+  };
+  const run = (id: string) => call<RunDetail>(app, 'runs.get', { run_id: id });
+  const ended = (id: string, timeout = 30_000) =>
+    eventually(async () => (await run(id)).status !== 'executing', timeout, 'the run to end');
+  const pidOf = async (task: string, attempt: number) => {
+    const file = join(dir, 'pids', `${task}-${attempt}.pid`);
+    await eventually(
+      () => existsSync(file) && readFileSync(file, 'utf8') !== '',
+      20_000,
+      `${task} attempt ${attempt} to start`,
+    );
+    const pid = Number(readFileSync(file, 'utf8'));
+    pids.push(pid);
+    return pid;
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-worker-test-'));
+    mkdirSync(join(dir, 'pids'));
+    await serve();
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      if (w.child.exitCode === null && w.child.signalCode === null) {
+        w.child.kill('SIGCONT');
+        w.child.kill('SIGKILL');
+        await w.exited;
+      }
+    }
+    for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await host.close();
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs a plan's tasks on the worker's agents, with their logs, progress and files on the server", async () => {
+    const w = worker('wa', 'builder');
+    await registered('builder');
+    const listed = (await agents()).find((a) => a.id === 'builder')!;
+    // Shown on the server as the worker's own agent: kind, skills, capacity, owner.
+    expect(listed).toMatchObject({
+      kind: 'command',
+      skills: ['remote_build'],
+      max_concurrency: 1,
+      worker: 'wa',
+    });
+    const id = await startRun([
+      { task_id: 'compile', description: 'Compile it', required_skills: ['remote_build'] },
+      {
+        task_id: 'package',
+        description: 'Package it',
+        required_skills: ['remote_build'],
+        depends_on: ['compile'],
+      },
+    ]);
+    await ended(id);
+    const detail = await run(id);
+    expect(detail.status).toBe('completed');
+    for (const t of detail.tasks) {
+      expect(t).toMatchObject({ status: 'done', agent_id: 'builder', attempt: 1, progress: 100 });
+    }
+    const pkg = detail.tasks.find((t) => t.task_id === 'package')!;
+    // The dependency's output went to the worker and came back in the dependent's.
+    expect(pkg.output).toEqual({
+      task: 'package',
+      by: 'builder',
+      attempt: 1,
+      deps: [{ task: 'compile', by: 'builder', attempt: 1, deps: [] }],
+    });
+    const logs = await call<{ text: string; stream: string }[]>(app, 'runs.taskLogs', {
+      run_id: id,
+      task_id: 'compile',
+    });
+    expect(logs.map((l) => [l.stream, l.text])).toEqual(
+      expect.arrayContaining([
+        ['stdout', 'working on compile, attempt 1, as builder'],
+        ['stderr', 'a line on stderr'],
+      ]),
+    );
+    const progress = await call<{ progress: number; message: string | null }[]>(app, 'runs.taskProgress', {
+      run_id: id,
+      task_id: 'compile',
+    });
+    expect(progress.map((p) => p.message)).toEqual(expect.arrayContaining(['starting', 'done']));
+    const files = await call<Artifact[]>(app, 'runs.taskArtifacts', { run_id: id, task_id: 'compile' });
+    expect(files.map((f) => f.name)).toEqual(['report.txt']);
+    expect(readFileSync(files[0]!.path, 'utf8')).toBe('report of compile by builder\n');
+    expect(w.stderr()).toContain('registered as worker wa with builder');
+    // SIGTERM with nothing held: it stops and exits 0.
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  });
+
+  it('queues the task of a worker killed mid-task again as a new attempt once its lease lapses, and a second worker finishes it', async () => {
+    const a = worker('wa', 'builder-a');
+    await registered('builder-a');
+    const id = await startRun([
+      {
+        task_id: 'compile',
+        description: 'Compile it',
+        required_skills: ['remote_build'],
+        inputs: { pid_dir: join(dir, 'pids'), first_attempt_ms: 600_000 },
+      },
+    ]);
+    await pidOf('compile', 1);
+    a.child.kill('SIGKILL');
+    await a.exited;
+    const b = worker('wb', 'builder-b');
+    await ended(id);
+    const detail = await run(id);
+    expect(detail.status).toBe('completed');
+    expect(detail.tasks[0]).toMatchObject({ status: 'done', agent_id: 'builder-b', attempt: 2 });
+    expect(detail.tasks[0]!.output).toMatchObject({ by: 'builder-b', attempt: 2 });
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: id, task_id: 'compile' });
+    expect(attempts.map((t) => [t.attempt, t.agent_id, t.outcome])).toEqual([
+      [1, 'builder-a', 'interrupted'],
+      [2, 'builder-b', 'done'],
+    ]);
+    expect(attempts[0]!.error).toMatch(/worker wa stopped answering \(its lease of 1\.5 s lapsed\)/);
+    expect(b.stderr()).toContain('took compile (run');
+  });
+
+  it('tells a worker that comes back with a stale task to drop it, and it kills the agent', async () => {
+    const a = worker('wa', 'builder-a');
+    await registered('builder-a');
+    const id = await startRun([
+      {
+        task_id: 'compile',
+        description: 'Compile it',
+        required_skills: ['remote_build'],
+        inputs: { pid_dir: join(dir, 'pids'), first_attempt_ms: 600_000 },
+      },
+      {
+        task_id: 'package',
+        description: 'Package it',
+        required_skills: ['remote_build'],
+        depends_on: ['compile'],
+        inputs: { pid_dir: join(dir, 'pids'), first_attempt_ms: 600_000 },
+      },
+    ]);
+    const first = await pidOf('compile', 1);
+    // The worker stops answering (paused, as a laptop lid or a network partition), its agent runs on.
+    a.child.kill('SIGSTOP');
+    worker('wb', 'builder-b');
+    const compile = async () => (await run(id)).tasks.find((t) => t.task_id === 'compile')!;
+    await eventually(async () => (await compile()).status === 'done', 30_000, 'compile done by the second worker');
+    expect(await compile()).toMatchObject({ agent_id: 'builder-b', attempt: 2 });
+    // The run goes on (package holds its first attempt) when the first worker comes back.
+    await pidOf('package', 1);
+    expect(alive(first)).toBe(true);
+    a.child.kill('SIGCONT');
+    // Back, it is told attempt 1 is no longer its own and stops its agent.
+    await eventually(() => !alive(first), 20_000, 'the stale attempt to be stopped');
+    expect(a.stderr()).toMatch(/dropping compile \(run \S+, attempt 1\): attempt 1 of compile was given up/);
+    // It went on working (only the task was dropped), and nothing it sent changed the task.
+    expect(a.child.exitCode).toBeNull();
+    expect(await compile()).toMatchObject({ status: 'done', agent_id: 'builder-b', attempt: 2 });
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+  });
+
+  it('gives its tasks back when stopped with SIGTERM: the agent is stopped and the task queued again at once', async () => {
+    const a = worker('wa', 'builder-a');
+    await registered('builder-a');
+    const id = await startRun([
+      {
+        task_id: 'compile',
+        description: 'Compile it',
+        required_skills: ['remote_build'],
+        inputs: { pid_dir: join(dir, 'pids'), first_attempt_ms: 600_000 },
+      },
+    ]);
+    const first = await pidOf('compile', 1);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(alive(first)).toBe(false);
+    expect(a.stderr()).toContain('gave back 1 task(s)');
+    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: id, task_id: 'compile' });
+    expect(attempts[0]).toMatchObject({ attempt: 1, outcome: 'interrupted' });
+    expect(attempts[0]!.error).toMatch(/worker wa stopped and gave it back/);
+    expect((await run(id)).tasks[0]!.status).toBe('ready');
+  });
+
+  it('goes on through a restart of the server: it reconnects, and the task it held completes once', async () => {
+    const a = worker('wa', 'builder-a');
+    await registered('builder-a');
+    const id = await startRun([
+      {
+        task_id: 'compile',
+        description: 'Compile it',
+        required_skills: ['remote_build'],
+        inputs: { pid_dir: join(dir, 'pids'), first_attempt_ms: 3_000 },
+      },
+    ]);
+    await pidOf('compile', 1);
+    const port = host.port;
+    await host.close();
+    app.close();
+    await eventually(() => /heartbeat: server unreachable/.test(a.stderr()), 20_000, 'the worker to notice');
+    await serve(port);
+    await ended(id);
+    const detail = await run(id);
+    expect(detail.status).toBe('completed');
+    expect(detail.tasks[0]).toMatchObject({ status: 'done', agent_id: 'builder-a', attempt: 1 });
+    expect(a.stderr()).toContain('the server answers again');
+    expect(a.child.exitCode).toBeNull();
+  });
+
+  it('refuses bad flags with an error naming the flag', () => {
+    const baton = (args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, 'worker', ...args], { encoding: 'utf8', timeout: 30_000 });
+      return { code: r.status, stderr: r.stderr };
+    };
+    const agentsFile = join(dir, 'agents.json');
+    writeFileSync(agentsFile, JSON.stringify([{ id: 'p', kind: 'human', skills: ['x'] }]));
+    expect(baton(['--token', TOKEN, '--agents', agentsFile])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--server is required'),
+    });
+    expect(baton(['--server', 'ftp://x', '--token', TOKEN, '--agents', agentsFile]).stderr).toContain(
+      '--server must be an http or https URL, got "ftp://x"',
+    );
+    expect(baton(['--server', host.url, '--agents', agentsFile]).stderr).toContain('--token is required');
+    expect(baton(['--server', host.url, '--token', TOKEN]).stderr).toContain('--agents is required');
+    expect(baton(['--server', host.url, '--token', TOKEN, '--agents', agentsFile]).stderr).toContain(
+      '--agents ' + agentsFile + ': [0].kind: a worker runs echo, command, http, llm agents, not human',
+    );
+    expect(
+      baton(['--server', host.url, '--token', TOKEN, '--agents', join(dir, 'none.json')]).stderr,
+    ).toContain('cannot read agents file');
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify([{ id: 'e', kind: 'echo', skills: ['x'] }]));
+    expect(
+      baton(['--server', host.url, '--token', TOKEN, '--agents', good, '--poll-ms', 'often']).stderr,
+    ).toContain('--poll-ms must be a whole number');
+    expect(baton(['--server', host.url, '--workers', '2']).stderr).toContain("'--workers'");
+  });
+});
