@@ -252,7 +252,11 @@ describe('baton worker', () => {
     a.child.kill('SIGSTOP');
     worker('wb', 'builder-b');
     const compile = async () => (await run(id)).tasks.find((t) => t.task_id === 'compile')!;
-    await eventually(async () => (await compile()).status === 'done', 30_000, 'compile done by the second worker');
+    await eventually(
+      async () => (await compile()).status === 'done',
+      30_000,
+      'compile done by the second worker',
+    );
     expect(await compile()).toMatchObject({ agent_id: 'builder-b', attempt: 2 });
     // The run goes on (package holds its first attempt) when the first worker comes back.
     await pidOf('package', 1);
@@ -332,7 +336,7 @@ describe('baton worker', () => {
     expect(baton(['--server', host.url, '--agents', agentsFile]).stderr).toContain('--token is required');
     expect(baton(['--server', host.url, '--token', TOKEN]).stderr).toContain('--agents is required');
     expect(baton(['--server', host.url, '--token', TOKEN, '--agents', agentsFile]).stderr).toContain(
-      '--agents ' + agentsFile + ': [0].kind: a worker runs echo, command, http, llm agents, not human',
+      `--agents ${agentsFile}: [0].kind: a worker runs echo, command, http, llm agents, not human`,
     );
     expect(
       baton(['--server', host.url, '--token', TOKEN, '--agents', join(dir, 'none.json')]).stderr,
