@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkerView } from '../../src-shared/contract/domains/workers.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
+import { call, task } from '../../test/kit/engine-kit.ts';
+import type { BatonApp } from './create-app.ts';
+import { createApp } from './create-app.ts';
+
+let app: BatonApp;
+afterEach(() => app?.close());
+
+const LEASE = 10_000;
+const held = (run_id: string, attempt: number) => ({ run_id, task_id: 't', attempt });
+
+async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: string; message: string };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('workers', () => {
+  let now = Date.parse('2026-05-01T09:00:00Z');
+  const start = async () => {
+    app = createApp({ dataDir: ':memory:', clock: { now: () => now }, workerLeaseMs: LEASE, log: () => {} });
+    await call(app, 'workers.register', {
+      worker_id: 'w1',
+      agents: [{ id: 'r1', kind: 'command', command: '/bin/true', skills: ['x'] }],
+    });
+    await call(app, 'plans.import', { plan: { plan_id: 'p', tasks: [task('t')] } });
+    const { run_id } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' });
+    return run_id;
+  };
+
+  it("registers a worker's agents as its own, never run here: the task waits for the worker to pull it", async () => {
+    const run = await start();
+    const [agent] = await call<Agent[]>(app, 'agents.list', {});
+    expect(agent).toMatchObject({ id: 'r1', kind: 'command', worker: 'w1' });
+    // A command agent of this Baton's would have run /bin/true at once.
+    const detail = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    expect(detail.tasks[0]).toMatchObject({ status: 'ready', reason: 'Waiting for r1 to pull it' });
+  });
+
+  it("refuses another running worker's agent, and this Baton's own, naming them", async () => {
+    await start();
+    await call(app, 'agents.create', { id: 'mine', kind: 'echo', skills: ['x'] });
+    const taken = await rejection(
+      call(app, 'workers.register', { worker_id: 'w2', agents: [{ id: 'r1', kind: 'echo' }] }),
+    );
+    expect(taken).toMatchObject({
+      code: 'conflict',
+      message: 'Agent r1 belongs to worker w1, which is running',
+    });
+    const own = await rejection(
+      call(app, 'workers.register', { worker_id: 'w2', agents: [{ id: 'mine', kind: 'echo' }] }),
+    );
+    expect(own.message).toMatch(/^Agent mine is one of this Baton's own agents/);
+    const bad = await rejection(
+      call(app, 'workers.register', { worker_id: 'w2', agents: [{ id: 'p', kind: 'human' }] }),
+    );
+    expect(bad).toMatchObject({ code: 'invalid_input' });
+    expect(bad.message).toContain('agents[0].kind');
+    // Once w1 is silent past its lease, another worker may take its agents over.
+    now += LEASE + 1;
+    await call(app, 'workers.register', {
+      worker_id: 'w2',
+      agents: [{ id: 'r1', kind: 'echo', skills: ['x'] }],
+    });
+    const agents = await call<Agent[]>(app, 'agents.list', {});
+    expect(agents.find((a) => a.id === 'r1')).toMatchObject({ worker: 'w2' });
+  });
+
+  it('leases a taken task to the worker; once the lease lapses it is a new attempt, and the old one is refused', async () => {
+    const run = await start();
+    await call(app, 'work.execute', { agent_id: 'r1', run_id: run, task_id: 't' });
+    const report = await call(app, 'workers.report', {
+      worker_id: 'w1',
+      ...held(run, 1),
+      events: [{ type: 'log', stream: 'stdout', text: 'compiling' }],
+    });
+    expect(report).toEqual({ accepted: 1 });
+    const [w] = await call<WorkerView[]>(app, 'workers.list', {});
+    expect(w).toMatchObject({
+      id: 'w1',
+      agents: ['r1'],
+      alive: true,
+      leases: [{ ...held(run, 1), agent_id: 'r1' }],
+    });
+    // A heartbeat renews it: half a lease later, and half again, it still holds.
+    now += LEASE / 2;
+    expect(await call(app, 'workers.heartbeat', { worker_id: 'w1', held: [held(run, 1)] })).toEqual({
+      drop: [],
+      lease_ms: LEASE,
+    });
+    now += LEASE / 2 + 1;
+    expect((await call<WorkerView[]>(app, 'workers.list', {}))[0]!.leases).toHaveLength(1);
+    // Then silence past the lease: the attempt is given up as a restart gives one up.
+    now += LEASE;
+    const [gone] = await call<WorkerView[]>(app, 'workers.list', {});
+    expect(gone).toMatchObject({ alive: false, leases: [] });
+    await new Promise((r) => setTimeout(r, 20));
+    const detail = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    expect(detail.tasks[0]!.status).toBe('ready');
+    const [kept] = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
+    expect(kept).toMatchObject({ attempt: 1, agent_id: 'r1', outcome: 'interrupted' });
+    expect(kept!.error).toBe(
+      'worker w1 stopped answering (its lease of 10 s lapsed); retried as a new attempt',
+    );
+    // Taken again: attempt 2. What comes for attempt 1 is refused, and the worker told to drop it.
+    await call(app, 'work.execute', { agent_id: 'r1', run_id: run, task_id: 't' });
+    const { drop } = await call<{ drop: { reason: string }[] }>(app, 'workers.heartbeat', {
+      worker_id: 'w1',
+      held: [held(run, 1), held(run, 2)],
+    });
+    expect(drop).toEqual([
+      {
+        ...held(run, 1),
+        reason: 'attempt 1 of t was given up (its lease lapsed); the task is on attempt 2 now',
+      },
+    ]);
+    const late = await rejection(
+      call(app, 'work.complete', {
+        agent_id: 'r1',
+        run_id: run,
+        task_id: 't',
+        attempt: 1,
+        status: 'completed',
+      }),
+    );
+    expect(late).toMatchObject({
+      code: 'conflict',
+      message: 'Attempt 1 of task t was given up; the task is on attempt 2',
+    });
+    await call(app, 'work.complete', {
+      agent_id: 'r1',
+      run_id: run,
+      task_id: 't',
+      attempt: 2,
+      status: 'completed',
+      output: { ok: true },
+    });
+    const done = await call<RunDetail>(app, 'runs.get', { run_id: run });
+    expect(done.tasks[0]).toMatchObject({ status: 'done', attempt: 2, output: { ok: true } });
+  });
+});
