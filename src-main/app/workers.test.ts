@@ -100,7 +100,6 @@ describe('workers', () => {
     now += LEASE;
     const [gone] = await call<WorkerView[]>(app, 'workers.list', {});
     expect(gone).toMatchObject({ alive: false, leases: [] });
-    await new Promise((r) => setTimeout(r, 20));
     const detail = await call<RunDetail>(app, 'runs.get', { run_id: run });
     expect(detail.tasks[0]!.status).toBe('ready');
     const [kept] = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: run, task_id: 't' });
