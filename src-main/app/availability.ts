@@ -5,6 +5,8 @@ import type { Store } from '../store/store.ts';
 
 /** Where an agent can be reached, if it has an endpoint. */
 function probeUrl(agent: Agent): string | null {
+  // A remote worker's agent is reached from the worker's machine, not from here: its heartbeats say it lives.
+  if (agent.worker !== undefined) return null;
   if (agent.kind === 'http') return agent.url;
   if (agent.kind === 'llm') return `${agent.base_url.replace(/\/+$/, '')}/models`;
   return null;
