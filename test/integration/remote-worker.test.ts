@@ -1,5 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,70 +11,12 @@ import { createRestHandler } from '../../src-main/host/rest/router.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Artifact, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
+import type { WorkerProcess } from '../kit/worker-process.ts';
+import { alive, buildAgent, CLI, killWorker, startWorker } from '../kit/worker-process.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const CLI = join(root, 'src-main', 'cli', 'baton.ts');
-const AGENT = join(import.meta.dirname, 'worker-agent.mjs');
 const TOKEN = 'remote-worker-test-token-0123456789abcdef';
 /** Short leases, so a worker that disappears is noticed within the test. */
 const LEASE_MS = 1_500;
-
-interface WorkerProcess {
-  child: ChildProcess;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-/** A real `baton worker` process with one command agent running worker-agent.mjs. */
-function startWorker(
-  server: string,
-  id: string,
-  agentId: string,
-  dir: string,
-  extra: string[] = [],
-): WorkerProcess {
-  const agentsFile = join(dir, `${id}-agents.json`);
-  writeFileSync(
-    agentsFile,
-    JSON.stringify([
-      { id: agentId, kind: 'command', skills: ['remote_build'], command: process.execPath, args: [AGENT] },
-    ]),
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'worker',
-      '--server',
-      server,
-      '--token',
-      TOKEN,
-      '--agents',
-      agentsFile,
-      '--id',
-      id,
-      '--poll-ms',
-      '100',
-      '--data-dir',
-      join(dir, id),
-      ...extra,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr: () => err, exited };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('baton worker', () => {
   let dir: string;
@@ -96,7 +37,7 @@ describe('baton worker', () => {
     });
   };
   const worker = (id: string, agentId: string, extra: string[] = []) => {
-    const w = startWorker(host.url, id, agentId, dir, extra);
+    const w = startWorker(host.url, TOKEN, id, [buildAgent(agentId)], dir, extra);
     workers.push(w);
     return w;
   };
@@ -129,13 +70,7 @@ describe('baton worker', () => {
     await serve();
   });
   afterEach(async () => {
-    for (const w of workers.splice(0)) {
-      if (w.child.exitCode === null && w.child.signalCode === null) {
-        w.child.kill('SIGCONT');
-        w.child.kill('SIGKILL');
-        await w.exited;
-      }
-    }
+    for (const w of workers.splice(0)) await killWorker(w);
     for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
     await host.close();
     app.close();
@@ -194,7 +129,7 @@ describe('baton worker', () => {
     const files = await call<Artifact[]>(app, 'runs.taskArtifacts', { run_id: id, task_id: 'compile' });
     expect(files.map((f) => f.name)).toEqual(['report.txt']);
     expect(readFileSync(files[0]!.path, 'utf8')).toBe('report of compile by builder\n');
-    expect(w.stderr()).toContain('registered as worker wa with builder');
+    await eventually(() => w.stderr().includes('registered as worker wa with builder'), 10_000, 'its line');
     // SIGTERM with nothing held: it stops and exits 0.
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
@@ -226,7 +161,7 @@ describe('baton worker', () => {
       [2, 'builder-b', 'done'],
     ]);
     expect(attempts[0]!.error).toMatch(/worker wa stopped answering \(its lease of 1\.5 s lapsed\)/);
-    expect(b.stderr()).toContain('took compile (run');
+    await eventually(() => b.stderr().includes('took compile (run'), 10_000, 'the second worker to say so');
   });
 
   it('tells a worker that comes back with a stale task to drop it, and it kills the agent', async () => {
@@ -264,7 +199,8 @@ describe('baton worker', () => {
     a.child.kill('SIGCONT');
     // Back, it is told attempt 1 is no longer its own and stops its agent.
     await eventually(() => !alive(first), 20_000, 'the stale attempt to be stopped');
-    expect(a.stderr()).toMatch(/dropping compile \(run \S+, attempt 1\): attempt 1 of compile was given up/);
+    const dropped = /dropping compile \(run \S+, attempt 1\): attempt 1 of compile was given up/;
+    await eventually(() => dropped.test(a.stderr()), 10_000, 'the worker to say it drops it');
     // It went on working (only the task was dropped), and nothing it sent changed the task.
     expect(a.child.exitCode).toBeNull();
     expect(await compile()).toMatchObject({ status: 'done', agent_id: 'builder-b', attempt: 2 });
@@ -315,8 +251,38 @@ describe('baton worker', () => {
     const detail = await run(id);
     expect(detail.status).toBe('completed');
     expect(detail.tasks[0]).toMatchObject({ status: 'done', agent_id: 'builder-a', attempt: 1 });
-    expect(a.stderr()).toContain('the server answers again');
+    await eventually(() => a.stderr().includes('the server answers again'), 10_000, 'the worker to say so');
     expect(a.child.exitCode).toBeNull();
+  });
+
+  it('goes on after a task its agent cannot run: the task fails on the server, the worker takes the next', async () => {
+    const missing = join(dir, 'no-such-program');
+    const w = startWorker(
+      host.url,
+      TOKEN,
+      'wa',
+      [{ id: 'broken', kind: 'command', skills: ['remote_build'], command: missing }],
+      dir,
+    );
+    workers.push(w);
+    await registered('broken');
+    const first = await startRun([
+      { task_id: 'compile', description: 'Compile it', required_skills: ['remote_build'] },
+    ]);
+    await ended(first);
+    const failed = (await run(first)).tasks[0]!;
+    expect(failed).toMatchObject({ status: 'failed', agent_id: 'broken' });
+    expect(failed.error).toContain(missing);
+    await eventually(() => w.stderr().includes('failed: compile (run'), 10_000, 'the worker to say so');
+    // Still pulling: the next run's task goes to it too.
+    const second = await startRun([
+      { task_id: 'compile', description: 'Compile it', required_skills: ['remote_build'] },
+    ]);
+    await ended(second);
+    expect((await run(second)).tasks[0]).toMatchObject({ status: 'failed', agent_id: 'broken' });
+    expect(w.child.exitCode).toBeNull();
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
   });
 
   it('refuses bad flags with an error naming the flag', () => {

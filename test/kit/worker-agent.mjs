@@ -1,4 +1,4 @@
-// A command agent for the remote worker tests (remote-worker.test.ts): reports progress and log
+// A command agent for the remote worker tests (test/integration/remote-worker*.test.ts): reports progress and log
 // lines, leaves a file, writes its pid where the task says, and holds its first attempt as long
 // as the task asks (so a test can kill or pause its worker mid-task).
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,0 +1,61 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+export const CLI = join(root, 'src-main', 'cli', 'baton.ts');
+/** A command agent's program (worker-agent.mjs): progress, log lines, a file, its pid, a held first attempt. */
+const AGENT = join(import.meta.dirname, 'worker-agent.mjs');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+/** A command agent with the `remote_build` skill running worker-agent.mjs. */
+export function buildAgent(id: string) {
+  return { id, kind: 'command', skills: ['remote_build'], command: process.execPath, args: [AGENT] };
+}
+
+/** A real `baton worker` process for `server` with these agents (written to `<dir>/<id>-agents.json`). */
+export function startWorker(
+  server: string,
+  token: string,
+  id: string,
+  agents: unknown[],
+  dir: string,
+  extra: string[] = [],
+): WorkerProcess {
+  const agentsFile = join(dir, `${id}-agents.json`);
+  writeFileSync(agentsFile, JSON.stringify(agents));
+  const child = spawn(
+    process.execPath,
+    [CLI, 'worker', '--server', server, '--token', token, '--agents', agentsFile, '--id', id]
+      .concat(['--poll-ms', '100', '--data-dir', join(dir, id)])
+      .concat(extra),
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stderr: () => err, exited };
+}
+
+/** Kills a worker left running (paused ones too) and waits for it. */
+export async function killWorker(w: WorkerProcess): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  w.child.kill('SIGCONT');
+  w.child.kill('SIGKILL');
+  await w.exited;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
