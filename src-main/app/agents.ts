@@ -1,9 +1,17 @@
 import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
 export function agentHandlers({ store, engine, bus, now, availability }: AppContext): AgentHandlers {
+  // A remote worker's agent stays the worker's when a person edits or imports it (a form that
+  // changes its kind drops the field): Baton must never start running a program configured for
+  // another machine. Removing it is how it stops being the worker's.
+  const keepWorker = (a: Agent): Agent => {
+    const owner = store.agents.get(a.id)?.worker;
+    return owner !== undefined && a.worker === undefined ? { ...a, worker: owner } : a;
+  };
   return {
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
     'agents.probe': async () => (availability ? availability.probeAll() : []),
@@ -11,7 +19,7 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
       const parsed = agentsFileSchema.safeParse(agents);
       if (!parsed.success)
         throw invalidInput('agents file is invalid', toIssues(parsed.error.issues, ['agents']));
-      const saved = store.tx(() => parsed.data.map((a) => store.agents.save(a, now())));
+      const saved = store.tx(() => parsed.data.map((a) => store.agents.save(keepWorker(a), now())));
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);
       return saved;
@@ -26,7 +34,7 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
       return agent;
     },
     'agents.save': (agent) => {
-      const saved = store.tx(() => store.agents.save(agent, now()));
+      const saved = store.tx(() => store.agents.save(keepWorker(agent), now()));
       engine.agentsChanged();
       bus.emit('agent.updated', saved);
       return saved;

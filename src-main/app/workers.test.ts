@@ -72,6 +72,16 @@ describe('workers', () => {
     expect(agents.find((a) => a.id === 'r1')).toMatchObject({ worker: 'w2' });
   });
 
+  it("keeps a worker's agent the worker's when a person saves or imports it without the field", async () => {
+    await start();
+    await call(app, 'agents.save', { id: 'r1', kind: 'echo', skills: ['x'] });
+    await call(app, 'agents.import', {
+      agents: [{ id: 'r1', kind: 'command', command: '/bin/true', skills: ['y'] }],
+    });
+    const [agent] = await call<Agent[]>(app, 'agents.list', {});
+    expect(agent).toMatchObject({ id: 'r1', kind: 'command', skills: ['y'], worker: 'w1' });
+  });
+
   it('leases a taken task to the worker; once the lease lapses it is a new attempt, and the old one is refused', async () => {
     const run = await start();
     await call(app, 'work.execute', { agent_id: 'r1', run_id: run, task_id: 't' });
