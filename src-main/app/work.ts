@@ -1,11 +1,25 @@
 import type { WorkHandlers } from '../../src-shared/contract/domains/work.ts';
+import type { EventName } from '../../src-shared/contract/events.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { AppContext } from './context.ts';
 
+/** Events after which a waiting pull may find a task: tasks, runs and agents changed. */
+const MAY_OFFER: ReadonlySet<EventName> = new Set<EventName>([
+  'task.updated',
+  'run.updated',
+  'agent.updated',
+]);
+
 /** Seed 004's pull API over the engine. */
-export function workHandlers({ engine: { work } }: AppContext): WorkHandlers {
+export function workHandlers({ engine: { work }, bus }: AppContext): WorkHandlers {
   return {
-    'work.selectNext': ({ agent_id, run_id, plan_id, min_priority, require_tags, limit }) =>
-      work.selectNextTask(agent_id, { run_id, plan_id, min_priority, require_tags, limit }),
+    'work.selectNext': ({ agent_id, run_id, plan_id, min_priority, require_tags, limit, wait_s }) => {
+      const select = () =>
+        work.selectNextTask(agent_id, { run_id, plan_id, min_priority, require_tags, limit });
+      const now = select();
+      if (now.task || !wait_s) return now;
+      return longPoll(bus, select, wait_s * 1000);
+    },
     'work.context': ({ agent_id, run_id, task_id }) => work.prepareTaskContext(agent_id, run_id, task_id),
     'work.execute': ({ agent_id, run_id, task_id }) => work.executeTask(agent_id, run_id, task_id),
     'work.progress': (u) => work.updateTaskProgress(u),
@@ -13,4 +27,41 @@ export function workHandlers({ engine: { work } }: AppContext): WorkHandlers {
     'work.inbox': ({ agent_id }) => work.inbox(agent_id),
     'work.stats': ({ agent_id, start, end }) => work.getAgentExecutionStats(agent_id, { start, end }),
   };
+}
+
+/**
+ * Asks again after each batch of events that may offer a task, until one is found or `ms` pass
+ * (then the last answer, with its reason). A pull that waits costs nothing between events.
+ */
+function longPoll<T extends { task: unknown }>(bus: EventBus, select: () => T, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (answer: () => T) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      clearTimeout(timer);
+      try {
+        resolve(answer());
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const unsubscribe = bus.subscribe((batch) => {
+      if (settled || !batch.some((e) => MAY_OFFER.has(e.name))) return;
+      let found: T;
+      try {
+        found = select();
+      } catch (err) {
+        // The agent was removed meanwhile: say so now.
+        return settle(() => {
+          throw err;
+        });
+      }
+      if (found.task) settle(() => found);
+    });
+    const timer = setTimeout(() => settle(select), ms);
+    // A waiting pull keeps no process alive.
+    timer.unref();
+  });
 }

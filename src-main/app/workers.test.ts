@@ -153,4 +153,24 @@ describe('workers', () => {
     const done = await call<RunDetail>(app, 'runs.get', { run_id: run });
     expect(done.tasks[0]).toMatchObject({ status: 'done', attempt: 2, output: { ok: true } });
   });
+
+  it('long-polls: a pull that waits gets the task as soon as a run offers it, and the reason when none came', async () => {
+    app = createApp({ dataDir: ':memory:', workerLeaseMs: LEASE, log: () => {} });
+    await call(app, 'workers.register', {
+      worker_id: 'w1',
+      agents: [{ id: 'r1', kind: 'echo', skills: ['x'] }],
+    });
+    const empty = await call(app, 'work.selectNext', { agent_id: 'r1', wait_s: 0.05 });
+    expect(empty).toEqual({ task: null, reason: 'no ready task matches this agent' });
+    const waiting = call<{ task: { task_id: string } | null }>(app, 'work.selectNext', {
+      agent_id: 'r1',
+      wait_s: 25,
+    });
+    await call(app, 'plans.import', { plan: { plan_id: 'p', tasks: [task('t')] } });
+    await call(app, 'runs.start', { plan_id: 'p' });
+    expect((await waiting).task).toMatchObject({ task_id: 't' });
+    const tooLong = await rejection(call(app, 'work.selectNext', { agent_id: 'r1', wait_s: 26 }));
+    expect(tooLong).toMatchObject({ code: 'invalid_input' });
+    expect(tooLong.message).toContain('wait_s');
+  });
 });

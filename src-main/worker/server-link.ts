@@ -23,15 +23,21 @@ export class Refused extends Error {
 }
 
 export interface ServerLink {
-  get<T>(path: string): Promise<T>;
+  /** `signal` ends a call early (a long-poll when the worker stops): it then fails as Unreachable. */
+  get<T>(path: string, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
 }
 
-/** Most time one call may take before it counts as a network failure. */
-const CALL_TIMEOUT_MS = 30_000;
+/** Most time one call may take before it counts as a network failure (a long-poll waits 20 s of it). */
+const CALL_TIMEOUT_MS = 40_000;
 
 export function linkTo(server: URL, token: string): ServerLink {
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    stop?: AbortSignal,
+  ): Promise<T> => {
     const url = new URL(path.replace(/^\//, ''), server);
     let res: Response;
     try {
@@ -42,7 +48,9 @@ export function linkTo(server: URL, token: string): ServerLink {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        signal: stop
+          ? AbortSignal.any([AbortSignal.timeout(CALL_TIMEOUT_MS), stop])
+          : AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
     } catch (err) {
       throw new Unreachable(describeNetworkError(err));
@@ -64,7 +72,7 @@ export function linkTo(server: URL, token: string): ServerLink {
     throw new Refused(res.status, error.code, error.message);
   };
   return {
-    get: (path) => call('GET', path),
+    get: (path, signal) => call('GET', path, undefined, signal),
     post: (path, body) => call('POST', path, body),
   };
 }

@@ -9,6 +9,9 @@ import { backoffMs, describe, Retrier, sleep } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { Refused, seg } from './server-link.ts';
 
+/** How long one look for work waits on the server for a task to come (long-poll). */
+const LONG_POLL_S = 20;
+
 export interface WorkerOptions {
   /** This worker's id on the server (its agents are registered as its own). */
   id: string;
@@ -18,7 +21,7 @@ export interface WorkerOptions {
   secrets: SecretResolver;
   /** Where attempts get their folders. */
   workDir: string;
-  /** How long to wait between looks for work when none was found. */
+  /** How long to wait before looking again when a look (a long-poll) found no work. */
   pollMs: number;
   say: (line: string) => void;
 }
@@ -39,36 +42,20 @@ export class Worker {
   private leaseMs = 30_000;
   private heartbeat: NodeJS.Timeout | null = null;
   private registered = false;
+  private registering: Promise<void> | null = null;
 
   constructor(opts: WorkerOptions) {
     this.opts = opts;
     this.retry = new Retrier(this.stopping.signal, opts.say);
   }
 
-  /** Until `stop`: registers, then pulls and runs work. Resolves once held tasks were given back. */
+  /**
+   * Until `stop`: registers, then pulls work for each agent side by side (each long-polls the
+   * server for its next task while it has room). Resolves once held tasks were given back.
+   */
   async run(): Promise<void> {
-    const { say } = this.opts;
-    while (!this.stopping.signal.aborted) {
-      if (!this.registered) {
-        await this.register();
-        continue;
-      }
-      let took = false;
-      try {
-        took = await this.pullOnce();
-        this.retry.ok();
-      } catch (err) {
-        if (err instanceof Refused && err.code === 'not_found') {
-          // The server forgot an agent (a person removed it, a fresh data directory): register again.
-          say(`${describe(err)}; registering again`);
-          this.registered = false;
-          continue;
-        }
-        await this.retry.pause(`looking for work: ${describe(err)}`, () => this.stopping.signal.aborted);
-        continue;
-      }
-      if (!took) await sleep(this.opts.pollMs, this.stopping.signal);
-    }
+    await this.ensureRegistered();
+    await Promise.all(this.opts.agents.map((a) => this.pullFor(a)));
     await this.giveBack();
   }
 
@@ -151,33 +138,74 @@ export class Worker {
     }
   }
 
-  /** One look for work for each agent with room; true when a task was taken. */
-  private async pullOnce(): Promise<boolean> {
-    let took = false;
-    for (const agent of this.opts.agents) {
-      if (this.stopping.signal.aborted) break;
-      const load = [...this.running.values()].filter((a) => a.agentId === agent.id).length;
-      if (load >= agent.max_concurrency) continue;
-      const a = seg(agent.id);
-      const next = await this.opts.link.get<{ task: PulledTask | null }>(`/api/v1/agents/${a}/next-task`);
-      if (!next.task) continue;
-      const t = next.task;
-      let taken: { status: string; error?: string; context?: PreparedContext };
-      try {
-        taken = await this.opts.link.post(
-          `/api/v1/agents/${a}/tasks/${seg(t.run_id)}/${seg(t.task_id)}/execute`,
-          {},
-        );
-      } catch (err) {
-        // Another worker took it first, or it changed meanwhile: look again.
-        if (err instanceof Refused && err.status === 409) continue;
-        throw err;
+  /** Registers (once at a time), unless it is registered. */
+  private ensureRegistered(): Promise<void> {
+    if (this.registered) return Promise.resolve();
+    this.registering ??= this.register().finally(() => {
+      this.registering = null;
+    });
+    return this.registering;
+  }
+
+  /** The pull loop of one agent: while it has room, the next task it can take; failures waited out. */
+  private async pullFor(agent: Agent): Promise<void> {
+    const { say } = this.opts;
+    const stopped = () => this.stopping.signal.aborted;
+    let fails = 0;
+    while (!stopped()) {
+      await this.ensureRegistered();
+      if (stopped()) break;
+      const mine = [...this.running.values()].filter((a) => a.agentId === agent.id);
+      if (mine.length >= agent.max_concurrency) {
+        // At capacity: wait for one of its attempts to end (or the worker to stop).
+        await Promise.race([...mine.map((a) => a.done), sleep(60_000, this.stopping.signal)]);
+        continue;
       }
-      if (taken.status !== 'in_progress' || !taken.context) continue;
-      took = true;
-      this.start(agent, taken.context);
+      let took: boolean;
+      try {
+        took = await this.pullOne(agent);
+        fails = 0;
+      } catch (err) {
+        if (stopped()) break;
+        if (err instanceof Refused && err.code === 'not_found') {
+          // The server forgot the agent (a person removed it, a fresh data directory): register again.
+          say(`${agent.id}: ${describe(err)}; registering again`);
+          this.registered = false;
+          continue;
+        }
+        fails++;
+        const wait = backoffMs(fails);
+        say(`${agent.id}: looking for work: ${describe(err)}; trying again in ${(wait / 1000).toFixed(1)} s`);
+        await sleep(wait, this.stopping.signal);
+        continue;
+      }
+      if (!took) await sleep(this.opts.pollMs, this.stopping.signal);
     }
-    return took;
+  }
+
+  /** One long-poll for the agent's next task, taken if still there; true when it was. */
+  private async pullOne(agent: Agent): Promise<boolean> {
+    const a = seg(agent.id);
+    const next = await this.opts.link.get<{ task: PulledTask | null }>(
+      `/api/v1/agents/${a}/next-task?wait_s=${LONG_POLL_S}`,
+      this.stopping.signal,
+    );
+    if (!next.task || this.stopping.signal.aborted) return false;
+    const t = next.task;
+    let taken: { status: string; error?: string; context?: PreparedContext };
+    try {
+      taken = await this.opts.link.post(
+        `/api/v1/agents/${a}/tasks/${seg(t.run_id)}/${seg(t.task_id)}/execute`,
+        {},
+      );
+    } catch (err) {
+      // Another worker took it first, or it changed meanwhile: look again.
+      if (err instanceof Refused && err.status === 409) return true;
+      throw err;
+    }
+    if (taken.status !== 'in_progress' || !taken.context) return true;
+    this.start(agent, taken.context);
+    return true;
   }
 
   private start(agent: Agent, ctx: PreparedContext): void {

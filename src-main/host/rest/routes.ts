@@ -154,13 +154,14 @@ export const routes: Route[] = [
     'GET',
     '/api/v1/agents/:agent_id/next-task',
     'agents (pull)',
-    'Seed 004 selectNextTask: the best ready task this agent can take (require_tags: comma-separated; limit: up to that many in `tasks`).',
+    'Seed 004 selectNextTask: the best ready task this agent can take (require_tags: comma-separated; limit: up to that many in `tasks`; wait_s: long-poll up to that many seconds for one).',
     'work.selectNext',
     {
-      query: ['run_id', 'plan_id', 'min_priority', 'require_tags', 'limit'],
+      query: ['run_id', 'plan_id', 'min_priority', 'require_tags', 'limit', 'wait_s'],
       read: {
         require_tags: (t) => t.split(',').filter(Boolean),
         limit: (t) => (/^\d+$/.test(t) ? Number(t) : t),
+        wait_s: (t) => (/^\d+(\.\d+)?$/.test(t) ? Number(t) : t),
       },
     },
   ),

@@ -25,6 +25,8 @@ export const workMethods = {
       require_tags: z.array(skillSchema).max(32).optional(),
       /** Offer up to this many tasks, best first, in `tasks` (`task` is the first); 1 by default. */
       limit: z.number().int().min(1).max(100).optional(),
+      /** Long-poll: with no task to offer, wait up to this many seconds for one (0–25; default 0). */
+      wait_s: z.number().min(0).max(25, 'wait_s must be at most 25 seconds').optional(),
     }),
   ).returns<{ task: PulledTask | null; tasks?: PulledTask[]; reason?: string }>(),
   'work.context': method(agentTask).returns<PreparedContext>(),
