@@ -82,7 +82,6 @@ export class WorkerAttempt {
   private async run(): Promise<void> {
     const { deps, ctx } = this;
     const dir = join(deps.workDir, seg(ctx.run.id), seg(ctx.task.task_id), String(ctx.attempt));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const taskCtx: TaskContext = {
       run_id: ctx.run.id,
       plan_id: ctx.run.plan_id,
@@ -103,6 +102,11 @@ export class WorkerAttempt {
       error: 'the agent finished without a result',
     };
     try {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+      } catch (err) {
+        throw new Error(`cannot create the workspace ${dir}: ${(err as Error).message}`);
+      }
       for await (const ev of deps.executor.start(taskCtx, this.ac.signal)) {
         if (ev.type === 'result') final = { ok: true, output: ev.output };
         else if (ev.type === 'error') final = { ok: false, error: ev.message };
@@ -181,11 +185,13 @@ export class WorkerAttempt {
 
   /** Sends everything that waits before the completion (so the log is whole), until the server has it. */
   private async flushAll(): Promise<void> {
+    let fails = 0;
     while (this.pending.length > 0 && !this.stopped) {
       const before = this.pending.length;
       await this.flush();
       if (this.pending.length >= before)
-        await this.deps.retry.pause(`sending ${this.name()}'s log`, () => this.stopped !== null);
+        await this.deps.retry.pause(`sending ${this.name()}'s log`, ++fails, () => this.stopped !== null);
+      else fails = 0;
     }
   }
 

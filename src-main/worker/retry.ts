@@ -47,7 +47,6 @@ export function describe(err: unknown): string {
 export class Retrier {
   private readonly signal: AbortSignal;
   private readonly say: (line: string) => void;
-  private fails = 0;
 
   constructor(signal: AbortSignal, say: (line: string) => void) {
     this.signal = signal;
@@ -57,10 +56,10 @@ export class Retrier {
   async until(
     what: string,
     call: () => Promise<unknown>,
-    opts: { stopped?: () => boolean; ignoreStop?: boolean } = {},
+    opts: { stopped?: () => boolean } = {},
   ): Promise<'ok' | 'refused' | 'stopped'> {
     for (let n = 1; ; n++) {
-      if (opts.stopped?.() || (!opts.ignoreStop && this.signal.aborted)) return 'stopped';
+      if (opts.stopped?.() || this.signal.aborted) return 'stopped';
       try {
         await call();
         return 'ok';
@@ -71,20 +70,15 @@ export class Retrier {
         }
         const wait = backoffMs(n);
         this.say(`${what}: ${describe(err)}; trying again in ${(wait / 1000).toFixed(1)} s`);
-        await (opts.ignoreStop ? new Promise((r) => setTimeout(r, wait)) : sleep(wait, this.signal));
+        await sleep(wait, this.signal);
       }
     }
   }
 
-  /** Waits a little longer each time it is called in a row (reset by `ok`). */
-  async pause(what: string, stopped: () => boolean): Promise<void> {
-    this.fails++;
-    const wait = backoffMs(this.fails);
+  /** Waits a little longer each time it is called in a row (`fails`: how many in a row). */
+  async pause(what: string, fails: number, stopped: () => boolean): Promise<void> {
+    const wait = backoffMs(fails);
     this.say(`${what}: the server did not take it; trying again in ${(wait / 1000).toFixed(1)} s`);
     if (!stopped()) await sleep(wait, this.signal);
-  }
-
-  ok(): void {
-    this.fails = 0;
   }
 }
