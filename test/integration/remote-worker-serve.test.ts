@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { startServe } from '../e2e/serve-process.ts';
 import { eventually } from '../kit/engine-kit.ts';
 import { http } from '../kit/host-kit.ts';
 import type { WorkerProcess } from '../kit/worker-process.ts';
-import { alive, buildAgent, CLI, killWorker, startWorker } from '../kit/worker-process.ts';
+import { alive, buildAgent, CLI, killWorker, removeDir, startWorker } from '../kit/worker-process.ts';
 
 const TOKEN = 'a-fixed-token-for-the-serve-test-0123456789';
 
@@ -35,7 +35,7 @@ describe('baton worker against baton serve', () => {
     for (const w of workers.splice(0)) await killWorker(w);
     for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
     for (const s of stops.splice(0)) await s();
-    rmSync(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it('keeps its token across a restart of baton serve (BATON_TOKEN): the worker reconnects and its task completes once', async () => {

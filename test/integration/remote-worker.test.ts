@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Artifact, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 import type { WorkerProcess } from '../kit/worker-process.ts';
-import { alive, buildAgent, CLI, killWorker, startWorker } from '../kit/worker-process.ts';
+import { alive, buildAgent, CLI, killWorker, removeDir, startWorker } from '../kit/worker-process.ts';
 
 const TOKEN = 'remote-worker-test-token-0123456789abcdef';
 /** Short leases, so a worker that disappears is noticed within the test. */
@@ -74,7 +74,7 @@ describe('baton worker', () => {
     for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
     await host.close();
     app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await removeDir(dir);
   });
 
   it("runs a plan's tasks on the worker's agents, with their logs, progress and files on the server", async () => {

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -57,5 +57,21 @@ export function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Removes a test's folder once nothing writes there any more: the store's checkpoint thread can
+ * write baton.db back a moment after the app closed (as test/e2e/harness.ts's removeDataDir).
+ */
+export async function removeDir(dir: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+    } catch {
+      // still being written: try again
+    }
+    await new Promise((done) => setTimeout(done, 100));
+    if (!existsSync(dir)) return;
   }
 }
