@@ -22,6 +22,7 @@ import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
+import { refuseUnsafeRun } from './runs.ts';
 import { createHandlers } from './service.ts';
 
 export interface AppOptions {
@@ -150,8 +151,11 @@ export function createApp(opts: AppOptions) {
     clock,
     secrets,
     log: opts.log,
-    // Through the handler, as a call would: the plan's patterns checked, then the engine.
-    startRun: async (plan_id, inputs, actor) => handlers['runs.start']({ plan_id, inputs, actor }),
+    // As `runs.start` does: the plan's patterns and workspaces checked, then the engine.
+    startRun: async (plan_id, inputs, actor, alongside) => {
+      await refuseUnsafeRun({ store, patterns }, plan_id);
+      return engine.startRun(plan_id, actor, inputs, alongside);
+    },
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();

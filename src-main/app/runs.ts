@@ -10,19 +10,29 @@ import { workspaceIssues } from './workspace-refs.ts';
 /** Most of an artifact's content `runs.readArtifact` sends. */
 const ARTIFACT_READ_LIMIT = 1_048_576;
 
+/**
+ * A plan stored before patterns were checked does not run with one that can hold up the
+ * engine; nor one naming a workspace no longer registered. Every start goes through it (calls,
+ * schedules, triggers).
+ */
+export async function refuseUnsafeRun(
+  ctx: Pick<AppContext, 'store' | 'patterns'>,
+  plan_id: string,
+  version?: number,
+): Promise<void> {
+  const stored = ctx.store.plans.get(plan_id, version);
+  if (!stored) return; // the engine says what is missing
+  const unsafe = [
+    ...workspaceIssues(ctx.store, stored.plan),
+    ...(await ctx.patterns.planIssues(stored.plan)),
+  ];
+  if (unsafe.length > 0)
+    throw invalidInput(`plan "${plan_id}" v${stored.version} cannot run`, toIssues(unsafe));
+}
+
 export function runHandlers(ctx: AppContext): RunHandlers {
-  const { store, engine, patterns } = ctx;
-  /**
-   * A plan stored before patterns were checked does not run with one that can hold up the
-   * engine; nor one naming a workspace no longer registered.
-   */
-  const refuseUnsafe = async (plan_id: string, version?: number) => {
-    const stored = store.plans.get(plan_id, version);
-    if (!stored) return; // the engine says what is missing
-    const unsafe = [...workspaceIssues(store, stored.plan), ...(await patterns.planIssues(stored.plan))];
-    if (unsafe.length > 0)
-      throw invalidInput(`plan "${plan_id}" v${stored.version} cannot run`, toIssues(unsafe));
-  };
+  const { store, engine } = ctx;
+  const refuseUnsafe = (plan_id: string, version?: number) => refuseUnsafeRun(ctx, plan_id, version);
   const detail = (run_id: string): RunDetail => {
     const run = store.runs.get(run_id);
     if (!run) throw new AppError('not_found', `run "${run_id}" not found`);

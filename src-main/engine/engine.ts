@@ -183,13 +183,21 @@ export class Engine {
   /**
    * Seed 000 build: creates the run, delegates every ready task, and answers at once. `startedBy`
    * (a person's name, `schedule`, `cli`, `mcp`) is recorded on the run; `inputs` are checked
-   * against the plan's `run_inputs` and handed to every task as `inputs.run`.
+   * against the plan's `run_inputs` and handed to every task as `inputs.run`. `alongside` is
+   * called with the run's id in the transaction that stores the run, before the run is taken up:
+   * its writes commit with the run, and a throw from it stores no run (a schedule's fire, taken
+   * exactly once).
    */
-  startRun(planId: string, startedBy = DEFAULT_CANCEL_ACTOR, inputs?: RunInputValues): BuildResponse {
+  startRun(
+    planId: string,
+    startedBy = DEFAULT_CANCEL_ACTOR,
+    inputs?: RunInputValues,
+    alongside?: (runId: string) => void,
+  ): BuildResponse {
     const stored = this.rt.store.plans.get(planId);
     if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
     const values = checkedRunInputs(stored.plan, inputs);
-    return this.launch(stored.plan, stored.version, new Map(), null, startedBy, values);
+    return this.launch(stored.plan, stored.version, new Map(), null, startedBy, values, alongside);
   }
 
   /**
@@ -232,6 +240,7 @@ export class Engine {
     from: RerunOrigin | null,
     startedBy: string,
     inputs: RunInputValues,
+    alongside?: (runId: string) => void,
   ): BuildResponse {
     // A decider that cannot answer would escalate every task of the run to a person.
     const decider = plan.decider;
@@ -269,6 +278,7 @@ export class Engine {
           : `run of plan "${plan.plan_id}" v${version} started`,
       );
       storeRunInputs(rt.store.db, runId, inputs);
+      alongside?.(runId);
       active = flow.activate(withRunInputs(plan, inputs), { fresh });
     });
     this.tick();

@@ -36,11 +36,15 @@ export function createReach(deps: {
   clock: Clock;
   secrets: SecretResolver;
   log?: ((err: unknown) => void) | undefined;
-  /** `runs.start`: a run of a plan with inputs, checked as any call's, started by `actor` (the run's `started_by`). */
+  /**
+   * `runs.start`: a run of a plan with inputs, checked as any call's, started by `actor` (the
+   * run's `started_by`); `alongside` runs in the transaction that stores the run.
+   */
   startRun: (
     planId: string,
     inputs: Record<string, unknown>,
     actor: string,
+    alongside?: (runId: string) => void,
   ) => Promise<{ run_id: string; status: string }>;
   options: ReachOptions;
 }) {
@@ -82,7 +86,7 @@ export function createReach(deps: {
     store,
     now: () => clock.now(),
     owner,
-    startRun: (planId, inputs) => deps.startRun(planId, inputs, 'schedule'),
+    startRun: (planId, inputs, alongside) => deps.startRun(planId, inputs, 'schedule', alongside),
     audit: (e) => scheduleAudit({ ...e, from: null, actor: 'scheduler' }),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),

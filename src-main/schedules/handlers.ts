@@ -25,8 +25,10 @@ export function scheduleHandlers(deps: {
     } catch {
       // stored before a library change made it invalid: shown without fire times
     }
+    // What starts are pending is the scheduler's business, not the list's.
+    const { pending_starts: _starts, pending_fire_at: _fireAt, ...shownFields } = s;
     return {
-      ...s,
+      ...shownFields,
       next_fire_at: s.next_fire_at === null ? null : iso(s.next_fire_at),
       next_fires: upcoming.map(iso),
     };

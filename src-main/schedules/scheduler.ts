@@ -10,8 +10,16 @@ export interface SchedulerOptions {
   store: Store;
   now: () => number;
   owner: string;
-  /** Starts a run of the plan with these inputs (`runs.start`: checks, then the engine). */
-  startRun: (planId: string, inputs: Record<string, unknown>) => Promise<{ run_id: string }>;
+  /**
+   * Starts a run of the plan with these inputs (`runs.start`: checks, then the engine), calling
+   * `alongside` with the new run's id inside the transaction that stores the run: what it writes
+   * commits with the run or not at all, and a throw from it leaves no run.
+   */
+  startRun: (
+    planId: string,
+    inputs: Record<string, unknown>,
+    alongside: (runId: string) => void,
+  ) => Promise<{ run_id: string }>;
   audit: (e: { entity_id: string; to: string; why: string; run_id?: string | null }) => void;
   /** How often schedules are looked at (1 s). */
   pollMs?: number;
@@ -20,6 +28,9 @@ export interface SchedulerOptions {
   graceMs?: number;
   log?: (err: unknown) => void;
 }
+
+/** Thrown inside a run's transaction when its pending start was taken by another look. */
+class StartTaken extends Error {}
 
 const when = (ms: number, tz: string) =>
   `${new Date(ms).toISOString()}${tz === 'UTC' ? '' : ` (${new Date(ms).toLocaleString('sv', { timeZone: tz })} ${tz})`}`;
@@ -85,10 +96,19 @@ export class Scheduler {
   /** Fires one schedule as it was read (`step` reads them; a read another process outdated starts nothing). */
   async fire(s: StoredSchedule): Promise<void> {
     const { store, now } = this.o;
+    if (!s.enabled) {
+      // Paused after a look decided its starts: those still start; nothing new is decided.
+      if (s.pending_starts > 0) await this.startPending(s.id);
+      return;
+    }
     const at = now();
     const lastExecuting = s.last_run_id !== null && store.runs.get(s.last_run_id)?.status === 'executing';
     const d = decideFires(s, this.cronOf(s), at, lastExecuting, this.o.graceMs ?? 60_000);
-    if (d.starts === 0 && d.due.length === 0 && d.queued === s.queued) return;
+    if (d.starts === 0 && d.due.length === 0 && d.queued === s.queued) {
+      // Nothing new: starts left by a look that did not finish them (a process that died).
+      if (s.pending_starts > 0) await this.startPending(s.id);
+      return;
+    }
     const moved = store.tx(() => {
       const ok = this.repo.advance({
         id: s.id,
@@ -96,6 +116,8 @@ export class Scheduler {
         seen_queued: s.queued,
         next: d.next,
         queued: d.queued,
+        starts: d.starts,
+        fire_at: d.due.at(-1) ?? at,
       });
       if (!ok) return false;
       const audit = (to: string, why: string) => this.o.audit({ entity_id: s.id, to, why });
@@ -115,23 +137,44 @@ export class Scheduler {
     });
     // Another process moved it first: the fire is theirs.
     if (!moved) return;
-    const fireTime = d.due.at(-1) ?? at;
-    for (let i = 0; i < d.starts; i++) {
+    await this.startPending(s.id);
+  }
+
+  /**
+   * Starts the runs a look decided on and counted in `pending_starts`, each in the transaction
+   * that takes it off the count: a process that dies before leaves it for the next look (after a
+   * restart too), one that dies after has started it, and no run starts twice.
+   */
+  private async startPending(id: string): Promise<void> {
+    for (;;) {
+      const s = this.repo.get(id);
+      if (!s || s.pending_starts <= 0 || this.closed) return;
+      const fireTime = s.pending_fire_at ?? this.o.now();
+      let taken = true;
       try {
-        const { run_id } = await this.o.startRun(s.plan_id, s.inputs);
-        this.repo.setLastRun(s.id, run_id);
-        this.o.audit({
-          entity_id: s.id,
-          to: 'fired',
-          why: `fired for ${when(fireTime, s.timezone)}: run ${run_id} of plan "${s.plan_id}"`,
-          run_id,
+        await this.o.startRun(s.plan_id, s.inputs, (run_id) => {
+          taken = this.repo.takeStart(s.id, run_id);
+          // Another look started it meanwhile: throwing leaves this run unstored.
+          if (!taken) throw new StartTaken();
+          this.o.audit({
+            entity_id: s.id,
+            to: 'fired',
+            why: `fired for ${when(fireTime, s.timezone)}: run ${run_id} of plan "${s.plan_id}"`,
+            run_id,
+          });
         });
       } catch (err) {
-        this.o.audit({
-          entity_id: s.id,
-          to: 'failed',
-          why: `fire for ${when(fireTime, s.timezone)} could not start plan "${s.plan_id}": ${err instanceof Error ? err.message : String(err)}`,
+        if (err instanceof StartTaken) return;
+        const noted = this.o.store.tx(() => {
+          if (!this.repo.takeStart(s.id, null)) return false;
+          this.o.audit({
+            entity_id: s.id,
+            to: 'failed',
+            why: `fire for ${when(fireTime, s.timezone)} could not start plan "${s.plan_id}": ${err instanceof Error ? err.message : String(err)}`,
+          });
+          return true;
         });
+        if (!noted) return;
       }
     }
   }

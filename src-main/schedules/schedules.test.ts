@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
 import type { Run } from '../../src-shared/schemas/run.ts';
 import type { Schedule } from '../../src-shared/schemas/schedule.ts';
-import { call, task } from '../../test/kit/engine-kit.ts';
+import { call, eventually, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
+import { Scheduler } from './scheduler.ts';
 
 let dir: string;
 let now: number;
@@ -275,5 +276,49 @@ describe('schedules', () => {
       ok: false,
       error: { code: 'not_found' },
     });
+  });
+});
+
+describe('a fire across a process that dies', () => {
+  it('is started by the next process when the first died after deciding it and before its run was stored, once', async () => {
+    const a = open();
+    await withPlan(a);
+    await call(a, 'schedules.add', {
+      id: 's',
+      plan_id: 'report',
+      cron: '*/5 * * * *',
+      inputs: { region: 'eu' },
+    });
+    now = Date.parse('2026-03-28T10:05:00.200Z');
+    // The first process decides the fire and dies while the run is being started (its checks
+    // never answer): nothing after the look's own transaction happens.
+    const dying = new Scheduler({
+      store: a.store,
+      now: () => now,
+      owner: 'dying-process',
+      startRun: () => new Promise<never>(() => {}),
+      audit: () => {},
+      leaseTtlMs: 86_400_000,
+    });
+    void dying.step();
+    await eventually(() => a.reach.scheduler.repo.get('s')!.next_fire_at! > now, 2_000, 'the fire decided');
+    dying.stop();
+    a.close();
+    apps.splice(apps.indexOf(a), 1);
+    // The next process (after a restart) starts that fire's run, and only once however often it looks.
+    now = Date.parse('2026-03-28T10:06:00Z');
+    const b = open();
+    await b.reach.scheduler.step();
+    await b.reach.scheduler.step();
+    const started = await runs(b);
+    expect(started).toHaveLength(1);
+    expect(started[0]!.started_by).toBe('schedule');
+    const fired = (await fires(b)).filter((e) => e.to_status === 'fired');
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toMatchObject({ entity_id: 's', run_id: started[0]!.id });
+    expect(fired[0]!.why).toContain('fired for 2026-03-28T10:05:00.000Z');
+    const [s] = await call<Schedule[]>(b, 'schedules.list', {});
+    expect(s).toMatchObject({ last_run_id: started[0]!.id, next_fire_at: '2026-03-28T10:10:00.000Z' });
+    expect(s).not.toHaveProperty('pending_starts');
   });
 });

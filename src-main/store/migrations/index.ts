@@ -7,6 +7,7 @@ import * as m006 from './006_coding.ts';
 import * as m007 from './007_started_by.ts';
 import * as m008 from './008_reach.ts';
 import * as m009 from './009_tool_call_approvals.ts';
+import * as m010 from './010_schedule_pending_starts.ts';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'started_by', up: m007.up },
   { version: 8, name: 'reach', up: m008.up },
   { version: 9, name: 'tool_call_approvals', up: m009.up },
+  { version: 10, name: 'schedule_pending_starts', up: m010.up },
 ];
