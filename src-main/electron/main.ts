@@ -8,7 +8,8 @@ import { parseMaxInFlight } from '../engine/engine.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import type { CallbackHost } from '../host/rest/callback-host.ts';
-import { parseCallbackUrl, startCallbackHost } from '../host/rest/callback-host.ts';
+import { parseCallbackUrl } from '../host/rest/callback-host.ts';
+import { startDesktopHost } from '../host/rest/desktop-host.ts';
 import { setting } from '../host/settings.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
@@ -52,13 +53,16 @@ async function start(): Promise<void> {
     ...(maxInFlight !== undefined ? { maxInFlight } : {}),
   });
   // The window talks over IPC, so http agents get a loopback host of their own to call back
-  // to (else they are polled). BATON_CALLBACK_URL: where remote agents reach it (a tunnel).
+  // to (else they are polled), which also takes triggers' calls (POST /api/triggers/<id>).
+  // BATON_CALLBACK_URL: where remote agents and callers reach it (a tunnel).
   let callbackHost: CallbackHost | null = null;
   try {
     const callbackUrl = setting(undefined, '', 'BATON_CALLBACK_URL', parseCallbackUrl);
-    callbackHost = await startCallbackHost(baton.agentCallbacks, callbackUrl ? { callbackUrl } : {});
+    callbackHost = await startDesktopHost(baton, callbackUrl ? { callbackUrl } : {});
   } catch (err) {
-    console.error(`No callback host, http agents will be polled: ${(err as Error).message}`);
+    console.error(
+      `No callback host, http agents will be polled and triggers not served: ${(err as Error).message}`,
+    );
   }
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const rendererUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;

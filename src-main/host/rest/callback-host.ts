@@ -1,7 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
+import { TRIGGER_PATH } from '../../triggers/triggers.ts';
 import { createEdgeServer } from '../browser/edge.ts';
+import type { RequestTarget } from '../browser/request-target.ts';
 import { baseUrl } from '../browser/respond.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
@@ -31,16 +34,28 @@ export function parseCallbackUrl(raw: string, what: string): string {
 }
 
 /**
- * A host that serves only http agents' callbacks (`POST /api/agent-callbacks/:id`, each
- * authenticated by its attempt's own token): for the desktop app, which talks to its window
- * over IPC and so has no HTTP server for agents to call back. Everything else is 404. While it
- * runs, the http executor offers callbacks (`callbackUrl` or its own URL); closed, it polls.
+ * A host that serves only what other programs call, each authenticated by its own secret, never
+ * a UI token: http agents' callbacks (`POST /api/agent-callbacks/:id`, the attempt's token) and,
+ * when given, triggers (`POST /api/triggers/<id>`, the trigger's secret). For the desktop app,
+ * which talks to its window over IPC and so has no other HTTP server. Everything else is 404.
+ * While it runs, the http executor offers callbacks (`callbackUrl` or its own URL); closed, it polls.
  */
 export async function startCallbackHost(
   callbacks: AgentCallbacks,
-  opts: { host?: string; port?: number; callbackUrl?: string } = {},
+  opts: {
+    host?: string;
+    port?: number;
+    callbackUrl?: string;
+    /** `POST /api/triggers/<id>` (src-main/triggers/route.ts). */
+    triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
+  } = {},
 ): Promise<CallbackHost> {
-  const route = createAgentCallbackRoute(callbacks);
+  const callbackRoute = createAgentCallbackRoute(callbacks);
+  const { triggers } = opts;
+  const route = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) =>
+    triggers && target.path.startsWith(TRIGGER_PATH)
+      ? triggers(req, res, target)
+      : callbackRoute(req, res, target);
   const server = createEdgeServer({ name: 'callback host', request: route });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
