@@ -1,7 +1,7 @@
 // The Electron shell: composes the app and the window. No business logic lives here.
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, safeStorage, session } from 'electron';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
@@ -11,6 +11,7 @@ import type { CallbackHost } from '../host/rest/callback-host.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { startDesktopHost } from '../host/rest/desktop-host.ts';
 import { setting } from '../host/settings.ts';
+import { tellOnDesktop } from '../notifications/desktop.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
 
@@ -106,7 +107,34 @@ async function start(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENTS_CHANNEL, batch);
   });
 
+  // Desktop notifications (issue 18): shown while the window is not focused; a click brings the
+  // window up and opens the item. Each is held until clicked or closed (else its click is lost).
+  const shown = new Set<Notification>();
+  const offNotes = tellOnDesktop({
+    subscribe: (l) => baton.bus.subscribe(l),
+    focused: () => !win.isDestroyed() && win.isFocused(),
+    show: (n, onClick) => {
+      if (!Notification.isSupported()) return;
+      const note = new Notification({ title: n.title, body: n.body });
+      shown.add(note);
+      note.on('click', () => {
+        shown.delete(note);
+        onClick();
+      });
+      note.on('close', () => shown.delete(note));
+      note.show();
+    },
+    open: (n) => {
+      if (win.isDestroyed()) return;
+      if (win.isMinimized()) win.restore();
+      win.show();
+      win.focus();
+      win.webContents.send(IPC_EVENTS_CHANNEL, [{ name: 'notification.opened', payload: n }]);
+    },
+  });
+
   app.on('window-all-closed', () => {
+    offNotes();
     off();
     void callbackHost?.close();
     baton.close();

@@ -87,6 +87,7 @@ function keyOf(name: EventName, payload: unknown): string {
     case 'workspace.updated':
     case 'workspace.removed':
     case 'notification':
+    case 'notification.opened':
     case 'task.log':
     case 'run.updated':
     case 'memory.written':

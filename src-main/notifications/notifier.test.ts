@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { Notification, NotificationSettings } from '../../src-shared/schemas/notification.ts';
+import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import { call, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
@@ -67,6 +68,7 @@ describe('notifications', () => {
     });
     expect(settings).toEqual({
       approval_waiting: true,
+      task_waiting: true,
       run_failed: true,
       run_completed: false,
       budget_exceeded: true,
@@ -80,5 +82,39 @@ describe('notifications', () => {
       ok: false,
       error: { code: 'invalid_input' },
     });
+  });
+
+  it('tells of a task waiting in My tasks when only a person can take it, not when an agent takes it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-notify-'));
+    const app = createApp({ dataDir: dir, log: () => {}, reach: { enabled: false } });
+    apps.push(app);
+    const told: Notification[] = [];
+    app.bus.subscribe((batch: EventBatch) => {
+      for (const e of batch) if (e.name === 'notification') told.push(e.payload);
+    });
+    app.reach.notifier.look();
+    const run = await setup(
+      app,
+      [
+        { id: 'ana', kind: 'human', skills: ['review'] },
+        { id: 'bot', skills: ['x'] },
+      ],
+      {
+        plan_id: 'mixed',
+        tasks: [task('build'), task('check', { required_skills: ['review'], depends_on: ['build'] })],
+      },
+    );
+    await eventually(
+      async () =>
+        (await call<RunDetail>(app, 'runs.get', { run_id: run })).tasks.some(
+          (t) => t.task_id === 'check' && t.status === 'ready',
+        ),
+      5_000,
+      'check ready',
+    );
+    app.reach.notifier.look();
+    await eventually(() => told.length > 0, 2_000, 'a notification');
+    expect(told.map((n) => [n.kind, n.target.task_id])).toEqual([['task_waiting', 'check']]);
+    expect(told[0]).toMatchObject({ title: 'Task check waits in My tasks', target: { run_id: run } });
   });
 });

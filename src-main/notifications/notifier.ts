@@ -11,13 +11,33 @@ import type { Store } from '../store/store.ts';
 /** Most entries read in one look: a window that connects after a long batch is not flooded. */
 const BATCH = 200;
 
+/** What an audit entry alone does not say, read from the store when the entry is looked at. */
+export interface NotificationFacts {
+  /** The approval's kind (`budget`, `tool_call`, …), for an approval entry. */
+  approvalKind: string | null;
+  /** For a task entry: the task is still ready and only a person (a human agent) can take it. */
+  waitsForPerson: boolean;
+}
+
 /** The notification an audit entry is, if any (the approval's kind decides budget or approval). */
-export function notificationOf(e: AuditEntry, approvalKind: string | null): Notification | null {
+export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notification | null {
   let kind: NotificationKind | null = null;
   let title = '';
+  let taskId: string | null = /task "([^"]+)"/.exec(e.why)?.[1] ?? null;
   if (e.entity === 'approval' && e.from_status === null && e.to_status === 'pending') {
-    kind = approvalKind === 'budget' ? 'budget_exceeded' : 'approval_waiting';
-    title = kind === 'budget_exceeded' ? 'Budget passed: approval needed' : 'Approval waiting';
+    kind = facts.approvalKind === 'budget' ? 'budget_exceeded' : 'approval_waiting';
+    title =
+      kind === 'budget_exceeded'
+        ? 'Budget passed: approval needed'
+        : facts.approvalKind === 'tool_call'
+          ? 'Tool call waiting for approval'
+          : facts.approvalKind === 'diff_review'
+            ? 'Diff waiting for review'
+            : 'Approval waiting';
+  } else if (e.entity === 'task' && e.to_status === 'ready' && facts.waitsForPerson) {
+    kind = 'task_waiting';
+    taskId = e.entity_id;
+    title = `Task ${e.entity_id} waits in My tasks`;
   } else if (e.entity === 'run' && e.from_status === 'executing' && e.to_status === 'failed') {
     kind = 'run_failed';
     title = `Run ${e.run_id} failed`;
@@ -35,7 +55,7 @@ export function notificationOf(e: AuditEntry, approvalKind: string | null): Noti
     target: {
       run_id: e.run_id,
       approval_id: e.entity === 'approval' ? e.entity_id : null,
-      task_id: /task "([^"]+)"/.exec(e.why)?.[1] ?? null,
+      task_id: taskId,
     },
   };
 }
@@ -52,6 +72,26 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
     'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
   );
   const approvalKind = db.prepare<[string], string>('SELECT kind FROM approvals WHERE id = ?').pluck();
+  const taskStatus = db
+    .prepare<[string, string], string>('SELECT status FROM task_runs WHERE run_id = ? AND task_id = ?')
+    .pluck();
+  /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
+  const waitsForPerson = (runId: string | null, taskId: string): boolean => {
+    if (runId === null || taskStatus.get(runId, taskId) !== 'ready') return false;
+    const run = deps.store.runs.get(runId);
+    const plan = run ? deps.store.plans.get(run.plan_id, run.plan_version) : undefined;
+    const spec =
+      plan?.plan.tasks.find((t) => t.task_id === taskId) ??
+      deps.store.runs.addedSpecs(runId).find((t) => t.task_id === taskId);
+    if (!spec) return false;
+    const able = deps.store.agents
+      .list()
+      .filter(
+        (a) =>
+          (!spec.agent || a.id === spec.agent) && spec.required_skills.every((k) => a.skills.includes(k)),
+      );
+    return able.length > 0 && able.every((a) => a.kind === 'human');
+  };
   const stored = db.prepare<[], { kind: string; enabled: number }>(
     'SELECT kind, enabled FROM notification_settings',
   );
@@ -80,9 +120,11 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
     for (;;) {
       const entries = after.all(cursor, BATCH);
       for (const e of entries) {
-        const kind =
-          e.entity === 'approval' ? ((approvalKind.get(e.entity_id) as string | undefined) ?? null) : null;
-        const n = notificationOf(e, kind);
+        const n = notificationOf(e, {
+          approvalKind: e.entity === 'approval' ? (approvalKind.get(e.entity_id) ?? null) : null,
+          waitsForPerson:
+            e.entity === 'task' && e.to_status === 'ready' && waitsForPerson(e.run_id, e.entity_id),
+        });
         if (n && on[n.kind]) {
           deps.bus.emit('notification', n);
           told.push(n);

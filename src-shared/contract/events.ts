@@ -28,6 +28,11 @@ export interface BatonEvents {
   'workspace.removed': { id: string };
   /** Something a person may want to hear about while not looking (issue 18); settings filter the kinds. */
   notification: Notification;
+  /**
+   * The person clicked a desktop notification the desktop app showed: the window opens what it
+   * is about. Sent to the window by the app's main process, never on the bus.
+   */
+  'notification.opened': Notification;
 }
 export type EventName = keyof BatonEvents;
 export type BatonEvent = { [K in EventName]: { name: K; payload: BatonEvents[K] } }[EventName];

@@ -5,6 +5,8 @@
 export const NOTIFICATION_KINDS = [
   /** An approval waits for a decision (tool calls and diff reviews included, as they are approvals). */
   'approval_waiting',
+  /** A task waits in My tasks: ready, and only a person (a human agent) can take it. */
+  'task_waiting',
   'run_failed',
   'run_completed',
   /** A task would pass its plan's or project's budget and waits for approval. */
