@@ -12,19 +12,22 @@ export function webhookHandlers(deps: {
 }): WebhookHandlers {
   const { webhooks, secrets } = deps;
   const repo = webhooks.repo;
+  const requireSecret = (name: string) => {
+    if (!secrets.get(name)) {
+      throw invalidInput('webhook', [
+        {
+          path: 'secret_name',
+          message: `secret "${name}" is not set: store it first (secrets.set, or BATON_SECRET_<NAME>)`,
+        },
+      ]);
+    }
+  };
   return {
     'webhooks.list': () => repo.list(),
     'webhooks.add': (input) => {
       const id = input.id ?? randomIds.next('wh');
       if (repo.get(id)) throw new AppError('conflict', `webhook "${id}" already exists`);
-      if (!secrets.get(input.secret_name)) {
-        throw invalidInput('webhook', [
-          {
-            path: 'secret_name',
-            message: `secret "${input.secret_name}" is not set: store it first (secrets.set, or BATON_SECRET_<NAME>)`,
-          },
-        ]);
-      }
+      requireSecret(input.secret_name);
       const hook = {
         id,
         url: input.url,
@@ -43,6 +46,27 @@ export function webhookHandlers(deps: {
         why: `webhook to ${hook.url} for ${hook.events.join(', ')}`,
       });
       return repo.get(id)!;
+    },
+    'webhooks.update': (input) => {
+      if (!repo.get(input.id)) throw new AppError('not_found', `webhook "${input.id}" not found`);
+      requireSecret(input.secret_name);
+      const hook = {
+        id: input.id,
+        url: input.url,
+        events: input.events,
+        project_id: input.project_id ?? null,
+        secret_name: input.secret_name,
+        format: input.format,
+        link_base: input.link_base ?? null,
+      };
+      repo.update(hook);
+      deps.audit({
+        entity_id: hook.id,
+        from: 'active',
+        to: 'active',
+        why: `webhook changed: to ${hook.url} for ${hook.events.join(', ')}`,
+      });
+      return repo.get(hook.id)!;
     },
     'webhooks.remove': ({ webhook_id }) => {
       const removed = repo.remove(webhook_id);

@@ -84,6 +84,8 @@ export function createWebhooksRepo(db: Db) {
   const allHooks = db.prepare<[], WebhookRow>('SELECT * FROM webhooks ORDER BY created_at, id');
   const oneHook = db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE id = ?');
   const removeHook = db.prepare('DELETE FROM webhooks WHERE id = ?');
+  const updateHook = db.prepare(`UPDATE webhooks SET url = @url, project_id = @project_id, events = @events,
+      secret_name = @secret_name, format = @format, link_base = @link_base WHERE id = @id`);
   const insertDelivery = db.prepare(`INSERT INTO webhook_deliveries
     (id, webhook_id, event, payload, status, attempts, created_at, next_attempt_at)
     VALUES (@id, @webhook_id, @event, @payload, 'pending', 0, @created_at, @created_at)`);
@@ -129,6 +131,10 @@ export function createWebhooksRepo(db: Db) {
       return r ? toWebhook(r) : undefined;
     },
     remove: (id: string): boolean => removeHook.run(id).changes > 0,
+    /** Changes a subscription's fields; its deliveries stay. */
+    update(w: Omit<Webhook, 'enabled' | 'created_at'>): boolean {
+      return updateHook.run({ ...w, events: JSON.stringify(w.events) }).changes > 0;
+    },
     enqueue(d: { id: string; webhook_id: string; event: WebhookEvent; payload: WebhookPayload; at: number }) {
       insertDelivery.run({
         id: d.id,

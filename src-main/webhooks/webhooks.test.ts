@@ -258,4 +258,51 @@ describe('webhooks out', () => {
     expect(shipped).toEqual(webhookPayloadJsonSchema());
     expect(Object.keys(shipped.properties.data.properties)).toContain('run_id');
   });
+
+  it('changes a subscription in place, keeping its id and its delivery log; refuses an unknown id or an unset secret', async () => {
+    const app = open();
+    const r = await receiver();
+    await call(app, 'webhooks.add', {
+      id: 'h',
+      url: r.url,
+      events: ['run.started'],
+      secret_name: 'hook_key',
+    });
+    await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('a')] });
+    await eventually(async () => (await deliveries(app))[0]?.status === 'delivered', 5_000, 'delivered');
+    const changed = await call<Webhook>(app, 'webhooks.update', {
+      id: 'h',
+      url: `${r.url}slack`,
+      events: ['run.ended', 'task.failed'],
+      secret_name: 'hook_key',
+      format: 'slack',
+    });
+    expect(changed).toMatchObject({
+      id: 'h',
+      url: `${r.url}slack`,
+      events: ['run.ended', 'task.failed'],
+      format: 'slack',
+    });
+    expect(await call<Webhook[]>(app, 'webhooks.list', {})).toEqual([changed]);
+    expect(await deliveries(app)).toHaveLength(1);
+    expect(
+      await app.dispatch('webhooks.update', {
+        id: 'nope',
+        url: r.url,
+        events: ['run.ended'],
+        secret_name: 'hook_key',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(
+      await app.dispatch('webhooks.update', {
+        id: 'h',
+        url: r.url,
+        events: ['run.ended'],
+        secret_name: 'unset_key',
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('secret_name') },
+    });
+  });
 });

@@ -17,6 +17,11 @@ export const webhookMethods = {
    * `secret_name`. An id already taken is a `conflict`.
    */
   'webhooks.add': method(webhookInputSchema).returns<Webhook>(),
+  /**
+   * Changes a subscription (every field but its id and creation time), keeping its delivery log.
+   * Unknown id: `not_found`; the secret must be set, as for `webhooks.add`.
+   */
+  'webhooks.update': method(webhookInputSchema.required({ id: true })).returns<Webhook>(),
   /** Removes a subscription and its delivery log. */
   'webhooks.remove': method(byId('webhook_id')).returns<{ removed: boolean }>(),
   /** Deliveries, newest first: status, attempts, the receiver's last answer, the payload. */
