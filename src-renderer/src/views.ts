@@ -26,6 +26,7 @@ export const VIEWS = {
   workspaces: { label: 'Workspaces' },
   projects: { label: 'Projects' },
   memory: { label: 'Build logs' },
+  settings: { label: 'Settings' },
 } satisfies Record<string, ViewInfo>;
 
 /** A screen's key in `VIEWS`. */

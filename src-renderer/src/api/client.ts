@@ -143,4 +143,25 @@ export const api = {
     c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
   mergeBranches: (run_id: string, target: string, mode: 'ff' | 'merge') =>
     c().invoke('runs.mergeBranches', { run_id, target, mode }),
+  // Reach (issue 18): webhooks out, schedules, triggers in, notifications.
+  listWebhooks: () => c().invoke('webhooks.list', {}),
+  addWebhook: (input: MethodInput<'webhooks.add'>) => c().invoke('webhooks.add', input),
+  updateWebhook: (input: MethodInput<'webhooks.update'>) => c().invoke('webhooks.update', input),
+  removeWebhook: (webhook_id: string) => c().invoke('webhooks.remove', { webhook_id }),
+  webhookDeliveries: (webhook_id?: string) =>
+    c().invoke('webhooks.deliveries', webhook_id ? { webhook_id, limit: 100 } : { limit: 100 }),
+  redeliver: (delivery_id: string) => c().invoke('webhooks.redeliver', { delivery_id }),
+  listSchedules: (plan_id: string) => c().invoke('schedules.list', { plan_id }),
+  addSchedule: (input: MethodInput<'schedules.add'>) => c().invoke('schedules.add', input),
+  removeSchedule: (schedule_id: string) => c().invoke('schedules.remove', { schedule_id }),
+  setScheduleEnabled: (schedule_id: string, enabled: boolean) =>
+    c().invoke('schedules.setEnabled', { schedule_id, enabled }),
+  previewSchedule: (cron: string, timezone: string) =>
+    c().invoke('schedules.preview', { cron, timezone, count: 5 }),
+  listTriggers: () => c().invoke('triggers.list', {}),
+  addTrigger: (input: MethodInput<'triggers.add'>) => c().invoke('triggers.add', input),
+  removeTrigger: (trigger_id: string) => c().invoke('triggers.remove', { trigger_id }),
+  notificationSettings: () => c().invoke('notifications.settings', {}),
+  configureNotification: (kind: MethodInput<'notifications.configure'>['kind'], enabled: boolean) =>
+    c().invoke('notifications.configure', { kind, enabled }),
 };

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../../src-shared/schemas/step.ts';
+import { openNotification, showInBrowser } from '../notify/notifications.ts';
 import type { AgentsSlice } from './agents.ts';
 import { createAgentsSlice } from './agents.ts';
 import type { AllRunsSlice } from './all-runs.ts';
@@ -124,6 +125,12 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'workspace.removed':
         s.dropWorkspace(ev.payload.id);
+        break;
+      case 'notification':
+        showInBrowser(ev.payload);
+        break;
+      case 'notification.opened':
+        void openNotification(ev.payload);
         break;
     }
   }

@@ -23,6 +23,9 @@ export interface UiSlice {
   /** The new-plan dialog is open (one dialog, opened from the sidebar or the first open's steps). */
   newPlanOpen: boolean;
   setNewPlanOpen(open: boolean): void;
+  /** Browser mode: something was to be told and the browser was never asked (NotificationPrompt). */
+  askNotifications: boolean;
+  setAskNotifications(ask: boolean): void;
   setView(view: View): void;
   setConnection(s: ConnectionStatus): void;
   notify(kind: Toast['kind'], title: string, lines?: string[], from?: Toast['from']): void;
@@ -39,6 +42,8 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   toasts: [],
   newPlanOpen: false,
   setNewPlanOpen: (newPlanOpen) => set({ newPlanOpen }),
+  askNotifications: false,
+  setAskNotifications: (askNotifications) => set({ askNotifications }),
   // A message belongs to the screen it was raised on: moving to another one clears it.
   setView: (view) => set((s) => (s.view === view ? {} : { view, toasts: [] })),
   setConnection: (connection) => set({ connection }),

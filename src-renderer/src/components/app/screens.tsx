@@ -42,4 +42,8 @@ export const SCREENS: Record<View, ComponentType> = {
     () => import('../logs/BuildLogsView.tsx'),
     (m) => m.BuildLogsView,
   ),
+  settings: onDemand(
+    () => import('../settings/SettingsView.tsx'),
+    (m) => m.SettingsView,
+  ),
 };

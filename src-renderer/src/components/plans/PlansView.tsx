@@ -8,7 +8,7 @@ import { RunTimeline } from '../runs/RunTimeline.tsx';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { FirstSteps } from './FirstSteps.tsx';
-import { PlanGraph, PlanVersions } from './lazy-parts.ts';
+import { PlanGraph, PlanSchedules, PlanTriggers, PlanVersions } from './lazy-parts.ts';
 import type { RunFilter } from './PlanHeader.tsx';
 import { PlanHeader } from './PlanHeader.tsx';
 import { PlanNotices } from './PlanNotices.tsx';
@@ -38,7 +38,7 @@ export function PlansView() {
   );
 }
 
-type PlanTab = 'graph' | 'timeline' | 'compare' | 'versions';
+type PlanTab = 'graph' | 'timeline' | 'compare' | 'versions' | 'schedules' | 'triggers';
 
 /** A plan: its graph (as the open run ran it), the run, its timeline, comparisons and versions. */
 function PlanPage({
@@ -120,9 +120,23 @@ function PlanPage({
           { id: 'timeline', label: 'Timeline' },
           { id: 'compare', label: 'Compare runs' },
           { id: 'versions', label: `Versions (${stored.version})` },
+          { id: 'schedules', label: 'Schedules' },
+          { id: 'triggers', label: 'Triggers' },
         ]}
       />
-      {tab === 'versions' ? (
+      {tab === 'schedules' || tab === 'triggers' ? (
+        <div className="plan-body wide">
+          <ErrorBoundary label={`The ${tab}`}>
+            <Suspense fallback={<p className="muted centered">Loading the {tab}…</p>}>
+              {tab === 'schedules' ? (
+                <PlanSchedules key={planId} stored={stored} />
+              ) : (
+                <PlanTriggers key={planId} stored={stored} />
+              )}
+            </Suspense>
+          </ErrorBoundary>
+        </div>
+      ) : tab === 'versions' ? (
         <div className="plan-body wide">
           <ErrorBoundary label="The version history">
             <Suspense fallback={<p className="muted centered">Loading the versions…</p>}>

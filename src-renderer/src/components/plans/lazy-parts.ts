@@ -6,3 +6,9 @@ export const PlanGraph = lazy(() => import('../graph/PlanGraph.tsx').then((m) =>
 export const PlanVersions = lazy(() =>
   import('../versions/PlanVersions.tsx').then((m) => ({ default: m.PlanVersions })),
 );
+export const PlanSchedules = lazy(() =>
+  import('../reach/PlanSchedules.tsx').then((m) => ({ default: m.PlanSchedules })),
+);
+export const PlanTriggers = lazy(() =>
+  import('../reach/PlanTriggers.tsx').then((m) => ({ default: m.PlanTriggers })),
+);

@@ -1,0 +1,194 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
+import type { CatchUpPolicy, OverlapPolicy } from '../../../../src-shared/schemas/schedule.ts';
+import { api } from '../../api/client.ts';
+import { useBaton } from '../../store/index.ts';
+import { InputField } from '../shared/InputField.tsx';
+import type { FieldErrors } from './field-errors.ts';
+import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
+import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
+
+const browserZone = () => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+};
+const zones = (): string[] => {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC'];
+  }
+};
+
+/**
+ * Adds a schedule to a plan: a cron expression and its time zone (the next fire times shown as
+ * it is typed, or what is wrong with it), the runs' inputs, and what happens to a fire while the
+ * last run still executes (overlap) or that was missed while Baton was not running (catch-up).
+ */
+export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(): void }) {
+  const notify = useBaton((s) => s.notify);
+  const decl = stored.plan.run_inputs;
+  const [id, setId] = useState('');
+  const [cron, setCron] = useState('0 9 * * 1-5');
+  const [timezone, setTimezone] = useState(browserZone);
+  const [inputs, setInputs] = useState(() => inputsTemplate(decl));
+  const [overlap, setOverlap] = useState<OverlapPolicy>('skip');
+  const [catchUp, setCatchUp] = useState<CatchUpPolicy>('latest');
+  const [catchUpMax, setCatchUpMax] = useState('10');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<{ fires: string[] } | { error: string } | null>(null);
+  const allZones = useMemo(zones, []);
+  // The next fire times, read again a moment after the expression or zone stops changing.
+  useEffect(() => {
+    if (!cron.trim()) return setPreview(null);
+    let live = true;
+    const t = setTimeout(() => {
+      api.previewSchedule(cron.trim(), timezone.trim() || 'UTC').then(
+        (r) => live && setPreview({ fires: r.next_fires }),
+        (err) =>
+          live &&
+          setPreview({ error: fieldErrorsOf(err).cron ?? fieldErrorsOf(err).timezone ?? String(err) }),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [cron, timezone]);
+  const submit = async () => {
+    const parsed = parseInputsJson(inputs);
+    if (!parsed.ok) return setErrors({ inputs: parsed.error });
+    const max = Number(catchUpMax);
+    if (catchUp === 'all' && (!Number.isInteger(max) || max < 1 || max > 100))
+      return setErrors({ catch_up_max: 'a whole number from 1 to 100' });
+    setBusy(true);
+    try {
+      const s = await api.addSchedule({
+        plan_id: stored.plan_id,
+        cron: cron.trim(),
+        timezone: timezone.trim() || 'UTC',
+        inputs: parsed.value,
+        overlap,
+        catch_up: catchUp,
+        ...(catchUp === 'all' ? { catch_up_max: max } : {}),
+        ...(id.trim() ? { id: id.trim() } : {}),
+      });
+      setErrors({});
+      setId('');
+      notify(
+        'info',
+        `Added schedule ${s.id}`,
+        s.next_fire_at ? [`First fire: ${whenIn(s.next_fire_at, s.timezone)}`] : [],
+      );
+      onAdded();
+    } catch (err) {
+      setErrors(fieldErrorsOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="form-panel reach-form"
+      aria-label="Add a schedule"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <h2>Add a schedule</h2>
+      <div className="fields">
+        <InputField
+          label="Id"
+          value={id}
+          onChange={setId}
+          error={errors.id}
+          placeholder="made up when left empty"
+          reserveError
+        />
+        <label>
+          Cron expression
+          <input
+            type="text"
+            value={cron}
+            spellCheck={false}
+            aria-invalid={errors.cron || (preview && 'error' in preview) ? true : undefined}
+            onChange={(e) => setCron(e.target.value)}
+          />
+          <span className="field-hint">minute hour day month weekday, e.g. 0 9 * * 1-5 or @daily</span>
+          <span className="field-error">{errors.cron}</span>
+        </label>
+        <label>
+          Time zone
+          <input
+            type="text"
+            list="schedule-zones"
+            value={timezone}
+            aria-invalid={errors.timezone ? true : undefined}
+            onChange={(e) => setTimezone(e.target.value)}
+          />
+          <datalist id="schedule-zones">
+            {allZones.map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+          <span className="field-error">{errors.timezone}</span>
+        </label>
+        <output className="wide fire-preview" aria-label="Next fire times">
+          {preview === null ? null : 'error' in preview ? (
+            <span className="field-error">{preview.error}</span>
+          ) : preview.fires.length === 0 ? (
+            <span className="muted small">This expression never fires.</span>
+          ) : (
+            <span className="small">
+              Next fires ({timezone}): {preview.fires.map((t) => whenIn(t, timezone || 'UTC')).join(' · ')}
+            </span>
+          )}
+        </output>
+        <RunInputsField value={inputs} onChange={setInputs} error={errors.inputs} decl={decl} />
+        <label>
+          While the last run still executes
+          <select value={overlap} onChange={(e) => setOverlap(e.target.value as OverlapPolicy)}>
+            <option value="skip">Skip the fire</option>
+            <option value="queue_one">Queue one, start it when the run ends</option>
+            <option value="allow">Start another run anyway</option>
+          </select>
+          <span className="field-error">{errors.overlap}</span>
+        </label>
+        <label>
+          Fires missed while Baton was not running
+          <select value={catchUp} onChange={(e) => setCatchUp(e.target.value as CatchUpPolicy)}>
+            <option value="none">None: skip them</option>
+            <option value="latest">The latest one</option>
+            <option value="all">All of them, up to a number</option>
+          </select>
+          <span className="field-error">{errors.catch_up}</span>
+        </label>
+        {catchUp === 'all' && (
+          <InputField
+            label="At most this many"
+            value={catchUpMax}
+            onChange={setCatchUpMax}
+            error={errors.catch_up_max}
+            reserveError
+          />
+        )}
+      </div>
+      {(errors.form || errors.plan_id) && (
+        <p className="field-error" role="alert">
+          {errors.form ?? errors.plan_id}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          Add schedule
+        </button>
+      </div>
+    </form>
+  );
+}
