@@ -116,5 +116,20 @@ describe('notifications', () => {
     await eventually(() => told.length > 0, 2_000, 'a notification');
     expect(told.map((n) => [n.kind, n.target.task_id])).toEqual([['task_waiting', 'check']]);
     expect(told[0]).toMatchObject({ title: 'Task check waits in My tasks', target: { run_id: run } });
+    // A run's first task is ready from its start (no entry of its own): told from the run's start.
+    told.length = 0;
+    const solo = await setup(app, [], {
+      plan_id: 'solo',
+      tasks: [task('first', { required_skills: ['review'] })],
+    });
+    app.reach.notifier.look();
+    await eventually(() => told.length > 0, 2_000, 'a notification');
+    expect(told).toEqual([
+      expect.objectContaining({
+        id: expect.stringMatching(/^audit-\d+-first$/),
+        kind: 'task_waiting',
+        target: { run_id: solo, approval_id: null, task_id: 'first' },
+      }),
+    ]);
   });
 });

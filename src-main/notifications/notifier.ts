@@ -23,7 +23,7 @@ export interface NotificationFacts {
 export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notification | null {
   let kind: NotificationKind | null = null;
   let title = '';
-  let taskId: string | null = /task "([^"]+)"/.exec(e.why)?.[1] ?? null;
+  const taskId: string | null = /task "([^"]+)"/.exec(e.why)?.[1] ?? null;
   if (e.entity === 'approval' && e.from_status === null && e.to_status === 'pending') {
     kind = facts.approvalKind === 'budget' ? 'budget_exceeded' : 'approval_waiting';
     title =
@@ -35,9 +35,7 @@ export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notific
             ? 'Diff waiting for review'
             : 'Approval waiting';
   } else if (e.entity === 'task' && e.to_status === 'ready' && facts.waitsForPerson) {
-    kind = 'task_waiting';
-    taskId = e.entity_id;
-    title = `Task ${e.entity_id} waits in My tasks`;
+    return taskWaitingOf(e, e.entity_id);
   } else if (e.entity === 'run' && e.from_status === 'executing' && e.to_status === 'failed') {
     kind = 'run_failed';
     title = `Run ${e.run_id} failed`;
@@ -61,6 +59,21 @@ export function notificationOf(e: AuditEntry, facts: NotificationFacts): Notific
 }
 
 /**
+ * A task waiting in My tasks: from its own move to ready, or from its run's start (the first
+ * tasks of a run are ready from the start, with no entry of their own; each gets its own id).
+ */
+export function taskWaitingOf(e: AuditEntry, taskId: string): Notification {
+  return {
+    id: e.entity === 'task' ? `audit-${e.id}` : `audit-${e.id}-${taskId}`,
+    kind: 'task_waiting',
+    title: `Task ${taskId} waits in My tasks`,
+    body: e.entity === 'task' ? e.why : `run ${e.run_id} started: task "${taskId}" is ready for a person`,
+    at: e.at,
+    target: { run_id: e.run_id, approval_id: null, task_id: taskId },
+  };
+}
+
+/**
  * Tells this process's windows (the `notification` event) what a person may want to hear about,
  * from the audit log, so runs other processes execute are told too. Only what happens from now
  * on; nothing is read while no window listens. Kinds a person turned off are not told.
@@ -72,18 +85,27 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
     'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
   );
   const approvalKind = db.prepare<[string], string>('SELECT kind FROM approvals WHERE id = ?').pluck();
+  const readyTasks = db
+    .prepare<[string], string>(
+      "SELECT task_id FROM task_runs WHERE run_id = ? AND status = 'ready' ORDER BY seq",
+    )
+    .pluck();
   const taskStatus = db
     .prepare<[string, string], string>('SELECT status FROM task_runs WHERE run_id = ? AND task_id = ?')
     .pluck();
-  /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
-  const waitsForPerson = (runId: string | null, taskId: string): boolean => {
-    if (runId === null || taskStatus.get(runId, taskId) !== 'ready') return false;
+  const specOf = (runId: string, taskId: string) => {
     const run = deps.store.runs.get(runId);
     const plan = run ? deps.store.plans.get(run.plan_id, run.plan_version) : undefined;
-    const spec =
+    return (
       plan?.plan.tasks.find((t) => t.task_id === taskId) ??
-      deps.store.runs.addedSpecs(runId).find((t) => t.task_id === taskId);
-    if (!spec) return false;
+      deps.store.runs.addedSpecs(runId).find((t) => t.task_id === taskId)
+    );
+  };
+  /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
+  const waitsForPerson = (runId: string | null, taskId: string, rootOnly = false): boolean => {
+    if (runId === null || taskStatus.get(runId, taskId) !== 'ready') return false;
+    const spec = specOf(runId, taskId);
+    if (!spec || (rootOnly && (spec.depends_on ?? []).length > 0)) return false;
     const able = deps.store.agents
       .list()
       .filter(
@@ -117,6 +139,11 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
     }
     const told: Notification[] = [];
     const on = settings();
+    const tell = (n: Notification | null) => {
+      if (!n || !on[n.kind]) return;
+      deps.bus.emit('notification', n);
+      told.push(n);
+    };
     for (;;) {
       const entries = after.all(cursor, BATCH);
       for (const e of entries) {
@@ -125,10 +152,18 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
           waitsForPerson:
             e.entity === 'task' && e.to_status === 'ready' && waitsForPerson(e.run_id, e.entity_id),
         });
-        if (n && on[n.kind]) {
-          deps.bus.emit('notification', n);
-          told.push(n);
-        }
+        tell(n);
+        // A run's first tasks (those that depend on none) are ready from its start, with no
+        // entry of their own; the others have one when they become ready.
+        if (
+          e.entity === 'run' &&
+          e.from_status === null &&
+          e.to_status === 'executing' &&
+          e.run_id &&
+          on.task_waiting
+        )
+          for (const t of readyTasks.all(e.run_id))
+            if (waitsForPerson(e.run_id, t, true)) tell(taskWaitingOf(e, t));
         cursor = e.id;
       }
       if (entries.length < BATCH) return told;
