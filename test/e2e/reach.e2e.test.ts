@@ -42,6 +42,8 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
   const section = (name: string) =>
     page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
   const shoot = async (name: string) => {
+    // The screen itself, without the toasts its actions left.
+    for (const b of await page.getByRole('button', { name: 'Dismiss', exact: true }).all()) await b.click();
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 900 });
       for (const scheme of ['light', 'dark'] as const) {
