@@ -43,7 +43,8 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
   const shoot = async (name: string) => {
     // The screen itself, without the toasts its actions left.
-    for (const b of await page.getByRole('button', { name: 'Dismiss', exact: true }).all()) await b.click();
+    const dismiss = page.getByRole('button', { name: 'Dismiss', exact: true });
+    while ((await dismiss.count()) > 0) await dismiss.first().click();
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 900 });
       for (const scheme of ['light', 'dark'] as const) {
@@ -97,6 +98,7 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     expect(await prompt.textContent()).toMatch(
       /Be told when Baton needs you\?.*approval or a task waits for you/,
     );
+    await page.screenshot({ path: join(shots, 'reach-notification-prompt.png') });
     await prompt.getByRole('button', { name: 'Not now' }).click();
     await prompt.waitFor({ state: 'detached' });
     const log = page.getByRole('table', { name: 'Delivery log' });

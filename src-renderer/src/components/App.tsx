@@ -4,7 +4,6 @@ import { VIEWS } from '../views.ts';
 import { ConnectionNotice } from './app/ConnectionNotice.tsx';
 import { FileDrop } from './app/FileDrop.tsx';
 import { IdentityDialog } from './app/IdentityDialog.tsx';
-import { NotificationPrompt } from './app/NotificationPrompt.tsx';
 import { Sidebar } from './app/Sidebar.tsx';
 import { StorageBanner } from './app/StorageBanner.tsx';
 import { SCREENS } from './app/screens.tsx';
@@ -21,7 +20,6 @@ export function App() {
       <main>
         <ConnectionNotice />
         <StorageBanner />
-        <NotificationPrompt />
         <ErrorBoundary label={`The ${label} view`}>
           <Suspense fallback={<p className="muted centered">Loading…</p>}>
             <Screen />

@@ -7,6 +7,7 @@ import { VIEW_LIST } from '../../views.ts';
 import { NewPlanButton, NewPlanDialog } from '../plans/NewPlanDialog.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { IdentityLine } from './IdentityDialog.tsx';
+import { NotificationPrompt } from './NotificationPrompt.tsx';
 import { useNarrow } from './use-narrow.ts';
 
 /**
@@ -140,6 +141,7 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
           </li>
         ))}
       </ul>
+      <NotificationPrompt />
       <IdentityLine />
     </aside>
   );
