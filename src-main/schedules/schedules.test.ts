@@ -321,4 +321,35 @@ describe('a fire across a process that dies', () => {
     expect(s).toMatchObject({ last_run_id: started[0]!.id, next_fire_at: '2026-03-28T10:10:00.000Z' });
     expect(s).not.toHaveProperty('pending_starts');
   });
+
+  it('is started once when two processes take up the same pending start at the same time', async () => {
+    const a = open();
+    await withPlan(a);
+    await call(a, 'schedules.add', {
+      id: 's',
+      plan_id: 'report',
+      cron: '*/5 * * * *',
+      inputs: { region: 'eu' },
+    });
+    now = Date.parse('2026-03-28T10:05:00.200Z');
+    const dying = new Scheduler({
+      store: a.store,
+      now: () => now,
+      owner: 'dying-process',
+      startRun: () => new Promise<never>(() => {}),
+      audit: () => {},
+      leaseTtlMs: 86_400_000,
+    });
+    void dying.step();
+    await eventually(() => a.reach.scheduler.repo.get('s')!.pending_starts === 1, 2_000, 'the fire decided');
+    dying.stop();
+    // Two processes read the schedule with its start pending and both go to start it.
+    const b = open();
+    const c = open();
+    const seen = b.reach.scheduler.repo.get('s')!;
+    await Promise.all([b.reach.scheduler.fire(seen), c.reach.scheduler.fire(seen)]);
+    expect(await runs(a)).toHaveLength(1);
+    expect((await fires(a)).filter((e) => e.to_status === 'fired')).toHaveLength(1);
+    expect(a.reach.scheduler.repo.get('s')!.pending_starts).toBe(0);
+  });
 });
