@@ -119,9 +119,9 @@ function PlanPage({
           { id: 'graph', label: 'Graph' },
           { id: 'timeline', label: 'Timeline' },
           { id: 'compare', label: 'Compare runs' },
-          { id: 'versions', label: `Versions (${stored.version})` },
           { id: 'schedules', label: 'Schedules' },
           { id: 'triggers', label: 'Triggers' },
+          { id: 'versions', label: `Versions (${stored.version})` },
         ]}
       />
       {tab === 'schedules' || tab === 'triggers' ? (
