@@ -2,9 +2,17 @@ import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts'
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
+import { testCommandAgent } from './agent-test-run.ts';
 import type { AppContext } from './context.ts';
 
-export function agentHandlers({ store, engine, bus, now, availability }: AppContext): AgentHandlers {
+export function agentHandlers({
+  store,
+  engine,
+  bus,
+  now,
+  availability,
+  agentTest,
+}: AppContext): AgentHandlers {
   // A remote worker's agent stays the worker's when a person edits or imports it (a form that
   // changes its kind drops the field): Baton must never start running a program configured for
   // another machine. Removing it is how it stops being the worker's.
@@ -13,6 +21,15 @@ export function agentHandlers({ store, engine, bus, now, availability }: AppCont
     return owner !== undefined && a.worker === undefined ? { ...a, worker: owner } : a;
   };
   return {
+    'agents.test': async ({ agent_id, description }) => {
+      const agent = store.agents.get(agent_id);
+      if (!agent) throw new AppError('not_found', `no agent "${agent_id}"`);
+      if (agent.kind !== 'command') {
+        const message = `${agent_id} is a${agent.kind === 'echo' || agent.kind === 'http' ? 'n' : ''} ${agent.kind} agent: only a command agent's program can be tested here`;
+        throw invalidInput(message, [{ path: 'agent_id', message }]);
+      }
+      return testCommandAgent(agent, { ...agentTest, description });
+    },
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
     'agents.probe': async () => (availability ? availability.probeAll() : []),
     'agents.import': ({ agents }) => {

@@ -20,6 +20,8 @@ export interface AppContext {
   /** The desktop app's encrypted secret store; absent in browser mode and the CLI. */
   secretStore?: WritableSecretStore | undefined;
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
+  /** What running a command agent's program once (`agents.test`) needs, as its executor has it. */
+  agentTest: { secrets: SecretResolver; resourcesDir: string };
   /** Webhooks, schedules and triggers (issue 18). */
   reach: Reach;
 }

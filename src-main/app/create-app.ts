@@ -7,6 +7,7 @@ import { systemClock } from '../engine/clock.ts';
 import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
+import { DEFAULT_RESOURCES } from '../engine/executors/command/command.ts';
 import { createAgentCallbacks } from '../engine/executors/http/http-callbacks.ts';
 import type { AttemptLog } from '../engine/executors/http/http-cancel.ts';
 import { createExecutors } from '../engine/executors/index.ts';
@@ -168,6 +169,7 @@ export function createApp(opts: AppOptions) {
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
+    agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES },
     reach,
   });
   const dispatch = createDispatch(handlers, opts.log, { dataDir: opts.dataDir });

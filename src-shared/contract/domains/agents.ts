@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../../schemas/agent.ts';
+import type { AgentTestResult } from '../../schemas/agent-test-result.ts';
 import { byId, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -20,6 +21,20 @@ export const agentMethods = {
   'agents.remove': method(byId('agent_id')).returns<{ removed: boolean }>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
+  /**
+   * Runs a command agent's program once with a sample task (`description`, or one saying it is a
+   * test) in a scratch folder, as a task would run it (its arguments, environment and secrets,
+   * the task context on stdin and in .baton/context.json), under a time limit (its own timeout_s,
+   * at most 30 s) and an output cap; answers how it went: exit code, duration, its first lines,
+   * its ::result. A program that fails or is missing is an answer (`ok: false`, `error`), not an
+   * error; an agent that is not a command agent is `invalid_input`.
+   */
+  'agents.test': method(
+    z.strictObject({
+      agent_id: z.string().min(1).max(200),
+      description: z.string().min(1).max(2_000).optional(),
+    }),
+  ).returns<AgentTestResult>(),
 };
 
 export type AgentHandlers = HandlersOf<typeof agentMethods>;

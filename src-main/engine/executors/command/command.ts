@@ -23,7 +23,7 @@ export interface CommandExecutorOptions {
   resourcesDir?: string;
 }
 
-const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../../resources', import.meta.url));
+export const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../../resources', import.meta.url));
 
 /**
  * `command` agents: a local program run without a shell in the task's workspace, talking the
