@@ -68,6 +68,9 @@ export const api = {
     c().invoke('agents.create', agent),
   removeAgent: (agent_id: string) => c().invoke('agents.remove', { agent_id }),
   probeAgents: () => c().invoke('agents.probe', {}),
+  /** Runs a command agent's program once with a sample task (`agents.test`). */
+  testAgent: (agent_id: string, description?: string) =>
+    c().invoke('agents.test', description ? { agent_id, description } : { agent_id }),
   agentStats: (agent_id: string, start?: string) =>
     c().invoke('work.stats', start ? { agent_id, start } : { agent_id }),
   importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
 import { api } from '../api/client.ts';
 import { agentsImported } from './import-summary.ts';
 import type { BatonState } from './index.ts';
@@ -13,7 +14,16 @@ export interface AgentsSlice {
   upsertAgent(agent: Agent): void;
   /** An agent removed, here or in another window: it leaves the list. */
   dropAgent(agentId: string): void;
+  /** Each command agent's latest test (`agents.test`) in this window: running, its answer, or why it could not run. */
+  agentTests: Record<string, AgentTest>;
+  /** Runs a command agent's program once with a sample task; a second call while one runs waits for it. */
+  testAgent(agentId: string, description?: string): Promise<void>;
 }
+
+export type AgentTest =
+  | { state: 'running'; description: string | undefined }
+  | { state: 'answered'; result: AgentTestResult }
+  | { state: 'refused'; message: string };
 
 export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = (set, get) => ({
   agents: [],
@@ -45,6 +55,17 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
       const agents = i === -1 ? [...s.agents, agent] : s.agents.map((a) => (a.id === agent.id ? agent : a));
       return { agents: agents.sort((a, b) => a.id.localeCompare(b.id)) };
     });
+  },
+  agentTests: {},
+  async testAgent(agentId, description) {
+    if (get().agentTests[agentId]?.state === 'running') return;
+    const put = (test: AgentTest) => set((s) => ({ agentTests: { ...s.agentTests, [agentId]: test } }));
+    put({ state: 'running', description });
+    try {
+      put({ state: 'answered', result: await api.testAgent(agentId, description) });
+    } catch (err) {
+      put({ state: 'refused', message: err instanceof Error ? err.message : String(err) });
+    }
   },
   dropAgent(agentId) {
     set((s) =>

@@ -6,6 +6,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from '../logs/EntryView.tsx';
 import { memoryRefs } from '../logs/entry-refs.ts';
+import { AgentTestPanel } from './AgentTestPanel.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
 
 /** How many of an agent's latest task results its page lists. */
@@ -14,7 +15,8 @@ const NO_RUNS = new Map();
 
 /**
  * One agent: what it is (kind, skills, capacity, cost, charter), how it has done over the range
- * chosen, and the tasks it ended most recently, each linked to its run.
+ * chosen, a test of its program (a command agent), and the tasks it ended most recently, each
+ * linked to its run.
  */
 export function AgentPage({
   agent: a,
@@ -76,6 +78,7 @@ export function AgentPage({
         <dt>Average time</dt>
         <dd>{agentTime(stats)}</dd>
       </dl>
+      {a.kind === 'command' && <AgentTestPanel agent={a} />}
       <h3>Recent tasks</h3>
       {recent === null ? (
         <p className="muted small">Reading…</p>

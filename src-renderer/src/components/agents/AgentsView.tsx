@@ -19,6 +19,7 @@ export function AgentsView() {
   const agents = useBaton((s) => s.agents);
   const importAgents = useBaton((s) => s.importAgents);
   const loadAgents = useBaton((s) => s.loadAgents);
+  const testAgent = useBaton((s) => s.testAgent);
   const notify = useBaton((s) => s.notify);
   const fail = useBaton((s) => s.fail);
   const [range, setRange] = useState<Range>('day');
@@ -131,6 +132,11 @@ export function AgentsView() {
                   agent={a}
                   stats={stats[a.id]}
                   onOpen={() => setOpenId(a.id)}
+                  onTest={() => {
+                    // The answer shows on its page.
+                    setOpenId(a.id);
+                    void testAgent(a.id);
+                  }}
                   onEdit={() => setEditingId(a.id)}
                   onRemove={() => setRemoving(a)}
                 />
@@ -173,17 +179,20 @@ function AgentRow({
   agent: a,
   stats,
   onOpen,
+  onTest,
   onEdit,
   onRemove,
 }: {
   agent: Agent;
   stats: AgentExecutionStats | undefined;
   onOpen(): void;
+  onTest(): void;
   onEdit(): void;
   onRemove(): void;
 }) {
   const loadAgents = useBaton((s) => s.loadAgents);
   const fail = useBaton((s) => s.fail);
+  const testing = useBaton((s) => s.agentTests[a.id]?.state === 'running');
   const setStatus = async (status: AgentStatus) => {
     try {
       // BUSY is shown while at capacity; what a person sets is ONLINE, AWAY or OFFLINE.
@@ -236,6 +245,17 @@ function AgentRow({
       </td>
       <td>{agentTime(stats)}</td>
       <td className="row-actions">
+        {a.kind === 'command' && (
+          <button
+            type="button"
+            aria-label={`Test ${a.id}`}
+            title="Run its program once with a sample task"
+            disabled={testing}
+            onClick={onTest}
+          >
+            {testing ? 'Testing…' : 'Test'}
+          </button>
+        )}
         <button type="button" aria-label={`Edit ${a.id}`} onClick={onEdit}>
           Edit
         </button>
