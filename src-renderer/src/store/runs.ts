@@ -31,6 +31,8 @@ export interface RunsSlice {
   appendLogs(lines: TaskLogLine[]): void;
   rerunFrom(runId: string, taskId: string): Promise<void>;
   cancelTask(runId: string, taskId: string): Promise<void>;
+  /** Runs a failed task again inside its executing run (`runs.retryTask`), as Airflow clears a task. */
+  retryTask(runId: string, taskId: string): Promise<void>;
   runsByPlan: Record<string, Run[]>;
   runTasks: Record<string, Record<string, TaskRun>>;
   /**
@@ -96,6 +98,16 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       get().upsertTaskRuns([await api.cancelTask(runId, taskId, me.name)]);
     } catch (err) {
       get().fail(`Could not cancel ${taskId}`, err);
+    }
+  },
+  async retryTask(runId, taskId) {
+    const me = await get().requireIdentity(`Retrying ${taskId}`);
+    if (!me) return;
+    try {
+      get().upsertTaskRuns([await api.retryTask(runId, taskId, me.name)]);
+      get().notify('info', `Retrying ${taskId} in this run`);
+    } catch (err) {
+      get().fail(`Could not retry ${taskId}`, err);
     }
   },
   runsByPlan: {},

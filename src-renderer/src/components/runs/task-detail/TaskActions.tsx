@@ -1,16 +1,20 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
 import { isDiffReview } from '../../../approvals/diff-review.ts';
 import { actorOf } from '../../../store/identity.ts';
 import { useBaton } from '../../../store/index.ts';
+import { taskSpecOf } from '../../../store/task-spec.ts';
 import { ApprovalBody, ApprovalPill } from '../../approvals/ApprovalBody.tsx';
 import { ApprovalDecision } from '../../approvals/ApprovalDecision.tsx';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
 import { KeepWorktree } from './KeepWorktree.tsx';
+import { failedUpstream, RETRYABLE_IN_RUN } from './retry-upstream.ts';
 
 /**
  * What can be done with the task where it is: answer the approval it waits for, cancel it while
- * it has not ended, retry it (or run again from it) once its run has ended, each saying what it does.
+ * it has not ended, retry it in its run while the run executes (or the failed task it was skipped
+ * for), run again from it once its run has ended, each saying what it does.
  */
 export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
   const approval = useBaton((s) =>
@@ -34,12 +38,8 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
       {!ended && !runFinished && <CancelTask task={task} />}
       <KeepWorktree task={task} run={run} />
       {runFinished && <RunAgain task={task} />}
-      {ended && !runFinished && task.status === 'failed' && (
-        <p className="muted small">
-          Retry: once this run has ended, the task can be retried in a new run that reuses the work finished
-          before it.
-        </p>
-      )}
+      {!runFinished && RETRYABLE_IN_RUN.has(task.status) && <RetryInRun task={task} />}
+      {!runFinished && task.status === 'skipped' && <RetryUpstream task={task} run={run} />}
     </section>
   );
 }
@@ -59,6 +59,69 @@ function CancelTask({ task }: { task: TaskRun }) {
         onConfirm={() => cancel(task.run_id, task.task_id)}
       />
     </div>
+  );
+}
+
+/** A failed task of an executing run, run again in place (`runs.retryTask`), after a yes. */
+function RetryInRun({ task }: { task: TaskRun }) {
+  return (
+    <div className="run-again">
+      <RetryInRunButton task={task} label="Retry" primary />
+      <p className="muted small">
+        One more attempt inside this run, as the run goes on; the tasks after it wait for it again.
+      </p>
+    </div>
+  );
+}
+
+/**
+ * A skipped task of an executing run cannot be retried itself: the failed tasks it was skipped
+ * for can, and it waits for them again.
+ */
+function RetryUpstream({ task, run }: { task: TaskRun; run: Run }) {
+  const failed = useBaton(
+    useShallow((s) =>
+      failedUpstream(
+        task.task_id,
+        (id) => taskSpecOf(s, run, id)?.depends_on,
+        (id) => s.runTasks[run.id]?.[id]?.status,
+      ),
+    ),
+  );
+  const tasks = useBaton((s) => s.runTasks[run.id]);
+  if (failed.length === 0) return null;
+  return (
+    <div className="run-again">
+      <p className="small">
+        Skipped because{' '}
+        {failed.length === 1
+          ? `${failed[0]} ended without its work`
+          : `${failed.join(', ')} ended without their work`}
+        . Retrying {failed.length === 1 ? 'it' : 'one'} makes {task.task_id} wait for it again.
+      </p>
+      <div className="actions">
+        {failed.map((id) => {
+          const upstream = tasks?.[id];
+          return upstream ? <RetryInRunButton key={id} task={upstream} /> : null;
+        })}
+      </div>
+    </div>
+  );
+}
+
+function RetryInRunButton({ task, label, primary }: { task: TaskRun; label?: string; primary?: boolean }) {
+  const retry = useBaton((s) => s.retryTask);
+  const why = task.status === 'unassigned' ? 'found no agent' : 'failed';
+  return (
+    <ConfirmButton
+      label={label ?? `Retry ${task.task_id}`}
+      primary={primary}
+      question={`Retry ${task.task_id} in this run?`}
+      detail={`${task.task_id} gets one more attempt now, in this run; its last attempt stays in its history. Tasks after it that were skipped because it ${why} wait for it again.`}
+      yes={`Retry ${task.task_id}`}
+      no="Not now"
+      onConfirm={() => retry(task.run_id, task.task_id)}
+    />
   );
 }
 
