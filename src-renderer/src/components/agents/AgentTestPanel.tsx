@@ -69,18 +69,18 @@ function TestAnswer({ result: r }: { result: AgentTestResult }) {
       </p>
       {r.error && <p className="agent-test-error">{r.error}</p>}
       {r.output.length > 0 && (
-        <>
+        <section aria-label={`Output of the test of ${r.agent_id}`}>
           <h4 className="small">First lines</h4>
-          <pre className="wrap agent-test-output" aria-label={`Output of the test of ${r.agent_id}`}>
-            {r.output.map((l, i) => (
-              <span key={i} className={l.stream === 'stderr' ? 'stderr' : undefined}>
+          <pre className="wrap agent-test-output">
+            {numbered(r.output).map((l) => (
+              <span key={l.n} className={l.stream === 'stderr' ? 'stderr' : undefined}>
                 {l.text}
                 {'\n'}
               </span>
             ))}
           </pre>
           {r.more_lines > 0 && <p className="muted small">and {plural(r.more_lines, 'more line')}</p>}
-        </>
+        </section>
       )}
       {r.result !== null && (
         <>
@@ -94,3 +94,6 @@ function TestAnswer({ result: r }: { result: AgentTestResult }) {
     </div>
   );
 }
+
+/** The lines with their place, which stays theirs: a line's key. */
+const numbered = (lines: AgentTestResult['output']) => lines.map((l, n) => ({ ...l, n }));
