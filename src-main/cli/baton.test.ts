@@ -54,6 +54,25 @@ describe('baton CLI', () => {
     expect(summary.memory_id).toMatch(/^mem-/);
   });
 
+  it('runs an example Baton ships as it is (seed 003: agents, notes and plan in one file) to completed, and writes its notes once', () => {
+    const example = join(examples, 'seed-003.json');
+    let r = baton(['run', example, '--data-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'Loaded the example: agents researcher, mailer; 3 notes written to memory; plans laptops-email',
+    );
+    // Loaded again into the same data directory: the notes are there already, the run is the same.
+    r = baton(['run', example, '--data-dir', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { run_id: string; plan_id: string; status: string };
+    expect(summary).toMatchObject({ plan_id: 'laptops-email', status: 'completed' });
+    const shown = JSON.parse(baton(['show', summary.run_id, '--data-dir', dir, '--json']).stdout) as {
+      tasks: { task_id: string; output: { findings?: unknown } }[];
+    };
+    // Three notes found, not six: loading it again wrote none twice.
+    expect(shown.tasks.find((t) => t.task_id === 'task-002')?.output.findings).toBe(3);
+  });
+
   it('exits 0 when every task is done, and shows progress on stderr', () => {
     const plan = join(dir, 'plan.json');
     writeFileSync(

@@ -1,10 +1,13 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
+import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
+import { isExampleBundle, loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
+import type { PlanSummary } from '../../../src-shared/schemas/plan.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createInProcessClient } from '../../host/memory-transport.ts';
-import { readJsonFile } from '../files.ts';
+import { CliError, readJsonFile } from '../files.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
 
@@ -17,7 +20,8 @@ export interface RunOptions {
 /**
  * `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every
  * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people, 4 when
- * another Baton process took it over.
+ * another Baton process took it over. An example Baton ships (resources/examples/seed-003.json:
+ * agents, notes and plans in one file) is loaded whole, and its first plan is run.
  */
 export async function runCommand(app: BatonApp, opts: RunOptions): Promise<number> {
   const client = createInProcessClient(app);
@@ -25,13 +29,29 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
   if (opts.agentsFile) {
     await client.invoke('agents.import', { agents: readJsonFile(opts.agentsFile, 'agents file') });
   }
-  const summary = await client.invoke('plans.import', { plan });
+  const summary = isExampleBundle(plan)
+    ? await loadExample(client, plan, opts.json)
+    : await client.invoke('plans.import', { plan });
   const watch = watchProgress(client, summary.task_count);
   const build = await client.invoke('runs.start', { plan_id: summary.plan_id, actor: 'cli' });
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }
   return followRun(client, build.run_id, { json: opts.json, watch });
+}
+
+/** An example's agents, notes and plans imported; its first plan is the one to run. */
+async function loadExample(client: BatonClient, bundle: ExampleBundle, json: boolean): Promise<PlanSummary> {
+  const loaded = await loadExampleBundle(client, bundle);
+  const first = loaded.plans[0];
+  if (!first) throw new CliError('the example file has no plan to run (its "plans" list is empty)');
+  if (!json)
+    process.stderr.write(
+      `Loaded the example: agents ${loaded.agents.map((a) => a.id).join(', ') || 'none'}; ` +
+        `${loaded.notesWritten} note${loaded.notesWritten === 1 ? '' : 's'} written to memory; ` +
+        `plans ${loaded.plans.map((p) => p.plan_id).join(', ')}\n`,
+    );
+  return first;
 }
 
 /**

@@ -2,6 +2,8 @@ import type { BatonClient, Transport } from '../../../src-shared/contract/client
 import { createClient } from '../../../src-shared/contract/client.ts';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
+import { loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
 import type { LineComment } from '../../../src-shared/schemas/approval.ts';
 
@@ -74,6 +76,8 @@ export const api = {
   agentStats: (agent_id: string, start?: string) =>
     c().invoke('work.stats', start ? { agent_id, start } : { agent_id }),
   importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),
+  /** An example Baton ships: its agents, notes and plans (example-bundle.ts). */
+  loadExample: (bundle: ExampleBundle) => loadExampleBundle(c(), bundle),
   readMemory: (memory_id: string) => c().invoke('memory.read', { memory_id }),
   searchMemory: (query: string, filter: Record<string, string | undefined> = {}) =>
     c().invoke('memory.search', {

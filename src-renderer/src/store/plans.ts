@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand';
-import example from '../../../resources/examples/first-steps.json';
+import firstSteps from '../../../resources/examples/first-steps.json';
+import seed003 from '../../../resources/examples/seed-003.json';
+import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
 import { planImportHint } from './import-hint.ts';
@@ -17,11 +19,21 @@ export interface PlansSlice {
   importPlan(text: string, fileName: string): Promise<void>;
   upsertPlanSummary(summary: PlanSummary): void;
   /**
-   * Imports the example a first open offers (resources/examples/first-steps.json: agents that
-   * answer offline and plans they can run) and opens its first plan.
+   * Imports an example a first open offers (resources/examples/: its agents, notes and plans)
+   * and opens its first plan.
    */
-  loadExample(): Promise<void>;
+  loadExample(name: ExampleName): Promise<void>;
 }
+
+/**
+ * The examples a first open offers: agents that answer offline and plans they can run
+ * (first-steps.json), and seed 003's laptops research and email draft (seed-003.json).
+ */
+export const EXAMPLES = {
+  'first-steps': firstSteps,
+  'seed-003': seed003,
+} satisfies Record<string, ExampleBundle>;
+export type ExampleName = keyof typeof EXAMPLES;
 
 export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (set, get) => {
   /** Fetches a plan (current version) and its runs into the store. */
@@ -68,22 +80,17 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         else get().fail(`Could not import ${fileName}`, err);
       }
     },
-    async loadExample() {
+    async loadExample(name) {
       try {
-        const agents = await api.importAgents(example.agents);
+        const { agents, notesWritten, plans } = await api.loadExample(EXAMPLES[name]);
         for (const a of agents) get().upsertAgent(a);
-        // The last imported is listed first: the first plan of the example ends on top.
-        const plans: PlanSummary[] = [];
-        for (const plan of [...example.plans].reverse()) {
-          const summary = await api.importPlan(plan);
-          get().upsertPlanSummary(summary);
-          plans.unshift(summary);
-        }
+        for (const p of [...plans].reverse()) get().upsertPlanSummary(p);
         get().notify('info', 'Loaded the example', [
           `Agents: ${agents
             .map((a) => a.id)
             .sort()
             .join(', ')}`,
+          ...(notesWritten > 0 ? [`Notes in memory: ${notesWritten}`] : []),
           `Plans: ${plans.map((p) => p.name).join(', ')}`,
         ]);
         const first = plans[0];

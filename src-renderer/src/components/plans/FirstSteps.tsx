@@ -1,20 +1,19 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useBaton } from '../../store/index.ts';
+import type { ExampleName } from '../../store/plans.ts';
 import { FileButton } from '../shared/FileButton.tsx';
 import { NewPlanButton } from './NewPlanDialog.tsx';
 
 /**
  * What an empty Baton says: the three steps from nothing to a run (agents, a plan, run it),
- * each done or with what to do, and one click that loads an example that works.
+ * each done or with what to do, and one click that loads an example that works (two to choose).
  */
 export function FirstSteps() {
   const agents = useBaton((s) => s.agents.length);
   const agentsLoaded = useBaton((s) => s.agentsLoaded);
   const importAgents = useBaton((s) => s.importAgents);
   const importPlan = useBaton((s) => s.importPlan);
-  const loadExample = useBaton((s) => s.loadExample);
   const setView = useBaton((s) => s.setView);
-  const [loading, setLoading] = useState(false);
   const haveAgents = agentsLoaded && agents > 0;
   return (
     <section className="first-steps" aria-labelledby="first-steps-title">
@@ -66,24 +65,57 @@ export function FirstSteps() {
           </span>
         </li>
       </ol>
-      <div className="example">
-        <button
-          type="button"
-          className="primary"
-          disabled={loading}
-          onClick={async () => {
-            setLoading(true);
-            await loadExample();
-            setLoading(false);
-          }}
-        >
-          {loading ? 'Loading…' : 'Load a working example'}
-        </button>
-        <span className="muted small">
-          Three agents that answer offline (two programs and a person) and two plans: one that runs to the
-          end, one that waits for an approval and a review.
-        </span>
-      </div>
+      <section className="examples" aria-label="Examples">
+        <h2>Or start from an example that works</h2>
+        <Example
+          name="first-steps"
+          label="Load a working example"
+          primary
+          about="Three agents that answer offline (two programs and a person) and two plans: one that runs to the end, one that waits for an approval and a review."
+        />
+        <Example
+          name="seed-003"
+          label="Load the laptops research example"
+          about="Seed 003's “research best laptops and draft email to john@example.com”: a research agent that searches notes in Baton's memory and a mail agent that writes draft.eml from its findings (never sent). Runs offline."
+        />
+      </section>
     </section>
+  );
+}
+
+/** One example to load in a click: what it brings, said before it is loaded. */
+function Example({
+  name,
+  label,
+  about,
+  primary = false,
+}: {
+  name: ExampleName;
+  label: string;
+  about: string;
+  primary?: boolean;
+}) {
+  const loadExample = useBaton((s) => s.loadExample);
+  const [loading, setLoading] = useState(false);
+  const id = useId();
+  return (
+    <div className="example">
+      <button
+        type="button"
+        className={primary ? 'primary' : undefined}
+        disabled={loading}
+        aria-describedby={id}
+        onClick={async () => {
+          setLoading(true);
+          await loadExample(name);
+          setLoading(false);
+        }}
+      >
+        {loading ? 'Loading…' : label}
+      </button>
+      <span id={id} className="muted small">
+        {about}
+      </span>
+    </div>
   );
 }
