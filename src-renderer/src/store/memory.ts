@@ -67,7 +67,9 @@ export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = 
   },
   memoryQuery: '',
   memoryHits: [],
-  memoryLoading: false,
+  // Until the first search answers, the list is not known to be empty: it says "Searching…",
+  // not "No entries yet" (the screen searches 150 ms after it opens).
+  memoryLoading: true,
   async searchMemory(query) {
     set({ memoryQuery: query, memoryLoading: true });
     try {
@@ -81,7 +83,7 @@ export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = 
   },
   auditEntries: [],
   auditQuery: '',
-  auditLoading: false,
+  auditLoading: true,
   async searchAudit(query) {
     set({ auditQuery: query, auditLoading: true });
     try {

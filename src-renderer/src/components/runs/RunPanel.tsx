@@ -91,7 +91,8 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
       <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
         Open the build logs of this plan
       </button>
-      <details className="build-log" open>
+      {/* The run's seed-shaped record, for who wants it raw: folded, so the tasks come first. */}
+      <details className="build-log">
         <summary>
           Build log <span className="muted small">memory entry {run.memory_id}</span>
         </summary>
