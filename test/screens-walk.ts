@@ -53,8 +53,10 @@ const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
 /** Every size and scheme of what is on screen now, as `<name>-<width>-<scheme>.png`. */
 async function shoot(name: string, before?: (p: Page) => Promise<void>) {
-  // A screen loaded on first use says "Loading…" until it is there.
-  await page.waitForFunction(() => !/^Loading/.test(document.querySelector('main')?.textContent ?? ''));
+  // A screen loaded on first use says "Loading…" (the Suspense fallback) until it is there; a
+  // click just made may not have drawn even that yet.
+  await page.waitForTimeout(100);
+  await page.waitForFunction(() => !document.querySelector('main > .muted.centered'));
   for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [w, h] of SIZES) {
@@ -268,6 +270,40 @@ try {
   await shoot('23-diff-review');
   await page.getByRole('button', { name: 'Split' }).click();
   await shoot('24-diff-review-split');
+
+  // Added after the screens above, so they stay comparable with an earlier walk's: a command
+  // agent's test on its page, and a failed task retried inside its running run.
+  await nav(/^Agents/).click();
+  const testScribe = page.getByRole('button', { name: 'Test scribe' });
+  if ((await testScribe.count()) > 0) {
+    await testScribe.click();
+    await page.getByRole('status', { name: 'Test result of scribe' }).waitFor({ timeout: 30_000 });
+    await shoot('25-agent-test', async (p) => {
+      await p.getByRole('region', { name: 'Agent scribe' }).scrollIntoViewIfNeeded();
+    });
+  }
+  await rpc('plans.import', {
+    plan: {
+      plan_id: 'nightly',
+      name: 'Nightly numbers',
+      tasks: [
+        { task_id: 'fetch', description: 'Fetch the numbers', required_skills: ['flaky'] },
+        { task_id: 'chart', description: 'Chart them', required_skills: ['writing'], depends_on: ['fetch'] },
+        { task_id: 'sign-off', description: 'Sign the numbers off', required_skills: ['review'] },
+      ],
+    },
+  });
+  const nightly = (await rpc('runs.start', { plan_id: 'nightly' })) as { run_id: string };
+  for (let i = 0; i < 100; i++) {
+    const r = (await rpc('runs.get', { run_id: nightly.run_id })) as { tasks: { status: string }[] };
+    if (r.tasks.some((t) => t.status === 'skipped')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await openPlan(/Nightly numbers/);
+  await page.getByRole('status', { name: /Run status/ }).waitFor();
+  await showTask('fetch');
+  await page.getByRole('region', { name: 'Task fetch details' }).waitFor();
+  await shoot('26-task-retry-in-run');
 
   // A narrow window: the sidebar is folded to a rail; its button shows it over the screen.
   await page.setViewportSize({ width: 1024, height: 700 });

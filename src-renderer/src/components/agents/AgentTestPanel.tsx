@@ -74,7 +74,9 @@ function TestAnswer({ result: r }: { result: AgentTestResult }) {
           <pre className="wrap agent-test-output">
             {numbered(r.output).map((l) => (
               <span key={l.n} className={l.stream === 'stderr' ? 'stderr' : undefined}>
-                {l.text}
+                {r.result !== null && l.stream === 'stdout' && l.text.startsWith('::result ')
+                  ? '::result … (the answer, laid out below)'
+                  : l.text}
                 {'\n'}
               </span>
             ))}
