@@ -75,6 +75,7 @@ export function createApp(opts: AppOptions) {
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
+  let closing: Promise<void> | null = null;
   // Served by the browser host when one runs (http agents post results there); else unused.
   const agentCallbacks = createAgentCallbacks();
   // A line for an attempt that may have ended (how telling an http agent to stop went).
@@ -189,15 +190,24 @@ export function createApp(opts: AppOptions) {
     reach,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
-    close(): void {
+    /**
+     * Stops everything and closes the database at once (nothing acts after this returns); the
+     * promise settles when the store's checkpoint worker has closed its connection too. Until
+     * then that thread may still write the data directory (as the last connection it copies the
+     * WAL into baton.db and removes it; one still starting opens the database first): await it
+     * before removing or moving the directory. Called again, it answers the same promise.
+     */
+    close(): Promise<void> {
+      if (closing) return closing;
       closed = true;
       reach.stop();
       traces?.shutdown().catch((err: unknown) => opts.log?.(err));
       availability.stop();
       patterns.close();
       engine.close();
-      void checkpointer?.stop();
+      closing = checkpointer ? checkpointer.stop() : Promise.resolve();
       db.close();
+      return closing;
     },
   };
 }

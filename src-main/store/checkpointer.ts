@@ -69,9 +69,13 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
   };
   db.pragma('wal_autocheckpoint = 0');
   worker.on('error', fallback);
-  worker.on('exit', (code) => {
-    if (code !== 0) fallback();
-  });
+  // Settles once the thread has ended, however it ended (stopped, or failed at its start).
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      if (code !== 0) fallback();
+      resolve();
+    }),
+  );
   let commits = 0;
   /** Past the cap at the last look: looked at after every commit until the WAL is cut back. */
   let over = false;
@@ -98,10 +102,9 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
         opts.log?.(err);
       }
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.postMessage('stop');
-      }),
+    stop() {
+      worker.postMessage('stop'); // nothing happens when the thread has ended already
+      return exited;
+    },
   };
 }

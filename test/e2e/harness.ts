@@ -101,9 +101,10 @@ export async function flowViewport(
 }
 
 /**
- * Removes the data directory of an app this process ran (`createApp`) after `close()`. Its WAL
- * checkpointer thread stops after `close()` returns and may still write the database then; a
- * removal racing it fails (ENOTEMPTY) or leaves the folder: removed again until it is gone.
+ * Removes the data directory of an app this process ran (`createApp`) after `close()`. Awaited,
+ * `close()` settles once its WAL checkpointer thread has ended too, and one removal is enough;
+ * not awaited, that thread may still write the database, and a removal racing it fails
+ * (ENOTEMPTY) or leaves the folder: removed again until it is gone.
  */
 export async function removeDataDir(dir: string): Promise<void> {
   for (let i = 0; i < 20; i++) {

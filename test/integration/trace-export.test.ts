@@ -80,15 +80,12 @@ let model: ModelServer | null = null;
 let recv: Awaited<ReturnType<typeof receiver>> | null = null;
 const dirs: string[] = [];
 afterEach(async () => {
-  app?.close();
+  // Settles once nothing writes the data directory any more (its checkpoint worker included).
+  await app?.close();
   app = null;
   await model?.close();
   await recv?.close();
-  // Again a moment later: app.close() does not wait for the checkpoint worker, which can write baton.db back.
-  const gone = dirs.splice(0);
-  for (const d of gone) rmSync(d, { recursive: true, force: true });
-  await new Promise((r) => setTimeout(r, 300));
-  for (const d of gone) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 describe('traces leave Baton if asked', () => {

@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from './create-app.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The names of this process's threads (Linux): Node's worker threads are "WorkerThread". */
+const workerThreads = () =>
+  readdirSync('/proc/self/task').filter(
+    (t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === 'WorkerThread',
+  ).length;
+
+describe.skipIf(process.platform !== 'linux')('app.close()', () => {
+  it("settles once the store's checkpoint worker has ended, so a removed data directory stays removed", async () => {
+    const before = workerThreads();
+    // Closed as soon as it is made, the store's checkpoint worker is often still starting (a
+    // thread loading SQLite); before close waited for it, it went on after close() returned,
+    // opening the database and writing the WAL files into a directory a test had just removed
+    // (tests removed it twice to be sure). Five rounds: each one alone may find it done already.
+    for (let round = 0; round < 5; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'baton-close-'));
+      dirs.push(dir);
+      const app = createApp({ dataDir: dir, log: () => {} });
+      await app.close();
+      expect(workerThreads()).toBe(before);
+      // Every connection closed: the WAL was copied into the database and removed with its index.
+      expect(readdirSync(dir)).toEqual(['baton.db']);
+      rmSync(dir, { recursive: true, force: true });
+      expect(existsSync(dir)).toBe(false);
+    }
+  });
+
+  it('answers the same promise when called again, after the database was used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-close-'));
+    dirs.push(dir);
+    const app = createApp({ dataDir: dir, log: () => {} });
+    await app.dispatch('agents.import', { agents: [{ id: 'ash', skills: ['x'] }] });
+    const closing = app.close();
+    expect(app.close()).toBe(closing);
+    await closing;
+    expect(readdirSync(dir)).toEqual(['baton.db']);
+  });
+});
