@@ -94,9 +94,11 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
   });
 
   it('follows a run started elsewhere as it executes and ends', async () => {
-    await baton.rpc('runs.start', { plan_id: 'gamma' });
+    await baton.rpc('runs.start', { plan_id: 'gamma', actor: 'Ana' });
     await expect.poll(() => rows().count()).toBe(4);
     await expect.poll(() => rows().first().textContent()).toMatch(/^executingGamma/);
+    // Who started it, in its own column.
+    expect(await rows().first().getByRole('cell').nth(3).textContent()).toBe('Ana');
     await page.screenshot({ path: join(shots, 'runs-page.png') });
     writeFileSync(stop, '');
     await expect.poll(() => rows().first().textContent(), { timeout: 15_000 }).toMatch(/^completedGamma/);

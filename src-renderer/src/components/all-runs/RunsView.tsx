@@ -103,6 +103,7 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
           <th scope="col">Plan</th>
           <th scope="col">Run</th>
           <th scope="col">Started</th>
+          <th scope="col">By</th>
           <th scope="col">Duration</th>
           <th scope="col">Tasks</th>
         </tr>
@@ -130,6 +131,8 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
               </button>
             </th>
             <td>{new Date(r.created_at).toLocaleString()}</td>
+            {/* A person's name, schedule, trigger, cli, mcp, api; runs from before it was recorded say nothing. */}
+            <td>{r.started_by ?? '—'}</td>
             <td>
               {formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at))}
             </td>
