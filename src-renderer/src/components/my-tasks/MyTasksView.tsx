@@ -39,7 +39,13 @@ export function MyTasksView() {
             <h2 ref={focus.heading} tabIndex={-1}>
               Tasks for {me.name ?? me.id} ({count})
             </h2>
-            {count === 0 && <p className="muted">No tasks for {me.name ?? me.id} right now.</p>}
+            {count === 0 && (
+              <p className="muted">
+                No tasks for {me.name ?? me.id} right now. A task that needs{' '}
+                {me.skills.length > 0 ? me.skills.join(', ') : 'what they do'} comes here once its run reaches
+                it, and the sidebar counts it.
+              </p>
+            )}
             <ul className="cards" ref={focus.list}>
               {inbox.in_progress.map((t) => (
                 <HeldTask key={taskKey(t)} task={t} onFinish={focus.removing} />

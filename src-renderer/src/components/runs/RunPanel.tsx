@@ -31,9 +31,16 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           <h2>
             Run <code>{run.id}</code>
           </h2>
-          <p className="muted small">
-            plan v{run.plan_version} · started {new Date(run.created_at).toLocaleString()}
-            {run.finished_at && ` · took ${durationBetween(run.created_at, run.finished_at)}`}
+          {/* Broken between its parts, never inside one ("took 1.5" / "s"). */}
+          <p className="muted small run-facts">
+            <span>plan v{run.plan_version}</span> ·{' '}
+            <span>started {new Date(run.created_at).toLocaleString()}</span>
+            {run.finished_at && (
+              <>
+                {' · '}
+                <span>took {durationBetween(run.created_at, run.finished_at)}</span>
+              </>
+            )}
           </p>
         </div>
         <span className={`pill big run-${run.status}`} role="status" aria-label={`Run status: ${run.status}`}>
