@@ -1,10 +1,32 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
+import { AppError } from '../errors.ts';
+import { writePreview } from '../tools/write-preview.ts';
 import type { AppContext } from './context.ts';
 
-/** Tool calls of running attempts asked about and waited on (Claude Code's permission prompt, over MCP). */
-export function toolCallHandlers({ engine }: AppContext): ToolCallHandlers {
+/**
+ * Tool calls of running attempts asked about and waited on (Claude Code's permission prompt,
+ * over MCP), and the inbox's preview of what a call that writes a file would change.
+ */
+export function toolCallHandlers({ engine, store }: AppContext): ToolCallHandlers {
   return {
     'toolCalls.ask': (q) => engine.askToolCall(q),
     'toolCalls.wait': ({ approval_id, wait_ms }) => engine.waitToolCall(approval_id, wait_ms),
+    'toolCalls.preview': async ({ approval_id, input }) => {
+      const call = store.toolCalls.get(approval_id);
+      if (!call) throw new AppError('not_found', `tool call approval "${approval_id}" not found`);
+      const agent = call.agent_id ? store.agents.get(call.agent_id) : undefined;
+      const sources = agent?.kind === 'llm' ? (agent.tools ?? []) : [];
+      const asked = input ?? call.edited_input ?? call.input;
+      if (typeof asked !== 'object' || asked === null || Array.isArray(asked)) return { preview: null };
+      // The task's current attempt: a later one resuming the loop works in its own folder.
+      const attempt = store.runs.task(call.run_id, call.task_id)?.attempt ?? call.attempt;
+      const workspace = engine.attemptWorkspace(call.run_id, call.task_id, attempt);
+      const preview = await writePreview(
+        { tool: call.tool, server: call.server, input: asked as Record<string, unknown> },
+        sources,
+        workspace,
+      );
+      return { preview };
+    },
   };
 }

@@ -476,6 +476,11 @@ export class Engine {
     });
   }
 
+  /** Where an attempt of a task works (`<workspaceRoot>/<run>/<task>/<attempt>`, as `Attempts` makes it). */
+  attemptWorkspace(runId: string, taskId: string, attempt: number): string {
+    return join(this.rt.config.workspaceRoot, runId, taskId, String(attempt));
+  }
+
   /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */
   get worktreeRoot(): string {
     return this.rt.config.worktreeRoot;

@@ -53,6 +53,16 @@ export interface ToolCallDetails {
   edited_input: Record<string, unknown> | null;
 }
 
+/**
+ * What a tool call that writes a file (a `write_file` or `edit_file` tool) would change, for the
+ * person deciding: the file's text now (null: it does not exist yet) and after the call, and
+ * their unified diff; or why no preview can be shown (the file is outside the tool's folders,
+ * an edit's text is not in the file).
+ */
+export type WritePreview =
+  | { ok: true; path: string; before: string | null; after: string; diff: string }
+  | { ok: false; path: string | null; error: string };
+
 /** A person's answer to a tool call, as the waiting agent gets it. */
 export type ToolCallVerdict =
   | {

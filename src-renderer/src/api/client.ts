@@ -91,8 +91,24 @@ export const api = {
   taskHistory: (run_id: string, task_id: string) => c().invoke('audit.list', { run_id, task_id, limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
-  decideApproval: (approval_id: string, decision: 'approve' | 'reject', actor: string, comment?: string) =>
-    c().invoke('approvals.decide', { approval_id, decision, actor, ...(comment ? { comment } : {}) }),
+  /** `input`: a tool call approved with the arguments a person edited. */
+  decideApproval: (
+    approval_id: string,
+    decision: 'approve' | 'reject',
+    actor: string,
+    comment?: string,
+    input?: Record<string, unknown>,
+  ) =>
+    c().invoke('approvals.decide', {
+      approval_id,
+      decision,
+      actor,
+      ...(comment ? { comment } : {}),
+      ...(input ? { input } : {}),
+    }),
+  /** What a tool call that writes a file would change, with the agent's arguments or `input` as edited. */
+  previewToolCall: (approval_id: string, input?: Record<string, unknown>) =>
+    c().invoke('toolCalls.preview', input ? { approval_id, input } : { approval_id }),
   /** Asks for changes to a diff under review: a comment, and comments on lines of the diff. */
   requestChanges: (approval_id: string, actor: string, comment: string, line_comments: LineComment[]) =>
     c().invoke('approvals.decide', {

@@ -13,7 +13,13 @@ export interface ApprovalsSlice {
   inbox: { ready: PulledTask[]; in_progress: TaskRun[] };
   loadApprovals(): Promise<void>;
   /** Records a decision in your name (asking who you are first, once); false when nothing was recorded. */
-  decide(approvalId: string, approve: boolean, comment: string): Promise<boolean>;
+  decide(
+    approvalId: string,
+    approve: boolean,
+    comment: string,
+    /** A tool call approved with arguments a person edited. */
+    input?: Record<string, unknown>,
+  ): Promise<boolean>;
   /**
    * A reviewer's request for changes to a coding attempt (a diff review): the comment and line
    * comments go to the same agent, which resumes its session in the same worktree.
@@ -40,16 +46,22 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       get().fail('Could not load approvals', err);
     }
   },
-  async decide(approvalId, approve, comment) {
+  async decide(approvalId, approve, comment, input) {
     const approval = get().pending.find((a) => a.id === approvalId);
     const me = await get().requireIdentity(
       `${approve ? 'Approving' : 'Rejecting'} ${approval?.task_id ?? 'a task'}`,
     );
     if (!me) return false;
     try {
-      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment);
+      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment, input);
       set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
-      if (approval) get().notify('info', decidedText(approval.kind, approve));
+      if (approval)
+        get().notify(
+          'info',
+          input
+            ? 'Allowed with your arguments: the call runs with them'
+            : decidedText(approval.kind, approve),
+        );
       return true;
     } catch (err) {
       get().fail('The decision was not recorded', err);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ToolCallVerdict } from '../../schemas/approval.ts';
+import type { ToolCallVerdict, WritePreview } from '../../schemas/approval.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -35,6 +35,17 @@ export const toolCallMethods = {
       wait_ms: z.number().int().min(0).max(30_000).default(20_000),
     }),
   ).returns<{ verdict: ToolCallVerdict | null }>(),
+  /**
+   * What a tool call that writes a file would change (its `write_file`/`edit_file` arguments, or
+   * `input` as a person is editing them, against the file as it is now): null for a tool that
+   * writes no file. For the inbox's diff preview; it reads, never writes.
+   */
+  'toolCalls.preview': method(
+    z.strictObject({
+      approval_id: z.string().min(1).max(200),
+      input: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ).returns<{ preview: WritePreview | null }>(),
 };
 
 export type ToolCallHandlers = HandlersOf<typeof toolCallMethods>;

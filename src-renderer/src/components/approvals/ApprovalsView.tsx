@@ -9,6 +9,8 @@ import { BuildsOn } from './BuildsOn.tsx';
 
 /** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
 const DiffReview = lazy(() => import('./diff/DiffReview.tsx'));
+/** A tool call's review draws a file write's diff with the same viewer. */
+const ToolCallReview = lazy(() => import('./tool-call/ToolCallReview.tsx'));
 
 /** Every pending approval across runs, each answered in your name. */
 export function ApprovalsView() {
@@ -63,7 +65,7 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
         <ApprovalPill approval={a} />
       </div>
       {a.task_description && <p>{a.task_description}</p>}
-      {!isDiffReview(a) && <ApprovalBody approval={a} />}
+      {!isDiffReview(a) && !a.tool_call && <ApprovalBody approval={a} />}
       <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
       <p className="small muted">
         plan{' '}
@@ -92,6 +94,10 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
       {isDiffReview(a) ? (
         <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
           <DiffReview approval={a} onDeciding={onDeciding} />
+        </Suspense>
+      ) : a.tool_call ? (
+        <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
+          <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
         </Suspense>
       ) : (
         <ApprovalDecision approval={a} onDeciding={onDeciding} />

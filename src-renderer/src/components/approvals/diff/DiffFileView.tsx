@@ -12,7 +12,7 @@ const subscribeDark = (onChange: () => void) => {
 };
 
 /** Follows the OS's light or dark theme as it changes, as the rest of the app (its CSS) does. */
-function useDark(): boolean {
+export function useDark(): boolean {
   return useSyncExternalStore(subscribeDark, () => window.matchMedia(DARK).matches);
 }
 

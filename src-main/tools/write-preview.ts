@@ -1,0 +1,115 @@
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
+import type { WritePreview } from '../../src-shared/schemas/approval.ts';
+import { unifiedDiff } from './line-diff.ts';
+
+/** Files larger than this are not read for a preview. */
+const MAX_PREVIEW_BYTES = 1_000_000;
+
+/** The call a preview is asked for: its tool, its source, its arguments. */
+export interface PreviewedCall {
+  tool: string;
+  /** The source's name as the agent config has it (null: a coding CLI's own tool). */
+  server: string | null;
+  input: Record<string, unknown>;
+}
+
+/**
+ * What a tool call that writes a file would change, for the inbox: the built-in workspace tools'
+ * `write_file`, and an MCP server's `write_file` (`{path, content}`) or `edit_file`
+ * (`{path, edits: [{oldText, newText}]}`, as @modelcontextprotocol/server-filesystem has them).
+ * Null for any other tool. A file is read only where the tool may write: inside the workspace
+ * tools' folder, or for an MCP stdio server inside one of the folders its arguments name (the
+ * filesystem server's allowed directories); a relative path is taken from `workspace`, where
+ * Baton starts the server.
+ */
+export async function writePreview(
+  call: PreviewedCall,
+  sources: readonly ToolSource[],
+  workspace: string,
+): Promise<WritePreview | null> {
+  if (call.tool !== 'write_file' && call.tool !== 'edit_file') return null;
+  const source = sources.find((s) => s.name === call.server);
+  if (!source || source.kind === 'mcp_http') return null;
+  if (source.kind === 'workspace' && call.tool !== 'write_file') return null;
+  const path = call.input.path;
+  if (typeof path !== 'string' || path === '')
+    return { ok: false, path: null, error: 'path: expected the file’s path as a string' };
+  const folders =
+    source.kind === 'workspace' ? [source.dir ?? workspace] : source.args.filter((a) => isAbsolute(a));
+  const target = resolve(source.kind === 'workspace' ? (source.dir ?? workspace) : workspace, path);
+  const where = await insideAny(target, folders);
+  if (!where)
+    return {
+      ok: false,
+      path,
+      error: `no preview: ${path} is outside the folders the tool may write (${folders.join(', ') || 'none named'})`,
+    };
+  const shown = relative(where.root, where.real) || path;
+  let before: string | null;
+  try {
+    const bytes = await readFile(target);
+    if (bytes.length > MAX_PREVIEW_BYTES)
+      return { ok: false, path, error: `no preview: ${path} is over ${MAX_PREVIEW_BYTES} bytes` };
+    before = bytes.toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      return { ok: false, path, error: `no preview: ${(err as Error).message}` };
+    before = null;
+  }
+  const after = call.tool === 'write_file' ? contentOf(call.input) : applyEdits(before, call.input.edits);
+  if (typeof after !== 'string') return { ok: false, path, error: after.error };
+  return { ok: true, path: shown, before, after, diff: unifiedDiff(shown, before, after) };
+}
+
+function contentOf(input: Record<string, unknown>): string | { error: string } {
+  return typeof input.content === 'string' ? input.content : { error: 'content: expected a string' };
+}
+
+/** The file after the filesystem server's `edit_file` edits, each `oldText` replaced once, in order. */
+function applyEdits(before: string | null, edits: unknown): string | { error: string } {
+  if (before === null) return { error: 'no preview: edit_file edits a file that does not exist' };
+  if (!Array.isArray(edits)) return { error: 'edits: expected a list of {oldText, newText}' };
+  let text = before;
+  for (const [i, e] of edits.entries()) {
+    const edit = e as { oldText?: unknown; newText?: unknown } | null;
+    if (typeof edit?.oldText !== 'string' || typeof edit.newText !== 'string')
+      return { error: `edits[${i}]: expected {oldText, newText} as strings` };
+    const at = text.indexOf(edit.oldText);
+    if (at < 0) return { error: `edits[${i}].oldText is not in the file as written` };
+    text = text.slice(0, at) + edit.newText + text.slice(at + edit.oldText.length);
+  }
+  return text;
+}
+
+/**
+ * The folder of `folders` that `target` is in, following symbolic links of the part of the path
+ * that exists (a link out of the folder is out); null when it is in none.
+ */
+async function insideAny(target: string, folders: string[]): Promise<{ root: string; real: string } | null> {
+  const real = await realOfExisting(target);
+  for (const f of folders) {
+    const root = await realpath(f).catch(() => null);
+    if (!root) continue;
+    const rel = relative(root, real);
+    if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)))
+      return { root, real };
+  }
+  return null;
+}
+
+async function realOfExisting(path: string): Promise<string> {
+  let rest = '';
+  let at = path;
+  for (;;) {
+    try {
+      return resolve(await realpath(at), rest);
+    } catch {
+      const up = dirname(at);
+      if (up === at) return path;
+      rest = rest ? `${at.slice(up.length + 1)}/${rest}` : at.slice(up.length + 1);
+      at = up;
+    }
+  }
+}
