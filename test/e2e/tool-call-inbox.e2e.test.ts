@@ -121,7 +121,9 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     await call(app, 'plans.import', {
       plan: {
         plan_id: 'service',
-        tasks: [{ task_id: 'configure', description: 'Move the service to port 8080', required_skills: ['ops'] }],
+        tasks: [
+          { task_id: 'configure', description: 'Move the service to port 8080', required_skills: ['ops'] },
+        ],
       },
     });
     runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'service' })).run_id;
@@ -150,12 +152,9 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
   it('says who asks for which tool of which server, and what the agent said before asking', async () => {
     await card().waitFor();
     const facts = card().getByRole('definition');
-    await expect.poll(() => facts.allTextContents()).toEqual([
-      'Mila (mila)',
-      'configure, attempt 1',
-      'write_file',
-      'files',
-    ]);
+    await expect
+      .poll(() => facts.allTextContents())
+      .toEqual(['Mila (mila)', 'configure, attempt 1', 'write_file', 'files']);
     expect(await card().getByLabel('What the agent said so far').textContent()).toBe(
       'The service should listen on 8080 on every interface. I will write its config.',
     );
@@ -205,7 +204,10 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     );
     const first = app.store.approvals.list().find((a) => a.id !== readme.id && a.kind === 'tool_call');
     expect(first).toMatchObject({ status: 'approved', actor: 'Ana' });
-    expect(app.store.toolCalls.get(first!.id)?.edited_input).toEqual({ path: 'service.toml', content: EDITED });
+    expect(app.store.toolCalls.get(first!.id)?.edited_input).toEqual({
+      path: 'service.toml',
+      content: EDITED,
+    });
   });
 
   it('previews an MCP filesystem edit_file and denies it with a message the model reads', async () => {
