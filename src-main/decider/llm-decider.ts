@@ -1,8 +1,10 @@
+import { z } from 'zod';
+import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import { decisionSchema } from '../../src-shared/schemas/decision.ts';
 import type { Executor } from '../engine/executor.ts';
-import { askLlm, extractJson } from '../llm/ask.ts';
+import { askLlmStructured } from '../llm/ask.ts';
 import type { SecretResolver } from '../secrets.ts';
 
 /** Seed 002's decision prompt: the goal, the completed task, outputs, history and agents. */
@@ -44,43 +46,36 @@ export interface LlmDecision {
   cost: number;
 }
 
+/** The decision JSON as JSON Schema, for `response_format` and the check of the answer. */
+const decisionJsonSchema = z.toJSONSchema(decisionSchema, { io: 'input', unrepresentable: 'any' });
+
 /**
- * The LLM decider: asks the model, validates its JSON with the decision schema; an invalid
- * answer is retried once, then the decision is to escalate to a person.
+ * The LLM decider: asks the model for a decision through the structured-output path a task's
+ * `output_schema` takes (`askLlmStructured`: `response_format` where the server takes it, the
+ * answer validated, a mismatch asked again once); an answer that still does not match, or a
+ * model that fails, makes the decision to escalate to a person, naming what went wrong.
  */
 export async function decideByLlm(
   agent: LlmAgent,
   ctx: DecisionContext,
   deps: { executor: Executor; secrets: SecretResolver; signal?: AbortSignal },
 ): Promise<LlmDecision> {
-  const problems: string[] = [];
-  let cost = 0;
-  const question = decisionPrompt(ctx);
-  let prompt = question;
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    const answer = await askLlm(agent, prompt, deps);
-    if (!answer.ok) {
-      problems.push(`attempt ${attempt}: ${answer.error}`);
-      continue;
-    }
-    cost += answer.cost;
-    try {
-      const parsed = decisionSchema.safeParse(extractJson(answer.text));
-      if (parsed.success) return { decision: parsed.data, problems, cost };
-      const issue = parsed.error.issues[0]!;
-      problems.push(`attempt ${attempt}: ${issue.path.join('.') || '(answer)'}: ${issue.message}`);
-    } catch (err) {
-      problems.push(`attempt ${attempt}: ${(err as Error).message}`);
-    }
-    prompt = `${question}\n\nYour previous answer was invalid (${problems.at(-1)}). Answer with the JSON object only.`;
-  }
+  const answer = await askLlmStructured(agent, decisionPrompt(ctx), decisionJsonSchema, deps);
+  let problem: string;
+  if (answer.ok) {
+    // What JSON Schema cannot say (defaults filled in) is zod's to check.
+    const parsed = decisionSchema.safeParse(answer.value);
+    if (parsed.success) return { decision: parsed.data, problems: [], cost: answer.cost };
+    const issue = parsed.error.issues[0]!;
+    problem = `${formatPath(issue.path) || '(answer)'}: ${issue.message}`;
+  } else problem = answer.error;
   return {
     decision: {
       action: 'escalate_to_human',
-      reasoning: `The decider model gave no valid decision (${problems.join('; ')}), so a person should decide.`,
+      reasoning: `The decider model gave no valid decision (${problem}), so a person should decide.`,
       urgency: 'high',
     },
-    problems,
-    cost,
+    problems: [problem],
+    cost: answer.cost,
   };
 }

@@ -1,20 +1,48 @@
 import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { SecretResolver } from '../secrets.ts';
 
-export type Answer = { ok: true; text: string; cost: number } | { ok: false; error: string };
+/** A structured answer: the JSON value that matched the schema, or why none did. */
+export type StructuredAnswer =
+  | { ok: true; value: unknown; cost: number }
+  | { ok: false; error: string; cost: number };
 
 /**
- * Asks an `llm` agent one question through its executor (so retries, streaming, secrets,
- * redaction and the price table all apply). The agent's charter is the system prompt.
+ * Asks an `llm` agent a question whose answer must match a JSON Schema, through the same path as
+ * a task's `output_schema` (the tool loop, `executors/llm/loop/`): the schema goes to the server
+ * as `response_format` where it takes one, the answer is validated, a mismatch is asked again
+ * once, then it is an error naming the mismatch. The agent's own tools are not offered: a
+ * question to the decider or planner is answered from what the prompt says.
  */
-export async function askLlm(
+export async function askLlmStructured(
   agent: LlmAgent,
   question: string,
+  schema: Record<string, unknown>,
   deps: { executor: Executor; secrets: SecretResolver; signal?: AbortSignal },
-): Promise<Answer> {
-  const task = taskSpecSchema.parse({ task_id: 'question', description: question });
+): Promise<StructuredAnswer> {
+  const task = taskSpecSchema.parse({ task_id: 'question', description: question, output_schema: schema });
+  const asked = await ask({ ...agent, tools: [], tool_policy: [] }, task, deps);
+  if (!asked.ok)
+    return {
+      ok: false,
+      error: asked.error.replace("the task's output_schema", 'the required JSON Schema'),
+      cost: asked.cost,
+    };
+  return { ok: true, value: asked.output, cost: asked.cost };
+}
+
+/**
+ * One question as a task of the agent's executor (so retries, streaming, secrets, redaction and
+ * the price table all apply; the agent's charter is the system prompt): its result's output, or
+ * its error, and what it cost either way.
+ */
+async function ask(
+  agent: LlmAgent,
+  task: TaskSpec,
+  deps: { executor: Executor; secrets: SecretResolver; signal?: AbortSignal },
+): Promise<{ ok: true; output: unknown; cost: number } | { ok: false; error: string; cost: number }> {
   let cost = 0;
   const events = deps.executor.start(
     {
@@ -32,24 +60,11 @@ export async function askLlm(
     deps.signal ?? new AbortController().signal,
   );
   for await (const ev of events) {
+    // A single completion reports usage; the tool loop prices each model turn in a usage step.
     if (ev.type === 'usage') cost += ev.cost;
-    if (ev.type === 'error') return { ok: false, error: ev.message };
-    if (ev.type === 'result') {
-      const text = (ev.output as { text?: unknown } | null)?.text;
-      return typeof text === 'string'
-        ? { ok: true, text, cost }
-        : { ok: false, error: 'the model returned no text' };
-    }
+    if (ev.type === 'step' && ev.step.kind === 'usage') cost += ev.step.cost_usd ?? 0;
+    if (ev.type === 'error') return { ok: false, error: ev.message, cost };
+    if (ev.type === 'result') return { ok: true, output: ev.output, cost };
   }
-  return { ok: false, error: 'the model gave no answer' };
-}
-
-/** The first JSON object in a model's answer (models wrap JSON in prose or code fences). */
-export function extractJson(text: string): unknown {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/.exec(text);
-  const body = fenced ? fenced[1]! : text;
-  const start = body.indexOf('{');
-  const end = body.lastIndexOf('}');
-  if (start === -1 || end <= start) throw new Error('the answer holds no JSON object');
-  return JSON.parse(body.slice(start, end + 1));
+  return { ok: false, error: 'the model gave no answer', cost };
 }

@@ -5,7 +5,7 @@ import { parsePlan } from '../../src-shared/schemas/plan.ts';
 import { planJsonSchema } from '../../src-shared/schemas/plan-json-schema.ts';
 import type { Executor } from '../engine/executor.ts';
 import { AppError } from '../errors.ts';
-import { askLlm, extractJson } from '../llm/ask.ts';
+import { askLlmStructured } from '../llm/ask.ts';
 import type { SecretResolver } from '../secrets.ts';
 
 function planningPrompt(goal: string, agents: { id: string; skills: string[] }[], planId: string): string {
@@ -23,8 +23,11 @@ function planningPrompt(goal: string, agents: { id: string; skills: string[] }[]
 }
 
 /**
- * The LLM planner: the model answers with a plan, which is validated like any imported plan.
- * An invalid answer is an error the user sees (naming each problem), never a broken plan.
+ * The LLM planner: the model answers with a plan through the structured-output path a task's
+ * `output_schema` takes (`askLlmStructured`: the plan JSON Schema as `response_format` where the
+ * server takes it, the answer validated, a mismatch asked again once), then the plan is validated
+ * like any imported plan (the graph rules JSON Schema cannot say). An answer that does not match
+ * is an error naming the mismatch, never a broken plan.
  */
 export async function draftPlanWithLlm(
   agent: LlmAgent,
@@ -32,15 +35,17 @@ export async function draftPlanWithLlm(
   opts: { plan_id: string; project_id?: string | undefined; agents: { id: string; skills: string[] }[] },
   deps: { executor: Executor; secrets: SecretResolver },
 ): Promise<{ plan: PlanInput; notes: string[] }> {
-  const answer = await askLlm(agent, planningPrompt(goal, opts.agents, opts.plan_id), deps);
+  const answer = await askLlmStructured(
+    agent,
+    planningPrompt(goal, opts.agents, opts.plan_id),
+    planJsonSchema(),
+    deps,
+  );
   if (!answer.ok)
-    throw new AppError('unavailable', `the planner agent "${agent.id}" failed: ${answer.error}`);
-  let raw: unknown;
-  try {
-    raw = extractJson(answer.text);
-  } catch (err) {
-    throw new AppError('invalid_input', `the planner's answer is not a plan: ${(err as Error).message}`);
-  }
+    throw answer.error.startsWith('the answer')
+      ? new AppError('invalid_input', `the planner's answer is not a plan: ${answer.error}`)
+      : new AppError('unavailable', `the planner agent "${agent.id}" failed: ${answer.error}`);
+  const raw = answer.value;
   if (raw && typeof raw === 'object' && opts.project_id)
     (raw as Record<string, unknown>).project_id ??= opts.project_id;
   const parsed = parsePlan(raw);

@@ -210,8 +210,12 @@ describe('the decider (seed 002)', () => {
     expect(prompt).toContain('- backend_developer (echo, ONLINE): api');
   });
 
-  it('llm: an invalid answer is retried once, then the decision is to escalate', async () => {
-    const server = await model(() => 'I think we should probably continue?');
+  it('llm: asks with the decision JSON Schema as response_format; an answer that does not match is asked again once, then the decision is to escalate naming the mismatch', async () => {
+    const server = await model((prompt) =>
+      prompt.includes('does not match')
+        ? JSON.stringify({ action: 'carry_on', reasoning: 'still unsure' })
+        : 'I think we should probably continue?',
+    );
     app = createApp({ dataDir: ':memory:', log: () => {} });
     await setup(app, [brain(server.url), { id: 'w', skills: ['x'] }], {
       plan_id: 'p',
@@ -223,11 +227,51 @@ describe('the decider (seed 002)', () => {
     );
     const [approval] = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
     expect(approval!.kind).toBe('escalation');
-    expect(approval!.reason).toMatch(/gave no valid decision \(attempt 1: .*; attempt 2: /);
-    expect(server.requests).toHaveLength(2);
-    expect(JSON.parse(server.requests[1]!.body).messages.at(-1).content).toContain(
-      'Your previous answer was invalid',
+    expect(approval!.reason).toContain(
+      'gave no valid decision (the answer does not match the required JSON Schema: data/action must be equal to one of the allowed values)',
     );
+    expect(server.requests).toHaveLength(2);
+    const first = JSON.parse(server.requests[0]!.body);
+    expect(first.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { schema: { properties: { action: { enum: expect.arrayContaining(['create_task']) } } } },
+    });
+    // The decider is asked without the agent's tools.
+    expect(first.tools).toBeUndefined();
+    expect(JSON.parse(server.requests[1]!.body).messages.at(-1).content).toMatch(
+      /^Your answer does not match the required JSON Schema: the answer is not JSON/,
+    );
+  });
+
+  it('llm: a model server that refuses response_format is asked without it, and its answer is still checked', async () => {
+    const server = await localServer((req, res) => {
+      const body = JSON.parse(req.body) as { response_format?: unknown };
+      if (body.response_format) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ error: { message: 'response_format is not supported' } }));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          model: 'tiny',
+          choices: [
+            {
+              message: { role: 'assistant', content: '{"action":"project_complete","reasoning":"done"}' },
+              finish_reason: 'stop',
+            },
+          ],
+        }),
+      );
+    });
+    closeServer = () => server.close();
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    const run = await setup(app, [brain(server.url), { id: 'w', skills: ['x'] }], {
+      plan_id: 'p',
+      decider: { kind: 'llm', agent_id: 'brain' },
+      tasks: [{ task_id: 'a', description: 'first', required_skills: ['x'] }],
+    });
+    expect((await app.engine.whenSettled(run)).status).toBe('completed');
+    expect(server.requests.map((r) => 'response_format' in JSON.parse(r.body))).toEqual([true, false]);
   });
 
   it('guardrails: the same task twice is a loop, and the cap on created tasks holds', async () => {

@@ -69,6 +69,24 @@ describe('scope: goal → draft plan', () => {
     expect(prompt).toContain('"depends_on"'); // the plan JSON Schema is in the prompt
   });
 
+  it('asks with the plan JSON Schema as response_format; an answer that does not match is asked again once, then an error naming the mismatch', async () => {
+    const server = await planner(JSON.stringify({ plan_id: 'x', tasks: [{ name: 'a' }] }));
+    await expect(
+      call(app, 'scope.draft', { goal: 'anything at all', planner_agent_id: 'planner' }),
+    ).rejects.toThrow(
+      "the planner's answer is not a plan: the answer does not match the required JSON Schema: data/tasks/0 must have required property 'task_id'",
+    );
+    expect(server.requests).toHaveLength(2);
+    const first = JSON.parse(server.requests[0]!.body);
+    expect(first.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { schema: { properties: { tasks: { type: 'array' } } } },
+    });
+    expect(JSON.parse(server.requests[1]!.body).messages.at(-1).content).toContain(
+      'Your answer does not match the required JSON Schema',
+    );
+  });
+
   it('an invalid plan from the model is an error naming the problem, not a broken plan', async () => {
     await planner(
       JSON.stringify({ plan_id: 'x', tasks: [{ task_id: 'a', description: 'loop', depends_on: ['a'] }] }),

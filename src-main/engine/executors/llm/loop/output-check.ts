@@ -4,7 +4,8 @@ const validator = new AjvJsonSchemaValidator();
 
 /**
  * A task's answer against its `output_schema`: the JSON value, or what is wrong with it. The
- * text may be wrapped in a Markdown code fence (many models do it even when told not to).
+ * text may be wrapped in a Markdown code fence, or be one inside prose (many models do it even
+ * when told not to).
  */
 export function checkOutput(
   text: string,
@@ -15,7 +16,14 @@ export function checkOutput(
   try {
     value = JSON.parse(body);
   } catch (err) {
-    return { ok: false, error: `the answer is not JSON (${(err as Error).message})` };
+    // A fenced JSON block inside prose ("Here is the plan: ```json …```") is the answer.
+    const fenced = /```(?:json)?\s*\n([\s\S]*?)\n\s*```/.exec(text)?.[1];
+    try {
+      if (fenced === undefined) throw err;
+      value = JSON.parse(fenced);
+    } catch {
+      return { ok: false, error: `the answer is not JSON (${(err as Error).message})` };
+    }
   }
   let check: ReturnType<ReturnType<typeof validator.getValidator>>;
   try {
