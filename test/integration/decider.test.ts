@@ -248,7 +248,8 @@ describe('the decider (seed 002)', () => {
       const body = JSON.parse(req.body) as { response_format?: unknown };
       if (body.response_format) {
         res.writeHead(400, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ error: { message: 'response_format is not supported' } }));
+        res.end(JSON.stringify({ error: { message: 'response_format is not supported' } }));
+        return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
