@@ -12,6 +12,7 @@ import { createAgentCallbacks } from '../engine/executors/http/http-callbacks.ts
 import type { AttemptLog } from '../engine/executors/http/http-cancel.ts';
 import { createExecutors } from '../engine/executors/index.ts';
 import { EventBus } from '../events/event-bus.ts';
+import { createAttemptLinks } from '../mcp/attempt-links.ts';
 import type { ReachOptions } from '../reach/reach.ts';
 import { createReach } from '../reach/reach.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
@@ -78,6 +79,8 @@ export function createApp(opts: AppOptions) {
   let closing: Promise<void> | null = null;
   // Served by the browser host when one runs (http agents post results there); else unused.
   const agentCallbacks = createAgentCallbacks();
+  // Served by the browser host's /mcp when one runs: coding CLIs reach Baton's MCP server as their attempt.
+  const mcpLinks = createAttemptLinks();
   // A line for an attempt that may have ended (how telling an http agent to stop went).
   const attemptLog: AttemptLog = (l) => {
     if (closed) return;
@@ -87,6 +90,7 @@ export function createApp(opts: AppOptions) {
   const executors = {
     ...createExecutors({
       agentCallbacks,
+      mcpLinks,
       attemptLog,
       ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
     }),
@@ -187,6 +191,7 @@ export function createApp(opts: AppOptions) {
     handlers,
     dispatch,
     agentCallbacks,
+    mcpLinks,
     reach,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,

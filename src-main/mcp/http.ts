@@ -6,10 +6,12 @@ import { readJsonBody, refuseBody, securityHeaders } from '../host/browser/respo
 import { mcpClient } from './mcp-client.ts';
 import type { BatonMcpOptions } from './server.ts';
 import { createBatonMcpServer } from './server.ts';
+import type { AttemptIdentity } from './tool.ts';
 
 /** What the browser host serves at `/mcp`, once a request passed its Host, token and Origin checks. */
 export interface McpEndpoint {
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** `attempt`: the task attempt the request's token speaks for (an attempt link), whose `approve` it serves. */
+  handle(req: IncomingMessage, res: ServerResponse, attempt?: AttemptIdentity | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,14 +23,19 @@ const MAX_MCP_BODY = 64 * 1024 * 1024;
  * 2025 ones statelessly, one server instance per request), served from node:http without a
  * framework: the host reads the body under its own limits, the request becomes a web `Request`
  * (aborted when the client goes away), and the `Response`, JSON or an SSE stream, is written back
- * as it comes. The host checked the token before: the SDK sees no credentials.
+ * as it comes. The host checked the token before: the SDK sees no credentials, only the attempt
+ * an attempt link's token speaks for (`attempt-links.ts`), which offers that attempt's `approve`.
  */
 export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): McpEndpoint {
   const tools = mcpClient(client);
   // Requests the SDK refuses (a bad JSON-RPC message) are answered to their client; nothing to log.
-  const handler = createMcpHandler(() => createBatonMcpServer(tools, opts), { onerror: () => {} });
+  // The attempt a request speaks for reaches the per-request server as its authInfo (the SDK passes it through).
+  const handler = createMcpHandler(
+    ({ authInfo }) => createBatonMcpServer(tools, { ...opts, attempt: attemptOf(authInfo?.extra) }),
+    { onerror: () => {} },
+  );
   return {
-    async handle(req, res) {
+    async handle(req, res, attempt = null) {
       let parsedBody: unknown;
       if (req.method === 'POST') {
         const body = await readJsonBody(req, MAX_MCP_BODY);
@@ -44,11 +51,21 @@ export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): M
         headers: webHeaders(req.headers),
         signal: gone.signal,
       });
-      const response = await handler.fetch(request, parsedBody === undefined ? {} : { parsedBody });
+      const authInfo = attempt
+        ? { token: 'attempt-link', clientId: 'baton-attempt', scopes: [], extra: { attempt } }
+        : undefined;
+      const response = await handler.fetch(request, {
+        ...(parsedBody === undefined ? {} : { parsedBody }),
+        ...(authInfo ? { authInfo } : {}),
+      });
       await send(res, response, gone.signal);
     },
     close: () => handler.close(),
   };
+}
+
+function attemptOf(extra: Record<string, unknown> | undefined): AttemptIdentity | null {
+  return (extra?.attempt as AttemptIdentity | undefined) ?? null;
 }
 
 function webHeaders(headers: IncomingHttpHeaders): Headers {

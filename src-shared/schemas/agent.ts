@@ -188,28 +188,44 @@ export const codingProviderSchema = z.strictObject({
 });
 
 /** A coding-agent CLI run headless in a git worktree (src-main/engine/executors/coding/). */
-export const codingAgentSchema = z.strictObject({
-  ...commonShape,
-  kind: z.literal('coding'),
-  cli: z.enum(CODING_CLIS),
-  /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
-  executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
-  /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
-  model: z.string().min(1, 'must not be empty').max(200).optional(),
-  /** Extra arguments, after Baton's own (a sandbox option, a permission mode). */
-  args: z.array(z.string().max(100_000)).max(1_000).default([]),
-  /** The only environment the CLI gets besides PATH, HOME, LANG, TERM, TMPDIR and its provider's. */
-  env: envMapSchema.default({}),
-  provider: codingProviderSchema.optional(),
-  /** Wall-clock limit of one attempt; the CLI's process tree is stopped past it. */
-  timeout_s: timeoutSchema.optional(),
-  /** Most one attempt may spend (USD): claude stops itself; Baton stops the others when their usage passes it. */
-  max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
-  /** The default `review` of its tasks: `diff` waits for a person to review the diff after each attempt. */
-  review: z.enum(['diff', 'none']).optional(),
-  /** Prices by model name (USD per million tokens) for CLIs that do not report cost; Baton's table otherwise. */
-  prices: z.record(z.string().min(1).max(200), modelPriceSchema).optional(),
-});
+export const codingAgentSchema = z
+  .strictObject({
+    ...commonShape,
+    kind: z.literal('coding'),
+    cli: z.enum(CODING_CLIS),
+    /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
+    executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
+    /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
+    model: z.string().min(1, 'must not be empty').max(200).optional(),
+    /** Extra arguments, after Baton's own (a sandbox option, a permission mode). */
+    args: z.array(z.string().max(100_000)).max(1_000).default([]),
+    /** The only environment the CLI gets besides PATH, HOME, LANG, TERM, TMPDIR and its provider's. */
+    env: envMapSchema.default({}),
+    provider: codingProviderSchema.optional(),
+    /** Wall-clock limit of one attempt; the CLI's process tree is stopped past it. */
+    timeout_s: timeoutSchema.optional(),
+    /** Most one attempt may spend (USD): claude stops itself; Baton stops the others when their usage passes it. */
+    max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
+    /** The default `review` of its tasks: `diff` waits for a person to review the diff after each attempt. */
+    review: z.enum(['diff', 'none']).optional(),
+    /** Prices by model name (USD per million tokens) for CLIs that do not report cost; Baton's table otherwise. */
+    prices: z.record(z.string().min(1).max(200), modelPriceSchema).optional(),
+    /**
+     * Who answers the CLI when it asks to use a tool: `skip` (default) lets every call run unasked;
+     * `inbox` asks a person in Baton's approvals inbox (Claude Code only, through Baton's MCP server
+     * and `--permission-prompt-tool`). Codex, opencode and qwen-code have no such hook headless:
+     * their own modes go in `args`.
+     */
+    tool_approvals: z.enum(['skip', 'inbox']).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.tool_approvals === 'inbox' && a.cli !== 'claude')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_approvals'],
+        message: `"inbox" needs cli "claude": ${a.cli} has no permission hook in headless mode (pass its own mode in args)`,
+      });
+  });
 
 const agentKindsSchema = z.discriminatedUnion('kind', [
   echoAgentSchema,

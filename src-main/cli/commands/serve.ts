@@ -60,6 +60,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       allowedHosts: opts.allowHosts,
       routes: createRestHandler(app.dispatch),
       mcp,
+      mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,
       triggers: app.reach.triggerRoute,
       ...(opts.token ? { token: opts.token } : {}),

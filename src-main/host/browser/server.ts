@@ -12,8 +12,10 @@ import type { Dispatch } from '../../app/dispatch.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import type { EventBus } from '../../events/event-bus.ts';
+import type { AttemptLinks } from '../../mcp/attempt-links.ts';
+import type { AttemptIdentity } from '../../mcp/tool.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
-import { authenticate, originAllowed, tokenPresented } from './auth.ts';
+import { authenticate, bearer, originAllowed, tokenPresented } from './auth.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import { createEdgeServer, guard, refuseSocket } from './edge.ts';
@@ -64,7 +66,15 @@ export interface BrowserHostOptions {
    * Baton's MCP server at `/mcp` (src-main/mcp/http.ts), behind the same Host, token and Origin
    * checks as the API; without it `/mcp` is not served.
    */
-  mcp?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void>; close(): Promise<void> };
+  mcp?: {
+    handle(req: IncomingMessage, res: ServerResponse, attempt?: AttemptIdentity | null): Promise<void>;
+    close(): Promise<void>;
+  };
+  /**
+   * Coding CLIs' links to `/mcp` (src-main/mcp/attempt-links.ts): a link's token opens `/mcp` only,
+   * speaking for its attempt. The host tells it where `/mcp` is served.
+   */
+  mcpLinks?: AttemptLinks;
 }
 
 export interface BrowserHost {
@@ -111,7 +121,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (opts.triggers && target.path.startsWith('/api/triggers/')) return opts.triggers(req, res, target);
     if (!hostAllowed(req)) return refuseHost(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
-    if (target.path === '/mcp' && opts.mcp) return admitted(req, res) ? opts.mcp.handle(req, res) : undefined;
+    if (target.path === '/mcp' && opts.mcp) {
+      // A coding CLI's attempt link: /mcp for its attempt, without the launch token.
+      const attempt = opts.mcpLinks?.attemptOf(bearer(req)) ?? null;
+      if (attempt) {
+        if (!originAllowed(req))
+          return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
+        return opts.mcp.handle(req, res, attempt);
+      }
+      return admitted(req, res) ? opts.mcp.handle(req, res) : undefined;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
         error: { code: 'method_not_allowed', message: `${req.method} not allowed` },
@@ -219,6 +238,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
+  // Coding CLIs run on this machine: they reach /mcp at this host's own loopback URL.
+  if (opts.mcp) opts.mcpLinks?.serveAt(new URL('/mcp', url).href);
   const infoFile = opts.dataDir ? join(opts.dataDir, 'server.json') : undefined;
   if (infoFile) {
     writeFileSync(infoFile, `${JSON.stringify({ url, port, token, pid: process.pid }, null, 2)}\n`, {
@@ -235,6 +256,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     allowedHosts: allowed,
     async close() {
       opts.agentCallbacks?.serveAt(null);
+      opts.mcpLinks?.serveAt(null);
       await opts.mcp?.close();
       broadcast.close();
       wss.close();

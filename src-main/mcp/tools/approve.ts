@@ -25,7 +25,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * Claude Code's permission prompt (`claude -p --permission-prompt-tool mcp__baton__approve`):
  * each tool call Claude Code would ask a person about becomes an approval of kind `tool_call` in
  * Baton's inbox, for the task attempt this server speaks for (`baton mcp` started with
- * BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT). It waits for a person — progress every 10 s
+ * BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT, or `/mcp` reached with an attempt link's token).
+ * It waits for a person — progress every 10 s
  * keeps Claude Code's idle limits from ending the call — and answers Claude Code's permission
  * result: `{"behavior":"allow","updatedInput":…}` (the person's edited arguments, if any) or
  * `{"behavior":"deny","message":…}`. It decides nothing itself: only people do.
@@ -53,7 +54,7 @@ function approve(): BatonTool {
         throw new ContractError({
           code: 'invalid_input',
           message:
-            'approve: this MCP server speaks for no Baton task; start `baton mcp` with BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT (the coding executor does)',
+            'approve: this MCP server speaks for no Baton task; start `baton mcp` with BATON_RUN_ID, BATON_TASK_ID and BATON_ATTEMPT, or reach /mcp with an attempt link (the coding executor does)',
         });
       // Claude Code names MCP tools mcp__<server>__<tool>.
       const mcp = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(args.tool_name);

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { AttemptLink, AttemptLinks } from '../../../mcp/attempt-links.ts';
 import { redact, redactValue } from '../../../secrets.ts';
 import { stopOrphans } from '../../coding-sessions.ts';
 import type { CodingContext, Executor, ExecutorEvent, SessionNote, TaskContext } from '../../executor.ts';
@@ -23,6 +24,8 @@ export interface CodingExecutorOptions {
   graceMs?: number;
   /** Baton's clock for steps whose events carry no time (default Date.now). */
   now?: () => number;
+  /** Links to Baton's MCP server for agents whose tool calls a person approves (`tool_approvals: "inbox"`). */
+  mcpLinks?: AttemptLinks;
 }
 
 /** `$0.62`, `$0.0031`: enough digits to tell a cap from what passed it. */
@@ -42,7 +45,8 @@ const error = (message: string): ExecutorEvent => ({ type: 'error', message });
 export function createCodingExecutor(opts: CodingExecutorOptions = {}): Executor {
   const graceMs = opts.graceMs ?? 2_000;
   const now = opts.now ?? Date.now;
-  return cappedExecutor('coding', (ctx, signal) => codingAttempt(ctx, signal, graceMs, now));
+  const links = opts.mcpLinks ?? null;
+  return cappedExecutor('coding', (ctx, signal) => codingAttempt(ctx, signal, graceMs, now, links));
 }
 
 async function* codingAttempt(
@@ -50,6 +54,7 @@ async function* codingAttempt(
   signal: AbortSignal,
   graceMs: number,
   now: () => number,
+  links: AttemptLinks | null,
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   const coding = ctx.coding;
@@ -108,7 +113,17 @@ async function* codingAttempt(
   };
 
   const tmp = join(ctx.workspace, 'tmp');
+  let link: AttemptLink | null = null;
   try {
+    if (agent.tool_approvals === 'inbox') {
+      // The CLI asks Baton's MCP server, as this attempt, about each tool call (a person answers).
+      link = links?.open({ run_id: ctx.run_id, task_id: ctx.task.task_id, attempt: ctx.attempt }) ?? null;
+      if (!link)
+        return yield error(
+          `coding agent "${agent.id}" has its tool calls approved in Baton's inbox (tool_approvals "inbox"), which needs Baton's MCP server at /mcp: no host serves it in this process (run Baton with \`baton serve\`)`,
+        );
+      secrets.push(link.token);
+    }
     await mkdir(tmp, { recursive: true, mode: 0o700 });
     const setup = coding.workspace.setup_command;
     if (setup && worktree.state !== 'reused') {
@@ -127,12 +142,13 @@ async function* codingAttempt(
     yield* runAgent(
       ctx,
       coding,
-      { worktree, from, provider, clean, secrets, tmp, env: { ...wsEnv.env, ...agentEnv.env } },
+      { worktree, from, provider, clean, secrets, tmp, env: { ...wsEnv.env, ...agentEnv.env }, link },
       signal,
       graceMs,
       now,
     );
   } finally {
+    link?.close();
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
   }
 }
@@ -146,6 +162,8 @@ interface Ready {
   tmp: string;
   /** The workspace's and agent's environment, secrets resolved. */
   env: Record<string, string>;
+  /** Baton's MCP server for this attempt, when a person approves the CLI's tool calls. */
+  link: AttemptLink | null;
 }
 
 /** The CLI's run in the prepared worktree: prompt, process, steps, caps, and the result. */
@@ -189,6 +207,7 @@ async function* runAgent(
       maxCostUsd:
         cap === null || !adapter.nativeBudget ? null : Number((cap + (coding.prior.usd ?? 0)).toFixed(6)),
       root: typeof process.getuid === 'function' && process.getuid() === 0,
+      batonMcp: r.link ? { url: r.link.url, token: r.link.token } : null,
     });
   } catch (err) {
     return yield error(r.clean((err as Error).message));

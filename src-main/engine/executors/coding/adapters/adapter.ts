@@ -16,6 +16,11 @@ export interface AdapterInput {
   maxCostUsd: number | null;
   /** Whether Baton runs as root (claude then needs IS_SANDBOX=1 to skip its permission prompts). */
   root: boolean;
+  /**
+   * Baton's MCP server for this attempt (its `/mcp` and a token good for this attempt only), when
+   * a person approves the CLI's tool calls (`tool_approvals: "inbox"`); else null.
+   */
+  batonMcp: { url: string; token: string } | null;
 }
 
 /** How to start the CLI: its program, arguments (never through a shell), the environment it adds, and its HOME. */

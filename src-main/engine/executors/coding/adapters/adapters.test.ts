@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ function input(
     resume: null,
     maxCostUsd: null,
     root: false,
+    batonMcp: null,
     ...over,
   };
 }
@@ -72,6 +73,48 @@ describe('coding CLI adapters', () => {
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     });
     expect(inv.home).toBe(home);
+  });
+
+  it('claude with tool_approvals "inbox": asks Baton\'s approve tool through Baton\'s MCP server alone, its token in a private file, no permission skipping', async () => {
+    const link = { url: 'http://127.0.0.1:4800/mcp', token: 'bta_secret' };
+    const inv = await ADAPTERS.claude.invocation(
+      input({ cli: 'claude', tool_approvals: 'inbox' }, { root: true, batonMcp: link }),
+    );
+    const config = join(home, 'baton-mcp.json');
+    expect(inv.args).toEqual([
+      '-p',
+      'Do it.',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--permission-prompt-tool',
+      'mcp__baton__approve',
+      '--mcp-config',
+      config,
+      '--strict-mcp-config',
+    ]);
+    expect(inv.args.join(' ')).not.toContain('bta_secret');
+    expect(inv.env.IS_SANDBOX).toBeUndefined();
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({
+      mcpServers: {
+        baton: {
+          type: 'http',
+          url: link.url,
+          headers: { Authorization: 'Bearer bta_secret' },
+          timeout: 86_400_000,
+        },
+      },
+    });
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+  });
+
+  it('tool_approvals "inbox" is refused for a CLI without a permission hook, naming the field', () => {
+    const r = agentSchema.safeParse({ id: 'c', kind: 'coding', cli: 'codex', tool_approvals: 'inbox' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ['tool_approvals'],
+      message: expect.stringContaining('"inbox" needs cli "claude": codex has no permission hook'),
+    });
   });
 
   it("without a provider a CLI keeps the person's own HOME and login", async () => {

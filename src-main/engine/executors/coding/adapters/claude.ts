@@ -1,11 +1,31 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliAdapter } from './adapter.ts';
 import { personHome } from './adapter.ts';
 
 /**
+ * Claude Code's `--mcp-config` naming Baton's MCP server `baton` over streamable HTTP with the
+ * attempt's token. `timeout`: claude's per-server limit on one call (its default HTTP limits end a
+ * silent wait at 60 s; the approve tool also sends progress every 10 s: test/mcp/README.md §4).
+ */
+export function batonMcpConfig(link: { url: string; token: string }) {
+  return {
+    mcpServers: {
+      baton: {
+        type: 'http',
+        url: link.url,
+        headers: { Authorization: `Bearer ${link.token}` },
+        timeout: 86_400_000,
+      },
+    },
+  };
+}
+
+/**
  * Claude Code: `claude -p <prompt> --output-format stream-json --verbose`, permissions skipped
- * (headless, nobody to ask; as root only with IS_SANDBOX=1), `--resume <session_id>`, and its own
+ * (headless, nobody to ask; as root only with IS_SANDBOX=1) — or, with `tool_approvals: "inbox"`,
+ * asked of Baton's `approve` tool (`--permission-prompt-tool mcp__baton__approve` with Baton's
+ * MCP server alone in `--mcp-config`, `--strict-mcp-config`), `--resume <session_id>`, and its own
  * `--max-budget-usd` (checked after each model answer). With a provider: an Anthropic Messages
  * API root in ANTHROPIC_BASE_URL, config and sessions in the task's home, nonessential traffic
  * (event logging, the `/api/hello` probe) off.
@@ -17,7 +37,6 @@ export const claudeAdapter: CliAdapter = {
   async invocation(input) {
     const { agent, provider } = input;
     const env: Record<string, string> = {};
-    if (input.root) env.IS_SANDBOX = '1';
     let home = personHome();
     if (provider) {
       home = input.home;
@@ -32,7 +51,25 @@ export const claudeAdapter: CliAdapter = {
     }
     const args = ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
     if (agent.model) args.push('--model', agent.model);
-    args.push('--dangerously-skip-permissions');
+    if (input.batonMcp) {
+      // Each call claude would ask about goes to Baton's inbox: its MCP server `baton`, and only it.
+      const config = join(input.home, 'baton-mcp.json');
+      await mkdir(input.home, { recursive: true, mode: 0o700 });
+      await writeFile(config, `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}\n`, {
+        mode: 0o600,
+      });
+      await chmod(config, 0o600);
+      args.push(
+        '--permission-prompt-tool',
+        'mcp__baton__approve',
+        '--mcp-config',
+        config,
+        '--strict-mcp-config',
+      );
+    } else {
+      if (input.root) env.IS_SANDBOX = '1';
+      args.push('--dangerously-skip-permissions');
+    }
     if (input.resume) args.push('--resume', input.resume);
     if (input.maxCostUsd !== null) args.push('--max-budget-usd', String(input.maxCostUsd));
     args.push(...agent.args);

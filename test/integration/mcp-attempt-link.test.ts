@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import { rendererDir } from '../../src-main/cli/files.ts';
+import type { BrowserHost } from '../../src-main/host/browser/server.ts';
+import { startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { createCallClient } from '../../src-main/host/memory-transport.ts';
+import type { AttemptLink } from '../../src-main/mcp/attempt-links.ts';
+import { createMcpEndpoint } from '../../src-main/mcp/http.ts';
+import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
+import { call, eventually } from '../kit/engine-kit.ts';
+import { connectHttp, textOf } from '../kit/mcp-kit.ts';
+
+/**
+ * `/mcp` over streamable HTTP for one task attempt: the host's attempt links (what the coding
+ * executor gives Claude Code) open `/mcp` as that attempt, so its `approve` tool asks about that
+ * attempt's calls; the launch token's `/mcp` speaks for no attempt and offers no `approve`; a
+ * link's token opens nothing else, and nothing once its attempt is over.
+ */
+describe('/mcp for one task attempt', () => {
+  let app: BatonApp;
+  let host: BrowserHost;
+  let runId: string;
+  let link: AttemptLink;
+
+  beforeAll(async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    host = await startBrowserHost({
+      dispatch: app.dispatch,
+      bus: app.bus,
+      rendererDir,
+      mcp: createMcpEndpoint(createCallClient(app.dispatch), { version: 'test', log: () => {} }),
+      mcpLinks: app.mcpLinks,
+    });
+    // A task a person's seat holds: its attempt 1 runs, as a coding CLI's would.
+    await call(app, 'agents.import', { agents: [{ id: 'seat', kind: 'human', skills: ['code'] }] });
+    await call(app, 'plans.import', {
+      plan: { plan_id: 'p', tasks: [{ task_id: 'edit', description: 'edit', required_skills: ['code'] }] },
+    });
+    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' })).run_id;
+    await call(app, 'work.execute', { agent_id: 'seat', run_id: runId, task_id: 'edit' });
+    link = app.mcpLinks.open({ run_id: runId, task_id: 'edit', attempt: 1 })!;
+  });
+  afterAll(async () => {
+    await host?.close();
+    app?.close();
+  });
+
+  it('is where the host serves /mcp', () => {
+    expect(link.url).toBe(new URL('/mcp', host.url).href);
+  });
+
+  it('offers approve with an attempt link, which asks about that attempt’s call and answers the person’s decision', async () => {
+    const mcp = await connectHttp(host.url, link.token);
+    try {
+      const { tools } = await mcp.client.listTools();
+      expect(tools.map((t) => t.name)).toContain('approve');
+      const answer = mcp.client.callTool({
+        name: 'approve',
+        arguments: {
+          tool_name: 'Write',
+          input: { file_path: '/w/a.txt', content: 'A' },
+          tool_use_id: 'toolu_1',
+        },
+      });
+      let asked: ApprovalView | undefined;
+      await eventually(async () => {
+        const list = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+        asked = list.find((a) => a.kind === 'tool_call');
+        return asked !== undefined;
+      });
+      expect(asked).toMatchObject({ run_id: runId, task_id: 'edit' });
+      expect(asked!.tool_call).toMatchObject({ attempt: 1, call_id: 'toolu_1', tool: 'Write', server: null });
+      await call(app, 'approvals.decide', {
+        approval_id: asked!.id,
+        decision: 'approve',
+        actor: 'Ana',
+        input: { file_path: '/w/a.txt', content: 'B' },
+      });
+      const r = await answer;
+      expect(r.isError).toBeFalsy();
+      expect(JSON.parse(textOf(r))).toEqual({
+        behavior: 'allow',
+        updatedInput: { file_path: '/w/a.txt', content: 'B' },
+      });
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it('with the launch token /mcp speaks for no attempt: no approve', async () => {
+    const mcp = await connectHttp(host.url, host.token);
+    try {
+      const { tools } = await mcp.client.listTools();
+      expect(tools.map((t) => t.name)).not.toContain('approve');
+      expect(tools.map((t) => t.name)).toContain('list_plans');
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it('a link’s token opens nothing but /mcp, and nothing once its attempt is over', async () => {
+    const api = await fetch(new URL('/api/rpc/approvals.list', host.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${link.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(api.status).toBe(401);
+    link.close();
+    await expect(connectHttp(host.url, link.token)).rejects.toThrow(/401|authoriz/i);
+  });
+});
