@@ -11,6 +11,7 @@ export function toolCallHandlers({ engine, store }: AppContext): ToolCallHandler
   return {
     'toolCalls.ask': (q) => engine.askToolCall(q),
     'toolCalls.wait': ({ approval_id, wait_ms }) => engine.waitToolCall(approval_id, wait_ms),
+    'toolCalls.expire': (q) => engine.expireToolCall(q),
     'toolCalls.preview': async ({ approval_id, input }) => {
       const call = store.toolCalls.get(approval_id);
       if (!call) throw new AppError('not_found', `tool call approval "${approval_id}" not found`);

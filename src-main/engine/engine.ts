@@ -433,6 +433,38 @@ export class Engine {
     );
   }
 
+  /**
+   * The attempt that asked about a tool call stopped waiting before anyone answered (Claude
+   * Code's call to the approve tool timed out or was cancelled): the approval is recorded
+   * `expired` and audited, and deciding it is then refused saying so. Only the attempt that asked
+   * can say so; a decision made first stands (it is returned as it is).
+   */
+  expireToolCall(q: {
+    approval_id: string;
+    run_id: string;
+    task_id: string;
+    attempt: number;
+    reason: string;
+  }): Approval {
+    const { approvals, loader, toolCalls } = this.parts;
+    const store = this.rt.store;
+    const record = store.toolCalls.get(q.approval_id);
+    const approval = store.approvals.get(q.approval_id);
+    if (!record || !approval)
+      throw new AppError('not_found', `tool call approval "${q.approval_id}" not found`);
+    if (record.run_id !== q.run_id || record.task_id !== q.task_id || record.attempt !== q.attempt)
+      throw new AppError(
+        'conflict',
+        `tool call approval "${q.approval_id}" was not asked by attempt ${q.attempt} of task "${q.task_id}" of run "${q.run_id}"`,
+      );
+    const actor = `${record.agent_id ?? 'an agent'} (MCP)`;
+    const expired = loader.tx(() => approvals.expire(approval, q.reason, actor));
+    if (!expired) return store.approvals.get(q.approval_id) ?? approval;
+    toolCalls.decided(q.approval_id);
+    this.rt.bus.emit('approval.changed', expired);
+    return expired;
+  }
+
   /** Waits up to `waitMs` for the decision on a tool call approval: the verdict, or null. */
   async waitToolCall(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
     const ac = new AbortController();

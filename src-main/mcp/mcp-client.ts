@@ -23,9 +23,11 @@ export const MCP_METHODS = [
   'work.execute',
   'work.progress',
   'work.complete',
-  // Asking a person about a tool call and waiting (the approve tool); deciding stays out of reach.
+  // Asking a person about a tool call, waiting, and saying the asker stopped waiting (the approve
+  // tool); deciding stays out of reach.
   'toolCalls.ask',
   'toolCalls.wait',
+  'toolCalls.expire',
 ] as const satisfies readonly MethodName[];
 
 export type McpMethod = (typeof MCP_METHODS)[number];

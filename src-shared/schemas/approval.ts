@@ -2,8 +2,12 @@ import { z } from 'zod';
 import type { TaskStatus } from './run.ts';
 import type { ChangedFile } from './workspace.ts';
 
-/** `changes_requested`: a reviewer of a diff asked for changes (a new attempt goes on with the session). */
-export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'changes_requested'] as const;
+/**
+ * `changes_requested`: a reviewer of a diff asked for changes (a new attempt goes on with the
+ * session). `expired`: nobody answered before the asker stopped waiting (a Claude Code tool call
+ * whose call timed out): nothing is left to decide.
+ */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'changes_requested', 'expired'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /**

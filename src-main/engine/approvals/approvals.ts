@@ -137,10 +137,43 @@ export class Approvals {
   pending(approvalId: string): Approval {
     const approval = this.rt.store.approvals.get(approvalId);
     if (!approval) throw new AppError('not_found', `approval "${approvalId}" not found`);
+    if (approval.status === 'expired')
+      throw new AppError(
+        'conflict',
+        `approval "${approvalId}" expired at ${approval.decided_at}: ${approval.comment ?? 'nobody waits for it any more'}. There is nothing to decide.`,
+      );
     if (approval.status !== 'pending') {
       throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
     }
     return approval;
+  }
+
+  /**
+   * The asker of a question inside an attempt (a tool call) stopped waiting before anyone
+   * answered (inside a transaction): the approval is recorded `expired`, with why, and audited.
+   * Null when it is no longer pending (a person answered first: that answer stands).
+   */
+  expire(approval: Approval, why: string, actor: string): Approval | null {
+    if (approval.status !== 'pending' || !APPROVALS[approval.kind].insideAttempt) return null;
+    const store = this.rt.store;
+    const done = store.approvals.decide({
+      id: approval.id,
+      status: 'expired',
+      decided_at: this.rt.iso(),
+      actor,
+      comment: why,
+    });
+    if (!done) return null;
+    this.writer.audit(
+      'approval',
+      approval.id,
+      approval.run_id,
+      'pending',
+      'expired',
+      `${approval.kind} for task "${approval.task_id}" expired: ${why}`,
+      actor,
+    );
+    return store.approvals.get(approval.id) ?? null;
   }
 
   /**

@@ -144,6 +144,13 @@ export class ToolCallDesk {
     const a = this.rt.store.approvals.get(record.approval_id);
     if (!a || a.status === 'pending') return null;
     const actor = a.actor ?? 'someone';
+    if (a.status === 'expired')
+      return {
+        approve: false,
+        approval_id: a.id,
+        actor,
+        message: `Not run: the approval expired (${a.comment ?? 'nobody answered in time'}).`,
+      };
     if (a.status === 'approved')
       return { approve: true, approval_id: a.id, actor, input: record.edited_input, comment: a.comment };
     return {

@@ -69,8 +69,18 @@ function approve(): BatonTool {
       let verdict: ToolCallVerdict | null = asked.verdict;
       let failed = 0;
       while (!verdict) {
-        if (extra.signal.aborted)
+        if (extra.signal.aborted) {
+          // Claude Code stopped waiting (its limit on the call, or the run ended): nobody can act
+          // on an answer now, so the approval expires rather than wait in the inbox for nothing.
+          await client
+            .invoke('toolCalls.expire', {
+              ...at,
+              approval_id: asked.approval_id,
+              reason: `${args.tool_name}: the CLI stopped waiting for the answer (its call to the approve tool timed out or was cancelled)`,
+            })
+            .catch(() => {});
           throw new ContractError({ code: 'conflict', message: 'approve: the call was cancelled' });
+        }
         await extra.progress(`waiting for a person to allow ${args.tool_name} in Baton's inbox`);
         try {
           verdict = (

@@ -91,6 +91,8 @@ export const api = {
   taskHistory: (run_id: string, task_id: string) => c().invoke('audit.list', { run_id, task_id, limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
+  /** Approvals nobody answered before their asker stopped waiting (a tool call whose CLI gave up). */
+  listExpiredApprovals: () => c().invoke('approvals.list', { status: 'expired' }),
   /** `input`: a tool call approved with the arguments a person edited. */
   decideApproval: (
     approval_id: string,

@@ -7,8 +7,14 @@ import { api } from '../api/client.ts';
 import { decidedText } from '../approvals/approval-kinds.ts';
 import type { BatonState } from './index.ts';
 
+/** How long an expired approval stays in the inbox, so a person sees what went unanswered. */
+const EXPIRED_SHOWN_MS = 24 * 60 * 60 * 1000;
+const EXPIRED_SHOWN = 20;
+
 export interface ApprovalsSlice {
   pending: ApprovalView[];
+  /** Approvals that expired in the last day, newest first: nobody answered before the asker gave up. */
+  expired: ApprovalView[];
   /** The tasks of the human agent you are (`humanAgentId`): ready to take, and taken. */
   inbox: { ready: PulledTask[]; in_progress: TaskRun[] };
   loadApprovals(): Promise<void>;
@@ -38,10 +44,19 @@ let inboxTimer: ReturnType<typeof setTimeout> | null = null;
 
 export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSlice> = (set, get) => ({
   pending: [],
+  expired: [],
   inbox: { ready: [], in_progress: [] },
   async loadApprovals() {
     try {
-      set({ pending: await api.listApprovals() });
+      const [pending, expired] = await Promise.all([api.listApprovals(), api.listExpiredApprovals()]);
+      const since = Date.now() - EXPIRED_SHOWN_MS;
+      set({
+        pending,
+        expired: expired
+          .filter((a) => a.decided_at !== null && Date.parse(a.decided_at) >= since)
+          .sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? ''))
+          .slice(0, EXPIRED_SHOWN),
+      });
     } catch (err) {
       get().fail('Could not load approvals', err);
     }

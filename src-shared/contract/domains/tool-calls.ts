@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ToolCallVerdict, WritePreview } from '../../schemas/approval.ts';
+import type { Approval, ToolCallVerdict, WritePreview } from '../../schemas/approval.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -35,6 +35,20 @@ export const toolCallMethods = {
       wait_ms: z.number().int().min(0).max(30_000).default(20_000),
     }),
   ).returns<{ verdict: ToolCallVerdict | null }>(),
+  /**
+   * The attempt that asked stopped waiting before a person answered (its CLI's call to the
+   * approve tool timed out or was cancelled): the approval is recorded `expired` (audited), and
+   * deciding it is refused. Only the attempt that asked may say so; it decides nothing.
+   */
+  'toolCalls.expire': method(
+    z.strictObject({
+      approval_id: z.string().min(1).max(200),
+      run_id: z.string().min(1).max(200),
+      task_id: z.string().min(1).max(200),
+      attempt: z.number().int().min(1),
+      reason: z.string().min(1).max(1_000),
+    }),
+  ).returns<Approval>(),
   /**
    * What a tool call that writes a file would change (its `write_file`/`edit_file` arguments, or
    * `input` as a person is editing them, against the file as it is now): null for a tool that

@@ -51,7 +51,50 @@ export function ApprovalsView() {
           </ul>
         )}
       </section>
+      <ExpiredApprovals />
     </div>
+  );
+}
+
+/** What went unanswered: tool calls whose asker stopped waiting (their CLI's call timed out). */
+function ExpiredApprovals() {
+  const expired = useBaton((s) => s.expired);
+  if (expired.length === 0) return null;
+  return (
+    <section className="inbox" aria-label="Expired approvals">
+      <h2>Expired while waiting ({expired.length})</h2>
+      <p className="muted small">
+        Nobody answered before the agent stopped waiting: the call did not run, and there is nothing left to
+        decide. Shown for a day.
+      </p>
+      <ul className="cards">
+        {expired.map((a) => (
+          <li key={a.id} className="card" aria-label={`Expired approval for ${a.task_id}`}>
+            <div className="card-head">
+              <strong>{a.task_id}</strong>
+              <span className="pill status-failed">Expired</span>
+            </div>
+            <p className="small">
+              {a.tool_call ? (
+                <>
+                  <code>
+                    {a.tool_call.server ? `${a.tool_call.server} › ${a.tool_call.tool}` : a.tool_call.tool}
+                  </code>{' '}
+                  ({a.reason})
+                </>
+              ) : (
+                a.reason
+              )}
+            </p>
+            {a.comment && <p className="small">{a.comment}</p>}
+            <p className="small muted">
+              run <code>{a.run_id}</code> · asked {new Date(a.requested_at).toLocaleString()} · expired{' '}
+              {a.decided_at ? new Date(a.decided_at).toLocaleString() : '?'}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
