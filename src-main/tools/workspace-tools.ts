@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ToolSourceOf } from '../../src-shared/schemas/agent-tools.ts';
 import { spawnTree } from '../engine/executors/shared/process-tree.ts';
+import { parentWatch } from './parent-watch.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText, TOOL_TEXT_CAP } from './tool-source.ts';
 
@@ -222,7 +224,17 @@ function runCommand(
   const env: Record<string, string> = {};
   for (const k of COMMAND_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   return new Promise((done) => {
-    const tree = spawnTree(command, args, { env, cwd, graceMs: 1_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const marker = `tool/${randomUUID()}`;
+    const tree = spawnTree(command, args, {
+      env,
+      cwd,
+      graceMs: 1_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      id: marker,
+    });
+    // Stopped by the watcher if Baton dies (even by SIGKILL) while it runs.
+    const pid = tree.child.pid;
+    if (pid !== undefined) parentWatch.watch(pid, marker);
     let out = '';
     const add = (chunk: Buffer) => {
       if (out.length < TOOL_TEXT_CAP) out += chunk.toString('utf8');
@@ -245,7 +257,7 @@ function runCommand(
     tree.child.on('close', (code, sig) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      void tree.stop();
+      void tree.stop().then(() => pid !== undefined && parentWatch.unwatch(pid));
       const status = why ?? (sig ? `killed by ${sig}` : `exit code ${code}`);
       done({
         ok: why === null && code === 0,

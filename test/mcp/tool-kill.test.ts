@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
@@ -53,6 +53,20 @@ const count = (work: string) => {
   return existsSync(log) ? readFileSync(log, 'utf8') : '';
 };
 
+/** The counter processes running in `work` (Linux: /proc), a call's program until it ends. */
+function countersIn(work: string): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes(counter) && readlinkSync(`/proc/${pid}/cwd`) === work) found.push(Number(pid));
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return found;
+}
+
 const runCounter = (label: string, ms = 0) => ({
   name: 'workspace__run_command',
   input: { command: process.execPath, args: [counter, label, String(ms)] },
@@ -104,17 +118,21 @@ describe('a Baton killed in the middle of a tool loop', () => {
     expect(steps.filter((s) => s.attempt === 2 && s.kind === 'tool_call')).toEqual([]);
   });
 
-  it('a call in flight at the kill is not run again when its tool is not idempotent: the model is told it may or may not have taken effect', async () => {
+  it('a call in flight at the kill is stopped with the Baton that ran it, and not run again when its tool is not idempotent: the model is told it may or may not have taken effect', async () => {
     const work = tempDir('baton-inflight-work-', dirs);
     const dataDir = tempDir('baton-inflight-data-', dirs);
+    // Ten minutes: left running, it would still be there when the test ends.
     model = await startChatServer({
       conversations: [
-        { name: 'inflight', turns: [{ tools: [runCounter('slow', 2_000)] }, { text: 'checked' }] },
+        { name: 'inflight', turns: [{ tools: [runCounter('slow', 600_000)] }, { text: 'checked' }] },
       ],
     });
     const { proc, run } = await startChild(dataDir, work);
     await eventually(() => count(work).includes('slow start'), 30_000, 'the slow call to start');
+    expect(countersIn(work)).toHaveLength(1);
     await kill(proc);
+    // Baton died by SIGKILL, with no chance to stop it: its watcher stops the call's process.
+    await eventually(() => countersIn(work).length === 0, 15_000, 'the orphaned call to be stopped');
 
     app = openApp(dataDir);
     await app.engine.whenSettled(run);
@@ -123,10 +141,8 @@ describe('a Baton killed in the middle of a tool loop', () => {
     expect(model.modelCalls('inflight')[1]!.request!.texts.join('\n')).toContain(
       'interrupted: Baton stopped while this call ran, so it may or may not have taken effect',
     );
-    // The call the kill interrupted was left running by the dead Baton (its process is not found
-    // by the next one): it finishes on its own, once.
-    await eventually(() => count(work).includes('slow end'), 10_000, 'the orphaned call to end');
-    expect(count(work).match(/slow end/g)).toHaveLength(1);
+    // The call the kill interrupted was stopped: it never ended on its own.
+    expect(count(work)).not.toContain('slow end');
     const calls = stepsOf(app, run).filter((s) => s.kind === 'tool_call');
     expect(calls.map((s) => (s.kind === 'tool_call' ? [s.attempt, s.status] : []))).toEqual([
       [1, 'running'],
