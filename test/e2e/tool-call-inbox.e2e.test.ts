@@ -16,6 +16,7 @@ import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
+import { readability } from './readability.ts';
 import { root } from './serve-process.ts';
 
 /** The official filesystem MCP server of the test/mcp fixture package (`npm ci --prefix test/mcp`). */
@@ -168,6 +169,22 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     await preview.getByText('host = "0.0.0.0"').waitFor();
     expect(await preview.textContent()).toContain('port = 3000');
     expect(await preview.textContent()).toContain('port = 8080');
+  });
+
+  it('is readable in the light and the dark theme, the preview following the theme', async () => {
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const wrapper = card().locator('.diff-tailwindcss-wrapper');
+      await expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme);
+      await page.waitForTimeout(150); // colour transitions settle
+      const r = await readability(page);
+      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+        scheme,
+        crashed: [],
+        lowContrast: [],
+      });
+      await page.screenshot({ path: join(shots, `tool-call-${scheme}.png`) });
+    }
   });
 
   it('names what is wrong with arguments that are not a JSON object, and will not approve them', async () => {
