@@ -59,6 +59,15 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     const note = form.getByRole('note', { name: 'About coding agents' });
     expect(await note.textContent()).toContain('These CLIs act with your rights.');
     expect(await note.textContent()).toContain('Only Claude Code can send a tool call to Baton');
+    // Only Claude Code offers to ask the inbox about its tool calls; the others say what to do instead.
+    expect(await form.getByRole('note', { name: 'Tool calls' }).textContent()).toContain(
+      'qwen-code has no way to ask Baton before a tool runs in headless mode',
+    );
+    await form.getByLabel(/^CLI/).selectOption('claude');
+    await form.getByLabel('Tool calls').selectOption('inbox');
+    expect(await form.getByLabel('Tool calls').inputValue()).toBe('inbox');
+    await form.getByLabel(/^CLI/).selectOption('qwen');
+    expect(await form.getByRole('note', { name: 'Tool calls' }).count()).toBe(1);
 
     await form.getByLabel('Model (optional)').fill('qwen3-coder');
     await form.getByLabel('Most per attempt (USD)').fill('-2');
@@ -105,6 +114,7 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
       max_cost_usd: 2.5,
       review: 'diff',
     });
+    expect(agent).not.toHaveProperty('tool_approvals');
     await expect
       .poll(() => page.getByRole('listitem', { name: 'qwen-code' }).textContent())
       .toContain('registered as qwen-coder');

@@ -63,6 +63,24 @@ export function CodingFields({
         </select>
         <span className="field-error">{errors.review}</span>
       </label>
+      {d.cli === 'claude' ? (
+        <label>
+          Tool calls
+          <select
+            value={d.tool_approvals}
+            onChange={(e) => set('tool_approvals')(e.target.value as AgentDraft['tool_approvals'])}
+          >
+            <option value="">run without asking (permissions skipped)</option>
+            <option value="inbox">ask in the Approvals inbox (needs baton serve)</option>
+          </select>
+          <span className="field-error">{errors.tool_approvals}</span>
+        </label>
+      ) : (
+        <p className="small muted" role="note" aria-label="Tool calls">
+          {CLI_NAMES[d.cli]} has no way to ask Baton before a tool runs in headless mode: put its own
+          permission or sandbox mode in Extra arguments.
+        </p>
+      )}
       <InputField
         label="Extra arguments (one line; quote words with spaces)"
         value={d.cli_args}

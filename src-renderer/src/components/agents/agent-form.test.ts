@@ -61,4 +61,20 @@ describe('the agent form', () => {
     expect(asEcho).not.toHaveProperty('env');
     expect(asEcho).toMatchObject({ id: 'hal', name: 'Hal', tags: ['ship'], kind: 'echo' });
   });
+
+  it('asks the inbox about a Claude Code agent’s tool calls when told to; another CLI never gets it', () => {
+    const claude = {
+      ...EMPTY_DRAFT,
+      kind: 'coding' as const,
+      id: 'cc',
+      skills: ['code'],
+      cli: 'claude' as const,
+      tool_approvals: 'inbox' as const,
+    };
+    const r = checkDraft(claude, null);
+    expect(r.ok && r.agent).toMatchObject({ kind: 'coding', cli: 'claude', tool_approvals: 'inbox' });
+    expect(r.ok && draftOf(r.agent).tool_approvals).toBe('inbox');
+    const codex = checkDraft({ ...claude, cli: 'codex' }, null);
+    expect(codex.ok && codex.agent).not.toHaveProperty('tool_approvals');
+  });
 });

@@ -29,6 +29,8 @@ export interface AgentDraft {
   timeout_s: string;
   max_cost_usd: string;
   review: 'diff' | 'none' | '';
+  /** Claude Code only: its tool calls run unasked (`skip`, the default) or wait in the inbox. */
+  tool_approvals: 'skip' | 'inbox' | '';
 }
 
 export const EMPTY_DRAFT: AgentDraft = {
@@ -54,6 +56,7 @@ export const EMPTY_DRAFT: AgentDraft = {
   timeout_s: '',
   max_cost_usd: '',
   review: '',
+  tool_approvals: '',
 };
 
 /** The form's fields an error can belong to; `form` is for one that names no field. */
@@ -78,6 +81,7 @@ export type AgentField =
   | 'timeout_s'
   | 'max_cost_usd'
   | 'review'
+  | 'tool_approvals'
   | 'form';
 export type AgentFieldErrors = Partial<Record<AgentField, string>>;
 
@@ -103,6 +107,7 @@ const FIELD_LABELS: Record<AgentField, string> = {
   timeout_s: 'Timeout (s)',
   max_cost_usd: 'Most per attempt (USD)',
   review: 'Review',
+  tool_approvals: 'Tool calls',
   form: 'Agent',
 };
 
@@ -143,6 +148,7 @@ export function draftOf(a: Agent): AgentDraft {
         timeout_s: a.timeout_s === undefined ? '' : String(a.timeout_s),
         max_cost_usd: a.max_cost_usd === undefined ? '' : String(a.max_cost_usd),
         review: a.review ?? '',
+        tool_approvals: a.tool_approvals ?? '',
       };
     case 'echo':
     case 'human':
@@ -185,6 +191,8 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
         timeout_s: d.timeout_s.trim() === '' ? undefined : numberOf(d.timeout_s),
         max_cost_usd: d.max_cost_usd.trim() === '' ? undefined : numberOf(d.max_cost_usd),
         review: d.review || undefined,
+        // Only Claude Code has the hook: another CLI keeps its own modes.
+        tool_approvals: d.cli === 'claude' ? d.tool_approvals || undefined : undefined,
       };
     }
     case 'echo':
