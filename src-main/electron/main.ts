@@ -7,10 +7,12 @@ import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
 import { CONTENT_SECURITY_POLICY } from '../host/browser/security.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
+import { createCallClient } from '../host/memory-transport.ts';
 import type { CallbackHost } from '../host/rest/callback-host.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { startDesktopHost } from '../host/rest/desktop-host.ts';
 import { setting } from '../host/settings.ts';
+import { createMcpEndpoint } from '../mcp/http.ts';
 import { tellOnDesktop } from '../notifications/desktop.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
@@ -59,7 +61,15 @@ async function start(): Promise<void> {
   let callbackHost: CallbackHost | null = null;
   try {
     const callbackUrl = setting(undefined, '', 'BATON_CALLBACK_URL', parseCallbackUrl);
-    callbackHost = await startDesktopHost(baton, callbackUrl ? { callbackUrl } : {});
+    // It also serves /mcp to coding CLIs whose tool calls wait in the inbox (their attempt links only).
+    const mcp = {
+      endpoint: createMcpEndpoint(createCallClient(baton.dispatch), {
+        version: app.getVersion(),
+        log: (line) => console.error(line),
+      }),
+      links: baton.mcpLinks,
+    };
+    callbackHost = await startDesktopHost(baton, { mcp, ...(callbackUrl ? { callbackUrl } : {}) });
   } catch (err) {
     console.error(
       `No callback host, http agents will be polled and triggers not served: ${(err as Error).message}`,

@@ -5,6 +5,7 @@ import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createCallClient } from '../../src-main/host/memory-transport.ts';
+import { startCallbackHost } from '../../src-main/host/rest/callback-host.ts';
 import type { AttemptLink } from '../../src-main/mcp/attempt-links.ts';
 import { createMcpEndpoint } from '../../src-main/mcp/http.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
@@ -108,5 +109,43 @@ describe('/mcp for one task attempt', () => {
     expect(api.status).toBe(401);
     link.close();
     await expect(connectHttp(host.url, link.token)).rejects.toThrow(/401|authoriz/i);
+  });
+});
+
+/** The desktop app has no browser host: its callback host serves /mcp to attempt links alone. */
+describe('/mcp on the desktop app’s callback host', () => {
+  it('speaks for an attempt link’s attempt, and refuses any other request', async () => {
+    const app = createApp({ dataDir: ':memory:', log: () => {} });
+    const host = await startCallbackHost(app.agentCallbacks, {
+      mcp: {
+        endpoint: createMcpEndpoint(createCallClient(app.dispatch), { version: 'test', log: () => {} }),
+        links: app.mcpLinks,
+      },
+    });
+    try {
+      const link = app.mcpLinks.open({ run_id: 'r', task_id: 't', attempt: 1 })!;
+      expect(link.url).toBe(new URL('/mcp', host.url).href);
+      const mcp = await connectHttp(host.url, link.token);
+      try {
+        expect((await mcp.client.listTools()).tools.map((t) => t.name)).toContain('approve');
+      } finally {
+        await mcp.close();
+      }
+      const post = (headers: Record<string, string>) =>
+        fetch(link.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: '{}',
+        });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ authorization: 'Bearer bta_nope' })).status).toBe(401);
+      expect(
+        (await post({ authorization: `Bearer ${link.token}`, origin: 'http://evil.example' })).status,
+      ).toBe(403);
+    } finally {
+      await host.close();
+      app.close();
+    }
+    expect(app.mcpLinks.open({ run_id: 'r', task_id: 't', attempt: 1 })).toBeNull();
   });
 });

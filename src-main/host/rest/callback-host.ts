@@ -2,11 +2,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
+import type { AttemptLinks } from '../../mcp/attempt-links.ts';
+import type { McpEndpoint } from '../../mcp/http.ts';
 import { TRIGGER_PATH } from '../../triggers/triggers.ts';
+import { bearer } from '../browser/auth.ts';
 import { createEdgeServer } from '../browser/edge.ts';
 import type { RequestTarget } from '../browser/request-target.ts';
-import { baseUrl } from '../browser/respond.ts';
+import { baseUrl, sendJson } from '../browser/respond.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
+
+export interface CallbackHostOptions {
+  host?: string;
+  port?: number;
+  callbackUrl?: string;
+  /** `POST /api/triggers/<id>` (src-main/triggers/route.ts). */
+  triggers?: RequestHandler;
+  /**
+   * Baton's MCP server at `/mcp` for coding CLIs' attempt links only (src-main/mcp/attempt-links.ts):
+   * the desktop app has no browser host, and a CLI whose tool calls a person approves reaches it here.
+   */
+  mcp?: { endpoint: McpEndpoint; links: AttemptLinks };
+}
 
 export interface CallbackHost {
   /** Where this host listens (what agents are told, unless a callback URL was given). */
@@ -35,27 +53,33 @@ export function parseCallbackUrl(raw: string, what: string): string {
 
 /**
  * A host that serves only what other programs call, each authenticated by its own secret, never
- * a UI token: http agents' callbacks (`POST /api/agent-callbacks/:id`, the attempt's token) and,
- * when given, triggers (`POST /api/triggers/<id>`, the trigger's secret). For the desktop app,
- * which talks to its window over IPC and so has no other HTTP server. Everything else is 404.
- * While it runs, the http executor offers callbacks (`callbackUrl` or its own URL); closed, it polls.
+ * a UI token: http agents' callbacks (`POST /api/agent-callbacks/:id`, the attempt's token); when
+ * given, triggers (`POST /api/triggers/<id>`, the trigger's secret) and `/mcp` for coding CLIs'
+ * attempt links (the link's token). For the desktop app, which talks to its window over IPC and
+ * so has no other HTTP server. Everything else is 404. While it runs, the http executor offers
+ * callbacks (`callbackUrl` or its own URL); closed, it polls.
  */
 export async function startCallbackHost(
   callbacks: AgentCallbacks,
-  opts: {
-    host?: string;
-    port?: number;
-    callbackUrl?: string;
-    /** `POST /api/triggers/<id>` (src-main/triggers/route.ts). */
-    triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
-  } = {},
+  opts: CallbackHostOptions = {},
 ): Promise<CallbackHost> {
   const callbackRoute = createAgentCallbackRoute(callbacks);
-  const { triggers } = opts;
-  const route = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) =>
-    triggers && target.path.startsWith(TRIGGER_PATH)
-      ? triggers(req, res, target)
-      : callbackRoute(req, res, target);
+  const { triggers, mcp } = opts;
+  const route: RequestHandler = (req, res, target) => {
+    if (triggers && target.path.startsWith(TRIGGER_PATH)) return triggers(req, res, target);
+    if (target.path !== '/mcp' || !mcp) return callbackRoute(req, res, target);
+    // An attempt link's token and nothing else: this host has no launch token, and no browser comes here.
+    const attempt = mcp.links.attemptOf(bearer(req));
+    if (!attempt) {
+      sendJson(res, 401, { error: { code: 'unauthorized', message: 'an attempt link token is needed' } });
+      return Promise.resolve();
+    }
+    if (req.headers.origin !== undefined) {
+      sendJson(res, 403, { error: { code: 'forbidden', message: '/mcp here is not for browsers' } });
+      return Promise.resolve();
+    }
+    return mcp.endpoint.handle(req, res, attempt);
+  };
   const server = createEdgeServer({ name: 'callback host', request: route });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -65,10 +89,14 @@ export async function startCallbackHost(
   const { port } = server.address() as AddressInfo;
   const url = baseUrl(host, port);
   callbacks.serveAt(opts.callbackUrl ?? url);
+  // Coding CLIs run on this machine: they reach /mcp at the loopback URL.
+  mcp?.links.serveAt(new URL('/mcp', url).href);
   return {
     url,
     async close() {
       callbacks.serveAt(null);
+      mcp?.links.serveAt(null);
+      await mcp?.endpoint.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },

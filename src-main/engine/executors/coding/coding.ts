@@ -120,7 +120,7 @@ async function* codingAttempt(
       link = links?.open({ run_id: ctx.run_id, task_id: ctx.task.task_id, attempt: ctx.attempt }) ?? null;
       if (!link)
         return yield error(
-          `coding agent "${agent.id}" has its tool calls approved in Baton's inbox (tool_approvals "inbox"), which needs Baton's MCP server at /mcp: no host serves it in this process (run Baton with \`baton serve\`)`,
+          `coding agent "${agent.id}" has its tool calls approved in Baton's inbox (tool_approvals "inbox"), which needs Baton's MCP server at /mcp: no host serves it in this process (the desktop app and \`baton serve\` do; \`baton run\` does not)`,
         );
       secrets.push(link.token);
     }

@@ -71,7 +71,7 @@ export function CodingFields({
             onChange={(e) => set('tool_approvals')(e.target.value as AgentDraft['tool_approvals'])}
           >
             <option value="">run without asking (permissions skipped)</option>
-            <option value="inbox">ask in the Approvals inbox (needs baton serve)</option>
+            <option value="inbox">ask in the Approvals inbox</option>
           </select>
           <span className="field-error">{errors.tool_approvals}</span>
         </label>
