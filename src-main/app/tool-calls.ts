@@ -1,6 +1,6 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
 import { AppError } from '../errors.ts';
-import { writePreview } from '../tools/write-preview.ts';
+import { cliWritePreview, writePreview } from '../tools/write-preview.ts';
 import type { AppContext } from './context.ts';
 
 /**
@@ -19,11 +19,19 @@ export function toolCallHandlers({ engine, store }: AppContext): ToolCallHandler
       const sources = agent?.kind === 'llm' ? (agent.tools ?? []) : [];
       const asked = input ?? call.edited_input ?? call.input;
       if (typeof asked !== 'object' || asked === null || Array.isArray(asked)) return { preview: null };
+      const args = asked as Record<string, unknown>;
+      // A coding CLI's own tool (Claude Code's Write or Edit): inside the task's worktree.
+      if (call.server === null) {
+        const worktree = store.sessions.get(call.run_id, call.task_id)?.dir;
+        return {
+          preview: worktree ? await cliWritePreview({ tool: call.tool, input: args }, worktree) : null,
+        };
+      }
       // The task's current attempt: a later one resuming the loop works in its own folder.
       const attempt = store.runs.task(call.run_id, call.task_id)?.attempt ?? call.attempt;
       const workspace = engine.attemptWorkspace(call.run_id, call.task_id, attempt);
       const preview = await writePreview(
-        { tool: call.tool, server: call.server, input: asked as Record<string, unknown> },
+        { tool: call.tool, server: call.server, input: args },
         sources,
         workspace,
       );

@@ -38,7 +38,45 @@ export async function writePreview(
     return { ok: false, path: null, error: 'path: expected the file’s path as a string' };
   const folders =
     source.kind === 'workspace' ? [source.dir ?? workspace] : source.args.filter((a) => isAbsolute(a));
-  const target = resolve(source.kind === 'workspace' ? (source.dir ?? workspace) : workspace, path);
+  const base = source.kind === 'workspace' ? (source.dir ?? workspace) : workspace;
+  return previewIn(path, base, folders, (before) =>
+    call.tool === 'write_file' ? stringAt(call.input, 'content') : applyEdits(before, call.input.edits),
+  );
+}
+
+/**
+ * The same for a coding CLI's own file tools (a Claude Code call asked about through Baton's
+ * `approve` tool): `Write` (`{file_path, content}`) and `Edit` (`{file_path, old_string,
+ * new_string, replace_all}`), read only inside the attempt's worktree. Null for any other tool.
+ */
+export async function cliWritePreview(
+  call: Omit<PreviewedCall, 'server'>,
+  worktree: string,
+): Promise<WritePreview | null> {
+  if (call.tool !== 'Write' && call.tool !== 'Edit') return null;
+  const path = call.input.file_path;
+  if (typeof path !== 'string' || path === '')
+    return { ok: false, path: null, error: 'file_path: expected the file’s path as a string' };
+  return previewIn(path, worktree, [worktree], (before) => {
+    if (call.tool === 'Write') return stringAt(call.input, 'content');
+    const from = stringAt(call.input, 'old_string');
+    const to = stringAt(call.input, 'new_string');
+    if (typeof from !== 'string') return from;
+    if (typeof to !== 'string') return to;
+    if (before === null) return { error: 'no preview: Edit changes a file that does not exist' };
+    if (!before.includes(from)) return { error: 'old_string is not in the file as written' };
+    return call.input.replace_all === true ? before.split(from).join(to) : before.replace(from, () => to);
+  });
+}
+
+/** `path` (from `base`) read where one of `folders` holds it, and the text `after` makes of it. */
+async function previewIn(
+  path: string,
+  base: string,
+  folders: string[],
+  after: (before: string | null) => string | { error: string },
+): Promise<WritePreview> {
+  const target = resolve(base, path);
   const where = await insideAny(target, folders);
   if (!where)
     return {
@@ -58,13 +96,14 @@ export async function writePreview(
       return { ok: false, path, error: `no preview: ${(err as Error).message}` };
     before = null;
   }
-  const after = call.tool === 'write_file' ? contentOf(call.input) : applyEdits(before, call.input.edits);
-  if (typeof after !== 'string') return { ok: false, path, error: after.error };
-  return { ok: true, path: shown, before, after, diff: unifiedDiff(shown, before, after) };
+  const text = after(before);
+  if (typeof text !== 'string') return { ok: false, path, error: text.error };
+  return { ok: true, path: shown, before, after: text, diff: unifiedDiff(shown, before, text) };
 }
 
-function contentOf(input: Record<string, unknown>): string | { error: string } {
-  return typeof input.content === 'string' ? input.content : { error: 'content: expected a string' };
+function stringAt(input: Record<string, unknown>, key: string): string | { error: string } {
+  const v = input[key];
+  return typeof v === 'string' ? v : { error: `${key}: expected a string` };
 }
 
 /** The file after the filesystem server's `edit_file` edits, each `oldText` replaced once, in order. */

@@ -95,6 +95,17 @@ describe.skipIf(!installed)('Claude Code asking Baton’s inbox about its tool c
     });
     const asked = first.tool_call!.input as { file_path: string; content: string };
     expect(asked.content).toBe('from the model\n');
+    // The inbox's preview of the write: a new file in the task's worktree, and the edit as typed.
+    const preview = await call<{ preview: unknown }>(app, 'toolCalls.preview', {
+      approval_id: first.id,
+      input: { ...asked, content: 'edited by Ana\n' },
+    });
+    expect(preview.preview).toMatchObject({
+      ok: true,
+      path: 'notes.txt',
+      before: null,
+      after: 'edited by Ana\n',
+    });
     await call<Approval>(app, 'approvals.decide', {
       approval_id: first.id,
       decision: 'approve',
