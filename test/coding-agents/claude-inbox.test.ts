@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
@@ -43,6 +44,9 @@ describe.skipIf(!installed)('Claude Code asking Baton’s inbox about its tool c
   afterAll(async () => {
     await host?.close();
     baton?.close();
+    // The store's checkpointer may write the data directory back just after close(): again, later.
+    await new Promise((r) => setTimeout(r, 300));
+    if (baton) rmSync(baton.dir, { recursive: true, force: true });
     await servers?.close();
   });
 
