@@ -58,7 +58,7 @@ export interface DecisionContext {
     /** Tasks of the run that ended failed or unassigned so far. */
     unsuccessful: number;
   };
-  /** The task's output and its artifacts, first 500 characters each. */
+  /** The task's output and its artifacts, and a coding task's changed files by path, first 500 characters each. */
   agent_outputs: Record<string, string>;
   created_so_far: number;
 }
