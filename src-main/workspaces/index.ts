@@ -2,6 +2,8 @@
 // plan's DAG as a DAG of branches. See README.md beside this file.
 export type { Author, CommitLeftoversInput, LeftoversCommitted } from './commits.ts';
 export { commitLeftovers } from './commits.ts';
+export type { ConflictStep, ConflictStepInput } from './conflict-worktree.ts';
+export { conflictInProgress, conflictStep } from './conflict-worktree.ts';
 export type { DiffSince, DiffSinceInput, FileChange, FileChangeStatus } from './diff.ts';
 export { diffSince } from './diff.ts';
 export type { WorkspaceErrorReason } from './errors.ts';

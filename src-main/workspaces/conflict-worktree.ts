@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { git, gitText } from './git.ts';
+import { checkBranchName, isAncestor, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
+import { withRepoLock } from './repo-lock.ts';
+import type { Cancellable } from './repository.ts';
+import { cancellable, checkWorktreeDir, openRepository } from './repository.ts';
+import type { DependencyBranch } from './worktrees.ts';
+
+/**
+ * A task whose dependencies' branches conflict, with `on_conflict: "ask"`: the merge is done in
+ * the task's own worktree, where a person can resolve it (`prepareWorktree` merges without a
+ * working tree and leaves nothing behind on a conflict). Stateless, so an attempt after a
+ * restart picks it up where it is: the branch starts at the first dependency, the others are
+ * merged in order with `git merge --no-ff`, each one already in the branch skipped; the first
+ * that conflicts stays in progress in the worktree. Once every dependency is in, the branch's
+ * start is recorded, and `prepareWorktree` then finds the worktree as `reused`.
+ */
+
+export interface ConflictStepInput extends Cancellable {
+  repo: string;
+  /** The task's branch and worktree folder, as for `prepareWorktree`. */
+  branch: string;
+  dir: string;
+  from: readonly DependencyBranch[];
+}
+
+export type ConflictStep =
+  /** Every dependency is merged (by git or by a person) and the branch's start recorded. */
+  | { ok: true; start: string }
+  /** A merge waits in the worktree: the files still unresolved, and the branch being merged. */
+  | { ok: false; dir: string; files: string[]; merging: string };
+
+/** Whether the task's branch was begun here for a person to resolve a conflict, and not yet finished. */
+export async function conflictInProgress(input: Omit<ConflictStepInput, 'from'>): Promise<boolean> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const ref = await checkBranchName(repo, input.branch, 'branch', c);
+  const refs = await readRefs(repo, [ref, startRef(ref)], c);
+  return (
+    refs.has(ref) && !refs.has(startRef(ref)) && existsSync(join(checkWorktreeDir(repo, input.dir), '.git'))
+  );
+}
+
+/**
+ * Goes as far as it can: makes the branch and worktree if they are not there, concludes a merge
+ * a person resolved (files without conflict markers are added for them), merges the next
+ * dependencies, and stops at the first conflict.
+ */
+export async function conflictStep(input: ConflictStepInput): Promise<ConflictStep> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const dir = checkWorktreeDir(repo, input.dir);
+  const ref = await checkBranchName(repo, input.branch, 'branch', c);
+  const deps: { branch: string; commit: string; label: string }[] = [];
+  for (const [i, d] of input.from.entries())
+    deps.push({
+      branch: d.branch,
+      commit: await requireCommit(repo, d.commit ?? d.branch, `from[${i}].commit`, c),
+      label: d.label ?? d.branch,
+    });
+  const first = deps[0];
+  if (!first) throw new Error('from: a conflict needs at least two dependency branches');
+  const at = { cwd: dir, ...c };
+
+  await withRepoLock(repo.commonDir, async () => {
+    const refs = await readRefs(repo, [ref], c);
+    if (!refs.has(ref))
+      await git(['worktree', 'add', '--quiet', '-b', input.branch, '--', dir, first.commit], {
+        cwd: repo.path,
+        retryOnLock: true,
+        ...c,
+      });
+  });
+
+  const merging = async (): Promise<string | null> => {
+    const path = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'MERGE_HEAD'], at);
+    return existsSync(path) ? readFileSync(path, 'utf8').trim() : null;
+  };
+  const unresolved = async (): Promise<string[]> => {
+    const out = await gitText(['diff', '--name-only', '--diff-filter=U', '-z'], at);
+    return [...new Set(out.split('\0').filter(Boolean))];
+  };
+  const labelOf = (commit: string | null) =>
+    deps.find((d) => d.commit === commit)?.branch ?? commit ?? 'a dependency';
+
+  for (;;) {
+    const inMerge = await merging();
+    if (inMerge !== null) {
+      // A person's resolution: files they fixed but did not `git add` are added, unless markers remain.
+      const left: string[] = [];
+      for (const f of await unresolved()) {
+        if (hasMarkers(join(dir, f))) left.push(f);
+        else await git(['add', '-A', '--', f], { ...at, retryOnLock: true });
+      }
+      if (left.length > 0) return { ok: false, dir, files: left, merging: labelOf(inMerge) };
+      await git(['commit', '--quiet', '--no-verify', '--no-edit'], { ...at, retryOnLock: true });
+    }
+    const head = await gitText(['rev-parse', '--verify', 'HEAD'], at);
+    let next: (typeof deps)[number] | undefined;
+    for (const d of deps) {
+      if (!(await isAncestor(repo, d.commit, head, c))) {
+        next = d;
+        break;
+      }
+    }
+    if (!next) {
+      await withRepoLock(repo.commonDir, () =>
+        updateRef(repo, startRef(ref), head, null, 'baton: branch start (a conflict resolved)', c),
+      );
+      return { ok: true, start: head };
+    }
+    const names = deps.map((d) => d.branch).join(', ');
+    const merged = await git(
+      [
+        'merge',
+        '--no-ff',
+        '--no-edit',
+        '-m',
+        `Merge ${next.label} (${next.branch}) into ${input.branch}\n\nBaton starts ${input.branch} from its dependencies, merged in order: ${names}.`,
+        next.commit,
+      ],
+      { ...at, okExitCodes: [1] },
+    );
+    if (merged.exitCode !== 0) {
+      const files = await unresolved();
+      if (files.length === 0 && (await merging()) === null)
+        throw new Error(`git merge of ${next.branch} failed: ${merged.stderr.trim()}`);
+      if (files.length > 0) return { ok: false, dir, files, merging: next.branch };
+    }
+  }
+}
+
+/** Whether a file still holds git's conflict markers (a line starting `<<<<<<< ` or `>>>>>>> `). */
+function hasMarkers(path: string): boolean {
+  try {
+    return /^(<{7}|>{7})( |$)/m.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false; // deleted as the resolution
+  }
+}
