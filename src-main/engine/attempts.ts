@@ -8,6 +8,7 @@ import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
+import type { MergeConflictDesk } from './approvals/merge-conflicts.ts';
 import type { ToolCallDesk } from './approvals/tool-calls.ts';
 import { codingContextOf } from './coding-context.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
@@ -42,12 +43,19 @@ export class Attempts {
   private readonly writer: RunWriter;
   private readonly holds: RunHolds;
   private readonly toolCalls: ToolCallDesk | undefined;
+  private readonly conflicts: MergeConflictDesk | undefined;
   private readonly ended: AttemptEndedHook | undefined;
   private readonly secrets: SecretResolver;
 
   constructor(
     rt: Runtime,
-    parts: { writer: RunWriter; holds: RunHolds; toolCalls?: ToolCallDesk; ended?: AttemptEndedHook },
+    parts: {
+      writer: RunWriter;
+      holds: RunHolds;
+      toolCalls?: ToolCallDesk;
+      conflicts?: MergeConflictDesk;
+      ended?: AttemptEndedHook;
+    },
     secrets: SecretResolver,
   ) {
     this.ended = parts.ended;
@@ -55,6 +63,7 @@ export class Attempts {
     this.writer = parts.writer;
     this.holds = parts.holds;
     this.toolCalls = parts.toolCalls;
+    this.conflicts = parts.conflicts;
     this.secrets = secrets;
   }
 
@@ -142,6 +151,8 @@ export class Attempts {
         ctx.earlier_steps = this.rt.store.steps.list(run.id, task.task_id).filter((s) => s.attempt < attempt);
       const desk = this.toolCalls;
       if (desk) ctx.askToolCall = (req, sig) => desk.ask(at, req, sig);
+      const conflicts = this.conflicts;
+      if (coding && conflicts) ctx.askMergeConflict = (req, sig) => conflicts.ask(at, req, sig);
       // Only the tool loop reads it; other kinds are spared the queries.
       if (agent.kind === 'llm') ctx.budget_left = this.budgetLeft(run);
       const memory = memoryFor(this.rt.store, spec);

@@ -368,7 +368,7 @@ export class Engine {
     changes: ChangesRequest | null = null,
     input?: Record<string, unknown>,
   ): Approval {
-    const { approvals, loader, toolCalls } = this.parts;
+    const { approvals, loader, toolCalls, conflicts } = this.parts;
     const approval = approvals.pending(approvalId);
     if (changes) approvals.assertRequestChanges(approval);
     if (input !== undefined && approval.kind !== 'tool_call')
@@ -396,6 +396,7 @@ export class Engine {
       ...(input === undefined ? {} : { input }),
     });
     toolCalls.decided(approvalId);
+    conflicts.decided(approvalId);
     const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;
@@ -544,9 +545,16 @@ export class Engine {
     const run = this.rt.active.get(runId);
     if (!run || this.rt.tickPending || run.retryTimers.size > 0 || (run.decider?.pending ?? 0) > 0)
       return null;
-    // An attempt waiting for a person to allow a tool call is waiting on people too.
+    // An attempt waiting for a person to allow a tool call, or to resolve a merge conflict, is waiting on people too.
+    const { toolCalls, conflicts } = this.parts;
     for (const [taskId, f] of run.inflight)
-      if (f.ac !== null && !f.settled && !this.parts.toolCalls.isWaiting(run.id, taskId)) return null;
+      if (
+        f.ac !== null &&
+        !f.settled &&
+        !toolCalls.isWaiting(run.id, taskId) &&
+        !conflicts.isWaiting(run.id, taskId)
+      )
+        return null;
     const waiting: TaskRun[] = [];
     for (const t of run.tasks.values())
       if (t.status === 'awaiting_approval' || t.status === 'ready' || t.status === 'in_progress')

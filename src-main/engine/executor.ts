@@ -5,6 +5,7 @@ import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
+import type { MergeConflictRequest, MergeConflictVerdict } from './approvals/merge-conflicts.ts';
 import type { ToolCallRequest, ToolCallVerdict } from './approvals/tool-calls.ts';
 
 /** Notes from Baton's memory found for a task's `inputs.memory_query` (`TaskContext.memory`). */
@@ -54,6 +55,12 @@ export interface TaskContext<A extends Agent = Agent> {
    * `tool_call`; the task stays `in_progress`). Rejects when `signal` aborts.
    */
   askToolCall?: (req: ToolCallRequest, signal: AbortSignal) => Promise<ToolCallVerdict>;
+  /**
+   * Asks a person to resolve a merge conflict in this attempt's worktree and waits (an approval
+   * of kind `merge_conflict`, `on_conflict: "ask"`; the task stays `in_progress`). Rejects when
+   * `signal` aborts.
+   */
+  askMergeConflict?: (req: MergeConflictRequest, signal: AbortSignal) => Promise<MergeConflictVerdict>;
   /** What the plan's (and its project's) budget has left as the attempt starts, USD; null without one. */
   budget_left?: number | null;
 }

@@ -2,6 +2,7 @@ import type { SecretResolver } from '../secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';
+import { MergeConflictDesk } from './approvals/merge-conflicts.ts';
 import { ToolCallDesk } from './approvals/tool-calls.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { Attempts } from './attempts.ts';
@@ -65,9 +66,10 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
   const toolCalls = new ToolCallDesk(rt, { approvals, loader });
+  const conflicts = new MergeConflictDesk(rt, { approvals, loader });
   const attempts = new Attempts(
     rt,
-    { writer, holds, toolCalls, ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}) },
+    { writer, holds, toolCalls, conflicts, ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}) },
     opts.secrets,
   );
   const decider = new DeciderRunner(rt, { writer, flow, agents });
@@ -91,6 +93,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     flow,
     loader,
     toolCalls,
+    conflicts,
     attempts,
     decider,
     work,

@@ -13,7 +13,9 @@ export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 /**
  * Why a task waits: the plan asks for approval, the budget would be passed, the decider
  * escalated, a coding agent's attempt waits for a person to review its diff (`diff_review`), or
- * an agent's tool call waits for a person (`tool_call`: the task stays `in_progress`, its attempt waits).
+ * an agent's tool call waits for a person (`tool_call`: the task stays `in_progress`, its attempt waits),
+ * or a coding task's dependencies' branches conflict and a person resolves it in the task's worktree
+ * (`merge_conflict`, with `on_conflict: "ask"`: asked inside the attempt too).
  */
 export const APPROVAL_KINDS = [
   'approval_required',
@@ -21,6 +23,7 @@ export const APPROVAL_KINDS = [
   'escalation',
   'diff_review',
   'tool_call',
+  'merge_conflict',
 ] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 

@@ -35,7 +35,7 @@ describe('approval kinds', () => {
     for (const kind of ['approval_required', 'budget'] as const)
       expect(APPROVALS[kind].answer(decision(true))).toEqual({ to: 'ready', reason: 'approved by ana' });
     for (const kind of APPROVAL_KINDS) {
-      if (kind !== 'tool_call')
+      if (!APPROVALS[kind].insideAttempt)
         expect(APPROVALS[kind].answer(decision(false, 'not now'))).toEqual({
           to: 'skipped',
           reason: 'rejected by ana: not now',
@@ -51,7 +51,16 @@ describe('approval kinds', () => {
       to: 'attempt',
       reason: 'tool call approved by ana with edited arguments',
     });
-    expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].insideAttempt)).toEqual(['tool_call']);
+    expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].insideAttempt)).toEqual(['tool_call', 'merge_conflict']);
+    // A merge conflict's answer goes to the attempt that waits: go on once resolved, or fail.
+    expect(APPROVALS.merge_conflict.answer(decision(true))).toEqual({
+      to: 'attempt',
+      reason: 'merge conflict resolved in the worktree, said ana',
+    });
+    expect(APPROVALS.merge_conflict.answer(decision(false, 'redo a'))).toEqual({
+      to: 'attempt',
+      reason: 'merge conflict left to fail by ana: redo a',
+    });
     expect(APPROVALS.budget.waiting('over')).toBe('budget: over');
     expect(APPROVALS.approval_required.waiting('asked')).toBe('approval: asked');
     // Where each stops a task.
@@ -68,6 +77,7 @@ describe('approval kinds', () => {
       ['escalation', true, false, false],
       ['diff_review', false, false, true],
       ['tool_call', false, false, false],
+      ['merge_conflict', false, false, false],
     ]);
     // Only a diff review has an answer to a request for changes.
     expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].requestChanges !== undefined)).toEqual(['diff_review']);

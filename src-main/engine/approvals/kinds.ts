@@ -26,6 +26,7 @@ export interface DecisionExtras {
   diff_review: NoExtras;
   /** The arguments the person approved instead of the agent's, if they edited them. */
   tool_call: { input?: Record<string, unknown> };
+  merge_conflict: NoExtras;
 }
 type NoExtras = Record<never, never>;
 
@@ -179,6 +180,25 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
     waiting: (reason) => `budget: ${reason}`,
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
     closed: closedAs,
+  },
+  /**
+   * A coding task's dependencies' branches conflict and its `on_conflict` is `ask`: its attempt
+   * waits (`MergeConflictDesk`, the task stays `in_progress`) while a person resolves the merge
+   * in the task's worktree. Approve: "resolved, go on" (the attempt concludes the merge and
+   * runs the agent; asks again if conflicts remain). Reject: the attempt fails.
+   */
+  merge_conflict: {
+    whenReady: null,
+    beforeStart: null,
+    waiting: (reason) => `merge conflict: ${reason}`,
+    answer: (d) => ({
+      to: 'attempt',
+      reason: d.approve
+        ? `merge conflict resolved in the worktree, said ${d.actor}`
+        : `merge conflict left to fail by ${d.actor}${d.comment ? `: ${d.comment}` : ''}`,
+    }),
+    closed: closedAs,
+    insideAttempt: true,
   },
   /**
    * A coding agent's attempt succeeded on a task to review (`review: "diff"` on the task, else

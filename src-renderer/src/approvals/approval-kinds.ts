@@ -80,6 +80,19 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
     decided: (approve) =>
       approve ? 'Allowed: the call runs and the agent goes on' : 'Denied: the agent is told and goes on',
   },
+  merge_conflict: {
+    label: 'Merge conflict',
+    tone: 'failed',
+    explain: (a) =>
+      `A coding task's dependencies' branches conflict, and its attempt waits for you: ${a.reason} The task stays in progress while it waits.`,
+    approveLabel: 'I resolved it in the worktree, go on',
+    rejectDetail: (a, actor) =>
+      `The attempt of ${a.task_id} fails with the conflict (retried if it has attempts left); the worktree stays. The audit log records it as rejected by ${actor}.`,
+    decided: (approve) =>
+      approve
+        ? 'Resolved: Baton concludes the merge and the agent starts (asked again if conflicts remain)'
+        : 'Failed: the attempt fails with the conflict',
+  },
 };
 
 /** The note after deciding an approval of this kind. */

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Approval } from '../../../../src-shared/schemas/approval.ts';
+import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
 import type { TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
@@ -63,6 +65,129 @@ describe('the coding executor', () => {
     expect(worktrees.split('\n').filter((l) => l.startsWith('worktree '))).toHaveLength(1);
     const sessions = await call<TaskSession[]>(app, 'runs.sessions', { run_id: run });
     expect(sessions.filter((s) => s.state !== 'removed')).toEqual([]);
+  });
+});
+
+/** An app whose tasks a and b (done by hand) conflict in README.md; c (coding, on_conflict ask) joins them. */
+async function conflicted() {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-coding-exec-'));
+  const repo = makeRepo();
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), repo.cleanup);
+  const exec = controlledExecutor();
+  app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
+  const baton = app;
+  await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+  const run = await setup(
+    app,
+    [
+      { id: 'e', skills: ['x'], max_concurrency: 2 },
+      { id: 'coder', kind: 'coding', cli: 'claude', executable: '/bin/false', skills: ['code'] },
+    ],
+    {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [
+        task('a'),
+        task('b'),
+        {
+          task_id: 'c',
+          description: 'join them',
+          required_skills: ['code'],
+          depends_on: ['a', 'b'],
+          on_conflict: 'ask',
+        },
+      ],
+    },
+  );
+  await eventually(() => exec.running.size === 2);
+  const a = codingWork(repo, `baton/${run}/a`, 'main', { 'README.md': 'a says\n' });
+  const b = codingWork(repo, `baton/${run}/b`, 'main', { 'README.md': 'b says\n' });
+  exec.running.get('a')!.finish(a);
+  exec.running.get('b')!.finish(b);
+  const pending = async () =>
+    (await call<Approval[]>(baton, 'approvals.list', { status: 'pending' })).filter(
+      (x) => x.kind === 'merge_conflict',
+    );
+  await eventually(async () => (await pending()).length === 1);
+  const [asked] = await pending();
+  return { run, repo, dir, a, b, asked: asked!, pending };
+}
+
+describe('on_conflict "ask": a merge conflict between the dependencies waits for a person', () => {
+  it('asks with the files and the worktree, the task in progress; "fail" fails the attempt saying so, and the worktree goes with the run', async () => {
+    const { run, repo, asked } = await conflicted();
+    const session = app!.store.sessions.get(run, 'c')!;
+    expect(asked.task_id).toBe('c');
+    expect(asked.reason).toContain(
+      `merging baton/${run}/b into the task's branch conflicts in 1 file: README.md.`,
+    );
+    expect(asked.reason).toContain(`Resolve it in ${session.dir}`);
+    expect(app!.store.runs.task(run, 'c')!.status).toBe('in_progress');
+    expect(repo.read('README.md', session.dir)).toMatch(/^<<<<<<< HEAD\na says\n=======\nb says\n>>>>>>> /);
+    expect(app!.engine.waitingOnPeople(run)?.map((t) => t.task_id)).toEqual(['c']);
+
+    await call(app!, 'approvals.decide', { approval_id: asked.id, decision: 'reject', actor: 'ana' });
+    await app!.engine.whenSettled(run);
+    await app!.engine.worktreesSettled();
+    const c = app!.store.runs.task(run, 'c')!;
+    expect(c.status).toBe('failed');
+    expect(c.error).toBe(
+      `the dependencies' branches do not merge: baton/${run}/b conflicts in README.md; ana chose to fail`,
+    );
+    expect(app!.store.sessions.get(run, 'c')?.state).toBe('removed');
+    expect(existsSync(session.dir)).toBe(false);
+  });
+
+  it('"resolved" with conflicts left asks again; once resolved the merge is concluded and the agent starts on it', async () => {
+    const { run, repo, a, b, asked, pending } = await conflicted();
+    const dir = app!.store.sessions.get(run, 'c')!.dir;
+    await call(app!, 'approvals.decide', { approval_id: asked.id, decision: 'approve', actor: 'ana' });
+    await eventually(async () => (await pending()).length === 1);
+    const [again] = await pending();
+    expect(again!.id).not.toBe(asked.id);
+    expect(again!.reason).toMatch(
+      /^ana answered that it was resolved, but conflicts remain; merging .* README\.md\./,
+    );
+
+    repo.write('README.md', 'a and b say\n', dir);
+    await call(app!, 'approvals.decide', { approval_id: again!.id, decision: 'approve', actor: 'ana' });
+    await app!.engine.whenSettled(run);
+    await app!.engine.worktreesSettled();
+    // The CLI (/bin/false) started in the resolved worktree, on a branch holding both dependencies.
+    const c = app!.store.runs.task(run, 'c')!;
+    expect(c.error).toMatch(/^claude exited with code 1/);
+    const start = app!.store.sessions.get(run, 'c')!.start_commit;
+    expect(repo.git(['rev-parse', `baton/${run}/c`])).toBe(start);
+    for (const dep of [a, b]) repo.git(['merge-base', '--is-ancestor', dep.commit, start]);
+    expect(repo.git(['show', `${start}:README.md`])).toBe('a and b say');
+    const steps = await call<StoredStep[]>(app!, 'runs.steps', { run_id: run, task_id: 'c' });
+    expect(steps[0]).toMatchObject({ kind: 'message', role: 'user' });
+  });
+});
+
+describe('on_conflict "ask" across a restart', () => {
+  it('the attempt after a restart waits on the same question, in the same worktree, and goes on once it is answered', async () => {
+    const { run, repo, dir, asked } = await conflicted();
+    const worktree = app!.store.sessions.get(run, 'c')!.dir;
+    app!.close();
+    app = createApp({ dataDir: dir, log: () => {} });
+    const baton = app;
+    await eventually(
+      () =>
+        baton.engine
+          .waitingOnPeople(run)
+          ?.map((t) => t.task_id)
+          .join() === 'c',
+    );
+    const pending = (await call<Approval[]>(baton, 'approvals.list', { status: 'pending' })).map((x) => x.id);
+    expect(pending).toEqual([asked.id]);
+    expect(baton.store.runs.task(run, 'c')!.attempt).toBe(2);
+    repo.write('README.md', 'a and b say\n', worktree);
+    await call(baton, 'approvals.decide', { approval_id: asked.id, decision: 'approve', actor: 'ana' });
+    await baton.engine.whenSettled(run);
+    await baton.engine.worktreesSettled();
+    expect(baton.store.runs.task(run, 'c')!.error).toMatch(/^claude exited with code 1/);
+    expect(repo.git(['show', `baton/${run}/c:README.md`])).toBe('a and b say');
   });
 });
 

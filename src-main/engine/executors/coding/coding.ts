@@ -17,7 +17,7 @@ import { runSetup } from './setup.ts';
 import { capText } from './streams/caps.ts';
 import { createParser } from './streams/parser.ts';
 import { DEFAULT_PRICES } from './streams/prices.ts';
-import { dependencyBranches, dependencyHeads, finish, prepare } from './worktree.ts';
+import { dependencyBranches, dependencyHeads, finish, type prepare, prepareAsking } from './worktree.ts';
 
 export interface CodingExecutorOptions {
   /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */
@@ -85,7 +85,18 @@ async function* codingAttempt(
   const from = dependencyBranches(ctx, coding);
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
-    prepared = await prepare(coding, from, signal);
+    prepared = yield* prepareAsking(ctx, coding, from, signal, (start, dir) => ({
+      type: 'session',
+      session: {
+        workspace_id: coding.workspace.id,
+        cli: agent.cli,
+        dir,
+        branch: coding.branch,
+        start_commit: start,
+        session_id: null,
+        home: provider ? coding.home : null,
+      },
+    }));
   } catch (err) {
     if (signal.aborted) return yield CANCELLED;
     return yield error(clean(`cannot prepare the worktree: ${(err as Error).message}`));

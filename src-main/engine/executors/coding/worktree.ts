@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { DependencyBranch, FileHead, PreparedWorktree } from '../../../workspaces/index.ts';
-import { commitLeftovers, diffSince, fileHeads, prepareWorktree } from '../../../workspaces/index.ts';
+import {
+  commitLeftovers,
+  conflictInProgress,
+  conflictStep,
+  diffSince,
+  fileHeads,
+  prepareWorktree,
+} from '../../../workspaces/index.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../executor.ts';
 import { HEAD_LINES, MAX_HEADS } from './prompt.ts';
 
@@ -30,7 +37,7 @@ export type Prepared = { ok: true; worktree: PreparedWorktree } | { ok: false; m
 /**
  * The task's worktree: made from the base branch or its dependencies' branches merged, or an
  * earlier attempt's taken again as it is. A conflict between the dependencies fails the attempt
- * naming the files (`on_conflict: "ask"` is not built yet: it fails the same way and says so).
+ * naming the files (`on_conflict: "fail"`; `"ask"` goes through `prepareAsking`).
  */
 export async function prepare(
   coding: CodingContext,
@@ -47,15 +54,58 @@ export async function prepare(
   });
   if (w.ok) return { ok: true, worktree: w };
   const { files, branches } = w.conflict;
-  const ask =
-    coding.on_conflict === 'ask'
-      ? ' (on_conflict "ask" does not wait for a person yet: resolve the conflict in the dependencies and re-run)'
-      : '';
   return {
     ok: false,
-    message: `the dependencies' branches do not merge: ${branches.join(' and ')} conflict in ${files.join(', ')}${ask}`,
+    message: `the dependencies' branches do not merge: ${branches.join(' and ')} conflict in ${files.join(', ')}`,
   };
 }
+
+/**
+ * `prepare`, and with `on_conflict: "ask"` a conflict waits for a person: the merge is done in
+ * the task's worktree (`conflictStep`), a `merge_conflict` approval names the files, and once
+ * the person answers "resolved" the merge is concluded and the next dependencies merged (asked
+ * again if a conflict remains); "fail" fails the attempt. A worktree where a merge waits (Baton
+ * restarted meanwhile) is taken up where it is. Session notes name the worktree as soon as it
+ * exists, so the run's end removes it like any other.
+ */
+export async function* prepareAsking(
+  ctx: TaskContext,
+  coding: CodingContext,
+  from: DependencyBranch[],
+  signal: AbortSignal,
+  sessionNote: (start: string, dir: string) => ExecutorEvent,
+): AsyncGenerator<ExecutorEvent, Prepared> {
+  const ask = coding.on_conflict === 'ask' ? ctx.askMergeConflict : undefined;
+  const at = { repo: coding.workspace.path, branch: coding.branch, dir: coding.dir, signal };
+  if (!ask || !(await conflictInProgress(at))) {
+    const first = await prepare(coding, from, signal);
+    if (first.ok || !ask) return first;
+    yield info(`${first.message}: merging them in the worktree for a person to resolve (on_conflict "ask")`);
+  }
+  let again: string | undefined;
+  for (;;) {
+    const step = await conflictStep({ ...at, from });
+    if (step.ok) break;
+    yield sessionNote(from[0]!.commit ?? from[0]!.branch, step.dir);
+    yield info(
+      `merging ${step.merging} conflicts in ${step.files.join(', ')}: waiting for a person to resolve it in ${step.dir}`,
+    );
+    const verdict = await ask(
+      { dir: step.dir, files: step.files, merging: step.merging, ...(again ? { again } : {}) },
+      signal,
+    );
+    if (!verdict.resolved)
+      return {
+        ok: false,
+        message: `the dependencies' branches do not merge: ${step.merging} conflicts in ${step.files.join(', ')}; ${verdict.actor} chose to fail${verdict.comment ? ` (${verdict.comment})` : ''}`,
+      };
+    yield info(`${verdict.actor} resolved the conflict in the worktree`);
+    again = `${verdict.actor} answered that it was resolved, but conflicts remain`;
+  }
+  return prepare(coding, from, signal);
+}
+
+const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
 
 /** The first lines of the files each coding dependency changed, for the prompt. */
 export async function dependencyHeads(

@@ -1,0 +1,117 @@
+import { AppError } from '../../errors.ts';
+import type { RunLoader } from '../run-loader.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Approvals } from './approvals.ts';
+import type { AttemptRef } from './tool-calls.ts';
+
+/** A conflict a coding attempt asks a person to resolve in its worktree. */
+export interface MergeConflictRequest {
+  /** The task's worktree, where the merge waits. */
+  dir: string;
+  /** The files still unresolved. */
+  files: string[];
+  /** The dependency branch being merged. */
+  merging: string;
+  /** Set when a person said it was resolved but it is not: why it is asked again. */
+  again?: string;
+}
+
+/** A person's answer: resolved in the worktree (go on), or fail the attempt. */
+export type MergeConflictVerdict =
+  | { resolved: true; actor: string }
+  | { resolved: false; actor: string; comment: string | null };
+
+/**
+ * Where coding attempts wait for a person to resolve a merge conflict between their
+ * dependencies' branches (`on_conflict: "ask"`, kind `merge_conflict`, asked inside the attempt
+ * as `tool_call` is: the task stays `in_progress`). The approval's reason names the files and
+ * the worktree. A later attempt of the same task (after a restart) waits on the approval still
+ * pending rather than asking twice; `Engine.decideApproval` hands the decision over (`decided`).
+ */
+export class MergeConflictDesk {
+  private readonly rt: Runtime;
+  private readonly approvals: Approvals;
+  private readonly loader: RunLoader;
+  private readonly waiters = new Map<string, { runId: string; taskId: string; done: Set<() => void> }>();
+
+  constructor(rt: Runtime, parts: { approvals: Approvals; loader: RunLoader }) {
+    this.rt = rt;
+    this.approvals = parts.approvals;
+    this.loader = parts.loader;
+  }
+
+  /** Asks a person (or finds the task's pending question) and waits for the answer, or `signal`. */
+  async ask(at: AttemptRef, req: MergeConflictRequest, signal: AbortSignal): Promise<MergeConflictVerdict> {
+    const id = this.open(at, req);
+    return this.waitFor(id, at, signal);
+  }
+
+  private open(at: AttemptRef, req: MergeConflictRequest): string {
+    const store = this.rt.store;
+    const pending = store.approvals
+      .forTask(at.run_id, at.task_id)
+      .find((a) => a.kind === 'merge_conflict' && a.status === 'pending');
+    if (pending) return pending.id;
+    return this.loader.tx(() => {
+      const run = this.rt.active.get(at.run_id);
+      const task = run?.tasks.get(at.task_id);
+      if (!run || !task || task.status !== 'in_progress' || task.attempt !== at.attempt)
+        throw new AppError(
+          'conflict',
+          `attempt ${at.attempt} of task "${at.task_id}" of run "${at.run_id}" is not running here`,
+        );
+      const n = req.files.length;
+      const reason = [
+        req.again ? `${req.again}; ` : '',
+        `merging ${req.merging} into the task's branch conflicts in ${n} file${n === 1 ? '' : 's'}: ${req.files.slice(0, 20).join(', ')}${n > 20 ? ', …' : ''}.`,
+        ` Resolve it in ${req.dir} (fix the files; committing is optional), then answer "resolved, go on"; or reject to fail the attempt.`,
+      ].join('');
+      return this.approvals.askInsideAttempt(run, task, 'merge_conflict', { reason, cost: 0 }).id;
+    });
+  }
+
+  private waitFor(approvalId: string, at: AttemptRef, signal: AbortSignal): Promise<MergeConflictVerdict> {
+    return new Promise((resolve, reject) => {
+      const settleIfDecided = (): boolean => {
+        const a = this.rt.store.approvals.get(approvalId);
+        if (!a || a.status === 'pending') return false;
+        const actor = a.actor ?? 'someone';
+        resolve(
+          a.status === 'approved'
+            ? { resolved: true, actor }
+            : { resolved: false, actor, comment: a.comment },
+        );
+        return true;
+      };
+      if (settleIfDecided()) return;
+      if (signal.aborted) return reject(signal.reason);
+      const entry = this.waiters.get(approvalId) ?? { runId: at.run_id, taskId: at.task_id, done: new Set() };
+      this.waiters.set(approvalId, entry);
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        settleIfDecided();
+      };
+      const onAbort = () => {
+        entry.done.delete(done);
+        if (entry.done.size === 0) this.waiters.delete(approvalId);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.done.add(done);
+    });
+  }
+
+  /** A person's decision on approval `approvalId` is stored: the attempt waiting on it, if any, goes on. */
+  decided(approvalId: string): void {
+    const entry = this.waiters.get(approvalId);
+    if (!entry) return;
+    this.waiters.delete(approvalId);
+    for (const w of entry.done) w();
+  }
+
+  /** Whether an attempt of this task waits on a person here now (it is then not working). */
+  isWaiting(runId: string, taskId: string): boolean {
+    for (const w of this.waiters.values()) if (w.runId === runId && w.taskId === taskId) return true;
+    return false;
+  }
+}
