@@ -197,6 +197,10 @@ describe('a coding attempt is told', () => {
       decision: 'request_changes',
       actor: 'ana',
       comment: 'and a test',
+      line_comments: [
+        { path: 'b.txt', line: 1, body: 'test this line' },
+        { path: 'a.txt', line: 3, side: 'old', body: 'keep this one' },
+      ],
     });
     first.close(); // as a crash, before the next attempt could start
     app = undefined;
@@ -210,7 +214,11 @@ describe('a coding attempt is told', () => {
       reason: 'changes_requested',
       session_id: 'sess-1',
       comment: 'and a test',
-      line_comments: [],
+      // The line comments are kept with the decision (migration 011), not lost with the restart.
+      line_comments: [
+        { path: 'b.txt', line: 1, body: 'test this line' },
+        { path: 'a.txt', line: 3, side: 'old', body: 'keep this one' },
+      ],
     });
     x3.finish(output(x3.ctx.coding!));
     await call(second, 'approvals.decide', {

@@ -55,7 +55,7 @@ export function codingContextOf(
     resume = { reason: 'interrupted', session_id: ownSession };
   } else if (session && previousEnded(rt, run.id, task) === 'done') {
     // Changes were requested before a restart lost `resumeNext`: the request is read back from
-    // the approval (its line comments were not kept apart from the comment).
+    // the approval, its line comments from beside it (migration 011).
     const asked = rt.store.approvals
       .forTask(run.id, task.task_id)
       .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
@@ -64,7 +64,7 @@ export function codingContextOf(
         reason: 'changes_requested',
         session_id: ownSession,
         comment: asked.comment ?? '',
-        line_comments: [],
+        line_comments: rt.store.approvals.lineComments(asked.id),
       };
   }
   const prior =

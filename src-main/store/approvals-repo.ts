@@ -1,4 +1,4 @@
-import type { Approval, ApprovalStatus } from '../../src-shared/schemas/approval.ts';
+import type { Approval, ApprovalStatus, LineComment } from '../../src-shared/schemas/approval.ts';
 import type { Db } from './db.ts';
 
 export function createApprovalsRepo(db: Db) {
@@ -19,6 +19,13 @@ export function createApprovalsRepo(db: Db) {
   );
   const decide = db.prepare(`UPDATE approvals SET status = @status, decided_at = @decided_at, actor = @actor,
     comment = @comment WHERE id = @id AND status = 'pending'`);
+  const insertComment =
+    db.prepare(`INSERT INTO approval_line_comments (approval_id, seq, path, line, side, body)
+    VALUES (?, ?, ?, ?, ?, ?)`);
+  const comments = db.prepare<
+    [string],
+    { path: string; line: number; side: 'old' | 'new' | null; body: string }
+  >('SELECT path, line, side, body FROM approval_line_comments WHERE approval_id = ? ORDER BY seq');
   return {
     list: (status?: ApprovalStatus): Approval[] => (status ? byStatus.all(status) : all.all()),
     insert(a: Approval): void {
@@ -31,6 +38,20 @@ export function createApprovalsRepo(db: Db) {
     decide(a: Pick<Approval, 'id' | 'status' | 'decided_at' | 'actor' | 'comment'>): boolean {
       return decide.run(a).changes > 0;
     },
+    /** Keeps the line comments of a request for changes with its approval (inside the decision's transaction). */
+    addLineComments(approvalId: string, lineComments: readonly LineComment[]): void {
+      lineComments.forEach((c, seq) => {
+        insertComment.run(approvalId, seq, c.path, c.line, c.side ?? null, c.body);
+      });
+    },
+    /** The line comments a request for changes carried, in the order given. */
+    lineComments: (approvalId: string): LineComment[] =>
+      comments.all(approvalId).map((c) => ({
+        path: c.path,
+        line: c.line,
+        ...(c.side === null ? {} : { side: c.side }),
+        body: c.body,
+      })),
   };
 }
 export type ApprovalsRepo = ReturnType<typeof createApprovalsRepo>;

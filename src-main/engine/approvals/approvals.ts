@@ -200,6 +200,8 @@ export class Approvals {
       actor: d.actor,
       comment: d.comment ?? null,
     });
+    if (changes && changes.line_comments.length > 0)
+      store.approvals.addLineComments(approval.id, changes.line_comments);
     store.memory.audit({
       at,
       actor: d.actor,

@@ -8,6 +8,7 @@ import * as m007 from './007_started_by.ts';
 import * as m008 from './008_reach.ts';
 import * as m009 from './009_tool_call_approvals.ts';
 import * as m010 from './010_schedule_pending_starts.ts';
+import * as m011 from './011_approval_line_comments.ts';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'reach', up: m008.up },
   { version: 9, name: 'tool_call_approvals', up: m009.up },
   { version: 10, name: 'schedule_pending_starts', up: m010.up },
+  { version: 11, name: 'approval_line_comments', up: m011.up },
 ];
