@@ -148,6 +148,11 @@ export function traceGit(observer: GitTrace | null): void {
   trace = observer;
 }
 
+/** Tells the observer of `traceGit` about work of this layer that is not a git process (deleting a worktree's files). */
+export function traceWork(command: string, started: number): void {
+  trace?.(command, performance.now() - started, 0);
+}
+
 function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   const command = formatCommand(args);
   const started = performance.now();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { WorkspaceError } from './errors.ts';
-import { git } from './git.ts';
+import { git, traceWork } from './git.ts';
 import { deleteRef, refTip, startRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
@@ -71,7 +71,10 @@ function moveFilesAside(dir: string): string | null {
 
 /** Deletes what `dropWorktree` moved aside; never fails (a folder left behind is named by the next prune). */
 export async function deleteTrash(trash: string | null): Promise<void> {
-  if (trash) await rm(trash, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+  if (!trash) return;
+  const started = performance.now();
+  await rm(trash, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+  traceWork(`rm -rf ${trash}`, started);
 }
 
 export interface RemoveWorktreeInput extends Cancellable {
