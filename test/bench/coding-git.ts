@@ -4,7 +4,7 @@
 // 10 attempts, then the same git work done other ways, to show what dominates and what would
 // make it cheaper. It asserts nothing.
 //
-//   node_modules/.bin/node test/bench/coding-git.ts [--dir <folder>] [--files 20000] [--attempts 10] [--trace]
+//   node_modules/.bin/node test/bench/coding-git.ts [--dir <folder>] [--files 20000] [--attempts 10] [--trace] [--no-variants]
 //
 // `--dir` puts the repository and worktrees on another filesystem (e.g. /dev/shm, to tell the
 // disk's part from git's). Everything is made in a temp folder and removed at the end.
@@ -21,6 +21,7 @@ import {
   removeWorktree,
   traceGit,
 } from '../../src-main/workspaces/index.ts';
+import { benchGitEnv, FOLDERS, makeBenchRepository } from './bench-repo.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,38 +30,22 @@ const { values } = parseArgs({
     attempts: { type: 'string', default: '10' },
     /** Print each git command of the measured attempts that took 50 ms or more. */
     trace: { type: 'boolean', default: false },
+    /** Skip the plain-git variants (`npm run bench` wants only the attempt's phases). */
+    'no-variants': { type: 'boolean', default: false },
   },
 });
 const FILES = Number(values.files);
 const ATTEMPTS = Number(values.attempts);
-const FOLDERS = 200;
 
 const root = mkdtempSync(join(values.dir, 'baton-coding-git-'));
 const repo = join(root, 'repo');
 const worktrees = join(root, 'worktrees');
-const env = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'b@x',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'b@x',
-};
 const git = (args: string[], cwd = repo) =>
-  execFileSync('git', args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+  execFileSync('git', args, { cwd, env: benchGitEnv, encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
 
 function makeRepository(): void {
-  mkdirSync(repo);
+  makeBenchRepository(repo, FILES);
   mkdirSync(worktrees);
-  git(['init', '-q', '-b', 'main']);
-  const line = `${'x'.repeat(63)}\n`;
-  for (let i = 0; i < FILES; i++) {
-    const folder = join(repo, `pkg${i % FOLDERS}`, 'src');
-    if (i < FOLDERS) mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, `file${i}.ts`), `// file ${i}\n${line.repeat(16)}`);
-  }
-  git(['add', '-A']);
-  git(['commit', '-q', '-m', 'initial']);
 }
 
 type Timings = Record<string, number>;
@@ -196,6 +181,21 @@ async function main(): Promise<void> {
   const parked: Timings[] = [];
   for (let i = 0; i < ATTEMPTS; i++) parked.push(await attempt(i, 'parked'));
   table(`one attempt in a parked worktree, git's part (${ATTEMPTS} attempts)`, parked);
+  const p50s = (rs: Timings[]) =>
+    Object.fromEntries(
+      Object.keys(rs[0]!).map((k) => [
+        k,
+        quantile(
+          rs.map((r) => r[k]!),
+          0.5,
+        ),
+      ]),
+    );
+  // For `npm run bench` (run.ts): the p50 of each phase, both ways.
+  console.log(
+    `CODING_GIT_RESULT ${JSON.stringify({ files: FILES, fresh: p50s(runs), parked: p50s(parked) })}`,
+  );
+  if (values['no-variants']) return;
   const other: Timings[] = [];
   for (let i = 0; i < Math.min(ATTEMPTS, 5); i++) other.push(variants(i));
   table(`the same git work done other ways (${other.length} runs, plain git)`, other);

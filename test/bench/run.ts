@@ -7,6 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+import type { AttemptFigures } from './coding-attempt-worker.ts';
+import type { CodingGitResult } from './coding-report.ts';
+import { codingAttemptTable, codingGitTable, codingGoals, codingStepsTable } from './coding-report.ts';
+import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
@@ -252,6 +256,37 @@ const tlLine = tl.stdout.split('\n').find((l) => l.startsWith('TOOL_LOOP_RESULT 
 const toolLoop = tlLine ? (JSON.parse(tlLine.slice('TOOL_LOOP_RESULT '.length)) as ToolLoopResult) : null;
 if (!toolLoop) console.log(`      failed: ${tl.stderr.trim().split('\n').slice(-3).join(' ')}`);
 
+/** Runs a bench script of its own and reads its `PREFIX {json}` line; null (said) when it fails. */
+function resultOf<T>(script: string, args: string[], prefix: string, timeoutMs: number): T | null {
+  const r = spawnSync(process.execPath, [join(benchDir, script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 1 << 26,
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith(`${prefix} `));
+  if (line) return JSON.parse(line.slice(prefix.length + 1)) as T;
+  console.log(`      failed: ${`${r.stderr}`.trim().split('\n').slice(-3).join(' ') || `exit ${r.status}`}`);
+  return null;
+}
+
+console.log('[coding] the git part of an attempt on 20,000 files …');
+const codingGit = resultOf<CodingGitResult>('coding-git.ts', ['--no-variants'], 'CODING_GIT_RESULT', 300_000);
+console.log('[coding] whole attempts through Baton, a CLI answering at once and each real CLI …');
+const codingAttempt = resultOf<{ files: number; figures: AttemptFigures[] }>(
+  'coding-attempt-worker.ts',
+  [],
+  'CODING_ATTEMPT_RESULT',
+  600_000,
+);
+console.log('[coding] 50,000 JSON lines per CLI, parsed and stored …');
+const codingSteps = resultOf<CodingStepsFigure[]>(
+  'coding-steps-worker.ts',
+  [],
+  'CODING_STEPS_RESULT',
+  600_000,
+);
+
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
 console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
@@ -277,5 +312,21 @@ const ui = spawnSync(process.execPath, [join(benchDir, 'ui-bench.ts')], {
   encoding: 'utf8',
   timeout: 300_000,
 });
-process.stdout.write(ui.stdout);
+process.stdout.write(
+  ui.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('CODING_UI_RESULT '))
+    .join('\n'),
+);
 if (ui.status !== 0) console.log(`UI bench failed: ${ui.stderr.trim().split('\n').slice(-3).join(' ')}`);
+const uiSteps = ui.stdout.split('\n').find((l) => l.startsWith('CODING_UI_RESULT '));
+
+console.log('\nCoding agents (issue 15)\n');
+codingGitTable(codingGit);
+codingAttemptTable(codingAttempt);
+codingStepsTable(codingSteps);
+codingGoals(
+  codingAttempt,
+  codingSteps,
+  uiSteps ? (JSON.parse(uiSteps.slice('CODING_UI_RESULT '.length)) as { p50: number }).p50 : null,
+);

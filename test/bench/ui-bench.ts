@@ -6,6 +6,7 @@
 //     and panning with real wheel and mouse input, at the fitted zoom and zoomed in on cards;
 //     the same plan opened and panned in the designer
 //   a run completing ~500 tasks/s: how far the UI lags and how long clicks take while it streams
+//   a coding CLI's line → the task's step trace showing it (ui-step-trace.ts, issue 15)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ import { layoutGraph } from '../../src-renderer/src/graph/layout.ts';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/browser-path.ts';
 import { flowViewport, layeredPlan, NODE, rpcFor } from '../e2e/harness.ts';
 import { startServe } from '../e2e/serve-process.ts';
+import { stepTraceLatency } from './ui-step-trace.ts';
 
 const found = findChromium();
 if ('missing' in found) {
@@ -267,6 +269,23 @@ try {
     ]);
   } finally {
     agentServer.close();
+  }
+
+  // A coding CLI's lines, shown in the task's step trace.
+  try {
+    const steps = await stepTraceLatency(page, rpc);
+    results.push([
+      `coding step trace: a CLI's line → shown (median / max of ${steps.lines})`,
+      `${steps.p50.toFixed(0)} ms / ${steps.max.toFixed(0)} ms`,
+      '≤ 100 ms',
+    ]);
+    console.log(`CODING_UI_RESULT ${JSON.stringify(steps)}`);
+  } catch (err) {
+    results.push([
+      "coding step trace: a CLI's line → shown",
+      `failed: ${(err as Error).message.split('\n')[0]}`,
+      '≤ 100 ms',
+    ]);
   }
 } finally {
   await browser.close();

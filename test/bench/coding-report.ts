@@ -1,0 +1,117 @@
+// What `npm run bench` prints for the coding agents (issue 15): the git part of an attempt on a
+// repository of 20,000 files (coding-git.ts), Baton's time around a whole attempt split into git
+// and the rest, beside each real CLI's own (coding-attempt-worker.ts), and the step parser's
+// throughput (coding-steps-worker.ts). Goals beside the figures; nothing asserts on them.
+import type { AttemptFigures } from './coding-attempt-worker.ts';
+import type { CodingStepsFigure } from './coding-steps-worker.ts';
+import { fmt } from './report.ts';
+
+export const CODING_GOALS = {
+  /** Baton's own time around an attempt (not git, not the CLI), p50. */
+  attemptRestP50Ms: 50,
+  /** The whole attempt with a CLI answering at once, p50. */
+  attemptWholeP50Ms: 1_000,
+  /** Lines of a CLI's JSON stream parsed and stored per second. */
+  stepLinesPerSec: 50_000,
+  /** From a step's line to the step trace showing it. */
+  uiStepMs: 100,
+} as const;
+
+export interface CodingGitResult {
+  files: number;
+  fresh: Record<string, number>;
+  parked: Record<string, number>;
+}
+
+const mark = (met: boolean) => (met ? 'met' : 'NOT met');
+const ms = (n: number) => (n < 10 ? fmt(n, 1) : fmt(n, 0));
+
+export function codingGitTable(g: CodingGitResult | null): void {
+  if (!g) return void console.log('git part of an attempt: no figure (coding-git.ts failed)');
+  console.log(`Git's part of one coding attempt, ${fmt(g.files)} files, p50 ms (coding-git.ts)\n`);
+  const phases = Object.keys(g.fresh);
+  console.log(`${'phase'.padEnd(26)}${'new worktree'.padStart(14)}${'parked'.padStart(10)}`);
+  for (const p of phases)
+    console.log(
+      `${p.padEnd(26)}${ms(g.fresh[p]!).padStart(14)}${ms(g.parked[p.replace('remove', 'park')] ?? g.parked[p] ?? Number.NaN).padStart(10)}`,
+    );
+}
+
+export function codingAttemptTable(a: { files: number; figures: AttemptFigures[] } | null): void {
+  if (!a) return void console.log('coding attempt: no figure (coding-attempt-worker.ts failed)');
+  console.log(
+    `\nOne coding attempt through Baton, ${fmt(a.files)} files, p50 ms (coding-attempt-worker.ts; rest = whole − git − CLI)\n`,
+  );
+  const head = ['CLI', 'attempts', 'whole', 'git', 'CLI itself', 'rest', 'rest p90'];
+  const rows = a.figures.map((f) => [
+    f.cli === 'replay' ? 'replay (answers at once)' : f.cli,
+    String(f.attempts),
+    ms(f.wholeP50Ms),
+    ms(f.gitP50Ms),
+    ms(f.cliP50Ms),
+    ms(f.restP50Ms),
+    ms(f.restP90Ms),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  const replay = a.figures.find((f) => f.cli === 'replay');
+  if (replay)
+    console.log(
+      `  where the replay's whole goes (p50 ms): ${Object.entries(replay.legsP50Ms)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join('; ')}`,
+    );
+}
+
+export function codingStepsTable(s: CodingStepsFigure[] | null): void {
+  if (!s) return void console.log('step parser: no figure (coding-steps-worker.ts failed)');
+  console.log(
+    '\nA CLI printing JSON lines: lines/s parsed, and parsed and stored (coding-steps-worker.ts)\n',
+  );
+  console.log(
+    `${'CLI'.padEnd(9)}${'lines'.padStart(8)}${'parsed/s'.padStart(11)}${'stored/s (engine)'.padStart(19)}${'stored/s (batched)'.padStart(20)}${'line → bus p50 / p99 ms'.padStart(26)}`,
+  );
+  for (const f of s)
+    console.log(
+      `${f.cli.padEnd(9)}${fmt(f.lines).padStart(8)}${fmt(f.parsedLinesPerSec).padStart(11)}${fmt(f.storedLinesPerSec).padStart(19)}${fmt(f.batchedLinesPerSec).padStart(20)}${`${ms(f.toBusP50Ms)} / ${ms(f.toBusP99Ms)}`.padStart(26)}`,
+    );
+  console.log(
+    "  engine: each step stored and committed in a tick before the executor goes on (the coding executor's path);\n" +
+      '  batched: the steps of 500 lines upserted in one transaction (what the store alone takes)',
+  );
+}
+
+export function codingGoals(
+  a: { figures: AttemptFigures[] } | null,
+  s: CodingStepsFigure[] | null,
+  uiStepMs: number | null,
+): void {
+  console.log('\nCoding agents: goals\n');
+  const replay = a?.figures.find((f) => f.cli === 'replay');
+  if (replay) {
+    console.log(
+      `attempt, Baton's rest   goal p50 ≤ ${CODING_GOALS.attemptRestP50Ms} ms    measured ${ms(replay.restP50Ms)} ms   ${mark(replay.restP50Ms <= CODING_GOALS.attemptRestP50Ms)}`,
+    );
+    console.log(
+      `attempt, whole          goal p50 ≤ ${fmt(CODING_GOALS.attemptWholeP50Ms)} ms  measured ${ms(replay.wholeP50Ms)} ms (git ${ms(replay.gitP50Ms)} ms)   ${mark(replay.wholeP50Ms <= CODING_GOALS.attemptWholeP50Ms)}`,
+    );
+  } else console.log('attempt: no figure');
+  if (s && s.length > 0) {
+    const parsed = Math.min(...s.map((f) => f.parsedLinesPerSec));
+    const stored = Math.min(...s.map((f) => f.storedLinesPerSec));
+    console.log(
+      `lines parsed            goal ≥ ${fmt(CODING_GOALS.stepLinesPerSec)}/s   measured ${fmt(parsed)}/s (slowest CLI)   ${mark(parsed >= CODING_GOALS.stepLinesPerSec)}`,
+    );
+    console.log(
+      `lines parsed and stored goal ≥ ${fmt(CODING_GOALS.stepLinesPerSec)}/s   measured ${fmt(stored)}/s (slowest CLI, through the engine)   ${mark(stored >= CODING_GOALS.stepLinesPerSec)}`,
+    );
+  } else console.log('step parser: no figure');
+  if (uiStepMs !== null)
+    console.log(
+      `step trace, line → UI   goal ≤ ${CODING_GOALS.uiStepMs} ms    measured p50 ${ms(uiStepMs)} ms   ${mark(uiStepMs <= CODING_GOALS.uiStepMs)}`,
+    );
+  else console.log('step trace, line → UI: no figure (see the UI bench)');
+}
