@@ -95,8 +95,11 @@ export class DeciderQuestions {
       });
     };
     this.asked.push(() => {
-      readCodingFiles(files, outputs)
-        .then(() => this.decide(decider.spec, ctx))
+      // A coding task's files are read first; any other task's decider is called at once.
+      (files
+        ? readCodingFiles(files, outputs).then(() => this.decide(decider.spec, ctx))
+        : this.decide(decider.spec, ctx)
+      )
         .then(
           (r) => answered(r.decision, r.problems ?? []),
           (err: unknown) =>
@@ -145,8 +148,7 @@ interface CodingFiles {
  * task changed, by path, read from its commit (the branch stays; its worktree may be gone). Read
  * after commit, outside the tick, as git takes its time; a file that cannot be read says why.
  */
-async function readCodingFiles(files: CodingFiles | null, outputs: Record<string, string>): Promise<void> {
-  if (!files) return;
+async function readCodingFiles(files: CodingFiles, outputs: Record<string, string>): Promise<void> {
   try {
     const heads = await fileHeads({
       repo: files.repo,
