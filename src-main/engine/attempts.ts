@@ -164,7 +164,10 @@ export class Attempts {
           if (ev.type === 'error') return settle({ ok: false, error: ev.message });
           let stored: Promise<void> | null = null;
           let onStored: (() => void) | undefined;
-          if (ev.type === 'step') stored = new Promise<void>((resolve) => (onStored = resolve));
+          // A session is stored before the executor goes on too: what comes next (a person asked to
+          // resolve a conflict in the worktree, a CLI started there) may outlive this process.
+          if (ev.type === 'step' || ev.type === 'session')
+            stored = new Promise<void>((resolve) => (onStored = resolve));
           this.rt.inbox.push({
             kind: 'executor.note',
             runId: run.id,
@@ -174,7 +177,7 @@ export class Attempts {
             ...(onStored ? { stored: onStored } : {}),
           });
           this.rt.schedule();
-          // A step is stored before the executor goes on (it is not asked for its next event until then).
+          // A step (a session) is stored before the executor goes on (it is not asked for its next event until then).
           if (stored) await untilOrAborted(stored, ac.signal);
         }
         settle({ ok: false, error: 'the agent finished without a result' });

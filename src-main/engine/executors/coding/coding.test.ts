@@ -124,7 +124,14 @@ describe('on_conflict "ask": a merge conflict between the dependencies waits for
     expect(asked.reason).toContain(`Resolve it in ${session.dir}`);
     expect(app!.store.runs.task(run, 'c')!.status).toBe('in_progress');
     expect(repo.read('README.md', session.dir)).toMatch(/^<<<<<<< HEAD\na says\n=======\nb says\n>>>>>>> /);
-    expect(app!.engine.waitingOnPeople(run)?.map((t) => t.task_id)).toEqual(['c']);
+    // Its attempt waits on the person (the approval is stored a moment before the attempt waits on it).
+    await eventually(
+      () =>
+        app!.engine
+          .waitingOnPeople(run)
+          ?.map((t) => t.task_id)
+          .join() === 'c',
+    );
 
     await call(app!, 'approvals.decide', { approval_id: asked.id, decision: 'reject', actor: 'ana' });
     await app!.engine.whenSettled(run);
