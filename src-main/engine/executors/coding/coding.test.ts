@@ -17,17 +17,31 @@ import { makeRepo } from '../../../workspaces/testing/temp-repo.ts';
 // repository; the CLI itself (never reached) is /bin/false.
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
-afterEach(() => {
+const dataDirs: string[] = [];
+afterEach(async () => {
   app?.close();
   app = undefined;
   for (const c of cleanups.splice(0)) c();
+  // A closed app's WAL checkpointer may still write baton.db for a moment: remove until it is gone.
+  for (const dir of dataDirs.splice(0))
+    for (let i = 0; i < 20 && existsSync(dir); i++) {
+      rmSync(dir, { recursive: true, force: true });
+      if (existsSync(dir)) await new Promise((r) => setTimeout(r, 100));
+    }
 });
+
+/** A data directory for an app, removed after the test. */
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-coding-exec-'));
+  dataDirs.push(dir);
+  return dir;
+}
 
 describe('the coding executor', () => {
   it('fails an attempt whose dependencies’ branches do not merge, naming the branches and files; nothing is left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-coding-exec-'));
+    const dir = dataDir();
     const repo = makeRepo();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), repo.cleanup);
+    cleanups.push(repo.cleanup);
     const exec = controlledExecutor();
     app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
@@ -70,9 +84,9 @@ describe('the coding executor', () => {
 
 /** An app whose tasks a and b (done by hand) conflict in README.md; c (coding, on_conflict ask) joins them. */
 async function conflicted() {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-coding-exec-'));
+  const dir = dataDir();
   const repo = makeRepo();
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), repo.cleanup);
+  cleanups.push(repo.cleanup);
   const exec = controlledExecutor();
   app = createApp({ dataDir: dir, executors: { echo: exec.executor }, log: () => {} });
   const baton = app;
@@ -200,9 +214,9 @@ describe('on_conflict "ask" across a restart', () => {
 
 describe('a coding CLI that cannot start', () => {
   it('fails the attempt naming the program; its worktree goes with the run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-coding-exec-'));
+    const dir = dataDir();
     const repo = makeRepo();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), repo.cleanup);
+    cleanups.push(repo.cleanup);
     app = createApp({ dataDir: dir, log: () => {} });
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     const run = await setup(
