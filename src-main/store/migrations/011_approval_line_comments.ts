@@ -1,5 +1,5 @@
 /**
- * 010: the line comments of a request for changes (a `diff_review` decided
+ * 011: the line comments of a request for changes (a `diff_review` decided
  * `changes_requested`), kept with the decision: the approval row holds only the review comment,
  * and the request lived in memory until the next attempt took it, so a restart in between lost
  * the line comments. The next attempt reads them back from here. `side` is `old` or null (new).
