@@ -138,6 +138,49 @@ describe('a coding attempt is told', () => {
     expect(task.status).toBe('done');
   });
 
+  it('after a restart, with the tool calls its CLI asked about expired and audited: that CLI is gone', async () => {
+    const { dir, repo } = prepare();
+    const { app: first, exec } = open(dir);
+    await call(first, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(first, [CODER], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],
+    });
+    await eventually(() => exec.running.has('t'));
+    // Claude Code asks over MCP (--permission-prompt-tool), as engine.askToolCall hears it.
+    const { approval_id } = first.engine.askToolCall({
+      run_id: run,
+      task_id: 't',
+      attempt: 1,
+      call_id: 'toolu_1',
+      tool: 'Write',
+      server: null,
+      input: { file_path: 'a.txt', content: 'x' },
+      agent_text: '',
+    });
+    expect(first.store.approvals.get(approval_id)?.status).toBe('pending');
+    first.close(); // as a crash: the CLI that waited is gone with it
+    app = undefined;
+
+    const again = controlledExecutor();
+    const { app: second } = open(dir, again);
+    await eventually(() => again.running.has('t'));
+    const expired = second.store.approvals.get(approval_id)!;
+    expect(expired).toMatchObject({ status: 'expired', actor: 'engine' });
+    expect(expired.comment).toMatch(/Baton restarted while the CLI waited/);
+    expect(second.store.approvals.list('pending')).toEqual([]);
+    const audit = await call<{ to_status: string; entity_id: string }[]>(second, 'audit.list', {
+      run_id: run,
+    });
+    expect(audit.some((e) => e.entity_id === approval_id && e.to_status === 'expired')).toBe(true);
+    await expect(
+      call(second, 'approvals.decide', { approval_id, decision: 'approve', actor: 'ana' }),
+    ).rejects.toThrow(/expired/);
+    again.running.get('t')!.finish();
+    await second.engine.whenSettled(run);
+  });
+
   it('after a request for changes, to resume its session with the comments; after a restart too, from the approval', async () => {
     const { dir, repo } = prepare();
     const { app: first, exec } = open(dir);

@@ -168,6 +168,7 @@ export class TaskFlow {
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
         if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
+        if (agent?.kind === 'coding') this.expireAskedBy(run, t);
         this.writer.keepAttempt(t, 'interrupted', null);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
@@ -186,6 +187,13 @@ export class TaskFlow {
     this.leases.keepRenewing();
     if (openTasks(run) === 0) this.maybeFinish(run);
     return run;
+  }
+
+  /** The tool calls an interrupted coding CLI asked about expire: nobody waits for them any more. */
+  private expireAskedBy(run: ActiveRun, t: TaskRun): void {
+    const why = 'Baton restarted while the CLI waited; its resumed session asks again';
+    for (const expired of this.approvals.expireAskedBy(run, t.task_id, t.attempt, why))
+      this.rt.effects.afterCommit(() => this.rt.bus.emit('approval.changed', expired));
   }
 
   /** An attempt ended: the task is done, retried after a backoff, or failed. */

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
 import type { ActiveRun } from '../run-state.ts';
+import { ACTOR } from '../run-state.ts';
 import type { RunWriter } from '../run-writer.ts';
 import type { Runtime } from '../runtime.ts';
 import type {
@@ -174,6 +175,24 @@ export class Approvals {
       actor,
     );
     return store.approvals.get(approval.id) ?? null;
+  }
+
+  /**
+   * A coding CLI's attempt was interrupted by a restart (inside a transaction): the tool calls it
+   * asked about and nobody answered expire, since the CLI that waited for them is gone (its
+   * resumed session asks anew, under new ids). A tool loop's are not expired here: its next
+   * attempt goes on waiting for the same approvals.
+   */
+  expireAskedBy(run: ActiveRun, taskId: string, attempt: number, why: string): Approval[] {
+    const store = this.rt.store;
+    const expired: Approval[] = [];
+    for (const a of store.approvals.listForRun(run.id)) {
+      if (a.kind !== 'tool_call' || a.status !== 'pending' || a.task_id !== taskId) continue;
+      if (store.toolCalls.get(a.id)?.attempt !== attempt) continue;
+      const done = this.expire(a, why, ACTOR);
+      if (done) expired.push(done);
+    }
+    return expired;
   }
 
   /**
