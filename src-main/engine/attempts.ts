@@ -166,7 +166,7 @@ export class Attempts {
           let onStored: (() => void) | undefined;
           // A session is stored before the executor goes on too: what comes next (a person asked to
           // resolve a conflict in the worktree, a CLI started there) may outlive this process.
-          if (ev.type === 'step' || ev.type === 'session')
+          if ((ev.type === 'step' && executor.awaitsSteps !== false) || ev.type === 'session')
             stored = new Promise<void>((resolve) => (onStored = resolve));
           this.rt.inbox.push({
             kind: 'executor.note',
@@ -177,7 +177,8 @@ export class Attempts {
             ...(onStored ? { stored: onStored } : {}),
           });
           this.rt.schedule();
-          // A step (a session) is stored before the executor goes on (it is not asked for its next event until then).
+          // A step (a session) is stored before the executor goes on (it is not asked for its next
+          // event until then), but a step of an executor that need not wait (`awaitsSteps`).
           if (stored) await untilOrAborted(stored, ac.signal);
         }
         settle({ ok: false, error: 'the agent finished without a result' });

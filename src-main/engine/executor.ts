@@ -156,6 +156,14 @@ export interface Executor {
    * there costs nothing and never waits on a budget. Absent: it may, as models do.
    */
   readonly reportsUsage?: boolean;
+  /**
+   * False for executors whose steps record what was done elsewhere (a coding CLI has done what
+   * its stream says before Baton reads a line of it): their steps are stored with the tick's
+   * other changes, and the executor is not held until each one commits. Absent: each step is
+   * stored before the executor is asked for its next event (a tool loop must not call a tool
+   * whose step is not stored yet).
+   */
+  readonly awaitsSteps?: boolean;
 }
 
 /** Kinds that run through an executor. `human` agents are handled by the engine itself. */

@@ -79,7 +79,8 @@ export function codingStepsTable(s: CodingStepsFigure[] | null): void {
       `${f.cli.padEnd(9)}${fmt(f.lines).padStart(8)}${fmt(f.parsedLinesPerSec).padStart(11)}${fmt(f.storedLinesPerSec).padStart(19)}${fmt(f.batchedLinesPerSec).padStart(20)}${`${ms(f.toBusP50Ms)} / ${ms(f.toBusP99Ms)}`.padStart(26)}`,
     );
   console.log(
-    "  engine: each step stored and committed in a tick before the executor goes on (the coding executor's path);\n" +
+    "  engine: the coding executor's path, each step stored in a tick's transaction, the reader not held per commit;\n" +
+      '  line → bus counts from all lines arriving at once (a real pipe gives them in chunks: see the paced UI figure);\n' +
       '  batched: the steps of 500 lines upserted in one transaction (what the store alone takes)',
   );
 }

@@ -2,8 +2,8 @@
 // coding CLI, its recorded stream made long (coding-stream.ts) goes
 //   - through the CLI's parser alone (createParser, as the coding executor uses it): lines/s;
 //   - through the parser and the engine into the step store: an executor parses the lines as
-//     the coding executor does and yields each step; the engine stores every step (an upsert in
-//     the tick's transaction, committed before the executor goes on, as for a real attempt) and
+//     the coding executor does and yields each step; the engine stores every step (upserts in
+//     the tick's transaction; like the coding executor, it does not wait for each commit) and
 //     tells it on the bus (`task.step`, what a UI hears). Lines/s from the first line to the
 //     attempt's result stored, and each step's delay from its line to the bus;
 //   - through the parser into the step store directly, the steps of each 500 lines upserted in
@@ -62,6 +62,8 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
   let t0 = 0;
   const replay: Executor = {
     usesWorkspace: false,
+    awaitsSteps: false, // as the coding executor
+
     async *start() {
       const parser = createParser(cli, { model: MODEL[cli], startSeq: 1 });
       t0 = performance.now();

@@ -46,7 +46,10 @@ export function createCodingExecutor(opts: CodingExecutorOptions = {}): Executor
   const graceMs = opts.graceMs ?? 2_000;
   const now = opts.now ?? Date.now;
   const links = opts.mcpLinks ?? null;
-  return cappedExecutor('coding', (ctx, signal) => codingAttempt(ctx, signal, graceMs, now, links));
+  const executor = cappedExecutor('coding', (ctx, signal) => codingAttempt(ctx, signal, graceMs, now, links));
+  // The CLI has done what a line says before Baton reads it: its steps need not hold the reader
+  // (a stream of 50,000 lines would otherwise wait for 50,000 commits).
+  return { ...executor, awaitsSteps: false };
 }
 
 async function* codingAttempt(
