@@ -1,7 +1,7 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
-import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { Store } from '../store/store.ts';
 
 type Scope = 'run' | 'plan' | 'project';
@@ -128,4 +128,30 @@ function scopes({ id, plan }: Payer): [Scope, string][] {
   const list: [Scope, string][] = [budgetScopeOf(plan) === 'run' ? ['run', id] : ['plan', plan.plan_id]];
   if (plan.project_id) list.push(['project', plan.project_id]);
   return list;
+}
+
+/** What a run, plan or project has spent, against its budget (`runs.spend`). */
+export function spendReport(store: Store, scope: Scope, id: string): SpendReport {
+  const spent = store.execution.spent(scope, id);
+  // A plan's budget caps one run's spend or its runs' together (`budget_scope`): it is reported
+  // against the scope it caps, and only there.
+  let budget: number | null = null;
+  if (scope === 'run') {
+    const run = store.runs.get(id);
+    const plan = run && store.plans.get(run.plan_id, run.plan_version)?.plan;
+    if (plan && budgetScopeOf(plan) === 'run') budget = plan.budget ?? null;
+  }
+  if (scope === 'plan') {
+    const plan = store.plans.get(id)?.plan;
+    if (plan && budgetScopeOf(plan) === 'plan') budget = plan.budget ?? null;
+  }
+  if (scope === 'project') budget = store.projects.get(id)?.budget ?? null;
+  return {
+    scope,
+    id,
+    spent,
+    budget,
+    remaining: budget === null ? null : budget - spent,
+    transactions: store.execution.transactions(scope, id),
+  };
 }

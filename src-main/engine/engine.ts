@@ -2,7 +2,6 @@ import { dirname, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import { budgetScopeOf } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
@@ -13,11 +12,14 @@ import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangesRequest } from './approvals/kinds.ts';
+import type { OutsideToolCall } from './approvals/tool-calls.ts';
 import type { AttemptEndedHook } from './attempts.ts';
+import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
 import type { Decide } from './decider-questions.ts';
-import type { Executor, ExecutorRegistry } from './executor.ts';
+import type { ToStart } from './dispatcher.ts';
+import type { ExecutorRegistry } from './executor.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
@@ -28,7 +30,8 @@ import { newRun, reusableTasks } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, liveDetail, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
-import { retryable, retryInRun } from './task-retry.ts';
+import { retryable } from './task-retry.ts';
+import { tickHandlers } from './tick-handlers.ts';
 import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
 import type { WorkerLeases } from './worker-leases.ts';
@@ -67,9 +70,6 @@ export interface EngineOptions {
 
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
 const DEFAULT_MAX_IN_FLIGHT = 512;
-
-/** Every group of the ready queue (the next task in line, whatever it waits for). */
-const anyGroup = (): boolean => true;
 
 /** A global limit given by a person (`--max-in-flight`, `BATON_MAX_IN_FLIGHT`), or an error naming `what`. */
 export function parseMaxInFlight(raw: string, what: string): number {
@@ -133,36 +133,7 @@ export class Engine {
     this.work = parts.work;
     this.workers = parts.workers;
     this.workers.watch();
-    const { flow, attempts, decider, approvals } = parts;
-    this.handlers = {
-      'executor.note': (note) => attempts.applyNote(note),
-      'attempt.ended': (end) => flow.complete(end),
-      'decider.answer': (answer) => decider.apply(answer),
-      'retry.due': (due) => flow.retryDue(due),
-      'approval.decision': ({ run, task, approval, approve, actor, comment, changes, input }) => {
-        const answer = approvals.decide(
-          run,
-          task,
-          approval,
-          { approve, actor, comment, input },
-          changes ?? null,
-        );
-        if (answer) flow.answer(run, task, answer, actor);
-      },
-      'run.cancel': ({ run, actor }) => {
-        for (const t of run.tasks.values()) {
-          if (!isTerminalTaskStatus(t.status)) flow.cancelOne(run, t, `run cancelled by ${actor}`, actor);
-        }
-        flow.finish(run, 'cancelled', actor);
-      },
-      'task.cancel': ({ run, task, actor }) => {
-        flow.cancelOne(run, task, `cancelled by ${actor}`, actor);
-        flow.settleDependents(run, task.task_id);
-        flow.maybeFinish(run);
-      },
-      'task.retry': ({ run, task, downstream, actor }) => retryInRun(run, task, downstream, actor, parts),
-      'task.add': ({ run, spec, actor }) => decider.add(run, spec, `added by ${actor}`, actor),
-    };
+    this.handlers = tickHandlers(parts);
   }
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
@@ -404,42 +375,13 @@ export class Engine {
 
   /**
    * Asks a person about one tool call of a running attempt, for an agent whose loop Baton does
-   * not run (Claude Code's permission prompt, through MCP): the approval's id, and its decision
-   * if one was made already (the same call asked again finds the same approval).
+   * not run (Claude Code's permission prompt, through MCP): `ToolCallDesk.askFromOutside`.
    */
-  askToolCall(q: {
-    run_id: string;
-    task_id: string;
-    attempt: number;
-    call_id: string;
-    tool: string;
-    server: string | null;
-    input: Record<string, unknown>;
-    agent_text: string;
-  }): { approval_id: string; verdict: ToolCallVerdict | null } {
-    const run = this.parts.leases.activeRun(q.run_id);
-    const task = taskOf(run, q.task_id);
-    const agent = task.agent_id ? this.parts.agents.of(task.agent_id) : undefined;
-    const who = agent?.name ?? task.agent_id ?? 'an agent';
-    return this.parts.toolCalls.open(
-      { run_id: q.run_id, task_id: q.task_id, attempt: q.attempt, agent_id: task.agent_id },
-      {
-        call_id: q.call_id,
-        tool: q.tool,
-        server: q.server,
-        input: q.input,
-        agent_text: q.agent_text,
-        reason: `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
-      },
-    );
+  askToolCall(q: OutsideToolCall): { approval_id: string; verdict: ToolCallVerdict | null } {
+    return this.parts.toolCalls.askFromOutside(q);
   }
 
-  /**
-   * The attempt that asked about a tool call stopped waiting before anyone answered (Claude
-   * Code's call to the approve tool timed out or was cancelled): the approval is recorded
-   * `expired` and audited, and deciding it is then refused saying so. Only the attempt that asked
-   * can say so; a decision made first stands (it is returned as it is).
-   */
+  /** The attempt that asked about a tool call stopped waiting before anyone answered (`ToolCallDesk.expire`). */
   expireToolCall(q: {
     approval_id: string;
     run_id: string;
@@ -447,37 +389,12 @@ export class Engine {
     attempt: number;
     reason: string;
   }): Approval {
-    const { approvals, loader, toolCalls } = this.parts;
-    const store = this.rt.store;
-    const record = store.toolCalls.get(q.approval_id);
-    const approval = store.approvals.get(q.approval_id);
-    if (!record || !approval)
-      throw new AppError('not_found', `tool call approval "${q.approval_id}" not found`);
-    if (record.run_id !== q.run_id || record.task_id !== q.task_id || record.attempt !== q.attempt)
-      throw new AppError(
-        'conflict',
-        `tool call approval "${q.approval_id}" was not asked by attempt ${q.attempt} of task "${q.task_id}" of run "${q.run_id}"`,
-      );
-    const actor = `${record.agent_id ?? 'an agent'} (MCP)`;
-    const expired = loader.tx(() => approvals.expire(approval, q.reason, actor));
-    if (!expired) return store.approvals.get(q.approval_id) ?? approval;
-    toolCalls.decided(q.approval_id);
-    this.rt.bus.emit('approval.changed', expired);
-    return expired;
+    return this.parts.toolCalls.expire(q);
   }
 
   /** Waits up to `waitMs` for the decision on a tool call approval: the verdict, or null. */
-  async waitToolCall(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), waitMs);
-    try {
-      return { verdict: await this.parts.toolCalls.waitFor(approvalId, ac.signal) };
-    } catch (err) {
-      if (ac.signal.aborted) return { verdict: null };
-      throw err;
-    } finally {
-      clearTimeout(timer);
-    }
+  waitToolCall(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
+    return this.parts.toolCalls.waitUpTo(approvalId, waitMs);
   }
 
   /**
@@ -564,29 +481,7 @@ export class Engine {
 
   /** What a run, plan or project has spent, against its budget. */
   spend(scope: 'run' | 'plan' | 'project', id: string): SpendReport {
-    const store = this.rt.store;
-    const spent = store.execution.spent(scope, id);
-    // A plan's budget caps one run's spend or its runs' together (`budget_scope`): it is reported
-    // against the scope it caps, and only there.
-    let budget: number | null = null;
-    if (scope === 'run') {
-      const run = store.runs.get(id);
-      const plan = run && store.plans.get(run.plan_id, run.plan_version)?.plan;
-      if (plan && budgetScopeOf(plan) === 'run') budget = plan.budget ?? null;
-    }
-    if (scope === 'plan') {
-      const plan = store.plans.get(id)?.plan;
-      if (plan && budgetScopeOf(plan) === 'plan') budget = plan.budget ?? null;
-    }
-    if (scope === 'project') budget = store.projects.get(id)?.budget ?? null;
-    return {
-      scope,
-      id,
-      spent,
-      budget,
-      remaining: budget === null ? null : budget - spent,
-      transactions: store.execution.transactions(scope, id),
-    };
+    return spendReport(this.rt.store, scope, id);
   }
 
   /** Stops work without changing any state: unfinished runs resume in the next process. */
@@ -615,14 +510,14 @@ export class Engine {
     if (rt.closed) return;
     const { flow, attempts, writer, questions } = this.parts;
     const inputs = rt.inbox.take();
-    const toStart: [ActiveRun, TaskRun, Agent, Executor][] = [];
+    const toStart: ToStart[] = [];
     flow.newTick();
     if (
       !this.tryTx(() => {
         // Conditions an earlier tick had no time left for come first (`MatchBudget`).
         flow.settleDeferred();
         for (const kind of QUEUED_INPUTS) applyAll(this.handlers, kind, inputs[kind]);
-        this.dispatch(toStart);
+        this.parts.dispatcher.fill(toStart);
       })
     )
       return;
@@ -662,67 +557,5 @@ export class Engine {
       this.rt.schedule();
       return false;
     }
-  }
-
-  private dispatch(toStart: [ActiveRun, TaskRun, Agent, Executor][]): void {
-    const { rt } = this;
-    const { flow, writer, agents, approvals } = this.parts;
-    const queue = rt.queue;
-    if (queue.size === 0) return;
-    const maxInFlight = rt.config.maxInFlight;
-    const exhausted = new Set<string>();
-    const now = rt.clock.now();
-    while (rt.inFlight < maxInFlight) {
-      const next = queue.best(now, (g) => !exhausted.has(g.key));
-      if (!next) break;
-      const run = rt.active.get(next.task.runId);
-      if (!run) {
-        queue.removeRun(next.task.runId);
-        continue;
-      }
-      const task = run.tasks.get(next.task.taskId)!;
-      const spec = run.specs.get(task.task_id)!;
-      const m = agents.match(spec);
-      if (m.kind === 'wait') {
-        exhausted.add(next.group.key);
-        if (task.reason !== m.reason) {
-          task.reason = m.reason;
-          task.match = m.explanation;
-          writer.saveWithJson(task);
-        }
-        continue;
-      }
-      queue.remove(run.id, task.task_id);
-      if (m.kind === 'unassigned') {
-        writer.setStatus(run, task, 'unassigned', {
-          reason: m.reason,
-          match: m.explanation,
-          finished_at: rt.iso(),
-        });
-        run.unassigned.set(task.task_id, { task_id: task.task_id, reason: m.reason });
-        run.buildLog.dirty = true;
-        flow.settleDependents(run, task.task_id);
-        flow.maybeFinish(run);
-        continue;
-      }
-      // A task queued without its approval because no agent could take it then is gated now.
-      if (approvals.gateBeforeStart(run, task, spec, m.agent)) continue;
-      flow.assign(run, task, m.agent, m.explanation);
-      rt.inFlight++;
-      toStart.push([run, task, m.agent, agents.executorOf(m.agent)!]);
-    }
-    if (rt.inFlight >= maxInFlight) this.sayGlobalLimit(now);
-  }
-
-  /** The next task in line says it waits for the global limit (the rest queue behind it). */
-  private sayGlobalLimit(now: number): void {
-    const { rt } = this;
-    const next = rt.queue.best(now, anyGroup);
-    const run = next && rt.active.get(next.task.runId);
-    const task = run?.tasks.get(next!.task.taskId);
-    const reason = `Waiting for capacity: ${rt.inFlight} tasks running (global limit ${rt.config.maxInFlight})`;
-    if (!task || task.reason === reason) return;
-    task.reason = reason;
-    this.parts.writer.save(task);
   }
 }

@@ -11,6 +11,7 @@ import { CodingSessions } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
 import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
@@ -65,7 +66,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     sessions,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
-  const toolCalls = new ToolCallDesk(rt, { approvals, loader });
+  const toolCalls = new ToolCallDesk(rt, { approvals, loader, leases, agents });
   const conflicts = new MergeConflictDesk(rt, { approvals, loader });
   const attempts = new Attempts(
     rt,
@@ -74,6 +75,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   );
   const decider = new DeciderRunner(rt, { writer, flow, agents });
   const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
+  const dispatcher = new Dispatcher(rt, { flow, writer, agents, approvals });
   const workers = new WorkerLeases(
     rt,
     { agents, holds, writer, flow, loader },
@@ -98,5 +100,6 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     decider,
     work,
     workers,
+    dispatcher,
   };
 }

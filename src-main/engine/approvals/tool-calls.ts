@@ -1,7 +1,10 @@
-import type { ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
+import type { Approval, ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../errors.ts';
 import type { ToolCallRecord } from '../../store/tool-calls-repo.ts';
+import type { AgentDirectory } from '../agent-directory.ts';
+import type { RunLeases } from '../leases.ts';
 import type { RunLoader } from '../run-loader.ts';
+import { taskOf } from '../run-state.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Approvals } from './approvals.ts';
 
@@ -17,6 +20,18 @@ export interface ToolCallRequest {
   agent_text: string;
   /** Shown as the approval's reason (`mila wants to call fs/write_file`). */
   reason: string;
+}
+
+/** A tool call asked about from outside Baton's own loop (Claude Code's permission prompt over MCP). */
+export interface OutsideToolCall {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  call_id: string;
+  tool: string;
+  server: string | null;
+  input: Record<string, unknown>;
+  agent_text: string;
 }
 
 /** Which attempt asks. */
@@ -39,12 +54,87 @@ export class ToolCallDesk {
   private readonly rt: Runtime;
   private readonly approvals: Approvals;
   private readonly loader: RunLoader;
+  private readonly leases: RunLeases;
+  private readonly agents: AgentDirectory;
   private readonly waiters = new Map<string, Set<(v: ToolCallVerdict) => void>>();
 
-  constructor(rt: Runtime, parts: { approvals: Approvals; loader: RunLoader }) {
+  constructor(
+    rt: Runtime,
+    parts: { approvals: Approvals; loader: RunLoader; leases: RunLeases; agents: AgentDirectory },
+  ) {
     this.rt = rt;
     this.approvals = parts.approvals;
     this.loader = parts.loader;
+    this.leases = parts.leases;
+    this.agents = parts.agents;
+  }
+
+  /**
+   * Asks a person about one tool call of a running attempt, for an agent whose loop Baton does
+   * not run (Claude Code's permission prompt, through MCP): the approval's id, and its decision
+   * if one was made already (the same call asked again finds the same approval).
+   */
+  askFromOutside(q: OutsideToolCall): { approval_id: string; verdict: ToolCallVerdict | null } {
+    const run = this.leases.activeRun(q.run_id);
+    const task = taskOf(run, q.task_id);
+    const agent = task.agent_id ? this.agents.of(task.agent_id) : undefined;
+    const who = agent?.name ?? task.agent_id ?? 'an agent';
+    return this.open(
+      { run_id: q.run_id, task_id: q.task_id, attempt: q.attempt, agent_id: task.agent_id },
+      {
+        call_id: q.call_id,
+        tool: q.tool,
+        server: q.server,
+        input: q.input,
+        agent_text: q.agent_text,
+        reason: `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
+      },
+    );
+  }
+
+  /**
+   * The attempt that asked about a tool call stopped waiting before anyone answered (Claude
+   * Code's call to the approve tool timed out or was cancelled): the approval is recorded
+   * `expired` and audited, and deciding it is then refused saying so. Only the attempt that asked
+   * can say so; a decision made first stands (it is returned as it is).
+   */
+  expire(q: {
+    approval_id: string;
+    run_id: string;
+    task_id: string;
+    attempt: number;
+    reason: string;
+  }): Approval {
+    const store = this.rt.store;
+    const record = store.toolCalls.get(q.approval_id);
+    const approval = store.approvals.get(q.approval_id);
+    if (!record || !approval)
+      throw new AppError('not_found', `tool call approval "${q.approval_id}" not found`);
+    if (record.run_id !== q.run_id || record.task_id !== q.task_id || record.attempt !== q.attempt)
+      throw new AppError(
+        'conflict',
+        `tool call approval "${q.approval_id}" was not asked by attempt ${q.attempt} of task "${q.task_id}" of run "${q.run_id}"`,
+      );
+    const actor = `${record.agent_id ?? 'an agent'} (MCP)`;
+    const expired = this.loader.tx(() => this.approvals.expire(approval, q.reason, actor));
+    if (!expired) return store.approvals.get(q.approval_id) ?? approval;
+    this.decided(q.approval_id);
+    this.rt.bus.emit('approval.changed', expired);
+    return expired;
+  }
+
+  /** Waits up to `waitMs` for the decision on a tool call approval: the verdict, or null. */
+  async waitUpTo(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), waitMs);
+    try {
+      return { verdict: await this.waitFor(approvalId, ac.signal) };
+    } catch (err) {
+      if (ac.signal.aborted) return { verdict: null };
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Asks a person about a call of attempt `attempt` of a task and waits for the answer (or `signal`). */

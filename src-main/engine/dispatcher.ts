@@ -1,0 +1,102 @@
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { AgentDirectory } from './agent-directory.ts';
+import type { Approvals } from './approvals/approvals.ts';
+import type { Executor } from './executor.ts';
+import type { ActiveRun } from './run-state.ts';
+import type { RunWriter } from './run-writer.ts';
+import type { Runtime } from './runtime.ts';
+import type { TaskFlow } from './task-flow.ts';
+
+/** A task a tick assigned, to start once its transaction commits. */
+export type ToStart = [ActiveRun, TaskRun, Agent, Executor];
+
+/** Every group of the ready queue (the next task in line, whatever it waits for). */
+const anyGroup = (): boolean => true;
+
+/**
+ * A tick's dispatch: ready tasks leave the queue, best first, for the agents matching picks,
+ * up to the global limit; a task no agent can take now waits (its group is passed over for the
+ * rest of the tick), one no agent can ever take is unassigned, one that needs an approval first
+ * is gated. The attempts start after the tick commits (`Engine.tick`).
+ */
+export class Dispatcher {
+  private readonly rt: Runtime;
+  private readonly flow: TaskFlow;
+  private readonly writer: RunWriter;
+  private readonly agents: AgentDirectory;
+  private readonly approvals: Approvals;
+
+  constructor(
+    rt: Runtime,
+    parts: { flow: TaskFlow; writer: RunWriter; agents: AgentDirectory; approvals: Approvals },
+  ) {
+    this.rt = rt;
+    this.flow = parts.flow;
+    this.writer = parts.writer;
+    this.agents = parts.agents;
+    this.approvals = parts.approvals;
+  }
+
+  /** Assigns what can start now, adding each to `toStart`. */
+  fill(toStart: ToStart[]): void {
+    const { rt, flow, writer, agents, approvals } = this;
+    const queue = rt.queue;
+    if (queue.size === 0) return;
+    const maxInFlight = rt.config.maxInFlight;
+    const exhausted = new Set<string>();
+    const now = rt.clock.now();
+    while (rt.inFlight < maxInFlight) {
+      const next = queue.best(now, (g) => !exhausted.has(g.key));
+      if (!next) break;
+      const run = rt.active.get(next.task.runId);
+      if (!run) {
+        queue.removeRun(next.task.runId);
+        continue;
+      }
+      const task = run.tasks.get(next.task.taskId)!;
+      const spec = run.specs.get(task.task_id)!;
+      const m = agents.match(spec);
+      if (m.kind === 'wait') {
+        exhausted.add(next.group.key);
+        if (task.reason !== m.reason) {
+          task.reason = m.reason;
+          task.match = m.explanation;
+          writer.saveWithJson(task);
+        }
+        continue;
+      }
+      queue.remove(run.id, task.task_id);
+      if (m.kind === 'unassigned') {
+        writer.setStatus(run, task, 'unassigned', {
+          reason: m.reason,
+          match: m.explanation,
+          finished_at: rt.iso(),
+        });
+        run.unassigned.set(task.task_id, { task_id: task.task_id, reason: m.reason });
+        run.buildLog.dirty = true;
+        flow.settleDependents(run, task.task_id);
+        flow.maybeFinish(run);
+        continue;
+      }
+      // A task queued without its approval because no agent could take it then is gated now.
+      if (approvals.gateBeforeStart(run, task, spec, m.agent)) continue;
+      flow.assign(run, task, m.agent, m.explanation);
+      rt.inFlight++;
+      toStart.push([run, task, m.agent, agents.executorOf(m.agent)!]);
+    }
+    if (rt.inFlight >= maxInFlight) this.sayGlobalLimit(now);
+  }
+
+  /** The next task in line says it waits for the global limit (the rest queue behind it). */
+  private sayGlobalLimit(now: number): void {
+    const { rt } = this;
+    const next = rt.queue.best(now, anyGroup);
+    const run = next && rt.active.get(next.task.runId);
+    const task = run?.tasks.get(next!.task.taskId);
+    const reason = `Waiting for capacity: ${rt.inFlight} tasks running (global limit ${rt.config.maxInFlight})`;
+    if (!task || task.reason === reason) return;
+    task.reason = reason;
+    this.writer.save(task);
+  }
+}
