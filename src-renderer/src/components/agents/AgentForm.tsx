@@ -4,6 +4,7 @@ import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
@@ -90,17 +91,7 @@ export function AgentForm({
     />
   );
   return (
-    <form
-      ref={form}
-      className="form-panel agent-form"
-      aria-label={title}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h2>{title}</h2>
+    <FormPanel title={title} className="agent-form" formRef={form} onSubmit={submit}>
       <div className="kind-row">
         <label>
           Kind
@@ -186,6 +177,6 @@ export function AgentForm({
           </button>
         )}
       </div>
-    </form>
+    </FormPanel>
   );
 }

@@ -5,6 +5,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { CopyButton } from '../shared/CopyButton.tsx';
+import { FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { FieldErrors } from './field-errors.ts';
 import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
@@ -176,16 +177,7 @@ function TriggerForm({ stored, onCreated }: { stored: StoredPlan; onCreated(c: T
     }
   };
   return (
-    <form
-      className="form-panel reach-form"
-      aria-label="Create a trigger"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h2>Create a trigger</h2>
+    <FormPanel title="Create a trigger" className="reach-form" onSubmit={submit}>
       <div className="fields">
         <InputField
           label="Id"
@@ -219,6 +211,6 @@ function TriggerForm({ stored, onCreated }: { stored: StoredPlan; onCreated(c: T
           Create trigger
         </button>
       </div>
-    </form>
+    </FormPanel>
   );
 }

@@ -3,6 +3,7 @@ import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { CatchUpPolicy, OverlapPolicy } from '../../../../src-shared/schemas/schedule.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
+import { FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { FieldErrors } from './field-errors.ts';
 import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
@@ -92,16 +93,7 @@ export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(
     }
   };
   return (
-    <form
-      className="form-panel reach-form"
-      aria-label="Add a schedule"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h2>Add a schedule</h2>
+    <FormPanel title="Add a schedule" className="reach-form" onSubmit={submit}>
       <div className="fields">
         <InputField
           label="Id"
@@ -189,6 +181,6 @@ export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(
           Add schedule
         </button>
       </div>
-    </form>
+    </FormPanel>
   );
 }

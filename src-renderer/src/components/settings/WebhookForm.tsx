@@ -5,6 +5,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import type { FieldErrors } from '../reach/field-errors.ts';
 import { fieldErrorsOf } from '../reach/field-errors.ts';
+import { FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 
 /** What each event means, in the words the form shows. */
@@ -111,16 +112,7 @@ export function WebhookForm({
   };
   const title = editing ? `Edit webhook ${editing.id}` : 'Add a webhook';
   return (
-    <form
-      className="form-panel reach-form"
-      aria-label={title}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h2>{title}</h2>
+    <FormPanel title={title} className="reach-form" onSubmit={submit}>
       <div className="fields">
         <InputField
           label="Id"
@@ -231,6 +223,6 @@ export function WebhookForm({
           </button>
         )}
       </div>
-    </form>
+    </FormPanel>
   );
 }

@@ -3,6 +3,7 @@ import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { WorkspaceDraft, WorkspaceErrors } from './workspace-form.ts';
 import { checkWorkspace, EMPTY_WORKSPACE, WORKSPACE_LABELS, workspaceErrorsOf } from './workspace-form.ts';
@@ -47,16 +48,7 @@ export function WorkspaceForm() {
     />
   );
   return (
-    <form
-      className="form-panel workspace-form"
-      aria-label="Add a workspace"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <h2>Add a workspace</h2>
+    <FormPanel title="Add a workspace" className="workspace-form" onSubmit={submit}>
       <div className="fields">
         {field('id', 'e.g. webapp')}
         {field('path', '/home/you/src/webapp')}
@@ -83,6 +75,6 @@ export function WorkspaceForm() {
           Add workspace
         </button>
       </div>
-    </form>
+    </FormPanel>
   );
 }
