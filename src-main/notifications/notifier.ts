@@ -1,3 +1,4 @@
+import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
 import type {
   Notification,
@@ -5,6 +6,7 @@ import type {
   NotificationSettings,
 } from '../../src-shared/schemas/notification.ts';
 import { NOTIFICATION_KINDS } from '../../src-shared/schemas/notification.ts';
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 
@@ -93,26 +95,39 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
   const taskStatus = db
     .prepare<[string, string], string>('SELECT status FROM task_runs WHERE run_id = ? AND task_id = ?')
     .pluck();
-  const specOf = (runId: string, taskId: string) => {
-    const run = deps.store.runs.get(runId);
-    const plan = run ? deps.store.plans.get(run.plan_id, run.plan_version) : undefined;
-    return (
-      plan?.plan.tasks.find((t) => t.task_id === taskId) ??
-      deps.store.runs.addedSpecs(runId).find((t) => t.task_id === taskId)
-    );
-  };
-  /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
-  const waitsForPerson = (runId: string | null, taskId: string, rootOnly = false): boolean => {
-    if (runId === null || taskStatus.get(runId, taskId) !== 'ready') return false;
-    const spec = specOf(runId, taskId);
-    if (!spec || (rootOnly && (spec.depends_on ?? []).length > 0)) return false;
-    const able = deps.store.agents
-      .list()
-      .filter(
+  /**
+   * What one look needs to tell a task only a person can take, read once per look, not once per
+   * entry (a run of 10,000 tasks writes 10,000 `ready` entries): the agents, and each run's specs
+   * by task id. With no human agent, no task waits for a person and nothing more is read.
+   */
+  const lookContext = () => {
+    let agents: Agent[] | null = null;
+    const specs = new Map<string, Map<string, TaskSpec>>();
+    const agentsNow = () => (agents ??= deps.store.agents.list());
+    const specOf = (runId: string, taskId: string): TaskSpec | undefined => {
+      let byId = specs.get(runId);
+      if (!byId) {
+        byId = new Map();
+        const run = deps.store.runs.get(runId);
+        const plan = run ? deps.store.plans.get(run.plan_id, run.plan_version) : undefined;
+        for (const t of plan?.plan.tasks ?? []) byId.set(t.task_id, t);
+        for (const t of deps.store.runs.addedSpecs(runId)) byId.set(t.task_id, t);
+        specs.set(runId, byId);
+      }
+      return byId.get(taskId);
+    };
+    /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
+    return (runId: string | null, taskId: string, rootOnly = false): boolean => {
+      if (runId === null || !agentsNow().some((a) => a.kind === 'human')) return false;
+      if (taskStatus.get(runId, taskId) !== 'ready') return false;
+      const spec = specOf(runId, taskId);
+      if (!spec || (rootOnly && (spec.depends_on ?? []).length > 0)) return false;
+      const able = agentsNow().filter(
         (a) =>
           (!spec.agent || a.id === spec.agent) && spec.required_skills.every((k) => a.skills.includes(k)),
       );
-    return able.length > 0 && able.every((a) => a.kind === 'human');
+      return able.length > 0 && able.every((a) => a.kind === 'human');
+    };
   };
   const stored = db.prepare<[], { kind: string; enabled: number }>(
     'SELECT kind, enabled FROM notification_settings',
@@ -139,6 +154,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
     }
     const told: Notification[] = [];
     const on = settings();
+    const waitsForPerson = lookContext();
     const tell = (n: Notification | null) => {
       if (!n || !on[n.kind]) return;
       deps.bus.emit('notification', n);
