@@ -9,8 +9,8 @@ import { createApp } from './create-app.ts';
 
 let app: BatonApp | undefined;
 let dir: string | undefined;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;

@@ -16,8 +16,8 @@ import { createApp } from './create-app.ts';
 
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
   for (const c of cleanups.splice(0)) c();
 });

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decideByLlm } from '../decider/llm-decider.ts';
@@ -77,6 +78,9 @@ export function createApp(opts: AppOptions) {
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
   let closing: Promise<void> | null = null;
+  // An app without a data directory keeps its attempts' folders and worktrees in a temp folder of
+  // its own, removed with it (one per app: two in one process never share or remove each other's).
+  const scratch = opts.dataDir === ':memory:' ? mkdtempSync(join(tmpdir(), 'baton-memory-')) : null;
   // Served by the browser host when one runs (http agents post results there); else unused.
   const agentCallbacks = createAgentCallbacks();
   // Served by the browser host's /mcp when one runs: coding CLIs reach Baton's MCP server as their attempt.
@@ -136,14 +140,8 @@ export function createApp(opts: AppOptions) {
     clock,
     executors,
     secrets,
-    workspaceRoot:
-      opts.dataDir === ':memory:'
-        ? join(tmpdir(), `baton-workspaces-${process.pid}`)
-        : join(opts.dataDir, 'workspaces'),
-    worktreeRoot:
-      opts.dataDir === ':memory:'
-        ? join(tmpdir(), `baton-worktrees-${process.pid}`)
-        : join(opts.dataDir, 'worktrees'),
+    workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
+    worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
@@ -210,6 +208,7 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
+      if (scratch) removeScratch(scratch, opts.log);
       closing = checkpointer ? checkpointer.stop() : Promise.resolve();
       db.close();
       return closing;
@@ -217,3 +216,16 @@ export function createApp(opts: AppOptions) {
   };
 }
 export type BatonApp = ReturnType<typeof createApp>;
+
+/**
+ * Removes an in-memory app's temp folder. Best effort: an agent process being stopped may still
+ * write into its attempt folder while it goes, which makes the removal fail; that is logged, and
+ * the folder is left to the system's temp cleaning.
+ */
+function removeScratch(dir: string, log: ((err: unknown) => void) | undefined): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  } catch (err) {
+    log?.(err);
+  }
+}

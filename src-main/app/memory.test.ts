@@ -5,8 +5,8 @@ import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
 
 let app: BatonApp | undefined;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
 });
 

@@ -15,8 +15,8 @@ import { createApp } from './create-app.ts';
 // untouched; a conflict moves nothing.
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
   for (const c of cleanups.splice(0)) c();
 });

@@ -12,8 +12,8 @@ import { createApp } from './create-app.ts';
 
 let app: BatonApp;
 let dir: string | null = null;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });

@@ -32,8 +32,8 @@ describe('a full disk', () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-full-'));
     app = createApp({ dataDir: dir, log: () => {} });
   });
-  afterEach(() => {
-    app.close();
+  afterEach(async () => {
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

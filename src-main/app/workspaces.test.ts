@@ -14,8 +14,8 @@ import { detectClis } from './detect-clis.ts';
 
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
   for (const c of cleanups.splice(0)) c();
 });

@@ -12,8 +12,8 @@ import type { CodingContext } from './executor.ts';
 
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
   for (const c of cleanups.splice(0)) c();
 });

@@ -636,8 +636,8 @@ describe('why this agent: every registered agent is in the explanation', () => {
 
 describe('cancelling, on a SQLite file', () => {
   let dir = '';
-  afterEach(() => {
-    app?.close();
+  afterEach(async () => {
+    await app?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = '';
   });
@@ -659,7 +659,7 @@ describe('cancelling, on a SQLite file', () => {
     await call(app, 'runs.cancelTask', { run_id: run, task_id: 'hang', actor: 'ana' });
     expect((await settled(run)).status).toBe('cancelled');
     // What the file holds, read by a new process.
-    app.close();
+    await app.close();
     openFile(controlledExecutor());
     const d = await detail(run);
     expect(d.status).toBe('cancelled');
@@ -722,8 +722,8 @@ describe('cancelling, on a SQLite file', () => {
 
 describe('budgets across a restart, on a SQLite file', () => {
   let dir = '';
-  afterEach(() => {
-    app?.close();
+  afterEach(async () => {
+    await app?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = '';
   });
@@ -753,7 +753,7 @@ describe('budgets across a restart, on a SQLite file', () => {
     );
     const ref = { agent_id: 'alice', run_id: run, task_id: 'a' };
     expect(await call(app, 'work.execute', ref)).toMatchObject({ status: 'in_progress' });
-    app.close();
+    await app.close();
     openDir(); // resumes the run: alice still holds a
     expect(app.engine.isActive(run)).toBe(true);
     await call(app, 'work.complete', { ...ref, status: 'completed' });

@@ -324,7 +324,7 @@ describe('timeouts of pulled tasks', () => {
     expect(await call(app, 'work.execute', { agent_id: 'd', run_id: run, task_id: 't' })).toMatchObject({
       status: 'in_progress',
     });
-    app.close();
+    await app.close();
     // Baton comes back a minute and a second after the daemon took the task: its minute is
     // up (counted from the restart, it would have 60 s left, and this would wait in vain).
     now += 61_000;

@@ -73,7 +73,7 @@ describe('run inputs', () => {
       plan_id: 'report',
       inputs: { region: 'us', days: 2 },
     });
-    first.close();
+    await first.close();
     apps.length = 0;
     const second = createApp({ dataDir: dir, executors: { echo: undefined }, log: () => {} });
     apps.push(second);

@@ -12,8 +12,8 @@ import { createApp } from '../app/create-app.ts';
  */
 
 let app: BatonApp | undefined;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
 });
 

@@ -15,7 +15,7 @@ let app: BatonApp | undefined;
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
-  app?.close();
+  await app?.close();
   app = undefined;
 });
 

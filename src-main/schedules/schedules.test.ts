@@ -204,7 +204,7 @@ describe('schedules', () => {
         catch_up,
         catch_up_max: 3,
       });
-    app.close();
+    await app.close();
     apps.length = 0;
     // Baton was away ten minutes; the fires of 10:01 … 10:10 were missed (more than the 1 s grace ago).
     now = Date.parse('2026-03-28T10:10:30Z');

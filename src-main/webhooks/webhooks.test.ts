@@ -146,7 +146,7 @@ describe('webhooks out', () => {
     await setup(first, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('a')] });
     await eventually(async () => (await deliveries(first))[0]?.attempts === 1, 5_000, 'first attempt failed');
     expect((await deliveries(first))[0]).toMatchObject({ status: 'pending', response_code: 503 });
-    first.close();
+    await first.close();
     apps = [];
     const second = open(FAST);
     await eventually(async () => (await deliveries(second))[0]?.status === 'delivered', 5_000, 'delivered');

@@ -147,7 +147,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!installed) return;
   for (const p of running) p.kill('SIGKILL');
-  app?.close();
+  await app?.close();
   await servers?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   repo?.cleanup();

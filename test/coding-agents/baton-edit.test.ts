@@ -87,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!installed) return;
-  baton.close();
+  await baton.close();
   await servers.close();
 });
 

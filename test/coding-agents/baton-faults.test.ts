@@ -184,7 +184,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!installed) return;
-  baton?.close();
+  await baton?.close();
   await servers?.close();
   if (brokenDir) rmSync(brokenDir, { recursive: true, force: true });
 });

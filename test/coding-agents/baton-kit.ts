@@ -133,7 +133,7 @@ export function codingAgent(servers: Servers, cli: CliName, extra: Record<string
 }
 
 /** An app on a temp data directory with a workspace `app` (a temp repository). */
-export function openBaton(): { app: BatonApp; dir: string; repo: TempRepo; close(): void } {
+export function openBaton(): { app: BatonApp; dir: string; repo: TempRepo; close(): Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'baton-coding-'));
   const repo = makeRepo({ 'README.md': '# A sample workspace\n' });
   const app = createApp({ dataDir: dir, log: () => {} });
@@ -141,8 +141,8 @@ export function openBaton(): { app: BatonApp; dir: string; repo: TempRepo; close
     app,
     dir,
     repo,
-    close() {
-      app.close();
+    async close() {
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
       repo.cleanup();
     },

@@ -36,7 +36,7 @@ async function dataDir(): Promise<string> {
     const r = await app.dispatch('memory.write', { agent_id: 'scout', content: NOTE, tags: ['preferences'] });
     if (!r.ok) throw new Error(r.error.message);
   } finally {
-    app.close();
+    await app.close();
   }
   return dir;
 }

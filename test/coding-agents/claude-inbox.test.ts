@@ -43,7 +43,7 @@ describe.skipIf(!installed)('Claude Code asking Baton’s inbox about its tool c
   });
   afterAll(async () => {
     await host?.close();
-    baton?.close();
+    await baton?.close();
     // The store's checkpointer may write the data directory back just after close(): again, later.
     await new Promise((r) => setTimeout(r, 300));
     if (baton) rmSync(baton.dir, { recursive: true, force: true });

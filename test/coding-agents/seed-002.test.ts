@@ -213,7 +213,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!installed) return;
-  baton.close();
+  await baton.close();
   await Promise.all([servers.close(), orchestrator.close()]);
 });
 

@@ -111,7 +111,7 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    baton?.app.close();
+    await baton?.app.close();
     if (baton) await removeDataDir(baton.dir);
     baton?.repo.cleanup();
     await servers?.close();

@@ -135,7 +135,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    app?.close();
+    await app?.close();
     await removeDataDir(dir);
   });
 

@@ -130,7 +130,7 @@ describe.skipIf(skipE2e)('the step trace', () => {
     if (runId) await rpc('runs.cancel', { run_id: runId, actor: 'test' });
     await browser?.close();
     await host?.close();
-    app?.close();
+    await app?.close();
     await removeDataDir(dir);
   });
 

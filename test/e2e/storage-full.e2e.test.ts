@@ -34,7 +34,7 @@ describe.skipIf(skipE2e)('browser mode on a full disk', () => {
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    app?.close();
+    await app?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -144,7 +144,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
   afterAll(async () => {
     await browser?.close();
     await host?.close();
-    app?.close();
+    await app?.close();
     await model?.close();
     if (dataDir) await removeDataDir(dataDir);
     if (files) rmSync(files, { recursive: true, force: true });

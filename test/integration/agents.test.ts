@@ -17,8 +17,8 @@ beforeEach(() => {
   process.env.BATON_SECRET_DEPLOY_TOKEN = SECRET;
   app = createApp({ dataDir: dir, log: () => {} });
 });
-afterEach(() => {
-  app.close();
+afterEach(async () => {
+  await app.close();
   delete process.env.BATON_SECRET_DEPLOY_TOKEN;
   rmSync(dir, { recursive: true, force: true });
 });

@@ -10,7 +10,7 @@ import { call, eventually, setup } from '../kit/engine-kit.ts';
 let app: BatonApp;
 let closeServer: (() => Promise<void>) | null = null;
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   await closeServer?.();
   closeServer = null;
 });

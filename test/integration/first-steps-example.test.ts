@@ -13,8 +13,8 @@ const example = JSON.parse(
 ) as { agents: unknown[]; plans: { plan_id: string }[] };
 
 let app: BatonApp | undefined;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
 });
 

@@ -29,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await host?.close();
-  app.close();
+  await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 // Made after the hook above so that, after hooks running last-registered first, the agents'

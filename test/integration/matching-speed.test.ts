@@ -9,8 +9,8 @@ import { call, setup } from '../kit/engine-kit.ts';
 
 let dir: string;
 let app: BatonApp;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -44,7 +44,7 @@ describe('/mcp for one task attempt', () => {
   });
   afterAll(async () => {
     await host?.close();
-    app?.close();
+    await app?.close();
   });
 
   it('is where the host serves /mcp', () => {

@@ -73,7 +73,7 @@ describe('baton worker', () => {
     for (const w of workers.splice(0)) await killWorker(w);
     for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
     await host.close();
-    app.close();
+    await app.close();
     await removeDir(dir);
   });
 
@@ -244,7 +244,7 @@ describe('baton worker', () => {
     await pidOf('compile', 1);
     const port = host.port;
     await host.close();
-    app.close();
+    await app.close();
     await eventually(() => /heartbeat: server unreachable/.test(a.stderr()), 20_000, 'the worker to notice');
     await serve(port);
     await ended(id);

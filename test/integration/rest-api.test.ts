@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await host.close();
-  app.close();
+  await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import { call } from '../kit/engine-kit.ts';
 let app: BatonApp;
 let stop: (() => Promise<void>) | null = null;
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   await stop?.();
 });
 

@@ -14,8 +14,8 @@ const example = JSON.parse(
 
 let dir: string;
 let app: BatonApp | undefined;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = undefined;
   rmSync(dir, { recursive: true, force: true });
 });

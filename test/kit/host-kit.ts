@@ -30,7 +30,7 @@ export async function startOnTempDir(
     host,
     async stop() {
       await host.close();
-      app.close();
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -53,7 +53,7 @@ export async function seedDataDir(dir: string): Promise<void> {
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     }
   } finally {
-    app.close();
+    await app.close();
   }
 }
 

@@ -235,7 +235,7 @@ describe('tool calls approved from the inbox', () => {
     apps.push(first);
     const run = await startRun(first, toolAgent(model.url, { tools: [fsTools(files)] }), oneTask());
     const asked = await nextToolCall(first, new Set());
-    first.close();
+    await first.close();
     apps = apps.filter((a) => a !== first);
 
     const second = openApp(dataDir);

@@ -11,7 +11,7 @@ let model: ModelServer | null = null;
 const closers: (() => Promise<unknown>)[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   app = null;
   await model?.close();
   for (const c of closers.splice(0)) await c();

@@ -17,7 +17,7 @@ const procs: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
   for (const p of procs.splice(0)) p.kill('SIGKILL');
-  app?.close();
+  await app?.close();
   app = null;
   await model?.close();
   model = null;

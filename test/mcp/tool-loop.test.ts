@@ -11,7 +11,7 @@ let app: BatonApp | null = null;
 let model: ModelServer | null = null;
 const dirs: string[] = [];
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   app = null;
   await model?.close();
   model = null;

@@ -12,8 +12,8 @@ import { startDesktopHost } from './desktop-host.ts';
 
 let dir: string;
 let app: BatonApp | null = null;
-afterEach(() => {
-  app?.close();
+afterEach(async () => {
+  await app?.close();
   app = null;
   rmSync(dir, { recursive: true, force: true });
 });

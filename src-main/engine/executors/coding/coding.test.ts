@@ -19,7 +19,7 @@ let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];
 const dataDirs: string[] = [];
 afterEach(async () => {
-  app?.close();
+  await app?.close();
   app = undefined;
   for (const c of cleanups.splice(0)) c();
   // A closed app's WAL checkpointer may still write baton.db for a moment: remove until it is gone.
