@@ -105,6 +105,6 @@ try {
     r,
   );
 } finally {
-  app.close();
+  await app.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -165,7 +165,7 @@ async function main(): Promise<AttemptFigures[]> {
     console.error('replay: done');
     if (REAL) figures.push(...(await realClis(app, times)));
   } finally {
-    app.close();
+    await app.close();
   }
   return figures;
 }

@@ -114,7 +114,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
     }
     return { ms, stored, toBus, batchedMs: performance.now() - b0 };
   } finally {
-    app.close();
+    await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -49,6 +49,6 @@ try {
     `SELECT_RESULT ${JSON.stringify({ queued: size, calls, found, meanUs: mean, p50Us: us(0.5), p99Us: us(0.99) })}`,
   );
 } finally {
-  app.close();
+  await app.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

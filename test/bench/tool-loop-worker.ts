@@ -110,6 +110,6 @@ try {
     })}`,
   );
 } finally {
-  app.close();
+  await app.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

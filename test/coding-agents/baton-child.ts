@@ -43,4 +43,4 @@ const run = await app.engine.whenSettled(runId);
 await app.engine.worktreesSettled();
 say(`SETTLED ${run.status}`);
 clearInterval(keepAlive);
-app.close();
+await app.close();

@@ -25,4 +25,4 @@ await app.engine.whenSettled(run);
 process.stdout.write(`DONE ${run}\n`);
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 process.stdin.destroy();
-app.close();
+await app.close();
