@@ -1,6 +1,6 @@
-import type { BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { Run, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { BuildLogContent, Run, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import { REUSED_REASON_PREFIX } from '../../src-shared/schemas/run.ts';
 import { addDependents } from './run-state.ts';
 

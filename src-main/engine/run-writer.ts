@@ -1,5 +1,5 @@
-import type { AuditEntry, BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
-import type { RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { AuditEntry, MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type { BuildLogContent, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
-import type { BuildLogContent, MemoryEntry } from '../../src-shared/schemas/memory.ts';
-import type { BuildResponse, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
+import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import type {
+  BuildLogContent,
+  BuildResponse,
+  RunDetail,
+  SpendReport,
+  TaskRun,
+} from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';

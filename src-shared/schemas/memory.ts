@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { idSchema, rangeEdgeSchema } from './common.ts';
-import type { DelegatedTask, RunStatus, UnassignedTask } from './run.ts';
 
 /** A memory entry: the seed 000 shape, with an id and times. */
 export interface MemoryEntry {
@@ -15,22 +14,6 @@ export interface MemoryEntry {
   task_id: string | null;
   created_at: string;
   updated_at: string;
-}
-
-/** `content` of a `build_log` entry, exactly as seed 000 writes it. */
-export interface BuildLogContent {
-  plan_id: string;
-  delegated_tasks: DelegatedTask[];
-  unassigned_tasks: UnassignedTask[];
-  timestamp: string;
-}
-
-export interface BuildLogEntry extends MemoryEntry {
-  agent_id: 'orchestrator';
-  type: 'build_log';
-  content: BuildLogContent;
-  status: RunStatus;
-  task_type: 'build';
 }
 
 export const memorySearchInputSchema = z.strictObject({

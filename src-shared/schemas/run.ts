@@ -141,6 +141,22 @@ export interface BuildResponse {
   run_id: string;
 }
 
+/** `content` of a `build_log` entry, exactly as seed 000 writes it. */
+export interface BuildLogContent {
+  plan_id: string;
+  delegated_tasks: DelegatedTask[];
+  unassigned_tasks: UnassignedTask[];
+  timestamp: string;
+}
+
+export interface BuildLogEntry extends MemoryEntry {
+  agent_id: 'orchestrator';
+  type: 'build_log';
+  content: BuildLogContent;
+  status: RunStatus;
+  task_type: 'build';
+}
+
 /**
  * What `runs.start` and `runs.rerun` answer: the seed 000 build response, plus what the run
  * screen shows at once (the run with its tasks, and its build log), so it needs no follow-up calls.

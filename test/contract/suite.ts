@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
 import { ContractError } from '../../src-shared/contract/errors.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
-import type { BuildLogContent } from '../../src-shared/schemas/memory.ts';
-import type { Run } from '../../src-shared/schemas/run.ts';
+import type { BuildLogContent, Run } from '../../src-shared/schemas/run.ts';
 
 export const examplesDir = join(import.meta.dirname, '..', '..', 'resources', 'examples');
 export const examplePlan = () => JSON.parse(readFileSync(join(examplesDir, 'onboarding-plan.json'), 'utf8'));
