@@ -2,9 +2,9 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { stopMarkedTrees } from '../processes/process-tree.ts';
 import type { Store } from '../store/store.ts';
 import { removeWorktree } from '../workspaces/index.ts';
-import { stopMarkedTrees } from './executors/shared/process-tree.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { TREE_MARKER } from '../engine/executors/shared/process-tree.ts';
+import { TREE_MARKER } from '../processes/process-tree.ts';
 
 /**
  * The watcher's program, run by this same Node (or Electron as Node) with `-e`: it holds the

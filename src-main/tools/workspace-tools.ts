@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ToolSourceOf } from '../../src-shared/schemas/agent-tools.ts';
-import { spawnTree } from '../engine/executors/shared/process-tree.ts';
+import { spawnTree } from '../processes/process-tree.ts';
 import { parentWatch } from './parent-watch.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText, TOOL_TEXT_CAP } from './tool-source.ts';

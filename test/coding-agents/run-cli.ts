@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnTree } from '../../src-main/engine/executors/shared/process-tree.ts';
+import { spawnTree } from '../../src-main/processes/process-tree.ts';
 import type { AttemptDirs, CliDefinition } from './clis.ts';
 
 /** One finished run of a CLI: its JSON event stream, what else it printed, and how it ended. */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnTree } from '../../src-main/engine/executors/shared/process-tree.ts';
+import { spawnTree } from '../../src-main/processes/process-tree.ts';
 import { claude } from '../coding-agents/clis.ts';
 
 /**

@@ -1,7 +1,7 @@
+import { spawnTree } from '../../../processes/process-tree.ts';
 import { createEventChannel } from './event-channel.ts';
 import type { Line } from './line-splitter.ts';
 import { createLineSplitter } from './line-splitter.ts';
-import { spawnTree } from './process-tree.ts';
 
 /**
  * How long the pipes may stay open once the program exited and what it left behind was
