@@ -3,7 +3,7 @@ import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import { decisionSchema } from '../../src-shared/schemas/decision.ts';
-import type { Executor } from '../engine/executor.ts';
+import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
 import type { SecretResolver } from '../secrets.ts';
 
@@ -58,7 +58,7 @@ const decisionJsonSchema = z.toJSONSchema(decisionSchema, { io: 'input', unrepre
 export async function decideByLlm(
   agent: LlmAgent,
   ctx: DecisionContext,
-  deps: { executor: Executor; secrets: SecretResolver; signal?: AbortSignal },
+  deps: { executor: QuestionExecutor; secrets: SecretResolver; signal?: AbortSignal },
 ): Promise<LlmDecision> {
   const answer = await askLlmStructured(agent, decisionPrompt(ctx), decisionJsonSchema, deps);
   let problem: string;

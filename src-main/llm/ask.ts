@@ -1,8 +1,39 @@
 import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
-import type { Executor } from '../engine/executor.ts';
+import type { Step } from '../../src-shared/schemas/step.ts';
 import type { SecretResolver } from '../secrets.ts';
+
+/**
+ * What a question needs of the llm kind's executor: to start one task and tell how it went. The
+ * engine's `Executor` (`engine/executor.ts`) is one as it stands; this narrower view lets the
+ * deciders and the planner, which the engine calls, ask without knowing the engine.
+ */
+export interface QuestionExecutor {
+  start(ctx: QuestionContext, signal: AbortSignal): AsyncIterable<QuestionEvent>;
+}
+
+/** The task context of a question: a `TaskContext` of an llm agent with no run, dependencies or workspace around it. */
+export interface QuestionContext {
+  run_id: string;
+  plan_id: string;
+  project_id: null;
+  task: TaskSpec;
+  attempt: number;
+  delegation_task_id: string;
+  agent: LlmAgent;
+  dependencies: [];
+  workspace: string;
+  secrets: SecretResolver;
+}
+
+/** An executor's events as a question reads them: what it cost, and its answer or error; the rest passes by. */
+export type QuestionEvent =
+  | { type: 'usage'; cost: number }
+  | { type: 'step'; step: Step }
+  | { type: 'result'; output: unknown }
+  | { type: 'error'; message: string }
+  | { type: 'progress' | 'log' | 'artifact' | 'session' };
 
 /** A structured answer: the JSON value that matched the schema, or why none did. */
 export type StructuredAnswer =
@@ -20,7 +51,7 @@ export async function askLlmStructured(
   agent: LlmAgent,
   question: string,
   schema: Record<string, unknown>,
-  deps: { executor: Executor; secrets: SecretResolver; signal?: AbortSignal },
+  deps: { executor: QuestionExecutor; secrets: SecretResolver; signal?: AbortSignal },
 ): Promise<StructuredAnswer> {
   const task = taskSpecSchema.parse({ task_id: 'question', description: question, output_schema: schema });
   const asked = await ask({ ...agent, tools: [], tool_policy: [] }, task, deps);
@@ -41,7 +72,7 @@ export async function askLlmStructured(
 async function ask(
   agent: LlmAgent,
   task: TaskSpec,
-  deps: { executor: Executor; secrets: SecretResolver; signal?: AbortSignal },
+  deps: { executor: QuestionExecutor; secrets: SecretResolver; signal?: AbortSignal },
 ): Promise<{ ok: true; output: unknown; cost: number } | { ok: false; error: string; cost: number }> {
   let cost = 0;
   const events = deps.executor.start(

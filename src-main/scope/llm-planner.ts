@@ -3,8 +3,8 @@ import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../src-shared/schemas/plan.ts';
 import { parsePlan } from '../../src-shared/schemas/plan.ts';
 import { planJsonSchema } from '../../src-shared/schemas/plan-json-schema.ts';
-import type { Executor } from '../engine/executor.ts';
 import { AppError } from '../errors.ts';
+import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
 import type { SecretResolver } from '../secrets.ts';
 
@@ -33,7 +33,7 @@ export async function draftPlanWithLlm(
   agent: LlmAgent,
   goal: string,
   opts: { plan_id: string; project_id?: string | undefined; agents: { id: string; skills: string[] }[] },
-  deps: { executor: Executor; secrets: SecretResolver },
+  deps: { executor: QuestionExecutor; secrets: SecretResolver },
 ): Promise<{ plan: PlanInput; notes: string[] }> {
   const answer = await askLlmStructured(
     agent,
