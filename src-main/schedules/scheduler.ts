@@ -1,5 +1,5 @@
 import type { Cron } from 'croner';
-import { DutyLease } from '../reach/duty-lease.ts';
+import { DutyLease } from '../duties/duty-lease.ts';
 import type { Store } from '../store/store.ts';
 import { parseCron } from './cron.ts';
 import { decideFires } from './fires.ts';

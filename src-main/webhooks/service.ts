@@ -1,5 +1,5 @@
+import { DutyLease } from '../duties/duty-lease.ts';
 import { randomIds } from '../engine/clock.ts';
-import { DutyLease } from '../reach/duty-lease.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import { createOutboxFiller } from './outbox.ts';
