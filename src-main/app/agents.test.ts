@@ -8,9 +8,9 @@ import { agentSchema } from '../../src-shared/schemas/agent.ts';
 import type { AgentExecutionStats } from '../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
 import { EventBus } from '../events/event-bus.ts';
-import { createInProcessClient } from '../host/memory-transport.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
+import { createInProcessClient } from './memory-transport.ts';
 
 let app: BatonApp | undefined;
 let dir: string | undefined;

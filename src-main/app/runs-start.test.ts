@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Run, StartedRun } from '../../src-shared/schemas/run.ts';
 import { call, task } from '../../test/kit/engine-kit.ts';
 import { runCommand } from '../cli/commands/run.ts';
-import { createInProcessClient } from '../host/memory-transport.ts';
 import { runTools } from '../mcp/tools/runs.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
+import { createInProcessClient } from './memory-transport.ts';
 
 let app: BatonApp;
 let dir: string | null = null;

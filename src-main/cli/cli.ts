@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
-import { parseAllowedHost } from '../host/browser/host-names.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
+import { parseAllowedHost } from '../http/host-names.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
 import { mcpCommand } from './commands/mcp.ts';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
-import { readJsonBody, refuseBody, securityHeaders } from '../host/browser/respond.ts';
+import { readJsonBody, refuseBody, securityHeaders } from '../http/respond.ts';
 import { mcpClient } from './mcp-client.ts';
 import type { BatonMcpOptions } from './server.ts';
 import { createBatonMcpServer } from './server.ts';

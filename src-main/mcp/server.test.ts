@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { contract } from '../../src-shared/contract/index.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
-import { createCallClient } from '../host/memory-transport.ts';
+import { createCallClient } from '../app/memory-transport.ts';
 import { MCP_METHODS, mcpClient } from './mcp-client.ts';
 import { createBatonMcpServer } from './server.ts';
 import type { AttemptIdentity } from './tool.ts';

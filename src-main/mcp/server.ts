@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
 import { ContractError } from '../../src-shared/contract/errors.ts';
-import { describeError } from '../host/browser/edge.ts';
+import { describeError } from '../http/edge.ts';
 import type { McpClient } from './mcp-client.ts';
 import type { AttemptIdentity, BatonTool } from './tool.ts';
 import { BATON_TOOLS } from './tools/index.ts';

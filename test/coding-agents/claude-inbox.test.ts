@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCallClient } from '../../src-main/app/memory-transport.ts';
 import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
-import { createCallClient } from '../../src-main/host/memory-transport.ts';
 import { createMcpEndpoint } from '../../src-main/mcp/http.ts';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
+import { createCallClient } from '../../src-main/app/memory-transport.ts';
 import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
-import { createCallClient } from '../../src-main/host/memory-transport.ts';
 import { startCallbackHost } from '../../src-main/host/rest/callback-host.ts';
 import type { AttemptLink } from '../../src-main/mcp/attempt-links.ts';
 import { createMcpEndpoint } from '../../src-main/mcp/http.ts';

@@ -1,5 +1,5 @@
 import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../app/memory-transport.ts';
 import { readJsonFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 

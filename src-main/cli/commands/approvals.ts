@@ -3,7 +3,7 @@ import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../app/memory-transport.ts';
 import { CliError } from '../files.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';

@@ -6,7 +6,7 @@ import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import type { PlanSummary } from '../../../src-shared/schemas/plan.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../app/memory-transport.ts';
 import { CliError, readJsonFile } from '../files.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';

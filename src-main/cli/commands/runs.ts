@@ -1,6 +1,6 @@
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../app/memory-transport.ts';
 import { printJson, printTable } from '../output.ts';
 import { printTasks } from './run.ts';
 

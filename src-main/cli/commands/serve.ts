@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
-import { isLoopback, LOOPBACK_HOSTS } from '../../host/browser/host-names.ts';
+import { createCallClient } from '../../app/memory-transport.ts';
 import { startBrowserHost } from '../../host/browser/server.ts';
-import { createCallClient } from '../../host/memory-transport.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
+import { isLoopback, LOOPBACK_HOSTS } from '../../http/host-names.ts';
 import { createMcpEndpoint } from '../../mcp/http.ts';
 import { CliError, packageVersion, projectRoot, rendererDir } from '../files.ts';
 

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../host/memory-transport.ts';
+import { createInProcessClient } from '../../app/memory-transport.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 

@@ -154,11 +154,14 @@ describe('browser host edge: the class of bug', () => {
   it('leaves reading the request target to the edge: no handler decodes or parses req.url itself', () => {
     // decodeURIComponent and new URL(req.url) throw on what a client may send; only
     // request-target.ts calls them, inside a try, and handlers get its parsed target.
-    const hostDir = join(import.meta.dirname, '..');
+    // The host and the HTTP pieces it shares with the trigger route and /mcp (src-main/http/).
+    const dirs = [join(import.meta.dirname, '..'), join(import.meta.dirname, '..', '..', 'http')];
     const offenders: string[] = [];
-    for (const file of readdirSync(hostDir, { recursive: true, encoding: 'utf8' })) {
+    for (const file of dirs.flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name)),
+    )) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('request-target.ts')) continue;
-      const text = readFileSync(join(hostDir, file), 'utf8');
+      const text = readFileSync(file, 'utf8');
       for (const pattern of [/decodeURI(Component)?\(/, /new URL\(\s*req\.url/, /\breq\.url\b(?!\s*=)/]) {
         const m = pattern.exec(text.replace(/^\s*(\/\/|\*).*$/gm, ''));
         if (m && !(file.endsWith('edge.ts') && m[0] === 'req.url')) offenders.push(`${file}: ${m[0]}`);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestTarget } from './request-target.ts';
-import { securityHeaders, sendJson } from './respond.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { securityHeaders, sendJson } from '../../http/respond.ts';
 
 /**
  * Why an API request had no valid token: none at all, or one that was valid once (a tab or

@@ -2,9 +2,9 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startOnTempDir } from '../../../test/kit/host-kit.ts';
 import { createAgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
+import { REQUEST_TIMEOUT_MS } from '../../http/edge.ts';
 import { startCallbackHost } from '../rest/callback-host.ts';
 import { createRestHandler } from '../rest/router.ts';
-import { REQUEST_TIMEOUT_MS } from './edge.ts';
 import type { BrowserHost } from './server.ts';
 
 /** Request bodies the API is sent, and clients that take their time sending them. */

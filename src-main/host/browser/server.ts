@@ -12,19 +12,19 @@ import type { Dispatch } from '../../app/dispatch.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import type { EventBus } from '../../events/event-bus.ts';
+import { authenticate, bearer, originAllowed, tokenPresented } from '../../http/auth.ts';
+import { createEdgeServer, guard, refuseSocket } from '../../http/edge.ts';
+import { allowedHostNames, hostName } from '../../http/host-names.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import type { BodyResult } from '../../http/respond.ts';
+import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
+import { newToken } from '../../http/security.ts';
 import type { AttemptLinks } from '../../mcp/attempt-links.ts';
 import type { AttemptIdentity } from '../../mcp/tool.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
-import { authenticate, bearer, originAllowed, tokenPresented } from './auth.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
-import { createEdgeServer, guard, refuseSocket } from './edge.ts';
-import { allowedHostNames, hostName } from './host-names.ts';
 import { refuseHost, refuseUnauthorized } from './refusals.ts';
-import type { RequestTarget } from './request-target.ts';
-import type { BodyResult } from './respond.ts';
-import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from './respond.ts';
-import { newToken } from './security.ts';
 import { createStaticFiles } from './static-files.ts';
 
 /** What a route of the REST API is given besides the request and the response. */

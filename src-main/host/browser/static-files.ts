@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import serveStatic from 'serve-static';
-import { logUnexpected } from './edge.ts';
-import type { RequestTarget } from './request-target.ts';
-import { securityHeaders } from './respond.ts';
+import { logUnexpected } from '../../http/edge.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { securityHeaders } from '../../http/respond.ts';
 
 /** Vite names what it writes under /assets/ by content hash: a name never changes content. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

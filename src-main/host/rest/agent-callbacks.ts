@@ -4,9 +4,9 @@ import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { callbackMessageSchema } from '../../engine/executors/http/http-reply.ts';
 import { MAX_JSON_BYTES } from '../../engine/executors/shared/http-request.ts';
-import { bearer } from '../browser/auth.ts';
-import type { RequestTarget } from '../browser/request-target.ts';
-import { readJsonBody, refuseBody, sendJson } from '../browser/respond.ts';
+import { bearer } from '../../http/auth.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
 
 /** Largest callback body read (what the http executor reads from an agent, too). */

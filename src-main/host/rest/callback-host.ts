@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
+import { bearer } from '../../http/auth.ts';
+import { createEdgeServer } from '../../http/edge.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { baseUrl, sendJson } from '../../http/respond.ts';
 import type { AttemptLinks } from '../../mcp/attempt-links.ts';
 import type { McpEndpoint } from '../../mcp/http.ts';
 import { TRIGGER_PATH } from '../../triggers/triggers.ts';
-import { bearer } from '../browser/auth.ts';
-import { createEdgeServer } from '../browser/edge.ts';
-import type { RequestTarget } from '../browser/request-target.ts';
-import { baseUrl, sendJson } from '../browser/respond.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatch } from '../../app/dispatch.ts';
-import { HTTP_STATUS, refuseBody, sendJson } from '../browser/respond.ts';
+import { createCallClient } from '../../app/memory-transport.ts';
+import { HTTP_STATUS, refuseBody, sendJson } from '../../http/respond.ts';
 import type { RouteContext } from '../browser/server.ts';
-import { createCallClient } from '../memory-transport.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './routes.ts';
 import { routes } from './routes.ts';

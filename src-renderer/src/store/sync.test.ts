@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../../src-main/app/create-app.ts';
 import { createApp } from '../../../src-main/app/create-app.ts';
-import { createMemoryTransport } from '../../../src-main/host/memory-transport.ts';
+import { createMemoryTransport } from '../../../src-main/app/memory-transport.ts';
 import type { RunDetail } from '../../../src-shared/schemas/run.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOnTempDir, tryUpgrade } from '../../../test/kit/host-kit.ts';
+import { startOnTempDir, tryUpgrade } from '../../test/kit/host-kit.ts';
+import type { BrowserHost } from '../host/browser/server.ts';
 import { allowedHostNames, hostName, normalizeHostName, parseAllowedHost } from './host-names.ts';
-import type { BrowserHost } from './server.ts';
 
 const machine = () => ['box', 'box.example.lan', '192.0.2.7', '[fd00::7]'];
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { TOKEN_PROTOCOL_PREFIX } from '../../../src-shared/contract/socket-auth.ts';
+import { TOKEN_PROTOCOL_PREFIX } from '../../src-shared/contract/socket-auth.ts';
 import { hostName } from './host-names.ts';
 import { tokensEqual } from './security.ts';
 

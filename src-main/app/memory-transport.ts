@@ -1,8 +1,8 @@
 import type { BatonClient, Transport } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
-import type { Dispatch } from '../app/dispatch.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { Dispatch } from './dispatch.ts';
 
 /**
  * The contract in memory, with no Electron and no socket. Inputs and results are

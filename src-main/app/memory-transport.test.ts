@@ -1,6 +1,6 @@
 import { createClient } from '../../src-shared/contract/client.ts';
 import { defineContractSuite } from '../../test/contract/suite.ts';
-import { createApp } from '../app/create-app.ts';
+import { createApp } from './create-app.ts';
 import { createMemoryTransport } from './memory-transport.ts';
 
 defineContractSuite('an in-memory transport', async () => {

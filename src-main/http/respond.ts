@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorCode } from '../../../src-shared/contract/errors.ts';
+import type { ErrorCode } from '../../src-shared/contract/errors.ts';
 import { CONTENT_SECURITY_POLICY } from './security.ts';
 
 /** The HTTP status of each error code, for the API's answers (`/api/rpc/…` and the REST routes). */
