@@ -2,11 +2,11 @@ import { once } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
+import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import { readJsonBody, refuseBody, securityHeaders } from '../http/respond.ts';
 import { mcpClient } from './mcp-client.ts';
 import type { BatonMcpOptions } from './server.ts';
 import { createBatonMcpServer } from './server.ts';
-import type { AttemptIdentity } from './tool.ts';
 
 /** What the browser host serves at `/mcp`, once a request passed its Host, token and Origin checks. */
 export interface McpEndpoint {
@@ -24,7 +24,8 @@ const MAX_MCP_BODY = 64 * 1024 * 1024;
  * framework: the host reads the body under its own limits, the request becomes a web `Request`
  * (aborted when the client goes away), and the `Response`, JSON or an SSE stream, is written back
  * as it comes. The host checked the token before: the SDK sees no credentials, only the attempt
- * an attempt link's token speaks for (`attempt-links.ts`), which offers that attempt's `approve`.
+ * an attempt link's token speaks for (`engine/executors/coding/attempt-links.ts`), which offers that
+ * attempt's `approve`.
  */
 export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): McpEndpoint {
   const tools = mcpClient(client);

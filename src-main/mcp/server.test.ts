@@ -5,9 +5,9 @@ import { contract } from '../../src-shared/contract/index.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
+import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import { MCP_METHODS, mcpClient } from './mcp-client.ts';
 import { createBatonMcpServer } from './server.ts';
-import type { AttemptIdentity } from './tool.ts';
 import { defineTool, READ_ONLY } from './tool.ts';
 import { BATON_TOOLS } from './tools/index.ts';
 

@@ -1,9 +1,10 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
 import { ContractError } from '../../src-shared/contract/errors.ts';
+import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import { describeError } from '../http/edge.ts';
 import type { McpClient } from './mcp-client.ts';
-import type { AttemptIdentity, BatonTool } from './tool.ts';
+import type { BatonTool } from './tool.ts';
 import { BATON_TOOLS } from './tools/index.ts';
 
 export interface BatonMcpOptions {

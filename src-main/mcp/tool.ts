@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import type { McpClient } from './mcp-client.ts';
 
 /**
@@ -15,13 +16,6 @@ export interface ToolHints {
   idempotentHint: boolean;
   /** May set agents to work beyond Baton's own records (commands, HTTP services, models). */
   openWorldHint: boolean;
-}
-
-/** The task attempt an MCP server speaks for (a coding agent's CLI started it), if any. */
-export interface AttemptIdentity {
-  run_id: string;
-  task_id: string;
-  attempt: number;
 }
 
 /** What a call has besides its arguments: its cancellation, progress to its caller, and whose attempt it is. */

@@ -9,6 +9,7 @@ import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
+import type { AttemptIdentity, AttemptLinks } from '../../engine/executors/coding/attempt-links.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -19,8 +20,6 @@ import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken } from '../../http/security.ts';
-import type { AttemptLinks } from '../../mcp/attempt-links.ts';
-import type { AttemptIdentity } from '../../mcp/tool.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
@@ -71,8 +70,8 @@ export interface BrowserHostOptions {
     close(): Promise<void>;
   };
   /**
-   * Coding CLIs' links to `/mcp` (src-main/mcp/attempt-links.ts): a link's token opens `/mcp` only,
-   * speaking for its attempt. The host tells it where `/mcp` is served.
+   * Coding CLIs' links to `/mcp` (src-main/engine/executors/coding/attempt-links.ts): a link's
+   * token opens `/mcp` only, speaking for its attempt. The host tells it where `/mcp` is served.
    */
   mcpLinks?: AttemptLinks;
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AttemptLinks } from '../../engine/executors/coding/attempt-links.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { bearer } from '../../http/auth.ts';
 import { createEdgeServer } from '../../http/edge.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { baseUrl, sendJson } from '../../http/respond.ts';
-import type { AttemptLinks } from '../../mcp/attempt-links.ts';
 import type { McpEndpoint } from '../../mcp/http.ts';
 import { TRIGGER_PATH } from '../../triggers/triggers.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
@@ -20,8 +20,9 @@ export interface CallbackHostOptions {
   /** `POST /api/triggers/<id>` (src-main/triggers/route.ts). */
   triggers?: RequestHandler;
   /**
-   * Baton's MCP server at `/mcp` for coding CLIs' attempt links only (src-main/mcp/attempt-links.ts):
-   * the desktop app has no browser host, and a CLI whose tool calls a person approves reaches it here.
+   * Baton's MCP server at `/mcp` for coding CLIs' attempt links only
+   * (src-main/engine/executors/coding/attempt-links.ts): the desktop app has no browser host, and a
+   * CLI whose tool calls a person approves reaches it here.
    */
   mcp?: { endpoint: McpEndpoint; links: AttemptLinks };
 }

@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AttemptIdentity } from './tool.ts';
+
+/** The task attempt an MCP server speaks for (a coding agent's CLI started it), if any. */
+export interface AttemptIdentity {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+}
 
 /** Baton's MCP server as one attempt's CLI reaches it: the URL, and a token good for that attempt only. */
 export interface AttemptLink {
