@@ -5,6 +5,7 @@ import type { Reach } from '../reach/reach.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
+import type { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */
@@ -24,4 +25,6 @@ export interface AppContext {
   agentTest: { secrets: SecretResolver; resourcesDir: string };
   /** Webhooks, schedules and triggers (issue 18). */
   reach: Reach;
+  /** The tokens remote workers present instead of the UI's (issue 18). */
+  workerTokens: WorkerTokens;
 }

@@ -22,6 +22,7 @@ import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
+import { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -163,7 +164,9 @@ export function createApp(opts: AppOptions) {
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
+  const workerTokens = new WorkerTokens(store.db, () => clock.now());
   const handlers = createHandlers({
+    workerTokens,
     availability,
     patterns,
     secretStore: opts.secretStore,
@@ -191,6 +194,8 @@ export function createApp(opts: AppOptions) {
     agentCallbacks,
     mcpLinks,
     reach,
+    /** The tokens remote workers present instead of the UI's (the browser host checks them). */
+    workerTokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**

@@ -1,4 +1,5 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
+import { workerTokenHandlers } from '../worker-tokens/handlers.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -31,5 +32,20 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),
+    ...workerTokenHandlers({
+      tokens: ctx.workerTokens,
+      publicUrl: ctx.reach.publicUrl,
+      audit: (e) =>
+        ctx.store.memory.audit({
+          at: ctx.now(),
+          actor: 'user',
+          entity: 'worker_token',
+          entity_id: e.entity_id,
+          run_id: null,
+          from_status: null,
+          to_status: e.to,
+          why: e.why,
+        }),
+    }),
   };
 }

@@ -12,7 +12,12 @@ import type { AppContext } from './context.ts';
  * attempts report and gives back what it holds when it stops. Tasks are taken and completed over
  * seed 004's pull API (`work.*`), like any daemon's.
  */
-export function workerHandlers({ store, engine, bus, now }: AppContext): WorkerHandlers {
+export function workerHandlers({
+  store,
+  engine,
+  bus,
+  now,
+}: AppContext): Omit<WorkerHandlers, `workers.tokens.${string}`> {
   const leases = engine.workers;
   return {
     'workers.register': ({ worker_id, agents }) => {

@@ -18,7 +18,13 @@ export class Refused extends Error {
 
   /** Worth trying again: the token (a restarted server mints a new one unless it is fixed), a busy or broken server. */
   get transient(): boolean {
+    if (this.revoked) return false;
     return this.status === 401 || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+
+  /** The worker token was revoked on the server: nothing this worker does will be taken again. */
+  get revoked(): boolean {
+    return this.status === 401 && this.code === 'token_revoked';
   }
 }
 
@@ -30,6 +36,22 @@ export interface ServerLink {
 
 /** Most time one call may take before it counts as a network failure (a long-poll waits 20 s of it). */
 const CALL_TIMEOUT_MS = 40_000;
+
+/**
+ * The link, watched: a refusal that says the worker's token was revoked is told to `onRevoked`
+ * (the worker stops) before the caller sees it.
+ */
+export function watchRevocation(link: ServerLink, onRevoked: (err: Refused) => void): ServerLink {
+  const watch = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((err: unknown) => {
+      if (err instanceof Refused && err.revoked) onRevoked(err);
+      throw err;
+    });
+  return {
+    get: (path, signal) => watch(link.get(path, signal)),
+    post: (path, body) => watch(link.post(path, body)),
+  };
+}
 
 export function linkTo(server: URL, token: string): ServerLink {
   const call = async <T>(

@@ -7,7 +7,7 @@ import type { SecretResolver } from '../secrets.ts';
 import { WorkerAttempt } from './attempt.ts';
 import { backoffMs, describe, Retrier, sleep } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
-import { Refused, seg } from './server-link.ts';
+import { Refused, seg, watchRevocation } from './server-link.ts';
 
 /** How long one look for work waits on the server for a task to come (long-poll). */
 const LONG_POLL_S = 20;
@@ -43,9 +43,12 @@ export class Worker {
   private heartbeat: NodeJS.Timeout | null = null;
   private registered = false;
   private registering: Promise<void> | null = null;
+  /** Why the worker cannot go on (its token was revoked): `run` rejects with it. */
+  private failure: string | null = null;
 
   constructor(opts: WorkerOptions) {
-    this.opts = opts;
+    // Every call goes through the watched link: whichever call first hears of a revoked token stops the worker.
+    this.opts = { ...opts, link: watchRevocation(opts.link, (err) => this.revoked(err)) };
     this.retry = new Retrier(this.stopping.signal, opts.say);
   }
 
@@ -54,18 +57,37 @@ export class Worker {
    * server for its next task while it has room). Resolves once held tasks were given back.
    */
   async run(): Promise<void> {
-    await this.ensureRegistered();
+    try {
+      await this.ensureRegistered();
+    } catch (err) {
+      if (!this.failure) throw err;
+    }
     await Promise.all(this.opts.agents.map((a) => this.pullFor(a)));
     await this.giveBack();
+    if (this.failure) throw new Error(this.failure);
+  }
+
+  /**
+   * The server says this worker's token was revoked: it stops at once. Its agents are stopped;
+   * their tasks cannot be given back with that token, so the server queues them again once
+   * their leases lapse.
+   */
+  private revoked(err: Refused): void {
+    if (this.failure) return;
+    this.failure = `stopped: the server revoked this worker's token (${err.message})`;
+    this.opts.say(this.failure);
+    this.stop();
   }
 
   /** Stops pulling; the agents at work are stopped and their tasks given back (`run` resolves then). */
   stop(): void {
     if (this.stopping.signal.aborted) return;
     this.opts.say(
-      this.running.size > 0
-        ? `stopping: giving back ${this.running.size} task(s) to the server`
-        : 'stopping: no task held',
+      this.running.size === 0
+        ? 'stopping: no task held'
+        : this.failure
+          ? `stopping ${this.running.size} task(s); the server queues them again once their leases lapse`
+          : `stopping: giving back ${this.running.size} task(s) to the server`,
     );
     this.stopping.abort();
   }
@@ -237,7 +259,7 @@ export class Worker {
     const held = [...this.running.values()];
     for (const a of held) a.stop('shutdown');
     await Promise.all(held.map((a) => a.done));
-    if (held.length === 0 || !this.registered) return;
+    if (held.length === 0 || !this.registered || this.failure) return;
     // A few tries only: a server that stays away lets the leases lapse, which requeues them too.
     for (let n = 1; n <= 3; n++) {
       try {

@@ -114,6 +114,7 @@ export const AUDIT_ENTITIES = [
   'webhook',
   'schedule',
   'trigger',
+  'worker_token',
 ] as const;
 
 export interface AuditEntry {

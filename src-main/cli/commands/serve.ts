@@ -58,7 +58,10 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       port,
       host: opts.host,
       allowedHosts: opts.allowHosts,
-      routes: createRestHandler(app.dispatch),
+      routes: createRestHandler(app.dispatch, {
+        workerAgent: (id) => app.store.agents.get(id)?.worker !== undefined,
+      }),
+      workerTokens: app.workerTokens,
       mcp,
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,

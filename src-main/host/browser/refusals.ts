@@ -23,6 +23,24 @@ export function refuseUnauthorized(res: ServerResponse, why: Unauthorized): void
   });
 }
 
+/** What a worker token is refused with, on every route that is not the worker API. */
+export const WORKER_TOKEN_SCOPE =
+  'a worker token opens only the worker API (registering, pulling tasks, leases and heartbeats, progress, completions); this needs the UI token';
+
+/** 401 for a worker token that was revoked: the worker stops, naming it (src-main/worker/retry.ts). */
+export function refuseRevoked(
+  res: ServerResponse,
+  t: { id: string; name: string; revoked_at: string },
+): void {
+  res.setHeader('WWW-Authenticate', 'Bearer');
+  sendJson(res, 401, {
+    error: {
+      code: 'token_revoked',
+      message: `worker token "${t.name}" (${t.id}) was revoked at ${t.revoked_at}; make a new one in Settings → Worker tokens`,
+    },
+  });
+}
+
 /** A person's browser loading a page (not the API, not `fetch` from the app) gets HTML. */
 function wantsHtml(req: IncomingMessage, target: RequestTarget): boolean {
   return (

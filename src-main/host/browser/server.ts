@@ -20,10 +20,11 @@ import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken } from '../../http/security.ts';
+import type { WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
-import { refuseHost, refuseUnauthorized } from './refusals.ts';
+import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { createStaticFiles } from './static-files.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
@@ -31,7 +32,12 @@ export interface RouteContext {
   target: RequestTarget;
   /** The body as a JSON object (`{}` when empty), or why it is not one. */
   body: () => Promise<BodyResult>;
+  /** Who asks: the UI token's holder, or a remote worker with a worker token (the worker API only). */
+  caller: Caller;
 }
+
+/** Who a request with a valid token comes from. */
+export type Caller = 'ui' | 'worker';
 
 export interface BrowserHostOptions {
   dispatch: Dispatch;
@@ -74,6 +80,12 @@ export interface BrowserHostOptions {
    * token opens `/mcp` only, speaking for its attempt. The host tells it where `/mcp` is served.
    */
   mcpLinks?: AttemptLinks;
+  /**
+   * Worker tokens (src-main/worker-tokens/): a request without the UI token may present one; it
+   * opens the routes of the worker API only (`caller: 'worker'`), and is refused everywhere else
+   * with 403. A revoked one is refused with 401 `token_revoked`.
+   */
+  workerTokens?: { verify(presented: string | undefined): WorkerTokenVerdict };
 }
 
 export interface BrowserHost {
@@ -128,7 +140,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
         return opts.mcp.handle(req, res, attempt);
       }
-      return admitted(req, res) ? opts.mcp.handle(req, res) : undefined;
+      const caller = admitted(req, res);
+      if (caller === 'worker') return forbidden(res);
+      return caller ? opts.mcp.handle(req, res) : undefined;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
@@ -142,22 +156,44 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     await serveStatic(req, res, target);
   }
 
-  /** The API's and /mcp's checks: this launch's token, and an Origin that is Baton's own if any. */
-  function admitted(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * The API's and /mcp's checks: this launch's token (or a worker token: see `workerTokens`), and
+   * an Origin that is Baton's own if any. Null: refused (answered here).
+   */
+  function admitted(req: IncomingMessage, res: ServerResponse): Caller | null {
+    let caller: Caller = 'ui';
     if (!authenticate(req, token)) {
-      refuseUnauthorized(res, tokenPresented(req) ? 'session_ended' : 'no_token');
-      return false;
+      const verdict = opts.workerTokens?.verify(bearer(req)) ?? null;
+      if (verdict?.kind === 'revoked') {
+        refuseRevoked(res, verdict);
+        return null;
+      }
+      if (verdict === null) {
+        refuseUnauthorized(res, tokenPresented(req) ? 'session_ended' : 'no_token');
+        return null;
+      }
+      caller = 'worker';
     }
     if (!originAllowed(req)) {
       sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
-      return false;
+      return null;
     }
-    return true;
+    return caller;
+  }
+
+  function forbidden(res: ServerResponse): void {
+    sendJson(res, 403, { error: { code: 'forbidden', message: WORKER_TOKEN_SCOPE } });
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
-    if (!admitted(req, res)) return;
+    const caller = admitted(req, res);
+    if (!caller) return;
     const body = () => readJsonBody(req, MAX_BODY, { object: true });
+    // A worker token opens the worker API's routes only (the REST router knows which they are).
+    if (caller === 'worker') {
+      if (opts.routes && (await opts.routes(req, res, { target, body, caller }))) return;
+      return forbidden(res);
+    }
     const [, , first, method, ...rest] = target.segments;
     if (req.method === 'POST' && first === 'rpc' && method !== undefined && rest.length === 0) {
       const input = await body();
@@ -168,7 +204,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method === 'GET' && target.path === '/api/health') {
       return sendJson(res, 200, { ok: true, name: 'baton' });
     }
-    if (opts.routes && (await opts.routes(req, res, { target, body }))) return;
+    if (opts.routes && (await opts.routes(req, res, { target, body, caller }))) return;
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${target.path}` } });
   }
 
@@ -189,6 +225,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           : !originAllowed(req)
             ? 403
             : null;
+    if (refused === 401 && opts.workerTokens?.verify(bearer(req))?.kind === 'worker') {
+      refuseSocket(socket, 403, WORKER_TOKEN_SCOPE);
+      return;
+    }
     if (refused !== null) {
       refuseSocket(socket, refused);
       return;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatch } from '../../app/dispatch.ts';
 import { createCallClient } from '../../app/memory-transport.ts';
 import { HTTP_STATUS, refuseBody, sendJson } from '../../http/respond.ts';
+import { WORKER_TOKEN_SCOPE } from '../browser/refusals.ts';
 import type { RouteContext } from '../browser/server.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './routes.ts';
@@ -33,16 +34,34 @@ function match(t: Compiled, segments: readonly string[]): Record<string, string>
   return params;
 }
 
+export interface RestOptions {
+  /**
+   * Whether the agent is one a remote worker registered: a worker token opens the pull routes of
+   * those agents only. Without it the agents are listed through the contract.
+   */
+  workerAgent?: (agentId: string) => boolean;
+}
+
 /**
  * The seeds' REST API for the browser host: match, read the body, call the contract, answer
- * JSON. Bad input is a 400 whose error names the field; a POST body must be a JSON object.
+ * JSON. Bad input is a 400 whose error names the field; a POST body must be a JSON object. A
+ * worker token (`ctx.caller` is `worker`) opens the routes marked `worker` only: 403 elsewhere.
  */
-export function createRestHandler(dispatch: Dispatch) {
+export function createRestHandler(dispatch: Dispatch, opts: RestOptions = {}) {
   const table = routes.map(compile);
   const client = createCallClient(dispatch);
+  const workerAgent =
+    opts.workerAgent ??
+    (async (agentId: string) =>
+      (await client.invoke('agents.list', {})).some((a) => a.id === agentId && a.worker !== undefined));
   return async (req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<boolean> => {
     const { target } = ctx;
+    const forbidden = (message: string) => {
+      sendJson(res, 403, { error: { code: 'forbidden', message } });
+      return true;
+    };
     if (req.method === 'GET' && target.path === '/api/openapi.json') {
+      if (ctx.caller === 'worker') return forbidden(WORKER_TOKEN_SCOPE);
       sendJson(res, 200, openApiDocument());
       return true;
     }
@@ -52,6 +71,15 @@ export function createRestHandler(dispatch: Dispatch) {
     });
     if (matches.length === 0) return false;
     const hit = matches.find((m) => m.t.route.method === req.method);
+    if (ctx.caller === 'worker') {
+      const scope = hit?.t.route.worker;
+      if (scope === undefined) return forbidden(WORKER_TOKEN_SCOPE);
+      const agentId = hit!.params.agent_id;
+      if (scope === 'agent' && (agentId === undefined || !(await workerAgent(agentId))))
+        return forbidden(
+          `a worker token opens the pull routes of agents a worker registered only; ${agentId} is not one (register it with workers.register first)`,
+        );
+    }
     if (!hit) {
       res.setHeader('Allow', matches.map((m) => m.t.route.method).join(', '));
       sendJson(res, 405, {

@@ -25,6 +25,11 @@ export interface Route {
   body?: () => Record<string, unknown>;
   /** Query parameters (OpenAPI). */
   query?: { name: string; required: boolean }[];
+  /**
+   * Part of the worker API: a worker token opens it (besides the UI token). `agent`: only for an
+   * agent a worker registered (`:agent_id` is a worker's), never one of Baton's own or a person.
+   */
+  worker?: 'worker' | 'agent';
   /** Answers through the typed contract client (the app in this process); a failed call is its wire error. */
   handle(args: RouteArgs, client: BatonClient): Promise<RouteResult>;
 }
@@ -53,6 +58,8 @@ function viaContract<K extends MethodName>(
     query?: string[];
     /** Query values that are not strings in the contract (a list, a number), read from their text. */
     read?: Record<string, (text: string) => unknown>;
+    /** Opened by a worker token too (Route.worker). */
+    worker?: 'worker' | 'agent';
   } = {},
 ): Route {
   const params = [...path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
@@ -62,6 +69,7 @@ function viaContract<K extends MethodName>(
     path,
     tag,
     summary,
+    ...(opts.worker ? { worker: opts.worker } : {}),
     ...(opts.body
       ? {
           body: () =>
@@ -157,6 +165,7 @@ export const routes: Route[] = [
     'Seed 004 selectNextTask: the best ready task this agent can take (require_tags: comma-separated; limit: up to that many in `tasks`; wait_s: long-poll up to that many seconds for one).',
     'work.selectNext',
     {
+      worker: 'agent',
       query: ['run_id', 'plan_id', 'min_priority', 'require_tags', 'limit', 'wait_s'],
       read: {
         require_tags: (t) => t.split(',').filter(Boolean),
@@ -178,6 +187,7 @@ export const routes: Route[] = [
     'agents (pull)',
     'Seed 004 prepareTaskContext: charter, task, dependencies with results, related tasks.',
     'work.context',
+    { worker: 'agent' },
   ),
   viaContract(
     'POST',
@@ -185,6 +195,7 @@ export const routes: Route[] = [
     'agents (pull)',
     'Seed 004 executeTask: take the task (blocked while dependencies are not met).',
     'work.execute',
+    { worker: 'agent' },
   ),
   viaContract(
     'POST',
@@ -192,7 +203,7 @@ export const routes: Route[] = [
     'agents (pull)',
     'Seed 004 updateTaskProgress: 0–100, a message and metadata.',
     'work.progress',
-    { body: true },
+    { body: true, worker: 'agent' },
   ),
   viaContract(
     'POST',
@@ -200,7 +211,7 @@ export const routes: Route[] = [
     'agents (pull)',
     'Seed 004 completeTask: completed or failed, with output; unblocks dependents.',
     'work.complete',
-    { body: true },
+    { body: true, worker: 'agent' },
   ),
   viaContract(
     'POST',
@@ -208,7 +219,7 @@ export const routes: Route[] = [
     'workers',
     'A remote worker (baton worker) registers its agents as its own: Baton never runs them, the worker pulls their tasks.',
     'workers.register',
-    { body: true },
+    { body: true, worker: 'worker' },
   ),
   viaContract(
     'POST',
@@ -216,7 +227,7 @@ export const routes: Route[] = [
     'workers',
     'The worker is alive and holds these attempts: their leases are renewed; the answer names those it must drop.',
     'workers.heartbeat',
-    { body: true },
+    { body: true, worker: 'worker' },
   ),
   viaContract(
     'POST',
@@ -224,7 +235,7 @@ export const routes: Route[] = [
     'workers',
     "Progress, log lines, usage and steps of an attempt the worker holds (renews its lease; refused with drop when it is not the worker's).",
     'workers.report',
-    { body: true },
+    { body: true, worker: 'worker' },
   ),
   viaContract(
     'POST',
@@ -232,7 +243,7 @@ export const routes: Route[] = [
     'workers',
     'The worker stops: the attempts it gives back are queued again as new attempts.',
     'workers.leave',
-    { body: true },
+    { body: true, worker: 'worker' },
   ),
   viaContract(
     'GET',

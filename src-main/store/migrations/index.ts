@@ -9,6 +9,7 @@ import * as m008 from './008_reach.ts';
 import * as m009 from './009_tool_call_approvals.ts';
 import * as m010 from './010_schedule_pending_starts.ts';
 import * as m011 from './011_approval_line_comments.ts';
+import * as m012 from './012_worker_tokens.ts';
 
 export interface Migration {
   version: number;
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'tool_call_approvals', up: m009.up },
   { version: 10, name: 'schedule_pending_starts', up: m010.up },
   { version: 11, name: 'approval_line_comments', up: m011.up },
+  { version: 12, name: 'worker_tokens', up: m012.up },
 ];

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
 import { idSchema } from '../../schemas/common.ts';
 import { stepSchema } from '../../schemas/step.ts';
+import type { WorkerToken, WorkerTokenCreated } from '../../schemas/worker-token.ts';
+import { workerTokenInputSchema } from '../../schemas/worker-token.ts';
+import { byId, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -69,6 +72,16 @@ export const workerMethods = {
   }>(),
   /** Workers this Baton has heard from since it started, their agents and the attempts leased to them. */
   'workers.list': method(z.strictObject({})).returns<WorkerView[]>(),
+  /**
+   * A new worker token: what `baton worker --token` presents instead of the UI's token. It opens
+   * the worker API only (pulling, leases, heartbeats, progress, completions). Answered once,
+   * with a command line to copy; Baton keeps only its hash.
+   */
+  'workers.tokens.create': method(workerTokenInputSchema).returns<WorkerTokenCreated>(),
+  /** Worker tokens, revoked ones too (never the tokens themselves). */
+  'workers.tokens.list': method(none).returns<WorkerToken[]>(),
+  /** Refuses the token from now on (the next request that presents it); a worker using it stops. */
+  'workers.tokens.revoke': method(byId('token_id')).returns<{ revoked: boolean }>(),
 };
 
 /** An attempt the worker must stop: it is no longer its (why says what happened). */
