@@ -186,6 +186,10 @@ export const api = {
   listTriggers: () => c().invoke('triggers.list', {}),
   addTrigger: (input: MethodInput<'triggers.add'>) => c().invoke('triggers.add', input),
   removeTrigger: (trigger_id: string) => c().invoke('triggers.remove', { trigger_id }),
+  listWorkerTokens: () => c().invoke('workers.tokens.list', {}),
+  createWorkerToken: (input: MethodInput<'workers.tokens.create'>) =>
+    c().invoke('workers.tokens.create', input),
+  revokeWorkerToken: (token_id: string) => c().invoke('workers.tokens.revoke', { token_id }),
   notificationSettings: () => c().invoke('notifications.settings', {}),
   configureNotification: (kind: MethodInput<'notifications.configure'>['kind'], enabled: boolean) =>
     c().invoke('notifications.configure', { kind, enabled }),

@@ -3,10 +3,17 @@ import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { NotificationsPanel } from './NotificationsPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
+import { WorkerTokensPanel } from './WorkerTokensPanel.tsx';
 
-type SettingsTab = 'webhooks' | 'notifications';
+type SettingsTab = 'webhooks' | 'notifications' | 'worker-tokens';
 
-/** Settings: how Baton reaches people and other programs (webhooks out, notifications). */
+const LABELS: Record<SettingsTab, string> = {
+  webhooks: 'Webhooks',
+  notifications: 'Notifications',
+  'worker-tokens': 'Worker tokens',
+};
+
+/** Settings: how Baton reaches people and other programs (webhooks out, notifications, remote workers' tokens). */
 export function SettingsView() {
   const [tab, setTab] = useState<SettingsTab>('webhooks');
   return (
@@ -25,14 +32,17 @@ export function SettingsView() {
         className="plan-tabs"
         value={tab}
         onChange={setTab}
-        items={[
-          { id: 'webhooks', label: 'Webhooks' },
-          { id: 'notifications', label: 'Notifications' },
-        ]}
+        items={(Object.keys(LABELS) as SettingsTab[]).map((id) => ({ id, label: LABELS[id] }))}
       />
       <div className="settings-body">
-        <ErrorBoundary label={tab === 'webhooks' ? 'Webhooks' : 'Notifications'}>
-          {tab === 'webhooks' ? <WebhooksPanel /> : <NotificationsPanel />}
+        <ErrorBoundary label={LABELS[tab]}>
+          {tab === 'webhooks' ? (
+            <WebhooksPanel />
+          ) : tab === 'notifications' ? (
+            <NotificationsPanel />
+          ) : (
+            <WorkerTokensPanel />
+          )}
         </ErrorBoundary>
       </div>
     </div>
