@@ -62,6 +62,23 @@ export interface ProcessTree {
   known(): number[];
 }
 
+/** Told of each tree as it starts and once its leader exits (parent-watch.ts's interface). */
+export interface TreeWatch {
+  watch(pid: number, marker: string): void;
+  unwatch(pid: number): void;
+}
+
+let everyTree: TreeWatch | null = null;
+
+/**
+ * From now on every tree this process spawns is told to `watch` (null: none). `baton worker`
+ * sets its parent watch here, so its agents' programs die with it even when it is SIGKILLed: a
+ * worker has no restart that would find them by their marker, as the app does.
+ */
+export function watchEveryTree(watch: TreeWatch | null): void {
+  everyTree = watch;
+}
+
 /** Spawns a program (never through a shell) as the leader of its own process group and session. */
 export function spawnTree(command: string, args: string[], opts: TreeOptions): ProcessTree {
   const { graceMs, watcher = sharedWatcher, id = randomUUID(), env, ...spawnOpts } = opts;
@@ -73,6 +90,12 @@ export function spawnTree(command: string, args: string[], opts: TreeOptions): P
     windowsHide: true,
   });
   const pid = child.pid;
+  const told = everyTree;
+  if (told && pid !== undefined) {
+    told.watch(pid, id);
+    // What the leader leaves behind is stopped by `stop()` right after it exits (line-process.ts).
+    child.once('exit', () => told.unwatch(pid));
+  }
   // Read at once: the program cannot have been reaped before this line runs.
   const leader = pid === undefined || !hasProcTable ? null : readStatSync(pid);
   const members = leader ? new Members(leader, `${TREE_MARKER}=${id}`) : null;

@@ -146,9 +146,11 @@ describe('baton worker', () => {
         inputs: { pid_dir: join(dir, 'pids'), first_attempt_ms: 600_000 },
       },
     ]);
-    await pidOf('compile', 1);
+    const agent = await pidOf('compile', 1);
     a.child.kill('SIGKILL');
     await a.exited;
+    // The killed worker's agent does not go on running on its machine (its parent watch stops it).
+    await eventually(() => !alive(agent), 15_000, "the killed worker's agent to be stopped");
     const b = worker('wb', 'builder-b');
     await ended(id);
     const detail = await run(id);
