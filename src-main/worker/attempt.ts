@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/contract/domains/workers.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
@@ -8,6 +8,7 @@ import type { SecretResolver } from '../secrets.ts';
 import type { Retrier } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { Refused, seg } from './server-link.ts';
+import type { TaskFolders } from './task-folders.ts';
 
 /** Why a worker stops an attempt before its agent ends it. */
 export type StopReason = 'drop' | 'shutdown';
@@ -27,8 +28,8 @@ export interface AttemptDeps {
   executor: Executor;
   agent: Agent;
   secrets: SecretResolver;
-  /** Where this worker's attempts get their folders. */
-  workDir: string;
+  /** Where this worker's attempts get their folders (removed once each attempt ended). */
+  folders: TaskFolders;
   retry: Retrier;
   say: (line: string) => void;
 }
@@ -81,7 +82,20 @@ export class WorkerAttempt {
 
   private async run(): Promise<void> {
     const { deps, ctx } = this;
-    const dir = join(deps.workDir, seg(ctx.run.id), seg(ctx.task.task_id), String(ctx.attempt));
+    const dir = deps.folders.attemptDir(ctx.run.id, ctx.task.task_id, ctx.attempt);
+    // Files the server could not take: the folder is kept for them once the completion is acknowledged.
+    const left: string[] = [];
+    let sent: 'ok' | 'refused' | 'stopped' = 'stopped';
+    try {
+      sent = await this.attempt(dir, left);
+    } finally {
+      deps.folders.finished(dir, this.name(), sent === 'ok' ? left : []);
+    }
+  }
+
+  /** Runs the agent in `dir` and completes the attempt; how the completion went (`stopped`: it was not sent). */
+  private async attempt(dir: string, left: string[]): Promise<'ok' | 'refused' | 'stopped'> {
+    const { deps, ctx } = this;
     const taskCtx: TaskContext = {
       run_id: ctx.run.id,
       plan_id: ctx.run.plan_id,
@@ -118,10 +132,10 @@ export class WorkerAttempt {
     } finally {
       if (this.timer) clearInterval(this.timer);
     }
-    if (this.stopped) return;
+    if (this.stopped) return 'stopped';
     await this.flushAll();
-    if (this.stopped) return;
-    const handed = this.files(files);
+    if (this.stopped) return 'stopped';
+    const handed = this.files(files, left);
     const body = {
       attempt: ctx.attempt,
       ...(final.ok
@@ -133,9 +147,10 @@ export class WorkerAttempt {
     const sent = await deps.retry.until(`completing ${this.name()}`, () => deps.link.post(path, body), {
       stopped: () => this.stopped !== null,
     });
-    if (sent === 'refused') return this.stop('drop', 'the server refused its completion');
+    if (sent === 'refused') this.stop('drop', 'the server refused its completion');
     if (sent === 'ok')
       deps.say(`${final.ok ? 'done' : 'failed'}: ${this.name()}${final.ok ? '' : ` (${final.error})`}`);
+    return sent;
   }
 
   /** Something the agent reported, for the next report. */
@@ -198,14 +213,16 @@ export class WorkerAttempt {
   /** The files the agent left, as `work.complete` takes them (too many or too large ones are said and left out). */
   private files(
     found: { name: string; path: string }[],
+    left: string[],
   ): { name: string; content: string; encoding: 'base64' }[] {
     const out: { name: string; content: string; encoding: 'base64' }[] = [];
     const taken = new Set<string>();
-    for (const f of found) {
+    for (const [i, f] of found.entries()) {
       if (out.length >= MAX_FILES) {
         this.deps.say(
           `${this.name()}: more than ${MAX_FILES} files; ${f.name} and later ones stay on this machine`,
         );
+        left.push(...found.slice(i).map((g) => g.name));
         break;
       }
       try {
@@ -213,6 +230,7 @@ export class WorkerAttempt {
           this.deps.say(
             `${this.name()}: ${f.name} is over ${MAX_FILE_BYTES} bytes; it stays on this machine (${f.path})`,
           );
+          left.push(f.name);
           continue;
         }
         let name = plainName(f.name);
@@ -221,6 +239,7 @@ export class WorkerAttempt {
         out.push({ name, content: readFileSync(f.path).toString('base64'), encoding: 'base64' });
       } catch (err) {
         this.deps.say(`${this.name()}: cannot read ${f.path}: ${(err as Error).message}`);
+        left.push(f.name);
       }
     }
     return out;

@@ -8,6 +8,7 @@ import { WorkerAttempt } from './attempt.ts';
 import { backoffMs, describe, Retrier, sleep } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { Refused, seg, watchRevocation } from './server-link.ts';
+import { TaskFolders } from './task-folders.ts';
 
 /** How long one look for work waits on the server for a task to come (long-poll). */
 const LONG_POLL_S = 20;
@@ -19,7 +20,7 @@ export interface WorkerOptions {
   agents: Agent[];
   executors: Partial<ExecutorRegistry>;
   secrets: SecretResolver;
-  /** Where attempts get their folders. */
+  /** The worker's data dir: attempts get their folders under `tasks/` (task-folders.ts). */
   workDir: string;
   /** How long to wait before looking again when a look (a long-poll) found no work. */
   pollMs: number;
@@ -43,6 +44,8 @@ export class Worker {
   private heartbeat: NodeJS.Timeout | null = null;
   private registered = false;
   private registering: Promise<void> | null = null;
+  /** Where this session's attempts get their folders (made when `run` starts). */
+  private folders: TaskFolders | null = null;
   /** Why the worker cannot go on (its token was revoked): `run` rejects with it. */
   private failure: string | null = null;
 
@@ -57,13 +60,19 @@ export class Worker {
    * server for its next task while it has room). Resolves once held tasks were given back.
    */
   async run(): Promise<void> {
+    // What earlier sessions left is removed first; this session's folder goes when it stops.
+    this.folders = new TaskFolders(this.opts.workDir, this.opts.say);
     try {
-      await this.ensureRegistered();
-    } catch (err) {
-      if (!this.failure) throw err;
+      try {
+        await this.ensureRegistered();
+      } catch (err) {
+        if (!this.failure) throw err;
+      }
+      await Promise.all(this.opts.agents.map((a) => this.pullFor(a)));
+      await this.giveBack();
+    } finally {
+      this.folders.close();
     }
-    await Promise.all(this.opts.agents.map((a) => this.pullFor(a)));
-    await this.giveBack();
     if (this.failure) throw new Error(this.failure);
   }
 
@@ -231,7 +240,8 @@ export class Worker {
   }
 
   private start(agent: Agent, ctx: PreparedContext): void {
-    const { opts } = this;
+    const { opts, folders } = this;
+    if (!folders) throw new Error('the worker is not running');
     const executor = isExecutingKind(agent.kind) ? opts.executors[agent.kind] : undefined;
     if (!executor) throw new Error(`no executor for ${agent.kind} agents`);
     const attempt = new WorkerAttempt(
@@ -241,7 +251,7 @@ export class Worker {
         executor,
         agent,
         secrets: opts.secrets,
-        workDir: opts.workDir,
+        folders,
         retry: this.retry,
         say: opts.say,
       },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,12 @@ describe('baton worker', () => {
   });
 
   it("runs a plan's tasks on the worker's agents, with their logs, progress and files on the server", async () => {
+    // What a killed worker's session left in the same data dir (its process is gone).
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const earlier = join(dir, 'wa', 'tasks', `1-${dead}`);
+    mkdirSync(join(earlier, 'r-old', 'build', '1'), { recursive: true });
+    writeFileSync(join(earlier, 'owner.json'), JSON.stringify({ pid: dead, started: 1 }));
+    writeFileSync(join(earlier, 'r-old', 'build', '1', 'half-done.txt'), 'left behind');
     const w = worker('wa', 'builder');
     await registered('builder');
     const listed = (await agents()).find((a) => a.id === 'builder')!;
@@ -130,9 +136,20 @@ describe('baton worker', () => {
     expect(files.map((f) => f.name)).toEqual(['report.txt']);
     expect(readFileSync(files[0]!.path, 'utf8')).toBe('report of compile by builder\n');
     await eventually(() => w.stderr().includes('registered as worker wa with builder'), 10_000, 'its line');
-    // SIGTERM with nothing held: it stops and exits 0.
+    // The earlier session's folder went when the worker started; each task's folder once its
+    // completion was acknowledged: only this session's own folder is left, with nothing in it.
+    expect(existsSync(earlier)).toBe(false);
+    const sessions = readdirSync(join(dir, 'wa', 'tasks'));
+    expect(sessions).toHaveLength(1);
+    await eventually(
+      () => readdirSync(join(dir, 'wa', 'tasks', sessions[0]!)).join() === 'owner.json',
+      10_000,
+      'the task folders to be removed',
+    );
+    // SIGTERM with nothing held: it stops and exits 0, and its session's folder goes.
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
+    expect(readdirSync(join(dir, 'wa', 'tasks'))).toEqual([]);
   });
 
   it('queues the task of a worker killed mid-task again as a new attempt once its lease lapses, and a second worker finishes it', async () => {
