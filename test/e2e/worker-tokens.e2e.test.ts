@@ -88,8 +88,8 @@ describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
     await page.emulateMedia({ colorScheme: 'light' });
 
     await row.getByRole('button', { name: 'Revoke lab box' }).click();
-    const ask = page.getByRole('dialog', { name: 'Revoke worker token lab box?' });
-    await ask.getByRole('button', { name: 'Revoke' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Revoke worker token lab box?' });
+    await ask.getByRole('button', { name: 'Revoke', exact: true }).click();
     await row.getByText(/^Revoked /).waitFor();
     expect(await row.getByRole('button', { name: 'Revoke lab box' }).count()).toBe(0);
     const refused = await heartbeat(token);

@@ -22,8 +22,8 @@ export function SettingsView() {
         <div>
           <h1>Settings</h1>
           <p className="muted small">
-            How Baton tells people and other programs what happens. Schedules and triggers are on each plan’s
-            page.
+            How Baton tells people and other programs what happens, and which remote workers may run its
+            tasks. Schedules and triggers are on each plan’s page.
           </p>
         </div>
       </header>
