@@ -107,6 +107,14 @@ describe('worker tokens (baton serve and baton worker, two processes)', () => {
     const local = await send('/api/v1/agents/local/next-task', token);
     expect(local.status).toBe(403);
     expect(errorOf(local.body).message).toContain('local is not one');
+    // The Host allow-list (the DNS-rebinding guard) holds for worker tokens too.
+    const rebound = await http(port, '/api/v1/workers/w/heartbeat', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, host: 'evil.example', 'content-type': 'application/json' },
+      body: '{"held":[]}',
+    });
+    expect(rebound.status).toBe(403);
+    expect(errorOf(rebound.body).message).toBe('Host header not allowed');
     // A token that is no worker token is still plainly unauthorized.
     expect((await send('/api/v1/workers/w/heartbeat', 'bwk_not-a-token', 'POST', { held: [] })).status).toBe(
       401,
