@@ -34,7 +34,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...ctx.reach.handlers(),
     ...workerTokenHandlers({
       tokens: ctx.workerTokens,
-      publicUrl: ctx.reach.publicUrl,
       audit: (e) =>
         ctx.store.memory.audit({
           at: ctx.now(),

@@ -123,8 +123,6 @@ export function createReach(deps: {
       'notifications.configure': ({ kind, enabled }: { kind: NotificationKind; enabled: boolean }) =>
         notifier.configure(kind, enabled),
     }),
-    /** Baton's address as others reach it (the host's URL, or the one it was told), when a host serves it. */
-    publicUrl: (): string | null => publicUrl,
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {
       publicUrl = url;

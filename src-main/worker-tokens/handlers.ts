@@ -13,8 +13,6 @@ const DEFAULT_SERVER = 'http://127.0.0.1:4800/';
 /** `workers.tokens.*`: made, listed and revoked by people (the UI token); each step audited. */
 export function workerTokenHandlers(deps: {
   tokens: WorkerTokens;
-  /** Baton's address as others reach it, when a host serves it. */
-  publicUrl: () => string | null;
   audit: (e: { entity_id: string; to: string; why: string }) => void;
 }): TokenHandlers {
   const { tokens } = deps;
@@ -23,7 +21,7 @@ export function workerTokenHandlers(deps: {
       const created = tokens.create(
         randomIds.next('wtk'),
         name,
-        server_url ?? deps.publicUrl() ?? DEFAULT_SERVER,
+        server_url ?? tokens.serverUrl ?? DEFAULT_SERVER,
       );
       deps.audit({ entity_id: created.token.id, to: 'active', why: `worker token "${name}" created` });
       return created;

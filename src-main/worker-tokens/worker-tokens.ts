@@ -34,6 +34,8 @@ export function hashWorkerToken(token: string): string {
 export class WorkerTokens {
   private readonly now: () => number;
   private readonly stmts;
+  /** Where workers reach this Baton's worker API: `baton serve`'s address while it serves (the desktop app serves none). */
+  serverUrl: string | null = null;
 
   constructor(db: Db, now: () => number) {
     this.now = now;

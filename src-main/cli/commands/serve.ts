@@ -84,6 +84,8 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
   // Links in webhooks and trigger URLs: where others reach Baton.
   app.reach.setPublicUrl(opts.callbackUrl ?? host.url);
+  // The command shown with a new worker token names it (the page passes its own address instead).
+  app.workerTokens.serverUrl = opts.callbackUrl ?? host.url;
   // Beyond loopback, say which names reach it: a name not listed gets 403 (DNS rebinding).
   const others = host.allowedHosts.filter((n) => !(LOOPBACK_HOSTS as readonly string[]).includes(n));
   if (others.length > 0) {
