@@ -9,9 +9,12 @@ import { backoffMs, describe, Retrier, sleep } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { Refused, seg, watchRevocation } from './server-link.ts';
 import { TaskFolders } from './task-folders.ts';
+import type { WorkSignal } from './work-signal.ts';
 
 /** How long one look for work waits on the server for a task to come (long-poll). */
 const LONG_POLL_S = 20;
+/** While the work signal is heard: a look without it now and then, in case a frame was lost. */
+const SIGNAL_LOOK_MS = 30_000;
 
 export interface WorkerOptions {
   /** This worker's id on the server (its agents are registered as its own). */
@@ -24,6 +27,8 @@ export interface WorkerOptions {
   workDir: string;
   /** How long to wait before looking again when a look (a long-poll) found no work. */
   pollMs: number;
+  /** The server's "work available" WebSocket: while heard, looks follow it instead of long-polling. */
+  signal?: WorkSignal;
   say: (line: string) => void;
 }
 
@@ -62,6 +67,7 @@ export class Worker {
   async run(): Promise<void> {
     // What earlier sessions left is removed first; this session's folder goes when it stops.
     this.folders = new TaskFolders(this.opts.workDir, this.opts.say);
+    this.opts.signal?.start();
     try {
       try {
         await this.ensureRegistered();
@@ -71,6 +77,7 @@ export class Worker {
       await Promise.all(this.opts.agents.map((a) => this.pullFor(a)));
       await this.giveBack();
     } finally {
+      this.opts.signal?.close();
       this.folders.close();
     }
     if (this.failure) throw new Error(this.failure);
@@ -193,8 +200,12 @@ export class Worker {
         continue;
       }
       let took: boolean;
+      // With the work signal, a look answers at once and the next waits for the signal.
+      const { signal } = this.opts;
+      const heard = signal?.connected === true;
+      const since = signal?.seq ?? 0;
       try {
-        took = await this.pullOne(agent);
+        took = await this.pullOne(agent, heard ? 0 : LONG_POLL_S);
         fails = 0;
       } catch (err) {
         if (stopped()) break;
@@ -210,15 +221,18 @@ export class Worker {
         await sleep(wait, this.stopping.signal);
         continue;
       }
-      if (!took) await sleep(this.opts.pollMs, this.stopping.signal);
+      if (took) continue;
+      if (heard && signal)
+        await signal.wait(since, Math.max(this.opts.pollMs, SIGNAL_LOOK_MS), this.stopping.signal);
+      else await sleep(this.opts.pollMs, this.stopping.signal);
     }
   }
 
-  /** One long-poll for the agent's next task, taken if still there; true when it was. */
-  private async pullOne(agent: Agent): Promise<boolean> {
+  /** One look (a long-poll of `waitS`) for the agent's next task, taken if still there; true when it was. */
+  private async pullOne(agent: Agent, waitS: number): Promise<boolean> {
     const a = seg(agent.id);
     const next = await this.opts.link.get<{ task: PulledTask | null }>(
-      `/api/v1/agents/${a}/next-task?wait_s=${LONG_POLL_S}`,
+      `/api/v1/agents/${a}/next-task?wait_s=${waitS}`,
       this.stopping.signal,
     );
     if (!next.task || this.stopping.signal.aborted) return false;

@@ -147,6 +147,14 @@ describe('worker tokens (baton serve and baton worker, two processes)', () => {
       'the first run to end',
     );
     expect((await rpc<RunDetail>('runs.get', { run_id: first.run_id })).status).toBe('completed');
+    // The work signal (a WebSocket) opens to the worker token too, and to no unknown token.
+    expect(w.stderr()).toContain('listening for work over the WebSocket');
+    const upgrade = (bearer: string) =>
+      raw(
+        port,
+        `GET /api/v1/workers/signal HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer ${bearer}\r\n\r\n`,
+      );
+    expect((await upgrade('bwk_not-a-token')).status).toBe(401);
     const [listed] = await rpc<WorkerToken[]>('workers.tokens.list', {});
     expect(listed!.last_used_at).not.toBeNull();
 
@@ -175,6 +183,9 @@ describe('worker tokens (baton serve and baton worker, two processes)', () => {
     expect(errorOf(revoked.body)).toMatchObject({ code: 'token_revoked' });
     expect(errorOf(revoked.body).message).toContain('worker token "lab box"');
     expect(await w.exited).toBe(1);
+    const refusedSignal = await upgrade(token);
+    expect(refusedSignal.status).toBe(401);
+    expect(refusedSignal.text).toContain('token_revoked');
     expect(w.stderr()).toContain("the server revoked this worker's token");
     await eventually(() => !alive(agentPid), 10_000, 'the agent to be stopped');
     // The server queues the task again once the worker's lease lapses (the worker could not give it back).

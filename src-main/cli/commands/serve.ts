@@ -62,6 +62,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
         workerAgent: (id) => app.store.agents.get(id)?.worker !== undefined,
       }),
       workerTokens: app.workerTokens,
+      workerSignal: true,
       mcp,
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,

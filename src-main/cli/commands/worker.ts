@@ -10,6 +10,7 @@ import { watchEveryTree } from '../../engine/executors/shared/process-tree.ts';
 import { createSecretResolver } from '../../secrets.ts';
 import { parentWatch } from '../../tools/parent-watch.ts';
 import { linkTo } from '../../worker/server-link.ts';
+import { WorkSignal } from '../../worker/work-signal.ts';
 import { Worker } from '../../worker/worker.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
@@ -107,6 +108,7 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
     secrets: createSecretResolver(),
     workDir: setup.workDir,
     pollMs: setup.pollMs,
+    signal: new WorkSignal(setup.server, setup.token, say),
     say,
   });
   const stop = () => worker.stop();

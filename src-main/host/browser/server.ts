@@ -19,13 +19,14 @@ import { allowedHostNames, hostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
-import { newToken } from '../../http/security.ts';
+import { newToken, tokensEqual } from '../../http/security.ts';
 import type { WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { createStaticFiles } from './static-files.ts';
+import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
 export interface RouteContext {
@@ -86,6 +87,11 @@ export interface BrowserHostOptions {
    * with 403. A revoked one is refused with 401 `token_revoked`.
    */
   workerTokens?: { verify(presented: string | undefined): WorkerTokenVerdict };
+  /**
+   * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
+   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser page.
+   */
+  workerSignal?: boolean;
 }
 
 export interface BrowserHost {
@@ -118,6 +124,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
+  const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus) : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // Agents' callbacks: their own per-attempt token, and nothing else under this path. They
@@ -216,6 +223,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
+    if (workerSocket && target.path === WORKER_SOCKET_PATH) {
+      workerUpgrade(req, socket, head, workerSocket);
+      return;
+    }
     const refused = !hostAllowed(req)
       ? 403
       : target.path !== '/ws'
@@ -240,6 +251,28 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       ws.on('error', () => {});
       ws.on('message', (data) => onMessage(ws, data));
     });
+  }
+
+  /** A worker's "work available" socket: the Host allow-list, no page's Origin, the UI token or a live worker token. */
+  function workerUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    signal: NonNullable<typeof workerSocket>,
+  ): void {
+    const presented = bearer(req);
+    const verdict = tokensEqual(presented, token) ? null : (opts.workerTokens?.verify(presented) ?? null);
+    const refused: [401 | 403, string] | null = !hostAllowed(req)
+      ? [403, 'Host header not allowed']
+      : req.headers.origin !== undefined
+        ? [403, 'for workers, not browser pages']
+        : verdict?.kind === 'revoked'
+          ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
+          : verdict === null && !tokensEqual(presented, token)
+            ? [401, '']
+            : null;
+    if (refused) refuseSocket(socket, ...refused);
+    else signal.accept(req, socket, head);
   }
 
   /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
@@ -298,6 +331,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       opts.mcpLinks?.serveAt(null);
       await opts.mcp?.close();
       broadcast.close();
+      workerSocket?.close();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+
+/** Where `baton worker` listens for "work available" (its long-polls are the fallback). */
+export const WORKER_SOCKET_PATH = '/api/v1/workers/signal';
+
+/** What the socket sends: there may be a task to take now (look with `next-task`). */
+export const WORK_FRAME = '{"type":"work"}';
+
+/** A burst of changes (a run starting 1,000 ready tasks) is one frame. */
+const COALESCE_MS = 20;
+/** How often a quiet socket is pinged, so a worker that vanished is let go and a live one sees the link is alive. */
+const PING_MS = 15_000;
+/** Frames left unread past this: the worker is not reading; it gets no more until it does (it polls anyway). */
+const MAX_BUFFERED = 64 * 1024;
+
+/** Whether a batch may have made a task takeable: a task became ready, a run or an agent changed. */
+function mayOffer(batch: EventBatch): boolean {
+  return batch.some(
+    (e) =>
+      (e.name === 'task.updated' && e.payload.status === 'ready') ||
+      e.name === 'run.updated' ||
+      e.name === 'agent.updated',
+  );
+}
+
+/**
+ * Remote workers' "work available" signal (issue 18): a WebSocket over which the server tells
+ * each connected worker, as soon as a task may be takeable, to look (`GET …/next-task`). It
+ * carries no task and takes nothing: a worker that misses a frame finds the work at its next
+ * look, and one that cannot connect long-polls as before. The host authenticates the upgrade
+ * (the UI token or a worker token, as `Authorization: Bearer`) before handing it here.
+ */
+export function createWorkerSocket(bus: EventBus) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const sockets = new Set<WebSocket>();
+  let pending: NodeJS.Timeout | null = null;
+  const signal = () => {
+    pending = null;
+    for (const ws of sockets) if (ws.bufferedAmount < MAX_BUFFERED) ws.send(WORK_FRAME, () => {});
+  };
+  const unsubscribe = bus.subscribe((batch) => {
+    if (sockets.size === 0 || pending || !mayOffer(batch)) return;
+    pending = setTimeout(signal, COALESCE_MS);
+  });
+  /** Sockets that answered the last ping (or connected since). */
+  const answered = new WeakSet<WebSocket>();
+  const pinger = setInterval(() => {
+    for (const ws of sockets) {
+      if (!answered.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      answered.delete(ws);
+      ws.ping();
+    }
+  }, PING_MS);
+  pinger.unref();
+  return {
+    /** Takes an upgrade the host has authenticated. */
+    accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        answered.add(ws);
+        ws.on('pong', () => answered.add(ws));
+        // A broken socket closes itself; without a listener its 'error' would end the host.
+        ws.on('error', () => {});
+        ws.on('close', () => sockets.delete(ws));
+        // Whatever came before the worker connected: it looks once at once.
+        ws.send(WORK_FRAME, () => {});
+      });
+    },
+    close(): void {
+      unsubscribe();
+      clearInterval(pinger);
+      if (pending) clearTimeout(pending);
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+    },
+  };
+}
+export type WorkerSocket = ReturnType<typeof createWorkerSocket>;
