@@ -261,14 +261,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     signal: NonNullable<typeof workerSocket>,
   ): void {
     const presented = bearer(req);
-    const verdict = tokensEqual(presented, token) ? null : (opts.workerTokens?.verify(presented) ?? null);
+    const ui = tokensEqual(presented, token);
+    const verdict = ui ? null : (opts.workerTokens?.verify(presented) ?? null);
     const refused: [401 | 403, string] | null = !hostAllowed(req)
       ? [403, 'Host header not allowed']
       : req.headers.origin !== undefined
         ? [403, 'for workers, not browser pages']
         : verdict?.kind === 'revoked'
           ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
-          : verdict === null && !tokensEqual(presented, token)
+          : !ui && verdict === null
             ? [401, '']
             : null;
     if (refused) refuseSocket(socket, ...refused);
