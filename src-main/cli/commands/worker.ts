@@ -6,7 +6,7 @@ import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
 import { createExecutors } from '../../engine/executors/index.ts';
-import { watchEveryTree } from '../../engine/executors/shared/process-tree.ts';
+import { watchEveryTree } from '../../processes/process-tree.ts';
 import { createSecretResolver } from '../../secrets.ts';
 import { parentWatch } from '../../tools/parent-watch.ts';
 import { linkTo } from '../../worker/server-link.ts';
