@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
-import { cut } from '../../format/cut.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton, useRunTasks } from '../../store/index.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
+import { CompareOutput } from './CompareOutput.tsx';
 import { type AddedMark, addedMarks } from './compare-added.ts';
 import { type CompareRow, compareRows } from './compare-rows.ts';
 
@@ -28,11 +28,6 @@ const duration = (t: TaskRun | undefined) => {
   if (t.reason?.startsWith(REUSED_REASON_PREFIX)) return 'reused';
   if (t.started_at && t.finished_at) return durationBetween(t.started_at, t.finished_at);
   return t.started_at ? 'running' : '—';
-};
-/** An output as JSON, cut at `max` characters (the cell shows two lines, its tooltip more). */
-const brief = (v: unknown, max: number) => {
-  if (v === null || v === undefined) return '—';
-  return cut(JSON.stringify(v), max, max);
 };
 
 /**
@@ -190,7 +185,7 @@ function CompareTask({
               {mark && <AddedNotes mark={mark} />}
             </th>
           )}
-          <RunCells t={t} run={RUN_NAME[i]!} row={row} />
+          <RunCells t={t} other={i === 0 ? row.right : row.left} run={RUN_NAME[i]!} row={row} />
         </tr>
       ))}
     </tbody>
@@ -198,15 +193,23 @@ function CompareTask({
 }
 
 /** One run's values of a task; a value that differs from the other run's is marked. */
-function RunCells({ t, run, row }: { t: TaskRun | undefined; run: string; row: CompareRow }) {
+function RunCells({
+  t,
+  other,
+  run,
+  row,
+}: {
+  t: TaskRun | undefined;
+  /** The task in the other run, whose output this one's keys are marked against. */
+  other: TaskRun | undefined;
+  run: string;
+  row: CompareRow;
+}) {
   const { diff } = row;
   // A run that lacks the task says so in the status; a run still loading shows a dash.
   const status = t ? STATUS_LABEL[t.status] : diff.presence ? NOT_IN_RUN : '—';
   const mark = (differs: boolean, more = '') =>
     [differs ? 'diff' : '', more].filter(Boolean).join(' ') || undefined;
-  // The tooltip's text, and the cell's cut shorter from it.
-  const output = brief(t?.output, 2000);
-  const shortOutput = cut(output, 300, 300);
   return (
     <>
       {/* Which run a value is of, when the order of the rows is not enough. */}
@@ -219,10 +222,13 @@ function RunCells({ t, run, row }: { t: TaskRun | undefined; run: string; row: C
       </td>
       <td>{duration(t)}</td>
       <td>{t ? String(t.cost) : '—'}</td>
-      <td className={mark(diff.output, 'small')}>
-        <span className="compare-output" title={output === '—' ? undefined : output}>
-          {shortOutput}
-        </span>
+      {/* Its keys are marked one by one, not the whole cell. */}
+      <td className="small">
+        <CompareOutput
+          value={t?.output}
+          other={other ? (other.output ?? null) : undefined}
+          label={`Output of ${row.taskId} in the ${run.toLowerCase()}`}
+        />
       </td>
     </>
   );
