@@ -69,9 +69,14 @@ describe.skipIf(skipE2e)('the run timeline', () => {
     // The two look different: a band for the person, a thin line for the dependency.
     const height = (l: typeof ship) => l.evaluate((el) => el.getBoundingClientRect().height);
     expect(await height(ship)).toBeGreaterThan(await height(review));
-    expect(await page.getByRole('list', { name: 'Timeline legend' }).textContent()).toContain(
-      'waiting for a person (an approval)',
-    );
+    // The legend names the band, its tooltip what it means.
+    expect(await page.getByRole('list', { name: 'Timeline legend' }).textContent()).toContain('for a person');
+    expect(
+      await page
+        .getByRole('list', { name: 'Timeline legend' })
+        .locator('li', { hasText: 'for a person' })
+        .getAttribute('title'),
+    ).toBe('waiting for a person (an approval)');
     await page.screenshot({ path: join(shots, 'run-timeline-waiting.png') });
   });
 });

@@ -33,7 +33,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const ticks = useMemo(() => timeTicks(span), [span]);
   return (
     <section className="timeline" aria-label="Run timeline">
-      <TimelineLegend />
+      <TimelineLegend tasks={tasks} />
       <div ref={scroller} className="timeline-rows">
         {/* In the scroller, so the ticks line up with the tracks whatever its scrollbar takes. */}
         <div
@@ -166,28 +166,75 @@ function timelineLabel(r: {
   return parts.join(', ');
 }
 
-const LEGEND: { swatch: string; text: string }[] = [
-  { swatch: 'waited', text: 'waited (from the run’s start until the task started)' },
-  { swatch: 'still', text: 'still waiting (for dependencies or an agent)' },
-  { swatch: 'person', text: 'waiting for a person (an approval)' },
-  { swatch: 'done', text: 'ran, done' },
-  { swatch: 'running', text: 'running' },
-  { swatch: 'failed', text: 'ran, failed' },
-  { swatch: 'idle', text: 'cancelled' },
-  { swatch: 'retried', text: 'retried: the bar is the last attempt, earlier ones are in the wait' },
-  { swatch: 'tick', text: 'ended without running here (skipped, unassigned, reused from an earlier run)' },
+/** A kind of mark on the timeline: its swatch, its word in the legend, and what it means in full. */
+type MarkKind = 'waited' | 'still' | 'person' | 'done' | 'running' | 'failed' | 'idle' | 'retried' | 'tick';
+
+const LEGEND: { swatch: MarkKind; word: string; text: string }[] = [
+  { swatch: 'waited', word: 'waited', text: 'waited: from the run’s start until the task started' },
+  { swatch: 'still', word: 'waiting', text: 'still waiting, for dependencies or an agent' },
+  { swatch: 'person', word: 'for a person', text: 'waiting for a person (an approval)' },
+  { swatch: 'done', word: 'done', text: 'ran, done' },
+  { swatch: 'running', word: 'running', text: 'running' },
+  { swatch: 'failed', word: 'failed', text: 'ran, failed' },
+  { swatch: 'idle', word: 'cancelled', text: 'ran, cancelled' },
+  {
+    swatch: 'retried',
+    word: 'retried',
+    text: 'retried: the bar is the last attempt, earlier ones are in the wait',
+  },
+  {
+    swatch: 'tick',
+    word: 'did not run',
+    text: 'ended without running here (skipped, unassigned, reused from an earlier run)',
+  },
 ];
 
-/** What the bars, lines and marks of the timeline mean. */
-function TimelineLegend() {
+/** The kinds of mark the run's rows draw, so the legend names those and no others. */
+function marksOf(tasks: Record<string, TaskRun>): Set<MarkKind> {
+  const kinds = new Set<MarkKind>();
+  for (const t of Object.values(tasks)) {
+    const reused = t.reason?.startsWith(REUSED_REASON_PREFIX) ?? false;
+    const ran = !!t.started_at && !reused;
+    if (ran) {
+      kinds.add('waited');
+      if (t.status === 'done') kinds.add('done');
+      else if (t.status === 'failed') kinds.add('failed');
+      else if (t.status === 'in_progress') kinds.add('running');
+      else kinds.add('idle');
+      if (t.attempt > 1) kinds.add('retried');
+    } else if (t.finished_at) kinds.add('tick');
+    else kinds.add(t.status === 'awaiting_approval' ? 'person' : 'still');
+  }
+  return kinds;
+}
+
+/**
+ * What the bars, lines and marks of the timeline mean, on one line: a word for each kind the
+ * run draws (its full meaning in the tooltip), and "Key" opens all of them in full.
+ */
+function TimelineLegend({ tasks }: { tasks: Record<string, TaskRun> }) {
+  const shown = useMemo(() => marksOf(tasks), [tasks]);
   return (
-    <ul className="timeline-legend small muted" aria-label="Timeline legend">
-      {LEGEND.map((l) => (
-        <li key={l.swatch}>
-          <span className={`swatch swatch-${l.swatch}`} aria-hidden />
-          {l.text}
-        </li>
-      ))}
-    </ul>
+    <div className="timeline-legend-bar small muted">
+      <ul className="timeline-legend" aria-label="Timeline legend">
+        {LEGEND.filter((l) => shown.has(l.swatch)).map((l) => (
+          <li key={l.swatch} title={l.text}>
+            <span className={`swatch swatch-${l.swatch}`} aria-hidden />
+            {l.word}
+          </li>
+        ))}
+      </ul>
+      <details className="timeline-key">
+        <summary>Key</summary>
+        <ul aria-label="Timeline key">
+          {LEGEND.map((l) => (
+            <li key={l.swatch}>
+              <span className={`swatch swatch-${l.swatch}`} aria-hidden />
+              {l.text}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
   );
 }
