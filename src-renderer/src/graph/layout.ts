@@ -3,6 +3,8 @@ import dagre from '@dagrejs/dagre';
 export interface LayoutInput {
   nodes: { id: string; width: number; height: number }[];
   edges: { source: string; target: string }[];
+  /** Left to right (the default), or top to bottom; the layered layout of large plans is always left to right. */
+  direction?: 'LR' | 'TB' | undefined;
 }
 export type Positions = Record<string, { x: number; y: number }>;
 
@@ -71,7 +73,14 @@ export function layeredLayout(input: LayoutInput): Positions {
 
 function dagreLayout(input: LayoutInput): Positions {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 80, marginx: 20, marginy: 20 });
+  const tb = input.direction === 'TB';
+  g.setGraph({
+    rankdir: tb ? 'TB' : 'LR',
+    nodesep: tb ? 40 : 28,
+    ranksep: tb ? 56 : 80,
+    marginx: 20,
+    marginy: 20,
+  });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of input.nodes) g.setNode(n.id, { width: n.width, height: n.height });
   for (const e of input.edges) g.setEdge(e.source, e.target);

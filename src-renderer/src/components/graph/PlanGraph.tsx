@@ -11,6 +11,7 @@ import {
   EDGE_OPTIONS,
   FIT,
   fittedViewport,
+  fitZoom,
   keyPicked,
   MIN_ZOOM,
   MINIMAP_MAX_TASKS,
@@ -18,6 +19,7 @@ import {
   OVERVIEW_MIN_TASKS,
   OverviewSwitch,
   overviewPick,
+  READABLE,
   revealTask,
   startsAsOverview,
   useOverview,
@@ -26,7 +28,7 @@ import { PlanOverview } from './PlanOverview.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
 import type { VersionMark } from './TaskNode.tsx';
-import { CARD_HANDLES, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
+import { CARD_HANDLES, CARD_HANDLES_VERTICAL, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
 
@@ -41,17 +43,34 @@ interface Props {
   marks?: ReadonlyMap<string, VersionMark> | undefined;
   /** The task whose details are open: its card is outlined. */
   selectedTaskId?: string | null | undefined;
+  /**
+   * A small plan may be laid out top to bottom when that fills the pane better (a chain of a few
+   * tasks in a tall pane, as LangGraph Studio draws one): the run view's graph.
+   */
+  fillPane?: boolean | undefined;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
-export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, selectedTaskId }: Props) {
+export function PlanGraph({
+  plan: stored,
+  added,
+  runId,
+  onSelectTask,
+  marks,
+  selectedTaskId,
+  fillPane,
+}: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
     [stored, added],
   );
   const box = useRef<HTMLElement>(null);
   const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
-  const [layout, setLayout] = useState<{ positions: Positions; viewport: Viewport | undefined } | null>(null);
+  const [layout, setLayout] = useState<{
+    positions: Positions;
+    viewport: Viewport | undefined;
+    vertical: boolean;
+  } | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
   const [overview, setOverview] = useState(false);
   const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
@@ -61,24 +80,32 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
   useEffect(() => {
     let live = true;
     setLayout(null);
-    layoutAsync({
+    const input = {
       nodes: plan.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
       edges,
-    }).then(
-      (positions) => {
+    };
+    const upright = fillPane && plan.tasks.length > 1 && plan.tasks.length <= READABLE.tasks;
+    Promise.all([
+      layoutAsync(input),
+      upright ? layoutAsync({ ...input, direction: 'TB' }) : Promise.resolve(null),
+    ]).then(
+      ([across, down]) => {
         if (!live) return;
+        // Top to bottom only when it is clearly the larger fit: left to right stays the rule.
+        const vertical = down !== null && fitZoom(down, box.current) > 1.15 * fitZoom(across, box.current);
+        const positions = vertical && down ? down : across;
         // Fit here rather than with React Flow's fitView, so a large plan that fits only when
         // zoomed out starts as the overview, without first rendering thousands of cards.
         const viewport = fittedViewport(positions, box.current);
         setOverview(startsAsOverview(plan.tasks.length, viewport));
-        setLayout({ positions, viewport });
+        setLayout({ positions, viewport, vertical });
       },
       (err: Error) => live && setLayoutError(err.message),
     );
     return () => {
       live = false;
     };
-  }, [plan, edges]);
+  }, [plan, edges, fillPane]);
 
   // One node object per task for the whole run: statuses are read by each node from the store.
   const nodes = useMemo<PlanTaskNodeType[]>(() => {
@@ -95,7 +122,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
         measured: CARD_SIZE,
-        handles: CARD_HANDLES,
+        handles: layout.vertical ? CARD_HANDLES_VERTICAL : CARD_HANDLES,
         position: layout.positions[t.task_id] ?? { x: 0, y: 0 },
         data: {
           taskId: t.task_id,
@@ -105,6 +132,7 @@ export function PlanGraph({ plan: stored, added, runId, onSelectTask, marks, sel
           added: inputs?.orchestrator_decision === true || inputs?.baton_gate === true,
           reasoning: inputs?.reasoning ?? null,
           mark: marks?.get(t.task_id),
+          vertical: layout.vertical,
         },
       };
     });

@@ -21,6 +21,8 @@ export interface PlanTaskData extends Record<string, unknown> {
   reasoning: string | null;
   /** In the version history: how the task differs in the version compared. */
   mark?: VersionMark | undefined;
+  /** Laid out top to bottom. */
+  vertical?: boolean | undefined;
 }
 export type PlanTaskNodeType = Node<PlanTaskData, 'planTask'>;
 
@@ -46,6 +48,7 @@ export const RunTaskNode = memo(function RunTaskNode({ data }: NodeProps<PlanTas
           run?.reason ?? run?.error ?? (data.reasoning ? `Added by the decider: ${data.reasoning}` : null),
         added: data.added,
         mark: data.mark,
+        vertical: data.vertical,
       }}
     />
   );

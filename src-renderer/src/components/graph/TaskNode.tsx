@@ -22,6 +22,8 @@ export interface TaskNodeData extends Record<string, unknown> {
   mark?: VersionMark | undefined;
   /** Settings worth seeing without opening the task (the designer): approval, cost, retries… */
   badges?: readonly CardBadge[] | undefined;
+  /** Laid out top to bottom (a small run graph in a tall pane): arrows enter at the top, leave at the bottom. */
+  vertical?: boolean | undefined;
 }
 
 /** A task in one version compared with another: new in it, changed, or gone from the other. */
@@ -67,6 +69,26 @@ export const CARD_HANDLES: NodeHandle[] = [
   },
 ];
 
+/** The handles of a card laid out top to bottom: centred on its top and bottom edges. */
+export const CARD_HANDLES_VERTICAL: NodeHandle[] = [
+  {
+    type: 'target',
+    position: Position.Top,
+    x: (NODE_WIDTH - HANDLE) / 2,
+    y: -HANDLE / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+  {
+    type: 'source',
+    position: Position.Bottom,
+    x: (NODE_WIDTH - HANDLE) / 2,
+    y: NODE_HEIGHT - HANDLE / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+];
+
 /** Below this zoom a node is drawn as a coloured box with its id: thousands stay smooth. */
 const DETAIL_ZOOM = 0.45;
 const zoomedOut = (s: ReactFlowState) => s.transform[2] < DETAIL_ZOOM;
@@ -78,12 +100,14 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
   const mark = data.mark;
   const label = `Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}${mark ? `, ${MARK_LABEL[mark]}` : ''}`;
   const marked = mark ? ` mark-${mark}` : '';
+  const into = data.vertical ? Position.Top : Position.Left;
+  const out = data.vertical ? Position.Bottom : Position.Right;
   if (small) {
     return (
       <article className={`task-node mini node-${status ?? 'none'}${marked}`} aria-label={label}>
-        <Handle type="target" position={Position.Left} />
+        <Handle type="target" position={into} />
         <span className="task-id">{data.taskId}</span>
-        <Handle type="source" position={Position.Right} />
+        <Handle type="source" position={out} />
       </article>
     );
   }
@@ -94,7 +118,7 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
       aria-label={label}
       title={data.reason ?? data.description}
     >
-      <Handle type="target" position={Position.Left} />
+      <Handle type="target" position={into} />
       <header>
         <span className="task-id">
           {data.added && (
@@ -137,7 +161,7 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
         )}
         {data.priority !== 'MEDIUM' && <span className={`prio prio-${data.priority}`}>{data.priority}</span>}
       </footer>
-      <Handle type="source" position={Position.Right} />
+      <Handle type="source" position={out} />
     </article>
   );
 }

@@ -106,6 +106,30 @@ export function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => 
 export const READABLE = { tasks: 25, zoom: 0.8, padding: 0.08, margin: 16 };
 
 /**
+ * The zoom at which a layout fits the box whole (at most FIT.maxZoom); 0 before the box has a
+ * size. Two layouts of one plan compare by it: the larger fills the pane better.
+ */
+export function fitZoom(positions: Positions, box: HTMLElement | null): number {
+  const rect = box?.getBoundingClientRect();
+  const all = Object.values(positions);
+  if (!rect || rect.width === 0 || rect.height === 0 || all.length === 0) return 0;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  let x = Number.POSITIVE_INFINITY;
+  let y = Number.POSITIVE_INFINITY;
+  for (const p of all) {
+    x = Math.min(x, p.x);
+    y = Math.min(y, p.y);
+    right = Math.max(right, p.x);
+    bottom = Math.max(bottom, p.y);
+  }
+  const width = right + NODE_WIDTH - x;
+  const height = bottom + NODE_HEIGHT - y;
+  const room = 1 - 2 * READABLE.padding;
+  return Math.min(FIT.maxZoom, (rect.width * room) / width, (rect.height * room) / height);
+}
+
+/**
  * Where a plan is first shown: fitted as React Flow's fitView would (with less padding and a
  * readable zoom for a small plan); undefined before the box has a size.
  */

@@ -173,6 +173,7 @@ function PlanPage({
                     runId={runId}
                     onSelectTask={onSelectTask}
                     selectedTaskId={selectedTaskId ?? specTask?.task_id}
+                    fillPane
                   />
                 ) : (
                   <p className="muted centered">Loading version {run?.plan_version}…</p>
