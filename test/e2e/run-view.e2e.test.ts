@@ -62,6 +62,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await graph.getByRole('article', { name: 'Task notes: Done' }).click();
     const notes = page.getByRole('region', { name: 'Task notes details' });
     await expect.poll(() => notes.textContent()).toContain('writer: total');
+    await notes.getByRole('tab', { name: 'Why this agent' }).click();
     expect(await notes.getByRole('list', { name: 'Rejected agents' }).textContent()).toContain(
       'generalist: lower score',
     );
@@ -73,6 +74,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     // The plan lets the task try twice: the details say which attempt of how many this was.
     expect(await tests.locator('dt:text-is("Attempt") + dd').textContent()).toBe('2 of 2');
     // Both attempts are listed, each with its agent and how it ended.
+    await tests.getByRole('tab', { name: /^Attempts/ }).click();
     const attempts = tests.getByRole('table', { name: 'Attempts of tests' });
     await expect.poll(() => attempts.locator('tbody tr').count()).toBe(2);
     const rows = await attempts.locator('tbody tr').allTextContents();

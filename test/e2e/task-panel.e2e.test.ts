@@ -81,6 +81,8 @@ describe.skipIf(skipE2e)('the task panel', () => {
 
   it('shows the output laid out, wrapped and folded, and copies it whole', async () => {
     const details = await openTask('report', 'write');
+    // Per key first (the run-screens test reads that view); whole as JSON on asking.
+    await details.getByRole('button', { name: 'View as JSON' }).click();
     const output = details.getByRole('region', { name: 'Output of write' });
     await expect.poll(() => output.textContent()).toContain('"summary": "wrote four files"');
     // Wrapped: nothing runs off the panel sideways.

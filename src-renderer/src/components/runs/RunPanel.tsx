@@ -3,10 +3,12 @@ import { useMemo, useRef, useState } from 'react';
 import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
 import { TASK_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../../format/duration.ts';
+import { durationIsLive, taskDuration } from '../../format/task-duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { taskKey } from '../shared/task-key.ts';
+import { useNowWhile } from '../shared/use-now.ts';
 import { RunBranches } from './RunBranches.tsx';
 import { TaskDetail } from './task-detail/TaskDetail.tsx';
 
@@ -94,7 +96,13 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         <TaskDetail key={taskKey(selectedTask)} task={selectedTask} run={run} />
       )}
       <TaskFinder query={query} onQuery={setQuery} show={show} onShow={setShow} />
-      <TaskTable runId={run.id} order={shown} tasks={tasks} total={order.length} />
+      <TaskTable
+        runId={run.id}
+        order={shown}
+        tasks={tasks}
+        total={order.length}
+        live={run.status === 'executing'}
+      />
       <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
         Open the build logs of this plan
       </button>
@@ -195,14 +203,18 @@ function TaskTable({
   order,
   tasks,
   total,
+  live,
 }: {
   runId: string;
   order: string[];
   tasks: Record<string, TaskRun>;
   /** Tasks in the run; `order` may list fewer (a search or a status shown). */
   total: number;
+  /** The run executes: a running task's duration counts up each second. */
+  live: boolean;
 }) {
   const select = useBaton((s) => s.selectRunTask);
+  const now = useNowWhile(live);
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({
     count: order.length,
@@ -222,8 +234,11 @@ function TaskTable({
           <tr className="task-row head">
             <th scope="col">Task</th>
             <th scope="col">Status</th>
+            <th scope="col">Duration</th>
             <th scope="col">Agent</th>
-            <th scope="col">Why</th>
+            <th scope="col" className="why">
+              Why
+            </th>
           </tr>
         </thead>
         <tbody style={{ height: rows.getTotalSize(), position: 'relative', display: 'block' }}>
@@ -258,6 +273,12 @@ function TaskTable({
                   <span className={`pill status-${t?.status ?? 'pending'}`}>
                     {t ? STATUS_LABEL[t.status] : '…'}
                   </span>
+                </td>
+                <td
+                  className={`task-cell-duration${durationIsLive(t) ? ' live' : ''}`}
+                  title={durationIsLive(t) ? 'Running: counts up until the task ends' : undefined}
+                >
+                  {taskDuration(t, now)}
                 </td>
                 <td>
                   {t?.agent_id ?? '—'}

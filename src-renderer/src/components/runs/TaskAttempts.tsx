@@ -21,33 +21,30 @@ export function TaskAttempts({ task }: { task: TaskRun }) {
   const attempts = useTaskRead(task, task.attempt >= 1, api.taskAttempts, 'attempts');
   if (!attempts || attempts.length < 2) return null;
   return (
-    <details open>
-      <summary>Attempts</summary>
-      <table className="tasks attempts small" aria-label={`Attempts of ${task.task_id}`}>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Agent</th>
-            <th scope="col">Started</th>
-            <th scope="col">Took</th>
-            <th scope="col">Outcome</th>
+    <table className="tasks attempts small" aria-label={`Attempts of ${task.task_id}`}>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">Agent</th>
+          <th scope="col">Started</th>
+          <th scope="col">Took</th>
+          <th scope="col">Outcome</th>
+        </tr>
+      </thead>
+      <tbody>
+        {attempts.map((a) => (
+          <tr key={a.attempt}>
+            <td>{a.attempt}</td>
+            <td>{a.agent_id ?? '—'}</td>
+            <td>{a.started_at ? new Date(a.started_at).toLocaleTimeString() : '—'}</td>
+            <td>{a.started_at && a.finished_at ? durationBetween(a.started_at, a.finished_at) : '—'}</td>
+            <td className={a.outcome === 'failed' ? 'field-error' : undefined}>
+              {OUTCOME_LABEL[a.outcome]}
+              {a.error ? `: ${a.error}` : ''}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {attempts.map((a) => (
-            <tr key={a.attempt}>
-              <td>{a.attempt}</td>
-              <td>{a.agent_id ?? '—'}</td>
-              <td>{a.started_at ? new Date(a.started_at).toLocaleTimeString() : '—'}</td>
-              <td>{a.started_at && a.finished_at ? durationBetween(a.started_at, a.finished_at) : '—'}</td>
-              <td className={a.outcome === 'failed' ? 'field-error' : undefined}>
-                {OUTCOME_LABEL[a.outcome]}
-                {a.error ? `: ${a.error}` : ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
+        ))}
+      </tbody>
+    </table>
   );
 }

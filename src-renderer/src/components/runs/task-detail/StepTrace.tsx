@@ -41,8 +41,7 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
   const totals = useMemo(() => stepTotals(steps), [steps]);
   if (!always && (!entry?.loaded || attempts.length === 0)) return null;
   return (
-    <details open className="step-trace">
-      <summary>Steps</summary>
+    <div className="step-trace">
       <section aria-label={`Steps of ${task.task_id}`}>
         {attempts.length > 1 && (
           <label className="small step-attempt">
@@ -78,7 +77,7 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
           </>
         )}
       </section>
-    </details>
+    </div>
   );
 }
 

@@ -11,8 +11,8 @@ export function TaskArtifacts({ taskId, artifacts }: { taskId: string; artifacts
   const [open, setOpen] = useState<Artifact | null>(null);
   if (artifacts.length === 0) return null;
   return (
-    <details open>
-      <summary>Artifacts ({artifacts.length})</summary>
+    <div className="task-files">
+      <h3>Files ({artifacts.length})</h3>
       <ul className="artifact-list" aria-label={`Artifacts of ${taskId}`}>
         {artifacts.map((a) => (
           <li key={a.id}>
@@ -38,6 +38,6 @@ export function TaskArtifacts({ taskId, artifacts }: { taskId: string; artifacts
         ))}
       </ul>
       {open && <ArtifactViewer artifact={open} onClose={() => setOpen(null)} />}
-    </details>
+    </div>
   );
 }

@@ -2,31 +2,44 @@ import type { RefObject } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
+import { plural } from '../../../format/plural.ts';
+import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
+import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
 import { STATUS_LABEL } from '../../shared/status-label.ts';
-import { ValueView } from '../../shared/ValueView.tsx';
+import { Tabs } from '../../shared/Tabs.tsx';
+import { useNowWhile } from '../../shared/use-now.ts';
 import { TaskAttempts } from '../TaskAttempts.tsx';
 import { TaskLog } from '../TaskLog.tsx';
 import { attemptText, nextAttemptText } from '../task-attempts.ts';
+import { OutputView } from './OutputView.tsx';
 import { StepTrace } from './StepTrace.tsx';
 import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
+/** The task panel's tabs, in the order they are shown. */
+type Section = 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
+
 /**
- * One task of a run: what you can do with it, why this agent, what it did, what it left. Each
- * section is a small component of this folder: a new one (a coding agent's steps, its diff) is
- * one more line here.
+ * One task of a run, as Airflow's task instance and GitHub's check run show one: a header with
+ * its status, agent, attempt, duration and what can be done with it (approve, reject, retry,
+ * cancel, where they apply), then its sections as tabs (output and files, steps, log, attempts,
+ * why this agent, history), the most useful one open: the log of a task that failed or runs, the
+ * steps of an agent that thinks in turns, the output of one that is done. Each section is a small
+ * component of this folder: a new one is one more tab here.
  */
 export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
   const detail = useBaton((s) => s.taskDetail);
   const select = useBaton((s) => s.selectRunTask);
   const spec = useTaskSpec(run, task.task_id);
-  const now = useNowWhile(task.retry_at !== null);
+  const ended = isTerminalTaskStatus(task.status);
+  const now = useNowWhile(task.retry_at !== null || (!ended && task.started_at !== null), task.retry_at);
   const nextAttempt = nextAttemptText(task, spec, now);
   const box = useRef<HTMLElement>(null);
+  const head = useRef<HTMLElement>(null);
   const close = useCallback(() => {
     // Focus inside the details would fall to the page: give it to the task in the graph or timeline.
     const hadFocus = box.current?.contains(document.activeElement) ?? false;
@@ -34,16 +47,51 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     if (hadFocus) focusTask(task.task_id);
   }, [select, task.run_id, task.task_id]);
   useEscapeCloses(box, close);
-  const ended = isTerminalTaskStatus(task.status);
+  // Opened from the task table below it (or a graph card), the header comes into view: the panel
+  // may be scrolled down to the table in a short window.
+  useEffect(() => {
+    head.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
   const m = task.match;
   // Agents that think in turns show their steps even before the first one arrives.
   const stepper = useBaton((s) => {
     const kind = s.agents.find((a) => a.id === task.agent_id)?.kind;
     return kind === 'coding' || kind === 'llm';
   });
+  const hasSteps = useBaton(
+    (s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length > 0,
+  );
+  const hasOutput = task.output !== null && task.output !== undefined;
+  const files = detail?.artifacts.length ?? 0;
+  const sections: { id: Section; label: string }[] = [
+    ...(hasOutput || files > 0
+      ? [{ id: 'output' as const, label: files > 0 ? `Output · ${plural(files, 'file')}` : 'Output' }]
+      : []),
+    ...(stepper || hasSteps ? [{ id: 'steps' as const, label: 'Steps' }] : []),
+    { id: 'log', label: 'Log' },
+    ...(task.attempt >= 2 ? [{ id: 'attempts' as const, label: `Attempts (${task.attempt})` }] : []),
+    ...(m ? [{ id: 'why' as const, label: 'Why this agent' }] : []),
+    { id: 'history', label: 'History' },
+  ];
+  const [picked, setPicked] = useState<Section | null>(null);
+  const fallback: Section =
+    stepper || hasSteps
+      ? 'steps'
+      : task.status === 'done' && (hasOutput || files > 0)
+        ? 'output'
+        : task.status === 'skipped' && m
+          ? 'why'
+          : 'log';
+  const shown = picked && sections.some((x) => x.id === picked) ? picked : fallback;
+  const panel = (id: Section) => ({
+    role: 'tabpanel' as const,
+    'aria-label': sections.find((x) => x.id === id)?.label,
+    hidden: shown !== id,
+    className: 'task-section',
+  });
   return (
     <section className="task-detail" aria-label={`Task ${task.task_id} details`} ref={box}>
-      <header className="run-head">
+      <header className="task-head" ref={head}>
         <h2>
           {task.task_id} <span className={`pill status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
         </h2>
@@ -58,74 +106,66 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         </button>
       </header>
       <dl className="facts">
-        <dt>Agent</dt>
-        <dd>{task.agent_id ?? '—'}</dd>
-        <dt>Attempt</dt>
-        <dd>{attemptText(task, spec)}</dd>
-        {nextAttempt && (
-          <>
-            <dt>Next attempt</dt>
-            <dd>{nextAttempt}</dd>
-          </>
+        <div>
+          <dt>Agent</dt>
+          <dd>{task.agent_id ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Attempt</dt>
+          <dd>{attemptText(task, spec)}</dd>
+        </div>
+        <div>
+          <dt>Duration</dt>
+          <dd className={durationIsLive(task) ? 'live' : undefined}>{taskDuration(task, now)}</dd>
+        </div>
+        {task.cost > 0 && (
+          <div>
+            <dt>Cost</dt>
+            <dd>{task.cost}</dd>
+          </div>
         )}
         {task.progress !== null && (
-          <>
+          <div>
             <dt>Progress</dt>
             <dd>
               {task.progress}% {task.progress_message}
             </dd>
-          </>
+          </div>
         )}
-        {task.cost > 0 && (
-          <>
-            <dt>Cost</dt>
-            <dd>{task.cost}</dd>
-          </>
-        )}
-        {/* A task waiting for a decision says why in its approval, below. */}
-        {task.reason && task.status !== 'awaiting_approval' && (
-          <>
-            <dt>Why</dt>
-            <dd>{task.reason}</dd>
-          </>
-        )}
-        {task.error && (
-          <>
-            <dt>Error</dt>
-            <dd className="field-error">{task.error}</dd>
-          </>
+        {nextAttempt && (
+          <div>
+            <dt>Next attempt</dt>
+            <dd>{nextAttempt}</dd>
+          </div>
         )}
       </dl>
+      {task.error && (
+        <p className="task-error small" role="note" aria-label="Error">
+          {task.error}
+        </p>
+      )}
+      {/* A task waiting for a decision says why in its approval, below. */}
+      {task.reason && task.status !== 'awaiting_approval' && !task.error && (
+        <p className="small task-reason">{task.reason}</p>
+      )}
       <TaskActions task={task} run={run} />
-      {task.output !== null && task.output !== undefined && (
-        <details open>
-          <summary>Output</summary>
-          <ValueView
-            value={task.output}
-            label={`Output of ${task.task_id}`}
-            what={`the output of ${task.task_id}`}
-          />
-        </details>
+      <Tabs
+        label={`Sections of ${task.task_id}`}
+        items={sections}
+        value={shown}
+        onChange={setPicked}
+        className="task-tabs"
+      />
+      {(hasOutput || files > 0) && (
+        <div {...panel('output')}>
+          {hasOutput && <OutputView value={task.output} taskId={task.task_id} />}
+          {detail && <TaskArtifacts taskId={task.task_id} artifacts={detail.artifacts} />}
+        </div>
       )}
-      <StepTrace task={task} always={stepper} />
-      {detail && detail.progress.length > 0 && (
-        <details>
-          <summary>Progress history</summary>
-          <ol className="small">
-            {detail.progress.map((p) => (
-              <li key={`${p.at}-${p.progress}`}>
-                {new Date(p.at).toLocaleTimeString()} — {p.progress}% {p.message}
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
-      {detail && <TaskArtifacts taskId={task.task_id} artifacts={detail.artifacts} />}
-      <TaskAttempts task={task} />
-      {m && <WhyThisAgent match={m} />}
-      <TaskHistory task={task} />
-      <details open>
-        <summary>Log</summary>
+      <div {...panel('steps')}>
+        <StepTrace task={task} always={stepper} />
+      </div>
+      <div {...panel('log')}>
         {detail === null ? (
           <p className="muted small">Loading…</p>
         ) : detail.logs.length === 0 ? (
@@ -133,7 +173,30 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         ) : (
           <TaskLog lines={detail.logs} live={!ended} />
         )}
-      </details>
+        {detail && detail.progress.length > 0 && (
+          <details>
+            <summary>Progress history</summary>
+            <ol className="small">
+              {detail.progress.map((p) => (
+                <li key={`${p.at}-${p.progress}`}>
+                  {new Date(p.at).toLocaleTimeString()} — {p.progress}% {p.message}
+                </li>
+              ))}
+            </ol>
+          </details>
+        )}
+      </div>
+      <div {...panel('attempts')}>
+        <TaskAttempts task={task} />
+      </div>
+      {m && (
+        <div {...panel('why')}>
+          <WhyThisAgent match={m} />
+        </div>
+      )}
+      <div {...panel('history')}>
+        <TaskHistory task={task} open={shown === 'history'} />
+      </div>
     </section>
   );
 }
@@ -148,18 +211,6 @@ function useTaskSpec(run: Run, taskId: string) {
     if (otherVersion && stored) void loadVersion(stored, run.plan_version);
   }, [otherVersion, stored, run.plan_version, loadVersion]);
   return spec;
-}
-
-/** The time now, every second while `ticking` (a countdown to the next attempt). */
-function useNowWhile(ticking: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!ticking) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [ticking]);
-  return now;
 }
 
 /**

@@ -1,18 +1,15 @@
-import { useState } from 'react';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
 import { useTaskRead } from '../use-task-read.ts';
 
 /**
  * Every change of the task in this run, who made it and why (approvals with their comments):
- * read from the audit log when opened, and again when the task's status changes.
+ * read from the audit log when its tab is opened, and again when the task's status changes.
  */
-export function TaskHistory({ task }: { task: TaskRun }) {
-  const [open, setOpen] = useState(false);
+export function TaskHistory({ task, open }: { task: TaskRun; open: boolean }) {
   const entries = useTaskRead(task, open, api.taskHistory, 'history');
   return (
-    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>History</summary>
+    <>
       {entries === null ? (
         <p className="muted small">Loading…</p>
       ) : (
@@ -30,6 +27,6 @@ export function TaskHistory({ task }: { task: TaskRun }) {
           ))}
         </ol>
       )}
-    </details>
+    </>
   );
 }

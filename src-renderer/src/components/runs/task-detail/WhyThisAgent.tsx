@@ -5,8 +5,7 @@ import { rejectedLines } from '../rejected-lines.ts';
 /** Why this agent took the task: its score and each term, and why every other agent did not. */
 export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
   return (
-    <details open>
-      <summary>Why this agent</summary>
+    <div className="why-this-agent">
       {m.score ? (
         <p className="small">
           {m.agent_id}: total {m.score.total} = (0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
@@ -37,7 +36,7 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
           ))}
         </ul>
       )}
-    </details>
+    </div>
   );
 }
 
