@@ -272,6 +272,24 @@ describe.skipIf(skipE2e)('the run screens', () => {
     const bottom = Math.max(...boxes.map((b) => b.y + b.height));
     expect(bottom - top).toBeGreaterThan(pane.height / 2);
     expect(boxes[0]!.width).toBeGreaterThanOrEqual(NODE.width * 0.95);
+    // A narrower window fits it again (the person has not moved the view): every card still whole.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      const whole = async () => {
+        const area = (await graph.boundingBox())!;
+        const all = await Promise.all([0, 1, 2].map(async (i) => (await cards.nth(i).boundingBox())!));
+        return all.every(
+          (b) =>
+            b.x >= area.x &&
+            b.y >= area.y &&
+            b.x + b.width <= area.x + area.width &&
+            b.y + b.height <= area.y + area.height,
+        );
+      };
+      await expect.poll(whole).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
   it('brings the task header into view after a table click in a short window', async () => {
     await openPlan('report');
