@@ -158,7 +158,7 @@ describe.skipIf(skipE2e)('the task panel', () => {
   it('says what retrying a failed task of a finished run does, and does it', async () => {
     const details = await openTask('report', 'check');
     expect(await details.textContent()).toContain(
-      'Starts a new run of this plan version in which check and every task after it run again',
+      'A new run in which check and every task after it run again; the tasks before it are reused',
     );
     await details.getByRole('button', { name: 'Retry in a new run' }).click();
     await expect.poll(async () => (await baton.runsOf('report')).length).toBe(2);

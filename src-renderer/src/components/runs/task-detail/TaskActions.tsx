@@ -139,8 +139,8 @@ function RunAgain({ task }: { task: TaskRun }) {
         {failed ? 'Retry in a new run' : 'Re-run from here'}
       </button>
       <p className="muted small">
-        Starts a new run of this plan version in which {task.task_id} and every task after it run again; the
-        tasks finished before it are reused, not run again. This run stays as it is.
+        A new run in which {task.task_id} and every task after it run again; the tasks before it are reused.
+        This run stays as it is.
       </p>
     </div>
   );
