@@ -282,7 +282,11 @@ function TaskTable({
                 </td>
                 <td>
                   {t?.agent_id ?? '—'}
-                  {t?.delegation_task_id && <div className="muted small">{t.delegation_task_id}</div>}
+                  {t?.delegation_task_id && (
+                    <div className="muted small delegation" title={t.delegation_task_id}>
+                      {t.delegation_task_id}
+                    </div>
+                  )}
                 </td>
                 <td className="small why">{t?.reason ?? t?.error ?? explain(t)}</td>
               </tr>
