@@ -226,6 +226,10 @@ describe.skipIf(skipE2e)('the run screens', () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     try {
       await expect.poll(oneRow).toBe(true);
+      // Not under the narrow window's side-panel button: a click reaches it.
+      await page.getByText('Key', { exact: true }).click({ timeout: 5_000 });
+      expect(await page.getByRole('list', { name: 'Timeline key' }).isVisible()).toBe(true);
+      await page.getByText('Key', { exact: true }).click();
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
