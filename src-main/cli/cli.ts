@@ -257,7 +257,7 @@ async function main(argv: string[]): Promise<number> {
         throw new CliError(`unknown command "${command}"\n\n${HELP}`);
     }
   } finally {
-    app?.close();
+    await app?.close();
   }
 }
 

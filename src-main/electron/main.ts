@@ -146,9 +146,9 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     offNotes();
     off();
-    void callbackHost?.close();
-    baton.close();
-    app.quit();
+    // Quit once the store is closed: its checkpoint worker copies the WAL into the database
+    // first, and a quit before that leaves the WAL files behind.
+    void Promise.allSettled([callbackHost?.close(), baton.close()]).then(() => app.quit());
   });
   await (devUrl ? win.loadURL(devUrl) : win.loadFile(join(here, '../renderer/index.html')));
 }
