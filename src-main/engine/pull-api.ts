@@ -152,6 +152,7 @@ export class PullApi {
       deadline: spec.deadline ?? null,
       tags: spec.tags ?? [],
       score,
+      ready_since: run.tasks.get(taskId)?.updated_at ?? null,
     };
   }
 

@@ -93,6 +93,8 @@ export interface PulledTask {
   /** The task's tags (seed 004; `require_tags` selects by them). */
   tags: string[];
   score: number;
+  /** When it last changed status: since then it has waited, ready, for someone to take it. */
+  ready_since: string | null;
 }
 
 /** Seed 004 prepareTaskContext. */

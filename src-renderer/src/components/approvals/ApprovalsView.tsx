@@ -44,7 +44,7 @@ export function ApprovalsView() {
             decider appear here.
           </p>
         ) : (
-          <ul className="cards" ref={focus.list}>
+          <ul className="cards approval-list" ref={focus.list}>
             {pending.map((a) => (
               <ApprovalCard key={a.id} approval={a} onDeciding={focus.removing} />
             ))}
@@ -101,50 +101,61 @@ function ExpiredApprovals() {
 function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onDeciding(id: string): void }) {
   const selectPlan = useBaton((s) => s.selectPlan);
   const openRun = useBaton((s) => s.openRun);
+  // A plain approval is read on the left and answered on the right, as a review queue's row;
+  // a kind with a body of its own (a diff, a tool call) takes the card's whole width.
+  const plain = !isDiffReview(a) && !a.tool_call;
   return (
-    <li className="card" aria-label={`Approval for ${a.task_id}`} tabIndex={-1}>
-      <div className="card-head">
-        <strong>{a.task_id}</strong>
-        <ApprovalPill approval={a} />
-      </div>
-      {a.task_description && <p>{a.task_description}</p>}
-      {!isDiffReview(a) && !a.tool_call && <ApprovalBody approval={a} />}
-      <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
-      <p className="small muted">
-        plan{' '}
-        {a.plan_id ? (
-          <button type="button" className="link" onClick={() => a.plan_id && selectPlan(a.plan_id)}>
-            {a.plan_id}
-          </button>
-        ) : (
-          '?'
-        )}{' '}
-        · run{' '}
-        {a.plan_id ? (
-          <button
-            type="button"
-            className="link"
-            title={`Show ${a.task_id} in its run`}
-            onClick={() => a.plan_id && void openRun(a.plan_id, a.run_id, a.task_id)}
-          >
+    <li
+      className={plain ? 'card approval-card split' : 'card approval-card'}
+      aria-label={`Approval for ${a.task_id}`}
+      tabIndex={-1}
+    >
+      <div className="card-main">
+        <div className="card-head">
+          <strong>{a.task_id}</strong>
+          <ApprovalPill approval={a} />
+        </div>
+        {a.task_description && <p>{a.task_description}</p>}
+        {!isDiffReview(a) && !a.tool_call && <ApprovalBody approval={a} />}
+        <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
+        <p className="small muted">
+          plan{' '}
+          {a.plan_id ? (
+            <button type="button" className="link" onClick={() => a.plan_id && selectPlan(a.plan_id)}>
+              {a.plan_id}
+            </button>
+          ) : (
+            '?'
+          )}{' '}
+          · run{' '}
+          {a.plan_id ? (
+            <button
+              type="button"
+              className="link"
+              title={`Show ${a.task_id} in its run`}
+              onClick={() => a.plan_id && void openRun(a.plan_id, a.run_id, a.task_id)}
+            >
+              <code>{a.run_id}</code>
+            </button>
+          ) : (
             <code>{a.run_id}</code>
-          </button>
+          )}
+          {a.cost > 0 && ` · cost ${a.cost}`} · asked {new Date(a.requested_at).toLocaleString()}
+        </p>
+      </div>
+      <div className="card-decide">
+        {isDiffReview(a) ? (
+          <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
+            <DiffReview approval={a} onDeciding={onDeciding} />
+          </Suspense>
+        ) : a.tool_call ? (
+          <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
+            <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
+          </Suspense>
         ) : (
-          <code>{a.run_id}</code>
+          <ApprovalDecision approval={a} onDeciding={onDeciding} />
         )}
-        {a.cost > 0 && ` · cost ${a.cost}`} · asked {new Date(a.requested_at).toLocaleString()}
-      </p>
-      {isDiffReview(a) ? (
-        <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
-          <DiffReview approval={a} onDeciding={onDeciding} />
-        </Suspense>
-      ) : a.tool_call ? (
-        <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
-          <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
-        </Suspense>
-      ) : (
-        <ApprovalDecision approval={a} onDeciding={onDeciding} />
-      )}
+      </div>
     </li>
   );
 }

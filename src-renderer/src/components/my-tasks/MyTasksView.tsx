@@ -1,15 +1,16 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { PreparedContext, PulledTask } from '../../../../src-shared/contract/domains/work.ts';
-import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
-import { api } from '../../api/client.ts';
+import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { useBaton } from '../../store/index.ts';
-import { BuildsOn } from '../approvals/BuildsOn.tsx';
 import { taskKey } from '../shared/task-key.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
-import { readFiles } from './read-files.ts';
+import { HeldTask } from './HeldTask.tsx';
+import { ReadyTasks } from './ReadyTasks.tsx';
 
-/** The tasks of the human agent you are: take one, then complete it with an answer, or fail it. */
+/**
+ * The tasks of the human agent you are: the ones you hold (answer or fail them), then the ones
+ * waiting for someone with your skills, one row each, to take.
+ */
 export function MyTasksView() {
   const identity = useBaton((s) => s.identity);
   const humans = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'human')));
@@ -20,7 +21,7 @@ export function MyTasksView() {
   useEffect(() => {
     void loadInbox();
   }, [loadInbox]);
-  const keys = useMemo(() => [...inbox.in_progress, ...inbox.ready].map(taskKey), [inbox]);
+  const keys = useMemo(() => inbox.in_progress.map(taskKey), [inbox]);
   const focus = useFocusAfterRemoval(keys);
   const count = inbox.ready.length + inbox.in_progress.length;
   return (
@@ -36,24 +37,24 @@ export function MyTasksView() {
       <section className="inbox" aria-label="My tasks">
         {me ? (
           <>
-            <h2 ref={focus.heading} tabIndex={-1}>
-              Tasks for {me.name ?? me.id} ({count})
-            </h2>
-            {count === 0 && (
-              <p className="muted">
-                No tasks for {me.name ?? me.id} right now. A task that needs{' '}
-                {me.skills.length > 0 ? me.skills.join(', ') : 'what they do'} comes here once its run reaches
-                it, and the sidebar counts it.
-              </p>
+            <div className="inbox-head">
+              <h2 ref={focus.heading} tabIndex={-1}>
+                Tasks for {me.name ?? me.id} ({count})
+              </h2>
+              <WhoYouAre me={me} onChange={changeIdentity} />
+            </div>
+            {count === 0 && <NothingWaits me={me} />}
+            {inbox.in_progress.length > 0 && (
+              <>
+                <h3 className="inbox-sub">In your hands ({inbox.in_progress.length})</h3>
+                <ul className="cards approval-list" ref={focus.list} aria-label="Tasks you hold">
+                  {inbox.in_progress.map((t) => (
+                    <HeldTask key={taskKey(t)} task={t} onFinish={focus.removing} />
+                  ))}
+                </ul>
+              </>
             )}
-            <ul className="cards" ref={focus.list}>
-              {inbox.in_progress.map((t) => (
-                <HeldTask key={taskKey(t)} task={t} onFinish={focus.removing} />
-              ))}
-              {inbox.ready.map((t) => (
-                <ReadyTask key={taskKey(t)} task={t} />
-              ))}
-            </ul>
+            {inbox.ready.length > 0 && <ReadyTasks tasks={inbox.ready} />}
           </>
         ) : (
           <div className="empty">
@@ -76,102 +77,51 @@ export function MyTasksView() {
   );
 }
 
-function ReadyTask({ task }: { task: PulledTask }) {
-  const take = useBaton((s) => s.takeTask);
+/** Who you are here, as a line beside the heading: the human agent, its skills, a way to change. */
+function WhoYouAre({ me, onChange }: { me: Agent; onChange(): void }) {
   return (
-    <li className="card" aria-label={`Task ${task.task_id} to take`} tabIndex={-1}>
-      <div className="card-head">
-        <strong>{task.task_id}</strong>
-        <span className="pill status-ready">{task.priority}</span>
-      </div>
-      <p>{task.description}</p>
-      <p className="small muted">
-        plan {task.plan_id} · run <code>{task.run_id}</code>
-        {task.deadline && ` · due ${new Date(task.deadline).toLocaleString()}`}
-      </p>
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => take(task)}>
-          Take it
-        </button>
-      </div>
-    </li>
+    <p className="small muted who-you-are">
+      You are <strong>{me.name ?? me.id}</strong> (human agent <code>{me.id}</code>)
+      {me.skills.length > 0 && (
+        <>
+          {' '}
+          · covers{' '}
+          {me.skills.map((s) => (
+            <span key={s} className="pill">
+              {s}
+            </span>
+          ))}
+        </>
+      )}{' '}
+      ·{' '}
+      <button type="button" className="link" onClick={onChange}>
+        Change
+      </button>
+    </p>
   );
 }
 
-function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: string): void }) {
-  const finish = useBaton((s) => s.finishTask);
-  const fail = useBaton((s) => s.fail);
-  const [text, setText] = useState('');
-  const [files, setFiles] = useState<File[]>([]);
-  // What the person needs to do the task: the task itself and what its dependencies produced.
-  const [context, setContext] = useState<PreparedContext | null>(null);
-  useEffect(() => {
-    if (!task.agent_id) return;
-    api
-      .taskContext(task.agent_id, task.run_id, task.task_id)
-      .then(setContext, (err) => fail(`Could not load what ${task.task_id} builds on`, err));
-  }, [task.agent_id, task.run_id, task.task_id, fail]);
-  const spec = context?.task;
+/** The empty inbox: what comes here, when, and where to change what comes. */
+function NothingWaits({ me }: { me: Agent }) {
+  const setView = useBaton((s) => s.setView);
+  const name = me.name ?? me.id;
   return (
-    <li className="card" aria-label={`Task ${task.task_id} in progress`} tabIndex={-1}>
-      <div className="card-head">
-        <strong>{task.task_id}</strong>
-        <span className="pill status-in_progress">In progress</span>
-      </div>
-      {spec && (
-        <>
-          <p>{spec.description}</p>
-          <p className="small muted">
-            plan {context.run.plan_id} · run <code>{task.run_id}</code> · {spec.priority}
-            {spec.deadline && ` · due ${new Date(spec.deadline).toLocaleString()}`}
-          </p>
-          <BuildsOn taskId={task.task_id} dependencies={context.dependencies} />
-        </>
-      )}
-      <label className="small">
-        Your answer
-        <textarea
-          rows={3}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          aria-label={`Answer for ${task.task_id}`}
-        />
-      </label>
-      <label className="small">
-        Files (they become the task's artifacts, handed to what depends on it)
-        <input
-          type="file"
-          multiple
-          aria-label={`Files for ${task.task_id}`}
-          onChange={(e) => setFiles([...(e.target.files ?? [])])}
-        />
-      </label>
-      <div className="actions">
-        <button
-          type="button"
-          onClick={() => {
-            onFinish(taskKey(task));
-            void finish(task, false, text);
-          }}
-        >
-          Fail
-        </button>
-        <button
-          type="button"
-          className="primary"
-          onClick={() =>
-            void readFiles(files).then(
-              (read) => {
-                onFinish(taskKey(task));
-                return finish(task, true, text, read);
-              },
-              (err) => fail('Could not read the files', err),
-            )
-          }
-        >
-          Complete
-        </button>
-      </div>
-    </li>
+    <div className="nothing-waits" role="note" aria-label="Nothing waits for you">
+      <p className="nothing-title">Nothing waits for {name} right now.</p>
+      <ul>
+        <li>
+          A task comes here when its run reaches it and it needs{' '}
+          {me.skills.length > 0 ? <strong>{me.skills.join(', ')}</strong> : 'skills'} — the skills {name}{' '}
+          covers — or is pinned to <code>{me.id}</code>. The sidebar counts what waits.
+        </li>
+        <li>Take one to hold it; then complete it with an answer (and files), or fail it.</li>
+        <li>
+          What reaches {name} depends on the skills on the agent.{' '}
+          <button type="button" className="link" onClick={() => setView('agents')}>
+            See the agents and their skills
+          </button>
+        </li>
+      </ul>
+    </div>
   );
 }

@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Project } from '../../../../src-shared/schemas/project.ts';
 import type { SpendReport } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { spendMeter, spendWords } from '../../format/budget.ts';
+import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import { InputField } from '../shared/InputField.tsx';
 import type { ProjectDraft, ProjectErrors } from './project-form.ts';
@@ -35,9 +37,15 @@ export function ProjectsView() {
       fail('Could not load projects', err);
     }
   }, [fail]);
+  const runsLoaded = useBaton((s) => s.allRuns !== null);
+  const loadAllRuns = useBaton((s) => s.loadAllRuns);
   useEffect(() => {
     void load();
   }, [load]);
+  // Each plan's last run: the Runs screen's list, read once if nothing has read it yet.
+  useEffect(() => {
+    if (!runsLoaded) void loadAllRuns();
+  }, [runsLoaded, loadAllRuns]);
   const change = (next: ProjectDraft) => {
     setForm(next);
     if (checking) {
@@ -78,6 +86,12 @@ export function ProjectsView() {
       error={errors[key]}
     />
   );
+  const editing = form.id !== '' && projects.some((p) => p.id === form.id) ? form.id : null;
+  const clear = () => {
+    setForm(EMPTY_PROJECT);
+    setErrors({});
+    setChecking(false);
+  };
   return (
     <div className="page">
       <header className="plan-head">
@@ -89,68 +103,135 @@ export function ProjectsView() {
           </p>
         </div>
       </header>
-      {projects.length === 0 ? (
-        <p className="empty muted">No projects yet. Add one below, then set project_id in a plan.</p>
-      ) : (
-        <table className="tasks" aria-label="Projects">
-          <thead>
-            <tr>
-              <th scope="col">Project</th>
-              <th scope="col">Goal</th>
-              <th scope="col">Phase</th>
-              <th scope="col">Budget</th>
-              <th scope="col">Spent</th>
-            </tr>
-          </thead>
-          <tbody>
-            {projects.map((p) => {
-              const s = spend[p.id];
-              return (
-                <tr key={p.id}>
-                  <th scope="row">
-                    <button type="button" className="link" onClick={() => edit(p)}>
-                      {p.name}
-                    </button>
-                    <div className="muted small">{p.id}</div>
-                  </th>
-                  <td className="small">{p.goal || '—'}</td>
-                  <td>{p.phase}</td>
-                  <td>{p.budget ?? '—'}</td>
-                  <td>
-                    {s ? (
-                      <SpendCell project={p.id} spent={s.spent} budget={s.budget} />
-                    ) : (
-                      <span className="muted">…</span>
-                    )}
-                  </td>
+      <div className="projects-layout">
+        <section aria-label="Project list" className="projects-list">
+          {projects.length === 0 ? (
+            <div className="nothing-waits" role="note" aria-label="No projects yet">
+              <p className="nothing-title">No projects yet.</p>
+              <ul>
+                <li>A project groups plans under one goal, a phase and one budget they all spend from.</li>
+                <li>
+                  Add one with the form; then set <code>project_id</code> in a plan (its settings in the
+                  designer, or its JSON).
+                </li>
+                <li>Its plans and their last runs, and what they have spent, show here.</li>
+              </ul>
+            </div>
+          ) : (
+            <table className="tasks projects-table" aria-label="Projects">
+              <thead>
+                <tr>
+                  <th scope="col">Project</th>
+                  <th scope="col">Goal</th>
+                  <th scope="col">Phase</th>
+                  <th scope="col">Spent</th>
+                  <th scope="col">Plans and last runs</th>
                 </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      <form
-        className="form-panel"
-        aria-label="Project"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <h2>Add or edit a project</h2>
-        <div className="row">
+              </thead>
+              <tbody>
+                {projects.map((p) => {
+                  const s = spend[p.id];
+                  return (
+                    <tr key={p.id} aria-current={editing === p.id ? 'true' : undefined}>
+                      <th scope="row">
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => edit(p)}
+                          title={`Edit ${p.name}`}
+                        >
+                          {p.name}
+                        </button>
+                        <div className="muted small">{p.id}</div>
+                      </th>
+                      <td className="small">{p.goal || '—'}</td>
+                      <td>
+                        <span className="pill">{p.phase}</span>
+                      </td>
+                      <td>
+                        {s ? (
+                          <SpendCell project={p.id} spent={s.spent} budget={s.budget} />
+                        ) : (
+                          <span className="muted">…</span>
+                        )}
+                      </td>
+                      <td>
+                        <ProjectPlans project={p.id} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <form
+          className="form-panel project-form"
+          aria-label="Project"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <h2>
+            {editing ? `Edit ${projects.find((p) => p.id === editing)?.name ?? editing}` : 'Add a project'}
+          </h2>
           {input('id')}
           {input('name')}
           {input('goal')}
           {input('phase')}
           {input('budget')}
-          <button type="submit" className="primary">
-            Save project
-          </button>
-        </div>
-        {errors.form && <p className="field-error">{errors.form}</p>}
-      </form>
+          {errors.form && <p className="field-error">{errors.form}</p>}
+          <div className="actions">
+            {editing && (
+              <button type="button" onClick={clear}>
+                New project
+              </button>
+            )}
+            <button type="submit" className="primary">
+              Save project
+            </button>
+          </div>
+        </form>
+      </div>
     </div>
+  );
+}
+
+/** A project's plans, each with its last run's status (a button that opens it). */
+function ProjectPlans({ project }: { project: string }) {
+  const plans = useBaton(useShallow((s) => s.plans.filter((p) => p.project_id === project)));
+  const allRuns = useBaton((s) => s.allRuns);
+  const selectPlan = useBaton((s) => s.selectPlan);
+  const openRun = useBaton((s) => s.openRun);
+  const last = useMemo(() => lastRuns(allRuns), [allRuns]);
+  if (plans.length === 0) return <span className="muted small">no plan yet: set project_id in one</span>;
+  return (
+    <ul className="project-plans" aria-label={`Plans of ${project}`}>
+      {plans.map((p) => {
+        const run = last.get(p.plan_id);
+        return (
+          <li key={p.plan_id}>
+            <button type="button" className="link" onClick={() => void selectPlan(p.plan_id)}>
+              {p.name}
+            </button>{' '}
+            {run ? (
+              <button
+                type="button"
+                className={`pill run-${run.status}`}
+                title={`Open its last run, started ${new Date(run.created_at).toLocaleString()}`}
+                onClick={() => void openRun(p.plan_id, run.id)}
+              >
+                {run.status}
+              </button>
+            ) : (
+              <span className="muted small">never run</span>
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
