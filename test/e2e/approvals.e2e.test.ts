@@ -64,10 +64,12 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect.poll(() => card.isVisible()).toBe(true);
     expect(await card.textContent()).toContain('Deploy to production');
     expect(await card.textContent()).toContain('the plan requires approval for this task');
-    // What is being approved: what its dependency produced.
-    expect(await card.getByRole('list', { name: 'Dependencies of deploy' }).textContent()).toMatch(
-      /^build \(done\): \w+: /,
-    );
+    // What is being approved: what its dependency produced, its status and its output's fields.
+    const dep = card.getByRole('list', { name: 'Dependencies of deploy' }).getByRole('listitem', {
+      name: 'Dependency build',
+    });
+    expect(await dep.locator('.dep-head').textContent()).toBe('builddone');
+    expect(await dep.getByRole('term').count()).toBeGreaterThan(0);
     await card.getByLabel('Comment on deploy').fill('ship it');
     await page.screenshot({ path: join(shots, 'approvals.png') });
     await card.getByRole('button', { name: 'Approve' }).click();
@@ -111,7 +113,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await who.getByRole('radio', { name: /Ana/ }).check();
     await who.getByRole('button', { name: 'I am Ana' }).click();
     await mine
-      .getByRole('listitem', { name: 'Task review to take' })
+      .getByRole('row', { name: 'Task review to take' })
       .getByRole('button', { name: 'Take it' })
       .click();
     const held = mine.getByRole('listitem', { name: 'Task review in progress' });
@@ -120,9 +122,13 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect.poll(() => held.textContent()).toContain('Review the release notes');
     expect(await held.textContent()).toContain('plan release');
     await held.getByText('What it builds on (1)').click();
-    expect(await held.getByRole('list', { name: 'Dependencies of review' }).textContent()).toMatch(
-      /^build \(done\): \w+: /,
-    );
+    expect(
+      await held
+        .getByRole('list', { name: 'Dependencies of review' })
+        .getByRole('listitem', { name: 'Dependency build' })
+        .locator('.dep-head')
+        .textContent(),
+    ).toBe('builddone');
     await held.getByLabel('Answer for review').fill('Notes read: fine.');
     // A file handed in with the answer becomes the task's artifact.
     await held.getByLabel('Files for review').setInputFiles({

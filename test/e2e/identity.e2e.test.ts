@@ -58,7 +58,7 @@ describe.skipIf(skipE2e)('who you are', () => {
     await expect
       .poll(() => nav().getByRole('button', { name: 'My tasks, 1 waiting' }).isVisible())
       .toBe(true);
-    expect(await mine.getByRole('listitem', { name: 'Task read to take' }).isVisible()).toBe(true);
+    expect(await mine.getByRole('row', { name: 'Task read to take' }).isVisible()).toBe(true);
     expect(await page.getByText('You are Ana').isVisible()).toBe(true);
   });
 

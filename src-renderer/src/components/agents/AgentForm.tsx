@@ -9,7 +9,7 @@ import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
-import { CodingFields } from './CodingFields.tsx';
+import { CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
 
 const KIND_HELP: Record<AgentKind, string> = {
   echo: 'completes at once with its input (dry runs)',
@@ -103,6 +103,7 @@ export function AgentForm({
         </label>
         <p className="muted small">{KIND_HELP[d.kind]}</p>
       </div>
+      {d.kind === 'coding' && <CodingWarning />}
       <div className="fields">
         <InputField
           label="Id"
@@ -162,6 +163,7 @@ export function AgentForm({
           field('Secret name (never the value)', 'secret', errors.secret, 'e.g. openai.key')}
         {field('Charter: mission', 'mission', errors.mission, 'what this agent is for')}
       </div>
+      {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       {errors.form && (
         <p className="field-error" role="alert">
           {errors.form}

@@ -1,14 +1,68 @@
 import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import { InputField } from '../shared/InputField.tsx';
+import { MoreFields } from '../shared/MoreFields.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { CLI_NAMES } from './coding-draft.ts';
 
 /**
- * A coding agent's own fields (issue 15), and what a person should know before registering
- * one: the CLI acts with their rights, and only Claude Code can ask Baton's inbox before a tool runs.
+ * A coding agent's own fields that most set (issue 15): which CLI, whether a person reviews its
+ * diff, and whether its tool calls ask the inbox (only Claude Code can).
  */
 export function CodingFields({
+  d,
+  errors,
+  set,
+}: {
+  d: AgentDraft;
+  errors: AgentFieldErrors;
+  set: <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
+}) {
+  return (
+    <>
+      <label>
+        CLI
+        <select value={d.cli} onChange={(e) => set('cli')(e.target.value as CodingCli)}>
+          {CODING_CLIS.map((c) => (
+            <option key={c} value={c}>
+              {CLI_NAMES[c]} ({c})
+            </option>
+          ))}
+        </select>
+        <span className="field-error">{errors.cli}</span>
+      </label>
+      <label>
+        Review
+        <select value={d.review} onChange={(e) => set('review')(e.target.value as AgentDraft['review'])}>
+          <option value="">none: done when the attempt is</option>
+          <option value="diff">diff: a person reviews it</option>
+        </select>
+        <span className="field-error">{errors.review}</span>
+      </label>
+      {d.cli === 'claude' ? (
+        <label>
+          Tool calls
+          <select
+            value={d.tool_approvals}
+            onChange={(e) => set('tool_approvals')(e.target.value as AgentDraft['tool_approvals'])}
+          >
+            <option value="">run without asking (permissions skipped)</option>
+            <option value="inbox">ask in the Approvals inbox</option>
+          </select>
+          <span className="field-error">{errors.tool_approvals}</span>
+        </label>
+      ) : (
+        <p className="small muted tool-calls-note" role="note" aria-label="Tool calls">
+          {CLI_NAMES[d.cli]} has no way to ask Baton before a tool runs in headless mode: put its own
+          permission or sandbox mode in Extra arguments.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The coding fields most agents leave as they are: folded under "More coding settings". */
+export function CodingMore({
   d,
   errors,
   set,
@@ -31,64 +85,27 @@ export function CodingFields({
       reserveError
     />
   );
+  const keys = ['executable', 'model', 'timeout_s', 'max_cost_usd', 'cli_args', 'env'] as const;
   return (
-    <>
-      <div className="wide coding-warning" role="note" aria-label="About coding agents">
-        <strong>These CLIs act with your rights.</strong> A coding agent runs on this machine as you: it reads
-        and writes files and runs commands wherever you could, starting in its task's git worktree. Its own
-        sandbox options (e.g. <code>--sandbox workspace-write</code> for Codex) go in Extra arguments. Only
-        Claude Code can send a tool call to Baton's Approvals inbox before it runs; the others decide by their
-        own settings.
-      </div>
-      <label>
-        CLI
-        <select value={d.cli} onChange={(e) => set('cli')(e.target.value as CodingCli)}>
-          {CODING_CLIS.map((c) => (
-            <option key={c} value={c}>
-              {CLI_NAMES[c]} ({c})
-            </option>
-          ))}
-        </select>
-        <span className="field-error">{errors.cli}</span>
-      </label>
+    <MoreFields
+      summary="More coding settings: program, model, limits, arguments, environment"
+      filled={keys.some((k) => d[k] !== '')}
+      hasError={keys.some((k) => errors[k]) || Boolean(errors.args)}
+    >
       {text('Program (optional)', 'executable', `default: ${d.cli} on PATH`)}
       {text('Model (optional)', 'model', "default: the CLI's own")}
       {text('Timeout (s)', 'timeout_s', 'no limit')}
       {text('Most per attempt (USD)', 'max_cost_usd', 'no limit')}
-      <label>
-        Review
-        <select value={d.review} onChange={(e) => set('review')(e.target.value as AgentDraft['review'])}>
-          <option value="">none: done when the attempt is</option>
-          <option value="diff">diff: a person reviews it</option>
-        </select>
-        <span className="field-error">{errors.review}</span>
-      </label>
-      {d.cli === 'claude' ? (
-        <label>
-          Tool calls
-          <select
-            value={d.tool_approvals}
-            onChange={(e) => set('tool_approvals')(e.target.value as AgentDraft['tool_approvals'])}
-          >
-            <option value="">run without asking (permissions skipped)</option>
-            <option value="inbox">ask in the Approvals inbox</option>
-          </select>
-          <span className="field-error">{errors.tool_approvals}</span>
-        </label>
-      ) : (
-        <p className="small muted" role="note" aria-label="Tool calls">
-          {CLI_NAMES[d.cli]} has no way to ask Baton before a tool runs in headless mode: put its own
-          permission or sandbox mode in Extra arguments.
-        </p>
-      )}
-      <InputField
-        label="Extra arguments (one line; quote words with spaces)"
-        value={d.cli_args}
-        onChange={set('cli_args')}
-        error={errors.cli_args ?? errors.args}
-        placeholder="e.g. --permission-mode acceptEdits"
-        reserveError
-      />
+      <div className="wide">
+        <InputField
+          label="Extra arguments (one line; quote words with spaces)"
+          value={d.cli_args}
+          onChange={set('cli_args')}
+          error={errors.cli_args ?? errors.args}
+          placeholder="e.g. --permission-mode acceptEdits"
+          reserveError
+        />
+      </div>
       <label className="wide">
         Environment (one NAME=value a line; NAME=secret:KEY takes a secret's value)
         <textarea
@@ -99,6 +116,19 @@ export function CodingFields({
         />
         <span className="field-error">{errors.env}</span>
       </label>
-    </>
+    </MoreFields>
+  );
+}
+
+/** What a person should know before registering a coding agent, said where the kind is chosen. */
+export function CodingWarning() {
+  return (
+    <div className="coding-warning" role="note" aria-label="About coding agents">
+      <strong>These CLIs act with your rights.</strong> A coding agent runs on this machine as you: it reads
+      and writes files and runs commands wherever you could, starting in its task's git worktree. Its own
+      sandbox options (e.g. <code>--sandbox workspace-write</code> for Codex) go in Extra arguments. Only
+      Claude Code can send a tool call to Baton's Approvals inbox before it runs; the others decide by their
+      own settings.
+    </div>
   );
 }

@@ -35,6 +35,7 @@ import {
 import { PlanOverview } from '../graph/PlanOverview.tsx';
 import type { TaskNodeType } from '../graph/TaskNode.tsx';
 import { CARD_HANDLES, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH, TaskNode } from '../graph/TaskNode.tsx';
+import { useRefitOnResize } from '../graph/use-refit-on-resize.ts';
 import { FindTask } from './FindTask.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
@@ -225,6 +226,7 @@ export function DesignerGraph() {
   }, [auto]);
   // The overview canvas: the nodes hidden and its scene, while it is shown.
   const canvas = useOverview(overview, plain, links);
+  useRefitOnResize(box, flow, start?.viewport, () => (auto ? { ...auto, ...manual } : undefined));
 
   // A newly selected task (a new one, or one picked in the checks list) is brought into view
   // when it is off screen or under the side panel, once it has a place in the layout; the view

@@ -29,6 +29,7 @@ import type { PlanTaskNodeType } from './RunTaskNode.tsx';
 import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
 import type { VersionMark } from './TaskNode.tsx';
 import { CARD_HANDLES, CARD_HANDLES_VERTICAL, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
+import { useRefitOnResize } from './use-refit-on-resize.ts';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
 
@@ -145,24 +146,7 @@ export function PlanGraph({
   );
   // The overview canvas: the nodes hidden and its scene, while it is shown.
   const canvas = useOverview(overview, nodes, edges);
-  // The pane resized (a narrower window, the side panel shown or hidden): fitted again while the
-  // person has not moved the view themselves.
-  const moved = useRef(false);
-  useEffect(() => {
-    const el = box.current;
-    if (!el || !layout) return;
-    moved.current = false;
-    let size = `${el.clientWidth}×${el.clientHeight}`;
-    const resized = new ResizeObserver(() => {
-      const now = `${el.clientWidth}×${el.clientHeight}`;
-      if (now === size) return;
-      size = now;
-      const viewport = moved.current ? undefined : fittedViewport(layout.positions, el);
-      if (viewport) void flow.current?.setViewport(viewport);
-    });
-    resized.observe(el);
-    return () => resized.disconnect();
-  }, [layout]);
+  useRefitOnResize(box, flow, layout?.viewport, () => layout?.positions);
   // A task selected elsewhere (the task table, a search) is brought into view when it is off
   // screen; the view does not move for one in sight (a click on the graph itself).
   useEffect(() => {
@@ -189,10 +173,6 @@ export function PlanGraph({
             nodeTypes={nodeTypes}
             onInit={(instance) => {
               flow.current = instance;
-            }}
-            // A move by the person (an event) keeps their view on a resize; the view's own moves have none.
-            onMoveStart={(event) => {
-              if (event) moved.current = true;
             }}
             {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
             fitViewOptions={FIT}

@@ -99,11 +99,12 @@ export function OverviewSwitch({ onChange }: { onChange: (overview: boolean) => 
 }
 
 /**
- * A small plan is first shown at a zoom its cards can be read at: fitted with little padding,
- * and when even that is too small to read, at READABLE.zoom from its first tasks (Fit view and
- * the minimap show the rest). A large plan is fitted whole (its overview).
+ * A small plan is first shown at a zoom its cards can be read at: fitted with little padding
+ * (at READABLE.least or more), and when even that is too small to read, at READABLE.zoom from
+ * its first tasks (Fit view and the minimap show the rest). A large plan is fitted whole (its
+ * overview).
  */
-export const READABLE = { tasks: 25, zoom: 0.8, padding: 0.08, margin: 16 };
+export const READABLE = { tasks: 25, zoom: 0.8, padding: 0.08, margin: 16, least: 0.6 };
 
 /**
  * The zoom at which a layout fits the box whole (at most FIT.maxZoom); 0 before the box has a
@@ -158,7 +159,9 @@ export function fittedViewport(positions: Positions, box: HTMLElement | null): V
     FIT.maxZoom,
     small ? READABLE.padding : FIT.padding,
   );
-  if (!small || fit.zoom >= READABLE.zoom) return fit;
+  // Whole at a zoom still read (a small plan in a narrow window, 1024 px with the designer's
+  // panel): fitted whole rather than cut at the right edge at READABLE.zoom.
+  if (!small || fit.zoom >= READABLE.least) return fit;
   // Centred along an axis it fits in; from its start (left, top) along one it does not.
   const zoom = READABLE.zoom;
   const place = (start: number, size: number, room: number) =>

@@ -80,12 +80,11 @@ export function MyTasksView() {
 /** Who you are here, as a line beside the heading: the human agent, its skills, a way to change. */
 function WhoYouAre({ me, onChange }: { me: Agent; onChange(): void }) {
   return (
-    <p className="small muted who-you-are">
-      You are <strong>{me.name ?? me.id}</strong> (human agent <code>{me.id}</code>)
+    <p className="small muted who-you-are" aria-label="Whose tasks these are">
+      The human agent <code>{me.id}</code>
       {me.skills.length > 0 && (
         <>
-          {' '}
-          · covers{' '}
+          , who covers{' '}
           {me.skills.map((s) => (
             <span key={s} className="pill">
               {s}
@@ -95,7 +94,7 @@ function WhoYouAre({ me, onChange }: { me: Agent; onChange(): void }) {
       )}{' '}
       ·{' '}
       <button type="button" className="link" onClick={onChange}>
-        Change
+        Not {me.name ?? me.id}?
       </button>
     </p>
   );

@@ -5,6 +5,7 @@ import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
 import { FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
+import { MoreFields } from '../shared/MoreFields.tsx';
 import type { WorkspaceDraft, WorkspaceErrors } from './workspace-form.ts';
 import { checkWorkspace, EMPTY_WORKSPACE, WORKSPACE_LABELS, workspaceErrorsOf } from './workspace-form.ts';
 
@@ -54,6 +55,12 @@ export function WorkspaceForm() {
         {field('path', '/home/you/src/webapp')}
         {field('base_branch', "default: the repository's current branch")}
         {field('setup_command', 'e.g. npm ci')}
+      </div>
+      <MoreFields
+        summary="Environment variables (optional)"
+        filled={d.env !== ''}
+        hasError={Boolean(errors.env)}
+      >
         <label className="wide">
           {WORKSPACE_LABELS.env} (one NAME=value a line; NAME=secret:KEY takes a secret's value)
           <textarea
@@ -64,7 +71,7 @@ export function WorkspaceForm() {
           />
           <span className="field-error">{errors.env}</span>
         </label>
-      </div>
+      </MoreFields>
       {errors.form && (
         <p className="field-error" role="alert">
           {errors.form}

@@ -35,7 +35,16 @@ export function WorkspacesView() {
       {!loaded ? (
         <p className="muted">Loading…</p>
       ) : workspaces.length === 0 ? (
-        <p className="empty muted">No workspaces yet. Add a repository below.</p>
+        <div className="nothing-waits workspaces-empty" role="note" aria-label="No workspaces yet">
+          <p className="nothing-title">No workspaces yet.</p>
+          <ul>
+            <li>A workspace is a git repository on this machine that coding agents work in.</li>
+            <li>
+              Add one below; a plan's coding tasks name it by id (<code>workspace</code>), and each attempt
+              works on its own branch, so your checkout is never touched.
+            </li>
+          </ul>
+        </div>
       ) : (
         <table className="tasks workspaces" aria-label="Workspaces">
           <thead>
