@@ -128,7 +128,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
     const text = await note.textContent();
     expect(text).toContain('Nothing waits for Ana right now.');
     expect(text).toContain('it needs review');
-    expect(await mine.getByLabel('Whose tasks these are').textContent()).toContain(
+    expect(await mine.getByRole('note', { name: 'Whose tasks these are' }).textContent()).toContain(
       'The human agent ana, who covers review',
     );
     await page.screenshot({ path: join(shots, 'my-tasks-empty.png') });

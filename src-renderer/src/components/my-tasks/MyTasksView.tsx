@@ -80,7 +80,7 @@ export function MyTasksView() {
 /** Who you are here, as a line beside the heading: the human agent, its skills, a way to change. */
 function WhoYouAre({ me, onChange }: { me: Agent; onChange(): void }) {
   return (
-    <p className="small muted who-you-are" aria-label="Whose tasks these are">
+    <p className="small muted who-you-are" role="note" aria-label="Whose tasks these are">
       The human agent <code>{me.id}</code>
       {me.skills.length > 0 && (
         <>
