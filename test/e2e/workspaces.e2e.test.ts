@@ -45,8 +45,13 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
 
   const form = () => page.getByRole('form', { name: 'Add a workspace' });
   const fill = async (fields: Record<string, string>) => {
-    for (const [label, value] of Object.entries(fields))
-      await form().getByLabel(label, { exact: false }).first().fill(value);
+    for (const [label, value] of Object.entries(fields)) {
+      const field = form().getByLabel(label, { exact: false }).first();
+      // The environment is folded under its summary until a person opens it.
+      if (label === 'Environment' && !(await field.isVisible()))
+        await form().getByText('Environment variables (optional)').click();
+      await field.fill(value);
+    }
     await form().getByRole('button', { name: 'Add workspace' }).click();
   };
   const errorOf = (label: string) => form().locator('label', { hasText: label }).locator('.field-error');
