@@ -103,6 +103,9 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
       }
     },
     stop() {
+      // Held until it has ended: a process awaiting stop() (the CLI closing its app) would
+      // otherwise end there, with nothing left to run, before its own last words and exit code.
+      worker.ref();
       worker.postMessage('stop'); // nothing happens when the thread has ended already
       return exited;
     },
