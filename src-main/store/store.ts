@@ -3,6 +3,7 @@ import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';
 import { createExecutionRepo } from './execution-repo.ts';
 import { createMemoryRepo } from './memory-repo.ts';
+import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
@@ -32,6 +33,7 @@ export function createStore(db: Db, afterCommit?: () => void) {
     workspaces: createWorkspacesRepo(db),
     approvals: createApprovalsRepo(db),
     toolCalls: createToolCallsRepo(db),
+    mergeConflicts: createMergeConflictsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,

@@ -39,7 +39,13 @@ describe('a conflict resolved by a person in the task’s worktree (on_conflict 
     expect(await conflictInProgress(at)).toBe(false);
 
     const first = await conflictStep({ ...at, from });
-    expect(first).toEqual({ ok: false, dir: at.dir, files: ['README.md'], merging: 'baton/r1/b' });
+    expect(first).toEqual({
+      ok: false,
+      dir: at.dir,
+      files: ['README.md'],
+      conflicts: [{ path: 'README.md', kind: 'both_modified' }],
+      merging: 'baton/r1/b',
+    });
     expect(t.read('README.md', at.dir)).toMatch(/^<<<<<<< HEAD\na says\n=======\nb says\n>>>>>>> /);
     expect(await conflictInProgress(at)).toBe(true);
 
@@ -75,5 +81,28 @@ describe('a conflict resolved by a person in the task’s worktree (on_conflict 
     const done = await conflictStep({ ...at, from: [a, b] });
     expect(done.ok).toBe(true);
     expect(t.git(['ls-tree', '--name-only', 'baton/r1/c'])).toBe('gone.txt');
+  });
+
+  it('says how git left each file: both modified, both added, deleted by the branch merged', async () => {
+    t.write('lib.txt', 'lib\n');
+    t.commitAll('main adds lib.txt');
+    const a = branch('a', { 'README.md': 'a says\n', 'new.txt': 'a made it\n', 'lib.txt': 'lib by a\n' });
+    const b = branch('b', { 'README.md': 'b says\n', 'new.txt': 'b made it\n' });
+    const bDir = join(t.worktrees, 'b-again');
+    t.git(['worktree', 'add', '-q', bDir, b.branch]);
+    t.git(['rm', '-q', 'lib.txt'], bDir);
+    t.git(['commit', '-q', '-m', 'b drops lib.txt'], bDir);
+    const bCommit = t.git(['rev-parse', 'HEAD'], bDir);
+    t.git(['worktree', 'remove', bDir]);
+    const at = { repo: t.repo, branch: 'baton/r1/c', dir: join(t.worktrees, 'c') };
+    const step = await conflictStep({ ...at, from: [a, { ...b, commit: bCommit }] });
+    expect(step.ok).toBe(false);
+    if (step.ok) return;
+    // In git's order (the index's, by bytes).
+    expect(step.conflicts).toEqual([
+      { path: 'README.md', kind: 'both_modified' },
+      { path: 'lib.txt', kind: 'deleted_by_them' },
+      { path: 'new.txt', kind: 'both_added' },
+    ]);
   });
 });

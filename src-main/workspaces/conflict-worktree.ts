@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConflictFile, ConflictKind } from '../../src-shared/schemas/approval.ts';
 import { git, gitText } from './git.ts';
 import { checkBranchName, isAncestor, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
@@ -28,8 +29,11 @@ export interface ConflictStepInput extends Cancellable {
 export type ConflictStep =
   /** Every dependency is merged (by git or by a person) and the branch's start recorded. */
   | { ok: true; start: string }
-  /** A merge waits in the worktree: the files still unresolved, and the branch being merged. */
-  | { ok: false; dir: string; files: string[]; merging: string };
+  /**
+   * A merge waits in the worktree: the files still unresolved (`conflicts`: each with how git left
+   * it), and the branch being merged.
+   */
+  | { ok: false; dir: string; files: string[]; conflicts: ConflictFile[]; merging: string };
 
 /** Whether the task's branch was begun here for a person to resolve a conflict, and not yet finished. */
 export async function conflictInProgress(input: Omit<ConflictStepInput, 'from'>): Promise<boolean> {
@@ -77,10 +81,15 @@ export async function conflictStep(input: ConflictStepInput): Promise<ConflictSt
     const path = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'MERGE_HEAD'], at);
     return existsSync(path) ? readFileSync(path, 'utf8').trim() : null;
   };
-  const unresolved = async (): Promise<string[]> => {
-    const out = await gitText(['diff', '--name-only', '--diff-filter=U', '-z'], at);
-    return [...new Set(out.split('\0').filter(Boolean))];
-  };
+  const unresolved = async (): Promise<ConflictFile[]> =>
+    unmergedFiles(await gitText(['ls-files', '--unmerged', '-z'], at));
+  const waits = (conflicts: ConflictFile[], merging: string): ConflictStep => ({
+    ok: false,
+    dir,
+    files: conflicts.map((f) => f.path),
+    conflicts,
+    merging,
+  });
   const labelOf = (commit: string | null) =>
     deps.find((d) => d.commit === commit)?.branch ?? commit ?? 'a dependency';
 
@@ -88,12 +97,12 @@ export async function conflictStep(input: ConflictStepInput): Promise<ConflictSt
     const inMerge = await merging();
     if (inMerge !== null) {
       // A person's resolution: files they fixed but did not `git add` are added, unless markers remain.
-      const left: string[] = [];
+      const left: ConflictFile[] = [];
       for (const f of await unresolved()) {
-        if (hasMarkers(join(dir, f))) left.push(f);
-        else await git(['add', '-A', '--', f], { ...at, retryOnLock: true });
+        if (hasMarkers(join(dir, f.path))) left.push(f);
+        else await git(['add', '-A', '--', f.path], { ...at, retryOnLock: true });
       }
-      if (left.length > 0) return { ok: false, dir, files: left, merging: labelOf(inMerge) };
+      if (left.length > 0) return waits(left, labelOf(inMerge));
       await git(['commit', '--quiet', '--no-verify', '--no-edit'], { ...at, retryOnLock: true });
     }
     const head = await gitText(['rev-parse', '--verify', 'HEAD'], at);
@@ -126,10 +135,39 @@ export async function conflictStep(input: ConflictStepInput): Promise<ConflictSt
       const files = await unresolved();
       if (files.length === 0 && (await merging()) === null)
         throw new Error(`git merge of ${next.branch} failed: ${merged.stderr.trim()}`);
-      if (files.length > 0) return { ok: false, dir, files, merging: next.branch };
+      if (files.length > 0) return waits(files, next.branch);
     }
   }
 }
+
+/**
+ * The files `git ls-files --unmerged -z` lists (`<mode> <object> <stage>\t<path>` NUL, one entry
+ * per stage present), each once, with how git left it, read from which stages it has: 1 the
+ * common ancestor's, 2 ours (the task's branch), 3 theirs (the branch being merged).
+ */
+export function unmergedFiles(out: string): ConflictFile[] {
+  const stages = new Map<string, Set<string>>();
+  for (const entry of out.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const path = entry.slice(tab + 1);
+    const stage = entry.slice(0, tab).split(' ')[2] ?? '';
+    const seen = stages.get(path) ?? new Set<string>();
+    seen.add(stage);
+    stages.set(path, seen);
+  }
+  return [...stages].map(([path, s]) => ({ path, kind: KIND_OF_STAGES[[...s].sort().join('')] ?? null }));
+}
+
+const KIND_OF_STAGES: Record<string, ConflictKind> = {
+  '123': 'both_modified',
+  '23': 'both_added',
+  '12': 'deleted_by_them',
+  '13': 'deleted_by_us',
+  '2': 'added_by_us',
+  '3': 'added_by_them',
+  '1': 'both_deleted',
+};
 
 /** Whether a file still holds git's conflict markers (a line starting `<<<<<<< ` or `>>>>>>> `). */
 function hasMarkers(path: string): boolean {

@@ -93,6 +93,48 @@ export interface ApprovalView extends Approval {
   diff?: DiffReviewView;
   /** For a `tool_call` approval: the call. */
   tool_call?: ToolCallDetails;
+  /** For a `merge_conflict` approval: the merge that waits (absent on rows asked before migration 012). */
+  merge_conflict?: MergeConflictDetails;
+}
+
+/**
+ * How git left one conflicting file, from the stages in the index (`git ls-files -u`): both
+ * sides changed it, both added it, one side deleted it and the other changed it, one side added
+ * it (a rename on the other), both deleted it (renamed apart).
+ */
+export const CONFLICT_KINDS = [
+  'both_modified',
+  'both_added',
+  'deleted_by_us',
+  'deleted_by_them',
+  'added_by_us',
+  'added_by_them',
+  'both_deleted',
+] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
+/** One file a merge left unresolved; `kind` null when git's index did not say. */
+export interface ConflictFile {
+  path: string;
+  kind: ConflictKind | null;
+}
+
+/** What a `merge_conflict` approval asks about: which branch merges into which, where, and the files. */
+export interface MergeConflictDetails {
+  /** The attempt that asked. */
+  attempt: number;
+  /** The task's worktree, where the merge waits. */
+  dir: string;
+  /** The dependency branch being merged. */
+  merging: string;
+  /** The task's branch it is merged into. */
+  into: string;
+  /** Every dependency branch the task starts from, in order (the first is where it began). */
+  from: string[];
+  /** The files still unresolved. */
+  files: ConflictFile[];
+  /** Set when a person said it was resolved but it was not: why it is asked again. */
+  again: string | null;
 }
 
 /** What a reviewer of a coding attempt's diff is shown: the branch, the files with +/-, the unified diff's artifact. */

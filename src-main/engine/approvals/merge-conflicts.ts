@@ -1,3 +1,4 @@
+import type { ConflictFile } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../errors.ts';
 import type { RunLoader } from '../run-loader.ts';
 import type { Runtime } from '../runtime.ts';
@@ -8,10 +9,14 @@ import type { AttemptRef } from './tool-calls.ts';
 export interface MergeConflictRequest {
   /** The task's worktree, where the merge waits. */
   dir: string;
-  /** The files still unresolved. */
-  files: string[];
+  /** The files still unresolved, each with how git left it. */
+  files: ConflictFile[];
   /** The dependency branch being merged. */
   merging: string;
+  /** The task's branch it is merged into. */
+  into: string;
+  /** Every dependency branch the task starts from, in order. */
+  from: string[];
   /** Set when a person said it was resolved but it is not: why it is asked again. */
   again?: string;
 }
@@ -61,12 +66,26 @@ export class MergeConflictDesk {
           `attempt ${at.attempt} of task "${at.task_id}" of run "${at.run_id}" is not running here`,
         );
       const n = req.files.length;
+      const paths = req.files.slice(0, 20).map((f) => f.path);
       const reason = [
         req.again ? `${req.again}; ` : '',
-        `merging ${req.merging} into the task's branch conflicts in ${n} file${n === 1 ? '' : 's'}: ${req.files.slice(0, 20).join(', ')}${n > 20 ? ', …' : ''}.`,
+        `merging ${req.merging} into the task's branch conflicts in ${n} file${n === 1 ? '' : 's'}: ${paths.join(', ')}${n > 20 ? ', …' : ''}.`,
         ` Resolve it in ${req.dir} (fix the files; committing is optional), then answer "resolved, go on"; or reject to fail the attempt.`,
       ].join('');
-      return this.approvals.askInsideAttempt(run, task, 'merge_conflict', { reason, cost: 0 }).id;
+      const approval = this.approvals.askInsideAttempt(run, task, 'merge_conflict', { reason, cost: 0 });
+      store.mergeConflicts.insert({
+        approval_id: approval.id,
+        run_id: run.id,
+        task_id: task.task_id,
+        attempt: at.attempt,
+        dir: req.dir,
+        merging: req.merging,
+        into: req.into,
+        from: req.from,
+        files: req.files,
+        again: req.again ?? null,
+      });
+      return approval.id;
     });
   }
 

@@ -10,6 +10,7 @@ import * as m009 from './009_tool_call_approvals.ts';
 import * as m010 from './010_schedule_pending_starts.ts';
 import * as m011 from './011_approval_line_comments.ts';
 import * as m012 from './012_worker_tokens.ts';
+import * as m013 from './013_merge_conflict_approvals.ts';
 
 export interface Migration {
   version: number;
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'schedule_pending_starts', up: m010.up },
   { version: 11, name: 'approval_line_comments', up: m011.up },
   { version: 12, name: 'worker_tokens', up: m012.up },
+  { version: 13, name: 'merge_conflict_approvals', up: m013.up },
 ];

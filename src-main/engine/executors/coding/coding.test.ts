@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Approval } from '../../../../src-shared/schemas/approval.ts';
+import type { Approval, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
 import type { TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
@@ -136,6 +136,19 @@ describe('on_conflict "ask": a merge conflict between the dependencies waits for
       `merging baton/${run}/b into the task's branch conflicts in 1 file: README.md.`,
     );
     expect(asked.reason).toContain(`Resolve it in ${session.dir}`);
+    // The inbox gets the merge as data too: which branch into which, where, the files and how.
+    const [view] = (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' })).filter(
+      (x) => x.kind === 'merge_conflict',
+    );
+    expect(view!.merge_conflict).toEqual({
+      attempt: 1,
+      dir: session.dir,
+      merging: `baton/${run}/b`,
+      into: `baton/${run}/c`,
+      from: [`baton/${run}/a`, `baton/${run}/b`],
+      files: [{ path: 'README.md', kind: 'both_modified' }],
+      again: null,
+    });
     expect(app!.store.runs.task(run, 'c')!.status).toBe('in_progress');
     expect(repo.read('README.md', session.dir)).toMatch(/^<<<<<<< HEAD\na says\n=======\nb says\n>>>>>>> /);
     // Its attempt waits on the person (the approval is stored a moment before the attempt waits on it).

@@ -91,7 +91,14 @@ export async function* prepareAsking(
       `merging ${step.merging} conflicts in ${step.files.join(', ')}: waiting for a person to resolve it in ${step.dir}`,
     );
     const verdict = await ask(
-      { dir: step.dir, files: step.files, merging: step.merging, ...(again ? { again } : {}) },
+      {
+        dir: step.dir,
+        files: step.conflicts,
+        merging: step.merging,
+        into: coding.branch,
+        from: from.map((d) => d.branch),
+        ...(again ? { again } : {}),
+      },
       signal,
     );
     if (!verdict.resolved)
