@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
 import { prettyArguments } from '../../approvals/tool-call-input.ts';
+import { MergeConflictFacts } from './merge-conflict/MergeConflictFacts.tsx';
 import { ToolCallFacts } from './tool-call/ToolCallFacts.tsx';
 
 /**
@@ -11,7 +12,14 @@ import { ToolCallFacts } from './tool-call/ToolCallFacts.tsx';
  */
 const BODIES: { [K in ApprovalKind]?: ComponentType<{ approval: ApprovalView & { kind: K } }> } = {
   tool_call: ToolCallBody,
+  merge_conflict: MergeConflictBody,
 };
+
+/** A merge conflict where it is only shown (the task panel): the merge, its files, the worktree. */
+function MergeConflictBody({ approval: a }: { approval: ApprovalView }) {
+  if (!a.merge_conflict) return <p className="small">{APPROVAL_KINDS.merge_conflict.explain(a)}</p>;
+  return <MergeConflictFacts approval={a} conflict={a.merge_conflict} />;
+}
 
 /** A tool call where it is only shown (the task panel): who asks for what, and its arguments. */
 function ToolCallBody({ approval: a }: { approval: ApprovalView }) {

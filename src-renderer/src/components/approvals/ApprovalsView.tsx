@@ -6,6 +6,7 @@ import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
 import { ApprovalDecision } from './ApprovalDecision.tsx';
 import { BuildsOn } from './BuildsOn.tsx';
+import { MergeConflictReview } from './merge-conflict/MergeConflictReview.tsx';
 
 /** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
 const DiffReview = lazy(() => import('./diff/DiffReview.tsx'));
@@ -102,8 +103,8 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
   const selectPlan = useBaton((s) => s.selectPlan);
   const openRun = useBaton((s) => s.openRun);
   // A plain approval is read on the left and answered on the right, as a review queue's row;
-  // a kind with a body of its own (a diff, a tool call) takes the card's whole width.
-  const plain = !isDiffReview(a) && !a.tool_call;
+  // a kind with a body of its own (a diff, a tool call, a merge conflict) takes the card's whole width.
+  const plain = !isDiffReview(a) && !a.tool_call && !a.merge_conflict;
   return (
     <li
       className={plain ? 'card approval-card split' : 'card approval-card'}
@@ -116,7 +117,7 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
           <ApprovalPill approval={a} />
         </div>
         {a.task_description && <p>{a.task_description}</p>}
-        {!isDiffReview(a) && !a.tool_call && <ApprovalBody approval={a} />}
+        {plain && <ApprovalBody approval={a} />}
         <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
         <p className="small muted">
           plan{' '}
@@ -152,6 +153,8 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
           <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
             <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
           </Suspense>
+        ) : a.merge_conflict ? (
+          <MergeConflictReview approval={a} conflict={a.merge_conflict} onDeciding={onDeciding} />
         ) : (
           <ApprovalDecision approval={a} onDeciding={onDeciding} />
         )}
