@@ -1,6 +1,7 @@
-import type { ConflictFile } from '../../../src-shared/schemas/approval.ts';
+import type { Approval, ConflictFile } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../errors.ts';
 import type { RunLoader } from '../run-loader.ts';
+import { ACTOR } from '../run-state.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Approvals } from './approvals.ts';
 import type { AttemptRef } from './tool-calls.ts';
@@ -30,8 +31,10 @@ export type MergeConflictVerdict =
  * Where coding attempts wait for a person to resolve a merge conflict between their
  * dependencies' branches (`on_conflict: "ask"`, kind `merge_conflict`, asked inside the attempt
  * as `tool_call` is: the task stays `in_progress`). The approval's reason names the files and
- * the worktree. A later attempt of the same task (after a restart) waits on the approval still
- * pending rather than asking twice; `Engine.decideApproval` hands the decision over (`decided`).
+ * the worktree, and `merge_conflict_approvals` keeps the merge as data for the inbox. A later
+ * attempt of the same task (after a restart) waits on the approval still pending rather than
+ * asking twice, and takes a rejection nobody heard (`unheardRejection`); `Engine.decideApproval`
+ * hands the decision over (`decided`).
  */
 export class MergeConflictDesk {
   private readonly rt: Runtime;
@@ -53,10 +56,11 @@ export class MergeConflictDesk {
 
   private open(at: AttemptRef, req: MergeConflictRequest): string {
     const store = this.rt.store;
-    const pending = store.approvals
-      .forTask(at.run_id, at.task_id)
-      .find((a) => a.kind === 'merge_conflict' && a.status === 'pending');
+    const asked = store.approvals.forTask(at.run_id, at.task_id).filter((a) => a.kind === 'merge_conflict');
+    const pending = asked.find((a) => a.status === 'pending');
     if (pending) return pending.id;
+    const unheard = this.unheardRejection(at, asked.at(-1));
+    if (unheard) return unheard;
     return this.loader.tx(() => {
       const run = this.rt.active.get(at.run_id);
       const task = run?.tasks.get(at.task_id);
@@ -87,6 +91,23 @@ export class MergeConflictDesk {
       });
       return approval.id;
     });
+  }
+
+  /**
+   * The task's latest question, when a person failed it and no attempt has heard it yet: it was
+   * rejected from another process while the attempt that asked was gone (Baton down), so every
+   * attempt since the one that asked was interrupted, none failed by it. That answer stands
+   * (asking again would drop it); once an attempt has failed by it, a retry asks anew.
+   */
+  private unheardRejection(at: AttemptRef, latest: Approval | undefined): string | null {
+    if (latest?.status !== 'rejected' || latest.actor === ACTOR) return null;
+    const asker = this.rt.store.mergeConflicts.get(latest.id)?.attempt;
+    if (asker === undefined || asker >= at.attempt) return null;
+    const ended = new Map(
+      this.rt.store.execution.attempts(at.run_id, at.task_id).map((x) => [x.attempt, x.outcome]),
+    );
+    for (let n = asker; n < at.attempt; n++) if (ended.get(n) !== 'interrupted') return null;
+    return latest.id;
   }
 
   private waitFor(approvalId: string, at: AttemptRef, signal: AbortSignal): Promise<MergeConflictVerdict> {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,7 @@ describe('the coding executor', () => {
 });
 
 /** An app whose tasks a and b (done by hand) conflict in README.md; c (coding, on_conflict ask) joins them. */
-async function conflicted() {
+async function conflicted(c: { retry?: { max_attempts: number; backoff: { initial_ms: number } } } = {}) {
   const dir = dataDir();
   const repo = makeRepo();
   cleanups.push(repo.cleanup);
@@ -109,6 +109,7 @@ async function conflicted() {
           required_skills: ['code'],
           depends_on: ['a', 'b'],
           on_conflict: 'ask',
+          ...c,
         },
       ],
     },
@@ -222,6 +223,86 @@ describe('on_conflict "ask" across a restart', () => {
     await baton.engine.worktreesSettled();
     expect(baton.store.runs.task(run, 'c')!.error).toMatch(/^claude exited with code 1/);
     expect(repo.git(['show', `baton/${run}/c:README.md`])).toBe('a and b say');
+  });
+});
+
+describe('on_conflict "ask" answered from another process while Baton is down', () => {
+  it('the rejection is honoured: the attempt fails with it, and nobody is asked again, there or after the restart', async () => {
+    const { run, dir, asked } = await conflicted();
+    app!.close();
+    app = undefined;
+    // `baton reject` takes up the run (no process executes it), records the rejection and goes on with it.
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../../cli/baton.ts'),
+        'reject',
+        asked.id,
+        '--as',
+        'ana',
+        '--data-dir',
+        dir,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(cli.stderr).toContain(`Rejected c of run ${run} as ana`);
+    app = createApp({ dataDir: dir, log: () => {} });
+    const baton = app;
+    // The run ends, or waits on a person again.
+    await eventually(
+      () =>
+        baton.store.runs.get(run)!.status !== 'executing' ||
+        (baton.engine.waitingOnPeople(run)?.length ?? 0) > 0,
+    );
+    await baton.engine.worktreesSettled();
+    const approvals = (await call<Approval[]>(baton, 'approvals.list', {})).filter(
+      (x) => x.kind === 'merge_conflict',
+    );
+    expect(approvals.map((x) => [x.id, x.status, x.actor])).toEqual([[asked.id, 'rejected', 'ana']]);
+    const c = baton.store.runs.task(run, 'c')!;
+    expect(c.status).toBe('failed');
+    expect(c.error).toBe(
+      `the dependencies' branches do not merge: baton/${run}/b conflicts in README.md; ana chose to fail`,
+    );
+  });
+
+  it('heard once: the attempt that failed by it is retried, and the retry asks anew', async () => {
+    const { run, dir, asked } = await conflicted({ retry: { max_attempts: 3, backoff: { initial_ms: 0 } } });
+    app!.close();
+    app = undefined;
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../../cli/baton.ts'),
+        'reject',
+        asked.id,
+        '--as',
+        'ana',
+        '--data-dir',
+        dir,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(cli.stderr).toContain(`Rejected c of run ${run} as ana`);
+    app = createApp({ dataDir: dir, log: () => {} });
+    const baton = app;
+    await eventually(() => (baton.engine.waitingOnPeople(run)?.length ?? 0) > 0);
+    const approvals = (await call<Approval[]>(baton, 'approvals.list', {})).filter(
+      (x) => x.kind === 'merge_conflict',
+    );
+    expect(approvals.map((x) => x.status)).toEqual(['rejected', 'pending']);
+    // 1 asked and was interrupted; 2 (in `baton reject`) failed by the rejection; 3 asked anew
+    // there, and after the restart 4 waits on that question.
+    expect(
+      baton.store.execution
+        .attempts(run, 'c')
+        .map((x) => [x.attempt, x.outcome, x.error?.slice(-17) ?? null]),
+    ).toEqual([
+      [1, 'interrupted', null],
+      [2, 'failed', 'ana chose to fail'],
+      [3, 'interrupted', null],
+      [4, 'running', null],
+    ]);
   });
 });
 
