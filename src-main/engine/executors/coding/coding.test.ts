@@ -150,6 +150,13 @@ describe('on_conflict "ask": a merge conflict between the dependencies waits for
       files: [{ path: 'README.md', kind: 'both_modified' }],
       again: null,
     });
+    // A row asked before migration 012 has no such record: it is listed by its reason, as before.
+    app!.store.db.prepare('DELETE FROM merge_conflict_approvals WHERE approval_id = ?').run(asked.id);
+    const [old] = (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' })).filter(
+      (x) => x.kind === 'merge_conflict',
+    );
+    expect(old!.merge_conflict).toBeUndefined();
+    expect(old!.reason).toBe(asked.reason);
     expect(app!.store.runs.task(run, 'c')!.status).toBe('in_progress');
     expect(repo.read('README.md', session.dir)).toMatch(/^<<<<<<< HEAD\na says\n=======\nb says\n>>>>>>> /);
     // Its attempt waits on the person (the approval is stored a moment before the attempt waits on it).
