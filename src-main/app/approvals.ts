@@ -44,7 +44,7 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
         }
       }
       if (a.kind === 'merge_conflict') {
-        // Asked before migration 012: no row, and the reason says it in words.
+        // Asked before migration 013: no row, and the reason says it in words.
         const conflict = store.mergeConflicts.get(a.id);
         if (conflict) {
           const { approval_id: _a, run_id: _r, task_id: _t, ...details } = conflict;

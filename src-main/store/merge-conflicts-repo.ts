@@ -47,7 +47,7 @@ const toRecord = (r: Row): MergeConflictRecord => ({
   again: r.again,
 });
 
-/** What each `merge_conflict` approval asks about (migration 012). */
+/** What each `merge_conflict` approval asks about (migration 013). */
 export function createMergeConflictsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO merge_conflict_approvals (approval_id, run_id, task_id, attempt, dir,
     merging, into_branch, from_branches, files, again) VALUES (@approval_id, @run_id, @task_id, @attempt, @dir,

@@ -150,7 +150,7 @@ describe('on_conflict "ask": a merge conflict between the dependencies waits for
       files: [{ path: 'README.md', kind: 'both_modified' }],
       again: null,
     });
-    // A row asked before migration 012 has no such record: it is listed by its reason, as before.
+    // A row asked before migration 013 has no such record: it is listed by its reason, as before.
     app!.store.db.prepare('DELETE FROM merge_conflict_approvals WHERE approval_id = ?').run(asked.id);
     const [old] = (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' })).filter(
       (x) => x.kind === 'merge_conflict',
