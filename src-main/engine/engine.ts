@@ -11,7 +11,6 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { ChangesRequest } from './approvals/kinds.ts';
 import type { OutsideToolCall } from './approvals/tool-calls.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
@@ -32,7 +31,7 @@ import { ACTOR, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, liveDetail, taskOf 
 import { Runtime } from './runtime.ts';
 import { retryable } from './task-retry.ts';
 import { tickHandlers } from './tick-handlers.ts';
-import type { CallKind, TickHandlers, TickInputs } from './tick-inputs.ts';
+import type { CallKind, ChangesRequest, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 

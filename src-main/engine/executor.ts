@@ -1,12 +1,47 @@
 import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
+import type { ConflictFile, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
-import type { MergeConflictRequest, MergeConflictVerdict } from './approvals/merge-conflicts.ts';
-import type { ToolCallRequest, ToolCallVerdict } from './approvals/tool-calls.ts';
+
+// What an attempt may ask a person while it runs (answered by approvals/tool-calls.ts and
+// approvals/merge-conflicts.ts): the executor's side of those questions.
+
+/** One tool call an attempt wants a person to allow. */
+export interface ToolCallRequest {
+  call_id: string;
+  tool: string;
+  server: string | null;
+  input: unknown;
+  /** What the agent said so far in this loop, for the person deciding. */
+  agent_text: string;
+  /** Shown as the approval's reason (`mila wants to call fs/write_file`). */
+  reason: string;
+}
+
+/** A conflict a coding attempt asks a person to resolve in its worktree. */
+export interface MergeConflictRequest {
+  /** The task's worktree, where the merge waits. */
+  dir: string;
+  /** The files still unresolved, each with how git left it. */
+  files: ConflictFile[];
+  /** The dependency branch being merged. */
+  merging: string;
+  /** The task's branch it is merged into. */
+  into: string;
+  /** Every dependency branch the task starts from, in order. */
+  from: string[];
+  /** Set when a person said it was resolved but it is not: why it is asked again. */
+  again?: string;
+}
+
+/** A person's answer: resolved in the worktree (go on), or fail the attempt. */
+export type MergeConflictVerdict =
+  | { resolved: true; actor: string }
+  | { resolved: false; actor: string; comment: string | null };
 
 /** Notes from Baton's memory found for a task's `inputs.memory_query` (`TaskContext.memory`). */
 export interface MemoryFindings {

@@ -1,10 +1,16 @@
+import type { Plan } from '../../src-shared/schemas/plan.ts';
+import type { Run } from '../../src-shared/schemas/run.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import { runInputsOf, withRunInputs } from './run-inputs.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
-import type { TaskFlow } from './task-flow.ts';
+
+/** What loading a stored run asks of `TaskFlow`: to make it active again (its class gives it). */
+export interface RunActivation {
+  activate(plan: Plan, from: { stored: Run }): ActiveRun;
+}
 
 /** How long a run given up after failed writes waits before it is taken up again. */
 const RESUME_RETRY_MS = 30_000;
@@ -18,14 +24,17 @@ const RESUME_RETRY_MS = 30_000;
 export class RunLoader {
   private readonly rt: Runtime;
   private readonly writer: RunWriter;
-  private readonly flow: TaskFlow;
+  private readonly flow: RunActivation;
   private readonly holds: RunHolds;
   private readonly leases: RunLeases;
   private reloading = false;
   /** Runs given up after failed writes, waiting to be taken up again (`retryResume`). */
   private readonly resumeRetries = new Set<string>();
 
-  constructor(rt: Runtime, parts: { writer: RunWriter; flow: TaskFlow; holds: RunHolds; leases: RunLeases }) {
+  constructor(
+    rt: Runtime,
+    parts: { writer: RunWriter; flow: RunActivation; holds: RunHolds; leases: RunLeases },
+  ) {
     this.rt = rt;
     this.writer = parts.writer;
     this.flow = parts.flow;

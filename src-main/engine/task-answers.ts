@@ -4,14 +4,20 @@ import type { CodingSessions } from './coding-sessions.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
-import type { TaskFlow } from './task-flow.ts';
 
 /** What carrying out an answer needs: the writer, the worktrees' life, and the flow's next steps. */
 export interface AnswerParts {
   rt: Runtime;
   writer: RunWriter;
   sessions: CodingSessions;
-  flow: Pick<TaskFlow, 'settleDependents' | 'maybeFinish' | 'enqueueOrGate'>;
+  flow: FlowSteps;
+}
+
+/** The steps of `TaskFlow` an answer goes on with (its class gives them). */
+export interface FlowSteps {
+  settleDependents(run: ActiveRun, taskId: string): void;
+  maybeFinish(run: ActiveRun): void;
+  enqueueOrGate(run: ActiveRun, task: TaskRun): void;
 }
 
 /**

@@ -1,8 +1,7 @@
-import type { Approval } from '../../src-shared/schemas/approval.ts';
+import type { Approval, LineComment } from '../../src-shared/schemas/approval.ts';
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import type { ChangesRequest } from './approvals/kinds.ts';
 import type { ExecutorEvent } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
 
@@ -43,6 +42,13 @@ export interface RetryDue {
   kind: 'retry.due';
   runId: string;
   taskId: string;
+}
+
+/** A reviewer's request for changes (`ApprovalHandler.requestChanges`): the comment and line comments. */
+export interface ChangesRequest {
+  actor: string;
+  comment: string;
+  line_comments: LineComment[];
 }
 
 /** A person decided an approval. */

@@ -9,14 +9,8 @@ import type { ActiveRun } from '../run-state.ts';
 import { ACTOR } from '../run-state.ts';
 import type { RunWriter } from '../run-writer.ts';
 import type { Runtime } from '../runtime.ts';
-import type {
-  ApprovalDecision,
-  ApprovalHandler,
-  Ask,
-  ChangesRequest,
-  GateTools,
-  TaskAnswer,
-} from './kinds.ts';
+import type { ChangesRequest } from '../tick-inputs.ts';
+import type { ApprovalDecision, ApprovalHandler, Ask, GateTools, TaskAnswer } from './kinds.ts';
 import { APPROVALS, approvedKey } from './kinds.ts';
 
 /** Every kind, in the table's order: the order they are asked in at each point. */

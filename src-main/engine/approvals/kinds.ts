@@ -1,10 +1,11 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
-import type { ApprovalKind, LineComment } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind } from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
 import type { ActiveRun } from '../run-state.ts';
+import type { ChangesRequest } from '../tick-inputs.ts';
 
 /** Why a task must wait for a person now, and the cost the person is shown. */
 export interface Ask {
@@ -36,13 +37,6 @@ export type ApprovalDecision<K extends ApprovalKind> = {
   actor: string;
   comment: string | undefined;
 } & DecisionExtras[K];
-
-/** A reviewer's request for changes (`ApprovalHandler.requestChanges`): the comment and line comments. */
-export interface ChangesRequest {
-  actor: string;
-  comment: string;
-  line_comments: LineComment[];
-}
 
 /** What an answer does to the task that waited (`TaskFlow.answer` does it). */
 export type TaskAnswer =

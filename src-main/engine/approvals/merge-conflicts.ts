@@ -1,31 +1,11 @@
-import type { Approval, ConflictFile } from '../../../src-shared/schemas/approval.ts';
+import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import { AppError } from '../../errors.ts';
+import type { MergeConflictRequest, MergeConflictVerdict } from '../executor.ts';
 import type { RunLoader } from '../run-loader.ts';
 import { ACTOR } from '../run-state.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Approvals } from './approvals.ts';
 import type { AttemptRef } from './tool-calls.ts';
-
-/** A conflict a coding attempt asks a person to resolve in its worktree. */
-export interface MergeConflictRequest {
-  /** The task's worktree, where the merge waits. */
-  dir: string;
-  /** The files still unresolved, each with how git left it. */
-  files: ConflictFile[];
-  /** The dependency branch being merged. */
-  merging: string;
-  /** The task's branch it is merged into. */
-  into: string;
-  /** Every dependency branch the task starts from, in order. */
-  from: string[];
-  /** Set when a person said it was resolved but it is not: why it is asked again. */
-  again?: string;
-}
-
-/** A person's answer: resolved in the worktree (go on), or fail the attempt. */
-export type MergeConflictVerdict =
-  | { resolved: true; actor: string }
-  | { resolved: false; actor: string; comment: string | null };
 
 /**
  * Where coding attempts wait for a person to resolve a merge conflict between their

@@ -2,6 +2,7 @@ import type { Approval, ToolCallVerdict } from '../../../src-shared/schemas/appr
 import { AppError } from '../../errors.ts';
 import type { ToolCallRecord } from '../../store/tool-calls-repo.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
+import type { ToolCallRequest } from '../executor.ts';
 import type { RunLeases } from '../leases.ts';
 import type { RunLoader } from '../run-loader.ts';
 import { taskOf } from '../run-state.ts';
@@ -9,18 +10,6 @@ import type { Runtime } from '../runtime.ts';
 import type { Approvals } from './approvals.ts';
 
 export type { ToolCallVerdict };
-
-/** One tool call an attempt wants a person to allow. */
-export interface ToolCallRequest {
-  call_id: string;
-  tool: string;
-  server: string | null;
-  input: unknown;
-  /** What the agent said so far in this loop, for the person deciding. */
-  agent_text: string;
-  /** Shown as the approval's reason (`mila wants to call fs/write_file`). */
-  reason: string;
-}
 
 /** A tool call asked about from outside Baton's own loop (Claude Code's permission prompt over MCP). */
 export interface OutsideToolCall {
