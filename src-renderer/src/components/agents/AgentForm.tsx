@@ -4,7 +4,7 @@ import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
-import { FormPanel } from '../shared/FormPanel.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
@@ -164,21 +164,13 @@ export function AgentForm({
         {field('Charter: mission', 'mission', errors.mission, 'what this agent is for')}
       </div>
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {editing ? 'Save agent' : 'Add agent'}
-        </button>
+      <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>
         {(editing || prefill) && (
           <button type="button" onClick={onDone}>
             {editing ? 'Cancel edit' : 'Cancel'}
           </button>
         )}
-      </div>
+      </FormActions>{' '}
     </FormPanel>
   );
 }

@@ -5,7 +5,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { CopyButton } from '../shared/CopyButton.tsx';
-import { FormPanel } from '../shared/FormPanel.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { FieldErrors } from './field-errors.ts';
 import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
@@ -201,16 +201,7 @@ function TriggerForm({ stored, onCreated }: { stored: StoredPlan; onCreated(c: T
           decl={stored.plan.run_inputs}
         />
       </div>
-      {(errors.form || errors.plan_id) && (
-        <p className="field-error" role="alert">
-          {errors.form ?? errors.plan_id}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          Create trigger
-        </button>
-      </div>
+      <FormActions error={errors.form ?? errors.plan_id} busy={busy} submit="Create trigger" />{' '}
     </FormPanel>
   );
 }

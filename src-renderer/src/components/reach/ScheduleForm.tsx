@@ -3,7 +3,7 @@ import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { CatchUpPolicy, OverlapPolicy } from '../../../../src-shared/schemas/schedule.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
-import { FormPanel } from '../shared/FormPanel.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { FieldErrors } from './field-errors.ts';
 import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
@@ -171,16 +171,7 @@ export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(
           />
         )}
       </div>
-      {(errors.form || errors.plan_id) && (
-        <p className="field-error" role="alert">
-          {errors.form ?? errors.plan_id}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          Add schedule
-        </button>
-      </div>
+      <FormActions error={errors.form ?? errors.plan_id} busy={busy} submit="Add schedule" />{' '}
     </FormPanel>
   );
 }

@@ -5,7 +5,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import type { FieldErrors } from '../reach/field-errors.ts';
 import { fieldErrorsOf } from '../reach/field-errors.ts';
-import { FormPanel } from '../shared/FormPanel.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 
 /** What each event means, in the words the form shows. */
@@ -208,21 +208,13 @@ export function WebhookForm({
           reserveError
         />
       </div>
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {editing ? 'Save webhook' : 'Add webhook'}
-        </button>
+      <FormActions error={errors.form} busy={busy} submit={editing ? 'Save webhook' : 'Add webhook'}>
         {editing && (
           <button type="button" onClick={() => onDone(null)}>
             Cancel
           </button>
         )}
-      </div>
+      </FormActions>{' '}
     </FormPanel>
   );
 }

@@ -6,7 +6,7 @@ import type { FieldErrors } from '../reach/field-errors.ts';
 import { fieldErrorsOf, whenIn } from '../reach/field-errors.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { CopyButton } from '../shared/CopyButton.tsx';
-import { FormPanel } from '../shared/FormPanel.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 
 /**
@@ -171,16 +171,7 @@ function TokenForm({ onCreated }: { onCreated(c: WorkerTokenCreated): void }) {
           reserveError
         />
       </div>
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          Create worker token
-        </button>
-      </div>
+      <FormActions error={errors.form} busy={busy} submit="Create worker token" />{' '}
     </FormPanel>
   );
 }

@@ -35,3 +35,36 @@ export function FormPanel({
     </form>
   );
 }
+
+/**
+ * A form's foot: what went wrong with the form as a whole (not with one field: those show under
+ * their field), then its submit button and any others beside it.
+ */
+export function FormActions({
+  error,
+  busy,
+  submit,
+  children,
+}: {
+  error?: string | undefined;
+  busy: boolean;
+  /** The submit button's words. */
+  submit: string;
+  children?: ReactNode;
+}) {
+  return (
+    <>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {submit}
+        </button>
+        {children}
+      </div>
+    </>
+  );
+}

@@ -3,7 +3,7 @@ import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
-import { FormPanel } from '../shared/FormPanel.tsx';
+import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { MoreFields } from '../shared/MoreFields.tsx';
 import type { WorkspaceDraft, WorkspaceErrors } from './workspace-form.ts';
@@ -72,16 +72,7 @@ export function WorkspaceForm() {
           <span className="field-error">{errors.env}</span>
         </label>
       </MoreFields>
-      {errors.form && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          Add workspace
-        </button>
-      </div>
+      <FormActions error={errors.form} busy={busy} submit="Add workspace" />{' '}
     </FormPanel>
   );
 }
