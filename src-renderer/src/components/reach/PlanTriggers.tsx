@@ -4,9 +4,9 @@ import type { Trigger, TriggerCreated } from '../../../../src-shared/schemas/tri
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
-import { CopyButton } from '../shared/CopyButton.tsx';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
+import { ShownOnce } from '../shared/ShownOnce.tsx';
 import type { FieldErrors } from './field-errors.ts';
 import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
 import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
@@ -115,35 +115,16 @@ export function PlanTriggers({ stored }: { stored: StoredPlan }) {
 /** The one time a trigger's secret is shown: its URL, secret and a curl example, each to copy. */
 function CreatedTrigger({ created, onDone }: { created: TriggerCreated; onDone(): void }) {
   return (
-    <section className="form-panel trigger-created" aria-label={`Trigger ${created.trigger.id} created`}>
-      <h2>Trigger {created.trigger.id} created</h2>
-      <p className="field-warning-strong" role="note">
-        Copy the secret now: it is shown only this once. Baton keeps only a hash of it; a lost secret means a
-        new trigger.
-      </p>
-      <div className="trigger-facts">
-        <label>
-          URL
-          <input type="text" readOnly value={created.url} onFocus={(e) => e.target.select()} />
-        </label>
-        <CopyButton text={() => created.url} what="the URL" />
-        <label>
-          Secret
-          <input type="text" readOnly value={created.secret} onFocus={(e) => e.target.select()} />
-        </label>
-        <CopyButton text={() => created.secret} what="the secret" />
-        <label>
-          curl example
-          <textarea readOnly rows={3} value={created.curl} spellCheck={false} />
-        </label>
-        <CopyButton text={() => created.curl} what="the curl example" />
-      </div>
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          I have copied it
-        </button>
-      </div>
-    </section>
+    <ShownOnce
+      title={`Trigger ${created.trigger.id} created`}
+      warning="Copy the secret now: it is shown only this once. Baton keeps only a hash of it; a lost secret means a new trigger."
+      facts={[
+        { label: 'URL', value: created.url, what: 'the URL' },
+        { label: 'Secret', value: created.secret, what: 'the secret' },
+        { label: 'curl example', value: created.curl, what: 'the curl example', multiline: true },
+      ]}
+      onDone={onDone}
+    />
   );
 }
 

@@ -5,9 +5,9 @@ import { useBaton } from '../../store/index.ts';
 import type { FieldErrors } from '../reach/field-errors.ts';
 import { fieldErrorsOf, whenIn } from '../reach/field-errors.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
-import { CopyButton } from '../shared/CopyButton.tsx';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
+import { ShownOnce } from '../shared/ShownOnce.tsx';
 
 /**
  * Settings → Worker tokens: what `baton worker` on another machine presents instead of the UI's
@@ -110,30 +110,20 @@ export function WorkerTokensPanel() {
 /** The one time a worker token is shown: the token and the `baton worker` command, each to copy. */
 function CreatedToken({ created, onDone }: { created: WorkerTokenCreated; onDone(): void }) {
   return (
-    <section className="form-panel trigger-created" aria-label={`Worker token ${created.token.name} created`}>
-      <h2>Worker token {created.token.name} created</h2>
-      <p className="field-warning-strong" role="note">
-        Copy the token now: it is shown only this once. Baton keeps only a hash of it; a lost token means a
-        new one.
-      </p>
-      <div className="trigger-facts">
-        <label>
-          Token
-          <input type="text" readOnly value={created.secret} onFocus={(e) => e.target.select()} />
-        </label>
-        <CopyButton text={() => created.secret} what="the token" />
-        <label>
-          Command for the worker’s machine
-          <textarea readOnly rows={3} value={created.command} spellCheck={false} />
-        </label>
-        <CopyButton text={() => created.command} what="the command" />
-      </div>
-      <div className="actions">
-        <button type="button" onClick={onDone}>
-          I have copied it
-        </button>
-      </div>
-    </section>
+    <ShownOnce
+      title={`Worker token ${created.token.name} created`}
+      warning="Copy the token now: it is shown only this once. Baton keeps only a hash of it; a lost token means a new one."
+      facts={[
+        { label: 'Token', value: created.secret, what: 'the token' },
+        {
+          label: 'Command for the worker’s machine',
+          value: created.command,
+          what: 'the command',
+          multiline: true,
+        },
+      ]}
+      onDone={onDone}
+    />
   );
 }
 
