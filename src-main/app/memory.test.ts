@@ -60,6 +60,8 @@ describe('memory.search filters', () => {
     }
   }
 
+  // A query's last word matches as a prefix, and entries hold run ids with a random hex base
+  // ("run-b1…" one process in 256): the task id goes first, as a whole word, never last.
   /** Each hit by what it is: `log:<plan>` for a build log, `result:<task>` for a task result. */
   const search = async (filter: Record<string, unknown>): Promise<string[]> => {
     const hits = await call<MemorySearchHit[]>(app!, 'memory.search', filter);
@@ -89,7 +91,7 @@ describe('memory.search filters', () => {
     await history();
     expect(await search({ plan_id: 'p-beta' })).toEqual(['log:p-beta', 'result:b1']);
     expect(await search({ plan_id: 'p-beta', query: 'harvest' })).toEqual(['result:b1']);
-    expect(await search({ plan_id: 'p-alpha', query: 'harvest of b1' })).toEqual([]);
+    expect(await search({ plan_id: 'p-alpha', query: 'b1 harvest' })).toEqual([]);
     expect(await search({ plan_id: 'p-nope' })).toEqual([]);
   });
 
@@ -98,7 +100,7 @@ describe('memory.search filters', () => {
     expect(await search({ project_id: 'proj-a' })).toEqual(['log:p-alpha', 'result:a1']);
     expect(await search({ project_id: 'proj-b' })).toEqual(['log:p-beta', 'result:b1']);
     expect(await search({ project_id: 'proj-b', query: 'harvest' })).toEqual(['result:b1']);
-    expect(await search({ project_id: 'proj-a', query: 'harvest of b1' })).toEqual([]);
+    expect(await search({ project_id: 'proj-a', query: 'b1 harvest' })).toEqual([]);
     expect(await search({ project_id: 'proj-c' })).toEqual([]);
   });
 
@@ -107,7 +109,7 @@ describe('memory.search filters', () => {
     expect(await search({ agent_id: 'ash' })).toEqual(['result:a1', 'result:g1']);
     expect(await search({ agent_id: 'orchestrator' })).toEqual(['log:p-alpha', 'log:p-beta', 'log:p-gamma']);
     expect(await search({ agent_id: 'hal', query: 'harvest' })).toEqual(['result:b1']);
-    expect(await search({ agent_id: 'ash', query: 'harvest of b1' })).toEqual([]);
+    expect(await search({ agent_id: 'ash', query: 'b1 harvest' })).toEqual([]);
   });
 
   it('finds the agents whose id contains part of it, in any case (agent), and takes % and _ literally', async () => {
@@ -179,7 +181,7 @@ describe('memory.search filters', () => {
     expect(await search({ since: T2 })).toEqual(['log:p-beta', 'log:p-gamma', 'result:b1', 'result:g1']);
     expect(await search({ since: BETWEEN })).toEqual(['log:p-gamma', 'result:g1']);
     expect(await search({ since: T2, query: 'harvest' })).toEqual(['result:b1', 'result:g1']);
-    expect(await search({ since: BETWEEN, query: 'harvest of b1' })).toEqual([]);
+    expect(await search({ since: BETWEEN, query: 'b1 harvest' })).toEqual([]);
   });
 
   it('filters up to a time (until, inclusive), alone and with a text query', async () => {
