@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
@@ -16,6 +15,9 @@ import { startCommand } from './commands/start.ts';
 import { workerCommand, workerSetup } from './commands/worker.ts';
 import { workspacesAdd, workspacesList, workspacesPrune, workspacesRemove } from './commands/workspaces.ts';
 import { CliError, packageVersion } from './files.ts';
+
+// Not `import … from 'node:util'`: its ESM face evaluates every export, diff's included.
+const { parseArgs } = process.getBuiltinModule('node:util');
 
 const HELP = `Baton — design and run plans of agent work.
 

@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import type { createMcpHandler } from '@modelcontextprotocol/server';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
 import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import { readJsonBody, refuseBody, securityHeaders } from '../http/respond.ts';
 import { mcpClient } from './mcp-client.ts';
 import type { BatonMcpOptions } from './server.ts';
-import { createBatonMcpServer } from './server.ts';
 
 /** What the browser host serves at `/mcp`, once a request passed its Host, token and Origin checks. */
 export interface McpEndpoint {
@@ -29,12 +28,20 @@ const MAX_MCP_BODY = 64 * 1024 * 1024;
  */
 export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): McpEndpoint {
   const tools = mcpClient(client);
-  // Requests the SDK refuses (a bad JSON-RPC message) are answered to their client; nothing to log.
-  // The attempt a request speaks for reaches the per-request server as its authInfo (the SDK passes it through).
-  const handler = createMcpHandler(
-    ({ authInfo }) => createBatonMcpServer(tools, { ...opts, attempt: attemptOf(authInfo?.extra) }),
-    { onerror: () => {} },
-  );
+  // The MCP server SDK is loaded with the first request to /mcp, not at every start of Baton
+  // (it is a fifth of what `baton serve` would load).
+  let handler: Promise<ReturnType<typeof createMcpHandler>> | null = null;
+  const handlerOf = () =>
+    (handler ??= Promise.all([import('@modelcontextprotocol/server'), import('./server.ts')]).then(
+      ([sdk, server]) =>
+        // Requests the SDK refuses (a bad JSON-RPC message) are answered to their client; nothing to log.
+        // The attempt a request speaks for reaches the per-request server as its authInfo (the SDK passes it through).
+        sdk.createMcpHandler(
+          ({ authInfo }) =>
+            server.createBatonMcpServer(tools, { ...opts, attempt: attemptOf(authInfo?.extra) }),
+          { onerror: () => {} },
+        ),
+    ));
   return {
     async handle(req, res, attempt = null) {
       let parsedBody: unknown;
@@ -55,13 +62,15 @@ export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): M
       const authInfo = attempt
         ? { token: 'attempt-link', clientId: 'baton-attempt', scopes: [], extra: { attempt } }
         : undefined;
-      const response = await handler.fetch(request, {
+      const response = await (await handlerOf()).fetch(request, {
         ...(parsedBody === undefined ? {} : { parsedBody }),
         ...(authInfo ? { authInfo } : {}),
       });
       await send(res, response, gone.signal);
     },
-    close: () => handler.close(),
+    close: async () => {
+      if (handler) await (await handler).close();
+    },
   };
 }
 

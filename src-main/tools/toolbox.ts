@@ -1,6 +1,5 @@
 import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
 import type { SecretResolver } from '../secrets.ts';
-import { openMcpSource } from './mcp-source.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { openWorkspaceTools } from './workspace-tools.ts';
 
@@ -48,6 +47,8 @@ export async function openToolbox(
       open.push(openWorkspaceTools(source, ctx.workspace));
       continue;
     }
+    // The MCP client SDK is loaded with the first MCP source, not at every start of Baton.
+    const { openMcpSource } = await import('./mcp-source.ts');
     const got = await openMcpSource(source, {
       cwd: ctx.workspace,
       secrets: ctx.secrets,

@@ -1,5 +1,4 @@
 import type { BatonApp } from '../../app/create-app.ts';
-import { serveMcpOverStdio } from '../../mcp/stdio.ts';
 import { packageVersion } from '../files.ts';
 
 /**
@@ -11,6 +10,8 @@ export async function mcpCommand(openApp: () => BatonApp, dataDir: string): Prom
   console.log = toStderr;
   console.info = toStderr;
   console.debug = toStderr;
+  // Imported here: the MCP server SDK is loaded by `baton mcp`, not by every other command.
+  const { serveMcpOverStdio } = await import('../../mcp/stdio.ts');
   await serveMcpOverStdio({
     dataDir,
     version: packageVersion(),

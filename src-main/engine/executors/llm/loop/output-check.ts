@@ -1,16 +1,21 @@
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
+import type { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 
-const validator = new AjvJsonSchemaValidator();
+let validator: Promise<AjvJsonSchemaValidator> | null = null;
+/** The validator (ajv, from the MCP client package), loaded at the first check: not at every start of Baton. */
+const validatorOf = (): Promise<AjvJsonSchemaValidator> =>
+  (validator ??= import('@modelcontextprotocol/client/validators/ajv').then(
+    (m) => new m.AjvJsonSchemaValidator(),
+  ));
 
 /**
  * A task's answer against its `output_schema`: the JSON value, or what is wrong with it. The
  * text may be wrapped in a Markdown code fence, or be one inside prose (many models do it even
  * when told not to).
  */
-export function checkOutput(
+export async function checkOutput(
   text: string,
   schema: Record<string, unknown>,
-): { ok: true; value: unknown } | { ok: false; error: string } {
+): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
   const body = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(text)?.[1] ?? text;
   let value: unknown;
   try {
@@ -25,9 +30,10 @@ export function checkOutput(
       return { ok: false, error: `the answer is not JSON (${(err as Error).message})` };
     }
   }
-  let check: ReturnType<ReturnType<typeof validator.getValidator>>;
+  const v = await validatorOf();
+  let check: ReturnType<ReturnType<typeof v.getValidator>>;
   try {
-    check = validator.getValidator(schema as Parameters<typeof validator.getValidator>[0])(value);
+    check = v.getValidator(schema as Parameters<typeof v.getValidator>[0])(value);
   } catch (err) {
     return { ok: false, error: `the task's output_schema cannot be used: ${(err as Error).message}` };
   }

@@ -243,7 +243,7 @@ export async function* runToolLoop(
       }
       // The final answer.
       if (schema) {
-        const checked = checkOutput(a.text, schema);
+        const checked = await checkOutput(a.text, schema);
         if (!checked.ok) {
           if (schemaRetries-- > 0) {
             messages.push({
