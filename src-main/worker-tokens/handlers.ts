@@ -17,13 +17,18 @@ export function workerTokenHandlers(deps: {
 }): TokenHandlers {
   const { tokens } = deps;
   return {
-    'workers.tokens.create': ({ name, server_url }) => {
+    'workers.tokens.create': ({ name, server_url, worker_id }) => {
       const created = tokens.create(
         randomIds.next('wtk'),
         name,
         server_url ?? tokens.serverUrl ?? DEFAULT_SERVER,
+        worker_id,
       );
-      deps.audit({ entity_id: created.token.id, to: 'active', why: `worker token "${name}" created` });
+      deps.audit({
+        entity_id: created.token.id,
+        to: 'active',
+        why: `worker token "${name}" created${worker_id === undefined ? '' : ` for worker ${worker_id}`}`,
+      });
       return created;
     },
     'workers.tokens.list': () => tokens.list(),

@@ -4,9 +4,18 @@ import type { Db } from '../store/db.ts';
 
 /** What a presented token is: a live worker token, one that was revoked, or none of them. */
 export type WorkerTokenVerdict =
-  | { kind: 'worker'; id: string; name: string }
+  | { kind: 'worker'; id: string; name: string; worker_id: string | null }
   | { kind: 'revoked'; id: string; name: string; revoked_at: string }
   | null;
+
+/** Whether a token may act as a worker: it is bound to it (now, if it was not bound yet), or to another. */
+export type WorkerBinding = { ok: true } | { ok: false; bound: string | null };
+
+/** The 403 message for a token used as a worker other than its own (`bound` null: it has none yet). */
+export const boundElsewhere = (name: string, bound: string | null, asked: string): string =>
+  bound === null
+    ? `worker token "${name}" is not bound to a worker yet; worker "${asked}" registers first (POST /api/v1/workers/${asked}/register)`
+    : `worker token "${name}" is bound to worker "${bound}"; it cannot act as worker "${asked}" (make a token for that worker)`;
 
 /** How often a token's `last_used_at` is written: a heartbeat every few seconds needs no write each. */
 const LAST_USED_EVERY_MS = 60_000;
@@ -41,31 +50,49 @@ export class WorkerTokens {
     this.now = now;
     this.stmts = {
       insert: db.prepare(
-        'INSERT INTO worker_tokens (id, name, token_hash, created_at) VALUES (@id, @name, @token_hash, @created_at)',
+        'INSERT INTO worker_tokens (id, name, token_hash, created_at, worker_id) VALUES (@id, @name, @token_hash, @created_at, @worker_id)',
       ),
       all: db.prepare<[], TokenRow>('SELECT * FROM worker_tokens ORDER BY created_at, id'),
       one: db.prepare<[string], TokenRow>('SELECT * FROM worker_tokens WHERE id = ?'),
       byHash: db.prepare<[string], TokenRow>('SELECT * FROM worker_tokens WHERE token_hash = ?'),
       used: db.prepare('UPDATE worker_tokens SET last_used_at = ? WHERE id = ?'),
       revoke: db.prepare('UPDATE worker_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      claim: db.prepare('UPDATE worker_tokens SET worker_id = ? WHERE id = ? AND worker_id IS NULL'),
     };
   }
 
-  /** Stores a new token's hash; the token is in the answer only. */
-  create(id: string, name: string, serverUrl: string): WorkerTokenCreated {
+  /**
+   * Stores a new token's hash; the token is in the answer only. `workerId`: the worker it speaks
+   * for (else the first worker that registers with it claims it).
+   */
+  create(id: string, name: string, serverUrl: string, workerId?: string): WorkerTokenCreated {
     const secret = mintWorkerToken();
     this.stmts.insert.run({
       id,
       name,
       token_hash: hashWorkerToken(secret),
       created_at: this.iso(),
+      worker_id: workerId ?? null,
     });
     const server = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
     return {
       token: shown(this.stmts.one.get(id)!),
       secret,
-      command: `baton worker --server ${server} --token ${secret} --agents agents.json`,
+      command: `baton worker --server ${server} --token ${secret} --agents agents.json${
+        workerId === undefined ? '' : ` --id ${workerId}`
+      }`,
     };
+  }
+
+  /**
+   * Whether token `id` may act as worker `workerId`: its own worker, or (a token not bound yet)
+   * claimed for it now. Claiming is one conditional write, so two workers racing with one
+   * token cannot both have it.
+   */
+  bind(id: string, workerId: string): WorkerBinding {
+    this.stmts.claim.run(workerId, id);
+    const bound = this.stmts.one.get(id)?.worker_id ?? null;
+    return bound === workerId ? { ok: true } : { ok: false, bound };
   }
 
   list(): WorkerToken[] {
@@ -100,7 +127,7 @@ export class WorkerTokens {
         // A busy or full disk costs the note of its last use, never the worker its request.
       }
     }
-    return { kind: 'worker', id: row.id, name: row.name };
+    return { kind: 'worker', id: row.id, name: row.name, worker_id: row.worker_id };
   }
 
   private iso(): string {

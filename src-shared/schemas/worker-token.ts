@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './common.ts';
 
 export const workerTokenInputSchema = z.strictObject({
   /** What the token is for, as people tell tokens apart ("build box in the lab"). */
@@ -12,6 +13,11 @@ export const workerTokenInputSchema = z.strictObject({
     .max(2_000)
     .regex(/^https?:\/\/\S+$/, 'an http or https URL')
     .optional(),
+  /**
+   * The worker (`baton worker --id`) the token speaks for; without it, the first worker that
+   * registers with the token claims it. Either way the token is refused for any other worker.
+   */
+  worker_id: idSchema.optional(),
 });
 export type WorkerTokenInput = z.input<typeof workerTokenInputSchema>;
 
@@ -24,6 +30,8 @@ export interface WorkerToken {
   last_used_at: string | null;
   /** When it was revoked; null: it still opens the worker API. */
   revoked_at: string | null;
+  /** The worker it speaks for (named when made, or claimed by the first worker that registered with it); null: not yet. */
+  worker_id: string | null;
 }
 
 /** What creating a worker token answers, once: the token is not kept and cannot be shown again. */

@@ -198,4 +198,58 @@ describe('worker tokens (baton serve and baton worker, two processes)', () => {
     // The UI token works as before.
     expect((await send('/api/health', UI_TOKEN)).status).toBe(200);
   }, 120_000);
+
+  it('speaks for one worker: claimed by the first registration (or named when made), 403 as any other', async () => {
+    const agent = (id: string) => ({ id, kind: 'echo', skills: ['x'] });
+    const unbound = await rpc<WorkerTokenCreated>('workers.tokens.create', { name: 'lab box' });
+    const named = await rpc<WorkerTokenCreated>('workers.tokens.create', {
+      name: 'build box',
+      worker_id: 'build',
+    });
+    expect(named.token.worker_id).toBe('build');
+    expect(named.command).toContain('--id build');
+    // Before registering, an unbound token acts as no worker.
+    const early = await send('/api/v1/workers/lab/heartbeat', unbound.secret, 'POST', { held: [] });
+    expect(early.status).toBe(403);
+    expect(errorOf(early.body).message).toContain('is not bound to a worker yet');
+    // The first registration claims it for its worker.
+    const reg = await send('/api/v1/workers/lab/register', unbound.secret, 'POST', {
+      agents: [agent('lab-a')],
+    });
+    expect(reg.status).toBe(200);
+    const ok = await send('/api/v1/workers/lab/heartbeat', unbound.secret, 'POST', { held: [] });
+    expect(ok.status).toBe(200);
+    // As another worker id: refused, naming both workers; nothing registered.
+    for (const path of [
+      '/api/v1/workers/thief/register',
+      '/api/v1/workers/build/heartbeat',
+      '/api/v1/workers/build/leave',
+    ]) {
+      const r = await send(path, unbound.secret, 'POST', { agents: [agent('stolen')], held: [] });
+      expect(r.status, path).toBe(403);
+      expect(errorOf(r.body).message, path).toContain('worker token "lab box" is bound to worker "lab"');
+    }
+    const r = await send('/api/v1/workers/lab/register', named.secret, 'POST', { agents: [agent('x-a')] });
+    expect(r.status).toBe(403);
+    expect(errorOf(r.body).message).toContain(
+      'worker token "build box" is bound to worker "build"; it cannot act as worker "lab"',
+    );
+    // The pull routes of another worker's agent are refused too; its own worker's open.
+    expect(
+      (await send('/api/v1/workers/build/register', named.secret, 'POST', { agents: [agent('b-a')] })).status,
+    ).toBe(200);
+    const theirs = await send('/api/v1/agents/lab-a/next-task', named.secret);
+    expect(theirs.status).toBe(403);
+    expect(errorOf(theirs.body).message).toContain('cannot act as worker "lab"');
+    expect((await send('/api/v1/agents/b-a/next-task', named.secret)).status).toBe(200);
+    const ids = (await rpc<{ id: string }[]>('agents.list', {})).map((a) => a.id);
+    expect(ids).not.toContain('stolen');
+    expect(ids).not.toContain('x-a');
+    // Settings lists which worker each token speaks for.
+    const listed = await rpc<WorkerToken[]>('workers.tokens.list', {});
+    expect(listed.map((t) => [t.name, t.worker_id])).toEqual([
+      ['lab box', 'lab'],
+      ['build box', 'build'],
+    ]);
+  }, 60_000);
 });

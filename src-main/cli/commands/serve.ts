@@ -59,7 +59,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       host: opts.host,
       allowedHosts: opts.allowHosts,
       routes: createRestHandler(app.dispatch, {
-        workerAgent: (id) => app.store.agents.get(id)?.worker !== undefined,
+        workerAgent: (id) => app.store.agents.get(id)?.worker,
       }),
       workerTokens: app.workerTokens,
       workerSignal: true,

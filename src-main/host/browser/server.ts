@@ -20,7 +20,7 @@ import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
-import type { WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
+import type { WorkerBinding, WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
@@ -35,6 +35,16 @@ export interface RouteContext {
   body: () => Promise<BodyResult>;
   /** Who asks: the UI token's holder, or a remote worker with a worker token (the worker API only). */
   caller: Caller;
+  /** With a worker token: which token, and the worker it may act as (`bind`). */
+  worker?: WorkerCaller;
+}
+
+/** A request with a worker token: the token, and whether it may act as a given worker. */
+export interface WorkerCaller {
+  token_id: string;
+  name: string;
+  /** Whether the token may act as `workerId`: bound to it, or (`claim`, on registration) claimed for it now. */
+  bind(workerId: string, claim: boolean): WorkerBinding;
 }
 
 /** Who a request with a valid token comes from. */
@@ -86,7 +96,11 @@ export interface BrowserHostOptions {
    * opens the routes of the worker API only (`caller: 'worker'`), and is refused everywhere else
    * with 403. A revoked one is refused with 401 `token_revoked`.
    */
-  workerTokens?: { verify(presented: string | undefined): WorkerTokenVerdict };
+  workerTokens?: {
+    verify(presented: string | undefined): WorkerTokenVerdict;
+    /** Claims an unbound token for the worker (on registration); see WorkerTokens.bind. */
+    bind(tokenId: string, workerId: string): WorkerBinding;
+  };
   /**
    * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
    * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser page.
@@ -147,9 +161,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
         return opts.mcp.handle(req, res, attempt);
       }
-      const caller = admitted(req, res);
-      if (caller === 'worker') return forbidden(res);
-      return caller ? opts.mcp.handle(req, res) : undefined;
+      const who = admitted(req, res);
+      if (who?.caller === 'worker') return forbidden(res);
+      return who ? opts.mcp.handle(req, res) : undefined;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
@@ -167,8 +181,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
    * The API's and /mcp's checks: this launch's token (or a worker token: see `workerTokens`), and
    * an Origin that is Baton's own if any. Null: refused (answered here).
    */
-  function admitted(req: IncomingMessage, res: ServerResponse): Caller | null {
+  function admitted(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): { caller: Caller; worker?: WorkerCaller } | null {
     let caller: Caller = 'ui';
+    let worker: WorkerCaller | undefined;
     if (!authenticate(req, token)) {
       const verdict = opts.workerTokens?.verify(bearer(req)) ?? null;
       if (verdict?.kind === 'revoked') {
@@ -180,12 +198,27 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         return null;
       }
       caller = 'worker';
+      worker = workerCaller(verdict);
     }
     if (!originAllowed(req)) {
       sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
       return null;
     }
-    return caller;
+    return worker ? { caller, worker } : { caller };
+  }
+
+  /** What a live worker token may act as: the worker it is bound to, or (registering) the one that claims it. */
+  function workerCaller(verdict: Extract<WorkerTokenVerdict, { kind: 'worker' }>): WorkerCaller {
+    return {
+      token_id: verdict.id,
+      name: verdict.name,
+      bind: (workerId, claim) => {
+        if (verdict.worker_id !== null)
+          return verdict.worker_id === workerId ? { ok: true } : { ok: false, bound: verdict.worker_id };
+        if (!claim || !opts.workerTokens) return { ok: false, bound: null };
+        return opts.workerTokens.bind(verdict.id, workerId);
+      },
+    };
   }
 
   function forbidden(res: ServerResponse): void {
@@ -193,12 +226,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
-    const caller = admitted(req, res);
-    if (!caller) return;
+    const who = admitted(req, res);
+    if (!who) return;
+    const { caller } = who;
     const body = () => readJsonBody(req, MAX_BODY, { object: true });
     // A worker token opens the worker API's routes only (the REST router knows which they are).
     if (caller === 'worker') {
-      if (opts.routes && (await opts.routes(req, res, { target, body, caller }))) return;
+      if (opts.routes && (await opts.routes(req, res, { target, body, ...who }))) return;
       return forbidden(res);
     }
     const [, , first, method, ...rest] = target.segments;

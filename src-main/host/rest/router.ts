@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatch } from '../../app/dispatch.ts';
 import { createCallClient } from '../../app/memory-transport.ts';
 import { HTTP_STATUS, refuseBody, sendJson } from '../../http/respond.ts';
+import { boundElsewhere } from '../../worker-tokens/worker-tokens.ts';
 import { WORKER_TOKEN_SCOPE } from '../browser/refusals.ts';
 import type { RouteContext } from '../browser/server.ts';
 import { openApiDocument } from './openapi.ts';
@@ -36,10 +37,10 @@ function match(t: Compiled, segments: readonly string[]): Record<string, string>
 
 export interface RestOptions {
   /**
-   * Whether the agent is one a remote worker registered: a worker token opens the pull routes of
-   * those agents only. Without it the agents are listed through the contract.
+   * The remote worker that registered the agent, if one did: a worker token opens the pull
+   * routes of its own worker's agents only. Without it the agents are listed through the contract.
    */
-  workerAgent?: (agentId: string) => boolean;
+  workerAgent?: (agentId: string) => string | undefined;
 }
 
 /**
@@ -53,7 +54,7 @@ export function createRestHandler(dispatch: Dispatch, opts: RestOptions = {}) {
   const workerAgent =
     opts.workerAgent ??
     (async (agentId: string) =>
-      (await client.invoke('agents.list', {})).some((a) => a.id === agentId && a.worker !== undefined));
+      (await client.invoke('agents.list', {})).find((a) => a.id === agentId)?.worker);
   return async (req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<boolean> => {
     const { target } = ctx;
     const forbidden = (message: string) => {
@@ -74,11 +75,24 @@ export function createRestHandler(dispatch: Dispatch, opts: RestOptions = {}) {
     if (ctx.caller === 'worker') {
       const scope = hit?.t.route.worker;
       if (scope === undefined) return forbidden(WORKER_TOKEN_SCOPE);
-      const agentId = hit!.params.agent_id;
-      if (scope === 'agent' && (agentId === undefined || !(await workerAgent(agentId))))
-        return forbidden(
-          `a worker token opens the pull routes of agents a worker registered only; ${agentId} is not one (register it with workers.register first)`,
-        );
+      // The worker the call acts as: the route's, or the one that registered the route's agent.
+      let workerId = hit!.params.worker_id;
+      if (scope === 'agent') {
+        const agentId = hit!.params.agent_id;
+        workerId = agentId === undefined ? undefined : await workerAgent(agentId);
+        if (workerId === undefined)
+          return forbidden(
+            `a worker token opens the pull routes of agents a worker registered only; ${agentId} is not one (register it with workers.register first)`,
+          );
+      }
+      // A worker token speaks for one worker (bound when made, or claimed by registering).
+      if (workerId !== undefined) {
+        const binding = ctx.worker?.bind(workerId, hit!.t.route.path.endsWith('/register')) ?? {
+          ok: false,
+          bound: null,
+        };
+        if (!binding.ok) return forbidden(boundElsewhere(ctx.worker?.name ?? '?', binding.bound, workerId));
+      }
     }
     if (!hit) {
       res.setHeader('Allow', matches.map((m) => m.t.route.method).join(', '));

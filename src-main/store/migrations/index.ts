@@ -11,6 +11,7 @@ import * as m010 from './010_schedule_pending_starts.ts';
 import * as m011 from './011_approval_line_comments.ts';
 import * as m012 from './012_worker_tokens.ts';
 import * as m013 from './013_merge_conflict_approvals.ts';
+import * as m014 from './014_worker_bindings.ts';
 
 export interface Migration {
   version: number;
@@ -33,4 +34,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'approval_line_comments', up: m011.up },
   { version: 12, name: 'worker_tokens', up: m012.up },
   { version: 13, name: 'merge_conflict_approvals', up: m013.up },
+  { version: 14, name: 'worker_bindings', up: m014.up },
 ];
