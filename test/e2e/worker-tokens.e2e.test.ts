@@ -53,7 +53,15 @@ describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
     // The worker reaches Baton where this page does.
     expect(command).toBe(`baton worker --server ${base.href} --token ${token} --agents agents.json`);
 
-    // The token opens the worker API, and only it; the page's own token goes on working.
+    // The token opens the worker API, and only it; the page's own token goes on working. The
+    // first registration binds it to its worker; before that it acts as no worker.
+    expect((await heartbeat(token)).status).toBe(403);
+    const registered = await fetch(new URL('/api/v1/workers/e2e-worker/register', base), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ agents: [{ id: 'e2e-echo', kind: 'echo', skills: ['e2e'] }] }),
+    });
+    expect(registered.status).toBe(200);
     expect((await heartbeat(token)).status).toBe(200);
     const rpc = await fetch(new URL('/api/rpc/runs.list', base), {
       method: 'POST',
@@ -72,7 +80,9 @@ describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
     // Its last use shows once the list is read again (the heartbeat above).
     await page.getByRole('tab', { name: 'Webhooks' }).click();
     await page.getByRole('tab', { name: 'Worker tokens' }).click();
-    await expect.poll(() => row.getByRole('cell').nth(1).textContent()).not.toBe('never');
+    await expect.poll(() => row.getByRole('cell').nth(2).textContent()).not.toBe('never');
+    // The worker the token speaks for, since it registered.
+    expect(await row.getByRole('cell').nth(0).textContent()).toBe('e2e-worker');
 
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

@@ -13,7 +13,7 @@ import { ShownOnce } from '../shared/ShownOnce.tsx';
  * Settings → Worker tokens: what `baton worker` on another machine presents instead of the UI's
  * token. A worker token opens the worker API only (pulling tasks, leases, progress, completions);
  * made here, it is shown once with the command to copy; revoked, its worker stops at its next
- * request.
+ * request. Each token speaks for one worker id (named here, or claimed by its first registration).
  */
 export function WorkerTokensPanel() {
   const fail = useBaton((s) => s.fail);
@@ -59,6 +59,7 @@ export function WorkerTokensPanel() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Worker</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
               <th scope="col">
@@ -73,6 +74,13 @@ export function WorkerTokensPanel() {
                   <div>{t.name}</div>
                   <code className="muted small path">{t.id}</code>
                 </th>
+                <td className="small">
+                  {t.worker_id ? (
+                    <code>{t.worker_id}</code>
+                  ) : (
+                    <span className="muted">the first worker that registers with it</span>
+                  )}
+                </td>
                 <td className="small">{whenIn(t.created_at)}</td>
                 <td className="small">
                   {t.last_used_at ? whenIn(t.last_used_at) : <span className="muted">never</span>}
@@ -129,6 +137,7 @@ function CreatedToken({ created, onDone }: { created: WorkerTokenCreated; onDone
 
 function TokenForm({ onCreated }: { onCreated(c: WorkerTokenCreated): void }) {
   const [name, setName] = useState('');
+  const [workerId, setWorkerId] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const submit = async () => {
@@ -138,10 +147,12 @@ function TokenForm({ onCreated }: { onCreated(c: WorkerTokenCreated): void }) {
       // In browser mode the worker reaches Baton where this page does; the desktop app lets Baton say.
       const c = await api.createWorkerToken({
         name: name.trim(),
+        ...(workerId.trim() ? { worker_id: workerId.trim() } : {}),
         ...(window.baton ? {} : { server_url: `${location.origin}/` }),
       });
       setErrors({});
       setName('');
+      setWorkerId('');
       onCreated(c);
     } catch (err) {
       setErrors(fieldErrorsOf(err));
@@ -160,7 +171,19 @@ function TokenForm({ onCreated }: { onCreated(c: WorkerTokenCreated): void }) {
           placeholder="e.g. build box in the lab"
           reserveError
         />
+        <InputField
+          label="Worker id (optional)"
+          value={workerId}
+          onChange={setWorkerId}
+          error={errors.worker_id}
+          placeholder="empty: the first worker that registers with it"
+          reserveError
+        />
       </div>
+      <p className="muted small">
+        A token speaks for one worker (<code>baton worker --id</code>): the one named here, else the first
+        that registers with it. As any other worker it is refused.
+      </p>
       <FormActions error={errors.form} busy={busy} submit="Create worker token" />{' '}
     </FormPanel>
   );
