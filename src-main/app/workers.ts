@@ -5,6 +5,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../src-shared/schemas/agent.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
+import { WorkerWorkspaces } from './worker-workspaces.ts';
 
 /**
  * Remote workers (issue 18) over the engine's worker leases: a worker registers its agents as
@@ -20,7 +21,7 @@ export function workerHandlers({
 }: AppContext): Omit<WorkerHandlers, `workers.tokens.${string}`> {
   const leases = engine.workers;
   return {
-    'workers.register': ({ worker_id, agents }) => {
+    'workers.register': ({ worker_id, agents, workspaces }) => {
       const parsed: Agent[] = [];
       const issues: ValidationIssue[] = [];
       agents.forEach((raw, i) => {
@@ -53,7 +54,10 @@ export function workerHandlers({
           throw new AppError('conflict', `Agent ${a.id} belongs to worker ${known.worker}, which is running`);
       }
       leases.heard(worker_id);
-      const saved = store.tx(() => parsed.map((a) => store.agents.save(a, now())));
+      const saved = store.tx(() => {
+        new WorkerWorkspaces(store.db).set(worker_id, workspaces ?? []);
+        return parsed.map((a) => store.agents.save(a, now()));
+      });
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);
       return { agents: saved, lease_ms: leases.leaseMs };

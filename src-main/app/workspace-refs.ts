@@ -1,5 +1,6 @@
 import { needsWorkspace } from '../engine/coding-context.ts';
 import type { Store } from '../store/store.ts';
+import { WorkerWorkspaces } from './worker-workspaces.ts';
 
 /** A problem with the workspaces a plan names, at its field's path. */
 export interface WorkspaceIssue {
@@ -22,15 +23,18 @@ export function workspaceIssues(store: Store, plan: unknown): WorkspaceIssue[] {
   if (!isRecord(plan)) return [];
   const issues: WorkspaceIssue[] = [];
   const known = new Map<string, boolean>();
+  let workers: WorkerWorkspaces | undefined;
   const registered = (id: string) => {
     const seen = known.get(id);
     if (seen !== undefined) return seen;
-    const found = store.workspaces.get(id) !== undefined;
+    // Registered here, or a remote worker's (its repository stays on the worker: worker-workspaces.ts).
+    workers ??= new WorkerWorkspaces(store.db);
+    const found = store.workspaces.get(id) !== undefined || workers.has(id);
     known.set(id, found);
     return found;
   };
   const unknown = (id: string) =>
-    `unknown workspace "${id}": register the repository first (baton workspaces add, or the Workspaces screen)`;
+    `unknown workspace "${id}": register the repository first (baton workspaces add, or the Workspaces screen), or run a worker that has it (baton worker --workspaces)`;
   const planWorkspace = str(plan.workspace);
   if (planWorkspace !== undefined && !registered(planWorkspace))
     issues.push({ path: ['workspace'], message: unknown(planWorkspace) });

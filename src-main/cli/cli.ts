@@ -38,10 +38,12 @@ Usage:
   baton workspaces list [--json]
   baton workspaces remove <id>                   forget it (the repository and branches stay)
   baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind
-  baton worker --server URL --token T --agents agents.json [--id W] [--poll-ms N] [--data-dir D]
+  baton worker --server URL --token T --agents agents.json [--workspaces workspaces.json] [--id W]
+               [--poll-ms N] [--data-dir D]
                                                  run this machine's agents for a Baton server: they
                                                  pull their tasks (leased, heartbeated); Ctrl+C gives
-                                                 held tasks back and exits 0
+                                                 held tasks back and exits 0. Coding agents work in
+                                                 the repositories --workspaces names (ids plans use)
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
   baton show <run> [--json] [--data-dir D]       a run and each of its tasks
   baton approvals [--json] [--data-dir D]        what waits for a decision
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       token: { type: 'string' },
       'poll-ms': { type: 'string' },
       agents: { type: 'string' },
+      workspaces: { type: 'string' },
       comment: { type: 'string' },
       plan: { type: 'string' },
       as: { type: 'string' },
@@ -221,6 +224,7 @@ async function main(argv: string[]): Promise<number> {
             server: values.server,
             token: values.token,
             agents: values.agents,
+            workspaces: values.workspaces,
             id: values.id,
             pollMs: values['poll-ms'],
             dataDir: values['data-dir'],

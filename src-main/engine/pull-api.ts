@@ -1,4 +1,8 @@
-import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
+import type {
+  ChangesRequested,
+  PreparedContext,
+  PulledTask,
+} from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { PRIORITIES } from '../../src-shared/schemas/plan.ts';
@@ -204,18 +208,29 @@ export class PullApi {
     return this.contextOf(run, task, agent);
   }
 
-  /** What `agent` is given to work on the task (`prepareContext`). */
-  private contextOf(run: ActiveRun, task: TaskRun, agent: Agent): PreparedContext {
-    return prepareContext(
-      run.id,
-      run.plan,
-      run.specs.get(task.task_id)!,
-      task,
-      agent,
-      run.tasks,
-      run.specs,
-      run.dependents,
-    );
+  /**
+   * What `agent` is given to work on the task (`prepareContext`); a coding agent is told the
+   * task's workspace, and (`resume`) a remote worker's that a reviewer asked for changes.
+   */
+  private contextOf(run: ActiveRun, task: TaskRun, agent: Agent, resume?: ChangesRequested): PreparedContext {
+    const spec = run.specs.get(task.task_id)!;
+    const ctx = prepareContext(run.id, run.plan, spec, task, agent, run.tasks, run.specs, run.dependents);
+    if (agent.kind !== 'coding') return ctx;
+    const workspace = spec.workspace ?? run.plan.workspace;
+    return { ...ctx, ...(workspace ? { workspace } : {}), ...(resume ? { resume } : {}) };
+  }
+
+  /**
+   * A remote worker's coding agent takes a task a reviewer asked changes of: the request goes to
+   * the worker with the context (the app's own attempts take it in `codingContextOf`).
+   */
+  private takeChangesRequest(run: ActiveRun, taskId: string, agent: Agent): ChangesRequested | undefined {
+    if (agent.kind !== 'coding' || agent.worker === undefined) return undefined;
+    const asked = run.resumeNext.get(taskId);
+    if (asked?.reason !== 'changes_requested') return undefined;
+    run.resumeNext.delete(taskId);
+    const { comment, line_comments } = asked;
+    return { reason: 'changes_requested', comment, line_comments };
   }
 
   /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
@@ -260,7 +275,10 @@ export class PullApi {
       this.holds.holdPulled(run, task);
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
-    return { status: 'in_progress', context: this.contextOf(run, task, agent) };
+    return {
+      status: 'in_progress',
+      context: this.contextOf(run, task, agent, this.takeChangesRequest(run, taskId, agent)),
+    };
   }
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {

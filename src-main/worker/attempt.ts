@@ -5,6 +5,7 @@ import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent, TaskContext } from '../engine/executor.ts';
 import type { SecretResolver } from '../secrets.ts';
+import type { WorkerWorktrees } from './coding.ts';
 import type { Retrier } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { Refused, seg } from './server-link.ts';
@@ -30,6 +31,8 @@ export interface AttemptDeps {
   secrets: SecretResolver;
   /** Where this worker's attempts get their folders (removed once each attempt ended). */
   folders: TaskFolders;
+  /** Coding agents' workspaces, worktrees and sessions on this machine. */
+  worktrees: WorkerWorktrees;
   retry: Retrier;
   say: (line: string) => void;
 }
@@ -121,6 +124,12 @@ export class WorkerAttempt {
       } catch (err) {
         throw new Error(`cannot create the workspace ${dir}: ${(err as Error).message}`);
       }
+      if (deps.agent.kind === 'coding') {
+        // The task's worktree and session on this machine (coding.ts), or why it cannot run here.
+        const coding = deps.worktrees.context(ctx, deps.agent);
+        if ('error' in coding) throw new Error(coding.error);
+        taskCtx.coding = coding;
+      }
       for await (const ev of deps.executor.start(taskCtx, this.ac.signal)) {
         if (ev.type === 'result') final = { ok: true, output: ev.output };
         else if (ev.type === 'error') final = { ok: false, error: ev.message };
@@ -155,8 +164,17 @@ export class WorkerAttempt {
 
   /** Something the agent reported, for the next report. */
   private note(ev: Exclude<ExecutorEvent, { type: 'result' | 'error' | 'artifact' }>): void {
-    // A coding agent's session is this machine's business (worktrees are not served from here).
-    if (ev.type === 'session') return;
+    // A coding task's session (its worktree's folder, the CLI's home and session id) stays on
+    // this machine, for the task's next attempt here; the server learns the branch, commits and
+    // session id from the result (coding.ts).
+    if (ev.type === 'session') {
+      try {
+        this.deps.worktrees.noteSession(this.ctx, this.deps.agent.id, ev.session);
+      } catch (err) {
+        this.deps.say(`${this.name()}: cannot keep its session: ${(err as Error).message}`);
+      }
+      return;
+    }
     this.pending.push(ev);
     if (this.pending.length > MAX_PENDING) {
       const over = this.pending.length - MAX_PENDING;

@@ -1,10 +1,12 @@
 import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { DroppedAttempt } from '../../src-shared/contract/domains/workers.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { isExecutingKind } from '../engine/executor.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { WorkerAttempt } from './attempt.ts';
+import { WorkerWorktrees } from './coding.ts';
 import { backoffMs, describe, Retrier, sleep } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { Refused, seg, watchRevocation } from './server-link.ts';
@@ -23,8 +25,10 @@ export interface WorkerOptions {
   agents: Agent[];
   executors: Partial<ExecutorRegistry>;
   secrets: SecretResolver;
-  /** The worker's data dir: attempts get their folders under `tasks/` (task-folders.ts). */
+  /** The worker's data dir: attempts get their folders under `tasks/` (task-folders.ts), coding tasks their worktrees under `worktrees/` (coding.ts). */
   workDir: string;
+  /** The repositories of this machine its coding agents work in, by the id plans name (`--workspaces`). */
+  workspaces?: ReadonlyMap<string, Workspace>;
   /** How long to wait before looking again when a look (a long-poll) found no work. */
   pollMs: number;
   /** The server's "work available" WebSocket: while heard, looks follow it instead of long-polling. */
@@ -53,11 +57,13 @@ export class Worker {
   private folders: TaskFolders | null = null;
   /** Why the worker cannot go on (its token was revoked): `run` rejects with it. */
   private failure: string | null = null;
+  private readonly worktrees: WorkerWorktrees;
 
   constructor(opts: WorkerOptions) {
     // Every call goes through the watched link: whichever call first hears of a revoked token stops the worker.
     this.opts = { ...opts, link: watchRevocation(opts.link, (err) => this.revoked(err)) };
     this.retry = new Retrier(this.stopping.signal, opts.say);
+    this.worktrees = new WorkerWorktrees(opts.workDir, opts.id, opts.workspaces ?? new Map());
   }
 
   /**
@@ -116,6 +122,7 @@ export class Worker {
           `/api/v1/workers/${seg(id)}/register`,
           {
             agents: agents.map(({ worker: _, ...a }) => a),
+            workspaces: [...this.worktrees.workspaces.keys()],
           },
         );
         this.leaseMs = answer.lease_ms;
@@ -266,6 +273,7 @@ export class Worker {
         agent,
         secrets: opts.secrets,
         folders,
+        worktrees: this.worktrees,
         retry: this.retry,
         say: opts.say,
       },

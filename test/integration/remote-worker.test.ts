@@ -321,7 +321,7 @@ describe('baton worker', () => {
     expect(baton(['--server', host.url, '--agents', agentsFile]).stderr).toContain('--token is required');
     expect(baton(['--server', host.url, '--token', TOKEN]).stderr).toContain('--agents is required');
     expect(baton(['--server', host.url, '--token', TOKEN, '--agents', agentsFile]).stderr).toContain(
-      `--agents ${agentsFile}: [0].kind: a worker runs echo, command, http, llm agents, not human`,
+      `--agents ${agentsFile}: [0].kind: a worker runs echo, command, http, llm, coding agents, not human`,
     );
     expect(
       baton(['--server', host.url, '--token', TOKEN, '--agents', join(dir, 'none.json')]).stderr,

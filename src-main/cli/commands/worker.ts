@@ -5,6 +5,7 @@ import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
+import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../engine/executors/index.ts';
 import { watchEveryTree } from '../../processes/process-tree.ts';
 import { createSecretResolver } from '../../secrets.ts';
@@ -12,15 +13,17 @@ import { parentWatch } from '../../tools/parent-watch.ts';
 import { linkTo } from '../../worker/server-link.ts';
 import { WorkSignal } from '../../worker/work-signal.ts';
 import { Worker } from '../../worker/worker.ts';
+import { readWorkspaces } from '../../worker/workspaces-file.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
-/** The kinds a worker runs (the app's executors); coding agents need workspaces a worker does not serve yet. */
-const WORKER_KINDS: readonly Agent['kind'][] = ['echo', 'command', 'http', 'llm'];
+/** The kinds a worker runs (the app's executors); coding agents work in the repositories `--workspaces` names. */
+const WORKER_KINDS: readonly Agent['kind'][] = ['echo', 'command', 'http', 'llm', 'coding'];
 
 export interface WorkerFlags {
   server: string | undefined;
   token: string | undefined;
   agents: string | undefined;
+  workspaces?: string | undefined;
   id: string | undefined;
   pollMs: string | undefined;
   dataDir: string | undefined;
@@ -30,6 +33,8 @@ export interface WorkerSetup {
   server: URL;
   token: string;
   agents: Agent[];
+  /** The `--workspaces` file and what it holds (checked as the worker starts: it reads the repositories). */
+  workspaces: { file: string; raw: unknown } | null;
   id: string;
   pollMs: number;
   workDir: string;
@@ -70,7 +75,14 @@ export function workerSetup(flags: WorkerFlags, env: NodeJS.ProcessEnv = process
       throw new CliError(
         `--agents ${flags.agents}: [${i}].kind: a worker runs ${WORKER_KINDS.join(', ')} agents, not ${a.kind}`,
       );
+    if (a.kind === 'coding' && !flags.workspaces)
+      throw new CliError(
+        `--agents ${flags.agents}: [${i}] is a coding agent: name this machine's repositories it works in with --workspaces workspaces.json`,
+      );
   });
+  const workspaces = flags.workspaces
+    ? { file: flags.workspaces, raw: readJsonFile(flags.workspaces, 'workspaces file') }
+    : null;
   const id = flags.id ?? `worker-${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}`;
   const checked = idSchema.safeParse(id);
   if (!checked.success) throw new CliError(`--id "${id}": ${checked.error.issues[0]!.message}`);
@@ -83,7 +95,7 @@ export function workerSetup(flags: WorkerFlags, env: NodeJS.ProcessEnv = process
       );
   }
   const workDir = flags.dataDir ?? join(tmpdir(), `baton-worker-${id}`);
-  return { server, token, agents, id, pollMs, workDir };
+  return { server, token, agents, workspaces, id, pollMs, workDir };
 }
 
 /**
@@ -97,6 +109,14 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
   } catch (err) {
     throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
   }
+  let workspaces: Map<string, Workspace> = new Map();
+  if (setup.workspaces) {
+    try {
+      workspaces = await readWorkspaces(setup.workspaces.file, setup.workspaces.raw);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+  }
   // The agents' programs die with this process, however it ends (SIGKILL too): a small watcher
   // process holds a pipe from it and stops every tree still running when the pipe closes.
   watchEveryTree(parentWatch);
@@ -107,6 +127,7 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
     executors: createExecutors({ version: packageVersion() }),
     secrets: createSecretResolver(),
     workDir: setup.workDir,
+    workspaces,
     pollMs: setup.pollMs,
     signal: new WorkSignal(setup.server, setup.token, say),
     say,
@@ -114,7 +135,13 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
   const stop = () => worker.stop();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  say(`serving ${setup.server.origin}${setup.server.pathname} as ${setup.id}; attempts in ${setup.workDir}`);
+  say(
+    `serving ${setup.server.origin}${setup.server.pathname} as ${setup.id}; attempts in ${setup.workDir}${
+      workspaces.size > 0
+        ? `; workspaces ${[...workspaces.values()].map((w) => `${w.id} (${w.path})`).join(', ')}`
+        : ''
+    }`,
+  );
   try {
     await worker.run();
   } catch (err) {

@@ -97,6 +97,17 @@ export interface PulledTask {
   ready_since: string | null;
 }
 
+/**
+ * A reviewer asked for changes to the diff of the task's attempt before: the coding agent's next
+ * attempt goes on with that attempt's session and worktree, told the request. Only a remote
+ * worker's coding agent is handed it (the app's own attempts take it from the engine).
+ */
+export interface ChangesRequested {
+  reason: 'changes_requested';
+  comment: string;
+  line_comments: { path: string; line: number; side?: 'old' | 'new'; body: string }[];
+}
+
 /** Seed 004 prepareTaskContext. */
 export interface PreparedContext {
   run: { id: string; plan_id: string; project_id: string | null };
@@ -111,6 +122,10 @@ export interface PreparedContext {
     description: string;
     relation: 'sibling' | 'dependent';
   }[];
+  /** The workspace the task works in (its own, else the plan's), for a coding agent; absent: none. */
+  workspace?: string;
+  /** For a worker's coding agent: a reviewer asked for changes, so this attempt resumes the one before. */
+  resume?: ChangesRequested;
 }
 
 export type WorkHandlers = HandlersOf<typeof workMethods>;

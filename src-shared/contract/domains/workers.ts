@@ -53,6 +53,12 @@ export const workerMethods = {
     workerRef.extend({
       /** Agent configurations as the worker's agents file has them (validated as agents). */
       agents: z.array(z.unknown()).min(1, 'a worker registers at least one agent').max(1_000),
+      /**
+       * The workspaces the worker has (its `--workspaces` file), by id: the repositories stay on
+       * the worker, but plans on the server may name these ids for its coding agents. Replaces
+       * what the worker said before; absent: none.
+       */
+      workspaces: z.array(idSchema).max(1_000).optional(),
     }),
   ).returns<{ agents: Agent[]; lease_ms: number }>(),
   /** The worker is alive and holds these attempts: their leases are renewed; the others it must drop. */
