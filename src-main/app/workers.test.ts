@@ -173,4 +173,37 @@ describe('workers', () => {
     expect(tooLong).toMatchObject({ code: 'invalid_input' });
     expect(tooLong.message).toContain('wait_s');
   });
+
+  it("knows a worker's workspaces by id only: a plan may name them once it registered, for its coding agents", async () => {
+    app = createApp({ dataDir: ':memory:', clock: { now: () => now }, workerLeaseMs: LEASE, log: () => {} });
+    const plan = {
+      plan_id: 'code',
+      workspace: 'app',
+      tasks: [{ ...task('t'), agent: 'coder' }],
+    };
+    const before = await rejection(call(app, 'plans.import', { plan }));
+    expect(before.message).toContain('unknown workspace "app"');
+    await call(app, 'workers.register', {
+      worker_id: 'w1',
+      agents: [{ id: 'coder', kind: 'coding', cli: 'claude', skills: ['x'] }],
+      workspaces: ['app'],
+    });
+    await call(app, 'plans.import', { plan });
+    const { run_id } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'code' });
+    // The coding task waits for the worker, with the workspace named in what it is handed.
+    const pulled = await call<{ context: { workspace?: string } }>(app, 'work.execute', {
+      agent_id: 'coder',
+      run_id,
+      task_id: 't',
+    });
+    expect(pulled.context.workspace).toBe('app');
+    // Registering again without it: the server forgets it (nothing of the repository was ever here).
+    await call(app, 'workers.register', {
+      worker_id: 'w1',
+      agents: [{ id: 'coder', kind: 'coding', cli: 'claude', skills: ['x'] }],
+    });
+    expect(
+      (await rejection(call(app, 'plans.import', { plan: { ...plan, plan_id: 'again' } }))).message,
+    ).toContain('unknown workspace "app"');
+  });
 });
