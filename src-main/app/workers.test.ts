@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerView } from '../../src-shared/contract/domains/workers.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
-import { call, task } from '../../test/kit/engine-kit.ts';
+import { call, eventually, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
 
@@ -205,5 +209,92 @@ describe('workers', () => {
     expect(
       (await rejection(call(app, 'plans.import', { plan: { ...plan, plan_id: 'again' } }))).message,
     ).toContain('unknown workspace "app"');
+  });
+
+  it("hands a worker's coding agent the reviewer's request for changes with the task, after a restart too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-workers-review-'));
+    try {
+      const open = async () => {
+        app = createApp({ dataDir: dir, workerLeaseMs: LEASE, log: () => {} });
+        await call(app, 'workers.register', {
+          worker_id: 'w1',
+          agents: [{ id: 'coder', kind: 'coding', cli: 'claude', skills: ['x'] }],
+          workspaces: ['app'],
+        });
+      };
+      await open();
+      await call(app, 'plans.import', {
+        plan: { plan_id: 'code', workspace: 'app', tasks: [task('t', { review: 'diff' })] },
+      });
+      const { run_id } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'code' });
+      const ref = { agent_id: 'coder', run_id, task_id: 't' };
+      /** The worker takes the task and hands in a coding result; the review it then waits in. */
+      const attempt = async (n: number, seen?: ApprovalView) => {
+        type Taken = { status: string; context?: { attempt: number; resume?: unknown } };
+        let taken: Taken | undefined;
+        await eventually(
+          async () => {
+            taken = await call<Taken>(app, 'work.execute', ref).catch(() => undefined);
+            return taken?.status === 'in_progress';
+          },
+          5_000,
+          `attempt ${n} taken`,
+        );
+        expect(taken!.context!.attempt).toBe(n);
+        const output = {
+          workspace_id: 'app',
+          branch: `baton/${run_id}/t`,
+          commit: `c${n}`,
+          start_commit: 'c0',
+          files: [{ path: 'a.txt', status: 'added', additions: n, deletions: 0 }],
+          additions: n,
+          deletions: 0,
+          summary: `attempt ${n}`,
+          session_id: 'sess-1',
+          diff_artifact: null,
+        };
+        await call(app, 'work.complete', { ...ref, status: 'completed', attempt: n, output });
+        let review: ApprovalView | undefined;
+        await eventually(
+          async () => {
+            const list = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+            review = list.find((a) => a.kind === 'diff_review' && a.id !== seen?.id);
+            return review !== undefined;
+          },
+          5_000,
+          `review ${n}`,
+        );
+        return { resume: taken!.context!.resume, review: review! };
+      };
+      const first = await attempt(1);
+      expect(first.resume).toBeUndefined();
+      await call(app, 'approvals.decide', {
+        approval_id: first.review.id,
+        decision: 'request_changes',
+        actor: 'ana',
+        comment: 'add tests',
+        line_comments: [{ path: 'a.txt', line: 1, body: 'say why' }],
+      });
+      const second = await attempt(2, first.review);
+      expect(second.resume).toEqual({
+        reason: 'changes_requested',
+        comment: 'add tests',
+        line_comments: [{ path: 'a.txt', line: 1, body: 'say why' }],
+      });
+      await call(app, 'approvals.decide', {
+        approval_id: second.review.id,
+        decision: 'request_changes',
+        actor: 'ana',
+        comment: 'and docs',
+      });
+      // The server restarts before the worker takes the task again: the request is read back.
+      await app.close();
+      await open();
+      const third = await attempt(3, second.review);
+      expect(third.resume).toEqual({ reason: 'changes_requested', comment: 'and docs', line_comments: [] });
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -224,13 +224,27 @@ export class PullApi {
    * A remote worker's coding agent takes a task a reviewer asked changes of: the request goes to
    * the worker with the context (the app's own attempts take it in `codingContextOf`).
    */
-  private takeChangesRequest(run: ActiveRun, taskId: string, agent: Agent): ChangesRequested | undefined {
+  private takeChangesRequest(run: ActiveRun, task: TaskRun, agent: Agent): ChangesRequested | undefined {
     if (agent.kind !== 'coding' || agent.worker === undefined) return undefined;
-    const asked = run.resumeNext.get(taskId);
-    if (asked?.reason !== 'changes_requested') return undefined;
-    run.resumeNext.delete(taskId);
-    const { comment, line_comments } = asked;
-    return { reason: 'changes_requested', comment, line_comments };
+    const asked = run.resumeNext.get(task.task_id);
+    if (asked?.reason === 'changes_requested') {
+      run.resumeNext.delete(task.task_id);
+      const { comment, line_comments } = asked;
+      return { reason: 'changes_requested', comment, line_comments };
+    }
+    // A restart lost `resumeNext`: the request is read back from the approval, as `codingContextOf` does.
+    const store = this.rt.store;
+    const before = store.execution.attempts(run.id, task.task_id).find((a) => a.attempt === task.attempt - 1);
+    if (before?.outcome !== 'done') return undefined;
+    const review = store.approvals
+      .forTask(run.id, task.task_id)
+      .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
+    if (review?.status !== 'changes_requested') return undefined;
+    return {
+      reason: 'changes_requested',
+      comment: review.comment ?? '',
+      line_comments: store.approvals.lineComments(review.id),
+    };
   }
 
   /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
@@ -277,7 +291,7 @@ export class PullApi {
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     return {
       status: 'in_progress',
-      context: this.contextOf(run, task, agent, this.takeChangesRequest(run, taskId, agent)),
+      context: this.contextOf(run, task, agent, this.takeChangesRequest(run, task, agent)),
     };
   }
 
