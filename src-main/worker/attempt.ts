@@ -153,9 +153,20 @@ export class WorkerAttempt {
       ...(handed.length > 0 ? { files: handed } : {}),
     };
     const path = `/api/v1/agents/${seg(deps.agent.id)}/tasks/${seg(ctx.run.id)}/${seg(ctx.task.task_id)}/complete`;
-    const sent = await deps.retry.until(`completing ${this.name()}`, () => deps.link.post(path, body), {
-      stopped: () => this.stopped !== null,
-    });
+    // The server's answer says what became of the task (done, or waiting for a review).
+    const got: { task?: { status?: string } } = {};
+    const sent = await deps.retry.until(
+      `completing ${this.name()}`,
+      async () => {
+        Object.assign(got, await deps.link.post<{ task?: { status?: string } }>(path, body));
+      },
+      { stopped: () => this.stopped !== null },
+    );
+    // A coding task the server took as done (no review waits on it) needs its worktree no more,
+    // as in the app: it goes, its branch stays (dependents start from it).
+    const coding = taskCtx.coding;
+    if (sent === 'ok' && coding && got.task?.status === 'done')
+      await deps.worktrees.release(ctx, coding, deps.say);
     if (sent === 'refused') this.stop('drop', 'the server refused its completion');
     if (sent === 'ok')
       deps.say(`${final.ok ? 'done' : 'failed'}: ${this.name()}${final.ok ? '' : ` (${final.error})`}`);

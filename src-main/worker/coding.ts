@@ -6,6 +6,7 @@ import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.
 import { needsWorkspace, taskBranch } from '../engine/coding-context.ts';
 import { codingMarker } from '../engine/coding-sessions.ts';
 import type { CodingContext, ResumeRequest, SessionNote } from '../engine/executor.ts';
+import { removeWorktree } from '../workspaces/index.ts';
 import { seg } from './server-link.ts';
 
 /** A worker has no record of what a resumed CLI session spent before (the server keeps the steps). */
@@ -83,7 +84,6 @@ export class WorkerWorktrees {
 
   /** The executor told the task's session (its worktree, then its CLI's session id): kept for the next attempt. */
   noteSession(ctx: PreparedContext, agentId: string, note: SessionNote): void {
-    const dir = this.taskDir(ctx.run.id, ctx.task.task_id);
     const session: TaskSession = {
       run_id: ctx.run.id,
       task_id: ctx.task.task_id,
@@ -93,11 +93,32 @@ export class WorkerWorktrees {
       state: 'active',
       updated_at: new Date().toISOString(),
     };
+    this.write(session);
+  }
+
+  private write(session: TaskSession): void {
+    const dir = this.taskDir(session.run_id, session.task_id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Written whole, then renamed: a worker killed mid-write leaves the session before, never half of one.
     const file = join(dir, 'session.json');
     writeFileSync(`${file}.tmp`, JSON.stringify(session, null, 2), { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
+  }
+
+  /**
+   * The task is done: its worktree is removed (the branch stays), its session marked so. A
+   * failure is said: the worktree stays, nothing else depends on it.
+   */
+  async release(ctx: PreparedContext, coding: CodingContext, say: (line: string) => void): Promise<void> {
+    try {
+      await removeWorktree({ repo: coding.workspace.path, dir: coding.dir });
+      const session = this.session(ctx.run.id, ctx.task.task_id);
+      if (session) this.write({ ...session, state: 'removed', updated_at: new Date().toISOString() });
+    } catch (err) {
+      say(
+        `task ${ctx.task.task_id} (run ${ctx.run.id}): could not remove its worktree ${coding.dir}: ${(err as Error).message}`,
+      );
+    }
   }
 
   /** The task's session on this worker, if an attempt of it worked here. */

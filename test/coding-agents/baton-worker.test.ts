@@ -38,6 +38,8 @@ import type { CliName } from './clis.ts';
 // cheapest to start, unless BATON_CLIS names another.
 const cli = ((process.env.BATON_CLIS?.split(',')[0] as CliName | undefined) ?? 'claude') satisfies CliName;
 const TASK = `${cli}-remote`;
+/** Depends on TASK: starts from its branch on the worker; done without a review, its worktree goes. */
+const AFTER = `${cli}-after`;
 const WORKER = 'coder-box';
 const COMMENT = 'Please also add a fix.txt that says fixed.';
 
@@ -56,8 +58,8 @@ let detail: RunDetail;
 let workerExit: number | null;
 let leftRunning: number[];
 
-const asks = (req: { tools: string[]; texts: string[] }) =>
-  req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${TASK}:`));
+const asks = (task: string) => (req: { tools: string[]; texts: string[] }) =>
+  req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${task}:`));
 
 async function pendingReview(not?: ApprovalView): Promise<ApprovalView> {
   let found: ApprovalView | undefined;
@@ -78,7 +80,7 @@ beforeAll(async () => {
   servers.script(cli, [
     {
       name: 'remote',
-      match: asks,
+      match: asks(TASK),
       turns: [
         writeTurn(cli, `${cli}/draft.txt`, 'first draft\n'),
         { text: 'Wrote the first draft.' },
@@ -86,6 +88,11 @@ beforeAll(async () => {
         writeTurn(cli, `${cli}/fix.txt`, 'fixed\n'),
         { text: 'Added fix.txt as asked.' },
       ],
+    },
+    {
+      name: 'after',
+      match: asks(AFTER),
+      turns: [writeTurn(cli, `${cli}/after.txt`, 'after\n'), { text: 'Wrote after.txt.' }],
     },
   ]);
   root = mkdtempSync(join(tmpdir(), 'baton-worker-coding-'));
@@ -118,6 +125,12 @@ beforeAll(async () => {
       workspace: 'app',
       tasks: [
         { task_id: TASK, description: `Write ${cli}/draft.txt.`, required_skills: [cli], review: 'diff' },
+        {
+          task_id: AFTER,
+          description: `Write ${cli}/after.txt.`,
+          required_skills: [cli],
+          depends_on: [TASK],
+        },
       ],
     },
   });
@@ -206,6 +219,19 @@ describe.skipIf(!installed)(`a coding agent (${cli}) on a remote worker`, () => 
     expect(existsSync(join(tree, cli, 'draft.txt'))).toBe(true);
     // The server never had a worktree or a session of it.
     expect(existsSync(join(root, 'server', 'worktrees', runId))).toBe(false);
+  });
+
+  it("a dependent starts from the task's branch on the worker; done without a review, its worktree goes, its branch stays", () => {
+    const t = detail.tasks.find((x) => x.task_id === AFTER)!;
+    expect(t.status).toBe('done');
+    const out = t.output as CodingOutput;
+    expect(repo.git(['rev-parse', out.branch])).toBe(out.commit);
+    for (const file of ['draft.txt', 'fix.txt', 'after.txt'])
+      expect(repo.git(['cat-file', '-t', `${out.commit}:${cli}/${file}`])).toBe('blob');
+    expect(out.files.map((f) => f.path)).toEqual([`${cli}/after.txt`]);
+    const tree = join(root, WORKER, 'worktrees', runId, AFTER, 'tree');
+    expect(gitWorktrees(repo.repo)).not.toContain(tree);
+    expect(existsSync(tree)).toBe(false);
   });
 
   it('the worker stops cleanly and leaves nothing of the run running', () => {
