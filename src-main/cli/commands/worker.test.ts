@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkerFlags } from './worker.ts';
+import { workerSetup } from './worker.ts';
+
+describe('baton worker: coding agents and --workspaces', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const files = (agents: unknown, workspaces?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-worker-flags-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'agents.json'), JSON.stringify(agents));
+    if (workspaces !== undefined) writeFileSync(join(dir, 'workspaces.json'), workspaces);
+    const flags: WorkerFlags = {
+      server: 'http://127.0.0.1:4800/',
+      token: 'bwk_x',
+      agents: join(dir, 'agents.json'),
+      id: 'box',
+      pollMs: undefined,
+      dataDir: undefined,
+      ...(workspaces === undefined ? {} : { workspaces: join(dir, 'workspaces.json') }),
+    };
+    return flags;
+  };
+  const coder = { id: 'coder', kind: 'coding', cli: 'claude', skills: ['code'] };
+
+  it('runs coding agents with --workspaces, and refuses them without it, naming the agent', () => {
+    expect(() => workerSetup(files([coder]))).toThrow(
+      /\[0\] is a coding agent: name this machine's repositories it works in with --workspaces/,
+    );
+    const setup = workerSetup(files([coder], '[{"id":"app","path":"/srv/app"}]'));
+    expect(setup.agents[0]).toMatchObject({ id: 'coder', kind: 'coding' });
+    expect(setup.workspaces?.raw).toEqual([{ id: 'app', path: '/srv/app' }]);
+  });
+
+  it('a --workspaces file that is not JSON is refused naming it', () => {
+    expect(() => workerSetup(files([coder], '[{"id":'))).toThrow(/workspaces file .*workspaces\.json/);
+  });
+});
