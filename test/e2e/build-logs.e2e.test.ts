@@ -77,12 +77,16 @@ describe.skipIf(skipE2e)('the build logs', () => {
   it('shows when each entry was written, the order the list is in', async () => {
     const hits = (await baton.rpc('memory.search', { type: 'build_log' })).value as unknown as Hit[];
     const log = hits[0]!.entry;
-    const shown = (at: string) => page.evaluate((iso) => new Date(iso).toLocaleString(), at);
-    // The build log was updated (when the run ended) after it was written (when it started).
-    expect(await shown(log.updated_at)).not.toBe(await shown(log.created_at));
+    // The build log was updated (when the run ended) after it was written (when it started): both
+    // are said, relative ("written just now"), each instant exact in its <time> and its title.
+    expect(log.updated_at).not.toBe(log.created_at);
     const row = list().filter({ hasText: log.id });
-    await expect.poll(() => row.textContent()).toContain(`written ${await shown(log.created_at)}`);
-    expect(await row.textContent()).toContain(`updated ${await shown(log.updated_at)}`);
+    const written = row.locator('time', { hasText: /^written / });
+    const updated = row.locator('time', { hasText: /^updated / });
+    await expect.poll(() => written.getAttribute('datetime')).toBe(new Date(log.created_at).toISOString());
+    expect(await updated.getAttribute('datetime')).toBe(new Date(log.updated_at).toISOString());
+    expect(await written.textContent()).toMatch(/^written (just now|\d+ min ago)$/);
+    expect(await updated.getAttribute('title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
   });
 
   it('filters by part of an agent id, in any case', async () => {

@@ -156,8 +156,11 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
     expect(cells[0]).toContain('needs review');
     expect(cells[1]).toBe('reviews');
     expect(cells[2]).toBe(run.run_id);
-    // Since when it waits: a time of day, not a dash.
-    expect(cells[3]).toMatch(/\d{1,2}:\d{2}/);
+    // Since when it waits: how long, not a dash; the exact time on hover.
+    expect(cells[3]).toMatch(/^(just now|\d+ min ago)$/);
+    expect(await row.getByRole('cell').nth(3).locator('time').getAttribute('title')).toMatch(
+      /\d{1,2}:\d{2}:\d{2}/,
+    );
     await page.screenshot({ path: join(shots, 'my-tasks-table.png') });
     // Taken, it leaves the table for the cards you answer.
     await row.getByRole('button', { name: 'Take it' }).click();

@@ -59,8 +59,9 @@ describe.skipIf(skipE2e)('plan versions', () => {
     );
     expect(names[1]).toMatch(/^Version 2, saved .+, 4 tasks, 1 run, tasks 1 added, 1 plan field changed$/);
     expect(names[2]).toMatch(/^Version 1, saved .+, 3 tasks, 0 runs, first version$/);
-    // The saved time is shown as a date a person reads, not an ISO string.
-    expect(await versions().first().textContent()).toMatch(/\d{1,2}:\d{2}/);
+    // The saved time is shown as a person says it ("just now"), the exact time on hover.
+    expect(await versions().first().textContent()).toMatch(/(just now|\d+ min ago)/);
+    expect(await versions().first().locator('time').getAttribute('title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
     // Runs name the version they ran.
     expect(await page.getByLabel('Select run').textContent()).toContain('plan v2');
   });

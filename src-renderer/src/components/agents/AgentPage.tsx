@@ -6,6 +6,7 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from '../logs/EntryView.tsx';
 import { memoryRefs } from '../logs/entry-refs.ts';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { AgentTestPanel } from './AgentTestPanel.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
 
@@ -105,7 +106,9 @@ export function AgentPage({
                   <th scope="row">{e.task_id}</th>
                   <td>{e.status ?? '—'}</td>
                   <td>{refs.plan ?? '—'}</td>
-                  <td>{new Date(e.created_at).toLocaleString()}</td>
+                  <td className="nowrap">
+                    <RelativeTime at={e.created_at} />
+                  </td>
                   <td>
                     <EntryLinks refs={refs} compact />
                   </td>

@@ -3,6 +3,7 @@ import type { Run, RunStatus, TaskCounts } from '../../../../src-shared/schemas/
 import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { useBaton } from '../../store/index.ts';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 
 /** The most runs the table lists: the newest matching the filters. */
 const SHOWN = 500;
@@ -130,7 +131,9 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
                 <code>{r.id}</code>
               </button>
             </th>
-            <td>{new Date(r.created_at).toLocaleString()}</td>
+            <td className="nowrap">
+              <RelativeTime at={r.created_at} />
+            </td>
             {/* A person's name, schedule, trigger, cli, mcp, api; runs from before it was recorded say nothing. */}
             <td>{r.started_by ?? '—'}</td>
             <td>

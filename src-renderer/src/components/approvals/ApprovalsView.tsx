@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useMemo } from 'react';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { isDiffReview } from '../../approvals/diff-review.ts';
 import { useBaton } from '../../store/index.ts';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
 import { ApprovalDecision } from './ApprovalDecision.tsx';
@@ -89,8 +90,8 @@ function ExpiredApprovals() {
             </p>
             {a.comment && <p className="small">{a.comment}</p>}
             <p className="small muted">
-              run <code>{a.run_id}</code> · asked {new Date(a.requested_at).toLocaleString()} · expired{' '}
-              {a.decided_at ? new Date(a.decided_at).toLocaleString() : '?'}
+              run <code>{a.run_id}</code> · <RelativeTime at={a.requested_at} prefix="asked" /> ·{' '}
+              <RelativeTime at={a.decided_at} prefix="expired" />
             </p>
           </li>
         ))}
@@ -141,7 +142,7 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
           ) : (
             <code>{a.run_id}</code>
           )}
-          {a.cost > 0 && ` · cost ${a.cost}`} · asked {new Date(a.requested_at).toLocaleString()}
+          {a.cost > 0 && ` · cost ${a.cost}`} · <RelativeTime at={a.requested_at} prefix="asked" />
         </p>
       </div>
       <div className="card-decide">

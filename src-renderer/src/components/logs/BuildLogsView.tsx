@@ -5,6 +5,7 @@ import { AUDIT_LIST_LIMIT, MEMORY_LIST_LIMIT } from '../../api/client.ts';
 import { downloadJson, downloadText } from '../../designer/download.ts';
 import { filtersAudit, matchesAudit } from '../../store/audit-filter.ts';
 import { useBaton } from '../../store/index.ts';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { AuditEntryView, EntryLinks, MemoryEntryView } from './EntryView.tsx';
 import type { EntryRefs, RunRef } from './entry-refs.ts';
@@ -158,7 +159,15 @@ export function BuildLogsView() {
                       onClick={() => setOpened((o) => ({ ...o, memory: entry }))}
                     >
                       <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
-                      <span className="muted small">{memoryLine(entry)}</span>
+                      <span className="muted small">
+                        {memoryLine(entry)} · <RelativeTime at={entry.created_at} prefix="written" />
+                        {entry.updated_at !== entry.created_at && (
+                          <>
+                            {' · '}
+                            <RelativeTime at={entry.updated_at} prefix="updated" />
+                          </>
+                        )}
+                      </span>
                       <RefColumns refs={refs} />
                       {snippet && <div className="small snippet">{highlight(snippet)}</div>}
                     </button>
@@ -181,7 +190,7 @@ export function BuildLogsView() {
                       {e.from_status ?? '—'} → {e.to_status ?? '—'}
                     </span>{' '}
                     <span className="muted small">
-                      by {e.actor} · {new Date(e.at).toLocaleString()}
+                      by {e.actor} · <RelativeTime at={e.at} />
                     </span>
                     <RefColumns refs={refs} />
                     <div className="small snippet">{e.why}</div>
@@ -235,23 +244,13 @@ function RefColumns({ refs }: { refs: EntryRefs }) {
 const entries = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
 
 /**
- * A memory entry's line: its agent, other tags and status, and when it was written (the list's order,
- * newest first), with when it was last updated when that was later.
+ * A memory entry's line: its agent, other tags and status; when it was written (the list's order,
+ * newest first) and last updated follow it as relative times.
  */
 function memoryLine(entry: MemoryEntry): string {
-  const written = new Date(entry.created_at).toLocaleString();
-  const updated = new Date(entry.updated_at).toLocaleString();
   // Tags the row shows as columns (plan, run), or says already (its type, its agent), are left out.
   const tags = entry.tags.filter((t) => t !== entry.type && !/^(plan|run|agent):/.test(t));
-  return [
-    entry.agent_id,
-    ...tags,
-    entry.status,
-    `written ${written}`,
-    updated !== written ? `updated ${updated}` : null,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  return [entry.agent_id, ...tags, entry.status].filter(Boolean).join(' · ');
 }
 
 function ResultList({

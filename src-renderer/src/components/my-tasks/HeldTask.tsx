@@ -4,9 +4,9 @@ import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { BuildsOn } from '../approvals/BuildsOn.tsx';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { taskKey } from '../shared/task-key.ts';
 import { readFiles } from './read-files.ts';
-import { shortTime } from './short-time.ts';
 
 /**
  * A task you hold: what it asks and what it builds on, on the left; your answer, files and the
@@ -38,8 +38,18 @@ export function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: stri
             <p>{spec.description}</p>
             <p className="small muted">
               plan {context.run.plan_id} · run <code>{task.run_id}</code> · {spec.priority}
-              {task.started_at && ` · taken ${shortTime(task.started_at)}`}
-              {spec.deadline && ` · due ${new Date(spec.deadline).toLocaleString()}`}
+              {task.started_at && (
+                <>
+                  {' · '}
+                  <RelativeTime at={task.started_at} prefix="taken" />
+                </>
+              )}
+              {spec.deadline && (
+                <>
+                  {' · '}
+                  <RelativeTime at={spec.deadline} prefix="due" />
+                </>
+              )}
             </p>
             <BuildsOn taskId={task.task_id} dependencies={context.dependencies} />
           </>

@@ -1,7 +1,7 @@
 import type { PulledTask } from '../../../../src-shared/contract/domains/work.ts';
 import { useBaton } from '../../store/index.ts';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { taskKey } from '../shared/task-key.ts';
-import { shortTime } from './short-time.ts';
 
 /**
  * The tasks waiting for someone with your skills, best first, one row each (a queue, read down
@@ -55,12 +55,13 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
                   <code>{t.run_id}</code>
                 </button>
               </td>
-              <td
-                className="nowrap"
-                title={t.ready_since ? new Date(t.ready_since).toLocaleString() : undefined}
-              >
-                {t.ready_since ? shortTime(t.ready_since) : '—'}
-                {t.deadline && <div className="muted small">due {shortTime(t.deadline)}</div>}
+              <td className="nowrap">
+                <RelativeTime at={t.ready_since} />
+                {t.deadline && (
+                  <div className="muted small">
+                    <RelativeTime at={t.deadline} prefix="due" />
+                  </div>
+                )}
               </td>
               <td>
                 <span className="pill">{t.priority}</span>

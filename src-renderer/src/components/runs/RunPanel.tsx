@@ -6,6 +6,7 @@ import { durationBetween } from '../../format/duration.ts';
 import { durationIsLive, taskDuration } from '../../format/task-duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { taskKey } from '../shared/task-key.ts';
 import { useNowWhile } from '../shared/use-now.ts';
@@ -36,7 +37,9 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
           {/* Broken between its parts, never inside one ("took 1.5" / "s"). */}
           <p className="muted small run-facts">
             <span>plan v{run.plan_version}</span> ·{' '}
-            <span>started {new Date(run.created_at).toLocaleString()}</span>
+            <span>
+              <RelativeTime at={run.created_at} prefix="started" />
+            </span>
             {run.finished_at && (
               <>
                 {' · '}

@@ -7,6 +7,7 @@ import { versionKey } from '../../store/versions.ts';
 import { PlanGraph } from '../graph/PlanGraph.tsx';
 import type { VersionMark } from '../graph/TaskNode.tsx';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { VersionDiff } from './VersionDiff.tsx';
 
 /** A version's changes from the one before, in words (for labels) and in short (+1 −2 ~3). */
@@ -96,7 +97,7 @@ export function PlanVersions({ current }: { current: StoredPlan }) {
                         {words.short}
                       </span>
                     </span>
-                    <span className="muted small">{when}</span>
+                    <RelativeTime at={v.saved_at} className="muted small" />
                     <span className="muted small">
                       {plural(v.task_count, 'task')} · {plural(v.run_count, 'run')}
                     </span>
