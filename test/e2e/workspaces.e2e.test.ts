@@ -56,6 +56,26 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
   };
   const errorOf = (label: string) => form().locator('label', { hasText: label }).locator('.field-error');
 
+  it('is a settings page: the form beside the list, a hint under each field that its error replaces', async () => {
+    // Empty: the note saying what a workspace is takes the list's place, the form beside it.
+    const note = page.getByRole('note', { name: 'No workspaces yet' });
+    const [noteBox, formBox] = [await note.boundingBox(), await form().boundingBox()];
+    expect(noteBox && formBox && formBox.x >= noteBox.x + noteBox.width).toBe(true);
+    expect(Math.abs((noteBox?.y ?? 0) - (formBox?.y ?? 1))).toBeLessThan(4);
+    // Each field is named by its label alone and described by its hint, in words.
+    const hintOf = async (label: string) => {
+      const id = await form().getByLabel(label).getAttribute('aria-describedby');
+      return id ? ((await page.locator(`[id="${id}"]`).textContent()) ?? '') : '';
+    };
+    expect(await hintOf('Base branch')).toMatch(/^Optional\. .*current branch/);
+    expect(await hintOf('Setup command')).toMatch(/before the agent starts/);
+    // An error takes the hint's place under its field, and is what describes it.
+    await form().getByRole('button', { name: 'Add workspace' }).click();
+    await expect.poll(() => hintOf('Id')).toBe('Id is required');
+    expect(await form().getByLabel('Id').getAttribute('aria-invalid')).toBe('true');
+    expect(await hintOf('Base branch')).toMatch(/^Optional\./);
+  });
+
   it('says what is wrong under each field, the form’s checks and the host’s', async () => {
     await fill({ Id: '', 'Repository folder': 'app', 'Setup command': 'sh -c "x' });
     expect(await errorOf('Id').textContent()).toBe('Id is required');

@@ -103,7 +103,7 @@ export function ProjectsView() {
           </p>
         </div>
       </header>
-      <div className="projects-layout">
+      <div className="settings-layout">
         <section aria-label="Project list" className="projects-list">
           {projects.length === 0 ? (
             <div className="nothing-waits" role="note" aria-label="No projects yet">

@@ -38,23 +38,31 @@ export function WorkspaceForm() {
       setBusy(false);
     }
   };
-  const field = (key: keyof WorkspaceDraft, placeholder: string) => (
+  const field = (key: keyof WorkspaceDraft, placeholder: string, hint: string) => (
     <InputField
       label={WORKSPACE_LABELS[key]}
       value={d[key]}
       onChange={set(key)}
       error={errors[key]}
+      hint={hint}
       placeholder={placeholder}
-      reserveError
     />
   );
   return (
     <FormPanel title="Add a workspace" className="workspace-form" onSubmit={submit}>
       <div className="fields">
-        {field('id', 'e.g. webapp')}
-        {field('path', '/home/you/src/webapp')}
-        {field('base_branch', "default: the repository's current branch")}
-        {field('setup_command', 'e.g. npm ci')}
+        {field('id', 'e.g. webapp', 'What plans call it: "workspace": "webapp".')}
+        {field('path', '/home/you/src/webapp', 'A git repository on this machine, as an absolute path.')}
+        {field(
+          'base_branch',
+          'e.g. main',
+          "Optional. Tasks branch from it; empty: the repository's current branch.",
+        )}
+        {field(
+          'setup_command',
+          'e.g. npm ci',
+          'Optional. Runs in each new worktree before the agent starts.',
+        )}
       </div>
       <MoreFields
         summary="Environment variables (optional)"
@@ -62,17 +70,25 @@ export function WorkspaceForm() {
         hasError={Boolean(errors.env)}
       >
         <label className="wide">
-          {WORKSPACE_LABELS.env} (one NAME=value a line; NAME=secret:KEY takes a secret's value)
+          {WORKSPACE_LABELS.env}
           <textarea
-            rows={2}
+            rows={3}
+            placeholder={'NODE_ENV=test\nTOKEN=secret:gh.token'}
             value={d.env}
             aria-invalid={errors.env ? true : undefined}
             onChange={(e) => set('env')(e.target.value)}
           />
-          <span className="field-error">{errors.env}</span>
+          <span className="field-message">
+            {!errors.env && (
+              <span className="field-hint">
+                One NAME=value a line; NAME=secret:KEY takes a secret's value.
+              </span>
+            )}
+            <span className="field-error">{errors.env}</span>
+          </span>
         </label>
       </MoreFields>
-      <FormActions error={errors.form} busy={busy} submit="Add workspace" />{' '}
+      <FormActions error={errors.form} busy={busy} submit="Add workspace" />
     </FormPanel>
   );
 }

@@ -32,40 +32,44 @@ export function WorkspacesView() {
           </p>
         </div>
       </header>
-      {!loaded ? (
-        <p className="muted">Loading…</p>
-      ) : workspaces.length === 0 ? (
-        <div className="nothing-waits workspaces-empty" role="note" aria-label="No workspaces yet">
-          <p className="nothing-title">No workspaces yet.</p>
-          <ul>
-            <li>A workspace is a git repository on this machine that coding agents work in.</li>
-            <li>
-              Add one below; a plan's coding tasks name it by id (<code>workspace</code>), and each attempt
-              works on its own branch, so your checkout is never touched.
-            </li>
-          </ul>
-        </div>
-      ) : (
-        <table className="tasks workspaces" aria-label="Workspaces">
-          <thead>
-            <tr>
-              <th scope="col">Workspace</th>
-              <th scope="col">Base branch</th>
-              <th scope="col">Setup command</th>
-              <th scope="col">Environment</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {workspaces.map((w) => (
-              <WorkspaceRow key={w.id} w={w} />
-            ))}
-          </tbody>
-        </table>
-      )}
-      <WorkspaceForm />
+      <div className="settings-layout">
+        <section aria-label="Workspace list">
+          {!loaded ? (
+            <p className="muted">Loading…</p>
+          ) : workspaces.length === 0 ? (
+            <div className="nothing-waits" role="note" aria-label="No workspaces yet">
+              <p className="nothing-title">No workspaces yet.</p>
+              <ul>
+                <li>A workspace is a git repository on this machine that coding agents work in.</li>
+                <li>
+                  Add one with the form; a plan's coding tasks name it by id (<code>workspace</code>), and
+                  each attempt works on its own branch, so your checkout is never touched.
+                </li>
+              </ul>
+            </div>
+          ) : (
+            <table className="tasks workspaces" aria-label="Workspaces">
+              <thead>
+                <tr>
+                  <th scope="col">Workspace</th>
+                  <th scope="col">Base branch</th>
+                  <th scope="col">Setup command</th>
+                  <th scope="col">Environment</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {workspaces.map((w) => (
+                  <WorkspaceRow key={w.id} w={w} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <WorkspaceForm />
+      </div>
     </div>
   );
 }
@@ -107,10 +111,14 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           <code>{w.base_branch}</code>
         </td>
         <td>
-          {w.setup_command ? <code>{joinArgs(w.setup_command)}</code> : <span className="muted">—</span>}
+          {w.setup_command ? (
+            <code>{joinArgs(w.setup_command)}</code>
+          ) : (
+            <span className="muted small">none</span>
+          )}
         </td>
         <td className="small">
-          {envNames.length === 0 ? <span className="muted">—</span> : envNames.join(', ')}
+          {envNames.length === 0 ? <span className="muted">none</span> : envNames.join(', ')}
         </td>
         <td className="row-actions">
           <button type="button" onClick={() => void prune(false)} aria-label={`Prune ${w.id}`}>
