@@ -119,4 +119,57 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
       .poll(() => page.getByRole('listitem', { name: 'qwen-code' }).textContent())
       .toContain('registered as qwen-coder');
   });
+
+  it('a coding agent’s form: the CLI beside its id, short choices whose meaning is said under them, the charter a whole row', async () => {
+    const form = page.getByRole('form', { name: 'Add an agent' });
+    await form.getByLabel('Kind').selectOption('coding');
+    const box = async (label: string | RegExp) => {
+      const b = await form.getByLabel(label, { exact: typeof label === 'string' }).boundingBox();
+      if (!b) throw new Error(`no box for ${label}`);
+      return b;
+    };
+    // The CLI is what a coding agent is: first row, right after Id.
+    const [id, cli, name] = [await box('Id'), await box(/^CLI/), await box('Name (optional)')];
+    expect(Math.abs(cli.y - id.y)).toBeLessThan(2);
+    expect(cli.x).toBeGreaterThan(id.x);
+    expect(name.x).toBeGreaterThan(cli.x);
+    // Each choice is said under its select, and follows it.
+    const describedBy = async (label: string) => {
+      const select = form.getByLabel(label, { exact: true });
+      return (
+        (await select.evaluate((el) => el.closest('label')?.querySelector('.field-message')?.textContent)) ??
+        ''
+      );
+    };
+    expect(await describedBy('Review')).toBe('The task is done when the attempt is.');
+    await form.getByLabel('Review', { exact: true }).selectOption('diff');
+    expect(await describedBy('Review')).toBe('Its diff waits in Approvals before the task is done.');
+    await form.getByLabel(/^CLI/).selectOption('claude');
+    expect(await describedBy('Tool calls')).toBe("Claude Code's permission checks are skipped.");
+    // The options fit the column whole (the longest was cut: "run without asking (permission").
+    for (const label of ['Review', 'Tool calls']) {
+      const select = form.getByLabel(label, { exact: true });
+      const fits = await select.evaluate((el) => {
+        const s = el as HTMLSelectElement;
+        const probe = document.createElement('span');
+        probe.style.font = getComputedStyle(s).font;
+        probe.style.whiteSpace = 'nowrap';
+        document.body.append(probe);
+        const widest = Math.max(
+          ...[...s.options].map((o) => {
+            probe.textContent = o.text;
+            return probe.getBoundingClientRect().width;
+          }),
+        );
+        probe.remove();
+        return widest + 30 <= s.clientWidth;
+      });
+      expect({ label, fits }).toEqual({ label, fits: true });
+    }
+    // The charter is a sentence: it takes the whole row.
+    const charter = await box('Charter: mission');
+    const fields = await form.locator('.fields').first().boundingBox();
+    expect(charter.width).toBeGreaterThan((fields?.width ?? 0) * 0.9);
+    await form.screenshot({ path: join(shots, 'coding-agent-form.png') });
+  });
 });

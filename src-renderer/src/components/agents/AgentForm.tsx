@@ -9,7 +9,7 @@ import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
-import { CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
+import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
 
 const KIND_HELP: Record<AgentKind, string> = {
   echo: 'completes at once with its input (dry runs)',
@@ -80,12 +80,14 @@ export function AgentForm({
     key: Exclude<keyof AgentDraft, 'kind' | 'skills' | 'callback'>,
     error: string | undefined,
     placeholder?: string,
+    hint?: string,
   ) => (
     <InputField
       label={label}
       value={d[key]}
       onChange={set(key)}
       error={error}
+      hint={hint}
       placeholder={placeholder}
       reserveError
     />
@@ -112,8 +114,10 @@ export function AgentForm({
           error={errors.id}
           placeholder="e.g. ash"
           readOnly={editing !== null}
+          hint={editing ? 'An agent keeps its id.' : 'How plans and logs name it.'}
           reserveError
         />
+        {d.kind === 'coding' && <CliField d={d} errors={errors} set={set} />}
         {field('Name (optional)', 'name', errors.name, 'e.g. Ash the writer')}
         <SkillsField
           label="Skills"
@@ -121,8 +125,8 @@ export function AgentForm({
           error={errors.skills ?? null}
           onChange={set('skills')}
         />
-        {field('Capacity', 'capacity', errors.max_concurrency)}
-        {field('Cost per task', 'cost', errors.cost_per_task)}
+        {field('Capacity', 'capacity', errors.max_concurrency, undefined, 'Tasks it works on at once.')}
+        {field('Cost per task', 'cost', errors.cost_per_task, undefined, "Counted against a plan's budget.")}
         {d.kind === 'command' && (
           <>
             {field('Program', 'command', errors.command, 'node')}
@@ -161,7 +165,15 @@ export function AgentForm({
         {d.kind === 'coding' && <CodingFields d={d} errors={errors} set={set} />}
         {(d.kind === 'http' || d.kind === 'llm') &&
           field('Secret name (never the value)', 'secret', errors.secret, 'e.g. openai.key')}
-        {field('Charter: mission', 'mission', errors.mission, 'what this agent is for')}
+        <div className="wide">
+          {field(
+            'Charter: mission',
+            'mission',
+            errors.mission,
+            'what this agent is for',
+            'What it is for; sent to it with every task.',
+          )}
+        </div>
       </div>
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import { InputField } from '../shared/InputField.tsx';
@@ -5,51 +6,96 @@ import { MoreFields } from '../shared/MoreFields.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { CLI_NAMES } from './coding-draft.ts';
 
+type SetField = <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
+
 /**
- * A coding agent's own fields that most set (issue 15): which CLI, whether a person reviews its
- * diff, and whether its tool calls ask the inbox (only Claude Code can).
+ * A select's hint, or its error in the hint's place (as InputField's); `id` is what the select's
+ * aria-describedby names, so the select's own name stays its label.
  */
-export function CodingFields({
-  d,
-  errors,
-  set,
-}: {
-  d: AgentDraft;
-  errors: AgentFieldErrors;
-  set: <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
-}) {
+function Message({ id, hint, error }: { id: string; hint: string; error: string | undefined }) {
+  return (
+    <span className="field-message" id={id}>
+      {!error && <span className="field-hint">{hint}</span>}
+      <span className="field-error">{error}</span>
+    </span>
+  );
+}
+
+/** Which coding CLI: the first thing a coding agent is, so it sits beside its id. */
+export function CliField({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
+  const hint = useId();
+  return (
+    <label>
+      CLI
+      <select
+        value={d.cli}
+        aria-label="CLI"
+        aria-describedby={hint}
+        onChange={(e) => set('cli')(e.target.value as CodingCli)}
+      >
+        {CODING_CLIS.map((c) => (
+          <option key={c} value={c}>
+            {CLI_NAMES[c]} ({c})
+          </option>
+        ))}
+      </select>
+      <Message id={hint} hint="Runs in the task's own git worktree." error={errors.cli} />
+    </label>
+  );
+}
+
+/**
+ * A coding agent's own fields that most set (issue 15): whether a person reviews its diff, and
+ * whether its tool calls ask the inbox (only Claude Code can). The options are short, so a
+ * narrow column shows them whole; the hint under each says what the chosen one means.
+ */
+export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
+  const reviewHint = useId();
+  const toolsHint = useId();
   return (
     <>
       <label>
-        CLI
-        <select value={d.cli} onChange={(e) => set('cli')(e.target.value as CodingCli)}>
-          {CODING_CLIS.map((c) => (
-            <option key={c} value={c}>
-              {CLI_NAMES[c]} ({c})
-            </option>
-          ))}
-        </select>
-        <span className="field-error">{errors.cli}</span>
-      </label>
-      <label>
         Review
-        <select value={d.review} onChange={(e) => set('review')(e.target.value as AgentDraft['review'])}>
-          <option value="">none: done when the attempt is</option>
-          <option value="diff">diff: a person reviews it</option>
+        <select
+          value={d.review}
+          aria-label="Review"
+          aria-describedby={reviewHint}
+          onChange={(e) => set('review')(e.target.value as AgentDraft['review'])}
+        >
+          <option value="">none</option>
+          <option value="diff">a person reviews the diff</option>
         </select>
-        <span className="field-error">{errors.review}</span>
+        <Message
+          id={reviewHint}
+          hint={
+            d.review === 'diff'
+              ? 'Its diff waits in Approvals before the task is done.'
+              : 'The task is done when the attempt is.'
+          }
+          error={errors.review}
+        />
       </label>
       {d.cli === 'claude' ? (
         <label>
           Tool calls
           <select
             value={d.tool_approvals}
+            aria-label="Tool calls"
+            aria-describedby={toolsHint}
             onChange={(e) => set('tool_approvals')(e.target.value as AgentDraft['tool_approvals'])}
           >
-            <option value="">run without asking (permissions skipped)</option>
-            <option value="inbox">ask in the Approvals inbox</option>
+            <option value="">run without asking</option>
+            <option value="inbox">ask in Approvals</option>
           </select>
-          <span className="field-error">{errors.tool_approvals}</span>
+          <Message
+            id={toolsHint}
+            hint={
+              d.tool_approvals === 'inbox'
+                ? 'Each tool call waits for a person in Approvals.'
+                : "Claude Code's permission checks are skipped."
+            }
+            error={errors.tool_approvals}
+          />
         </label>
       ) : (
         <p className="small muted tool-calls-note" role="note" aria-label="Tool calls">
@@ -62,15 +108,7 @@ export function CodingFields({
 }
 
 /** The coding fields most agents leave as they are: folded under "More coding settings". */
-export function CodingMore({
-  d,
-  errors,
-  set,
-}: {
-  d: AgentDraft;
-  errors: AgentFieldErrors;
-  set: <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
-}) {
+export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
   const text = (
     label: string,
     key: 'executable' | 'model' | 'timeout_s' | 'max_cost_usd',
