@@ -108,6 +108,15 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     const area = (await graph.boundingBox())!;
     expect(cards).toHaveLength(3);
     for (const c of cards) expect(inside(c, area)).toBe(true);
+    // Readable, not shrunk to fit across: the chain stands top to bottom (each card under the one it
+    // depends on, arrows into its top) at a zoom a person reads (before: 0.6 across, 7-8 px text).
+    const zoom = await graph
+      .locator('.react-flow__viewport')
+      .evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+    expect(zoom).toBeGreaterThanOrEqual(0.95);
+    const ys = cards.map((c) => c.y);
+    expect(ys[0]! < ys[1]! && ys[1]! < ys[2]!).toBe(true);
+    expect(await graph.locator('.react-flow__handle-top').count()).toBe(3);
     await page.screenshot({ path: join(shots, 'designer-1024.png') });
   });
 

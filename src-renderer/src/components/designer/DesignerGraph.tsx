@@ -22,19 +22,28 @@ import {
   EDGE_OPTIONS,
   FIT,
   fittedViewport,
+  fitZoom,
   MIN_ZOOM,
   MINIMAP_MAX_TASKS,
   NO_EDGES,
   OVERVIEW_MIN_TASKS,
   OverviewSwitch,
   overviewPick,
+  READABLE,
   revealTask,
   startsAsOverview,
   useOverview,
 } from '../graph/overview-mode.tsx';
 import { PlanOverview } from '../graph/PlanOverview.tsx';
 import type { TaskNodeType } from '../graph/TaskNode.tsx';
-import { CARD_HANDLES, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH, TaskNode } from '../graph/TaskNode.tsx';
+import {
+  CARD_HANDLES,
+  CARD_HANDLES_VERTICAL,
+  CARD_SIZE,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  TaskNode,
+} from '../graph/TaskNode.tsx';
 import { useRefitOnResize } from '../graph/use-refit-on-resize.ts';
 import { FindTask } from './FindTask.tsx';
 
@@ -57,14 +66,14 @@ const onlyTask = (task: string | null): Picked => ({
   edges: NOTHING,
 });
 
-/** A task's card as drawn in the designer, at `position`. */
-const taskNode = (t: TaskDraft, position: { x: number; y: number }): TaskNodeType => ({
+/** A task's card as drawn in the designer, at `position`; arrows enter at its top when `vertical`. */
+const taskNode = (t: TaskDraft, position: { x: number; y: number }, vertical: boolean): TaskNodeType => ({
   id: t.task_id,
   type: 'task',
   width: NODE_WIDTH,
   height: NODE_HEIGHT,
   measured: CARD_SIZE,
-  handles: CARD_HANDLES,
+  handles: vertical ? CARD_HANDLES_VERTICAL : CARD_HANDLES,
   position,
   data: {
     taskId: t.task_id,
@@ -75,6 +84,7 @@ const taskNode = (t: TaskDraft, position: { x: number; y: number }): TaskNodeTyp
     agentId: t.agent ?? null,
     reason: null,
     badges: cardBadges(t),
+    vertical,
   },
 });
 /** A task's node and the task it was built from. */
@@ -94,6 +104,13 @@ export function DesignerGraph() {
   const moveTask = useBaton((s) => s.moveTask);
   const say = useBaton((s) => s.sayInDesigner);
   const [auto, setAuto] = useState<Positions | null>(null);
+  const [vertical, setVertical] = useState(false);
+  // Left to right, or top to bottom: decided once, at the first layout, and kept while the plan is
+  // edited (adding a task never turns the graph). A small plan opened in a pane it would fill only
+  // at a small zoom across (a chain of three beside the panel at 1024 px: 0.6) stands upright when
+  // that is clearly the larger fit, as the run view does; never once tasks were dragged somewhere.
+  const direction = useRef<'LR' | 'TB' | null>(null);
+  const box = useRef<HTMLElement>(null);
 
   // Lay out again only when tasks or dependencies change, off the main thread.
   const shape = useMemo(
@@ -106,10 +123,29 @@ export function DesignerGraph() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shape` is what the layout depends on
   useEffect(() => {
     let live = true;
-    layoutAsync({
+    const input = {
       nodes: draft.tasks.map((t) => ({ id: t.task_id, width: NODE_WIDTH, height: NODE_HEIGHT })),
       edges: links,
-    }).then((p) => live && setAuto(p));
+    };
+    const small = draft.tasks.length > 1 && draft.tasks.length <= READABLE.tasks;
+    const undecided = direction.current === null;
+    const mayStand = undecided && small && Object.keys(manual).length === 0;
+    const down = direction.current === 'TB' && small;
+    Promise.all([
+      layoutAsync(down ? { ...input, direction: 'TB' } : input),
+      mayStand ? layoutAsync({ ...input, direction: 'TB' }) : Promise.resolve(null),
+    ]).then(([first, upright]) => {
+      if (!live) return;
+      if (undecided) {
+        const stands = upright !== null && fitZoom(upright, box.current) > 1.15 * fitZoom(first, box.current);
+        direction.current = stands ? 'TB' : 'LR';
+        setVertical(stands);
+        setAuto(stands && upright ? upright : first);
+        return;
+      }
+      setVertical(down);
+      setAuto(first);
+    });
     return () => {
       live = false;
     };
@@ -127,16 +163,17 @@ export function DesignerGraph() {
       const old = was.get(t.task_id);
       const node =
         old?.task === t &&
+        old.node.data.vertical === vertical &&
         Object.is(old.node.position.x, position.x) &&
         Object.is(old.node.position.y, position.y)
           ? old.node
-          : taskNode(t, position);
+          : taskNode(t, position, vertical);
       now.set(t.task_id, { task: t, node });
       return node;
     });
     built.current = now;
     return all;
-  }, [draft, manual, auto]);
+  }, [draft, manual, auto, vertical]);
   // The selection is React Flow's to change (clicks, Ctrl+click, a selection box); the panel's
   // task, when chosen elsewhere, starts a new one.
   const [pickedState, setPicked] = useState<Picked>(() => onlyTask(selected));
@@ -212,7 +249,6 @@ export function DesignerGraph() {
 
   // A large draft, zoomed out, is drawn on one canvas (as in the run view); cards when zoomed in.
   const large = draft.tasks.length > OVERVIEW_MIN_TASKS;
-  const box = useRef<HTMLElement>(null);
   const flow = useRef<ReactFlowInstance<TaskNodeType> | null>(null);
   const [start, setStart] = useState<{ viewport: Viewport | undefined } | null>(null);
   const [overview, setOverview] = useState(false);
