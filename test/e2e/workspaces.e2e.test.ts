@@ -120,6 +120,21 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
     await fill({ Id: 'app', 'Repository folder': repo });
     await expect.poll(() => errorOf('Id').textContent()).toMatch(/^Id: .*already exists/);
     await page.screenshot({ path: join(shots, 'workspaces.png') });
+    // In a narrow window the list keeps to its column: nothing of it runs under the form.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expect
+      .poll(async () => {
+        const [list, panel] = [
+          await page.getByRole('region', { name: 'Workspace list' }).boundingBox(),
+          await form().boundingBox(),
+        ];
+        const remove = await page.getByRole('button', { name: 'Remove app' }).boundingBox();
+        return Boolean(
+          list && panel && remove && list.x + list.width <= panel.x && remove.x + remove.width <= panel.x,
+        );
+      })
+      .toBe(true);
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   it('is readable in the light and the dark theme', async () => {
