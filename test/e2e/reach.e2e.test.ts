@@ -69,6 +69,12 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     await section('Settings');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     const form = page.getByRole('form', { name: 'Add a webhook' });
+    // Each field keeps a line for its error before there is one (a short error moves nothing).
+    const reserved = await form
+      .locator('label', { hasText: 'URL' })
+      .locator('.field-message')
+      .evaluate((el) => el.getBoundingClientRect().height);
+    expect(reserved).toBeGreaterThanOrEqual(12);
     await form.getByRole('textbox', { name: /^URL/ }).fill('ftp://example.com/hook');
     await form.getByLabel('Signing secret', { exact: false }).fill('missing_key');
     await form.getByRole('button', { name: 'Add webhook' }).click();
