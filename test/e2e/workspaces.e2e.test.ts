@@ -134,6 +134,12 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
         );
       })
       .toBe(true);
+    // The row's buttons say one word each, on one line ("Remove hello-web" wrapped at 1024); their names keep the id.
+    const [prune, removeBox] = [
+      await page.getByRole('button', { name: 'Prune app' }).boundingBox(),
+      await page.getByRole('button', { name: 'Remove app' }).boundingBox(),
+    ];
+    expect(removeBox?.height).toBe(prune?.height);
     await page.setViewportSize({ width: 1400, height: 900 });
   });
 

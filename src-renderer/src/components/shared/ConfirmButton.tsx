@@ -9,6 +9,7 @@ import { useId, useRef } from 'react';
  */
 export function ConfirmButton({
   label,
+  name,
   question,
   detail,
   yes,
@@ -21,6 +22,8 @@ export function ConfirmButton({
   onConfirm,
 }: {
   label: string;
+  /** The button's name for assistive technology when its words lean on the row it is in ("Remove" → "Remove webapp"). */
+  name?: string;
   question: string;
   detail: string;
   yes: string;
@@ -44,6 +47,7 @@ export function ConfirmButton({
       <button
         type="button"
         className={primary ? 'primary' : undefined}
+        aria-label={name}
         disabled={disabled}
         onClick={() => (ask ? dialog.current?.showModal() : onConfirm())}
       >

@@ -125,7 +125,8 @@ function WorkspaceRow({ w }: { w: Workspace }) {
             Prune
           </button>
           <ConfirmButton
-            label={`Remove ${w.id}`}
+            label="Remove"
+            name={`Remove ${w.id}`}
             question={`Remove workspace ${w.id}?`}
             detail={`Baton forgets it; the repository ${w.path} and its branches stay. Plans that name it will not validate until it is added again. Refused while a run uses it.`}
             yes="Remove"
