@@ -6,10 +6,11 @@ import { mergeInto } from './merge.ts';
 import { branchMissing, checkBranchName, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
-import { cancellable, checkWorktreeDir, isInside, openRepository } from './repository.ts';
+import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
 import { takeParked } from './worktree-park.ts';
+import { scrubTaken, takeFromPool } from './worktree-pool.ts';
 import { deleteTrash, dropWorktree } from './worktree-remove.ts';
 
 /** A coding task this one depends on: its result branch. */
@@ -36,6 +37,11 @@ export interface PrepareWorktreeInput extends Cancellable {
   dir: string;
   /** Coding dependencies, in dependency order: the branch starts at the first, the others are merged in. */
   from?: readonly DependencyBranch[];
+  /**
+   * A folder of parked worktrees (worktree-pool.ts): when `dir` needs a new worktree, one is
+   * taken from there if any (moved to `dir`) instead of checking out every file.
+   */
+  pool?: string;
 }
 
 export interface PreparedWorktree {
@@ -55,7 +61,7 @@ export interface PreparedWorktree {
   state: 'created' | 'reattached' | 'reused';
   /** How each dependency came in, for a created branch (`start` for the first). */
   merged: { branch: string; how: 'start' | MergeStepKind }[];
-  /** Whether `dir` was a parked worktree (worktree-park.ts), switched to this branch. */
+  /** Whether a parked worktree (worktree-park.ts, worktree-pool.ts) was switched to this branch at `dir`. */
   recycled: boolean;
 }
 
@@ -91,6 +97,7 @@ export async function prepareWorktree(
   const branchRef = await checkBranchName(repo, input.branch, 'branch', c);
   const baseRef = await checkBranchName(repo, input.baseBranch, 'baseBranch', c);
   const from = input.from ?? [];
+  const pool = input.pool === undefined ? null : realTarget(input.pool);
   const depRefs: string[] = [];
   for (const [i, dep] of from.entries())
     depRefs.push(await checkBranchName(repo, dep.branch, `from[${i}].branch`, c));
@@ -120,9 +127,13 @@ export async function prepareWorktree(
         { field: 'dir', dir: input.dir },
       );
     }
-    const parked = atDir !== undefined && !atDir.missing && atDir.locked === PARKED && atDir.branch === null;
-    const place = (branch: { create: string; at: string } | { existing: string }) =>
-      parked ? takeParked(repo, dir, branch, c) : addWorktree(repo, dir, branch, c);
+    let parked = atDir !== undefined && !atDir.missing && atDir.locked === PARKED && atDir.branch === null;
+    const place = async (branch: { create: string; at: string } | { existing: string }) => {
+      // A parked worktree of the pool, moved here, if there is one (`dir` was checked free).
+      if (!parked && pool !== null && atDir === undefined)
+        parked = await takeFromPool(repo, pool, dir, entries, c);
+      await (parked ? takeParked(repo, dir, branch, c) : addWorktree(repo, dir, branch, c));
+    };
     const merged: PreparedWorktree['merged'] = [];
     if (tip !== null) {
       const start = tips.get(startRef(branchRef));
@@ -197,6 +208,8 @@ export async function prepareWorktree(
     // The files, outside the lock: only this worktree's index and folder are written (in a
     // parked worktree, only the files that differ from what it holds).
     await git(['read-tree', '--reset', '-u', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
+    // A parked worktree holds what its last attempt left: all of it goes.
+    if (step.parked) await scrubTaken(dir, c);
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
         await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);
@@ -241,8 +254,13 @@ async function finishUnfinished(
   opts: Cancellable,
 ): Promise<WorktreeEntry[]> {
   const entries = await listWorktrees(repo, opts);
+  // Also records of parked worktrees whose folders are gone (Baton's data folder deleted):
+  // locked, git would keep them for ever.
   const unfinished = entries.filter(
-    (e) => !e.main && e.locked === PREPARING && (e.path === dir || e.branch === branch),
+    (e) =>
+      !e.main &&
+      ((e.locked === PREPARING && (e.path === dir || e.branch === branch)) ||
+        (e.locked === PARKED && e.missing)),
   );
   if (unfinished.length === 0) return entries;
   for (const entry of unfinished) await deleteTrash((await dropWorktree(repo, entry, false, opts)).trash);

@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { WorkspaceError } from './errors.ts';
+import { GitError, git } from './git.ts';
+import { withRepoLock } from './repo-lock.ts';
+import type { Cancellable, Repository } from './repository.ts';
+import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } from './repository.ts';
+import type { WorktreeEntry } from './worktree-list.ts';
+import { listWorktrees, PARKED } from './worktree-list.ts';
+import { deleteTrash, dropWorktree } from './worktree-remove.ts';
+
+/**
+ * A pool of parked worktrees per workspace: a finished task's worktree is moved into the pool
+ * folder (detached, locked "baton: parked", its files left as they are) instead of being
+ * deleted, and the next attempt that needs a new worktree moves one out of it
+ * (`prepareWorktree` with `pool`), where only the files that differ from the new start are
+ * written, then everything else is wiped: `read-tree --reset -u` puts back tracked files
+ * anyone changed, `clean -ffdx` deletes untracked and ignored ones, and a merge, rebase or
+ * cherry-pick left in progress is forgotten (`scrubTaken`). So no attempt sees another's
+ * uncommitted work, and a parked worktree holds no branch.
+ *
+ * Moving is a rename (`git worktree move`): a parked worktree has no fixed place, and the
+ * attempt works in its own task's folder as with a new worktree.
+ */
+
+export interface ParkInPoolInput extends Cancellable {
+  repo: string;
+  /** A worktree Baton prepared, whose attempt is over (what it did not commit is lost). */
+  dir: string;
+  /** The folder of the workspace's parked worktrees (absolute, outside the repository). */
+  pool: string;
+  /** At most this many parked worktrees in `pool`; a worktree that finds it full is removed. */
+  max: number;
+}
+
+export interface PoolPark {
+  /** Where the worktree went in the pool; null when it was removed instead (pool full, or it could not be moved). */
+  parked: string | null;
+  /** Whether there was a worktree at `dir` at all. */
+  found: boolean;
+  /** The branch it had checked out, now free (and kept). */
+  branch: string | null;
+}
+
+/** Parks the worktree at `dir` in `pool`, or removes it when the pool is full (see ParkInPoolInput). */
+export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  if (!isAbsolute(input.dir)) {
+    throw new WorkspaceError('invalid_path', `dir: ${input.dir} is not an absolute path`, { field: 'dir' });
+  }
+  const dir = realTarget(input.dir);
+  const pool = poolFolder(repo, input.pool);
+  const { result, trash } = await withRepoLock(repo.commonDir, async () => {
+    const entries = await listWorktrees(repo, c);
+    const entry = entries.find((e) => e.path === dir);
+    if (entry?.main) {
+      throw new WorkspaceError('not_a_worktree', `dir: ${input.dir} is the repository's own working tree`, {
+        field: 'dir',
+      });
+    }
+    if (!entry) return { result: { parked: null, found: false, branch: null }, trash: null };
+    const none = { parked: null, found: true, branch: entry.branch };
+    // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing" or
+    // by a person, or whose folder is gone, is removed as before.
+    if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= input.max)
+      return { result: none, trash: (await dropWorktree(repo, entry, false, c)).trash };
+    const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
+    try {
+      mkdirSync(pool, { recursive: true, mode: 0o700 });
+      // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
+      // knows: the branch let go, then locked "parked", then moved.
+      if (entry.branch !== null)
+        await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'], {
+          cwd: dir,
+          ...c,
+        });
+      await git(['worktree', 'lock', '--reason', PARKED, '--', dir], { cwd: repo.path, ...c });
+      await git(['worktree', 'move', '--force', '--force', '--', dir, target], { cwd: repo.path, ...c });
+    } catch (e) {
+      if (c.signal?.aborted) throw e;
+      // It could not be moved (git refuses worktrees with submodules): removed instead.
+      const now = (await listWorktrees(repo, c)).find((w) => w.path === dir);
+      return { result: none, trash: now ? (await dropWorktree(repo, now, false, c)).trash : null };
+    }
+    return { result: { ...none, parked: target }, trash: null };
+  });
+  await deleteTrash(trash);
+  return result;
+}
+
+/** The parked worktrees in `pool` (real paths), oldest first as git lists them. */
+export function parkedIn(entries: readonly WorktreeEntry[], pool: string): WorktreeEntry[] {
+  return entries.filter(
+    (e) =>
+      !e.main &&
+      !e.missing &&
+      e.locked === PARKED &&
+      e.branch === null &&
+      e.path !== pool &&
+      isInside(e.path, pool),
+  );
+}
+
+export interface PoolInput extends Cancellable {
+  repo: string;
+  pool: string;
+}
+
+/** The folders of the parked worktrees in `pool`. */
+export async function parkedWorktrees(input: PoolInput): Promise<string[]> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const pool = realTarget(input.pool);
+  return parkedIn(await listWorktrees(repo, c), pool).map((e) => e.path);
+}
+
+/**
+ * Removes every worktree in `pool` and the folder itself (the workspace is removed, or pruned).
+ * Records of parked worktrees whose folders are gone (a data folder deleted) go too.
+ */
+export async function emptyPool(input: PoolInput): Promise<string[]> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const pool = poolFolder(repo, input.pool);
+  const trash: (string | null)[] = [];
+  const removed = await withRepoLock(repo.commonDir, async () => {
+    const gone: string[] = [];
+    for (const entry of await listWorktrees(repo, c)) {
+      const stale = entry.missing && entry.locked === PARKED;
+      if (entry.main || !(stale || (entry.path !== pool && isInside(entry.path, pool)))) continue;
+      trash.push((await dropWorktree(repo, entry, false, c)).trash);
+      gone.push(entry.path);
+    }
+    return gone;
+  });
+  for (const t of trash) await deleteTrash(t);
+  // The folder itself, and what a removal cut short left in it (`.w-….baton-removing-*`).
+  rmSync(pool, { recursive: true, force: true, maxRetries: 3 });
+  return removed;
+}
+
+/**
+ * Moves a parked worktree of `pool` to `dir` (absent, or an empty folder), for
+ * `prepareWorktree`, with the repository lock held; false when there is none to take or it
+ * could not be moved (another process took it first). It stays locked "parked": a take cut
+ * short leaves a parked worktree at `dir`, which the next `prepareWorktree` there takes.
+ */
+export async function takeFromPool(
+  repo: Repository,
+  pool: string,
+  dir: string,
+  entries: readonly WorktreeEntry[],
+  opts: Cancellable,
+): Promise<boolean> {
+  const parked = parkedIn(entries, pool).at(-1);
+  if (!parked) return false;
+  try {
+    mkdirSync(dirname(dir), { recursive: true });
+    if (existsSync(dir)) rmdirSync(dir);
+    await git(['worktree', 'move', '--force', '--force', '--', parked.path, dir], {
+      cwd: repo.path,
+      ...opts,
+    });
+    return true;
+  } catch (e) {
+    if (opts.signal?.aborted || !(e instanceof GitError)) throw e;
+    return false;
+  }
+}
+
+/**
+ * After a taken worktree's files were set to its new HEAD (`read-tree --reset -u`, which also
+ * writes back tracked files someone changed): untracked and ignored files go (`clean -ffdx`,
+ * a nested repository included), and so does any merge, rebase, cherry-pick or bisect left in
+ * progress and the worktree's own config, so the next attempt starts as in a new worktree.
+ */
+export async function scrubTaken(dir: string, opts: Cancellable): Promise<void> {
+  await git(['clean', '-q', '-ffdx'], { cwd: dir, ...opts });
+  const gitDir = adminDir(dir);
+  if (!gitDir) return;
+  for (const name of [
+    'MERGE_HEAD',
+    'MERGE_MSG',
+    'MERGE_MODE',
+    'MERGE_RR',
+    'SQUASH_MSG',
+    'CHERRY_PICK_HEAD',
+    'REVERT_HEAD',
+    'AUTO_MERGE',
+    'BISECT_LOG',
+    'BISECT_START',
+    'BISECT_TERMS',
+    'BISECT_EXPECTED_REV',
+    'BISECT_ANCESTORS_OK',
+    'BISECT_NAMES',
+    'rebase-merge',
+    'rebase-apply',
+    'sequencer',
+    'config.worktree',
+  ])
+    rmSync(join(gitDir, name), { recursive: true, force: true });
+}
+
+/** The worktree's own git folder (`<common>/worktrees/<id>`), from its `.git` file. */
+function adminDir(dir: string): string | null {
+  try {
+    const line = readFileSync(join(dir, '.git'), 'utf8').trim();
+    return line.startsWith('gitdir: ') ? resolve(dir, line.slice('gitdir: '.length)) : null;
+  } catch {
+    return null;
+  }
+}
+
+function poolFolder(repo: Repository, pool: string): string {
+  try {
+    return checkWorktreeDir(repo, pool);
+  } catch (e) {
+    if (e instanceof WorkspaceError)
+      throw new WorkspaceError(e.reason, e.message.replace(/^dir:/, 'pool:'), { field: 'pool' });
+    throw e;
+  }
+}
