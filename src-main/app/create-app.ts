@@ -44,6 +44,8 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
+  /** Finished coding worktrees each workspace keeps parked for the next attempt (the engine's, 2 by default; 0: none). */
+  parkedWorktrees?: number;
   /**
    * Resume unfinished runs at start, and take up any whose process dies later (the default;
    * the long-lived hosts). False: leave other processes' runs alone.
@@ -145,6 +147,7 @@ export function createApp(opts: AppOptions) {
     worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),

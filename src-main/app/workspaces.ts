@@ -1,9 +1,10 @@
-import { isAbsolute } from 'node:path';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../src-shared/contract/domains/workspaces.ts';
 import type { Workspace } from '../../src-shared/schemas/workspace.ts';
 import { discardWorktree } from '../engine/coding-sessions.ts';
 import { AppError, invalidInput } from '../errors.ts';
-import { inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
+import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { AppContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
@@ -32,9 +33,10 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
       }
     }
     // Worktrees under Baton's folder that no session accounts for (a crash while one was being
-    // made): swept only while no run of this workspace executes, in any process, since such a
-    // run may be making one right now.
+    // made), and the parked ones: swept only while no run of this workspace executes, in any
+    // process, since such a run may be making or taking one right now.
     if (runsUsingWorkspace(store, w.id).length === 0) {
+      report.removed.push(...(await emptyPool({ repo: w.path, pool: engine.parkedFolder(w.id) })));
       const swept = await pruneWorktrees({
         repo: w.path,
         root: engine.worktreeRoot,
@@ -76,8 +78,8 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.remove': ({ workspace_id }) => {
-      found(workspace_id);
+    'workspaces.remove': async ({ workspace_id }) => {
+      const w = found(workspace_id);
       const runs = runsUsingWorkspace(store, workspace_id);
       if (runs.length > 0)
         throw new AppError(
@@ -92,6 +94,14 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
           `workspace "${workspace_id}" still has ${onDisk.length} worktree${onDisk.length === 1 ? '' : 's'} of Baton's (${onDisk[0]!.dir}${onDisk.length > 1 ? ', …' : ''}): prune them first (baton workspaces prune ${workspace_id} --include-kept)`,
           { worktrees: onDisk.map((s) => s.dir) },
         );
+      // Its parked worktrees go with it (nothing of Baton's is left in the repository); of a
+      // repository that is gone (or no longer one) only the folder is left to delete.
+      const pool = engine.parkedFolder(workspace_id);
+      await emptyPool({ repo: w.path, pool }).catch(async (err: unknown) => {
+        if (!(err instanceof WorkspaceError)) throw err;
+        await rm(pool, { recursive: true, force: true });
+      });
+      await rmdir(dirname(pool)).catch(() => {}); // `.parked`, when no other workspace has a pool
       const removed = store.tx(() => store.workspaces.remove(workspace_id));
       if (removed) bus.emit('workspace.removed', { id: workspace_id });
       return { removed };

@@ -75,6 +75,7 @@ describe('a coding attempt is told', () => {
       resume: null,
       on_conflict: 'fail',
       marker: `coding/${run}/t/1`,
+      pool: app.engine.parkedFolder('app'),
     });
     first.emit(session(c1, 'sess-1'));
     await eventually(() => app.store.sessions.get(run, 't')?.session_id === 'sess-1');

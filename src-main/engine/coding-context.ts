@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
-import { codingMarker } from './coding-sessions.ts';
+import { codingMarker, parkedFolder } from './coding-sessions.ts';
 import type { CodingContext, ResumeRequest } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
@@ -81,6 +81,7 @@ export function codingContextOf(
     prior,
     marker: codingMarker(run.id, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
+    pool: rt.config.parkedWorktrees > 0 ? parkedFolder(rt.config.worktreeRoot, workspace.id) : null,
   };
 }
 

@@ -1,10 +1,10 @@
 import { rm, rmdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { stopMarkedTrees } from '../processes/process-tree.ts';
 import type { Store } from '../store/store.ts';
-import { removeWorktree } from '../workspaces/index.ts';
+import { parkInPool, parkingInto, removeWorktree } from '../workspaces/index.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -16,6 +16,20 @@ export const codingMarker = (runId: string, taskId: string, attempt: number): st
   `coding/${runId}/${taskId}/${attempt}`;
 const taskMarkers = (runId: string, taskId: string) => `coding/${runId}/${taskId}/`;
 const runMarkers = (runId: string) => `coding/${runId}/`;
+
+/**
+ * How many finished worktrees each workspace keeps parked for the next attempt, unless the
+ * engine is told otherwise. Parking saves the next attempt a full checkout (16-18 s for
+ * 20,000 files on a slow disk, test/bench/README.md) at the price of a checkout's disk space
+ * per parked worktree; two covers a plan's chain of coding tasks and a pair of them side by
+ * side without keeping many copies of a large repository. More attempts at once than parked
+ * worktrees make new ones as before.
+ */
+export const DEFAULT_PARKED_WORKTREES = 2;
+
+/** Where a workspace's parked worktrees wait (worktree-pool.ts); no workspace id starts with a dot, no run id either. */
+export const parkedFolder = (worktreeRoot: string, workspaceId: string): string =>
+  join(worktreeRoot, '.parked', workspaceId);
 
 /** Between SIGTERM and SIGKILL for a CLI left running by a Baton that died. */
 const ORPHAN_GRACE_MS = 2_000;
@@ -32,15 +46,31 @@ export interface DiscardDeps {
   now: () => string;
 }
 
+/** Where a discarded worktree may be parked instead of removed: its workspace's pool, and how many it keeps. */
+export interface ParkInto {
+  /** The worktree root; the pool is `parkedFolder(root, workspace)`. */
+  root: string;
+  max: number;
+}
+
 /**
  * Removes a coding task's worktree (its branch stays: it is the result) and the CLI home Baton
- * wrote beside it, then records the session `removed`. A CLI still running there (left by a
+ * wrote beside it, then records the session `removed`. With `park`, the worktree is parked in
+ * its workspace's pool instead, when the pool has room: it holds no branch from then on, and
+ * the next attempt that takes it wipes what it holds. A CLI still running there (left by a
  * Baton that died) is stopped first.
  */
-export async function discardWorktree(deps: DiscardDeps, session: TaskSession): Promise<TaskSession> {
+export async function discardWorktree(
+  deps: DiscardDeps,
+  session: TaskSession,
+  park?: ParkInto,
+): Promise<TaskSession> {
   await stopOrphans(session.run_id, session.task_id);
   const workspace = deps.store.workspaces.get(session.workspace_id);
-  if (workspace) await removeWorktree({ repo: workspace.path, dir: session.dir });
+  if (workspace && park && park.max > 0) {
+    const pool = parkedFolder(park.root, workspace.id);
+    await parkInPool({ repo: workspace.path, dir: session.dir, pool, max: park.max });
+  } else if (workspace) await removeWorktree({ repo: workspace.path, dir: session.dir });
   else await rm(session.dir, { recursive: true, force: true });
   if (session.home !== null) await rm(session.home, { recursive: true, force: true });
   // The task's folder and the run's, when nothing else is left in them.
@@ -56,7 +86,8 @@ export async function discardWorktree(deps: DiscardDeps, session: TaskSession): 
 
 /**
  * The life of coding tasks' worktrees in the runs executed here: a done task's worktree is
- * removed once its attempt has stopped (its branch is the result), and when a run ends every
+ * parked in its workspace's pool (or removed, the pool full) once its attempt has stopped (its
+ * branch is the result), and when a run ends every
  * worktree of it left (failed, cancelled, interrupted tasks') is removed, but those a person
  * kept. Both act after the transaction that records the change commits, and wait for the
  * attempts of the task or run to stop (`Runtime.attempts`).
@@ -66,23 +97,33 @@ export class CodingSessions {
   private readonly deps: DiscardDeps;
   /** Cleanups going on (tests and `close` wait for them). */
   private readonly pending = new Set<Promise<void>>();
+  /** Done tasks' worktrees being parked, by `<run>/<task>`: the run's end waits for them, not to remove one mid-park. */
+  private readonly parking = new Map<string, Promise<void>>();
 
   constructor(rt: Runtime) {
     this.rt = rt;
     this.deps = { store: rt.store, bus: rt.bus, now: () => rt.iso() };
   }
 
-  /** A task ended done: its worktree goes (unless kept) once its attempt has stopped. */
+  /** A task ended done: its worktree is parked or goes (unless kept) once its attempt has stopped. */
   taskDone(run: ActiveRun, taskId: string): void {
     if (!run.withSessions.has(taskId)) return; // no worktree to remove
     const runId = run.id;
-    this.rt.effects.afterCommit(() =>
-      this.track(async () => {
+    this.rt.effects.afterCommit(() => {
+      const park = this.parkInto();
+      const key = `${runId}/${taskId}`;
+      const parked = this.track(async () => {
         await this.rt.attempts.taskStopped(runId, taskId);
         const s = this.rt.store.sessions.get(runId, taskId);
-        if (s?.state === 'active') await discardWorktree(this.deps, s);
-      }),
-    );
+        if (s?.state === 'active') await discardWorktree(this.deps, s, park);
+      }).finally(() => {
+        if (this.parking.get(key) === parked) this.parking.delete(key);
+      });
+      this.parking.set(key, parked);
+      // Its dependents start now: their worktrees wait for this one rather than check out anew.
+      const workspace = this.rt.store.sessions.get(runId, taskId)?.workspace_id;
+      if (workspace !== undefined && park.max > 0) parkingInto(parkedFolder(park.root, workspace), parked);
+    });
   }
 
   /** A run ended: every worktree of it still there goes, but those a person kept. */
@@ -92,6 +133,7 @@ export class CodingSessions {
     this.rt.effects.afterCommit(() =>
       this.track(async () => {
         await this.rt.attempts.runStopped(runId);
+        await Promise.all([...this.parking].filter(([k]) => k.startsWith(`${runId}/`)).map(([, p]) => p));
         for (const s of this.rt.store.sessions.forRun(runId))
           if (s.state === 'active') await discardWorktree(this.deps, s);
         await stopOrphans(runId);
@@ -99,15 +141,25 @@ export class CodingSessions {
     );
   }
 
+  /**
+   * Only a done task's worktree is parked: everything it did is committed on its branch. Those
+   * left when a run ends (failed, cancelled, interrupted tasks', with work nobody committed)
+   * are removed, as the issue has it.
+   */
+  private parkInto(): ParkInto {
+    return { root: this.rt.config.worktreeRoot, max: this.rt.config.parkedWorktrees };
+  }
+
   /** Resolves once the cleanups started so far are over. */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  private track(work: () => Promise<void>): void {
+  private track(work: () => Promise<void>): Promise<void> {
     const p = work()
       .catch((err: unknown) => this.rt.log(err))
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
+    return p;
   }
 }

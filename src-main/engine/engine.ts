@@ -16,6 +16,7 @@ import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
+import { DEFAULT_PARKED_WORKTREES, parkedFolder } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
@@ -58,6 +59,11 @@ export interface EngineOptions {
   workspaceRoot: string;
   /** Where coding tasks' git worktrees go (default: `worktrees` beside `workspaceRoot`). */
   worktreeRoot?: string;
+  /**
+   * How many finished coding tasks' worktrees each workspace keeps parked for the next
+   * attempt (worktree-pool.ts) instead of deleting them (DEFAULT_PARKED_WORKTREES; 0: none).
+   */
+  parkedWorktrees?: number;
   /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
   decide?: Decide;
   secrets?: SecretResolver;
@@ -109,6 +115,7 @@ export class Engine {
         buildLogIntervalMs: opts.buildLogIntervalMs ?? 250,
         workspaceRoot: opts.workspaceRoot,
         worktreeRoot: opts.worktreeRoot ?? join(dirname(opts.workspaceRoot), 'worktrees'),
+        parkedWorktrees: opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES,
       },
       log: opts.log ?? (() => {}),
       // The loop is the engine's own: the runtime asks for its ticks.
@@ -433,6 +440,11 @@ export class Engine {
   /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */
   get worktreeRoot(): string {
     return this.rt.config.worktreeRoot;
+  }
+
+  /** Where a workspace's parked worktrees wait for the next attempt (`workspaces.prune` and removing the workspace empty it). */
+  parkedFolder(workspaceId: string): string {
+    return parkedFolder(this.rt.config.worktreeRoot, workspaceId);
   }
 
   /** Resolves once the worktree cleanups started so far (a task done, a run ended) are over. */

@@ -118,6 +118,8 @@ export interface CodingContext {
   marker: string;
   /** When the dependencies' branches do not merge. */
   on_conflict: 'fail' | 'ask';
+  /** The workspace's parked worktrees (worktree-pool.ts), one of which a new worktree is taken from; null: none kept. */
+  pool: string | null;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface EngineConfig {
   workspaceRoot: string;
   /** Where coding tasks' git worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
   worktreeRoot: string;
+  /** How many finished worktrees each workspace keeps parked (`<root>/.parked/<workspace>`); 0: none. */
+  parkedWorktrees: number;
 }
 
 export interface RuntimeOptions {

@@ -90,6 +90,43 @@ export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
   return result;
 }
 
+/** Parks on their way into a pool (real path), in this process: see `parkingInto`. */
+const incoming = new Map<string, Set<Promise<unknown>>>();
+
+/** How long `prepareWorktree` waits for worktrees on their way into its pool before it makes a new one. */
+const INCOMING_WAIT_MS = 10_000;
+
+/**
+ * Tells the pool that a worktree is on its way into it (`parked`: the caller's work that ends
+ * with `parkInPool`, settled either way). A task's dependent starts as soon as the task is
+ * done, while the task's worktree is still being parked: `prepareWorktree` with this pool
+ * waits for it (at most INCOMING_WAIT_MS) instead of checking out every file again.
+ */
+export function parkingInto(pool: string, parked: Promise<unknown>): void {
+  const key = realTarget(pool);
+  const set = incoming.get(key) ?? new Set<Promise<unknown>>();
+  incoming.set(key, set);
+  set.add(parked);
+  const done = () => {
+    set.delete(parked);
+    if (set.size === 0 && incoming.get(key) === set) incoming.delete(key);
+  };
+  parked.then(done, done);
+}
+
+/** Resolves once the parks announced into `pool` so far are over (or INCOMING_WAIT_MS passed). */
+export async function parksArrived(pool: string, opts: Cancellable): Promise<void> {
+  const set = incoming.get(pool);
+  if (!set || set.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, INCOMING_WAIT_MS);
+    opts.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await Promise.race([Promise.allSettled([...set]), waited]);
+  clearTimeout(timer);
+}
+
 /** The parked worktrees in `pool` (real paths), oldest first as git lists them. */
 export function parkedIn(entries: readonly WorktreeEntry[], pool: string): WorktreeEntry[] {
   return entries.filter(

@@ -10,7 +10,7 @@ import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } f
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
 import { takeParked } from './worktree-park.ts';
-import { scrubTaken, takeFromPool } from './worktree-pool.ts';
+import { parksArrived, scrubTaken, takeFromPool } from './worktree-pool.ts';
 import { deleteTrash, dropWorktree } from './worktree-remove.ts';
 
 /** A coding task this one depends on: its result branch. */
@@ -106,6 +106,7 @@ export async function prepareWorktree(
     if (dep.commit) recorded.set(i, await requireCommit(repo, dep.commit, `from[${i}].commit`, c));
   }
 
+  if (pool !== null) await parksArrived(pool, c);
   const step = await withRepoLock(repo.commonDir, async () => {
     const entries = await finishUnfinished(repo, dir, input.branch, c);
     // Every ref this needs, in one git process: base, the branch, its start, the dependencies.

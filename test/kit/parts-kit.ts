@@ -58,6 +58,7 @@ export function partsKit(opts: PartsKitOptions = {}) {
       buildLogIntervalMs: 250,
       workspaceRoot,
       worktreeRoot: join(workspaceRoot, 'worktrees'),
+      parkedWorktrees: 2,
     },
     log: (err) => errors.push(err),
     tick: () => {

@@ -50,6 +50,7 @@ export async function prepare(
     branch: coding.branch,
     dir: coding.dir,
     from,
+    ...(coding.pool === null ? {} : { pool: coding.pool }),
     signal,
   });
   if (w.ok) return { ok: true, worktree: w };

@@ -1,0 +1,203 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PruneReport } from '../../src-shared/contract/domains/workspaces.ts';
+import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
+import { call, setup } from '../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../app/create-app.ts';
+import { createApp } from '../app/create-app.ts';
+import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+
+// Parked worktrees in the engine (issue 15, worktree-pool.ts): a done coding task's worktree is
+// parked in its workspace's pool and the next attempt takes it; failed and cancelled tasks'
+// worktrees are removed; prune and removing the workspace empty the pool. The coding CLI is a
+// shell script that prints a stream qwen printed (test/coding-agents/streams) after noting
+// what it finds in its worktree.
+
+let app: BatonApp | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+const STREAM = join(import.meta.dirname, '../../test/coding-agents/streams/qwen-edit.jsonl');
+
+/**
+ * The agent: notes in $LOG its worktree's git folder (a worktree's identity in git) and every
+ * file it finds there but .git, then writes a file of its task (committed by Baton) and build
+ * output (ignored, so never committed), and answers, or fails when $FAIL_IN names its folder.
+ */
+const AGENT = `#!/bin/sh
+{ echo "attempt in $PWD"; echo "gitdir $(sed 's/^gitdir: //' .git)"; find . -path ./.git -prune -o -type f -print | sort; echo end; } >> "$LOG"
+echo "$PWD" > "made-in-$(basename "$(dirname "$PWD")").txt"
+mkdir -p dist && echo built > "dist/out-$$.js"
+echo scratch > untracked-but-failed.tmp
+case "$PWD" in *"$FAIL_IN"*) [ -n "$FAIL_IN" ] && exit 3 ;; esac
+rm untracked-but-failed.tmp
+cat "$STREAM"
+`;
+
+interface Attempt {
+  dir: string;
+  gitdir: string;
+  files: string[];
+}
+
+function open(parkedWorktrees?: number) {
+  const root = mkdtempSync(join(tmpdir(), 'baton-coding-pool-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  const repo: TempRepo = makeRepo({
+    'README.md': 'hello\n',
+    'src/lib.ts': 'export {};\n',
+    '.gitignore': 'dist/\n',
+  });
+  cleanups.push(repo.cleanup);
+  const script = join(root, 'agent.sh');
+  writeFileSync(script, AGENT);
+  chmodSync(script, 0o755);
+  const log = join(root, 'attempts.log');
+  writeFileSync(log, '');
+  const env = { LOG: log, STREAM, FAIL_IN: '' };
+  app = createApp({
+    dataDir: join(root, 'data'),
+    log: () => {},
+    ...(parkedWorktrees === undefined ? {} : { parkedWorktrees }),
+  });
+  const attempts = (): Attempt[] =>
+    readFileSync(log, 'utf8')
+      .split('end\n')
+      .filter((b) => b.trim())
+      .map((b) => {
+        const [first, second, ...files] = b.trim().split('\n');
+        return { dir: first!.slice('attempt in '.length), gitdir: second!.slice('gitdir '.length), files };
+      });
+  const agent = (failIn = '') => ({
+    id: 'coder',
+    kind: 'coding' as const,
+    cli: 'qwen' as const,
+    skills: ['code'],
+    executable: script,
+    env: { ...env, FAIL_IN: failIn },
+  });
+  const worktrees = () =>
+    repo
+      .git(['worktree', 'list', '--porcelain'])
+      .split('\n\n')
+      .slice(1)
+      .map((r) => r.trim());
+  return { app, repo, attempts, agent, worktrees };
+}
+
+const plan = (id: string, tasks: string[], chain: boolean) => ({
+  plan_id: id,
+  workspace: 'app',
+  tasks: tasks.map((t, i) => ({
+    task_id: t,
+    description: `do ${t}`,
+    required_skills: ['code'],
+    ...(chain && i > 0 ? { depends_on: [tasks[i - 1]!] } : {}),
+  })),
+});
+
+async function settle(a: BatonApp, run: string): Promise<string> {
+  const r = await a.engine.whenSettled(run);
+  await a.engine.worktreesSettled();
+  return r.status;
+}
+
+describe('parked worktrees in coding runs', () => {
+  it('a run of two coding tasks one after the other: the second works in the first one’s worktree, with none of what it left', async () => {
+    const { app, repo, attempts, agent, worktrees } = open();
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(app, [agent()], plan('p', ['a', 'b'], true));
+    expect(await settle(app, run)).toBe('completed');
+
+    const [a, b] = attempts();
+    // Each in its task's own folder, but the same git worktree: b's is a's, parked and taken.
+    expect(a!.dir).toBe(join(app.engine.worktreeRoot, run, 'a', 'tree'));
+    expect(b!.dir).toBe(join(app.engine.worktreeRoot, run, 'b', 'tree'));
+    expect(b!.gitdir).toBe(a!.gitdir);
+    // b finds a's committed work (it starts from a's branch), none of a's build output.
+    expect(a!.files).toEqual(['./.gitignore', './README.md', './src/lib.ts']);
+    expect(b!.files).toEqual(['./.gitignore', './README.md', './made-in-a.txt', './src/lib.ts']);
+    expect(repo.git(['show', `baton/${run}/b:made-in-b.txt`])).toBe(b!.dir);
+
+    // No worktree holds a task's branch now: b's worktree is the one parked.
+    const parked = worktrees();
+    expect(parked).toHaveLength(1);
+    expect(parked[0]).toMatch(/\ndetached\nlocked baton: parked$/);
+    expect(parked[0]!.startsWith(`worktree ${app.engine.parkedFolder('app')}/`)).toBe(true);
+    const sessions = await call<TaskSession[]>(app, 'runs.sessions', { run_id: run });
+    expect(sessions.map((s) => s.state)).toEqual(['removed', 'removed']);
+    expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
+
+    // A second run takes it again, and prune removes the pool.
+    const again = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' });
+    expect(await settle(app, again.run_id)).toBe('completed');
+    expect(attempts()[2]!.gitdir).toBe(a!.gitdir);
+    expect(attempts()[2]!.files).toEqual(['./.gitignore', './README.md', './src/lib.ts']);
+    const [report] = await call<PruneReport[]>(app, 'workspaces.prune', { workspace_id: 'app' });
+    expect(report!.removed).toHaveLength(1);
+    expect(worktrees()).toEqual([]);
+    expect(existsSync(app.engine.parkedFolder('app'))).toBe(false);
+  });
+
+  it('a failed task’s worktree is removed, not parked; a cancelled run leaves no worktree of its own', async () => {
+    const { app, repo, attempts, agent, worktrees } = open();
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    await call(app, 'agents.import', { agents: [agent('/f/tree')] });
+    await call(app, 'plans.import', { plan: plan('p', ['ok', 'f'], false) });
+    const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' })).run_id;
+    expect(await settle(app, run)).toBe('failed');
+    expect(app.store.runs.task(run, 'f')!.error).toMatch(/exited with code 3/);
+    // ok's worktree is parked (it may be taken by f first, then f's goes: either way one is left,
+    // and f's leftovers are in none).
+    const left = worktrees();
+    expect(left.length).toBeLessThanOrEqual(1);
+    for (const w of left) {
+      expect(w).toMatch(/\ndetached\nlocked baton: parked$/);
+      const dir = w.split('\n')[0]!.slice('worktree '.length);
+      expect(readdirSync(dir)).not.toContain('untracked-but-failed.tmp');
+    }
+    expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
+
+    // A run cancelled while its agent runs: its worktree goes, the pool keeps at most what it had.
+    await call(app, 'agents.import', { agents: [{ ...agent(), executable: '/bin/sleep', args: ['30'] }] });
+    await call(app, 'plans.import', { plan: plan('slow', ['s'], false) });
+    const slow = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'slow' })).run_id;
+    for (let i = 0; i < 200 && !app.store.sessions.get(slow, 's'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await call(app, 'runs.cancel', { run_id: slow });
+    expect(await settle(app, slow)).toBe('cancelled');
+    expect(worktrees().filter((w) => !/\nlocked baton: parked$/.test(w))).toEqual([]);
+    expect(existsSync(join(app.engine.worktreeRoot, slow))).toBe(false);
+    expect(attempts().length).toBe(2);
+
+    // Removing the workspace removes its pool: nothing of Baton's is left in the repository.
+    await call(app, 'workspaces.remove', { workspace_id: 'app' });
+    expect(worktrees()).toEqual([]);
+    expect(readdirSync(app.engine.worktreeRoot)).toEqual([]);
+  });
+
+  it('parkedWorktrees 0: worktrees are removed as before', async () => {
+    const { app, repo, attempts, agent, worktrees } = open(0);
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(app, [agent()], plan('p', ['a', 'b'], true));
+    expect(await settle(app, run)).toBe('completed');
+    const [a, b] = attempts();
+    expect(b!.gitdir).not.toBe(a!.gitdir);
+    expect(worktrees()).toEqual([]);
+  });
+});
