@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../src-shared/contract/domains/workspaces.ts';
@@ -8,6 +9,14 @@ import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '..
 import type { AppContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
+
+function countParked(pool: string): number {
+  try {
+    return readdirSync(pool).filter((n) => n.startsWith('w-')).length;
+  } catch {
+    return 0;
+  }
+}
 
 /** Workspaces: the git repositories people register for coding agents (issue 15). */
 export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
@@ -49,7 +58,12 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
   };
 
   return {
-    'workspaces.list': () => store.workspaces.list(),
+    // The parked worktrees are counted by their folders in the pool (no git, no walk of their
+    // files: their size would cost a walk of every file).
+    'workspaces.list': () =>
+      store.workspaces
+        .list()
+        .map((w) => ({ ...w, parked_worktrees: countParked(engine.parkedFolder(w.id)) })),
     'workspaces.add': async (input) => {
       if (!isAbsolute(input.path))
         throw invalidInput('workspace is invalid', [{ path: 'path', message: 'must be an absolute path' }]);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PruneReport } from '../../src-shared/contract/domains/workspaces.ts';
-import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
+import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import { call, setup } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
@@ -142,6 +142,8 @@ describe('parked worktrees in coding runs', () => {
     const sessions = await call<TaskSession[]>(app, 'runs.sessions', { run_id: run });
     expect(sessions.map((s) => s.state)).toEqual(['removed', 'removed']);
     expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
+    const listed = async () => (await call<Workspace[]>(app, 'workspaces.list', {}))[0]!.parked_worktrees;
+    expect(await listed()).toBe(1);
 
     // A second run takes it again, and prune removes the pool.
     const again = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' });
@@ -152,6 +154,7 @@ describe('parked worktrees in coding runs', () => {
     expect(report!.removed).toHaveLength(1);
     expect(worktrees()).toEqual([]);
     expect(existsSync(app.engine.parkedFolder('app'))).toBe(false);
+    expect(await listed()).toBe(0);
   });
 
   it('a failed task’s worktree is removed, not parked; a cancelled run leaves no worktree of its own', async () => {

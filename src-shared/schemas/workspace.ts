@@ -33,6 +33,11 @@ export interface Workspace {
   setup_command: string[] | null;
   env: Record<string, EnvValue>;
   created_at: string;
+  /**
+   * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout
+   * each; `baton workspaces prune` removes them). Given by `workspaces.list` only.
+   */
+  parked_worktrees?: number;
 }
 
 /** A coding task's worktree: in use (or kept while its run goes on), kept by a person, or removed. */

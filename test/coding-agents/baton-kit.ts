@@ -167,14 +167,18 @@ export function markedProcesses(runId: string): number[] {
   return found;
 }
 
-/** The worktrees git knows of in a repository, but its own checkout. */
+/**
+ * The worktrees git knows of in a repository, but its own checkout and those parked for the
+ * next attempt (detached, locked "baton: parked", holding no task's branch: worktree-pool.ts).
+ */
 export function gitWorktrees(repo: string): string[] {
   const out = execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: repo, encoding: 'utf8' });
   return out
-    .split('\n')
-    .filter((l) => l.startsWith('worktree '))
-    .map((l) => l.slice('worktree '.length))
-    .slice(1);
+    .split('\n\n')
+    .slice(1)
+    .filter((r) => !r.trim().endsWith('\ndetached\nlocked baton: parked'))
+    .map((r) => r.trim().split('\n')[0]!.slice('worktree '.length))
+    .filter((w) => w !== '');
 }
 
 /**

@@ -83,8 +83,14 @@ export async function workspacesList(app: BatonApp, json: boolean): Promise<numb
     return 0;
   }
   printTable(
-    ['ID', 'BASE', 'SETUP', 'PATH'],
-    list.map((w) => [w.id, w.base_branch, w.setup_command?.join(' ') ?? '-', w.path]),
+    ['ID', 'BASE', 'SETUP', 'PARKED', 'PATH'],
+    list.map((w) => [
+      w.id,
+      w.base_branch,
+      w.setup_command?.join(' ') ?? '-',
+      String(w.parked_worktrees ?? 0),
+      w.path,
+    ]),
   );
   return 0;
 }

@@ -106,6 +106,14 @@ function WorkspaceRow({ w }: { w: Workspace }) {
         <th scope="row">
           <div>{w.id}</div>
           <code className="muted small path">{w.path}</code>
+          {(w.parked_worktrees ?? 0) > 0 && (
+            <div
+              className="muted small"
+              title="Finished tasks' worktrees kept for the next attempt, so it need not check out every file; Prune removes them"
+            >
+              {plural(w.parked_worktrees ?? 0, 'parked worktree')}
+            </div>
+          )}
         </th>
         <td>
           <code>{w.base_branch}</code>
