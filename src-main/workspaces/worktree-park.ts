@@ -4,7 +4,6 @@ import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, openRepository, realTarget } from './repository.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
-import { setWorktreeLock } from './worktree-lock.ts';
 
 /**
  * Parked worktrees: instead of removing a finished attempt's worktree (deleting every file)
@@ -64,7 +63,7 @@ export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWork
     // Only this worktree's index and files: outside the lock.
     await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
     await git(['clean', '-q', '-ffdx'], { cwd: dir, ...c });
-    await withRepoLock(repo.commonDir, () => setWorktreeLock(repo, dir, PARKED, c));
+    await withRepoLock(repo.commonDir, () => lock(repo, dir, PARKED, c));
   }
   return { dir, branch: entry.branch, commit: entry.head ?? '' };
 }
@@ -82,7 +81,8 @@ export async function takeParked(
   branch: { create: string; at: string } | { existing: string },
   opts: Cancellable,
 ): Promise<void> {
-  await setWorktreeLock(repo, dir, PREPARING, opts);
+  await unlock(repo, dir, opts);
+  await lock(repo, dir, PREPARING, opts);
   const name = 'create' in branch ? branch.create : branch.existing;
   await git(['symbolic-ref', '-m', 'baton: take parked worktree', 'HEAD', `refs/heads/${name}`], {
     cwd: dir,
@@ -95,4 +95,12 @@ export async function takeParked(
       ...opts,
     });
   }
+}
+
+function unlock(repo: Repository, dir: string, opts: Cancellable) {
+  return git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...opts });
+}
+
+function lock(repo: Repository, dir: string, reason: string, opts: Cancellable) {
+  return git(['worktree', 'lock', '--reason', reason, '--', dir], { cwd: repo.path, ...opts });
 }

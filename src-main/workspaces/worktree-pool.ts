@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { WorkspaceError } from './errors.ts';
 import { GitError, git } from './git.ts';
 import { withRepoLock } from './repo-lock.ts';
@@ -8,7 +8,6 @@ import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED } from './worktree-list.ts';
-import { adminDir, setWorktreeLock } from './worktree-lock.ts';
 import { deleteTrash, dropWorktree } from './worktree-remove.ts';
 
 /**
@@ -77,7 +76,7 @@ export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
           cwd: dir,
           ...c,
         });
-      await setWorktreeLock(repo, dir, PARKED, c);
+      await git(['worktree', 'lock', '--reason', PARKED, '--', dir], { cwd: repo.path, ...c });
       await git(['worktree', 'move', '--force', '--force', '--', dir, target], { cwd: repo.path, ...c });
     } catch (e) {
       if (c.signal?.aborted) throw e;
@@ -239,6 +238,16 @@ export async function scrubTaken(dir: string, opts: Cancellable): Promise<void> 
     'config.worktree',
   ])
     rmSync(join(gitDir, name), { recursive: true, force: true });
+}
+
+/** The worktree's own git folder (`<common>/worktrees/<id>`), from its `.git` file. */
+function adminDir(dir: string): string | null {
+  try {
+    const line = readFileSync(join(dir, '.git'), 'utf8').trim();
+    return line.startsWith('gitdir: ') ? resolve(dir, line.slice('gitdir: '.length)) : null;
+  } catch {
+    return null;
+  }
 }
 
 function poolFolder(repo: Repository, pool: string): string {

@@ -9,7 +9,6 @@ import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
-import { setWorktreeLock } from './worktree-lock.ts';
 import { takeParked } from './worktree-park.ts';
 import { parksArrived, scrubTaken, takeFromPool } from './worktree-pool.ts';
 import { deleteTrash, dropWorktree } from './worktree-remove.ts';
@@ -215,7 +214,7 @@ export async function prepareWorktree(
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
         await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);
-      await setWorktreeLock(repo, dir, null, c);
+      await git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...c });
     });
   } catch (e) {
     // Nothing half-made is left: the worktree goes, and a branch this call created with it.
