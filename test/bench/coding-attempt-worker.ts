@@ -1,9 +1,11 @@
 // Issue 15's attempt figure: Baton's time around one coding attempt on a repository of 20,000
 // files (bench-repo.ts), split into git's part and the rest. Each attempt is a run of one coding
 // task in a durable app (SQLite in WAL mode): worktree made, the CLI run, its stream parsed and
-// stored, leftovers committed, the diff taken and stored, the run ended and the worktree removed.
-//   whole = runs.start → the run settled and its worktree removed;
-//   git   = git's part: every git command Baton ran meanwhile, and deleting the removed
+// stored, leftovers committed, the diff taken and stored, the run ended and the worktree parked
+// (the engine's pool, worktree-pool.ts: after the warm-up each attempt takes the worktree the
+// one before parked).
+//   whole = runs.start → the run settled and its worktree parked;
+//   git   = git's part: every git command Baton ran meanwhile, and deleting a removed
 //           worktree's files (traceGit; one attempt at a time);
 //   CLI   = the CLI process's own life (a wrapper notes its start and end);
 //   rest  = whole − git − CLI: Baton's own work (run start, dispatch, prompt, spawn, parsing and
@@ -33,7 +35,7 @@ export interface AttemptFigures {
   cliP50Ms: number;
   restP50Ms: number;
   restP90Ms: number;
-  /** Where the whole goes, p50 of each leg (ms): start → in progress → CLI starts → CLI ends → done → run settled → worktree removed. */
+  /** Where the whole goes, p50 of each leg (ms): start → in progress → CLI starts → CLI ends → done → run settled → worktree parked. */
   legsP50Ms: Record<string, number>;
 }
 
@@ -109,7 +111,7 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
       'in progress → CLI starts': cliStart - marks.in_progress!,
       'CLI ends → done': marks.done! - cliEnd,
       'done → run settled': settled - marks.done!,
-      'run settled → worktree removed': t0 + whole - settled,
+      'run settled → worktree parked': t0 + whole - settled,
     };
     if (i > 0) rows.push({ whole, git, cli: (end! - start!) / 1e6, legs });
   }

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import {
   commitLeftovers,
   diffSince,
-  parkWorktree,
+  parkInPool,
   prepareWorktree,
   removeWorktree,
   traceGit,
@@ -28,8 +28,9 @@ const { values } = parseArgs({
     dir: { type: 'string', default: tmpdir() },
     files: { type: 'string', default: '20000' },
     attempts: { type: 'string', default: '10' },
-    /** Print each git command of the measured attempts that took 50 ms or more. */
+    /** Print each git command of the measured attempts that took `--trace-ms` (50) ms or more. */
     trace: { type: 'boolean', default: false },
+    'trace-ms': { type: 'string', default: '50' },
     /** Skip the plain-git variants (`npm run bench` wants only the attempt's phases). */
     'no-variants': { type: 'boolean', default: false },
   },
@@ -52,7 +53,11 @@ type Timings = Record<string, number>;
 
 const now = () => performance.now();
 
-/** One attempt: in a new worktree removed at the end, or in a parked one parked again at the end. */
+/**
+ * One attempt: in a new worktree removed at the end, or, as the engine does, in its own
+ * folder with a worktree taken from the pool (`prepareWorktree` with `pool`), parked again at
+ * the end (`parkInPool`).
+ */
 async function attempt(n: number, mode: 'fresh' | 'parked'): Promise<Timings> {
   const t: Timings = {};
   let at = now();
@@ -63,11 +68,19 @@ async function attempt(n: number, mode: 'fresh' | 'parked'): Promise<Timings> {
   };
   if (values.trace) {
     traceGit((command, ms) => {
-      if (ms >= 50) console.log(`  ${mode} #${n}: ${ms.toFixed(0).padStart(5)} ms ${command.slice(0, 100)}`);
+      if (ms >= Number(values['trace-ms']))
+        console.log(`  ${mode} #${n}: ${ms.toFixed(0).padStart(5)} ms ${command.slice(0, 100)}`);
     });
   }
-  const dir = join(worktrees, mode === 'fresh' ? `t${n}` : 'slot');
-  const w = await prepareWorktree({ repo, baseBranch: 'main', branch: `baton/bench/${mode}-${n}`, dir });
+  const dir = join(worktrees, mode === 'fresh' ? `t${n}` : `p${n}`);
+  const pool = join(worktrees, '.parked');
+  const w = await prepareWorktree({
+    repo,
+    baseBranch: 'main',
+    branch: `baton/bench/${mode}-${n}`,
+    dir,
+    ...(mode === 'parked' ? { pool } : {}),
+  });
   if (!w.ok) throw new Error('conflict');
   if (w.state !== 'created' || w.recycled !== (mode === 'parked' && n >= 0)) {
     throw new Error(`unexpected worktree: ${w.state}, recycled ${w.recycled}`);
@@ -83,8 +96,8 @@ async function attempt(n: number, mode: 'fresh' | 'parked'): Promise<Timings> {
   if (d.files.length !== 3) throw new Error(`expected 3 changed files, got ${d.files.length}`);
   lap('diffSince');
   if (mode === 'fresh') await removeWorktree({ repo, dir: w.dir });
-  else await parkWorktree({ repo, dir: w.dir });
-  lap(mode === 'fresh' ? 'removeWorktree' : 'parkWorktree');
+  else await parkInPool({ repo, dir: w.dir, pool, max: 2 });
+  lap(mode === 'fresh' ? 'removeWorktree' : 'parkInPool');
   t['git total'] = Object.entries(t)
     .filter(([k]) => !k.startsWith('('))
     .reduce((s, [, v]) => s + v, 0);

@@ -33,7 +33,7 @@ export function codingGitTable(g: CodingGitResult | null): void {
   console.log(`${'phase'.padEnd(26)}${'new worktree'.padStart(14)}${'parked'.padStart(10)}`);
   for (const p of phases)
     console.log(
-      `${p.padEnd(26)}${ms(g.fresh[p]!).padStart(14)}${ms(g.parked[p.replace('remove', 'park')] ?? g.parked[p] ?? Number.NaN).padStart(10)}`,
+      `${p.padEnd(26)}${ms(g.fresh[p]!).padStart(14)}${ms(g.parked[p === 'removeWorktree' ? 'parkInPool' : p] ?? Number.NaN).padStart(10)}`,
     );
 }
 
