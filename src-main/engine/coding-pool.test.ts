@@ -67,6 +67,10 @@ function open(parkedWorktrees?: number) {
   const script = join(root, 'agent.sh');
   writeFileSync(script, AGENT);
   chmodSync(script, 0o755);
+  // An agent that works until stopped.
+  const slow = join(root, 'slow.sh');
+  writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
+  chmodSync(slow, 0o755);
   const log = join(root, 'attempts.log');
   writeFileSync(log, '');
   const env = { LOG: log, STREAM, FAIL_IN: '' };
@@ -97,7 +101,7 @@ function open(parkedWorktrees?: number) {
       .split('\n\n')
       .slice(1)
       .map((r) => r.trim());
-  return { app, repo, attempts, agent, worktrees };
+  return { app, repo, attempts, agent, worktrees, slow };
 }
 
 const plan = (id: string, tasks: string[], chain: boolean) => ({
@@ -158,7 +162,7 @@ describe('parked worktrees in coding runs', () => {
   });
 
   it('a failed task’s worktree is removed, not parked; a cancelled run leaves no worktree of its own', async () => {
-    const { app, repo, attempts, agent, worktrees } = open();
+    const { app, repo, attempts, agent, worktrees, slow: sleeper } = open();
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     await call(app, 'agents.import', { agents: [agent('/f/tree')] });
     await call(app, 'plans.import', { plan: plan('p', ['ok', 'f'], false) });
@@ -177,7 +181,7 @@ describe('parked worktrees in coding runs', () => {
     expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
 
     // A run cancelled while its agent runs: its worktree goes, the pool keeps at most what it had.
-    await call(app, 'agents.import', { agents: [{ ...agent(), executable: '/bin/sleep', args: ['30'] }] });
+    await call(app, 'agents.import', { agents: [{ ...agent(), executable: sleeper }] });
     await call(app, 'plans.import', { plan: plan('slow', ['s'], false) });
     const slow = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'slow' })).run_id;
     for (let i = 0; i < 200 && !app.store.sessions.get(slow, 's'); i++)
