@@ -127,7 +127,7 @@ export async function parksArrived(pool: string, opts: Cancellable): Promise<voi
   clearTimeout(timer);
 }
 
-/** The parked worktrees in `pool` (real paths), oldest first as git lists them. */
+/** The parked worktrees in `pool` (real paths), in the order git lists them. */
 export function parkedIn(entries: readonly WorktreeEntry[], pool: string): WorktreeEntry[] {
   return entries.filter(
     (e) =>
