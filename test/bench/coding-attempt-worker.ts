@@ -37,6 +37,8 @@ export interface AttemptFigures {
   restP90Ms: number;
   /** Where the whole goes, p50 of each leg (ms): start → in progress → CLI starts → CLI ends → done → run settled → worktree parked. */
   legsP50Ms: Record<string, number>;
+  /** The rest within each leg (the leg less the git commands that ran in it), p50 ms. */
+  restLegsP50Ms: Record<string, number>;
 }
 
 const FILES = argInt('files', 20_000);
@@ -74,7 +76,13 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
       tasks: [{ task_id: 't', description: 'Change file1, add new.ts and NOTES.md.', agent: agentId }],
     },
   });
-  const rows: { whole: number; git: number; cli: number; legs: Record<string, number> }[] = [];
+  const rows: {
+    whole: number;
+    git: number;
+    cli: number;
+    legs: Record<string, number>;
+    restLegs: Record<string, number>;
+  }[] = [];
   let marks: Record<string, number> = {};
   const unsubscribe = app.bus.subscribe((batch) => {
     const now = performance.now();
@@ -84,8 +92,11 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
   });
   for (let i = 0; i <= attempts; i++) {
     let git = 0;
+    const spans: [number, number][] = [];
     traceGit((_c, ms) => {
       git += ms;
+      const end = performance.now();
+      spans.push([end - ms, end]);
     });
     writeFileSync(times, '');
     marks = {};
@@ -106,14 +117,19 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
     // The CLI's times are epoch ns; performance.now() is ms since timeOrigin.
     const cliStart = start! / 1e6 - performance.timeOrigin;
     const cliEnd = end! / 1e6 - performance.timeOrigin;
-    const legs = {
-      'start → in progress': marks.in_progress! - t0,
-      'in progress → CLI starts': cliStart - marks.in_progress!,
-      'CLI ends → done': marks.done! - cliEnd,
-      'done → run settled': settled - marks.done!,
-      'run settled → worktree parked': t0 + whole - settled,
-    };
-    if (i > 0) rows.push({ whole, git, cli: (end! - start!) / 1e6, legs });
+    const bounds: [string, number, number][] = [
+      ['start → in progress', t0, marks.in_progress!],
+      ['in progress → CLI starts', marks.in_progress!, cliStart],
+      ['CLI ends → done', cliEnd, marks.done!],
+      ['done → run settled', marks.done!, settled],
+      ['run settled → worktree parked', settled, t0 + whole],
+    ];
+    // Git's time within [a, b] (its commands run one after another).
+    const gitIn = (a: number, b: number) =>
+      spans.reduce((sum, [s, e]) => sum + Math.max(0, Math.min(b, e) - Math.max(a, s)), 0);
+    const legs = Object.fromEntries(bounds.map(([k, a, b]) => [k, b - a]));
+    const restLegs = Object.fromEntries(bounds.map(([k, a, b]) => [k, b - a - gitIn(a, b)]));
+    if (i > 0) rows.push({ whole, git, cli: (end! - start!) / 1e6, legs, restLegs });
   }
   unsubscribe();
   const rest = rows.map((x) => x.whole - x.git - x.cli);
@@ -139,6 +155,15 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
         k,
         q(
           rows.map((x) => x.legs[k]!),
+          0.5,
+        ),
+      ]),
+    ),
+    restLegsP50Ms: Object.fromEntries(
+      Object.keys(rows[0]!.restLegs).map((k) => [
+        k,
+        q(
+          rows.map((x) => x.restLegs[k]!),
           0.5,
         ),
       ]),

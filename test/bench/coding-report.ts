@@ -63,6 +63,11 @@ export function codingAttemptTable(a: { files: number; figures: AttemptFigures[]
       `  where the replay's whole goes (p50 ms): ${Object.entries(replay.legsP50Ms)
         .map(([k, v]) => `${k} ${ms(v)}`)
         .join('; ')}`,
+      `\n  the rest within each leg (the leg less git's commands in it; the CLI's own leg is left out): ${Object.entries(
+        replay.restLegsP50Ms ?? {},
+      )
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join('; ')}`,
     );
 }
 

@@ -9,7 +9,7 @@
 //   - through the parser into the step store directly, the steps of each 500 lines upserted in
 //     one transaction: what the store itself could take if steps were committed in batches.
 // A durable app (SQLite in WAL mode) in a temp dir. Asserts nothing.
-// Usage: node test/bench/coding-steps-worker.ts [--lines N]
+// Usage: node test/bench/coding-steps-worker.ts [--lines N] [--cli claude,qwen] (default: every CLI)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import type { Executor } from '../../src-main/engine/executor.ts';
 import { createParser } from '../../src-main/engine/executors/coding/streams/parser.ts';
 import { CODING_CLIS, type CodingCli } from '../../src-shared/schemas/agent.ts';
 import { longStream } from './coding-stream.ts';
-import { argInt } from './measure.ts';
+import { argInt, argStr, cpuMsSince } from './measure.ts';
 
 export interface CodingStepsFigure {
   cli: CodingCli;
@@ -26,6 +26,8 @@ export interface CodingStepsFigure {
   steps: number;
   parsedLinesPerSec: number;
   storedLinesPerSec: number;
+  /** The process's CPU time (all threads) per line through the engine: steadier than wall time on a shared machine. */
+  storedCpuUsPerLine: number;
   /** Parsed and upserted straight into the store, one transaction per 500 lines. */
   batchedLinesPerSec: number;
   /** Steps in the store after the attempt (each step once, its latest version). */
@@ -37,6 +39,7 @@ export interface CodingStepsFigure {
 
 const LINES = argInt('lines', 50_000);
 const BATCH = 500;
+const ONLY = argStr('cli', CODING_CLIS.join(',')).split(',');
 const MODEL = {
   claude: 'claude-sonnet-4-5',
   codex: 'scripted-codex',
@@ -60,6 +63,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
   const made = new Map<number, number>();
   const toBus: number[] = [];
   let t0 = 0;
+  let cpu0 = process.cpuUsage();
   const replay: Executor = {
     usesWorkspace: false,
     awaitsSteps: false, // as the coding executor
@@ -67,6 +71,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
     async *start() {
       const parser = createParser(cli, { model: MODEL[cli], startSeq: 1 });
       t0 = performance.now();
+      cpu0 = process.cpuUsage();
       for (const l of lines) {
         const at = performance.now();
         for (const step of parser.line(l)) {
@@ -100,6 +105,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
     const runId = (r.value as { run_id: string }).run_id;
     const run = await app.engine.whenSettled(runId);
     const ms = performance.now() - t0;
+    const cpuMs = cpuMsSince(cpu0);
     if (run.status !== 'completed') throw new Error(`the run ended ${run.status}`);
     const stored = app.store.steps.list(runId, cli).length;
     // The same lines into the store in batches (as attempt 2 of the same task).
@@ -112,7 +118,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
         .map((step) => ({ ...step, run_id: runId, task_id: cli, attempt: 2, agent_id: 'cli' }));
       app.store.tx(() => app.store.steps.upsert(rows));
     }
-    return { ms, stored, toBus, batchedMs: performance.now() - b0 };
+    return { ms, cpuMs, stored, toBus, batchedMs: performance.now() - b0 };
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -120,7 +126,7 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
 }
 
 const figures: CodingStepsFigure[] = [];
-for (const cli of CODING_CLIS) {
+for (const cli of CODING_CLIS.filter((c) => ONLY.includes(c))) {
   const lines = longStream(cli, LINES);
   parseAlone(cli, lines.slice(0, 2_000)); // warm-up
   const alone = parseAlone(cli, lines);
@@ -131,6 +137,7 @@ for (const cli of CODING_CLIS) {
     steps: alone.steps,
     parsedLinesPerSec: (lines.length / alone.ms) * 1000,
     storedLinesPerSec: (lines.length / stored.ms) * 1000,
+    storedCpuUsPerLine: (stored.cpuMs * 1000) / lines.length,
     batchedLinesPerSec: (lines.length / stored.batchedMs) * 1000,
     stored: stored.stored,
     toBusP50Ms: q(stored.toBus, 0.5),
