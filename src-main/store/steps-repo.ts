@@ -5,6 +5,14 @@ import type { Db } from './db.ts';
 /** A step to store: which attempt it belongs to and the agent that ran it. */
 export type StepRow = StoredStep & { agent_id: string | null };
 
+/** The attempt steps belong to, and the agent that ran it. */
+export interface StepOwner {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  agent_id: string | null;
+}
+
 /** What an earlier attempt of a CLI session spent (the stream parsers' `Spent`). */
 export interface SessionSpent {
   usd: number | null;
@@ -89,11 +97,14 @@ const toStored = (r: StepDbRow): StoredStep => ({
  * replaces the earlier one and keeps its row (and so its place in the search index).
  */
 export function createStepsRepo(db: Db) {
-  const upsert = db.prepare(`INSERT INTO attempt_steps
+  // Parameters by position: binding by name looks each one up in an object, per step.
+  const upsert = db.prepare<[string, string, number, number, string, string, string | null, string, string]>(
+    `INSERT INTO attempt_steps
     (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)
-    VALUES (@run_id, @task_id, @attempt, @seq, @kind, @at, @agent_id, @body, @search_text)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
-      agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`);
+      agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`,
+  );
   const ofTask = db.prepare<[string, string], StepDbRow>(
     'SELECT id, run_id, task_id, attempt, body FROM attempt_steps WHERE run_id = ? AND task_id = ? ORDER BY attempt, seq',
   );
@@ -124,23 +135,32 @@ export function createStepsRepo(db: Db) {
     `SELECT sum(json_extract(body, '$.cost_usd')) AS usd FROM attempt_steps
      WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'usage'`,
   );
+  const put = (runId: string, taskId: string, attempt: number, agentId: string | null, step: Step) =>
+    upsert.run(
+      runId,
+      taskId,
+      attempt,
+      step.seq,
+      step.kind,
+      step.at,
+      agentId,
+      JSON.stringify(step),
+      stepSearchText(step),
+    );
   return {
     /** Stores steps (a step already stored under its seq is replaced). */
     upsert(rows: readonly StepRow[]): void {
       for (const r of rows) {
         const { run_id, task_id, attempt, agent_id, ...step } = r;
-        upsert.run({
-          run_id,
-          task_id,
-          attempt,
-          seq: step.seq,
-          kind: step.kind,
-          at: step.at,
-          agent_id,
-          body: JSON.stringify(step),
-          search_text: stepSearchText(step as Step),
-        });
+        put(run_id, task_id, attempt, agent_id, step as Step);
       }
+    },
+    /**
+     * Stores steps of one attempt as its executor gave them: the same rows as `upsert`, without
+     * copying each step into a row first (the engine stores every step of every stream).
+     */
+    upsertOf(of: StepOwner, steps: readonly Step[]): void {
+      for (const step of steps) put(of.run_id, of.task_id, of.attempt, of.agent_id, step);
     },
     /** A task's steps, every attempt (or one), in order. */
     list: (runId: string, taskId: string, attempt?: number): StoredStep[] =>
