@@ -8,6 +8,7 @@ import type { SpendReport } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../test/kit/engine-kit.ts';
+import type { Executor } from '../engine/executor.ts';
 import { prepareWorktree } from '../workspaces/index.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
@@ -103,6 +104,54 @@ describe('steps of an attempt', () => {
     await expect(call(app, 'runs.steps', { run_id: 'nope', task_id: 't' })).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+});
+
+describe('steps of an executor that does not wait for each to be stored', () => {
+  it('are written once per tick: a tool call that ran and answered before a tick took it is one write, its answer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-coding-runs-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // As the coding executor: a CLI's lines arrive faster than ticks, and none waits for a commit.
+    const burst: Executor = {
+      awaitsSteps: false,
+      async *start() {
+        yield { type: 'step', step: say(0, 'Writing hello.txt.') };
+        yield { type: 'step', step: write(1, 'running') };
+        yield { type: 'step', step: spend(2, 0.25) };
+        yield { type: 'step', step: write(1, 'done') };
+        yield { type: 'result', output: 'done' };
+      },
+    };
+    app = createApp({ dataDir: dir, executors: { echo: burst }, log: () => {} });
+    const db = app.store.db;
+    db.exec(`CREATE TEMP TABLE step_writes (seq INTEGER, kind TEXT);
+      CREATE TEMP TRIGGER step_inserted AFTER INSERT ON main.attempt_steps BEGIN
+        INSERT INTO step_writes VALUES (new.seq, 'insert'); END;
+      CREATE TEMP TRIGGER step_updated AFTER UPDATE ON main.attempt_steps BEGIN
+        INSERT INTO step_writes VALUES (new.seq, 'update'); END;`);
+    const events: EventBatch = [];
+    app.bus.subscribe((b) => events.push(...b));
+    const run = await setup(app, [{ id: 'e', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    await app.engine.whenSettled(run);
+
+    // Stored as before: every step, the tool call's latest version, in first-seen order.
+    const steps = await call<StoredStep[]>(app, 'runs.steps', { run_id: run, task_id: 't' });
+    expect(steps.map((s) => [s.seq, s.kind])).toEqual([
+      [0, 'message'],
+      [1, 'tool_call'],
+      [2, 'usage'],
+    ]);
+    expect(steps[1]).toMatchObject({ status: 'done', output: expect.stringContaining('wombat') });
+    // The running version was replaced before it was written: one insert per step, no update.
+    expect(db.prepare('SELECT seq, kind FROM step_writes ORDER BY rowid').all()).toEqual([
+      { seq: 0, kind: 'insert' },
+      { seq: 1, kind: 'insert' },
+      { seq: 2, kind: 'insert' },
+    ]);
+    const told = events.filter((e) => e.name === 'task.step').map((e) => e.payload as StoredStep);
+    expect(told.filter((s) => s.seq === 1).map((s) => s.kind === 'tool_call' && s.status)).toEqual(['done']);
+    const spent = await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' });
+    expect(spent.spent).toBeCloseTo(0.25);
   });
 });
 

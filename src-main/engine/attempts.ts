@@ -157,6 +157,10 @@ export class Attempts {
       if (agent.kind === 'llm') ctx.budget_left = this.budgetLeft(run);
       const memory = memoryFor(this.rt.store, spec);
       if (memory) ctx.memory = memory;
+      // Steps whose notes no tick has taken yet, by seq: a newer version of one (a tool call that
+      // ran, then answered) takes the place of the older in its note, so it is written once.
+      const waiting = new Map<number, ExecutorNote>();
+      let waitingSince = -1;
       try {
         for await (const ev of executor.start(ctx, ac.signal)) {
           if (flight.settled) break;
@@ -168,14 +172,28 @@ export class Attempts {
           // resolve a conflict in the worktree, a CLI started there) may outlive this process.
           if ((ev.type === 'step' && executor.awaitsSteps !== false) || ev.type === 'session')
             stored = new Promise<void>((resolve) => (onStored = resolve));
-          this.rt.inbox.push({
+          const note: ExecutorNote = {
             kind: 'executor.note',
             runId: run.id,
             taskId: task.task_id,
             attempt,
             event: ev,
             ...(onStored ? { stored: onStored } : {}),
-          });
+          };
+          if (ev.type === 'step' && !stored) {
+            const inbox = this.rt.inbox;
+            if (inbox.taken !== waitingSince) {
+              waiting.clear();
+              waitingSince = inbox.taken;
+            }
+            const earlier = waiting.get(ev.step.seq);
+            if (earlier) {
+              earlier.event = ev;
+              continue;
+            }
+            waiting.set(ev.step.seq, note);
+          }
+          this.rt.inbox.push(note);
           this.rt.schedule();
           // A step (a session) is stored before the executor goes on (it is not asked for its next
           // event until then), but a step of an executor that need not wait (`awaitsSteps`).
@@ -228,11 +246,20 @@ export class Attempts {
         });
         break;
       case 'step': {
-        const step = { ...ev.step, run_id: run.id, task_id: task.task_id, attempt: task.attempt };
-        this.rt.store.steps.upsert([{ ...step, agent_id: task.agent_id }]);
-        if (ev.step.kind === 'usage' && ev.step.cost_usd !== null && ev.step.cost_usd > 0)
-          run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + ev.step.cost_usd);
-        this.rt.bus.emit('task.step', step);
+        const step = ev.step;
+        this.rt.store.steps.upsertOf(
+          { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id },
+          [step],
+        );
+        if (step.kind === 'usage' && step.cost_usd !== null && step.cost_usd > 0)
+          run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
+        if (this.rt.bus.listening)
+          this.rt.bus.emit('task.step', {
+            ...step,
+            run_id: run.id,
+            task_id: task.task_id,
+            attempt: task.attempt,
+          });
         break;
       }
       case 'session': {

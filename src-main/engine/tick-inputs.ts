@@ -141,6 +141,8 @@ const emptyLists = (): InboxLists => ({
 export class Inbox {
   private lists = emptyLists();
   private waiting = 0;
+  /** How many times a tick has taken what waited: an input pushed since the last change still waits. */
+  taken = 0;
 
   push<K extends QueuedKind>(input: TickInputs[K] & { kind: K }): void {
     const list: TickInputs[K][] = this.lists[input.kind];
@@ -154,6 +156,7 @@ export class Inbox {
     const lists = this.lists;
     this.lists = emptyLists();
     this.waiting = 0;
+    this.taken++;
     return lists;
   }
 }
