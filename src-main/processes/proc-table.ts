@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 
 /** One process as Linux's /proc/<pid>/stat describes it. */
 export interface ProcEntry {
@@ -71,11 +70,12 @@ export async function readProcTable(minStart: number): Promise<ProcEntry[]> {
 /**
  * Whether a process was started with `name=value` in its environment. /proc shows the
  * environment a program was exec'd with; the processes of other users cannot be read (false).
+ * Read synchronously, as the table is (`STATS_PER_TURN`): the file is in memory.
  */
 export async function environHas(pid: number, variable: string): Promise<boolean> {
   try {
     // Entries are NUL-terminated: framed by NULs, the variable matches whole entries only.
-    const env = Buffer.concat([NUL, await readFile(`/proc/${pid}/environ`), NUL]);
+    const env = Buffer.concat([NUL, readFileSync(`/proc/${pid}/environ`), NUL]);
     return env.includes(`\0${variable}\0`);
   } catch {
     return false;
@@ -87,7 +87,7 @@ const NUL = Buffer.from([0]);
 /** The value of `name` in the environment a process was started with, or null (absent, gone, another user's). */
 export async function environValue(pid: number, name: string): Promise<string | null> {
   try {
-    const env = await readFile(`/proc/${pid}/environ`);
+    const env = readFileSync(`/proc/${pid}/environ`);
     const key = Buffer.from(`${name}=`);
     for (let start = 0; start < env.length; ) {
       let end = env.indexOf(0, start);
