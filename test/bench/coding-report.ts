@@ -58,17 +58,15 @@ export function codingAttemptTable(a: { files: number; figures: AttemptFigures[]
   console.log(line(head));
   for (const r of rows) console.log(line(r));
   const replay = a.figures.find((f) => f.cli === 'replay');
-  if (replay)
-    console.log(
-      `  where the replay's whole goes (p50 ms): ${Object.entries(replay.legsP50Ms)
-        .map(([k, v]) => `${k} ${ms(v)}`)
-        .join('; ')}`,
-      `\n  the rest within each leg (the leg less git's commands in it; the CLI's own leg is left out): ${Object.entries(
-        replay.restLegsP50Ms ?? {},
-      )
-        .map(([k, v]) => `${k} ${ms(v)}`)
-        .join('; ')}`,
-    );
+  if (!replay) return;
+  const legs = (byLeg: Record<string, number>) =>
+    Object.entries(byLeg)
+      .map(([k, v]) => `${k} ${ms(v)}`)
+      .join('; ');
+  console.log(`  where the replay's whole goes (p50 ms): ${legs(replay.legsP50Ms)}`);
+  console.log(
+    `  the rest within each leg (the leg less git's commands in it; the CLI's own leg is left out): ${legs(replay.restLegsP50Ms ?? {})}`,
+  );
 }
 
 export function codingStepsTable(s: CodingStepsFigure[] | null): void {
@@ -77,14 +75,15 @@ export function codingStepsTable(s: CodingStepsFigure[] | null): void {
     '\nA CLI printing JSON lines: lines/s parsed, and parsed and stored (coding-steps-worker.ts)\n',
   );
   console.log(
-    `${'CLI'.padEnd(9)}${'lines'.padStart(8)}${'parsed/s'.padStart(11)}${'stored/s (engine)'.padStart(19)}${'stored/s (batched)'.padStart(20)}${'line → bus p50 / p99 ms'.padStart(26)}`,
+    `${'CLI'.padEnd(9)}${'lines'.padStart(8)}${'parsed/s'.padStart(11)}${'stored/s (engine)'.padStart(19)}${'CPU µs/line'.padStart(13)}${'stored/s (batched)'.padStart(20)}${'line → bus p50 / p99 ms'.padStart(26)}`,
   );
   for (const f of s)
     console.log(
-      `${f.cli.padEnd(9)}${fmt(f.lines).padStart(8)}${fmt(f.parsedLinesPerSec).padStart(11)}${fmt(f.storedLinesPerSec).padStart(19)}${fmt(f.batchedLinesPerSec).padStart(20)}${`${ms(f.toBusP50Ms)} / ${ms(f.toBusP99Ms)}`.padStart(26)}`,
+      `${f.cli.padEnd(9)}${fmt(f.lines).padStart(8)}${fmt(f.parsedLinesPerSec).padStart(11)}${fmt(f.storedLinesPerSec).padStart(19)}${ms(f.storedCpuUsPerLine).padStart(13)}${fmt(f.batchedLinesPerSec).padStart(20)}${`${ms(f.toBusP50Ms)} / ${ms(f.toBusP99Ms)}`.padStart(26)}`,
     );
   console.log(
     "  engine: the coding executor's path, each step stored in a tick's transaction, the reader not held per commit;\n" +
+      "  CPU µs/line: the process's CPU time on the engine's path per line (steadier than lines/s on a shared machine);\n" +
       '  line → bus counts from all lines arriving at once (a real pipe gives them in chunks: see the paced UI figure);\n' +
       '  batched: the steps of 500 lines upserted in one transaction (what the store alone takes)',
   );
