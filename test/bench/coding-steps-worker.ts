@@ -10,6 +10,7 @@
 //     one transaction: what the store itself could take if steps were committed in batches.
 // A durable app (SQLite in WAL mode) in a temp dir. Asserts nothing.
 // Usage: node test/bench/coding-steps-worker.ts [--lines N] [--cli claude,qwen] (default: every CLI)
+//   [--chunk BYTES]: the event loop turns after each BYTES of lines, as a pipe gives them (default 0: all at once)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,7 @@ export interface CodingStepsFigure {
 
 const LINES = argInt('lines', 50_000);
 const BATCH = 500;
+const PIPE_CHUNK = argInt('chunk', 0);
 const ONLY = argStr('cli', CODING_CLIS.join(',')).split(',');
 const MODEL = {
   claude: 'claude-sonnet-4-5',
@@ -72,7 +74,14 @@ async function parseAndStore(cli: CodingCli, lines: string[]) {
       const parser = createParser(cli, { model: MODEL[cli], startSeq: 1 });
       t0 = performance.now();
       cpu0 = process.cpuUsage();
+      let chunk = 0;
       for (const l of lines) {
+        // As a pipe gives them: the event loop turns between reads of PIPE_CHUNK bytes.
+        chunk += l.length + 1;
+        if (PIPE_CHUNK > 0 && chunk >= PIPE_CHUNK) {
+          chunk = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         const at = performance.now();
         for (const step of parser.line(l)) {
           if (!made.has(step.seq)) made.set(step.seq, at);
