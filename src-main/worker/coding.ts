@@ -79,6 +79,8 @@ export class WorkerWorktrees {
       marker: codingMarker(runId, taskId, ctx.attempt),
       // A worker cannot wait for a person to resolve a conflict in its worktree: a conflict fails.
       on_conflict: 'fail',
+      // A worker keeps no parked worktrees (the app's pool, worktree-pool.ts): each attempt checks out anew.
+      pool: null,
     };
   }
 
