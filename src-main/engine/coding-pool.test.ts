@@ -35,12 +35,13 @@ afterEach(async () => {
 const STREAM = join(import.meta.dirname, '../../test/coding-agents/streams/qwen-edit.jsonl');
 
 /**
- * The agent: notes in $LOG its worktree's git folder (a worktree's identity in git) and every
- * file it finds there but .git, then writes a file of its task (committed by Baton) and build
+ * The agent: notes in $LOG its worktree's git folder (a worktree's identity in git), when
+ * README.md (which no task changes) was written, to the nanosecond, and every file it finds
+ * there but .git, then writes a file of its task (committed by Baton) and build
  * output (ignored, so never committed), and answers, or fails when $FAIL_IN names its folder.
  */
 const AGENT = `#!/bin/sh
-{ echo "attempt in $PWD"; echo "gitdir $(sed 's/^gitdir: //' .git)"; find . -path ./.git -prune -o -type f -print | sort; echo end; } >> "$LOG"
+{ echo "attempt in $PWD"; echo "gitdir $(sed 's/^gitdir: //' .git)"; echo "readme $(stat -c %y README.md)"; find . -path ./.git -prune -o -type f -print | sort; echo end; } >> "$LOG"
 echo "$PWD" > "made-in-$(basename "$(dirname "$PWD")").txt"
 mkdir -p dist && echo built > "dist/out-$$.js"
 echo scratch > untracked-but-failed.tmp
@@ -52,6 +53,8 @@ cat "$STREAM"
 interface Attempt {
   dir: string;
   gitdir: string;
+  /** README.md's modification time: a new checkout writes it again, a taken worktree keeps it. */
+  readme: string;
   files: string[];
 }
 
@@ -84,8 +87,13 @@ function open(parkedWorktrees?: number) {
       .split('end\n')
       .filter((b) => b.trim())
       .map((b) => {
-        const [first, second, ...files] = b.trim().split('\n');
-        return { dir: first!.slice('attempt in '.length), gitdir: second!.slice('gitdir '.length), files };
+        const [first, second, third, ...files] = b.trim().split('\n');
+        return {
+          dir: first!.slice('attempt in '.length),
+          gitdir: second!.slice('gitdir '.length),
+          readme: third!.slice('readme '.length),
+          files,
+        };
       });
   const agent = (failIn = '') => ({
     id: 'coder',
@@ -133,6 +141,7 @@ describe('parked worktrees in coding runs', () => {
     expect(a!.dir).toBe(join(app.engine.worktreeRoot, run, 'a', 'tree'));
     expect(b!.dir).toBe(join(app.engine.worktreeRoot, run, 'b', 'tree'));
     expect(b!.gitdir).toBe(a!.gitdir);
+    expect(b!.readme).toBe(a!.readme);
     // b finds a's committed work (it starts from a's branch), none of a's build output.
     expect(a!.files).toEqual(['./.gitignore', './README.md', './src/lib.ts']);
     expect(b!.files).toEqual(['./.gitignore', './README.md', './made-in-a.txt', './src/lib.ts']);
@@ -204,7 +213,9 @@ describe('parked worktrees in coding runs', () => {
     const run = await setup(app, [agent()], plan('p', ['a', 'b'], true));
     expect(await settle(app, run)).toBe('completed');
     const [a, b] = attempts();
-    expect(b!.gitdir).not.toBe(a!.gitdir);
+    // A new checkout: README.md written again. (The git folder's name is no proof: a's worktree,
+    // removed as a finished, frees its name, \`tree\`, and b's may take it.)
+    expect(b!.readme).not.toBe(a!.readme);
     expect(worktrees()).toEqual([]);
   });
 });
