@@ -16,6 +16,8 @@ export function toolCallHandlers({ engine, store }: AppContext): ToolCallHandler
       const call = store.toolCalls.get(approval_id);
       if (!call) throw new AppError('not_found', `tool call approval "${approval_id}" not found`);
       const agent = call.agent_id ? store.agents.get(call.agent_id) : undefined;
+      // A remote worker's agent writes on that worker's machine: this one cannot show the file.
+      if (agent?.worker !== undefined) return { preview: null };
       const sources = agent?.kind === 'llm' ? (agent.tools ?? []) : [];
       const asked = input ?? call.edited_input ?? call.input;
       if (typeof asked !== 'object' || asked === null || Array.isArray(asked)) return { preview: null };

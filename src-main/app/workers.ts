@@ -72,6 +72,57 @@ export function workerHandlers({
         ? { accepted: events.length }
         : { accepted: 0, drop: { run_id, task_id, attempt, reason: drop } };
     },
+    // A worker's tool loop asks a person as the app's does (`ToolCallDesk`): the same approval,
+    // card, notifications and webhooks. Only for an attempt the worker holds, whose lease the
+    // call renews (a report without notes); the worker waits for the verdict in turns.
+    'workers.askToolCall': ({ worker_id, run_id, task_id, attempt, ...call }) => {
+      const held = { run_id, task_id, attempt };
+      const drop = leases.report(worker_id, held, []);
+      if (drop !== null) return { drop: { ...held, reason: drop } };
+      return engine.askToolCall({ ...held, ...call });
+    },
+    'workers.waitToolCall': async ({ worker_id, run_id, task_id, attempt, approval_id, wait_ms }) => {
+      const held = { run_id, task_id, attempt };
+      const drop = leases.report(worker_id, held, []);
+      if (drop !== null) return { drop: { ...held, reason: drop } };
+      // Only the task that asked hears the answer (an earlier attempt of it may have asked).
+      const asked = store.toolCalls.get(approval_id);
+      if (!asked || asked.run_id !== run_id || asked.task_id !== task_id)
+        throw new AppError(
+          'not_found',
+          `tool call approval "${approval_id}" was not asked by task "${task_id}" of run "${run_id}"`,
+        );
+      const { verdict } = await engine.waitToolCall(approval_id, wait_ms);
+      // The attempt may have stopped being the worker's meanwhile (its task cancelled): then it
+      // drops, whatever the approval says (a cancellation closes it as rejected).
+      const after = leases.report(worker_id, held, []);
+      if (after !== null) return { drop: { ...held, reason: after } };
+      return { verdict };
+    },
+    // A coding attempt's merge conflict on the worker, asked as the app's attempts ask it
+    // (`MergeConflictDesk`); a person resolves it in the worker's worktree, which the card names.
+    'workers.askMergeConflict': ({ worker_id, run_id, task_id, attempt, ...req }) => {
+      const held = { run_id, task_id, attempt };
+      const drop = leases.report(worker_id, held, []);
+      if (drop !== null) return { drop: { ...held, reason: drop } };
+      const agent_id = store.runs.task(run_id, task_id)?.agent_id ?? null;
+      return { approval_id: engine.askMergeConflict({ ...held, agent_id }, req) };
+    },
+    'workers.waitMergeConflict': async ({ worker_id, run_id, task_id, attempt, approval_id, wait_ms }) => {
+      const held = { run_id, task_id, attempt };
+      const drop = leases.report(worker_id, held, []);
+      if (drop !== null) return { drop: { ...held, reason: drop } };
+      const asked = store.mergeConflicts.get(approval_id);
+      if (!asked || asked.run_id !== run_id || asked.task_id !== task_id)
+        throw new AppError(
+          'not_found',
+          `merge conflict approval "${approval_id}" was not asked by task "${task_id}" of run "${run_id}"`,
+        );
+      const verdict = await engine.waitMergeConflict(approval_id, { ...held, agent_id: null }, wait_ms);
+      const after = leases.report(worker_id, held, []);
+      if (after !== null) return { drop: { ...held, reason: after } };
+      return { verdict };
+    },
     'workers.leave': ({ worker_id, held }) => ({ requeued: leases.giveBack(worker_id, held) }),
     'workers.list': () => {
       const byWorker = new Map<string, string[]>();

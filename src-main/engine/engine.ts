@@ -11,7 +11,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { OutsideToolCall } from './approvals/tool-calls.ts';
+import type { AttemptRef, OutsideToolCall } from './approvals/tool-calls.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
@@ -19,7 +19,7 @@ import { randomIds, systemClock } from './clock.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
-import type { ExecutorRegistry } from './executor.ts';
+import type { ExecutorRegistry, MergeConflictRequest, MergeConflictVerdict } from './executor.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
@@ -401,6 +401,20 @@ export class Engine {
   /** Waits up to `waitMs` for the decision on a tool call approval: the verdict, or null. */
   waitToolCall(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
     return this.parts.toolCalls.waitUpTo(approvalId, waitMs);
+  }
+
+  /** A remote worker's coding attempt asks a person to resolve a merge conflict in its worktree: the approval's id. */
+  askMergeConflict(at: AttemptRef, req: MergeConflictRequest): string {
+    return this.parts.conflicts.open(at, req);
+  }
+
+  /** Waits up to `waitMs` for the decision on a merge conflict approval: the verdict, or null. */
+  waitMergeConflict(
+    approvalId: string,
+    at: AttemptRef,
+    waitMs: number,
+  ): Promise<MergeConflictVerdict | null> {
+    return this.parts.conflicts.waitUpTo(approvalId, at, waitMs);
   }
 
   /**

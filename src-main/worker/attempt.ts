@@ -5,6 +5,8 @@ import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent, TaskContext } from '../engine/executor.ts';
 import type { SecretResolver } from '../secrets.ts';
+import type { Asker } from './asks.ts';
+import { askMergeConflict, askToolCall } from './asks.ts';
 import type { WorkerWorktrees } from './coding.ts';
 import type { Retrier } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
@@ -112,6 +114,17 @@ export class WorkerAttempt {
       workspace: dir,
       secrets: deps.secrets,
     };
+    // What the agent asks a person (a tool call its policy says to ask about, a merge conflict)
+    // is asked in the server's inbox, and waited on here (asks.ts).
+    const asker: Asker = {
+      workerId: deps.workerId,
+      link: deps.link,
+      held: this.held,
+      drop: (why) => this.stop('drop', why),
+      say: deps.say,
+      name: this.name(),
+    };
+    taskCtx.askToolCall = (req, signal) => askToolCall(asker, req, signal);
     this.timer = setInterval(() => void this.flush(), REPORT_EVERY_MS);
     const files: { name: string; path: string }[] = [];
     let final: { ok: true; output: unknown } | { ok: false; error: string } = {
@@ -129,6 +142,7 @@ export class WorkerAttempt {
         const coding = deps.worktrees.context(ctx, deps.agent);
         if ('error' in coding) throw new Error(coding.error);
         taskCtx.coding = coding;
+        taskCtx.askMergeConflict = (req, signal) => askMergeConflict(asker, req, signal);
       }
       for await (const ev of deps.executor.start(taskCtx, this.ac.signal)) {
         if (ev.type === 'result') final = { ok: true, output: ev.output };

@@ -77,9 +77,9 @@ export class WorkerWorktrees {
       resume,
       prior: NOTHING_SPENT,
       marker: codingMarker(runId, taskId, ctx.attempt),
-      // A worker cannot wait for a person to resolve a conflict in its worktree: a conflict fails.
-      on_conflict: 'fail',
-      // A worker keeps no parked worktrees (the app's pool, worktree-pool.ts): each attempt checks out anew.
+      // "ask": a person resolves it in this worktree, asked in the server's inbox (asks.ts).
+      on_conflict: ctx.task.on_conflict ?? 'fail',
+      // A worker parks no worktrees: a done task's goes (`release`).
       pool: null,
     };
   }

@@ -31,7 +31,8 @@ export class Refused extends Error {
 export interface ServerLink {
   /** `signal` ends a call early (a long-poll when the worker stops): it then fails as Unreachable. */
   get<T>(path: string, signal?: AbortSignal): Promise<T>;
-  post<T>(path: string, body: unknown): Promise<T>;
+  /** `signal` as for `get` (a wait for a person's decision when the attempt stops). */
+  post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
 }
 
 /** Most time one call may take before it counts as a network failure (a long-poll waits 20 s of it). */
@@ -49,7 +50,7 @@ export function watchRevocation(link: ServerLink, onRevoked: (err: Refused) => v
     });
   return {
     get: (path, signal) => watch(link.get(path, signal)),
-    post: (path, body) => watch(link.post(path, body)),
+    post: (path, body, signal) => watch(link.post(path, body, signal)),
   };
 }
 
@@ -95,7 +96,7 @@ export function linkTo(server: URL, token: string): ServerLink {
   };
   return {
     get: (path, signal) => call('GET', path, undefined, signal),
-    post: (path, body) => call('POST', path, body),
+    post: (path, body, signal) => call('POST', path, body, signal),
   };
 }
 

@@ -34,7 +34,12 @@ export class MergeConflictDesk {
     return this.waitFor(id, at, signal);
   }
 
-  private open(at: AttemptRef, req: MergeConflictRequest): string {
+  /**
+   * Asks a person (in a transaction of its own), or finds the task's pending question or a
+   * rejection no attempt heard: the approval's id. A remote worker's attempt asks this way, then
+   * waits in turns (`waitUpTo`).
+   */
+  open(at: AttemptRef, req: MergeConflictRequest): string {
     const store = this.rt.store;
     const asked = store.approvals.forTask(at.run_id, at.task_id).filter((a) => a.kind === 'merge_conflict');
     const pending = asked.find((a) => a.status === 'pending');
@@ -88,6 +93,20 @@ export class MergeConflictDesk {
     );
     for (let n = asker; n < at.attempt; n++) if (ended.get(n) !== 'interrupted') return null;
     return latest.id;
+  }
+
+  /** Waits up to `waitMs` for the decision on a merge conflict approval: the verdict, or null. */
+  async waitUpTo(approvalId: string, at: AttemptRef, waitMs: number): Promise<MergeConflictVerdict | null> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), waitMs);
+    try {
+      return await this.waitFor(approvalId, at, ac.signal);
+    } catch (err) {
+      if (ac.signal.aborted) return null;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private waitFor(approvalId: string, at: AttemptRef, signal: AbortSignal): Promise<MergeConflictVerdict> {
