@@ -157,6 +157,8 @@ describe("a worker's tool calls, asked in the server's inbox", () => {
         edited_input: null,
       },
     });
+    // The file is on the worker: the inbox shows no preview rather than one of this machine's files.
+    expect(await call(app, 'toolCalls.preview', { approval_id: first.id })).toEqual({ preview: null });
     // The worker's step says it waits (streamed to the server).
     await eventually(
       () => {
