@@ -10,6 +10,8 @@ import type { ApprovalKind, ApprovalView } from '../../../src-shared/schemas/app
 export interface ApprovalKindText {
   /** Its name on the card's pill. */
   label: string;
+  /** Its name among the inbox's filters, where six sit in a row. */
+  short: string;
   /** The pill's colour: something to weigh, or something that went wrong. */
   tone: 'waiting' | 'failed';
   /** What the card says under the task: why it waits, and what an answer does when that is not plain. */
@@ -25,6 +27,7 @@ export interface ApprovalKindText {
 export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   approval_required: {
     label: 'Approval required',
+    short: 'Approval required',
     tone: 'waiting',
     explain: (a) => `Why: ${a.reason}`,
     approveLabel: 'Approve',
@@ -35,6 +38,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   },
   budget: {
     label: 'Over budget',
+    short: 'Over budget',
     tone: 'failed',
     explain: (a) => `Why: ${a.reason}`,
     approveLabel: 'Approve',
@@ -45,6 +49,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   },
   escalation: {
     label: 'Escalated by the decider',
+    short: 'Escalated',
     tone: 'failed',
     explain: () =>
       'Approve to acknowledge it and let the run go on, or reject it; either way the failed task stays failed and the run ends failed. To try again, re-run from that task in the run view.',
@@ -56,6 +61,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   },
   diff_review: {
     label: 'Diff review',
+    short: 'Diff review',
     tone: 'waiting',
     explain: (a) => `A coding agent's attempt waits for its diff to be reviewed: ${a.reason}`,
     approveLabel: 'Approve',
@@ -68,6 +74,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   },
   tool_call: {
     label: 'Tool call',
+    short: 'Tool call',
     tone: 'waiting',
     explain: (a) => {
       const call = a.tool_call;
@@ -82,6 +89,7 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
   },
   merge_conflict: {
     label: 'Merge conflict',
+    short: 'Merge conflict',
     tone: 'failed',
     explain: (a) =>
       `A coding task's dependencies' branches conflict, and its attempt waits for you: ${a.reason} The task stays in progress while it waits.`,

@@ -4,6 +4,7 @@ import type { ApprovalView, LineComment } from '../../../src-shared/schemas/appr
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
+import type { ApprovalFilter } from '../approvals/approval-filter.ts';
 import { decidedText } from '../approvals/approval-kinds.ts';
 import type { BatonState } from './index.ts';
 
@@ -18,6 +19,9 @@ export interface ApprovalsSlice {
   /** The tasks of the human agent you are (`humanAgentId`): ready to take, and taken. */
   inbox: { ready: PulledTask[]; in_progress: TaskRun[] };
   loadApprovals(): Promise<void>;
+  /** What the Approvals inbox is narrowed to; kept while you go to other screens and back. */
+  approvalFilter: ApprovalFilter;
+  setApprovalFilter(f: ApprovalFilter): void;
   /** Records a decision in your name (asking who you are first, once); false when nothing was recorded. */
   decide(
     approvalId: string,
@@ -46,6 +50,8 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
   pending: [],
   expired: [],
   inbox: { ready: [], in_progress: [] },
+  approvalFilter: {},
+  setApprovalFilter: (approvalFilter) => set({ approvalFilter }),
   async loadApprovals() {
     try {
       const [pending, expired] = await Promise.all([api.listApprovals(), api.listExpiredApprovals()]);

@@ -1,11 +1,13 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import { filtersApprovals, matchesApproval } from '../../approvals/approval-filter.ts';
 import { isDiffReview } from '../../approvals/diff-review.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
 import { ApprovalDecision } from './ApprovalDecision.tsx';
+import { ApprovalFilters } from './ApprovalFilters.tsx';
 import { BuildsOn } from './BuildsOn.tsx';
 import { MergeConflictReview } from './merge-conflict/MergeConflictReview.tsx';
 
@@ -19,10 +21,14 @@ export function ApprovalsView() {
   const pending = useBaton((s) => s.pending);
   const identity = useBaton((s) => s.identity);
   const loadApprovals = useBaton((s) => s.loadApprovals);
+  const filter = useBaton((s) => s.approvalFilter);
+  const setFilter = useBaton((s) => s.setApprovalFilter);
   useEffect(() => {
     void loadApprovals();
   }, [loadApprovals]);
-  const focus = useFocusAfterRemoval(useMemo(() => pending.map((a) => a.id), [pending]));
+  const shown = useMemo(() => pending.filter((a) => matchesApproval(a, filter)), [pending, filter]);
+  const filtered = filtersApprovals(filter);
+  const focus = useFocusAfterRemoval(useMemo(() => shown.map((a) => a.id), [shown]));
   return (
     <div className="page">
       <header className="plan-head">
@@ -38,16 +44,26 @@ export function ApprovalsView() {
       </header>
       <section className="inbox" aria-label="Pending approvals">
         <h2 ref={focus.heading} tabIndex={-1}>
-          Waiting for a decision ({pending.length})
+          Waiting for a decision ({filtered ? `${shown.length} of ${pending.length}` : pending.length})
         </h2>
-        {pending.length === 0 ? (
+        {(pending.length > 0 || filtered) && <ApprovalFilters pending={pending} />}
+        {pending.length === 0 && !filtered ? (
           <p className="muted">
             Nothing waits for a decision. Tasks with “requires approval”, over budget, or escalated by a
             decider appear here.
           </p>
+        ) : shown.length === 0 ? (
+          <p className="muted">
+            {pending.length === 0
+              ? 'Nothing waits for a decision.'
+              : 'No approval waiting matches the filters.'}{' '}
+            <button type="button" className="link" onClick={() => setFilter({})}>
+              Clear the filters
+            </button>
+          </p>
         ) : (
           <ul className="cards approval-list" ref={focus.list}>
-            {pending.map((a) => (
+            {shown.map((a) => (
               <ApprovalCard key={a.id} approval={a} onDeciding={focus.removing} />
             ))}
           </ul>

@@ -5,6 +5,7 @@ import { useBaton } from '../../store/index.ts';
 import { taskKey } from '../shared/task-key.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { HeldTask } from './HeldTask.tsx';
+import { HowTasksCome } from './HowTasksCome.tsx';
 import { ReadyTasks } from './ReadyTasks.tsx';
 
 /**
@@ -57,7 +58,8 @@ export function MyTasksView() {
             {inbox.ready.length > 0 && <ReadyTasks tasks={inbox.ready} />}
           </>
         ) : (
-          <div className="empty">
+          <div className="nothing-waits my-tasks-empty" role="note" aria-label="Who you are">
+            <p className="nothing-title">My tasks: a plan's work for a person comes here.</p>
             <p>
               {humans.length === 0
                 ? 'Tasks come here for agents of kind “human”: register one on the Agents screen (a person, with skills), and say it is you.'
@@ -70,6 +72,7 @@ export function MyTasksView() {
                 Choose who you are…
               </button>
             )}
+            <HowTasksCome />
           </div>
         )}
       </section>
@@ -100,27 +103,24 @@ function WhoYouAre({ me, onChange }: { me: Agent; onChange(): void }) {
   );
 }
 
-/** The empty inbox: what comes here, when, and where to change what comes. */
+/** The empty inbox: what My tasks is for, how a task comes here, and where to change what comes. */
 function NothingWaits({ me }: { me: Agent }) {
   const setView = useBaton((s) => s.setView);
   const name = me.name ?? me.id;
   return (
-    <div className="nothing-waits" role="note" aria-label="Nothing waits for you">
+    <div className="nothing-waits my-tasks-empty" role="note" aria-label="Nothing waits for you">
       <p className="nothing-title">Nothing waits for {name} right now.</p>
-      <ul>
-        <li>
-          A task comes here when its run reaches it and it needs{' '}
-          {me.skills.length > 0 ? <strong>{me.skills.join(', ')}</strong> : 'skills'} — the skills {name}{' '}
-          covers — or is pinned to <code>{me.id}</code>. The sidebar counts what waits.
-        </li>
-        <li>Take one to hold it; then complete it with an answer (and files), or fail it.</li>
-        <li>
-          What reaches {name} depends on the skills on the agent.{' '}
-          <button type="button" className="link" onClick={() => setView('agents')}>
-            See the agents and their skills
-          </button>
-        </li>
-      </ul>
+      <p>
+        My tasks is where a plan's work for a person comes: a review, a sign-off, an answer only a person can
+        give. Agents do the rest of the plan; its run waits for you here.
+      </p>
+      <HowTasksCome me={me} />
+      <p className="small muted steps-foot">
+        What reaches {name} depends on the skills on the agent.{' '}
+        <button type="button" className="link" onClick={() => setView('agents')}>
+          See the agents and their skills
+        </button>
+      </p>
     </div>
   );
 }

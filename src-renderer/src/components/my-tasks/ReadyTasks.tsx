@@ -1,19 +1,30 @@
+import { useMemo, useState } from 'react';
 import type { PulledTask } from '../../../../src-shared/contract/domains/work.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { taskKey } from '../shared/task-key.ts';
+import type { ReadyOrder } from './ready-order.ts';
+import { orderReady } from './ready-order.ts';
 
 /**
- * The tasks waiting for someone with your skills, best first, one row each (a queue, read down
- * the columns): the task, what it asks, its plan and run, since when it waits, its priority.
+ * The tasks waiting for someone with your skills, one row each (a queue, read down the columns):
+ * the task, what it asks, its plan and run, since when it waits, when it is due, its priority.
+ * The longest waiting come first; the Due column's header puts the soonest due first instead.
  */
 export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
   const take = useBaton((s) => s.takeTask);
   const selectPlan = useBaton((s) => s.selectPlan);
   const openRun = useBaton((s) => s.openRun);
+  const [order, setOrder] = useState<ReadyOrder>('waiting');
+  const rows = useMemo(() => orderReady(tasks, order), [tasks, order]);
   return (
     <>
-      <h3 className="inbox-sub">To take ({tasks.length})</h3>
+      <h3 className="inbox-sub">
+        To take ({tasks.length}){' '}
+        <span className="order-note">
+          · {order === 'waiting' ? 'longest waiting first' : 'soonest due first'}
+        </span>
+      </h3>
       <table className="tasks ready-tasks" aria-label="Tasks to take">
         <thead>
           <tr>
@@ -21,7 +32,8 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
             <th scope="col">What it asks</th>
             <th scope="col">Plan</th>
             <th scope="col">Run</th>
-            <th scope="col">Waiting since</th>
+            <SortHeader label="Waiting since" by="waiting" order={order} onSort={setOrder} />
+            <SortHeader label="Due" by="due" order={order} onSort={setOrder} />
             <th scope="col">Priority</th>
             <th scope="col">
               <span className="visually-hidden">Take</span>
@@ -29,7 +41,7 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
           </tr>
         </thead>
         <tbody>
-          {tasks.map((t) => (
+          {rows.map((t) => (
             <tr key={taskKey(t)} aria-label={`Task ${t.task_id} to take`}>
               <th scope="row">
                 <code>{t.task_id}</code>
@@ -57,11 +69,9 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
               </td>
               <td className="nowrap">
                 <RelativeTime at={t.ready_since} />
-                {t.deadline && (
-                  <div className="muted small">
-                    <RelativeTime at={t.deadline} prefix="due" />
-                  </div>
-                )}
+              </td>
+              <td className="nowrap">
+                {t.deadline ? <RelativeTime at={t.deadline} /> : <span className="muted">none</span>}
               </td>
               <td>
                 <span className="pill">{t.priority}</span>
@@ -76,5 +86,34 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** A column the table can be ordered by: its header is a button, and says which order is on. */
+function SortHeader({
+  label,
+  by,
+  order,
+  onSort,
+}: {
+  label: string;
+  by: ReadyOrder;
+  order: ReadyOrder;
+  onSort(order: ReadyOrder): void;
+}) {
+  const on = order === by;
+  return (
+    <th scope="col" aria-sort={on ? 'ascending' : 'none'}>
+      <button
+        type="button"
+        className="link sort-header"
+        aria-pressed={on}
+        title={by === 'waiting' ? 'Longest waiting first' : 'Soonest due first; no deadline last'}
+        onClick={() => onSort(by)}
+      >
+        {label}
+        <span aria-hidden="true">{on ? ' ▲' : ''}</span>
+      </button>
+    </th>
   );
 }
