@@ -11,6 +11,7 @@ import { AuditEntryView, EntryLinks, MemoryEntryView } from './EntryView.tsx';
 import type { EntryRefs, RunRef } from './entry-refs.ts';
 import { AUDIT_COLUMNS, auditRefs, MEMORY_COLUMNS, memoryRefs, toCsv, toNdjson } from './entry-refs.ts';
 import { AuditFilters, MemoryFilters } from './LogFilters.tsx';
+import { WrittenUpdated } from './WrittenUpdated.tsx';
 
 type Tab = 'memory' | 'audit';
 /** How many entries a list shows at most (the API client's limits): past that, the newest. */
@@ -160,13 +161,8 @@ export function BuildLogsView() {
                     >
                       <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
                       <span className="muted small">
-                        {memoryLine(entry)} · <RelativeTime at={entry.created_at} prefix="written" />
-                        {entry.updated_at !== entry.created_at && (
-                          <>
-                            {' · '}
-                            <RelativeTime at={entry.updated_at} prefix="updated" />
-                          </>
-                        )}
+                        {memoryLine(entry)} ·{' '}
+                        <WrittenUpdated created={entry.created_at} updated={entry.updated_at} />
                       </span>
                       <RefColumns refs={refs} />
                       {snippet && <div className="small snippet">{highlight(snippet)}</div>}

@@ -45,14 +45,7 @@ export function MemoryFilters() {
         onChange={(v) => patch({ agent: v || undefined })}
       />
       <InputField label="Tag" value={filter.tag ?? ''} onChange={(v) => patch({ tag: v || undefined })} />
-      <label>
-        Since
-        <input type="datetime-local" onChange={(e) => patch({ since: isoOrNone(e.target.value) })} />
-      </label>
-      <label>
-        Until
-        <input type="datetime-local" onChange={(e) => patch({ until: isoOrNone(e.target.value) })} />
-      </label>
+      <TimeRange onChange={patch} />
     </>
   );
 }
@@ -84,14 +77,26 @@ export function AuditFilters() {
         placeholder="part of a name"
         onChange={(v) => patch({ actor: v || undefined })}
       />
+      <TimeRange onChange={patch} />
+    </>
+  );
+}
+
+/**
+ * Since and Until as one piece of the filter row: when the row is too narrow for every filter
+ * (1024 px), the two wrap to the next line together, never Until alone under the rest.
+ */
+function TimeRange({ onChange }: { onChange(p: { since?: string } | { until?: string }): void }) {
+  return (
+    <fieldset className="filter-range" aria-label="Time">
       <label>
         Since
-        <input type="datetime-local" onChange={(e) => patch({ since: isoOrNone(e.target.value) })} />
+        <input type="datetime-local" onChange={(e) => onChange({ since: isoOrNone(e.target.value) })} />
       </label>
       <label>
         Until
-        <input type="datetime-local" onChange={(e) => patch({ until: isoOrNone(e.target.value) })} />
+        <input type="datetime-local" onChange={(e) => onChange({ until: isoOrNone(e.target.value) })} />
       </label>
-    </>
+    </fieldset>
   );
 }

@@ -46,18 +46,21 @@ export function RelativeTime({
   at,
   prefix,
   className,
+  title,
 }: {
   at: string | number | null | undefined;
   /** Words before the time, e.g. "asked", "due". */
   prefix?: string;
   className?: string;
+  /** The hover text, when it says more than the exact instant (which it should include). */
+  title?: string;
 }) {
   const clock = useListClock();
   const t = at === null || at === undefined || at === '' ? Number.NaN : new Date(at).getTime();
   if (Number.isNaN(t)) return <span className="muted">—</span>;
   const iso = new Date(t).toISOString();
   return (
-    <time dateTime={iso} title={exactTime(t)} className={className ?? 'relative-time'}>
+    <time dateTime={iso} title={title ?? exactTime(t)} className={className ?? 'relative-time'}>
       {prefix ? `${prefix} ` : ''}
       {relativeTime(t, clock)}
     </time>
