@@ -9,6 +9,7 @@ import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { DesignerGraph } from './DesignerGraph.tsx';
 import { PlanFields } from './PlanFields.tsx';
 import { TaskForm } from './TaskForm.tsx';
+import { usePanelFold } from './use-panel-fold.ts';
 
 /** Edit a plan as a DAG, see what will go wrong, save it as a new version. */
 export function PlanDesigner() {
@@ -39,6 +40,7 @@ export function PlanDesigner() {
   // in the panel shown: they hold the plan back as its own problems do.
   const unapplied = useBaton(useShallow((s) => Object.values(s.unapplied)));
   const errors = checks.filter((c) => c.severity === 'error').length + unapplied.length;
+  const [folded, setFolded] = usePanelFold();
 
   const add = () => {
     const after = selected;
@@ -138,11 +140,29 @@ export function PlanDesigner() {
           {message}
         </p>
       )}
-      <div className="plan-body">
+      <div className={`plan-body designer-body${folded ? ' wide' : ''}`}>
         <ErrorBoundary label="The designer graph">
           <DesignerGraph />
         </ErrorBoundary>
-        <aside className="run-panel" aria-label="Designer panel">
+        {/* On the panel's edge: folded, the graph takes the width (a long chain at 1024 px). The
+            panel stays mounted, hidden, so what was typed in it and not applied yet is kept. */}
+        <button
+          type="button"
+          className="panel-fold"
+          aria-expanded={!folded}
+          aria-controls="designer-panel"
+          aria-label={folded ? 'Show the designer panel' : 'Fold the designer panel'}
+          title={
+            folded
+              ? `Show the panel (task fields and checks${errors ? `: ${errors} to fix` : ''})`
+              : 'Fold the panel: the graph takes the width'
+          }
+          onClick={() => setFolded(!folded)}
+        >
+          <span aria-hidden="true">{folded ? '‹' : '›'}</span>
+          {folded && errors > 0 && <span className="fold-errors">{errors}</span>}
+        </button>
+        <aside className="run-panel" id="designer-panel" aria-label="Designer panel" hidden={folded}>
           {task ? (
             // Keyed by place, not id: renaming the task keeps its panel (and the field the
             // person moved to next, with the focus); another task gets a panel of its own.
