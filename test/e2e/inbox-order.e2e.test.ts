@@ -73,15 +73,17 @@ describe.skipIf(skipE2e)('the inbox in order', () => {
     await nav(/^Approvals/).click();
     await expect.poll(() => cards().count()).toBe(4);
     // Every kind is offered, with how many wait of it (0 too, so the row reads the same each time).
-    expect(await kinds().getByRole('button').allTextContents()).toEqual([
-      'All 4',
-      'Approval required 3',
-      'Over budget 1',
-      'Escalated 0',
-      'Diff review 0',
-      'Tool call 0',
-      'Merge conflict 0',
-    ]);
+    await expect
+      .poll(() => kinds().getByRole('button').allTextContents())
+      .toEqual([
+        'All 4',
+        'Approval required 3',
+        'Over budget 1',
+        'Escalated 0',
+        'Diff review 0',
+        'Tool call 0',
+        'Merge conflict 0',
+      ]);
     expect(await kind('All').getAttribute('aria-pressed')).toBe('true');
     await kind('Over budget').click();
     await expect.poll(() => cards().count()).toBe(1);
@@ -95,12 +97,10 @@ describe.skipIf(skipE2e)('the inbox in order', () => {
 
   it('narrows by plan too, each count saying what picking it shows, and keeps the filters', async () => {
     const plan = page.getByRole('group', { name: 'Approval filters' }).getByLabel('Plan');
-    // Over budget is chosen: Release has none of those, Costly one.
-    expect(await plan.getByRole('option').allTextContents()).toEqual([
-      'any (1)',
-      'Costly (1)',
-      'Release (0)',
-    ]);
+    // Over budget is chosen: Release has none of those, Costly one (named as the sidebar names them).
+    await expect
+      .poll(() => plan.getByRole('option').allTextContents())
+      .toEqual(['any (1)', 'Costly (1)', 'Release (0)']);
     await plan.selectOption('release');
     await expect.poll(() => cards().count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Pending approvals' }).textContent()).toContain(
