@@ -120,7 +120,7 @@ try {
   await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
   await shot(page, 'approvals');
   await page.getByRole('button', { name: /^My tasks/ }).click();
-  await page.getByRole('listitem', { name: /Task notes-review/ }).waitFor();
+  await page.getByRole('row', { name: /Task notes-review/ }).waitFor();
   await shot(page, 'my-tasks');
 
   await page.getByRole('button', { name: 'Plans', exact: true }).click();
@@ -237,6 +237,7 @@ try {
     .getByRole('region', { name: 'Plan graph' })
     .getByRole('article', { name: /^Task integration-tests/ })
     .click();
+  await page.getByRole('tab', { name: /^Attempts/ }).click();
   await page.getByRole('table', { name: 'Attempts of integration-tests' }).waitFor();
   await page.waitForTimeout(300);
   await shot(page, 'attempts');
