@@ -1,9 +1,4 @@
-import type {
-  DroppedAttempt,
-  HeldAttempt,
-  WorkerToolCallAsked,
-  WorkerToolCallWaited,
-} from '../../src-shared/contract/domains/workers.ts';
+import type { DroppedAttempt, HeldAttempt } from '../../src-shared/contract/domains/workers.ts';
 import type { ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { MergeConflictRequest, MergeConflictVerdict, ToolCallRequest } from '../engine/executor.ts';
 import { backoffMs, describe, sleep, transient } from './retry.ts';
@@ -37,44 +32,28 @@ export interface Asker {
  * cancelled, the lease lapsed): the attempt is then dropped. The network or a restarting server
  * is waited out with backoff: the approval is stored on the server, asking again finds it.
  */
-export async function askToolCall(
-  to: Asker,
-  req: ToolCallRequest,
-  signal: AbortSignal,
-): Promise<ToolCallVerdict> {
-  const { held } = to;
+export function askToolCall(to: Asker, req: ToolCallRequest, signal: AbortSignal): Promise<ToolCallVerdict> {
   const input = req.input;
   if (input === null || typeof input !== 'object' || Array.isArray(input))
-    throw new Error(`${req.tool}: its arguments are not a JSON object`);
+    return Promise.reject(new Error(`${req.tool}: its arguments are not a JSON object`));
   const tool = `${req.server ? `${req.server}/` : ''}${req.tool}`;
-  const base = `${attemptPath(to)}/tool-calls`;
-  const asked = await untilAnswered(to, `asking a person to allow ${tool}`, signal, () =>
-    to.link.post<WorkerToolCallAsked>(
-      base,
-      {
-        attempt: held.attempt,
-        call_id: req.call_id,
-        tool: req.tool,
-        server: req.server,
-        input,
-        agent_text: req.agent_text,
-      },
-      signal,
-    ),
+  return askAndWait<ToolCallVerdict>(
+    to,
+    'tool-calls',
+    {
+      call_id: req.call_id,
+      tool: req.tool,
+      server: req.server,
+      input,
+      agent_text: req.agent_text,
+    },
+    {
+      asking: `asking a person to allow ${tool}`,
+      waiting: `waiting for the decision on ${tool}`,
+      waits: `to allow ${tool}`,
+    },
+    signal,
   );
-  if ('drop' in asked) return dropped(to, asked.drop.reason, signal);
-  let verdict = asked.verdict;
-  if (!verdict)
-    to.say(`${to.name}: waiting for a person to allow ${tool} (approval ${asked.approval_id} on the server)`);
-  const wait = `${base}/${seg(asked.approval_id)}/wait`;
-  while (!verdict) {
-    const waited = await untilAnswered(to, `waiting for the decision on ${tool}`, signal, () =>
-      to.link.post<WorkerToolCallWaited>(wait, { attempt: held.attempt, wait_ms: WAIT_MS }, signal),
-    );
-    if ('drop' in waited) return dropped(to, waited.drop.reason, signal);
-    verdict = waited.verdict;
-  }
-  return verdict;
 }
 
 /**
@@ -83,35 +62,62 @@ export async function askToolCall(
  * `merge_conflict` approval, naming the worktree on this machine where a person resolves it),
  * then waited on as a tool call is, with the same ends (the attempt stopped, `drop`).
  */
-export async function askMergeConflict(
+export function askMergeConflict(
   to: Asker,
   req: MergeConflictRequest,
   signal: AbortSignal,
 ): Promise<MergeConflictVerdict> {
-  const base = `${attemptPath(to)}/merge-conflicts`;
-  const asked = await untilAnswered(to, 'asking a person to resolve a merge conflict', signal, () =>
-    to.link.post<{ approval_id: string } | { drop: DroppedAttempt }>(
+  return askAndWait<MergeConflictVerdict>(
+    to,
+    'merge-conflicts',
+    req,
+    {
+      asking: 'asking a person to resolve a merge conflict',
+      waiting: 'waiting for the merge conflict to be resolved',
+      waits: `to resolve the merge conflict in ${req.dir}`,
+    },
+    signal,
+  );
+}
+
+/**
+ * Asks the server (`<attempt>/<kind>`) and waits on the approval it filed (`…/<approval>/wait`)
+ * in turns of WAIT_MS until a person decides; the ask may already carry the verdict (the same
+ * question asked again finds its approval decided). `drop` from either stops the attempt.
+ */
+async function askAndWait<V>(
+  to: Asker,
+  kind: 'tool-calls' | 'merge-conflicts',
+  question: object,
+  words: { asking: string; waiting: string; waits: string },
+  signal: AbortSignal,
+): Promise<V> {
+  const base = `${attemptPath(to)}/${kind}`;
+  const attempt = to.held.attempt;
+  const asked = await untilAnswered(to, words.asking, signal, () =>
+    to.link.post<{ approval_id: string; verdict?: V | null } | { drop: DroppedAttempt }>(
       base,
-      { attempt: to.held.attempt, ...req },
+      { attempt, ...question },
       signal,
     ),
   );
   if ('drop' in asked) return dropped(to, asked.drop.reason, signal);
-  to.say(
-    `${to.name}: waiting for a person to resolve the merge conflict in ${req.dir} (approval ${asked.approval_id} on the server)`,
-  );
+  let verdict: V | null = asked.verdict ?? null;
+  if (!verdict)
+    to.say(`${to.name}: waiting for a person ${words.waits} (approval ${asked.approval_id} on the server)`);
   const wait = `${base}/${seg(asked.approval_id)}/wait`;
-  for (;;) {
-    const waited = await untilAnswered(to, 'waiting for the merge conflict to be resolved', signal, () =>
-      to.link.post<{ verdict: MergeConflictVerdict | null } | { drop: DroppedAttempt }>(
+  while (!verdict) {
+    const waited = await untilAnswered(to, words.waiting, signal, () =>
+      to.link.post<{ verdict: V | null } | { drop: DroppedAttempt }>(
         wait,
-        { attempt: to.held.attempt, wait_ms: WAIT_MS },
+        { attempt, wait_ms: WAIT_MS },
         signal,
       ),
     );
     if ('drop' in waited) return dropped(to, waited.drop.reason, signal);
-    if (waited.verdict) return waited.verdict;
+    verdict = waited.verdict;
   }
+  return verdict;
 }
 
 /** The worker API's path of the attempt's task. */
