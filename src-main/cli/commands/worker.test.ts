@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerFlags } from './worker.ts';
-import { workerSetup } from './worker.ts';
+import { workerCommand, workerSetup } from './worker.ts';
 
 describe('baton worker: coding agents and --workspaces', () => {
   const dirs: string[] = [];
@@ -35,6 +35,14 @@ describe('baton worker: coding agents and --workspaces', () => {
     const setup = workerSetup(files([coder], '[{"id":"app","path":"/srv/app"}]'));
     expect(setup.agents[0]).toMatchObject({ id: 'coder', kind: 'coding' });
     expect(setup.workspaces?.raw).toEqual([{ id: 'app', path: '/srv/app' }]);
+  });
+
+  it('a --workspaces entry that is wrong is refused naming it, and no data dir is made', async () => {
+    const flags = files([coder], '[{"id":"app","path":3}]');
+    const dataDir = join(dirs[0]!, 'worker-data');
+    const setup = workerSetup({ ...flags, dataDir });
+    await expect(workerCommand(setup)).rejects.toThrow(/\[0\]\.path/);
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('a --workspaces file that is not JSON is refused naming it', () => {

@@ -104,11 +104,7 @@ export function workerSetup(flags: WorkerFlags, env: NodeJS.ProcessEnv = process
  */
 export async function workerCommand(setup: WorkerSetup): Promise<number> {
   const say = (line: string) => process.stderr.write(`baton worker: ${line}\n`);
-  try {
-    mkdirSync(setup.workDir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
-  }
+  // The workspaces are checked first: a bad file leaves nothing behind, not even the data dir.
   let workspaces: Map<string, Workspace> = new Map();
   if (setup.workspaces) {
     try {
@@ -116,6 +112,11 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
     } catch (err) {
       throw new CliError((err as Error).message);
     }
+  }
+  try {
+    mkdirSync(setup.workDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
   }
   // The agents' programs die with this process, however it ends (SIGKILL too): a small watcher
   // process holds a pipe from it and stops every tree still running when the pipe closes.
