@@ -14,6 +14,11 @@ export function needsWorkspace(taskId: string, agentId: string): string {
   return `task "${taskId}" goes to coding agent "${agentId}", which needs a workspace: set workspace on the task or on the plan`;
 }
 
+/** Why a task whose session is in one workspace cannot go on in another (its worktree and branch are there). */
+export function workspaceMoved(taskId: string, was: string, now: string): string {
+  return `task "${taskId}" worked in workspace "${was}" before; it cannot move to "${now}"`;
+}
+
 /** The branch of a coding task: the plan's DAG becomes a DAG of branches. */
 export const taskBranch = (runId: string, taskId: string): string => `baton/${runId}/${taskId}`;
 
@@ -40,9 +45,7 @@ export function codingContextOf(
     };
   const session = rt.store.sessions.get(run.id, task.task_id) ?? null;
   if (session && session.workspace_id !== workspace.id)
-    return {
-      error: `task "${task.task_id}" worked in workspace "${session.workspace_id}" before; it cannot move to "${workspace.id}"`,
-    };
+    return { error: workspaceMoved(task.task_id, session.workspace_id, workspace.id) };
   const taskDir = join(rt.config.worktreeRoot, run.id, task.task_id);
   let resume: ResumeRequest | null = null;
   const asked = run.resumeNext.get(task.task_id);

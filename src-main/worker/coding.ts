@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
-import { needsWorkspace, taskBranch } from '../engine/coding-context.ts';
+import { needsWorkspace, taskBranch, workspaceMoved } from '../engine/coding-context.ts';
 import { codingMarker } from '../engine/coding-sessions.ts';
 import type { CodingContext, ResumeRequest, SessionNote } from '../engine/executor.ts';
 import { removeWorktree } from '../workspaces/index.ts';
@@ -55,9 +55,7 @@ export class WorkerWorktrees {
     }
     const session = this.session(runId, taskId);
     if (session && session.workspace_id !== workspace.id)
-      return {
-        error: `task "${taskId}" worked in workspace "${session.workspace_id}" before; it cannot move to "${workspace.id}"`,
-      };
+      return { error: workspaceMoved(taskId, session.workspace_id, workspace.id) };
     let resume: ResumeRequest | null = null;
     if (ctx.resume) {
       if (!session)
