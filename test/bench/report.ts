@@ -113,7 +113,7 @@ export function layersTable(outcomes: Outcome[]): void {
     'all ran',
   ];
   const rows = outcomes
-    .filter((o) => o.m.shape === 'layers')
+    .filter((o) => o.m.shape === 'layers' && o.m.system !== 'store-floor')
     .map((o) => {
       if (o.kind !== 'ok') return [o.m.label, fmt(o.m.size), '', notRun(o), '', '', '', '', '', '', ''];
       const r = o.r;
@@ -240,6 +240,27 @@ export function windmillPublished(): void {
   }
 }
 
+/**
+ * The store's floor beside the tasks/s guard: the same run's writes replayed into a fresh store
+ * with no engine (store-floor-worker.ts). No engine change can go below it while the rows are
+ * the same and written on the engine's thread.
+ */
+function storeFloor(outcomes: Outcome[], b10: Outcome | undefined): void {
+  const floor = find(outcomes, 'store-floor', 'layers', 10_000);
+  if (floor?.kind !== 'ok') {
+    console.log(`  the store alone: no figure (${floor ? notRun(floor) : 'not measured'})`);
+    return;
+  }
+  const share =
+    b10?.kind === 'ok'
+      ? `; Baton's run took ${fmt(b10.r.wallMs)} ms, ${fmt((floor.r.wallMs / b10.r.wallMs) * 100)}% of it the store's`
+      : '';
+  console.log(
+    `  the store alone: the run's writes replayed with no engine take ${fmt(floor.r.wallMs)} ms, ` +
+      `a ceiling of ${fmt(floor.r.tasksPerSec)}/s while the same rows are written on the engine's thread${share}`,
+  );
+}
+
 export function goals(outcomes: Outcome[], select: SelectResult | null, rssSize: number): void {
   console.log('Baton goals\n');
   const chain = find(outcomes, 'baton', 'chain', 1_000);
@@ -262,6 +283,7 @@ export function goals(outcomes: Outcome[], select: SelectResult | null, rssSize:
       `tasks/s at 10,000     guard ≥ ${fmt(GOALS.tasksPerSecAt10k)}/s  measured ${fmt(b10.r.tasksPerSec)}/s   ${mark(b10.r.tasksPerSec >= GOALS.tasksPerSecAt10k)}`,
     );
   else console.log('tasks/s at 10,000: no figure (see the table)');
+  storeFloor(outcomes, b10);
   const big = find(outcomes, 'baton', 'layers', rssSize);
   const rssGuard = `peak RSS at ${fmt(rssSize)}   guard ≤ ${GOALS.peakRssMBAt100k} MB`;
   if (big?.kind === 'ok') {

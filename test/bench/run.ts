@@ -38,6 +38,7 @@ const LABELS: Record<string, string> = {
   'p-graph': 'p-graph (memory)',
   dbos: 'DBOS (PostgreSQL)',
   'dbos-async-commit': 'DBOS (PostgreSQL, synchronous_commit off)',
+  'store-floor': "Baton's store alone (a run's writes replayed)",
 };
 const PEERS = ['langgraph-memory', 'langgraph-sqlite', 'p-graph', 'dbos', 'dbos-async-commit'];
 
@@ -102,6 +103,8 @@ function plan(pg: PgTarget | null): Measurement[] {
     }
   };
   for (const size of SIZES) add('baton', 'baton-worker.ts', 'layers', size, 120);
+  // What SQLite alone takes for the 10,000-task run's writes: the ceiling of the tasks/s guard.
+  add('store-floor', 'store-floor-worker.ts', 'layers', 10_000, 120);
   for (const size of SIZES) peers('layers', size, []);
   const chainWarmup = ['--warmup', String(CHAIN_WARMUP)];
   add('baton', 'baton-worker.ts', 'chain', CHAIN_SIZE, 120, chainWarmup);
