@@ -167,7 +167,7 @@ export function layersRatios(outcomes: Outcome[], sizes: number[], peers: string
 }
 
 export function chainTable(outcomes: Outcome[]): void {
-  const chain = outcomes.filter((o) => o.m.shape === 'chain');
+  const chain = outcomes.filter((o) => o.m.shape === 'chain' && o.m.system !== 'store-floor');
   const baton = chain.find((o) => o.m.system === 'baton');
   const batonMs = baton?.kind === 'ok' ? chainMs(baton.r) : null;
   const head = [
@@ -270,6 +270,13 @@ export function goals(outcomes: Outcome[], select: SelectResult | null, rssSize:
       `chain, ms per task    goal ≤ ${GOALS.chainMsPerTask} ms     measured ${msPerTask(per)} ms   ${mark(per <= GOALS.chainMsPerTask)}`,
     );
   else console.log('chain, ms per task: no figure (see the chain table)');
+  const chainFloor = find(outcomes, 'store-floor', 'chain', 1_000);
+  if (chainFloor?.kind === 'ok')
+    console.log(
+      `  the store alone: the chain's writes replayed with no engine (a commit per task) take ` +
+        `${msPerTask(chainFloor.r.wallMs / chainFloor.m.size)} ms per task, ` +
+        `(CPU, all threads: ${msPerTask(chainFloor.r.cpuMs / chainFloor.m.size)} ms per task)`,
+    );
   if (select) {
     console.log(
       `selectNextTask        goal ≤ ${GOALS.selectNextTaskUs} µs      measured ${select.meanUs.toFixed(2)} µs mean (p99 ${select.p99Us.toFixed(2)} µs) with ${fmt(select.queued)} queued   ${mark(select.meanUs <= GOALS.selectNextTaskUs)}`,

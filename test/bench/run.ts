@@ -108,6 +108,7 @@ function plan(pg: PgTarget | null): Measurement[] {
   for (const size of SIZES) peers('layers', size, []);
   const chainWarmup = ['--warmup', String(CHAIN_WARMUP)];
   add('baton', 'baton-worker.ts', 'chain', CHAIN_SIZE, 120, chainWarmup);
+  add('store-floor', 'store-floor-worker.ts', 'chain', CHAIN_SIZE, 120);
   peers('chain', CHAIN_SIZE, chainWarmup);
   // Peak RSS at 100k: no warm-up, so the figure is the plan's alone.
   add('baton', 'baton-worker.ts', 'layers', RSS_SIZE, 180, ['--warmup', '0', '--runs', '1']);

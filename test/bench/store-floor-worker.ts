@@ -4,7 +4,7 @@
 // replayed, transaction by transaction and through the same repository code, into fresh stores.
 // The replay's wall time is the part of a run no engine change can take away while the same rows
 // are written on the engine's thread: size ÷ replay time is the ceiling on tasks/s.
-// Usage: node test/bench/store-floor-worker.ts --size N [--runs N]
+// Usage: node test/bench/store-floor-worker.ts --size N [--shape layers|chain] [--runs N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,11 @@ import type { Store } from '../../src-main/store/store.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
 import type { BuildResponse } from '../../src-shared/schemas/run.ts';
 import { benchDag } from './dag.ts';
-import { argInt, cpuMsSince, emit } from './measure.ts';
+import { argInt, argShape, cpuMsSince, emit } from './measure.ts';
 
 const size = argInt('size', 10_000);
 const runs = argInt('runs', 3);
+const shape = argShape();
 
 type App = ReturnType<typeof createApp>;
 type Repo = Record<string, unknown>;
@@ -43,7 +44,7 @@ async function prepare(app: App): Promise<void> {
     }),
     'agents.import',
   );
-  const dag = benchDag('layers', size);
+  const dag = benchDag(shape, size);
   const tasks = dag.tasks.map((t) => ({
     task_id: t.id,
     description: '',
@@ -207,7 +208,7 @@ async function main(): Promise<void> {
   const median = results[(results.length - 1) >> 1]!;
   emit({
     system: 'store-floor',
-    shape: 'layers',
+    shape,
     size: planTasks,
     ok: true,
     note: `${rowsWritten} rows in ${txs.length} transactions; ${[...counts].map(([k, n]) => `${k} ×${n}`).join(', ')}`,
