@@ -1,5 +1,6 @@
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
+import { createRowsWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
 /** A step to store: which attempt it belongs to and the agent that ran it. */
@@ -77,6 +78,11 @@ export function stepAsEntry(
   };
 }
 
+/** Values a stored step binds: run, task, attempt, seq, kind, at, agent, body, search text. */
+const STEP_COLUMNS = 9;
+/** Held-back steps are written once this many values wait (256 rows: `batch.ts`'s largest statement). */
+const FLUSH_AT = 256 * STEP_COLUMNS;
+
 interface StepDbRow {
   id: number;
   run_id: string;
@@ -97,14 +103,24 @@ const toStored = (r: StepDbRow): StoredStep => ({
  * replaces the earlier one and keeps its row (and so its place in the search index).
  */
 export function createStepsRepo(db: Db) {
-  // Parameters by position: binding by name looks each one up in an object, per step.
-  const upsert = db.prepare<[string, string, number, number, string, string, string | null, string, string]>(
-    `INSERT INTO attempt_steps
-    (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
+  // Many steps a statement (`batch.ts`): one statement per step cost about as much as the row.
+  const writeRows = createRowsWriter(
+    db,
+    `INSERT INTO attempt_steps (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)`,
+    STEP_COLUMNS,
+    `ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
       agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`,
   );
+  // Steps written inside a store transaction (`deferred`) wait here, their values flat, until it
+  // is about to commit or something reads steps: a tick's steps go in a few statements.
+  let pending: unknown[] = [];
+  let deferring = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const values = pending;
+    pending = [];
+    writeRows(values);
+  };
   const ofTask = db.prepare<[string, string], StepDbRow>(
     'SELECT id, run_id, task_id, attempt, body FROM attempt_steps WHERE run_id = ? AND task_id = ? ORDER BY attempt, seq',
   );
@@ -135,8 +151,8 @@ export function createStepsRepo(db: Db) {
     `SELECT sum(json_extract(body, '$.cost_usd')) AS usd FROM attempt_steps
      WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'usage'`,
   );
-  const put = (runId: string, taskId: string, attempt: number, agentId: string | null, step: Step) =>
-    upsert.run(
+  const put = (runId: string, taskId: string, attempt: number, agentId: string | null, step: Step) => {
+    pending.push(
       runId,
       taskId,
       attempt,
@@ -147,6 +163,10 @@ export function createStepsRepo(db: Db) {
       JSON.stringify(step),
       stepSearchText(step),
     );
+  };
+  const written = (): void => {
+    if (deferring === 0 || pending.length >= FLUSH_AT) flush();
+  };
   return {
     /** Stores steps (a step already stored under its seq is replaced). */
     upsert(rows: readonly StepRow[]): void {
@@ -154,6 +174,7 @@ export function createStepsRepo(db: Db) {
         const { run_id, task_id, attempt, agent_id, ...step } = r;
         put(run_id, task_id, attempt, agent_id, step as Step);
       }
+      written();
     },
     /**
      * Stores steps of one attempt as its executor gave them: the same rows as `upsert`, without
@@ -161,19 +182,45 @@ export function createStepsRepo(db: Db) {
      */
     upsertOf(of: StepOwner, steps: readonly Step[]): void {
       for (const step of steps) put(of.run_id, of.task_id, of.attempt, of.agent_id, step);
+      written();
     },
+    /**
+     * Runs `fn` (a store transaction's body) with the steps it writes held back and written
+     * together at its end, in the order they were given; dropped if `fn` throws (the
+     * transaction rolls back). The store flushes what an enclosing transaction holds before a
+     * nested one starts, so what is dropped is only the nested one's.
+     */
+    deferred<T>(fn: () => T): T {
+      deferring++;
+      try {
+        const result = fn();
+        flush();
+        return result;
+      } catch (err) {
+        pending = [];
+        throw err;
+      } finally {
+        deferring--;
+      }
+    },
+    /** Writes the steps held back now (before a nested transaction, or a search of steps). */
+    flush,
     /** A task's steps, every attempt (or one), in order. */
-    list: (runId: string, taskId: string, attempt?: number): StoredStep[] =>
-      (attempt === undefined ? ofTask.all(runId, taskId) : ofAttempt.all(runId, taskId, attempt)).map(
+    list: (runId: string, taskId: string, attempt?: number): StoredStep[] => {
+      flush();
+      return (attempt === undefined ? ofTask.all(runId, taskId) : ofAttempt.all(runId, taskId, attempt)).map(
         toStored,
-      ),
+      );
+    },
     /** One stored step by its row id (a search hit's `step:<id>`), with its run's plan and project. */
     byId(id: number) {
+      flush();
       const r = byId.get(id);
       return r && { step: toStored(r), agent_id: r.agent_id, plan_id: r.plan_id, project_id: r.project_id };
     },
     /** What the attempts before `before` that ran in CLI session `sessionId` spent (a resumed session's prior). */
     sessionSpent(runId: string, taskId: string, sessionId: string, before: number): SessionSpent {
+      flush();
       const r = sessionSpent.get({ run_id: runId, task_id: taskId, session_id: sessionId, before });
       return {
         usd: r && r.priced > 0 ? (r.usd ?? 0) : null,
@@ -183,8 +230,10 @@ export function createStepsRepo(db: Db) {
       };
     },
     /** USD the stored usage steps of one attempt add up to (0 when none was priced). */
-    attemptSpent: (runId: string, taskId: string, attempt: number): number =>
-      attemptSpent.get(runId, taskId, attempt)?.usd ?? 0,
+    attemptSpent(runId: string, taskId: string, attempt: number): number {
+      flush();
+      return attemptSpent.get(runId, taskId, attempt)?.usd ?? 0;
+    },
   };
 }
 export type StepsRepo = ReturnType<typeof createStepsRepo>;

@@ -1,8 +1,9 @@
+import type { MemorySearchHit } from '../../src-shared/schemas/memory.ts';
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';
 import { createExecutionRepo } from './execution-repo.ts';
-import { createMemoryRepo } from './memory-repo.ts';
+import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
 import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
@@ -21,13 +22,25 @@ export function createStore(db: Db, afterCommit?: () => void) {
   const inTransaction = db.transaction((fn: () => unknown) => fn());
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const steps = createStepsRepo(db);
+  const memory = createMemoryRepo(db, steps);
   return {
     db,
     plans: createPlansRepo(db),
     agents: createAgentsRepo(db),
     runs: createRunsRepo(db),
     execution: createExecutionRepo(db),
-    memory: createMemoryRepo(db, steps),
+    memory: {
+      ...memory,
+      // The search index reads the steps table: steps a transaction still holds back go in first.
+      indexPending(limit?: number): boolean {
+        steps.flush();
+        return memory.indexPending(limit);
+      },
+      search(f: MemoryFilter): MemorySearchHit[] {
+        steps.flush();
+        return memory.search(f);
+      },
+    },
     steps,
     sessions: createSessionsRepo(db),
     workspaces: createWorkspacesRepo(db),
@@ -39,7 +52,10 @@ export function createStore(db: Db, afterCommit?: () => void) {
     dataVersion: (): number => dataVersion.get() as number,
     /** Runs `fn` in one immediate transaction: all of its writes commit together or not at all. */
     tx<T>(fn: () => T): T {
-      const result = inTransaction.immediate(fn) as T;
+      // Steps are held back to the end of a transaction (`steps.deferred`); what an enclosing one
+      // holds goes in before a nested one starts, since a nested one may roll back alone.
+      steps.flush();
+      const result = inTransaction.immediate(() => steps.deferred(fn)) as T;
       if (afterCommit && !db.inTransaction) afterCommit();
       return result;
     },
