@@ -153,6 +153,36 @@ describe('steps of an executor that does not wait for each to be stored', () => 
     const spent = await call<SpendReport>(app, 'runs.spend', { scope: 'plan', id: 'p' });
     expect(spent.spent).toBeCloseTo(0.25);
   });
+
+  it('are stored as a burst goes on, not all after it: past a tick of steps, the tick stores them first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-coding-runs-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const lines = 3_000;
+    const storedWhile: number[] = [];
+    // A CLI printing thousands of lines read in one go: no turn of the event loop between them.
+    const burst: Executor = {
+      awaitsSteps: false,
+      async *start(ctx) {
+        for (let seq = 0; seq < lines; seq++) {
+          if (seq % 500 === 0) storedWhile.push(app!.store.steps.list(ctx.run_id, 't', 1).length);
+          yield { type: 'step', step: say(seq, `line ${seq}`) };
+        }
+        yield { type: 'result', output: 'done' };
+      },
+    };
+    app = createApp({ dataDir: dir, executors: { echo: burst }, log: () => {} });
+    const told: number[] = [];
+    app.bus.subscribe((b) => {
+      for (const e of b) if (e.name === 'task.step') told.push((e.payload as StoredStep).seq);
+    });
+    const run = await setup(app, [{ id: 'e', skills: ['x'] }], { plan_id: 'p', tasks: [task('t')] });
+    await app.engine.whenSettled(run);
+    // Before the last of the burst, most of it was stored (and so told) already.
+    expect(storedWhile.at(-1)).toBeGreaterThanOrEqual(lines / 2);
+    const steps = await call<StoredStep[]>(app, 'runs.steps', { run_id: run, task_id: 't' });
+    expect(steps.map((s) => s.seq)).toEqual(Array.from({ length: lines }, (_, i) => i));
+    expect(told).toEqual(steps.map((s) => s.seq));
+  });
 });
 
 describe('coding sessions', () => {

@@ -195,6 +195,11 @@ export class Attempts {
           }
           this.rt.inbox.push(note);
           this.rt.schedule();
+          // An executor that need not wait for its steps can print them faster than they are
+          // stored (a CLI's burst of lines, read without a turn of the event loop between): past
+          // a tick's worth, it lets the tick asked for store them first, so the burst is stored
+          // as it goes (and heard on the bus) instead of all at once after it.
+          if (waiting.size >= STEPS_PER_TICK) await nextTurn();
           // A step (a session) is stored before the executor goes on (it is not asked for its next
           // event until then), but a step of an executor that need not wait (`awaitsSteps`).
           if (stored) await untilOrAborted(stored, ac.signal);
@@ -361,6 +366,10 @@ export class Attempts {
     });
   }
 }
+
+/** Steps an executor that need not wait for them may put in the inbox before a tick takes them. */
+const STEPS_PER_TICK = 512;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Most notes, and characters of each, a task's `inputs.memory_query` hands its agent. */
 const MEMORY_HITS = 10;
