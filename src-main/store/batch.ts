@@ -9,16 +9,16 @@ import type { Db } from './db.ts';
 const SIZES = [256, 64, 16, 4, 1];
 
 /**
- * The statement writing `n` rows at once (`VALUES (…), (…), …`), prepared on first use and kept:
- * `head` is everything before VALUES, `tail` what follows the rows (an `ON CONFLICT` clause).
+ * The statement writing `n` rows at once, prepared on first use and kept: `sql` makes it from
+ * its `VALUES (…), (…), …` list.
  */
-function statementsOf(db: Db, head: string, columns: number, tail: string) {
+function statementsOf(db: Db, sql: (values: string) => string, columns: number) {
   const row = `(${Array(columns).fill('?').join(',')})`;
   const cache = new Map<number, Statement>();
   return (n: number) => {
     let s = cache.get(n);
     if (!s) {
-      s = db.prepare(`${head} VALUES ${Array(n).fill(row).join(',')}${tail ? ` ${tail}` : ''}`);
+      s = db.prepare(sql(`VALUES ${Array(n).fill(row).join(',')}`));
       cache.set(n, s);
     }
     return s;
@@ -34,7 +34,7 @@ function statementsOf(db: Db, head: string, columns: number, tail: string) {
  * last one inserted.
  */
 export function createBatchWriter(db: Db, head: string, columns: number) {
-  const statement = statementsOf(db, head, columns, '');
+  const statement = statementsOf(db, (values) => `${head} ${values}`, columns);
   return (values: readonly unknown[]): number[] => {
     if (values.length % columns !== 0)
       throw new Error(`${values.length} values do not make rows of ${columns}`);
@@ -54,20 +54,23 @@ export function createBatchWriter(db: Db, head: string, columns: number) {
 }
 
 /**
- * Like `createBatchWriter`, for statements whose rows may update instead of insert (`tail` an
- * `ON CONFLICT … DO UPDATE`): the rows go in order, a later row meeting an earlier one of the
- * same key as it would one statement later, and no rowids are given (an update takes none).
+ * A writer of many rows a statement that share some values (the run, task and attempt of a
+ * batch of steps): `sql` makes the statement from its `VALUES (…), (…), …` list of `columns`
+ * placeholders a row, with the shared values' placeholders before it in the text. The writer
+ * binds the shared values once per statement, then the rows' values flat, in order: a later
+ * row meeting an earlier one of the same key (an `ON CONFLICT … DO UPDATE` in `sql`) updates it
+ * as it would one statement later. No rowids are given (an update takes none).
  */
-export function createRowsWriter(db: Db, head: string, columns: number, tail: string) {
-  const statement = statementsOf(db, head, columns, tail);
-  return (values: readonly unknown[]): void => {
+export function createSharedRowsWriter(db: Db, sql: (values: string) => string, columns: number) {
+  const statement = statementsOf(db, sql, columns);
+  return (shared: readonly unknown[], values: readonly unknown[]): void => {
     if (values.length % columns !== 0)
       throw new Error(`${values.length} values do not make rows of ${columns}`);
     const rows = values.length / columns;
     let i = 0;
     for (const size of SIZES) {
       while (rows - i >= size) {
-        statement(size).run(size === rows ? values : values.slice(i * columns, (i + size) * columns));
+        statement(size).run(shared, size === rows ? values : values.slice(i * columns, (i + size) * columns));
         i += size;
       }
     }

@@ -177,64 +177,67 @@ describe('attempt steps', () => {
     ]);
     expect(store.memory.search({ query: 'zanzibar', type: 'step', limit: 10 })).toHaveLength(1);
   });
-});
 
-it("writes a transaction's steps together at its end, visible to what reads them inside it", () => {
-  const store = storeWithRuns();
-  const count = store.db.prepare('SELECT count(*) FROM attempt_steps').pluck();
-  const status = store.db.prepare("SELECT body ->> '$.status' FROM attempt_steps WHERE seq = 1000").pluck();
-  // More than the largest statement (256 rows), a step recorded twice among them.
-  const many = Array.from({ length: 600 }, (_, i) => row('r1', 't', 1, message(i, `line ${i}`)));
-  store.tx(() => {
-    store.steps.upsertOf({ run_id: 'r1', task_id: 't', attempt: 1, agent_id: 'claude-coder' }, [
-      toolCall(1000, 'running', null),
-    ]);
-    store.steps.upsert(many);
-    store.steps.upsertOf({ run_id: 'r1', task_id: 't', attempt: 1, agent_id: 'claude-coder' }, [
-      toolCall(1000, 'done', 'the wombat was written'),
-    ]);
-    // The done version is held back (the table still has the running one), but the
-    // repository's reads and a search see it.
-    expect(status.get()).toBe('running');
-    expect(store.steps.list('r1', 't', 1)).toHaveLength(601);
-    expect(status.get()).toBe('done');
-    expect(store.memory.search({ query: 'wombat', limit: 10 }).map((h) => h.step?.seq)).toEqual([1000]);
-  });
-  expect(count.get()).toBe(601);
-  const steps = store.steps.list('r1', 't', 1);
-  expect(steps.map((s) => s.seq)).toEqual([...many.map((s) => s.seq), 1000]);
-  expect(steps.at(-1)).toMatchObject({ status: 'done', output: 'the wombat was written' });
-  // Rowids in the order the steps were first given: the tool call's row is the first.
-  const ids = store.db.prepare('SELECT seq FROM attempt_steps ORDER BY id').pluck().all();
-  expect(ids[0]).toBe(1000);
-});
-
-it("drops the steps of a transaction that fails, and only that one's", () => {
-  const store = storeWithRuns();
-  const seqs = () => store.steps.list('r1', 't', 1).map((s) => s.seq);
-  expect(() =>
+  it("writes a transaction's steps together at its end, visible to what reads them inside it", () => {
+    const store = storeWithRuns();
+    const count = store.db.prepare('SELECT count(*) FROM attempt_steps').pluck();
+    const status = store.db.prepare("SELECT body ->> '$.status' FROM attempt_steps WHERE seq = 1000").pluck();
+    // More than the largest statement (256 rows), a step recorded twice among them.
+    const many = Array.from({ length: 600 }, (_, i) => row('r1', 't', 1, message(i, `line ${i}`)));
     store.tx(() => {
-      store.steps.upsert([row('r1', 't', 1, message(0, 'lost'))]);
-      throw new Error('disk full');
-    }),
-  ).toThrow('disk full');
-  expect(seqs()).toEqual([]);
-  store.tx(() => {
-    store.steps.upsert([row('r1', 't', 1, message(1, 'kept, written before the nested one'))]);
+      store.steps.upsertOf({ run_id: 'r1', task_id: 't', attempt: 1, agent_id: 'claude-coder' }, [
+        toolCall(1000, 'running', null),
+      ]);
+      store.steps.upsert(many);
+      // Another attempt's step between two of this one's.
+      store.steps.upsert([row('r1', 't', 2, message(0, 'second attempt'), 'codex-coder')]);
+      store.steps.upsertOf({ run_id: 'r1', task_id: 't', attempt: 1, agent_id: 'claude-coder' }, [
+        toolCall(1000, 'done', 'the wombat was written'),
+      ]);
+      // The done version is held back (the table still has the running one), but the
+      // repository's reads and a search see it.
+      expect(status.get()).toBe('running');
+      expect(store.steps.list('r1', 't', 1)).toHaveLength(601);
+      expect(status.get()).toBe('done');
+      expect(store.memory.search({ query: 'wombat', limit: 10 }).map((h) => h.step?.seq)).toEqual([1000]);
+    });
+    expect(count.get()).toBe(602);
+    expect(store.steps.list('r1', 't', 2)).toMatchObject([{ seq: 0, text: 'second attempt', attempt: 2 }]);
+    const steps = store.steps.list('r1', 't', 1);
+    expect(steps.map((s) => s.seq)).toEqual([...many.map((s) => s.seq), 1000]);
+    expect(steps.at(-1)).toMatchObject({ status: 'done', output: 'the wombat was written' });
+    // Rowids in the order the steps were first given: the tool call's row is the first.
+    const ids = store.db.prepare('SELECT seq FROM attempt_steps ORDER BY id').pluck().all();
+    expect(ids[0]).toBe(1000);
+  });
+
+  it("drops the steps of a transaction that fails, and only that one's", () => {
+    const store = storeWithRuns();
+    const seqs = () => store.steps.list('r1', 't', 1).map((s) => s.seq);
     expect(() =>
       store.tx(() => {
-        store.steps.upsert([row('r1', 't', 1, message(2, 'rolled back with its savepoint'))]);
-        throw new Error('nested failure');
+        store.steps.upsert([row('r1', 't', 1, message(0, 'lost'))]);
+        throw new Error('disk full');
       }),
-    ).toThrow('nested failure');
-    store.steps.upsert([row('r1', 't', 1, message(3, 'kept, written after it'))]);
+    ).toThrow('disk full');
+    expect(seqs()).toEqual([]);
+    store.tx(() => {
+      store.steps.upsert([row('r1', 't', 1, message(1, 'kept, written before the nested one'))]);
+      expect(() =>
+        store.tx(() => {
+          store.steps.upsert([row('r1', 't', 1, message(2, 'rolled back with its savepoint'))]);
+          throw new Error('nested failure');
+        }),
+      ).toThrow('nested failure');
+      store.steps.upsert([row('r1', 't', 1, message(3, 'kept, written after it'))]);
+    });
+    expect(seqs()).toEqual([1, 3]);
+    // A step of a run that does not exist fails its transaction (the foreign key), as before.
+    expect(() => store.tx(() => store.steps.upsert([row('nope', 't', 1, message(0, 'x'))]))).toThrow(
+      /FOREIGN KEY/,
+    );
+    expect(store.steps.list('nope', 't')).toEqual([]);
   });
-  expect(seqs()).toEqual([1, 3]);
-  // A step of a run that does not exist fails its transaction (the foreign key), as before.
-  expect(() => store.tx(() => store.steps.upsert([row('nope', 't', 1, message(0, 'x'))]))).toThrow(
-    /FOREIGN KEY/,
-  );
-  expect(store.steps.list('nope', 't')).toEqual([]);
 });
 
 describe('task sessions', () => {

@@ -1,6 +1,6 @@
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
-import { createRowsWriter } from './batch.ts';
+import { createSharedRowsWriter } from './batch.ts';
 import type { Db } from './db.ts';
 
 /** A step to store: which attempt it belongs to and the agent that ran it. */
@@ -78,8 +78,8 @@ export function stepAsEntry(
   };
 }
 
-/** Values a stored step binds: run, task, attempt, seq, kind, at, agent, body, search text. */
-const STEP_COLUMNS = 9;
+/** Values a stored step binds besides its attempt's: seq, kind, at, body, search text. */
+const STEP_COLUMNS = 5;
 /** Held-back steps are written once this many values wait (256 rows: `batch.ts`'s largest statement). */
 const FLUSH_AT = 256 * STEP_COLUMNS;
 
@@ -103,23 +103,35 @@ const toStored = (r: StepDbRow): StoredStep => ({
  * replaces the earlier one and keeps its row (and so its place in the search index).
  */
 export function createStepsRepo(db: Db) {
-  // Many steps a statement (`batch.ts`): one statement per step cost about as much as the row.
-  const writeRows = createRowsWriter(
+  // Many steps of one attempt a statement (`batch.ts`): one statement per step cost about as
+  // much as the row, and the attempt's run, task, number and agent are bound once, not per step.
+  const writeRows = createSharedRowsWriter(
     db,
-    `INSERT INTO attempt_steps (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)`,
+    (
+      values,
+    ) => `INSERT INTO attempt_steps (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)
+      SELECT ?, ?, ?, column1, column2, column3, ?, column4, column5 FROM (${values}) WHERE true
+      ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
+        agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`,
     STEP_COLUMNS,
-    `ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
-      agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`,
   );
   // Steps written inside a store transaction (`deferred`) wait here, their values flat, until it
-  // is about to commit or something reads steps: a tick's steps go in a few statements.
+  // is about to commit, something reads steps, or a step of another attempt comes: a tick's
+  // steps go in a few statements.
+  let owner: [string, string, number, string | null] = ['', '', 0, null];
   let pending: unknown[] = [];
   let deferring = 0;
   const flush = (): void => {
     if (pending.length === 0) return;
     const values = pending;
     pending = [];
-    writeRows(values);
+    writeRows(owner, values);
+  };
+  const ownedBy = (runId: string, taskId: string, attempt: number, agentId: string | null): void => {
+    const o = owner;
+    if (o[0] === runId && o[1] === taskId && o[2] === attempt && o[3] === agentId) return;
+    flush();
+    owner = [runId, taskId, attempt, agentId];
   };
   const ofTask = db.prepare<[string, string], StepDbRow>(
     'SELECT id, run_id, task_id, attempt, body FROM attempt_steps WHERE run_id = ? AND task_id = ? ORDER BY attempt, seq',
@@ -151,18 +163,8 @@ export function createStepsRepo(db: Db) {
     `SELECT sum(json_extract(body, '$.cost_usd')) AS usd FROM attempt_steps
      WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'usage'`,
   );
-  const put = (runId: string, taskId: string, attempt: number, agentId: string | null, step: Step) => {
-    pending.push(
-      runId,
-      taskId,
-      attempt,
-      step.seq,
-      step.kind,
-      step.at,
-      agentId,
-      JSON.stringify(step),
-      stepSearchText(step),
-    );
+  const put = (step: Step) => {
+    pending.push(step.seq, step.kind, step.at, JSON.stringify(step), stepSearchText(step));
   };
   const written = (): void => {
     if (deferring === 0 || pending.length >= FLUSH_AT) flush();
@@ -172,7 +174,8 @@ export function createStepsRepo(db: Db) {
     upsert(rows: readonly StepRow[]): void {
       for (const r of rows) {
         const { run_id, task_id, attempt, agent_id, ...step } = r;
-        put(run_id, task_id, attempt, agent_id, step as Step);
+        ownedBy(run_id, task_id, attempt, agent_id);
+        put(step as Step);
       }
       written();
     },
@@ -181,7 +184,8 @@ export function createStepsRepo(db: Db) {
      * copying each step into a row first (the engine stores every step of every stream).
      */
     upsertOf(of: StepOwner, steps: readonly Step[]): void {
-      for (const step of steps) put(of.run_id, of.task_id, of.attempt, of.agent_id, step);
+      ownedBy(of.run_id, of.task_id, of.attempt, of.agent_id);
+      for (const step of steps) put(step);
       written();
     },
     /**
