@@ -368,7 +368,7 @@ export class Attempts {
 }
 
 /** Steps an executor that need not wait for them may put in the inbox before a tick takes them. */
-const STEPS_PER_TICK = 512;
+const STEPS_PER_TICK = 1_024;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Most notes, and characters of each, a task's `inputs.memory_query` hands its agent. */
