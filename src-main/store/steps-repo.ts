@@ -83,6 +83,17 @@ const STEP_COLUMNS = 5;
 /** Held-back steps are written once this many values wait (256 rows: `batch.ts`'s largest statement). */
 const FLUSH_AT = 256 * STEP_COLUMNS;
 
+/**
+ * Upserts a statement's rows (`values`), all of one attempt, whose owner is bound first. The
+ * `WHERE true` is SQLite's rule for an upsert whose rows come from a SELECT (else its ON
+ * CONFLICT would read as a join's ON).
+ */
+const upsertSql = (values: string) =>
+  `INSERT INTO attempt_steps (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)
+   SELECT ?, ?, ?, column1, column2, column3, ?, column4, column5 FROM (${values}) WHERE true
+   ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
+     agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`;
+
 interface StepDbRow {
   id: number;
   run_id: string;
@@ -105,16 +116,7 @@ const toStored = (r: StepDbRow): StoredStep => ({
 export function createStepsRepo(db: Db) {
   // Many steps of one attempt a statement (`batch.ts`): one statement per step cost about as
   // much as the row, and the attempt's run, task, number and agent are bound once, not per step.
-  const writeRows = createSharedRowsWriter(
-    db,
-    (
-      values,
-    ) => `INSERT INTO attempt_steps (run_id, task_id, attempt, seq, kind, at, agent_id, body, search_text)
-      SELECT ?, ?, ?, column1, column2, column3, ?, column4, column5 FROM (${values}) WHERE true
-      ON CONFLICT (run_id, task_id, attempt, seq) DO UPDATE SET kind = excluded.kind, at = excluded.at,
-        agent_id = excluded.agent_id, body = excluded.body, search_text = excluded.search_text`,
-    STEP_COLUMNS,
-  );
+  const writeRows = createSharedRowsWriter(db, upsertSql, STEP_COLUMNS);
   // Steps written inside a store transaction (`deferred`) wait here, their values flat, until it
   // is about to commit, something reads steps, or a step of another attempt comes: a tick's
   // steps go in a few statements.
