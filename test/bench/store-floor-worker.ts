@@ -24,6 +24,9 @@ type Repo = Record<string, unknown>;
 /** One recorded call: replays it on another store (`tasks` maps the first run's task objects to the replay's). */
 type Op = (store: Store, tasks: Map<object, object>) => void;
 
+/** Methods that carry a transaction's writes rather than make them (`steps.deferred`, `steps.flush`). */
+const PLUMBING = new Set(['deferred', 'flush']);
+
 /** The repositories whose writes are recorded (every one the engine writes through). */
 const REPOS = ['runs', 'memory', 'execution', 'approvals', 'steps', 'sessions', 'toolCalls'] as const;
 
@@ -89,7 +92,8 @@ function record(store: Store, txs: Op[][], counts: Map<string, number>): () => v
   for (const name of REPOS) {
     const repo = store[name] as unknown as Repo;
     for (const [method, fn] of Object.entries(repo)) {
-      if (typeof fn !== 'function') continue;
+      // The steps repo's transaction plumbing is not a write: the writes inside it are recorded.
+      if (typeof fn !== 'function' || PLUMBING.has(method)) continue;
       const key = `${name}.${method}`;
       repo[method] = (...args: unknown[]) => {
         if (callDepth > 0) return fn(...args);
