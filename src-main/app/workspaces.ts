@@ -59,11 +59,13 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
 
   return {
     // The parked worktrees are counted by their folders in the pool (no git, no walk of their
-    // files: their size would cost a walk of every file).
+    // files: their size would cost a walk of every file); the open ones are the sessions on disk.
     'workspaces.list': () =>
-      store.workspaces
-        .list()
-        .map((w) => ({ ...w, parked_worktrees: countParked(engine.parkedFolder(w.id)) })),
+      store.workspaces.list().map((w) => ({
+        ...w,
+        open_worktrees: store.sessions.onDisk(w.id).length,
+        parked_worktrees: countParked(engine.parkedFolder(w.id)),
+      })),
     'workspaces.add': async (input) => {
       if (!isAbsolute(input.path))
         throw invalidInput('workspace is invalid', [{ path: 'path', message: 'must be an absolute path' }]);

@@ -38,6 +38,11 @@ export interface Workspace {
    * each; `baton workspaces prune` removes them). Given by `workspaces.list` only.
    */
   parked_worktrees?: number;
+  /**
+   * How many of its tasks' worktrees are on disk now: in use by a run, or kept by a person
+   * (`runs.keepWorktree`). Given by `workspaces.list` only.
+   */
+  open_worktrees?: number;
 }
 
 /** A coding task's worktree: in use (or kept while its run goes on), kept by a person, or removed. */

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { PruneReport } from '../../../../src-shared/contract/domains/workspaces.ts';
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
@@ -7,6 +7,7 @@ import { joinArgs } from '../../format/argv.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
 
 /**
@@ -53,8 +54,8 @@ export function WorkspacesView() {
                 <tr>
                   <th scope="col">Workspace</th>
                   <th scope="col">Base branch</th>
-                  <th scope="col">Setup command</th>
-                  <th scope="col">Environment</th>
+                  <th scope="col">Worktrees</th>
+                  <th scope="col">Setup</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -105,28 +106,26 @@ function WorkspaceRow({ w }: { w: Workspace }) {
       <tr>
         <th scope="row">
           <div>{w.id}</div>
-          <code className="muted small path">{w.path}</code>
-          {(w.parked_worktrees ?? 0) > 0 && (
-            <div
-              className="muted small"
-              title="Finished tasks' worktrees kept for the next attempt, so it need not check out every file; Prune removes them"
-            >
-              {plural(w.parked_worktrees ?? 0, 'parked worktree')}
-            </div>
-          )}
+          <code className="muted small path">{breakablePath(w.path)}</code>
+          <RelativeTime at={w.created_at} prefix="added" className="muted small added" />
         </th>
         <td>
           <code>{w.base_branch}</code>
         </td>
-        <td>
-          {w.setup_command ? (
-            <code>{joinArgs(w.setup_command)}</code>
-          ) : (
-            <span className="muted small">none</span>
-          )}
+        <td className="small">
+          <WorktreeUse open={w.open_worktrees ?? 0} parked={w.parked_worktrees ?? 0} />
         </td>
         <td className="small">
-          {envNames.length === 0 ? <span className="muted">none</span> : envNames.join(', ')}
+          {w.setup_command ? <code>{joinArgs(w.setup_command)}</code> : null}
+          {envNames.length > 0 && (
+            <div
+              className="muted"
+              title="Environment variables given to the setup command and to every agent working here"
+            >
+              env {envNames.join(', ')}
+            </div>
+          )}
+          {!w.setup_command && envNames.length === 0 && <span className="muted">none</span>}
         </td>
         <td className="row-actions">
           <button type="button" onClick={() => void prune(false)} aria-label={`Prune ${w.id}`}>
@@ -155,6 +154,41 @@ function WorkspaceRow({ w }: { w: Workspace }) {
             {report && <PruneNote report={report} onIncludeKept={() => void prune(true)} />}
           </td>
         </tr>
+      )}
+    </>
+  );
+}
+
+/** A path that, when it must wrap, wraps after a slash rather than inside a folder's name. */
+function breakablePath(path: string) {
+  return path.split('/').map((part, i) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one path, in order, never reordered
+    <Fragment key={i}>
+      {i > 0 && (
+        <>
+          /<wbr />
+        </>
+      )}
+      {part}
+    </Fragment>
+  ));
+}
+
+/** The workspace's worktrees on disk: tasks' (in use or kept) and parked ones. */
+function WorktreeUse({ open, parked }: { open: number; parked: number }) {
+  if (open === 0 && parked === 0) return <span className="muted">none</span>;
+  return (
+    <>
+      {open > 0 && (
+        <div title="Tasks' worktrees on disk: in use by a run, or kept by a person">{open} open</div>
+      )}
+      {parked > 0 && (
+        <div
+          className="muted"
+          title="Finished tasks' worktrees kept for the next attempt, so it need not check out every file; Prune removes them"
+        >
+          {parked} parked
+        </div>
       )}
     </>
   );

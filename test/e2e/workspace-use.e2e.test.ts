@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import { rendererDir } from '../../src-main/cli/files.ts';
+import type { BrowserHost } from '../../src-main/host/browser/server.ts';
+import { startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { CHROMIUM_ARGS } from './browser-path.ts';
+import type { Rpc } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
+import { readability } from './readability.ts';
+
+/**
+ * A workspace's row says how it is used: its tasks' worktrees open now (a session recorded
+ * through the real store, with a real `git worktree`, as the coding executor does), the parked
+ * ones (folders in its pool, which is how the host counts them), and when it was added. And it
+ * reads in one line a header at 1024 and 1440, Prune and Remove side by side.
+ */
+describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
+  let dir: string;
+  let repo: string;
+  let app: BatonApp;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let rpc: Rpc;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+
+  beforeAll(async () => {
+    if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'baton-ws-use-e2e-')));
+    repo = join(dir, 'projects', 'services', 'webapp');
+    mkdirSync(repo, { recursive: true });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'README.md'), '# webapp\n');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
+    const base = git('rev-parse', 'HEAD');
+    const worktree = join(dir, 'worktrees', 'backend');
+    git('worktree', 'add', '-q', '-b', 'baton/r1/backend', worktree);
+
+    app = createApp({ dataDir: join(dir, 'data'), log: () => {} });
+    host = await startBrowserHost({
+      dispatch: app.dispatch,
+      bus: app.bus,
+      rendererDir,
+      dataDir: join(dir, 'data'),
+    });
+    rpc = rpcFor(host.openUrl);
+    await rpc('workspaces.add', { id: 'webapp', path: repo, setup_command: ['npm', 'ci'] });
+    await rpc('workspaces.add', { id: 'quiet', path: repo });
+    // Two parked worktrees in its pool (the host counts the pool's folders).
+    for (const n of ['w-1', 'w-2'])
+      mkdirSync(join(app.engine.parkedFolder('webapp'), n), { recursive: true });
+    // A run whose task's worktree a person kept: it stays on disk after the run.
+    await rpc('agents.import', { agents: [{ id: 'coder', skills: ['code'] }] });
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'webapp',
+        tasks: [{ task_id: 'backend', description: 'x', required_skills: ['code'] }],
+      },
+    });
+    const runId = ((await rpc('runs.start', { plan_id: 'webapp' })).value as { run_id: string }).run_id;
+    for (let i = 0; i < 300; i++) {
+      const r = (await rpc('runs.get', { run_id: runId })).value as { status: string };
+      if (r.status !== 'executing') break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    app.store.tx(() =>
+      app.store.sessions.upsert({
+        run_id: runId,
+        task_id: 'backend',
+        workspace_id: 'webapp',
+        agent_id: 'coder',
+        cli: 'claude',
+        dir: worktree,
+        branch: 'baton/r1/backend',
+        start_commit: base,
+        session_id: null,
+        home: null,
+        attempt: 1,
+        state: 'kept',
+        updated_at: new Date().toISOString(),
+      }),
+    );
+
+    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The page's clock stands 3 minutes after the workspaces were added (timers still run).
+    await page.clock.setFixedTime(Date.now() + 3 * 60_000 + 10_000);
+    await page.goto(host.openUrl);
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Workspaces' })
+      .click();
+    await table().waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await app?.close();
+    await removeDataDir(dir);
+  });
+
+  const table = () => page.getByRole('table', { name: 'Workspaces' });
+  const row = (id: string) => table().getByRole('row', { name: new RegExp(`^${id}`) });
+  /** The row's cell under the column header named `header`. */
+  const cellOf = async (r: Locator, header: string) => {
+    const headers = await table().locator('thead th').allTextContents();
+    const i = headers.indexOf(header);
+    expect(i, `a "${header}" column in ${JSON.stringify(headers)}`).toBeGreaterThan(0);
+    return r.locator('th, td').nth(i);
+  };
+  /** How many lines each shown header's words take (not the actions' header, said to screen readers only). */
+  const headerLines = () =>
+    table()
+      .locator('thead th')
+      .evaluateAll((ths) =>
+        ths.flatMap((th) => {
+          if (th.querySelector('.visually-hidden')) return [];
+          const range = document.createRange();
+          range.selectNodeContents(th);
+          const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return [{ header: th.textContent ?? '', lines: tops.size }];
+        }),
+      );
+
+  it('says its worktrees open and parked, and when it was added', async () => {
+    const webapp = row('webapp');
+    await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open2 parked');
+    expect(await (await cellOf(row('quiet'), 'Worktrees')).textContent()).toBe('none');
+    const added = webapp.locator('time');
+    expect(await added.textContent()).toBe('added 3 min ago');
+    expect(await added.getAttribute('title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+    // Path and base branch in the row, whole.
+    expect(await webapp.textContent()).toContain(repo);
+    expect(await (await cellOf(webapp, 'Base branch')).textContent()).toBe('main');
+  });
+
+  for (const [width, height] of [
+    [1024, 768],
+    [1440, 900],
+  ] as const) {
+    it(`at ${width}: every header on one line, Prune and Remove side by side, readable in both themes`, async () => {
+      await page.setViewportSize({ width, height });
+      await expect.poll(async () => (await headerLines()).filter((h) => h.lines !== 1)).toEqual([]);
+      for (const id of ['webapp', 'quiet']) {
+        const [prune, remove] = await Promise.all([
+          page.getByRole('button', { name: `Prune ${id}` }).boundingBox(),
+          page.getByRole('button', { name: `Remove ${id}` }).boundingBox(),
+        ]);
+        expect(Math.abs((prune?.y ?? 0) - (remove?.y ?? 100))).toBeLessThan(2);
+        expect(remove!.x).toBeGreaterThan(prune!.x + prune!.width);
+        // Both within the list's column: nothing scrolled out of sight or under the form.
+        const list = await page.getByRole('region', { name: 'Workspace list' }).boundingBox();
+        expect(remove!.x + remove!.width).toBeLessThanOrEqual(list!.x + list!.width);
+      }
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.waitForTimeout(150); // colour transitions settle
+        const r = await readability(page);
+        expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+          scheme,
+          crashed: [],
+          lowContrast: [],
+        });
+        await page.screenshot({ path: join(shots, `workspace-use-${width}-${scheme}.png`) });
+      }
+    });
+  }
+});
