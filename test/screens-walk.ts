@@ -252,10 +252,11 @@ try {
   await shoot('20-workspaces');
   await nav(/^Agents/).click();
   await page.getByRole('region', { name: 'Coding CLIs on this machine' }).waitFor();
+  // The form opens in a dialog from the screen's "Add agent…" (and closes on Escape after).
+  await page.getByRole('button', { name: 'Add agent…' }).click();
   await page.getByRole('form', { name: 'Add an agent' }).getByLabel('Kind').selectOption('coding');
-  await shoot('21-agents-coding', async (p) => {
-    await p.getByRole('form', { name: 'Add an agent' }).scrollIntoViewIfNeeded();
-  });
+  await shoot('21-agents-coding');
+  await page.keyboard.press('Escape');
   await openPlan(/Hello world web app/);
   await page.getByRole('status', { name: /Run status/ }).waitFor();
   await showTask('backend');

@@ -16,8 +16,16 @@ describe.skipIf(skipE2e)('the agents screen', () => {
   });
   afterAll(() => baton?.close());
 
-  it('adds an agent, naming the bad field when input is wrong', async () => {
+  /** The form to add an agent, opened from the screen's "Add agent…" when it is not open already. */
+  const addForm = async () => {
     const form = page.getByRole('form', { name: 'Add an agent' });
+    if (!(await form.isVisible())) await page.getByRole('button', { name: 'Add agent…' }).click();
+    await form.waitFor();
+    return form;
+  };
+
+  it('adds an agent, naming the bad field when input is wrong', async () => {
+    const form = await addForm();
     await form.getByLabel('Id').fill('bad id!');
     for (const skill of ['write', 'review']) {
       await form.getByLabel('Skills', { exact: true }).fill(skill);
@@ -33,7 +41,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
   });
 
   it('adds an llm agent naming its secret, not holding it', async () => {
-    const form = page.getByRole('form', { name: 'Add an agent' });
+    const form = await addForm();
     await form.getByLabel('Kind').selectOption('llm');
     await form.getByLabel('Id').fill('local-llama');
     await form.getByLabel('Model').fill('llama3.1');
@@ -44,7 +52,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
   });
 
   it('adds an http agent with a cancel URL and callbacks off, naming a bad cancel URL first', async () => {
-    const form = page.getByRole('form', { name: 'Add an agent' });
+    const form = await addForm();
     await form.getByLabel('Kind').selectOption('http');
     await form.getByLabel('Id').fill('summarizer-svc');
     await form.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:4810/tasks');
@@ -83,7 +91,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     });
     const table = page.getByRole('table', { name: 'Agents' });
     await expect.poll(() => table.getByRole('row', { name: /Hal/ }).isVisible()).toBe(true);
-    const form = page.getByRole('form', { name: 'Add an agent' });
+    const form = await addForm();
     await form.getByLabel('Id').fill('hal');
     await form.getByLabel('Capacity').fill('3');
     await form.getByRole('button', { name: 'Add agent' }).click();
@@ -107,19 +115,22 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await form.getByRole('button', { name: 'Add agent' }).click();
     await expect.poll(() => table.getByRole('row', { name: /Ash/ }).isVisible()).toBe(true);
     expect(await table.getByRole('row', { name: /Ash/ }).textContent()).toContain('3');
+    // Added: the form closes, and opens again empty.
+    await expect.poll(() => form.count()).toBe(0);
+    const again = await addForm();
     const values = async () =>
       Promise.all(
         ['Id', 'Name (optional)', 'Capacity', 'Cost per task', 'Charter: mission'].map((l) =>
-          form.getByLabel(l).inputValue(),
+          again.getByLabel(l).inputValue(),
         ),
       );
     await expect.poll(values).toEqual(['', '', '1', '0', '']);
-    expect(await form.getByRole('button', { name: /^Remove skill/ }).count()).toBe(0);
-    expect(await form.textContent()).not.toContain('already exists');
+    expect(await again.getByRole('button', { name: /^Remove skill/ }).count()).toBe(0);
+    expect(await again.textContent()).not.toContain('already exists');
   });
 
   it('names every wrong field at once, in plain words, and moves no field', async () => {
-    const form = page.getByRole('form', { name: 'Add an agent' });
+    const form = await addForm();
     const boxes = () =>
       Promise.all(
         ['Id', 'Capacity', 'Cost per task', 'Charter: mission'].map((l) => form.getByLabel(l).boundingBox()),
@@ -138,6 +149,9 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await form.screenshot({ path: join(shots, 'agents-form-errors.png') });
     await form.getByLabel('Capacity').fill('1');
     await form.getByLabel('Cost per task').fill('0');
+    // Escape closes it, nothing added.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => form.count()).toBe(0);
   });
 
   it('edits an agent in the same form, its id read-only, keeping what the form does not show', async () => {
@@ -155,7 +169,9 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /HAL 9000/ });
     await expect.poll(() => row.isVisible()).toBe(true);
     expect(await row.textContent()).toContain('4');
-    await expect.poll(() => page.getByRole('form', { name: 'Add an agent' }).isVisible()).toBe(true);
+    // Saved: the form closes (no empty "Add an agent" left in its place).
+    await expect.poll(() => form.count()).toBe(0);
+    expect(await page.getByRole('form', { name: 'Add an agent' }).count()).toBe(0);
     const agents = (await baton.rpc('agents.list', {})).value as unknown as Record<string, unknown>[];
     expect(agents.find((a) => a.id === 'hal')).toMatchObject({
       name: 'HAL 9000',
@@ -241,12 +257,13 @@ describe.skipIf(skipE2e)('the agents screen', () => {
       expect(mark).toBe(true);
       // Only that agent left the other tab.
       expect(await rowOf(there, /dave/).isVisible()).toBe(true);
-      // Its form says the agent went and the changes were not saved, rather than silently
-      // turning into an empty "Add an agent".
+      // Its form says the agent went and the changes were not saved, and closes, rather than
+      // silently turning into an empty "Add an agent".
       await expect
         .poll(() => there.getByRole('alert').filter({ hasText: 'Agent frank was removed' }).count())
         .toBe(1);
-      expect(await there.getByRole('heading', { name: 'Add an agent' }).isVisible()).toBe(true);
+      expect(await there.getByRole('dialog', { name: 'Edit agent frank' }).count()).toBe(0);
+      expect(await there.getByRole('form', { name: 'Add an agent' }).count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -49,9 +49,26 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     expect(await list.getByRole('button', { name: /^Register/ }).count()).toBe(1);
   });
 
+  it('Register opens the form in a dialog over the screen, focus in it; Escape closes it and gives focus back', async () => {
+    const register = page.getByRole('button', { name: 'Register qwen-code' });
+    await register.click();
+    const dialog = page.getByRole('dialog', { name: 'Add an agent' });
+    await dialog.waitFor();
+    // Focus is on its first field (the id, filled in), to change it or go on.
+    const id = dialog.getByLabel('Id', { exact: true });
+    await expect.poll(() => id.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await id.inputValue()).toBe('qwen-coder');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await register.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await baton.rpc('agents.list', {})).value).toEqual([]);
+  });
+
   it('Register fills in a coding agent, says what such an agent may do, names a wrong field, reads in both themes', async () => {
     await page.getByRole('button', { name: 'Register qwen-code' }).click();
-    const form = page.getByRole('form', { name: 'Add an agent' });
+    const form = page
+      .getByRole('dialog', { name: 'Add an agent' })
+      .getByRole('form', { name: 'Add an agent' });
     expect(await form.getByLabel('Kind').inputValue()).toBe('coding');
     expect(await form.getByLabel('Id', { exact: true }).inputValue()).toBe('qwen-coder');
     expect(await form.getByLabel(/^CLI/).inputValue()).toBe('qwen');
@@ -118,9 +135,12 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     await expect
       .poll(() => page.getByRole('listitem', { name: 'qwen-code' }).textContent())
       .toContain('registered as qwen-coder');
+    // Added: the dialog closed.
+    expect(await page.getByRole('dialog', { name: 'Add an agent' }).count()).toBe(0);
   });
 
   it('a coding agent’s form: the CLI beside its id, short choices whose meaning is said under them, the charter a whole row', async () => {
+    await page.getByRole('button', { name: 'Add agent…' }).click();
     const form = page.getByRole('form', { name: 'Add an agent' });
     await form.getByLabel('Kind').selectOption('coding');
     const box = async (label: string | RegExp) => {

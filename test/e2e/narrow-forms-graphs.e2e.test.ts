@@ -48,6 +48,7 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name });
   it('says what a coding agent may do right under Kind, and folds what most leave as it is', async () => {
     await nav(/^Agents/).click();
+    await page.getByRole('button', { name: 'Add agent…' }).click();
     const form = page.getByRole('form', { name: 'Add an agent' });
     await form.getByLabel('Kind').selectOption('coding');
     const note = form.getByRole('note', { name: 'About coding agents' });
@@ -75,6 +76,7 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     expect(await form.textContent()).toContain('Most per attempt (USD) must be more than 0');
     await page.screenshot({ path: join(shots, 'coding-agent-form.png') });
     await form.getByLabel('Kind').selectOption('echo');
+    await page.keyboard.press('Escape');
   });
 
   it('folds a workspace’s environment, and opens it when a line is wrong', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
 import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
@@ -22,7 +22,8 @@ const KIND_HELP: Record<AgentKind, string> = {
 
 /**
  * Adds an agent, or edits `editing` (its id fixed). Every field's error shows at once, in a
- * line kept free for it under the field, so nothing moves when errors appear.
+ * line kept free for it under the field, so nothing moves when errors appear. Shown in
+ * `AgentFormDialog`, which moves the focus into it.
  */
 export function AgentForm({
   editing,
@@ -40,18 +41,10 @@ export function AgentForm({
   const [d, setD] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
   const set =
     <K extends keyof AgentDraft>(k: K) =>
     (v: AgentDraft[K]) =>
       setD((prev) => ({ ...prev, [k]: v }));
-
-  const editingId = editing?.id ?? (prefill ? `new ${prefill.id}` : undefined);
-  useEffect(() => {
-    if (!editingId || !form.current) return;
-    form.current.scrollIntoView({ block: 'nearest' });
-    form.current.querySelector<HTMLInputElement>('input:not([readonly])')?.focus();
-  }, [editingId]);
 
   const submit = async () => {
     const checked = checkDraft(d, editing);
@@ -93,7 +86,7 @@ export function AgentForm({
     />
   );
   return (
-    <FormPanel title={title} className="agent-form" formRef={form} onSubmit={submit}>
+    <FormPanel title={title} className="agent-form" onSubmit={submit}>
       <div className="kind-row">
         <label>
           Kind
@@ -177,12 +170,10 @@ export function AgentForm({
       </div>
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>
-        {(editing || prefill) && (
-          <button type="button" onClick={onDone}>
-            {editing ? 'Cancel edit' : 'Cancel'}
-          </button>
-        )}
-      </FormActions>{' '}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </FormActions>
     </FormPanel>
   );
 }

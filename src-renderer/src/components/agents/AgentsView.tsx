@@ -4,7 +4,7 @@ import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts'
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { FileButton } from '../shared/FileButton.tsx';
-import { AgentForm } from './AgentForm.tsx';
+import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import type { AgentDraft } from './agent-form.ts';
 import { agentSuccess, agentTime } from './agent-stats.ts';
@@ -33,8 +33,15 @@ export function AgentsView() {
   const opened = agents.find((a) => a.id === openId) ?? null;
   // A detected coding CLI to register: the form opens filled in for it.
   const [prefill, setPrefill] = useState<AgentDraft | null>(null);
-  // The agent being edited was removed elsewhere (another window, say): the form says so instead
-  // of turning silently into "Add an agent" (a removal from this window closes the form itself).
+  // "Add agent…": the form opens empty. The form shows in a dialog while one of the three is set.
+  const [adding, setAdding] = useState(false);
+  const closeForm = () => {
+    setEditingId(null);
+    setPrefill(null);
+    setAdding(false);
+  };
+  // The agent being edited was removed elsewhere (another window, say): the screen says so as the
+  // form closes, rather than closing it silently (a removal from this window closes it itself).
   useEffect(() => {
     if (!editingId || editing || removing?.id === editingId) return;
     notify('error', `Agent ${editingId} was removed`, ['The changes you were making to it were not saved.']);
@@ -90,14 +97,17 @@ export function AgentsView() {
           <button type="button" onClick={probe}>
             Test connections
           </button>
-          <FileButton label="Import agents…" inputLabel="Agents file" onFile={importAgents} primary />
+          <FileButton label="Import agents…" inputLabel="Agents file" onFile={importAgents} />
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            Add agent…
+          </button>
         </div>
       </header>
       {agents.length === 0 ? (
         <div className="empty">
           <p>
             No agents yet. Import an agents file, such as <code>resources/examples/agents.json</code>, or add
-            one below.
+            one with <strong>Add agent…</strong>.
           </p>
         </div>
       ) : (
@@ -152,15 +162,14 @@ export function AgentsView() {
           setPrefill(draft);
         }}
       />
-      <AgentForm
-        key={editing?.id ?? (prefill ? `register ${prefill.cli}` : 'new')}
-        editing={editing}
-        prefill={editing ? undefined : (prefill ?? undefined)}
-        onDone={() => {
-          setEditingId(null);
-          setPrefill(null);
-        }}
-      />
+      {(editing || prefill || adding) && (
+        <AgentFormDialog
+          key={editing?.id ?? (prefill ? `register ${prefill.cli}` : 'new')}
+          editing={editing}
+          prefill={editing ? undefined : (prefill ?? undefined)}
+          onClose={closeForm}
+        />
+      )}
       {removing && (
         <RemoveAgentDialog
           agent={removing}

@@ -162,11 +162,16 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
 export function CodingWarning() {
   return (
     <div className="coding-warning" role="note" aria-label="About coding agents">
-      <strong>These CLIs act with your rights.</strong> A coding agent runs on this machine as you: it reads
-      and writes files and runs commands wherever you could, starting in its task's git worktree. Its own
-      sandbox options (e.g. <code>--sandbox workspace-write</code> for Codex) go in Extra arguments. Only
-      Claude Code can send a tool call to Baton's Approvals inbox before it runs; the others decide by their
-      own settings.
+      <strong>These CLIs act with your rights.</strong> They read, write and run commands on this machine as
+      you.
+      <details>
+        <summary>Where it starts, sandboxing, approvals</summary>
+        <p>
+          It starts in its task's git worktree but can reach wherever you could. Its own sandbox options (e.g.{' '}
+          <code>--sandbox workspace-write</code> for Codex) go in Extra arguments. Only Claude Code can send a
+          tool call to Baton's Approvals inbox before it runs; the others decide by their own settings.
+        </p>
+      </details>
     </div>
   );
 }
