@@ -145,6 +145,28 @@ describe('plans naming workspaces', () => {
     await call(app, 'plans.import', { plan: plan({ workspace: 'app' }, { agent: 'coder' }) });
   });
 
+  it('are listed with the workspace they name, on the plan or a task, by name; a new version that drops it drops the plan', async () => {
+    const { app } = open();
+    const r = repo();
+    for (const id of ['app', 'quiet']) await call(app, 'workspaces.add', { id, path: r.repo });
+    await call(app, 'plans.import', {
+      plan: { ...plan({ workspace: 'app' }), plan_id: 'rel', name: 'Release' },
+    });
+    await call(app, 'plans.import', {
+      plan: { ...plan({}, { workspace: 'app' }), plan_id: 'doc', name: 'Docs' },
+    });
+    await call(app, 'plans.import', { plan: { ...plan({}), plan_id: 'none', name: 'Elsewhere' } });
+    const listed = async () =>
+      Object.fromEntries(
+        (await call<Workspace[]>(app, 'workspaces.list', {})).map((w) => [w.id, w.plans?.map((p) => p.name)]),
+      );
+    expect(await listed()).toEqual({ app: ['Docs', 'Release'], quiet: [] });
+    await call(app, 'plans.import', { plan: { ...plan({}), plan_id: 'rel', name: 'Release' } });
+    expect(await listed()).toEqual({ app: ['Docs'], quiet: [] });
+    const [w] = await call<Workspace[]>(app, 'workspaces.list', {});
+    expect(w).toMatchObject({ open_worktrees: 0, parked_worktrees: 0 });
+  });
+
   it('cannot run once their workspace is forgotten; a workspace an executing run names cannot be forgotten', async () => {
     const { app, exec } = open();
     const r = repo();

@@ -8,6 +8,7 @@ import { AppError, invalidInput } from '../errors.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { AppContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
+import { plansByWorkspace } from './workspace-plans.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
 
 function countParked(pool: string): number {
@@ -60,12 +61,15 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
   return {
     // The parked worktrees are counted by their folders in the pool (no git, no walk of their
     // files: their size would cost a walk of every file); the open ones are the sessions on disk.
-    'workspaces.list': () =>
-      store.workspaces.list().map((w) => ({
+    'workspaces.list': () => {
+      const plans = plansByWorkspace(store);
+      return store.workspaces.list().map((w) => ({
         ...w,
         open_worktrees: store.sessions.onDisk(w.id).length,
         parked_worktrees: countParked(engine.parkedFolder(w.id)),
-      })),
+        plans: plans.get(w.id) ?? [],
+      }));
+    },
     'workspaces.add': async (input) => {
       if (!isAbsolute(input.path))
         throw invalidInput('workspace is invalid', [{ path: 'path', message: 'must be an absolute path' }]);

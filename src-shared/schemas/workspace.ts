@@ -43,6 +43,8 @@ export interface Workspace {
    * (`runs.keepWorktree`). Given by `workspaces.list` only.
    */
   open_worktrees?: number;
+  /** The plans whose current version names it (on the plan or a task). Given by `workspaces.list` only. */
+  plans?: { plan_id: string; name: string }[];
 }
 
 /** A coding task's worktree: in use (or kept while its run goes on), kept by a person, or removed. */

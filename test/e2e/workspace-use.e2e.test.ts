@@ -65,6 +65,25 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
         tasks: [{ task_id: 'backend', description: 'x', required_skills: ['code'] }],
       },
     });
+    // Two more plans name the workspace: one for the whole plan, one on a task only.
+    const named = await Promise.all([
+      rpc('plans.import', {
+        plan: {
+          plan_id: 'release',
+          name: 'Weekly release',
+          workspace: 'webapp',
+          tasks: [{ task_id: 'tag', description: 'Tag it', required_skills: ['code'] }],
+        },
+      }),
+      rpc('plans.import', {
+        plan: {
+          plan_id: 'docs',
+          name: 'Docs refresh',
+          tasks: [{ task_id: 'write', description: 'Write', required_skills: ['code'], workspace: 'webapp' }],
+        },
+      }),
+    ]);
+    expect(named.map((r) => r.error)).toEqual([undefined, undefined]);
     const runId = ((await rpc('runs.start', { plan_id: 'webapp' })).value as { run_id: string }).run_id;
     for (let i = 0; i < 300; i++) {
       const r = (await rpc('runs.get', { run_id: runId })).value as { status: string };
@@ -130,10 +149,14 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
         }),
       );
 
-  it('says its worktrees open and parked, and when it was added', async () => {
+  it('says its worktrees open and parked, which plans name it, and when it was added', async () => {
     const webapp = row('webapp');
     await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open2 parked');
     expect(await (await cellOf(row('quiet'), 'Worktrees')).textContent()).toBe('none');
+    expect(await webapp.locator('.plans-naming').textContent()).toBe(
+      'named by plans Docs refresh, Weekly release',
+    );
+    expect(await row('quiet').locator('.plans-naming').textContent()).toBe('no plan names it yet');
     const added = webapp.locator('time');
     expect(await added.textContent()).toBe('added 3 min ago');
     expect(await added.getAttribute('title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);

@@ -108,6 +108,7 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           <div>{w.id}</div>
           <code className="muted small path">{breakablePath(w.path)}</code>
           <RelativeTime at={w.created_at} prefix="added" className="muted small added" />
+          <PlansNaming plans={w.plans ?? []} />
         </th>
         <td>
           <code>{w.base_branch}</code>
@@ -172,6 +173,19 @@ function breakablePath(path: string) {
       {part}
     </Fragment>
   ));
+}
+
+/** The plans that name the workspace: a few by name, the rest counted (all of them on hover). */
+function PlansNaming({ plans }: { plans: { plan_id: string; name: string }[] }) {
+  if (plans.length === 0) return <div className="muted small plans-naming">no plan names it yet</div>;
+  const shown = plans.slice(0, 3).map((p) => p.name);
+  const more = plans.length - shown.length;
+  return (
+    <div className="small plans-naming" title={plans.map((p) => p.name).join(', ')}>
+      named by {plans.length === 1 ? 'plan' : 'plans'} {shown.join(', ')}
+      {more > 0 ? ` and ${more} more` : ''}
+    </div>
+  );
 }
 
 /** The workspace's worktrees on disk: tasks' (in use or kept) and parked ones. */
