@@ -66,6 +66,19 @@ export function createPlansRepo(db: Db) {
      FROM plan_versions v WHERE v.plan_id = ? ORDER BY v.version DESC`,
   );
 
+  // The workspaces each plan's current version names, on the plan or a task, read by SQLite from
+  // the stored JSON; a body that never says "workspace" is skipped by a string search, unparsed.
+  const namingWorkspaces = db.prepare<[], { plan_id: string; name: string; workspace: string }>(
+    `SELECT p.id AS plan_id, p.name, json_extract(v.body, '$.workspace') AS workspace
+       FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version
+       WHERE instr(v.body, '"workspace"') > 0 AND json_extract(v.body, '$.workspace') IS NOT NULL
+     UNION
+     SELECT p.id, p.name, json_extract(t.value, '$.workspace')
+       FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version,
+         json_each(v.body, '$.tasks') t
+       WHERE instr(v.body, '"workspace"') > 0 AND json_extract(t.value, '$.workspace') IS NOT NULL`,
+  );
+
   /** The plan saved last, as objects: a run usually starts right after its plan is saved. */
   let recent: { id: string; version: number; plan: Plan } | null = null;
 
@@ -85,6 +98,8 @@ export function createPlansRepo(db: Db) {
       if (!v) return undefined;
       return atVersion(row, want, JSON.parse(v.body) as Plan);
     },
+    /** Which workspace each plan's current version names (on the plan or a task): a row per pair. */
+    namingWorkspaces: () => namingWorkspaces.all(),
     /** Every saved version of a plan, newest first; empty when the plan does not exist. */
     versions: (id: string): PlanVersionRow[] => versions.all(id),
     /**
