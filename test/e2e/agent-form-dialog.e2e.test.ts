@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
-import { readability } from './readability.ts';
+import { expectReadableIn } from './readability.ts';
 
 /**
  * Registering an agent is one focused step (as n8n opens a credential): "Add agent…" at the top
@@ -117,14 +117,7 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
       await note.locator('summary').click();
       expect(await rest.isVisible()).toBe(true);
       for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.waitForTimeout(150); // colour transitions settle
-        const r = await readability(page);
-        expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
-          scheme,
-          crashed: [],
-          lowContrast: [],
-        });
+        await expectReadableIn(page, scheme);
         await page.screenshot({ path: join(shots, `agent-form-dialog-${width}-${scheme}.png`) });
       }
       await page.keyboard.press('Escape');

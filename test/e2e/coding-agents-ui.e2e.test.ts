@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
-import { readability } from './readability.ts';
+import { expectReadableIn } from './readability.ts';
 
 /**
  * The Agents screen's coding CLIs. The host looks for them on its PATH and asks each its
@@ -106,14 +106,7 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     await form.getByLabel('Environment', { exact: false }).fill('OPENAI_API_KEY=secret:dashscope');
     await page.screenshot({ path: join(shots, 'coding-agent-register.png'), fullPage: true });
     for (const scheme of ['dark', 'light'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150); // colour transitions settle
-      const r = await readability(page);
-      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
-        scheme,
-        crashed: [],
-        lowContrast: [],
-      });
+      await expectReadableIn(page, scheme);
     }
     await form.getByRole('button', { name: 'Add agent' }).click();
     const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /qwen/ });

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** A piece of text whose colour is too close to what is behind it. */
 export interface LowContrast {
@@ -134,4 +135,25 @@ export function readability(page: Page): Promise<Readability> {
       crashed: [...document.querySelectorAll('.crash h2')].map((h) => h.textContent ?? ''),
     };
   });
+}
+
+/**
+ * Shows the page in `scheme` and expects it readable: no view crashed, no text below its
+ * contrast. `label` (a width, a screen's name) is part of what a failure prints.
+ */
+export async function expectReadableIn(
+  page: Page,
+  scheme: 'light' | 'dark',
+  label: Record<string, unknown> = {},
+): Promise<Readability> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.waitForTimeout(150); // colour transitions settle
+  const r = await readability(page);
+  expect({ ...label, scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
+    ...label,
+    scheme,
+    crashed: [],
+    lowContrast: [],
+  });
+  return r;
 }

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
-import { readability } from './readability.ts';
+import { expectReadableIn } from './readability.ts';
 
 describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
   let baton: Baton;
@@ -85,14 +85,7 @@ describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
     expect(await row.getByRole('cell').nth(0).textContent()).toBe('e2e-worker');
 
     for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150); // colour transitions settle
-      const r = await readability(page);
-      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
-        scheme,
-        crashed: [],
-        lowContrast: [],
-      });
+      await expectReadableIn(page, scheme);
       await page.screenshot({ path: join(shots, `worker-tokens-${scheme}.png`), fullPage: true });
     }
     await page.emulateMedia({ colorScheme: 'light' });

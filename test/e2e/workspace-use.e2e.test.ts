@@ -13,7 +13,7 @@ import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
-import { readability } from './readability.ts';
+import { expectReadableIn } from './readability.ts';
 
 /**
  * A workspace's row says how it is used: its tasks' worktrees open now (a session recorded
@@ -184,14 +184,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
         expect(remove!.x + remove!.width).toBeLessThanOrEqual(list!.x + list!.width);
       }
       for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.waitForTimeout(150); // colour transitions settle
-        const r = await readability(page);
-        expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
-          scheme,
-          crashed: [],
-          lowContrast: [],
-        });
+        await expectReadableIn(page, scheme);
         await page.screenshot({ path: join(shots, `workspace-use-${width}-${scheme}.png`) });
       }
     });
