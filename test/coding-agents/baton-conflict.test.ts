@@ -14,9 +14,8 @@ import {
   markedProcesses,
   openBaton,
   startServers,
-  waitFor,
-  writeTurn,
 } from './baton-kit.ts';
+import { scriptConflict, startConflictRun } from './worker-kit.ts';
 
 // on_conflict "ask" with a real CLI (codex, the fastest to start): two tasks write the same new
 // file differently, so the task that depends on both cannot start from their branches merged;
@@ -29,25 +28,7 @@ let baton: ReturnType<typeof openBaton>;
 beforeAll(async () => {
   if (!installed) return;
   servers = await startServers();
-  const task = (id: string) => (req: { tools: string[]; texts: string[] }) =>
-    req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${id}:`));
-  servers.script(cli, [
-    {
-      name: 'a',
-      match: task('a'),
-      turns: [writeTurn(cli, 'greeting.txt', 'hello from a\n'), { text: 'a done' }],
-    },
-    {
-      name: 'b',
-      match: task('b'),
-      turns: [writeTurn(cli, 'greeting.txt', 'hello from b\n'), { text: 'b done' }],
-    },
-    {
-      name: 'c',
-      match: task('c'),
-      turns: [writeTurn(cli, 'joined.txt', 'both said hello\n'), { text: 'c done' }],
-    },
-  ]);
+  scriptConflict(servers, cli);
   baton = openBaton();
   await call(baton.app, 'workspaces.add', { id: 'app', path: baton.repo.repo });
   await call(baton.app, 'agents.import', { agents: [codingAgent(servers, cli)] });
@@ -62,42 +43,16 @@ afterAll(async () => {
 describe.skipIf(!installed)('a merge conflict a person resolves (on_conflict "ask")', () => {
   it('waits with the files and the worktree; once resolved there, the CLI works on the merge and its diff is its own', async () => {
     const { app, repo } = baton;
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: 'conflict',
-        workspace: 'app',
-        tasks: [
-          { task_id: 'a', description: 'Greet as a.', required_skills: [cli] },
-          { task_id: 'b', description: 'Greet as b.', required_skills: [cli] },
-          {
-            task_id: 'c',
-            description: 'Join the greetings.',
-            required_skills: [cli],
-            depends_on: ['a', 'b'],
-            on_conflict: 'ask',
-          },
-        ],
-      },
-    });
-    const { run_id: run } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'conflict' });
-    let asked: Approval | undefined;
-    await waitFor(
-      () => asked !== undefined,
-      120_000,
-      async () => {
-        const pending = await call<Approval[]>(app, 'approvals.list', { status: 'pending' });
-        asked = pending.find((a) => a.kind === 'merge_conflict');
-      },
-    );
+    const { run, asked } = await startConflictRun<Approval>(app, cli, 120_000);
     const session = (await call<TaskSession[]>(app, 'runs.sessions', { run_id: run })).find(
       (s) => s.task_id === 'c',
     )!;
-    expect(asked!.reason).toContain('conflicts in 1 file: greeting.txt.');
-    expect(asked!.reason).toContain(`Resolve it in ${session.dir}`);
+    expect(asked.reason).toContain('conflicts in 1 file: greeting.txt.');
+    expect(asked.reason).toContain(`Resolve it in ${session.dir}`);
     expect(servers.calls(cli, 'c')).toEqual([]); // the CLI has not started
 
     writeFileSync(join(session.dir, 'greeting.txt'), 'hello from a and b\n');
-    await call(app, 'approvals.decide', { approval_id: asked!.id, decision: 'approve', actor: 'ana' });
+    await call(app, 'approvals.decide', { approval_id: asked.id, decision: 'approve', actor: 'ana' });
     await app.engine.whenSettled(run);
     await app.engine.worktreesSettled();
     const detail = await call<RunDetail>(app, 'runs.get', { run_id: run });

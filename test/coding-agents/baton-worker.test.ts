@@ -1,33 +1,19 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
-import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
-import { createRestHandler } from '../../src-main/host/rest/router.ts';
 import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Artifact, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
-import type { WorkerTokenCreated } from '../../src-shared/schemas/worker-token.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { WorkerProcess } from '../kit/worker-process.ts';
-import { killWorker, removeDir, startWorker } from '../kit/worker-process.ts';
 import type { Servers } from './baton-kit.ts';
-import {
-  codingAgent,
-  gitWorktrees,
-  installed,
-  markedProcesses,
-  startServers,
-  waitFor,
-  writeTurn,
-} from './baton-kit.ts';
+import { gitWorktrees, installed, markedProcesses, startServers, waitFor, writeTurn } from './baton-kit.ts';
 import type { CliName } from './clis.ts';
+import type { WorkerSetup } from './worker-kit.ts';
+import { startServerAndWorker } from './worker-kit.ts';
 
 // A coding agent on a remote worker (issue 18): two Baton processes on loopback with two data
 // dirs, the server (this process: app, host, REST API) and `baton worker` (a child process) with
@@ -45,11 +31,10 @@ const COMMENT = 'Please also add a fix.txt that says fixed.';
 
 let servers: Servers;
 let app: BatonApp;
-let host: BrowserHost;
 let root: string;
 let repo: TempRepo;
 let worker: WorkerProcess;
-let token: WorkerTokenCreated;
+let kit: WorkerSetup;
 let runId: string;
 let firstReview: ApprovalView;
 let secondReview: ApprovalView;
@@ -95,29 +80,15 @@ beforeAll(async () => {
       turns: [writeTurn(cli, `${cli}/after.txt`, 'after\n'), { text: 'Wrote after.txt.' }],
     },
   ]);
-  root = mkdtempSync(join(tmpdir(), 'baton-worker-coding-'));
   // The repository is the worker's: the server never has it.
-  repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-  app = createApp({ dataDir: join(root, 'server'), log: () => {} });
-  host = await startBrowserHost({
-    dispatch: app.dispatch,
-    bus: app.bus,
-    rendererDir: root,
-    port: 0,
-    routes: createRestHandler(app.dispatch, { workerAgent: (id) => app.store.agents.get(id)?.worker }),
-    workerTokens: app.workerTokens,
+  kit = await startServerAndWorker({
+    servers,
+    cli,
+    workerId: WORKER,
+    tokenName: 'coder box',
+    prefix: 'baton-worker-coding-',
   });
-  token = await call<WorkerTokenCreated>(app, 'workers.tokens.create', {
-    name: 'coder box',
-    worker_id: WORKER,
-  });
-  const workspacesFile = join(root, 'workspaces.json');
-  writeFileSync(workspacesFile, JSON.stringify([{ id: 'app', path: repo.repo }]));
-  worker = startWorker(host.url, token.secret, WORKER, [codingAgent(servers, cli)], root, [
-    '--workspaces',
-    workspacesFile,
-  ]);
-  await waitFor(() => worker.stderr().includes(`registered as worker ${WORKER}`), 60_000);
+  ({ app, root, repo, worker } = kit);
   // The plan names the worker's workspace by id; the server knows it from the registration.
   await call(app, 'plans.import', {
     plan: {
@@ -155,12 +126,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!installed) return;
-  if (worker) await killWorker(worker);
-  await host?.close();
-  await app?.close();
+  await kit?.close();
   await servers?.close();
-  repo?.cleanup();
-  if (root) await removeDir(root);
 });
 
 describe.skipIf(!installed)(`a coding agent (${cli}) on a remote worker`, () => {
