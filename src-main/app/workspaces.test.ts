@@ -54,6 +54,7 @@ describe('workspaces.add', () => {
       path: `${r.repo}/.`,
       setup_command: ['npm', 'ci'],
       env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
+      keep_ignored: ['node_modules/', ' .venv/ '],
     });
     expect(w).toMatchObject({
       id: 'app',
@@ -61,16 +62,17 @@ describe('workspaces.add', () => {
       base_branch: 'develop',
       setup_command: ['npm', 'ci'],
       env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
+      keep_ignored: ['node_modules/', '.venv/'],
     });
     const main = await call<Workspace>(app, 'workspaces.add', {
       id: 'app-main',
       path: r.repo,
       base_branch: 'main',
     });
-    expect(main.base_branch).toBe('main');
-    expect((await call<Workspace[]>(app, 'workspaces.list', {})).map((x) => x.id)).toEqual([
-      'app',
-      'app-main',
+    expect(main).toMatchObject({ base_branch: 'main', keep_ignored: [] });
+    expect((await call<Workspace[]>(app, 'workspaces.list', {})).map((x) => [x.id, x.keep_ignored])).toEqual([
+      ['app', ['node_modules/', '.venv/']],
+      ['app-main', []],
     ]);
     await eventually(() => events.some((e) => e.name === 'workspace.updated'));
   });
@@ -109,6 +111,21 @@ describe('workspaces.add', () => {
       code: 'invalid_input',
       paths: ['id'],
     });
+    const badPatterns: [string, string][] = [
+      ['!node_modules/', 'must not start with !'],
+      ['# deps', 'must not start with #'],
+      ['  ', 'must not be empty'],
+      ['a\nb', 'must be one line'],
+    ];
+    for (const [pattern, why] of badPatterns)
+      expect(
+        await failure(app, 'workspaces.add', { id: 'y', path: r.repo, keep_ignored: ['dist/', pattern] }),
+      ).toMatchObject({
+        code: 'invalid_input',
+        paths: ['keep_ignored[1]'],
+        message: expect.stringContaining(why),
+      });
+    expect((await call<Workspace[]>(app, 'workspaces.list', {})).map((x) => x.id)).toEqual(['x']);
   });
 });
 

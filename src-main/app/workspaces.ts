@@ -91,6 +91,7 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
         base_branch: repo.base_branch,
         setup_command: input.setup_command ?? null,
         env: input.env,
+        keep_ignored: input.keep_ignored,
         created_at: now(),
       };
       if (!store.tx(() => store.workspaces.add(workspace)))

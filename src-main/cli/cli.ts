@@ -34,7 +34,8 @@ Usage:
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
   baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
-                                                 register a git repository for coding agents
+                    [--keep node_modules/]...    register a git repository for coding agents;
+                                                 --keep: ignored paths a reused worktree keeps
   baton workspaces list [--json]
   baton workspaces remove <id>                   forget it (the repository and branches stay)
   baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind
@@ -106,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
       base: { type: 'string' },
       setup: { type: 'string' },
       env: { type: 'string', multiple: true },
+      keep: { type: 'string', multiple: true },
       'include-kept': { type: 'boolean', default: false },
       url: { type: 'string' },
       event: { type: 'string', multiple: true },
@@ -245,6 +247,7 @@ async function main(argv: string[]): Promise<number> {
             base: values.base,
             setup: values.setup,
             env: values.env ?? [],
+            keep: values.keep ?? [],
             json: values.json,
           });
         if (sub === 'list') return await workspacesList(openApp(), values.json);
@@ -252,7 +255,7 @@ async function main(argv: string[]): Promise<number> {
         if (sub === 'prune')
           return await workspacesPrune(openApp(), arg, values['include-kept'], values.json);
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... | list [--json] | remove <id> | prune [<id>] [--include-kept]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... | list [--json] | remove <id> | prune [<id>] [--include-kept]',
         );
       }
       case 'webhooks':

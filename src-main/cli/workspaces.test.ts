@@ -38,6 +38,10 @@ describe('baton workspaces', () => {
       'npm ci',
       '--env',
       'A=b=c',
+      '--keep',
+      'node_modules/',
+      '--keep',
+      '.venv/',
       '--data-dir',
       dir,
     ]);
@@ -45,9 +49,16 @@ describe('baton workspaces', () => {
     expect(added.stdout).toBe(`Added workspace repo: ${realpathSync(repo.repo)} (tasks start from main)\n`);
     const listed = baton(['workspaces', 'list', '--json', '--data-dir', dir]);
     expect(JSON.parse(listed.stdout)).toEqual([
-      expect.objectContaining({ id: 'repo', setup_command: ['npm', 'ci'], env: { A: 'b=c' } }),
+      expect.objectContaining({
+        id: 'repo',
+        setup_command: ['npm', 'ci'],
+        env: { A: 'b=c' },
+        keep_ignored: ['node_modules/', '.venv/'],
+      }),
     ]);
-    expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain('repo  main  npm ci');
+    expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain(
+      'repo  main  npm ci  node_modules/ .venv/',
+    );
     expect(baton(['workspaces', 'prune', '--data-dir', dir]).stdout).toBe('repo: removed 0 worktrees\n');
     const again = baton(['workspaces', 'add', repo.repo, '--data-dir', dir]);
     expect(again.code).toBe(2);
@@ -55,6 +66,19 @@ describe('baton workspaces', () => {
     const bad = baton(['workspaces', 'add', dir, '--id', 'x', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('is not a git repository');
+    const negated = baton([
+      'workspaces',
+      'add',
+      repo.repo,
+      '--id',
+      'y',
+      '--keep',
+      '!dist',
+      '--data-dir',
+      dir,
+    ]);
+    expect(negated.code).toBe(2);
+    expect(negated.stderr).toContain('keep_ignored[0]: must not start with !');
     expect(baton(['workspaces', 'remove', 'repo', '--data-dir', dir]).stdout).toContain(
       'Removed workspace repo',
     );

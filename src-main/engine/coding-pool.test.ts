@@ -170,6 +170,32 @@ describe('parked worktrees in coding runs', () => {
     expect(await listed()).toBe(0);
   });
 
+  it("a workspace's keep_ignored paths stay in a taken worktree, and the attempt's log says so", async () => {
+    const { app, repo, attempts, agent } = open();
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo, keep_ignored: ['dist/'] });
+    const run = await setup(app, [agent()], plan('p', ['a', 'b'], true));
+    expect(await settle(app, run)).toBe('completed');
+
+    const [a, b] = attempts();
+    expect(b!.gitdir).toBe(a!.gitdir);
+    // a's build output (ignored) is there for b; nothing else a left but what it committed.
+    expect(b!.files).toEqual([
+      './.gitignore',
+      './README.md',
+      expect.stringMatching(/^\.\/dist\/out-\d+\.js$/),
+      './made-in-a.txt',
+      './src/lib.ts',
+    ]);
+    const logs = async (task: string) =>
+      (await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: run, task_id: task })).map(
+        (l) => l.text,
+      );
+    expect(await logs('b')).toContain("kept from this worktree's last attempt: dist/");
+    expect((await logs('a')).some((l) => l.startsWith('kept from'))).toBe(false);
+    // Kept files are never committed: they are ignored.
+    expect(repo.git(['ls-tree', '-r', '--name-only', `baton/${run}/b`])).not.toContain('dist/');
+  });
+
   it('a failed task’s worktree is removed, not parked; a cancelled run leaves no worktree of its own', async () => {
     const { app, repo, attempts, agent, worktrees, slow: sleeper } = open();
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });

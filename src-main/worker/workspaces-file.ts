@@ -51,6 +51,7 @@ export async function readWorkspaces(
       base_branch: repo.base_branch,
       setup_command: w.setup_command ?? null,
       env: w.env,
+      keep_ignored: w.keep_ignored,
       created_at: new Date(now()).toISOString(),
     });
   }

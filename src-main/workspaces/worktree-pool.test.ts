@@ -16,7 +16,7 @@ beforeEach(() => {
     'README.md': 'hello\n',
     'src/same.ts': 'unchanged\n',
     'src/kept.ts': 'kept\n',
-    '.gitignore': 'dist/\n',
+    '.gitignore': 'dist/\nnode_modules/\n',
   });
   pool = join(t.worktrees, '.parked', 'app');
 });
@@ -138,6 +138,34 @@ describe('prepareWorktree with a pool', () => {
     const { committed } = await commitLeftovers({ dir: b.dir, message: 'b', branch: 'baton/r1/b' });
     expect(committed).toBe(true);
     expect(t.git(['diff', '--name-only', 'main', 'baton/r1/b'])).toBe('b.txt');
+  });
+
+  it('keeps the ignored paths named in keepIgnored (node_modules/) and only those; a path git does not ignore goes even when named', async () => {
+    const a = await prepared('a');
+    t.write('node_modules/pkg/index.js', 'installed\n', a.dir);
+    t.write('packages/web/node_modules/dep/index.js', 'installed too\n', a.dir);
+    t.write('dist/out.js', 'built\n', a.dir);
+    t.write('scratch/notes.txt', 'untracked\n', a.dir);
+    t.write('vendor-cache/blob', 'untracked, not ignored\n', a.dir);
+    const installed = statSync(join(a.dir, 'node_modules/pkg/index.js'));
+    await parkInPool({ repo: t.repo, dir: a.dir, pool, max: 2 });
+
+    const b = await prepared('b', { keepIgnored: ['node_modules/', 'vendor-cache/'] });
+    expect(b.recycled).toBe(true);
+    expect(t.read('node_modules/pkg/index.js', b.dir)).toBe('installed\n');
+    expect(statSync(join(b.dir, 'node_modules/pkg/index.js')).ino).toBe(installed.ino);
+    expect(t.read('packages/web/node_modules/dep/index.js', b.dir)).toBe('installed too\n');
+    for (const gone of ['dist', 'scratch', 'vendor-cache']) expect(existsSync(join(b.dir, gone))).toBe(false);
+    // Nothing b's commit of leftovers would take in: what is kept is ignored.
+    expect(t.git(['status', '--porcelain', '--untracked-files=all'], b.dir)).toBe('');
+    expect((await commitLeftovers({ dir: b.dir, message: 'b', branch: 'baton/r1/b' })).committed).toBe(false);
+
+    // Without keepIgnored, a taken worktree keeps nothing (the default).
+    await parkInPool({ repo: t.repo, dir: b.dir, pool, max: 2 });
+    const c = await prepared('c');
+    expect(c.recycled).toBe(true);
+    expect(existsSync(join(c.dir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(c.dir, 'packages'))).toBe(false);
   });
 
   it('makes a new worktree when the pool is empty, and takes parked ones for a dependent task and a new attempt', async () => {

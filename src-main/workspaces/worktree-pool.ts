@@ -212,9 +212,17 @@ export async function takeFromPool(
  * writes back tracked files someone changed): untracked and ignored files go (`clean -ffdx`,
  * a nested repository included), and so does any merge, rebase, cherry-pick or bisect left in
  * progress and the worktree's own config, so the next attempt starts as in a new worktree.
+ * Ignored paths matching `keep` (gitignore patterns: `node_modules/`) stay as the last attempt
+ * left them: untracked files go first (`clean -ffd`, which spares ignored ones, so a kept
+ * pattern never spares a file `git add -A` would commit), then ignored ones but those
+ * (`clean -ffdX` with each pattern negated).
  */
-export async function scrubTaken(dir: string, opts: Cancellable): Promise<void> {
-  await git(['clean', '-q', '-ffdx'], { cwd: dir, ...opts });
+export async function scrubTaken(dir: string, keep: readonly string[], opts: Cancellable): Promise<void> {
+  if (keep.length === 0) await git(['clean', '-q', '-ffdx'], { cwd: dir, ...opts });
+  else {
+    await git(['clean', '-q', '-ffd'], { cwd: dir, ...opts });
+    await git(['clean', '-q', '-ffdX', ...keep.flatMap((p) => ['-e', `!${p}`])], { cwd: dir, ...opts });
+  }
   const gitDir = adminDir(dir);
   if (!gitDir) return;
   for (const name of [

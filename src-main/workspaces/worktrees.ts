@@ -42,6 +42,11 @@ export interface PrepareWorktreeInput extends Cancellable {
    * taken from there if any (moved to `dir`) instead of checking out every file.
    */
   pool?: string;
+  /**
+   * Ignored paths (gitignore patterns: `node_modules/`) a worktree taken from the pool keeps
+   * from its last attempt; everything else it held goes (worktree-pool.ts `scrubTaken`).
+   */
+  keepIgnored?: readonly string[];
 }
 
 export interface PreparedWorktree {
@@ -210,7 +215,7 @@ export async function prepareWorktree(
     // parked worktree, only the files that differ from what it holds).
     await git(['read-tree', '--reset', '-u', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
     // A parked worktree holds what its last attempt left: all of it goes.
-    if (step.parked) await scrubTaken(dir, c);
+    if (step.parked) await scrubTaken(dir, input.keepIgnored ?? [], c);
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
         await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);

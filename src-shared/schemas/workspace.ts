@@ -4,6 +4,19 @@ import { envMapSchema } from './agent.ts';
 import { idSchema } from './common.ts';
 
 /**
+ * One pattern of `keep_ignored`: a gitignore line that names paths (no comment, no negation,
+ * one line).
+ */
+const keepPatternSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255)
+  .refine((p) => !/[\0\n\r]/.test(p), 'must be one line')
+  .refine((p) => !p.startsWith('#'), 'must not start with # (a comment in gitignore)')
+  .refine((p) => !p.startsWith('!'), 'must not start with ! (a negation: list only what to keep)');
+
+/**
  * Workspaces (issue 15): git repositories a person registers for coding agents to work in. A
  * plan names one by id (`workspace`, on the plan or a task); importing a plan never adds one.
  * Each attempt of a coding task works in its own git worktree of it, on branch
@@ -22,6 +35,12 @@ export const workspaceInputSchema = z.strictObject({
   setup_command: z.array(z.string().max(100_000)).min(1, 'must name a program').max(1_000).optional(),
   /** Given to the setup command and to every agent working here (values may name secrets). */
   env: envMapSchema.default({}),
+  /**
+   * Ignored paths a worktree taken from the pool keeps from its last attempt (gitignore
+   * patterns: `node_modules/`, `.venv/`), so a setup command such as `npm install` has little
+   * to do. Everything else the last attempt left still goes; a path git does not ignore is never kept.
+   */
+  keep_ignored: z.array(keepPatternSchema).max(50).default([]),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -32,6 +51,8 @@ export interface Workspace {
   base_branch: string;
   setup_command: string[] | null;
   env: Record<string, EnvValue>;
+  /** Ignored paths a worktree taken from the pool keeps (see workspaceInputSchema). */
+  keep_ignored: string[];
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout

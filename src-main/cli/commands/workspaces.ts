@@ -12,6 +12,8 @@ export interface WorkspaceAddOptions {
   setup: string | undefined;
   /** `NAME=value` each. */
   env: string[];
+  /** Ignored paths a worktree taken from the pool keeps (gitignore patterns). */
+  keep: string[];
   json: boolean;
 }
 
@@ -63,6 +65,7 @@ export async function workspacesAdd(app: BatonApp, o: WorkspaceAddOptions): Prom
     ...(o.base ? { base_branch: o.base } : {}),
     ...(o.setup ? { setup_command: parseSetup(o.setup) } : {}),
     env: parseEnvPairs(o.env),
+    keep_ignored: o.keep,
   });
   if (o.json) printJson(w);
   else process.stdout.write(`Added workspace ${w.id}: ${w.path} (tasks start from ${w.base_branch})\n`);
@@ -83,11 +86,12 @@ export async function workspacesList(app: BatonApp, json: boolean): Promise<numb
     return 0;
   }
   printTable(
-    ['ID', 'BASE', 'SETUP', 'PARKED', 'PATH'],
+    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'PATH'],
     list.map((w) => [
       w.id,
       w.base_branch,
       w.setup_command?.join(' ') ?? '-',
+      w.keep_ignored.length > 0 ? w.keep_ignored.join(' ') : '-',
       String(w.parked_worktrees ?? 0),
       w.path,
     ]),

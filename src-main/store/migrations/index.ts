@@ -12,6 +12,7 @@ import * as m011 from './011_approval_line_comments.ts';
 import * as m012 from './012_worker_tokens.ts';
 import * as m013 from './013_merge_conflict_approvals.ts';
 import * as m014 from './014_worker_bindings.ts';
+import * as m015 from './015_keep_ignored.ts';
 
 export interface Migration {
   version: number;
@@ -35,4 +36,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'worker_tokens', up: m012.up },
   { version: 13, name: 'merge_conflict_approvals', up: m013.up },
   { version: 14, name: 'worker_bindings', up: m014.up },
+  { version: 15, name: 'keep_ignored', up: m015.up },
 ];

@@ -125,6 +125,9 @@ async function* codingAttempt(
         : `, from ${coding.workspace.base_branch}`
     })`,
   };
+  const kept = coding.workspace.keep_ignored;
+  if (worktree.recycled && kept.length > 0)
+    yield { type: 'log', stream: 'info', text: `kept from this worktree's last attempt: ${kept.join(', ')}` };
 
   const tmp = join(ctx.workspace, 'tmp');
   let link: AttemptLink | null = null;

@@ -50,7 +50,7 @@ export async function prepare(
     branch: coding.branch,
     dir: coding.dir,
     from,
-    ...(coding.pool === null ? {} : { pool: coding.pool }),
+    ...(coding.pool === null ? {} : { pool: coding.pool, keepIgnored: coding.workspace.keep_ignored }),
     signal,
   });
   if (w.ok) return { ok: true, worktree: w };
