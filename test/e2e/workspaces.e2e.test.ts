@@ -99,6 +99,7 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
       Id: 'app',
       'Repository folder': repo,
       'Setup command': 'npm ci --prefer-offline',
+      'Keep between attempts': 'node_modules/ .venv/',
       Environment: 'NODE_ENV=test\nTOKEN=secret:gh.token',
     });
     const row = page.getByRole('table', { name: 'Workspaces' }).getByRole('row', { name: /^app/ });
@@ -107,6 +108,7 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
     expect(await row.textContent()).toContain('trunk');
     expect(await row.textContent()).toContain('npm ci --prefer-offline');
     expect(await row.textContent()).toContain('NODE_ENV, TOKEN');
+    expect(await row.textContent()).toContain('keeps node_modules/, .venv/');
     const [stored] = (await baton.rpc('workspaces.list', {})).value as unknown as Record<string, unknown>[];
     expect(stored).toMatchObject({
       id: 'app',
@@ -114,6 +116,7 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
       base_branch: 'trunk',
       setup_command: ['npm', 'ci', '--prefer-offline'],
       env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
+      keep_ignored: ['node_modules/', '.venv/'],
     });
     // The form is empty again; the same id again is refused under Id, never replaced.
     expect(await form().getByLabel('Id').inputValue()).toBe('');

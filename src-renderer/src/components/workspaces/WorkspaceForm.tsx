@@ -63,6 +63,11 @@ export function WorkspaceForm() {
           'e.g. npm ci',
           'Optional. Runs in each new worktree before the agent starts.',
         )}
+        {field(
+          'keep_ignored',
+          'e.g. node_modules/',
+          'Optional. Ignored folders a reused worktree keeps from its last attempt, so setup has little to do.',
+        )}
       </div>
       <MoreFields
         summary="Environment variables (optional)"

@@ -126,7 +126,14 @@ function WorkspaceRow({ w }: { w: Workspace }) {
               env {envNames.join(', ')}
             </div>
           )}
-          {!w.setup_command && envNames.length === 0 && <span className="muted">none</span>}
+          {w.keep_ignored.length > 0 && (
+            <div className="muted" title="Ignored paths a reused worktree keeps from its last attempt">
+              keeps {w.keep_ignored.join(', ')}
+            </div>
+          )}
+          {!w.setup_command && envNames.length === 0 && w.keep_ignored.length === 0 && (
+            <span className="muted">none</span>
+          )}
         </td>
         <td className="row-actions">
           <button type="button" onClick={() => void prune(false)} aria-label={`Prune ${w.id}`}>

@@ -10,6 +10,7 @@ describe('the add-a-workspace form', () => {
         base_branch: 'main',
         setup_command: 'npm ci',
         env: 'NODE_ENV=test\nTOKEN=secret:gh.token',
+        keep_ignored: 'node_modules/, .venv/',
       }),
     ).toEqual({
       ok: true,
@@ -19,6 +20,7 @@ describe('the add-a-workspace form', () => {
         base_branch: 'main',
         setup_command: ['npm', 'ci'],
         env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
+        keep_ignored: ['node_modules/', '.venv/'],
       },
     });
   });
@@ -35,6 +37,7 @@ describe('the add-a-workspace form', () => {
       base_branch: '',
       setup_command: 'sh -c "x',
       env: 'oops',
+      keep_ignored: 'dist/ !node_modules/',
     });
     expect(r).toEqual({
       ok: false,
@@ -43,6 +46,7 @@ describe('the add-a-workspace form', () => {
         path: 'Repository folder must be an absolute path (it starts with /)',
         setup_command: 'Setup command has a " that is never closed',
         env: 'Environment: line 1 (oops) needs NAME=value',
+        keep_ignored: 'Keep between attempts: !node_modules/: list only what to keep (no !)',
       },
     });
   });
@@ -51,10 +55,12 @@ describe('the add-a-workspace form', () => {
       workspaceErrorsOf([
         { path: 'path', message: 'is not a git repository: /tmp/x' },
         { path: 'base_branch', message: 'no branch "dev" in the repository' },
+        { path: 'keep_ignored[0]', message: 'must not start with # (a comment in gitignore)' },
       ]),
     ).toEqual({
       path: 'Repository folder is not a git repository: /tmp/x',
       base_branch: 'Base branch: no branch "dev" in the repository',
+      keep_ignored: 'Keep between attempts (keep_ignored[0]) must not start with # (a comment in gitignore)',
     });
   });
 });

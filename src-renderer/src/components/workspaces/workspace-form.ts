@@ -10,6 +10,8 @@ export interface WorkspaceDraft {
   base_branch: string;
   setup_command: string;
   env: string;
+  /** Gitignore patterns, separated by spaces or commas. */
+  keep_ignored: string;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceDraft = {
@@ -18,6 +20,7 @@ export const EMPTY_WORKSPACE: WorkspaceDraft = {
   base_branch: '',
   setup_command: '',
   env: '',
+  keep_ignored: '',
 };
 
 export type WorkspaceField = keyof WorkspaceDraft | 'form';
@@ -29,7 +32,18 @@ export const WORKSPACE_LABELS: Record<keyof WorkspaceDraft, string> = {
   base_branch: 'Base branch',
   setup_command: 'Setup command',
   env: 'Environment',
+  keep_ignored: 'Keep between attempts',
 };
+
+/** `node_modules/, .venv/` → ["node_modules/", ".venv/"], or what is wrong with one pattern. */
+function keepPatterns(text: string): { ok: true; patterns: string[] } | { ok: false; error: string } {
+  const patterns = text.split(/[\s,]+/).filter(Boolean);
+  for (const p of patterns) {
+    if (p.startsWith('!')) return { ok: false, error: `${p}: list only what to keep (no !)` };
+    if (p.startsWith('#')) return { ok: false, error: `${p}: a pattern cannot start with #` };
+  }
+  return { ok: true, patterns };
+}
 
 /** The input `workspaces.add` takes, or every problem of the form at once. */
 export function checkWorkspace(
@@ -44,7 +58,9 @@ export function checkWorkspace(
   if (!setup.ok) errors.setup_command = `${WORKSPACE_LABELS.setup_command} ${setup.error}`;
   const env = parseEnv(d.env);
   if (!env.ok) errors.env = `${WORKSPACE_LABELS.env}: ${env.error}`;
-  if (Object.keys(errors).length > 0 || !setup.ok || !env.ok) return { ok: false, errors };
+  const keep = keepPatterns(d.keep_ignored);
+  if (!keep.ok) errors.keep_ignored = `${WORKSPACE_LABELS.keep_ignored}: ${keep.error}`;
+  if (Object.keys(errors).length > 0 || !setup.ok || !env.ok || !keep.ok) return { ok: false, errors };
   return {
     ok: true,
     input: {
@@ -53,6 +69,7 @@ export function checkWorkspace(
       ...(d.base_branch.trim() ? { base_branch: d.base_branch.trim() } : {}),
       ...(setup.args.length > 0 ? { setup_command: setup.args } : {}),
       env: env.env,
+      ...(keep.patterns.length > 0 ? { keep_ignored: keep.patterns } : {}),
     },
   };
 }
