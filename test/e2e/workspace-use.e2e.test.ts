@@ -165,6 +165,28 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     expect(await (await cellOf(webapp, 'Base branch')).textContent()).toBe('main');
   });
 
+  it('follows its use while the screen is open: a worktree parked, a plan naming it', async () => {
+    const webapp = row('webapp');
+    await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open2 parked');
+    // What the engine does when a done task's worktree is parked: it lands in the pool, then the
+    // session is recorded removed and said on the bus.
+    mkdirSync(join(app.engine.parkedFolder('webapp'), 'w-3'), { recursive: true });
+    const [kept] = app.store.sessions.onDisk('webapp');
+    app.bus.emit('session.updated', { ...kept!, task_id: 'other', state: 'removed' });
+    await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open3 parked');
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'quiet-plan',
+        name: 'Quiet plan',
+        workspace: 'quiet',
+        tasks: [{ task_id: 'a', description: 'A', required_skills: ['code'] }],
+      },
+    });
+    await expect
+      .poll(() => row('quiet').locator('.plans-naming').textContent())
+      .toBe('named by plan Quiet plan');
+  });
+
   for (const [width, height] of [
     [1024, 768],
     [1440, 900],

@@ -88,6 +88,8 @@ export function applyEvents(batch: EventBatch): void {
   const logs: TaskLogLine[] = [];
   const steps: StoredStep[] = [];
   let approvalsChanged = false;
+  // What the Workspaces list counts (worktrees, plans naming each) moved.
+  let workspaceUseChanged = false;
   for (const ev of batch) {
     switch (ev.name) {
       case 'task.updated':
@@ -104,6 +106,7 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'plan.updated':
         s.upsertPlanSummary(ev.payload);
+        workspaceUseChanged = true;
         break;
       case 'agent.updated':
         s.upsertAgent(ev.payload);
@@ -119,6 +122,7 @@ export function applyEvents(batch: EventBatch): void {
         break;
       case 'session.updated':
         s.upsertSession(ev.payload);
+        workspaceUseChanged = true;
         break;
       case 'workspace.updated':
         s.upsertWorkspace(ev.payload);
@@ -138,6 +142,7 @@ export function applyEvents(batch: EventBatch): void {
   s.appendLogs(logs);
   s.applySteps(steps);
   if (approvalsChanged) void s.loadApprovals();
+  if (workspaceUseChanged) s.refreshWorkspaces();
   // A person's inbox (and its count in the sidebar) follows the runs: read again when tasks moved.
   if (tasks.length > 0 && s.humanAgentId) s.refreshInbox();
 }

@@ -8,11 +8,19 @@ export interface WorkspacesSlice {
   workspaces: Workspace[];
   workspacesLoaded: boolean;
   loadWorkspaces(): Promise<void>;
+  /**
+   * Reads the list again once loaded (its worktree counts and the plans naming each follow
+   * sessions and plans): one read at a time, and one more after it when asked meanwhile.
+   */
+  refreshWorkspaces(): void;
   upsertWorkspace(w: Workspace): void;
   dropWorkspace(id: string): void;
 }
 
 const byId = (a: Workspace, b: Workspace) => a.id.localeCompare(b.id);
+
+/** A refresh under way, and whether another was asked for meanwhile. */
+let refreshing: { again: boolean } | null = null;
 
 export const createWorkspacesSlice: StateCreator<BatonState, [], [], WorkspacesSlice> = (set, get) => ({
   workspaces: [],
@@ -24,6 +32,21 @@ export const createWorkspacesSlice: StateCreator<BatonState, [], [], WorkspacesS
     } catch (err) {
       get().fail('Could not load workspaces', err);
     }
+  },
+  refreshWorkspaces() {
+    if (!get().workspacesLoaded) return;
+    if (refreshing) {
+      refreshing.again = true;
+      return;
+    }
+    const mine = { again: false };
+    refreshing = mine;
+    void get()
+      .loadWorkspaces()
+      .finally(() => {
+        refreshing = null;
+        if (mine.again) get().refreshWorkspaces();
+      });
   },
   upsertWorkspace(w) {
     set((s) => ({ workspaces: [...s.workspaces.filter((x) => x.id !== w.id), w].sort(byId) }));
