@@ -9,7 +9,8 @@ import { bridgeTransport, socketTransport } from './api/transport.ts';
 import { App } from './components/App.tsx';
 import { AccessPage } from './components/app/AccessPage.tsx';
 import { ErrorBoundary } from './components/shared/ErrorBoundary.tsx';
-import { applyEvents, useBaton } from './store/index.ts';
+import { applyEvents } from './store/apply-events.ts';
+import { useBaton } from './store/index.ts';
 import './styles.css';
 
 // Pushed events are applied in one go, at most every 100 ms while they keep coming (every
