@@ -1,11 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../src-main/cli/files.ts';
-import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Servers } from '../coding-agents/baton-kit.ts';
 import {
@@ -18,9 +14,10 @@ import {
 } from '../coding-agents/baton-kit.ts';
 import { CLIS } from '../coding-agents/clis.ts';
 import { call } from '../kit/engine-kit.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
-import { readability } from './readability.ts';
+import type { InboxPage } from './inbox-page.ts';
+import { openInbox } from './inbox-page.ts';
+import { expectReadableIn } from './readability.ts';
 
 const APP_BEFORE =
   "import { greet } from './greet';\n\nconst port = 3000;\nexport function start() {\n  console.log(greet('world'), port);\n}\n";
@@ -40,12 +37,11 @@ const LINE_COMMENT = 'Keep 3000 as the default, as the README says';
 describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', () => {
   let baton: ReturnType<typeof openBaton>;
   let servers: Servers;
-  let host: BrowserHost;
-  let browser: Browser;
+  let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
   let review: ApprovalView;
-  const sent: string[] = [];
+  let sent: string[];
 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
@@ -93,24 +89,11 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
         review = list.find((a) => a.kind === 'diff_review')!;
       },
     );
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir: baton.dir });
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('websocket', (ws) =>
-      ws.on('framesent', (f) => typeof f.payload === 'string' && sent.push(f.payload)),
-    );
-    await page.addInitScript(() =>
-      localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
-    );
-    await page.goto(host.openUrl);
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: /^Approvals/ })
-      .click();
+    inbox = await openInbox(app, baton.dir);
+    ({ page, sent } = inbox);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await inbox?.close();
     await baton?.app.close();
     if (baton) await removeDataDir(baton.dir);
     baton?.repo.cleanup();
@@ -164,17 +147,11 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
   });
 
   it('is readable in the light and the dark theme, the highlighted diff following the theme', async () => {
+    const wrapper = card().locator('.diff-tailwindcss-wrapper');
     for (const scheme of ['dark', 'light'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      const wrapper = card().locator('.diff-tailwindcss-wrapper');
-      await expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme);
-      await page.waitForTimeout(150); // colour transitions settle
-      const r = await readability(page);
-      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
-        scheme,
-        crashed: [],
-        lowContrast: [],
-      });
+      await expectReadableIn(page, scheme, {}, () =>
+        expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme),
+      );
       await page.screenshot({ path: join(shots, `diff-review-${scheme}.png`) });
     }
   });

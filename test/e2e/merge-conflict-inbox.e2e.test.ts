@@ -1,12 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rendererDir } from '../../src-main/cli/files.ts';
-import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { Servers } from '../coding-agents/baton-kit.ts';
@@ -20,8 +16,9 @@ import {
   writeTurn,
 } from '../coding-agents/baton-kit.ts';
 import { call } from '../kit/engine-kit.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
+import type { InboxPage } from './inbox-page.ts';
+import { openInbox } from './inbox-page.ts';
 import { expectReadableIn } from './readability.ts';
 
 const cli = 'codex';
@@ -36,12 +33,11 @@ const cli = 'codex';
 describe.skipIf(skipE2e || !installed)('a merge conflict waiting in the inbox', () => {
   let baton: ReturnType<typeof openBaton>;
   let servers: Servers;
-  let host: BrowserHost;
-  let browser: Browser;
+  let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
   let asked: ApprovalView;
-  const sent: string[] = [];
+  let sent: string[];
 
   const pendingConflicts = async () =>
     (await call<ApprovalView[]>(baton.app, 'approvals.list', { status: 'pending' })).filter(
@@ -95,25 +91,12 @@ describe.skipIf(skipE2e || !installed)('a merge conflict waiting in the inbox', 
         [asked] = (await pendingConflicts()) as [ApprovalView];
       },
     );
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir: baton.dir });
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('websocket', (ws) =>
-      ws.on('framesent', (f) => typeof f.payload === 'string' && sent.push(f.payload)),
-    );
-    await page.addInitScript(() =>
-      localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
-    );
-    await page.goto(host.openUrl);
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: /^Approvals/ })
-      .click();
+    inbox = await openInbox(app, baton.dir);
+    ({ page, sent } = inbox);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    baton?.app.close();
+    await inbox?.close();
+    await baton?.app.close();
     if (baton) await removeDataDir(baton.dir);
     baton?.repo.cleanup();
     await servers?.close();

@@ -139,14 +139,17 @@ export function readability(page: Page): Promise<Readability> {
 
 /**
  * Shows the page in `scheme` and expects it readable: no view crashed, no text below its
- * contrast. `label` (a width, a screen's name) is part of what a failure prints.
+ * contrast. `label` (a width, a screen's name) is part of what a failure prints; `switched`
+ * waits for what follows the scheme on its own (a highlighted diff's theme) before looking.
  */
 export async function expectReadableIn(
   page: Page,
   scheme: 'light' | 'dark',
   label: Record<string, unknown> = {},
+  switched?: () => Promise<unknown>,
 ): Promise<Readability> {
   await page.emulateMedia({ colorScheme: scheme });
+  await switched?.();
   await page.waitForTimeout(150); // colour transitions settle
   const r = await readability(page);
   expect({ ...label, scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({

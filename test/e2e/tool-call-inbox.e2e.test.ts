@@ -1,22 +1,19 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { rendererDir } from '../../src-main/cli/files.ts';
-import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
-import { readability } from './readability.ts';
+import type { InboxPage } from './inbox-page.ts';
+import { openInbox } from './inbox-page.ts';
+import { expectReadableIn } from './readability.ts';
 import { root } from './serve-process.ts';
 
 /** The official filesystem MCP server of the test/mcp fixture package (`npm ci --prefix test/mcp`). */
@@ -45,8 +42,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
   let dataDir: string;
   let files: string;
   let model: ModelServer;
-  let host: BrowserHost;
-  let browser: Browser;
+  let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
 
@@ -129,21 +125,11 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     });
     runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'service' })).run_id;
     await pendingCall('write_file');
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir });
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    await page.addInitScript(() =>
-      localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
-    );
-    await page.goto(host.openUrl);
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: /^Approvals/ })
-      .click();
+    inbox = await openInbox(app, dataDir);
+    page = inbox.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await inbox?.close();
     await app?.close();
     await model?.close();
     if (dataDir) await removeDataDir(dataDir);
@@ -172,17 +158,11 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
   });
 
   it('is readable in the light and the dark theme, the preview following the theme', async () => {
+    const wrapper = card().locator('.diff-tailwindcss-wrapper');
     for (const scheme of ['dark', 'light'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      const wrapper = card().locator('.diff-tailwindcss-wrapper');
-      await expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme);
-      await page.waitForTimeout(150); // colour transitions settle
-      const r = await readability(page);
-      expect({ scheme, crashed: r.crashed, lowContrast: r.lowContrast }).toEqual({
-        scheme,
-        crashed: [],
-        lowContrast: [],
-      });
+      await expectReadableIn(page, scheme, {}, () =>
+        expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme),
+      );
       await page.screenshot({ path: join(shots, `tool-call-${scheme}.png`) });
     }
   });
