@@ -46,8 +46,13 @@ export interface LlmDecision {
   cost: number;
 }
 
-/** The decision JSON as JSON Schema, for `response_format` and the check of the answer. */
-const decisionJsonSchema = z.toJSONSchema(decisionSchema, { io: 'input', unrepresentable: 'any' });
+/**
+ * The decision JSON as JSON Schema, for `response_format` and the check of the answer: made at
+ * the first decision, not when Baton starts (~15 ms of every launch, and most never decide).
+ */
+let decisionJson: Record<string, unknown> | undefined;
+const decisionJsonSchema = () =>
+  (decisionJson ??= z.toJSONSchema(decisionSchema, { io: 'input', unrepresentable: 'any' }));
 
 /**
  * The LLM decider: asks the model for a decision through the structured-output path a task's
@@ -60,7 +65,7 @@ export async function decideByLlm(
   ctx: DecisionContext,
   deps: { executor: QuestionExecutor; secrets: SecretResolver; signal?: AbortSignal },
 ): Promise<LlmDecision> {
-  const answer = await askLlmStructured(agent, decisionPrompt(ctx), decisionJsonSchema, deps);
+  const answer = await askLlmStructured(agent, decisionPrompt(ctx), decisionJsonSchema(), deps);
   let problem: string;
   if (answer.ok) {
     // What JSON Schema cannot say (defaults filled in) is zod's to check.
