@@ -194,6 +194,14 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     it(`at ${width}: every header on one line, Prune and Remove side by side, readable in both themes`, async () => {
       await page.setViewportSize({ width, height });
       await expect.poll(async () => (await headerLines()).filter((h) => h.lines !== 1)).toEqual([]);
+      // A short setup command reads on one line.
+      const setup = (await cellOf(row('webapp'), 'Setup')).locator('code.argv');
+      const setupLines = await setup.evaluate((c) => {
+        const range = document.createRange();
+        range.selectNodeContents(c);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      expect(setupLines).toBe(1);
       for (const id of ['webapp', 'quiet']) {
         const [prune, remove] = await Promise.all([
           page.getByRole('button', { name: `Prune ${id}` }).boundingBox(),

@@ -143,6 +143,19 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
       await page.getByRole('button', { name: 'Remove app' }).boundingBox(),
     ];
     expect(removeBox?.height).toBe(prune?.height);
+    // The setup command wraps between its arguments, not at the hyphens of --prefer-offline.
+    const argLines = await row.locator('code.argv .arg').evaluateAll((spans) =>
+      spans.map((span) => {
+        const range = document.createRange();
+        range.selectNodeContents(span);
+        return [span.textContent, new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size];
+      }),
+    );
+    expect(argLines).toEqual([
+      ['npm', 1],
+      ['ci', 1],
+      ['--prefer-offline', 1],
+    ]);
     await page.setViewportSize({ width: 1400, height: 900 });
   });
 

@@ -30,9 +30,12 @@ export function splitArgs(text: string): { ok: true; args: string[] } | { ok: fa
 
 /** An argv array as one line that `splitArgs` reads back the same. */
 export function joinArgs(args: readonly string[]): string {
-  return args
-    .map((a) => (a === '' || /[\s'"]/.test(a) ? (a.includes("'") ? `"${a}"` : `'${a}'`) : a))
-    .join(' ');
+  return args.map(quoteArg).join(' ');
+}
+
+/** One argument as `splitArgs` reads it back: quoted when empty or holding a space or a quote. */
+export function quoteArg(a: string): string {
+  return a === '' || /[\s'"]/.test(a) ? (a.includes("'") ? `"${a}"` : `'${a}'`) : a;
 }
 
 /** An environment value: text, or a secret's value by its name. */

@@ -3,7 +3,7 @@ import type { PruneReport } from '../../../../src-shared/contract/domains/worksp
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
-import { joinArgs } from '../../format/argv.ts';
+import { quoteArg } from '../../format/argv.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
@@ -116,8 +116,8 @@ function WorkspaceRow({ w }: { w: Workspace }) {
         <td className="small">
           <WorktreeUse open={w.open_worktrees ?? 0} parked={w.parked_worktrees ?? 0} />
         </td>
-        <td className="small">
-          {w.setup_command ? <code>{joinArgs(w.setup_command)}</code> : null}
+        <td className="small setup">
+          {w.setup_command ? <Argv args={w.setup_command} /> : null}
           {envNames.length > 0 && (
             <div
               className="muted"
@@ -240,5 +240,20 @@ function PruneNote({ report, onIncludeKept }: { report: PruneReport; onIncludeKe
         </button>
       )}
     </output>
+  );
+}
+
+/** A command line that wraps between its arguments, not inside one (`npm install --prefer-offline`). */
+function Argv({ args }: { args: readonly string[] }) {
+  return (
+    <code className="argv">
+      {args.map((a, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: arguments repeat, and their order is the identity
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span className="arg">{quoteArg(a)}</span>
+        </Fragment>
+      ))}
+    </code>
   );
 }
