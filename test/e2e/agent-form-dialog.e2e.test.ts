@@ -8,8 +8,8 @@ import { expectReadableIn } from './readability.ts';
 /**
  * Registering an agent is one focused step (as n8n opens a credential): "Add agent…" at the top
  * of the Agents screen opens the form in a modal dialog, the focus goes into it, Escape or Cancel
- * closes it and the focus goes back to what opened it; the coding agent's warning is a line, the
- * rest folded.
+ * closes it (asking first when a field was changed) and the focus goes back to what opened it;
+ * the coding agent's warning is a line, the rest folded.
  */
 describe.skipIf(skipE2e)('the agent form as a dialog', () => {
   let baton: Baton;
@@ -30,6 +30,8 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
   const open = () => page.getByRole('button', { name: 'Add agent…' });
   const dialog = (name = 'Add an agent') => page.getByRole('dialog', { name });
   const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+  const question = (name = 'Add an agent') =>
+    dialog(name).getByRole('group', { name: 'Discard your changes?' });
 
   it('opens from "Add agent…" at the top of the screen, focus in it; Escape closes it and gives focus back', async () => {
     // No form on the screen until asked for.
@@ -46,6 +48,48 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog().count()).toBe(0);
     expect(await isFocused(open())).toBe(true);
+  });
+
+  it('asks before Escape drops what was typed: "Keep editing" keeps every value, "Discard" closes it and it opens empty', async () => {
+    await open().click();
+    const form = dialog().getByRole('form', { name: 'Add an agent' });
+    await form.getByLabel('Id').fill('half-typed');
+    await form.getByLabel('Name (optional)').fill('Half typed');
+    await page.keyboard.press('Escape');
+    await question().waitFor();
+    expect(await dialog().isVisible()).toBe(true);
+    const keep = question().getByRole('button', { name: 'Keep editing' });
+    await expect.poll(() => isFocused(keep)).toBe(true);
+    // A click on the backdrop drops nothing either.
+    await page.mouse.click(4, 4);
+    expect(await dialog().isVisible()).toBe(true);
+    await keep.click();
+    expect(await question().count()).toBe(0);
+    expect(await form.getByLabel('Id').inputValue()).toBe('half-typed');
+    expect(await form.getByLabel('Name (optional)').inputValue()).toBe('Half typed');
+
+    // Escape asks, Escape again goes back to the form, the focus where it was.
+    await form.getByLabel('Name (optional)').focus();
+    await page.keyboard.press('Escape');
+    await question().waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question().count()).toBe(0);
+    expect(await dialog().isVisible()).toBe(true);
+    expect(await isFocused(form.getByLabel('Name (optional)'))).toBe(true);
+    expect(await form.getByLabel('Id').inputValue()).toBe('half-typed');
+
+    await page.keyboard.press('Escape');
+    await question().getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => dialog().count()).toBe(0);
+    expect(await isFocused(open())).toBe(true);
+    await open().click();
+    expect(await form.getByLabel('Id').inputValue()).toBe('');
+    expect(await form.getByLabel('Name (optional)').inputValue()).toBe('');
+    // Untouched: Escape closes at once.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog().count()).toBe(0);
+    const agents = (await baton.rpc('agents.list', {})).value as unknown as { id: string }[];
+    expect(agents.map((a) => a.id)).not.toContain('half-typed');
   });
 
   it('adds an agent through it: an error keeps it open, the add closes it and lists the agent', async () => {
@@ -75,10 +119,13 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
     const form = dialog('Edit agent hal').getByRole('form', { name: 'Edit agent hal' });
     await expect.poll(() => isFocused(form.getByLabel('Name (optional)'))).toBe(true);
     await form.getByLabel('Name (optional)').fill('HAL 9000');
+    // A field changed: Cancel asks first, "Discard" closes.
     await form.getByRole('button', { name: 'Cancel' }).click();
+    await question('Edit agent hal').getByRole('button', { name: 'Discard' }).click();
     await expect.poll(() => dialog('Edit agent hal').count()).toBe(0);
     expect(await isFocused(edit)).toBe(true);
     await edit.click();
+    // Nothing changed: × closes at once.
     await dialog('Edit agent hal').getByRole('button', { name: 'Close' }).click();
     await expect.poll(() => dialog('Edit agent hal').count()).toBe(0);
     const agents = (await baton.rpc('agents.list', {})).value as unknown as { id: string; name: string }[];
@@ -116,11 +163,14 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
       expect(await rest.isVisible()).toBe(false);
       await note.locator('summary').click();
       expect(await rest.isVisible()).toBe(true);
+      // The kind was changed: Escape asks, and the question reads well too.
+      await page.keyboard.press('Escape');
+      await question().waitFor();
       for (const scheme of ['light', 'dark'] as const) {
-        await expectReadableIn(page, scheme);
+        await expectReadableIn(page, scheme, { width });
         await page.screenshot({ path: join(shots, `agent-form-dialog-${width}-${scheme}.png`) });
       }
-      await page.keyboard.press('Escape');
+      await question().getByRole('button', { name: 'Discard' }).click();
       await expect.poll(() => dialog().count()).toBe(0);
     });
   }

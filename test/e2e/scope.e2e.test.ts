@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
@@ -79,5 +79,41 @@ describe.skipIf(skipE2e)('a plan drafted from a goal sentence', () => {
       'task-002 needs purchase, which no registered agent has, nor anything close',
     );
     expect(await checks().textContent()).toContain('2 to fix');
+  });
+
+  it('asks before Escape drops a typed goal: "Keep editing" keeps it, "Discard" closes and it opens empty', async () => {
+    const dialog = page.getByRole('dialog', { name: 'New plan' });
+    const question = dialog.getByRole('group', { name: 'Discard your changes?' });
+    const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+    // Untouched: Escape closes at once.
+    await page.getByRole('button', { name: 'New plan…' }).click();
+    await dialog.getByLabel('Goal').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'New plan…' }).click();
+    await dialog.getByLabel('Goal').fill('plan the offsite');
+    await page.keyboard.press('Escape');
+    await question.waitFor();
+    const keep = question.getByRole('button', { name: 'Keep editing' });
+    await expect.poll(() => isFocused(keep)).toBe(true);
+    await keep.click();
+    expect(await question.count()).toBe(0);
+    expect(await dialog.getByLabel('Goal').inputValue()).toBe('plan the offsite');
+    // Escape, then Escape again: back to the goal, still typed.
+    await page.keyboard.press('Escape');
+    await question.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question.count()).toBe(0);
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.getByLabel('Goal').inputValue()).toBe('plan the offsite');
+    // Cancel asks too; "Discard" closes, and the dialog opens again empty.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await question.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await page.getByRole('button', { name: 'New plan…' }).click();
+    expect(await dialog.getByLabel('Goal').inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
 import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
@@ -8,7 +8,7 @@ import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
-import { checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
+import { checkDraft, draftChanged, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
 
 const KIND_HELP: Record<AgentKind, string> = {
@@ -23,22 +23,31 @@ const KIND_HELP: Record<AgentKind, string> = {
 /**
  * Adds an agent, or edits `editing` (its id fixed). Every field's error shows at once, in a
  * line kept free for it under the field, so nothing moves when errors appear. Shown in
- * `AgentFormDialog`, which moves the focus into it.
+ * `AgentFormDialog`, which moves the focus into it and asks before Cancel drops a change.
  */
 export function AgentForm({
   editing,
   prefill,
   onDone,
+  onCancel,
+  onChanged,
 }: {
   editing: Agent | null;
   /** A new agent's fields filled in already (a detected coding CLI's "Register"). */
   prefill?: AgentDraft | undefined;
+  /** After the agent was added or saved. */
   onDone(): void;
+  onCancel(): void;
+  /** Whether any field differs from what the form opened with, each time that flips. */
+  onChanged?(changed: boolean): void;
 }) {
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
   const fail = useBaton((s) => s.fail);
-  const [d, setD] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
+  const [start] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
+  const [d, setD] = useState<AgentDraft>(start);
+  const changed = draftChanged(start, d);
+  useEffect(() => onChanged?.(changed), [changed, onChanged]);
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
   const set =
@@ -54,7 +63,6 @@ export function AgentForm({
       if (editing) await api.saveAgent(checked.agent);
       else await api.createAgent(checked.agent);
       setErrors({});
-      setD(EMPTY_DRAFT);
       notify('info', `${editing ? 'Saved' : 'Added'} agent ${checked.agent.id}`);
       await loadAgents();
       onDone();
@@ -170,7 +178,7 @@ export function AgentForm({
       </div>
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={onCancel}>
           Cancel
         </button>
       </FormActions>

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
+import { Modal, useModal } from '../shared/Modal.tsx';
 
 type Check =
   | { kind: 'checking' }
@@ -16,12 +17,11 @@ type Check =
 export function RemoveAgentDialog({ agent, onClose }: { agent: Agent; onClose(): void }) {
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
-  const dialog = useRef<HTMLDialogElement>(null);
+  const modal = useModal({ onClose });
   const [check, setCheck] = useState<Check>({ kind: 'checking' });
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    dialog.current?.showModal();
     let live = true;
     api.inbox(agent.id).then(
       ({ in_progress }) => {
@@ -45,7 +45,7 @@ export function RemoveAgentDialog({ agent, onClose }: { agent: Agent; onClose():
       const { removed } = await api.removeAgent(agent.id);
       notify('info', removed ? `Removed agent ${agent.id}` : `${agent.id} was already gone`);
       await loadAgents();
-      dialog.current?.close();
+      modal.close();
     } catch (err) {
       setCheck({ kind: 'error', message: (err as Error).message });
     } finally {
@@ -55,7 +55,7 @@ export function RemoveAgentDialog({ agent, onClose }: { agent: Agent; onClose():
 
   const who = agent.name ? `${agent.name} (${agent.id})` : agent.id;
   return (
-    <dialog ref={dialog} aria-label={`Remove agent ${agent.id}`} className="dialog" onClose={onClose}>
+    <Modal modal={modal} label={`Remove agent ${agent.id}`}>
       <h2>Remove {who}?</h2>
       {check.kind === 'checking' && <p className="muted">Checking whether it is working on anything…</p>}
       {check.kind === 'busy' && (
@@ -78,7 +78,7 @@ export function RemoveAgentDialog({ agent, onClose }: { agent: Agent; onClose():
         </p>
       )}
       <div className="actions">
-        <button type="button" onClick={() => dialog.current?.close()}>
+        <button type="button" onClick={() => modal.close()}>
           Keep agent
         </button>
         <button
@@ -90,6 +90,6 @@ export function RemoveAgentDialog({ agent, onClose }: { agent: Agent; onClose():
           Remove agent
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

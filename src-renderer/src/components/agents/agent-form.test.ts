@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
-import { agentInputOf, checkDraft, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
+import { agentInputOf, checkDraft, draftChanged, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
 
 describe('the agent form', () => {
   it('names every wrong field at once, in plain words', () => {
@@ -76,5 +76,16 @@ describe('the agent form', () => {
     expect(r.ok && draftOf(r.agent).tool_approvals).toBe('inbox');
     const codex = checkDraft({ ...claude, cli: 'codex' }, null);
     expect(codex.ok && codex.agent).not.toHaveProperty('tool_approvals');
+  });
+
+  it('knows when a field was changed since the form opened, and not when it was changed back', () => {
+    expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT })).toBe(false);
+    expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT, name: 'Ash' })).toBe(true);
+    expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT, kind: 'coding' })).toBe(true);
+    expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT, callback: false })).toBe(true);
+    expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT, skills: ['write'] })).toBe(true);
+    const filled = { ...EMPTY_DRAFT, skills: ['write', 'edit'] };
+    expect(draftChanged(filled, { ...filled, skills: ['write', 'edit'] })).toBe(false);
+    expect(draftChanged(filled, { ...filled, skills: ['edit', 'write'] })).toBe(true);
   });
 });

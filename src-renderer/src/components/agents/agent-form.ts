@@ -59,6 +59,19 @@ export const EMPTY_DRAFT: AgentDraft = {
   tool_approvals: '',
 };
 
+/**
+ * Whether a person changed any field since the form opened (`from`): closing it then asks
+ * before dropping what was typed. A field changed and changed back is not a change.
+ */
+export function draftChanged(from: AgentDraft, now: AgentDraft): boolean {
+  return (Object.keys(now) as (keyof AgentDraft)[]).some((k) => {
+    const [a, b] = [from[k], now[k]];
+    return Array.isArray(a) && Array.isArray(b)
+      ? a.length !== b.length || a.some((v, i) => v !== b[i])
+      : a !== b;
+  });
+}
+
 /** The form's fields an error can belong to; `form` is for one that names no field. */
 export type AgentField =
   | 'id'

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Identity } from '../../store/identity.ts';
 import { useBaton } from '../../store/index.ts';
+import { Modal, useModal } from '../shared/Modal.tsx';
 
 /** "Other" in the choice of who you are: a name that is none of the human agents. */
 const SOMEONE_ELSE = '';
@@ -12,29 +13,44 @@ const SOMEONE_ELSE = '';
  * the audit log records for your approvals, rejections and cancels.
  */
 export function IdentityDialog() {
-  const dialog = useRef<HTMLDialogElement>(null);
   const prompt = useBaton((s) => s.identityPrompt);
   const answer = useBaton((s) => s.answerIdentity);
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (prompt && !d.open) d.showModal();
-    else if (!prompt && d.open) d.close();
-  }, [prompt]);
+  const [changed, setChanged] = useState(false);
+  const modal = useModal({
+    open: prompt !== null,
+    changed: prompt !== null && changed,
+    // Escape, or Cancel: no answer; whatever waited for one does not happen.
+    onClose: () => {
+      setChanged(false);
+      if (useBaton.getState().identityPrompt) answer(null);
+    },
+  });
   return (
-    <dialog
-      ref={dialog}
-      aria-label="Who are you?"
-      className="dialog"
-      // Escape, or Cancel: no answer; whatever waited for one does not happen.
-      onClose={() => useBaton.getState().identityPrompt && answer(null)}
-    >
-      {prompt && <IdentityForm why={prompt.why} onAnswer={answer} />}
-    </dialog>
+    <Modal modal={modal} label="Who are you?">
+      {prompt && (
+        <IdentityForm
+          why={prompt.why}
+          onAnswer={answer}
+          onCancel={modal.requestClose}
+          onChanged={setChanged}
+        />
+      )}
+    </Modal>
   );
 }
 
-function IdentityForm({ why, onAnswer }: { why: string; onAnswer(identity: Identity | null): void }) {
+function IdentityForm({
+  why,
+  onAnswer,
+  onCancel,
+  onChanged,
+}: {
+  why: string;
+  onAnswer(identity: Identity): void;
+  onCancel(): void;
+  /** Whether the choice or the typed name differs from what the form opened with. */
+  onChanged(changed: boolean): void;
+}) {
   const id = useId();
   const humans = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'human')));
   const current = useBaton((s) => s.identity);
@@ -43,6 +59,9 @@ function IdentityForm({ why, onAnswer }: { why: string; onAnswer(identity: Ident
     current?.agentId ?? (current || humans.length === 0 ? SOMEONE_ELSE : null),
   );
   const [name, setName] = useState(current && !current.agentId ? current.name : '');
+  const [start] = useState({ choice, name });
+  const changed = choice !== start.choice || name !== start.name;
+  useEffect(() => onChanged(changed), [changed, onChanged]);
   const agent = humans.find((h) => h.id === choice);
   const chosen: Identity | null = agent
     ? { name: agent.name ?? agent.id, agentId: agent.id }
@@ -105,7 +124,7 @@ function IdentityForm({ why, onAnswer }: { why: string; onAnswer(identity: Ident
         )}
       </fieldset>
       <div className="actions">
-        <button type="button" onClick={() => onAnswer(null)}>
+        <button type="button" onClick={onCancel}>
           Cancel
         </button>
         <button type="submit" className="primary" disabled={!chosen}>

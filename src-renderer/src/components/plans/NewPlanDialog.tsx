@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useBaton } from '../../store/index.ts';
+import { Modal, useModal } from '../shared/Modal.tsx';
 
 /** Opens the new-plan dialog; the sidebar has one, the first open's steps another. */
 export function NewPlanButton({ label = 'New plan…' }: { label?: string }) {
@@ -14,27 +15,28 @@ export function NewPlanButton({ label = 'New plan…' }: { label?: string }) {
 
 /**
  * Start a plan from a goal sentence (scope), or from an empty canvas. One dialog, wherever it
- * is opened from (the sidebar renders it).
+ * is opened from (the sidebar renders it). A typed goal is not dropped by Escape or Cancel
+ * without asking; once the dialog closes, it opens empty again.
  */
 export function NewPlanDialog() {
-  const dialog = useRef<HTMLDialogElement>(null);
   const isOpen = useBaton((s) => s.newPlanOpen);
   const setOpen = useBaton((s) => s.setNewPlanOpen);
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (isOpen && !d.open) d.showModal();
-    else if (!isOpen && d.open) d.close();
-  }, [isOpen]);
   const [goal, setGoal] = useState('');
   const [busy, setBusy] = useState(false);
+  const modal = useModal({
+    open: isOpen,
+    changed: goal !== '',
+    onClose: () => {
+      setOpen(false);
+      setGoal('');
+    },
+  });
   const draftFromGoal = useBaton((s) => s.draftFromGoal);
   const beginEdit = useBaton((s) => s.beginEdit);
   // The skills the draft's tasks are given come from the agents registered.
   const skills = useBaton(useShallow((s) => [...new Set(s.agents.flatMap((a) => a.skills))].sort()));
-  const close = () => dialog.current?.close();
   return (
-    <dialog ref={dialog} aria-label="New plan" className="dialog" onClose={() => setOpen(false)}>
+    <Modal modal={modal} label="New plan">
       <form
         method="dialog"
         onSubmit={async (e) => {
@@ -42,7 +44,7 @@ export function NewPlanDialog() {
           setBusy(true);
           await draftFromGoal(goal);
           setBusy(false);
-          close();
+          modal.close();
         }}
       >
         <h2>New plan</h2>
@@ -62,7 +64,7 @@ export function NewPlanDialog() {
             : `Tasks get the skills your agents have (${skills.slice(0, 8).join(', ')}${skills.length > 8 ? ', …' : ''}); a step none of them can do is named, with the closest agent.`}
         </p>
         <div className="actions">
-          <button type="button" onClick={close}>
+          <button type="button" onClick={modal.requestClose}>
             Cancel
           </button>
           <button
@@ -75,7 +77,7 @@ export function NewPlanDialog() {
                 },
                 true,
               );
-              close();
+              modal.close();
             }}
           >
             Start empty
@@ -85,6 +87,6 @@ export function NewPlanDialog() {
           </button>
         </div>
       </form>
-    </dialog>
+    </Modal>
   );
 }

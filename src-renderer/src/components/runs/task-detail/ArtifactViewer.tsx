@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Artifact } from '../../../../../src-shared/schemas/run.ts';
 import { api } from '../../../api/client.ts';
 import type { ArtifactContent, ArtifactKind } from '../../../artifacts/artifact-view.ts';
@@ -13,6 +13,7 @@ import {
 } from '../../../artifacts/artifact-view.ts';
 import { dataUrl, downloadArtifact } from '../../../artifacts/download-artifact.ts';
 import { useBaton } from '../../../store/index.ts';
+import { Modal, useModal } from '../../shared/Modal.tsx';
 
 type Read = ArtifactContent & { truncated: boolean };
 interface ViewProps {
@@ -64,12 +65,11 @@ function DiffView({ read }: ViewProps) {
 
 /** An artifact opened: read from the host (its first 1 MB) and shown by its kind, with a download. */
 export function ArtifactViewer({ artifact, onClose }: { artifact: Artifact; onClose(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const modal = useModal({ onClose });
   const fail = useBaton((s) => s.fail);
   const [read, setRead] = useState<Read | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    dialog.current?.showModal();
     let live = true;
     api.readArtifact(artifact.id).then(
       (r) => live && setRead(r),
@@ -82,12 +82,7 @@ export function ArtifactViewer({ artifact, onClose }: { artifact: Artifact; onCl
   const kind = read ? artifactKind(artifact.name, read) : null;
   const View = kind ? VIEWS[kind] : null;
   return (
-    <dialog
-      ref={dialog}
-      className="dialog artifact-viewer"
-      aria-label={`Artifact ${artifact.name}`}
-      onClose={onClose}
-    >
+    <Modal modal={modal} label={`Artifact ${artifact.name}`} className="dialog artifact-viewer">
       <header className="artifact-head">
         <div>
           <h2>
@@ -107,7 +102,7 @@ export function ArtifactViewer({ artifact, onClose }: { artifact: Artifact; onCl
           >
             Download
           </button>
-          <button type="button" onClick={() => dialog.current?.close()}>
+          <button type="button" onClick={() => modal.close()}>
             Close
           </button>
         </div>
@@ -128,6 +123,6 @@ export function ArtifactViewer({ artifact, onClose }: { artifact: Artifact; onCl
           </>
         )}
       </div>
-    </dialog>
+    </Modal>
   );
 }
