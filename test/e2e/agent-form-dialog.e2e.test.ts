@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
-import { expectReadableIn } from './readability.ts';
+import { expectReadableIn, modalSeparation } from './readability.ts';
 
 /**
  * Registering an agent is one focused step (as n8n opens a credential): "Add agent…" at the top
@@ -168,6 +168,8 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
       await question().waitFor();
       for (const scheme of ['light', 'dark'] as const) {
         await expectReadableIn(page, scheme, { width });
+        // The backdrop sets the dialog clearly apart from the page behind it.
+        expect(await modalSeparation(dialog())).toBeGreaterThanOrEqual(scheme === 'light' ? 3 : 1.3);
         await page.screenshot({ path: join(shots, `agent-form-dialog-${width}-${scheme}.png`) });
       }
       await question().getByRole('button', { name: 'Discard' }).click();

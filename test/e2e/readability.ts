@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** A piece of text whose colour is too close to what is behind it. */
@@ -159,4 +159,40 @@ export async function expectReadableIn(
     lowContrast: [],
   });
   return r;
+}
+
+/**
+ * How clearly an open modal dialog stands apart from the page: the contrast ratio between the
+ * dialog's background and the page's background as seen through the dialog's `::backdrop`.
+ * A faint backdrop leaves a white dialog on a near-white page at about 1.1.
+ */
+export function modalSeparation(dialog: Locator): Promise<number> {
+  return dialog.evaluate((d) => {
+    type Rgba = [number, number, number, number];
+    const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+    const parse = (css: string): Rgba => {
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = '#000';
+      ctx.fillStyle = css;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+      return [r!, g!, b!, a! / 255];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => {
+      const mix = (i: 0 | 1 | 2) => top[i] * top[3] + under[i] * (1 - top[3]);
+      return [mix(0), mix(1), mix(2), 1];
+    };
+    const channel = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    const luminance = (c: Rgba) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+    let pageBg: Rgba = [255, 255, 255, 1];
+    for (const el of [document.documentElement, document.body])
+      pageBg = over(parse(getComputedStyle(el).backgroundColor), pageBg);
+    const behind = over(parse(getComputedStyle(d, '::backdrop').backgroundColor), pageBg);
+    const front = over(parse(getComputedStyle(d).backgroundColor), behind);
+    const [x, y] = [luminance(front), luminance(behind)].sort((p, q) => q - p) as [number, number];
+    return Math.round(((x + 0.05) / (y + 0.05)) * 100) / 100;
+  });
 }
