@@ -48,6 +48,29 @@ describe.skipIf(skipE2e)('the first open', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('opens the new-plan dialog from "Start a plan…" in a narrow window too, and keeps it and its goal as the window is resized', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.getByRole('button', { name: 'Start a plan…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New plan' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Goal').fill('plan the offsite');
+    for (const [w, h] of [
+      [1440, 900],
+      [1024, 700],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      expect(await dialog.isVisible()).toBe(true);
+      expect(await dialog.getByLabel('Goal').inputValue()).toBe('plan the offsite');
+    }
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog
+      .getByRole('group', { name: 'Discard your changes?' })
+      .getByRole('button', { name: 'Discard' })
+      .click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   it('loads a working example in one click, and its plan runs to the end', async () => {
     await page.getByRole('button', { name: 'Load a working example' }).click();
     await page.getByRole('heading', { name: 'Welcome tour' }).waitFor();

@@ -8,6 +8,7 @@ import { Sidebar } from './app/Sidebar.tsx';
 import { StorageBanner } from './app/StorageBanner.tsx';
 import { SCREENS } from './app/screens.tsx';
 import { Toasts } from './app/Toasts.tsx';
+import { NewPlanDialog } from './plans/NewPlanDialog.tsx';
 import { ErrorBoundary } from './shared/ErrorBoundary.tsx';
 
 export function App() {
@@ -29,6 +30,9 @@ export function App() {
       <Toasts />
       <FileDrop />
       <IdentityDialog />
+      {/* Here, not in the sidebar: a narrow window folds the sidebar away, and the dialog ("Start a
+          plan…" opens it too) with it. */}
+      <NewPlanDialog />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import type { ViewInfo } from '../../views.ts';
 import { VIEW_LIST } from '../../views.ts';
-import { NewPlanButton, NewPlanDialog } from '../plans/NewPlanDialog.tsx';
+import { NewPlanButton } from '../plans/NewPlanDialog.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { IdentityLine } from './IdentityDialog.tsx';
 import { NotificationPrompt } from './NotificationPrompt.tsx';
@@ -111,7 +111,6 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
         <h2>Plans</h2>
         <div className="actions">
           <NewPlanButton />
-          <NewPlanDialog />
           <FileButton label="Import…" inputLabel="Plan file" onFile={importPlan} />
         </div>
       </div>

@@ -15,8 +15,8 @@ export function NewPlanButton({ label = 'New plan…' }: { label?: string }) {
 
 /**
  * Start a plan from a goal sentence (scope), or from an empty canvas. One dialog, wherever it
- * is opened from (the sidebar renders it). A typed goal is not dropped by Escape or Cancel
- * without asking; once the dialog closes, it opens empty again.
+ * is opened from (the app renders it, beside the screens). A typed goal is not dropped by Escape
+ * or Cancel without asking; once the dialog closes, it opens empty again.
  */
 export function NewPlanDialog() {
   const isOpen = useBaton((s) => s.newPlanOpen);
