@@ -118,7 +118,16 @@ describe.skipIf(skipE2e)('who you are', () => {
       const dialog = other.getByRole('dialog', { name: 'Who are you?' });
       await dialog.waitFor();
       expect(await dialog.textContent()).toContain('Approving gate2');
+      // A typed name is not dropped without asking: Escape asks, "Keep editing" keeps it.
+      await dialog.getByRole('radio', { name: 'Someone else' }).check();
+      await dialog.getByLabel('Your name').fill('Bo');
+      await other.keyboard.press('Escape');
+      const question = dialog.getByRole('group', { name: 'Discard your changes?' });
+      await question.getByRole('button', { name: 'Keep editing' }).click();
+      expect(await dialog.getByLabel('Your name').inputValue()).toBe('Bo');
       await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await question.getByRole('button', { name: 'Discard' }).click();
+      await expect.poll(() => dialog.count()).toBe(0);
       // Not answered: nothing is decided.
       expect(await card.isVisible()).toBe(true);
       const pending = (await baton.rpc('approvals.list', { status: 'pending' }))
