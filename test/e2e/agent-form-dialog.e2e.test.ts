@@ -85,7 +85,13 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
     await open().click();
     expect(await form.getByLabel('Id').inputValue()).toBe('');
     expect(await form.getByLabel('Name (optional)').inputValue()).toBe('');
-    // Untouched: Escape closes at once.
+    // A skill typed but not yet added is a change too.
+    await form.getByLabel('Skills', { exact: true }).fill('wri');
+    await page.keyboard.press('Escape');
+    await question().getByRole('button', { name: 'Keep editing' }).click();
+    expect(await form.getByLabel('Skills', { exact: true }).inputValue()).toBe('wri');
+    await form.getByLabel('Skills', { exact: true }).fill('');
+    // Untouched (or changed back): Escape closes at once.
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog().count()).toBe(0);
     const agents = (await baton.rpc('agents.list', {})).value as unknown as { id: string }[];

@@ -46,7 +46,9 @@ export function AgentForm({
   const fail = useBaton((s) => s.fail);
   const [start] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
   const [d, setD] = useState<AgentDraft>(start);
-  const changed = draftChanged(start, d);
+  // A skill typed but not yet added (Enter) is a change too.
+  const [skillTyped, setSkillTyped] = useState('');
+  const changed = draftChanged(start, d) || skillTyped.trim() !== '';
   useEffect(() => onChanged?.(changed), [changed, onChanged]);
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -125,6 +127,7 @@ export function AgentForm({
           skills={d.skills}
           error={errors.skills ?? null}
           onChange={set('skills')}
+          onTyping={setSkillTyped}
         />
         {field('Capacity', 'capacity', errors.max_concurrency, undefined, 'Tasks it works on at once.')}
         {field('Cost per task', 'cost', errors.cost_per_task, undefined, "Counted against a plan's budget.")}

@@ -12,6 +12,7 @@ export function SkillsField({
   label = 'Required skills',
   suggestions = [],
   warn,
+  onTyping,
 }: {
   label?: string;
   skills: string[];
@@ -21,9 +22,15 @@ export function SkillsField({
   suggestions?: readonly string[];
   /** What is wrong with a skill, or null. */
   warn?: (skill: string) => string | null;
+  /** The skill being typed, not yet added (a dialog asks before dropping it). */
+  onTyping?(text: string): void;
 }) {
   const id = useId();
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState('');
+  const setText = (t: string) => {
+    setTextState(t);
+    onTyping?.(t);
+  };
   const add = () => {
     const s = text.trim();
     if (s && !skills.includes(s)) onChange([...skills, s]);
