@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import type { Dispatch, SetStateAction } from 'react';
+import { useState } from 'react';
 import type { Agent, AgentKind } from '../../../../src-shared/schemas/agent.ts';
 import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
@@ -8,7 +9,7 @@ import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
-import { checkDraft, draftChanged, draftOf, EMPTY_DRAFT, fieldErrorsOf } from './agent-form.ts';
+import { checkDraft, fieldErrorsOf } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
 
 const KIND_HELP: Record<AgentKind, string> = {
@@ -23,33 +24,30 @@ const KIND_HELP: Record<AgentKind, string> = {
 /**
  * Adds an agent, or edits `editing` (its id fixed). Every field's error shows at once, in a
  * line kept free for it under the field, so nothing moves when errors appear. Shown in
- * `AgentFormDialog`, which moves the focus into it and asks before Cancel drops a change.
+ * `AgentFormDialog`, which holds the draft (to know whether a field changed, and ask before
+ * Cancel drops it) and moves the focus into the form.
  */
 export function AgentForm({
   editing,
-  prefill,
+  draft: d,
+  setDraft: setD,
+  onSkillTyping,
   onDone,
   onCancel,
-  onChanged,
 }: {
   editing: Agent | null;
-  /** A new agent's fields filled in already (a detected coding CLI's "Register"). */
-  prefill?: AgentDraft | undefined;
+  /** The fields as typed. */
+  draft: AgentDraft;
+  setDraft: Dispatch<SetStateAction<AgentDraft>>;
+  /** The skill being typed, not yet added. */
+  onSkillTyping(text: string): void;
   /** After the agent was added or saved. */
   onDone(): void;
   onCancel(): void;
-  /** Whether any field differs from what the form opened with, each time that flips. */
-  onChanged?(changed: boolean): void;
 }) {
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
   const fail = useBaton((s) => s.fail);
-  const [start] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
-  const [d, setD] = useState<AgentDraft>(start);
-  // A skill typed but not yet added (Enter) is a change too.
-  const [skillTyped, setSkillTyped] = useState('');
-  const changed = draftChanged(start, d) || skillTyped.trim() !== '';
-  useEffect(() => onChanged?.(changed), [changed, onChanged]);
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
   const set =
@@ -127,7 +125,7 @@ export function AgentForm({
           skills={d.skills}
           error={errors.skills ?? null}
           onChange={set('skills')}
-          onTyping={setSkillTyped}
+          onTyping={onSkillTyping}
         />
         {field('Capacity', 'capacity', errors.max_concurrency, undefined, 'Tasks it works on at once.')}
         {field('Cost per task', 'cost', errors.cost_per_task, undefined, "Counted against a plan's budget.")}

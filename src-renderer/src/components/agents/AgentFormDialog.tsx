@@ -3,6 +3,7 @@ import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
 import { AgentForm } from './AgentForm.tsx';
 import type { AgentDraft } from './agent-form.ts';
+import { draftChanged, draftOf, EMPTY_DRAFT } from './agent-form.ts';
 
 /**
  * Adding or editing an agent as one focused step, over the Agents screen (as n8n opens a
@@ -23,7 +24,13 @@ export function AgentFormDialog({
   const title = editing ? `Edit agent ${editing.id}` : 'Add an agent';
   // Opened once, when it mounts: the key given by the screen makes another agent another dialog.
   const filled = editing !== null || prefill !== undefined;
-  const [changed, setChanged] = useState(false);
+  // The draft lives here, so whether a field changed is known in the same render as the change
+  // (an Escape pressed right after typing asks).
+  const [start] = useState<AgentDraft>(() => (editing ? draftOf(editing) : (prefill ?? EMPTY_DRAFT)));
+  const [draft, setDraft] = useState<AgentDraft>(start);
+  // A skill typed but not yet added (no Enter) is a change too.
+  const [skillTyped, setSkillTyped] = useState('');
+  const changed = draftChanged(start, draft) || skillTyped.trim() !== '';
   const modal = useModal({
     changed,
     onClose,
@@ -46,10 +53,11 @@ export function AgentFormDialog({
       </button>
       <AgentForm
         editing={editing}
-        prefill={prefill}
+        draft={draft}
+        setDraft={setDraft}
+        onSkillTyping={setSkillTyped}
         onDone={modal.close}
         onCancel={modal.requestClose}
-        onChanged={setChanged}
       />
     </Modal>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Identity } from '../../store/identity.ts';
 import { useBaton } from '../../store/index.ts';
@@ -14,43 +14,12 @@ const SOMEONE_ELSE = '';
  */
 export function IdentityDialog() {
   const prompt = useBaton((s) => s.identityPrompt);
-  const answer = useBaton((s) => s.answerIdentity);
-  const [changed, setChanged] = useState(false);
-  const modal = useModal({
-    open: prompt !== null,
-    changed: prompt !== null && changed,
-    // Escape, or Cancel: no answer; whatever waited for one does not happen.
-    onClose: () => {
-      setChanged(false);
-      if (useBaton.getState().identityPrompt) answer(null);
-    },
-  });
-  return (
-    <Modal modal={modal} label="Who are you?">
-      {prompt && (
-        <IdentityForm
-          why={prompt.why}
-          onAnswer={answer}
-          onCancel={modal.requestClose}
-          onChanged={setChanged}
-        />
-      )}
-    </Modal>
-  );
+  return prompt ? <IdentityAsk why={prompt.why} /> : null;
 }
 
-function IdentityForm({
-  why,
-  onAnswer,
-  onCancel,
-  onChanged,
-}: {
-  why: string;
-  onAnswer(identity: Identity): void;
-  onCancel(): void;
-  /** Whether the choice or the typed name differs from what the form opened with. */
-  onChanged(changed: boolean): void;
-}) {
+/** The dialog while it asks: opened when drawn, the form filled in with who you are now. */
+function IdentityAsk({ why }: { why: string }) {
+  const answer = useBaton((s) => s.answerIdentity);
   const id = useId();
   const humans = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'human')));
   const current = useBaton((s) => s.identity);
@@ -60,8 +29,13 @@ function IdentityForm({
   );
   const [name, setName] = useState(current && !current.agentId ? current.name : '');
   const [start] = useState({ choice, name });
-  const changed = choice !== start.choice || name !== start.name;
-  useEffect(() => onChanged(changed), [changed, onChanged]);
+  const modal = useModal({
+    changed: choice !== start.choice || name !== start.name,
+    // Escape, or Cancel: no answer; whatever waited for one does not happen.
+    onClose: () => {
+      if (useBaton.getState().identityPrompt) answer(null);
+    },
+  });
   const agent = humans.find((h) => h.id === choice);
   const chosen: Identity | null = agent
     ? { name: agent.name ?? agent.id, agentId: agent.id }
@@ -69,69 +43,71 @@ function IdentityForm({
       ? { name: name.trim(), agentId: null }
       : null;
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (chosen) onAnswer(chosen);
-      }}
-    >
-      <h2>Who are you?</h2>
-      {why && <p className="small">{why}: Baton records who does it.</p>}
-      <p className="muted small">
-        Your name goes into the audit log with your approvals, rejections and cancels; when you are one of the
-        human agents, My tasks lists the tasks waiting for you. Kept in this browser; change it at the bottom
-        of the sidebar.
-      </p>
-      <fieldset className="identity-choices">
-        <legend className="visually-hidden">Who you are</legend>
-        {humans.map((h) => (
-          <label key={h.id} className="check">
-            <input
-              type="radio"
-              name={`${id}-who`}
-              value={h.id}
-              checked={choice === h.id}
-              onChange={() => setChoice(h.id)}
-            />
-            {h.name ?? h.id}
-            <span className="muted small"> · human agent {h.id}</span>
-          </label>
-        ))}
-        {humans.length > 0 && (
-          <label className="check">
-            <input
-              type="radio"
-              name={`${id}-who`}
-              value={SOMEONE_ELSE}
-              checked={choice === SOMEONE_ELSE}
-              onChange={() => setChoice(SOMEONE_ELSE)}
-            />
-            Someone else
-          </label>
-        )}
-        {choice === SOMEONE_ELSE && (
-          <label>
-            Your name
-            <input
-              type="text"
-              value={name}
-              // biome-ignore lint/a11y/noAutofocus: the dialog opens to ask this one thing
-              autoFocus
-              maxLength={200}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </label>
-        )}
-      </fieldset>
-      <div className="actions">
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="primary" disabled={!chosen}>
-          {chosen ? `I am ${chosen.name}` : 'Choose who you are'}
-        </button>
-      </div>
-    </form>
+    <Modal modal={modal} label="Who are you?">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (chosen) answer(chosen);
+        }}
+      >
+        <h2>Who are you?</h2>
+        {why && <p className="small">{why}: Baton records who does it.</p>}
+        <p className="muted small">
+          Your name goes into the audit log with your approvals, rejections and cancels; when you are one of
+          the human agents, My tasks lists the tasks waiting for you. Kept in this browser; change it at the
+          bottom of the sidebar.
+        </p>
+        <fieldset className="identity-choices">
+          <legend className="visually-hidden">Who you are</legend>
+          {humans.map((h) => (
+            <label key={h.id} className="check">
+              <input
+                type="radio"
+                name={`${id}-who`}
+                value={h.id}
+                checked={choice === h.id}
+                onChange={() => setChoice(h.id)}
+              />
+              {h.name ?? h.id}
+              <span className="muted small"> · human agent {h.id}</span>
+            </label>
+          ))}
+          {humans.length > 0 && (
+            <label className="check">
+              <input
+                type="radio"
+                name={`${id}-who`}
+                value={SOMEONE_ELSE}
+                checked={choice === SOMEONE_ELSE}
+                onChange={() => setChoice(SOMEONE_ELSE)}
+              />
+              Someone else
+            </label>
+          )}
+          {choice === SOMEONE_ELSE && (
+            <label>
+              Your name
+              <input
+                type="text"
+                value={name}
+                // biome-ignore lint/a11y/noAutofocus: the dialog opens to ask this one thing
+                autoFocus
+                maxLength={200}
+                onChange={(e) => setName(e.target.value)}
+              />
+            </label>
+          )}
+        </fieldset>
+        <div className="actions">
+          <button type="button" onClick={modal.requestClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!chosen}>
+            {chosen ? `I am ${chosen.name}` : 'Choose who you are'}
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }
 

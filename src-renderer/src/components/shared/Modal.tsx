@@ -1,5 +1,5 @@
 import type { ReactNode, RefObject } from 'react';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 /** An open-or-closed modal dialog, made by `useModal` and drawn by `Modal`. */
 export interface ModalState {
@@ -60,7 +60,7 @@ export function useModal({
     },
     [],
   );
-  const close = useCallback(() => ref.current?.close(), []);
+  const close = () => ref.current?.close();
   const requestClose = () => {
     if (!changed) return close();
     before.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
