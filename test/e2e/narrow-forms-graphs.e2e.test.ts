@@ -76,7 +76,10 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     expect(await form.textContent()).toContain('Most per attempt (USD) must be more than 0');
     await page.screenshot({ path: join(shots, 'coding-agent-form.png') });
     await form.getByLabel('Kind').selectOption('echo');
+    // Fields were changed: Escape asks before it drops them.
     await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await form.waitFor({ state: 'hidden' });
   });
 
   it('folds a workspace’s environment, and opens it when a line is wrong', async () => {
