@@ -81,8 +81,8 @@ export async function startServerAndWorker(o: {
   }
 }
 
-/** Tasks a and b each write greeting.txt their own way; c, which depends on both, writes joined.txt. */
-export function scriptConflict(servers: Servers, cli: CliName): void {
+/** Tasks a and b each write greeting.txt their own way; c, which depends on both, writes `joined` to joined.txt. */
+export function scriptConflict(servers: Servers, cli: CliName, joined = 'both said hello\n'): void {
   const task = (id: string) => (req: { tools: string[]; texts: string[] }) =>
     req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${id}:`));
   servers.script(cli, [
@@ -99,7 +99,7 @@ export function scriptConflict(servers: Servers, cli: CliName): void {
     {
       name: 'c',
       match: task('c'),
-      turns: [writeTurn(cli, 'joined.txt', 'both said hello\n'), { text: 'c done' }],
+      turns: [writeTurn(cli, 'joined.txt', joined), { text: 'c done' }],
     },
   ]);
 }

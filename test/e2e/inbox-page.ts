@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { serveHost } from './app-host.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import { chromiumFound } from './harness.ts';
 
@@ -29,7 +28,7 @@ export async function openInbox(app: BatonApp, dataDir: string, name = 'Ana'): P
     await host?.close();
   };
   try {
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir });
+    host = await serveHost(app, dataDir);
     browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const sent: string[] = [];

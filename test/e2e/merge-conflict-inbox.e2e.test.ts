@@ -13,8 +13,8 @@ import {
   openBaton,
   startServers,
   waitFor,
-  writeTurn,
 } from '../coding-agents/baton-kit.ts';
+import { scriptConflict, startConflictRun } from '../coding-agents/worker-kit.ts';
 import { call } from '../kit/engine-kit.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
@@ -47,50 +47,12 @@ describe.skipIf(skipE2e || !installed)('a merge conflict waiting in the inbox', 
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
     servers = await startServers();
-    const task = (id: string) => (req: { tools: string[]; texts: string[] }) =>
-      req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${id}:`));
-    servers.script(cli, [
-      {
-        name: 'a',
-        match: task('a'),
-        turns: [writeTurn(cli, 'greeting.txt', 'hello from a\n'), { text: 'a' }],
-      },
-      {
-        name: 'b',
-        match: task('b'),
-        turns: [writeTurn(cli, 'greeting.txt', 'hello from b\n'), { text: 'b' }],
-      },
-      { name: 'c', match: task('c'), turns: [writeTurn(cli, 'joined.txt', 'joined\n'), { text: 'c done' }] },
-    ]);
+    scriptConflict(servers, cli, 'joined\n');
     baton = openBaton();
     const { app, repo } = baton;
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     await call(app, 'agents.import', { agents: [codingAgent(servers, cli)] });
-    await call(app, 'plans.import', {
-      plan: {
-        plan_id: 'greetings',
-        workspace: 'app',
-        tasks: [
-          { task_id: 'a', description: 'Greet as a.', required_skills: [cli] },
-          { task_id: 'b', description: 'Greet as b.', required_skills: [cli] },
-          {
-            task_id: 'c',
-            description: 'Join the greetings.',
-            required_skills: [cli],
-            depends_on: ['a', 'b'],
-            on_conflict: 'ask',
-          },
-        ],
-      },
-    });
-    runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'greetings' })).run_id;
-    await waitFor(
-      () => asked !== undefined,
-      150_000,
-      async () => {
-        [asked] = (await pendingConflicts()) as [ApprovalView];
-      },
-    );
+    ({ run: runId, asked } = await startConflictRun<ApprovalView>(app, cli, 150_000));
     inbox = await openInbox(app, baton.dir);
     ({ page, sent } = inbox);
   }, 180_000);

@@ -5,14 +5,12 @@ import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
-import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
+import { serveApp } from './app-host.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
 
 /**
@@ -64,9 +62,7 @@ describe.skipIf(skipE2e)('the step trace', () => {
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
     dir = mkdtempSync(join(tmpdir(), 'baton-steps-e2e-'));
-    app = createApp({ dataDir: dir, log: () => {} });
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir: dir });
-    rpc = rpcFor(host.openUrl);
+    ({ app, host, rpc } = await serveApp(dir));
     await rpc('agents.import', {
       agents: [
         {

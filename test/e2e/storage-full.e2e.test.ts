@@ -5,10 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
-import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { serveApp } from './app-host.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import { chromiumFound, shots, skipE2e } from './harness.ts';
 
@@ -26,8 +24,7 @@ describe.skipIf(skipE2e)('browser mode on a full disk', () => {
   beforeAll(async () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
     dir = mkdtempSync(join(tmpdir(), 'baton-full-e2e-'));
-    app = createApp({ dataDir: dir, log: () => {} });
-    host = await startBrowserHost({ dispatch: app.dispatch, bus: app.bus, rendererDir, dataDir: dir });
+    ({ app, host } = await serveApp(dir));
     browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });

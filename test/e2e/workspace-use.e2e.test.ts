@@ -6,13 +6,11 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import { createApp } from '../../src-main/app/create-app.ts';
-import { rendererDir } from '../../src-main/cli/files.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
-import { startBrowserHost } from '../../src-main/host/browser/server.ts';
+import { serveApp } from './app-host.ts';
 import { CHROMIUM_ARGS } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
-import { chromiumFound, removeDataDir, rpcFor, shots, skipE2e } from './harness.ts';
+import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
 
 /**
@@ -44,14 +42,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     const worktree = join(dir, 'worktrees', 'backend');
     git('worktree', 'add', '-q', '-b', 'baton/r1/backend', worktree);
 
-    app = createApp({ dataDir: join(dir, 'data'), log: () => {} });
-    host = await startBrowserHost({
-      dispatch: app.dispatch,
-      bus: app.bus,
-      rendererDir,
-      dataDir: join(dir, 'data'),
-    });
-    rpc = rpcFor(host.openUrl);
+    ({ app, host, rpc } = await serveApp(join(dir, 'data')));
     await rpc('workspaces.add', { id: 'webapp', path: repo, setup_command: ['npm', 'ci'] });
     await rpc('workspaces.add', { id: 'quiet', path: repo });
     // Two parked worktrees in its pool (the host counts the pool's folders).
