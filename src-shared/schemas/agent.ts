@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
 import { idSchema, skillSchema } from './common.ts';
 import { envMapSchema, secretNameSchema } from './secret-refs.ts';
+import { taskInputsDeclSchema } from './task-inputs.ts';
 
 export type { EnvValue } from './secret-refs.ts';
 export { envMapSchema, envValueSchema, secretNameSchema } from './secret-refs.ts';
@@ -49,6 +50,8 @@ const commonShape = {
    * runs it here, whatever its kind; the worker pulls its tasks (seed 004) under a lease.
    */
   worker: idSchema.optional(),
+  /** What a task given to this agent needs in its `inputs`, and where scope finds it in a request. */
+  task_inputs: taskInputsDeclSchema.optional(),
 };
 
 const timeoutSchema = z.number().positive().max(604_800, 'must be at most a week (604800 s)');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The kinds of value a run input holds (JSON's). */
 export const RUN_INPUT_TYPES = ['string', 'number', 'boolean', 'object', 'array'] as const;
 
-const inputNameSchema = z
+export const inputNameSchema = z
   .string()
   .regex(
     /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
