@@ -1,27 +1,40 @@
-import type { ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
+import type { ScopeDraft, ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
+import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { AppError } from '../errors.ts';
 import { draftPlanWithLlm } from '../scope/llm-planner.ts';
 import { draftPlan } from '../scope/rule-planner.ts';
+import { giveTaskInputs } from '../scope/task-inputs.ts';
 import type { AppContext } from './context.ts';
 
 export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {
   return {
-    'scope.draft': async ({ goal, plan_id, project_id, planner_agent_id }) => {
-      const rules = draftPlan(goal, { plan_id, project_id, agents: store.agents.list() });
-      if (!planner_agent_id) return { ...rules, planner: 'rules' };
+    'scope.draft': async ({ goal, plan_id, project_id, planner_agent_id, context }) => {
+      const registered = store.agents.list();
+      const rules = draftPlan(goal, { plan_id, project_id, agents: registered });
+      if (!planner_agent_id) return withTaskInputs({ ...rules, planner: 'rules' }, registered, context);
       const agent = store.agents.get(planner_agent_id);
       if (!agent) throw new AppError('not_found', `planner agent "${planner_agent_id}" not found`);
       if (agent.kind !== 'llm')
         throw new AppError('invalid_input', `planner_agent_id: "${planner_agent_id}" is not an llm agent`);
       if (!llm) throw new AppError('unavailable', 'no llm executor is available');
-      const agents = store.agents.list().map((a) => ({ id: a.id, skills: a.skills }));
+      const agents = registered.map((a) => ({ id: a.id, skills: a.skills }));
       const drafted = await draftPlanWithLlm(
         agent,
         goal,
         { plan_id: rules.plan.plan_id, project_id, agents },
         llm,
       );
-      return { ...drafted, planner: 'llm' };
+      return withTaskInputs({ ...drafted, planner: 'llm' }, registered, context);
     },
   };
+}
+
+/** The draft with each task given the inputs its agents declare, and a note for each it could not give. */
+function withTaskInputs(
+  draft: Omit<ScopeDraft, 'missing_inputs'>,
+  agents: readonly Agent[],
+  context: Record<string, unknown> | undefined,
+): ScopeDraft {
+  const missing_inputs = giveTaskInputs(draft.plan.tasks, agents, context);
+  return { ...draft, notes: [...draft.notes, ...missing_inputs.map((m) => m.message)], missing_inputs };
 }

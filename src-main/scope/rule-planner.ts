@@ -1,17 +1,7 @@
 import type { PlanInput } from '../../src-shared/schemas/plan.ts';
 import type { SkilledAgent } from './agent-skills.ts';
 import { closestAgent, shareWord, skillsForStep, wordsOf } from './agent-skills.ts';
-
-/** Skill → words that mark a step needing it (seed 003's research / communication / purchase, and more). */
-const DEFAULT_SKILL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
-  research: ['research', 'find', 'investigate', 'compare', 'look up', 'search', 'analyze', 'analyse'],
-  communication: ['email', 'e-mail', 'draft', 'write', 'send', 'message', 'reply', 'notify', 'announce'],
-  purchase: ['buy', 'purchase', 'order', 'book'],
-  summarization: ['summarize', 'summarise', 'summary', 'digest'],
-  coding: ['implement', 'code', 'build', 'fix', 'refactor', 'deploy'],
-  review: ['review', 'check', 'verify', 'test', 'approve'],
-  planning: ['plan', 'scope', 'design', 'outline'],
-};
+import { DEFAULT_SKILL_KEYWORDS, escapeRegExp } from './skill-keywords.ts';
 
 export interface DraftOptions {
   plan_id?: string | undefined;
@@ -159,10 +149,6 @@ function shorten(text: string, max: number): string {
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function capitalise(s: string): string {

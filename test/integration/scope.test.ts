@@ -69,6 +69,47 @@ describe('scope: goal → draft plan', () => {
     expect(prompt).toContain('"depends_on"'); // the plan JSON Schema is in the prompt
   });
 
+  it('gives the tasks of an llm draft the inputs their agents declare, and names a required one it cannot give', async () => {
+    await planner(
+      JSON.stringify({
+        plan_id: 'x',
+        tasks: [
+          { task_id: 'find', description: 'Find three laptops', required_skills: ['research'] },
+          {
+            task_id: 'mail',
+            description: 'Email John',
+            required_skills: ['communication'],
+            depends_on: ['find'],
+          },
+        ],
+      }),
+    );
+    await call(app, 'agents.import', {
+      agents: [
+        {
+          id: 'finder',
+          skills: ['research'],
+          task_inputs: { memory_query: { required: true, from: 'subject' } },
+        },
+        { id: 'writer', skills: ['communication'], task_inputs: { to: { required: true, from: 'email' } } },
+      ],
+    });
+    const draft = await call<ScopeDraft>(app, 'scope.draft', {
+      goal: 'laptops for John',
+      planner_agent_id: 'planner',
+    });
+    expect(draft.plan.tasks.map((t) => t.inputs)).toEqual([{ memory_query: 'three laptops' }, undefined]);
+    expect(draft.missing_inputs).toMatchObject([{ task_id: 'mail', input: 'to', agents: ['writer'] }]);
+    expect(draft.notes.at(-1)).toBe(draft.missing_inputs[0]!.message);
+    const given = await call<ScopeDraft>(app, 'scope.draft', {
+      goal: 'laptops for John',
+      planner_agent_id: 'planner',
+      context: { to: 'john@example.com' },
+    });
+    expect(given.missing_inputs).toEqual([]);
+    expect(given.plan.tasks[1]!.inputs).toEqual({ to: 'john@example.com' });
+  });
+
   it('asks with the plan JSON Schema as response_format; an answer that does not match is asked again once, then an error naming the mismatch', async () => {
     const server = await planner(JSON.stringify({ plan_id: 'x', tasks: [{ name: 'a' }] }));
     await expect(

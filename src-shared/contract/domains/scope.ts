@@ -4,10 +4,22 @@ import type { PlanInput } from '../../schemas/plan.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
+/** A required input a drafted task's agents declare (`task_inputs`) that the goal and context do not give. */
+export interface MissingTaskInput {
+  task_id: string;
+  /** The input's name: the task's `inputs.<input>`. */
+  input: string;
+  /** The agents that could take the task and need it. */
+  agents: string[];
+  message: string;
+}
+
 export interface ScopeDraft {
   plan: PlanInput;
   notes: string[];
   planner: 'rules' | 'llm';
+  /** Required task inputs the draft could not give: its tasks would fail as they are. */
+  missing_inputs: MissingTaskInput[];
 }
 
 /** Scope: a goal sentence becomes a draft plan the user reviews before running it. */
@@ -19,6 +31,11 @@ export const scopeMethods = {
       project_id: idSchema.optional(),
       /** An `llm` agent to plan with; the rule-based planner otherwise. */
       planner_agent_id: z.string().max(200).optional(),
+      /**
+       * What the request knows besides the sentence: a task gets the inputs its agents declare
+       * from here by name first, then from its step of the goal.
+       */
+      context: z.record(z.string(), z.unknown()).optional(),
     }),
   ).returns<ScopeDraft>(),
 };
