@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import type { MissingTaskInput } from '../../../src-shared/contract/domains/scope.ts';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { MethodInput, MethodName } from '../../../src-shared/contract/index.ts';
@@ -140,13 +141,20 @@ export const routes: Route[] = [
       if (!parsed.success) return { ok: false, error: invalidBody(parsed.error) };
       const { title, command, user_message, context } = parsed.data;
       return answer(async () => {
-        const { plan } = await client.invoke('scope.draft', { goal: user_message });
+        const { plan, missing_inputs } = await client.invoke('scope.draft', {
+          goal: user_message,
+          ...(context ? { context } : {}),
+        });
+        // A task whose agent cannot do without an input the request does not give would only
+        // fail: refuse the request before anything is written.
+        if (missing_inputs.length > 0) throw new ContractError(missingInputs(missing_inputs));
         plan.plan_id = `${plan.plan_id.slice(0, 100)}-${Date.now().toString(36)}`;
         if (title) plan.name = title;
-        if (context) for (const t of plan.tasks) t.inputs = { context, ...(command ? { command } : {}) };
+        if (context)
+          for (const t of plan.tasks) t.inputs = { ...t.inputs, context, ...(command ? { command } : {}) };
         await client.invoke('plans.import', { plan });
         const { run } = await client.invoke('runs.start', { plan_id: plan.plan_id, actor: 'api' });
-        return seedTask(run, title, command);
+        return seedTask(run, plan.tasks, title, command);
       }, 201);
     },
   },
@@ -156,7 +164,10 @@ export const routes: Route[] = [
     tag: 'tasks',
     summary: 'Seed 003: a task created by POST /api/v1/tasks, with its subtasks and results.',
     handle: ({ params }, client) =>
-      answer(async () => seedTask(await client.invoke('runs.get', { run_id: params.run_id! }))),
+      answer(async () => {
+        const run = await client.invoke('runs.get', { run_id: params.run_id! });
+        return seedTask(run, await planTasks(client, run));
+      }),
   },
   viaContract(
     'GET',
@@ -301,8 +312,32 @@ const SEED_STATUS: Record<RunStatus, 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'> = {
   cancelled: 'FAILED',
 };
 
-/** Seed 003's view of a run: a simple task, or a parent with subtasks. */
-function seedTask(run: RunDetail, title?: string, command?: string) {
+/** The tasks of the plan version a run runs (none when that plan was deleted since). */
+async function planTasks(client: BatonClient, run: RunDetail): Promise<TaskDeps[]> {
+  try {
+    const stored = await client.invoke('plans.get', { plan_id: run.plan_id, version: run.plan_version });
+    return stored.plan.tasks;
+  } catch (err) {
+    if (err instanceof ContractError && err.code === 'not_found') return [];
+    throw err;
+  }
+}
+
+/** The request refused: every required task input the draft could not give, the first in the message. */
+function missingInputs(missing: readonly MissingTaskInput[]): WireError {
+  const more = missing.length > 1 ? ` (and ${missing.length - 1} more)` : '';
+  return {
+    code: 'invalid_input',
+    message: `user_message: ${missing[0]!.message}${more}`,
+    details: { issues: missing.map((m) => ({ path: 'user_message', message: m.message })) },
+  };
+}
+
+type TaskDeps = { task_id: string; depends_on?: string[] | undefined };
+
+/** Seed 003's view of a run: a simple task, or a parent with subtasks (each with what it depends on). */
+function seedTask(run: RunDetail, tasks: readonly TaskDeps[], title?: string, command?: string) {
+  const depends = new Map([...tasks, ...run.added_tasks].map((t) => [t.task_id, t.depends_on ?? []]));
   const single = run.tasks.length === 1 ? run.tasks[0]! : null;
   return {
     id: run.id,
@@ -315,6 +350,7 @@ function seedTask(run: RunDetail, title?: string, command?: string) {
     result: single?.output ?? null,
     subtasks: run.tasks.map((t) => ({
       task_id: t.task_id,
+      depends_on: depends.get(t.task_id) ?? [],
       status: t.status,
       assigned_agent: t.agent_id,
       result: t.output,
