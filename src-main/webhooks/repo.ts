@@ -89,8 +89,14 @@ export function createWebhooksRepo(db: Db) {
   const insertDelivery = db.prepare(`INSERT INTO webhook_deliveries
     (id, webhook_id, event, payload, status, attempts, created_at, next_attempt_at)
     VALUES (@id, @webhook_id, @event, @payload, 'pending', 0, @created_at, @created_at)`);
-  const due = db.prepare<[number, number], DeliveryRow>(`SELECT * FROM webhook_deliveries
-    WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?`);
+  const dueHooks = db
+    .prepare<[number], string>(
+      "SELECT DISTINCT webhook_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?",
+    )
+    .pluck();
+  const due = db.prepare<[string, number, number], DeliveryRow>(`SELECT * FROM webhook_deliveries
+    WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at <= ?
+    ORDER BY next_attempt_at, rowid LIMIT ?`);
   const nextDue = db
     .prepare<[], number | null>(
       "SELECT min(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'",
@@ -144,8 +150,11 @@ export function createWebhooksRepo(db: Db) {
         created_at: d.at,
       });
     },
-    due: (now: number, limit: number): DueDelivery[] =>
-      due.all(now, limit).map((r) => ({
+    /** The subscriptions with a delivery due by `now`. */
+    dueHooks: (now: number): string[] => dueHooks.all(now),
+    /** One subscription's deliveries due by `now`, the earliest first. */
+    due: (webhookId: string, now: number, limit: number): DueDelivery[] =>
+      due.all(webhookId, now, limit).map((r) => ({
         id: r.id,
         webhook_id: r.webhook_id,
         event: r.event as WebhookEvent,

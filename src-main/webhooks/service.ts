@@ -20,13 +20,17 @@ export interface WebhookServiceOptions {
   log?: (err: unknown) => void;
 }
 
-/** Deliveries sent at once. */
+/** A subscription's deliveries sent at once (each subscription has its own). */
 const PARALLEL = 8;
 
 /**
  * Webhooks out: fills the outbox from the audit log and sends what is due, in the one process
  * that holds the `webhooks` duty lease (the app or `baton serve`; never `baton run`). The outbox
  * is a table, so what was due when Baton stopped goes out once it starts again.
+ *
+ * Each subscription is sent in its own lane: a receiver that is slow or never answers holds
+ * its own deliveries (up to the attempt's timeout), never another subscription's. Within a
+ * lane, deliveries go out earliest first, PARALLEL at a time.
  */
 export class WebhookService {
   readonly repo;
@@ -38,6 +42,8 @@ export class WebhookService {
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** The subscriptions being sent now, by webhook id: at most one lane each. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly o: WebhookServiceOptions;
 
@@ -87,19 +93,36 @@ export class WebhookService {
       });
   }
 
-  /** One look: the lease, the outbox filled, the due deliveries sent (awaited; tests call it). */
+  /**
+   * One look: the lease, the outbox filled, a lane started for each subscription with a
+   * delivery due that has none running. It does not wait for the lanes (`settled` does).
+   */
   async step(): Promise<void> {
     // Nothing to do (no subscription, nothing pending): no lease taken, nothing written.
     if (this.closed || !this.repo.anyWork() || !this.lease.hold(this.o.now())) return;
     this.fill();
-    const due = this.repo.due(this.o.now(), 64);
-    const hooks = new Map(this.repo.list().map((w) => [w.id, w]));
-    for (let i = 0; i < due.length; i += PARALLEL) {
+    for (const webhookId of this.repo.dueHooks(this.o.now())) {
+      if (this.lanes.has(webhookId)) continue;
+      const lane = this.send(webhookId)
+        .catch((err) => {
+          if (!this.closed) this.o.log?.(err);
+        })
+        .finally(() => this.lanes.delete(webhookId));
+      this.lanes.set(webhookId, lane);
+    }
+  }
+
+  /** One subscription's lane: its due deliveries, earliest first, PARALLEL at a time, until none is due. */
+  private async send(webhookId: string): Promise<void> {
+    for (;;) {
       // Slow receivers can take a while: keep the lease, or stop if another process took it.
-      if (i > 0 && !this.lease.hold(this.o.now())) return;
+      if (this.closed || !this.lease.hold(this.o.now())) return;
+      const due = this.repo.due(webhookId, this.o.now(), PARALLEL);
+      if (due.length === 0) return;
+      const hook = this.repo.get(webhookId);
       await Promise.all(
-        due.slice(i, i + PARALLEL).map((d) =>
-          attemptDelivery(d, hooks.get(d.webhook_id), {
+        due.map((d) =>
+          attemptDelivery(d, hook, {
             repo: this.repo,
             secrets: this.o.secrets,
             now: this.o.now,
@@ -108,13 +131,15 @@ export class WebhookService {
           }),
         ),
       );
-      if (this.closed) return;
     }
   }
 
-  /** Waits for the look in progress, if any (tests). */
+  /** Waits for the look in progress and the lanes it started, if any (tests). */
   async settled(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.lanes.size > 0) {
+      await this.running;
+      await Promise.all(this.lanes.values());
+    }
   }
 
   /**
