@@ -11,31 +11,54 @@ export const inputNameSchema = z
   );
 
 /**
+ * A record schema that refuses an own `__proto__` key, with `message`. JSON.parse keeps such a
+ * key as the object's own, but a zod record drops it (writing it into the result would replace
+ * the result's prototype): without this, an input or a declaration so named vanished without a
+ * word. Keys such as `constructor` need nothing: a record keeps them as the plain keys they are.
+ */
+function refusingProtoKey<T extends z.ZodType>(schema: T, message: string) {
+  return z.preprocess<unknown, T, z.input<T>>((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__'))
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message, input: value });
+    return value;
+  }, schema);
+}
+
+/**
  * What a plan's runs take as inputs (issue 18: schedules and triggers start runs with them):
  * each input's type, whether it must be given, its default, what it is for. Every task of the
  * run finds them in `inputs.run` (beside its own `inputs`).
  */
-export const runInputsDeclSchema = z
-  .record(
-    inputNameSchema,
-    z.strictObject({
-      type: z.enum(RUN_INPUT_TYPES),
-      required: z.boolean().default(false),
-      default: z.unknown().optional(),
-      description: z.string().max(2_000).optional(),
-    }),
-  )
-  .refine((r) => Object.keys(r).length <= 64, 'at most 64 run inputs');
+export const runInputsDeclSchema = refusingProtoKey(
+  z
+    .record(
+      inputNameSchema,
+      z.strictObject({
+        type: z.enum(RUN_INPUT_TYPES),
+        required: z.boolean().default(false),
+        default: z.unknown().optional(),
+        description: z.string().max(2_000).optional(),
+      }),
+    )
+    .refine((r) => Object.keys(r).length <= 64, 'at most 64 run inputs'),
+  '"__proto__" cannot be an input name',
+);
 export type RunInputsDecl = z.infer<typeof runInputsDeclSchema>;
 
-/** The values a run is started with, by input name. */
-export const runInputValuesSchema = z.record(z.string().max(64), z.unknown()).refine((v) => {
-  try {
-    return JSON.stringify(v).length <= 64 * 1024;
-  } catch {
-    return false;
-  }
-}, 'must be JSON of at most 64 KB');
+/**
+ * The values a run is started with, by input name. No plan can declare `__proto__` (above), so
+ * an input so named is refused here, as checkRunInputs refuses any other undeclared one.
+ */
+export const runInputValuesSchema = refusingProtoKey(
+  z.record(z.string().max(64), z.unknown()).refine((v) => {
+    try {
+      return JSON.stringify(v).length <= 64 * 1024;
+    } catch {
+      return false;
+    }
+  }, 'must be JSON of at most 64 KB'),
+  'the plan declares no input "__proto__" (no plan can: it is not an input name)',
+);
 export type RunInputValues = Record<string, unknown>;
 
 function typeOf(v: unknown): (typeof RUN_INPUT_TYPES)[number] | 'null' {
