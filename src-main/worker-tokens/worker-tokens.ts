@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { WorkerToken, WorkerTokenCreated } from '../../src-shared/schemas/worker-token.ts';
+import { invalidInput } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 
 /** What a presented token is: a live worker token, one that was revoked, or none of them. */
@@ -8,14 +9,29 @@ export type WorkerTokenVerdict =
   | { kind: 'revoked'; id: string; name: string; revoked_at: string }
   | null;
 
-/** Whether a token may act as a worker: it is bound to it (now, if it was not bound yet), or to another. */
-export type WorkerBinding = { ok: true } | { ok: false; bound: string | null };
+/**
+ * Whether a token may act as a worker: it is bound to it (now, if it was not bound yet); or it is
+ * bound to another (`bound`), or to none yet (`bound` null), `taken` when the worker it asked
+ * for is bound to another live token.
+ */
+export type WorkerBinding = { ok: true } | { ok: false; bound: string | null; taken?: true };
 
-/** The 403 message for a token used as a worker other than its own (`bound` null: it has none yet). */
-export const boundElsewhere = (name: string, bound: string | null, asked: string): string =>
-  bound === null
-    ? `worker token "${name}" is not bound to a worker yet; worker "${asked}" registers first (POST /api/v1/workers/${asked}/register)`
-    : `worker token "${name}" is bound to worker "${bound}"; it cannot act as worker "${asked}" (make a token for that worker)`;
+/** The 403 message for a token used as a worker other than its own. */
+export function boundElsewhere(
+  name: string,
+  binding: Extract<WorkerBinding, { ok: false }>,
+  asked: string,
+): string {
+  if (binding.bound !== null)
+    return `worker token "${name}" is bound to worker "${binding.bound}"; it cannot act as worker "${asked}" (make a token for that worker)`;
+  if (binding.taken)
+    return `worker "${asked}" is bound to another worker token; worker token "${name}" cannot act as it (use that worker's token, or revoke it first)`;
+  return `worker token "${name}" is not bound to a worker yet; worker "${asked}" registers first (POST /api/v1/workers/${asked}/register)`;
+}
+
+/** The live tokens bound to worker `@worker_id`, other than token `@id`. */
+const LIVE_HOLDER =
+  'SELECT * FROM worker_tokens WHERE worker_id = @worker_id AND revoked_at IS NULL AND id <> @id';
 
 /** How often a token's `last_used_at` is written: a heartbeat every few seconds needs no write each. */
 const LAST_USED_EVERY_MS = 60_000;
@@ -49,31 +65,51 @@ export class WorkerTokens {
   constructor(db: Db, now: () => number) {
     this.now = now;
     this.stmts = {
+      // A token made for a worker is stored only while no other live token is bound to it.
       insert: db.prepare(
-        'INSERT INTO worker_tokens (id, name, token_hash, created_at, worker_id) VALUES (@id, @name, @token_hash, @created_at, @worker_id)',
+        `INSERT INTO worker_tokens (id, name, token_hash, created_at, worker_id)
+          SELECT @id, @name, @token_hash, @created_at, @worker_id
+          WHERE @worker_id IS NULL OR NOT EXISTS (${LIVE_HOLDER})`,
       ),
       all: db.prepare<[], TokenRow>('SELECT * FROM worker_tokens ORDER BY created_at, id'),
       one: db.prepare<[string], TokenRow>('SELECT * FROM worker_tokens WHERE id = ?'),
       byHash: db.prepare<[string], TokenRow>('SELECT * FROM worker_tokens WHERE token_hash = ?'),
       used: db.prepare('UPDATE worker_tokens SET last_used_at = ? WHERE id = ?'),
       revoke: db.prepare('UPDATE worker_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      claim: db.prepare('UPDATE worker_tokens SET worker_id = ? WHERE id = ? AND worker_id IS NULL'),
+      // Claimed only by a token bound to none, for a worker no other live token is bound to.
+      claim: db.prepare(
+        `UPDATE worker_tokens SET worker_id = @worker_id WHERE id = @id AND worker_id IS NULL
+          AND NOT EXISTS (${LIVE_HOLDER})`,
+      ),
+      holder: db.prepare<{ worker_id: string; id: string }, TokenRow>(
+        `${LIVE_HOLDER} ORDER BY created_at, id LIMIT 1`,
+      ),
     };
   }
 
   /**
    * Stores a new token's hash; the token is in the answer only. `workerId`: the worker it speaks
-   * for (else the first worker that registers with it claims it).
+   * for (else the first worker that registers with it claims it); a worker answers to one live
+   * token, so one that has one is refused (invalid input naming `worker_id`).
    */
   create(id: string, name: string, serverUrl: string, workerId?: string): WorkerTokenCreated {
     const secret = mintWorkerToken();
-    this.stmts.insert.run({
+    const stored = this.stmts.insert.run({
       id,
       name,
       token_hash: hashWorkerToken(secret),
       created_at: this.iso(),
       worker_id: workerId ?? null,
     });
+    if (stored.changes === 0) {
+      const holder = this.stmts.holder.get({ worker_id: workerId!, id });
+      throw invalidInput('worker token', [
+        {
+          path: 'worker_id',
+          message: `worker "${workerId}" already has a live token${holder ? ` ("${holder.name}")` : ''}; a worker answers to one token: revoke that one first`,
+        },
+      ]);
+    }
     const server = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
     return {
       token: shown(this.stmts.one.get(id)!),
@@ -85,14 +121,23 @@ export class WorkerTokens {
   }
 
   /**
-   * Whether token `id` may act as worker `workerId`: its own worker, or (a token not bound yet)
-   * claimed for it now. Claiming is one conditional write, so two workers racing with one
-   * token cannot both have it.
+   * Whether token `id` may act as worker `workerId`: its own worker, or (`claim`, a token not
+   * bound yet) claimed for it now, unless another live token is bound to that worker. Claiming
+   * is one conditional write, so neither two workers racing with one token nor two tokens
+   * racing for one worker can both have it.
    */
-  bind(id: string, workerId: string): WorkerBinding {
-    this.stmts.claim.run(workerId, id);
+  bind(id: string, workerId: string, claim: boolean): WorkerBinding {
+    if (claim) this.stmts.claim.run({ worker_id: workerId, id });
     const bound = this.stmts.one.get(id)?.worker_id ?? null;
-    return bound === workerId ? { ok: true } : { ok: false, bound };
+    if (bound === workerId) return { ok: true };
+    if (bound === null && this.stmts.holder.get({ worker_id: workerId, id }))
+      return { ok: false, bound, taken: true };
+    return { ok: false, bound };
+  }
+
+  /** Whether a live token other than `id` is bound to worker `workerId` (only that one may act as it). */
+  heldByAnother(workerId: string, id: string): boolean {
+    return this.stmts.holder.get({ worker_id: workerId, id }) !== undefined;
   }
 
   list(): WorkerToken[] {

@@ -45,6 +45,8 @@ export interface WorkerCaller {
   name: string;
   /** Whether the token may act as `workerId`: bound to it, or (`claim`, on registration) claimed for it now. */
   bind(workerId: string, claim: boolean): WorkerBinding;
+  /** Whether another live token is bound to `workerId`: then its agents are that token's alone. */
+  heldByAnother(workerId: string): boolean;
 }
 
 /** Who a request with a valid token comes from. */
@@ -98,8 +100,9 @@ export interface BrowserHostOptions {
    */
   workerTokens?: {
     verify(presented: string | undefined): WorkerTokenVerdict;
-    /** Claims an unbound token for the worker (on registration); see WorkerTokens.bind. */
-    bind(tokenId: string, workerId: string): WorkerBinding;
+    /** Whether an unbound token may act as the worker, claiming it (on registration); see WorkerTokens.bind. */
+    bind(tokenId: string, workerId: string, claim: boolean): WorkerBinding;
+    heldByAnother(workerId: string, tokenId: string): boolean;
   };
   /**
    * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
@@ -207,7 +210,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     return worker ? { caller, worker } : { caller };
   }
 
-  /** What a live worker token may act as: the worker it is bound to, or (registering) the one that claims it. */
+  /**
+   * What a live worker token may act as: the worker it is bound to, or (registering) the one that
+   * claims it, if no other live token is bound to that one.
+   */
   function workerCaller(verdict: Extract<WorkerTokenVerdict, { kind: 'worker' }>): WorkerCaller {
     return {
       token_id: verdict.id,
@@ -215,9 +221,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       bind: (workerId, claim) => {
         if (verdict.worker_id !== null)
           return verdict.worker_id === workerId ? { ok: true } : { ok: false, bound: verdict.worker_id };
-        if (!claim || !opts.workerTokens) return { ok: false, bound: null };
-        return opts.workerTokens.bind(verdict.id, workerId);
+        return opts.workerTokens?.bind(verdict.id, workerId, claim) ?? { ok: false, bound: null };
       },
+      heldByAnother: (workerId) => opts.workerTokens?.heldByAnother(workerId, verdict.id) ?? false,
     };
   }
 

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatch } from '../../app/dispatch.ts';
 import { createCallClient } from '../../app/memory-transport.ts';
+import type { BodyResult } from '../../http/respond.ts';
 import { HTTP_STATUS, refuseBody, sendJson } from '../../http/respond.ts';
-import { boundElsewhere } from '../../worker-tokens/worker-tokens.ts';
 import { WORKER_TOKEN_SCOPE } from '../browser/refusals.ts';
 import type { RouteContext } from '../browser/server.ts';
 import { openApiDocument } from './openapi.ts';
 import type { Route } from './routes.ts';
 import { routes } from './routes.ts';
+import type { WorkerOfAgent } from './worker-scope.ts';
+import { workerRefusal } from './worker-scope.ts';
 
 /** A route's path as segments: a literal to equal, or a parameter (`:run_id`) to capture. */
 function compile(route: Route) {
@@ -40,7 +42,7 @@ export interface RestOptions {
    * The remote worker that registered the agent, if one did: a worker token opens the pull
    * routes of its own worker's agents only. Without it the agents are listed through the contract.
    */
-  workerAgent?: (agentId: string) => string | undefined;
+  workerAgent?: WorkerOfAgent;
 }
 
 /**
@@ -72,27 +74,12 @@ export function createRestHandler(dispatch: Dispatch, opts: RestOptions = {}) {
     });
     if (matches.length === 0) return false;
     const hit = matches.find((m) => m.t.route.method === req.method);
+    // The body is read once: a worker's registration is looked at before it claims a worker.
+    let read: Promise<BodyResult> | undefined;
+    const body = () => (read ??= ctx.body());
     if (ctx.caller === 'worker') {
-      const scope = hit?.t.route.worker;
-      if (scope === undefined) return forbidden(WORKER_TOKEN_SCOPE);
-      // The worker the call acts as: the route's, or the one that registered the route's agent.
-      let workerId = hit!.params.worker_id;
-      if (scope === 'agent') {
-        const agentId = hit!.params.agent_id;
-        workerId = agentId === undefined ? undefined : await workerAgent(agentId);
-        if (workerId === undefined)
-          return forbidden(
-            `a worker token opens the pull routes of agents a worker registered only; ${agentId} is not one (register it with workers.register first)`,
-          );
-      }
-      // A worker token speaks for one worker (bound when made, or claimed by registering).
-      if (workerId !== undefined) {
-        const binding = ctx.worker?.bind(workerId, hit!.t.route.path.endsWith('/register')) ?? {
-          ok: false,
-          bound: null,
-        };
-        if (!binding.ok) return forbidden(boundElsewhere(ctx.worker?.name ?? '?', binding.bound, workerId));
-      }
+      const refused = await workerRefusal(hit?.t.route, hit?.params ?? {}, ctx.worker, workerAgent, body);
+      if (refused !== null) return forbidden(refused);
     }
     if (!hit) {
       res.setHeader('Allow', matches.map((m) => m.t.route.method).join(', '));
@@ -103,12 +90,12 @@ export function createRestHandler(dispatch: Dispatch, opts: RestOptions = {}) {
     }
     let payload: unknown;
     if (req.method === 'POST') {
-      const body = await ctx.body();
-      if (!body.ok) {
-        refuseBody(res, body);
+      const given = await body();
+      if (!given.ok) {
+        refuseBody(res, given);
         return true;
       }
-      payload = body.value;
+      payload = given.value;
     }
     const result = await hit.t.route.handle(
       { params: hit.params, query: Object.fromEntries(target.query), body: payload },
