@@ -14,7 +14,7 @@ export interface McpEndpoint {
   close(): Promise<void>;
 }
 
-/** The largest MCP request accepted (a complete_task with files), as the rest of the API. */
+/** The largest MCP request accepted, as the rest of the API. */
 const MAX_MCP_BODY = 64 * 1024 * 1024;
 
 /**

@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contract } from '../../src-shared/contract/index.ts';
+import { call, setup } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
@@ -72,9 +73,6 @@ describe("Baton's MCP server", () => {
       write_memory: 'writes, additive, repeats, closed',
       next_task: 'read-only, additive, idempotent, closed',
       task_context: 'read-only, additive, idempotent, closed',
-      take_task: 'writes, additive, idempotent, closed',
-      report_progress: 'writes, additive, repeats, closed',
-      complete_task: 'writes, destructive, idempotent, open world',
     });
     for (const t of tools) {
       expect(t.description?.length, t.name).toBeGreaterThan(60);
@@ -118,10 +116,10 @@ describe("Baton's MCP server", () => {
 
   it('answers bad input with a tool error naming the field, and a contract refusal with its code', async () => {
     const client = await connect();
-    const bad = await client.callTool({ name: 'report_progress', arguments: { agent_id: 'a', run_id: 'r' } });
+    const bad = await client.callTool({ name: 'next_task', arguments: { run_id: 'r', limit: 0 } });
     expect(bad.isError).toBe(true);
-    expect(textOf(bad)).toMatch(/task_id/);
-    expect(textOf(bad)).toMatch(/progress/);
+    expect(textOf(bad)).toMatch(/agent_id/);
+    expect(textOf(bad)).toMatch(/limit/);
     const extra = await client.callTool({ name: 'get_plan', arguments: { plan_id: 'p', planid: 'p' } });
     expect(extra.isError).toBe(true);
     expect(textOf(extra)).toContain('planid');
@@ -172,5 +170,79 @@ describe("Baton's MCP server", () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain('not_found');
     expect(app!.store.approvals.list()).toEqual([]);
+  });
+
+  it('speaks for a task attempt with approve alone: every other tool is unknown there and changes nothing', async () => {
+    const client = await connect({ attempt: { run_id: 'r', task_id: 't', attempt: 1 } });
+    await call(app!, 'plans.import', {
+      plan: { plan_id: 'release', tasks: [{ task_id: 'ship', description: 'Ship it' }] },
+    });
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['approve']);
+    // Arguments each tool would take: refused as unknown, not as bad input.
+    const args: Record<string, Record<string, unknown>> = {
+      start_run: { plan_id: 'release' },
+      list_plans: {},
+      get_plan: { plan_id: 'release' },
+      write_memory: { agent_id: 'me', content: 'forged' },
+      next_task: { agent_id: 'me' },
+    };
+    for (const t of BATON_TOOLS.filter((t) => t.name !== 'approve')) {
+      const answer = await client.callTool({ name: t.name, arguments: args[t.name] ?? {} }).then(
+        (r) => textOf(r),
+        (e: unknown) => String(e),
+      );
+      expect(answer, t.name).toMatch(new RegExp(`Tool ${t.name} not found`));
+    }
+    expect(await call(app!, 'runs.list', {})).toEqual([]);
+    expect(await call(app!, 'memory.search', { query: 'forged' })).toEqual([]);
+  });
+
+  it('takes, reports on and completes no task: no tool acts as an agent, nor as a person', async () => {
+    const client = await connect();
+    const runId = await setup(app!, [{ id: 'ana', kind: 'human', skills: ['release'] }], {
+      plan_id: 'release',
+      tasks: [
+        {
+          task_id: 'sign-off',
+          description: 'Sign off the release',
+          required_skills: ['release'],
+          agent: 'ana',
+        },
+      ],
+    });
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    for (const name of ['take_task', 'report_progress', 'complete_task']) {
+      expect(names).not.toContain(name);
+      const answer = await client
+        .callTool({
+          name,
+          arguments: {
+            agent_id: 'ana',
+            run_id: runId,
+            task_id: 'sign-off',
+            status: 'completed',
+            progress: 50,
+          },
+        })
+        .then(
+          (r) => textOf(r),
+          (e: unknown) => String(e),
+        );
+      expect(answer, name).toMatch(new RegExp(`Tool ${name} not found`));
+    }
+    for (const m of ['work.execute', 'work.progress', 'work.complete'])
+      expect(MCP_METHODS as readonly string[]).not.toContain(m);
+    const narrowed = mcpClient(createCallClient(app!.dispatch));
+    const invoke = narrowed.invoke as (method: string, input: unknown) => Promise<unknown>;
+    await expect(
+      invoke('work.execute', { agent_id: 'ana', run_id: runId, task_id: 'sign-off' }),
+    ).rejects.toMatchObject({ code: 'unknown_method' });
+    // The person's task waits for the person, untouched.
+    const run = await call<{
+      status: string;
+      tasks: { task_id: string; status: string; agent_id: string | null }[];
+    }>(app!, 'runs.get', { run_id: runId });
+    expect(run.status).toBe('executing');
+    expect(run.tasks).toMatchObject([{ task_id: 'sign-off', status: 'ready', agent_id: null }]);
   });
 });

@@ -4,6 +4,7 @@ import { ContractError } from '../../src-shared/contract/errors.ts';
 import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import { describeError } from '../http/edge.ts';
 import type { McpClient } from './mcp-client.ts';
+import { attemptClient } from './mcp-client.ts';
 import type { BatonTool } from './tool.ts';
 import { BATON_TOOLS } from './tools/index.ts';
 
@@ -14,23 +15,37 @@ export interface BatonMcpOptions {
   log: (line: string) => void;
   /** The tools to offer (all of BATON_TOOLS by default). */
   tools?: readonly BatonTool[];
-  /** The task attempt this server speaks for (`approve` asks about its tool calls), or null. */
+  /**
+   * The task attempt this server speaks for, or null. A server for an attempt offers that
+   * attempt's own tools alone (`approve`, asking about its tool calls) and reaches no contract
+   * method but theirs; one for no attempt offers every other tool.
+   */
   attempt?: AttemptIdentity | null;
 }
 
 const INSTRUCTIONS =
-  "Baton runs plans of agent work: a plan is a graph of tasks, and each run of it delegates every ready task to the best-fit registered agent. These tools read plans, runs and memory, start runs, add tasks to a running run, write notes to memory, and let an agent registered in Baton take and finish tasks (seed 004's work API). No tool decides an approval: tasks that wait for one wait for a person in Baton's inbox.";
+  "Baton runs plans of agent work: a plan is a graph of tasks, and each run of it delegates every ready task to the best-fit registered agent. These tools read plans, runs and memory, start runs, add tasks to a running run, write notes to memory, and show what an agent registered in Baton could take next and what a task needs (seed 004's work API). No tool takes or finishes a task, and none decides an approval: a person's task and every approval wait for a person in Baton.";
+
+const ATTEMPT_INSTRUCTIONS =
+  "Baton's server for one task attempt of a coding agent: `approve` asks a person in Baton's inbox whether one of this attempt's tool calls may run, and answers their decision. Nothing else is offered here.";
 
 /**
  * Baton's MCP server (SDK v2): one instance per stdio connection or HTTP request (the SDK's
- * factories), every tool calling the contract through `client`. A call's failure is a tool error
+ * factories), every tool calling the contract through `client`; one that speaks for a task
+ * attempt offers that attempt's tools alone (`BatonMcpOptions.attempt`). A call's failure is a tool error
  * the model reads (`isError`, the contract's code and message naming the field), never a crash;
  * bad input is refused by the SDK against the tool's zod schema, naming the field, first.
  */
 export function createBatonMcpServer(client: McpClient, opts: BatonMcpOptions): McpServer {
-  const server = new McpServer({ name: 'baton', version: opts.version }, { instructions: INSTRUCTIONS });
+  const forAttempt = Boolean(opts.attempt);
+  const server = new McpServer(
+    { name: 'baton', version: opts.version },
+    { instructions: forAttempt ? ATTEMPT_INSTRUCTIONS : INSTRUCTIONS },
+  );
+  // A link handed to an agent's attempt opens what that attempt needs and nothing more.
+  const reach = forAttempt ? attemptClient(client) : client;
   for (const tool of opts.tools ?? BATON_TOOLS) {
-    if (tool.forAttempt && !opts.attempt) continue;
+    if (Boolean(tool.forAttempt) !== forAttempt) continue;
     server.registerTool(
       tool.name,
       {
@@ -54,7 +69,7 @@ export function createBatonMcpServer(client: McpClient, opts: BatonMcpOptions): 
           },
         };
         try {
-          return text(JSON.stringify(await tool.call(client, args, extra), null, 2));
+          return text(JSON.stringify(await tool.call(reach, args, extra), null, 2));
         } catch (err) {
           if (err instanceof ContractError) return { ...text(explain(err)), isError: true };
           opts.log(`baton mcp: ${tool.name} failed: ${describeError(err)}`);

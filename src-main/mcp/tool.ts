@@ -36,7 +36,10 @@ export interface BatonTool {
   hints: ToolHints;
   /** Calls the contract; the result is sent as JSON text. */
   call(client: McpClient, args: unknown, extra: ToolCallExtra): Promise<unknown>;
-  /** Offered only by a server that speaks for a task attempt (`approve`): elsewhere it could only fail. */
+  /**
+   * A task attempt's own tool (`approve`): offered only by a server that speaks for an attempt
+   * (elsewhere it could only fail), and such a server offers nothing else.
+   */
   forAttempt?: true;
 }
 

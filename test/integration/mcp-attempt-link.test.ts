@@ -8,6 +8,7 @@ import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { startCallbackHost } from '../../src-main/host/rest/callback-host.ts';
 import { createMcpEndpoint } from '../../src-main/mcp/http.ts';
+import { BATON_TOOLS } from '../../src-main/mcp/tools/index.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 import { connectHttp, textOf } from '../kit/mcp-kit.ts';
@@ -15,8 +16,9 @@ import { connectHttp, textOf } from '../kit/mcp-kit.ts';
 /**
  * `/mcp` over streamable HTTP for one task attempt: the host's attempt links (what the coding
  * executor gives Claude Code) open `/mcp` as that attempt, so its `approve` tool asks about that
- * attempt's calls; the launch token's `/mcp` speaks for no attempt and offers no `approve`; a
- * link's token opens nothing else, and nothing once its attempt is over.
+ * attempt's calls, and nothing else; the launch token's `/mcp` speaks for no attempt and offers no
+ * `approve`; a link's token opens nothing else, and nothing once its attempt is over. No token
+ * takes or completes a person's task over MCP.
  */
 describe('/mcp for one task attempt', () => {
   let app: BatonApp;
@@ -55,7 +57,7 @@ describe('/mcp for one task attempt', () => {
     const mcp = await connectHttp(host.url, link.token);
     try {
       const { tools } = await mcp.client.listTools();
-      expect(tools.map((t) => t.name)).toContain('approve');
+      expect(tools.map((t) => t.name)).toEqual(['approve']);
       const answer = mcp.client.callTool({
         name: 'approve',
         arguments: {
@@ -87,6 +89,75 @@ describe('/mcp for one task attempt', () => {
     } finally {
       await mcp.close();
     }
+  });
+
+  it('offers approve alone with an attempt link: every other tool is unknown, and a person’s task is neither taken nor completed', async () => {
+    // A person's task in another run: "sign off the release", pinned to Ana.
+    await call(app, 'agents.import', { agents: [{ id: 'ana', kind: 'human', skills: ['release'] }] });
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'release',
+        tasks: [
+          {
+            task_id: 'sign-off',
+            description: 'Sign off the release',
+            required_skills: ['release'],
+            agent: 'ana',
+          },
+        ],
+      },
+    });
+    const release = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'release' })).run_id;
+    const runsBefore = (await call<unknown[]>(app, 'runs.list', {})).length;
+    const asAna = { agent_id: 'ana', run_id: release, task_id: 'sign-off' };
+    // What a fake CLI holding the link would call, with arguments each tool takes.
+    const attempts: [string, Record<string, unknown>][] = [
+      ...BATON_TOOLS.filter((t) => t.name !== 'approve').map(
+        (t) => [t.name, {}] as [string, Record<string, unknown>],
+      ),
+      ['list_plans', {}],
+      ['start_run', { plan_id: 'release' }],
+      ['next_task', { agent_id: 'ana' }],
+      ['write_memory', { agent_id: 'ana', content: 'Release signed off' }],
+      ['take_task', asAna],
+      ['report_progress', { ...asAna, progress: 100 }],
+      ['complete_task', { ...asAna, status: 'completed', output: 'signed off' }],
+    ];
+    const refused = async (token: string, names: readonly string[]) => {
+      const mcp = await connectHttp(host.url, token);
+      try {
+        for (const [name, args] of attempts.filter(([n]) => names.includes(n))) {
+          const answer = await mcp.client.callTool({ name, arguments: args }).then(
+            (r) => (r.isError ? textOf(r) : `answered: ${textOf(r)}`),
+            (e: unknown) => String(e),
+          );
+          expect(answer, name).toMatch(new RegExp(`Tool ${name} not found`));
+        }
+        return (await mcp.client.listTools()).tools.map((t) => t.name);
+      } finally {
+        await mcp.close();
+      }
+    };
+    // The link: approve, and nothing else at all.
+    expect(
+      await refused(
+        link.token,
+        attempts.map(([n]) => n),
+      ),
+    ).toEqual(['approve']);
+    // The launch token's /mcp (a person's assistant) takes and finishes no task either.
+    const withLaunchToken = await refused(host.token, ['take_task', 'report_progress', 'complete_task']);
+    expect(withLaunchToken).toContain('list_plans');
+    expect(withLaunchToken).not.toContain('take_task');
+    // Nothing happened: no run started, no note written, Ana's task waits for her.
+    expect(await call<unknown[]>(app, 'runs.list', {})).toHaveLength(runsBefore);
+    expect(await call(app, 'memory.search', { query: 'signed' })).toEqual([]);
+    const run = await call<{
+      status: string;
+      tasks: { task_id: string; status: string; agent_id: string | null }[];
+    }>(app, 'runs.get', { run_id: release });
+    expect(run.status).toBe('executing');
+    expect(run.tasks).toMatchObject([{ task_id: 'sign-off', status: 'ready', agent_id: null }]);
   });
 
   it('with the launch token /mcp speaks for no attempt: no approve', async () => {
@@ -127,7 +198,7 @@ describe('/mcp on the desktop app’s callback host', () => {
       expect(link.url).toBe(new URL('/mcp', host.url).href);
       const mcp = await connectHttp(host.url, link.token);
       try {
-        expect((await mcp.client.listTools()).tools.map((t) => t.name)).toContain('approve');
+        expect((await mcp.client.listTools()).tools.map((t) => t.name)).toEqual(['approve']);
       } finally {
         await mcp.close();
       }

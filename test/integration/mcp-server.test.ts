@@ -7,9 +7,10 @@ import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
 import { startServe } from '../e2e/serve-process.ts';
 import { STACK_FRAME } from '../kit/host-kit.ts';
 import { connectHttp, connectStdio, runEnded, seedDataDir, textOf, tool } from '../kit/mcp-kit.ts';
+import type { PersonAtBaton } from '../kit/mcp-scenario.ts';
 import {
+  findsWorkAndAddsTasks,
   listsTheTools,
-  pullsWorkAndAddsTasks,
   readsAPlan,
   refusesBadInput,
   runsAPlanToTheEnd,
@@ -29,13 +30,20 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Every step of the scenario, over one connected client. */
-async function scenario(client: Parameters<typeof listsTheTools>[0], label: string): Promise<string> {
+/**
+ * Every step of the scenario, over one connected client; `person` is hana at Baton (the API with
+ * the launch token, as My tasks calls it), where a host is reachable.
+ */
+async function scenario(
+  client: Parameters<typeof listsTheTools>[0],
+  label: string,
+  person?: PersonAtBaton,
+): Promise<string> {
   await listsTheTools(client);
   await readsAPlan(client);
   const echoRun = await runsAPlanToTheEnd(client);
   await searchesAndWritesMemory(client, echoRun, label);
-  const reviewRun = await pullsWorkAndAddsTasks(client);
+  const reviewRun = await findsWorkAndAddsTasks(client, person);
   await refusesBadInput(client);
   return reviewRun;
 }
@@ -56,14 +64,14 @@ describe('baton mcp with no host running', () => {
     const mcp = await connectStdio(dir);
     try {
       await scenario(mcp.client, 'standalone');
-      // The orphan is not executed here: no task of it is offered, and taking one is refused.
+      // The orphan is not executed here: no task of it is offered, nor its context.
       expect(await tool(mcp.client, 'next_task', { agent_id: 'hana', run_id: orphan })).toMatchObject({
         task: null,
       });
       expect(
         (
           await mcp.client.callTool({
-            name: 'take_task',
+            name: 'task_context',
             arguments: { agent_id: 'hana', run_id: orphan, task_id: 'review' },
           })
         ).isError,
@@ -108,11 +116,17 @@ describe('a running baton serve', () => {
     });
     return (await res.json()) as { ok: boolean; value: Record<string, unknown> };
   };
+  /** hana takes and finishes her task in Baton, as My tasks does (the contract with the launch token). */
+  const hana: PersonAtBaton = async (run_id, task_id, output) => {
+    const me = { agent_id: 'hana', run_id, task_id };
+    expect(await rpc('work.execute', me)).toMatchObject({ ok: true, value: { status: 'in_progress' } });
+    expect(await rpc('work.complete', { ...me, status: 'completed', output })).toMatchObject({ ok: true });
+  };
 
   it('serves /mcp over streamable HTTP with the bearer token', async () => {
     const mcp = await connectHttp(base, token);
     try {
-      await scenario(mcp.client, 'over-http');
+      await scenario(mcp.client, 'over-http', hana);
     } finally {
       await mcp.close();
     }
@@ -125,18 +139,9 @@ describe('a running baton serve', () => {
       const { run_id } = await tool<{ run_id: string }>(mcp.client, 'start_run', { plan_id: 'p-review' });
       // The host executes it (its waiting task is a person's): what its own API says.
       expect((await rpc('runs.waiting', { run_id })).value).toMatchObject({ executing_here: true });
-      await mcp.client.callTool({
-        name: 'take_task',
-        arguments: { agent_id: 'hana', run_id, task_id: 'review' },
-      });
-      await tool(mcp.client, 'complete_task', {
-        agent_id: 'hana',
-        run_id,
-        task_id: 'review',
-        status: 'completed',
-      });
+      await hana(run_id, 'review', 'reviewed');
       expect((await rpc('runs.get', { run_id })).value).toMatchObject({ status: 'completed' });
-      await scenario(mcp.client, 'through-the-host');
+      await scenario(mcp.client, 'through-the-host', hana);
     } finally {
       await mcp.close();
     }

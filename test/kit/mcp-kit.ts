@@ -10,7 +10,8 @@ export const batonCli = join(root, 'src-main', 'cli', 'baton.ts');
 
 /**
  * What the tests of Baton's MCP server work on: an echo agent (its tasks finish at once), a person
- * who pulls work over the work tools, a plan for each, and a rules decider allowing two added tasks.
+ * whose work the work tools show (she takes and finishes it in Baton, never over MCP), a plan for
+ * each, and a rules decider allowing two added tasks.
  */
 export const AGENTS = [
   { id: 'ash', skills: ['summarization'] },
@@ -111,7 +112,7 @@ export async function toolError(
   return textOf(r);
 }
 
-interface RunView {
+export interface RunView {
   id: string;
   status: string;
   tasks: { task_id: string; status: string; agent_id: string | null; output: unknown }[];

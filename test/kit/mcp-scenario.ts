@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { expect } from 'vitest';
+import type { RunView } from './mcp-kit.ts';
 import { runEnded, textOf, tool, toolError } from './mcp-kit.ts';
 
 /**
@@ -19,12 +20,12 @@ export const TOOL_NAMES = [
   'write_memory',
   'next_task',
   'task_context',
-  'take_task',
-  'report_progress',
-  'complete_task',
 ];
 
-/** The tools and their hints; none decides an approval, and asking for approvals.decide fails. */
+/**
+ * The tools and their hints; none decides an approval or takes a task, and asking for
+ * approvals.decide or take_task by name fails.
+ */
 export async function listsTheTools(client: Client): Promise<void> {
   const { tools } = await client.listTools();
   expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
@@ -38,7 +39,8 @@ export async function listsTheTools(client: Client): Promise<void> {
     idempotentHint: false,
     openWorldHint: true,
   });
-  expect(tools.find((t) => t.name === 'complete_task')?.annotations).toMatchObject({ destructiveHint: true });
+  // None ends anything for good: none takes or completes a task.
+  expect(tools.filter((t) => t.annotations?.destructiveHint !== false)).toEqual([]);
   expect(tools.filter((t) => /approv|decide/i.test(t.name))).toEqual([]);
   const decided = await client
     .callTool({ name: 'approvals.decide', arguments: { approval_id: 'a', decision: 'approve', actor: 'x' } })
@@ -47,6 +49,18 @@ export async function listsTheTools(client: Client): Promise<void> {
       (e: unknown) => String(e),
     );
   expect(decided).toMatch(/Tool approvals\.decide not found/);
+  for (const name of ['take_task', 'report_progress', 'complete_task']) {
+    const answer = await client
+      .callTool({
+        name,
+        arguments: { agent_id: 'hana', run_id: 'r', task_id: 'review', status: 'completed' },
+      })
+      .then(
+        (r) => textOf(r),
+        (e: unknown) => String(e),
+      );
+    expect(answer, name).toMatch(new RegExp(`Tool ${name} not found`));
+  }
 }
 
 /** list_plans and get_plan. */
@@ -108,12 +122,16 @@ export async function searchesAndWritesMemory(client: Client, runId: string, lab
   ).toMatch(/type.*"build_log" is not one/);
 }
 
+/** The person (hana) taking and finishing a task in Baton, as My tasks does: not over MCP. */
+export type PersonAtBaton = (runId: string, taskId: string, output: unknown) => Promise<void>;
+
 /**
- * The work API's round trip on p-review (next → context → take → progress → complete), with tasks
- * added to the running run in between (and refused: an unknown dependency, a repeat, past the
- * cap of 2); the added tasks then run on ash and the run completes. Its run id.
+ * The work API's read side on p-review (next_task → task_context for hana, a person), with tasks
+ * added to the running run (and refused: an unknown dependency, a repeat, past the cap of 2).
+ * No tool takes hana's task: `person` does it in Baton, where one is reachable; then the added
+ * tasks run on ash and the run completes. Without one the run is left waiting for hana. Its run id.
  */
-export async function pullsWorkAndAddsTasks(client: Client): Promise<string> {
+export async function findsWorkAndAddsTasks(client: Client, person?: PersonAtBaton): Promise<string> {
   const { run_id } = await tool<{ run_id: string }>(client, 'start_run', { plan_id: 'p-review' });
   const me = { agent_id: 'hana', run_id };
   const next = await tool<{ task: { task_id: string; run_id: string } | null }>(client, 'next_task', me);
@@ -127,15 +145,6 @@ export async function pullsWorkAndAddsTasks(client: Client): Promise<string> {
     },
   );
   expect(context).toMatchObject({ task: { description: 'Review the draft' }, agent: { id: 'hana' } });
-  expect(await tool(client, 'take_task', { ...me, task_id: 'review' })).toMatchObject({
-    status: 'in_progress',
-  });
-  expect(
-    await tool(client, 'report_progress', { ...me, task_id: 'review', progress: 50, message: 'half' }),
-  ).toMatchObject({
-    status: 'in_progress',
-    progress: 50,
-  });
   const add = (task_id: string, description: string, depends_on = ['review']) =>
     client.callTool({
       name: 'add_task',
@@ -155,20 +164,23 @@ export async function pullsWorkAndAddsTasks(client: Client): Promise<string> {
   expect(textOf(over)).toMatch(
     /conflict: .*2 tasks were already added to this run, its limit \(max_created_tasks\)/,
   );
-  const done = await tool<{ task: { status: string }; unblocked: string[] }>(client, 'complete_task', {
-    ...me,
-    task_id: 'review',
-    status: 'completed',
-    output: { verdict: 'ship it' },
-  });
-  expect(done.task.status).toBe('done');
-  expect(done.unblocked.sort()).toEqual(['archive', 'follow-up']);
+  if (!person) {
+    const waiting = await tool<RunView>(client, 'get_run', { run_id });
+    expect(waiting.status).toBe('executing');
+    expect(waiting.tasks.map((t) => [t.task_id, t.status])).toEqual([
+      ['review', 'ready'],
+      ['follow-up', 'blocked'],
+      ['archive', 'blocked'],
+    ]);
+    return run_id;
+  }
+  await person(run_id, 'review', { verdict: 'ship it' });
   const run = await runEnded(client, run_id);
   expect(run.status).toBe('completed');
-  expect(run.tasks.map((t) => [t.task_id, t.status])).toEqual([
-    ['review', 'done'],
-    ['follow-up', 'done'],
-    ['archive', 'done'],
+  expect(run.tasks.map((t) => [t.task_id, t.status, t.agent_id])).toEqual([
+    ['review', 'done', 'hana'],
+    ['follow-up', 'done', 'ash'],
+    ['archive', 'done', 'ash'],
   ]);
   return run_id;
 }
@@ -177,13 +189,11 @@ export async function pullsWorkAndAddsTasks(client: Client): Promise<string> {
 export async function refusesBadInput(client: Client): Promise<void> {
   expect(await toolError(client, 'get_run', {})).toMatch(/run_id/);
   expect(
-    await toolError(client, 'report_progress', {
+    await toolError(client, 'next_task', {
       agent_id: 'hana',
-      run_id: 'r',
-      task_id: 't',
-      progress: 140,
+      wait_s: 40,
     }),
-  ).toMatch(/progress/);
+  ).toMatch(/wait_s must be at most 25 seconds/);
   expect(await toolError(client, 'start_run', { plan_id: 'no-such-plan' })).toBe(
     'not_found: plan "no-such-plan" not found',
   );
