@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { HostRule } from './host-names.ts';
+import { hostAllowed } from './host-names.ts';
 import type { RequestTarget } from './request-target.ts';
 import { parseTarget } from './request-target.ts';
 import { sendJson } from './respond.ts';
@@ -13,7 +15,10 @@ const { createServer } = process.getBuiltinModule('node:http');
  * one place a request, a WebSocket upgrade or a WebSocket message enters, and the one guard
  * around each. Whatever a handler throws, synchronously or not, is one log line and a 500
  * without a stack (or the socket closed): no request, header, path or frame ends the process.
- * The target is parsed here, by code that cannot throw, before any handler sees it.
+ * The Host allow-list (DNS rebinding) is checked here first, for every request and upgrade,
+ * before any route, those with their own secrets too (agents' callbacks, triggers, /mcp): a
+ * name the server does not answer to gets 403 and reaches no handler. The target is parsed here,
+ * by code that cannot throw, before any handler sees it.
  */
 
 /** Most time a client has for its request line and headers. */
@@ -24,6 +29,13 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export interface EdgeHandlers {
   /** What the log lines call this server ("browser host"). */
   name: string;
+  /** The Host names it answers to (host-names.ts), checked before anything else. */
+  hosts: HostRule;
+  /**
+   * Answers a request by a Host name it does not answer to (`target`: null when unreadable);
+   * JSON 403 when absent. Must answer 403.
+   */
+  refuseHost?(req: IncomingMessage, res: ServerResponse, target: RequestTarget | null): void;
   request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void | Promise<void>;
   /** WebSocket upgrades; without it, every upgrade is refused with 404. */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void | Promise<void>;
@@ -48,6 +60,14 @@ export function createEdgeServer(handlers: EdgeHandlers): Server {
         if (!clientGone(err)) logUnexpected(`${handlers.name}: answer`, err);
       });
       const parsed = parseTarget(req.url);
+      if (!hostAllowed(handlers.hosts, req.headers.host, parsed.ok ? parsed.target.path : null)) {
+        const refuse = handlers.refuseHost ?? refuseHostJson;
+        return guard(
+          `${handlers.name}: refusing Host`,
+          () => refuse(req, res, parsed.ok ? parsed.target : null),
+          () => answerUnexpected(res),
+        );
+      }
       if (!parsed.ok)
         return sendJson(res, 400, { error: { code: 'invalid_input', message: parsed.message } });
       guard(
@@ -62,6 +82,8 @@ export function createEdgeServer(handlers: EdgeHandlers): Server {
     // the socket (or while refusing it) must not become an uncaught error.
     socket.on('error', () => socket.destroy());
     const parsed = parseTarget(req.url);
+    if (!hostAllowed(handlers.hosts, req.headers.host, parsed.ok ? parsed.target.path : null))
+      return refuseSocket(socket, 403, HOST_REFUSED);
     if (!parsed.ok) return refuseSocket(socket, 400, parsed.message);
     const upgrade = handlers.upgrade;
     if (!upgrade) return refuseSocket(socket, 404);
@@ -130,6 +152,13 @@ function clientGone(err: unknown): boolean {
     code === 'ERR_STREAM_DESTROYED' ||
     (err instanceof Error && err.message === 'aborted')
   );
+}
+
+/** Why a request by a Host name the server does not answer to is refused. */
+export const HOST_REFUSED = 'Host header not allowed';
+
+function refuseHostJson(_req: IncomingMessage, res: ServerResponse): void {
+  sendJson(res, 403, { error: { code: 'forbidden', message: HOST_REFUSED } });
 }
 
 /** The 500 of an unexpected error: a fixed message, never the error's text or stack. */

@@ -3,7 +3,14 @@ import { hostname, networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOnTempDir, tryUpgrade } from '../../test/kit/host-kit.ts';
 import type { BrowserHost } from '../host/browser/server.ts';
-import { allowedHostNames, hostName, normalizeHostName, parseAllowedHost } from './host-names.ts';
+import {
+  allowedHostNames,
+  callbackHostName,
+  hostAllowed,
+  hostName,
+  normalizeHostName,
+  parseAllowedHost,
+} from './host-names.ts';
 
 const machine = () => ['box', 'box.example.lan', '192.0.2.7', '[fd00::7]'];
 
@@ -17,6 +24,25 @@ describe('Host names Baton answers to', () => {
       expect(hostName(bad)).toBeUndefined();
     expect(normalizeHostName('::')).toBe('[::]');
     expect(normalizeHostName('0:0::0')).toBe('[0:0::0]');
+  });
+
+  it('lets the callback URL’s name reach the public paths only, and a missing or malformed Host nothing', () => {
+    const rule = {
+      names: allowedHostNames('127.0.0.1'),
+      publicNames: callbackHostName('https://Tunnel.Example.net/'),
+      publicPaths: ['/api/agent-callbacks/', '/api/triggers/'],
+    };
+    expect(rule.publicNames).toEqual(['tunnel.example.net']);
+    expect(hostAllowed(rule, '127.0.0.1:4800', '/api/health')).toBe(true);
+    expect(hostAllowed(rule, 'localhost', null)).toBe(true);
+    expect(hostAllowed(rule, 'tunnel.example.net', '/api/triggers/nightly')).toBe(true);
+    expect(hostAllowed(rule, 'TUNNEL.example.net.:443', '/api/agent-callbacks/x')).toBe(true);
+    for (const path of ['/api/health', '/mcp', '/', '/api/triggers', null])
+      expect(hostAllowed(rule, 'tunnel.example.net', path), String(path)).toBe(false);
+    for (const host of [undefined, '', 'evil.example', '127.0.0.1.evil.example', 'a:b:c'])
+      expect(hostAllowed(rule, host, '/api/triggers/nightly'), String(host)).toBe(false);
+    expect(callbackHostName(undefined)).toEqual([]);
+    expect(callbackHostName('http://[::1]:9/')).toEqual(['[::1]']);
   });
 
   it('on loopback: loopback names, and the names the user allowed', () => {

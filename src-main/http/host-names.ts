@@ -77,3 +77,38 @@ export function parseAllowedHost(raw: string, what: string): string {
   }
   return name;
 }
+
+/**
+ * The Host names a server answers to, checked at its edge (edge.ts) before any route, for every
+ * request and upgrade, whatever the route's own authentication: `names` reach everything it
+ * serves; `publicNames` (the callback URL's: a tunnel or proxy other programs call through)
+ * reach only `publicPaths`, the routes those programs call with their own secret.
+ */
+export interface HostRule {
+  names: readonly string[];
+  publicNames?: readonly string[];
+  /** Path prefixes (`/api/agent-callbacks/`) `publicNames` reach. */
+  publicPaths?: readonly string[];
+}
+
+/**
+ * Whether a request with this Host header may reach `path` (null: a target that could not be
+ * read, which only `names` reach). A missing or malformed Host reaches nothing.
+ */
+export function hostAllowed(rule: HostRule, hostHeader: string | undefined, path: string | null): boolean {
+  const name = hostName(hostHeader);
+  if (name === undefined) return false;
+  if (rule.names.includes(name)) return true;
+  if (path === null || !rule.publicNames?.includes(name)) return false;
+  return (rule.publicPaths ?? []).some((prefix) => path.startsWith(prefix));
+}
+
+/** The host name of a callback URL (`https://baton.example.com/`), as a Host header names it. */
+export function callbackHostName(callbackUrl: string | undefined): string[] {
+  if (!callbackUrl) return [];
+  try {
+    return [normalizeHostName(new URL(callbackUrl).hostname)];
+  } catch {
+    return [];
+  }
+}

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HOST_REFUSED } from '../../http/edge.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { securityHeaders, sendJson } from '../../http/respond.ts';
 
@@ -42,8 +43,9 @@ export function refuseRevoked(
 }
 
 /** A person's browser loading a page (not the API, not `fetch` from the app) gets HTML. */
-function wantsHtml(req: IncomingMessage, target: RequestTarget): boolean {
+function wantsHtml(req: IncomingMessage, target: RequestTarget | null): boolean {
   return (
+    target !== null &&
     (req.method === 'GET' || req.method === 'HEAD') &&
     !target.path.startsWith('/api/') &&
     /\btext\/html\b/i.test(req.headers.accept ?? '')
@@ -53,8 +55,8 @@ function wantsHtml(req: IncomingMessage, target: RequestTarget): boolean {
 const OPEN_PRINTED =
   '<p>Open the address <code>baton serve</code> printed (it ends in <code>?token=…</code>).</p>';
 
-/** 403 for a Host name Baton does not answer to (the DNS-rebinding guard). */
-export function refuseHost(req: IncomingMessage, res: ServerResponse, target: RequestTarget): void {
+/** 403 for a Host name Baton does not answer to (the DNS-rebinding guard, at the edge). */
+export function refuseHost(req: IncomingMessage, res: ServerResponse, target: RequestTarget | null): void {
   if (wantsHtml(req, target)) {
     sendPage(
       res,
@@ -65,7 +67,7 @@ export function refuseHost(req: IncomingMessage, res: ServerResponse, target: Re
     );
     return;
   }
-  sendJson(res, 403, { error: { code: 'forbidden', message: 'Host header not allowed' } });
+  sendJson(res, 403, { error: { code: 'forbidden', message: HOST_REFUSED } });
 }
 
 function sendPage(res: ServerResponse, status: number, title: string, body: string): void {

@@ -15,11 +15,13 @@ import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { authenticate, bearer, originAllowed, tokenPresented } from '../../http/auth.ts';
 import { createEdgeServer, guard, refuseSocket } from '../../http/edge.ts';
-import { allowedHostNames, hostName } from '../../http/host-names.ts';
+import type { HostRule } from '../../http/host-names.ts';
+import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
+import { TRIGGER_PATH } from '../../triggers/triggers.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
@@ -134,9 +136,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const token = opts.token ?? newToken();
   const bindHost = opts.host ?? '127.0.0.1';
   const allowed = allowedHostNames(bindHost, opts.allowedHosts ?? []);
-  const hostAllowed = (req: IncomingMessage) => {
-    const name = hostName(req.headers.host);
-    return name !== undefined && allowed.includes(name);
+  // Checked at the edge, before any route. Agents and other programs may reach Baton through a
+  // proxy or tunnel by the callback URL's name: that name opens their routes only (each with its
+  // own secret), never the UI, the API or /mcp.
+  const hosts: HostRule = {
+    names: allowed,
+    publicNames: callbackHostName(opts.callbackUrl).filter((n) => !allowed.includes(n)),
+    publicPaths: [CALLBACK_PATH, TRIGGER_PATH],
   };
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
@@ -144,17 +150,15 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus) : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
-    // Agents' callbacks: their own per-attempt token, and nothing else under this path. They
-    // come before the Host check: that guards the UI's token, which they never use, and an
-    // agent may reach Baton through a proxy by another name (`callbackUrl`).
+    // The edge checked the Host name first (`hosts`). Agents' callbacks: their own per-attempt
+    // token, and nothing else under this path.
     if (target.path.startsWith(CALLBACK_PATH)) {
       if (!callbackRoute)
         return sendJson(res, 404, { error: { code: 'not_found', message: 'no callbacks here' } });
       return callbackRoute(req, res, target);
     }
-    // Triggers: the same, with each trigger's own secret (other programs call them, maybe by a proxy's name).
-    if (opts.triggers && target.path.startsWith('/api/triggers/')) return opts.triggers(req, res, target);
-    if (!hostAllowed(req)) return refuseHost(req, res, target);
+    // Triggers: the same, with each trigger's own secret (other programs call them).
+    if (opts.triggers && target.path.startsWith(TRIGGER_PATH)) return opts.triggers(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) {
       // A coding CLI's attempt link: /mcp for its attempt, without the launch token.
@@ -267,15 +271,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       workerUpgrade(req, socket, head, workerSocket);
       return;
     }
-    const refused = !hostAllowed(req)
-      ? 403
-      : target.path !== '/ws'
-        ? 404
-        : !authenticate(req, token, true)
-          ? 401
-          : !originAllowed(req)
-            ? 403
-            : null;
+    const refused =
+      target.path !== '/ws' ? 404 : !authenticate(req, token, true) ? 401 : !originAllowed(req) ? 403 : null;
     if (refused === 401 && opts.workerTokens?.verify(bearer(req))?.kind === 'worker') {
       refuseSocket(socket, 403, WORKER_TOKEN_SCOPE);
       return;
@@ -293,7 +290,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     });
   }
 
-  /** A worker's "work available" socket: the Host allow-list, no page's Origin, the UI token or a live worker token. */
+  /** A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI token or a live worker token. */
   function workerUpgrade(
     req: IncomingMessage,
     socket: Duplex,
@@ -303,9 +300,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const presented = bearer(req);
     const ui = tokensEqual(presented, token);
     const verdict = ui ? null : (opts.workerTokens?.verify(presented) ?? null);
-    const refused: [401 | 403, string] | null = !hostAllowed(req)
-      ? [403, 'Host header not allowed']
-      : req.headers.origin !== undefined
+    const refused: [401 | 403, string] | null =
+      req.headers.origin !== undefined
         ? [403, 'for workers, not browser pages']
         : verdict?.kind === 'revoked'
           ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
@@ -338,6 +334,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   const server = createEdgeServer({
     name: 'browser host',
+    hosts,
+    refuseHost,
     request,
     upgrade,
     ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),

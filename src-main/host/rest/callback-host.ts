@@ -5,6 +5,7 @@ import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { bearer } from '../../http/auth.ts';
 import { createEdgeServer } from '../../http/edge.ts';
+import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { baseUrl, sendJson } from '../../http/respond.ts';
 import type { McpEndpoint } from '../../mcp/http.ts';
@@ -57,7 +58,8 @@ export function parseCallbackUrl(raw: string, what: string): string {
  * a UI token: http agents' callbacks (`POST /api/agent-callbacks/:id`, the attempt's token); when
  * given, triggers (`POST /api/triggers/<id>`, the trigger's secret) and `/mcp` for coding CLIs'
  * attempt links (the link's token). For the desktop app, which talks to its window over IPC and
- * so has no other HTTP server. Everything else is 404. While it runs, the http executor offers
+ * so has no other HTTP server. Everything else is 404. The Host allow-list comes first, as on the
+ * browser host: a request by another name is 403 whatever its path. While it runs, the http executor offers
  * callbacks (`callbackUrl` or its own URL); closed, it polls.
  */
 export async function startCallbackHost(
@@ -81,8 +83,19 @@ export async function startCallbackHost(
     }
     return mcp.endpoint.handle(req, res, attempt);
   };
-  const server = createEdgeServer({ name: 'callback host', request: route });
   const host = opts.host ?? '127.0.0.1';
+  const names = allowedHostNames(host);
+  const server = createEdgeServer({
+    name: 'callback host',
+    // Loopback (and the bind address) reach everything here; the callback URL's name (a tunnel
+    // in front of it) reaches callbacks and triggers only, never /mcp (coding CLIs run here).
+    hosts: {
+      names,
+      publicNames: callbackHostName(opts.callbackUrl).filter((n) => !names.includes(n)),
+      publicPaths: [CALLBACK_PATH, TRIGGER_PATH],
+    },
+    request: route,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
