@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { logToStderr } from '../log-line.ts';
 import type { HostRule } from './host-names.ts';
 import { hostAllowed } from './host-names.ts';
 import type { RequestTarget } from './request-target.ts';
@@ -125,21 +126,7 @@ export function guard(
 
 /** One line for an unexpected error: where, what, and the frame it came from (no stack). */
 export function logUnexpected(where: string, err: unknown): void {
-  console.error(`${where} failed: ${describeError(err)}`);
-}
-
-export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return oneLine(String(err));
-  const frame = err.stack
-    ?.split('\n')
-    .find((l) => l.trimStart().startsWith('at '))
-    ?.trim();
-  return oneLine(`${err.name}: ${err.message}${frame ? ` (${frame})` : ''}`);
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length > 500 ? `${flat.slice(0, 500)}…` : flat;
+  logToStderr(err, where);
 }
 
 /** The client went away (reset, closed mid-body): nothing to answer, nothing to report. */

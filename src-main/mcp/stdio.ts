@@ -4,7 +4,7 @@ import { createClient } from '../../src-shared/contract/client.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
 import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
-import { describeError } from '../http/edge.ts';
+import { describeError } from '../log-line.ts';
 import { findHost, hostTransport } from './host-link.ts';
 import { mcpClient } from './mcp-client.ts';
 import { createBatonMcpServer } from './server.ts';
