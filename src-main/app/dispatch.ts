@@ -2,6 +2,8 @@ import type { WireError, WireResult } from '../../src-shared/contract/errors.ts'
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
 import { contract, isMethodName } from '../../src-shared/contract/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
+import type { ErrorLog } from '../log-line.ts';
+import { logToStderr } from '../log-line.ts';
 import { isStorageFull, storageFullError } from './storage-full.ts';
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
@@ -9,12 +11,13 @@ export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
 /**
  * The one place calls enter the application: the method must exist, its input is validated
  * against the contract's schema before the handler runs, and every error leaves as
- * `{ code, message, details? }`. Unexpected errors are logged and reported as `internal`,
- * except a full disk (SQLITE_FULL, ENOSPC), which is `storage_full` naming the data directory.
+ * `{ code, message, details? }`. Unexpected errors are logged (one line, naming the method) and
+ * reported as `internal`, except a full disk (SQLITE_FULL, ENOSPC), which is `storage_full`
+ * naming the data directory.
  */
 export function createDispatch(
   handlers: BatonHandlers,
-  log: (err: unknown) => void = console.error,
+  log: ErrorLog = logToStderr,
   opts: { dataDir?: string } = {},
 ): Dispatch {
   for (const name of Object.keys(contract)) {
@@ -44,7 +47,7 @@ export function createDispatch(
 function toWireError(
   err: unknown,
   method: MethodName,
-  log: (err: unknown) => void,
+  log: ErrorLog,
   dataDir: string | undefined,
 ): WireError {
   if (err instanceof AppError) {
@@ -52,7 +55,7 @@ function toWireError(
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, details: err.details };
   }
-  log(err);
+  log(err, method);
   if (isStorageFull(err)) return storageFullError(dataDir);
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal' as const, message: `${method} failed: ${message}` };

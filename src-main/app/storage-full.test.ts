@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { http, startOnTempDir } from '../../test/kit/host-kit.ts';
 import { createRestHandler } from '../host/rest/router.ts';
 import type { BatonApp } from './create-app.ts';
@@ -62,6 +62,25 @@ describe('a full disk', () => {
     expect(await app.dispatch('agents.list', {})).toEqual({ ok: true, value: [] });
     roomAgain();
     expect((await app.dispatch('plans.import', { plan: bigPlan('too-big') })).ok).toBe(true);
+  });
+
+  it('logs each `storage_full` answer in one line, naming the call, with no stack', async () => {
+    await app.close();
+    const lines: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => lines.push(args));
+    try {
+      app = createApp({ dataDir: dir }); // the log every host uses: the default
+      fillDisk(app);
+      expect(await app.dispatch('plans.import', { plan: bigPlan('too-big') })).toMatchObject({
+        ok: false,
+        error: { code: 'storage_full' },
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([
+      [expect.stringMatching(/^plans\.import failed: SqliteError: database or disk is full \(at [^\n]*\)$/)],
+    ]);
   });
 
   it('knows SQLITE_FULL and ENOSPC, also when wrapped, and nothing else', () => {
