@@ -1,6 +1,8 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { BackgroundWork } from '../background.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { ErrorLog } from '../log-line.ts';
 import type { Store } from '../store/store.ts';
 
 /** Where an agent can be reached, if it has an endpoint. */
@@ -25,6 +27,8 @@ export function createAvailability(deps: {
   bus: EventBus;
   now: () => string;
   timeoutMs?: number;
+  /** Where a probe round that failed (a full disk) is told, once in a row; stderr by default. */
+  log?: ErrorLog;
 }) {
   const timeoutMs = deps.timeoutMs ?? 3_000;
   async function reachable(url: string): Promise<boolean> {
@@ -72,9 +76,9 @@ export function createAvailability(deps: {
     /** Probes now and then every `intervalMs`. */
     start(intervalMs = 30_000): void {
       if (timer) return;
-      void probeAll();
-      timer = setInterval(() => void probeAll(), intervalMs);
-      timer.unref();
+      const rounds = new BackgroundWork('probing agents', deps.log);
+      rounds.run(probeAll);
+      timer = rounds.every(intervalMs, probeAll);
     },
     stop(): void {
       if (timer) clearInterval(timer);

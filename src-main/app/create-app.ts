@@ -14,6 +14,8 @@ import { createAgentCallbacks } from '../engine/executors/http/http-callbacks.ts
 import type { AttemptLog } from '../engine/executors/http/http-cancel.ts';
 import { createExecutors } from '../engine/executors/index.ts';
 import { EventBus } from '../events/event-bus.ts';
+import type { ErrorLog } from '../log-line.ts';
+import { logToStderr } from '../log-line.ts';
 import type { ReachOptions } from '../reach/reach.ts';
 import { createReach } from '../reach/reach.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
@@ -60,7 +62,11 @@ export interface AppOptions {
    * (`src-main/telemetry/`); default: `BATON_OTLP_TRACES_URL`, none when unset.
    */
   traceExport?: { url: string; headers?: Record<string, string>; version?: string };
-  log?: (err: unknown) => void;
+  /**
+   * Where errors nobody waits to hear of go (background work, a request's unexpected error):
+   * one line on stderr by default (`logToStderr`).
+   */
+  log?: ErrorLog;
   /**
    * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
@@ -70,13 +76,12 @@ export interface AppOptions {
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
+  const log = opts.log ?? logToStderr;
   const db = openDatabase(opts.dataDir);
   const checkpointer =
-    opts.dataDir === ':memory:'
-      ? null
-      : startCheckpointer(db, join(opts.dataDir, DB_FILE), opts.log ? { log: opts.log } : {});
+    opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
   const store = createStore(db, checkpointer?.afterCommit);
-  const bus = new EventBus();
+  const bus = new EventBus(log);
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
@@ -120,7 +125,7 @@ export function createApp(opts: AppOptions) {
           version: opts.traceExport?.version ?? 'unknown',
           ...(opts.traceExport?.headers ? { headers: opts.traceExport.headers } : {}),
         },
-        opts.log,
+        log,
       )
     : null;
   const engine = new Engine({
@@ -150,15 +155,15 @@ export function createApp(opts: AppOptions) {
     ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
+    log,
   });
-  const availability = createAvailability({ store, engine, bus, now });
+  const availability = createAvailability({ store, engine, bus, now, log });
   const reach = createReach({
     store,
     bus,
     clock,
     secrets,
-    log: opts.log,
+    log,
     // As `runs.start` does: the plan's patterns and workspaces checked, then the engine.
     startRun: async (plan_id, inputs, actor, alongside) => {
       await refuseUnsafeRun({ store, patterns }, plan_id);
@@ -181,7 +186,7 @@ export function createApp(opts: AppOptions) {
     agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES },
     reach,
   });
-  const dispatch = createDispatch(handlers, opts.log, { dataDir: opts.dataDir });
+  const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
   if (opts.resume !== false) {
     engine.resumeUnfinished();
     engine.watchUnfinished();
@@ -212,11 +217,11 @@ export function createApp(opts: AppOptions) {
       if (closing) return closing;
       closed = true;
       reach.stop();
-      traces?.shutdown().catch((err: unknown) => opts.log?.(err));
+      traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));
       availability.stop();
       patterns.close();
       engine.close();
-      if (scratch) removeScratch(scratch, opts.log);
+      if (scratch) removeScratch(scratch, log);
       closing = checkpointer ? checkpointer.stop() : Promise.resolve();
       db.close();
       return closing;
@@ -230,10 +235,10 @@ export type BatonApp = ReturnType<typeof createApp>;
  * write into its attempt folder while it goes, which makes the removal fail; that is logged, and
  * the folder is left to the system's temp cleaning.
  */
-function removeScratch(dir: string, log: ((err: unknown) => void) | undefined): void {
+function removeScratch(dir: string, log: ErrorLog): void {
   try {
     rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
   } catch (err) {
-    log?.(err);
+    log(err, `removing ${dir}`);
   }
 }

@@ -5,6 +5,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
+import { BackgroundWork } from '../background.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
@@ -46,6 +47,8 @@ export class Attempts {
   private readonly conflicts: MergeConflictDesk | undefined;
   private readonly ended: AttemptEndedHook | undefined;
   private readonly secrets: SecretResolver;
+  /** What goes wrong around an attempt that failing it did not take up (the `ended` hook, a bug). */
+  private readonly around: BackgroundWork;
 
   constructor(
     rt: Runtime,
@@ -65,22 +68,25 @@ export class Attempts {
     this.toolCalls = parts.toolCalls;
     this.conflicts = parts.conflicts;
     this.secrets = secrets;
+    this.around = new BackgroundWork('an attempt', rt.log);
   }
 
-  /** Runs an attempt; resolves once its executor has stopped (known to the runtime until then). */
+  /**
+   * Runs an attempt; resolves once its executor has stopped (known to the runtime until then).
+   * Never rejects: it runs in the background of the tick that started it.
+   */
   start(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
     this.rt.attempts.began(run.id, task.task_id);
-    return this.run(run, task, agent, executor);
+    return this.run(run, task, agent, executor).catch((err: unknown) => {
+      this.around.failed(err);
+    });
   }
 
   /** The attempt's executor has stopped: the runtime and the `ended` hook (trace export) hear it. */
   private stopped(at: { run_id: string; task_id: string; attempt: number; agent_id: string | null }): void {
     this.rt.attempts.ended(at.run_id, at.task_id);
-    try {
-      this.ended?.(at);
-    } catch (err) {
-      this.rt.log(err);
-    }
+    const ended = this.ended;
+    if (ended) this.around.run(() => ended(at));
   }
 
   private async run(run: ActiveRun, task: TaskRun, agent: Agent, executor: Executor): Promise<void> {
@@ -99,69 +105,76 @@ export class Attempts {
           attempt,
           ...c,
         });
-      if (spec.timeout_s !== undefined) {
-        const seconds = spec.timeout_s;
-        flight.timer = setTimeout(() => {
-          settle({ ok: false, error: `timed out after ${seconds} s` });
-          ac.abort(new Error('timeout'));
-        }, seconds * 1000);
-      }
-      let workspace = '';
-      if (executor.usesWorkspace !== false) {
-        workspace = this.workspaceOf(run, task);
-        try {
-          mkdirSync(workspace, { recursive: true, mode: PRIVATE_DIR_MODE });
-        } catch (err) {
-          settle({ ok: false, error: `cannot create the workspace ${workspace}: ${(err as Error).message}` });
-          return;
-        }
-      }
-      let coding: TaskContext['coding'];
-      if (agent.kind === 'coding') {
-        const c = codingContextOf(this.rt, run, task, agent);
-        if ('error' in c) {
-          settle({ ok: false, error: c.error });
-          return;
-        }
-        coding = c;
-      }
-      const ctx: TaskContext = {
-        workspace,
-        secrets: this.secrets,
-        run_id: run.id,
-        plan_id: run.plan.plan_id,
-        project_id: run.plan.project_id ?? null,
-        task: spec,
-        attempt,
-        delegation_task_id: task.delegation_task_id!,
-        agent,
-        dependencies: spec.depends_on.map((d) => {
-          const t = run.tasks.get(d)!;
-          if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
-          const artifacts = this.rt.store.execution
-            .artifacts(run.id, d)
-            .filter((a) => a.attempt === t.attempt)
-            .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
-          return { task_id: d, status: t.status, output: t.output, artifacts };
-        }),
-      };
-      // What only some attempts have is set when they have it (no object spread per attempt).
-      if (coding) ctx.coding = coding;
-      if (attempt > 1)
-        ctx.earlier_steps = this.rt.store.steps.list(run.id, task.task_id).filter((s) => s.attempt < attempt);
-      const desk = this.toolCalls;
-      if (desk) ctx.askToolCall = (req, sig) => desk.ask(at, req, sig);
-      const conflicts = this.conflicts;
-      if (coding && conflicts) ctx.askMergeConflict = (req, sig) => conflicts.ask(at, req, sig);
-      // Only the tool loop reads it; other kinds are spared the queries.
-      if (agent.kind === 'llm') ctx.budget_left = this.budgetLeft(run);
-      const memory = memoryFor(this.rt.store, spec);
-      if (memory) ctx.memory = memory;
-      // Steps whose notes no tick has taken yet, by seq: a newer version of one (a tool call that
-      // ran, then answered) takes the place of the older in its note, so it is written once.
-      const waiting = new Map<number, ExecutorNote>();
-      let waitingSince = -1;
+      // Whatever fails from here on (the attempt's folder, its context read from the store, its
+      // agent) fails the attempt, which the task's retries then take up.
       try {
+        if (spec.timeout_s !== undefined) {
+          const seconds = spec.timeout_s;
+          flight.timer = setTimeout(() => {
+            settle({ ok: false, error: `timed out after ${seconds} s` });
+            ac.abort(new Error('timeout'));
+          }, seconds * 1000);
+        }
+        let workspace = '';
+        if (executor.usesWorkspace !== false) {
+          workspace = this.workspaceOf(run, task);
+          try {
+            mkdirSync(workspace, { recursive: true, mode: PRIVATE_DIR_MODE });
+          } catch (err) {
+            settle({
+              ok: false,
+              error: `cannot create the workspace ${workspace}: ${(err as Error).message}`,
+            });
+            return;
+          }
+        }
+        let coding: TaskContext['coding'];
+        if (agent.kind === 'coding') {
+          const c = codingContextOf(this.rt, run, task, agent);
+          if ('error' in c) {
+            settle({ ok: false, error: c.error });
+            return;
+          }
+          coding = c;
+        }
+        const ctx: TaskContext = {
+          workspace,
+          secrets: this.secrets,
+          run_id: run.id,
+          plan_id: run.plan.plan_id,
+          project_id: run.plan.project_id ?? null,
+          task: spec,
+          attempt,
+          delegation_task_id: task.delegation_task_id!,
+          agent,
+          dependencies: spec.depends_on.map((d) => {
+            const t = run.tasks.get(d)!;
+            if (!run.withArtifacts.has(d)) return { task_id: d, status: t.status, output: t.output };
+            const artifacts = this.rt.store.execution
+              .artifacts(run.id, d)
+              .filter((a) => a.attempt === t.attempt)
+              .map(({ name, path, size, sha256 }) => ({ name, path, size, sha256 }));
+            return { task_id: d, status: t.status, output: t.output, artifacts };
+          }),
+        };
+        // What only some attempts have is set when they have it (no object spread per attempt).
+        if (coding) ctx.coding = coding;
+        if (attempt > 1)
+          ctx.earlier_steps = this.rt.store.steps
+            .list(run.id, task.task_id)
+            .filter((s) => s.attempt < attempt);
+        const desk = this.toolCalls;
+        if (desk) ctx.askToolCall = (req, sig) => desk.ask(at, req, sig);
+        const conflicts = this.conflicts;
+        if (coding && conflicts) ctx.askMergeConflict = (req, sig) => conflicts.ask(at, req, sig);
+        // Only the tool loop reads it; other kinds are spared the queries.
+        if (agent.kind === 'llm') ctx.budget_left = this.budgetLeft(run);
+        const memory = memoryFor(this.rt.store, spec);
+        if (memory) ctx.memory = memory;
+        // Steps whose notes no tick has taken yet, by seq: a newer version of one (a tool call that
+        // ran, then answered) takes the place of the older in its note, so it is written once.
+        const waiting = new Map<number, ExecutorNote>();
+        let waitingSince = -1;
         for await (const ev of executor.start(ctx, ac.signal)) {
           if (flight.settled) break;
           if (ev.type === 'result') return settle({ ok: true, output: ev.output });

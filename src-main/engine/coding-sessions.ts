@@ -1,6 +1,7 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
+import { BackgroundWork } from '../background.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { stopMarkedTrees } from '../processes/process-tree.ts';
 import type { Store } from '../store/store.ts';
@@ -99,9 +100,12 @@ export class CodingSessions {
   private readonly pending = new Set<Promise<void>>();
   /** Done tasks' worktrees being parked, by `<run>/<task>`: the run's end waits for them, not to remove one mid-park. */
   private readonly parking = new Map<string, Promise<void>>();
+  /** The cleanups, in the background of the runs that ended: one that fails is logged. */
+  private readonly cleanups: BackgroundWork;
 
   constructor(rt: Runtime) {
     this.rt = rt;
+    this.cleanups = new BackgroundWork("cleaning up coding tasks' worktrees", rt.log);
     this.deps = { store: rt.store, bus: rt.bus, now: () => rt.iso() };
   }
 
@@ -157,7 +161,9 @@ export class CodingSessions {
 
   private track(work: () => Promise<void>): Promise<void> {
     const p = work()
-      .catch((err: unknown) => this.rt.log(err))
+      .catch((err: unknown) => {
+        this.cleanups.failed(err);
+      })
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
     return p;

@@ -5,9 +5,12 @@ import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
+import { BackgroundWork } from '../background.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { ErrorLog } from '../log-line.ts';
+import { logToStderr } from '../log-line.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
@@ -69,8 +72,8 @@ export interface EngineOptions {
   secrets?: SecretResolver;
   /** Told when an attempt this process ran has stopped, its steps all stored (the trace export). */
   attemptEnded?: AttemptEndedHook;
-  /** Where errors no caller hears of go (reloading a run after a failed write). */
-  log?: (err: unknown) => void;
+  /** Where errors no caller hears of go (reloading a run after a failed write): one line on stderr by default. */
+  log?: ErrorLog;
 }
 
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
@@ -99,6 +102,8 @@ export class Engine {
   private readonly parts: EngineParts;
   /** What each tick input does: the tick applies the queued ones, a call its own. */
   private readonly handlers: TickHandlers;
+  /** The ticks' write transactions, whose failures (a full disk) are logged once in a row (`tryTx`). */
+  private readonly writes: BackgroundWork;
 
   constructor(opts: EngineOptions) {
     const store = opts.store;
@@ -117,7 +122,7 @@ export class Engine {
         worktreeRoot: opts.worktreeRoot ?? join(dirname(opts.workspaceRoot), 'worktrees'),
         parkedWorktrees: opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES,
       },
-      log: opts.log ?? (() => {}),
+      log: opts.log ?? logToStderr,
       // The loop is the engine's own: the runtime asks for its ticks.
       tick: () => this.tick(),
     });
@@ -140,6 +145,7 @@ export class Engine {
     this.workers = parts.workers;
     this.workers.watch();
     this.handlers = tickHandlers(parts);
+    this.writes = new BackgroundWork("the engine's writes", rt.log);
   }
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
@@ -570,17 +576,18 @@ export class Engine {
 
   /**
    * A tick's transaction. One that fails (a full disk) has had its runs reloaded from the store
-   * (`RunLoader.tx`): the loop goes on with them, and the error goes to the log, not up through
-   * the event loop (which would end the process).
+   * (`RunLoader.tx`): the loop goes on with them, and the error goes to the log (once while the
+   * writes go on failing), not up through the event loop (which would end the process).
    */
   private tryTx(fn: () => void): boolean {
     try {
       this.parts.loader.tx(fn);
-      return true;
     } catch (err) {
-      this.rt.log(err);
+      this.writes.failed(err);
       this.rt.schedule();
       return false;
     }
+    this.writes.succeeded();
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { BackgroundWork } from '../background.ts';
 import type { Store } from '../store/store.ts';
 import { randomIds } from './clock.ts';
 import type { RunHolds } from './run-holds.ts';
@@ -27,9 +28,12 @@ export class RunLeases {
   private seenVersion = -1;
   /** Takes up the runs found orphaned at a renewal (`watchOrphans`); null: this process does not look. */
   private takeUp: ((runIds: string[]) => void) | null = null;
+  /** The renewals on the timer: one that fails (a busy or full disk) is logged, and the next tries again. */
+  private readonly renewals: BackgroundWork;
 
   constructor(rt: Runtime, holds: RunHolds) {
     this.rt = rt;
+    this.renewals = new BackgroundWork('renewing run leases', rt.log);
     this.store = rt.store;
     this.owner = rt.config.owner;
     this.ttlMs = rt.config.leaseTtlMs;
@@ -48,8 +52,7 @@ export class RunLeases {
   /** Renews the leases of active runs from now on (once started, it goes on until `stop`). */
   keepRenewing(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.onTimer(), Math.max(1_000, this.ttlMs / 3));
-    this.timer.unref();
+    this.timer = this.renewals.every(Math.max(1_000, this.ttlMs / 3), () => this.onTimer());
   }
 
   /**
@@ -95,16 +98,12 @@ export class RunLeases {
     this.takeUp = null;
   }
 
+  /** A busy or full disk fails it: the next renewal tries again (a lease lost meanwhile is fenced). */
   private onTimer(): void {
-    try {
-      this.renew();
-      if (!this.takeUp) return;
-      const orphans = this.orphans();
-      if (orphans.length > 0) this.takeUp(orphans);
-    } catch (err) {
-      // A busy or full disk: the next renewal tries again (a lease lost meanwhile is fenced).
-      this.rt.log(err);
-    }
+    this.renew();
+    if (!this.takeUp) return;
+    const orphans = this.orphans();
+    if (orphans.length > 0) this.takeUp(orphans);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Run, TaskRun } from '../../src-shared/schemas/run.ts';
+import { BackgroundWork } from '../background.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
@@ -18,11 +19,14 @@ export class RunHolds {
   private readonly rt: Runtime;
   private readonly agents: AgentDirectory;
   private readonly budget: BudgetLedger;
+  /** Telling whoever waits for a run that it ended, after the turn that stored it. */
+  private readonly telling: BackgroundWork;
 
   constructor(rt: Runtime, agents: AgentDirectory, budget: BudgetLedger) {
     this.rt = rt;
     this.agents = agents;
     this.budget = budget;
+    this.telling = new BackgroundWork('telling who waits for a run', rt.log);
   }
 
   /** The attempt holds `agent`: one more task in its load, and its cost in the budget in flight. */
@@ -96,10 +100,12 @@ export class RunHolds {
       const waiters = rt.waiters.get(run.id) ?? [];
       rt.waiters.delete(run.id);
       if (waiters.length > 0) {
-        setImmediate(() => {
-          const settled = rt.store.runs.get(run.id) ?? fallback;
-          for (const w of waiters) w(settled);
-        });
+        setImmediate(() =>
+          this.telling.run(() => {
+            const settled = rt.store.runs.get(run.id) ?? fallback;
+            for (const w of waiters) w(settled);
+          }),
+        );
       }
     };
     // Whoever waits is told once the run's end is stored (if that write fails, the run is

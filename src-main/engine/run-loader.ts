@@ -1,5 +1,6 @@
 import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { Run } from '../../src-shared/schemas/run.ts';
+import { BackgroundWork } from '../background.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import { runInputsOf, withRunInputs } from './run-inputs.ts';
@@ -30,6 +31,8 @@ export class RunLoader {
   private reloading = false;
   /** Runs given up after failed writes, waiting to be taken up again (`retryResume`). */
   private readonly resumeRetries = new Set<string>();
+  /** Resuming runs on its own (after a failed write, an orphan found): a failure is logged, once in a row. */
+  private readonly resuming: BackgroundWork;
 
   constructor(
     rt: Runtime,
@@ -40,6 +43,7 @@ export class RunLoader {
     this.flow = parts.flow;
     this.holds = parts.holds;
     this.leases = parts.leases;
+    this.resuming = new BackgroundWork('resuming a run', rt.log);
   }
 
   /**
@@ -74,7 +78,7 @@ export class RunLoader {
           this.resumeUnfinished(runId);
         } catch (err) {
           active.delete(runId);
-          this.rt.log(err);
+          this.resuming.failed(err);
           this.retryResume(runId);
         }
       }
@@ -87,11 +91,10 @@ export class RunLoader {
   private retryResume(runId: string): void {
     if (this.resumeRetries.has(runId)) return;
     this.resumeRetries.add(runId);
-    const timer = setTimeout(() => {
+    this.resuming.after(RESUME_RETRY_MS, () => {
       this.resumeRetries.delete(runId);
       if (!this.rt.closed && !this.rt.active.has(runId)) this.reload([runId]);
-    }, RESUME_RETRY_MS);
-    timer.unref();
+    });
   }
 
   /** Resumes every unfinished run whose lease is free (or only the run `only`). Returns the ids resumed. */
@@ -142,11 +145,7 @@ export class RunLoader {
       for (const runId of runIds) {
         // A run given up after failed writes is retried on its own schedule (`retryResume`).
         if (this.rt.closed || this.rt.active.has(runId) || this.resumeRetries.has(runId)) continue;
-        try {
-          this.resumeUnfinished(runId);
-        } catch (err) {
-          this.rt.log(err);
-        }
+        this.resuming.run(() => this.resumeUnfinished(runId));
       }
     });
   }

@@ -1,5 +1,7 @@
 import type { Run } from '../../src-shared/schemas/run.ts';
+import { BackgroundWork } from '../background.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { ErrorLog } from '../log-line.ts';
 import type { Store } from '../store/store.ts';
 import { AttemptsRunning } from './attempts-running.ts';
 import type { Clock, Ids } from './clock.ts';
@@ -33,7 +35,7 @@ export interface RuntimeOptions {
   random: () => number;
   config: EngineConfig;
   /** Where errors no caller hears of go (a failed lease renewal, reloading a run after a failed write). */
-  log: (err: unknown) => void;
+  log: ErrorLog;
   /** The engine's loop: one tick (`Engine.tick`). */
   tick: () => void;
 }
@@ -52,7 +54,7 @@ export class Runtime {
   readonly ids: Ids;
   readonly random: () => number;
   readonly config: EngineConfig;
-  readonly log: (err: unknown) => void;
+  readonly log: ErrorLog;
 
   /** The runs this process executes, by id (`TaskFlow.activate` puts them here). */
   readonly active = new Map<string, ActiveRun>();
@@ -71,6 +73,11 @@ export class Runtime {
   readonly attempts = new AttemptsRunning();
   /** The engine stopped (`Engine.close`): no tick runs any more. */
   closed = false;
+  /**
+   * The loop as background work: a scheduled tick's failure (a write the disk has no room for)
+   * is logged once per streak, never thrown up through the event loop (`Engine.tick`).
+   */
+  readonly loop: BackgroundWork;
 
   private readonly tick: () => void;
   private scheduled = false;
@@ -86,6 +93,7 @@ export class Runtime {
     this.config = opts.config;
     this.log = opts.log;
     this.tick = opts.tick;
+    this.loop = new BackgroundWork("the engine's loop", opts.log);
     const db = opts.store.db;
     this.effects = new CommitEffects(() => db.inTransaction);
   }
@@ -99,7 +107,7 @@ export class Runtime {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.tick();
+      this.loop.run(this.tick);
     });
   }
 

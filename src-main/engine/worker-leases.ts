@@ -1,5 +1,6 @@
 import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/contract/domains/workers.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import { BackgroundWork } from '../background.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { RunLoader } from './run-loader.ts';
@@ -43,6 +44,7 @@ export class WorkerLeases {
   /** When each worker was last heard from (ms since the epoch). */
   private readonly seen = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly sweeps: BackgroundWork;
 
   constructor(
     rt: Runtime,
@@ -56,14 +58,14 @@ export class WorkerLeases {
     this.flow = parts.flow;
     this.loader = parts.loader;
     this.leaseMs = leaseMs;
+    this.sweeps = new BackgroundWork("sweeping workers' leases", rt.log);
   }
 
   /** Looks for lapsed leases every quarter lease from now on (until `stop`). */
   watch(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sweepSafely(), Math.max(100, Math.round(this.leaseMs / 4)));
-    // Nothing to watch keeps no process alive.
-    this.timer.unref();
+    // Nothing to watch keeps no process alive (the timer is unref'd).
+    this.timer = this.sweeps.every(Math.max(100, Math.round(this.leaseMs / 4)), () => this.sweep());
   }
 
   stop(): void {
@@ -187,13 +189,9 @@ export class WorkerLeases {
     return { run, task };
   }
 
+  /** A sweep a busy or full disk fails is logged (not thrown at a worker's call); the next tries again. */
   private sweepSafely(): void {
-    try {
-      this.sweep();
-    } catch (err) {
-      // A busy or full disk: the next sweep tries again.
-      this.rt.log(err);
-    }
+    this.sweeps.run(() => this.sweep());
   }
 
   /**

@@ -1,14 +1,22 @@
 import type { BatonEvent, BatonEvents, EventBatch, EventName } from '../../src-shared/contract/events.ts';
+import { BackgroundWork } from '../background.ts';
+import type { ErrorLog } from '../log-line.ts';
 
 /**
  * Collects events and delivers them in batches, at most one batch per turn of the event
  * loop. Updates to the same run, task, memory entry or approval within a batch are
  * coalesced to the latest, so a busy run never floods a transport with one message per row.
+ * A listener that throws is logged (`BackgroundWork`); the others still get the batch.
  */
 export class EventBus {
   private pending = new Map<string, BatonEvent>();
   private listeners = new Set<(batch: EventBatch) => void>();
   private scheduled = false;
+  private readonly delivering: BackgroundWork;
+
+  constructor(log?: ErrorLog) {
+    this.delivering = new BackgroundWork('an event listener', log);
+  }
 
   /** Events of a write transaction still open (`hold`): told only once it commits. */
   private held: Map<string, BatonEvent> | null = null;
@@ -69,7 +77,7 @@ export class EventBus {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending.clear();
-    for (const l of this.listeners) l(batch);
+    for (const l of this.listeners) this.delivering.run(() => l(batch));
   }
 }
 

@@ -7,7 +7,9 @@ import type {
 } from '../../src-shared/schemas/notification.ts';
 import { NOTIFICATION_KINDS } from '../../src-shared/schemas/notification.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { BackgroundWork } from '../background.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { ErrorLog } from '../log-line.ts';
 import type { Store } from '../store/store.ts';
 
 /** Most entries read in one look: a window that connects after a long batch is not flooded. */
@@ -80,7 +82,7 @@ export function taskWaitingOf(e: AuditEntry, taskId: string): Notification {
  * from the audit log, so runs other processes execute are told too. Only what happens from now
  * on; nothing is read while no window listens. Kinds a person turned off are not told.
  */
-export function createNotifier(deps: { store: Store; bus: EventBus }) {
+export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorLog | undefined }) {
   const db = deps.store.db;
   const maxId = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
   const after = db.prepare<[number, number], AuditEntry>(
@@ -195,14 +197,8 @@ export function createNotifier(deps: { store: Store; bus: EventBus }) {
     look,
     start(pollMs = 1_000): void {
       if (timer) return;
-      timer = setInterval(() => {
-        try {
-          look();
-        } catch {
-          // the store is closing; the next look (if any) tries again
-        }
-      }, pollMs);
-      timer.unref();
+      // A look that fails is logged, and the next tries again.
+      timer = new BackgroundWork('notifying', deps.log).every(pollMs, look);
     },
     stop(): void {
       if (timer) clearInterval(timer);

@@ -1,6 +1,7 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { BackgroundWork } from '../background.ts';
 import type { ProcEntry } from './proc-table.ts';
 import { environHas, environValue, hasProcTable, readProcTable, readStatSync } from './proc-table.ts';
 
@@ -294,6 +295,7 @@ export class TreeWatcher {
   private busy = false;
   private readonly everyMs: number;
   private readonly earlyMs: readonly number[];
+  private readonly looks = new BackgroundWork("recording agents' process trees");
 
   constructor(opts: { everyMs?: number; earlyMs?: readonly number[] } = {}) {
     this.everyMs = opts.everyMs ?? 1_000;
@@ -303,10 +305,9 @@ export class TreeWatcher {
   add(tree: Learner): void {
     this.trees.add(tree);
     // It only records: its timers never keep Baton running.
-    for (const ms of this.earlyMs) setTimeout(() => void this.tick(), ms).unref();
+    for (const ms of this.earlyMs) this.looks.after(ms, () => this.tick());
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.everyMs);
-    this.timer.unref();
+    this.timer = this.looks.every(this.everyMs, () => this.tick());
   }
 
   remove(tree: Learner): void {
@@ -319,12 +320,11 @@ export class TreeWatcher {
   private async tick(): Promise<void> {
     if (this.busy || this.trees.size === 0) return;
     this.busy = true;
+    // /proc unreadable this time: logged (`looks`), and the next tick tries again.
     try {
       const trees = [...this.trees];
       const table = await readProcTable(Math.min(...trees.map((t) => t.start)));
       await Promise.all(trees.map((t) => t.learn(table)));
-    } catch {
-      // /proc unreadable this time: the next tick tries again
     } finally {
       this.busy = false;
     }

@@ -2,6 +2,7 @@ import type { NotificationKind } from '../../src-shared/schemas/notification.ts'
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { ErrorLog } from '../log-line.ts';
 import { createNotifier } from '../notifications/notifier.ts';
 import { scheduleHandlers } from '../schedules/handlers.ts';
 import { Scheduler } from '../schedules/scheduler.ts';
@@ -35,7 +36,7 @@ export function createReach(deps: {
   bus: EventBus;
   clock: Clock;
   secrets: SecretResolver;
-  log?: ((err: unknown) => void) | undefined;
+  log?: ErrorLog | undefined;
   /**
    * `runs.start`: a run of a plan with inputs, checked as any call's, started by `actor` (the
    * run's `started_by`); `alongside` runs in the transaction that stores the run.
@@ -93,7 +94,7 @@ export function createReach(deps: {
     ...(options.scheduleGraceMs !== undefined ? { graceMs: options.scheduleGraceMs } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
-  const notifier = createNotifier({ store, bus: deps.bus });
+  const notifier = createNotifier({ store, bus: deps.bus, log: deps.log });
   let publicUrl: string | null = null;
   const triggerAudit = audit('trigger');
   const triggers = new Triggers({

@@ -1,5 +1,7 @@
 import type { Cron } from 'croner';
+import { BackgroundWork } from '../background.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
+import type { ErrorLog } from '../log-line.ts';
 import type { Store } from '../store/store.ts';
 import { parseCron } from './cron.ts';
 import { decideFires } from './fires.ts';
@@ -26,7 +28,8 @@ export interface SchedulerOptions {
   leaseTtlMs?: number;
   /** A fire older than this was missed (downtime) and is left to the catch-up policy (60 s). */
   graceMs?: number;
-  log?: (err: unknown) => void;
+  /** Where a look that failed (a full disk) is told, once in a row (`BackgroundWork`); stderr by default. */
+  log?: ErrorLog;
 }
 
 /** Thrown inside a run's transaction when its pending start was taken by another look. */
@@ -49,9 +52,11 @@ export class Scheduler {
   private running: Promise<void> | null = null;
   private closed = false;
   private readonly o: SchedulerOptions;
+  private readonly looks: BackgroundWork;
 
   constructor(o: SchedulerOptions) {
     this.o = o;
+    this.looks = new BackgroundWork('firing schedules', o.log);
     this.repo = createSchedulesRepo(o.store.db);
     this.lease = new DutyLease(o.store.db, 'schedules', o.owner, o.leaseTtlMs ?? 30_000);
   }
@@ -66,9 +71,12 @@ export class Scheduler {
   wake(): void {
     if (this.closed || this.running) return;
     this.running = this.step()
-      .catch((err) => {
-        if (!this.closed) this.o.log?.(err);
-      })
+      .then(
+        () => this.looks.succeeded(),
+        (err: unknown) => {
+          if (!this.closed) this.looks.failed(err);
+        },
+      )
       .finally(() => {
         this.running = null;
       });

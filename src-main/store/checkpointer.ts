@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { BackgroundWork } from '../background.ts';
+import type { ErrorLog } from '../log-line.ts';
 import type { Db } from './db.ts';
 
 // Plain JS, run in a worker thread: its own connection checkpoints the WAL every interval.
@@ -32,8 +34,8 @@ export interface CheckpointerOptions {
    * and never below the connection's `journal_size_limit` (a rewound WAL is only cut back to it).
    */
   walCapBytes?: number;
-  /** Where a failed checkpoint is reported; it never fails the transaction that committed. */
-  log?: (err: unknown) => void;
+  /** Where a failed checkpoint is reported (once in a row); it never fails the transaction that committed. */
+  log?: ErrorLog;
 }
 
 /** Commits between two looks at the WAL's size. */
@@ -76,6 +78,7 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
       resolve();
     }),
   );
+  const checkpoints = new BackgroundWork('checkpointing the WAL', opts.log);
   let commits = 0;
   /** Past the cap at the last look: looked at after every commit until the WAL is cut back. */
   let over = false;
@@ -96,11 +99,7 @@ export function startCheckpointer(db: Db, file: string, opts: CheckpointerOption
       // commit tries again (on a loaded machine the worker's copy can take many commits, and
       // waiting 32 commits between tries let the WAL reach 8–11 MB against a 1 MB cap). A real failure (disk full, say) is reported: it happened after a commit,
       // and the caller's transaction stands.
-      try {
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch (err) {
-        opts.log?.(err);
-      }
+      checkpoints.run(() => db.pragma('wal_checkpoint(PASSIVE)'));
     },
     stop() {
       // Held until it has ended: a process awaiting stop() (the CLI closing its app) would

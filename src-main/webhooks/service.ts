@@ -1,5 +1,7 @@
+import { BackgroundWork } from '../background.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
 import { randomIds } from '../engine/clock.ts';
+import type { ErrorLog } from '../log-line.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import { createOutboxFiller } from './outbox.ts';
@@ -17,7 +19,8 @@ export interface WebhookServiceOptions {
   /** How often the outbox is looked at (1 s); tests shorten it. */
   pollMs?: number;
   leaseTtlMs?: number;
-  log?: (err: unknown) => void;
+  /** Where a look that failed (a full disk) is told, once in a row (`BackgroundWork`); stderr by default. */
+  log?: ErrorLog;
 }
 
 /** A subscription's deliveries sent at once (each subscription has its own). */
@@ -46,9 +49,11 @@ export class WebhookService {
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly o: WebhookServiceOptions;
+  private readonly looks: BackgroundWork;
 
   constructor(o: WebhookServiceOptions) {
     this.o = o;
+    this.looks = new BackgroundWork('sending webhooks', o.log);
     this.repo = createWebhooksRepo(o.store.db);
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
     this.lease = new DutyLease(o.store.db, 'webhooks', o.owner, o.leaseTtlMs ?? 30_000);
@@ -81,9 +86,12 @@ export class WebhookService {
       return;
     }
     this.running = this.step()
-      .catch((err) => {
-        if (!this.closed) this.o.log?.(err);
-      })
+      .then(
+        () => this.looks.succeeded(),
+        (err: unknown) => {
+          if (!this.closed) this.looks.failed(err);
+        },
+      )
       .finally(() => {
         this.running = null;
         if (this.again && !this.closed) {

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { SocketEvents, SocketResync } from '../../../src-shared/contract/socket-frames.ts';
+import { BackgroundWork } from '../../background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 
 /**
@@ -42,6 +43,7 @@ interface Client {
 export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BACKPRESSURE) {
   const clients = new Map<WebSocket, Client>();
   let timer: NodeJS.Timeout | undefined;
+  const checks = new BackgroundWork('watching slow WebSocket clients');
 
   const off = bus.subscribe((batch) => {
     if (clients.size === 0) return;
@@ -58,8 +60,7 @@ export function createBroadcast(bus: EventBus, limits: Backpressure = DEFAULT_BA
   });
 
   function watch(): void {
-    timer ??= setInterval(check, limits.checkEveryMs);
-    timer.unref();
+    timer ??= checks.every(limits.checkEveryMs, check);
   }
 
   function check(): void {

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import { BackgroundWork } from '../../background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 
 /** Where `baton worker` listens for "work available" (its long-polls are the fallback). */
@@ -39,27 +40,29 @@ export function createWorkerSocket(bus: EventBus) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const sockets = new Set<WebSocket>();
   let pending: NodeJS.Timeout | null = null;
+  const signalling = new BackgroundWork('signalling work to workers');
+  const pinging = new BackgroundWork("pinging workers' sockets");
   const signal = () => {
     pending = null;
     for (const ws of sockets) if (ws.bufferedAmount < MAX_BUFFERED) ws.send(WORK_FRAME, () => {});
   };
   const unsubscribe = bus.subscribe((batch) => {
     if (sockets.size === 0 || pending || !mayOffer(batch)) return;
-    pending = setTimeout(signal, COALESCE_MS);
+    pending = signalling.after(COALESCE_MS, signal);
   });
   /** Sockets that answered the last ping (or connected since). */
   const answered = new WeakSet<WebSocket>();
-  const pinger = setInterval(() => {
+  const pinger = pinging.every(PING_MS, () => {
     for (const ws of sockets) {
       if (!answered.has(ws)) {
         ws.terminate();
         continue;
       }
       answered.delete(ws);
-      ws.ping();
+      // A socket closing (its 'close' not yet heard) cannot be pinged: it is gone by the next round.
+      if (ws.readyState === ws.OPEN) ws.ping();
     }
-  }, PING_MS);
-  pinger.unref();
+  });
   return {
     /** Takes an upgrade the host has authenticated. */
     accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
