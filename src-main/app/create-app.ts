@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BackgroundWork } from '../background.ts';
 import { decideByLlm } from '../decider/llm-decider.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
 import type { Clock, Ids } from '../engine/clock.ts';
@@ -93,12 +94,15 @@ export function createApp(opts: AppOptions) {
   const agentCallbacks = createAgentCallbacks();
   // Served by the browser host's /mcp when one runs: coding CLIs reach Baton's MCP server as their attempt.
   const mcpLinks = createAttemptLinks();
-  // A line for an attempt that may have ended (how telling an http agent to stop went).
-  const attemptLog: AttemptLog = (l) => {
-    if (closed) return;
-    const line = { ...l, stream: 'info' as const, at: now() };
-    bus.emit('task.log', { id: store.execution.addLog(line), ...line });
-  };
+  // A line for an attempt that may have ended (how telling an http agent to stop went), written
+  // in the background of that attempt: a line the disk has no room for is logged, not thrown.
+  const attemptLines = new BackgroundWork("writing an attempt's log line", log);
+  const attemptLog: AttemptLog = (l) =>
+    attemptLines.run(() => {
+      if (closed) return;
+      const line = { ...l, stream: 'info' as const, at: now() };
+      bus.emit('task.log', { id: store.execution.addLog(line), ...line });
+    });
   const executors = {
     ...createExecutors({
       agentCallbacks,
