@@ -52,11 +52,17 @@ describe('workspace tools', () => {
     writeFileSync(join(outside, 'secret.txt'), 'no');
     symlinkSync(outside, join(ws, 'link'));
     const tools = openWorkspaceTools({ kind: 'workspace', name: 'workspace', commands: [] }, ws);
-    for (const path of ['../x.txt', join(outside, 'secret.txt'), 'link/secret.txt', 'link/new.txt']) {
+    const link = `goes through link, which is a symbolic link (to ${outside}); symbolic links are not followed`;
+    for (const [path, why] of [
+      ['../x.txt', 'is outside the workspace folder'],
+      [join(outside, 'secret.txt'), 'is outside the workspace folder'],
+      ['link/secret.txt', link],
+      ['link/new.txt', link],
+    ]) {
       const read = await tools.call('read_file', { path }, signal);
       expect(read.ok, path).toBe(false);
       const write = await tools.call('write_file', { path, content: 'x' }, signal);
-      expect(write, path).toEqual({ ok: false, text: `path "${path}" is outside the workspace folder` });
+      expect(write, path).toEqual({ ok: false, text: `path "${path}" ${why}` });
     }
     expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('no');
   });

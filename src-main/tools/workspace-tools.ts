@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Stats } from 'node:fs';
+import { constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ToolSourceOf } from '../../src-shared/schemas/agent-tools.ts';
+import { ConfinedFolder, type OpenFolder } from '../files/confined-folder.ts';
 import { spawnTree } from '../processes/process-tree.ts';
 import { parentWatch } from './parent-watch.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
@@ -10,6 +13,7 @@ import { capText, TOOL_TEXT_CAP } from './tool-source.ts';
 const MAX_LISTED = 1_000;
 const MAX_MATCHES = 200;
 const MAX_SEARCHED_BYTES = 1_000_000;
+const MAX_SEARCH_DEPTH = 64;
 const DEFAULT_COMMAND_TIMEOUT_S = 120;
 const COMMAND_ENV = ['PATH', 'HOME', 'LANG', 'TERM', 'TMPDIR'];
 
@@ -84,6 +88,7 @@ export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace:
       ),
     );
 
+  const folder = new ConfinedFolder(root, { label: 'the workspace folder' });
   const run = async (
     tool: string,
     args: Record<string, unknown>,
@@ -91,29 +96,35 @@ export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace:
   ): Promise<ToolOutcome> => {
     switch (tool) {
       case 'list_files': {
-        const dir = await inside(root, optionalString(args, 'path') ?? '.');
-        const entries = await readdir(dir, { withFileTypes: true });
-        const names = entries
-          .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
-          .sort()
-          .slice(0, MAX_LISTED);
-        return { ok: true, text: names.join('\n') || '(empty folder)' };
+        const dir = await folder.folder(optionalString(args, 'path') ?? '.');
+        try {
+          const names = (await dir.entries())
+            .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+            .slice(0, MAX_LISTED);
+          return { ok: true, text: names.join('\n') || '(empty folder)' };
+        } finally {
+          await dir.close();
+        }
       }
       case 'read_file':
-        return { ok: true, text: capText(await readFile(await inside(root, string(args, 'path')), 'utf8')) };
+        return { ok: true, text: capText((await folder.readFile(string(args, 'path'))).toString('utf8')) };
       case 'search_files': {
         const needle = string(args, 'text').toLowerCase();
-        const start = await inside(root, optionalString(args, 'path') ?? '.');
+        const start = await folder.entry(optionalString(args, 'path') ?? '.');
         const found: string[] = [];
-        await search(root, start, needle, found);
+        if ('file' in start) await searchFile(start.file, needle, found);
+        else
+          try {
+            await searchFolder(start.folder, needle, found, 0);
+          } finally {
+            await start.folder.close();
+          }
         return { ok: true, text: found.length ? found.join('\n') : 'no match' };
       }
       case 'write_file': {
-        const path = await inside(root, string(args, 'path'), true);
         const content = string(args, 'content');
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, content);
-        return { ok: true, text: `wrote ${Buffer.byteLength(content)} bytes to ${relative(root, path)}` };
+        const rel = await folder.writeFile(string(args, 'path'), content, { makeFolders: true });
+        return { ok: true, text: `wrote ${Buffer.byteLength(content)} bytes to ${rel}` };
       }
       case 'run_command': {
         if (source.commands.length === 0) return { ok: false, text: 'no workspace tool "run_command"' };
@@ -164,54 +175,42 @@ function optionalString(args: Record<string, unknown>, key: string): string | un
   return args[key] === undefined || args[key] === null ? undefined : string(args, key);
 }
 
-/**
- * `path` resolved inside `root`, or an error: no `..` out, no absolute path elsewhere, no
- * symbolic link leading out (the deepest part that exists is resolved). For a file about to be
- * written, the file itself may not exist yet.
- */
-async function inside(root: string, path: string, forWrite = false): Promise<string> {
-  const realRoot = await realpath(root);
-  const target = resolve(realRoot, path);
-  const out = () => new Error(`path "${path}" is outside the workspace folder`);
-  if (!within(realRoot, target)) throw out();
-  let existing = target;
-  for (;;) {
-    try {
-      const real = await realpath(existing);
-      if (!within(realRoot, real)) throw out();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      if (!forWrite && existing === target) throw new Error(`path "${path}" does not exist`);
-      existing = dirname(existing);
-    }
-  }
-  return target;
-}
-
-function within(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-async function search(root: string, dir: string, needle: string, found: string[]): Promise<void> {
-  const info = await stat(dir);
-  if (info.isFile()) return searchFile(root, dir, needle, found);
-  for (const e of await readdir(dir, { withFileTypes: true })) {
+/** Lines of the folder's files holding `needle`; links are not followed, `.git` and `node_modules` not searched. */
+async function searchFolder(dir: OpenFolder, needle: string, found: string[], depth: number): Promise<void> {
+  if (depth > MAX_SEARCH_DEPTH) return;
+  for (const e of await dir.entries()) {
     if (found.length >= MAX_MATCHES) return;
     if (e.name === '.git' || e.name === 'node_modules') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await search(root, p, needle, found);
-    else if (e.isFile()) await searchFile(root, p, needle, found);
+    if (e.isDirectory()) {
+      const sub = await dir.folder(e.name).catch(() => null);
+      if (!sub) continue;
+      try {
+        await searchFolder(sub, needle, found, depth + 1);
+      } finally {
+        await sub.close();
+      }
+    } else if (e.isFile()) {
+      const file = await dir.open(e.name, constants.O_RDONLY).catch(() => null);
+      if (file) await searchFile({ ...file, rel: dir.relOf(e.name) }, needle, found);
+    }
   }
 }
 
-async function searchFile(root: string, path: string, needle: string, found: string[]): Promise<void> {
-  if ((await stat(path)).size > MAX_SEARCHED_BYTES) return;
-  const lines = (await readFile(path, 'utf8')).split('\n');
-  for (let i = 0; i < lines.length && found.length < MAX_MATCHES; i++)
-    if (lines[i]!.toLowerCase().includes(needle))
-      found.push(`${relative(root, path)}:${i + 1}: ${lines[i]!.slice(0, 300)}`);
+/** Lines of an open file holding `needle` (closes it). */
+async function searchFile(
+  file: { handle: FileHandle; stats: Stats; rel: string },
+  needle: string,
+  found: string[],
+): Promise<void> {
+  try {
+    if (!file.stats.isFile() || file.stats.size > MAX_SEARCHED_BYTES) return;
+    const lines = (await file.handle.readFile('utf8')).split('\n');
+    for (let i = 0; i < lines.length && found.length < MAX_MATCHES; i++)
+      if (lines[i]!.toLowerCase().includes(needle))
+        found.push(`${file.rel}:${i + 1}: ${lines[i]!.slice(0, 300)}`);
+  } finally {
+    await file.handle.close();
+  }
 }
 
 function runCommand(

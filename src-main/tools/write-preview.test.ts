@@ -79,13 +79,17 @@ describe('writePreview', () => {
       ws,
     );
     expect(fresh).toMatchObject({ ok: true, before: null, after: 'x\n' });
-    for (const path of ['../x.txt', join(outside, 'secret.txt'), 'out/secret.txt']) {
+    for (const [path, why] of [
+      ['../x.txt', 'outside the folders'],
+      [join(outside, 'secret.txt'), 'outside the folders'],
+      ['out/secret.txt', 'symbolic links are not followed'],
+    ] as const) {
       const p = await writePreview(
         { tool: 'write_file', server: 'workspace', input: { path, content: '' } },
         tools,
         ws,
       );
-      expect(p).toMatchObject({ ok: false, error: expect.stringContaining('outside the folders') });
+      expect(p).toMatchObject({ ok: false, error: expect.stringContaining(why) });
       expect(JSON.stringify(p)).not.toContain('do not show');
     }
   });

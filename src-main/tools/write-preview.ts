@@ -1,7 +1,7 @@
-import { readFile, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
 import type { WritePreview } from '../../src-shared/schemas/approval.ts';
+import { ConfinedFolder, FolderError } from '../files/confined-folder.ts';
 import { unifiedDiff } from './line-diff.ts';
 
 /** Files larger than this are not read for a preview. */
@@ -22,7 +22,7 @@ export interface PreviewedCall {
  * Null for any other tool. A file is read only where the tool may write: inside the workspace
  * tools' folder, or for an MCP stdio server inside one of the folders its arguments name (the
  * filesystem server's allowed directories); a relative path is taken from `workspace`, where
- * Baton starts the server.
+ * Baton starts the server. No symbolic link is followed to read it (`ConfinedFolder`).
  */
 export async function writePreview(
   call: PreviewedCall,
@@ -77,28 +77,63 @@ async function previewIn(
   after: (before: string | null) => string | { error: string },
 ): Promise<WritePreview> {
   const target = resolve(base, path);
-  const where = await insideAny(target, folders);
+  const where = await holder(target, folders);
   if (!where)
     return {
       ok: false,
       path,
       error: `no preview: ${path} is outside the folders the tool may write (${folders.join(', ') || 'none named'})`,
     };
-  const shown = relative(where.root, where.real) || path;
+  const { folder, rel } = where;
   let before: string | null;
   try {
-    const bytes = await readFile(target);
-    if (bytes.length > MAX_PREVIEW_BYTES)
-      return { ok: false, path, error: `no preview: ${path} is over ${MAX_PREVIEW_BYTES} bytes` };
-    before = bytes.toString('utf8');
+    before = await readBefore(folder, rel);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      return { ok: false, path, error: `no preview: ${(err as Error).message}` };
-    before = null;
+    return { ok: false, path, error: `no preview: ${(err as Error).message}` };
   }
+  const shown = rel || path;
   const text = after(before);
   if (typeof text !== 'string') return { ok: false, path, error: text.error };
   return { ok: true, path: shown, before, after: text, diff: unifiedDiff(shown, before, text) };
+}
+
+/**
+ * The file as it is now (null: not there yet), read as the workspace tools would write it: no
+ * symbolic link followed, on the way or at the end; a file with other names (hard links) is not
+ * shown, as writing it would change them too.
+ */
+async function readBefore(folder: ConfinedFolder, rel: string): Promise<string | null> {
+  let file: Awaited<ReturnType<ConfinedFolder['file']>>;
+  try {
+    file = await folder.file(rel);
+  } catch (err) {
+    if (err instanceof FolderError && err.reason === 'missing') return null;
+    throw err;
+  }
+  try {
+    if (file.stats.nlink > 1)
+      throw new Error(
+        `path "${rel}" is a file with ${file.stats.nlink} names (hard links); writing it would change the others too`,
+      );
+    if (file.stats.size > MAX_PREVIEW_BYTES)
+      throw new Error(`path "${rel}" is over ${MAX_PREVIEW_BYTES} bytes`);
+    return (await file.handle.readFile()).toString('utf8');
+  } finally {
+    await file.handle.close();
+  }
+}
+
+/** The first of `folders` whose path (as given, or real) holds `target`, and the path in it. */
+async function holder(
+  target: string,
+  folders: string[],
+): Promise<{ folder: ConfinedFolder; rel: string } | null> {
+  for (const f of folders) {
+    const folder = new ConfinedFolder(f);
+    const parts = await folder.parts(target).catch(() => null);
+    if (parts) return { folder, rel: parts.join('/') };
+  }
+  return null;
 }
 
 function stringAt(input: Record<string, unknown>, key: string): string | { error: string } {
@@ -120,35 +155,4 @@ function applyEdits(before: string | null, edits: unknown): string | { error: st
     text = text.slice(0, at) + edit.newText + text.slice(at + edit.oldText.length);
   }
   return text;
-}
-
-/**
- * The folder of `folders` that `target` is in, following symbolic links of the part of the path
- * that exists (a link out of the folder is out); null when it is in none.
- */
-async function insideAny(target: string, folders: string[]): Promise<{ root: string; real: string } | null> {
-  const real = await realOfExisting(target);
-  for (const f of folders) {
-    const root = await realpath(f).catch(() => null);
-    if (!root) continue;
-    const rel = relative(root, real);
-    if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)))
-      return { root, real };
-  }
-  return null;
-}
-
-async function realOfExisting(path: string): Promise<string> {
-  let rest = '';
-  let at = path;
-  for (;;) {
-    try {
-      return resolve(await realpath(at), rest);
-    } catch {
-      const up = dirname(at);
-      if (up === at) return path;
-      rest = rest ? `${at.slice(up.length + 1)}/${rest}` : at.slice(up.length + 1);
-      at = up;
-    }
-  }
 }
