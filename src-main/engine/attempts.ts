@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import { BackgroundWork } from '../background.ts';
+import { writeFreshFileSync } from '../files/fresh-file.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
@@ -352,8 +353,7 @@ export class Attempts {
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     for (const f of files) {
       const bytes = Buffer.from(f.content, f.encoding);
-      const path = join(dir, basename(f.name));
-      writeFileSync(path, bytes, { mode: PRIVATE_FILE_MODE });
+      const path = writeFreshFileSync(dir, basename(f.name), bytes, PRIVATE_FILE_MODE);
       this.recordArtifact(run, task, {
         name: basename(f.name),
         path,

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
+import { readRecordedFileSync } from '../files/recorded-file.ts';
 import { fileHeads } from '../workspaces/index.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -45,11 +45,9 @@ export class DeciderQuestions {
     // The store is only asked for tasks known to have left files (as for dependents' contexts).
     if (run.withArtifacts.has(task.task_id)) {
       for (const a of store.execution.artifacts(run.id, task.task_id)) {
-        try {
-          outputs[a.name] = readFileSync(a.path, 'utf8').slice(0, 500);
-        } catch {
-          outputs[a.name] = '(the file is gone)';
-        }
+        // Only as recorded: never through a link the agent swapped in since.
+        const got = readRecordedFileSync(a, 2_000);
+        outputs[a.name] = got.ok ? got.head.toString('utf8').slice(0, 500) : `(${got.why})`;
       }
     }
     const files = this.codingFiles(task);

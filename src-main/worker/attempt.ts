@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/contract/domains/workers.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent, TaskContext } from '../engine/executor.ts';
+import { readRecordedFileSync } from '../files/recorded-file.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Asker } from './asks.ts';
 import { askMergeConflict, askToolCall } from './asks.ts';
@@ -19,6 +20,9 @@ export type StopReason = 'drop' | 'shutdown';
 /** Most files, and bytes of each, handed in with a completion (`work.complete`'s limits). */
 const MAX_FILES = 50;
 const MAX_FILE_BYTES = 7_000_000;
+
+/** A file the agent left, as its `artifact` event recorded it. */
+type RecordedArtifact = Extract<ExecutorEvent, { type: 'artifact' }>;
 /** Notes sent in one report, and how often they go while an attempt runs. */
 const REPORT_BATCH = 500;
 const REPORT_EVERY_MS = 250;
@@ -126,7 +130,7 @@ export class WorkerAttempt {
     };
     taskCtx.askToolCall = (req, signal) => askToolCall(asker, req, signal);
     this.timer = setInterval(() => void this.flush(), REPORT_EVERY_MS);
-    const files: { name: string; path: string }[] = [];
+    const files: RecordedArtifact[] = [];
     let final: { ok: true; output: unknown } | { ok: false; error: string } = {
       ok: false,
       error: 'the agent finished without a result',
@@ -147,7 +151,7 @@ export class WorkerAttempt {
       for await (const ev of deps.executor.start(taskCtx, this.ac.signal)) {
         if (ev.type === 'result') final = { ok: true, output: ev.output };
         else if (ev.type === 'error') final = { ok: false, error: ev.message };
-        else if (ev.type === 'artifact') files.push({ name: ev.name, path: ev.path });
+        else if (ev.type === 'artifact') files.push(ev);
         else this.note(ev);
       }
     } catch (err) {
@@ -255,7 +259,7 @@ export class WorkerAttempt {
 
   /** The files the agent left, as `work.complete` takes them (too many or too large ones are said and left out). */
   private files(
-    found: { name: string; path: string }[],
+    found: RecordedArtifact[],
     left: string[],
   ): { name: string; content: string; encoding: 'base64' }[] {
     const out: { name: string; content: string; encoding: 'base64' }[] = [];
@@ -268,22 +272,24 @@ export class WorkerAttempt {
         left.push(...found.slice(i).map((g) => g.name));
         break;
       }
-      try {
-        if (statSync(f.path).size > MAX_FILE_BYTES) {
-          this.deps.say(
-            `${this.name()}: ${f.name} is over ${MAX_FILE_BYTES} bytes; it stays on this machine (${f.path})`,
-          );
-          left.push(f.name);
-          continue;
-        }
-        let name = plainName(f.name);
-        for (let i = 2; taken.has(name); i++) name = `${i}-${plainName(f.name)}`;
-        taken.add(name);
-        out.push({ name, content: readFileSync(f.path).toString('base64'), encoding: 'base64' });
-      } catch (err) {
-        this.deps.say(`${this.name()}: cannot read ${f.path}: ${(err as Error).message}`);
+      if (f.size > MAX_FILE_BYTES) {
+        this.deps.say(
+          `${this.name()}: ${f.name} is over ${MAX_FILE_BYTES} bytes; it stays on this machine (${f.path})`,
+        );
         left.push(f.name);
+        continue;
       }
+      // Only the file as it was recorded: never through a link the agent swapped in since.
+      const got = readRecordedFileSync(f, f.size);
+      if (!got.ok) {
+        this.deps.say(`${this.name()}: ${f.name} is not sent (${f.path}): ${got.why}`);
+        left.push(f.name);
+        continue;
+      }
+      let name = plainName(f.name);
+      for (let i = 2; taken.has(name); i++) name = `${i}-${plainName(f.name)}`;
+      taken.add(name);
+      out.push({ name, content: got.head.toString('base64'), encoding: 'base64' });
     }
     return out;
   }

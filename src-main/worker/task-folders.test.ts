@@ -1,11 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,5 +87,32 @@ describe('a worker’s task folders', () => {
     folders.close();
     new TaskFolders(root, say, 't').close();
     expect(existsSync(kept)).toBe(true);
+  });
+
+  it('removes or keeps an attempt’s folder holding links out without touching what they point to', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'baton-task-folders-outside-'));
+    try {
+      writeFileSync(join(outside, 'keys'), 'mine');
+      const folders = new TaskFolders(root, say, 's');
+      const plant = (dir: string) => {
+        mkdirSync(dir, { recursive: true });
+        symlinkSync(join(outside, 'keys'), join(dir, 'keys'));
+        symlinkSync(outside, join(dir, 'home'));
+        symlinkSync(join(outside, 'gone'), join(dir, 'dangling'));
+      };
+      const removed = folders.attemptDir('run-1', 'a', 1);
+      plant(removed);
+      folders.finished(removed, 'a');
+      const kept = folders.attemptDir('run-1', 'b', 1);
+      plant(kept);
+      folders.finished(kept, 'b', ['keys']);
+      folders.close();
+      expect(existsSync(removed)).toBe(false);
+      expect(lstatSync(join(root, 'kept', 'run-1-b-1', 'home')).isSymbolicLink()).toBe(true);
+      expect(readdirSync(outside)).toEqual(['keys']);
+      expect(readFileSync(join(outside, 'keys'), 'utf8')).toBe('mine');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

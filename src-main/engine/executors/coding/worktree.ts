@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { DependencyBranch, FileHead, PreparedWorktree } from '../../../workspaces/index.ts';
 import {
   commitLeftovers,
@@ -168,7 +168,8 @@ export async function finish(
   if (diff.files.length > 0) {
     const text = diff.truncatedNote ? `${diff.patch}\n${diff.truncatedNote}\n` : diff.patch;
     const path = join(ctx.workspace, DIFF_ARTIFACT);
-    await writeFile(path, text, { mode: 0o600 });
+    // A file of Baton's own: whatever the agent left by that name (a link too) is replaced.
+    await new ConfinedFolder(ctx.workspace).writeFile(DIFF_ARTIFACT, text, { fresh: true, mode: 0o600 });
     const bytes = Buffer.byteLength(text);
     events.push({
       type: 'artifact',

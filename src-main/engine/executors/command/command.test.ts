@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutorEvent } from '../../executor.ts';
-import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
+import { collect, freshWorkspace, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createCommandExecutor } from './command.ts';
 
 afterAll(removeWorkspaces);
@@ -79,6 +80,27 @@ describe('command executor', () => {
       agent: { id: 'runner' },
     });
     expect(JSON.stringify(written)).not.toContain('command');
+  });
+
+  it('writes its context over a link left in the workspace, never through it; links are no artifacts', async () => {
+    const outside = freshWorkspace();
+    writeFileSync(join(outside, 'keys'), 'mine');
+    const ctx = taskContext(
+      script(`
+        const fs = require('node:fs');
+        fs.writeFileSync('kept.txt', 'mine too');
+        fs.symlinkSync(${JSON.stringify(join(outside, 'keys'))}, 'leak.txt');
+        fs.symlinkSync(${JSON.stringify(outside)}, 'linked');
+        console.log('::result "done"');`),
+    );
+    // Left by an earlier program in this workspace: the context's name as a link to a file outside.
+    mkdirSync(join(ctx.workspace, '.baton'));
+    symlinkSync(join(outside, 'keys'), join(ctx.workspace, '.baton', 'context.json'));
+    const events = await collect(executor, ctx);
+    expect(outcome(events)).toEqual({ type: 'result', output: 'done' });
+    expect(readFileSync(join(outside, 'keys'), 'utf8')).toBe('mine');
+    expect(lstatSync(join(ctx.workspace, '.baton', 'context.json')).isFile()).toBe(true);
+    expect(events.flatMap((e) => (e.type === 'artifact' ? [e.name] : []))).toEqual(['kept.txt']);
   });
 
   it('answers the end of stdout when the program exits 0 without ::result', async () => {

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { redact, redactValue } from '../../../secrets.ts';
 import type { Executor, ExecutorEvent } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
@@ -44,8 +44,12 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
     const contextFile = join(ctx.workspace, BATON_DIR, 'context.json');
     const document = JSON.stringify(taskDocument(ctx));
     try {
-      await mkdir(join(ctx.workspace, BATON_DIR), { recursive: true });
-      await writeFile(contextFile, document, { mode: 0o600 });
+      // A file of Baton's own: whatever an agent left by that name (a link too) is replaced.
+      await new ConfinedFolder(ctx.workspace).writeFile(`${BATON_DIR}/context.json`, document, {
+        fresh: true,
+        mode: 0o600,
+        makeFolders: true,
+      });
     } catch (err) {
       return yield { type: 'error', message: `cannot write the task context: ${(err as Error).message}` };
     }

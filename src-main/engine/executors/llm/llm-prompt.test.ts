@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
@@ -90,5 +94,30 @@ describe('buildChatMessages', () => {
     expect(system?.content).toBe(
       'You are plain, an agent that carries out one task of a plan.\n\nDo the task you are given and answer with the result itself, not a plan for it.',
     );
+  });
+
+  it('inlines a dependency’s file only as it was recorded: not a link the agent swapped in since', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'baton-prompt-'));
+    try {
+      writeFileSync(join(ws, 'keys'), 'SECRET KEY');
+      writeFileSync(join(ws, 'notes.md'), 'the notes');
+      const recorded = { name: 'notes.md', path: join(ws, 'notes.md'), size: 9 };
+      const sha256 = createHash('sha256').update('the notes').digest('hex');
+      const prompt = () =>
+        buildChatMessages({
+          agent,
+          task: taskSpecSchema.parse({ task_id: 't', description: 'd' }),
+          dependencies: [
+            { task_id: 'a', status: 'done', output: 'ok', artifacts: [{ ...recorded, sha256 }] },
+          ],
+        })[1]!.content;
+      expect(prompt()).toContain('### file notes.md\nthe notes');
+      rmSync(join(ws, 'notes.md'));
+      symlinkSync(join(ws, 'keys'), join(ws, 'notes.md'));
+      expect(prompt()).toContain('### file notes.md\n(the file is now a symbolic link; it is not read)');
+      expect(prompt()).not.toContain('SECRET');
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
   });
 });

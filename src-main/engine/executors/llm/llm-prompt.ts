@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { type RecordedFile, readRecordedFileSync } from '../../../files/recorded-file.ts';
 import type { TaskContext } from '../../executor.ts';
 import { truncateText } from '../shared/line-splitter.ts';
 
@@ -11,6 +11,8 @@ export interface ChatMessage {
 export const MAX_DEPENDENCY_CHARS = 2_000;
 /** The task's inputs are cut to this many characters. */
 const MAX_INPUT_CHARS = 8_000;
+/** Artifacts of dependencies up to this size are inlined (as text). */
+const MAX_INLINE_BYTES = 256 * 1024;
 
 /**
  * The chat for one task: a system prompt made of who the agent is (its charter: mission,
@@ -53,17 +55,20 @@ function userMessage(ctx: Pick<TaskContext, 'task' | 'dependencies'>): string {
   return parts.join('\n\n');
 }
 
-/** Referenced artifacts: small text files inline (first 2,000 characters), others by name. */
-function artifactsText(artifacts: { name: string; path: string; size: number }[]): string {
+/**
+ * Referenced artifacts: small text files inline (first 2,000 characters), others by name. A file
+ * is read only as it was recorded (`readRecordedFileSync`): never through a link swapped in since.
+ */
+function artifactsText(artifacts: (RecordedFile & { name: string })[]): string {
   return artifacts
     .map((a) => {
       let body = `(${a.size} bytes)`;
-      if (a.size <= 256 * 1024) {
-        try {
-          const text = readFileSync(a.path, 'utf8');
+      if (a.size <= MAX_INLINE_BYTES) {
+        const got = readRecordedFileSync(a, MAX_INLINE_BYTES);
+        if (!got.ok) body = `(${got.why})`;
+        else {
+          const text = got.head.toString('utf8');
           if (!text.includes('\u0000')) body = truncateText(text, MAX_DEPENDENCY_CHARS);
-        } catch {
-          body = '(the file is gone)';
         }
       }
       return `\n### file ${a.name}\n${body}`;

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { join } from 'node:path';
+import { ConfinedFolder, type OpenFolder } from '../../../files/confined-folder.ts';
 import type { ExecutorEvent } from '../../executor.ts';
 
 /** Baton's own folder inside a workspace (context.json); never reported as an artifact. */
@@ -10,36 +8,28 @@ export const BATON_DIR = '.baton';
 
 const MAX_ARTIFACTS = 1_000;
 const MAX_DEPTH = 32;
+const CHUNK = 64 * 1024;
 
 type ArtifactEvent = Extract<ExecutorEvent, { type: 'artifact' }>;
 
 /**
  * Every regular file an agent left in its workspace, as `artifact` events in name order:
  * name relative to the workspace (always with `/`), absolute path, size and sha256.
- * Symbolic links are not followed. Stops early when `signal` aborts.
+ * Symbolic links are not followed, on the way or at the end (`ConfinedFolder`): each file is
+ * hashed through the handle it was opened with, so a link swapped in meanwhile is not read.
+ * Stops early when `signal` aborts.
  */
 export async function* workspaceArtifacts(
   workspace: string,
   signal: AbortSignal,
 ): AsyncGenerator<ArtifactEvent | Extract<ExecutorEvent, { type: 'log' }>> {
-  const files = await listFiles(workspace);
-  for (const path of files.slice(0, MAX_ARTIFACTS)) {
+  const folder = new ConfinedFolder(workspace);
+  const files = await listFiles(folder);
+  for (const rel of files.slice(0, MAX_ARTIFACTS)) {
     if (signal.aborted) return;
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) continue;
-    const hash = createHash('sha256');
-    const ok = await pipeline(createReadStream(path, { signal }), hash).then(
-      () => true,
-      () => false,
-    );
-    if (!ok) continue;
-    yield {
-      type: 'artifact',
-      name: relative(workspace, path).split(sep).join('/'),
-      path,
-      size: info.size,
-      sha256: hash.digest('hex'),
-    };
+    const hashed = await hashFile(folder, rel, signal).catch(() => null);
+    if (!hashed) continue;
+    yield { type: 'artifact', name: rel, path: join(workspace, ...rel.split('/')), ...hashed };
   }
   if (files.length > MAX_ARTIFACTS) {
     yield {
@@ -50,18 +40,54 @@ export async function* workspaceArtifacts(
   }
 }
 
-async function listFiles(root: string): Promise<string[]> {
+/** The size and sha256 of the bytes read from the file as opened (null: aborted). */
+async function hashFile(
+  folder: ConfinedFolder,
+  rel: string,
+  signal: AbortSignal,
+): Promise<{ size: number; sha256: string } | null> {
+  const { handle } = await folder.file(rel);
+  try {
+    const hash = createHash('sha256');
+    const buf = Buffer.alloc(CHUNK);
+    let size = 0;
+    for (;;) {
+      if (signal.aborted) return null;
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, size);
+      if (bytesRead === 0) return { size, sha256: hash.digest('hex') };
+      hash.update(buf.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The regular files under the workspace (paths with `/`, sorted), not through any link. */
+async function listFiles(folder: ConfinedFolder): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (dir: string, depth: number): Promise<void> => {
+  const walk = async (dir: OpenFolder, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) return;
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const entries = await dir.entries().catch(() => []);
     for (const e of entries) {
-      const path = join(dir, e.name);
       if (depth === 0 && e.name === BATON_DIR) continue;
-      if (e.isDirectory()) await walk(path, depth + 1);
-      else if (e.isFile()) out.push(path);
+      if (e.isDirectory()) {
+        const sub = await dir.folder(e.name).catch(() => null);
+        if (!sub) continue;
+        try {
+          await walk(sub, depth + 1);
+        } finally {
+          await sub.close();
+        }
+      } else if (e.isFile()) out.push(dir.relOf(e.name));
     }
   };
-  await walk(root, 0);
+  const root = await folder.folder('.').catch(() => null);
+  if (!root) return out;
+  try {
+    await walk(root, 0);
+  } finally {
+    await root.close();
+  }
   return out.sort();
 }

@@ -1,4 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,6 +116,39 @@ describe('coding CLI adapters', () => {
       },
     });
     expect(statSync(config).mode & 0o777).toBe(0o600);
+  });
+
+  it('the files Baton writes in the task home replace what the CLI left by their names (links out), never follow it', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'baton-adapter-outside-'));
+    homes.push(outside);
+    writeFileSync(join(outside, 'keys'), 'mine');
+    const plant = (at: string[], target: string) => {
+      mkdirSync(join(home, ...at.slice(0, -1)), { recursive: true });
+      symlinkSync(target, join(home, ...at));
+    };
+    const link = { url: 'http://127.0.0.1:4800/mcp', token: 'bta_secret' };
+    const claude = input({ cli: 'claude', tool_approvals: 'inbox' }, { batonMcp: link });
+    plant(['baton-mcp.json'], join(outside, 'keys'));
+    await ADAPTERS.claude.invocation(claude);
+    expect(lstatSync(join(home, 'baton-mcp.json')).isFile()).toBe(true);
+    const codex = input({ cli: 'codex', model: 'gpt-test' });
+    plant(['codex', 'config.toml'], join(outside, 'keys'));
+    plant(['codex', 'models.json'], join(outside, 'new.json'));
+    await ADAPTERS.codex.invocation(codex);
+    expect(lstatSync(join(home, 'codex', 'config.toml')).isFile()).toBe(true);
+    const qwen = input({ cli: 'qwen', model: 'qwen-test' });
+    plant(['.qwen', 'settings.json'], join(outside, 'keys'));
+    await ADAPTERS.qwen.invocation(qwen);
+    expect(lstatSync(join(home, '.qwen', 'settings.json')).isFile()).toBe(true);
+    expect(readFileSync(join(outside, 'keys'), 'utf8')).toBe('mine');
+    expect(existsSync(join(outside, 'new.json'))).toBe(false);
+    // A folder of the CLI's swapped for a link out: refused, naming the path; nothing written there.
+    const swapped = input({ cli: 'codex', model: 'gpt-test' });
+    plant(['codex'], outside);
+    await expect(ADAPTERS.codex.invocation(swapped)).rejects.toThrow(
+      `path "codex/models.json" goes through codex, which is a symbolic link (to ${outside})`,
+    );
+    expect(existsSync(join(outside, 'models.json'))).toBe(false);
   });
 
   it('tool_approvals "inbox" is refused for a CLI without a permission hook, naming the field', () => {

@@ -1,5 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { CliAdapter } from './adapter.ts';
 import { personHome } from './adapter.ts';
 
@@ -55,10 +56,12 @@ export const claudeAdapter: CliAdapter = {
       // Each call claude would ask about goes to Baton's inbox: its MCP server `baton`, and only it.
       const config = join(input.home, 'baton-mcp.json');
       await mkdir(input.home, { recursive: true, mode: 0o700 });
-      await writeFile(config, `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}\n`, {
-        mode: 0o600,
-      });
-      await chmod(config, 0o600);
+      // The CLI writes its home: what it left by that name (a link too) is replaced, not followed.
+      await new ConfinedFolder(input.home).writeFile(
+        'baton-mcp.json',
+        `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}\n`,
+        { fresh: true, mode: 0o600 },
+      );
       args.push(
         '--permission-prompt-tool',
         'mcp__baton__approve',

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { CliAdapter } from './adapter.ts';
 import { personHome, providerModel } from './adapter.ts';
 
@@ -50,11 +51,14 @@ export const codexAdapter: CliAdapter = {
       home = input.home;
       const model = providerModel(input);
       const codexHome = join(input.home, 'codex');
-      await mkdir(codexHome, { recursive: true, mode: 0o700 });
+      // The CLI writes its home: what it left by these names (links too) is replaced, not followed.
+      await mkdir(input.home, { recursive: true, mode: 0o700 });
+      const ownHome = new ConfinedFolder(input.home);
+      const own = { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 };
       const catalog = join(codexHome, 'models.json');
-      await writeFile(catalog, JSON.stringify(modelCatalog(model), null, 2), { mode: 0o600 });
-      await writeFile(
-        join(codexHome, 'config.toml'),
+      await ownHome.writeFile('codex/models.json', JSON.stringify(modelCatalog(model), null, 2), own);
+      await ownHome.writeFile(
+        'codex/config.toml',
         [
           `model = ${JSON.stringify(model)}`,
           'model_provider = "baton"',
@@ -74,7 +78,7 @@ export const codexAdapter: CliAdapter = {
           'enabled = false',
           '',
         ].join('\n'),
-        { mode: 0o600 },
+        own,
       );
       env.CODEX_HOME = codexHome;
       env[KEY_VAR] = provider.api_key;

@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { CliAdapter } from './adapter.ts';
 import { personHome, providerModel } from './adapter.ts';
 
@@ -21,9 +21,10 @@ export const qwenAdapter: CliAdapter = {
     if (provider) {
       home = input.home;
       const model = providerModel(input);
-      await mkdir(join(input.home, '.qwen'), { recursive: true, mode: 0o700 });
-      await writeFile(
-        join(input.home, '.qwen', 'settings.json'),
+      await mkdir(input.home, { recursive: true, mode: 0o700 });
+      // The CLI writes its home: what it left by that name (a link too) is replaced, not followed.
+      await new ConfinedFolder(input.home).writeFile(
+        '.qwen/settings.json',
         JSON.stringify(
           {
             privacy: { usageStatisticsEnabled: false },
@@ -33,7 +34,7 @@ export const qwenAdapter: CliAdapter = {
           null,
           2,
         ),
-        { mode: 0o600 },
+        { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 },
       );
       Object.assign(env, {
         OPENAI_BASE_URL: provider.base_url,
