@@ -92,4 +92,21 @@ describe('workspace tools', () => {
     );
     expect(failed).toEqual({ ok: false, text: '[exit code 4]' });
   });
+
+  it('run_command checks the program, not its arguments: an allowed program reads outside the folder (the limit the README states, until the OS sandbox)', async () => {
+    const ws = temp();
+    const outside = temp();
+    writeFileSync(join(outside, 'notes.txt'), 'outside the folder');
+    const tools = openWorkspaceTools(
+      { kind: 'workspace', name: 'workspace', commands: [process.execPath] },
+      ws,
+    );
+    const read = `process.stdout.write(require("node:fs").readFileSync(${JSON.stringify(join(outside, 'notes.txt'))}, "utf8"))`;
+    expect(
+      await tools.call('run_command', { command: process.execPath, args: ['-e', read] }, signal),
+    ).toEqual({
+      ok: true,
+      text: 'outside the folder\n[exit code 0]',
+    });
+  });
 });

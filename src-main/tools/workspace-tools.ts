@@ -20,10 +20,12 @@ const COMMAND_ENV = ['PATH', 'HOME', 'LANG', 'TERM', 'TMPDIR'];
 const pathArg = { type: 'string', description: 'A path relative to the workspace folder' };
 
 /**
- * Baton's built-in workspace tools, confined to one folder: a path that leads outside it (`..`,
- * an absolute path elsewhere, a symbolic link out) is refused. `run_command` is offered only
- * when the config names programs, and runs only those, without a shell, in the folder, with a
- * minimal environment, stopped with its whole process tree when it times out or the attempt ends.
+ * Baton's built-in workspace tools. The file tools are confined to one folder (`ConfinedFolder`):
+ * a path that leads outside it (`..`, an absolute path elsewhere) is refused and no symbolic link
+ * is followed. `run_command` is offered only when the config names programs, and runs only those,
+ * without a shell, in the folder, with a minimal environment, stopped with its whole process tree
+ * when it times out or the attempt ends; its arguments are not confined (the program runs as the
+ * user: an allowed `cat` reads any file the user can).
  */
 export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace: string): ToolSourceHandle {
   const root = resolve(source.dir ?? workspace);

@@ -56,7 +56,8 @@ export const mcpHttpToolsSchema = z.strictObject({
 /**
  * Baton's own file tools, confined to one folder (default: the attempt's workspace): list, read,
  * search (read-only) and write. `run_command` exists only when `commands` names programs: it
- * runs one of them, without a shell, in that folder.
+ * runs one of them, without a shell, in that folder; only the program is checked, not its
+ * arguments (an allowed `cat` reads any file the user can).
  */
 export const workspaceToolsSchema = z.strictObject({
   kind: z.literal('workspace'),
