@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { conflictInProgress, conflictStep } from './conflict-worktree.ts';
@@ -104,5 +106,22 @@ describe('a conflict resolved by a person in the task’s worktree (on_conflict 
       { path: 'lib.txt', kind: 'deleted_by_them' },
       { path: 'new.txt', kind: 'both_added' },
     ]);
+  });
+
+  it('a FIFO left where the conflicting file was does not hold Baton; a link is not read through', async () => {
+    const a = branch('a', { 'README.md': 'a says\n' });
+    const b = branch('b', { 'README.md': 'b says\n' });
+    const at = { repo: t.repo, branch: 'baton/r1/c', dir: join(t.worktrees, 'c') };
+    expect(await conflictStep({ ...at, from: [a, b] })).toMatchObject({ ok: false, files: ['README.md'] });
+    // A FIFO: nothing to look for markers in (git then refuses to add it, saying so).
+    rmSync(join(at.dir, 'README.md'));
+    execFileSync('mkfifo', [join(at.dir, 'README.md')]);
+    await expect(conflictStep({ ...at, from: [a, b] })).rejects.toThrow(/README\.md/);
+    // A link to a file outside that holds markers: the link is the resolution, not what it points to.
+    rmSync(join(at.dir, 'README.md'));
+    t.write('markers.txt', '<<<<<<< HEAD\nx\n>>>>>>> other\n', t.worktrees);
+    symlinkSync(join(t.worktrees, 'markers.txt'), join(at.dir, 'README.md'));
+    const done = await conflictStep({ ...at, from: [a, b] });
+    expect(done.ok).toBe(true);
   });
 });

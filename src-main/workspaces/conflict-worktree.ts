@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConflictFile, ConflictKind } from '../../src-shared/schemas/approval.ts';
+import { ConfinedFolder } from '../files/confined-folder.ts';
 import { git, gitText } from './git.ts';
 import { checkBranchName, isAncestor, readRefs, requireCommit, startRef, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
@@ -99,7 +100,7 @@ export async function conflictStep(input: ConflictStepInput): Promise<ConflictSt
       // A person's resolution: files they fixed but did not `git add` are added, unless markers remain.
       const left: ConflictFile[] = [];
       for (const f of await unresolved()) {
-        if (hasMarkers(join(dir, f.path))) left.push(f);
+        if (await hasMarkers(dir, f.path)) left.push(f);
         else await git(['add', '-A', '--', f.path], { ...at, retryOnLock: true });
       }
       if (left.length > 0) return waits(left, labelOf(inMerge));
@@ -169,11 +170,22 @@ const KIND_OF_STAGES: Record<string, ConflictKind> = {
   '1': 'both_deleted',
 };
 
-/** Whether a file still holds git's conflict markers (a line starting `<<<<<<< ` or `>>>>>>> `). */
-function hasMarkers(path: string): boolean {
+/**
+ * Whether a file of the worktree still holds git's conflict markers (a line starting `<<<<<<< `
+ * or `>>>>>>> `). Read without following a symbolic link and only as a regular file: whoever
+ * resolves (a person, the CLI) can leave a link or a FIFO there, which must not make Baton read
+ * elsewhere or wait forever; a link, like a deleted file, holds no markers.
+ */
+async function hasMarkers(dir: string, path: string): Promise<boolean> {
+  let file: Awaited<ReturnType<ConfinedFolder['file']>>;
   try {
-    return /^(<{7}|>{7})( |$)/m.test(readFileSync(path, 'utf8'));
+    file = await new ConfinedFolder(dir).file(path);
   } catch {
-    return false; // deleted as the resolution
+    return false; // deleted as the resolution, or no regular file
+  }
+  try {
+    return /^(<{7}|>{7})( |$)/m.test(await file.handle.readFile('utf8'));
+  } finally {
+    await file.handle.close();
   }
 }
