@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FixtureName } from './kit/fixtures.ts';
+import { FIXTURES, fixturePresent, missingFixtureLine } from './kit/fixtures.ts';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -31,7 +33,14 @@ step('typecheck (web side)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']
 step('lint and format (biome)', bin('biome'), ['check', '.']);
 const built = step('build (electron-vite)', bin('electron-vite'), ['build']);
 
+// Optional fixtures that are missing: their tests skip (test/kit/fixtures.ts); said before and after.
+const missing = (Object.keys(FIXTURES) as FixtureName[]).filter((f) => !fixturePresent(f));
+const sayMissing = () => {
+  for (const f of missing) process.stdout.write(`\n${missingFixtureLine(f)}\n`);
+};
+
 process.stdout.write('\n── tests (vitest: unit, integration, e2e) ──\n');
+sayMissing();
 const report = join(results, 'vitest.json');
 rmSync(report, { force: true });
 const projects = built ? [] : ['--project', 'unit']; // e2e needs the built UI
@@ -62,6 +71,7 @@ if (vitest.status !== 0 && !failures.some((f) => f.startsWith('tests'))) {
 }
 if (!built) failures.push('e2e not run: the build failed');
 
+sayMissing();
 process.stdout.write(`\n${failures.length ? `Failed: ${failures.join('; ')}\n` : ''}`);
 process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 || failures.length > 0 ? 1 : 0);

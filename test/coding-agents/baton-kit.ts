@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
@@ -7,6 +7,7 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import type {
   Conversation,
   ModelRequest,
@@ -26,11 +27,8 @@ import { startPhoneHomeTrap } from './phone-home-trap.ts';
  * pointing at them, a temp git repository as the workspace.
  */
 
-export const installed = Object.values(CLIS).every((c) =>
-  existsSync(join(packageDir, 'node_modules', '.bin', c.name)),
-);
-if (!installed && process.env.CI)
-  throw new Error('test/coding-agents: the CLIs are not installed; run `npm ci --prefix test/coding-agents`');
+/** Whether the CLIs are installed (test/kit/fixtures.ts): the files that use this kit skip without them. */
+export const installed = fixtureInstalled('coding-agents');
 
 export const CLI_NAMES = Object.keys(CLIS) as CliName[];
 

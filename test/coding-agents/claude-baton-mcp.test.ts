@@ -1,23 +1,21 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { startServe } from '../e2e/serve-process.ts';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import { batonCli, seedDataDir } from '../kit/mcp-kit.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
 import type { Turn } from '../kit/model-servers/scripted-server.ts';
-import { claude, packageDir } from './clis.ts';
+import { claude } from './clis.ts';
 import { startPhoneHomeTrap } from './phone-home-trap.ts';
 import { makeAttemptDirs, runCli } from './run-cli.ts';
 
 // Claude Code reaching Baton's MCP server through --mcp-config, offline against the scripted
 // Anthropic server: `baton mcp` over stdio (no host running), and `/mcp` on a real `baton serve`
 // with the bearer header. Its scripted turns call Baton's tools; their results land in its stream.
-const installed = existsSync(join(packageDir, 'node_modules', '.bin', 'claude'));
-if (!installed && process.env.CI)
-  throw new Error('test/coding-agents: claude is not installed; run `npm ci --prefix test/coding-agents`');
-if (!installed) console.warn('claude + Baton MCP skipped: run `npm ci --prefix test/coding-agents` first');
+const installed = fixtureInstalled('coding-agents');
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

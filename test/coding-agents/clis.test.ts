@@ -1,21 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import type { CliDefinition } from './clis.ts';
-import { CLIS, claude, packageDir } from './clis.ts';
+import { CLIS, claude } from './clis.ts';
 import { startModelServer } from './model-server-for.ts';
 import { startPhoneHomeTrap } from './phone-home-trap.ts';
 import { makeAttemptDirs, runCli } from './run-cli.ts';
 
 // The real coding-agent CLIs, driven fully offline against scripted model servers. Their
 // binaries come from `npm ci --prefix test/coding-agents` (.ci/run does it).
-const installed = Object.values(CLIS).every((c) =>
-  existsSync(join(packageDir, 'node_modules', '.bin', c.name === 'qwen' ? 'qwen' : c.name)),
-);
-if (!installed && process.env.CI)
-  throw new Error('test/coding-agents: the CLIs are not installed; run `npm ci --prefix test/coding-agents`');
-if (!installed) console.warn('test/coding-agents skipped: run `npm ci --prefix test/coding-agents` first');
+const installed = fixtureInstalled('coding-agents');
 
 type Dirs = ReturnType<typeof makeAttemptDirs>;
 let dirs: Dirs;

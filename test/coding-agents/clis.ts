@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fixtureBin } from '../kit/fixtures.ts';
 import type { Turn } from '../kit/model-servers/scripted-server.ts';
 
 /**
@@ -43,7 +44,7 @@ export interface CliDefinition {
 }
 
 export const packageDir = import.meta.dirname;
-const bin = (name: string) => join(packageDir, 'node_modules', '.bin', name);
+const bin = (name: string) => fixtureBin('coding-agents', name);
 
 /**
  * What every CLI gets: a PATH for its shell tool, a home and a temp dir of its own (claude puts a

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,19 +8,17 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
+import { fixtureBin, fixtureInstalled } from '../kit/fixtures.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
 import { openInbox } from './inbox-page.ts';
 import { expectReadableIn } from './readability.ts';
-import { root } from './serve-process.ts';
 
 /** The official filesystem MCP server of the test/mcp fixture package (`npm ci --prefix test/mcp`). */
-const fsServer = join(root, 'test', 'mcp', 'node_modules', '.bin', 'mcp-server-filesystem');
-const mcpInstalled = existsSync(fsServer);
-if (!mcpInstalled && process.env.CI)
-  throw new Error('test/mcp: the MCP servers are not installed; run `npm ci --prefix test/mcp`');
+const fsServer = fixtureBin('mcp', 'mcp-server-filesystem');
+const mcpInstalled = fixtureInstalled('mcp');
 
 const CONFIG_BEFORE = 'port = 3000\nhost = "localhost"\nlog = "info"\n';
 const ASKED = 'port = 8080\nhost = "0.0.0.0"\nlog = "info"\n';

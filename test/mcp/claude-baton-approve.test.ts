@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
-import { packageDir as codingAgentsDir } from '../coding-agents/clis.ts';
 import { startServe } from '../e2e/serve-process.ts';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import { batonCli } from '../kit/mcp-kit.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
 import { eventually, removeAll, tempDir } from './loop-kit.ts';
@@ -12,9 +12,7 @@ import { makeRunDirs, runClaudeWithApprovals } from './run-claude.ts';
 // Claude Code's tool calls reaching Baton's inbox: `claude -p --permission-prompt-tool
 // mcp__baton__approve` with `baton mcp` (through a real `baton serve`) as its MCP server `baton`,
 // for a task a pull agent holds. A person decides each call in Baton; claude does what they said.
-const installed = existsSync(join(codingAgentsDir, 'node_modules', '.bin', 'claude'));
-if (!installed && process.env.CI)
-  throw new Error('test/coding-agents: claude is not installed; run `npm ci --prefix test/coding-agents`');
+const installed = fixtureInstalled('coding-agents') && fixtureInstalled('mcp');
 
 const closers: (() => Promise<void> | void)[] = [];
 const dirs: string[] = [];

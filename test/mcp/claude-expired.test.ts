@@ -9,7 +9,7 @@ import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createMcpEndpoint } from '../../src-main/mcp/http.ts';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
-import { packageDir as codingAgentsDir } from '../coding-agents/clis.ts';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
 import { call, eventually } from './loop-kit.ts';
 import { makeRunDirs, runClaudeWithApprovals } from './run-claude.ts';
@@ -17,9 +17,7 @@ import { makeRunDirs, runClaudeWithApprovals } from './run-claude.ts';
 // A tool call Claude Code stopped waiting for: its call to Baton's approve tool (/mcp, reached as
 // the attempt through an attempt link) passes the per-server "timeout" while nobody answers.
 // The approval expires: audited, out of the pending inbox, and deciding it says it expired.
-const installed = existsSync(join(codingAgentsDir, 'node_modules', '.bin', 'claude'));
-if (!installed && process.env.CI)
-  throw new Error('test/coding-agents: claude is not installed; run `npm ci --prefix test/coding-agents`');
+const installed = fixtureInstalled('coding-agents') && fixtureInstalled('mcp');
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import type { RecordedApproval, RelayAnswer } from './approval-relay.ts';
@@ -11,12 +12,7 @@ import type { ApprovalRunDirs, ClaudeRun } from './run-claude.ts';
 // stdio and over streamable HTTP with a bearer header. Needs both fixture packages:
 // `npm ci --prefix test/mcp` (the SDK) and `npm ci --prefix test/coding-agents` (claude).
 const here = import.meta.dirname;
-const installed =
-  existsSync(join(here, 'node_modules', '@modelcontextprotocol', 'server')) &&
-  existsSync(join(here, '..', 'coding-agents', 'node_modules', '.bin', 'claude'));
-if (!installed && process.env.CI)
-  throw new Error('test/mcp: run `npm ci --prefix test/mcp` and `npm ci --prefix test/coding-agents`');
-if (!installed) console.warn('test/mcp (claude) skipped: install test/mcp and test/coding-agents first');
+const installed = fixtureInstalled('coding-agents') && fixtureInstalled('mcp');
 const relayKit = installed ? await import('./approval-relay.ts') : undefined;
 const runner = installed ? await import('./run-claude.ts') : undefined;
 const httpKit = installed ? await import('./servers/approve-http.ts') : undefined;

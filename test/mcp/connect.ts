@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { fixtureBin } from '../kit/fixtures.ts';
 
 /** The folder of this fixture package; its node_modules holds the SDK and the official servers. */
 export const packageDir = import.meta.dirname;
@@ -8,7 +9,7 @@ export const packageDir = import.meta.dirname;
 /** An official server's entry script, run with the tests' Node (no npx, nothing fetched). */
 export const officialServer = (
   bin: 'mcp-server-filesystem' | 'mcp-server-everything' | 'mcp-server-memory',
-) => join(packageDir, 'node_modules', '.bin', bin);
+) => fixtureBin('mcp', bin);
 
 /** Our misbehaving server (servers/faulty-server.ts) in one of its modes. */
 export const faultyServer = join(packageDir, 'servers', 'faulty-server.ts');

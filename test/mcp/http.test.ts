@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 
 // The SDK's client over streamable HTTP against our approve server behind a bearer token
 // (servers/approve-http.ts, the shape of Baton's /mcp). Needs `npm ci --prefix test/mcp`.
-const installed = existsSync(join(import.meta.dirname, 'node_modules', '@modelcontextprotocol', 'client'));
-if (!installed && process.env.CI) throw new Error('test/mcp: run `npm ci --prefix test/mcp`');
+const installed = fixtureInstalled('mcp');
 const sdk = installed ? await import('@modelcontextprotocol/client') : undefined;
 const httpKit = installed ? await import('./servers/approve-http.ts') : undefined;
 

@@ -2,15 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import type { StdioConnection } from './connect.ts';
 
 // The official MCP servers and our faulty one, driven over stdio by the SDK's client (v2),
 // offline. Their packages come from `npm ci --prefix test/mcp` (.ci/run does it); the SDK is
 // imported only once they are there.
-const installed = existsSync(join(import.meta.dirname, 'node_modules', '@modelcontextprotocol', 'client'));
-if (!installed && process.env.CI)
-  throw new Error('test/mcp: the MCP packages are not installed; run `npm ci --prefix test/mcp`');
-if (!installed) console.warn('test/mcp skipped: run `npm ci --prefix test/mcp` first');
+const installed = fixtureInstalled('mcp');
 const sdk = installed ? await import('@modelcontextprotocol/client') : undefined;
 const kit = installed ? await import('./connect.ts') : undefined;
 const { OFFICIAL_TOOLS } = installed ? await import('./official-tools.ts') : { OFFICIAL_TOOLS: undefined };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { officialServer } from './connect.ts';
@@ -54,7 +55,7 @@ function serversOn(dir: string): number {
 const decide = (app: BatonApp, input: Record<string, unknown>) =>
   call<Approval>(app, 'approvals.decide', input);
 
-describe('tool calls approved from the inbox', () => {
+describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', () => {
   it('asks before a write (the default for a tool not marked read-only): approved, denied with a message the model sees, approved with edited arguments', async () => {
     const files = tempDir('baton-ask-files-', dirs);
     const at = (name: string) => join(files, name);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { officialServer } from './connect.ts';
@@ -25,7 +26,7 @@ const fsTools = (dir: string) => ({
   args: [dir],
 });
 
-describe('the tool loop of an llm agent, through real MCP servers', () => {
+describe.skipIf(!fixtureInstalled('mcp'))('the tool loop of an llm agent, through real MCP servers', () => {
   it('writes and reads files through server-filesystem: steps stored, the answer is the output', async () => {
     const files = tempDir('baton-loop-files-', dirs);
     const path = join(files, 'notes.txt');

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { fixtureInstalled } from '../kit/fixtures.ts';
 
 // tsconfig.node.json leaves test/mcp out (it imports the SDK that only this package installs):
 // its own tsconfig.json checks it here once the package is installed.
 const here = import.meta.dirname;
-const installed = existsSync(join(here, 'node_modules', '@modelcontextprotocol', 'client'));
+const installed = fixtureInstalled('mcp');
 
 it.skipIf(!installed)('test/mcp typechecks against the SDK it installs', () => {
   const tsc = join(here, '..', '..', 'node_modules', '.bin', 'tsc');
