@@ -84,7 +84,7 @@ describe.skipIf(!installed).each(Object.values(CLIS))('$name', (cli: CliDefiniti
 });
 
 describe.skipIf(!installed)('claude only', () => {
-  it('--max-budget-usd stops the run after the model answer that passes it, before its tool runs', async () => {
+  it('--max-budget-usd stops the run after the model answer that passes it: no further model call', async () => {
     dirs = makeAttemptDirs('claude-budget');
     server = await startModelServer('anthropic', {
       conversations: [
@@ -113,7 +113,8 @@ describe.skipIf(!installed)('claude only', () => {
     });
     expect(result?.total_cost_usd).toBeGreaterThan(0.05); // priced by claude's own table
     expect(server.modelCalls('task')).toHaveLength(1);
-    expect(existsSync(join(dirs.repo, 'a.txt'))).toBe(false);
+    // Whether the answer's own tool call (a.txt) ran before claude checked its budget is claude's
+    // timing, not ours: on a quiet machine it does not, on a loaded one it may. Not asserted.
     expect(phoneHome()).toEqual([]);
   });
 
