@@ -1,5 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * How long `expect.poll` waits for the state a test needs before it fails, by project. A cap, not
+ * a wait: the poll ends as soon as the state is there. Vitest's own 1 s is passed on a machine
+ * under load (both cores busy), which is not what a test checks. The browser's steps have the
+ * same cap (test/e2e/browser-path.ts).
+ */
+const WAIT = { unit: 30_000, processes: 60_000, browser: 90_000 };
+
 export default defineConfig({
   test: {
     projects: [
@@ -14,7 +22,9 @@ export default defineConfig({
             'test/kit/**/*.test.ts',
           ],
           environment: 'node',
-          testTimeout: 30_000,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          expect: { poll: { timeout: WAIT.unit } },
         },
       },
       {
@@ -25,7 +35,8 @@ export default defineConfig({
           include: ['test/coding-agents/**/*.test.ts'],
           environment: 'node',
           testTimeout: 240_000,
-          hookTimeout: 30_000,
+          hookTimeout: 60_000,
+          expect: { poll: { timeout: WAIT.processes } },
           fileParallelism: false,
         },
       },
@@ -37,7 +48,8 @@ export default defineConfig({
           include: ['test/mcp/**/*.test.ts'],
           environment: 'node',
           testTimeout: 240_000,
-          hookTimeout: 30_000,
+          hookTimeout: 60_000,
+          expect: { poll: { timeout: WAIT.processes } },
           fileParallelism: false,
         },
       },
@@ -46,8 +58,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          expect: { poll: { timeout: WAIT.browser } },
           fileParallelism: false,
         },
       },

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { codingScene } from './coding-scene.ts';
-import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
+import { findChromium, launchChromium } from './e2e/browser-path.ts';
 import { rpcFor } from './e2e/harness.ts';
 import { startServe } from './e2e/serve-process.ts';
 
@@ -48,7 +47,7 @@ const rpc = async (method: string, input: unknown) => {
   return r.value;
 };
 let closeScene = async () => {};
-const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
 /** Every size and scheme of what is on screen now, as `<name>-<width>-<scheme>.png`. */

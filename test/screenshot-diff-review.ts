@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { codingScene } from './coding-scene.ts';
-import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
+import { findChromium, launchChromium } from './e2e/browser-path.ts';
 import { rpcFor } from './e2e/harness.ts';
 import { root, startServe } from './e2e/serve-process.ts';
 
@@ -24,7 +23,7 @@ const rpc = async (method: string, input: unknown) => {
   return r.value;
 };
 let closeScene = async () => {};
-const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   const scene = await codingScene(rpc);
   closeScene = scene.close;

@@ -7,8 +7,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
+import { findChromium, launchChromium } from './e2e/browser-path.ts';
 import { rpcFor } from './e2e/harness.ts';
 import { root, startServe } from './e2e/serve-process.ts';
 import { startChatServer } from './kit/model-servers/openai-chat.ts';
@@ -68,7 +67,7 @@ const rpc = async (method: string, input: unknown) => {
   if (!r.ok) throw new Error(`${method}: ${JSON.stringify(r.error)}`);
   return r.value;
 };
-const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   await rpc('agents.import', {
     agents: [

@@ -3,8 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from './e2e/browser-path.ts';
+import { findChromium, launchChromium } from './e2e/browser-path.ts';
 import { rpcFor } from './e2e/harness.ts';
 import { root, startServe } from './e2e/serve-process.ts';
 
@@ -26,7 +25,7 @@ const rpc = async (method: string, input: unknown) => {
 const example = (f: string) => JSON.parse(readFileSync(join(root, 'resources', 'examples', f), 'utf8'));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(out, `${name}.png`) });
 
-const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 try {
   // Data: the seed example, a pipeline run by a real (slow) command agent, a gated release.
   await rpc('agents.import', { agents: example('agents.json') });

@@ -59,7 +59,7 @@ describe.skipIf(skipE2e)("a command agent's test", () => {
   it('runs the program once from its row and shows how it went on its page', async () => {
     await agents().getByRole('button', { name: 'Test checker' }).click();
     const answer = page.getByRole('status', { name: 'Test result of checker' });
-    await answer.waitFor({ timeout: 30_000 });
+    await answer.waitFor();
     const verdict = await answer.locator('.agent-test-verdict').textContent();
     expect(verdict).toMatch(/^Passed exit code 0 · \d+(\.\d)? m?s · 3 lines$/);
     const output = answer.getByLabel('Output of the test of checker');
@@ -76,15 +76,13 @@ describe.skipIf(skipE2e)("a command agent's test", () => {
     await test.getByLabel('Sample task').fill('Check the invoices of May');
     await test.getByRole('button', { name: 'Test again' }).click();
     const answer = test.getByRole('region', { name: 'Answer of the test of checker' });
-    await expect
-      .poll(() => answer.textContent(), { timeout: 30_000 })
-      .toContain('"heard": "Check the invoices of May"');
+    await expect.poll(() => answer.textContent()).toContain('"heard": "Check the invoices of May"');
   });
 
   it('says why a program failed: its exit code and last error line, or that it cannot start', async () => {
     await agents().getByRole('button', { name: 'Test crashy' }).click();
     const crashy = page.getByRole('status', { name: 'Test result of crashy' });
-    await crashy.waitFor({ timeout: 30_000 });
+    await crashy.waitFor();
     expect(await crashy.locator('.agent-test-verdict').textContent()).toMatch(/^Failed exit code 2 · /);
     expect(await crashy.locator('.agent-test-error').textContent()).toBe(
       'exited with code 2: config.toml: no such file',
@@ -92,7 +90,7 @@ describe.skipIf(skipE2e)("a command agent's test", () => {
 
     await agents().getByRole('button', { name: 'Test ghost' }).click();
     const ghost = page.getByRole('status', { name: 'Test result of ghost' });
-    await ghost.waitFor({ timeout: 30_000 });
+    await ghost.waitFor();
     expect(await ghost.locator('.agent-test-verdict').textContent()).toMatch(/^Failed did not start · /);
     expect(await ghost.locator('.agent-test-error').textContent()).toMatch(
       /^cannot start "baton-no-such-program": .*ENOENT/,

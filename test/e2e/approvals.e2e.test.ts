@@ -152,9 +152,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await page.getByRole('button', { name: 'Plans', exact: true }).click();
     await page.getByRole('button', { name: /release/ }).click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
-        timeout: 10_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
   });
 

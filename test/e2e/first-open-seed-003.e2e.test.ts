@@ -36,9 +36,7 @@ describe.skipIf(skipE2e)("the first open's seed 003 example", () => {
     expect(await page.getByRole('note', { name: 'Before you run' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Run plan' }).click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
-        timeout: 30_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
     const run = (await baton.runsOf('laptops-email'))[0]!.id;
     const artifacts = (await baton.rpc('runs.taskArtifacts', { run_id: run, task_id: 'task-002' }))

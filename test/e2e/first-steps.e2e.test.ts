@@ -86,9 +86,7 @@ describe.skipIf(skipE2e)('the first open', () => {
     expect(await page.getByRole('note', { name: 'Before you run' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Run plan' }).click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
-        timeout: 15_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
     await page.screenshot({ path: join(shots, 'first-steps-example-run.png') });
   });

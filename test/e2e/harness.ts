@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from './browser-path.ts';
+import { findChromium, launchChromium } from './browser-path.ts';
 import { root, startServe } from './serve-process.ts';
 
 export const chromiumFound = findChromium();
@@ -54,7 +53,7 @@ export async function launchBaton(name: string, viewport = { width: 1400, height
   mkdirSync(shots, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), `baton-${name}-`));
   const server = await startServe(dataDir);
-  const browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
   const rpc = rpcFor(server.url);
   return {

@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { serveHost } from './app-host.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
+import { launchChromium } from './browser-path.ts';
 import { chromiumFound } from './harness.ts';
 
 /** The Approvals screen of an app, in Chromium, as a person who said who they are. */
@@ -29,7 +28,7 @@ export async function openInbox(app: BatonApp, dataDir: string, name = 'Ana'): P
   };
   try {
     host = await serveHost(app, dataDir);
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const sent: string[] = [];
     page.on('websocket', (ws) =>

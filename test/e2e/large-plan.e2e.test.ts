@@ -47,9 +47,7 @@ describe.skipIf(skipE2e)('a large plan', () => {
 
   it('is drawn as one overview when zoomed out, where clicking a task shows its details', async () => {
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
-        timeout: 30_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
     const graph = page.getByRole('region', { name: 'Plan graph' });
     await graph.getByRole('img', { name: /^Overview of 600 tasks/ }).waitFor();

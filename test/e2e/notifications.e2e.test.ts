@@ -90,7 +90,7 @@ describe.skipIf(skipE2e)('notifications in browser mode (Chromium, permission gr
     await baton.rpc('runs.start', { plan_id: 'gated' });
     await baton.rpc('runs.start', { plan_id: 'reviewed' });
     await expect
-      .poll(async () => (await shown()).map((n) => n.title).sort(), { timeout: 20_000 })
+      .poll(async () => (await shown()).map((n) => n.title).sort())
       .toEqual(['Approval waiting', `Run ${bad} failed`, 'Task check waits in My tasks']);
 
     await click(/failed$/);
@@ -119,7 +119,7 @@ describe.skipIf(skipE2e)('notifications in browser mode (Chromium, permission gr
     await baton.rpc('runs.start', { plan_id: 'bad' });
     await baton.rpc('runs.start', { plan_id: 'gated' });
     // The approval comes after the failure in the audit log: once it is told, the failure was passed over.
-    await expect.poll(async () => (await shown()).length, { timeout: 20_000 }).toBe(before + 1);
+    await expect.poll(async () => (await shown()).length).toBe(before + 1);
     expect((await shown()).at(-1)!.title).toBe('Approval waiting');
   });
 });

@@ -91,7 +91,7 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     expect(started.ok).toBe(true);
     // The first thing Baton has to tell (the run ends) brings the offer to ask the browser, once.
     const prompt = page.getByRole('region', { name: 'Notifications' });
-    await prompt.waitFor({ timeout: 20_000 });
+    await prompt.waitFor();
     expect(await prompt.textContent()).toMatch(
       /Be told when Baton needs you\?.*approval or a task waits for you/,
     );
@@ -100,9 +100,9 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     await prompt.waitFor({ state: 'detached' });
     const log = page.getByRole('table', { name: 'Delivery log' });
     const runStarted = log.getByRole('row').filter({ hasText: 'Run started' });
-    await expect.poll(() => runStarted.textContent(), { timeout: 20_000 }).toMatch(/delivered/);
+    await expect.poll(() => runStarted.textContent()).toMatch(/delivered/);
     expect(await runStarted.textContent()).toMatch(/delivered1200/);
-    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => receiver.received.length).toBeGreaterThanOrEqual(2);
     const first = receiver.received.find(
       (r) => (r.verified.ok ? (r.verified.body as { type: string }).type : '') === 'run.started',
     )!;
@@ -111,9 +111,9 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     // Send again: the same delivery (same webhook-id) goes out once more, and the log counts it.
     const before = receiver.received.length;
     await runStarted.getByRole('button', { name: /Send .* again/ }).click();
-    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(before + 1);
+    await expect.poll(() => receiver.received.length).toBe(before + 1);
     expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(first.headers['webhook-id']);
-    await expect.poll(() => runStarted.textContent(), { timeout: 20_000 }).toMatch(/delivered2200/);
+    await expect.poll(() => runStarted.textContent()).toMatch(/delivered2200/);
 
     // Edit: Slack format, kept under the same id with its log.
     await row.getByRole('button', { name: 'Edit ops' }).click();
@@ -125,7 +125,7 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     await shoot('webhooks');
     // Not asked again: another run ends, and the offer stays away.
     await baton.rpc('runs.start', { plan_id: 'report', inputs: { region: 'us' } });
-    await expect.poll(() => log.getByRole('row').count(), { timeout: 20_000 }).toBeGreaterThan(4);
+    await expect.poll(() => log.getByRole('row').count()).toBeGreaterThan(4);
     expect(await prompt.count()).toBe(0);
   });
 

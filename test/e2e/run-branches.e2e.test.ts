@@ -3,13 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { serveApp } from './app-host.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
+import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
@@ -115,7 +114,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     app.store.tx(() => app.store.sessions.upsert(session));
     app.bus.emit('session.updated', session);
 
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(host.openUrl);
     await page
@@ -157,7 +156,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
 
     // The run has ended: letting go removes the worktree now (nothing else will).
     await keep.click();
-    await expect.poll(() => branches().textContent(), { timeout: 10_000 }).toContain('worktree removed');
+    await expect.poll(() => branches().textContent()).toContain('worktree removed');
     expect(await keep.count()).toBe(0);
     expect(existsSync(worktree)).toBe(false);
     expect(git('rev-parse', 'baton/r1/backend')).toBe(built);
@@ -180,7 +179,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     await dialog.getByLabel('Target branch').fill('main');
     await dialog.getByRole('button', { name: 'Merge into main' }).click();
     await expect
-      .poll(() => dialog.locator('.field-error').textContent(), { timeout: 10_000 })
+      .poll(() => dialog.locator('.field-error').textContent())
       .toMatch(/^Target branch: main is checked out at .*repo/);
     expect(git('rev-parse', 'main')).toBe(base);
     git('checkout', '-q', '-b', 'elsewhere');

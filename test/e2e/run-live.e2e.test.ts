@@ -75,9 +75,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     const details = page.getByRole('region', { name: 'Task talk details' });
     const log = details.locator('pre.log');
     // Enough lines to scroll, and it shows the newest as they come.
-    await expect
-      .poll(() => log.evaluate((el) => el.scrollHeight > el.clientHeight * 2), { timeout: 15_000 })
-      .toBe(true);
+    await expect.poll(() => log.evaluate((el) => el.scrollHeight > el.clientHeight * 2)).toBe(true);
     const lines = () => log.evaluate((el) => (el.textContent ?? '').split('\n').length);
     const count = await lines();
     await expect.poll(lines).toBeGreaterThan(count + 5);
@@ -126,9 +124,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     // With every run ended, Run plan starts one at once.
     writeFileSync(stop, '');
     // Once the page knows every run has ended (the run picker lists none executing).
-    await expect
-      .poll(() => page.getByLabel('Select run').textContent(), { timeout: 15_000 })
-      .not.toContain('executing');
+    await expect.poll(() => page.getByLabel('Select run').textContent()).not.toContain('executing');
     await page.locator('header.plan-head').getByRole('button', { name: 'Run plan' }).click();
     await expect.poll(async () => (await baton.runsOf('chatty')).length).toBe(3);
     expect(await page.getByRole('alertdialog', { name: 'Start another run?' }).isVisible()).toBe(false);

@@ -131,11 +131,11 @@ describe.skipIf(skipE2e)('the run screens', () => {
     expect(await duration('publish').textContent()).toBe('—');
     await openPlan('slow');
     const nap = duration('nap');
-    await expect.poll(() => nap.textContent(), { timeout: 15_000 }).toMatch(/^\d+(\.\d)? (ms|s)$/);
+    await expect.poll(() => nap.textContent()).toMatch(/^\d+(\.\d)? (ms|s)$/);
     expect(await nap.getAttribute('class')).toContain('live');
     // Live: it grows while the task runs, without the page being reloaded.
     const first = await nap.textContent();
-    await expect.poll(() => nap.textContent(), { timeout: 10_000 }).not.toBe(first);
+    await expect.poll(() => nap.textContent()).not.toBe(first);
   });
 
   it('shows a task with a header of its facts and actions, and its sections as tabs', async () => {
@@ -227,7 +227,7 @@ describe.skipIf(skipE2e)('the run screens', () => {
     try {
       await expect.poll(oneRow).toBe(true);
       // Not under the narrow window's side-panel button: a click reaches it.
-      await page.getByText('Key', { exact: true }).click({ timeout: 5_000 });
+      await page.getByText('Key', { exact: true }).click();
       expect(await page.getByRole('list', { name: 'Timeline key' }).isVisible()).toBe(true);
       await page.getByText('Key', { exact: true }).click();
     } finally {

@@ -56,7 +56,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
   it('explains why an agent was chosen and shows what a failed task logged', async () => {
     const result = page.getByRole('region', { name: 'Run result' });
     await expect
-      .poll(() => result.getByRole('status', { name: 'Run status: failed' }).isVisible(), { timeout: 15_000 })
+      .poll(() => result.getByRole('status', { name: 'Run status: failed' }).isVisible())
       .toBe(true);
     const graph = page.getByRole('region', { name: 'Plan graph' });
     await graph.getByRole('article', { name: 'Task notes: Done' }).click();
@@ -122,7 +122,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.getByRole('button', { name: 'Run plan' }).click();
     const graph = page.getByRole('region', { name: 'Plan graph' });
     const added = graph.getByRole('article', { name: 'Task escalation-1: Awaiting approval' });
-    await expect.poll(() => added.isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => added.isVisible()).toBe(true);
     expect(await added.getAttribute('title')).toContain('approval: Task "orphan" ended unassigned');
     await page.getByRole('button', { name: /ship/ }).click();
   });
@@ -151,7 +151,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.getByRole('button', { name: /^slow/ }).click();
     await page.getByRole('button', { name: 'Run plan' }).click();
     const bar = page.getByRole('progressbar', { name: 'nap progress' });
-    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 10_000 }).toBe('40');
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('40');
     await page
       .getByRole('region', { name: 'Plan graph' })
       .getByRole('article', { name: /Task nap/ })
@@ -172,18 +172,14 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await who.getByRole('button', { name: 'I am me' }).click();
     // Nothing failed and a task was cancelled: the run ends cancelled, and says who cancelled.
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible(), {
-        timeout: 10_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible())
       .toBe(true);
     expect(await details.textContent()).toContain('Cancelled');
     expect(await details.textContent()).toContain('cancelled by me');
     // A whole run is cancelled the same way, and the audit log names who did it.
     await page.getByRole('button', { name: 'Run plan' }).click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: executing' }).isVisible(), {
-        timeout: 10_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: executing' }).isVisible())
       .toBe(true);
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await page
@@ -191,9 +187,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       .getByRole('button', { name: 'Yes, cancel the run' })
       .click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible(), {
-        timeout: 10_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: cancelled' }).isVisible())
       .toBe(true);
     const runs = await baton.runsOf('slow');
     const audit = (await baton.rpc('audit.list', { run_id: runs[0]!.id })).value as unknown as {
@@ -224,12 +218,10 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     const node = page
       .getByRole('region', { name: 'Plan graph' })
       .getByRole('article', { name: /^Task check/ });
-    await expect.poll(() => node.isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => node.isVisible()).toBe(true);
     await node.click();
     const details = page.getByRole('region', { name: 'Task check details' });
-    await expect
-      .poll(() => details.locator('dt:text-is("Next attempt") + dd').count(), { timeout: 10_000 })
-      .toBe(1);
+    await expect.poll(() => details.locator('dt:text-is("Next attempt") + dd').count()).toBe(1);
     expect(await details.locator('dt:text-is("Attempt") + dd').textContent()).toBe('1 of 3');
     expect(await details.locator('dt:text-is("Next attempt") + dd').textContent()).toMatch(
       /^2 of 3 at .+, in \d+(\.\d)? s$/,
@@ -314,9 +306,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       .getByRole('button', { name: 'Start another run' })
       .click();
     await expect
-      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible(), {
-        timeout: 10_000,
-      })
+      .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
     await page.getByRole('tab', { name: 'Compare runs' }).click();
     const compare = page.getByRole('region', { name: 'Compare runs' });
@@ -377,9 +367,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
         };
         return Object.fromEntries(run.tasks.map((t) => [t.task_id, t.status]));
       };
-      await expect
-        .poll(taskStatuses, { timeout: 10_000 })
-        .toMatchObject({ [done]: 'done', 'escalation-1': 'awaiting_approval' });
+      await expect.poll(taskStatuses).toMatchObject({ [done]: 'done', 'escalation-1': 'awaiting_approval' });
     };
     await runUntilEscalated('find-water');
     expect((await baton.rpc('agents.remove', { agent_id: 'dowser' })).ok).toBe(true);

@@ -101,7 +101,7 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     expect(await rows().first().getByRole('cell').nth(3).textContent()).toBe('Ana');
     await page.screenshot({ path: join(shots, 'runs-page.png') });
     writeFileSync(stop, '');
-    await expect.poll(() => rows().first().textContent(), { timeout: 15_000 }).toMatch(/^completedGamma/);
+    await expect.poll(() => rows().first().textContent()).toMatch(/^completedGamma/);
     expect(
       await page.getByRole('list', { name: 'Plans' }).getByRole('button', { name: /Gamma/ }).textContent(),
     ).toContain('completed');

@@ -38,7 +38,7 @@ describe.skipIf(skipE2e)('a tab outliving its `baton serve`', () => {
     expect(new URL(restarted.url).port).toBe(String(port));
     const alert = page.getByRole('main').getByRole('alert');
     await expect
-      .poll(() => alert.textContent(), { timeout: 20_000 })
+      .poll(() => alert.textContent())
       .toContain('This Baton session has ended (the host was restarted or the link is old)');
     expect(await alert.textContent()).toContain('Open the address baton serve printed.');
     expect(await page.getByRole('img', { name: 'Connection ended' }).isVisible()).toBe(true);

@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import { serveApp } from './app-host.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
+import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
@@ -110,7 +109,7 @@ describe.skipIf(skipE2e)('the step trace', () => {
         duration_ms: 2100,
       },
     ]);
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(host.openUrl);
     await page

@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { serveApp } from './app-host.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
+import { launchChromium } from './browser-path.ts';
 import { chromiumFound, shots, skipE2e } from './harness.ts';
 
 /**
@@ -25,7 +24,7 @@ describe.skipIf(skipE2e)('browser mode on a full disk', () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
     dir = mkdtempSync(join(tmpdir(), 'baton-full-e2e-'));
     ({ app, host } = await serveApp(dir));
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
   afterAll(async () => {

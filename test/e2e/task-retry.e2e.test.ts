@@ -117,14 +117,10 @@ describe.skipIf(skipE2e)('retrying a task inside its running run', () => {
     const ask = page.getByRole('alertdialog', { name: 'Retry fetch in this run?' });
     await page.screenshot({ path: join(shots, 'task-retry-confirm.png') });
     await ask.getByRole('button', { name: 'Retry fetch' }).click();
-    await expect
-      .poll(() => details.getByRole('heading').textContent(), { timeout: 30_000 })
-      .toContain('Done');
+    await expect.poll(() => details.getByRole('heading').textContent()).toContain('Done');
     const graph = page.getByRole('region', { name: 'Plan graph' });
     await expect
-      .poll(() => graph.getByRole('article', { name: /^Task report/ }).getAttribute('aria-label'), {
-        timeout: 30_000,
-      })
+      .poll(() => graph.getByRole('article', { name: /^Task report/ }).getAttribute('aria-label'))
       .toMatch(/Done|completed/i);
     // Still the same run, still going (sign waits for Ana); no second run was started.
     expect((await baton.runsOf('nightly')).map((r) => r.id)).toEqual([runId]);

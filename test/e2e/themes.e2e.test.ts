@@ -96,7 +96,7 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
     await page.reload();
     const graph = page.getByRole('region', { name: 'Plan graph' });
     await expect
-      .poll(() => graph.getByRole('article', { name: 'Task tests: Failed' }).isVisible(), { timeout: 15_000 })
+      .poll(() => graph.getByRole('article', { name: 'Task tests: Failed' }).isVisible())
       .toBe(true);
     await expectReadable('plan');
     await graph.getByRole('article', { name: /^Task draft/ }).click();

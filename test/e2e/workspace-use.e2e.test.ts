@@ -3,12 +3,11 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { serveApp } from './app-host.ts';
-import { CHROMIUM_ARGS } from './browser-path.ts';
+import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
@@ -99,7 +98,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
       }),
     );
 
-    browser = await chromium.launch({ executablePath: chromiumFound.path, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // The page's clock stands 3 minutes after the workspaces were added (timers still run).
     await page.clock.setFixedTime(Date.now() + 3 * 60_000 + 10_000);

@@ -86,10 +86,10 @@ export function controlledExecutor(
   };
 }
 
-/** Polls a check (sync or async) every 2 ms until it holds. */
+/** Polls a check (sync or async) every 2 ms until it holds; fails after `timeoutMs` (a bound for a hung test, not a timing assertion). */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
+  timeoutMs = 30_000,
   what = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
