@@ -18,7 +18,8 @@ export function agentHandlers({
   // another machine. Removing it is how it stops being the worker's.
   const keepWorker = (a: Agent): Agent => {
     const owner = store.agents.get(a.id)?.worker;
-    return owner !== undefined && a.worker === undefined ? { ...a, worker: owner } : a;
+    // A person is run by no worker: an agent edited into a human one leaves its worker behind.
+    return owner !== undefined && a.worker === undefined && a.kind !== 'human' ? { ...a, worker: owner } : a;
   };
   return {
     'agents.test': async ({ agent_id, description }) => {

@@ -161,7 +161,12 @@ export const llmAgentSchema = z.strictObject({
   max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
 });
 
-export const humanAgentSchema = z.strictObject({ ...commonShape, kind: z.literal('human') });
+/** A person: Baton runs nothing for them and no worker pulls their tasks, so no `worker`. */
+export const humanAgentSchema = z.strictObject({
+  ...commonShape,
+  kind: z.literal('human'),
+  worker: z.never({ error: 'a human agent is a person: no worker runs it (remove worker)' }).optional(),
+});
 
 /**
  * The coding-agent CLIs Baton drives headless (issue 15). One list: the agent schema, the

@@ -174,4 +174,36 @@ describe('a worker bound to a live token is that token alone', () => {
     expect((await register('wC', c.secret, ['b1'])).status).toBe(200);
     expect(app.store.agents.get('b1')?.worker).toBe('wC');
   });
+
+  it("a worker's agent made into a person is no longer the worker's: its token cannot take that person's task", async () => {
+    await start();
+    const a = await token('a box', 'wB');
+    expect((await register('wB', a.secret, ['b1'])).status).toBe(200);
+    // A person edits b1 into a human agent (the form sends no worker): the worker stays behind.
+    await call(app, 'agents.save', { id: 'b1', name: 'Bea', kind: 'human', skills: ['x'] });
+    expect(app.store.agents.get('b1')?.worker).toBeUndefined();
+    // Nor can a human agent be imported or saved with a worker.
+    const imported = await app.dispatch('agents.import', {
+      agents: [{ id: 'b2', kind: 'human', skills: ['x'], worker: 'wB' }],
+    });
+    expect(imported).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(imported)).toContain(
+      'agents[0].worker: a human agent is a person: no worker runs it',
+    );
+    expect(app.store.agents.get('b2')).toBeUndefined();
+
+    await call(app, 'plans.import', {
+      plan: {
+        plan_id: 'p',
+        tasks: [{ task_id: 't', description: 'sign off the release', required_skills: ['x'], agent: 'b1' }],
+      },
+    });
+    const { run_id } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' });
+    for (const r of workerRoutes(run_id).filter((r) => r.path.includes('/agents/b1/'))) {
+      const res = await send(r.method, r.path, a.secret, r.body);
+      expect(res.status, `${r.method} ${r.path} with wB's token`).toBe(403);
+    }
+    const run = await call<RunDetail>(app, 'runs.get', { run_id });
+    expect(run.tasks[0]).toMatchObject({ status: 'ready', attempt: 0 });
+  });
 });
