@@ -57,8 +57,7 @@ describe('runs.addTask', () => {
       ok: false,
       error: {
         code: 'invalid_input',
-        message:
-          'task "b" cannot be added to run "' + run + '": task.depends_on[1]: "nope" is no task of this run',
+        message: `task "b" cannot be added to run "${run}": task.depends_on[1]: "nope" is no task of this run`,
       },
     });
     expect((await add(run, { task_id: 'b', description: 'Write the summary' })).ok).toBe(true);

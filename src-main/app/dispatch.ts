@@ -1,4 +1,5 @@
 import type { WireError, WireResult } from '../../src-shared/contract/errors.ts';
+import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
 import { contract, isMethodName } from '../../src-shared/contract/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
@@ -30,8 +31,9 @@ export function createDispatch(
       return { ok: false, error: { code: 'unknown_method', message: `unknown method "${method}"` } };
     }
     const parsed = contract[method].input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const err = invalidInput(`${method} input is invalid`, toIssues(parsed.error.issues));
+    const issues = parsed.success ? protoKeyIssues(input) : toIssues(parsed.error.issues);
+    if (!parsed.success || issues.length > 0) {
+      const err = invalidInput(`${method} input is invalid`, issues);
       return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
     }
     try {
@@ -42,6 +44,39 @@ export function createDispatch(
       return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
     }
   };
+}
+
+/**
+ * Every own `__proto__` key in a call's input, anywhere in it, as an issue naming its path.
+ * JSON.parse keeps such a key as the object's own; a schema drops it without a word (a zod
+ * record or object skips it), and code that copied it with Object.assign would change an
+ * object's prototype. No input of Baton's needs the name, so a call holding one is refused.
+ * Walked without recursion: an input may nest as deep as its transport allows.
+ */
+export function protoKeyIssues(input: unknown): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  // Each value with where it sits (its key and its parent's place), so a path is built only for an issue.
+  type Place = { key: PropertyKey; up: Place } | null;
+  const pathOf = (place: Place): PropertyKey[] => {
+    const keys: PropertyKey[] = [];
+    for (let p = place; p !== null; p = p.up) keys.push(p.key);
+    return keys.reverse();
+  };
+  const stack: [unknown, Place][] = [[input, null]];
+  while (stack.length > 0 && issues.length < 10) {
+    const [value, place] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    const list = Array.isArray(value);
+    if (!list && Object.hasOwn(value, '__proto__'))
+      issues.push({
+        path: formatPath([...pathOf(place), '__proto__']),
+        message: '"__proto__" is not a name Baton accepts anywhere in an input',
+      });
+    for (const [key, child] of Object.entries(value))
+      if (child !== null && typeof child === 'object')
+        stack.push([child, { key: list ? Number(key) : key, up: place }]);
+  }
+  return issues;
 }
 
 function toWireError(
