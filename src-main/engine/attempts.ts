@@ -12,6 +12,7 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
 import type { MergeConflictDesk } from './approvals/merge-conflicts.ts';
 import type { ToolCallDesk } from './approvals/tool-calls.ts';
+import { attemptWorkspace } from './attempt-leftovers.ts';
 import { codingContextOf } from './coding-context.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
 import type { RunHolds } from './run-holds.ts';
@@ -341,7 +342,7 @@ export class Attempts {
 
   /** Where an attempt works and leaves its files: `<root>/<run>/<task>/<attempt>`. */
   private workspaceOf(run: ActiveRun, task: TaskRun): string {
-    return join(this.rt.config.workspaceRoot, run.id, task.task_id, String(task.attempt));
+    return attemptWorkspace(this.rt.config.workspaceRoot, run.id, task.task_id, task.attempt);
   }
 
   /**

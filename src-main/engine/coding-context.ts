@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
-import { codingMarker, parkedFolder } from './coding-sessions.ts';
+import { attemptMarker } from './attempt-leftovers.ts';
+import { parkedFolder } from './coding-sessions.ts';
 import type { CodingContext, ResumeRequest } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
@@ -82,7 +83,7 @@ export function codingContextOf(
     session,
     resume,
     prior,
-    marker: codingMarker(run.id, task.task_id, task.attempt),
+    marker: attemptMarker(run.id, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
     pool: rt.config.parkedWorktrees > 0 ? parkedFolder(rt.config.worktreeRoot, workspace.id) : null,
   };

@@ -3,20 +3,11 @@ import { dirname, join } from 'node:path';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import { BackgroundWork } from '../background.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { stopMarkedTrees } from '../processes/process-tree.ts';
 import type { Store } from '../store/store.ts';
 import { parkInPool, parkingInto, removeWorktree } from '../workspaces/index.ts';
+import { stopOrphans } from './attempt-leftovers.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
-
-/**
- * The process-tree marker of a coding attempt's CLI (`BATON_ATTEMPT`, process-tree.ts): the
- * processes a Baton that died left running are found by it, by task or by run.
- */
-export const codingMarker = (runId: string, taskId: string, attempt: number): string =>
-  `coding/${runId}/${taskId}/${attempt}`;
-const taskMarkers = (runId: string, taskId: string) => `coding/${runId}/${taskId}/`;
-const runMarkers = (runId: string) => `coding/${runId}/`;
 
 /**
  * How many finished worktrees each workspace keeps parked for the next attempt, unless the
@@ -31,15 +22,6 @@ export const DEFAULT_PARKED_WORKTREES = 2;
 /** Where a workspace's parked worktrees wait (worktree-pool.ts); no workspace id starts with a dot, no run id either. */
 export const parkedFolder = (worktreeRoot: string, workspaceId: string): string =>
   join(worktreeRoot, '.parked', workspaceId);
-
-/** Between SIGTERM and SIGKILL for a CLI left running by a Baton that died. */
-const ORPHAN_GRACE_MS = 2_000;
-
-/** Stops the CLIs a Baton that died left running for a task (before its session is resumed, or its worktree removed). */
-export function stopOrphans(runId: string, taskId?: string): Promise<number> {
-  const prefix = taskId === undefined ? runMarkers(runId) : taskMarkers(runId, taskId);
-  return stopMarkedTrees((m) => m.startsWith(prefix), ORPHAN_GRACE_MS).catch(() => 0);
-}
 
 export interface DiscardDeps {
   store: Store;

@@ -15,6 +15,7 @@ import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { AttemptRef, OutsideToolCall } from './approvals/tool-calls.ts';
+import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
@@ -454,7 +455,7 @@ export class Engine {
 
   /** Where an attempt of a task works (`<workspaceRoot>/<run>/<task>/<attempt>`, as `Attempts` makes it). */
   attemptWorkspace(runId: string, taskId: string, attempt: number): string {
-    return join(this.rt.config.workspaceRoot, runId, taskId, String(attempt));
+    return attemptWorkspace(this.rt.config.workspaceRoot, runId, taskId, attempt);
   }
 
   /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */

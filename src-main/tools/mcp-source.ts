@@ -30,6 +30,8 @@ export interface McpOpenContext {
   /** Secret values used, collected for redaction. */
   used: string[];
   version: string;
+  /** A new process-tree marker for each stdio server started (each start of one, a tree of its own). */
+  marker?: () => string;
 }
 
 type McpSource = ToolSourceOf<'mcp_stdio'> | ToolSourceOf<'mcp_http'>;
@@ -127,6 +129,7 @@ function makeTransport(source: McpSource, ctx: McpOpenContext) {
       args: source.args,
       env: serverEnv(source.env, ctx),
       cwd: ctx.cwd,
+      ...(ctx.marker ? { marker: ctx.marker() } : {}),
     });
     return { transport: stdio, stdio };
   }

@@ -11,6 +11,8 @@ export interface StdioServerSpec {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /** The process-tree marker (`BATON_ATTEMPT`; default: one of its own), for an attempt's server: a Baton that died leaves it found by it. */
+  marker?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export class TreeStdioTransport implements Transport {
         cwd: this.spec.cwd,
         graceMs: 2_000,
         stdio: ['pipe', 'pipe', 'pipe'],
+        ...(this.spec.marker !== undefined ? { id: this.spec.marker } : {}),
       });
       this.tree = tree;
       const child = tree.child;

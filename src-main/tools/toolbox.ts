@@ -28,6 +28,8 @@ export interface ToolboxContext {
   workspace: string;
   secrets: SecretResolver;
   version: string;
+  /** The attempt's process-tree marker (`attemptMarker`): each stdio server it starts is marked `<marker>/mcp/<n>`. */
+  marker?: string;
 }
 
 /**
@@ -41,6 +43,9 @@ export async function openToolbox(
 ): Promise<{ ok: true; toolbox: Toolbox } | { ok: false; error: string }> {
   const open: ToolSourceHandle[] = [];
   const used: string[] = [];
+  let started = 0;
+  const base = ctx.marker;
+  const marker = base === undefined ? undefined : () => `${base}/mcp/${started++}`;
   const closeAll = () => Promise.all(open.map((s) => s.close().catch(() => {}))).then(() => {});
   for (const source of sources) {
     if (source.kind === 'workspace') {
@@ -54,6 +59,7 @@ export async function openToolbox(
       secrets: ctx.secrets,
       used,
       version: ctx.version,
+      ...(marker ? { marker } : {}),
     });
     if (!got.ok) {
       await closeAll();

@@ -60,7 +60,7 @@ describe("a worker's coding tasks", () => {
       branch: 'baton/r1/api',
       session: null,
       resume: null,
-      marker: 'coding/r1/api/1',
+      marker: 'attempt/r1/api/1',
     });
   });
 

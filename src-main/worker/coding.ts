@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
+import { attemptMarker } from '../engine/attempt-leftovers.ts';
 import { needsWorkspace, taskBranch, workspaceMoved } from '../engine/coding-context.ts';
-import { codingMarker } from '../engine/coding-sessions.ts';
 import type { CodingContext, ResumeRequest, SessionNote } from '../engine/executor.ts';
 import { removeWorktree } from '../workspaces/index.ts';
 import { seg } from './server-link.ts';
@@ -74,7 +74,7 @@ export class WorkerWorktrees {
       session,
       resume,
       prior: NOTHING_SPENT,
-      marker: codingMarker(runId, taskId, ctx.attempt),
+      marker: attemptMarker(runId, taskId, ctx.attempt),
       // "ask": a person resolves it in this worktree, asked in the server's inbox (asks.ts).
       on_conflict: ctx.task.on_conflict ?? 'fail',
       // A worker parks no worktrees: a done task's goes (`release`).

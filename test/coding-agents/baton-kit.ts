@@ -147,7 +147,7 @@ export function openBaton(): { app: BatonApp; dir: string; repo: TempRepo; close
   };
 }
 
-/** Processes of this machine whose BATON_ATTEMPT marker names the run (a coding CLI, or what it started). */
+/** Processes of this machine whose BATON_ATTEMPT marker names the run (an attempt's program, a coding CLI, or what it started). */
 export function markedProcesses(runId: string): number[] {
   const found: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -156,7 +156,7 @@ export function markedProcesses(runId: string): number[] {
       const env = readFileSync(`/proc/${name}/environ`, 'utf8');
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (/\) Z /.test(stat)) continue;
-      if (env.split('\0').some((e) => e.startsWith(`BATON_ATTEMPT=coding/${runId}/`)))
+      if (env.split('\0').some((e) => e.startsWith(`BATON_ATTEMPT=attempt/${runId}/`)))
         found.push(Number(name));
     } catch {
       // gone, or not ours

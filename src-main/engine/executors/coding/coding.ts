@@ -1,9 +1,8 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import { redact, redactValue } from '../../../secrets.ts';
-import { stopOrphans } from '../../coding-sessions.ts';
+import { attemptTmp, stopOrphans } from '../../attempt-leftovers.ts';
 import type { CodingContext, Executor, ExecutorEvent, SessionNote, TaskContext } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
 import { truncateText } from '../shared/line-splitter.ts';
@@ -129,7 +128,8 @@ async function* codingAttempt(
   if (worktree.recycled && kept.length > 0)
     yield { type: 'log', stream: 'info', text: `kept from this worktree's last attempt: ${kept.join(', ')}` };
 
-  const tmp = join(ctx.workspace, 'tmp');
+  // The attempt's own folder (the CLI's TMPDIR); gone when it ends.
+  const tmp = attemptTmp(ctx.workspace);
   let link: AttemptLink | null = null;
   try {
     if (agent.tool_approvals === 'inbox') {

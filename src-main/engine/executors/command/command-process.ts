@@ -19,6 +19,8 @@ export interface ProcessOptions {
   timeoutMs?: number;
   /** Between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** The process-tree marker (`BATON_ATTEMPT`): a Baton that died leaves processes found by it. */
+  marker?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function runProcess(opts: ProcessOptions) {
     env: opts.env,
     stdin: opts.stdin,
     graceMs: opts.graceMs,
+    ...(opts.marker !== undefined ? { marker: opts.marker } : {}),
     maxLineBytes: { stdout: MAX_LINE_BYTES, stderr: MAX_LINE_BYTES },
   });
   const onAbort = () => run.stop('abort');

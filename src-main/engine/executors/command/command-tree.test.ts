@@ -86,14 +86,13 @@ describe.runIf(process.platform === 'linux')('command executor: processes that l
     expect(remaining([daemon, main])).toEqual([]);
   });
 
-  it('tells each program its own BATON_ATTEMPT', async () => {
+  it("tells each program its attempt's BATON_ATTEMPT: a Baton that died leaves it found by run, task and attempt", async () => {
     const ids = await Promise.all(
-      [1, 2].map(async () => {
-        const events = await collect(executor, shell('echo "::result \\"$BATON_ATTEMPT\\""'));
-        return (outcome(events) as { output: string }).output;
+      [1, 2].map(async (attempt) => {
+        const ctx = { ...shell('echo "::result \\"$BATON_ATTEMPT\\""'), attempt };
+        return (outcome(await collect(executor, ctx)) as { output: string }).output;
       }),
     );
-    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(ids[1]).not.toBe(ids[0]);
+    expect(ids).toEqual(['attempt/run-1/task-1/1', 'attempt/run-1/task-1/2']);
   });
 });

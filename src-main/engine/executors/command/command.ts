@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { redact, redactValue } from '../../../secrets.ts';
+import { attemptMarker } from '../../attempt-leftovers.ts';
 import type { Executor, ExecutorEvent } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
 import { truncateText } from '../shared/line-splitter.ts';
@@ -70,6 +71,8 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
       stdin: document,
       signal,
       graceMs,
+      // What the program starts carries it too, even in a session of its own (`setsid`).
+      marker: attemptMarker(ctx.run_id, ctx.task.task_id, ctx.attempt),
       ...(agent.timeout_s === undefined ? {} : { timeoutMs: agent.timeout_s * 1000 }),
     });
 

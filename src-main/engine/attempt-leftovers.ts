@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { stopMarkedTrees } from '../processes/process-tree.ts';
+
+/**
+ * The process-tree marker (`BATON_ATTEMPT`, process-tree.ts) of every program an attempt starts
+ * (a command agent's program, a coding agent's CLI and its workspace's setup command, an `llm`
+ * agent's MCP servers), with `/<part>` added where an attempt runs more than one tree at once.
+ * A Baton that dies leaves these programs running; whoever takes responsibility for the run
+ * after it finds them by it, by attempt, task or run (`stopOrphans`). Task ids hold no `/`.
+ */
+export const attemptMarker = (runId: string, taskId: string, attempt: number): string =>
+  `attempt/${runId}/${taskId}/${attempt}`;
+
+/** Where an attempt works: `<workspaceRoot>/<run>/<task>/<attempt>` (`TaskContext.workspace`). */
+export const attemptWorkspace = (root: string, runId: string, taskId: string, attempt: number): string =>
+  join(root, runId, taskId, String(attempt));
+
+/**
+ * A coding attempt's own folder inside its workspace: its CLI's TMPDIR, and the files that hold
+ * what is good for this attempt only (the MCP config with its token). It goes when the attempt
+ * ends, however it ends: the executor removes it, and a Baton that finds the attempt interrupted
+ * by its process's death does (`InterruptedAttempts`).
+ */
+export const attemptTmp = (workspace: string): string => join(workspace, 'tmp');
+
+/** Between SIGTERM and SIGKILL for a program left running by a Baton that died. */
+const ORPHAN_GRACE_MS = 2_000;
+
+/**
+ * Stops the programs a Baton that died left running for a run, one of its tasks, or one attempt
+ * (found by `attemptMarker` on this machine); resolves with how many were found. Only what no
+ * live process runs may be asked for: a task's attempt running here would be stopped too.
+ */
+export function stopOrphans(runId: string, taskId?: string, attempt?: number): Promise<number> {
+  const scope =
+    taskId === undefined
+      ? `attempt/${runId}`
+      : attempt === undefined
+        ? `attempt/${runId}/${taskId}`
+        : attemptMarker(runId, taskId, attempt);
+  const prefix = `${scope}/`;
+  return stopMarkedTrees((m) => m === scope || m.startsWith(prefix), ORPHAN_GRACE_MS).catch(() => 0);
+}
+
+/** `stopOrphans` for many attempts at once (`attemptMarker`s): one look through the processes for all. */
+export function stopAttemptOrphans(markers: ReadonlySet<string>): Promise<number> {
+  // `attempt/<run>/<task>/<n>`, and the parts below it (`…/setup`, `…/mcp/0`).
+  const ofAttempt = (m: string) => m.split('/', 4).join('/');
+  return stopMarkedTrees((m) => markers.has(ofAttempt(m)), ORPHAN_GRACE_MS).catch(() => 0);
+}
