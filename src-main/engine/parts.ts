@@ -13,6 +13,7 @@ import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
+import { InterruptedAttempts } from './interrupted-attempts.ts';
 import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
 import { RunHolds } from './run-holds.ts';
@@ -54,6 +55,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const questions = new DeciderQuestions(rt, agents, opts.decide);
   const writer = new RunWriter(rt, { leases, budget, questions });
   const approvals = new Approvals(rt, { writer, agents, budget });
+  const interrupted = new InterruptedAttempts(rt, { writer });
   const flow = new TaskFlow(rt, {
     writer,
     approvals,
@@ -64,6 +66,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     leases,
     indexing,
     sessions,
+    interrupted,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
   const toolCalls = new ToolCallDesk(rt, { approvals, loader, leases, agents });
@@ -89,6 +92,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     leases,
     indexing,
     sessions,
+    interrupted,
     questions,
     writer,
     approvals,

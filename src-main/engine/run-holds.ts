@@ -133,7 +133,7 @@ export class RunHolds {
     run.retryTimers.clear();
     if (run.buildLog.timer) clearTimeout(run.buildLog.timer);
     this.rt.queue.removeRun(run.id);
-    this.rt.store.runs.dropLease(run.id, this.rt.config.owner);
+    this.rt.store.runs.dropLease(run.id, this.rt.config.owner, this.rt.clock.now());
   }
 
   /** An agent of the run stops at once if another process took the run, else when the transaction ends. */

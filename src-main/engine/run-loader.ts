@@ -10,7 +10,7 @@ import type { Runtime } from './runtime.ts';
 
 /** What loading a stored run asks of `TaskFlow`: to make it active again (its class gives it). */
 export interface RunActivation {
-  activate(plan: Plan, from: { stored: Run }): ActiveRun;
+  activate(plan: Plan, from: { stored: Run; lastSeen: number | null }): ActiveRun;
 }
 
 /** How long a run given up after failed writes waits before it is taken up again. */
@@ -103,6 +103,8 @@ export class RunLoader {
     const resumed: string[] = [];
     for (const runId of only !== undefined ? [only] : store.runs.unfinishedIds()) {
       if (active.has(runId)) continue;
+      // When its last holder was last seen with it: read before the claim writes this process's.
+      const lastSeen = store.runs.leaseRenewedAt(runId);
       if (!this.leases.claim(runId)) continue;
       const run = store.runs.get(runId)!;
       const stored = store.plans.get(run.plan_id, run.plan_version);
@@ -119,7 +121,10 @@ export class RunLoader {
           );
           return;
         }
-        this.flow.activate(withRunInputs(stored.plan, runInputsOf(store.db, runId)), { stored: run });
+        this.flow.activate(withRunInputs(stored.plan, runInputsOf(store.db, runId)), {
+          stored: run,
+          lastSeen,
+        });
         this.writer.audit(
           'run',
           runId,

@@ -122,7 +122,7 @@ describe('TaskFlow', () => {
     // The process goes away with `a` in progress; another takes the run up from the store.
     kit.parts.holds.deactivate(first);
     kit.rt.active.delete(first.id);
-    kit.store.runs.dropLease(first.id, kit.rt.config.owner);
+    kit.store.runs.dropLease(first.id, kit.rt.config.owner, kit.rt.clock.now());
     expect(kit.parts.loader.resumeUnfinished()).toEqual([first.id]);
     const run = kit.rt.active.get(first.id)!;
     expect(kit.stored(run.id, 'a')).toMatchObject({

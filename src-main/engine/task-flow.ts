@@ -13,6 +13,7 @@ import type { BudgetLedger } from './budget.ts';
 import type { CodingSessions } from './coding-sessions.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
+import type { InterruptedAttempts } from './interrupted-attempts.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { NewRun } from './run-launch.ts';
@@ -44,6 +45,7 @@ export interface TaskFlowParts {
   leases: RunLeases;
   indexing: SearchIndexing;
   sessions: CodingSessions;
+  interrupted: InterruptedAttempts;
 }
 
 /**
@@ -63,6 +65,7 @@ export class TaskFlow {
   private readonly leases: RunLeases;
   private readonly indexing: SearchIndexing;
   private readonly sessions: CodingSessions;
+  private readonly interrupted: InterruptedAttempts;
   /** The time `matches` conditions may still take this tick (`newTick` renews it). */
   private readonly matchBudget = new MatchBudget();
   /** Run id → its blocked tasks whose condition waits for a tick with time left (`settleDeferred`). */
@@ -80,13 +83,15 @@ export class TaskFlow {
     this.leases = parts.leases;
     this.indexing = parts.indexing;
     this.sessions = parts.sessions;
+    this.interrupted = parts.interrupted;
   }
 
   /**
    * Loads a run into memory (inside a transaction) and puts its ready tasks in the queue: a new
-   * run from the rows just written (`fresh`), or an unfinished one as read from the store (`stored`).
+   * run from the rows just written (`fresh`), or an unfinished one as read from the store (`stored`,
+   * with when its last holder last renewed its lease: `lastSeen`).
    */
-  activate(plan: Plan, from: { fresh: NewRun } | { stored: Run }): ActiveRun {
+  activate(plan: Plan, from: { fresh: NewRun } | { stored: Run; lastSeen: number | null }): ActiveRun {
     const fresh = 'fresh' in from;
     let info: Omit<Run, 'counts'>;
     let counts: TaskCounts;
@@ -169,7 +174,7 @@ export class TaskFlow {
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
         if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
         if (agent?.kind === 'coding') this.expireAskedBy(run, t);
-        this.writer.keepAttempt(t, 'interrupted', null);
+        this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, agent?.kind === 'coding');
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
         });

@@ -74,6 +74,21 @@ export function createExecutionRepo(db: Db) {
      ORDER BY attempt`,
   );
 
+  // The latest log line, progress report and step an attempt left (each read backwards from the
+  // task's newest row, which is the attempt's own when it is the task's latest).
+  const lastSigns = db.prepare<
+    { run_id: string; task_id: string; attempt: number },
+    { log: string | null; progress: string | null; step: string | null }
+  >(
+    `SELECT
+       (SELECT at FROM task_logs WHERE run_id = @run_id AND task_id = @task_id AND attempt = @attempt
+        ORDER BY id DESC LIMIT 1) AS log,
+       (SELECT at FROM task_progress WHERE run_id = @run_id AND task_id = @task_id AND attempt = @attempt
+        ORDER BY id DESC LIMIT 1) AS progress,
+       (SELECT max(at) FROM attempt_steps WHERE run_id = @run_id AND task_id = @task_id AND attempt = @attempt)
+        AS step`,
+  );
+
   return {
     tasksWithArtifacts: (runId: string): string[] => withArtifacts.all(runId).map((r) => r.task_id),
     artifact: (id: number): Artifact | undefined => artifactById.get(id),
@@ -107,6 +122,11 @@ export function createExecutionRepo(db: Db) {
     /** Keeps an attempt that a retry or a restart replaces on the task's row. */
     addAttempt(a: TaskAttempt & { run_id: string; task_id: string; finished_at: string }): void {
       addAttempt.run(a);
+    },
+    /** When an attempt last logged a line, reported progress or stored a step (ISO 8601; those it did). */
+    lastSigns(runId: string, taskId: string, attempt: number): string[] {
+      const r = lastSigns.get({ run_id: runId, task_id: taskId, attempt });
+      return [r?.log, r?.progress, r?.step].filter((at): at is string => typeof at === 'string');
     },
     /** Every attempt of a task, first to latest: the replaced ones, then the one on its row. */
     attempts: (runId: string, taskId: string): TaskAttempt[] =>

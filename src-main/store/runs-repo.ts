@@ -16,6 +16,7 @@ import type { Db } from './db.ts';
 interface RunRow extends Omit<Run, 'counts'> {
   lease_owner: string | null;
   lease_expires_at: number | null;
+  lease_renewed_at: number | null;
 }
 /** Who executes an unfinished run: a lease owner (`host:pid:id`) until `lease_expires_at`. */
 export interface RunLease {
@@ -205,16 +206,20 @@ export function createRunsRepo(db: Db) {
   const unfinishedLeases = db.prepare<[], RunLease>(
     "SELECT id, lease_owner, lease_expires_at FROM runs WHERE status = 'executing' ORDER BY created_at",
   );
-  const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
-    WHERE id = @id AND status = 'executing'
+  // Each holds when the lease was taken or renewed: the holder was alive then (`lease_renewed_at`).
+  const takeLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires,
+    lease_renewed_at = @now WHERE id = @id AND status = 'executing'
       AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)`);
   const leaseOwner = db.prepare<[string], { lease_owner: string | null }>(
     'SELECT lease_owner FROM runs WHERE id = ?',
   );
-  const stealLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires
-    WHERE id = @id AND status = 'executing' AND lease_owner = @from`);
+  const stealLease = db.prepare(`UPDATE runs SET lease_owner = @owner, lease_expires_at = @expires,
+    lease_renewed_at = @now WHERE id = @id AND status = 'executing' AND lease_owner = @from`);
   const dropLease = db.prepare(
-    'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?',
+    'UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL, lease_renewed_at = ? WHERE id = ? AND lease_owner = ?',
+  );
+  const leaseRenewedAt = db.prepare<[string], { lease_renewed_at: number | null }>(
+    'SELECT lease_renewed_at FROM runs WHERE id = ?',
   );
 
   // The counts of many runs in one query (a list of runs is not one query per run).
@@ -359,11 +364,17 @@ export function createRunsRepo(db: Db) {
     takeLease: (id: string, owner: string, now: number, ttlMs: number): boolean =>
       takeLease.run({ id, owner, now, expires: now + ttlMs }).changes > 0,
     leaseOwner: (id: string): string | null => leaseOwner.get(id)?.lease_owner ?? null,
+    /**
+     * When the run's lease was last taken, renewed or let go (ms since the epoch; null: never since
+     * it started): the last moment a live process was known to execute the run.
+     */
+    leaseRenewedAt: (id: string): number | null => leaseRenewedAt.get(id)?.lease_renewed_at ?? null,
     /** Takes the lease from `from` (a process known to be dead). */
     stealLease: (id: string, from: string, owner: string, now: number, ttlMs: number): boolean =>
-      stealLease.run({ id, from, owner, expires: now + ttlMs }).changes > 0,
-    dropLease(id: string, owner: string): void {
-      dropLease.run(id, owner);
+      stealLease.run({ id, from, owner, now, expires: now + ttlMs }).changes > 0,
+    /** Lets the lease go (`now`: the holder's last moment with the run). */
+    dropLease(id: string, owner: string, now: number): void {
+      dropLease.run(now, id, owner);
     },
   };
 }

@@ -13,6 +13,7 @@ import * as m012 from './012_worker_tokens.ts';
 import * as m013 from './013_merge_conflict_approvals.ts';
 import * as m014 from './014_worker_bindings.ts';
 import * as m015 from './015_keep_ignored.ts';
+import * as m016 from './016_lease_renewed_at.ts';
 
 export interface Migration {
   version: number;
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'merge_conflict_approvals', up: m013.up },
   { version: 14, name: 'worker_bindings', up: m014.up },
   { version: 15, name: 'keep_ignored', up: m015.up },
+  { version: 16, name: 'lease_renewed_at', up: m016.up },
 ];

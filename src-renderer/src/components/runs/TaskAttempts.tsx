@@ -1,6 +1,6 @@
 import type { AttemptOutcome, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
-import { durationBetween } from '../../format/duration.ts';
+import { attemptTookText } from './task-attempts.ts';
 import { useTaskRead } from './use-task-read.ts';
 
 const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
@@ -37,7 +37,7 @@ export function TaskAttempts({ task }: { task: TaskRun }) {
             <td>{a.attempt}</td>
             <td>{a.agent_id ?? '—'}</td>
             <td>{a.started_at ? new Date(a.started_at).toLocaleTimeString() : '—'}</td>
-            <td>{a.started_at && a.finished_at ? durationBetween(a.started_at, a.finished_at) : '—'}</td>
+            <td>{attemptTookText(a)}</td>
             <td className={a.outcome === 'failed' ? 'field-error' : undefined}>
               {OUTCOME_LABEL[a.outcome]}
               {a.error ? `: ${a.error}` : ''}

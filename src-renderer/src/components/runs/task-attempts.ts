@@ -1,6 +1,6 @@
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
-import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
-import { formatDuration } from '../../format/duration.ts';
+import type { TaskAttempt, TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { durationBetween, formatDuration } from '../../format/duration.ts';
 
 /** "3 of 4" when the task may be retried, else just the attempt's number; "none yet" before the first. */
 export function attemptText(
@@ -9,6 +9,19 @@ export function attemptText(
 ): string {
   if (task.attempt === 0) return 'none yet';
   return spec?.retry ? `${task.attempt} of ${spec.retry.max_attempts}` : String(task.attempt);
+}
+
+/**
+ * How long an attempt took. One interrupted (its Baton stopped) is kept ending at the last sign of
+ * life Baton stored for it: it ran at least that long ("at least 12.0 s"), for how much longer
+ * nobody knows; "unknown" when nothing came after its start.
+ */
+export function attemptTookText(a: Pick<TaskAttempt, 'started_at' | 'finished_at' | 'outcome'>): string {
+  if (!a.started_at || !a.finished_at) return '—';
+  if (a.outcome !== 'interrupted') return durationBetween(a.started_at, a.finished_at);
+  if (Date.parse(a.finished_at) > Date.parse(a.started_at))
+    return `at least ${durationBetween(a.started_at, a.finished_at)}`;
+  return 'unknown';
 }
 
 /**
