@@ -128,7 +128,7 @@ async function* codingAttempt(
   if (worktree.recycled && kept.length > 0)
     yield { type: 'log', stream: 'info', text: `kept from this worktree's last attempt: ${kept.join(', ')}` };
 
-  // The attempt's own folder (the CLI's TMPDIR); gone when it ends.
+  // The attempt's own folder: the CLI's TMPDIR and what holds this attempt's MCP token; gone when it ends.
   const tmp = attemptTmp(ctx.workspace);
   let link: AttemptLink | null = null;
   try {
@@ -217,6 +217,7 @@ async function* runAgent(
       agent,
       dir: r.worktree.dir,
       home: coding.home,
+      tmp: r.tmp,
       provider: r.provider,
       prompt,
       resume: resumeId,

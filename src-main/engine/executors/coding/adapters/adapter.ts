@@ -7,6 +7,12 @@ export interface AdapterInput {
   dir: string;
   /** The task's CLI home (Baton's, kept across its attempts): config files and session stores go here with a provider. */
   home: string;
+  /**
+   * The attempt's own folder, removed when the attempt ends however it ends (`attemptTmp`): a
+   * file holding what is good for this attempt only (claude's MCP config with its token) goes
+   * here, never in `home`, which outlives the attempt.
+   */
+  tmp: string;
   /** The model server Baton points the CLI at, its key resolved; null: the CLI's own login and config. */
   provider: { base_url: string; api_key: string } | null;
   prompt: string;

@@ -3,6 +3,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -36,6 +37,7 @@ function input(
     agent: parsed,
     dir: '/w/tree',
     home,
+    tmp: join(home, 'attempt-tmp'),
     provider: { base_url: 'http://127.0.0.1:9000/v1', api_key: 'sk-test' },
     prompt: 'Do it.',
     resume: null,
@@ -85,12 +87,13 @@ describe('coding CLI adapters', () => {
     expect(inv.home).toBe(home);
   });
 
-  it('claude with tool_approvals "inbox": asks Baton\'s approve tool through Baton\'s MCP server alone, its token in a private file, no permission skipping', async () => {
+  it("claude with tool_approvals \"inbox\": asks Baton's approve tool through Baton's MCP server alone, its token in a private file of the attempt's own, no permission skipping", async () => {
     const link = { url: 'http://127.0.0.1:4800/mcp', token: 'bta_secret' };
-    const inv = await ADAPTERS.claude.invocation(
-      input({ cli: 'claude', tool_approvals: 'inbox' }, { root: true, batonMcp: link }),
-    );
-    const config = join(home, 'baton-mcp.json');
+    const given = input({ cli: 'claude', tool_approvals: 'inbox' }, { root: true, batonMcp: link });
+    const inv = await ADAPTERS.claude.invocation(given);
+    // In the attempt's own folder, which goes when the attempt ends; the task's home outlives it.
+    const config = join(given.tmp, 'baton-mcp.json');
+    expect(readdirSync(home)).not.toContain('baton-mcp.json');
     expect(inv.args).toEqual([
       '-p',
       'Do it.',

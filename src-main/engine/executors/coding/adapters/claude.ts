@@ -54,12 +54,13 @@ export const claudeAdapter: CliAdapter = {
     if (agent.model) args.push('--model', agent.model);
     if (input.batonMcp) {
       // Each call claude would ask about goes to Baton's inbox: its MCP server `baton`, and only it.
-      const config = join(input.home, 'baton-mcp.json');
-      await mkdir(input.home, { recursive: true, mode: 0o700 });
-      // The CLI writes its home: what it left by that name (a link too) is replaced, not followed.
-      await new ConfinedFolder(input.home).writeFile(
+      const config = join(input.tmp, 'baton-mcp.json');
+      await mkdir(input.tmp, { recursive: true, mode: 0o700 });
+      // The CLI may write its attempt's folder: what it left by that name (a link too) is replaced, not followed.
+      await new ConfinedFolder(input.tmp).writeFile(
         'baton-mcp.json',
-        `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}\n`,
+        `${JSON.stringify(batonMcpConfig(input.batonMcp), null, 2)}
+`,
         { fresh: true, mode: 0o600 },
       );
       args.push(
