@@ -121,7 +121,7 @@ describe('coding CLI adapters', () => {
     expect(statSync(config).mode & 0o777).toBe(0o600);
   });
 
-  it('the files Baton writes in the task home replace what the CLI left by their names (links out), never follow it', async () => {
+  it("the files Baton writes in the task's home and tmp replace what the CLI left by their names (links out), never follow it", async () => {
     const outside = mkdtempSync(join(tmpdir(), 'baton-adapter-outside-'));
     homes.push(outside);
     writeFileSync(join(outside, 'keys'), 'mine');
@@ -131,9 +131,9 @@ describe('coding CLI adapters', () => {
     };
     const link = { url: 'http://127.0.0.1:4800/mcp', token: 'bta_secret' };
     const claude = input({ cli: 'claude', tool_approvals: 'inbox' }, { batonMcp: link });
-    plant(['baton-mcp.json'], join(outside, 'keys'));
+    plant(['attempt-tmp', 'baton-mcp.json'], join(outside, 'keys'));
     await ADAPTERS.claude.invocation(claude);
-    expect(lstatSync(join(home, 'baton-mcp.json')).isFile()).toBe(true);
+    expect(lstatSync(join(home, 'attempt-tmp', 'baton-mcp.json')).isFile()).toBe(true);
     const codex = input({ cli: 'codex', model: 'gpt-test' });
     plant(['codex', 'config.toml'], join(outside, 'keys'));
     plant(['codex', 'models.json'], join(outside, 'new.json'));
