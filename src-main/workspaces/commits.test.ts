@@ -32,6 +32,7 @@ describe('commitLeftovers', () => {
     rmSync(join(w.dir, 'old.txt'));
     t.write('node_modules/x.js', 'ignored', w.dir);
     const r = await commitLeftovers({
+      repo: t.repo,
       dir: w.dir,
       message,
       author: { name: 'Claude Code', email: 'claude@agents.baton' },
@@ -49,7 +50,7 @@ describe('commitLeftovers', () => {
   });
 
   it('makes no commit when nothing changed', async () => {
-    const r = await commitLeftovers({ dir: w.dir, message });
+    const r = await commitLeftovers({ repo: t.repo, dir: w.dir, message });
     expect(r).toEqual({ committed: false, head: w.startCommit, branch: 'baton/r1/a' });
     expect(t.git(['rev-list', '--count', 'baton/r1/a'])).toBe('1');
   });
@@ -57,13 +58,13 @@ describe('commitLeftovers', () => {
   it("commits on top of the agent's own commits, or makes none when it committed everything", async () => {
     t.write('one.txt', '1\n', w.dir);
     const agents = t.commitAll('agent: one', w.dir);
-    expect(await commitLeftovers({ dir: w.dir, message })).toEqual({
+    expect(await commitLeftovers({ repo: t.repo, dir: w.dir, message })).toEqual({
       committed: false,
       head: agents,
       branch: 'baton/r1/a',
     });
     t.write('two.txt', '2\n', w.dir);
-    const r = await commitLeftovers({ dir: w.dir, message });
+    const r = await commitLeftovers({ repo: t.repo, dir: w.dir, message });
     expect(r.committed).toBe(true);
     expect(t.git(['log', '--format=%s', `${w.startCommit}..${r.head}`])).toBe(
       'Baton: run r1, task a, agent claude\nagent: one',
@@ -84,7 +85,7 @@ describe('commitLeftovers', () => {
     }
     t.write('README.md', 'both\n', w.dir);
     t.git(['add', 'README.md'], w.dir);
-    const r = await commitLeftovers({ dir: w.dir, message });
+    const r = await commitLeftovers({ repo: t.repo, dir: w.dir, message });
     expect(r.committed).toBe(true);
     expect(t.git(['log', '-1', '--format=%P', r.head])).toBe(`${mine} ${side}`);
     expect(t.git(['show', `${r.head}:README.md`])).toBe('both');
@@ -94,11 +95,13 @@ describe('commitLeftovers', () => {
   it('refuses, committing nothing, a detached HEAD, another branch, unmerged files, a folder that is not a worktree', async () => {
     t.write('x.txt', 'x\n', w.dir);
     t.git(['checkout', '-q', '--detach'], w.dir);
-    await expect(commitLeftovers({ dir: w.dir, message })).rejects.toMatchObject({ reason: 'head_detached' });
+    await expect(commitLeftovers({ repo: t.repo, dir: w.dir, message })).rejects.toMatchObject({
+      reason: 'head_detached',
+    });
     t.git(['checkout', '-q', '-b', 'elsewhere'], w.dir);
-    await expect(commitLeftovers({ dir: w.dir, message, branch: 'baton/r1/a' })).rejects.toThrow(
-      'is on branch elsewhere, not baton/r1/a',
-    );
+    await expect(
+      commitLeftovers({ repo: t.repo, dir: w.dir, message, branch: 'baton/r1/a' }),
+    ).rejects.toThrow('is on branch elsewhere, not baton/r1/a');
     t.git(['checkout', '-q', 'baton/r1/a'], w.dir);
     // The agent's own merge stopped on a conflict.
     t.git(['checkout', '-q', '-b', 'side', 'main'], w.dir);
@@ -113,16 +116,20 @@ describe('commitLeftovers', () => {
       // conflict, as intended
     }
     const before = t.git(['rev-parse', 'HEAD'], w.dir);
-    await expect(commitLeftovers({ dir: w.dir, message })).rejects.toThrow('has unmerged files (README.md)');
+    await expect(commitLeftovers({ repo: t.repo, dir: w.dir, message })).rejects.toThrow(
+      'has unmerged files (README.md)',
+    );
     expect(t.git(['rev-parse', 'HEAD'], w.dir)).toBe(before);
 
-    await expect(commitLeftovers({ dir: t.worktrees, message })).rejects.toMatchObject({
+    await expect(commitLeftovers({ repo: t.repo, dir: t.worktrees, message })).rejects.toMatchObject({
       reason: 'not_a_worktree',
     });
     t.write('sub/f.txt', 'f', w.dir);
-    await expect(commitLeftovers({ dir: join(w.dir, 'sub'), message })).rejects.toThrow(/not its top folder/);
+    await expect(commitLeftovers({ repo: t.repo, dir: join(w.dir, 'sub'), message })).rejects.toThrow(
+      /not its top folder/,
+    );
     await expect(
-      commitLeftovers({ dir: w.dir, message, author: { name: 'Evil <x@y>', email: 'a@b' } }),
+      commitLeftovers({ repo: t.repo, dir: w.dir, message, author: { name: 'Evil <x@y>', email: 'a@b' } }),
     ).rejects.toThrow('author.name');
   });
 });

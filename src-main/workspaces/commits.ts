@@ -1,9 +1,9 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { existsSync } from 'node:fs';
 import { WorkspaceError } from './errors.ts';
-import { firstLines, GitError, git, gitText } from './git.ts';
+import { git, gitText } from './git.ts';
 import type { Cancellable } from './repository.ts';
-import { cancellable } from './repository.ts';
+import { cancellable, openRepository } from './repository.ts';
+import { inWorktree, openWorktree } from './worktree-open.ts';
 
 export interface Author {
   name: string;
@@ -11,6 +11,8 @@ export interface Author {
 }
 
 export interface CommitLeftoversInput extends Cancellable {
+  /** The workspace's repository, whose record of the worktree says which git folder it has (worktree-open.ts). */
+  repo: string;
   /** The attempt's worktree. */
   dir: string;
   /** Names run, task and agent (the caller writes it). */
@@ -27,28 +29,39 @@ export interface LeftoversCommitted {
   /** The worktree's HEAD after it: the attempt's result commit. */
   head: string;
   branch: string;
+  /** What was found wrong in the worktree's link to its git folder and set right (worktree-open.ts), when anything was. */
+  repaired?: string;
 }
 
 /**
  * Commits whatever the agent left in its worktree, tracked or new (`git add -A`; ignored
  * files stay out), on top of any commits the agent made itself. Nothing changed: no commit.
  * Refused, leaving the worktree as it is for a person to see: a folder that is not a
- * worktree's top, a detached HEAD or another branch than `branch` (the agent rebased or
+ * worktree of `repo`, a detached HEAD or another branch than `branch` (the agent rebased or
  * switched), files left unmerged (the agent's own merge stopped on a conflict).
  */
 export async function commitLeftovers(input: CommitLeftoversInput): Promise<LeftoversCommitted> {
   const c = cancellable(input);
-  const [dir, mergeHead = '', head = '', headTree = '', symbolic = ''] = await worktreeTop(input.dir, c, [
-    '--path-format=absolute',
-    '--git-path',
-    'MERGE_HEAD',
-    'HEAD^{commit}',
-    'HEAD^{tree}',
-    '--symbolic-full-name',
-    'HEAD',
-  ]);
-  const at = { cwd: dir, ...c };
   const author = checkAuthor(input.author);
+  const repo = await openRepository(input.repo, c);
+  const { at: worktree, repaired } = openWorktree(repo, input.dir);
+  const at = inWorktree(worktree, c);
+  const note = repaired === null ? {} : { repaired };
+  const [mergeHead = '', head = '', headTree = '', symbolic = ''] = (
+    await gitText(
+      [
+        'rev-parse',
+        '--path-format=absolute',
+        '--git-path',
+        'MERGE_HEAD',
+        'HEAD^{commit}',
+        'HEAD^{tree}',
+        '--symbolic-full-name',
+        'HEAD',
+      ],
+      at,
+    )
+  ).split('\n');
   if (!symbolic.startsWith('refs/heads/')) {
     throw new WorkspaceError(
       'head_detached',
@@ -93,53 +106,16 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
       retryOnLock: true,
       env,
     });
-    return { committed: true, head: await gitText(['rev-parse', '--verify', 'HEAD'], at), branch };
+    return { committed: true, head: await gitText(['rev-parse', '--verify', 'HEAD'], at), branch, ...note };
   }
   // Plumbing rather than `git commit`, which would look at every file again: in a worktree
   // checked out a moment ago, every file is "racily clean" and read again (~0.3 s for 20,000).
   const tree = await gitText(['write-tree'], { ...at, retryOnLock: true });
-  if (tree === headTree) return { committed: false, head, branch };
+  if (tree === headTree) return { committed: false, head, branch, ...note };
   const commit = await gitText(['commit-tree', tree, '-p', head, '-F', '-'], { ...at, input: message, env });
   const subject = message.split('\n')[0];
   await git(['update-ref', '-m', `commit: ${subject}`, 'HEAD', commit, head], { ...at, retryOnLock: true });
-  return { committed: true, head: commit, branch };
-}
-
-/**
- * The real path of `dir`, which must be the top folder of a git working tree (not any folder
- * inside one), and what `revs` say there (`git rev-parse --show-toplevel <revs>`, one line each).
- */
-export async function worktreeTop(
-  dir: string,
-  opts: Cancellable,
-  revs: string[] = [],
-): Promise<[string, ...(string | undefined)[]]> {
-  if (!isAbsolute(dir)) {
-    throw new WorkspaceError('invalid_path', `dir: ${dir} is not an absolute path`, { field: 'dir' });
-  }
-  let real: string;
-  let top: string;
-  let answers: string[];
-  try {
-    real = realpathSync(dir);
-    const out = await gitText(['rev-parse', '--show-toplevel', ...revs], { cwd: real, ...opts });
-    [top = '', ...answers] = out.split('\n');
-    top = realpathSync(top);
-  } catch (e) {
-    if (e instanceof GitError && e.failure !== 'failed') throw e;
-    const why = e instanceof GitError ? firstLines(e.stderr, 1) : 'it does not exist';
-    throw new WorkspaceError('not_a_worktree', `dir: ${dir} is not a git worktree (${why})`, {
-      field: 'dir',
-    });
-  }
-  if (top !== real) {
-    throw new WorkspaceError(
-      'not_a_worktree',
-      `dir: ${dir} is inside the worktree ${top}, not its top folder`,
-      { field: 'dir' },
-    );
-  }
-  return [real, ...answers];
+  return { committed: true, head: commit, branch, ...note };
 }
 
 function checkAuthor(author: Author | undefined): Author | undefined {

@@ -28,7 +28,7 @@ it('runs 8 attempts of one repository at once: every worktree is made, committed
     });
     if (!r.ok) throw new Error('conflict');
     t.write(`${name}.txt`, `${name}\n`, r.dir);
-    await commitLeftovers({ dir: r.dir, message: name });
+    await commitLeftovers({ repo: t.repo, dir: r.dir, message: name });
     deps.push(`baton/r1/${name}`);
   }
 
@@ -44,9 +44,9 @@ it('runs 8 attempts of one repository at once: every worktree is made, committed
     if (!w.ok) throw new Error('conflict');
     expect(t.read('src/m3/f3.ts', w.dir)).toBe('export const f3 = 3;\n');
     t.write(`out/t${i}.txt`, `attempt ${i}\n`, w.dir);
-    const { head, committed } = await commitLeftovers({ dir: w.dir, message: `t${i}`, branch });
+    const { head, committed } = await commitLeftovers({ repo: t.repo, dir: w.dir, message: `t${i}`, branch });
     expect(committed).toBe(true);
-    const d = await diffSince({ dir: w.dir, base: w.startCommit });
+    const d = await diffSince({ repo: t.repo, dir: w.dir, base: w.startCommit });
     expect(d.files.map((f) => f.path)).toEqual([`out/t${i}.txt`]);
     expect(await removeWorktree({ repo: t.repo, dir: w.dir })).toMatchObject({ removed: true, branch });
     return { branch, head, merged: i % 2 === 1 };

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ConflictFile, ConflictKind } from '../../src-shared/schemas/approval.ts';
 import { ConfinedFolder } from '../files/confined-folder.ts';
 import { git, gitText } from './git.ts';
@@ -7,6 +6,7 @@ import { checkBranchName, isAncestor, readRefs, requireCommit, startRef, updateR
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable } from './repository.ts';
 import { cancellable, checkWorktreeDir, openRepository } from './repository.ts';
+import { inWorktree, openWorktree, recordedGitDir } from './worktree-open.ts';
 import type { DependencyBranch } from './worktrees.ts';
 
 /**
@@ -42,9 +42,8 @@ export async function conflictInProgress(input: Omit<ConflictStepInput, 'from'>)
   const repo = await openRepository(input.repo, c);
   const ref = await checkBranchName(repo, input.branch, 'branch', c);
   const refs = await readRefs(repo, [ref, startRef(ref)], c);
-  return (
-    refs.has(ref) && !refs.has(startRef(ref)) && existsSync(join(checkWorktreeDir(repo, input.dir), '.git'))
-  );
+  const dir = checkWorktreeDir(repo, input.dir);
+  return refs.has(ref) && !refs.has(startRef(ref)) && existsSync(dir) && recordedGitDir(repo, dir) !== null;
 }
 
 /**
@@ -66,7 +65,6 @@ export async function conflictStep(input: ConflictStepInput): Promise<ConflictSt
     });
   const first = deps[0];
   if (!first) throw new Error('from: a conflict needs at least two dependency branches');
-  const at = { cwd: dir, ...c };
 
   await withRepoLock(repo.commonDir, async () => {
     const refs = await readRefs(repo, [ref], c);
@@ -77,6 +75,7 @@ export async function conflictStep(input: ConflictStepInput): Promise<ConflictSt
         ...c,
       });
   });
+  const at = inWorktree(openWorktree(repo, dir).at, c);
 
   const merging = async (): Promise<string | null> => {
     const path = await gitText(['rev-parse', '--path-format=absolute', '--git-path', 'MERGE_HEAD'], at);

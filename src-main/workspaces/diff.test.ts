@@ -44,13 +44,13 @@ async function attempt(): Promise<string> {
   t.git(['mv', 'docs/moved-from.md', 'docs/moved-to.md'], w.dir);
   t.write('logo.bin', Buffer.from([0, 9, 9, 9, 0, 1, 2]), w.dir);
   t.write('pic.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]), w.dir);
-  return (await commitLeftovers({ dir: w.dir, message: 'leftovers' })).head;
+  return (await commitLeftovers({ repo: t.repo, dir: w.dir, message: 'leftovers' })).head;
 }
 
 describe('diffSince', () => {
   it('lists each file with its status and +/- counts, binary files flagged, from the start commit to HEAD', async () => {
     const head = await attempt();
-    const d = await diffSince({ dir: w.dir, base: w.startCommit });
+    const d = await diffSince({ repo: t.repo, dir: w.dir, base: w.startCommit });
     expect(d.base).toBe(w.startCommit);
     expect(d.head).toBe(head);
     expect(d.files).toEqual(
@@ -81,14 +81,14 @@ describe('diffSince', () => {
   });
 
   it('is empty when nothing changed', async () => {
-    const d = await diffSince({ dir: w.dir, base: w.startCommit });
+    const d = await diffSince({ repo: t.repo, dir: w.dir, base: w.startCommit });
     expect(d).toMatchObject({ files: [], additions: 0, deletions: 0, patch: '', truncatedNote: null });
   });
 
   it('cuts a large unified diff at a line end, says so, and keeps the whole file list', async () => {
     for (let i = 0; i < 20; i++) t.write(`gen/file-${i}.txt`, lines(500, `generated ${i}`), w.dir);
-    await commitLeftovers({ dir: w.dir, message: 'generated' });
-    const d = await diffSince({ dir: w.dir, base: w.startCommit, maxPatchBytes: 10_000 });
+    await commitLeftovers({ repo: t.repo, dir: w.dir, message: 'generated' });
+    const d = await diffSince({ repo: t.repo, dir: w.dir, base: w.startCommit, maxPatchBytes: 10_000 });
     expect(d.files).toHaveLength(20);
     expect(d.additions).toBe(10_000);
     expect(Buffer.byteLength(d.patch)).toBeLessThanOrEqual(10_000);
@@ -100,10 +100,12 @@ describe('diffSince', () => {
   });
 
   it('refuses a base that is not a commit of the repository', async () => {
-    await expect(diffSince({ dir: w.dir, base: 'a'.repeat(40) })).rejects.toThrow(
+    await expect(diffSince({ repo: t.repo, dir: w.dir, base: 'a'.repeat(40) })).rejects.toThrow(
       `base: commit ${'a'.repeat(40)} is not in`,
     );
-    await expect(diffSince({ dir: w.dir, base: 'HEAD~1; rm -rf /' })).rejects.toThrow('is not a commit id');
+    await expect(diffSince({ repo: t.repo, dir: w.dir, base: 'HEAD~1; rm -rf /' })).rejects.toThrow(
+      'is not a commit id',
+    );
   });
 });
 
@@ -112,7 +114,7 @@ describe('fileHeads', () => {
     const head = await attempt();
     t.write('big.txt', lines(50_000, 'big'), w.dir);
     t.write('one-line.min.js', 'x'.repeat(50_000), w.dir);
-    const big = (await commitLeftovers({ dir: w.dir, message: 'big' })).head;
+    const big = (await commitLeftovers({ repo: t.repo, dir: w.dir, message: 'big' })).head;
     expect(big).not.toBe(head);
     const heads = await fileHeads({
       repo: t.repo,

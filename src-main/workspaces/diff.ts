@@ -1,8 +1,8 @@
-import { worktreeTop } from './commits.ts';
-import { git } from './git.ts';
+import { git, gitText } from './git.ts';
 import { requireCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
-import { cancellable } from './repository.ts';
+import { cancellable, openRepository } from './repository.ts';
+import { inWorktree, openWorktree } from './worktree-open.ts';
 
 export type FileChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -19,6 +19,8 @@ export interface FileChange {
 }
 
 export interface DiffSinceInput extends Cancellable {
+  /** The workspace's repository (see `commitLeftovers`). */
+  repo: string;
   /** The attempt's worktree. */
   dir: string;
   /** The start commit (`prepareWorktree`'s `startCommit`). */
@@ -48,9 +50,10 @@ const DIFF_FLAGS = ['-M', '--no-ext-diff', '--no-textconv', '--no-color'];
 /** What the task changed: from its start commit to the worktree's HEAD (commit leftovers first). */
 export async function diffSince(input: DiffSinceInput): Promise<DiffSince> {
   const c = cancellable(input);
-  const [dir, head = ''] = await worktreeTop(input.dir, c, ['HEAD']);
-  const at = { cwd: dir, ...c };
-  const base = await requireCommit({ path: dir }, input.base, 'base', c);
+  const repo = await openRepository(input.repo, c);
+  const at = inWorktree(openWorktree(repo, input.dir).at, c);
+  const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], at);
+  const base = await requireCommit(repo, input.base, 'base', c);
   const raw = await git(['diff', '--raw', '--numstat', '-z', ...DIFF_FLAGS, base, head, '--'], {
     ...at,
     maxOutputBytes: 64 * MB,

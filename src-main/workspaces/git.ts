@@ -20,9 +20,25 @@ const KILL_GRACE_MS = 2_000;
 /** Waits before each retry when a git lock file is held by someone else: ~3 s in all. */
 const LOCK_RETRY_MS = [50, 100, 200, 400, 800, 1600];
 
+/**
+ * A worktree Baton made, as its git commands address it: its folder and its own git folder in
+ * the repository, both named by the repository's records (worktree-open.ts), never found
+ * through the worktree's `.git`.
+ */
+export interface WorktreeAt {
+  /** Real path of the worktree's folder (GIT_WORK_TREE). */
+  dir: string;
+  /** Its own git folder, `<common>/worktrees/<id>` (GIT_DIR). */
+  gitDir: string;
+  /** The repository's git folder every worktree shares (GIT_COMMON_DIR). */
+  commonDir: string;
+}
+
 export interface GitOptions {
-  /** Where git runs (a repository or worktree). */
+  /** Where git runs (a repository; a worktree only with `worktree`). */
   cwd: string;
+  /** Run in this worktree with its git folders named (GIT_DIR, GIT_WORK_TREE, GIT_COMMON_DIR): set for every command in a worktree. */
+  worktree?: WorktreeAt;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** Bytes of standard output kept (default 16 MB). */
@@ -164,8 +180,8 @@ function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> 
       return;
     }
     const child = spawn('git', [...CONFIG_ARGS, ...args], {
-      cwd: opts.cwd,
-      env: gitEnv(process.env, opts.env),
+      cwd: opts.worktree?.dir ?? opts.cwd,
+      env: gitEnv(process.env, { ...opts.env, ...worktreeEnv(opts.worktree) }),
       shell: false,
       windowsHide: true,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -246,6 +262,10 @@ function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> 
       }
     });
   });
+}
+
+function worktreeEnv(at: WorktreeAt | undefined): Record<string, string> {
+  return at ? { GIT_DIR: at.gitDir, GIT_WORK_TREE: at.dir, GIT_COMMON_DIR: at.commonDir } : {};
 }
 
 function isDir(path: string): boolean {

@@ -59,7 +59,7 @@ it("runs none of the repository's hooks on Baton's own worktree adds, commits an
     });
     if (!a.ok) throw new Error('conflict');
     t.write('a.txt', 'a\n', a.dir);
-    await commitLeftovers({ dir: a.dir, message: 'task a' });
+    await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'task a' });
     const b = await prepareWorktree({
       repo: t.repo,
       baseBranch: 'main',
@@ -69,7 +69,7 @@ it("runs none of the repository's hooks on Baton's own worktree adds, commits an
     });
     if (!b.ok) throw new Error('conflict');
     t.write('b.txt', 'b\n', b.dir);
-    await commitLeftovers({ dir: b.dir, message: 'task b' });
+    await commitLeftovers({ repo: t.repo, dir: b.dir, message: 'task b' });
     const merged = await mergeBranches({
       repo: t.repo,
       target,

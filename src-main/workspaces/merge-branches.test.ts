@@ -29,7 +29,7 @@ async function taskBranch(task: string, files: Record<string, string>): Promise<
   });
   if (!r.ok) throw new Error('conflict');
   for (const [path, content] of Object.entries(files)) t.write(path, content, r.dir);
-  return (await commitLeftovers({ dir: r.dir, message: `task ${task}` })).head;
+  return (await commitLeftovers({ repo: t.repo, dir: r.dir, message: `task ${task}` })).head;
 }
 
 /** Everything of the user's checkout: HEAD, the index file's bytes, what status and diff say, the files. */

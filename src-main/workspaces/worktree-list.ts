@@ -15,7 +15,11 @@ export interface WorktreeEntry {
   main: boolean;
   /** Why it is locked (`''` when no reason was given), null when it is not. */
   locked: string | null;
-  /** Its folder is gone (git would prune it, unless it is locked). */
+  /**
+   * Its folder is gone (git would prune it, unless it is locked), or git's record of it is
+   * broken. A folder that is there but has lost its `.git` is not missing: that file is the
+   * agent's to break, and Baton puts it back (worktree-open.ts).
+   */
   missing: boolean;
 }
 
@@ -23,6 +27,9 @@ export interface WorktreeEntry {
 export const PREPARING = 'baton: preparing';
 /** Baton's reason for locking a worktree kept for a later attempt (worktree-park.ts). */
 export const PARKED = 'baton: parked';
+
+/** git's reason to prune a worktree whose `.git` is not there (its folder may be). */
+const GITDIR_GONE = 'gitdir file points to non-existent location';
 
 export async function listWorktrees(repo: Repository, opts: Cancellable = {}): Promise<WorktreeEntry[]> {
   const out = await gitText(['worktree', 'list', '--porcelain', '-z'], { cwd: repo.path, ...opts });
@@ -52,7 +59,8 @@ export async function listWorktrees(repo: Repository, opts: Cancellable = {}): P
     if (key === 'HEAD') current.head = value;
     else if (key === 'branch') current.branch = value.replace(/^refs\/heads\//, '');
     else if (key === 'locked') current.locked = value;
-    else if (key === 'prunable') current.missing = true;
+    else if (key === 'prunable' && !(value === GITDIR_GONE && existsSync(current.path)))
+      current.missing = true;
   }
   if (current) entries.push(current);
   return entries;

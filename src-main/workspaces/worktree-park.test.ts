@@ -37,7 +37,7 @@ describe('parkWorktree', () => {
   it('lets go of the branch, drops what was left (untracked and ignored files too) and locks the worktree as parked', async () => {
     const a = await prepared('a');
     t.write('a.txt', 'a\n', a.dir);
-    const { head } = await commitLeftovers({ dir: a.dir, message: 'a' });
+    const { head } = await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'a' });
     t.write('dist/out.js', 'built', a.dir);
     t.write('README.md', 'edited after the commit\n', a.dir);
     t.write('scratch.txt', 'untracked', a.dir);
@@ -75,7 +75,7 @@ describe('prepareWorktree into a parked worktree', () => {
     const a = await prepared('a');
     t.write('a.txt', 'a\n', a.dir);
     t.write('README.md', 'changed by a\n', a.dir);
-    await commitLeftovers({ dir: a.dir, message: 'a' });
+    await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'a' });
     await parkWorktree({ repo: t.repo, dir: a.dir });
     const same = statSync(join(a.dir, 'src/same.ts'));
 
@@ -92,17 +92,22 @@ describe('prepareWorktree into a parked worktree', () => {
 
     // The work of b goes on as in any worktree.
     t.write('b.txt', 'b\n', b.dir);
-    const { committed } = await commitLeftovers({ dir: b.dir, message: 'b', branch: 'baton/r1/b' });
+    const { committed } = await commitLeftovers({
+      repo: t.repo,
+      dir: b.dir,
+      message: 'b',
+      branch: 'baton/r1/b',
+    });
     expect(committed).toBe(true);
   });
 
   it("takes a dependent task with its dependencies merged, and a task's existing branch (a new attempt)", async () => {
     const a = await prepared('a');
     t.write('a.txt', 'a\n', a.dir);
-    await commitLeftovers({ dir: a.dir, message: 'a' });
+    await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'a' });
     const c = await prepared('c');
     t.write('c.txt', 'c\n', c.dir);
-    await commitLeftovers({ dir: c.dir, message: 'c' });
+    await commitLeftovers({ repo: t.repo, dir: c.dir, message: 'c' });
     await parkWorktree({ repo: t.repo, dir: a.dir });
     await parkWorktree({ repo: t.repo, dir: c.dir });
 

@@ -4,6 +4,7 @@ import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, openRepository, realTarget } from './repository.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
+import { inWorktree, openWorktree } from './worktree-open.ts';
 
 /**
  * Parked worktrees: instead of removing a finished attempt's worktree (deleting every file)
@@ -35,7 +36,7 @@ export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWork
   const c = cancellable(input);
   const repo = await openRepository(input.repo, c);
   const dir = realTarget(input.dir);
-  const entry = await withRepoLock(repo.commonDir, async () => {
+  const { entry, at } = await withRepoLock(repo.commonDir, async () => {
     const found = (await listWorktrees(repo, c)).find((e) => e.path === dir);
     if (!found || found.main || found.missing) {
       const why = found?.main ? "is the repository's own working tree" : `is not a worktree of ${repo.path}`;
@@ -50,19 +51,20 @@ export async function parkWorktree(input: ParkWorktreeInput): Promise<ParkedWork
         },
       );
     }
+    const { at } = openWorktree(repo, dir);
     if (found.locked !== PARKED) {
       // The branch is let go first, under the lock: from here on it can be checked out elsewhere.
-      await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', found.head ?? 'HEAD'], {
-        cwd: dir,
-        ...c,
-      });
+      await git(
+        ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', found.head ?? 'HEAD'],
+        inWorktree(at, c),
+      );
     }
-    return found;
+    return { entry: found, at };
   });
   if (entry.locked !== PARKED) {
     // Only this worktree's index and files: outside the lock.
-    await git(['reset', '--quiet', '--hard', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
-    await git(['clean', '-q', '-ffdx'], { cwd: dir, ...c });
+    await git(['reset', '--quiet', '--hard', 'HEAD'], { ...inWorktree(at, c), retryOnLock: true });
+    await git(['clean', '-q', '-ffdx'], inWorktree(at, c));
     await withRepoLock(repo.commonDir, () => lock(repo, dir, PARKED, c));
   }
   return { dir, branch: entry.branch, commit: entry.head ?? '' };
@@ -81,13 +83,14 @@ export async function takeParked(
   branch: { create: string; at: string } | { existing: string },
   opts: Cancellable,
 ): Promise<void> {
+  const { at } = openWorktree(repo, dir);
   await unlock(repo, dir, opts);
   await lock(repo, dir, PREPARING, opts);
   const name = 'create' in branch ? branch.create : branch.existing;
-  await git(['symbolic-ref', '-m', 'baton: take parked worktree', 'HEAD', `refs/heads/${name}`], {
-    cwd: dir,
-    ...opts,
-  });
+  await git(
+    ['symbolic-ref', '-m', 'baton: take parked worktree', 'HEAD', `refs/heads/${name}`],
+    inWorktree(at, opts),
+  );
   if ('create' in branch) {
     await git(['update-ref', '-m', 'baton: branch start', `refs/heads/${name}`, branch.at, ''], {
       cwd: repo.path,

@@ -46,7 +46,7 @@ describe('parkInPool', () => {
   it('moves a finished worktree into the pool, detached and locked, its branch kept and held by no worktree', async () => {
     const a = await prepared('a');
     t.write('a.txt', 'a\n', a.dir);
-    const { head } = await commitLeftovers({ dir: a.dir, message: 'a' });
+    const { head } = await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'a' });
 
     const p = await parkInPool({ repo: t.repo, dir: a.dir, pool, max: 2 });
     expect(p).toMatchObject({ found: true, branch: 'baton/r1/a' });
@@ -98,7 +98,7 @@ describe('prepareWorktree with a pool', () => {
     const a = await prepared('a');
     t.write('a.txt', 'a\n', a.dir);
     t.write('README.md', 'changed by a\n', a.dir);
-    await commitLeftovers({ dir: a.dir, message: 'a' });
+    await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'a' });
     // What a's agent (or anyone) left after the commit: a changed tracked file, a staged new
     // file, untracked and ignored files, a nested repository, a merge in progress.
     t.write('src/kept.ts', 'edited, never committed\n', a.dir);
@@ -135,7 +135,12 @@ describe('prepareWorktree with a pool', () => {
 
     // b works there as in any worktree, and its diff is its own.
     t.write('b.txt', 'b\n', b.dir);
-    const { committed } = await commitLeftovers({ dir: b.dir, message: 'b', branch: 'baton/r1/b' });
+    const { committed } = await commitLeftovers({
+      repo: t.repo,
+      dir: b.dir,
+      message: 'b',
+      branch: 'baton/r1/b',
+    });
     expect(committed).toBe(true);
     expect(t.git(['diff', '--name-only', 'main', 'baton/r1/b'])).toBe('b.txt');
   });
@@ -158,7 +163,9 @@ describe('prepareWorktree with a pool', () => {
     for (const gone of ['dist', 'scratch', 'vendor-cache']) expect(existsSync(join(b.dir, gone))).toBe(false);
     // Nothing b's commit of leftovers would take in: what is kept is ignored.
     expect(t.git(['status', '--porcelain', '--untracked-files=all'], b.dir)).toBe('');
-    expect((await commitLeftovers({ dir: b.dir, message: 'b', branch: 'baton/r1/b' })).committed).toBe(false);
+    expect(
+      (await commitLeftovers({ repo: t.repo, dir: b.dir, message: 'b', branch: 'baton/r1/b' })).committed,
+    ).toBe(false);
 
     // Without keepIgnored, a taken worktree keeps nothing (the default).
     await parkInPool({ repo: t.repo, dir: b.dir, pool, max: 2 });
@@ -172,7 +179,7 @@ describe('prepareWorktree with a pool', () => {
     const a = await prepared('a');
     expect(a.recycled).toBe(false);
     t.write('a.txt', 'a\n', a.dir);
-    await commitLeftovers({ dir: a.dir, message: 'a' });
+    await commitLeftovers({ repo: t.repo, dir: a.dir, message: 'a' });
     await parkInPool({ repo: t.repo, dir: a.dir, pool, max: 2 });
     const d = await prepared('d', { from: [{ branch: 'baton/r1/a' }] });
     expect(d).toMatchObject({ recycled: true, state: 'created' });

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { WorkspaceError } from './errors.ts';
+import type { WorktreeAt } from './git.ts';
 import { GitError, git } from './git.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED } from './worktree-list.ts';
+import { inWorktree, openWorktree } from './worktree-open.ts';
 import { deleteTrash, dropWorktree } from './worktree-remove.ts';
 
 /**
@@ -69,18 +71,20 @@ export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
     const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
     try {
       mkdirSync(pool, { recursive: true, mode: 0o700 });
+      const { at } = openWorktree(repo, dir);
       // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
       // knows: the branch let go, then locked "parked", then moved.
       if (entry.branch !== null)
-        await git(['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'], {
-          cwd: dir,
-          ...c,
-        });
+        await git(
+          ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
+          inWorktree(at, c),
+        );
       await git(['worktree', 'lock', '--reason', PARKED, '--', dir], { cwd: repo.path, ...c });
       await git(['worktree', 'move', '--force', '--force', '--', dir, target], { cwd: repo.path, ...c });
     } catch (e) {
       if (c.signal?.aborted) throw e;
-      // It could not be moved (git refuses worktrees with submodules): removed instead.
+      // It could not be moved (git refuses worktrees with submodules, or its record is not
+      // right): removed instead.
       const now = (await listWorktrees(repo, c)).find((w) => w.path === dir);
       return { result: none, trash: now ? (await dropWorktree(repo, now, false, c)).trash : null };
     }
@@ -194,6 +198,8 @@ export async function takeFromPool(
   const parked = parkedIn(entries, pool).at(-1);
   if (!parked) return false;
   try {
+    // Its `.git` set right first: git's move checks it, and a parked worktree may hold anything.
+    openWorktree(repo, parked.path);
     mkdirSync(dirname(dir), { recursive: true });
     if (existsSync(dir)) rmdirSync(dir);
     await git(['worktree', 'move', '--force', '--force', '--', parked.path, dir], {
@@ -202,7 +208,7 @@ export async function takeFromPool(
     });
     return true;
   } catch (e) {
-    if (opts.signal?.aborted || !(e instanceof GitError)) throw e;
+    if (opts.signal?.aborted || !(e instanceof GitError || e instanceof WorkspaceError)) throw e;
     return false;
   }
 }
@@ -211,20 +217,20 @@ export async function takeFromPool(
  * After a taken worktree's files were set to its new HEAD (`read-tree --reset -u`, which also
  * writes back tracked files someone changed): untracked and ignored files go (`clean -ffdx`,
  * a nested repository included), and so does any merge, rebase, cherry-pick or bisect left in
- * progress and the worktree's own config, so the next attempt starts as in a new worktree.
+ * progress, so the next attempt starts as in a new worktree (`openWorktree`, which gave `at`,
+ * already set `.git` right and deleted the worktree's own config).
  * Ignored paths matching `keep` (gitignore patterns: `node_modules/`) stay as the last attempt
  * left them: untracked files go first (`clean -ffd`, which spares ignored ones, so a kept
  * pattern never spares a file `git add -A` would commit), then ignored ones but those
  * (`clean -ffdX` with each pattern negated).
  */
-export async function scrubTaken(dir: string, keep: readonly string[], opts: Cancellable): Promise<void> {
-  if (keep.length === 0) await git(['clean', '-q', '-ffdx'], { cwd: dir, ...opts });
+export async function scrubTaken(at: WorktreeAt, keep: readonly string[], opts: Cancellable): Promise<void> {
+  const g = inWorktree(at, opts);
+  if (keep.length === 0) await git(['clean', '-q', '-ffdx'], g);
   else {
-    await git(['clean', '-q', '-ffd'], { cwd: dir, ...opts });
-    await git(['clean', '-q', '-ffdX', ...keep.flatMap((p) => ['-e', `!${p}`])], { cwd: dir, ...opts });
+    await git(['clean', '-q', '-ffd'], g);
+    await git(['clean', '-q', '-ffdX', ...keep.flatMap((p) => ['-e', `!${p}`])], g);
   }
-  const gitDir = adminDir(dir);
-  if (!gitDir) return;
   for (const name of [
     'MERGE_HEAD',
     'MERGE_MSG',
@@ -243,19 +249,8 @@ export async function scrubTaken(dir: string, keep: readonly string[], opts: Can
     'rebase-merge',
     'rebase-apply',
     'sequencer',
-    'config.worktree',
   ])
-    rmSync(join(gitDir, name), { recursive: true, force: true });
-}
-
-/** The worktree's own git folder (`<common>/worktrees/<id>`), from its `.git` file. */
-function adminDir(dir: string): string | null {
-  try {
-    const line = readFileSync(join(dir, '.git'), 'utf8').trim();
-    return line.startsWith('gitdir: ') ? resolve(dir, line.slice('gitdir: '.length)) : null;
-  } catch {
-    return null;
-  }
+    rmSync(join(at.gitDir, name), { recursive: true, force: true });
 }
 
 function poolFolder(repo: Repository, pool: string): string {

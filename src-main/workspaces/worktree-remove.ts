@@ -9,6 +9,7 @@ import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PREPARING } from './worktree-list.ts';
+import { recordedGitDir, repairGitLink, repairGitLinks } from './worktree-open.ts';
 
 /** What dropping a worktree left to do: a folder of its files to delete, outside the repository lock. */
 export interface Dropped {
@@ -38,8 +39,11 @@ export async function dropWorktree(
   if (entry.missing) {
     if (entry.locked !== null)
       await git(['worktree', 'unlock', '--', entry.path], { cwd: repo.path, ...opts });
-    await git(['worktree', 'prune'], { cwd: repo.path, retryOnLock: true, ...opts });
+    await pruneRecords(repo, opts);
   } else {
+    // git checks `.git` before it removes a worktree: whatever an agent made of it is put right.
+    const gitDir = recordedGitDir(repo, entry.path);
+    if (gitDir !== null) repairGitLink({ dir: entry.path, gitDir, commonDir: repo.commonDir });
     trash = moveFilesAside(entry.path);
     await git(['worktree', 'remove', '--force', '--force', '--', entry.path], {
       cwd: repo.path,
@@ -54,6 +58,16 @@ export async function dropWorktree(
   await deleteRef(repo, ref, opts);
   await deleteRef(repo, startRef(ref), opts);
   return { branchDeleted: true, trash };
+}
+
+/**
+ * `git worktree prune --verbose` (records of worktrees whose folders are gone), with the
+ * repository lock held. Worktrees whose folders are there get their `.git` back first: git would
+ * prune a record whose `.git` is gone.
+ */
+export function pruneRecords(repo: Repository, opts: Cancellable) {
+  repairGitLinks(repo);
+  return git(['worktree', 'prune', '--verbose'], { cwd: repo.path, retryOnLock: true, ...opts });
 }
 
 /** Moves everything but `.git` out of a worktree into a new hidden sibling folder; null if nothing could be moved. */
@@ -180,11 +194,7 @@ export async function pruneWorktrees(input: PruneWorktreesInput): Promise<Pruned
       trash.push(dropped.trash);
       removed.push({ dir: entry.path, branch: entry.branch, branchDeleted: dropped.branchDeleted });
     }
-    const { stderr } = await git(['worktree', 'prune', '--verbose'], {
-      cwd: repo.path,
-      retryOnLock: true,
-      ...c,
-    });
+    const { stderr } = await pruneRecords(repo, c);
     const pruned = stderr
       .split('\n')
       .map((l) => /^Removing (.+?):/.exec(l)?.[1])

@@ -34,7 +34,7 @@ async function prepared(task: string, from: DependencyBranch[] = []): Promise<Pr
 /** What an agent does: writes files in its worktree; Baton commits them. */
 async function work(w: PreparedWorktree, files: Record<string, string>): Promise<string> {
   for (const [path, content] of Object.entries(files)) t.write(path, content, w.dir);
-  const { head } = await commitLeftovers({ dir: w.dir, message: `task ${w.branch}` });
+  const { head } = await commitLeftovers({ repo: t.repo, dir: w.dir, message: `task ${w.branch}` });
   return head;
 }
 

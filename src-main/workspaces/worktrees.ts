@@ -9,9 +9,10 @@ import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } from './repository.ts';
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
+import { inWorktree, openWorktree } from './worktree-open.ts';
 import { takeParked } from './worktree-park.ts';
 import { parksArrived, scrubTaken, takeFromPool } from './worktree-pool.ts';
-import { deleteTrash, dropWorktree } from './worktree-remove.ts';
+import { deleteTrash, dropWorktree, pruneRecords } from './worktree-remove.ts';
 
 /** A coding task this one depends on: its result branch. */
 export interface DependencyBranch {
@@ -68,6 +69,8 @@ export interface PreparedWorktree {
   merged: { branch: string; how: 'start' | MergeStepKind }[];
   /** Whether a parked worktree (worktree-park.ts, worktree-pool.ts) was switched to this branch at `dir`. */
   recycled: boolean;
+  /** What was found wrong in the worktree's link to its git folder and set right (worktree-open.ts), when anything was: for the attempt's log. */
+  repaired?: string;
 }
 
 /** The dependencies' branches do not merge: nothing was created. */
@@ -152,7 +155,9 @@ export async function prepareWorktree(
       }
       const holder = entries.find((e) => e.branch === input.branch && !e.missing);
       if (holder && holder.path === dir) {
-        return { kind: 'reused', start, head: holder.head ?? tip } as const;
+        // Taken up as the last attempt (or a Baton that stopped) left it: `.git` is set right first.
+        const { repaired } = openWorktree(repo, dir);
+        return { kind: 'reused', start, head: holder.head ?? tip, repaired } as const;
       }
       if (holder) {
         throw new WorkspaceError(
@@ -164,8 +169,7 @@ export async function prepareWorktree(
           },
         );
       }
-      if (entries.some((e) => e.branch === input.branch))
-        await git(['worktree', 'prune'], { cwd: repo.path, ...c });
+      if (entries.some((e) => e.branch === input.branch)) await pruneRecords(repo, c);
       if (!parked) checkDirFree(input.dir, dir, atDir);
       await place({ existing: input.branch });
       return { kind: 'checkout', state: 'reattached', start, head: tip, merged, parked } as const;
@@ -209,13 +213,14 @@ export async function prepareWorktree(
     merged: step.kind === 'reused' ? [] : step.merged,
     recycled: step.kind === 'reused' ? false : step.parked,
   };
-  if (step.kind === 'reused') return done;
+  if (step.kind === 'reused') return step.repaired === null ? done : { ...done, repaired: step.repaired };
   try {
+    const { at } = openWorktree(repo, dir);
     // The files, outside the lock: only this worktree's index and folder are written (in a
     // parked worktree, only the files that differ from what it holds).
-    await git(['read-tree', '--reset', '-u', 'HEAD'], { cwd: dir, retryOnLock: true, ...c });
+    await git(['read-tree', '--reset', '-u', 'HEAD'], { ...inWorktree(at, c), retryOnLock: true });
     // A parked worktree holds what its last attempt left: all of it goes.
-    if (step.parked) await scrubTaken(dir, input.keepIgnored ?? [], c);
+    if (step.parked) await scrubTaken(at, input.keepIgnored ?? [], c);
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
         await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);

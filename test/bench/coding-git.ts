@@ -90,9 +90,9 @@ async function attempt(n: number, mode: 'fresh' | 'parked'): Promise<Timings> {
   writeFileSync(join(w.dir, 'pkg2/src/new.ts'), 'export const added = true;\n');
   writeFileSync(join(w.dir, 'NOTES.md'), '# what the agent did\n');
   lap('(agent writes 3 files)');
-  await commitLeftovers({ dir: w.dir, message: `Baton: run bench, task t${n}, agent bench` });
+  await commitLeftovers({ repo, dir: w.dir, message: `Baton: run bench, task t${n}, agent bench` });
   lap('commitLeftovers');
-  const d = await diffSince({ dir: w.dir, base: w.startCommit });
+  const d = await diffSince({ repo, dir: w.dir, base: w.startCommit });
   if (d.files.length !== 3) throw new Error(`expected 3 changed files, got ${d.files.length}`);
   lap('diffSince');
   if (mode === 'fresh') await removeWorktree({ repo, dir: w.dir });

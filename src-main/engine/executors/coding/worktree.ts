@@ -80,7 +80,7 @@ export async function* prepareAsking(
   const at = { repo: coding.workspace.path, branch: coding.branch, dir: coding.dir, signal };
   if (!ask || !(await conflictInProgress(at))) {
     const first = await prepare(coding, from, signal);
-    if (first.ok || !ask) return first;
+    if (first.ok || !ask) return yield* noted(first);
     yield info(`${first.message}: merging them in the worktree for a person to resolve (on_conflict "ask")`);
   }
   let again: string | undefined;
@@ -110,10 +110,16 @@ export async function* prepareAsking(
     yield info(`${verdict.actor} resolved the conflict in the worktree`);
     again = `${verdict.actor} answered that it was resolved, but conflicts remain`;
   }
-  return prepare(coding, from, signal);
+  return yield* noted(await prepare(coding, from, signal));
 }
 
 const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
+
+/** What the git layer set right in the worktree before trusting it (its `.git`), said in the attempt's log. */
+function* noted(p: Prepared): Generator<ExecutorEvent, Prepared> {
+  if (p.ok && p.worktree.repaired) yield info(p.worktree.repaired);
+  return p;
+}
 
 /** The first lines of the files each coding dependency changed, for the prompt. */
 export async function dependencyHeads(
@@ -156,14 +162,20 @@ export async function finish(
 ): Promise<{ events: ExecutorEvent[]; output: CodingOutput }> {
   const { agent } = ctx;
   const committed = await commitLeftovers({
+    repo: coding.workspace.path,
     dir: worktree.dir,
     branch: worktree.branch,
     message: `Baton: run ${ctx.run_id}, task ${ctx.task.task_id}, agent ${agent.id} (attempt ${ctx.attempt})\n\n${ctx.task.description.split('\n')[0]!.slice(0, 200)}\n`,
     author: { name: agent.name ?? agent.id, email: `${agent.id}@agents.baton.invalid` },
     signal,
   });
-  const diff = await diffSince({ dir: worktree.dir, base: worktree.startCommit, signal });
-  const events: ExecutorEvent[] = [];
+  const diff = await diffSince({
+    repo: coding.workspace.path,
+    dir: worktree.dir,
+    base: worktree.startCommit,
+    signal,
+  });
+  const events: ExecutorEvent[] = committed.repaired ? [info(committed.repaired)] : [];
   let diffArtifact: string | null = null;
   if (diff.files.length > 0) {
     const text = diff.truncatedNote ? `${diff.patch}\n${diff.truncatedNote}\n` : diff.patch;
