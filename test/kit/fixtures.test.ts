@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureInstalled, fixturePresent, missingFixtureLine } from './fixtures.ts';
 
@@ -25,7 +25,76 @@ const USES_FIXTURE = [
 /** How such a file skips when the fixture is missing. */
 const SKIPS = /\.skipIf\([^)]*(installed|Installed)/;
 
+/** The packages only a fixture package installs (not resolvable from the root's node_modules). */
+function fixtureOnlyPackages(): Map<string, string> {
+  const only = new Map<string, string>();
+  for (const dir of ['test/mcp', 'test/coding-agents']) {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }))
+      if (!existsSync(join(root, 'node_modules', name))) only.set(name, dir);
+  }
+  return only;
+}
+
+/** A module's imports that run (not `import type`), static and dynamic, as written. */
+function importsOf(file: string): { static: string[]; dynamic: string[] } {
+  const text = readFileSync(file, 'utf8');
+  const statics = [
+    ...text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?\sfrom\s+'([^']+)'|^import\s+'([^']+)'/gm),
+  ];
+  const dynamics = [...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)];
+  return {
+    static: statics.map((m) => (m[1] ?? m[2])!),
+    dynamic: dynamics.map((m) => m[1]!),
+  };
+}
+
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/**
+ * The fixture-only packages a test file reaches through the repository's own modules: `static`
+ * only through imports that run when the file loads, `any` through dynamic imports too.
+ */
+function fixturePackagesReached(file: string, only: Map<string, string>, dynamicToo: boolean): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (f: string) => {
+    if (seen.has(f) || !existsSync(f)) return;
+    seen.add(f);
+    const { static: s, dynamic: d } = importsOf(f);
+    for (const spec of dynamicToo ? [...s, ...d] : s) {
+      if (spec.startsWith('.')) walk(join(dirname(f), spec));
+      else if (only.has(packageOf(spec))) found.add(packageOf(spec));
+    }
+  };
+  walk(file);
+  return [...found];
+}
+
 describe('optional fixture packages', () => {
+  it('no test file imports a package only a fixture has when it loads (a missing fixture would fail the file)', () => {
+    const only = fixtureOnlyPackages();
+    expect(only.has('@modelcontextprotocol/node')).toBe(true);
+    const files = [...testFiles(join(root, 'test')), ...testFiles(join(root, 'src-main'))];
+    const loading = files.flatMap((f) =>
+      fixturePackagesReached(f, only, false).map((p) => `${relative(root, f)} imports ${p}`),
+    );
+    expect(loading, 'import these with await import(...) when fixtureInstalled(...)').toEqual([]);
+    // And a file that reaches one at all skips without it.
+    const unguarded = files
+      .filter((f) => fixturePackagesReached(f, only, true).length > 0)
+      .filter((f) => !SKIPS.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(root, f));
+    expect(unguarded).toEqual([]);
+  });
+
   it('every test file that drives a fixture program skips when it is missing', () => {
     const files = [...testFiles(join(root, 'test')), ...testFiles(join(root, 'src-main'))];
     const users = files.filter((f) => USES_FIXTURE.some((re) => re.test(readFileSync(f, 'utf8'))));
