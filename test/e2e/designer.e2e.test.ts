@@ -292,7 +292,13 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     expect(await form.textContent()).not.toContain('Not applied');
     expect(await form.textContent()).not.toMatch(/Invalid input|Too small|Too big|received|NaN/);
     // The whole panel, its sections open, without the toast of the last save.
-    for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+    // All at once, in the page: clicking one toast's button moves the others (a locator of the
+    // second could then wait for a toast that is gone), and a toast may also leave on its own.
+    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    await dismiss.evaluateAll((buttons) => {
+      for (const b of buttons) (b as HTMLButtonElement).click();
+    });
+    await expect.poll(() => dismiss.count()).toBe(0);
     await page.setViewportSize({ width: 1400, height: 1700 });
     const panel = page.getByRole('complementary', { name: 'Designer panel' });
     await panel.evaluate((el) => el.scrollTo(0, 0));
