@@ -1,15 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopMarkedTrees } from '../processes/process-tree.ts';
+
+/**
+ * Whose attempts a marker names: one data directory's (a hash of its database file's real
+ * path, the same in every process that opens it, so the Baton that takes up a dead one's run
+ * finds what it left), or, for a database in memory or an executor run without a store, this
+ * process's own. Two Batons on two data directories never stop each other's programs, even
+ * when their run ids are the same (as tests' fixed ids are).
+ */
+export function attemptScope(db: { name: string; memory: boolean }): string {
+  if (db.memory) return PROCESS_SCOPE;
+  let path = db.name;
+  try {
+    path = realpathSync(db.name);
+  } catch {
+    // not there (yet): its name as given
+  }
+  return createHash('sha256').update(path).digest('hex').slice(0, 12);
+}
+
+/** The scope of attempts this process runs without a data directory (`attemptScope`). */
+export const PROCESS_SCOPE = `p${randomBytes(6).toString('hex')}`;
 
 /**
  * The process-tree marker (`BATON_ATTEMPT`, process-tree.ts) of every program an attempt starts
  * (a command agent's program, a coding agent's CLI and its workspace's setup command, an `llm`
  * agent's MCP servers), with `/<part>` added where an attempt runs more than one tree at once.
  * A Baton that dies leaves these programs running; whoever takes responsibility for the run
- * after it finds them by it, by attempt, task or run (`stopOrphans`). Task ids hold no `/`.
+ * after it finds them by it, by attempt, task or run (`stopOrphans`), within its scope
+ * (`attemptScope`). Task ids and scopes hold no `/`.
  */
-export const attemptMarker = (runId: string, taskId: string, attempt: number): string =>
-  `attempt/${runId}/${taskId}/${attempt}`;
+export const attemptMarker = (scope: string, runId: string, taskId: string, attempt: number): string =>
+  `attempt/${scope}/${runId}/${taskId}/${attempt}`;
+
+/** The marker of an executor's attempt (`attemptMarker`), in the scope its context names. */
+export const markerOf = (ctx: {
+  marker_scope?: string | undefined;
+  run_id: string;
+  task: { task_id: string };
+  attempt: number;
+}): string => attemptMarker(ctx.marker_scope ?? PROCESS_SCOPE, ctx.run_id, ctx.task.task_id, ctx.attempt);
 
 /** Where an attempt works: `<workspaceRoot>/<run>/<task>/<attempt>` (`TaskContext.workspace`). */
 export const attemptWorkspace = (root: string, runId: string, taskId: string, attempt: number): string =>
@@ -31,20 +63,25 @@ const ORPHAN_GRACE_MS = 2_000;
  * (found by `attemptMarker` on this machine); resolves with how many were found. Only what no
  * live process runs may be asked for: a task's attempt running here would be stopped too.
  */
-export function stopOrphans(runId: string, taskId?: string, attempt?: number): Promise<number> {
-  const scope =
+export function stopOrphans(
+  scope: string,
+  runId: string,
+  taskId?: string,
+  attempt?: number,
+): Promise<number> {
+  const under =
     taskId === undefined
-      ? `attempt/${runId}`
+      ? `attempt/${scope}/${runId}`
       : attempt === undefined
-        ? `attempt/${runId}/${taskId}`
-        : attemptMarker(runId, taskId, attempt);
-  const prefix = `${scope}/`;
-  return stopMarkedTrees((m) => m === scope || m.startsWith(prefix), ORPHAN_GRACE_MS).catch(() => 0);
+        ? `attempt/${scope}/${runId}/${taskId}`
+        : attemptMarker(scope, runId, taskId, attempt);
+  const prefix = `${under}/`;
+  return stopMarkedTrees((m) => m === under || m.startsWith(prefix), ORPHAN_GRACE_MS).catch(() => 0);
 }
 
 /** `stopOrphans` for many attempts at once (`attemptMarker`s): one look through the processes for all. */
 export function stopAttemptOrphans(markers: ReadonlySet<string>): Promise<number> {
-  // `attempt/<run>/<task>/<n>`, and the parts below it (`…/setup`, `…/mcp/0`).
-  const ofAttempt = (m: string) => m.split('/', 4).join('/');
+  // `attempt/<scope>/<run>/<task>/<n>`, and the parts below it (`…/setup`, `…/mcp/0`).
+  const ofAttempt = (m: string) => m.split('/', 5).join('/');
   return stopMarkedTrees((m) => markers.has(ofAttempt(m)), ORPHAN_GRACE_MS).catch(() => 0);
 }

@@ -143,6 +143,7 @@ export class Attempts {
           workspace,
           secrets: this.secrets,
           run_id: run.id,
+          marker_scope: this.rt.store.attemptScope,
           plan_id: run.plan.plan_id,
           project_id: run.plan.project_id ?? null,
           task: spec,

@@ -74,7 +74,7 @@ describe('a coding attempt is told', () => {
       session: null,
       resume: null,
       on_conflict: 'fail',
-      marker: `attempt/${run}/t/1`,
+      marker: `attempt/${app.store.attemptScope}/${run}/t/1`,
       pool: app.engine.parkedFolder('app'),
     });
     first.emit(session(c1, 'sess-1'));

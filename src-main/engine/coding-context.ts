@@ -83,7 +83,7 @@ export function codingContextOf(
     session,
     resume,
     prior,
-    marker: attemptMarker(run.id, task.task_id, task.attempt),
+    marker: attemptMarker(rt.store.attemptScope, run.id, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
     pool: rt.config.parkedWorktrees > 0 ? parkedFolder(rt.config.worktreeRoot, workspace.id) : null,
   };

@@ -48,7 +48,7 @@ export async function discardWorktree(
   session: TaskSession,
   park?: ParkInto,
 ): Promise<TaskSession> {
-  await stopOrphans(session.run_id, session.task_id);
+  await stopOrphans(deps.store.attemptScope, session.run_id, session.task_id);
   const workspace = deps.store.workspaces.get(session.workspace_id);
   if (workspace && park && park.max > 0) {
     const pool = parkedFolder(park.root, workspace.id);
@@ -122,7 +122,7 @@ export class CodingSessions {
         await Promise.all([...this.parking].filter(([k]) => k.startsWith(`${runId}/`)).map(([, p]) => p));
         for (const s of this.rt.store.sessions.forRun(runId))
           if (s.state === 'active') await discardWorktree(this.deps, s);
-        await stopOrphans(runId);
+        await stopOrphans(this.rt.store.attemptScope, runId);
       }),
     );
   }

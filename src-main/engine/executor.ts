@@ -52,6 +52,11 @@ export interface MemoryFindings {
 /** What an agent is given: the task, who it is, and what its dependencies produced. */
 export interface TaskContext<A extends Agent = Agent> {
   run_id: string;
+  /**
+   * Whose attempts its programs' process markers name (`attemptScope`: the data directory's);
+   * this process's own when absent (`markerOf`).
+   */
+  marker_scope?: string;
   plan_id: string;
   project_id: string | null;
   task: TaskSpec;

@@ -45,7 +45,7 @@ export class InterruptedAttempts {
       this.batch = batch;
       this.rt.effects.stopAfter(() => this.clear(batch));
     }
-    this.batch.markers.add(attemptMarker(runId, taskId, attempt));
+    this.batch.markers.add(attemptMarker(this.rt.store.attemptScope, runId, taskId, attempt));
     if (coding)
       this.batch.folders.push(
         attemptTmp(attemptWorkspace(this.rt.config.workspaceRoot, runId, taskId, attempt)),

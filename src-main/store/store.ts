@@ -1,4 +1,5 @@
 import type { MemorySearchHit } from '../../src-shared/schemas/memory.ts';
+import { attemptScope } from '../engine/attempt-leftovers.ts';
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';
@@ -25,6 +26,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
   const memory = createMemoryRepo(db, steps);
   return {
     db,
+    /** Whose attempts' process markers this store's runs own (`attemptScope`). */
+    attemptScope: attemptScope(db),
     plans: createPlansRepo(db),
     agents: createAgentsRepo(db),
     runs: createRunsRepo(db),

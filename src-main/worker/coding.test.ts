@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../src-shared/schemas/agent.ts';
+import { PROCESS_SCOPE } from '../engine/attempt-leftovers.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 import { WorkerWorktrees } from './coding.ts';
@@ -60,7 +61,7 @@ describe("a worker's coding tasks", () => {
       branch: 'baton/r1/api',
       session: null,
       resume: null,
-      marker: 'attempt/r1/api/1',
+      marker: `attempt/${PROCESS_SCOPE}/r1/api/1`,
     });
   });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
-import { attemptMarker } from '../engine/attempt-leftovers.ts';
+import { attemptMarker, PROCESS_SCOPE } from '../engine/attempt-leftovers.ts';
 import { needsWorkspace, taskBranch, workspaceMoved } from '../engine/coding-context.ts';
 import type { CodingContext, ResumeRequest, SessionNote } from '../engine/executor.ts';
 import { removeWorktree } from '../workspaces/index.ts';
@@ -74,7 +74,8 @@ export class WorkerWorktrees {
       session,
       resume,
       prior: NOTHING_SPENT,
-      marker: attemptMarker(runId, taskId, ctx.attempt),
+      // Its own scope: what a worker starts is found by its watcher, never by a Baton's data directory.
+      marker: attemptMarker(PROCESS_SCOPE, runId, taskId, ctx.attempt),
       // "ask": a person resolves it in this worktree, asked in the server's inbox (asks.ts).
       on_conflict: ctx.task.on_conflict ?? 'fail',
       // A worker parks no worktrees: a done task's goes (`release`).

@@ -49,7 +49,7 @@ function cliPid(runId: string, taskId: string): number | null {
   for (const pid of markedProcesses(runId)) {
     try {
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (!env.includes(`BATON_ATTEMPT=attempt/${runId}/${taskId}/`)) continue;
+      if (!new RegExp(`BATON_ATTEMPT=attempt/[^/]+/${runId}/${taskId}/`).test(env)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       mine.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {

@@ -156,7 +156,7 @@ export function markedProcesses(runId: string): number[] {
       const env = readFileSync(`/proc/${name}/environ`, 'utf8');
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (/\) Z /.test(stat)) continue;
-      if (env.split('\0').some((e) => e.startsWith(`BATON_ATTEMPT=attempt/${runId}/`)))
+      if (env.split('\0').some((e) => new RegExp(`^BATON_ATTEMPT=attempt/[^/]+/${runId}/`).test(e)))
         found.push(Number(name));
     } catch {
       // gone, or not ours

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import { redact, redactValue } from '../../../secrets.ts';
-import { attemptTmp, stopOrphans } from '../../attempt-leftovers.ts';
+import { attemptTmp, PROCESS_SCOPE, stopOrphans } from '../../attempt-leftovers.ts';
 import type { CodingContext, Executor, ExecutorEvent, SessionNote, TaskContext } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
 import { truncateText } from '../shared/line-splitter.ts';
@@ -81,7 +81,7 @@ async function* codingAttempt(
   const clean = (text: string) => redact(text, secrets);
 
   // A CLI a Baton that died left running in this task's worktree stops before anything else works there.
-  if (coding.session) await stopOrphans(ctx.run_id, ctx.task.task_id);
+  if (coding.session) await stopOrphans(ctx.marker_scope ?? PROCESS_SCOPE, ctx.run_id, ctx.task.task_id);
   if (signal.aborted) return yield CANCELLED;
 
   const from = dependencyBranches(ctx, coding);

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { PROCESS_SCOPE } from '../../attempt-leftovers.ts';
 import type { ExecutorEvent } from '../../executor.ts';
 import { running, sleepTags } from '../testing/processes.ts';
 import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
@@ -93,6 +94,9 @@ describe.runIf(process.platform === 'linux')('command executor: processes that l
         return (outcome(await collect(executor, ctx)) as { output: string }).output;
       }),
     );
-    expect(ids).toEqual(['attempt/run-1/task-1/1', 'attempt/run-1/task-1/2']);
+    expect(ids).toEqual([
+      `attempt/${PROCESS_SCOPE}/run-1/task-1/1`,
+      `attempt/${PROCESS_SCOPE}/run-1/task-1/2`,
+    ]);
   });
 });

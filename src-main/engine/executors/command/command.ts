@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { redact, redactValue } from '../../../secrets.ts';
-import { attemptMarker } from '../../attempt-leftovers.ts';
+import { markerOf } from '../../attempt-leftovers.ts';
 import type { Executor, ExecutorEvent } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
 import { truncateText } from '../shared/line-splitter.ts';
@@ -72,7 +72,7 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
       signal,
       graceMs,
       // What the program starts carries it too, even in a session of its own (`setsid`).
-      marker: attemptMarker(ctx.run_id, ctx.task.task_id, ctx.attempt),
+      marker: markerOf(ctx),
       ...(agent.timeout_s === undefined ? {} : { timeoutMs: agent.timeout_s * 1000 }),
     });
 

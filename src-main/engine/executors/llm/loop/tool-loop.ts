@@ -2,7 +2,7 @@ import type { LlmAgent } from '../../../../../src-shared/schemas/agent.ts';
 import type { Step, StepOf } from '../../../../../src-shared/schemas/step.ts';
 import { redact } from '../../../../secrets.ts';
 import { modelNameOf, openToolbox } from '../../../../tools/toolbox.ts';
-import { attemptMarker } from '../../../attempt-leftovers.ts';
+import { markerOf } from '../../../attempt-leftovers.ts';
 import type { ExecutorEvent, TaskContext } from '../../../executor.ts';
 import { CANCELLED } from '../../../executor.ts';
 import type { Fetch } from '../../shared/http-request.ts';
@@ -62,7 +62,7 @@ export async function* runToolLoop(
     workspace: ctx.workspace,
     secrets: ctx.secrets,
     version: opts.version ?? '0',
-    marker: attemptMarker(ctx.run_id, ctx.task.task_id, ctx.attempt),
+    marker: markerOf(ctx),
   });
   if (!opened.ok) return yield { type: 'error', message: opened.error };
   const box = opened.toolbox;
