@@ -86,7 +86,7 @@ describe('runs.start (issue 17)', () => {
     const stderr = process.stderr.write;
     process.stderr.write = () => true;
     try {
-      expect(await runCommand(app, { planFile: file, json: true })).toBe(0);
+      expect(await runCommand(client, { planFile: file, json: true })).toBe(0);
     } finally {
       process.stderr.write = stderr;
     }

@@ -14,6 +14,8 @@ import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { workerCommand, workerSetup } from './commands/worker.ts';
 import { workspacesAdd, workspacesList, workspacesPrune, workspacesRemove } from './commands/workspaces.ts';
+import type { CommandKind, Connection } from './connection.ts';
+import { connect } from './connection.ts';
 import { CliError, packageVersion } from './files.ts';
 
 // Not `import … from 'node:util'`: its ESM face evaluates every export, diff's included.
@@ -173,6 +175,13 @@ async function main(argv: string[]): Promise<number> {
     });
     return app;
   };
+  // Every command below but start, serve, mcp and worker reaches the data directory this way.
+  let conn: Connection | undefined;
+  const through = async (kind: CommandKind) => {
+    conn ??= await connect(dataDir, openApp, kind);
+    return conn;
+  };
+  const client = async (kind: CommandKind) => (await through(kind)).client;
   try {
     switch (command) {
       case 'start':
@@ -189,17 +198,21 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
-        return await runCommand(openApp(), { planFile, agentsFile: values.agents, json: values.json });
+        return await runCommand(await client('run'), {
+          planFile,
+          agentsFile: values.agents,
+          json: values.json,
+        });
       }
       case 'runs':
-        return await runsList(openApp(), values.plan, values.json);
+        return await runsList(await client('read'), values.plan, values.json);
       case 'show': {
         const runId = rest[0];
         if (!runId) throw new CliError('usage: baton show <run> [--json]');
-        return await runShow(openApp(), runId, values.json);
+        return await runShow(await client('read'), runId, values.json);
       }
       case 'approvals':
-        return await approvalsList(openApp(), values.json);
+        return await approvalsList(await client('read'), values.json);
       case 'approve':
       case 'reject':
       case 'request-changes': {
@@ -209,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
           throw new CliError(
             `usage: baton ${command} <approval> ${changes ? '--comment C' : '[--comment C]'} [--as NAME] [--json]`,
           );
-        return await approvalsDecide(openApp(), {
+        return await approvalsDecide(await client('run'), {
           approvalId,
           decision: changes ? 'request_changes' : command,
           actor: values.as ?? process.env.USER ?? 'cli',
@@ -234,14 +247,14 @@ async function main(argv: string[]): Promise<number> {
         );
       case 'agents': {
         const [sub, file] = rest;
-        if (sub === 'import' && file) return await agentsImport(openApp(), file);
-        if (sub === 'list') return await agentsList(openApp(), values.json);
+        if (sub === 'import' && file) return await agentsImport(await client('change'), file);
+        if (sub === 'list') return await agentsList(await client('read'), values.json);
         throw new CliError('usage: baton agents import <agents.json> | baton agents list [--json]');
       }
       case 'workspaces': {
         const [sub, arg] = rest;
         if (sub === 'add' && arg)
-          return await workspacesAdd(openApp(), {
+          return await workspacesAdd(await client('change'), {
             path: arg,
             id: values.id,
             base: values.base,
@@ -250,10 +263,10 @@ async function main(argv: string[]): Promise<number> {
             keep: values.keep ?? [],
             json: values.json,
           });
-        if (sub === 'list') return await workspacesList(openApp(), values.json);
-        if (sub === 'remove' && arg) return await workspacesRemove(openApp(), arg);
+        if (sub === 'list') return await workspacesList(await client('read'), values.json);
+        if (sub === 'remove' && arg) return await workspacesRemove(await client('change'), arg);
         if (sub === 'prune')
-          return await workspacesPrune(openApp(), arg, values['include-kept'], values.json);
+          return await workspacesPrune(await client('change'), arg, values['include-kept'], values.json);
         throw new CliError(
           'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... | list [--json] | remove <id> | prune [<id>] [--include-kept]',
         );
@@ -261,11 +274,17 @@ async function main(argv: string[]): Promise<number> {
       case 'webhooks':
       case 'schedules':
       case 'triggers':
-        return await reachCommand(openApp(), command, rest, values, dataDir);
+        return await reachCommand(
+          await through(rest[0] === 'list' || rest[0] === 'deliveries' ? 'read' : 'change'),
+          command,
+          rest,
+          values,
+        );
       default:
         throw new CliError(`unknown command "${command}"\n\n${HELP}`);
     }
   } finally {
+    conn?.client.close();
     await app?.close();
   }
 }

@@ -75,13 +75,38 @@ function createProgress(total: number, out: NodeJS.WriteStream = process.stderr)
   };
 }
 
-/** Shows a run's progress from the events `client` receives until `stop` (which ends the display). */
-export function watchProgress(client: BatonClient, total: number): { stop(): void } {
+export interface ProgressWatch {
+  /** The run to show, once known (a run about to start has no id yet): events until then wait. */
+  follow(runId: string): void;
+  /** Ends the display. */
+  stop(): void;
+}
+
+/**
+ * Shows a run's progress from the events `client` receives until `stop`. Only that run's: a
+ * Baton host sends the events of every run it executes. Watch before the run moves, so nothing
+ * it does is missed; a run that has no id yet is named with `follow` when it has one.
+ */
+export function watchProgress(client: BatonClient, total: number, runId?: string): ProgressWatch {
   const progress = createProgress(total);
-  const off = client.onBatch((batch) => progress.onBatch(batch));
+  let only = runId ?? null;
+  const early: EventBatch[] = [];
+  const show = (batch: EventBatch) => {
+    const mine = batch.filter((ev) => ev.name !== 'task.updated' || ev.payload.run_id === only);
+    if (mine.length > 0) progress.onBatch(mine);
+  };
+  const off = client.onBatch((batch) => {
+    if (only === null) early.push(batch);
+    else show(batch);
+  });
   return {
+    follow(id) {
+      only = id;
+      for (const batch of early.splice(0)) show(batch);
+    },
     stop() {
       off();
+      early.length = 0;
       progress.end();
     },
   };

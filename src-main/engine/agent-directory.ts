@@ -18,7 +18,9 @@ export interface AgentEntry {
 /**
  * The agent registry as the engine sees it: read from the store once and kept until it
  * changes, split by who runs the work — this process (an executor for its kind: push) or
- * the agent itself through the pull API (humans, daemons).
+ * the agent itself through the pull API (humans, daemons). A change made here is told
+ * (`changed`); one another process made on the same data directory (a second app, a CLI that
+ * found no host to go through) is noticed by `refresh`, first in each write transaction.
  */
 export class AgentDirectory {
   private readonly store: Store;
@@ -29,6 +31,8 @@ export class AgentDirectory {
   private entries: Map<string, AgentEntry> | null = null;
   /** The registry as a list, for matching. */
   private agents: Agent[] | null = null;
+  /** The database's `data_version` at the last `refresh`. */
+  private seenVersion = -1;
 
   constructor(rt: Runtime, executors: Partial<ExecutorRegistry>, outcomes: AgentOutcomes) {
     this.store = rt.store;
@@ -43,6 +47,19 @@ export class AgentDirectory {
     this.agents = null;
   }
 
+  /**
+   * Reads the registry again when it is next needed if another connection (another process)
+   * has committed since the last look (`PRAGMA data_version`, one pragma): an agent it added
+   * is matched, one it edited runs as edited (its `timeout_s`), never "lacks required skills"
+   * for an agent that exists. A lone process pays the pragma and reads nothing.
+   */
+  refresh(): void {
+    const version = this.store.dataVersion();
+    if (version === this.seenVersion) return;
+    this.seenVersion = version;
+    this.changed();
+  }
+
   all(): Map<string, AgentEntry> {
     this.entries ??= new Map(
       this.store.agents.list().map((a) => [a.id, { agent: a, skills: new Set(a.skills) }]),
@@ -54,8 +71,9 @@ export class AgentDirectory {
     return this.all().get(agentId ?? '')?.agent;
   }
 
-  /** The agent and its skills, or a not_found error. */
+  /** The agent and its skills, or a not_found error (the pull API's lookup: fresh, see `refresh`). */
   entry(agentId: string): AgentEntry {
+    this.refresh();
     const entry = this.all().get(agentId);
     if (!entry) throw new AppError('not_found', `Agent not found: ${agentId}`);
     return entry;

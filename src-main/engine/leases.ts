@@ -26,6 +26,8 @@ export class RunLeases {
   private renewedAt = 0;
   /** The database's `data_version` when the leases were last read in a write transaction. */
   private seenVersion = -1;
+  /** The database's `data_version` at the last renewal on the timer. */
+  private timerVersion = -1;
   /** Takes up the runs found orphaned at a renewal (`watchOrphans`); null: this process does not look. */
   private takeUp: ((runIds: string[]) => void) | null = null;
   /** The renewals on the timer: one that fails (a busy or full disk) is logged, and the next tries again. */
@@ -101,6 +103,14 @@ export class RunLeases {
   /** A busy or full disk fails it: the next renewal tries again (a lease lost meanwhile is fenced). */
   private onTimer(): void {
     this.renew();
+    // Another process committed since the last renewal: it may have changed an agent (one added,
+    // one back ONLINE) that a task here waits for. A tick matches what waits again (each write
+    // transaction reads the agents again when another connection committed).
+    const version = this.store.dataVersion();
+    if (version !== this.timerVersion) {
+      this.timerVersion = version;
+      if (this.rt.active.size > 0) this.rt.schedule();
+    }
     if (!this.takeUp) return;
     const orphans = this.orphans();
     if (orphans.length > 0) this.takeUp(orphans);

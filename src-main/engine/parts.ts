@@ -53,7 +53,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const indexing = new SearchIndexing(rt);
   const sessions = new CodingSessions(rt);
   const questions = new DeciderQuestions(rt, agents, opts.decide);
-  const writer = new RunWriter(rt, { leases, budget, questions });
+  const writer = new RunWriter(rt, { leases, agents, budget, questions });
   const approvals = new Approvals(rt, { writer, agents, budget });
   const interrupted = new InterruptedAttempts(rt, { writer });
   const flow = new TaskFlow(rt, {

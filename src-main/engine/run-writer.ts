@@ -3,6 +3,7 @@ import type { BuildLogContent, RunStatus, TaskRun, TaskStatus } from '../../src-
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
+import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { DeciderQuestions } from './decider-questions.ts';
 import type { RunLeases } from './leases.ts';
@@ -22,6 +23,8 @@ export class RunWriter {
   private readonly bus: EventBus;
   /** Before each outermost transaction, leases due are renewed; first inside it, runs another process took are given up. */
   private readonly leases: RunLeases;
+  /** First inside each outermost transaction, agents another process changed are read again. */
+  private readonly agents: AgentDirectory;
   private readonly budget: BudgetLedger;
   /** A task of a run with a decider ended done, failed or unassigned: its decider is asked. */
   private readonly questions: DeciderQuestions;
@@ -36,11 +39,15 @@ export class RunWriter {
   /** The runs the current transaction changed (in memory, until it commits). */
   private readonly touched = new Set<string>();
 
-  constructor(rt: Runtime, parts: { leases: RunLeases; budget: BudgetLedger; questions: DeciderQuestions }) {
+  constructor(
+    rt: Runtime,
+    parts: { leases: RunLeases; agents: AgentDirectory; budget: BudgetLedger; questions: DeciderQuestions },
+  ) {
     this.rt = rt;
     this.store = rt.store;
     this.bus = rt.bus;
     this.leases = parts.leases;
+    this.agents = parts.agents;
     this.budget = parts.budget;
     this.questions = parts.questions;
   }
@@ -77,7 +84,10 @@ export class RunWriter {
 
   private inTx<T>(fn: () => T, outermost: boolean): T {
     return this.store.tx(() => {
-      if (outermost) this.leases.fence();
+      if (outermost) {
+        this.leases.fence();
+        this.agents.refresh();
+      }
       try {
         const result = fn();
         this.flushDirty();

@@ -16,7 +16,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 const CALL_TIMEOUT_MS = 60_000;
 
 /** server.json of a data directory, when it is there and readable. */
-function readServerJson(dataDir: string): HostLink | null {
+export function readServerJson(dataDir: string): HostLink | null {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as Partial<HostLink>;
     return typeof info.url === 'string' && typeof info.token === 'string'

@@ -1,10 +1,8 @@
-import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../app/memory-transport.ts';
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { readJsonFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
-export async function agentsImport(app: BatonApp, file: string): Promise<number> {
-  const client = createInProcessClient(app);
+export async function agentsImport(client: BatonClient, file: string): Promise<number> {
   const saved = await client.invoke('agents.import', { agents: readJsonFile(file, 'agents file') });
   process.stdout.write(
     `Imported ${saved.length} agent${saved.length === 1 ? '' : 's'}: ${saved.map((a) => a.id).join(', ')}\n`,
@@ -12,8 +10,7 @@ export async function agentsImport(app: BatonApp, file: string): Promise<number>
   return 0;
 }
 
-export async function agentsList(app: BatonApp, json: boolean): Promise<number> {
-  const client = createInProcessClient(app);
+export async function agentsList(client: BatonClient, json: boolean): Promise<number> {
   const agents = await client.invoke('agents.list', {});
   if (json) {
     printJson(agents);

@@ -2,16 +2,13 @@ import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
-import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../app/memory-transport.ts';
 import { CliError } from '../files.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
 import { followRun } from './run.ts';
 
 /** `baton approvals`: what waits for a decision, across runs, oldest first. */
-export async function approvalsList(app: BatonApp, json: boolean): Promise<number> {
-  const client = createInProcessClient(app);
+export async function approvalsList(client: BatonClient, json: boolean): Promise<number> {
   const pending = await client.invoke('approvals.list', { status: 'pending' });
   if (json) {
     printJson(pending);
@@ -46,12 +43,12 @@ interface DecideOptions {
 
 /**
  * `baton approve` / `baton reject` / `baton request-changes`: records the decision and, as
- * `baton run` does, follows the run here to its end or to the next thing only people can
- * answer. The run must be free to execute here: one that the app or `baton serve` executes is
- * answered there. Asking for changes is for a diff review only (the agent resumes its session).
+ * `baton run` does, follows the run to its end or to the next thing only people can answer. The
+ * run goes on where `client` leads: the Baton host the command goes through, or this process,
+ * which takes the run up if no other process executes it (one the desktop app executes is
+ * answered there). Asking for changes is for a diff review only (the agent resumes its session).
  */
-export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promise<number> {
-  const client = createInProcessClient(app);
+export async function approvalsDecide(client: BatonClient, opts: DecideOptions): Promise<number> {
   const approval = await findApproval(client, opts.approvalId);
   if (!approval) throw new CliError(`no approval "${opts.approvalId}"; baton approvals lists those waiting`);
   if (approval.status !== 'pending') {
@@ -61,7 +58,7 @@ export async function approvalsDecide(app: BatonApp, opts: DecideOptions): Promi
   }
   const runId = approval.run_id;
   const run = await client.invoke('runs.get', { run_id: runId });
-  const watch = watchProgress(client, taskTotal(run.counts));
+  const watch = watchProgress(client, taskTotal(run.counts), runId);
   try {
     // Takes up this run only, if no other live process executes it (`approvals.decide` does).
     await client.invoke('approvals.decide', {

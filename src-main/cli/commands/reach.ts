@@ -1,7 +1,5 @@
-import type { MethodName, MethodOutput } from '../../../src-shared/contract/index.ts';
-import { ContractError } from '../../../src-shared/contract/index.ts';
-import type { BatonApp } from '../../app/create-app.ts';
-import { findHost } from '../../mcp/host-link.ts';
+import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.ts';
+import type { Connection } from '../connection.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -66,27 +64,28 @@ function catchUp(raw: string | undefined): Record<string, unknown> {
  * A contract call with what the flags say, unchecked here: the contract's own schema checks it
  * and names the field (`events[0]`, `overlap`), as for any caller.
  */
-async function ask<K extends MethodName>(app: BatonApp, method: K, input: unknown): Promise<MethodOutput<K>> {
-  const result = structuredClone(await app.dispatch(method, structuredClone(input)));
-  if (!result.ok) throw new ContractError(result.error);
-  return result.value as MethodOutput<K>;
+function ask<K extends MethodName>(
+  { client }: Connection,
+  method: K,
+  input: Record<string, unknown>,
+): Promise<MethodOutput<K>> {
+  return client.invoke(method, input as MethodInput<K>);
 }
 
 const opt = <K extends string>(key: K, v: unknown) => (v === undefined ? {} : { [key]: v });
 
 /** `baton webhooks …`, `baton schedules …`, `baton triggers …`: over the typed client, like every command. */
 export async function reachCommand(
-  app: BatonApp,
+  conn: Connection,
   what: 'webhooks' | 'schedules' | 'triggers',
   rest: string[],
   f: ReachFlags,
-  dataDir: string,
 ): Promise<number> {
   const [sub, arg] = rest;
   const out = (value: unknown, human: () => void) => (f.json ? printJson(value) : human());
   if (what === 'webhooks') {
     if (sub === 'list') {
-      const list = await ask(app, 'webhooks.list', {});
+      const list = await ask(conn, 'webhooks.list', {});
       out(list, () =>
         list.length === 0
           ? process.stdout.write(
@@ -107,7 +106,7 @@ export async function reachCommand(
       return 0;
     }
     if (sub === 'add') {
-      const w = await ask(app, 'webhooks.add', {
+      const w = await ask(conn, 'webhooks.add', {
         url: f.url ?? '',
         events: f.event ?? [],
         secret_name: f.secret ?? '',
@@ -120,12 +119,12 @@ export async function reachCommand(
       return 0;
     }
     if (sub === 'remove' && arg) {
-      const { removed } = await ask(app, 'webhooks.remove', { webhook_id: arg });
+      const { removed } = await ask(conn, 'webhooks.remove', { webhook_id: arg });
       process.stdout.write(removed ? `Removed webhook ${arg} and its delivery log\n` : `No webhook ${arg}\n`);
       return 0;
     }
     if (sub === 'deliveries') {
-      const list = await ask(app, 'webhooks.deliveries', {
+      const list = await ask(conn, 'webhooks.deliveries', {
         ...opt('webhook_id', arg),
         ...opt('status', f.status),
         ...opt('limit', count('limit', f.limit)),
@@ -151,7 +150,7 @@ export async function reachCommand(
   }
   if (what === 'schedules') {
     if (sub === 'list') {
-      const list = await ask(app, 'schedules.list', { ...opt('plan_id', f.plan) });
+      const list = await ask(conn, 'schedules.list', { ...opt('plan_id', f.plan) });
       out(list, () =>
         list.length === 0
           ? process.stdout.write(
@@ -173,7 +172,7 @@ export async function reachCommand(
       return 0;
     }
     if (sub === 'add') {
-      const s = await ask(app, 'schedules.add', {
+      const s = await ask(conn, 'schedules.add', {
         plan_id: f.plan ?? '',
         cron: f.cron ?? '',
         ...opt('id', f.id),
@@ -190,7 +189,7 @@ export async function reachCommand(
       return 0;
     }
     if ((sub === 'pause' || sub === 'resume') && arg) {
-      const s = await ask(app, 'schedules.setEnabled', { schedule_id: arg, enabled: sub === 'resume' });
+      const s = await ask(conn, 'schedules.setEnabled', { schedule_id: arg, enabled: sub === 'resume' });
       out(s, () =>
         process.stdout.write(
           s.enabled
@@ -201,14 +200,14 @@ export async function reachCommand(
       return 0;
     }
     if (sub === 'remove' && arg) {
-      const { removed } = await ask(app, 'schedules.remove', { schedule_id: arg });
+      const { removed } = await ask(conn, 'schedules.remove', { schedule_id: arg });
       process.stdout.write(removed ? `Removed schedule ${arg}\n` : `No schedule ${arg}\n`);
       return 0;
     }
     throw new CliError(USAGE.schedules);
   }
   if (sub === 'list') {
-    const list = await ask(app, 'triggers.list', {});
+    const list = await ask(conn, 'triggers.list', {});
     out(list, () =>
       printTable(
         ['ID', 'PLAN', 'RATE/MIN', 'URL'],
@@ -218,10 +217,8 @@ export async function reachCommand(
     return 0;
   }
   if (sub === 'add') {
-    // The URL callers use: the host serving this data directory, when one runs.
-    const host = await findHost(dataDir);
-    if (host) app.reach.setPublicUrl(host.url);
-    const made = await ask(app, 'triggers.add', {
+    // The URL callers use: the host's own, when the command goes through the one serving the data directory.
+    const made = await ask(conn, 'triggers.add', {
       plan_id: f.plan ?? '',
       ...opt('id', f.id),
       ...opt('inputs', json('inputs', f.inputs)),
@@ -232,13 +229,13 @@ export async function reachCommand(
         `Added trigger ${made.trigger.id} for plan ${made.trigger.plan_id}.\n` +
           `Its secret, shown this once (Baton keeps only a hash): ${made.secret}\n` +
           `POST ${made.url}\n  ${made.curl}\n` +
-          (host ? '' : 'No baton serve runs on this data directory now: the URL assumes the default port.\n'),
+          (conn.host ? '' : 'No baton serve runs on this data directory now: the URL assumes the default port.\n'),
       ),
     );
     return 0;
   }
   if (sub === 'remove' && arg) {
-    const { removed } = await ask(app, 'triggers.remove', { trigger_id: arg });
+    const { removed } = await ask(conn, 'triggers.remove', { trigger_id: arg });
     process.stdout.write(removed ? `Removed trigger ${arg}\n` : `No trigger ${arg}\n`);
     return 0;
   }

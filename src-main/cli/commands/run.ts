@@ -5,8 +5,6 @@ import { isExampleBundle, loadExampleBundle } from '../../../src-shared/contract
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import type { PlanSummary } from '../../../src-shared/schemas/plan.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
-import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../app/memory-transport.ts';
 import { CliError, readJsonFile } from '../files.ts';
 import { printJson } from '../output.ts';
 import { watchProgress } from '../progress.ts';
@@ -21,10 +19,10 @@ export interface RunOptions {
  * `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every
  * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people, 4 when
  * another Baton process took it over. An example Baton ships (resources/examples/seed-003.json:
- * agents, notes and plans in one file) is loaded whole, and its first plan is run.
+ * agents, notes and plans in one file) is loaded whole, and its first plan is run. The run
+ * executes where `client` leads: the Baton host the command goes through, or this process.
  */
-export async function runCommand(app: BatonApp, opts: RunOptions): Promise<number> {
-  const client = createInProcessClient(app);
+export async function runCommand(client: BatonClient, opts: RunOptions): Promise<number> {
   const plan = readJsonFile(opts.planFile, 'plan file');
   if (opts.agentsFile) {
     await client.invoke('agents.import', { agents: readJsonFile(opts.agentsFile, 'agents file') });
@@ -34,6 +32,7 @@ export async function runCommand(app: BatonApp, opts: RunOptions): Promise<numbe
     : await client.invoke('plans.import', { plan });
   const watch = watchProgress(client, summary.task_count);
   const build = await client.invoke('runs.start', { plan_id: summary.plan_id, actor: 'cli' });
+  watch.follow(build.run_id);
   if (!opts.json) {
     process.stderr.write(`Run ${build.run_id} of ${summary.plan_id} v${summary.version}: ${build.status}\n`);
   }
@@ -55,9 +54,10 @@ async function loadExample(client: BatonClient, bundle: ExampleBundle, json: boo
 }
 
 /**
- * Follows a run executing in this process to its end and reports it (exit 0 when every task is
- * done, 1 otherwise), or to where only people can move it on (exit 3), or says another process
- * took it over (exit 4). `watch` was started before the run moved, so nothing it did is missed.
+ * Follows a run executing where `client` leads (this process, or the Baton host it goes through)
+ * to its end and reports it (exit 0 when every task is done, 1 otherwise), or to where only
+ * people can move it on (exit 3), or says another process took it over (exit 4). `watch` was
+ * started before the run moved, so nothing it did is missed.
  */
 export async function followRun(
   client: BatonClient,
@@ -65,10 +65,11 @@ export async function followRun(
   opts: { json: boolean; watch: { stop(): void } },
 ): Promise<number> {
   const waiting = await settledOrWaiting(client, runId);
-  // Events already sent go out in this turn of the event loop: the display shows them before it ends.
+  // What the run did is shown before the display ends: in this process its events go out in this
+  // turn of the event loop; a host sends them on the socket ahead of its answer to this call.
   await new Promise((r) => setImmediate(r));
-  opts.watch.stop();
   const run = await client.invoke('runs.get', { run_id: runId });
+  opts.watch.stop();
   if (!waiting && run.status === 'executing') {
     // Not ended, not waiting: another Baton process took it over (this one was suspended
     // past its lease), and the run goes on there.
@@ -119,11 +120,11 @@ const WAIT_CHECK_MS = 250;
 const WAIT_CHECKS = 3;
 
 /**
- * Waits for the run to end here (its final `run.updated`, or `runs.waiting` saying this process
- * no longer executes it: ended, or taken over by another), keeping the process alive meanwhile (a
- * retry's timer does not), unless it comes to wait for people (approvals, human or daemon agents,
- * agents offline): nothing here can move it on, so `baton run` reports what it waits for instead
- * of hanging.
+ * Waits for the run to end where it executes (its final `run.updated`, or `runs.waiting` saying
+ * that process no longer executes it: ended, or taken over by another), keeping this process
+ * alive meanwhile (a retry's timer does not), unless it comes to wait for people (approvals,
+ * human or daemon agents, agents offline): nothing can move it on without them, so `baton run`
+ * reports what it waits for instead of hanging.
  */
 function settledOrWaiting(client: BatonClient, runId: string): Promise<TaskRun[] | null> {
   return new Promise((resolve, reject) => {

@@ -1,12 +1,14 @@
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
-import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../app/memory-transport.ts';
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { printJson, printTable } from '../output.ts';
 import { printTasks } from './run.ts';
 
 /** `baton runs`: the runs, newest first (of one plan with --plan). */
-export async function runsList(app: BatonApp, planId: string | undefined, json: boolean): Promise<number> {
-  const client = createInProcessClient(app);
+export async function runsList(
+  client: BatonClient,
+  planId: string | undefined,
+  json: boolean,
+): Promise<number> {
   const runs = await client.invoke('runs.list', planId ? { plan_id: planId } : {});
   if (json) {
     printJson(runs);
@@ -29,8 +31,7 @@ export async function runsList(app: BatonApp, planId: string | undefined, json: 
 }
 
 /** `baton show <run>`: a run and each of its tasks. */
-export async function runShow(app: BatonApp, runId: string, json: boolean): Promise<number> {
-  const client = createInProcessClient(app);
+export async function runShow(client: BatonClient, runId: string, json: boolean): Promise<number> {
   const run = await client.invoke('runs.get', { run_id: runId });
   if (json) {
     printJson(run);

@@ -1,6 +1,5 @@
 import { basename, resolve } from 'node:path';
-import type { BatonApp } from '../../app/create-app.ts';
-import { createInProcessClient } from '../../app/memory-transport.ts';
+import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -56,8 +55,7 @@ function idFromPath(path: string): string {
   return id.slice(0, 128);
 }
 
-export async function workspacesAdd(app: BatonApp, o: WorkspaceAddOptions): Promise<number> {
-  const client = createInProcessClient(app);
+export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions): Promise<number> {
   const path = resolve(o.path);
   const w = await client.invoke('workspaces.add', {
     id: o.id ?? idFromPath(path),
@@ -72,8 +70,7 @@ export async function workspacesAdd(app: BatonApp, o: WorkspaceAddOptions): Prom
   return 0;
 }
 
-export async function workspacesList(app: BatonApp, json: boolean): Promise<number> {
-  const client = createInProcessClient(app);
+export async function workspacesList(client: BatonClient, json: boolean): Promise<number> {
   const list = await client.invoke('workspaces.list', {});
   if (json) {
     printJson(list);
@@ -99,8 +96,7 @@ export async function workspacesList(app: BatonApp, json: boolean): Promise<numb
   return 0;
 }
 
-export async function workspacesRemove(app: BatonApp, id: string): Promise<number> {
-  const client = createInProcessClient(app);
+export async function workspacesRemove(client: BatonClient, id: string): Promise<number> {
   const { removed } = await client.invoke('workspaces.remove', { workspace_id: id });
   process.stdout.write(
     removed ? `Removed workspace ${id} (its repository and branches stay)\n` : `No workspace ${id}\n`,
@@ -109,12 +105,11 @@ export async function workspacesRemove(app: BatonApp, id: string): Promise<numbe
 }
 
 export async function workspacesPrune(
-  app: BatonApp,
+  client: BatonClient,
   id: string | undefined,
   includeKept: boolean,
   json: boolean,
 ): Promise<number> {
-  const client = createInProcessClient(app);
   const reports = await client.invoke('workspaces.prune', {
     ...(id ? { workspace_id: id } : {}),
     include_kept: includeKept,
