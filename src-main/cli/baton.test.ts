@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServe } from '../../test/e2e/serve-process.ts';
+import { createApp } from '../app/create-app.ts';
 import { ENGINE_V8_FLAGS } from './v8-flags.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -251,7 +252,7 @@ describe('baton CLI', () => {
     }
   }, 60_000);
 
-  it('leaves an approval of a run another Baton process executes to that process', async () => {
+  it('leaves an approval of a run the desktop app executes to the app (it serves no contract to go through)', async () => {
     writeFileSync(join(dir, 'agents.json'), JSON.stringify([{ id: 'w', skills: ['x'] }]));
     const plan = join(dir, 'gate.json');
     writeFileSync(
@@ -265,15 +266,17 @@ describe('baton CLI', () => {
     );
     const r = baton(['run', plan, '--agents', join(dir, 'agents.json'), '--data-dir', dir, '--json']);
     const approval = JSON.parse(r.stdout).waiting_for[0].approval_id as string;
-    // `baton serve` takes the run over as it starts.
-    const serve = await startServe(dir);
+    // The app (here: its composition root, in this process) takes the run over as it starts.
+    const app = createApp({ dataDir: dir, log: () => {} });
     try {
+      const here = await app.dispatch('runs.waiting', { run_id: JSON.parse(r.stdout).run_id });
+      expect(here).toMatchObject({ ok: true, value: { executing_here: true } });
       const refused = baton(['approve', approval, '--data-dir', dir]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/being executed by another Baton process: answer it there/);
       expect(baton(['approvals', '--data-dir', dir]).stdout).toContain(approval); // still pending
     } finally {
-      await serve.stop();
+      await app.close();
     }
   }, 60_000);
 

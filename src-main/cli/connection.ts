@@ -34,11 +34,14 @@ export async function connect(
   const named = readServerJson(dataDir);
   const host = named ? await findHost(dataDir) : null;
   if (host) {
-    if (kind === 'run') say(`Through the Baton host at ${host.url} (it serves ${dataDir}): the run goes on there.`);
+    if (kind === 'run')
+      say(`Through the Baton host at ${host.url} (it serves ${dataDir}): the run goes on there.`);
     return { client: createClient(hostSocketTransport(dataDir, host)), host: host.url };
   }
   // A host that died (killed) leaves its server.json; one that hangs does not answer either.
   if (named && kind !== 'read')
-    say(`No Baton host answers at ${named.url} (named in server.json): working on ${dataDir} in this process.`);
+    say(
+      `No Baton host answers at ${named.url} (named in server.json): working on ${dataDir} in this process.`,
+    );
   return { client: createInProcessClient(openApp()), host: null };
 }

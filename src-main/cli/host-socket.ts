@@ -33,7 +33,10 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
   const pending = new Map<number, { method: string; answer: (r: WireResult) => void }>();
   const listeners = new Set<(batch: EventBatch) => void>();
 
-  const unavailable = (message: string): WireResult => ({ ok: false, error: { code: 'unavailable', message } });
+  const unavailable = (message: string): WireResult => ({
+    ok: false,
+    error: { code: 'unavailable', message },
+  });
 
   function onFrame(data: RawData): void {
     let frame: Partial<Extract<SocketFrame, { id: unknown }>> & { events?: EventBatch };

@@ -86,7 +86,11 @@ describe('agents changed by another process on the same data directory', () => {
       skills: ['z'],
       max_concurrency,
       command: process.execPath,
-      args: ['-e', 'setInterval(() => require("fs").existsSync(process.argv[1]) && process.exit(0), 50)', release],
+      args: [
+        '-e',
+        'setInterval(() => require("fs").existsSync(process.argv[1]) && process.exit(0), 50)',
+        release,
+      ],
     });
     await call(app, 'agents.import', { agents: [busy(1)] });
     await call(app, 'plans.import', {

@@ -229,7 +229,9 @@ export async function reachCommand(
         `Added trigger ${made.trigger.id} for plan ${made.trigger.plan_id}.\n` +
           `Its secret, shown this once (Baton keeps only a hash): ${made.secret}\n` +
           `POST ${made.url}\n  ${made.curl}\n` +
-          (conn.host ? '' : 'No baton serve runs on this data directory now: the URL assumes the default port.\n'),
+          (conn.host
+            ? ''
+            : 'No baton serve runs on this data directory now: the URL assumes the default port.\n'),
       ),
     );
     return 0;

@@ -1,5 +1,5 @@
-import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import { printJson, printTable } from '../output.ts';
 import { printTasks } from './run.ts';
 
