@@ -70,7 +70,11 @@ Usage:
   baton triggers add --plan P [--inputs JSON] [--rate N]
                                                  POST /api/triggers/<id> with its own secret starts a run
 
-Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder.
+Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder. When a Baton
+host (baton serve, browser mode) serves it, every command goes through that host (server.json
+there names it and holds its token), with the same output: the host holds what a command changes
+at once, the runs a command starts or answers for go on there, secrets are looked up there.
+Otherwise a command opens the data directory itself.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
 at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own address.
 --host H: the address to listen on (127.0.0.1; 0.0.0.0 or :: for every interface). Beyond
@@ -81,7 +85,8 @@ task without a heartbeat before it is queued again as a new attempt (default 30 
 BATON_TOKEN (serve): a fixed token instead of one per launch (at least 32 characters), so remote
 workers go on after a restart; baton worker reads it too when --token is not given.
 --max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs
-(default 512); every agent's max_concurrency applies as well.
+(default 512; a run that goes on in a host has the host's); every agent's max_concurrency
+applies as well.
 `;
 
 async function main(argv: string[]): Promise<number> {
