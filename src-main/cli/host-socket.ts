@@ -62,12 +62,12 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
         headers: { authorization: `Bearer ${to.token}` },
         maxPayload: MAX_PAYLOAD,
       });
-      let refused = '';
       ws.once('unexpected-response', (req, res) => {
-        refused = res.statusCode === 401 ? 'it refused its token' : `it answered HTTP ${res.statusCode}`;
         res.resume();
         req.destroy();
-        reject(new Error(refused));
+        reject(
+          new Error(res.statusCode === 401 ? 'it refused its token' : `it answered HTTP ${res.statusCode}`),
+        );
       });
       ws.once('open', () => {
         live = ws;
@@ -112,7 +112,7 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
         ws = await connected();
       } catch (err) {
         return unavailable(
-          `the Baton host at ${link.url} did not answer (${errorText(err)}): start it again (baton serve), or stop it to work on the data directory itself`,
+          `the Baton host at ${link.url} did not answer (${errorText(err)}): run the command again (with no host serving the data directory, it opens it itself)`,
         );
       }
       const id = nextId++;
