@@ -13,8 +13,11 @@ import type { Store } from '../store/store.ts';
 import type { MergeConflictDesk } from './approvals/merge-conflicts.ts';
 import type { ToolCallDesk } from './approvals/tool-calls.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
+import type { BudgetLedger } from './budget.ts';
+import { budgetRule } from './budget-rule.ts';
 import { codingContextOf } from './coding-context.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
+import { CANCELLED } from './executor.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
@@ -49,6 +52,7 @@ export class Attempts {
   private readonly conflicts: MergeConflictDesk | undefined;
   private readonly ended: AttemptEndedHook | undefined;
   private readonly secrets: SecretResolver;
+  private readonly budget: BudgetLedger;
   /** What goes wrong around an attempt that failing it did not take up (the `ended` hook, a bug). */
   private readonly around: BackgroundWork;
 
@@ -60,6 +64,7 @@ export class Attempts {
       toolCalls?: ToolCallDesk;
       conflicts?: MergeConflictDesk;
       ended?: AttemptEndedHook;
+      budget: BudgetLedger;
     },
     secrets: SecretResolver,
   ) {
@@ -69,6 +74,7 @@ export class Attempts {
     this.holds = parts.holds;
     this.toolCalls = parts.toolCalls;
     this.conflicts = parts.conflicts;
+    this.budget = parts.budget;
     this.secrets = secrets;
     this.around = new BackgroundWork('an attempt', rt.log);
   }
@@ -170,8 +176,8 @@ export class Attempts {
         if (desk) ctx.askToolCall = (req, sig) => desk.ask(at, req, sig);
         const conflicts = this.conflicts;
         if (coding && conflicts) ctx.askMergeConflict = (req, sig) => conflicts.ask(at, req, sig);
-        // Only the tool loop reads it; other kinds are spared the queries.
-        if (agent.kind === 'llm') ctx.budget_left = this.budgetLeft(run);
+        const rule = budgetRule(this.rt, this.budget, run, task, agent, flight);
+        if (rule) ctx.budgetPassed = rule;
         const memory = memoryFor(this.rt.store, spec);
         if (memory) ctx.memory = memory;
         // Steps whose notes no tick has taken yet, by seq: a newer version of one (a tool call that
@@ -181,7 +187,15 @@ export class Attempts {
         for await (const ev of executor.start(ctx, ac.signal)) {
           if (flight.settled) break;
           if (ev.type === 'result') return settle({ ok: true, output: ev.output });
-          if (ev.type === 'error') return settle({ ok: false, error: ev.message });
+          if (ev.type === 'error')
+            return settle({
+              ok: false,
+              error: ev.message,
+              // Stopped at a model turn by the budget: the task waits for a person, unless it was cancelled.
+              ...(flight.budgetStop !== undefined && ev.message !== CANCELLED_MESSAGE
+                ? { budget: flight.budgetStop }
+                : {}),
+            });
           let stored: Promise<void> | null = null;
           let onStored: (() => void) | undefined;
           // A session is stored before the executor goes on too: what comes next (a person asked to
@@ -325,22 +339,6 @@ export class Attempts {
     });
   }
 
-  /** What the plan's and its project's budgets have left (the least of them), or null without one. */
-  private budgetLeft(run: ActiveRun): number | null {
-    const store = this.rt.store;
-    let left: number | null = null;
-    const plan = run.plan;
-    if (plan.budget !== null && plan.budget !== undefined)
-      left = plan.budget - store.execution.spent('plan', plan.plan_id);
-    const projectId = plan.project_id;
-    const projectBudget = projectId ? store.projects.get(projectId)?.budget : undefined;
-    if (projectId && projectBudget !== null && projectBudget !== undefined) {
-      const p = projectBudget - store.execution.spent('project', projectId);
-      left = left === null ? p : Math.min(left, p);
-    }
-    return left;
-  }
-
   /** Where an attempt works and leaves its files: `<root>/<run>/<task>/<attempt>`. */
   private workspaceOf(run: ActiveRun, task: TaskRun): string {
     return attemptWorkspace(this.rt.config.workspaceRoot, run.id, task.task_id, task.attempt);
@@ -381,6 +379,8 @@ export class Attempts {
     });
   }
 }
+
+const CANCELLED_MESSAGE = CANCELLED.type === 'error' ? CANCELLED.message : 'cancelled';
 
 /** Steps an executor that need not wait for them may put in the inbox before a tick takes them. */
 const STEPS_PER_TICK = 1_024;

@@ -101,6 +101,26 @@ export class BudgetLedger {
     return null;
   }
 
+  /**
+   * Whether spending while attempts run used up the plan's or the project's budget: what the
+   * scope was charged, plus what its attempts running now spent and were not charged yet
+   * (`running`: each with the run it belongs to), reaches the budget. The reason, or null. The
+   * rule an agent that thinks in model turns is held to before each turn (`TaskContext.budgetPassed`).
+   */
+  usedUp(run: Payer, running: Iterable<{ payer: Payer; spent: number }>): string | null {
+    for (const [scope, id] of scopes(run)) {
+      const budget = scope === 'project' ? this.store.projects.get(id)?.budget : run.plan.budget;
+      if (budget === null || budget === undefined) continue;
+      let live = 0;
+      for (const r of running)
+        if (r.spent > 0 && scopes(r.payer).some(([s, i]) => s === scope && i === id)) live += r.spent;
+      const charged = this.spentOf(scope, id);
+      if (charged + live >= budget)
+        return `${BUDGET_NAMES[scope](budget)} is used up (spent ${round(charged + live)}: ${round(charged)} charged, ${round(live)} by attempts still running)`;
+    }
+    return null;
+  }
+
   /** Records a charge for a task's attempt as a transaction row. */
   charge(run: Payer, task: TaskRun, amount: number, at: string): void {
     if (amount <= 0) return;

@@ -101,8 +101,15 @@ export interface TaskContext<A extends Agent = Agent> {
    * `signal` aborts.
    */
   askMergeConflict?: (req: MergeConflictRequest, signal: AbortSignal) => Promise<MergeConflictVerdict>;
-  /** What the plan's (and its project's) budget has left as the attempt starts, USD; null without one. */
-  budget_left?: number | null;
+  /**
+   * Asked by an agent that thinks in model turns (the LLM tool loop, a coding CLI's metering
+   * endpoint) before each model turn, with what this attempt has spent so far (USD): the reason
+   * to stop when the plan's or its project's budget is used up — what the budget's runs were
+   * charged, what their attempts running now have spent, this one's included, reaches it — or
+   * null to go on. Absent when no budget holds the task (none set, or a person approved passing
+   * it). An attempt stopped by it leaves its task waiting for a person's approval (kind `budget`).
+   */
+  budgetPassed?: (spent: number) => string | null;
 }
 
 /** Where a coding agent's attempt works, and whether it goes on with an earlier attempt's CLI session. */

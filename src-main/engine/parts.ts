@@ -73,7 +73,14 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const conflicts = new MergeConflictDesk(rt, { approvals, loader });
   const attempts = new Attempts(
     rt,
-    { writer, holds, toolCalls, conflicts, ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}) },
+    {
+      writer,
+      holds,
+      toolCalls,
+      conflicts,
+      budget,
+      ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}),
+    },
     opts.secrets,
   );
   const decider = new DeciderRunner(rt, { writer, flow, agents });

@@ -50,6 +50,8 @@ export interface InFlight {
   ac: AbortController | null; // null: a pull agent is doing it elsewhere
   timer: NodeJS.Timeout | null;
   settled: boolean;
+  /** Why the plan's or project's budget stopped the attempt at a model turn (`TaskContext.budgetPassed`), once it did. */
+  budgetStop?: string;
 }
 
 /** A run's build log: the entry as last written, and when it is due again (`RunWriter.writeBuildLog`). */

@@ -233,6 +233,13 @@ export class TaskFlow {
       return;
     }
     if (usage > 0) this.budget.charge(run, task, usage, this.rt.iso());
+    if (c.budget !== undefined) {
+      // The plan's (or project's) budget stopped it at a model turn: the task waits for a person,
+      // as one that would pass the budget does before it starts. Approved, it goes on past it.
+      this.writer.keepAttempt(task, 'failed', c.error ?? c.budget);
+      this.approvals.gate(run, task, 'budget', { reason: c.budget, cost: 0 });
+      return;
+    }
     const max = spec.retry?.max_attempts ?? 1;
     if (spec.retry && task.attempt < max) {
       const delay = retryDelay(spec.retry, task.attempt + 1, this.rt.random);

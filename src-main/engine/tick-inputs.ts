@@ -14,6 +14,8 @@ export interface AttemptEnded {
   ok: boolean;
   output?: unknown;
   error?: string;
+  /** Set when the plan's or project's budget stopped the attempt mid-way: why (the task then waits for approval). */
+  budget?: string;
 }
 
 /** Something an executor reported during an attempt (progress, log, artifact, usage). */

@@ -3,7 +3,18 @@ import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { Conversation, ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { faultyServer } from './connect.ts';
-import { detail, oneTask, openApp, removeAll, startRun, stepsOf, tempDir, toolAgent } from './loop-kit.ts';
+import {
+  detail,
+  eventually,
+  oneTask,
+  openApp,
+  pendingApprovals,
+  removeAll,
+  startRun,
+  stepsOf,
+  tempDir,
+  toolAgent,
+} from './loop-kit.ts';
 
 let app: BatonApp | null = null;
 let model: ModelServer | null = null;
@@ -135,17 +146,28 @@ describe('limits of the loop', () => {
     expect(task.cost).toBeCloseTo(0.36, 9);
   });
 
-  it("the plan's budget stops the loop too", async () => {
-    const { task } = await runLoop(
-      forever,
-      { tools: [faulty('garbage')], prices: { tiny: { prompt_per_1k: 1, completion_per_1k: 1 } } },
-      { budget: 0.2 },
-    );
-    expect(task.status).toBe('failed');
-    expect(task.error).toContain(
-      "stopped: the plan's budget is used up (0.2 USD were left as the attempt started",
-    );
-    expect(model!.modelCalls('c')).toHaveLength(2);
+  it("the plan's budget stops the loop too, and its task waits for a person's approval", async () => {
+    model = await startChatServer({ conversations: [{ name: 'c', match: () => true, turns: forever }] });
+    app = openApp(tempDir('baton-faults-', dirs));
+    const agent = toolAgent(model.url, {
+      tool_policy: allowAll,
+      tools: [faulty('garbage')],
+      prices: { tiny: { prompt_per_1k: 1, completion_per_1k: 1 } },
+    });
+    const run = await startRun(app, agent, { ...oneTask(), budget: 0.2 });
+    await eventually(async () => (await pendingApprovals(app!)).length === 1);
+    const [approval] = await pendingApprovals(app);
+    const why =
+      'the plan budget of 0.2 for this run is used up (spent 0.24: 0 charged, 0.24 by attempts still running)';
+    expect(approval).toMatchObject({ kind: 'budget', reason: why });
+    const task = (await detail(app, run)).tasks[0]!;
+    expect(task).toMatchObject({ status: 'awaiting_approval', cost: 0.24 });
+    expect(stepsOf(app, run).at(-1)).toMatchObject({
+      kind: 'result',
+      is_error: true,
+      text: `stopped: ${why}`,
+    });
+    expect(model.modelCalls('c')).toHaveLength(2);
   });
 });
 

@@ -63,6 +63,9 @@ export function createLlmExecutor(opts: LlmExecutorOptions = {}): Executor {
     // An agent with tools, or a task whose answer has a schema, answers in the tool loop (loop/tool-loop.ts).
     if ((agent.tools && agent.tools.length > 0) || ctx.task.output_schema !== undefined)
       return yield* runToolLoop(ctx, signal, { ...opts, fetch: fetchImpl, now });
+    // Its one model turn waits on the budget as the tool loop's turns do: others may have spent it meanwhile.
+    const over = ctx.budgetPassed?.(0) ?? null;
+    if (over !== null) return yield { type: 'error', message: `stopped: ${over}` };
     const apiKey = requestSecret(ctx.secrets, agent.api_key_secret);
     if (!apiKey.ok) return yield { type: 'error', message: apiKey.error };
     const key = apiKey.value;

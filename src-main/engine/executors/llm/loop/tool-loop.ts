@@ -47,7 +47,8 @@ type Draft = Step extends infer S ? (S extends Step ? Omit<S, 'seq' | 'at'> : ne
  * was interrupted and may or may not have taken effect.
  *
  * Money: each turn's usage is priced from the agent's `prices` as it arrives; the loop stops
- * once the agent's `max_cost_usd` or what the plan's budget had left is spent.
+ * once the agent's `max_cost_usd` is spent, or the plan's or project's budget is used up
+ * (`TaskContext.budgetPassed`: other attempts' spending counts too).
  */
 export async function* runToolLoop(
   ctx: TaskContext<LlmAgent>,
@@ -149,7 +150,7 @@ export async function* runToolLoop(
     const schema = ctx.task.output_schema;
     let responseFormat = schema !== undefined;
     let schemaRetries = SCHEMA_RETRIES;
-    const limits = spendLimits(agent, ctx.budget_left ?? null);
+    const limits = spendLimits(agent, ctx.budgetPassed, history.spent);
     const callCtx = { ctx, box, signal, now, iso, clean, step };
 
     for (;;) {
@@ -298,16 +299,24 @@ function priced(u: TurnUsage, model: string, agent: LlmAgent): number | null {
   return Math.round(cost * 1e9) / 1e9;
 }
 
-/** The agent's `max_cost_usd` and what the plan's budget had left: `passed` says which one spending reached. */
-function spendLimits(agent: LlmAgent, budgetLeft: number | null) {
+/**
+ * The agent's `max_cost_usd` (over the attempts the loop goes on from) and the plan's and
+ * project's budgets (the engine's rule, asked with what this attempt spent: `spent` less what
+ * the earlier attempts had, `before`, which were charged already): `passed` says which one
+ * spending reached.
+ */
+function spendLimits(
+  agent: LlmAgent,
+  budgetPassed: ((spent: number) => string | null) | undefined,
+  before: number,
+) {
   const round = (n: number) => Math.round(n * 1e6) / 1e6;
   return {
     passed(spent: number): string | null {
       if (agent.max_cost_usd !== undefined && spent >= agent.max_cost_usd)
         return `stopped: the agent's max_cost_usd of ${agent.max_cost_usd} is spent (${round(spent)} USD so far)`;
-      if (budgetLeft !== null && spent >= budgetLeft)
-        return `stopped: the plan's budget is used up (${round(Math.max(0, budgetLeft))} USD were left as the attempt started, ${round(spent)} USD spent)`;
-      return null;
+      const budget = budgetPassed?.(Math.max(0, spent - before)) ?? null;
+      return budget === null ? null : `stopped: ${budget}`;
     },
   };
 }
