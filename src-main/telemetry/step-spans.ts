@@ -87,6 +87,7 @@ export function createSpanExport(opts: TraceExportOptions) {
               'gen_ai.usage.output_tokens': s.output_tokens,
               'gen_ai.usage.cache_read.input_tokens': s.cached_input_tokens,
               ...(s.cost_usd === null ? {} : { 'baton.cost_usd': s.cost_usd }),
+              'baton.cost_source': s.cost_source,
               'baton.step.seq': s.seq,
             });
             break;

@@ -195,6 +195,21 @@ export const codingProviderSchema = z.strictObject({
   api_key_secret: secretNameSchema.optional(),
 });
 
+/**
+ * Whether Baton knows which model server a coding agent's CLI talks to, so its calls can go
+ * through Baton's metering endpoint (src-main/engine/executors/coding/metering/): the agent's
+ * `provider`, or, without one, claude's own (`ANTHROPIC_BASE_URL` from the agent's env, else
+ * Anthropic's API). Codex, opencode and qwen-code without a provider talk to whatever the
+ * person's own login and config name.
+ */
+export function modelServerKnown(a: { cli: CodingCli; provider?: unknown }): boolean {
+  return a.provider !== undefined || a.cli === 'claude';
+}
+
+/** Why `max_cost_usd` is refused for a CLI whose model server Baton does not know (said after the field's name). */
+export const capNeedsProvider = (cli: CodingCli): string =>
+  `needs a provider for cli "${cli}": Baton holds the cap by metering each model call between the CLI and its server, and without a provider ${cli} talks to whichever server its own login and config name (set provider, or remove max_cost_usd)`;
+
 /** A coding-agent CLI run headless in a git worktree (src-main/engine/executors/coding/). */
 export const codingAgentSchema = z
   .strictObject({
@@ -212,7 +227,12 @@ export const codingAgentSchema = z
     provider: codingProviderSchema.optional(),
     /** Wall-clock limit of one attempt; the CLI's process tree is stopped past it. */
     timeout_s: timeoutSchema.optional(),
-    /** Most one attempt may spend (USD): claude stops itself; Baton stops the others when their usage passes it. */
+    /**
+     * Most one attempt may spend (USD). Baton counts every model call through its metering
+     * endpoint and refuses the next one once this is spent (claude's own `--max-budget-usd` is a
+     * second line). Needs an endpoint Baton can stand in front of: a `provider`, or claude's own
+     * server (`modelServerKnown`).
+     */
     max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
     /** The default `review` of its tasks: `diff` waits for a person to review the diff after each attempt. */
     review: z.enum(['diff', 'none']).optional(),
@@ -227,6 +247,12 @@ export const codingAgentSchema = z
     tool_approvals: z.enum(['skip', 'inbox']).optional(),
   })
   .superRefine((a, ctx) => {
+    if (a.max_cost_usd !== undefined && !modelServerKnown(a))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_cost_usd'],
+        message: capNeedsProvider(a.cli),
+      });
     if (a.tool_approvals === 'inbox' && a.cli !== 'claude')
       ctx.addIssue({
         code: 'custom',

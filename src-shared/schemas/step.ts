@@ -23,8 +23,12 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const TOOL_CALL_STATUSES = ['running', 'awaiting_approval', 'done', 'failed', 'denied'] as const;
 export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
 
-/** Where a step's cost comes from: the agent reported it, Baton priced its tokens, or no price is known. */
-export const COST_SOURCES = ['reported', 'priced', 'unpriced'] as const;
+/**
+ * Where a step's cost comes from: the agent reported it, Baton priced its tokens, no price is
+ * known for its model (`unpriced`), or Baton could not see what it used (`unknown`: an answer
+ * whose usage could not be read, a CLI stopped before it reported): never taken as $0.
+ */
+export const COST_SOURCES = ['reported', 'priced', 'unpriced', 'unknown'] as const;
 export type CostSource = (typeof COST_SOURCES)[number];
 
 const isoSchema = z.string().min(1).max(64);
@@ -81,7 +85,7 @@ export const usageStepSchema = z.strictObject({
   input_tokens: z.number().int().nonnegative(),
   output_tokens: z.number().int().nonnegative(),
   cached_input_tokens: z.number().int().nonnegative(),
-  /** USD; null when no price is known (`cost_source: 'unpriced'`). */
+  /** USD; null when no price is known (`unpriced`) or what was used is not (`unknown`). */
   cost_usd: z.number().nonnegative().nullable(),
   cost_source: z.enum(COST_SOURCES),
   /** How long the model request took, when known. */

@@ -62,7 +62,7 @@ describe('a task’s steps as the detail holds them', () => {
     );
     expect(book[1]!.map((s) => s.seq)).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
   });
-  it('adds up tokens, money, tool calls and errors; a step without a price is counted apart', () => {
+  it('adds up tokens, money, tool calls and errors; a step without a price, or of unknown cost, is counted apart', () => {
     const steps: Step[] = [
       ...mergeSteps({}, [msg(0), call(1, 'done', 4), call(2, 'failed', 3), call(5, 'running')])[1]!,
       {
@@ -89,15 +89,28 @@ describe('a task’s steps as the detail holds them', () => {
         cost_source: 'unpriced',
         duration_ms: null,
       },
-      { seq: 8, at: at(9), kind: 'error', message: 'overloaded', retrying: true },
+      {
+        seq: 8,
+        at: at(8),
+        kind: 'usage',
+        model: null,
+        input_tokens: 0,
+        output_tokens: 0,
+        cached_input_tokens: 0,
+        cost_usd: null,
+        cost_source: 'unknown',
+        duration_ms: null,
+      },
+      { seq: 9, at: at(9), kind: 'error', message: 'overloaded', retrying: true },
     ];
     expect(stepTotals(steps)).toEqual({
-      steps: 7,
+      steps: 8,
       input_tokens: 1210,
       output_tokens: 305,
       cached_input_tokens: 50,
       cost_usd: 0.012,
       unpriced: 1,
+      unknown: 1,
       tool_calls: 3,
       tool_failed: 1,
       running: 1,

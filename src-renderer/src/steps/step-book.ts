@@ -57,9 +57,10 @@ export interface StepTotals {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
-  /** USD of the priced usage; `unpriced` counts usage steps without a price. */
+  /** USD of the priced usage; `unpriced` counts usage steps without a price, `unknown` those Baton could not see. */
   cost_usd: number;
   unpriced: number;
+  unknown: number;
   tool_calls: number;
   tool_failed: number;
   running: number;
@@ -76,6 +77,7 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
     cached_input_tokens: 0,
     cost_usd: 0,
     unpriced: 0,
+    unknown: 0,
     tool_calls: 0,
     tool_failed: 0,
     running: 0,
@@ -93,7 +95,8 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
         t.input_tokens += s.input_tokens;
         t.output_tokens += s.output_tokens;
         t.cached_input_tokens += s.cached_input_tokens;
-        if (s.cost_usd === null) t.unpriced++;
+        if (s.cost_source === 'unknown') t.unknown++;
+        else if (s.cost_usd === null) t.unpriced++;
         else t.cost_usd += s.cost_usd;
         break;
       case 'tool_call': {

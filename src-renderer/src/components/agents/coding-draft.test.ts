@@ -13,10 +13,7 @@ describe('a coding agent in the agent form', () => {
       error: null,
       suggested_agent: { id: 'qwen', kind: 'coding', cli: 'qwen', skills: ['coding'] },
     });
-    const r = checkDraft(
-      { ...d, model: 'qwen3-coder', timeout_s: '900', max_cost_usd: '2.5', review: 'diff' },
-      null,
-    );
+    const r = checkDraft({ ...d, model: 'qwen3-coder', timeout_s: '900', review: 'diff' }, null);
     expect(r).toMatchObject({
       ok: true,
       agent: {
@@ -27,13 +24,33 @@ describe('a coding agent in the agent form', () => {
         skills: ['coding'],
         model: 'qwen3-coder',
         timeout_s: 900,
-        max_cost_usd: 2.5,
         review: 'diff',
         args: [],
         env: {},
       },
     });
   });
+  it('refuses a cap Baton could not hold, naming the field: max_cost_usd needs a model server Baton knows', () => {
+    const qwen = {
+      ...EMPTY_DRAFT,
+      kind: 'coding' as const,
+      id: 'q',
+      cli: 'qwen' as const,
+      max_cost_usd: '2.5',
+    };
+    const r = checkDraft(qwen, null);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.max_cost_usd).toMatch(
+      /^Most per attempt \(USD\) needs a provider for cli "qwen": Baton holds the cap/,
+    );
+    // Claude Code's calls go through Baton's metering endpoint on their way to its own server.
+    expect(checkDraft({ ...qwen, cli: 'claude' }, null)).toMatchObject({
+      ok: true,
+      agent: { max_cost_usd: 2.5 },
+    });
+  });
+
   it('turns the argument line and environment lines into argv and a map, and back', () => {
     const r = checkDraft(
       {

@@ -15,6 +15,12 @@ export interface AdapterInput {
   tmp: string;
   /** The model server Baton points the CLI at, its key resolved; null: the CLI's own login and config. */
   provider: { base_url: string; api_key: string } | null;
+  /**
+   * Baton's metering endpoint for this attempt (`metering/`), which forwards to the provider (or,
+   * for claude without one, to its own server): the base URL the CLI is given in place of the
+   * provider's. Null: the CLI talks to its server directly.
+   */
+  modelUrl: string | null;
   prompt: string;
   /** The CLI session to resume, or null for a new one. */
   resume: string | null;
@@ -38,12 +44,12 @@ export interface CliInvocation {
   home: string;
 }
 
-/** One coding CLI: how it is run headless, how it resumes a session, how its spend is capped. */
+/** One coding CLI: how it is run headless, how it resumes a session, where its model calls go. */
 export interface CliAdapter {
   cli: CodingCli;
   /** The program's name on PATH. */
   program: string;
-  /** Whether the CLI stops itself at a USD cap (`maxCostUsd`); else Baton stops it when its streamed usage passes the cap. */
+  /** Whether the CLI also stops itself at a USD cap (`maxCostUsd`): a second line behind the metering endpoint's. */
   nativeBudget: boolean;
   /** Writes what the CLI needs under `home` (with a provider) and returns how to start it. */
   invocation(input: AdapterInput): Promise<CliInvocation>;
@@ -58,3 +64,7 @@ export function providerModel(input: AdapterInput): string {
   if (!model) throw new Error(`coding agent "${input.agent.id}" has a provider but no model: set its model`);
   return model;
 }
+
+/** The base URL the CLI is given for its provider: Baton's metering endpoint when there is one. */
+export const providerUrl = (input: AdapterInput, provider: { base_url: string }): string =>
+  input.modelUrl ?? provider.base_url;

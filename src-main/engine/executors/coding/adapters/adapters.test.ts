@@ -39,6 +39,7 @@ function input(
     home,
     tmp: join(home, 'attempt-tmp'),
     provider: { base_url: 'http://127.0.0.1:9000/v1', api_key: 'sk-test' },
+    modelUrl: null,
     prompt: 'Do it.',
     resume: null,
     maxCostUsd: null,
@@ -252,6 +253,39 @@ describe('coding CLI adapters', () => {
       privacy: { usageStatisticsEnabled: false },
       memory: { enableManagedAutoMemory: false },
     });
+  });
+
+  it("with Baton's metering endpoint, every CLI is given its URL in place of the provider's; claude without a provider too", async () => {
+    const modelUrl = 'http://127.0.0.1:4801/tok';
+    const claude = await ADAPTERS.claude.invocation(input({ cli: 'claude' }, { modelUrl }));
+    expect(claude.env.ANTHROPIC_BASE_URL).toBe(modelUrl);
+    const own = await ADAPTERS.claude.invocation(input({ cli: 'claude' }, { provider: null, modelUrl }));
+    expect(own.env).toEqual({ ANTHROPIC_BASE_URL: modelUrl });
+    expect(own.home).toBe(process.env.HOME);
+    await ADAPTERS.codex.invocation(input({ cli: 'codex', model: 'm' }, { modelUrl }));
+    expect(readFileSync(join(home, 'codex', 'config.toml'), 'utf8')).toContain(`base_url = "${modelUrl}"`);
+    const opencode = await ADAPTERS.opencode.invocation(input({ cli: 'opencode', model: 'm' }, { modelUrl }));
+    expect(JSON.parse(opencode.env.OPENCODE_CONFIG_CONTENT!).provider.baton.options.baseURL).toBe(modelUrl);
+    const qwen = await ADAPTERS.qwen.invocation(input({ cli: 'qwen', model: 'm' }, { modelUrl }));
+    expect(qwen.env.OPENAI_BASE_URL).toBe(modelUrl);
+  });
+
+  it('max_cost_usd is refused, naming the field, for a CLI whose model server Baton does not know', () => {
+    for (const cli of ['codex', 'opencode', 'qwen'] as const) {
+      const r = agentSchema.safeParse({ id: 'c', kind: 'coding', cli, max_cost_usd: 5 });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]).toMatchObject({
+        path: ['max_cost_usd'],
+        message: expect.stringContaining(`needs a provider for cli "${cli}"`),
+      });
+      const withProvider = { provider: { base_url: 'http://127.0.0.1:9/v1' } };
+      expect(
+        agentSchema.safeParse({ id: 'c', kind: 'coding', cli, max_cost_usd: 5, ...withProvider }).success,
+      ).toBe(true);
+    }
+    expect(agentSchema.safeParse({ id: 'c', kind: 'coding', cli: 'claude', max_cost_usd: 5 }).success).toBe(
+      true,
+    );
   });
 
   it('a provider without a model is refused with a clear message', async () => {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { CliAdapter } from './adapter.ts';
-import { personHome } from './adapter.ts';
+import { personHome, providerUrl } from './adapter.ts';
 
 /**
  * Claude Code's `--mcp-config` naming Baton's MCP server `baton` over streamable HTTP with the
@@ -45,10 +45,13 @@ export const claudeAdapter: CliAdapter = {
       await mkdir(config, { recursive: true, mode: 0o700 });
       Object.assign(env, {
         CLAUDE_CONFIG_DIR: config,
-        ANTHROPIC_BASE_URL: provider.base_url,
+        ANTHROPIC_BASE_URL: providerUrl(input, provider),
         ANTHROPIC_API_KEY: provider.api_key,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       });
+    } else if (input.modelUrl) {
+      // The person's own login, its calls through Baton's metering endpoint to claude's own server.
+      env.ANTHROPIC_BASE_URL = input.modelUrl;
     }
     const args = ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
     if (agent.model) args.push('--model', agent.model);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { CliAdapter } from './adapter.ts';
-import { personHome, providerModel } from './adapter.ts';
+import { personHome, providerModel, providerUrl } from './adapter.ts';
 
 /** The environment variable codex reads the provider's key from (named in its config). */
 const KEY_VAR = 'CODEX_PROVIDER_API_KEY';
@@ -67,7 +67,7 @@ export const codexAdapter: CliAdapter = {
           '',
           '[model_providers.baton]',
           'name = "Baton provider"',
-          `base_url = ${JSON.stringify(provider.base_url)}`,
+          `base_url = ${JSON.stringify(providerUrl(input, provider))}`,
           'wire_api = "responses"',
           `env_key = "${KEY_VAR}"`,
           '',

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliAdapter } from './adapter.ts';
-import { personHome, providerModel } from './adapter.ts';
+import { personHome, providerModel, providerUrl } from './adapter.ts';
 
 /**
  * opencode: `opencode run --format json -m <provider/model> <prompt>`, `-s <session>` to resume.
@@ -34,7 +34,7 @@ export const opencodeAdapter: CliAdapter = {
           baton: {
             npm: '@ai-sdk/openai-compatible',
             name: 'Baton provider',
-            options: { baseURL: provider.base_url, apiKey: provider.api_key },
+            options: { baseURL: providerUrl(input, provider), apiKey: provider.api_key },
             models: {
               [name]: {
                 name,

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
 import type { CliAdapter } from './adapter.ts';
-import { personHome, providerModel } from './adapter.ts';
+import { personHome, providerModel, providerUrl } from './adapter.ts';
 
 /**
  * qwen-code: `qwen -p <prompt> --output-format stream-json --yolo` (every tool call approved),
@@ -37,7 +37,7 @@ export const qwenAdapter: CliAdapter = {
         { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 },
       );
       Object.assign(env, {
-        OPENAI_BASE_URL: provider.base_url,
+        OPENAI_BASE_URL: providerUrl(input, provider),
         OPENAI_API_KEY: provider.api_key,
         OPENAI_MODEL: model,
       });

@@ -8,12 +8,12 @@ import { DEFAULT_PRICES, type PriceTable } from './prices.ts';
 import { createQwenStream } from './qwen.ts';
 import { type AttemptResult, type CodingCli, Recorder } from './recorder.ts';
 import type { CliStream, ExitStatus } from './stream.ts';
-import { NOTHING_SPENT, type Spent, UsageLedger } from './usage.ts';
+import { NOTHING_SPENT, type Spent, type UsageDelta, UsageLedger } from './usage.ts';
 
 export type { AttemptResult, CodingCli, ResultCause } from './recorder.ts';
 export { CODING_CLIS } from './recorder.ts';
 export type { CliStream, ExitStatus } from './stream.ts';
-export type { Spent } from './usage.ts';
+export type { Spent, UsageDelta } from './usage.ts';
 export { NOTHING_SPENT } from './usage.ts';
 
 export interface ParserOptions {
@@ -34,6 +34,12 @@ export interface ParserOptions {
   prices?: PriceTable;
   /** Longest text stored in a step (default MAX_STEP_TEXT). */
   maxText?: number;
+  /**
+   * Whether the CLI's own usage reports become usage steps (default true). False when Baton's
+   * metering endpoint sees every model call: its figures are recorded (`metered`), and what the
+   * CLI reports is only tallied in `spent`.
+   */
+  ownUsage?: boolean;
 }
 
 export interface StreamNoise {
@@ -59,7 +65,12 @@ export interface StreamParser {
   /** The CLI's session id, once printed: what a later attempt resumes. */
   readonly sessionId: string | null;
   readonly result: AttemptResult | null;
-  /** What this attempt has spent so far: the sum of its usage steps (a copy). */
+  /**
+   * A model call the metering endpoint priced, as a usage step among the stream's (its seq
+   * next); `atMs` when the call was sent. Returns the step.
+   */
+  metered(delta: UsageDelta, atMs: number, durationMs: number): Step[];
+  /** What this attempt has spent so far, as the CLI reports it: the sum of its usage reports (a copy). */
   readonly spent: Spent;
   readonly noise: StreamNoise;
   /** The seq the next step will get. */
@@ -85,6 +96,7 @@ export function createParser(cli: CodingCli, opts: ParserOptions = {}): StreamPa
     usage: new UsageLedger(opts.prior ?? NOTHING_SPENT, opts.prices ?? DEFAULT_PRICES),
     model: opts.model ?? null,
     maxText: opts.maxText ?? MAX_STEP_TEXT,
+    ownUsage: opts.ownUsage ?? true,
   });
   const noise: StreamNoise = { not_json: 0, unknown: 0, unreadable: 0, samples: [] };
   let printed = 0;
@@ -136,6 +148,10 @@ export function createParser(cli: CodingCli, opts: ParserOptions = {}): StreamPa
       }
       rec.closeOpenCalls(`no answer: ${cli} ended before the tool answered`);
       if (rec.result === null) rec.finish(endedWithoutResult(cli, exit, printed, noise), true, 'exit');
+      return rec.take();
+    },
+    metered(delta, atMs, durationMs) {
+      rec.meteredStep(delta, atMs, durationMs);
       return rec.take();
     },
     get sessionId() {

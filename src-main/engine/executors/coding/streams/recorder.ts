@@ -71,6 +71,9 @@ export class Recorder {
   private lastMs = Number.NaN;
   private lastIso = '';
 
+  /** Whether the CLI's own usage reports become steps (false: a metering endpoint records them). */
+  private readonly ownUsage: boolean;
+
   constructor(opts: {
     cli: CodingCli;
     now: () => number;
@@ -78,7 +81,9 @@ export class Recorder {
     usage: UsageLedger;
     model: string | null;
     maxText: number;
+    ownUsage?: boolean;
   }) {
+    this.ownUsage = opts.ownUsage ?? true;
     this.cli = opts.cli;
     this.clock = opts.now;
     this.seq = opts.startSeq;
@@ -139,7 +144,13 @@ export class Recorder {
   }
 
   usageStep(delta: UsageDelta | null, atMs: number | null = null, durationMs: number | null = null): void {
-    if (delta === null) return;
+    // Metered: what the CLI reports is tallied in `usage` but the endpoint's figures are the steps.
+    if (delta === null || !this.ownUsage) return;
+    this.meteredStep(delta, atMs, durationMs);
+  }
+
+  /** A usage step whatever the CLI reported (a model call the metering endpoint priced). */
+  meteredStep(delta: UsageDelta, atMs: number | null, durationMs: number | null): void {
     this.add({
       kind: 'usage',
       seq: this.seq++,

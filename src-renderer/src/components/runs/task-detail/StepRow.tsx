@@ -86,7 +86,11 @@ function StepContent({ step }: { step: Step }) {
           <span className="step-kind">Usage</span> {step.model ?? 'model'}: {tokens(step.input_tokens)} in,{' '}
           {tokens(step.output_tokens)} out
           {step.cached_input_tokens > 0 && `, ${tokens(step.cached_input_tokens)} cached`} ·{' '}
-          {step.cost_usd === null ? 'no price known' : `${usd(step.cost_usd)} (${step.cost_source})`}
+          {step.cost_source === 'unknown'
+            ? 'cost unknown: Baton could not see what it used'
+            : step.cost_usd === null
+              ? 'no price known'
+              : `${usd(step.cost_usd)} (${step.cost_source})`}
           {step.duration_ms !== null && ` · ${formatDuration(step.duration_ms)}`}
         </p>
       );

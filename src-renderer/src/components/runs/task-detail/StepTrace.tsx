@@ -70,6 +70,8 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
               {totals.cached_input_tokens > 0 && ` (${tokens(totals.cached_input_tokens)} cached)`} ·{' '}
               {usd(totals.cost_usd)}
               {totals.unpriced > 0 && ` + ${totals.unpriced} unpriced`}
+              {totals.unknown > 0 &&
+                ` + unknown (${plural(totals.unknown, 'model call')} Baton could not see)`}
               {totals.errors > 0 && ` · ${plural(totals.errors, 'error')}`}
               {totals.span_ms !== null && ` · ${formatDuration(totals.span_ms)}`}
             </output>
