@@ -4,6 +4,7 @@
 // throughput (coding-steps-worker.ts). Goals beside the figures; nothing asserts on them.
 import type { AttemptFigures } from './coding-attempt-worker.ts';
 import type { CodingStepsFigure } from './coding-steps-worker.ts';
+import type { MeteringFigure } from './metering-worker.ts';
 import { fmt } from './report.ts';
 
 export const CODING_GOALS = {
@@ -15,6 +16,8 @@ export const CODING_GOALS = {
   stepLinesPerSec: 50_000,
   /** From a step's line to the step trace showing it. */
   uiStepMs: 100,
+  /** What the metering endpoint adds to a model round trip, p50 (slowest wire). */
+  meteringAddedP50Ms: 5,
 } as const;
 
 export interface CodingGitResult {
@@ -89,10 +92,28 @@ export function codingStepsTable(s: CodingStepsFigure[] | null): void {
   );
 }
 
+export function meteringTable(m: MeteringFigure[] | null): void {
+  if (!m) return void console.log('\nmetering endpoint: no figure (metering-worker.ts failed)');
+  console.log(
+    "\nA model round trip straight to the server and through Baton's metering endpoint, same run, alternating (metering-worker.ts)\n",
+  );
+  console.log(
+    `${'wire'.padEnd(11)}${'trips'.padStart(7)}${'direct p50'.padStart(12)}${'metered p50'.padStart(13)}${'added p50'.padStart(11)}${'added p90'.padStart(11)}`,
+  );
+  for (const f of m)
+    console.log(
+      `${f.wire.padEnd(11)}${fmt(f.trips).padStart(7)}${ms(f.directP50Ms).padStart(12)}${ms(f.meteredP50Ms).padStart(13)}${ms(f.addedP50Ms).padStart(11)}${ms(f.addedP90Ms).padStart(11)}`,
+    );
+  console.log(
+    '  ms; a streamed answer (a sentence and its usage) from a scripted server in the same process; added = each pair (metered − direct), its p50',
+  );
+}
+
 export function codingGoals(
   a: { figures: AttemptFigures[] } | null,
   s: CodingStepsFigure[] | null,
   uiStepMs: number | null,
+  metering: MeteringFigure[] | null = null,
 ): void {
   console.log('\nCoding agents: goals\n');
   const replay = a?.figures.find((f) => f.cli === 'replay');
@@ -119,4 +140,10 @@ export function codingGoals(
       `step trace, line → UI   goal ≤ ${CODING_GOALS.uiStepMs} ms    measured p50 ${ms(uiStepMs)} ms   ${mark(uiStepMs <= CODING_GOALS.uiStepMs)}`,
     );
   else console.log('step trace, line → UI: no figure (see the UI bench)');
+  if (metering && metering.length > 0) {
+    const added = Math.max(...metering.map((f) => f.addedP50Ms));
+    console.log(
+      `metering endpoint       goal added p50 ≤ ${CODING_GOALS.meteringAddedP50Ms} ms   measured ${ms(added)} ms (slowest wire)   ${mark(added <= CODING_GOALS.meteringAddedP50Ms)}`,
+    );
+  } else console.log('metering endpoint: no figure');
 }

@@ -9,10 +9,17 @@ import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
 import type { CodingGitResult } from './coding-report.ts';
-import { codingAttemptTable, codingGitTable, codingGoals, codingStepsTable } from './coding-report.ts';
+import {
+  codingAttemptTable,
+  codingGitTable,
+  codingGoals,
+  codingStepsTable,
+  meteringTable,
+} from './coding-report.ts';
 import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
+import type { MeteringFigure } from './metering-worker.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
 import {
   chainTable,
@@ -291,6 +298,9 @@ const codingSteps = resultOf<CodingStepsFigure[]>(
   600_000,
 );
 
+console.log("[coding] a model round trip straight and through Baton's metering endpoint …");
+const metering = resultOf<MeteringFigure[]>('metering-worker.ts', [], 'METERING_RESULT', 180_000);
+
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
 console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
@@ -329,8 +339,10 @@ console.log('\nCoding agents (issue 15)\n');
 codingGitTable(codingGit);
 codingAttemptTable(codingAttempt);
 codingStepsTable(codingSteps);
+meteringTable(metering);
 codingGoals(
   codingAttempt,
   codingSteps,
   uiSteps ? (JSON.parse(uiSteps.slice('CODING_UI_RESULT '.length)) as { p50: number }).p50 : null,
+  metering,
 );
