@@ -1,4 +1,8 @@
+import type { Agent } from '../../src-shared/schemas/agent.ts';
+import type { Approval } from '../../src-shared/schemas/approval.ts';
+import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
+import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 
 /** Outcomes kept per agent for its success rate. */
@@ -74,4 +78,31 @@ export class AgentOutcomes {
     }
     return w;
   }
+}
+
+/**
+ * How long an attempt that started at `startedAt` and ended at `endMs` waited for a person
+ * (`approvals`: its task's): the tool calls and merge conflicts it asked about, and a diff review
+ * after it. The agent's time leaves it out, here and in the store's statistics (`agentStats`).
+ */
+export function personWaitMs(approvals: readonly Approval[], startedAt: string, endMs: number): number {
+  const start = Date.parse(startedAt);
+  let waited = 0;
+  for (const a of approvals) {
+    if (a.kind !== 'tool_call' && a.kind !== 'merge_conflict' && a.kind !== 'diff_review') continue;
+    const asked = Date.parse(a.requested_at);
+    if (!(asked >= start && asked < endMs)) continue;
+    const answered = a.decided_at === null ? endMs : Math.min(Date.parse(a.decided_at), endMs);
+    waited += Math.max(0, answered - asked);
+  }
+  return waited;
+}
+
+/** How long `agent` worked on the task's attempt ending at `now`: since it started, less a person's waits inside it. */
+export function workedMs(store: Store, task: TaskRun, agent: Agent | undefined, now: number): number {
+  if (!task.started_at) return Number.NaN;
+  const whole = now - Date.parse(task.started_at);
+  // Only agents that think in turns ask a person inside an attempt (a tool call, a merge conflict).
+  if (agent?.kind !== 'llm' && agent?.kind !== 'coding') return whole;
+  return whole - personWaitMs(store.approvals.forTask(task.run_id, task.task_id), task.started_at, now);
 }

@@ -191,6 +191,12 @@ describe('parked worktrees in coding runs', () => {
         (l) => l.text,
       );
     expect(await logs('b')).toContain("kept from this worktree's last attempt: dist/");
+    // Where each worktree came from: a's was made, b's taken from the pool (not "created").
+    const tree = (t: string) => join(app.engine.worktreeRoot, run, t, 'tree');
+    expect(await logs('a')).toContain(`worktree ${tree('a')} on baton/${run}/a (created, from main)`);
+    expect(await logs('b')).toContain(
+      `worktree ${tree('b')} on baton/${run}/b (taken from workspace app's pool of parked worktrees, a new branch, from baton/${run}/a)`,
+    );
     expect((await logs('a')).some((l) => l.startsWith('kept from'))).toBe(false);
     // Kept files are never committed: they are ignored.
     expect(repo.git(['ls-tree', '-r', '--name-only', `baton/${run}/b`])).not.toContain('dist/');

@@ -7,6 +7,7 @@ import { emptyCounts } from '../../src-shared/schemas/run.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
+import { workedMs } from './agent-outcomes.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
@@ -213,8 +214,7 @@ export class TaskFlow {
     this.holds.release(run, task, local);
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
-    const startedAt = task.started_at ? Date.parse(task.started_at) : Number.NaN;
-    this.outcomes.record(task.agent_id, c.ok, this.rt.clock.now() - startedAt);
+    this.outcomes.record(task.agent_id, c.ok, workedMs(this.store, task, agent, this.rt.clock.now()));
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.budget.charge(run, task, amount, this.rt.iso());

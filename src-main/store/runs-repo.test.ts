@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { openDatabase } from './db.ts';
 import type { Store } from './store.ts';
@@ -150,6 +151,52 @@ describe('task rows', () => {
 });
 
 describe('agent statistics', () => {
+  it("leave a person's waits out of the agent's time: tool calls and merge conflicts asked inside an attempt, a diff review after it", () => {
+    const store = storeWithPlan();
+    const at = (s: number) => `2026-11-21T10:00:${String(s).padStart(2, '0')}.000Z`;
+    const done = (task: string, started: number, finished: number): TaskRun => ({
+      ...fresh('run-1', task),
+      status: 'done',
+      agent_id: 'hal',
+      delegation_task_id: `${task}-delegated`,
+      attempt: 1,
+      reason: null,
+      started_at: at(started),
+      finished_at: at(finished),
+    });
+    // a: 20 s from start to done, of which 4 s a tool call and 3 s a merge conflict waited for
+    // a person, and 5 s its diff review (done when the reviewer approved). b: 10 s, no person.
+    insertRun(store, 'run-1', [done('a', 0, 20), done('b', 0, 10)]);
+    const approval = (
+      id: string,
+      task: string,
+      kind: Approval['kind'],
+      asked: number,
+      answered: number | null,
+    ) =>
+      store.approvals.insert({
+        id,
+        run_id: 'run-1',
+        task_id: task,
+        status: answered === null ? 'expired' : 'approved',
+        kind,
+        reason: 'why',
+        cost: 0,
+        requested_at: at(asked),
+        decided_at: answered === null ? null : at(answered),
+        actor: answered === null ? null : 'ana',
+        comment: null,
+      });
+    approval('w1', 'a', 'tool_call', 2, 6);
+    approval('w2', 'a', 'merge_conflict', 7, 10);
+    approval('w3', 'a', 'diff_review', 15, 20);
+    // Not a's time either way: the plan's gate before it started, and b's own.
+    approval('w4', 'a', 'approval_required', 0, 0);
+    approval('w5', 'b', 'budget', 0, 0);
+    // a worked 8 s, b 10 s.
+    expect(store.runs.agentStats('hal', '0000', '9999').average_completion_time).toBe(9);
+  });
+
   it('count each attempt once: a task a re-run reused is not an attempt; cancelled ones are their own', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-stats-'));
     const db = openDatabase(dir); // a real file, as the app has

@@ -18,6 +18,19 @@ interface RunRow extends Omit<Run, 'counts'> {
   lease_expires_at: number | null;
   lease_renewed_at: number | null;
 }
+
+/**
+ * Seconds an attempt (a row `x`: run_id, task_id, started_at, finished_at) waited for a person:
+ * inside it (a tool call, a merge conflict to resolve) and, for a reviewed one, its diff review
+ * (a task done on approval finishes when the reviewer answers). Not the agent's time: the
+ * agent's average leaves it out, as `AgentOutcomes` does (`personWaitMs`).
+ */
+const PERSON_WAIT_S = `coalesce((SELECT sum(max(0,
+      min(julianday(coalesce(w.decided_at, x.finished_at)), julianday(x.finished_at)) - julianday(w.requested_at)))
+    FROM approvals w WHERE w.run_id = x.run_id AND w.task_id = x.task_id
+      AND w.kind IN ('tool_call', 'merge_conflict', 'diff_review')
+      AND w.requested_at >= x.started_at AND w.requested_at < x.finished_at), 0) * 86400.0`;
+
 /** Who executes an unfinished run: a lease owner (`host:pid:id`) until `lease_expires_at`. */
 export interface RunLease {
   id: string;
@@ -186,17 +199,18 @@ export function createRunsRepo(db: Db) {
     }
   >(
     `SELECT outcome, count(*) AS n,
-       avg((julianday(finished_at) - julianday(started_at)) * 86400.0) AS avg_s
+       avg(CASE WHEN outcome = 'done'
+         THEN max(0, (julianday(finished_at) - julianday(started_at)) * 86400.0 - ${PERSON_WAIT_S}) END) AS avg_s
      FROM (SELECT CASE
              WHEN status IN ('done', 'failed', 'in_progress', 'cancelled') THEN status
-           END AS outcome, started_at, finished_at
+           END AS outcome, run_id, task_id, started_at, finished_at
            FROM task_runs t WHERE agent_id = @agent AND started_at >= @since AND started_at <= @until
              AND (reason IS NULL OR reason NOT GLOB @reused)
              AND NOT EXISTS (SELECT 1 FROM task_attempts a
                WHERE a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempt)
            UNION ALL
-           SELECT outcome, started_at, finished_at FROM task_attempts
-           WHERE agent_id = @agent AND started_at >= @since AND started_at <= @until)
+           SELECT outcome, run_id, task_id, started_at, finished_at FROM task_attempts
+           WHERE agent_id = @agent AND started_at >= @since AND started_at <= @until) AS x
      WHERE outcome IS NOT NULL GROUP BY outcome`,
   );
   const setStatus = db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?');

@@ -104,7 +104,12 @@ async function* codingAttempt(
   yield {
     type: 'log',
     stream: 'info',
-    text: `worktree ${worktree.dir} on ${worktree.branch} (${worktree.state}${
+    text: `worktree ${worktree.dir} on ${worktree.branch} (${
+      // A parked worktree switched to the branch was not made: say where it came from.
+      worktree.recycled
+        ? `taken from workspace ${coding.workspace.id}'s pool of parked worktrees, ${worktree.state === 'created' ? 'a new branch' : 'its branch already there'}`
+        : worktree.state
+    }${
       from.length > 0
         ? `, from ${from.map((f) => f.branch).join(' + ')}`
         : `, from ${coding.workspace.base_branch}`
