@@ -171,9 +171,13 @@ async function* runMetered(
     }`,
   );
 
-  // The endpoint's URL wins over an agent env naming another server: every call must pass it.
+  // The endpoint's URL wins over an agent env naming another server: every call must pass it,
+  // and none through a proxy the agent's env names (it is on this machine's loopback).
   const env = { ...baseEnv(inv.home, r.tmp), ...inv.env, ...r.env };
-  if (meter) for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
+  if (meter) {
+    for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
+    for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
+  }
   const proc = runCli({
     command: inv.command,
     args: inv.args,
@@ -315,7 +319,10 @@ async function* runMetered(
       ...(end.stopped ? { stopped: end.stopped } : {}),
     }))
       yield step(s);
-    for (const s of unseenSpend(parser, meter, bypassed, now)) yield step(s);
+    const unseen = unseenSpend(parser, meter, bypassed, now);
+    for (const s of unseen) yield step(s);
+    if (unseen.length > 0 && !meter)
+      yield log(`spend unknown: ${agent.cli} ended before it reported what its last model calls used`);
     if (signal.aborted || end.stopped === 'cancelled') return yield CANCELLED;
     if (refused !== null && meter)
       return yield error(r.clean(stoppedFor(m.spend.state.stopped ?? 'budget', refused, meter.spent, cap)));

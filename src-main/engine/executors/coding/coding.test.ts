@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -335,5 +335,47 @@ describe('a coding CLI that cannot start', () => {
     expect(t.status).toBe('failed');
     expect(t.error).toMatch(/^cannot start codex \("\/no\/such\/codex"\): .*ENOENT/);
     expect(app.store.sessions.get(run, 't')?.state).toBe('removed');
+  });
+});
+
+describe('what a coding attempt spent', () => {
+  it('a CLI Baton does not meter that ends before its final report leaves spend of unknown cost, never $0', async () => {
+    const dir = dataDir();
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    // codex on the person's own login (no provider: no metering endpoint) killed mid-turn: it
+    // printed its thread and a message, never the turn.completed that carries its usage.
+    const script = join(dir, 'codex.sh');
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho '{"type":"thread.started","thread_id":"t-1"}'\necho '{"type":"item.completed","item":{"id":"i0","type":"agent_message","text":"Working."}}'\nexit 1\n`,
+    );
+    chmodSync(script, 0o755);
+    app = createApp({ dataDir: dir, log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [{ id: 'coder', kind: 'coding', cli: 'codex', executable: script, skills: ['code'] }],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],
+      },
+    );
+    await app.engine.whenSettled(run);
+    await app.engine.worktreesSettled();
+    const steps = await call<StoredStep[]>(app, 'runs.steps', { run_id: run, task_id: 't' });
+    expect(steps.filter((x) => x.kind === 'usage')).toMatchObject([
+      { kind: 'usage', cost_usd: null, cost_source: 'unknown' },
+    ]);
+    const logs = await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: run, task_id: 't' });
+    expect(logs.map((l) => l.text)).toContain(
+      'spend unknown: codex ended before it reported what its last model calls used',
+    );
+    expect(
+      logs
+        .map((l) => l.text)
+        .some((l) => l.includes("model calls straight to the server codex's own config names")),
+    ).toBe(true);
   });
 });
