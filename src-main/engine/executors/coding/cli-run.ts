@@ -90,7 +90,7 @@ export async function* runAgent(
     r.secrets.push(meter.token);
   }
   try {
-    yield* runMetered(ctx, coding, r, { prompt, cap, prices, meter, spend }, signal, graceMs, now);
+    yield* runProcess(ctx, coding, r, { prompt, cap, prices, meter, spend }, signal, graceMs, now);
   } finally {
     await meter?.close();
   }
@@ -104,7 +104,8 @@ interface Money {
   spend: ReturnType<typeof spendGate>;
 }
 
-async function* runMetered(
+/** The CLI as a process: its lines and the endpoint's notes into steps, until it ends and says how. */
+async function* runProcess(
   ctx: TaskContext<CodingAgent>,
   coding: CodingContext,
   r: Ready,
