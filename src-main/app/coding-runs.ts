@@ -50,7 +50,7 @@ export function codingRunHandlers({ store, bus, now }: AppContext): CodingRunHan
       if (!keep && run.status !== 'executing') return discardWorktree({ store, bus, now }, changed);
       return changed;
     },
-    'runs.mergeBranches': async ({ run_id, target, mode }) => {
+    'runs.mergeBranches': async ({ run_id, target, mode, create }) => {
       const run = runOf(run_id);
       if (run.status === 'executing')
         throw new AppError(
@@ -91,10 +91,24 @@ export function codingRunHandlers({ store, bus, now }: AppContext): CodingRunHan
             'not_found',
             `workspace "${workspace_id}" of run "${run_id}" is no longer registered`,
           );
-        const r = await mergeBranches({ repo: ws.path, target, branches, mode });
+        const r = await mergeBranches({
+          repo: ws.path,
+          target,
+          branches,
+          mode,
+          ...(create ? { createFrom: ws.base_branch } : {}),
+        });
         reports.push(
           r.ok
-            ? { workspace_id, ok: true, target, before: r.before, after: r.after, steps: r.steps }
+            ? {
+                workspace_id,
+                ok: true,
+                target,
+                created_from: r.createdFrom,
+                before: r.before,
+                after: r.after,
+                steps: r.steps,
+              }
             : {
                 workspace_id,
                 ok: false,

@@ -34,6 +34,59 @@ function open() {
 const work = codingWork;
 
 describe('runs.mergeBranches', () => {
+  it('merges into a new branch made from the workspace’s base branch, the checked-out branch refused as a target', async () => {
+    const { app, exec, repo } = open();
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [task('a')],
+    });
+    await eventually(() => exec.running.has('a'));
+    const a = work(repo, `baton/${run}/a`, 'main', { 'a.txt': 'a\n' });
+    exec.running.get('a')!.finish(a);
+    await app.engine.whenSettled(run);
+    const main = repo.git(['rev-parse', 'main']);
+    // main is the user's checkout: refused, naming the field, as an existing or as a new branch.
+    const refusal = (input: Record<string, unknown>) =>
+      app.dispatch('runs.mergeBranches', { run_id: run, target: 'main', mode: 'ff', ...input }).then((r) =>
+        r.ok
+          ? null
+          : {
+              code: r.error.code,
+              message: r.error.message,
+              field: (r.error.details as { field?: string }).field,
+            },
+      );
+    expect(await refusal({})).toEqual({
+      code: 'conflict',
+      message: expect.stringMatching(/^target: main is checked out at /),
+      field: 'target',
+    });
+    expect(await refusal({ create: true })).toEqual({
+      code: 'conflict',
+      message: expect.stringMatching(/^target: branch main already exists/),
+      field: 'target',
+    });
+    const [r] = await call<MergeReport[]>(app, 'runs.mergeBranches', {
+      run_id: run,
+      target: `baton/merge/${run}`,
+      mode: 'ff',
+      create: true,
+    });
+    expect(r).toEqual({
+      workspace_id: 'app',
+      ok: true,
+      target: `baton/merge/${run}`,
+      created_from: 'main',
+      before: main,
+      after: a.commit,
+      steps: [{ branch: `baton/${run}/a`, how: 'fast-forward' }],
+    });
+    expect(repo.git(['rev-parse', `baton/merge/${run}`])).toBe(a.commit);
+    expect(repo.git(['rev-parse', 'main'])).toBe(main);
+  });
+
   it('fast-forwards the target to a final branch when it can, merges the next; dependencies come with their dependents', async () => {
     const { app, exec, repo } = open();
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });

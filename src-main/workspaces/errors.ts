@@ -10,6 +10,7 @@ const REASONS = {
   invalid_path: 'invalid_input',
   invalid_author: 'invalid_input',
   branch_missing: 'not_found',
+  branch_exists: 'conflict',
   commit_missing: 'not_found',
   dir_inside_repository: 'invalid_input',
   dir_not_empty: 'conflict',

@@ -131,6 +131,75 @@ describe('mergeBranches', () => {
     expect(checkout()).toEqual(user);
   });
 
+  it('makes a new target from the base branch, fast-forwarded, the checkout untouched; refuses a name a branch has', async () => {
+    const b = await taskBranch('b', { 'b.txt': 'b\n' });
+    const main = t.git(['rev-parse', 'main']);
+    const user = checkout();
+    const r = await mergeBranches({
+      repo: t.repo,
+      target: 'baton/merge/r1',
+      createFrom: 'main',
+      branches: ['baton/r1/b'],
+      mode: 'ff',
+    });
+    expect(r).toEqual({
+      ok: true,
+      target: 'baton/merge/r1',
+      createdFrom: 'main',
+      before: main,
+      after: b,
+      steps: [{ branch: 'baton/r1/b', how: 'fast-forward' }],
+    });
+    expect(t.git(['rev-parse', 'baton/merge/r1'])).toBe(b);
+    expect(t.git(['rev-parse', 'main'])).toBe(main);
+    expect(checkout()).toEqual(user);
+    // Asked again, the branch is there now: refused, naming the field, and left as it was.
+    await expect(
+      mergeBranches({
+        repo: t.repo,
+        target: 'baton/merge/r1',
+        createFrom: 'main',
+        branches: ['baton/r1/b'],
+        mode: 'ff',
+      }),
+    ).rejects.toThrow('target: branch baton/merge/r1 already exists');
+    // The user's checked-out branch is a branch that exists: refused as a new one too.
+    await expect(
+      mergeBranches({ repo: t.repo, target: 'feature', createFrom: 'main', branches: [], mode: 'ff' }),
+    ).rejects.toThrow('target: branch feature already exists');
+    await expect(
+      mergeBranches({ repo: t.repo, target: '-x', createFrom: 'main', branches: [], mode: 'ff' }),
+    ).rejects.toThrow('target: "-x" is not a valid branch name');
+    expect(t.git(['rev-parse', 'baton/merge/r1'])).toBe(b);
+  });
+
+  it('makes a new target even when nothing moves it (the run changed nothing the base lacks)', async () => {
+    const main = t.git(['rev-parse', 'main']);
+    const r = await mergeBranches({
+      repo: t.repo,
+      target: 'kept',
+      createFrom: 'main',
+      branches: [],
+      mode: 'ff',
+    });
+    expect(r).toMatchObject({ ok: true, createdFrom: 'main', before: main, after: main });
+    expect(t.git(['rev-parse', 'kept'])).toBe(main);
+  });
+
+  it('makes no new target when a branch conflicts', async () => {
+    await taskBranch('b', { 'shared.txt': 'line 1\nline 2 by b\n' });
+    await taskBranch('c', { 'shared.txt': 'line 1\nline 2 by c\n' });
+    const r = await mergeBranches({
+      repo: t.repo,
+      target: 'baton/merge/r1',
+      createFrom: 'main',
+      branches: ['baton/r1/b', 'baton/r1/c'],
+      mode: 'ff',
+    });
+    expect(r.ok).toBe(false);
+    expect(t.git(['branch', '--list', 'baton/merge/r1'])).toBe('');
+  });
+
   it('refuses a target or branch that does not exist, naming it', async () => {
     await expect(
       mergeBranches({ repo: t.repo, target: 'release', branches: [], mode: 'ff' }),

@@ -2,16 +2,21 @@ import { WorkspaceError } from './errors.ts';
 import { GitError } from './git.ts';
 import type { MergeConflict, MergeStepKind } from './merge.ts';
 import { mergeInto } from './merge.ts';
-import { refTip, requireBranch, updateRef } from './refs.ts';
+import { checkBranchName, refTip, requireBranch, updateRef } from './refs.ts';
 import { withRepoLock } from './repo-lock.ts';
-import type { Cancellable } from './repository.ts';
+import type { Cancellable, Repository } from './repository.ts';
 import { cancellable, openRepository } from './repository.ts';
 import { listWorktrees } from './worktree-list.ts';
 
 export interface MergeBranchesInput extends Cancellable {
   repo: string;
-  /** The branch that receives the run's results (it must exist). */
+  /** The branch that receives the run's results (it must exist, unless `createFrom` is given). */
   target: string;
+  /**
+   * Makes `target` a new branch, started at this branch's tip (the workspace's base branch):
+   * `target` must not exist yet. Without it, `target` must exist.
+   */
+  createFrom?: string;
   /** The final branches, merged in this order. */
   branches: readonly string[];
   /** `ff`: fast-forward when the target has nothing the branch lacks, else a merge commit; `merge`: always a merge commit. */
@@ -21,7 +26,9 @@ export interface MergeBranchesInput extends Cancellable {
 export interface BranchesMerged {
   ok: true;
   target: string;
-  /** The target's commit before and after. */
+  /** The branch a new target was made from; null when the target existed. */
+  createdFrom: string | null;
+  /** The target's commit before and after (a new target: the commit it was made at). */
   before: string;
   after: string;
   steps: { branch: string; how: MergeStepKind }[];
@@ -56,7 +63,11 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
       { field: 'mode' },
     );
   }
-  const target = await requireBranch(repo, input.target, 'target', c);
+  const target =
+    input.createFrom === undefined
+      ? await requireBranch(repo, input.target, 'target', c)
+      : await newBranchAt(repo, input.target, input.createFrom, c);
+  const created = input.createFrom !== undefined;
   const tips: string[] = [];
   for (const [i, branch] of input.branches.entries()) {
     tips.push((await requireBranch(repo, branch, `branches[${i}]`, c)).tip);
@@ -70,7 +81,9 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
         { field: 'target', worktree: holder.path },
       );
     }
-    const before = (await refTip(repo, target.ref, c)) ?? target.tip;
+    const now = await refTip(repo, target.ref, c);
+    if (created && now !== null) throw branchExists(repo, input.target);
+    const before = now ?? target.tip;
     const result = await mergeInto(
       repo,
       before,
@@ -90,17 +103,20 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
         },
       };
     }
-    if (result.commit !== before) {
+    if (result.commit !== before || created) {
       try {
         await updateRef(
           repo,
           target.ref,
           result.commit,
-          before,
+          // A new branch must still not exist: one made meanwhile is not overwritten.
+          created ? '' : before,
           `baton: merge ${input.branches.join(', ')}`,
           c,
         );
       } catch (e) {
+        if (created && e instanceof GitError && /already exists|but expected|is at/.test(e.stderr))
+          throw branchExists(repo, input.target);
         if (e instanceof GitError && /but expected|is at/.test(e.stderr)) {
           throw new WorkspaceError(
             'target_moved',
@@ -114,6 +130,34 @@ export async function mergeBranches(input: MergeBranchesInput): Promise<Branches
       }
     }
     const steps = result.steps.map((how, i) => ({ branch: input.branches[i]!, how }));
-    return { ok: true, target: input.target, before, after: result.commit, steps };
+    return {
+      ok: true,
+      target: input.target,
+      createdFrom: input.createFrom ?? null,
+      before,
+      after: result.commit,
+      steps,
+    };
   });
+}
+
+/** A target to make: a valid name no branch has yet, and the tip of the branch it starts from. */
+async function newBranchAt(
+  repo: Repository,
+  name: string,
+  from: string,
+  c: Cancellable,
+): Promise<{ ref: string; tip: string }> {
+  const ref = await checkBranchName(repo, name, 'target', c);
+  if ((await refTip(repo, ref, c)) !== null) throw branchExists(repo, name);
+  const base = await requireBranch(repo, from, 'base_branch', c);
+  return { ref, tip: base.tip };
+}
+
+function branchExists(repo: Repository, name: string): WorkspaceError {
+  return new WorkspaceError(
+    'branch_exists',
+    `target: branch ${name} already exists in ${repo.path}; name a new branch, or merge into ${name} as a branch that exists`,
+    { field: 'target', branch: name },
+  );
 }

@@ -168,15 +168,48 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     }
   });
 
-  it('merges the final branches into a target after asking, and says what git did', async () => {
+  it('merges into a new branch by default, made from the base branch, after asking, and says what git did', async () => {
     await page.getByRole('button', { name: 'Merge branches…' }).click();
     const dialog = page.getByRole('dialog', { name: "Merge the run's branches" });
-    await dialog.getByLabel('Target branch').fill('');
+    const field = dialog.getByLabel('Target branch');
+    const fresh = `baton/merge/${runId}`;
+    // Offered: a new branch of the run's own, from the workspace's base branch (main, checked out).
+    expect(await field.inputValue()).toBe(fresh);
+    expect(
+      await dialog
+        .getByRole('radio', { name: /^A new branch, made from the workspace's base branch \(main\)/ })
+        .isChecked(),
+    ).toBe(true);
+    await page.screenshot({ path: join(shots, 'run-branches-merge.png') });
+    await field.fill('');
     await dialog.getByRole('button', { name: /^Merge into/ }).click();
     expect(await dialog.getByText('Target branch is required').isVisible()).toBe(true);
+    // A new branch by a name a branch has: refused under the field, naming it.
+    await field.fill('main');
+    await dialog.getByRole('button', { name: 'Merge into main' }).click();
+    await expect
+      .poll(() => dialog.locator('.field-error').textContent())
+      .toMatch(/^Target branch: branch main already exists in .*repo; name a new branch/);
+    await field.fill(fresh);
+    await dialog.getByRole('button', { name: `Merge into ${fresh}` }).click();
+    const result = page.getByRole('status', { name: 'Merge result' });
+    await result.waitFor();
+    expect(await result.textContent()).toBe(
+      `webapp: ${fresh} made from main at ${base.slice(0, 10)} → ${built.slice(0, 10)} (baton/r1/backend fast-forward)`,
+    );
+    expect(git('rev-parse', fresh)).toBe(built);
     expect(git('rev-parse', 'main')).toBe(base);
+    expect(git('symbolic-ref', '--short', 'HEAD')).toBe('main');
+  });
+
+  it('merges into a branch that exists, never the checked-out one, and says what git did', async () => {
+    await page.getByRole('button', { name: 'Merge branches…' }).click();
+    const dialog = page.getByRole('dialog', { name: "Merge the run's branches" });
+    const field = dialog.getByLabel('Target branch');
+    await dialog.getByRole('radio', { name: /^A branch that exists/ }).check();
+    expect(await field.inputValue()).toBe('');
     // main is checked out in the repository: the host will not move it under the person's files.
-    await dialog.getByLabel('Target branch').fill('main');
+    await field.fill('main');
     await dialog.getByRole('button', { name: 'Merge into main' }).click();
     await expect
       .poll(() => dialog.locator('.field-error').textContent())
@@ -186,10 +219,9 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     await dialog.getByRole('radio', { name: /Fast-forward/ }).check();
     await dialog.getByRole('button', { name: 'Merge into main' }).click();
     const result = page.getByRole('status', { name: 'Merge result' });
-    await result.waitFor();
-    expect(await result.textContent()).toBe(
-      `webapp: main ${base.slice(0, 10)} → ${built.slice(0, 10)} (baton/r1/backend fast-forward)`,
-    );
+    await expect
+      .poll(() => result.textContent())
+      .toBe(`webapp: main ${base.slice(0, 10)} → ${built.slice(0, 10)} (baton/r1/backend fast-forward)`);
     expect(git('rev-parse', 'main')).toBe(built);
   });
 });

@@ -166,8 +166,9 @@ export const api = {
   runSessions: (run_id: string) => c().invoke('runs.sessions', { run_id }),
   keepWorktree: (run_id: string, task_id: string, keep: boolean) =>
     c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
-  mergeBranches: (run_id: string, target: string, mode: 'ff' | 'merge') =>
-    c().invoke('runs.mergeBranches', { run_id, target, mode }),
+  /** `create`: the target is a new branch, made from each workspace's base branch. */
+  mergeBranches: (run_id: string, target: string, mode: 'ff' | 'merge', create: boolean) =>
+    c().invoke('runs.mergeBranches', { run_id, target, mode, create }),
   // Reach (issue 18): webhooks out, schedules, triggers in, notifications.
   listWebhooks: () => c().invoke('webhooks.list', {}),
   addWebhook: (input: MethodInput<'webhooks.add'>) => c().invoke('webhooks.add', input),

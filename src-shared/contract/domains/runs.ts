@@ -105,6 +105,11 @@ export const runMethods = {
     byId('run_id').extend({
       target: z.string().min(1).max(255),
       mode: z.enum(['ff', 'merge']).default('ff'),
+      /**
+       * Make `target` a new branch in each workspace, from its base branch (refused when a
+       * branch of that name exists). Default: `target` is a branch that exists.
+       */
+      create: z.boolean().default(false),
     }),
   ).returns<MergeReport[]>(),
 };
@@ -115,6 +120,8 @@ export type MergeReport =
       workspace_id: string;
       ok: true;
       target: string;
+      /** The base branch a new target was made from; null when the target existed. */
+      created_from: string | null;
       before: string;
       after: string;
       steps: { branch: string; how: 'fast-forward' | 'merge' | 'already-merged' }[];

@@ -1,13 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { MergeReport } from '../../../../src-shared/contract/domains/runs.ts';
-import { ContractError } from '../../../../src-shared/contract/errors.ts';
+import { useEffect, useMemo } from 'react';
 import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { api } from '../../api/client.ts';
-import { contractIssues } from '../../api/errors.ts';
-import { fieldMessage } from '../../format/field-message.ts';
 import { useBaton } from '../../store/index.ts';
+import { MergeBranches } from './MergeBranches.tsx';
 
 const NO_SESSIONS: TaskSession[] = [];
 
@@ -73,7 +69,10 @@ export function RunBranches({ run, tasks }: { run: Run; tasks: Record<string, Ta
         ))}
       </ul>
       {mergeable ? (
-        <MergeBranches run={run} />
+        <MergeBranches
+          run={run}
+          workspaceIds={[...new Set(rows.flatMap((r) => (r.output ? [r.output.workspace_id] : [])))]}
+        />
       ) : (
         run.status === 'executing' && (
           <p className="muted small">
@@ -82,111 +81,5 @@ export function RunBranches({ run, tasks }: { run: Run; tasks: Record<string, Ta
         )
       )}
     </details>
-  );
-}
-
-/** "Merge branches…": target and mode, a confirmation, and what git did (or the conflict, naming the files). */
-function MergeBranches({ run }: { run: Run }) {
-  const fail = useBaton((s) => s.fail);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [target, setTarget] = useState('main');
-  const [mode, setMode] = useState<'ff' | 'merge'>('ff');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [reports, setReports] = useState<MergeReport[] | null>(null);
-  const merge = async () => {
-    if (target.trim() === '') return setError('Target branch is required');
-    setBusy(true);
-    setError(null);
-    try {
-      setReports(await api.mergeBranches(run.id, target.trim(), mode));
-      dialog.current?.close();
-    } catch (err) {
-      // The host's word on the target (checked out, not a branch, bad input) goes under the field.
-      const issue = contractIssues(err).find((i) => i.path === 'target');
-      const field =
-        err instanceof ContractError ? (err.details as { field?: unknown } | undefined)?.field : undefined;
-      if (issue) setError(fieldMessage('Target branch', issue.message));
-      else if (field === 'target' && err instanceof ContractError)
-        setError(fieldMessage('Target branch', err.message.replace(/^target: /, '')));
-      else fail('The branches were not merged', err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="merge-branches">
-      <button type="button" onClick={() => dialog.current?.showModal()}>
-        Merge branches…
-      </button>
-      <dialog ref={dialog} className="dialog" aria-labelledby={`merge-${run.id}`}>
-        <form
-          method="dialog"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void merge();
-          }}
-        >
-          <h2 id={`merge-${run.id}`}>Merge the run's branches</h2>
-          <p className="small">
-            The final branches of this run (those no other task built on) are merged into the target branch of
-            each workspace. Your checkout is not touched; a conflict merges nothing more and names the files.
-          </p>
-          <label>
-            Target branch
-            <input
-              type="text"
-              value={target}
-              aria-invalid={error ? true : undefined}
-              onChange={(e) => setTarget(e.target.value)}
-            />
-            {error && <span className="field-error">{error}</span>}
-          </label>
-          <fieldset>
-            <legend>How</legend>
-            <label className="check">
-              <input type="radio" name="mode" checked={mode === 'ff'} onChange={() => setMode('ff')} />{' '}
-              Fast-forward when it can (a merge commit otherwise)
-            </label>
-            <label className="check">
-              <input type="radio" name="mode" checked={mode === 'merge'} onChange={() => setMode('merge')} />{' '}
-              Always a merge commit
-            </label>
-          </fieldset>
-          <div className="actions">
-            <button type="button" onClick={() => dialog.current?.close()}>
-              Not now
-            </button>
-            <button type="submit" className="primary" disabled={busy}>
-              Merge into {target.trim() || '…'}
-            </button>
-          </div>
-        </form>
-      </dialog>
-      {reports && <MergeResult reports={reports} />}
-    </div>
-  );
-}
-
-function MergeResult({ reports }: { reports: MergeReport[] }) {
-  return (
-    <output className="merge-result" aria-label="Merge result">
-      {reports.map((r) =>
-        r.ok ? (
-          <p key={r.workspace_id} className="small">
-            {r.workspace_id}: <code>{r.target}</code> {r.before.slice(0, 10)} → {r.after.slice(0, 10)} (
-            {r.steps.map((s) => `${s.branch} ${s.how}`).join(', ')})
-          </p>
-        ) : (
-          <div key={r.workspace_id} className="small field-error">
-            {r.workspace_id}: <code>{r.conflict.branch}</code> conflicts with <code>{r.target}</code> in{' '}
-            {r.conflict.files.join(', ')}; nothing more was merged
-            {r.conflict.merged_before.length > 0 &&
-              ` (merged before it: ${r.conflict.merged_before.join(', ')})`}
-            .
-          </div>
-        ),
-      )}
-    </output>
   );
 }
