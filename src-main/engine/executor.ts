@@ -1,7 +1,7 @@
 import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
 import type { ConflictFile, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { LogStream, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
@@ -151,7 +151,7 @@ export type ResumeRequest = { session_id: string | null } & (
 
 export type ExecutorEvent =
   | { type: 'progress'; percent: number; message?: string }
-  | { type: 'log'; stream: 'stdout' | 'stderr' | 'info'; text: string }
+  | { type: 'log'; stream: LogStream; text: string }
   /** A file the agent produced: `name` relative to the workspace, `path` absolute. */
   | { type: 'artifact'; name: string; path: string; size: number; sha256: string }
   /** Tokens a model used for this attempt and what they cost (from the agent's price table). */

@@ -234,12 +234,20 @@ export interface ProgressEntry {
   at: string;
 }
 
+/**
+ * Where a task's log line comes from: what its agent printed (`stdout`, `stderr`), what Baton
+ * says of the attempt (`info`), and what the person should know about the attempt (`notice`:
+ * shown on the task's panel too, not only in its log).
+ */
+export const LOG_STREAMS = ['stdout', 'stderr', 'info', 'notice'] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
+
 export interface TaskLogLine {
   id: number;
   run_id: string;
   task_id: string;
   attempt: number;
-  stream: 'stdout' | 'stderr' | 'info';
+  stream: LogStream;
   text: string;
   at: string;
 }

@@ -17,7 +17,7 @@ import { call } from '../kit/engine-kit.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
 import { openInbox } from './inbox-page.ts';
-import { expectReadableIn } from './readability.ts';
+import { expectReadableAtWidths, expectReadableIn } from './readability.ts';
 
 const APP_BEFORE =
   "import { greet } from './greet';\n\nconst port = 3000;\nexport function start() {\n  console.log(greet('world'), port);\n}\n";
@@ -26,6 +26,8 @@ const APP_AFTER =
 const LOG =
   'export function log(...parts: unknown[]): void {\n  console.log(new Date().toISOString(), ...parts);\n}\n';
 const COMMENT = 'Close: two things to change.';
+const NOTES = '# A sample workspace\n\nMy notes, not committed yet.\n';
+const NOTICE = 'your checkout has uncommitted changes the agent will not see: 1 file (README.md)';
 const LINE_COMMENT = 'Keep 3000 as the default, as the README says';
 
 /**
@@ -51,6 +53,8 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     mkdirSync(join(repo.repo, 'src'), { recursive: true });
     writeFileSync(join(repo.repo, 'src/app.ts'), APP_BEFORE);
     repo.commitAll('an app to change');
+    // The person's own work in progress, not committed: the agent's worktree will not have it.
+    writeFileSync(join(repo.repo, 'README.md'), NOTES);
     servers.script('qwen', [
       {
         name: 'backend',
@@ -118,6 +122,32 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     expect(await card().locator('.diff-summary').textContent()).toContain(
       'Port from the environment, a logger',
     );
+  });
+
+  it('says on the task panel and in the attempt log that the checkout had changes the agent did not see, as it was then', async () => {
+    // The person puts their checkout back meanwhile: the notice says how it was when the worktree was made.
+    baton.repo.git(['checkout', '--', 'README.md']);
+    await page
+      .getByRole('list', { name: 'Plans' })
+      .getByRole('button', { name: /^webapp/ })
+      .click();
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /^Task backend/ })
+      .click();
+    const panel = page.getByRole('region', { name: 'Task backend details' });
+    const notices = panel.getByRole('list', { name: 'Notices' });
+    await notices.waitFor();
+    expect(await notices.getByRole('listitem').allTextContents()).toEqual([
+      `Attempt 1: Y${NOTICE.slice(1)} in ${baton.repo.repo}. Its worktree holds committed work only; commit them for an agent to see them.`,
+    ]);
+    await expectReadableAtWidths(page, 'task-notice', shots);
+    await panel.getByRole('tab', { name: 'Log' }).click();
+    expect(await panel.getByTitle('Task log').textContent()).toContain(`Notice: ${NOTICE}`);
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: /^Approvals/ })
+      .click();
   });
 
   it('lists the changed files with their +/- and shows the first, highlighted', async () => {

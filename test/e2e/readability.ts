@@ -196,3 +196,27 @@ export function modalSeparation(dialog: Locator): Promise<number> {
     return Math.round(((x + 0.05) / (y + 0.05)) * 100) / 100;
   });
 }
+
+/**
+ * A screen at 1440 and 1024 wide, light and dark: readable each time (as `expectReadableIn`,
+ * `switched` waiting for what follows the scheme), with a picture of each in `dir`
+ * (`<name>-<width>-<scheme>.png`). Leaves the page at its first size, in the light theme.
+ */
+export async function expectReadableAtWidths(
+  page: Page,
+  name: string,
+  dir: string,
+  switched?: (scheme: 'light' | 'dark') => Promise<unknown>,
+): Promise<void> {
+  const first = page.viewportSize();
+  const height = first?.height ?? 1000;
+  for (const width of [1440, 1024]) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await expectReadableIn(page, scheme, { width }, switched && (() => switched(scheme)));
+      await page.screenshot({ path: `${dir}/${name}-${width}-${scheme}.png` });
+    }
+  }
+  if (first) await page.setViewportSize(first);
+  await page.emulateMedia({ colorScheme: 'light' });
+}

@@ -11,7 +11,7 @@ import { serveApp } from './app-host.ts';
 import { launchChromium } from './browser-path.ts';
 import type { Rpc } from './harness.ts';
 import { chromiumFound, removeDataDir, shots, skipE2e } from './harness.ts';
-import { expectReadableIn } from './readability.ts';
+import { expectReadableAtWidths, expectReadableIn } from './readability.ts';
 
 /**
  * A run's coding tasks as branches in the run view: branch, commit, +/-, "Keep worktree" and
@@ -180,7 +180,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
         .getByRole('radio', { name: /^A new branch, made from the workspace's base branch \(main\)/ })
         .isChecked(),
     ).toBe(true);
-    await page.screenshot({ path: join(shots, 'run-branches-merge.png') });
+    await expectReadableAtWidths(page, 'run-branches-merge', shots);
     await field.fill('');
     await dialog.getByRole('button', { name: /^Merge into/ }).click();
     expect(await dialog.getByText('Target branch is required').isVisible()).toBe(true);

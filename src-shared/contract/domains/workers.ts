@@ -3,6 +3,7 @@ import type { Agent } from '../../schemas/agent.ts';
 import type { ToolCallVerdict } from '../../schemas/approval.ts';
 import { CONFLICT_KINDS } from '../../schemas/approval.ts';
 import { idSchema } from '../../schemas/common.ts';
+import { LOG_STREAMS } from '../../schemas/run.ts';
 import { stepSchema } from '../../schemas/step.ts';
 import type { WorkerToken, WorkerTokenCreated } from '../../schemas/worker-token.ts';
 import { workerTokenInputSchema } from '../../schemas/worker-token.ts';
@@ -29,7 +30,7 @@ export const workerEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('log'),
-    stream: z.enum(['stdout', 'stderr', 'info']),
+    stream: z.enum(LOG_STREAMS),
     text: z.string().max(100_000),
   }),
   z.strictObject({

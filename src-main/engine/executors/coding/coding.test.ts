@@ -379,3 +379,49 @@ describe('what a coding attempt spent', () => {
     ).toBe(true);
   });
 });
+
+describe('a checkout with uncommitted changes', () => {
+  it('is said once, as the worktree is made: a notice on the attempt naming the files; a clean checkout says nothing', async () => {
+    const dir = dataDir();
+    const repo = makeRepo({ 'README.md': 'hello\n', 'app.ts': 'export {};\n' });
+    cleanups.push(repo.cleanup);
+    repo.write('app.ts', 'export const edited = true;\n');
+    repo.write('notes.txt', 'mine\n');
+    app = createApp({ dataDir: dir, log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const agents = [
+      {
+        id: 'coder',
+        kind: 'coding' as const,
+        cli: 'codex' as const,
+        executable: '/no/such/codex',
+        skills: ['code'],
+      },
+    ];
+    const plan = (id: string) => ({
+      plan_id: id,
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],
+    });
+    const run = await setup(app, agents, plan('p'));
+    await app.engine.whenSettled(run);
+    await app.engine.worktreesSettled();
+    const notices = (runId: string) =>
+      app!.store.execution
+        .logs(runId, 't', 0, 1_000)
+        .filter((l) => l.stream === 'notice')
+        .map((l) => [l.attempt, l.text]);
+    expect(notices(run)).toEqual([
+      [
+        1,
+        `your checkout has uncommitted changes the agent will not see: 2 files (app.ts, notes.txt) in ${repo.repo}. Its worktree holds committed work only; commit them for an agent to see them`,
+      ],
+    ]);
+    repo.commitAll('commit them');
+    const clean = await setup(app, [], plan('q'));
+    await app.engine.whenSettled(clean);
+    await app.engine.worktreesSettled();
+    expect(app.store.runs.task(clean, 't')?.status).toBe('failed');
+    expect(notices(clean)).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@ import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runAgent } from './cli-run.ts';
 import { runSetup } from './setup.ts';
-import { dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
+import { checkoutNotice, dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
 
 export interface CodingExecutorOptions {
   /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */
@@ -115,6 +115,10 @@ async function* codingAttempt(
         : `, from ${coding.workspace.base_branch}`
     })`,
   };
+  if (worktree.state !== 'reused') {
+    const notice = await checkoutNotice(coding, signal);
+    if (notice) yield notice;
+  }
   const kept = coding.workspace.keep_ignored;
   if (worktree.recycled && kept.length > 0)
     yield { type: 'log', stream: 'info', text: `kept from this worktree's last attempt: ${kept.join(', ')}` };

@@ -5,6 +5,7 @@ import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { DependencyBranch, FileHead, PreparedWorktree } from '../../../workspaces/index.ts';
 import {
+  checkoutChanges,
   commitLeftovers,
   conflictInProgress,
   conflictStep,
@@ -119,6 +120,35 @@ const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', te
 function* noted(p: Prepared): Generator<ExecutorEvent, Prepared> {
   if (p.ok && p.worktree.repaired) yield info(p.worktree.repaired);
   return p;
+}
+
+/** The most paths a notice about the user's checkout names. */
+const NOTICE_PATHS = 5;
+
+/**
+ * A worktree holds committed work only: what the user's checkout has that is not committed, the
+ * agent does not see. Said once, as the worktree is made (a notice on the attempt, kept with its
+ * log: the checkout as it was then, not as it is later); null when the checkout is clean, or
+ * cannot be read (the attempt goes on either way).
+ */
+export async function checkoutNotice(
+  coding: CodingContext,
+  signal: AbortSignal,
+): Promise<ExecutorEvent | null> {
+  let changes: Awaited<ReturnType<typeof checkoutChanges>>;
+  try {
+    changes = await checkoutChanges({ repo: coding.workspace.path, maxPaths: NOTICE_PATHS, signal });
+  } catch {
+    return null;
+  }
+  const { count, paths } = changes;
+  if (count === 0) return null;
+  const more = count > paths.length ? `, ${count - paths.length} more` : '';
+  return {
+    type: 'log',
+    stream: 'notice',
+    text: `your checkout has uncommitted changes the agent will not see: ${count} ${count === 1 ? 'file' : 'files'} (${paths.join(', ')}${more}) in ${coding.workspace.path}. Its worktree holds committed work only; commit them for an agent to see them`,
+  };
 }
 
 /** The first lines of the files each coding dependency changed, for the prompt. */

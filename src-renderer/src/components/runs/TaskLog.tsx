@@ -1,5 +1,8 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import type { TaskLogLine } from '../../../../src-shared/schemas/run.ts';
+import type { LogStream, TaskLogLine } from '../../../../src-shared/schemas/run.ts';
+
+/** What a line of each stream starts with: what the agent wrote to stderr, what Baton wants the person to see. */
+const LINE_MARK: Record<LogStream, string> = { stdout: '', info: '', stderr: '! ', notice: 'Notice: ' };
 
 /** The most lines the log shows: the newest. */
 const SHOWN = 500;
@@ -32,7 +35,7 @@ export function TaskLog({ lines, live }: { lines: readonly TaskLogLine[]; live: 
       <pre className="log" title="Task log" ref={box} onScroll={onScroll}>
         {lines
           .slice(-SHOWN)
-          .map((l) => `${l.stream === 'stderr' ? '! ' : ''}${l.text}`)
+          .map((l) => `${LINE_MARK[l.stream]}${l.text}`)
           .join('\n')}
       </pre>
       {following ? (

@@ -13,6 +13,7 @@ import { useNowWhile } from '../../shared/use-now.ts';
 import { TaskAttempts } from '../TaskAttempts.tsx';
 import { TaskLog } from '../TaskLog.tsx';
 import { attemptText, nextAttemptText } from '../task-attempts.ts';
+import { AttemptNotices } from './AttemptNotices.tsx';
 import { OutputView } from './OutputView.tsx';
 import { StepTrace } from './StepTrace.tsx';
 import { TaskActions } from './TaskActions.tsx';
@@ -148,6 +149,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
       {task.reason && task.status !== 'awaiting_approval' && !task.error && (
         <p className="small task-reason">{task.reason}</p>
       )}
+      <AttemptNotices lines={detail?.logs} />
       <TaskActions task={task} run={run} />
       <Tabs
         label={`Sections of ${task.task_id}`}
