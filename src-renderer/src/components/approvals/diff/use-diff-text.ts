@@ -7,7 +7,7 @@ export type DiffText =
   | { state: 'loading' }
   | { state: 'none' }
   | { state: 'error'; message: string }
-  | { state: 'ready'; text: string; truncated: boolean; artifactId: number };
+  | { state: 'ready'; text: string; truncated: boolean };
 
 /**
  * The unified diff under review: the approval's artifact when its view names one, else the
@@ -29,7 +29,7 @@ export function useDiffText(a: ReviewedApproval): DiffText {
       const read = await api.readArtifact(id);
       if (!live) return;
       if (read.encoding !== 'utf8') return setValue({ state: 'error', message: 'the diff is not text' });
-      setValue({ state: 'ready', text: read.content, truncated: read.truncated, artifactId: id });
+      setValue({ state: 'ready', text: read.content, truncated: read.truncated });
     })().catch((err: unknown) => {
       if (live) setValue({ state: 'error', message: err instanceof Error ? err.message : String(err) });
     });

@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { APPROVAL_KINDS } from '../../../approvals/approval-kinds.ts';
+import type { LineComment, ReviewedApproval } from '../../../approvals/diff-review.ts';
+import { plural } from '../../../format/plural.ts';
+import { actorOf } from '../../../store/identity.ts';
+import { useBaton } from '../../../store/index.ts';
+import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
+
+/** The review's comment and its three answers, recorded in your name. */
+export function ReviewDecision({
+  approval: a,
+  comments,
+  onDeciding,
+}: {
+  approval: ReviewedApproval;
+  comments: readonly LineComment[];
+  onDeciding?: ((id: string) => void) | undefined;
+}) {
+  const decide = useBaton((s) => s.decide);
+  const requestChanges = useBaton((s) => s.requestChanges);
+  const actor = useBaton(actorOf);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const kind = APPROVAL_KINDS.diff_review;
+  const ask = () => {
+    if (comment.trim() === '') {
+      setError(
+        comments.length > 0
+          ? 'Say in a review comment what to change; the line comments go with it'
+          : 'Say in a review comment what to change',
+      );
+      return;
+    }
+    setError(null);
+    onDeciding?.(a.id);
+    void requestChanges(a.id, comment.trim(), [...comments]);
+  };
+  return (
+    <div className="review-decision">
+      <label className="small">
+        Review comment
+        <textarea
+          rows={2}
+          value={comment}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => setComment(e.target.value)}
+          aria-label={`Review comment on ${a.task_id}`}
+        />
+        {error && <span className="field-error">{error}</span>}
+      </label>
+      <p className="muted small">
+        {comments.length > 0
+          ? `${plural(comments.length, 'line comment')} will go with a request for changes.`
+          : 'Hover a line of the diff and press + to comment on it.'}
+      </p>
+      <div className="actions">
+        <ConfirmButton
+          label="Reject"
+          question={`Reject ${a.task_id}?`}
+          detail={kind.rejectDetail(a, actor)}
+          yes={`Reject ${a.task_id}`}
+          no="Keep it waiting"
+          danger
+          onConfirm={() => {
+            onDeciding?.(a.id);
+            void decide(a.id, false, comment);
+          }}
+        />
+        <button type="button" onClick={ask}>
+          Request changes
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            onDeciding?.(a.id);
+            void decide(a.id, true, comment);
+          }}
+        >
+          Approve
+        </button>
+      </div>
+    </div>
+  );
+}
