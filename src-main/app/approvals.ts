@@ -1,10 +1,19 @@
 import type { ApprovalHandlers } from '../../src-shared/contract/domains/approvals.ts';
-import type { Approval, ApprovalView, DiffReviewView } from '../../src-shared/schemas/approval.ts';
+import type {
+  Approval,
+  ApprovalView,
+  DiffReviewView,
+  PreviousReview,
+} from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { DIFF_ARTIFACT } from '../engine/executors/coding/worktree.ts';
-import { invalidInput } from '../errors.ts';
+import { AppError, invalidInput } from '../errors.ts';
+import { diffCommits } from '../workspaces/index.ts';
 import type { AppContext } from './context.ts';
+
+/** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
+const INTERDIFF_BYTES = 1_048_576;
 
 export function approvalHandlers({ store, engine }: AppContext): ApprovalHandlers {
   /**
@@ -78,10 +87,83 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
       deletions: out.deletions,
       artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
       summary: out.summary,
+      ...withPrevious(a),
     };
+  };
+  /**
+   * The task's diff review before this one that asked for changes (the latest whose commit is
+   * known): what it saw and said, and why the task went on to the attempt now reviewed.
+   */
+  const previousOf = (a: Approval): PreviousReview | undefined => {
+    const list = store.approvals.forTask(a.run_id, a.task_id);
+    const before = list.slice(
+      0,
+      list.findIndex((x) => x.id === a.id),
+    );
+    for (const x of before.reverse()) {
+      if (x.kind !== 'diff_review' || x.status !== 'changes_requested') continue;
+      const seen = store.diffReviews.get(x.id);
+      if (!seen) continue;
+      return {
+        approval_id: x.id,
+        attempt: seen.attempt,
+        commit: seen.commit,
+        actor: x.actor,
+        decided_at: x.decided_at,
+        comment: x.comment,
+        line_comments: store.approvals.lineComments(x.id),
+      };
+    }
+    return undefined;
+  };
+  const withPrevious = (a: Approval): { previous_review?: PreviousReview } => {
+    const previous = previousOf(a);
+    return previous ? { previous_review: previous } : {};
   };
   return {
     'approvals.list': ({ status }) => view(store.approvals.list(status)),
+    'approvals.diffSinceReview': async ({ approval_id }) => {
+      const a = store.approvals.get(approval_id);
+      if (!a) throw new AppError('not_found', `approval "${approval_id}" not found`);
+      if (a.kind !== 'diff_review')
+        throw invalidInput(`approval "${approval_id}" is of kind ${a.kind}, not a diff review`, [
+          { path: 'approval_id', message: 'must name a diff review' },
+        ]);
+      const now = store.diffReviews.get(a.id);
+      const previous = previousOf(a);
+      if (!now || !previous)
+        throw new AppError(
+          'not_found',
+          `the diff review "${approval_id}" of task "${a.task_id}" has no earlier review to compare with`,
+        );
+      const ws = store.workspaces.get(now.workspace_id);
+      if (!ws)
+        throw new AppError(
+          'not_found',
+          `workspace "${now.workspace_id}" of task "${a.task_id}" is no longer registered`,
+        );
+      const d = await diffCommits({
+        repo: ws.path,
+        base: previous.commit,
+        head: now.commit,
+        maxPatchBytes: INTERDIFF_BYTES,
+      });
+      return {
+        from: d.base,
+        to: d.head,
+        files: d.files.map((f) => ({
+          path: f.path,
+          ...(f.oldPath ? { old_path: f.oldPath } : {}),
+          status: f.status,
+          additions: f.additions,
+          deletions: f.deletions,
+        })),
+        additions: d.additions,
+        deletions: d.deletions,
+        patch: d.patch,
+        truncated: d.truncatedNote !== null,
+      };
+    },
     'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input }) => {
       if (decision !== 'request_changes') {
         if (line_comments !== undefined)

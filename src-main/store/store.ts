@@ -3,6 +3,7 @@ import { attemptScope } from '../engine/attempt-leftovers.ts';
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';
+import { createDiffReviewsRepo } from './diff-reviews-repo.ts';
 import { createExecutionRepo } from './execution-repo.ts';
 import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
 import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
@@ -50,6 +51,7 @@ export function createStore(db: Db, afterCommit?: () => void) {
     approvals: createApprovalsRepo(db),
     toolCalls: createToolCallsRepo(db),
     mergeConflicts: createMergeConflictsRepo(db),
+    diffReviews: createDiffReviewsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitLeftovers } from './commits.ts';
-import { diffSince } from './diff.ts';
+import { diffCommits, diffSince } from './diff.ts';
 import { fileHeads } from './file-heads.ts';
 import type { TempRepo } from './testing/temp-repo.ts';
 import { makeRepo } from './testing/temp-repo.ts';
@@ -105,6 +105,31 @@ describe('diffSince', () => {
     );
     await expect(diffSince({ repo: t.repo, dir: w.dir, base: 'HEAD~1; rm -rf /' })).rejects.toThrow(
       'is not a commit id',
+    );
+  });
+});
+
+describe('diffCommits', () => {
+  it('says what changed from one commit to another, run in the repository (a reviewed attempt, then the next)', async () => {
+    const reviewed = await attempt();
+    t.write('src/keep.ts', 'keep 1\nkeep two\nkeep three\nkeep 4\n', w.dir);
+    const next = (await commitLeftovers({ dir: w.dir, message: 'the next attempt' })).head;
+    const d = await diffCommits({ repo: t.repo, base: reviewed, head: next });
+    expect({ base: d.base, head: d.head }).toEqual({ base: reviewed, head: next });
+    expect(d.files).toEqual([
+      { path: 'src/keep.ts', status: 'modified', additions: 1, deletions: 1, binary: false },
+    ]);
+    expect(d.patch).toContain('-keep 3\n+keep three\n');
+    expect(d.patch).not.toContain('src/new.ts');
+  });
+
+  it('refuses a commit the repository does not have, naming which', async () => {
+    const head = t.git(['rev-parse', 'HEAD']);
+    await expect(diffCommits({ repo: t.repo, base: head, head: 'b'.repeat(40) })).rejects.toThrow(
+      `head: commit ${'b'.repeat(40)} is not in`,
+    );
+    await expect(diffCommits({ repo: t.repo, base: '--output=x', head })).rejects.toThrow(
+      'base: "--output=x" is not a commit id',
     );
   });
 });

@@ -54,12 +54,45 @@ export async function diffSince(input: DiffSinceInput): Promise<DiffSince> {
   const at = inWorktree(openWorktree(repo, input.dir).at, c);
   const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], at);
   const base = await requireCommit(repo, input.base, 'base', c);
+  return diffRange(at, base, head, input.maxPatchBytes);
+}
+
+export interface DiffCommitsInput extends Cancellable {
+  /** The workspace's repository (or any of its worktrees). */
+  repo: string;
+  /** The commits the diff goes from and to (field names `base`, `head` in errors). */
+  base: string;
+  head: string;
+  /** As for `diffSince`. */
+  maxPatchBytes?: number;
+}
+
+/**
+ * What changed from one commit to another in a repository, as `diffSince` says it: what an
+ * attempt changed since the commit a person last reviewed, say. Either commit missing is a
+ * clear error naming it.
+ */
+export async function diffCommits(input: DiffCommitsInput): Promise<DiffSince> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const base = await requireCommit(repo, input.base, 'base', c);
+  const head = await requireCommit(repo, input.head, 'head', c);
+  return diffRange({ cwd: repo.path, ...c }, base, head, input.maxPatchBytes);
+}
+
+/** The diff from `base` to `head`, git run `at` (a worktree's explicit folders, or the repository). */
+async function diffRange(
+  at: Parameters<typeof git>[1],
+  base: string,
+  head: string,
+  maxPatchBytes: number | undefined,
+): Promise<DiffSince> {
   const raw = await git(['diff', '--raw', '--numstat', '-z', ...DIFF_FLAGS, base, head, '--'], {
     ...at,
     maxOutputBytes: 64 * MB,
   });
   const files = parseRawNumstat(raw.stdout.toString('utf8'));
-  const max = input.maxPatchBytes ?? 5 * MB;
+  const max = maxPatchBytes ?? 5 * MB;
   const patch = await git(['diff', ...DIFF_FLAGS, base, head, '--'], {
     ...at,
     maxOutputBytes: max,

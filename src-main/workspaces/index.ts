@@ -6,8 +6,8 @@ export type { Author, CommitLeftoversInput, LeftoversCommitted } from './commits
 export { commitLeftovers } from './commits.ts';
 export type { ConflictStep, ConflictStepInput } from './conflict-worktree.ts';
 export { conflictInProgress, conflictStep } from './conflict-worktree.ts';
-export type { DiffSince, DiffSinceInput, FileChange, FileChangeStatus } from './diff.ts';
-export { diffSince } from './diff.ts';
+export type { DiffCommitsInput, DiffSince, DiffSinceInput, FileChange, FileChangeStatus } from './diff.ts';
+export { diffCommits, diffSince } from './diff.ts';
 export type { WorkspaceErrorReason } from './errors.ts';
 export { WorkspaceError } from './errors.ts';
 export type { FileHead, FileHeadsInput } from './file-heads.ts';

@@ -151,6 +151,36 @@ export interface DiffReviewView {
   artifact: { id: number; name: string; size: number } | null;
   /** The CLI's final words. */
   summary: string;
+  /**
+   * The review of an earlier attempt of the task that asked for changes, when there was one:
+   * what it saw and said (`approvals.diffSinceReview` gives what changed since).
+   */
+  previous_review?: PreviousReview;
+}
+
+/** An earlier review of a task's diff that asked for changes: the commit it saw, who asked, and what. */
+export interface PreviousReview {
+  approval_id: string;
+  attempt: number;
+  /** The commit that review saw. */
+  commit: string;
+  actor: string | null;
+  decided_at: string | null;
+  comment: string | null;
+  line_comments: LineComment[];
+}
+
+/** What changed from the commit an earlier review saw to the one under review (`approvals.diffSinceReview`). */
+export interface ReviewInterdiff {
+  /** The commit the earlier review saw, and the one under review now. */
+  from: string;
+  to: string;
+  files: ChangedFile[];
+  additions: number;
+  deletions: number;
+  /** The unified diff (`git diff from to`), cut at a line end past 1 MB. */
+  patch: string;
+  truncated: boolean;
 }
 
 /** A comment on one line of a diff: `side` old (a removed line) or new (default: an added or kept line). */

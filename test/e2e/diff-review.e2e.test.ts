@@ -63,7 +63,8 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
           CLIS.qwen.shellTurn(`cat > src/app.ts <<'EOF'\n${APP_AFTER}EOF`),
           writeTurn('qwen', 'src/log.ts', LOG),
           { text: 'Port from the environment, a logger' },
-          // After the request for changes, the resumed session's next answer.
+          // After the request for changes, the resumed session: 3000 back as the default.
+          CLIS.qwen.shellTurn(`cat > src/app.ts <<'EOF'\n${APP_AFTER.replace('?? 8080', '?? 3000')}EOF`),
           { text: 'Kept 3000 as the default.' },
         ],
       },
@@ -221,7 +222,10 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     });
     // The host takes it: the review leaves the inbox, is recorded as changes asked for, and the
     // same session of the CLI goes on with the comments (the resumed request carries them).
-    await expect.poll(() => card().count()).toBe(0);
+    const first = page.getByText(
+      `Branch ${review.diff!.branch} at ${review.diff!.commit.slice(0, 10)}, attempt 1`,
+    );
+    await expect.poll(() => first.count()).toBe(0);
     const decided = baton.app.store.approvals.get(review.id)!;
     expect({ status: decided.status, actor: decided.actor, comment: decided.comment }).toEqual({
       status: 'changes_requested',
@@ -233,5 +237,36 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
         servers.calls('qwen', 'backend').some((c) => c.request!.texts.some((t) => t.includes(LINE_COMMENT))),
       60_000,
     );
+  });
+
+  it('shows, after the request for changes, what changed since that review, with the review beside it', async () => {
+    const head = card().getByText(/^Branch /);
+    await expect.poll(() => head.textContent(), { timeout: 150_000 }).toMatch(/, attempt 2 · /);
+    const files = card().getByRole('list', { name: 'Changed files' });
+    // The whole change first: both files since the branch started.
+    await expect
+      .poll(() => files.getByRole('button').allTextContents())
+      .toEqual(['Msrc/app.ts+3 −2', 'Asrc/log.ts+3 −0']);
+    const earlier = card().getByRole('region', { name: 'Your last review' });
+    expect(await earlier.textContent()).toContain('Ana asked for changes on attempt 1');
+    expect(await earlier.textContent()).toContain(COMMENT);
+    expect(await earlier.getByRole('list', { name: 'Line comments of your last review' }).textContent()).toBe(
+      `src/app.ts:4 ${LINE_COMMENT}`,
+    );
+    const since = card().getByRole('button', { name: 'Changes since your last review' });
+    expect(await since.getAttribute('aria-pressed')).toBe('false');
+    await since.click();
+    expect(await since.getAttribute('aria-pressed')).toBe('true');
+    // Only what attempt 2 changed on top of what was reviewed: 8080 back to 3000.
+    await expect.poll(() => files.getByRole('button').allTextContents()).toEqual(['Msrc/app.ts+1 −1']);
+    const app = card().getByRole('region', { name: 'Diff of src/app.ts' });
+    await app.getByText('PORT ?? 3000', { exact: false }).first().waitFor();
+    expect(await app.locator('tr', { hasText: 'PORT ?? 8080' }).count()).toBeGreaterThan(0);
+    const wrapper = card().locator('.diff-tailwindcss-wrapper');
+    await expectReadableAtWidths(page, 'diff-review-since', shots, (scheme) =>
+      expect.poll(() => wrapper.getAttribute('data-theme')).toBe(scheme),
+    );
+    await since.click();
+    await expect.poll(() => files.getByRole('button').count()).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { Approval, ApprovalKind } from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
+import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import { AppError } from '../../errors.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
@@ -68,7 +69,20 @@ export class Approvals {
       const why = APPROVALS[kind].afterAttempt?.(run, spec, agent, output);
       if (why) {
         task.output = output;
-        return this.gate(run, task, kind, why);
+        const approval = this.record(run, task, kind, why);
+        // What a diff review shows, kept with it: a later review shows what changed since.
+        if (kind === 'diff_review' && isCodingOutput(output))
+          this.rt.store.diffReviews.insert({
+            approval_id: approval.id,
+            run_id: run.id,
+            task_id: task.task_id,
+            attempt: task.attempt,
+            workspace_id: output.workspace_id,
+            branch: output.branch,
+            start_commit: output.start_commit,
+            commit: output.commit,
+          });
+        return this.waitOn(run, task, kind, approval);
       }
     }
     return false;
@@ -112,8 +126,14 @@ export class Approvals {
 
   /** The task waits for a person: an approval of `kind` is asked for. Returns true. */
   gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, ask: Ask): true {
-    const approval = this.record(run, task, kind, ask);
-    this.writer.setStatus(run, task, 'awaiting_approval', { reason: APPROVALS[kind].waiting(ask.reason) });
+    return this.waitOn(run, task, kind, this.record(run, task, kind, ask));
+  }
+
+  /** The task waits on the approval just recorded. Returns true. */
+  private waitOn(run: ActiveRun, task: TaskRun, kind: ApprovalKind, approval: Approval): true {
+    this.writer.setStatus(run, task, 'awaiting_approval', {
+      reason: APPROVALS[kind].waiting(approval.reason),
+    });
     this.rt.bus.emit('approval.changed', approval);
     return true;
   }

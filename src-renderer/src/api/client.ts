@@ -109,6 +109,8 @@ export const api = {
       ...(input ? { input } : {}),
     }),
   /** What a tool call that writes a file would change, with the agent's arguments or `input` as edited. */
+  /** What a diff review's branch changed since the commit the task's earlier review saw. */
+  diffSinceReview: (approval_id: string) => c().invoke('approvals.diffSinceReview', { approval_id }),
   previewToolCall: (approval_id: string, input?: Record<string, unknown>) =>
     c().invoke('toolCalls.preview', input ? { approval_id, input } : { approval_id }),
   /** Asks for changes to a diff under review: a comment, and comments on lines of the diff. */

@@ -7,6 +7,7 @@ import { reviewFiles } from '../../../approvals/review-files.ts';
 import { counted } from '../../../format/plural.ts';
 import { ChangedFiles } from './ChangedFiles.tsx';
 import { DiffFileView } from './DiffFileView.tsx';
+import { EarlierReview } from './EarlierReview.tsx';
 import { ReviewDecision } from './ReviewDecision.tsx';
 import type { DiffText } from './use-diff-text.ts';
 import { useDiffText } from './use-diff-text.ts';
@@ -15,7 +16,9 @@ import { useDiffText } from './use-diff-text.ts';
  * A coding attempt's diff to review (approval kind `diff_review`): the branch and what changed,
  * the files with their +/- (filtered, virtualised), each file's diff unified or split, line
  * comments, and the three answers: approve (done with this diff), request changes (the same
- * agent goes on in its session with the comments), reject (skipped).
+ * agent goes on in its session with the comments), reject (skipped). After a request for
+ * changes, the earlier review beside it, and "Changes since your last review": the diff from
+ * the commit that review saw to this one.
  */
 export default function DiffReview({
   approval: a,
@@ -25,8 +28,10 @@ export default function DiffReview({
   onDeciding?: ((id: string) => void) | undefined;
 }) {
   const view = a.diff;
-  const diff = useDiffText(a);
-  const listed = diff.state === 'ready' ? (view?.files ?? null) : null;
+  const previous = view?.previous_review;
+  const [since, setSince] = useState(false);
+  const diff = useDiffText(a, since && previous !== undefined);
+  const listed = diff.state === 'ready' ? (diff.files ?? view?.files ?? null) : null;
   const list = useMemo(
     () => (diff.state === 'ready' ? reviewFiles(listed, splitUnifiedDiff(diff.text)) : []),
     [diff, listed],
@@ -39,7 +44,22 @@ export default function DiffReview({
     <div className="diff-review">
       <ReviewHead view={view} list={list} />
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
-      <DiffState diff={diff} />
+      {previous && view && (
+        <>
+          <div className="review-since">
+            <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
+              Changes since your last review
+            </button>
+            <span className="muted small">
+              {since
+                ? `From ${previous.commit.slice(0, 10)} (attempt ${previous.attempt}) to ${view.commit.slice(0, 10)} (attempt ${view.attempt})`
+                : `The whole change of attempt ${view.attempt}; press to see only what changed since attempt ${previous.attempt}`}
+            </span>
+          </div>
+          <EarlierReview review={previous} onPick={setPicked} />
+        </>
+      )}
+      <DiffState diff={diff} since={since} />
       {list.length > 0 && file && (
         <div className="diff-body">
           <ChangedFiles files={list} picked={file} onPick={setPicked} comments={comments} />
@@ -95,10 +115,14 @@ function ReviewHead({ view, list }: { view: DiffReviewView | undefined; list: re
 }
 
 /** Reading, nothing to show, an error, or a diff cut short. */
-function DiffState({ diff }: { diff: DiffText }) {
+function DiffState({ diff, since }: { diff: DiffText; since: boolean }) {
   if (diff.state === 'loading') return <p className="muted small">Reading the diff…</p>;
   if (diff.state === 'none')
-    return <p className="muted small">The attempt changed nothing: there is no diff.</p>;
+    return (
+      <p className="muted small">
+        {since ? 'Nothing changed since your last review.' : 'The attempt changed nothing: there is no diff.'}
+      </p>
+    );
   if (diff.state === 'error')
     return <p className="field-error small">The diff could not be read: {diff.message}</p>;
   if (!diff.truncated) return null;
