@@ -113,7 +113,7 @@ describe('diffCommits', () => {
   it('says what changed from one commit to another, run in the repository (a reviewed attempt, then the next)', async () => {
     const reviewed = await attempt();
     t.write('src/keep.ts', 'keep 1\nkeep two\nkeep three\nkeep 4\n', w.dir);
-    const next = (await commitLeftovers({ dir: w.dir, message: 'the next attempt' })).head;
+    const next = (await commitLeftovers({ repo: t.repo, dir: w.dir, message: 'the next attempt' })).head;
     const d = await diffCommits({ repo: t.repo, base: reviewed, head: next });
     expect({ base: d.base, head: d.head }).toEqual({ base: reviewed, head: next });
     expect(d.files).toEqual([
