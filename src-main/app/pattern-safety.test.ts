@@ -4,6 +4,7 @@ import { planSchema } from '../../src-shared/schemas/plan.ts';
 import { call, controlledExecutor, eventually, task } from '../../test/kit/engine-kit.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
+import { checkTimeoutMs } from './pattern-safety.ts';
 
 let app: BatonApp;
 afterEach(() => app?.close());
@@ -127,5 +128,15 @@ describe('matches patterns that can take super-linear time', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(!r.ok && (r.error.details as { issues: unknown[] }).issues).toHaveLength(20);
     expect(!r.ok && r.error.message).toMatch(/\(and 19 more\)$/);
+  });
+});
+
+describe('the time a check may take', () => {
+  it('is 5 s on an idle machine, stretched by the load per core on a busy one, at most 8 times', () => {
+    expect(checkTimeoutMs(0, 2)).toBe(5_000);
+    expect(checkTimeoutMs(1.5, 2)).toBe(5_000);
+    expect(checkTimeoutMs(6, 2)).toBe(15_000);
+    expect(checkTimeoutMs(100, 2)).toBe(40_000);
+    expect(checkTimeoutMs(3, 0)).toBe(15_000);
   });
 });

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -29,10 +30,24 @@ export interface PatternIssue {
 /** The answer for one pattern: null when it runs in linear time, else why it is refused. */
 type Verdict = string | null;
 
-/** What recheck may spend on one pattern; past it the pattern is refused as unproven. */
+/** What recheck may spend on one pattern on an idle machine; past it the pattern is refused as unproven. */
 const CHECK_TIMEOUT_MS = 5_000;
-/** A worker that has not answered by then is stuck: it is ended and the pattern refused. */
-const WATCHDOG_MS = CHECK_TIMEOUT_MS + 10_000;
+/** A worker that has not answered this long after its check's time is stuck: it is ended and the pattern refused. */
+const WATCHDOG_GRACE_MS = 10_000;
+/** The most a busy machine stretches a check's time (`checkTimeoutMs`). */
+const MAX_STRETCH = 8;
+
+/**
+ * The time one check may take now: CHECK_TIMEOUT_MS on an idle machine, stretched by how many
+ * runnable processes share each core (the load average over the last minute), up to
+ * MAX_STRETCH times. The limit is there to stop a pattern that takes long to prove, not to
+ * refuse a plan because other programs keep the cores busy: a check that needs 1 s of a core
+ * gets about 1 s of one. Where the OS gives no load average (Windows), the plain limit.
+ */
+export function checkTimeoutMs(load1 = loadavg()[0] ?? 0, cores = availableParallelism()): number {
+  const stretch = Math.min(MAX_STRETCH, Math.max(1, load1 / Math.max(1, cores)));
+  return Math.round(CHECK_TIMEOUT_MS * stretch);
+}
 const CACHE_MAX = 10_000;
 /** Refused patterns reported for one plan; the rest are not checked (the plan is refused anyway). */
 const MAX_REFUSED = 20;
@@ -94,6 +109,7 @@ export function createPatternSafety(): PatternSafety {
   /** The checker's answer (`kept`: remembered), or why it gave none (asked again next time). */
   const ask = (source: string): Promise<{ verdict: Verdict; kept: boolean }> =>
     new Promise((resolve) => {
+      const timeout = checkTimeoutMs();
       const failed = (why: string) => resolve({ verdict: `could not be checked (${why})`, kept: false });
       if (closed) return failed('Baton is closing');
       try {
@@ -121,10 +137,10 @@ export function createPatternSafety(): PatternSafety {
         worker = null;
         void w.terminate();
         done({ verdict: unproven(), kept: false });
-      }, WATCHDOG_MS);
+      }, timeout + WATCHDOG_GRACE_MS);
       w.on('message', onMessage);
       w.once('error', onError);
-      w.postMessage({ source, timeout: CHECK_TIMEOUT_MS });
+      w.postMessage({ source, timeout });
     });
 
   const check = (pattern: string): Promise<Verdict> => {
