@@ -20,6 +20,22 @@ describe.skipIf(skipE2e)('the plan designer', () => {
   afterAll(() => baton?.close());
 
   const graph = () => page.getByRole('region', { name: 'Plan designer graph' });
+  /**
+   * Selects a task by clicking its card until its form shows: on a loaded machine a click can land
+   * while React Flow redraws the cards, and select nothing.
+   */
+  const select = async (id: string) => {
+    const form = page.getByRole('form', { name: `Task ${id}` });
+    await expect
+      .poll(async () => {
+        if (!(await form.isVisible()))
+          await graph()
+            .getByRole('article', { name: `Task ${id}` })
+            .click();
+        return form.isVisible();
+      })
+      .toBe(true);
+  };
   const checks = () => page.getByRole('region', { name: 'Checks' });
 
   it('drafts a plan from a goal sentence and flags what will go wrong', async () => {
@@ -50,7 +66,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
   });
 
   it('edits a task in the side panel with inline validation, and undoes and redoes', async () => {
-    await graph().getByRole('article', { name: 'Task task-002' }).click();
+    await select('task-002');
     const form = page.getByRole('form', { name: 'Task task-002' });
     // The task being edited is marked in the graph.
     const card = graph().locator('.react-flow__node[data-id="task-002"]');
@@ -97,7 +113,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
   });
 
   it('checks number fields as typed, in plain words naming the field', async () => {
-    await graph().getByRole('article', { name: 'Task task-002' }).click();
+    await select('task-002');
     const form = page.getByRole('form', { name: 'Task task-002' });
     const field = (label: string) => form.getByLabel(label, { exact: true });
     // As typed, before the field is left.
@@ -195,7 +211,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect.poll(() => deps.getByRole('listitem').allTextContents()).toEqual(['task-002 ×']);
 
     // task-002 and task-003 wait for task-001: the picker does not offer them to task-001 (a cycle).
-    await graph().getByRole('article', { name: 'Task task-001' }).click();
+    await select('task-001');
     const first = page.getByRole('form', { name: 'Task task-001' });
     const firstPicker = first.getByLabel('Add dependency');
     await expect.poll(() => firstPicker.isDisabled()).toBe(true);
@@ -206,7 +222,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
   });
 
   it('edits retries, a condition, inputs and the decider, and saves them', async () => {
-    await graph().getByRole('article', { name: 'Task task-003' }).click();
+    await select('task-003');
     const form = page.getByRole('form', { name: 'Task task-003' });
     const field = (label: string) => form.getByLabel(label, { exact: true });
 
@@ -352,7 +368,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     const planAgain = page.getByRole('form', { name: 'Plan' });
     expect(await planAgain.getByLabel('Decider', { exact: true }).inputValue()).toBe('rules');
     await expect.poll(() => planAgain.getByLabel('Project', { exact: true }).inputValue()).toBe('home');
-    await graph().getByRole('article', { name: 'Task task-003' }).click();
+    await select('task-003');
     const again = page.getByRole('form', { name: 'Task task-003' });
     expect(
       await again.getByRole('group', { name: 'When task-002 ended' }).getByLabel('failed').isChecked(),
