@@ -39,6 +39,13 @@ async function orphanedDaemon(watcher: TreeWatcher) {
   const [daemonTag, mainTag] = [tags.next(), tags.next()];
   const tree = start(`sh -c 'env -i setsid sleep ${daemonTag} & echo $!; read x'; sleep ${mainTag}`, watcher);
   const daemon = Number(await firstLine(tree.child.stdout!));
+  // Until it runs `sleep`, the daemon is a fork of the shell, marker and all.
+  await vi.waitFor(
+    () => expect(readFileSync(`/proc/${daemon}/cmdline`, 'utf8').split('\0')[0]).toBe('sleep'),
+    {
+      timeout: 10_000,
+    },
+  );
   const parent = parentOf(daemon);
   return {
     tree,
