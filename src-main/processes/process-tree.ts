@@ -2,16 +2,14 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { BackgroundWork } from '../background.ts';
+import { parentWatch } from './parent-watch.ts';
 import type { ProcEntry } from './proc-table.ts';
 import { environHas, environValue, hasProcTable, readProcTable, readStatSync } from './proc-table.ts';
+import { TREE_MARKER } from './tree-marker.ts';
+
+export { TREE_MARKER };
 
 const isWindows = process.platform === 'win32';
-
-/**
- * The environment variable that marks every process of one tree: `BATON_ATTEMPT=<random id>`,
- * inherited by whatever the program starts, even across `setsid` and double forks.
- */
-export const TREE_MARKER = 'BATON_ATTEMPT';
 
 /** How often a stopping tree is looked at again, and how long SIGKILL may take before Baton gives up. */
 const POLL_MS = 50;
@@ -31,6 +29,8 @@ export interface TreeOptions extends Omit<SpawnOptions, 'env' | 'detached' | 'sh
  * A program and every process it starts. Anything in Baton that runs a local program (an
  * attempt of a `command` agent, a coding agent's CLI) spawns it with `spawnTree` and calls
  * `stop()` when it is cancelled, times out, fails or exits: then nothing it started is left.
+ * If the Baton process ends first, however it ends (SIGKILL too), its watcher process stops
+ * what is left of every tree it had not stopped (parent-watch.ts).
  *
  * How members are found, on Linux (from /proc):
  * - the program's process group and session (it leads both), which every descendant shares
@@ -63,23 +63,6 @@ export interface ProcessTree {
   known(): number[];
 }
 
-/** Told of each tree as it starts and once its leader exits (parent-watch.ts's interface). */
-export interface TreeWatch {
-  watch(pid: number, marker: string): void;
-  unwatch(pid: number): void;
-}
-
-let everyTree: TreeWatch | null = null;
-
-/**
- * From now on every tree this process spawns is told to `watch` (null: none). `baton worker`
- * sets its parent watch here, so its agents' programs die with it even when it is SIGKILLed: a
- * worker has no restart that would find them by their marker, as the app does.
- */
-export function watchEveryTree(watch: TreeWatch | null): void {
-  everyTree = watch;
-}
-
 /** Spawns a program (never through a shell) as the leader of its own process group and session. */
 export function spawnTree(command: string, args: string[], opts: TreeOptions): ProcessTree {
   const { graceMs, watcher = sharedWatcher, id = randomUUID(), env, ...spawnOpts } = opts;
@@ -91,15 +74,21 @@ export function spawnTree(command: string, args: string[], opts: TreeOptions): P
     windowsHide: true,
   });
   const pid = child.pid;
-  const told = everyTree;
-  if (told && pid !== undefined) {
-    told.watch(pid, id);
-    // What the leader leaves behind is stopped by `stop()` right after it exits (line-process.ts).
-    child.once('exit', () => told.unwatch(pid));
-  }
   // Read at once: the program cannot have been reaped before this line runs.
   const leader = pid === undefined || !hasProcTable ? null : readStatSync(pid);
   const members = leader ? new Members(leader, `${TREE_MARKER}=${id}`) : null;
+  // The tree dies with this Baton process, however it ends (parent-watch.ts): watched until the
+  // leader exited and a `stop()` found nothing of the tree left, in either order.
+  let exited = false;
+  let swept = false;
+  const over = () => exited && swept && pid !== undefined && parentWatch.unwatch(pid);
+  if (pid !== undefined) {
+    parentWatch.watch(pid, id, leader?.start ?? null);
+    child.once('exit', () => {
+      exited = true;
+      over();
+    });
+  }
   /** Never rejects: nothing a program does may end Baton. */
   const sweepAll = async (leaderPid: number) => {
     if (members) {
@@ -118,6 +107,8 @@ export function spawnTree(command: string, args: string[], opts: TreeOptions): P
       if (pid === undefined) return Promise.resolve();
       running ??= sweepAll(pid).finally(() => {
         running = null;
+        swept = true;
+        over();
       });
       return running;
     },

@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import type { ToolSourceOf } from '../../src-shared/schemas/agent-tools.ts';
 import { ConfinedFolder, type OpenFolder } from '../files/confined-folder.ts';
 import { spawnTree } from '../processes/process-tree.ts';
-import { parentWatch } from './parent-watch.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText, TOOL_TEXT_CAP } from './tool-source.ts';
 
@@ -233,9 +232,6 @@ function runCommand(
       stdio: ['ignore', 'pipe', 'pipe'],
       id: marker,
     });
-    // Stopped by the watcher if Baton dies (even by SIGKILL) while it runs.
-    const pid = tree.child.pid;
-    if (pid !== undefined) parentWatch.watch(pid, marker);
     let out = '';
     const add = (chunk: Buffer) => {
       if (out.length < TOOL_TEXT_CAP) out += chunk.toString('utf8');
@@ -258,7 +254,7 @@ function runCommand(
     tree.child.on('close', (code, sig) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      void tree.stop().then(() => pid !== undefined && parentWatch.unwatch(pid));
+      void tree.stop();
       const status = why ?? (sig ? `killed by ${sig}` : `exit code ${code}`);
       done({
         ok: why === null && code === 0,

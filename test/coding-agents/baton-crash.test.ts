@@ -10,6 +10,7 @@ import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { RunDetail, SpendReport, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import type { CodingOutput, TaskSession } from '../../src-shared/schemas/workspace.ts';
+import { killWithWatcher } from '../kit/baton-processes.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { Servers } from './baton-kit.ts';
 import {
@@ -24,10 +25,10 @@ import {
 } from './baton-kit.ts';
 import type { CliName } from './clis.ts';
 
-// SIGKILL Baton while each real CLI works (it has written a file and waits on its model), start
-// Baton again: the interrupted attempt is kept as interrupted, the CLI the dead Baton left is
-// stopped, and the new attempt resumes the stored session in the same worktree, told it was
-// interrupted. Baton runs in a child process (baton-child.ts); the model servers stay here.
+// SIGKILL Baton and its watcher (a power cut) while each real CLI works (it has written a file
+// and waits on its model), start Baton again: the interrupted attempt is kept as interrupted, the
+// CLI the dead Baton left is stopped, and the new attempt resumes the stored session in the same
+// worktree, told it was interrupted. Baton runs in a child process (baton-child.ts); the model servers stay here.
 const child = join(import.meta.dirname, 'baton-child.ts');
 const only = (process.env.BATON_CLIS?.split(',') as CliName[] | undefined) ?? CLI_NAMES;
 const running = new Set<ChildProcess>();
@@ -128,8 +129,8 @@ beforeAll(async () => {
     150_000,
   );
   runId = first.lines.find((l) => l.startsWith('RUN '))!.slice(4);
-  first.proc.kill('SIGKILL');
-  await first.exited;
+  // A power cut: its watcher goes too, so the CLIs it ran are left for the restart to stop.
+  await killWithWatcher(first.proc.pid!, first.exited);
   orphans = markedProcesses(runId);
   {
     const look = createApp({ dataDir, log: () => {} });

@@ -7,12 +7,15 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
 import type { TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { launchAttemptChild } from '../kit/attempt-child-kit.ts';
+import { killWithWatcher } from '../kit/baton-processes.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 
 // A Baton process (attempt-child.ts) runs a command agent whose program leaves a `setsid`
-// grandchild behind it, and is SIGKILLed mid-attempt; then another process on the same data
-// directory takes responsibility for its run — to cancel it, or to go on with it. Whoever does
-// stops what the dead process's attempt left running. Deadlines only bound a wait.
+// grandchild behind it, and is SIGKILLed mid-attempt together with its watcher (as a power cut
+// would end both; the watcher alone is tested in agents-die-with-baton.test.ts); then another
+// process on the same data directory takes responsibility for its run — to cancel it, or to go
+// on with it. Whoever does stops what the dead process's attempt left running. Deadlines only
+// bound a wait.
 
 /** Renewed every second: a test sees the lease renewed after its attempt started. */
 const TTL = 3_000;
@@ -81,8 +84,7 @@ describe.skipIf(process.platform !== 'linux')(
     it('cancelled from another process: the programs its attempt left are stopped, the setsid one too', async () => {
       const [a, b, c] = [tags.next(), tags.next(), tags.next()];
       const { dir, owner, run } = await startAndWait(a, b, c);
-      process.kill(owner.pid, 'SIGKILL');
-      await owner.exited;
+      await killWithWatcher(owner.pid, owner.exited);
       // Nothing stops them by itself: they outlive the Baton that started them.
       expect([running(a).length, running(b).length]).toEqual([1, 1]);
 
@@ -105,8 +107,7 @@ describe.skipIf(process.platform !== 'linux')(
       // The owner renews its lease after the attempt started: a sign that it still ran the attempt then.
       await eventually(() => store.leaseExpires(run) - TTL > started, DEADLINE, 'a renewal after the start');
       const renewed = store.leaseExpires(run) - TTL;
-      process.kill(owner.pid, 'SIGKILL');
-      await owner.exited;
+      await killWithWatcher(owner.pid, owner.exited);
       const killed = Date.now();
 
       const app = createApp({ dataDir: dir, leaseTtlMs: TTL, log: () => {} });

@@ -7,9 +7,7 @@ import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../engine/executors/index.ts';
-import { watchEveryTree } from '../../processes/process-tree.ts';
 import { createSecretResolver } from '../../secrets.ts';
-import { parentWatch } from '../../tools/parent-watch.ts';
 import { linkTo } from '../../worker/server-link.ts';
 import { WorkSignal } from '../../worker/work-signal.ts';
 import { Worker } from '../../worker/worker.ts';
@@ -118,9 +116,6 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
   } catch (err) {
     throw new CliError(`--data-dir ${setup.workDir}: ${(err as Error).message}`);
   }
-  // The agents' programs die with this process, however it ends (SIGKILL too): a small watcher
-  // process holds a pipe from it and stops every tree still running when the pipe closes.
-  watchEveryTree(parentWatch);
   const worker = new Worker({
     id: setup.id,
     link: linkTo(setup.server, setup.token),
