@@ -20,6 +20,7 @@ import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
 import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import type { MeteringFigure } from './metering-worker.ts';
+import type { ParentWatchFigures } from './parent-watch-worker.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
 import {
   chainTable,
@@ -301,6 +302,14 @@ const codingSteps = resultOf<CodingStepsFigure[]>(
 console.log("[coding] a model round trip straight and through Baton's metering endpoint …");
 const metering = resultOf<MeteringFigure[]>('metering-worker.ts', [], 'METERING_RESULT', 180_000);
 
+console.log("[processes] the parent watch's cost on an attempt's start …");
+const parentWatch = resultOf<ParentWatchFigures>(
+  'parent-watch-worker.ts',
+  [],
+  'PARENT_WATCH_RESULT',
+  120_000,
+);
+
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
 console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
@@ -346,3 +355,13 @@ codingGoals(
   uiSteps ? (JSON.parse(uiSteps.slice('CODING_UI_RESULT '.length)) as { p50: number }).p50 : null,
   metering,
 );
+if (parentWatch) {
+  const p = parentWatch;
+  const mb = (n: number | null) => (n === null ? '?' : fmt(n, 1));
+  console.log(
+    `\nParent watch (information): the first program of a Baton process +${fmt(p.firstWatchMs, 1)} ms (the ` +
+      `watcher's spawn), each later one +${fmt(p.perTreeP50Us, 1)} µs p50 (${fmt(p.perTreeP99Us, 1)} µs p99), ` +
+      `beside ${fmt(p.spawnTreeP50Ms, 1)} ms p50 for spawning \`true\` and stopping its tree; ` +
+      `the idle watcher ${mb(p.watcherPssMB)} MB PSS (${mb(p.watcherRssMB)} MB RSS)`,
+  );
+}
