@@ -12,17 +12,19 @@ export const WATCHER_TITLE = 'baton-parent-watch';
 
 /**
  * The watcher's program, run by this same Node (or Electron as Node) with `-e`. It holds the
- * trees Baton tells it of on its stdin (JSON lines: `["+", pid, marker, start]` when one starts,
- * `start` being the leader's start time from /proc or null; `["-", pid]` once it is over) and,
- * when its stdin ends — Baton exited or was killed, even by SIGKILL, which leaves Baton no chance
- * to stop anything itself — stops what is left of each: SIGTERM, then SIGKILL after GRACE_MS to
+ * trees Baton tells it of on its stdin, as JSON lines, each tree by a number of its own:
+ * `["+", n, marker]` just before its program is spawned, `["=", n, pid, start]` once it runs
+ * (the leader's pid and its start time from /proc, or null), `["-", n]` once it is over. When
+ * its stdin ends — Baton exited or was killed, even by SIGKILL, which leaves Baton no chance to
+ * stop anything itself — it stops what is left of each: SIGTERM, then SIGKILL after GRACE_MS to
  * what is left, until nothing is (or GIVE_UP_MS more: another user's process, one stuck in the
  * kernel); then it exits, at once when nothing was left. On Linux it looks in /proc for the
- * processes started since the tree's leader that carry the tree's marker (so one that left the
- * group is found too) or belong to its process group (unless another process now has the
- * leader's pid: then the number names another group), and signals each and the group; zombies
- * count as gone. Elsewhere it signals the process group. It ignores the terminal's signals and
- * leads its own session, so neither a Ctrl-C nor a signal to Baton's process group ends it with Baton.
+ * processes that carry a tree's marker (so one that left the group is found too) or belong to
+ * its leader's process group, started since the leader (pids are reused), unless another
+ * process now has the leader's pid (then the number names another group); it signals each, and
+ * the group. Zombies count as gone. Elsewhere it signals the process groups. It ignores the
+ * terminal's signals and leads its own session, so neither a Ctrl-C nor a signal to Baton's
+ * process group ends it with Baton.
  */
 const WATCHER = `
 const fs = require('node:fs');
@@ -38,7 +40,8 @@ process.stdin.on('data', (c) => {
     let m;
     try { m = JSON.parse(buf.slice(0, i)); } catch { m = []; }
     buf = buf.slice(i + 1);
-    if (m[0] === '+') trees.set(m[1], { mark: ${JSON.stringify(TREE_MARKER)} + '=' + m[2], start: m[3] ?? null });
+    if (m[0] === '+') trees.set(m[1], { mark: ${JSON.stringify(TREE_MARKER)} + '=' + m[2], pid: null, start: null });
+    else if (m[0] === '=' && trees.has(m[1])) Object.assign(trees.get(m[1]), { pid: m[2], start: m[3] ?? null });
     else if (m[0] === '-') trees.delete(m[1]);
   }
 });
@@ -57,20 +60,22 @@ function table() {
   return all;
 }
 function left() {
-  if (!linux) return { pids: [], groups: [...trees.keys()].filter((pid) => signal(-pid, 0)) };
+  const leaders = new Map();
+  for (const t of trees.values()) if (t.pid !== null) leaders.set(t.pid, t);
+  if (!linux) return { pids: [], groups: [...leaders.keys()].filter((pid) => signal(-pid, 0)) };
   const all = table();
-  // Started since the tree's leader (pids and group numbers are reused; null: unknown).
+  // Started since the tree's leader (null: not known).
   const since = (e, t) => t.start === null || e.start >= t.start;
   const reused = new Set();
   for (const e of all) {
-    const t = trees.get(e.pid);
+    const t = leaders.get(e.pid);
     if (t && t.start !== null && e.start !== t.start) reused.add(e.pid);
   }
   const pids = [];
   const groups = new Set();
   for (const e of all) {
     if (e.dead) continue;
-    const t = trees.get(e.pgid);
+    const t = leaders.get(e.pgid);
     if (t && !reused.has(e.pgid) && since(e, t)) {
       pids.push(e.pid);
       groups.add(e.pgid);
@@ -113,33 +118,60 @@ process.stdin.on('close', () => {
  */
 export interface ParentWatch {
   /**
-   * A tree to stop if Baton dies while it runs: its leader's pid, its `BATON_ATTEMPT` marker,
-   * and the leader's start time (/proc's clock ticks since boot; null where unknown).
+   * A tree about to be spawned, by its `BATON_ATTEMPT` marker: from now on, Baton's death stops
+   * whatever carries the marker; once it runs, its process group too.
    */
-  watch(pid: number, marker: string, start: number | null): void;
-  /** The tree is over: nothing to stop for it. */
-  unwatch(pid: number): void;
+  watch(marker: string): WatchedTree;
   /** The watcher's pid, once it runs. */
   readonly pid: number | null;
 }
 
+export interface WatchedTree {
+  /** Its leader runs: the pid and its start time (/proc's clock ticks since boot; null where unknown). */
+  started(pid: number, start: number | null): void;
+  /** It is over (or never started): nothing to stop for it. */
+  over(): void;
+}
+
+type Message = ['+', number, string] | ['=', number, number, number | null] | ['-', number];
+
 export function createParentWatch(): ParentWatch {
   /** What the watcher must know: told again to a new one if it was killed meanwhile. */
-  const trees = new Map<number, [marker: string, start: number | null]>();
+  const trees = new Map<number, { marker: string; pid: number | null; start: number | null }>();
+  let next = 0;
   let watcher: ChildProcess | null = null;
   const running = (w: ChildProcess | null): w is ChildProcess =>
     w !== null && w.exitCode === null && w.signalCode === null && w.stdin?.writable === true;
-  const tell = (w: ChildProcess, message: unknown[]) => w.stdin!.write(`${JSON.stringify(message)}\n`);
+  const tell = (message: Message) => {
+    if (running(watcher)) return void watcher.stdin!.write(`${JSON.stringify(message)}\n`);
+    if (trees.size === 0) return;
+    watcher = launch();
+    if (!watcher) return;
+    let lines = '';
+    for (const [n, t] of trees) {
+      lines += `${JSON.stringify(['+', n, t.marker])}\n`;
+      if (t.pid !== null) lines += `${JSON.stringify(['=', n, t.pid, t.start])}\n`;
+    }
+    watcher.stdin!.write(lines);
+  };
+  const none: WatchedTree = { started: () => {}, over: () => {} };
   return {
-    watch(pid, marker, start) {
-      if (process.platform === 'win32') return;
-      trees.set(pid, [marker, start]);
-      if (running(watcher)) return void tell(watcher, ['+', pid, marker, start]);
-      watcher = launch();
-      if (watcher) for (const [p, [m, s]] of trees) tell(watcher, ['+', p, m, s]);
-    },
-    unwatch(pid) {
-      if (trees.delete(pid) && running(watcher)) tell(watcher, ['-', pid]);
+    watch(marker) {
+      if (process.platform === 'win32') return none;
+      const n = next++;
+      trees.set(n, { marker, pid: null, start: null });
+      tell(['+', n, marker]);
+      return {
+        started(pid, start) {
+          const t = trees.get(n);
+          if (!t) return;
+          Object.assign(t, { pid, start });
+          tell(['=', n, pid, start]);
+        },
+        over() {
+          if (trees.delete(n)) tell(['-', n]);
+        },
+      };
     },
     get pid() {
       return watcher?.pid ?? null;

@@ -66,24 +66,34 @@ export interface ProcessTree {
 /** Spawns a program (never through a shell) as the leader of its own process group and session. */
 export function spawnTree(command: string, args: string[], opts: TreeOptions): ProcessTree {
   const { graceMs, watcher = sharedWatcher, id = randomUUID(), env, ...spawnOpts } = opts;
-  const child = spawn(command, args, {
-    ...spawnOpts,
-    env: { ...env, [TREE_MARKER]: id },
-    shell: false,
-    detached: !isWindows, // setsid(): the program leads a new session and process group
-    windowsHide: true,
-  });
+  // The tree dies with this Baton process, however it ends (parent-watch.ts): told before the
+  // program exists, so no moment is left in which Baton's death would leave it running; watched
+  // until the leader exited and a `stop()` found nothing of the tree left, in either order.
+  const watched = parentWatch.watch(id);
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, {
+      ...spawnOpts,
+      env: { ...env, [TREE_MARKER]: id },
+      shell: false,
+      detached: !isWindows, // setsid(): the program leads a new session and process group
+      windowsHide: true,
+    });
+  } catch (err) {
+    watched.over();
+    throw err;
+  }
   const pid = child.pid;
   // Read at once: the program cannot have been reaped before this line runs.
   const leader = pid === undefined || !hasProcTable ? null : readStatSync(pid);
   const members = leader ? new Members(leader, `${TREE_MARKER}=${id}`) : null;
-  // The tree dies with this Baton process, however it ends (parent-watch.ts): watched until the
-  // leader exited and a `stop()` found nothing of the tree left, in either order.
   let exited = false;
   let swept = false;
-  const over = () => exited && swept && pid !== undefined && parentWatch.unwatch(pid);
-  if (pid !== undefined) {
-    parentWatch.watch(pid, id, leader?.start ?? null);
+  const over = () => exited && swept && watched.over();
+  if (pid === undefined)
+    watched.over(); // never started
+  else {
+    watched.started(pid, leader?.start ?? null);
     child.once('exit', () => {
       exited = true;
       over();

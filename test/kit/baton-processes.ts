@@ -42,10 +42,9 @@ export const watcherOf = (batonPid: number): number[] =>
  * so that nothing stops what its attempts left running. Resolves once both are gone.
  */
 export async function killWithWatcher(batonPid: number, exited: Promise<unknown>): Promise<void> {
-  const watchers = watcherOf(batonPid);
-  if (watchers.length !== 1)
-    throw new Error(`Baton process ${batonPid} has ${watchers.length} watchers, not 1`);
-  process.kill(watchers[0]!, 'SIGKILL');
+  // Started with Baton's first program; it may still be between fork and exec when that one runs.
+  await until(() => watcherOf(batonPid).length === 1, 30_000, `the watcher of Baton process ${batonPid}`);
+  process.kill(watcherOf(batonPid)[0]!, 'SIGKILL');
   await until(() => watcherOf(batonPid).length === 0, 30_000, 'the watcher to die');
   process.kill(batonPid, 'SIGKILL');
   await exited;
