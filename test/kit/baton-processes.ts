@@ -21,12 +21,12 @@ function processes(test: (pid: string) => boolean): number[] {
   return found;
 }
 
-/** The processes of a run's attempts: those whose `BATON_ATTEMPT` names the run. */
+/** The processes of a run's attempts: those whose `BATON_ATTEMPT` (`attempt/<scope>/<run>/…`) names the run. */
 export const attemptProcesses = (runId: string): number[] =>
   processes((pid) =>
     readFileSync(`/proc/${pid}/environ`, 'utf8')
       .split('\0')
-      .some((e) => e.startsWith(`${TREE_MARKER}=attempt/${runId}/`)),
+      .some((e) => e.startsWith(`${TREE_MARKER}=attempt/`) && e.split('/')[2] === runId),
   );
 
 /** The parent watch of the Baton process `batonPid` (parent-watch.ts), while it runs: at most one. */
