@@ -211,11 +211,15 @@ export function createApp(opts: AppOptions) {
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**
-     * Stops everything and closes the database at once (nothing acts after this returns); the
-     * promise settles when the store's checkpoint worker has closed its connection too. Until
-     * then that thread may still write the data directory (as the last connection it copies the
-     * WAL into baton.db and removes it; one still starting opens the database first): await it
-     * before removing or moving the directory. Called again, it answers the same promise.
+     * Stops everything at once: no run moves on, no agent goes on, nothing new starts. What the
+     * runs that ended here left to do with their worktrees (parked or removed, work in progress
+     * committed: `CodingSessions`) is finished first, then the database is closed: every process
+     * that ends a run (the app, `baton serve`, `baton run`, `baton approve`) leaves its worktrees
+     * as the run's end says, never a checkout per run. The promise settles when the store's
+     * checkpoint worker has closed its connection too. Until then that thread may still write
+     * the data directory (as the last connection it copies the WAL into baton.db and removes it;
+     * one still starting opens the database first): await it before removing or moving the
+     * directory. Called again, it answers the same promise.
      */
     close(): Promise<void> {
       if (closing) return closing;
@@ -225,9 +229,12 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      if (scratch) removeScratch(scratch, log);
-      closing = checkpointer ? checkpointer.stop() : Promise.resolve();
-      db.close();
+      closing = engine.worktreesSettled().then(() => {
+        if (scratch) removeScratch(scratch, log);
+        const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
+        db.close();
+        return stopped;
+      });
       return closing;
     },
   };
