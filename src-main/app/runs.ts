@@ -5,6 +5,7 @@ import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import { codingRunHandlers } from './coding-runs.ts';
 import type { AppContext } from './context.ts';
+import { missingWorkspaceIssues } from './workspace-health.ts';
 import { workspaceIssues } from './workspace-refs.ts';
 
 /** Most of an artifact's content `runs.readArtifact` sends. */
@@ -12,8 +13,9 @@ const ARTIFACT_READ_LIMIT = 1_048_576;
 
 /**
  * A plan stored before patterns were checked does not run with one that can hold up the
- * engine; nor one naming a workspace no longer registered. Every start goes through it (calls,
- * schedules, triggers).
+ * engine; nor one naming a workspace no longer registered, nor one whose coding tasks work in a
+ * workspace whose repository is gone from disk. Every start goes through it (calls, schedules,
+ * triggers).
  */
 export async function refuseUnsafeRun(
   ctx: Pick<AppContext, 'store' | 'patterns'>,
@@ -24,6 +26,7 @@ export async function refuseUnsafeRun(
   if (!stored) return; // the engine says what is missing
   const unsafe = [
     ...workspaceIssues(ctx.store, stored.plan),
+    ...missingWorkspaceIssues(ctx.store, stored.plan),
     ...(await ctx.patterns.planIssues(stored.plan)),
   ];
   if (unsafe.length > 0)

@@ -8,6 +8,7 @@ import { AppError, invalidInput } from '../errors.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { AppContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
+import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
 
@@ -29,8 +30,7 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
   };
 
   /** Removes what Baton left in one workspace: worktrees of runs that ended, then any other of its own. */
-  const prune = async (w: Workspace, includeKept: boolean): Promise<PruneReport> => {
-    const report: PruneReport = { workspace_id: w.id, removed: [], pruned: [], left: [] };
+  const prune = async (w: Workspace, includeKept: boolean, report: PruneReport): Promise<void> => {
     const deps = { store, bus, now };
     for (const s of store.sessions.onDisk(w.id)) {
       if (s.run_status === 'executing') {
@@ -55,7 +55,6 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
       report.removed.push(...swept.removed.map((r) => r.dir));
       report.pruned.push(...swept.pruned);
     }
-    return report;
   };
 
   return {
@@ -68,6 +67,7 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
         open_worktrees: store.sessions.onDisk(w.id).length,
         parked_worktrees: countParked(engine.parkedFolder(w.id)),
         plans: plans.get(w.id) ?? [],
+        missing: workspaceMissing(w),
       }));
     },
     'workspaces.add': async (input) => {
@@ -130,7 +130,22 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
     'workspaces.prune': async ({ workspace_id, include_kept }) => {
       const targets = workspace_id === undefined ? store.workspaces.list() : [found(workspace_id)];
       const reports: PruneReport[] = [];
-      for (const w of targets) reports.push(await prune(w, include_kept));
+      for (const w of targets) {
+        const report: PruneReport = { workspace_id: w.id, removed: [], pruned: [], left: [] };
+        reports.push(report);
+        const missing = workspaceMissing(w);
+        if (missing !== null) {
+          report.missing = missing;
+          continue;
+        }
+        try {
+          await prune(w, include_kept, report);
+        } catch (err) {
+          // One workspace's failure is its own line of the report (with what it removed before);
+          // the others are still pruned.
+          report.error = err instanceof Error ? err.message : String(err);
+        }
+      }
       return reports;
     },
     'workspaces.detectClis': () => detectClis(),

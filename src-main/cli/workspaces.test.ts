@@ -85,6 +85,27 @@ describe('baton workspaces', () => {
     expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain('No workspaces registered');
   });
 
+  it('lists a workspace whose repository was deleted as missing, and prunes the others, saying so', () => {
+    const gone = makeRepo();
+    expect(baton(['workspaces', 'add', gone.repo, '--id', 'gone', '--data-dir', dir]).code).toBe(0);
+    expect(baton(['workspaces', 'add', repo.repo, '--id', 'here', '--data-dir', dir]).code).toBe(0);
+    gone.cleanup();
+    const listed = baton(['workspaces', 'list', '--data-dir', dir]);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ID +BASE +SETUP +KEEP +PARKED +STATUS +PATH$/);
+    expect(lines[1]).toMatch(/^gone +main +- +- +0 +MISSING +\//);
+    expect(lines[2]).toMatch(/^here +main +- +- +0 +ok +\//);
+    expect(listed.stdout).toContain(
+      `gone is missing: its repository ${gone.repo} is gone (deleted or moved). Runs whose coding tasks work in it are refused`,
+    );
+    const pruned = baton(['workspaces', 'prune', '--data-dir', dir]);
+    expect(pruned.code).toBe(1);
+    expect(pruned.stdout).toBe(
+      `gone: missing, not pruned: its repository ${gone.repo} is gone (deleted or moved)\nhere: removed 0 worktrees\n`,
+    );
+  });
+
   it('reads a setup command as words or as a JSON array, and environment pairs', () => {
     expect(parseSetup('npm  ci --silent')).toEqual(['npm', 'ci', '--silent']);
     expect(parseSetup('["sh", "-c", "make deps"]')).toEqual(['sh', '-c', 'make deps']);

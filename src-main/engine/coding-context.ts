@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
+import { repositoryMissing } from '../workspaces/index.ts';
 import { attemptMarker } from './attempt-leftovers.ts';
 import { parkedFolder } from './coding-sessions.ts';
 import type { CodingContext, ResumeRequest } from './executor.ts';
@@ -44,6 +45,9 @@ export function codingContextOf(
     return {
       error: `workspace "${workspaceId}" is not registered (any more): register the repository again (baton workspaces add)`,
     };
+  // Gone from disk since the run started: said in a sentence, not in git's words at the first git command.
+  const missing = repositoryMissing(workspace.path);
+  if (missing !== null) return { error: `workspace "${workspace.id}" is missing: ${missing}` };
   const session = rt.store.sessions.get(run.id, task.task_id) ?? null;
   if (session && session.workspace_id !== workspace.id)
     return { error: workspaceMoved(task.task_id, session.workspace_id, workspace.id) };

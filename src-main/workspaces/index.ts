@@ -19,7 +19,7 @@ export type { MergeConflict, MergeStepKind } from './merge.ts';
 export type { BranchesConflict, BranchesMerged, MergeBranchesInput } from './merge-branches.ts';
 export { mergeBranches } from './merge-branches.ts';
 export type { RegisteredRepository } from './registration.ts';
-export { inspectRepository } from './registration.ts';
+export { inspectRepository, repositoryMissing } from './registration.ts';
 export type { Cancellable } from './repository.ts';
 export { requireGit } from './repository.ts';
 export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';

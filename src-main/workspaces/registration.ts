@@ -1,4 +1,5 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkspaceError } from './errors.ts';
 import { gitText } from './git.ts';
 import { requireBranch } from './refs.ts';
@@ -48,4 +49,23 @@ export async function inspectRepository(
   }
   await requireBranch(repo, base, 'base_branch', opts);
   return { path: repo.root ?? realpathSync(path), base_branch: base };
+}
+
+/**
+ * What is wrong with a registered repository on disk, in words, or null when it is there: its
+ * folder gone (deleted, moved, a disk not mounted), or no longer a git repository (no `.git`;
+ * for a bare one, no `HEAD` and `objects`). The file system only, no git process: cheap enough
+ * for every list and every run start.
+ */
+export function repositoryMissing(path: string): string | null {
+  let folder: boolean;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return `its repository ${path} is gone (deleted or moved)`;
+  }
+  if (!folder) return `its repository ${path} is not a folder any more`;
+  const repository =
+    existsSync(join(path, '.git')) || (existsSync(join(path, 'HEAD')) && existsSync(join(path, 'objects')));
+  return repository ? null : `${path} is no longer a git repository (its .git is gone)`;
 }

@@ -66,6 +66,25 @@ export interface Workspace {
   open_worktrees?: number;
   /** The plans whose current version names it (on the plan or a task). Given by `workspaces.list` only. */
   plans?: { plan_id: string; name: string }[];
+  /**
+   * Null while its repository is where it was registered; else what is wrong, in words (its
+   * folder is gone, or no longer a git repository): runs whose coding tasks work in it are
+   * refused until it is registered again where it is. Given by `workspaces.list` only.
+   */
+  missing?: string | null;
+}
+
+/**
+ * Whether a task of a plan may go to a coding agent: it is pinned to one, or a registered
+ * coding agent has every skill it needs. Such a task needs its workspace on disk.
+ */
+export function mayGoToCodingAgent(
+  task: { agent?: string | undefined; required_skills?: readonly string[] | undefined },
+  agents: readonly { id: string; kind: string; skills: readonly string[] }[],
+): boolean {
+  if (task.agent !== undefined) return agents.find((a) => a.id === task.agent)?.kind === 'coding';
+  const need = task.required_skills ?? [];
+  return agents.some((a) => a.kind === 'coding' && need.every((s) => a.skills.includes(s)));
 }
 
 /** A coding task's worktree: in use (or kept while its run goes on), kept by a person, or removed. */

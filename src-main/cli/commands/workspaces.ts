@@ -83,16 +83,23 @@ export async function workspacesList(client: BatonClient, json: boolean): Promis
     return 0;
   }
   printTable(
-    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'PATH'],
+    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'STATUS', 'PATH'],
     list.map((w) => [
       w.id,
       w.base_branch,
       w.setup_command?.join(' ') ?? '-',
       w.keep_ignored.length > 0 ? w.keep_ignored.join(' ') : '-',
       String(w.parked_worktrees ?? 0),
+      w.missing ? 'MISSING' : 'ok',
       w.path,
     ]),
   );
+  // A repository gone from disk: runs of its coding tasks are refused until it is registered again.
+  for (const w of list)
+    if (w.missing)
+      process.stdout.write(
+        `${w.id} is missing: ${w.missing}. Runs whose coding tasks work in it are refused; register it again where it is now (baton workspaces remove ${w.id}, then baton workspaces add <path> --id ${w.id}).\n`,
+      );
   return 0;
 }
 
@@ -120,11 +127,18 @@ export async function workspacesPrune(
   }
   for (const r of reports) {
     const n = r.removed.length;
-    process.stdout.write(`${r.workspace_id}: removed ${n} worktree${n === 1 ? '' : 's'}\n`);
+    if (r.missing) {
+      process.stdout.write(`${r.workspace_id}: missing, not pruned: ${r.missing}\n`);
+      continue;
+    }
+    process.stdout.write(
+      `${r.workspace_id}: removed ${n} worktree${n === 1 ? '' : 's'}${r.error ? `, then failed: ${r.error}` : ''}\n`,
+    );
     for (const dir of r.removed) process.stdout.write(`  removed ${dir}\n`);
     for (const l of r.left)
       process.stdout.write(`  left ${l.dir} (run ${l.run_id}, task ${l.task_id}: ${l.why})\n`);
   }
   if (reports.length === 0) process.stdout.write('No workspaces registered.\n');
-  return 0;
+  // The others were pruned; a missing or failed one is what the exit code says.
+  return reports.some((r) => r.missing || r.error) ? 1 : 0;
 }

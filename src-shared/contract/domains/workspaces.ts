@@ -13,6 +13,10 @@ export interface PruneReport {
   pruned: string[];
   /** Worktrees left: runs still executing use them, or a person kept them (without `include_kept`). */
   left: { dir: string; run_id: string; task_id: string; why: string }[];
+  /** Set when its repository is missing from disk (nothing of it was pruned): what is wrong, in words. */
+  missing?: string;
+  /** Set when pruning it failed (the other workspaces were still pruned): why. */
+  error?: string;
 }
 
 /**
@@ -32,7 +36,8 @@ export const workspaceMethods = {
   /**
    * Removes the worktrees Baton left in a workspace (runs that ended, a crash during cleanup),
    * not those of runs still executing (in any process); `include_kept` also those people kept.
-   * Without `workspace_id`, every workspace.
+   * Without `workspace_id`, every workspace: one whose repository is missing from disk, or
+   * whose pruning fails, is reported so (`missing`, `error`) and the others are pruned.
    */
   'workspaces.prune': method(
     z.strictObject({
