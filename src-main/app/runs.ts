@@ -5,6 +5,7 @@ import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import { codingRunHandlers } from './coding-runs.ts';
 import type { AppContext } from './context.ts';
+import { keptWorkHandlers } from './kept-work.ts';
 import { missingWorkspaceIssues } from './workspace-health.ts';
 import { workspaceIssues } from './workspace-refs.ts';
 
@@ -65,7 +66,8 @@ export function runHandlers(ctx: AppContext): RunHandlers {
       return started(engine.rerunFrom(run_id, task_id, actor));
     },
     'runs.cancelTask': ({ run_id, task_id, actor }) => engine.cancelTask(run_id, task_id, actor),
-    'runs.retryTask': ({ run_id, task_id, actor }) => engine.retryTask(run_id, task_id, actor),
+    'runs.retryTask': ({ run_id, task_id, actor, start_clean }) =>
+      engine.retryTask(run_id, task_id, actor, start_clean),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),
@@ -88,5 +90,6 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     'runs.addTask': ({ run_id, actor, task }) => engine.addTask(run_id, taskSpecSchema.parse(task), actor),
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
     ...codingRunHandlers(ctx),
+    ...keptWorkHandlers(ctx, started, refuseUnsafe),
   };
 }

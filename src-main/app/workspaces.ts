@@ -8,6 +8,7 @@ import { AppError, invalidInput } from '../errors.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { AppContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
+import { branchHandlers } from './task-branches.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
@@ -149,5 +150,6 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
       return reports;
     },
     'workspaces.detectClis': () => detectClis(),
+    ...branchHandlers(ctx),
   };
 }

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
-import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { TaskAttempt, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 import { attemptMarker } from './attempt-leftovers.ts';
 import { parkedFolder } from './coding-sessions.ts';
 import type { CodingContext, ResumeRequest } from './executor.ts';
+import { endedText } from './kept-work.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -75,10 +76,25 @@ export function codingContextOf(
         line_comments: rt.store.approvals.lineComments(asked.id),
       };
   }
-  const prior =
-    resume?.session_id != null
-      ? rt.store.steps.sessionSpent(run.id, task.task_id, resume.session_id, task.attempt)
-      : NOTHING_SPENT;
+  if (!resume && session?.continues && task.attempt === 1) {
+    // A person resumed the work an earlier run kept of this task: same branch, folder and CLI session.
+    const kept = rt.store.sessions.get(session.continues, task.task_id)?.kept_work;
+    resume = {
+      reason: 'kept_work',
+      session_id: ownSession,
+      run_id: session.continues,
+      attempt: kept?.attempt ?? 0,
+      ended: endedText(kept?.ended ?? 'ended', kept?.reason ?? null),
+    };
+  }
+  const prior = resume?.session_id != null ? spentBefore(rt, run.id, task, resume.session_id) : NOTHING_SPENT;
+  // A retry after an attempt that did not finish starts from its work, unless a person asked to start clean.
+  const before = resume || !session || task.attempt < 2 ? undefined : attemptBefore(rt, run.id, task);
+  const earlier =
+    before && (before.outcome === 'failed' || before.outcome === 'cancelled')
+      ? { attempt: before.attempt, ended: endedText(before.outcome, before.error) }
+      : null;
+  const startClean = run.startCleanNext.delete(task.task_id);
   return {
     workspace,
     dir: session?.dir ?? join(taskDir, 'tree'),
@@ -90,12 +106,38 @@ export function codingContextOf(
     marker: attemptMarker(rt.store.attemptScope, run.id, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
     pool: rt.config.parkedWorktrees > 0 ? parkedFolder(rt.config.worktreeRoot, workspace.id) : null,
+    earlier,
+    start_clean: startClean,
   };
+}
+
+/** The task's attempt before this one, if there was one. */
+function attemptBefore(rt: Runtime, runId: string, task: TaskRun): TaskAttempt | undefined {
+  if (task.attempt < 2) return undefined;
+  return rt.store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
 }
 
 /** How the task's attempt before this one ended (`done`: its diff was reviewed, and changes asked for), if there was one. */
 function previousEnded(rt: Runtime, runId: string, task: TaskRun): string | null {
-  if (task.attempt < 2) return null;
-  const before = rt.store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
-  return before?.outcome ?? null;
+  return attemptBefore(rt, runId, task)?.outcome ?? null;
+}
+
+/**
+ * What CLI session `sessionId` spent before this attempt: in this run's earlier attempts, and in
+ * the runs whose kept work this task's session goes on with (a resume), one after the other.
+ */
+function spentBefore(rt: Runtime, runId: string, task: TaskRun, sessionId: string): SessionSpent {
+  const total = rt.store.steps.sessionSpent(runId, task.task_id, sessionId, task.attempt);
+  const seen = new Set([runId]);
+  let from = rt.store.sessions.get(runId, task.task_id)?.continues ?? null;
+  while (from !== null && !seen.has(from)) {
+    seen.add(from);
+    const more = rt.store.steps.sessionSpent(from, task.task_id, sessionId, Number.MAX_SAFE_INTEGER);
+    total.usd = total.usd === null && more.usd === null ? null : (total.usd ?? 0) + (more.usd ?? 0);
+    total.input_tokens += more.input_tokens;
+    total.output_tokens += more.output_tokens;
+    total.cached_input_tokens += more.cached_input_tokens;
+    from = rt.store.sessions.get(from, task.task_id)?.continues ?? null;
+  }
+  return total;
 }

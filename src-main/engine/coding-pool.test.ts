@@ -20,7 +20,8 @@ import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
 // Parked worktrees in the engine (issue 15, worktree-pool.ts): a done coding task's worktree is
 // parked in its workspace's pool and the next attempt takes it; failed and cancelled tasks'
-// worktrees are removed; prune and removing the workspace empty the pool. The coding CLI is a
+// worktrees too, once their work is committed on their branches; prune and removing the
+// workspace empty the pool. The coding CLI is a
 // shell script that prints a stream qwen printed (test/coding-agents/streams) after noting
 // what it finds in its worktree.
 
@@ -202,7 +203,7 @@ describe('parked worktrees in coding runs', () => {
     expect(repo.git(['ls-tree', '-r', '--name-only', `baton/${run}/b`])).not.toContain('dist/');
   });
 
-  it('a failed task’s worktree is removed, not parked; a cancelled run leaves no worktree of its own', async () => {
+  it('a failed task’s work is committed on its branch before its worktree is parked; a cancelled run leaves no worktree of its own', async () => {
     const { app, repo, attempts, agent, worktrees, slow: sleeper } = open();
     await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
     await call(app, 'agents.import', { agents: [agent('/f/tree')] });
@@ -210,14 +211,24 @@ describe('parked worktrees in coding runs', () => {
     const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'p' })).run_id;
     expect(await settle(app, run)).toBe('failed');
     expect(app.store.runs.task(run, 'f')!.error).toMatch(/exited with code 3/);
-    // ok's worktree is parked (it may be taken by f first, then f's goes: either way one is left,
-    // and f's leftovers are in none).
+    // f's leftovers are committed on its branch as work in progress (its ignored build output is
+    // not), then its worktree is parked like ok's: what is left holds no branch and nothing uncommitted.
+    expect(repo.git(['ls-tree', '-r', '--name-only', `baton/${run}/f`]).split('\n')).toEqual([
+      '.gitignore',
+      'README.md',
+      'made-in-f.txt',
+      'src/lib.ts',
+      'untracked-but-failed.tmp',
+    ]);
+    expect(repo.git(['log', '-1', '--format=%s', `baton/${run}/f`])).toBe(
+      'WIP (unreviewed): task f, attempt 1 failed',
+    );
     const left = worktrees();
-    expect(left.length).toBeLessThanOrEqual(1);
+    expect(left.length).toBeLessThanOrEqual(2);
     for (const w of left) {
       expect(w).toMatch(/\ndetached\nlocked baton: parked$/);
       const dir = w.split('\n')[0]!.slice('worktree '.length);
-      expect(readdirSync(dir)).not.toContain('untracked-but-failed.tmp');
+      expect(repo.git(['status', '--porcelain', '--untracked-files=all'], dir)).toBe('');
     }
     expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
 

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../store/store.ts';
 import { parkInPool, parkingInto, removeWorktree } from '../workspaces/index.ts';
 import { stopOrphans } from './attempt-leftovers.ts';
+import { keepWork } from './kept-work.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -41,7 +42,10 @@ export interface ParkInto {
  * wrote beside it, then records the session `removed`. With `park`, the worktree is parked in
  * its workspace's pool instead, when the pool has room: it holds no branch from then on, and
  * the next attempt that takes it wipes what it holds. A CLI still running there (left by a
- * Baton that died) is stopped first.
+ * Baton that died) is stopped first. The work of a task that did not end done is kept first
+ * (`keepWork`: committed on its branch as work in progress, recorded on the session, its CLI
+ * home kept for a resume); when it cannot be committed, the worktree is kept as it is instead
+ * (`kept`), nothing of it removed.
  */
 export async function discardWorktree(
   deps: DiscardDeps,
@@ -50,19 +54,41 @@ export async function discardWorktree(
 ): Promise<TaskSession> {
   await stopOrphans(deps.store.attemptScope, session.run_id, session.task_id);
   const workspace = deps.store.workspaces.get(session.workspace_id);
+  const task = deps.store.runs.task(session.run_id, session.task_id);
+  const kept =
+    workspace && task?.status !== 'done' ? await keepWork(workspace, session, task, deps.now()) : null;
+  if (kept?.not_committed) {
+    const at = deps.now();
+    deps.store.tx(() => {
+      deps.store.sessions.setState(session.run_id, session.task_id, 'kept', at);
+      deps.store.sessions.setKeptWork(session.run_id, session.task_id, kept, at);
+    });
+    const stays: TaskSession = { ...session, state: 'kept', kept_work: kept, updated_at: at };
+    deps.bus.emit('session.updated', stays);
+    return stays;
+  }
   if (workspace && park && park.max > 0) {
     const pool = parkedFolder(park.root, workspace.id);
     await parkInPool({ repo: workspace.path, dir: session.dir, pool, max: park.max });
   } else if (workspace) await removeWorktree({ repo: workspace.path, dir: session.dir });
   else await rm(session.dir, { recursive: true, force: true });
-  if (session.home !== null) await rm(session.home, { recursive: true, force: true });
+  // A resume of kept work goes on in the CLI's session, which its home holds.
+  if (session.home !== null && kept === null) await rm(session.home, { recursive: true, force: true });
   // The task's folder and the run's, when nothing else is left in them.
   const taskDir = dirname(session.dir);
   await rmdir(taskDir).catch(() => {});
   await rmdir(dirname(taskDir)).catch(() => {});
   const at = deps.now();
-  deps.store.tx(() => deps.store.sessions.setState(session.run_id, session.task_id, 'removed', at));
-  const removed: TaskSession = { ...session, state: 'removed', updated_at: at };
+  deps.store.tx(() => {
+    deps.store.sessions.setState(session.run_id, session.task_id, 'removed', at);
+    if (kept) deps.store.sessions.setKeptWork(session.run_id, session.task_id, kept, at);
+  });
+  const removed: TaskSession = {
+    ...session,
+    state: 'removed',
+    updated_at: at,
+    ...(kept ? { kept_work: kept } : {}),
+  };
   deps.bus.emit('session.updated', removed);
   return removed;
 }
@@ -70,10 +96,11 @@ export async function discardWorktree(
 /**
  * The life of coding tasks' worktrees in the runs executed here: a done task's worktree is
  * parked in its workspace's pool (or removed, the pool full) once its attempt has stopped (its
- * branch is the result), and when a run ends every
- * worktree of it left (failed, cancelled, interrupted tasks') is removed, but those a person
- * kept. Both act after the transaction that records the change commits, and wait for the
- * attempts of the task or run to stop (`Runtime.attempts`).
+ * branch is the result), and when a run ends every worktree of it left (failed, cancelled,
+ * interrupted tasks') has its work committed on its branch as work in progress and is parked
+ * or removed the same way, but those a person kept. Both act after the transaction that
+ * records the change commits, and wait for the attempts of the task or run to stop
+ * (`Runtime.attempts`).
  */
 export class CodingSessions {
   private readonly rt: Runtime;
@@ -120,17 +147,17 @@ export class CodingSessions {
       this.track(async () => {
         await this.rt.attempts.runStopped(runId);
         await Promise.all([...this.parking].filter(([k]) => k.startsWith(`${runId}/`)).map(([, p]) => p));
+        // Their work committed first (`keepWork`), they are parked like a done task's.
         for (const s of this.rt.store.sessions.forRun(runId))
-          if (s.state === 'active') await discardWorktree(this.deps, s);
+          if (s.state === 'active') await discardWorktree(this.deps, s, this.parkInto());
         await stopOrphans(this.rt.store.attemptScope, runId);
       }),
     );
   }
 
   /**
-   * Only a done task's worktree is parked: everything it did is committed on its branch. Those
-   * left when a run ends (failed, cancelled, interrupted tasks', with work nobody committed)
-   * are removed, as the issue has it.
+   * Where a worktree is parked: a done task's holds nothing uncommitted, and those left when a
+   * run ends (failed, cancelled, interrupted tasks') have their work committed first.
    */
   private parkInto(): ParkInto {
     return { root: this.rt.config.worktreeRoot, max: this.rt.config.parkedWorktrees };

@@ -187,9 +187,15 @@ export class Engine {
   /**
    * Re-runs a finished run from one task: a new run of the same plan version in which that
    * task and everything downstream of it run again, and finished work upstream is reused
-   * (outputs and all), never repeated. This is also how a failed task is retried.
+   * (outputs and all), never repeated. This is also how a failed task is retried. `alongside`
+   * writes with the new run, as for `startRun` (a resume of kept work: its session).
    */
-  rerunFrom(runId: string, taskId: string, startedBy = DEFAULT_CANCEL_ACTOR): BuildResponse {
+  rerunFrom(
+    runId: string,
+    taskId: string,
+    startedBy = DEFAULT_CANCEL_ACTOR,
+    alongside?: (runId: string) => void,
+  ): BuildResponse {
     const store = this.rt.store;
     const old = store.runs.get(runId);
     if (!old) throw new AppError('not_found', `run "${runId}" not found`);
@@ -214,6 +220,7 @@ export class Engine {
       { runId, taskId },
       startedBy,
       runInputsOf(store.db, runId) ?? {},
+      alongside,
     );
   }
 
@@ -316,9 +323,10 @@ export class Engine {
   /**
    * Retries a failed or unassigned task inside its run while the run executes (as Airflow clears
    * a task): one more attempt, and what was skipped because of it waits again (`task-retry.ts`).
-   * An ended run is refused: a re-run from the task is the way there.
+   * An ended run is refused: a re-run from the task is the way there. A coding task's next
+   * attempt starts from what the last one left in its worktree, or from its start (`startClean`).
    */
-  retryTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR): TaskRun {
+  retryTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR, startClean = false): TaskRun {
     const stored = this.rt.store.runs.get(runId);
     if (stored && stored.status !== 'executing')
       throw new AppError(
@@ -335,6 +343,7 @@ export class Engine {
         .map((a) => a.task_id),
     );
     this.applyNow({ kind: 'task.retry', run, task, downstream: retryable(run, task, rejected), actor });
+    if (startClean) run.startCleanNext.add(taskId);
     this.rt.schedule();
     return { ...task };
   }

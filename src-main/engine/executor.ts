@@ -132,16 +132,27 @@ export interface CodingContext {
   on_conflict: 'fail' | 'ask';
   /** The workspace's parked worktrees (worktree-pool.ts), one of which a new worktree is taken from; null: none kept. */
   pool: string | null;
+  /**
+   * A retry after an attempt of this task that ended without finishing (failed, timed out,
+   * stopped at its spend cap): that attempt, and how it ended. Its work is in the worktree, and
+   * this attempt starts from it unless `start_clean`.
+   */
+  earlier?: { attempt: number; ended: string } | null;
+  /** A person asked this retry to start from the task's start: what earlier attempts left is discarded. */
+  start_clean?: boolean;
 }
 
 /**
  * Why an attempt goes on with an earlier one: Baton restarted while it worked (`interrupted`),
- * or a reviewer asked for changes to its diff (`changes_requested`, with the comments). With a
- * `session_id` the CLI resumes that session; without one (the CLI had not named it yet) a new
- * session starts in the same worktree, told what happened.
+ * a reviewer asked for changes to its diff (`changes_requested`, with the comments), or a person
+ * resumed the work an earlier run kept of this task (`kept_work`: that run, its last attempt and
+ * how it ended). With a `session_id` the CLI resumes that session; without one (the CLI had not
+ * named it yet, or another agent takes the task) a new session starts in the same worktree,
+ * told what happened.
  */
 export type ResumeRequest = { session_id: string | null } & (
   | { reason: 'interrupted' }
+  | { reason: 'kept_work'; run_id: string; attempt: number; ended: string }
   | {
       reason: 'changes_requested';
       comment: string;

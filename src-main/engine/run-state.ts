@@ -115,6 +115,12 @@ export interface ActiveRun {
    */
   resumeNext: Map<string, ResumeRequest>;
   /**
+   * Coding tasks a person retried asking to start clean: their next attempt starts from the
+   * task's start, not from what earlier attempts left in the worktree (`codingContextOf` takes
+   * the entry; a restart loses it, and the retry then starts from the work, which loses nothing).
+   */
+  startCleanNext: Set<string>;
+  /**
    * Tasks that have a coding session (a worktree) in this run: only their end has a worktree to
    * remove (`CodingSessions.taskDone`), so the other tasks' ends cost nothing for it.
    */

@@ -143,6 +143,7 @@ export class TaskFlow {
       gates: new Set(),
       lost: false,
       resumeNext: new Map(),
+      startCleanNext: new Set(),
       withSessions: new Set(),
     };
     this.rt.active.set(runId, run);

@@ -1,10 +1,18 @@
-import type { SessionState, TaskSession } from '../../src-shared/schemas/workspace.ts';
+import type { KeptWork, SessionState, TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { Db } from './db.ts';
 
 /** A session's worktree as a run's end or a prune sees it: the run's status beside it. */
 export interface SessionWithRun extends TaskSession {
   run_status: string;
 }
+
+/** A row as stored: its kept work is JSON. */
+type SessionRow = Omit<TaskSession, 'kept_work'> & { kept_work: string | null };
+
+const fromRow = <T extends SessionRow>(r: T): Omit<T, 'kept_work'> & { kept_work: KeptWork | null } => ({
+  ...r,
+  kept_work: r.kept_work === null ? null : (JSON.parse(r.kept_work) as KeptWork),
+});
 
 /** Coding tasks' worktrees, branches and CLI sessions (issue 15), one row per task of a run. */
 export function createSessionsRepo(db: Db) {
@@ -23,15 +31,26 @@ export function createSessionsRepo(db: Db) {
     WHERE run_id = @run_id AND task_id = @task_id`);
   const setState = db.prepare(`UPDATE task_sessions SET state = @state, updated_at = @updated_at
     WHERE run_id = @run_id AND task_id = @task_id`);
-  const get = db.prepare<[string, string], TaskSession>(
+  const setKept = db.prepare(`UPDATE task_sessions SET kept_work = @kept_work, updated_at = @updated_at
+    WHERE run_id = @run_id AND task_id = @task_id`);
+  const setContinues = db.prepare(`UPDATE task_sessions SET continues = @continues
+    WHERE run_id = @run_id AND task_id = @task_id`);
+  const get = db.prepare<[string, string], SessionRow>(
     'SELECT * FROM task_sessions WHERE run_id = ? AND task_id = ?',
   );
-  const forRun = db.prepare<[string], TaskSession>(
+  const forRun = db.prepare<[string], SessionRow>(
     'SELECT * FROM task_sessions WHERE run_id = ? ORDER BY updated_at, task_id',
   );
-  const onDisk = db.prepare<[string], SessionWithRun>(
+  const onDisk = db.prepare<[string], SessionRow & { run_status: string }>(
     `SELECT s.*, r.status AS run_status FROM task_sessions s JOIN runs r ON r.id = s.run_id
      WHERE s.workspace_id = ? AND s.state != 'removed' ORDER BY s.updated_at`,
+  );
+  const ofWorkspace = db.prepare<
+    [string],
+    SessionRow & { run_status: string; run_finished_at: string | null }
+  >(
+    `SELECT s.*, r.status AS run_status, r.finished_at AS run_finished_at FROM task_sessions s
+     JOIN runs r ON r.id = s.run_id WHERE s.workspace_id = ? ORDER BY s.run_id, s.task_id`,
   );
   const inUse = db.prepare<[string], { run_id: string }>(
     `SELECT DISTINCT s.run_id FROM task_sessions s JOIN runs r ON r.id = s.run_id
@@ -49,10 +68,31 @@ export function createSessionsRepo(db: Db) {
     setState(runId: string, taskId: string, state: SessionState, at: string): boolean {
       return setState.run({ run_id: runId, task_id: taskId, state, updated_at: at }).changes > 0;
     },
-    get: (runId: string, taskId: string): TaskSession | undefined => get.get(runId, taskId),
-    forRun: (runId: string): TaskSession[] => forRun.all(runId),
+    /** Records the work its branch was kept with (or its resume or discard); null: none. */
+    setKeptWork(runId: string, taskId: string, kept: KeptWork | null, at: string): void {
+      setKept.run({
+        run_id: runId,
+        task_id: taskId,
+        kept_work: kept === null ? null : JSON.stringify(kept),
+        updated_at: at,
+      });
+    },
+    /** Says that the task's session goes on with the kept work of run `from` (a resume). */
+    setContinues(runId: string, taskId: string, from: string): void {
+      setContinues.run({ run_id: runId, task_id: taskId, continues: from });
+    },
+    get(runId: string, taskId: string): TaskSession | undefined {
+      const r = get.get(runId, taskId);
+      return r && fromRow(r);
+    },
+    forRun: (runId: string): TaskSession[] => forRun.all(runId).map(fromRow),
     /** The workspace's worktrees not removed yet, with their runs' statuses. */
-    onDisk: (workspaceId: string): SessionWithRun[] => onDisk.all(workspaceId),
+    onDisk: (workspaceId: string): SessionWithRun[] => onDisk.all(workspaceId).map(fromRow),
+    /** Every session of the workspace, with its run's status and end: what Baton knows of each branch it made there. */
+    ofWorkspace: (
+      workspaceId: string,
+    ): (TaskSession & { run_status: string; run_finished_at: string | null })[] =>
+      ofWorkspace.all(workspaceId).map(fromRow),
     /** Runs still executing (in any process) that have a worktree in the workspace. */
     runsUsing: (workspaceId: string): string[] => inUse.all(workspaceId).map((r) => r.run_id),
   };

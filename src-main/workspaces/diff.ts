@@ -1,3 +1,4 @@
+import type { GitOptions } from './git.ts';
 import { git, gitText } from './git.ts';
 import { requireCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
@@ -54,35 +55,44 @@ export async function diffSince(input: DiffSinceInput): Promise<DiffSince> {
   const at = inWorktree(openWorktree(repo, input.dir).at, c);
   const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], at);
   const base = await requireCommit(repo, input.base, 'base', c);
-  return diffRange(at, base, head, input.maxPatchBytes);
-}
-
-export interface DiffCommitsInput extends Cancellable {
-  /** The workspace's repository (or any of its worktrees). */
-  repo: string;
-  /** The commits the diff goes from and to (field names `base`, `head` in errors). */
-  base: string;
-  head: string;
-  /** As for `diffSince`. */
-  maxPatchBytes?: number;
+  return diffOf(at, base, head, input.maxPatchBytes);
 }
 
 /**
- * What changed from one commit to another in a repository, as `diffSince` says it: what an
- * attempt changed since the commit a person last reviewed, say. Either commit missing is a
- * clear error naming it.
+ * The paths of a worktree that differ from `base`: committed since, changed and not committed,
+ * or new and not ignored. For the attempt's log, before anything is committed.
  */
+export async function worktreeChangesSince(input: Omit<DiffSinceInput, 'maxPatchBytes'>): Promise<string[]> {
+  const c = cancellable(input);
+  const repo = await openRepository(input.repo, c);
+  const at = inWorktree(openWorktree(repo, input.dir).at, c);
+  const base = await requireCommit(repo, input.base, 'base', c);
+  const tracked = await gitText(['diff', '--name-only', '-z', '--no-renames', base, '--'], at);
+  const untracked = await gitText(['ls-files', '--others', '--exclude-standard', '-z'], at);
+  return [...new Set([...tracked.split('\0'), ...untracked.split('\0')].filter(Boolean))];
+}
+
+export interface DiffCommitsInput extends Cancellable {
+  repo: string;
+  /** The commit the diff starts from (a task's start commit). */
+  base: string;
+  /** The commit it goes to (a branch's tip: its kept work). */
+  head: string;
+  /** As for `diffSince`; 0: no unified diff, the files and counts only. */
+  maxPatchBytes?: number;
+}
+
+/** What changed from one commit of the repository to another, without a worktree (a branch kept after its worktree went). */
 export async function diffCommits(input: DiffCommitsInput): Promise<DiffSince> {
   const c = cancellable(input);
   const repo = await openRepository(input.repo, c);
   const base = await requireCommit(repo, input.base, 'base', c);
   const head = await requireCommit(repo, input.head, 'head', c);
-  return diffRange({ cwd: repo.path, ...c }, base, head, input.maxPatchBytes);
+  return diffOf({ cwd: repo.path, ...c }, base, head, input.maxPatchBytes);
 }
 
-/** The diff from `base` to `head`, git run `at` (a worktree's explicit folders, or the repository). */
-async function diffRange(
-  at: Parameters<typeof git>[1],
+async function diffOf(
+  at: GitOptions,
   base: string,
   head: string,
   maxPatchBytes: number | undefined,
@@ -93,11 +103,15 @@ async function diffRange(
   });
   const files = parseRawNumstat(raw.stdout.toString('utf8'));
   const max = maxPatchBytes ?? 5 * MB;
-  const patch = await git(['diff', ...DIFF_FLAGS, base, head, '--'], {
-    ...at,
-    maxOutputBytes: max,
-    overflow: 'truncate',
-  });
+  // No unified diff asked for (0 bytes): the file list and counts only.
+  const patch =
+    max === 0
+      ? { stdout: Buffer.alloc(0), truncated: false, totalBytes: 0 }
+      : await git(['diff', ...DIFF_FLAGS, base, head, '--'], {
+          ...at,
+          maxOutputBytes: max,
+          overflow: 'truncate',
+        });
   let text = patch.stdout.toString('utf8');
   let truncatedNote: string | null = null;
   if (patch.truncated) {

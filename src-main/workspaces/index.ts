@@ -2,12 +2,26 @@
 // plan's DAG as a DAG of branches. See README.md beside this file.
 export type { CheckoutChanges, CheckoutChangesInput } from './checkout-status.ts';
 export { checkoutChanges } from './checkout-status.ts';
+
+export type {
+  DeletedTaskBranches,
+  DeleteTaskBranchesInput,
+  ListTaskBranchesInput,
+  TaskBranch,
+} from './branches.ts';
+export {
+  BATON_BRANCH_PREFIX,
+  branchTip,
+  commitMessage,
+  deleteTaskBranches,
+  listTaskBranches,
+} from './branches.ts';
 export type { Author, CommitLeftoversInput, LeftoversCommitted } from './commits.ts';
 export { commitLeftovers } from './commits.ts';
 export type { ConflictStep, ConflictStepInput } from './conflict-worktree.ts';
 export { conflictInProgress, conflictStep } from './conflict-worktree.ts';
 export type { DiffCommitsInput, DiffSince, DiffSinceInput, FileChange, FileChangeStatus } from './diff.ts';
-export { diffCommits, diffSince } from './diff.ts';
+export { diffCommits, diffSince, worktreeChangesSince } from './diff.ts';
 export type { WorkspaceErrorReason } from './errors.ts';
 export { WorkspaceError } from './errors.ts';
 export type { FileHead, FileHeadsInput } from './file-heads.ts';
@@ -33,6 +47,8 @@ export type {
   RemoveWorktreeInput,
 } from './worktree-remove.ts';
 export { pruneWorktrees, removeWorktree } from './worktree-remove.ts';
+export type { ResetWorktreeInput } from './worktree-reset.ts';
+export { resetWorktree } from './worktree-reset.ts';
 export type {
   DependencyBranch,
   PrepareConflict,

@@ -87,6 +87,39 @@ export function mayGoToCodingAgent(
   return agents.some((a) => a.kind === 'coding' && need.every((s) => a.skills.includes(s)));
 }
 
+/**
+ * What a coding task's branch holds that nobody reviewed, recorded when its worktree was let go
+ * (its run ended) without the task done: a failed, timed-out, budget-stopped, cancelled or
+ * interrupted attempt's work. What the attempt left uncommitted is committed on the branch as a
+ * work-in-progress commit (`wip_commit`), so nothing it wrote is lost with the worktree; the
+ * branch stays until a person resumes the work (a new run goes on with it, `resumed`) or
+ * discards it (the branch is deleted, `discarded`).
+ */
+export interface KeptWork {
+  /** The branch's commit when it was kept: the work-in-progress commit, or the agent's own last commit. */
+  head: string;
+  /** Baton's work-in-progress commit of what the attempt left uncommitted; null when it left nothing uncommitted. */
+  wip_commit: string | null;
+  /** The attempt that left it, and how the task ended (`failed`, `cancelled`, `skipped`), with why when known. */
+  attempt: number;
+  ended: string;
+  reason: string | null;
+  /** What the branch changed since the task's start. */
+  files: number;
+  additions: number;
+  deletions: number;
+  /** When it was kept. */
+  at: string;
+  state: 'kept' | 'resumed' | 'discarded';
+  /** The run that went on with it (`resumed`). */
+  resumed_by: string | null;
+  /**
+   * Why Baton could not commit what was left (the agent left a merge unfinished, or switched
+   * branch): the worktree is kept on disk as it is instead, for the person to see. Null otherwise.
+   */
+  not_committed: string | null;
+}
+
 /** A coding task's worktree: in use (or kept while its run goes on), kept by a person, or removed. */
 export const SESSION_STATES = ['active', 'kept', 'removed'] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
@@ -115,6 +148,10 @@ export interface TaskSession {
   attempt: number;
   state: SessionState;
   updated_at: string;
+  /** The unreviewed work its branch was kept with when the run ended without the task done; null otherwise. */
+  kept_work?: KeptWork | null;
+  /** The run whose kept work of this task this session goes on with (a resume: same branch, worktree folder and CLI session). */
+  continues?: string | null;
 }
 
 /** One changed file of a coding task's result. */

@@ -12,7 +12,7 @@ import type {
 } from '../../schemas/run.ts';
 import { addedTaskSchema, startRunInputSchema, taskRefSchema } from '../../schemas/run.ts';
 import type { StoredStep } from '../../schemas/step.ts';
-import type { TaskSession } from '../../schemas/workspace.ts';
+import type { ChangedFile, TaskSession } from '../../schemas/workspace.ts';
 import { actorField, byId, idField } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -35,7 +35,16 @@ export const runMethods = {
    * that ended, a task that did not fail, or one whose dependents already acted on the failure is
    * a `conflict` saying what to do instead (`runs.rerun`).
    */
-  'runs.retryTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
+  'runs.retryTask': method(
+    taskRefSchema.extend({
+      actor: actorField.optional(),
+      /**
+       * A coding task's next attempt starts from its start (the base branch, or its dependencies'
+       * branches), not from what the attempt that failed left in its worktree (the default).
+       */
+      start_clean: z.boolean().default(false),
+    }),
+  ).returns<TaskRun>(),
   /** Cancels one task; `actor` as for `runs.cancel`. The run ends cancelled when nothing else failed. */
   'runs.cancelTask': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<TaskRun>(),
   'runs.taskLogs': method(
@@ -96,6 +105,25 @@ export const runMethods = {
    */
   'runs.keepWorktree': method(taskRefSchema.extend({ keep: z.boolean() })).returns<TaskSession>(),
   /**
+   * The work a coding task's branch was kept with when its run ended without the task done
+   * (`TaskSession.kept_work`): its session, the branch's tip now, the work-in-progress commit's
+   * message, and what the branch changed since the task's start (files, +/-, the unified diff, cut
+   * at 1 MB). A task without kept work is `not_found`.
+   */
+  'runs.keptWork': method(taskRefSchema).returns<KeptWorkDetail>(),
+  /**
+   * Resumes a task's kept work: a re-run from that task (as `runs.rerun`) whose attempt goes on
+   * from its branch, in the same worktree folder and, when the same agent takes it, the same CLI
+   * session. Refused (`conflict`) when the work was resumed or discarded already, or its branch is
+   * gone.
+   */
+  'runs.resumeWork': method(taskRefSchema.extend({ actor: actorField.optional() })).returns<StartedRun>(),
+  /**
+   * Discards a task's kept work: its branch is deleted (and a worktree still kept for it removed),
+   * after the person confirmed. Refused when the branch is checked out elsewhere or was resumed.
+   */
+  'runs.discardWork': method(taskRefSchema).returns<TaskSession>(),
+  /**
    * Merges an ended run's final branches (its done coding tasks' branches that no other of its
    * coding tasks built on) into `target` in each workspace, after a person confirmed: `ff`
    * fast-forwards when it can, `merge` always makes merge commits. The person's checkout is
@@ -133,6 +161,21 @@ export type MergeReport =
       /** The branch that did not merge, the files in conflict, git's words, and those merged before it (not kept either). */
       conflict: { branch: string; files: string[]; messages: string[]; merged_before: string[] };
     };
+
+/** What `runs.keptWork` answers. */
+export interface KeptWorkDetail {
+  session: TaskSession;
+  /** Where the branch points now (a person may have committed on it since); null when it is gone. */
+  tip: string | null;
+  /** The work-in-progress commit's message; null when the agent's own commits hold the work. */
+  message: string | null;
+  files: ChangedFile[];
+  additions: number;
+  deletions: number;
+  /** The unified diff from the task's start to the tip, cut at 1 MB (`truncated_note` says so). */
+  patch: string;
+  truncated_note: string | null;
+}
 
 /** What `runs.waiting` answers. */
 export interface RunWaiting {

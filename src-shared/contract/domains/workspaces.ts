@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
 import { workspaceInputSchema } from '../../schemas/workspace.ts';
-import { byId, none } from '../fields.ts';
+import { byId, idField, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -17,6 +17,68 @@ export interface PruneReport {
   missing?: string;
   /** Set when pruning it failed (the other workspaces were still pruned): why. */
   error?: string;
+}
+
+/**
+ * What one of Baton's task branches (`baton/<run>/<task>`) holds, and so whether a cleanup may
+ * delete it: `running` (its run executes), `checked_out` (in a worktree: a kept one, a person's)
+ * never; `work_in_progress` (a task that did not finish left work on it nobody reviewed: kept
+ * work) only when asked for it, as `unmerged` (a done task's accepted work the base branch does
+ * not hold yet); `merged` (the base branch holds it) and `empty` (nothing past its start: a task
+ * that failed before it changed anything) by default.
+ */
+export const BRANCH_KINDS = [
+  'running',
+  'checked_out',
+  'work_in_progress',
+  'unmerged',
+  'merged',
+  'empty',
+] as const;
+export type BranchKind = (typeof BRANCH_KINDS)[number];
+
+/** One of Baton's task branches in a workspace. */
+export interface TaskBranchInfo {
+  name: string;
+  run_id: string;
+  task_id: string;
+  tip: string;
+  kind: BranchKind;
+  /** Why it is what it is, in words (its task's status, where it is checked out). */
+  why: string;
+  /** When its run ended (else its tip was committed): what `older_than_days` compares. */
+  ended_at: string;
+  /** The task's status in its run, when Baton knows the run. */
+  task_status: string | null;
+}
+
+/** A workspace's task branches (`workspaces.branches`). */
+export interface WorkspaceBranches {
+  workspace_id: string;
+  branches: TaskBranchInfo[];
+  /** Set when its repository is missing from disk: nothing could be listed. */
+  missing?: string;
+}
+
+/** What `workspaces.deleteBranches` did in one workspace. */
+export interface DeletedBranches {
+  workspace_id: string;
+  deleted: string[];
+  /** Branches not deleted, and why (their kind without the flag that allows it, checked out, moved, not Baton's). */
+  left: { name: string; why: string }[];
+}
+
+/** Which kinds a cleanup deletes: merged and empty ones always; the others only when the person said so. */
+export function deletableKinds(opts: {
+  include_kept_work: boolean;
+  include_unmerged: boolean;
+}): BranchKind[] {
+  return [
+    'merged',
+    'empty',
+    ...(opts.include_kept_work ? (['work_in_progress'] as const) : []),
+    ...(opts.include_unmerged ? (['unmerged'] as const) : []),
+  ];
 }
 
 /**
@@ -45,6 +107,37 @@ export const workspaceMethods = {
       include_kept: z.boolean().default(false),
     }),
   ).returns<PruneReport[]>(),
+  /**
+   * Baton's task branches (`baton/<run>/<task>`; no other branch) in a workspace, or every one,
+   * with what each holds (`BranchKind`), narrowed to one run's, or to those whose run ended more
+   * than `older_than_days` ago.
+   */
+  'workspaces.branches': method(
+    z.strictObject({
+      workspace_id: idField.optional(),
+      run_id: idField.optional(),
+      older_than_days: z.number().min(0).max(36_500).optional(),
+    }),
+  ).returns<WorkspaceBranches[]>(),
+  /**
+   * Deletes the named task branches of a workspace, each only if it still has the tip given and
+   * its kind allows it: merged and empty ones; work in progress only with `include_kept_work`,
+   * a done task's unmerged work only with `include_unmerged`; never one a running run uses or
+   * one checked out anywhere, never a branch that is not Baton's. What is left says why.
+   */
+  'workspaces.deleteBranches': method(
+    z.strictObject({
+      workspace_id: idField,
+      branches: z
+        .array(
+          z.strictObject({ name: z.string().min(1).max(255), tip: z.string().regex(/^[0-9a-f]{40,64}$/) }),
+        )
+        .min(1)
+        .max(10_000),
+      include_kept_work: z.boolean().default(false),
+      include_unmerged: z.boolean().default(false),
+    }),
+  ).returns<DeletedBranches>(),
   /** The coding CLIs found on PATH, with their versions, and an agent to register for each. */
   'workspaces.detectClis': method(none).returns<DetectedCli[]>(),
 };

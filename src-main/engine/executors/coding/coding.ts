@@ -9,6 +9,7 @@ import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runAgent } from './cli-run.ts';
 import { runSetup } from './setup.ts';
+import { startingPoint } from './starting-point.ts';
 import { checkoutNotice, dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
 
 export interface CodingExecutorOptions {
@@ -101,6 +102,7 @@ async function* codingAttempt(
     home: provider ? coding.home : null,
   };
   yield { type: 'session', session: note };
+  const startedFrom = from.length > 0 ? from.map((f) => f.branch).join(' + ') : coding.workspace.base_branch;
   yield {
     type: 'log',
     stream: 'info',
@@ -109,11 +111,7 @@ async function* codingAttempt(
       worktree.recycled
         ? `taken from workspace ${coding.workspace.id}'s pool of parked worktrees, ${worktree.state === 'created' ? 'a new branch' : 'its branch already there'}`
         : worktree.state
-    }${
-      from.length > 0
-        ? `, from ${from.map((f) => f.branch).join(' + ')}`
-        : `, from ${coding.workspace.base_branch}`
-    })`,
+    }, from ${startedFrom})`,
   };
   if (worktree.state !== 'reused') {
     const notice = await checkoutNotice(coding, signal);
@@ -122,6 +120,15 @@ async function* codingAttempt(
   const kept = coding.workspace.keep_ignored;
   if (worktree.recycled && kept.length > 0)
     yield { type: 'log', stream: 'info', text: `kept from this worktree's last attempt: ${kept.join(', ')}` };
+  // A retry starts from the work the last attempt left, or clean if a person asked.
+  let start: Awaited<ReturnType<typeof startingPoint>>;
+  try {
+    start = await startingPoint(ctx, coding, worktree, startedFrom, signal);
+  } catch (err) {
+    if (signal.aborted) return yield CANCELLED;
+    return yield error(clean(`cannot set the worktree where this attempt starts: ${(err as Error).message}`));
+  }
+  yield* start.events;
 
   // The attempt's own folder: the CLI's TMPDIR and what holds this attempt's MCP token; gone when it ends.
   const tmp = attemptTmp(ctx.workspace);
@@ -138,7 +145,7 @@ async function* codingAttempt(
     }
     await mkdir(tmp, { recursive: true, mode: 0o700 });
     const setup = coding.workspace.setup_command;
-    if (setup && worktree.state !== 'reused') {
+    if (setup && (worktree.state !== 'reused' || start.fresh)) {
       const failed = yield* runSetup({
         argv: setup,
         cwd: worktree.dir,

@@ -95,8 +95,14 @@ export function firstPrompt(
     parts.push(
       'An earlier attempt at this task was interrupted (Baton restarted); what it changed is in this worktree. Go on from there.',
     );
-  // A reviewer's request, for a new session (no session to resume): the earlier work is in the worktree.
-  if (coding.resume?.reason === 'changes_requested') parts.push(resumePrompt(ctx, coding.resume));
+  // A reviewer's request, or kept work resumed, for a new session (no session to resume): the earlier work is in the worktree.
+  if (coding.resume?.reason === 'changes_requested' || coding.resume?.reason === 'kept_work')
+    parts.push(resumePrompt(ctx, coding.resume));
+  // A retry after an attempt that did not finish: its work is in the worktree, uncommitted.
+  if (!coding.resume && coding.earlier && !coding.start_clean)
+    parts.push(
+      `An earlier attempt at this task (attempt ${coding.earlier.attempt}) ended without finishing (${coding.earlier.ended}); what it changed is in this worktree. Go on from there, or undo what is wrong in it.`,
+    );
   return parts.join('\n\n');
 }
 
@@ -104,6 +110,8 @@ export function firstPrompt(
 export function resumePrompt(ctx: TaskContext, resume: ResumeRequest): string {
   if (resume.reason === 'interrupted')
     return `Baton restarted while you worked on task ${ctx.task.task_id}; continue where you left off and finish the task. Your changes so far are in the worktree, your working directory.`;
+  if (resume.reason === 'kept_work')
+    return `Your earlier attempt at task ${ctx.task.task_id} (attempt ${resume.attempt} of run ${resume.run_id}) ended without finishing (${resume.ended}). Its work was kept: it is committed on this branch, in your working directory, as a work-in-progress commit nobody has reviewed. A person asked you to go on from there: check what is done, fix what is wrong and finish the task.`;
   const lines = [
     `A reviewer asked for changes to your work on task ${ctx.task.task_id}:`,
     resume.comment.trim() || '(no comment)',
