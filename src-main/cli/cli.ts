@@ -13,7 +13,13 @@ import { runShow, runsList } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { workerCommand, workerSetup } from './commands/worker.ts';
-import { workspacesAdd, workspacesList, workspacesPrune, workspacesRemove } from './commands/workspaces.ts';
+import {
+  workspacesAdd,
+  workspacesBranches,
+  workspacesList,
+  workspacesPrune,
+  workspacesRemove,
+} from './commands/workspaces.ts';
 import type { CommandKind, Connection } from './connection.ts';
 import { connect } from './connection.ts';
 import { CliError, packageVersion } from './files.ts';
@@ -38,9 +44,16 @@ Usage:
   baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
                     [--keep node_modules/]...    register a git repository for coding agents;
                                                  --keep: ignored paths a reused worktree keeps
-  baton workspaces list [--json]
+  baton workspaces list [--json]                 the workspaces; a repository gone from disk is MISSING
   baton workspaces remove <id>                   forget it (the repository and branches stay)
-  baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind
+  baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind (a workspace whose
+                                                 repository is missing is reported, exit 1; the others pruned)
+  baton workspaces branches [--workspace W] [--run R] [--older-than 30d] [--delete]
+                    [--include-kept-work] [--include-unmerged]
+                                                 Baton's task branches (baton/<run>/<task>) and what each holds;
+                                                 --delete removes the merged and empty ones, work in progress
+                                                 and unmerged done work only with their flags; never a branch
+                                                 a run uses or one checked out anywhere
   baton worker --server URL --token T --agents agents.json [--workspaces workspaces.json] [--id W]
                [--poll-ms N] [--data-dir D]
                                                  run this machine's agents for a Baton server: they
@@ -116,6 +129,12 @@ async function main(argv: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       keep: { type: 'string', multiple: true },
       'include-kept': { type: 'boolean', default: false },
+      workspace: { type: 'string' },
+      run: { type: 'string' },
+      'older-than': { type: 'string' },
+      delete: { type: 'boolean', default: false },
+      'include-kept-work': { type: 'boolean', default: false },
+      'include-unmerged': { type: 'boolean', default: false },
       url: { type: 'string' },
       event: { type: 'string', multiple: true },
       secret: { type: 'string' },
@@ -272,8 +291,18 @@ async function main(argv: string[]): Promise<number> {
         if (sub === 'remove' && arg) return await workspacesRemove(await client('change'), arg);
         if (sub === 'prune')
           return await workspacesPrune(await client('change'), arg, values['include-kept'], values.json);
+        if (sub === 'branches' && arg === undefined)
+          return await workspacesBranches(await client(values.delete ? 'change' : 'read'), {
+            workspace: values.workspace,
+            run: values.run,
+            olderThan: values['older-than'],
+            delete: values.delete,
+            includeKeptWork: values['include-kept-work'],
+            includeUnmerged: values['include-unmerged'],
+            json: values.json,
+          });
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... | list [--json] | remove <id> | prune [<id>] [--include-kept]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'webhooks':

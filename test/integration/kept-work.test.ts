@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { KeptWorkDetail } from '../../src-shared/contract/domains/runs.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
+import { writeFakeQwen } from '../kit/fake-qwen.ts';
 
 // The work of a coding attempt that does not finish is kept: when its run ends, what it left
 // uncommitted is committed on its branch as a work-in-progress commit that says so, the branch
@@ -24,35 +25,8 @@ const tags = sleepTags();
 const root = mkdtempSync(join(tmpdir(), 'baton-kept-work-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/**
- * A fake `qwen`: notes `<run> <task> <attempt>|<cwd>|<--resume id>|<files>` in $LOG and the
- * prompt beside it, writes `work-<attempt>.txt`, prints its session, then as MODE_<attempt> (else
- * MODE) says: fail exits 3, hang sleeps $TAG, anything else answers.
- */
-const fakeQwen = join(root, 'qwen');
-writeFileSync(
-  fakeQwen,
-  `#!/bin/sh
-prev=""; resume=""; prompt=""
-for a in "$@"; do
-  [ "$prev" = "--resume" ] && resume="$a"
-  [ "$prev" = "-p" ] && prompt="$a"
-  prev="$a"
-done
-run=$(echo "$BATON_ATTEMPT" | cut -d/ -f2); task=$(echo "$BATON_ATTEMPT" | cut -d/ -f3); n=$(echo "$BATON_ATTEMPT" | cut -d/ -f4)
-echo "$run $task $n|$PWD|$resume|$(ls | tr '\\n' ' ')" >> "$LOG"
-printf '%s' "$prompt" > "$LOG.$run.$task.$n"
-echo "$task, attempt $n of $run" > "work-$n.txt"
-echo '{"type":"system","subtype":"init","session_id":"sess-'"$task"'","model":"m"}'
-eval mode=\\"\\\${MODE_$n:-\\$MODE}\\"
-case "$mode" in
-  fail) exit 3 ;;
-  hang) exec sleep "$TAG" ;;
-esac
-echo '{"type":"result","subtype":"success","session_id":"sess-'"$task"'","is_error":false,"result":"Done.","usage":{"input_tokens":10,"output_tokens":5}}'
-`,
-);
-chmodSync(fakeQwen, 0o755);
+/** The CLI (test/kit/fake-qwen.ts): writes `work-<attempt>.txt`, then fails, hangs or answers as MODE says. */
+const fakeQwen = writeFakeQwen(root);
 
 let app: BatonApp | undefined;
 const cleanups: (() => void)[] = [];

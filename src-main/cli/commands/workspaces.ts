@@ -1,5 +1,11 @@
 import { basename, resolve } from 'node:path';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import type {
+  BranchKind,
+  DeletedBranches,
+  WorkspaceBranches,
+} from '../../../src-shared/contract/domains/workspaces.ts';
+import { deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -141,4 +147,101 @@ export async function workspacesPrune(
   if (reports.length === 0) process.stdout.write('No workspaces registered.\n');
   // The others were pruned; a missing or failed one is what the exit code says.
   return reports.some((r) => r.missing || r.error) ? 1 : 0;
+}
+
+export interface BranchesOptions {
+  workspace: string | undefined;
+  run: string | undefined;
+  /** `30d`, or a number of days. */
+  olderThan: string | undefined;
+  delete: boolean;
+  includeKeptWork: boolean;
+  includeUnmerged: boolean;
+  json: boolean;
+}
+
+/** `--older-than 30d` (or `30`): days. */
+export function parseOlderThan(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)d?$/.exec(raw.trim());
+  if (!m) throw new CliError(`--older-than: expected a number of days such as 30d, got "${raw}"`);
+  return Number(m[1]);
+}
+
+const KIND_LABEL: Record<BranchKind, string> = {
+  running: 'running',
+  checked_out: 'checked out',
+  work_in_progress: 'work in progress',
+  unmerged: 'unmerged',
+  merged: 'merged',
+  empty: 'empty',
+};
+
+/**
+ * `baton workspaces branches`: Baton's task branches (`baton/<run>/<task>`, no other) with what
+ * each holds; with `--delete`, the merged and empty ones are deleted, and kept work in progress
+ * or a done task's unmerged work only with their own flags. A branch a running run uses or one
+ * checked out anywhere is never deleted.
+ */
+export async function workspacesBranches(client: BatonClient, o: BranchesOptions): Promise<number> {
+  const lists = await client.invoke('workspaces.branches', {
+    ...(o.workspace ? { workspace_id: o.workspace } : {}),
+    ...(o.run ? { run_id: o.run } : {}),
+    ...(o.olderThan !== undefined ? { older_than_days: parseOlderThan(o.olderThan) } : {}),
+  });
+  const flags = { include_kept_work: o.includeKeptWork, include_unmerged: o.includeUnmerged };
+  if (!o.delete) {
+    if (o.json) printJson(lists);
+    else for (const l of lists) printBranches(l, deletableKinds(flags));
+    if (!o.json && lists.some((l) => l.branches.length > 0))
+      process.stdout.write(
+        'Delete the merged and empty ones with --delete; add --include-kept-work (work in progress nobody reviewed) or --include-unmerged (done work not merged) to delete those too.\n',
+      );
+    return lists.some((l) => l.missing) ? 1 : 0;
+  }
+  const allowed = new Set(deletableKinds(flags));
+  const reports: DeletedBranches[] = [];
+  for (const l of lists) {
+    const chosen = l.branches.filter((b) => allowed.has(b.kind)).map((b) => ({ name: b.name, tip: b.tip }));
+    if (l.missing) process.stderr.write(`${l.workspace_id}: missing, nothing deleted: ${l.missing}\n`);
+    if (chosen.length === 0) {
+      reports.push({ workspace_id: l.workspace_id, deleted: [], left: [] });
+      continue;
+    }
+    reports.push(
+      await client.invoke('workspaces.deleteBranches', {
+        workspace_id: l.workspace_id,
+        branches: chosen,
+        ...flags,
+      }),
+    );
+  }
+  if (o.json) printJson(reports);
+  else
+    for (const r of reports) {
+      process.stdout.write(
+        `${r.workspace_id}: deleted ${r.deleted.length} branch${r.deleted.length === 1 ? '' : 'es'}\n`,
+      );
+      for (const name of r.deleted) process.stdout.write(`  deleted ${name}\n`);
+      for (const l of r.left) process.stdout.write(`  left ${l.name}: ${l.why}\n`);
+    }
+  return lists.some((l) => l.missing) || reports.some((r) => r.left.length > 0) ? 1 : 0;
+}
+
+function printBranches(l: WorkspaceBranches, deletable: readonly BranchKind[]): void {
+  if (l.missing) {
+    process.stdout.write(`${l.workspace_id}: missing, not listed: ${l.missing}\n`);
+    return;
+  }
+  const counts = new Map<BranchKind, number>();
+  for (const b of l.branches) counts.set(b.kind, (counts.get(b.kind) ?? 0) + 1);
+  const goes = l.branches.filter((b) => deletable.includes(b.kind)).length;
+  const summary = [...counts].map(([k, n]) => `${n} ${KIND_LABEL[k]}`).join(', ');
+  process.stdout.write(
+    `${l.workspace_id}: ${l.branches.length} task branch${l.branches.length === 1 ? '' : 'es'}${summary ? ` (${summary})` : ''}; ${goes} to clean up\n`,
+  );
+  if (l.branches.length > 0)
+    printTable(
+      ['  BRANCH', 'HOLDS', 'WHY'],
+      l.branches.map((b) => [`  ${b.name}`, KIND_LABEL[b.kind], b.why]),
+    );
 }
