@@ -52,7 +52,7 @@ export function keptWorkHandlers(
     if (missing !== null)
       throw new AppError(
         'conflict',
-        `workspace "${workspace.id}" is missing: ${missing}; ${reRegister(workspace.id)}`,
+        `workspace "${workspace.id}" (${workspace.path}) is missing: ${missing}; ${reRegister(workspace.id)}`,
       );
     return { run, session, kept, workspace };
   };

@@ -144,7 +144,8 @@ export function branchHandlers(ctx: AppContext): BranchHandlers {
     'workspaces.deleteBranches': async ({ workspace_id, branches, include_kept_work, include_unmerged }) => {
       const w = found(workspace_id);
       const missing = workspaceMissing(w);
-      if (missing !== null) throw new AppError('conflict', `workspace "${w.id}" is missing: ${missing}`);
+      if (missing !== null)
+        throw new AppError('conflict', `workspace "${w.id}" (${w.path}) is missing: ${missing}`);
       const allowed = new Set<BranchKind>(deletableKinds({ include_kept_work, include_unmerged }));
       const { byName } = await listed(w);
       const report: DeletedBranches = { workspace_id: w.id, deleted: [], left: [] };

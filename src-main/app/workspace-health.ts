@@ -23,10 +23,12 @@ export function missingWorkspaceIssues(
 ): { path: (string | number)[]; message: string }[] {
   const agents = store.agents.list();
   const seen = new Map<string, string | null>();
+  /** What is wrong with the workspace, its path named; null when it is there (or not registered: said elsewhere). */
   const missing = (id: string): string | null => {
     if (!seen.has(id)) {
       const w = store.workspaces.get(id);
-      seen.set(id, w ? workspaceMissing(w) : null);
+      const why = w ? workspaceMissing(w) : null;
+      seen.set(id, why === null ? null : `${w!.path}: ${why}`);
     }
     return seen.get(id)!;
   };
@@ -38,7 +40,7 @@ export function missingWorkspaceIssues(
     if (why === null) return;
     issues.push({
       path: t.workspace !== undefined ? ['tasks', i, 'workspace'] : ['workspace'],
-      message: `coding task "${t.task_id}" works in workspace "${id}", which is missing: ${why}; ${reRegister(id)}`,
+      message: `coding task "${t.task_id}" works in workspace "${id}", which is missing (${why}); ${reRegister(id)}`,
     });
   });
   return issues;

@@ -72,21 +72,21 @@ it('a deleted repository is listed missing, and a prune reports it and still pru
       removed: [],
       pruned: [],
       left: [],
-      missing: `its repository ${gone.repo} is gone (deleted or moved)`,
+      missing: 'its folder is gone (deleted or moved)',
     },
     expect.objectContaining({ workspace_id: 'here', removed: [made.ok ? made.dir : ''] }),
   ]);
 
   const listed = await call<Workspace[]>(a, 'workspaces.list', {});
   expect(listed.map((w) => [w.id, w.missing])).toEqual([
-    ['gone', `its repository ${gone.repo} is gone (deleted or moved)`],
+    ['gone', 'its folder is gone (deleted or moved)'],
     ['here', null],
   ]);
 
   // A folder that is there but no longer a repository is missing too.
   renameSync(join(here.repo, '.git'), join(here.root, 'git-elsewhere'));
   expect((await call<Workspace[]>(a, 'workspaces.list', {}))[1]!.missing).toBe(
-    `${here.repo} is no longer a git repository (its .git is gone)`,
+    'its folder is no longer a git repository (no .git)',
   );
 });
 
@@ -119,7 +119,7 @@ it('a run whose coding tasks work in a missing workspace is refused up front, na
   expect(refused.code).toBe('invalid_input');
   expect(refused.paths).toEqual(['workspace']);
   expect(refused.message).toBe(
-    `plan "p" v1 cannot run: workspace: coding task "code" works in workspace "gone", which is missing: its repository ${gone.repo} is gone (deleted or moved); register it again where it is now (baton workspaces remove gone, then baton workspaces add <path> --id gone; or the Workspaces screen)`,
+    `plan "p" v1 cannot run: workspace: coding task "code" works in workspace "gone", which is missing (${gone.repo}: its folder is gone (deleted or moved)); register it again where it is now (baton workspaces remove gone, then baton workspaces add <path> --id gone; or the Workspaces screen)`,
   );
   expect(await call<unknown[]>(a, 'runs.list', {})).toEqual([]);
 

@@ -97,12 +97,12 @@ describe('baton workspaces', () => {
     expect(lines[1]).toMatch(/^gone +main +- +- +0 +MISSING +\//);
     expect(lines[2]).toMatch(/^here +main +- +- +0 +ok +\//);
     expect(listed.stdout).toContain(
-      `gone is missing: its repository ${gone.repo} is gone (deleted or moved). Runs whose coding tasks work in it are refused`,
+      `gone is missing: its folder is gone (deleted or moved) (${gone.repo}). Runs whose coding tasks work in it are refused`,
     );
     const pruned = baton(['workspaces', 'prune', '--data-dir', dir]);
     expect(pruned.code).toBe(1);
     expect(pruned.stdout).toBe(
-      `gone: missing, not pruned: its repository ${gone.repo} is gone (deleted or moved)\nhere: removed 0 worktrees\n`,
+      `gone: missing, not pruned: its folder is gone (deleted or moved)\nhere: removed 0 worktrees\n`,
     );
   });
 

@@ -48,7 +48,8 @@ export function codingContextOf(
     };
   // Gone from disk since the run started: said in a sentence, not in git's words at the first git command.
   const missing = repositoryMissing(workspace.path);
-  if (missing !== null) return { error: `workspace "${workspace.id}" is missing: ${missing}` };
+  if (missing !== null)
+    return { error: `workspace "${workspace.id}" (${workspace.path}) is missing: ${missing}` };
   const session = rt.store.sessions.get(run.id, task.task_id) ?? null;
   if (session && session.workspace_id !== workspace.id)
     return { error: workspaceMoved(task.task_id, session.workspace_id, workspace.id) };

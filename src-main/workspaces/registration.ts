@@ -52,7 +52,8 @@ export async function inspectRepository(
 }
 
 /**
- * What is wrong with a registered repository on disk, in words, or null when it is there: its
+ * What is wrong with a registered repository on disk, in a few words that do not repeat its
+ * path ("its folder is gone (deleted or moved)"), or null when it is there: its
  * folder gone (deleted, moved, a disk not mounted), or no longer a git repository (no `.git`;
  * for a bare one, no `HEAD` and `objects`). The file system only, no git process: cheap enough
  * for every list and every run start.
@@ -62,10 +63,10 @@ export function repositoryMissing(path: string): string | null {
   try {
     folder = statSync(path).isDirectory();
   } catch {
-    return `its repository ${path} is gone (deleted or moved)`;
+    return 'its folder is gone (deleted or moved)';
   }
-  if (!folder) return `its repository ${path} is not a folder any more`;
+  if (!folder) return 'it is not a folder any more';
   const repository =
     existsSync(join(path, '.git')) || (existsSync(join(path, 'HEAD')) && existsSync(join(path, 'objects')));
-  return repository ? null : `${path} is no longer a git repository (its .git is gone)`;
+  return repository ? null : 'its folder is no longer a git repository (no .git)';
 }

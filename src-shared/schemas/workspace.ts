@@ -67,8 +67,9 @@ export interface Workspace {
   /** The plans whose current version names it (on the plan or a task). Given by `workspaces.list` only. */
   plans?: { plan_id: string; name: string }[];
   /**
-   * Null while its repository is where it was registered; else what is wrong, in words (its
-   * folder is gone, or no longer a git repository): runs whose coding tasks work in it are
+   * Null while its repository is where it was registered; else what is wrong, in a few words
+   * ("its folder is gone (deleted or moved)", "its folder is no longer a git repository (no
+   * .git)"; its path is `path`): runs whose coding tasks work in it are
    * refused until it is registered again where it is. Given by `workspaces.list` only.
    */
   missing?: string | null;

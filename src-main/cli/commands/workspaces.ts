@@ -104,7 +104,7 @@ export async function workspacesList(client: BatonClient, json: boolean): Promis
   for (const w of list)
     if (w.missing)
       process.stdout.write(
-        `${w.id} is missing: ${w.missing}. Runs whose coding tasks work in it are refused; register it again where it is now (baton workspaces remove ${w.id}, then baton workspaces add <path> --id ${w.id}).\n`,
+        `${w.id} is missing: ${w.missing} (${w.path}). Runs whose coding tasks work in it are refused; register it again where it is now (baton workspaces remove ${w.id}, then baton workspaces add <path> --id ${w.id}).\n`,
       );
   return 0;
 }

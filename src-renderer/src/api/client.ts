@@ -154,9 +154,9 @@ export const api = {
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
   rerun: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.rerun', { run_id, task_id, actor }),
-  /** Retries a failed task inside its run while the run executes (`runs.retryTask`). */
-  retryTask: (run_id: string, task_id: string, actor: string) =>
-    c().invoke('runs.retryTask', { run_id, task_id, actor }),
+  /** Retries a failed task inside its run while the run executes (`runs.retryTask`); a coding task from its start with `start_clean`. */
+  retryTask: (run_id: string, task_id: string, actor: string, start_clean = false) =>
+    c().invoke('runs.retryTask', { run_id, task_id, actor, start_clean }),
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
   removeWorkspace: (workspace_id: string) => c().invoke('workspaces.remove', { workspace_id }),
@@ -171,6 +171,15 @@ export const api = {
   /** `create`: the target is a new branch, made from each workspace's base branch. */
   mergeBranches: (run_id: string, target: string, mode: 'ff' | 'merge', create: boolean) =>
     c().invoke('runs.mergeBranches', { run_id, target, mode, create }),
+  /** A coding task's kept work in progress: its commit message, files and diff; resumed in a new run, or discarded. */
+  keptWork: (run_id: string, task_id: string) => c().invoke('runs.keptWork', { run_id, task_id }),
+  resumeWork: (run_id: string, task_id: string, actor: string) =>
+    c().invoke('runs.resumeWork', { run_id, task_id, actor }),
+  discardWork: (run_id: string, task_id: string) => c().invoke('runs.discardWork', { run_id, task_id }),
+  /** Baton's task branches of a workspace, and deleting those a person chose. */
+  workspaceBranches: (workspace_id: string) => c().invoke('workspaces.branches', { workspace_id }),
+  deleteBranches: (input: MethodInput<'workspaces.deleteBranches'>) =>
+    c().invoke('workspaces.deleteBranches', input),
   // Reach (issue 18): webhooks out, schedules, triggers in, notifications.
   listWebhooks: () => c().invoke('webhooks.list', {}),
   addWebhook: (input: MethodInput<'webhooks.add'>) => c().invoke('webhooks.add', input),

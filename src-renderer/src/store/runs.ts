@@ -31,8 +31,13 @@ export interface RunsSlice {
   appendLogs(lines: TaskLogLine[]): void;
   rerunFrom(runId: string, taskId: string): Promise<void>;
   cancelTask(runId: string, taskId: string): Promise<void>;
-  /** Runs a failed task again inside its executing run (`runs.retryTask`), as Airflow clears a task. */
-  retryTask(runId: string, taskId: string): Promise<void>;
+  /**
+   * Runs a failed task again inside its executing run (`runs.retryTask`), as Airflow clears a
+   * task; a coding task from its start, not from what its last attempt left, with `startClean`.
+   */
+  retryTask(runId: string, taskId: string, startClean?: boolean): Promise<void>;
+  /** Resumes a coding task's kept work in a new run from it (`runs.resumeWork`), and opens that run. */
+  resumeWork(runId: string, taskId: string): Promise<void>;
   runsByPlan: Record<string, Run[]>;
   runTasks: Record<string, Record<string, TaskRun>>;
   /**
@@ -100,14 +105,23 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       get().fail(`Could not cancel ${taskId}`, err);
     }
   },
-  async retryTask(runId, taskId) {
+  async retryTask(runId, taskId, startClean = false) {
     const me = await get().requireIdentity(`Retrying ${taskId}`);
     if (!me) return;
     try {
-      get().upsertTaskRuns([await api.retryTask(runId, taskId, me.name)]);
-      get().notify('info', `Retrying ${taskId} in this run`);
+      get().upsertTaskRuns([await api.retryTask(runId, taskId, me.name, startClean)]);
+      get().notify('info', `Retrying ${taskId} in this run${startClean ? ', from its start' : ''}`);
     } catch (err) {
       get().fail(`Could not retry ${taskId}`, err);
+    }
+  },
+  async resumeWork(runId, taskId) {
+    try {
+      const started = await api.resumeWork(runId, taskId, actorOf(get()));
+      openStarted(set, get, started);
+      get().notify('info', `Resuming the kept work of ${taskId} in a new run`);
+    } catch (err) {
+      get().fail(`Could not resume the work of ${taskId}`, err);
     }
   },
   runsByPlan: {},

@@ -13,6 +13,8 @@ export interface SessionsSlice {
   upsertSession(s: TaskSession): void;
   /** Keeps a coding task's worktree after its run (or lets it go); false when refused. */
   keepWorktree(runId: string, taskId: string, keep: boolean): Promise<boolean>;
+  /** Discards a coding task's kept work: its branch is deleted (`runs.discardWork`). */
+  discardWork(runId: string, taskId: string): Promise<void>;
 }
 
 export const createSessionsSlice: StateCreator<BatonState, [], [], SessionsSlice> = (set, get) => ({
@@ -51,6 +53,15 @@ export const createSessionsSlice: StateCreator<BatonState, [], [], SessionsSlice
         err,
       );
       return false;
+    }
+  },
+  async discardWork(runId, taskId) {
+    try {
+      const session = await api.discardWork(runId, taskId);
+      get().upsertSession(session);
+      get().notify('info', `The kept work of ${taskId} is discarded: branch ${session.branch} deleted`);
+    } catch (err) {
+      get().fail(`The kept work of ${taskId} was not discarded`, err);
     }
   },
 });

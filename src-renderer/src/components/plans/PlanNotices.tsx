@@ -2,14 +2,17 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import type { Plan, StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import type { Check } from '../../designer/plan-edit.ts';
 import { checkPlan } from '../../designer/plan-edit.ts';
+import { missingWorkspaceChecks } from '../../designer/workspace-checks.ts';
 import { useBaton } from '../../store/index.ts';
 
 /**
  * What to know before running the plan now: no agents registered, the budget already spent by
- * earlier runs, tasks no agent can take. Not shown while the open run is executing.
+ * earlier runs, tasks no agent can take, coding tasks whose workspace is missing from disk. Not
+ * shown while the open run is executing.
  */
 export function PlanNotices({
   stored,
@@ -21,8 +24,14 @@ export function PlanNotices({
   executing: boolean;
 }) {
   const agents = useBaton((s) => s.agents);
+  const workspaces = useWorkspaces(stored.plan);
   // Shown only while no run is executing: not worked out on every agent change during one.
-  const { problems, stuck, blocksOthers } = useRunProblems(stored.plan, agents, executing);
+  const { problems, stuck, blocksOthers, refused } = useRunProblems(
+    stored.plan,
+    agents,
+    workspaces,
+    executing,
+  );
   const { budget, spent } = useBudgetSpent(stored, runs);
   const budgetSpent = budget !== undefined && spent !== null && spent >= budget;
   return (
@@ -44,13 +53,15 @@ export function PlanNotices({
         <div className="notice" role="note" aria-label="Before you run">
           <p>
             <strong>Before you run:</strong>{' '}
-            {stuck.length > 0
-              ? `${stuck.length === 1 ? 'one task' : `${stuck.length} tasks`} will not find an agent as things stand${
-                  blocksOthers
-                    ? `; tasks that depend on ${stuck.length === 1 ? 'it' : 'them'} will be skipped`
-                    : ''
-                }.`
-              : 'the plan cannot run as things stand.'}
+            {refused
+              ? `the run would be refused: ${refused === 1 ? 'a coding task works' : `${refused} coding tasks work`} in a workspace missing from disk.`
+              : stuck.length > 0
+                ? `${stuck.length === 1 ? 'one task' : `${stuck.length} tasks`} will not find an agent as things stand${
+                    blocksOthers
+                      ? `; tasks that depend on ${stuck.length === 1 ? 'it' : 'them'} will be skipped`
+                      : ''
+                  }.`
+                : 'the plan cannot run as things stand.'}
           </p>
           <ul className="small">
             {problems.slice(0, 3).map((c) => (
@@ -92,7 +103,7 @@ function useBudgetSpent(stored: StoredPlan, runs: Run[] | undefined) {
   return { budget, spent };
 }
 
-const NO_PROBLEMS = { problems: [] as Check[], stuck: [] as Check[], blocksOthers: false };
+const NO_PROBLEMS = { problems: [] as Check[], stuck: [] as Check[], blocksOthers: false, refused: 0 };
 
 /**
  * What will go wrong if the plan runs now, as the designer's checks say (with agents
@@ -100,15 +111,37 @@ const NO_PROBLEMS = { problems: [] as Check[], stuck: [] as Check[], blocksOther
  * about a task, and `blocksOthers` says whether other tasks depend on one of them. Nothing
  * while a run is executing (the notice is not shown then).
  */
-function useRunProblems(plan: Plan, agents: readonly Agent[], executing: boolean) {
+function useRunProblems(
+  plan: Plan,
+  agents: readonly Agent[],
+  workspaces: readonly Workspace[],
+  executing: boolean,
+) {
   return useMemo(() => {
     if (agents.length === 0 || executing) return NO_PROBLEMS;
-    const problems = checkPlan(plan, agents).filter(
+    const found = checkPlan(plan, agents).filter(
       (c) => c.severity === 'error' && (c.task_id !== null || c.path?.startsWith('decider')),
     );
-    const stuck = problems.filter((c) => c.task_id !== null);
+    // A coding task's repository gone from disk: the host refuses the whole run. Said first.
+    const missing = missingWorkspaceChecks(plan, agents, workspaces);
+    const problems = [...missing, ...found];
+    const stuck = found.filter((c) => c.task_id !== null);
     const stuckIds = new Set(stuck.map((c) => c.task_id));
     const blocksOthers = plan.tasks.some((t) => t.depends_on.some((d) => stuckIds.has(d)));
-    return { problems, stuck, blocksOthers };
-  }, [plan, agents, executing]);
+    return { problems, stuck, blocksOthers, refused: missing.length };
+  }, [plan, agents, workspaces, executing]);
+}
+
+const NO_WORKSPACES: Workspace[] = [];
+
+/** The registered workspaces, read once when the plan names one and they were not read yet. */
+function useWorkspaces(plan: Plan): Workspace[] {
+  const names = plan.workspace !== undefined || plan.tasks.some((t) => t.workspace !== undefined);
+  const loaded = useBaton((s) => s.workspacesLoaded);
+  const load = useBaton((s) => s.loadWorkspaces);
+  const workspaces = useBaton((s) => (names ? s.workspaces : NO_WORKSPACES));
+  useEffect(() => {
+    if (names && !loaded) void load();
+  }, [names, loaded, load]);
+  return workspaces;
 }

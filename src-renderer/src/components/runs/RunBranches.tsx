@@ -13,6 +13,8 @@ interface BranchRow {
   branch: string;
   output: CodingOutput | null;
   worktree: TaskSession['state'] | null;
+  /** Unreviewed work kept on the branch after the run (a task that did not finish). */
+  kept: boolean;
 }
 
 const WORKTREE: Record<TaskSession['state'], string> = {
@@ -35,7 +37,13 @@ export function RunBranches({ run, tasks }: { run: Run; tasks: Record<string, Ta
   const rows = useMemo(() => {
     const out = new Map<string, BranchRow>();
     for (const s of sessions)
-      out.set(s.task_id, { task_id: s.task_id, branch: s.branch, output: null, worktree: s.state });
+      out.set(s.task_id, {
+        task_id: s.task_id,
+        branch: s.branch,
+        output: null,
+        worktree: s.state,
+        kept: s.kept_work?.state === 'kept',
+      });
     for (const t of Object.values(tasks))
       if (isCodingOutput(t.output))
         out.set(t.task_id, {
@@ -43,6 +51,7 @@ export function RunBranches({ run, tasks }: { run: Run; tasks: Record<string, Ta
           branch: t.output.branch,
           output: t.output,
           worktree: out.get(t.task_id)?.worktree ?? null,
+          kept: false,
         });
     return [...out.values()].sort((a, b) => a.task_id.localeCompare(b.task_id));
   }, [sessions, tasks]);
@@ -65,6 +74,7 @@ export function RunBranches({ run, tasks }: { run: Run; tasks: Record<string, Ta
               </>
             )}
             {r.worktree && <span className="muted small"> · {WORKTREE[r.worktree]}</span>}
+            {r.kept && <span className="small"> · work in progress kept</span>}
           </li>
         ))}
       </ul>

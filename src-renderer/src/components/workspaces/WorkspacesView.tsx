@@ -8,6 +8,7 @@ import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { WorkspaceBranches } from './WorkspaceBranches.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
 
 /**
@@ -105,8 +106,15 @@ function WorkspaceRow({ w }: { w: Workspace }) {
     <>
       <tr>
         <th scope="row">
-          <div>{w.id}</div>
+          <div>
+            {w.id} {w.missing && <span className="pill status-failed">Missing</span>}
+          </div>
           <code className="muted small path">{breakablePath(w.path)}</code>
+          {w.missing && (
+            <p className="field-error small" role="note" aria-label={`${w.id} is missing`}>
+              Missing: {w.missing}. Runs that need it are refused: remove it and add it again where it is now.
+            </p>
+          )}
           <RelativeTime at={w.created_at} prefix="added" className="muted small added" />
           <PlansNaming plans={w.plans ?? []} />
         </th>
@@ -136,7 +144,12 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           )}
         </td>
         <td className="row-actions">
-          <button type="button" onClick={() => void prune(false)} aria-label={`Prune ${w.id}`}>
+          <button
+            type="button"
+            onClick={() => void prune(false)}
+            aria-label={`Prune ${w.id}`}
+            disabled={Boolean(w.missing)}
+          >
             Prune
           </button>
           <ConfirmButton
@@ -151,6 +164,13 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           />
         </td>
       </tr>
+      {!w.missing && (
+        <tr className="workspace-note">
+          <td colSpan={5}>
+            <WorkspaceBranches workspaceId={w.id} />
+          </td>
+        </tr>
+      )}
       {(error || report) && (
         <tr className="workspace-note">
           <td colSpan={5}>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
@@ -9,6 +10,7 @@ import { ApprovalBody, ApprovalPill } from '../../approvals/ApprovalBody.tsx';
 import { ApprovalDecision } from '../../approvals/ApprovalDecision.tsx';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
 import { KeepWorktree } from './KeepWorktree.tsx';
+import { KeptWork } from './KeptWork.tsx';
 import { failedUpstream, RETRYABLE_IN_RUN } from './retry-upstream.ts';
 
 /**
@@ -37,6 +39,7 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
       )}
       {!ended && !runFinished && <CancelTask task={task} />}
       <KeepWorktree task={task} run={run} />
+      <KeptWork task={task} run={run} />
       {runFinished && <RunAgain task={task} />}
       {!runFinished && RETRYABLE_IN_RUN.has(task.status) && <RetryInRun task={task} />}
       {!runFinished && task.status === 'skipped' && <RetryUpstream task={task} run={run} />}
@@ -111,35 +114,50 @@ function RetryUpstream({ task, run }: { task: TaskRun; run: Run }) {
 
 function RetryInRunButton({ task, label, primary }: { task: TaskRun; label?: string; primary?: boolean }) {
   const retry = useBaton((s) => s.retryTask);
+  // A coding task's worktree holds what its last attempt left: the next one starts from it, or clean.
+  const coding = useBaton((s) => s.sessions[task.run_id]?.some((x) => x.task_id === task.task_id) ?? false);
+  const [clean, setClean] = useState(false);
   const why = task.status === 'unassigned' ? 'found no agent' : 'failed';
   return (
     <ConfirmButton
       label={label ?? `Retry ${task.task_id}`}
       primary={primary}
       question={`Retry ${task.task_id} in this run?`}
-      detail={`${task.task_id} gets one more attempt now, in this run; its last attempt stays in its history. Tasks after it that were skipped because it ${why} wait for it again.`}
+      detail={`${task.task_id} gets one more attempt now, in this run; its last attempt stays in its history. Tasks after it that were skipped because it ${why} wait for it again.${coding ? ' The attempt starts from what the last one left in its worktree.' : ''}`}
       yes={`Retry ${task.task_id}`}
       no="Not now"
-      onConfirm={() => retry(task.run_id, task.task_id)}
-    />
+      onConfirm={() => retry(task.run_id, task.task_id, coding && clean)}
+    >
+      {coding && (
+        <label className="check small">
+          <input type="checkbox" checked={clean} onChange={(e) => setClean(e.target.checked)} /> Start clean:
+          drop what earlier attempts left and start from the task's start
+        </label>
+      )}
+    </ConfirmButton>
   );
 }
 
 /** A finished run's task: retried (failed) or run again (otherwise) in a new run from it. */
 function RunAgain({ task }: { task: TaskRun }) {
   const rerun = useBaton((s) => s.rerunFrom);
+  // Work kept on its branch: Resume (above) is the way on; this one starts over.
+  const kept = useBaton(
+    (s) => s.sessions[task.run_id]?.find((x) => x.task_id === task.task_id)?.kept_work?.state === 'kept',
+  );
   const failed = task.status === 'failed';
   return (
     <div className="run-again">
       <button
         type="button"
-        className={failed ? 'primary' : undefined}
+        className={failed && !kept ? 'primary' : undefined}
         onClick={() => rerun(task.run_id, task.task_id)}
       >
         {failed ? 'Retry in a new run' : 'Re-run from here'}
       </button>
       <p className="muted small">
-        A new run in which {task.task_id} and every task after it run again; the tasks before it are reused.
+        A new run in which {task.task_id} and every task after it run again
+        {kept ? ', from the start: the kept work stays on its branch' : ''}; the tasks before it are reused.
         This run stays as it is.
       </p>
     </div>
