@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
 import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
@@ -41,6 +41,7 @@ it('lists what each task branch holds and deletes only what may go, in the app a
 }, async () => {
   const dir = mkdtempSync(join(root, 'data-'));
   const repo = makeRepo();
+  onTestFinished(repo.cleanup);
   const log = join(dir, 'cli.log');
   writeFileSync(log, '');
   const qwen = writeFakeQwen(root);
@@ -192,6 +193,4 @@ it('lists what each task branch holds and deletes only what may go, in the app a
   expect(baton(['workspaces', 'branches', '--older-than', 'soon'], dir).stderr).toContain(
     '--older-than: expected a number of days such as 30d, got "soon"',
   );
-  repo.git(['worktree', 'remove', '--force', join(repo.root, 'mine')]);
-  repo.cleanup();
 });
