@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 /**
  * Writes a fake `qwen` into `dir` for the real coding executor to run, and returns its path. It
- * notes `<run> <task> <attempt>|<cwd>|<--resume id>|<files>` in $LOG and the prompt beside it
+^ * notes `<run> <task> <attempt>|<cwd>|<--resume id>|<files>` in $LOG and the prompt beside it
  * (`$LOG.<run>.<task>.<attempt>`), then acts as MODE_<attempt> (else MODE) says: `fail-empty`
  * exits 3 at once; otherwise it writes `work-<attempt>.txt`, prints its session (`sess-<task>`)
  * and then `fail` exits 3, `hang` sleeps $TAG (a `sleepTags` tag), anything else answers.
@@ -19,7 +19,7 @@ for a in "$@"; do
   [ "$prev" = "-p" ] && prompt="$a"
   prev="$a"
 done
-run=$(echo "$BATON_ATTEMPT" | cut -d/ -f2); task=$(echo "$BATON_ATTEMPT" | cut -d/ -f3); n=$(echo "$BATON_ATTEMPT" | cut -d/ -f4)
+run=$(echo "$BATON_ATTEMPT" | cut -d/ -f3); task=$(echo "$BATON_ATTEMPT" | cut -d/ -f4); n=$(echo "$BATON_ATTEMPT" | cut -d/ -f5)
 echo "$run $task $n|$PWD|$resume|$(ls | tr '\\n' ' ')" >> "$LOG"
 printf '%s' "$prompt" > "$LOG.$run.$task.$n"
 eval mode=\\"\\\${MODE_$n:-\\$MODE}\\"
