@@ -5,7 +5,7 @@ import type {
   DeletedBranches,
   WorkspaceBranches,
 } from '../../../src-shared/contract/domains/workspaces.ts';
-import { deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
+import { BRANCH_KIND_LABEL, deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -167,14 +167,7 @@ export function parseOlderThan(raw: string): number {
   return Number(m[1]);
 }
 
-const KIND_LABEL: Record<BranchKind, string> = {
-  running: 'running',
-  checked_out: 'checked out',
-  work_in_progress: 'work in progress',
-  unmerged: 'unmerged',
-  merged: 'merged',
-  empty: 'empty',
-};
+const KIND_LABEL = BRANCH_KIND_LABEL;
 
 /**
  * `baton workspaces branches`: Baton's task branches (`baton/<run>/<task>`, no other) with what

@@ -37,6 +37,16 @@ export const BRANCH_KINDS = [
 ] as const;
 export type BranchKind = (typeof BRANCH_KINDS)[number];
 
+/** What each kind of branch is, in words (the CLI's list and the Workspaces screen). */
+export const BRANCH_KIND_LABEL: Record<BranchKind, string> = {
+  running: 'running',
+  checked_out: 'checked out',
+  work_in_progress: 'work in progress',
+  unmerged: 'unmerged',
+  merged: 'merged',
+  empty: 'empty',
+};
+
 /** One of Baton's task branches in a workspace. */
 export interface TaskBranchInfo {
   name: string;

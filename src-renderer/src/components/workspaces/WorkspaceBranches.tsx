@@ -4,21 +4,17 @@ import type {
   DeletedBranches,
   TaskBranchInfo,
 } from '../../../../src-shared/contract/domains/workspaces.ts';
-import { BRANCH_KINDS, deletableKinds } from '../../../../src-shared/contract/domains/workspaces.ts';
+import {
+  BRANCH_KIND_LABEL,
+  BRANCH_KINDS,
+  deletableKinds,
+} from '../../../../src-shared/contract/domains/workspaces.ts';
 import { api } from '../../api/client.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 
-/** What each kind of branch is, for the counts and the list. */
-const KIND_LABEL: Record<BranchKind, string> = {
-  running: 'running',
-  checked_out: 'checked out',
-  work_in_progress: 'work in progress',
-  unmerged: 'unmerged',
-  merged: 'merged',
-  empty: 'empty',
-};
+const KIND_LABEL = BRANCH_KIND_LABEL;
 
 /**
  * A workspace's task branches (`baton/<run>/<task>`): counts by what they hold, the list, and a
