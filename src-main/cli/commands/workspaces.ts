@@ -167,8 +167,6 @@ export function parseOlderThan(raw: string): number {
   return Number(m[1]);
 }
 
-const KIND_LABEL = BRANCH_KIND_LABEL;
-
 /**
  * `baton workspaces branches`: Baton's task branches (`baton/<run>/<task>`, no other) with what
  * each holds; with `--delete`, the merged and empty ones are deleted, and kept work in progress
@@ -228,13 +226,13 @@ function printBranches(l: WorkspaceBranches, deletable: readonly BranchKind[]): 
   const counts = new Map<BranchKind, number>();
   for (const b of l.branches) counts.set(b.kind, (counts.get(b.kind) ?? 0) + 1);
   const goes = l.branches.filter((b) => deletable.includes(b.kind)).length;
-  const summary = [...counts].map(([k, n]) => `${n} ${KIND_LABEL[k]}`).join(', ');
+  const summary = [...counts].map(([k, n]) => `${n} ${BRANCH_KIND_LABEL[k]}`).join(', ');
   process.stdout.write(
     `${l.workspace_id}: ${l.branches.length} task branch${l.branches.length === 1 ? '' : 'es'}${summary ? ` (${summary})` : ''}; ${goes} to clean up\n`,
   );
   if (l.branches.length > 0)
     printTable(
       ['  BRANCH', 'HOLDS', 'WHY'],
-      l.branches.map((b) => [`  ${b.name}`, KIND_LABEL[b.kind], b.why]),
+      l.branches.map((b) => [`  ${b.name}`, BRANCH_KIND_LABEL[b.kind], b.why]),
     );
 }

@@ -14,8 +14,6 @@ import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 
-const KIND_LABEL = BRANCH_KIND_LABEL;
-
 /**
  * A workspace's task branches (`baton/<run>/<task>`): counts by what they hold, the list, and a
  * clean-up that deletes the merged and empty ones; work in progress nobody reviewed and a done
@@ -70,7 +68,7 @@ export function WorkspaceBranches({ workspaceId }: { workspaceId: string }) {
             {' '}
             (
             {BRANCH_KINDS.filter((k) => counts.has(k))
-              .map((k) => `${counts.get(k)} ${KIND_LABEL[k]}`)
+              .map((k) => `${counts.get(k)} ${BRANCH_KIND_LABEL[k]}`)
               .join(', ')}
             )
           </span>
@@ -81,7 +79,8 @@ export function WorkspaceBranches({ workspaceId }: { workspaceId: string }) {
           <ul className="small branch-list" aria-label={`Task branches of ${workspaceId}`}>
             {branches.map((b) => (
               <li key={b.name}>
-                <code>{b.name}</code> <span className={`pill branch-${b.kind}`}>{KIND_LABEL[b.kind]}</span>{' '}
+                <code>{b.name}</code>{' '}
+                <span className={`pill branch-${b.kind}`}>{BRANCH_KIND_LABEL[b.kind]}</span>{' '}
                 <span className="muted">{b.why}</span>
               </li>
             ))}
@@ -121,7 +120,7 @@ export function WorkspaceBranches({ workspaceId }: { workspaceId: string }) {
               <ul className="small branch-list" aria-label="Branches that go">
                 {goes.map((b) => (
                   <li key={b.name}>
-                    <code>{b.name}</code> <span className="muted">{KIND_LABEL[b.kind]}</span>
+                    <code>{b.name}</code> <span className="muted">{BRANCH_KIND_LABEL[b.kind]}</span>
                   </li>
                 ))}
               </ul>
