@@ -1,7 +1,5 @@
 // The git layer of workspaces (issue 15): a coding task's attempt in its own worktree, a
 // plan's DAG as a DAG of branches. See README.md beside this file.
-export type { CheckoutChanges, CheckoutChangesInput } from './checkout-status.ts';
-export { checkoutChanges } from './checkout-status.ts';
 
 export type {
   DeletedTaskBranches,
@@ -16,6 +14,8 @@ export {
   deleteTaskBranches,
   listTaskBranches,
 } from './branches.ts';
+export type { CheckoutChanges, CheckoutChangesInput } from './checkout-status.ts';
+export { checkoutChanges } from './checkout-status.ts';
 export type { Author, CommitLeftoversInput, LeftoversCommitted } from './commits.ts';
 export { commitLeftovers } from './commits.ts';
 export type { ConflictStep, ConflictStepInput } from './conflict-worktree.ts';
