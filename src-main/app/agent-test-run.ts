@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { AgentOf } from '../../src-shared/schemas/agent.ts';
 import type { AgentTestResult } from '../../src-shared/schemas/agent-test-result.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
-import { buildEnv, fillArgs } from '../engine/executors/command/command-args.ts';
-import { runProcess } from '../engine/executors/command/command-process.ts';
-import { parseProtocolLine } from '../engine/executors/command/command-protocol.ts';
-import { truncateText } from '../engine/executors/shared/line-splitter.ts';
-import { taskDocument } from '../engine/executors/shared/task-document.ts';
-import { BATON_DIR } from '../engine/executors/shared/workspace-artifacts.ts';
+import { buildEnv, fillArgs } from '../agents/command/command-args.ts';
+import { runProcess } from '../agents/command/command-process.ts';
+import { parseProtocolLine } from '../agents/command/command-protocol.ts';
+import { truncateText } from '../agents/shared/line-splitter.ts';
+import { taskDocument } from '../agents/shared/task-document.ts';
+import { BATON_DIR } from '../agents/shared/workspace-artifacts.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { redact, redactValue } from '../secrets.ts';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { running, sleepTags } from '../engine/executors/testing/processes.ts';
 import type { ProcessTree } from './process-tree.ts';
 import { spawnTree, TreeWatcher } from './process-tree.ts';
+import { running, sleepTags } from './testing/processes.ts';
 
 const tags = sleepTags();
 /** A watcher that records every 20 ms, and one that never gets to. */

@@ -4,9 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { Executor } from '../../src-main/engine/executor.ts';
-import { echoExecutor } from '../../src-main/engine/executors/echo/echo.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
 import type { BuildResponse } from '../../src-shared/schemas/run.ts';
 import type { Dag } from './dag.ts';

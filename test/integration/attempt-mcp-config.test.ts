@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
+import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
 import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { launchAttemptChild } from '../kit/attempt-child-kit.ts';

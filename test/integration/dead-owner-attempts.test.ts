@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
+import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
 import type { TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { launchAttemptChild } from '../kit/attempt-child-kit.ts';
 import { killWithWatcher } from '../kit/baton-processes.ts';

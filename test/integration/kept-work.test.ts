@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
+import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
 import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { KeptWorkDetail } from '../../src-shared/contract/domains/runs.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { localServer } from '../../src-main/agents/testing/local-server.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { localServer } from '../../src-main/engine/executors/testing/local-server.ts';
 import type { ScopeDraft } from '../../src-shared/contract/domains/scope.ts';
 import { call } from '../kit/engine-kit.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
+import { running, sleepTags } from '../../src-main/processes/testing/processes.ts';
 import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type {
   DeletedBranches,

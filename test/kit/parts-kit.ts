@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
 import { decideByRules } from '../../src-main/decider/rule-decider.ts';
 import type { Decide } from '../../src-main/engine/decider-questions.ts';
 import type { ExecutorRegistry } from '../../src-main/engine/executor.ts';
-import { echoExecutor } from '../../src-main/engine/executors/echo/echo.ts';
 import { buildParts } from '../../src-main/engine/parts.ts';
 import { newRun } from '../../src-main/engine/run-launch.ts';
 import type { ActiveRun } from '../../src-main/engine/run-state.ts';

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AgentCallbacks } from '../../agents/http/http-callbacks.ts';
+import { CALLBACK_PATH } from '../../agents/http/http-callbacks.ts';
 import type { AttemptLinks } from '../../engine/executors/coding/attempt-links.ts';
-import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
-import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { bearer } from '../../http/auth.ts';
 import { createEdgeServer } from '../../http/edge.ts';
 import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';

@@ -1,4 +1,4 @@
-import { createSseReader } from '../../../src-main/engine/executors/shared/sse.ts';
+import { createSseReader } from '../../../src-main/agents/shared/sse.ts';
 
 /** Posts a JSON body and reads the answer: the `data` of each server-sent event, parsed when JSON. */
 export async function post(url: string, body: unknown, signal?: AbortSignal) {

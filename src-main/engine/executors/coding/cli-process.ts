@@ -1,5 +1,5 @@
-import type { LineProcessEnd } from '../shared/line-process.ts';
-import { runLineProcess } from '../shared/line-process.ts';
+import type { LineProcessEnd } from '../../../agents/shared/line-process.ts';
+import { runLineProcess } from '../../../agents/shared/line-process.ts';
 
 /**
  * The longest stdout line kept whole: claude prints a `Write`'s whole content in one event. A

@@ -1,12 +1,12 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { OutputLine } from '../../../agents/shared/line-process.ts';
+import { truncateText } from '../../../agents/shared/line-splitter.ts';
+import { MAX_LOG_LINE } from '../../../agents/shared/output-caps.ts';
 import { redactValue } from '../../../secrets.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
-import type { OutputLine } from '../shared/line-process.ts';
-import { truncateText } from '../shared/line-splitter.ts';
-import { MAX_LOG_LINE } from '../shared/output-caps.ts';
 import { ADAPTERS } from './adapters/index.ts';
 import type { AttemptLink } from './attempt-links.ts';
 import { baseEnv } from './cli-env.ts';

@@ -1,10 +1,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { cappedExecutor } from '../../../agents/shared/output-caps.ts';
 import { redact } from '../../../secrets.ts';
 import { attemptTmp, PROCESS_SCOPE, stopOrphans } from '../../attempt-leftovers.ts';
 import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../executor.ts';
 import { CANCELLED } from '../../executor.ts';
-import { cappedExecutor } from '../shared/output-caps.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runAgent } from './cli-run.ts';

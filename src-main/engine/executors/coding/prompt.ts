@@ -1,8 +1,8 @@
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { truncateText } from '../../../agents/shared/line-splitter.ts';
 import type { FileHead } from '../../../workspaces/index.ts';
 import type { CodingContext, ResumeRequest, TaskContext } from '../../executor.ts';
-import { truncateText } from '../shared/line-splitter.ts';
 
 /** A non-coding dependency's output, and the task's inputs, are cut to these many characters. */
 const MAX_OUTPUT_CHARS = 4_000;

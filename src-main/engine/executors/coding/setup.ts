@@ -1,6 +1,6 @@
+import { truncateText } from '../../../agents/shared/line-splitter.ts';
+import { MAX_LOG_LINE } from '../../../agents/shared/output-caps.ts';
 import type { ExecutorEvent } from '../../executor.ts';
-import { truncateText } from '../shared/line-splitter.ts';
-import { MAX_LOG_LINE } from '../shared/output-caps.ts';
 import { runCli } from './cli-process.ts';
 
 export interface SetupOptions {

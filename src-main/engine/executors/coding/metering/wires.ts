@@ -1,4 +1,4 @@
-import { createSseReader } from '../../shared/sse.ts';
+import { createSseReader } from '../../../../agents/shared/sse.ts';
 import { count, isObject, type JsonObject, name, obj } from '../streams/json.ts';
 import type { TokenCounts } from '../streams/prices.ts';
 

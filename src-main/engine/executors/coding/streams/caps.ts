@@ -1,4 +1,4 @@
-import { truncateText } from '../../shared/line-splitter.ts';
+import { truncateText } from '../../../../agents/shared/line-splitter.ts';
 
 /**
  * A step goes into SQLite and to the UI, and a CLI's event can hold a whole file (a `Write`'s
