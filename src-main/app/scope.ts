@@ -1,9 +1,9 @@
 import type { ScopeDraft, ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
+import { draftPlanWithLlm } from '../agents/planner/llm-planner.ts';
+import { draftPlan } from '../agents/planner/rule-planner.ts';
+import { giveTaskInputs } from '../agents/planner/task-inputs.ts';
 import { AppError } from '../errors.ts';
-import { draftPlanWithLlm } from '../scope/llm-planner.ts';
-import { draftPlan } from '../scope/rule-planner.ts';
-import { giveTaskInputs } from '../scope/task-inputs.ts';
 import type { AppContext } from './context.ts';
 
 export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {

@@ -1,6 +1,6 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
+import { cliWritePreview, writePreview } from '../agents/shared/write-preview.ts';
 import { AppError } from '../errors.ts';
-import { cliWritePreview, writePreview } from '../tools/write-preview.ts';
 import type { AppContext } from './context.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decideByRules } from '../../src-main/agents/decider/rule-decider.ts';
 import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
-import { decideByRules } from '../../src-main/decider/rule-decider.ts';
 import type { Decide } from '../../src-main/engine/decider-questions.ts';
 import type { ExecutorRegistry } from '../../src-main/engine/executor.ts';
 import { buildParts } from '../../src-main/engine/parts.ts';

@@ -1,8 +1,8 @@
 import type { LlmAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import type { ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
-import { toolPolicy } from '../../../tools/policy.ts';
-import type { OfferedTool, Toolbox } from '../../../tools/toolbox.ts';
+import { toolPolicy } from '../tools/policy.ts';
+import type { OfferedTool, Toolbox } from '../tools/toolbox.ts';
 import type { WireToolCall } from './chat-turn.ts';
 
 type Draft = Step extends infer S ? (S extends Step ? Omit<S, 'seq' | 'at'> : never) : never;

@@ -1,4 +1,4 @@
-import type { PlanInput } from '../../src-shared/schemas/plan.ts';
+import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import type { SkilledAgent } from './agent-skills.ts';
 import { closestAgent, shareWord, skillsForStep, wordsOf } from './agent-skills.ts';
 import { DEFAULT_SKILL_KEYWORDS, escapeRegExp } from './skill-keywords.ts';

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/client';
-import type { ProcessTree } from '../processes/process-tree.ts';
-import { spawnTree } from '../processes/process-tree.ts';
+import type { ProcessTree } from '../../../processes/process-tree.ts';
+import { spawnTree } from '../../../processes/process-tree.ts';
 
 /** Most of a server's stderr kept to explain why it died (its last bytes). */
 const STDERR_KEEP = 4_096;

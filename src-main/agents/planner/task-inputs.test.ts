@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Agent, AgentInput } from '../../src-shared/schemas/agent.ts';
-import { agentSchema } from '../../src-shared/schemas/agent.ts';
-import { parsePlan } from '../../src-shared/schemas/plan.ts';
+import type { Agent, AgentInput } from '../../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../../src-shared/schemas/agent.ts';
+import { parsePlan } from '../../../src-shared/schemas/plan.ts';
 import { draftPlan } from './rule-planner.ts';
 import { giveTaskInputs } from './task-inputs.ts';
 

@@ -3,9 +3,9 @@ import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ToolSourceOf } from '../../src-shared/schemas/agent-tools.ts';
-import { ConfinedFolder, type OpenFolder } from '../files/confined-folder.ts';
-import { spawnTree } from '../processes/process-tree.ts';
+import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
+import { ConfinedFolder, type OpenFolder } from '../../../files/confined-folder.ts';
+import { spawnTree } from '../../../processes/process-tree.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText, TOOL_TEXT_CAP } from './tool-source.ts';
 

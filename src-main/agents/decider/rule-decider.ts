@@ -1,4 +1,4 @@
-import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
+import type { Decision, DecisionContext } from '../../../src-shared/schemas/decision.ts';
 
 /**
  * The default decider: follow the plan; escalate to a person when a task failed after its

@@ -1,4 +1,4 @@
-import type { ToolPolicy, ToolPolicyRule } from '../../src-shared/schemas/agent-tools.ts';
+import type { ToolPolicy, ToolPolicyRule } from '../../../../src-shared/schemas/agent-tools.ts';
 import type { ToolInfo } from './tool-source.ts';
 
 /** A rule's pattern as a regular expression over `<source>/<tool>`: `*` any run, `?` one character. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
+import type { ToolSource } from '../../../src-shared/schemas/agent-tools.ts';
 import { unifiedDiff } from './line-diff.ts';
 import { cliWritePreview, writePreview } from './write-preview.ts';
 

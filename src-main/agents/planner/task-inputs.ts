@@ -1,6 +1,6 @@
-import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { PlanInput } from '../../src-shared/schemas/plan.ts';
-import type { TaskInputSource, TaskInputsDecl } from '../../src-shared/schemas/task-inputs.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
+import type { TaskInputSource, TaskInputsDecl } from '../../../src-shared/schemas/task-inputs.ts';
 import { DEFAULT_SKILL_KEYWORDS, escapeRegExp } from './skill-keywords.ts';
 
 type DraftTask = PlanInput['tasks'][number];

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
-import type { WritePreview } from '../../src-shared/schemas/approval.ts';
-import { ConfinedFolder, FolderError } from '../files/confined-folder.ts';
+import type { ToolSource } from '../../../src-shared/schemas/agent-tools.ts';
+import type { WritePreview } from '../../../src-shared/schemas/approval.ts';
+import { ConfinedFolder, FolderError } from '../../files/confined-folder.ts';
 import { unifiedDiff } from './line-diff.ts';
 
 /** Files larger than this are not read for a preview. */

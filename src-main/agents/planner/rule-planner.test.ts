@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from '../../src-shared/schemas/plan.ts';
+import { parsePlan } from '../../../src-shared/schemas/plan.ts';
 import { draftPlan } from './rule-planner.ts';
 
 describe('rule-based scope', () => {

@@ -13,9 +13,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ToolSource } from '../../src-shared/schemas/agent-tools.ts';
+import type { ToolSource } from '../../../../src-shared/schemas/agent-tools.ts';
+import { cliWritePreview, writePreview } from '../../shared/write-preview.ts';
 import { openWorkspaceTools } from './workspace-tools.ts';
-import { cliWritePreview, writePreview } from './write-preview.ts';
 
 /**
  * Every built-in tool that takes a path an agent names, against every way a path can lead out of

@@ -1,12 +1,12 @@
-import { formatPath } from '../../src-shared/contract/errors.ts';
-import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
-import type { PlanInput } from '../../src-shared/schemas/plan.ts';
-import { parsePlan } from '../../src-shared/schemas/plan.ts';
-import { planJsonSchema } from '../../src-shared/schemas/plan-json-schema.ts';
-import { AppError } from '../errors.ts';
+import { formatPath } from '../../../src-shared/contract/errors.ts';
+import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
+import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
+import { parsePlan } from '../../../src-shared/schemas/plan.ts';
+import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
+import { AppError } from '../../errors.ts';
+import type { SecretResolver } from '../../secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
-import type { SecretResolver } from '../secrets.ts';
 
 function planningPrompt(goal: string, agents: { id: string; skills: string[] }[], planId: string): string {
   return [

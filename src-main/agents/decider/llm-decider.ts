@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { formatPath } from '../../src-shared/contract/errors.ts';
-import type { LlmAgent } from '../../src-shared/schemas/agent.ts';
-import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
-import { decisionSchema } from '../../src-shared/schemas/decision.ts';
+import { formatPath } from '../../../src-shared/contract/errors.ts';
+import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
+import type { Decision, DecisionContext } from '../../../src-shared/schemas/decision.ts';
+import { decisionSchema } from '../../../src-shared/schemas/decision.ts';
+import type { SecretResolver } from '../../secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
-import type { SecretResolver } from '../secrets.ts';
 
 /** Seed 002's decision prompt: the goal, the completed task, outputs, history and agents. */
 function decisionPrompt(ctx: DecisionContext): string {
