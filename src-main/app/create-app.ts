@@ -2,15 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RESOURCES } from '../agents/command/command.ts';
-import { decideByLlm } from '../agents/decider/llm-decider.ts';
-import { decideByRules } from '../agents/decider/rule-decider.ts';
+import { createDecide } from '../agents/decider/decide.ts';
 import { createAgentCallbacks } from '../agents/http/http-callbacks.ts';
 import type { AttemptLog } from '../agents/http/http-cancel.ts';
 import { createExecutors } from '../agents/registry.ts';
 import { BackgroundWork } from '../background.ts';
 import type { Clock, Ids } from '../engine/clock.ts';
 import { systemClock } from '../engine/clock.ts';
-import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { createAttemptLinks } from '../engine/executors/coding/attempt-links.ts';
@@ -113,14 +111,7 @@ export function createApp(opts: AppOptions) {
     ...opts.executors,
   };
   const secrets = createSecretResolver(process.env, opts.secretStore);
-  const decide: Decide = async (spec, ctx) => {
-    if (spec.kind === 'rules') return { decision: decideByRules(ctx) };
-    const agent = spec.agent_id ? store.agents.get(spec.agent_id) : undefined;
-    if (agent?.kind !== 'llm')
-      throw new Error(`decider agent "${spec.agent_id}" is not a registered llm agent`);
-    if (!executors.llm) throw new Error('no llm executor is available');
-    return decideByLlm(agent, ctx, { executor: executors.llm, secrets });
-  };
+  const decide = createDecide({ agentOf: (id) => store.agents.get(id), llm: executors.llm, secrets });
   const traceUrl = opts.traceExport?.url ?? process.env.BATON_OTLP_TRACES_URL;
   const traces = traceUrl
     ? createTraceExport(

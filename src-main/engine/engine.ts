@@ -5,7 +5,6 @@ import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
-import { decideByRules } from '../agents/decider/rule-decider.ts';
 import { BackgroundWork } from '../background.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -68,8 +67,11 @@ export interface EngineOptions {
    * attempt (worktree-pool.ts) instead of deleting them (DEFAULT_PARKED_WORKTREES; 0: none).
    */
   parkedWorktrees?: number;
-  /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
-  decide?: Decide;
+  /**
+   * Runs a plan's decider: the rules, or an llm agent (the agents wing's `createDecide`). The
+   * engine knows no decider of its own.
+   */
+  decide: Decide;
   secrets?: SecretResolver;
   /** Told when an attempt this process ran has stopped, its steps all stored (the trace export). */
   attemptEnded?: AttemptEndedHook;
@@ -127,15 +129,9 @@ export class Engine {
       // The loop is the engine's own: the runtime asks for its ticks.
       tick: () => this.tick(),
     });
-    const decide: Decide =
-      opts.decide ??
-      (async (spec, ctx) => {
-        if (spec.kind !== 'rules') throw new Error(`no ${spec.kind} decider is configured`);
-        return { decision: decideByRules(ctx) };
-      });
     const parts = buildParts(rt, {
       executors: opts.executors,
-      decide,
+      decide: opts.decide,
       secrets: opts.secrets ?? createSecretResolver(),
       ...(opts.attemptEnded ? { attemptEnded: opts.attemptEnded } : {}),
       ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
