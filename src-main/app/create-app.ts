@@ -5,7 +5,7 @@ import { DEFAULT_RESOURCES } from '../agents/command/command.ts';
 import { createDecide } from '../agents/decider/decide.ts';
 import { createAgentCallbacks } from '../agents/http/http-callbacks.ts';
 import type { AttemptLog } from '../agents/http/http-cancel.ts';
-import { createExecutors } from '../agents/registry.ts';
+import { createAgentKinds } from '../agents/registry.ts';
 import { BackgroundWork } from '../background.ts';
 import type { Clock, Ids } from '../engine/clock.ts';
 import { systemClock } from '../engine/clock.ts';
@@ -101,15 +101,13 @@ export function createApp(opts: AppOptions) {
       const line = { ...l, stream: 'info' as const, at: now() };
       bus.emit('task.log', { id: store.execution.addLog(line), ...line });
     });
-  const executors = {
-    ...createExecutors({
-      agentCallbacks,
-      mcpLinks,
-      attemptLog,
-      ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
-    }),
-    ...opts.executors,
-  };
+  const kinds = createAgentKinds({
+    agentCallbacks,
+    mcpLinks,
+    attemptLog,
+    ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
+  });
+  const executors = { ...kinds.executors, ...opts.executors };
   const secrets = createSecretResolver(process.env, opts.secretStore);
   const decide = createDecide({ agentOf: (id) => store.agents.get(id), llm: executors.llm, secrets });
   const traceUrl = opts.traceExport?.url ?? process.env.BATON_OTLP_TRACES_URL;
@@ -142,6 +140,7 @@ export function createApp(opts: AppOptions) {
     bus,
     clock,
     executors,
+    kindHooks: kinds.hooks,
     secrets,
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
     worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),

@@ -22,7 +22,7 @@ import { randomIds, systemClock } from './clock.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
-import type { ExecutorRegistry, MergeConflictRequest, MergeConflictVerdict } from './executor.ts';
+import type { ExecutorRegistry, KindHooks, MergeConflictRequest, MergeConflictVerdict } from './executor.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
@@ -46,6 +46,8 @@ export interface EngineOptions {
   bus: EventBus;
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;
+  /** What each agent kind does besides running attempts (the agents wing's `createAgentKinds`). */
+  kindHooks?: KindHooks;
   clock?: Clock;
   ids?: Ids;
   random?: () => number;
@@ -132,6 +134,7 @@ export class Engine {
     const parts = buildParts(rt, {
       executors: opts.executors,
       decide: opts.decide,
+      ...(opts.kindHooks ? { kindHooks: opts.kindHooks } : {}),
       secrets: opts.secrets ?? createSecretResolver(),
       ...(opts.attemptEnded ? { attemptEnded: opts.attemptEnded } : {}),
       ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),

@@ -226,6 +226,52 @@ export interface Executor {
   readonly awaitsSteps?: boolean;
 }
 
+/** What the engine knows of a task that has ended, told to its agent's kind (`onTaskEnded`). */
+export interface TaskEnded<A extends Agent = Agent> {
+  run_id: string;
+  task_id: string;
+  /** The status the task ended in (`done`, `failed`, `skipped`, `cancelled`), committed. */
+  status: TaskStatus;
+  /** The agent that held the task. */
+  agent: A;
+}
+
+/** What the engine calls on an agent kind besides its executor; each hook is optional. */
+export interface AgentKindHooks<K extends AgentKind = AgentKind> {
+  /**
+   * A task one of this kind's agents held has ended: called once the transaction that ended it
+   * commits, again if a person retries the task and it ends again. A hook that throws is
+   * logged; the task's end stands.
+   */
+  onTaskEnded?: (ended: TaskEnded<AgentOf<K>>) => void;
+}
+
+/** The hooks of each agent kind, by kind (a kind without any may be absent). */
+export type KindHooks = { [K in AgentKind]?: AgentKindHooks<K> };
+
+/** The hook `onTaskEnded` of `kind` in `hooks`, if it has one. */
+export function taskEndedHook<K extends AgentKind>(
+  hooks: KindHooks,
+  kind: K,
+): ((ended: TaskEnded<AgentOf<K>>) => void) | undefined {
+  return hooks[kind]?.onTaskEnded;
+}
+
+/** One agent kind, built: how its attempts run, and its hooks. */
+export interface AgentKindParts<K extends AgentKind> extends AgentKindHooks<K> {
+  /** The executor of its attempts; null for `human`, whose tasks the engine hands to a person. */
+  readonly executor: K extends ExecutingKind ? Executor : null;
+}
+
+/**
+ * What an agent kind implements, as the agents wing registers it (`src-main/agents/registry.ts`,
+ * one line per kind): its name, and how it is built from what the app gives the kinds (`Deps`).
+ */
+export interface AgentKindDefinition<K extends AgentKind, Deps = unknown> {
+  readonly kind: K;
+  readonly create: (deps: Deps) => AgentKindParts<K>;
+}
+
 /** Kinds that run through an executor. `human` agents are handled by the engine itself. */
 export type ExecutingKind = Exclude<AgentKind, 'human'>;
 

@@ -12,7 +12,7 @@ import type { Decide } from './decider-questions.ts';
 import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';
 import { Dispatcher } from './dispatcher.ts';
-import type { ExecutorRegistry } from './executor.ts';
+import type { ExecutorRegistry, KindHooks } from './executor.ts';
 import { InterruptedAttempts } from './interrupted-attempts.ts';
 import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
@@ -27,6 +27,8 @@ import { DEFAULT_WORKER_LEASE_MS, WorkerLeases } from './worker-leases.ts';
 export interface PartsOptions {
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;
+  /** What each agent kind does besides running attempts (`onTaskEnded`: a task of its agent ended). */
+  kindHooks?: KindHooks;
   decide: Decide;
   secrets: SecretResolver;
   attemptEnded?: AttemptEndedHook;
@@ -47,7 +49,7 @@ export type EngineParts = ReturnType<typeof buildParts>;
 export function buildParts(rt: Runtime, opts: PartsOptions) {
   const budget = new BudgetLedger(rt.store, () => rt.clock.now());
   const outcomes = new AgentOutcomes(rt.store.runs, rt.clock);
-  const agents = new AgentDirectory(rt, opts.executors, outcomes);
+  const agents = new AgentDirectory(rt, opts.executors, outcomes, opts.kindHooks);
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { PartsKit } from '../../test/kit/parts-kit.ts';
 import { partsKit, task } from '../../test/kit/parts-kit.ts';
+import type { TaskEnded } from './executor.ts';
 import { IllegalTransitionError } from './task-state.ts';
 
 let kit: PartsKit;
@@ -65,6 +66,46 @@ describe('RunWriter', () => {
     kit.parts.loader.tx(() => writer.setStatus(run, kit.task(run, 'a'), 'cancelled', { reason: 'by test' }));
     expect(auditOf(run.id, 'b')).toEqual([]);
     expect(kit.stored(run.id, 'b')!.status).toBe('ready');
+  });
+
+  it('tells the kind of the agent that held a task that it ended, once the transaction committed', () => {
+    const ended: TaskEnded[] = [];
+    kit = partsKit({
+      kindHooks: {
+        echo: { onTaskEnded: (e) => ended.push(e) },
+        command: {
+          onTaskEnded: () => {
+            throw new Error('hook failed');
+          },
+        },
+      },
+    });
+    kit.agents([
+      { id: 'w', kind: 'echo', skills: ['x'] },
+      { id: 'c', kind: 'command', skills: ['x'], command: 'true' },
+    ]);
+    const run = kit.start({ plan_id: 'p', tasks: [task('a'), task('b'), task('d')] });
+    const { writer } = kit.parts;
+    kit.parts.loader.tx(() => {
+      writer.setStatus(run, kit.task(run, 'a'), 'in_progress', { agent_id: 'w', attempt: 1 });
+      writer.setStatus(run, kit.task(run, 'a'), 'done', {});
+      writer.setStatus(run, kit.task(run, 'b'), 'in_progress', { agent_id: 'c', attempt: 1 });
+      writer.setStatus(run, kit.task(run, 'b'), 'failed', { error: 'no' });
+      // A task no agent held ends without telling any kind.
+      writer.setStatus(run, kit.task(run, 'd'), 'cancelled', {});
+      expect(ended).toEqual([]);
+    });
+    expect(ended).toEqual([
+      {
+        run_id: run.id,
+        task_id: 'a',
+        status: 'done',
+        agent: expect.objectContaining({ id: 'w', kind: 'echo' }),
+      },
+    ]);
+    // The command kind's hook threw: logged, and the task's end stands.
+    expect(kit.errors).toEqual([new Error('hook failed')]);
+    expect(kit.stored(run.id, 'b')!.status).toBe('failed');
   });
 
   it('refuses to write to a run another process took over', () => {

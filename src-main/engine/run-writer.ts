@@ -23,7 +23,10 @@ export class RunWriter {
   private readonly bus: EventBus;
   /** Before each outermost transaction, leases due are renewed; first inside it, runs another process took are given up. */
   private readonly leases: RunLeases;
-  /** First inside each outermost transaction, agents another process changed are read again. */
+  /**
+   * First inside each outermost transaction, agents another process changed are read again; a
+   * task that ends is told to its agent's kind.
+   */
   private readonly agents: AgentDirectory;
   private readonly budget: BudgetLedger;
   /** A task of a run with a decider ended done, failed or unassigned: its decider is asked. */
@@ -122,6 +125,7 @@ export class RunWriter {
         if (decider.history.length > 5) decider.history.length = 5;
         if (to === 'done' || to === 'failed' || to === 'unassigned') this.questions.ask(run, task);
       }
+      this.agents.taskEnded(run.id, task, to);
     }
     this.save(task);
     const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);

@@ -1,0 +1,10 @@
+import type { AgentKindDefinition } from '../../engine/executor.ts';
+import type { CommandExecutorOptions } from './command.ts';
+import { createCommandExecutor } from './command.ts';
+
+/** The `command` kind: a configured program, without a shell, in the attempt's workspace. */
+export const commandKind: AgentKindDefinition<'command', CommandExecutorOptions> = {
+  kind: 'command',
+  // The line protocol carries no usage: an attempt costs its estimate (or the agent's cost per task).
+  create: (deps) => ({ executor: { ...createCommandExecutor(deps), reportsUsage: false } }),
+};
