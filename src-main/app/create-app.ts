@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RESOURCES } from '../agents/command/command.ts';
-import { createDecide } from '../agents/decider/decide.ts';
-import { createAgentCallbacks } from '../agents/http/http-callbacks.ts';
-import type { AttemptLog } from '../agents/http/http-cancel.ts';
-import { createAgentKinds } from '../agents/registry.ts';
+import type { AttemptLog } from '../agents/index.ts';
+import { createAgentCallbacks, createAgentKinds, createDecide, DEFAULT_RESOURCES } from '../agents/index.ts';
 import { BackgroundWork } from '../background.ts';
 import type { Clock, Ids } from '../engine/clock.ts';
 import { systemClock } from '../engine/clock.ts';

@@ -1,8 +1,6 @@
 import type { ScopeDraft, ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import { draftPlanWithLlm } from '../agents/planner/llm-planner.ts';
-import { draftPlan } from '../agents/planner/rule-planner.ts';
-import { giveTaskInputs } from '../agents/planner/task-inputs.ts';
+import { draftPlan, draftPlanWithLlm, giveTaskInputs } from '../agents/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 

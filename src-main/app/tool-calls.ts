@@ -1,5 +1,5 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
-import { cliWritePreview, writePreview } from '../agents/shared/write-preview.ts';
+import { cliWritePreview, writePreview } from '../agents/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 

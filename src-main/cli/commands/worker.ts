@@ -6,7 +6,7 @@ import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
-import { createExecutors } from '../../agents/registry.ts';
+import { createExecutors } from '../../agents/index.ts';
 import { createSecretResolver } from '../../secrets.ts';
 import { linkTo } from '../../worker/server-link.ts';
 import { WorkSignal } from '../../worker/work-signal.ts';

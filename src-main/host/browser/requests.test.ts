@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startOnTempDir } from '../../../test/kit/host-kit.ts';
-import { createAgentCallbacks } from '../../agents/http/http-callbacks.ts';
+import { createAgentCallbacks } from '../../agents/index.ts';
 import { REQUEST_TIMEOUT_MS } from '../../http/edge.ts';
 import { startCallbackHost } from '../rest/callback-host.ts';
 import { createRestHandler } from '../rest/router.ts';

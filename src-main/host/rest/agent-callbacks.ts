@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { AgentCallbacks } from '../../agents/http/http-callbacks.ts';
-import { CALLBACK_PATH } from '../../agents/http/http-callbacks.ts';
-import { callbackMessageSchema } from '../../agents/http/http-reply.ts';
-import { MAX_JSON_BYTES } from '../../agents/shared/http-request.ts';
+import type { AgentCallbacks } from '../../agents/index.ts';
+import { CALLBACK_PATH, callbackMessageSchema, MAX_JSON_BYTES } from '../../agents/index.ts';
 import { bearer } from '../../http/auth.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAgentCallbacks } from '../../agents/http/http-callbacks.ts';
+import { createAgentCallbacks } from '../../agents/index.ts';
 import { parseCallbackUrl, startCallbackHost } from './callback-host.ts';
 
 const post = (url: string, token: string, body: unknown) =>

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AgentCallbacks } from '../../agents/http/http-callbacks.ts';
-import { CALLBACK_PATH } from '../../agents/http/http-callbacks.ts';
+import type { AgentCallbacks } from '../../agents/index.ts';
+import { CALLBACK_PATH } from '../../agents/index.ts';
 import type { AttemptLinks } from '../../engine/executors/coding/attempt-links.ts';
 import { bearer } from '../../http/auth.ts';
 import { createEdgeServer } from '../../http/edge.ts';

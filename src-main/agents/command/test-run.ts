@@ -1,17 +1,17 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentOf } from '../../src-shared/schemas/agent.ts';
-import type { AgentTestResult } from '../../src-shared/schemas/agent-test-result.ts';
-import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
-import { buildEnv, fillArgs } from '../agents/command/command-args.ts';
-import { runProcess } from '../agents/command/command-process.ts';
-import { parseProtocolLine } from '../agents/command/command-protocol.ts';
-import { truncateText } from '../agents/shared/line-splitter.ts';
-import { taskDocument } from '../agents/shared/task-document.ts';
-import { BATON_DIR } from '../agents/shared/workspace-artifacts.ts';
-import type { SecretResolver } from '../secrets.ts';
-import { redact, redactValue } from '../secrets.ts';
+import type { AgentOf } from '../../../src-shared/schemas/agent.ts';
+import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
+import { taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
+import type { SecretResolver } from '../../secrets.ts';
+import { redact, redactValue } from '../../secrets.ts';
+import { truncateText } from '../shared/line-splitter.ts';
+import { taskDocument } from '../shared/task-document.ts';
+import { BATON_DIR } from '../shared/workspace-artifacts.ts';
+import { buildEnv, fillArgs } from './command-args.ts';
+import { runProcess } from './command-process.ts';
+import { parseProtocolLine } from './command-protocol.ts';
 
 /** The longest a test runs: a person is waiting for the answer on screen. */
 export const TEST_TIMEOUT_S = 30;

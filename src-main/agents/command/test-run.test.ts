@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentTestResult } from '../../src-shared/schemas/agent-test-result.ts';
-import { call } from '../../test/kit/engine-kit.ts';
-import type { BatonApp } from './create-app.ts';
-import { createApp } from './create-app.ts';
+import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
+import { call } from '../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
 
 let app: BatonApp | undefined;
 let dir: string | undefined;

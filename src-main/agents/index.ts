@@ -1,0 +1,17 @@
+// The agents wing's face: what the rest of src-main takes from it. Inside the wing, files import
+// each other directly; outside it, only this file is imported.
+
+export { DEFAULT_RESOURCES } from './command/command.ts';
+export { testCommandAgent } from './command/test-run.ts';
+export { createDecide } from './decider/decide.ts';
+export type { AgentCallbacks } from './http/http-callbacks.ts';
+export { CALLBACK_PATH, createAgentCallbacks } from './http/http-callbacks.ts';
+export type { AttemptLog } from './http/http-cancel.ts';
+export { callbackMessageSchema } from './http/http-reply.ts';
+export { draftPlanWithLlm } from './planner/llm-planner.ts';
+export { draftPlan } from './planner/rule-planner.ts';
+export { giveTaskInputs } from './planner/task-inputs.ts';
+export type { AgentDeps, AgentKinds } from './registry.ts';
+export { AGENT_KIND_DEFINITIONS, createAgentKinds, createExecutors } from './registry.ts';
+export { MAX_JSON_BYTES } from './shared/http-request.ts';
+export { cliWritePreview, writePreview } from './shared/write-preview.ts';
