@@ -64,7 +64,7 @@ export interface AppOptions {
    */
   log?: ErrorLog;
   /**
-   * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
+   * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;

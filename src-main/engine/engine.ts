@@ -98,7 +98,7 @@ export function parseMaxInFlight(raw: string, what: string): number {
  * runs from the store. This file composes the parts and runs the loop; see ARCHITECTURE.md.
  */
 export class Engine {
-  /** Seed 004's pull API: how people and daemons take, report and finish work (`pull-api.ts`). */
+  /** The pull API: how people and daemons take, report and finish work (`pull-api.ts`). */
   readonly work: PullApi;
   /** Remote workers' task leases (`worker-leases.ts`): heartbeats, reports, tasks given back. */
   readonly workers: WorkerLeases;
@@ -164,7 +164,7 @@ export class Engine {
   // ---- runs ---------------------------------------------------------------------------
 
   /**
-   * Seed 000 build: creates the run, delegates every ready task, and answers at once. `startedBy`
+   * Builds a run: creates the run, delegates every ready task, and answers at once. `startedBy`
    * (a person's name, `schedule`, `cli`, `mcp`) is recorded on the run; `inputs` are checked
    * against the plan's `run_inputs` and handed to every task as `inputs.run`. `alongside` is
    * called with the run's id in the transaction that stores the run, before the run is taken up:

@@ -100,7 +100,7 @@ export const commandAgentSchema = z.strictObject({
   timeout_s: timeoutSchema.optional(),
 });
 
-/** A remote agent service reached over HTTP (see src-main/engine/executors/http/http.ts). */
+/** A remote agent service reached over HTTP (see src-main/agents/http/http.ts). */
 export const httpAgentSchema = z.strictObject({
   ...commonShape,
   kind: z.literal('http'),
@@ -150,7 +150,7 @@ export const llmAgentSchema = z.strictObject({
   max_retries: z.number().int().min(0).max(10).default(2),
   /**
    * Tools the model may call (issue 16): with any, the agent answers a task in a tool loop
-   * (src-main/engine/executors/llm/loop/) rather than with one completion.
+   * (src-main/agents/llm/loop/) rather than with one completion.
    */
   tools: z.array(toolSourceSchema).max(32, 'at most 32 tool sources').optional(),
   /** Which tools run, ask a person first, or are refused; the first matching rule decides. */

@@ -7,7 +7,7 @@ import type { SecretResolver } from '../../secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
 
-/** Seed 002's decision prompt: the goal, the completed task, outputs, history and agents. */
+/** The decision prompt: the goal, the completed task, outputs, history and agents. */
 function decisionPrompt(ctx: DecisionContext): string {
   const t = ctx.completed_task;
   return [

@@ -42,7 +42,7 @@ export type StructuredAnswer =
 
 /**
  * Asks an `llm` agent a question whose answer must match a JSON Schema, through the same path as
- * a task's `output_schema` (the tool loop, `executors/llm/loop/`): the schema goes to the server
+ * a task's `output_schema` (the tool loop, `loop/`): the schema goes to the server
  * as `response_format` where it takes one, the answer is validated, a mismatch is asked again
  * once, then it is an error naming the mismatch. The agent's own tools are not offered: a
  * question to the decider or planner is answered from what the prompt says.

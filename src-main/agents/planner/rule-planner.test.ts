@@ -3,7 +3,7 @@ import { parsePlan } from '../../../src-shared/schemas/plan.ts';
 import { draftPlan } from './rule-planner.ts';
 
 describe('rule-based scope', () => {
-  it('seed 003: research then an email that depends on it', () => {
+  it('a goal sentence: research then an email that depends on it', () => {
     const { plan, notes } = draftPlan('research best laptops and draft email to john@example.com');
     expect(plan.tasks).toEqual([
       {

@@ -34,8 +34,9 @@ const SEQUENCE = /^[;.]|\b(?:then|after that|afterwards|finally)\b/i;
 /**
  * Rule-based scope: turns a goal sentence into a draft plan. A clause becomes a step when it
  * names an action from the keyword table or follows a sentence break or a sequencing word;
- * other clauses stay with the step before them ("research pros and cons" is one step). Seed 003: `research best laptops and draft email
- * to john@example.com` gives two tasks, the email depending on the research.
+ * other clauses stay with the step before them ("research pros and cons" is one step).
+ * `research best laptops and draft email to john@example.com` gives two tasks, the email
+ * depending on the research.
  */
 export function draftPlan(goal: string, opts: DraftOptions = {}): Draft {
   const keywords = opts.keywords ?? DEFAULT_SKILL_KEYWORDS;

@@ -1,4 +1,4 @@
-/** Skill → words that mark a step needing it (seed 003's research / communication / purchase, and more). */
+/** Skill → words that mark a step needing it (research, communication, purchase, and more). */
 export const DEFAULT_SKILL_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   research: ['research', 'find', 'investigate', 'compare', 'look up', 'search', 'analyze', 'analyse'],
   communication: ['email', 'e-mail', 'draft', 'write', 'send', 'message', 'reply', 'notify', 'announce'],

@@ -32,7 +32,7 @@ export interface ToolLoopOptions extends RetryOptions {
 type Draft = Step extends infer S ? (S extends Step ? Omit<S, 'seq' | 'at'> : never) : never;
 
 /**
- * The tool loop of an `llm` agent with tools (issue 16). The model (OpenAI-compatible chat
+ * The tool loop of an `llm` agent with tools. The model (OpenAI-compatible chat
  * completions with `tools`, streamed) asks for tools; each call goes through the agent's policy
  * (allow, ask a person — the approval inbox —, deny) and runs; its answer goes back to the
  * model; up to `max_steps` model turns. The final answer is the output, checked against the
