@@ -7,9 +7,9 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
-import { DIFF_ARTIFACT } from '../engine/executors/coding/worktree.ts';
+import { DIFF_ARTIFACT } from '../agents/coding/cli/worktree.ts';
+import { diffCommits } from '../agents/coding/workspaces/index.ts';
 import { AppError, invalidInput } from '../errors.ts';
-import { diffCommits } from '../workspaces/index.ts';
 import type { AppContext } from './context.ts';
 
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */

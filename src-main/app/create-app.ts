@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAttemptLinks } from '../agents/coding/cli/attempt-links.ts';
 import { BackgroundWork } from '../background.ts';
 import { decideByLlm } from '../decider/llm-decider.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
@@ -9,7 +10,6 @@ import { systemClock } from '../engine/clock.ts';
 import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
-import { createAttemptLinks } from '../engine/executors/coding/attempt-links.ts';
 import { DEFAULT_RESOURCES } from '../engine/executors/command/command.ts';
 import { createAgentCallbacks } from '../engine/executors/http/http-callbacks.ts';
 import type { AttemptLog } from '../engine/executors/http/http-cancel.ts';

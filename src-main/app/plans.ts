@@ -3,10 +3,10 @@ import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/sche
 import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
+import { workspaceIssues } from '../agents/coding/handlers/workspace-refs.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
-import { workspaceIssues } from './workspace-refs.ts';
 
 export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();

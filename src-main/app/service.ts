@@ -1,4 +1,5 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
+import { workspaceHandlers } from '../agents/coding/handlers/workspaces.ts';
 import { workerTokenHandlers } from '../worker-tokens/handlers.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
@@ -13,7 +14,6 @@ import { secretHandlers } from './secrets.ts';
 import { toolCallHandlers } from './tool-calls.ts';
 import { workHandlers } from './work.ts';
 import { workerHandlers } from './workers.ts';
-import { workspaceHandlers } from './workspaces.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
 export function createHandlers(ctx: AppContext): BatonHandlers {

@@ -1,8 +1,8 @@
 import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
+import { fileHeads } from '../agents/coding/workspaces/index.ts';
 import { readRecordedFileSync } from '../files/recorded-file.ts';
-import { fileHeads } from '../workspaces/index.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { ActiveRun } from './run-state.ts';
 import { openTasks } from './run-state.ts';

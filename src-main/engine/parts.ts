@@ -1,3 +1,4 @@
+import { CodingSessions } from '../agents/coding/sessions/cleanup.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
@@ -7,7 +8,6 @@ import { ToolCallDesk } from './approvals/tool-calls.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
-import { CodingSessions } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';

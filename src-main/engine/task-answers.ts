@@ -1,6 +1,6 @@
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
+import type { CodingSessions } from '../agents/coding/sessions/cleanup.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
-import type { CodingSessions } from './coding-sessions.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../src-main/engine/executors/coding/streams/prices.ts';
+import { costOf } from '../../src-main/agents/coding/streams/prices.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail, TaskLogLine, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';

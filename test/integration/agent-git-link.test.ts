@@ -3,9 +3,9 @@ import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import { call, setup } from '../kit/engine-kit.ts';
 
 // A coding agent that points its worktree's `.git` at another repository of the user's before it

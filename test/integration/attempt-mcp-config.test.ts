@@ -2,10 +2,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { launchAttemptChild } from '../kit/attempt-child-kit.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
