@@ -7,8 +7,7 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
-import { DIFF_ARTIFACT } from '../agents/coding/cli/worktree.ts';
-import { diffCommits } from '../agents/coding/workspaces/index.ts';
+import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import type { AppContext } from './context.ts';
 

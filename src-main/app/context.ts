@@ -1,3 +1,4 @@
+import type { CodingKind } from '../agents/coding/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -12,6 +13,8 @@ import type { PatternSafety } from './pattern-safety.ts';
 export interface AppContext {
   store: Store;
   engine: Engine;
+  /** The coding kind: where its worktrees go (the workspaces' handlers). */
+  coding: CodingKind;
   bus: EventBus;
   now: () => string;
   /** Refuses `matches` patterns that can take super-linear time (plans saved, validated, run). */

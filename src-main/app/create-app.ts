@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAttemptLinks } from '../agents/coding/cli/attempt-links.ts';
+import { createAttemptLinks, createCodingKind } from '../agents/coding/index.ts';
 import { BackgroundWork } from '../background.ts';
 import { decideByLlm } from '../decider/llm-decider.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
@@ -47,7 +47,7 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
-  /** Finished coding worktrees each workspace keeps parked for the next attempt (the engine's, 2 by default; 0: none). */
+  /** Finished coding worktrees each workspace keeps parked for the next attempt (the coding kind's, 2 by default; 0: none). */
   parkedWorktrees?: number;
   /**
    * Resume unfinished runs at start, and take up any whose process dies later (the default;
@@ -103,6 +103,17 @@ export function createApp(opts: AppOptions) {
       const line = { ...l, stream: 'info' as const, at: now() };
       bus.emit('task.log', { id: store.execution.addLog(line), ...line });
     });
+  // The coding kind: its executor, the engine's hooks for it, and where its worktrees go.
+  const coding = createCodingKind({
+    store,
+    bus,
+    iso: now,
+    log,
+    mcpLinks,
+    ...(opts.executors?.coding ? { executor: opts.executors.coding } : {}),
+    worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
+    ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
+  });
   const executors = {
     ...createExecutors({
       agentCallbacks,
@@ -111,6 +122,7 @@ export function createApp(opts: AppOptions) {
       ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
     }),
     ...opts.executors,
+    coding,
   };
   const secrets = createSecretResolver(process.env, opts.secretStore);
   const decide: Decide = async (spec, ctx) => {
@@ -153,10 +165,8 @@ export function createApp(opts: AppOptions) {
     executors,
     secrets,
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
-    worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
-    ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     log,
@@ -184,6 +194,7 @@ export function createApp(opts: AppOptions) {
     secretStore: opts.secretStore,
     store,
     engine,
+    coding,
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
@@ -201,6 +212,8 @@ export function createApp(opts: AppOptions) {
     store,
     bus,
     engine,
+    /** The coding kind: where its worktrees go, and `worktreesSettled` (their cleanups over). */
+    coding,
     handlers,
     dispatch,
     agentCallbacks,
@@ -213,7 +226,7 @@ export function createApp(opts: AppOptions) {
     /**
      * Stops everything at once: no run moves on, no agent goes on, nothing new starts. What the
      * runs that ended here left to do with their worktrees (parked or removed, work in progress
-     * committed: `CodingSessions`) is finished first, then the database is closed: every process
+     * committed: the coding kind's `WorktreeCleanup`) is finished first, then the database is closed: every process
      * that ends a run (the app, `baton serve`, `baton run`, `baton approve`) leaves its worktrees
      * as the run's end says, never a checkout per run. The promise settles when the store's
      * checkpoint worker has closed its connection too. Until then that thread may still write
@@ -229,7 +242,7 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      closing = engine.worktreesSettled().then(() => {
+      closing = coding.worktreesSettled().then(() => {
         if (scratch) removeScratch(scratch, log);
         const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
         db.close();

@@ -3,7 +3,7 @@ import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/sche
 import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
-import { workspaceIssues } from '../agents/coding/handlers/workspace-refs.ts';
+import { workspaceIssues } from '../agents/coding/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';

@@ -1,10 +1,12 @@
 import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, RunDetail, StartedRun } from '../../src-shared/schemas/run.ts';
-import { codingRunHandlers } from '../agents/coding/handlers/coding-runs.ts';
-import { keptWorkHandlers } from '../agents/coding/handlers/kept-work.ts';
-import { missingWorkspaceIssues } from '../agents/coding/handlers/workspace-health.ts';
-import { workspaceIssues } from '../agents/coding/handlers/workspace-refs.ts';
+import {
+  codingRunHandlers,
+  keptWorkHandlers,
+  missingWorkspaceIssues,
+  workspaceIssues,
+} from '../agents/coding/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import type { AppContext } from './context.ts';

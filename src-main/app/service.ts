@@ -1,5 +1,5 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
-import { workspaceHandlers } from '../agents/coding/handlers/workspaces.ts';
+import { workspaceHandlers } from '../agents/coding/index.ts';
 import { workerTokenHandlers } from '../worker-tokens/handlers.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';

@@ -8,9 +8,9 @@ import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../src-shared/schemas/agent.ts';
+import { WorkerWorkspaces } from '../agents/coding/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { AppContext } from './context.ts';
-import { WorkerWorkspaces } from './worker-workspaces.ts';
 
 /**
  * Remote workers (issue 18) over the engine's worker leases: a worker registers its agents as

@@ -1,4 +1,3 @@
-import { CodingSessions } from '../agents/coding/sessions/cleanup.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
@@ -14,6 +13,7 @@ import { DeciderRunner } from './decider-runner.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
 import { InterruptedAttempts } from './interrupted-attempts.ts';
+import { KindHooks } from './kind-hooks.ts';
 import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
 import { RunHolds } from './run-holds.ts';
@@ -51,9 +51,9 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
-  const sessions = new CodingSessions(rt);
-  const questions = new DeciderQuestions(rt, agents, opts.decide);
-  const writer = new RunWriter(rt, { leases, agents, budget, questions });
+  const hooks = new KindHooks(rt, agents);
+  const questions = new DeciderQuestions(rt, agents, hooks, opts.decide);
+  const writer = new RunWriter(rt, { leases, agents, budget, questions, hooks });
   const approvals = new Approvals(rt, { writer, agents, budget });
   const interrupted = new InterruptedAttempts(rt, { writer });
   const flow = new TaskFlow(rt, {
@@ -65,7 +65,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
-    sessions,
+    hooks,
     interrupted,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
@@ -79,6 +79,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
       toolCalls,
       conflicts,
       budget,
+      hooks,
       ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}),
     },
     opts.secrets,
@@ -98,7 +99,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
-    sessions,
+    hooks,
     interrupted,
     questions,
     writer,

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { createMcpHandler } from '@modelcontextprotocol/server';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
-import type { AttemptIdentity } from '../agents/coding/cli/attempt-links.ts';
+import type { AttemptIdentity } from '../agents/coding/index.ts';
 import { readJsonBody, refuseBody, securityHeaders } from '../http/respond.ts';
 import { mcpClient } from './mcp-client.ts';
 import type { BatonMcpOptions } from './server.ts';

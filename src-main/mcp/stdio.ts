@@ -1,7 +1,7 @@
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
-import type { AttemptIdentity } from '../agents/coding/cli/attempt-links.ts';
+import type { AttemptIdentity } from '../agents/coding/index.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
 import { describeError } from '../log-line.ts';

@@ -106,7 +106,7 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
     const runId = (r.value as { run_id: string }).run_id;
     const run = await app.engine.whenSettled(runId);
     const settled = performance.now();
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const whole = performance.now() - t0;
     traceGit(null);
     if (run.status !== 'completed') {

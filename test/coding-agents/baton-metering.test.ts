@@ -140,7 +140,7 @@ beforeAll(async () => {
     await call(app, 'approvals.decide', { approval_id: approval.id, decision: 'reject', actor: 'tester' });
     await app.engine.whenSettled(id);
   }
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
 }, 300_000);
 
 afterAll(async () => {

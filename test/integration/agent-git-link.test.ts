@@ -72,7 +72,7 @@ it('an agent that points .git at another repository: its work is committed on it
     ],
   });
   const result = await app.engine.whenSettled(run);
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
 
   const logs = async (task: string) =>
     (await call<{ text: string }[]>(app!, 'runs.taskLogs', { run_id: run, task_id: task })).map(

@@ -106,7 +106,7 @@ describe.skipIf(process.platform !== 'linux')(
       await eventually(() => configs(s.log).size === 3 && running(tag).length === 1, DEADLINE, 'three CLIs');
       await call(app, 'runs.cancelTask', { run_id: run, task_id: 'hang', actor: 'ops' });
       await app.engine.whenSettled(run);
-      await app.engine.worktreesSettled();
+      await app.coding.worktreesSettled();
       expect(app.store.runs.tasks(run).map((t) => [t.task_id, t.status])).toEqual([
         ['done', 'done'],
         ['fail', 'failed'],
@@ -147,7 +147,7 @@ describe.skipIf(process.platform !== 'linux')(
       ]);
       await eventually(() => !existsSync(first), DEADLINE, "the killed attempt's config to be removed");
       await eventually(() => running(tag).length === 0, DEADLINE, "the killed attempt's CLI to stop");
-      await app.engine.worktreesSettled();
+      await app.coding.worktreesSettled();
       await eventually(
         () => !existsSync(configs(s.log).get('hang-first/2')!),
         DEADLINE,

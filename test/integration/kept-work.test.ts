@@ -76,7 +76,7 @@ function scene() {
     (await call<{ run_id: string }>(a, 'runs.start', { plan_id: planId })).run_id;
   const settle = async (run: string) => {
     const r = await a.engine.whenSettled(run);
-    await a.engine.worktreesSettled();
+    await a.coding.worktreesSettled();
     return r.status;
   };
   const session = (run: string, task: string) => a.store.sessions.get(run, task)!;

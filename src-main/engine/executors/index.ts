@@ -1,5 +1,5 @@
-import type { CodingExecutorOptions } from '../../agents/coding/cli/coding.ts';
-import { createCodingExecutor } from '../../agents/coding/cli/coding.ts';
+import type { CodingExecutorOptions } from '../../agents/coding/index.ts';
+import { createCodingExecutor } from '../../agents/coding/index.ts';
 import type { ExecutorRegistry } from '../executor.ts';
 import type { CommandExecutorOptions } from './command/command.ts';
 import { createCommandExecutor } from './command/command.ts';

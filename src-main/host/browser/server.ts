@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
-import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/cli/attempt-links.ts';
+import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';

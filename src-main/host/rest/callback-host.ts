@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AttemptLinks } from '../../agents/coding/cli/attempt-links.ts';
+import type { AttemptLinks } from '../../agents/coding/index.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { bearer } from '../../http/auth.ts';

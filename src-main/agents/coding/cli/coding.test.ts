@@ -65,7 +65,7 @@ describe('the coding executor', () => {
     exec.running.get('a')!.finish(codingWork(repo, `baton/${run}/a`, 'main', { 'README.md': 'a says\n' }));
     exec.running.get('b')!.finish(codingWork(repo, `baton/${run}/b`, 'main', { 'README.md': 'b says\n' }));
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const c = app.store.runs.task(run, 'c')!;
     expect(c.status).toBe('failed');
     expect(c.error).toBe(
@@ -170,7 +170,7 @@ describe('on_conflict "ask": a merge conflict between the dependencies waits for
 
     await call(app!, 'approvals.decide', { approval_id: asked.id, decision: 'reject', actor: 'ana' });
     await app!.engine.whenSettled(run);
-    await app!.engine.worktreesSettled();
+    await app!.coding.worktreesSettled();
     const c = app!.store.runs.task(run, 'c')!;
     expect(c.status).toBe('failed');
     expect(c.error).toBe(
@@ -194,7 +194,7 @@ describe('on_conflict "ask": a merge conflict between the dependencies waits for
     repo.write('README.md', 'a and b say\n', dir);
     await call(app!, 'approvals.decide', { approval_id: again!.id, decision: 'approve', actor: 'ana' });
     await app!.engine.whenSettled(run);
-    await app!.engine.worktreesSettled();
+    await app!.coding.worktreesSettled();
     // The CLI (/bin/false) started in the resolved worktree, on a branch holding both dependencies.
     const c = app!.store.runs.task(run, 'c')!;
     expect(c.error).toMatch(/^claude exited with code 1/);
@@ -227,7 +227,7 @@ describe('on_conflict "ask" across a restart', () => {
     repo.write('README.md', 'a and b say\n', worktree);
     await call(baton, 'approvals.decide', { approval_id: asked.id, decision: 'approve', actor: 'ana' });
     await baton.engine.whenSettled(run);
-    await baton.engine.worktreesSettled();
+    await baton.coding.worktreesSettled();
     expect(baton.store.runs.task(run, 'c')!.error).toMatch(/^claude exited with code 1/);
     expect(repo.git(['show', `baton/${run}/c:README.md`])).toBe('a and b say');
   });
@@ -261,7 +261,7 @@ describe('on_conflict "ask" answered from another process while Baton is down', 
         baton.store.runs.get(run)!.status !== 'executing' ||
         (baton.engine.waitingOnPeople(run)?.length ?? 0) > 0,
     );
-    await baton.engine.worktreesSettled();
+    await baton.coding.worktreesSettled();
     const approvals = (await call<Approval[]>(baton, 'approvals.list', {})).filter(
       (x) => x.kind === 'merge_conflict',
     );
@@ -330,7 +330,7 @@ describe('a coding CLI that cannot start', () => {
       },
     );
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const t = app.store.runs.task(run, 't')!;
     expect(t.status).toBe('failed');
     expect(t.error).toMatch(/^cannot start codex \("\/no\/such\/codex"\): .*ENOENT/);
@@ -363,7 +363,7 @@ describe('what a coding attempt spent', () => {
       },
     );
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const steps = await call<StoredStep[]>(app, 'runs.steps', { run_id: run, task_id: 't' });
     expect(steps.filter((x) => x.kind === 'usage')).toMatchObject([
       { kind: 'usage', cost_usd: null, cost_source: 'unknown' },
@@ -405,7 +405,7 @@ describe('a checkout with uncommitted changes', () => {
     });
     const run = await setup(app, agents, plan('p'));
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const notices = (runId: string) =>
       app!.store.execution
         .logs(runId, 't', 0, 1_000)
@@ -420,7 +420,7 @@ describe('a checkout with uncommitted changes', () => {
     repo.commitAll('commit them');
     const clean = await setup(app, [], plan('q'));
     await app.engine.whenSettled(clean);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     expect(app.store.runs.task(clean, 't')?.status).toBe('failed');
     expect(notices(clean)).toEqual([]);
   });

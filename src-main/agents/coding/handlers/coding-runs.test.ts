@@ -192,7 +192,7 @@ describe('coding sessions', () => {
       repo,
       baseBranch: 'main',
       branch: `baton/${runId}/${taskId}`,
-      dir: join(a.engine.worktreeRoot, runId, taskId, 'tree'),
+      dir: join(a.coding.worktreeRoot, runId, taskId, 'tree'),
     });
     if (!w.ok) throw new Error('conflict');
     return {
@@ -240,7 +240,7 @@ describe('coding sessions', () => {
     exec.running.get('b')!.fail('the agent gave up');
     exec.running.get('c')!.fail('the agent gave up too');
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     expect(app.store.sessions.get(run, 'b')?.state).toBe('removed');
     expect(existsSync(dirs.b!)).toBe(false);
     expect(app.store.sessions.get(run, 'c')?.state).toBe('kept');

@@ -2,10 +2,10 @@ import type { MergeReport, RunHandlers } from '../../../../src-shared/contract/d
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { mergeBranches } from '../workspaces/index.ts';
+import type { CodingHandlersContext } from './context.ts';
 
 type CodingRunHandlers = Pick<
   RunHandlers,
@@ -13,7 +13,7 @@ type CodingRunHandlers = Pick<
 >;
 
 /** The run methods of coding tasks (issue 15): steps, sessions, keeping a worktree, merging the branches. */
-export function codingRunHandlers({ store, bus, now }: AppContext): CodingRunHandlers {
+export function codingRunHandlers({ store, bus, now }: CodingHandlersContext): CodingRunHandlers {
   const runOf = (runId: string) => {
     const run = store.runs.get(runId);
     if (!run) throw new AppError('not_found', `run "${runId}" not found`);

@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import type { RunHandlers } from '../../../../src-shared/contract/domains/runs.ts';
 import type { BuildResponse, StartedRun } from '../../../../src-shared/schemas/run.ts';
 import type { KeptWork, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
-import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import {
   branchTip,
@@ -11,6 +10,7 @@ import {
   diffCommits,
   removeWorktree,
 } from '../workspaces/index.ts';
+import type { CodingHandlersContext } from './context.ts';
 import { reRegister, workspaceMissing } from './workspace-health.ts';
 
 type KeptWorkHandlers = Pick<RunHandlers, 'runs.keptWork' | 'runs.resumeWork' | 'runs.discardWork'>;
@@ -25,7 +25,7 @@ const PATCH_LIMIT = 1_048_576;
  * branch is deleted).
  */
 export function keptWorkHandlers(
-  ctx: AppContext,
+  ctx: CodingHandlersContext,
   started: (b: BuildResponse) => StartedRun,
   refuseUnsafe: (planId: string, version?: number) => Promise<void>,
 ): KeptWorkHandlers {

@@ -7,10 +7,10 @@ import type {
 } from '../../../../src-shared/contract/domains/workspaces.ts';
 import { deletableKinds } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { TaskSession, Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import type { AppContext } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
 import type { TaskBranch } from '../workspaces/index.ts';
 import { BATON_BRANCH_PREFIX, deleteTaskBranches, listTaskBranches } from '../workspaces/index.ts';
+import type { CodingHandlersContext } from './context.ts';
 import { workspaceMissing } from './workspace-health.ts';
 
 type BranchHandlers = Pick<WorkspaceHandlers, 'workspaces.branches' | 'workspaces.deleteBranches'>;
@@ -79,7 +79,7 @@ export function branchKind(
  * Baton's, one a running run uses or one checked out anywhere, nor kept work or a done task's
  * unmerged work unless the person says so.
  */
-export function branchHandlers(ctx: AppContext): BranchHandlers {
+export function branchHandlers(ctx: CodingHandlersContext): BranchHandlers {
   const { store, bus, now } = ctx;
   const found = (id: string): Workspace => {
     const w = store.workspaces.get(id);

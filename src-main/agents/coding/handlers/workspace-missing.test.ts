@@ -55,7 +55,7 @@ it('a deleted repository is listed missing, and a prune reports it and still pru
   await call(a, 'workspaces.add', { id: 'gone', path: gone.repo });
   await call(a, 'workspaces.add', { id: 'here', path: here.repo });
   // A worktree Baton left in the one still there: a prune removes it.
-  const stray = join(a.engine.worktreeRoot, 'run-x', 't', 'tree');
+  const stray = join(a.coding.worktreeRoot, 'run-x', 't', 'tree');
   const made = await prepareWorktree({
     repo: here.repo,
     baseBranch: 'main',

@@ -1,5 +1,5 @@
-import { WorkerWorkspaces } from '../../../app/worker-workspaces.ts';
 import type { Store } from '../../../store/store.ts';
+import { WorkerWorkspaces } from '../repos/worker-workspaces.ts';
 import { needsWorkspace } from '../sessions/context.ts';
 
 /** A problem with the workspaces a plan names, at its field's path. */

@@ -214,7 +214,7 @@ describe('workspaces.prune', () => {
     const { app } = open();
     const r = repo();
     await call(app, 'workspaces.add', { id: 'app', path: r.repo });
-    const root = app.engine.worktreeRoot;
+    const root = app.coding.worktreeRoot;
     const addRun = app.store.db.prepare(
       `INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at)
        VALUES (?, 'p', 1, NULL, ?, 'mem', '2026-01-01T00:00:00.000Z')`,

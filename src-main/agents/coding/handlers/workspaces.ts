@@ -3,10 +3,10 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import type { AppContext } from '../../../app/context.ts';
 import { AppError, invalidInput } from '../../../errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
+import type { CodingHandlersContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
 import { branchHandlers } from './task-branches.ts';
 import { workspaceMissing } from './workspace-health.ts';
@@ -22,8 +22,8 @@ function countParked(pool: string): number {
 }
 
 /** Workspaces: the git repositories people register for coding agents (issue 15). */
-export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
-  const { store, bus, now, engine } = ctx;
+export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers {
+  const { store, bus, now, coding } = ctx;
   const found = (id: string): Workspace => {
     const w = store.workspaces.get(id);
     if (!w) throw new AppError('not_found', `workspace "${id}" not found`, { field: 'workspace_id' });
@@ -47,10 +47,10 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
     // made), and the parked ones: swept only while no run of this workspace executes, in any
     // process, since such a run may be making or taking one right now.
     if (runsUsingWorkspace(store, w.id).length === 0) {
-      report.removed.push(...(await emptyPool({ repo: w.path, pool: engine.parkedFolder(w.id) })));
+      report.removed.push(...(await emptyPool({ repo: w.path, pool: coding.parkedFolder(w.id) })));
       const swept = await pruneWorktrees({
         repo: w.path,
-        root: engine.worktreeRoot,
+        root: coding.worktreeRoot,
         keep: report.left.map((l) => l.dir),
       });
       report.removed.push(...swept.removed.map((r) => r.dir));
@@ -66,7 +66,7 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
       return store.workspaces.list().map((w) => ({
         ...w,
         open_worktrees: store.sessions.onDisk(w.id).length,
-        parked_worktrees: countParked(engine.parkedFolder(w.id)),
+        parked_worktrees: countParked(coding.parkedFolder(w.id)),
         plans: plans.get(w.id) ?? [],
         missing: workspaceMissing(w),
       }));
@@ -118,7 +118,7 @@ export function workspaceHandlers(ctx: AppContext): WorkspaceHandlers {
         );
       // Its parked worktrees go with it (nothing of Baton's is left in the repository); of a
       // repository that is gone (or no longer one) only the folder is left to delete.
-      const pool = engine.parkedFolder(workspace_id);
+      const pool = coding.parkedFolder(workspace_id);
       await emptyPool({ repo: w.path, pool }).catch(async (err: unknown) => {
         if (!(err instanceof WorkspaceError)) throw err;
         await rm(pool, { recursive: true, force: true });

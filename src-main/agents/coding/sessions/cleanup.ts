@@ -3,16 +3,16 @@ import { dirname, join } from 'node:path';
 import type { TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { BackgroundWork } from '../../../background.ts';
 import { stopOrphans } from '../../../engine/attempt-leftovers.ts';
-import type { ActiveRun } from '../../../engine/run-state.ts';
-import type { Runtime } from '../../../engine/runtime.ts';
+import type { RunEnded, TaskEnded } from '../../../engine/executor.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
+import type { ErrorLog } from '../../../log-line.ts';
 import type { Store } from '../../../store/store.ts';
 import { parkInPool, parkingInto, removeWorktree } from '../workspaces/index.ts';
 import { keepWork } from './kept-work.ts';
 
 /**
  * How many finished worktrees each workspace keeps parked for the next attempt, unless the
- * engine is told otherwise. Parking saves the next attempt a full checkout (16-18 s for
+ * app is told otherwise. Parking saves the next attempt a full checkout (16-18 s for
  * 20,000 files on a slow disk, test/bench/README.md) at the price of a checkout's disk space
  * per parked worktree; two covers a plan's chain of coding tasks and a pair of them side by
  * side without keeping many copies of a large repository. More attempts at once than parked
@@ -93,18 +93,25 @@ export async function discardWorktree(
   return removed;
 }
 
+/** What the worktree cleanup of a process works with: its store, bus and clock, where worktrees go and how many are parked. */
+export interface CleanupDeps extends DiscardDeps {
+  log: ErrorLog;
+  /** Where coding tasks' worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
+  worktreeRoot: string;
+  /** How many finished worktrees each workspace keeps parked (`<root>/.parked/<workspace>`); 0: none. */
+  parkedWorktrees: number;
+}
+
 /**
- * The life of coding tasks' worktrees in the runs executed here: a done task's worktree is
- * parked in its workspace's pool (or removed, the pool full) once its attempt has stopped (its
- * branch is the result), and when a run ends every worktree of it left (failed, cancelled,
- * interrupted tasks') has its work committed on its branch as work in progress and is parked
- * or removed the same way, but those a person kept. Both act after the transaction that
- * records the change commits, and wait for the attempts of the task or run to stop
- * (`Runtime.attempts`).
+ * The life of coding tasks' worktrees in the runs executed here (the coding kind's end hooks):
+ * a done task's worktree is parked in its workspace's pool (or removed, the pool full) once its
+ * attempt has stopped (its branch is the result), and when a run ends every worktree of it left
+ * (failed, cancelled, interrupted tasks') has its work committed on its branch as work in
+ * progress and is parked or removed the same way, but those a person kept. The engine tells
+ * both once the change is stored; each waits for the attempts of the task or run to stop.
  */
-export class CodingSessions {
-  private readonly rt: Runtime;
-  private readonly deps: DiscardDeps;
+export class WorktreeCleanup {
+  private readonly deps: CleanupDeps;
   /** Cleanups going on (tests and `close` wait for them). */
   private readonly pending = new Set<Promise<void>>();
   /** Done tasks' worktrees being parked, by `<run>/<task>`: the run's end waits for them, not to remove one mid-park. */
@@ -112,47 +119,44 @@ export class CodingSessions {
   /** The cleanups, in the background of the runs that ended: one that fails is logged. */
   private readonly cleanups: BackgroundWork;
 
-  constructor(rt: Runtime) {
-    this.rt = rt;
-    this.cleanups = new BackgroundWork("cleaning up coding tasks' worktrees", rt.log);
-    this.deps = { store: rt.store, bus: rt.bus, now: () => rt.iso() };
+  constructor(deps: CleanupDeps) {
+    this.deps = deps;
+    this.cleanups = new BackgroundWork("cleaning up coding tasks' worktrees", deps.log);
   }
 
-  /** A task ended done: its worktree is parked or goes (unless kept) once its attempt has stopped. */
-  taskDone(run: ActiveRun, taskId: string): void {
-    if (!run.withSessions.has(taskId)) return; // no worktree to remove
-    const runId = run.id;
-    this.rt.effects.afterCommit(() => {
-      const park = this.parkInto();
-      const key = `${runId}/${taskId}`;
-      const parked = this.track(async () => {
-        await this.rt.attempts.taskStopped(runId, taskId);
-        const s = this.rt.store.sessions.get(runId, taskId);
-        if (s?.state === 'active') await discardWorktree(this.deps, s, park);
-      }).finally(() => {
-        if (this.parking.get(key) === parked) this.parking.delete(key);
-      });
-      this.parking.set(key, parked);
-      // Its dependents start now: their worktrees wait for this one rather than check out anew.
-      const workspace = this.rt.store.sessions.get(runId, taskId)?.workspace_id;
-      if (workspace !== undefined && park.max > 0) parkingInto(parkedFolder(park.root, workspace), parked);
+  /** A task with a worktree ended: done, its worktree is parked or goes (unless kept) once its attempt has stopped. */
+  taskEnded(end: TaskEnded): void {
+    // No worktree; or a failed task's, which waits for a retry or for its run's end.
+    if (end.status !== 'done' || !end.session) return;
+    const { run_id: runId, task_id: taskId } = end;
+    const { store } = this.deps;
+    const park = this.parkInto();
+    const key = `${runId}/${taskId}`;
+    const parked = this.track(async () => {
+      await end.stopped();
+      const s = store.sessions.get(runId, taskId);
+      if (s?.state === 'active') await discardWorktree(this.deps, s, park);
+    }).finally(() => {
+      if (this.parking.get(key) === parked) this.parking.delete(key);
     });
+    this.parking.set(key, parked);
+    // Its dependents start now: their worktrees wait for this one rather than check out anew.
+    const workspace = store.sessions.get(runId, taskId)?.workspace_id;
+    if (workspace !== undefined && park.max > 0) parkingInto(parkedFolder(park.root, workspace), parked);
   }
 
   /** A run ended: every worktree of it still there goes, but those a person kept. */
-  runEnded(run: ActiveRun): void {
-    if (run.lost) return; // it goes on in another process
-    const runId = run.id;
-    this.rt.effects.afterCommit(() =>
-      this.track(async () => {
-        await this.rt.attempts.runStopped(runId);
-        await Promise.all([...this.parking].filter(([k]) => k.startsWith(`${runId}/`)).map(([, p]) => p));
-        // Their work committed first (`keepWork`), they are parked like a done task's.
-        for (const s of this.rt.store.sessions.forRun(runId))
-          if (s.state === 'active') await discardWorktree(this.deps, s, this.parkInto());
-        await stopOrphans(this.rt.store.attemptScope, runId);
-      }),
-    );
+  runEnded(end: RunEnded): void {
+    const runId = end.run_id;
+    const { store } = this.deps;
+    this.track(async () => {
+      await end.stopped();
+      await Promise.all([...this.parking].filter(([k]) => k.startsWith(`${runId}/`)).map(([, p]) => p));
+      // Their work committed first (`keepWork`), they are parked like a done task's.
+      for (const s of store.sessions.forRun(runId))
+        if (s.state === 'active') await discardWorktree(this.deps, s, this.parkInto());
+      await stopOrphans(store.attemptScope, runId);
+    });
   }
 
   /**
@@ -160,7 +164,7 @@ export class CodingSessions {
    * run ends (failed, cancelled, interrupted tasks') have their work committed first.
    */
   private parkInto(): ParkInto {
-    return { root: this.rt.config.worktreeRoot, max: this.rt.config.parkedWorktrees };
+    return { root: this.deps.worktreeRoot, max: this.deps.parkedWorktrees };
   }
 
   /** Resolves once the cleanups started so far are over. */

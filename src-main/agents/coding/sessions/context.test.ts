@@ -70,12 +70,12 @@ describe('a coding attempt is told', () => {
     expect(c1).toMatchObject({
       workspace: { id: 'app' },
       branch: `baton/${run}/t`,
-      dir: join(app.engine.worktreeRoot, run, 't', 'tree'),
+      dir: join(app.coding.worktreeRoot, run, 't', 'tree'),
       session: null,
       resume: null,
       on_conflict: 'fail',
       marker: `attempt/${app.store.attemptScope}/${run}/t/1`,
-      pool: app.engine.parkedFolder('app'),
+      pool: app.coding.parkedFolder('app'),
     });
     first.emit(session(c1, 'sess-1'));
     await eventually(() => app.store.sessions.get(run, 't')?.session_id === 'sess-1');

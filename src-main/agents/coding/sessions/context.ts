@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { TaskAttempt, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
-import type { CodingContext, ResumeRequest } from '../../../engine/executor.ts';
-import type { ActiveRun } from '../../../engine/run-state.ts';
-import type { Runtime } from '../../../engine/runtime.ts';
+import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
+import type { Store } from '../../../store/store.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 import { parkedFolder } from './cleanup.ts';
 import { endedText } from './kept-work.ts';
@@ -25,23 +23,30 @@ export function workspaceMoved(taskId: string, was: string, now: string): string
 /** The branch of a coding task: the plan's DAG becomes a DAG of branches. */
 export const taskBranch = (runId: string, taskId: string): string => `baton/${runId}/${taskId}`;
 
+/** Where the coding kind keeps its worktrees, and the store it reads sessions from. */
+export interface ContextDeps {
+  store: Store;
+  /** Where coding tasks' git worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
+  worktreeRoot: string;
+  /** How many finished worktrees each workspace keeps parked; 0: none. */
+  parkedWorktrees: number;
+}
+
 /**
- * What a coding agent's attempt needs besides the task (read in the tick that starts it): the
- * workspace the task names (its own, else the plan's), where its worktree and the CLI's home
- * go, its session so far, and whether this attempt goes on with it — a reviewer asked for
- * changes (`run.resumeNext`), or the attempt before was interrupted by a restart of Baton. A
- * retry after a failure starts a new CLI session, in the same worktree. Or why it cannot run.
+ * What a coding agent's attempt needs besides the task (read in the tick that starts it: the
+ * kind's `prepare`): the workspace the task names (its own, else the plan's), where its worktree
+ * and the CLI's home go, its session so far, and whether this attempt goes on with it — a
+ * reviewer asked for changes (`setup.asked`), or the attempt before was interrupted by a restart
+ * of Baton. A retry after a failure starts a new CLI session, in the same worktree. Or why it
+ * cannot run.
  */
-export function codingContextOf(
-  rt: Runtime,
-  run: ActiveRun,
-  task: TaskRun,
-  agent: CodingAgent,
-): CodingContext | { error: string } {
-  const spec = run.specs.get(task.task_id)!;
-  const workspaceId = spec.workspace ?? run.plan.workspace;
+export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingContext | { error: string } {
+  const { store } = deps;
+  const { spec, task, agent } = setup;
+  const runId = setup.run_id;
+  const workspaceId = spec.workspace ?? setup.plan.workspace;
   if (workspaceId === undefined) return { error: needsWorkspace(task.task_id, agent.id) };
-  const workspace = rt.store.workspaces.get(workspaceId);
+  const workspace = store.workspaces.get(workspaceId);
   if (!workspace)
     return {
       error: `workspace "${workspaceId}" is not registered (any more): register the repository again (baton workspaces add)`,
@@ -50,36 +55,35 @@ export function codingContextOf(
   const missing = repositoryMissing(workspace.path);
   if (missing !== null)
     return { error: `workspace "${workspace.id}" (${workspace.path}) is missing: ${missing}` };
-  const session = rt.store.sessions.get(run.id, task.task_id) ?? null;
+  const session = store.sessions.get(runId, task.task_id) ?? null;
   if (session && session.workspace_id !== workspace.id)
     return { error: workspaceMoved(task.task_id, session.workspace_id, workspace.id) };
-  const taskDir = join(rt.config.worktreeRoot, run.id, task.task_id);
+  const taskDir = join(deps.worktreeRoot, runId, task.task_id);
   let resume: ResumeRequest | null = null;
-  const asked = run.resumeNext.get(task.task_id);
+  const asked = setup.asked;
   // Only the agent whose CLI holds the session resumes it; another starts its own in the worktree.
   const ownSession = session?.agent_id === agent.id ? session.session_id : null;
   if (asked) {
-    run.resumeNext.delete(task.task_id);
     resume = { ...asked, session_id: asked.session_id ?? ownSession };
-  } else if (session && previousEnded(rt, run.id, task) === 'interrupted') {
+  } else if (session && previousEnded(store, runId, task) === 'interrupted') {
     resume = { reason: 'interrupted', session_id: ownSession };
-  } else if (session && previousEnded(rt, run.id, task) === 'done') {
+  } else if (session && previousEnded(store, runId, task) === 'done') {
     // Changes were requested before a restart lost `resumeNext`: the request is read back from
     // the approval, its line comments from beside it (migration 011).
-    const asked = rt.store.approvals
-      .forTask(run.id, task.task_id)
+    const asked = store.approvals
+      .forTask(runId, task.task_id)
       .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
     if (asked?.status === 'changes_requested')
       resume = {
         reason: 'changes_requested',
         session_id: ownSession,
         comment: asked.comment ?? '',
-        line_comments: rt.store.approvals.lineComments(asked.id),
+        line_comments: store.approvals.lineComments(asked.id),
       };
   }
   if (!resume && session?.continues && task.attempt === 1) {
     // A person resumed the work an earlier run kept of this task: same branch, folder and CLI session.
-    const kept = rt.store.sessions.get(session.continues, task.task_id)?.kept_work;
+    const kept = store.sessions.get(session.continues, task.task_id)?.kept_work;
     resume = {
       reason: 'kept_work',
       session_id: ownSession,
@@ -88,57 +92,57 @@ export function codingContextOf(
       ended: endedText(kept?.ended ?? 'ended', kept?.reason ?? null),
     };
   }
-  const prior = resume?.session_id != null ? spentBefore(rt, run.id, task, resume.session_id) : NOTHING_SPENT;
+  const prior =
+    resume?.session_id != null ? spentBefore(store, runId, task, resume.session_id) : NOTHING_SPENT;
   // A retry after an attempt that did not finish starts from its work, unless a person asked to start clean.
-  const before = resume || !session || task.attempt < 2 ? undefined : attemptBefore(rt, run.id, task);
+  const before = resume || !session || task.attempt < 2 ? undefined : attemptBefore(store, runId, task);
   const earlier =
     before && (before.outcome === 'failed' || before.outcome === 'cancelled')
       ? { attempt: before.attempt, ended: endedText(before.outcome, before.error) }
       : null;
-  const startClean = run.startCleanNext.delete(task.task_id);
   return {
     workspace,
     dir: session?.dir ?? join(taskDir, 'tree'),
-    branch: session?.branch ?? taskBranch(run.id, task.task_id),
+    branch: session?.branch ?? taskBranch(runId, task.task_id),
     home: session?.home ?? join(taskDir, 'home'),
     session,
     resume,
     prior,
-    marker: attemptMarker(rt.store.attemptScope, run.id, task.task_id, task.attempt),
+    marker: attemptMarker(setup.marker_scope, runId, task.task_id, task.attempt),
     on_conflict: spec.on_conflict ?? 'fail',
-    pool: rt.config.parkedWorktrees > 0 ? parkedFolder(rt.config.worktreeRoot, workspace.id) : null,
+    pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,
     earlier,
-    start_clean: startClean,
+    start_clean: setup.start_clean,
   };
 }
 
 /** The task's attempt before this one, if there was one. */
-function attemptBefore(rt: Runtime, runId: string, task: TaskRun): TaskAttempt | undefined {
+function attemptBefore(store: Store, runId: string, task: TaskRun): TaskAttempt | undefined {
   if (task.attempt < 2) return undefined;
-  return rt.store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
+  return store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
 }
 
 /** How the task's attempt before this one ended (`done`: its diff was reviewed, and changes asked for), if there was one. */
-function previousEnded(rt: Runtime, runId: string, task: TaskRun): string | null {
-  return attemptBefore(rt, runId, task)?.outcome ?? null;
+function previousEnded(store: Store, runId: string, task: TaskRun): string | null {
+  return attemptBefore(store, runId, task)?.outcome ?? null;
 }
 
 /**
  * What CLI session `sessionId` spent before this attempt: in this run's earlier attempts, and in
  * the runs whose kept work this task's session goes on with (a resume), one after the other.
  */
-function spentBefore(rt: Runtime, runId: string, task: TaskRun, sessionId: string): SessionSpent {
-  const total = rt.store.steps.sessionSpent(runId, task.task_id, sessionId, task.attempt);
+function spentBefore(store: Store, runId: string, task: TaskRun, sessionId: string): SessionSpent {
+  const total = store.steps.sessionSpent(runId, task.task_id, sessionId, task.attempt);
   const seen = new Set([runId]);
-  let from = rt.store.sessions.get(runId, task.task_id)?.continues ?? null;
+  let from = store.sessions.get(runId, task.task_id)?.continues ?? null;
   while (from !== null && !seen.has(from)) {
     seen.add(from);
-    const more = rt.store.steps.sessionSpent(from, task.task_id, sessionId, Number.MAX_SAFE_INTEGER);
+    const more = store.steps.sessionSpent(from, task.task_id, sessionId, Number.MAX_SAFE_INTEGER);
     total.usd = total.usd === null && more.usd === null ? null : (total.usd ?? 0) + (more.usd ?? 0);
     total.input_tokens += more.input_tokens;
     total.output_tokens += more.output_tokens;
     total.cached_input_tokens += more.cached_input_tokens;
-    from = rt.store.sessions.get(from, task.task_id)?.continues ?? null;
+    from = store.sessions.get(from, task.task_id)?.continues ?? null;
   }
   return total;
 }

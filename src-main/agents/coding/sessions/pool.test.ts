@@ -126,7 +126,7 @@ const plan = (id: string, tasks: string[], chain: boolean) => ({
 
 async function settle(a: BatonApp, run: string): Promise<string> {
   const r = await a.engine.whenSettled(run);
-  await a.engine.worktreesSettled();
+  await a.coding.worktreesSettled();
   return r.status;
 }
 
@@ -139,8 +139,8 @@ describe('parked worktrees in coding runs', () => {
 
     const [a, b] = attempts();
     // Each in its task's own folder, but the same git worktree: b's is a's, parked and taken.
-    expect(a!.dir).toBe(join(app.engine.worktreeRoot, run, 'a', 'tree'));
-    expect(b!.dir).toBe(join(app.engine.worktreeRoot, run, 'b', 'tree'));
+    expect(a!.dir).toBe(join(app.coding.worktreeRoot, run, 'a', 'tree'));
+    expect(b!.dir).toBe(join(app.coding.worktreeRoot, run, 'b', 'tree'));
     expect(b!.gitdir).toBe(a!.gitdir);
     expect(b!.readme).toBe(a!.readme);
     // b finds a's committed work (it starts from a's branch), none of a's build output.
@@ -152,10 +152,10 @@ describe('parked worktrees in coding runs', () => {
     const parked = worktrees();
     expect(parked).toHaveLength(1);
     expect(parked[0]).toMatch(/\ndetached\nlocked baton: parked$/);
-    expect(parked[0]!.startsWith(`worktree ${app.engine.parkedFolder('app')}/`)).toBe(true);
+    expect(parked[0]!.startsWith(`worktree ${app.coding.parkedFolder('app')}/`)).toBe(true);
     const sessions = await call<TaskSession[]>(app, 'runs.sessions', { run_id: run });
     expect(sessions.map((s) => s.state)).toEqual(['removed', 'removed']);
-    expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
+    expect(readdirSync(app.coding.worktreeRoot)).toEqual(['.parked']);
     const listed = async () => (await call<Workspace[]>(app, 'workspaces.list', {}))[0]!.parked_worktrees;
     expect(await listed()).toBe(1);
 
@@ -167,7 +167,7 @@ describe('parked worktrees in coding runs', () => {
     const [report] = await call<PruneReport[]>(app, 'workspaces.prune', { workspace_id: 'app' });
     expect(report!.removed).toHaveLength(1);
     expect(worktrees()).toEqual([]);
-    expect(existsSync(app.engine.parkedFolder('app'))).toBe(false);
+    expect(existsSync(app.coding.parkedFolder('app'))).toBe(false);
     expect(await listed()).toBe(0);
   });
 
@@ -193,7 +193,7 @@ describe('parked worktrees in coding runs', () => {
       );
     expect(await logs('b')).toContain("kept from this worktree's last attempt: dist/");
     // Where each worktree came from: a's was made, b's taken from the pool (not "created").
-    const tree = (t: string) => join(app.engine.worktreeRoot, run, t, 'tree');
+    const tree = (t: string) => join(app.coding.worktreeRoot, run, t, 'tree');
     expect(await logs('a')).toContain(`worktree ${tree('a')} on baton/${run}/a (created, from main)`);
     expect(await logs('b')).toContain(
       `worktree ${tree('b')} on baton/${run}/b (taken from workspace app's pool of parked worktrees, a new branch, from baton/${run}/a)`,
@@ -230,7 +230,7 @@ describe('parked worktrees in coding runs', () => {
       const dir = w.split('\n')[0]!.slice('worktree '.length);
       expect(repo.git(['status', '--porcelain', '--untracked-files=all'], dir)).toBe('');
     }
-    expect(readdirSync(app.engine.worktreeRoot)).toEqual(['.parked']);
+    expect(readdirSync(app.coding.worktreeRoot)).toEqual(['.parked']);
 
     // A run cancelled while its agent runs: its worktree goes, the pool keeps at most what it had.
     await call(app, 'agents.import', { agents: [{ ...agent(), executable: sleeper }] });
@@ -241,13 +241,13 @@ describe('parked worktrees in coding runs', () => {
     await call(app, 'runs.cancel', { run_id: slow });
     expect(await settle(app, slow)).toBe('cancelled');
     expect(worktrees().filter((w) => !/\nlocked baton: parked$/.test(w))).toEqual([]);
-    expect(existsSync(join(app.engine.worktreeRoot, slow))).toBe(false);
+    expect(existsSync(join(app.coding.worktreeRoot, slow))).toBe(false);
     expect(attempts().length).toBe(2);
 
     // Removing the workspace removes its pool: nothing of Baton's is left in the repository.
     await call(app, 'workspaces.remove', { workspace_id: 'app' });
     expect(worktrees()).toEqual([]);
-    expect(readdirSync(app.engine.worktreeRoot)).toEqual([]);
+    expect(readdirSync(app.coding.worktreeRoot)).toEqual([]);
   });
 
   it('parkedWorktrees 0: worktrees are removed as before', async () => {

@@ -137,7 +137,7 @@ function checkPath(file: string, i: number): string {
     norm === '.' ||
     norm.includes('\0') ||
     posix.isAbsolute(norm) ||
-    norm.startsWith('../../../') ||
+    norm.startsWith('../') ||
     norm === '..'
   ) {
     throw new WorkspaceError(

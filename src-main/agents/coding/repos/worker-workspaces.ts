@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.ts';
+import type { Db } from '../../../store/db.ts';
 
 /**
  * The workspace ids remote workers say they have (migration 014, `workers.register`'s
