@@ -14,7 +14,7 @@ import type { AppContext } from './context.ts';
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
 const INTERDIFF_BYTES = 1_048_576;
 
-export function approvalHandlers({ store, engine }: AppContext): ApprovalHandlers {
+export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
   /**
    * Adds the plan, the task's description and what its dependencies produced, so a person can
    * decide without looking elsewhere.
@@ -135,7 +135,7 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
           'not_found',
           `the diff review "${approval_id}" of task "${a.task_id}" has no earlier review to compare with`,
         );
-      const ws = store.workspaces.get(now.workspace_id);
+      const ws = coding.store.workspaces.get(now.workspace_id);
       if (!ws)
         throw new AppError(
           'not_found',

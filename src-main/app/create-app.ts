@@ -180,7 +180,7 @@ export function createApp(opts: AppOptions) {
     log,
     // As `runs.start` does: the plan's patterns and workspaces checked, then the engine.
     startRun: async (plan_id, inputs, actor, alongside) => {
-      await refuseUnsafeRun({ store, patterns }, plan_id);
+      await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
     options: { enabled: opts.resume !== false, ...opts.reach },

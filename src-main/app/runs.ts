@@ -21,15 +21,15 @@ const ARTIFACT_READ_LIMIT = 1_048_576;
  * triggers).
  */
 export async function refuseUnsafeRun(
-  ctx: Pick<AppContext, 'store' | 'patterns'>,
+  ctx: Pick<AppContext, 'store' | 'patterns' | 'coding'>,
   plan_id: string,
   version?: number,
 ): Promise<void> {
   const stored = ctx.store.plans.get(plan_id, version);
   if (!stored) return; // the engine says what is missing
   const unsafe = [
-    ...workspaceIssues(ctx.store, stored.plan),
-    ...missingWorkspaceIssues(ctx.store, stored.plan),
+    ...workspaceIssues(ctx.coding.store, stored.plan),
+    ...missingWorkspaceIssues(ctx.coding.store, stored.plan),
     ...(await ctx.patterns.planIssues(stored.plan)),
   ];
   if (unsafe.length > 0)

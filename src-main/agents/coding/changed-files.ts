@@ -1,6 +1,6 @@
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
-import type { Store } from '../../store/store.ts';
+import type { CodingStore } from './repos/coding-store.ts';
 import { fileHeads } from './workspaces/index.ts';
 
 /** Files of a coding task a decider is given, at most, and characters of each (the first 500). */
@@ -18,7 +18,7 @@ interface CodingFiles {
  * `outputFiles`): a reader called once the transaction commits, or null for any other output.
  */
 export function changedFilesOf(
-  store: Store,
+  store: CodingStore,
   task: TaskRun,
 ): ((into: Record<string, string>) => Promise<void>) | null {
   const out = task.output;

@@ -5,6 +5,8 @@ import type { Store } from '../../store/store.ts';
 import { changedFilesOf } from './changed-files.ts';
 import type { CodingExecutorOptions } from './cli/coding.ts';
 import { createCodingExecutor } from './cli/coding.ts';
+import type { CodingStore } from './repos/coding-store.ts';
+import { codingStore } from './repos/coding-store.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder, WorktreeCleanup } from './sessions/cleanup.ts';
 import { codingContextOf } from './sessions/context.ts';
 
@@ -28,6 +30,8 @@ export interface CodingKindOptions extends CodingExecutorOptions {
 
 /** The coding kind as the app holds it: its executor with the engine's hooks, and its worktrees' folders. */
 export interface CodingKind extends Executor {
+  /** The app's store with the coding wing's own tables (the registered workspaces). */
+  readonly store: CodingStore;
   /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */
   readonly worktreeRoot: string;
   /** Where a workspace's parked worktrees wait for the next attempt (`workspaces.prune` and removing the workspace empty it). */
@@ -43,7 +47,8 @@ export interface CodingKind extends Executor {
  * decider reads of a done task.
  */
 export function createCodingKind(opts: CodingKindOptions): CodingKind {
-  const { store, bus, iso, log, worktreeRoot } = opts;
+  const { bus, iso, log, worktreeRoot } = opts;
+  const store = codingStore(opts.store);
   const parkedWorktrees = opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES;
   const cleanup = new WorktreeCleanup({ store, bus, now: iso, log, worktreeRoot, parkedWorktrees });
   const context = { store, worktreeRoot, parkedWorktrees };
@@ -60,6 +65,7 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
     onTaskEnded: (end) => cleanup.taskEnded(end),
     onRunEnded: (end) => cleanup.runEnded(end),
     outputFiles: (task) => changedFilesOf(store, task),
+    store,
     worktreeRoot,
     parkedFolder: (workspaceId) => parkedFolder(worktreeRoot, workspaceId),
     worktreesSettled: () => cleanup.settled(),

@@ -13,7 +13,7 @@ type CodingRunHandlers = Pick<
 >;
 
 /** The run methods of coding tasks (issue 15): steps, sessions, keeping a worktree, merging the branches. */
-export function codingRunHandlers({ store, bus, now }: CodingHandlersContext): CodingRunHandlers {
+export function codingRunHandlers({ coding: { store }, bus, now }: CodingHandlersContext): CodingRunHandlers {
   const runOf = (runId: string) => {
     const run = store.runs.get(runId);
     if (!run) throw new AppError('not_found', `run "${runId}" not found`);

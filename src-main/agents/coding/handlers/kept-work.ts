@@ -29,7 +29,8 @@ export function keptWorkHandlers(
   started: (b: BuildResponse) => StartedRun,
   refuseUnsafe: (planId: string, version?: number) => Promise<void>,
 ): KeptWorkHandlers {
-  const { store, bus, now, engine } = ctx;
+  const { bus, now, engine } = ctx;
+  const { store } = ctx.coding;
   /** The task's session with its kept work, still `kept` when `open`; the run ended. */
   const keptOf = (runId: string, taskId: string, open: boolean) => {
     const run = store.runs.get(runId);

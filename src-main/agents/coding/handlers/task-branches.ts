@@ -80,7 +80,8 @@ export function branchKind(
  * unmerged work unless the person says so.
  */
 export function branchHandlers(ctx: CodingHandlersContext): BranchHandlers {
-  const { store, bus, now } = ctx;
+  const { bus, now } = ctx;
+  const { store } = ctx.coding;
   const found = (id: string): Workspace => {
     const w = store.workspaces.get(id);
     if (!w) throw new AppError('not_found', `workspace "${id}" not found`, { field: 'workspace_id' });

@@ -1,6 +1,6 @@
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { mayGoToCodingAgent } from '../../../../src-shared/schemas/workspace.ts';
-import type { Store } from '../../../store/store.ts';
+import type { CodingStore } from '../repos/coding-store.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 
 /** What is wrong with a registered workspace's repository on disk, in words, or null when it is there. */
@@ -18,7 +18,7 @@ export const reRegister = (id: string): string =>
  * rather than fail at each attempt with git's words. Tasks no coding agent can take need none.
  */
 export function missingWorkspaceIssues(
-  store: Store,
+  store: CodingStore,
   plan: { workspace?: string | undefined; tasks: readonly TaskLike[] },
 ): { path: (string | number)[]; message: string }[] {
   const agents = store.agents.list();

@@ -1,4 +1,4 @@
-import type { Store } from '../../../store/store.ts';
+import type { CodingStore } from '../repos/coding-store.ts';
 import { WorkerWorkspaces } from '../repos/worker-workspaces.ts';
 import { needsWorkspace } from '../sessions/context.ts';
 
@@ -19,7 +19,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
  * Importing a plan never registers a workspace: a person does (`workspaces.add`). A task a
  * coding agent takes without being pinned to it fails its attempt with the same words.
  */
-export function workspaceIssues(store: Store, plan: unknown): WorkspaceIssue[] {
+export function workspaceIssues(store: CodingStore, plan: unknown): WorkspaceIssue[] {
   if (!isRecord(plan)) return [];
   const issues: WorkspaceIssue[] = [];
   const known = new Map<string, boolean>();
@@ -63,7 +63,7 @@ export function workspaceIssues(store: Store, plan: unknown): WorkspaceIssue[] {
 }
 
 /** The runs executing now (in any process) whose plan names the workspace, or that have a worktree in it. */
-export function runsUsingWorkspace(store: Store, workspaceId: string): string[] {
+export function runsUsingWorkspace(store: CodingStore, workspaceId: string): string[] {
   const using = new Set(store.sessions.runsUsing(workspaceId));
   for (const id of store.runs.unfinishedIds()) {
     const run = store.runs.get(id);

@@ -23,7 +23,8 @@ function countParked(pool: string): number {
 
 /** Workspaces: the git repositories people register for coding agents (issue 15). */
 export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers {
-  const { store, bus, now, coding } = ctx;
+  const { bus, now, coding } = ctx;
+  const { store } = coding;
   const found = (id: string): Workspace => {
     const w = store.workspaces.get(id);
     if (!w) throw new AppError('not_found', `workspace "${id}" not found`, { field: 'workspace_id' });

@@ -6,7 +6,7 @@ import { stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { RunEnded, TaskEnded } from '../../../engine/executor.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import type { ErrorLog } from '../../../log-line.ts';
-import type { Store } from '../../../store/store.ts';
+import type { CodingStore } from '../repos/coding-store.ts';
 import { parkInPool, parkingInto, removeWorktree } from '../workspaces/index.ts';
 import { keepWork } from './kept-work.ts';
 
@@ -25,7 +25,7 @@ export const parkedFolder = (worktreeRoot: string, workspaceId: string): string 
   join(worktreeRoot, '.parked', workspaceId);
 
 export interface DiscardDeps {
-  store: Store;
+  store: CodingStore;
   bus: EventBus;
   now: () => string;
 }

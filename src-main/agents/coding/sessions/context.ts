@@ -3,7 +3,7 @@ import type { TaskAttempt, TaskRun } from '../../../../src-shared/schemas/run.ts
 import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
 import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
-import type { Store } from '../../../store/store.ts';
+import type { CodingStore } from '../repos/coding-store.ts';
 import { repositoryMissing } from '../workspaces/index.ts';
 import { parkedFolder } from './cleanup.ts';
 import { endedText } from './kept-work.ts';
@@ -25,7 +25,7 @@ export const taskBranch = (runId: string, taskId: string): string => `baton/${ru
 
 /** Where the coding kind keeps its worktrees, and the store it reads sessions from. */
 export interface ContextDeps {
-  store: Store;
+  store: CodingStore;
   /** Where coding tasks' git worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
   worktreeRoot: string;
   /** How many finished worktrees each workspace keeps parked; 0: none. */
@@ -117,13 +117,13 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
 }
 
 /** The task's attempt before this one, if there was one. */
-function attemptBefore(store: Store, runId: string, task: TaskRun): TaskAttempt | undefined {
+function attemptBefore(store: CodingStore, runId: string, task: TaskRun): TaskAttempt | undefined {
   if (task.attempt < 2) return undefined;
   return store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
 }
 
 /** How the task's attempt before this one ended (`done`: its diff was reviewed, and changes asked for), if there was one. */
-function previousEnded(store: Store, runId: string, task: TaskRun): string | null {
+function previousEnded(store: CodingStore, runId: string, task: TaskRun): string | null {
   return attemptBefore(store, runId, task)?.outcome ?? null;
 }
 
@@ -131,7 +131,7 @@ function previousEnded(store: Store, runId: string, task: TaskRun): string | nul
  * What CLI session `sessionId` spent before this attempt: in this run's earlier attempts, and in
  * the runs whose kept work this task's session goes on with (a resume), one after the other.
  */
-function spentBefore(store: Store, runId: string, task: TaskRun, sessionId: string): SessionSpent {
+function spentBefore(store: CodingStore, runId: string, task: TaskRun, sessionId: string): SessionSpent {
   const total = store.steps.sessionSpent(runId, task.task_id, sessionId, task.attempt);
   const seen = new Set([runId]);
   let from = store.sessions.get(runId, task.task_id)?.continues ?? null;

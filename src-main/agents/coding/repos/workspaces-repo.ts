@@ -1,5 +1,5 @@
-import type { Workspace } from '../../src-shared/schemas/workspace.ts';
-import type { Db } from './db.ts';
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import type { Db } from '../../../store/db.ts';
 
 interface WorkspaceRow {
   id: string;
