@@ -36,7 +36,7 @@ export class WorkerWorktrees {
   }
 
   /**
-   * Where the attempt works and whether it resumes, as `codingContextOf` says it in the app; or
+   * Where the attempt works and whether it resumes, as the coding kind's `prepare` says it in the app; or
    * why it cannot run here (no workspace, one this worker does not have, changes requested of a
    * task whose worktree is on another machine).
    */

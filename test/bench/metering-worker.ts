@@ -1,4 +1,4 @@
-// What Baton's metering endpoint (src-main/engine/executors/coding/metering/) adds to a model
+// What Baton's metering endpoint (src-main/agents/coding/metering/) adds to a model
 // round trip: for each wire a coding CLI speaks, a scripted model server (test/kit/model-servers/)
 // answers a streamed request (a short text, its usage), and the same request is sent, in
 // alternation, straight to it and through the endpoint. Round trip = POST sent → the answer's last

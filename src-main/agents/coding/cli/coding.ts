@@ -24,7 +24,7 @@ export interface CodingExecutorOptions {
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });
 
 /**
- * `coding` agents (issue 15): a coding CLI (Claude Code, Codex, opencode, qwen-code) run headless
+ * `coding` agents: a coding CLI (Claude Code, Codex, opencode, qwen-code) run headless
  * in the task's own git worktree, its JSON event stream parsed line by line into steps, its
  * spend capped, its work committed and diffed. See README.md beside this file.
  */

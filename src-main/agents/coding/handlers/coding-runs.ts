@@ -12,7 +12,7 @@ type CodingRunHandlers = Pick<
   'runs.steps' | 'runs.sessions' | 'runs.keepWorktree' | 'runs.mergeBranches'
 >;
 
-/** The run methods of coding tasks (issue 15): steps, sessions, keeping a worktree, merging the branches. */
+/** The run methods of coding tasks: steps, sessions, keeping a worktree, merging the branches. */
 export function codingRunHandlers({ coding: { store }, bus, now }: CodingHandlersContext): CodingRunHandlers {
   const runOf = (runId: string) => {
     const run = store.runs.get(runId);

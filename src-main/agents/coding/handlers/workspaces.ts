@@ -21,7 +21,7 @@ function countParked(pool: string): number {
   }
 }
 
-/** Workspaces: the git repositories people register for coding agents (issue 15). */
+/** Workspaces: the git repositories people register for coding agents. */
 export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers {
   const { bus, now, coding } = ctx;
   const { store } = coding;

@@ -21,7 +21,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   created_at: r.created_at,
 });
 
-/** The git repositories people registered as workspaces (issue 15). */
+/** The git repositories people registered as workspaces. */
 export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');

@@ -18,7 +18,7 @@ import { createApp } from '../../../app/create-app.ts';
 import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
-// Parked worktrees in the engine (issue 15, worktree-pool.ts): a done coding task's worktree is
+// Parked worktrees (worktree-pool.ts): a done coding task's worktree is
 // parked in its workspace's pool and the next attempt takes it; failed and cancelled tasks'
 // worktrees too, once their work is committed on their branches; prune and removing the
 // workspace empty the pool. The coding CLI is a

@@ -1,9 +1,9 @@
 // Not a test: how fast each stream parser turns lines into steps. Run it with
-//   node_modules/.bin/node src-main/engine/executors/coding/streams/bench.ts [lines]
+//   node_modules/.bin/node src-main/agents/coding/streams/bench.ts [lines]
 // It replays each CLI's captured edit, shell and resume streams (test/coding-agents/streams/)
 // as one long session: the start events (init, thread) once, the other lines again and again
 // with their tool-call and answer ids made unique, the final event once: 50,000 lines. For
-// scale it also times JSON.parse alone on the same lines. Issue #15's goal is 50,000 events/s
+// scale it also times JSON.parse alone on the same lines. The goal is 50,000 events/s
 // parsed and stored end to end; parsing is only the first part of that.
 import { performance } from 'node:perf_hooks';
 import { captureLines } from './captures.ts';

@@ -1,4 +1,4 @@
-// The git layer of workspaces (issue 15): a coding task's attempt in its own worktree, a
+// The git layer of workspaces: a coding task's attempt in its own worktree, a
 // plan's DAG as a DAG of branches. See README.md beside this file.
 
 export type {
