@@ -1,7 +1,6 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
-import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Executor, PreparedAttempt, TaskEnded } from './executor.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -51,11 +50,10 @@ export class KindHooks {
   }
 
   /**
-   * A task moved from `from`: a final status is told to every kind that asks, once the change
-   * commits (a kind may own what a task of another kind's agent left: a session note).
+   * A task reached a final status (`RunWriter.setStatus`): every kind that asks is told once the
+   * change commits (a kind may own what a task of another kind's agent left: a session note).
    */
-  statusChanged(run: ActiveRun, task: TaskRun, from: TaskRun['status']): void {
-    if (isTerminalTaskStatus(from) || !isTerminalTaskStatus(task.status)) return;
+  taskEnded(run: ActiveRun, task: TaskRun): void {
     const told = this.told();
     if (told.length === 0) return;
     const { attempts } = this.rt;

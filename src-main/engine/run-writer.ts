@@ -131,7 +131,7 @@ export class RunWriter {
         if (decider.history.length > 5) decider.history.length = 5;
         if (to === 'done' || to === 'failed' || to === 'unassigned') this.questions.ask(run, task);
       }
-      this.hooks.statusChanged(run, task, from);
+      this.hooks.taskEnded(run, task);
     }
     this.save(task);
     const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);
