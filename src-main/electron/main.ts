@@ -13,7 +13,7 @@ import { startDesktopHost } from '../host/rest/desktop-host.ts';
 import { setting } from '../host/settings.ts';
 import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
-import { tellOnDesktop } from '../notifications/desktop.ts';
+import { tellOnDesktop } from '../reach/notifications/desktop.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
 

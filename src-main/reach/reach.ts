@@ -3,17 +3,17 @@ import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
-import { createNotifier } from '../notifications/notifier.ts';
-import { scheduleHandlers } from '../schedules/handlers.ts';
-import { Scheduler } from '../schedules/scheduler.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import { triggerHandlers } from '../triggers/handlers.ts';
-import { createTriggerRoute } from '../triggers/route.ts';
-import { Triggers } from '../triggers/triggers.ts';
-import { webhookHandlers } from '../webhooks/handlers.ts';
-import type { RetryPolicy } from '../webhooks/sender.ts';
-import { WebhookService } from '../webhooks/service.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { scheduleHandlers } from './schedules/handlers.ts';
+import { Scheduler } from './schedules/scheduler.ts';
+import { triggerHandlers } from './triggers/handlers.ts';
+import { createTriggerRoute } from './triggers/route.ts';
+import { Triggers } from './triggers/triggers.ts';
+import { webhookHandlers } from './webhooks/handlers.ts';
+import type { RetryPolicy } from './webhooks/sender.ts';
+import { WebhookService } from './webhooks/service.ts';
 
 export interface ReachOptions {
   /** Send webhooks and fire schedules from this process (the app and `baton serve`). */

@@ -21,7 +21,7 @@ import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
-import { TRIGGER_PATH } from '../../triggers/triggers.ts';
+import { TRIGGER_PATH } from '../../reach/triggers/triggers.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';

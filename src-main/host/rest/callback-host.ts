@@ -9,7 +9,7 @@ import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { baseUrl, sendJson } from '../../http/respond.ts';
 import type { McpEndpoint } from '../../mcp/http.ts';
-import { TRIGGER_PATH } from '../../triggers/triggers.ts';
+import { TRIGGER_PATH } from '../../reach/triggers/triggers.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;

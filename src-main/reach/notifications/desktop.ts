@@ -1,5 +1,5 @@
-import type { EventBatch } from '../../src-shared/contract/events.ts';
-import type { Notification } from '../../src-shared/schemas/notification.ts';
+import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { Notification } from '../../../src-shared/schemas/notification.ts';
 
 /**
  * The desktop app's side of notifications, without Electron (its main entry hands in `show`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../../src-shared/schemas/notification.ts';
-import { EventBus } from '../events/event-bus.ts';
+import type { Notification } from '../../../src-shared/schemas/notification.ts';
+import { EventBus } from '../../events/event-bus.ts';
 import { tellOnDesktop } from './desktop.ts';
 
 const note = (id: string): Notification => ({

@@ -1,8 +1,8 @@
 import type { Cron } from 'croner';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../../background.ts';
+import type { ErrorLog } from '../../log-line.ts';
+import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
-import type { ErrorLog } from '../log-line.ts';
-import type { Store } from '../store/store.ts';
 import { parseCron } from './cron.ts';
 import { decideFires } from './fires.ts';
 import type { StoredSchedule } from './repo.ts';

@@ -1,5 +1,5 @@
-import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
-import type { WebhookEvent, WebhookPayload } from '../../src-shared/schemas/webhook.ts';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
+import type { WebhookEvent, WebhookPayload } from '../../../src-shared/schemas/webhook.ts';
 
 /** What the audit log says about the run and approval an entry names (looked up once per entry). */
 export interface EntryFacts {

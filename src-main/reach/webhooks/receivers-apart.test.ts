@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WebhookDelivery } from '../../src-shared/schemas/webhook.ts';
-import { call, eventually, setup, task } from '../../test/kit/engine-kit.ts';
-import { startReceiver } from '../../test/kit/webhook-receiver.ts';
-import type { BatonApp } from '../app/create-app.ts';
-import { createApp } from '../app/create-app.ts';
+import type { WebhookDelivery } from '../../../src-shared/schemas/webhook.ts';
+import { call, eventually, setup, task } from '../../../test/kit/engine-kit.ts';
+import { startReceiver } from '../../../test/kit/webhook-receiver.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
 
 const SECRET = `whsec_${Buffer.from('a webhook signing key of 32 byte').toString('base64')}`;
 

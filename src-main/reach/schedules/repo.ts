@@ -1,5 +1,5 @@
-import type { CatchUpPolicy, OverlapPolicy, Schedule } from '../../src-shared/schemas/schedule.ts';
-import type { Db } from '../store/db.ts';
+import type { CatchUpPolicy, OverlapPolicy, Schedule } from '../../../src-shared/schemas/schedule.ts';
+import type { Db } from '../../store/db.ts';
 
 interface ScheduleRow {
   id: string;

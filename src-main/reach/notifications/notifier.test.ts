@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventBatch } from '../../src-shared/contract/events.ts';
-import type { Notification, NotificationSettings } from '../../src-shared/schemas/notification.ts';
-import type { RunDetail } from '../../src-shared/schemas/run.ts';
-import { call, eventually, setup, task } from '../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../app/create-app.ts';
-import { createApp } from '../app/create-app.ts';
+import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { Notification, NotificationSettings } from '../../../src-shared/schemas/notification.ts';
+import type { RunDetail } from '../../../src-shared/schemas/run.ts';
+import { call, eventually, setup, task } from '../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
 
 let dir: string;
 const apps: BatonApp[] = [];

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../store/db.ts';
-import { openDatabase } from '../store/db.ts';
+import type { Db } from '../../store/db.ts';
+import { openDatabase } from '../../store/db.ts';
 import { DutyLease } from './duty-lease.ts';
 
 let dir: string;

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Webhook, WebhookDelivery } from '../../src-shared/schemas/webhook.ts';
-import { webhookPayloadJsonSchema, webhookPayloadSchema } from '../../src-shared/schemas/webhook.ts';
-import { call, eventually, setup, task } from '../../test/kit/engine-kit.ts';
-import { startReceiver } from '../../test/kit/webhook-receiver.ts';
-import type { BatonApp } from '../app/create-app.ts';
-import { createApp } from '../app/create-app.ts';
+import type { Webhook, WebhookDelivery } from '../../../src-shared/schemas/webhook.ts';
+import { webhookPayloadJsonSchema, webhookPayloadSchema } from '../../../src-shared/schemas/webhook.ts';
+import { call, eventually, setup, task } from '../../../test/kit/engine-kit.ts';
+import { startReceiver } from '../../../test/kit/webhook-receiver.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
 
 const SECRET = `whsec_${Buffer.from('a webhook signing key of 32 byte').toString('base64')}`;
 const FAST = { pollMs: 25, webhookRetry: { delaysMs: [40], maxAgeMs: 60_000 } };
@@ -251,7 +251,7 @@ describe('webhooks out', () => {
   it('documents the payload with a JSON Schema generated from the zod schema (npm run schemas)', () => {
     const shipped = JSON.parse(
       readFileSync(
-        join(import.meta.dirname, '..', '..', 'resources', 'schemas', 'webhook-payload.schema.json'),
+        join(import.meta.dirname, '..', '..', '..', 'resources', 'schemas', 'webhook-payload.schema.json'),
         'utf8',
       ),
     );

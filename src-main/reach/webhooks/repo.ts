@@ -5,8 +5,8 @@ import type {
   WebhookEvent,
   WebhookFormat,
   WebhookPayload,
-} from '../../src-shared/schemas/webhook.ts';
-import type { Db } from '../store/db.ts';
+} from '../../../src-shared/schemas/webhook.ts';
+import type { Db } from '../../store/db.ts';
 
 interface WebhookRow {
   id: string;

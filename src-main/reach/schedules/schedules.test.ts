@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
-import type { Run } from '../../src-shared/schemas/run.ts';
-import type { Schedule } from '../../src-shared/schemas/schedule.ts';
-import { call, eventually, task } from '../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../app/create-app.ts';
-import { createApp } from '../app/create-app.ts';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
+import type { Run } from '../../../src-shared/schemas/run.ts';
+import type { Schedule } from '../../../src-shared/schemas/schedule.ts';
+import { call, eventually, task } from '../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
 import { Scheduler } from './scheduler.ts';
 
 let dir: string;

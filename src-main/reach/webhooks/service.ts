@@ -1,9 +1,9 @@
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../../background.ts';
+import { randomIds } from '../../engine/clock.ts';
+import type { ErrorLog } from '../../log-line.ts';
+import type { SecretResolver } from '../../secrets.ts';
+import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
-import { randomIds } from '../engine/clock.ts';
-import type { ErrorLog } from '../log-line.ts';
-import type { SecretResolver } from '../secrets.ts';
-import type { Store } from '../store/store.ts';
 import { createOutboxFiller } from './outbox.ts';
 import { createWebhooksRepo } from './repo.ts';
 import type { RetryPolicy } from './sender.ts';

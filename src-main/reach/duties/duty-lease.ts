@@ -1,5 +1,5 @@
-import { isDeadLocalOwner } from '../engine/leases.ts';
-import type { Db } from '../store/db.ts';
+import { isDeadLocalOwner } from '../../engine/leases.ts';
+import type { Db } from '../../store/db.ts';
 
 /**
  * A background duty (sending webhooks, firing schedules) is done by one process at a time, by

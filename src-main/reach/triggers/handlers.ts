@@ -1,8 +1,8 @@
-import type { TriggerHandlers } from '../../src-shared/contract/domains/triggers.ts';
-import { checkRunInputs } from '../../src-shared/schemas/run-inputs.ts';
-import { randomIds } from '../engine/clock.ts';
-import { invalidInput } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { TriggerHandlers } from '../../../src-shared/contract/domains/triggers.ts';
+import { checkRunInputs } from '../../../src-shared/schemas/run-inputs.ts';
+import { randomIds } from '../../engine/clock.ts';
+import { invalidInput } from '../../errors.ts';
+import type { Store } from '../../store/store.ts';
 import type { Triggers } from './triggers.ts';
 
 export function triggerHandlers(deps: {

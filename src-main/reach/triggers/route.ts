@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearer } from '../http/auth.ts';
-import type { RequestTarget } from '../http/request-target.ts';
-import { readJsonBody, refuseBody, sendJson } from '../http/respond.ts';
+import { bearer } from '../../http/auth.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import type { TriggerAnswer, Triggers } from './triggers.ts';
 import { TRIGGER_PATH } from './triggers.ts';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.ts';
+import type { Db } from '../../store/db.ts';
 
 export interface StoredTrigger {
   id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { NotificationFacts } from './notifier.ts';
 import { notificationOf } from './notifier.ts';
 

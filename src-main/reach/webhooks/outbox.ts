@@ -1,6 +1,6 @@
-import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
-import type { Webhook } from '../../src-shared/schemas/webhook.ts';
-import type { Store } from '../store/store.ts';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
+import type { Webhook } from '../../../src-shared/schemas/webhook.ts';
+import type { Store } from '../../store/store.ts';
 import type { EntryFacts } from './events.ts';
 import { eventsOf, linkOf, payloadOf } from './events.ts';
 import type { WebhooksRepo } from './repo.ts';

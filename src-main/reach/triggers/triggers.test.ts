@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
-import type { RunDetail } from '../../src-shared/schemas/run.ts';
-import type { TriggerCreated } from '../../src-shared/schemas/trigger.ts';
-import { startServe } from '../../test/e2e/serve-process.ts';
-import { eventually } from '../../test/kit/engine-kit.ts';
-import { http, raw } from '../../test/kit/host-kit.ts';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
+import type { RunDetail } from '../../../src-shared/schemas/run.ts';
+import type { TriggerCreated } from '../../../src-shared/schemas/trigger.ts';
+import { startServe } from '../../../test/e2e/serve-process.ts';
+import { eventually } from '../../../test/kit/engine-kit.ts';
+import { http, raw } from '../../../test/kit/host-kit.ts';
 
 let dir: string;
 let serve: Awaited<ReturnType<typeof startServe>>;

@@ -1,16 +1,16 @@
-import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type {
   Notification,
   NotificationKind,
   NotificationSettings,
-} from '../../src-shared/schemas/notification.ts';
-import { NOTIFICATION_KINDS } from '../../src-shared/schemas/notification.ts';
-import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import { BackgroundWork } from '../background.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import type { ErrorLog } from '../log-line.ts';
-import type { Store } from '../store/store.ts';
+} from '../../../src-shared/schemas/notification.ts';
+import { NOTIFICATION_KINDS } from '../../../src-shared/schemas/notification.ts';
+import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
+import { BackgroundWork } from '../../background.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import type { ErrorLog } from '../../log-line.ts';
+import type { Store } from '../../store/store.ts';
 
 /** Most entries read in one look: a window that connects after a long batch is not flooded. */
 const BATCH = 200;
