@@ -1,10 +1,10 @@
-import type { NotificationKind } from '../../src-shared/schemas/notification.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
+import { notificationHandlers } from './notifications/handlers.ts';
 import { createNotifier } from './notifications/notifier.ts';
 import { scheduleHandlers } from './schedules/handlers.ts';
 import { Scheduler } from './schedules/scheduler.ts';
@@ -28,8 +28,9 @@ export interface ReachOptions {
 }
 
 /**
- * How Baton reaches people and machines (issue 18): webhooks out, schedules, triggers in. Built
- * once by the app over its store; the duties run only where `enabled` (the long-lived hosts).
+ * How Baton reaches people and machines: webhooks out, schedules and triggers in, notifications to
+ * the windows. Built once by the app over its store; the duties run only where `enabled` (the
+ * long-lived hosts).
  */
 export function createReach(deps: {
   store: Store;
@@ -120,9 +121,7 @@ export function createReach(deps: {
         audit: (e) => scheduleAudit({ ...e, from: null }),
       }),
       ...triggerHandlers({ triggers, store, audit: (e) => triggerAudit({ ...e, from: null }) }),
-      'notifications.settings': () => notifier.settings(),
-      'notifications.configure': ({ kind, enabled }: { kind: NotificationKind; enabled: boolean }) =>
-        notifier.configure(kind, enabled),
+      ...notificationHandlers({ notifier }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {

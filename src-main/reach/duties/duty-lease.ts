@@ -1,5 +1,6 @@
 import { isDeadLocalOwner } from '../../engine/leases.ts';
 import type { Db } from '../../store/db.ts';
+import { createDutyLeasesRepo } from './repo.ts';
 
 /**
  * A background duty (sending webhooks, firing schedules) is done by one process at a time, by
@@ -8,10 +9,7 @@ import type { Db } from '../../store/db.ts';
  * that asks. Every app and `baton serve` on a data directory asks; one does the duty.
  */
 export class DutyLease {
-  private readonly take;
-  private readonly steal;
-  private readonly ownerOf;
-  private readonly release;
+  private readonly leases;
   readonly name: string;
   readonly owner: string;
   private readonly ttlMs: number;
@@ -22,17 +20,7 @@ export class DutyLease {
     this.name = name;
     this.owner = owner;
     this.ttlMs = ttlMs;
-    this.take =
-      db.prepare(`INSERT INTO reach_leases (name, owner, expires_at) VALUES (@name, @owner, @expires)
-      ON CONFLICT (name) DO UPDATE SET owner = @owner, expires_at = @expires
-      WHERE reach_leases.owner = @owner OR reach_leases.expires_at < @now`);
-    this.steal = db.prepare(
-      'UPDATE reach_leases SET owner = @owner, expires_at = @expires WHERE name = @name AND owner = @from',
-    );
-    this.ownerOf = db
-      .prepare<[string], { owner: string }>('SELECT owner FROM reach_leases WHERE name = ?')
-      .pluck();
-    this.release = db.prepare('DELETE FROM reach_leases WHERE name = ? AND owner = ?');
+    this.leases = createDutyLeasesRepo(db);
   }
 
   /**
@@ -45,25 +33,25 @@ export class DutyLease {
       return true;
     this.renewedAt = null;
     const expires = now + this.ttlMs;
-    let held = this.take.run({ name: this.name, owner: this.owner, now, expires }).changes > 0;
+    let held = this.leases.take({ name: this.name, owner: this.owner, now, expires });
     if (!held) {
       const holder = this.holder();
       held =
         holder !== null &&
         isDeadLocalOwner(holder) &&
-        this.steal.run({ name: this.name, owner: this.owner, from: holder, expires }).changes > 0;
+        this.leases.steal({ name: this.name, owner: this.owner, from: holder, expires });
     }
     if (held) this.renewedAt = now;
     return held;
   }
 
   holder(): string | null {
-    return (this.ownerOf.get(this.name) as string | undefined) ?? null;
+    return this.leases.holder(this.name);
   }
 
   /** Lets the lease go (a clean stop), so another process need not wait for it to run out. */
   letGo(): void {
     this.renewedAt = null;
-    this.release.run(this.name, this.owner);
+    this.leases.release(this.name, this.owner);
   }
 }

@@ -11,6 +11,7 @@ import { BackgroundWork } from '../../background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { ErrorLog } from '../../log-line.ts';
 import type { Store } from '../../store/store.ts';
+import { createNotificationsRepo } from './repo.ts';
 
 /** Most entries read in one look: a window that connects after a long batch is not flooded. */
 const BATCH = 200;
@@ -83,20 +84,7 @@ export function taskWaitingOf(e: AuditEntry, taskId: string): Notification {
  * on; nothing is read while no window listens. Kinds a person turned off are not told.
  */
 export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorLog | undefined }) {
-  const db = deps.store.db;
-  const maxId = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
-  const after = db.prepare<[number, number], AuditEntry>(
-    'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
-  );
-  const approvalKind = db.prepare<[string], string>('SELECT kind FROM approvals WHERE id = ?').pluck();
-  const readyTasks = db
-    .prepare<[string], string>(
-      "SELECT task_id FROM task_runs WHERE run_id = ? AND status = 'ready' ORDER BY seq",
-    )
-    .pluck();
-  const taskStatus = db
-    .prepare<[string, string], string>('SELECT status FROM task_runs WHERE run_id = ? AND task_id = ?')
-    .pluck();
+  const repo = createNotificationsRepo(deps.store.db);
   /**
    * What one look needs to tell a task only a person can take, read once per look, not once per
    * entry (a run of 10,000 tasks writes 10,000 `ready` entries): the agents, and each run's specs
@@ -121,7 +109,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
     /** A ready task only a person can take: its pin is a human agent, or no agent but a human has its skills. */
     return (runId: string | null, taskId: string, rootOnly = false): boolean => {
       if (runId === null || !agentsNow().some((a) => a.kind === 'human')) return false;
-      if (taskStatus.get(runId, taskId) !== 'ready') return false;
+      if (repo.taskStatus(runId, taskId) !== 'ready') return false;
       const spec = specOf(runId, taskId);
       if (!spec || (rootOnly && (spec.depends_on ?? []).length > 0)) return false;
       const able = agentsNow().filter(
@@ -131,27 +119,21 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
       return able.length > 0 && able.every((a) => a.kind === 'human');
     };
   };
-  const stored = db.prepare<[], { kind: string; enabled: number }>(
-    'SELECT kind, enabled FROM notification_settings',
-  );
-  const save = db.prepare(
-    'INSERT INTO notification_settings (kind, enabled) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET enabled = excluded.enabled',
-  );
-  let cursor = maxId.get() ?? 0;
+  let cursor = repo.lastAuditId() ?? 0;
   let timer: NodeJS.Timeout | null = null;
 
   const settings = (): NotificationSettings => {
     const s = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, true])) as NotificationSettings;
-    for (const r of stored.all())
+    for (const r of repo.storedSettings())
       if ((NOTIFICATION_KINDS as readonly string[]).includes(r.kind))
-        s[r.kind as NotificationKind] = r.enabled === 1;
+        s[r.kind as NotificationKind] = r.enabled;
     return s;
   };
 
   /** One look (tests call it): the notifications told. */
   function look(): Notification[] {
     if (!deps.bus.listening) {
-      cursor = maxId.get() ?? cursor;
+      cursor = repo.lastAuditId() ?? cursor;
       return [];
     }
     const told: Notification[] = [];
@@ -163,10 +145,10 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
       told.push(n);
     };
     for (;;) {
-      const entries = after.all(cursor, BATCH);
+      const entries = repo.auditAfter(cursor, BATCH);
       for (const e of entries) {
         const n = notificationOf(e, {
-          approvalKind: e.entity === 'approval' ? (approvalKind.get(e.entity_id) ?? null) : null,
+          approvalKind: e.entity === 'approval' ? repo.approvalKind(e.entity_id) : null,
           waitsForPerson:
             e.entity === 'task' && e.to_status === 'ready' && waitsForPerson(e.run_id, e.entity_id),
         });
@@ -180,7 +162,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
           e.run_id &&
           on.task_waiting
         )
-          for (const t of readyTasks.all(e.run_id))
+          for (const t of repo.readyTasks(e.run_id))
             if (waitsForPerson(e.run_id, t, true)) tell(taskWaitingOf(e, t));
         cursor = e.id;
       }
@@ -191,7 +173,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
   return {
     settings,
     configure(kind: NotificationKind, enabled: boolean): NotificationSettings {
-      save.run(kind, enabled ? 1 : 0);
+      repo.saveSetting(kind, enabled);
       return settings();
     },
     look,

@@ -50,7 +50,7 @@ function toSchedule(r: ScheduleRow): StoredSchedule {
   };
 }
 
-/** Schedules (migration 007). */
+/** Schedules (migration 008). */
 export function createSchedulesRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO schedules
     (id, plan_id, cron, timezone, inputs, overlap, catch_up, catch_up_max, enabled, next_fire_at, queued, created_at)

@@ -21,7 +21,7 @@ const toTrigger = (r: TriggerRow): StoredTrigger => ({
   enabled: r.enabled === 1,
 });
 
-/** Triggers (migration 007): each with the hash of its secret, never the secret. */
+/** Triggers (migration 008): each with the hash of its secret, never the secret. */
 export function createTriggersRepo(db: Db) {
   const insert =
     db.prepare(`INSERT INTO triggers (id, plan_id, secret_hash, inputs, rate_per_minute, enabled, created_at)

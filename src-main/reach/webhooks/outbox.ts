@@ -1,4 +1,3 @@
-import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { Webhook } from '../../../src-shared/schemas/webhook.ts';
 import type { Store } from '../../store/store.ts';
 import type { EntryFacts } from './events.ts';
@@ -22,17 +21,6 @@ export function createOutboxFiller(deps: {
   linkBase: () => string | null;
 }) {
   const { store, repo } = deps;
-  const db = store.db;
-  const entriesAfter = db.prepare<[number, number], AuditEntry>(
-    'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
-  );
-  const runOf = db.prepare<[string], { plan_id: string; project_id: string | null }>(
-    'SELECT plan_id, project_id FROM runs WHERE id = ?',
-  );
-  const approvalOf = db.prepare<[string], { kind: string; task_id: string }>(
-    'SELECT kind, task_id FROM approvals WHERE id = ?',
-  );
-
   const matches = (w: Webhook, facts: EntryFacts) =>
     w.enabled && (w.project_id === null || w.project_id === (facts.run?.project_id ?? null));
 
@@ -42,15 +30,15 @@ export function createOutboxFiller(deps: {
     for (;;) {
       const more = store.tx(() => {
         const after = repo.cursor(CURSOR);
-        const entries = entriesAfter.all(after, BATCH);
+        const entries = repo.auditAfter(after, BATCH);
         if (entries.length === 0) return false;
         const hooks = repo.list();
         // No subscription: nothing to queue, and the cursor stays (the first one added moves it).
         if (hooks.length === 0) return false;
         for (const e of entries) {
           const facts: EntryFacts = {
-            run: e.run_id ? (runOf.get(e.run_id) ?? null) : null,
-            approval: e.entity === 'approval' ? (approvalOf.get(e.entity_id) ?? null) : null,
+            run: e.run_id ? repo.runOf(e.run_id) : null,
+            approval: e.entity === 'approval' ? repo.approvalOf(e.entity_id) : null,
           };
           for (const event of eventsOf(e, facts)) {
             for (const w of hooks) {

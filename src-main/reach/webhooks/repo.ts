@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type {
   DeliveryStatus,
   Webhook,
@@ -76,7 +77,7 @@ function toDelivery(r: DeliveryRow): WebhookDelivery {
   };
 }
 
-/** Webhooks, their outbox and its log (migration 007). */
+/** Webhooks, their outbox and its log (migration 008), and the audit entries the outbox is filled from. */
 export function createWebhooksRepo(db: Db) {
   const insertHook = db.prepare(`INSERT INTO webhooks
     (id, url, project_id, events, secret_name, format, link_base, enabled, created_at)
@@ -117,6 +118,15 @@ export function createWebhooksRepo(db: Db) {
     )
     .pluck();
   const lastAudit = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
+  const entriesAfter = db.prepare<[number, number], AuditEntry>(
+    'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
+  );
+  const runOf = db.prepare<[string], { plan_id: string; project_id: string | null }>(
+    'SELECT plan_id, project_id FROM runs WHERE id = ?',
+  );
+  const approvalOf = db.prepare<[string], { kind: string; task_id: string }>(
+    'SELECT kind, task_id FROM approvals WHERE id = ?',
+  );
 
   return {
     /**
@@ -202,6 +212,11 @@ export function createWebhooksRepo(db: Db) {
       return again.run({ id, now }).changes > 0;
     },
     cursor: (name: string): number => cursor.get(name) ?? 0,
+    /** Up to `limit` audit entries past id `afterId`, oldest first: what the outbox is filled from. */
+    auditAfter: (afterId: number, limit: number): AuditEntry[] => entriesAfter.all(afterId, limit),
+    /** What an entry's webhook payload names beside it: its run's plan and project, its approval's kind and task. */
+    runOf: (runId: string) => runOf.get(runId) ?? null,
+    approvalOf: (approvalId: string) => approvalOf.get(approvalId) ?? null,
     moveCursor(name: string, lastId: number): void {
       moveCursor.run(lastId, name);
     },
