@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Reach } from '../reach/reach.ts';
+import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
@@ -23,7 +23,7 @@ export interface AppContext {
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
   /** What running a command agent's program once (`agents.test`) needs, as its executor has it. */
   agentTest: { secrets: SecretResolver; resourcesDir: string };
-  /** Webhooks, schedules and triggers (issue 18). */
+  /** Webhooks, schedules, triggers and notifications (the reach wing). */
   reach: Reach;
   /** The tokens remote workers present instead of the UI's (issue 18). */
   workerTokens: WorkerTokens;

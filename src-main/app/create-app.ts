@@ -17,8 +17,8 @@ import { createExecutors } from '../engine/executors/index.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
 import { logToStderr } from '../log-line.ts';
-import type { ReachOptions } from '../reach/reach.ts';
-import { createReach } from '../reach/reach.ts';
+import type { ReachOptions } from '../reach/index.ts';
+import { createReach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
@@ -69,7 +69,7 @@ export interface AppOptions {
    */
   log?: ErrorLog;
   /**
-   * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
+   * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;

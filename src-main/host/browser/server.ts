@@ -21,7 +21,7 @@ import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
-import { TRIGGER_PATH } from '../../reach/triggers/triggers.ts';
+import { TRIGGER_PATH } from '../../reach/index.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
@@ -76,7 +76,7 @@ export interface BrowserHostOptions {
   agentCallbacks?: AgentCallbacks;
   /** Where agents reach this host for callbacks when not at its own URL (a proxy, a tunnel). */
   callbackUrl?: string;
-  /** `POST /api/triggers/<id>` (src-main/triggers/route.ts): each trigger's own secret, never the UI token. */
+  /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts): each trigger's own secret, never the UI token. */
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
