@@ -5,7 +5,7 @@ import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
+import type { WorkerTokens } from '../workers/tokens.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */

@@ -25,7 +25,7 @@ import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
-import { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
+import { WorkerTokens } from '../workers/tokens.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';

@@ -1,5 +1,6 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
-import { workerTokenHandlers } from '../worker-tokens/handlers.ts';
+import { workerHandlers } from '../workers/handlers.ts';
+import { workerTokenHandlers } from '../workers/token-handlers.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -12,7 +13,6 @@ import { scopeHandlers } from './scope.ts';
 import { secretHandlers } from './secrets.ts';
 import { toolCallHandlers } from './tool-calls.ts';
 import { workHandlers } from './work.ts';
-import { workerHandlers } from './workers.ts';
 import { workspaceHandlers } from './workspaces.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */

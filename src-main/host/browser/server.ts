@@ -22,7 +22,7 @@ import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
 import { TRIGGER_PATH } from '../../reach/index.ts';
-import type { WorkerBinding, WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
+import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/tokens.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
@@ -96,7 +96,7 @@ export interface BrowserHostOptions {
    */
   mcpLinks?: AttemptLinks;
   /**
-   * Worker tokens (src-main/worker-tokens/): a request without the UI token may present one; it
+   * Worker tokens (src-main/workers/tokens.ts): a request without the UI token may present one; it
    * opens the routes of the worker API only (`caller: 'worker'`), and is refused everywhere else
    * with 403. A revoked one is refused with 401 `token_revoked`.
    */

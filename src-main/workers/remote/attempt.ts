@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
-import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/contract/domains/workers.ts';
-import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Executor, ExecutorEvent, TaskContext } from '../engine/executor.ts';
-import { readRecordedFileSync } from '../files/recorded-file.ts';
-import type { SecretResolver } from '../secrets.ts';
+import type { PreparedContext } from '../../../src-shared/contract/domains/work.ts';
+import type {
+  DroppedAttempt,
+  HeldAttempt,
+  WorkerEvent,
+} from '../../../src-shared/contract/domains/workers.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { Executor, ExecutorEvent, TaskContext } from '../../engine/executor.ts';
+import { readRecordedFileSync } from '../../files/recorded-file.ts';
+import type { SecretResolver } from '../../secrets.ts';
 import type { Asker } from './asks.ts';
 import { askMergeConflict, askToolCall } from './asks.ts';
 import type { WorkerWorktrees } from './coding.ts';

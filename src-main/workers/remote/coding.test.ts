@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
-import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
-import { agentSchema } from '../../src-shared/schemas/agent.ts';
-import { PROCESS_SCOPE } from '../engine/attempt-leftovers.ts';
-import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import type { PreparedContext } from '../../../src-shared/contract/domains/work.ts';
+import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
+import { agentSchema } from '../../../src-shared/schemas/agent.ts';
+import { PROCESS_SCOPE } from '../../engine/attempt-leftovers.ts';
+import type { TempRepo } from '../../workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
 import { WorkerWorktrees } from './coding.ts';
 import { readWorkspaces } from './workspaces-file.ts';
 

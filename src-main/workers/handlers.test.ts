@@ -7,8 +7,8 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { call, eventually, task } from '../../test/kit/engine-kit.ts';
-import type { BatonApp } from './create-app.ts';
-import { createApp } from './create-app.ts';
+import type { BatonApp } from '../app/create-app.ts';
+import { createApp } from '../app/create-app.ts';
 
 let app: BatonApp;
 afterEach(() => app?.close());

@@ -1,6 +1,6 @@
-import type { DroppedAttempt, HeldAttempt } from '../../src-shared/contract/domains/workers.ts';
-import type { ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
-import type { MergeConflictRequest, MergeConflictVerdict, ToolCallRequest } from '../engine/executor.ts';
+import type { DroppedAttempt, HeldAttempt } from '../../../src-shared/contract/domains/workers.ts';
+import type { ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
+import type { MergeConflictRequest, MergeConflictVerdict, ToolCallRequest } from '../../engine/executor.ts';
 import { backoffMs, describe, sleep, transient } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
 import { seg } from './server-link.ts';

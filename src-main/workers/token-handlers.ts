@@ -1,6 +1,6 @@
 import type { WorkerHandlers } from '../../src-shared/contract/domains/workers.ts';
 import { randomIds } from '../engine/clock.ts';
-import type { WorkerTokens } from './worker-tokens.ts';
+import type { WorkerTokens } from './tokens.ts';
 
 type TokenHandlers = Pick<
   WorkerHandlers,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { formatPath } from '../../src-shared/contract/errors.ts';
-import type { Workspace } from '../../src-shared/schemas/workspace.ts';
-import { workspaceInputSchema } from '../../src-shared/schemas/workspace.ts';
-import { inspectRepository } from '../workspaces/index.ts';
+import { formatPath } from '../../../src-shared/contract/errors.ts';
+import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
+import { workspaceInputSchema } from '../../../src-shared/schemas/workspace.ts';
+import { inspectRepository } from '../../workspaces/index.ts';
 
 /**
  * A worker's `--workspaces` file: the git repositories of this machine its coding agents work

@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PreparedContext } from '../../src-shared/contract/domains/work.ts';
-import type { CodingAgent } from '../../src-shared/schemas/agent.ts';
-import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
-import { attemptMarker, PROCESS_SCOPE } from '../engine/attempt-leftovers.ts';
-import { needsWorkspace, taskBranch, workspaceMoved } from '../engine/coding-context.ts';
-import type { CodingContext, ResumeRequest, SessionNote } from '../engine/executor.ts';
-import { removeWorktree } from '../workspaces/index.ts';
+import type { PreparedContext } from '../../../src-shared/contract/domains/work.ts';
+import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
+import type { TaskSession, Workspace } from '../../../src-shared/schemas/workspace.ts';
+import { attemptMarker, PROCESS_SCOPE } from '../../engine/attempt-leftovers.ts';
+import { needsWorkspace, taskBranch, workspaceMoved } from '../../engine/coding-context.ts';
+import type { CodingContext, ResumeRequest, SessionNote } from '../../engine/executor.ts';
+import { removeWorktree } from '../../workspaces/index.ts';
 import { seg } from './server-link.ts';
 
 /** A worker has no record of what a resumed CLI session spent before (the server keeps the steps). */

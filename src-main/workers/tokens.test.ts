@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/db.ts';
-import { WorkerTokens } from './worker-tokens.ts';
+import { WorkerTokens } from './tokens.ts';
 
 describe('WorkerTokens: a token speaks for one worker', () => {
   const open = () => new WorkerTokens(openDatabase(':memory:'), () => Date.parse('2026-01-01T00:00:00Z'));

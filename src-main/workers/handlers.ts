@@ -8,22 +8,32 @@ import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../src-shared/schemas/agent.ts';
+import type { Engine } from '../engine/engine.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
-import type { AppContext } from './context.ts';
-import { WorkerWorkspaces } from './worker-workspaces.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Store } from '../store/store.ts';
+import { WorkerWorkspaces } from './repo.ts';
+
+/** What the workers' handlers are built from (the app's store, engine and bus). */
+export interface WorkerHandlerDeps {
+  store: Store;
+  engine: Engine;
+  bus: EventBus;
+  now: () => string;
+}
 
 /**
- * Remote workers (issue 18) over the engine's worker leases: a worker registers its agents as
- * its own (Baton then never runs them itself), renews its leases by heartbeats, streams what its
- * attempts report and gives back what it holds when it stops. Tasks are taken and completed over
- * seed 004's pull API (`work.*`), like any daemon's.
+ * Remote workers over the engine's worker leases: a worker registers its agents as its own
+ * (Baton then never runs them itself), renews its leases by heartbeats, streams what its attempts
+ * report and gives back what it holds when it stops. Tasks are taken and completed over the pull
+ * API (`work.*`: select, execute, complete), like any daemon's.
  */
 export function workerHandlers({
   store,
   engine,
   bus,
   now,
-}: AppContext): Omit<WorkerHandlers, `workers.tokens.${string}`> {
+}: WorkerHandlerDeps): Omit<WorkerHandlers, `workers.tokens.${string}`> {
   const leases = engine.workers;
   /** The attempt is not the worker's any more (its task cancelled, its lease lapsed): what it is told. Else its lease is renewed. */
   const droppedFrom = (worker_id: string, held: HeldAttempt): { drop: DroppedAttempt } | null => {

@@ -1,10 +1,10 @@
-import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
-import type { DroppedAttempt } from '../../src-shared/contract/domains/workers.ts';
-import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Workspace } from '../../src-shared/schemas/workspace.ts';
-import type { ExecutorRegistry } from '../engine/executor.ts';
-import { isExecutingKind } from '../engine/executor.ts';
-import type { SecretResolver } from '../secrets.ts';
+import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains/work.ts';
+import type { DroppedAttempt } from '../../../src-shared/contract/domains/workers.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
+import type { ExecutorRegistry } from '../../engine/executor.ts';
+import { isExecutingKind } from '../../engine/executor.ts';
+import type { SecretResolver } from '../../secrets.ts';
 import { WorkerAttempt } from './attempt.ts';
 import { WorkerWorktrees } from './coding.ts';
 import { backoffMs, describe, Retrier, sleep } from './retry.ts';
