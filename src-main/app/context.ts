@@ -5,7 +5,7 @@ import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { WorkerTokens } from '../workers/tokens.ts';
+import type { Workers } from '../workers/index.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */
@@ -25,6 +25,6 @@ export interface AppContext {
   agentTest: { secrets: SecretResolver; resourcesDir: string };
   /** Webhooks, schedules, triggers and notifications (the reach wing). */
   reach: Reach;
-  /** The tokens remote workers present instead of the UI's (issue 18). */
-  workerTokens: WorkerTokens;
+  /** Remote workers: their tokens and the `workers.*` handlers (the workers wing). */
+  workers: Workers;
 }

@@ -25,7 +25,7 @@ import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
-import { WorkerTokens } from '../workers/tokens.ts';
+import { createWorkers } from '../workers/index.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -176,9 +176,9 @@ export function createApp(opts: AppOptions) {
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
-  const workerTokens = new WorkerTokens(store.db, () => clock.now());
+  const workers = createWorkers({ store, engine, bus, clock });
   const handlers = createHandlers({
-    workerTokens,
+    workers,
     availability,
     patterns,
     secretStore: opts.secretStore,
@@ -207,7 +207,7 @@ export function createApp(opts: AppOptions) {
     mcpLinks,
     reach,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
-    workerTokens,
+    workerTokens: workers.tokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**

@@ -1,6 +1,4 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
-import { workerHandlers } from '../workers/handlers.ts';
-import { workerTokenHandlers } from '../workers/token-handlers.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -26,25 +24,11 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...auditHandlers(ctx),
     ...approvalHandlers(ctx),
     ...workHandlers(ctx),
-    ...workerHandlers(ctx),
+    ...ctx.workers.handlers(),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),
-    ...workerTokenHandlers({
-      tokens: ctx.workerTokens,
-      audit: (e) =>
-        ctx.store.memory.audit({
-          at: ctx.now(),
-          actor: 'user',
-          entity: 'worker_token',
-          entity_id: e.entity_id,
-          run_id: null,
-          from_status: null,
-          to_status: e.to,
-          why: e.why,
-        }),
-    }),
   };
 }

@@ -1,6 +1,6 @@
 import { needsWorkspace } from '../engine/coding-context.ts';
 import type { Store } from '../store/store.ts';
-import { WorkerWorkspaces } from '../workers/repo.ts';
+import { WorkerWorkspaces } from '../workers/index.ts';
 
 /** A problem with the workspaces a plan names, at its field's path. */
 export interface WorkspaceIssue {

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { WorkerToken, WorkerTokenCreated } from '../../src-shared/schemas/worker-token.ts';
 import { invalidInput } from '../errors.ts';
 import type { Db } from '../store/db.ts';
+import type { WorkerTokenRow } from './repo.ts';
+import { createWorkerTokensRepo } from './repo.ts';
 
 /** What a presented token is: a live worker token, one that was revoked, or none of them. */
 export type WorkerTokenVerdict =
@@ -29,16 +31,8 @@ export function boundElsewhere(
   return `worker token "${name}" is not bound to a worker yet; worker "${asked}" registers first (POST /api/v1/workers/${asked}/register)`;
 }
 
-/** The live tokens bound to worker `@worker_id`, other than token `@id`. */
-const LIVE_HOLDER =
-  'SELECT * FROM worker_tokens WHERE worker_id = @worker_id AND revoked_at IS NULL AND id <> @id';
-
 /** How often a token's `last_used_at` is written: a heartbeat every few seconds needs no write each. */
 const LAST_USED_EVERY_MS = 60_000;
-
-interface TokenRow extends WorkerToken {
-  token_hash: string;
-}
 
 /** A new worker token: 32 random bytes, base64url, with a prefix that says what it is. */
 export function mintWorkerToken(): string {
@@ -51,40 +45,20 @@ export function hashWorkerToken(token: string): string {
 }
 
 /**
- * Worker tokens (migration 012, issue 18): what `baton worker` presents instead of the UI's
+ * Worker tokens (migrations 012 and 014): what `baton worker` presents instead of the UI's
  * token. The host asks `verify` on each request that does not carry the UI token; a token opens
  * the worker API only (src-main/host/rest/routes.ts marks those routes). Revoking takes effect on
  * the next request: nothing is cached.
  */
 export class WorkerTokens {
   private readonly now: () => number;
-  private readonly stmts;
+  private readonly repo;
   /** Where workers reach this Baton's worker API: `baton serve`'s address while it serves (the desktop app serves none). */
   serverUrl: string | null = null;
 
   constructor(db: Db, now: () => number) {
     this.now = now;
-    this.stmts = {
-      // A token made for a worker is stored only while no other live token is bound to it.
-      insert: db.prepare(
-        `INSERT INTO worker_tokens (id, name, token_hash, created_at, worker_id)
-          SELECT @id, @name, @token_hash, @created_at, @worker_id
-          WHERE @worker_id IS NULL OR NOT EXISTS (${LIVE_HOLDER})`,
-      ),
-      all: db.prepare<[], TokenRow>('SELECT * FROM worker_tokens ORDER BY created_at, id'),
-      one: db.prepare<[string], TokenRow>('SELECT * FROM worker_tokens WHERE id = ?'),
-      byHash: db.prepare<[string], TokenRow>('SELECT * FROM worker_tokens WHERE token_hash = ?'),
-      used: db.prepare('UPDATE worker_tokens SET last_used_at = ? WHERE id = ?'),
-      revoke: db.prepare('UPDATE worker_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-      // Claimed only by a token bound to none, for a worker no other live token is bound to.
-      claim: db.prepare(
-        `UPDATE worker_tokens SET worker_id = @worker_id WHERE id = @id AND worker_id IS NULL
-          AND NOT EXISTS (${LIVE_HOLDER})`,
-      ),
-      holder: db.prepare<{ worker_id: string; id: string }, TokenRow>(
-        `${LIVE_HOLDER} ORDER BY created_at, id LIMIT 1`,
-      ),
-    };
+    this.repo = createWorkerTokensRepo(db);
   }
 
   /**
@@ -94,15 +68,15 @@ export class WorkerTokens {
    */
   create(id: string, name: string, serverUrl: string, workerId?: string): WorkerTokenCreated {
     const secret = mintWorkerToken();
-    const stored = this.stmts.insert.run({
+    const stored = this.repo.insert({
       id,
       name,
       token_hash: hashWorkerToken(secret),
       created_at: this.iso(),
       worker_id: workerId ?? null,
     });
-    if (stored.changes === 0) {
-      const holder = this.stmts.holder.get({ worker_id: workerId!, id });
+    if (!stored) {
+      const holder = this.repo.liveHolder(workerId!, id);
       throw invalidInput('worker token', [
         {
           path: 'worker_id',
@@ -112,7 +86,7 @@ export class WorkerTokens {
     }
     const server = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
     return {
-      token: shown(this.stmts.one.get(id)!),
+      token: shown(this.repo.get(id)!),
       secret,
       command: `baton worker --server ${server} --token ${secret} --agents agents.json${
         workerId === undefined ? '' : ` --id ${workerId}`
@@ -127,31 +101,30 @@ export class WorkerTokens {
    * racing for one worker can both have it.
    */
   bind(id: string, workerId: string, claim: boolean): WorkerBinding {
-    if (claim) this.stmts.claim.run({ worker_id: workerId, id });
-    const bound = this.stmts.one.get(id)?.worker_id ?? null;
+    if (claim) this.repo.claim(id, workerId);
+    const bound = this.repo.get(id)?.worker_id ?? null;
     if (bound === workerId) return { ok: true };
-    if (bound === null && this.stmts.holder.get({ worker_id: workerId, id }))
-      return { ok: false, bound, taken: true };
+    if (bound === null && this.repo.liveHolder(workerId, id)) return { ok: false, bound, taken: true };
     return { ok: false, bound };
   }
 
   /** Whether a live token other than `id` is bound to worker `workerId` (only that one may act as it). */
   heldByAnother(workerId: string, id: string): boolean {
-    return this.stmts.holder.get({ worker_id: workerId, id }) !== undefined;
+    return this.repo.liveHolder(workerId, id) !== undefined;
   }
 
   list(): WorkerToken[] {
-    return this.stmts.all.all().map(shown);
+    return this.repo.list().map(shown);
   }
 
   get(id: string): WorkerToken | undefined {
-    const row = this.stmts.one.get(id);
+    const row = this.repo.get(id);
     return row ? shown(row) : undefined;
   }
 
   /** Whether it was revoked now (false: unknown, or revoked before). */
   revoke(id: string): boolean {
-    return this.stmts.revoke.run(this.iso(), id).changes > 0;
+    return this.repo.revoke(id, this.iso());
   }
 
   /**
@@ -160,14 +133,14 @@ export class WorkerTokens {
    */
   verify(presented: string | undefined): WorkerTokenVerdict {
     if (presented === undefined || !presented.startsWith('bwk_')) return null;
-    const row = this.stmts.byHash.get(hashWorkerToken(presented));
+    const row = this.repo.byHash(hashWorkerToken(presented));
     if (!row) return null;
     if (row.revoked_at !== null)
       return { kind: 'revoked', id: row.id, name: row.name, revoked_at: row.revoked_at };
     const now = this.now();
     if (row.last_used_at === null || Date.parse(row.last_used_at) + LAST_USED_EVERY_MS <= now) {
       try {
-        this.stmts.used.run(new Date(now).toISOString(), row.id);
+        this.repo.noteUsed(row.id, new Date(now).toISOString());
       } catch {
         // A busy or full disk costs the note of its last use, never the worker its request.
       }
@@ -180,6 +153,6 @@ export class WorkerTokens {
   }
 }
 
-function shown({ token_hash: _, ...t }: TokenRow): WorkerToken {
+function shown({ token_hash: _, ...t }: WorkerTokenRow): WorkerToken {
   return t;
 }

@@ -22,7 +22,7 @@ import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
 import { TRIGGER_PATH } from '../../reach/index.ts';
-import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/tokens.ts';
+import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';

@@ -1,6 +1,6 @@
 /**
- * How a worker talks to its Baton server: JSON over the REST API (seed 004's pull routes and the
- * workers' own), with the token as `Authorization: Bearer`, as every API client of `baton serve`.
+ * How a worker talks to its Baton server: JSON over the REST API (the pull routes any daemon uses
+ * and the workers' own), with the token as `Authorization: Bearer`, as every API client of `baton serve`.
  */
 
 /** The server could not be reached or answered nothing usable: try again later. */

@@ -38,7 +38,7 @@ export interface WorkerOptions {
 
 /**
  * `baton worker`: runs a machine's agents for a Baton server. It registers them as its own, then
- * pulls their tasks over seed 004's pull API (select, execute, complete), runs each with the same
+ * pulls their tasks over the pull API (select, execute, complete), runs each with the same
  * executors the app has, streams what the agent reports, and heartbeats the attempts it holds
  * (their leases). Nothing the server, the network or a task does ends it: failures are said on
  * stderr and tried again with backoff. `stop` stops pulling, stops the agents and gives their
