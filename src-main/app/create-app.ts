@@ -26,6 +26,7 @@ import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createWorkers } from '../workers/index.ts';
+import { approvalViews } from './approvals.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -82,7 +83,8 @@ export function createApp(opts: AppOptions) {
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
   const store = createStore(db, checkpointer?.afterCommit);
-  const bus = new EventBus(log);
+  // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
+  const bus = new EventBus(log, approvalViews(store).one);
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;

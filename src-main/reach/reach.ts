@@ -6,7 +6,8 @@ import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
 import { notificationHandlers } from './notifications/handlers.ts';
 import { createNotifier } from './notifications/notifier.ts';
-import { scheduleHandlers } from './schedules/handlers.ts';
+import { createReachEvents } from './reach-events.ts';
+import { scheduleHandlers, shownSchedule } from './schedules/handlers.ts';
 import { Scheduler } from './schedules/scheduler.ts';
 import { triggerHandlers } from './triggers/handlers.ts';
 import { createTriggerRoute } from './triggers/route.ts';
@@ -62,7 +63,10 @@ export function createReach(deps: {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(deps.log ? { log: deps.log } : {}),
+    deliveryChanged: (id) => told('delivery', id),
   });
+  // Every change to a webhook, schedule or trigger is audited, whoever makes it (a person, the
+  // scheduler firing): clients are told the row as it is now from here.
   const audit =
     (entity: 'webhook' | 'schedule' | 'trigger') =>
     (e: {
@@ -72,7 +76,7 @@ export function createReach(deps: {
       why: string;
       run_id?: string | null;
       actor?: string;
-    }) =>
+    }) => {
       store.memory.audit({
         at: nowIso(),
         actor: e.actor ?? 'user',
@@ -83,6 +87,8 @@ export function createReach(deps: {
         to_status: e.to,
         why: e.why,
       });
+      told(entity, e.entity_id);
+    };
   const scheduleAudit = audit('schedule');
   const scheduler = new Scheduler({
     store,
@@ -105,6 +111,22 @@ export function createReach(deps: {
     audit: (e) => triggerAudit({ ...e, from: null }),
     publicUrl: () => publicUrl,
   });
+  const told = createReachEvents(
+    deps.bus,
+    {
+      webhook: (id) => webhooks.repo.get(id),
+      schedule: (id) => {
+        const stored = scheduler.repo.get(id);
+        return stored ? shownSchedule(stored) : undefined;
+      },
+      trigger: (id) => {
+        const stored = triggers.repo.get(id);
+        return stored ? triggers.shown(stored) : undefined;
+      },
+      delivery: (id) => webhooks.repo.delivery(id),
+    },
+    deps.log,
+  );
   return {
     webhooks,
     scheduler,

@@ -48,9 +48,9 @@ export function createWorkerTokensRepo(db: Db) {
     },
     /** Whether it was revoked now (false: unknown, or revoked before). */
     revoke: (id: string, at: string): boolean => revoke.run(at, id).changes > 0,
-    /** Binds token `id` to worker `workerId` if it is bound to none and no other live token is bound to that worker. */
-    claim(id: string, workerId: string): void {
-      claim.run({ worker_id: workerId, id });
+    /** Binds token `id` to worker `workerId` if it is bound to none and no other live token is bound to that worker; whether it was bound now. */
+    claim(id: string, workerId: string): boolean {
+      return claim.run({ worker_id: workerId, id }).changes > 0;
     },
     /** The first live token other than `id` bound to worker `workerId`. */
     liveHolder: (workerId: string, id: string): WorkerTokenRow | undefined =>

@@ -55,9 +55,12 @@ export class WorkerTokens {
   private readonly repo;
   /** Where workers reach this Baton's worker API: `baton serve`'s address while it serves (the desktop app serves none). */
   serverUrl: string | null = null;
+  private readonly changed: (t: WorkerToken) => void;
 
-  constructor(db: Db, now: () => number) {
+  /** `changed`: told each token as it is after a write (made, bound, used, revoked). */
+  constructor(db: Db, now: () => number, changed: (t: WorkerToken) => void = () => {}) {
     this.now = now;
+    this.changed = changed;
     this.repo = createWorkerTokensRepo(db);
   }
 
@@ -85,8 +88,10 @@ export class WorkerTokens {
       ]);
     }
     const server = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
+    const token = shown(this.repo.get(id)!);
+    this.changed(token);
     return {
-      token: shown(this.repo.get(id)!),
+      token,
       secret,
       command: `baton worker --server ${server} --token ${secret} --agents agents.json${
         workerId === undefined ? '' : ` --id ${workerId}`
@@ -101,7 +106,7 @@ export class WorkerTokens {
    * racing for one worker can both have it.
    */
   bind(id: string, workerId: string, claim: boolean): WorkerBinding {
-    if (claim) this.repo.claim(id, workerId);
+    if (claim && this.repo.claim(id, workerId)) this.tell(id);
     const bound = this.repo.get(id)?.worker_id ?? null;
     if (bound === workerId) return { ok: true };
     if (bound === null && this.repo.liveHolder(workerId, id)) return { ok: false, bound, taken: true };
@@ -124,7 +129,9 @@ export class WorkerTokens {
 
   /** Whether it was revoked now (false: unknown, or revoked before). */
   revoke(id: string): boolean {
-    return this.repo.revoke(id, this.iso());
+    const revoked = this.repo.revoke(id, this.iso());
+    if (revoked) this.tell(id);
+    return revoked;
   }
 
   /**
@@ -141,11 +148,17 @@ export class WorkerTokens {
     if (row.last_used_at === null || Date.parse(row.last_used_at) + LAST_USED_EVERY_MS <= now) {
       try {
         this.repo.noteUsed(row.id, new Date(now).toISOString());
+        this.tell(row.id);
       } catch {
         // A busy or full disk costs the note of its last use, never the worker its request.
       }
     }
     return { kind: 'worker', id: row.id, name: row.name, worker_id: row.worker_id };
+  }
+
+  private tell(id: string): void {
+    const row = this.repo.get(id);
+    if (row) this.changed(shown(row));
   }
 
   private iso(): string {

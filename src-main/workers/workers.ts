@@ -14,7 +14,11 @@ import { WorkerTokens } from './tokens.ts';
 export function createWorkers(deps: { store: Store; engine: Engine; bus: EventBus; clock: Clock }) {
   const { store, clock } = deps;
   const now = () => new Date(clock.now()).toISOString();
-  const tokens = new WorkerTokens(store.db, () => clock.now());
+  const tokens = new WorkerTokens(
+    store.db,
+    () => clock.now(),
+    (t) => deps.bus.emit('workerToken.updated', t),
+  );
   return {
     tokens,
     handlers: (): WorkerHandlers => ({

@@ -10,6 +10,24 @@ import type { Scheduler } from './scheduler.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A schedule as listed (and told to clients): its next few fire times, not the scheduler's own state. */
+export function shownSchedule(s: StoredSchedule): Schedule {
+  let upcoming: number[] = [];
+  try {
+    const cron = parseCron(s.cron, s.timezone);
+    upcoming = s.next_fire_at === null ? [] : [s.next_fire_at, ...nextFires(cron, s.next_fire_at, 4)];
+  } catch {
+    // stored before a library change made it invalid: shown without fire times
+  }
+  // What starts are pending is the scheduler's business, not the list's.
+  const { pending_starts: _starts, pending_fire_at: _fireAt, ...shownFields } = s;
+  return {
+    ...shownFields,
+    next_fire_at: s.next_fire_at === null ? null : iso(s.next_fire_at),
+    next_fires: upcoming.map(iso),
+  };
+}
+
 export function scheduleHandlers(deps: {
   scheduler: Scheduler;
   store: Store;
@@ -17,28 +35,12 @@ export function scheduleHandlers(deps: {
   audit: (e: { entity_id: string; to: string; why: string }) => void;
 }): ScheduleHandlers {
   const { repo } = deps.scheduler;
-  const shown = (s: StoredSchedule): Schedule => {
-    let upcoming: number[] = [];
-    try {
-      const cron = parseCron(s.cron, s.timezone);
-      upcoming = s.next_fire_at === null ? [] : [s.next_fire_at, ...nextFires(cron, s.next_fire_at, 4)];
-    } catch {
-      // stored before a library change made it invalid: shown without fire times
-    }
-    // What starts are pending is the scheduler's business, not the list's.
-    const { pending_starts: _starts, pending_fire_at: _fireAt, ...shownFields } = s;
-    return {
-      ...shownFields,
-      next_fire_at: s.next_fire_at === null ? null : iso(s.next_fire_at),
-      next_fires: upcoming.map(iso),
-    };
-  };
   return {
     'schedules.list': ({ plan_id }) =>
       repo
         .list()
         .filter((s) => plan_id === undefined || s.plan_id === plan_id)
-        .map(shown),
+        .map(shownSchedule),
     'schedules.add': (input) => {
       const id = input.id ?? randomIds.next('sch');
       if (repo.get(id)) throw new AppError('conflict', `schedule "${id}" already exists`);
@@ -69,7 +71,7 @@ export function scheduleHandlers(deps: {
         to: 'active',
         why: `schedule "${input.cron}" (${input.timezone}) for plan "${input.plan_id}", next at ${iso(next)}`,
       });
-      return shown(repo.get(id)!);
+      return shownSchedule(repo.get(id)!);
     },
     'schedules.remove': ({ schedule_id }) => {
       const removed = repo.remove(schedule_id);
@@ -86,7 +88,7 @@ export function scheduleHandlers(deps: {
         to: enabled ? 'active' : 'paused',
         why: enabled ? 'schedule resumed' : 'schedule paused',
       });
-      return shown(repo.get(schedule_id)!);
+      return shownSchedule(repo.get(schedule_id)!);
     },
     'schedules.preview': ({ cron, timezone, count }) => ({
       next_fires: nextFires(parseCron(cron, timezone), deps.now(), count).map(iso),

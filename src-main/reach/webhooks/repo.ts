@@ -77,8 +77,11 @@ function toDelivery(r: DeliveryRow): WebhookDelivery {
   };
 }
 
-/** Webhooks, their outbox and its log (migration 008), and the audit entries the outbox is filled from. */
-export function createWebhooksRepo(db: Db) {
+/**
+ * Webhooks, their outbox and its log (migration 008), and the audit entries the outbox is filled
+ * from. `deliveryChanged`: told the id of each delivery written (queued, attempted, queued again).
+ */
+export function createWebhooksRepo(db: Db, deliveryChanged: (id: string) => void = () => {}) {
   const insertHook = db.prepare(`INSERT INTO webhooks
     (id, url, project_id, events, secret_name, format, link_base, enabled, created_at)
     VALUES (@id, @url, @project_id, @events, @secret_name, @format, @link_base, 1, @created_at)`);
@@ -159,6 +162,7 @@ export function createWebhooksRepo(db: Db) {
         payload: JSON.stringify(d.payload),
         created_at: d.at,
       });
+      deliveryChanged(d.id);
     },
     /** The subscriptions with a delivery due by `now`. */
     dueHooks: (now: number): string[] => dueHooks.all(now),
@@ -183,7 +187,7 @@ export function createWebhooksRepo(db: Db) {
       code: number | null;
       error: string | null;
     }): void {
-      recordAttempt.run(a);
+      if (recordAttempt.run(a).changes > 0) deliveryChanged(a.id);
     },
     delivery: (id: string): WebhookDelivery | undefined => {
       const r = oneDelivery.get(id);
@@ -209,7 +213,9 @@ export function createWebhooksRepo(db: Db) {
     },
     /** Sends a delivery again (same id, so receivers can tell a repeat): pending, due now, a fresh time bound. */
     sendAgain(id: string, now: number): boolean {
-      return again.run({ id, now }).changes > 0;
+      const queued = again.run({ id, now }).changes > 0;
+      if (queued) deliveryChanged(id);
+      return queued;
     },
     cursor: (name: string): number => cursor.get(name) ?? 0,
     /** Up to `limit` audit entries past id `afterId`, oldest first: what the outbox is filled from. */

@@ -21,6 +21,8 @@ export interface WebhookServiceOptions {
   leaseTtlMs?: number;
   /** Where a look that failed (a full disk) is told, once in a row (`BackgroundWork`); stderr by default. */
   log?: ErrorLog;
+  /** Told the id of each delivery written (queued, attempted, queued again). */
+  deliveryChanged?: (id: string) => void;
 }
 
 /** A subscription's deliveries sent at once (each subscription has its own). */
@@ -54,7 +56,7 @@ export class WebhookService {
   constructor(o: WebhookServiceOptions) {
     this.o = o;
     this.looks = new BackgroundWork('sending webhooks', o.log);
-    this.repo = createWebhooksRepo(o.store.db);
+    this.repo = createWebhooksRepo(o.store.db, o.deliveryChanged);
     this.retry = { ...DEFAULT_RETRY, ...o.retry };
     this.lease = new DutyLease(o.store.db, 'webhooks', o.owner, o.leaseTtlMs ?? 30_000);
     this.fill = createOutboxFiller({
