@@ -17,15 +17,16 @@ import { createExecutors } from '../engine/executors/index.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
 import { logToStderr } from '../log-line.ts';
-import type { ReachOptions } from '../reach/reach.ts';
-import { createReach } from '../reach/reach.ts';
+import type { ReachOptions } from '../reach/index.ts';
+import { createReach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
-import { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
+import { createWorkers } from '../workers/index.ts';
+import { approvalViews } from './approvals.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -69,7 +70,7 @@ export interface AppOptions {
    */
   log?: ErrorLog;
   /**
-   * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
+   * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;
@@ -82,7 +83,8 @@ export function createApp(opts: AppOptions) {
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
   const store = createStore(db, checkpointer?.afterCommit);
-  const bus = new EventBus(log);
+  // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
+  const bus = new EventBus(log, approvalViews(store).one);
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
@@ -186,9 +188,9 @@ export function createApp(opts: AppOptions) {
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
-  const workerTokens = new WorkerTokens(store.db, () => clock.now());
+  const workers = createWorkers({ store, engine, bus, clock });
   const handlers = createHandlers({
-    workerTokens,
+    workers,
     availability,
     patterns,
     secretStore: opts.secretStore,
@@ -220,7 +222,7 @@ export function createApp(opts: AppOptions) {
     mcpLinks,
     reach,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
-    workerTokens,
+    workerTokens: workers.tokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**

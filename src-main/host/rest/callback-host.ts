@@ -9,7 +9,7 @@ import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { baseUrl, sendJson } from '../../http/respond.ts';
 import type { McpEndpoint } from '../../mcp/http.ts';
-import { TRIGGER_PATH } from '../../triggers/triggers.ts';
+import { TRIGGER_PATH } from '../../reach/index.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
@@ -18,7 +18,7 @@ export interface CallbackHostOptions {
   host?: string;
   port?: number;
   callbackUrl?: string;
-  /** `POST /api/triggers/<id>` (src-main/triggers/route.ts). */
+  /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts). */
   triggers?: RequestHandler;
   /**
    * Baton's MCP server at `/mcp` for coding CLIs' attempt links only
