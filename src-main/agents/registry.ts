@@ -1,70 +1,113 @@
 import type { AgentKind } from '../../src-shared/schemas/agent.ts';
 import { AGENT_KINDS } from '../../src-shared/schemas/agent.ts';
-import type {
-  AgentKindDefinition,
-  AgentKindHooks,
-  Executor,
-  ExecutorRegistry,
-  KindHooks,
-} from '../engine/executor.ts';
-import type { CodingExecutorOptions } from '../engine/executors/coding/coding.ts';
-import { createCodingExecutor } from '../engine/executors/coding/coding.ts';
+import type { Executor, ExecutorRegistry } from '../engine/executor.ts';
+import { isExecutingKind } from '../engine/executor.ts';
+import type { CodingExecutorOptions, CodingHost } from './coding/index.ts';
+import { codingKind } from './coding/index.ts';
 import type { CommandExecutorOptions } from './command/command.ts';
 import { commandKind } from './command/index.ts';
 import { echoKind } from './echo/index.ts';
 import type { HttpExecutorOptions } from './http/http.ts';
 import { httpKind } from './http/index.ts';
+import type { AgentKindDefinition, KindExecutor } from './kind-definition.ts';
 import { llmKind } from './llm/index.ts';
 import type { LlmExecutorOptions } from './llm/llm.ts';
 
-/** What the app gives the kinds to build them: each kind's options, together. */
+/** What the kinds' executors are given: each kind's options, together. */
 export type AgentDeps = CommandExecutorOptions &
   HttpExecutorOptions &
   LlmExecutorOptions &
   CodingExecutorOptions;
 
+/** What the app gives the kinds it holds with their hooks (`inApp`): the coding kind's store and worktrees. */
+export type AgentHost = CodingHost;
+
 /**
  * Every agent kind, one line each (a kind is a folder beside this file and its line here). A kind
- * missing from the table, or a definition under another kind's name, does not compile.
+ * missing from the table, one it does not know, or a definition under another kind's name, does
+ * not compile.
  */
-export const AGENT_KIND_DEFINITIONS: { readonly [K in AgentKind]: AgentKindDefinition<K, AgentDeps> } = {
+export const AGENT_KIND_DEFINITIONS = {
   echo: echoKind,
   command: commandKind,
   http: httpKind,
   llm: llmKind,
-  coding: { kind: 'coding', create: (deps) => ({ executor: createCodingExecutor(deps) }) },
+  coding: codingKind,
   // A person takes a human agent's tasks (My tasks, the pull API): the engine hands them over.
-  human: { kind: 'human', create: () => ({ executor: null }) },
-};
+  human: { kind: 'human', create: () => null },
+} satisfies { readonly [K in AgentKind]: AgentKindDefinition<K, AgentDeps, AgentHost> };
 
-/** The kinds, built: one executor per kind that runs without a person, and the kinds' hooks. */
+type Definitions = typeof AGENT_KIND_DEFINITIONS;
+
+/** The table as the builders read it: each kind's definition, whatever it holds in the app. */
+const DEFINITIONS: { readonly [K in AgentKind]: AgentKindDefinition<K, AgentDeps, AgentHost> } =
+  AGENT_KIND_DEFINITIONS;
+
+/** What the app holds of one kind: what its `inApp` makes, else its executor. */
+type HeldKind<D> = D extends { inApp: (...args: never[]) => infer Held }
+  ? Held
+  : D extends { create: (...args: never[]) => infer Made }
+    ? Made
+    : never;
+
+/** Every kind as the app holds it, by name (`coding`: the `CodingKind`, `human`: null). */
+export type HeldKinds = { readonly [K in AgentKind]: HeldKind<Definitions[K]> };
+
+/** The kinds, built for the app: each as held, and the executors the engine runs attempts with. */
 export interface AgentKinds {
-  executors: ExecutorRegistry;
-  hooks: KindHooks;
-}
-
-/** Builds every kind of the table once, from what the app gives them. */
-export function createAgentKinds(deps: AgentDeps = {}): AgentKinds {
-  const executors: Partial<Record<AgentKind, Executor>> = {};
-  const hooks: KindHooks = {};
-  const build = <K extends AgentKind>(kind: K): void => {
-    const parts = AGENT_KIND_DEFINITIONS[kind].create(deps);
-    const executor: Executor | null = parts.executor;
-    if (executor !== null) executors[kind] = executor;
-    const kindHooks: { [P in K]?: AgentKindHooks<P> } = hooks;
-    if (parts.onTaskEnded) kindHooks[kind] = { onTaskEnded: parts.onTaskEnded };
-  };
-  for (const kind of AGENT_KINDS) build(kind);
-  // Every kind is in the table, and each kind that runs without a person gives an executor
-  // (`AgentKindParts`): the registry is whole.
-  return { executors: executors as ExecutorRegistry, hooks };
+  kinds: HeldKinds;
+  /** By kind; a kind a test left without one (`instead`: undefined) pulls its work. */
+  executors: Partial<ExecutorRegistry>;
 }
 
 /**
- * One executor per kind that runs without a person (`createAgentKinds`' executors). `human`
- * agents have none: the engine handles them itself (an approval), so it narrows `agent.kind`
- * (see `isExecutingKind`) before looking up `executors[agent.kind]`.
+ * Builds every kind of the table once for the app: its executor, made into what the app holds by
+ * the kind's `inApp` (its hooks) when it has one. `instead` (tests) gives executors to run in
+ * place of the kinds' own: inside the kind's hooks for a kind with `inApp`, else in its place
+ * (undefined: none, the kind's agents pull their work).
+ */
+export function createAgentKinds(
+  deps: AgentDeps,
+  host: AgentHost,
+  instead: Partial<ExecutorRegistry> = {},
+): AgentKinds {
+  const given = instead as Partial<Record<AgentKind, Executor>>;
+  const held: Partial<Record<AgentKind, Executor | null>> = {};
+  const build = <K extends AgentKind>(kind: K): void => {
+    const definition = DEFINITIONS[kind];
+    if (!definition.inApp) {
+      held[kind] = definition.create(deps);
+      return;
+    }
+    const executor = (given[kind] as KindExecutor<K> | undefined) ?? definition.create(deps);
+    held[kind] = definition.inApp(executor, host);
+  };
+  for (const kind of AGENT_KINDS) build(kind);
+  // Every kind is in the table, each built as its definition says: the kinds are whole.
+  const kinds = held as HeldKinds;
+  const executors: Partial<ExecutorRegistry> = executorsOf(kinds);
+  for (const kind of AGENT_KINDS) {
+    if (!isExecutingKind(kind) || !(kind in instead) || DEFINITIONS[kind].inApp) continue;
+    const executor = instead[kind];
+    if (executor) executors[kind] = executor;
+    else delete executors[kind];
+  }
+  return { kinds, executors };
+}
+
+/**
+ * One executor per kind that runs without a person, as `create` makes it: no kind's hooks (a
+ * process without Baton's store: `baton worker`). `human` agents have none: the engine handles
+ * them itself (an approval), so it narrows `agent.kind` (see `isExecutingKind`) before looking up
+ * `executors[agent.kind]`.
  */
 export function createExecutors(deps: AgentDeps = {}): ExecutorRegistry {
-  return createAgentKinds(deps).executors;
+  const kinds: Partial<Record<AgentKind, Executor | null>> = {};
+  for (const kind of AGENT_KINDS) kinds[kind] = DEFINITIONS[kind].create(deps);
+  return executorsOf(kinds as HeldKinds);
+}
+
+function executorsOf(kinds: { readonly [K in AgentKind]: KindExecutor<K> }): ExecutorRegistry {
+  const { human: _none, ...executors } = kinds;
+  return executors;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAttemptLinks } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import { createAgentCallbacks, createAgentKinds, createDecide, DEFAULT_RESOURCES } from '../agents/index.ts';
 import { BackgroundWork } from '../background.ts';
@@ -8,19 +9,19 @@ import type { Clock, Ids } from '../engine/clock.ts';
 import { systemClock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
-import { createAttemptLinks } from '../engine/executors/coding/attempt-links.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
 import { logToStderr } from '../log-line.ts';
-import type { ReachOptions } from '../reach/reach.ts';
-import { createReach } from '../reach/reach.ts';
+import type { ReachOptions } from '../reach/index.ts';
+import { createReach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
-import { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
+import { createWorkers } from '../workers/index.ts';
+import { approvalViews } from './approvals.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -42,7 +43,7 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
-  /** Finished coding worktrees each workspace keeps parked for the next attempt (the engine's, 2 by default; 0: none). */
+  /** Finished coding worktrees each workspace keeps parked for the next attempt (the coding kind's, 2 by default; 0: none). */
   parkedWorktrees?: number;
   /**
    * Resume unfinished runs at start, and take up any whose process dies later (the default;
@@ -77,7 +78,8 @@ export function createApp(opts: AppOptions) {
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
   const store = createStore(db, checkpointer?.afterCommit);
-  const bus = new EventBus(log);
+  // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
+  const bus = new EventBus(log, approvalViews(store).one);
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
@@ -98,13 +100,26 @@ export function createApp(opts: AppOptions) {
       const line = { ...l, stream: 'info' as const, at: now() };
       bus.emit('task.log', { id: store.execution.addLog(line), ...line });
     });
-  const kinds = createAgentKinds({
-    agentCallbacks,
-    mcpLinks,
-    attemptLog,
-    ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
-  });
-  const executors = { ...kinds.executors, ...opts.executors };
+  // Every agent kind, built once (the agents wing's registry): the executors the engine runs
+  // attempts with, and the coding kind with the engine's hooks and where its worktrees go.
+  const { kinds, executors } = createAgentKinds(
+    {
+      agentCallbacks,
+      mcpLinks,
+      attemptLog,
+      ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
+    },
+    {
+      store,
+      bus,
+      iso: now,
+      log,
+      worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
+      ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
+    },
+    opts.executors,
+  );
+  const { coding } = kinds;
   const secrets = createSecretResolver(process.env, opts.secretStore);
   const decide = createDecide({ agentOf: (id) => store.agents.get(id), llm: executors.llm, secrets });
   const traceUrl = opts.traceExport?.url ?? process.env.BATON_OTLP_TRACES_URL;
@@ -137,13 +152,10 @@ export function createApp(opts: AppOptions) {
     bus,
     clock,
     executors,
-    kindHooks: kinds.hooks,
     secrets,
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
-    worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
-    ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     log,
@@ -157,20 +169,21 @@ export function createApp(opts: AppOptions) {
     log,
     // As `runs.start` does: the plan's patterns and workspaces checked, then the engine.
     startRun: async (plan_id, inputs, actor, alongside) => {
-      await refuseUnsafeRun({ store, patterns }, plan_id);
+      await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
-  const workerTokens = new WorkerTokens(store.db, () => clock.now());
+  const workers = createWorkers({ store, engine, bus, clock });
   const handlers = createHandlers({
-    workerTokens,
+    workers,
     availability,
     patterns,
     secretStore: opts.secretStore,
     store,
     engine,
+    coding,
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
@@ -188,19 +201,21 @@ export function createApp(opts: AppOptions) {
     store,
     bus,
     engine,
+    /** The coding kind: where its worktrees go, and `worktreesSettled` (their cleanups over). */
+    coding,
     handlers,
     dispatch,
     agentCallbacks,
     mcpLinks,
     reach,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
-    workerTokens,
+    workerTokens: workers.tokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**
      * Stops everything at once: no run moves on, no agent goes on, nothing new starts. What the
      * runs that ended here left to do with their worktrees (parked or removed, work in progress
-     * committed: `CodingSessions`) is finished first, then the database is closed: every process
+     * committed: the coding kind's `WorktreeCleanup`) is finished first, then the database is closed: every process
      * that ends a run (the app, `baton serve`, `baton run`, `baton approve`) leaves its worktrees
      * as the run's end says, never a checkout per run. The promise settles when the store's
      * checkpoint worker has closed its connection too. Until then that thread may still write
@@ -216,7 +231,7 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      closing = engine.worktreesSettled().then(() => {
+      closing = coding.worktreesSettled().then(() => {
         if (scratch) removeScratch(scratch, log);
         const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
         db.close();

@@ -1,11 +1,11 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { MatchExplanation, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { MatchExplanation } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
-import type { Executor, ExecutorRegistry, KindHooks } from './executor.ts';
-import { isExecutingKind, taskEndedHook } from './executor.ts';
+import type { Executor, ExecutorRegistry } from './executor.ts';
+import { isExecutingKind } from './executor.ts';
 import type { AgentRecord, MatchResult } from './matching.ts';
 import { explainPulled, matchAgent } from './matching.ts';
 import type { Runtime } from './runtime.ts';
@@ -23,11 +23,8 @@ export interface AgentEntry {
  * found no host to go through) is noticed by `refresh`, first in each write transaction.
  */
 export class AgentDirectory {
-  private readonly rt: Runtime;
   private readonly store: Store;
   private readonly executors: Partial<ExecutorRegistry>;
-  /** What each agent kind does besides running attempts (`onTaskEnded`). */
-  private readonly hooks: KindHooks;
   private readonly loadOf: (agentId: string) => number;
   /** Each agent's recent record, for matching (`AgentOutcomes`). */
   private readonly record: AgentRecord;
@@ -37,16 +34,9 @@ export class AgentDirectory {
   /** The database's `data_version` at the last `refresh`. */
   private seenVersion = -1;
 
-  constructor(
-    rt: Runtime,
-    executors: Partial<ExecutorRegistry>,
-    outcomes: AgentOutcomes,
-    hooks: KindHooks = {},
-  ) {
-    this.rt = rt;
+  constructor(rt: Runtime, executors: Partial<ExecutorRegistry>, outcomes: AgentOutcomes) {
     this.store = rt.store;
     this.executors = executors;
-    this.hooks = hooks;
     this.loadOf = rt.loadOf;
     this.record = outcomes;
   }
@@ -95,29 +85,15 @@ export class AgentDirectory {
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
+  /** The executors of this process, one per kind that has one. */
+  executorsHere(): Executor[] {
+    return Object.values(this.executors).filter((e): e is Executor => e !== undefined);
+  }
+
   /** Whether an attempt of the agent may be charged by the usage it reports (agents that pull their work report none). */
   reportsUsage(agent: Agent): boolean {
     const executor = this.executorOf(agent);
     return executor !== undefined && executor.reportsUsage !== false;
-  }
-
-  /**
-   * Tells the kind of the agent that held `task` that the task ended as `status` (its
-   * `onTaskEnded`), once the current transaction commits. A hook that throws is logged.
-   */
-  taskEnded(runId: string, task: TaskRun, status: TaskStatus): void {
-    const agent = this.of(task.agent_id);
-    if (!agent) return;
-    const hook = taskEndedHook(this.hooks, agent.kind);
-    if (!hook) return;
-    const ended = { run_id: runId, task_id: task.task_id, status, agent };
-    this.rt.effects.afterCommit(() => {
-      try {
-        hook(ended);
-      } catch (err) {
-        this.rt.log(err, `the ${agent.kind} agents' end of task "${task.task_id}"`);
-      }
-    });
   }
 
   /**

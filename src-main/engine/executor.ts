@@ -1,7 +1,7 @@
 import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
 import type { ConflictFile, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
-import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { LogStream, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
@@ -83,7 +83,7 @@ export interface TaskContext<A extends Agent = Agent> {
   workspace: string;
   /** Looks up secrets by name (src-main/secrets.ts). Values never go into events. */
   secrets: SecretResolver;
-  /** For a coding agent: its workspace, the task's worktree and session (`coding-context.ts`). */
+  /** For a coding agent: its workspace, the task's worktree and session (its kind's `prepare`). */
   coding?: CodingContext;
   /**
    * The steps this task's earlier attempts stored, in order (attempt, seq): an agent that thinks
@@ -224,52 +224,69 @@ export interface Executor {
    * whose step is not stored yet).
    */
   readonly awaitsSteps?: boolean;
+  /**
+   * Makes what an attempt of this kind needs besides the task (a coding agent: its workspace,
+   * worktree and session), read in the tick that starts it; or why it cannot run, which fails the
+   * attempt. The request and the clean start it was handed are used up only when it answers a context.
+   */
+  prepare?(setup: AttemptSetup): PreparedAttempt;
+  /**
+   * Told when a task of a run executed here reaches a final status (done, failed, cancelled,
+   * skipped, unassigned), once that is stored: whatever its agent's kind, as a session note
+   * another kind's executor sent is still this kind's to clean up. A failed task may still be
+   * retried in its run (and is told again when it ends again). A hook that throws is logged; the
+   * task's end stands.
+   */
+  onTaskEnded?(end: TaskEnded): void;
+  /**
+   * Told when a run executed here ends, once that is stored (not when another process takes it
+   * over). A hook that throws is logged; the run's end stands.
+   */
+  onRunEnded?(end: RunEnded): void;
+  /**
+   * What a task's output names that a decider should read (a coding task's changed files), read
+   * after the transaction commits into `into` (by name); null when the output is not this kind's.
+   */
+  outputFiles?(task: TaskRun): ((into: Record<string, string>) => Promise<void>) | null;
 }
 
-/** What the engine knows of a task that has ended, told to its agent's kind (`onTaskEnded`). */
-export interface TaskEnded<A extends Agent = Agent> {
+/** What the engine knows when an attempt starts, for the kind's own context (`Executor.prepare`). */
+export interface AttemptSetup {
+  run_id: string;
+  plan: Plan;
+  spec: TaskSpec;
+  task: TaskRun;
+  agent: Agent;
+  /** Whose attempts the programs' process markers name (the store's `attemptScope`). */
+  marker_scope: string;
+  /** What a reviewer asked of this attempt (changes to its diff), if anything. */
+  asked: ResumeRequest | undefined;
+  /** A person asked this retry to start from the task's start. */
+  start_clean: boolean;
+}
+
+/** What `Executor.prepare` answers: the attempt's context, or why it cannot run. */
+export type PreparedAttempt = { coding?: CodingContext } | { error: string };
+
+/** What the engine knows at a task's end (`Executor.onTaskEnded`). */
+export interface TaskEnded {
   run_id: string;
   task_id: string;
-  /** The status the task ended in (`done`, `failed`, `skipped`, `cancelled`), committed. */
   status: TaskStatus;
-  /** The agent that held the task. */
-  agent: A;
+  /** The agent that ended it (null: a person, or an agent no longer registered). */
+  agent: Agent | null;
+  /** The task stored a session note in this run (`ExecutorEvent` `session`: a worktree). */
+  session: boolean;
+  /** Resolves once no attempt of the task runs in this process any more. */
+  stopped(): Promise<void>;
 }
 
-/** What the engine calls on an agent kind besides its executor; each hook is optional. */
-export interface AgentKindHooks<K extends AgentKind = AgentKind> {
-  /**
-   * A task one of this kind's agents held has ended: called once the transaction that ended it
-   * commits, again if a person retries the task and it ends again. A hook that throws is
-   * logged; the task's end stands.
-   */
-  onTaskEnded?: (ended: TaskEnded<AgentOf<K>>) => void;
-}
-
-/** The hooks of each agent kind, by kind (a kind without any may be absent). */
-export type KindHooks = { [K in AgentKind]?: AgentKindHooks<K> };
-
-/** The hook `onTaskEnded` of `kind` in `hooks`, if it has one. */
-export function taskEndedHook<K extends AgentKind>(
-  hooks: KindHooks,
-  kind: K,
-): ((ended: TaskEnded<AgentOf<K>>) => void) | undefined {
-  return hooks[kind]?.onTaskEnded;
-}
-
-/** One agent kind, built: how its attempts run, and its hooks. */
-export interface AgentKindParts<K extends AgentKind> extends AgentKindHooks<K> {
-  /** The executor of its attempts; null for `human`, whose tasks the engine hands to a person. */
-  readonly executor: K extends ExecutingKind ? Executor : null;
-}
-
-/**
- * What an agent kind implements, as the agents wing registers it (`src-main/agents/registry.ts`,
- * one line per kind): its name, and how it is built from what the app gives the kinds (`Deps`).
- */
-export interface AgentKindDefinition<K extends AgentKind, Deps = unknown> {
-  readonly kind: K;
-  readonly create: (deps: Deps) => AgentKindParts<K>;
+/** What the engine knows at a run's end (`Executor.onRunEnded`). */
+export interface RunEnded {
+  run_id: string;
+  status: RunStatus;
+  /** Resolves once no attempt of the run runs in this process any more. */
+  stopped(): Promise<void>;
 }
 
 /** Kinds that run through an executor. `human` agents are handled by the engine itself. */

@@ -7,13 +7,13 @@ import { ToolCallDesk } from './approvals/tool-calls.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
-import { CodingSessions } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';
 import { Dispatcher } from './dispatcher.ts';
-import type { ExecutorRegistry, KindHooks } from './executor.ts';
+import type { ExecutorRegistry } from './executor.ts';
 import { InterruptedAttempts } from './interrupted-attempts.ts';
+import { KindHooks } from './kind-hooks.ts';
 import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
 import { RunHolds } from './run-holds.ts';
@@ -27,8 +27,6 @@ import { DEFAULT_WORKER_LEASE_MS, WorkerLeases } from './worker-leases.ts';
 export interface PartsOptions {
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;
-  /** What each agent kind does besides running attempts (`onTaskEnded`: a task of its agent ended). */
-  kindHooks?: KindHooks;
   decide: Decide;
   secrets: SecretResolver;
   attemptEnded?: AttemptEndedHook;
@@ -49,13 +47,13 @@ export type EngineParts = ReturnType<typeof buildParts>;
 export function buildParts(rt: Runtime, opts: PartsOptions) {
   const budget = new BudgetLedger(rt.store, () => rt.clock.now());
   const outcomes = new AgentOutcomes(rt.store.runs, rt.clock);
-  const agents = new AgentDirectory(rt, opts.executors, outcomes, opts.kindHooks);
+  const agents = new AgentDirectory(rt, opts.executors, outcomes);
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
-  const sessions = new CodingSessions(rt);
-  const questions = new DeciderQuestions(rt, agents, opts.decide);
-  const writer = new RunWriter(rt, { leases, agents, budget, questions });
+  const hooks = new KindHooks(rt, agents);
+  const questions = new DeciderQuestions(rt, agents, hooks, opts.decide);
+  const writer = new RunWriter(rt, { leases, agents, budget, questions, hooks });
   const approvals = new Approvals(rt, { writer, agents, budget });
   const interrupted = new InterruptedAttempts(rt, { writer });
   const flow = new TaskFlow(rt, {
@@ -67,7 +65,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
-    sessions,
+    hooks,
     interrupted,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
@@ -81,6 +79,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
       toolCalls,
       conflicts,
       budget,
+      hooks,
       ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}),
     },
     opts.secrets,
@@ -100,7 +99,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
-    sessions,
+    hooks,
     interrupted,
     questions,
     writer,

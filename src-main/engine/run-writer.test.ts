@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { PartsKit } from '../../test/kit/parts-kit.ts';
 import { partsKit, task } from '../../test/kit/parts-kit.ts';
-import type { TaskEnded } from './executor.ts';
+import type { Executor, TaskEnded } from './executor.ts';
 import { IllegalTransitionError } from './task-state.ts';
 
 let kit: PartsKit;
@@ -68,14 +68,21 @@ describe('RunWriter', () => {
     expect(kit.stored(run.id, 'b')!.status).toBe('ready');
   });
 
-  it('tells the kind of the agent that held a task that it ended, once the transaction committed', () => {
+  it("tells every kind's executor that asks that a task ended, once the transaction committed", () => {
     const ended: TaskEnded[] = [];
+    // Executors that only hear of tasks' ends: no attempt starts here.
+    const idle: Executor = {
+      async *start() {
+        yield { type: 'error', message: 'not started here' };
+      },
+    };
     kit = partsKit({
-      kindHooks: {
-        echo: { onTaskEnded: (e) => ended.push(e) },
+      executors: {
+        echo: { ...idle, onTaskEnded: (e) => ended.push(e) },
         command: {
-          onTaskEnded: () => {
-            throw new Error('hook failed');
+          ...idle,
+          onTaskEnded: (e) => {
+            if (e.task_id === 'b') throw new Error('hook failed');
           },
         },
       },
@@ -91,17 +98,24 @@ describe('RunWriter', () => {
       writer.setStatus(run, kit.task(run, 'a'), 'done', {});
       writer.setStatus(run, kit.task(run, 'b'), 'in_progress', { agent_id: 'c', attempt: 1 });
       writer.setStatus(run, kit.task(run, 'b'), 'failed', { error: 'no' });
-      // A task no agent held ends without telling any kind.
+      // A task no agent held ends too: every kind that asks hears of it (a session note may be its).
       writer.setStatus(run, kit.task(run, 'd'), 'cancelled', {});
       expect(ended).toEqual([]);
     });
     expect(ended).toEqual([
-      {
+      expect.objectContaining({
         run_id: run.id,
         task_id: 'a',
         status: 'done',
         agent: expect.objectContaining({ id: 'w', kind: 'echo' }),
-      },
+      }),
+      expect.objectContaining({
+        run_id: run.id,
+        task_id: 'b',
+        status: 'failed',
+        agent: expect.objectContaining({ id: 'c', kind: 'command' }),
+      }),
+      expect.objectContaining({ run_id: run.id, task_id: 'd', status: 'cancelled', agent: null }),
     ]);
     // The command kind's hook threw: logged, and the task's end stands.
     expect(kit.errors).toEqual([new Error('hook failed')]);

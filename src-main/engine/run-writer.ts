@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { DeciderQuestions } from './decider-questions.ts';
+import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, delegations, snapshot, takenOver } from './run-state.ts';
@@ -23,14 +24,13 @@ export class RunWriter {
   private readonly bus: EventBus;
   /** Before each outermost transaction, leases due are renewed; first inside it, runs another process took are given up. */
   private readonly leases: RunLeases;
-  /**
-   * First inside each outermost transaction, agents another process changed are read again; a
-   * task that ends is told to its agent's kind.
-   */
+  /** First inside each outermost transaction, agents another process changed are read again. */
   private readonly agents: AgentDirectory;
   private readonly budget: BudgetLedger;
   /** A task of a run with a decider ended done, failed or unassigned: its decider is asked. */
   private readonly questions: DeciderQuestions;
+  /** A task that reaches a final status is told to the agent kinds that ask (`KindHooks.taskEnded`). */
+  private readonly hooks: KindHooks;
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
@@ -44,7 +44,13 @@ export class RunWriter {
 
   constructor(
     rt: Runtime,
-    parts: { leases: RunLeases; agents: AgentDirectory; budget: BudgetLedger; questions: DeciderQuestions },
+    parts: {
+      leases: RunLeases;
+      agents: AgentDirectory;
+      budget: BudgetLedger;
+      questions: DeciderQuestions;
+      hooks: KindHooks;
+    },
   ) {
     this.rt = rt;
     this.store = rt.store;
@@ -53,6 +59,7 @@ export class RunWriter {
     this.agents = parts.agents;
     this.budget = parts.budget;
     this.questions = parts.questions;
+    this.hooks = parts.hooks;
   }
 
   /**
@@ -125,7 +132,7 @@ export class RunWriter {
         if (decider.history.length > 5) decider.history.length = 5;
         if (to === 'done' || to === 'failed' || to === 'unassigned') this.questions.ask(run, task);
       }
-      this.agents.taskEnded(run.id, task, to);
+      this.hooks.taskEnded(run, task);
     }
     this.save(task);
     const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);

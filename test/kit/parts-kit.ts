@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { decideByRules } from '../../src-main/agents/decider/rule-decider.ts';
 import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
 import type { Decide } from '../../src-main/engine/decider-questions.ts';
-import type { ExecutorRegistry, KindHooks } from '../../src-main/engine/executor.ts';
+import type { ExecutorRegistry } from '../../src-main/engine/executor.ts';
 import { buildParts } from '../../src-main/engine/parts.ts';
 import { newRun } from '../../src-main/engine/run-launch.ts';
 import type { ActiveRun } from '../../src-main/engine/run-state.ts';
@@ -24,8 +24,6 @@ import type { TaskRun } from '../../src-shared/schemas/run.ts';
 export interface PartsKitOptions {
   /** By kind; an echo executor by default (an agent of a kind without one pulls its work). */
   executors?: Partial<ExecutorRegistry>;
-  /** The agent kinds' hooks (none by default). */
-  kindHooks?: KindHooks;
   decide?: Decide;
   /** The clock's start (ms); `kit.advance` moves it. */
   now?: number;
@@ -59,8 +57,6 @@ export function partsKit(opts: PartsKitOptions = {}) {
       leaseTtlMs: 30_000,
       buildLogIntervalMs: 250,
       workspaceRoot,
-      worktreeRoot: join(workspaceRoot, 'worktrees'),
-      parkedWorktrees: 2,
     },
     log: (err) => errors.push(err),
     tick: () => {
@@ -70,7 +66,6 @@ export function partsKit(opts: PartsKitOptions = {}) {
   const decide: Decide = opts.decide ?? (async (_spec, ctx) => ({ decision: decideByRules(ctx) }));
   const parts = buildParts(rt, {
     executors: opts.executors ?? { echo: echoExecutor },
-    ...(opts.kindHooks ? { kindHooks: opts.kindHooks } : {}),
     decide,
     secrets: createSecretResolver({}),
   });

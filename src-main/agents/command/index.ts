@@ -1,4 +1,4 @@
-import type { AgentKindDefinition } from '../../engine/executor.ts';
+import type { AgentKindDefinition } from '../kind-definition.ts';
 import type { CommandExecutorOptions } from './command.ts';
 import { createCommandExecutor } from './command.ts';
 
@@ -6,5 +6,5 @@ import { createCommandExecutor } from './command.ts';
 export const commandKind: AgentKindDefinition<'command', CommandExecutorOptions> = {
   kind: 'command',
   // The line protocol carries no usage: an attempt costs its estimate (or the agent's cost per task).
-  create: (deps) => ({ executor: { ...createCommandExecutor(deps), reportsUsage: false } }),
+  create: (deps) => ({ ...createCommandExecutor(deps), reportsUsage: false }),
 };

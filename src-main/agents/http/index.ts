@@ -1,4 +1,4 @@
-import type { AgentKindDefinition } from '../../engine/executor.ts';
+import type { AgentKindDefinition } from '../kind-definition.ts';
 import type { HttpExecutorOptions } from './http.ts';
 import { createHttpExecutor } from './http.ts';
 
@@ -6,5 +6,5 @@ import { createHttpExecutor } from './http.ts';
 export const httpKind: AgentKindDefinition<'http', HttpExecutorOptions> = {
   kind: 'http',
   // An HTTP agent's reply carries no usage: an attempt costs its estimate (or the agent's cost per task).
-  create: (deps) => ({ executor: { ...createHttpExecutor(deps), reportsUsage: false } }),
+  create: (deps) => ({ ...createHttpExecutor(deps), reportsUsage: false }),
 };
