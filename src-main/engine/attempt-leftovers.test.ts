@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/kit/engine-kit.ts';
-import { attemptMarker, attemptScope, PROCESS_SCOPE, stopOrphans } from './attempt-leftovers.ts';
+import { attemptScope, PROCESS_SCOPE } from '../processes/attempt-scope.ts';
+import { attemptMarker, stopOrphans } from './attempt-leftovers.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];

@@ -1,5 +1,5 @@
 import type { MemorySearchHit } from '../../src-shared/schemas/memory.ts';
-import { attemptScope } from '../engine/attempt-leftovers.ts';
+import { attemptScope } from '../processes/attempt-scope.ts';
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';

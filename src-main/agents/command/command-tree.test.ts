@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROCESS_SCOPE } from '../../engine/attempt-leftovers.ts';
 import type { ExecutorEvent } from '../../engine/executor.ts';
+import { PROCESS_SCOPE } from '../../processes/attempt-scope.ts';
 import { running, sleepTags } from '../../processes/testing/processes.ts';
 import { collect, outcome, removeWorkspaces, taskContext } from '../testing/task-context.ts';
 import { createCommandExecutor } from './command.ts';

@@ -7,7 +7,7 @@ import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../src-shared/schemas/agent.ts';
 import type { TempRepo } from '../../agents/coding/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../../agents/coding/workspaces/testing/temp-repo.ts';
-import { PROCESS_SCOPE } from '../../engine/attempt-leftovers.ts';
+import { PROCESS_SCOPE } from '../../processes/attempt-scope.ts';
 import { WorkerWorktrees } from './coding.ts';
 import { readWorkspaces } from './workspaces-file.ts';
 

@@ -4,8 +4,9 @@ import type { PreparedContext } from '../../../src-shared/contract/domains/work.
 import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
 import type { TaskSession, Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { needsWorkspace, removeWorktree, taskBranch, workspaceMoved } from '../../agents/coding/index.ts';
-import { attemptMarker, PROCESS_SCOPE } from '../../engine/attempt-leftovers.ts';
+import { attemptMarker } from '../../engine/attempt-leftovers.ts';
 import type { CodingContext, ResumeRequest, SessionNote } from '../../engine/executor.ts';
+import { PROCESS_SCOPE } from '../../processes/attempt-scope.ts';
 import { seg } from './server-link.ts';
 
 /** A worker has no record of what a resumed CLI session spent before (the server keeps the steps). */

@@ -1,8 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import { attemptTmp, PROCESS_SCOPE, stopOrphans } from '../../../engine/attempt-leftovers.ts';
+import { attemptTmp, stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
 import { redact } from '../../../secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
