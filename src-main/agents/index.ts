@@ -14,4 +14,4 @@ export { giveTaskInputs } from './planner/task-inputs.ts';
 export type { AgentDeps, AgentKinds } from './registry.ts';
 export { AGENT_KIND_DEFINITIONS, createAgentKinds, createExecutors } from './registry.ts';
 export { MAX_JSON_BYTES } from './shared/http-request.ts';
-export { cliWritePreview, writePreview } from './shared/write-preview.ts';
+export { writePreview } from './shared/write-preview.ts';

@@ -1,5 +1,6 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
-import { cliWritePreview, writePreview } from '../agents/index.ts';
+import { cliWritePreview } from '../agents/coding/index.ts';
+import { writePreview } from '../agents/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 

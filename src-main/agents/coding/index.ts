@@ -6,6 +6,7 @@ export { createAttemptLinks } from './cli/attempt-links.ts';
 export type { CodingExecutorOptions } from './cli/coding.ts';
 export { createCodingExecutor } from './cli/coding.ts';
 export { DIFF_ARTIFACT } from './cli/worktree.ts';
+export { cliWritePreview } from './cli/write-preview.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';
 export type { CodingHandlersContext } from './handlers/context.ts';
 export { keptWorkHandlers } from './handlers/kept-work.ts';

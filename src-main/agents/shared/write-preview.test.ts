@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolSource } from '../../../src-shared/schemas/agent-tools.ts';
 import { unifiedDiff } from './line-diff.ts';
-import { cliWritePreview, writePreview } from './write-preview.ts';
+import { writePreview } from './write-preview.ts';
 
 const dirs: string[] = [];
 const temp = () => {
@@ -126,30 +126,5 @@ describe('writePreview', () => {
     expect(
       await writePreview({ tool: 'write_file', server: 'gone', input: { path: 'a', content: '' } }, [], ws),
     ).toBeNull();
-  });
-
-  it('Claude Code’s Write and Edit, inside the attempt’s worktree', async () => {
-    const tree = temp();
-    writeFileSync(join(tree, 'app.ts'), 'const port = 3000;\nconst host = 3000;\n');
-    const file_path = join(tree, 'app.ts');
-    expect(
-      await cliWritePreview(
-        { tool: 'Edit', input: { file_path, old_string: '3000', new_string: '8080' } },
-        tree,
-      ),
-    ).toMatchObject({ ok: true, path: 'app.ts', after: 'const port = 8080;\nconst host = 3000;\n' });
-    expect(
-      await cliWritePreview(
-        { tool: 'Edit', input: { file_path, old_string: '3000', new_string: '8080', replace_all: true } },
-        tree,
-      ),
-    ).toMatchObject({ ok: true, after: 'const port = 8080;\nconst host = 8080;\n' });
-    expect(
-      await cliWritePreview({ tool: 'Write', input: { file_path: 'new.md', content: '# New\n' } }, tree),
-    ).toMatchObject({ ok: true, path: 'new.md', before: null, after: '# New\n' });
-    expect(
-      await cliWritePreview({ tool: 'Write', input: { file_path: '/etc/hostname', content: '' } }, tree),
-    ).toMatchObject({ ok: false, error: expect.stringContaining('outside the folders') });
-    expect(await cliWritePreview({ tool: 'Bash', input: { command: 'ls' } }, tree)).toBeNull();
   });
 });

@@ -45,32 +45,10 @@ export async function writePreview(
 }
 
 /**
- * The same for a coding CLI's own file tools (a Claude Code call asked about through Baton's
- * `approve` tool): `Write` (`{file_path, content}`) and `Edit` (`{file_path, old_string,
- * new_string, replace_all}`), read only inside the attempt's worktree. Null for any other tool.
+ * `path` (from `base`) read where one of `folders` holds it, and the text `after` makes of it:
+ * the preview of every tool that writes a file (here, and a coding CLI's own in the coding wing).
  */
-export async function cliWritePreview(
-  call: Omit<PreviewedCall, 'server'>,
-  worktree: string,
-): Promise<WritePreview | null> {
-  if (call.tool !== 'Write' && call.tool !== 'Edit') return null;
-  const path = call.input.file_path;
-  if (typeof path !== 'string' || path === '')
-    return { ok: false, path: null, error: 'file_path: expected the file’s path as a string' };
-  return previewIn(path, worktree, [worktree], (before) => {
-    if (call.tool === 'Write') return stringAt(call.input, 'content');
-    const from = stringAt(call.input, 'old_string');
-    const to = stringAt(call.input, 'new_string');
-    if (typeof from !== 'string') return from;
-    if (typeof to !== 'string') return to;
-    if (before === null) return { error: 'no preview: Edit changes a file that does not exist' };
-    if (!before.includes(from)) return { error: 'old_string is not in the file as written' };
-    return call.input.replace_all === true ? before.split(from).join(to) : before.replace(from, () => to);
-  });
-}
-
-/** `path` (from `base`) read where one of `folders` holds it, and the text `after` makes of it. */
-async function previewIn(
+export async function previewIn(
   path: string,
   base: string,
   folders: string[],
@@ -136,7 +114,8 @@ async function holder(
   return null;
 }
 
-function stringAt(input: Record<string, unknown>, key: string): string | { error: string } {
+/** `input[key]` as a string, or the error that says it is not one. */
+export function stringAt(input: Record<string, unknown>, key: string): string | { error: string } {
   const v = input[key];
   return typeof v === 'string' ? v : { error: `${key}: expected a string` };
 }
