@@ -1,7 +1,8 @@
 // The README is a front door and docs/ is the house behind it: the README stays small, every page
 // of docs/ is reachable from its index, every relative link leads to a file (and a heading) that
 // exists, and the pages describe behaviour in their own words, not by the numbers of design notes
-// or tickets a reader cannot open (docs/origins.md is where the notes are named).
+// or tickets a reader cannot open (docs/origins.md is where the notes are named). The
+// architecture page names only paths of the source tree that exist.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ const root = join(import.meta.dirname, '..', '..');
 const README = join(root, 'README.md');
 const DOCS = join(root, 'docs');
 const README_MAX_BYTES = 12 * 1024;
+const ARCHITECTURE = join(DOCS, 'architecture.md');
 
 const docPages = readdirSync(DOCS)
   .filter((f) => f.endsWith('.md'))
@@ -92,5 +94,18 @@ describe('the README and docs/', () => {
       for (const m of readFileSync(page, 'utf8').matchAll(citation)) cited.push(`${name(page)}: "${m[0]}"`);
     }
     expect(cited).toEqual([]);
+  });
+
+  it('names in docs/architecture.md only source paths that exist', () => {
+    const named = readFileSync(ARCHITECTURE, 'utf8').matchAll(
+      /`((?:src-main|src-renderer|src-shared)\/[^`\s]*)`/g,
+    );
+    const missing: string[] = [];
+    for (const [, path] of named) {
+      // A pattern (`src-main/*.ts`) names no one file.
+      if (/[*<>]/.test(path!)) continue;
+      if (!existsSync(join(root, path!))) missing.push(path!);
+    }
+    expect(missing).toEqual([]);
   });
 });
