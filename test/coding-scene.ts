@@ -5,7 +5,7 @@
 // session and branch, and the engine's diff_review gate leaves the diff waiting in the inbox.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo } from '../src-main/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { codingAgent, installed, startServers, writeTurn } from './coding-agents/baton-kit.ts';
 import { CLIS } from './coding-agents/clis.ts';
 

@@ -8,9 +8,9 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
-import { DIFF_ARTIFACT } from '../engine/executors/coding/worktree.ts';
+import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../errors.ts';
-import { diffCommits } from '../workspaces/index.ts';
+import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 
 /** What an approval's kind adds to its view. */
@@ -19,11 +19,12 @@ type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict'>;
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
 const INTERDIFF_BYTES = 1_048_576;
 
-export function approvalHandlers({ store, engine }: AppContext): ApprovalHandlers {
-  /**
-   * Adds the plan, the task's description and what its dependencies produced, so a person can
-   * decide without looking elsewhere.
-   */
+/**
+ * Approvals as people see them: `view` adds the plan, the task's description and what its
+ * dependencies produced, so a person can decide without looking elsewhere, and the kind's own
+ * details. `approvals.list` answers with it, and every `approval.changed` event carries it.
+ */
+export function approvalViews(store: Store) {
   const view = (approvals: Approval[]): ApprovalView[] => {
     const runs = new Map<string, { plan_id: string; specs: Map<string, TaskSpec> } | null>();
     return approvals.map((a) => {
@@ -133,6 +134,11 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
     const previous = previousOf(a);
     return previous ? { previous_review: previous } : {};
   };
+  return { view, one: (a: Approval): ApprovalView => view([a])[0]!, previousOf };
+}
+
+export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
+  const { view, previousOf } = approvalViews(store);
   return {
     'approvals.list': ({ status }) => view(store.approvals.list(status)),
     'approvals.diffSinceReview': async ({ approval_id }) => {
@@ -149,7 +155,7 @@ export function approvalHandlers({ store, engine }: AppContext): ApprovalHandler
           'not_found',
           `the diff review "${approval_id}" of task "${a.task_id}" has no earlier review to compare with`,
         );
-      const ws = store.workspaces.get(now.workspace_id);
+      const ws = coding.store.workspaces.get(now.workspace_id);
       if (!ws)
         throw new AppError(
           'not_found',

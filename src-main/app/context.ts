@@ -1,17 +1,20 @@
+import type { CodingKind } from '../agents/coding/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Reach } from '../reach/reach.ts';
+import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
+import type { Workers } from '../workers/index.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */
 export interface AppContext {
   store: Store;
   engine: Engine;
+  /** The coding kind: where its worktrees go (the workspaces' handlers). */
+  coding: CodingKind;
   bus: EventBus;
   now: () => string;
   /** Refuses `matches` patterns that can take super-linear time (plans saved, validated, run). */
@@ -23,8 +26,8 @@ export interface AppContext {
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
   /** What running a command agent's program once (`agents.test`) needs, as its executor has it. */
   agentTest: { secrets: SecretResolver; resourcesDir: string };
-  /** Webhooks, schedules and triggers (issue 18). */
+  /** Webhooks, schedules, triggers and notifications (the reach wing). */
   reach: Reach;
-  /** The tokens remote workers present instead of the UI's (issue 18). */
-  workerTokens: WorkerTokens;
+  /** Remote workers: their tokens and the `workers.*` handlers (the workers wing). */
+  workers: Workers;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAttemptLinks, createCodingKind } from '../agents/coding/index.ts';
 import { BackgroundWork } from '../background.ts';
 import { decideByLlm } from '../decider/llm-decider.ts';
 import { decideByRules } from '../decider/rule-decider.ts';
@@ -9,7 +10,6 @@ import { systemClock } from '../engine/clock.ts';
 import type { Decide } from '../engine/engine.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
-import { createAttemptLinks } from '../engine/executors/coding/attempt-links.ts';
 import { DEFAULT_RESOURCES } from '../engine/executors/command/command.ts';
 import { createAgentCallbacks } from '../engine/executors/http/http-callbacks.ts';
 import type { AttemptLog } from '../engine/executors/http/http-cancel.ts';
@@ -17,15 +17,16 @@ import { createExecutors } from '../engine/executors/index.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
 import { logToStderr } from '../log-line.ts';
-import type { ReachOptions } from '../reach/reach.ts';
-import { createReach } from '../reach/reach.ts';
+import type { ReachOptions } from '../reach/index.ts';
+import { createReach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secret-file-store.ts';
 import { createSecretResolver } from '../secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
-import { WorkerTokens } from '../worker-tokens/worker-tokens.ts';
+import { createWorkers } from '../workers/index.ts';
+import { approvalViews } from './approvals.ts';
 import { createAvailability } from './availability.ts';
 import { createDispatch } from './dispatch.ts';
 import { createPatternSafety } from './pattern-safety.ts';
@@ -47,7 +48,7 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
-  /** Finished coding worktrees each workspace keeps parked for the next attempt (the engine's, 2 by default; 0: none). */
+  /** Finished coding worktrees each workspace keeps parked for the next attempt (the coding kind's, 2 by default; 0: none). */
   parkedWorktrees?: number;
   /**
    * Resume unfinished runs at start, and take up any whose process dies later (the default;
@@ -69,7 +70,7 @@ export interface AppOptions {
    */
   log?: ErrorLog;
   /**
-   * Webhooks sent and schedules fired here (issue 18): on where unfinished runs are resumed
+   * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;
@@ -82,7 +83,8 @@ export function createApp(opts: AppOptions) {
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
   const store = createStore(db, checkpointer?.afterCommit);
-  const bus = new EventBus(log);
+  // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
+  const bus = new EventBus(log, approvalViews(store).one);
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
@@ -103,6 +105,17 @@ export function createApp(opts: AppOptions) {
       const line = { ...l, stream: 'info' as const, at: now() };
       bus.emit('task.log', { id: store.execution.addLog(line), ...line });
     });
+  // The coding kind: its executor, the engine's hooks for it, and where its worktrees go.
+  const coding = createCodingKind({
+    store,
+    bus,
+    iso: now,
+    log,
+    mcpLinks,
+    ...(opts.executors?.coding ? { executor: opts.executors.coding } : {}),
+    worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
+    ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
+  });
   const executors = {
     ...createExecutors({
       agentCallbacks,
@@ -111,6 +124,7 @@ export function createApp(opts: AppOptions) {
       ...(opts.resourcesDir ? { resourcesDir: opts.resourcesDir } : {}),
     }),
     ...opts.executors,
+    coding,
   };
   const secrets = createSecretResolver(process.env, opts.secretStore);
   const decide: Decide = async (spec, ctx) => {
@@ -153,10 +167,8 @@ export function createApp(opts: AppOptions) {
     executors,
     secrets,
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
-    worktreeRoot: join(scratch ?? opts.dataDir, 'worktrees'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
-    ...(opts.parkedWorktrees !== undefined ? { parkedWorktrees: opts.parkedWorktrees } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     log,
@@ -170,20 +182,21 @@ export function createApp(opts: AppOptions) {
     log,
     // As `runs.start` does: the plan's patterns and workspaces checked, then the engine.
     startRun: async (plan_id, inputs, actor, alongside) => {
-      await refuseUnsafeRun({ store, patterns }, plan_id);
+      await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
-  const workerTokens = new WorkerTokens(store.db, () => clock.now());
+  const workers = createWorkers({ store, engine, bus, clock });
   const handlers = createHandlers({
-    workerTokens,
+    workers,
     availability,
     patterns,
     secretStore: opts.secretStore,
     store,
     engine,
+    coding,
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
@@ -201,19 +214,21 @@ export function createApp(opts: AppOptions) {
     store,
     bus,
     engine,
+    /** The coding kind: where its worktrees go, and `worktreesSettled` (their cleanups over). */
+    coding,
     handlers,
     dispatch,
     agentCallbacks,
     mcpLinks,
     reach,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
-    workerTokens,
+    workerTokens: workers.tokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**
      * Stops everything at once: no run moves on, no agent goes on, nothing new starts. What the
      * runs that ended here left to do with their worktrees (parked or removed, work in progress
-     * committed: `CodingSessions`) is finished first, then the database is closed: every process
+     * committed: the coding kind's `WorktreeCleanup`) is finished first, then the database is closed: every process
      * that ends a run (the app, `baton serve`, `baton run`, `baton approve`) leaves its worktrees
      * as the run's end says, never a checkout per run. The promise settles when the store's
      * checkpoint worker has closed its connection too. Until then that thread may still write
@@ -229,7 +244,7 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      closing = engine.worktreesSettled().then(() => {
+      closing = coding.worktreesSettled().then(() => {
         if (scratch) removeScratch(scratch, log);
         const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
         db.close();

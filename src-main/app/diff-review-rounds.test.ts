@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApprovalView, ReviewInterdiff } from '../../src-shared/schemas/approval.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup } from '../../test/kit/engine-kit.ts';
-import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import type { TempRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from './create-app.ts';
 import { createApp } from './create-app.ts';
 

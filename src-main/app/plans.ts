@@ -3,12 +3,12 @@ import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/sche
 import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
+import { workspaceIssues } from '../agents/coding/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
-import { workspaceIssues } from './workspace-refs.ts';
 
-export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHandlers {
+export function planHandlers({ store, bus, now, patterns, coding }: AppContext): PlanHandlers {
   const changeCache = new Map<string, PlanDiffCounts>();
   /** The plan at a version (the current one by default), or a not_found naming what exists. */
   const found = (plan_id: string, version?: number): StoredPlan => {
@@ -52,7 +52,7 @@ export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHan
     'plans.restore': async ({ plan_id, version }) => {
       const old = found(plan_id, version);
       // A version saved before patterns were checked is not made current with a slow one.
-      const unsafe = [...workspaceIssues(store, old.plan), ...(await patterns.planIssues(old.plan))];
+      const unsafe = [...workspaceIssues(coding.store, old.plan), ...(await patterns.planIssues(old.plan))];
       if (unsafe.length > 0)
         throw invalidInput(`plan "${plan_id}" v${old.version} is invalid`, toIssues(unsafe));
       const summary = store.tx(() => store.plans.save(old.plan, now()));
@@ -63,7 +63,7 @@ export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHan
       const parsed = parsePlan(plan);
       const issues = [
         ...(parsed.ok ? [] : parsed.issues),
-        ...workspaceIssues(store, plan),
+        ...workspaceIssues(coding.store, plan),
         ...(await patterns.planIssues(plan)),
       ];
       return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };
@@ -73,7 +73,7 @@ export function planHandlers({ store, bus, now, patterns }: AppContext): PlanHan
       // Every problem at once: a shape error does not hide a slow pattern, nor the reverse.
       const issues = [
         ...(parsed.ok ? [] : parsed.issues),
-        ...workspaceIssues(store, plan),
+        ...workspaceIssues(coding.store, plan),
         ...(await patterns.planIssues(plan)),
       ];
       if (!parsed.ok || issues.length > 0) throw invalidInput('plan is invalid', toIssues(issues));

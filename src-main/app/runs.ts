@@ -1,13 +1,15 @@
 import type { RunHandlers } from '../../src-shared/contract/domains/runs.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, RunDetail, StartedRun } from '../../src-shared/schemas/run.ts';
+import {
+  codingRunHandlers,
+  keptWorkHandlers,
+  missingWorkspaceIssues,
+  workspaceIssues,
+} from '../agents/coding/index.ts';
 import { AppError, invalidInput, toIssues } from '../errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
-import { codingRunHandlers } from './coding-runs.ts';
 import type { AppContext } from './context.ts';
-import { keptWorkHandlers } from './kept-work.ts';
-import { missingWorkspaceIssues } from './workspace-health.ts';
-import { workspaceIssues } from './workspace-refs.ts';
 
 /** Most of an artifact's content `runs.readArtifact` sends. */
 const ARTIFACT_READ_LIMIT = 1_048_576;
@@ -19,15 +21,15 @@ const ARTIFACT_READ_LIMIT = 1_048_576;
  * triggers).
  */
 export async function refuseUnsafeRun(
-  ctx: Pick<AppContext, 'store' | 'patterns'>,
+  ctx: Pick<AppContext, 'store' | 'patterns' | 'coding'>,
   plan_id: string,
   version?: number,
 ): Promise<void> {
   const stored = ctx.store.plans.get(plan_id, version);
   if (!stored) return; // the engine says what is missing
   const unsafe = [
-    ...workspaceIssues(ctx.store, stored.plan),
-    ...missingWorkspaceIssues(ctx.store, stored.plan),
+    ...workspaceIssues(ctx.coding.store, stored.plan),
+    ...missingWorkspaceIssues(ctx.coding.store, stored.plan),
     ...(await ctx.patterns.planIssues(stored.plan)),
   ];
   if (unsafe.length > 0)

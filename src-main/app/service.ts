@@ -1,5 +1,5 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
-import { workerTokenHandlers } from '../worker-tokens/handlers.ts';
+import { workspaceHandlers } from '../agents/coding/index.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -13,8 +13,6 @@ import { scopeHandlers } from './scope.ts';
 import { secretHandlers } from './secrets.ts';
 import { toolCallHandlers } from './tool-calls.ts';
 import { workHandlers } from './work.ts';
-import { workerHandlers } from './workers.ts';
-import { workspaceHandlers } from './workspaces.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */
 export function createHandlers(ctx: AppContext): BatonHandlers {
@@ -28,25 +26,11 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...approvalHandlers(ctx),
     ...inboxHandlers(ctx),
     ...workHandlers(ctx),
-    ...workerHandlers(ctx),
+    ...ctx.workers.handlers(),
     ...scopeHandlers(ctx),
     ...secretHandlers(ctx),
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),
-    ...workerTokenHandlers({
-      tokens: ctx.workerTokens,
-      audit: (e) =>
-        ctx.store.memory.audit({
-          at: ctx.now(),
-          actor: 'user',
-          entity: 'worker_token',
-          entity_id: e.entity_id,
-          run_id: null,
-          from_status: null,
-          to_status: e.to,
-          why: e.why,
-        }),
-    }),
   };
 }

@@ -3,8 +3,8 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TempRepo } from '../workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import type { TempRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
 import { parseEnvPairs, parseSetup } from './commands/workspaces.ts';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -13,7 +13,7 @@ import { startDesktopHost } from '../host/rest/desktop-host.ts';
 import { setting } from '../host/settings.ts';
 import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
-import { tellOnDesktop } from '../notifications/desktop.ts';
+import { tellOnDesktop } from '../reach/index.ts';
 import { createFileSecretStore } from '../secret-file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
 
@@ -117,7 +117,7 @@ async function start(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENTS_CHANNEL, batch);
   });
 
-  // Desktop notifications (issue 18): shown while the window is not focused; a click brings the
+  // Desktop notifications: shown while the window is not focused; a click brings the
   // window up and opens the item. Each is held until clicked or closed (else its click is lost).
   const shown = new Set<Notification>();
   const offNotes = tellOnDesktop({

@@ -85,6 +85,11 @@ export class AgentDirectory {
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
   }
 
+  /** The executors of this process, one per kind that has one. */
+  executorsHere(): Executor[] {
+    return Object.values(this.executors).filter((e): e is Executor => e !== undefined);
+  }
+
   /** Whether an attempt of the agent may be charged by the usage it reports (agents that pull their work report none). */
   reportsUsage(agent: Agent): boolean {
     const executor = this.executorOf(agent);

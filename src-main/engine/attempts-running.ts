@@ -9,7 +9,7 @@ interface RunAttempts {
 
 /**
  * The attempts whose executors run here, by run and task, until they have stopped (their
- * processes gone): a coding task's worktree is removed only then (`CodingSessions`). Counts, not
+ * processes gone): a kind's end hooks wait for it (`TaskEnded.stopped`, `RunEnded.stopped`). Counts, not
  * promises: a run of 10,000 echo tasks pays one map entry per attempt, and only a caller that
  * waits gets a promise.
  */

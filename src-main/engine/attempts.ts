@@ -14,9 +14,9 @@ import type { AttemptAsks } from './approvals/asks.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
 import { budgetRule } from './budget-rule.ts';
-import { codingContextOf } from './coding-context.ts';
 import type { Executor, MemoryFindings, TaskContext } from './executor.ts';
 import { CANCELLED } from './executor.ts';
+import type { KindHooks } from './kind-hooks.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
@@ -52,6 +52,7 @@ export class Attempts {
   private readonly ended: AttemptEndedHook | undefined;
   private readonly secrets: SecretResolver;
   private readonly budget: BudgetLedger;
+  private readonly hooks: KindHooks;
   /** What goes wrong around an attempt that failing it did not take up (the `ended` hook, a bug). */
   private readonly around: BackgroundWork;
 
@@ -63,6 +64,7 @@ export class Attempts {
       asks?: AttemptAsks;
       ended?: AttemptEndedHook;
       budget: BudgetLedger;
+      hooks: KindHooks;
     },
     secrets: SecretResolver,
   ) {
@@ -72,6 +74,7 @@ export class Attempts {
     this.holds = parts.holds;
     this.asks = parts.asks;
     this.budget = parts.budget;
+    this.hooks = parts.hooks;
     this.secrets = secrets;
     this.around = new BackgroundWork('an attempt', rt.log);
   }
@@ -133,15 +136,13 @@ export class Attempts {
             return;
           }
         }
-        let coding: TaskContext['coding'];
-        if (agent.kind === 'coding') {
-          const c = codingContextOf(this.rt, run, task, agent);
-          if ('error' in c) {
-            settle({ ok: false, error: c.error });
-            return;
-          }
-          coding = c;
+        // What the agent's kind adds to the context (its `prepare`), or why the attempt cannot run.
+        const prepared = this.hooks.prepare(run, task, spec, agent);
+        if ('error' in prepared) {
+          settle({ ok: false, error: prepared.error });
+          return;
         }
+        const coding = prepared.coding;
         const ctx: TaskContext = {
           workspace,
           secrets: this.secrets,
@@ -198,7 +199,7 @@ export class Attempts {
           let stored: Promise<void> | null = null;
           let onStored: (() => void) | undefined;
           // A session is stored before the executor goes on too: what comes next (a person asked to
-          // resolve a conflict in the worktree, a CLI started there) may outlive this process.
+          // resolve a conflict in its folder, a CLI started there) may outlive this process.
           if ((ev.type === 'step' && executor.awaitsSteps !== false) || ev.type === 'session')
             stored = new Promise<void>((resolve) => (onStored = resolve));
           const note: ExecutorNote = {

@@ -1,9 +1,8 @@
 import type { DeciderSpec, Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { readRecordedFileSync } from '../files/recorded-file.ts';
-import { fileHeads } from '../workspaces/index.ts';
 import type { AgentDirectory } from './agent-directory.ts';
+import type { KindHooks } from './kind-hooks.ts';
 import type { ActiveRun } from './run-state.ts';
 import { openTasks } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
@@ -23,13 +22,15 @@ export type Decide = (
 export class DeciderQuestions {
   private readonly rt: Runtime;
   private readonly agents: AgentDirectory;
+  private readonly hooks: KindHooks;
   private readonly decide: Decide;
   /** Deciders to call once the transaction that asked them commits. */
   private readonly asked: (() => void)[] = [];
 
-  constructor(rt: Runtime, agents: AgentDirectory, decide: Decide) {
+  constructor(rt: Runtime, agents: AgentDirectory, hooks: KindHooks, decide: Decide) {
     this.rt = rt;
     this.agents = agents;
+    this.hooks = hooks;
     this.decide = decide;
   }
 
@@ -50,7 +51,7 @@ export class DeciderQuestions {
         outputs[a.name] = got.ok ? got.head.toString('utf8').slice(0, 500) : `(${got.why})`;
       }
     }
-    const files = this.codingFiles(task);
+    const files = task.status === 'done' ? this.hooks.outputFiles(task) : null;
     const c = run.counts;
     const ctx: DecisionContext = {
       goal: run.plan.goal ?? run.plan.name ?? run.plan.plan_id,
@@ -93,11 +94,8 @@ export class DeciderQuestions {
       });
     };
     this.asked.push(() => {
-      // A coding task's files are read first; any other task's decider is called at once.
-      (files
-        ? readCodingFiles(files, outputs).then(() => this.decide(decider.spec, ctx))
-        : this.decide(decider.spec, ctx)
-      )
+      // The files its kind names (a coding task's changes) are read first; else the decider is called at once.
+      (files ? files(outputs).then(() => this.decide(decider.spec, ctx)) : this.decide(decider.spec, ctx))
         .then(
           (r) => answered(r.decision, r.problems ?? []),
           (err: unknown) =>
@@ -114,54 +112,9 @@ export class DeciderQuestions {
     });
   }
 
-  /** The files a coding task changed, to be read for the decider once the transaction commits. */
-  private codingFiles(task: TaskRun): CodingFiles | null {
-    const out = task.output;
-    if (task.status !== 'done' || !isCodingOutput(out)) return null;
-    const paths = out.files.filter((f) => f.status !== 'deleted').map((f) => f.path);
-    const workspace = this.rt.store.workspaces.get(out.workspace_id);
-    if (!workspace || paths.length === 0) return null;
-    return { repo: workspace.path, commit: out.commit, paths: paths.slice(0, MAX_FILES_READ) };
-  }
-
   /** Calls the deciders asked in the transaction that just committed. */
   send(): void {
     if (this.asked.length === 0) return; // most ticks: no allocation
     for (const ask of this.asked.splice(0)) ask();
-  }
-}
-
-/** Files of a coding task the decider is given, at most, and characters of each (seed 002's 500). */
-const MAX_FILES_READ = 12;
-const FILE_CHARS = 500;
-
-interface CodingFiles {
-  repo: string;
-  commit: string;
-  paths: string[];
-}
-
-/**
- * Seed 002's "read the files agents created": the first 500 characters of each file a coding
- * task changed, by path, read from its commit (the branch stays; its worktree may be gone). Read
- * after commit, outside the tick, as git takes its time; a file that cannot be read says why.
- */
-async function readCodingFiles(files: CodingFiles, outputs: Record<string, string>): Promise<void> {
-  try {
-    const heads = await fileHeads({
-      repo: files.repo,
-      commit: files.commit,
-      files: files.paths,
-      lines: 200,
-      maxChars: FILE_CHARS,
-    });
-    for (const h of heads) {
-      if (h.path in outputs) continue; // an artifact of the same name was read already
-      outputs[h.path] =
-        'skipped' in h ? `(not read: ${h.skipped.replace('_', ' ')})` : h.text.slice(0, FILE_CHARS);
-    }
-  } catch (err) {
-    outputs['(files)'] =
-      `the changed files could not be read: ${err instanceof Error ? err.message : String(err)}`;
   }
 }

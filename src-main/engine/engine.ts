@@ -1,4 +1,3 @@
-import { dirname, join } from 'node:path';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, AskVerdict } from '../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../src-shared/schemas/approval.ts';
@@ -21,7 +20,6 @@ import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
-import { DEFAULT_PARKED_WORKTREES, parkedFolder } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
@@ -62,13 +60,6 @@ export interface EngineOptions {
   buildLogIntervalMs?: number;
   /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
   workspaceRoot: string;
-  /** Where coding tasks' git worktrees go (default: `worktrees` beside `workspaceRoot`). */
-  worktreeRoot?: string;
-  /**
-   * How many finished coding tasks' worktrees each workspace keeps parked for the next
-   * attempt (worktree-pool.ts) instead of deleting them (DEFAULT_PARKED_WORKTREES; 0: none).
-   */
-  parkedWorktrees?: number;
   /** Runs a plan's decider (seed 002). Without it, only the rule-based decider is available. */
   decide?: Decide;
   secrets?: SecretResolver;
@@ -121,8 +112,6 @@ export class Engine {
         leaseTtlMs: opts.leaseTtlMs ?? 30_000,
         buildLogIntervalMs: opts.buildLogIntervalMs ?? 250,
         workspaceRoot: opts.workspaceRoot,
-        worktreeRoot: opts.worktreeRoot ?? join(dirname(opts.workspaceRoot), 'worktrees'),
-        parkedWorktrees: opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES,
       },
       log: opts.log ?? logToStderr,
       // The loop is the engine's own: the runtime asks for its ticks.
@@ -325,7 +314,7 @@ export class Engine {
    * Retries a failed or unassigned task inside its run while the run executes (as Airflow clears
    * a task): one more attempt, and what was skipped because of it waits again (`task-retry.ts`).
    * An ended run is refused: a re-run from the task is the way there. A coding task's next
-   * attempt starts from what the last one left in its worktree, or from its start (`startClean`).
+   * attempt starts from what the last one left, or from its start (`startClean`).
    */
   retryTask(runId: string, taskId: string, actor = DEFAULT_CANCEL_ACTOR, startClean = false): TaskRun {
     const stored = this.rt.store.runs.get(runId);
@@ -459,21 +448,6 @@ export class Engine {
   /** Where an attempt of a task works (`<workspaceRoot>/<run>/<task>/<attempt>`, as `Attempts` makes it). */
   attemptWorkspace(runId: string, taskId: string, attempt: number): string {
     return attemptWorkspace(this.rt.config.workspaceRoot, runId, taskId, attempt);
-  }
-
-  /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */
-  get worktreeRoot(): string {
-    return this.rt.config.worktreeRoot;
-  }
-
-  /** Where a workspace's parked worktrees wait for the next attempt (`workspaces.prune` and removing the workspace empty it). */
-  parkedFolder(workspaceId: string): string {
-    return parkedFolder(this.rt.config.worktreeRoot, workspaceId);
-  }
-
-  /** Resolves once the worktree cleanups started so far (a task done, a run ended) are over. */
-  worktreesSettled(): Promise<void> {
-    return this.parts.sessions.settled();
   }
 
   isActive(runId: string): boolean {

@@ -4,8 +4,8 @@ import type {
   MergeConflictVerdict,
   ToolCallVerdict,
 } from '../../src-shared/schemas/approval.ts';
-import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { LogStream, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets.ts';
@@ -85,7 +85,7 @@ export interface TaskContext<A extends Agent = Agent> {
   workspace: string;
   /** Looks up secrets by name (src-main/secrets.ts). Values never go into events. */
   secrets: SecretResolver;
-  /** For a coding agent: its workspace, the task's worktree and session (`coding-context.ts`). */
+  /** For a coding agent: its workspace, the task's worktree and session (its kind's `prepare`). */
   coding?: CodingContext;
   /**
    * The steps this task's earlier attempts stored, in order (attempt, seq): an agent that thinks
@@ -226,6 +226,65 @@ export interface Executor {
    * whose step is not stored yet).
    */
   readonly awaitsSteps?: boolean;
+  /**
+   * Makes what an attempt of this kind needs besides the task (a coding agent: its workspace,
+   * worktree and session), read in the tick that starts it; or why it cannot run, which fails the
+   * attempt. The request and the clean start it was handed are used up only when it answers a context.
+   */
+  prepare?(setup: AttemptSetup): PreparedAttempt;
+  /**
+   * Told when a task of a run executed here reaches a final status (done, failed, cancelled,
+   * skipped, unassigned), once that is stored: whatever its agent's kind, as a session note
+   * another kind's executor sent is still this kind's to clean up. A failed task may still be
+   * retried in its run.
+   */
+  onTaskEnded?(end: TaskEnded): void;
+  /** Told when a run executed here ends, once that is stored (not when another process takes it over). */
+  onRunEnded?(end: RunEnded): void;
+  /**
+   * What a task's output names that a decider should read (a coding task's changed files), read
+   * after the transaction commits into `into` (by name); null when the output is not this kind's.
+   */
+  outputFiles?(task: TaskRun): ((into: Record<string, string>) => Promise<void>) | null;
+}
+
+/** What the engine knows when an attempt starts, for the kind's own context (`Executor.prepare`). */
+export interface AttemptSetup {
+  run_id: string;
+  plan: Plan;
+  spec: TaskSpec;
+  task: TaskRun;
+  agent: Agent;
+  /** Whose attempts the programs' process markers name (the store's `attemptScope`). */
+  marker_scope: string;
+  /** What a reviewer asked of this attempt (changes to its diff), if anything. */
+  asked: ResumeRequest | undefined;
+  /** A person asked this retry to start from the task's start. */
+  start_clean: boolean;
+}
+
+/** What `Executor.prepare` answers: the attempt's context, or why it cannot run. */
+export type PreparedAttempt = { coding?: CodingContext } | { error: string };
+
+/** What the engine knows at a task's end (`Executor.onTaskEnded`). */
+export interface TaskEnded {
+  run_id: string;
+  task_id: string;
+  status: TaskStatus;
+  /** The agent that ended it (null: a person, or an agent no longer registered). */
+  agent: Agent | null;
+  /** The task stored a session note in this run (`ExecutorEvent` `session`: a worktree). */
+  session: boolean;
+  /** Resolves once no attempt of the task runs in this process any more. */
+  stopped(): Promise<void>;
+}
+
+/** What the engine knows at a run's end (`Executor.onRunEnded`). */
+export interface RunEnded {
+  run_id: string;
+  status: RunStatus;
+  /** Resolves once no attempt of the run runs in this process any more. */
+  stopped(): Promise<void>;
 }
 
 /** Kinds that run through an executor. `human` agents are handled by the engine itself. */

@@ -19,7 +19,7 @@ import type { Runtime } from './runtime.ts';
  * The clean-ups act once the transaction that keeps the attempts ends (committed or not: what a
  * dead process left is stopped either way), one look through the processes for all of them. The
  * task's next attempt does not wait for them, but a coding attempt stops what is left in its
- * worktree before it works there.
+ * folder before it works there.
  */
 export class InterruptedAttempts {
   private readonly rt: Runtime;

@@ -6,13 +6,13 @@ import { AttemptAsks } from './approvals/asks.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
-import { CodingSessions } from './coding-sessions.ts';
 import type { Decide } from './decider-questions.ts';
 import { DeciderQuestions } from './decider-questions.ts';
 import { DeciderRunner } from './decider-runner.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
 import { InterruptedAttempts } from './interrupted-attempts.ts';
+import { KindHooks } from './kind-hooks.ts';
 import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
 import { RunHolds } from './run-holds.ts';
@@ -50,9 +50,9 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
-  const sessions = new CodingSessions(rt);
-  const questions = new DeciderQuestions(rt, agents, opts.decide);
-  const writer = new RunWriter(rt, { leases, agents, budget, questions });
+  const hooks = new KindHooks(rt, agents);
+  const questions = new DeciderQuestions(rt, agents, hooks, opts.decide);
+  const writer = new RunWriter(rt, { leases, agents, budget, questions, hooks });
   const approvals = new Approvals(rt, { writer, agents, budget });
   const interrupted = new InterruptedAttempts(rt, { writer });
   const flow = new TaskFlow(rt, {
@@ -64,7 +64,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
-    sessions,
+    hooks,
     interrupted,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
@@ -76,6 +76,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
       holds,
       asks,
       budget,
+      hooks,
       ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}),
     },
     opts.secrets,
@@ -95,7 +96,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     holds,
     leases,
     indexing,
-    sessions,
+    hooks,
     interrupted,
     questions,
     writer,

@@ -222,7 +222,7 @@ export class PullApi {
 
   /**
    * A remote worker's coding agent takes a task a reviewer asked changes of: the request goes to
-   * the worker with the context (the app's own attempts take it in `codingContextOf`).
+   * the worker with the context (the app's own attempts take it from the coding kind's `prepare`).
    */
   private takeChangesRequest(run: ActiveRun, task: TaskRun, agent: Agent): ChangesRequested | undefined {
     if (agent.kind !== 'coding' || agent.worker === undefined) return undefined;
@@ -232,7 +232,7 @@ export class PullApi {
       const { comment, line_comments } = asked;
       return { reason: 'changes_requested', comment, line_comments };
     }
-    // A restart lost `resumeNext`: the request is read back from the approval, as `codingContextOf` does.
+    // A restart lost `resumeNext`: the request is read back from the approval, as the coding kind's `prepare` does.
     const store = this.rt.store;
     const before = store.execution.attempts(run.id, task.task_id).find((a) => a.attempt === task.attempt - 1);
     if (before?.outcome !== 'done') return undefined;

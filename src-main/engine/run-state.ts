@@ -110,19 +110,19 @@ export interface ActiveRun {
   lost: boolean;
   /**
    * Coding tasks whose next attempt goes on with their CLI session (a reviewer asked for
-   * changes): taken by that attempt as it starts (`codingContextOf`). An interrupted attempt's
+   * changes): taken by that attempt as it starts (`KindHooks.prepare`). An interrupted attempt's
    * successor resumes without an entry here (the store says it was interrupted).
    */
   resumeNext: Map<string, ResumeRequest>;
   /**
    * Coding tasks a person retried asking to start clean: their next attempt starts from the
-   * task's start, not from what earlier attempts left in the worktree (`codingContextOf` takes
+   * task's start, not from what earlier attempts left (`KindHooks.prepare` takes
    * the entry; a restart loses it, and the retry then starts from the work, which loses nothing).
    */
   startCleanNext: Set<string>;
   /**
-   * Tasks that have a coding session (a worktree) in this run: only their end has a worktree to
-   * remove (`CodingSessions.taskDone`), so the other tasks' ends cost nothing for it.
+   * Tasks that stored a session note (`ExecutorEvent` `session`) in this run: their end is told
+   * with it (`TaskEnded.session`), so a kind has no store to read for the other tasks' ends.
    */
   withSessions: Set<string>;
 }

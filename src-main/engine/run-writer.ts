@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { DeciderQuestions } from './decider-questions.ts';
+import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
 import type { ActiveRun } from './run-state.ts';
 import { ACTOR, delegations, snapshot, takenOver } from './run-state.ts';
@@ -28,6 +29,7 @@ export class RunWriter {
   private readonly budget: BudgetLedger;
   /** A task of a run with a decider ended done, failed or unassigned: its decider is asked. */
   private readonly questions: DeciderQuestions;
+  private readonly hooks: KindHooks;
 
   /** Tasks changed in the current transaction; each row is written once, at commit. */
   private readonly dirty = new Set<TaskRun>();
@@ -41,7 +43,13 @@ export class RunWriter {
 
   constructor(
     rt: Runtime,
-    parts: { leases: RunLeases; agents: AgentDirectory; budget: BudgetLedger; questions: DeciderQuestions },
+    parts: {
+      leases: RunLeases;
+      agents: AgentDirectory;
+      budget: BudgetLedger;
+      questions: DeciderQuestions;
+      hooks: KindHooks;
+    },
   ) {
     this.rt = rt;
     this.store = rt.store;
@@ -50,6 +58,7 @@ export class RunWriter {
     this.agents = parts.agents;
     this.budget = parts.budget;
     this.questions = parts.questions;
+    this.hooks = parts.hooks;
   }
 
   /**
@@ -122,6 +131,7 @@ export class RunWriter {
         if (decider.history.length > 5) decider.history.length = 5;
         if (to === 'done' || to === 'failed' || to === 'unassigned') this.questions.ask(run, task);
       }
+      this.hooks.taskEnded(run, task);
     }
     this.save(task);
     const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);

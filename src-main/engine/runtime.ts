@@ -21,10 +21,6 @@ export interface EngineConfig {
   buildLogIntervalMs: number;
   /** Where per-attempt workspaces are created: `<root>/<run>/<task>/<attempt>`. */
   workspaceRoot: string;
-  /** Where coding tasks' git worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
-  worktreeRoot: string;
-  /** How many finished worktrees each workspace keeps parked (`<root>/.parked/<workspace>`); 0: none. */
-  parkedWorktrees: number;
 }
 
 export interface RuntimeOptions {
@@ -69,7 +65,7 @@ export class Runtime {
   readonly effects: CommitEffects;
   /** Tasks this process's executors run now, across all runs (the global limit counts these). */
   inFlight = 0;
-  /** The attempts whose executors run here, until they have stopped (`CodingSessions` waits for them). */
+  /** The attempts whose executors run here, until they have stopped (a kind's end hooks wait for them). */
   readonly attempts = new AttemptsRunning();
   /** The engine stopped (`Engine.close`): no tick runs any more. */
   closed = false;

@@ -1,15 +1,13 @@
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
-import type { CodingSessions } from './coding-sessions.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 
-/** What carrying out an answer needs: the writer, the worktrees' life, and the flow's next steps. */
+/** What carrying out an answer needs: the writer and the flow's next steps. */
 export interface AnswerParts {
   rt: Runtime;
   writer: RunWriter;
-  sessions: CodingSessions;
   flow: FlowSteps;
 }
 
@@ -33,7 +31,7 @@ export function carryOut(
   answer: TaskAnswer,
   actor: string,
 ): void {
-  const { rt, writer, sessions, flow } = parts;
+  const { rt, writer, flow } = parts;
   switch (answer.to) {
     case 'done':
       writer.setStatus(run, task, 'ready', { reason: answer.reason }, actor);
@@ -66,7 +64,6 @@ export function carryOut(
         actor,
       );
       writer.writeTaskResult(run, task);
-      sessions.taskDone(run, task.task_id);
       flow.settleDependents(run, task.task_id);
       flow.maybeFinish(run);
       return;

@@ -11,10 +11,10 @@ import { workedMs } from './agent-outcomes.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
-import type { CodingSessions } from './coding-sessions.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
 import type { InterruptedAttempts } from './interrupted-attempts.ts';
+import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { NewRun } from './run-launch.ts';
@@ -45,7 +45,7 @@ export interface TaskFlowParts {
   holds: RunHolds;
   leases: RunLeases;
   indexing: SearchIndexing;
-  sessions: CodingSessions;
+  hooks: KindHooks;
   interrupted: InterruptedAttempts;
 }
 
@@ -65,7 +65,7 @@ export class TaskFlow {
   private readonly holds: RunHolds;
   private readonly leases: RunLeases;
   private readonly indexing: SearchIndexing;
-  private readonly sessions: CodingSessions;
+  private readonly hooks: KindHooks;
   private readonly interrupted: InterruptedAttempts;
   /** The time `matches` conditions may still take this tick (`newTick` renews it). */
   private readonly matchBudget = new MatchBudget();
@@ -83,7 +83,7 @@ export class TaskFlow {
     this.holds = parts.holds;
     this.leases = parts.leases;
     this.indexing = parts.indexing;
-    this.sessions = parts.sessions;
+    this.hooks = parts.hooks;
     this.interrupted = parts.interrupted;
   }
 
@@ -228,7 +228,6 @@ export class TaskFlow {
         progress: 100,
       });
       this.writer.writeTaskResult(run, task);
-      this.sessions.taskDone(run, task.task_id);
       this.settleDependents(run, task.task_id);
       this.maybeFinish(run);
       return;
@@ -309,13 +308,7 @@ export class TaskFlow {
    * stopped by the next gate), or skipped with its dependents.
    */
   answer(run: ActiveRun, task: TaskRun, answer: TaskAnswer, actor: string): void {
-    carryOut(
-      { rt: this.rt, writer: this.writer, sessions: this.sessions, flow: this },
-      run,
-      task,
-      answer,
-      actor,
-    );
+    carryOut({ rt: this.rt, writer: this.writer, flow: this }, run, task, answer, actor);
   }
 
   /** The task's next attempt goes to `agent`: its load and the budget in flight grow. */
@@ -495,7 +488,7 @@ export class TaskFlow {
     this.writer.writeBuildLog(run, status);
     const final = snapshot(run);
     this.holds.drop(run, final);
-    this.sessions.runEnded(run);
+    this.hooks.runEnded(run, status);
     this.rt.bus.emit('run.updated', final);
     this.indexing.schedule();
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
+import type { Approval } from '../../src-shared/schemas/approval.ts';
 import { EventBus } from './event-bus.ts';
 
 describe('the event bus', () => {
@@ -16,5 +17,66 @@ describe('the event bus', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(heard).toEqual([[{ name: 'agent.removed', payload: { id: 'a' } }]]);
     expect(logged).toEqual([[new Error('window gone'), 'an event listener']]);
+  });
+});
+
+describe('an approval on the bus', () => {
+  const approval: Approval = {
+    id: 'ap1',
+    run_id: 'r1',
+    task_id: 'deploy',
+    status: 'pending',
+    kind: 'approval_required',
+    reason: 'the plan requires approval for this task',
+    cost: 0,
+    requested_at: '2025-01-01T00:00:00.000Z',
+    decided_at: null,
+    actor: null,
+    comment: null,
+  };
+  const flushed = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('goes out as its view, made once a batch for every listener, from the latest of the batch', async () => {
+    const viewed: Approval[] = [];
+    const bus = new EventBus(undefined, (a) => {
+      viewed.push(a);
+      return { ...a, plan_id: 'release', task_description: 'Deploy it', dependencies: [] };
+    });
+    const heard: EventBatch[] = [];
+    bus.subscribe((batch) => heard.push(batch));
+    bus.subscribe((batch) => heard.push(batch));
+    bus.emit('approval.changed', approval);
+    bus.emit('approval.changed', { ...approval, status: 'approved', actor: 'Bo' });
+    await flushed();
+    expect(viewed).toEqual([{ ...approval, status: 'approved', actor: 'Bo' }]);
+    const sent = {
+      name: 'approval.changed',
+      payload: expect.objectContaining({ plan_id: 'release', actor: 'Bo' }),
+    };
+    expect(heard).toEqual([[sent], [sent]]);
+    expect(heard[0]![0]).toBe(heard[1]![0]);
+  });
+
+  it('goes out bare, and the failure is logged, when its view cannot be made', async () => {
+    const logged: unknown[] = [];
+    const bus = new EventBus(
+      (err) => logged.push(err),
+      () => {
+        throw new Error('the database is closed');
+      },
+    );
+    const heard: EventBatch[] = [];
+    bus.subscribe((batch) => heard.push(batch));
+    bus.emit('approval.changed', approval);
+    await flushed();
+    expect(heard).toEqual([
+      [
+        {
+          name: 'approval.changed',
+          payload: { ...approval, plan_id: null, task_description: null, dependencies: [] },
+        },
+      ],
+    ]);
+    expect(logged).toEqual([new Error('the database is closed')]);
   });
 });

@@ -1,6 +1,22 @@
 import type { BatonEvent, BatonEvents, EventBatch, EventName } from '../../src-shared/contract/events.ts';
+import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
 import { BackgroundWork } from '../background.ts';
 import type { ErrorLog } from '../log-line.ts';
+
+/**
+ * What the host's parts emit: the events as clients get them, but an approval as it is stored.
+ * The bus makes its view (`viewApproval`) once, when the batch goes out.
+ */
+export type EmittedEvents = Omit<BatonEvents, 'approval.changed'> & { 'approval.changed': Approval };
+type Emitted = { [K in EventName]: { name: K; payload: EmittedEvents[K] } }[EventName];
+
+/** An approval with no plan, task or details looked up: what goes out when its view cannot be made. */
+const bareView = (a: Approval): ApprovalView => ({
+  ...a,
+  plan_id: null,
+  task_description: null,
+  dependencies: [],
+});
 
 /**
  * Collects events and delivers them in batches, at most one batch per turn of the event
@@ -9,24 +25,32 @@ import type { ErrorLog } from '../log-line.ts';
  * A listener that throws is logged (`BackgroundWork`); the others still get the batch.
  */
 export class EventBus {
-  private pending = new Map<string, BatonEvent>();
+  private pending = new Map<string, Emitted>();
   private listeners = new Set<(batch: EventBatch) => void>();
   private scheduled = false;
   private readonly delivering: BackgroundWork;
+  private readonly log: ErrorLog | undefined;
+  private readonly viewApproval: (a: Approval) => ApprovalView;
 
-  constructor(log?: ErrorLog) {
+  /**
+   * `viewApproval`: an approval as `approvals.list` shows it (plan, task, dependencies, the
+   * kind's details), made from the store when a batch goes out; without it, the bare approval.
+   */
+  constructor(log?: ErrorLog, viewApproval?: (a: Approval) => ApprovalView) {
     this.delivering = new BackgroundWork('an event listener', log);
+    this.log = log;
+    this.viewApproval = viewApproval ?? bareView;
   }
 
   /** Events of a write transaction still open (`hold`): told only once it commits. */
-  private held: Map<string, BatonEvent> | null = null;
+  private held: Map<string, Emitted> | null = null;
 
-  emit<E extends EventName>(name: E, payload: BatonEvents[E]): void {
+  emit<E extends EventName>(name: E, payload: EmittedEvents[E]): void {
     if (this.listeners.size === 0) return;
     const key = keyOf(name, payload);
     const into = this.held ?? this.pending;
     into.delete(key);
-    into.set(key, { name, payload } as BatonEvent);
+    into.set(key, { name, payload } as Emitted);
     if (!this.held) this.schedule();
   }
 
@@ -75,9 +99,20 @@ export class EventBus {
   flush(): void {
     this.scheduled = false;
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const batch = [...this.pending.values()].map((e) => this.delivered(e));
     this.pending.clear();
     for (const l of this.listeners) this.delivering.run(() => l(batch));
+  }
+
+  /** An event as clients get it: an approval with its view, made once for every listener. */
+  private delivered(e: Emitted): BatonEvent {
+    if (e.name !== 'approval.changed') return e;
+    try {
+      return { name: e.name, payload: this.viewApproval(e.payload) };
+    } catch (err) {
+      this.log?.(err, `viewing approval ${e.payload.id} for its event`);
+      return { name: e.name, payload: bareView(e.payload) };
+    }
   }
 }
 
@@ -94,6 +129,14 @@ function keyOf(name: EventName, payload: unknown): string {
       return `${name}:${p.run_id}:${p.task_id}`;
     case 'workspace.updated':
     case 'workspace.removed':
+    case 'webhook.updated':
+    case 'webhook.removed':
+    case 'delivery.updated':
+    case 'schedule.updated':
+    case 'schedule.removed':
+    case 'trigger.updated':
+    case 'trigger.removed':
+    case 'workerToken.updated':
     case 'notification':
     case 'notification.opened':
     case 'task.log':

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { createMcpHandler } from '@modelcontextprotocol/server';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
-import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
+import type { AttemptIdentity } from '../agents/coding/index.ts';
 import { readJsonBody, refuseBody, securityHeaders } from '../http/respond.ts';
 import { mcpClient } from './mcp-client.ts';
 import type { BatonMcpOptions } from './server.ts';
@@ -23,7 +23,7 @@ const MAX_MCP_BODY = 64 * 1024 * 1024;
  * framework: the host reads the body under its own limits, the request becomes a web `Request`
  * (aborted when the client goes away), and the `Response`, JSON or an SSE stream, is written back
  * as it comes. The host checked the token before: the SDK sees no credentials, only the attempt
- * an attempt link's token speaks for (`engine/executors/coding/attempt-links.ts`), which offers that
+ * an attempt link's token speaks for (`agents/coding/cli/attempt-links.ts`), which offers that
  * attempt's `approve`.
  */
 export function createMcpEndpoint(client: BatonClient, opts: BatonMcpOptions): McpEndpoint {

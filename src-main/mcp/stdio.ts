@@ -1,9 +1,9 @@
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
+import type { AttemptIdentity } from '../agents/coding/index.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
-import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
 import { describeError } from '../log-line.ts';
 import { findHost, hostTransport } from './host-link.ts';
 import { mcpClient } from './mcp-client.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AttemptIdentity } from '../engine/executors/coding/attempt-links.ts';
+import type { AttemptIdentity } from '../agents/coding/index.ts';
 import type { McpClient } from './mcp-client.ts';
 
 /**

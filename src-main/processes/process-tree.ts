@@ -338,7 +338,7 @@ const sharedWatcher = new TreeWatcher();
  * Stops processes left by a Baton process that died (SIGKILL, a power cut): every process of
  * this user whose `BATON_ATTEMPT` marker `matches` (a tree spawned with a known `id`), with
  * SIGTERM, then SIGKILL after `graceMs`. Their parent is gone, so nothing else would stop them;
- * a coding agent's CLI must not go on editing a worktree that a new attempt resumes. Linux
+ * a coding agent's CLI must not go on editing a folder that a new attempt resumes in. Linux
  * only (elsewhere nothing is found). Resolves with how many were found.
  */
 export async function stopMarkedTrees(

@@ -1,19 +1,20 @@
-import type { NotificationKind } from '../../src-shared/schemas/notification.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ErrorLog } from '../log-line.ts';
-import { createNotifier } from '../notifications/notifier.ts';
-import { scheduleHandlers } from '../schedules/handlers.ts';
-import { Scheduler } from '../schedules/scheduler.ts';
 import type { SecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import { triggerHandlers } from '../triggers/handlers.ts';
-import { createTriggerRoute } from '../triggers/route.ts';
-import { Triggers } from '../triggers/triggers.ts';
-import { webhookHandlers } from '../webhooks/handlers.ts';
-import type { RetryPolicy } from '../webhooks/sender.ts';
-import { WebhookService } from '../webhooks/service.ts';
+import { notificationHandlers } from './notifications/handlers.ts';
+import { createNotifier } from './notifications/notifier.ts';
+import { createReachEvents } from './reach-events.ts';
+import { scheduleHandlers, shownSchedule } from './schedules/handlers.ts';
+import { Scheduler } from './schedules/scheduler.ts';
+import { triggerHandlers } from './triggers/handlers.ts';
+import { createTriggerRoute } from './triggers/route.ts';
+import { Triggers } from './triggers/triggers.ts';
+import { webhookHandlers } from './webhooks/handlers.ts';
+import type { RetryPolicy } from './webhooks/sender.ts';
+import { WebhookService } from './webhooks/service.ts';
 
 export interface ReachOptions {
   /** Send webhooks and fire schedules from this process (the app and `baton serve`). */
@@ -28,8 +29,9 @@ export interface ReachOptions {
 }
 
 /**
- * How Baton reaches people and machines (issue 18): webhooks out, schedules, triggers in. Built
- * once by the app over its store; the duties run only where `enabled` (the long-lived hosts).
+ * How Baton reaches people and machines: webhooks out, schedules and triggers in, notifications to
+ * the windows. Built once by the app over its store; the duties run only where `enabled` (the
+ * long-lived hosts).
  */
 export function createReach(deps: {
   store: Store;
@@ -61,7 +63,10 @@ export function createReach(deps: {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(deps.log ? { log: deps.log } : {}),
+    deliveryChanged: (id) => told('delivery', id),
   });
+  // Every change to a webhook, schedule or trigger is audited, whoever makes it (a person, the
+  // scheduler firing): clients are told the row as it is now from here.
   const audit =
     (entity: 'webhook' | 'schedule' | 'trigger') =>
     (e: {
@@ -71,7 +76,7 @@ export function createReach(deps: {
       why: string;
       run_id?: string | null;
       actor?: string;
-    }) =>
+    }) => {
       store.memory.audit({
         at: nowIso(),
         actor: e.actor ?? 'user',
@@ -82,6 +87,8 @@ export function createReach(deps: {
         to_status: e.to,
         why: e.why,
       });
+      told(entity, e.entity_id);
+    };
   const scheduleAudit = audit('schedule');
   const scheduler = new Scheduler({
     store,
@@ -104,6 +111,22 @@ export function createReach(deps: {
     audit: (e) => triggerAudit({ ...e, from: null }),
     publicUrl: () => publicUrl,
   });
+  const told = createReachEvents(
+    deps.bus,
+    {
+      webhook: (id) => webhooks.repo.get(id),
+      schedule: (id) => {
+        const stored = scheduler.repo.get(id);
+        return stored ? shownSchedule(stored) : undefined;
+      },
+      trigger: (id) => {
+        const stored = triggers.repo.get(id);
+        return stored ? triggers.shown(stored) : undefined;
+      },
+      delivery: (id) => webhooks.repo.delivery(id),
+    },
+    deps.log,
+  );
   return {
     webhooks,
     scheduler,
@@ -120,9 +143,7 @@ export function createReach(deps: {
         audit: (e) => scheduleAudit({ ...e, from: null }),
       }),
       ...triggerHandlers({ triggers, store, audit: (e) => triggerAudit({ ...e, from: null }) }),
-      'notifications.settings': () => notifier.settings(),
-      'notifications.configure': ({ kind, enabled }: { kind: NotificationKind; enabled: boolean }) =>
-        notifier.configure(kind, enabled),
+      ...notificationHandlers({ notifier }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {

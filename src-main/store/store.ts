@@ -13,7 +13,6 @@ import { createRunsRepo } from './runs-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
 import { createToolCallsRepo } from './tool-calls-repo.ts';
-import { createWorkspacesRepo } from './workspaces-repo.ts';
 
 /**
  * All repositories over one connection, and the transaction that groups their writes.
@@ -47,7 +46,6 @@ export function createStore(db: Db, afterCommit?: () => void) {
     },
     steps,
     sessions: createSessionsRepo(db),
-    workspaces: createWorkspacesRepo(db),
     approvals: createApprovalsRepo(db),
     toolCalls: createToolCallsRepo(db),
     mergeConflicts: createMergeConflictsRepo(db),

@@ -1,10 +1,14 @@
 import type { Agent } from '../schemas/agent.ts';
-import type { Approval } from '../schemas/approval.ts';
+import type { ApprovalView } from '../schemas/approval.ts';
 import type { MemoryEntry } from '../schemas/memory.ts';
 import type { Notification } from '../schemas/notification.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
 import type { Run, TaskLogLine, TaskRun } from '../schemas/run.ts';
+import type { Schedule } from '../schemas/schedule.ts';
 import type { StoredStep } from '../schemas/step.ts';
+import type { Trigger } from '../schemas/trigger.ts';
+import type { Webhook, WebhookDelivery } from '../schemas/webhook.ts';
+import type { WorkerToken } from '../schemas/worker-token.ts';
 import type { TaskSession, Workspace } from '../schemas/workspace.ts';
 
 /** Push events from the host. They travel in batches, never one message per row. */
@@ -14,7 +18,11 @@ export interface BatonEvents {
   /** A line an agent wrote (stdout, stderr, streamed tokens). Never coalesced. */
   'task.log': TaskLogLine;
   'memory.written': MemoryEntry;
-  'approval.changed': Approval;
+  /**
+   * An approval was asked, asked again or closed (decided, expired): as `approvals.list` shows it,
+   * with the plan, the task and its dependencies, and the kind's own details (a diff, a tool call).
+   */
+  'approval.changed': ApprovalView;
   'agent.updated': Agent;
   /** The agent with this id was removed: every window drops it (`agents.remove`). */
   'agent.removed': { id: string };
@@ -26,6 +34,19 @@ export interface BatonEvents {
   'workspace.updated': Workspace;
   /** The workspace with this id was forgotten (`workspaces.remove`). */
   'workspace.removed': { id: string };
+  /** A webhook was added or changed (`webhooks.add`, `webhooks.update`). */
+  'webhook.updated': Webhook;
+  'webhook.removed': { id: string };
+  /** A delivery of a webhook was queued, attempted, or queued again (`webhooks.redeliver`). */
+  'delivery.updated': WebhookDelivery;
+  /** A schedule was added, paused, resumed, or moved on by a fire (its next fires, its last run). */
+  'schedule.updated': Schedule;
+  'schedule.removed': { id: string };
+  /** A trigger was created. */
+  'trigger.updated': Trigger;
+  'trigger.removed': { id: string };
+  /** A worker token was made, bound to its worker, used (to the minute) or revoked. */
+  'workerToken.updated': WorkerToken;
   /** Something a person may want to hear about while not looking (issue 18); settings filter the kinds. */
   notification: Notification;
   /**

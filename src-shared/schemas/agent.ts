@@ -170,7 +170,7 @@ export const humanAgentSchema = z.strictObject({
 
 /**
  * The coding-agent CLIs Baton drives headless (issue 15). One list: the agent schema, the
- * stream parsers (src-main/engine/executors/coding/streams/) and the executor's adapters use it.
+ * stream parsers (src-main/agents/coding/streams/) and the executor's adapters use it.
  */
 export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;
 export type CodingCli = (typeof CODING_CLIS)[number];
@@ -197,7 +197,7 @@ export const codingProviderSchema = z.strictObject({
 
 /**
  * Whether Baton knows which model server a coding agent's CLI talks to, so its calls can go
- * through Baton's metering endpoint (src-main/engine/executors/coding/metering/): the agent's
+ * through Baton's metering endpoint (src-main/agents/coding/metering/): the agent's
  * `provider`, or, without one, claude's own (`ANTHROPIC_BASE_URL` from the agent's env, else
  * Anthropic's API). Codex, opencode and qwen-code without a provider talk to whatever the
  * person's own login and config name.
@@ -210,7 +210,7 @@ export function modelServerKnown(a: { cli: CodingCli; provider?: unknown }): boo
 export const capNeedsProvider = (cli: CodingCli): string =>
   `needs a provider for cli "${cli}": Baton holds the cap by metering each model call between the CLI and its server, and without a provider ${cli} talks to whichever server its own login and config name (set provider, or remove max_cost_usd)`;
 
-/** A coding-agent CLI run headless in a git worktree (src-main/engine/executors/coding/). */
+/** A coding-agent CLI run headless in a git worktree (src-main/agents/coding/). */
 export const codingAgentSchema = z
   .strictObject({
     ...commonShape,

@@ -18,9 +18,9 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { traceGit } from '../../src-main/agents/coding/workspaces/index.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { traceGit } from '../../src-main/workspaces/index.ts';
 import type { AgentInput, CodingCli } from '../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../src-shared/schemas/agent.ts';
 import { makeBenchRepository } from './bench-repo.ts';
@@ -106,7 +106,7 @@ async function measure(app: BatonApp, label: string, agentId: string, times: str
     const runId = (r.value as { run_id: string }).run_id;
     const run = await app.engine.whenSettled(runId);
     const settled = performance.now();
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const whole = performance.now() - t0;
     traceGit(null);
     if (run.status !== 'completed') {

@@ -20,7 +20,7 @@ import {
   prepareWorktree,
   removeWorktree,
   traceGit,
-} from '../../src-main/workspaces/index.ts';
+} from '../../src-main/agents/coding/workspaces/index.ts';
 import { benchGitEnv, FOLDERS, makeBenchRepository } from './bench-repo.ts';
 
 const { values } = parseArgs({

@@ -14,9 +14,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createParser } from '../../src-main/agents/coding/streams/parser.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { Executor } from '../../src-main/engine/executor.ts';
-import { createParser } from '../../src-main/engine/executors/coding/streams/parser.ts';
 import { CODING_CLIS, type CodingCli } from '../../src-shared/schemas/agent.ts';
 import { longStream } from './coding-stream.ts';
 import { argInt, argStr, cpuMsSince } from './measure.ts';

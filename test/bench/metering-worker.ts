@@ -1,11 +1,11 @@
-// What Baton's metering endpoint (src-main/engine/executors/coding/metering/) adds to a model
+// What Baton's metering endpoint (src-main/agents/coding/metering/) adds to a model
 // round trip: for each wire a coding CLI speaks, a scripted model server (test/kit/model-servers/)
 // answers a streamed request (a short text, its usage), and the same request is sent, in
 // alternation, straight to it and through the endpoint. Round trip = POST sent → the answer's last
 // byte read, on kept-alive connections, as a CLI makes them. Prints `METERING_RESULT {json}`.
 // Usage: node test/bench/metering-worker.ts [--trips N] (default 400 per wire and way)
-import { startMeter } from '../../src-main/engine/executors/coding/metering/meter.ts';
-import type { Wire } from '../../src-main/engine/executors/coding/metering/wires.ts';
+import { startMeter } from '../../src-main/agents/coding/metering/meter.ts';
+import type { Wire } from '../../src-main/agents/coding/metering/wires.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import { startResponsesServer } from '../kit/model-servers/openai-responses.ts';

@@ -40,7 +40,7 @@ if (mode === 'start') {
   runId = runs[0]!;
 }
 const run = await app.engine.whenSettled(runId);
-await app.engine.worktreesSettled();
+await app.coding.worktreesSettled();
 say(`SETTLED ${run.status}`);
 clearInterval(keepAlive);
 await app.close();

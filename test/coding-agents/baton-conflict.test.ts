@@ -54,7 +54,7 @@ describe.skipIf(!installed)('a merge conflict a person resolves (on_conflict "as
     writeFileSync(join(session.dir, 'greeting.txt'), 'hello from a and b\n');
     await call(app, 'approvals.decide', { approval_id: asked.id, decision: 'approve', actor: 'ana' });
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const detail = await call<RunDetail>(app, 'runs.get', { run_id: run });
     const out = (id: string) => detail.tasks.find((t) => t.task_id === id)!.output as CodingOutput;
     const c = detail.tasks.find((t) => t.task_id === 'c')!;

@@ -81,7 +81,7 @@ beforeAll(async () => {
   });
   runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'edit' })).run_id;
   await app.engine.whenSettled(runId);
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
   detail = await call<RunDetail>(app, 'runs.get', { run_id: runId });
 }, 200_000);
 

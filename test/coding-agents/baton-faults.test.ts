@@ -146,7 +146,7 @@ beforeAll(async () => {
   await call(app, 'runs.cancel', { run_id: cancelId, actor: 'tester' });
   await app.engine.whenSettled(cancelId);
   note('cancel run settled');
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
   note('cancel run worktrees removed');
   cancelRun = {
     id: cancelId,
@@ -178,7 +178,7 @@ beforeAll(async () => {
   await app.engine.whenSettled(faultId);
   bus();
   note('fault run settled');
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
   faultRun = { id: faultId, detail: await call<RunDetail>(app, 'runs.get', { run_id: faultId }) };
 }, 300_000);
 

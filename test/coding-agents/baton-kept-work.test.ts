@@ -74,7 +74,7 @@ beforeAll(async () => {
   });
   const runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'kept' })).run_id;
   await app.engine.whenSettled(runId);
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
   stopped = await call<RunDetail>(app, 'runs.get', { run_id: runId });
   for (const cli of only) {
     const task = `${cli}-kept`;
@@ -91,7 +91,7 @@ beforeAll(async () => {
     task_id: `${first}-kept`,
   });
   await app.engine.whenSettled(started.run_id);
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
   resumed = await call<RunDetail>(app, 'runs.get', { run_id: started.run_id });
 }, 600_000);
 

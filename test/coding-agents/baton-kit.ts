@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
 import { fixtureInstalled } from '../kit/fixtures.ts';
 import type {

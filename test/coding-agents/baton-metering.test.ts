@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../src-main/engine/executors/coding/streams/prices.ts';
+import { costOf } from '../../src-main/agents/coding/streams/prices.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { RunDetail, TaskLogLine, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
@@ -140,7 +140,7 @@ beforeAll(async () => {
     await call(app, 'approvals.decide', { approval_id: approval.id, decision: 'reject', actor: 'tester' });
     await app.engine.whenSettled(id);
   }
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
 }, 300_000);
 
 afterAll(async () => {

@@ -162,7 +162,7 @@ beforeAll(async () => {
       actor: 'ana',
     });
   await app.engine.whenSettled(runId);
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
   detail = await call<RunDetail>(app, 'runs.get', { run_id: runId });
 }, 230_000);
 

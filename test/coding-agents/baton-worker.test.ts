@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
-import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Artifact, RunDetail, TaskAttempt } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';

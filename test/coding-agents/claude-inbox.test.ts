@@ -126,7 +126,7 @@ describe.skipIf(!installed)('Claude Code asking Baton’s inbox about its tool c
     });
 
     await app.engine.whenSettled(runId);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     const d = await call<RunDetail>(app, 'runs.get', { run_id: runId });
     const task = d.tasks[0]!;
     expect(task.status, task.error ?? '').toBe('done');

@@ -206,7 +206,7 @@ beforeAll(async () => {
   ] as const) {
     const { run_id } = await call<{ run_id: string }>(app, 'runs.start', { plan_id: plan });
     await app.engine.whenSettled(run_id);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     runs[kind] = { id: run_id, detail: await call<RunDetail>(app, 'runs.get', { run_id }) };
   }
 }, 400_000);

@@ -4,13 +4,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
-import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { WorkerTokenCreated } from '../../src-shared/schemas/worker-token.ts';
 import { call } from '../kit/engine-kit.ts';
 import type { WorkerProcess } from '../kit/worker-process.ts';

@@ -51,7 +51,7 @@ describe.skipIf(skipE2e)('kept work and task branches', () => {
   });
   const settled = async (run: string) => {
     await app.engine.whenSettled(run);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
   };
 
   beforeAll(async () => {

@@ -148,7 +148,7 @@ describe.skipIf(skipE2e || !installed)('a merge conflict waiting in the inbox', 
     await card().getByRole('button', { name: 'Go on' }).click();
     await expect.poll(() => card().count()).toBe(0);
     await baton.app.engine.whenSettled(runId);
-    await baton.app.engine.worktreesSettled();
+    await baton.app.coding.worktreesSettled();
     const detail = await call<RunDetail>(baton.app, 'runs.get', { run_id: runId });
     const c = detail.tasks.find((t) => t.task_id === 'c')!;
     expect(c.status, c.error ?? '').toBe('done');

@@ -46,7 +46,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     await rpc('workspaces.add', { id: 'quiet', path: repo });
     // Two parked worktrees in its pool (the host counts the pool's folders).
     for (const n of ['w-1', 'w-2'])
-      mkdirSync(join(app.engine.parkedFolder('webapp'), n), { recursive: true });
+      mkdirSync(join(app.coding.parkedFolder('webapp'), n), { recursive: true });
     // A run whose task's worktree a person kept: it stays on disk after the run.
     await rpc('agents.import', { agents: [{ id: 'coder', skills: ['code'] }] });
     await rpc('plans.import', {
@@ -160,7 +160,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open2 parked');
     // What the engine does when a done task's worktree is parked: it lands in the pool, then the
     // session is recorded removed and said on the bus.
-    mkdirSync(join(app.engine.parkedFolder('webapp'), 'w-3'), { recursive: true });
+    mkdirSync(join(app.coding.parkedFolder('webapp'), 'w-3'), { recursive: true });
     const [kept] = app.store.sessions.onDisk('webapp');
     app.bus.emit('session.updated', { ...kept!, task_id: 'other', state: 'removed' });
     await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open3 parked');

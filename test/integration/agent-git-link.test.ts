@@ -3,9 +3,9 @@ import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import { call, setup } from '../kit/engine-kit.ts';
 
 // A coding agent that points its worktree's `.git` at another repository of the user's before it
@@ -72,7 +72,7 @@ it('an agent that points .git at another repository: its work is committed on it
     ],
   });
   const result = await app.engine.whenSettled(run);
-  await app.engine.worktreesSettled();
+  await app.coding.worktreesSettled();
 
   const logs = async (task: string) =>
     (await call<{ text: string }[]>(app!, 'runs.taskLogs', { run_id: run, task_id: task })).map(

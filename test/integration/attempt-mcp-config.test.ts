@@ -2,10 +2,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { TaskAttempt } from '../../src-shared/schemas/run.ts';
 import { launchAttemptChild } from '../kit/attempt-child-kit.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
@@ -106,7 +106,7 @@ describe.skipIf(process.platform !== 'linux')(
       await eventually(() => configs(s.log).size === 3 && running(tag).length === 1, DEADLINE, 'three CLIs');
       await call(app, 'runs.cancelTask', { run_id: run, task_id: 'hang', actor: 'ops' });
       await app.engine.whenSettled(run);
-      await app.engine.worktreesSettled();
+      await app.coding.worktreesSettled();
       expect(app.store.runs.tasks(run).map((t) => [t.task_id, t.status])).toEqual([
         ['done', 'done'],
         ['fail', 'failed'],
@@ -147,7 +147,7 @@ describe.skipIf(process.platform !== 'linux')(
       ]);
       await eventually(() => !existsSync(first), DEADLINE, "the killed attempt's config to be removed");
       await eventually(() => running(tag).length === 0, DEADLINE, "the killed attempt's CLI to stop");
-      await app.engine.worktreesSettled();
+      await app.coding.worktreesSettled();
       await eventually(
         () => !existsSync(configs(s.log).get('hang-first/2')!),
         DEADLINE,

@@ -3,9 +3,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
-import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import { call } from '../kit/engine-kit.ts';
 

@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { TempRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
-import type { TempRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type { KeptWorkDetail } from '../../src-shared/contract/domains/runs.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
@@ -76,7 +76,7 @@ function scene() {
     (await call<{ run_id: string }>(a, 'runs.start', { plan_id: planId })).run_id;
   const settle = async (run: string) => {
     const r = await a.engine.whenSettled(run);
-    await a.engine.worktreesSettled();
+    await a.coding.worktreesSettled();
     return r.status;
   };
   const session = (run: string, task: string) => a.store.sessions.get(run, task)!;

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { isZombie } from '../../src-main/engine/leases.ts';
-import { eventually } from '../../test/kit/engine-kit.ts';
+import { eventually } from '../kit/engine-kit.ts';
 
 // Real processes on one data directory (lease-child.ts): one executes a run and is killed,
 // stopped, or left a zombie; the test checks what the others do about it. Deadlines are

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttemptLink } from '../../src-main/agents/coding/cli/attempt-links.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { createCallClient } from '../../src-main/app/memory-transport.ts';
 import { rendererDir } from '../../src-main/cli/files.ts';
-import type { AttemptLink } from '../../src-main/engine/executors/coding/attempt-links.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { startCallbackHost } from '../../src-main/host/rest/callback-host.ts';

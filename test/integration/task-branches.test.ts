@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, onTestFinished } from 'vitest';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import { running, sleepTags } from '../../src-main/engine/executors/testing/processes.ts';
-import { makeRepo } from '../../src-main/workspaces/testing/temp-repo.ts';
 import type {
   DeletedBranches,
   TaskBranchInfo,
@@ -90,7 +90,7 @@ it('lists what each task branch holds and deletes only what may go, in the app a
     });
     const old = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'old' })).run_id;
     await app.engine.whenSettled(old);
-    await app.engine.worktreesSettled();
+    await app.coding.worktreesSettled();
     offset = 0;
     const now = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'now' })).run_id;
     await eventually(() => running(tag).length === 1, DEADLINE, 'the busy task to hang');

@@ -57,8 +57,6 @@ export function partsKit(opts: PartsKitOptions = {}) {
       leaseTtlMs: 30_000,
       buildLogIntervalMs: 250,
       workspaceRoot,
-      worktreeRoot: join(workspaceRoot, 'worktrees'),
-      parkedWorktrees: 2,
     },
     log: (err) => errors.push(err),
     tick: () => {

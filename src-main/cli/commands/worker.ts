@@ -8,10 +8,7 @@ import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../engine/executors/index.ts';
 import { createSecretResolver } from '../../secrets.ts';
-import { linkTo } from '../../worker/server-link.ts';
-import { WorkSignal } from '../../worker/work-signal.ts';
-import { Worker } from '../../worker/worker.ts';
-import { readWorkspaces } from '../../worker/workspaces-file.ts';
+import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/index.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
 /** The kinds a worker runs (the app's executors); coding agents work in the repositories `--workspaces` names. */

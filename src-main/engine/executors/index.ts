@@ -1,6 +1,6 @@
+import type { CodingExecutorOptions } from '../../agents/coding/index.ts';
+import { createCodingExecutor } from '../../agents/coding/index.ts';
 import type { ExecutorRegistry } from '../executor.ts';
-import type { CodingExecutorOptions } from './coding/coding.ts';
-import { createCodingExecutor } from './coding/coding.ts';
 import type { CommandExecutorOptions } from './command/command.ts';
 import { createCommandExecutor } from './command/command.ts';
 import { echoExecutor } from './echo/echo.ts';

@@ -28,7 +28,7 @@ export function refuseUnauthorized(res: ServerResponse, why: Unauthorized): void
 export const WORKER_TOKEN_SCOPE =
   'a worker token opens only the worker API (registering, pulling tasks, leases and heartbeats, progress, completions); this needs the UI token';
 
-/** 401 for a worker token that was revoked: the worker stops, naming it (src-main/worker/retry.ts). */
+/** 401 for a worker token that was revoked: the worker stops, naming it (src-main/workers/remote/retry.ts). */
 export function refuseRevoked(
   res: ServerResponse,
   t: { id: string; name: string; revoked_at: string },

@@ -8,8 +8,8 @@ import { WebSocketServer } from 'ws';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
+import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
-import type { AttemptIdentity, AttemptLinks } from '../../engine/executors/coding/attempt-links.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -21,8 +21,8 @@ import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
-import { TRIGGER_PATH } from '../../triggers/triggers.ts';
-import type { WorkerBinding, WorkerTokenVerdict } from '../../worker-tokens/worker-tokens.ts';
+import { TRIGGER_PATH } from '../../reach/index.ts';
+import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
@@ -76,7 +76,7 @@ export interface BrowserHostOptions {
   agentCallbacks?: AgentCallbacks;
   /** Where agents reach this host for callbacks when not at its own URL (a proxy, a tunnel). */
   callbackUrl?: string;
-  /** `POST /api/triggers/<id>` (src-main/triggers/route.ts): each trigger's own secret, never the UI token. */
+  /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts): each trigger's own secret, never the UI token. */
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
@@ -91,12 +91,12 @@ export interface BrowserHostOptions {
     close(): Promise<void>;
   };
   /**
-   * Coding CLIs' links to `/mcp` (src-main/engine/executors/coding/attempt-links.ts): a link's
+   * Coding CLIs' links to `/mcp` (src-main/agents/coding/cli/attempt-links.ts): a link's
    * token opens `/mcp` only, speaking for its attempt. The host tells it where `/mcp` is served.
    */
   mcpLinks?: AttemptLinks;
   /**
-   * Worker tokens (src-main/worker-tokens/): a request without the UI token may present one; it
+   * Worker tokens (src-main/workers/tokens.ts): a request without the UI token may present one; it
    * opens the routes of the worker API only (`caller: 'worker'`), and is refused everywhere else
    * with 403. A revoked one is refused with 401 `token_revoked`.
    */

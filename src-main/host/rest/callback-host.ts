@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AttemptLinks } from '../../engine/executors/coding/attempt-links.ts';
+import type { AttemptLinks } from '../../agents/coding/index.ts';
 import type { AgentCallbacks } from '../../engine/executors/http/http-callbacks.ts';
 import { CALLBACK_PATH } from '../../engine/executors/http/http-callbacks.ts';
 import { bearer } from '../../http/auth.ts';
@@ -9,7 +9,7 @@ import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import { baseUrl, sendJson } from '../../http/respond.ts';
 import type { McpEndpoint } from '../../mcp/http.ts';
-import { TRIGGER_PATH } from '../../triggers/triggers.ts';
+import { TRIGGER_PATH } from '../../reach/index.ts';
 import { createAgentCallbackRoute } from './agent-callbacks.ts';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
@@ -18,11 +18,11 @@ export interface CallbackHostOptions {
   host?: string;
   port?: number;
   callbackUrl?: string;
-  /** `POST /api/triggers/<id>` (src-main/triggers/route.ts). */
+  /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts). */
   triggers?: RequestHandler;
   /**
    * Baton's MCP server at `/mcp` for coding CLIs' attempt links only
-   * (src-main/engine/executors/coding/attempt-links.ts): the desktop app has no browser host, and a
+   * (src-main/agents/coding/cli/attempt-links.ts): the desktop app has no browser host, and a
    * CLI whose tool calls a person approves reaches it here.
    */
   mcp?: { endpoint: McpEndpoint; links: AttemptLinks };

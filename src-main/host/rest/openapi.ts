@@ -1,4 +1,4 @@
-import { triggerOpenApi } from '../../triggers/route.ts';
+import { triggerOpenApi } from '../../reach/index.ts';
 import { callbackOpenApi } from './agent-callbacks.ts';
 import { routes } from './routes.ts';
 

@@ -1,5 +1,5 @@
 import type { BodyResult } from '../../http/respond.ts';
-import { boundElsewhere } from '../../worker-tokens/worker-tokens.ts';
+import { boundElsewhere } from '../../workers/index.ts';
 import { WORKER_TOKEN_SCOPE } from '../browser/refusals.ts';
 import type { WorkerCaller } from '../browser/server.ts';
 import type { Route } from './routes.ts';

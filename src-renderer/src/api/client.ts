@@ -180,7 +180,7 @@ export const api = {
   workspaceBranches: (workspace_id: string) => c().invoke('workspaces.branches', { workspace_id }),
   deleteBranches: (input: MethodInput<'workspaces.deleteBranches'>) =>
     c().invoke('workspaces.deleteBranches', input),
-  // Reach (issue 18): webhooks out, schedules, triggers in, notifications.
+  // Reach: webhooks out, schedules, triggers in, notifications.
   listWebhooks: () => c().invoke('webhooks.list', {}),
   addWebhook: (input: MethodInput<'webhooks.add'>) => c().invoke('webhooks.add', input),
   updateWebhook: (input: MethodInput<'webhooks.update'>) => c().invoke('webhooks.update', input),
@@ -188,7 +188,8 @@ export const api = {
   webhookDeliveries: (webhook_id?: string) =>
     c().invoke('webhooks.deliveries', webhook_id ? { webhook_id, limit: 100 } : { limit: 100 }),
   redeliver: (delivery_id: string) => c().invoke('webhooks.redeliver', { delivery_id }),
-  listSchedules: (plan_id: string) => c().invoke('schedules.list', { plan_id }),
+  /** A plan's schedules, or every plan's. */
+  listSchedules: (plan_id?: string) => c().invoke('schedules.list', plan_id ? { plan_id } : {}),
   addSchedule: (input: MethodInput<'schedules.add'>) => c().invoke('schedules.add', input),
   removeSchedule: (schedule_id: string) => c().invoke('schedules.remove', { schedule_id }),
   setScheduleEnabled: (schedule_id: string, enabled: boolean) =>

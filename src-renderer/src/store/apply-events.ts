@@ -1,19 +1,21 @@
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { TaskLogLine, TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../../src-shared/schemas/step.ts';
 import { openNotification, showInBrowser } from '../notify/notifications.ts';
 import { useBaton } from './index.ts';
 
 /**
- * Applies pushed events. main.tsx calls it with everything that arrived, at most every 100 ms
- * while events keep coming (every 150 ms under a flood).
+ * Applies pushed events, each with what it carries: nothing is listed again because of one
+ * (but for the two counts the host makes, below). main.tsx calls it with everything that
+ * arrived, at most every 100 ms while events keep coming (every 150 ms under a flood).
  */
 export function applyEvents(batch: EventBatch): void {
   const s = useBaton.getState();
   const tasks: TaskRun[] = [];
   const logs: TaskLogLine[] = [];
   const steps: StoredStep[] = [];
-  let approvalsChanged = false;
+  const approvals: ApprovalView[] = [];
   // What the Workspaces list counts (worktrees, plans naming each) moved.
   let workspaceUseChanged = false;
   for (const ev of batch) {
@@ -41,7 +43,7 @@ export function applyEvents(batch: EventBatch): void {
         s.dropAgent(ev.payload.id);
         break;
       case 'approval.changed':
-        approvalsChanged = true;
+        approvals.push(ev.payload);
         break;
       case 'task.step':
         steps.push(ev.payload);
@@ -56,6 +58,30 @@ export function applyEvents(batch: EventBatch): void {
       case 'workspace.removed':
         s.dropWorkspace(ev.payload.id);
         break;
+      case 'webhook.updated':
+        s.upsertReach('webhooks', ev.payload);
+        break;
+      case 'webhook.removed':
+        s.dropReach('webhooks', ev.payload.id);
+        break;
+      case 'delivery.updated':
+        s.upsertReach('deliveries', ev.payload);
+        break;
+      case 'schedule.updated':
+        s.upsertReach('schedules', ev.payload);
+        break;
+      case 'schedule.removed':
+        s.dropReach('schedules', ev.payload.id);
+        break;
+      case 'trigger.updated':
+        s.upsertReach('triggers', ev.payload);
+        break;
+      case 'trigger.removed':
+        s.dropReach('triggers', ev.payload.id);
+        break;
+      case 'workerToken.updated':
+        s.upsertReach('workerTokens', ev.payload);
+        break;
       case 'notification':
         showInBrowser(ev.payload);
         break;
@@ -67,8 +93,10 @@ export function applyEvents(batch: EventBatch): void {
   s.upsertTaskRuns(tasks);
   s.appendLogs(logs);
   s.applySteps(steps);
-  if (approvalsChanged) void s.loadApprovals();
+  s.applyApprovals(approvals);
+  // Counts the host makes, which no event carries: what the Workspaces list counts, read again
+  // when sessions or plans moved; a person's tasks (and their count in the sidebar), read again
+  // when tasks moved (which tasks a person may take is the host's matching).
   if (workspaceUseChanged) s.refreshWorkspaces();
-  // A person's inbox (and its count in the sidebar) follows the runs: read again when tasks moved.
   if (tasks.length > 0 && s.humanAgentId) s.refreshInbox();
 }

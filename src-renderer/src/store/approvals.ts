@@ -18,7 +18,14 @@ export interface ApprovalsSlice {
   expired: ApprovalView[];
   /** The tasks of the human agent you are (`humanAgentId`): ready to take, and taken. */
   inbox: { ready: PulledTask[]; in_progress: TaskRun[] };
+  /** Reads the pending and recently expired approvals (at start, and when events were missed). */
   loadApprovals(): Promise<void>;
+  /**
+   * Approvals asked, asked again or closed, as the host's events carry them (each with its view):
+   * a pending one takes its place in the inbox, a closed one leaves it, an expired one is shown
+   * as expired. Nothing is read again.
+   */
+  applyApprovals(changed: ApprovalView[]): void;
   /** What the Approvals inbox is narrowed to; kept while you go to other screens and back. */
   approvalFilter: ApprovalFilter;
   setApprovalFilter(f: ApprovalFilter): void;
@@ -43,6 +50,25 @@ export interface ApprovalsSlice {
   finishTask(task: TaskRun, ok: boolean, text: string, files?: HandedFile[]): Promise<void>;
 }
 
+/** The expired approvals shown: those of the last day, newest first, at most EXPIRED_SHOWN. */
+function recentlyExpired(expired: ApprovalView[]): ApprovalView[] {
+  const since = Date.now() - EXPIRED_SHOWN_MS;
+  return expired
+    .filter((a) => a.decided_at !== null && Date.parse(a.decided_at) >= since)
+    .sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? ''))
+    .slice(0, EXPIRED_SHOWN);
+}
+
+/**
+ * The pending approvals with `a` asked (or asked again): in its place when already there, else
+ * after those asked before it, as the host lists them (oldest first).
+ */
+function asked(pending: ApprovalView[], a: ApprovalView): ApprovalView[] {
+  if (pending.some((x) => x.id === a.id)) return pending.map((x) => (x.id === a.id ? a : x));
+  const after = pending.findIndex((x) => x.requested_at > a.requested_at);
+  return after === -1 ? [...pending, a] : [...pending.slice(0, after), a, ...pending.slice(after)];
+}
+
 /** A read of the inbox waiting to be made (refreshInbox). */
 let inboxTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -55,17 +81,27 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
   async loadApprovals() {
     try {
       const [pending, expired] = await Promise.all([api.listApprovals(), api.listExpiredApprovals()]);
-      const since = Date.now() - EXPIRED_SHOWN_MS;
-      set({
-        pending,
-        expired: expired
-          .filter((a) => a.decided_at !== null && Date.parse(a.decided_at) >= since)
-          .sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? ''))
-          .slice(0, EXPIRED_SHOWN),
-      });
+      set({ pending, expired: recentlyExpired(expired) });
     } catch (err) {
       get().fail('Could not load approvals', err);
     }
+  },
+  applyApprovals(changed) {
+    if (changed.length === 0) return;
+    set((s) => {
+      let pending = s.pending;
+      const expired: ApprovalView[] = [];
+      for (const a of changed) {
+        if (a.status === 'pending') pending = asked(pending, a);
+        else {
+          pending = pending.filter((x) => x.id !== a.id);
+          if (a.status === 'expired') expired.push(a);
+        }
+      }
+      if (expired.length === 0) return { pending };
+      const ids = new Set(expired.map((a) => a.id));
+      return { pending, expired: recentlyExpired([...expired, ...s.expired.filter((a) => !ids.has(a.id))]) };
+    });
   },
   async decide(approvalId, approve, comment, input) {
     const approval = get().pending.find((a) => a.id === approvalId);

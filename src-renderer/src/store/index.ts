@@ -16,6 +16,8 @@ import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
 import type { ProjectsSlice } from './projects.ts';
 import { createProjectsSlice } from './projects.ts';
+import type { ReachSlice } from './reach.ts';
+import { createReachSlice } from './reach.ts';
 import type { RunsSlice } from './runs.ts';
 import { createRunsSlice } from './runs.ts';
 import type { SessionsSlice } from './sessions.ts';
@@ -45,7 +47,8 @@ export type BatonState = UiSlice &
   AllRunsSlice &
   WorkspacesSlice &
   StepsSlice &
-  SessionsSlice;
+  SessionsSlice &
+  ReachSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -63,6 +66,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createWorkspacesSlice(...a),
   ...createStepsSlice(...a),
   ...createSessionsSlice(...a),
+  ...createReachSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};

@@ -3,6 +3,7 @@ import type { BatonApp } from '../../../src-main/app/create-app.ts';
 import { createApp } from '../../../src-main/app/create-app.ts';
 import { createMemoryTransport } from '../../../src-main/app/memory-transport.ts';
 import type { RunDetail } from '../../../src-shared/schemas/run.ts';
+import { installLocalStorage } from './local-storage.fixture.ts';
 
 /**
  * The page missed events (the host dropped them while the tab was behind, or the connection
@@ -10,16 +11,8 @@ import type { RunDetail } from '../../../src-shared/schemas/run.ts';
  * hears no events at all, so whatever it knows after `resync` came from loading.
  */
 
-// The store's slices read localStorage as they are created: a Map stands in for it in Node.
-const items = new Map<string, string>();
-globalThis.localStorage = {
-  getItem: (k: string) => items.get(k) ?? null,
-  setItem: (k: string, v: string) => void items.set(k, v),
-  removeItem: (k: string) => void items.delete(k),
-  clear: () => items.clear(),
-  key: () => null,
-  length: 0,
-} satisfies Storage;
+// Before the store is imported: its slices read localStorage as they are created.
+installLocalStorage();
 
 const { connect } = await import('../api/client.ts');
 const { useBaton } = await import('./index.ts');

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
+import type { ReachList } from './reach.ts';
 
 /** The host's disk is full: where its data lives, when the host said. */
 export interface StorageFull {
@@ -17,7 +18,8 @@ export interface SyncSlice {
   /**
    * Loads again everything the page shows, after events may have been missed (the host
    * dropped some while this tab was behind, or the connection was lost): plans, agents,
-   * approvals, the open plan and run, the selected task, the runs being compared, the inbox.
+   * approvals, the open plan and run, the selected task, the runs being compared, the inbox, and
+   * the reach and settings lists read so far.
    */
   resync(): Promise<void>;
 }
@@ -58,6 +60,9 @@ export const createSyncSlice: StateCreator<BatonState, [], [], SyncSlice> = (set
           : undefined,
         ...compared.map((id) => s.loadRunTasks(id).catch(() => undefined)),
         task ? s.selectRunTask(task.runId, task.taskId) : undefined,
+        ...(Object.keys(s.reach) as ReachList[])
+          .filter((list) => s.reach[list] !== null)
+          .map((list) => s.loadReach(list)),
       ]);
     },
   };

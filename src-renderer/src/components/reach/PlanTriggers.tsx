@@ -1,15 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { Trigger, TriggerCreated } from '../../../../src-shared/schemas/trigger.ts';
 import { api } from '../../api/client.ts';
-import { useBaton } from '../../store/index.ts';
-import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
+import { RemoveRowButton, RowName, RowsTable } from '../shared/RowsTable.tsx';
 import { ShownOnce } from '../shared/ShownOnce.tsx';
-import type { FieldErrors } from './field-errors.ts';
-import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
+import { parseInputsJson, whenIn } from './field-errors.ts';
 import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
+import { IdField, InputsCell, useFormSend, useReachList, useRowAction } from './reach-parts.tsx';
 
 /**
  * A plan's triggers (its Triggers tab): URLs other programs POST to, each with its own secret,
@@ -18,30 +17,16 @@ import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
  */
 export function PlanTriggers({ stored }: { stored: StoredPlan }) {
   const planId = stored.plan_id;
-  const fail = useBaton((s) => s.fail);
-  const notify = useBaton((s) => s.notify);
-  const [triggers, setTriggers] = useState<Trigger[] | null>(null);
+  const all = useReachList('triggers');
+  const triggers = useMemo(() => all?.filter((t) => t.plan_id === planId) ?? null, [all, planId]);
   const [created, setCreated] = useState<TriggerCreated | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setTriggers((await api.listTriggers()).filter((t) => t.plan_id === planId));
-    } catch (err) {
-      setTriggers([]);
-      fail('Could not list the triggers', err);
-    }
-  }, [planId, fail]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const act = useRowAction();
   const remove = async (t: Trigger) => {
-    try {
-      await api.removeTrigger(t.id);
-      notify('info', `Removed trigger ${t.id}`, ['Calls to its URL are refused from now on.']);
-      if (created?.trigger.id === t.id) setCreated(null);
-      await load();
-    } catch (err) {
-      fail(`Trigger ${t.id} was not removed`, err);
-    }
+    const removed = await act(() => api.removeTrigger(t.id), `Trigger ${t.id} was not removed`, {
+      title: `Removed trigger ${t.id}`,
+      lines: ['Calls to its URL are refused from now on.'],
+    });
+    if (removed && created?.trigger.id === t.id) setCreated(null);
   };
   return (
     <div className="reach-tab">
@@ -52,62 +37,30 @@ export function PlanTriggers({ stored }: { stored: StoredPlan }) {
         audited.
       </p>
       {created && <CreatedTrigger created={created} onDone={() => setCreated(null)} />}
-      {triggers === null ? (
-        <p className="muted">Loading…</p>
-      ) : triggers.length === 0 ? (
-        <p className="empty muted">No triggers for this plan yet. Create one below.</p>
-      ) : (
-        <table className="tasks triggers" aria-label="Triggers">
-          <thead>
-            <tr>
-              <th scope="col">Trigger</th>
-              <th scope="col">Inputs</th>
-              <th scope="col">Calls a minute</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {triggers.map((t) => (
-              <tr key={t.id}>
-                <th scope="row">
-                  <div>{t.id}</div>
-                  <code className="muted small path">POST {t.url}</code>
-                </th>
-                <td className="small">
-                  {Object.keys(t.inputs).length === 0 ? (
-                    <span className="muted">—</span>
-                  ) : (
-                    <code>{JSON.stringify(t.inputs)}</code>
-                  )}
-                </td>
-                <td>{t.rate_per_minute}</td>
-                <td className="small">{whenIn(t.created_at)}</td>
-                <td className="row-actions">
-                  <ConfirmButton
-                    label={`Remove ${t.id}`}
-                    question={`Remove trigger ${t.id}?`}
-                    detail="Programs that call its URL are refused from now on. Runs it started stay."
-                    yes="Remove"
-                    no="Keep it"
-                    danger
-                    onConfirm={() => void remove(t)}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <TriggerForm
-        stored={stored}
-        onCreated={(c) => {
-          setCreated(c);
-          void load();
-        }}
+      <RowsTable
+        label="Triggers"
+        className="triggers"
+        columns={['Trigger', 'Inputs', 'Calls a minute', 'Created']}
+        rows={triggers}
+        empty="No triggers for this plan yet. Create one below."
+        row={(t) => (
+          <tr key={t.id}>
+            <RowName name={t.id} detail={`POST ${t.url}`} />
+            <InputsCell inputs={t.inputs} />
+            <td>{t.rate_per_minute}</td>
+            <td className="small">{whenIn(t.created_at)}</td>
+            <td className="row-actions">
+              <RemoveRowButton
+                what="trigger"
+                name={t.id}
+                detail="Programs that call its URL are refused from now on. Runs it started stay."
+                onConfirm={() => void remove(t)}
+              />
+            </td>
+          </tr>
+        )}
       />
+      <TriggerForm stored={stored} onCreated={setCreated} />
     </div>
   );
 }
@@ -132,42 +85,28 @@ function TriggerForm({ stored, onCreated }: { stored: StoredPlan; onCreated(c: T
   const [id, setId] = useState('');
   const [inputs, setInputs] = useState(() => inputsTemplate(stored.plan.run_inputs));
   const [rate, setRate] = useState('60');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = useFormSend();
   const submit = async () => {
     const parsed = parseInputsJson(inputs);
     if (!parsed.ok) return setErrors({ inputs: parsed.error });
     const perMinute = Number(rate);
     if (!Number.isInteger(perMinute) || perMinute < 1 || perMinute > 600)
       return setErrors({ rate_per_minute: 'a whole number from 1 to 600' });
-    setBusy(true);
-    try {
+    await send(async () => {
       const c = await api.addTrigger({
         plan_id: stored.plan_id,
         inputs: parsed.value,
         rate_per_minute: perMinute,
         ...(id.trim() ? { id: id.trim() } : {}),
       });
-      setErrors({});
       setId('');
       onCreated(c);
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <FormPanel title="Create a trigger" className="reach-form" onSubmit={submit}>
       <div className="fields">
-        <InputField
-          label="Id"
-          value={id}
-          onChange={setId}
-          error={errors.id}
-          placeholder="made up when left empty"
-          reserveError
-        />
+        <IdField value={id} onChange={setId} error={errors.id} />
         <InputField
           label="Calls a minute, at most"
           value={rate}

@@ -5,9 +5,9 @@ import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
-import type { FieldErrors } from './field-errors.ts';
 import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
 import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
+import { IdField, useFormSend } from './reach-parts.tsx';
 
 const browserZone = () => {
   try {
@@ -29,7 +29,7 @@ const zones = (): string[] => {
  * it is typed, or what is wrong with it), the runs' inputs, and what happens to a fire while the
  * last run still executes (overlap) or that was missed while Baton was not running (catch-up).
  */
-export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(): void }) {
+export function ScheduleForm({ stored }: { stored: StoredPlan }) {
   const notify = useBaton((s) => s.notify);
   const decl = stored.plan.run_inputs;
   const [id, setId] = useState('');
@@ -39,8 +39,7 @@ export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(
   const [overlap, setOverlap] = useState<OverlapPolicy>('skip');
   const [catchUp, setCatchUp] = useState<CatchUpPolicy>('latest');
   const [catchUpMax, setCatchUpMax] = useState('10');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = useFormSend();
   const [preview, setPreview] = useState<{ fires: string[] } | { error: string } | null>(null);
   const allZones = useMemo(zones, []);
   // The next fire times, read again a moment after the expression or zone stops changing.
@@ -66,8 +65,7 @@ export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(
     const max = Number(catchUpMax);
     if (catchUp === 'all' && (!Number.isInteger(max) || max < 1 || max > 100))
       return setErrors({ catch_up_max: 'a whole number from 1 to 100' });
-    setBusy(true);
-    try {
+    await send(async () => {
       const s = await api.addSchedule({
         plan_id: stored.plan_id,
         cron: cron.trim(),
@@ -78,31 +76,18 @@ export function ScheduleForm({ stored, onAdded }: { stored: StoredPlan; onAdded(
         ...(catchUp === 'all' ? { catch_up_max: max } : {}),
         ...(id.trim() ? { id: id.trim() } : {}),
       });
-      setErrors({});
       setId('');
       notify(
         'info',
         `Added schedule ${s.id}`,
         s.next_fire_at ? [`First fire: ${whenIn(s.next_fire_at, s.timezone)}`] : [],
       );
-      onAdded();
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <FormPanel title="Add a schedule" className="reach-form" onSubmit={submit}>
       <div className="fields">
-        <InputField
-          label="Id"
-          value={id}
-          onChange={setId}
-          error={errors.id}
-          placeholder="made up when left empty"
-          reserveError
-        />
+        <IdField value={id} onChange={setId} error={errors.id} />
         <label>
           Cron expression
           <input

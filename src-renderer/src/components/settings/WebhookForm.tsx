@@ -3,8 +3,7 @@ import type { Webhook, WebhookEvent, WebhookFormat } from '../../../../src-share
 import { WEBHOOK_EVENTS } from '../../../../src-shared/schemas/webhook.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
-import type { FieldErrors } from '../reach/field-errors.ts';
-import { fieldErrorsOf } from '../reach/field-errors.ts';
+import { IdField, useFormSend } from '../reach/reach-parts.tsx';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 
@@ -58,19 +57,19 @@ export function WebhookForm({
   onDone,
 }: {
   editing: Webhook | null;
-  onDone(w: Webhook | null): void;
+  /** Saved or cancelled: the form goes back to adding one. */
+  onDone(): void;
 }) {
   const notify = useBaton((s) => s.notify);
   const projects = useBaton((s) => s.projects);
   const loadProjects = useBaton((s) => s.loadProjects);
   const [d, setD] = useState<Draft>(editing ? draftOf(editing) : EMPTY);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = useFormSend();
   const [secrets, setSecrets] = useState<string[]>([]);
   useEffect(() => {
     setD(editing ? draftOf(editing) : EMPTY);
     setErrors({});
-  }, [editing]);
+  }, [editing, setErrors]);
   useEffect(() => {
     void loadProjects();
     api.listSecrets().then(
@@ -87,7 +86,6 @@ export function WebhookForm({
       on ? WEBHOOK_EVENTS.filter((x) => x === e || d.events.includes(x)) : d.events.filter((x) => x !== e),
     );
   const submit = async () => {
-    setBusy(true);
     const input = {
       url: d.url.trim(),
       events: d.events,
@@ -96,33 +94,20 @@ export function WebhookForm({
       ...(d.project_id ? { project_id: d.project_id } : {}),
       ...(d.link_base.trim() ? { link_base: d.link_base.trim() } : {}),
     };
-    try {
+    await send(async () => {
       const w = editing
         ? await api.updateWebhook({ ...input, id: editing.id })
         : await api.addWebhook({ ...input, ...(d.id.trim() ? { id: d.id.trim() } : {}) });
-      setErrors({});
       setD(EMPTY);
       notify('info', editing ? `Saved webhook ${w.id}` : `Added webhook ${w.id}`, [w.url]);
-      onDone(w);
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-    } finally {
-      setBusy(false);
-    }
+      onDone();
+    });
   };
   const title = editing ? `Edit webhook ${editing.id}` : 'Add a webhook';
   return (
     <FormPanel title={title} className="reach-form" onSubmit={submit}>
       <div className="fields">
-        <InputField
-          label="Id"
-          value={d.id}
-          onChange={set('id')}
-          error={errors.id}
-          placeholder="made up when left empty"
-          readOnly={editing !== null}
-          reserveError
-        />
+        <IdField value={d.id} onChange={set('id')} error={errors.id} readOnly={editing !== null} />
         <InputField
           label="URL"
           value={d.url}
@@ -210,7 +195,7 @@ export function WebhookForm({
       </div>
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save webhook' : 'Add webhook'}>
         {editing && (
-          <button type="button" onClick={() => onDone(null)}>
+          <button type="button" onClick={onDone}>
             Cancel
           </button>
         )}

@@ -1,12 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { WorkerToken, WorkerTokenCreated } from '../../../../src-shared/schemas/worker-token.ts';
 import { api } from '../../api/client.ts';
-import { useBaton } from '../../store/index.ts';
-import type { FieldErrors } from '../reach/field-errors.ts';
-import { fieldErrorsOf, whenIn } from '../reach/field-errors.ts';
-import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { whenIn } from '../reach/field-errors.ts';
+import { useFormSend, useReachList, useRowAction } from '../reach/reach-parts.tsx';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
+import { RemoveRowButton, RowName, RowsTable } from '../shared/RowsTable.tsx';
 import { ShownOnce } from '../shared/ShownOnce.tsx';
 
 /**
@@ -16,30 +15,15 @@ import { ShownOnce } from '../shared/ShownOnce.tsx';
  * request. Each token speaks for one worker id (named here, or claimed by its first registration).
  */
 export function WorkerTokensPanel() {
-  const fail = useBaton((s) => s.fail);
-  const notify = useBaton((s) => s.notify);
-  const [tokens, setTokens] = useState<WorkerToken[] | null>(null);
+  const tokens = useReachList('workerTokens');
   const [created, setCreated] = useState<WorkerTokenCreated | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setTokens(await api.listWorkerTokens());
-    } catch (err) {
-      setTokens([]);
-      fail('Could not list the worker tokens', err);
-    }
-  }, [fail]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const act = useRowAction();
   const revoke = async (t: WorkerToken) => {
-    try {
-      await api.revokeWorkerToken(t.id);
-      notify('info', `Revoked worker token ${t.name}`, ['A worker using it stops at its next request.']);
-      if (created?.token.id === t.id) setCreated(null);
-      await load();
-    } catch (err) {
-      fail(`Worker token ${t.name} was not revoked`, err);
-    }
+    const revoked = await act(() => api.revokeWorkerToken(t.id), `Worker token ${t.name} was not revoked`, {
+      title: `Revoked worker token ${t.name}`,
+      lines: ['A worker using it stops at its next request.'],
+    });
+    if (revoked && created?.token.id === t.id) setCreated(null);
   };
   return (
     <>
@@ -50,67 +34,43 @@ export function WorkerTokensPanel() {
         <code>baton serve</code>; to reach it from another machine, start it with <code>--host</code>.
       </p>
       {created && <CreatedToken created={created} onDone={() => setCreated(null)} />}
-      {tokens === null ? (
-        <p className="muted">Loading…</p>
-      ) : tokens.length === 0 ? (
-        <p className="empty muted">No worker tokens yet. Create one below.</p>
-      ) : (
-        <table className="tasks worker-tokens" aria-label="Worker tokens">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Worker</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((t) => (
-              <tr key={t.id}>
-                <th scope="row">
-                  <div>{t.name}</div>
-                  <code className="muted small path">{t.id}</code>
-                </th>
-                <td className="small">
-                  {t.worker_id ? (
-                    <code>{t.worker_id}</code>
-                  ) : (
-                    <span className="muted">the first worker that registers with it</span>
-                  )}
-                </td>
-                <td className="small">{whenIn(t.created_at)}</td>
-                <td className="small">
-                  {t.last_used_at ? whenIn(t.last_used_at) : <span className="muted">never</span>}
-                </td>
-                <td className="row-actions">
-                  {t.revoked_at ? (
-                    <span className="muted small">Revoked {whenIn(t.revoked_at)}</span>
-                  ) : (
-                    <ConfirmButton
-                      label={`Revoke ${t.name}`}
-                      question={`Revoke worker token ${t.name}?`}
-                      detail="A worker using it is refused from its next request on and stops; the tasks it held are queued again."
-                      yes="Revoke"
-                      no="Keep it"
-                      danger
-                      onConfirm={() => void revoke(t)}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <TokenForm
-        onCreated={(c) => {
-          setCreated(c);
-          void load();
-        }}
+      <RowsTable
+        label="Worker tokens"
+        className="worker-tokens"
+        columns={['Name', 'Worker', 'Created', 'Last used']}
+        rows={tokens}
+        empty="No worker tokens yet. Create one below."
+        row={(t) => (
+          <tr key={t.id}>
+            <RowName name={t.name} detail={t.id} />
+            <td className="small">
+              {t.worker_id ? (
+                <code>{t.worker_id}</code>
+              ) : (
+                <span className="muted">the first worker that registers with it</span>
+              )}
+            </td>
+            <td className="small">{whenIn(t.created_at)}</td>
+            <td className="small">
+              {t.last_used_at ? whenIn(t.last_used_at) : <span className="muted">never</span>}
+            </td>
+            <td className="row-actions">
+              {t.revoked_at ? (
+                <span className="muted small">Revoked {whenIn(t.revoked_at)}</span>
+              ) : (
+                <RemoveRowButton
+                  verb="Revoke"
+                  what="worker token"
+                  name={t.name}
+                  detail="A worker using it is refused from its next request on and stops; the tasks it held are queued again."
+                  onConfirm={() => void revoke(t)}
+                />
+              )}
+            </td>
+          </tr>
+        )}
       />
+      <TokenForm onCreated={setCreated} />
     </>
   );
 }
@@ -138,27 +98,20 @@ function CreatedToken({ created, onDone }: { created: WorkerTokenCreated; onDone
 function TokenForm({ onCreated }: { onCreated(c: WorkerTokenCreated): void }) {
   const [name, setName] = useState('');
   const [workerId, setWorkerId] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = useFormSend();
   const submit = async () => {
     if (!name.trim()) return setErrors({ name: 'name the token (which machine or worker it is for)' });
-    setBusy(true);
-    try {
+    await send(async () => {
       // In browser mode the worker reaches Baton where this page does; the desktop app lets Baton say.
       const c = await api.createWorkerToken({
         name: name.trim(),
         ...(workerId.trim() ? { worker_id: workerId.trim() } : {}),
         ...(window.baton ? {} : { server_url: `${location.origin}/` }),
       });
-      setErrors({});
       setName('');
       setWorkerId('');
       onCreated(c);
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <FormPanel title="Create a worker token" className="reach-form" onSubmit={submit}>

@@ -1,0 +1,420 @@
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
+import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
+import { CANCELLED } from '../../../engine/executor.ts';
+import type { OutputLine } from '../../../engine/executors/shared/line-process.ts';
+import { truncateText } from '../../../engine/executors/shared/line-splitter.ts';
+import { MAX_LOG_LINE } from '../../../engine/executors/shared/output-caps.ts';
+import { redactValue } from '../../../secrets.ts';
+import type { Meter, MeterNote } from '../metering/meter.ts';
+import { startMeter } from '../metering/meter.ts';
+import { budgetExceeded, spendGate, stoppedFor, upstreamOf, usd } from '../metering/spend.ts';
+import { capText } from '../streams/caps.ts';
+import { createParser, type StreamParser } from '../streams/parser.ts';
+import { DEFAULT_PRICES } from '../streams/prices.ts';
+import { ADAPTERS } from './adapters/index.ts';
+import type { AttemptLink } from './attempt-links.ts';
+import { baseEnv } from './cli-env.ts';
+import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
+import { firstPrompt, resumePrompt } from './prompt.ts';
+import type { dependencyBranches, prepare } from './worktree.ts';
+import { dependencyHeads, finish } from './worktree.ts';
+
+/** What the attempt prepared before the CLI runs. */
+export interface Ready {
+  worktree: Extract<Awaited<ReturnType<typeof prepare>>, { ok: true }>['worktree'];
+  from: ReturnType<typeof dependencyBranches>;
+  provider: { base_url: string; api_key: string } | null;
+  clean: (text: string) => string;
+  secrets: string[];
+  tmp: string;
+  /** The workspace's and agent's environment, secrets resolved. */
+  env: Record<string, string>;
+  /** Baton's MCP server for this attempt, when a person approves the CLI's tool calls. */
+  link: AttemptLink | null;
+}
+
+/**
+ * How long a CLI whose model call was refused (its budget spent) may take to show the refusal
+ * and end by itself before Baton stops it; a second refused call stops it at once.
+ */
+const REFUSED_GRACE_MS = 5_000;
+
+const error = (message: string): ExecutorEvent => ({ type: 'error', message });
+
+/**
+ * The CLI's run in the prepared worktree: prompt, metering endpoint, process, steps, caps, and
+ * the result.
+ */
+export async function* runAgent(
+  ctx: TaskContext<CodingAgent>,
+  coding: CodingContext,
+  r: Ready,
+  signal: AbortSignal,
+  graceMs: number,
+  now: () => number,
+): AsyncGenerator<ExecutorEvent> {
+  const { agent } = ctx;
+  const resumeId = coding.resume?.session_id ?? null;
+  let prompt: string;
+  try {
+    prompt = resumeId
+      ? resumePrompt(ctx, coding.resume!)
+      : firstPrompt(
+          ctx,
+          coding,
+          r.worktree.dir,
+          r.from.map((f) => f.task_id),
+          await dependencyHeads(coding, ctx, signal),
+        );
+  } catch (err) {
+    if (signal.aborted) return yield CANCELLED;
+    return yield error(r.clean(`cannot read what the dependencies changed: ${(err as Error).message}`));
+  }
+  const cap = agent.max_cost_usd ?? null;
+  const prices = agent.prices ? { ...DEFAULT_PRICES, ...agent.prices } : DEFAULT_PRICES;
+  // Every model call goes through Baton's metering endpoint when Baton knows where the calls go.
+  const upstream = upstreamOf(agent, r.provider, r.env);
+  // An agent stored before max_cost_usd needed a known server: no promise that could not be kept.
+  if (cap !== null && upstream === null)
+    return yield error(`coding agent "${agent.id}": max_cost_usd ${capNeedsProvider(agent.cli)}`);
+  const spend = spendGate(cap, ctx.budgetPassed);
+  let meter: Meter | null = null;
+  if (upstream !== null) {
+    try {
+      meter = await startMeter({ upstream, prices, model: agent.model ?? null, gate: spend.gate, now });
+    } catch (err) {
+      return yield error(`cannot start Baton's metering endpoint: ${(err as Error).message}`);
+    }
+    r.secrets.push(meter.token);
+  }
+  try {
+    yield* runProcess(ctx, coding, r, { prompt, cap, prices, meter, spend }, signal, graceMs, now);
+  } finally {
+    await meter?.close();
+  }
+}
+
+interface Money {
+  prompt: string;
+  cap: number | null;
+  prices: typeof DEFAULT_PRICES;
+  meter: Meter | null;
+  spend: ReturnType<typeof spendGate>;
+}
+
+/** The CLI as a process: its lines and the endpoint's notes into steps, until it ends and says how. */
+async function* runProcess(
+  ctx: TaskContext<CodingAgent>,
+  coding: CodingContext,
+  r: Ready,
+  m: Money,
+  signal: AbortSignal,
+  graceMs: number,
+  now: () => number,
+): AsyncGenerator<ExecutorEvent> {
+  const { agent } = ctx;
+  const { cap, meter } = m;
+  const adapter = ADAPTERS[agent.cli];
+  const resumeId = coding.resume?.session_id ?? null;
+  let inv: Awaited<ReturnType<typeof adapter.invocation>>;
+  try {
+    inv = await adapter.invocation({
+      agent,
+      dir: r.worktree.dir,
+      home: coding.home,
+      tmp: r.tmp,
+      provider: r.provider,
+      modelUrl: meter?.url ?? null,
+      prompt: m.prompt,
+      resume: resumeId,
+      // A second line behind the endpoint's cap; a resumed claude session counts what it spent before.
+      maxCostUsd:
+        cap === null || !adapter.nativeBudget ? null : Number((cap + (coding.prior.usd ?? 0)).toFixed(6)),
+      root: typeof process.getuid === 'function' && process.getuid() === 0,
+      batonMcp: r.link ? { url: r.link.url, token: r.link.token } : null,
+    });
+  } catch (err) {
+    return yield error(r.clean((err as Error).message));
+  }
+  const parser = createParser(agent.cli, {
+    now,
+    startSeq: 1,
+    prior: coding.prior,
+    model: agent.model ?? null,
+    prices: m.prices,
+    // Metered: the endpoint's figures are the usage steps; the CLI's own reports only tell
+    // whether some calls went past it.
+    ownUsage: meter === null,
+  });
+  const step = (s: Step): ExecutorEvent => ({
+    type: 'step',
+    step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s,
+  });
+  const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
+  // The prompt Baton gave, as the trace's first step.
+  yield step({
+    kind: 'message',
+    seq: 0,
+    at: new Date(now()).toISOString(),
+    role: 'user',
+    text: capText(m.prompt),
+  });
+  const where = meter
+    ? `model calls metered by Baton on their way to ${new URL(upstreamOf(agent, r.provider, r.env)!).origin}`
+    : `model calls straight to the server ${agent.cli}'s own config names, spend as ${agent.cli} reports it`;
+  yield log(
+    `${agent.cli}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
+      cap === null
+        ? ''
+        : `, at most ${usd(cap)} (stopped by Baton${adapter.nativeBudget ? ` and by ${agent.cli} itself` : ''})`
+    }`,
+  );
+
+  // The endpoint's URL wins over an agent env naming another server: every call must pass it,
+  // and none through a proxy the agent's env names (it is on this machine's loopback).
+  const env = { ...baseEnv(inv.home, r.tmp), ...inv.env, ...r.env };
+  if (meter) {
+    for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
+    for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
+  }
+  const proc = runCli({
+    command: inv.command,
+    args: inv.args,
+    cwd: r.worktree.dir,
+    env,
+    marker: coding.marker,
+    graceMs,
+  });
+  const onAbort = () => proc.stop('cancelled');
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    agent.timeout_s === undefined
+      ? null
+      : setTimeout(() => proc.stop(`timed out after ${agent.timeout_s} s`), agent.timeout_s * 1000);
+  /** Why a model call was refused, once one was: the attempt ends with it. */
+  let refused: string | null = null;
+  let refusedTimer: NodeJS.Timeout | null = null;
+  /** Model calls the CLI reported that never passed the endpoint (its own settings name another server). */
+  let bypassed = false;
+  let announced = resumeId;
+
+  /** The endpoint's notes as steps and log lines; a refusal stops the CLI (after it could show it). */
+  function* fromMeter(notes: MeterNote[]): Generator<ExecutorEvent> {
+    for (const n of notes) {
+      if (n.kind === 'refused') {
+        if (refused === null) {
+          refused = n.reason;
+          yield log(`Baton refused ${agent.cli}'s next model call: ${n.reason}`);
+          refusedTimer = setTimeout(() => proc.stop(n.reason), REFUSED_GRACE_MS);
+        } else proc.stop(refused);
+        continue;
+      }
+      const c = n.call;
+      const delta = {
+        model: c.model,
+        ...c.tokens,
+        cost_usd: c.cost_usd,
+        cost_source: c.cost_source,
+      };
+      for (const s of parser.metered(delta, c.at, c.duration_ms)) yield step(s);
+      if (c.unknown !== null)
+        yield log(`spend unknown: a model call's answer passed Baton uncounted (${c.unknown})`);
+    }
+  }
+
+  try {
+    // The CLI's lines and the endpoint's notes, in the order they come: one wait for either.
+    const lines = proc.lines[Symbol.asyncIterator]();
+    let wake: (() => void) | null = null;
+    const rouse = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    meter?.listen(rouse);
+    /** The CLI's next line once it came (a holder: the callbacks below fill it). */
+    const pending: { got: IteratorResult<OutputLine> | null } = { got: null };
+    let asked = false;
+    let lastReported: number | null = null;
+    for (;;) {
+      if (!asked) {
+        asked = true;
+        lines.next().then(
+          (res) => {
+            pending.got = res;
+            rouse();
+          },
+          () => {
+            pending.got = { done: true, value: undefined };
+            rouse();
+          },
+        );
+      }
+      const notes = meter?.take() ?? [];
+      if (notes.length > 0) {
+        yield* fromMeter(notes);
+        continue;
+      }
+      const current = pending.got;
+      if (current === null) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        continue;
+      }
+      pending.got = null;
+      asked = false;
+      if (current.done) break;
+      const { stream, line } = current.value;
+      if (stream === 'stderr') {
+        if (line.text.trim())
+          yield { type: 'log', stream, text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated) };
+        continue;
+      }
+      if (line.truncated > 0)
+        proc.stop(
+          `${agent.cli} printed an event longer than ${MAX_EVENT_BYTES / 1024 / 1024} MB; the attempt was stopped`,
+        );
+      const garbage = parser.noise.not_json;
+      for (const s of parser.line(line.text)) yield step(s);
+      if (parser.noise.not_json > garbage)
+        yield {
+          type: 'log',
+          stream: 'stdout',
+          text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated),
+        };
+      const sessionId = parser.sessionId;
+      if (sessionId !== null && sessionId !== announced) {
+        announced = sessionId;
+        yield { type: 'session', session: { ...sessionNote(agent, coding, r), session_id: sessionId } };
+      }
+      const reported = parser.spent;
+      if (meter) {
+        // The CLI reports usage of calls the endpoint never saw: its own settings send them elsewhere.
+        if (!bypassed && reported.input_tokens + reported.output_tokens > 0 && meter.spent.calls === 0) {
+          bypassed = true;
+          const why = `${agent.cli} reports model calls that did not pass Baton's metering endpoint (its own settings name another server): what they cost is what ${agent.cli} says`;
+          yield log(why);
+          if (cap !== null) proc.stop(`max_cost_usd of ${usd(cap)} cannot be held: ${why}`);
+        }
+      } else if (reported.usd !== lastReported) {
+        // No endpoint: the budget is weighed as the CLI reports its usage, after the fact.
+        lastReported = reported.usd;
+        const why = ctx.budgetPassed?.(reported.usd ?? 0) ?? null;
+        if (why !== null) proc.stop(why);
+      }
+    }
+    const end = await proc.ended;
+    // Every call of the CLI is counted before the attempt says how it ended.
+    if (meter) {
+      await meter.close();
+      yield* fromMeter(meter.take());
+    }
+    if (end.spawnError !== null)
+      return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${end.spawnError}`));
+    for (const s of parser.end({
+      code: end.code,
+      signal: end.signal,
+      ...(end.stopped ? { stopped: end.stopped } : {}),
+    }))
+      yield step(s);
+    const unseen = unseenSpend(parser, meter, bypassed, now);
+    for (const s of unseen) yield step(s);
+    if (unseen.length > 0 && !meter)
+      yield log(`spend unknown: ${agent.cli} ended before it reported what its last model calls used`);
+    if (signal.aborted || end.stopped === 'cancelled') return yield CANCELLED;
+    if (refused !== null && meter)
+      return yield error(r.clean(stoppedFor(m.spend.state.stopped ?? 'budget', refused, meter.spent, cap)));
+    if (end.stopped !== null) return yield error(r.clean(end.stopped));
+    const result = parser.result;
+    if (result?.cause === 'budget' && cap !== null)
+      return yield error(ownBudgetStop(agent.cli, cap, meter, parser));
+    if (!result || result.is_error)
+      return yield error(r.clean(result?.text ?? `${agent.cli} ended without a result`));
+    let finished: Awaited<ReturnType<typeof finish>>;
+    try {
+      finished = await finish(ctx, coding, r.worktree, r.clean(result.text), announced, signal);
+    } catch (err) {
+      if (signal.aborted) return yield CANCELLED;
+      return yield error(
+        r.clean(`the agent finished, but its work could not be recorded: ${(err as Error).message}`),
+      );
+    }
+    yield* finished.events;
+    yield { type: 'result', output: finished.output };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
+    if (refusedTimer) clearTimeout(refusedTimer);
+    proc.stop('the attempt ended');
+    await proc.ended;
+  }
+}
+
+/**
+ * Spend Baton did not see, as a usage step of `unknown` cost (never $0): without the endpoint, a
+ * CLI that ended before its final report (codex reports only then); with it, the calls the CLI
+ * reported that went past it, at the CLI's own figures.
+ */
+function unseenSpend(
+  parser: StreamParser,
+  meter: Meter | null,
+  bypassed: boolean,
+  now: () => number,
+): Step[] {
+  const at = now();
+  if (meter !== null) {
+    if (!bypassed) return [];
+    const s = parser.spent;
+    return parser.metered(
+      {
+        model: null,
+        input_tokens: s.input_tokens,
+        output_tokens: s.output_tokens,
+        cached_input_tokens: s.cached_input_tokens,
+        cost_usd: s.usd,
+        cost_source: s.usd === null ? 'unknown' : 'reported',
+      },
+      at,
+      0,
+    );
+  }
+  const result = parser.result;
+  if (result !== null && result.cause !== 'exit') return [];
+  return parser.metered(
+    {
+      model: null,
+      input_tokens: 0,
+      output_tokens: 0,
+      cached_input_tokens: 0,
+      cost_usd: null,
+      cost_source: 'unknown',
+    },
+    at,
+    0,
+  );
+}
+
+/**
+ * The CLI stopped itself at its own cap (claude's `--max-budget-usd`, by its own prices): said
+ * with Baton's count, the figure charged.
+ */
+function ownBudgetStop(cli: string, cap: number, meter: Meter | null, parser: StreamParser): string {
+  const counted = meter ? meter.spent.usd : (parser.spent.usd ?? null);
+  if (counted !== null && counted >= cap) return budgetExceeded(counted, cap);
+  return `budget: ${cli} stopped itself at its own --max-budget-usd of ${usd(cap)} (by its own prices); Baton counted ${counted === null ? 'an unknown amount' : usd(counted)}`;
+}
+
+export function sessionNote(agent: CodingAgent, coding: CodingContext, r: Ready): SessionNote {
+  return {
+    workspace_id: coding.workspace.id,
+    cli: agent.cli,
+    dir: r.worktree.dir,
+    branch: r.worktree.branch,
+    start_commit: r.worktree.startCommit,
+    session_id: null,
+    home: r.provider ? coding.home : null,
+  };
+}

@@ -1,0 +1,173 @@
+import { mkdir, rm } from 'node:fs/promises';
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { attemptTmp, PROCESS_SCOPE, stopOrphans } from '../../../engine/attempt-leftovers.ts';
+import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
+import { CANCELLED } from '../../../engine/executor.ts';
+import { cappedExecutor } from '../../../engine/executors/shared/output-caps.ts';
+import { redact } from '../../../secrets.ts';
+import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
+import { baseEnv, resolveEnv } from './cli-env.ts';
+import { runAgent } from './cli-run.ts';
+import { runSetup } from './setup.ts';
+import { startingPoint } from './starting-point.ts';
+import { checkoutNotice, dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
+
+export interface CodingExecutorOptions {
+  /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */
+  graceMs?: number;
+  /** Baton's clock for steps whose events carry no time (default Date.now). */
+  now?: () => number;
+  /** Links to Baton's MCP server for agents whose tool calls a person approves (`tool_approvals: "inbox"`). */
+  mcpLinks?: AttemptLinks;
+}
+
+const error = (message: string): ExecutorEvent => ({ type: 'error', message });
+
+/**
+ * `coding` agents: a coding CLI (Claude Code, Codex, opencode, qwen-code) run headless
+ * in the task's own git worktree, its JSON event stream parsed line by line into steps, its
+ * spend capped, its work committed and diffed. See README.md beside this file.
+ */
+export function createCodingExecutor(opts: CodingExecutorOptions = {}): Executor {
+  const graceMs = opts.graceMs ?? 2_000;
+  const now = opts.now ?? Date.now;
+  const links = opts.mcpLinks ?? null;
+  const executor = cappedExecutor('coding', (ctx, signal) => codingAttempt(ctx, signal, graceMs, now, links));
+  // The CLI has done what a line says before Baton reads it: its steps need not hold the reader
+  // (a stream of 50,000 lines would otherwise wait for 50,000 commits).
+  return { ...executor, awaitsSteps: false };
+}
+
+async function* codingAttempt(
+  ctx: TaskContext<CodingAgent>,
+  signal: AbortSignal,
+  graceMs: number,
+  now: () => number,
+  links: AttemptLinks | null,
+): AsyncGenerator<ExecutorEvent> {
+  const { agent } = ctx;
+  const coding = ctx.coding;
+  if (!coding)
+    return yield error(`coding agent "${agent.id}" was given no workspace for task "${ctx.task.task_id}"`);
+
+  // Secrets: the workspace's and agent's env, and the provider's key. Their values never leave in an event.
+  const wsEnv = resolveEnv(coding.workspace.env, ctx.secrets, `workspace "${coding.workspace.id}"`);
+  if (!wsEnv.ok) return yield error(wsEnv.error);
+  const agentEnv = resolveEnv(agent.env, ctx.secrets, `agent "${agent.id}"`);
+  if (!agentEnv.ok) return yield error(agentEnv.error);
+  let provider: { base_url: string; api_key: string } | null = null;
+  const secrets = [...wsEnv.secrets, ...agentEnv.secrets];
+  if (agent.provider) {
+    const name = agent.provider.api_key_secret;
+    const key = name === undefined ? 'baton-no-key' : ctx.secrets.get(name);
+    if (key === undefined)
+      return yield error(`secret "${name}" (the provider's API key of agent "${agent.id}") is not set`);
+    if (name !== undefined) secrets.push(key);
+    provider = { base_url: agent.provider.base_url, api_key: key };
+  }
+  const clean = (text: string) => redact(text, secrets);
+
+  // A CLI a Baton that died left running in this task's worktree stops before anything else works there.
+  if (coding.session) await stopOrphans(ctx.marker_scope ?? PROCESS_SCOPE, ctx.run_id, ctx.task.task_id);
+  if (signal.aborted) return yield CANCELLED;
+
+  const from = dependencyBranches(ctx, coding);
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  try {
+    prepared = yield* prepareAsking(ctx, coding, from, signal, (start, dir) => ({
+      type: 'session',
+      session: {
+        workspace_id: coding.workspace.id,
+        cli: agent.cli,
+        dir,
+        branch: coding.branch,
+        start_commit: start,
+        session_id: null,
+        home: provider ? coding.home : null,
+      },
+    }));
+  } catch (err) {
+    if (signal.aborted) return yield CANCELLED;
+    return yield error(clean(`cannot prepare the worktree: ${(err as Error).message}`));
+  }
+  if (!prepared.ok) return yield error(prepared.message);
+  const worktree = prepared.worktree;
+  const note: SessionNote = {
+    workspace_id: coding.workspace.id,
+    cli: agent.cli,
+    dir: worktree.dir,
+    branch: worktree.branch,
+    start_commit: worktree.startCommit,
+    session_id: null,
+    home: provider ? coding.home : null,
+  };
+  yield { type: 'session', session: note };
+  const startedFrom = from.length > 0 ? from.map((f) => f.branch).join(' + ') : coding.workspace.base_branch;
+  yield {
+    type: 'log',
+    stream: 'info',
+    text: `worktree ${worktree.dir} on ${worktree.branch} (${
+      // A parked worktree switched to the branch was not made: say where it came from.
+      worktree.recycled
+        ? `taken from workspace ${coding.workspace.id}'s pool of parked worktrees, ${worktree.state === 'created' ? 'a new branch' : 'its branch already there'}`
+        : worktree.state
+    }, from ${startedFrom})`,
+  };
+  if (worktree.state !== 'reused') {
+    const notice = await checkoutNotice(coding, signal);
+    if (notice) yield notice;
+  }
+  const kept = coding.workspace.keep_ignored;
+  if (worktree.recycled && kept.length > 0)
+    yield { type: 'log', stream: 'info', text: `kept from this worktree's last attempt: ${kept.join(', ')}` };
+  // A retry starts from the work the last attempt left, or clean if a person asked.
+  let start: Awaited<ReturnType<typeof startingPoint>>;
+  try {
+    start = await startingPoint(ctx, coding, worktree, startedFrom, signal);
+  } catch (err) {
+    if (signal.aborted) return yield CANCELLED;
+    return yield error(clean(`cannot set the worktree where this attempt starts: ${(err as Error).message}`));
+  }
+  yield* start.events;
+
+  // The attempt's own folder: the CLI's TMPDIR and what holds this attempt's MCP token; gone when it ends.
+  const tmp = attemptTmp(ctx.workspace);
+  let link: AttemptLink | null = null;
+  try {
+    if (agent.tool_approvals === 'inbox') {
+      // The CLI asks Baton's MCP server, as this attempt, about each tool call (a person answers).
+      link = links?.open({ run_id: ctx.run_id, task_id: ctx.task.task_id, attempt: ctx.attempt }) ?? null;
+      if (!link)
+        return yield error(
+          `coding agent "${agent.id}" has its tool calls approved in Baton's inbox (tool_approvals "inbox"), which needs Baton's MCP server at /mcp: no host serves it in this process (the desktop app and \`baton serve\` do; \`baton run\` does not)`,
+        );
+      secrets.push(link.token);
+    }
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
+    const setup = coding.workspace.setup_command;
+    if (setup && (worktree.state !== 'reused' || start.fresh)) {
+      const failed = yield* runSetup({
+        argv: setup,
+        cwd: worktree.dir,
+        env: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
+        marker: coding.marker,
+        graceMs,
+        signal,
+        clean,
+      });
+      if (failed === 'cancelled') return yield CANCELLED;
+      if (failed !== null) return yield error(failed);
+    }
+    yield* runAgent(
+      ctx,
+      coding,
+      { worktree, from, provider, clean, secrets, tmp, env: { ...wsEnv.env, ...agentEnv.env }, link },
+      signal,
+      graceMs,
+      now,
+    );
+  } finally {
+    link?.close();
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+  }
+}

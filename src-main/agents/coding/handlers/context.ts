@@ -1,0 +1,13 @@
+import type { Engine } from '../../../engine/engine.ts';
+import type { EventBus } from '../../../events/event-bus.ts';
+import type { CodingKind } from '../kind.ts';
+
+/** What the coding wing's contract handlers are built from (the app's context has all of it). */
+export interface CodingHandlersContext {
+  bus: EventBus;
+  now: () => string;
+  /** The store with the wing's own tables, and where the coding kind keeps its worktrees and parked ones. */
+  coding: Pick<CodingKind, 'store' | 'worktreeRoot' | 'parkedFolder'>;
+  /** A re-run from a task (resuming kept work). */
+  engine: Pick<Engine, 'rerunFrom'>;
+}

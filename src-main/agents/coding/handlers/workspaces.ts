@@ -1,0 +1,156 @@
+import { readdirSync } from 'node:fs';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
+import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import { AppError, invalidInput } from '../../../errors.ts';
+import { discardWorktree } from '../sessions/cleanup.ts';
+import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
+import type { CodingHandlersContext } from './context.ts';
+import { detectClis } from './detect-clis.ts';
+import { branchHandlers } from './task-branches.ts';
+import { workspaceMissing } from './workspace-health.ts';
+import { plansByWorkspace } from './workspace-plans.ts';
+import { runsUsingWorkspace } from './workspace-refs.ts';
+
+function countParked(pool: string): number {
+  try {
+    return readdirSync(pool).filter((n) => n.startsWith('w-')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Workspaces: the git repositories people register for coding agents. */
+export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers {
+  const { bus, now, coding } = ctx;
+  const { store } = coding;
+  const found = (id: string): Workspace => {
+    const w = store.workspaces.get(id);
+    if (!w) throw new AppError('not_found', `workspace "${id}" not found`, { field: 'workspace_id' });
+    return w;
+  };
+
+  /** Removes what Baton left in one workspace: worktrees of runs that ended, then any other of its own. */
+  const prune = async (w: Workspace, includeKept: boolean, report: PruneReport): Promise<void> => {
+    const deps = { store, bus, now };
+    for (const s of store.sessions.onDisk(w.id)) {
+      if (s.run_status === 'executing') {
+        report.left.push({ dir: s.dir, run_id: s.run_id, task_id: s.task_id, why: 'its run is executing' });
+      } else if (s.state === 'kept' && !includeKept) {
+        report.left.push({ dir: s.dir, run_id: s.run_id, task_id: s.task_id, why: 'kept by a person' });
+      } else {
+        await discardWorktree(deps, s);
+        report.removed.push(s.dir);
+      }
+    }
+    // Worktrees under Baton's folder that no session accounts for (a crash while one was being
+    // made), and the parked ones: swept only while no run of this workspace executes, in any
+    // process, since such a run may be making or taking one right now.
+    if (runsUsingWorkspace(store, w.id).length === 0) {
+      report.removed.push(...(await emptyPool({ repo: w.path, pool: coding.parkedFolder(w.id) })));
+      const swept = await pruneWorktrees({
+        repo: w.path,
+        root: coding.worktreeRoot,
+        keep: report.left.map((l) => l.dir),
+      });
+      report.removed.push(...swept.removed.map((r) => r.dir));
+      report.pruned.push(...swept.pruned);
+    }
+  };
+
+  return {
+    // The parked worktrees are counted by their folders in the pool (no git, no walk of their
+    // files: their size would cost a walk of every file); the open ones are the sessions on disk.
+    'workspaces.list': () => {
+      const plans = plansByWorkspace(store);
+      return store.workspaces.list().map((w) => ({
+        ...w,
+        open_worktrees: store.sessions.onDisk(w.id).length,
+        parked_worktrees: countParked(coding.parkedFolder(w.id)),
+        plans: plans.get(w.id) ?? [],
+        missing: workspaceMissing(w),
+      }));
+    },
+    'workspaces.add': async (input) => {
+      if (!isAbsolute(input.path))
+        throw invalidInput('workspace is invalid', [{ path: 'path', message: 'must be an absolute path' }]);
+      let repo: Awaited<ReturnType<typeof inspectRepository>>;
+      try {
+        repo = await inspectRepository(input.path, input.base_branch);
+      } catch (err) {
+        if (err instanceof WorkspaceError && err.code !== 'unavailable') {
+          const field = (err.details as { field?: string } | undefined)?.field ?? 'path';
+          throw invalidInput('workspace is invalid', [
+            { path: field, message: err.message.replace(/^[a-z_]+: /, '') },
+          ]);
+        }
+        throw err;
+      }
+      const workspace: Workspace = {
+        id: input.id,
+        path: repo.path,
+        base_branch: repo.base_branch,
+        setup_command: input.setup_command ?? null,
+        env: input.env,
+        keep_ignored: input.keep_ignored,
+        created_at: now(),
+      };
+      if (!store.tx(() => store.workspaces.add(workspace)))
+        throw new AppError('conflict', `a workspace with id "${input.id}" already exists`, { field: 'id' });
+      bus.emit('workspace.updated', workspace);
+      return workspace;
+    },
+    'workspaces.remove': async ({ workspace_id }) => {
+      const w = found(workspace_id);
+      const runs = runsUsingWorkspace(store, workspace_id);
+      if (runs.length > 0)
+        throw new AppError(
+          'conflict',
+          `workspace "${workspace_id}" is used by executing run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}: cancel or finish ${runs.length === 1 ? 'it' : 'them'} first`,
+          { runs },
+        );
+      const onDisk = store.sessions.onDisk(workspace_id);
+      if (onDisk.length > 0)
+        throw new AppError(
+          'conflict',
+          `workspace "${workspace_id}" still has ${onDisk.length} worktree${onDisk.length === 1 ? '' : 's'} of Baton's (${onDisk[0]!.dir}${onDisk.length > 1 ? ', …' : ''}): prune them first (baton workspaces prune ${workspace_id} --include-kept)`,
+          { worktrees: onDisk.map((s) => s.dir) },
+        );
+      // Its parked worktrees go with it (nothing of Baton's is left in the repository); of a
+      // repository that is gone (or no longer one) only the folder is left to delete.
+      const pool = coding.parkedFolder(workspace_id);
+      await emptyPool({ repo: w.path, pool }).catch(async (err: unknown) => {
+        if (!(err instanceof WorkspaceError)) throw err;
+        await rm(pool, { recursive: true, force: true });
+      });
+      await rmdir(dirname(pool)).catch(() => {}); // `.parked`, when no other workspace has a pool
+      const removed = store.tx(() => store.workspaces.remove(workspace_id));
+      if (removed) bus.emit('workspace.removed', { id: workspace_id });
+      return { removed };
+    },
+    'workspaces.prune': async ({ workspace_id, include_kept }) => {
+      const targets = workspace_id === undefined ? store.workspaces.list() : [found(workspace_id)];
+      const reports: PruneReport[] = [];
+      for (const w of targets) {
+        const report: PruneReport = { workspace_id: w.id, removed: [], pruned: [], left: [] };
+        reports.push(report);
+        const missing = workspaceMissing(w);
+        if (missing !== null) {
+          report.missing = missing;
+          continue;
+        }
+        try {
+          await prune(w, include_kept, report);
+        } catch (err) {
+          // One workspace's failure is its own line of the report (with what it removed before);
+          // the others are still pruned.
+          report.error = err instanceof Error ? err.message : String(err);
+        }
+      }
+      return reports;
+    },
+    'workspaces.detectClis': () => detectClis(),
+    ...branchHandlers(ctx),
+  };
+}

@@ -1,0 +1,19 @@
+// The coding agent's only door: what the app, the hosts, the MCP server and the remote worker
+// use of it. Everything else in this folder is its own.
+
+export type { AttemptIdentity, AttemptLink, AttemptLinks } from './cli/attempt-links.ts';
+export { createAttemptLinks } from './cli/attempt-links.ts';
+export type { CodingExecutorOptions } from './cli/coding.ts';
+export { createCodingExecutor } from './cli/coding.ts';
+export { DIFF_ARTIFACT } from './cli/worktree.ts';
+export { codingRunHandlers } from './handlers/coding-runs.ts';
+export type { CodingHandlersContext } from './handlers/context.ts';
+export { keptWorkHandlers } from './handlers/kept-work.ts';
+export { missingWorkspaceIssues } from './handlers/workspace-health.ts';
+export { workspaceIssues } from './handlers/workspace-refs.ts';
+export { workspaceHandlers } from './handlers/workspaces.ts';
+export type { CodingKind, CodingKindOptions } from './kind.ts';
+export { createCodingKind } from './kind.ts';
+export { WorkerWorkspaces } from './repos/worker-workspaces.ts';
+export { needsWorkspace, taskBranch, workspaceMoved } from './sessions/context.ts';
+export { diffCommits, inspectRepository, removeWorktree } from './workspaces/index.ts';

@@ -1,0 +1,73 @@
+import type { Executor } from '../../engine/executor.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import type { ErrorLog } from '../../log-line.ts';
+import type { Store } from '../../store/store.ts';
+import { changedFilesOf } from './changed-files.ts';
+import type { CodingExecutorOptions } from './cli/coding.ts';
+import { createCodingExecutor } from './cli/coding.ts';
+import type { CodingStore } from './repos/coding-store.ts';
+import { codingStore } from './repos/coding-store.ts';
+import { DEFAULT_PARKED_WORKTREES, parkedFolder, WorktreeCleanup } from './sessions/cleanup.ts';
+import { codingContextOf } from './sessions/context.ts';
+
+export interface CodingKindOptions extends CodingExecutorOptions {
+  store: Store;
+  bus: EventBus;
+  /** The clock as ISO 8601 (sessions' `updated_at`). */
+  iso: () => string;
+  /** Where cleanups that fail in the background are logged. */
+  log: ErrorLog;
+  /** Where coding tasks' git worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
+  worktreeRoot: string;
+  /**
+   * How many finished coding tasks' worktrees each workspace keeps parked for the next attempt
+   * (worktree-pool.ts) instead of deleting them (DEFAULT_PARKED_WORKTREES; 0: none).
+   */
+  parkedWorktrees?: number;
+  /** What runs the attempts instead of a coding CLI (tests drive one); the hooks stay the kind's. */
+  executor?: Executor;
+}
+
+/** The coding kind as the app holds it: its executor with the engine's hooks, and its worktrees' folders. */
+export interface CodingKind extends Executor {
+  /** The app's store with the coding wing's own tables (the registered workspaces). */
+  readonly store: CodingStore;
+  /** Where coding tasks' worktrees go (`workspaces.prune` sweeps it). */
+  readonly worktreeRoot: string;
+  /** Where a workspace's parked worktrees wait for the next attempt (`workspaces.prune` and removing the workspace empty it). */
+  parkedFolder(workspaceId: string): string;
+  /** Resolves once the worktree cleanups started so far (a task done, a run ended) are over. */
+  worktreesSettled(): Promise<void>;
+}
+
+/**
+ * The coding agent kind of one app: the executor (a coding CLI in the task's worktree) and the
+ * hooks the engine calls — the attempt's context (`prepare`: workspace, worktree, session), the
+ * end of a task and of a run (their worktrees parked or removed, work kept), and the files a
+ * decider reads of a done task.
+ */
+export function createCodingKind(opts: CodingKindOptions): CodingKind {
+  const { bus, iso, log, worktreeRoot } = opts;
+  const store = codingStore(opts.store);
+  const parkedWorktrees = opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES;
+  const cleanup = new WorktreeCleanup({ store, bus, now: iso, log, worktreeRoot, parkedWorktrees });
+  const context = { store, worktreeRoot, parkedWorktrees };
+  const executor = opts.executor ?? createCodingExecutor(opts);
+  return {
+    start: (ctx, signal) => executor.start(ctx, signal),
+    ...(executor.usesWorkspace === undefined ? {} : { usesWorkspace: executor.usesWorkspace }),
+    ...(executor.reportsUsage === undefined ? {} : { reportsUsage: executor.reportsUsage }),
+    ...(executor.awaitsSteps === undefined ? {} : { awaitsSteps: executor.awaitsSteps }),
+    prepare: (setup) => {
+      const coding = codingContextOf(context, setup);
+      return 'error' in coding ? coding : { coding };
+    },
+    onTaskEnded: (end) => cleanup.taskEnded(end),
+    onRunEnded: (end) => cleanup.runEnded(end),
+    outputFiles: (task) => changedFilesOf(store, task),
+    store,
+    worktreeRoot,
+    parkedFolder: (workspaceId) => parkedFolder(worktreeRoot, workspaceId),
+    worktreesSettled: () => cleanup.settled(),
+  };
+}

@@ -1,0 +1,337 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAnthropicServer } from '../../../../test/kit/model-servers/anthropic.ts';
+import { startChatServer } from '../../../../test/kit/model-servers/openai-chat.ts';
+import { startResponsesServer } from '../../../../test/kit/model-servers/openai-responses.ts';
+import type { ModelServer, ServerOptions, Turn } from '../../../../test/kit/model-servers/scripted-server.ts';
+import { costOf } from '../streams/prices.ts';
+import type { Meter, MeterNote, MeterOptions, MeterSpent } from './meter.ts';
+import { startMeter } from './meter.ts';
+import type { Wire } from './wires.ts';
+
+// The metering endpoint between a CLI and its model, against the scripted model servers of each
+// wire (test/kit/model-servers/): real sockets on 127.0.0.1, answers whole and streamed.
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+const PRICE = { input_per_mtok: 3, output_per_mtok: 15, cached_input_per_mtok: 0.3 };
+const USAGE = { input: 1_000, output: 200, cached: 100 };
+/** What USAGE costs at PRICE: 900 uncached and 100 cached in, 200 out. */
+const COST = costOf(PRICE, { input_tokens: 900, cached_input_tokens: 100, output_tokens: 200 });
+
+const WIRES: Record<
+  Wire,
+  {
+    start: (o: ServerOptions) => Promise<ModelServer>;
+    /** The base URL a CLI is given: Anthropic's root, OpenAI's `/v1`. */
+    base: (url: string) => string;
+    path: string;
+    body: (stream: boolean, extra?: Record<string, unknown>) => Record<string, unknown>;
+  }
+> = {
+  anthropic: {
+    start: startAnthropicServer,
+    base: (u) => u,
+    path: '/v1/messages?beta=true',
+    body: (stream, extra) => ({
+      model: 'm1',
+      stream,
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Say hi.' }],
+      tools: [{ name: 'Write', input_schema: { type: 'object' } }],
+      ...extra,
+    }),
+  },
+  responses: {
+    start: startResponsesServer,
+    base: (u) => `${u}/v1`,
+    path: '/responses',
+    body: (stream, extra) => ({
+      model: 'm1',
+      stream,
+      input: [{ type: 'message', role: 'user', content: 'Say hi.' }],
+      tools: [{ type: 'function', name: 'Write', parameters: { type: 'object' } }],
+      ...extra,
+    }),
+  },
+  chat: {
+    start: startChatServer,
+    base: (u) => `${u}/v1`,
+    path: '/chat/completions',
+    body: (stream, extra) => ({
+      model: 'm1',
+      stream,
+      ...(stream ? { stream_options: { include_usage: true } } : {}),
+      messages: [{ role: 'user', content: 'Say hi.' }],
+      tools: [{ type: 'function', function: { name: 'Write', parameters: { type: 'object' } } }],
+      ...extra,
+    }),
+  },
+};
+
+async function upstream(wire: Wire, turns: Turn[], options: ServerOptions = {}) {
+  const server = await WIRES[wire].start({ conversations: [{ name: 'c', turns }], ...options });
+  closers.push(() => server.close());
+  return server;
+}
+
+async function meter(upstreamUrl: string, over: Partial<MeterOptions> = {}): Promise<Meter> {
+  const m = await startMeter({
+    upstream: upstreamUrl,
+    prices: { m1: PRICE },
+    model: null,
+    gate: () => null,
+    ...over,
+  });
+  closers.push(() => m.close());
+  return m;
+}
+
+const post = (url: string, body: unknown, signal?: AbortSignal) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', authorization: 'Bearer sk-test' },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+
+/** Waits for the endpoint's next notes. */
+async function notesOf(m: Meter, n = 1): Promise<MeterNote[]> {
+  const out: MeterNote[] = [];
+  while (out.length < n) {
+    await m.news();
+    out.push(...m.take());
+  }
+  return out;
+}
+
+describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) => {
+  const w = WIRES[wire];
+
+  it.each([true, false])(
+    'forwards a model call (streamed: %s) and prices the usage its answer carries',
+    async (stream) => {
+      const server = await upstream(wire, [{ text: 'Hi there.', usage: USAGE }]);
+      const m = await meter(w.base(server.url));
+      const res = await post(`${m.url}${w.path}`, w.body(stream));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Hi there.');
+      const [n] = await notesOf(m);
+      expect(n).toEqual({
+        kind: 'call',
+        call: {
+          wire,
+          model: 'm1',
+          tokens: { input_tokens: 900, cached_input_tokens: 100, output_tokens: 200 },
+          cost_usd: COST,
+          cost_source: 'priced',
+          unknown: null,
+          at: expect.any(Number),
+          duration_ms: expect.any(Number),
+        },
+      });
+      expect(m.spent).toEqual({ usd: COST, calls: 1, unknown: 0, unpriced: 0 });
+      // The request reached the server as sent: its path, query, key and body.
+      const [seen] = server.modelCalls('c');
+      expect(seen?.path).toBe(`${new URL(w.base(server.url)).pathname.replace(/\/$/, '')}${w.path}`);
+      expect(seen?.headers['x-api-key']).toBe('sk-test');
+      expect(seen?.body).toMatchObject(w.body(stream));
+    },
+  );
+
+  it('passes the answer through byte for byte, streamed and whole', async () => {
+    const server = await upstream(wire, [{ text: 'Hi there, in a few words.', usage: USAGE }]);
+    for (const stream of [true, false]) {
+      const direct = await post(`${w.base(server.url)}${w.path}`, w.body(stream));
+      const bytes = Buffer.from(await direct.arrayBuffer());
+      const type = direct.headers.get('content-type') ?? '';
+      // The same answer again, from a server that sends exactly these bytes.
+      const replay = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': type });
+        res.end(bytes);
+      });
+      const m = await meter(w.base(replay));
+      const through = await post(`${m.url}${w.path}`, w.body(stream));
+      expect(through.headers.get('content-type')).toBe(type);
+      expect(Buffer.from(await through.arrayBuffer()).equals(bytes)).toBe(true);
+      const [n] = await notesOf(m);
+      expect(n).toMatchObject({ kind: 'call', call: { cost_usd: COST, cost_source: 'priced' } });
+    }
+  });
+
+  it('refuses a model call once the gate says the budget is spent: a 402 in the wire’s words, nothing sent on', async () => {
+    const server = await upstream(wire, [
+      { tools: [{ name: 'Write', input: {} }], usage: USAGE },
+      { text: 'never asked', usage: USAGE },
+    ]);
+    const seen: MeterSpent[] = [];
+    const m = await meter(w.base(server.url), {
+      gate: (s) => {
+        seen.push(s);
+        return s.usd >= COST ? `budget exceeded: spent $${s.usd} of $${COST}` : null;
+      },
+    });
+    expect((await post(`${m.url}${w.path}`, w.body(true))).status).toBe(200);
+    await notesOf(m);
+    const refused = await post(`${m.url}${w.path}`, w.body(true));
+    expect(refused.status).toBe(402);
+    const body = (await refused.json()) as { error: { message: string; type: string } };
+    expect(body.error.message).toBe(
+      `Baton stopped this attempt: budget exceeded: spent $${COST} of $${COST}`,
+    );
+    if (wire === 'anthropic') expect(body).toMatchObject({ type: 'error', error: { type: 'billing_error' } });
+    expect(await notesOf(m)).toEqual([
+      { kind: 'refused', reason: `budget exceeded: spent $${COST} of $${COST}` },
+    ]);
+    // Refused once, refused for good: the gate is not asked again.
+    expect((await post(`${m.url}${w.path}`, w.body(true))).status).toBe(402);
+    expect(seen).toHaveLength(2);
+    expect(server.modelCalls('c')).toHaveLength(1);
+    expect(m.spent.calls).toBe(1);
+  });
+
+  it('an answer it cannot read is spend of unknown cost, never $0', async () => {
+    const server = await upstream(wire, [{ fault: { kind: 'garbage' } }]);
+    const m = await meter(w.base(server.url));
+    await (await post(`${m.url}${w.path}`, w.body(true))).text();
+    const [n] = await notesOf(m);
+    expect(n).toMatchObject({
+      kind: 'call',
+      call: {
+        cost_usd: null,
+        cost_source: 'unknown',
+        unknown: 'the answer ended without saying what it used',
+      },
+    });
+    expect(m.spent).toEqual({ usd: 0, calls: 1, unknown: 1, unpriced: 0 });
+  });
+
+  it('a model without a price: its tokens are counted, its cost is not known', async () => {
+    const server = await upstream(wire, [{ text: 'Hi.', usage: USAGE }]);
+    const m = await meter(w.base(server.url), { prices: {} });
+    await (await post(`${m.url}${w.path}`, w.body(true))).text();
+    const [n] = await notesOf(m);
+    expect(n).toMatchObject({
+      call: { model: 'm1', cost_usd: null, cost_source: 'unpriced', unknown: null },
+    });
+    expect(m.spent.unpriced).toBe(1);
+  });
+
+  it('an error status is passed on and costs nothing', async () => {
+    const server = await upstream(wire, [{ fault: { kind: 'status', status: 500 } }]);
+    const m = await meter(w.base(server.url));
+    const res = await post(`${m.url}${w.path}`, w.body(true));
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain('scripted error 500');
+    expect(m.spent).toEqual({ usd: 0, calls: 1, unknown: 0, unpriced: 0 });
+    expect(m.take()).toEqual([]);
+  });
+
+  it('a CLI that goes away mid-answer: the answer is read on to its end and priced', async () => {
+    const server = await upstream(
+      wire,
+      [{ text: 'one two three four five six seven eight nine ten', usage: USAGE }],
+      {
+        frameDelayMs: 30,
+      },
+    );
+    const m = await meter(w.base(server.url));
+    const ac = new AbortController();
+    const res = await post(`${m.url}${w.path}`, w.body(true), ac.signal);
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    const [n] = await notesOf(m);
+    expect(n).toMatchObject({ kind: 'call', call: { cost_usd: COST, cost_source: 'priced' } });
+  });
+
+  it('a call still open when the attempt ends is cut, its cost unknown', async () => {
+    const server = await upstream(wire, [{ fault: { kind: 'hang' } }]);
+    const m = await meter(w.base(server.url));
+    const pending = post(`${m.url}${w.path}`, w.body(true)).then(
+      (r) => r.text(),
+      () => 'cut',
+    );
+    await expect.poll(() => server.modelCalls('c').length).toBe(1);
+    await m.close();
+    await pending;
+    expect(m.take()).toMatchObject([
+      { kind: 'call', call: { cost_source: 'unknown', unknown: 'the answer was cut: the attempt ended' } },
+    ]);
+    expect(m.spent.unknown).toBe(1);
+  });
+});
+
+describe('the metering endpoint', () => {
+  it('asks a chat stream for its usage when the CLI did not, and reads it', async () => {
+    const server = await upstream('chat', [{ text: 'Hi.', usage: USAGE }]);
+    const m = await meter(`${server.url}/v1`);
+    const { stream_options: _, ...body } = WIRES.chat.body(true);
+    const text = await (await post(`${m.url}/chat/completions`, body)).text();
+    expect(server.modelCalls('c')[0]?.body).toMatchObject({ stream_options: { include_usage: true } });
+    expect(text).toContain('"usage"');
+    expect(await notesOf(m)).toMatchObject([{ call: { cost_usd: COST } }]);
+  });
+
+  it('forwards what is not a model call unmetered, and serves nobody without its token', async () => {
+    const server = await upstream('anthropic', []);
+    const m = await meter(server.url);
+    const probe = await fetch(`${m.url}/api/hello`, { method: 'HEAD' });
+    expect(probe.status).toBe(404);
+    const models = await fetch(`${m.url}/v1/models`);
+    expect(models.status).toBe(404);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'HEAD /api/hello',
+      'GET /v1/models',
+    ]);
+    const origin = new URL(m.url).origin;
+    expect((await post(`${origin}/v1/messages`, WIRES.anthropic.body(true))).status).toBe(404);
+    expect((await post(`${origin}/${m.token.slice(1)}/v1/messages`, WIRES.anthropic.body(true))).status).toBe(
+      404,
+    );
+    expect(server.requests).toHaveLength(2);
+    expect(m.spent.calls).toBe(0);
+  });
+
+  it('says so when the model server cannot be reached', async () => {
+    const dead = await rawServer(() => {});
+    const url = dead;
+    await closers.pop()!();
+    const m = await meter(url);
+    const res = await post(`${m.url}/v1/messages`, WIRES.anthropic.body(true));
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      `Baton's metering endpoint could not reach ${url}`,
+    );
+    expect(m.take()).toEqual([]);
+  });
+
+  it('prices by the model the answer names, else the request’s, else the agent’s', async () => {
+    const server = await upstream('responses', [{ text: 'Hi.', usage: USAGE }]);
+    const m = await meter(`${server.url}/v1`, { prices: { 'm1-2025-01-01': PRICE } });
+    await (await post(`${m.url}/responses`, WIRES.responses.body(true, { model: 'm1-2025-01-01' }))).text();
+    expect(await notesOf(m)).toMatchObject([{ call: { model: 'm1-2025-01-01', cost_usd: COST } }]);
+    const agentOnly = await meter(`${server.url}/v1`, { prices: { mine: PRICE }, model: 'mine' });
+    await (
+      await post(`${agentOnly.url}/responses`, WIRES.responses.body(true, { model: 'unknown-name' }))
+    ).text();
+    expect(await notesOf(agentOnly)).toMatchObject([{ call: { model: 'mine', cost_usd: COST } }]);
+  });
+});
+
+/** A plain HTTP server on 127.0.0.1; its URL. */
+async function rawServer(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

@@ -1,0 +1,49 @@
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import type { Db } from '../../../store/db.ts';
+
+interface WorkspaceRow {
+  id: string;
+  path: string;
+  base_branch: string;
+  setup_command: string | null;
+  env: string;
+  keep_ignored: string;
+  created_at: string;
+}
+
+const toWorkspace = (r: WorkspaceRow): Workspace => ({
+  id: r.id,
+  path: r.path,
+  base_branch: r.base_branch,
+  setup_command: r.setup_command === null ? null : (JSON.parse(r.setup_command) as string[]),
+  env: JSON.parse(r.env) as Workspace['env'],
+  keep_ignored: JSON.parse(r.keep_ignored) as string[],
+  created_at: r.created_at,
+});
+
+/** The git repositories people registered as workspaces. */
+export function createWorkspacesRepo(db: Db) {
+  const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
+  const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
+  const insert =
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @created_at) ON CONFLICT(id) DO NOTHING`);
+  const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
+  return {
+    list: (): Workspace[] => list.all().map(toWorkspace),
+    get(id: string): Workspace | undefined {
+      const row = get.get(id);
+      return row && toWorkspace(row);
+    },
+    /** Adds a workspace unless its id is taken (one statement); true if added. */
+    add: (w: Workspace): boolean =>
+      insert.run({
+        ...w,
+        setup_command: w.setup_command === null ? null : JSON.stringify(w.setup_command),
+        env: JSON.stringify(w.env),
+        keep_ignored: JSON.stringify(w.keep_ignored),
+      }).changes > 0,
+    remove: (id: string): boolean => del.run(id).changes > 0,
+  };
+}
+export type WorkspacesRepo = ReturnType<typeof createWorkspacesRepo>;

@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import type { TaskAttempt, TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
+import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
+import type { SessionSpent } from '../../../store/steps-repo.ts';
+import type { CodingStore } from '../repos/coding-store.ts';
+import { repositoryMissing } from '../workspaces/index.ts';
+import { parkedFolder } from './cleanup.ts';
+import { endedText } from './kept-work.ts';
+
+const NOTHING_SPENT: SessionSpent = { usd: null, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 };
+
+/** Why a coding agent cannot take a task: it names no workspace. */
+export function needsWorkspace(taskId: string, agentId: string): string {
+  return `task "${taskId}" goes to coding agent "${agentId}", which needs a workspace: set workspace on the task or on the plan`;
+}
+
+/** Why a task whose session is in one workspace cannot go on in another (its worktree and branch are there). */
+export function workspaceMoved(taskId: string, was: string, now: string): string {
+  return `task "${taskId}" worked in workspace "${was}" before; it cannot move to "${now}"`;
+}
+
+/** The branch of a coding task: the plan's DAG becomes a DAG of branches. */
+export const taskBranch = (runId: string, taskId: string): string => `baton/${runId}/${taskId}`;
+
+/** Where the coding kind keeps its worktrees, and the store it reads sessions from. */
+export interface ContextDeps {
+  store: CodingStore;
+  /** Where coding tasks' git worktrees go: `<root>/<run>/<task>/tree` (and the CLI's home beside it). */
+  worktreeRoot: string;
+  /** How many finished worktrees each workspace keeps parked; 0: none. */
+  parkedWorktrees: number;
+}
+
+/**
+ * What a coding agent's attempt needs besides the task (read in the tick that starts it: the
+ * kind's `prepare`): the workspace the task names (its own, else the plan's), where its worktree
+ * and the CLI's home go, its session so far, and whether this attempt goes on with it — a
+ * reviewer asked for changes (`setup.asked`), or the attempt before was interrupted by a restart
+ * of Baton. A retry after a failure starts a new CLI session, in the same worktree. Or why it
+ * cannot run.
+ */
+export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingContext | { error: string } {
+  const { store } = deps;
+  const { spec, task, agent } = setup;
+  const runId = setup.run_id;
+  const workspaceId = spec.workspace ?? setup.plan.workspace;
+  if (workspaceId === undefined) return { error: needsWorkspace(task.task_id, agent.id) };
+  const workspace = store.workspaces.get(workspaceId);
+  if (!workspace)
+    return {
+      error: `workspace "${workspaceId}" is not registered (any more): register the repository again (baton workspaces add)`,
+    };
+  // Gone from disk since the run started: said in a sentence, not in git's words at the first git command.
+  const missing = repositoryMissing(workspace.path);
+  if (missing !== null)
+    return { error: `workspace "${workspace.id}" (${workspace.path}) is missing: ${missing}` };
+  const session = store.sessions.get(runId, task.task_id) ?? null;
+  if (session && session.workspace_id !== workspace.id)
+    return { error: workspaceMoved(task.task_id, session.workspace_id, workspace.id) };
+  const taskDir = join(deps.worktreeRoot, runId, task.task_id);
+  let resume: ResumeRequest | null = null;
+  const asked = setup.asked;
+  // Only the agent whose CLI holds the session resumes it; another starts its own in the worktree.
+  const ownSession = session?.agent_id === agent.id ? session.session_id : null;
+  if (asked) {
+    resume = { ...asked, session_id: asked.session_id ?? ownSession };
+  } else if (session && previousEnded(store, runId, task) === 'interrupted') {
+    resume = { reason: 'interrupted', session_id: ownSession };
+  } else if (session && previousEnded(store, runId, task) === 'done') {
+    // Changes were requested before a restart lost `resumeNext`: the request is read back from
+    // the approval, its line comments from beside it (migration 011).
+    const asked = store.approvals
+      .forTask(runId, task.task_id)
+      .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
+    if (asked?.status === 'changes_requested')
+      resume = {
+        reason: 'changes_requested',
+        session_id: ownSession,
+        comment: asked.comment ?? '',
+        line_comments: store.approvals.lineComments(asked.id),
+      };
+  }
+  if (!resume && session?.continues && task.attempt === 1) {
+    // A person resumed the work an earlier run kept of this task: same branch, folder and CLI session.
+    const kept = store.sessions.get(session.continues, task.task_id)?.kept_work;
+    resume = {
+      reason: 'kept_work',
+      session_id: ownSession,
+      run_id: session.continues,
+      attempt: kept?.attempt ?? 0,
+      ended: endedText(kept?.ended ?? 'ended', kept?.reason ?? null),
+    };
+  }
+  const prior =
+    resume?.session_id != null ? spentBefore(store, runId, task, resume.session_id) : NOTHING_SPENT;
+  // A retry after an attempt that did not finish starts from its work, unless a person asked to start clean.
+  const before = resume || !session || task.attempt < 2 ? undefined : attemptBefore(store, runId, task);
+  const earlier =
+    before && (before.outcome === 'failed' || before.outcome === 'cancelled')
+      ? { attempt: before.attempt, ended: endedText(before.outcome, before.error) }
+      : null;
+  return {
+    workspace,
+    dir: session?.dir ?? join(taskDir, 'tree'),
+    branch: session?.branch ?? taskBranch(runId, task.task_id),
+    home: session?.home ?? join(taskDir, 'home'),
+    session,
+    resume,
+    prior,
+    marker: attemptMarker(setup.marker_scope, runId, task.task_id, task.attempt),
+    on_conflict: spec.on_conflict ?? 'fail',
+    pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,
+    earlier,
+    start_clean: setup.start_clean,
+  };
+}
+
+/** The task's attempt before this one, if there was one. */
+function attemptBefore(store: CodingStore, runId: string, task: TaskRun): TaskAttempt | undefined {
+  if (task.attempt < 2) return undefined;
+  return store.execution.attempts(runId, task.task_id).find((a) => a.attempt === task.attempt - 1);
+}
+
+/** How the task's attempt before this one ended (`done`: its diff was reviewed, and changes asked for), if there was one. */
+function previousEnded(store: CodingStore, runId: string, task: TaskRun): string | null {
+  return attemptBefore(store, runId, task)?.outcome ?? null;
+}
+
+/**
+ * What CLI session `sessionId` spent before this attempt: in this run's earlier attempts, and in
+ * the runs whose kept work this task's session goes on with (a resume), one after the other.
+ */
+function spentBefore(store: CodingStore, runId: string, task: TaskRun, sessionId: string): SessionSpent {
+  const total = store.steps.sessionSpent(runId, task.task_id, sessionId, task.attempt);
+  const seen = new Set([runId]);
+  let from = store.sessions.get(runId, task.task_id)?.continues ?? null;
+  while (from !== null && !seen.has(from)) {
+    seen.add(from);
+    const more = store.steps.sessionSpent(from, task.task_id, sessionId, Number.MAX_SAFE_INTEGER);
+    total.usd = total.usd === null && more.usd === null ? null : (total.usd ?? 0) + (more.usd ?? 0);
+    total.input_tokens += more.input_tokens;
+    total.output_tokens += more.output_tokens;
+    total.cached_input_tokens += more.cached_input_tokens;
+    from = store.sessions.get(from, task.task_id)?.continues ?? null;
+  }
+  return total;
+}

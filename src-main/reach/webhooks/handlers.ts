@@ -1,0 +1,86 @@
+import type { WebhookHandlers } from '../../../src-shared/contract/domains/webhooks.ts';
+import { randomIds } from '../../engine/clock.ts';
+import { AppError, invalidInput } from '../../errors.ts';
+import type { SecretResolver } from '../../secrets.ts';
+import type { WebhookService } from './service.ts';
+
+export function webhookHandlers(deps: {
+  webhooks: WebhookService;
+  secrets: SecretResolver;
+  now: () => string;
+  audit: (e: { entity_id: string; from: string | null; to: string | null; why: string }) => void;
+}): WebhookHandlers {
+  const { webhooks, secrets } = deps;
+  const repo = webhooks.repo;
+  const requireSecret = (name: string) => {
+    if (!secrets.get(name)) {
+      throw invalidInput('webhook', [
+        {
+          path: 'secret_name',
+          message: `secret "${name}" is not set: store it first (secrets.set, or BATON_SECRET_<NAME>)`,
+        },
+      ]);
+    }
+  };
+  return {
+    'webhooks.list': () => repo.list(),
+    'webhooks.add': (input) => {
+      const id = input.id ?? randomIds.next('wh');
+      if (repo.get(id)) throw new AppError('conflict', `webhook "${id}" already exists`);
+      requireSecret(input.secret_name);
+      const hook = {
+        id,
+        url: input.url,
+        events: input.events,
+        project_id: input.project_id ?? null,
+        secret_name: input.secret_name,
+        format: input.format,
+        link_base: input.link_base ?? null,
+        created_at: deps.now(),
+      };
+      repo.insert(hook);
+      deps.audit({
+        entity_id: id,
+        from: null,
+        to: 'active',
+        why: `webhook to ${hook.url} for ${hook.events.join(', ')}`,
+      });
+      return repo.get(id)!;
+    },
+    'webhooks.update': (input) => {
+      if (!repo.get(input.id)) throw new AppError('not_found', `webhook "${input.id}" not found`);
+      requireSecret(input.secret_name);
+      const hook = {
+        id: input.id,
+        url: input.url,
+        events: input.events,
+        project_id: input.project_id ?? null,
+        secret_name: input.secret_name,
+        format: input.format,
+        link_base: input.link_base ?? null,
+      };
+      repo.update(hook);
+      deps.audit({
+        entity_id: hook.id,
+        from: 'active',
+        to: 'active',
+        why: `webhook changed: to ${hook.url} for ${hook.events.join(', ')}`,
+      });
+      return repo.get(hook.id)!;
+    },
+    'webhooks.remove': ({ webhook_id }) => {
+      const removed = repo.remove(webhook_id);
+      if (removed)
+        deps.audit({ entity_id: webhook_id, from: 'active', to: 'removed', why: 'webhook removed' });
+      return { removed };
+    },
+    'webhooks.deliveries': (f) => repo.deliveries(f),
+    'webhooks.redeliver': ({ delivery_id }) => {
+      if (!repo.sendAgain(delivery_id, Date.parse(deps.now()))) {
+        throw new AppError('not_found', `delivery "${delivery_id}" not found`);
+      }
+      webhooks.wake();
+      return repo.delivery(delivery_id)!;
+    },
+  };
+}

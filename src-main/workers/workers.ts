@@ -1,0 +1,43 @@
+import type { WorkerHandlers } from '../../src-shared/contract/domains/workers.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Store } from '../store/store.ts';
+import { workerHandlers, workerTokenHandlers } from './handlers.ts';
+import { WorkerTokens } from './tokens.ts';
+
+/**
+ * The server's side of remote workers, built once by the app: the tokens they present instead of
+ * the UI's (the hosts check them) and the `workers.*` contract handlers, `workers.tokens.*`
+ * included, each token made or revoked audited.
+ */
+export function createWorkers(deps: { store: Store; engine: Engine; bus: EventBus; clock: Clock }) {
+  const { store, clock } = deps;
+  const now = () => new Date(clock.now()).toISOString();
+  const tokens = new WorkerTokens(
+    store.db,
+    () => clock.now(),
+    (t) => deps.bus.emit('workerToken.updated', t),
+  );
+  return {
+    tokens,
+    handlers: (): WorkerHandlers => ({
+      ...workerHandlers({ store, engine: deps.engine, bus: deps.bus, now }),
+      ...workerTokenHandlers({
+        tokens,
+        audit: (e) =>
+          store.memory.audit({
+            at: now(),
+            actor: 'user',
+            entity: 'worker_token',
+            entity_id: e.entity_id,
+            run_id: null,
+            from_status: null,
+            to_status: e.to,
+            why: e.why,
+          }),
+      }),
+    }),
+  };
+}
+export type Workers = ReturnType<typeof createWorkers>;
