@@ -1,6 +1,7 @@
 import type { ApprovalHandlers } from '../../src-shared/contract/domains/approvals.ts';
 import type {
   Approval,
+  ApprovalKind,
   ApprovalView,
   DiffReviewView,
   PreviousReview,
@@ -11,6 +12,9 @@ import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
+
+/** What an approval's kind adds to its view. */
+type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict'>;
 
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
 const INTERDIFF_BYTES = 1_048_576;
@@ -38,31 +42,40 @@ export function approvalViews(store: Store) {
         const t = store.runs.task(a.run_id, id);
         return t ? [{ task_id: id, status: t.status, output: t.output }] : [];
       });
-      const diff = a.kind === 'diff_review' ? diffOf(a) : undefined;
-      const view: ApprovalView = {
+      return {
         ...a,
         plan_id: r?.plan_id ?? null,
         task_description: spec?.description ?? null,
         dependencies,
-        ...(diff ? { diff } : {}),
+        ...DETAILS[a.kind](a),
       };
-      if (a.kind === 'tool_call') {
-        const call = store.toolCalls.get(a.id);
-        if (call) {
-          const { approval_id: _a, run_id: _r, task_id: _t, ...details } = call;
-          view.tool_call = details;
-        }
-      }
-      if (a.kind === 'merge_conflict') {
-        // Asked before migration 013: no row, and the reason says it in words.
-        const conflict = store.mergeConflicts.get(a.id);
-        if (conflict) {
-          const { approval_id: _a, run_id: _r, task_id: _t, ...details } = conflict;
-          view.merge_conflict = details;
-        }
-      }
-      return view;
     });
+  };
+  /**
+   * What each kind shows besides its reason, one entry per kind (the compiler asks for a new
+   * kind's): a diff review its diff, a tool call the call, a merge conflict the merge.
+   */
+  const DETAILS: { [K in ApprovalKind]: (a: Approval) => KindDetails } = {
+    approval_required: () => ({}),
+    budget: () => ({}),
+    escalation: () => ({}),
+    diff_review: (a) => {
+      const diff = diffOf(a);
+      return diff ? { diff } : {};
+    },
+    tool_call: (a) => {
+      const call = store.toolCalls.get(a.id);
+      if (!call) return {};
+      const { approval_id: _a, run_id: _r, task_id: _t, ...tool_call } = call;
+      return { tool_call };
+    },
+    merge_conflict: (a) => {
+      // Asked before the merge was kept as data: no row, and the reason says it in words.
+      const conflict = store.mergeConflicts.get(a.id);
+      if (!conflict) return {};
+      const { approval_id: _a, run_id: _r, task_id: _t, ...merge_conflict } = conflict;
+      return { merge_conflict };
+    },
   };
   /**
    * A diff review's diff: the output of the attempt it waits after (the task's output while it

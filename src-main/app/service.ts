@@ -4,6 +4,7 @@ import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
 import type { AppContext } from './context.ts';
+import { inboxHandlers } from './inbox.ts';
 import { memoryHandlers } from './memory.ts';
 import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
@@ -23,6 +24,7 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...memoryHandlers(ctx),
     ...auditHandlers(ctx),
     ...approvalHandlers(ctx),
+    ...inboxHandlers(ctx),
     ...workHandlers(ctx),
     ...ctx.workers.handlers(),
     ...scopeHandlers(ctx),

@@ -4,15 +4,9 @@ import { writePreview } from '../agents/index.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
-/**
- * Tool calls of running attempts asked about and waited on (Claude Code's permission prompt,
- * over MCP), and the inbox's preview of what a call that writes a file would change.
- */
+/** The inbox's preview of what a tool call that writes a file would change (asking: `inbox.ts`). */
 export function toolCallHandlers({ engine, store }: AppContext): ToolCallHandlers {
   return {
-    'toolCalls.ask': (q) => engine.askToolCall(q),
-    'toolCalls.wait': ({ approval_id, wait_ms }) => engine.waitToolCall(approval_id, wait_ms),
-    'toolCalls.expire': (q) => engine.expireToolCall(q),
     'toolCalls.preview': async ({ approval_id, input }) => {
       const call = store.toolCalls.get(approval_id);
       if (!call) throw new AppError('not_found', `tool call approval "${approval_id}" not found`);

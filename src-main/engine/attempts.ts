@@ -10,8 +10,7 @@ import { writeFreshFileSync } from '../files/fresh-file.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
-import type { MergeConflictDesk } from './approvals/merge-conflicts.ts';
-import type { ToolCallDesk } from './approvals/tool-calls.ts';
+import type { AttemptAsks } from './approvals/asks.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
 import { budgetRule } from './budget-rule.ts';
@@ -48,8 +47,8 @@ export class Attempts {
   private readonly rt: Runtime;
   private readonly writer: RunWriter;
   private readonly holds: RunHolds;
-  private readonly toolCalls: ToolCallDesk | undefined;
-  private readonly conflicts: MergeConflictDesk | undefined;
+  /** Where its attempts wait for people (absent: nobody can be asked, a tool needing it is denied). */
+  private readonly asks: AttemptAsks | undefined;
   private readonly ended: AttemptEndedHook | undefined;
   private readonly secrets: SecretResolver;
   private readonly budget: BudgetLedger;
@@ -62,8 +61,7 @@ export class Attempts {
     parts: {
       writer: RunWriter;
       holds: RunHolds;
-      toolCalls?: ToolCallDesk;
-      conflicts?: MergeConflictDesk;
+      asks?: AttemptAsks;
       ended?: AttemptEndedHook;
       budget: BudgetLedger;
       hooks: KindHooks;
@@ -74,8 +72,7 @@ export class Attempts {
     this.rt = rt;
     this.writer = parts.writer;
     this.holds = parts.holds;
-    this.toolCalls = parts.toolCalls;
-    this.conflicts = parts.conflicts;
+    this.asks = parts.asks;
     this.budget = parts.budget;
     this.hooks = parts.hooks;
     this.secrets = secrets;
@@ -173,10 +170,12 @@ export class Attempts {
           ctx.earlier_steps = this.rt.store.steps
             .list(run.id, task.task_id)
             .filter((s) => s.attempt < attempt);
-        const desk = this.toolCalls;
-        if (desk) ctx.askToolCall = (req, sig) => desk.ask(at, req, sig);
-        const conflicts = this.conflicts;
-        if (coding && conflicts) ctx.askMergeConflict = (req, sig) => conflicts.ask(at, req, sig);
+        const asks = this.asks;
+        if (asks) {
+          ctx.askToolCall = (req, sig) => asks.ask(at, { kind: 'tool_call', ...req }, sig);
+          if (coding)
+            ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
+        }
         const rule = budgetRule(this.rt, this.budget, run, task, agent, flight);
         if (rule) ctx.budgetPassed = rule;
         const memory = memoryFor(this.rt.store, spec);

@@ -1,5 +1,6 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Approval, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
+import type { Approval, AskVerdict } from '../../src-shared/schemas/approval.ts';
+import { isAskKind } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
@@ -12,7 +13,7 @@ import { logToStderr } from '../log-line.ts';
 import type { SecretResolver } from '../secrets.ts';
 import { createSecretResolver } from '../secrets.ts';
 import type { Store } from '../store/store.ts';
-import type { AttemptRef, OutsideToolCall } from './approvals/tool-calls.ts';
+import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
@@ -20,7 +21,7 @@ import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
-import type { ExecutorRegistry, MergeConflictRequest, MergeConflictVerdict } from './executor.ts';
+import type { ExecutorRegistry } from './executor.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
@@ -335,8 +336,9 @@ export class Engine {
 
   /**
    * Records an approval decision and resumes (or skips) only the task that waited on it
-   * (`Approvals`); a tool call's decision goes to the attempt that waits on it (`ToolCallDesk`),
-   * with `input` when the person approved other arguments.
+   * (`Approvals`). A decision on what an attempt asked (a tool call, with `input` when the person
+   * approved other arguments; a merge conflict) goes straight to the attempt that waits on it
+   * (`AttemptAsks`): the task does not move, and no tick is asked for.
    */
   decideApproval(
     approvalId: string,
@@ -346,7 +348,7 @@ export class Engine {
     changes: ChangesRequest | null = null,
     input?: Record<string, unknown>,
   ): Approval {
-    const { approvals, loader, toolCalls, conflicts } = this.parts;
+    const { approvals, loader, asks } = this.parts;
     const approval = approvals.pending(approvalId);
     if (changes) approvals.assertRequestChanges(approval);
     if (input !== undefined && approval.kind !== 'tool_call')
@@ -362,60 +364,52 @@ export class Engine {
       ]);
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);
+    const { kind } = approval;
+    if (isAskKind(kind)) {
+      const d = { approve, actor, comment, ...(input === undefined ? {} : { input }) };
+      loader.tx(() => approvals.decideAsked(run, { ...approval, kind }, d));
+      asks.decided(approvalId);
+      return approvals.decided(approvalId);
+    }
     this.applyNow({
       kind: 'approval.decision',
       run,
       task,
-      approval,
+      approval: { ...approval, kind },
       approve,
       actor,
       comment,
       changes,
-      ...(input === undefined ? {} : { input }),
     });
-    toolCalls.decided(approvalId);
-    conflicts.decided(approvalId);
     const decided = approvals.decided(approvalId);
     this.rt.schedule();
     return decided;
   }
 
   /**
-   * Asks a person about one tool call of a running attempt, for an agent whose loop Baton does
-   * not run (Claude Code's permission prompt, through MCP): `ToolCallDesk.askFromOutside`.
+   * An attempt this process's loop does not run asks a person (a coding CLI's permission prompt
+   * over MCP, a remote worker's tool loop or merge, `inbox.ask`): the approval's id, and its
+   * decision if one was made already (the same question asked again finds the same approval).
    */
-  askToolCall(q: OutsideToolCall): { approval_id: string; verdict: ToolCallVerdict | null } {
-    return this.parts.toolCalls.askFromOutside(q);
+  ask(at: AttemptRef, q: Question): { approval_id: string; verdict: AskVerdict | null } {
+    taskOf(this.parts.leases.activeRun(at.run_id), at.task_id);
+    return this.parts.asks.open(at, q);
   }
 
-  /** The attempt that asked about a tool call stopped waiting before anyone answered (`ToolCallDesk.expire`). */
-  expireToolCall(q: {
+  /** Waits up to `waitMs` for the decision on what an attempt asked: the verdict, or null. */
+  waitAsked(approvalId: string, waitMs: number): Promise<AskVerdict | null> {
+    return this.parts.asks.waitUpTo(approvalId, waitMs);
+  }
+
+  /** The attempt that asked stopped waiting before anyone answered (`AttemptAsks.expire`). */
+  expireAsked(q: {
     approval_id: string;
     run_id: string;
     task_id: string;
     attempt: number;
     reason: string;
   }): Approval {
-    return this.parts.toolCalls.expire(q);
-  }
-
-  /** Waits up to `waitMs` for the decision on a tool call approval: the verdict, or null. */
-  waitToolCall(approvalId: string, waitMs: number): Promise<{ verdict: ToolCallVerdict | null }> {
-    return this.parts.toolCalls.waitUpTo(approvalId, waitMs);
-  }
-
-  /** A remote worker's coding attempt asks a person to resolve a merge conflict in its worktree: the approval's id. */
-  askMergeConflict(at: AttemptRef, req: MergeConflictRequest): string {
-    return this.parts.conflicts.open(at, req);
-  }
-
-  /** Waits up to `waitMs` for the decision on a merge conflict approval: the verdict, or null. */
-  waitMergeConflict(
-    approvalId: string,
-    at: AttemptRef,
-    waitMs: number,
-  ): Promise<MergeConflictVerdict | null> {
-    return this.parts.conflicts.waitUpTo(approvalId, at, waitMs);
+    return this.parts.asks.expire(q);
   }
 
   /**
@@ -473,16 +467,10 @@ export class Engine {
     const run = this.rt.active.get(runId);
     if (!run || this.rt.tickPending || run.retryTimers.size > 0 || (run.decider?.pending ?? 0) > 0)
       return null;
-    // An attempt waiting for a person to allow a tool call, or to resolve a merge conflict, is waiting on people too.
-    const { toolCalls, conflicts } = this.parts;
+    // An attempt waiting for a person (to allow a tool call, to resolve a merge conflict) is waiting on people too.
+    const { asks } = this.parts;
     for (const [taskId, f] of run.inflight)
-      if (
-        f.ac !== null &&
-        !f.settled &&
-        !toolCalls.isWaiting(run.id, taskId) &&
-        !conflicts.isWaiting(run.id, taskId)
-      )
-        return null;
+      if (f.ac !== null && !f.settled && !asks.isWaiting(run.id, taskId)) return null;
     const waiting: TaskRun[] = [];
     for (const t of run.tasks.values())
       if (t.status === 'awaiting_approval' || t.status === 'ready' || t.status === 'in_progress')

@@ -1,5 +1,9 @@
 import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
-import type { ConflictFile, ToolCallVerdict } from '../../src-shared/schemas/approval.ts';
+import type {
+  ConflictFile,
+  MergeConflictVerdict,
+  ToolCallVerdict,
+} from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
@@ -7,8 +11,8 @@ import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.
 import type { SecretResolver } from '../secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
 
-// What an attempt may ask a person while it runs (answered by approvals/tool-calls.ts and
-// approvals/merge-conflicts.ts): the executor's side of those questions.
+// What an attempt may ask a person while it runs (the kinds asked inside an attempt, `ASKS` in
+// approvals/kinds.ts, waited on at approvals/asks.ts): the executor's side of those questions.
 
 /** One tool call an attempt wants a person to allow. */
 export interface ToolCallRequest {
@@ -39,9 +43,7 @@ export interface MergeConflictRequest {
 }
 
 /** A person's answer: resolved in the worktree (go on), or fail the attempt. */
-export type MergeConflictVerdict =
-  | { resolved: true; actor: string }
-  | { resolved: false; actor: string; comment: string | null };
+export type { MergeConflictVerdict };
 
 /** Notes from Baton's memory found for a task's `inputs.memory_query` (`TaskContext.memory`). */
 export interface MemoryFindings {

@@ -2,8 +2,7 @@ import type { SecretResolver } from '../secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';
-import { MergeConflictDesk } from './approvals/merge-conflicts.ts';
-import { ToolCallDesk } from './approvals/tool-calls.ts';
+import { AttemptAsks } from './approvals/asks.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { Attempts } from './attempts.ts';
 import { BudgetLedger } from './budget.ts';
@@ -69,15 +68,13 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     interrupted,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
-  const toolCalls = new ToolCallDesk(rt, { approvals, loader, leases, agents });
-  const conflicts = new MergeConflictDesk(rt, { approvals, loader });
+  const asks = new AttemptAsks(rt, { approvals, loader, agents });
   const attempts = new Attempts(
     rt,
     {
       writer,
       holds,
-      toolCalls,
-      conflicts,
+      asks,
       budget,
       hooks,
       ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}),
@@ -106,8 +103,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     approvals,
     flow,
     loader,
-    toolCalls,
-    conflicts,
+    asks,
     attempts,
     decider,
     work,

@@ -21,8 +21,8 @@ export interface FlowSteps {
 /**
  * Does what a person's answer to an approval does to the task that waited (`TaskFlow.answer`,
  * the answers in `approvals/kinds.ts`): done by the person, ready again, skipped, done with the
- * reviewed attempt's output (`accepted`), the same agent going on with its session (`changes`),
- * or nothing moved while the running attempt takes the decision (`attempt`, a tool call).
+ * reviewed attempt's output (`accepted`), or the same agent going on with its session
+ * (`changes`). A decision on what an attempt asked never comes here: it goes to that attempt.
  */
 export function carryOut(
   parts: AnswerParts,
@@ -82,8 +82,5 @@ export function carryOut(
       flow.enqueueOrGate(run, task);
       return;
     }
-    case 'attempt':
-      // The task's running attempt waits for the decision (`ToolCallDesk`): nothing moves here.
-      return;
   }
 }

@@ -15,14 +15,8 @@ export function tickHandlers(parts: EngineParts): TickHandlers {
     'attempt.ended': (end) => flow.complete(end),
     'decider.answer': (answer) => decider.apply(answer),
     'retry.due': (due) => flow.retryDue(due),
-    'approval.decision': ({ run, task, approval, approve, actor, comment, changes, input }) => {
-      const answer = approvals.decide(
-        run,
-        task,
-        approval,
-        { approve, actor, comment, input },
-        changes ?? null,
-      );
+    'approval.decision': ({ run, task, approval, approve, actor, comment, changes }) => {
+      const answer = approvals.decide(run, task, approval, { approve, actor, comment }, changes ?? null);
       if (answer) flow.answer(run, task, answer, actor);
     },
     'run.cancel': ({ run, actor }) => {

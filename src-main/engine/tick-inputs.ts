@@ -1,4 +1,4 @@
-import type { Approval, LineComment } from '../../src-shared/schemas/approval.ts';
+import type { Approval, GateKind, LineComment } from '../../src-shared/schemas/approval.ts';
 import type { Decision, DecisionContext } from '../../src-shared/schemas/decision.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
@@ -46,26 +46,27 @@ export interface RetryDue {
   taskId: string;
 }
 
-/** A reviewer's request for changes (`ApprovalHandler.requestChanges`): the comment and line comments. */
+/** A reviewer's request for changes (`GateHandler.requestChanges`): the comment and line comments. */
 export interface ChangesRequest {
   actor: string;
   comment: string;
   line_comments: LineComment[];
 }
 
-/** A person decided an approval. */
+/**
+ * A person decided an approval that stopped a task. (A decision on what an attempt asked goes to
+ * that attempt, `AttemptAsks`: the task does not move.)
+ */
 export interface ApprovalDecided {
   kind: 'approval.decision';
   run: ActiveRun;
   task: TaskRun;
-  approval: Approval;
+  approval: Approval & { kind: GateKind };
   approve: boolean;
   actor: string;
   comment: string | undefined;
   /** A request for changes instead of approve/reject (kinds with that answer only). */
   changes?: ChangesRequest | null;
-  /** A tool call approved with the person's arguments instead of the agent's. */
-  input?: Record<string, unknown>;
 }
 
 /** A person cancelled a run. */

@@ -5,7 +5,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../src-shared/con
 /**
  * The contract methods Baton's MCP tools may call, and no other: plans and runs read, a run
  * started, a task added past the decider's guardrails, memory read, searched and written, and
- * seed 004's work API read (the next task, a task's context). Nothing here decides an approval
+ * the pull API read (the next task, a task's context). Nothing here decides an approval
  * (only people do), touches secrets, changes what an agent is (registering one could make any
  * command an agent), or takes, reports on or completes a task: that would act as the agent that
  * holds it, or as the person whose task it is.
@@ -24,9 +24,9 @@ export const MCP_METHODS = [
   'work.context',
   // Asking a person about a tool call, waiting, and saying the asker stopped waiting (the approve
   // tool); deciding stays out of reach.
-  'toolCalls.ask',
-  'toolCalls.wait',
-  'toolCalls.expire',
+  'inbox.ask',
+  'inbox.wait',
+  'inbox.expire',
 ] as const satisfies readonly MethodName[];
 
 export type McpMethod = (typeof MCP_METHODS)[number];
@@ -48,9 +48,9 @@ void unreachable;
  * that attempt's tool call, waiting for the answer, saying it stopped waiting.
  */
 export const ATTEMPT_METHODS = [
-  'toolCalls.ask',
-  'toolCalls.wait',
-  'toolCalls.expire',
+  'inbox.ask',
+  'inbox.wait',
+  'inbox.expire',
 ] as const satisfies readonly McpMethod[];
 
 /** The typed client of the MCP tools: only MCP_METHODS, at compile time and at run time. */

@@ -1,9 +1,4 @@
-import type {
-  DroppedAttempt,
-  HeldAttempt,
-  WorkerHandlers,
-  WorkerView,
-} from '../../src-shared/contract/domains/workers.ts';
+import type { WorkerHandlers, WorkerView } from '../../src-shared/contract/domains/workers.ts';
 import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
@@ -28,7 +23,8 @@ export interface WorkerHandlerDeps {
  * Remote workers over the engine's worker leases: a worker registers its agents as its own
  * (Baton then never runs them itself), renews its leases by heartbeats, streams what its attempts
  * report and gives back what it holds when it stops. Tasks are taken and completed over the pull
- * API (`work.*`: select, execute, complete), like any daemon's.
+ * API (`work.*`: select, execute, complete), like any daemon's; what its attempts ask a person
+ * goes through `inbox.*`.
  */
 export function workerHandlers({
   store,
@@ -37,34 +33,6 @@ export function workerHandlers({
   now,
 }: WorkerHandlerDeps): Omit<WorkerHandlers, `workers.tokens.${string}`> {
   const leases = engine.workers;
-  /** The attempt is not the worker's any more (its task cancelled, its lease lapsed): what it is told. Else its lease is renewed. */
-  const droppedFrom = (worker_id: string, held: HeldAttempt): { drop: DroppedAttempt } | null => {
-    const reason = leases.report(worker_id, held, []);
-    return reason === null ? null : { drop: { ...held, reason } };
-  };
-  /**
-   * A worker's turn of waiting for a person's decision on what its attempt asked: only the task
-   * that asked hears it (an earlier attempt of it may have asked), and an attempt that stopped
-   * being the worker's meanwhile drops, whatever the approval says (a cancellation closes it).
-   */
-  const waitHeld = async <V>(
-    worker_id: string,
-    held: HeldAttempt,
-    approval_id: string,
-    kind: string,
-    asked: { run_id: string; task_id: string } | undefined,
-    wait: () => Promise<V>,
-  ): Promise<{ verdict: V } | { drop: DroppedAttempt }> => {
-    const before = droppedFrom(worker_id, held);
-    if (before) return before;
-    if (!asked || asked.run_id !== held.run_id || asked.task_id !== held.task_id)
-      throw new AppError(
-        'not_found',
-        `${kind} approval "${approval_id}" was not asked by task "${held.task_id}" of run "${held.run_id}"`,
-      );
-    const verdict = await wait();
-    return droppedFrom(worker_id, held) ?? { verdict };
-  };
   return {
     'workers.register': ({ worker_id, agents, workspaces }) => {
       const parsed: Agent[] = [];
@@ -116,42 +84,6 @@ export function workerHandlers({
       return drop === null
         ? { accepted: events.length }
         : { accepted: 0, drop: { run_id, task_id, attempt, reason: drop } };
-    },
-    // A worker's tool loop asks a person as the app's does (`ToolCallDesk`): the same approval,
-    // card, notifications and webhooks. Only for an attempt the worker holds, whose lease the
-    // call renews (a report without notes); the worker waits for the verdict in turns.
-    'workers.askToolCall': ({ worker_id, run_id, task_id, attempt, ...call }) => {
-      const held = { run_id, task_id, attempt };
-      return droppedFrom(worker_id, held) ?? engine.askToolCall({ ...held, ...call });
-    },
-    'workers.waitToolCall': ({ worker_id, run_id, task_id, attempt, approval_id, wait_ms }) =>
-      waitHeld(
-        worker_id,
-        { run_id, task_id, attempt },
-        approval_id,
-        'tool call',
-        store.toolCalls.get(approval_id),
-        async () => (await engine.waitToolCall(approval_id, wait_ms)).verdict,
-      ),
-    // A coding attempt's merge conflict on the worker, asked as the app's attempts ask it
-    // (`MergeConflictDesk`); a person resolves it in the worker's worktree, which the card names.
-    'workers.askMergeConflict': ({ worker_id, run_id, task_id, attempt, ...req }) => {
-      const held = { run_id, task_id, attempt };
-      const agent_id = store.runs.task(run_id, task_id)?.agent_id ?? null;
-      return (
-        droppedFrom(worker_id, held) ?? { approval_id: engine.askMergeConflict({ ...held, agent_id }, req) }
-      );
-    },
-    'workers.waitMergeConflict': ({ worker_id, run_id, task_id, attempt, approval_id, wait_ms }) => {
-      const held = { run_id, task_id, attempt };
-      return waitHeld(
-        worker_id,
-        held,
-        approval_id,
-        'merge conflict',
-        store.mergeConflicts.get(approval_id),
-        () => engine.waitMergeConflict(approval_id, { ...held, agent_id: null }, wait_ms),
-      );
     },
     'workers.leave': ({ worker_id, held }) => ({ requeued: leases.giveBack(worker_id, held) }),
     'workers.list': () => {

@@ -1,6 +1,7 @@
 import { agentMethods } from './domains/agents.ts';
 import { approvalMethods } from './domains/approvals.ts';
 import { auditMethods } from './domains/audit.ts';
+import { inboxMethods } from './domains/inbox.ts';
 import { memoryMethods } from './domains/memory.ts';
 import { notificationMethods } from './domains/notifications.ts';
 import { planMethods } from './domains/plans.ts';
@@ -27,6 +28,7 @@ export const contract = mergeDomains({
   memory: memoryMethods,
   audit: auditMethods,
   approvals: approvalMethods,
+  inbox: inboxMethods,
   work: workMethods,
   workers: workerMethods,
   scope: scopeMethods,
@@ -52,6 +54,7 @@ export function isMethodName(name: string): name is MethodName {
 export * from './domains/agents.ts';
 export * from './domains/approvals.ts';
 export * from './domains/audit.ts';
+export * from './domains/inbox.ts';
 export * from './domains/memory.ts';
 export * from './domains/notifications.ts';
 export * from './domains/plans.ts';

@@ -83,6 +83,29 @@ export type ToolCallVerdict =
   /** Denied; `message` is what the model is told (the person's comment, or a plain denial). */
   | { approve: false; approval_id: string; actor: string; message: string };
 
+/** A person's answer to a merge conflict: resolved in the worktree (go on), or fail the attempt. */
+export type MergeConflictVerdict =
+  | { resolved: true; actor: string }
+  | { resolved: false; actor: string; comment: string | null };
+
+/**
+ * The kinds an attempt asks a person about while it runs, each with what the asker is given
+ * once a person decided: the task stays `in_progress` and its attempt waits (in this process,
+ * over MCP or on a remote worker). Every other kind stops the task itself until a person answers.
+ */
+export interface AskVerdicts {
+  tool_call: ToolCallVerdict;
+  merge_conflict: MergeConflictVerdict;
+}
+export type AskKind = Extract<ApprovalKind, keyof AskVerdicts>;
+export type AskVerdict = AskVerdicts[AskKind];
+/** The kinds that stop a task until a person answers (as it becomes ready, before it starts, after an attempt). */
+export type GateKind = Exclude<ApprovalKind, AskKind>;
+
+const ASKED: { [K in AskKind]: true } = { tool_call: true, merge_conflict: true };
+/** Whether approvals of this kind are asked by an attempt that waits for the answer. */
+export const isAskKind = (kind: ApprovalKind): kind is AskKind => Object.hasOwn(ASKED, kind);
+
 /** An approval with what a person needs to decide: the plan and the task. */
 export interface ApprovalView extends Approval {
   plan_id: string | null;

@@ -231,7 +231,7 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
   });
 
   it('shows a tool call whose asker stopped waiting as expired, with why, and nothing to decide', async () => {
-    // A call asked the way Claude Code's permission prompt asks (toolCalls.ask), then given up on.
+    // A call asked the way Claude Code's permission prompt asks (inbox.ask), then given up on.
     await call(app, 'agents.import', { agents: [{ id: 'seat', kind: 'human', skills: ['code'] }] });
     await call(app, 'plans.import', {
       plan: { plan_id: 'seat', tasks: [{ task_id: 'edit', description: 'edit', required_skills: ['code'] }] },
@@ -239,14 +239,17 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'seat' })).run_id;
     await call(app, 'work.execute', { agent_id: 'seat', run_id: run, task_id: 'edit' });
     const at = { run_id: run, task_id: 'edit', attempt: 1 };
-    const asked = await call<{ approval_id: string }>(app, 'toolCalls.ask', {
+    const asked = await call<{ approval_id: string }>(app, 'inbox.ask', {
       ...at,
-      call_id: 'toolu_1',
-      tool: 'Write',
-      input: { file_path: '/w/a.txt', content: 'A' },
+      question: {
+        kind: 'tool_call',
+        call_id: 'toolu_1',
+        tool: 'Write',
+        input: { file_path: '/w/a.txt', content: 'A' },
+      },
     });
     await page.getByRole('listitem', { name: 'Approval for edit' }).waitFor();
-    await call(app, 'toolCalls.expire', {
+    await call(app, 'inbox.expire', {
       ...at,
       approval_id: asked.approval_id,
       reason: 'Write: the CLI stopped waiting for the answer',

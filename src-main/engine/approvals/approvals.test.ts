@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPROVAL_KINDS } from '../../../src-shared/schemas/approval.ts';
+import type { Approval } from '../../../src-shared/schemas/approval.ts';
+import { APPROVAL_KINDS, isAskKind } from '../../../src-shared/schemas/approval.ts';
 import type { PartsKit } from '../../../test/kit/parts-kit.ts';
 import { partsKit, task } from '../../../test/kit/parts-kit.ts';
+import type { Store } from '../../store/store.ts';
 import type { ActiveRun } from '../run-state.ts';
-import { APPROVALS } from './kinds.ts';
+import { ASKS, GATES } from './kinds.ts';
 
 let kit: PartsKit;
 afterEach(() => kit?.close());
@@ -18,59 +20,98 @@ function decide(run: ActiveRun, taskId: string, approve: boolean, comment?: stri
     .listForRun(run.id)
     .find((a) => a.task_id === taskId && a.status === 'pending')!;
   loader.tx(() => {
-    const answer = approvals.decide(run, task, approvals.pending(approval.id), decision(approve, comment));
+    const pending = approvals.pending(approval.id);
+    const { kind } = pending;
+    if (isAskKind(kind)) throw new Error(`a ${kind} is decided for the attempt that asked`);
+    const answer = approvals.decide(run, task, { ...pending, kind }, decision(approve, comment));
     if (answer) flow.answer(run, task, answer, 'ana');
   });
   return approval.id;
 }
 
+/** An approval of `kind`, decided as `status` by ana (what an attempt that waits is given from). */
+const decided = (
+  kind: Approval['kind'],
+  status: Approval['status'],
+  comment: string | null = null,
+): Approval => ({
+  id: 'apr-1',
+  run_id: 'r',
+  task_id: 't',
+  status,
+  kind,
+  reason: 'asked',
+  cost: 0,
+  requested_at: '2026-03-01T09:00:00.000Z',
+  decided_at: status === 'pending' ? null : '2026-03-01T09:01:00.000Z',
+  actor: status === 'pending' ? null : 'ana',
+  comment,
+});
+/** A store that has kept the person's edited arguments of the tool call. */
+const edited = (input: Record<string, unknown> | null) =>
+  ({ toolCalls: { get: () => ({ edited_input: input }) } }) as unknown as Store;
+
 describe('approval kinds', () => {
   it('has one entry per kind, each saying what the task shows, what each answer does and how it closes', () => {
-    expect(Object.keys(APPROVALS).sort()).toEqual([...APPROVAL_KINDS].sort());
-    expect(APPROVALS.escalation.answer(decision(true, 'go'))).toEqual({
+    expect([...Object.keys(GATES), ...Object.keys(ASKS)].sort()).toEqual([...APPROVAL_KINDS].sort());
+    expect(GATES.escalation.answer(decision(true, 'go'))).toEqual({
       to: 'done',
       reason: 'approved by ana',
       output: { decided_by: 'ana', comment: 'go' },
     });
     for (const kind of ['approval_required', 'budget'] as const)
-      expect(APPROVALS[kind].answer(decision(true))).toEqual({ to: 'ready', reason: 'approved by ana' });
+      expect(GATES[kind].answer(decision(true))).toEqual({ to: 'ready', reason: 'approved by ana' });
     for (const kind of APPROVAL_KINDS) {
-      if (!APPROVALS[kind].insideAttempt)
-        expect(APPROVALS[kind].answer(decision(false, 'not now'))).toEqual({
+      if (!isAskKind(kind))
+        expect(GATES[kind].answer(decision(false, 'not now'))).toEqual({
           to: 'skipped',
           reason: 'rejected by ana: not now',
         });
-      expect(APPROVALS[kind].closed('run cancelled by bo')).toBe('closed: run cancelled by bo');
+      const closed = isAskKind(kind) ? ASKS[kind].closed : GATES[kind].closed;
+      expect(closed('run cancelled by bo')).toBe('closed: run cancelled by bo');
     }
     // A tool call's answer is for the attempt that waits on it; the task stays in progress.
-    expect(APPROVALS.tool_call.answer(decision(false, 'not now'))).toEqual({
-      to: 'attempt',
-      reason: 'tool call denied by ana: not now',
+    expect(ASKS.tool_call.verdict(decided('tool_call', 'rejected', 'not now'), edited(null))).toEqual({
+      approve: false,
+      approval_id: 'apr-1',
+      actor: 'ana',
+      message: 'Denied by ana: not now',
     });
-    expect(APPROVALS.tool_call.answer({ ...decision(true), input: { path: 'x' } })).toEqual({
-      to: 'attempt',
-      reason: 'tool call approved by ana with edited arguments',
+    expect(ASKS.tool_call.verdict(decided('tool_call', 'approved'), edited({ path: 'x' }))).toEqual({
+      approve: true,
+      approval_id: 'apr-1',
+      actor: 'ana',
+      input: { path: 'x' },
+      comment: null,
     });
-    expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].insideAttempt)).toEqual(['tool_call', 'merge_conflict']);
+    expect(ASKS.tool_call.verdict(decided('tool_call', 'pending'), edited(null))).toBeNull();
+    expect(APPROVAL_KINDS.filter(isAskKind)).toEqual(['tool_call', 'merge_conflict']);
     // A merge conflict's answer goes to the attempt that waits: go on once resolved, or fail.
-    expect(APPROVALS.merge_conflict.answer(decision(true))).toEqual({
-      to: 'attempt',
-      reason: 'merge conflict resolved in the worktree, said ana',
+    expect(ASKS.merge_conflict.verdict(decided('merge_conflict', 'approved'), edited(null))).toEqual({
+      resolved: true,
+      actor: 'ana',
     });
-    expect(APPROVALS.merge_conflict.answer(decision(false, 'redo a'))).toEqual({
-      to: 'attempt',
-      reason: 'merge conflict left to fail by ana: redo a',
-    });
-    expect(APPROVALS.budget.waiting('over')).toBe('budget: over');
-    expect(APPROVALS.approval_required.waiting('asked')).toBe('approval: asked');
-    // Where each stops a task.
     expect(
-      APPROVAL_KINDS.map((k) => [
-        k,
-        APPROVALS[k].whenReady !== null,
-        APPROVALS[k].beforeStart !== null,
-        APPROVALS[k].afterAttempt !== undefined,
-      ]),
+      ASKS.merge_conflict.verdict(decided('merge_conflict', 'rejected', 'redo a'), edited(null)),
+    ).toEqual({
+      resolved: false,
+      actor: 'ana',
+      comment: 'redo a',
+    });
+    expect(GATES.budget.waiting('over')).toBe('budget: over');
+    expect(GATES.approval_required.waiting('asked')).toBe('approval: asked');
+    // Where each stops a task; the kinds an attempt asks stop none (they have no gate).
+    expect(
+      APPROVAL_KINDS.map((k) =>
+        isAskKind(k)
+          ? [k, false, false, false]
+          : [
+              k,
+              GATES[k].whenReady !== null,
+              GATES[k].beforeStart !== null,
+              GATES[k].afterAttempt !== undefined,
+            ],
+      ),
     ).toEqual([
       ['approval_required', true, true, false],
       ['budget', false, true, false],
@@ -80,8 +121,10 @@ describe('approval kinds', () => {
       ['merge_conflict', false, false, false],
     ]);
     // Only a diff review has an answer to a request for changes.
-    expect(APPROVAL_KINDS.filter((k) => APPROVALS[k].requestChanges !== undefined)).toEqual(['diff_review']);
-    expect(APPROVALS.diff_review.answer(decision(true))).toEqual({
+    expect(APPROVAL_KINDS.filter((k) => !isAskKind(k) && GATES[k].requestChanges !== undefined)).toEqual([
+      'diff_review',
+    ]);
+    expect(GATES.diff_review.answer(decision(true))).toEqual({
       to: 'accepted',
       reason: 'approved by ana',
     });

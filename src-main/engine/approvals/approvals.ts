@@ -1,5 +1,6 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
-import type { Approval, ApprovalKind } from '../../../src-shared/schemas/approval.ts';
+import type { Approval, ApprovalKind, AskKind, GateKind } from '../../../src-shared/schemas/approval.ts';
+import { isAskKind } from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
@@ -11,22 +12,28 @@ import { ACTOR } from '../run-state.ts';
 import type { RunWriter } from '../run-writer.ts';
 import type { Runtime } from '../runtime.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
-import type { ApprovalDecision, ApprovalHandler, Ask, GateTools, TaskAnswer } from './kinds.ts';
-import { APPROVALS, approvedKey } from './kinds.ts';
+import type { ApprovalDecision, Ask, GateHandler, GateTools, TaskAnswer } from './kinds.ts';
+import { ASKS, approvedKey, GATES } from './kinds.ts';
 
-/** Every kind, in the table's order: the order they are asked in at each point. */
-const KINDS = Object.keys(APPROVALS) as ApprovalKind[];
+/** Every kind that stops a task, in the table's order: the order they are asked in at each point. */
+const KINDS = Object.keys(GATES) as GateKind[];
 /** The kinds that ask as a task becomes ready, and before an agent starts it. */
-const WHEN_READY = KINDS.filter((k) => APPROVALS[k].whenReady !== null);
-const BEFORE_START = KINDS.filter((k) => APPROVALS[k].beforeStart !== null);
+const WHEN_READY = KINDS.filter((k) => GATES[k].whenReady !== null);
+const BEFORE_START = KINDS.filter((k) => GATES[k].beforeStart !== null);
 /** The kinds that ask after an attempt succeeded, before its task is done. */
-const AFTER_ATTEMPT = KINDS.filter((k) => APPROVALS[k].afterAttempt !== undefined);
+const AFTER_ATTEMPT = KINDS.filter((k) => GATES[k].afterAttempt !== undefined);
+
+/** The comment an approval of any kind is closed with when its task stops waiting without a decision. */
+const closedComment = (kind: ApprovalKind, why: string): string =>
+  isAskKind(kind) ? ASKS[kind].closed(why) : GATES[kind].closed(why);
 
 /**
  * Every gate in one room: a task stops for a person where a kind of approval asks it to
- * (`kinds.ts`: as it becomes ready, as an agent is about to start it), an approval is asked for
- * (`gate`), decided (`decide`: recorded, and what the answer does to the task returned) or closed
- * when its task stops waiting without a decision (`close`). Only people decide.
+ * (`kinds.ts`: as it becomes ready, as an agent is about to start it, after an attempt), an
+ * attempt asks a person while it runs (`askInsideAttempt`, waited on at `AttemptAsks`), an
+ * approval is decided (`decide`: recorded, and what the answer does to the task returned;
+ * `decideAsked`: recorded for the attempt that waits) or closed when its task stops waiting
+ * without a decision (`close`). Only people decide.
  */
 export class Approvals {
   private readonly rt: Runtime;
@@ -42,7 +49,7 @@ export class Approvals {
   /** As a task becomes ready: true when it now waits for a person (an approval was asked for). */
   gateWhenReady(run: ActiveRun, task: TaskRun, spec: TaskSpec): boolean {
     for (const kind of WHEN_READY) {
-      const why = APPROVALS[kind].whenReady?.(run, spec, this.tools);
+      const why = GATES[kind].whenReady?.(run, spec, this.tools);
       if (why) return this.gate(run, task, kind, why);
     }
     return false;
@@ -54,7 +61,7 @@ export class Approvals {
    */
   gateBeforeStart(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent): boolean {
     for (const kind of BEFORE_START) {
-      const why = APPROVALS[kind].beforeStart?.(run, spec, agent, this.tools);
+      const why = GATES[kind].beforeStart?.(run, spec, agent, this.tools);
       if (why) return this.gate(run, task, kind, why);
     }
     return false;
@@ -66,7 +73,7 @@ export class Approvals {
    */
   gateAfterAttempt(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent, output: unknown): boolean {
     for (const kind of AFTER_ATTEMPT) {
-      const why = APPROVALS[kind].afterAttempt?.(run, spec, agent, output);
+      const why = GATES[kind].afterAttempt?.(run, spec, agent, output);
       if (why) {
         task.output = output;
         const approval = this.record(run, task, kind, why);
@@ -90,7 +97,8 @@ export class Approvals {
 
   /** Refuses a request for changes on a kind that has no such answer (before anything is recorded). */
   assertRequestChanges(approval: Approval): void {
-    if (APPROVALS[approval.kind].requestChanges === undefined)
+    const { kind } = approval;
+    if (isAskKind(kind) || GATES[kind].requestChanges === undefined)
       throw new AppError(
         'invalid_input',
         `approval "${approval.id}" is of kind ${approval.kind}, which has no request_changes answer: approve or reject it`,
@@ -125,14 +133,14 @@ export class Approvals {
   }
 
   /** The task waits for a person: an approval of `kind` is asked for. Returns true. */
-  gate(run: ActiveRun, task: TaskRun, kind: ApprovalKind, ask: Ask): true {
+  gate(run: ActiveRun, task: TaskRun, kind: GateKind, ask: Ask): true {
     return this.waitOn(run, task, kind, this.record(run, task, kind, ask));
   }
 
   /** The task waits on the approval just recorded. Returns true. */
-  private waitOn(run: ActiveRun, task: TaskRun, kind: ApprovalKind, approval: Approval): true {
+  private waitOn(run: ActiveRun, task: TaskRun, kind: GateKind, approval: Approval): true {
     this.writer.setStatus(run, task, 'awaiting_approval', {
-      reason: APPROVALS[kind].waiting(approval.reason),
+      reason: GATES[kind].waiting(approval.reason),
     });
     this.rt.bus.emit('approval.changed', approval);
     return true;
@@ -140,9 +148,9 @@ export class Approvals {
 
   /**
    * An attempt asks a person (inside a transaction), for a kind asked inside an attempt (a tool
-   * call): the approval row and its audit entry; the task stays `in_progress`.
+   * call, a merge conflict): the approval row and its audit entry; the task stays `in_progress`.
    */
-  askInsideAttempt(run: ActiveRun, task: TaskRun, kind: ApprovalKind, ask: Ask): Approval {
+  askInsideAttempt(run: ActiveRun, task: TaskRun, kind: AskKind, ask: Ask): Approval {
     const approval = this.record(run, task, kind, ask);
     this.rt.bus.emit('approval.changed', approval);
     return approval;
@@ -169,7 +177,7 @@ export class Approvals {
    * Null when it is no longer pending (a person answered first: that answer stands).
    */
   expire(approval: Approval, why: string, actor: string): Approval | null {
-    if (approval.status !== 'pending' || !APPROVALS[approval.kind].insideAttempt) return null;
+    if (approval.status !== 'pending' || !isAskKind(approval.kind)) return null;
     const store = this.rt.store;
     const done = store.approvals.decide({
       id: approval.id,
@@ -210,20 +218,55 @@ export class Approvals {
   }
 
   /**
-   * A person decided (inside a transaction): the decision is recorded, and what it does to the
-   * task that waited is returned (`TaskFlow.answer` does it), or null when the task no longer
-   * waits on it. An approval given is remembered, so its gate is passed once.
+   * A person decided an approval that stops a task (inside a transaction): the decision is
+   * recorded, and what it does to the task that waited is returned (`TaskFlow.answer` does it),
+   * or null when the task no longer waits on it. An approval given is remembered, so its gate is
+   * passed once.
    */
-  decide<K extends ApprovalKind>(
+  decide<K extends GateKind>(
     run: ActiveRun,
     task: TaskRun,
     approval: Approval & { kind: K },
     d: ApprovalDecision<K>,
     changes: ChangesRequest | null = null,
   ): TaskAnswer | null {
-    const handler: ApprovalHandler<K> = APPROVALS[approval.kind];
+    const handler: GateHandler<K> = GATES[approval.kind];
     if (changes && !handler.requestChanges) this.assertRequestChanges(approval);
-    const status = changes ? 'changes_requested' : d.approve ? 'approved' : 'rejected';
+    this.recordDecision(
+      run,
+      approval,
+      changes ? 'changes_requested' : d.approve ? 'approved' : 'rejected',
+      d,
+    );
+    if (changes && changes.line_comments.length > 0)
+      this.rt.store.approvals.addLineComments(approval.id, changes.line_comments);
+    if (task.status !== 'awaiting_approval') return null;
+    if (changes) return handler.requestChanges!(changes);
+    if (d.approve) run.approved.add(approvedKey(approval.kind, task.task_id));
+    return handler.answer(d);
+  }
+
+  /**
+   * A person decided an approval an attempt asked while it runs (inside a transaction): the
+   * decision is recorded with what its kind keeps besides (a tool call's edited arguments). The
+   * task does not move: `AttemptAsks.decided` gives the verdict to the attempt that waits.
+   */
+  decideAsked<K extends AskKind>(
+    run: ActiveRun,
+    approval: Approval & { kind: K },
+    d: ApprovalDecision<K>,
+  ): void {
+    this.recordDecision(run, approval, d.approve ? 'approved' : 'rejected', d);
+    ASKS[approval.kind].decided?.(this.rt.store, approval.id, d);
+  }
+
+  /** A decision's row and its audit entry. */
+  private recordDecision(
+    run: ActiveRun,
+    approval: Approval,
+    status: 'approved' | 'rejected' | 'changes_requested',
+    d: { actor: string; comment: string | undefined },
+  ): void {
     const at = this.rt.iso();
     const store = this.rt.store;
     store.approvals.decide({
@@ -233,8 +276,6 @@ export class Approvals {
       actor: d.actor,
       comment: d.comment ?? null,
     });
-    if (changes && changes.line_comments.length > 0)
-      store.approvals.addLineComments(approval.id, changes.line_comments);
     store.memory.audit({
       at,
       actor: d.actor,
@@ -243,17 +284,8 @@ export class Approvals {
       run_id: run.id,
       from_status: 'pending',
       to_status: status,
-      why: `${approval.kind} for task "${task.task_id}"${d.comment ? `: ${d.comment}` : ''}`,
+      why: `${approval.kind} for task "${approval.task_id}"${d.comment ? `: ${d.comment}` : ''}`,
     });
-    if (handler.insideAttempt) {
-      // Its attempt waits, not the task: the answer is for the attempt (`ToolCallDesk`).
-      if ('input' in d && d.input !== undefined && d.approve) store.toolCalls.setEdited(approval.id, d.input);
-      return task.status === 'in_progress' ? handler.answer(d) : null;
-    }
-    if (task.status !== 'awaiting_approval') return null;
-    if (changes) return handler.requestChanges!(changes);
-    if (d.approve) run.approved.add(approvedKey(approval.kind, task.task_id));
-    return handler.answer(d);
   }
 
   /** The decided approval as stored, told to whoever shows approvals (after the decision commits). */
@@ -274,13 +306,13 @@ export class Approvals {
     const store = this.rt.store;
     for (const a of store.approvals.forTask(run.id, task.task_id)) {
       if (a.status !== 'pending') continue;
-      if (insideAttempt && !APPROVALS[a.kind].insideAttempt) continue;
+      if (insideAttempt && !isAskKind(a.kind)) continue;
       store.approvals.decide({
         id: a.id,
         status: 'rejected',
         decided_at: this.rt.iso(),
         actor,
-        comment: APPROVALS[a.kind].closed(why),
+        comment: closedComment(a.kind, why),
       });
       this.writer.audit(
         'approval',

@@ -1,11 +1,21 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
-import type { ApprovalKind } from '../../../src-shared/schemas/approval.ts';
+import type {
+  Approval,
+  ApprovalKind,
+  AskKind,
+  AskVerdicts,
+  GateKind,
+} from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
+import type { Store } from '../../store/store.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
+import type { MergeConflictRequest, ToolCallRequest } from '../executor.ts';
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
+import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
+import { toolCallVerdict } from './tool-calls.ts';
 
 /** Why a task must wait for a person now, and the cost the person is shown. */
 export interface Ask {
@@ -52,20 +62,15 @@ export type TaskAnswer =
    * The same agent goes on: ready again, pinned to the agent of the attempt it waited after,
    * whose next attempt resumes that attempt's session with the request as its prompt.
    */
-  | { to: 'changes'; reason: string; request: ChangesRequest }
-  /**
-   * The task stays as it is (`in_progress`): the decision is for its running attempt, which
-   * waits for it (a tool call: `ToolCallDesk` hands it over once it is stored).
-   */
-  | { to: 'attempt'; reason: string };
+  | { to: 'changes'; reason: string; request: ChangesRequest };
 
 /**
- * One kind of approval: where it stops a task, what the person is shown, what each answer does
- * and what closing it says. Each gate point is a question (`Ask | null`: wait, or go on), or
- * null where the kind does not stop a task. A new point (after an attempt, inside one) is a new
- * member here, which every kind must then answer.
+ * One kind of approval that stops a task: where it stops it, what the person is shown, what
+ * each answer does to the task and what closing it says. Each gate point is a question (`Ask |
+ * null`: wait, or go on), or null where the kind does not stop a task there. A new point is a
+ * new member here, which every such kind must then answer.
  */
-export interface ApprovalHandler<K extends ApprovalKind> {
+export interface GateHandler<K extends GateKind> {
   /** As the task becomes ready (its dependencies met), before it is queued. */
   whenReady: ((run: ActiveRun, spec: TaskSpec, tools: GateTools) => Ask | null) | null;
   /** As an agent is about to start it (dispatch, or a pull agent taking it). */
@@ -83,11 +88,54 @@ export interface ApprovalHandler<K extends ApprovalKind> {
   requestChanges?: (request: ChangesRequest) => TaskAnswer;
   /** The comment an approval is closed with when its task stops waiting without a decision (cancelled, skipped). */
   closed(why: string): string;
+}
+
+/** Which attempt asks (`AttemptAsks`). */
+export interface AttemptRef {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+}
+
+/**
+ * What an attempt asks a person, by kind: the executor's requests (`TaskContext.askToolCall`,
+ * `askMergeConflict`), which `inbox.ask`'s questions also are. A tool call's reason is the
+ * loop's own words when it gives them, else said here (`AskHandler.reason`).
+ */
+export interface Questions {
+  tool_call: Omit<ToolCallRequest, 'reason'> & { reason?: string };
+  merge_conflict: MergeConflictRequest;
+}
+export type Question<K extends AskKind = AskKind> = { [P in K]: { kind: P } & Questions[P] }[K];
+
+/**
+ * One kind of approval asked inside an attempt: the task stays `in_progress` and the attempt
+ * waits (`AttemptAsks`), in this process, over MCP or on a remote worker; a person's decision
+ * goes to that attempt (its verdict), never through the task's flow.
+ */
+export interface AskHandler<K extends AskKind> {
+  /** What the approval is called in refusals (`tool call approval "apr-1" …`). */
+  noun: string;
   /**
-   * True for a kind asked inside an attempt (a tool call): the task stays `in_progress` while
-   * it waits, its attempt is what waits (`ToolCallDesk`), and the answer goes to the attempt.
+   * The approval to wait on instead of asking again (the same question asked by an earlier
+   * attempt of the task, or answered while no attempt listened), or null to ask.
    */
-  insideAttempt?: true;
+  earlier(store: Store, at: AttemptRef, q: Question<K>): string | null;
+  /** The approval's reason (what the inbox's card says), `who` naming the task's agent. */
+  reason(q: Question<K>, who: string): string;
+  /** Stores what the question asks (in the transaction that records the approval). */
+  keep(store: Store, approvalId: string, at: AttemptRef & { agent_id: string | null }, q: Question<K>): void;
+  /** The attempt that asked, as stored with the question (undefined: nothing stored). */
+  askedBy(
+    store: Store,
+    approvalId: string,
+  ): { run_id: string; task_id: string; attempt: number; agent_id: string | null } | undefined;
+  /** What the attempt that waits is given once a person decided; null while nobody has. */
+  verdict(approval: Approval, store: Store): AskVerdicts[K] | null;
+  /** What a decision stores besides the approval's row (a tool call's edited arguments). */
+  decided?: (store: Store, approvalId: string, d: ApprovalDecision<K>) => void;
+  /** The comment an approval is closed with when its task stops waiting without a decision (cancelled, skipped). */
+  closed(why: string): string;
 }
 
 /** Approvals given are remembered per kind and task, so a gate is passed once. */
@@ -107,11 +155,12 @@ const needsApproval = (run: ActiveRun, spec: TaskSpec): boolean =>
 const REQUIRED = 'the plan requires approval for this task';
 
 /**
- * Every kind of approval, one entry each: the compiler asks for a new kind's entry, and for
+ * Every kind of approval that stops a task, one entry each (the kinds asked inside an attempt
+ * are `ASKS`, below): the compiler asks for a new kind's entry in one table or the other, and for
  * every member of it. Kinds are asked in this order at each point: an escalation first (a task
  * that is a person's decision is asked nothing else), the plan's own approval before a budget.
  */
-export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
+export const GATES: { [K in GateKind]: GateHandler<K> } = {
   /** A decider escalated to a person: the task is their decision, done when they approve it. */
   escalation: {
     whenReady: (run, spec) =>
@@ -146,24 +195,6 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
     closed: closedAs,
   },
-  /**
-   * An agent's tool call whose policy is `ask` (issue 16), asked by the attempt itself while the
-   * task stays `in_progress` (`ToolCallDesk.ask`); the answer goes to the waiting attempt: run
-   * the call (with the person's arguments, if edited) or tell the model it was denied, and why.
-   */
-  tool_call: {
-    whenReady: null,
-    beforeStart: null,
-    waiting: (reason) => `tool call: ${reason}`,
-    answer: (d) => ({
-      to: 'attempt',
-      reason: d.approve
-        ? `tool call ${approvedBy(d.actor)}${d.input ? ' with edited arguments' : ''}`
-        : `tool call denied by ${d.actor}${d.comment ? `: ${d.comment}` : ''}`,
-    }),
-    closed: closedAs,
-    insideAttempt: true,
-  },
   /** Starting the task would pass the plan's or its project's budget (spent + in flight + its cost). */
   budget: {
     whenReady: null,
@@ -174,25 +205,6 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
     waiting: (reason) => `budget: ${reason}`,
     answer: (d) => (d.approve ? { to: 'ready', reason: approvedBy(d.actor) } : rejected(d)),
     closed: closedAs,
-  },
-  /**
-   * A coding task's dependencies' branches conflict and its `on_conflict` is `ask`: its attempt
-   * waits (`MergeConflictDesk`, the task stays `in_progress`) while a person resolves the merge
-   * in the task's worktree. Approve: "resolved, go on" (the attempt concludes the merge and
-   * runs the agent; asks again if conflicts remain). Reject: the attempt fails.
-   */
-  merge_conflict: {
-    whenReady: null,
-    beforeStart: null,
-    waiting: (reason) => `merge conflict: ${reason}`,
-    answer: (d) => ({
-      to: 'attempt',
-      reason: d.approve
-        ? `merge conflict resolved in the worktree, said ${d.actor}`
-        : `merge conflict left to fail by ${d.actor}${d.comment ? `: ${d.comment}` : ''}`,
-    }),
-    closed: closedAs,
-    insideAttempt: true,
   },
   /**
    * A coding agent's attempt succeeded on a task to review (`review: "diff"` on the task, else
@@ -219,6 +231,75 @@ export const APPROVALS: { [K in ApprovalKind]: ApprovalHandler<K> } = {
       reason: `changes requested by ${request.actor}: ${request.comment}`,
       request,
     }),
+    closed: closedAs,
+  },
+};
+
+/**
+ * Every kind of approval asked inside an attempt, one entry each: what it stores, what the
+ * person's decision gives the attempt that waits, and how it closes.
+ */
+export const ASKS: { [K in AskKind]: AskHandler<K> } = {
+  /**
+   * An agent's tool call whose policy is `ask`, or a coding CLI's permission prompt: the verdict
+   * runs the call (with the person's arguments, if edited) or tells the model it was denied, and
+   * why. The same call asked again (a later attempt resuming the loop) waits on the same approval.
+   */
+  tool_call: {
+    noun: 'tool call',
+    earlier: (store, at, q) => store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ?? null,
+    reason: (q, who) => q.reason ?? `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
+    keep: (store, approval_id, at, q) =>
+      store.toolCalls.insert({
+        approval_id,
+        run_id: at.run_id,
+        task_id: at.task_id,
+        attempt: at.attempt,
+        call_id: q.call_id,
+        agent_id: at.agent_id,
+        tool: q.tool,
+        server: q.server,
+        input: q.input,
+        agent_text: q.agent_text,
+      }),
+    askedBy: (store, id) => store.toolCalls.get(id),
+    verdict: (a, store) => toolCallVerdict(a, store.toolCalls.get(a.id)?.edited_input ?? null),
+    decided: (store, id, d) => {
+      if (d.approve && d.input !== undefined) store.toolCalls.setEdited(id, d.input);
+    },
+    closed: closedAs,
+  },
+  /**
+   * A coding task's dependencies' branches conflict and its `on_conflict` is `ask`: a person
+   * resolves the merge in the task's worktree. Approve: "resolved, go on" (the attempt concludes
+   * the merge and runs the agent; asks again if conflicts remain). Reject: the attempt fails. The
+   * task's pending question is waited on rather than asked twice.
+   */
+  merge_conflict: {
+    noun: 'merge conflict',
+    earlier: (store, at) => {
+      const asked = store.approvals.forTask(at.run_id, at.task_id).filter((a) => a.kind === 'merge_conflict');
+      return asked.find((a) => a.status === 'pending')?.id ?? unheardRejection(store, at, asked.at(-1));
+    },
+    reason: (q) => conflictReason(q),
+    keep: (store, approval_id, at, q) =>
+      store.mergeConflicts.insert({
+        approval_id,
+        run_id: at.run_id,
+        task_id: at.task_id,
+        attempt: at.attempt,
+        dir: q.dir,
+        merging: q.merging,
+        into: q.into,
+        from: q.from,
+        files: q.files,
+        again: q.again ?? null,
+      }),
+    askedBy: (store, id) => {
+      const r = store.mergeConflicts.get(id);
+      return r && { ...r, agent_id: null };
+    },
+    verdict: mergeConflictVerdict,
     closed: closedAs,
   },
 };

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import { QUESTION_SCHEMAS } from '../../../src-shared/contract/domains/inbox.ts';
 import type { MissingTaskInput } from '../../../src-shared/contract/domains/scope.ts';
+import { heldAttemptSchema } from '../../../src-shared/contract/domains/workers.ts';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { MethodInput, MethodName } from '../../../src-shared/contract/index.ts';
 import { contract } from '../../../src-shared/contract/index.ts';
+import type { AskKind } from '../../../src-shared/schemas/approval.ts';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
 import type { RunDetail, RunStatus } from '../../../src-shared/schemas/run.ts';
 import { bodyJsonSchema, invalidBody } from './request-body.ts';
@@ -90,6 +93,29 @@ function viaContract<K extends MethodName>(
         if (typeof fromQuery[k] === 'string') fromQuery[k] = read(fromQuery[k]);
       const input = { ...(opts.body && isObject(body) ? body : {}), ...fromQuery, ...p };
       return answer(() => client.invoke(name, input as MethodInput<K>));
+    },
+  };
+}
+
+/**
+ * A worker's question of one kind (`…/tool-calls`, `…/merge-conflicts`): the body is the attempt
+ * and the question's fields, the path names the worker and the task; asked through `inbox.ask`,
+ * as every asker asks.
+ */
+function askRoute(segment: string, kind: AskKind, summary: string): Route {
+  const { kind: _kind, ...fields } = QUESTION_SCHEMAS[kind].shape;
+  return {
+    method: 'POST',
+    path: `/api/v1/workers/:worker_id/tasks/:run_id/:task_id/${segment}`,
+    tag: 'workers',
+    summary,
+    worker: 'worker',
+    body: () => bodyJsonSchema(z.object({ attempt: heldAttemptSchema.shape.attempt, ...fields })),
+    handle: ({ params, body }, client) => {
+      // The contract validates it as every call's input; a bad field comes back naming it.
+      const { attempt, ...question }: Record<string, unknown> = isObject(body) ? body : {};
+      const input: Record<string, unknown> = { ...params, attempt, question: { ...question, kind } };
+      return answer(() => client.invoke('inbox.ask', input as MethodInput<'inbox.ask'>));
     },
   };
 }
@@ -248,36 +274,30 @@ export const routes: Route[] = [
     'workers.report',
     { body: true, worker: 'worker' },
   ),
-  viaContract(
-    'POST',
-    '/api/v1/workers/:worker_id/tasks/:run_id/:task_id/tool-calls',
-    'workers',
+  askRoute(
+    'tool-calls',
+    'tool_call',
     "A tool call of an attempt the worker holds, asked in the approvals inbox (its agent's policy says ask): the approval id, and the decision if made (answers with drop when the attempt is not the worker's).",
-    'workers.askToolCall',
-    { body: true, worker: 'worker' },
   ),
   viaContract(
     'POST',
     '/api/v1/workers/:worker_id/tasks/:run_id/:task_id/tool-calls/:approval_id/wait',
     'workers',
     "Waits up to wait_ms for a person's decision on a tool call the worker's attempt asked about: the verdict, or null (drop when the attempt is no longer the worker's).",
-    'workers.waitToolCall',
+    'inbox.wait',
     { body: true, worker: 'worker' },
   ),
-  viaContract(
-    'POST',
-    '/api/v1/workers/:worker_id/tasks/:run_id/:task_id/merge-conflicts',
-    'workers',
-    "A merge conflict in the worktree of a coding attempt the worker holds (on_conflict ask), asked in the approvals inbox: the approval id (drop when the attempt is not the worker's).",
-    'workers.askMergeConflict',
-    { body: true, worker: 'worker' },
+  askRoute(
+    'merge-conflicts',
+    'merge_conflict',
+    "A merge conflict in the worktree of a coding attempt the worker holds (on_conflict ask), asked in the approvals inbox: the approval id, and the answer if made (drop when the attempt is not the worker's).",
   ),
   viaContract(
     'POST',
     '/api/v1/workers/:worker_id/tasks/:run_id/:task_id/merge-conflicts/:approval_id/wait',
     'workers',
     "Waits up to wait_ms for a person's answer to a merge conflict the worker's attempt asked about: resolved or not, or null (drop when the attempt is no longer the worker's).",
-    'workers.waitMergeConflict',
+    'inbox.wait',
     { body: true, worker: 'worker' },
   ),
   viaContract(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { askAndWait } from '../../../src-shared/contract/ask-and-wait.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
 import type { BatonTool } from '../tool.ts';
@@ -8,18 +9,8 @@ import { defineTool } from '../tool.ts';
 const WAIT_MS = 10_000;
 /** How many waits in a row may fail (the host restarting) before the call gives up. */
 const MAX_FAILED_WAITS = 30;
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+/** The pause after a wait that failed. */
+const FAILED_WAIT_PAUSE_MS = 2_000;
 
 /**
  * Claude Code's permission prompt (`claude -p --permission-prompt-tool mcp__baton__approve`):
@@ -58,41 +49,46 @@ function approve(): BatonTool {
         });
       // Claude Code names MCP tools mcp__<server>__<tool>.
       const mcp = /^mcp__([^_]+(?:_[^_]+)*)__(.+)$/.exec(args.tool_name);
-      const asked = await client.invoke('toolCalls.ask', {
-        ...at,
-        call_id: args.tool_use_id,
-        tool: mcp ? mcp[2]! : args.tool_name,
-        server: mcp ? mcp[1]! : null,
-        input: args.input,
-        agent_text: '',
-      });
-      let verdict: ToolCallVerdict | null = asked.verdict;
-      let failed = 0;
-      while (!verdict) {
-        if (extra.signal.aborted) {
+      const cancelled = () =>
+        new ContractError({ code: 'conflict', message: 'approve: the call was cancelled' });
+      // The inbox answers a tool call's verdict to a tool call's question.
+      const verdict = (await askAndWait({
+        ask: () =>
+          client.invoke('inbox.ask', {
+            ...at,
+            question: {
+              kind: 'tool_call',
+              call_id: args.tool_use_id,
+              tool: mcp ? mcp[2]! : args.tool_name,
+              server: mcp ? mcp[1]! : null,
+              input: args.input,
+              agent_text: '',
+            },
+          }),
+        wait: (approval_id, wait_ms) => client.invoke('inbox.wait', { ...at, approval_id, wait_ms }),
+        turnMs: WAIT_MS,
+        signal: extra.signal,
+        turn: () => extra.progress(`waiting for a person to allow ${args.tool_name} in Baton's inbox`),
+        failed: (err, failures, call) => {
+          // Asking fails the call; a wait may fail while the host restarts: the approval is stored, so wait on.
+          if (call === 'ask' || failures > MAX_FAILED_WAITS) throw err;
+          return FAILED_WAIT_PAUSE_MS;
+        },
+        stopped: async (approval_id) => {
           // Claude Code stopped waiting (its limit on the call, or the run ended): nobody can act
           // on an answer now, so the approval expires rather than wait in the inbox for nothing.
-          await client
-            .invoke('toolCalls.expire', {
-              ...at,
-              approval_id: asked.approval_id,
-              reason: `${args.tool_name}: the CLI stopped waiting for the answer (its call to the approve tool timed out or was cancelled)`,
-            })
-            .catch(() => {});
-          throw new ContractError({ code: 'conflict', message: 'approve: the call was cancelled' });
-        }
-        await extra.progress(`waiting for a person to allow ${args.tool_name} in Baton's inbox`);
-        try {
-          verdict = (
-            await client.invoke('toolCalls.wait', { approval_id: asked.approval_id, wait_ms: WAIT_MS })
-          ).verdict;
-          failed = 0;
-        } catch (err) {
-          // The host may be restarting: the approval is stored, so wait on.
-          if (++failed > MAX_FAILED_WAITS) throw err;
-          await sleep(2_000, extra.signal);
-        }
-      }
+          if (approval_id !== null)
+            await client
+              .invoke('inbox.expire', {
+                ...at,
+                approval_id,
+                reason: `${args.tool_name}: the CLI stopped waiting for the answer (its call to the approve tool timed out or was cancelled)`,
+              })
+              .catch(() => {});
+          return cancelled();
+        },
+        dropped: (drop) => new ContractError({ code: 'conflict', message: `approve: ${drop.reason}` }),
+      })) as ToolCallVerdict;
       return verdict.approve
         ? { behavior: 'allow', updatedInput: verdict.input ?? args.input }
         : { behavior: 'deny', message: verdict.message };

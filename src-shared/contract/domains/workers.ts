@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
-import type { ToolCallVerdict } from '../../schemas/approval.ts';
-import { CONFLICT_KINDS } from '../../schemas/approval.ts';
 import { idSchema } from '../../schemas/common.ts';
 import { LOG_STREAMS } from '../../schemas/run.ts';
 import { stepSchema } from '../../schemas/step.ts';
@@ -44,36 +42,11 @@ export const workerEventSchema = z.discriminatedUnion('type', [
 ]);
 export type WorkerEvent = z.infer<typeof workerEventSchema>;
 
-/** One tool call an attempt a worker holds asks a person to allow (its agent's tool policy says `ask`). */
-const workerToolCallSchema = z.strictObject({
-  call_id: z.string().min(1).max(512),
-  tool: z.string().min(1).max(512),
-  /** The tool's source (an MCP server, the workspace tools), or null for the agent's own tool. */
-  server: z.string().max(200).nullable().default(null),
-  input: z.record(z.string(), z.unknown()),
-  /** What the agent said so far in its loop, for the person deciding. */
-  agent_text: z.string().max(100_000).default(''),
-});
-
-/** A merge conflict a worker's coding attempt asks a person to resolve in its worktree (`on_conflict: "ask"`). */
-const workerMergeConflictSchema = z.strictObject({
-  /** The task's worktree on the worker, where the merge waits (a person resolves it there). */
-  dir: z.string().min(1).max(4_096),
-  files: z
-    .array(z.strictObject({ path: z.string().min(1).max(4_096), kind: z.enum(CONFLICT_KINDS).nullable() }))
-    .min(1)
-    .max(10_000),
-  merging: z.string().min(1).max(500),
-  into: z.string().min(1).max(500),
-  from: z.array(z.string().min(1).max(500)).max(1_000),
-  again: z.string().max(2_000).optional(),
-});
-
 /**
- * Remote workers (`baton worker`, issue 18): a process on another machine registers its agents,
- * pulls their tasks over seed 004's pull API (`work.*`) and keeps a lease on each task it takes
- * by heartbeats. A task whose lease lapses is queued again as a new attempt; a worker that still
- * holds it is told to drop it.
+ * Remote workers (`baton worker`): a process on another machine registers its agents, pulls their
+ * tasks over the pull API (`work.*`) and keeps a lease on each task it takes by heartbeats. A task
+ * whose lease lapses is queued again as a new attempt; a worker that still holds it is told to
+ * drop it. What its attempts ask a person is asked and waited on as every asker does (`inbox.*`).
  */
 export const workerMethods = {
   /** The worker's agents, registered (or updated) as its own: Baton never runs them itself. */
@@ -100,41 +73,6 @@ export const workerMethods = {
       events: z.array(workerEventSchema).max(1_000),
     }),
   ).returns<{ accepted: number; drop?: DroppedAttempt }>(),
-  /**
-   * A tool call of an attempt the worker holds, asked in the server's approvals inbox (the card,
-   * notifications and webhooks of the app's own tool loop): the approval's id, and the decision
-   * if a person made it already (the same call asked again finds the same approval). Renews the
-   * lease; `drop` when the attempt is no longer the worker's.
-   */
-  'workers.askToolCall': method(
-    workerRef.extend(heldAttemptSchema.shape).extend(workerToolCallSchema.shape),
-  ).returns<WorkerToolCallAsked>(),
-  /**
-   * Waits up to `wait_ms` for a person's decision on a tool call the worker's attempt asked
-   * about: the verdict, or null while it still waits. Renews the lease; `drop` when the attempt is
-   * no longer the worker's (its task cancelled, its lease lapsed), which ends its wait.
-   */
-  'workers.waitToolCall': method(
-    workerRef.extend(heldAttemptSchema.shape).extend({
-      approval_id: z.string().min(1).max(200),
-      wait_ms: z.number().int().min(0).max(20_000).default(15_000),
-    }),
-  ).returns<WorkerToolCallWaited>(),
-  /**
-   * A merge conflict in the worktree of an attempt the worker holds (`on_conflict: "ask"`), asked
-   * in the server's inbox as the app's own attempts ask it (kind `merge_conflict`); the task's
-   * pending question is found rather than asked twice. Renews the lease; `drop` as above.
-   */
-  'workers.askMergeConflict': method(
-    workerRef.extend(heldAttemptSchema.shape).extend(workerMergeConflictSchema.shape),
-  ).returns<{ approval_id: string } | { drop: DroppedAttempt }>(),
-  /** Waits up to `wait_ms` for the answer to a merge conflict the worker's attempt asked about (null: none yet). */
-  'workers.waitMergeConflict': method(
-    workerRef.extend(heldAttemptSchema.shape).extend({
-      approval_id: z.string().min(1).max(200),
-      wait_ms: z.number().int().min(0).max(20_000).default(15_000),
-    }),
-  ).returns<{ verdict: MergeConflictVerdict | null } | { drop: DroppedAttempt }>(),
   /** The worker stops: the attempts it gives back are queued again at once as new attempts. */
   'workers.leave': method(workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) })).returns<{
     requeued: HeldAttempt[];
@@ -157,19 +95,6 @@ export const workerMethods = {
 export interface DroppedAttempt extends HeldAttempt {
   reason: string;
 }
-
-/** `workers.askToolCall`'s answer: the approval asked (and its decision, if made), or the attempt to drop. */
-export type WorkerToolCallAsked =
-  | { approval_id: string; verdict: ToolCallVerdict | null }
-  | { drop: DroppedAttempt };
-
-/** `workers.waitToolCall`'s answer: the decision (null: none yet), or the attempt to drop. */
-export type WorkerToolCallWaited = { verdict: ToolCallVerdict | null } | { drop: DroppedAttempt };
-
-/** A person's answer to a merge conflict: resolved in the worktree (go on), or fail the attempt. */
-export type MergeConflictVerdict =
-  | { resolved: true; actor: string }
-  | { resolved: false; actor: string; comment: string | null };
 
 export interface WorkerView {
   id: string;

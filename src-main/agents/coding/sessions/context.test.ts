@@ -149,17 +149,18 @@ describe('a coding attempt is told', () => {
       tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],
     });
     await eventually(() => exec.running.has('t'));
-    // Claude Code asks over MCP (--permission-prompt-tool), as engine.askToolCall hears it.
-    const { approval_id } = first.engine.askToolCall({
-      run_id: run,
-      task_id: 't',
-      attempt: 1,
-      call_id: 'toolu_1',
-      tool: 'Write',
-      server: null,
-      input: { file_path: 'a.txt', content: 'x' },
-      agent_text: '',
-    });
+    // Claude Code asks over MCP (--permission-prompt-tool), as engine.ask hears it.
+    const { approval_id } = first.engine.ask(
+      { run_id: run, task_id: 't', attempt: 1 },
+      {
+        kind: 'tool_call',
+        call_id: 'toolu_1',
+        tool: 'Write',
+        server: null,
+        input: { file_path: 'a.txt', content: 'x' },
+        agent_text: '',
+      },
+    );
     expect(first.store.approvals.get(approval_id)?.status).toBe('pending');
     first.close(); // as a crash: the CLI that waited is gone with it
     app = undefined;

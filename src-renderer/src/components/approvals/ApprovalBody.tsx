@@ -5,15 +5,31 @@ import { prettyArguments } from '../../approvals/tool-call-input.ts';
 import { MergeConflictFacts } from './merge-conflict/MergeConflictFacts.tsx';
 import { ToolCallFacts } from './tool-call/ToolCallFacts.tsx';
 
+type Body<K extends ApprovalKind> = ComponentType<{ approval: ApprovalView & { kind: K } }>;
+
 /**
- * Kinds of approval that need more than a sentence to decide on (a diff to review, a tool
- * call's arguments) show it with a body of their own here; the others say, in words, why the
- * task waits (approval-kinds.ts).
+ * What a person reads of each kind of approval where it is only shown (the task panel), one
+ * entry per kind (the compiler asks for a new kind's): a kind that needs more than a sentence to
+ * decide on (a tool call's arguments, a merge) shows it with a body of its own; the others say,
+ * in words, why the task waits (approval-kinds.ts).
  */
-const BODIES: { [K in ApprovalKind]?: ComponentType<{ approval: ApprovalView & { kind: K } }> } = {
+const BODIES: { [K in ApprovalKind]: Body<K> } = {
+  approval_required: WhyBody,
+  budget: WhyBody,
+  escalation: WhyBody,
+  diff_review: WhyBody,
   tool_call: ToolCallBody,
   merge_conflict: MergeConflictBody,
 };
+
+/** Why the task waits, in words (an escalation's, which only acknowledges, muted). */
+function WhyBody({ approval }: { approval: ApprovalView }) {
+  return (
+    <p className={`small${approval.kind === 'escalation' ? ' muted' : ''}`}>
+      {APPROVAL_KINDS[approval.kind].explain(approval)}
+    </p>
+  );
+}
 
 /** A merge conflict where it is only shown (the task panel): the merge, its files, the worktree. */
 function MergeConflictBody({ approval: a }: { approval: ApprovalView }) {
@@ -34,15 +50,10 @@ function ToolCallBody({ approval: a }: { approval: ApprovalView }) {
   );
 }
 
-/** What a person reads before deciding on an approval: its kind's body, or why it waits. */
-export function ApprovalBody({ approval }: { approval: ApprovalView }) {
-  const Body = BODIES[approval.kind] as ComponentType<{ approval: ApprovalView }> | undefined;
-  if (Body) return <Body approval={approval} />;
-  return (
-    <p className={`small${approval.kind === 'escalation' ? ' muted' : ''}`}>
-      {APPROVAL_KINDS[approval.kind].explain(approval)}
-    </p>
-  );
+/** What a person reads before deciding on an approval: its kind's body. */
+export function ApprovalBody<K extends ApprovalKind>({ approval }: { approval: ApprovalView & { kind: K } }) {
+  const Body: Body<K> = BODIES[approval.kind];
+  return <Body approval={approval} />;
 }
 
 /** The approval's kind as a pill. */

@@ -1,7 +1,7 @@
+import type { ReactElement } from 'react';
 import { lazy, Suspense, useEffect, useMemo } from 'react';
-import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { filtersApprovals, matchesApproval } from '../../approvals/approval-filter.ts';
-import { isDiffReview } from '../../approvals/diff-review.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
@@ -116,12 +116,51 @@ function ExpiredApprovals() {
   );
 }
 
+/** How the inbox's card answers an approval of kind `K`: a review of its own, or null for the plain answers. */
+type Review<K extends ApprovalKind> = (
+  a: ApprovalView & { kind: K },
+  onDeciding: (id: string) => void,
+) => ReactElement | null;
+
+/**
+ * How the inbox's card answers each kind, one entry per kind (the compiler asks for a new
+ * kind's): a kind with a review of its own (a diff, a tool call, a merge conflict) takes the
+ * card's whole width; null (a kind without one, or a row an older host kept without its
+ * details) leaves the card plain: read on the left, the comment and two answers on the right.
+ */
+const REVIEWS: { [K in ApprovalKind]: Review<K> } = {
+  approval_required: () => null,
+  budget: () => null,
+  escalation: () => null,
+  diff_review: (a, onDeciding) => (
+    <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
+      <DiffReview approval={a} onDeciding={onDeciding} />
+    </Suspense>
+  ),
+  tool_call: (a, onDeciding) =>
+    a.tool_call ? (
+      <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
+        <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
+      </Suspense>
+    ) : null,
+  merge_conflict: (a, onDeciding) =>
+    a.merge_conflict ? (
+      <MergeConflictReview approval={a} conflict={a.merge_conflict} onDeciding={onDeciding} />
+    ) : null,
+};
+
+function reviewOf<K extends ApprovalKind>(a: ApprovalView & { kind: K }, onDeciding: (id: string) => void) {
+  const review: Review<K> = REVIEWS[a.kind];
+  return review(a, onDeciding);
+}
+
 function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onDeciding(id: string): void }) {
   const selectPlan = useBaton((s) => s.selectPlan);
   const openRun = useBaton((s) => s.openRun);
   // A plain approval is read on the left and answered on the right, as a review queue's row;
-  // a kind with a body of its own (a diff, a tool call, a merge conflict) takes the card's whole width.
-  const plain = !isDiffReview(a) && !a.tool_call && !a.merge_conflict;
+  // a kind with a review of its own takes the card's whole width.
+  const review = reviewOf(a, onDeciding);
+  const plain = review === null;
   return (
     <li
       className={plain ? 'card approval-card split' : 'card approval-card'}
@@ -161,21 +200,7 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
           {a.cost > 0 && ` · cost ${a.cost}`} · <RelativeTime at={a.requested_at} prefix="asked" />
         </p>
       </div>
-      <div className="card-decide">
-        {isDiffReview(a) ? (
-          <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
-            <DiffReview approval={a} onDeciding={onDeciding} />
-          </Suspense>
-        ) : a.tool_call ? (
-          <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
-            <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
-          </Suspense>
-        ) : a.merge_conflict ? (
-          <MergeConflictReview approval={a} conflict={a.merge_conflict} onDeciding={onDeciding} />
-        ) : (
-          <ApprovalDecision approval={a} onDeciding={onDeciding} />
-        )}
-      </div>
+      <div className="card-decide">{review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}</div>
     </li>
   );
 }

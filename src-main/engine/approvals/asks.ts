@@ -1,0 +1,178 @@
+import type { Approval, AskKind, AskVerdict, AskVerdicts } from '../../../src-shared/schemas/approval.ts';
+import { isAskKind } from '../../../src-shared/schemas/approval.ts';
+import { AppError } from '../../errors.ts';
+import type { AgentDirectory } from '../agent-directory.ts';
+import type { RunLoader } from '../run-loader.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Approvals } from './approvals.ts';
+import type { AskHandler, AttemptRef, Question } from './kinds.ts';
+import { ASKS } from './kinds.ts';
+
+/**
+ * Where attempts wait for people: the one desk for every kind asked inside an attempt (`ASKS` in
+ * kinds.ts: a tool call, a merge conflict), whoever asks — an attempt of this process (`ask`,
+ * a promise), or one outside it (a coding CLI over MCP, a remote worker: `open`, then `waitUpTo`
+ * in turns, `inbox.*`). `open` stores the approval (the row, what it asks about, the audit entry)
+ * in a transaction of its own; `Engine.decideApproval` hands a decision over here once it is
+ * stored (`decided`), without moving the task. Durable: a later attempt of the task that asks the
+ * same question (the tool loop resuming after a restart) waits on the same approval, or gets its
+ * decision at once if a person decided meanwhile; nothing is asked twice.
+ */
+export class AttemptAsks {
+  private readonly rt: Runtime;
+  private readonly approvals: Approvals;
+  private readonly loader: RunLoader;
+  private readonly agents: AgentDirectory;
+  private readonly waiters = new Map<
+    string,
+    { runId: string; taskId: string; hear: Set<(v: AskVerdict) => void> }
+  >();
+
+  constructor(rt: Runtime, parts: { approvals: Approvals; loader: RunLoader; agents: AgentDirectory }) {
+    this.rt = rt;
+    this.approvals = parts.approvals;
+    this.loader = parts.loader;
+    this.agents = parts.agents;
+  }
+
+  /** Asks a person for attempt `at` and waits for the answer (rejects when `signal` aborts). */
+  async ask<K extends AskKind>(at: AttemptRef, q: Question<K>, signal: AbortSignal): Promise<AskVerdicts[K]> {
+    const opened = this.open(at, q);
+    // The approval waited on is of the question's kind (asked now, or found for the same question).
+    return opened.verdict ?? ((await this.waitFor(opened.approval_id, signal)) as AskVerdicts[K]);
+  }
+
+  /**
+   * Asks a person (in a transaction of its own), or finds the approval an earlier attempt asked
+   * for the same question: its id, and its decision if a person made it already.
+   */
+  open<K extends AskKind>(
+    at: AttemptRef,
+    q: Question<K>,
+  ): { approval_id: string; verdict: AskVerdicts[K] | null } {
+    const kind: AskHandler<K> = ASKS[q.kind];
+    const store = this.rt.store;
+    const earlier = kind.earlier(store, at, q);
+    if (earlier) {
+      const a = store.approvals.get(earlier);
+      return { approval_id: earlier, verdict: a ? kind.verdict(a, store) : null };
+    }
+    const approvalId = this.loader.tx(() => {
+      const run = this.rt.active.get(at.run_id);
+      const task = run?.tasks.get(at.task_id);
+      if (!run || !task || task.status !== 'in_progress' || task.attempt !== at.attempt)
+        throw new AppError(
+          'conflict',
+          `attempt ${at.attempt} of task "${at.task_id}" of run "${at.run_id}" is not running here`,
+        );
+      const agent = task.agent_id ? this.agents.of(task.agent_id) : undefined;
+      const reason = kind.reason(q, agent?.name ?? task.agent_id ?? 'an agent');
+      const approval = this.approvals.askInsideAttempt(run, task, q.kind, { reason, cost: 0 });
+      kind.keep(store, approval.id, { ...at, agent_id: task.agent_id }, q);
+      return approval.id;
+    });
+    return { approval_id: approvalId, verdict: null };
+  }
+
+  /** Waits up to `waitMs` for the decision on an approval asked inside an attempt: the verdict, or null. */
+  async waitUpTo(approvalId: string, waitMs: number): Promise<AskVerdict | null> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), waitMs);
+    try {
+      return await this.waitFor(approvalId, ac.signal);
+    } catch (err) {
+      if (ac.signal.aborted) return null;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Waits for a person's decision on approval `approvalId` (rejects when `signal` aborts). */
+  waitFor(approvalId: string, signal: AbortSignal): Promise<AskVerdict> {
+    const approval = this.asked(approvalId);
+    if (!approval) return Promise.reject(new AppError('not_found', `approval "${approvalId}" not found`));
+    const now = this.verdictOf(approval);
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const entry = this.waiters.get(approvalId) ?? {
+        runId: approval.run_id,
+        taskId: approval.task_id,
+        hear: new Set(),
+      };
+      this.waiters.set(approvalId, entry);
+      const hear = (v: AskVerdict) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      };
+      const onAbort = () => {
+        entry.hear.delete(hear);
+        if (entry.hear.size === 0) this.waiters.delete(approvalId);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.hear.add(hear);
+    });
+  }
+
+  /**
+   * The attempt that asked stopped waiting before anyone answered (a coding CLI's call to the
+   * approve tool timed out or was cancelled): the approval is recorded `expired` and audited,
+   * and deciding it is then refused saying so. Only the attempt that asked can say so; a decision
+   * made first stands (it is returned as it is).
+   */
+  expire(q: {
+    approval_id: string;
+    run_id: string;
+    task_id: string;
+    attempt: number;
+    reason: string;
+  }): Approval {
+    const approval = this.asked(q.approval_id);
+    const kind = approval && ASKS[approval.kind];
+    const asker = kind?.askedBy(this.rt.store, q.approval_id);
+    if (!approval || !kind || !asker)
+      throw new AppError('not_found', `approval "${q.approval_id}" asked inside an attempt not found`);
+    if (asker.run_id !== q.run_id || asker.task_id !== q.task_id || asker.attempt !== q.attempt)
+      throw new AppError(
+        'conflict',
+        `${kind.noun} approval "${q.approval_id}" was not asked by attempt ${q.attempt} of task "${q.task_id}" of run "${q.run_id}"`,
+      );
+    const actor = `${asker.agent_id ?? 'an agent'} (MCP)`;
+    const expired = this.loader.tx(() => this.approvals.expire(approval, q.reason, actor));
+    if (!expired) return this.rt.store.approvals.get(q.approval_id) ?? approval;
+    this.decided(q.approval_id);
+    this.rt.bus.emit('approval.changed', expired);
+    return expired;
+  }
+
+  /** A person's decision on approval `approvalId` is stored: the attempt waiting on it, if any, gets it. */
+  decided(approvalId: string): void {
+    const entry = this.waiters.get(approvalId);
+    if (!entry) return;
+    const approval = this.asked(approvalId);
+    const verdict = approval && this.verdictOf(approval);
+    if (!verdict) return;
+    this.waiters.delete(approvalId);
+    for (const hear of entry.hear) hear(verdict);
+  }
+
+  /** Whether an attempt of this task waits on a person here now (it is then not working). */
+  isWaiting(runId: string, taskId: string): boolean {
+    for (const w of this.waiters.values()) if (w.runId === runId && w.taskId === taskId) return true;
+    return false;
+  }
+
+  /** The approval, if it is one asked inside an attempt. */
+  private asked(approvalId: string): (Approval & { kind: AskKind }) | undefined {
+    const a = this.rt.store.approvals.get(approvalId);
+    if (!a) return undefined;
+    const { kind } = a;
+    return isAskKind(kind) ? { ...a, kind } : undefined;
+  }
+
+  private verdictOf(a: Approval & { kind: AskKind }): AskVerdict | null {
+    return ASKS[a.kind].verdict(a, this.rt.store);
+  }
+}
