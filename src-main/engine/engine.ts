@@ -1,7 +1,7 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval, AskVerdict } from '../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../src-shared/schemas/approval.ts';
-import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
+import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
@@ -26,11 +26,10 @@ import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
 import type { PullApi } from './pull-api.ts';
-import { checkedRunInputs, runInputsOf, storeRunInputs, withRunInputs } from './run-inputs.ts';
-import type { RerunOrigin } from './run-launch.ts';
-import { newRun, reusableTasks } from './run-launch.ts';
+import type { Alongside } from './run-starts.ts';
+import { buildResponse } from './run-starts.ts';
 import type { ActiveRun } from './run-state.ts';
-import { ACTOR, byTaskId, DEFAULT_CANCEL_ACTOR, delegations, liveDetail, taskOf } from './run-state.ts';
+import { ACTOR, DEFAULT_CANCEL_ACTOR, liveDetail, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
 import { retryable } from './task-retry.ts';
 import { tickHandlers } from './tick-handlers.ts';
@@ -162,12 +161,9 @@ export class Engine {
     planId: string,
     startedBy = DEFAULT_CANCEL_ACTOR,
     inputs?: RunInputValues,
-    alongside?: (runId: string) => void,
+    alongside?: Alongside,
   ): BuildResponse {
-    const stored = this.rt.store.plans.get(planId);
-    if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
-    const values = checkedRunInputs(stored.plan, inputs);
-    return this.launch(stored.plan, stored.version, new Map(), null, startedBy, values, alongside);
+    return this.firstTick(this.parts.starts.start(planId, startedBy, inputs, alongside));
   }
 
   /**
@@ -180,96 +176,15 @@ export class Engine {
     runId: string,
     taskId: string,
     startedBy = DEFAULT_CANCEL_ACTOR,
-    alongside?: (runId: string) => void,
+    alongside?: Alongside,
   ): BuildResponse {
-    const store = this.rt.store;
-    const old = store.runs.get(runId);
-    if (!old) throw new AppError('not_found', `run "${runId}" not found`);
-    if (old.status === 'executing') {
-      throw new AppError('conflict', `run "${runId}" is still executing; cancel it or let it finish first`);
-    }
-    const stored = store.plans.get(old.plan_id, old.plan_version);
-    if (!stored) throw new AppError('not_found', `plan "${old.plan_id}" v${old.plan_version} is gone`);
-    const plan = stored.plan;
-    const specs = byTaskId(plan.tasks);
-    if (!specs.has(taskId)) {
-      throw new AppError(
-        'not_found',
-        `task "${taskId}" is not in plan "${plan.plan_id}" v${old.plan_version}`,
-      );
-    }
-    const reuse = reusableTasks(plan, specs, store.runs.tasks(runId), taskId);
-    return this.launch(
-      plan,
-      stored.version,
-      reuse,
-      { runId, taskId },
-      startedBy,
-      runInputsOf(store.db, runId) ?? {},
-      alongside,
-    );
+    return this.firstTick(this.parts.starts.rerun(runId, taskId, startedBy, alongside));
   }
 
-  private launch(
-    plan: Plan,
-    version: number,
-    reuse: Map<string, TaskRun>,
-    from: RerunOrigin | null,
-    startedBy: string,
-    inputs: RunInputValues,
-    alongside?: (runId: string) => void,
-  ): BuildResponse {
-    // A decider that cannot answer would escalate every task of the run to a person.
-    const decider = plan.decider;
-    if (decider?.kind === 'llm') {
-      const agent = decider.agent_id ? this.rt.store.agents.get(decider.agent_id) : undefined;
-      if (agent?.kind !== 'llm') {
-        const message = decider.agent_id
-          ? `"${decider.agent_id}" is not a registered llm agent: register it, or use the rules decider`
-          : 'an llm decider needs the agent_id of a registered llm agent';
-        throw invalidInput(`plan "${plan.plan_id}" cannot run`, [{ path: 'decider.agent_id', message }]);
-      }
-    }
-    const { rt } = this;
-    const now = rt.iso();
-    const runId = rt.ids.next('run');
-    const memoryId = rt.ids.next('mem');
-    const fresh = newRun(plan, version, { runId, memoryId, startedBy }, reuse, from, now);
-    const { owner, leaseTtlMs } = rt.config;
-    const { loader, writer, flow } = this.parts;
-    let active: ActiveRun | null = null;
-    loader.tx(() => {
-      rt.store.runs.insertRun(
-        { ...fresh.info, lease_owner: owner, lease_expires_at: rt.clock.now() + leaseTtlMs },
-        fresh.tasks,
-      );
-      rt.store.memory.insert(fresh.log);
-      writer.audit(
-        'run',
-        runId,
-        runId,
-        null,
-        'executing',
-        from
-          ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${version}; ${reuse.size} finished task(s) reused)`
-          : `run of plan "${plan.plan_id}" v${version} started`,
-      );
-      storeRunInputs(rt.store.db, runId, inputs);
-      alongside?.(runId);
-      active = flow.activate(withRunInputs(plan, inputs), { fresh });
-    });
+  /** A new run's first tick delegates its ready tasks; the answer says which. */
+  private firstTick(run: ActiveRun): BuildResponse {
     this.tick();
-    const run = active!;
-    const delegated = delegations(run);
-    return {
-      status:
-        run.info.status === 'failed' || (run.info.status !== 'executing' && delegated.length === 0)
-          ? 'failed'
-          : 'executing',
-      delegated_tasks: delegated,
-      memory_id: memoryId,
-      run_id: runId,
-    };
+    return buildResponse(run);
   }
 
   /** Resumes every unfinished run whose lease is free (or only the run `only`). Returns the ids resumed. */

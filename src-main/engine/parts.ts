@@ -17,6 +17,7 @@ import { RunLeases } from './leases.ts';
 import { PullApi } from './pull-api.ts';
 import { RunHolds } from './run-holds.ts';
 import { RunLoader } from './run-loader.ts';
+import { RunStarts } from './run-starts.ts';
 import { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import { SearchIndexing } from './search-indexing.ts';
@@ -68,6 +69,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     interrupted,
   });
   const loader = new RunLoader(rt, { writer, flow, holds, leases });
+  const starts = new RunStarts(rt, { loader, writer, flow });
   const asks = new AttemptAsks(rt, { approvals, loader, agents });
   const attempts = new Attempts(
     rt,
@@ -103,6 +105,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     approvals,
     flow,
     loader,
+    starts,
     asks,
     attempts,
     decider,
