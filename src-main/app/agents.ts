@@ -2,7 +2,7 @@ import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts'
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { testCommandAgent } from '../agents/index.ts';
-import { AppError, invalidInput, toIssues } from '../errors.ts';
+import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
 
 export function agentHandlers({

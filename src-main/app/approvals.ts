@@ -9,7 +9,7 @@ import type {
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
-import { AppError, invalidInput } from '../errors.ts';
+import { AppError, invalidInput } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 

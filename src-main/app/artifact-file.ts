@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { lstat, open } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { Artifact } from '../../src-shared/schemas/run.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 
 const CHUNK = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import type { AuditHandlers } from '../../src-shared/contract/domains/audit.ts';
-import { invalidInput } from '../errors.ts';
+import { invalidInput } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
 
 export function auditHandlers({ store }: AppContext): AuditHandlers {

@@ -1,8 +1,8 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
+import type { ErrorLog } from '../base/log-line.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ErrorLog } from '../log-line.ts';
 import type { Store } from '../store/store.ts';
 
 /** Where an agent can be reached, if it has an endpoint. */

@@ -2,9 +2,9 @@ import type { WireError, WireResult } from '../../src-shared/contract/errors.ts'
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
 import { contract, isMethodName } from '../../src-shared/contract/index.ts';
-import { AppError, invalidInput, toIssues } from '../errors.ts';
-import type { ErrorLog } from '../log-line.ts';
-import { logToStderr } from '../log-line.ts';
+import { AppError, invalidInput, toIssues } from '../base/errors.ts';
+import type { ErrorLog } from '../base/log-line.ts';
+import { logToStderr } from '../base/log-line.ts';
 import { isStorageFull, storageFullError } from './storage-full.ts';
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;

@@ -1,7 +1,7 @@
 import type { DroppedAttempt, HeldAttempt } from '../../src-shared/contract/domains/workers.ts';
 import type { InboxHandlers } from '../../src-shared/contract/index.ts';
 import { isAskKind } from '../../src-shared/schemas/approval.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
 
 /**

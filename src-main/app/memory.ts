@@ -1,7 +1,7 @@
 import type { MemoryHandlers } from '../../src-shared/contract/domains/memory.ts';
 import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
+import { AppError, invalidInput } from '../base/errors.ts';
 import { randomIds } from '../engine/clock.ts';
-import { AppError, invalidInput } from '../errors.ts';
 import { STEP_ENTRY_PREFIX, stepAsEntry } from '../store/steps-repo.ts';
 import type { AppContext } from './context.ts';
 

@@ -4,7 +4,7 @@ import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
 import { workspaceIssues } from '../agents/coding/index.ts';
-import { AppError, invalidInput, toIssues } from '../errors.ts';
+import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
 

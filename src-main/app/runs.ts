@@ -7,7 +7,7 @@ import {
   missingWorkspaceIssues,
   workspaceIssues,
 } from '../agents/coding/index.ts';
-import { AppError, invalidInput, toIssues } from '../errors.ts';
+import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import { readArtifactFile } from './artifact-file.ts';
 import type { AppContext } from './context.ts';
 

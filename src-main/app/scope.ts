@@ -1,7 +1,7 @@
 import type { ScopeDraft, ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { draftPlan, draftPlanWithLlm, giveTaskInputs } from '../agents/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
 
 export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {

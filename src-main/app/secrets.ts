@@ -1,6 +1,6 @@
 import type { SecretHandlers } from '../../src-shared/contract/domains/secrets.ts';
-import { AppError } from '../errors.ts';
-import type { WritableSecretStore } from '../secret-file-store.ts';
+import { AppError } from '../base/errors.ts';
+import type { WritableSecretStore } from '../secrets/file-store.ts';
 import type { AppContext } from './context.ts';
 
 export function secretHandlers({ secretStore }: AppContext): SecretHandlers {

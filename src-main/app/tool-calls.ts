@@ -1,7 +1,7 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
 import { cliWritePreview } from '../agents/coding/index.ts';
 import { writePreview } from '../agents/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
 
 /** The inbox's preview of what a tool call that writes a file would change (asking: `inbox.ts`). */

@@ -14,7 +14,7 @@ import { setting } from '../host/settings.ts';
 import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
 import { tellOnDesktop } from '../reach/index.ts';
-import { createFileSecretStore } from '../secret-file-store.ts';
+import { createFileSecretStore } from '../secrets/file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,7 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation } from '../../src-shared/schemas/run.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';

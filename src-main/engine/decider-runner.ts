@@ -3,7 +3,7 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
-import { AppError, invalidInput } from '../errors.ts';
+import { AppError, invalidInput } from '../base/errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AddedSoFar } from './decisions.ts';
 import { decidedTask, descriptionKey, escalationTask, guardDecision, refusedAddition } from './decisions.ts';

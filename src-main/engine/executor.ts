@@ -8,7 +8,7 @@ import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
-import type { SecretResolver } from '../secrets.ts';
+import type { SecretResolver } from '../secrets/secrets.ts';
 import type { SessionSpent } from '../store/steps-repo.ts';
 
 // What an attempt may ask a person while it runs (the kinds asked inside an attempt, `ASKS` in
@@ -83,7 +83,7 @@ export interface TaskContext<A extends Agent = Agent> {
    * here are reported as `artifact` events; `.baton/` inside it is Baton's own.
    */
   workspace: string;
-  /** Looks up secrets by name (src-main/secrets.ts). Values never go into events. */
+  /** Looks up secrets by name (src-main/secrets/secrets.ts). Values never go into events. */
   secrets: SecretResolver;
   /** For a coding agent: its workspace, the task's worktree and session (its kind's `prepare`). */
   coding?: CodingContext;

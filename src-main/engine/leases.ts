@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
 import type { Store } from '../store/store.ts';
 import { randomIds } from './clock.ts';
 import type { RunHolds } from './run-holds.ts';

@@ -1,4 +1,4 @@
-import type { SecretResolver } from '../secrets.ts';
+import type { SecretResolver } from '../secrets/secrets.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { AgentOutcomes } from './agent-outcomes.ts';
 import { Approvals } from './approvals/approvals.ts';

@@ -7,7 +7,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { PRIORITIES } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { Attempts, HandedFile } from './attempts.ts';

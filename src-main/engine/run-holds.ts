@@ -1,6 +1,6 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Run, TaskRun } from '../../src-shared/schemas/run.ts';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';

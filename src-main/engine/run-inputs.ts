@@ -1,7 +1,7 @@
 import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { checkRunInputs } from '../../src-shared/schemas/run-inputs.ts';
-import { invalidInput } from '../errors.ts';
+import { invalidInput } from '../base/errors.ts';
 import type { Db } from '../store/db.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { Run } from '../../src-shared/schemas/run.ts';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
 import { runInputsOf, withRunInputs } from './run-inputs.ts';

@@ -1,7 +1,7 @@
 import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
-import { AppError, invalidInput } from '../errors.ts';
+import { AppError, invalidInput } from '../base/errors.ts';
 import { checkedRunInputs, runInputsOf, storeRunInputs, withRunInputs } from './run-inputs.ts';
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';

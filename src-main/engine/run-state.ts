@@ -11,7 +11,7 @@ import type {
   UnassignedTask,
 } from '../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus, TASK_STATUSES } from '../../src-shared/schemas/run.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import { descriptionKey } from './decisions.ts';
 import type { ResumeRequest } from './executor.ts';

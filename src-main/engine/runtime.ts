@@ -1,7 +1,7 @@
 import type { Run } from '../../src-shared/schemas/run.ts';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
+import type { ErrorLog } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ErrorLog } from '../log-line.ts';
 import type { Store } from '../store/store.ts';
 import { AttemptsRunning } from './attempts-running.ts';
 import type { Clock, Ids } from './clock.ts';

@@ -1,4 +1,4 @@
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { Runtime } from './runtime.ts';

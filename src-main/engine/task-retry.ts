@@ -1,5 +1,5 @@
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { TaskFlow } from './task-flow.ts';

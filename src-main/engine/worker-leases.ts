@@ -1,6 +1,6 @@
 import type { DroppedAttempt, HeldAttempt, WorkerEvent } from '../../src-shared/contract/domains/workers.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { RunLoader } from './run-loader.ts';

@@ -1,7 +1,7 @@
 import type { BatonEvent, BatonEvents, EventBatch, EventName } from '../../src-shared/contract/events.ts';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
-import { BackgroundWork } from '../background.ts';
-import type { ErrorLog } from '../log-line.ts';
+import { BackgroundWork } from '../base/background.ts';
+import type { ErrorLog } from '../base/log-line.ts';
 
 /**
  * What the host's parts emit: the events as clients get them, but an approval as it is stored.

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { logToStderr } from '../log-line.ts';
+import { logToStderr } from '../base/log-line.ts';
 import type { HostRule } from './host-names.ts';
 import { hostAllowed } from './host-names.ts';
 import type { RequestTarget } from './request-target.ts';

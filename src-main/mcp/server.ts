@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
 import { ContractError } from '../../src-shared/contract/errors.ts';
 import type { AttemptIdentity } from '../agents/coding/index.ts';
-import { describeError } from '../log-line.ts';
+import { describeError } from '../base/log-line.ts';
 import type { McpClient } from './mcp-client.ts';
 import { attemptClient } from './mcp-client.ts';
 import type { BatonTool } from './tool.ts';

@@ -4,7 +4,7 @@ import { createClient } from '../../src-shared/contract/client.ts';
 import type { AttemptIdentity } from '../agents/coding/index.ts';
 import type { BatonApp } from '../app/create-app.ts';
 import { createCallClient } from '../app/memory-transport.ts';
-import { describeError } from '../log-line.ts';
+import { describeError } from '../base/log-line.ts';
 import { findHost, hostTransport } from './host-link.ts';
 import { mcpClient } from './mcp-client.ts';
 import { createBatonMcpServer } from './server.ts';

@@ -1,7 +1,7 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { BackgroundWork } from '../background.ts';
+import { BackgroundWork } from '../base/background.ts';
 import { parentWatch } from './parent-watch.ts';
 import type { ProcEntry } from './proc-table.ts';
 import { environHas, environValue, hasProcTable, readProcTable, readStatSync } from './proc-table.ts';

@@ -1,8 +1,8 @@
 import type { Schedule } from '../../src-shared/schemas/schedule.ts';
 import type { Trigger } from '../../src-shared/schemas/trigger.ts';
 import type { Webhook, WebhookDelivery } from '../../src-shared/schemas/webhook.ts';
+import type { ErrorLog } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ErrorLog } from '../log-line.ts';
 
 /** What reach tells clients about when it changes. */
 export type ReachRow = 'webhook' | 'schedule' | 'trigger' | 'delivery';

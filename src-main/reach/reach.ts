@@ -1,8 +1,8 @@
+import type { ErrorLog } from '../base/log-line.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { ErrorLog } from '../log-line.ts';
-import type { SecretResolver } from '../secrets.ts';
+import type { SecretResolver } from '../secrets/secrets.ts';
 import type { Store } from '../store/store.ts';
 import { notificationHandlers } from './notifications/handlers.ts';
 import { createNotifier } from './notifications/notifier.ts';

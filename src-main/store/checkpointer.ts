@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { BackgroundWork } from '../background.ts';
-import type { ErrorLog } from '../log-line.ts';
+import { BackgroundWork } from '../base/background.ts';
+import type { ErrorLog } from '../base/log-line.ts';
 import type { Db } from './db.ts';
 
 // Plain JS, run in a worker thread: its own connection checkpoints the WAL every interval.

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { WorkerToken, WorkerTokenCreated } from '../../src-shared/schemas/worker-token.ts';
-import { invalidInput } from '../errors.ts';
+import { invalidInput } from '../base/errors.ts';
 import type { Db } from '../store/db.ts';
 import type { WorkerTokenRow } from './repo.ts';
 import { createWorkerTokensRepo } from './repo.ts';

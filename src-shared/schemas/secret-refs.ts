@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The name of a secret (see src-main/secrets.ts); never its value. */
+/** The name of a secret (see src-main/secrets/secrets.ts); never its value. */
 export const secretNameSchema = z
   .string()
   .min(1, 'must not be empty')

@@ -156,7 +156,7 @@ describe('agents through the engine', () => {
 
 describe('secrets through the contract', () => {
   it('stores a secret (desktop), hands it to the agent that names it, and never returns its value', async () => {
-    const { createFileSecretStore } = await import('../../src-main/secret-file-store.ts');
+    const { createFileSecretStore } = await import('../../src-main/secrets/file-store.ts');
     const store = createFileSecretStore(join(dir, 'secrets.json'), {
       // Stands in for the OS keychain: a reversible transform that hides the plain text.
       encrypt: (p) => Buffer.from([...Buffer.from(p)].map((b) => b ^ 0x5a)),

@@ -11,7 +11,7 @@ import type { ActiveRun } from '../../src-main/engine/run-state.ts';
 import { Runtime } from '../../src-main/engine/runtime.ts';
 import type { QueuedKind, TickInputs } from '../../src-main/engine/tick-inputs.ts';
 import { EventBus } from '../../src-main/events/event-bus.ts';
-import { createSecretResolver } from '../../src-main/secrets.ts';
+import { createSecretResolver } from '../../src-main/secrets/secrets.ts';
 import { openDatabase } from '../../src-main/store/db.ts';
 import { createStore } from '../../src-main/store/store.ts';
 import type { BatonEvent } from '../../src-shared/contract/events.ts';

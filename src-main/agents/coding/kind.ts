@@ -1,6 +1,6 @@
+import type { ErrorLog } from '../../base/log-line.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import type { ErrorLog } from '../../log-line.ts';
 import type { Store } from '../../store/store.ts';
 import type { AgentKindDefinition } from '../kind-definition.ts';
 import { changedFilesOf } from './changed-files.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSecretResolver } from '../../secrets.ts';
+import { createSecretResolver } from '../../secrets/secrets.ts';
 import { buildEnv, fillArgs } from './command-args.ts';
 
 const values = {

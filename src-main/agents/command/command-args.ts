@@ -1,4 +1,4 @@
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 
 export interface ArgValues {
   task_id: string;

@@ -4,7 +4,7 @@ import { markerOf } from '../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent } from '../../engine/executor.ts';
 import { CANCELLED } from '../../engine/executor.ts';
 import { ConfinedFolder } from '../../files/confined-folder.ts';
-import { redact, redactValue } from '../../secrets.ts';
+import { redact, redactValue } from '../../secrets/secrets.ts';
 import { truncateText } from '../shared/line-splitter.ts';
 import { cappedExecutor, MAX_LOG_LINE, resultCapError } from '../shared/output-caps.ts';
 import { taskDocument } from '../shared/task-document.ts';

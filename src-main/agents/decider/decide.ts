@@ -1,6 +1,6 @@
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { Decide } from '../../engine/decider-questions.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { decideByLlm } from './llm-decider.ts';
 import { decideByRules } from './rule-decider.ts';

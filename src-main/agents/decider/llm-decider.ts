@@ -3,7 +3,7 @@ import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { Decision, DecisionContext } from '../../../src-shared/schemas/decision.ts';
 import { decisionSchema } from '../../../src-shared/schemas/decision.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
 

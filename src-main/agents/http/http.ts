@@ -1,6 +1,6 @@
 import type { Executor } from '../../engine/executor.ts';
 import { CANCELLED } from '../../engine/executor.ts';
-import { redact, redactValue } from '../../secrets.ts';
+import { redact, redactValue } from '../../secrets/secrets.ts';
 import type { Fetch, RequestSpec } from '../shared/http-request.ts';
 import { describeUrl, requestSecret, sendForJson } from '../shared/http-request.ts';
 import { cappedExecutor } from '../shared/output-caps.ts';

@@ -2,7 +2,7 @@ import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
 import type { Step } from '../../../src-shared/schemas/step.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 
 /**
  * What a question needs of the llm kind's executor: to start one task and tell how it went. The

@@ -1,7 +1,7 @@
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent } from '../../engine/executor.ts';
 import { CANCELLED } from '../../engine/executor.ts';
-import { redact } from '../../secrets.ts';
+import { redact } from '../../secrets/secrets.ts';
 import type { Fetch } from '../shared/http-request.ts';
 import {
   describeUrl,

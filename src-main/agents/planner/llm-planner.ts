@@ -3,8 +3,8 @@ import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
 import { parsePlan } from '../../../src-shared/schemas/plan.ts';
 import { planJsonSchema } from '../../../src-shared/schemas/plan-json-schema.ts';
-import { AppError } from '../../errors.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import { AppError } from '../../base/errors.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
 

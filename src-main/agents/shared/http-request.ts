@@ -1,4 +1,4 @@
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import { formatBytes, OUTPUT_CAPS, OutputCapError, resultCapError } from './output-caps.ts';
 import type { Attempt } from './retry.ts';
 

@@ -1,4 +1,4 @@
-import { createStreamRedactor } from '../../secrets.ts';
+import { createStreamRedactor } from '../../secrets/secrets.ts';
 
 /**
  * Gathers streamed text into log-sized pieces: a piece goes out at each newline, or once

@@ -5,7 +5,7 @@ import type { AgentInput } from '../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../src-shared/schemas/agent.ts';
 import { taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
 import type { Executor, ExecutorEvent, TaskContext } from '../../engine/executor.ts';
-import { createSecretResolver } from '../../secrets.ts';
+import { createSecretResolver } from '../../secrets/secrets.ts';
 
 const workspaces: string[] = [];
 

@@ -7,7 +7,7 @@ import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../agents/index.ts';
-import { createSecretResolver } from '../../secrets.ts';
+import { createSecretResolver } from '../../secrets/secrets.ts';
 import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/index.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 

@@ -4,7 +4,7 @@ import { isAskKind } from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
 import type { ActiveRun } from '../run-state.ts';

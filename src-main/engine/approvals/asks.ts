@@ -1,6 +1,6 @@
 import type { Approval, AskKind, AskVerdict, AskVerdicts } from '../../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../../src-shared/schemas/approval.ts';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { RunLoader } from '../run-loader.ts';
 import type { Runtime } from '../runtime.ts';

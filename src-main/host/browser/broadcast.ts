@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { SocketEvents, SocketResync } from '../../../src-shared/contract/socket-frames.ts';
-import { BackgroundWork } from '../../background.ts';
+import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
-import { BackgroundWork } from '../../background.ts';
+import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 
 /** Where `baton worker` listens for "work available" (its long-polls are the fallback). */

@@ -7,9 +7,9 @@ import type {
 } from '../../../src-shared/schemas/notification.ts';
 import { NOTIFICATION_KINDS } from '../../../src-shared/schemas/notification.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
-import { BackgroundWork } from '../../background.ts';
+import { BackgroundWork } from '../../base/background.ts';
+import type { ErrorLog } from '../../base/log-line.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import type { ErrorLog } from '../../log-line.ts';
 import type { Store } from '../../store/store.ts';
 import { createNotificationsRepo } from './repo.ts';
 

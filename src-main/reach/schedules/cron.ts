@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { invalidInput } from '../../errors.ts';
+import { invalidInput } from '../../base/errors.ts';
 
 /** A cron expression in a time zone, checked: a bad one is `invalid_input` naming `cron` or `timezone`. */
 export function parseCron(expr: string, timezone: string): Cron {

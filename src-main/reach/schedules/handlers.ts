@@ -1,8 +1,8 @@
 import type { ScheduleHandlers } from '../../../src-shared/contract/domains/schedules.ts';
 import type { Schedule } from '../../../src-shared/schemas/schedule.ts';
+import { AppError, invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
 import { checkedRunInputs } from '../../engine/run-inputs.ts';
-import { AppError, invalidInput } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { nextFire, nextFires, parseCron } from './cron.ts';
 import type { StoredSchedule } from './repo.ts';

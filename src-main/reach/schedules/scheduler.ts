@@ -1,6 +1,6 @@
 import type { Cron } from 'croner';
-import { BackgroundWork } from '../../background.ts';
-import type { ErrorLog } from '../../log-line.ts';
+import { BackgroundWork } from '../../base/background.ts';
+import type { ErrorLog } from '../../base/log-line.ts';
 import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
 import { parseCron } from './cron.ts';

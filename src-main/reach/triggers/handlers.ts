@@ -1,7 +1,7 @@
 import type { TriggerHandlers } from '../../../src-shared/contract/domains/triggers.ts';
 import { checkRunInputs } from '../../../src-shared/schemas/run-inputs.ts';
+import { invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
-import { invalidInput } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import type { Triggers } from './triggers.ts';
 

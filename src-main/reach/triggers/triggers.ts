@@ -1,6 +1,6 @@
 import type { Trigger, TriggerCreated } from '../../../src-shared/schemas/trigger.ts';
 import { triggerCallSchema } from '../../../src-shared/schemas/trigger.ts';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../base/errors.ts';
 import type { Db } from '../../store/db.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { StoredTrigger } from './repo.ts';

@@ -1,7 +1,7 @@
 import type { WebhookHandlers } from '../../../src-shared/contract/domains/webhooks.ts';
+import { AppError, invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
-import { AppError, invalidInput } from '../../errors.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { WebhookService } from './service.ts';
 
 export function webhookHandlers(deps: {

@@ -1,6 +1,6 @@
 import { Webhook as Signer } from 'standardwebhooks';
 import type { Webhook, WebhookPayload } from '../../../src-shared/schemas/webhook.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import { slackBody } from './events.ts';
 import type { DueDelivery, WebhooksRepo } from './repo.ts';
 

@@ -1,7 +1,7 @@
-import { BackgroundWork } from '../../background.ts';
+import { BackgroundWork } from '../../base/background.ts';
+import type { ErrorLog } from '../../base/log-line.ts';
 import { randomIds } from '../../engine/clock.ts';
-import type { ErrorLog } from '../../log-line.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
 import { createOutboxFiller } from './outbox.ts';

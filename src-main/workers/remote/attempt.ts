@@ -9,7 +9,7 @@ import type {
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorEvent, TaskContext } from '../../engine/executor.ts';
 import { readRecordedFileSync } from '../../files/recorded-file.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { Asker } from './asks.ts';
 import { askMergeConflict, askToolCall } from './asks.ts';
 import type { WorkerWorktrees } from './coding.ts';

@@ -4,7 +4,7 @@ import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import type { ExecutorRegistry } from '../../engine/executor.ts';
 import { isExecutingKind } from '../../engine/executor.ts';
-import type { SecretResolver } from '../../secrets.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
 import { WorkerAttempt } from './attempt.ts';
 import { WorkerWorktrees } from './coding.ts';
 import { backoffMs, describe, Retrier, sleep } from './retry.ts';

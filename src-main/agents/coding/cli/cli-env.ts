@@ -1,5 +1,5 @@
 import type { EnvValue } from '../../../../src-shared/schemas/agent.ts';
-import type { SecretResolver } from '../../../secrets.ts';
+import type { SecretResolver } from '../../../secrets/secrets.ts';
 
 const SECRET_REF = /\{secret:([A-Za-z0-9_.-]+)\}/g;
 

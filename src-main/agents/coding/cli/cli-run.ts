@@ -3,7 +3,7 @@ import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
-import { redactValue } from '../../../secrets.ts';
+import { redactValue } from '../../../secrets/secrets.ts';
 import type { OutputLine } from '../../shared/line-process.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';

@@ -4,7 +4,7 @@ import { attemptTmp, stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
-import { redact } from '../../../secrets.ts';
+import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';

@@ -2,7 +2,7 @@ import type { MergeReport, RunHandlers } from '../../../../src-shared/contract/d
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../base/errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { mergeBranches } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';

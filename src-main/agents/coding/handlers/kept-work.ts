@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { RunHandlers } from '../../../../src-shared/contract/domains/runs.ts';
 import type { BuildResponse, StartedRun } from '../../../../src-shared/schemas/run.ts';
 import type { KeptWork, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../base/errors.ts';
 import {
   branchTip,
   commitMessage,

@@ -7,7 +7,7 @@ import type {
 } from '../../../../src-shared/contract/domains/workspaces.ts';
 import { deletableKinds } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { TaskSession, Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../base/errors.ts';
 import type { TaskBranch } from '../workspaces/index.ts';
 import { BATON_BRANCH_PREFIX, deleteTaskBranches, listTaskBranches } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';

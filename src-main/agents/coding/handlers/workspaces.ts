@@ -3,7 +3,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import { AppError, invalidInput } from '../../../errors.ts';
+import { AppError, invalidInput } from '../../../base/errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';

@@ -1,11 +1,11 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TaskSession } from '../../../../src-shared/schemas/workspace.ts';
-import { BackgroundWork } from '../../../background.ts';
+import { BackgroundWork } from '../../../base/background.ts';
+import type { ErrorLog } from '../../../base/log-line.ts';
 import { stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { RunEnded, TaskEnded } from '../../../engine/executor.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
-import type { ErrorLog } from '../../../log-line.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import { parkInPool, parkingInto, removeWorktree } from '../workspaces/index.ts';
 import { keepWork } from './kept-work.ts';

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../../src-shared/contract/errors.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../base/errors.ts';
 
 /** Why a workspace operation refused or could not go on; each has its error code. */
 const REASONS = {

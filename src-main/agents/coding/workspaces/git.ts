@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ErrorCode } from '../../../../src-shared/contract/errors.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError } from '../../../base/errors.ts';
 import { CONFIG_ARGS, gitEnv } from './git-env.ts';
 
 /**

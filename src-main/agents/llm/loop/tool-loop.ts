@@ -3,7 +3,7 @@ import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import { markerOf } from '../../../engine/attempt-leftovers.ts';
 import type { ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
-import { redact } from '../../../secrets.ts';
+import { redact } from '../../../secrets/secrets.ts';
 import type { Fetch } from '../../shared/http-request.ts';
 import { requestSecret } from '../../shared/http-request.ts';
 import type { RetryOptions } from '../../shared/retry.ts';

@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
-import type { SecretResolver } from '../../../secrets.ts';
+import type { SecretResolver } from '../../../secrets/secrets.ts';
 import { TreeStdioTransport } from './stdio-transport.ts';
 import type { OpenResult, ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText } from './tool-source.ts';

@@ -1,5 +1,5 @@
 import type { ToolSource } from '../../../../src-shared/schemas/agent-tools.ts';
-import type { SecretResolver } from '../../../secrets.ts';
+import type { SecretResolver } from '../../../secrets/secrets.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { openWorkspaceTools } from './workspace-tools.ts';
 

@@ -7,7 +7,7 @@ export interface SecretResolver {
   get(name: string): string | undefined;
 }
 
-/** Where the desktop app keeps secrets (secret-file-store.ts, encrypted with Electron safeStorage). */
+/** Where the desktop app keeps secrets (file-store.ts, encrypted with Electron safeStorage). */
 export interface SecretStore {
   get(name: string): string | undefined;
 }

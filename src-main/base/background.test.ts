@@ -113,13 +113,13 @@ describe('an error log line', () => {
   it('is what the default log writes to stderr: exactly one line', () => {
     // A process of its own, so its stderr is all it wrote.
     const script = `
-      import { inBackground } from './src-main/background.ts';
+      import { inBackground } from './src-main/base/background.ts';
       inBackground('search indexing', () => {
         throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
       });
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: `${import.meta.dirname}/..`,
+      cwd: `${import.meta.dirname}/../..`,
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);

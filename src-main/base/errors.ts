@@ -1,5 +1,5 @@
-import type { ErrorCode, ValidationIssue } from '../src-shared/contract/errors.ts';
-import { formatPath } from '../src-shared/contract/errors.ts';
+import type { ErrorCode, ValidationIssue } from '../../src-shared/contract/errors.ts';
+import { formatPath } from '../../src-shared/contract/errors.ts';
 
 /** An expected failure: crosses the boundary as `{ code, message, details }`. */
 export class AppError extends Error {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFileSecretStore } from './secret-file-store.ts';
+import { createFileSecretStore } from './file-store.ts';
 
 // The OS keychain is the boundary: here an AES key in memory stands in for it.
 const key = randomBytes(32);
