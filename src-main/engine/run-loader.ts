@@ -3,7 +3,7 @@ import type { Run } from '../../src-shared/schemas/run.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
-import { runInputsOf, withRunInputs } from './run-inputs.ts';
+import { withRunInputs } from './run-inputs.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
@@ -121,7 +121,7 @@ export class RunLoader {
           );
           return;
         }
-        this.flow.activate(withRunInputs(stored.plan, runInputsOf(store.db, runId)), {
+        this.flow.activate(withRunInputs(stored.plan, store.runInputs.get(runId)), {
           stored: run,
           lastSeen,
         });

@@ -2,7 +2,7 @@ import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
-import { checkedRunInputs, runInputsOf, storeRunInputs, withRunInputs } from './run-inputs.ts';
+import { checkedRunInputs, withRunInputs } from './run-inputs.ts';
 import type { RerunOrigin } from './run-launch.ts';
 import { newRun, reusableTasks } from './run-launch.ts';
 import type { RunLoader } from './run-loader.ts';
@@ -59,7 +59,7 @@ export class RunStarts {
       );
     }
     const reuse = reusableTasks(plan, specs, store.runs.tasks(runId), taskId);
-    const inputs = runInputsOf(store.db, runId) ?? {};
+    const inputs = store.runInputs.get(runId) ?? {};
     return this.launch(plan, stored.version, reuse, { runId, taskId }, startedBy, inputs, alongside);
   }
 
@@ -97,7 +97,7 @@ export class RunStarts {
           ? `re-run of run ${from.runId} from task "${from.taskId}" (plan "${plan.plan_id}" v${version}; ${reuse.size} finished task(s) reused)`
           : `run of plan "${plan.plan_id}" v${version} started`,
       );
-      storeRunInputs(rt.store.db, runId, inputs);
+      rt.store.runInputs.save(runId, inputs);
       alongside?.(runId);
       active = flow.activate(withRunInputs(plan, inputs), { fresh });
     });

@@ -9,6 +9,7 @@ import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
 import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
+import { createRunInputsRepo } from './run-inputs-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
@@ -31,6 +32,7 @@ export function createStore(db: Db, afterCommit?: () => void) {
     plans: createPlansRepo(db),
     agents: createAgentsRepo(db),
     runs: createRunsRepo(db),
+    runInputs: createRunInputsRepo(db),
     execution: createExecutionRepo(db),
     memory: {
       ...memory,
