@@ -5,9 +5,10 @@ import { invalidInput } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 
 /**
- * A run's inputs (issue 18): checked against the plan's `run_inputs` when the run starts, stored
- * with the run (migration 007) in its first transaction, and handed to every task as
- * `inputs.run` each time the run is loaded (started, resumed, re-run).
+ * A run's inputs (what schedules and triggers start runs with): checked against the plan's
+ * `run_inputs` when the run starts, stored with the run (migration 007) in its first
+ * transaction, and handed to every task as `inputs.run` each time the run is loaded (started,
+ * resumed, re-run).
  */
 export function checkedRunInputs(plan: Plan, given: RunInputValues | undefined): RunInputValues {
   if (!plan.run_inputs && (!given || Object.keys(given).length === 0)) return {};
