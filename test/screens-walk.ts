@@ -242,7 +242,7 @@ try {
     if ((await first.count()) > 0) await first.getByRole('button').first().click();
   });
 
-  // Coding agents (issue 15): workspaces, a coding agent's fields, a coding run's branches and
+  // Coding agents: workspaces, a coding agent's fields, a coding run's branches and
   // steps, its diff under review.
   closeScene = (await codingScene(rpc)).close;
   await page.reload();

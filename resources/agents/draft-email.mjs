@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Example Baton command agent (seed 003's communication agent): drafts an email from what the
-// tasks it depends on found. The recipient is `inputs.to`, else the first address in the task's
-// description. Writes draft.eml (RFC 5322, plain text: open it in a mail client) and answers
-// { to, subject, eml, findings }. It sends nothing.
+// Example Baton command agent (the laptops example's communication agent): drafts an email from
+// what the tasks it depends on found. The recipient is `inputs.to`, else the first address in the
+// task's description. Writes draft.eml (RFC 5322, plain text: open it in a mail client) and
+// answers { to, subject, eml, findings }. It sends nothing.
 // Usage: node draft-email.mjs [context.json]   (without an argument the context is read from stdin)
 import { readFileSync, writeFileSync } from 'node:fs';
 

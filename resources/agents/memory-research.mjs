@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Example Baton command agent (seed 003's research agent): researches what Baton has stored.
-// Its task names what to look for in `inputs.memory_query`; Baton searches its memory (the notes
-// people and agents wrote) and hands the matches in the context as `memory`. The agent reads
-// them, writes findings.md (an artifact) and answers { topic, findings, sources }.
+// Example Baton command agent (the laptops example's research agent): researches what Baton has
+// stored. Its task names what to look for in `inputs.memory_query`; Baton searches its memory
+// (the notes people and agents wrote) and hands the matches in the context as `memory`. The agent
+// reads them, writes findings.md (an artifact) and answers { topic, findings, sources }.
 // Offline: it reaches nothing but the context Baton gave it.
 // Usage: node memory-research.mjs [context.json]   (without an argument the context is read from stdin)
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -27,7 +27,7 @@ const open = async () => {
 const startedBy = async () =>
   Object.fromEntries((await call<Run[]>(app, 'runs.list', {})).map((r) => [r.id, r.started_by]));
 
-describe('runs.start (issue 17)', () => {
+describe('runs.start', () => {
   it('answers with what the run screen shows: the run, its tasks and its build log', async () => {
     await open();
     const started = await call<StartedRun>(app, 'runs.start', { plan_id: 'p', actor: 'ana' });

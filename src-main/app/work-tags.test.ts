@@ -11,7 +11,7 @@ afterEach(() => app?.close());
 
 type Selected = { task: PulledTask | null; tasks?: PulledTask[]; reason?: string };
 
-describe('work.selectNext with seed 004 criteria: require_tags and limit beside min_priority', () => {
+describe("work.selectNext with the pull API's criteria: require_tags and limit beside min_priority", () => {
   it('offers only tasks carrying every tag asked for, best first, up to the limit', async () => {
     // No executor for echo: its agents pull their work, as a daemon does.
     app = createApp({ dataDir: ':memory:', executors: { echo: undefined }, log: () => {} });

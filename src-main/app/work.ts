@@ -10,7 +10,7 @@ const MAY_OFFER: ReadonlySet<EventName> = new Set<EventName>([
   'agent.updated',
 ]);
 
-/** Seed 004's pull API over the engine. */
+/** The pull API over the engine: how agents that pull their work take and report it. */
 export function workHandlers({ engine: { work }, bus }: AppContext): WorkHandlers {
   return {
     'work.selectNext': ({ agent_id, run_id, plan_id, min_priority, require_tags, limit, wait_s }) => {

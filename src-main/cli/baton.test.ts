@@ -55,7 +55,7 @@ describe('baton CLI', () => {
     expect(summary.memory_id).toMatch(/^mem-/);
   });
 
-  it('runs an example Baton ships as it is (seed 003: agents, notes and plan in one file) to completed, and writes its notes once', () => {
+  it('runs an example Baton ships as it is (the laptops research: agents, notes and plan in one file) to completed, and writes its notes once', () => {
     const example = join(examples, 'seed-003.json');
     let r = baton(['run', example, '--data-dir', dir]);
     expect(r.code, r.stderr).toBe(0);

@@ -14,7 +14,7 @@ const statusOf = async (run: string, taskId: string) =>
   (await detail(run)).tasks.find((t) => t.task_id === taskId)?.status;
 
 describe('budgets', () => {
-  it('never holds a task that costs nothing: a person takes it with the budget used up (issue 17 B3)', async () => {
+  it('never holds a task that costs nothing: a person takes it with the budget used up', async () => {
     app = createApp({ dataDir: ':memory:', log: () => {} });
     // The echo agent spends the whole budget; the person's task has no estimate and they no cost.
     const run = await setup(
@@ -56,7 +56,7 @@ describe('budgets', () => {
     expect(await call<Approval[]>(app, 'approvals.list', {})).toEqual([]);
   });
 
-  describe('scope (issue 17 B4)', () => {
+  describe('scope: what a plan budget caps, each run or all its runs', () => {
     const plan = (extra: Record<string, unknown> = {}) => ({
       plan_id: 'p',
       budget: 10,

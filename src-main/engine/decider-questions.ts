@@ -7,14 +7,14 @@ import type { ActiveRun } from './run-state.ts';
 import { openTasks } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 
-/** Runs a plan's decider (seed 002). */
+/** Runs a plan's decider: what next, after a task ended. */
 export type Decide = (
   spec: DeciderSpec,
   ctx: DecisionContext,
 ) => Promise<{ decision: Decision; problems?: string[]; cost?: number }>;
 
 /**
- * Seed 002, the asking half: in a plan with a decider, each task that ends done, failed or
+ * The decider, the asking half: in a plan with a decider, each task that ends done, failed or
  * unassigned asks it what next (`RunWriter.setStatus` calls `ask`). The context is gathered
  * then, inside the transaction; the decider is called once it commits (`send`), and its answer
  * waits in the inbox for a later tick (`DeciderRunner.apply`).

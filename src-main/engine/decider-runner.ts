@@ -18,7 +18,7 @@ import type { DeciderAnswer } from './tick-inputs.ts';
 const DEFAULT_MAX_ADDED = deciderSpecSchema.parse({}).max_created_tasks;
 
 /**
- * Seed 002, the answering half: a decider's answer (asked by `DeciderQuestions`) is applied in a
+ * The decider, the answering half: a decider's answer (asked by `DeciderQuestions`) is applied in a
  * later tick, after the guardrails (`decisions.ts`): a task added to the running DAG, an
  * escalation to a person, or the run closed. A task an agent adds (`runs.addTask`) is added here
  * too, past the same guardrails: the tasks added by either count against one cap.

@@ -49,9 +49,9 @@ const ANY_END: TaskStatus[] = ['done', 'failed', 'skipped', 'unassigned', 'cance
 const PRIORITY = { low: 'LOW', normal: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' } as const;
 
 /**
- * Seed 002's task from a decision: the description with referenced files and key information,
- * the agent (an agent id pins it; otherwise it names a skill), the context in metadata. It
- * runs after the task that prompted it, however that one ended.
+ * The task a decider's create-task decision adds: the description with referenced files and key
+ * information, the agent (an agent id pins it; otherwise it names a skill), the context in
+ * metadata. It runs after the task that prompted it, however that one ended.
  */
 export function decidedTask(taskId: string, after: string, d: Decision, isAgent: (id: string) => boolean) {
   const target = d.next_agent_type ?? '';

@@ -84,7 +84,7 @@ describe('execution', () => {
     expect((await detail(second.run_id)).counts.done).toBe(1);
   });
 
-  it('starts ready tasks by priority weight × deadline boost, first come among equals (seed 004)', async () => {
+  it('starts ready tasks by priority weight × deadline boost, first come among equals', async () => {
     const exec = controlledExecutor(() => ({ ok: true }));
     open(exec);
     const soon = new Date(Date.now() - 60_000).toISOString(); // overdue: ×10

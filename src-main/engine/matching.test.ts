@@ -13,7 +13,7 @@ const reasonOf = (task: Parameters<typeof matchAgent>[0], agents: readonly Agent
   return m.kind === 'unassigned' && m.reason;
 };
 
-describe('matching (seed 000 verify_task)', () => {
+describe('matching: verify_task, a task to the best-fit agent by skill and availability', () => {
   it('gives the seed reason naming the skill no agent has, and what each agent lacks', () => {
     const m = matchAgent({ required_skills: ['reflection', 'context_analysis'] }, [ash, hal], () => 0);
     expect(m.kind).toBe('unassigned');
@@ -130,7 +130,7 @@ describe('matching (seed 000 verify_task)', () => {
     expect(m.explanation.rejected).toEqual([{ agent_id: 'hal', reason: 'lacks required skills: x' }]);
   });
 
-  describe('expected time to finish (issue 17)', () => {
+  describe('expected time to finish', () => {
     const fast = agent({ id: 'fast', skills: ['x'], max_concurrency: 2 });
     const slow = agent({ id: 'slow', skills: ['x'], max_concurrency: 2 });
     const record = (avg: Record<string, number | null>) => ({

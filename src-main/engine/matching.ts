@@ -3,9 +3,10 @@ import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../src-shared/schemas/run.ts';
 
 /**
- * Seed 000's verify_task. A candidate has every required skill, is ONLINE or BUSY, and is
- * the pinned agent when the task pins one. Among candidates with free capacity the best
- * fit wins by this score (each part in 0..1, ties broken by agent id):
+ * verify_task, the build endpoint's matching of a task to its best-fit agent. A candidate has
+ * every required skill, is ONLINE or BUSY, and is the pinned agent when the task pins one.
+ * Among candidates with free capacity the best fit wins by this score (each part in 0..1, ties
+ * broken by agent id):
  *
  *   total = (0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate) · speed
  *   skill_fit     = (required + 1) / (agent's skills + 1)   — distinct skills; 1 for an exact specialist
@@ -21,7 +22,7 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  * daemon) is offered a task only when no automated agent qualifies, at capacity or not. An
  * automated agent at capacity that would finish the task sooner than the best free one (both
  * durations known) and scores higher makes the task wait for it: instant work is not sent to a
- * slow agent because the fast one is busy for a moment (issue 17).
+ * slow agent because the fast one is busy for a moment.
  * The explanation names every registered agent: the chosen one with its score, every other
  * candidate with its score and why it lost, every other agent with why it is no candidate.
  */
@@ -293,7 +294,7 @@ export function matchAgent(
 }
 
 /**
- * Why `taker` has a task it pulled (seed 004 executeTask), and why not the others: its score,
+ * Why `taker` has a task it pulled (the pull API's execute), and why not the others: its score,
  * the other candidates with theirs (the task was not theirs to take first), the rest with why.
  */
 export function explainPulled(

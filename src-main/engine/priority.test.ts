@@ -4,7 +4,7 @@ import { bandEnd, bandForDue, deadlineBoost, PRIORITY_WEIGHTS, taskScore } from 
 
 const now = Date.parse('2026-11-21T10:00:00Z');
 
-/** Seed 004's boost as worded: past due ×10, due by the end of today (local) ×5, within 3 days ×2. */
+/** The deadline boost as worded: past due ×10, due by the end of today (local) ×5, within 3 days ×2. */
 function seedBoost(due: number, at: number): number {
   if (due < at) return 10;
   const endOfToday = new Date(at);
@@ -14,7 +14,7 @@ function seedBoost(due: number, at: number): number {
   return 1;
 }
 
-describe('seed 004 priority', () => {
+describe("the ready queue's priority weights and deadline boosts", () => {
   it('weights CRITICAL > HIGH > MEDIUM > LOW by 1000/100/10/1', () => {
     expect(PRIORITY_WEIGHTS).toEqual({ CRITICAL: 1000, HIGH: 100, MEDIUM: 10, LOW: 1 });
   });

@@ -1,6 +1,6 @@
 import type { Priority } from '../../src-shared/schemas/plan.ts';
 
-/** Seed 004 priority weights. */
+/** The ready queue's priority weights. */
 export const PRIORITY_WEIGHTS = { CRITICAL: 1000, HIGH: 100, MEDIUM: 10, LOW: 1 } as const satisfies Record<
   Priority,
   number
@@ -9,8 +9,9 @@ export const PRIORITY_WEIGHTS = { CRITICAL: 1000, HIGH: 100, MEDIUM: 10, LOW: 1 
 const DAY_MS = 86_400_000;
 
 /**
- * Seed 004 deadline boosts in the order a task goes through them as time passes: none (×1),
- * due within 3 days (×2), due today (×5), overdue (×10). The index is the task's deadline band.
+ * The ready queue's deadline boosts in the order a task goes through them as time passes: none
+ * (×1), due within 3 days (×2), due today (×5), overdue (×10). The index is the task's deadline
+ * band.
  */
 export const BAND_BOOSTS = [1, 2, 5, 10] as const;
 export type DeadlineBand = 0 | 1 | 2 | 3;
@@ -43,19 +44,20 @@ export function bandForDue(due: number, now: number): DeadlineBand {
 }
 
 /*
- * deadlineBoost and taskScore are seed 004's score written out plainly, for one task at a time.
- * The engine does not call them (the ready queue keeps tasks in deadline bands instead): they
- * are the reference formula the queue is tested against, so they stay exported for the tests.
+ * deadlineBoost and taskScore are the ready queue's score (priority weight × deadline boost)
+ * written out plainly, for one task at a time. The engine does not call them (the ready queue
+ * keeps tasks in deadline bands instead): they are the reference formula the queue is tested
+ * against, so they stay exported for the tests.
  */
 
-/** Seed 004 deadline boost: overdue ×10, due today ×5, due within 3 days ×2, otherwise ×1. */
+/** The deadline boost: overdue ×10, due today ×5, due within 3 days ×2, otherwise ×1. */
 export function deadlineBoost(deadline: string | undefined, now: number): number {
   if (!deadline) return 1;
   const due = Date.parse(deadline);
   return Number.isNaN(due) ? 1 : BAND_BOOSTS[bandForDue(due, now)];
 }
 
-/** Seed 004 task score: priority weight × deadline boost. */
+/** A task's score in the ready queue: priority weight × deadline boost. */
 export function taskScore(task: { priority: Priority; deadline?: string | undefined }, now: number): number {
   return PRIORITY_WEIGHTS[task.priority] * deadlineBoost(task.deadline, now);
 }

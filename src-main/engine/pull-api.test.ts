@@ -39,7 +39,7 @@ interface Picked {
   reason?: string;
 }
 
-describe('seed 004 pull API', () => {
+describe('the pull API', () => {
   it('selects by priority and deadline, only tasks whose dependencies are done', async () => {
     pullApp();
     const overdue = new Date(Date.now() - 3_600_000).toISOString();
@@ -109,7 +109,7 @@ describe('seed 004 pull API', () => {
     );
   });
 
-  it('selects only tasks of a minimum priority when asked (seed 004 priority limits)', async () => {
+  it('selects only tasks of a minimum priority when asked (min_priority)', async () => {
     pullApp();
     const overdue = new Date(Date.now() - 3_600_000).toISOString();
     await setup(app, [{ id: 'vp', skills: ['x'], max_concurrency: 10 }], {

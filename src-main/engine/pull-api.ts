@@ -25,15 +25,15 @@ import type { TaskFlow } from './task-flow.ts';
 export interface WorkCriteria {
   run_id?: string | undefined;
   plan_id?: string | undefined;
-  /** Only tasks of this priority or higher (seed 004's priority limit). */
+  /** Only tasks of this priority or higher (the pull API's priority limit). */
   min_priority?: Priority | undefined;
-  /** Only tasks that carry every one of these tags (seed 004's `requireTags`). */
+  /** Only tasks that carry every one of these tags (the pull API's `requireTags`). */
   require_tags?: readonly string[] | undefined;
   /** How many tasks to offer, best first (`tasks`); 1 by default. */
   limit?: number | undefined;
 }
 
-/** Seed 004 updateTaskProgress; progress is 0–100 (validated at the edge). */
+/** The pull API's progress report (updateTaskProgress); progress is 0–100 (validated at the edge). */
 export interface ProgressUpdate {
   agent_id: string;
   run_id: string;
@@ -45,7 +45,7 @@ export interface ProgressUpdate {
   attempt?: number | undefined;
 }
 
-/** Seed 004 completeTask, with the files a person or daemon hands in. */
+/** The pull API's completion (completeTask), with the files a person or daemon hands in. */
 export interface CompletionReport {
   agent_id: string;
   run_id: string;
@@ -59,7 +59,7 @@ export interface CompletionReport {
 }
 
 /**
- * Seed 004: agents that pull work (people, daemons) — no executor runs their tasks. They look
+ * The pull API: agents that pull work (people, daemons) — no executor runs their tasks. They look
  * for ready tasks in the same queue dispatch uses, take one, report progress and complete it.
  */
 export class PullApi {
@@ -247,7 +247,7 @@ export class PullApi {
     };
   }
 
-  /** Seed 004 executeTask: the agent takes the task; dependencies not met → blocked. */
+  /** The pull API's execute (executeTask): the agent takes the task; dependencies not met → blocked. */
   executeTask(
     agentId: string,
     runId: string,
@@ -301,7 +301,7 @@ export class PullApi {
     return { ...task };
   }
 
-  /** Seed 004 completeTask: ends the attempt and unblocks dependents. */
+  /** The pull API's complete (completeTask): ends the attempt and unblocks dependents. */
   completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
     const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id, c.attempt);
     const files = c.files;

@@ -74,7 +74,7 @@ interface BandChange {
 const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
 
 /**
- * The ready queue. Order: priority weight × deadline boost (seed 004), then first come.
+ * The ready queue. Order: priority weight × deadline boost, then first come.
  *
  * The boost depends on time, but only through four bands (none, within 3 days, today,
  * overdue), and a task only ever moves up through them. So each group keeps one bucket per
@@ -164,7 +164,7 @@ export class ReadyQueue {
 
   /**
    * The best queued task among groups that `accept` takes, with its group and score; with
-   * `minPriority`, only among tasks of that priority or higher (seed 004's priority limit).
+   * `minPriority`, only among tasks of that priority or higher (the pull API's priority limit).
    */
   best(
     now: number,

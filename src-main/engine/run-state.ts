@@ -66,7 +66,7 @@ export interface BuildLogState {
   timer: NodeJS.Timeout | null;
 }
 
-/** Seed 002: a run's decider, and what it asked and did (`DeciderQuestions`, `DeciderRunner`). */
+/** A run's decider, and what it asked and did (`DeciderQuestions`, `DeciderRunner`). */
 export interface DeciderState {
   spec: DeciderSpec;
   /** Decisions asked for and not applied yet: the run does not end while one is pending. */
@@ -102,7 +102,7 @@ export interface ActiveRun {
   withArtifacts: Set<string>;
   /** Usage cost reported by agents for the current attempt of a task. */
   usage: Map<string, number>;
-  /** Seed 002: the plan's decider and what it asked and did; null without one. */
+  /** The plan's decider and what it asked and did; null without one. */
   decider: DeciderState | null;
   /** Tasks that are a person's decision (escalations a decider added): done when approved. */
   gates: Set<string>;
@@ -165,7 +165,7 @@ export function stopFlight(flight: InFlight, why: string, later?: (act: () => vo
   else ac.abort(new Error(why));
 }
 
-/** Seed 000's delegated_tasks of a run. */
+/** The delegated_tasks of a run, as the build response and build_log name them. */
 export function delegations(run: ActiveRun): DelegatedTask[] {
   const out: DelegatedTask[] = [];
   for (const t of run.delegated) {

@@ -13,7 +13,7 @@ import type { BatonApp } from '../app/create-app.ts';
 import { createApp } from '../app/create-app.ts';
 
 /**
- * Seed 000 (the orchestrator build module) as the app answers it: the build response, the
+ * The orchestrator build module's contract as the app answers it: the build response, the
  * build_log memory entry kept current while the run goes on, and budgets that gate tasks.
  */
 
@@ -29,7 +29,8 @@ const open = (exec: ReturnType<typeof controlledExecutor>): BatonApp => {
 };
 /**
  * The seed's build response out of `runs.start`: the contract adds the run screen's `run` and
- * `build_log` (issue 17); the seed's HTTP endpoint answers these four fields only.
+ * `build_log`, so the screen opens the run from the answer; the build endpoint answers these
+ * four fields only.
  */
 const start = async (plan_id: string): Promise<BuildResponse> => {
   const { status, delegated_tasks, memory_id, run_id } = await call<BuildResponse>(app!, 'runs.start', {
@@ -76,7 +77,7 @@ const startSeedRun = async () => {
   return { exec, build };
 };
 
-/** Seed 000 "Memory Structure", verbatim. */
+/** The build_log memory entry's structure ("Memory Structure"), verbatim. */
 const SEED_BUILD_LOG = {
   agent_id: 'orchestrator',
   type: 'build_log',
@@ -107,7 +108,7 @@ const SEED_BUILD_LOG = {
 /** An ISO 8601 time as the store writes it (the seed's has microseconds and no zone). */
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-describe('seed 000 build response', () => {
+describe('the build response', () => {
   it('is failed, with nothing delegated, when no agent can take any task', async () => {
     open(controlledExecutor(() => ({ ok: true })));
     await call(app!, 'agents.import', { agents: [{ id: 'ash', skills: ['summarization'] }] });
@@ -209,7 +210,7 @@ describe('seed 000 build response', () => {
   });
 });
 
-describe('seed 000 build_log memory entry', () => {
+describe('the build_log memory entry', () => {
   it('has the seed’s structure, field by field, while the run goes on', async () => {
     const { exec, build } = await startSeedRun();
 

@@ -268,7 +268,7 @@ describe('task state machine (property, real engine)', () => {
                 break;
               }
               case 'retryTask': {
-                // A failed task retried in its running run (issue 17 B10); refused (a conflict)
+                // A failed task retried in its running run (runs.retryTask); refused (a conflict)
                 // when a task downstream already acted on the failure.
                 const t = tasksOf(runId).filter((x) => x.status === 'failed' || x.status === 'unassigned');
                 const target = t[o.pick % Math.max(1, t.length)];

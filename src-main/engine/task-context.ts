@@ -3,7 +3,10 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 
-/** Who the agent is, the task, its dependencies and related work (seed 004), at most 20 related tasks. */
+/**
+ * Who the agent is, the task, its dependencies and related work (the pull API's task context), at
+ * most 20 related tasks.
+ */
 export function prepareContext(
   runId: string,
   plan: Plan,

@@ -37,7 +37,7 @@ const open = async (extra: ReturnType<typeof task>[] = []) => {
   return { exec, run };
 };
 
-describe('retrying a failed task inside its running run (issue 17 B10)', () => {
+describe('retrying a failed task inside its running run', () => {
   it('runs it again in place, its skipped dependents wait again and then run; every move audited', async () => {
     const { exec, run } = await open();
     expect(await statuses(run)).toEqual({ a: 'failed', b: 'skipped', c: 'skipped', long: 'in_progress' });

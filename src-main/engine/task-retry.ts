@@ -9,7 +9,7 @@ const RETRYABLE = new Set<TaskRun['status']>(['failed', 'unassigned']);
 
 /**
  * Whether a task of a run executing here can run again in place, as Airflow clears a task
- * (issue 17 B10), and the tasks downstream of it that wait again: those skipped because of it
+ * (runs.retryTask), and the tasks downstream of it that wait again: those skipped because of it
  * (they are decided afresh once it ends) or still blocked. Refused, with what to do instead, when
  * the task did not fail, or when a task downstream already acted on the failure (a cleanup that
  * ran because it failed): a retry cannot take that back, a re-run from the task can. A task

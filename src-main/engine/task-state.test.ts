@@ -35,7 +35,7 @@ describe('task state machine', () => {
         'in_progress → failed',
         'in_progress → ready',
         'in_progress → cancelled',
-        // A person retries a failed task inside its running run (runs.retryTask, issue 17 B10).
+        // A person retries a failed task inside its running run (runs.retryTask).
         'failed → ready',
         'unassigned → ready',
         'skipped → blocked',

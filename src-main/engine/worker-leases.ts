@@ -23,7 +23,7 @@ interface Lease {
 }
 
 /**
- * Task leases of remote workers (`baton worker`, issue 18). A task an agent of a worker took
+ * Task leases of remote workers (`baton worker`). A task an agent of a worker took
  * (`agent.worker`) is leased to that worker from when this process first sees it in progress
  * (taken through `work.execute`, or found so when its run was resumed after a restart: a full
  * lease either way); the worker's heartbeats and reports renew it. Once it lapses the attempt is

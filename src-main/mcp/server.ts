@@ -24,7 +24,7 @@ export interface BatonMcpOptions {
 }
 
 const INSTRUCTIONS =
-  "Baton runs plans of agent work: a plan is a graph of tasks, and each run of it delegates every ready task to the best-fit registered agent. These tools read plans, runs and memory, start runs, add tasks to a running run, write notes to memory, and show what an agent registered in Baton could take next and what a task needs (seed 004's work API). No tool takes or finishes a task, and none decides an approval: a person's task and every approval wait for a person in Baton.";
+  "Baton runs plans of agent work: a plan is a graph of tasks, and each run of it delegates every ready task to the best-fit registered agent. These tools read plans, runs and memory, start runs, add tasks to a running run, write notes to memory, and show what an agent registered in Baton could take next and what a task needs (the pull API's read side). No tool takes or finishes a task, and none decides an approval: a person's task and every approval wait for a person in Baton.";
 
 const ATTEMPT_INSTRUCTIONS =
   "Baton's server for one task attempt of a coding agent: `approve` asks a person in Baton's inbox whether one of this attempt's tool calls may run, and answers their decision. Nothing else is offered here.";

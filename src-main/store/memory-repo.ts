@@ -201,8 +201,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
     },
     /**
      * Entries matching a full-text search and filters (newest first without a query). With a
-     * query, the steps of attempts are searched too (issue 15), unless the filters ask for
-     * another type or a tag (steps have none); hits of both are ranked together.
+     * query, the steps of attempts (a coding agent's turns) are searched too, unless the filters
+     * ask for another type or a tag (steps have none); hits of both are ranked together.
      */
     search(f: MemoryFilter): MemorySearchHit[] {
       if (f.query) indexPending.immediate(-1);

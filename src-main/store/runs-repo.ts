@@ -352,7 +352,7 @@ export function createRunsRepo(db: Db) {
     unfinishedIds: (): string[] => unfinished.all().map((r) => r.id),
     /** Every unfinished run with who holds its lease and until when (ms since the epoch). */
     unfinishedLeases: (): RunLease[] => unfinishedLeases.all(),
-    /** Seed 004 execution statistics for one agent, attempts started within [since, until]. */
+    /** Execution statistics for one agent (the pull API's stats), attempts started within [since, until]. */
     agentStats(agentId: string, since: string, until: string): AgentExecutionStats {
       const rows = stats.all({ agent: agentId, since, until, reused: `${REUSED_REASON_PREFIX}*` });
       const n = (o: (typeof rows)[number]['outcome']) => rows.find((r) => r.outcome === o)?.n ?? 0;

@@ -14,7 +14,7 @@ const fromRow = <T extends SessionRow>(r: T): Omit<T, 'kept_work'> & { kept_work
   kept_work: r.kept_work === null ? null : (JSON.parse(r.kept_work) as KeptWork),
 });
 
-/** Coding tasks' worktrees, branches and CLI sessions (issue 15), one row per task of a run. */
+/** Coding tasks' worktrees, branches and CLI sessions, one row per task of a run. */
 export function createSessionsRepo(db: Db) {
   // A later write for the same task replaces the row; the session id printed once is kept when
   // a later write (the next attempt's worktree, before its CLI printed anything) has none.

@@ -110,8 +110,9 @@ const toStored = (r: StepDbRow): StoredStep => ({
 });
 
 /**
- * Steps of attempts (issue 15): one row per (run, task, attempt, seq); a later version of a step
- * replaces the earlier one and keeps its row (and so its place in the search index).
+ * Steps of attempts (what an agent that thinks in turns did): one row per (run, task, attempt,
+ * seq); a later version of a step replaces the earlier one and keeps its row (and so its place in
+ * the search index).
  */
 export function createStepsRepo(db: Db) {
   // Many steps of one attempt a statement (`batch.ts`): one statement per step cost about as

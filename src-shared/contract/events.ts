@@ -47,7 +47,7 @@ export interface BatonEvents {
   'trigger.removed': { id: string };
   /** A worker token was made, bound to its worker, used (to the minute) or revoked. */
   'workerToken.updated': WorkerToken;
-  /** Something a person may want to hear about while not looking (issue 18); settings filter the kinds. */
+  /** Something a person may want to hear about while not looking; settings filter the kinds. */
   notification: Notification;
   /**
    * The person clicked a desktop notification the desktop app showed: the window opens what it

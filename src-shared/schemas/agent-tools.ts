@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { envMapSchema, secretNameSchema } from './secret-refs.ts';
 
 /**
- * The tools an `llm` agent may call in its tool loop (issue 16): MCP servers (a local program
+ * The tools an `llm` agent may call in its tool loop: MCP servers (a local program
  * over stdio, or a URL over streamable HTTP) and Baton's built-in workspace tools. Each source
  * has a name, which is how the model, the policies and the approvals inbox tell its tools apart
  * (`<source>__<tool>` for the model, `<source>/<tool>` for policies).

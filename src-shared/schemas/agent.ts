@@ -47,7 +47,7 @@ const commonShape = {
   tags: z.array(z.string().max(64)).max(64).default([]),
   /**
    * The remote worker (`baton worker --id`) that runs this agent on its own machine: Baton never
-   * runs it here, whatever its kind; the worker pulls its tasks (seed 004) under a lease.
+   * runs it here, whatever its kind; the worker pulls its tasks (the pull API) under a lease.
    */
   worker: idSchema.optional(),
   /** What a task given to this agent needs in its `inputs`, and where scope finds it in a request. */
@@ -149,7 +149,7 @@ export const llmAgentSchema = z.strictObject({
   timeout_s: timeoutSchema.optional(),
   max_retries: z.number().int().min(0).max(10).default(2),
   /**
-   * Tools the model may call (issue 16): with any, the agent answers a task in a tool loop
+   * Tools the model may call: with any, the agent answers a task in a tool loop
    * (src-main/agents/llm/loop/) rather than with one completion.
    */
   tools: z.array(toolSourceSchema).max(32, 'at most 32 tool sources').optional(),
@@ -169,7 +169,7 @@ export const humanAgentSchema = z.strictObject({
 });
 
 /**
- * The coding-agent CLIs Baton drives headless (issue 15). One list: the agent schema, the
+ * The coding-agent CLIs Baton drives headless. One list: the agent schema, the
  * stream parsers (src-main/agents/coding/streams/) and the executor's adapters use it.
  */
 export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;

@@ -8,7 +8,7 @@ export const DECISION_ACTIONS = [
 ] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
-/** Seed 002's decision JSON, what a decider answers after each task. */
+/** The decision JSON, what a decider answers after each task. */
 export const decisionSchema = z.object({
   action: z.enum(DECISION_ACTIONS),
   reasoning: z.string().min(1).max(5_000),
@@ -34,7 +34,7 @@ export const deciderSpecSchema = z.strictObject({
 });
 export type DeciderSpec = z.infer<typeof deciderSpecSchema>;
 
-/** What a decider sees after a task ended (seed 002's project context and agent outputs). */
+/** What a decider sees after a task ended (the project's context and the agents' outputs). */
 export interface DecisionContext {
   goal: string;
   phase: string | null;

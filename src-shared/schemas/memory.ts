@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, rangeEdgeSchema } from './common.ts';
 
-/** A memory entry: the seed 000 shape, with an id and times. */
+/** A memory entry: the build module's memory structure (as its build_log has it), with an id and times. */
 export interface MemoryEntry {
   id: string;
   agent_id: string;
@@ -96,7 +96,7 @@ export interface MemorySearchHit {
   /** FTS5 snippet with matches wrapped in [[ ]], when a query was given. */
   snippet: string | null;
   /**
-   * Set when the hit is a step of an attempt (issue 15: a coding agent's message, tool call,
+   * Set when the hit is a step of an attempt (a coding agent's message, tool call,
    * error or result), found by a search with a query: `entry` then has type `step`, id
    * `step:<n>` (readable with `memory.read`) and the step as `content.step`.
    */

@@ -1,5 +1,5 @@
 /**
- * Desktop and browser notifications (issue 18): what a person is told when they are not looking
+ * Desktop and browser notifications: what a person is told when they are not looking
  * at Baton. Each kind can be turned off in settings; all are on until then.
  */
 export const NOTIFICATION_KINDS = [

@@ -20,7 +20,7 @@ const task = (task_id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('plan schema', () => {
-  it('accepts the seed 000 request unchanged and fills defaults', () => {
+  it("accepts the build endpoint's plan unchanged and fills defaults", () => {
     const plan = planSchema.parse({
       plan_id: 'plan-87234',
       tasks: [{ task_id: 'task-001', description: 'Summarize', required_skills: ['summarization'] }],

@@ -111,7 +111,7 @@ function utf8LongerThan(text: string, limit: number): boolean {
 }
 
 /**
- * One task of a plan. The seed 000 shape (`task_id`, `description`, `required_skills`) is
+ * One task of a plan. The plan file's core (`task_id`, `description`, `required_skills`) is
  * accepted unchanged; the other fields extend it. Unknown keys are rejected so that a typo
  * never silently changes what runs.
  */
@@ -176,7 +176,7 @@ export const taskSpecSchema = z.strictObject({
     })
     .optional(),
   /**
-   * Labels for pull agents' selection (seed 004: `selectNextTask` with `require_tags`), e.g.
+   * Labels for pull agents' selection (the pull API: `selectNextTask` with `require_tags`), e.g.
    * `backend`, `gpu`. Not skills: a tag does not decide who can do a task, only who asks for it.
    */
   tags: z.array(skillSchema).max(32, 'at most 32 tags').optional(),
@@ -202,7 +202,7 @@ const planShape = z.strictObject({
     .optional(),
   /** What the plan is for; deciders and reviewers read it. */
   goal: z.string().max(5_000).optional(),
-  /** Decide after each task what happens next (seed 002): follow rules, or ask an llm agent. */
+  /** The decider: what happens after each task, by rules or by asking an llm agent. */
   decider: deciderSpecSchema.optional(),
   /** The workspace (a registered git repository) its coding tasks work in, unless a task names its own. */
   workspace: idSchema.optional(),

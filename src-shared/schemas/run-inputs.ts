@@ -25,7 +25,7 @@ function refusingProtoKey<T extends z.ZodType>(schema: T, message: string) {
 }
 
 /**
- * What a plan's runs take as inputs (issue 18: schedules and triggers start runs with them):
+ * What a plan's runs take as inputs (schedules and triggers start runs with them):
  * each input's type, whether it must be given, its default, what it is for. Every task of the
  * run finds them in `inputs.run` (beside its own `inputs`).
  */

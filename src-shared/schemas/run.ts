@@ -5,11 +5,12 @@ import { taskSpecSchema } from './plan.ts';
 import { runInputValuesSchema } from './run-inputs.ts';
 
 /**
- * Task statuses. The flows of seeds 003 and 004 map onto them: TODO → ready (dependencies
- * met) or blocked, PENDING (seed 003, waiting for approval) → awaiting_approval, BLOCKED →
- * blocked, IN_PROGRESS → in_progress, COMPLETED/DONE → done, FAILED → failed, CANCELLED →
- * cancelled. `pending` is named for the seeds' vocabulary but no task is ever in it: a task
- * starts ready or blocked. The legal transitions live in src-main/engine/task-state.ts.
+ * Task statuses. The task flows Baton grew from (a task from a sentence with its approvals, the
+ * pull API; docs/origins.md) map onto them: TODO → ready (dependencies met) or blocked, PENDING
+ * (waiting for approval) → awaiting_approval, BLOCKED → blocked, IN_PROGRESS → in_progress,
+ * COMPLETED/DONE → done, FAILED → failed, CANCELLED → cancelled. `pending` is named for their
+ * vocabulary but no task is ever in it: a task starts ready or blocked. The legal transitions
+ * live in src-main/engine/task-state.ts.
  */
 export const TASK_STATUSES = [
   'pending',
@@ -31,7 +32,7 @@ export function isTerminalTaskStatus(s: TaskStatus): s is TerminalTaskStatus {
   return (TERMINAL_TASK_STATUSES as readonly TaskStatus[]).includes(s);
 }
 
-/** Run statuses; `executing` and `failed` are the seed 000 build statuses. */
+/** Run statuses; `executing` and `failed` are the build response's statuses. */
 export const RUN_STATUSES = ['executing', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -133,7 +134,7 @@ export interface UnassignedTask {
   reason: string;
 }
 
-/** Seed 000 build response, plus the id of the run it started. */
+/** The build response, plus the id of the run it started. */
 export interface BuildResponse {
   status: 'executing' | 'failed';
   delegated_tasks: DelegatedTask[];
@@ -141,7 +142,7 @@ export interface BuildResponse {
   run_id: string;
 }
 
-/** `content` of a `build_log` entry, exactly as seed 000 writes it. */
+/** `content` of a `build_log` entry, field for field as the orchestrator build module writes it. */
 export interface BuildLogContent {
   plan_id: string;
   delegated_tasks: DelegatedTask[];
@@ -158,7 +159,7 @@ export interface BuildLogEntry extends MemoryEntry {
 }
 
 /**
- * What `runs.start` and `runs.rerun` answer: the seed 000 build response, plus what the run
+ * What `runs.start` and `runs.rerun` answer: the build response, plus what the run
  * screen shows at once (the run with its tasks, and its build log), so it needs no follow-up calls.
  */
 export interface StartedRun extends BuildResponse {
@@ -281,8 +282,8 @@ export interface Artifact {
 export const REUSED_REASON_PREFIX = 'reused from run ';
 
 /**
- * Seed 004 execution statistics of one agent over a time range: its attempts, each counted
- * once. A task a re-run reuses from an earlier run is not an attempt of the new run.
+ * An agent's execution statistics (the pull API's stats) over a time range: its attempts, each
+ * counted once. A task a re-run reuses from an earlier run is not an attempt of the new run.
  */
 export interface AgentExecutionStats {
   agent_id: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { secretNameSchema } from './agent.ts';
 
-/** What a webhook can be told about (issue 18). */
+/** What a webhook can be told about. */
 export const WEBHOOK_EVENTS = [
   'run.started',
   'run.ended',

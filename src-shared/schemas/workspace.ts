@@ -17,7 +17,7 @@ const keepPatternSchema = z
   .refine((p) => !p.startsWith('!'), 'must not start with ! (a negation: list only what to keep)');
 
 /**
- * Workspaces (issue 15): git repositories a person registers for coding agents to work in. A
+ * Workspaces: git repositories a person registers for coding agents to work in. A
  * plan names one by id (`workspace`, on the plan or a task); importing a plan never adds one.
  * Each attempt of a coding task works in its own git worktree of it, on branch
  * `baton/<run>/<task>`.

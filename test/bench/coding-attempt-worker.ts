@@ -1,9 +1,9 @@
-// Issue 15's attempt figure: Baton's time around one coding attempt on a repository of 20,000
-// files (bench-repo.ts), split into git's part and the rest. Each attempt is a run of one coding
-// task in a durable app (SQLite in WAL mode): worktree made, the CLI run, its stream parsed and
-// stored, leftovers committed, the diff taken and stored, the run ended and the worktree parked
-// (the engine's pool, worktree-pool.ts: after the warm-up each attempt takes the worktree the
-// one before parked).
+// The coding agents' attempt figure: Baton's time around one coding attempt on a repository of
+// 20,000 files (bench-repo.ts), split into git's part and the rest. Each attempt is a run of one
+// coding task in a durable app (SQLite in WAL mode): worktree made, the CLI run, its stream parsed
+// and stored, leftovers committed, the diff taken and stored, the run ended and the worktree
+// parked (the engine's pool, worktree-pool.ts: after the warm-up each attempt takes the worktree
+// the one before parked).
 //   whole = runs.start → the run settled and its worktree parked;
 //   git   = git's part: every git command Baton ran meanwhile, and deleting a removed
 //           worktree's files (traceGit; one attempt at a time);

@@ -1,4 +1,4 @@
-// Speed probe of the git part of one coding attempt (issue 15), on a repository of 20,000
+// Speed probe of the git part of one coding attempt, on a repository of 20,000
 // files of ~1 KB in 200 folders: prepare the worktree, the agent writes 3 files, commit what
 // it left, diff since the start, remove the worktree. Prints median and p90 of each phase over
 // 10 attempts, then the same git work done other ways, to show what dominates and what would

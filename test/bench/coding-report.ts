@@ -1,4 +1,4 @@
-// What `npm run bench` prints for the coding agents (issue 15): the git part of an attempt on a
+// What `npm run bench` prints for the coding agents: the git part of an attempt on a
 // repository of 20,000 files (coding-git.ts), Baton's time around a whole attempt split into git
 // and the rest, beside each real CLI's own (coding-attempt-worker.ts), and the step parser's
 // throughput (coding-steps-worker.ts). Goals beside the figures; nothing asserts on them.

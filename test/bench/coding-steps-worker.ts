@@ -1,5 +1,5 @@
-// Issue 15's step figure: an agent printing 50,000 JSON lines, parsed and stored. For each
-// coding CLI, its recorded stream made long (coding-stream.ts) goes
+// The coding agents' step figure: an agent printing 50,000 JSON lines, parsed and stored. For
+// each coding CLI, its recorded stream made long (coding-stream.ts) goes
 //   - through the CLI's parser alone (createParser, as the coding executor uses it): lines/s;
 //   - through the parser and the engine into the step store: an executor parses the lines as
 //     the coding executor does and yields each step; the engine stores every step (upserts in

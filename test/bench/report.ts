@@ -37,7 +37,7 @@ export const GOALS = {
   loopStepP50Ms: 2,
 } as const;
 
-/** Issue 16's figures (`tool-loop-worker.ts`). */
+/** The tool loop's figures: tool-call approvals and loop steps (`tool-loop-worker.ts`). */
 export interface ToolLoopResult {
   approvals: number;
   approvalP50Ms: number;

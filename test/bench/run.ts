@@ -344,7 +344,7 @@ process.stdout.write(
 if (ui.status !== 0) console.log(`UI bench failed: ${ui.stderr.trim().split('\n').slice(-3).join(' ')}`);
 const uiSteps = ui.stdout.split('\n').find((l) => l.startsWith('CODING_UI_RESULT '));
 
-console.log('\nCoding agents (issue 15)\n');
+console.log('\nCoding agents\n');
 codingGitTable(codingGit);
 codingAttemptTable(codingAttempt);
 codingStepsTable(codingSteps);

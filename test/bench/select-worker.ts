@@ -1,4 +1,4 @@
-// selectNextTask with 100,000 queued tasks (seed 004's pull API). The agent kind has no
+// selectNextTask with 100,000 queued tasks (the pull API). The agent kind has no
 // executor here, so every ready task stays queued for pulling agents.
 // Usage: node test/bench/select-worker.ts [--size N] [--calls N]
 import { mkdtempSync, rmSync } from 'node:fs';

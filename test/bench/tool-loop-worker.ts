@@ -1,4 +1,4 @@
-// Issue 16's two figures, in a durable app (SQLite in WAL mode, in a temp dir):
+// The tool loop's two figures, in a durable app (SQLite in WAL mode, in a temp dir):
 //   - the tool-call approval round trip, excluding the person: an attempt asks (`askToolCall`)
 //     → the approval reaches the inbox (the `approval.changed` event a UI or notifier sees) →
 //     a decision over the contract (`approvals.decide`, as the API does it) → the attempt has

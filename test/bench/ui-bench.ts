@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
-// The UI's speed in Chromium against browser mode (issue 5). Prints figures, asserts nothing.
+// The UI's speed in Chromium against browser mode. Prints figures, asserts nothing.
 //   cold start: `baton serve` spawned → the plan list is interactive (the browser is already
 //     open, as a person's is; its own launch is printed apart)
 //   2,000-task plan: click → laid out and first drawn; then frames per second while zooming
 //     and panning with real wheel and mouse input, at the fitted zoom and zoomed in on cards;
 //     the same plan opened and panned in the designer
 //   a run completing ~500 tasks/s: how far the UI lags and how long clicks take while it streams
-//   a coding CLI's line → the task's step trace showing it (ui-step-trace.ts, issue 15)
+//   a coding CLI's line → the task's step trace showing it (ui-step-trace.ts)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

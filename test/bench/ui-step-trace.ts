@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
-// Issue 15's UI figure, for ui-bench.ts: how long after a coding CLI prints a line the task's
-// step trace shows it. A real coding run on `baton serve`: a shell script as the CLI (qwen's
+// The coding agents' UI figure, for ui-bench.ts: how long after a coding CLI prints a line the
+// task's step trace shows it. A real coding run on `baton serve`: a shell script as the CLI (qwen's
 // event format, as test/coding-agents/streams/qwen-edit.jsonl holds it) prints one assistant
 // message every 300 ms, noting the time of each (epoch ns); the page, open on the task's step
 // trace, notes when each message's text appears (a MutationObserver, epoch ms). The same clock.

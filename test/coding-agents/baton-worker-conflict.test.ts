@@ -10,7 +10,7 @@ import { installed, markedProcesses, startServers } from './baton-kit.ts';
 import type { WorkerSetup } from './worker-kit.ts';
 import { scriptConflict, startConflictRun, startServerAndWorker } from './worker-kit.ts';
 
-// on_conflict "ask" on a remote worker (issue 18): the server (this process) and `baton worker`
+// on_conflict "ask" on a remote worker: the server (this process) and `baton worker`
 // (a child process) with a real CLI (codex, the fastest to start) in a repository only the
 // worker has. Two tasks write the same new file differently, so the task that depends on both
 // cannot start from their branches merged: it waits in the server's inbox naming the worktree

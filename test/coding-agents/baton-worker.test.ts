@@ -15,7 +15,7 @@ import type { CliName } from './clis.ts';
 import type { WorkerSetup } from './worker-kit.ts';
 import { startServerAndWorker } from './worker-kit.ts';
 
-// A coding agent on a remote worker (issue 18): two Baton processes on loopback with two data
+// A coding agent on a remote worker: two Baton processes on loopback with two data
 // dirs, the server (this process: app, host, REST API) and `baton worker` (a child process) with
 // a real coding CLI against a scripted model server, working in a git repository only the
 // worker has. The server gets what the app's own attempts give it: the steps live, the diff

@@ -7,7 +7,7 @@ import type { Turn } from '../kit/model-servers/scripted-server.ts';
  * How each coding-agent CLI is run headless against a scripted model server, fully offline:
  * its command line, environment and config files, the turn that makes it write a file with its
  * own tool, and where its session id appears in its JSON event stream. README.md beside this file
- * explains every choice; the executor of issue #15 starts from these.
+ * explains every choice; the coding agents' executor starts from these.
  */
 
 export type CliName = 'claude' | 'codex' | 'opencode' | 'qwen';

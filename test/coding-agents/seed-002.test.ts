@@ -23,7 +23,7 @@ import {
 } from './baton-kit.ts';
 import type { CliName } from './clis.ts';
 
-// Seed 002's example as shipped (resources/examples/seed-002.json), end to end with a real
+// The decider's example as shipped (resources/examples/seed-002.json), end to end with a real
 // coding CLI against a scripted model server in a temp repository: the hello world web app built
 // by five coding agents whose tasks build on each other's branches, once with the rules decider
 // following the plan's DAG and once with the LLM decider (a scripted orchestrator model) reading
@@ -108,7 +108,7 @@ const FILES = {
 type Role = keyof typeof FILES;
 const ROLES = Object.keys(FILES) as Role[];
 
-/** The orchestrator's answers (seed 002's decision JSON), by the task that just ended. */
+/** The orchestrator's answers (the decider's decision JSON), by the task that just ended. */
 const LLM_DECISIONS: [after: string, Decision][] = [
   [
     'scope',
@@ -266,7 +266,7 @@ function expectBranchDag(d: RunDetail, deps: Record<string, string[]>, last: str
   }
 }
 
-describe.skipIf(!installed)(`seed 002 with coding agents (${cli})`, () => {
+describe.skipIf(!installed)(`the decider's hello world web app with coding agents (${cli})`, () => {
   it('rules decider: the plan’s DAG runs as a DAG of branches, and the decider, reading each task’s files, follows the plan to the end', async () => {
     const { id, detail } = runs.rules;
     expect(detail.status, statuses(detail)).toBe('completed');
@@ -296,7 +296,8 @@ describe.skipIf(!installed)(`seed 002 with coding agents (${cli})`, () => {
       ['frontend', 'wait_for_more_tasks'],
       ['tests', 'project_complete'],
     ]);
-    // What the decider read: the files each task wrote, from its branch (seed 002's agent outputs).
+    // What the decider read: the files each task wrote, from its branch (the agents' outputs it is
+    // given).
     for (const [i, role] of ROLES.entries())
       expect(decisions[i]!.inputs.agent_outputs[FILES[role].path]).toBe(FILES[role].content.slice(0, 500));
     expect(detail.added_tasks).toEqual([]);

@@ -47,7 +47,7 @@ export function defineContractSuite(label: string, open: () => Promise<ContractH
       await h.close();
     });
 
-    it('runs the seed 000 example: task-001 to ash, task-002 unassigned, one build_log entry', async () => {
+    it('runs the build example (plan-87234): task-001 to ash, task-002 unassigned, one build_log entry', async () => {
       const batches: EventBatch[] = [];
       h.client.onBatch((b) => batches.push(b));
       const agents = await h.client.invoke('agents.import', { agents: exampleAgents() });

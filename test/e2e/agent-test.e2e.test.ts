@@ -12,7 +12,7 @@ console.error('using defaults');
 console.log('::result ' + JSON.stringify({ heard: ctx.task.description }));
 `;
 
-// Issue 17: "test" for a command agent (program found, runs, answers), from the Agents screen.
+// A "test" for a command agent (program found, runs, answers), from the Agents screen.
 describe.skipIf(skipE2e)("a command agent's test", () => {
   let baton: Baton;
   let page: Page;

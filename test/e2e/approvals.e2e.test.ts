@@ -224,7 +224,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await expect.poll(() => note.textContent()).toContain('spent 2 of its budget of 2 over all its runs');
   });
 
-  it('asks before rejecting, as cancelling does, with an optional comment and a red reject (B8)', async () => {
+  it('asks before rejecting, as cancelling does, with an optional comment and a red reject', async () => {
     await rpc('plans.import', {
       plan: {
         plan_id: 'gated',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, skipE2e } from './harness.ts';
 
-// Issue 17 B4: the designer's budget section says what the budget caps and what counts against it.
+// The designer's budget section says what the budget caps and what counts against it.
 describe.skipIf(skipE2e)('the budget in the designer', () => {
   let baton: Baton;
   let page: Page;

@@ -9,7 +9,7 @@ interface Hit {
   entry: { id: string; agent_id: string; created_at: string; updated_at: string; type: string };
 }
 
-// Build logs (B11): the time shown is the one the list is sorted by, the agent filter finds
+// Build logs: the time shown is the one the list is sorted by, the agent filter finds
 // part of an id, and the audit log can be filtered too. Each entry names and links its run and
 // task, opens laid out with Copy, and the list exports as JSON, NDJSON and CSV.
 describe.skipIf(skipE2e)('the build logs', () => {

@@ -46,7 +46,7 @@ describe.skipIf(skipE2e)('the plan designer, as a person types', () => {
     await page.getByRole('form', { name: 'Plan' }).waitFor();
   };
 
-  it('keeps the focus and what is typed in the next field after a task is renamed (B1)', async () => {
+  it('keeps the focus and what is typed in the next field after a task is renamed', async () => {
     await graph().getByRole('article', { name: 'Task send' }).click();
     const id = page.getByRole('form', { name: 'Task send' }).getByLabel('Task id', { exact: true });
     await id.fill('deliver');
@@ -66,7 +66,7 @@ describe.skipIf(skipE2e)('the plan designer, as a person types', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
   });
 
-  it('does not say ready to run while a field holds JSON that is not applied (B7)', async () => {
+  it('does not say ready to run while a field holds JSON that is not applied', async () => {
     await graph().getByRole('article', { name: 'Task collect' }).click();
     const form = page.getByRole('form', { name: 'Task collect' });
     await form.locator('summary', { hasText: 'Inputs' }).click();
@@ -86,7 +86,7 @@ describe.skipIf(skipE2e)('the plan designer, as a person types', () => {
     await expect.poll(() => checks().textContent()).toContain('ready to run');
   });
 
-  it('warns about the budget as it is typed, before the field is left (B7)', async () => {
+  it('warns about the budget as it is typed, before the field is left', async () => {
     await showPlanFields();
     const budget = page.getByRole('form', { name: 'Plan' }).getByLabel('Budget', { exact: true });
     await budget.fill('5');
@@ -101,7 +101,7 @@ describe.skipIf(skipE2e)('the plan designer, as a person types', () => {
     await expect.poll(() => budget.inputValue()).toBe('10');
   });
 
-  it('fits the view to every task, also to tasks never drawn yet (B2)', async () => {
+  it('fits the view to every task, also to tasks never drawn yet', async () => {
     await graph().getByRole('article', { name: 'Task collect' }).click();
     const add = page.getByRole('toolbar', { name: 'Designer' }).getByRole('button', { name: 'Add task' });
     // Each new task is added after the one selected (the last one added): a long chain.

@@ -9,7 +9,7 @@ const CHAIN = 7;
 const zoomOf = (graph: Locator) =>
   graph.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
 
-// A chain of seven tasks in the designer at 1024 × 700 (issue 17's second walk): read at a zoom a
+// A chain of seven tasks in the designer at 1024 × 700: read at a zoom a
 // person reads, top to bottom, and the side panel folds on its edge so the graph takes the width,
 // as the designer is left.
 describe.skipIf(skipE2e)('the designer’s panel folds', () => {

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
 
-// Issue 17: seed 003 out of the box. The first open offers its example beside the working one;
+// The laptops research example out of the box. The first open offers it beside the working one;
 // loaded, it runs offline to completed and leaves the email draft.
-describe.skipIf(skipE2e)("the first open's seed 003 example", () => {
+describe.skipIf(skipE2e)("the first open's laptops research example", () => {
   let baton: Baton;
   let page: Page;
 

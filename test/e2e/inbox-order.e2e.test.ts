@@ -7,7 +7,7 @@ import { launchBaton, shots, skipE2e } from './harness.ts';
 const HOUR = 60 * 60 * 1000;
 
 // A long Approvals queue narrowed by plan and kind, as a review queue's filters, and My tasks in
-// the order a queue is read (issue 17's second walk): the longest waiting first, or the soonest due.
+// the order a queue is read: the longest waiting first, or the soonest due.
 describe.skipIf(skipE2e)('the inbox in order', () => {
   let baton: Baton;
   let page: Page;

@@ -21,7 +21,7 @@ const CODING_RESULT = {
   diff_artifact: null,
 };
 
-// Approvals, My tasks and Projects as a newcomer meets them (issue 17): a review queue, an inbox
+// Approvals, My tasks and Projects as a newcomer meets them: a review queue, an inbox
 // that says what comes to you, a settings page with its list beside its form.
 describe.skipIf(skipE2e)('the inbox screens', () => {
   let baton: Baton;

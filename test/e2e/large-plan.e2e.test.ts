@@ -91,7 +91,7 @@ describe.skipIf(skipE2e)('a large plan', () => {
     await result.getByLabel('Show tasks').selectOption('all');
   });
 
-  it('fits the whole plan again from zoomed in, though most tasks were never drawn as cards (B2)', async () => {
+  it('fits the whole plan again from zoomed in, though most tasks were never drawn as cards', async () => {
     const graph = page.getByRole('region', { name: 'Plan graph' });
     // Zoomed in on cards (the tests before): most of the 600 tasks were never on screen.
     expect(await graph.getByRole('article').count()).toBeGreaterThan(0);

@@ -14,8 +14,8 @@ const overlaps = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const boxes = async (l: Locator) => Promise.all((await l.all()).map(async (c) => (await c.boundingBox())!));
 
-// The long forms (a coding agent, a workspace) in sections, and a small plan's graph at 1024 × 700
-// (issue 17): nothing of it past the right edge, and no control over a card.
+// The long forms (a coding agent, a workspace) in sections, and a small plan's graph at 1024 × 700:
+// nothing of it past the right edge, and no control over a card.
 describe.skipIf(skipE2e)('forms and graphs that fit', () => {
   let baton: Baton;
   let page: Page;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
 
-// Issue 17: a time in a list says how long ago ("5 min ago", as GitHub and Airflow do), with the
+// A time in a list says how long ago ("5 min ago", as GitHub and Airflow do), with the
 // exact time on hover, and keeps saying it right as time passes without a reload. The page's clock
 // is Playwright's (installed at the real time, then moved on), so "later" needs no waiting.
 describe.skipIf(skipE2e)('relative times in lists', () => {

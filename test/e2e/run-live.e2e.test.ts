@@ -66,7 +66,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     await baton?.close();
   });
 
-  it('follows the live log to its end, stops following when scrolled up, and jumps back to the latest (B5)', async () => {
+  it('follows the live log to its end, stops following when scrolled up, and jumps back to the latest', async () => {
     await page.getByRole('status', { name: 'Run status: executing' }).waitFor();
     await page
       .getByRole('region', { name: 'Plan graph' })
@@ -99,7 +99,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     expect(await atEnd(log)).toBe(true);
   });
 
-  it('asks before starting a second run while one executes (B9)', async () => {
+  it('asks before starting a second run while one executes', async () => {
     const head = page.locator('header.plan-head');
     await head.getByRole('button', { name: 'Run plan' }).click();
     const ask = page.getByRole('alertdialog', { name: 'Start another run?' });
@@ -112,7 +112,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     await expect.poll(async () => (await baton.runsOf('chatty')).length).toBe(2);
   });
 
-  it('styles the yes of a confirmation that stops work as danger, not as the main action (B12)', async () => {
+  it('styles the yes of a confirmation that stops work as danger, not as the main action', async () => {
     await page.getByRole('button', { name: 'Cancel run' }).click();
     const ask = page.getByRole('alertdialog', { name: 'Cancel this run?' });
     const yes = ask.getByRole('button', { name: 'Yes, cancel the run' });
@@ -130,7 +130,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     expect(await page.getByRole('alertdialog', { name: 'Start another run?' }).isVisible()).toBe(false);
   });
 
-  it('says "1 task", and the tab bar ends where the page does (B12)', async () => {
+  it('says "1 task", and the tab bar ends where the page does', async () => {
     expect(await page.locator('header.plan-head').textContent()).toContain('· 1 task');
     expect(await page.locator('header.plan-head').textContent()).not.toContain('1 tasks');
     expect(
@@ -144,7 +144,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     expect(bar.x + bar.width).toBe(view.x + view.width);
   });
 
-  it('shows the version the open run ran, saying which is the latest (B12)', async () => {
+  it('shows the version the open run ran, saying which is the latest', async () => {
     await baton.rpc('plans.import', {
       plan: {
         plan_id: 'chatty',

@@ -5,7 +5,7 @@ import type { Baton } from './harness.ts';
 import { flowViewport, launchBaton, NODE, shots, skipE2e } from './harness.ts';
 
 /**
- * Issue 17's run screens at the bar of their peers: the run table's duration column (live, as
+ * The run screens at the bar of their peers: the run table's duration column (live, as
  * Airflow's grid), a task panel with a header and tabs (Airflow's task instance, GitHub's check
  * run), the timeline's one-line legend, outputs compared per key (GitHub's compare), and a small
  * graph that fills its pane.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, skipE2e } from './harness.ts';
 
-// Issue 17: starting a run makes one call, runs.start, whose answer opens the run: no runs.list,
+// Starting a run makes one call, runs.start, whose answer opens the run: no runs.list,
 // runs.get or memory.read after it. The run records who started it (the name the page uses).
 describe.skipIf(skipE2e)('starting a run from the page', () => {
   let baton: Baton;

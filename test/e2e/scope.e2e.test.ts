@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
 
-// Draft from a goal (B6): the sentence is the plan's goal, the id is whole words, and the tasks
+// Draft from a goal: the sentence is the plan's goal, the id is whole words, and the tasks
 // get skills the registered agents have; a step none can do names the closest agent.
 describe.skipIf(skipE2e)('a plan drafted from a goal sentence', () => {
   let baton: Baton;

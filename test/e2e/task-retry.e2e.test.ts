@@ -15,7 +15,7 @@ else { fs.writeFileSync(mark, ''); console.log('::error the service answered 503
 `;
 
 /**
- * Issue 17 B10 in the UI: a failed task retried inside its running run from the task panel (as
+ * Retry in the UI: a failed task retried inside its running run from the task panel (as
  * Airflow clears a task), after a yes, and a skipped task pointing at the failed one it waits on.
  */
 describe.skipIf(skipE2e)('retrying a task inside its running run', () => {

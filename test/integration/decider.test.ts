@@ -44,7 +44,7 @@ const brain = (url: string) => ({
   max_retries: 0,
 });
 
-describe('the decider (seed 002)', () => {
+describe('the decider: after each task, create a task, escalate, complete or wait', () => {
   it('rules: follows the plan, escalates to a person when a task cannot be done, records each decision', async () => {
     app = createApp({ dataDir: ':memory:', log: () => {} });
     const run = await setup(app, [{ id: 'w', skills: ['x'] }], {

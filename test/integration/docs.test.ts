@@ -2,7 +2,9 @@
 // of docs/ is reachable from its index, every relative link leads to a file (and a heading) that
 // exists, and the pages describe behaviour in their own words, not by the numbers of design notes
 // or tickets a reader cannot open (docs/origins.md is where the notes are named). The
-// architecture page names only paths of the source tree that exist.
+// architecture page names only paths of the source tree that exist. The source tree says what it
+// does in its own words too: no comment, test title or string cites a note or an issue by number.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +14,23 @@ const README = join(root, 'README.md');
 const DOCS = join(root, 'docs');
 const README_MAX_BYTES = 12 * 1024;
 const ARCHITECTURE = join(DOCS, 'architecture.md');
+const ORIGINS = join(DOCS, 'origins.md');
+
+/**
+ * A design note or an issue cited by number: "seed", "seeds" or "note" and a note's three digits
+ * ("seeds" before a list too), "issue" or "issues" and a number, with or without "#"; "#" and a
+ * number in parentheses or after "in", "of" or "see"; an issue's numbered item as a tag, "(B"
+ * and one or two digits. Not a file name or an id (`seed-003.json`, 'seed-003'), a random seed
+ * (`seed ${SEED}`) or a colour (`#000`).
+ */
+const CITATION =
+  /\b(?:seeds?|notes?) #?0\d\d\b|\bissues? #?\d+|\(#\d+\)|\b(?:in|of|see) #\d+\b|\(B\d{1,2}\)/i;
+
+/** Where the source tree is read for citations: its tracked files of these kinds. */
+const SOURCE_DIRS = ['src-main', 'src-renderer', 'src-shared', 'resources', 'test'];
+const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|md|json|css|html)$/;
+/** Dated bench results keep their history as written. */
+const UNCHECKED = new Set(['test/bench/RESULTS.md', 'docs/origins.md']);
 
 const docPages = readdirSync(DOCS)
   .filter((f) => f.endsWith('.md'))
@@ -87,10 +106,10 @@ describe('the README and docs/', () => {
   });
 
   it('cites no design-note or issue numbers outside docs/origins.md', () => {
-    const citation = /\bseeds? #?0\d\d\b|\bissues? #?\d+/gi;
+    const citation = new RegExp(CITATION.source, 'gi');
     const cited: string[] = [];
     for (const page of pages) {
-      if (page === join(DOCS, 'origins.md')) continue;
+      if (page === ORIGINS) continue;
       for (const m of readFileSync(page, 'utf8').matchAll(citation)) cited.push(`${name(page)}: "${m[0]}"`);
     }
     expect(cited).toEqual([]);
@@ -107,5 +126,28 @@ describe('the README and docs/', () => {
       if (!existsSync(join(root, path!))) missing.push(path!);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the source tree', () => {
+  it('cites no design-note or issue numbers in code, tests, strings or resources', () => {
+    const tracked = execFileSync('git', ['ls-files', '-z', '--', ...SOURCE_DIRS], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .filter((f) => SOURCE_FILE.test(f) && !f.split('/').includes('node_modules') && !UNCHECKED.has(f));
+    expect(tracked.length).toBeGreaterThan(100);
+    const cited: string[] = [];
+    for (const file of tracked) {
+      const path = join(root, file);
+      if (!existsSync(path)) continue; // deleted in the working tree, not yet in git
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (CITATION.test(line)) cited.push(`${file}:${i + 1}: ${line.trim().slice(0, 160)}`);
+        });
+    }
+    expect(cited).toEqual([]);
   });
 });

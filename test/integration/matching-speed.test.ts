@@ -16,7 +16,7 @@ afterEach(async () => {
 
 const TASKS = 600;
 
-describe('matching counts how long agents take (issue 17)', () => {
+describe('matching counts how long agents take', () => {
   it('sends most instant work to the fast command agent, though it is at capacity most of the time', async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-speed-'));
     app = createApp({ dataDir: dir, log: () => {} });

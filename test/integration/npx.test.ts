@@ -11,7 +11,7 @@ afterEach(() => {
   home = null;
 });
 
-describe('npx baton on a fresh machine (issue 17)', () => {
+describe('npx baton on a fresh machine', () => {
   it('runs the project’s own command with no npm warnings, under the system Node and npm', () => {
     // A new user: an empty home (no npm cache, no npmrc) and the system's PATH, without the
     // Node 24 that npm scripts put first: npx itself runs on whatever Node the system has.

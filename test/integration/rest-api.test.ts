@@ -58,8 +58,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the seeds’ HTTP API', () => {
-  it('seed 000: POST /api/modules/orchestrator/build answers with delegations and the build_log id', async () => {
+describe('the REST API', () => {
+  it('build: POST /api/modules/orchestrator/build answers with delegations and the build_log id', async () => {
     const plan = JSON.parse(readFileSync(join(examples, 'onboarding-plan.json'), 'utf8'));
     const res = await api('POST', '/api/modules/orchestrator/build', plan);
     expect(res.status).toBe(200);
@@ -69,7 +69,7 @@ describe('the seeds’ HTTP API', () => {
         { task_id: 'task-001', assigned_agent: 'ash', delegation_task_id: 'task-001-delegated' },
       ],
     });
-    // The seed's fields only: the contract's runs.start also answers the run and its build log.
+    // The build response's fields only: the contract's runs.start also answers the run and its build log.
     expect(Object.keys(res.body).sort()).toEqual(['delegated_tasks', 'memory_id', 'run_id', 'status']);
     const log = await until(
       () => api('GET', `/api/modules/memory/read?memory_id=${res.body.memory_id}`),
@@ -110,7 +110,7 @@ describe('the seeds’ HTTP API', () => {
     expect((await api('GET', '/api/modules/memory/read?memory_id=x', undefined, null)).status).toBe(401);
   });
 
-  it('seed 003: a complex request becomes a parent with subtasks; the email gets the research result', async () => {
+  it('a task from a sentence: a complex request becomes a parent with subtasks; the email gets the research result', async () => {
     const res = await api('POST', '/api/v1/tasks', {
       title: 'Research and Email',
       command: 'orchestrate',
@@ -135,7 +135,7 @@ describe('the seeds’ HTTP API', () => {
     ]);
   });
 
-  it('seed 003: a simple request runs one task', async () => {
+  it('a task from a sentence: a simple request runs one task', async () => {
     const res = await api('POST', '/api/v1/tasks', {
       title: 'Research Task',
       user_message: 'summarize the onboarding logs',
@@ -148,7 +148,7 @@ describe('the seeds’ HTTP API', () => {
     expect(done.body).toMatchObject({ status: 'COMPLETED', result: { task_id: 'task-001' } });
   });
 
-  it('seed 004: a daemon pulls, reports progress and completes over HTTP', async () => {
+  it('the pull API: a daemon pulls, reports progress and completes over HTTP', async () => {
     await app.dispatch('plans.import', {
       plan: {
         plan_id: 'deploys',

@@ -29,7 +29,7 @@ async function planner(content: string) {
 }
 
 describe('scope: goal → draft plan', () => {
-  it('rules by default (seed 003)', async () => {
+  it('rules by default', async () => {
     app = createApp({ dataDir: ':memory:', log: () => {} });
     const draft = await call<ScopeDraft>(app, 'scope.draft', {
       goal: 'research best laptops and draft email to john@example.com',

@@ -7,7 +7,7 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import type { Artifact, RunDetail } from '../../src-shared/schemas/run.ts';
 import { call } from '../kit/engine-kit.ts';
 
-// Seed 003's example as shipped: it must end completed offline, with the agents it brings.
+// The laptops research example as shipped: it must end completed offline, with the agents it brings.
 const example = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'examples', 'seed-003.json'), 'utf8'),
 ) as { agents: unknown[]; notes: Record<string, unknown>[]; plans: { plan_id: string }[] };
@@ -20,7 +20,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('seed 003 out of the box', () => {
+describe('the laptops research example out of the box', () => {
   it('researches best laptops in Baton’s memory and drafts an email to john@example.com as an .eml, with real processes', async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-seed-003-'));
     app = createApp({ dataDir: dir, log: () => {} });
@@ -67,7 +67,7 @@ describe('seed 003 out of the box', () => {
     expect(findings.map((a) => a.name)).toEqual(['findings.md']);
   });
 
-  it('matches what scope drafts from the seed’s sentence with these agents: research, then the email', async () => {
+  it('matches what scope drafts from the example’s sentence with these agents: research, then the email', async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-seed-003-'));
     app = createApp({ dataDir: dir, log: () => {} });
     await call(app, 'agents.import', { agents: example.agents });

@@ -5,8 +5,9 @@ import { createRestHandler } from '../../src-main/host/rest/router.ts';
 import { call } from '../kit/engine-kit.ts';
 import { startOnTempDir } from '../kit/host-kit.ts';
 
-// Seed 003's own requests, sent over HTTP to the browser host as the seed's client sends them,
-// with the agents and notes of the shipped example (real programs: resources/agents/*.mjs).
+// Requests to POST /api/v1/tasks (a task from a sentence), sent over HTTP to the browser host as
+// a client sends them, with the agents and notes of the laptops research example (real programs:
+// resources/agents/*.mjs).
 const example = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'examples', 'seed-003.json'), 'utf8'),
 ) as { agents: unknown[]; notes: Record<string, unknown>[] };
@@ -39,7 +40,7 @@ async function api(
   return { status: res.status, body: (await res.json()) as Json };
 }
 
-/** Polls the task as the seed's client does, until it is no longer in progress. */
+/** Polls the task as a client of POST /api/v1/tasks does, until it is no longer in progress. */
 async function ended(id: string): Promise<Json> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -53,7 +54,7 @@ async function ended(id: string): Promise<Json> {
 
 const rpc = async (name: string, input: unknown) => (await api('POST', `/api/rpc/${name}`, input)).body.value;
 
-describe('seed 003: POST /api/v1/tasks with the example’s agents', () => {
+describe('a task from a sentence: POST /api/v1/tasks with the laptops example’s agents', () => {
   it('"research best laptops" ends completed with the research as its result', async () => {
     const res = await api('POST', '/api/v1/tasks', {
       title: 'Research Task',

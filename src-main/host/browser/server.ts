@@ -67,7 +67,7 @@ export interface BrowserHostOptions {
   token?: string;
   /** Host names to accept besides loopback (and, bound beyond loopback, this machine's own). */
   allowedHosts?: string[];
-  /** Extra HTTP routes (the seeds' REST API) under /api/, after the token check; false to pass. */
+  /** Extra HTTP routes (the REST API) under /api/, after the token check; false to pass. */
   routes?: (req: IncomingMessage, res: ServerResponse, ctx: RouteContext) => Promise<boolean> | boolean;
   /**
    * Serve http agents' callbacks (`POST /api/agent-callbacks/:id`, authenticated by each

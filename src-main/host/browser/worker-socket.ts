@@ -30,7 +30,7 @@ function mayOffer(batch: EventBatch): boolean {
 }
 
 /**
- * Remote workers' "work available" signal (issue 18): a WebSocket over which the server tells
+ * Remote workers' "work available" signal: a WebSocket over which the server tells
  * each connected worker, as soon as a task may be takeable, to look (`GET …/next-task`). It
  * carries no task and takes nothing: a worker that misses a frame finds the work at its next
  * look, and one that cannot connect long-polls as before. The host authenticates the upgrade

@@ -58,7 +58,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Baton API',
       version: '0.1.0',
       description:
-        "The seeds' HTTP API on the browser-mode host. Every request needs `Authorization: Bearer <token>` (printed by `baton serve`, also in server.json). The whole typed contract is also reachable as `POST /api/rpc/<method>`.",
+        "Baton's HTTP API on the browser-mode host: the build endpoint, tasks from a sentence, the pull API for agents that pull their work, and remote workers. Every request needs `Authorization: Bearer <token>` (printed by `baton serve`, also in server.json). The whole typed contract is also reachable as `POST /api/rpc/<method>`.",
     },
     servers: [{ url: '/' }],
     security: [{ token: [] }],

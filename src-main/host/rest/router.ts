@@ -46,7 +46,7 @@ export interface RestOptions {
 }
 
 /**
- * The seeds' REST API for the browser host: match, read the body, call the contract, answer
+ * The REST API for the browser host: match, read the body, call the contract, answer
  * JSON. Bad input is a 400 whose error names the field; a POST body must be a JSON object. A
  * worker token (`ctx.caller` is `worker`) opens the routes marked `worker` only: 403 elsewhere.
  */

@@ -127,19 +127,19 @@ const seedTaskSchema = z.strictObject({
   context: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The seeds' HTTP API, served by the browser-mode host with the same token. */
+/** The REST API, served by the browser-mode host with the same token. */
 export const routes: Route[] = [
   {
     method: 'POST',
     path: '/api/modules/orchestrator/build',
     tag: 'orchestrator',
     summary:
-      'Seed 000: execute a plan. Each ready task is delegated to its best-fit agent; answers with the delegations and the build_log memory id while the run goes on.',
+      'Build: execute a plan. Each ready task is delegated to its best-fit agent; answers with the delegations and the build_log memory id while the run goes on.',
     body: planJsonSchema,
     handle: ({ body }, client) =>
       answer(async () => {
         const imported = await client.invoke('plans.import', { plan: body });
-        // The seed's response: the delegations and ids, not the run screen's extras.
+        // The build response: the delegations and ids, not the run screen's extras.
         const { status, delegated_tasks, memory_id, run_id } = await client.invoke('runs.start', {
           plan_id: imported.plan_id,
           actor: 'api',
@@ -160,7 +160,7 @@ export const routes: Route[] = [
     path: '/api/v1/tasks',
     tag: 'tasks',
     summary:
-      'Seed 003: a task from a sentence. A simple request runs one task; a complex one becomes a parent run with subtasks in dependency order.',
+      'A task from a sentence. A simple request runs one task; a complex one becomes a parent run with subtasks in dependency order.',
     body: () => bodyJsonSchema(seedTaskSchema),
     async handle({ body }, client) {
       const parsed = seedTaskSchema.safeParse(body);
@@ -188,7 +188,7 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/api/v1/tasks/:run_id',
     tag: 'tasks',
-    summary: 'Seed 003: a task created by POST /api/v1/tasks, with its subtasks and results.',
+    summary: 'A task created by POST /api/v1/tasks, with its subtasks and results.',
     handle: ({ params }, client) =>
       answer(async () => {
         const run = await client.invoke('runs.get', { run_id: params.run_id! });
@@ -199,7 +199,7 @@ export const routes: Route[] = [
     'GET',
     '/api/v1/agents/:agent_id/next-task',
     'agents (pull)',
-    'Seed 004 selectNextTask: the best ready task this agent can take (require_tags: comma-separated; limit: up to that many in `tasks`; wait_s: long-poll up to that many seconds for one).',
+    'Pull API, select the next task: the best ready task this agent can take (require_tags: comma-separated; limit: up to that many in `tasks`; wait_s: long-poll up to that many seconds for one).',
     'work.selectNext',
     {
       worker: 'agent',
@@ -222,7 +222,7 @@ export const routes: Route[] = [
     'GET',
     '/api/v1/agents/:agent_id/tasks/:run_id/:task_id/context',
     'agents (pull)',
-    'Seed 004 prepareTaskContext: charter, task, dependencies with results, related tasks.',
+    'Pull API, the task context: charter, task, dependencies with results, related tasks.',
     'work.context',
     { worker: 'agent' },
   ),
@@ -230,7 +230,7 @@ export const routes: Route[] = [
     'POST',
     '/api/v1/agents/:agent_id/tasks/:run_id/:task_id/execute',
     'agents (pull)',
-    'Seed 004 executeTask: take the task (blocked while dependencies are not met).',
+    'Pull API, execute: take the task (blocked while dependencies are not met).',
     'work.execute',
     { worker: 'agent' },
   ),
@@ -238,7 +238,7 @@ export const routes: Route[] = [
     'POST',
     '/api/v1/agents/:agent_id/tasks/:run_id/:task_id/progress',
     'agents (pull)',
-    'Seed 004 updateTaskProgress: 0–100, a message and metadata.',
+    'Pull API, progress: 0–100, a message and metadata.',
     'work.progress',
     { body: true, worker: 'agent' },
   ),
@@ -246,7 +246,7 @@ export const routes: Route[] = [
     'POST',
     '/api/v1/agents/:agent_id/tasks/:run_id/:task_id/complete',
     'agents (pull)',
-    'Seed 004 completeTask: completed or failed, with output; unblocks dependents.',
+    'Pull API, complete: completed or failed, with output; unblocks dependents.',
     'work.complete',
     { body: true, worker: 'agent' },
   ),
@@ -319,7 +319,7 @@ export const routes: Route[] = [
     'GET',
     '/api/v1/agents/:agent_id/stats',
     'agents (pull)',
-    'Seed 004 getAgentExecutionStats over an optional time range.',
+    "Pull API, stats: the agent's execution statistics (attempts, success rate, average time) over an optional time range.",
     'work.stats',
     { query: ['start', 'end'] },
   ),
@@ -355,7 +355,10 @@ function missingInputs(missing: readonly MissingTaskInput[]): WireError {
 
 type TaskDeps = { task_id: string; depends_on?: string[] | undefined };
 
-/** Seed 003's view of a run: a simple task, or a parent with subtasks (each with what it depends on). */
+/**
+ * A run as POST /api/v1/tasks shows it: a simple task, or a parent with subtasks (each with what
+ * it depends on).
+ */
 function seedTask(run: RunDetail, tasks: readonly TaskDeps[], title?: string, command?: string) {
   const depends = new Map([...tasks, ...run.added_tasks].map((t) => [t.task_id, t.depends_on ?? []]));
   const single = run.tasks.length === 1 ? run.tasks[0]! : null;

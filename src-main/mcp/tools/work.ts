@@ -3,7 +3,7 @@ import type { BatonTool } from '../tool.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
 
 /**
- * Seed 004's work API, read side (`GET …/next-task` and `…/context` over REST): what an agent
+ * The pull API's read side (`GET …/next-task` and `…/context` over REST): what an agent
  * registered in Baton could take next, and what a task needs. Taking, reporting on and finishing
  * a task are that agent's own acts, never a tool's: a person's in Baton (My tasks), a remote
  * worker's with its worker token (src-main/mcp/README.md, "Who a tool acts as").

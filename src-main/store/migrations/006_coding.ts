@@ -1,5 +1,5 @@
 /**
- * 006: coding agents (issue 15). `workspaces`: the git repositories people registered.
+ * 006: coding agents. `workspaces`: the git repositories people registered.
  * `attempt_steps`: what an agent that thinks in turns did, step by step, per attempt (a step
  * recorded again under its seq replaces the earlier version, keeping its rowid); its text is
  * searchable through `step_fts`, indexed lazily like memory and audit (migration 003: rows above

@@ -1,5 +1,5 @@
 /**
- * 008: Baton reaches people and machines (issue 18).
+ * 008: Baton reaches people and machines: webhooks, schedules, triggers, notifications.
  *
  * `reach_leases`: which process does a background duty (sending webhooks, firing schedules),
  * leased like a run (an owner `host:pid:id` and an expiry; a dead local owner's lease is taken).

@@ -1,5 +1,5 @@
 /**
- * 009: tool-call approvals (issue 16). What a person is asked about when an agent's tool call
+ * 009: tool-call approvals. What a person is asked about when an agent's tool call
  * waits for them, beside the approval row (`approvals`, kind `tool_call`): which call of which
  * attempt (`call_id`, so a later attempt of the task that resumes the loop waits on the same
  * approval instead of asking again), the tool and its server, the arguments, the agent's text so

@@ -1,5 +1,5 @@
 /**
- * 012: worker tokens (issue 18). A remote worker (`baton worker`) presents one of these instead of
+ * 012: worker tokens. A remote worker (`baton worker`) presents one of these instead of
  * the UI's token; it opens the worker API only. Only the SHA-256 of the token is kept. A revoked
  * token keeps its row (`revoked_at`), so a worker still using it is told it was revoked rather
  * than that it is unknown.

@@ -1,5 +1,5 @@
 /**
- * 014: what ties a remote worker to the server (issue 18).
+ * 014: what ties a remote worker to the server.
  * - `worker_tokens.worker_id`: the worker a token speaks for. Named when the token is made, or
  *   claimed by the first worker that registers with it; from then on the token is refused (403)
  *   for any other worker id. Null: not claimed yet.

@@ -2,7 +2,7 @@ import type { ApprovalView, DiffReviewView, LineComment } from '../../../src-sha
 import type { ChangedFile } from '../../../src-shared/schemas/workspace.ts';
 
 /**
- * The diff review of a coding agent's attempt (issue 15), as the renderer shows it: the
+ * The diff review of a coding agent's attempt, as the renderer shows it: the
  * approval kind `diff_review`, its view (`ApprovalView.diff`) and the decision
  * `request_changes` with line comments are the shared schema's (src-shared/schemas/approval.ts).
  * The UI also works without `diff` (it reads the task's `changes.diff` artifact and counts

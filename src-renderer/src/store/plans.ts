@@ -27,7 +27,7 @@ export interface PlansSlice {
 
 /**
  * The examples a first open offers: agents that answer offline and plans they can run
- * (first-steps.json), and seed 003's laptops research and email draft (seed-003.json).
+ * (first-steps.json), and the laptops research and email draft (seed-003.json).
  */
 export const EXAMPLES = {
   'first-steps': firstSteps,

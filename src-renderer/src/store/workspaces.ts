@@ -3,7 +3,7 @@ import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { api } from '../api/client.ts';
 import type { BatonState } from './index.ts';
 
-/** The registered workspaces (issue 15), kept as the host reports them added or removed. */
+/** The registered workspaces (coding agents work in them), kept as the host reports them added or removed. */
 export interface WorkspacesSlice {
   workspaces: Workspace[];
   workspacesLoaded: boolean;

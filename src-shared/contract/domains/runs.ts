@@ -19,7 +19,7 @@ import { method } from '../method.ts';
 
 export const runMethods = {
   /**
-   * Seed 000 build: starts a run of a stored plan and answers with the delegations so far, the
+   * The build: starts a run of a stored plan and answers with the delegations so far, the
    * run with its tasks and its build log. `actor` (who starts it) is the run's `started_by`.
    */
   'runs.start': method(startRunInputSchema).returns<StartedRun>(),
@@ -93,7 +93,7 @@ export const runMethods = {
   'runs.spend': method(
     z.strictObject({ scope: z.enum(['run', 'plan', 'project']), id: z.string().min(1).max(200) }),
   ).returns<SpendReport>(),
-  /** What an agent that thinks in turns did (issue 15): a task's steps, every attempt or one, in order. */
+  /** What an agent that thinks in turns (a coding agent) did: a task's steps, every attempt or one, in order. */
   'runs.steps': method(taskRefSchema.extend({ attempt: z.number().int().min(1).optional() })).returns<
     StoredStep[]
   >(),

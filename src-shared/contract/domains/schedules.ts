@@ -6,7 +6,7 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 /**
- * Schedules (issue 18): a plan's runs started by a cron expression in a time zone. Only the app
+ * Schedules: a plan's runs started by a cron expression in a time zone. Only the app
  * and `baton serve` fire them (one process, each fire once); every fire is in the audit log.
  */
 export const scheduleMethods = {

@@ -5,7 +5,7 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 /**
- * Triggers in (issue 18): `POST /api/triggers/<id>` with the trigger's own secret starts a run
+ * Triggers in: `POST /api/triggers/<id>` with the trigger's own secret starts a run
  * of its plan. The secret is answered once, when the trigger is made; Baton keeps only its hash.
  */
 export const triggerMethods = {

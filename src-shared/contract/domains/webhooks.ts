@@ -6,7 +6,7 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 /**
- * Webhooks out (issue 18): subscriptions to run, task, approval and budget events, signed the
+ * Webhooks out: subscriptions to run, task, approval and budget events, signed the
  * Standard Webhooks way, and the log of every delivery.
  */
 export const webhookMethods = {

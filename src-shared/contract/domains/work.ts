@@ -13,15 +13,15 @@ const agentTask = agentRef.extend(taskRefSchema.shape);
 /** The attempt a report is about: one that is no longer the task's (its lease lapsed) is refused. */
 const attemptRef = z.number().int().min(1).optional();
 
-/** Seed 004's pull API: how agents on other machines (daemons) take and report work. */
+/** The pull API: how agents on other machines (daemons) take and report work. */
 export const workMethods = {
   'work.selectNext': method(
     agentRef.extend({
       run_id: z.string().max(200).optional(),
       plan_id: z.string().max(200).optional(),
-      /** Only tasks of this priority or higher (seed 004's priority limit). */
+      /** Only tasks of this priority or higher (the pull API's priority limit). */
       min_priority: z.enum(PRIORITIES).optional(),
-      /** Only tasks tagged with every one of these (seed 004's `requireTags`). */
+      /** Only tasks tagged with every one of these (the pull API's `requireTags`). */
       require_tags: z.array(skillSchema).max(32).optional(),
       /** Offer up to this many tasks, best first, in `tasks` (`task` is the first); 1 by default. */
       limit: z.number().int().min(1).max(100).optional(),
@@ -90,7 +90,7 @@ export interface PulledTask {
   required_skills: string[];
   priority: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
   deadline: string | null;
-  /** The task's tags (seed 004; `require_tags` selects by them). */
+  /** The task's tags (`require_tags` selects by them). */
   tags: string[];
   score: number;
   /** When it last changed status: since then it has waited, ready, for someone to take it. */
@@ -108,7 +108,7 @@ export interface ChangesRequested {
   line_comments: { path: string; line: number; side?: 'old' | 'new'; body: string }[];
 }
 
-/** Seed 004 prepareTaskContext. */
+/** The pull API's task context (prepareTaskContext): what an agent needs to do the task. */
 export interface PreparedContext {
   run: { id: string; plan_id: string; project_id: string | null };
   task: TaskSpec;

@@ -92,7 +92,7 @@ export function deletableKinds(opts: {
 }
 
 /**
- * Workspaces (issue 15): git repositories people register for coding agents. Registered only
+ * Workspaces: git repositories people register for coding agents. Registered only
  * here (the UI, `baton workspaces`), never by importing a plan.
  */
 export const workspaceMethods = {

@@ -45,7 +45,7 @@ export function CliField({ d, errors, set }: { d: AgentDraft; errors: AgentField
 }
 
 /**
- * A coding agent's own fields that most set (issue 15): whether a person reviews its diff, and
+ * A coding agent's own fields that most set: whether a person reviews its diff, and
  * whether its tool calls ask the inbox (only Claude Code can). The options are short, so a
  * narrow column shows them whole; the hint under each says what the chosen one means.
  */

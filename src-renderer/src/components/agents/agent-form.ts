@@ -21,7 +21,7 @@ export interface AgentDraft {
   secret: string;
   base_url: string;
   model: string;
-  /** A coding agent's (issue 15): its CLI, program, extra arguments as one line, environment lines, limits, review. */
+  /** Coding agents only: the CLI, program, extra arguments as one line, environment lines, limits, review. */
   cli: CodingCli;
   executable: string;
   cli_args: string;

@@ -76,7 +76,7 @@ export function FirstSteps() {
         <Example
           name="seed-003"
           label="Load the laptops research example"
-          about="Seed 003's “research best laptops and draft email to john@example.com”: a research agent that searches notes in Baton's memory and a mail agent that writes draft.eml from its findings (never sent). Runs offline."
+          about="A plan from the sentence “research best laptops and draft email to john@example.com”: a research agent that searches notes in Baton's memory and a mail agent that writes draft.eml from its findings (never sent). Runs offline."
         />
       </section>
     </section>

@@ -24,7 +24,7 @@ const WORKTREE: Record<TaskSession['state'], string> = {
 };
 
 /**
- * The run's coding tasks as branches (issue 15): each task's branch, commit and +/-, whether its
+ * The run's coding tasks as branches: each task's branch, commit and +/-, whether its
  * worktree is kept; once the run has ended, "Merge branches…" merges the final ones into a
  * branch the person names, after they confirm.
  */
