@@ -100,15 +100,16 @@ describe('the store, live from pushed events', () => {
     const before = calls.length;
     const reach = () => useBaton.getState().reach;
 
+    // Added in this order; two added in the same millisecond are listed by id, which agrees.
     const hook = { url: 'http://127.0.0.1:9/hook', events: ['run.ended'], secret_name: 'hook_key' };
-    await elsewhere('webhooks.add', { id: 'ops', ...hook });
-    await elsewhere('webhooks.add', { id: 'dev', ...hook });
-    await expect.poll(() => reach().webhooks?.map((w) => w.id)).toEqual(['ops', 'dev']);
-    await elsewhere('webhooks.update', { id: 'ops', ...hook, format: 'slack' });
-    await expect.poll(() => reach().webhooks?.find((w) => w.id === 'ops')?.format).toBe('slack');
-    expect(reach().webhooks?.map((w) => w.id)).toEqual(['ops', 'dev']);
-    await elsewhere('webhooks.remove', { webhook_id: 'ops' });
-    await expect.poll(() => reach().webhooks?.map((w) => w.id)).toEqual(['dev']);
+    await elsewhere('webhooks.add', { id: 'alpha', ...hook });
+    await elsewhere('webhooks.add', { id: 'beta', ...hook });
+    await expect.poll(() => reach().webhooks?.map((w) => w.id)).toEqual(['alpha', 'beta']);
+    await elsewhere('webhooks.update', { id: 'alpha', ...hook, format: 'slack' });
+    await expect.poll(() => reach().webhooks?.find((w) => w.id === 'alpha')?.format).toBe('slack');
+    expect(reach().webhooks?.map((w) => w.id)).toEqual(['alpha', 'beta']);
+    await elsewhere('webhooks.remove', { webhook_id: 'alpha' });
+    await expect.poll(() => reach().webhooks?.map((w) => w.id)).toEqual(['beta']);
 
     await elsewhere('schedules.add', { id: 'nightly', plan_id: 'release', cron: '0 2 * * *' });
     await expect.poll(() => reach().schedules?.map((x) => [x.id, x.enabled])).toEqual([['nightly', true]]);
