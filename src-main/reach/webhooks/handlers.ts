@@ -18,7 +18,7 @@ export function webhookHandlers(deps: {
       throw invalidInput('webhook', [
         {
           path: 'secret_name',
-          message: `set a secret named "${name}" first, or pick one that is set (Settings → Secrets, or baton secrets set ${name})`,
+          message: `set a secret named "${name}" first, or pick one that is set`,
         },
       ]);
     }
