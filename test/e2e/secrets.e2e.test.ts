@@ -32,7 +32,19 @@ describe.skipIf(skipE2e)('secrets set from the UI in browser mode; webhooks and 
         frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString()),
       ),
     );
-    await baton.rpc('agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await baton.rpc('agents.import', {
+      agents: [
+        { id: 'w', skills: ['x'] },
+        // Names a secret nobody has set yet.
+        {
+          id: 'caller',
+          skills: ['y'],
+          kind: 'command',
+          command: 'true',
+          env: { TOKEN: '{secret:gh.token}' },
+        },
+      ],
+    });
     await baton.rpc('plans.import', { plan });
     await page.goto(baton.server.url);
     await page
@@ -106,6 +118,12 @@ describe.skipIf(skipE2e)('secrets set from the UI in browser mode; webhooks and 
 
     await page.getByRole('tab', { name: 'Secrets' }).click();
     await expect.poll(() => row.textContent()).toMatch(/webhook ops/);
+    // A name an agent uses that nobody set: said so, with who needs it, and set from its row.
+    const missing = panel.getByRole('table', { name: 'Secrets' }).getByRole('row', { name: /gh\.token/ });
+    expect(await missing.textContent()).toMatch(/Not set.*agent caller/);
+    await missing.getByRole('button', { name: 'Set gh.token' }).click();
+    expect(await form.getByRole('textbox', { name: 'Name' }).inputValue()).toBe('gh.token');
+    await expect.poll(() => value.evaluate((el) => el === document.activeElement)).toBe(true);
     await shoot('ui-secrets-panel');
   });
 

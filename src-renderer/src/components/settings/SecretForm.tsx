@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { PROTECTION_WORDS } from '../../../../src-shared/secret-words.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
@@ -10,12 +10,25 @@ import { InputField } from '../shared/InputField.tsx';
  * Sets a secret: a name and a value typed into a password field, sent once and never shown
  * again (the field is emptied when it is stored). Setting a name stored before replaces it.
  */
-export function SecretForm({ name, onName }: { name: string; onName(name: string): void }) {
+export function SecretForm({
+  name,
+  onName,
+  asked,
+}: {
+  name: string;
+  onName(name: string): void;
+  /** Goes up each time a list row asks for its name to be set: the value field takes the focus. */
+  asked: number;
+}) {
   const notify = useBaton((s) => s.notify);
   const load = useBaton((s) => s.loadSecrets);
   const [value, setValue] = useState('');
   const { errors, busy, send } = useFormSend();
   const hintId = useId();
+  const valueRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (asked > 0) valueRef.current?.focus();
+  }, [asked]);
   const submit = () =>
     send(async () => {
       const set = await api.setSecret(name.trim(), value);
@@ -39,6 +52,7 @@ export function SecretForm({ name, onName }: { name: string; onName(name: string
         <label>
           Value
           <input
+            ref={valueRef}
             type="password"
             autoComplete="new-password"
             spellCheck={false}

@@ -39,7 +39,13 @@ export function SecretNameField({
   const name = value.trim();
   const usable = overview?.secrets.filter((s) => s.source !== 'missing') ?? [];
   const known = usable.some((s) => s.name === name);
-  const offerSet = name !== '' && overview !== null && !known && setting === null;
+  // Offered once the name is not the start of one that is set (a name still being typed), or the host refused it.
+  const offerSet =
+    name !== '' &&
+    overview !== null &&
+    !known &&
+    setting === null &&
+    (Boolean(error) || !usable.some((s) => s.name.startsWith(name)));
   const open = () => {
     setSetting(name);
     setSecret('');

@@ -16,8 +16,13 @@ export function SecretsPanel() {
   const overview = useBaton((s) => s.secrets);
   const load = useBaton((s) => s.loadSecrets);
   const act = useRowAction();
-  // The name the form sets: a row's "Set it" puts one in.
+  // The name the form sets: a row's "Set it" puts one in, and the value field is focused (`asked`).
   const [name, setName] = useState('');
+  const [asked, setAsked] = useState(0);
+  const pick = (n: string) => {
+    setName(n);
+    setAsked((k) => k + 1);
+  };
   useEffect(() => {
     void load();
   }, [load]);
@@ -64,8 +69,8 @@ export function SecretsPanel() {
             <td className={`small ${s.source === 'missing' ? 'secret-missing' : ''}`}>{sourceWords(s)}</td>
             <td className="small">{usedByWords(s) || <span className="muted">nobody yet</span>}</td>
             <td className="row-actions">
-              {s.source !== 'stored' && (
-                <button type="button" onClick={() => setName(s.name)} aria-label={`Set ${s.name}`}>
+              {s.source === 'missing' && (
+                <button type="button" onClick={() => pick(s.name)} aria-label={`Set ${s.name}`}>
                   Set it
                 </button>
               )}
@@ -86,7 +91,7 @@ export function SecretsPanel() {
           </tr>
         )}
       />
-      <SecretForm name={name} onName={setName} />
+      <SecretForm name={name} onName={setName} asked={asked} />
     </>
   );
 }
