@@ -21,8 +21,8 @@ export interface AppContext {
   patterns: PatternSafety;
   /** For handlers that ask a model directly (the LLM planner). */
   llm?: { executor: Executor; secrets: SecretResolver } | undefined;
-  /** The desktop app's encrypted secret store; absent in browser mode and the CLI. */
-  secretStore?: WritableSecretStore | undefined;
+  /** Where secrets set through Baton are kept, and the environment the other secrets come from. */
+  secrets: { store: WritableSecretStore; env: Record<string, string | undefined> };
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
   /** What running a command agent's program once (`agents.test`) needs, as its executor has it. */
   agentTest: { secrets: SecretResolver; resourcesDir: string };

@@ -15,6 +15,7 @@ import { EventBus } from '../events/event-bus.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
+import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
@@ -34,7 +35,10 @@ export interface AppOptions {
   clock?: Clock;
   ids?: Ids;
   executors?: Partial<ExecutorRegistry>;
-  /** Where secrets live besides the environment (the desktop app's keychain-encrypted file). */
+  /**
+   * Where secrets set through Baton are kept: the desktop app passes its keychain-encrypted file;
+   * by default `secrets.json` in the data directory, mode 0600, values not encrypted.
+   */
   secretStore?: WritableSecretStore;
   /** Baton's resources folder (`{resources}` in command agents' args); the source tree's by default. */
   resourcesDir?: string;
@@ -120,7 +124,9 @@ export function createApp(opts: AppOptions) {
     opts.executors,
   );
   const { coding } = kinds;
-  const secrets = createSecretResolver(process.env, opts.secretStore);
+  const secretStore =
+    opts.secretStore ?? createFileSecretStore(join(scratch ?? opts.dataDir, SECRETS_FILE), null);
+  const secrets = createSecretResolver(process.env, secretStore);
   const decide = createDecide({ agentOf: (id) => store.agents.get(id), llm: executors.llm, secrets });
   const traceUrl = opts.traceExport?.url ?? process.env.BATON_OTLP_TRACES_URL;
   const traces = traceUrl
@@ -180,7 +186,7 @@ export function createApp(opts: AppOptions) {
     workers,
     availability,
     patterns,
-    secretStore: opts.secretStore,
+    secrets: { store: secretStore, env: process.env },
     store,
     engine,
     coding,

@@ -1,22 +1,47 @@
-import type { SecretHandlers } from '../../src-shared/contract/domains/secrets.ts';
-import { AppError } from '../base/errors.ts';
-import type { WritableSecretStore } from '../secrets/file-store.ts';
+import type { SecretHandlers, SecretListing } from '../../src-shared/contract/domains/secrets.ts';
+import { secretNamesIn } from '../secrets/refs.ts';
+import { secretEnvName, secretEnvNames, secretEnvVar } from '../secrets/secrets.ts';
 import type { AppContext } from './context.ts';
 
-export function secretHandlers({ secretStore }: AppContext): SecretHandlers {
-  const need = (): WritableSecretStore => {
-    if (secretStore) return secretStore;
-    throw new AppError(
-      'unavailable',
-      'secrets can be stored only in the desktop app (OS keychain); here, set them as environment variables, e.g. BATON_SECRET_<NAME>',
-    );
+/**
+ * `secrets.*`: set, list and delete the secrets Baton stores (in every mode: the desktop app,
+ * `baton serve`, the CLI), and say where each name's value comes from. No answer ever holds a
+ * value.
+ */
+export function secretHandlers({ secrets, store, reach }: AppContext): SecretHandlers {
+  const list = (): SecretListing[] => {
+    const stored = new Map(secrets.store.entries().map((e) => [e.name, e]));
+    const agents = new Map<string, string[]>();
+    const webhooks = new Map<string, string[]>();
+    const use = (into: Map<string, string[]>, name: string, by: string) =>
+      into.set(name, [...(into.get(name) ?? []), by]);
+    for (const a of store.agents.list()) for (const n of secretNamesIn(a)) use(agents, n, a.id);
+    for (const w of reach.webhooks.repo.list()) if (w.secret_name) use(webhooks, w.secret_name, w.id);
+    const names = new Set([...stored.keys(), ...agents.keys(), ...webhooks.keys()]);
+    // A BATON_SECRET_* variable no listed name stands for is listed under the name it stands for.
+    const covered = new Set([...names].map(secretEnvName));
+    for (const n of secretEnvNames(secrets.env)) if (!covered.has(secretEnvName(n))) names.add(n);
+    return [...names].sort().map((name) => {
+      const s = stored.get(name);
+      const envVar = secretEnvVar(name, secrets.env);
+      return {
+        name,
+        source: s?.readable ? 'stored' : envVar ? 'environment' : s ? 'stored' : 'missing',
+        stored: s ? { protection: s.protection, readable: s.readable } : null,
+        env_var: envVar,
+        used_by: { agents: agents.get(name) ?? [], webhooks: webhooks.get(name) ?? [] },
+      };
+    });
   };
   return {
-    'secrets.list': () => ({ names: secretStore?.names() ?? [], writable: secretStore !== undefined }),
+    'secrets.list': () => ({
+      secrets: list(),
+      storage: { protection: secrets.store.protection, file: secrets.store.file },
+    }),
     'secrets.set': ({ name, value }) => {
-      need().set(name, value);
-      return { name };
+      secrets.store.set(name, value);
+      return { name, protection: secrets.store.protection };
     },
-    'secrets.delete': ({ name }) => ({ deleted: need().delete(name) }),
+    'secrets.delete': ({ name }) => ({ deleted: secrets.store.delete(name) }),
   };
 }

@@ -10,6 +10,7 @@ import { mcpCommand } from './commands/mcp.ts';
 import { reachCommand } from './commands/reach.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { runShow, runsList } from './commands/runs.ts';
+import { secretsCommand } from './commands/secrets.ts';
 import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { workerCommand, workerSetup } from './commands/worker.ts';
@@ -72,10 +73,17 @@ Usage:
   baton mcp [--data-dir D]                       Baton's tools for an MCP client (Claude Code, Claude
                                                  Desktop) over stdio: through the Baton host serving D
                                                  when one runs, else on D in this process
+  baton secrets list [--json]                    the secrets agents and webhooks name: where each value
+                                                 comes from (stored by Baton, an environment variable)
+                                                 and who uses it; never a value
+  baton secrets set <NAME>                       store a secret: the value is read from standard input,
+                                                 or typed at a prompt that does not show it
+  baton secrets rm <NAME>                        remove a stored secret
   baton webhooks list | remove <id> | deliveries [<id>] [--status S] [--limit N]
-  baton webhooks add --url URL --event E... --secret NAME [--project P] [--format standard|slack]
+  baton webhooks add --url URL --event E... [--secret NAME] [--project P] [--format standard|slack]
                                                  signed POSTs on run.started, run.ended, task.failed,
                                                  approval.waiting, approval.decided, budget.exceeded
+                                                 (--secret: the signing secret's name; only slack may go without)
   baton schedules list [--plan P] | pause <id> | resume <id> | remove <id>
   baton schedules add --plan P --cron EXPR [--tz ZONE] [--inputs JSON] [--overlap skip|queue_one|allow]
                       [--catch-up none|latest|all:N] start runs on a cron (fired by the app or baton serve)
@@ -305,6 +313,8 @@ async function main(argv: string[]): Promise<number> {
           'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
+      case 'secrets':
+        return await secretsCommand(await through(rest[0] === 'list' ? 'read' : 'change'), rest, values.json);
       case 'webhooks':
       case 'schedules':
       case 'triggers':

@@ -131,7 +131,7 @@ describe('baton webhooks, schedules and triggers', () => {
     ]);
     expect(sched.stderr).toBe('');
     expect(sched.stdout).toMatch(
-      /Added schedule often for plan tick: "\*\/2 \* \* \* \* \*" \(Europe\/Paris\)\. Next: \d{4}-/,
+      /Added schedule often for plan tick: "\*\/2 \* \* \* \* \*" \(Europe\/Paris\): Every 2 seconds\. Next: \d{4}-/,
     );
     expect(baton(['schedules', 'list', '--json', ...d]).stdout).toContain('"overlap": "skip"');
     // baton serve holds the duties: it fires the schedule and sends the webhook, signed.

@@ -14,7 +14,7 @@ import { setting } from '../host/settings.ts';
 import { CONTENT_SECURITY_POLICY } from '../http/security.ts';
 import { createMcpEndpoint } from '../mcp/http.ts';
 import { tellOnDesktop } from '../reach/index.ts';
-import { createFileSecretStore } from '../secrets/file-store.ts';
+import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { rendererCheck } from './renderer-check.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,13 +31,21 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
 }
 
 async function start(): Promise<void> {
-  // Secrets are encrypted with a key the OS keeps (Keychain, DPAPI, libsecret).
-  const secretStore = safeStorage.isEncryptionAvailable()
-    ? createFileSecretStore(join(dataDir, 'secrets.json'), {
-        encrypt: (plain) => safeStorage.encryptString(plain),
-        decrypt: (sealed) => safeStorage.decryptString(sealed),
-      })
-    : undefined;
+  // Secrets are encrypted with a key the OS keeps (Keychain, DPAPI, libsecret). On Linux without
+  // a keyring, safeStorage falls back to a key written in Chromium itself ('basic_text'): that
+  // protects nothing, so the file is then kept as in browser mode (plain, mode 0600) and said so.
+  const keychain =
+    safeStorage.isEncryptionAvailable() &&
+    (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
+  const secretStore = createFileSecretStore(
+    join(dataDir, SECRETS_FILE),
+    keychain
+      ? {
+          encrypt: (plain) => safeStorage.encryptString(plain),
+          decrypt: (sealed) => safeStorage.decryptString(sealed),
+        }
+      : null,
+  );
   // out/main/index.js → the checkout's resources/ (a packaged app has them in resourcesPath).
   const resourcesDir = app.isPackaged
     ? join(process.resourcesPath, 'resources')
@@ -52,7 +60,7 @@ async function start(): Promise<void> {
     dataDir,
     probeAgents: true,
     resourcesDir,
-    ...(secretStore ? { secretStore } : {}),
+    secretStore,
     ...(maxInFlight !== undefined ? { maxInFlight } : {}),
   });
   // The window talks over IPC, so http agents get a loopback host of their own to call back

@@ -7,7 +7,7 @@ export interface SecretResolver {
   get(name: string): string | undefined;
 }
 
-/** Where the desktop app keeps secrets (file-store.ts, encrypted with Electron safeStorage). */
+/** Where Baton keeps the secrets set through it (file-store.ts). */
 export interface SecretStore {
   get(name: string): string | undefined;
 }
@@ -19,7 +19,8 @@ export function secretEnvName(name: string): string {
 
 /**
  * Resolves a secret from the store, else from `BATON_SECRET_<NAME>`, else from the
- * environment variable `NAME` as given. Empty values count as unset.
+ * environment variable `NAME` as given. Empty values count as unset. The store is asked on
+ * every look-up, so a secret set while Baton runs is used at once.
  */
 export function createSecretResolver(
   env: Record<string, string | undefined> = process.env,
@@ -31,6 +32,22 @@ export function createSecretResolver(
       return value || undefined;
     },
   };
+}
+
+/** The environment variable that holds a value for `name` (`BATON_SECRET_<NAME>` first), or null. */
+export function secretEnvVar(name: string, env: Record<string, string | undefined>): string | null {
+  const prefixed = secretEnvName(name);
+  if (env[prefixed]) return prefixed;
+  return env[name] ? name : null;
+}
+
+/** `BATON_SECRET_*` variables set in `env`, by the name they stand for (`BATON_SECRET_OPENAI_KEY` → `OPENAI_KEY`). */
+export function secretEnvNames(env: Record<string, string | undefined>): string[] {
+  const prefix = 'BATON_SECRET_';
+  return Object.keys(env)
+    .filter((k) => k.startsWith(prefix) && k.length > prefix.length && env[k])
+    .map((k) => k.slice(prefix.length))
+    .sort();
 }
 
 export const REDACTED = '***';

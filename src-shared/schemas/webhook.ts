@@ -29,7 +29,7 @@ const httpUrl = (what: string) =>
       }
     }, `must be an http(s) URL ${what}, without user:password@`);
 
-export const webhookInputSchema = z.strictObject({
+const webhookFieldsSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)')
@@ -38,12 +38,33 @@ export const webhookInputSchema = z.strictObject({
   events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'name at least one event').max(WEBHOOK_EVENTS.length),
   /** Only this project's runs; every run when absent. */
   project_id: z.string().min(1).max(200).optional(),
-  /** The signing secret, by name in the secret store (`whsec_…` base64, or any text used as is). */
-  secret_name: secretNameSchema,
+  /**
+   * The signing secret, by name (`whsec_…` base64, or any text used as is). Required for the
+   * `standard` format; a `slack` webhook may go without (Slack's incoming webhooks are not signed).
+   */
+  secret_name: secretNameSchema.optional(),
   format: z.enum(WEBHOOK_FORMATS).default('standard'),
   /** Where links in messages point (Baton's address as people reach it); the host's own by default. */
   link_base: httpUrl('of Baton as people reach it').optional(),
 });
+
+/** Only Slack's format goes unsigned: every other one names its signing secret. */
+const signed = (
+  w: { format?: WebhookFormat | undefined; secret_name?: string | undefined },
+  ctx: z.RefinementCtx,
+) => {
+  if (w.secret_name === undefined && w.format !== 'slack')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secret_name'],
+      message:
+        'a signed webhook needs a signing secret: pick one or set one (only the Slack format goes without)',
+    });
+};
+
+export const webhookInputSchema = webhookFieldsSchema.superRefine(signed);
+/** `webhooks.update`: the same fields, the id required. */
+export const webhookUpdateSchema = webhookFieldsSchema.required({ id: true }).superRefine(signed);
 export type WebhookInput = z.input<typeof webhookInputSchema>;
 
 export interface Webhook {
@@ -51,7 +72,8 @@ export interface Webhook {
   url: string;
   events: WebhookEvent[];
   project_id: string | null;
-  secret_name: string;
+  /** Null: sent unsigned (a Slack-format webhook without a secret). */
+  secret_name: string | null;
   format: WebhookFormat;
   link_base: string | null;
   enabled: boolean;

@@ -295,14 +295,12 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await page.getByRole('button', { name: 'Agents', exact: true }).click();
   });
 
-  it('says where secrets live in browser mode, and offers no form that cannot store them', async () => {
-    const form = page.getByRole('form', { name: 'Secrets' });
-    expect(await form.textContent()).toContain('start Baton with BATON_SECRET_<NAME> set');
-    expect(await form.getByRole('button', { name: 'Store secret' }).count()).toBe(0);
-    expect(await form.getByLabel('Value').count()).toBe(0);
-    // The host refuses a store all the same.
+  it('points to Settings → Secrets, where browser mode stores them too', async () => {
+    const head = page.getByRole('heading', { name: 'Agents', level: 1 }).locator('..');
+    expect(await head.textContent()).toContain('The secrets they name are set in Settings → Secrets.');
+    expect(await page.getByRole('form', { name: 'Secrets' }).count()).toBe(0);
     const stored = await baton.rpc('secrets.set', { name: 'api.key', value: 'sk-123' });
-    expect(JSON.stringify(stored)).toContain('only in the desktop app');
+    expect(stored).toMatchObject({ ok: true, value: { name: 'api.key', protection: 'file' } });
   });
 
   it('keeps projects with goal, phase, budget and spend', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -165,7 +165,19 @@ describe('secrets through the contract', () => {
     const desk = createApp({ dataDir: join(dir, 'desk'), secretStore: store, log: () => {} });
     try {
       await call(desk, 'secrets.set', { name: 'api.key', value: 'kv-9d8c7b6a' });
-      expect(await call(desk, 'secrets.list', {})).toEqual({ names: ['api.key'], writable: true });
+      // Other secrets of this process's environment (BATON_SECRET_*) are listed too.
+      expect(await call(desk, 'secrets.list', {})).toMatchObject({
+        secrets: expect.arrayContaining([
+          {
+            name: 'api.key',
+            source: 'stored',
+            stored: { protection: 'keychain', readable: true },
+            env_var: null,
+            used_by: { agents: [], webhooks: [] },
+          },
+        ]),
+        storage: { protection: 'keychain', file: join(dir, 'secrets.json') },
+      });
       const run = await setup(
         desk,
         [
@@ -190,9 +202,49 @@ describe('secrets through the contract', () => {
     } finally {
       desk.close();
     }
-    await expect(call(app, 'secrets.set', { name: 'x', value: 'y' })).rejects.toThrow(
-      /only in the desktop app/,
-    );
+  });
+
+  it('stores a secret without a keychain (browser mode, the CLI) in a 0600 file, used at once by the agent that names it', async () => {
+    const dataDir = join(dir, 'plain');
+    const served = createApp({ dataDir, log: () => {} });
+    try {
+      const run = await setup(
+        served,
+        [
+          {
+            id: 'user',
+            kind: 'command',
+            skills: ['s'],
+            command: process.execPath,
+            args: ['-e', "console.log('::result ' + JSON.stringify({ key: process.env.KEY }))"],
+            env: { KEY: '{secret:late.key}' },
+          },
+        ],
+        { plan_id: 'p', tasks: [{ task_id: 't', description: '', required_skills: ['s'] }] },
+      );
+      // Named before it is set: the first run fails saying so, and the list says who needs it.
+      await served.engine.whenSettled(run);
+      const before = await call<{ secrets: { name: string; source: string; used_by: unknown }[] }>(
+        served,
+        'secrets.list',
+        {},
+      );
+      expect(before.secrets.find((x) => x.name === 'late.key')).toEqual(
+        expect.objectContaining({ source: 'missing', used_by: { agents: ['user'], webhooks: [] } }),
+      );
+      const set = await call(served, 'secrets.set', { name: 'late.key', value: 'kv-late-1234' });
+      expect(set).toEqual({ name: 'late.key', protection: 'file' });
+      expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      const again = await call<{ run_id: string }>(served, 'runs.start', { plan_id: 'p' });
+      await served.engine.whenSettled(again.run_id);
+      const d = await call<RunDetail>(served, 'runs.get', { run_id: again.run_id });
+      expect(d.tasks[0]!.output).toEqual({ key: '***' });
+      const listed = JSON.stringify(await call(served, 'secrets.list', {}));
+      expect(listed).not.toContain('kv-late-1234');
+      expect(listed).toContain('"protection":"file"');
+    } finally {
+      await served.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract/index.ts';
+import { describeCron } from '../../../src-shared/cron/cron-words.ts';
 import type { Connection } from '../connection.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
@@ -26,7 +27,7 @@ export interface ReachFlags {
 
 const USAGE = {
   webhooks:
-    'usage: baton webhooks list | add --url URL --event E... --secret NAME [--project P] [--format standard|slack] [--link-base URL] [--id I] | remove <id> | deliveries [<id>] [--status pending|delivered|failed] [--limit N]',
+    'usage: baton webhooks list | add --url URL --event E... --secret NAME (optional for --format slack) [--project P] [--format standard|slack] [--link-base URL] [--id I] | remove <id> | deliveries [<id>] [--status pending|delivered|failed] [--limit N]',
   schedules:
     'usage: baton schedules list [--plan P] | add --plan P --cron "0 9 * * 1-5" [--tz Europe/Paris] [--inputs JSON] [--overlap skip|queue_one|allow] [--catch-up none|latest|all:N] [--id I] | pause <id> | resume <id> | remove <id>',
   triggers: 'usage: baton triggers list | add --plan P [--inputs JSON] [--rate N] [--id I] | remove <id>',
@@ -72,6 +73,12 @@ function ask<K extends MethodName>(
   return client.invoke(method, input as MethodInput<K>);
 }
 
+/** ": Every weekday at 09:00" where the expression can be said in words; nothing otherwise. */
+const inWords = (cron: string) => {
+  const words = describeCron(cron);
+  return words ? `: ${words}` : '';
+};
+
 const opt = <K extends string>(key: K, v: unknown) => (v === undefined ? {} : { [key]: v });
 
 /** `baton webhooks …`, `baton schedules …`, `baton triggers …`: over the typed client, like every command. */
@@ -99,7 +106,7 @@ export async function reachCommand(
                 w.events.join(','),
                 w.project_id ?? '*',
                 w.format,
-                w.secret_name,
+                w.secret_name ?? '-',
               ]),
             ),
       );
@@ -109,7 +116,7 @@ export async function reachCommand(
       const w = await ask(conn, 'webhooks.add', {
         url: f.url ?? '',
         events: f.event ?? [],
-        secret_name: f.secret ?? '',
+        ...opt('secret_name', f.secret),
         ...opt('id', f.id),
         ...opt('project_id', f.project),
         ...opt('format', f.format),
@@ -157,10 +164,11 @@ export async function reachCommand(
               'No schedules. Add one with: baton schedules add --plan P --cron "0 9 * * *"\n',
             )
           : printTable(
-              ['ID', 'PLAN', 'CRON', 'ZONE', 'OVERLAP', 'CATCH-UP', 'NEXT'],
+              ['ID', 'PLAN', 'WHEN', 'CRON', 'ZONE', 'OVERLAP', 'CATCH-UP', 'NEXT'],
               list.map((s) => [
                 s.id,
                 s.plan_id,
+                describeCron(s.cron) ?? '-',
                 s.cron,
                 s.timezone,
                 s.overlap,
@@ -183,7 +191,7 @@ export async function reachCommand(
       });
       out(s, () =>
         process.stdout.write(
-          `Added schedule ${s.id} for plan ${s.plan_id}: "${s.cron}" (${s.timezone}). Next: ${s.next_fires.join(', ')}\nIt fires while the app or baton serve runs on this data directory.\n`,
+          `Added schedule ${s.id} for plan ${s.plan_id}: "${s.cron}" (${s.timezone})${inWords(s.cron)}. Next: ${s.next_fires.join(', ')}\nIt fires while the app or baton serve runs on this data directory.\n`,
         ),
       );
       return 0;

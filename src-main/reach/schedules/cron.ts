@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { cronerMessageInWords, cronFieldError } from '../../../src-shared/cron/cron-fields.ts';
 import { invalidInput } from '../../base/errors.ts';
 
 /** A cron expression in a time zone, checked: a bad one is `invalid_input` naming `cron` or `timezone`. */
@@ -6,13 +7,25 @@ export function parseCron(expr: string, timezone: string): Cron {
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    throw invalidInput('schedule', [{ path: 'timezone', message: `"${timezone}" is not an IANA time zone` }]);
+    throw invalidInput('schedule', [
+      {
+        path: 'timezone',
+        message: `"${timezone}" is not a time zone Baton knows (an IANA name like Europe/Paris)`,
+      },
+    ]);
   }
+  // Our own checks first, in words naming the field ("Minute: 61 is not 0–59"); croner's after.
+  const wrong = cronFieldError(expr);
+  if (wrong) throw invalidInput('schedule', [{ path: 'cron', message: wrong }]);
   try {
     return new Cron(expr, { timezone, paused: true });
   } catch (err) {
     throw invalidInput('schedule', [
-      { path: 'cron', message: err instanceof Error ? err.message : `"${expr}" is not a cron expression` },
+      {
+        path: 'cron',
+        message:
+          err instanceof Error ? cronerMessageInWords(err.message) : `"${expr}" is not a cron expression`,
+      },
     ]);
   }
 }

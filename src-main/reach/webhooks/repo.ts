@@ -53,7 +53,8 @@ function toWebhook(r: WebhookRow): Webhook {
     url: r.url,
     events: JSON.parse(r.events) as WebhookEvent[],
     project_id: r.project_id,
-    secret_name: r.secret_name,
+    // The column is NOT NULL: an unsigned (Slack) webhook keeps ''.
+    secret_name: r.secret_name === '' ? null : r.secret_name,
     format: r.format as WebhookFormat,
     link_base: r.link_base,
     enabled: r.enabled === 1,
@@ -139,7 +140,7 @@ export function createWebhooksRepo(db: Db, deliveryChanged: (id: string) => void
     insert(w: Omit<Webhook, 'enabled'>): void {
       db.transaction(() => {
         if (allHooks.all().length === 0) moveCursor.run(lastAudit.get() ?? 0, 'webhooks');
-        insertHook.run({ ...w, events: JSON.stringify(w.events) });
+        insertHook.run({ ...w, events: JSON.stringify(w.events), secret_name: w.secret_name ?? '' });
       }).immediate();
     },
     /** Whether there is anything to do: a subscription, or a delivery still to send. */
@@ -152,7 +153,10 @@ export function createWebhooksRepo(db: Db, deliveryChanged: (id: string) => void
     remove: (id: string): boolean => removeHook.run(id).changes > 0,
     /** Changes a subscription's fields; its deliveries stay. */
     update(w: Omit<Webhook, 'enabled' | 'created_at'>): boolean {
-      return updateHook.run({ ...w, events: JSON.stringify(w.events) }).changes > 0;
+      return (
+        updateHook.run({ ...w, events: JSON.stringify(w.events), secret_name: w.secret_name ?? '' }).changes >
+        0
+      );
     },
     enqueue(d: { id: string; webhook_id: string; event: WebhookEvent; payload: WebhookPayload; at: number }) {
       insertDelivery.run({

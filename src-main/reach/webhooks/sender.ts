@@ -34,7 +34,8 @@ export function bodyFor(format: Webhook['format'], payload: WebhookPayload): str
 }
 
 /**
- * One attempt of a delivery: signed (webhook-id, webhook-timestamp, webhook-signature), POSTed
+ * One attempt of a delivery: signed (webhook-id, webhook-timestamp, webhook-signature; a Slack
+ * webhook without a secret goes without the signature), POSTed
  * without following redirects, within the timeout; a 2xx answer delivers it. Anything else is
  * tried again after the next delay, until the delivery is older than the bound.
  */
@@ -56,8 +57,10 @@ export async function attemptDelivery(
   let error: string | null = null;
   if (!hook) error = 'the webhook was removed';
   else {
-    const secret = deps.secrets.get(hook.secret_name);
-    if (!secret) error = `secret "${hook.secret_name}" is not set (secret store or BATON_SECRET_*)`;
+    // Unsigned only where no secret is named (a Slack-format webhook); a secret named but unset fails.
+    const secret = hook.secret_name === null ? null : deps.secrets.get(hook.secret_name);
+    if (secret === undefined)
+      error = `no secret named "${hook.secret_name}" is set (Settings → Secrets, or BATON_SECRET_*)`;
     else {
       try {
         const body = bodyFor(hook.format, JSON.parse(d.payload) as WebhookPayload);
@@ -71,7 +74,7 @@ export async function attemptDelivery(
             'user-agent': 'Baton-Webhooks/1',
             'webhook-id': d.id,
             'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-            'webhook-signature': signerFor(secret).sign(d.id, at, body),
+            ...(secret === null ? {} : { 'webhook-signature': signerFor(secret).sign(d.id, at, body) }),
           },
           body,
         });

@@ -305,4 +305,44 @@ describe('webhooks out', () => {
       error: { code: 'invalid_input', message: expect.stringContaining('secret_name') },
     });
   });
+
+  it('sends a Slack-format webhook without a secret unsigned; refuses a signed one without, in words', async () => {
+    const app = open();
+    const r = await receiver();
+    const unsigned = await app.dispatch('webhooks.add', { url: r.url, events: ['run.started'] });
+    expect(unsigned).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(unsigned)).toMatch(
+      /"path":"secret_name","message":"a signed webhook needs a signing secret/,
+    );
+    const slack = await call<Webhook>(app, 'webhooks.add', {
+      id: 'chat',
+      url: r.url,
+      events: ['run.started'],
+      format: 'slack',
+    });
+    expect(slack.secret_name).toBeNull();
+    expect(await call<Webhook[]>(app, 'webhooks.list', {})).toEqual([slack]);
+    await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('a')] });
+    await eventually(() => r.received.length === 1, 5_000, 'one delivery');
+    const got = r.received[0]!;
+    expect(got.headers['webhook-signature']).toBeUndefined();
+    expect(JSON.parse(got.body)).toHaveProperty('text');
+    await eventually(async () => (await deliveries(app))[0]?.status === 'delivered', 5_000, 'logged');
+  });
+
+  it('signs with a secret set while Baton runs, at once', async () => {
+    const app = open();
+    const r = await receiver([], 'set-while-running');
+    const before = await app.dispatch('webhooks.add', {
+      url: r.url,
+      events: ['run.started'],
+      secret_name: 'late',
+    });
+    expect(JSON.stringify(before)).toContain('set a secret named \\"late\\" first, or pick one that is set');
+    await call(app, 'secrets.set', { name: 'late', value: 'set-while-running' });
+    await call(app, 'webhooks.add', { url: r.url, events: ['run.started'], secret_name: 'late' });
+    await setup(app, [{ id: 'w', skills: ['x'] }], { plan_id: 'p', tasks: [task('a')] });
+    await eventually(() => r.received.length === 1, 5_000, 'one delivery');
+    expect(r.received[0]!.verified).toMatchObject({ ok: true });
+  });
 });

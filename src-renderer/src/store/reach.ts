@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { SecretsOverview } from '../../../src-shared/contract/domains/secrets.ts';
 import type { Schedule } from '../../../src-shared/schemas/schedule.ts';
 import type { Trigger } from '../../../src-shared/schemas/trigger.ts';
 import type { Webhook, WebhookDelivery } from '../../../src-shared/schemas/webhook.ts';
@@ -32,6 +33,10 @@ export interface ReachSlice {
   upsertReach<K extends ReachList>(list: K, row: ReachRows[K]): void;
   /** A row removed (a webhook's deliveries go with it). */
   dropReach(list: ReachList, id: string): void;
+  /** The secrets (names, where each comes from, who uses it; never a value); null until read. */
+  secrets: SecretsOverview | null;
+  /** Reads the secrets again (a screen showing them opened, or one was set or deleted). */
+  loadSecrets(): Promise<void>;
 }
 
 /** The most deliveries the log keeps (as many as it reads). */
@@ -76,6 +81,14 @@ function placed<T extends { id: string }>(rows: T[], row: T, order: (a: T, b: T)
 export const createReachSlice: StateCreator<BatonState, [], [], ReachSlice> = (set, get) => ({
   reach: { webhooks: null, deliveries: null, schedules: null, triggers: null, workerTokens: null },
   deliveriesOf: null,
+  secrets: null,
+  async loadSecrets() {
+    try {
+      set({ secrets: await api.listSecrets() });
+    } catch (err) {
+      get().fail('Could not list the secrets', err);
+    }
+  },
   async loadReach(list) {
     const of = get().deliveriesOf;
     try {

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import { contractIssues } from '../api/errors.ts';
+import { contractIssues, errorText } from '../api/errors.ts';
 import type { ConnectionStatus } from '../api/transport.ts';
 import { plainMessage } from '../format/field-message.ts';
 import type { View } from '../views.ts';
@@ -54,8 +54,8 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   },
   fail(title, err, from) {
     const issues = contractIssues(err);
-    const message = err instanceof Error ? err.message : String(err);
-    const lines = issues.length > 0 ? issues.map((i) => `${i.path}: ${plainMessage(i.message)}`) : [message];
+    const lines =
+      issues.length > 0 ? issues.map((i) => `${i.path}: ${plainMessage(i.message)}`) : [errorText(err)];
     get().notify('error', title, lines, from);
   },
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Webhook, WebhookDelivery } from '../../schemas/webhook.ts';
-import { DELIVERY_STATUSES, webhookInputSchema } from '../../schemas/webhook.ts';
+import { DELIVERY_STATUSES, webhookInputSchema, webhookUpdateSchema } from '../../schemas/webhook.ts';
 import { byId, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -12,16 +12,17 @@ import { method } from '../method.ts';
 export const webhookMethods = {
   'webhooks.list': method(none).returns<Webhook[]>(),
   /**
-   * Subscribes a URL to events (of one project's runs, or all). The secret is named, never
-   * given: it must be set (secret store or `BATON_SECRET_<NAME>`), else `bad_request` naming
-   * `secret_name`. An id already taken is a `conflict`.
+   * Subscribes a URL to events (of one project's runs, or all). The signing secret is named,
+   * never given: it must be set (stored with `secrets.set`, or `BATON_SECRET_<NAME>`), else
+   * `invalid_input` naming `secret_name`; only the `slack` format may go without one. An id
+   * already taken is a `conflict`.
    */
   'webhooks.add': method(webhookInputSchema).returns<Webhook>(),
   /**
    * Changes a subscription (every field but its id and creation time), keeping its delivery log.
    * Unknown id: `not_found`; the secret must be set, as for `webhooks.add`.
    */
-  'webhooks.update': method(webhookInputSchema.required({ id: true })).returns<Webhook>(),
+  'webhooks.update': method(webhookUpdateSchema).returns<Webhook>(),
   /** Removes a subscription and its delivery log. */
   'webhooks.remove': method(byId('webhook_id')).returns<{ removed: boolean }>(),
   /** Deliveries, newest first: status, attempts, the receiver's last answer, the payload. */

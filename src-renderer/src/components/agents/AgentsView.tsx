@@ -10,7 +10,6 @@ import type { AgentDraft } from './agent-form.ts';
 import { agentSuccess, agentTime } from './agent-stats.ts';
 import { DetectedClis } from './DetectedClis.tsx';
 import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
-import { SecretsPanel } from './SecretsPanel.tsx';
 
 const RANGES = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, all: 0 } as const;
 type Range = keyof typeof RANGES;
@@ -77,7 +76,8 @@ export function AgentsView() {
         <div>
           <h1>Agents</h1>
           <p className="muted small">
-            Who can take tasks: their skills, status, capacity and how they have done.
+            Who can take tasks: their skills, status, capacity and how they have done. The secrets they name
+            are set in Settings → Secrets.
           </p>
         </div>
         <div className="actions">
@@ -179,7 +179,6 @@ export function AgentsView() {
           }}
         />
       )}
-      <SecretsPanel />
     </div>
   );
 }

@@ -1,17 +1,19 @@
 import { useMemo } from 'react';
+import { scheduleInWords } from '../../../../src-shared/cron/cron-words.ts';
 import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { Schedule } from '../../../../src-shared/schemas/schedule.ts';
 import { api } from '../../api/client.ts';
 import { RemoveRowButton, RowsTable } from '../shared/RowsTable.tsx';
-import { whenIn } from './field-errors.ts';
+import { whenWithZone } from './field-errors.ts';
 import { InputsCell, useReachList, useRowAction } from './reach-parts.tsx';
 import { ScheduleForm } from './ScheduleForm.tsx';
 
 const OVERLAP_WORDS = { skip: 'skip', queue_one: 'queue one', allow: 'allow' } as const;
 
 /**
- * A plan's schedules (its Schedules tab): each cron expression with its time zone, inputs,
- * policies and next fire times in that zone; pause, resume, remove; and a form to add one.
+ * A plan's schedules (its Schedules tab): each in words ("Every weekday at 09:00, Paris time")
+ * over its cron expression and time zone, inputs, policies and next fire times in that zone (its
+ * offset on each); pause, resume, remove; and a form to add one.
  */
 export function PlanSchedules({ stored }: { stored: StoredPlan }) {
   const planId = stored.plan_id;
@@ -50,8 +52,8 @@ export function PlanSchedules({ stored }: { stored: StoredPlan }) {
               {s.queued && <div className="muted small">a fire waits for run {s.last_run_id}</div>}
             </th>
             <td>
-              <code>{s.cron}</code>
-              <div className="muted small">{s.timezone}</div>
+              <div>{scheduleInWords(s.cron, s.timezone)}</div>
+              <code className="muted small">{s.cron}</code> <span className="muted small">{s.timezone}</span>
             </td>
             <InputsCell inputs={s.inputs} />
             <td className="small">
@@ -68,7 +70,7 @@ export function PlanSchedules({ stored }: { stored: StoredPlan }) {
                 <ol className="fire-times" aria-label={`Next fires of ${s.id}`}>
                   {s.next_fires.slice(0, 3).map((t) => (
                     <li key={t}>
-                      <time dateTime={t}>{whenIn(t, s.timezone)}</time>
+                      <time dateTime={t}>{whenWithZone(t, s.timezone)}</time>
                     </li>
                   ))}
                 </ol>

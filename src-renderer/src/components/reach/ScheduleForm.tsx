@@ -1,28 +1,16 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { cronFieldError } from '../../../../src-shared/cron/cron-fields.ts';
+import { scheduleInWords } from '../../../../src-shared/cron/cron-words.ts';
 import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { CatchUpPolicy, OverlapPolicy } from '../../../../src-shared/schemas/schedule.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
-import { fieldErrorsOf, parseInputsJson, whenIn } from './field-errors.ts';
+import { fieldErrorsOf, parseInputsJson, whenIn, whenWithZone } from './field-errors.ts';
 import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
 import { IdField, useFormSend } from './reach-parts.tsx';
-
-const browserZone = () => {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-};
-const zones = (): string[] => {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-};
+import { browserZone, TimeZoneField } from './TimeZoneField.tsx';
 
 /**
  * Adds a schedule to a plan: a cron expression and its time zone (the next fire times shown as
@@ -41,17 +29,20 @@ export function ScheduleForm({ stored }: { stored: StoredPlan }) {
   const [catchUpMax, setCatchUpMax] = useState('10');
   const { errors, setErrors, busy, send } = useFormSend();
   const [preview, setPreview] = useState<{ fires: string[] } | { error: string } | null>(null);
-  const allZones = useMemo(zones, []);
-  // The next fire times, read again a moment after the expression or zone stops changing.
+  // The next fire times, read again a moment after the expression or zone stops changing; what
+  // is wrong with the expression is said at once, in words naming the field.
   useEffect(() => {
     if (!cron.trim()) return setPreview(null);
+    const wrong = cronFieldError(cron);
+    if (wrong) return setPreview({ error: wrong });
     let live = true;
     const t = setTimeout(() => {
-      api.previewSchedule(cron.trim(), timezone.trim() || 'UTC').then(
+      api.previewSchedule(cron.trim(), timezone).then(
         (r) => live && setPreview({ fires: r.next_fires }),
-        (err) =>
-          live &&
-          setPreview({ error: fieldErrorsOf(err).cron ?? fieldErrorsOf(err).timezone ?? String(err) }),
+        (err) => {
+          const e = fieldErrorsOf(err);
+          if (live) setPreview({ error: e.cron ?? e.timezone ?? e.form ?? String(err) });
+        },
       );
     }, 300);
     return () => {
@@ -59,6 +50,7 @@ export function ScheduleForm({ stored }: { stored: StoredPlan }) {
       clearTimeout(t);
     };
   }, [cron, timezone]);
+  const cronError = errors.cron ?? (preview && 'error' in preview ? preview.error : undefined);
   const submit = async () => {
     const parsed = parseInputsJson(inputs);
     if (!parsed.ok) return setErrors({ inputs: parsed.error });
@@ -69,7 +61,7 @@ export function ScheduleForm({ stored }: { stored: StoredPlan }) {
       const s = await api.addSchedule({
         plan_id: stored.plan_id,
         cron: cron.trim(),
-        timezone: timezone.trim() || 'UTC',
+        timezone,
         inputs: parsed.value,
         overlap,
         catch_up: catchUp,
@@ -94,36 +86,31 @@ export function ScheduleForm({ stored }: { stored: StoredPlan }) {
             type="text"
             value={cron}
             spellCheck={false}
-            aria-invalid={errors.cron || (preview && 'error' in preview) ? true : undefined}
-            onChange={(e) => setCron(e.target.value)}
+            aria-label="Cron expression"
+            aria-invalid={cronError ? true : undefined}
+            onChange={(e) => {
+              setCron(e.target.value);
+              // The host's refusal was of the expression before: the check as it is typed takes over.
+              if (errors.cron) setErrors(({ cron: _was, ...rest }) => rest);
+            }}
           />
-          <span className="field-hint">minute hour day month weekday, e.g. 0 9 * * 1-5 or @daily</span>
-          <span className="field-error">{errors.cron}</span>
+          <span className="field-message">
+            {!cronError && (
+              <span className="field-hint">minute hour day month weekday, e.g. 0 9 * * 1-5 or @daily</span>
+            )}
+            <span className="field-error">{cronError}</span>
+          </span>
         </label>
-        <label>
-          Time zone
-          <input
-            type="text"
-            list="schedule-zones"
-            value={timezone}
-            aria-invalid={errors.timezone ? true : undefined}
-            onChange={(e) => setTimezone(e.target.value)}
-          />
-          <datalist id="schedule-zones">
-            {allZones.map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
-          <span className="field-error">{errors.timezone}</span>
-        </label>
+        <TimeZoneField value={timezone} onChange={setTimezone} error={errors.timezone} />
+        <output className="wide schedule-words" aria-label="In words">
+          {cron.trim() && !cronError ? scheduleInWords(cron, timezone) : null}
+        </output>
         <output className="wide fire-preview" aria-label="Next fire times">
-          {preview === null ? null : 'error' in preview ? (
-            <span className="field-error">{preview.error}</span>
-          ) : preview.fires.length === 0 ? (
+          {preview === null || 'error' in preview ? null : preview.fires.length === 0 ? (
             <span className="muted small">This expression never fires.</span>
           ) : (
             <span className="small">
-              Next fires ({timezone}): {preview.fires.map((t) => whenIn(t, timezone || 'UTC')).join(' · ')}
+              Next fires ({timezone}): {preview.fires.map((t) => whenWithZone(t, timezone)).join(' · ')}
             </span>
           )}
         </output>

@@ -1,5 +1,5 @@
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
-import { contractIssues } from '../../api/errors.ts';
+import { contractIssues, errorText } from '../../api/errors.ts';
 import { plainMessage } from '../../format/field-message.ts';
 
 /** A form's errors by field (the first segment of an issue's path; `form` for the rest). */
@@ -22,7 +22,7 @@ export function fieldErrorsOf(err: unknown): FieldErrors {
     return out;
   }
   if (err instanceof ContractError && err.code === 'conflict') return { id: err.message };
-  return { form: err instanceof Error ? err.message : String(err) };
+  return { form: errorText(err) };
 }
 
 /** Text typed as a JSON object (run inputs), or why not, in words. */
@@ -47,6 +47,24 @@ export function whenIn(iso: string, timeZone?: string): string {
       dateStyle: 'medium',
       timeStyle: 'short',
       ...(timeZone ? { timeZone } : {}),
+    });
+  } catch {
+    return iso;
+  }
+}
+
+/** A fire time as people read it in a schedule's zone, with the zone's offset ("Tue, Nov 24, 09:00 GMT+1"). */
+export function whenWithZone(iso: string, timeZone: string): string {
+  try {
+    return new Date(iso).toLocaleString(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+      timeZoneName: 'short',
     });
   } catch {
     return iso;

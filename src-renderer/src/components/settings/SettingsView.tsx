@@ -2,18 +2,23 @@ import { useState } from 'react';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { NotificationsPanel } from './NotificationsPanel.tsx';
+import { SecretsPanel } from './SecretsPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 import { WorkerTokensPanel } from './WorkerTokensPanel.tsx';
 
-type SettingsTab = 'webhooks' | 'notifications' | 'worker-tokens';
+type SettingsTab = 'webhooks' | 'secrets' | 'notifications' | 'worker-tokens';
 
 const LABELS: Record<SettingsTab, string> = {
   webhooks: 'Webhooks',
+  secrets: 'Secrets',
   notifications: 'Notifications',
   'worker-tokens': 'Worker tokens',
 };
 
-/** Settings: how Baton reaches people and other programs (webhooks out, notifications, remote workers' tokens). */
+/**
+ * Settings: how Baton reaches people and other programs (webhooks out, notifications, remote
+ * workers' tokens) and the secrets agents and webhooks name.
+ */
 export function SettingsView() {
   const [tab, setTab] = useState<SettingsTab>('webhooks');
   return (
@@ -22,8 +27,8 @@ export function SettingsView() {
         <div>
           <h1>Settings</h1>
           <p className="muted small">
-            How Baton tells people and other programs what happens, and which remote workers may run its
-            tasks. Schedules and triggers are on each plan’s page.
+            How Baton tells people and other programs what happens, the secrets agents and webhooks use, and
+            which remote workers may run its tasks. Schedules and triggers are on each plan’s page.
           </p>
         </div>
       </header>
@@ -34,10 +39,12 @@ export function SettingsView() {
         onChange={setTab}
         items={(Object.keys(LABELS) as SettingsTab[]).map((id) => ({ id, label: LABELS[id] }))}
       />
-      <div className="settings-body">
+      <div className="settings-body" role="tabpanel" aria-label={LABELS[tab]}>
         <ErrorBoundary label={LABELS[tab]}>
           {tab === 'webhooks' ? (
             <WebhooksPanel />
+          ) : tab === 'secrets' ? (
+            <SecretsPanel />
           ) : tab === 'notifications' ? (
             <NotificationsPanel />
           ) : (

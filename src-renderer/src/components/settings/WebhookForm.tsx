@@ -6,6 +6,7 @@ import { useBaton } from '../../store/index.ts';
 import { IdField, useFormSend } from '../reach/reach-parts.tsx';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
+import { SecretNameField } from './SecretNameField.tsx';
 
 /** What each event means, in the words the form shows. */
 export const EVENT_LABELS: Record<WebhookEvent, string> = {
@@ -42,15 +43,16 @@ const draftOf = (w: Webhook): Draft => ({
   url: w.url,
   events: w.events,
   project_id: w.project_id ?? '',
-  secret_name: w.secret_name,
+  secret_name: w.secret_name ?? '',
   format: w.format,
   link_base: w.link_base ?? '',
 });
 
 /**
  * Adds a webhook, or changes one (`editing`): URL, events, all projects or one, the signing
- * secret by name from the secret store (never its value), and the format (signed JSON, or text
- * for a Slack-compatible incoming webhook). The host's refusals show under their fields.
+ * secret by name (never its value; one not set yet can be set from the field), and the format
+ * (signed JSON, or text for a Slack-compatible incoming webhook, which needs no secret). The
+ * host's refusals show under their fields.
  */
 export function WebhookForm({
   editing,
@@ -65,17 +67,12 @@ export function WebhookForm({
   const loadProjects = useBaton((s) => s.loadProjects);
   const [d, setD] = useState<Draft>(editing ? draftOf(editing) : EMPTY);
   const { errors, setErrors, busy, send } = useFormSend();
-  const [secrets, setSecrets] = useState<string[]>([]);
   useEffect(() => {
     setD(editing ? draftOf(editing) : EMPTY);
     setErrors({});
   }, [editing, setErrors]);
   useEffect(() => {
     void loadProjects();
-    api.listSecrets().then(
-      (s) => setSecrets(s.names),
-      () => setSecrets([]),
-    );
   }, [loadProjects]);
   const set =
     <K extends keyof Draft>(k: K) =>
@@ -89,8 +86,8 @@ export function WebhookForm({
     const input = {
       url: d.url.trim(),
       events: d.events,
-      secret_name: d.secret_name.trim(),
       format: d.format,
+      ...(d.secret_name.trim() ? { secret_name: d.secret_name.trim() } : {}),
       ...(d.project_id ? { project_id: d.project_id } : {}),
       ...(d.link_base.trim() ? { link_base: d.link_base.trim() } : {}),
     };
@@ -128,23 +125,17 @@ export function WebhookForm({
           </select>
           <span className="field-error">{errors.project_id}</span>
         </label>
-        <label>
-          Signing secret (a name in the secret store)
-          <input
-            type="text"
-            list="webhook-secret-names"
-            value={d.secret_name}
-            placeholder="e.g. hook_key"
-            aria-invalid={errors.secret_name ? true : undefined}
-            onChange={(e) => set('secret_name')(e.target.value)}
-          />
-          <datalist id="webhook-secret-names">
-            {secrets.map((n) => (
-              <option key={n} value={n} />
-            ))}
-          </datalist>
-          <span className="field-error">{errors.secret_name}</span>
-        </label>
+        <SecretNameField
+          label="Signing secret"
+          value={d.secret_name}
+          onChange={set('secret_name')}
+          error={errors.secret_name}
+          hint={
+            d.format === 'slack'
+              ? 'optional: Slack’s incoming webhooks are not signed'
+              : 'a secret’s name; its value signs each request'
+          }
+        />
         <fieldset className="wide">
           <legend>Events</legend>
           <div className="check-row">

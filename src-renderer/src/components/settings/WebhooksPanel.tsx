@@ -29,8 +29,8 @@ export function WebhooksPanel() {
       <p className="muted small intro">
         Baton POSTs to these URLs when runs start or end, tasks fail, approvals wait or are decided, or a
         budget is passed. Each request is signed the Standard Webhooks way (headers <code>webhook-id</code>,{' '}
-        <code>webhook-timestamp</code>, <code>webhook-signature</code>) with the secret named, retried with
-        backoff, and logged below. The payload's JSON Schema is{' '}
+        <code>webhook-timestamp</code>, <code>webhook-signature</code>) with the secret named (a Slack-format
+        webhook may go unsigned), retried with backoff, and logged below. The payload's JSON Schema is{' '}
         <code>resources/schemas/webhook-payload.schema.json</code>.
       </p>
       <RowsTable
@@ -45,7 +45,7 @@ export function WebhooksPanel() {
             <td className="small">{w.events.map((e) => EVENT_LABELS[e]).join(', ')}</td>
             <td className="small">{w.project_id ?? 'All projects'}</td>
             <td>
-              <code>{w.secret_name}</code>
+              {w.secret_name ? <code>{w.secret_name}</code> : <span className="muted small">none</span>}
             </td>
             <td className="small">{w.format === 'slack' ? 'Slack text' : 'Signed JSON'}</td>
             <td className="row-actions">
