@@ -191,3 +191,6 @@ export function narrowSandbox(
     },
   };
 }
+
+/** Whether this Baton process can run the sandbox, and if not, what is wrong in a person's words. */
+export type SandboxStatus = { available: true; problem: null } | { available: false; problem: string };
