@@ -53,8 +53,12 @@ describe('confine', () => {
   });
 
   it('writes only in its folders, reads no hidden path, reaches only listed hosts; each refusal is reported', async () => {
-    const allowed = await servers((_req, res) => res.end('hello from a listed host'));
-    const unlisted = await servers((_req, res) => res.end('you should not see this'));
+    const allowed = await servers((_req, res) => {
+      res.end('hello from a listed host');
+    });
+    const unlisted = await servers((_req, res) => {
+      res.end('you should not see this');
+    });
     const data = join(root, 'data');
     const folder = join(data, 'workspaces', 'run-1', 't', '1');
     const secrets = join(root, 'secrets');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { homedir, constants as os, tmpdir } from 'node:os';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY } from '../../src-shared/schemas/sandbox.ts';
 import type { Blocked } from './blocked.ts';
@@ -75,6 +75,9 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       ok: false,
       error: `the OS sandbox cannot run here: ${status.problem}. The sandbox of ${req.owner} is required, so nothing was run (set its sandbox mode to "off" to run it without one)`,
     };
+  // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
+  const unstartable = programProblem(req.command, req.env.PATH ?? process.env.PATH ?? '', req.cwd);
+  if (unstartable) return { ok: false, error: `cannot start "${req.command}": ${unstartable}` };
   let manager: Awaited<ReturnType<typeof sandboxSession>>;
   try {
     manager = await sandboxSession();
@@ -116,7 +119,13 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     const inner = [
       'unset NO_PROXY no_proxy',
       `export TMPDIR=${quote(temp)} NODE_USE_ENV_PROXY=1`,
-      `exec ${[req.command, ...req.args].map(quote).join(' ')}`,
+      [req.command, ...req.args].map(quote).join(' '),
+      // The program's exit ends the sandbox, as it ends the run: what it left running (a daemon
+      // that left its group) is stopped, SIGTERM then SIGKILL, instead of keeping the sandbox's
+      // init waiting, and so the attempt, until its timeout.
+      'rc=$?',
+      'if kill -TERM -1 2>/dev/null; then i=0; while kill -0 -1 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -1 2>/dev/null; fi',
+      'exit $rc',
     ].join('; ');
     const wrapped = await manager.wrapWithSandboxArgv(
       inner,
@@ -141,7 +150,9 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       program: {
         command,
         args,
-        env: req.env,
+        // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
+        // the sandbox's shells must not run the person's shell setup.
+        env: { ...req.env, SHLVL: '1' },
         sandboxed: true,
         take: () => feed.take(),
         changed: () => feed.changed(),
@@ -161,6 +172,25 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
         : `the sandbox could not be set up for ${req.owner}: ${message}`,
     };
   }
+}
+
+/** Why `command` cannot be started (`spawn x ENOENT`, as Node says it), or null when it can. */
+function programProblem(command: string, path: string, cwd: string): string | null {
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) {
+    const file = isAbsolute(command) ? command : resolve(cwd, command);
+    return runnable(file) ? null : `spawn ${command} ENOENT`;
+  }
+  return path.split(delimiter).some((dir) => dir !== '' && runnable(join(dir, command)))
+    ? null
+    : `spawn ${command} ENOENT`;
 }
 
 /** A program outside the sandbox (`mode: off`): as it was given, nothing to report. */
@@ -209,4 +239,18 @@ class BlockedFeed {
       };
     });
   }
+}
+
+/**
+ * How a sandboxed program ended, as if it had run outside: the sandbox's shell reports a program
+ * killed by a signal as exit code 128 + the signal's number, which is read back as that signal.
+ */
+export function exitOutside(
+  sandboxed: boolean,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { code: number | null; signal: NodeJS.Signals | null } {
+  if (!sandboxed || signal !== null || code === null || code <= 128) return { code, signal };
+  const name = Object.entries(os.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? { code: null, signal: name as NodeJS.Signals } : { code, signal };
 }
