@@ -100,10 +100,16 @@ export function createApp(opts: AppOptions) {
       const line = { ...l, stream: 'info' as const, at: now() };
       bus.emit('task.log', { id: store.execution.addLog(line), ...line });
     });
+  // What no agent process reads, besides its sandbox policy's: Baton's data directory (its
+  // database, tokens and every attempt's folder; a process's own folder in it stays open) and the
+  // registered workspaces (a coding attempt's own stays open to its setup command).
+  // (Asked at each attempt, once the coding kind below holds the workspaces.)
+  const hiddenFolders = () => [scratch ?? opts.dataDir, ...coding.store.workspaces.list().map((w) => w.path)];
   // Every agent kind, built once (the agents wing's registry): the executors the engine runs
   // attempts with, and the coding kind with the engine's hooks and where its worktrees go.
   const { kinds, executors } = createAgentKinds(
     {
+      hiddenFolders,
       agentCallbacks,
       mcpLinks,
       attemptLog,
@@ -187,7 +193,7 @@ export function createApp(opts: AppOptions) {
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
-    agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES },
+    agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
