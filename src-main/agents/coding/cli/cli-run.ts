@@ -33,6 +33,8 @@ export interface Ready {
   env: Record<string, string>;
   /** Baton's MCP server for this attempt, when a person approves the CLI's tool calls. */
   link: AttemptLink | null;
+  /** The seq of the CLI's first step (after the prompt, seq 0, and what the setup command's sandbox refused). */
+  firstSeq?: number;
 }
 
 /**
@@ -140,7 +142,7 @@ async function* runProcess(
   }
   const parser = createParser(agent.cli, {
     now,
-    startSeq: 1,
+    startSeq: r.firstSeq ?? 1,
     prior: coding.prior,
     model: agent.model ?? null,
     prices: m.prices,
