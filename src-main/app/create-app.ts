@@ -14,6 +14,7 @@ import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
+import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
@@ -64,6 +65,11 @@ export interface AppOptions {
    * one line on stderr by default (`logToStderr`).
    */
   log?: ErrorLog;
+  /**
+   * Where the one line saying the OS sandbox cannot run on this machine goes, at start (stderr by
+   * default; an app without a data directory says nothing).
+   */
+  sandboxNotice?: (line: string) => void;
   /**
    * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
@@ -202,6 +208,15 @@ export function createApp(opts: AppOptions) {
     engine.watchUnfinished();
   }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
+  if (opts.dataDir !== ':memory:' || opts.sandboxNotice) {
+    const notice = opts.sandboxNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
+    void sandboxStatus().then((s) => {
+      if (!s.available && !closed)
+        notice(
+          `baton: the OS sandbox cannot run here: ${s.problem}. Agents whose sandbox is required are refused.`,
+        );
+    });
+  }
   reach.start();
   return {
     store,
@@ -237,7 +252,9 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      closing = coding.worktreesSettled().then(() => {
+      closing = coding.worktreesSettled().then(async () => {
+        // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
+        await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);
         const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
         db.close();

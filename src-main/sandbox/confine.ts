@@ -6,7 +6,7 @@ import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY } from '../../src-shared/schemas/sandbox.ts';
 import type { Blocked } from './blocked.ts';
 import { fromViolation, readsInStderr } from './blocked.ts';
-import { onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
 
 /** Most refusals one program's trace records (each target once); later ones are left out. */
 const MAX_BLOCKED = 200;
@@ -52,6 +52,18 @@ export type Confinement = { ok: true; program: ConfinedProgram } | { ok: false; 
 
 /** Programs wrapped and not yet released: the library's mount points are cleaned when none is left. */
 let running = 0;
+/** The session ends once no program runs (`endSandboxWhenIdle`). */
+let endWhenIdle = false;
+
+/**
+ * Ends the sandbox's session once no confined program runs (now, if none does), so that it keeps
+ * no process alive after its work: called when an app closes.
+ */
+export function endSandboxWhenIdle(): Promise<void> {
+  if (running === 0) return endSandboxSession();
+  endWhenIdle = true;
+  return Promise.resolve();
+}
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const expand = (p: string) => (p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
@@ -101,6 +113,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     if (b) feed.push(b);
   });
   running++;
+  endWhenIdle = false;
   let released = false;
   const release = async () => {
     if (released) return;
@@ -111,7 +124,13 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     stop();
     manager.unregisterCommandNetworkLists(id);
     rmSync(temp, { recursive: true, force: true });
-    if (--running === 0) manager.cleanupAfterCommand();
+    if (--running === 0) {
+      manager.cleanupAfterCommand();
+      if (endWhenIdle) {
+        endWhenIdle = false;
+        await endSandboxSession();
+      }
+    }
   };
   const literal = (path: string) => ({ path, literal: true as const });
   try {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 
@@ -53,18 +53,19 @@ async function check(): Promise<SandboxStatus> {
   const deps = await lib.SandboxManager.checkDependenciesAsync(RIPGREP);
   if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
   if (platform === 'linux') {
-    const probe = spawnSync(
-      'bwrap',
-      ['--ro-bind', '/', '/', '--unshare-user', '--unshare-net', '--unshare-pid', '--dev', '/dev', 'true'],
-      { encoding: 'utf8', timeout: 10_000 },
-    );
-    if (probe.status !== 0) {
-      const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split('\n')[0];
+    const why = await new Promise<string | null>((done) => {
+      execFile(
+        'bwrap',
+        ['--ro-bind', '/', '/', '--unshare-user', '--unshare-net', '--unshare-pid', '--dev', '/dev', 'true'],
+        { timeout: 10_000, encoding: 'utf8' },
+        (err, _out, stderr) => done(err ? (stderr || err.message).trim().split('\n')[0]! : null),
+      );
+    });
+    if (why !== null)
       return {
         available: false,
         problem: `bubblewrap cannot make a sandbox on this machine (${why}): user namespaces may be off (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 kernel.apparmor_restrict_unprivileged_userns=0)`,
       };
-    }
   }
   return { available: true, problem: null };
 }
@@ -98,6 +99,7 @@ function describe(errors: string[], platform: string): string {
 const RIPGREP = { command: 'rg', args: ['--one-file-system'] };
 
 let session: Promise<Manager> | null = null;
+let unsubscribe: (() => void) | null = null;
 const listeners = new Set<(v: SandboxViolationEvent) => void>();
 
 /**
@@ -127,7 +129,7 @@ async function start(): Promise<Manager> {
   // Every violation, once, to whoever listens (each confined program, by its attribution key).
   const store = SandboxManager.getSandboxViolationStore();
   let seen = store.getTotalCount();
-  store.subscribe((all) => {
+  unsubscribe = store.subscribe((all) => {
     const total = store.getTotalCount();
     const added = total - seen;
     seen = total;
@@ -141,4 +143,19 @@ async function start(): Promise<Manager> {
 export function onViolation(listener: (v: SandboxViolationEvent) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/**
+ * Ends the library's session (its proxies, bridges and monitor), which would otherwise keep this
+ * process alive after its work (`baton run` ends when nothing is left to do). A later program
+ * starts a new one.
+ */
+export async function endSandboxSession(): Promise<void> {
+  const current = session;
+  if (!current) return;
+  session = null;
+  const manager = await current.catch(() => null);
+  unsubscribe?.();
+  unsubscribe = null;
+  await manager?.reset();
 }
