@@ -48,7 +48,10 @@ export interface ConfinedProgram {
   release(): Promise<void>;
 }
 
-export type Confinement = { ok: true; program: ConfinedProgram } | { ok: false; error: string };
+/** A program ready, or why not: `unstartable` when the program itself cannot be found or run (`spawn x ENOENT`). */
+export type Confinement =
+  | { ok: true; program: ConfinedProgram }
+  | { ok: false; error: string; unstartable?: true };
 
 /** Programs wrapped and not yet released: the library's mount points are cleaned when none is left. */
 let running = 0;
@@ -89,7 +92,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     };
   // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
   const unstartable = programProblem(req.command, req.env.PATH ?? process.env.PATH ?? '', req.cwd);
-  if (unstartable) return { ok: false, error: `cannot start "${req.command}": ${unstartable}` };
+  if (unstartable) return { ok: false, error: unstartable, unstartable: true };
   let manager: Awaited<ReturnType<typeof sandboxSession>>;
   try {
     manager = await sandboxSession();

@@ -80,7 +80,12 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
       hide: opts.hiddenFolders?.() ?? [],
       owner: `agent "${agent.id}"`,
     });
-    if (!confined.ok) return yield { type: 'error', message: clean(confined.error) };
+    if (!confined.ok) {
+      const why = confined.unstartable
+        ? `cannot start "${agent.command}": ${confined.error}`
+        : confined.error;
+      return yield { type: 'error', message: clean(why) };
+    }
     const program = confined.program;
     let seq = 0;
     const refusals = function* (blocked: ReturnType<typeof program.take>): Generator<ExecutorEvent> {

@@ -116,7 +116,12 @@ export async function testCommandAgent(
       hide: opts.hiddenFolders?.() ?? [],
       owner: `agent "${agent.id}"`,
     });
-    if (!confined.ok) return { ...answer, error: clean(confined.error) };
+    if (!confined.ok) {
+      const why = confined.unstartable
+        ? `cannot start "${agent.command}": ${confined.error}`
+        : confined.error;
+      return { ...answer, error: clean(why) };
+    }
     const program = confined.program;
     const run = runProcess({
       command: program.command,

@@ -40,7 +40,12 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
     hide: o.sandbox.hide,
     owner: o.sandbox.owner,
   });
-  if (!confined.ok) return o.clean(`the setup command "${shown}" was not run: ${confined.error}`);
+  if (!confined.ok)
+    return o.clean(
+      confined.unstartable
+        ? `cannot start the setup command "${shown}": ${confined.error}`
+        : `the setup command "${shown}" was not run: ${confined.error}`,
+    );
   const program = confined.program;
   const refusals = function* (blocked: ReturnType<typeof program.take>): Generator<ExecutorEvent> {
     for (const b of blocked)
