@@ -39,6 +39,25 @@ function tempDir(): string {
   return d;
 }
 
+/** `baton <args>` in its own process, on the test's data directory. */
+function baton(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'src-main', 'cli', 'baton.ts'), ...args, '--data-dir', join(dir, 'data')],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c;
+  });
+  return new Promise<{ code: number | null; stdout: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout })),
+  );
+}
+
 /** `baton run` in its own process (the test's servers answer meanwhile), with `env` laid over this one's. */
 function batonRun(args: string[], env: Record<string, string>) {
   const child = spawn(
@@ -144,6 +163,44 @@ describe.runIf(process.platform === 'linux')('a command agent in the OS sandbox'
     expect(readdirSync(join(home, '.ssh'))).toEqual(['id_ed25519']);
     expect(unlisted.requests).toEqual([]);
     expect(listed.requests.map((q) => q.url)).toEqual(['/y']);
+  });
+
+  it("lists each agent's sandbox, and turning one off is in the audit log", async () => {
+    dir = tempDir();
+    writeFileSync(
+      join(dir, 'agents.json'),
+      JSON.stringify([
+        { id: 'boxed', kind: 'command', command: 'true' },
+        { id: 'loose', kind: 'command', command: 'true', sandbox: { mode: 'off' } },
+        { id: 'coder', kind: 'coding', cli: 'claude' },
+        { id: 'quick', kind: 'echo' },
+      ]),
+    );
+    expect((await baton(['agents', 'import', join(dir, 'agents.json')])).code).toBe(0);
+    const list = await baton(['agents', 'list']);
+    expect(list.stdout).toMatch(/^boxed +command +ONLINE +1 +required +$/m);
+    expect(list.stdout).toMatch(/^loose +command +ONLINE +1 +off \(unconfined\) +$/m);
+    expect(list.stdout).toMatch(/^coder +coding +ONLINE +1 +unconfined +$/m);
+    expect(list.stdout).toMatch(/^quick +echo +ONLINE +1 +- +$/m);
+    const app = createApp({ dataDir: join(dir, 'data'), log: () => {}, resume: false });
+    try {
+      const audit = await call<{ entity_id: string; to_status: string | null; why: string }[]>(
+        app,
+        'audit.list',
+        {
+          entity: 'agent',
+        },
+      );
+      expect(audit.map((e) => [e.entity_id, e.to_status, e.why])).toEqual([
+        [
+          'loose',
+          'sandbox off',
+          'the OS sandbox of agent "loose" was turned off: its processes run with the full rights of the person who started Baton',
+        ],
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 
   it('with bubblewrap missing, a required sandbox refuses the agent with what to install, and nothing runs', async () => {
