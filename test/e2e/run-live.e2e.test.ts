@@ -165,7 +165,8 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     // Laid out again for the version shown.
     await expect.poll(() => graph.getByRole('article').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'run-of-earlier-version.png') });
-    // A run of version 2 shows version 2.
+    // A run of version 2 shows version 2 (started at once once the run before has ended).
+    await expect.poll(() => page.getByLabel('Select run').textContent()).not.toContain('executing');
     await head.getByRole('button', { name: 'Run plan' }).click();
     await expect.poll(() => head.textContent()).toContain('· version 2 · 2 tasks');
     await expect.poll(() => graph.getByRole('article').count()).toBe(2);
