@@ -3,6 +3,7 @@ import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
+import { sandboxStatus } from '../sandbox/index.ts';
 import type { AppContext } from './context.ts';
 
 export function agentHandlers({
@@ -21,6 +22,31 @@ export function agentHandlers({
     // A person is run by no worker: an agent edited into a human one leaves its worker behind.
     return owner !== undefined && a.worker === undefined && a.kind !== 'human' ? { ...a, worker: owner } : a;
   };
+  // Turning an agent's sandbox off lets its processes run with the full rights of the person who
+  // started Baton: recorded in the audit log, whoever does it.
+  const auditSandbox = (agents: readonly Agent[], before: ReadonlyMap<string, string>) => {
+    for (const a of agents) {
+      const mode = sandboxModeOf(a);
+      if (mode !== 'off' || before.get(a.id) === 'off') continue;
+      store.memory.audit({
+        at: now(),
+        actor: 'user',
+        entity: 'agent',
+        entity_id: a.id,
+        run_id: null,
+        from_status: before.get(a.id) ?? null,
+        to_status: 'sandbox off',
+        why: `the OS sandbox of agent "${a.id}" was turned off: its processes run with the full rights of the person who started Baton`,
+      });
+    }
+  };
+  const modesBefore = (agents: readonly Agent[]) =>
+    new Map(
+      agents.flatMap((a) => {
+        const old = store.agents.get(a.id);
+        return old ? [[a.id, sandboxModeOf(old) ?? 'none'] as const] : [];
+      }),
+    );
   return {
     'agents.test': async ({ agent_id, description }) => {
       const agent = store.agents.get(agent_id);
@@ -32,18 +58,29 @@ export function agentHandlers({
       return testCommandAgent(agent, { ...agentTest, description });
     },
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
+    'agents.sandbox': () => sandboxStatus(),
     'agents.probe': async () => (availability ? availability.probeAll() : []),
     'agents.import': ({ agents }) => {
       const parsed = agentsFileSchema.safeParse(agents);
       if (!parsed.success)
         throw invalidInput('agents file is invalid', toIssues(parsed.error.issues, ['agents']));
-      const saved = store.tx(() => parsed.data.map((a) => store.agents.save(keepWorker(a), now())));
+      const saved = store.tx(() => {
+        const before = modesBefore(parsed.data);
+        const written = parsed.data.map((a) => store.agents.save(keepWorker(a), now()));
+        auditSandbox(written, before);
+        return written;
+      });
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);
       return saved;
     },
     'agents.create': (agent) => {
-      if (!store.tx(() => store.agents.create(agent, now()))) {
+      const created = store.tx(() => {
+        const made = store.agents.create(agent, now());
+        if (made) auditSandbox([agent], new Map());
+        return made;
+      });
+      if (!created) {
         const message = `An agent with id ${agent.id} already exists — edit it instead`;
         throw new AppError('conflict', message, { issues: [{ path: 'id', message }] });
       }
@@ -52,7 +89,12 @@ export function agentHandlers({
       return agent;
     },
     'agents.save': (agent) => {
-      const saved = store.tx(() => store.agents.save(keepWorker(agent), now()));
+      const saved = store.tx(() => {
+        const before = modesBefore([agent]);
+        const written = store.agents.save(keepWorker(agent), now());
+        auditSandbox([written], before);
+        return written;
+      });
       engine.agentsChanged();
       bus.emit('agent.updated', saved);
       return saved;
@@ -79,4 +121,10 @@ export function agentHandlers({
       return { removed };
     },
   };
+}
+
+/** An agent's sandbox mode, for the kinds that have one (their processes run in it). */
+export function sandboxModeOf(a: Agent): 'required' | 'off' | null {
+  if (a.kind !== 'command' && a.kind !== 'llm') return null;
+  return a.sandbox?.mode ?? 'required';
 }

@@ -25,7 +25,7 @@ export interface AppContext {
   secrets: { store: WritableSecretStore; env: Record<string, string | undefined> };
   availability?: { probeAll(): Promise<{ id: string; reachable: boolean }[]> } | undefined;
   /** What running a command agent's program once (`agents.test`) needs, as its executor has it. */
-  agentTest: { secrets: SecretResolver; resourcesDir: string };
+  agentTest: { secrets: SecretResolver; resourcesDir: string; hiddenFolders?: () => string[] };
   /** Webhooks, schedules, triggers and notifications (the reach wing). */
   reach: Reach;
   /** Remote workers: their tokens and the `workers.*` handlers (the workers wing). */

@@ -14,6 +14,7 @@ import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
+import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
@@ -69,6 +70,11 @@ export interface AppOptions {
    */
   log?: ErrorLog;
   /**
+   * Where the one line saying the OS sandbox cannot run on this machine goes, at start (stderr by
+   * default; an app without a data directory says nothing).
+   */
+  sandboxNotice?: (line: string) => void;
+  /**
    * Webhooks sent and schedules fired here: on where unfinished runs are resumed
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
@@ -104,10 +110,16 @@ export function createApp(opts: AppOptions) {
       const line = { ...l, stream: 'info' as const, at: now() };
       bus.emit('task.log', { id: store.execution.addLog(line), ...line });
     });
+  // What no agent process reads, besides its sandbox policy's: Baton's data directory (its
+  // database, tokens and every attempt's folder; a process's own folder in it stays open) and the
+  // registered workspaces (a coding attempt's own stays open to its setup command).
+  // (Asked at each attempt, once the coding kind below holds the workspaces.)
+  const hiddenFolders = () => [scratch ?? opts.dataDir, ...coding.store.workspaces.list().map((w) => w.path)];
   // Every agent kind, built once (the agents wing's registry): the executors the engine runs
   // attempts with, and the coding kind with the engine's hooks and where its worktrees go.
   const { kinds, executors } = createAgentKinds(
     {
+      hiddenFolders,
       agentCallbacks,
       mcpLinks,
       attemptLog,
@@ -193,7 +205,7 @@ export function createApp(opts: AppOptions) {
     bus,
     now,
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
-    agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES },
+    agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
@@ -202,6 +214,15 @@ export function createApp(opts: AppOptions) {
     engine.watchUnfinished();
   }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
+  if (opts.dataDir !== ':memory:' || opts.sandboxNotice) {
+    const notice = opts.sandboxNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
+    void sandboxStatus().then((s) => {
+      if (!s.available && !closed)
+        notice(
+          `baton: the OS sandbox cannot run here: ${s.problem}. Agents whose sandbox is required are refused.`,
+        );
+    });
+  }
   reach.start();
   return {
     store,
@@ -237,7 +258,9 @@ export function createApp(opts: AppOptions) {
       availability.stop();
       patterns.close();
       engine.close();
-      closing = coding.worktreesSettled().then(() => {
+      closing = coding.worktreesSettled().then(async () => {
+        // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
+        await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);
         const stopped = checkpointer ? checkpointer.stop() : Promise.resolve();
         db.close();

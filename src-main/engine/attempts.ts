@@ -166,6 +166,7 @@ export class Attempts {
         };
         // What only some attempts have is set when they have it (no object spread per attempt).
         if (coding) ctx.coding = coding;
+        if (run.plan.sandbox) ctx.sandbox = run.plan.sandbox;
         if (attempt > 1)
           ctx.earlier_steps = this.rt.store.steps
             .list(run.id, task.task_id)

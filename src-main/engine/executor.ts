@@ -6,6 +6,7 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
+import type { SandboxNarrowing } from '../../src-shared/schemas/sandbox.ts';
 import type { Step, StoredStep } from '../../src-shared/schemas/step.ts';
 import type { TaskSession, Workspace } from '../../src-shared/schemas/workspace.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
@@ -85,6 +86,11 @@ export interface TaskContext<A extends Agent = Agent> {
   workspace: string;
   /** Looks up secrets by name (src-main/secrets/secrets.ts). Values never go into events. */
   secrets: SecretResolver;
+  /**
+   * The plan's narrowing of the OS sandbox its agents' processes run in (its `sandbox`): fewer
+   * hosts and folders, more hidden, never more. Absent when the plan says nothing.
+   */
+  sandbox?: SandboxNarrowing;
   /** For a coding agent: its workspace, the task's worktree and session (its kind's `prepare`). */
   coding?: CodingContext;
   /**

@@ -61,7 +61,9 @@ export function createExecutionRepo(db: Db) {
   // retry, or cancelled while it waited). The row's status says how its attempt stands; any
   // other status (ready for a retry, say) means the row holds no attempt of its own.
   const attempts = db.prepare<{ run_id: string; task_id: string }, TaskAttempt>(
-    `SELECT attempt, agent_id, started_at, finished_at, outcome, error FROM task_attempts
+    `SELECT x.*, (SELECT COUNT(*) FROM attempt_steps s WHERE s.run_id = @run_id AND s.task_id = @task_id
+       AND s.attempt = x.attempt AND s.kind = 'sandbox') AS sandbox_blocked FROM (
+     SELECT attempt, agent_id, started_at, finished_at, outcome, error FROM task_attempts
      WHERE run_id = @run_id AND task_id = @task_id
      UNION ALL
      SELECT attempt, agent_id, started_at, finished_at,
@@ -71,7 +73,7 @@ export function createExecutionRepo(db: Db) {
        AND status IN ('in_progress', 'done', 'failed', 'cancelled')
        AND NOT EXISTS (SELECT 1 FROM task_attempts a
          WHERE a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempt)
-     ORDER BY attempt`,
+     ) x ORDER BY attempt`,
   );
 
   // The latest log line, progress report and step an attempt left (each read backwards from the
@@ -120,7 +122,9 @@ export function createExecutionRepo(db: Db) {
     },
     artifacts: (runId: string, taskId: string): Artifact[] => artifacts.all(runId, taskId),
     /** Keeps an attempt that a retry or a restart replaces on the task's row. */
-    addAttempt(a: TaskAttempt & { run_id: string; task_id: string; finished_at: string }): void {
+    addAttempt(
+      a: Omit<TaskAttempt, 'sandbox_blocked'> & { run_id: string; task_id: string; finished_at: string },
+    ): void {
       addAttempt.run(a);
     },
     /** When an attempt last logged a line, reported progress or stored a step (ISO 8601; those it did). */

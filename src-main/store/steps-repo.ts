@@ -48,6 +48,8 @@ export function stepSearchText(step: Step): string {
       return [step.session_id, step.agent ?? '', step.model ?? ''].filter(Boolean).join(' ');
     case 'usage':
       return step.model ?? '';
+    case 'sandbox':
+      return `${step.text}\n${step.process}`;
   }
 }
 

@@ -132,6 +132,18 @@ export function createSpanExport(opts: TraceExportOptions) {
           case 'result':
             if (s.is_error) failed = s.text.slice(0, 500);
             break;
+          case 'sandbox':
+            root.addEvent(
+              'baton.sandbox.blocked',
+              {
+                'baton.sandbox.blocked': s.blocked,
+                'baton.sandbox.target': s.target.slice(0, 500),
+                'baton.sandbox.process': s.process,
+                'baton.step.seq': s.seq,
+              },
+              ms(s.at),
+            );
+            break;
         }
       }
       if (failed !== null) root.setStatus({ code: SpanStatusCode.ERROR, message: failed });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
 import { idSchema, skillSchema } from './common.ts';
+import { sandboxPolicySchema } from './sandbox.ts';
 import { envMapSchema, secretNameSchema } from './secret-refs.ts';
 import { taskInputsDeclSchema } from './task-inputs.ts';
 
@@ -98,6 +99,8 @@ export const commandAgentSchema = z.strictObject({
     .default({}),
   /** The agent's own time limit for one attempt. */
   timeout_s: timeoutSchema.optional(),
+  /** The OS sandbox its program runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing listed. */
+  sandbox: sandboxPolicySchema.optional(),
 });
 
 /** A remote agent service reached over HTTP (see src-main/agents/http/http.ts). */
@@ -159,6 +162,11 @@ export const llmAgentSchema = z.strictObject({
   max_steps: z.number().int().min(1).max(1_000).optional(),
   /** Most one attempt may spend (USD), priced from `prices` as the model streams; the loop stops past it. */
   max_cost_usd: z.number({ error: NUMBER_FROM_0 }).positive('must be more than 0').max(1e6).optional(),
+  /**
+   * The OS sandbox its tools' processes run in (`run_command`, stdio MCP servers;
+   * `src-shared/schemas/sandbox.ts`); absent: required, nothing listed.
+   */
+  sandbox: sandboxPolicySchema.optional(),
 });
 
 /** A person: Baton runs nothing for them and no worker pulls their tasks, so no `worker`. */

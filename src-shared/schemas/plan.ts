@@ -3,6 +3,7 @@ import { idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
+import { sandboxNarrowingSchema } from './sandbox.ts';
 
 export const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -206,6 +207,11 @@ const planShape = z.strictObject({
   decider: deciderSpecSchema.optional(),
   /** The workspace (a registered git repository) its coding tasks work in, unless a task names its own. */
   workspace: idSchema.optional(),
+  /**
+   * Narrows the OS sandbox of every process its tasks' agents start (fewer hosts, fewer folders,
+   * more hidden; `src-shared/schemas/sandbox.ts`): a plan can narrow it, never widen it.
+   */
+  sandbox: sandboxNarrowingSchema.optional(),
   /** What a run of the plan takes as inputs (schedules, triggers, `runs.start`); tasks read them in `inputs.run`. */
   run_inputs: runInputsDeclSchema.optional(),
   tasks: z

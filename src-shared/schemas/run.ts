@@ -264,6 +264,8 @@ export interface TaskAttempt {
   finished_at: string | null;
   outcome: AttemptOutcome;
   error: string | null;
+  /** What the OS sandbox refused its processes (its `sandbox` steps: connections, writes, reads). */
+  sandbox_blocked: number;
 }
 
 export interface Artifact {

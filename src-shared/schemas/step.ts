@@ -13,7 +13,7 @@ import { z } from 'zod';
  * over a resumed session is turned into deltas by its parser), so an attempt's spend is the sum
  * of its usage steps.
  */
-export const STEP_KINDS = ['session', 'message', 'tool_call', 'usage', 'error', 'result'] as const;
+export const STEP_KINDS = ['session', 'message', 'tool_call', 'usage', 'error', 'result', 'sandbox'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /**
@@ -108,6 +108,31 @@ export const resultStepSchema = z.strictObject({
   is_error: z.boolean(),
 });
 
+/** What the OS sandbox kept a process from doing: connecting to a host, writing, reading. */
+export const SANDBOX_BLOCKS = ['network', 'write', 'read'] as const;
+export type SandboxBlock = (typeof SANDBOX_BLOCKS)[number];
+
+/**
+ * How Baton learned of it: the sandbox's network filter (every refused connection), its write
+ * monitor (Linux: each write outside the writable folders), or the program's own error output (a
+ * read of a hidden path, which the sandbox does not report: the path just is not there).
+ */
+export const SANDBOX_SOURCES = ['filter', 'monitor', 'stderr'] as const;
+
+/** Something the sandbox refused one of the attempt's processes (src-main/sandbox/). */
+export const sandboxStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('sandbox'),
+  blocked: z.enum(SANDBOX_BLOCKS),
+  /** The host and port (`127.0.0.1:8080`), or the path. */
+  target: z.string().max(4_096),
+  /** Which process: `command`, `run_command curl`, `MCP server fs`, `setup`. */
+  process: z.string().max(300),
+  seen_by: z.enum(SANDBOX_SOURCES),
+  /** In words, as the trace shows it: `sandbox: connection to 127.0.0.1:8080 blocked`. */
+  text: z.string().max(5_000),
+});
+
 export const stepSchema = z.discriminatedUnion('kind', [
   sessionStepSchema,
   messageStepSchema,
@@ -115,6 +140,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
   usageStepSchema,
   errorStepSchema,
   resultStepSchema,
+  sandboxStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { CodingCli, EnvValue } from './agent.ts';
 import { envMapSchema } from './agent.ts';
 import { idSchema } from './common.ts';
+import type { SandboxPolicy } from './sandbox.ts';
+import { sandboxPolicySchema } from './sandbox.ts';
 
 /**
  * One pattern of `keep_ignored`: a gitignore line that names paths (no comment, no negation,
@@ -41,6 +43,8 @@ export const workspaceInputSchema = z.strictObject({
    * to do. Everything else the last attempt left still goes; a path git does not ignore is never kept.
    */
   keep_ignored: z.array(keepPatternSchema).max(50).default([]),
+  /** The OS sandbox its setup command runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing listed. */
+  sandbox: sandboxPolicySchema.optional(),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -53,6 +57,8 @@ export interface Workspace {
   env: Record<string, EnvValue>;
   /** Ignored paths a worktree taken from the pool keeps (see workspaceInputSchema). */
   keep_ignored: string[];
+  /** Its setup command's sandbox, as set (null: the default, required with nothing listed). */
+  sandbox: SandboxPolicy | null;
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,8 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
   beforeAll(async () => {
     baton = await launchBaton('run-live', { width: 1440, height: 900 });
     page = baton.page;
-    stop = join(baton.dataDir, 'stop');
+    // Outside the data directory, which the agent's sandbox hides from it.
+    stop = join(mkdtempSync(join(tmpdir(), 'baton-stop-')), 'stop');
     await baton.rpc('agents.import', {
       agents: [
         {
@@ -163,7 +165,8 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     // Laid out again for the version shown.
     await expect.poll(() => graph.getByRole('article').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'run-of-earlier-version.png') });
-    // A run of version 2 shows version 2.
+    // A run of version 2 shows version 2 (started at once once the run before has ended).
+    await expect.poll(() => page.getByLabel('Select run').textContent()).not.toContain('executing');
     await head.getByRole('button', { name: 'Run plan' }).click();
     await expect.poll(() => head.textContent()).toContain('· version 2 · 2 tasks');
     await expect.poll(() => graph.getByRole('article').count()).toBe(2);

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
   beforeAll(async () => {
     baton = await launchBaton('runs-page', { width: 1440, height: 900 });
     page = baton.page;
-    stop = join(baton.dataDir, 'stop');
+    // Outside the data directory, which the agent's sandbox hides from it.
+    stop = join(mkdtempSync(join(tmpdir(), 'baton-stop-')), 'stop');
     await baton.rpc('agents.import', {
       agents: [
         { id: 'quick', skills: ['x'] },

@@ -36,6 +36,8 @@ describe.skipIf(skipE2e)('retrying a task inside its running run', () => {
           skills: ['fetch'],
           command: process.execPath,
           args: ['-e', FLAKY, marks],
+          // It keeps its mark in a folder of the test's: its sandbox lets it write there.
+          sandbox: { write_allow: [marks] },
         },
         { id: 'writer', skills: ['write'] },
         // A person's task keeps the run executing after the fetch fails.

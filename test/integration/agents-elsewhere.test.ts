@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { RunDetail } from '../../src-shared/schemas/run.ts';
@@ -78,8 +78,11 @@ describe('agents changed by another process on the same data directory', () => {
   });
 
   it('starts a task waiting for an agent at capacity once another process gives it more', async () => {
-    // Each attempt goes on until the test lets it end (a file appears).
-    const release = join(dir, 'release');
+    // Each attempt goes on until the test lets it end (a file appears): outside the data
+    // directory, which the agent's sandbox hides.
+    const outside = mkdtempSync(join(tmpdir(), 'baton-elsewhere-release-'));
+    onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
+    const release = join(outside, 'release');
     const busy = (max_concurrency: number) => ({
       id: 'z',
       kind: 'command',

@@ -23,10 +23,20 @@ const DEADLINE = 60_000;
 const tags = sleepTags();
 
 /** A data directory holding what attempt-child.ts sets up: one task for a command agent. */
-function dataDir(agentArgs: string[]): string {
+function dataDir(agentArgs: string[], sandbox: 'off' | 'required' = 'off'): string {
   const dir = mkdtempSync(join(tmpdir(), 'baton-dead-owner-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const agent = { id: 'sh', kind: 'command', command: 'sh', args: agentArgs, skills: ['x'] };
+  // Unsandboxed by default: what is left behind by a program outside the OS sandbox (a coding
+  // CLI today, an agent whose sandbox is off) is what a later Baton must find and stop. A
+  // sandboxed program's processes die with Baton anyway (the last test).
+  const agent = {
+    id: 'sh',
+    kind: 'command',
+    command: 'sh',
+    args: agentArgs,
+    skills: ['x'],
+    sandbox: { mode: sandbox },
+  };
   const plan = { plan_id: 'p', tasks: [{ task_id: 't', description: 'sleep', required_skills: ['x'] }] };
   writeFileSync(join(dir, 'setup.json'), JSON.stringify({ agents: [agent], plan }));
   return dir;
@@ -65,8 +75,8 @@ function observe(dir: string) {
 }
 
 /** Starts the run in a child Baton and waits until its attempt's two sleeps run. */
-async function startAndWait(a: string, b: string, c: string) {
-  const dir = dataDir(sleeper(a, b, c));
+async function startAndWait(a: string, b: string, c: string, sandbox: 'off' | 'required' = 'off') {
+  const dir = dataDir(sleeper(a, b, c), sandbox);
   const owner = launchAttemptChild(dir, TTL, DEADLINE);
   const run = await owner.line('RUN ');
   await eventually(
@@ -96,6 +106,18 @@ describe.skipIf(process.platform !== 'linux')(
         () => running(a).length + running(b).length === 0,
         DEADLINE,
         "the killed Baton's programs to stop",
+      );
+    });
+
+    it('in the OS sandbox, the programs of its attempt die with it, even with its watcher killed first', async () => {
+      const [a, b, c] = [tags.next(), tags.next(), tags.next()];
+      const { owner } = await startAndWait(a, b, c, 'required');
+      await killWithWatcher(owner.pid, owner.exited);
+      // bubblewrap ends its sandbox when the Baton that started it dies (its parent-death signal).
+      await eventually(
+        () => running(a).length + running(b).length === 0,
+        DEADLINE,
+        'the sandboxed programs to die with their Baton',
       );
     });
 

@@ -15,8 +15,19 @@ export interface WorkerProcess {
 }
 
 /** A command agent with the `remote_build` skill running worker-agent.mjs. */
+/**
+ * Unsandboxed: the tests find its process by the pid it writes into a folder of theirs, outside
+ * its attempt's folder, and inside the OS sandbox pids are the sandbox's own numbers.
+ */
 export function buildAgent(id: string) {
-  return { id, kind: 'command', skills: ['remote_build'], command: process.execPath, args: [AGENT] };
+  return {
+    id,
+    kind: 'command',
+    skills: ['remote_build'],
+    command: process.execPath,
+    args: [AGENT],
+    sandbox: { mode: 'off' },
+  };
 }
 
 /** A real `baton worker` process for `server` with these agents (written to `<dir>/<id>-agents.json`). */

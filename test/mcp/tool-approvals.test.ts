@@ -81,7 +81,7 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
     apps.push(app);
     const run = await startRun(
       app,
-      toolAgent(model.url, { name: 'Mila', tools: [fsTools(files)] }),
+      toolAgent(model.url, { name: 'Mila', tools: [fsTools(files)], sandbox: { write_allow: [files] } }),
       oneTask(),
     );
     const seen = new Set<string>();
@@ -201,6 +201,7 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
       app,
       toolAgent(model.url, {
         tools: [fsTools(files)],
+        sandbox: { write_allow: [files] },
         tool_policy: [{ tools: 'fs/write_*', policy: 'deny' }],
       }),
       oneTask(),
@@ -234,7 +235,11 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
     });
     const first = openApp(dataDir);
     apps.push(first);
-    const run = await startRun(first, toolAgent(model.url, { tools: [fsTools(files)] }), oneTask());
+    const run = await startRun(
+      first,
+      toolAgent(model.url, { tools: [fsTools(files)], sandbox: { write_allow: [files] } }),
+      oneTask(),
+    );
     const asked = await nextToolCall(first, new Set());
     await first.close();
     apps = apps.filter((a) => a !== first);
@@ -279,7 +284,11 @@ describe.skipIf(!fixtureInstalled('mcp'))('tool calls approved from the inbox', 
     });
     const app = openApp(tempDir('baton-cancel-data-', dirs));
     apps.push(app);
-    const run = await startRun(app, toolAgent(model.url, { tools: [fsTools(files)] }), oneTask());
+    const run = await startRun(
+      app,
+      toolAgent(model.url, { tools: [fsTools(files)], sandbox: { write_allow: [files] } }),
+      oneTask(),
+    );
     const asked = await nextToolCall(app, new Set());
     expect(serversOn(files)).toBeGreaterThan(0);
     await call(app, 'runs.cancelTask', { run_id: run, task_id: 't', actor: 'bo' });

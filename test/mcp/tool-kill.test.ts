@@ -58,8 +58,9 @@ function countersIn(work: string): number[] {
   const found: number[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes(counter) && readlinkSync(`/proc/${pid}/cwd`) === work) found.push(Number(pid));
+      // The counter itself (`node counter.mjs …`), not the sandbox's shells that name it.
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (argv[1] === counter && readlinkSync(`/proc/${pid}/cwd`) === work) found.push(Number(pid));
     } catch {
       // gone meanwhile, or not ours
     }

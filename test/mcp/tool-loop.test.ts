@@ -26,6 +26,7 @@ const fsTools = (dir: string) => ({
   args: [dir],
 });
 
+// The server writes a folder of the test's: the agent's sandbox lists it (`write_allow`), as a person would.
 describe.skipIf(!fixtureInstalled('mcp'))('the tool loop of an llm agent, through real MCP servers', () => {
   it('writes and reads files through server-filesystem: steps stored, the answer is the output', async () => {
     const files = tempDir('baton-loop-files-', dirs);
@@ -48,6 +49,7 @@ describe.skipIf(!fixtureInstalled('mcp'))('the tool loop of an llm agent, throug
     app = openApp(tempDir('baton-loop-data-', dirs));
     const agent = toolAgent(model.url, {
       tools: [fsTools(files)],
+      sandbox: { write_allow: [files] },
       tool_policy: [{ tools: 'fs/*', policy: 'allow' }],
       prices: { tiny: { prompt_per_1k: 0.01, completion_per_1k: 0.02 } },
     });
@@ -107,7 +109,11 @@ describe.skipIf(!fixtureInstalled('mcp'))('the tool loop of an llm agent, throug
       ],
     });
     app = openApp(tempDir('baton-loop-data-', dirs));
-    const run = await startRun(app, toolAgent(model.url, { tools: [fsTools(files)] }), oneTask());
+    const run = await startRun(
+      app,
+      toolAgent(model.url, { tools: [fsTools(files)], sandbox: { write_allow: [files] } }),
+      oneTask(),
+    );
     await app.engine.whenSettled(run);
     expect((await detail(app, run)).tasks[0]).toMatchObject({
       status: 'done',

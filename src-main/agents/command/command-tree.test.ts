@@ -8,8 +8,20 @@ import { createCommandExecutor } from './command.ts';
 afterAll(removeWorkspaces);
 const tags = sleepTags();
 const executor = createCommandExecutor({ graceMs: 300 });
+/**
+ * Unsandboxed: these scripts look their own children up in /proc by pid, and inside the sandbox
+ * /proc shows another pid namespace than the one the script's pids belong to. How a sandboxed
+ * program's processes are stopped: command-sandbox.test.ts.
+ */
 const shell = (script: string, extra: Record<string, unknown> = {}) =>
-  taskContext({ id: 'runner', kind: 'command', command: 'sh', args: ['-c', script], ...extra });
+  taskContext({
+    id: 'runner',
+    kind: 'command',
+    command: 'sh',
+    args: ['-c', script],
+    sandbox: { mode: 'off' },
+    ...extra,
+  });
 
 /** `settled PID`: waits until that process is in another session than the script's. */
 const SETTLED = `settled() {

@@ -17,6 +17,11 @@ const script = (source: string, extra: Record<string, unknown> = {}, args: strin
   args: ['-e', source, ...args],
   ...extra,
 });
+/**
+ * For tests that read the pids a program prints: inside the sandbox they are the sandbox's own
+ * numbers, not this machine's (command-tree.test.ts finds sandboxed processes by their command line).
+ */
+const UNSANDBOXED = { sandbox: { mode: 'off' } };
 const logs = (events: ExecutorEvent[], stream?: string) =>
   events.flatMap((e) => (e.type === 'log' && (!stream || e.stream === stream) ? [e.text] : []));
 
@@ -227,12 +232,15 @@ describe('command executor', () => {
     const ac = new AbortController();
     const pids: number[] = [];
     const ctx = taskContext(
-      script(`
+      script(
+        `
         const { spawn } = require('node:child_process');
         const grandchild = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { stdio: 'ignore' });
         process.on('SIGTERM', () => {}); // ignores the polite request too: SIGKILL must follow
         console.log('pids ' + process.pid + ' ' + grandchild.pid);
-        setInterval(() => {}, 1000);`),
+        setInterval(() => {}, 1000);`,
+        UNSANDBOXED,
+      ),
     );
     const events = await collect(executor, ctx, ac.signal, (ev) => {
       if (ev.type === 'log' && ev.text.startsWith('pids ')) {
@@ -248,11 +256,14 @@ describe('command executor', () => {
   it('stops processes the program left behind when it exits, and still answers', async () => {
     let straggler = 0;
     const ctx = taskContext(
-      script(`
+      script(
+        `
         const { spawn } = require('node:child_process');
         const s = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
         console.log('::result ' + JSON.stringify({ straggler: s.pid }));
-        process.exit(0);`),
+        process.exit(0);`,
+        UNSANDBOXED,
+      ),
     );
     const events = await collect(executor, ctx, undefined, (ev) => {
       if (ev.type === 'result') straggler = (ev.output as { straggler: number }).straggler;

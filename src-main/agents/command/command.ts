@@ -4,9 +4,12 @@ import { markerOf } from '../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent } from '../../engine/executor.ts';
 import { CANCELLED } from '../../engine/executor.ts';
 import { ConfinedFolder } from '../../files/confined-folder.ts';
+import { confine, exitOutside } from '../../sandbox/index.ts';
 import { redact, redactValue } from '../../secrets/secrets.ts';
 import { truncateText } from '../shared/line-splitter.ts';
 import { cappedExecutor, MAX_LOG_LINE, resultCapError } from '../shared/output-caps.ts';
+import type { SandboxDeps } from '../shared/sandboxed.ts';
+import { attemptSandbox, sandboxStep, withRefusals } from '../shared/sandboxed.ts';
 import { taskDocument } from '../shared/task-document.ts';
 import { BATON_DIR, workspaceArtifacts } from '../shared/workspace-artifacts.ts';
 import { buildEnv, fillArgs } from './command-args.ts';
@@ -17,7 +20,7 @@ import { parseProtocolLine } from './command-protocol.ts';
 /** The result of a program that exits 0 without `::result`: the end of what it printed. */
 const STDOUT_TAIL = 4 * 1024;
 
-export interface CommandExecutorOptions {
+export interface CommandExecutorOptions extends SandboxDeps {
   /** Between SIGTERM and SIGKILL when stopping a program (default 2 s). */
   graceMs?: number;
   /** What `{resources}` in args stands for (default: this checkout's resources/ folder). */
@@ -31,6 +34,8 @@ export const DEFAULT_RESOURCES = fileURLToPath(new URL('../../../resources', imp
  * line protocol of resources/agents/PROTOCOL.md. The task context goes to
  * `<workspace>/.baton/context.json` and to stdin; files left in the workspace become artifacts.
  * Past the log cap (output-caps.ts) output is still read, for `::result`, but not logged.
+ * The program runs in the OS sandbox of its agent's policy (src-main/sandbox/): it writes only
+ * its workspace; what the sandbox refuses it becomes a `sandbox` step of the attempt.
  */
 export function createCommandExecutor(opts: CommandExecutorOptions = {}): Executor {
   const graceMs = opts.graceMs ?? 2_000;
@@ -39,6 +44,8 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
     const { agent } = ctx;
     const built = buildEnv(agent.env, ctx.secrets);
     if (!built.ok) return yield { type: 'error', message: built.error };
+    const policy = attemptSandbox(agent.sandbox, ctx);
+    if (!policy.ok) return yield { type: 'error', message: policy.error };
     const secrets = built.secrets;
     const clean = (text: string) => redact(text, secrets);
 
@@ -63,11 +70,36 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
       attempt: ctx.attempt,
       resources,
     });
-    const run = runProcess({
+    const confined = await confine({
+      policy: policy.policy,
       command: agent.command,
       args,
       cwd: ctx.workspace,
       env: built.env,
+      folders: [ctx.workspace],
+      hide: opts.hiddenFolders?.() ?? [],
+      owner: `agent "${agent.id}"`,
+    });
+    if (!confined.ok) {
+      const why = confined.unstartable
+        ? `cannot start "${agent.command}": ${confined.error}`
+        : confined.error;
+      return yield { type: 'error', message: clean(why) };
+    }
+    const program = confined.program;
+    let seq = 0;
+    const refusals = function* (blocked: ReturnType<typeof program.take>): Generator<ExecutorEvent> {
+      for (const b of blocked)
+        yield {
+          type: 'step',
+          step: { ...sandboxStep(b, 'command'), seq: seq++, at: new Date().toISOString() },
+        };
+    };
+    const run = runProcess({
+      command: program.command,
+      args: program.args,
+      cwd: ctx.workspace,
+      env: program.env,
       stdin: document,
       signal,
       graceMs,
@@ -82,7 +114,13 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
     let lastStderr = '';
 
     try {
-      for await (const { stream, line } of run.lines) {
+      for await (const got of withRefusals(run.lines, program)) {
+        if ('blocked' in got) {
+          yield* refusals(got.blocked);
+          continue;
+        }
+        const { stream, line } = got.item;
+        if (stream === 'stderr') program.stderr(line.text);
         const p = stream === 'stdout' ? parseProtocolLine(line.text) : ({ kind: 'log' } as const);
         if (p.kind === 'result') {
           result = { json: p.json, truncated: line.truncated > 0 };
@@ -105,6 +143,8 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
         }
       }
       const end = await run.ended;
+      await program.release();
+      yield* refusals(program.take());
       if (end.stopped === 'abort' || signal.aborted) return yield CANCELLED;
       if (end.stopped === 'timeout')
         return yield { type: 'error', message: `timed out after ${agent.timeout_s} s` };
@@ -112,9 +152,11 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
         return yield { type: 'error', message: clean(`cannot start "${agent.command}": ${end.spawnError}`) };
       }
       yield* workspaceArtifacts(ctx.workspace, signal);
-      yield signal.aborted ? CANCELLED : outcome(end, { result, reportedError, lastStderr, tail }, secrets);
+      const ended = { ...end, ...exitOutside(program.sandboxed, end.code, end.signal) };
+      yield signal.aborted ? CANCELLED : outcome(ended, { result, reportedError, lastStderr, tail }, secrets);
     } finally {
       run.stop(); // the engine stopped reading before the end: do not leave the program running
+      void run.ended.then(() => program.release());
     }
   });
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { AgentOf } from '../../../src-shared/schemas/agent.ts';
 import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
 import { taskSpecSchema } from '../../../src-shared/schemas/plan.ts';
+import { sandboxPolicyOf } from '../../../src-shared/schemas/sandbox.ts';
+import { confine, exitOutside } from '../../sandbox/index.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import { redact, redactValue } from '../../secrets/secrets.ts';
 import { truncateText } from '../shared/line-splitter.ts';
@@ -31,6 +33,8 @@ export interface AgentTestOptions {
   clock?: () => number;
   /** Between SIGTERM and SIGKILL when the time limit stops it. */
   graceMs?: number;
+  /** Baton's own folders the program may not read (its sandbox hides them), as for a task. */
+  hiddenFolders?: () => string[];
 }
 
 /**
@@ -101,11 +105,29 @@ export async function testCommandAgent(
       attempt: 1,
       resources: opts.resourcesDir,
     });
-    const run = runProcess({
+    // In the agent's sandbox, as a task would run (its plan aside).
+    const confined = await confine({
+      policy: sandboxPolicyOf(agent.sandbox),
       command: agent.command,
       args,
       cwd: workspace,
       env: built.env,
+      folders: [workspace],
+      hide: opts.hiddenFolders?.() ?? [],
+      owner: `agent "${agent.id}"`,
+    });
+    if (!confined.ok) {
+      const why = confined.unstartable
+        ? `cannot start "${agent.command}": ${confined.error}`
+        : confined.error;
+      return { ...answer, error: clean(why) };
+    }
+    const program = confined.program;
+    const run = runProcess({
+      command: program.command,
+      args: program.args,
+      cwd: workspace,
+      env: program.env,
       stdin: document,
       signal: new AbortController().signal,
       graceMs: opts.graceMs ?? 2_000,
@@ -127,7 +149,9 @@ export async function testCommandAgent(
     } finally {
       run.stop();
     }
-    const end = await run.ended;
+    const ran = await run.ended;
+    await program.release();
+    const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
     answer.duration_ms = Math.max(0, clock() - started);
     answer.files = (await readdir(workspace)).filter((f) => f !== BATON_DIR).sort();
     if (end.spawnError !== null)

@@ -21,6 +21,7 @@ import {
 } from '../shared/output-caps.ts';
 import type { RetryOptions } from '../shared/retry.ts';
 import { retryPolicy, withRetries } from '../shared/retry.ts';
+import type { SandboxDeps } from '../shared/sandboxed.ts';
 import { createSseReader } from '../shared/sse.ts';
 import type { Usage } from './llm-completion.ts';
 import { apiErrorMessage, completionChunkSchema, completionSchema, usageCost } from './llm-completion.ts';
@@ -29,7 +30,7 @@ import { runToolLoop } from './loop/tool-loop.ts';
 
 const DEFAULT_TIMEOUT_S = 300;
 
-export interface LlmExecutorOptions extends RetryOptions {
+export interface LlmExecutorOptions extends RetryOptions, SandboxDeps {
   fetch?: Fetch;
   /** Baton's version, sent to MCP servers by the tool loop. */
   version?: string;

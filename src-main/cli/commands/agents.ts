@@ -1,4 +1,5 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { readJsonFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -20,7 +21,32 @@ export async function agentsList(client: BatonClient, json: boolean): Promise<nu
     process.stdout.write('No agents registered. Add some with: baton agents import <agents.json>\n');
     return 0;
   }
-  const rows = agents.map((a) => [a.id, a.kind, a.status, String(a.max_concurrency), a.skills.join(', ')]);
-  printTable(['ID', 'KIND', 'STATUS', 'CAPACITY', 'SKILLS'], rows);
+  const sandbox = await client.invoke('agents.sandbox', {});
+  const rows = agents.map((a) => [
+    a.id,
+    a.kind,
+    a.status,
+    String(a.max_concurrency),
+    sandboxColumn(a, sandbox.available),
+    a.skills.join(', '),
+  ]);
+  printTable(['ID', 'KIND', 'STATUS', 'CAPACITY', 'SANDBOX', 'SKILLS'], rows);
+  if (!sandbox.available)
+    process.stdout.write(
+      `\nThe OS sandbox cannot run here: ${sandbox.problem}. Agents whose sandbox is required are refused.\n`,
+    );
   return 0;
+}
+
+/**
+ * What runs its processes: `required` (the OS sandbox), `off` (unconfined, by choice), `unconfined`
+ * for a coding agent (its CLI does not run in Baton's sandbox yet; its workspace's setup command
+ * does), `-` for kinds that start no process.
+ */
+function sandboxColumn(a: Agent, available: boolean): string {
+  if (a.kind === 'coding') return 'unconfined';
+  if (a.kind !== 'command' && a.kind !== 'llm') return '-';
+  const mode = a.sandbox?.mode ?? 'required';
+  if (mode === 'off') return 'off (unconfined)';
+  return available ? 'required' : 'required (cannot run here)';
 }

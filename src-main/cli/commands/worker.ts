@@ -7,6 +7,7 @@ import { agentsFileSchema } from '../../../src-shared/schemas/agent.ts';
 import { idSchema } from '../../../src-shared/schemas/common.ts';
 import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../agents/index.ts';
+import { endSandboxWhenIdle, sandboxStatus } from '../../sandbox/index.ts';
 import { createSecretResolver } from '../../secrets/secrets.ts';
 import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/index.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
@@ -117,7 +118,8 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
     id: setup.id,
     link: linkTo(setup.server, setup.token),
     agents: setup.agents,
-    executors: createExecutors({ version: packageVersion() }),
+    // Its attempts' folders are hidden from each other, as Baton's data directory is on a server.
+    executors: createExecutors({ version: packageVersion(), hiddenFolders: () => [setup.workDir] }),
     secrets: createSecretResolver(),
     workDir: setup.workDir,
     workspaces,
@@ -135,6 +137,10 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
         : ''
     }`,
   );
+  void sandboxStatus().then((s) => {
+    if (!s.available)
+      say(`the OS sandbox cannot run here: ${s.problem}. Agents whose sandbox is required are refused.`);
+  });
   try {
     await worker.run();
   } catch (err) {
@@ -142,6 +148,8 @@ export async function workerCommand(setup: WorkerSetup): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // The sandbox's proxies would keep this process alive.
+    await endSandboxWhenIdle();
   }
   say('stopped');
   return 0;

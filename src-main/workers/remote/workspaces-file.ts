@@ -52,6 +52,7 @@ export async function readWorkspaces(
       setup_command: w.setup_command ?? null,
       env: w.env,
       keep_ignored: w.keep_ignored,
+      sandbox: w.sandbox ?? null,
       created_at: new Date(now()).toISOString(),
     });
   }

@@ -62,7 +62,7 @@ describe('a task’s steps as the detail holds them', () => {
     );
     expect(book[1]!.map((s) => s.seq)).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
   });
-  it('adds up tokens, money, tool calls and errors; a step without a price, or of unknown cost, is counted apart', () => {
+  it('adds up tokens, money, tool calls, errors and sandbox refusals; a step without a price, or of unknown cost, is counted apart', () => {
     const steps: Step[] = [
       ...mergeSteps({}, [msg(0), call(1, 'done', 4), call(2, 'failed', 3), call(5, 'running')])[1]!,
       {
@@ -102,9 +102,19 @@ describe('a task’s steps as the detail holds them', () => {
         duration_ms: null,
       },
       { seq: 9, at: at(9), kind: 'error', message: 'overloaded', retrying: true },
+      {
+        seq: 10,
+        at: at(10),
+        kind: 'sandbox',
+        blocked: 'network',
+        target: 'example.com:443',
+        process: 'command',
+        seen_by: 'filter',
+        text: 'sandbox: connection to example.com:443 blocked',
+      },
     ];
     expect(stepTotals(steps)).toEqual({
-      steps: 8,
+      steps: 9,
       input_tokens: 1210,
       output_tokens: 305,
       cached_input_tokens: 50,
@@ -115,7 +125,8 @@ describe('a task’s steps as the detail holds them', () => {
       tool_failed: 1,
       running: 1,
       errors: 1,
-      span_ms: 9000,
+      blocked: 1,
+      span_ms: 10000,
     });
   });
   it('writes money and tokens short', () => {

@@ -65,6 +65,8 @@ export interface StepTotals {
   tool_failed: number;
   running: number;
   errors: number;
+  /** What the OS sandbox refused the attempt's processes (connections, writes, reads). */
+  blocked: number;
   /** From the first step to the last step's start or end, in ms; null with fewer than one step. */
   span_ms: number | null;
 }
@@ -82,6 +84,7 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
     tool_failed: 0,
     running: 0,
     errors: 0,
+    blocked: 0,
     span_ms: null,
   };
   let first = Number.POSITIVE_INFINITY;
@@ -112,6 +115,9 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
         break;
       case 'result':
         if (s.is_error) t.errors++;
+        break;
+      case 'sandbox':
+        t.blocked++;
         break;
       case 'session':
       case 'message':

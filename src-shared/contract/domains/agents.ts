@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Agent } from '../../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../../schemas/agent.ts';
 import type { AgentTestResult } from '../../schemas/agent-test-result.ts';
+import type { SandboxStatus } from '../../schemas/sandbox.ts';
 import { byId, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -19,6 +20,11 @@ export const agentMethods = {
    * wait for them or cancel them first. Its past attempts stay in run history and statistics.
    */
   'agents.remove': method(byId('agent_id')).returns<{ removed: boolean }>(),
+  /**
+   * Whether this Baton process can run the OS sandbox its agents' processes run in (their
+   * `sandbox`), and if not, what is missing: an agent whose sandbox is `required` is refused here.
+   */
+  'agents.sandbox': method(none).returns<SandboxStatus>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
   /**

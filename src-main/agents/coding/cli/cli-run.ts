@@ -33,6 +33,8 @@ export interface Ready {
   env: Record<string, string>;
   /** Baton's MCP server for this attempt, when a person approves the CLI's tool calls. */
   link: AttemptLink | null;
+  /** The seq of the CLI's first step (after the prompt, seq 0, and what the setup command's sandbox refused). */
+  firstSeq?: number;
 }
 
 /**
@@ -140,7 +142,7 @@ async function* runProcess(
   }
   const parser = createParser(agent.cli, {
     now,
-    startSeq: 1,
+    startSeq: r.firstSeq ?? 1,
     prior: coding.prior,
     model: agent.model ?? null,
     prices: m.prices,
@@ -179,6 +181,10 @@ async function* runProcess(
     for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
     for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
   }
+  // The CLI does not run in the OS sandbox yet (its setup command does: setup.ts). Where it will:
+  // `confine` (src-main/sandbox/) here, writable: the worktree, `coding.home` (its state folder)
+  // and `r.tmp`; hosts: its model endpoint (the metering endpoint's 127.0.0.1:PORT, else the
+  // provider's) and the agent's list; its sandbox refusals as steps through the recorder's seqs.
   const proc = runCli({
     command: inv.command,
     args: inv.args,

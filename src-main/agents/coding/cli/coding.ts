@@ -6,6 +6,8 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
 import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
+import type { SandboxDeps } from '../../shared/sandboxed.ts';
+import { attemptSandbox } from '../../shared/sandboxed.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runAgent } from './cli-run.ts';
@@ -13,7 +15,7 @@ import { runSetup } from './setup.ts';
 import { startingPoint } from './starting-point.ts';
 import { checkoutNotice, dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
 
-export interface CodingExecutorOptions {
+export interface CodingExecutorOptions extends SandboxDeps {
   /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */
   graceMs?: number;
   /** Baton's clock for steps whose events carry no time (default Date.now). */
@@ -33,7 +35,10 @@ export function createCodingExecutor(opts: CodingExecutorOptions = {}): Executor
   const graceMs = opts.graceMs ?? 2_000;
   const now = opts.now ?? Date.now;
   const links = opts.mcpLinks ?? null;
-  const executor = cappedExecutor('coding', (ctx, signal) => codingAttempt(ctx, signal, graceMs, now, links));
+  const hidden = opts.hiddenFolders ?? (() => []);
+  const executor = cappedExecutor('coding', (ctx, signal) =>
+    codingAttempt(ctx, signal, graceMs, now, links, hidden),
+  );
   // The CLI has done what a line says before Baton reads it: its steps need not hold the reader
   // (a stream of 50,000 lines would otherwise wait for 50,000 commits).
   return { ...executor, awaitsSteps: false };
@@ -45,6 +50,7 @@ async function* codingAttempt(
   graceMs: number,
   now: () => number,
   links: AttemptLinks | null,
+  hidden: () => string[],
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   const coding = ctx.coding;
@@ -146,7 +152,10 @@ async function* codingAttempt(
     }
     await mkdir(tmp, { recursive: true, mode: 0o700 });
     const setup = coding.workspace.setup_command;
+    let setupSteps = 0;
     if (setup && (worktree.state !== 'reused' || start.fresh)) {
+      const policy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
+      if (!policy.ok) return yield error(policy.error);
       const failed = yield* runSetup({
         argv: setup,
         cwd: worktree.dir,
@@ -155,6 +164,14 @@ async function* codingAttempt(
         graceMs,
         signal,
         clean,
+        sandbox: {
+          policy: policy.policy,
+          // Its own repository stays readable (its worktree's git data is there); the others are hidden.
+          hide: hidden().filter((p) => p !== coding.workspace.path),
+          owner: `workspace "${coding.workspace.id}"`,
+        },
+        // After the prompt (seq 0), before the CLI's steps.
+        nextSeq: () => 1 + setupSteps++,
       });
       if (failed === 'cancelled') return yield CANCELLED;
       if (failed !== null) return yield error(failed);
@@ -162,7 +179,17 @@ async function* codingAttempt(
     yield* runAgent(
       ctx,
       coding,
-      { worktree, from, provider, clean, secrets, tmp, env: { ...wsEnv.env, ...agentEnv.env }, link },
+      {
+        worktree,
+        from,
+        provider,
+        clean,
+        secrets,
+        tmp,
+        env: { ...wsEnv.env, ...agentEnv.env },
+        link,
+        firstSeq: 1 + setupSteps,
+      },
       signal,
       graceMs,
       now,

@@ -1,6 +1,9 @@
+import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
+import { confine, exitOutside } from '../../../sandbox/index.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';
+import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
 import { runCli } from './cli-process.ts';
 
 export interface SetupOptions {
@@ -11,6 +14,10 @@ export interface SetupOptions {
   graceMs: number;
   signal: AbortSignal;
   clean: (text: string) => string;
+  /** The OS sandbox it runs in: the workspace's policy narrowed by the plan, and Baton's folders to hide. */
+  sandbox: { policy: SandboxPolicy; hide: readonly string[]; owner: string };
+  /** The seq of the next step (what the sandbox refused it). */
+  nextSeq: () => number;
 }
 
 /**
@@ -22,11 +29,36 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
   const [command, ...args] = o.argv as [string, ...string[]];
   const shown = o.argv.join(' ');
   yield { type: 'log', stream: 'info', text: `setup: ${shown}` };
-  const proc = runCli({
+  // In the workspace's sandbox: it writes only the worktree (and a temp folder of its own).
+  const confined = await confine({
+    policy: o.sandbox.policy,
     command,
     args,
     cwd: o.cwd,
     env: o.env,
+    folders: [o.cwd],
+    hide: o.sandbox.hide,
+    owner: o.sandbox.owner,
+  });
+  if (!confined.ok)
+    return o.clean(
+      confined.unstartable
+        ? `cannot start the setup command "${shown}": ${confined.error}`
+        : `the setup command "${shown}" was not run: ${confined.error}`,
+    );
+  const program = confined.program;
+  const refusals = function* (blocked: ReturnType<typeof program.take>): Generator<ExecutorEvent> {
+    for (const b of blocked)
+      yield {
+        type: 'step',
+        step: { ...sandboxStep(b, 'setup'), seq: o.nextSeq(), at: new Date().toISOString() },
+      };
+  };
+  const proc = runCli({
+    command: program.command,
+    args: program.args,
+    cwd: o.cwd,
+    env: program.env,
     marker: `${o.marker}/setup`,
     graceMs: o.graceMs,
   });
@@ -34,12 +66,21 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
   o.signal.addEventListener('abort', onAbort, { once: true });
   let lastErr = '';
   try {
-    for await (const { stream, line } of proc.lines) {
+    for await (const got of withRefusals(proc.lines, program)) {
+      if ('blocked' in got) {
+        yield* refusals(got.blocked);
+        continue;
+      }
+      const { stream, line } = got.item;
+      if (stream === 'stderr') program.stderr(line.text);
       const text = truncateText(o.clean(line.text), MAX_LOG_LINE, line.truncated);
       if (stream === 'stderr' && text.trim()) lastErr = text;
       yield { type: 'log', stream, text };
     }
-    const end = await proc.ended;
+    const ran = await proc.ended;
+    await program.release();
+    yield* refusals(program.take());
+    const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
     if (end.stopped === 'cancelled' || o.signal.aborted) return 'cancelled';
     if (end.spawnError !== null)
       return o.clean(`cannot start the setup command "${shown}": ${end.spawnError}`);
@@ -50,5 +91,6 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
     o.signal.removeEventListener('abort', onAbort);
     proc.stop('the attempt ended');
     await proc.ended;
+    await program.release();
   }
 }

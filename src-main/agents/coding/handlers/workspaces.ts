@@ -94,6 +94,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         setup_command: input.setup_command ?? null,
         env: input.env,
         keep_ignored: input.keep_ignored,
+        sandbox: input.sandbox ?? null,
         created_at: now(),
       };
       if (!store.tx(() => store.workspaces.add(workspace)))

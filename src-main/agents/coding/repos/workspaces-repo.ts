@@ -1,3 +1,4 @@
+import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { Db } from '../../../store/db.ts';
 
@@ -8,6 +9,7 @@ interface WorkspaceRow {
   setup_command: string | null;
   env: string;
   keep_ignored: string;
+  sandbox: string | null;
   created_at: string;
 }
 
@@ -18,6 +20,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   setup_command: r.setup_command === null ? null : (JSON.parse(r.setup_command) as string[]),
   env: JSON.parse(r.env) as Workspace['env'],
   keep_ignored: JSON.parse(r.keep_ignored) as string[],
+  sandbox: r.sandbox === null ? null : (JSON.parse(r.sandbox) as SandboxPolicy),
   created_at: r.created_at,
 });
 
@@ -26,8 +29,8 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
@@ -42,6 +45,7 @@ export function createWorkspacesRepo(db: Db) {
         setup_command: w.setup_command === null ? null : JSON.stringify(w.setup_command),
         env: JSON.stringify(w.env),
         keep_ignored: JSON.stringify(w.keep_ignored),
+        sandbox: w.sandbox === null ? null : JSON.stringify(w.sandbox),
       }).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };

@@ -1,6 +1,7 @@
 import type { LlmAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import type { ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
+import { sandboxStep } from '../../shared/sandboxed.ts';
 import { toolPolicy } from '../tools/policy.ts';
 import type { OfferedTool, Toolbox } from '../tools/toolbox.ts';
 import type { WireToolCall } from './chat-turn.ts';
@@ -151,6 +152,8 @@ export async function* runCall(
     const outcome = await box.call(t, runInput, signal);
     const text = clean(note + outcome.text);
     yield ended(args, outcome.ok ? 'done' : 'failed', text, started);
+    // What the sandbox refused the tools' processes meanwhile: a step each, after the call's.
+    for (const r of box.takeRefusals()) yield step(sandboxStep(r.blocked, r.process));
     return outcome.ok ? text : `Error: ${text}`;
   }
 }

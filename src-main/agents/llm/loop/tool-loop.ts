@@ -8,7 +8,10 @@ import type { Fetch } from '../../shared/http-request.ts';
 import { requestSecret } from '../../shared/http-request.ts';
 import type { RetryOptions } from '../../shared/retry.ts';
 import { retryPolicy } from '../../shared/retry.ts';
+import type { SandboxDeps } from '../../shared/sandboxed.ts';
+import { attemptSandbox } from '../../shared/sandboxed.ts';
 import { buildChatMessages } from '../llm-prompt.ts';
+import { Refusals } from '../tools/refusals.ts';
 import { modelNameOf, openToolbox } from '../tools/toolbox.ts';
 import { runCall } from './call.ts';
 import type { LoopMessage, TurnUsage, WireToolCall } from './chat-turn.ts';
@@ -21,7 +24,7 @@ const DEFAULT_TIMEOUT_S = 300;
 /** How often an answer that does not meet the task's output_schema is asked for again. */
 const SCHEMA_RETRIES = 1;
 
-export interface ToolLoopOptions extends RetryOptions {
+export interface ToolLoopOptions extends RetryOptions, SandboxDeps {
   fetch?: Fetch;
   now?: () => number;
   /** Sent to MCP servers as the client's version. */
@@ -59,11 +62,19 @@ export async function* runToolLoop(
   const now = opts.now ?? Date.now;
   const apiKey = requestSecret(ctx.secrets, agent.api_key_secret);
   if (!apiKey.ok) return yield { type: 'error', message: apiKey.error };
+  const policy = attemptSandbox(agent.sandbox, ctx);
+  if (!policy.ok) return yield { type: 'error', message: policy.error };
   const opened = await openToolbox(agent.tools ?? [], {
     workspace: ctx.workspace,
     secrets: ctx.secrets,
     version: opts.version ?? '0',
     marker: markerOf(ctx),
+    sandbox: {
+      policy: policy.policy,
+      hide: opts.hiddenFolders?.() ?? [],
+      owner: `agent "${agent.id}"`,
+      refusals: new Refusals(),
+    },
   });
   if (!opened.ok) return yield { type: 'error', message: opened.error };
   const box = opened.toolbox;

@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
+import type { ToolSandbox } from './refusals.ts';
 import { TreeStdioTransport } from './stdio-transport.ts';
 import type { OpenResult, ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText } from './tool-source.ts';
@@ -32,6 +33,8 @@ export interface McpOpenContext {
   version: string;
   /** A new process-tree marker for each stdio server started (each start of one, a tree of its own). */
   marker?: () => string;
+  /** The OS sandbox a stdio server runs in; none: it runs as it is. */
+  sandbox?: ToolSandbox;
 }
 
 type McpSource = ToolSourceOf<'mcp_stdio'> | ToolSourceOf<'mcp_http'>;
@@ -97,6 +100,7 @@ export async function openMcpSource(source: McpSource, ctx: McpOpenContext): Pro
           { name: tool, arguments: args },
           { timeout, signal },
         )) as CallToolResult;
+        stdio?.tellRefusals();
         const text = capText(resultText(result));
         return { ok: result.isError !== true, text };
       } catch (err) {
@@ -130,6 +134,7 @@ function makeTransport(source: McpSource, ctx: McpOpenContext) {
       env: serverEnv(source.env, ctx),
       cwd: ctx.cwd,
       ...(ctx.marker ? { marker: ctx.marker() } : {}),
+      ...(ctx.sandbox ? { sandbox: { ...ctx.sandbox, process: `MCP server ${source.name}` } } : {}),
     });
     return { transport: stdio, stdio };
   }

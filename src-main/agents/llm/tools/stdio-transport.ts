@@ -2,6 +2,9 @@ import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/client';
 import type { ProcessTree } from '../../../processes/process-tree.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
+import type { ConfinedProgram } from '../../../sandbox/index.ts';
+import { confine, exitOutside } from '../../../sandbox/index.ts';
+import type { ToolSandbox } from './refusals.ts';
 
 /** Most of a server's stderr kept to explain why it died (its last bytes). */
 const STDERR_KEEP = 4_096;
@@ -13,6 +16,8 @@ export interface StdioServerSpec {
   cwd: string;
   /** The process-tree marker (`BATON_ATTEMPT`; default: one of its own), for an attempt's server: a Baton that died leaves it found by it. */
   marker?: string;
+  /** The OS sandbox it runs in, and its name in the refusals (`MCP server fs`); none: it runs as it is. */
+  sandbox?: ToolSandbox & { process: string };
 }
 
 /**
@@ -28,6 +33,8 @@ export class TreeStdioTransport implements Transport {
 
   private readonly spec: StdioServerSpec;
   private tree: ProcessTree | null = null;
+  private program: ConfinedProgram | null = null;
+  private stderrLine = '';
   private readonly buffer = new ReadBuffer();
   private stderrTail = '';
   private exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -36,11 +43,30 @@ export class TreeStdioTransport implements Transport {
     this.spec = spec;
   }
 
-  start(): Promise<void> {
+  async start(): Promise<void> {
     if (this.tree) throw new Error('already started');
+    let command = this.spec.command;
+    let args = this.spec.args;
+    let env = this.spec.env;
+    const sandbox = this.spec.sandbox;
+    if (sandbox) {
+      const made = await confine({
+        policy: sandbox.policy,
+        command,
+        args,
+        cwd: this.spec.cwd,
+        env,
+        folders: [this.spec.cwd],
+        hide: sandbox.hide,
+        owner: sandbox.owner,
+      });
+      if (!made.ok) throw new Error(made.error);
+      this.program = made.program;
+      ({ command, args, env } = made.program);
+    }
     return new Promise((resolve, reject) => {
-      const tree = spawnTree(this.spec.command, this.spec.args, {
-        env: this.spec.env,
+      const tree = spawnTree(command, args, {
+        env,
         cwd: this.spec.cwd,
         graceMs: 2_000,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -55,7 +81,7 @@ export class TreeStdioTransport implements Transport {
       });
       child.on('spawn', () => resolve());
       child.on('close', (code, signal) => {
-        this.exit = { code, signal };
+        this.exit = exitOutside(this.program?.sandboxed ?? false, code, signal);
         this.onclose?.();
       });
       child.stdin?.on('error', (err) => this.onerror?.(err));
@@ -80,7 +106,13 @@ export class TreeStdioTransport implements Transport {
         }
       });
       child.stderr?.on('data', (chunk: Buffer) => {
-        this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
+        const text = chunk.toString('utf8');
+        this.stderrTail = (this.stderrTail + text).slice(-STDERR_KEEP);
+        if (!this.program) return;
+        // Whole lines, for what the sandbox hid (a read shows only in the server's error).
+        const lines = (this.stderrLine + text).split('\n');
+        this.stderrLine = lines.pop()!.slice(-STDERR_KEEP);
+        for (const line of lines) this.program.stderr(line);
       });
     });
   }
@@ -106,6 +138,14 @@ export class TreeStdioTransport implements Transport {
     }
     await tree.stop();
     this.buffer.clear();
+    await this.program?.release();
+    this.tellRefusals();
+  }
+
+  /** Hands what the sandbox refused the server so far to the attempt's refusals. */
+  tellRefusals(): void {
+    const sandbox = this.spec.sandbox;
+    if (this.program && sandbox) sandbox.refusals.add(sandbox.process, this.program.take());
   }
 
   /** How the server ended (`exited with code 1`, `killed by SIGKILL`), or null while it runs. */

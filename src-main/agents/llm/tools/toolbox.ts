@@ -1,5 +1,8 @@
 import type { ToolSource } from '../../../../src-shared/schemas/agent-tools.ts';
+import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
+import type { ToolSandbox } from './refusals.ts';
+import { Refusals } from './refusals.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { openWorkspaceTools } from './workspace-tools.ts';
 
@@ -17,6 +20,8 @@ export interface Toolbox {
   close(): Promise<void>;
   /** Secret values the sources were given, for redaction. */
   readonly secrets: readonly string[];
+  /** What the sandbox refused the tools' processes since the last call, by process. */
+  takeRefusals(): ReturnType<Refusals['take']>;
 }
 
 /** `<source>__<tool>`, with what function names may not hold replaced, at most 64 characters. */
@@ -30,6 +35,8 @@ export interface ToolboxContext {
   version: string;
   /** The attempt's process-tree marker (`attemptMarker`): each stdio server it starts is marked `<marker>/mcp/<n>`. */
   marker?: string;
+  /** The OS sandbox of its processes (`run_command`, stdio servers); none: the default policy's. */
+  sandbox?: ToolSandbox;
 }
 
 /**
@@ -46,10 +53,16 @@ export async function openToolbox(
   let started = 0;
   const base = ctx.marker;
   const marker = base === undefined ? undefined : () => `${base}/mcp/${started++}`;
+  const sandbox: ToolSandbox = ctx.sandbox ?? {
+    policy: DEFAULT_SANDBOX,
+    hide: [],
+    owner: 'the tools',
+    refusals: new Refusals(),
+  };
   const closeAll = () => Promise.all(open.map((s) => s.close().catch(() => {}))).then(() => {});
   for (const source of sources) {
     if (source.kind === 'workspace') {
-      open.push(openWorkspaceTools(source, ctx.workspace));
+      open.push(openWorkspaceTools(source, ctx.workspace, sandbox));
       continue;
     }
     // The MCP client SDK is loaded with the first MCP source, not at every start of Baton.
@@ -59,6 +72,7 @@ export async function openToolbox(
       secrets: ctx.secrets,
       used,
       version: ctx.version,
+      sandbox,
       ...(marker ? { marker } : {}),
     });
     if (!got.ok) {
@@ -85,6 +99,7 @@ export async function openToolbox(
     toolbox: {
       tools,
       secrets: used,
+      takeRefusals: () => sandbox.refusals.take(),
       byModelName: (name) => byName.get(name),
       call: (tool, args, signal) => handles.get(tool.source)!.call(tool.name, args, signal),
       close: closeAll,

@@ -4,8 +4,12 @@ import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
+import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
 import { ConfinedFolder, type OpenFolder } from '../../../files/confined-folder.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
+import { confine, exitOutside } from '../../../sandbox/index.ts';
+import type { ToolSandbox } from './refusals.ts';
+import { Refusals } from './refusals.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
 import { capText, TOOL_TEXT_CAP } from './tool-source.ts';
 
@@ -23,10 +27,20 @@ const pathArg = { type: 'string', description: 'A path relative to the workspace
  * a path that leads outside it (`..`, an absolute path elsewhere) is refused and no symbolic link
  * is followed. `run_command` is offered only when the config names programs, and runs only those,
  * without a shell, in the folder, with a minimal environment, stopped with its whole process tree
- * when it times out or the attempt ends; its arguments are not confined (the program runs as the
- * user: an allowed `cat` reads any file the user can).
+ * when it times out or the attempt ends. Its arguments are not checked: the OS sandbox (`sandbox`,
+ * the agent's policy; the default one without) keeps it to writing the folder, reading no hidden
+ * path and reaching only the policy's hosts, and what it refuses goes to `sandbox.refusals`.
  */
-export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace: string): ToolSourceHandle {
+export function openWorkspaceTools(
+  source: ToolSourceOf<'workspace'>,
+  workspace: string,
+  sandbox: ToolSandbox = {
+    policy: DEFAULT_SANDBOX,
+    hide: [],
+    owner: 'the workspace tools',
+    refusals: new Refusals(),
+  },
+): ToolSourceHandle {
   const root = resolve(source.dir ?? workspace);
   const info = (
     name: string,
@@ -144,6 +158,7 @@ export function openWorkspaceTools(source: ToolSourceOf<'workspace'>, workspace:
           root,
           (source.command_timeout_s ?? DEFAULT_COMMAND_TIMEOUT_S) * 1000,
           signal,
+          sandbox,
         );
       }
       default:
@@ -214,30 +229,57 @@ async function searchFile(
   }
 }
 
-function runCommand(
+async function runCommand(
   command: string,
   args: string[],
   cwd: string,
   timeoutMs: number,
   signal: AbortSignal,
+  sandbox: ToolSandbox,
 ): Promise<ToolOutcome> {
   const env: Record<string, string> = {};
   for (const k of COMMAND_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  return new Promise((done) => {
+  const confined = await confine({
+    policy: sandbox.policy,
+    command,
+    args,
+    cwd,
+    env,
+    folders: [cwd],
+    hide: sandbox.hide,
+    owner: sandbox.owner,
+  });
+  if (!confined.ok) return { ok: false, text: `could not run "${command}": ${confined.error}` };
+  const program = confined.program;
+  const ran = await new Promise<{
+    code: number | null;
+    sig: NodeJS.Signals | null;
+    why: string | null;
+    out: string;
+    error?: string;
+  }>((done) => {
     const marker = `tool/${randomUUID()}`;
-    const tree = spawnTree(command, args, {
-      env,
+    const tree = spawnTree(program.command, program.args, {
+      env: program.env,
       cwd,
       graceMs: 1_000,
       stdio: ['ignore', 'pipe', 'pipe'],
       id: marker,
     });
     let out = '';
+    let err = '';
     const add = (chunk: Buffer) => {
       if (out.length < TOOL_TEXT_CAP) out += chunk.toString('utf8');
     };
     tree.child.stdout?.on('data', add);
-    tree.child.stderr?.on('data', add);
+    tree.child.stderr?.on('data', (chunk: Buffer) => {
+      add(chunk);
+      // Whole lines, for what the sandbox hid (a read shows only in the program's error).
+      err += chunk.toString('utf8');
+      const lines = err.split('\n');
+      err = lines.pop()!.slice(-TOOL_TEXT_CAP);
+      for (const line of lines) program.stderr(line);
+    });
     let why: string | null = null;
     const stop = (reason: string) => {
       why = reason;
@@ -246,20 +288,28 @@ function runCommand(
     const timer = setTimeout(() => stop(`timed out after ${timeoutMs / 1000} s`), timeoutMs);
     const onAbort = () => stop('stopped: the attempt ended');
     signal.addEventListener('abort', onAbort, { once: true });
-    tree.child.on('error', (err) => {
+    tree.child.on('error', (e) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      done({ ok: false, text: `could not run "${command}": ${err.message}` });
+      done({ code: null, sig: null, why, out, error: e.message });
     });
     tree.child.on('close', (code, sig) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      void tree.stop();
-      const status = why ?? (sig ? `killed by ${sig}` : `exit code ${code}`);
-      done({
-        ok: why === null && code === 0,
-        text: capText(`${out.replace(/\n$/, '')}\n[${status}]`.trim()),
-      });
+      if (err) program.stderr(err);
+      void tree.stop().then(() => done({ code, sig, why, out }));
     });
   });
+  await program.release();
+  const refused = program.take();
+  sandbox.refusals.add(`run_command ${command}`, refused);
+  if (ran.error !== undefined) return { ok: false, text: `could not run "${command}": ${ran.error}` };
+  const { code, signal: sig } = exitOutside(program.sandboxed, ran.code, ran.sig);
+  const status = ran.why ?? (sig ? `killed by ${sig}` : `exit code ${code}`);
+  // The model is told what the sandbox refused, so it need not guess from the errors.
+  const told = refused.map((b) => `[${b.text}]`).join('\n');
+  return {
+    ok: ran.why === null && code === 0,
+    text: capText(`${ran.out.replace(/\n$/, '')}\n${told ? `${told}\n` : ''}[${status}]`.trim()),
+  };
 }

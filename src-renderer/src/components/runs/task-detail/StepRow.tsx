@@ -100,6 +100,13 @@ function StepContent({ step }: { step: Step }) {
           <span className="step-kind">{step.retrying ? 'Error, retrying' : 'Error'}</span> {step.message}
         </p>
       );
+    case 'sandbox':
+      return (
+        <p className="small">
+          <span className="step-kind">Blocked</span> {step.text}
+          <span className="muted small"> ({step.process})</span>
+        </p>
+      );
     case 'result':
       return (
         <div className={step.is_error ? 'field-error' : undefined}>

@@ -1,0 +1,64 @@
+import type { SandboxPolicyInput } from '../../../src-shared/schemas/sandbox.ts';
+import { narrowSandbox, sandboxPolicyOf } from '../../../src-shared/schemas/sandbox.ts';
+import type { StepOf } from '../../../src-shared/schemas/step.ts';
+import type { TaskContext } from '../../engine/executor.ts';
+import type { Blocked, ConfinedProgram } from '../../sandbox/index.ts';
+
+/**
+ * What the kinds that start processes are given for their sandbox (src-main/sandbox/): Baton's
+ * own folders no agent reads, besides its policy's (the data directory, the registered
+ * workspaces). Without it (a remote worker), only the policy's are hidden.
+ */
+export interface SandboxDeps {
+  hiddenFolders?: () => string[];
+}
+
+/**
+ * The policy an attempt's processes run under: its agent's (`own`, absent: the default, required),
+ * narrowed by its plan. A plan that tries to widen it fails the attempt, naming the plan's field.
+ */
+export function attemptSandbox(own: SandboxPolicyInput | undefined, ctx: Pick<TaskContext, 'sandbox'>) {
+  const narrowed = narrowSandbox(sandboxPolicyOf(own), ctx.sandbox);
+  if (narrowed.ok) return narrowed;
+  return { ok: false as const, error: `the plan's ${narrowed.errors.join('; ')}` };
+}
+
+/** A `sandbox` step (its seq and time set by the caller) of one refusal of `process` (`command`, `MCP server fs`). */
+export const sandboxStep = (b: Blocked, process: string): Omit<StepOf<'sandbox'>, 'seq' | 'at'> => ({
+  kind: 'sandbox',
+  blocked: b.blocked,
+  target: b.target,
+  process,
+  seen_by: b.seen_by,
+  text: b.text,
+});
+
+/**
+ * `source`'s items, with what the sandbox refused `program` handed out between them as soon as
+ * it is reported (an array of refusals), not only when the program next prints a line.
+ */
+export async function* withRefusals<T>(
+  source: AsyncIterable<T>,
+  program: ConfinedProgram,
+): AsyncGenerator<{ item: T } | { blocked: Blocked[] }> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next().then((r) => ({ r }));
+  let changed: Promise<null> | null = null;
+  try {
+    for (;;) {
+      changed ??= program.changed().then(() => null);
+      const got = await Promise.race([next, changed]);
+      if (got === null) {
+        changed = null;
+        const blocked = program.take();
+        if (blocked.length > 0) yield { blocked };
+        continue;
+      }
+      if (got.r.done) return;
+      next = it.next().then((r) => ({ r }));
+      yield { item: got.r.value };
+    }
+  } finally {
+    await it.return?.();
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { fromViolation, readsInStderr } from './blocked.ts';
+
+describe("the library's violation lines", () => {
+  const writable = ['/data/workspaces/r/t/1', '/tmp/baton-tmp-x'];
+
+  it('a refused connection, by host and port (the proxy)', () => {
+    expect(
+      fromViolation('deny network-outbound 127.0.0.1:8080 (host is not on the allow list)', writable),
+    ).toEqual({
+      blocked: 'network',
+      target: '127.0.0.1:8080',
+      seen_by: 'filter',
+      text: 'sandbox: connection to 127.0.0.1:8080 blocked',
+    });
+  });
+
+  it('a write outside the writable folders (Linux: the write monitor), any syscall', () => {
+    for (const op of ['openat', 'mkdir', 'renameat2', 'unlinkat', 'symlinkat'])
+      expect(fromViolation(`deny ${op} /home/me/.bashrc`, writable)?.text).toBe(
+        'sandbox: write outside the folder refused: /home/me/.bashrc',
+      );
+  });
+
+  it("leaves out what the monitor reports that is no refusal: the program's own folders, /dev, /proc", () => {
+    expect(fromViolation('deny openat /data/workspaces/r/t/1/out.txt', writable)).toBeNull();
+    expect(fromViolation('deny openat /tmp/baton-tmp-x/scratch', writable)).toBeNull();
+    expect(fromViolation('deny openat /dev/shm/x', writable)).toBeNull();
+    expect(fromViolation('deny openat /proc/self/attr/current', writable)).toBeNull();
+    expect(fromViolation('deny openat relative/path', writable)).toBeNull();
+    expect(fromViolation('something else entirely', writable)).toBeNull();
+  });
+
+  it("a read macOS's log reports", () => {
+    expect(fromViolation('deny file-read-data /Users/me/.ssh/id_ed25519', writable)?.text).toBe(
+      'sandbox: read of a hidden path refused: /Users/me/.ssh/id_ed25519',
+    );
+  });
+});
+
+describe('reads seen in stderr', () => {
+  const hidden = ['/home/me/.ssh', '/data'];
+  const open = ['/data/workspaces/r/t/1'];
+
+  it('a path the program names under a hidden folder', () => {
+    expect(readsInStderr('cat: /home/me/.ssh/id_ed25519: No such file or directory', hidden, open)).toEqual([
+      {
+        blocked: 'read',
+        target: '/home/me/.ssh/id_ed25519',
+        seen_by: 'stderr',
+        text: 'sandbox: read of a hidden path refused: /home/me/.ssh/id_ed25519',
+      },
+    ]);
+    expect(
+      readsInStderr("Error: ENOENT: no such file or directory, open '/data/server.json'", hidden, open),
+    ).toHaveLength(1);
+  });
+
+  it("not the program's own folder inside a hidden one, nor other paths", () => {
+    expect(readsInStderr('failed at /data/workspaces/r/t/1/build.js:3', hidden, open)).toEqual([]);
+    expect(readsInStderr('cat: /etc/shadow: Permission denied', hidden, open)).toEqual([]);
+    expect(readsInStderr('/home/me/.sshkeys is not it', hidden, open)).toEqual([]);
+  });
+});

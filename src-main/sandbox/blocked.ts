@@ -1,0 +1,66 @@
+import { pathCovers } from '../../src-shared/schemas/sandbox.ts';
+import type { SandboxBlock } from '../../src-shared/schemas/step.ts';
+
+/** One thing the sandbox refused a program, as its attempt's trace shows it (a `sandbox` step). */
+export interface Blocked {
+  blocked: SandboxBlock;
+  /** The host and port, or the path. */
+  target: string;
+  seen_by: 'filter' | 'monitor' | 'stderr';
+  /** `sandbox: connection to 127.0.0.1:8080 blocked`. */
+  text: string;
+}
+
+const WORDS: Record<SandboxBlock, (target: string) => string> = {
+  network: (t) => `sandbox: connection to ${t} blocked`,
+  write: (t) => `sandbox: write outside the folder refused: ${t}`,
+  read: (t) => `sandbox: read of a hidden path refused: ${t}`,
+};
+
+export const blockedOf = (blocked: SandboxBlock, target: string, seen_by: Blocked['seen_by']): Blocked => ({
+  blocked,
+  target,
+  seen_by,
+  text: WORDS[blocked](target),
+});
+
+/**
+ * A violation line of the library, for one program whose writable folders are `writable`: a
+ * refused connection (`deny network-outbound example.com:443 (…)`, its network filter), a write
+ * (`deny openat /path`, Linux's write monitor; `deny file-write-create /path` on macOS) or a read
+ * (`deny file-read-data /path`, macOS only). Null for what is no refusal: the Linux monitor
+ * reports every write it sees outside the session's own folders, so a write into the program's
+ * own folders, or into /dev and /proc (which bubblewrap makes its own), is left out.
+ */
+export function fromViolation(line: string, writable: readonly string[]): Blocked | null {
+  const m = /^deny (\S+) (.+?)(?: \((.*)\))?$/.exec(line.trim());
+  if (!m) return null;
+  const [, op, rest] = m as unknown as [string, string, string];
+  if (op.startsWith('network')) return blockedOf('network', rest, 'filter');
+  const path = rest;
+  if (!path.startsWith('/')) return null;
+  if (op.includes('read')) return blockedOf('read', path, 'monitor');
+  if (path.startsWith('/dev/') || path === '/dev' || path.startsWith('/proc/')) return null;
+  if (writable.some((w) => pathCovers(w, path))) return null;
+  return blockedOf('write', path, 'monitor');
+}
+
+/** Absolute paths in a line of text (an error message names the file it could not open). */
+const PATHS = /(?:^|[\s'"`(=:,])(\/[^\s'"`(),:;]+)/g;
+
+/**
+ * A line a program wrote on stderr that names a path under one of the hidden folders (`hidden`,
+ * absolute; `open` are re-opened inside them): on Linux the sandbox hides a folder by putting an empty one in its place, so a read
+ * there fails with "No such file or directory" and the library reports nothing. This is how
+ * Baton sees such a read: only when the program says so on its stderr.
+ */
+export function readsInStderr(line: string, hidden: readonly string[], open: readonly string[]): Blocked[] {
+  const found: Blocked[] = [];
+  for (const m of line.matchAll(PATHS)) {
+    const path = m[1]!.replace(/[.]+$/, '');
+    // A folder the program may use (its own, inside Baton's hidden data directory) is not hidden.
+    if (open.some((o) => pathCovers(o, path))) continue;
+    if (hidden.some((h) => pathCovers(h, path))) found.push(blockedOf('read', path, 'stderr'));
+  }
+  return found;
+}

@@ -1,0 +1,169 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
+import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
+import { localServers } from '../agents/testing/local-server.ts';
+import { spawnTree } from '../processes/process-tree.ts';
+import type { Blocked } from './blocked.ts';
+import type { ConfineRequest } from './confine.ts';
+import { confine } from './confine.ts';
+import { sandboxStatus } from './runtime.ts';
+
+const TRESPASS = fileURLToPath(new URL('./testing/trespass.mjs', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'baton-confine-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const servers = localServers();
+
+/** Runs a confined program to its end as Baton does: a process tree, its stderr told line by line. */
+async function run(req: ConfineRequest) {
+  const made = await confine(req);
+  if (!made.ok) throw new Error(made.error);
+  const p = made.program;
+  const tree = spawnTree(p.command, p.args, {
+    cwd: req.cwd,
+    env: p.env,
+    graceMs: 1_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  tree.child.stdout!.on('data', (c: Buffer) => {
+    out += c;
+  });
+  tree.child.stderr!.on('data', (c: Buffer) => {
+    err += c;
+  });
+  const code = await new Promise<number | null>((r) => tree.child.on('close', r));
+  await tree.stop();
+  for (const line of err.split('\n')) p.stderr(line);
+  await p.release();
+  const blocked: Blocked[] = p.take();
+  const result = /::result (.*)/.exec(out)?.[1];
+  return { code, out, err, blocked, tried: result ? (JSON.parse(result) as Record<string, string>) : null };
+}
+
+const policy = (p: Partial<SandboxPolicy>): SandboxPolicy => ({ ...DEFAULT_SANDBOX, ...p });
+
+// What is measured here is Linux's (bubblewrap, the seccomp write monitor); macOS reports otherwise.
+describe.runIf(process.platform === 'linux')('confine', () => {
+  it('this machine can run the sandbox (bubblewrap, socat and ripgrep are installed)', async () => {
+    expect(await sandboxStatus()).toEqual({ available: true, problem: null });
+  });
+
+  it('writes only in its folders, reads no hidden path, reaches only listed hosts; each refusal is reported', async () => {
+    const allowed = await servers((_req, res) => {
+      res.end('hello from a listed host');
+    });
+    const unlisted = await servers((_req, res) => {
+      res.end('you should not see this');
+    });
+    const data = join(root, 'data');
+    const folder = join(data, 'workspaces', 'run-1', 't', '1');
+    const secrets = join(root, 'secrets');
+    mkdirSync(folder, { recursive: true });
+    mkdirSync(secrets, { recursive: true });
+    writeFileSync(join(secrets, 'id_ed25519'), 'PRIVATE KEY');
+    writeFileSync(join(data, 'baton.db'), 'the database');
+    const outside = join(root, 'outside.txt');
+    const allowedHost = allowed.url.replace('http://', '');
+    const unlistedHost = unlisted.url.replace('http://', '');
+
+    const r = await run({
+      policy: policy({ network: { allow: [allowedHost] }, read_deny: [secrets] }),
+      command: process.execPath,
+      args: [
+        TRESPASS,
+        '--mine',
+        'mine.txt',
+        '--outside',
+        outside,
+        '--secret',
+        join(secrets, 'id_ed25519'),
+        '--blocked',
+        `${unlisted.url}/x`,
+        '--allowed',
+        `${allowed.url}/y`,
+      ],
+      cwd: folder,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root },
+      folders: [folder],
+      hide: [data],
+      owner: 'agent "test"',
+    });
+    expect(r.tried).toMatchObject({
+      mine: 'ok',
+      outside: expect.stringMatching(/^failed: EROFS/),
+      secret: expect.stringMatching(/^failed: ENOENT/),
+      blocked: expect.stringMatching(/^failed: /),
+      allowed: 'ok hello from a listed host',
+    });
+    expect(r.blocked.map((b) => b.text).sort()).toEqual(
+      [
+        `sandbox: connection to ${unlistedHost} blocked`,
+        `sandbox: read of a hidden path refused: ${join(secrets, 'id_ed25519')}`,
+        `sandbox: write outside the folder refused: ${outside}`,
+      ].sort(),
+    );
+    expect(unlisted.requests).toEqual([]);
+    expect(allowed.requests.map((q) => q.url)).toEqual(['/y']);
+    expect(readFileSync(join(folder, 'mine.txt'), 'utf8')).toBe('my own work\n');
+    expect(existsSync(outside)).toBe(false);
+  });
+
+  it("hides Baton's data directory but for the program's own folder in it", async () => {
+    const data = join(root, 'data2');
+    const folder = join(data, 'workspaces', 'a');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(data, 'server.json'), '{"token":"secret"}');
+    writeFileSync(join(folder, 'input.txt'), 'mine to read');
+    const r = await run({
+      policy: DEFAULT_SANDBOX,
+      command: '/bin/sh',
+      args: ['-c', `cat input.txt; cat ${join(data, 'server.json')}`],
+      cwd: folder,
+      env: { PATH: '/usr/bin:/bin' },
+      folders: [folder],
+      hide: [data],
+      owner: 'agent "test"',
+    });
+    expect(r.out).toBe('mine to read');
+    expect(r.err).toContain('No such file or directory');
+    expect(r.blocked.map((b) => b.text)).toEqual([
+      `sandbox: read of a hidden path refused: ${join(data, 'server.json')}`,
+    ]);
+  });
+
+  it('runs a program whose sandbox is off as it is', async () => {
+    const outside = join(root, 'off.txt');
+    const made = await confine({
+      policy: policy({ mode: 'off' }),
+      command: '/bin/sh',
+      args: ['-c', `echo x > ${outside}`],
+      cwd: root,
+      env: {},
+      folders: [root],
+      owner: 'agent "test"',
+    });
+    expect(made.ok && [made.program.sandboxed, made.program.command, made.program.args]).toEqual([
+      false,
+      '/bin/sh',
+      ['-c', `echo x > ${outside}`],
+    ]);
+  });
+
+  it('names a host the sandbox library refuses', async () => {
+    const made = await confine({
+      policy: policy({ network: { allow: ['*'] } }),
+      command: 'true',
+      args: [],
+      cwd: root,
+      env: {},
+      folders: [root],
+      owner: 'agent "test"',
+    });
+    expect(made.ok ? 'ran' : made.error).toMatch(/^sandbox\.network\.allow: /);
+  });
+});

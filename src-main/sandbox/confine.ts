@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { homedir, constants as os, tmpdir } from 'node:os';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
+import { DEFAULT_READ_DENY } from '../../src-shared/schemas/sandbox.ts';
+import type { Blocked } from './blocked.ts';
+import { fromViolation, readsInStderr } from './blocked.ts';
+import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+
+/** Most refusals one program's trace records (each target once); later ones are left out. */
+const MAX_BLOCKED = 200;
+
+export interface ConfineRequest {
+  /** The policy it runs under (its agent's or workspace's, narrowed by the plan). */
+  policy: SandboxPolicy;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** The folders it works in, writable: the attempt's folder, the tools' folder, the worktree. */
+  folders: string[];
+  /** Baton's own folders no agent reads (its data directory, the other workspaces), hidden besides the policy's. */
+  hide?: readonly string[];
+  /** Whose program it is, for errors: `agent "hal"`, `workspace "app"`. */
+  owner: string;
+}
+
+/**
+ * A program ready to spawn (`command`, `args`, `env`; its process tree as any other), in the
+ * sandbox unless its policy is `off`, and what the sandbox refused it, as it happens.
+ */
+export interface ConfinedProgram {
+  readonly command: string;
+  readonly args: string[];
+  readonly env: Record<string, string>;
+  readonly sandboxed: boolean;
+  /** What the sandbox refused it since the last call (each connection, write or read once). */
+  take(): Blocked[];
+  /** Resolves when there is something to take (at once if there is). */
+  changed(): Promise<void>;
+  /** A line of its stderr: a read of a hidden path shows only there. */
+  stderr(line: string): void;
+  /**
+   * Once its process tree is gone: waits for the sandbox's last reports, then frees what the
+   * program held (its hosts, its temp folder). Its refusals can still be taken after.
+   */
+  release(): Promise<void>;
+}
+
+/** A program ready, or why not: `unstartable` when the program itself cannot be found or run (`spawn x ENOENT`). */
+export type Confinement =
+  | { ok: true; program: ConfinedProgram }
+  | { ok: false; error: string; unstartable?: true };
+
+/** Programs wrapped and not yet released: the library's mount points are cleaned when none is left. */
+let running = 0;
+/** The session ends once no program runs (`endSandboxWhenIdle`). */
+let endWhenIdle = false;
+
+/**
+ * Ends the sandbox's session once no confined program runs (now, if none does), so that it keeps
+ * no process alive after its work: called when an app closes.
+ */
+export function endSandboxWhenIdle(): Promise<void> {
+  if (running === 0) return endSandboxSession();
+  endWhenIdle = true;
+  return Promise.resolve();
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const expand = (p: string) => (p === '~' ? homedir() : p.startsWith('~/') ? join(homedir(), p.slice(2)) : p);
+
+/**
+ * Makes a program run in the OS sandbox (`@anthropic-ai/sandbox-runtime`), with a fresh
+ * attribution key and network allow list of its own and a private temp folder:
+ * - writes: only `folders`, the policy's `write_allow` and the temp folder (`TMPDIR`);
+ * - reads: all but the policy's hidden paths (`DEFAULT_READ_DENY`, `read_deny`, less `read_allow`)
+ *   and Baton's own (`hide`);
+ * - network: only the policy's hosts, every connection through the library's filter (loopback
+ *   too: `NO_PROXY` is cleared, so a connection to a server on this machine is judged and seen).
+ * With the policy `off` the program is handed back as it is. Where the sandbox cannot run, a
+ * `required` program is refused with what to install: nothing runs.
+ */
+export async function confine(req: ConfineRequest): Promise<Confinement> {
+  if (req.policy.mode === 'off') return { ok: true, program: unconfined(req) };
+  const status = await sandboxStatus();
+  if (!status.available)
+    return {
+      ok: false,
+      error: `the OS sandbox cannot run here: ${status.problem}. The sandbox of ${req.owner} is required, so nothing was run (set its sandbox mode to "off" to run it without one)`,
+    };
+  // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
+  const unstartable = programProblem(req.command, req.env.PATH ?? process.env.PATH ?? '', req.cwd);
+  if (unstartable) return { ok: false, error: unstartable, unstartable: true };
+  let manager: Awaited<ReturnType<typeof sandboxSession>>;
+  try {
+    manager = await sandboxSession();
+  } catch (err) {
+    return { ok: false, error: `the OS sandbox could not start: ${(err as Error).message}` };
+  }
+  const id = randomBytes(16).toString('base64url');
+  const key = Buffer.from(id).toString('base64'); // how the library names the program in its reports
+  const temp = mkdtempSync(join(tmpdir(), 'baton-tmp-'));
+  const writable = [...req.folders.map((f) => resolve(f)), ...req.policy.write_allow.map(expand), temp];
+  const opened = req.policy.read_allow.map(expand);
+  const hidden = [...DEFAULT_READ_DENY, ...req.policy.read_deny]
+    .map(expand)
+    .filter((p) => !opened.includes(p))
+    .concat((req.hide ?? []).map((p) => resolve(p)));
+
+  const feed = new BlockedFeed();
+  const stop = onViolation((v) => {
+    if (v.encodedCommand !== key) return;
+    const b = fromViolation(v.line, writable);
+    if (b) feed.push(b);
+  });
+  running++;
+  endWhenIdle = false;
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    // The write monitor's last lines may still be on their way from the program's last moments.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 0));
+    stop();
+    manager.unregisterCommandNetworkLists(id);
+    rmSync(temp, { recursive: true, force: true });
+    if (--running === 0) {
+      manager.cleanupAfterCommand();
+      if (endWhenIdle) {
+        endWhenIdle = false;
+        await endSandboxSession();
+      }
+    }
+  };
+  const literal = (path: string) => ({ path, literal: true as const });
+  try {
+    manager.registerCommandNetworkLists(id, { allowedDomains: req.policy.network.allow });
+    const inner = [
+      'unset NO_PROXY no_proxy',
+      `export TMPDIR=${quote(temp)} NODE_USE_ENV_PROXY=1`,
+      [req.command, ...req.args].map(quote).join(' '),
+      // The program's exit ends the sandbox, as it ends the run: what it left running (a daemon
+      // that left its group) is stopped, SIGTERM then SIGKILL, instead of keeping the sandbox's
+      // init waiting, and so the attempt, until its timeout.
+      'rc=$?',
+      'if kill -TERM -1 2>/dev/null; then i=0; while kill -0 -1 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -1 2>/dev/null; fi',
+      'exit $rc',
+    ].join('; ');
+    const wrapped = await manager.wrapWithSandboxArgv(
+      inner,
+      undefined,
+      {
+        network: { allowedDomains: [], deniedDomains: [] },
+        filesystem: {
+          denyRead: hidden.map(literal),
+          allowRead: opened.map(literal),
+          allowWrite: writable.map(literal),
+          denyWrite: [],
+        },
+      },
+      undefined,
+      req.cwd,
+      { commandId: id, commandText: [req.command, ...req.args].join(' ') },
+    );
+    const [command, ...args] = wrapped.argv as [string, ...string[]];
+    const open = [...writable, ...opened];
+    return {
+      ok: true,
+      program: {
+        command,
+        args,
+        // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
+        // the sandbox's shells must not run the person's shell setup.
+        env: { ...req.env, SHLVL: '1' },
+        sandboxed: true,
+        take: () => feed.take(),
+        changed: () => feed.changed(),
+        stderr: (line) => {
+          for (const b of readsInStderr(line, hidden, open)) feed.push(b);
+        },
+        release,
+      },
+    };
+  } catch (err) {
+    await release();
+    const message = (err as Error).message;
+    return {
+      ok: false,
+      error: /allow|domain|host/i.test(message)
+        ? `sandbox.network.allow: ${message}`
+        : `the sandbox could not be set up for ${req.owner}: ${message}`,
+    };
+  }
+}
+
+/** Why `command` cannot be started (`spawn x ENOENT`, as Node says it), or null when it can. */
+function programProblem(command: string, path: string, cwd: string): string | null {
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) {
+    const file = isAbsolute(command) ? command : resolve(cwd, command);
+    return runnable(file) ? null : `spawn ${command} ENOENT`;
+  }
+  return path.split(delimiter).some((dir) => dir !== '' && runnable(join(dir, command)))
+    ? null
+    : `spawn ${command} ENOENT`;
+}
+
+/** A program outside the sandbox (`mode: off`): as it was given, nothing to report. */
+function unconfined(req: ConfineRequest): ConfinedProgram {
+  const none = new BlockedFeed();
+  return {
+    command: req.command,
+    args: req.args,
+    env: req.env,
+    sandboxed: false,
+    take: () => [],
+    changed: () => none.changed(),
+    stderr: () => {},
+    release: async () => {},
+  };
+}
+
+/** What the sandbox refused one program, each target once, waiting to be taken. */
+class BlockedFeed {
+  private queue: Blocked[] = [];
+  private readonly seen = new Set<string>();
+  private wake: (() => void) | null = null;
+
+  push(b: Blocked): void {
+    const key = `${b.blocked} ${b.target}`;
+    if (this.seen.has(key) || this.seen.size >= MAX_BLOCKED) return;
+    this.seen.add(key);
+    this.queue.push(b);
+    this.wake?.();
+    this.wake = null;
+  }
+
+  take(): Blocked[] {
+    const out = this.queue;
+    this.queue = [];
+    return out;
+  }
+
+  changed(): Promise<void> {
+    if (this.queue.length > 0) return Promise.resolve();
+    return new Promise((r) => {
+      const before = this.wake;
+      this.wake = () => {
+        before?.();
+        r();
+      };
+    });
+  }
+}
+
+/**
+ * How a sandboxed program ended, as if it had run outside: the sandbox's shell reports a program
+ * killed by a signal as exit code 128 + the signal's number, which is read back as that signal.
+ */
+export function exitOutside(
+  sandboxed: boolean,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { code: number | null; signal: NodeJS.Signals | null } {
+  if (!sandboxed || signal !== null || code === null || code <= 128) return { code, signal };
+  const name = Object.entries(os.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? { code: null, signal: name as NodeJS.Signals } : { code, signal };
+}

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
+import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
+
+/**
+ * The sandbox library (`@anthropic-ai/sandbox-runtime`: bubblewrap and seccomp on Linux, Seatbelt
+ * on macOS, a filtering proxy for the network) as this process uses it: one session per process,
+ * started at the first sandboxed program (its proxies, its write monitor), with nothing allowed
+ * in its own configuration. Each program brings its own folders and hosts (confine.ts).
+ */
+type Library = typeof import('@anthropic-ai/sandbox-runtime');
+type Manager = Library['SandboxManager'];
+
+/** What to install, in the words a person types. */
+const LINUX_INSTALL = 'apt-get install bubblewrap socat ripgrep';
+
+/** The library, loaded at the first check or program (not at every start of Baton). */
+let library: Promise<Library> | null = null;
+const load = (): Promise<Library> => {
+  library ??= import('@anthropic-ai/sandbox-runtime');
+  return library;
+};
+
+let status: Promise<SandboxStatus> | null = null;
+
+/**
+ * Whether this machine can run the sandbox, asked once per process: the library's own check
+ * (bubblewrap, socat and ripgrep on Linux; ripgrep on macOS), then, on Linux, one real
+ * bubblewrap sandbox (a kernel without user namespaces fails there). The answer names what to
+ * install or what is wrong.
+ */
+export function sandboxStatus(): Promise<SandboxStatus> {
+  status ??= check();
+  return status;
+}
+
+async function check(): Promise<SandboxStatus> {
+  const platform = process.platform;
+  if (platform !== 'linux' && platform !== 'darwin')
+    return {
+      available: false,
+      problem: `no OS sandbox on ${platform === 'win32' ? 'Windows' : platform} yet: Baton runs agents' processes in one on Linux and macOS`,
+    };
+  let lib: Library;
+  try {
+    lib = await load();
+  } catch (err) {
+    return {
+      available: false,
+      problem: `the sandbox library could not be loaded: ${(err as Error).message}`,
+    };
+  }
+  const deps = await lib.SandboxManager.checkDependenciesAsync(RIPGREP);
+  if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
+  if (platform === 'linux') {
+    const why = await new Promise<string | null>((done) => {
+      execFile(
+        'bwrap',
+        ['--ro-bind', '/', '/', '--unshare-user', '--unshare-net', '--unshare-pid', '--dev', '/dev', 'true'],
+        { timeout: 10_000, encoding: 'utf8' },
+        (err, _out, stderr) => done(err ? (stderr || err.message).trim().split('\n')[0]! : null),
+      );
+    });
+    if (why !== null)
+      return {
+        available: false,
+        problem: `bubblewrap cannot make a sandbox on this machine (${why}): user namespaces may be off (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 kernel.apparmor_restrict_unprivileged_userns=0)`,
+      };
+  }
+  return { available: true, problem: null };
+}
+
+/** The library's findings in a person's words: what is missing, and the command that installs it. */
+function describe(errors: string[], platform: string): string {
+  const missing: string[] = [];
+  const other: string[] = [];
+  for (const e of errors) {
+    if (/bubblewrap|bwrap/.test(e)) missing.push('bubblewrap');
+    else if (/socat/.test(e)) missing.push('socat');
+    else if (/ripgrep|\brg\b/.test(e)) missing.push('ripgrep');
+    else other.push(e);
+  }
+  const parts: string[] = [];
+  if (missing.length > 0) {
+    const names =
+      missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+    const install = platform === 'darwin' ? 'brew install ripgrep' : LINUX_INSTALL;
+    parts.push(`${names} ${missing.length === 1 ? 'is' : 'are'} not installed: ${install}`);
+  }
+  parts.push(...other);
+  return parts.join('; ');
+}
+
+/**
+ * ripgrep lists what must never be writable (`.bashrc`, `.git/hooks`) under this process's
+ * working folder before each program; it stays on one file system, so a Baton started in `/`
+ * does not walk /proc (which takes the library's whole 10 s timeout there).
+ */
+const RIPGREP = { command: 'rg', args: ['--one-file-system'] };
+
+let session: Promise<Manager> | null = null;
+let unsubscribe: (() => void) | null = null;
+const listeners = new Set<(v: SandboxViolationEvent) => void>();
+
+/**
+ * The library's session, started once: proxies with nothing allowed (each program registers its
+ * own hosts), no folder writable (each program brings its own), and the write monitor on (Linux:
+ * apply-seccomp tells each write outside the writable folders). Rejects where the sandbox cannot run.
+ */
+export function sandboxSession(): Promise<Manager> {
+  session ??= start().catch((err: unknown) => {
+    session = null; // a later program tries again (a package installed meanwhile)
+    throw err;
+  });
+  return session;
+}
+
+async function start(): Promise<Manager> {
+  const { SandboxManager } = await load();
+  await SandboxManager.initialize(
+    {
+      network: { allowedDomains: [], deniedDomains: [] },
+      filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
+      ripgrep: RIPGREP,
+    },
+    undefined,
+    true,
+  );
+  // Every violation, once, to whoever listens (each confined program, by its attribution key).
+  const store = SandboxManager.getSandboxViolationStore();
+  let seen = store.getTotalCount();
+  unsubscribe = store.subscribe((all) => {
+    const total = store.getTotalCount();
+    const added = total - seen;
+    seen = total;
+    if (added <= 0) return; // the first call (what was there before), or a clear()
+    for (const v of all.slice(-Math.min(added, all.length))) for (const l of listeners) l(v);
+  });
+  return SandboxManager;
+}
+
+/** Hears every violation the library records from now on; returns how to stop hearing. */
+export function onViolation(listener: (v: SandboxViolationEvent) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/**
+ * Ends the library's session (its proxies, bridges and monitor), which would otherwise keep this
+ * process alive after its work (`baton run` ends when nothing is left to do). A later program
+ * starts a new one.
+ */
+export async function endSandboxSession(): Promise<void> {
+  const current = session;
+  if (!current) return;
+  session = null;
+  const manager = await current.catch(() => null);
+  unsubscribe?.();
+  unsubscribe = null;
+  await manager?.reset();
+}

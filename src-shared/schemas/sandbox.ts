@@ -1,0 +1,196 @@
+import { z } from 'zod';
+
+/**
+ * The OS sandbox every process Baton starts for an agent runs in (src-main/sandbox/): what it may
+ * write, what it may not read, which hosts it may reach. Set per agent (command and llm agents:
+ * their programs, `run_command`, stdio MCP servers) and per workspace (its setup command); a plan
+ * can narrow it, never widen it (`narrowSandbox`).
+ *
+ * - `required` (the default): the process runs in the sandbox, or not at all (where no sandbox can
+ *   run, the attempt is refused with what to install).
+ * - `off`: the process runs with the full rights of the person who started Baton. An explicit
+ *   choice, recorded in the audit log and shown in `baton agents list`.
+ */
+export const SANDBOX_MODES = ['required', 'off'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+/**
+ * What no agent process reads unless its policy re-opens it (`read_allow`): keys, tokens and
+ * logins, and browser profiles. Baton's data directory and the other registered workspaces are
+ * hidden besides these, always.
+ */
+export const DEFAULT_READ_DENY = [
+  '~/.ssh',
+  '~/.aws',
+  '~/.config/gh',
+  '~/.netrc',
+  '~/.gnupg',
+  '~/.git-credentials',
+  '~/.npmrc',
+  '~/.pypirc',
+  '~/.docker',
+  '~/.kube',
+  '~/.config/gcloud',
+  '~/.azure',
+  '~/.password-store',
+  '~/.local/share/keyrings',
+  '~/.mozilla',
+  '~/.config/google-chrome',
+  '~/.config/chromium',
+  '~/.config/BraveSoftware',
+  '~/.config/microsoft-edge',
+  '~/.config/vivaldi',
+  '~/snap/firefox',
+  '~/Library/Application Support/Google/Chrome',
+  '~/Library/Application Support/Firefox',
+  '~/Library/Safari',
+  '~/Library/Keychains',
+  '~/Library/Cookies',
+] as const;
+
+const HOST_MESSAGE =
+  'must be a host name (example.com), *.domain, or an IP address (127.0.0.1, [::1]), each with an optional :port';
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const HOST_NAME = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
+
+/** Splits `host:port` (a bracketed IPv6 keeps its colons); the port is null when none is given. */
+export function splitHostPort(entry: string): { host: string; port: number | null } | null {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(entry);
+  if (!m) return null;
+  const port = m[2] === undefined ? null : Number(m[2]);
+  if (port !== null && (port < 1 || port > 65_535)) return null;
+  return { host: m[1]!, port };
+}
+
+/** One host a sandboxed process may reach: `example.com`, `*.example.com`, `127.0.0.1:8080`, `[::1]:3000`. */
+export const sandboxHostSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(260)
+  .refine(
+    (entry) => {
+      const parts = splitHostPort(entry);
+      if (!parts) return false;
+      const { host } = parts;
+      return IPV4.test(host) || IPV6.test(host) || (HOST_NAME.test(host) && !/^[\d.]+$/.test(host));
+    },
+    { message: HOST_MESSAGE },
+  );
+
+/** A file or folder: absolute, or under the home folder (`~/…`), named literally. */
+const sandboxPathSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(4_096)
+  .refine((p) => p.startsWith('/') || p === '~' || p.startsWith('~/'), {
+    message: 'must be an absolute path or start with ~/',
+  })
+  .refine((p) => !/[*?[\]]/.test(p), {
+    message: 'must name a file or folder, without * ? [ ] (the sandbox takes paths by name)',
+  })
+  .refine((p) => !p.split('/').includes('..'), { message: 'must not contain ..' });
+
+export const sandboxPolicySchema = z.strictObject({
+  mode: z
+    .enum(SANDBOX_MODES, { error: 'must be "required" (the default) or "off" (no sandbox)' })
+    .default('required'),
+  /** The only hosts its processes reach (through the sandbox's filter); none by default. */
+  network: z
+    .strictObject({ allow: z.array(sandboxHostSchema).max(256, 'at most 256 hosts').default([]) })
+    .default({ allow: [] }),
+  /** Hidden besides `DEFAULT_READ_DENY`, Baton's data directory and the other workspaces. */
+  read_deny: z.array(sandboxPathSchema).max(256, 'at most 256 paths').default([]),
+  /** Re-opened for reading: a path of the defaults (or under one) this agent needs, such as `~/.npmrc`. */
+  read_allow: z.array(sandboxPathSchema).max(256, 'at most 256 paths').default([]),
+  /** Folders writable besides the attempt's own folder and its private temp folder. */
+  write_allow: z.array(sandboxPathSchema).max(64, 'at most 64 paths').default([]),
+});
+export type SandboxPolicy = z.infer<typeof sandboxPolicySchema>;
+export type SandboxPolicyInput = z.input<typeof sandboxPolicySchema>;
+
+/** The policy an agent or workspace without one has: the sandbox required, nothing listed. */
+export const DEFAULT_SANDBOX: SandboxPolicy = sandboxPolicySchema.parse({});
+
+/** An agent's or workspace's policy with its defaults filled in (none set: the default). */
+export const sandboxPolicyOf = (policy: SandboxPolicyInput | undefined): SandboxPolicy =>
+  policy === undefined ? DEFAULT_SANDBOX : sandboxPolicySchema.parse(policy);
+
+/**
+ * What a plan may say of its agents' sandboxes: only ever less. `mode` can only require it;
+ * `network.allow` and `write_allow`, when given, keep only those of the agent's own entries;
+ * `read_deny` hides more.
+ */
+export const sandboxNarrowingSchema = z.strictObject({
+  mode: z
+    .literal('required', {
+      error: 'a plan can only require the sandbox ("required"), never turn it off',
+    })
+    .optional(),
+  network: z.strictObject({ allow: z.array(sandboxHostSchema).max(256, 'at most 256 hosts') }).optional(),
+  read_deny: z.array(sandboxPathSchema).max(256, 'at most 256 paths').optional(),
+  write_allow: z.array(sandboxPathSchema).max(64, 'at most 64 paths').optional(),
+});
+export type SandboxNarrowing = z.infer<typeof sandboxNarrowingSchema>;
+
+/** Whether the host pattern `outer` lets through every connection `inner` does. */
+export function hostCovers(outer: string, inner: string): boolean {
+  const o = splitHostPort(outer.toLowerCase());
+  const i = splitHostPort(inner.toLowerCase());
+  if (!o || !i) return false;
+  if (o.port !== null && o.port !== i.port) return false;
+  if (o.host === i.host) return true;
+  if (!o.host.startsWith('*.')) return false;
+  const domain = o.host.slice(1); // `.example.com`
+  return i.host.endsWith(domain) && i.host.length > domain.length;
+}
+
+/** Whether `outer` is `inner` or a folder above it (both as written: `~/x` and `/home/me/x` differ). */
+export function pathCovers(outer: string, inner: string): boolean {
+  const o = outer.replace(/\/+$/, '') || '/';
+  const i = inner.replace(/\/+$/, '') || '/';
+  return i === o || i.startsWith(o === '/' ? '/' : `${o}/`);
+}
+
+/**
+ * The policy an attempt runs under: its agent's (or workspace's) `base`, narrowed by its plan.
+ * A plan entry that would widen it (a host or folder the base does not allow) is an error naming
+ * the plan's field, and nothing runs: a plan can narrow the sandbox, never widen it.
+ */
+export function narrowSandbox(
+  base: SandboxPolicy,
+  plan: SandboxNarrowing | undefined,
+): { ok: true; policy: SandboxPolicy } | { ok: false; errors: string[] } {
+  if (!plan) return { ok: true, policy: base };
+  const errors: string[] = [];
+  const hosts = plan.network?.allow;
+  hosts?.forEach((h, i) => {
+    if (!base.network.allow.some((b) => hostCovers(b, h)))
+      errors.push(
+        `sandbox.network.allow[${i}]: "${h}" is not a host the agent's sandbox allows: a plan can narrow the sandbox, never widen it`,
+      );
+  });
+  const writes = plan.write_allow;
+  writes?.forEach((p, i) => {
+    if (!base.write_allow.some((b) => pathCovers(b, p)))
+      errors.push(
+        `sandbox.write_allow[${i}]: "${p}" is not a folder the agent's sandbox may write: a plan can narrow the sandbox, never widen it`,
+      );
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    policy: {
+      mode: plan.mode ?? base.mode,
+      network: { allow: hosts ?? base.network.allow },
+      read_deny: [...base.read_deny, ...(plan.read_deny ?? []).filter((p) => !base.read_deny.includes(p))],
+      // What the plan hides stays hidden, even where the agent re-opened it.
+      read_allow: base.read_allow.filter((a) => !(plan.read_deny ?? []).some((d) => pathCovers(d, a))),
+      write_allow: writes ?? base.write_allow,
+    },
+  };
+}
+
+/** Whether this Baton process can run the sandbox, and if not, what is wrong in a person's words. */
+export type SandboxStatus = { available: true; problem: null } | { available: false; problem: string };
