@@ -44,7 +44,8 @@ function ScopeSwitch() {
   const scope = useBaton((s) => s.tasksScope);
   const setScope = useBaton((s) => s.setTasksScope);
   return (
-    <div className="kind-filters scope-switch" role="group" aria-label="Whose tasks">
+    <fieldset className="kind-filters scope-switch">
+      <legend className="visually-hidden">Whose tasks</legend>
       <button
         type="button"
         className="kind-filter"
@@ -61,7 +62,7 @@ function ScopeSwitch() {
       >
         Everyone's
       </button>
-    </div>
+    </fieldset>
   );
 }
 

@@ -107,7 +107,7 @@ function GroupTable({ group }: { group: TeamGroup }) {
 /** A person's status beside their name when it keeps tasks from them. */
 function PersonState({ person }: { person: TeamPerson }) {
   if (person.status === 'ONLINE' || person.status === 'BUSY') return null;
-  return <span className={`pill agent-${person.status}`}>{person.status.toLowerCase()}</span>;
+  return <span className={`pill person-state agent-${person.status}`}>{person.status.toLowerCase()}</span>;
 }
 
 function TeamRow({ task, people }: { task: PersonTask; people: readonly TeamPerson[] }) {
