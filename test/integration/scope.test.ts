@@ -62,6 +62,17 @@ describe('scope: goal → draft plan', () => {
     });
     expect(draft.planner).toBe('llm');
     expect(draft.plan.tasks.map((t) => t.task_id)).toEqual(['find', 'mail']);
+    // Checked as the rules' drafts are: no agent communicates, so the skill is taken off and said
+    // so, never left for a task nobody can take; the id is the readable, unique one.
+    expect(draft.plan.tasks.map((t) => t.required_skills)).toEqual([['research'], []]);
+    expect(draft.matches.map((m) => [m.task_id, m.asked, m.skill, m.how])).toEqual([
+      ['find', 'research', 'research', 'exact'],
+      ['mail', 'communication', null, 'none'],
+    ]);
+    expect(draft.notes).toContain(
+      'mail: the planner asked for communication, which no registered agent has, nor anything close: taken off; pick a skill an agent has, or register an agent that has it.',
+    );
+    expect(draft.plan).toMatchObject({ plan_id: 'laptops-john', name: 'Laptops for John' });
     const prompt = JSON.parse(server.requests[0]!.body)
       .messages.map((m: { content: string }) => m.content)
       .join('\n');

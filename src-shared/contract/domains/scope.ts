@@ -14,10 +14,32 @@ export interface MissingTaskInput {
   message: string;
 }
 
+/**
+ * How a drafted task got its skill: `exact` an agent has the very skill; `alias` an agent has it
+ * under another name ("email" for writing); `closest` the most alike skill an agent has ("mail"
+ * for writing); `none` no agent has anything close, so the task is given none (never a skill no
+ * agent has); `general` no agent is registered yet, so Baton's general name is used.
+ */
+export const SKILL_MATCH_KINDS = ['exact', 'alias', 'closest', 'none', 'general'] as const;
+export type SkillMatchKind = (typeof SKILL_MATCH_KINDS)[number];
+
+export interface SkillMatch {
+  task_id: string;
+  /** What the goal asks for (its verb: "write"), or the skill an llm planner named. */
+  asked: string;
+  /** The skill the task is given; null when no agent has anything close. */
+  skill: string | null;
+  how: SkillMatchKind;
+  /** The agents that have `skill`. */
+  agents: string[];
+}
+
 export interface ScopeDraft {
   plan: PlanInput;
   notes: string[];
   planner: 'rules' | 'llm';
+  /** How each task got its skill, for the person to check before the plan is created. */
+  matches: SkillMatch[];
   /** Required task inputs the draft could not give: its tasks would fail as they are. */
   missing_inputs: MissingTaskInput[];
 }
