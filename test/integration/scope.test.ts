@@ -41,6 +41,25 @@ describe('scope: goal → draft plan', () => {
     ]);
   });
 
+  it("drafts an id no stored plan has, and a draft created new never becomes another plan's version", async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    const goal = 'compare laptops and phones';
+    const first = await call<ScopeDraft>(app, 'scope.draft', { goal });
+    expect(first.plan.plan_id).toBe('compare-laptops-and-phones');
+    await call(app, 'plans.import', { plan: first.plan, new_only: true });
+    const second = await call<ScopeDraft>(app, 'scope.draft', { goal });
+    expect(second.plan.plan_id).toBe('compare-laptops-and-phones-2');
+    const r = await app.dispatch('plans.import', { plan: first.plan, new_only: true });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message:
+          'plan_id: a plan with the id compare-laptops-and-phones exists already: give this one another id',
+      },
+    });
+  });
+
   it('an llm planner answers in the plan schema; the draft is validated', async () => {
     const server = await planner(
       `Here is the plan:\n\`\`\`json\n${JSON.stringify({

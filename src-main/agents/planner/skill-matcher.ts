@@ -1,4 +1,5 @@
-import type { SkillMatch, SkillMatchKind } from '../../../src-shared/contract/domains/scope.ts';
+import type { SkillMatchKind } from '../../../src-shared/contract/domains/scope.ts';
+import { skillMatchText } from '../../../src-shared/contract/domains/scope.ts';
 import type { SkilledAgent } from './agent-skills.ts';
 import { sameWord, wordSimilarity, wordsOf } from './agent-skills.ts';
 import { DEFAULT_SKILL_KEYWORDS } from './skill-keywords.ts';
@@ -77,20 +78,5 @@ export function wantedFor(
   return { asked: skill, skill: null, family: [] };
 }
 
-/** The match in words, as the draft's notes and the dialog say it. */
-export function matchText(m: Pick<SkillMatch, 'asked' | 'skill' | 'how' | 'agents'>): string {
-  const by =
-    m.agents.length > 0 ? ` (${m.agents.slice(0, 3).join(', ')}${m.agents.length > 3 ? ', …' : ''})` : '';
-  switch (m.how) {
-    case 'exact':
-      return `${m.asked} → ${m.skill}${by}`;
-    case 'alias':
-      return `${m.asked} → ${m.skill}: what an agent calls it${by}`;
-    case 'closest':
-      return `${m.asked} → ${m.skill}: the closest skill an agent has${by}`;
-    case 'general':
-      return `${m.asked} → ${m.skill}: Baton's general name (no agents yet)`;
-    case 'none':
-      return `${m.asked}: no agent has anything close`;
-  }
-}
+/** The match in words, as the draft's notes and the new-plan dialog say it. */
+export const matchText = skillMatchText;

@@ -34,6 +34,24 @@ export interface SkillMatch {
   agents: string[];
 }
 
+/** A match in words, as the draft's notes and the new-plan dialog say it. */
+export function skillMatchText(m: Pick<SkillMatch, 'asked' | 'skill' | 'how' | 'agents'>): string {
+  const by =
+    m.agents.length > 0 ? ` (${m.agents.slice(0, 3).join(', ')}${m.agents.length > 3 ? ', …' : ''})` : '';
+  switch (m.how) {
+    case 'exact':
+      return `${m.asked} → ${m.skill}${by}`;
+    case 'alias':
+      return `${m.asked} → ${m.skill}: what an agent calls it${by}`;
+    case 'closest':
+      return `${m.asked} → ${m.skill}: the closest skill an agent has${by}`;
+    case 'general':
+      return `${m.asked} → ${m.skill}: Baton's general name (no agents yet)`;
+    case 'none':
+      return `${m.asked}: no agent has anything close`;
+  }
+}
+
 export interface ScopeDraft {
   plan: PlanInput;
   notes: string[];
