@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { PersonTask } from '../../../../src-shared/contract/domains/work.ts';
 import { useBaton } from '../../store/index.ts';
 import { Modal, useModal } from '../shared/Modal.tsx';
@@ -31,7 +32,8 @@ export function ReassignDialog({ task, onClose }: { task: HandedTask; onClose():
   const [busy, setBusy] = useState(false);
   const modal = useModal({ changed: note !== '', onClose });
   const holder = people?.find((p) => p.id === task.held_by);
-  return (
+  // Drawn at the page's root, not inside the row or card that opened it (whose styles it would take).
+  return createPortal(
     <Modal modal={modal} label={`Reassign ${task.task_id}`}>
       <form
         onSubmit={async (e) => {
@@ -85,7 +87,8 @@ export function ReassignDialog({ task, onClose }: { task: HandedTask; onClose():
           </button>
         </div>
       </form>
-    </Modal>
+    </Modal>,
+    document.body,
   );
 }
 
@@ -96,7 +99,7 @@ export function GiveBackDialog({ task, onClose }: { task: HandedTask; onClose():
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const modal = useModal({ changed: note !== '', onClose });
-  return (
+  return createPortal(
     <Modal modal={modal} label={`Give back ${task.task_id}`}>
       <form
         onSubmit={async (e) => {
@@ -132,6 +135,7 @@ export function GiveBackDialog({ task, onClose }: { task: HandedTask; onClose():
           </button>
         </div>
       </form>
-    </Modal>
+    </Modal>,
+    document.body,
   );
 }

@@ -42,7 +42,14 @@ export function TeamTasks() {
       ))}
       {grouped.idle.length > 0 && (
         <p className="small muted team-idle">
-          Nothing for {anyOf(grouped.idle).replace(/ or ([^,]*)$/, ' and $1')} right now.
+          Nothing for{' '}
+          {anyOf(
+            grouped.idle.map((p) => ({
+              id: p.id,
+              name: `${personName(p)}${p.status === 'ONLINE' || p.status === 'BUSY' ? '' : ` (${p.status.toLowerCase()})`}`,
+            })),
+          ).replace(/ or ([^,]*)$/, ' and $1')}{' '}
+          right now.
         </p>
       )}
     </>
