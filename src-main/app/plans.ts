@@ -68,7 +68,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       ];
       return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };
     },
-    'plans.import': async ({ plan }) => {
+    'plans.import': async ({ plan, new_only }) => {
       const parsed = parsePlan(plan);
       // Every problem at once: a shape error does not hide a slow pattern, nor the reverse.
       const issues = [
@@ -77,7 +77,14 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
         ...(await patterns.planIssues(plan)),
       ];
       if (!parsed.ok || issues.length > 0) throw invalidInput('plan is invalid', toIssues(issues));
-      const summary = store.tx(() => store.plans.save(parsed.plan, now()));
+      const id = parsed.plan.plan_id;
+      const summary = store.tx(() => {
+        if (new_only && store.plans.summary(id)) {
+          const message = `a plan with the id ${id} exists already: give this one another id`;
+          throw new AppError('conflict', `plan_id: ${message}`, { issues: [{ path: 'plan_id', message }] });
+        }
+        return store.plans.save(parsed.plan, now());
+      });
       bus.emit('plan.updated', summary);
       return summary;
     },

@@ -8,7 +8,12 @@ export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {
   return {
     'scope.draft': async ({ goal, plan_id, project_id, planner_agent_id, context }) => {
       const registered = store.agents.list();
-      const rules = draftPlan(goal, { plan_id, project_id, agents: registered });
+      const rules = draftPlan(goal, {
+        plan_id,
+        project_id,
+        agents: registered,
+        taken: (id) => store.plans.summary(id) !== undefined,
+      });
       if (!planner_agent_id) return withTaskInputs({ ...rules, planner: 'rules' }, registered, context);
       const agent = store.agents.get(planner_agent_id);
       if (!agent) throw new AppError('not_found', `planner agent "${planner_agent_id}" not found`);
@@ -19,7 +24,7 @@ export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {
       const drafted = await draftPlanWithLlm(
         agent,
         goal,
-        { plan_id: rules.plan.plan_id, project_id, agents },
+        { plan_id: rules.plan.plan_id, name: rules.plan.name ?? rules.plan.plan_id, project_id, agents },
         llm,
       );
       return withTaskInputs({ ...drafted, planner: 'llm' }, registered, context);

@@ -11,7 +11,7 @@ const MAY_OFFER: ReadonlySet<EventName> = new Set<EventName>([
 ]);
 
 /** The pull API over the engine: how agents that pull their work take and report it. */
-export function workHandlers({ engine: { work }, bus }: AppContext): WorkHandlers {
+export function workHandlers({ engine: { work, handoffs }, bus }: AppContext): WorkHandlers {
   return {
     'work.selectNext': ({ agent_id, run_id, plan_id, min_priority, require_tags, limit, wait_s }) => {
       const select = () =>
@@ -25,6 +25,9 @@ export function workHandlers({ engine: { work }, bus }: AppContext): WorkHandler
     'work.progress': (u) => work.updateTaskProgress(u),
     'work.complete': (c) => work.completeTask(c),
     'work.inbox': ({ agent_id }) => work.inbox(agent_id),
+    'work.team': () => handoffs.team(),
+    'work.reassign': (r) => handoffs.reassign(r),
+    'work.giveBack': (g) => handoffs.giveBack(g),
     'work.stats': ({ agent_id, start, end }) => work.getAgentExecutionStats(agent_id, { start, end }),
   };
 }

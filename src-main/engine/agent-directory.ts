@@ -104,9 +104,9 @@ export class AgentDirectory {
     return matchAgent(spec, this.list(), this.loadOf, this.record, this.pulls);
   }
 
-  /** Why `taker`, which pulled the task, has it, and why not the other agents. */
-  explainPulled(spec: TaskSpec, taker: Agent): MatchExplanation {
-    return explainPulled(spec, this.list(), taker, this.loadOf, this.record);
+  /** Why `taker`, which pulled the task (or was handed it: `lostBecause`), has it, and why not the other agents. */
+  explainPulled(spec: TaskSpec, taker: Agent, lostBecause?: string): MatchExplanation {
+    return explainPulled(spec, this.list(), taker, this.loadOf, this.record, lostBecause);
   }
 
   private list(): Agent[] {

@@ -25,6 +25,7 @@ import type { ExecutorRegistry } from './executor.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
+import type { PersonHandoffs } from './person-handoffs.ts';
 import type { PullApi } from './pull-api.ts';
 import type { Alongside } from './run-starts.ts';
 import { buildResponse } from './run-starts.ts';
@@ -89,6 +90,8 @@ export function parseMaxInFlight(raw: string, what: string): number {
 export class Engine {
   /** The pull API: how people and daemons take, report and finish work (`pull-api.ts`). */
   readonly work: PullApi;
+  /** Work handed between people: the team's tasks, reassigned, given back (`person-handoffs.ts`). */
+  readonly handoffs: PersonHandoffs;
   /** Remote workers' task leases (`worker-leases.ts`): heartbeats, reports, tasks given back. */
   readonly workers: WorkerLeases;
   private readonly rt: Runtime;
@@ -128,6 +131,7 @@ export class Engine {
     this.rt = rt;
     this.parts = parts;
     this.work = parts.work;
+    this.handoffs = parts.handoffs;
     this.workers = parts.workers;
     this.workers.watch();
     this.handlers = tickHandlers(parts);

@@ -303,13 +303,15 @@ export function explainPulled(
   taker: Agent,
   loadOf: (agentId: string) => number,
   record: AgentRecord,
+  /** Why the other candidates did not get it: the taker pulled it first, unless a person handed it over. */
+  lostBecause = `${taker.id} pulled it first`,
 ): MatchExplanation {
   const a = assess(task, agents, loadOf, record, never);
   let score: ScoreBreakdown | null = null;
   const lost: RejectedCandidate[] = [];
   for (const c of a.push) {
     if (c.agent.id === taker.id) score = c.score;
-    else lost.push({ agent_id: c.agent.id, reason: `${taker.id} pulled it first`, score: c.score });
+    else lost.push({ agent_id: c.agent.id, reason: lostBecause, score: c.score });
   }
   return { agent_id: taker.id, score, rejected: lost.concat(a.excluded) };
 }

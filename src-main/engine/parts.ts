@@ -14,6 +14,7 @@ import type { ExecutorRegistry } from './executor.ts';
 import { InterruptedAttempts } from './interrupted-attempts.ts';
 import { KindHooks } from './kind-hooks.ts';
 import { RunLeases } from './leases.ts';
+import { PersonHandoffs } from './person-handoffs.ts';
 import { PullApi } from './pull-api.ts';
 import { RunHolds } from './run-holds.ts';
 import { RunLoader } from './run-loader.ts';
@@ -85,6 +86,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
   );
   const decider = new DeciderRunner(rt, { writer, flow, agents });
   const work = new PullApi(rt, { agents, approvals, flow, holds, attempts, loader, leases });
+  const handoffs = new PersonHandoffs(rt, { agents, approvals, flow, holds, loader, leases, writer });
   const dispatcher = new Dispatcher(rt, { flow, writer, agents, approvals });
   const workers = new WorkerLeases(
     rt,
@@ -110,6 +112,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
     attempts,
     decider,
     work,
+    handoffs,
     workers,
     dispatcher,
   };

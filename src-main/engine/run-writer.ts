@@ -113,8 +113,18 @@ export class RunWriter {
     });
   }
 
-  /** Moves a task to `to` (refusing an illegal transition), keeping the run's counts and audit. */
-  setStatus(run: ActiveRun, task: TaskRun, to: TaskStatus, patch: Partial<TaskRun>, actor = ACTOR): void {
+  /**
+   * Moves a task to `to` (refusing an illegal transition), keeping the run's counts and audit.
+   * The audit entry says why: `why`, else the task's new reason, else what the move means.
+   */
+  setStatus(
+    run: ActiveRun,
+    task: TaskRun,
+    to: TaskStatus,
+    patch: Partial<TaskRun>,
+    actor = ACTOR,
+    why?: string,
+  ): void {
     if (run.lost) throw takenOver(run.id);
     this.touched.add(run.id);
     const from = task.status;
@@ -135,8 +145,15 @@ export class RunWriter {
       this.hooks.taskEnded(run, task);
     }
     this.save(task);
-    const why = patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task);
-    this.audit('task', task.task_id, run.id, from, to, why, actor);
+    this.audit(
+      'task',
+      task.task_id,
+      run.id,
+      from,
+      to,
+      why ?? patch.reason ?? (to === 'failed' ? patch.error : undefined) ?? transitionWhy(to, task),
+      actor,
+    );
   }
 
   /**
@@ -147,7 +164,7 @@ export class RunWriter {
    */
   keepAttempt(
     task: TaskRun,
-    outcome: 'done' | 'failed' | 'interrupted',
+    outcome: 'done' | 'failed' | 'interrupted' | 'given_back',
     error: string | null,
     finishedAt: string = outcome === 'interrupted' ? task.updated_at : this.rt.iso(),
   ): void {

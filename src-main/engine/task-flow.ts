@@ -241,14 +241,16 @@ export class TaskFlow {
       return;
     }
     const max = spec.retry?.max_attempts ?? 1;
-    if (spec.retry && task.attempt < max) {
-      const delay = retryDelay(spec.retry, task.attempt + 1, this.rt.random);
+    // An attempt given back (or reassigned) was no failure: it uses none of the retries.
+    const used = spec.retry ? task.attempt - this.givenBack(run, task) : task.attempt;
+    if (spec.retry && used < max) {
+      const delay = retryDelay(spec.retry, used + 1, this.rt.random);
       const retryAt = this.rt.clock.now() + delay;
       this.writer.keepAttempt(task, 'failed', c.error ?? 'failed');
       this.writer.setStatus(run, task, 'ready', {
         error: c.error ?? 'failed',
         retry_at: retryAt,
-        reason: `attempt ${task.attempt} failed: ${c.error}; attempt ${task.attempt + 1} of ${max} in ${(delay / 1000).toFixed(1)} s`,
+        reason: `attempt ${task.attempt} failed: ${c.error}; attempt ${task.attempt + 1}${used === task.attempt ? ` of ${max}` : ''} in ${(delay / 1000).toFixed(1)} s${used === task.attempt ? '' : ` (${max - used} of ${max} left: attempts given back do not count)`}`,
       });
       this.armRetry(run, task);
       return;
@@ -262,6 +264,13 @@ export class TaskFlow {
     this.writer.writeTaskResult(run, task);
     this.settleDependents(run, task.task_id);
     this.maybeFinish(run);
+  }
+
+  /** How many of the task's attempts in this run were given back (kept in `task_attempts`). */
+  private givenBack(run: ActiveRun, task: TaskRun): number {
+    if (task.attempt <= 1) return 0;
+    return this.store.execution.attempts(run.id, task.task_id).filter((a) => a.outcome === 'given_back')
+      .length;
   }
 
   private armRetry(run: ActiveRun, task: TaskRun): void {
@@ -311,11 +320,20 @@ export class TaskFlow {
     carryOut({ rt: this.rt, writer: this.writer, flow: this }, run, task, answer, actor);
   }
 
-  /** The task's next attempt goes to `agent`: its load and the budget in flight grow. */
-  assign(run: ActiveRun, task: TaskRun, agent: Agent, explanation: MatchExplanation): void {
+  /**
+   * The task's next attempt goes to `agent`: its load and the budget in flight grow. `by`: a
+   * person handed it to the agent (a reassignment), recorded as theirs in the audit log.
+   */
+  assign(
+    run: ActiveRun,
+    task: TaskRun,
+    agent: Agent,
+    explanation: MatchExplanation,
+    by?: { actor: string; why: string },
+  ): void {
     const attempt = task.attempt + 1;
     const delegation = attempt === 1 ? `${task.task_id}-delegated` : `${task.task_id}-delegated-${attempt}`;
-    this.writer.setStatus(run, task, 'in_progress', {
+    const patch: Partial<TaskRun> = {
       agent_id: agent.id,
       delegation_task_id: delegation,
       attempt,
@@ -326,7 +344,8 @@ export class TaskFlow {
       progress_message: null,
       started_at: this.rt.iso(),
       finished_at: null,
-    });
+    };
+    this.writer.setStatus(run, task, 'in_progress', patch, by?.actor, by?.why);
     run.delegated.add(task);
     run.buildLog.dirty = true;
     run.usage.delete(task.task_id);

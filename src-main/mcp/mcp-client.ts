@@ -39,7 +39,9 @@ type Unreachable =
   | `projects.${string}`
   | 'work.execute'
   | 'work.progress'
-  | 'work.complete';
+  | 'work.complete'
+  | 'work.reassign'
+  | 'work.giveBack';
 const unreachable: [Extract<McpMethod, Unreachable>] extends [never] ? true : never = true;
 void unreachable;
 

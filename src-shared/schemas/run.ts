@@ -253,8 +253,11 @@ export interface TaskLogLine {
   at: string;
 }
 
-/** How an attempt ended: `running` while it has not; `interrupted` when a restart of Baton stopped it. */
-export type AttemptOutcome = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/**
+ * How an attempt ended: `running` while it has not; `interrupted` when a restart of Baton stopped
+ * it; `given_back` when the person (or daemon) holding it gave it back, or it was reassigned.
+ */
+export type AttemptOutcome = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted' | 'given_back';
 
 /** One attempt of a task: who ran it, when, and how it ended. */
 export interface TaskAttempt {

@@ -185,6 +185,49 @@ describe('the REST API', () => {
     );
   });
 
+  it("people's tasks over HTTP: everyone's waiting tasks, one reassigned to another person, then given back", async () => {
+    await app.dispatch('agents.import', {
+      agents: [
+        { id: 'pat', kind: 'human', skills: ['sign'] },
+        { id: 'sam', kind: 'human', skills: ['sign'] },
+      ],
+    });
+    await app.dispatch('plans.import', {
+      plan: {
+        plan_id: 'sign-offs',
+        tasks: [{ task_id: 'sign', description: 'sign v2', required_skills: ['sign'] }],
+      },
+    });
+    const runId = (await api('POST', '/api/rpc/runs.start', { plan_id: 'sign-offs' })).body.value.run_id;
+    const waiting = (await api('GET', '/api/v1/people/tasks')).body;
+    expect(waiting.tasks.find((t: { run_id: string }) => t.run_id === runId)).toMatchObject({
+      task_id: 'sign',
+      status: 'ready',
+      people: ['pat', 'sam'],
+    });
+    const assigned = await api('POST', `/api/v1/people/sam/tasks/${runId}/sign/assign`, { actor: 'Lee' });
+    expect(assigned.body).toMatchObject({ status: 'in_progress', from: null, task: { agent_id: 'sam' } });
+    const lacking = await api('POST', `/api/v1/people/daemon-1/tasks/${runId}/sign/assign`, {});
+    expect(lacking.status).toBe(409);
+    expect(lacking.body.error.message).toBe(
+      'daemon-1 lacks sign, which sign needs: hand it to someone who has it, or add the skill to daemon-1 on the Agents screen',
+    );
+    const back = await api('POST', `/api/v1/agents/sam/tasks/${runId}/sign/give-back`, {
+      actor: 'Sam',
+      note: 'on leave',
+    });
+    expect(back.body).toMatchObject({ status: 'ready', from: 'sam' });
+    const attempts = await api('POST', '/api/rpc/runs.taskAttempts', { run_id: runId, task_id: 'sign' });
+    expect(attempts.body.value).toMatchObject([
+      { agent_id: 'sam', outcome: 'given_back', error: 'given back by Sam: on leave' },
+    ]);
+    const tooLong = await api('POST', `/api/v1/agents/pat/tasks/${runId}/sign/give-back`, {
+      note: 'x'.repeat(2_001),
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toContain('note: the note must be at most 2000 characters');
+  });
+
   it('serves an OpenAPI document generated from the schemas', async () => {
     const doc = await api('GET', '/api/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');

@@ -41,6 +41,25 @@ describe('scope: goal → draft plan', () => {
     ]);
   });
 
+  it("drafts an id no stored plan has, and a draft created new never becomes another plan's version", async () => {
+    app = createApp({ dataDir: ':memory:', log: () => {} });
+    const goal = 'compare laptops and phones';
+    const first = await call<ScopeDraft>(app, 'scope.draft', { goal });
+    expect(first.plan.plan_id).toBe('compare-laptops-and-phones');
+    await call(app, 'plans.import', { plan: first.plan, new_only: true });
+    const second = await call<ScopeDraft>(app, 'scope.draft', { goal });
+    expect(second.plan.plan_id).toBe('compare-laptops-and-phones-2');
+    const r = await app.dispatch('plans.import', { plan: first.plan, new_only: true });
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message:
+          'plan_id: a plan with the id compare-laptops-and-phones exists already: give this one another id',
+      },
+    });
+  });
+
   it('an llm planner answers in the plan schema; the draft is validated', async () => {
     const server = await planner(
       `Here is the plan:\n\`\`\`json\n${JSON.stringify({
@@ -62,6 +81,17 @@ describe('scope: goal → draft plan', () => {
     });
     expect(draft.planner).toBe('llm');
     expect(draft.plan.tasks.map((t) => t.task_id)).toEqual(['find', 'mail']);
+    // Checked as the rules' drafts are: no agent communicates, so the skill is taken off and said
+    // so, never left for a task nobody can take; the id is the readable, unique one.
+    expect(draft.plan.tasks.map((t) => t.required_skills)).toEqual([['research'], []]);
+    expect(draft.matches.map((m) => [m.task_id, m.asked, m.skill, m.how])).toEqual([
+      ['find', 'research', 'research', 'exact'],
+      ['mail', 'communication', null, 'none'],
+    ]);
+    expect(draft.notes).toContain(
+      'mail: the planner asked for communication, which no registered agent has, nor anything close: taken off; pick a skill an agent has, or register an agent that has it.',
+    );
+    expect(draft.plan).toMatchObject({ plan_id: 'laptops-john', name: 'Laptops for John' });
     const prompt = JSON.parse(server.requests[0]!.body)
       .messages.map((m: { content: string }) => m.content)
       .join('\n');

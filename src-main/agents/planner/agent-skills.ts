@@ -42,58 +42,46 @@ export const shareWord = (a: readonly string[], b: readonly string[]): boolean =
   a.some((x) => b.some((y) => sameWord(x, y)));
 
 /**
- * The registered skills a step needs, given the skills the keyword table found in its clause
- * (`found`, with the table's words for each): a found skill an agent has is kept; one no agent
- * has is replaced by an agent's skill named by one of its words ("email" for communication);
- * and a registered skill the clause itself names ("translate" for translation) is added.
- * `missing` are the found skills no agent has under any name: the step keeps them, so the
- * designer's checks flag it.
+ * How alike two words are, from 0 to 1: one word (1); one (or its stem) inside the other, four
+ * letters or more ("mail" in "email", "writ" in "copywriting": 0.8); a letter or two apart ("analyse", "analyze": 0.7); else the share of
+ * letter pairs they have in common, when it is most of them.
  */
-export function skillsForStep(
-  clause: string,
-  found: readonly { skill: string; words: readonly string[] }[],
-  agents: readonly SkilledAgent[],
-): { skills: string[]; missing: string[] } {
-  const registered = [...new Set(agents.flatMap((a) => a.skills))];
-  const clauseWords = wordsOf(clause);
-  const named = (skill: string, words: readonly string[]) => shareWord(wordsOf(skill), words);
-  const skills: string[] = [];
-  const missing: string[] = [];
-  for (const f of found) {
-    if (registered.includes(f.skill)) skills.push(f.skill);
-    else {
-      // Best an agent's skill the clause names too ("email" for "draft email to …").
-      const alias =
-        registered.find((r) => named(r, f.words.flatMap(wordsOf)) && named(r, clauseWords)) ??
-        registered.find((r) => named(r, f.words.flatMap(wordsOf)));
-      if (alias) skills.push(alias);
-      else missing.push(f.skill);
-    }
-  }
-  for (const r of registered) if (named(r, clauseWords)) skills.push(r);
-  // Matching stays useful with few skills: at most two, registered ones first.
-  const kept = [...new Set([...skills, ...missing])].slice(0, 2);
-  return { skills: kept, missing: kept.filter((k) => missing.includes(k)) };
+export function wordSimilarity(a: string, b: string): number {
+  if (sameWord(a, b)) return 1;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 4 && (long.includes(short) || (stem(short).length >= 4 && long.includes(stem(short)))))
+    return 0.8;
+  if (short.length >= 4 && editDistance(a, b) <= (short.length >= 7 ? 2 : 1)) return 0.7;
+  const dice = pairsInCommon(a, b);
+  return dice >= 0.6 ? dice * 0.8 : 0;
 }
 
-/**
- * The agent closest to taking a step that needs `skills`: the one with the most of them, then
- * the one whose skills share the most words with the step's text; none when no agent shares
- * anything with it.
- */
-export function closestAgent(
-  skills: readonly string[],
-  clause: string,
-  agents: readonly SkilledAgent[],
-): SkilledAgent | undefined {
-  const words = [...wordsOf(clause), ...skills.flatMap(wordsOf)];
-  let best: { agent: SkilledAgent; held: number; shared: number } | undefined;
-  for (const agent of agents) {
-    const held = skills.filter((s) => agent.skills.includes(s)).length;
-    const shared = agent.skills.flatMap(wordsOf).filter((w) => words.some((x) => sameWord(w, x))).length;
-    if (held === 0 && shared === 0) continue;
-    if (!best || held > best.held || (held === best.held && shared > best.shared))
-      best = { agent, held, shared };
+/** Letters to change, add or drop to make `a` into `b` (Levenshtein). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
   }
-  return best?.agent;
+  return prev[b.length]!;
+}
+
+/** The Dice coefficient of two words' letter pairs. */
+function pairsInCommon(a: string, b: string): number {
+  const pairs = (w: string) => Array.from({ length: Math.max(0, w.length - 1) }, (_, i) => w.slice(i, i + 2));
+  const pa = pairs(a);
+  const pb = pairs(b);
+  if (pa.length === 0 || pb.length === 0) return 0;
+  const left = [...pb];
+  let common = 0;
+  for (const p of pa) {
+    const at = left.indexOf(p);
+    if (at >= 0) {
+      common++;
+      left.splice(at, 1);
+    }
+  }
+  return (2 * common) / (pa.length + pb.length);
 }

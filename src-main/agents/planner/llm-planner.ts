@@ -1,3 +1,4 @@
+import type { SkillMatch } from '../../../src-shared/contract/domains/scope.ts';
 import { formatPath } from '../../../src-shared/contract/errors.ts';
 import type { LlmAgent } from '../../../src-shared/schemas/agent.ts';
 import type { PlanInput } from '../../../src-shared/schemas/plan.ts';
@@ -7,6 +8,8 @@ import { AppError } from '../../base/errors.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { QuestionExecutor } from '../llm/ask.ts';
 import { askLlmStructured } from '../llm/ask.ts';
+import type { SkilledAgent } from './agent-skills.ts';
+import { matchSkill, matchText, wantedFor } from './skill-matcher.ts';
 
 function planningPrompt(goal: string, agents: { id: string; skills: string[] }[], planId: string): string {
   return [
@@ -32,9 +35,15 @@ function planningPrompt(goal: string, agents: { id: string; skills: string[] }[]
 export async function draftPlanWithLlm(
   agent: LlmAgent,
   goal: string,
-  opts: { plan_id: string; project_id?: string | undefined; agents: { id: string; skills: string[] }[] },
+  opts: {
+    plan_id: string;
+    /** The name the rules gave the goal, for a plan the model left unnamed. */
+    name: string;
+    project_id?: string | undefined;
+    agents: { id: string; skills: string[] }[];
+  },
   deps: { executor: QuestionExecutor; secrets: SecretResolver },
-): Promise<{ plan: PlanInput; notes: string[] }> {
+): Promise<{ plan: PlanInput; notes: string[]; matches: SkillMatch[] }> {
   const answer = await askLlmStructured(
     agent,
     planningPrompt(goal, opts.agents, opts.plan_id),
@@ -57,10 +66,47 @@ export async function draftPlanWithLlm(
       { issues },
     );
   }
+  // The id the rules made unique among the stored plans, whatever the model answered.
+  const plan: PlanInput = { ...(raw as PlanInput), plan_id: opts.plan_id };
+  plan.name ||= opts.name;
+  const checked = checkSkills(plan, opts.agents);
   return {
-    plan: raw as PlanInput,
+    plan: checked.plan,
     notes: [
       `Drafted by ${agent.id}${answer.cost > 0 ? ` (cost ${answer.cost})` : ''}: review before running.`,
+      ...checked.notes,
     ],
+    matches: checked.matches,
   };
+}
+
+/**
+ * A drafted plan's skills checked as the rule planner's are: each one no registered agent has is
+ * replaced by the name an agent has for it or the closest skill an agent has, or taken off and
+ * said so, so the draft never asks for a skill no agent has.
+ */
+export function checkSkills(
+  plan: PlanInput,
+  agents: readonly SkilledAgent[],
+): { plan: PlanInput; notes: string[]; matches: SkillMatch[] } {
+  const notes: string[] = [];
+  const matches: SkillMatch[] = [];
+  if (agents.length === 0) return { plan, notes, matches };
+  const tasks = plan.tasks.map((t) => {
+    const skills: string[] = [];
+    for (const asked of t.required_skills ?? []) {
+      const m = matchSkill(wantedFor(asked), agents);
+      const match: SkillMatch = { task_id: t.task_id, asked, ...m };
+      matches.push(match);
+      if (m.skill && !skills.includes(m.skill)) skills.push(m.skill);
+      if (m.how === 'alias' || m.how === 'closest')
+        notes.push(`${t.task_id}: the planner asked for ${asked}, which no agent has: ${matchText(match)}.`);
+      if (m.how === 'none')
+        notes.push(
+          `${t.task_id}: the planner asked for ${asked}, which no registered agent has, nor anything close: taken off; pick a skill an agent has, or register an agent that has it.`,
+        );
+    }
+    return { ...t, required_skills: skills };
+  });
+  return { plan: { ...plan, tasks }, notes, matches };
 }

@@ -49,6 +49,8 @@ export const api = {
   listPlanVersions: (plan_id: string) => c().invoke('plans.versions', { plan_id }),
   restorePlanVersion: (plan_id: string, version: number) => c().invoke('plans.restore', { plan_id, version }),
   importPlan: (plan: unknown) => c().invoke('plans.import', { plan }),
+  /** Saves a plan that must be new: refused when a plan has its id already. */
+  createPlan: (plan: unknown) => c().invoke('plans.import', { plan, new_only: true }),
   deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
   startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
@@ -143,6 +145,14 @@ export const api = {
       ...(ok ? { output: { text } } : { error: text || 'failed by a person' }),
       ...(ok && files.length > 0 ? { files } : {}),
     }),
+  /** Everyone's tasks: every task waiting for a person, and every task a person holds. */
+  teamTasks: () => c().invoke('work.team', {}),
+  /** Hands a waiting or held task to another person; `actor` is who does it (the audit log's). */
+  reassignTask: (run_id: string, task_id: string, to_agent_id: string, actor: string, note: string) =>
+    c().invoke('work.reassign', { run_id, task_id, to_agent_id, actor, ...(note.trim() ? { note } : {}) }),
+  /** A task the person holds goes back to the queue, its attempt given back (not failed). */
+  giveBackTask: (agent_id: string, run_id: string, task_id: string, actor: string, note: string) =>
+    c().invoke('work.giveBack', { agent_id, run_id, task_id, actor, ...(note.trim() ? { note } : {}) }),
   taskLogs: (run_id: string, task_id: string) => c().invoke('runs.taskLogs', { run_id, task_id }),
   taskProgress: (run_id: string, task_id: string) => c().invoke('runs.taskProgress', { run_id, task_id }),
   taskArtifacts: (run_id: string, task_id: string) => c().invoke('runs.taskArtifacts', { run_id, task_id }),

@@ -201,6 +201,14 @@ describe('plan edits', () => {
         }),
       ]),
     );
+    // A task asking no skill: any agent could take it, said as a warning.
+    expect(checks).toContainEqual(
+      expect.objectContaining({
+        task_id: 'd',
+        severity: 'warning',
+        message: 'no required skill: any agent could take it; give it the skill it needs',
+      }),
+    );
     expect(checkPlan(plan, [agent('w', ['x'], 'AWAY')]).map((c) => c.message)).toContain(
       'every agent that could take it is away: w (AWAY)',
     ); // A decider whose agent is not a registered llm agent: the run will not start.

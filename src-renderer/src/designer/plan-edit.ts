@@ -257,6 +257,17 @@ export function checkPlan(plan: PlanInput, agents: readonly Agent[]): Check[] {
         });
       continue;
     }
+    if (need.length === 0 && agents.length > 0) {
+      // No skill asked: the first agent free takes it, whatever it is (a draft gives none rather
+      // than one no agent has).
+      checks.push({
+        severity: 'warning',
+        task_id: t.task_id,
+        path: null,
+        message: 'no required skill: any agent could take it; give it the skill it needs',
+      });
+      continue;
+    }
     const able = agents.filter((a) => need.every((s) => a.skills.includes(s)));
     if (able.length === 0) {
       let closest: string[] | null = null;

@@ -99,4 +99,5 @@ export function applyEvents(batch: EventBatch): void {
   // when tasks moved (which tasks a person may take is the host's matching).
   if (workspaceUseChanged) s.refreshWorkspaces();
   if (tasks.length > 0 && s.humanAgentId) s.refreshInbox();
+  if (tasks.length > 0) s.refreshTeam();
 }

@@ -45,7 +45,7 @@ export interface ApprovalsSlice {
   loadInbox(): Promise<void>;
   /** Reads the inbox again soon, at most twice a second however often tasks move. */
   refreshInbox(): void;
-  takeTask(task: PulledTask): Promise<void>;
+  takeTask(task: Pick<PulledTask, 'run_id' | 'task_id'>): Promise<void>;
   /** Completes (with the answer and any files) or fails a task the person holds. */
   finishTask(task: TaskRun, ok: boolean, text: string, files?: HandedFile[]): Promise<void>;
 }
@@ -166,7 +166,7 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
     } catch (err) {
       get().fail('Could not take the task', err);
     }
-    await get().loadInbox();
+    await Promise.all([get().loadInbox(), get().tasksScope === 'everyone' ? get().loadTeam() : undefined]);
   },
   async finishTask(task, ok, text, files = []) {
     const id = get().humanAgentId;

@@ -53,7 +53,6 @@ export interface DesignerSlice {
   /** A field's typed value is invalid and not applied (a message), or fine again (null). */
   markUnapplied(key: string, problem: string | null): void;
   saveDraft(): Promise<void>;
-  draftFromGoal(goal: string): Promise<void>;
 }
 
 export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice> = (set, get) => ({
@@ -170,15 +169,6 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       get().fail('The plan was not saved', err, 'designer');
     } finally {
       set({ saving: false });
-    }
-  },
-  async draftFromGoal(goal) {
-    try {
-      const draft = await api.draftPlan(goal);
-      get().beginEdit(draft.plan, true);
-      set({ designerMessage: draft.notes.join(' ') });
-    } catch (err) {
-      get().fail('Could not draft a plan from that goal', err);
     }
   },
 });

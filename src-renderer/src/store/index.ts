@@ -12,6 +12,8 @@ import type { IdentitySlice } from './identity.ts';
 import { createIdentitySlice } from './identity.ts';
 import type { MemorySlice } from './memory.ts';
 import { createMemorySlice } from './memory.ts';
+import type { PeopleSlice } from './people.ts';
+import { createPeopleSlice } from './people.ts';
 import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
 import type { ProjectsSlice } from './projects.ts';
@@ -40,6 +42,7 @@ export type BatonState = UiSlice &
   MemorySlice &
   DesignerSlice &
   ApprovalsSlice &
+  PeopleSlice &
   IdentitySlice &
   VersionsSlice &
   ProjectsSlice &
@@ -58,6 +61,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createMemorySlice(...a),
   ...createDesignerSlice(...a),
   ...createApprovalsSlice(...a),
+  ...createPeopleSlice(...a),
   ...createIdentitySlice(...a),
   ...createVersionsSlice(...a),
   ...createProjectsSlice(...a),

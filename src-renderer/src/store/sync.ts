@@ -55,6 +55,7 @@ export const createSyncSlice: StateCreator<BatonState, [], [], SyncSlice> = (set
         s.loadApprovals(),
         s.workspacesLoaded ? s.loadWorkspaces() : undefined,
         s.humanAgentId ? s.loadInbox() : undefined,
+        s.tasksScope === 'everyone' ? s.loadTeam() : undefined,
         planId
           ? s.loadRuns(planId, openRun).catch((err) => s.fail('Could not reload the runs', err))
           : undefined,

@@ -47,8 +47,13 @@ export const planMethods = {
       version: versionField,
     }),
   ).returns<PlanSummary>(),
-  /** Validates and stores a plan (a new version when the id exists). `plan` is raw JSON. */
-  'plans.import': method(z.strictObject({ plan: z.unknown() })).returns<PlanSummary>(),
+  /**
+   * Validates and stores a plan (a new version when the id exists). `plan` is raw JSON;
+   * `new_only`: refused when a plan has the id already (a plan created from a draft).
+   */
+  'plans.import': method(
+    z.strictObject({ plan: z.unknown(), new_only: z.boolean().optional() }),
+  ).returns<PlanSummary>(),
   'plans.validate': method(z.strictObject({ plan: z.unknown() })).returns<ValidationReport>(),
   'plans.delete': method(byId('plan_id')).returns<{ deleted: boolean }>(),
   /** The plan's budget, its scope, and what counts against it now: the designer shows "spent X of Y this run / across runs". */

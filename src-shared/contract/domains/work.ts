@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { Agent } from '../../schemas/agent.ts';
+import type { Agent, AgentStatus } from '../../schemas/agent.ts';
 import { rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
 import type { TaskSpec } from '../../schemas/plan.ts';
 import { PRIORITIES } from '../../schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun, TaskStatus } from '../../schemas/run.ts';
 import { taskRefSchema } from '../../schemas/run.ts';
+import { actorField } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -76,6 +77,37 @@ export const workMethods = {
   ).returns<{ task: TaskRun; unblocked: string[] }>(),
   /** A person's (or daemon's) inbox: ready tasks they can take, and tasks they hold. */
   'work.inbox': method(agentRef).returns<{ ready: PulledTask[]; in_progress: TaskRun[] }>(),
+  /**
+   * Everyone's tasks: every task waiting for a person (a human agent could take it) and every
+   * task a person holds, with the people (human agents) who could take each.
+   */
+  'work.team': method(z.strictObject({})).returns<TeamTasks>(),
+  /**
+   * A task waiting for a person, or held by one, handed to another person (a human agent with
+   * its skills): it is theirs at once, in progress; a holder's attempt ends as given back.
+   * `actor` (who hands it on; "user" when absent) is recorded in the audit log.
+   */
+  'work.reassign': method(
+    taskRefSchema.extend({
+      to_agent_id: z
+        .string({ message: 'say who takes the task: a person (human agent)' })
+        .min(1, 'say who takes the task: a person (human agent)')
+        .max(200),
+      actor: actorField.optional(),
+      note: z.string().trim().max(2_000, 'the note must be at most 2000 characters').optional(),
+    }),
+  ).returns<Handoff>(),
+  /**
+   * A task the agent holds goes back to the queue for someone else: its attempt ends as given
+   * back (not failed; it uses none of the task's retries). `actor` as for `work.reassign`.
+   */
+  'work.giveBack': method(
+    agentTask.extend({
+      attempt: attemptRef,
+      actor: actorField.optional(),
+      note: z.string().trim().max(2_000, 'the note must be at most 2000 characters').optional(),
+    }),
+  ).returns<Handoff>(),
   'work.stats': method(
     agentRef.extend({ start: rangeEdgeSchema('start').optional(), end: rangeEdgeSchema('end').optional() }),
   ).returns<AgentExecutionStats>(),
@@ -95,6 +127,50 @@ export interface PulledTask {
   score: number;
   /** When it last changed status: since then it has waited, ready, for someone to take it. */
   ready_since: string | null;
+}
+
+/** A person as the team view shows them: a human agent, and how many tasks they hold. */
+export interface TeamPerson {
+  id: string;
+  name: string | null;
+  status: AgentStatus;
+  skills: string[];
+  /** Tasks they hold now, and how many they may hold at once. */
+  holds: number;
+  max_concurrency: number;
+}
+
+/** A task waiting for a person to take it (`ready`), or held by one (`in_progress`). */
+export interface PersonTask {
+  run_id: string;
+  plan_id: string;
+  task_id: string;
+  description: string;
+  required_skills: string[];
+  priority: PulledTask['priority'];
+  deadline: string | null;
+  status: 'ready' | 'in_progress';
+  /** The person holding it; null while it waits to be taken. */
+  held_by: string | null;
+  /** While it waits: the people who could take it (their skills, a pin); the holder once held. */
+  people: string[];
+  /** Since when it waits to be taken, or since it was taken. */
+  since: string | null;
+  attempt: number;
+}
+
+export interface TeamTasks {
+  people: TeamPerson[];
+  tasks: PersonTask[];
+}
+
+/** What a reassignment or a give-back did: the task now, and who had it before. */
+export interface Handoff {
+  task: TaskRun;
+  /** Who held it before (null: it waited to be taken). */
+  from: string | null;
+  /** A reassigned task is the new person's (`in_progress`), unless an approval stopped it first. */
+  status: TaskStatus;
 }
 
 /**

@@ -30,6 +30,7 @@ export const READ_METHODS = [
   'work.selectNext',
   'work.context',
   'work.inbox',
+  'work.team',
   'work.stats',
   'agents.list',
   'memory.read',

@@ -49,6 +49,8 @@ interface Props {
    * tasks in a tall pane, as LangGraph Studio draws one): the run view's graph.
    */
   fillPane?: boolean | undefined;
+  /** A small preview (a drafted plan in a dialog): no minimap and no zoom buttons. */
+  compact?: boolean | undefined;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
@@ -60,6 +62,7 @@ export function PlanGraph({
   marks,
   selectedTaskId,
   fillPane,
+  compact,
 }: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
@@ -196,10 +199,10 @@ export function PlanGraph({
             {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
                 It is left out while the overview is shown: it leaves hidden nodes out, and the
                 overview is a map itself. */}
-            {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && (
+            {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && !compact && (
               <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
             )}
-            <Controls fitViewOptions={FIT} />
+            {!compact && <Controls fitViewOptions={FIT} />}
           </ReactFlow>
         </ShownRun.Provider>
       ) : (

@@ -6,6 +6,7 @@ import { useBaton } from '../../store/index.ts';
 import { BuildsOn } from '../approvals/BuildsOn.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { taskKey } from '../shared/task-key.ts';
+import { GiveBackDialog, ReassignDialog } from './HandoffDialogs.tsx';
 import { readFiles } from './read-files.ts';
 
 /**
@@ -17,6 +18,7 @@ export function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: stri
   const fail = useBaton((s) => s.fail);
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
+  const [handing, setHanding] = useState<'reassign' | 'give-back' | null>(null);
   // What the person needs to do the task: the task itself and what its dependencies produced.
   const [context, setContext] = useState<PreparedContext | null>(null);
   useEffect(() => {
@@ -100,7 +102,48 @@ export function HeldTask({ task, onFinish }: { task: TaskRun; onFinish(key: stri
             Complete
           </button>
         </div>
+        <p className="small muted handoff-line">
+          Cannot do it?{' '}
+          <button type="button" className="link" onClick={() => setHanding('give-back')}>
+            Give back…
+          </button>{' '}
+          or{' '}
+          <button type="button" className="link" onClick={() => setHanding('reassign')}>
+            Reassign…
+          </button>
+        </p>
+        {handing && (
+          <HandOn
+            task={task}
+            description={spec?.description ?? ''}
+            skills={spec?.required_skills ?? []}
+            what={handing}
+            onClose={() => setHanding(null)}
+          />
+        )}
       </div>
     </li>
+  );
+}
+
+/** The dialog that gives back or reassigns the held task. */
+function HandOn({
+  task,
+  description,
+  skills,
+  what,
+  onClose,
+}: {
+  task: TaskRun;
+  description: string;
+  skills: string[];
+  what: 'reassign' | 'give-back';
+  onClose(): void;
+}) {
+  const handed = { ...task, description, required_skills: skills, held_by: task.agent_id };
+  return what === 'reassign' ? (
+    <ReassignDialog task={handed} onClose={onClose} />
+  ) : (
+    <GiveBackDialog task={handed} onClose={onClose} />
   );
 }

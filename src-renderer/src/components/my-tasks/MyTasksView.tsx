@@ -7,12 +7,67 @@ import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { HeldTask } from './HeldTask.tsx';
 import { HowTasksCome } from './HowTasksCome.tsx';
 import { ReadyTasks } from './ReadyTasks.tsx';
+import { TeamTasks } from './TeamTasks.tsx';
 
 /**
  * The tasks of the human agent you are: the ones you hold (answer or fail them), then the ones
  * waiting for someone with your skills, one row each, to take.
  */
 export function MyTasksView() {
+  const scope = useBaton((s) => s.tasksScope);
+  return (
+    <div className="page">
+      <header className="plan-head">
+        <div>
+          <h1>My tasks</h1>
+          <p className="muted small">
+            {scope === 'mine'
+              ? 'Tasks that wait for a person: take one, then complete it with an answer (and files), or fail it.'
+              : 'Every task waiting for a person, and every task a person holds, by person: hand one to someone else, or give back one you hold.'}
+          </p>
+        </div>
+        <ScopeSwitch />
+      </header>
+      {scope === 'mine' ? (
+        <MineTasks />
+      ) : (
+        <section className="inbox" aria-label="Everyone's tasks">
+          <TeamTasks />
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** Mine or Everyone's: which tasks the page lists. */
+function ScopeSwitch() {
+  const scope = useBaton((s) => s.tasksScope);
+  const setScope = useBaton((s) => s.setTasksScope);
+  return (
+    <fieldset className="kind-filters scope-switch">
+      <legend className="visually-hidden">Whose tasks</legend>
+      <button
+        type="button"
+        className="kind-filter"
+        aria-pressed={scope === 'mine'}
+        onClick={() => setScope('mine')}
+      >
+        Mine
+      </button>
+      <button
+        type="button"
+        className="kind-filter"
+        aria-pressed={scope === 'everyone'}
+        onClick={() => setScope('everyone')}
+      >
+        Everyone's
+      </button>
+    </fieldset>
+  );
+}
+
+/** The tasks of the human agent you are: held, then to take. */
+function MineTasks() {
   const identity = useBaton((s) => s.identity);
   const humans = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'human')));
   const me = humans.find((h) => h.id === identity?.agentId);
@@ -26,57 +81,47 @@ export function MyTasksView() {
   const focus = useFocusAfterRemoval(keys);
   const count = inbox.ready.length + inbox.in_progress.length;
   return (
-    <div className="page">
-      <header className="plan-head">
-        <div>
-          <h1>My tasks</h1>
-          <p className="muted small">
-            Tasks that wait for a person: take one, then complete it with an answer (and files), or fail it.
-          </p>
-        </div>
-      </header>
-      <section className="inbox" aria-label="My tasks">
-        {me ? (
-          <>
-            <div className="inbox-head">
-              <h2 ref={focus.heading} tabIndex={-1}>
-                Tasks for {me.name ?? me.id} ({count})
-              </h2>
-              <WhoYouAre me={me} onChange={changeIdentity} />
-            </div>
-            {count === 0 && <NothingWaits me={me} />}
-            {inbox.in_progress.length > 0 && (
-              <>
-                <h3 className="inbox-sub">In your hands ({inbox.in_progress.length})</h3>
-                <ul className="cards approval-list" ref={focus.list} aria-label="Tasks you hold">
-                  {inbox.in_progress.map((t) => (
-                    <HeldTask key={taskKey(t)} task={t} onFinish={focus.removing} />
-                  ))}
-                </ul>
-              </>
-            )}
-            {inbox.ready.length > 0 && <ReadyTasks tasks={inbox.ready} />}
-          </>
-        ) : (
-          <div className="nothing-waits my-tasks-empty" role="note" aria-label="Who you are">
-            <p className="nothing-title">My tasks: a plan's work for a person comes here.</p>
-            <p>
-              {humans.length === 0
-                ? 'Tasks come here for agents of kind “human”: register one on the Agents screen (a person, with skills), and say it is you.'
-                : identity
-                  ? `You are ${identity.name}, who is none of the human agents (${humans.map((h) => h.name ?? h.id).join(', ')}). Say which one you are to see their tasks.`
-                  : `Say who you are to see your tasks: ${humans.map((h) => h.name ?? h.id).join(', ')}.`}
-            </p>
-            {humans.length > 0 && (
-              <button type="button" className="primary" onClick={changeIdentity}>
-                Choose who you are…
-              </button>
-            )}
-            <HowTasksCome />
+    <section className="inbox" aria-label="My tasks">
+      {me ? (
+        <>
+          <div className="inbox-head">
+            <h2 ref={focus.heading} tabIndex={-1}>
+              Tasks for {me.name ?? me.id} ({count})
+            </h2>
+            <WhoYouAre me={me} onChange={changeIdentity} />
           </div>
-        )}
-      </section>
-    </div>
+          {count === 0 && <NothingWaits me={me} />}
+          {inbox.in_progress.length > 0 && (
+            <>
+              <h3 className="inbox-sub">In your hands ({inbox.in_progress.length})</h3>
+              <ul className="cards approval-list" ref={focus.list} aria-label="Tasks you hold">
+                {inbox.in_progress.map((t) => (
+                  <HeldTask key={taskKey(t)} task={t} onFinish={focus.removing} />
+                ))}
+              </ul>
+            </>
+          )}
+          {inbox.ready.length > 0 && <ReadyTasks tasks={inbox.ready} />}
+        </>
+      ) : (
+        <div className="nothing-waits my-tasks-empty" role="note" aria-label="Who you are">
+          <p className="nothing-title">My tasks: a plan's work for a person comes here.</p>
+          <p>
+            {humans.length === 0
+              ? 'Tasks come here for agents of kind “human”: register one on the Agents screen (a person, with skills), and say it is you.'
+              : identity
+                ? `You are ${identity.name}, who is none of the human agents (${humans.map((h) => h.name ?? h.id).join(', ')}). Say which one you are to see their tasks.`
+                : `Say who you are to see your tasks: ${humans.map((h) => h.name ?? h.id).join(', ')}.`}
+          </p>
+          {humans.length > 0 && (
+            <button type="button" className="primary" onClick={changeIdentity}>
+              Choose who you are…
+            </button>
+          )}
+          <HowTasksCome />
+        </div>
+      )}
+    </section>
   );
 }
 

@@ -9,6 +9,7 @@ const OUTCOME_LABEL: Record<AttemptOutcome, string> = {
   failed: 'failed',
   cancelled: 'cancelled',
   interrupted: 'interrupted by a restart',
+  given_back: 'given back',
 };
 
 /**
