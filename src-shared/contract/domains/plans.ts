@@ -49,6 +49,10 @@ export const planMethods = {
   ).returns<PlanSummary>(),
   /** Validates and stores a plan (a new version when the id exists). `plan` is raw JSON. */
   'plans.import': method(z.strictObject({ plan: z.unknown() })).returns<PlanSummary>(),
+  /**
+   * What would go wrong with a plan as it stands: what `plans.import` refuses, and more that it
+   * saves (a task only coding agents can take naming no workspace). Stores nothing.
+   */
   'plans.validate': method(z.strictObject({ plan: z.unknown() })).returns<ValidationReport>(),
   'plans.delete': method(byId('plan_id')).returns<{ deleted: boolean }>(),
   /** The plan's budget, its scope, and what counts against it now: the designer shows "spent X of Y this run / across runs". */
