@@ -49,6 +49,8 @@ export const api = {
   listPlanVersions: (plan_id: string) => c().invoke('plans.versions', { plan_id }),
   restorePlanVersion: (plan_id: string, version: number) => c().invoke('plans.restore', { plan_id, version }),
   importPlan: (plan: unknown) => c().invoke('plans.import', { plan }),
+  /** What the host says would go wrong with a plan (its workspaces, its patterns…); stores nothing. */
+  validatePlan: (plan: unknown) => c().invoke('plans.validate', { plan }),
   deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
   startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { ZodType } from 'zod';
 import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
+import { mayGoToCodingAgent } from '../../../../src-shared/schemas/workspace.ts';
 import type { RetryField } from '../../designer/panel-fields.ts';
 import {
   conditionProblems,
@@ -16,6 +17,7 @@ import { fieldMessage } from '../../format/field-message.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { SkillsField } from '../shared/SkillsField.tsx';
+import { CodingTaskFields } from './CodingTaskFields.tsx';
 import { ConditionField } from './ConditionField.tsx';
 import { DeadlineField } from './DeadlineField.tsx';
 import { DependsOnField } from './DependsOnField.tsx';
@@ -81,6 +83,31 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const inputsError = problem('inputs', 'Inputs');
   const attempts = task.retry?.max_attempts;
   const inputKeys = task.inputs ? Object.keys(task.inputs).length : 0;
+  const outputError = problem('output_schema', 'Answer format');
+  const tags = task.tags ?? [];
+  // A task a coding agent may take shows what it needs next to its agent; others keep it folded.
+  const coding = mayGoToCodingAgent(task, agents);
+  const codingSet =
+    task.workspace !== undefined || task.review !== undefined || task.on_conflict !== undefined;
+  const codingError = ['workspace', 'review', 'on_conflict'].some(
+    (f) => checksAt(checks, `tasks[${index}].${f}`).length > 0,
+  );
+  const codingSection = (
+    <PanelSection
+      title="Coding work"
+      summary={
+        task.workspace
+          ? `in ${task.workspace}`
+          : coding
+            ? 'where and how a coding agent works'
+            : 'for coding agents'
+      }
+      hasValue={coding || codingSet}
+      error={codingError}
+    >
+      <CodingTaskFields task={task} index={index} checks={checks} patch={(p) => patch(p)} />
+    </PanelSection>
+  );
   return (
     <form className="task-form" aria-label={`Task ${task.task_id}`} onSubmit={(e) => e.preventDefault()}>
       <TextField
@@ -150,6 +177,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           ))}
         </select>
       </label>
+      {coding && codingSection}
       <NumberField
         label="Timeout (s)"
         value={task.timeout_s}
@@ -207,9 +235,44 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           error={inputsError}
           placeholder={'{ "topic": "laptops", "max_results": 5 }'}
           hint="An object the agent receives with the task; blank for none."
+          keep={{ key: `task:${task.task_id}:inputs`, task_id: task.task_id }}
           onCommit={(v) => patch({ inputs: v })}
         />
       </PanelSection>
+      <PanelSection
+        title="Answer format"
+        summary={task.output_schema ? 'a JSON Schema' : 'any answer'}
+        hasValue={task.output_schema !== undefined}
+        error={outputError !== null}
+      >
+        <JsonField
+          label="Output schema (JSON Schema)"
+          value={task.output_schema}
+          schema={taskSpecSchema.shape.output_schema}
+          error={outputError}
+          placeholder={'{ "type": "object", "required": ["summary"] }'}
+          hint="The answer must meet it (an llm agent is asked for it, and retried once on a mismatch); blank for any answer."
+          keep={{ key: `task:${task.task_id}:output_schema`, task_id: task.task_id }}
+          onCommit={(v) => patch({ output_schema: v })}
+        />
+      </PanelSection>
+      <PanelSection
+        title="Tags"
+        summary={tags.length === 0 ? 'none' : tags.join(', ')}
+        hasValue={tags.length > 0}
+        error={problem('tags', 'Tags') !== null}
+      >
+        <SkillsField
+          label="Tags"
+          skills={tags}
+          error={problem('tags', 'Tags')}
+          onChange={(t) => patch({ tags: t.length > 0 ? t : undefined })}
+        />
+        <p className="field-hint">
+          Labels remote workers select tasks by (not skills: they do not decide who can take it).
+        </p>
+      </PanelSection>
+      {!coding && codingSection}
     </form>
   );
 }
