@@ -39,6 +39,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
   const spend = usePlanSpend(draft.plan_id);
   const runInputs = draft.run_inputs ? Object.keys(draft.run_inputs) : [];
   const runInputsError = err('run_inputs', 'Run inputs');
+  const runInputsKept = useBaton((s) => s.unapplied['plan:run_inputs'] !== undefined);
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
       <p className="muted small">Select a task to edit it, or edit the plan here.</p>
@@ -151,7 +152,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         title="Run inputs"
         summary={runInputs.length === 0 ? 'none' : runInputs.join(', ')}
         hasValue={runInputs.length > 0}
-        error={runInputsError !== null}
+        error={runInputsError !== null || runInputsKept}
       >
         <JsonField
           label="Run inputs (JSON)"

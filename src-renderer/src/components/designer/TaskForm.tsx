@@ -84,6 +84,11 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const attempts = task.retry?.max_attempts;
   const inputKeys = task.inputs ? Object.keys(task.inputs).length : 0;
   const outputError = problem('output_schema', 'Answer format');
+  // JSON typed here before and not applied (kept while another task was shown) opens its section.
+  const inputsKey = `task:${task.task_id}:inputs`;
+  const outputKey = `task:${task.task_id}:output_schema`;
+  const inputsKept = useBaton((s) => s.unapplied[inputsKey] !== undefined);
+  const outputKept = useBaton((s) => s.unapplied[outputKey] !== undefined);
   const tags = task.tags ?? [];
   // A task a coding agent may take shows what it needs next to its agent; others keep it folded.
   const coding = mayGoToCodingAgent(task, agents);
@@ -226,7 +231,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         title="Inputs"
         summary={inputKeys === 0 ? 'none' : plural(inputKeys, 'value')}
         hasValue={task.inputs !== undefined}
-        error={inputsError !== null}
+        error={inputsError !== null || inputsKept}
       >
         <JsonField
           label="Inputs (JSON)"
@@ -235,7 +240,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           error={inputsError}
           placeholder={'{ "topic": "laptops", "max_results": 5 }'}
           hint="An object the agent receives with the task; blank for none."
-          keep={{ key: `task:${task.task_id}:inputs`, task_id: task.task_id }}
+          keep={{ key: inputsKey, task_id: task.task_id }}
           onCommit={(v) => patch({ inputs: v })}
         />
       </PanelSection>
@@ -243,7 +248,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         title="Answer format"
         summary={task.output_schema ? 'a JSON Schema' : 'any answer'}
         hasValue={task.output_schema !== undefined}
-        error={outputError !== null}
+        error={outputError !== null || outputKept}
       >
         <JsonField
           label="Output schema (JSON Schema)"
@@ -252,7 +257,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           error={outputError}
           placeholder={'{ "type": "object", "required": ["summary"] }'}
           hint="The answer must meet it (an llm agent is asked for it, and retried once on a mismatch); blank for any answer."
-          keep={{ key: `task:${task.task_id}:output_schema`, task_id: task.task_id }}
+          keep={{ key: outputKey, task_id: task.task_id }}
           onCommit={(v) => patch({ output_schema: v })}
         />
       </PanelSection>
