@@ -117,6 +117,7 @@ function MoreInput({
           spellCheck={false}
           value={value}
           placeholder={f.placeholder}
+          aria-label={f.label}
           aria-invalid={error ? true : undefined}
           onChange={(e) => onChange(e.target.value)}
         />

@@ -139,25 +139,25 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
   ] as const;
   return (
     <MoreFields
-      summary="More coding settings: provider, program, model, limits, arguments, environment"
+      summary="More coding settings: model server, program, model, limits, arguments, environment"
       filled={keys.some((k) => d[k] !== '')}
       hasError={keys.some((k) => errors[k]) || Boolean(errors.args)}
     >
       <InputField
-        label="Provider base URL (optional)"
+        label="Model server base URL (optional)"
         value={d.provider_url}
         onChange={set('provider_url')}
         error={errors.provider_url}
         placeholder={d.cli === 'claude' ? 'https://api.anthropic.com' : 'http://127.0.0.1:11434/v1'}
         hint={
           d.cli === 'claude'
-            ? 'An Anthropic Messages API root; blank: your own login.'
-            : 'An OpenAI-compatible base ending in /v1; blank: your own login.'
+            ? 'The provider: an Anthropic Messages API root; blank: your own login.'
+            : 'The provider: an OpenAI-compatible base ending in /v1; blank: your own login.'
         }
         reserveError
       />
       <InputField
-        label="Provider API key secret (optional)"
+        label="Model server API key secret (optional)"
         value={d.provider_secret}
         onChange={set('provider_secret')}
         error={errors.provider_secret}

@@ -78,13 +78,14 @@ const LLM: MoreField[] = [
   { key: 'temperature', label: 'Temperature (0 to 2)', type: 'number', placeholder: "the model's" },
   { key: 'max_tokens', label: 'Most tokens an answer', type: 'number', placeholder: "the model's" },
   { key: 'max_retries', label: 'Retries of a request', type: 'number', placeholder: '2' },
-  { key: 'max_steps', label: 'Most model turns', type: 'number', placeholder: '20' },
+  { key: 'max_steps', label: 'Most turns an attempt', type: 'number', placeholder: '20' },
   {
     key: 'prices',
-    label: 'Prices (JSON, USD per 1,000 tokens by model)',
+    label: 'Prices (JSON, USD per 1,000 tokens)',
     type: 'json',
     wide: true,
     placeholder: '{ "llama3.1": { "prompt_per_1k": 0, "completion_per_1k": 0 } }',
+    hint: "By the model's name; a model not listed costs 0.",
   },
   {
     key: 'tools',
@@ -97,7 +98,7 @@ const LLM: MoreField[] = [
   },
   {
     key: 'tool_policy',
-    label: 'Tool policy (JSON: the first matching rule decides)',
+    label: 'Tool policy (JSON: the first rule that matches applies)',
     type: 'json',
     wide: true,
     placeholder: '[{ "tools": "fs/write_*", "policy": "ask" }, { "tools": "*", "policy": "allow" }]',
@@ -107,11 +108,11 @@ const LLM: MoreField[] = [
 const CODING: MoreField[] = [
   {
     key: 'prices',
-    label: 'Prices (JSON, USD per million tokens by model)',
+    label: 'Prices (JSON, USD per million tokens)',
     type: 'json',
     wide: true,
     placeholder: '{ "qwen3-coder": { "input_per_mtok": 0.5, "output_per_mtok": 2 } }',
-    hint: "For CLIs that do not report cost; Baton's own table otherwise.",
+    hint: "By the model's name, for CLIs that do not report cost; Baton's own table otherwise.",
   },
 ];
 
