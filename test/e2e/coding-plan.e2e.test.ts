@@ -69,18 +69,18 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
     await form.getByLabel('Skills', { exact: true }).fill('code');
     await form.getByLabel('Skills', { exact: true }).press('Enter');
     await form.locator('summary', { hasText: 'More coding settings' }).click();
-    const secret = form.getByLabel('Model server API key secret (optional)');
+    const secret = form.getByLabel('API key secret (optional)');
     // The field asks for a secret's name, and says it is never the key.
-    expect(await form.locator('label', { hasText: 'Model server API key secret' }).textContent()).toContain(
-      "A secret's name (Secrets, below), never the key itself.",
+    expect(await form.locator('label', { hasText: 'API key secret' }).textContent()).toContain(
+      "The model server's key, by a secret's name (Secrets, below), never the key itself.",
     );
     await secret.fill('ollama.key');
     await form.getByRole('button', { name: 'Add agent' }).click();
     // A secret without a server to send it to is refused, naming the field.
     await expect
       .poll(() => form.textContent())
-      .toContain('Model server base URL is required to use an API key secret');
-    await form.getByLabel('Model server base URL (optional)').fill('http://127.0.0.1:11434/v1');
+      .toContain('Model server URL is required to use an API key secret');
+    await form.getByLabel('Model server URL (optional)').fill('http://127.0.0.1:11434/v1');
     await form.getByLabel('Model (optional)').fill('qwen3-coder');
     await form.getByRole('button', { name: 'Add agent' }).click();
     await page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /coder/ }).waitFor();

@@ -188,6 +188,15 @@ describe.skipIf(skipE2e)('form fields in the designer and the agent form', () =>
       const row = await boxesOf(agent, ['Capacity', 'Cost per task', 'Review', 'Tool calls']);
       expect(new Set(row.map((b) => b.top)).size, JSON.stringify(row)).toBe(1);
       expect(new Set(row.map((b) => b.height)).size, JSON.stringify(row)).toBe(1);
+      // The same in the fold, whose labels are as long as its fields' names get.
+      await agent.locator('summary', { hasText: 'More coding settings' }).click();
+      const fold = await boxesOf(agent, [
+        'Model server URL (optional)',
+        'API key secret (optional)',
+        'Program (optional)',
+        'Model (optional)',
+      ]);
+      expect(new Set(fold.map((b) => b.top)).size, JSON.stringify(fold)).toBe(1);
       await agent.getByLabel('Kind').selectOption('http');
       // The callback checkbox sits on the line of the row's text fields.
       const [url] = await boxesOf(agent, ['URL']);

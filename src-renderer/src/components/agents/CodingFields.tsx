@@ -144,7 +144,7 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
       hasError={keys.some((k) => errors[k]) || Boolean(errors.args)}
     >
       <InputField
-        label="Model server base URL (optional)"
+        label="Model server URL (optional)"
         value={d.provider_url}
         onChange={set('provider_url')}
         error={errors.provider_url}
@@ -157,12 +157,12 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
         reserveError
       />
       <InputField
-        label="Model server API key secret (optional)"
+        label="API key secret (optional)"
         value={d.provider_secret}
         onChange={set('provider_secret')}
         error={errors.provider_secret}
         placeholder="e.g. anthropic.key"
-        hint="A secret's name (Secrets, below), never the key itself."
+        hint="The model server's key, by a secret's name (Secrets, below), never the key itself."
         reserveError
       />
       {text('Program (optional)', 'executable', `default: ${d.cli} on PATH`)}

@@ -142,8 +142,8 @@ const FIELD_LABELS: Record<BaseField, string> = {
   max_cost_usd: 'Most per attempt (USD)',
   review: 'Review',
   tool_approvals: 'Tool calls',
-  provider_url: 'Model server base URL',
-  provider_secret: 'Model server API key secret',
+  provider_url: 'Model server URL',
+  provider_secret: 'API key secret',
   form: 'Agent',
 };
 

@@ -113,11 +113,11 @@ describe('every field of an agent in the form', () => {
     });
     expect(checkDraft({ ...d, provider_secret: 'local.key' }, null)).toMatchObject({
       ok: false,
-      errors: { provider_url: 'Model server base URL is required to use an API key secret' },
+      errors: { provider_url: 'Model server URL is required to use an API key secret' },
     });
     expect(checkDraft({ ...d, provider_url: 'not a url' }, null)).toMatchObject({
       ok: false,
-      errors: { provider_url: 'Model server base URL must be an http or https URL' },
+      errors: { provider_url: 'Model server URL must be an http or https URL' },
     });
   });
 });

@@ -90,6 +90,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const inputsKept = useBaton((s) => s.unapplied[inputsKey] !== undefined);
   const outputKept = useBaton((s) => s.unapplied[outputKey] !== undefined);
   const tags = task.tags ?? [];
+  const planWorkspace = useBaton((s) => s.draft?.workspace);
   // A task a coding agent may take shows what it needs next to its agent; others keep it folded.
   const coding = mayGoToCodingAgent(task, agents);
   const codingSet =
@@ -103,9 +104,11 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
       summary={
         task.workspace
           ? `in ${task.workspace}`
-          : coding
-            ? 'where and how a coding agent works'
-            : 'for coding agents'
+          : planWorkspace
+            ? `in ${planWorkspace} (the plan's)`
+            : coding
+              ? 'needs a workspace'
+              : 'for coding agents'
       }
       hasValue={coding || codingSet}
       error={codingError}
