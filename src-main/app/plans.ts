@@ -63,7 +63,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       const parsed = parsePlan(plan);
       const issues = [
         ...(parsed.ok ? [] : parsed.issues),
-        ...workspaceIssues(coding.store, plan),
+        ...workspaceIssues(coding.store, plan, { candidates: true }),
         ...(await patterns.planIssues(plan)),
       ];
       return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };

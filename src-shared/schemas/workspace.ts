@@ -211,4 +211,10 @@ export interface DetectedCli {
   error: string | null;
   /** A coding agent to register for it (a person fills in skills and the rest). */
   suggested_agent: { id: string; kind: 'coding'; cli: CodingCli; skills: string[] };
+  /**
+   * The registered coding agents of this CLI that name their own program (`executable`), each
+   * with what is wrong with it ("no file at …", "… is not executable"); null when it is an
+   * executable file. Their agents do not look on PATH.
+   */
+  programs: { agent_id: string; executable: string; problem: string | null }[];
 }

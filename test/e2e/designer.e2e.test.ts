@@ -307,7 +307,9 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await page.keyboard.press('Control+s');
     await expect
       .poll(() => page.getByRole('status').first().textContent())
-      .toContain('Not saved: Inputs (JSON) must be an object. Fix it, or clear the field, then save.');
+      .toContain(
+        'Not saved: task-003: Inputs (JSON) must be an object. Fix it, or clear the field, then save.',
+      );
     await inputs.fill('{ "topic": "laptops" }');
     await inputs.press('Tab');
     await expect.poll(() => inputs.inputValue()).toBe('{\n  "topic": "laptops"\n}');

@@ -51,6 +51,8 @@ export const api = {
   importPlan: (plan: unknown) => c().invoke('plans.import', { plan }),
   /** Saves a plan that must be new: refused when a plan has its id already. */
   createPlan: (plan: unknown) => c().invoke('plans.import', { plan, new_only: true }),
+  /** What the host says would go wrong with a plan (its workspaces, its patterns…); stores nothing. */
+  validatePlan: (plan: unknown) => c().invoke('plans.validate', { plan }),
   deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
   startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),

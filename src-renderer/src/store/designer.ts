@@ -12,15 +12,43 @@ const HISTORY = 100;
  * The draft becoming `next` (an edit, an undo or a redo): a renamed task's dragged position
  * follows its id back and forth, and the last message is dropped.
  */
-const draftBecomes = (manualPositions: Positions, draft: PlanInput, next: PlanInput) => ({
+const draftBecomes = (
+  manualPositions: Positions,
+  draft: PlanInput,
+  next: PlanInput,
+  unapplied: Record<string, Unapplied>,
+) => ({
   draft: next,
   manualPositions: positionsAfter(manualPositions, draft, next),
   designerMessage: null,
+  unapplied: keptFor(unapplied, next),
 });
+
+/**
+ * What a field holds that is not applied: why, the task it is about (null: the plan's), and the
+ * text as typed when it is kept while its field is not shown (JSON that does not parse: it waits
+ * in the store for the person to come back to it, and holds the plan back meanwhile).
+ */
+export interface Unapplied {
+  message: string;
+  task_id: string | null;
+  text?: string;
+}
+
+/** The unapplied fields whose task is still in the plan (a task removed takes what was typed in it along). */
+function keptFor(unapplied: Record<string, Unapplied>, plan: PlanInput): Record<string, Unapplied> {
+  const entries = Object.entries(unapplied);
+  if (entries.length === 0) return unapplied;
+  const ids = new Set(plan.tasks.map((t) => t.task_id));
+  const kept = entries.filter(([, u]) => u.task_id === null || ids.has(u.task_id));
+  return kept.length === entries.length ? unapplied : Object.fromEntries(kept);
+}
 
 export interface DesignerSlice {
   /** The plan being edited; null when not in the designer. */
   draft: PlanInput | null;
+  /** The draft as the designer opened it: discarding asks only when the draft says something else. */
+  draftStart: PlanInput | null;
   draftIsNew: boolean;
   /** The id of the stored plan being edited (null for a new one): a draft with another id saves a new plan. */
   editedPlanId: string | null;
@@ -32,8 +60,8 @@ export interface DesignerSlice {
   /** Where tasks were dragged (kept on save); tasks without one are laid out. */
   manualPositions: Positions;
   designerMessage: string | null;
-  /** Fields whose typed value is invalid and not applied yet (field key → what is wrong): saving waits for them. */
-  unapplied: Record<string, string>;
+  /** Fields whose typed value is invalid and not applied yet (by field key): saving waits for them. */
+  unapplied: Record<string, Unapplied>;
   saving: boolean;
   beginEdit(plan: PlanInput, isNew?: boolean): void;
   endEdit(): void;
@@ -50,13 +78,17 @@ export interface DesignerSlice {
   moveTask(taskId: string, x: number, y: number): void;
   clearPositions(): void;
   sayInDesigner(message: string | null): void;
-  /** A field's typed value is invalid and not applied (a message), or fine again (null). */
-  markUnapplied(key: string, problem: string | null): void;
+  /**
+   * A field's typed value is invalid and not applied (a message, with the task it is about and
+   * the text to keep), or fine again (null).
+   */
+  markUnapplied(key: string, problem: string | null, where?: { task_id: string | null; text?: string }): void;
   saveDraft(): Promise<void>;
 }
 
 export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice> = (set, get) => ({
   draft: null,
+  draftStart: null,
   draftIsNew: false,
   editedPlanId: null,
   past: [],
@@ -68,9 +100,11 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   unapplied: {},
   saving: false,
   beginEdit(plan, isNew = false) {
+    const draft = structuredClone(plan);
     set({
       lastMerge: null,
-      draft: structuredClone(plan),
+      draft,
+      draftStart: draft,
       draftIsNew: isNew,
       editedPlanId: isNew ? null : plan.plan_id,
       past: [],
@@ -87,6 +121,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   endEdit: () =>
     set((s) => ({
       draft: null,
+      draftStart: null,
       past: [],
       future: [],
       selectedTaskId: null,
@@ -95,7 +130,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       toasts: s.toasts.filter((t) => t.from !== 'designer'),
     })),
   edit(change, select, merge) {
-    const { draft, past, manualPositions, lastMerge } = get();
+    const { draft, past, manualPositions, lastMerge, unapplied } = get();
     if (!draft) return;
     const next = change(draft);
     if (next === draft) return;
@@ -103,7 +138,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     const merged = merge !== undefined && merge === lastMerge && past.length > 0;
     set({
       lastMerge: merge ?? null,
-      ...draftBecomes(manualPositions, draft, next),
+      ...draftBecomes(manualPositions, draft, next, unapplied),
       past: merged ? past : [...past.slice(-HISTORY + 1), draft],
       future: [],
       ...(select !== undefined ? { selectedTaskId: select } : {}),
@@ -118,23 +153,23 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
     return null;
   },
   undo() {
-    const { draft, past, future, manualPositions } = get();
+    const { draft, past, future, manualPositions, unapplied } = get();
     const prev = past.at(-1);
     if (!draft || !prev) return;
     set({
       lastMerge: null,
-      ...draftBecomes(manualPositions, draft, prev),
+      ...draftBecomes(manualPositions, draft, prev, unapplied),
       past: past.slice(0, -1),
       future: [draft, ...future],
     });
   },
   redo() {
-    const { draft, past, future, manualPositions } = get();
+    const { draft, past, future, manualPositions, unapplied } = get();
     const next = future[0];
     if (!draft || !next) return;
     set({
       lastMerge: null,
-      ...draftBecomes(manualPositions, draft, next),
+      ...draftBecomes(manualPositions, draft, next, unapplied),
       past: [...past, draft],
       future: future.slice(1),
     });
@@ -143,16 +178,23 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
   moveTask: (taskId, x, y) => set((s) => ({ manualPositions: { ...s.manualPositions, [taskId]: { x, y } } })),
   clearPositions: () => set({ manualPositions: {} }),
   sayInDesigner: (designerMessage) => set({ designerMessage }),
-  markUnapplied(key, problem) {
+  markUnapplied(key, problem, where = { task_id: null }) {
     const { [key]: was, ...rest } = get().unapplied;
-    if (problem === null ? was === undefined : was === problem) return;
-    set({ unapplied: problem === null ? rest : { ...rest, [key]: problem } });
+    if (problem === null) {
+      if (was !== undefined) set({ unapplied: rest });
+      return;
+    }
+    const next: Unapplied = { message: problem, ...where };
+    if (was && was.message === next.message && was.task_id === next.task_id && was.text === next.text) return;
+    set({ unapplied: { ...rest, [key]: next } });
   },
   async saveDraft() {
     const { draft, manualPositions, unapplied } = get();
     if (!draft) return;
     // Saving now would silently keep the last valid value of a field the person is fixing.
-    const pending = Object.values(unapplied);
+    const pending = Object.values(unapplied).map((u) =>
+      u.task_id ? `${u.task_id}: ${u.message}` : u.message,
+    );
     if (pending.length > 0) {
       set({ designerMessage: `Not saved: ${pending.join('; ')}. Fix it, or clear the field, then save.` });
       return;

@@ -54,6 +54,10 @@ export const planMethods = {
   'plans.import': method(
     z.strictObject({ plan: z.unknown(), new_only: z.boolean().optional() }),
   ).returns<PlanSummary>(),
+  /**
+   * What would go wrong with a plan as it stands: what `plans.import` refuses, and more that it
+   * saves (a task only coding agents can take naming no workspace). Stores nothing.
+   */
   'plans.validate': method(z.strictObject({ plan: z.unknown() })).returns<ValidationReport>(),
   'plans.delete': method(byId('plan_id')).returns<{ deleted: boolean }>(),
   /** The plan's budget, its scope, and what counts against it now: the designer shows "spent X of Y this run / across runs". */

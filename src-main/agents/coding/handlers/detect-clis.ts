@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import { delimiter, join, sep } from 'node:path';
+import type { CodingAgent, CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
 
@@ -32,6 +32,28 @@ export function findOnPath(name: string, path: string | undefined): string | nul
   return null;
 }
 
+/**
+ * What is wrong with the program a coding agent names (`executable`), in a few words; null when
+ * it is an executable file. A bare name is looked for on `path`, as starting it would.
+ */
+export function programProblem(executable: string, path: string | undefined): string | null {
+  if (!executable.includes('/') && !executable.includes(sep))
+    return findOnPath(executable, path) === null ? `"${executable}" is not found on PATH` : null;
+  let isFile: boolean;
+  try {
+    isFile = statSync(executable).isFile();
+  } catch {
+    return `no file at ${executable} (missing, or a folder on the way is)`;
+  }
+  if (!isFile) return `${executable} is a folder, not a program`;
+  try {
+    accessSync(executable, constants.X_OK);
+    return null;
+  } catch {
+    return `${executable} is not executable (its mode lacks x: chmod +x it)`;
+  }
+}
+
 /** Asks a program its version (`--version`), without a shell; the first line it printed, or why not. */
 function versionOf(
   file: string,
@@ -59,9 +81,14 @@ function versionOf(
 
 /**
  * The coding CLIs on this machine's PATH (Baton's own), each asked its version, with a coding
- * agent to register for it. Asking runs the program: only programs of those names on PATH are.
+ * agent to register for it, and the registered coding `agents` of each that name their own
+ * program, each with what is wrong with that program (checked, never run). Asking runs the
+ * program: only programs of those names on PATH are.
  */
-export async function detectClis(env: NodeJS.ProcessEnv = process.env): Promise<DetectedCli[]> {
+export async function detectClis(
+  env: NodeJS.ProcessEnv = process.env,
+  agents: readonly CodingAgent[] = [],
+): Promise<DetectedCli[]> {
   // The CLIs' own environment for `--version`: no Baton secrets, no token.
   const clean: NodeJS.ProcessEnv = {
     PATH: env.PATH,
@@ -74,10 +101,15 @@ export async function detectClis(env: NodeJS.ProcessEnv = process.env): Promise<
     CODING_CLIS.map(async (cli): Promise<DetectedCli> => {
       const path = findOnPath(CLI_PROGRAMS[cli], env.PATH);
       const suggested_agent = { id: `${cli}-coder`, kind: 'coding' as const, cli, skills: ['coding'] };
+      const programs = agents.flatMap((a) =>
+        a.cli === cli && a.executable !== undefined
+          ? [{ agent_id: a.id, executable: a.executable, problem: programProblem(a.executable, env.PATH) }]
+          : [],
+      );
       if (path === null)
-        return { cli, found: false, path: null, version: null, error: null, suggested_agent };
+        return { cli, found: false, path: null, version: null, error: null, suggested_agent, programs };
       const { version, error } = await versionOf(path, clean);
-      return { cli, found: true, path, version, error, suggested_agent };
+      return { cli, found: true, path, version, error, suggested_agent, programs };
     }),
   );
 }

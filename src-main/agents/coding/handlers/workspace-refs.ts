@@ -1,3 +1,4 @@
+import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import { WorkerWorkspaces } from '../repos/worker-workspaces.ts';
 import { needsWorkspace } from '../sessions/context.ts';
@@ -19,7 +20,16 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
  * Importing a plan never registers a workspace: a person does (`workspaces.add`). A task a
  * coding agent takes without being pinned to it fails its attempt with the same words.
  */
-export function workspaceIssues(store: CodingStore, plan: unknown): WorkspaceIssue[] {
+export function workspaceIssues(
+  store: CodingStore,
+  plan: unknown,
+  /**
+   * Also a task not pinned to an agent that only coding agents can take (every registered agent
+   * with its skills is one): what `plans.validate` says before a run. Not a reason to refuse a
+   * plan, as the agents registered may change before it runs.
+   */
+  opts: { candidates?: boolean } = {},
+): WorkspaceIssue[] {
   if (!isRecord(plan)) return [];
   const issues: WorkspaceIssue[] = [];
   const known = new Map<string, boolean>();
@@ -40,6 +50,7 @@ export function workspaceIssues(store: CodingStore, plan: unknown): WorkspaceIss
     issues.push({ path: ['workspace'], message: unknown(planWorkspace) });
   if (!Array.isArray(plan.tasks)) return issues;
   const codingAgents = new Map<string, boolean>();
+  let agents: Agent[] | undefined;
   const isCoding = (id: string) => {
     const seen = codingAgents.get(id);
     if (seen !== undefined) return seen;
@@ -53,13 +64,37 @@ export function workspaceIssues(store: CodingStore, plan: unknown): WorkspaceIss
     if (own !== undefined && !registered(own))
       issues.push({ path: ['tasks', i, 'workspace'], message: unknown(own) });
     const agent = str(t.agent);
-    if (own === undefined && planWorkspace === undefined && agent !== undefined && isCoding(agent))
-      issues.push({
-        path: ['tasks', i, 'workspace'],
-        message: needsWorkspace(str(t.task_id) ?? `#${i}`, agent),
-      });
+    if (own !== undefined || planWorkspace !== undefined) return;
+    const taskId = str(t.task_id) ?? `#${i}`;
+    if (agent !== undefined && isCoding(agent))
+      issues.push({ path: ['tasks', i, 'workspace'], message: needsWorkspace(taskId, agent) });
+    else if (agent === undefined && opts.candidates) {
+      const coders = onlyCodingCandidates(candidatesOf(t.required_skills));
+      if (coders)
+        issues.push({ path: ['tasks', i, 'workspace'], message: needsWorkspaceAny(taskId, coders) });
+    }
   });
   return issues;
+
+  function candidatesOf(skills: unknown) {
+    const need = Array.isArray(skills) ? skills.filter((s): s is string => typeof s === 'string') : [];
+    agents ??= store.agents.list();
+    return agents.filter((a) => need.every((s) => a.skills.includes(s)));
+  }
+}
+
+/** The ids of `able` when there are some and every one is a coding agent; else null. */
+function onlyCodingCandidates(able: readonly Agent[]): string[] | null {
+  return able.length > 0 && able.every((a) => a.kind === 'coding') ? able.map((a) => a.id) : null;
+}
+
+/** Why a task only coding agents can take cannot run as drawn: it names no workspace. */
+function needsWorkspaceAny(taskId: string, coders: readonly string[]): string {
+  const who =
+    coders.length === 1
+      ? `coding agent "${coders[0]}", which needs`
+      : `coding agents (${coders.join(', ')}), which need`;
+  return `task "${taskId}" can go only to ${who} a workspace: set workspace on the task or on the plan`;
 }
 
 /** The runs executing now (in any process) whose plan names the workspace, or that have a worktree in it. */

@@ -162,6 +162,41 @@ describe('plans naming workspaces', () => {
     await call(app, 'plans.import', { plan: plan({ workspace: 'app' }, { agent: 'coder' }) });
   });
 
+  it('are told by plans.validate when a task only coding agents can take names no workspace, and still saved', async () => {
+    const { app } = open();
+    await call(app, 'agents.import', {
+      agents: [
+        { id: 'coder', kind: 'coding', cli: 'claude', skills: ['code'] },
+        { id: 'coder2', kind: 'coding', cli: 'codex', skills: ['code', 'x'] },
+        { id: 'writer', skills: ['x'] },
+      ],
+    });
+    const only = plan({}, { required_skills: ['code'] });
+    expect(await call(app, 'plans.validate', { plan: only })).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: 'tasks[0].workspace',
+          message:
+            'task "t" can go only to coding agents (coder, coder2), which need a workspace: set workspace on the task or on the plan',
+        },
+      ],
+    });
+    // Another kind of agent can take it too, or the plan names a workspace: nothing to say.
+    expect(await call(app, 'plans.validate', { plan: plan({}, { required_skills: ['x'] }) })).toEqual({
+      ok: true,
+      issues: [],
+    });
+    const r = repo();
+    await call(app, 'workspaces.add', { id: 'app', path: r.repo });
+    expect(await call(app, 'plans.validate', { plan: { ...only, workspace: 'app' } })).toEqual({
+      ok: true,
+      issues: [],
+    });
+    // The agents may change before a run: the plan is saved as it is.
+    await call(app, 'plans.import', { plan: only });
+  });
+
   it('are listed with the workspace they name, on the plan or a task, by name; a new version that drops it drops the plan', async () => {
     const { app } = open();
     const r = repo();
@@ -306,5 +341,33 @@ describe('detectClis', () => {
       cli: 'claude',
       skills: ['coding'],
     });
+  });
+
+  it('says what is wrong with the program an agent names itself, rather than that PATH lacks it', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'baton-bin-'));
+    cleanups.push(() => rmSync(bin, { recursive: true, force: true }));
+    const runnable = join(bin, 'my-claude');
+    writeFileSync(runnable, '#!/bin/sh\necho 1\n');
+    chmodSync(runnable, 0o755);
+    writeFileSync(join(bin, 'plain'), 'not executable');
+    const agent = (id: string, executable: string) =>
+      ({ id, kind: 'coding', cli: 'claude', executable, skills: [], args: [], env: {} }) as never;
+    const found = await detectClis({ PATH: '/nowhere', HOME: bin }, [
+      agent('gone', join(bin, 'missing', 'claude')),
+      agent('plain', join(bin, 'plain')),
+      agent('dir', bin),
+      agent('ok', runnable),
+      agent('named', 'my-claude'),
+    ]);
+    const claude = found.find((c) => c.cli === 'claude')!;
+    expect(claude.found).toBe(false);
+    expect(claude.programs.map((p) => [p.agent_id, p.problem])).toEqual([
+      ['gone', `no file at ${join(bin, 'missing', 'claude')} (missing, or a folder on the way is)`],
+      ['plain', `${join(bin, 'plain')} is not executable (its mode lacks x: chmod +x it)`],
+      ['dir', `${bin} is a folder, not a program`],
+      ['ok', null],
+      ['named', '"my-claude" is not found on PATH'],
+    ]);
+    expect(found.find((c) => c.cli === 'codex')!.programs).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
@@ -151,7 +152,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       }
       return reports;
     },
-    'workspaces.detectClis': () => detectClis(),
+    'workspaces.detectClis': () =>
+      detectClis(
+        process.env,
+        store.agents.list().filter((a): a is CodingAgent => a.kind === 'coding'),
+      ),
     ...branchHandlers(ctx),
   };
 }

@@ -8,6 +8,7 @@ import { useBaton } from '../../store/index.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
+import { AgentMoreFields } from './AgentMoreFields.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, fieldErrorsOf } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
@@ -78,7 +79,7 @@ export function AgentForm({
   const title = editing ? `Edit agent ${editing.id}` : 'Add an agent';
   const field = (
     label: string,
-    key: Exclude<keyof AgentDraft, 'kind' | 'skills' | 'callback'>,
+    key: Exclude<keyof AgentDraft, 'kind' | 'skills' | 'callback' | 'more'>,
     error: string | undefined,
     placeholder?: string,
     hint?: string,
@@ -166,7 +167,15 @@ export function AgentForm({
         )}
         {d.kind === 'coding' && <CodingFields d={d} errors={errors} set={set} />}
         {(d.kind === 'http' || d.kind === 'llm') &&
-          field('Secret name (never the value)', 'secret', errors.secret, 'e.g. openai.key')}
+          field(
+            'Secret name (never the value)',
+            'secret',
+            errors.secret,
+            'e.g. openai.key',
+            d.kind === 'http'
+              ? "Sent as Authorization: Bearer <the secret's value>."
+              : "The API key's secret, by name (Secrets, below).",
+          )}
         <div className="wide">
           {field(
             'Charter: mission',
@@ -178,6 +187,7 @@ export function AgentForm({
         </div>
       </div>
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
+      <AgentMoreFields d={d} errors={errors} set={set} setDraft={setD} />
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>
         <button type="button" onClick={onCancel}>
           Cancel

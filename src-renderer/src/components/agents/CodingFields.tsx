@@ -107,7 +107,11 @@ export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentF
   );
 }
 
-/** The coding fields most agents leave as they are: folded under "More coding settings". */
+/**
+ * The coding fields most agents leave as they are, folded under "More coding settings": the model
+ * server Baton points the CLI at (its base URL and its API key, by secret name), the program,
+ * model, limits, arguments and environment.
+ */
 export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
   const text = (
     label: string,
@@ -123,15 +127,50 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
       reserveError
     />
   );
-  const keys = ['executable', 'model', 'timeout_s', 'max_cost_usd', 'cli_args', 'env'] as const;
+  const keys = [
+    'provider_url',
+    'provider_secret',
+    'executable',
+    'model',
+    'timeout_s',
+    'max_cost_usd',
+    'cli_args',
+    'env',
+  ] as const;
   return (
     <MoreFields
-      summary="More coding settings: program, model, limits, arguments, environment"
+      summary="More coding settings: model server, program, model, limits, arguments, environment"
       filled={keys.some((k) => d[k] !== '')}
       hasError={keys.some((k) => errors[k]) || Boolean(errors.args)}
     >
+      <InputField
+        label="Model server URL (optional)"
+        value={d.provider_url}
+        onChange={set('provider_url')}
+        error={errors.provider_url}
+        placeholder={d.cli === 'claude' ? 'https://api.anthropic.com' : 'http://127.0.0.1:11434/v1'}
+        hint={
+          d.cli === 'claude'
+            ? 'The provider: an Anthropic Messages API root; blank: your own login.'
+            : 'The provider: an OpenAI-compatible base ending in /v1; blank: your own login.'
+        }
+        reserveError
+      />
+      <InputField
+        label="API key secret (optional)"
+        value={d.provider_secret}
+        onChange={set('provider_secret')}
+        error={errors.provider_secret}
+        placeholder="e.g. anthropic.key"
+        hint="The model server's key, by a secret's name (Secrets, below), never the key itself."
+        reserveError
+      />
       {text('Program (optional)', 'executable', `default: ${d.cli} on PATH`)}
-      {text('Model (optional)', 'model', "default: the CLI's own")}
+      {text(
+        'Model (optional)',
+        'model',
+        d.provider_url ? 'the model the provider serves' : "default: the CLI's own",
+      )}
       {text('Timeout (s)', 'timeout_s', 'no limit')}
       {text('Most per attempt (USD)', 'max_cost_usd', 'no limit')}
       <div className="wide">

@@ -3,6 +3,8 @@ import { formatPath } from '../../../../src-shared/contract/errors.ts';
 import type { Agent, AgentKind, CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { envText, joinArgs, parseEnv, splitArgs } from '../../format/argv.ts';
+import { plainMessage } from '../../format/field-message.ts';
+import { MORE_FIELDS, moreKeyOf, moreLabel, moreOf, moreValues } from './agent-more.ts';
 
 /** What the add/edit agent form holds: text as typed, turned into an agent on submit. */
 export interface AgentDraft {
@@ -31,6 +33,11 @@ export interface AgentDraft {
   review: 'diff' | 'none' | '';
   /** Claude Code only: its tool calls run unasked (`skip`, the default) or wait in the inbox. */
   tool_approvals: 'skip' | 'inbox' | '';
+  /** A coding agent's model server: its base URL and its API key's secret name (blank: the CLI's own login). */
+  provider_url: string;
+  provider_secret: string;
+  /** The kind's "More settings" as typed, by the agent's field (agent-more.ts). */
+  more: Record<string, string>;
 }
 
 export const EMPTY_DRAFT: AgentDraft = {
@@ -57,6 +64,9 @@ export const EMPTY_DRAFT: AgentDraft = {
   max_cost_usd: '',
   review: '',
   tool_approvals: '',
+  provider_url: '',
+  provider_secret: '',
+  more: {},
 };
 
 /**
@@ -64,16 +74,23 @@ export const EMPTY_DRAFT: AgentDraft = {
  * before dropping what was typed. A field changed and changed back is not a change.
  */
 export function draftChanged(from: AgentDraft, now: AgentDraft): boolean {
+  if (moreChanged(from.more, now.more)) return true;
   return (Object.keys(now) as (keyof AgentDraft)[]).some((k) => {
     const [a, b] = [from[k], now[k]];
-    return Array.isArray(a) && Array.isArray(b)
-      ? a.length !== b.length || a.some((v, i) => v !== b[i])
-      : a !== b;
+    if (k === 'more') return false;
+    if (Array.isArray(a) && Array.isArray(b)) return a.length !== b.length || a.some((v, i) => v !== b[i]);
+    return a !== b;
   });
 }
 
+/** Whether two "More settings" differ; a field left blank is one never typed in. */
+function moreChanged(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].some((k) => (a[k] ?? '').trim() !== (b[k] ?? '').trim());
+}
+
 /** The form's fields an error can belong to; `form` is for one that names no field. */
-export type AgentField =
+type BaseField =
   | 'id'
   | 'name'
   | 'skills'
@@ -95,11 +112,15 @@ export type AgentField =
   | 'max_cost_usd'
   | 'review'
   | 'tool_approvals'
+  | 'provider_url'
+  | 'provider_secret'
   | 'form';
+/** A base field, or one of "More settings" by its key (`more.tools`). */
+export type AgentField = BaseField | `more.${string}`;
 export type AgentFieldErrors = Partial<Record<AgentField, string>>;
 
 /** How each field is named on screen, so a message says which one is wrong. */
-const FIELD_LABELS: Record<AgentField, string> = {
+const FIELD_LABELS: Record<BaseField, string> = {
   id: 'Id',
   name: 'Name',
   skills: 'Skills',
@@ -121,6 +142,8 @@ const FIELD_LABELS: Record<AgentField, string> = {
   max_cost_usd: 'Most per attempt (USD)',
   review: 'Review',
   tool_approvals: 'Tool calls',
+  provider_url: 'Model server URL',
+  provider_secret: 'API key secret',
   form: 'Agent',
 };
 
@@ -135,10 +158,18 @@ export function draftOf(a: Agent): AgentDraft {
     capacity: String(a.max_concurrency),
     cost: String(a.cost_per_task),
     mission: a.charter?.mission ?? '',
+    more: moreOf(a),
   };
+  const timeout = (t: number | undefined) => (t === undefined ? '' : String(t));
   switch (a.kind) {
     case 'command':
-      return { ...common, command: a.command, args: a.args.join('\n') };
+      return {
+        ...common,
+        command: a.command,
+        args: a.args.join('\n'),
+        env: envText(a.env),
+        timeout_s: timeout(a.timeout_s),
+      };
     case 'http':
       return {
         ...common,
@@ -146,13 +177,22 @@ export function draftOf(a: Agent): AgentDraft {
         cancel_url: a.cancel_url ?? '',
         callback: a.callback,
         secret: a.auth_secret ?? '',
+        timeout_s: timeout(a.timeout_s),
       };
     case 'llm':
-      return { ...common, base_url: a.base_url, model: a.model, secret: a.api_key_secret ?? '' };
-    // A provider and prices are not on this form: editing keeps them.
+      return {
+        ...common,
+        base_url: a.base_url,
+        model: a.model,
+        secret: a.api_key_secret ?? '',
+        timeout_s: timeout(a.timeout_s),
+        max_cost_usd: a.max_cost_usd === undefined ? '' : String(a.max_cost_usd),
+      };
     case 'coding':
       return {
         ...common,
+        provider_url: a.provider?.base_url ?? '',
+        provider_secret: a.provider?.api_key_secret ?? '',
         cli: a.cli,
         executable: a.executable ?? '',
         model: a.model ?? '',
@@ -172,6 +212,21 @@ export function draftOf(a: Agent): AgentDraft {
 /** A number as typed; blank is not zero. */
 const numberOf = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
+/** A number field as typed: blank is none (the schema's default). */
+const optionalNumber = (text: string) => (text.trim() === '' ? undefined : numberOf(text));
+
+/**
+ * A command agent's environment: `NAME=value` lines, where `{secret:KEY}` in a value (or
+ * `NAME=secret:KEY`, as a coding agent's) takes the secret's value.
+ */
+function commandEnv(text: string): Record<string, string> {
+  const env = parseEnv(text);
+  if (!env.ok) return {};
+  return Object.fromEntries(
+    Object.entries(env.env).map(([k, v]) => [k, typeof v === 'string' ? v : `{secret:${v.secret}}`]),
+  );
+}
+
 function kindFields(d: AgentDraft): Record<string, unknown> {
   switch (d.kind) {
     case 'command':
@@ -181,6 +236,8 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
           .split('\n')
           .map((a) => a.trim())
           .filter(Boolean),
+        env: commandEnv(d.env),
+        timeout_s: optionalNumber(d.timeout_s),
       };
     case 'http':
       return {
@@ -188,9 +245,16 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
         callback: d.callback,
         cancel_url: d.cancel_url || undefined,
         auth_secret: d.secret || undefined,
+        timeout_s: optionalNumber(d.timeout_s),
       };
     case 'llm':
-      return { base_url: d.base_url, model: d.model, api_key_secret: d.secret || undefined };
+      return {
+        base_url: d.base_url,
+        model: d.model,
+        api_key_secret: d.secret || undefined,
+        timeout_s: optionalNumber(d.timeout_s),
+        max_cost_usd: optionalNumber(d.max_cost_usd),
+      };
     case 'coding': {
       // Unreadable lines are said in the form's words by checkDraft.
       const args = splitArgs(d.cli_args);
@@ -201,8 +265,11 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
         model: d.model.trim() || undefined,
         args: args.ok ? args.args : [],
         env: env.ok ? env.env : {},
-        timeout_s: d.timeout_s.trim() === '' ? undefined : numberOf(d.timeout_s),
-        max_cost_usd: d.max_cost_usd.trim() === '' ? undefined : numberOf(d.max_cost_usd),
+        timeout_s: optionalNumber(d.timeout_s),
+        max_cost_usd: optionalNumber(d.max_cost_usd),
+        provider: d.provider_url.trim()
+          ? { base_url: d.provider_url.trim(), api_key_secret: d.provider_secret.trim() || undefined }
+          : undefined,
         review: d.review || undefined,
         // Only Claude Code has the hook: another CLI keeps its own modes.
         tool_approvals: d.cli === 'claude' ? d.tool_approvals || undefined : undefined,
@@ -228,7 +295,15 @@ export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, 
         : { name: base.name, status: base.status, tags: base.tags, charter: base.charter };
   // The list shows ONLINE at capacity as BUSY; that is not something to save.
   if (kept.status === 'BUSY') kept.status = 'ONLINE';
-  const charter = defined({ ...kept.charter, mission: d.mission.trim() || undefined });
+  // "More settings": every field the kind's table names is the form's now (blank: the default).
+  const { values } = moreValues(d.kind, d.more);
+  const more: Record<string, unknown> = {};
+  const charterMore: Record<string, unknown> = {};
+  for (const f of MORE_FIELDS[d.kind]) {
+    if (f.key.startsWith('charter.')) charterMore[f.key.slice('charter.'.length)] = values[f.key];
+    else more[f.key] = values[f.key];
+  }
+  const charter = defined({ ...kept.charter, ...charterMore, mission: d.mission.trim() || undefined });
   const hasCharter =
     charter.mission !== undefined ||
     charter.vision !== undefined ||
@@ -243,6 +318,7 @@ export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, 
     max_concurrency: numberOf(d.capacity),
     cost_per_task: numberOf(d.cost),
     charter: hasCharter ? charter : undefined,
+    ...more,
     ...kindFields(d),
   });
 }
@@ -255,9 +331,20 @@ function defined<T extends object>(o: T): T {
 function fieldOf(path: string): AgentField {
   const top = path.replace(/\[\d+\].*$/, '');
   if (top === 'charter.mission') return 'mission';
+  if (top === 'provider.api_key_secret') return 'provider_secret';
+  if (top.startsWith('provider')) return 'provider_url';
+  const more = moreKeyOf(path);
+  if (more) return `more.${more}`;
   if (top === 'auth_secret' || top === 'api_key_secret') return 'secret';
   if (top.startsWith('env')) return 'env';
-  return top in FIELD_LABELS && top !== 'form' ? (top as AgentField) : 'form';
+  return top in FIELD_LABELS && top !== 'form' ? (top as BaseField) : 'form';
+}
+
+/** How a field is named on screen. */
+function labelOf(field: AgentField): string {
+  return field.startsWith('more.')
+    ? moreLabel(field.slice('more.'.length))
+    : FIELD_LABELS[field as BaseField];
 }
 
 /**
@@ -269,8 +356,12 @@ export function fieldErrorsOf(issues: readonly ValidationIssue[]): AgentFieldErr
   for (const { path, message } of issues) {
     const field = fieldOf(path);
     if (errors[field]) continue;
-    const label = field === 'form' ? path : FIELD_LABELS[field];
-    errors[field] = /^[A-Z]/.test(message) ? message : `${label} ${message}`;
+    const label = field === 'form' ? path : labelOf(field);
+    const plain = plainMessage(message);
+    // Inside a JSON field, where in it: "Tools: [0].url must be an http or https URL".
+    const key = field.startsWith('more.') ? field.slice('more.'.length) : null;
+    const inside = key && path !== key ? `: ${path.slice(key.length).replace(/^\./, '')}` : '';
+    errors[field] = /^[A-Z]/.test(plain) ? plain : `${label}${inside} ${plain}`;
   }
   return errors;
 }
@@ -293,16 +384,25 @@ export function checkDraft(
   const errors = parsed.success
     ? {}
     : fieldErrorsOf(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  // Said in the form's words (an unclosed quote, a line without =, JSON that does not parse)
+  // rather than the schema's.
   if (d.kind === 'coding') {
-    // Said in the form's words (an unclosed quote, a line without =) rather than the schema's.
     const args = splitArgs(d.cli_args);
-    const env = parseEnv(d.env);
     if (!args.ok) errors.cli_args = `${FIELD_LABELS.cli_args} ${args.error}`;
+    if (d.provider_secret.trim() !== '' && d.provider_url.trim() === '')
+      errors.provider_url = `${FIELD_LABELS.provider_url} is required to use an API key secret`;
+  }
+  if (d.kind === 'coding' || d.kind === 'command') {
+    const env = parseEnv(d.env);
     if (!env.ok) errors.env = `${FIELD_LABELS.env}: ${env.error}`;
+  }
+  if (d.kind !== 'echo' && d.kind !== 'human') {
     const timeout = d.timeout_s.trim();
     if (timeout !== '' && !(Number(timeout) > 0))
       errors.timeout_s = `${FIELD_LABELS.timeout_s} must be a number of seconds more than 0`;
   }
+  for (const [key, message] of Object.entries(moreValues(d.kind, d.more).errors))
+    errors[`more.${key}`] = message;
   for (const field of REQUIRED[d.kind]) {
     const value = d[field];
     if (typeof value === 'string' && value.trim() === '')

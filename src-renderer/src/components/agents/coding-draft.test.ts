@@ -12,6 +12,7 @@ describe('a coding agent in the agent form', () => {
       version: '0.9.1',
       error: null,
       suggested_agent: { id: 'qwen', kind: 'coding', cli: 'qwen', skills: ['coding'] },
+      programs: [],
     });
     const r = checkDraft({ ...d, model: 'qwen3-coder', timeout_s: '900', review: 'diff' }, null);
     expect(r).toMatchObject({

@@ -35,12 +35,23 @@ export function FieldNote({
 
 /**
  * Marks field `id`'s typed value as not applied (with why; saving waits) or applied (null).
- * The mark goes with the field: another task picked, or this one renamed.
+ * The mark goes with the field (another task picked, or this one renamed), unless it is `kept`:
+ * then it stays with the text typed, for the field to show again, and holds the plan back
+ * until the person fixes or clears it.
  */
-export function useUnappliedMark(id: string): (problem: string | null) => void {
+export function useUnappliedMark(
+  id: string,
+  kept?: { task_id: string | null },
+): (problem: string | null, text?: string) => void {
   const markUnapplied = useBaton((s) => s.markUnapplied);
-  useEffect(() => () => markUnapplied(id, null), [id, markUnapplied]);
-  return useCallback((problem) => markUnapplied(id, problem), [id, markUnapplied]);
+  const keep = kept !== undefined;
+  const taskId = kept?.task_id ?? null;
+  useEffect(() => (keep ? undefined : () => markUnapplied(id, null)), [id, keep, markUnapplied]);
+  return useCallback(
+    (problem, text) =>
+      markUnapplied(id, problem, { task_id: taskId, ...(keep && text !== undefined ? { text } : {}) }),
+    [id, keep, taskId, markUnapplied],
+  );
 }
 
 /**

@@ -1,7 +1,9 @@
 import { useEffect, useMemo } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { downloadJson } from '../../designer/download.ts';
+import { draftChanged } from '../../designer/draft-changed.ts';
+import { hostChecks } from '../../designer/host-checks.ts';
 import { addTask, checkPlan, duplicateTask, removeTask } from '../../designer/plan-edit.ts';
+import { missingWorkspaceChecks } from '../../designer/workspace-checks.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
@@ -9,6 +11,7 @@ import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { DesignerGraph } from './DesignerGraph.tsx';
 import { PlanFields } from './PlanFields.tsx';
 import { TaskForm } from './TaskForm.tsx';
+import { useHostValidation } from './use-host-checks.ts';
 import { usePanelFold } from './use-panel-fold.ts';
 
 /** Edit a plan as a DAG, see what will go wrong, save it as a new version. */
@@ -22,7 +25,10 @@ export function PlanDesigner() {
   const message = useBaton((s) => s.designerMessage);
   const saving = useBaton((s) => s.saving);
   const agents = useBaton((s) => s.agents);
+  const workspaces = useBaton((s) => s.workspaces);
+  const draftStart = useBaton((s) => s.draftStart);
   const loadProjects = useBaton((s) => s.loadProjects);
+  const loadWorkspaces = useBaton((s) => s.loadWorkspaces);
   const {
     edit,
     undo,
@@ -33,12 +39,29 @@ export function PlanDesigner() {
     selectTask,
     sayInDesigner: say,
   } = useBaton.getState();
-  const checks = useMemo(() => checkPlan(draft, agents), [draft, agents]);
+  // The designer's own checks, then what only the host can say (its workspaces, the agents that
+  // would take a task), then coding tasks whose repository is gone from disk.
+  const local = useMemo(() => checkPlan(draft, agents), [draft, agents]);
+  const host = useHostValidation(
+    draft,
+    useMemo(() => [agents, workspaces], [agents, workspaces]),
+  );
+  const checks = useMemo(() => {
+    const fromHost = host ? hostChecks(host.report, host.plan, local) : [];
+    const gone = missingWorkspaceChecks(draft, agents, workspaces);
+    return [...local, ...fromHost, ...gone];
+  }, [local, host, draft, agents, workspaces]);
   const index = draft.tasks.findIndex((t) => t.task_id === selected);
   const task = index >= 0 ? draft.tasks[index] : undefined;
   // Fields holding what was typed but not applied (JSON that does not parse, an id taken) are
   // in the panel shown: they hold the plan back as its own problems do.
-  const unapplied = useBaton(useShallow((s) => Object.values(s.unapplied)));
+  const unappliedByKey = useBaton((s) => s.unapplied);
+  const unapplied = useMemo(() => Object.entries(unappliedByKey), [unappliedByKey]);
+  // Changed and changed back is no change: discarding asks only when there is something to lose.
+  const changed = useMemo(
+    () => unapplied.length > 0 || (draftStart !== null && canUndo && draftChanged(draftStart, draft)),
+    [unapplied.length, draftStart, canUndo, draft],
+  );
   const errors = checks.filter((c) => c.severity === 'error').length + unapplied.length;
   const [folded, setFolded] = usePanelFold();
 
@@ -63,7 +86,8 @@ export function PlanDesigner() {
   // show again: projects change on the Projects screen, and coming back opens the designer again.
   useEffect(() => {
     void loadProjects();
-  }, [loadProjects]);
+    void loadWorkspaces();
+  }, [loadProjects, loadWorkspaces]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -127,7 +151,7 @@ export function PlanDesigner() {
             yes="Discard the changes"
             danger
             no="Keep editing"
-            ask={canUndo}
+            ask={changed}
             onConfirm={endEdit}
           />
           <button type="button" className="primary" onClick={() => void saveDraft()} disabled={saving}>
@@ -181,18 +205,22 @@ export function PlanDesigner() {
               <p className="muted small">Every task has an agent that can take it, and the plan is valid.</p>
             ) : (
               <ul className="checks">
-                {unapplied.map((message) => (
-                  <li key={`unapplied|${message}`} className="error">
-                    {task ? (
-                      <button type="button" className="link" onClick={() => selectTask(task.task_id)}>
-                        {task.task_id}
-                      </button>
-                    ) : (
-                      <strong>plan</strong>
-                    )}
-                    : {message}. Not applied yet.
-                  </li>
-                ))}
+                {unapplied.map(([key, u]) => {
+                  // A mark kept while its field is not shown names its task; the others are the panel's.
+                  const about = u.task_id ?? (u.text === undefined ? task?.task_id : undefined);
+                  return (
+                    <li key={`unapplied|${key}`} className="error">
+                      {about ? (
+                        <button type="button" className="link" onClick={() => selectTask(about)}>
+                          {about}
+                        </button>
+                      ) : (
+                        <strong>plan</strong>
+                      )}
+                      : {u.message}. Not applied yet.
+                    </li>
+                  );
+                })}
                 {checks.map((c) => (
                   <li key={`${c.task_id}|${c.path}|${c.message}`} className={c.severity}>
                     {c.task_id ? (

@@ -4,6 +4,7 @@ import type { PlanSpend } from '../../../../src-shared/contract/domains/plans.ts
 import { deciderSpecSchema } from '../../../../src-shared/schemas/decision.ts';
 import type { BudgetScope } from '../../../../src-shared/schemas/plan.ts';
 import { budgetScopeOf, planSchema } from '../../../../src-shared/schemas/plan.ts';
+import { runInputsDeclSchema } from '../../../../src-shared/schemas/run-inputs.ts';
 import { api } from '../../api/client.ts';
 import type { DeciderKind } from '../../designer/panel-fields.ts';
 import { deciderKind, withDeciderKind } from '../../designer/panel-fields.ts';
@@ -11,6 +12,9 @@ import type { Check } from '../../designer/plan-edit.ts';
 import { fieldProblem } from '../../designer/plan-edit.ts';
 import { useBaton } from '../../store/index.ts';
 import { NumberField, SelectField, TextField } from './FormFields.tsx';
+import { JsonField } from './JsonField.tsx';
+import { PanelSection } from './PanelSection.tsx';
+import { WorkspaceField } from './WorkspaceField.tsx';
 
 /** How many tasks a decider may add when the field is blank. */
 const MAX_CREATED_DEFAULT = deciderSpecSchema.parse({}).max_created_tasks;
@@ -33,6 +37,9 @@ export function PlanFields({ checks }: { checks: Check[] }) {
   const projectKnown = !draft.project_id || projects.some((p) => p.id === draft.project_id);
   const agentKnown = !decider?.agent_id || llmAgents.includes(decider.agent_id);
   const spend = usePlanSpend(draft.plan_id);
+  const runInputs = draft.run_inputs ? Object.keys(draft.run_inputs) : [];
+  const runInputsError = err('run_inputs', 'Run inputs');
+  const runInputsKept = useBaton((s) => s.unapplied['plan:run_inputs'] !== undefined);
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
       <p className="muted small">Select a task to edit it, or edit the plan here.</p>
@@ -91,6 +98,14 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         ))}
         {!projectKnown && <option value={draft.project_id}>{draft.project_id} (not found)</option>}
       </SelectField>
+      <WorkspaceField
+        label="Workspace"
+        value={draft.workspace}
+        noneLabel="None"
+        hint="The git repository coding agents work in, for every task that names none of its own."
+        error={err('workspace', 'Workspace')}
+        onChange={(v) => edit((p) => ({ ...p, workspace: v }))}
+      />
       <SelectField
         label="Decider"
         value={kind}
@@ -133,6 +148,23 @@ export function PlanFields({ checks }: { checks: Check[] }) {
           }
         />
       )}
+      <PanelSection
+        title="Run inputs"
+        summary={runInputs.length === 0 ? 'none' : runInputs.join(', ')}
+        hasValue={runInputs.length > 0}
+        error={runInputsError !== null || runInputsKept}
+      >
+        <JsonField
+          label="Run inputs (JSON)"
+          value={draft.run_inputs}
+          schema={runInputsDeclSchema}
+          error={runInputsError}
+          placeholder={'{ "topic": { "type": "string", "required": true } }'}
+          hint="What a run takes (schedules, triggers, Run plan ask for it): each input's type (string, number, boolean, object, array), required, default, description. Tasks read them in inputs.run."
+          keep={{ key: 'plan:run_inputs', task_id: null }}
+          onCommit={(v) => edit((p) => ({ ...p, run_inputs: v }))}
+        />
+      </PanelSection>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { ZodType } from 'zod';
 import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
+import { mayGoToCodingAgent } from '../../../../src-shared/schemas/workspace.ts';
 import type { RetryField } from '../../designer/panel-fields.ts';
 import {
   conditionProblems,
@@ -16,6 +17,7 @@ import { fieldMessage } from '../../format/field-message.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { SkillsField } from '../shared/SkillsField.tsx';
+import { CodingTaskFields } from './CodingTaskFields.tsx';
 import { ConditionField } from './ConditionField.tsx';
 import { DeadlineField } from './DeadlineField.tsx';
 import { DependsOnField } from './DependsOnField.tsx';
@@ -81,6 +83,39 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const inputsError = problem('inputs', 'Inputs');
   const attempts = task.retry?.max_attempts;
   const inputKeys = task.inputs ? Object.keys(task.inputs).length : 0;
+  const outputError = problem('output_schema', 'Answer format');
+  // JSON typed here before and not applied (kept while another task was shown) opens its section.
+  const inputsKey = `task:${task.task_id}:inputs`;
+  const outputKey = `task:${task.task_id}:output_schema`;
+  const inputsKept = useBaton((s) => s.unapplied[inputsKey] !== undefined);
+  const outputKept = useBaton((s) => s.unapplied[outputKey] !== undefined);
+  const tags = task.tags ?? [];
+  const planWorkspace = useBaton((s) => s.draft?.workspace);
+  // A task a coding agent may take shows what it needs next to its agent; others keep it folded.
+  const coding = mayGoToCodingAgent(task, agents);
+  const codingSet =
+    task.workspace !== undefined || task.review !== undefined || task.on_conflict !== undefined;
+  const codingError = ['workspace', 'review', 'on_conflict'].some(
+    (f) => checksAt(checks, `tasks[${index}].${f}`).length > 0,
+  );
+  const codingSection = (
+    <PanelSection
+      title="Coding work"
+      summary={
+        task.workspace
+          ? `in ${task.workspace}`
+          : planWorkspace
+            ? `in ${planWorkspace} (the plan's)`
+            : coding
+              ? 'needs a workspace'
+              : 'for coding agents'
+      }
+      hasValue={coding || codingSet}
+      error={codingError}
+    >
+      <CodingTaskFields task={task} index={index} checks={checks} patch={(p) => patch(p)} />
+    </PanelSection>
+  );
   return (
     <form className="task-form" aria-label={`Task ${task.task_id}`} onSubmit={(e) => e.preventDefault()}>
       <TextField
@@ -150,6 +185,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           ))}
         </select>
       </label>
+      {coding && codingSection}
       <NumberField
         label="Timeout (s)"
         value={task.timeout_s}
@@ -198,7 +234,7 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
         title="Inputs"
         summary={inputKeys === 0 ? 'none' : plural(inputKeys, 'value')}
         hasValue={task.inputs !== undefined}
-        error={inputsError !== null}
+        error={inputsError !== null || inputsKept}
       >
         <JsonField
           label="Inputs (JSON)"
@@ -207,9 +243,44 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
           error={inputsError}
           placeholder={'{ "topic": "laptops", "max_results": 5 }'}
           hint="An object the agent receives with the task; blank for none."
+          keep={{ key: inputsKey, task_id: task.task_id }}
           onCommit={(v) => patch({ inputs: v })}
         />
       </PanelSection>
+      <PanelSection
+        title="Answer format"
+        summary={task.output_schema ? 'a JSON Schema' : 'any answer'}
+        hasValue={task.output_schema !== undefined}
+        error={outputError !== null || outputKept}
+      >
+        <JsonField
+          label="Output schema (JSON Schema)"
+          value={task.output_schema}
+          schema={taskSpecSchema.shape.output_schema}
+          error={outputError}
+          placeholder={'{ "type": "object", "required": ["summary"] }'}
+          hint="The answer must meet it (an llm agent is asked for it, and retried once on a mismatch); blank for any answer."
+          keep={{ key: outputKey, task_id: task.task_id }}
+          onCommit={(v) => patch({ output_schema: v })}
+        />
+      </PanelSection>
+      <PanelSection
+        title="Tags"
+        summary={tags.length === 0 ? 'none' : tags.join(', ')}
+        hasValue={tags.length > 0}
+        error={problem('tags', 'Tags') !== null}
+      >
+        <SkillsField
+          label="Tags"
+          skills={tags}
+          error={problem('tags', 'Tags')}
+          onChange={(t) => patch({ tags: t.length > 0 ? t : undefined })}
+        />
+        <p className="field-hint">
+          Labels remote workers select tasks by (not skills: they do not decide who can take it).
+        </p>
+      </PanelSection>
+      {!coding && codingSection}
     </form>
   );
 }
