@@ -12,6 +12,8 @@ import type { IdentitySlice } from './identity.ts';
 import { createIdentitySlice } from './identity.ts';
 import type { MemorySlice } from './memory.ts';
 import { createMemorySlice } from './memory.ts';
+import type { NavSlice } from './nav.ts';
+import { createNavSlice } from './nav.ts';
 import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
 import type { ProjectsSlice } from './projects.ts';
@@ -48,7 +50,8 @@ export type BatonState = UiSlice &
   WorkspacesSlice &
   StepsSlice &
   SessionsSlice &
-  ReachSlice;
+  ReachSlice &
+  NavSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -67,6 +70,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createStepsSlice(...a),
   ...createSessionsSlice(...a),
   ...createReachSlice(...a),
+  ...createNavSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};
