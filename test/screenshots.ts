@@ -115,14 +115,14 @@ try {
     localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: 'ana' })),
   );
   await page.goto(server.url);
-  await page.getByRole('button', { name: /^Approvals/ }).click();
+  await page.getByRole('link', { name: /^Approvals/ }).click();
   await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
   await shot(page, 'approvals');
-  await page.getByRole('button', { name: /^My tasks/ }).click();
+  await page.getByRole('link', { name: /^My tasks/ }).click();
   await page.getByRole('row', { name: /Task notes-review/ }).waitFor();
   await shot(page, 'my-tasks');
 
-  await page.getByRole('button', { name: 'Plans', exact: true }).click();
+  await page.getByRole('link', { name: 'Plans', exact: true }).click();
   await page.getByRole('button', { name: /Build pipeline/ }).click();
   await page.waitForFunction(
     async (runId) => {
@@ -143,7 +143,7 @@ try {
   await shot(page, 'designer');
   await page.getByRole('button', { name: 'Discard' }).click();
 
-  await page.getByRole('button', { name: 'Build logs', exact: true }).click();
+  await page.getByRole('link', { name: 'Build logs', exact: true }).click();
   await page.getByLabel('Search memory').fill('context_analysis');
   // The search runs 150 ms after typing: wait for its one result before opening it.
   const found = page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem');
@@ -153,7 +153,7 @@ try {
   await page.waitForTimeout(300);
   await shot(page, 'build-logs');
 
-  await page.getByRole('button', { name: 'Plans', exact: true }).click();
+  await page.getByRole('link', { name: 'Plans', exact: true }).click();
   await page.getByRole('button', { name: /Release 2\.0/ }).click();
   await page.getByRole('tab', { name: /^Versions/ }).click();
   await page.getByRole('heading', { name: /^v1 of 2/ }).waitFor();

@@ -212,7 +212,7 @@ describe.skipIf(skipE2e)('plan versions', () => {
       .waitFor();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button')
+      .getByRole('link')
       .filter({ hasText: 'v3' })
       .first()
       .click();
@@ -230,7 +230,7 @@ describe.skipIf(skipE2e)('plan versions', () => {
 
   it('keeps the user where they are when the open plan gets a new version elsewhere', async () => {
     await page.getByRole('button', { name: /Solo/ }).click();
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
     await baton.rpc('plans.import', {
       plan: {
@@ -243,12 +243,12 @@ describe.skipIf(skipE2e)('plan versions', () => {
       .poll(() =>
         page
           .getByRole('list', { name: 'Plans' })
-          .getByRole('button', { name: /Solo.*v2/ })
+          .getByRole('link', { name: /Solo.*v2/ })
           .count(),
       )
       .toBe(1);
     expect(await page.getByRole('heading', { name: 'Agents', level: 1 }).isVisible()).toBe(true);
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Plans' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plans' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Versions (2)' }).isVisible()).toBe(true);
   });
 });
