@@ -48,7 +48,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     // The engine sends the run row (with counts) only with its build log, and nothing is written
     // while the run waits: the summary follows the tasks themselves.
     await page
-      .getByRole('button', { name: /^release/ })
+      .getByRole('link', { name: /^release/ })
       .first()
       .click();
     const result = page.getByRole('region', { name: 'Run result' });
@@ -85,7 +85,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     // The task's history in the run view says who approved it, with the comment.
     await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page
-      .getByRole('button', { name: /^release/ })
+      .getByRole('link', { name: /^release/ })
       .first()
       .click();
     await page
@@ -150,7 +150,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     }[];
     expect(artifacts.map((a) => [a.name, a.size])).toEqual([['review.md', 19]]);
     await page.getByRole('link', { name: 'Plans', exact: true }).click();
-    await page.getByRole('button', { name: /release/ }).click();
+    await page.getByRole('link', { name: /release/ }).click();
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
@@ -217,7 +217,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       .toBe('completed');
     await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page
-      .getByRole('button', { name: /^budgeted/ })
+      .getByRole('link', { name: /^budgeted/ })
       .first()
       .click();
     const note = page.getByRole('note', { name: 'Budget spent' });

@@ -132,7 +132,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
       'The human agent ana, who covers review',
     );
     await page.screenshot({ path: join(shots, 'my-tasks-empty.png') });
-    await note.getByRole('button', { name: 'See the agents and their skills' }).click();
+    await note.getByRole('link', { name: 'See the agents and their skills' }).click();
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
   });
 

@@ -105,7 +105,7 @@ describe.skipIf(skipE2e)('screens live from pushed events', () => {
       name: 'Dependency build',
     });
     expect(await dep.locator('.dep-head').textContent()).toBe('builddone');
-    expect(await card.getByRole('button', { name: 'release' }).count()).toBe(1);
+    expect(await card.getByRole('link', { name: 'release' }).count()).toBe(1);
     await page.screenshot({ path: join(shots, 'live-approval-asked.png') });
 
     // Decided by someone else (the API, as the CLI or another tab would): the card goes.

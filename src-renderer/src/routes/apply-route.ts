@@ -63,6 +63,11 @@ export async function applyRoute(route: Route): Promise<void> {
         detail: `Baton has no page at ${route.path}. The link may be mistyped, or from another version of Baton.`,
         back: { route: { screen: 'plans' }, label: 'Go to Plans' },
       });
+    default: {
+      // Every route has its case: a new one is a compile error here until it has.
+      const unknown: never = route;
+      return unknown;
+    }
   }
 }
 

@@ -63,13 +63,14 @@ async function follow(route: Route, how: 'push' | 'replace'): Promise<void> {
 
 /** Writes the address of what the store shows, when it moved, and names the tab after it. */
 function write(how?: 'push' | 'replace'): void {
-  const next = routeOf(useBaton.getState());
+  const s = useBaton.getState();
+  const next = routeOf(s);
   const href = hrefOf(next);
   if (href !== addressNow()) {
     if ((how ?? (replaces(shown, next) ? 'replace' : 'push')) === 'push') history.pushState(null, '', href);
     else history.replaceState(null, '', href);
   }
   shown = next;
-  const title = `${routeTitle(next)} · Baton`;
+  const title = `${s.missing?.title ?? routeTitle(next)} · Baton`;
   if (document.title !== title) document.title = title;
 }
