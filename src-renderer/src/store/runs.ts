@@ -138,7 +138,13 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   starting: false,
   async loadRuns(planId, runId) {
     const runs = await api.listRuns(planId);
-    set((s) => ({ runsByPlan: { ...s.runsByPlan, [planId]: runs } }));
+    set((s) => {
+      // A run started while the list was being read (it came in through upsertRun) stays in it.
+      const listed = new Set(runs.map((r) => r.id));
+      const since = runs[0]?.created_at ?? '';
+      const newer = (s.runsByPlan[planId] ?? []).filter((r) => !listed.has(r.id) && r.created_at > since);
+      return { runsByPlan: { ...s.runsByPlan, [planId]: [...newer, ...runs] } };
+    });
     const open = runId ?? (get().selectedRunId[planId] ? undefined : runs[0]?.id);
     if (open) await get().selectRun(planId, open, runId === undefined || get().autoRun[planId] === runId);
   },
