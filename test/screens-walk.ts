@@ -70,12 +70,11 @@ async function shoot(name: string, before?: (p: Page) => Promise<void>) {
   await page.waitForTimeout(150);
 }
 
-const nav = (name: RegExp) =>
-  page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name });
+const nav = (name: RegExp) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
 const showTask = (id: string) =>
   page.getByRole('table', { name: 'Task results' }).getByRole('button', { name: id, exact: true }).click();
 const openPlan = (name: RegExp) =>
-  page.getByRole('list', { name: 'Plans' }).getByRole('button', { name }).click();
+  page.getByRole('list', { name: 'Plans' }).getByRole('link', { name }).click();
 
 try {
   await page.goto(server.url);
@@ -211,9 +210,7 @@ try {
   await shoot('12-runs');
   await nav(/^Approvals/).click();
   await shoot('13-approvals');
-  const myTasks = page
-    .getByRole('navigation', { name: 'Sections' })
-    .getByRole('button', { name: /^My tasks/ });
+  const myTasks = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^My tasks/ });
   if ((await myTasks.count()) > 0) {
     // Who you are: Ana, the example's person (asked once, from the sidebar here).
     await page.getByRole('button', { name: 'Say who you are' }).click();

@@ -33,7 +33,7 @@ try {
     localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
   );
   await page.goto(server.url);
-  await page.getByRole('button', { name: /^Approvals/ }).click();
+  await page.getByRole('link', { name: /^Approvals/ }).click();
   const card = page.getByRole('listitem', { name: 'Approval for backend' });
   await card.waitFor();
   const files = card.getByRole('list', { name: 'Changed files' });

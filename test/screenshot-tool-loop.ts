@@ -107,7 +107,7 @@ try {
     localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: null })),
   );
   await page.goto(server.url);
-  await page.getByRole('button', { name: /^Approvals/ }).click();
+  await page.getByRole('link', { name: /^Approvals/ }).click();
   const card = page.getByRole('listitem', { name: 'Approval for configure' });
   const args = card.getByLabel('Arguments of write_file');
   await args.waitFor({ timeout: 60_000 });
@@ -130,7 +130,7 @@ try {
 
   await page
     .getByRole('list', { name: 'Plans' })
-    .getByRole('button', { name: /^service/ })
+    .getByRole('link', { name: /^service/ })
     .click();
   await page
     .getByRole('region', { name: 'Plan graph' })

@@ -102,7 +102,7 @@ try {
   for (const scheme of ['light', 'dark'] as const) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: scheme });
     await page.goto(server.url);
-    await page.getByRole('button', { name: /plan-87234/ }).click();
+    await page.getByRole('link', { name: /plan-87234/ }).click();
     await page.getByRole('status', { name: /Run status/ }).waitFor();
     await page.waitForTimeout(300);
     await shot(page, `run-${scheme}`);
@@ -115,15 +115,15 @@ try {
     localStorage.setItem('baton.identity', JSON.stringify({ name: 'Ana', agentId: 'ana' })),
   );
   await page.goto(server.url);
-  await page.getByRole('button', { name: /^Approvals/ }).click();
+  await page.getByRole('link', { name: /^Approvals/ }).click();
   await page.getByRole('listitem', { name: 'Approval for deploy' }).waitFor();
   await shot(page, 'approvals');
-  await page.getByRole('button', { name: /^My tasks/ }).click();
+  await page.getByRole('link', { name: /^My tasks/ }).click();
   await page.getByRole('row', { name: /Task notes-review/ }).waitFor();
   await shot(page, 'my-tasks');
 
-  await page.getByRole('button', { name: 'Plans', exact: true }).click();
-  await page.getByRole('button', { name: /Build pipeline/ }).click();
+  await page.getByRole('link', { name: 'Plans', exact: true }).click();
+  await page.getByRole('link', { name: /Build pipeline/ }).click();
   await page.waitForFunction(
     async (runId) => {
       const el = document.querySelector('[aria-label="Run status: completed"]');
@@ -143,7 +143,7 @@ try {
   await shot(page, 'designer');
   await page.getByRole('button', { name: 'Discard' }).click();
 
-  await page.getByRole('button', { name: 'Build logs', exact: true }).click();
+  await page.getByRole('link', { name: 'Build logs', exact: true }).click();
   await page.getByLabel('Search memory').fill('context_analysis');
   // The search runs 150 ms after typing: wait for its one result before opening it.
   const found = page.getByRole('list', { name: 'Memory entries' }).getByRole('listitem');
@@ -153,8 +153,8 @@ try {
   await page.waitForTimeout(300);
   await shot(page, 'build-logs');
 
-  await page.getByRole('button', { name: 'Plans', exact: true }).click();
-  await page.getByRole('button', { name: /Release 2\.0/ }).click();
+  await page.getByRole('link', { name: 'Plans', exact: true }).click();
+  await page.getByRole('link', { name: /Release 2\.0/ }).click();
   await page.getByRole('tab', { name: /^Versions/ }).click();
   await page.getByRole('heading', { name: /^v1 of 2/ }).waitFor();
   await page.getByRole('list', { name: 'Tasks added' }).waitFor();
@@ -229,7 +229,7 @@ try {
   writeFileSync(flag, '');
   await settled(await rpc('runs.start', { plan_id: 'nightly' }));
 
-  await page.getByRole('button', { name: /Nightly build/ }).click();
+  await page.getByRole('link', { name: /Nightly build/ }).click();
   await page.getByRole('tab', { name: 'Graph' }).click();
   await page.getByRole('status', { name: 'Run status: failed' }).waitFor();
   await page

@@ -2,13 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Transport } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
-import { checkAccess } from './api/access.ts';
+import { checkAccess, shareAccess } from './api/access.ts';
 import { connect } from './api/client.ts';
 import type { ConnectionStatus } from './api/transport.ts';
 import { bridgeTransport, socketTransport } from './api/transport.ts';
 import { App } from './components/App.tsx';
 import { AccessPage } from './components/app/AccessPage.tsx';
 import { ErrorBoundary } from './components/shared/ErrorBoundary.tsx';
+import { startRouting } from './routes/history-sync.ts';
 import { applyEvents } from './store/apply-events.ts';
 import { useBaton } from './store/index.ts';
 import './styles.css';
@@ -49,6 +50,8 @@ function start(transport: Transport): void {
   window.addEventListener('unhandledrejection', (e) =>
     useBaton.getState().fail('Unexpected error', e.reason),
   );
+  // The screen the address names, before the first paint.
+  startRouting();
   root.render(
     <StrictMode>
       <ErrorBoundary label="Baton">
@@ -68,7 +71,9 @@ if (window.baton) {
   start(bridgeTransport(window.baton));
 } else {
   void checkAccess().then((access) => {
-    if (access.ok) start(socketTransport(access.token, setConnection, resync));
-    else root.render(<AccessPage why={access.why} />);
+    if (access.ok) {
+      shareAccess(access.token);
+      start(socketTransport(access.token, setConnection, resync));
+    } else root.render(<AccessPage why={access.why} />);
   });
 }

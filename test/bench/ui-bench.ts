@@ -116,7 +116,7 @@ try {
   const tasks = layeredPlan(2_000, 40);
   await rpc('plans.import', { plan: { plan_id: 'big', tasks } });
   await page.reload();
-  const item = page.getByRole('button', { name: /big/ }).first();
+  const item = page.getByRole('link', { name: /big/ }).first();
   await item.waitFor();
   const t1 = performance.now();
   await item.click();
@@ -200,7 +200,7 @@ try {
       required_skills: ['x'],
     }));
     await rpc('plans.import', { plan: { plan_id: 'flat', tasks: flat } });
-    await page.getByRole('button', { name: /flat/ }).first().click();
+    await page.getByRole('link', { name: /flat/ }).first().click();
     await firstDrawn(graphRegion);
     await page.evaluate(() => {
       (window as unknown as { longTasks: number[] }).longTasks = [];

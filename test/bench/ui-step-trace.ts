@@ -92,7 +92,7 @@ export async function stepTraceLatency(
     await page.reload();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^ui-steps/ })
+      .getByRole('link', { name: /^ui-steps/ })
       .click();
     await page.getByRole('button', { name: 'Run plan' }).click();
     await page

@@ -8,9 +8,10 @@ import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
 
 /**
- * The token belongs to the tab that opened the printed link: it is never a cookie (cookies
- * ignore ports, so every other server on 127.0.0.1 would be sent it), the address bar loses
- * it, and a tab without it says what to open.
+ * The token belongs to the tabs of the browser that opened the printed link: it is never a
+ * cookie (cookies ignore ports, so every other server on 127.0.0.1 would be sent it), the
+ * address bar loses it, a new tab gets it from an open Baton tab, and a tab without it says what
+ * to open.
  */
 describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () => {
   let baton: Baton;
@@ -77,19 +78,27 @@ describe.skipIf(skipE2e)('browser mode: the access token stays in its tab', () =
     }
   });
 
-  it('gives another tab of the same browser nothing: it asks for the link', async () => {
+  it('opens a new tab of the same browser while a Baton tab is open in it, and gives another browser nothing', async () => {
     const context = await baton.browser.newContext();
+    const elsewhere = await baton.browser.newContext();
     try {
       const opened = await context.newPage();
       await opened.goto(baton.server.url);
       await expect.poll(() => opened.getByRole('heading', { name: 'No plans yet' }).isVisible()).toBe(true);
-      const other = await context.newPage();
-      await other.goto(base);
+      // The open tab hands the token to a tab of its own browser and origin, as a link opened in a new tab.
+      const sibling = await context.newPage();
+      await sibling.goto(`${base}agents`);
+      await sibling.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+      expect(await sibling.context().cookies()).toEqual([]);
+      // Another browser (profile) shares nothing with it.
+      const other = await elsewhere.newPage();
+      await other.goto(`${base}agents`);
       await expect
         .poll(() => other.getByRole('heading', { name: 'Baton needs its access link' }).isVisible())
         .toBe(true);
     } finally {
       await context.close();
+      await elsewhere.close();
     }
   });
 });

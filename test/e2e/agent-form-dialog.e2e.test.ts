@@ -22,7 +22,7 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
       agents: [{ id: 'hal', name: 'Hal', kind: 'command', skills: ['ops'], command: 'node', args: ['x.js'] }],
     });
     await page.goto(baton.server.url);
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('table', { name: 'Agents' }).waitFor();
   });
   afterAll(() => baton?.close());

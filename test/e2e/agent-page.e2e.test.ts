@@ -34,14 +34,14 @@ describe.skipIf(skipE2e)("an agent's page", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await page.goto(baton.server.url);
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
   });
   afterAll(() => baton?.close());
 
   it('opens from the list with its details, rounded stats and its recent tasks', async () => {
     await page
       .getByRole('table', { name: 'Agents' })
-      .getByRole('button', { name: 'Writer', exact: true })
+      .getByRole('link', { name: 'Writer', exact: true })
       .click();
     const agent = page.getByRole('region', { name: 'Agent writer' });
     const details = await agent.locator('dl').textContent();
@@ -59,15 +59,15 @@ describe.skipIf(skipE2e)("an agent's page", () => {
   it('opens a recent task in its run', async () => {
     const agent = page.getByRole('region', { name: 'Agent writer' });
     const run = (await baton.runsOf('digest'))[0]!.id;
-    await agent.getByRole('button', { name: `Open task draft in run ${run}` }).click();
+    await agent.getByRole('link', { name: `Open task draft in run ${run}` }).click();
     await page.getByRole('region', { name: 'Task draft details' }).waitFor();
   });
 
   it('says so when an agent has ended no task', async () => {
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
     await page
       .getByRole('table', { name: 'Agents' })
-      .getByRole('button', { name: 'idle', exact: true })
+      .getByRole('link', { name: 'idle', exact: true })
       .click();
     const agent = page.getByRole('region', { name: 'Agent idle' });
     await expect.poll(() => agent.textContent()).toContain('No task ended with this agent yet.');

@@ -44,7 +44,7 @@ describe.skipIf(skipE2e)("a command agent's test", () => {
       ],
     });
     await page.goto(baton.server.url);
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
   });
   afterAll(() => baton?.close());
 

@@ -12,7 +12,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     baton = await launchBaton('agents-ui');
     page = baton.page;
     await page.goto(baton.server.url);
-    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
   });
   afterAll(() => baton?.close());
 
@@ -77,7 +77,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await status.selectOption('AWAY');
     await expect.poll(() => status.inputValue()).toBe('AWAY');
     await page.reload();
-    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('AWAY');
     await page.getByLabel('Status of scribe').selectOption('ONLINE');
     await expect.poll(() => page.getByLabel('Status of scribe').inputValue()).toBe('ONLINE');
@@ -231,7 +231,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
       for (const p of [here, there]) {
         await p.bringToFront();
         await p.goto(baton.server.url);
-        await p.getByRole('button', { name: 'Agents', exact: true }).click();
+        await p.getByRole('link', { name: 'Agents', exact: true }).click();
         await expect.poll(() => rowOf(p, /frank/).isVisible()).toBe(true);
       }
       // The other tab is editing the agent when it goes.
@@ -279,7 +279,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await who.getByRole('button', { name: 'I am gina' }).click();
     expect(await chosen()).toEqual({ name: 'gina', agentId: 'gina' });
 
-    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.getByRole('button', { name: 'Remove gina' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove agent gina' });
     await expect.poll(() => dialog.getByRole('button', { name: 'Remove agent' }).isEnabled()).toBe(true);
@@ -287,12 +287,12 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     // The name stays (it is still who decides); being gina's agent goes.
     await expect.poll(chosen).toEqual({ name: 'gina', agentId: null });
 
-    await page.getByRole('button', { name: /^My tasks/ }).click();
+    await page.getByRole('link', { name: /^My tasks/ }).click();
     await expect
       .poll(() => page.getByRole('region', { name: 'My tasks' }).textContent())
       .toContain('You are gina, who is none of the human agents');
     expect(await page.getByRole('alert').filter({ hasText: 'gina' }).count()).toBe(0);
-    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
   });
 
   it('points to Settings → Secrets, where browser mode stores them too', async () => {
@@ -304,7 +304,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
   });
 
   it('keeps projects with goal, phase, budget and spend', async () => {
-    await page.getByRole('button', { name: 'Projects', exact: true }).click();
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
     const form = page.getByRole('form', { name: 'Project' });
     await form.getByLabel('Id').fill('onboarding');
     await form.getByLabel('Name').fill('Onboarding');
@@ -338,7 +338,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     // The budget is cut after the money was spent.
     await baton.rpc('projects.save', { ...project, budget: 12 });
     await page.reload();
-    await page.getByRole('button', { name: 'Projects', exact: true }).click();
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
     const row = page.getByRole('table', { name: 'Projects' }).getByRole('row', { name: /Apollo launch/ });
     await expect.poll(() => row.textContent()).toContain('24.5 of 12 — 12.5 over budget');
     // Low is good on this meter, and the spend is past its high mark: the browser draws it red.

@@ -48,7 +48,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     // The engine sends the run row (with counts) only with its build log, and nothing is written
     // while the run waits: the summary follows the tasks themselves.
     await page
-      .getByRole('button', { name: /^release/ })
+      .getByRole('link', { name: /^release/ })
       .first()
       .click();
     const result = page.getByRole('region', { name: 'Run result' });
@@ -57,7 +57,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
   });
 
   it('shows pending approvals with a count badge, and approving lets the branch go on', async () => {
-    const nav = page.getByRole('button', { name: 'Approvals, 1 pending' });
+    const nav = page.getByRole('link', { name: 'Approvals, 1 pending' });
     await expect.poll(() => nav.isVisible()).toBe(true);
     await nav.click();
     const card = page.getByRole('listitem', { name: 'Approval for deploy' });
@@ -79,13 +79,13 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     await who.getByLabel('Your name').fill('Bo');
     await who.getByRole('button', { name: 'I am Bo' }).click();
     await expect.poll(() => card.count()).toBe(0);
-    await expect.poll(() => page.getByRole('button', { name: 'Approvals' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('link', { name: 'Approvals' }).isVisible()).toBe(true);
     const audit = await rpc('audit.list', { query: 'ship it' });
     expect(JSON.stringify(audit.value)).toContain('"actor":"Bo"');
     // The task's history in the run view says who approved it, with the comment.
-    await page.getByRole('button', { name: 'Plans', exact: true }).click();
+    await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page
-      .getByRole('button', { name: /^release/ })
+      .getByRole('link', { name: /^release/ })
       .first()
       .click();
     await page
@@ -101,12 +101,12 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
     const text = await history.textContent();
     expect(text).toContain('approval asked by engine: approval_required for task "deploy"');
     expect(text).toContain('awaiting_approval → ready by Bo: approved by Bo');
-    await page.getByRole('button', { name: /^Approvals/ }).click();
+    await page.getByRole('link', { name: /^Approvals/ }).click();
   });
 
   it('lets a person take and complete their task', async () => {
     // Bo is none of the human agents: My tasks says so, and being Ana is one choice away.
-    await page.getByRole('button', { name: /^My tasks/ }).click();
+    await page.getByRole('link', { name: /^My tasks/ }).click();
     const mine = page.getByRole('region', { name: 'My tasks' });
     await mine.getByRole('button', { name: 'Choose who you are…' }).click();
     const who = page.getByRole('dialog', { name: 'Who are you?' });
@@ -149,8 +149,8 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       size: number;
     }[];
     expect(artifacts.map((a) => [a.name, a.size])).toEqual([['review.md', 19]]);
-    await page.getByRole('button', { name: 'Plans', exact: true }).click();
-    await page.getByRole('button', { name: /release/ }).click();
+    await page.getByRole('link', { name: 'Plans', exact: true }).click();
+    await page.getByRole('link', { name: /release/ }).click();
     await expect
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
@@ -169,7 +169,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       },
     });
     await rpc('runs.start', { plan_id: 'gates' });
-    await page.getByRole('button', { name: /^Approvals/ }).click();
+    await page.getByRole('link', { name: /^Approvals/ }).click();
     const inbox = page.getByRole('region', { name: 'Pending approvals' });
     await expect.poll(() => inbox.getByRole('listitem', { name: /^Approval for / }).count()).toBe(2);
     const focused = () =>
@@ -215,9 +215,9 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
         async () => ((await rpc('runs.get', { run_id: started.run_id })).value as { status: string }).status,
       )
       .toBe('completed');
-    await page.getByRole('button', { name: 'Plans', exact: true }).click();
+    await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page
-      .getByRole('button', { name: /^budgeted/ })
+      .getByRole('link', { name: /^budgeted/ })
       .first()
       .click();
     const note = page.getByRole('note', { name: 'Budget spent' });
@@ -235,7 +235,7 @@ describe.skipIf(skipE2e)('the approvals inbox', () => {
       },
     });
     const run = (await rpc('runs.start', { plan_id: 'gated' })).value as { run_id: string };
-    await page.getByRole('button', { name: /^Approvals/ }).click();
+    await page.getByRole('link', { name: /^Approvals/ }).click();
     const card = page.getByRole('listitem', { name: 'Approval for ship' });
     await card.getByRole('button', { name: 'Reject' }).click();
     const ask = page.getByRole('alertdialog', { name: 'Reject ship?' });

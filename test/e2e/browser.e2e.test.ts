@@ -33,7 +33,7 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
   });
 
   it('imports the example agents and plan, runs it, and shows each task’s outcome', async () => {
-    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.getByLabel('Agents file').setInputFiles(join(examples, 'agents.json'));
     await expect.poll(() => page.getByRole('table', { name: 'Agents' }).getByRole('row').count()).toBe(3);
 
@@ -101,7 +101,7 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
   });
 
   it('finds the build log by full-text search', async () => {
-    await page.getByRole('button', { name: 'Build logs', exact: true }).click();
+    await page.getByRole('link', { name: 'Build logs', exact: true }).click();
     await page.getByLabel('Search memory').fill('context_analysis');
     const list = page.getByRole('list', { name: 'Memory entries' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);

@@ -67,7 +67,7 @@ describe.skipIf(skipE2e)('the build logs', () => {
     await page.goto(baton.server.url);
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Build logs' })
+      .getByRole('link', { name: 'Build logs' })
       .click();
   });
   afterAll(() => baton?.close());
@@ -152,11 +152,11 @@ describe.skipIf(skipE2e)('the build logs', () => {
     // The build log is the run's too, though only the run says which log it writes.
     const log = list().filter({ hasText: 'build_log' });
     await expect.poll(() => log.textContent()).toContain(`run ${run}`);
-    await result.getByRole('button', { name: `Open task write in run ${run}` }).click();
+    await result.getByRole('link', { name: `Open task write in run ${run}` }).click();
     await page.getByRole('region', { name: 'Task write details' }).waitFor();
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Build logs' })
+      .getByRole('link', { name: 'Build logs' })
       .click();
   });
 

@@ -30,7 +30,7 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     process.env.PATH = path;
     page = baton.page;
     await page.goto(baton.server.url);
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
   });
   afterAll(async () => {
     process.env.PATH = path;

@@ -433,7 +433,7 @@ describe.skipIf(skipE2e)('the plan designer: renaming and deleting tasks', () =>
     await page.goto(baton.server.url);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly digest/ })
+      .getByRole('link', { name: /Weekly digest/ })
       .click();
     await page.getByRole('button', { name: 'Edit plan' }).click();
     // The plan opens at a readable zoom from its first task; these tests want all four drawn.
@@ -617,7 +617,7 @@ describe.skipIf(skipE2e)('the plan designer: projects and messages', () => {
     await page.goto(baton.server.url);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly digest/ })
+      .getByRole('link', { name: /Weekly digest/ })
       .click();
     await page.getByRole('button', { name: 'Edit plan' }).click();
     await graph().getByRole('article', { name: 'Task send' }).waitFor();
@@ -651,9 +651,9 @@ describe.skipIf(skipE2e)('the plan designer: projects and messages', () => {
     // Projects change on the Projects screen: back in the designer, the new one is there.
     await baton.rpc('projects.save', { id: 'lab', name: 'Lab' });
     const sections = page.getByRole('navigation', { name: 'Sections' });
-    await sections.getByRole('button', { name: 'Projects' }).click();
+    await sections.getByRole('link', { name: 'Projects' }).click();
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
-    await sections.getByRole('button', { name: 'Plans' }).click();
+    await sections.getByRole('link', { name: 'Plans' }).click();
     await showPlanFields();
     await expect.poll(projectChoices).toBe(3);
   });

@@ -130,7 +130,7 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     baton.repo.git(['checkout', '--', 'README.md']);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^webapp/ })
+      .getByRole('link', { name: /^webapp/ })
       .click();
     await page
       .getByRole('region', { name: 'Plan graph' })
@@ -147,7 +147,7 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     expect(await panel.getByTitle('Task log').textContent()).toContain(`Notice: ${NOTICE}`);
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: /^Approvals/ })
+      .getByRole('link', { name: /^Approvals/ })
       .click();
   });
 

@@ -74,7 +74,7 @@ describe.skipIf(skipE2e)('the first open', () => {
   it('loads a working example in one click, and its plan runs to the end', async () => {
     await page.getByRole('button', { name: 'Load a working example' }).click();
     await page.getByRole('heading', { name: 'Welcome tour' }).waitFor();
-    const plans = page.getByRole('list', { name: 'Plans' }).getByRole('button');
+    const plans = page.getByRole('list', { name: 'Plans' }).getByRole('link');
     // Newest first, as the sidebar lists plans (once the host's plan.updated events are in too).
     await expect
       .poll(() => plans.allTextContents())

@@ -47,7 +47,7 @@ describe.skipIf(skipE2e)('who you are', () => {
   const who = () => page.getByRole('dialog', { name: 'Who are you?' });
 
   it('gives My tasks its own entry, which counts your tasks once you say who you are', async () => {
-    await nav().getByRole('button', { name: 'My tasks' }).click();
+    await nav().getByRole('link', { name: 'My tasks' }).click();
     const mine = page.getByRole('region', { name: 'My tasks' });
     await expect.poll(() => mine.textContent()).toContain('Say who you are to see your tasks: Ana');
     // The one place to change who you are: the bottom of the sidebar.
@@ -55,9 +55,7 @@ describe.skipIf(skipE2e)('who you are', () => {
     await who().getByRole('radio', { name: /Ana/ }).check();
     await page.screenshot({ path: join(shots, 'identity-dialog.png') });
     await who().getByRole('button', { name: 'I am Ana' }).click();
-    await expect
-      .poll(() => nav().getByRole('button', { name: 'My tasks, 1 waiting' }).isVisible())
-      .toBe(true);
+    await expect.poll(() => nav().getByRole('link', { name: 'My tasks, 1 waiting' }).isVisible()).toBe(true);
     expect(await mine.getByRole('row', { name: 'Task read to take' }).isVisible()).toBe(true);
     expect(await page.getByText('You are Ana').isVisible()).toBe(true);
   });
@@ -66,7 +64,7 @@ describe.skipIf(skipE2e)('who you are', () => {
     await page.reload();
     await expect.poll(() => page.getByText('You are Ana').isVisible()).toBe(true);
     await nav()
-      .getByRole('button', { name: /^Approvals/ })
+      .getByRole('link', { name: /^Approvals/ })
       .click();
     const card = page.getByRole('listitem', { name: 'Approval for gate', exact: true });
     await card.getByRole('button', { name: 'Approve' }).click();
@@ -78,7 +76,7 @@ describe.skipIf(skipE2e)('who you are', () => {
 
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^mixed/ })
+      .getByRole('link', { name: /^mixed/ })
       .click();
     await page
       .getByRole('region', { name: 'Plan graph' })
@@ -111,7 +109,7 @@ describe.skipIf(skipE2e)('who you are', () => {
       await other.goto(baton.server.url);
       await other
         .getByRole('navigation', { name: 'Sections' })
-        .getByRole('button', { name: /^Approvals/ })
+        .getByRole('link', { name: /^Approvals/ })
         .click();
       const card = other.getByRole('listitem', { name: 'Approval for gate2' });
       await card.getByRole('button', { name: 'Approve' }).click();

@@ -62,7 +62,7 @@ describe.skipIf(skipE2e)('the inbox in order', () => {
   afterAll(() => baton?.close());
 
   const nav = (name: RegExp) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name });
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
   const cards = () =>
     page.getByRole('region', { name: 'Pending approvals' }).getByRole('listitem', { name: /^Approval for / });
   const kinds = () =>

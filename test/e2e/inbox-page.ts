@@ -41,7 +41,7 @@ export async function openInbox(app: BatonApp, dataDir: string, name = 'Ana'): P
     await page.goto(host.openUrl);
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: /^Approvals/ })
+      .getByRole('link', { name: /^Approvals/ })
       .click();
     return { page, sent, close };
   } catch (err) {

@@ -65,7 +65,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
   afterAll(() => baton?.close());
 
   const nav = (name: RegExp) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name });
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
 
   it('shows an approval as a row of the queue: read on the left, answered on the right', async () => {
     await nav(/^Approvals/).click();
@@ -132,7 +132,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
       'The human agent ana, who covers review',
     );
     await page.screenshot({ path: join(shots, 'my-tasks-empty.png') });
-    await note.getByRole('button', { name: 'See the agents and their skills' }).click();
+    await note.getByRole('link', { name: 'See the agents and their skills' }).click();
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
   });
 
@@ -223,7 +223,7 @@ describe.skipIf(skipE2e)('the inbox screens', () => {
       .poll(() => plans.getByRole('listitem').allTextContents())
       .toEqual(['Launch mail never run', 'Launch notes completed']);
     await page.screenshot({ path: join(shots, 'projects.png') });
-    await plans.getByRole('button', { name: 'completed' }).click();
+    await plans.getByRole('link', { name: 'completed' }).click();
     await page.getByRole('status', { name: 'Run status: completed' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Launch notes' }).isVisible()).toBe(true);
   });

@@ -100,7 +100,7 @@ describe.skipIf(skipE2e)('kept work and task branches', () => {
     await page.goto(host.openUrl);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^webapp/ })
+      .getByRole('link', { name: /^webapp/ })
       .click();
   });
   afterAll(async () => {
@@ -191,14 +191,14 @@ describe.skipIf(skipE2e)('kept work and task branches', () => {
     );
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^webapp/ })
+      .getByRole('link', { name: /^webapp/ })
       .click();
   });
 
   it('flags the workspace deleted from disk, and lists each workspace’s task branches with a clean-up that says what goes', async () => {
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Workspaces' })
+      .getByRole('link', { name: 'Workspaces' })
       .click();
     const table = page.getByRole('table', { name: 'Workspaces' });
     await table.waitFor();
@@ -230,10 +230,10 @@ describe.skipIf(skipE2e)('kept work and task branches', () => {
   });
 
   it('says before a run that a coding task’s workspace is missing, and the host refuses it', async () => {
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Plans' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plans' }).click();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^old-site/ })
+      .getByRole('link', { name: /^old-site/ })
       .click();
     const before = page.getByRole('note', { name: 'Before you run' });
     await before.waitFor();
@@ -269,7 +269,7 @@ describe.skipIf(skipE2e)('kept work and task branches', () => {
     await expect.poll(() => app.store.runs.task(run, 'flaky')?.status, { timeout: 30_000 }).toBe('failed');
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^retry/ })
+      .getByRole('link', { name: /^retry/ })
       .click();
     await openTask('flaky');
     await taskPanel('flaky').getByRole('button', { name: 'Retry', exact: true }).click();

@@ -111,12 +111,12 @@ describe.skipIf(skipE2e)('a large plan', () => {
   });
 
   it('says when the audit log lists only its newest entries', async () => {
-    await page.getByRole('button', { name: 'Build logs', exact: true }).click();
+    await page.getByRole('link', { name: 'Build logs', exact: true }).click();
     await page.getByRole('tab', { name: 'Audit log' }).click();
     await expect
       .poll(() => page.getByRole('group', { name: 'Filters' }).textContent())
       .toContain('the newest 500 entries: search or filter to narrow them');
-    await page.getByRole('button', { name: 'Plans', exact: true }).click();
+    await page.getByRole('link', { name: 'Plans', exact: true }).click();
   });
 
   it('in the designer too: one overview when zoomed out, a click picks the task to edit, cards when zoomed in', async () => {

@@ -47,7 +47,7 @@ describe.skipIf(skipE2e)('screens live from pushed events', () => {
   const calls = () => page.evaluate(() => window.__calls);
   const resetCalls = () => page.evaluate(() => (window.__calls = []));
   const section = (name: string) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
   const pending = async () =>
     (await rpc('approvals.list', { status: 'pending' })).value as unknown as {
       id: string;
@@ -80,7 +80,7 @@ describe.skipIf(skipE2e)('screens live from pushed events', () => {
     await page.goto(baton.server.url);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /release/ })
+      .getByRole('link', { name: /release/ })
       .waitFor();
   });
   afterAll(async () => {
@@ -105,7 +105,7 @@ describe.skipIf(skipE2e)('screens live from pushed events', () => {
       name: 'Dependency build',
     });
     expect(await dep.locator('.dep-head').textContent()).toBe('builddone');
-    expect(await card.getByRole('button', { name: 'release' }).count()).toBe(1);
+    expect(await card.getByRole('link', { name: 'release' }).count()).toBe(1);
     await page.screenshot({ path: join(shots, 'live-approval-asked.png') });
 
     // Decided by someone else (the API, as the CLI or another tab would): the card goes.
@@ -197,7 +197,7 @@ describe.skipIf(skipE2e)('screens live from pushed events', () => {
     await section('Plans');
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /release/ })
+      .getByRole('link', { name: /release/ })
       .click();
     await page.getByRole('tab', { name: 'Schedules' }).click();
     await page.getByText('No schedules for this plan yet.').waitFor();

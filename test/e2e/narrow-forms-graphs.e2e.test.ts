@@ -45,7 +45,7 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
   afterAll(() => baton?.close());
 
   const nav = (name: RegExp) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name });
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
   it('says what a coding agent may do right under Kind, and folds what most leave as it is', async () => {
     await nav(/^Agents/).click();
     await page.getByRole('button', { name: 'Add agent…' }).click();
@@ -102,7 +102,7 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     // The plan is chosen in the wide window; the designer is opened in the narrow one.
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly report/ })
+      .getByRole('link', { name: /Weekly report/ })
       .click();
     await page.getByRole('heading', { name: 'Weekly report' }).waitFor();
     await page.setViewportSize({ width: 1024, height: 700 });
@@ -130,7 +130,7 @@ describe.skipIf(skipE2e)('forms and graphs that fit', () => {
     await page.reload();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly report/ })
+      .getByRole('link', { name: /Weekly report/ })
       .click();
     await page.getByRole('button', { name: 'Edit plan' }).click();
     const graph = page.getByRole('region', { name: 'Plan designer graph' });

@@ -44,7 +44,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     await rail().click();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly digest/ })
+      .getByRole('link', { name: /Weekly digest/ })
       .click();
     await page.getByRole('heading', { name: 'Weekly digest' }).waitFor();
   });
@@ -73,7 +73,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     await rail().click();
     await sections().waitFor();
     await page.screenshot({ path: join(shots, 'narrow-sidebar-open.png') });
-    await sections().getByRole('button', { name: 'Agents' }).click();
+    await sections().getByRole('link', { name: 'Agents' }).click();
     await expect.poll(() => sections().count()).toBe(0);
     await page.getByRole('heading', { name: 'Agents' }).waitFor();
     // Escape folds it too.
@@ -87,7 +87,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     for (const name of ['Plans', 'Runs', 'Approvals', 'My tasks', 'Agents', 'Projects', 'Build logs']) {
       await rail().click();
       await sections()
-        .getByRole('button', { name: new RegExp(`^${name}`) })
+        .getByRole('link', { name: new RegExp(`^${name}`) })
         .click();
       await page.waitForFunction(() => !/^Loading/.test(document.querySelector('main')?.textContent ?? ''));
       expect({ name, fits: await fits() }).toEqual({ name, fits: true });
@@ -98,7 +98,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     await rail().click();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly digest/ })
+      .getByRole('link', { name: /Weekly digest/ })
       .click();
     await page.getByRole('button', { name: 'Edit plan' }).click();
     const graph = (await page.getByRole('region', { name: 'Plan designer graph' }).boundingBox())!;
@@ -112,7 +112,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     await rail().click();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /Weekly digest/ })
+      .getByRole('link', { name: /Weekly digest/ })
       .click();
     const panel = page.getByRole('region', { name: 'Run result' });
     await panel.waitFor();

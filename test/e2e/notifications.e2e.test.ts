@@ -71,7 +71,7 @@ describe.skipIf(skipE2e)('notifications in browser mode (Chromium, permission gr
     ])
       await baton.rpc('plans.import', { plan });
     await page.goto(baton.server.url);
-    await page.getByRole('list', { name: 'Plans' }).getByRole('button', { name: /gated/ }).waitFor();
+    await page.getByRole('list', { name: 'Plans' }).getByRole('link', { name: /gated/ }).waitFor();
   });
   afterAll(async () => {
     await context?.close();
@@ -102,10 +102,7 @@ describe.skipIf(skipE2e)('notifications in browser mode (Chromium, permission gr
   });
 
   it('leaves out a kind turned off in Settings, and says the browser shows them', async () => {
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Settings' })
-      .click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('tab', { name: 'Notifications' }).click();
     await page.getByText('This browser shows Baton’s notifications.').waitFor();
     const failed = page.getByRole('checkbox', { name: 'A run failed' });

@@ -30,7 +30,7 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     await page.goto(baton.server.url);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /report/ })
+      .getByRole('link', { name: /report/ })
       .waitFor();
   });
   afterAll(async () => {
@@ -40,7 +40,7 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
   });
 
   const section = (name: string) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
   const shoot = async (name: string) => {
     // The screen itself, without the toasts its actions left.
     const dismiss = page.getByRole('button', { name: 'Dismiss', exact: true });
@@ -133,7 +133,7 @@ describe.skipIf(skipE2e)('reach screens: webhooks, schedules, triggers', () => {
     await section('Plans');
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /report/ })
+      .getByRole('link', { name: /report/ })
       .click();
     await page.getByRole('tab', { name: 'Schedules' }).click();
     const form = page.getByRole('form', { name: 'Add a schedule' });

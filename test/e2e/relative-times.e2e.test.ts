@@ -38,7 +38,7 @@ describe.skipIf(skipE2e)('relative times in lists', () => {
   afterAll(() => baton?.close());
 
   const nav = (name: string | RegExp) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name });
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
 
   /** The element's words and its title (the exact time). */
   const timeOf = async (time: Locator) => ({
@@ -76,7 +76,7 @@ describe.skipIf(skipE2e)('relative times in lists', () => {
   it('the run panel and the build log list say it the same way', async () => {
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^Release/ })
+      .getByRole('link', { name: /^Release/ })
       .click();
     const facts = page.locator('.run-facts time');
     await expect.poll(() => facts.first().textContent()).toBe('started 2 h ago');

@@ -119,7 +119,7 @@ describe.skipIf(skipE2e)('a run’s branches', () => {
     await page.goto(host.openUrl);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^webapp/ })
+      .getByRole('link', { name: /^webapp/ })
       .click();
   });
   afterAll(async () => {

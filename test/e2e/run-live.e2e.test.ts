@@ -138,7 +138,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
     expect(
       await page
         .getByRole('list', { name: 'Plans' })
-        .getByRole('button', { name: /chatty/ })
+        .getByRole('link', { name: /chatty/ })
         .textContent(),
     ).toContain('1 task · v1');
     const bar = (await page.getByRole('tablist', { name: 'Plan views' }).boundingBox())!;

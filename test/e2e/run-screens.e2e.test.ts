@@ -111,7 +111,7 @@ describe.skipIf(skipE2e)('the run screens', () => {
   const openPlan = async (plan: string) => {
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: new RegExp(`^${plan}`) })
+      .getByRole('link', { name: new RegExp(`^${plan}`) })
       .click();
     await page.getByRole('status', { name: /^Run status/ }).waitFor();
   };

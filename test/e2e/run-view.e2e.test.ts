@@ -118,13 +118,13 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
         ],
       },
     });
-    await page.getByRole('button', { name: /decided/ }).click();
+    await page.getByRole('link', { name: /decided/ }).click();
     await page.getByRole('button', { name: 'Run plan' }).click();
     const graph = page.getByRole('region', { name: 'Plan graph' });
     const added = graph.getByRole('article', { name: 'Task escalation-1: Awaiting approval' });
     await expect.poll(() => added.isVisible()).toBe(true);
     expect(await added.getAttribute('title')).toContain('approval: Task "orphan" ended unassigned');
-    await page.getByRole('button', { name: /ship/ }).click();
+    await page.getByRole('link', { name: /ship/ }).click();
   });
 
   it('shows live progress in the node and cancels a running task', async () => {
@@ -148,7 +148,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
         tasks: [{ task_id: 'nap', description: 'Wait a while', required_skills: ['wait'] }],
       },
     });
-    await page.getByRole('button', { name: /^slow/ }).click();
+    await page.getByRole('link', { name: /^slow/ }).click();
     await page.getByRole('button', { name: 'Run plan' }).click();
     const bar = page.getByRole('progressbar', { name: 'nap progress' });
     await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('40');
@@ -195,7 +195,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
       actor: string;
     }[];
     expect(audit.find((e) => e.entity === 'run' && e.actor !== 'engine')).toMatchObject({ actor: 'me' });
-    await page.getByRole('button', { name: /^ship/ }).click();
+    await page.getByRole('link', { name: /^ship/ }).click();
   });
 
   it('says which attempt of how many and when the next starts; Escape closes the details', async () => {
@@ -213,7 +213,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
         ],
       },
     });
-    await page.getByRole('button', { name: /^flaky/ }).click();
+    await page.getByRole('link', { name: /^flaky/ }).click();
     await page.getByRole('button', { name: 'Run plan' }).click();
     const node = page
       .getByRole('region', { name: 'Plan graph' })
@@ -248,7 +248,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     expect(await focused()).toBe('check');
     const runs = await baton.runsOf('flaky');
     await baton.rpc('runs.cancel', { run_id: runs[0]!.id });
-    await page.getByRole('button', { name: /^ship/ }).click();
+    await page.getByRole('link', { name: /^ship/ }).click();
   });
 
   it('shows the run as a timeline and compares two runs task by task', async () => {
@@ -298,7 +298,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     // The first run of `decided` still waits for an approval of the task its decider added.
     // With an agent for `orphan`, a second run needs no escalation.
     await baton.rpc('agents.import', { agents: [{ id: 'alchemist', skills: ['alchemy'] }] });
-    await page.getByRole('button', { name: /^decided/ }).click();
+    await page.getByRole('link', { name: /^decided/ }).click();
     await page.getByRole('button', { name: 'Run plan' }).click();
     // A run of it still executes (waiting for that approval): a second one is asked for first.
     await page
@@ -342,7 +342,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     await page.screenshot({ path: join(shots, 'run-compare.png') });
     await compare.getByLabel('Differences only').uncheck();
     await page.getByRole('tab', { name: 'Graph' }).click();
-    await page.getByRole('button', { name: /^ship/ }).click();
+    await page.getByRole('link', { name: /^ship/ }).click();
   });
 
   it('tells apart the different tasks two runs’ deciders added under the same id', async () => {
@@ -373,7 +373,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     expect((await baton.rpc('agents.remove', { agent_id: 'dowser' })).ok).toBe(true);
     await baton.rpc('agents.import', { agents: [{ id: 'weaver', skills: ['weaving'] }] });
     await runUntilEscalated('weave-basket');
-    await page.getByRole('button', { name: /^wells/ }).click();
+    await page.getByRole('link', { name: /^wells/ }).click();
     await page.getByRole('tab', { name: 'Compare runs' }).click();
     const table = page.getByRole('table', { name: 'Run comparison' });
     const escalation = compared(table, 'escalation-1');
@@ -396,7 +396,7 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
   });
 
   it('fits the comparison in a 1024 × 768 window without scrolling sideways', async () => {
-    await page.getByRole('button', { name: /^wells/ }).click();
+    await page.getByRole('link', { name: /^wells/ }).click();
     await page.getByRole('tab', { name: 'Compare runs' }).click();
     const compare = page.getByRole('region', { name: 'Compare runs' });
     const table = compare.getByRole('table', { name: 'Run comparison' });
@@ -443,11 +443,11 @@ describe.skipIf(skipE2e)('the run view and build logs', () => {
     const runs = await baton.runsOf('wells');
     for (const run of runs) await baton.rpc('runs.cancel', { run_id: run.id });
     await page.getByRole('tab', { name: 'Graph' }).click();
-    await page.getByRole('button', { name: /^ship/ }).click();
+    await page.getByRole('link', { name: /^ship/ }).click();
   });
 
   it('opens the plan’s build logs from the run, filtered, and reads the audit log', async () => {
-    await page.getByRole('button', { name: 'Open the build logs of this plan' }).click();
+    await page.getByRole('link', { name: 'Open the build logs of this plan' }).click();
     const list = page.getByRole('list', { name: 'Memory entries' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(2); // two runs, one build_log each
     expect(await page.getByLabel('Type').inputValue()).toBe('build_log');

@@ -75,18 +75,16 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
 
   it('shows each plan with its last run’s status in the sidebar', async () => {
     const plans = page.getByRole('list', { name: 'Plans' });
-    await expect
-      .poll(() => plans.getByRole('button', { name: /Alpha/ }).textContent())
-      .toContain('completed');
-    expect(await plans.getByRole('button', { name: /Beta/ }).textContent()).toContain('failed');
+    await expect.poll(() => plans.getByRole('link', { name: /Alpha/ }).textContent()).toContain('completed');
+    expect(await plans.getByRole('link', { name: /Beta/ }).textContent()).toContain('failed');
     // Never run: no status.
-    expect(await plans.getByRole('button', { name: /Gamma/ }).textContent()).toBe('Gamma1 task · v1');
+    expect(await plans.getByRole('link', { name: /Gamma/ }).textContent()).toBe('Gamma1 task · v1');
   });
 
   it('lists every run of every plan, newest first, with status, plan, start, duration and tasks', async () => {
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Runs', exact: true })
+      .getByRole('link', { name: 'Runs', exact: true })
       .click();
     await expect.poll(() => rows().count()).toBe(3);
     const texts = await rows().allTextContents();
@@ -105,7 +103,7 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     writeFileSync(stop, '');
     await expect.poll(() => rows().first().textContent()).toMatch(/^completedGamma/);
     expect(
-      await page.getByRole('list', { name: 'Plans' }).getByRole('button', { name: /Gamma/ }).textContent(),
+      await page.getByRole('list', { name: 'Plans' }).getByRole('link', { name: /Gamma/ }).textContent(),
     ).toContain('completed');
   });
 
@@ -129,7 +127,7 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     await filtersReset(page);
     const older = (await baton.runsOf('alpha'))[1]!.id;
     await table()
-      .getByRole('button', { name: `Open run ${older} of Alpha` })
+      .getByRole('link', { name: `Open run ${older} of Alpha` })
       .click();
     await page.getByRole('heading', { name: 'Alpha', level: 1 }).waitFor();
     await expect.poll(() => page.getByRole('region', { name: 'Run result' }).textContent()).toContain(older);

@@ -49,7 +49,7 @@ describe.skipIf(skipE2e)('secrets set from the UI in browser mode; webhooks and 
     await page.goto(baton.server.url);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /report/ })
+      .getByRole('link', { name: /report/ })
       .waitFor();
   });
   afterAll(async () => {
@@ -58,10 +58,7 @@ describe.skipIf(skipE2e)('secrets set from the UI in browser mode; webhooks and 
   });
 
   const settings = async (tab: string) => {
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Settings' })
-      .click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     await page.getByRole('tab', { name: tab }).click();
   };
@@ -174,10 +171,10 @@ describe.skipIf(skipE2e)('secrets set from the UI in browser mode; webhooks and 
   });
 
   it('a schedule reads in words, in the zone picked, with that zone on its next fires; a bad cron is said in words', async () => {
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Plans' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plans' }).click();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /report/ })
+      .getByRole('link', { name: /report/ })
       .click();
     await page.getByRole('tab', { name: 'Schedules' }).click();
     const form = page.getByRole('form', { name: 'Add a schedule' });

@@ -114,7 +114,7 @@ describe.skipIf(skipE2e)('the step trace', () => {
     await page.goto(host.openUrl);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^trace/ })
+      .getByRole('link', { name: /^trace/ })
       .click();
     await page
       .getByRole('region', { name: 'Plan graph' })

@@ -67,7 +67,7 @@ describe.skipIf(skipE2e)('the task panel', () => {
   const openTask = async (plan: string, task: string) => {
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: new RegExp(`^${plan}`) })
+      .getByRole('link', { name: new RegExp(`^${plan}`) })
       .click();
     await page.getByRole('status', { name: /^Run status/ }).waitFor();
     await page

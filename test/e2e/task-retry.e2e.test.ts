@@ -92,7 +92,7 @@ describe.skipIf(skipE2e)('retrying a task inside its running run', () => {
   it('points a skipped task at the failed task it waits on', async () => {
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^nightly/ })
+      .getByRole('link', { name: /^nightly/ })
       .click();
     await page.getByRole('status', { name: /^Run status/ }).waitFor();
     const details = await openTask('report');

@@ -140,22 +140,22 @@ describe.skipIf(skipE2e).each(['dark', 'light'] as const)('every view in the %s 
   });
 
   it('the runs of every plan', async () => {
-    await page.getByRole('button', { name: 'Runs', exact: true }).click();
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Runs' }).getByRole('row').count()).toBe(3);
     await expectReadable('runs');
   });
 
   it('approvals, agents, projects and build logs', async () => {
-    await page.getByRole('button', { name: /^Approvals/ }).click();
+    await page.getByRole('link', { name: /^Approvals/ }).click();
     await page.getByRole('listitem', { name: 'Approval for ship' }).first().waitFor();
     await expectReadable('approvals');
-    await page.getByRole('button', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.getByRole('table', { name: 'Agents' }).waitFor();
     await expectReadable('agents');
-    await page.getByRole('button', { name: 'Projects', exact: true }).click();
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
     await page.getByRole('table', { name: 'Projects' }).waitFor();
     await expectReadable('projects');
-    await page.getByRole('button', { name: 'Build logs', exact: true }).click();
+    await page.getByRole('link', { name: 'Build logs', exact: true }).click();
     const entries = page.getByRole('list', { name: 'Memory entries' });
     await entries.getByRole('button').first().click();
     await page.getByRole('region', { name: 'Entry details' }).waitFor();

@@ -43,7 +43,7 @@ describe.skipIf(skipE2e)('plan versions', () => {
       plan: { plan_id: 'solo', name: 'Solo', tasks: [{ task_id: 'only', description: 'The one task' }] },
     });
     await page.goto(baton.server.url);
-    await page.getByRole('button', { name: /Website relaunch/ }).click();
+    await page.getByRole('link', { name: /Website relaunch/ }).click();
   });
   afterAll(() => baton?.close());
 
@@ -192,7 +192,7 @@ describe.skipIf(skipE2e)('plan versions', () => {
   });
 
   it('tells a plan with one version how to make another', async () => {
-    await page.getByRole('button', { name: /Solo/ }).click();
+    await page.getByRole('link', { name: /Solo/ }).click();
     await page.getByRole('tab', { name: 'Versions (1)' }).click();
     const list = page.getByRole('region', { name: 'Plan versions' });
     await expect.poll(() => list.textContent()).toContain('Edit the plan and save it to make another');
@@ -207,12 +207,12 @@ describe.skipIf(skipE2e)('plan versions', () => {
       await baton.rpc('plans.import', { plan: { ...sitePlan(n), plan_id: 'gone' } });
     await page.reload();
     await page
-      .getByRole('button', { name: /Website relaunch.*v3/ })
+      .getByRole('link', { name: /Website relaunch.*v3/ })
       .first()
       .waitFor();
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button')
+      .getByRole('link')
       .filter({ hasText: 'v3' })
       .first()
       .click();
@@ -229,8 +229,8 @@ describe.skipIf(skipE2e)('plan versions', () => {
   });
 
   it('keeps the user where they are when the open plan gets a new version elsewhere', async () => {
-    await page.getByRole('button', { name: /Solo/ }).click();
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: /Solo/ }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
     await baton.rpc('plans.import', {
       plan: {
@@ -243,12 +243,12 @@ describe.skipIf(skipE2e)('plan versions', () => {
       .poll(() =>
         page
           .getByRole('list', { name: 'Plans' })
-          .getByRole('button', { name: /Solo.*v2/ })
+          .getByRole('link', { name: /Solo.*v2/ })
           .count(),
       )
       .toBe(1);
     expect(await page.getByRole('heading', { name: 'Agents', level: 1 }).isVisible()).toBe(true);
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Plans' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plans' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Versions (2)' }).isVisible()).toBe(true);
   });
 });

@@ -15,10 +15,7 @@ describe.skipIf(skipE2e)('Settings → Worker tokens', () => {
     page = baton.page;
     base = new URL('/', baton.server.url);
     await page.goto(baton.server.url);
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Settings' })
-      .click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
   });
   afterAll(async () => {

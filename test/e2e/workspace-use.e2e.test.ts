@@ -105,7 +105,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     await page.goto(host.openUrl);
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Workspaces' })
+      .getByRole('link', { name: 'Workspaces' })
       .click();
     await table().waitFor();
   });

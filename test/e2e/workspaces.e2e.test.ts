@@ -34,7 +34,7 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
     await page.goto(baton.server.url);
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Workspaces' })
+      .getByRole('link', { name: 'Workspaces' })
       .click();
     await page.getByRole('heading', { name: 'Workspaces', level: 1 }).waitFor();
   });

@@ -257,6 +257,19 @@ describe('browser host: the built UI changing under it', () => {
     expect(view.headers['content-type']).toMatch(/^text\/html/);
     expect(view.headers['cache-control']).toBe('no-cache');
     expect((await get('/nothing.js')).status).toBe(404);
+    // An address of the app ending in an id with a dot, opened as a page, is the app too.
+    const html = { Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' };
+    const task = await get('/runs/run-1/tasks/notes.md', html);
+    expect(task.status).toBe(200);
+    expect(task.headers['content-type']).toMatch(/^text\/html/);
+    expect((await get('/runs/run-1/tasks/notes.md')).status).toBe(404);
+    // Served at a deep address, the page names its assets from the root, not from below it.
+    writeFileSync(join(ui, 'index.html'), '<script type="module" src="./assets/index-abc.js"></script>');
+    expect((await get('/runs/run-1/tasks/notes.md', html)).body).toBe(
+      '<script type="module" src="/assets/index-abc.js"></script>',
+    );
+    expect((await get('/assets/gone-abc123.js', html)).status).toBe(404);
+    expect((await get('/.hidden', html)).status).toBe(404);
     expect((await get('/assets/%2e%2e/%2e%2e/server.json')).status).toBe(404);
     expect((await get('/..%2F..%2Fserver.json')).status).toBe(404);
     expect((await get('/.hidden')).status).toBe(404);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import serveStatic from 'serve-static';
@@ -22,11 +23,27 @@ function statusOf(err: unknown): number {
 }
 
 /**
+ * The app's page as it is served at one of its own addresses (`/runs/r1/tasks/build`): its
+ * assets named from the root. The build names them relative to the page (`./assets/…`), as the
+ * desktop app loads it from a file, which at such an address would point below it.
+ */
+export const atRoot = (html: string): string => html.replaceAll('="./assets/', '="/assets/');
+
+/**
+ * Whether a request is a page being opened (a link followed, an address typed, a reload), not
+ * a script, a style or an image a page asks for: browsers ask for a page as text/html.
+ */
+const opensPage = (req: IncomingMessage): boolean =>
+  req.headers['sec-fetch-dest'] === 'document' || (req.headers.accept ?? '').includes('text/html');
+
+/**
  * The built renderer, served by serve-static (send), which looks each file up on disk at every
  * request: a rebuild while the host runs is served at once, and a file deleted by it is a 404,
- * never a crash. A path without an extension that names no file gets index.html (the app's own
- * views); a missing file with an extension (an old hashed chunk) gets 404. A read that fails
- * once the answer has begun cuts that one answer short.
+ * never a crash. A path that names no file gets index.html (the app's own addresses, which may
+ * end in an id with a dot, `/runs/r1/tasks/notes.md`) when a page is opened there, or when it
+ * has no extension; a missing file with an extension that a page asks for (an old hashed chunk)
+ * gets 404, and so does anything under /assets/. A read that fails once the answer has begun
+ * cuts that one answer short.
  */
 export function createStaticFiles(dir: string): StaticFiles {
   const assets = join(resolve(dir), 'assets') + sep;
@@ -46,10 +63,10 @@ export function createStaticFiles(dir: string): StaticFiles {
       // send calls back outside this promise: a throw there fails it (and reaches the edge's
       // guard) instead of escaping as an uncaught exception.
       const safely =
-        (fn: (err?: unknown) => void) =>
-        (err?: unknown): void => {
+        <T>(fn: (value: T) => void) =>
+        (value: T): void => {
           try {
-            fn(err);
+            fn(value);
           } catch (thrown) {
             fail(thrown);
           }
@@ -66,13 +83,23 @@ export function createStaticFiles(dir: string): StaticFiles {
         safely((err?: unknown) => {
           if (err) return end(statusOf(err), err);
           const path = target.path;
-          // A file name (with an extension) or a dotfile that is not there is a 404, not the app.
-          if (extname(path) !== '' || path.includes('/.')) return end(404);
-          req.url = '/index.html';
-          files(
-            req,
-            res,
-            safely((again?: unknown) => end(again ? statusOf(again) : 404, again)),
+          // A file (with an extension, or under /assets/) or a dotfile that is not there is a 404,
+          // not the app, unless a page is opened at that address.
+          if (
+            path.startsWith('/assets/') ||
+            path.includes('/.') ||
+            (extname(path) !== '' && !opensPage(req))
+          ) {
+            return end(404);
+          }
+          readFile(join(dir, 'index.html'), 'utf8').then(
+            safely((html: string) => {
+              res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': REVALIDATE });
+              res.end(req.method === 'HEAD' ? undefined : atRoot(html));
+            }),
+            safely((again: unknown) =>
+              end((again as { code?: string }).code === 'ENOENT' ? 404 : 500, again),
+            ),
           );
         }),
       );

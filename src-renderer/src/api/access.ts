@@ -4,6 +4,11 @@
  * and leaves the address bar. It is then sent as `Authorization: Bearer` and as the
  * WebSocket's subprotocol, never as a cookie: a cookie would go to every server on 127.0.0.1,
  * whatever its port, and any of them could read it.
+ *
+ * A tab opened without it (a link opened in a new tab, an address pasted) asks the Baton tabs
+ * open in this browser on this origin (a BroadcastChannel, which only pages of the same origin
+ * share) and uses the answer once the host accepts it. Nothing is written where it outlives the
+ * tabs (localStorage would keep it on disk for whatever serves this port next).
  */
 
 /** Why this tab cannot use Baton: the wording of each is in AccessPage. */
@@ -18,7 +23,20 @@ export interface AccessEnv {
   history: Pick<History, 'replaceState' | 'state'>;
   storage: Pick<Storage, 'getItem' | 'setItem'>;
   fetch: typeof fetch;
+  /** The channel this origin's Baton tabs share; none where the browser has no BroadcastChannel. */
+  channel?: () => AccessChannel;
+  /** How long to wait for an open tab to answer. */
+  askMs?: number;
 }
+
+/** The part of a BroadcastChannel the handshake uses. */
+export type AccessChannel = Pick<BroadcastChannel, 'postMessage' | 'close'> & {
+  onmessage: ((e: MessageEvent) => void) | null;
+};
+
+const CHANNEL = 'baton.access';
+/** Long enough for a busy tab to answer; a tab nobody answers then asks for the link. */
+const ASK_MS = 1500;
 
 /**
  * The token this tab uses, after asking the host whether it is this launch's. A token from
@@ -34,11 +52,65 @@ export async function checkAccess(env: AccessEnv = browserEnv()): Promise<Access
     env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash);
   }
   const token = fromLink || env.storage.getItem(TOKEN_KEY);
-  if (!token) return { ok: false, why: 'no_token' };
+  if (!token) {
+    const shared = await askOpenTabs(url, env);
+    if (!shared) return { ok: false, why: 'no_token' };
+    env.storage.setItem(TOKEN_KEY, shared);
+    return { ok: true, token: shared };
+  }
   if (await refused(token, url, env.fetch))
     return { ok: false, why: fromLink ? 'bad_link' : 'session_ended' };
   if (fromLink) env.storage.setItem(TOKEN_KEY, fromLink);
   return { ok: true, token };
+}
+
+/**
+ * Answers the tabs of this origin that ask for the token (askOpenTabs), while this tab uses it:
+ * they are this host's own pages, which this tab sends it to on every request already.
+ */
+export function shareAccess(token: string, channel: () => AccessChannel = openChannel): () => void {
+  const ch = channel();
+  ch.onmessage = (e) => {
+    if ((e.data as { ask?: unknown } | null)?.ask === CHANNEL) ch.postMessage({ token });
+  };
+  return () => ch.close();
+}
+
+/**
+ * The token of a Baton tab open in this browser on this origin, once the host accepts it; null
+ * when none answers in time (or only with tokens of an earlier launch).
+ */
+export function askOpenTabs(base: URL, env: AccessEnv): Promise<string | null> {
+  if (!env.channel) return Promise.resolve(null);
+  const ch = env.channel();
+  return new Promise((resolve) => {
+    const tried = new Set<string>();
+    let checking = 0;
+    let late = false;
+    let settled = false;
+    const settle = (token: string | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      ch.close();
+      resolve(token);
+    };
+    const timer = setTimeout(() => {
+      late = true;
+      if (checking === 0) settle(null);
+    }, env.askMs ?? ASK_MS);
+    ch.onmessage = async (e) => {
+      const token = (e.data as { token?: unknown } | null)?.token;
+      if (typeof token !== 'string' || token === '' || tried.has(token)) return;
+      tried.add(token);
+      checking++;
+      const no = await refused(token, base, env.fetch);
+      checking--;
+      if (!no) settle(token);
+      else if (late && checking === 0) settle(null);
+    };
+    ch.postMessage({ ask: CHANNEL });
+  });
 }
 
 /** Whether the host is up and refuses this token (a new launch has a new one). */
@@ -58,6 +130,16 @@ export async function refused(
   }
 }
 
+function openChannel(): AccessChannel {
+  return new BroadcastChannel(CHANNEL);
+}
+
 function browserEnv(): AccessEnv {
-  return { location, history, storage: sessionStorage, fetch: (...a) => fetch(...a) };
+  return {
+    location,
+    history,
+    storage: sessionStorage,
+    fetch: (...a) => fetch(...a),
+    ...(typeof BroadcastChannel === 'function' ? { channel: openChannel } : {}),
+  };
 }

@@ -4,6 +4,7 @@ import { VIEWS } from '../views.ts';
 import { ConnectionNotice } from './app/ConnectionNotice.tsx';
 import { FileDrop } from './app/FileDrop.tsx';
 import { IdentityDialog } from './app/IdentityDialog.tsx';
+import { NotFound } from './app/NotFound.tsx';
 import { Sidebar } from './app/Sidebar.tsx';
 import { StorageBanner } from './app/StorageBanner.tsx';
 import { SCREENS } from './app/screens.tsx';
@@ -13,6 +14,7 @@ import { ErrorBoundary } from './shared/ErrorBoundary.tsx';
 
 export function App() {
   const view = useBaton((s) => s.view);
+  const missing = useBaton((s) => s.missing);
   const Screen = SCREENS[view];
   const { label } = VIEWS[view];
   return (
@@ -23,7 +25,7 @@ export function App() {
         <StorageBanner />
         <ErrorBoundary label={`The ${label} view`}>
           <Suspense fallback={<p className="muted centered">Loading…</p>}>
-            <Screen />
+            {missing ? <NotFound missing={missing} /> : <Screen />}
           </Suspense>
         </ErrorBoundary>
       </main>

@@ -1,5 +1,5 @@
 import type { Notification as BatonNotification } from '../../../src-shared/schemas/notification.ts';
-import { api } from '../api/client.ts';
+import { navigate } from '../routes/history-sync.ts';
 import { useBaton } from '../store/index.ts';
 
 /** Set once the person has been asked (either answer): the page never asks again by itself. */
@@ -62,19 +62,13 @@ export function showInBrowser(n: BatonNotification): void {
 }
 
 /**
- * Opens what a notification is about: the Approvals inbox for an approval (a budget, a tool
- * call, a diff review), My tasks for a task waiting there, else the run (and its task).
+ * Opens what a notification is about, at its address: the approval in the Approvals inbox (a
+ * budget, a tool call, a diff review), My tasks for a task waiting there, else the run (and its
+ * task).
  */
 export async function openNotification(n: BatonNotification): Promise<void> {
-  const s = useBaton.getState();
-  if (n.target.approval_id) return s.setView('approvals');
-  if (n.kind === 'task_waiting') return s.setView('mytasks');
+  if (n.target.approval_id) return navigate({ screen: 'approvals', approvalId: n.target.approval_id });
+  if (n.kind === 'task_waiting') return navigate({ screen: 'mytasks' });
   if (!n.target.run_id) return;
-  try {
-    const run = await api.getRun(n.target.run_id);
-    s.setView('plans');
-    await s.openRun(run.plan_id, run.id, n.target.task_id ?? undefined);
-  } catch (err) {
-    s.fail(`Could not open run ${n.target.run_id}`, err);
-  }
+  await navigate({ screen: 'run', runId: n.target.run_id, taskId: n.target.task_id ?? null });
 }

@@ -23,12 +23,25 @@ export const createAllRunsSlice: StateCreator<BatonState, [], [], AllRunsSlice> 
   },
   async openRun(planId, runId, taskId) {
     // Chosen before the plan loads, so opening it does not pick its newest run instead.
-    set((s) => ({ selectedRunId: { ...s.selectedRunId, [planId]: runId } }));
+    set((s) => ({
+      selectedRunId: { ...s.selectedRunId, [planId]: runId },
+      autoRun: withAutoRun(s.autoRun, planId, null),
+    }));
     await get().selectPlan(planId);
     await get().selectRun(planId, runId);
     if (taskId) await get().selectRunTask(runId, taskId);
   },
 });
+
+/** `autoRun` with the plan's run opened by itself set, or (null) cleared: someone chose one. */
+export function withAutoRun(
+  autoRun: Record<string, string>,
+  planId: string,
+  runId: string | null,
+): Record<string, string> {
+  const { [planId]: _, ...others } = autoRun;
+  return runId === null ? others : { ...others, [planId]: runId };
+}
 
 /** The runs with `run` in its place (replaced, or added), newest first. */
 export function withRun(runs: readonly Run[], run: Run): Run[] {

@@ -114,6 +114,7 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       designerMessage: null,
       unapplied: {},
       view: 'plans',
+      missing: null,
     });
   },
   // Leaving the designer drops its own messages too ("The plan was not saved" is about the

@@ -12,6 +12,8 @@ import type { IdentitySlice } from './identity.ts';
 import { createIdentitySlice } from './identity.ts';
 import type { MemorySlice } from './memory.ts';
 import { createMemorySlice } from './memory.ts';
+import type { NavSlice } from './nav.ts';
+import { createNavSlice } from './nav.ts';
 import type { PeopleSlice } from './people.ts';
 import { createPeopleSlice } from './people.ts';
 import type { PlansSlice } from './plans.ts';
@@ -51,7 +53,8 @@ export type BatonState = UiSlice &
   WorkspacesSlice &
   StepsSlice &
   SessionsSlice &
-  ReachSlice;
+  ReachSlice &
+  NavSlice;
 
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
@@ -71,6 +74,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createStepsSlice(...a),
   ...createSessionsSlice(...a),
   ...createReachSlice(...a),
+  ...createNavSlice(...a),
 }));
 
 const NO_TASK_RUNS: Record<string, TaskRun> = {};

@@ -26,8 +26,6 @@ export interface MemorySlice {
   /** Filters of the build-log browser. */
   memoryFilter: MemoryFilter;
   setMemoryFilter(f: MemoryFilter): void;
-  /** From a run: the build logs of its plan. */
-  openBuildLog(planId: string): void;
   memoryQuery: string;
   memoryHits: MemorySearchHit[];
   memoryLoading: boolean;
@@ -59,10 +57,6 @@ export const createMemorySlice: StateCreator<BatonState, [], [], MemorySlice> = 
   memoryFilter: {},
   setMemoryFilter(memoryFilter) {
     set({ memoryFilter });
-    void get().searchMemory(get().memoryQuery);
-  },
-  openBuildLog(planId) {
-    set({ memoryFilter: { type: 'build_log', plan_id: planId }, view: 'memory' });
     void get().searchMemory(get().memoryQuery);
   },
   memoryQuery: '',

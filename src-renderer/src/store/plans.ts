@@ -56,14 +56,18 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         set({ plans, plansLoaded: true });
         // The sidebar shows each plan's last run; the Runs screen lists them all.
         void get().loadAllRuns();
+        // The first plan is the one the Plans screen opens on, without leaving the screen shown.
         const first = plans[0];
-        if (!get().selectedPlanId && first) await get().selectPlan(first.plan_id);
+        if (!get().selectedPlanId && first) {
+          set({ selectedPlanId: first.plan_id });
+          await loadPlan(first.plan_id);
+        }
       } catch (err) {
         get().fail('Could not load plans', err);
       }
     },
     async selectPlan(planId) {
-      set({ selectedPlanId: planId, view: 'plans' });
+      set({ selectedPlanId: planId, view: 'plans', missing: null });
       await loadPlan(planId);
     },
     async importPlan(text, fileName) {

@@ -11,7 +11,7 @@ import type {
 } from '../../../src-shared/schemas/run.ts';
 import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
-import { withRun } from './all-runs.ts';
+import { withAutoRun, withRun } from './all-runs.ts';
 import { actorOf } from './identity.ts';
 import type { BatonState } from './index.ts';
 
@@ -46,10 +46,16 @@ export interface RunsSlice {
    */
   runTaskCounts: Record<string, TaskCounts>;
   selectedRunId: Record<string, string | undefined>;
+  /**
+   * The run each plan opened on by itself (its newest, when the plan was opened), by plan id:
+   * while it is the one shown, the plan's page is at the plan's address, not the run's.
+   */
+  autoRun: Record<string, string>;
   starting: boolean;
   /** Lists a plan's runs and opens `runId`, else the newest when none is open yet. */
   loadRuns(planId: string, runId?: string): Promise<void>;
-  selectRun(planId: string, runId: string): Promise<void>;
+  /** Opens a run on its plan's page; `auto`: the plan opened on it by itself, nobody chose it. */
+  selectRun(planId: string, runId: string, auto?: boolean): Promise<void>;
   /**
    * Loads a run's task runs and added tasks without opening it (comparing runs), so later
    * `task.updated` events keep them current. A task already newer in the store is kept.
@@ -128,15 +134,25 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   runTasks: {},
   runTaskCounts: {},
   selectedRunId: {},
+  autoRun: {},
   starting: false,
   async loadRuns(planId, runId) {
     const runs = await api.listRuns(planId);
-    set((s) => ({ runsByPlan: { ...s.runsByPlan, [planId]: runs } }));
+    set((s) => {
+      // A run started while the list was being read (it came in through upsertRun) stays in it.
+      const listed = new Set(runs.map((r) => r.id));
+      const since = runs[0]?.created_at ?? '';
+      const newer = (s.runsByPlan[planId] ?? []).filter((r) => !listed.has(r.id) && r.created_at > since);
+      return { runsByPlan: { ...s.runsByPlan, [planId]: [...newer, ...runs] } };
+    });
     const open = runId ?? (get().selectedRunId[planId] ? undefined : runs[0]?.id);
-    if (open) await get().selectRun(planId, open);
+    if (open) await get().selectRun(planId, open, runId === undefined || get().autoRun[planId] === runId);
   },
-  async selectRun(planId, runId) {
-    set((s) => ({ selectedRunId: { ...s.selectedRunId, [planId]: runId } }));
+  async selectRun(planId, runId, auto = false) {
+    set((s) => ({
+      selectedRunId: { ...s.selectedRunId, [planId]: runId },
+      autoRun: withAutoRun(s.autoRun, planId, auto ? runId : null),
+    }));
     try {
       const detail = await api.getRun(runId);
       const { tasks, added_tasks, ...run } = detail;
@@ -229,7 +245,6 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
 });
 
-/** How many of the tasks are in each status. */
 /**
  * Opens a run just started (or re-run) from what `runs.start` answered: the run, its tasks and
  * its build log, with no follow-up calls. A task an event already brought newer is kept.
@@ -249,6 +264,7 @@ function openStarted(
     }
     return {
       selectedRunId: { ...s.selectedRunId, [run.plan_id]: run.id },
+      autoRun: withAutoRun(s.autoRun, run.plan_id, null),
       runTasks: { ...s.runTasks, [run.id]: tasks },
       runTaskCounts: { ...s.runTaskCounts, [run.id]: countStatuses(Object.values(tasks)) },
       addedTasks: { ...s.addedTasks, [run.id]: added_tasks },
@@ -257,6 +273,7 @@ function openStarted(
   get().upsertMemory(started.build_log);
 }
 
+/** How many of the tasks are in each status. */
 function countStatuses(tasks: readonly TaskRun[]): TaskCounts {
   const counts = emptyCounts();
   for (const t of tasks) counts[t.status]++;

@@ -44,8 +44,12 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   setNewPlanOpen: (newPlanOpen) => set({ newPlanOpen }),
   askNotifications: false,
   setAskNotifications: (askNotifications) => set({ askNotifications }),
-  // A message belongs to the screen it was raised on: moving to another one clears it.
-  setView: (view) => set((s) => (s.view === view ? {} : { view, toasts: [] })),
+  // A message belongs to the screen it was raised on: moving to another one clears it, and
+  // what an address named but was not found is left behind too.
+  setView: (view) =>
+    set((s) =>
+      s.view === view ? (s.missing ? { missing: null } : {}) : { view, toasts: [], missing: null },
+    ),
   setConnection: (connection) => set({ connection }),
   notify(kind, title, lines = [], from) {
     const id = nextToast++;

@@ -19,7 +19,8 @@ export interface VersionsSlice {
   /** The version the history shows, by plan id; the one before the current by default. */
   shownVersion: Record<string, number>;
   restoring: boolean;
-  showVersion(planId: string, version: number): void;
+  /** Shows a version in the history; null: the default again. */
+  showVersion(planId: string, version: number | null): void;
   loadVersions(planId: string): Promise<void>;
   loadVersion(plan: PlanRef, version: number): Promise<void>;
   /** Saves an earlier version again as the newest, and shows that. */
@@ -31,7 +32,11 @@ export const createVersionsSlice: StateCreator<BatonState, [], [], VersionsSlice
   versionBodies: {},
   shownVersion: {},
   restoring: false,
-  showVersion: (planId, version) => set((s) => ({ shownVersion: { ...s.shownVersion, [planId]: version } })),
+  showVersion: (planId, version) =>
+    set((s) => {
+      const { [planId]: _, ...others } = s.shownVersion;
+      return { shownVersion: version === null ? others : { ...others, [planId]: version } };
+    }),
   async loadVersions(planId) {
     try {
       const list = await api.listPlanVersions(planId);

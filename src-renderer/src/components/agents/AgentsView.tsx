@@ -4,6 +4,7 @@ import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts'
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
 import { FileButton } from '../shared/FileButton.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import type { AgentDraft } from './agent-form.ts';
@@ -27,8 +28,10 @@ export function AgentsView() {
   const [editingId, setEditingId] = useState<string | null>(null);
   const editing = agents.find((a) => a.id === editingId) ?? null;
   const [removing, setRemoving] = useState<Agent | null>(null);
-  // The agent whose page is open (its details and recent tasks), by id.
-  const [openId, setOpenId] = useState<string | null>(null);
+  // The agent whose page is open (its details and recent tasks), by id: the store's, as the
+  // address names it.
+  const openId = useBaton((s) => s.openAgentId);
+  const setOpenId = useBaton((s) => s.openAgent);
   const opened = agents.find((a) => a.id === openId) ?? null;
   // A detected coding CLI to register: the form opens filled in for it.
   const [prefill, setPrefill] = useState<AgentDraft | null>(null);
@@ -141,7 +144,6 @@ export function AgentsView() {
                   key={a.id}
                   agent={a}
                   stats={stats[a.id]}
-                  onOpen={() => setOpenId(a.id)}
                   onTest={() => {
                     // The answer shows on its page.
                     setOpenId(a.id);
@@ -186,14 +188,12 @@ export function AgentsView() {
 function AgentRow({
   agent: a,
   stats,
-  onOpen,
   onTest,
   onEdit,
   onRemove,
 }: {
   agent: Agent;
   stats: AgentExecutionStats | undefined;
-  onOpen(): void;
   onTest(): void;
   onEdit(): void;
   onRemove(): void;
@@ -213,14 +213,13 @@ function AgentRow({
   return (
     <tr>
       <th scope="row">
-        <button
-          type="button"
+        <RouteLink
+          to={{ screen: 'agents', agentId: a.id }}
           className="link-button agent-open"
           title={`Open agent ${a.id}: its details and recent tasks`}
-          onClick={onOpen}
         >
           {a.name ?? a.id}
-        </button>
+        </RouteLink>
         {a.name && <div className="muted small">{a.id}</div>}
       </th>
       <td>{a.kind}</td>

@@ -4,6 +4,7 @@ import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 
 /** The most runs the table lists: the newest matching the filters. */
 const SHOWN = 500;
@@ -13,9 +14,14 @@ export function RunsView() {
   const runs = useBaton((s) => s.allRuns);
   const plans = useBaton((s) => s.plans);
   const loadAllRuns = useBaton((s) => s.loadAllRuns);
-  const [status, setStatus] = useState<'' | RunStatus>('');
-  const [planId, setPlanId] = useState('');
-  const [query, setQuery] = useState('');
+  // The filters are the store's: the address names them.
+  const filter = useBaton((s) => s.runsFilter);
+  const setFilter = useBaton((s) => s.setRunsFilter);
+  const status: '' | RunStatus = filter.status ?? '';
+  const planId = filter.plan ?? '';
+  const query = filter.q ?? '';
+  const patch = (p: { status?: RunStatus | undefined; plan?: string | undefined; q?: string | undefined }) =>
+    setFilter(Object.fromEntries(Object.entries({ ...filter, ...p }).filter(([, v]) => v)));
   useEffect(() => {
     void loadAllRuns();
   }, [loadAllRuns]);
@@ -46,7 +52,7 @@ export function RunsView() {
           placeholder="Find a run by id or plan…"
           aria-label="Find a run"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => patch({ q: e.target.value })}
         />
       </header>
       <fieldset className="filters" aria-label="Run filters">
@@ -54,7 +60,7 @@ export function RunsView() {
           Status
           <select
             value={status}
-            onChange={(e) => setStatus(RUN_STATUSES.find((s) => s === e.target.value) ?? '')}
+            onChange={(e) => patch({ status: RUN_STATUSES.find((s) => s === e.target.value) })}
           >
             <option value="">any</option>
             {RUN_STATUSES.map((s) => (
@@ -66,7 +72,7 @@ export function RunsView() {
         </label>
         <label>
           Plan
-          <select value={planId} onChange={(e) => setPlanId(e.target.value)}>
+          <select value={planId} onChange={(e) => patch({ plan: e.target.value })}>
             <option value="">any</option>
             {plans.map((p) => (
               <option key={p.plan_id} value={p.plan_id}>
@@ -93,7 +99,6 @@ export function RunsView() {
 }
 
 function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<string, string>; now: number }) {
-  const openRun = useBaton((s) => s.openRun);
   const counts = useBaton((s) => s.runTaskCounts);
   if (runs.length === 0) return <p className="empty muted">No run matches.</p>;
   return (
@@ -122,14 +127,13 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
               </div>
             </td>
             <th scope="row">
-              <button
-                type="button"
+              <RouteLink
+                to={{ screen: 'run', runId: r.id, taskId: null }}
                 className="link"
                 aria-label={`Open run ${r.id} of ${names.get(r.plan_id) ?? r.plan_id}`}
-                onClick={() => void openRun(r.plan_id, r.id)}
               >
                 <code>{r.id}</code>
-              </button>
+              </RouteLink>
             </th>
             <td className="nowrap">
               <RelativeTime at={r.created_at} />

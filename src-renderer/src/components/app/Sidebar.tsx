@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunStatus } from '../../../../src-shared/schemas/run.ts';
+import { formatRoute, parseRoute } from '../../routes/routes.ts';
+import { screenRoute } from '../../routes/state-route.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
-import type { ViewInfo } from '../../views.ts';
+import type { View, ViewInfo } from '../../views.ts';
 import { VIEW_LIST } from '../../views.ts';
 import { NewPlanButton } from '../plans/NewPlanDialog.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { IdentityLine } from './IdentityDialog.tsx';
 import { NotificationPrompt } from './NotificationPrompt.tsx';
 import { useNarrow } from './use-narrow.ts';
@@ -67,10 +70,8 @@ export function Sidebar() {
 
 function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () => void }) {
   const view = useBaton((s) => s.view);
-  const setView = useBaton((s) => s.setView);
   const plans = useBaton((s) => s.plans);
   const selected = useBaton((s) => s.selectedPlanId);
-  const selectPlan = useBaton((s) => s.selectPlan);
   const importPlan = useBaton((s) => s.importPlan);
   const connection = useBaton((s) => s.connection);
   const allRuns = useBaton((s) => s.allRuns);
@@ -96,15 +97,7 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
       </div>
       <nav aria-label="Sections">
         {VIEW_LIST.map((v) => (
-          <NavButton
-            key={v.view}
-            entry={v}
-            active={view === v.view}
-            onClick={() => {
-              setView(v.view);
-              onChosen?.();
-            }}
-          />
+          <NavLink key={v.view} entry={v} active={view === v.view} onClick={onChosen} />
         ))}
       </nav>
       <div className="sidebar-section">
@@ -117,14 +110,11 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
       <ul className="plan-list" aria-label="Plans">
         {plans.map((p) => (
           <li key={p.plan_id}>
-            <button
-              type="button"
+            <RouteLink
+              to={{ screen: 'plan', planId: p.plan_id, tab: 'graph' }}
               className={`plan-item${p.plan_id === selected && view === 'plans' ? ' active' : ''}`}
               aria-current={p.plan_id === selected ? 'true' : undefined}
-              onClick={() => {
-                void selectPlan(p.plan_id);
-                onChosen?.();
-              }}
+              onClick={onChosen}
             >
               <span className="plan-name">{p.name}</span>
               <span className="muted small">
@@ -136,7 +126,7 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
                   </>
                 )}
               </span>
-            </button>
+            </RouteLink>
           </li>
         ))}
       </ul>
@@ -146,13 +136,27 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
   );
 }
 
-/** A screen's entry in the sidebar, with its count when something waits there. */
-function NavButton({ entry, active, onClick }: { entry: ViewInfo; active: boolean; onClick(): void }) {
+/**
+ * A screen's entry in the sidebar, with its count when something waits there. It links to the
+ * screen as it was left (its plan, run, search or filters), as going back to it shows.
+ */
+function NavLink({
+  entry,
+  active,
+  onClick,
+}: {
+  entry: ViewInfo & { view: View };
+  active: boolean;
+  onClick?: (() => void) | undefined;
+}) {
   const count = useBaton((s) => entry.badge?.count(s) ?? 0);
+  // By its address, a string: the store's other changes do not draw the entry again.
+  const address = useBaton((s) => formatRoute(screenRoute(s, entry.view)));
+  const to = useMemo(() => parseRoute(address), [address]);
   const badge = entry.badge && count > 0 ? entry.badge : null;
   return (
-    <button
-      type="button"
+    <RouteLink
+      to={to}
       className={`nav${active ? ' active' : ''}`}
       aria-current={active ? 'page' : undefined}
       onClick={onClick}
@@ -160,7 +164,7 @@ function NavButton({ entry, active, onClick }: { entry: ViewInfo; active: boolea
     >
       {entry.label}
       {badge && <span className="badge">{count}</span>}
-    </button>
+    </RouteLink>
   );
 }
 

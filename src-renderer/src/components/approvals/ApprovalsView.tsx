@@ -1,9 +1,10 @@
 import type { ReactElement } from 'react';
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react';
 import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { filtersApprovals, matchesApproval } from '../../approvals/approval-filter.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
 import { ApprovalDecision } from './ApprovalDecision.tsx';
@@ -42,6 +43,7 @@ export function ApprovalsView() {
           </p>
         </div>
       </header>
+      <OpenedApproval />
       <section className="inbox" aria-label="Pending approvals">
         <h2 ref={focus.heading} tabIndex={-1}>
           Waiting for a decision ({filtered ? `${shown.length} of ${pending.length}` : pending.length})
@@ -74,9 +76,30 @@ export function ApprovalsView() {
   );
 }
 
+/**
+ * An approval an address pointed at that does not wait here (answered, expired long ago, or
+ * never there): said at the top, with the way back to the whole inbox.
+ */
+function OpenedApproval() {
+  const id = useBaton((s) => s.openApprovalId);
+  const listed = useBaton(
+    (s) => id !== null && (s.pending.some((a) => a.id === id) || s.expired.some((a) => a.id === id)),
+  );
+  if (id === null || listed) return null;
+  return (
+    <p className="notice" role="status">
+      Approval <code>{id}</code> is not waiting for a decision: it was answered, or there is no such approval.{' '}
+      <RouteLink to={{ screen: 'approvals', approvalId: null }} className="link">
+        Show every approval
+      </RouteLink>
+    </p>
+  );
+}
+
 /** What went unanswered: tool calls whose asker stopped waiting (their CLI's call timed out). */
 function ExpiredApprovals() {
   const expired = useBaton((s) => s.expired);
+  const openId = useBaton((s) => s.openApprovalId);
   if (expired.length === 0) return null;
   return (
     <section className="inbox" aria-label="Expired approvals">
@@ -87,7 +110,12 @@ function ExpiredApprovals() {
       </p>
       <ul className="cards">
         {expired.map((a) => (
-          <li key={a.id} className="card" aria-label={`Expired approval for ${a.task_id}`}>
+          <li
+            key={a.id}
+            className={`card${a.id === openId ? ' opened' : ''}`}
+            aria-label={`Expired approval for ${a.task_id}`}
+            aria-current={a.id === openId || undefined}
+          >
             <div className="card-head">
               <strong>{a.task_id}</strong>
               <span className="pill status-failed">Expired</span>
@@ -155,21 +183,33 @@ function reviewOf<K extends ApprovalKind>(a: ApprovalView & { kind: K }, onDecid
 }
 
 function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onDeciding(id: string): void }) {
-  const selectPlan = useBaton((s) => s.selectPlan);
-  const openRun = useBaton((s) => s.openRun);
+  // The approval an address points at is marked, and brought into view once.
+  const opened = useBaton((s) => s.openApprovalId === a.id);
+  const card = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (opened) card.current?.scrollIntoView({ block: 'nearest' });
+  }, [opened]);
   // A plain approval is read on the left and answered on the right, as a review queue's row;
   // a kind with a review of its own takes the card's whole width.
   const review = reviewOf(a, onDeciding);
   const plain = review === null;
   return (
     <li
-      className={plain ? 'card approval-card split' : 'card approval-card'}
+      ref={card}
+      className={`card approval-card${plain ? ' split' : ''}${opened ? ' opened' : ''}`}
       aria-label={`Approval for ${a.task_id}`}
+      aria-current={opened || undefined}
       tabIndex={-1}
     >
       <div className="card-main">
         <div className="card-head">
-          <strong>{a.task_id}</strong>
+          <RouteLink
+            to={{ screen: 'approvals', approvalId: a.id }}
+            className="card-title"
+            title={`The address of this approval (${a.id})`}
+          >
+            {a.task_id}
+          </RouteLink>
           <ApprovalPill approval={a} />
         </div>
         {a.task_description && <p>{a.task_description}</p>}
@@ -178,25 +218,20 @@ function ApprovalCard({ approval: a, onDeciding }: { approval: ApprovalView; onD
         <p className="small muted">
           plan{' '}
           {a.plan_id ? (
-            <button type="button" className="link" onClick={() => a.plan_id && selectPlan(a.plan_id)}>
+            <RouteLink to={{ screen: 'plan', planId: a.plan_id, tab: 'graph' }} className="link">
               {a.plan_id}
-            </button>
+            </RouteLink>
           ) : (
             '?'
           )}{' '}
           · run{' '}
-          {a.plan_id ? (
-            <button
-              type="button"
-              className="link"
-              title={`Show ${a.task_id} in its run`}
-              onClick={() => a.plan_id && void openRun(a.plan_id, a.run_id, a.task_id)}
-            >
-              <code>{a.run_id}</code>
-            </button>
-          ) : (
+          <RouteLink
+            to={{ screen: 'run', runId: a.run_id, taskId: a.task_id }}
+            className="link"
+            title={`Show ${a.task_id} in its run`}
+          >
             <code>{a.run_id}</code>
-          )}
+          </RouteLink>
           {a.cost > 0 && ` · cost ${a.cost}`} · <RelativeTime at={a.requested_at} prefix="asked" />
         </p>
       </div>

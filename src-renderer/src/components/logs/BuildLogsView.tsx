@@ -44,8 +44,19 @@ export function BuildLogsView() {
       runsById: new Map(refs.map((r) => [r.id, r])),
     };
   }, [allRuns]);
-  const [tab, setTab] = useState<Tab>('memory');
-  const [query, setQuery] = useState(useBaton.getState().memoryQuery);
+  // The tab and the search are the store's (the address names them); the box holds what is
+  // typed until it is searched.
+  const tab = useBaton((s) => s.logsTab);
+  const setTab = useBaton((s) => s.setLogsTab);
+  const searched = useBaton((s) => (s.logsTab === 'memory' ? s.memoryQuery : s.auditQuery));
+  const [query, setQuery] = useState(searched);
+  // A search made elsewhere (an address opened, Back) shows in the box; a tab changed keeps what
+  // was typed, which then searches that tab.
+  const tabSearched = useRef(tab);
+  useEffect(() => {
+    if (tabSearched.current === tab) setQuery(searched);
+    tabSearched.current = tab;
+  }, [searched, tab]);
   // Each tab keeps its own open entry: the audit log never shows a memory entry opened before.
   const [opened, setOpened] = useState<{ memory: MemoryEntry | null; audit: AuditEntry | null }>({
     memory: null,

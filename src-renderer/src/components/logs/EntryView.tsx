@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
-import { useBaton } from '../../store/index.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { ValueView } from '../shared/ValueView.tsx';
 import type { EntryRefs } from './entry-refs.ts';
 
@@ -10,28 +10,25 @@ import type { EntryRefs } from './entry-refs.ts';
  * task's panel for the task). Nothing when the entry names no run, or the run's plan is unknown.
  */
 export function EntryLinks({ refs, compact }: { refs: EntryRefs; compact?: boolean }) {
-  const openRun = useBaton((s) => s.openRun);
   const { plan, run, task } = refs;
   if (!run || !plan) return null;
   return (
     <span className="entry-links">
-      <button
-        type="button"
+      <RouteLink
+        to={{ screen: 'run', runId: run, taskId: null }}
         className="link-button"
         aria-label={`Open run ${run}`}
-        onClick={() => void openRun(plan, run)}
       >
         {compact ? 'run' : `Run ${run}`}
-      </button>
+      </RouteLink>
       {task && (
-        <button
-          type="button"
+        <RouteLink
+          to={{ screen: 'run', runId: run, taskId: task }}
           className="link-button"
           aria-label={`Open task ${task} in run ${run}`}
-          onClick={() => void openRun(plan, run, task)}
         >
           {compact ? 'task' : `Task ${task}`}
-        </button>
+        </RouteLink>
       )}
     </span>
   );

@@ -7,6 +7,14 @@ import { InputField } from '../shared/InputField.tsx';
 /** A datetime-local value as an ISO instant; empty when the field is cleared. */
 const isoOrNone = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
+/** An ISO instant as a datetime-local value, in this computer's time zone. */
+function localValue(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** Memory entries by type, plan, part of an agent's id, tag and time. */
 export function MemoryFilters() {
   const filter = useBaton((s) => s.memoryFilter);
@@ -45,7 +53,7 @@ export function MemoryFilters() {
         onChange={(v) => patch({ agent: v || undefined })}
       />
       <InputField label="Tag" value={filter.tag ?? ''} onChange={(v) => patch({ tag: v || undefined })} />
-      <TimeRange onChange={patch} />
+      <TimeRange since={filter.since} until={filter.until} onChange={patch} />
     </>
   );
 }
@@ -77,7 +85,7 @@ export function AuditFilters() {
         placeholder="part of a name"
         onChange={(v) => patch({ actor: v || undefined })}
       />
-      <TimeRange onChange={patch} />
+      <TimeRange since={filter.since} until={filter.until} onChange={patch} />
     </>
   );
 }
@@ -86,16 +94,32 @@ export function AuditFilters() {
  * Since and Until as one piece of the filter row: when the row is too narrow for every filter
  * (1024 px), the two wrap to the next line together, never Until alone under the rest.
  */
-function TimeRange({ onChange }: { onChange(p: { since?: string } | { until?: string }): void }) {
+function TimeRange({
+  since,
+  until,
+  onChange,
+}: {
+  since: string | undefined;
+  until: string | undefined;
+  onChange(p: { since?: string } | { until?: string }): void;
+}) {
   return (
     <fieldset className="filter-range" aria-label="Time">
       <label>
         Since
-        <input type="datetime-local" onChange={(e) => onChange({ since: isoOrNone(e.target.value) })} />
+        <input
+          type="datetime-local"
+          value={localValue(since)}
+          onChange={(e) => onChange({ since: isoOrNone(e.target.value) })}
+        />
       </label>
       <label>
         Until
-        <input type="datetime-local" onChange={(e) => onChange({ until: isoOrNone(e.target.value) })} />
+        <input
+          type="datetime-local"
+          value={localValue(until)}
+          onChange={(e) => onChange({ until: isoOrNone(e.target.value) })}
+        />
       </label>
     </fieldset>
   );

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { useBaton } from '../../store/index.ts';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { taskKey } from '../shared/task-key.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { HeldTask } from './HeldTask.tsx';
@@ -150,7 +151,6 @@ function WhoYouAre({ me, onChange }: { me: Agent; onChange(): void }) {
 
 /** The empty inbox: what My tasks is for, how a task comes here, and where to change what comes. */
 function NothingWaits({ me }: { me: Agent }) {
-  const setView = useBaton((s) => s.setView);
   const name = me.name ?? me.id;
   return (
     <div className="nothing-waits my-tasks-empty" role="note" aria-label="Nothing waits for you">
@@ -162,9 +162,9 @@ function NothingWaits({ me }: { me: Agent }) {
       <HowTasksCome me={me} />
       <p className="small muted steps-foot">
         What reaches {name} depends on the skills on the agent.{' '}
-        <button type="button" className="link" onClick={() => setView('agents')}>
+        <RouteLink to={{ screen: 'agents', agentId: null }} className="link">
           See the agents and their skills
-        </button>
+        </RouteLink>
       </p>
     </div>
   );

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { PulledTask } from '../../../../src-shared/contract/domains/work.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { taskKey } from '../shared/task-key.ts';
 import type { ReadyOrder } from './ready-order.ts';
 import { orderReady } from './ready-order.ts';
@@ -13,8 +14,6 @@ import { orderReady } from './ready-order.ts';
  */
 export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
   const take = useBaton((s) => s.takeTask);
-  const selectPlan = useBaton((s) => s.selectPlan);
-  const openRun = useBaton((s) => s.openRun);
   const [order, setOrder] = useState<ReadyOrder>('waiting');
   const rows = useMemo(() => orderReady(tasks, order), [tasks, order]);
   return (
@@ -53,19 +52,18 @@ export function ReadyTasks({ tasks }: { tasks: readonly PulledTask[] }) {
                 )}
               </td>
               <td>
-                <button type="button" className="link" onClick={() => void selectPlan(t.plan_id)}>
+                <RouteLink to={{ screen: 'plan', planId: t.plan_id, tab: 'graph' }} className="link">
                   {t.plan_id}
-                </button>
+                </RouteLink>
               </td>
               <td className="run-cell">
-                <button
-                  type="button"
+                <RouteLink
+                  to={{ screen: 'run', runId: t.run_id, taskId: t.task_id }}
                   className="link"
                   title={`Show ${t.task_id} in its run`}
-                  onClick={() => void openRun(t.plan_id, t.run_id, t.task_id)}
                 >
                   <code>{t.run_id}</code>
-                </button>
+                </RouteLink>
               </td>
               <td className="nowrap">
                 <RelativeTime at={t.ready_since} />

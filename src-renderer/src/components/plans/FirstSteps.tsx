@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useBaton } from '../../store/index.ts';
 import type { ExampleName } from '../../store/plans.ts';
 import { FileButton } from '../shared/FileButton.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { NewPlanButton } from './NewPlanDialog.tsx';
 
 /**
@@ -13,7 +14,6 @@ export function FirstSteps() {
   const agentsLoaded = useBaton((s) => s.agentsLoaded);
   const importAgents = useBaton((s) => s.importAgents);
   const importPlan = useBaton((s) => s.importPlan);
-  const setView = useBaton((s) => s.setView);
   const haveAgents = agentsLoaded && agents > 0;
   return (
     <section className="first-steps" aria-labelledby="first-steps-title">
@@ -40,9 +40,9 @@ export function FirstSteps() {
                 inputLabel="Agents file (first steps)"
                 onFile={importAgents}
               />
-              <button type="button" className="link" onClick={() => setView('agents')}>
+              <RouteLink to={{ screen: 'agents', agentId: null }} className="link">
                 or add one on the Agents screen
-              </button>
+              </RouteLink>
             </span>
           )}
         </li>

@@ -1,5 +1,6 @@
 import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
+import type { PlanTab } from '../../routes/routes.ts';
 import { useBaton, useSelectedTaskId } from '../../store/index.ts';
 import { useNarrow } from '../app/use-narrow.ts';
 import { RunCompare } from '../runs/RunCompare.tsx';
@@ -19,8 +20,10 @@ export function PlansView() {
   const planId = useBaton((s) => s.selectedPlanId);
   const stored = useBaton((s) => (planId ? s.planDetails[planId] : undefined));
   const plansLoaded = useBaton((s) => s.plansLoaded);
-  // Kept here, not in the page: they stay while a new version of the plan loads.
-  const [tab, setTab] = useState<PlanTab>('graph');
+  // The tab is the store's (the address names it); these are kept here, not in the page: they
+  // stay while a new version of the plan loads.
+  const tab = useBaton((s) => s.planTab);
+  const setTab = useBaton((s) => s.setPlanTab);
   const [specTaskId, setSpecTaskId] = useState<string | null>(null);
   const [runFilter, setRunFilter] = useState<RunFilter>('');
   if (!planId) return plansLoaded ? <FirstSteps /> : <p className="muted centered">Loading…</p>;
@@ -37,8 +40,6 @@ export function PlansView() {
     />
   );
 }
-
-type PlanTab = 'graph' | 'timeline' | 'compare' | 'versions' | 'schedules' | 'triggers';
 
 /** A plan: its graph (as the open run ran it), the run, its timeline, comparisons and versions. */
 function PlanPage({

@@ -8,6 +8,7 @@ import { spendMeter, spendWords } from '../../format/budget.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import { InputField } from '../shared/InputField.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import type { ProjectDraft, ProjectErrors } from './project-form.ts';
 import {
   checkProject,
@@ -199,12 +200,10 @@ export function ProjectsView() {
   );
 }
 
-/** A project's plans, each with its last run's status (a button that opens it). */
+/** A project's plans, each with its last run's status (a link that opens it). */
 function ProjectPlans({ project }: { project: string }) {
   const plans = useBaton(useShallow((s) => s.plans.filter((p) => p.project_id === project)));
   const allRuns = useBaton((s) => s.allRuns);
-  const selectPlan = useBaton((s) => s.selectPlan);
-  const openRun = useBaton((s) => s.openRun);
   const last = useMemo(() => lastRuns(allRuns), [allRuns]);
   if (plans.length === 0) return <span className="muted small">no plan yet: set project_id in one</span>;
   return (
@@ -213,18 +212,17 @@ function ProjectPlans({ project }: { project: string }) {
         const run = last.get(p.plan_id);
         return (
           <li key={p.plan_id}>
-            <button type="button" className="link" onClick={() => void selectPlan(p.plan_id)}>
+            <RouteLink to={{ screen: 'plan', planId: p.plan_id, tab: 'graph' }} className="link">
               {p.name}
-            </button>{' '}
+            </RouteLink>{' '}
             {run ? (
-              <button
-                type="button"
+              <RouteLink
+                to={{ screen: 'run', runId: run.id, taskId: null }}
                 className={`pill run-${run.status}`}
                 title={`Open its last run, started ${new Date(run.created_at).toLocaleString()}`}
-                onClick={() => void openRun(p.plan_id, run.id)}
               >
                 {run.status}
-              </button>
+              </RouteLink>
             ) : (
               <span className="muted small">never run</span>
             )}

@@ -7,6 +7,7 @@ import { durationIsLive, taskDuration } from '../../format/task-duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { taskKey } from '../shared/task-key.ts';
 import { useNowWhile } from '../shared/use-now.ts';
@@ -20,7 +21,6 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
   const cancelRun = useBaton((s) => s.cancelRun);
   const selected = useSelectedTaskId(run.id);
   const selectedTask = selected ? tasks[selected] : undefined;
-  const openBuildLog = useBaton((s) => s.openBuildLog);
   const counts = useLiveCounts(run);
   const [query, setQuery] = useState('');
   const [show, setShow] = useState<Shown>('all');
@@ -106,9 +106,12 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         total={order.length}
         live={run.status === 'executing'}
       />
-      <button type="button" className="link small" onClick={() => openBuildLog(run.plan_id)}>
+      <RouteLink
+        to={{ screen: 'logs', search: { tab: 'memory', q: '', type: 'build_log', plan: run.plan_id } }}
+        className="link small"
+      >
         Open the build logs of this plan
-      </button>
+      </RouteLink>
       {/* The run's seed-shaped record, for who wants it raw: folded, so the tasks come first. */}
       <details className="build-log">
         <summary>

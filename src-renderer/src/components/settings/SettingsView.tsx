@@ -1,12 +1,11 @@
-import { useState } from 'react';
+import type { SettingsTab } from '../../routes/routes.ts';
+import { useBaton } from '../../store/index.ts';
 import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { NotificationsPanel } from './NotificationsPanel.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 import { WorkerTokensPanel } from './WorkerTokensPanel.tsx';
-
-type SettingsTab = 'webhooks' | 'secrets' | 'notifications' | 'worker-tokens';
 
 const LABELS: Record<SettingsTab, string> = {
   webhooks: 'Webhooks',
@@ -20,7 +19,9 @@ const LABELS: Record<SettingsTab, string> = {
  * workers' tokens) and the secrets agents and webhooks name.
  */
 export function SettingsView() {
-  const [tab, setTab] = useState<SettingsTab>('webhooks');
+  // The store's, as the address names it.
+  const tab = useBaton((s) => s.settingsTab);
+  const setTab = useBaton((s) => s.setSettingsTab);
   return (
     <div className="page settings-page">
       <header className="plan-head">

@@ -9,6 +9,7 @@ import { taskSpecOf } from '../../../store/task-spec.ts';
 import { ApprovalBody, ApprovalPill } from '../../approvals/ApprovalBody.tsx';
 import { ApprovalDecision } from '../../approvals/ApprovalDecision.tsx';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
+import { RouteLink } from '../../shared/RouteLink.tsx';
 import { KeepWorktree } from './KeepWorktree.tsx';
 import { KeptWork } from './KeptWork.tsx';
 import { failedUpstream, RETRYABLE_IN_RUN } from './retry-upstream.ts';
@@ -34,7 +35,11 @@ export function TaskActions({ task, run }: { task: TaskRun; run: Run }) {
             <strong>Waits for your decision</strong> <ApprovalPill approval={approval} />
           </p>
           <ApprovalBody approval={approval} />
-          {isDiffReview(approval) ? <ReviewTheDiff /> : <ApprovalDecision approval={approval} />}
+          {isDiffReview(approval) ? (
+            <ReviewTheDiff approvalId={approval.id} />
+          ) : (
+            <ApprovalDecision approval={approval} />
+          )}
         </div>
       )}
       {!ended && !runFinished && <CancelTask task={task} />}
@@ -165,13 +170,12 @@ function RunAgain({ task }: { task: TaskRun }) {
 }
 
 /** A diff is decided on where it can be read: the Approvals inbox shows it, with line comments. */
-function ReviewTheDiff() {
-  const setView = useBaton((s) => s.setView);
+function ReviewTheDiff({ approvalId }: { approvalId: string }) {
   return (
     <div className="actions">
-      <button type="button" className="primary" onClick={() => setView('approvals')}>
+      <RouteLink to={{ screen: 'approvals', approvalId }} className="button primary">
         Review the diff
-      </button>
+      </RouteLink>
     </div>
   );
 }

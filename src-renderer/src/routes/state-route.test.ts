@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute } from './routes.ts';
+import type { RouteState } from './state-route.ts';
+import { replaces, routeOf, screenRoute } from './state-route.ts';
+
+/** The store as the app starts: the Plans screen, nothing open. */
+const start: RouteState = {
+  view: 'plans',
+  missing: null,
+  draft: null,
+  draftIsNew: false,
+  editedPlanId: null,
+  selectedPlanId: null,
+  selectedRunId: {},
+  autoRun: {},
+  selectedTask: null,
+  planTab: 'graph',
+  shownVersion: {},
+  runsFilter: {},
+  openApprovalId: null,
+  approvalFilter: {},
+  openAgentId: null,
+  logsTab: 'memory',
+  memoryQuery: '',
+  memoryFilter: {},
+  auditQuery: '',
+  auditFilter: {},
+  settingsTab: 'webhooks',
+};
+const at = (s: Partial<RouteState>) => formatRoute(routeOf({ ...start, ...s }));
+
+describe('the address of what the store shows', () => {
+  it('is the plan’s while it shows the run it opened on, and the run’s once one is chosen', () => {
+    const opened = { selectedPlanId: 'alpha', selectedRunId: { alpha: 'r2' }, autoRun: { alpha: 'r2' } };
+    expect(at({ selectedPlanId: 'alpha' })).toBe('/plans/alpha');
+    expect(at(opened)).toBe('/plans/alpha');
+    expect(at({ ...opened, planTab: 'timeline' })).toBe('/plans/alpha/timeline');
+    expect(at({ ...opened, selectedRunId: { alpha: 'r1' } })).toBe('/runs/r1');
+    expect(at({ ...opened, selectedRunId: { alpha: 'r1' }, planTab: 'timeline' })).toBe('/runs/r1/timeline');
+    // A task picked names its run, whichever it is.
+    expect(at({ ...opened, selectedTask: { runId: 'r2', taskId: 'build' } })).toBe('/runs/r2/tasks/build');
+    // A task picked in a run that is not shown is not this page's.
+    expect(at({ ...opened, selectedTask: { runId: 'r9', taskId: 'build' } })).toBe('/plans/alpha');
+  });
+
+  it('names the plan’s other tabs, the version shown, and the designer', () => {
+    const plan = { selectedPlanId: 'alpha', selectedRunId: { alpha: 'r1' } };
+    expect(at({ ...plan, planTab: 'compare' })).toBe('/plans/alpha/compare');
+    expect(at({ ...plan, planTab: 'versions' })).toBe('/plans/alpha/versions');
+    expect(at({ ...plan, planTab: 'versions', shownVersion: { alpha: 3 } })).toBe('/plans/alpha/versions/3');
+    const draft = { plan_id: 'alpha', tasks: [] };
+    expect(at({ ...plan, draft, editedPlanId: 'alpha' })).toBe('/plans/alpha/edit');
+    expect(at({ ...plan, draft, draftIsNew: true })).toBe('/new-plan');
+  });
+
+  it('names the other screens with their selections, searches and filters', () => {
+    expect(at({ view: 'runs', runsFilter: { status: 'failed' } })).toBe('/runs?status=failed');
+    expect(at({ view: 'approvals', openApprovalId: 'ap-1', approvalFilter: { kind: 'budget' } })).toBe(
+      '/approvals/ap-1?kind=budget',
+    );
+    expect(at({ view: 'agents', openAgentId: 'writer' })).toBe('/agents/writer');
+    expect(
+      at({ view: 'memory', memoryQuery: 'deploy', memoryFilter: { type: 'build_log', plan_id: 'alpha' } }),
+    ).toBe('/logs?q=deploy&type=build_log&plan=alpha');
+    expect(at({ view: 'memory', logsTab: 'audit', auditQuery: 'x', auditFilter: { actor: 'ana' } })).toBe(
+      '/logs/audit?q=x&who=ana',
+    );
+    expect(at({ view: 'settings', settingsTab: 'notifications' })).toBe('/settings/notifications');
+    expect(at({ view: 'mytasks' })).toBe('/my-tasks');
+  });
+
+  it('keeps the address of what was not found', () => {
+    const route = { screen: 'run', runId: 'gone', taskId: null } as const;
+    const missing = {
+      route,
+      title: 'No run gone',
+      detail: '',
+      back: { route: { screen: 'plans' }, label: '' },
+    } as const;
+    expect(at({ view: 'runs', missing })).toBe('/runs/gone');
+    // The sidebar still links to the screen as it was.
+    expect(formatRoute(screenRoute({ ...start, missing }, 'runs'))).toBe('/runs');
+  });
+});
+
+describe('which moves replace the history entry', () => {
+  it('replaces for a search typed or a filter changed, and for the Plans screen opening on a plan', () => {
+    expect(replaces({ screen: 'runs', filter: {} }, { screen: 'runs', filter: { q: 'a' } })).toBe(true);
+    expect(
+      replaces(
+        { screen: 'logs', search: { tab: 'memory', q: 'a' } },
+        { screen: 'logs', search: { tab: 'memory', q: 'ab' } },
+      ),
+    ).toBe(true);
+    expect(replaces({ screen: 'plans' }, { screen: 'plan', planId: 'alpha', tab: 'graph' })).toBe(true);
+  });
+
+  it('adds an entry for another page', () => {
+    expect(
+      replaces({ screen: 'run', runId: 'r1', taskId: null }, { screen: 'run', runId: 'r1', taskId: 't' }),
+    ).toBe(false);
+    expect(
+      replaces({ screen: 'plan', planId: 'a', tab: 'graph' }, { screen: 'run', runId: 'r1', taskId: null }),
+    ).toBe(false);
+    expect(
+      replaces(
+        { screen: 'logs', search: { tab: 'memory', q: '' } },
+        { screen: 'logs', search: { tab: 'audit', q: '' } },
+      ),
+    ).toBe(false);
+    expect(replaces({ screen: 'plans' }, { screen: 'agents', agentId: null })).toBe(false);
+  });
+});
