@@ -40,7 +40,7 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
   });
 
   const nav = (name: string) =>
-    page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+    page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
   const checks = () => page.getByRole('region', { name: 'Checks' });
   const graph = () => page.getByRole('region', { name: 'Plan designer graph' });
   const taskForm = () => page.getByRole('form', { name: 'Task task-001' });

@@ -38,7 +38,7 @@ describe.skipIf(skipE2e)('form fields in the designer and the agent form', () =>
     await page.goto(baton.server.url);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^brief/ })
+      .getByRole('link', { name: /^brief/ })
       .click();
   });
   afterAll(() => baton?.close());
@@ -67,7 +67,7 @@ describe.skipIf(skipE2e)('form fields in the designer and the agent form', () =>
   const go = async (name: string) => {
     const rail = page.getByRole('button', { name: 'Show the sidebar' });
     if (await rail.isVisible()) await rail.click();
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name }).click();
   };
   const stored = async () =>
     (await baton.rpc('plans.get', { plan_id: 'brief' })).value as {

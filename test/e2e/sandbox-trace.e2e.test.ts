@@ -55,7 +55,7 @@ describe.skipIf(skipE2e || process.platform !== 'linux')("the sandbox's refusals
     await page.goto(host.openUrl);
     await page
       .getByRole('list', { name: 'Plans' })
-      .getByRole('button', { name: /^boxed/ })
+      .getByRole('link', { name: /^boxed/ })
       .click();
     await page
       .getByRole('region', { name: 'Plan graph' })

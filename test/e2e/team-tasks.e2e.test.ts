@@ -32,7 +32,7 @@ describe.skipIf(skipE2e)("My tasks: everyone's tasks, reassigned and given back"
     await page.goto(baton.server.url);
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: /^My tasks/ })
+      .getByRole('link', { name: /^My tasks/ })
       .click();
     return page;
   };
