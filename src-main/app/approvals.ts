@@ -26,7 +26,10 @@ const INTERDIFF_BYTES = 1_048_576;
  */
 export function approvalViews(store: Store) {
   const view = (approvals: Approval[]): ApprovalView[] => {
-    const runs = new Map<string, { plan_id: string; specs: Map<string, TaskSpec> } | null>();
+    const runs = new Map<
+      string,
+      { plan_id: string; started_by: string | null; specs: Map<string, TaskSpec> } | null
+    >();
     return approvals.map((a) => {
       if (!runs.has(a.run_id)) {
         const run = store.runs.get(a.run_id);
@@ -34,7 +37,7 @@ export function approvalViews(store: Store) {
         const specs = new Map<string, TaskSpec>();
         for (const t of plan?.tasks ?? []) specs.set(t.task_id, t);
         if (run) for (const t of store.runs.addedSpecs(a.run_id)) specs.set(t.task_id, t);
-        runs.set(a.run_id, run ? { plan_id: run.plan_id, specs } : null);
+        runs.set(a.run_id, run ? { plan_id: run.plan_id, started_by: run.started_by, specs } : null);
       }
       const r = runs.get(a.run_id);
       const spec = r?.specs.get(a.task_id);
@@ -45,6 +48,7 @@ export function approvalViews(store: Store) {
       return {
         ...a,
         plan_id: r?.plan_id ?? null,
+        run_started_by: r?.started_by ?? null,
         task_description: spec?.description ?? null,
         dependencies,
         ...DETAILS[a.kind](a),
@@ -140,7 +144,8 @@ export function approvalViews(store: Store) {
 export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
   const { view, previousOf } = approvalViews(store);
   return {
-    'approvals.list': ({ status }) => view(store.approvals.list(status)),
+    'approvals.list': ({ status, limit }) =>
+      view(status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit)),
     'approvals.diffSinceReview': async ({ approval_id }) => {
       const a = store.approvals.get(approval_id);
       if (!a) throw new AppError('not_found', `approval "${approval_id}" not found`);

@@ -109,6 +109,11 @@ export const isAskKind = (kind: ApprovalKind): kind is AskKind => Object.hasOwn(
 /** An approval with what a person needs to decide: the plan and the task. */
 export interface ApprovalView extends Approval {
   plan_id: string | null;
+  /**
+   * Who or what started the approval's run (the run's `started_by`): a person's name,
+   * `schedule`, `trigger`, `cli`, `mcp`, `api`; null for runs from before it was recorded.
+   */
+  run_started_by: string | null;
   task_description: string | null;
   /** What the task builds on: its dependencies in the run, with what they produced. */
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
