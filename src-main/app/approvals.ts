@@ -8,10 +8,25 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
+import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
+
+/**
+ * Arguments a person edited for a tool call must fit the tool's input schema (the one the tool
+ * declared, kept with the call): refused otherwise, naming the argument, as the inbox says it.
+ */
+function checkEditedArguments(store: Store, approvalId: string, input: Record<string, unknown>): void {
+  const call = store.toolCalls.get(approvalId);
+  const problem = checkArguments(input, call?.input_schema ?? null);
+  if (!problem || !call) return;
+  const text = problemText(problem);
+  throw invalidInput(`the edited arguments of ${call.tool} do not fit its schema`, [
+    { path: problem.field ? `input.${problem.field}` : 'input', message: text },
+  ]);
+}
 
 /** What an approval's kind adds to its view. */
 type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict'>;
@@ -194,6 +209,7 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
           throw invalidInput('line comments go with a request for changes', [
             { path: 'line_comments', message: 'only with decision "request_changes"' },
           ]);
+        if (input !== undefined) checkEditedArguments(store, approval_id, input);
         return engine.decideApproval(approval_id, decision === 'approve', actor, comment, null, input);
       }
       if (input !== undefined)

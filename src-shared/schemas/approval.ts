@@ -58,6 +58,11 @@ export interface ToolCallDetails {
   agent_text: string;
   /** The arguments a person approved instead, if they edited them. */
   edited_input: Record<string, unknown> | null;
+  /**
+   * The JSON Schema of the tool's arguments, as the tool declared it: arguments a person edits
+   * are checked against it. Null when the asker gave none (a coding CLI's own tool).
+   */
+  input_schema: Record<string, unknown> | null;
 }
 
 /**
