@@ -42,6 +42,20 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
   const card = (task: string) => inbox().getByRole('listitem', { name: `Approval for ${task}`, exact: true });
   const titles = () => inbox().locator('.approval-list > li .card-title').allTextContents();
 
+  /** Screenshots at 1440 and 1024 wide, light and dark, to be looked at; nothing past the right edge. */
+  const shootAll = async (name: string) => {
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 1000 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(shots, `${name}-${width}-${scheme}.png`) });
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  };
+
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     baton = await launchBaton('inbox-decided', { width: 1440, height: 1000 });
@@ -148,7 +162,7 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
     for (const task of ['deploy', 'backup', 'publish']) await card(task).getByRole('checkbox').check();
     const bar = inbox().getByRole('region', { name: 'Decide several at once' });
     await bar.getByLabel('Comment for all 3').fill('Release window is open');
-    await page.screenshot({ path: join(shots, 'bulk-1440-light.png') });
+    await shootAll('bulk');
     // Someone else decides one of them; this page hears of it only after the bulk decision.
     holdEvents = true;
     const backup = (await pending()).find((a) => a.task_id === 'backup')!;
@@ -214,20 +228,20 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
     await expect.poll(titles).toEqual(['edit']);
   });
 
-  it('is drawn at 1024 and in the dark theme without anything past the right edge', async () => {
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(shots, 'pending-1440-dark.png') });
+  it('is drawn at 1440 and 1024, light and dark, without anything past the right edge', async () => {
     await page
       .getByRole('navigation', { name: 'Approvals lists' })
       .getByRole('link', { name: 'Decided' })
       .click();
     await page.getByRole('region', { name: 'Decided approvals' }).getByRole('listitem').first().waitFor();
-    await page.screenshot({ path: join(shots, 'decided-1440-dark.png') });
-    await page.setViewportSize({ width: 1024, height: 800 });
-    await page.screenshot({ path: join(shots, 'decided-1024-dark.png') });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({ path: join(shots, 'decided-1024-light.png') });
-    await page.setViewportSize({ width: 1440, height: 1000 });
+    await shootAll('decided');
+  });
+
+  it("shows a decided task's cost in its run without float dust", async () => {
+    const deploy = page.getByRole('listitem', { name: 'Decision on deploy' });
+    await deploy.getByRole('link', { name: 'deploy', exact: true }).click();
+    const detail = page.getByRole('region', { name: 'Task deploy details' });
+    await expect.poll(async () => (await detail.textContent()) ?? '').toContain('Cost0.0012');
+    expect(await detail.textContent()).not.toContain('0.00120000');
   });
 });

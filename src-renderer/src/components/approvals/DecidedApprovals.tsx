@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { filtersApprovals, matchesApproval } from '../../approvals/approval-filter.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
@@ -68,8 +68,19 @@ export function DecidedApprovals() {
 function DecidedCard({ approval: a }: { approval: ApprovalView }) {
   const word = decisionWord(a);
   const edited = a.tool_call?.edited_input ? ' with edited arguments' : '';
+  // The decision an address points at is marked, and brought into view once.
+  const opened = useBaton((s) => s.openApprovalId === a.id);
+  const card = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (opened) card.current?.scrollIntoView({ block: 'nearest' });
+  }, [opened]);
   return (
-    <li className="card approval-card decided-card" aria-label={`Decision on ${a.task_id}`}>
+    <li
+      ref={card}
+      className={`card approval-card decided-card${opened ? ' opened' : ''}`}
+      aria-label={`Decision on ${a.task_id}`}
+      aria-current={opened || undefined}
+    >
       <div className="card-head">
         <RouteLink
           to={{ screen: 'run', runId: a.run_id, taskId: a.task_id }}
