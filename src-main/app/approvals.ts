@@ -8,10 +8,25 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
+import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
+
+/**
+ * Arguments a person edited for a tool call must fit the tool's input schema (the one the tool
+ * declared, kept with the call): refused otherwise, naming the argument, as the inbox says it.
+ */
+function checkEditedArguments(store: Store, approvalId: string, input: Record<string, unknown>): void {
+  const call = store.toolCalls.get(approvalId);
+  const problem = checkArguments(input, call?.input_schema ?? null);
+  if (!problem || !call) return;
+  const text = problemText(problem);
+  throw invalidInput(`the edited arguments of ${call.tool} do not fit its schema`, [
+    { path: problem.field ? `input.${problem.field}` : 'input', message: text },
+  ]);
+}
 
 /** What an approval's kind adds to its view. */
 type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict'>;
@@ -26,7 +41,10 @@ const INTERDIFF_BYTES = 1_048_576;
  */
 export function approvalViews(store: Store) {
   const view = (approvals: Approval[]): ApprovalView[] => {
-    const runs = new Map<string, { plan_id: string; specs: Map<string, TaskSpec> } | null>();
+    const runs = new Map<
+      string,
+      { plan_id: string; started_by: string | null; specs: Map<string, TaskSpec> } | null
+    >();
     return approvals.map((a) => {
       if (!runs.has(a.run_id)) {
         const run = store.runs.get(a.run_id);
@@ -34,7 +52,7 @@ export function approvalViews(store: Store) {
         const specs = new Map<string, TaskSpec>();
         for (const t of plan?.tasks ?? []) specs.set(t.task_id, t);
         if (run) for (const t of store.runs.addedSpecs(a.run_id)) specs.set(t.task_id, t);
-        runs.set(a.run_id, run ? { plan_id: run.plan_id, specs } : null);
+        runs.set(a.run_id, run ? { plan_id: run.plan_id, started_by: run.started_by, specs } : null);
       }
       const r = runs.get(a.run_id);
       const spec = r?.specs.get(a.task_id);
@@ -45,6 +63,7 @@ export function approvalViews(store: Store) {
       return {
         ...a,
         plan_id: r?.plan_id ?? null,
+        run_started_by: r?.started_by ?? null,
         task_description: spec?.description ?? null,
         dependencies,
         ...DETAILS[a.kind](a),
@@ -140,7 +159,8 @@ export function approvalViews(store: Store) {
 export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
   const { view, previousOf } = approvalViews(store);
   return {
-    'approvals.list': ({ status }) => view(store.approvals.list(status)),
+    'approvals.list': ({ status, limit }) =>
+      view(status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit)),
     'approvals.diffSinceReview': async ({ approval_id }) => {
       const a = store.approvals.get(approval_id);
       if (!a) throw new AppError('not_found', `approval "${approval_id}" not found`);
@@ -189,6 +209,7 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
           throw invalidInput('line comments go with a request for changes', [
             { path: 'line_comments', message: 'only with decision "request_changes"' },
           ]);
+        if (input !== undefined) checkEditedArguments(store, approval_id, input);
         return engine.decideApproval(approval_id, decision === 'approve', actor, comment, null, input);
       }
       if (input !== undefined)

@@ -25,6 +25,8 @@ export interface ToolCallRequest {
   agent_text: string;
   /** Shown as the approval's reason (`mila wants to call fs/write_file`). */
   reason: string;
+  /** The JSON Schema of the tool's arguments, which arguments a person edits must satisfy; absent when unknown. */
+  input_schema?: Record<string, unknown> | null;
 }
 
 /** A conflict a coding attempt asks a person to resolve in its worktree. */

@@ -40,7 +40,13 @@ describe('an approval on the bus', () => {
     const viewed: Approval[] = [];
     const bus = new EventBus(undefined, (a) => {
       viewed.push(a);
-      return { ...a, plan_id: 'release', task_description: 'Deploy it', dependencies: [] };
+      return {
+        ...a,
+        plan_id: 'release',
+        run_started_by: null,
+        task_description: 'Deploy it',
+        dependencies: [],
+      };
     });
     const heard: EventBatch[] = [];
     bus.subscribe((batch) => heard.push(batch));
@@ -73,7 +79,13 @@ describe('an approval on the bus', () => {
       [
         {
           name: 'approval.changed',
-          payload: { ...approval, plan_id: null, task_description: null, dependencies: [] },
+          payload: {
+            ...approval,
+            plan_id: null,
+            run_started_by: null,
+            task_description: null,
+            dependencies: [],
+          },
         },
       ],
     ]);

@@ -14,6 +14,7 @@ type Emitted = { [K in EventName]: { name: K; payload: EmittedEvents[K] } }[Even
 const bareView = (a: Approval): ApprovalView => ({
   ...a,
   plan_id: null,
+  run_started_by: null,
   task_description: null,
   dependencies: [],
 });

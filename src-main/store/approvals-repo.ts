@@ -6,6 +6,10 @@ export function createApprovalsRepo(db: Db) {
   const byStatus = db.prepare<[string], Approval>(
     'SELECT * FROM approvals WHERE status = ? ORDER BY requested_at',
   );
+  const decided = db.prepare<[number], Approval>(
+    `SELECT * FROM approvals WHERE status IN ('approved', 'rejected', 'changes_requested')
+     ORDER BY decided_at DESC, rowid DESC LIMIT ?`,
+  );
   const get = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE id = ?');
   const insert =
     db.prepare(`INSERT INTO approvals (id, run_id, task_id, status, kind, reason, cost, requested_at,
@@ -27,7 +31,12 @@ export function createApprovalsRepo(db: Db) {
     { path: string; line: number; side: 'old' | 'new' | null; body: string }
   >('SELECT path, line, side, body FROM approval_line_comments WHERE approval_id = ? ORDER BY seq');
   return {
-    list: (status?: ApprovalStatus): Approval[] => (status ? byStatus.all(status) : all.all()),
+    list: (status?: ApprovalStatus, limit?: number): Approval[] => {
+      const rows = status ? byStatus.all(status) : all.all();
+      return limit === undefined ? rows : rows.slice(0, limit);
+    },
+    /** The decided approvals (approved, rejected, changes requested), the latest decided first. */
+    decided: (limit = 1_000): Approval[] => decided.all(limit),
     insert(a: Approval): void {
       insert.run(a);
     },

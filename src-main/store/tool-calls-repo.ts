@@ -13,6 +13,7 @@ interface Row {
   input: string;
   agent_text: string;
   edited_input: string | null;
+  input_schema: string | null;
 }
 
 export type ToolCallRecord = ToolCallDetails & { approval_id: string; run_id: string; task_id: string };
@@ -21,13 +22,14 @@ const toRecord = (r: Row): ToolCallRecord => ({
   ...r,
   input: JSON.parse(r.input) as unknown,
   edited_input: r.edited_input === null ? null : (JSON.parse(r.edited_input) as Record<string, unknown>),
+  input_schema: r.input_schema === null ? null : (JSON.parse(r.input_schema) as Record<string, unknown>),
 });
 
 /** What each `tool_call` approval asks about (migration 009). */
 export function createToolCallsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO tool_call_approvals (approval_id, run_id, task_id, attempt, call_id,
-    agent_id, tool, server, input, agent_text, edited_input) VALUES (@approval_id, @run_id, @task_id, @attempt,
-    @call_id, @agent_id, @tool, @server, @input, @agent_text, NULL)`);
+    agent_id, tool, server, input, agent_text, edited_input, input_schema) VALUES (@approval_id, @run_id, @task_id,
+    @attempt, @call_id, @agent_id, @tool, @server, @input, @agent_text, NULL, @input_schema)`);
   const get = db.prepare<[string], Row>('SELECT * FROM tool_call_approvals WHERE approval_id = ?');
   const byCall = db.prepare<[string, string, string], Row>(
     `SELECT t.* FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
@@ -36,7 +38,11 @@ export function createToolCallsRepo(db: Db) {
   const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
   return {
     insert(r: Omit<ToolCallRecord, 'edited_input'>): void {
-      insert.run({ ...r, input: JSON.stringify(r.input ?? null) });
+      insert.run({
+        ...r,
+        input: JSON.stringify(r.input ?? null),
+        input_schema: r.input_schema === null ? null : JSON.stringify(r.input_schema),
+      });
     },
     get: (approvalId: string): ToolCallRecord | undefined => {
       const r = get.get(approvalId);

@@ -58,6 +58,11 @@ export interface ToolCallDetails {
   agent_text: string;
   /** The arguments a person approved instead, if they edited them. */
   edited_input: Record<string, unknown> | null;
+  /**
+   * The JSON Schema of the tool's arguments, as the tool declared it: arguments a person edits
+   * are checked against it. Null when the asker gave none (a coding CLI's own tool).
+   */
+  input_schema: Record<string, unknown> | null;
 }
 
 /**
@@ -109,6 +114,11 @@ export const isAskKind = (kind: ApprovalKind): kind is AskKind => Object.hasOwn(
 /** An approval with what a person needs to decide: the plan and the task. */
 export interface ApprovalView extends Approval {
   plan_id: string | null;
+  /**
+   * Who or what started the approval's run (the run's `started_by`): a person's name,
+   * `schedule`, `trigger`, `cli`, `mcp`, `api`; null for runs from before it was recorded.
+   */
+  run_started_by: string | null;
   task_description: string | null;
   /** What the task builds on: its dependencies in the run, with what they produced. */
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];

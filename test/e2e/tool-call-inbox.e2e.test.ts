@@ -176,6 +176,40 @@ describe.skipIf(skipE2e || !mcpInstalled)('a tool call in the approvals inbox', 
     expect(await error.textContent()).toBe('Arguments must be a JSON object ({ … }), not an array');
   });
 
+  it("holds edited arguments to the tool's input schema, naming the argument, here and on the host", async () => {
+    const asked = await pendingCall('write_file');
+    // The tool's schema travels with the call, as the tool declared it.
+    expect(asked.tool_call?.input_schema).toMatchObject({ required: ['path', 'content'] });
+    const args = card().getByLabel('Arguments of write_file');
+    const approve = card().getByRole('button', { name: 'Edit and approve' });
+    await args.fill(JSON.stringify({ path: 'service.toml' }, null, 2));
+    const error = card().getByRole('alert');
+    await expect
+      .poll(() => error.textContent())
+      .toBe("The edited arguments do not fit the tool's schema: content is required but missing");
+    expect(await args.getAttribute('aria-invalid')).toBe('true');
+    expect(await approve.isDisabled()).toBe(true);
+    await args.fill(JSON.stringify({ path: 'service.toml', content: 8080 }, null, 2));
+    await expect
+      .poll(() => error.textContent())
+      .toBe("The edited arguments do not fit the tool's schema: content must be a string, not a number");
+    expect(await approve.isDisabled()).toBe(true);
+    await page.screenshot({ path: join(shots, 'tool-call-schema.png') });
+    // The host refuses them too, whoever sends them, naming the argument.
+    const refused = await app.dispatch('approvals.decide', {
+      approval_id: asked.id,
+      decision: 'approve',
+      actor: 'Ana',
+      input: { path: 'service.toml', content: 8080 },
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('invalid_input');
+      expect(refused.error.message).toContain('input.content: content must be a string, not a number');
+    }
+    expect((await pendingCall('write_file')).id).toBe(asked.id);
+  });
+
   it('runs the call with the arguments a person edited and approved, and its step says so', async () => {
     const args = card().getByLabel('Arguments of write_file');
     await args.fill(JSON.stringify({ path: 'service.toml', content: EDITED }, null, 2));

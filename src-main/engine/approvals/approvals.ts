@@ -166,7 +166,11 @@ export class Approvals {
         `approval "${approvalId}" expired at ${approval.decided_at}: ${approval.comment ?? 'nobody waits for it any more'}. There is nothing to decide.`,
       );
     if (approval.status !== 'pending') {
-      throw new AppError('conflict', `approval "${approvalId}" was already ${approval.status}`);
+      const by = approval.actor ? ` by ${approval.actor}` : '';
+      throw new AppError(
+        'conflict',
+        `approval "${approvalId}" was already ${approval.status.replace('_', ' ')}${by}`,
+      );
     }
     return approval;
   }

@@ -261,6 +261,7 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
         server: q.server,
         input: q.input,
         agent_text: q.agent_text,
+        input_schema: q.input_schema ?? null,
       }),
     askedBy: (store, id) => store.toolCalls.get(id),
     verdict: (a, store) => toolCallVerdict(a, store.toolCalls.get(a.id)?.edited_input ?? null),

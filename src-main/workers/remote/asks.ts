@@ -48,6 +48,7 @@ export function askToolCall(to: Asker, req: ToolCallRequest, signal: AbortSignal
       server: req.server,
       input,
       agent_text: req.agent_text,
+      ...(req.input_schema ? { input_schema: req.input_schema } : {}),
     },
     {
       asking: `asking a person to allow ${tool}`,

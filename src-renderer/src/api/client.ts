@@ -97,6 +97,8 @@ export const api = {
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
   /** Approvals nobody answered before their asker stopped waiting (a tool call whose CLI gave up). */
   listExpiredApprovals: () => c().invoke('approvals.list', { status: 'expired' }),
+  /** The latest decisions (approved, rejected, changes requested), the latest first. */
+  listDecidedApprovals: (limit: number) => c().invoke('approvals.list', { status: 'decided', limit }),
   /** `input`: a tool call approved with the arguments a person edited. */
   decideApproval: (
     approval_id: string,

@@ -22,6 +22,14 @@ export interface ApprovalKindText {
   rejectDetail(a: ApprovalView, actor: string): string;
   /** The note after a decision. */
   decided(approve: boolean): string;
+  /**
+   * Whether several of this kind may be decided together with one comment (the inbox's bulk
+   * approve and reject): a gate, whose reason is all there is to read. Not a diff, a tool call's
+   * arguments or a merge conflict: each needs its own review.
+   */
+  bulk: boolean;
+  /** How a decided one is named: the decision's word for an approval and a rejection. */
+  decidedAs: { approved: string; rejected: string };
 }
 
 export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
@@ -35,6 +43,8 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       `${a.task_id} and the tasks that depend on it are skipped; the run's other branches go on. The audit log records it as rejected by ${actor}.`,
     decided: (approve) =>
       approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
+    bulk: true,
+    decidedAs: { approved: 'Approved', rejected: 'Rejected' },
   },
   budget: {
     label: 'Over budget',
@@ -46,6 +56,8 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       `${a.task_id} and the tasks that depend on it are skipped; the run's other branches go on. The audit log records it as rejected by ${actor}.`,
     decided: (approve) =>
       approve ? 'Approved: the task goes on' : 'Rejected: the task and what depends on it are skipped',
+    bulk: true,
+    decidedAs: { approved: 'Approved', rejected: 'Rejected' },
   },
   escalation: {
     label: 'Escalated by the decider',
@@ -58,6 +70,8 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       `The failed task stays failed and the run ends failed. The audit log records it as rejected by ${actor}.`,
     decided: (approve) =>
       `${approve ? 'Acknowledged' : 'Rejected'}: recorded; the failed task stays failed (re-run it from the run view)`,
+    bulk: true,
+    decidedAs: { approved: 'Acknowledged', rejected: 'Rejected' },
   },
   diff_review: {
     label: 'Diff review',
@@ -71,6 +85,8 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       approve
         ? 'Approved: the task is done with this diff'
         : 'Rejected: the task and what depends on it are skipped',
+    bulk: false,
+    decidedAs: { approved: 'Approved', rejected: 'Rejected' },
   },
   tool_call: {
     label: 'Tool call',
@@ -86,6 +102,8 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       `The call does not run; the agent is told it was denied and goes on. The audit log records it as denied by ${actor}.`,
     decided: (approve) =>
       approve ? 'Allowed: the call runs and the agent goes on' : 'Denied: the agent is told and goes on',
+    bulk: false,
+    decidedAs: { approved: 'Allowed', rejected: 'Denied' },
   },
   merge_conflict: {
     label: 'Merge conflict',
@@ -100,6 +118,8 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
       approve
         ? 'Resolved: Baton concludes the merge and the agent starts (asked again if conflicts remain)'
         : 'Failed: the attempt fails with the conflict',
+    bulk: false,
+    decidedAs: { approved: 'Resolved', rejected: 'Failed' },
   },
 };
 

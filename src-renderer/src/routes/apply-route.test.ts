@@ -96,6 +96,10 @@ describe('an address applied to the store', () => {
     expect(await open('/agents/quick')).toBe('/agents/quick');
     expect(await open('/runs?status=completed&plan=alpha')).toBe('/runs?status=completed&plan=alpha');
     expect(await open('/approvals/ap-1?kind=budget')).toBe('/approvals/ap-1?kind=budget');
+    expect(await open('/approvals?show=decided&sort=newest')).toBe('/approvals?show=decided&sort=newest');
+    expect(useBaton.getState()).toMatchObject({ approvalsTab: 'decided', approvalSort: 'newest' });
+    expect(await open('/approvals')).toBe('/approvals');
+    expect(useBaton.getState()).toMatchObject({ approvalsTab: 'pending', approvalSort: 'oldest' });
     expect(await open('/logs?q=alpha&type=build_log')).toBe('/logs?q=alpha&type=build_log');
     await expect.poll(() => useBaton.getState().memoryLoading).toBe(false);
     expect(useBaton.getState().memoryHits.length).toBe(2);

@@ -44,6 +44,8 @@ export async function applyRoute(route: Route): Promise<void> {
         ...(route.plan ? { plan_id: route.plan } : {}),
         ...(route.kind ? { kind: route.kind } : {}),
       });
+      s.setApprovalsTab(route.show ?? 'pending');
+      s.setApprovalSort(route.sort ?? 'oldest');
       return s.openApproval(route.approvalId);
     case 'mytasks':
     case 'workspaces':

@@ -23,6 +23,8 @@ const ROUTES: Route[] = [
   { screen: 'runs', filter: { q: 'nightly build', status: 'failed', plan: 'alpha' } },
   { screen: 'approvals', approvalId: null },
   { screen: 'approvals', approvalId: 'ap-7', plan: 'alpha', kind: 'diff_review' },
+  { screen: 'approvals', approvalId: null, show: 'decided' },
+  { screen: 'approvals', approvalId: null, kind: 'budget', sort: 'newest' },
   { screen: 'mytasks' },
   { screen: 'agents', agentId: null },
   { screen: 'agents', agentId: 'writer' },

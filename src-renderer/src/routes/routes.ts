@@ -61,7 +61,15 @@ export type Route =
   | { screen: 'run'; runId: string; taskId: string | null }
   | { screen: 'run-timeline'; runId: string }
   | { screen: 'runs'; filter: RunsFilter }
-  | { screen: 'approvals'; approvalId: string | null; plan?: string; kind?: ApprovalKind }
+  /** The inbox: what waits (in the order `sort` says, oldest first when absent), or what was decided. */
+  | {
+      screen: 'approvals';
+      approvalId: string | null;
+      plan?: string;
+      kind?: ApprovalKind;
+      show?: 'decided';
+      sort?: 'newest';
+    }
   | { screen: 'mytasks' }
   | { screen: 'agents'; agentId: string | null }
   | { screen: 'workspaces' }
@@ -110,8 +118,10 @@ export function formatRoute(r: Route): string {
       ])}`;
     case 'approvals':
       return `/approvals${r.approvalId === null ? '' : `/${segment(r.approvalId)}`}${query([
+        ['show', r.show],
         ['plan', r.plan],
         ['kind', r.kind],
+        ['sort', r.sort],
       ])}`;
     case 'mytasks':
       return '/my-tasks';
@@ -219,6 +229,8 @@ export function parseRoute(address: string): Route {
         approvalId: id ?? null,
         plan: text(q.get('plan')),
         kind: oneOf(APPROVAL_KINDS, q.get('kind')),
+        show: oneOf(['decided'] as const, q.get('show')),
+        sort: oneOf(['newest'] as const, q.get('sort')),
       });
     case 'agents':
       return sub === undefined ? { screen: 'agents', agentId: id ?? null } : notFound;
@@ -289,7 +301,8 @@ export function routeTitle(r: Route): string {
     case 'runs':
       return 'Runs';
     case 'approvals':
-      return r.approvalId === null ? 'Approvals' : `Approval ${r.approvalId}`;
+      if (r.approvalId !== null) return `Approval ${r.approvalId}`;
+      return r.show === 'decided' ? 'Approvals: decided' : 'Approvals';
     case 'mytasks':
       return 'My tasks';
     case 'agents':

@@ -19,6 +19,8 @@ const start: RouteState = {
   runsFilter: {},
   openApprovalId: null,
   approvalFilter: {},
+  approvalsTab: 'pending',
+  approvalSort: 'oldest',
   openAgentId: null,
   logsTab: 'memory',
   memoryQuery: '',
@@ -57,6 +59,10 @@ describe('the address of what the store shows', () => {
     expect(at({ view: 'runs', runsFilter: { status: 'failed' } })).toBe('/runs?status=failed');
     expect(at({ view: 'approvals', openApprovalId: 'ap-1', approvalFilter: { kind: 'budget' } })).toBe(
       '/approvals/ap-1?kind=budget',
+    );
+    expect(at({ view: 'approvals', approvalsTab: 'decided' })).toBe('/approvals?show=decided');
+    expect(at({ view: 'approvals', approvalSort: 'newest', approvalFilter: { plan_id: 'alpha' } })).toBe(
+      '/approvals?plan=alpha&sort=newest',
     );
     expect(at({ view: 'agents', openAgentId: 'writer' })).toBe('/agents/writer');
     expect(

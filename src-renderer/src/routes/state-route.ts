@@ -20,6 +20,8 @@ export type RouteState = Pick<
   | 'runsFilter'
   | 'openApprovalId'
   | 'approvalFilter'
+  | 'approvalsTab'
+  | 'approvalSort'
   | 'openAgentId'
   | 'logsTab'
   | 'memoryQuery'
@@ -51,6 +53,8 @@ export function screenRoute(s: RouteState, view: View): Route {
         approvalId: s.openApprovalId,
         ...(s.approvalFilter.plan_id ? { plan: s.approvalFilter.plan_id } : {}),
         ...(s.approvalFilter.kind ? { kind: s.approvalFilter.kind } : {}),
+        ...(s.approvalsTab === 'decided' ? { show: 'decided' } : {}),
+        ...(s.approvalSort === 'newest' ? { sort: 'newest' } : {}),
       };
     case 'mytasks':
     case 'workspaces':
@@ -147,5 +151,8 @@ export function viewOf(route: Route): View | null {
  */
 export function replaces(from: Route, to: Route): boolean {
   const path = (r: Route) => formatRoute(r).split('?')[0];
+  // The inbox's tabs (what waits, what was decided) are pages of their own: Back goes between them.
+  const tab = (r: Route) => (r.screen === 'approvals' ? (r.show ?? 'pending') : null);
+  if (tab(from) !== tab(to)) return false;
   return path(from) === path(to) || (from.screen === 'plans' && viewOf(to) === 'plans');
 }

@@ -130,7 +130,7 @@ describe('a task’s steps as the detail holds them', () => {
     });
   });
   it('writes money and tokens short', () => {
-    expect([usd(0), usd(0.00123), usd(0.5), usd(12.345)]).toEqual(['$0', '$0.0012', '$0.5000', '$12.35']);
+    expect([usd(0), usd(0.00123), usd(0.5), usd(12.345)]).toEqual(['$0', '$0.00123', '$0.5', '$12.35']);
     expect([tokens(999), tokens(1234), tokens(45_600), tokens(2_500_000)]).toEqual([
       '999',
       '1.2k',

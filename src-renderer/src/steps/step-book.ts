@@ -1,4 +1,5 @@
 import type { Step, StoredStep } from '../../../src-shared/schemas/step.ts';
+import { cost } from '../format/cost.ts';
 
 /**
  * A task's steps as the task detail holds them: per attempt, in seq order. A later version of
@@ -128,12 +129,8 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
   return t;
 }
 
-/** "$0.0123": cents past the first few places are noise, but a tiny cost is not zero. */
-export function usd(n: number): string {
-  if (n === 0) return '$0';
-  if (n < 0.01) return `$${n.toPrecision(2)}`;
-  return `$${n.toFixed(n < 1 ? 4 : 2)}`;
-}
+/** "$0.0123": a model's cost in dollars, written as every cost is (format/cost.ts). */
+export const usd = (n: number): string => `$${cost(n)}`;
 
 /** 12345 → "12.3k": token counts at a glance. */
 export function tokens(n: number): string {

@@ -88,6 +88,7 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
   },
   applyApprovals(changed) {
     if (changed.length === 0) return;
+    get().applyDecided(changed);
     set((s) => {
       let pending = s.pending;
       const expired: ApprovalView[] = [];

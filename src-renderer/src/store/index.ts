@@ -4,6 +4,8 @@ import type { AgentsSlice } from './agents.ts';
 import { createAgentsSlice } from './agents.ts';
 import type { AllRunsSlice } from './all-runs.ts';
 import { createAllRunsSlice } from './all-runs.ts';
+import type { ApprovalHistorySlice } from './approval-history.ts';
+import { createApprovalHistorySlice } from './approval-history.ts';
 import type { ApprovalsSlice } from './approvals.ts';
 import { createApprovalsSlice } from './approvals.ts';
 import type { DesignerSlice } from './designer.ts';
@@ -44,6 +46,7 @@ export type BatonState = UiSlice &
   MemorySlice &
   DesignerSlice &
   ApprovalsSlice &
+  ApprovalHistorySlice &
   PeopleSlice &
   IdentitySlice &
   VersionsSlice &
@@ -64,6 +67,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createMemorySlice(...a),
   ...createDesignerSlice(...a),
   ...createApprovalsSlice(...a),
+  ...createApprovalHistorySlice(...a),
   ...createPeopleSlice(...a),
   ...createIdentitySlice(...a),
   ...createVersionsSlice(...a),

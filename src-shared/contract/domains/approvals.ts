@@ -5,9 +5,16 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 export const approvalMethods = {
-  'approvals.list': method(z.strictObject({ status: z.enum(APPROVAL_STATUSES).optional() })).returns<
-    ApprovalView[]
-  >(),
+  /**
+   * Approvals with a status, oldest asked first; or `decided` (approved, rejected, changes
+   * requested), the latest decided first. `limit`: at most that many.
+   */
+  'approvals.list': method(
+    z.strictObject({
+      status: z.enum([...APPROVAL_STATUSES, 'decided']).optional(),
+      limit: z.number().int().min(1).max(1_000).optional(),
+    }),
+  ).returns<ApprovalView[]>(),
   'approvals.decide': method(decideApprovalInputSchema).returns<Approval>(),
   /**
    * A diff review after a request for changes: what the task's branch changed from the commit

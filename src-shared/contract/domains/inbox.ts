@@ -22,6 +22,8 @@ export const QUESTION_SCHEMAS = {
     input: z.record(z.string(), z.unknown()),
     /** What the agent said so far, for the person deciding. */
     agent_text: z.string().max(100_000).default(''),
+    /** The JSON Schema of the tool's arguments: arguments a person edits are checked against it. */
+    input_schema: z.record(z.string(), z.unknown()).nullable().default(null),
   }),
   /** A merge conflict a coding attempt asks a person to resolve in its worktree (`on_conflict: "ask"`). */
   merge_conflict: z.strictObject({

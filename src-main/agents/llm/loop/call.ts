@@ -129,6 +129,7 @@ export async function* runCall(
         input: args,
         agent_text: agentText,
         reason: `${ctx.agent.name ?? ctx.agent.id} wants to call ${tool.source}/${tool.name}`,
+        input_schema: tool.input_schema,
       },
       signal,
     );

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { cost } from '../../format/cost.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton, useRunTasks } from '../../store/index.ts';
@@ -221,7 +222,7 @@ function RunCells({
         {t?.agent_id ?? '—'}
       </td>
       <td>{duration(t)}</td>
-      <td>{t ? String(t.cost) : '—'}</td>
+      <td>{t ? cost(t.cost) : '—'}</td>
       {/* Its keys are marked one by one, not the whole cell. */}
       <td className="small">
         <CompareOutput

@@ -1,5 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { ApprovalView, ToolCallDetails } from '../../../../../src-shared/schemas/approval.ts';
+import { checkArguments, problemText } from '../../../../../src-shared/tool-calls/check-arguments.ts';
 import { APPROVAL_KINDS } from '../../../approvals/approval-kinds.ts';
 import { argumentsChanged, parseArguments, prettyArguments } from '../../../approvals/tool-call-input.ts';
 import { actorOf } from '../../../store/identity.ts';
@@ -11,7 +12,7 @@ import { WritePreviewView } from './WritePreviewView.tsx';
 /**
  * A tool call an agent waits to make (approval kind `tool_call`), as the inbox shows it: who asks
  * for what and why, the arguments as pretty JSON a person may edit (checked as JSON objects as
- * they type), what a file write would change, and the answers: deny with a message the model
+ * they type, and against the tool's input schema when it has one), what a file write would change, and the answers: deny with a message the model
  * reads, allow as asked, or approve with the edited arguments (what the tool then runs with).
  */
 export default function ToolCallReview({
@@ -30,6 +31,17 @@ export default function ToolCallReview({
   const [message, setMessage] = useState('');
   const parsed = useMemo(() => parseArguments(text), [text]);
   const edited = parsed.ok && argumentsChanged(call.input, parsed.value);
+  // Edited arguments must fit the tool's input schema, as the host checks them too.
+  const schema = call.input_schema ?? null;
+  const problem = useMemo(
+    () => (edited && parsed.ok ? checkArguments(parsed.value, schema) : null),
+    [edited, parsed, schema],
+  );
+  const error = !parsed.ok
+    ? parsed.error
+    : problem
+      ? `The edited arguments do not fit the tool's schema: ${problemText(problem)}`
+      : null;
   const errorId = useId();
   const kind = APPROVAL_KINDS.tool_call;
   const answer = (approve: boolean, input?: Record<string, unknown>) => {
@@ -56,12 +68,12 @@ export default function ToolCallReview({
           value={text}
           onChange={(e) => setText(e.target.value)}
           aria-label={`Arguments of ${call.tool}`}
-          aria-invalid={parsed.ok ? undefined : true}
-          aria-describedby={parsed.ok ? undefined : errorId}
+          aria-invalid={error === null ? undefined : true}
+          aria-describedby={error === null ? undefined : errorId}
         />
-        {!parsed.ok && (
+        {error !== null && (
           <span className="field-error" id={errorId} role="alert">
-            {parsed.error}
+            {error}
           </span>
         )}
       </label>
@@ -106,9 +118,9 @@ export default function ToolCallReview({
         <button
           type="button"
           className="primary"
-          disabled={!edited}
-          title={edited ? undefined : 'Edit the arguments first'}
-          onClick={() => parsed.ok && answer(true, parsed.value)}
+          disabled={!edited || problem !== null}
+          title={edited ? (problem ? problemText(problem) : undefined) : 'Edit the arguments first'}
+          onClick={() => parsed.ok && !problem && answer(true, parsed.value)}
         >
           Edit and approve
         </button>

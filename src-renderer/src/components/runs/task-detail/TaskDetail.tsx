@@ -2,6 +2,7 @@ import type { RefObject } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
+import { cost } from '../../../format/cost.ts';
 import { plural } from '../../../format/plural.ts';
 import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
@@ -122,7 +123,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         {task.cost > 0 && (
           <div>
             <dt>Cost</dt>
-            <dd>{task.cost}</dd>
+            <dd>{cost(task.cost)}</dd>
           </div>
         )}
         {task.progress !== null && (

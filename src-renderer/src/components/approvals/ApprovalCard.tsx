@@ -1,0 +1,146 @@
+import type { ReactElement } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import { cost } from '../../format/cost.ts';
+import { startedByText } from '../../format/started-by.ts';
+import { useBaton } from '../../store/index.ts';
+import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { RouteLink } from '../shared/RouteLink.tsx';
+import { ApprovalBody, ApprovalPill } from './ApprovalBody.tsx';
+import { ApprovalDecision } from './ApprovalDecision.tsx';
+import { BuildsOn } from './BuildsOn.tsx';
+import { MergeConflictReview } from './merge-conflict/MergeConflictReview.tsx';
+
+/** A diff to review brings its viewer (git-diff-view and its highlighter) only when one waits. */
+const DiffReview = lazy(() => import('./diff/DiffReview.tsx'));
+/** A tool call's review draws a file write's diff with the same viewer. */
+const ToolCallReview = lazy(() => import('./tool-call/ToolCallReview.tsx'));
+
+/** How the inbox's card answers an approval of kind `K`: a review of its own, or null for the plain answers. */
+type Review<K extends ApprovalKind> = (
+  a: ApprovalView & { kind: K },
+  onDeciding: (id: string) => void,
+) => ReactElement | null;
+
+/**
+ * How the inbox's card answers each kind, one entry per kind (the compiler asks for a new
+ * kind's): a kind with a review of its own (a diff, a tool call, a merge conflict) takes the
+ * card's whole width; null (a kind without one, or a row an older host kept without its
+ * details) leaves the card plain: read on the left, the comment and two answers on the right.
+ */
+const REVIEWS: { [K in ApprovalKind]: Review<K> } = {
+  approval_required: () => null,
+  budget: () => null,
+  escalation: () => null,
+  diff_review: (a, onDeciding) => (
+    <Suspense fallback={<p className="muted small">Opening the diff…</p>}>
+      <DiffReview approval={a} onDeciding={onDeciding} />
+    </Suspense>
+  ),
+  tool_call: (a, onDeciding) =>
+    a.tool_call ? (
+      <Suspense fallback={<p className="muted small">Opening the tool call…</p>}>
+        <ToolCallReview approval={a} call={a.tool_call} onDeciding={onDeciding} />
+      </Suspense>
+    ) : null,
+  merge_conflict: (a, onDeciding) =>
+    a.merge_conflict ? (
+      <MergeConflictReview approval={a} conflict={a.merge_conflict} onDeciding={onDeciding} />
+    ) : null,
+};
+
+function reviewOf<K extends ApprovalKind>(a: ApprovalView & { kind: K }, onDeciding: (id: string) => void) {
+  const review: Review<K> = REVIEWS[a.kind];
+  return review(a, onDeciding);
+}
+
+/** Whether a card is picked for a bulk decision (only kinds that may be decided together have one). */
+export interface CardSelection {
+  selected: boolean;
+  onSelect(selected: boolean): void;
+}
+
+/** One pending approval of the inbox: what it asks and where it comes from, and its answer. */
+export function ApprovalCard({
+  approval: a,
+  onDeciding,
+  selection,
+}: {
+  approval: ApprovalView;
+  onDeciding(id: string): void;
+  selection?: CardSelection | undefined;
+}) {
+  // The approval an address points at is marked, and brought into view once.
+  const opened = useBaton((s) => s.openApprovalId === a.id);
+  const card = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (opened) card.current?.scrollIntoView({ block: 'nearest' });
+  }, [opened]);
+  // A plain approval is read on the left and answered on the right, as a review queue's row;
+  // a kind with a review of its own takes the card's whole width.
+  const review = reviewOf(a, onDeciding);
+  const plain = review === null;
+  return (
+    <li
+      ref={card}
+      className={`card approval-card${plain ? ' split' : ''}${opened ? ' opened' : ''}${selection?.selected ? ' selected' : ''}`}
+      aria-label={`Approval for ${a.task_id}`}
+      aria-current={opened || undefined}
+      tabIndex={-1}
+    >
+      <div className="card-main">
+        <div className="card-head">
+          {selection && (
+            <input
+              type="checkbox"
+              className="bulk-pick"
+              checked={selection.selected}
+              onChange={(e) => selection.onSelect(e.target.checked)}
+              aria-label={`Select ${a.task_id} to decide with others`}
+            />
+          )}
+          <RouteLink
+            to={{ screen: 'approvals', approvalId: a.id }}
+            className="card-title"
+            title={`The address of this approval (${a.id})`}
+          >
+            {a.task_id}
+          </RouteLink>
+          <ApprovalPill approval={a} />
+        </div>
+        {a.task_description && <p>{a.task_description}</p>}
+        {plain && <ApprovalBody approval={a} />}
+        <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
+        <ApprovalOrigin approval={a} />
+      </div>
+      <div className="card-decide">{review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}</div>
+    </li>
+  );
+}
+
+/** Where an approval comes from: its plan and run, who or what started the run, its cost, when it was asked. */
+export function ApprovalOrigin({ approval: a }: { approval: ApprovalView }) {
+  const startedBy = startedByText(a.run_started_by);
+  return (
+    <p className="small muted approval-origin">
+      plan{' '}
+      {a.plan_id ? (
+        <RouteLink to={{ screen: 'plan', planId: a.plan_id, tab: 'graph' }} className="link">
+          {a.plan_id}
+        </RouteLink>
+      ) : (
+        '?'
+      )}{' '}
+      · run{' '}
+      <RouteLink
+        to={{ screen: 'run', runId: a.run_id, taskId: a.task_id }}
+        className="link"
+        title={`Show ${a.task_id} in its run`}
+      >
+        <code>{a.run_id}</code>
+      </RouteLink>
+      {startedBy && ` · ${startedBy}`}
+      {a.cost > 0 && ` · cost ${cost(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" />
+    </p>
+  );
+}

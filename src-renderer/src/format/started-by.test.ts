@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { startedByText } from './started-by.ts';
+
+describe('startedByText', () => {
+  it('names a person, and says what a schedule, a trigger, the CLI, MCP or the API is', () => {
+    expect(startedByText('Bea')).toBe('started by Bea');
+    expect(startedByText('schedule')).toBe('started by a schedule');
+    expect(startedByText('trigger')).toBe('started by a trigger (an incoming call)');
+    expect(startedByText('cli')).toBe('started from the command line');
+    expect(startedByText('mcp')).toBe('started by an agent over MCP');
+    expect(startedByText('api')).toBe('started through the REST API');
+  });
+  it('says nothing for a run from before it was recorded', () => {
+    expect(startedByText(null)).toBeNull();
+  });
+});

@@ -1,0 +1,104 @@
+import type { StateCreator } from 'zustand';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import { api } from '../api/client.ts';
+import { errorText } from '../api/errors.ts';
+import type { BatonState } from './index.ts';
+
+/** How many of the latest decisions the Decided tab lists. */
+export const DECIDED_SHOWN = 100;
+
+/** Which list of the Approvals screen is shown: what waits, or what was decided. */
+export type ApprovalsTab = 'pending' | 'decided';
+/** The order of what waits: the longest waiting first (a queue's), or the latest asked first. */
+export type ApprovalSort = 'oldest' | 'newest';
+
+/** One approval of a bulk decision that was not recorded, and why in words. */
+export interface BulkFailure {
+  id: string;
+  task_id: string;
+  error: string;
+}
+
+/** What a bulk decision did: the approvals decided, and those that were not (each with why). */
+export interface BulkResult {
+  approve: boolean;
+  decided: string[];
+  failed: BulkFailure[];
+}
+
+export interface ApprovalHistorySlice {
+  approvalsTab: ApprovalsTab;
+  setApprovalsTab(tab: ApprovalsTab): void;
+  approvalSort: ApprovalSort;
+  setApprovalSort(sort: ApprovalSort): void;
+  /** The latest decisions, the latest first (at most DECIDED_SHOWN); null until read. */
+  decided: ApprovalView[] | null;
+  loadDecided(): Promise<void>;
+  /** Decisions the host's events carry, put in their place in the list (once it was read). */
+  applyDecided(changed: ApprovalView[]): void;
+  /**
+   * Decides every approval of `ids` the same way with one comment, in your name (asked once),
+   * one after another: one that fails (decided by someone else meanwhile) is reported and the
+   * others are still decided. Null when you did not say who you are.
+   */
+  decideMany(ids: readonly string[], approve: boolean, comment: string): Promise<BulkResult | null>;
+}
+
+const DECIDED_STATUSES = new Set<ApprovalView['status']>(['approved', 'rejected', 'changes_requested']);
+
+/** `list` with `changed` in place, the latest decided first, at most DECIDED_SHOWN. */
+export function withDecided(list: readonly ApprovalView[], changed: readonly ApprovalView[]): ApprovalView[] {
+  const fresh = changed.filter((a) => DECIDED_STATUSES.has(a.status));
+  if (fresh.length === 0) return [...list];
+  const ids = new Set(fresh.map((a) => a.id));
+  return [...fresh, ...list.filter((a) => !ids.has(a.id))]
+    .sort((a, b) => (b.decided_at ?? '').localeCompare(a.decided_at ?? ''))
+    .slice(0, DECIDED_SHOWN);
+}
+
+export const createApprovalHistorySlice: StateCreator<BatonState, [], [], ApprovalHistorySlice> = (
+  set,
+  get,
+) => ({
+  approvalsTab: 'pending',
+  setApprovalsTab: (approvalsTab) => {
+    set({ approvalsTab });
+    if (approvalsTab === 'decided') void get().loadDecided();
+  },
+  approvalSort: 'oldest',
+  setApprovalSort: (approvalSort) => set({ approvalSort }),
+  decided: null,
+  async loadDecided() {
+    try {
+      set({ decided: await api.listDecidedApprovals(DECIDED_SHOWN) });
+    } catch (err) {
+      get().fail('Could not load the decided approvals', err);
+    }
+  },
+  applyDecided(changed) {
+    const list = get().decided;
+    if (list === null || !changed.some((a) => DECIDED_STATUSES.has(a.status))) return;
+    set({ decided: withDecided(list, changed) });
+  },
+  async decideMany(ids, approve, comment) {
+    const me = await get().requireIdentity(
+      `${approve ? 'Approving' : 'Rejecting'} ${ids.length} approval${ids.length === 1 ? '' : 's'}`,
+    );
+    if (!me) return null;
+    const taskOf = new Map(get().pending.map((a) => [a.id, a.task_id]));
+    const result: BulkResult = { approve, decided: [], failed: [] };
+    for (const id of ids) {
+      try {
+        await api.decideApproval(id, approve ? 'approve' : 'reject', me.name, comment || undefined);
+        result.decided.push(id);
+      } catch (err) {
+        result.failed.push({ id, task_id: taskOf.get(id) ?? id, error: errorText(err) });
+      }
+    }
+    const done = new Set(result.decided);
+    set((s) => ({ pending: s.pending.filter((a) => !done.has(a.id)) }));
+    // What failed may have been decided elsewhere: the inbox is read again to show it as it is.
+    if (result.failed.length > 0) await get().loadApprovals();
+    return result;
+  },
+});
