@@ -125,6 +125,7 @@ async function openPlan(route: Extract<Route, { screen: 'plan' | 'versions' }>):
   if (!(await planExists(planId))) return miss(noPlan(route, planId), 'plans');
   const s = get();
   s.setPlanTab(route.screen === 'versions' ? 'versions' : route.tab);
+  if (route.screen === 'plan' && route.tab === 'compare') s.setComparedRuns(planId, route.runs ?? []);
   if (s.selectedTask) void s.selectRunTask(s.selectedTask.runId, null);
   // The plan's address shows its newest run: the one known now, else the newest once its runs load.
   const newest = s.runsByPlan[planId]?.[0]?.id;

@@ -9,6 +9,8 @@ const ROUTES: Route[] = [
   { screen: 'plan', planId: 'alpha', tab: 'graph' },
   { screen: 'plan', planId: 'alpha', tab: 'timeline' },
   { screen: 'plan', planId: 'alpha', tab: 'compare' },
+  { screen: 'plan', planId: 'alpha', tab: 'compare', runs: ['r-1', 'r:2', 'r-3'] },
+  { screen: 'plan', planId: 'alpha', tab: 'grid' },
   { screen: 'plan', planId: 'alpha', tab: 'schedules' },
   { screen: 'plan', planId: 'alpha', tab: 'triggers' },
   { screen: 'versions', planId: 'alpha', version: null },

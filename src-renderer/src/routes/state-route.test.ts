@@ -15,6 +15,7 @@ const start: RouteState = {
   autoRun: {},
   selectedTask: null,
   planTab: 'graph',
+  comparedRuns: {},
   shownVersion: {},
   runsFilter: {},
   openApprovalId: null,
@@ -46,6 +47,10 @@ describe('the address of what the store shows', () => {
   it('names the plan’s other tabs, the version shown, and the designer', () => {
     const plan = { selectedPlanId: 'alpha', selectedRunId: { alpha: 'r1' } };
     expect(at({ ...plan, planTab: 'compare' })).toBe('/plans/alpha/compare');
+    expect(at({ ...plan, planTab: 'compare', comparedRuns: { alpha: ['r1', 'r2', 'r3'] } })).toBe(
+      '/plans/alpha/compare?runs=r1,r2,r3',
+    );
+    expect(at({ ...plan, planTab: 'grid' })).toBe('/plans/alpha/grid');
     expect(at({ ...plan, planTab: 'versions' })).toBe('/plans/alpha/versions');
     expect(at({ ...plan, planTab: 'versions', shownVersion: { alpha: 3 } })).toBe('/plans/alpha/versions/3');
     const draft = { plan_id: 'alpha', tasks: [] };

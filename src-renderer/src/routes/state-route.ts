@@ -16,6 +16,7 @@ export type RouteState = Pick<
   | 'autoRun'
   | 'selectedTask'
   | 'planTab'
+  | 'comparedRuns'
   | 'shownVersion'
   | 'runsFilter'
   | 'openApprovalId'
@@ -80,6 +81,10 @@ function plansRoute(s: RouteState): Route {
   if (!planId) return { screen: 'plans' };
   const tab = s.planTab;
   if (tab === 'versions') return { screen: 'versions', planId, version: s.shownVersion[planId] ?? null };
+  if (tab === 'compare') {
+    const runs = s.comparedRuns[planId];
+    return runs?.length ? { screen: 'plan', planId, tab, runs } : { screen: 'plan', planId, tab };
+  }
   if (tab !== 'graph' && tab !== 'timeline') return { screen: 'plan', planId, tab };
   const runId = s.selectedRunId[planId];
   const taskId = runId && s.selectedTask?.runId === runId ? s.selectedTask.taskId : null;
