@@ -140,7 +140,12 @@ export function approvalViews(store: Store) {
 export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
   const { view, previousOf } = approvalViews(store);
   return {
-    'approvals.list': ({ status }) => view(store.approvals.list(status)),
+    'approvals.list': ({ status, run_id }) =>
+      view(
+        run_id
+          ? store.approvals.listForRun(run_id).filter((a) => status === undefined || a.status === status)
+          : store.approvals.list(status),
+      ),
     'approvals.diffSinceReview': async ({ approval_id }) => {
       const a = store.approvals.get(approval_id);
       if (!a) throw new AppError('not_found', `approval "${approval_id}" not found`);

@@ -5,9 +5,17 @@ import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
 export const approvalMethods = {
-  'approvals.list': method(z.strictObject({ status: z.enum(APPROVAL_STATUSES).optional() })).returns<
-    ApprovalView[]
-  >(),
+  /** Approvals, oldest first: of a status, of one run (`run_id`, every status unless one is named), or all. */
+  'approvals.list': method(
+    z.strictObject({
+      status: z.enum(APPROVAL_STATUSES).optional(),
+      run_id: z
+        .string()
+        .min(1, 'run_id must name a run')
+        .max(200, 'run_id is at most 200 characters')
+        .optional(),
+    }),
+  ).returns<ApprovalView[]>(),
   'approvals.decide': method(decideApprovalInputSchema).returns<Approval>(),
   /**
    * A diff review after a request for changes: what the task's branch changed from the commit
