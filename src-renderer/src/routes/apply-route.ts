@@ -46,6 +46,8 @@ export async function applyRoute(route: Route): Promise<void> {
       });
       return s.openApproval(route.approvalId);
     case 'mytasks':
+      s.setView('mytasks');
+      return s.setTasksScope(route.scope ?? 'mine');
     case 'workspaces':
     case 'projects':
       return s.setView(route.screen);

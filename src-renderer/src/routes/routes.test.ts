@@ -26,6 +26,7 @@ const ROUTES: Route[] = [
   { screen: 'approvals', approvalId: null },
   { screen: 'approvals', approvalId: 'ap-7', plan: 'alpha', kind: 'diff_review' },
   { screen: 'mytasks' },
+  { screen: 'mytasks', scope: 'everyone' },
   { screen: 'agents', agentId: null },
   { screen: 'agents', agentId: 'writer' },
   { screen: 'workspaces' },

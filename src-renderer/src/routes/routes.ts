@@ -70,7 +70,8 @@ export type Route =
   | { screen: 'run-timeline'; runId: string }
   | { screen: 'runs'; filter: RunsFilter }
   | { screen: 'approvals'; approvalId: string | null; plan?: string; kind?: ApprovalKind }
-  | { screen: 'mytasks' }
+  /** My tasks: the tasks of the person you are, or everyone's waiting and held tasks. */
+  | { screen: 'mytasks'; scope?: 'everyone' }
   | { screen: 'agents'; agentId: string | null }
   | { screen: 'workspaces' }
   | { screen: 'projects' }
@@ -124,7 +125,7 @@ export function formatRoute(r: Route): string {
         ['kind', r.kind],
       ])}`;
     case 'mytasks':
-      return '/my-tasks';
+      return r.scope === 'everyone' ? '/my-tasks/everyone' : '/my-tasks';
     case 'agents':
       return `/agents${r.agentId === null ? '' : `/${segment(r.agentId)}`}`;
     case 'workspaces':
@@ -241,7 +242,8 @@ export function parseRoute(address: string): Route {
     case 'agents':
       return sub === undefined ? { screen: 'agents', agentId: id ?? null } : notFound;
     case 'my-tasks':
-      return id === undefined ? { screen: 'mytasks' } : notFound;
+      if (id === undefined) return { screen: 'mytasks' };
+      return id === 'everyone' && sub === undefined ? { screen: 'mytasks', scope: 'everyone' } : notFound;
     case 'workspaces':
       return id === undefined ? { screen: 'workspaces' } : notFound;
     case 'projects':
@@ -311,7 +313,7 @@ export function routeTitle(r: Route): string {
     case 'approvals':
       return r.approvalId === null ? 'Approvals' : `Approval ${r.approvalId}`;
     case 'mytasks':
-      return 'My tasks';
+      return r.scope === 'everyone' ? 'My tasks: everyone’s' : 'My tasks';
     case 'agents':
       return r.agentId === null ? 'Agents' : `Agent ${r.agentId}`;
     case 'workspaces':

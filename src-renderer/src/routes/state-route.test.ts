@@ -27,6 +27,7 @@ const start: RouteState = {
   auditQuery: '',
   auditFilter: {},
   settingsTab: 'webhooks',
+  tasksScope: 'mine',
 };
 const at = (s: Partial<RouteState>) => formatRoute(routeOf({ ...start, ...s }));
 
@@ -72,6 +73,7 @@ describe('the address of what the store shows', () => {
     );
     expect(at({ view: 'settings', settingsTab: 'notifications' })).toBe('/settings/notifications');
     expect(at({ view: 'mytasks' })).toBe('/my-tasks');
+    expect(at({ view: 'mytasks', tasksScope: 'everyone' })).toBe('/my-tasks/everyone');
   });
 
   it('keeps the address of what was not found', () => {

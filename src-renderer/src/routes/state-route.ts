@@ -28,6 +28,7 @@ export type RouteState = Pick<
   | 'auditQuery'
   | 'auditFilter'
   | 'settingsTab'
+  | 'tasksScope'
 >;
 
 /**
@@ -54,6 +55,7 @@ export function screenRoute(s: RouteState, view: View): Route {
         ...(s.approvalFilter.kind ? { kind: s.approvalFilter.kind } : {}),
       };
     case 'mytasks':
+      return s.tasksScope === 'everyone' ? { screen: 'mytasks', scope: 'everyone' } : { screen: 'mytasks' };
     case 'workspaces':
     case 'projects':
       return { screen: view };
