@@ -1,5 +1,8 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db.ts';
+import { migrate } from './migrate.ts';
+import { migrations } from './migrations/index.ts';
 import { createStore } from './store.ts';
 
 const AT = '2026-11-21T10:00:00.000Z';
@@ -115,5 +118,28 @@ describe('searching what tasks printed', () => {
     expect(store.memory.logLine(Number(hits[0]!.entry.id.slice('log:'.length)))?.content).toMatchObject({
       text: '3 flaky snapshots failed',
     });
+  });
+});
+
+describe('lines printed before their index existed', () => {
+  it('are found once the migration that adds the index has run', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.name !== 'task_log_search'),
+    );
+    db.prepare(
+      `INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at)
+       VALUES ('old-run', 'nightly', 1, NULL, 'completed', 'mem', ?)`,
+    ).run(AT);
+    db.prepare(
+      `INSERT INTO task_logs (run_id, task_id, attempt, stream, text, at)
+       VALUES ('old-run', 'fetch', 1, 'stdout', 'an old line about lighthouses', ?)`,
+    ).run(AT);
+    migrate(db);
+    const store = createStore(db);
+    expect(store.memory.search({ query: 'lighthouses', limit: 10 }).map((h) => h.log?.run_id)).toEqual([
+      'old-run',
+    ]);
   });
 });
