@@ -159,8 +159,21 @@ export function approvalViews(store: Store) {
 export function approvalHandlers({ store, engine, coding }: AppContext): ApprovalHandlers {
   const { view, previousOf } = approvalViews(store);
   return {
-    'approvals.list': ({ status, limit }) =>
-      view(status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit)),
+    'approvals.list': ({ status, limit, run_id }) => {
+      if (run_id) {
+        const of = store.approvals
+          .listForRun(run_id)
+          .filter(
+            (a) =>
+              status === undefined ||
+              (status === 'decided' ? a.status !== 'pending' && a.status !== 'expired' : a.status === status),
+          );
+        return view(limit === undefined ? of : of.slice(0, limit));
+      }
+      return view(
+        status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit),
+      );
+    },
     'approvals.diffSinceReview': async ({ approval_id }) => {
       const a = store.approvals.get(approval_id);
       if (!a) throw new AppError('not_found', `approval "${approval_id}" not found`);

@@ -3,6 +3,7 @@ import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import { randomIds } from '../engine/clock.ts';
 import { STEP_ENTRY_PREFIX, stepAsEntry } from '../store/steps-repo.ts';
+import { LOG_ENTRY_PREFIX } from '../store/task-log-hits.ts';
 import type { AppContext } from './context.ts';
 
 export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers {
@@ -37,6 +38,11 @@ export function memoryHandlers({ store, bus, now }: AppContext): MemoryHandlers 
         const n = Number(memory_id.slice(STEP_ENTRY_PREFIX.length));
         const found = Number.isSafeInteger(n) && n > 0 ? store.steps.byId(n) : undefined;
         if (found) return stepAsEntry(n, found.step, found.agent_id, found.project_id);
+      }
+      if (memory_id.startsWith(LOG_ENTRY_PREFIX)) {
+        const n = Number(memory_id.slice(LOG_ENTRY_PREFIX.length));
+        const found = Number.isSafeInteger(n) && n > 0 ? store.memory.logLine(n) : undefined;
+        if (found) return found;
       }
       const entry = store.memory.get(memory_id);
       if (!entry) throw new AppError('not_found', `memory entry "${memory_id}" not found`);

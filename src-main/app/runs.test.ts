@@ -28,6 +28,12 @@ describe('runs.waiting', () => {
     const [approval] = await call<{ id: string }[]>(app, 'approvals.list', { status: 'pending' });
     await call(app, 'approvals.decide', { approval_id: approval!.id, decision: 'reject', actor: 'ana' });
     await app.engine.whenSettled(run);
+    // A run's approvals, decided ones too (the timeline draws each wait for a person).
+    expect(await call<{ id: string; status: string }[]>(app, 'approvals.list', { run_id: run })).toEqual([
+      expect.objectContaining({ id: approval!.id, status: 'rejected', task_id: 'deploy' }),
+    ]);
+    expect(await call(app, 'approvals.list', { run_id: 'other', status: 'rejected' })).toEqual([]);
+    expect(await call(app, 'approvals.list', { run_id: run, status: 'pending' })).toEqual([]);
     expect(await waiting()).toEqual({ executing_here: false, waiting_for_people: null });
     expect(await app.dispatch('runs.waiting', { run_id: 'nope' })).toMatchObject({
       ok: false,

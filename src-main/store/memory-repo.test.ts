@@ -1,5 +1,8 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db.ts';
+import { migrate } from './migrate.ts';
+import { migrations } from './migrations/index.ts';
 import { createStore } from './store.ts';
 
 const AT = '2026-11-21T10:00:00.000Z';
@@ -78,6 +81,65 @@ describe('a task’s history', () => {
       'became ready',
       'approval_required for task "deploy": ship it',
       'approved by Bo',
+    ]);
+  });
+});
+
+describe('searching what tasks printed', () => {
+  it('finds a line a task printed, old lines as well as new, with its run, task and a snippet', () => {
+    const store = createStore(openDatabase(':memory:'));
+    store.db
+      .prepare(
+        `INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at)
+         VALUES (?, ?, 1, NULL, 'completed', 'mem', ?)`,
+      )
+      .run('r1', 'nightly', AT);
+    const addLine = store.db.prepare(
+      `INSERT INTO task_logs (run_id, task_id, attempt, stream, text, at) VALUES ('r1', ?, 1, ?, ?, ?)`,
+    );
+    addLine.run('check', 'stderr', '3 flaky snapshots failed', AT);
+    expect(store.memory.indexPending()).toBe(true);
+    // A line written after the index caught up is found too.
+    addLine.run('fetch', 'stdout', 'fetched 12 rows from the warehouse', '2026-11-21T10:00:05.000Z');
+    const hits = store.memory.search({ query: 'snapshots', limit: 10 });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.log).toEqual({ run_id: 'r1', task_id: 'check', attempt: 1, stream: 'stderr' });
+    expect(hits[0]!.snippet).toBe('3 flaky [[snapshots]] failed');
+    expect(hits[0]!.entry).toMatchObject({
+      type: 'task_log',
+      task_id: 'check',
+      tags: ['plan:nightly', 'run:r1'],
+    });
+    expect(store.memory.search({ query: 'warehouse', limit: 10 })[0]!.log?.task_id).toBe('fetch');
+    // Only the printed lines, or none of them, by type; a plan filter that names another plan leaves them out.
+    expect(store.memory.search({ query: 'warehouse', type: 'task_log', limit: 10 })).toHaveLength(1);
+    expect(store.memory.search({ query: 'warehouse', type: 'step', limit: 10 })).toHaveLength(0);
+    expect(store.memory.search({ query: 'warehouse', plan_id: 'other', limit: 10 })).toHaveLength(0);
+    expect(store.memory.logLine(Number(hits[0]!.entry.id.slice('log:'.length)))?.content).toMatchObject({
+      text: '3 flaky snapshots failed',
+    });
+  });
+});
+
+describe('lines printed before their index existed', () => {
+  it('are found once the migration that adds the index has run', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.name !== 'task_log_search'),
+    );
+    db.prepare(
+      `INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at)
+       VALUES ('old-run', 'nightly', 1, NULL, 'completed', 'mem', ?)`,
+    ).run(AT);
+    db.prepare(
+      `INSERT INTO task_logs (run_id, task_id, attempt, stream, text, at)
+       VALUES ('old-run', 'fetch', 1, 'stdout', 'an old line about lighthouses', ?)`,
+    ).run(AT);
+    migrate(db);
+    const store = createStore(db);
+    expect(store.memory.search({ query: 'lighthouses', limit: 10 }).map((h) => h.log?.run_id)).toEqual([
+      'old-run',
     ]);
   });
 });

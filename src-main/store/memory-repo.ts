@@ -3,6 +3,7 @@ import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 import type { StepsRepo } from './steps-repo.ts';
 import { STEP_ENTRY_TYPE, stepAsEntry } from './steps-repo.ts';
+import { LOG_ENTRY_TYPE, type LogLineRow, logAsEntry } from './task-log-hits.ts';
 
 interface MemoryRow extends Omit<MemoryEntry, 'content' | 'tags'> {
   content: string;
@@ -106,6 +107,9 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
     steps: db.prepare(`INSERT INTO step_fts(rowid, search_text)
       SELECT id, search_text FROM attempt_steps
       WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'steps') ORDER BY id LIMIT ?`),
+    task_logs: db.prepare(`INSERT INTO task_log_fts(rowid, text)
+      SELECT id, text FROM task_logs
+      WHERE id > (SELECT last_rowid FROM search_index_state WHERE name = 'task_logs') ORDER BY id LIMIT ?`),
   };
   const mark = {
     memory: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(rowid) FROM
@@ -117,11 +121,14 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
     steps: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
       (SELECT id FROM attempt_steps WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
       WHERE name = 'steps'`),
+    task_logs: db.prepare(`UPDATE search_index_state SET last_rowid = coalesce((SELECT max(id) FROM
+      (SELECT id FROM task_logs WHERE id > last_rowid ORDER BY id LIMIT ?)), last_rowid)
+      WHERE name = 'task_logs'`),
   };
   /** Indexes rows written since the last catch-up (at most `limit` per index); true when none are left. */
   const indexPending = db.transaction((limit: number): boolean => {
     let done = true;
-    for (const name of ['memory', 'audit', 'steps'] as const) {
+    for (const name of ['memory', 'audit', 'steps', 'task_logs'] as const) {
       const n = catchUp[name].run(limit).changes;
       mark[name].run(limit);
       if (limit >= 0 && n >= limit) done = false;
@@ -130,35 +137,65 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
   });
 
   const memoryByRowid = db.prepare<[number], MemoryRow>('SELECT * FROM memory_entries WHERE rowid = ?');
+  const logLine = db.prepare<[number], LogLineRow>(
+    `SELECT l.*, r.plan_id, r.project_id, t.agent_id FROM task_logs l JOIN runs r ON r.id = l.run_id
+     LEFT JOIN task_runs t ON t.run_id = l.run_id AND t.task_id = l.task_id WHERE l.id = ?`,
+  );
   /**
-   * Memory entries and steps matching one query, ranked together by bm25. `memoryWhere` holds
-   * the memory side's conditions; the step side's are built from the same filters.
+   * Memory entries, steps and the lines tasks printed matching one query, ranked together by
+   * bm25; `f.type` `step` or `task_log` keeps to those. `memoryWhere` holds the memory side's
+   * conditions; the others' are built from the same filters.
    */
-  const searchWithSteps = (
+  const searchAll = (
     f: MemoryFilter,
     memoryWhere: string[],
     params: Record<string, string | number>,
   ): MemorySearchHit[] => {
     const stepWhere = ['step_fts MATCH @fts'];
-    if (f.plan_id) stepWhere.push('r.plan_id = @plan_id');
-    if (f.project_id) stepWhere.push('r.project_id = @project_id');
-    if (f.agent_id) stepWhere.push('s.agent_id = @agent_id');
-    if (f.agent) stepWhere.push("s.agent_id LIKE @agent ESCAPE '\\'");
-    if (f.since) stepWhere.push('s.at >= @since');
-    if (f.until) stepWhere.push('s.at <= @until');
+    const logWhere = ['task_log_fts MATCH @fts'];
+    // A line's agent is its task's (the one that ran it last).
+    const logAgent = (cond: string) =>
+      `EXISTS (SELECT 1 FROM task_runs t WHERE t.run_id = l.run_id AND t.task_id = l.task_id AND ${cond})`;
+    if (f.plan_id) for (const w of [stepWhere, logWhere]) w.push('r.plan_id = @plan_id');
+    if (f.project_id) for (const w of [stepWhere, logWhere]) w.push('r.project_id = @project_id');
+    if (f.agent_id) {
+      stepWhere.push('s.agent_id = @agent_id');
+      logWhere.push(logAgent('t.agent_id = @agent_id'));
+    }
+    if (f.agent) {
+      stepWhere.push("s.agent_id LIKE @agent ESCAPE '\\'");
+      logWhere.push(logAgent("t.agent_id LIKE @agent ESCAPE '\\'"));
+    }
+    if (f.since) {
+      stepWhere.push('s.at >= @since');
+      logWhere.push('l.at >= @since');
+    }
+    if (f.until) {
+      stepWhere.push('s.at <= @until');
+      logWhere.push('l.at <= @until');
+    }
     const stepPart = `SELECT 's' AS src, s.id AS rid, bm25(step_fts) AS rank,
         snippet(step_fts, 0, '[[', ']]', '…', 12) AS snip, s.at AS at
       FROM step_fts JOIN attempt_steps s ON s.id = step_fts.rowid JOIN runs r ON r.id = s.run_id
       WHERE ${stepWhere.join(' AND ')}`;
+    const logPart = `SELECT 'l' AS src, l.id AS rid, bm25(task_log_fts) AS rank,
+        snippet(task_log_fts, 0, '[[', ']]', '…', 12) AS snip, l.at AS at
+      FROM task_log_fts JOIN task_logs l ON l.id = task_log_fts.rowid JOIN runs r ON r.id = l.run_id
+      WHERE ${logWhere.join(' AND ')}`;
     const memoryPart = `SELECT 'm' AS src, m.rowid AS rid, bm25(memory_fts) AS rank,
         snippet(memory_fts, 0, '[[', ']]', '…', 12) AS snip, m.created_at AS at
       FROM memory_fts JOIN memory_entries m ON m.rowid = memory_fts.rowid WHERE ${memoryWhere.join(' AND ')}`;
-    const parts = f.type === STEP_ENTRY_TYPE ? [stepPart] : [memoryPart, stepPart];
+    const parts =
+      f.type === STEP_ENTRY_TYPE
+        ? [stepPart]
+        : f.type === LOG_ENTRY_TYPE
+          ? [logPart]
+          : [memoryPart, stepPart, logPart];
     const sql = `SELECT src, rid, snip FROM (${parts.join(' UNION ALL ')}) ORDER BY rank, at DESC LIMIT @limit`;
-    // The step side filters by type through the union (memory entries never have type `step`).
-    const { type: _type, ...stepParams } = params;
-    const rows = db.prepare(sql).all(f.type === STEP_ENTRY_TYPE ? stepParams : params) as {
-      src: 'm' | 's';
+    // The other sides filter by type through the union (memory entries never have type `step` or `task_log`).
+    const { type: _type, ...otherParams } = params;
+    const rows = db.prepare(sql).all(f.type === undefined ? params : otherParams) as {
+      src: 'm' | 's' | 'l';
       rid: number;
       snip: string | null;
     }[];
@@ -167,6 +204,14 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
       if (r.src === 'm') {
         const row = memoryByRowid.get(r.rid);
         if (row) hits.push({ entry: toEntry(row), snippet: r.snip });
+        continue;
+      }
+      if (r.src === 'l') {
+        const line = logLine.get(r.rid);
+        if (line) {
+          const { run_id, task_id, attempt, stream } = line;
+          hits.push({ entry: logAsEntry(line), snippet: r.snip, log: { run_id, task_id, attempt, stream } });
+        }
         continue;
       }
       const found = steps.byId(r.rid);
@@ -195,14 +240,20 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
     update(e: Pick<MemoryEntry, 'id' | 'content' | 'tags' | 'status' | 'updated_at'>): void {
       update.run({ ...e, content: JSON.stringify(e.content), tags: JSON.stringify(e.tags) });
     },
+    /** A line a task printed, as a search found it (`log:<n>`); undefined when there is none. */
+    logLine(id: number): MemoryEntry | undefined {
+      const line = logLine.get(id);
+      return line && logAsEntry(line);
+    },
     get(id: string): MemoryEntry | undefined {
       const row = get.get(id);
       return row && toEntry(row);
     },
     /**
      * Entries matching a full-text search and filters (newest first without a query). With a
-     * query, the steps of attempts (a coding agent's turns) are searched too, unless the filters
-     * ask for another type or a tag (steps have none); hits of both are ranked together.
+     * query, the steps of attempts (a coding agent's turns) and the lines tasks printed are
+     * searched too, unless the filters ask for another type or a tag (neither has one); hits of
+     * all three are ranked together.
      */
     search(f: MemoryFilter): MemorySearchHit[] {
       if (f.query) indexPending.immediate(-1);
@@ -236,8 +287,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
         where.push('m.created_at <= @until');
         params.until = f.until;
       }
-      if (fts && (f.type === undefined || f.type === STEP_ENTRY_TYPE) && !f.tag)
-        return searchWithSteps(f, where, params);
+      if (fts && (f.type === undefined || f.type === STEP_ENTRY_TYPE || f.type === LOG_ENTRY_TYPE) && !f.tag)
+        return searchAll(f, where, params);
       const sql = fts
         ? `SELECT m.*, snippet(memory_fts, 0, '[[', ']]', '…', 12) AS snip FROM memory_fts
            JOIN memory_entries m ON m.rowid = memory_fts.rowid

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, rangeEdgeSchema } from './common.ts';
+import type { LogStream } from './run.ts';
 
 /** A memory entry: the build module's memory structure (as its build_log has it), with an id and times. */
 export interface MemoryEntry {
@@ -101,6 +102,12 @@ export interface MemorySearchHit {
    * `step:<n>` (readable with `memory.read`) and the step as `content.step`.
    */
   step?: { run_id: string; task_id: string; attempt: number; seq: number };
+  /**
+   * Set when the hit is a line a task printed (its stdout or stderr, or a note Baton logged), found by a search with a
+   * query: `entry` then has type `task_log`, id `log:<n>` (readable with `memory.read`), the
+   * line as `content.text`, and tags naming its plan and run.
+   */
+  log?: { run_id: string; task_id: string; attempt: number; stream: LogStream };
 }
 
 /** What an audit entry is about. */

@@ -18,6 +18,7 @@ import * as m017 from './017_diff_review_attempts.ts';
 import * as m018 from './018_kept_work.ts';
 import * as m019 from './019_workspace_sandbox.ts';
 import * as m020 from './020_tool_call_schema.ts';
+import * as m021 from './021_task_log_search.ts';
 
 export interface Migration {
   version: number;
@@ -47,4 +48,5 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'kept_work', up: m018.up },
   { version: 19, name: 'workspace_sandbox', up: m019.up },
   { version: 20, name: 'tool_call_schema', up: m020.up },
+  { version: 21, name: 'task_log_search', up: m021.up },
 ];

@@ -95,6 +95,8 @@ export const api = {
   taskHistory: (run_id: string, task_id: string) => c().invoke('audit.list', { run_id, task_id, limit: 500 }),
   draftPlan: (goal: string) => c().invoke('scope.draft', { goal }),
   listApprovals: () => c().invoke('approvals.list', { status: 'pending' }),
+  /** Every approval of a run, decided or not, oldest first (the timeline draws the waits for a person). */
+  runApprovals: (run_id: string) => c().invoke('approvals.list', { run_id }),
   /** Approvals nobody answered before their asker stopped waiting (a tool call whose CLI gave up). */
   listExpiredApprovals: () => c().invoke('approvals.list', { status: 'expired' }),
   /** The latest decisions (approved, rejected, changes requested), the latest first. */

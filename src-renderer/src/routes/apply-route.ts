@@ -48,6 +48,8 @@ export async function applyRoute(route: Route): Promise<void> {
       s.setApprovalSort(route.sort ?? 'oldest');
       return s.openApproval(route.approvalId);
     case 'mytasks':
+      s.setView('mytasks');
+      return s.setTasksScope(route.scope ?? 'mine');
     case 'workspaces':
     case 'projects':
       return s.setView(route.screen);
@@ -127,6 +129,7 @@ async function openPlan(route: Extract<Route, { screen: 'plan' | 'versions' }>):
   if (!(await planExists(planId))) return miss(noPlan(route, planId), 'plans');
   const s = get();
   s.setPlanTab(route.screen === 'versions' ? 'versions' : route.tab);
+  if (route.screen === 'plan' && route.tab === 'compare') s.setComparedRuns(planId, route.runs ?? []);
   if (s.selectedTask) void s.selectRunTask(s.selectedTask.runId, null);
   // The plan's address shows its newest run: the one known now, else the newest once its runs load.
   const newest = s.runsByPlan[planId]?.[0]?.id;

@@ -6,10 +6,18 @@ import type { RunStatus } from '../../../src-shared/schemas/run.ts';
 import { RUN_STATUSES } from '../../../src-shared/schemas/run.ts';
 
 /** The tabs of a plan's page; the graph and the timeline show its open run. */
-export const PLAN_TABS = ['graph', 'timeline', 'compare', 'schedules', 'triggers', 'versions'] as const;
+export const PLAN_TABS = [
+  'graph',
+  'timeline',
+  'grid',
+  'compare',
+  'schedules',
+  'triggers',
+  'versions',
+] as const;
 export type PlanTab = (typeof PLAN_TABS)[number];
 /** The tabs a plan's own address names (the versions have addresses of their own). */
-const PLAN_PAGES = ['graph', 'timeline', 'compare', 'schedules', 'triggers'] as const;
+const PLAN_PAGES = ['graph', 'timeline', 'grid', 'compare', 'schedules', 'triggers'] as const;
 export type PlanPage = (typeof PLAN_PAGES)[number];
 
 export const SETTINGS_TABS = ['webhooks', 'secrets', 'notifications', 'worker-tokens'] as const;
@@ -50,8 +58,8 @@ export type LogSearch =
 export type Route =
   /** The Plans screen, with whatever plan it has open. */
   | { screen: 'plans' }
-  /** A plan's page: its newest run (if any) on a tab. */
-  | { screen: 'plan'; planId: string; tab: PlanPage }
+  /** A plan's page: its newest run (if any) on a tab; comparing, the runs compared when picked. */
+  | { screen: 'plan'; planId: string; tab: PlanPage; runs?: string[] }
   /** A plan's version history; null: the version before the current one. */
   | { screen: 'versions'; planId: string; version: number | null }
   /** The designer, on a saved plan or on a new one. */
@@ -70,7 +78,8 @@ export type Route =
       show?: 'decided';
       sort?: 'newest';
     }
-  | { screen: 'mytasks' }
+  /** My tasks: the tasks of the person you are, or everyone's waiting and held tasks. */
+  | { screen: 'mytasks'; scope?: 'everyone' }
   | { screen: 'agents'; agentId: string | null }
   | { screen: 'workspaces' }
   | { screen: 'projects' }
@@ -99,7 +108,9 @@ export function formatRoute(r: Route): string {
     case 'plans':
       return '/';
     case 'plan':
-      return `/plans/${segment(r.planId)}${r.tab === 'graph' ? '' : `/${r.tab}`}`;
+      return `/plans/${segment(r.planId)}${r.tab === 'graph' ? '' : `/${r.tab}`}${
+        r.tab === 'compare' && r.runs?.length ? `?runs=${r.runs.map(segment).join(',')}` : ''
+      }`;
     case 'versions':
       return `/plans/${segment(r.planId)}/versions${r.version === null ? '' : `/${r.version}`}`;
     case 'edit-plan':
@@ -124,7 +135,7 @@ export function formatRoute(r: Route): string {
         ['sort', r.sort],
       ])}`;
     case 'mytasks':
-      return '/my-tasks';
+      return r.scope === 'everyone' ? '/my-tasks/everyone' : '/my-tasks';
     case 'agents':
       return `/agents${r.agentId === null ? '' : `/${segment(r.agentId)}`}`;
     case 'workspaces':
@@ -166,6 +177,12 @@ const text = (v: string | null): string | undefined => v || undefined;
 const instant = (v: string | null): string | undefined =>
   v && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;
 
+/** The runs compared, `a,b,c` in the address; undefined when none are named. */
+const runList = (v: string | null): string[] | undefined => {
+  const ids = (v ?? '').split(',').filter((id) => id !== '');
+  return ids.length > 0 ? ids : undefined;
+};
+
 /**
  * The route an address names: a path with its query (`/runs/r1/tasks/build?x=1`), or a whole
  * URL. A path that names no screen, or an id that cannot be read (a malformed `%` escape), is
@@ -202,6 +219,8 @@ export function parseRoute(address: string): Route {
       }
       if (subId === undefined) {
         const tab = oneOf(PLAN_PAGES, sub);
+        if (tab === 'compare')
+          return dropEmpty({ screen: 'plan', planId: id, tab, runs: runList(q.get('runs')) });
         if (tab) return { screen: 'plan', planId: id, tab };
       }
       return notFound;
@@ -235,7 +254,8 @@ export function parseRoute(address: string): Route {
     case 'agents':
       return sub === undefined ? { screen: 'agents', agentId: id ?? null } : notFound;
     case 'my-tasks':
-      return id === undefined ? { screen: 'mytasks' } : notFound;
+      if (id === undefined) return { screen: 'mytasks' };
+      return id === 'everyone' && sub === undefined ? { screen: 'mytasks', scope: 'everyone' } : notFound;
     case 'workspaces':
       return id === undefined ? { screen: 'workspaces' } : notFound;
     case 'projects':
@@ -287,7 +307,9 @@ export function routeTitle(r: Route): string {
     case 'plans':
       return 'Plans';
     case 'plan':
-      return r.tab === 'graph' ? `Plan ${r.planId}` : `Plan ${r.planId}: ${r.tab}`;
+      return r.tab === 'graph'
+        ? `Plan ${r.planId}`
+        : `Plan ${r.planId}: ${r.tab === 'grid' ? 'runs grid' : r.tab}`;
     case 'versions':
       return r.version === null ? `Plan ${r.planId}: versions` : `Plan ${r.planId}: version ${r.version}`;
     case 'edit-plan':
@@ -304,7 +326,7 @@ export function routeTitle(r: Route): string {
       if (r.approvalId !== null) return `Approval ${r.approvalId}`;
       return r.show === 'decided' ? 'Approvals: decided' : 'Approvals';
     case 'mytasks':
-      return 'My tasks';
+      return r.scope === 'everyone' ? 'My tasks: everyone’s' : 'My tasks';
     case 'agents':
       return r.agentId === null ? 'Agents' : `Agent ${r.agentId}`;
     case 'workspaces':

@@ -15,6 +15,7 @@ const start: RouteState = {
   autoRun: {},
   selectedTask: null,
   planTab: 'graph',
+  comparedRuns: {},
   shownVersion: {},
   runsFilter: {},
   openApprovalId: null,
@@ -28,6 +29,7 @@ const start: RouteState = {
   auditQuery: '',
   auditFilter: {},
   settingsTab: 'webhooks',
+  tasksScope: 'mine',
 };
 const at = (s: Partial<RouteState>) => formatRoute(routeOf({ ...start, ...s }));
 
@@ -48,6 +50,10 @@ describe('the address of what the store shows', () => {
   it('names the plan’s other tabs, the version shown, and the designer', () => {
     const plan = { selectedPlanId: 'alpha', selectedRunId: { alpha: 'r1' } };
     expect(at({ ...plan, planTab: 'compare' })).toBe('/plans/alpha/compare');
+    expect(at({ ...plan, planTab: 'compare', comparedRuns: { alpha: ['r1', 'r2', 'r3'] } })).toBe(
+      '/plans/alpha/compare?runs=r1,r2,r3',
+    );
+    expect(at({ ...plan, planTab: 'grid' })).toBe('/plans/alpha/grid');
     expect(at({ ...plan, planTab: 'versions' })).toBe('/plans/alpha/versions');
     expect(at({ ...plan, planTab: 'versions', shownVersion: { alpha: 3 } })).toBe('/plans/alpha/versions/3');
     const draft = { plan_id: 'alpha', tasks: [] };
@@ -73,6 +79,7 @@ describe('the address of what the store shows', () => {
     );
     expect(at({ view: 'settings', settingsTab: 'notifications' })).toBe('/settings/notifications');
     expect(at({ view: 'mytasks' })).toBe('/my-tasks');
+    expect(at({ view: 'mytasks', tasksScope: 'everyone' })).toBe('/my-tasks/everyone');
   });
 
   it('keeps the address of what was not found', () => {

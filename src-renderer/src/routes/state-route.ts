@@ -16,6 +16,7 @@ export type RouteState = Pick<
   | 'autoRun'
   | 'selectedTask'
   | 'planTab'
+  | 'comparedRuns'
   | 'shownVersion'
   | 'runsFilter'
   | 'openApprovalId'
@@ -29,6 +30,7 @@ export type RouteState = Pick<
   | 'auditQuery'
   | 'auditFilter'
   | 'settingsTab'
+  | 'tasksScope'
 >;
 
 /**
@@ -57,6 +59,7 @@ export function screenRoute(s: RouteState, view: View): Route {
         ...(s.approvalSort === 'newest' ? { sort: 'newest' } : {}),
       };
     case 'mytasks':
+      return s.tasksScope === 'everyone' ? { screen: 'mytasks', scope: 'everyone' } : { screen: 'mytasks' };
     case 'workspaces':
     case 'projects':
       return { screen: view };
@@ -84,6 +87,10 @@ function plansRoute(s: RouteState): Route {
   if (!planId) return { screen: 'plans' };
   const tab = s.planTab;
   if (tab === 'versions') return { screen: 'versions', planId, version: s.shownVersion[planId] ?? null };
+  if (tab === 'compare') {
+    const runs = s.comparedRuns[planId];
+    return runs?.length ? { screen: 'plan', planId, tab, runs } : { screen: 'plan', planId, tab };
+  }
   if (tab !== 'graph' && tab !== 'timeline') return { screen: 'plan', planId, tab };
   const runId = s.selectedRunId[planId];
   const taskId = runId && s.selectedTask?.runId === runId ? s.selectedTask.taskId : null;

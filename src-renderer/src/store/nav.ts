@@ -24,6 +24,9 @@ export interface Missing {
 export interface NavSlice {
   planTab: PlanTab;
   setPlanTab(tab: PlanTab): void;
+  /** The runs compared on each plan's page, in their order, once picked (else its newest two). */
+  comparedRuns: Record<string, string[]>;
+  setComparedRuns(planId: string, runIds: string[]): void;
   runsFilter: RunsFilter;
   setRunsFilter(filter: RunsFilter): void;
   /** The approval an address pointed at: its card is marked and brought into view. */
@@ -43,6 +46,9 @@ export interface NavSlice {
 export const createNavSlice: StateCreator<BatonState, [], [], NavSlice> = (set) => ({
   planTab: 'graph',
   setPlanTab: (planTab) => set({ planTab }),
+  comparedRuns: {},
+  setComparedRuns: (planId, runIds) =>
+    set((s) => ({ comparedRuns: { ...s.comparedRuns, [planId]: runIds } })),
   runsFilter: {},
   setRunsFilter: (runsFilter) => set({ runsFilter }),
   openApprovalId: null,

@@ -6,13 +6,19 @@ import { method } from '../method.ts';
 
 export const approvalMethods = {
   /**
-   * Approvals with a status, oldest asked first; or `decided` (approved, rejected, changes
-   * requested), the latest decided first. `limit`: at most that many.
+   * Approvals, oldest asked first: of a status, of one run (`run_id`, every status unless one is
+   * named), or all; or `decided` (approved, rejected, changes requested), the latest decided
+   * first. `limit`: at most that many.
    */
   'approvals.list': method(
     z.strictObject({
       status: z.enum([...APPROVAL_STATUSES, 'decided']).optional(),
       limit: z.number().int().min(1).max(1_000).optional(),
+      run_id: z
+        .string()
+        .min(1, 'run_id must name a run')
+        .max(200, 'run_id is at most 200 characters')
+        .optional(),
     }),
   ).returns<ApprovalView[]>(),
   'approvals.decide': method(decideApprovalInputSchema).returns<Approval>(),

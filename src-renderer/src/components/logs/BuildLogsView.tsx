@@ -8,10 +8,10 @@ import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { AuditEntryView, EntryLinks, MemoryEntryView } from './EntryView.tsx';
-import type { EntryRefs, RunRef } from './entry-refs.ts';
+import type { RunRef } from './entry-refs.ts';
 import { AUDIT_COLUMNS, auditRefs, MEMORY_COLUMNS, memoryRefs, toCsv, toNdjson } from './entry-refs.ts';
 import { AuditFilters, MemoryFilters } from './LogFilters.tsx';
-import { WrittenUpdated } from './WrittenUpdated.tsx';
+import { MemoryHitRow, RefColumns } from './MemoryHitRow.tsx';
 
 type Tab = 'memory' | 'audit';
 /** How many entries a list shows at most (the API client's limits): past that, the newest. */
@@ -85,7 +85,7 @@ export function BuildLogsView() {
           <h1>Build logs</h1>
           <p className="muted small">
             Every run writes a build_log; tasks write results, deciders their decisions, every change an audit
-            entry.
+            entry. A search finds what tasks printed and their agents’ steps too.
           </p>
         </div>
         <div className="actions">
@@ -163,23 +163,14 @@ export function BuildLogsView() {
                 const { entry, snippet } = hits[i]!;
                 const refs = memoryRefs(entry, runsByLog);
                 return (
-                  <div className="memory-row">
-                    <button
-                      type="button"
-                      className={`memory-item${isOpen(entry) ? ' active' : ''}`}
-                      aria-current={isOpen(entry) || undefined}
-                      onClick={() => setOpened((o) => ({ ...o, memory: entry }))}
-                    >
-                      <span className="pill">{entry.type}</span> <code>{entry.id}</code>{' '}
-                      <span className="muted small">
-                        {memoryLine(entry)} ·{' '}
-                        <WrittenUpdated created={entry.created_at} updated={entry.updated_at} />
-                      </span>
-                      <RefColumns refs={refs} />
-                      {snippet && <div className="small snippet">{highlight(snippet)}</div>}
-                    </button>
-                    <EntryLinks refs={refs} compact />
-                  </div>
+                  <MemoryHitRow
+                    entry={entry}
+                    snippet={snippet}
+                    refs={refs}
+                    run={refs.run ? allRuns?.find((r) => r.id === refs.run) : undefined}
+                    open={isOpen(entry)}
+                    onOpen={() => setOpened((o) => ({ ...o, memory: entry }))}
+                  />
                 );
               }
               const e = audit[i]!;
@@ -237,28 +228,7 @@ const NotListed = () => (
 );
 
 /** The plan, run and task columns of a row, those it has. */
-function RefColumns({ refs }: { refs: EntryRefs }) {
-  if (!refs.plan && !refs.run && !refs.task) return null;
-  return (
-    <span className="ref-columns small">
-      {refs.plan && <span>plan {refs.plan}</span>}
-      {refs.run && <span>run {refs.run}</span>}
-      {refs.task && <span>task {refs.task}</span>}
-    </span>
-  );
-}
-
 const entries = (n: number) => `${n} entr${n === 1 ? 'y' : 'ies'}`;
-
-/**
- * A memory entry's line: its agent, other tags and status; when it was written (the list's order,
- * newest first) and last updated follow it as relative times.
- */
-function memoryLine(entry: MemoryEntry): string {
-  // Tags the row shows as columns (plan, run), or says already (its type, its agent), are left out.
-  const tags = entry.tags.filter((t) => t !== entry.type && !/^(plan|run|agent):/.test(t));
-  return [entry.agent_id, ...tags, entry.status].filter(Boolean).join(' · ');
-}
 
 function ResultList({
   count,
@@ -295,16 +265,5 @@ function ResultList({
         ))}
       </ul>
     </div>
-  );
-}
-
-function highlight(snippet: string) {
-  return snippet.split(/(\[\[.*?\]\])/g).map((part, i) =>
-    part.startsWith('[[') ? (
-      // biome-ignore lint/suspicious/noArrayIndexKey: static split of one string
-      <mark key={i}>{part.slice(2, -2)}</mark>
-    ) : (
-      part
-    ),
   );
 }

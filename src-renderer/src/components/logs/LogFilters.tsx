@@ -30,6 +30,8 @@ export function MemoryFilters() {
           <option value="build_log">build_log</option>
           <option value="task_result">task_result</option>
           <option value="decision">decision</option>
+          <option value="task_log">printed by a task (search)</option>
+          <option value="step">step of an attempt (search)</option>
         </select>
       </label>
       <label>

@@ -20,19 +20,35 @@ const tagged = (tags: readonly string[], key: string): string | null => {
   return tag ? tag.slice(key.length + 1) : null;
 };
 
+/** The run a step found by a search is of: its content names it. */
+const runOfContent = (entry: MemoryEntry): string | null => {
+  const c = entry.content;
+  return entry.type === 'step' &&
+    typeof c === 'object' &&
+    c !== null &&
+    'run_id' in c &&
+    typeof c.run_id === 'string'
+    ? c.run_id
+    : null;
+};
+
 /**
- * Where a memory entry belongs. A task result or a decision names its plan and run in its tags
- * (`plan:…`, `run:…`) and a result its task; a build log is the one a run points to
- * (`memory_id`), its plan in its tags.
+ * Where a memory entry belongs. A task result, a line a task printed or a decision names its
+ * plan and run in its tags (`plan:…`, `run:…`), the first two their task; a step found by a
+ * search its run and task; a build log is the one a run points to (`memory_id`), its plan in
+ * its tags.
  */
 export function memoryRefs(entry: MemoryEntry, runsByLog: ReadonlyMap<string, RunRef>): EntryRefs {
   const byLog = entry.type === 'build_log' ? runsByLog.get(entry.id) : undefined;
   return {
     plan: tagged(entry.tags, 'plan') ?? byLog?.plan_id ?? null,
-    run: tagged(entry.tags, 'run') ?? byLog?.id ?? null,
-    task: entry.type === 'task_result' ? entry.task_id : null,
+    run: tagged(entry.tags, 'run') ?? byLog?.id ?? runOfContent(entry),
+    task: TASK_ENTRY_TYPES.has(entry.type) ? entry.task_id : null,
   };
 }
+
+/** The entries about one task of a run: its result, a line it printed, a step of its attempt. */
+const TASK_ENTRY_TYPES: ReadonlySet<string> = new Set(['task_result', 'task_log', 'step']);
 
 /** Where an audit entry belongs: its run (and that run's plan, when the run is known), its task. */
 export function auditRefs(entry: AuditEntry, runs: ReadonlyMap<string, RunRef>): EntryRefs {

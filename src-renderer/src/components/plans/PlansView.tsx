@@ -3,6 +3,7 @@ import type { StoredPlan } from '../../../../src-shared/schemas/plan.ts';
 import type { PlanTab } from '../../routes/routes.ts';
 import { useBaton, useSelectedTaskId } from '../../store/index.ts';
 import { useNarrow } from '../app/use-narrow.ts';
+import { RunsGrid } from '../runs/grid/RunsGrid.tsx';
 import { RunCompare } from '../runs/RunCompare.tsx';
 import { RunPanel } from '../runs/RunPanel.tsx';
 import { RunTimeline } from '../runs/RunTimeline.tsx';
@@ -80,6 +81,7 @@ function PlanPage({
     () => [...planTasks, ...(added ?? [])].map((t) => t.task_id),
     [planTasks, added],
   );
+  const planTaskIds = useMemo(() => planTasks.map((t) => t.task_id), [planTasks]);
   const selectedTaskId = useSelectedTaskId(runId);
   // Before the plan has run, clicking a task shows how the plan defines it.
   const onSelectTask = useCallback(
@@ -119,6 +121,7 @@ function PlanPage({
         items={[
           { id: 'graph', label: 'Graph' },
           { id: 'timeline', label: 'Timeline' },
+          { id: 'grid', label: 'Runs grid' },
           { id: 'compare', label: 'Compare runs' },
           { id: 'schedules', label: 'Schedules' },
           { id: 'triggers', label: 'Triggers' },
@@ -145,11 +148,17 @@ function PlanPage({
             </Suspense>
           </ErrorBoundary>
         </div>
+      ) : tab === 'grid' ? (
+        <div className="plan-body wide">
+          <ErrorBoundary label="The runs grid">
+            <RunsGrid planId={planId} runs={runs ?? []} planTasks={planTaskIds} />
+          </ErrorBoundary>
+        </div>
       ) : tab === 'compare' ? (
         // Two runs side by side need the width; the run panel shows one run, which Graph shows.
         <div className="plan-body wide">
           <ErrorBoundary label="The compare view">
-            <RunCompare runs={runs ?? []} order={compareOrder} planTasks={planTasks} />
+            <RunCompare planId={planId} runs={runs ?? []} order={compareOrder} planTasks={planTasks} />
           </ErrorBoundary>
         </div>
       ) : (

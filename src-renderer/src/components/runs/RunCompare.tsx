@@ -1,18 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
+import { useShallow } from 'zustand/react/shallow';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { cost } from '../../format/cost.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { plural } from '../../format/plural.ts';
-import { useBaton, useRunTasks } from '../../store/index.ts';
+import { useBaton } from '../../store/index.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
 import { CompareOutput } from './CompareOutput.tsx';
 import { type AddedMark, addedMarks } from './compare-added.ts';
+import { comparedIds, MAX_COMPARED, nextRun, runName, runsInWords } from './compare-picks.ts';
 import { type CompareRow, compareRows } from './compare-rows.ts';
 
 const NOT_IN_RUN = 'not in this run';
-/** The two runs' names, first and second, as the pickers, cells and notes say them. */
-const RUN_NAME = ['First run', 'Second run'] as const;
 const WHEN = { dateStyle: 'short', timeStyle: 'medium' } as const;
 /** The table's columns: each header's class and text. */
 const COLUMNS = [
@@ -32,18 +31,20 @@ const duration = (t: TaskRun | undefined) => {
 };
 
 /**
- * Two runs of the same plan side by side: per task status, agent, duration, cost and output.
- * Every task of either run has a group of two rows, the first run's above the second's (a
- * decider may have added tasks to one of them); tasks whose status, agent or output differ are
- * marked, and so are tasks a decider added, which share an id across runs without being the
- * same task. The task runs are read from the store, so an executing run stays current as its
- * tasks change.
+ * Runs of the same plan side by side (two to start with; more on asking): per task status,
+ * agent, duration, cost and output. Every task of any run has a group of rows, one per run in
+ * the order compared (a decider may have added tasks to some of them); tasks whose status, agent
+ * or output differ are marked, and so are tasks a decider added, which share an id across runs
+ * without being the same task. The runs compared are the store's, so the address names them;
+ * the task runs are read from the store, so an executing run stays current as its tasks change.
  */
 export function RunCompare({
+  planId,
   runs,
   order,
   planTasks,
 }: {
+  planId: string;
   runs: Run[];
   /** The tasks in the order shown: the plan's, then those a decider added to the selected run. */
   order: string[];
@@ -52,20 +53,18 @@ export function RunCompare({
 }) {
   const fail = useBaton((s) => s.fail);
   const loadRunTasks = useBaton((s) => s.loadRunTasks);
-  // Nothing picked until there are two runs; a pick that is not among the runs (another plan
-  // is shown) gives way to the newest two.
-  const [pickedA, setA] = useState(runs.length >= 2 ? runs[1]!.id : '');
-  const [pickedB, setB] = useState(runs.length >= 2 ? runs[0]!.id : '');
-  const known = (id: string) => runs.some((r) => r.id === id);
-  const a = known(pickedA) ? pickedA : (runs[1]?.id ?? '');
-  const b = known(pickedB) ? pickedB : (runs[0]?.id ?? '');
+  const picked = useBaton((s) => s.comparedRuns[planId]);
+  const setCompared = useBaton((s) => s.setComparedRuns);
+  // Nothing until there are two runs; picks that are not among the runs give way to the newest two.
+  const ids = useMemo(() => comparedIds(picked, runs), [picked, runs]);
+  const pick = (next: string[]) => setCompared(planId, next);
   const [onlyDiffs, setOnlyDiffs] = useState(false);
-  // Each run is loaded once, also while the other one is still on its way; events keep it current.
+  // Each run is loaded once, also while another is still on its way; events keep it current.
   const [loaded, setLoaded] = useState<ReadonlySet<string>>(new Set());
   const requested = useRef(new Set<string>());
   useEffect(() => {
-    for (const id of [a, b]) {
-      if (!id || requested.current.has(id)) continue;
+    for (const id of ids) {
+      if (requested.current.has(id)) continue;
       requested.current.add(id);
       loadRunTasks(id).then(
         () => setLoaded((prev) => new Set(prev).add(id)),
@@ -75,56 +74,48 @@ export function RunCompare({
         },
       );
     }
-  }, [a, b, loadRunTasks, fail]);
-  const leftTasks = useRunTasks(a);
-  const rightTasks = useRunTasks(b);
-  const left = loaded.has(a) ? leftTasks : undefined;
-  const right = loaded.has(b) ? rightTasks : undefined;
-  const addedLeft = useBaton((s) => s.addedTasks[a]);
-  const addedRight = useBaton((s) => s.addedTasks[b]);
-  const rows = useMemo(() => compareRows(order, left, right), [order, left, right]);
-  const planIds = useMemo(() => new Set(planTasks.map((t) => t.task_id)), [planTasks]);
-  const marks = useMemo(
-    () => addedMarks(rows, { left: addedLeft, right: addedRight }, planIds),
-    [rows, addedLeft, addedRight, planIds],
+  }, [ids, loadRunTasks, fail]);
+  const allTasks = useBaton(useShallow((s) => ids.map((id) => s.runTasks[id])));
+  const tasks = useMemo(
+    () => allTasks.map((t, i) => (loaded.has(ids[i]!) ? (t ?? {}) : undefined)),
+    [allTasks, ids, loaded],
   );
+  const added = useBaton(useShallow((s) => ids.map((id) => s.addedTasks[id])));
+  const rows = useMemo(() => compareRows(order, tasks), [order, tasks]);
+  const planIds = useMemo(() => new Set(planTasks.map((t) => t.task_id)), [planTasks]);
+  const marks = useMemo(() => addedMarks(rows, added, planIds), [rows, added, planIds]);
   if (runs.length < 2) return <p className="muted centered">Run this plan twice to compare runs.</p>;
   const differs = (r: CompareRow) => r.differs || marks.get(r.taskId)?.different === true;
   const differing = rows.filter(differs).length;
   const shown = onlyDiffs ? rows.filter(differs) : rows;
-  const pick = (value: string, set: (v: string) => void, label: string, badge: string) => (
-    <label className="small">
-      <span className="muted">
-        <span className="run-badge" aria-hidden>
-          {badge}
-        </span>
-        {label}
-      </span>
-      <select aria-label={label} value={value} onChange={(e) => set(e.target.value)}>
-        {runs.map((run) => (
-          <option key={run.id} value={run.id}>
-            {new Date(run.created_at).toLocaleString(undefined, WHEN)} · {run.status} · plan v
-            {run.plan_version}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-  const loading = left === undefined || right === undefined;
+  const loading = tasks.some((t) => t === undefined);
+  const twice = new Set(ids).size < ids.length;
+  const addable = ids.length < Math.min(MAX_COMPARED, runs.length);
   return (
     <section className="compare" aria-label="Compare runs">
       <div className="compare-pickers">
-        {pick(a, setA, RUN_NAME[0], '1')}
-        <span className="muted compare-vs" aria-hidden>
-          vs
-        </span>
-        {pick(b, setB, RUN_NAME[1], '2')}
+        {ids.map((id, i) => (
+          <RunPicker
+            key={runName(i)}
+            index={i}
+            value={id}
+            runs={runs}
+            onPick={(v) => pick(ids.map((x, j) => (j === i ? v : x)))}
+            onRemove={ids.length > 2 ? () => pick(ids.filter((_, j) => j !== i)) : undefined}
+            vs={i > 0}
+          />
+        ))}
+        {addable && (
+          <button type="button" className="compare-add" onClick={() => pick([...ids, nextRun(ids, runs)!])}>
+            + Add a run
+          </button>
+        )}
       </div>
       <div className="compare-summary small">
         <span role="status">
           {loading
             ? 'Loading the runs…'
-            : a === b
+            : twice
               ? 'The same run is picked twice.'
               : differing === 0
                 ? `No differences in status, agent or output across ${plural(rows.length, 'task')}.`
@@ -162,9 +153,68 @@ export function RunCompare({
   );
 }
 
+/** A run compared: which of the plan's runs it is, and a button to stop comparing it. */
+function RunPicker({
+  index,
+  value,
+  runs,
+  onPick,
+  onRemove,
+  vs,
+}: {
+  index: number;
+  value: string;
+  runs: Run[];
+  onPick(id: string): void;
+  onRemove: (() => void) | undefined;
+  /** Whether a "vs" goes before it. */
+  vs: boolean;
+}) {
+  const label = runName(index);
+  return (
+    <>
+      {vs && (
+        <span className="muted compare-vs" aria-hidden>
+          vs
+        </span>
+      )}
+      <label className="small">
+        <span className="muted compare-pick-head">
+          <span className="run-badge" aria-hidden>
+            {index + 1}
+          </span>
+          {label}
+          {onRemove && (
+            <button
+              type="button"
+              className="link compare-remove"
+              aria-label={`Stop comparing the ${label.toLowerCase()}`}
+              title={`Stop comparing the ${label.toLowerCase()}`}
+              onClick={(e) => {
+                e.preventDefault();
+                onRemove();
+              }}
+            >
+              ✕
+            </button>
+          )}
+        </span>
+        <select aria-label={label} value={value} onChange={(e) => onPick(e.target.value)}>
+          {runs.map((run) => (
+            <option key={run.id} value={run.id}>
+              {new Date(run.created_at).toLocaleString(undefined, WHEN)} · {run.status} · plan v
+              {run.plan_version}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
+  );
+}
+
 /**
- * One task: a row per run, the first run's above the second's, so that each value has its own
- * cell and may wrap in a narrow window without losing which run it belongs to.
+ * One task: a row per run, in the order compared, so that each value has its own cell and may
+ * wrap in a narrow window without losing which run it belongs to.
  */
 function CompareTask({
   row,
@@ -177,16 +227,20 @@ function CompareTask({
 }) {
   return (
     <tbody className={differs ? 'differs' : undefined} aria-label={row.taskId}>
-      {[row.left, row.right].map((t, i) => (
-        <tr key={RUN_NAME[i]} className={i === 0 ? 'first-run' : 'second-run'}>
+      {row.cells.map((t, i) => (
+        <tr key={runName(i)} data-run={i + 1}>
           {i === 0 && (
-            <th scope="rowgroup" rowSpan={2} className={`compare-head${mark?.different ? ' diff' : ''}`}>
+            <th
+              scope="rowgroup"
+              rowSpan={row.cells.length}
+              className={`compare-head${mark?.different ? ' diff' : ''}`}
+            >
               {row.taskId}
               {differs && <span className="visually-hidden"> (differs)</span>}
-              {mark && <AddedNotes mark={mark} />}
+              {mark && <AddedNotes mark={mark} row={row} />}
             </th>
           )}
-          <RunCells t={t} other={i === 0 ? row.right : row.left} run={RUN_NAME[i]!} row={row} />
+          <RunCells t={t} other={i === 0 ? row.cells[1] : row.cells[0]} run={runName(i)} row={row} />
         </tr>
       ))}
     </tbody>
@@ -201,7 +255,7 @@ function RunCells({
   row,
 }: {
   t: TaskRun | undefined;
-  /** The task in the other run, whose output this one's keys are marked against. */
+  /** The task in the run it is held against (the first run; the first run against the second). */
   other: TaskRun | undefined;
   run: string;
   row: CompareRow;
@@ -236,25 +290,32 @@ function RunCells({
 }
 
 /**
- * Which runs' deciders added the task, and, when both runs have it but not as the same task,
+ * Which runs' deciders added the task, and, when several runs have it but not as the same task,
  * that they are different tasks and why. The tooltip says what each run's task is.
  */
-function AddedNotes({ mark }: { mark: AddedMark }) {
-  const where = mark.left && mark.right ? 'both runs' : mark.left ? 'the first run' : 'the second run';
-  const what = (spec: TaskSpec | undefined, run: string, added: boolean) =>
-    added ? `${run}: ${spec?.description ?? ''}` : `${run}: the plan’s task`;
-  const tooltip = [
-    mark.left || mark.different ? what(mark.specs.left, RUN_NAME[0], mark.left) : '',
-    mark.right || mark.different ? what(mark.specs.right, RUN_NAME[1], mark.right) : '',
-  ]
+function AddedNotes({ mark, row }: { mark: AddedMark; row: CompareRow }) {
+  const addedIn = mark.added.flatMap((a, i) => (a ? [i] : []));
+  const where =
+    addedIn.length === mark.added.length
+      ? mark.added.length === 2
+        ? 'both runs'
+        : 'all the runs'
+      : runsInWords(addedIn);
+  const tooltip = mark.specs
+    .map((spec, i) =>
+      mark.added[i]
+        ? `${runName(i)}: ${spec?.description ?? ''}`
+        : mark.different && row.cells[i]
+          ? `${runName(i)}: the plan’s task`
+          : '',
+    )
     .filter(Boolean)
     .join('\n');
+  const plans = mark.added.flatMap((a, i) => (a || !row.cells[i] ? [] : [i]));
   const why =
     mark.changes.length > 0
       ? `${listed(mark.changes)} ${mark.changes.length === 1 ? 'differs' : 'differ'}`
-      : mark.left
-        ? 'the second run’s is the plan’s'
-        : 'the first run’s is the plan’s';
+      : `${runsInWords(plans).replace(/ runs?$/, (m) => (plans.length === 1 ? `${m}’s is` : `${m}’ are`))} the plan’s`;
   return (
     <>
       <span className="compare-note small" title={tooltip}>

@@ -1,19 +1,36 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
+import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { STATUS_LABEL } from '../shared/status-label.ts';
-import { timeTicks } from './timeline-ticks.ts';
+import { TimelineLegend } from './TimelineLegend.tsx';
+import { windowTicks } from './timeline-ticks.ts';
+import { useRunApprovals } from './use-run-approvals.ts';
+import { useTimelineZoom } from './use-timeline-zoom.ts';
 
 const ROW = 24;
+const NO_ASKS: ApprovalView[] = [];
 
-/** When each task waited and ran, on one time axis from the run's start (virtualised rows). */
+/**
+ * When each task waited and ran, on one time axis from the run's start (virtualised rows). A
+ * person's time is drawn apart from agents': a human agent's work, and every wait for a person
+ * to answer an approval, before or during an attempt. The axis zooms (buttons, Ctrl and the
+ * wheel, a drag across it) and "Reset zoom" shows the whole run again.
+ */
 export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const tasks = useRunTasks(run.id);
   const select = useBaton((s) => s.selectRunTask);
   const selected = useSelectedTaskId(run.id);
+  const approvals = useRunApprovals(run.id);
+  const humans = useBaton(useShallow((s) => s.agents.filter((a) => a.kind === 'human').map((a) => a.id)));
+  const people = useMemo(() => new Set(humans), [humans]);
+  const asked = useMemo(() => new Set(approvals.keys()), [approvals]);
   const scroller = useRef<HTMLDivElement>(null);
+  const ticksRef = useRef<HTMLSpanElement>(null);
   const rows = useVirtualizer({
     count: order.length,
     getScrollElement: () => scroller.current,
@@ -29,24 +46,63 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
   const t0 = Date.parse(run.created_at);
   const end = Math.max(run.finished_at ? Date.parse(run.finished_at) : Date.now(), lastFinish);
   const span = Math.max(1, end - t0);
-  const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0) / span) * 100))}%`;
-  const ticks = useMemo(() => timeTicks(span), [span]);
+  const zoom = useTimelineZoom(run.id, span, ticksRef, scroller);
+  const { from, to } = zoom.part;
+  const pct = (ms: number) => `${Math.max(0, Math.min(100, ((ms - t0 - from) / (to - from)) * 100))}%`;
+  /** Whether a mark from `a` to `b` (instants) shows in the part of the axis shown. */
+  const shows = (a: number, b: number) => b >= t0 + from && a <= t0 + to;
+  const ticks = useMemo(() => windowTicks(from, to), [from, to]);
+  const zoomed = zoom.view !== null;
+  const shownWords = `+${formatDuration(from)} to +${formatDuration(to)} of ${formatDuration(span)}`;
   return (
     <section className="timeline" aria-label="Run timeline">
-      <TimelineLegend tasks={tasks} />
+      <TimelineLegend tasks={tasks} asked={asked} people={people}>
+        <fieldset className="timeline-zoom" aria-label="Zoom">
+          {zoomed && (
+            <span role="status" className="timeline-shown">
+              Showing {shownWords}
+            </span>
+          )}
+          <button
+            type="button"
+            className="small"
+            onClick={zoom.zoomIn}
+            title="Zoom in (or Ctrl and the wheel)"
+          >
+            Zoom in
+          </button>
+          <button type="button" className="small" onClick={zoom.zoomOut} disabled={!zoomed}>
+            Zoom out
+          </button>
+          <button type="button" className="small" onClick={zoom.reset} disabled={!zoomed}>
+            Reset zoom
+          </button>
+        </fieldset>
+      </TimelineLegend>
       <div ref={scroller} className="timeline-rows">
         {/* In the scroller, so the ticks line up with the tracks whatever its scrollbar takes. */}
         <div
           className="timeline-axis small muted"
           role="img"
-          aria-label={`Time axis, 0 to ${formatDuration(span)}`}
+          aria-label={zoomed ? `Time axis, ${shownWords}` : `Time axis, 0 to ${formatDuration(span)}`}
+          title="Drag across the axis to zoom to that time"
+          {...zoom.axis}
         >
-          <span className="timeline-ticks">
+          <span className="timeline-ticks" ref={ticksRef}>
             {ticks.map((ms) => (
               <span key={ms} className="axis-tick" style={{ left: pct(t0 + ms) }}>
                 {ms === 0 ? '0' : formatDuration(ms)}
               </span>
             ))}
+            {zoom.brush && (
+              <span
+                className="axis-brush"
+                style={{
+                  left: pct(t0 + zoom.brush.from),
+                  width: `calc(${pct(t0 + zoom.brush.to)} - ${pct(t0 + zoom.brush.from)})`,
+                }}
+              />
+            )}
           </span>
         </div>
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
@@ -67,6 +123,10 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
             const waiting = start === null && finished === null;
             // Waiting for a person (an approval) is told apart from waiting for dependencies or an agent.
             const person = waiting && t?.status === 'awaiting_approval';
+            // A person did the work: the task's agent is a human one.
+            const personWork = start !== null && !!t?.agent_id && people.has(t.agent_id);
+            // The waits for a person's answer; a task waiting for one from the start is all band already.
+            const asks = person ? NO_ASKS : (approvals.get(id) ?? NO_ASKS);
             const retried = (t?.attempt ?? 0) > 1;
             const label = timelineLabel({
               id,
@@ -78,6 +138,7 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
               reused,
               waiting,
               person,
+              personWork,
               retried,
             });
             return (
@@ -105,7 +166,9 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                   {id}
                 </button>
                 <span className="timeline-track">
-                  {start !== null && <span className="wait" style={{ left: 0, width: pct(start) }} />}
+                  {start !== null && start > t0 + from && (
+                    <span className="wait" style={{ left: 0, width: pct(start) }} />
+                  )}
                   {waiting && (
                     <span
                       className={`wait still${person ? ' person' : ''}`}
@@ -114,15 +177,15 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                       style={{ left: 0, width: pct(end) }}
                     />
                   )}
-                  {start !== null && stop !== null && (
+                  {start !== null && stop !== null && shows(start, stop) && (
                     <span
-                      className={`bar node-${t?.status}${retried ? ' retried' : ''}`}
+                      className={`bar node-${t?.status}${retried ? ' retried' : ''}${personWork ? ' person-work' : ''}`}
                       role="img"
                       aria-label={label}
                       style={{ left: pct(start), width: `max(2px, calc(${pct(stop)} - ${pct(start)}))` }}
                     />
                   )}
-                  {start === null && finished !== null && (
+                  {start === null && finished !== null && shows(finished, finished) && (
                     <span
                       className={`tick node-${t?.status}${reused ? ' reused' : ''}`}
                       role="img"
@@ -130,6 +193,23 @@ export function RunTimeline({ run, order }: { run: Run; order: string[] }) {
                       style={{ left: `min(${pct(finished)}, calc(100% - 3px))` }}
                     />
                   )}
+                  {asks.map((a) => {
+                    const asked = Date.parse(a.requested_at);
+                    const answered = a.decided_at ? Date.parse(a.decided_at) : end;
+                    if (!shows(asked, answered)) return null;
+                    return (
+                      <span
+                        key={a.id}
+                        className="ask person"
+                        role="img"
+                        aria-label={askLabel(id, a, t0, start, answered)}
+                        style={{
+                          left: pct(asked),
+                          width: `max(3px, calc(${pct(answered)} - ${pct(asked)}))`,
+                        }}
+                      />
+                    );
+                  })}
                 </span>
               </div>
             );
@@ -151,13 +231,18 @@ function timelineLabel(r: {
   reused: boolean;
   waiting: boolean;
   person: boolean;
+  personWork: boolean;
   retried: boolean;
 }): string {
   const parts = [`${r.id}: ${r.t ? STATUS_LABEL[r.t.status] : 'Pending'}`];
   if (r.reused) parts[0] += ' (reused from an earlier run)';
   if (r.retried && r.t) parts.push(`attempt ${r.t.attempt}`);
   if (r.start !== null) parts.push(`started at +${formatDuration(r.start - r.t0)}`);
-  if (r.start !== null && r.stop !== null) parts.push(`ran ${formatDuration(r.stop - r.start)}`);
+  if (r.start !== null && r.stop !== null) {
+    parts.push(
+      `${r.personWork ? `${r.t?.agent_id} (a person) worked` : 'ran'} ${formatDuration(r.stop - r.start)}`,
+    );
+  }
   if (r.person) parts.push('waiting for a person to approve it');
   else if (r.waiting) parts.push('still waiting');
   if (r.start === null && r.finished !== null) {
@@ -166,75 +251,13 @@ function timelineLabel(r: {
   return parts.join(', ');
 }
 
-/** A kind of mark on the timeline: its swatch, its word in the legend, and what it means in full. */
-type MarkKind = 'waited' | 'still' | 'person' | 'done' | 'running' | 'failed' | 'idle' | 'retried' | 'tick';
-
-const LEGEND: { swatch: MarkKind; word: string; text: string }[] = [
-  { swatch: 'waited', word: 'waited', text: 'waited: from the run’s start until the task started' },
-  { swatch: 'still', word: 'waiting', text: 'still waiting, for dependencies or an agent' },
-  { swatch: 'person', word: 'for a person', text: 'waiting for a person (an approval)' },
-  { swatch: 'done', word: 'done', text: 'ran, done' },
-  { swatch: 'running', word: 'running', text: 'running' },
-  { swatch: 'failed', word: 'failed', text: 'ran, failed' },
-  { swatch: 'idle', word: 'cancelled', text: 'ran, cancelled' },
-  {
-    swatch: 'retried',
-    word: 'retried',
-    text: 'retried: the bar is the last attempt, earlier ones are in the wait',
-  },
-  {
-    swatch: 'tick',
-    word: 'did not run',
-    text: 'ended without running here (skipped, unassigned, reused from an earlier run)',
-  },
-];
-
-/** The kinds of mark the run's rows draw, so the legend names those and no others. */
-function marksOf(tasks: Record<string, TaskRun>): Set<MarkKind> {
-  const kinds = new Set<MarkKind>();
-  for (const t of Object.values(tasks)) {
-    const reused = t.reason?.startsWith(REUSED_REASON_PREFIX) ?? false;
-    const ran = !!t.started_at && !reused;
-    if (ran) {
-      kinds.add('waited');
-      if (t.status === 'done') kinds.add('done');
-      else if (t.status === 'failed') kinds.add('failed');
-      else if (t.status === 'in_progress') kinds.add('running');
-      else kinds.add('idle');
-      if (t.attempt > 1) kinds.add('retried');
-    } else if (t.finished_at) kinds.add('tick');
-    else kinds.add(t.status === 'awaiting_approval' ? 'person' : 'still');
-  }
-  return kinds;
-}
-
-/**
- * What the bars, lines and marks of the timeline mean, on one line: a word for each kind the
- * run draws (its full meaning in the tooltip), and "Key" opens all of them in full.
- */
-function TimelineLegend({ tasks }: { tasks: Record<string, TaskRun> }) {
-  const shown = useMemo(() => marksOf(tasks), [tasks]);
-  return (
-    <div className="timeline-legend-bar small muted">
-      <ul className="timeline-legend" aria-label="Timeline legend">
-        {LEGEND.filter((l) => shown.has(l.swatch)).map((l) => (
-          <li key={l.swatch} title={l.text}>
-            <span className={`swatch swatch-${l.swatch}`} aria-hidden />
-            {l.word}
-          </li>
-        ))}
-      </ul>
-      <details className="timeline-key">
-        <summary>Key</summary>
-        <ul aria-label="Timeline key">
-          {LEGEND.map((l) => (
-            <li key={l.swatch}>
-              <span className={`swatch swatch-${l.swatch}`} aria-hidden />
-              {l.text}
-            </li>
-          ))}
-        </ul>
-      </details>
-    </div>
-  );
+/** A wait for a person's answer in words: what was asked, when (before or during the attempt), how long. */
+function askLabel(id: string, a: ApprovalView, t0: number, start: number | null, answered: number): string {
+  const asked = Date.parse(a.requested_at);
+  const when = start !== null && asked >= start ? 'during its attempt' : 'before it started';
+  const waited = formatDuration(answered - asked);
+  const answer = a.decided_at
+    ? `${a.status} by ${a.actor ?? 'a person'} after ${waited}`
+    : `still waiting after ${waited}`;
+  return `${id}: waiting for a person: ${APPROVAL_KINDS[a.kind].label.toLowerCase()} asked at +${formatDuration(asked - t0)} ${when}, ${answer}`;
 }

@@ -21,7 +21,7 @@ const marksFor = (
   right: Record<string, TaskRun> | undefined,
   added: { left?: TaskSpec[]; right?: TaskSpec[] },
   order = ['a'],
-) => addedMarks(compareRows(order, left, right), added, new Set(order));
+) => addedMarks(compareRows(order, [left, right]), [added.left, added.right], new Set(order));
 
 describe('addedMarks', () => {
   it('marks two unrelated tasks the deciders added under one id as different, saying what differs', () => {
@@ -36,9 +36,9 @@ describe('addedMarks', () => {
       ],
     });
     const mark = marks.get('escalation-1')!;
-    expect(mark).toMatchObject({ left: true, right: true, different: true });
+    expect(mark).toMatchObject({ added: [true, true], different: true });
     expect(mark.changes).toEqual(['description', 'skills', 'dependencies']);
-    expect(mark.specs.right?.depends_on).toEqual(['b']);
+    expect(mark.specs[1]?.depends_on).toEqual(['b']);
     // The plan's own tasks get no mark.
     expect(marks.has('a')).toBe(false);
   });
@@ -51,8 +51,7 @@ describe('addedMarks', () => {
       ],
     });
     expect(marks.get('escalation-1')).toMatchObject({
-      left: true,
-      right: true,
+      added: [true, true],
       different: false,
       changes: [],
     });
@@ -62,8 +61,7 @@ describe('addedMarks', () => {
     // The first run ran a version of the plan that has escalation-1 of its own.
     const marks = marksFor(both, both, { right: [spec('escalation-1')] }, ['a', 'escalation-1']);
     expect(marks.get('escalation-1')).toMatchObject({
-      left: false,
-      right: true,
+      added: [false, true],
       different: true,
       changes: [],
     });
@@ -72,17 +70,30 @@ describe('addedMarks', () => {
   it('does not call a task different while a run’s added tasks have not caught up with it', () => {
     // A decider just added escalation-1 to the first run: its task is there, its spec not yet.
     const marks = marksFor(both, both, { right: [spec('escalation-1')] });
-    expect(marks.get('escalation-1')).toMatchObject({ left: false, right: true, different: false });
+    expect(marks.get('escalation-1')).toMatchObject({ added: [false, true], different: false });
   });
 
   it('says which run has the added task when only one has it; nothing for a run not loaded yet', () => {
     const one = byId(task('a', 'done'));
     expect(marksFor(both, one, { left: [spec('escalation-1')] }).get('escalation-1')).toMatchObject({
-      left: true,
-      right: false,
+      added: [true, false],
       different: false,
     });
     expect(marksFor(undefined, both, { left: [spec('escalation-1')] }).size).toBe(0);
     expect(marksFor(both, both, {}).size).toBe(0);
+  });
+
+  it('tells the added tasks of three runs apart, the plan’s own in one of them', () => {
+    const rows = compareRows(['a', 'escalation-1'], [both, both, both]);
+    const marks = addedMarks(
+      rows,
+      [[spec('escalation-1')], undefined, [spec('escalation-1')]],
+      new Set(['a', 'escalation-1']),
+    );
+    expect(marks.get('escalation-1')).toMatchObject({
+      added: [true, false, true],
+      different: true,
+      changes: [],
+    });
   });
 });

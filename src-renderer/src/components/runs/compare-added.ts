@@ -7,47 +7,46 @@ import type { CompareRow } from './compare-rows.ts';
  * may be two unrelated tasks, e.g. escalations about different failures.
  */
 export interface AddedMark {
-  /** A decider added the task to the first run (it is not the plan's). */
-  left: boolean;
-  right: boolean;
+  /** For each run compared: a decider added the task there (it is not the plan's). */
+  added: boolean[];
   /**
-   * Both runs have a task of this id, but not the same task: a decider added it to one run
-   * and the plan has it in the other, or the two added tasks are defined differently.
+   * Several runs have a task of this id, but not the same task: a decider added it to one run
+   * and the plan has it in another, or the added tasks are defined differently.
    */
   different: boolean;
-  /** What sets two added tasks apart, in words; empty when they agree or only one was added. */
+  /** What sets the added tasks apart, in words; empty when they agree or only one was added. */
   changes: string[];
   /** Each run's added task, for saying what it is. */
-  specs: { left: TaskSpec | undefined; right: TaskSpec | undefined };
+  specs: (TaskSpec | undefined)[];
 }
 
 /**
- * A mark for each row of a task a decider added to either run, by task id. A run whose tasks
- * are not loaded marks nothing: the row has no task for it. When only one run's task is an
- * added one, the other is the plan's only if the plan has that id (`planIds`); otherwise that
- * run's added tasks have not caught up yet (a decider just added it), and nothing differs.
+ * A mark for each row of a task a decider added to any of the runs, by task id. A run whose
+ * tasks are not loaded marks nothing: the row has no task for it. When only some runs' tasks
+ * are added ones, the others are the plan's only if the plan has that id (`planIds`); otherwise
+ * those runs' added tasks have not caught up yet (a decider just added it), and nothing differs.
  */
 export function addedMarks(
   rows: readonly CompareRow[],
-  added: { left?: readonly TaskSpec[] | undefined; right?: readonly TaskSpec[] | undefined },
+  added: readonly (readonly TaskSpec[] | undefined)[],
   planIds: ReadonlySet<string>,
 ): Map<string, AddedMark> {
   const marks = new Map<string, AddedMark>();
-  if (!added.left?.length && !added.right?.length) return marks;
-  const leftSpecs = new Map((added.left ?? []).map((t) => [t.task_id, t]));
-  const rightSpecs = new Map((added.right ?? []).map((t) => [t.task_id, t]));
+  if (!added.some((a) => a?.length)) return marks;
+  const specsByRun = added.map((a) => new Map((a ?? []).map((t) => [t.task_id, t])));
   for (const row of rows) {
-    const l = row.left ? leftSpecs.get(row.taskId) : undefined;
-    const r = row.right ? rightSpecs.get(row.taskId) : undefined;
-    if (!l && !r) continue;
-    const changes = l && r ? specChanges(l, r) : [];
-    const both = row.left !== undefined && row.right !== undefined;
+    const specs = row.cells.map((t, i) => (t ? specsByRun[i]?.get(row.taskId) : undefined));
+    const addedSpecs = specs.filter((s): s is TaskSpec => s !== undefined);
+    if (addedSpecs.length === 0) continue;
+    const [first, ...others] = addedSpecs;
+    const changes = [...new Set(others.flatMap((o) => specChanges(first!, o)))];
+    const present = row.cells.filter((t) => t !== undefined).length;
+    const plans = present - addedSpecs.length;
     marks.set(row.taskId, {
-      left: l !== undefined,
-      right: r !== undefined,
-      different: both && (l && r ? changes.length > 0 : planIds.has(row.taskId)),
+      added: specs.map((s) => s !== undefined),
+      different: present >= 2 && (changes.length > 0 || (plans > 0 && planIds.has(row.taskId))),
       changes,
-      specs: { left: l, right: r },
+      specs,
     });
   }
   return marks;

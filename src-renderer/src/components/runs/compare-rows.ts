@@ -1,8 +1,8 @@
 import type { TaskRun } from '../../../../src-shared/schemas/run.ts';
 
-/** What differs between the two runs' copies of a task; duration and cost always do, so they are left out. */
+/** What differs between the runs' copies of a task; duration and cost always do, so they are left out. */
 export interface CompareDiff {
-  /** The task is in one run only (a decider added it there, or the plan versions differ). */
+  /** The task is in some of the runs only (a decider added it there, or the plan versions differ). */
   presence: boolean;
   status: boolean;
   agent: boolean;
@@ -11,9 +11,8 @@ export interface CompareDiff {
 
 export interface CompareRow {
   taskId: string;
-  /** The task in the first run; undefined when that run does not have it (or has not loaded). */
-  left: TaskRun | undefined;
-  right: TaskRun | undefined;
+  /** The task in each run compared, in their order; undefined where a run lacks it (or has not loaded). */
+  cells: (TaskRun | undefined)[];
   diff: CompareDiff;
   /** Any of `diff`. */
   differs: boolean;
@@ -22,40 +21,28 @@ export interface CompareRow {
 type Tasks = Readonly<Record<string, TaskRun>>;
 
 /**
- * One row per task of either run: the union, in the plan's order, then the tasks only the runs
- * know (added by a decider, or from another plan version) in the order each run lists them.
+ * One row per task of any of the runs: the union, in the plan's order, then the tasks only the
+ * runs know (added by a decider, or from another plan version) in the order each run lists them.
  * A run not loaded yet (`undefined`) counts as having none of the tasks, but marks no
- * difference: it is unknown, not missing.
+ * difference: it is unknown, not missing. A value differs when the runs that have the task do
+ * not all agree on it.
  */
-export function compareRows(
-  order: readonly string[],
-  left: Tasks | undefined,
-  right: Tasks | undefined,
-): CompareRow[] {
+export function compareRows(order: readonly string[], runs: readonly (Tasks | undefined)[]): CompareRow[] {
   const ids = new Set<string>();
-  const inEither = (id: string) => (left?.[id] ?? right?.[id]) !== undefined;
-  for (const id of order) if (inEither(id)) ids.add(id);
-  for (const id of Object.keys(left ?? {})) ids.add(id);
-  for (const id of Object.keys(right ?? {})) ids.add(id);
-  const known = left !== undefined && right !== undefined;
+  const inAny = (id: string) => runs.some((r) => r?.[id] !== undefined);
+  for (const id of order) if (inAny(id)) ids.add(id);
+  for (const r of runs) for (const id of Object.keys(r ?? {})) ids.add(id);
+  const known = runs.every((r) => r !== undefined);
   return [...ids].map((taskId) => {
-    const l = left?.[taskId];
-    const r = right?.[taskId];
-    const both = l !== undefined && r !== undefined;
+    const cells = runs.map((r) => r?.[taskId]);
+    const present = cells.filter((t): t is TaskRun => t !== undefined);
+    const varies = (value: (t: TaskRun) => string) => new Set(present.map(value)).size > 1;
     const diff: CompareDiff = {
-      presence: known && !both,
-      status: both && l.status !== r.status,
-      agent: both && l.agent_id !== r.agent_id,
-      output: both && !sameJson(l.output, r.output),
+      presence: known && present.length < cells.length,
+      status: varies((t) => t.status),
+      agent: varies((t) => t.agent_id ?? ''),
+      output: varies((t) => JSON.stringify(t.output ?? null)),
     };
-    return {
-      taskId,
-      left: l,
-      right: r,
-      diff,
-      differs: diff.presence || diff.status || diff.agent || diff.output,
-    };
+    return { taskId, cells, diff, differs: diff.presence || diff.status || diff.agent || diff.output };
   });
 }
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -25,3 +25,16 @@ export function timeTicks(span: number, most = 6): number[] {
   for (let t = 0; t <= span + 1e-9; t += step) ticks.push(t);
   return ticks;
 }
+
+/**
+ * The ticks of a part of the axis, `from` to `to` ms after the run's start: every round step
+ * that gives at most `most` of them in that part (at least one), on multiples of the step.
+ */
+export function windowTicks(from: number, to: number, most = 6): number[] {
+  const width = to - from;
+  if (!Number.isFinite(width) || width <= 0) return [Math.max(0, from)];
+  const step = STEPS.find((s) => width / s <= most) ?? Math.ceil(width / most / 86_400_000) * 86_400_000;
+  const ticks: number[] = [];
+  for (let t = Math.max(0, Math.ceil(from / step - 1e-9) * step); t <= to + 1e-9; t += step) ticks.push(t);
+  return ticks;
+}
