@@ -78,7 +78,7 @@ describe.skipIf(skipE2e)('addresses of screens and selections', () => {
     await page.getByRole('list', { name: 'Plans' }).getByRole('link', { name: /Alpha/ }).click();
     // The plan shows its newest run, at the plan's address.
     await expect.poll(() => runResult(page).textContent()).toContain(newer);
-    expect(path(page)).toBe('/plans/alpha');
+    await expect.poll(() => path(page)).toBe('/plans/alpha');
     await page.getByRole('combobox', { name: 'Select run' }).selectOption(older!);
     await expect.poll(() => path(page)).toBe(`/runs/${older}`);
     await expect.poll(() => runResult(page).textContent()).toContain(older);
