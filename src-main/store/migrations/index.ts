@@ -17,6 +17,7 @@ import * as m016 from './016_lease_renewed_at.ts';
 import * as m017 from './017_diff_review_attempts.ts';
 import * as m018 from './018_kept_work.ts';
 import * as m019 from './019_workspace_sandbox.ts';
+import * as m020 from './020_plan_archived.ts';
 
 export interface Migration {
   version: number;
@@ -45,4 +46,5 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'diff_review_attempts', up: m017.up },
   { version: 18, name: 'kept_work', up: m018.up },
   { version: 19, name: 'workspace_sandbox', up: m019.up },
+  { version: 20, name: 'plan_archived', up: m020.up },
 ];
