@@ -17,6 +17,7 @@ const start: RouteState = {
   planTab: 'graph',
   shownVersion: {},
   runsFilter: {},
+  planListFilter: {},
   openApprovalId: null,
   approvalFilter: {},
   openAgentId: null,
@@ -67,6 +68,11 @@ describe('the address of what the store shows', () => {
     );
     expect(at({ view: 'settings', settingsTab: 'notifications' })).toBe('/settings/notifications');
     expect(at({ view: 'mytasks' })).toBe('/my-tasks');
+    expect(at({ view: 'planlist', planListFilter: { q: 'docs', archived: true } })).toBe(
+      '/plans?q=docs&archived=1',
+    );
+    // A plan selected behind it does not change the Plans page's address.
+    expect(at({ view: 'planlist', selectedPlanId: 'alpha' })).toBe('/plans');
   });
 
   it('keeps the address of what was not found', () => {
@@ -93,6 +99,9 @@ describe('which moves replace the history entry', () => {
       ),
     ).toBe(true);
     expect(replaces({ screen: 'plans' }, { screen: 'plan', planId: 'alpha', tab: 'graph' })).toBe(true);
+    expect(replaces({ screen: 'plan-list', filter: {} }, { screen: 'plan-list', filter: { q: 'd' } })).toBe(
+      true,
+    );
   });
 
   it('adds an entry for another page', () => {
@@ -109,5 +118,8 @@ describe('which moves replace the history entry', () => {
       ),
     ).toBe(false);
     expect(replaces({ screen: 'plans' }, { screen: 'agents', agentId: null })).toBe(false);
+    expect(replaces({ screen: 'plan-list', filter: {} }, { screen: 'plan', planId: 'a', tab: 'graph' })).toBe(
+      false,
+    );
   });
 });

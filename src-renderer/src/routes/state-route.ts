@@ -18,6 +18,7 @@ export type RouteState = Pick<
   | 'planTab'
   | 'shownVersion'
   | 'runsFilter'
+  | 'planListFilter'
   | 'openApprovalId'
   | 'approvalFilter'
   | 'openAgentId'
@@ -43,6 +44,8 @@ export function screenRoute(s: RouteState, view: View): Route {
   switch (view) {
     case 'plans':
       return plansRoute(s);
+    case 'planlist':
+      return { screen: 'plan-list', filter: s.planListFilter };
     case 'runs':
       return { screen: 'runs', filter: s.runsFilter };
     case 'approvals':
@@ -125,6 +128,8 @@ export function viewOf(route: Route): View | null {
     case 'run':
     case 'run-timeline':
       return 'plans';
+    case 'plan-list':
+      return 'planlist';
     case 'runs':
     case 'approvals':
     case 'mytasks':
