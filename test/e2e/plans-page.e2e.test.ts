@@ -65,7 +65,7 @@ describe.skipIf(skipE2e)('the Plans page', () => {
 
   it('lists every plan with its tags, owner, last run, next run in its zone and schedule in words', async () => {
     await row('Nightly report').waitFor();
-    const entry = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'All plans' });
+    const entry = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plan list' });
     expect(await entry.getAttribute('href')).toBe('/plans');
     expect(await entry.getAttribute('aria-current')).toBe('page');
     expect((await names()).sort()).toEqual(['Docs site', 'Nightly report', 'Scratch']);
@@ -160,7 +160,7 @@ describe.skipIf(skipE2e)('the Plans page', () => {
   });
 
   it('deletes a plan that never ran, after a question that names it and what goes with it', async () => {
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'All plans' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plan list' }).click();
     await page.getByRole('button', { name: 'Delete Scratch' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Delete plan Scratch?' });
     expect(await dialog.textContent()).toContain(
@@ -184,6 +184,22 @@ describe.skipIf(skipE2e)('the Plans page', () => {
     // The Plans page as it was left (showing archived plans too).
     await expect.poll(path).toBe('/plans?archived=1');
     await expect.poll(names).not.toContain('Nightly report (copy)');
+  });
+
+  it('edits a plan’s owner and tags in the designer, and lists them', async () => {
+    await page.goto(`${base}plans/docs-site/edit`);
+    const form = page.getByRole('form', { name: 'Plan' });
+    await form.getByLabel('Owner').fill('Cleo Park');
+    await form.getByLabel('Plan tags').fill('handbook');
+    await form.getByLabel('Plan tags').press('Enter');
+    await form.getByRole('button', { name: 'Remove tag web' }).click();
+    await page.getByRole('button', { name: 'Save plan' }).click();
+    await expect
+      .poll(async () => (await baton.rpc('plans.get', { plan_id: 'docs-site' })).value.plan)
+      .toMatchObject({ owner: 'Cleo Park', tags: ['handbook'] });
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plan list' }).click();
+    await expect.poll(() => row('Docs site').textContent()).toContain('Cleo Park');
+    expect(await row('Docs site').getByRole('list', { name: 'Tags' }).textContent()).toBe('handbook');
   });
 
   it('highlights no saved plan in the sidebar while a new plan’s draft is open', async () => {

@@ -73,6 +73,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
       />
       <SkillsField
         label="Plan tags"
+        noun="tag"
         skills={draft.tags ?? []}
         suggestions={knownTags}
         error={err('tags', 'Plan tags')}

@@ -50,7 +50,7 @@ export function PlanListView() {
     <div className="page plan-list-page">
       <header className="plan-head">
         <div>
-          <h1>All plans</h1>
+          <h1>Plan list</h1>
           <p className="muted small">
             Every plan, its last and next run. Find one by name, id, tag or owner.
           </p>
@@ -168,7 +168,7 @@ function PlanTable({
                 <span className="muted">never run</span>
               )}
             </td>
-            <td className="nowrap">
+            <td className="next-run">
               <NextRun row={row} />
             </td>
             <td className="schedule">
