@@ -12,8 +12,11 @@ export interface PlanAdminSlice {
   setPlanArchived(planId: string, archived: boolean): Promise<void>;
   /** Deletes the plan (the host refuses one that runs, schedules or triggers name). */
   deletePlan(planId: string): Promise<void>;
-  /** The plan was deleted (here or elsewhere): it leaves the lists, and its page for the Plans page. */
-  dropPlan(planId: string): void;
+  /**
+   * The plan was deleted: it leaves the lists. Deleted here (`leave`), its page gives way to the
+   * Plan list; deleted elsewhere, a page showing it stays, and what is asked of it says it is gone.
+   */
+  dropPlan(planId: string, leave?: boolean): void;
 }
 
 export const createPlanAdminSlice: StateCreator<BatonState, [], [], PlanAdminSlice> = (set, get) => ({
@@ -45,23 +48,27 @@ export const createPlanAdminSlice: StateCreator<BatonState, [], [], PlanAdminSli
     const name = get().plans.find((p) => p.plan_id === planId)?.name ?? planId;
     try {
       const { deleted } = await api.deletePlan(planId, actorOf(get()));
-      get().dropPlan(planId);
+      get().dropPlan(planId, true);
       get().notify('info', deleted ? `Deleted ${name}` : `${name} was already deleted`);
     } catch (err) {
       get().fail(`Could not delete ${name}`, err);
     }
   },
-  dropPlan(planId) {
+  dropPlan(planId, leave = false) {
     const s = get();
-    if (!s.plans.some((p) => p.plan_id === planId)) return;
-    const { [planId]: _, ...planDetails } = s.planDetails;
+    const plans = s.plans.filter((p) => p.plan_id !== planId);
     const open = s.selectedPlanId === planId;
+    if (!open || !leave) {
+      if (plans.length !== s.plans.length) set({ plans });
+      return;
+    }
+    const { [planId]: _, ...planDetails } = s.planDetails;
     set({
-      plans: s.plans.filter((p) => p.plan_id !== planId),
+      plans,
       planDetails,
-      ...(open ? { selectedPlanId: null } : {}),
-      // Its page is gone: the Plans page is where it was listed.
-      ...(open && s.view === 'plans' && !s.draft ? { view: 'planlist' as const } : {}),
+      selectedPlanId: null,
+      // Its page is gone: the Plan list is where it was listed.
+      ...(s.view === 'plans' && !s.draft ? { view: 'planlist' as const } : {}),
     });
   },
 });

@@ -56,8 +56,9 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         set({ plans, plansLoaded: true });
         // The sidebar shows each plan's last run; the Runs screen lists them all.
         void get().loadAllRuns();
-        // The first plan is the one the Plans screen opens on, without leaving the screen shown.
-        const first = plans[0];
+        // The first plan listed (archived ones are not) is the one the Plans screen opens on,
+        // without leaving the screen shown.
+        const first = plans.find((p) => p.archived_at === null);
         if (!get().selectedPlanId && first) {
           set({ selectedPlanId: first.plan_id });
           await loadPlan(first.plan_id);
