@@ -223,8 +223,9 @@ describe.skipIf(skipE2e)('the Plans page', () => {
         await page.screenshot({ path: join(shots, `plans-page-${width}-${scheme}.png`) });
       }
     }
-    await row('Docs site').getByRole('link', { name: 'Docs site', exact: true }).click();
-    await page.getByRole('heading', { name: 'Docs site', level: 1 }).waitFor();
+    // A plan that has run: its header holds the run pickers beside the plan's own actions.
+    await row('Nightly report').getByRole('link', { name: 'Nightly report', exact: true }).click();
+    await page.getByRole('heading', { name: 'Nightly report', level: 1 }).waitFor();
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: join(shots, `plans-page-header-1024-${scheme}.png`) });

@@ -175,7 +175,9 @@ function PlanTable({
               <ScheduleCell row={row} />
             </td>
             <td className="row-actions">
-              <PlanRowActions plan={row.plan} runs={runCounts.get(row.plan.plan_id) ?? 0} />
+              <div className="row-buttons">
+                <PlanRowActions plan={row.plan} runs={runCounts.get(row.plan.plan_id) ?? 0} />
+              </div>
             </td>
           </tr>
         ))}
