@@ -88,7 +88,65 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       bus.emit('plan.updated', summary);
       return summary;
     },
-    'plans.delete': ({ plan_id }) => ({ deleted: store.tx(() => store.plans.delete(plan_id)) }),
+    'plans.archive': ({ plan_id, archived, actor }) => {
+      const summary = store.tx(() => {
+        const before = store.plans.summary(plan_id);
+        if (!before) throw new AppError('not_found', `plan "${plan_id}" not found`, { field: 'plan_id' });
+        if ((before.archived_at !== null) === archived) return before;
+        const at = now();
+        store.plans.setArchived(plan_id, archived ? at : null);
+        store.memory.audit({
+          at,
+          actor: actor ?? 'user',
+          entity: 'plan',
+          entity_id: plan_id,
+          run_id: null,
+          from_status: archived ? 'active' : 'archived',
+          to_status: archived ? 'archived' : 'active',
+          why: archived
+            ? `plan "${plan_id}" was archived: hidden from the plan lists, and refused a run until unarchived`
+            : `plan "${plan_id}" was unarchived`,
+        });
+        return store.plans.summary(plan_id)!;
+      });
+      bus.emit('plan.updated', summary);
+      return summary;
+    },
+    'plans.delete': ({ plan_id, actor }) => {
+      const deleted = store.tx(() => {
+        const { runs, schedules, triggers } = store.plans.holding(plan_id);
+        const held = [
+          runs > 0 && `${runs} run${runs === 1 ? '' : 's'}`,
+          schedules > 0 && `${schedules} schedule${schedules === 1 ? '' : 's'}`,
+          triggers > 0 && `${triggers} trigger${triggers === 1 ? '' : 's'}`,
+        ].filter((x) => x !== false);
+        if (held.length > 0) {
+          const instead =
+            runs > 0
+              ? 'archive it instead: its runs stay readable'
+              : 'remove its schedules and triggers first';
+          throw new AppError('conflict', `plan "${plan_id}" has ${held.join(' and ')}: ${instead}`, {
+            field: 'plan_id',
+          });
+        }
+        const gone = store.plans.delete(plan_id);
+        if (gone) {
+          store.memory.audit({
+            at: now(),
+            actor: actor ?? 'user',
+            entity: 'plan',
+            entity_id: plan_id,
+            run_id: null,
+            from_status: null,
+            to_status: 'deleted',
+            why: `plan "${plan_id}" was deleted with every version of it`,
+          });
+        }
+        return gone;
+      });
+      if (deleted) bus.emit('plan.removed', { id: plan_id });
+      return { deleted };
+    },
   };
 }
 

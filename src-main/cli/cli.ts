@@ -7,6 +7,7 @@ import { parseAllowedHost } from '../http/host-names.ts';
 import { agentsImport, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
 import { mcpCommand } from './commands/mcp.ts';
+import { plansCommand } from './commands/plans.ts';
 import { reachCommand } from './commands/reach.ts';
 import { describeError, runCommand } from './commands/run.ts';
 import { runShow, runsList } from './commands/runs.ts';
@@ -61,6 +62,9 @@ Usage:
                                                  pull their tasks (leased, heartbeated); Ctrl+C gives
                                                  held tasks back and exits 0. Coding agents work in
                                                  the repositories --workspaces names (ids plans use)
+  baton plans [list] [--archived] [--json]       the plans (with --archived, archived ones too)
+  baton plans archive <plan> | unarchive <plan>  hide a plan from the lists and refuse its runs, or undo it
+  baton plans delete <plan>                      delete a plan that has no runs, schedules or triggers
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
   baton show <run> [--json] [--data-dir D]       a run and each of its tasks
   baton approvals [--json] [--data-dir D]        what waits for a decision
@@ -158,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
       'catch-up': { type: 'string' },
       rate: { type: 'string' },
       json: { type: 'boolean', default: false },
+      archived: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -236,6 +241,16 @@ async function main(argv: string[]): Promise<number> {
           json: values.json,
         });
       }
+      case 'plans':
+        return await plansCommand(
+          await client(rest[0] === undefined || rest[0] === 'list' ? 'read' : 'change'),
+          rest,
+          {
+            json: values.json,
+            archived: values.archived,
+            actor: values.as ?? process.env.USER ?? 'cli',
+          },
+        );
       case 'runs':
         return await runsList(await client('read'), values.plan, values.json);
       case 'show': {

@@ -33,6 +33,7 @@ export class RunStarts {
   start(planId: string, startedBy: string, inputs?: RunInputValues, alongside?: Alongside): ActiveRun {
     const stored = this.rt.store.plans.get(planId);
     if (!stored) throw new AppError('not_found', `plan "${planId}" not found`);
+    refuseArchived(stored);
     const values = checkedRunInputs(stored.plan, inputs);
     return this.launch(stored.plan, stored.version, new Map(), null, startedBy, values, alongside);
   }
@@ -50,6 +51,7 @@ export class RunStarts {
     }
     const stored = store.plans.get(old.plan_id, old.plan_version);
     if (!stored) throw new AppError('not_found', `plan "${old.plan_id}" v${old.plan_version} is gone`);
+    refuseArchived(stored);
     const plan = stored.plan;
     const specs = byTaskId(plan.tasks);
     if (!specs.has(taskId)) {
@@ -132,4 +134,14 @@ export function buildResponse(run: ActiveRun): BuildResponse {
     memory_id: run.info.memory_id,
     run_id: run.info.id,
   };
+}
+
+/** An archived plan is not run, whoever asks (a person, a schedule, a trigger, a re-run). */
+function refuseArchived(stored: { plan_id: string; archived_at: string | null }): void {
+  if (stored.archived_at === null) return;
+  throw new AppError(
+    'conflict',
+    `plan "${stored.plan_id}" is archived: unarchive it to run it (on the Plans page, or baton plans unarchive ${stored.plan_id})`,
+    { field: 'plan_id' },
+  );
 }

@@ -146,6 +146,7 @@ function keyOf(name: EventName, payload: unknown): string {
     case 'approval.changed':
     case 'agent.updated':
     case 'agent.removed':
+    case 'plan.removed':
       return `${name}:${p.id}`;
   }
 }

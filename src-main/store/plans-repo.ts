@@ -9,6 +9,10 @@ interface PlanRow {
   task_count: number;
   created_at: string;
   updated_at: string;
+  archived_at: string | null;
+  /** The current version's `tags` (JSON) and `owner`, read by SQLite from its body. */
+  tags: string | null;
+  owner: string | null;
 }
 
 /** A saved version as the store lists it (the app adds whether it is current and what changed). */
@@ -25,6 +29,9 @@ const toSummary = (r: PlanRow): PlanSummary => ({
   task_count: r.task_count,
   created_at: r.created_at,
   updated_at: r.updated_at,
+  tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
+  owner: r.owner,
+  archived_at: r.archived_at,
 });
 
 /** A plan at one version: name, project and task count are that version's own. */
@@ -36,13 +43,19 @@ function atVersion(row: PlanRow, version: number, plan: Plan): StoredPlan {
     name: plan.name ?? plan.plan_id,
     project_id: plan.project_id ?? null,
     task_count: plan.tasks.length,
+    tags: plan.tags ?? [],
+    owner: plan.owner ?? null,
     plan,
   };
 }
 
 export function createPlansRepo(db: Db) {
-  const list = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY updated_at DESC, id');
-  const get = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE id = ?');
+  // Tags and owner come from the current version's JSON, so listing never parses a body in JS.
+  const withBody = `SELECT p.*, json_extract(v.body, '$.tags') AS tags, json_extract(v.body, '$.owner') AS owner
+    FROM plans p JOIN plan_versions v ON v.plan_id = p.id AND v.version = p.version`;
+  const list = db.prepare<[], PlanRow>(`${withBody} ORDER BY p.updated_at DESC, p.id`);
+  const get = db.prepare<[string], PlanRow>(`${withBody} WHERE p.id = ?`);
+  const setArchived = db.prepare<[string | null, string]>('UPDATE plans SET archived_at = ? WHERE id = ?');
   const body = db.prepare<[string, number], { body: string }>(
     'SELECT body FROM plan_versions WHERE plan_id = ? AND version = ?',
   );
@@ -55,6 +68,13 @@ export function createPlansRepo(db: Db) {
     'INSERT INTO plan_versions (plan_id, version, body, created_at) VALUES (?, ?, ?, ?)',
   );
   const del = db.prepare('DELETE FROM plans WHERE id = ?');
+  // What keeps a plan from being deleted: its runs (their history reads the plan's versions), and
+  // the schedules and triggers (the reach wing's tables) that would start it.
+  const holding = db.prepare<[string, string, string], { runs: number; schedules: number; triggers: number }>(
+    `SELECT (SELECT count(*) FROM runs WHERE plan_id = ?) AS runs,
+       (SELECT count(*) FROM schedules WHERE plan_id = ?) AS schedules,
+       (SELECT count(*) FROM triggers WHERE plan_id = ?) AS triggers`,
+  );
   // Name and task count come from the stored JSON, so listing never parses a body in JS.
   const versions = db.prepare<[string], PlanVersionRow>(
     `SELECT v.version, v.created_at AS saved_at,
@@ -124,6 +144,12 @@ export function createPlansRepo(db: Db) {
       recent = { id: plan.plan_id, version, plan };
       return toSummary(get.get(plan.plan_id)!);
     },
+    /** Archives the plan at `at`, or unarchives it (`at` null); false when there is no such plan. */
+    setArchived(id: string, at: string | null): boolean {
+      return setArchived.run(at, id).changes > 0;
+    },
+    /** How many runs, schedules and triggers name the plan. */
+    holding: (id: string) => holding.get(id, id, id)!,
     delete(id: string): boolean {
       if (recent?.id === id) recent = null;
       return del.run(id).changes > 0;

@@ -16,6 +16,7 @@ export interface ViewInfo {
  */
 export const VIEWS = {
   plans: { label: 'Plans' },
+  planlist: { label: 'Plan list' },
   runs: { label: 'Runs' },
   approvals: { label: 'Approvals', badge: { count: (s) => s.pending.length, words: 'pending' } },
   mytasks: {

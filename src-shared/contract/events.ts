@@ -27,6 +27,8 @@ export interface BatonEvents {
   /** The agent with this id was removed: every window drops it (`agents.remove`). */
   'agent.removed': { id: string };
   'plan.updated': PlanSummary;
+  /** The plan with this id was deleted (`plans.delete`). */
+  'plan.removed': { id: string };
   /** A step of an attempt was recorded, or recorded again (a tool call answered): coalesced per step. */
   'task.step': StoredStep;
   /** A coding task's worktree and session changed (made, session id printed, kept, removed). */

@@ -188,6 +188,10 @@ const planShape = z.strictObject({
   plan_id: idSchema,
   name: z.string().max(200).optional(),
   project_id: idSchema.optional(),
+  /** Labels to find the plan by on the Plans page (`nightly`, `team-docs`); they decide nothing. */
+  tags: z.array(skillSchema).max(32, 'at most 32 tags').optional(),
+  /** Who looks after the plan: a person's name or a team, shown on the Plans page. */
+  owner: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
   /** Most this plan may spend (per run, or across its runs: `budget_scope`); a task that would pass it waits for approval. */
   budget: z.number({ error: NUMBER_FROM_0 }).nonnegative(NUMBER_FROM_0).optional(),
   /**
@@ -368,6 +372,11 @@ export const planSummarySchema = z.object({
   task_count: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** The current version's tags and owner (empty, null without). */
+  tags: z.array(z.string()),
+  owner: z.string().nullable(),
+  /** When the plan was archived (hidden from lists, refused a run), null when it is not. */
+  archived_at: z.string().nullable(),
 });
 export type PlanSummary = z.infer<typeof planSummarySchema>;
 

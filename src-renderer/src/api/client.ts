@@ -53,7 +53,9 @@ export const api = {
   createPlan: (plan: unknown) => c().invoke('plans.import', { plan, new_only: true }),
   /** What the host says would go wrong with a plan (its workspaces, its patterns…); stores nothing. */
   validatePlan: (plan: unknown) => c().invoke('plans.validate', { plan }),
-  deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
+  deletePlan: (plan_id: string, actor: string) => c().invoke('plans.delete', { plan_id, actor }),
+  archivePlan: (plan_id: string, archived: boolean, actor: string) =>
+    c().invoke('plans.archive', { plan_id, archived, actor }),
   startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),

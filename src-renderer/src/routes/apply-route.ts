@@ -26,6 +26,9 @@ export async function applyRoute(route: Route): Promise<void> {
   switch (route.screen) {
     case 'plans':
       return s.setView('plans');
+    case 'plan-list':
+      s.setView('planlist');
+      return s.setPlanListFilter(route.filter);
     case 'plan':
     case 'versions':
       return openPlan(route);

@@ -6,6 +6,8 @@ import { formatRoute, parseRoute, routeTitle } from './routes.ts';
 /** One route of each kind, with ids that need care in a path (a dot, a colon, an at sign). */
 const ROUTES: Route[] = [
   { screen: 'plans' },
+  { screen: 'plan-list', filter: {} },
+  { screen: 'plan-list', filter: { q: 'nightly & "docs"', tag: 'team-ops', archived: true } },
   { screen: 'plan', planId: 'alpha', tab: 'graph' },
   { screen: 'plan', planId: 'alpha', tab: 'timeline' },
   { screen: 'plan', planId: 'alpha', tab: 'compare' },
@@ -74,7 +76,11 @@ describe('the route table', () => {
 
   it('reads the addresses people type: a trailing slash, the bare screens, a whole URL', () => {
     expect(parseRoute('/')).toEqual({ screen: 'plans' });
-    expect(parseRoute('/plans/')).toEqual({ screen: 'plans' });
+    expect(parseRoute('/plans/')).toEqual({ screen: 'plan-list', filter: {} });
+    expect(parseRoute('/plans?q=docs&archived=yes')).toEqual({ screen: 'plan-list', filter: { q: 'docs' } });
+    expect(formatRoute({ screen: 'plan-list', filter: { tag: 'ops', archived: true } })).toBe(
+      '/plans?tag=ops&archived=1',
+    );
     expect(parseRoute('/runs/')).toEqual({ screen: 'runs', filter: {} });
     expect(parseRoute('/settings')).toEqual({ screen: 'settings', tab: 'webhooks' });
     expect(parseRoute('/plans/alpha/graph')).toEqual({ screen: 'plan', planId: 'alpha', tab: 'graph' });

@@ -30,6 +30,13 @@ export interface RunsFilter {
   q?: string;
 }
 
+/** What the Plans page lists: a search (name, id, tag, owner), a tag, and archived plans or not. */
+export interface PlanListFilter {
+  q?: string;
+  tag?: string;
+  archived?: true;
+}
+
 /** The Build logs screen's search: memory entries or the audit log, each with its filters. */
 export type LogSearch =
   | {
@@ -58,6 +65,8 @@ export type LogSearch =
 export type Route =
   /** The Plans screen, with whatever plan it has open. */
   | { screen: 'plans' }
+  /** The Plans page: every plan in a table, searched and filtered. */
+  | { screen: 'plan-list'; filter: PlanListFilter }
   /** A plan's page: its newest run (if any) on a tab; comparing, the runs compared when picked. */
   | { screen: 'plan'; planId: string; tab: PlanPage; runs?: string[] }
   /** A plan's version history; null: the version before the current one. */
@@ -107,6 +116,12 @@ export function formatRoute(r: Route): string {
   switch (r.screen) {
     case 'plans':
       return '/';
+    case 'plan-list':
+      return `/plans${query([
+        ['q', r.filter.q],
+        ['tag', r.filter.tag],
+        ['archived', r.filter.archived ? '1' : undefined],
+      ])}`;
     case 'plan':
       return `/plans/${segment(r.planId)}${r.tab === 'graph' ? '' : `/${r.tab}`}${
         r.tab === 'compare' && r.runs?.length ? `?runs=${r.runs.map(segment).join(',')}` : ''
@@ -208,7 +223,16 @@ export function parseRoute(address: string): Route {
     case undefined:
       return { screen: 'plans' };
     case 'plans':
-      if (id === undefined) return { screen: 'plans' };
+      if (id === undefined) {
+        return {
+          screen: 'plan-list',
+          filter: dropEmpty({
+            q: text(q.get('q')),
+            tag: text(q.get('tag')),
+            archived: q.get('archived') === '1' ? (true as const) : undefined,
+          }),
+        };
+      }
       if (sub === undefined) return { screen: 'plan', planId: id, tab: 'graph' };
       if (sub === 'edit' && subId === undefined) return { screen: 'edit-plan', planId: id };
       if (sub === 'versions') {
@@ -306,6 +330,8 @@ export function routeTitle(r: Route): string {
   switch (r.screen) {
     case 'plans':
       return 'Plans';
+    case 'plan-list':
+      return r.filter.q ? `Plan list: ${r.filter.q}` : 'Plan list';
     case 'plan':
       return r.tab === 'graph'
         ? `Plan ${r.planId}`

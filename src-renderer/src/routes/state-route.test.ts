@@ -18,6 +18,7 @@ const start: RouteState = {
   comparedRuns: {},
   shownVersion: {},
   runsFilter: {},
+  planListFilter: {},
   openApprovalId: null,
   approvalFilter: {},
   approvalsTab: 'pending',
@@ -80,6 +81,11 @@ describe('the address of what the store shows', () => {
     expect(at({ view: 'settings', settingsTab: 'notifications' })).toBe('/settings/notifications');
     expect(at({ view: 'mytasks' })).toBe('/my-tasks');
     expect(at({ view: 'mytasks', tasksScope: 'everyone' })).toBe('/my-tasks/everyone');
+    expect(at({ view: 'planlist', planListFilter: { q: 'docs', archived: true } })).toBe(
+      '/plans?q=docs&archived=1',
+    );
+    // A plan selected behind it does not change the Plans page's address.
+    expect(at({ view: 'planlist', selectedPlanId: 'alpha' })).toBe('/plans');
   });
 
   it('keeps the address of what was not found', () => {
@@ -106,6 +112,9 @@ describe('which moves replace the history entry', () => {
       ),
     ).toBe(true);
     expect(replaces({ screen: 'plans' }, { screen: 'plan', planId: 'alpha', tab: 'graph' })).toBe(true);
+    expect(replaces({ screen: 'plan-list', filter: {} }, { screen: 'plan-list', filter: { q: 'd' } })).toBe(
+      true,
+    );
   });
 
   it('adds an entry for another page', () => {
@@ -122,5 +131,8 @@ describe('which moves replace the history entry', () => {
       ),
     ).toBe(false);
     expect(replaces({ screen: 'plans' }, { screen: 'agents', agentId: null })).toBe(false);
+    expect(replaces({ screen: 'plan-list', filter: {} }, { screen: 'plan', planId: 'a', tab: 'graph' })).toBe(
+      false,
+    );
   });
 });

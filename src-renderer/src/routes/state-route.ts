@@ -19,6 +19,7 @@ export type RouteState = Pick<
   | 'comparedRuns'
   | 'shownVersion'
   | 'runsFilter'
+  | 'planListFilter'
   | 'openApprovalId'
   | 'approvalFilter'
   | 'approvalsTab'
@@ -47,6 +48,8 @@ export function screenRoute(s: RouteState, view: View): Route {
   switch (view) {
     case 'plans':
       return plansRoute(s);
+    case 'planlist':
+      return { screen: 'plan-list', filter: s.planListFilter };
     case 'runs':
       return { screen: 'runs', filter: s.runsFilter };
     case 'approvals':
@@ -136,6 +139,8 @@ export function viewOf(route: Route): View | null {
     case 'run':
     case 'run-timeline':
       return 'plans';
+    case 'plan-list':
+      return 'planlist';
     case 'runs':
     case 'approvals':
     case 'mytasks':

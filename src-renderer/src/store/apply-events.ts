@@ -36,6 +36,10 @@ export function applyEvents(batch: EventBatch): void {
         s.upsertPlanSummary(ev.payload);
         workspaceUseChanged = true;
         break;
+      case 'plan.removed':
+        s.dropPlan(ev.payload.id);
+        workspaceUseChanged = true;
+        break;
       case 'agent.updated':
         s.upsertAgent(ev.payload);
         break;

@@ -18,6 +18,8 @@ import type { NavSlice } from './nav.ts';
 import { createNavSlice } from './nav.ts';
 import type { PeopleSlice } from './people.ts';
 import { createPeopleSlice } from './people.ts';
+import type { PlanAdminSlice } from './plan-admin.ts';
+import { createPlanAdminSlice } from './plan-admin.ts';
 import type { PlansSlice } from './plans.ts';
 import { createPlansSlice } from './plans.ts';
 import type { ProjectsSlice } from './projects.ts';
@@ -41,6 +43,7 @@ import { createWorkspacesSlice } from './workspaces.ts';
 
 export type BatonState = UiSlice &
   PlansSlice &
+  PlanAdminSlice &
   RunsSlice &
   AgentsSlice &
   MemorySlice &
@@ -62,6 +65,7 @@ export type BatonState = UiSlice &
 export const useBaton = create<BatonState>()((...a) => ({
   ...createUiSlice(...a),
   ...createPlansSlice(...a),
+  ...createPlanAdminSlice(...a),
   ...createRunsSlice(...a),
   ...createAgentsSlice(...a),
   ...createMemorySlice(...a),

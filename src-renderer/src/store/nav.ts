@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { PlanTab, Route, RunsFilter, SettingsTab } from '../routes/routes.ts';
+import type { PlanListFilter, PlanTab, Route, RunsFilter, SettingsTab } from '../routes/routes.ts';
 import type { BatonState } from './index.ts';
 
 /**
@@ -29,6 +29,9 @@ export interface NavSlice {
   setComparedRuns(planId: string, runIds: string[]): void;
   runsFilter: RunsFilter;
   setRunsFilter(filter: RunsFilter): void;
+  /** The Plans page's search, tag and whether it lists archived plans. */
+  planListFilter: PlanListFilter;
+  setPlanListFilter(filter: PlanListFilter): void;
   /** The approval an address pointed at: its card is marked and brought into view. */
   openApprovalId: string | null;
   openApproval(id: string | null): void;
@@ -51,6 +54,8 @@ export const createNavSlice: StateCreator<BatonState, [], [], NavSlice> = (set) 
     set((s) => ({ comparedRuns: { ...s.comparedRuns, [planId]: runIds } })),
   runsFilter: {},
   setRunsFilter: (runsFilter) => set({ runsFilter }),
+  planListFilter: {},
+  setPlanListFilter: (planListFilter) => set({ planListFilter }),
   openApprovalId: null,
   openApproval: (openApprovalId) => set({ openApprovalId }),
   openAgentId: null,

@@ -56,8 +56,9 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
         set({ plans, plansLoaded: true });
         // The sidebar shows each plan's last run; the Runs screen lists them all.
         void get().loadAllRuns();
-        // The first plan is the one the Plans screen opens on, without leaving the screen shown.
-        const first = plans[0];
+        // The first plan listed (archived ones are not) is the one the Plans screen opens on,
+        // without leaving the screen shown.
+        const first = plans.find((p) => p.archived_at === null);
         if (!get().selectedPlanId && first) {
           set({ selectedPlanId: first.plan_id });
           await loadPlan(first.plan_id);
@@ -104,13 +105,21 @@ export const createPlansSlice: StateCreator<BatonState, [], [], PlansSlice> = (s
       }
     },
     upsertPlanSummary(summary) {
-      set((s) => ({
-        plans: [summary, ...s.plans.filter((p) => p.plan_id !== summary.plan_id)],
-        planDetails:
-          s.planDetails[summary.plan_id]?.version === summary.version
-            ? s.planDetails
-            : Object.fromEntries(Object.entries(s.planDetails).filter(([id]) => id !== summary.plan_id)),
-      }));
+      set((s) => {
+        const before = s.plans.find((p) => p.plan_id === summary.plan_id);
+        const detail = s.planDetails[summary.plan_id];
+        return {
+          // A new version goes first (the newest saved); an archive or unarchive stays in its place.
+          plans:
+            before?.version === summary.version
+              ? s.plans.map((p) => (p.plan_id === summary.plan_id ? summary : p))
+              : [summary, ...s.plans.filter((p) => p.plan_id !== summary.plan_id)],
+          planDetails:
+            detail?.version === summary.version
+              ? { ...s.planDetails, [summary.plan_id]: { ...detail, ...summary } }
+              : Object.fromEntries(Object.entries(s.planDetails).filter(([id]) => id !== summary.plan_id)),
+        };
+      });
       // A new version of the open plan (saved here or elsewhere) reloads it where the user is.
       if (get().selectedPlanId === summary.plan_id && !get().planDetails[summary.plan_id]) {
         void loadPlan(summary.plan_id);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BudgetScope, PlanSummary, PlanVersionSummary, StoredPlan } from '../../schemas/plan.ts';
-import { byId, idField, none } from '../fields.ts';
+import { actorField, byId, idField, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -59,7 +59,24 @@ export const planMethods = {
    * saves (a task only coding agents can take naming no workspace). Stores nothing.
    */
   'plans.validate': method(z.strictObject({ plan: z.unknown() })).returns<ValidationReport>(),
-  'plans.delete': method(byId('plan_id')).returns<{ deleted: boolean }>(),
+  /**
+   * Deletes a plan and every version of it. Refused (`conflict`) while runs, schedules or
+   * triggers name it: a plan that has run is archived instead, so its runs stay readable.
+   */
+  'plans.delete': method(byId('plan_id').extend({ actor: actorField.optional() })).returns<{
+    deleted: boolean;
+  }>(),
+  /**
+   * Archives a plan (hidden from the plan lists by default; a run of it is refused, whoever asks)
+   * or unarchives it. Audited.
+   */
+  'plans.archive': method(
+    z.strictObject({
+      plan_id: idField,
+      archived: z.boolean({ message: 'must be true (archive) or false (unarchive)' }),
+      actor: actorField.optional(),
+    }),
+  ).returns<PlanSummary>(),
   /** The plan's budget, its scope, and what counts against it now: the designer shows "spent X of Y this run / across runs". */
   'plans.spend': method(byId('plan_id')).returns<PlanSpend>(),
 };

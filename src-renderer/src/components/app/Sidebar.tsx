@@ -71,7 +71,8 @@ export function Sidebar() {
 function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () => void }) {
   const view = useBaton((s) => s.view);
   const plans = useBaton((s) => s.plans);
-  const selected = useBaton((s) => s.selectedPlanId);
+  // While a new plan's draft is open, no saved plan is the one shown; while one is edited, that one is.
+  const selected = useBaton((s) => (s.draft ? (s.draftIsNew ? null : s.editedPlanId) : s.selectedPlanId));
   const importPlan = useBaton((s) => s.importPlan);
   const connection = useBaton((s) => s.connection);
   const allRuns = useBaton((s) => s.allRuns);
@@ -108,27 +109,30 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
         </div>
       </div>
       <ul className="plan-list" aria-label="Plans">
-        {plans.map((p) => (
-          <li key={p.plan_id}>
-            <RouteLink
-              to={{ screen: 'plan', planId: p.plan_id, tab: 'graph' }}
-              className={`plan-item${p.plan_id === selected && view === 'plans' ? ' active' : ''}`}
-              aria-current={p.plan_id === selected ? 'true' : undefined}
-              onClick={onChosen}
-            >
-              <span className="plan-name">{p.name}</span>
-              <span className="muted small">
-                {p.task_count} task{p.task_count === 1 ? '' : 's'} · v{p.version}
-                {last.has(p.plan_id) && (
-                  <>
-                    {' · '}
-                    <LastRun status={last.get(p.plan_id)!.status} />
-                  </>
-                )}
-              </span>
-            </RouteLink>
-          </li>
-        ))}
+        {/* Archived plans are on the Plans page (Show archived), not here. */}
+        {plans
+          .filter((p) => p.archived_at === null)
+          .map((p) => (
+            <li key={p.plan_id}>
+              <RouteLink
+                to={{ screen: 'plan', planId: p.plan_id, tab: 'graph' }}
+                className={`plan-item${p.plan_id === selected && view === 'plans' ? ' active' : ''}`}
+                aria-current={p.plan_id === selected ? 'true' : undefined}
+                onClick={onChosen}
+              >
+                <span className="plan-name">{p.name}</span>
+                <span className="muted small">
+                  {p.task_count} task{p.task_count === 1 ? '' : 's'} · v{p.version}
+                  {last.has(p.plan_id) && (
+                    <>
+                      {' · '}
+                      <LastRun status={last.get(p.plan_id)!.status} />
+                    </>
+                  )}
+                </span>
+              </RouteLink>
+            </li>
+          ))}
       </ul>
       <NotificationPrompt />
       <IdentityLine />

@@ -14,6 +14,10 @@ const onDemand = <M,>(load: () => Promise<M>, pick: (m: M) => ComponentType) =>
  */
 export const SCREENS: Record<View, ComponentType> = {
   plans: PlansScreen,
+  planlist: onDemand(
+    () => import('../plans/PlanListView.tsx'),
+    (m) => m.PlanListView,
+  ),
   runs: onDemand(
     () => import('../all-runs/RunsView.tsx'),
     (m) => m.RunsView,

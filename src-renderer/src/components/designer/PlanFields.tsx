@@ -11,6 +11,7 @@ import { deciderKind, withDeciderKind } from '../../designer/panel-fields.ts';
 import type { Check } from '../../designer/plan-edit.ts';
 import { fieldProblem } from '../../designer/plan-edit.ts';
 import { useBaton } from '../../store/index.ts';
+import { SkillsField } from '../shared/SkillsField.tsx';
 import { NumberField, SelectField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
 import { PanelSection } from './PanelSection.tsx';
@@ -40,6 +41,8 @@ export function PlanFields({ checks }: { checks: Check[] }) {
   const runInputs = draft.run_inputs ? Object.keys(draft.run_inputs) : [];
   const runInputsError = err('run_inputs', 'Run inputs');
   const runInputsKept = useBaton((s) => s.unapplied['plan:run_inputs'] !== undefined);
+  // Tags other plans have, suggested as one is typed.
+  const knownTags = useBaton(useShallow((s) => [...new Set(s.plans.flatMap((p) => p.tags))].sort()));
   return (
     <form className="task-form" aria-label="Plan" onSubmit={(e) => e.preventDefault()}>
       <p className="muted small">Select a task to edit it, or edit the plan here.</p>
@@ -61,6 +64,20 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         multiline
         error={err('goal', 'Goal')}
         onCommit={(v) => edit((p) => ({ ...p, goal: v || undefined }))}
+      />
+      <TextField
+        label="Owner"
+        value={draft.owner ?? ''}
+        error={err('owner', 'Owner')}
+        onCommit={(v) => edit((p) => ({ ...p, owner: v.trim() || undefined }))}
+      />
+      <SkillsField
+        label="Plan tags"
+        noun="tag"
+        skills={draft.tags ?? []}
+        suggestions={knownTags}
+        error={err('tags', 'Plan tags')}
+        onChange={(t) => edit((p) => ({ ...p, tags: t.length > 0 ? t : undefined }))}
       />
       <NumberField
         label="Budget"

@@ -3,6 +3,7 @@ import type { Run } from '../../../../src-shared/schemas/run.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
+import { PlanRowActions } from './PlanRowActions.tsx';
 import type { ShownPlan } from './use-run-plan.ts';
 
 export type RunFilter = '' | 'executing' | 'completed' | 'failed' | 'cancelled';
@@ -55,6 +56,8 @@ export function PlanHeader({
           {shown?.earlier && ` (the open run's; the latest is ${stored.version})`} ·{' '}
           {plural(shown?.taskCount ?? stored.task_count, 'task')}
           {stored.project_id && ` · project ${stored.project_id}`}
+          {stored.owner && ` · owner ${stored.owner}`}
+          {stored.tags.length > 0 && ` · tags ${stored.tags.join(', ')}`}
         </p>
       </div>
       <div className="actions">
@@ -90,6 +93,7 @@ export function PlanHeader({
             </select>
           </label>
         )}
+        <PlanRowActions plan={stored} runs={runs?.length ?? 0} />
         <button type="button" onClick={() => beginEdit(stored.plan)}>
           Edit plan
         </button>
@@ -97,7 +101,8 @@ export function PlanHeader({
         <ConfirmButton
           label={starting ? 'Starting…' : 'Run plan'}
           primary
-          disabled={starting}
+          // An archived plan cannot run (the host refuses too): the notice above says so.
+          disabled={starting || stored.archived_at !== null}
           ask={executing !== undefined}
           question="Start another run?"
           detail={`Run ${executing?.id ?? ''} of this plan is still executing. A new run works alongside it from the start, and both spend from the plan's budget.`}

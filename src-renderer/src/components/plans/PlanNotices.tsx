@@ -34,8 +34,18 @@ export function PlanNotices({
   );
   const { budget, spent } = useBudgetSpent(stored, runs);
   const budgetSpent = budget !== undefined && spent !== null && spent >= budget;
+  const setArchived = useBaton((s) => s.setPlanArchived);
   return (
     <>
+      {stored.archived_at !== null && (
+        <p className="notice" role="note" aria-label="Archived">
+          <strong>Archived:</strong> this plan is hidden from the plan lists and cannot run until it is
+          unarchived. Its runs stay readable.{' '}
+          <button type="button" onClick={() => void setArchived(stored.plan_id, false)}>
+            Unarchive
+          </button>
+        </p>
+      )}
       {agents.length === 0 && (
         <p className="notice" role="note">
           No agents are registered, so every task will be unassigned. Import agents under{' '}

@@ -13,8 +13,11 @@ export function SkillsField({
   suggestions = [],
   warn,
   onTyping,
+  noun = 'skill',
 }: {
   label?: string;
+  /** What one entry is called in the hint and the remove buttons ("skill", "tag"). */
+  noun?: string;
   skills: string[];
   error: string | null;
   onChange(s: string[]): void;
@@ -46,7 +49,9 @@ export function SkillsField({
           type="text"
           value={text}
           list={offered.length > 0 ? `${id}-skills` : undefined}
-          placeholder={offered.length > 0 ? 'type or pick a skill, press Enter' : 'type a skill, press Enter'}
+          placeholder={
+            offered.length > 0 ? `type or pick a ${noun}, press Enter` : `type a ${noun}, press Enter`
+          }
           aria-invalid={error ? true : undefined}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
@@ -69,7 +74,7 @@ export function SkillsField({
           <RemovableChip
             key={s}
             text={s}
-            removeLabel={`Remove skill ${s}`}
+            removeLabel={`Remove ${noun} ${s}`}
             warn={warn?.(s)}
             onRemove={() => onChange(skills.filter((x) => x !== s))}
           />
