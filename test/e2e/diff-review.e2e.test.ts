@@ -189,13 +189,28 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
 
   it('takes line comments and sends them with a request for changes, which needs a review comment', async () => {
     const app = card().getByRole('region', { name: 'Diff of src/app.ts' });
-    const line = app.locator('tr', { hasText: 'Number(process.env.PORT' });
-    await line.hover();
-    await line.locator('.diff-add-widget').first().click();
+    // Every line the reviewer may comment on has a named button, reached from the keyboard and
+    // shown as it has the focus (no hover needed).
+    const plus = app.getByRole('button', { name: 'Comment on line 4 of src/app.ts' });
+    expect(await app.getByRole('button', { name: 'Comment on removed line 3 of src/app.ts' }).count()).toBe(
+      1,
+    );
+    // Tab from the file's toolbar lands on its first line's button.
+    await card().getByRole('button', { name: 'Split' }).focus();
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Comment on line 1 of src/app.ts');
+    await plus.focus();
+    await expect.poll(() => plus.evaluate((b) => getComputedStyle(b).opacity)).toBe('1');
+    await page.keyboard.press('Enter');
     const box = card().getByLabel(/^Comment on src\/app\.ts:4/);
-    await box.fill(LINE_COMMENT);
+    await expect.poll(() => box.evaluate((b) => b === document.activeElement)).toBe(true);
+    await page.keyboard.type(LINE_COMMENT);
     await card().getByRole('button', { name: 'Add comment' }).click();
     await app.getByText('Keep 3000 as the default').waitFor();
+    // The focus goes back to the line's button once the form closed.
+    await expect.poll(() => plus.evaluate((b) => b === document.activeElement)).toBe(true);
     expect(await card().textContent()).toContain('1 line comment will go with a request for changes.');
     await page.screenshot({ path: join(shots, 'diff-review.png') });
 
