@@ -29,6 +29,7 @@ const COMMENT = 'Close: two things to change.';
 const NOTES = '# A sample workspace\n\nMy notes, not committed yet.\n';
 const NOTICE = 'your checkout has uncommitted changes the agent will not see: 1 file (README.md)';
 const LINE_COMMENT = 'Keep 3000 as the default, as the README says';
+const SECOND = 'Say what the logger does.';
 
 /**
  * The diff review in the Approvals inbox, of a real coding attempt: Qwen Code (the real CLI,
@@ -66,6 +67,9 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
           // After the request for changes, the resumed session: 3000 back as the default.
           CLIS.qwen.shellTurn(`cat > src/app.ts <<'EOF'\n${APP_AFTER.replace('?? 8080', '?? 3000')}EOF`),
           { text: 'Kept 3000 as the default.' },
+          // After the second request for changes: a comment in the log module.
+          CLIS.qwen.shellTurn(`cat > src/log.ts <<'EOF'\n// Timestamped.\n${LOG}EOF`),
+          { text: 'Said what the logger does.' },
         ],
       },
     ]);
@@ -262,12 +266,12 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     await expect
       .poll(() => files.getByRole('button').allTextContents())
       .toEqual(['Msrc/app.ts+3 −2', 'Asrc/log.ts+3 −0']);
-    const earlier = card().getByRole('region', { name: 'Your last review' });
+    const earlier = card().getByRole('region', { name: 'Earlier reviews' });
     expect(await earlier.textContent()).toContain('Ana asked for changes on attempt 1');
     expect(await earlier.textContent()).toContain(COMMENT);
-    expect(await earlier.getByRole('list', { name: 'Line comments of your last review' }).textContent()).toBe(
-      `src/app.ts:4 ${LINE_COMMENT}`,
-    );
+    expect(
+      await earlier.getByRole('list', { name: 'Line comments of the review of attempt 1' }).textContent(),
+    ).toBe(`src/app.ts:4 ${LINE_COMMENT}`);
     const since = card().getByRole('button', { name: 'Changes since your last review' });
     expect(await since.getAttribute('aria-pressed')).toBe('false');
     await since.click();
@@ -283,5 +287,24 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     );
     await since.click();
     await expect.poll(() => files.getByRole('button').count()).toBe(2);
+  });
+  it('shows the third review the whole conversation before it: both requests for changes, who, when and what', async () => {
+    await card().getByLabel('Review comment on backend').fill(SECOND);
+    await card().getByRole('button', { name: 'Request changes' }).click();
+    const head = card().getByText(/^Branch /);
+    await expect.poll(() => head.textContent(), { timeout: 150_000 }).toMatch(/, attempt 3 · /);
+    const earlier = card().getByRole('region', { name: 'Earlier reviews' });
+    const reviews = earlier.getByRole('listitem', { name: /^Review of attempt/ });
+    await expect.poll(() => reviews.count()).toBe(2);
+    const [first, second] = await reviews.allTextContents();
+    expect(first).toMatch(/^Ana asked for changes on attempt 1 \([0-9a-f]{10}\) (just now|.* ago)/);
+    expect(first).toContain(COMMENT);
+    expect(first).toContain(`src/app.ts:4 ${LINE_COMMENT}`);
+    expect(second).toMatch(/^Ana asked for changes on attempt 2 \([0-9a-f]{10}\) /);
+    expect(second).toContain(SECOND);
+    // A line comment of an earlier review picks its file.
+    await earlier.getByRole('button', { name: 'src/app.ts:4' }).click();
+    await card().getByRole('region', { name: 'Diff of src/app.ts' }).waitFor();
+    await expectReadableAtWidths(page, 'diff-review-conversation', shots);
   });
 });

@@ -7,7 +7,7 @@ import { reviewFiles } from '../../../approvals/review-files.ts';
 import { counted } from '../../../format/plural.ts';
 import { ChangedFiles } from './ChangedFiles.tsx';
 import { DiffFileView } from './DiffFileView.tsx';
-import { EarlierReview } from './EarlierReview.tsx';
+import { EarlierReviews } from './EarlierReview.tsx';
 import { ReviewDecision } from './ReviewDecision.tsx';
 import type { DiffText } from './use-diff-text.ts';
 import { useDiffText } from './use-diff-text.ts';
@@ -17,8 +17,8 @@ import { useDiffText } from './use-diff-text.ts';
  * the files with their +/- (filtered, virtualised), each file's diff unified or split, line
  * comments, and the three answers: approve (done with this diff), request changes (the same
  * agent goes on in its session with the comments), reject (skipped). After a request for
- * changes, the earlier review beside it, and "Changes since your last review": the diff from
- * the commit that review saw to this one.
+ * changes, the earlier reviews beside it (the whole conversation), and "Changes since your
+ * last review": the diff from the commit the last of them saw to this one.
  */
 export default function DiffReview({
   approval: a,
@@ -29,6 +29,7 @@ export default function DiffReview({
 }) {
   const view = a.diff;
   const previous = view?.previous_review;
+  const earlier = view?.earlier_reviews ?? [];
   const [since, setSince] = useState(false);
   const diff = useDiffText(a, since && previous !== undefined);
   const listed = diff.state === 'ready' ? (diff.files ?? view?.files ?? null) : null;
@@ -45,20 +46,18 @@ export default function DiffReview({
       <ReviewHead view={view} list={list} />
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
       {previous && view && (
-        <>
-          <div className="review-since">
-            <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
-              Changes since your last review
-            </button>
-            <span className="muted small">
-              {since
-                ? `From ${previous.commit.slice(0, 10)} (attempt ${previous.attempt}) to ${view.commit.slice(0, 10)} (attempt ${view.attempt})`
-                : `The whole change of attempt ${view.attempt}; press to see only what changed since attempt ${previous.attempt}`}
-            </span>
-          </div>
-          <EarlierReview review={previous} onPick={setPicked} />
-        </>
+        <div className="review-since">
+          <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
+            Changes since your last review
+          </button>
+          <span className="muted small">
+            {since
+              ? `From ${previous.commit.slice(0, 10)} (attempt ${previous.attempt}) to ${view.commit.slice(0, 10)} (attempt ${view.attempt})`
+              : `The whole change of attempt ${view.attempt}; press to see only what changed since attempt ${previous.attempt}`}
+          </span>
+        </div>
       )}
+      {earlier.length > 0 && <EarlierReviews reviews={earlier} onPick={setPicked} />}
       <DiffState diff={diff} since={since} />
       {list.length > 0 && file && (
         <div className="diff-body">
