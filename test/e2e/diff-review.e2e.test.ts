@@ -288,6 +288,30 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     await since.click();
     await expect.poll(() => files.getByRole('button').count()).toBe(2);
   });
+  it('marks files viewed from the keyboard: folded, counted, and kept when the page is opened again', async () => {
+    const files = card().getByRole('list', { name: 'Changed files' });
+    const count = card().getByRole('status', { name: 'Files viewed' });
+    expect(await count.textContent()).toBe('0 of 2 files viewed');
+    await files.getByRole('button', { name: /src\/log\.ts/ }).click();
+    const viewed = card().getByRole('checkbox', { name: 'Viewed src/log.ts' });
+    await viewed.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => viewed.isChecked()).toBe(true);
+    // Folded: the diff gives way to one line, opened again on demand.
+    await expect.poll(() => card().getByRole('region', { name: 'Diff of src/log.ts' }).count()).toBe(0);
+    expect(await count.textContent()).toBe('1 of 2 files viewed');
+    expect(await files.getByRole('button', { name: /src\/log\.ts/ }).textContent()).toContain('viewed');
+    await card().getByRole('button', { name: 'Show its diff' }).click();
+    await card().getByRole('region', { name: 'Diff of src/log.ts' }).waitFor();
+    await files.getByRole('button', { name: /src\/app\.ts/ }).click();
+    await card().getByRole('checkbox', { name: 'Viewed src/app.ts' }).check();
+    await expect.poll(() => count.textContent()).toBe('2 of 2 files viewed');
+    await expectReadableAtWidths(page, 'diff-review-viewed', shots);
+    await page.reload();
+    await expect.poll(() => count.textContent()).toBe('2 of 2 files viewed');
+    await card().getByText('You marked src/app.ts viewed: its diff is folded.').waitFor();
+  });
+
   it('shows the third review the whole conversation before it: both requests for changes, who, when and what', async () => {
     await card().getByLabel('Review comment on backend').fill(SECOND);
     await card().getByRole('button', { name: 'Request changes' }).click();
@@ -302,9 +326,22 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     expect(first).toContain(`src/app.ts:4 ${LINE_COMMENT}`);
     expect(second).toMatch(/^Ana asked for changes on attempt 2 \([0-9a-f]{10}\) /);
     expect(second).toContain(SECOND);
+    // Attempt 3 changed src/log.ts: no longer viewed, and said so; src/app.ts still is.
+    const files = card().getByRole('list', { name: 'Changed files' });
+    await expect
+      .poll(() => card().getByRole('status', { name: 'Files viewed' }).textContent())
+      .toBe('1 of 2 files viewed');
+    expect(await files.getByRole('button').allTextContents()).toEqual([
+      'Msrc/app.ts+3 −2viewed',
+      'Asrc/log.ts+4 −0changed since viewed',
+    ]);
+    await files.getByRole('button', { name: /src\/log\.ts/ }).click();
+    await card().getByRole('region', { name: 'Diff of src/log.ts' }).waitFor();
+    expect(await card().getByRole('checkbox', { name: 'Viewed src/log.ts' }).isChecked()).toBe(false);
+    expect(await card().getByText('Changed since viewed', { exact: true }).isVisible()).toBe(true);
     // A line comment of an earlier review picks its file.
     await earlier.getByRole('button', { name: 'src/app.ts:4' }).click();
-    await card().getByRole('region', { name: 'Diff of src/app.ts' }).waitFor();
+    await card().getByText('You marked src/app.ts viewed: its diff is folded.').waitFor();
     await expectReadableAtWidths(page, 'diff-review-conversation', shots);
   });
 });

@@ -4,13 +4,15 @@ import type { LineComment, ReviewedApproval } from '../../../approvals/diff-revi
 import { splitUnifiedDiff } from '../../../approvals/diff-review.ts';
 import type { ReviewFile } from '../../../approvals/review-files.ts';
 import { reviewFiles } from '../../../approvals/review-files.ts';
+import { viewedState } from '../../../approvals/viewed-files.ts';
 import { counted } from '../../../format/plural.ts';
 import { ChangedFiles } from './ChangedFiles.tsx';
-import { DiffFileView } from './DiffFileView.tsx';
+import { DiffPane } from './DiffPane.tsx';
 import { EarlierReviews } from './EarlierReview.tsx';
 import { ReviewDecision } from './ReviewDecision.tsx';
 import type { DiffText } from './use-diff-text.ts';
 import { useDiffText } from './use-diff-text.ts';
+import { useViewed } from './use-viewed.ts';
 
 /**
  * A coding attempt's diff to review (approval kind `diff_review`): the branch and what changed,
@@ -38,7 +40,7 @@ export default function DiffReview({
     [diff, listed],
   );
   const [picked, setPicked] = useState<string | null>(null);
-  const [mode, setMode] = useState<'unified' | 'split'>('unified');
+  const [marks, setViewed] = useViewed(a.run_id, a.task_id);
   const [comments, setComments] = useState<LineComment[]>([]);
   const file = list.find((f) => f.path === picked) ?? list[0];
   return (
@@ -61,27 +63,15 @@ export default function DiffReview({
       <DiffState diff={diff} since={since} />
       {list.length > 0 && file && (
         <div className="diff-body">
-          <ChangedFiles files={list} picked={file} onPick={setPicked} comments={comments} />
-          <div className="diff-pane">
-            <div className="diff-toolbar">
-              <strong className="diff-path">{file.path}</strong>
-              <span>
-                <button type="button" aria-pressed={mode === 'unified'} onClick={() => setMode('unified')}>
-                  Unified
-                </button>
-                <button type="button" aria-pressed={mode === 'split'} onClick={() => setMode('split')}>
-                  Split
-                </button>
-              </span>
-            </div>
-            <FilePane
-              file={file}
-              mode={mode}
-              comments={comments}
-              onAdd={(c) => setComments((all) => [...all, c])}
-              onRemove={(c) => setComments((all) => all.filter((x) => x !== c))}
-            />
-          </div>
+          <ChangedFiles files={list} picked={file} onPick={setPicked} comments={comments} marks={marks} />
+          <DiffPane
+            file={file}
+            viewed={viewedState(marks, file)}
+            onViewed={(v) => setViewed(file, v)}
+            comments={comments}
+            onAdd={(c) => setComments((all) => [...all, c])}
+            onRemove={(c) => setComments((all) => all.filter((x) => x !== c))}
+          />
         </div>
       )}
       <ReviewDecision approval={a} comments={comments} onDeciding={onDeciding} />
@@ -130,24 +120,4 @@ function DiffState({ diff, since }: { diff: DiffText; since: boolean }) {
       The diff passes 1 MB: it is shown up to there (the task panel downloads it whole).
     </p>
   );
-}
-
-/** The picked file's diff, or why it is not shown. */
-function FilePane({
-  file,
-  ...rest
-}: {
-  file: ReviewFile;
-  mode: 'unified' | 'split';
-  comments: readonly LineComment[];
-  onAdd(c: LineComment): void;
-  onRemove(c: LineComment): void;
-}) {
-  if (!file.part)
-    return (
-      <p className="muted small diff-past-cut" role="note">
-        {file.path}: its diff is past the first 1 MB read here. The task panel downloads the whole diff.
-      </p>
-    );
-  return <DiffFileView file={file.part} {...rest} />;
 }
