@@ -18,6 +18,7 @@ import type { AttemptLink } from './attempt-links.ts';
 import { baseEnv } from './cli-env.ts';
 import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
+import { changedNothing, diffReviewed, toolCallsSaid, toolCallTally } from './unchanged.ts';
 import type { dependencyBranches, prepare } from './worktree.ts';
 import { dependencyHeads, finish } from './worktree.ts';
 
@@ -150,10 +151,11 @@ async function* runProcess(
     // whether some calls went past it.
     ownUsage: meter === null,
   });
-  const step = (s: Step): ExecutorEvent => ({
-    type: 'step',
-    step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s,
-  });
+  const tally = toolCallTally();
+  const step = (s: Step): ExecutorEvent => {
+    tally.see(s);
+    return { type: 'step', step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s };
+  };
   const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
   // The prompt Baton gave, as the trace's first step.
   yield step({
@@ -349,6 +351,14 @@ async function* runProcess(
       );
     }
     yield* finished.events;
+    if (finished.output.files.length === 0) {
+      // Nothing to review: the attempt fails on a reviewed task (unchanged.ts), else is said.
+      if (diffReviewed(ctx.task, agent))
+        return yield error(changedNothing(tally.counts, finished.output.summary));
+      yield log(
+        `the attempt changed nothing: no file differs from where the task's branch started (${toolCallsSaid(tally.counts)})`,
+      );
+    }
     yield { type: 'result', output: finished.output };
   } finally {
     signal.removeEventListener('abort', onAbort);
