@@ -207,6 +207,7 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
       .toBe('Comment on line 1 of src/app.ts');
     await plus.focus();
     await expect.poll(() => plus.evaluate((b) => getComputedStyle(b).opacity)).toBe('1');
+    await app.screenshot({ path: join(shots, 'diff-review-line-button.png') });
     await page.keyboard.press('Enter');
     const box = card().getByLabel(/^Comment on src\/app\.ts:4/);
     await expect.poll(() => box.evaluate((b) => b === document.activeElement)).toBe(true);
