@@ -176,6 +176,11 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     await card().getByRole('button', { name: 'Split' }).click();
     // Split: side by side, the old line and the new line in one row.
     await expect.poll(() => rowWith('const port = 3000').textContent()).toContain('process.env.PORT');
+    // Each side's line has its button; an unchanged line, shown on both sides, has one.
+    for (const name of ['line 4', 'removed line 3', 'line 1'])
+      await expect
+        .poll(() => app.getByRole('button', { name: `Comment on ${name} of src/app.ts` }).count())
+        .toBe(1);
     await page.screenshot({ path: join(shots, 'diff-review-split.png') });
     await card().getByRole('button', { name: 'Unified' }).click();
     await expect.poll(() => rowWith('const port = 3000').textContent()).not.toContain('process.env.PORT');
