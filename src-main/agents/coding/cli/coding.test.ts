@@ -472,6 +472,47 @@ describe('a coding attempt that changed nothing', () => {
     expect(app.store.approvals.forTask(run, 't')).toEqual([]);
   });
 
+  it('after a request for changes, on an attempt that left the branch where the review saw it: fails, saying so', async () => {
+    const dir = dataDir();
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    // Writes a.txt the first time; the second time (the request for changes) writes nothing.
+    const script = join(dir, 'codex.sh');
+    writeFileSync(script, `#!/bin/sh\n[ -f a.txt ] || echo one > a.txt\ncat "${STREAM}"\n`);
+    chmodSync(script, 0o755);
+    app = createApp({ dataDir: dir, log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [{ id: 'coder', kind: 'coding', cli: 'codex', executable: script, skills: ['code'] }],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'write a', required_skills: ['code'], review: 'diff' }],
+      },
+    );
+    let review: ApprovalView | undefined;
+    await eventually(async () => {
+      review = (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' }))[0];
+      return review !== undefined;
+    });
+    expect(review!.diff?.files.map((f) => f.path)).toEqual(['a.txt']);
+    await call(app, 'approvals.decide', {
+      approval_id: review!.id,
+      decision: 'request_changes',
+      actor: 'ana',
+      comment: 'say two',
+    });
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    const t = app.store.runs.task(run, 't')!;
+    expect({ status: t.status, attempt: t.attempt }).toEqual({ status: 'failed', attempt: 2 });
+    expect(t.error).toBe(
+      `the attempt changed nothing since the review that asked for changes: the task's branch is still at ${review!.diff!.commit.slice(0, 10)} (1 of 2 tool calls failed); the agent said: "Ran both."`,
+    );
+    expect(app.store.approvals.forTask(run, 't').map((a) => a.status)).toEqual(['changes_requested']);
+  });
+
   it('on a task that asks no review: done, its log saying it changed nothing', async () => {
     const { app, run } = await start('none');
     expect(app.store.runs.task(run, 't')!.status).toBe('done');
