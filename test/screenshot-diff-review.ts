@@ -39,9 +39,7 @@ try {
   const files = card.getByRole('list', { name: 'Changed files' });
   await files.getByRole('button', { name: /src\/app\.ts/ }).click();
   const diff = card.getByRole('region', { name: 'Diff of src/app.ts' });
-  const line = diff.locator('tr', { hasText: 'Number(process.env.PORT' });
-  await line.hover();
-  await line.locator('.diff-add-widget').first().click();
+  await diff.getByRole('button', { name: 'Comment on line 4 of src/app.ts' }).click();
   await card.getByLabel(/^Comment on src\/app\.ts/).fill('Say in the README that PORT is read.');
   await card.getByRole('button', { name: 'Add comment' }).click();
   await diff.getByText('Say in the README that PORT is read.').waitFor();

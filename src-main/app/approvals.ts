@@ -4,6 +4,7 @@ import type {
   ApprovalKind,
   ApprovalView,
   DiffReviewView,
+  EarlierReview,
   PreviousReview,
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
@@ -121,7 +122,33 @@ export function approvalViews(store: Store) {
       artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
       summary: out.summary,
       ...withPrevious(a),
+      ...withEarlier(a),
     };
+  };
+  /** Every diff review of the task decided before this one was asked, oldest first. */
+  const earlierOf = (a: Approval): EarlierReview[] => {
+    const list = store.approvals.forTask(a.run_id, a.task_id);
+    const at = list.findIndex((x) => x.id === a.id);
+    return list.slice(0, at < 0 ? list.length : at).flatMap((x) => {
+      if (x.kind !== 'diff_review' || x.status === 'pending') return [];
+      const seen = store.diffReviews.get(x.id);
+      return [
+        {
+          approval_id: x.id,
+          decision: x.status,
+          attempt: seen?.attempt ?? null,
+          commit: seen?.commit ?? null,
+          actor: x.actor,
+          decided_at: x.decided_at,
+          comment: x.comment,
+          line_comments: store.approvals.lineComments(x.id),
+        },
+      ];
+    });
+  };
+  const withEarlier = (a: Approval): { earlier_reviews?: EarlierReview[] } => {
+    const earlier = earlierOf(a);
+    return earlier.length > 0 ? { earlier_reviews: earlier } : {};
   };
   /**
    * The task's diff review before this one that asked for changes (the latest whose commit is

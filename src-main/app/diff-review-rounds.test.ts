@@ -138,6 +138,67 @@ describe('a diff review after a request for changes', () => {
     expect(await call(second, 'approvals.diffSinceReview', { approval_id: r2.id })).toEqual(d);
   });
 
+  it('gives the third review the whole conversation before it: both requests for changes, oldest first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-review-rounds-'));
+    const repo = makeRepo();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), repo.cleanup);
+    const { app: a, exec } = open(dir);
+    await call(a, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(a, [CODER], {
+      plan_id: 'p',
+      workspace: 'app',
+      tasks: [{ task_id: 't', description: 'code', required_skills: ['code'] }],
+    });
+    const branch = `baton/${run}/t`;
+    const start = repo.git(['rev-parse', 'main']);
+    const pending = async () => {
+      let found: ApprovalView | undefined;
+      await eventually(async () => {
+        const list = await call<ApprovalView[]>(a, 'approvals.list', { status: 'pending' });
+        found = list.find((x) => x.kind === 'diff_review');
+        return found !== undefined;
+      });
+      return found!;
+    };
+    const rounds = [
+      { file: 'one\n', actor: 'ana', comment: 'say two', lines: [{ path: 'a.txt', line: 1, body: 'two' }] },
+      { file: 'two\n', actor: 'bo', comment: 'and three', lines: [] },
+    ];
+    const commits: string[] = [];
+    for (const [i, r] of rounds.entries()) {
+      await eventually(() => exec.running.get('t')?.ctx.attempt === i + 1);
+      const out = commitOn(repo, branch, start, { 'a.txt': r.file });
+      commits.push(out.commit);
+      exec.running.get('t')!.finish(out);
+      const review = await pending();
+      expect(review.diff?.earlier_reviews?.length ?? 0).toBe(i);
+      await call(a, 'approvals.decide', {
+        approval_id: review.id,
+        decision: 'request_changes',
+        actor: r.actor,
+        comment: r.comment,
+        line_comments: r.lines,
+      });
+    }
+    await eventually(() => exec.running.get('t')?.ctx.attempt === 3);
+    exec.running.get('t')!.finish(commitOn(repo, branch, start, { 'a.txt': 'three\n' }));
+    const third = await pending();
+    expect(third.diff?.earlier_reviews).toEqual(
+      rounds.map((r, i) => ({
+        approval_id: expect.any(String),
+        decision: 'changes_requested',
+        attempt: i + 1,
+        commit: commits[i],
+        actor: r.actor,
+        decided_at: expect.any(String),
+        comment: r.comment,
+        line_comments: r.lines,
+      })),
+    );
+    // The last of them is still the one "changes since your last review" compares with.
+    expect(third.diff?.previous_review).toMatchObject({ attempt: 2, actor: 'bo', commit: commits[1] });
+  });
+
   it('refuses an approval that is not a diff review, or none, naming it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-review-rounds-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -189,6 +189,25 @@ export interface DiffReviewView {
    * what it saw and said (`approvals.diffSinceReview` gives what changed since).
    */
   previous_review?: PreviousReview;
+  /**
+   * The review conversation before this one: every earlier review of the task's diff in the
+   * run, oldest first (who decided what, when, on which attempt, and said what). Absent when
+   * there was none.
+   */
+  earlier_reviews?: EarlierReview[];
+}
+
+/** One earlier review of a task's diff: how it was decided, by whom, when, and what it said. */
+export interface EarlierReview {
+  approval_id: string;
+  decision: Exclude<ApprovalStatus, 'pending'>;
+  /** The attempt and commit it saw; null for a review asked before they were recorded. */
+  attempt: number | null;
+  commit: string | null;
+  actor: string | null;
+  decided_at: string | null;
+  comment: string | null;
+  line_comments: LineComment[];
 }
 
 /** An earlier review of a task's diff that asked for changes: the commit it saw, who asked, and what. */

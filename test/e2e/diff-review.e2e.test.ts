@@ -29,6 +29,7 @@ const COMMENT = 'Close: two things to change.';
 const NOTES = '# A sample workspace\n\nMy notes, not committed yet.\n';
 const NOTICE = 'your checkout has uncommitted changes the agent will not see: 1 file (README.md)';
 const LINE_COMMENT = 'Keep 3000 as the default, as the README says';
+const SECOND = 'Say what the logger does.';
 
 /**
  * The diff review in the Approvals inbox, of a real coding attempt: Qwen Code (the real CLI,
@@ -66,6 +67,9 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
           // After the request for changes, the resumed session: 3000 back as the default.
           CLIS.qwen.shellTurn(`cat > src/app.ts <<'EOF'\n${APP_AFTER.replace('?? 8080', '?? 3000')}EOF`),
           { text: 'Kept 3000 as the default.' },
+          // After the second request for changes: a comment in the log module.
+          CLIS.qwen.shellTurn(`cat > src/log.ts <<'EOF'\n// Timestamped.\n${LOG}EOF`),
+          { text: 'Said what the logger does.' },
         ],
       },
     ]);
@@ -172,6 +176,11 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     await card().getByRole('button', { name: 'Split' }).click();
     // Split: side by side, the old line and the new line in one row.
     await expect.poll(() => rowWith('const port = 3000').textContent()).toContain('process.env.PORT');
+    // Each side's line has its button; an unchanged line, shown on both sides, has one.
+    for (const name of ['line 4', 'removed line 3', 'line 1'])
+      await expect
+        .poll(() => app.getByRole('button', { name: `Comment on ${name} of src/app.ts` }).count())
+        .toBe(1);
     await page.screenshot({ path: join(shots, 'diff-review-split.png') });
     await card().getByRole('button', { name: 'Unified' }).click();
     await expect.poll(() => rowWith('const port = 3000').textContent()).not.toContain('process.env.PORT');
@@ -189,13 +198,29 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
 
   it('takes line comments and sends them with a request for changes, which needs a review comment', async () => {
     const app = card().getByRole('region', { name: 'Diff of src/app.ts' });
-    const line = app.locator('tr', { hasText: 'Number(process.env.PORT' });
-    await line.hover();
-    await line.locator('.diff-add-widget').first().click();
+    // Every line the reviewer may comment on has a named button, reached from the keyboard and
+    // shown as it has the focus (no hover needed).
+    const plus = app.getByRole('button', { name: 'Comment on line 4 of src/app.ts' });
+    expect(await app.getByRole('button', { name: 'Comment on removed line 3 of src/app.ts' }).count()).toBe(
+      1,
+    );
+    // Tab from the file's toolbar lands on its first line's button.
+    await card().getByRole('button', { name: 'Split' }).focus();
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Comment on line 1 of src/app.ts');
+    await plus.focus();
+    await expect.poll(() => plus.evaluate((b) => getComputedStyle(b).opacity)).toBe('1');
+    await app.screenshot({ path: join(shots, 'diff-review-line-button.png') });
+    await page.keyboard.press('Enter');
     const box = card().getByLabel(/^Comment on src\/app\.ts:4/);
-    await box.fill(LINE_COMMENT);
+    await expect.poll(() => box.evaluate((b) => b === document.activeElement)).toBe(true);
+    await page.keyboard.type(LINE_COMMENT);
     await card().getByRole('button', { name: 'Add comment' }).click();
     await app.getByText('Keep 3000 as the default').waitFor();
+    // The focus goes back to the line's button once the form closed.
+    await expect.poll(() => plus.evaluate((b) => b === document.activeElement)).toBe(true);
     expect(await card().textContent()).toContain('1 line comment will go with a request for changes.');
     await page.screenshot({ path: join(shots, 'diff-review.png') });
 
@@ -247,12 +272,12 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     await expect
       .poll(() => files.getByRole('button').allTextContents())
       .toEqual(['Msrc/app.ts+3 −2', 'Asrc/log.ts+3 −0']);
-    const earlier = card().getByRole('region', { name: 'Your last review' });
+    const earlier = card().getByRole('region', { name: 'Earlier reviews' });
     expect(await earlier.textContent()).toContain('Ana asked for changes on attempt 1');
     expect(await earlier.textContent()).toContain(COMMENT);
-    expect(await earlier.getByRole('list', { name: 'Line comments of your last review' }).textContent()).toBe(
-      `src/app.ts:4 ${LINE_COMMENT}`,
-    );
+    expect(
+      await earlier.getByRole('list', { name: 'Line comments of the review of attempt 1' }).textContent(),
+    ).toBe(`src/app.ts:4 ${LINE_COMMENT}`);
     const since = card().getByRole('button', { name: 'Changes since your last review' });
     expect(await since.getAttribute('aria-pressed')).toBe('false');
     await since.click();
@@ -268,5 +293,61 @@ describe.skipIf(skipE2e || !installed)('reviewing a coding attempt’s diff', ()
     );
     await since.click();
     await expect.poll(() => files.getByRole('button').count()).toBe(2);
+  });
+  it('marks files viewed from the keyboard: folded, counted, and kept when the page is opened again', async () => {
+    const files = card().getByRole('list', { name: 'Changed files' });
+    const count = card().getByRole('status', { name: 'Files viewed' });
+    expect(await count.textContent()).toBe('0 of 2 files viewed');
+    await files.getByRole('button', { name: /src\/log\.ts/ }).click();
+    const viewed = card().getByRole('checkbox', { name: 'Viewed src/log.ts' });
+    await viewed.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => viewed.isChecked()).toBe(true);
+    // Folded: the diff gives way to one line, opened again on demand.
+    await expect.poll(() => card().getByRole('region', { name: 'Diff of src/log.ts' }).count()).toBe(0);
+    expect(await count.textContent()).toBe('1 of 2 files viewed');
+    expect(await files.getByRole('button', { name: /src\/log\.ts/ }).textContent()).toContain('viewed');
+    await card().getByRole('button', { name: 'Show its diff' }).click();
+    await card().getByRole('region', { name: 'Diff of src/log.ts' }).waitFor();
+    await files.getByRole('button', { name: /src\/app\.ts/ }).click();
+    await card().getByRole('checkbox', { name: 'Viewed src/app.ts' }).check();
+    await expect.poll(() => count.textContent()).toBe('2 of 2 files viewed');
+    await expectReadableAtWidths(page, 'diff-review-viewed', shots);
+    await page.reload();
+    await expect.poll(() => count.textContent()).toBe('2 of 2 files viewed');
+    await card().getByText('You marked src/app.ts viewed: its diff is folded.').waitFor();
+  });
+
+  it('shows the third review the whole conversation before it: both requests for changes, who, when and what', async () => {
+    await card().getByLabel('Review comment on backend').fill(SECOND);
+    await card().getByRole('button', { name: 'Request changes' }).click();
+    const head = card().getByText(/^Branch /);
+    await expect.poll(() => head.textContent(), { timeout: 150_000 }).toMatch(/, attempt 3 · /);
+    const earlier = card().getByRole('region', { name: 'Earlier reviews' });
+    const reviews = earlier.getByRole('listitem', { name: /^Review of attempt/ });
+    await expect.poll(() => reviews.count()).toBe(2);
+    const [first, second] = await reviews.allTextContents();
+    expect(first).toMatch(/^Ana asked for changes on attempt 1 \([0-9a-f]{10}\) (just now|.* ago)/);
+    expect(first).toContain(COMMENT);
+    expect(first).toContain(`src/app.ts:4 ${LINE_COMMENT}`);
+    expect(second).toMatch(/^Ana asked for changes on attempt 2 \([0-9a-f]{10}\) /);
+    expect(second).toContain(SECOND);
+    // Attempt 3 changed src/log.ts: no longer viewed, and said so; src/app.ts still is.
+    const files = card().getByRole('list', { name: 'Changed files' });
+    await expect
+      .poll(() => card().getByRole('status', { name: 'Files viewed' }).textContent())
+      .toBe('1 of 2 files viewed');
+    expect(await files.getByRole('button').allTextContents()).toEqual([
+      'Msrc/app.ts+3 −2viewed',
+      'Asrc/log.ts+4 −0changed since viewed',
+    ]);
+    await files.getByRole('button', { name: /src\/log\.ts/ }).click();
+    await card().getByRole('region', { name: 'Diff of src/log.ts' }).waitFor();
+    expect(await card().getByRole('checkbox', { name: 'Viewed src/log.ts' }).isChecked()).toBe(false);
+    expect(await card().getByText('Changed since viewed', { exact: true }).isVisible()).toBe(true);
+    // A line comment of an earlier review picks its file.
+    await earlier.getByRole('button', { name: 'src/app.ts:4' }).click();
+    await card().getByText('You marked src/app.ts viewed: its diff is folded.').waitFor();
+    await expectReadableAtWidths(page, 'diff-review-conversation', shots);
   });
 });

@@ -219,6 +219,10 @@ export const GATES: { [K in GateKind]: GateHandler<K> } = {
       if (agent.kind !== 'coding' || (spec.review ?? agent.review ?? 'none') !== 'diff') return null;
       if (!isCodingOutput(output)) return null;
       const n = output.files.length;
+      // No change, no diff to review: the coding executor fails such an attempt on a reviewed
+      // task (it has nothing to show for the work asked); an output without files that still
+      // comes here is not put to a person.
+      if (n === 0) return null;
       return {
         reason: `review the diff on ${output.branch}: ${n} file${n === 1 ? '' : 's'} changed, +${output.additions} −${output.deletions}`,
         cost: 0,

@@ -18,6 +18,7 @@ import type { AttemptLink } from './attempt-links.ts';
 import { baseEnv } from './cli-env.ts';
 import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
+import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from './unchanged.ts';
 import type { dependencyBranches, prepare } from './worktree.ts';
 import { dependencyHeads, finish } from './worktree.ts';
 
@@ -150,10 +151,11 @@ async function* runProcess(
     // whether some calls went past it.
     ownUsage: meter === null,
   });
-  const step = (s: Step): ExecutorEvent => ({
-    type: 'step',
-    step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s,
-  });
+  const tally = toolCallTally();
+  const step = (s: Step): ExecutorEvent => {
+    tally.see(s);
+    return { type: 'step', step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s };
+  };
   const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
   // The prompt Baton gave, as the trace's first step.
   yield step({
@@ -185,6 +187,7 @@ async function* runProcess(
   // `confine` (src-main/sandbox/) here, writable: the worktree, `coding.home` (its state folder)
   // and `r.tmp`; hosts: its model endpoint (the metering endpoint's 127.0.0.1:PORT, else the
   // provider's) and the agent's list; its sandbox refusals as steps through the recorder's seqs.
+  const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
   const proc = runCli({
     command: inv.command,
     args: inv.args,
@@ -349,6 +352,10 @@ async function* runProcess(
       );
     }
     yield* finished.events;
+    // Nothing to review: the attempt fails on a reviewed task (unchanged.ts), else is said.
+    const same = unchangedVerdict(finished.output, tipBefore, tally.counts, diffReviewed(ctx.task, agent));
+    if (same && 'fail' in same) return yield error(same.fail);
+    if (same) yield log(same.log);
     yield { type: 'result', output: finished.output };
   } finally {
     signal.removeEventListener('abort', onAbort);

@@ -425,3 +425,100 @@ describe('a checkout with uncommitted changes', () => {
     expect(notices(clean)).toEqual([]);
   });
 });
+
+describe('a coding attempt that changed nothing', () => {
+  // codex (its stream as printed: two shell commands, the second failed, then "Ran both.") in a
+  // real worktree, where it writes nothing.
+  const STREAM = join(import.meta.dirname, '../../../../test/coding-agents/streams/codex-shell.jsonl');
+  const start = async (review: 'diff' | 'none') => {
+    const dir = dataDir();
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    const script = join(dir, 'codex.sh');
+    writeFileSync(script, `#!/bin/sh\ncat "${STREAM}"\n`);
+    chmodSync(script, 0o755);
+    app = createApp({ dataDir: dir, log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [{ id: 'coder', kind: 'coding', cli: 'codex', executable: script, skills: ['code'] }],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [
+          {
+            task_id: 't',
+            description: 'serve on $PORT',
+            required_skills: ['code'],
+            review,
+            retry: { max_attempts: 2, backoff: { initial_ms: 0, max_ms: 0, jitter: 0 } },
+          },
+        ],
+      },
+    );
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    return { app, run };
+  };
+
+  it('on a task whose diff is reviewed: fails, retried, saying it changed nothing, its failed tool call and the agent’s claim; no review is asked', async () => {
+    const { app, run } = await start('diff');
+    const t = app.store.runs.task(run, 't')!;
+    expect(t.status).toBe('failed');
+    expect(t.attempt).toBe(2);
+    expect(t.error).toBe(
+      'the attempt changed nothing: no file differs from where the task\'s branch started, so there is no diff to review (1 of 2 tool calls failed); the agent said: "Ran both."',
+    );
+    expect(app.store.approvals.forTask(run, 't')).toEqual([]);
+  });
+
+  it('after a request for changes, on an attempt that left the branch where the review saw it: fails, saying so', async () => {
+    const dir = dataDir();
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    // Writes a.txt the first time; the second time (the request for changes) writes nothing.
+    const script = join(dir, 'codex.sh');
+    writeFileSync(script, `#!/bin/sh\n[ -f a.txt ] || echo one > a.txt\ncat "${STREAM}"\n`);
+    chmodSync(script, 0o755);
+    app = createApp({ dataDir: dir, log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [{ id: 'coder', kind: 'coding', cli: 'codex', executable: script, skills: ['code'] }],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'write a', required_skills: ['code'], review: 'diff' }],
+      },
+    );
+    let review: ApprovalView | undefined;
+    await eventually(async () => {
+      review = (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' }))[0];
+      return review !== undefined;
+    });
+    expect(review!.diff?.files.map((f) => f.path)).toEqual(['a.txt']);
+    await call(app, 'approvals.decide', {
+      approval_id: review!.id,
+      decision: 'request_changes',
+      actor: 'ana',
+      comment: 'say two',
+    });
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    const t = app.store.runs.task(run, 't')!;
+    expect({ status: t.status, attempt: t.attempt }).toEqual({ status: 'failed', attempt: 2 });
+    expect(t.error).toBe(
+      `the attempt changed nothing since the review that asked for changes: the task's branch is still at ${review!.diff!.commit.slice(0, 10)} (1 of 2 tool calls failed); the agent said: "Ran both."`,
+    );
+    expect(app.store.approvals.forTask(run, 't').map((a) => a.status)).toEqual(['changes_requested']);
+  });
+
+  it('on a task that asks no review: done, its log saying it changed nothing', async () => {
+    const { app, run } = await start('none');
+    expect(app.store.runs.task(run, 't')!.status).toBe('done');
+    const logs = await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: run, task_id: 't' });
+    expect(logs.map((l) => l.text)).toContain(
+      "the attempt changed nothing: no file differs from where the task's branch started (1 of 2 tool calls failed)",
+    );
+  });
+});

@@ -4,6 +4,8 @@ import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'r
 import type { LineComment } from '../../../approvals/diff-review.ts';
 import type { ReviewFile } from '../../../approvals/review-files.ts';
 import { filterFiles } from '../../../approvals/review-files.ts';
+import type { ViewedMarks } from '../../../approvals/viewed-files.ts';
+import { countViewed, viewedState } from '../../../approvals/viewed-files.ts';
 import { counted, plural } from '../../../format/plural.ts';
 
 const STATUS_MARK: Record<ReviewFile['status'], string> = {
@@ -16,18 +18,21 @@ const STATUS_MARK: Record<ReviewFile['status'], string> = {
 /**
  * The changed files of a diff under review: a filter by path, then the list, virtualised (a
  * change of 10,000 files draws the rows in view, not 10,000). Arrow keys move between files
- * (from the filter too), Home and End go to the first and last; the picked one is shown.
+ * (from the filter too), Home and End go to the first and last; the picked one is shown. How
+ * many are marked viewed, and each file viewed or changed since it was.
  */
 export function ChangedFiles({
   files,
   picked,
   onPick,
   comments,
+  marks,
 }: {
   files: readonly ReviewFile[];
   picked: ReviewFile | undefined;
   onPick(path: string): void;
   comments: readonly LineComment[];
+  marks: ViewedMarks;
 }) {
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query);
@@ -46,6 +51,7 @@ export function ChangedFiles({
     getItemKey: (i) => shown[i]!.path,
   });
   const filterId = useId();
+  const viewedCount = useMemo(() => countViewed(marks, files), [marks, files]);
   // Move the focus to the row at `i`, drawn first when it is out of view.
   const [focusAt, setFocusAt] = useState<number | null>(null);
   useEffect(() => {
@@ -106,12 +112,16 @@ export function ChangedFiles({
           ? counted(files.length, 'file')
           : `${shown.length.toLocaleString('en')} of ${counted(files.length, 'file')}`}
       </output>
+      <output className="muted small diff-files-viewed" aria-label="Files viewed">
+        {viewedCount.toLocaleString('en')} of {counted(files.length, 'file')} viewed
+      </output>
       <div ref={scroller} className="diff-files-scroller">
         <ul aria-label="Changed files" style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((v) => {
             const f = shown[v.index]!;
             const n = counts.get(f.path) ?? 0;
             const current = f === picked;
+            const seen = viewedState(marks, f);
             return (
               <li
                 key={v.key}
@@ -129,7 +139,9 @@ export function ChangedFiles({
               >
                 <button
                   type="button"
-                  className={current ? 'active' : undefined}
+                  className={
+                    [current ? 'active' : '', seen === 'viewed' ? 'viewed' : ''].join(' ').trim() || undefined
+                  }
                   aria-current={current ? 'true' : undefined}
                   onClick={() => onPick(f.path)}
                   onKeyDown={(e) => move(e, v.index)}
@@ -150,6 +162,11 @@ export function ChangedFiles({
                     )}
                   </span>
                   {n > 0 && <span className="muted small file-comments">{plural(n, 'comment')}</span>}
+                  {seen !== 'unviewed' && (
+                    <span className={`small file-viewed ${seen}`}>
+                      {seen === 'viewed' ? 'viewed' : 'changed since viewed'}
+                    </span>
+                  )}
                 </button>
               </li>
             );

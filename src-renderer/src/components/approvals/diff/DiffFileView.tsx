@@ -1,8 +1,14 @@
 import '@git-diff-view/react/styles/diff-view-pure.css';
 import { DiffModeEnum, DiffView, SplitSide } from '@git-diff-view/react';
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DiffFilePart, LineComment } from '../../../approvals/diff-review.ts';
 import { commentsByLine, langOf } from '../../../approvals/diff-review.ts';
+import { watchLineButtons } from './line-buttons.ts';
+
+/** What git-diff-view hands `onCreateUseWidgetHook`: its store of the line whose comment form is open. */
+type WidgetStore = {
+  getReadonlyState(): { setWidget(w: { side?: SplitSide; lineNumber?: number }): void };
+};
 
 const DARK = '(prefers-color-scheme: dark)';
 const subscribeDark = (onChange: () => void) => {
@@ -18,7 +24,9 @@ export function useDark(): boolean {
 
 /**
  * One file's diff (git-diff-view: unified or split, highlighted), with the reviewer's line
- * comments under their lines and "+" on each line to add one.
+ * comments under their lines and a named "+" button on each line to add one (line-buttons.ts:
+ * reached with Tab, shown on hover and on focus); the form opens under the line, and the
+ * focus goes back to the line's button when it closes.
  */
 export function DiffFileView({
   file,
@@ -43,9 +51,31 @@ export function DiffFileView({
     [file],
   );
   const extend = useMemo(() => commentsByLine(comments, file.path), [comments, file.path]);
+  const root = useRef<HTMLElement>(null);
+  const widgets = useRef<WidgetStore | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
+  useEffect(() => {
+    const el = root.current;
+    if (!el || file.binary) return;
+    return watchLineButtons(el, file.path, (t, button) => {
+      opener.current = button;
+      widgets.current
+        ?.getReadonlyState()
+        .setWidget({ lineNumber: t.line, side: t.side === 'old' ? SplitSide.old : SplitSide.new });
+    });
+  }, [file.path, file.binary]);
+  const closed = (close: () => void) => () => {
+    close();
+    const back = opener.current;
+    // The focus was in the form, now gone: back to the line it was opened from.
+    requestAnimationFrame(() => {
+      if (back?.isConnected && (document.activeElement === document.body || !document.activeElement))
+        back.focus();
+    });
+  };
   if (file.binary) return <p className="muted small">Binary file: not shown.</p>;
   return (
-    <section className="review-file" aria-label={`Diff of ${file.path}`}>
+    <section ref={root} className="review-file" aria-label={`Diff of ${file.path}`}>
       <DiffView<LineComment[]>
         key={`${file.path} ${mode}`}
         data={data}
@@ -54,23 +84,29 @@ export function DiffFileView({
         diffViewHighlight
         diffViewWrap
         diffViewFontSize={12}
-        diffViewAddWidget
+        diffViewAddWidget={false}
+        onCreateUseWidgetHook={(hook) => {
+          widgets.current = hook as unknown as WidgetStore;
+        }}
         extendData={extend}
-        renderWidgetLine={({ side, lineNumber, onClose }) => (
-          <CommentForm
-            where={`${file.path}:${lineNumber}${side === SplitSide.old ? ' (removed line)' : ''}`}
-            onCancel={onClose}
-            onSave={(body) => {
-              onAdd({
-                path: file.path,
-                line: lineNumber,
-                side: side === SplitSide.old ? 'old' : 'new',
-                body,
-              });
-              onClose();
-            }}
-          />
-        )}
+        renderWidgetLine={({ side, lineNumber, onClose: close }) => {
+          const onClose = closed(close);
+          return (
+            <CommentForm
+              where={`${file.path}:${lineNumber}${side === SplitSide.old ? ' (removed line)' : ''}`}
+              onCancel={onClose}
+              onSave={(body) => {
+                onAdd({
+                  path: file.path,
+                  line: lineNumber,
+                  side: side === SplitSide.old ? 'old' : 'new',
+                  body,
+                });
+                onClose();
+              }}
+            />
+          );
+        }}
         renderExtendLine={({ data: list }) => (
           <ul className="line-comments">
             {list.map((c) => (

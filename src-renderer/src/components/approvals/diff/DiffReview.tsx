@@ -4,21 +4,23 @@ import type { LineComment, ReviewedApproval } from '../../../approvals/diff-revi
 import { splitUnifiedDiff } from '../../../approvals/diff-review.ts';
 import type { ReviewFile } from '../../../approvals/review-files.ts';
 import { reviewFiles } from '../../../approvals/review-files.ts';
+import { viewedState } from '../../../approvals/viewed-files.ts';
 import { counted } from '../../../format/plural.ts';
 import { ChangedFiles } from './ChangedFiles.tsx';
-import { DiffFileView } from './DiffFileView.tsx';
-import { EarlierReview } from './EarlierReview.tsx';
+import { DiffPane } from './DiffPane.tsx';
+import { EarlierReviews } from './EarlierReview.tsx';
 import { ReviewDecision } from './ReviewDecision.tsx';
 import type { DiffText } from './use-diff-text.ts';
 import { useDiffText } from './use-diff-text.ts';
+import { useViewed } from './use-viewed.ts';
 
 /**
  * A coding attempt's diff to review (approval kind `diff_review`): the branch and what changed,
  * the files with their +/- (filtered, virtualised), each file's diff unified or split, line
  * comments, and the three answers: approve (done with this diff), request changes (the same
  * agent goes on in its session with the comments), reject (skipped). After a request for
- * changes, the earlier review beside it, and "Changes since your last review": the diff from
- * the commit that review saw to this one.
+ * changes, the earlier reviews beside it (the whole conversation), and "Changes since your
+ * last review": the diff from the commit the last of them saw to this one.
  */
 export default function DiffReview({
   approval: a,
@@ -29,6 +31,7 @@ export default function DiffReview({
 }) {
   const view = a.diff;
   const previous = view?.previous_review;
+  const earlier = view?.earlier_reviews ?? [];
   const [since, setSince] = useState(false);
   const diff = useDiffText(a, since && previous !== undefined);
   const listed = diff.state === 'ready' ? (diff.files ?? view?.files ?? null) : null;
@@ -37,7 +40,7 @@ export default function DiffReview({
     [diff, listed],
   );
   const [picked, setPicked] = useState<string | null>(null);
-  const [mode, setMode] = useState<'unified' | 'split'>('unified');
+  const [marks, setViewed] = useViewed(a.run_id, a.task_id);
   const [comments, setComments] = useState<LineComment[]>([]);
   const file = list.find((f) => f.path === picked) ?? list[0];
   return (
@@ -45,44 +48,30 @@ export default function DiffReview({
       <ReviewHead view={view} list={list} />
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
       {previous && view && (
-        <>
-          <div className="review-since">
-            <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
-              Changes since your last review
-            </button>
-            <span className="muted small">
-              {since
-                ? `From ${previous.commit.slice(0, 10)} (attempt ${previous.attempt}) to ${view.commit.slice(0, 10)} (attempt ${view.attempt})`
-                : `The whole change of attempt ${view.attempt}; press to see only what changed since attempt ${previous.attempt}`}
-            </span>
-          </div>
-          <EarlierReview review={previous} onPick={setPicked} />
-        </>
+        <div className="review-since">
+          <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
+            Changes since your last review
+          </button>
+          <span className="muted small">
+            {since
+              ? `From ${previous.commit.slice(0, 10)} (attempt ${previous.attempt}) to ${view.commit.slice(0, 10)} (attempt ${view.attempt})`
+              : `The whole change of attempt ${view.attempt}; press to see only what changed since attempt ${previous.attempt}`}
+          </span>
+        </div>
       )}
+      {earlier.length > 0 && <EarlierReviews reviews={earlier} onPick={setPicked} />}
       <DiffState diff={diff} since={since} />
       {list.length > 0 && file && (
         <div className="diff-body">
-          <ChangedFiles files={list} picked={file} onPick={setPicked} comments={comments} />
-          <div className="diff-pane">
-            <div className="diff-toolbar">
-              <strong className="diff-path">{file.path}</strong>
-              <span>
-                <button type="button" aria-pressed={mode === 'unified'} onClick={() => setMode('unified')}>
-                  Unified
-                </button>
-                <button type="button" aria-pressed={mode === 'split'} onClick={() => setMode('split')}>
-                  Split
-                </button>
-              </span>
-            </div>
-            <FilePane
-              file={file}
-              mode={mode}
-              comments={comments}
-              onAdd={(c) => setComments((all) => [...all, c])}
-              onRemove={(c) => setComments((all) => all.filter((x) => x !== c))}
-            />
-          </div>
+          <ChangedFiles files={list} picked={file} onPick={setPicked} comments={comments} marks={marks} />
+          <DiffPane
+            file={file}
+            viewed={viewedState(marks, file)}
+            onViewed={(v) => setViewed(file, v)}
+            comments={comments}
+            onAdd={(c) => setComments((all) => [...all, c])}
+            onRemove={(c) => setComments((all) => all.filter((x) => x !== c))}
+          />
         </div>
       )}
       <ReviewDecision approval={a} comments={comments} onDeciding={onDeciding} />
@@ -131,24 +120,4 @@ function DiffState({ diff, since }: { diff: DiffText; since: boolean }) {
       The diff passes 1 MB: it is shown up to there (the task panel downloads it whole).
     </p>
   );
-}
-
-/** The picked file's diff, or why it is not shown. */
-function FilePane({
-  file,
-  ...rest
-}: {
-  file: ReviewFile;
-  mode: 'unified' | 'split';
-  comments: readonly LineComment[];
-  onAdd(c: LineComment): void;
-  onRemove(c: LineComment): void;
-}) {
-  if (!file.part)
-    return (
-      <p className="muted small diff-past-cut" role="note">
-        {file.path}: its diff is past the first 1 MB read here. The task panel downloads the whole diff.
-      </p>
-    );
-  return <DiffFileView file={file.part} {...rest} />;
 }

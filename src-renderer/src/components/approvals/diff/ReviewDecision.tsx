@@ -51,7 +51,7 @@ export function ReviewDecision({
       <p className="muted small">
         {comments.length > 0
           ? `${plural(comments.length, 'line comment')} will go with a request for changes.`
-          : 'Hover a line of the diff and press + to comment on it.'}
+          : 'Press + beside a line of the diff (hover it, or Tab to it) to comment on it.'}
       </p>
       <div className="actions">
         <ConfirmButton
