@@ -175,6 +175,15 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     expect(await tasks()).toBe('1 of 3 done · 1 running');
     writeFileSync(hold, '');
     await expect.poll(tasks).toBe('3 of 3 done');
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(shots, `runs-page-${width}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 });
 
