@@ -174,6 +174,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect
       .poll(() => page.getByRole('heading', { name: /Research best laptops/ }).isVisible())
       .toBe(true);
+    // The designer's own heading ("Editing Research best laptops…") matches too: wait for the plan's page.
     await expect.poll(() => page.getByText('laptops · version 1 · 2 tasks').isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Run plan' }).click();
     await expect

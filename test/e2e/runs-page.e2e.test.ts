@@ -132,6 +132,59 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     await page.getByRole('heading', { name: 'Alpha', level: 1 }).waitFor();
     await expect.poll(() => page.getByRole('region', { name: 'Run result' }).textContent()).toContain(older);
   });
+
+  it('counts every task of a run started while the page is open, not only those that moved', async () => {
+    const hold = join(mkdtempSync(join(tmpdir(), 'baton-hold-')), 'hold');
+    await baton.rpc('agents.import', {
+      agents: [
+        {
+          id: 'holder',
+          kind: 'command',
+          skills: ['hold'],
+          command: process.execPath,
+          args: [
+            '-e',
+            `const fs = require('fs');
+            const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(hold)})) { clearInterval(t); console.log('::result {}'); } }, 50);`,
+          ],
+        },
+      ],
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'delta',
+        name: 'Delta',
+        tasks: [
+          { task_id: 'first', description: 'First', required_skills: ['x'] },
+          { task_id: 'held', description: 'Held', required_skills: ['hold'], depends_on: ['first'] },
+          { task_id: 'last', description: 'Last', required_skills: ['x'], depends_on: ['held'] },
+        ],
+      },
+    });
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Runs', exact: true })
+      .click();
+    await expect.poll(() => rows().count()).toBe(4);
+    await baton.rpc('runs.start', { plan_id: 'delta' });
+    const tasks = () => rows().first().getByRole('cell').last().textContent();
+    // Once the first task is done and the held one runs.
+    await expect.poll(tasks).toMatch(/^1 of \d+ done · 1 running$/);
+    expect(await rows().first().textContent()).toMatch(/^executingDelta/);
+    // Three tasks, one done and one running: the one not started yet is counted too.
+    expect(await tasks()).toBe('1 of 3 done · 1 running');
+    writeFileSync(hold, '');
+    await expect.poll(tasks).toBe('3 of 3 done');
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(shots, `runs-page-${width}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
 });
 
 async function filtersReset(page: Page) {

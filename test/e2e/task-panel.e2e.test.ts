@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,5 +209,43 @@ describe.skipIf(skipE2e)('the task panel', () => {
       (await baton.rpc('runs.get', { run_id: run })).value as { tasks: { task_id: string; status: string }[] }
     ).tasks.find((t) => t.task_id === 'tell');
     expect(tell?.status).toBe('skipped');
+  });
+
+  it('shows the files a task produced as it finishes, with its panel open all along', async () => {
+    const go = join(mkdtempSync(join(tmpdir(), 'baton-go-')), 'go');
+    await baton.rpc('agents.import', {
+      agents: [
+        {
+          id: 'later',
+          kind: 'command',
+          skills: ['later'],
+          command: process.execPath,
+          args: [
+            '-e',
+            `const fs = require('node:fs');
+            const t = setInterval(() => {
+              if (!fs.existsSync(${JSON.stringify(go)})) return;
+              clearInterval(t);
+              fs.writeFileSync('summary.txt', 'all good\\n');
+              console.log('::result {}');
+            }, 50);`,
+          ],
+        },
+      ],
+    });
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'later',
+        tasks: [{ task_id: 'sum', description: 'Sum up', required_skills: ['later'] }],
+      },
+    });
+    await baton.rpc('runs.start', { plan_id: 'later' });
+    const details = await openTask('later', 'sum');
+    await expect.poll(() => details.getByRole('heading').first().textContent()).toContain('In progress');
+    expect(await details.getByRole('heading', { name: /^Files/ }).count()).toBe(0);
+    writeFileSync(go, '');
+    await expect.poll(() => details.getByRole('heading').first().textContent()).toContain('Done');
+    await details.getByRole('heading', { name: 'Files (1)' }).waitFor();
+    expect(await details.getByRole('button', { name: 'Open summary.txt' }).isVisible()).toBe(true);
   });
 });

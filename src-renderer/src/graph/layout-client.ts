@@ -1,18 +1,18 @@
-import type { LayoutInput, Positions } from './layout.ts';
+import type { Layout, LayoutInput } from './layout.ts';
 
 let worker: Worker | undefined;
 let nextId = 1;
-const waiting = new Map<number, { resolve: (p: Positions) => void; reject: (e: Error) => void }>();
+const waiting = new Map<number, { resolve: (l: Layout) => void; reject: (e: Error) => void }>();
 
-/** Lays the graph out off the main thread. */
-export function layoutAsync(input: LayoutInput): Promise<Positions> {
+/** Lays the graph out off the main thread: where the cards go, and the arrows between them. */
+export function layoutAsync(input: LayoutInput): Promise<Layout> {
   if (!worker) {
     worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent<{ id: number; positions?: Positions; error?: string }>) => {
+    worker.onmessage = (e: MessageEvent<{ id: number; layout?: Layout; error?: string }>) => {
       const w = waiting.get(e.data.id);
       waiting.delete(e.data.id);
       if (!w) return;
-      if (e.data.positions) w.resolve(e.data.positions);
+      if (e.data.layout) w.resolve(e.data.layout);
       else w.reject(new Error(e.data.error ?? 'layout failed'));
     };
   }

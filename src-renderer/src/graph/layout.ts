@@ -7,13 +7,38 @@ export interface LayoutInput {
   direction?: 'LR' | 'TB' | undefined;
 }
 export type Positions = Record<string, { x: number; y: number }>;
+export interface Point {
+  x: number;
+  y: number;
+}
+/**
+ * Where each dependency's arrow goes between its two cards, by edge id (`source->target`): the
+ * points between them, in order, in the same coordinates as the positions. An arrow drawn
+ * through them passes beside the cards of the levels it skips, never under one.
+ */
+export type Routes = Record<string, Point[]>;
+/** Where the cards go, and where the arrows go between them (none for the layered layout). */
+export interface Layout {
+  positions: Positions;
+  routes: Routes;
+}
 
 /** Above this many nodes, the linear-time layered layout replaces dagre. */
 export const LARGE_GRAPH = 400;
 
 /** Layered left-to-right layout. Pure: the same input always gives the same positions. */
 export function layoutGraph(input: LayoutInput): Positions {
-  return input.nodes.length > LARGE_GRAPH ? layeredLayout(input) : dagreLayout(input);
+  return layoutWithRoutes(input).positions;
+}
+
+/**
+ * The layout and the arrows' routes: dagre's for a plan it lays out; none for a large plan's
+ * layered layout (its arrows are drawn straight).
+ */
+export function layoutWithRoutes(input: LayoutInput): Layout {
+  return input.nodes.length > LARGE_GRAPH
+    ? { positions: layeredLayout(input), routes: {} }
+    : dagreLayout(input);
 }
 
 /**
@@ -71,7 +96,13 @@ export function layeredLayout(input: LayoutInput): Positions {
   return out;
 }
 
-function dagreLayout(input: LayoutInput): Positions {
+/** What edgeRoutes reads of a laid-out dagre graph. */
+interface DagreGraph {
+  node(id: string): { x: number; y: number };
+  edge(v: string, w: string): { points?: Point[] } | undefined;
+}
+
+function dagreLayout(input: LayoutInput): Layout {
   const g = new dagre.graphlib.Graph();
   const tb = input.direction === 'TB';
   g.setGraph({
@@ -90,5 +121,36 @@ function dagreLayout(input: LayoutInput): Positions {
     const p = g.node(n.id);
     out[n.id] = { x: p.x - n.width / 2, y: p.y - n.height / 2 };
   }
-  return out;
+  return { positions: out, routes: edgeRoutes(g, input, tb) };
+}
+
+/**
+ * Each edge's route from dagre's points. Dagre gives a point for each level of cards an edge
+ * passes (a place kept free for it among that level's cards) and one in each gap between
+ * levels. The route keeps, for each level passed, where the arrow enters and leaves it: the
+ * arrow crosses the level straight, in the room kept for it, and curves only in the gaps,
+ * where there are no cards. An edge between neighbouring levels has an empty route.
+ */
+function edgeRoutes(g: DagreGraph, input: LayoutInput, tb: boolean): Routes {
+  // Each level's centre along the layout's direction, and its depth (the widest card in it).
+  const levels = new Map<number, number>();
+  for (const n of input.nodes) {
+    const p = g.node(n.id);
+    const at = Math.round(tb ? p.y : p.x);
+    levels.set(at, Math.max(levels.get(at) ?? 0, tb ? n.height : n.width));
+  }
+  const routes: Routes = {};
+  for (const e of input.edges) {
+    const points = g.edge(e.source, e.target)?.points ?? [];
+    const route: Point[] = [];
+    // The first and last points are on the two cards' borders: the arrow starts and ends at their handles.
+    for (const p of points.slice(1, -1)) {
+      const depth = levels.get(Math.round(tb ? p.y : p.x));
+      if (depth === undefined) continue;
+      if (tb) route.push({ x: p.x, y: p.y - depth / 2 }, { x: p.x, y: p.y + depth / 2 });
+      else route.push({ x: p.x - depth / 2, y: p.y }, { x: p.x + depth / 2, y: p.y });
+    }
+    if (route.length > 0) routes[`${e.source}->${e.target}`] = route;
+  }
+  return routes;
 }

@@ -17,6 +17,7 @@ const palette: OverviewPalette = {
   failed: 'red',
   running: 'blue',
   waiting: 'amber',
+  you: 'purple',
   panel: 'white',
   border: 'line',
   accent: 'accent',
@@ -26,6 +27,7 @@ const palette: OverviewPalette = {
     failed: 'ink-failed',
     running: 'ink-running',
     waiting: 'ink-waiting',
+    you: 'ink-you',
   },
 };
 

@@ -16,7 +16,7 @@ export interface OverviewScene {
 }
 
 /** The colour family of a status, shared by the overview and the minimap. */
-export type Tone = 'idle' | 'done' | 'failed' | 'running' | 'waiting';
+export type Tone = 'idle' | 'done' | 'failed' | 'running' | 'waiting' | 'you';
 
 export type OverviewPalette = Record<Tone | 'panel' | 'border' | 'accent', string> & {
   /** The colour task ids are written in on each tone's boxes (dark or light, whichever reads). */
@@ -59,7 +59,7 @@ export const TONE: Record<TaskStatus, Tone> = {
   pending: 'idle',
   blocked: 'waiting',
   ready: 'waiting',
-  awaiting_approval: 'waiting',
+  awaiting_approval: 'you',
   in_progress: 'running',
   done: 'done',
   failed: 'failed',
@@ -67,7 +67,7 @@ export const TONE: Record<TaskStatus, Tone> = {
   cancelled: 'idle',
   skipped: 'idle',
 };
-const TONES: Tone[] = ['idle', 'waiting', 'running', 'done', 'failed'];
+const TONES: Tone[] = ['idle', 'waiting', 'you', 'running', 'done', 'failed'];
 
 /** The task whose box contains the flow point, if any. */
 export function boxAt(scene: OverviewScene, x: number, y: number): OverviewBox | undefined {

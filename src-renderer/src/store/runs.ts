@@ -159,6 +159,10 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       set((s) => ({ addedTasks: { ...s.addedTasks, [runId]: added_tasks } }));
       get().upsertRun(run);
       get().upsertTaskRuns(tasks);
+      // Its tasks are loaded whole now: from here on they are counted as they change.
+      set((s) => ({
+        runTaskCounts: { ...s.runTaskCounts, [runId]: countStatuses(Object.values(s.runTasks[runId] ?? {})) },
+      }));
       await get().loadMemory(run.memory_id);
     } catch (err) {
       get().fail(`Could not open run ${runId}`, err);
@@ -213,6 +217,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   upsertTaskRuns(tasks) {
     if (tasks.length === 0) return;
+    refreshSelectedFiles(set, get, tasks);
     // A task this run did not have before was added by a decider: fetch its spec.
     const known = get().runTasks;
     const fresh = new Set(
@@ -231,13 +236,19 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
       for (const t of tasks) {
         if (!copied.has(t.run_id)) {
           runTasks[t.run_id] = { ...runTasks[t.run_id] };
-          runTaskCounts[t.run_id] = { ...(runTaskCounts[t.run_id] ?? emptyCounts()) };
+          // Only a run whose tasks were loaded whole is counted here: for any other (a run started
+          // while the Runs page is open) only the tasks that sent events are known, and the run's
+          // own counts, which the host sends with it, say how many it has.
+          const counted = runTaskCounts[t.run_id];
+          if (counted) runTaskCounts[t.run_id] = { ...counted };
           copied.add(t.run_id);
         }
-        const counts = runTaskCounts[t.run_id]!;
+        const counts = runTaskCounts[t.run_id];
         const had = runTasks[t.run_id]![t.task_id];
-        if (had) counts[had.status]--;
-        counts[t.status]++;
+        if (counts) {
+          if (had) counts[had.status]--;
+          counts[t.status]++;
+        }
         runTasks[t.run_id]![t.task_id] = t;
       }
       return { runTasks, runTaskCounts };
@@ -271,6 +282,32 @@ function openStarted(
     };
   });
   get().upsertMemory(started.build_log);
+}
+
+/**
+ * The files of the task whose panel is open are read again when that task changes status or
+ * starts a new attempt: what it produced shows without selecting it again.
+ */
+function refreshSelectedFiles(
+  set: Parameters<StateCreator<BatonState>>[0],
+  get: () => BatonState,
+  tasks: readonly TaskRun[],
+): void {
+  const sel = get().selectedTask;
+  if (!sel) return;
+  const mine = tasks.filter((t) => t.run_id === sel.runId && t.task_id === sel.taskId);
+  const now = mine[mine.length - 1];
+  const had = get().runTasks[sel.runId]?.[sel.taskId];
+  if (!now || (had && had.status === now.status && had.attempt === now.attempt)) return;
+  void api.taskArtifacts(sel.runId, sel.taskId).then(
+    (artifacts) => {
+      const still = get().selectedTask;
+      const detail = get().taskDetail;
+      if (detail && still?.runId === sel.runId && still.taskId === sel.taskId)
+        set({ taskDetail: { ...detail, artifacts } });
+    },
+    (err) => get().fail(`Could not read the files of ${sel.taskId}`, err),
+  );
 }
 
 /** How many of the tasks are in each status. */

@@ -1,6 +1,7 @@
 import type {
   Connection,
   EdgeChange,
+  EdgeTypes,
   NodeChange,
   NodeTypes,
   OnDelete,
@@ -14,7 +15,7 @@ import { cardBadges } from '../../designer/card-badges.ts';
 import type { TaskDraft } from '../../designer/plan-edit.ts';
 import { connect, removeElements } from '../../designer/plan-edit.ts';
 import { plural } from '../../format/plural.ts';
-import type { Positions } from '../../graph/layout.ts';
+import type { Positions, Routes } from '../../graph/layout.ts';
 import { layoutAsync } from '../../graph/layout-client.ts';
 import { useBaton } from '../../store/index.ts';
 import {
@@ -35,6 +36,7 @@ import {
   useOverview,
 } from '../graph/overview-mode.tsx';
 import { PlanOverview } from '../graph/PlanOverview.tsx';
+import { RoutedEdge, routedEdges } from '../graph/RoutedEdge.tsx';
 import type { TaskNodeType } from '../graph/TaskNode.tsx';
 import {
   CARD_HANDLES,
@@ -48,6 +50,8 @@ import { useRefitOnResize } from '../graph/use-refit-on-resize.ts';
 import { FindTask } from './FindTask.tsx';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
+const edgeTypes: EdgeTypes = { routed: RoutedEdge };
+const NO_ROUTES: Routes = {};
 
 /**
  * What is selected in the graph: tasks and arrows (several with Ctrl+click or a Shift+drag box),
@@ -104,6 +108,7 @@ export function DesignerGraph() {
   const moveTask = useBaton((s) => s.moveTask);
   const say = useBaton((s) => s.sayInDesigner);
   const [auto, setAuto] = useState<Positions | null>(null);
+  const [routes, setRoutes] = useState<Routes>(NO_ROUTES);
   const [vertical, setVertical] = useState(false);
   // Left to right, or top to bottom: decided once, at the first layout, and kept while the plan is
   // edited (adding a task never turns the graph). A small plan opened in a pane it would fill only
@@ -137,14 +142,19 @@ export function DesignerGraph() {
     ]).then(([first, upright]) => {
       if (!live) return;
       if (undecided) {
-        const stands = upright !== null && fitZoom(upright, box.current) > 1.15 * fitZoom(first, box.current);
+        const stands =
+          upright !== null &&
+          fitZoom(upright.positions, box.current) > 1.15 * fitZoom(first.positions, box.current);
         direction.current = stands ? 'TB' : 'LR';
+        const chosen = stands && upright ? upright : first;
         setVertical(stands);
-        setAuto(stands && upright ? upright : first);
+        setAuto(chosen.positions);
+        setRoutes(chosen.routes);
         return;
       }
       setVertical(down);
-      setAuto(first);
+      setAuto(first.positions);
+      setRoutes(first.routes);
     });
     return () => {
       live = false;
@@ -213,12 +223,16 @@ export function DesignerGraph() {
     () => plain.map((n) => (picked.nodes.has(n.id) ? { ...n, selected: true } : n)),
     [plain, picked.nodes],
   );
+  // While every card is where the layout put it, arrows that skip a level go through the room the
+  // layout kept for them; once a card was dragged, the routes no longer fit and arrows are curves.
+  const placed = Object.keys(manual).length > 0;
+  const arrows = useMemo(() => routedEdges(links, placed ? undefined : routes), [links, placed, routes]);
   const edges = useMemo(
     () =>
       picked.edges.size === 0
-        ? links
-        : links.map((e) => (picked.edges.has(e.id) ? { ...e, selected: true } : e)),
-    [links, picked.edges],
+        ? arrows
+        : arrows.map((e) => (picked.edges.has(e.id) ? { ...e, selected: true } : e)),
+    [arrows, picked.edges],
   );
 
   // Deleting (Delete or Backspace) is one edit, whatever it takes with it: React Flow reports the
@@ -288,6 +302,7 @@ export function DesignerGraph() {
           edges={overview ? NO_EDGES : edges}
           defaultEdgeOptions={EDGE_OPTIONS}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onInit={(instance) => {
             flow.current = instance;
           }}

@@ -1,11 +1,13 @@
-import type { NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
+import type { EdgeTypes, NodeTypes, ReactFlowInstance, Viewport } from '@xyflow/react';
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
+import { cardBadges } from '../../designer/card-badges.ts';
 import { plural } from '../../format/plural.ts';
-import type { Positions } from '../../graph/layout.ts';
+import type { Positions, Routes } from '../../graph/layout.ts';
 import { layoutAsync } from '../../graph/layout-client.ts';
+import { useHumanIds } from '../shared/use-human-ids.ts';
 import {
   dependencyEdges,
   EDGE_OPTIONS,
@@ -25,13 +27,16 @@ import {
   useOverview,
 } from './overview-mode.tsx';
 import { PlanOverview } from './PlanOverview.tsx';
+import { RoutedEdge, routedEdges } from './RoutedEdge.tsx';
 import type { PlanTaskNodeType } from './RunTaskNode.tsx';
-import { MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
+import { HumanAgents, MiniMapTask, RunTaskNode, ShownRun } from './RunTaskNode.tsx';
+import { StatusLegend } from './StatusLegend.tsx';
 import type { VersionMark } from './TaskNode.tsx';
 import { CARD_HANDLES, CARD_HANDLES_VERTICAL, CARD_SIZE, NODE_HEIGHT, NODE_WIDTH } from './TaskNode.tsx';
 import { useRefitOnResize } from './use-refit-on-resize.ts';
 
 const nodeTypes: NodeTypes = { planTask: RunTaskNode };
+const edgeTypes: EdgeTypes = { routed: RoutedEdge };
 
 interface Props {
   plan: Plan;
@@ -51,6 +56,11 @@ interface Props {
   fillPane?: boolean | undefined;
   /** A small preview (a drafted plan in a dialog): no minimap and no zoom buttons. */
   compact?: boolean | undefined;
+  /**
+   * Always shown whole, fitted to its pane however small that makes it, and fitted again when
+   * the pane changes size (a version's preview); a plan otherwise starts at a zoom it is read at.
+   */
+  fitWhole?: boolean | undefined;
 }
 
 /** The plan as a DAG; statuses of the selected run colour the nodes. */
@@ -63,6 +73,7 @@ export function PlanGraph({
   selectedTaskId,
   fillPane,
   compact,
+  fitWhole = false,
 }: Props) {
   const plan = useMemo(
     () => (added && added.length > 0 ? { ...stored, tasks: [...stored.tasks, ...added] } : stored),
@@ -72,10 +83,12 @@ export function PlanGraph({
   const flow = useRef<ReactFlowInstance<PlanTaskNodeType> | null>(null);
   const [layout, setLayout] = useState<{
     positions: Positions;
+    routes: Routes;
     viewport: Viewport | undefined;
     vertical: boolean;
   } | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
+  const humans = useHumanIds();
   const [overview, setOverview] = useState(false);
   const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
 
@@ -96,20 +109,22 @@ export function PlanGraph({
       ([across, down]) => {
         if (!live) return;
         // Top to bottom only when it is clearly the larger fit: left to right stays the rule.
-        const vertical = down !== null && fitZoom(down, box.current) > 1.15 * fitZoom(across, box.current);
-        const positions = vertical && down ? down : across;
+        const vertical =
+          down !== null &&
+          fitZoom(down.positions, box.current) > 1.15 * fitZoom(across.positions, box.current);
+        const { positions, routes } = vertical && down ? down : across;
         // Fit here rather than with React Flow's fitView, so a large plan that fits only when
         // zoomed out starts as the overview, without first rendering thousands of cards.
-        const viewport = fittedViewport(positions, box.current);
+        const viewport = fittedViewport(positions, box.current, fitWhole);
         setOverview(startsAsOverview(plan.tasks.length, viewport));
-        setLayout({ positions, viewport, vertical });
+        setLayout({ positions, routes, viewport, vertical });
       },
       (err: Error) => live && setLayoutError(err.message),
     );
     return () => {
       live = false;
     };
-  }, [plan, edges, fillPane]);
+  }, [plan, edges, fillPane, fitWhole]);
 
   // One node object per task for the whole run: statuses are read by each node from the store.
   const nodes = useMemo<PlanTaskNodeType[]>(() => {
@@ -137,6 +152,7 @@ export function PlanGraph({
           reasoning: inputs?.reasoning ?? null,
           mark: marks?.get(t.task_id),
           vertical: layout.vertical,
+          badges: cardBadges(t),
         },
       };
     });
@@ -147,9 +163,11 @@ export function PlanGraph({
       selectedTaskId ? nodes.map((n) => (n.id === selectedTaskId ? { ...n, selected: true } : n)) : nodes,
     [nodes, selectedTaskId],
   );
+  // The arrows through the routes the layout gave them: none passes under a card.
+  const arrows = useMemo(() => routedEdges(edges, layout?.routes), [edges, layout]);
   // The overview canvas: the nodes hidden and its scene, while it is shown.
   const canvas = useOverview(overview, nodes, edges);
-  useRefitOnResize(box, flow, layout?.viewport, () => layout?.positions);
+  useRefitOnResize(box, flow, layout?.viewport, () => layout?.positions, fitWhole);
   // A task selected elsewhere (the task table, a search) is brought into view when it is off
   // screen; the view does not move for one in sight (a click on the graph itself).
   useEffect(() => {
@@ -169,41 +187,45 @@ export function PlanGraph({
     >
       {layout ? (
         <ShownRun.Provider value={runId}>
-          <ReactFlow
-            nodes={canvas ? canvas.nodes : shown}
-            edges={overview ? NO_EDGES : edges}
-            defaultEdgeOptions={EDGE_OPTIONS}
-            nodeTypes={nodeTypes}
-            onInit={(instance) => {
-              flow.current = instance;
-            }}
-            {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
-            fitViewOptions={FIT}
-            nodesConnectable={false}
-            // Nothing can be done with an edge here: Tab goes from task to task, not through every edge first.
-            edgesFocusable={false}
-            onlyRenderVisibleElements
-            onNodeClick={(_e, node) => onSelectTask?.(node.id)}
-            onPaneClick={(e) => {
-              if (!canvas) return;
-              const hit = overviewPick(flow.current, canvas.scene, e);
-              if (hit) onSelectTask?.(hit.id);
-            }}
-            colorMode="system"
-            minZoom={MIN_ZOOM}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background />
-            {canvas && <PlanOverview scene={canvas.scene} />}
-            {large && <OverviewSwitch onChange={setOverview} />}
-            {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
+          <HumanAgents.Provider value={humans}>
+            <ReactFlow
+              nodes={canvas ? canvas.nodes : shown}
+              edges={overview ? NO_EDGES : arrows}
+              defaultEdgeOptions={EDGE_OPTIONS}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onInit={(instance) => {
+                flow.current = instance;
+              }}
+              {...(layout.viewport ? { defaultViewport: layout.viewport } : { fitView: true })}
+              fitViewOptions={FIT}
+              nodesConnectable={false}
+              // Nothing can be done with an edge here: Tab goes from task to task, not through every edge first.
+              edgesFocusable={false}
+              onlyRenderVisibleElements
+              onNodeClick={(_e, node) => onSelectTask?.(node.id)}
+              onPaneClick={(e) => {
+                if (!canvas) return;
+                const hit = overviewPick(flow.current, canvas.scene, e);
+                if (hit) onSelectTask?.(hit.id);
+              }}
+              colorMode="system"
+              minZoom={MIN_ZOOM}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background />
+              {canvas && <PlanOverview scene={canvas.scene} />}
+              {large && <OverviewSwitch onChange={setOverview} />}
+              {/* The minimap redraws every node on each pan or zoom: too costly for very large plans.
                 It is left out while the overview is shown: it leaves hidden nodes out, and the
                 overview is a map itself. */}
-            {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && !compact && (
-              <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
-            )}
-            {!compact && <Controls fitViewOptions={FIT} />}
-          </ReactFlow>
+              {plan.tasks.length <= MINIMAP_MAX_TASKS && !overview && !compact && !fitWhole && (
+                <MiniMap pannable zoomable ariaLabel="Plan overview" nodeComponent={MiniMapTask} />
+              )}
+              {!compact && <Controls fitViewOptions={FIT} />}
+              {runId && !compact && <StatusLegend />}
+            </ReactFlow>
+          </HumanAgents.Provider>
         </ShownRun.Provider>
       ) : (
         <p className="muted centered">Laying out {plural(plan.tasks.length, 'task')}…</p>

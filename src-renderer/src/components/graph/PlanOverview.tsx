@@ -20,6 +20,7 @@ function readPalette(el: Element): OverviewPalette {
     failed: v('failed'),
     running: v('running'),
     waiting: v('waiting'),
+    you: v('you'),
   };
   const bg = v('bg');
   const ink = Object.fromEntries(

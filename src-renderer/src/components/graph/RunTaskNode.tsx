@@ -1,13 +1,17 @@
 import type { MiniMapNodeProps, Node, NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext } from 'react';
 import type { Priority } from '../../../../src-shared/schemas/plan.ts';
+import type { CardBadge } from '../../designer/card-badges.ts';
 import { TONE } from '../../graph/overview-draw.ts';
 import { useBaton } from '../../store/index.ts';
+import { waitsForPerson } from '../shared/status-label.ts';
 import type { VersionMark } from './TaskNode.tsx';
 import { TaskCard } from './TaskNode.tsx';
 
 /** The run whose statuses colour the plan graph; undefined before the plan has run. */
 export const ShownRun = createContext<string | undefined>(undefined);
+/** The human agents' ids: a task ready for one of them waits for a person. */
+export const HumanAgents = createContext<ReadonlySet<string>>(new Set());
 
 /** What a run-view node knows from the plan; its status comes from the store, per task. */
 export interface PlanTaskData extends Record<string, unknown> {
@@ -23,6 +27,8 @@ export interface PlanTaskData extends Record<string, unknown> {
   mark?: VersionMark | undefined;
   /** Laid out top to bottom. */
   vertical?: boolean | undefined;
+  /** The task's settings worth seeing on its card: approval, cost, retries, a pinned agent… */
+  badges?: readonly CardBadge[] | undefined;
 }
 export type PlanTaskNodeType = Node<PlanTaskData, 'planTask'>;
 
@@ -34,6 +40,7 @@ export type PlanTaskNodeType = Node<PlanTaskData, 'planTask'>;
 export const RunTaskNode = memo(function RunTaskNode({ data }: NodeProps<PlanTaskNodeType>) {
   const runId = useContext(ShownRun);
   const run = useBaton((s) => (runId ? s.runTasks[runId]?.[data.taskId] : undefined));
+  const humans = useContext(HumanAgents);
   return (
     <TaskCard
       data={{
@@ -49,6 +56,8 @@ export const RunTaskNode = memo(function RunTaskNode({ data }: NodeProps<PlanTas
         added: data.added,
         mark: data.mark,
         vertical: data.vertical,
+        badges: data.badges,
+        forPerson: waitsForPerson(run, humans),
       }}
     />
   );

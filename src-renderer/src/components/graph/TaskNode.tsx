@@ -4,7 +4,7 @@ import { memo } from 'react';
 import type { Priority } from '../../../../src-shared/schemas/plan.ts';
 import type { TaskStatus } from '../../../../src-shared/schemas/run.ts';
 import type { CardBadge } from '../../designer/card-badges.ts';
-import { STATUS_LABEL } from '../shared/status-label.ts';
+import { FOR_PERSON_LABEL, STATUS_LABEL } from '../shared/status-label.ts';
 
 export interface TaskNodeData extends Record<string, unknown> {
   taskId: string;
@@ -24,6 +24,8 @@ export interface TaskNodeData extends Record<string, unknown> {
   badges?: readonly CardBadge[] | undefined;
   /** Laid out top to bottom (a small run graph in a tall pane): arrows enter at the top, leave at the bottom. */
   vertical?: boolean | undefined;
+  /** Waits for a person (awaiting approval, or ready for a human agent): drawn in its own colour. */
+  forPerson?: boolean | undefined;
 }
 
 /** A task in one version compared with another: new in it, changed, or gone from the other. */
@@ -98,8 +100,11 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
   const status = data.status;
   const small = useStore(zoomedOut);
   const mark = data.mark;
-  const label = `Task ${data.taskId}${status ? `: ${STATUS_LABEL[status]}` : ''}${mark ? `, ${MARK_LABEL[mark]}` : ''}`;
-  const marked = mark ? ` mark-${mark}` : '';
+  // A task ready for a person says so: it is not just any ready task.
+  const person = status === 'ready' && data.forPerson === true;
+  const words = status ? (person ? FOR_PERSON_LABEL : STATUS_LABEL[status]) : null;
+  const label = `Task ${data.taskId}${words ? `: ${words}` : ''}${mark ? `, ${MARK_LABEL[mark]}` : ''}`;
+  const marked = `${mark ? ` mark-${mark}` : ''}${data.forPerson ? ' for-person' : ''}`;
   const into = data.vertical ? Position.Top : Position.Left;
   const out = data.vertical ? Position.Bottom : Position.Right;
   if (small) {
@@ -128,7 +133,7 @@ export function TaskCard({ data }: { data: TaskNodeData }) {
           )}
           {data.taskId}
         </span>
-        {status && <span className={`pill status-${status}`}>{STATUS_LABEL[status]}</span>}
+        {status && <span className={`pill ${person ? 'status-person' : `status-${status}`}`}>{words}</span>}
         {mark && <span className={`pill version-${mark}`}>{MARK_LABEL[mark]}</span>}
       </header>
       <p className="task-desc">{data.description || <em>No description</em>}</p>

@@ -132,9 +132,14 @@ export function fitZoom(positions: Positions, box: HTMLElement | null): number {
 
 /**
  * Where a plan is first shown: fitted as React Flow's fitView would (with less padding and a
- * readable zoom for a small plan); undefined before the box has a size.
+ * readable zoom for a small plan); undefined before the box has a size. `whole`: always fitted
+ * whole, however small that makes it (a preview, as of a version).
  */
-export function fittedViewport(positions: Positions, box: HTMLElement | null): Viewport | undefined {
+export function fittedViewport(
+  positions: Positions,
+  box: HTMLElement | null,
+  whole = false,
+): Viewport | undefined {
   const rect = box?.getBoundingClientRect();
   const all = Object.values(positions);
   if (!rect || rect.width === 0 || rect.height === 0 || all.length === 0) return undefined;
@@ -161,7 +166,7 @@ export function fittedViewport(positions: Positions, box: HTMLElement | null): V
   );
   // Whole at a zoom still read (a small plan in a narrow window, 1024 px with the designer's
   // panel): fitted whole rather than cut at the right edge at READABLE.zoom.
-  if (!small || fit.zoom >= READABLE.least) return fit;
+  if (whole || !small || fit.zoom >= READABLE.least) return fit;
   // Centred along an axis it fits in; from its start (left, top) along one it does not.
   const zoom = READABLE.zoom;
   const place = (start: number, size: number, room: number) =>

@@ -22,6 +22,8 @@ export function useRefitOnResize(
   start: Viewport | undefined,
   /** Where the tasks are now (read at each resize). */
   positions: () => Positions | undefined,
+  /** Fitted whole, however small (fittedViewport's `whole`). */
+  whole = false,
 ) {
   const fitted = useRef<Viewport | undefined>(start);
   const where = useRef(positions);
@@ -41,12 +43,12 @@ export function useRefitOnResize(
       const was = fitted.current;
       const at = where.current();
       if (!view || !was || !at || !same(view.getViewport(), was)) return;
-      const next = fittedViewport(at, el);
+      const next = fittedViewport(at, el, whole);
       if (!next) return;
       fitted.current = next;
       void view.setViewport(next);
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [box, flow]);
+  }, [box, flow, whole]);
 }

@@ -8,11 +8,13 @@ import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
-import { STATUS_LABEL } from '../shared/status-label.ts';
+import { STATUS_LABEL, statusPill } from '../shared/status-label.ts';
 import { taskKey } from '../shared/task-key.ts';
+import { useHumanIds } from '../shared/use-human-ids.ts';
 import { useNowWhile } from '../shared/use-now.ts';
 import { RunBranches } from './RunBranches.tsx';
 import { TaskDetail } from './task-detail/TaskDetail.tsx';
+import { WhyCell } from './WhyCell.tsx';
 
 /** The result of one run: its status, every task's outcome, and the build log entry. */
 export function RunPanel({ run, order }: { run: Run; order: string[] }) {
@@ -220,8 +222,17 @@ function TaskTable({
   live: boolean;
 }) {
   const select = useBaton((s) => s.selectRunTask);
+  const humans = useHumanIds();
   const now = useNowWhile(live);
   const scroller = useRef<HTMLDivElement>(null);
+  // The rows whose Why is shown whole: they grow, and are measured.
+  const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = (id: string) =>
+    setOpened((was) => {
+      const next = new Set(was);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const rows = useVirtualizer({
     count: order.length,
     getScrollElement: () => scroller.current,
@@ -251,9 +262,13 @@ function TaskTable({
           {rows.getVirtualItems().map((v) => {
             const id = order[v.index]!;
             const t = tasks[id];
+            const pill = t ? statusPill(t, humans) : { className: 'status-pending', label: '…' };
+            const open = opened.has(id);
             return (
               <tr
                 key={id}
+                ref={rows.measureElement}
+                data-index={v.index}
                 className="task-row"
                 aria-rowindex={v.index + 2}
                 style={{
@@ -261,7 +276,7 @@ function TaskTable({
                   top: 0,
                   left: 0,
                   right: 0,
-                  height: ROW_HEIGHT,
+                  ...(open ? { minHeight: ROW_HEIGHT } : { height: ROW_HEIGHT }),
                   transform: `translateY(${v.start}px)`,
                 }}
               >
@@ -276,9 +291,7 @@ function TaskTable({
                   </button>
                 </th>
                 <td>
-                  <span className={`pill status-${t?.status ?? 'pending'}`}>
-                    {t ? STATUS_LABEL[t.status] : '…'}
-                  </span>
+                  <span className={`pill ${pill.className}`}>{pill.label}</span>
                 </td>
                 <td
                   className={`task-cell-duration${durationIsLive(t) ? ' live' : ''}`}
@@ -294,7 +307,12 @@ function TaskTable({
                     </div>
                   )}
                 </td>
-                <td className="small why">{t?.reason ?? t?.error ?? explain(t)}</td>
+                <WhyCell
+                  taskId={id}
+                  text={t?.reason ?? t?.error ?? explain(t)}
+                  open={open}
+                  onToggle={() => toggle(id)}
+                />
               </tr>
             );
           })}

@@ -221,7 +221,7 @@ function VersionPane({
             </button>
           </div>
         ) : shown.plan ? (
-          <PlanGraph plan={shown.plan.plan} runId={undefined} marks={marks} />
+          <PlanGraph plan={shown.plan.plan} runId={undefined} marks={marks} fillPane fitWhole />
         ) : (
           <p className="muted centered">Loading version {version}…</p>
         )}

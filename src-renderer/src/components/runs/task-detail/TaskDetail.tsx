@@ -8,8 +8,9 @@ import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
-import { STATUS_LABEL } from '../../shared/status-label.ts';
+import { statusPill } from '../../shared/status-label.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
+import { useHumanIds } from '../../shared/use-human-ids.ts';
 import { useNowWhile } from '../../shared/use-now.ts';
 import { TaskAttempts } from '../TaskAttempts.tsx';
 import { TaskLog } from '../TaskLog.tsx';
@@ -64,6 +65,8 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     (s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length > 0,
   );
   const hasOutput = task.output !== null && task.output !== undefined;
+  const humans = useHumanIds();
+  const pill = statusPill(task, humans);
   const files = detail?.artifacts.length ?? 0;
   const sections: { id: Section; label: string }[] = [
     ...(hasOutput || files > 0
@@ -95,7 +98,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     <section className="task-detail" aria-label={`Task ${task.task_id} details`} ref={box}>
       <header className="task-head" ref={head}>
         <h2>
-          {task.task_id} <span className={`pill status-${task.status}`}>{STATUS_LABEL[task.status]}</span>
+          {task.task_id} <span className={`pill ${pill.className}`}>{pill.label}</span>
         </h2>
         <button
           type="button"
