@@ -190,5 +190,12 @@ describe.skipIf(!installed || process.platform !== 'linux').each(only)('%s in th
     expect(attempts.at(-1)!.sandbox_blocked).toBe(refused.length);
     expect(attempts.at(-1)!.sandbox_blocked).toBeGreaterThanOrEqual(WRITE_REPORTED[cli] ? 2 : 1);
     expect(existsSync(join(outside, `${cli}.txt`))).toBe(false);
+    // The attempt's log says where it ran: its worktree writable, its model endpoint on loopback reachable.
+    const logs = await call<{ text: string }[]>(app, 'runs.taskLogs', {
+      run_id: runId,
+      task_id: task.task_id,
+    });
+    const said = logs.map((l) => l.text).find((t) => t.startsWith(`${cli} runs in the OS sandbox:`));
+    expect(said).toMatch(/it writes only \/\S+\/tree, .* and reaches only 127\.0\.0\.1:\d+$/);
   });
 });

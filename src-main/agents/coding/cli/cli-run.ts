@@ -222,6 +222,11 @@ async function* runProcess(
       ),
     );
   const program: ConfinedProgram = confined.program;
+  yield log(
+    program.sandboxed
+      ? `${agent.cli} runs in the OS sandbox: it writes only ${box.folders.join(', ')} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`
+      : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off): with the full rights of the person who started Baton`,
+  );
   const proc = runCli({
     command: program.command,
     args: program.args,
