@@ -125,6 +125,6 @@ export function agentHandlers({
 
 /** An agent's sandbox mode, for the kinds that have one (their processes run in it). */
 export function sandboxModeOf(a: Agent): 'required' | 'off' | null {
-  if (a.kind !== 'command' && a.kind !== 'llm') return null;
+  if (a.kind !== 'command' && a.kind !== 'llm' && a.kind !== 'coding') return null;
   return a.sandbox?.mode ?? 'required';
 }

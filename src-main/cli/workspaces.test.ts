@@ -3,8 +3,10 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call } from '../../test/kit/engine-kit.ts';
 import type { TempRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
 import { makeRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
+import { createApp } from '../app/create-app.ts';
 import { parseEnvPairs, parseSetup } from './commands/workspaces.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -93,9 +95,9 @@ describe('baton workspaces', () => {
     const listed = baton(['workspaces', 'list', '--data-dir', dir]);
     expect(listed.code).toBe(0);
     const lines = listed.stdout.split('\n');
-    expect(lines[0]).toMatch(/^ID +BASE +SETUP +KEEP +PARKED +STATUS +PATH$/);
-    expect(lines[1]).toMatch(/^gone +main +- +- +0 +MISSING +\//);
-    expect(lines[2]).toMatch(/^here +main +- +- +0 +ok +\//);
+    expect(lines[0]).toMatch(/^ID +BASE +SETUP +KEEP +PARKED +SANDBOX +STATUS +PATH$/);
+    expect(lines[1]).toMatch(/^gone +main +- +- +0 +required +MISSING +\//);
+    expect(lines[2]).toMatch(/^here +main +- +- +0 +required +ok +\//);
     expect(listed.stdout).toContain(
       `gone is missing: its folder is gone (deleted or moved) (${gone.repo}). Runs whose coding tasks work in it are refused`,
     );
@@ -104,6 +106,32 @@ describe('baton workspaces', () => {
     expect(pruned.stdout).toBe(
       `gone: missing, not pruned: its folder is gone (deleted or moved)\nhere: removed 0 worktrees\n`,
     );
+  });
+
+  it("shows each workspace's sandbox: required (with the hosts it lists) or off", async () => {
+    const other = makeRepo();
+    const third = makeRepo();
+    try {
+      const app = createApp({ dataDir: dir, log: () => {}, resume: false });
+      try {
+        await call(app, 'workspaces.add', { id: 'plain', path: repo.repo });
+        await call(app, 'workspaces.add', {
+          id: 'npm',
+          path: other.repo,
+          sandbox: { network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'] } },
+        });
+        await call(app, 'workspaces.add', { id: 'loose', path: third.repo, sandbox: { mode: 'off' } });
+      } finally {
+        await app.close();
+      }
+      const listed = baton(['workspaces', 'list', '--data-dir', dir]).stdout;
+      expect(listed).toMatch(/^plain +main +- +- +0 +required +ok +\//m);
+      expect(listed).toMatch(/^npm +main +- +- +0 +required \+2 hosts +ok +\//m);
+      expect(listed).toMatch(/^loose +main +- +- +0 +off \(unconfined\) +ok +\//m);
+    } finally {
+      other.cleanup();
+      third.cleanup();
+    }
   });
 
   it('reads a setup command as words or as a JSON array, and environment pairs', () => {

@@ -27,6 +27,9 @@ describe("the library's violation lines", () => {
     expect(fromViolation('deny openat /tmp/baton-tmp-x/scratch', writable)).toBeNull();
     expect(fromViolation('deny openat /dev/shm/x', writable)).toBeNull();
     expect(fromViolation('deny openat /proc/self/attr/current', writable)).toBeNull();
+    // opencode's runtime (Bun) opens it at start, each time.
+    expect(fromViolation('deny openat /sys/kernel/debug/tracing/trace_marker', writable)).toBeNull();
+    expect(fromViolation('deny openat /sys/kernel/other', writable)).not.toBeNull();
     expect(fromViolation('deny openat relative/path', writable)).toBeNull();
     expect(fromViolation('something else entirely', writable)).toBeNull();
   });

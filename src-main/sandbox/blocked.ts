@@ -30,7 +30,8 @@ export const blockedOf = (blocked: SandboxBlock, target: string, seen_by: Blocke
  * (`deny openat /path`, Linux's write monitor; `deny file-write-create /path` on macOS) or a read
  * (`deny file-read-data /path`, macOS only). Null for what is no refusal: the Linux monitor
  * reports every write it sees outside the session's own folders, so a write into the program's
- * own folders, or into /dev and /proc (which bubblewrap makes its own), is left out.
+ * own folders, or into /dev and /proc (which bubblewrap makes its own), is left out, and so is
+ * the kernel's trace marker opencode's runtime opens at start.
  */
 export function fromViolation(line: string, writable: readonly string[]): Blocked | null {
   const m = /^deny (\S+) (.+?)(?: \((.*)\))?$/.exec(line.trim());
@@ -41,9 +42,14 @@ export function fromViolation(line: string, writable: readonly string[]): Blocke
   if (!path.startsWith('/')) return null;
   if (op.includes('read')) return blockedOf('read', path, 'monitor');
   if (path.startsWith('/dev/') || path === '/dev' || path.startsWith('/proc/')) return null;
+  // opencode (a Bun program) opens the kernel's trace marker for writing at start, each time:
+  // the runtime's doing, not the agent's.
+  if (path === TRACE_MARKER) return null;
   if (writable.some((w) => pathCovers(w, path))) return null;
   return blockedOf('write', path, 'monitor');
 }
+
+const TRACE_MARKER = '/sys/kernel/debug/tracing/trace_marker';
 
 /** Absolute paths in a line of text (an error message names the file it could not open). */
 const PATHS = /(?:^|[\s'"`(=:,])(\/[^\s'"`(),:;]+)/g;

@@ -88,7 +88,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   if (!status.available)
     return {
       ok: false,
-      error: `the OS sandbox cannot run here: ${status.problem}. The sandbox of ${req.owner} is required, so nothing was run (set its sandbox mode to "off" to run it without one)`,
+      error: cannotRunHere(status.problem, req.owner),
     };
   // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
   const unstartable = programProblem(req.command, req.env.PATH ?? process.env.PATH ?? '', req.cwd);
@@ -195,6 +195,10 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     };
   }
 }
+
+/** Why a program whose sandbox is required was not run: the sandbox cannot run here (`problem` names what to install). */
+export const cannotRunHere = (problem: string, owner: string): string =>
+  `the OS sandbox cannot run here: ${problem}. The sandbox of ${owner} is required, so nothing was run (set its sandbox mode to "off" to run it without one)`;
 
 /** Why `command` cannot be started (`spawn x ENOENT`, as Node says it), or null when it can. */
 function programProblem(command: string, path: string, cwd: string): string | null {

@@ -2,5 +2,5 @@
 
 export type { Blocked } from './blocked.ts';
 export type { ConfinedProgram, Confinement, ConfineRequest } from './confine.ts';
-export { confine, endSandboxWhenIdle, exitOutside } from './confine.ts';
+export { cannotRunHere, confine, endSandboxWhenIdle, exitOutside } from './confine.ts';
 export { sandboxStatus } from './runtime.ts';

@@ -228,7 +228,7 @@ export const codingAgentSchema = z
     executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
     /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
     model: z.string().min(1, 'must not be empty').max(200).optional(),
-    /** Extra arguments, after Baton's own (a sandbox option, a permission mode). */
+    /** Extra arguments, after Baton's own (a permission mode, a CLI option). */
     args: z.array(z.string().max(100_000)).max(1_000).default([]),
     /** The only environment the CLI gets besides PATH, HOME, LANG, TERM, TMPDIR and its provider's. */
     env: envMapSchema.default({}),
@@ -253,6 +253,12 @@ export const codingAgentSchema = z
      * their own modes go in `args`.
      */
     tool_approvals: z.enum(['skip', 'inbox']).optional(),
+    /**
+     * The OS sandbox the CLI runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing
+     * listed. It writes its worktree, its state folder and the attempt's temp folder, and reaches
+     * its model endpoint besides the hosts listed here.
+     */
+    sandbox: sandboxPolicySchema.optional(),
   })
   .superRefine((a, ctx) => {
     if (a.max_cost_usd !== undefined && !modelServerKnown(a))

@@ -104,7 +104,9 @@ beforeAll(async () => {
     join(dataDir, 'setup.json'),
     JSON.stringify({
       workspace: { id: 'app', path: repo.repo },
-      agents: only.map((cli) => codingAgent(servers, cli)),
+      // Unconfined: in the OS sandbox bubblewrap (--die-with-parent) takes the CLIs down with a
+      // killed Baton, and this test is about the restart stopping what a dead Baton left running.
+      agents: only.map((cli) => codingAgent(servers, cli, { sandbox: { mode: 'off' } })),
       plan: {
         plan_id: 'crash',
         workspace: 'app',

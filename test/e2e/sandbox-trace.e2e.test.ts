@@ -79,6 +79,17 @@ describe.skipIf(skipE2e || process.platform !== 'linux')("the sandbox's refusals
       `Blocked sandbox: write outside the folder refused: ${stray} (command)`,
     );
     expect(existsSync(stray)).toBe(false);
+    // The step totals count what the sandbox blocked.
+    await expect.poll(() => trace.getByLabel('Step totals').textContent()).toContain(' · 1 blocked');
     await page.screenshot({ path: join(shots, 'sandbox-trace-1440.png') });
+    // For a person to look at: 1440 and 1024 wide, light and dark.
+    const looks = process.env.BATON_SHOTS;
+    if (looks)
+      for (const width of [1440, 1024])
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.setViewportSize({ width, height: 900 });
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.screenshot({ path: join(looks, `sandbox-trace-${width}-${scheme}.png`) });
+        }
   });
 });

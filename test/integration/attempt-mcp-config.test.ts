@@ -61,7 +61,9 @@ function scene(modes: string[], tag: string) {
   const dir = mkdtempSync(join(root, 'data-'));
   const repo = makeRepo();
   onTestFinished(repo.cleanup);
-  const log = join(dir, 'configs.log');
+  // The CLI's log is outside its worktree: a folder its sandbox lets it write.
+  const logs = mkdtempSync(join(root, 'log-'));
+  const log = join(logs, 'configs.log');
   const agents = modes.map((mode) => ({
     id: `claude-${mode}`,
     kind: 'coding',
@@ -70,6 +72,7 @@ function scene(modes: string[], tag: string) {
     tool_approvals: 'inbox',
     skills: [mode],
     env: { MODE: mode, CONFIGS: log, TAG: tag },
+    sandbox: { write_allow: [logs] },
   }));
   const plan = {
     plan_id: 'p',

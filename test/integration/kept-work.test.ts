@@ -49,7 +49,9 @@ function scene() {
   const dir = mkdtempSync(join(root, 'data-'));
   const repo: TempRepo = makeRepo();
   cleanups.push(repo.cleanup);
-  const log = join(dir, 'cli.log');
+  // The CLI's log is outside its worktree: a folder its sandbox lets it write.
+  const logs = mkdtempSync(join(root, 'log-'));
+  const log = join(logs, 'cli.log');
   writeFileSync(log, '');
   const a = createApp({ dataDir: dir, log: () => {} });
   app = a;
@@ -71,6 +73,7 @@ function scene() {
     skills: [skill],
     executable: fakeQwen,
     env: { LOG: log, ...env },
+    sandbox: { write_allow: [logs] },
   });
   const start = async (planId: string) =>
     (await call<{ run_id: string }>(a, 'runs.start', { plan_id: planId })).run_id;

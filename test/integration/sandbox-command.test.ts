@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeRepo } from '../../src-main/agents/coding/workspaces/testing/temp-repo.ts';
 import { localServers } from '../../src-main/agents/testing/local-server.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
 import type { TaskAttempt } from '../../src-shared/schemas/run.ts';
@@ -180,7 +181,7 @@ describe.runIf(process.platform === 'linux')('a command agent in the OS sandbox'
     const list = await baton(['agents', 'list']);
     expect(list.stdout).toMatch(/^boxed +command +ONLINE +1 +required +$/m);
     expect(list.stdout).toMatch(/^loose +command +ONLINE +1 +off \(unconfined\) +$/m);
-    expect(list.stdout).toMatch(/^coder +coding +ONLINE +1 +unconfined +$/m);
+    expect(list.stdout).toMatch(/^coder +coding +ONLINE +1 +required +$/m);
     expect(list.stdout).toMatch(/^quick +echo +ONLINE +1 +- +$/m);
     const app = createApp({ dataDir: join(dir, 'data'), log: () => {}, resume: false });
     try {
@@ -241,5 +242,42 @@ describe.runIf(process.platform === 'linux')('a command agent in the OS sandbox'
       'the OS sandbox cannot run here: bubblewrap is not installed: apt-get install bubblewrap socat ripgrep. The sandbox of agent "careful" is required, so nothing was run (set its sandbox mode to "off" to run it without one)',
     );
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('with bubblewrap missing, a coding agent (required by default) is refused with what to install; its CLI never starts', async () => {
+    dir = tempDir();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    for (const d of (process.env.PATH ?? '').split(delimiter))
+      if (existsSync(d))
+        for (const name of readdirSync(d))
+          if (name !== 'bwrap' && !existsSync(join(bin, name))) symlinkSync(join(d, name), join(bin, name));
+    const marker = join(dir, 'it-ran');
+    // The "CLI": a program that leaves a mark if it is ever started.
+    const cli = join(dir, 'fake-claude');
+    writeFileSync(cli, `#!/bin/sh\necho ran > ${marker}\n`, { mode: 0o755 });
+    const repo = makeRepo({ 'README.md': 'hello\n' });
+    try {
+      expect((await baton(['workspaces', 'add', repo.repo, '--id', 'app'])).code).toBe(0);
+      writeFileSync(
+        join(dir, 'agents.json'),
+        JSON.stringify([{ id: 'coder', kind: 'coding', cli: 'claude', skills: ['x'], executable: cli }]),
+      );
+      writeFileSync(join(dir, 'plan.json'), JSON.stringify({ ...plan, workspace: 'app' }));
+      const r = await batonRun([join(dir, 'plan.json'), '--agents', join(dir, 'agents.json'), '--json'], {
+        PATH: bin,
+      });
+      expect(r.code).toBe(1);
+      const runId = (JSON.parse(r.stdout) as { run_id: string }).run_id;
+      const { attempts } = await stored(runId);
+      expect(attempts.at(-1)?.error).toBe(
+        'the OS sandbox cannot run here: bubblewrap is not installed: apt-get install bubblewrap socat ripgrep. The sandbox of agent "coder" is required, so nothing was run (set its sandbox mode to "off" to run it without one)',
+      );
+      expect(existsSync(marker)).toBe(false);
+      // Refused before its worktree was made: the repository has no branch for the task.
+      expect(repo.git(['branch', '--list', 'baton/*'])).toBe('');
+    } finally {
+      repo.cleanup();
+    }
   });
 });

@@ -39,13 +39,11 @@ export async function agentsList(client: BatonClient, json: boolean): Promise<nu
 }
 
 /**
- * What runs its processes: `required` (the OS sandbox), `off` (unconfined, by choice), `unconfined`
- * for a coding agent (its CLI does not run in Baton's sandbox yet; its workspace's setup command
- * does), `-` for kinds that start no process.
+ * What runs its processes: `required` (the OS sandbox), `off` (unconfined, by choice), `-` for
+ * kinds that start no process.
  */
 function sandboxColumn(a: Agent, available: boolean): string {
-  if (a.kind === 'coding') return 'unconfined';
-  if (a.kind !== 'command' && a.kind !== 'llm') return '-';
+  if (a.kind !== 'command' && a.kind !== 'llm' && a.kind !== 'coding') return '-';
   const mode = a.sandbox?.mode ?? 'required';
   if (mode === 'off') return 'off (unconfined)';
   return available ? 'required' : 'required (cannot run here)';

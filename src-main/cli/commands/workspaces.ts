@@ -6,6 +6,7 @@ import type {
   WorkspaceBranches,
 } from '../../../src-shared/contract/domains/workspaces.ts';
 import { BRANCH_KIND_LABEL, deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
+import type { SandboxPolicy } from '../../../src-shared/schemas/sandbox.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 
@@ -76,6 +77,17 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
   return 0;
 }
 
+/**
+ * What its setup command runs in: `required` (the OS sandbox; `+N hosts` it may reach), `off
+ * (unconfined)` by choice, `(cannot run here)` where the sandbox cannot run.
+ */
+function sandboxColumn(policy: SandboxPolicy | null, available: boolean): string {
+  if (policy?.mode === 'off') return 'off (unconfined)';
+  const hosts = policy?.network.allow.length ?? 0;
+  const listed = hosts === 0 ? '' : ` +${hosts} host${hosts === 1 ? '' : 's'}`;
+  return `required${listed}${available ? '' : ' (cannot run here)'}`;
+}
+
 export async function workspacesList(client: BatonClient, json: boolean): Promise<number> {
   const list = await client.invoke('workspaces.list', {});
   if (json) {
@@ -88,14 +100,16 @@ export async function workspacesList(client: BatonClient, json: boolean): Promis
     );
     return 0;
   }
+  const sandbox = await client.invoke('agents.sandbox', {});
   printTable(
-    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'STATUS', 'PATH'],
+    ['ID', 'BASE', 'SETUP', 'KEEP', 'PARKED', 'SANDBOX', 'STATUS', 'PATH'],
     list.map((w) => [
       w.id,
       w.base_branch,
       w.setup_command?.join(' ') ?? '-',
       w.keep_ignored.length > 0 ? w.keep_ignored.join(' ') : '-',
       String(w.parked_worktrees ?? 0),
+      sandboxColumn(w.sandbox, sandbox.available),
       w.missing ? 'MISSING' : 'ok',
       w.path,
     ]),

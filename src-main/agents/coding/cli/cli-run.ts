@@ -1,12 +1,16 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
+import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import type { ConfinedProgram } from '../../../sandbox/index.ts';
+import { confine, exitOutside } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import type { OutputLine } from '../../shared/line-process.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';
+import { sandboxStep } from '../../shared/sandboxed.ts';
 import type { Meter, MeterNote } from '../metering/meter.ts';
 import { startMeter } from '../metering/meter.ts';
 import { budgetExceeded, spendGate, stoppedFor, upstreamOf, usd } from '../metering/spend.ts';
@@ -17,6 +21,7 @@ import { ADAPTERS } from './adapters/index.ts';
 import type { AttemptLink } from './attempt-links.ts';
 import { baseEnv } from './cli-env.ts';
 import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
+import { cliSandbox } from './cli-sandbox.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from './unchanged.ts';
 import type { dependencyBranches, prepare } from './worktree.ts';
@@ -36,6 +41,8 @@ export interface Ready {
   link: AttemptLink | null;
   /** The seq of the CLI's first step (after the prompt, seq 0, and what the setup command's sandbox refused). */
   firstSeq?: number;
+  /** The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, and Baton's folders to hide. */
+  sandbox: { policy: SandboxPolicy; hide: readonly string[] };
 }
 
 /**
@@ -136,6 +143,7 @@ async function* runProcess(
       maxCostUsd:
         cap === null || !adapter.nativeBudget ? null : Number((cap + (coding.prior.usd ?? 0)).toFixed(6)),
       root: typeof process.getuid === 'function' && process.getuid() === 0,
+      sandboxed: r.sandbox.policy.mode !== 'off',
       batonMcp: r.link ? { url: r.link.url, token: r.link.token } : null,
     });
   } catch (err) {
@@ -183,16 +191,50 @@ async function* runProcess(
     for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
     for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
   }
-  // The CLI does not run in the OS sandbox yet (its setup command does: setup.ts). Where it will:
-  // `confine` (src-main/sandbox/) here, writable: the worktree, `coding.home` (its state folder)
-  // and `r.tmp`; hosts: its model endpoint (the metering endpoint's 127.0.0.1:PORT, else the
-  // provider's) and the agent's list; its sandbox refusals as steps through the recorder's seqs.
   const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
-  const proc = runCli({
+  // In the OS sandbox (src-main/sandbox/): it writes its worktree, its state folder and the
+  // attempt's folder, and reaches its model endpoint and the agent's hosts; what the sandbox
+  // refuses it becomes a `sandbox` step among the stream's.
+  const box = cliSandbox({
+    policy: r.sandbox.policy,
+    cli: agent.cli,
+    endpoint: meter?.url ?? null,
+    mcp: r.link?.url ?? null,
+    provider: r.provider !== null,
+    home: inv.home,
+    worktree: r.worktree.dir,
+    stateFolder: coding.home,
+    tmp: r.tmp,
+  });
+  const confined = await confine({
+    policy: box.policy,
     command: inv.command,
     args: inv.args,
     cwd: r.worktree.dir,
     env,
+    folders: box.folders,
+    hide: r.sandbox.hide,
+    owner: `agent "${agent.id}"`,
+  });
+  if (!confined.ok)
+    return yield error(
+      r.clean(
+        confined.unstartable
+          ? `cannot start ${agent.cli} ("${inv.command}"): ${confined.error}`
+          : `${agent.cli} was not run: ${confined.error}`,
+      ),
+    );
+  const program: ConfinedProgram = confined.program;
+  yield log(
+    program.sandboxed
+      ? `${agent.cli} runs in the OS sandbox: it writes only ${box.folders.join(', ')} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`
+      : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off): with the full rights of the person who started Baton`,
+  );
+  const proc = runCli({
+    command: program.command,
+    args: program.args,
+    cwd: r.worktree.dir,
+    env: program.env,
     marker: coding.marker,
     graceMs,
   });
@@ -209,6 +251,11 @@ async function* runProcess(
   let bypassed = false;
   let announced = resumeId;
 
+  /** What the sandbox refused the CLI, as steps. */
+  function* refusals(): Generator<ExecutorEvent> {
+    for (const b of program.take())
+      for (const s of parser.sandboxed(sandboxStep(b, agent.cli))) yield step(s);
+  }
   /** The endpoint's notes as steps and log lines; a refusal stops the CLI (after it could show it). */
   function* fromMeter(notes: MeterNote[]): Generator<ExecutorEvent> {
     for (const n of notes) {
@@ -243,6 +290,16 @@ async function* runProcess(
       w?.();
     };
     meter?.listen(rouse);
+    // The sandbox's refusals wake the loop as they come, not only at the CLI's next line.
+    let watching = false;
+    const watch = () => {
+      if (watching) return;
+      watching = true;
+      void program.changed().then(() => {
+        watching = false;
+        rouse();
+      });
+    };
     /** The CLI's next line once it came (a holder: the callbacks below fill it). */
     const pending: { got: IteratorResult<OutputLine> | null } = { got: null };
     let asked = false;
@@ -266,8 +323,10 @@ async function* runProcess(
         yield* fromMeter(notes);
         continue;
       }
+      yield* refusals();
       const current = pending.got;
       if (current === null) {
+        watch();
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -278,6 +337,7 @@ async function* runProcess(
       if (current.done) break;
       const { stream, line } = current.value;
       if (stream === 'stderr') {
+        program.stderr(line.text);
         if (line.text.trim())
           yield { type: 'log', stream, text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated) };
         continue;
@@ -315,12 +375,15 @@ async function* runProcess(
         if (why !== null) proc.stop(why);
       }
     }
-    const end = await proc.ended;
-    // Every call of the CLI is counted before the attempt says how it ended.
+    const ran = await proc.ended;
+    const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
+    // Every call of the CLI is counted, and every refusal shown, before the attempt says how it ended.
     if (meter) {
       await meter.close();
       yield* fromMeter(meter.take());
     }
+    await program.release();
+    yield* refusals();
     if (end.spawnError !== null)
       return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${end.spawnError}`));
     for (const s of parser.end({
@@ -363,6 +426,7 @@ async function* runProcess(
     if (refusedTimer) clearTimeout(refusedTimer);
     proc.stop('the attempt ended');
     await proc.ended;
+    await program.release();
   }
 }
 

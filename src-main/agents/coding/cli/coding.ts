@@ -4,6 +4,7 @@ import { attemptTmp, stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
+import { cannotRunHere, sandboxStatus } from '../../../sandbox/index.ts';
 import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { SandboxDeps } from '../../shared/sandboxed.ts';
@@ -73,6 +74,15 @@ async function* codingAttempt(
     provider = { base_url: agent.provider.base_url, api_key: key };
   }
   const clean = (text: string) => redact(text, secrets);
+
+  // The CLI's OS sandbox (its agent's policy, narrowed by the plan): where it cannot run, a
+  // required one refuses the attempt before anything is prepared, with what to install.
+  const policy = attemptSandbox(agent.sandbox, ctx);
+  if (!policy.ok) return yield error(policy.error);
+  if (policy.policy.mode !== 'off') {
+    const status = await sandboxStatus();
+    if (!status.available) return yield error(cannotRunHere(status.problem, `agent "${agent.id}"`));
+  }
 
   // A CLI a Baton that died left running in this task's worktree stops before anything else works there.
   if (coding.session) await stopOrphans(ctx.marker_scope ?? PROCESS_SCOPE, ctx.run_id, ctx.task.task_id);
@@ -154,8 +164,8 @@ async function* codingAttempt(
     const setup = coding.workspace.setup_command;
     let setupSteps = 0;
     if (setup && (worktree.state !== 'reused' || start.fresh)) {
-      const policy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
-      if (!policy.ok) return yield error(policy.error);
+      const setupPolicy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
+      if (!setupPolicy.ok) return yield error(setupPolicy.error);
       const failed = yield* runSetup({
         argv: setup,
         cwd: worktree.dir,
@@ -165,7 +175,7 @@ async function* codingAttempt(
         signal,
         clean,
         sandbox: {
-          policy: policy.policy,
+          policy: setupPolicy.policy,
           // Its own repository stays readable (its worktree's git data is there); the others are hidden.
           hide: hidden().filter((p) => p !== coding.workspace.path),
           owner: `workspace "${coding.workspace.id}"`,
@@ -189,6 +199,8 @@ async function* codingAttempt(
         env: { ...wsEnv.env, ...agentEnv.env },
         link,
         firstSeq: 1 + setupSteps,
+        // Its own repository stays readable (its worktree's git data is there); the others are hidden.
+        sandbox: { policy: policy.policy, hide: hidden().filter((p) => p !== coding.workspace.path) },
       },
       signal,
       graceMs,

@@ -1,6 +1,7 @@
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -75,7 +76,10 @@ function open(parkedWorktrees?: number) {
   const slow = join(root, 'slow.sh');
   writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
   chmodSync(slow, 0o755);
-  const log = join(root, 'attempts.log');
+  // The agent's log is outside its worktree: a folder its sandbox lets it write.
+  const logs = join(root, 'log');
+  mkdirSync(logs);
+  const log = join(logs, 'attempts.log');
   writeFileSync(log, '');
   const env = { LOG: log, STREAM, FAIL_IN: '' };
   app = createApp({
@@ -103,6 +107,7 @@ function open(parkedWorktrees?: number) {
     skills: ['code'],
     executable: script,
     env: { ...env, FAIL_IN: failIn },
+    sandbox: { write_allow: [logs] },
   });
   const worktrees = () =>
     repo

@@ -19,6 +19,22 @@ const toolResult = (id: string, content: unknown, isError = false) =>
   });
 
 describe('createParser', () => {
+  it("records the sandbox's refusals among the stream's steps, each with the next seq", () => {
+    const parser = createParser('codex', { now: fakeClock(), startSeq: 3 });
+    const [refused] = parser.sandboxed({
+      kind: 'sandbox',
+      blocked: 'network',
+      target: '127.0.0.1:8080',
+      process: 'codex',
+      seen_by: 'filter',
+      text: 'sandbox: connection to 127.0.0.1:8080 blocked',
+    });
+    expect(refused).toMatchObject({ kind: 'sandbox', seq: 3, target: '127.0.0.1:8080' });
+    const [started] = parser.line('{"type":"thread.started","thread_id":"t1"}');
+    expect(started).toMatchObject({ kind: 'session', seq: 4 });
+    expect(parser.nextSeq).toBe(5);
+  });
+
   it('counts lines that are not JSON events, keeps the first few, and makes no step of them', () => {
     const parser = createParser('codex', { now: fakeClock() });
     expect(parser.line('Reading additional input from stdin...')).toEqual([]);

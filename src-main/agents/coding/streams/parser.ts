@@ -1,4 +1,4 @@
-import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
 import { createClaudeStream } from './claude.ts';
 import { createCodexStream } from './codex.ts';
@@ -70,6 +70,8 @@ export interface StreamParser {
    * next); `atMs` when the call was sent. Returns the step.
    */
   metered(delta: UsageDelta, atMs: number, durationMs: number): Step[];
+  /** Something the OS sandbox refused the CLI, as a `sandbox` step among the stream's (its seq next). */
+  sandboxed(step: Omit<StepOf<'sandbox'>, 'seq' | 'at'>): Step[];
   /** What this attempt has spent so far, as the CLI reports it: the sum of its usage reports (a copy). */
   readonly spent: Spent;
   readonly noise: StreamNoise;
@@ -152,6 +154,10 @@ export function createParser(cli: CodingCli, opts: ParserOptions = {}): StreamPa
     },
     metered(delta, atMs, durationMs) {
       rec.meteredStep(delta, atMs, durationMs);
+      return rec.take();
+    },
+    sandboxed(step) {
+      rec.sandboxed(step);
       return rec.take();
     },
     get sessionId() {

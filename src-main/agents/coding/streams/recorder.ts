@@ -250,6 +250,11 @@ export class Recorder {
     return this.lastIso;
   }
 
+  /** Something the OS sandbox refused the CLI, as a step among the stream's (its seq next). */
+  sandboxed(step: Omit<StepOf<'sandbox'>, 'seq' | 'at'>, atMs: number | null = null): void {
+    this.add({ ...step, seq: this.seq++, at: this.iso(atMs) });
+  }
+
   private add(step: Step): void {
     this.out.push(step);
   }

@@ -29,6 +29,11 @@ export interface AdapterInput {
   /** Whether Baton runs as root (claude then needs IS_SANDBOX=1 to skip its permission prompts). */
   root: boolean;
   /**
+   * Whether the CLI runs in Baton's OS sandbox (its agent's sandbox is not `off`): codex then
+   * leaves its own sandbox off (it cannot nest one in Baton's), claude is told it is in one.
+   */
+  sandboxed: boolean;
+  /**
    * Baton's MCP server for this attempt (its `/mcp` and a token good for this attempt only), when
    * a person approves the CLI's tool calls (`tool_approvals: "inbox"`); else null.
    */

@@ -44,6 +44,7 @@ function input(
     resume: null,
     maxCostUsd: null,
     root: false,
+    sandboxed: false,
     batonMcp: null,
     ...over,
   };
@@ -184,6 +185,14 @@ describe('coding CLI adapters', () => {
       'gpt-5-codex',
       'Do it.',
     ]);
+  });
+
+  it("in Baton's OS sandbox: codex leaves its own sandbox off, claude is told it is in one", async () => {
+    const codex = await ADAPTERS.codex.invocation(input({ cli: 'codex', model: 'm' }, { sandboxed: true }));
+    expect(codex.args.slice(3, 5)).toEqual(['--sandbox', 'danger-full-access']);
+    const claude = await ADAPTERS.claude.invocation(input({ cli: 'claude' }, { sandboxed: true }));
+    expect(claude.env.IS_SANDBOX).toBe('1');
+    expect(claude.args).toContain('--dangerously-skip-permissions');
   });
 
   it('codex: a Responses provider in its own CODEX_HOME, a catalog entry for the model, plugins and analytics off; resume <thread>', async () => {

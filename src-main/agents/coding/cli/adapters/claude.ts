@@ -24,7 +24,7 @@ export function batonMcpConfig(link: { url: string; token: string }) {
 
 /**
  * Claude Code: `claude -p <prompt> --output-format stream-json --verbose`, permissions skipped
- * (headless, nobody to ask; as root only with IS_SANDBOX=1) — or, with `tool_approvals: "inbox"`,
+ * (headless, nobody to ask; as root only with IS_SANDBOX=1, set in Baton's OS sandbox) — or, with `tool_approvals: "inbox"`,
  * asked of Baton's `approve` tool (`--permission-prompt-tool mcp__baton__approve` with Baton's
  * MCP server alone in `--mcp-config`, `--strict-mcp-config`), `--resume <session_id>`, and its own
  * `--max-budget-usd` (checked after each model answer). With a provider: an Anthropic Messages
@@ -74,7 +74,8 @@ export const claudeAdapter: CliAdapter = {
         '--strict-mcp-config',
       );
     } else {
-      if (input.root) env.IS_SANDBOX = '1';
+      // As root claude skips its permission prompts only in a sandbox, which Baton's is.
+      if (input.root || input.sandboxed) env.IS_SANDBOX = '1';
       args.push('--dangerously-skip-permissions');
     }
     if (input.resume) args.push('--resume', input.resume);

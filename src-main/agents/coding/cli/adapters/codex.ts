@@ -34,7 +34,7 @@ const modelCatalog = (model: string) => ({
 
 /**
  * Codex: `codex exec --json --skip-git-repo-check --sandbox workspace-write <prompt>` (its
- * sandbox lets it write in the worktree only), `exec … resume <thread_id> <prompt>`; stdin must
+ * sandbox lets it write in the worktree only; `danger-full-access` inside Baton's OS sandbox), `exec … resume <thread_id> <prompt>`; stdin must
  * be closed. With a provider: a Responses API provider in `config.toml` of a CODEX_HOME in the
  * task's home, a model catalog entry for the model, plugins and analytics off.
  */
@@ -46,7 +46,10 @@ export const codexAdapter: CliAdapter = {
     const { agent, provider } = input;
     const env: Record<string, string> = {};
     let home = personHome();
-    const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write'];
+    // In Baton's OS sandbox codex's own (bubblewrap, Landlock) is left off: it cannot be nested in
+    // Baton's, which already keeps it to its worktree.
+    const ownSandbox = input.sandboxed ? 'danger-full-access' : 'workspace-write';
+    const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', ownSandbox];
     if (provider) {
       home = input.home;
       const model = providerModel(input);

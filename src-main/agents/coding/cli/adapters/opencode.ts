@@ -54,6 +54,12 @@ export const opencodeAdapter: CliAdapter = {
         model,
         autoupdate: false,
         share: 'disabled',
+        // Its snapshots write git objects into the workspace's repository, outside the worktree
+        // (refused by Baton's sandbox): Baton's own commits and diffs record the work.
+        snapshot: false,
+        // A path outside its project needs a permission `opencode run` has nobody to ask for, and
+        // refuses (ending its turn): in Baton's OS sandbox, the sandbox decides.
+        ...(input.sandboxed ? { permission: { external_directory: 'allow' } } : {}),
       };
       Object.assign(env, {
         XDG_CONFIG_HOME: join(xdg, 'config'),

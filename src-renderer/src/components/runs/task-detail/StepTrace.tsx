@@ -73,6 +73,7 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
               {totals.unknown > 0 &&
                 ` + unknown (${plural(totals.unknown, 'model call')} Baton could not see)`}
               {totals.errors > 0 && ` · ${plural(totals.errors, 'error')}`}
+              {totals.blocked > 0 && ` · ${totals.blocked} blocked`}
               {totals.span_ms !== null && ` · ${formatDuration(totals.span_ms)}`}
             </output>
             <StepList steps={steps} label={`Steps, attempt ${attempt}`} />

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
+
+/**
+ * The hosts a CLI run on the person's own login reaches (no provider, so no metering endpoint in
+ * between): its vendor's API and login servers. Claude always goes through Baton's endpoint;
+ * opencode talks to whichever provider its own config names, so its agent lists it.
+ */
+const OWN_LOGIN_HOSTS: Record<CodingCli, readonly string[]> = {
+  claude: [],
+  codex: ['api.openai.com', 'chatgpt.com', 'auth.openai.com'],
+  opencode: [],
+  qwen: ['dashscope.aliyuncs.com', 'dashscope-intl.aliyuncs.com', 'chat.qwen.ai', 'portal.qwen.ai'],
+};
+
+/** The CLI's own state in the person's home (under HOME), which it writes when it runs on the person's login. */
+const OWN_LOGIN_STATE: Record<CodingCli, readonly string[]> = {
+  claude: ['.claude', '.claude.json'],
+  codex: ['.codex'],
+  opencode: ['.local/share/opencode', '.config/opencode', '.cache/opencode', '.local/state/opencode'],
+  qwen: ['.qwen'],
+};
+
+/** A URL's host as the sandbox lists it: `127.0.0.1:4123`, `[::1]:3000`, `example.com` (its scheme's own port). */
+export const hostOf = (url: string): string => new URL(url).host;
+
+export interface CliSandboxInput {
+  /** The agent's policy, narrowed by the plan. */
+  policy: SandboxPolicy;
+  cli: CodingCli;
+  /** Where its model calls go: Baton's metering endpoint (`http://127.0.0.1:PORT/…`), else null. */
+  endpoint: string | null;
+  /** Baton's MCP server for this attempt (tool calls approved in the inbox), else null. */
+  mcp: string | null;
+  /** Whether Baton gave it a provider (its state then lives in `home`, Baton's folder for the task). */
+  provider: boolean;
+  /** The CLI's HOME: the task's home from Baton with a provider, else the person's own. */
+  home: string;
+  worktree: string;
+  /** The task's CLI home Baton keeps (`coding.home`) and the attempt's own folder. */
+  stateFolder: string;
+  tmp: string;
+}
+
+/**
+ * What a coding CLI's sandbox allows: writes to its worktree, its state folder and the attempt's
+ * folder (on the person's login: the CLI's own folders in their home, those that exist); the
+ * network to its model endpoint (the metering endpoint on loopback, as an IP literal with its
+ * port, which the sandbox's filter lets through only when listed so), Baton's MCP server when it
+ * asks there, its vendor's hosts on the person's login, and what the agent lists.
+ */
+export function cliSandbox(i: CliSandboxInput): { policy: SandboxPolicy; folders: string[] } {
+  const hosts = [...i.policy.network.allow];
+  const add = (h: string) => {
+    if (!hosts.includes(h)) hosts.push(h);
+  };
+  if (i.endpoint) add(hostOf(i.endpoint));
+  else if (!i.provider) for (const h of OWN_LOGIN_HOSTS[i.cli]) add(h);
+  if (i.mcp) add(hostOf(i.mcp));
+  const own = i.provider ? [] : OWN_LOGIN_STATE[i.cli].map((p) => join(i.home, p));
+  const folders = [i.worktree, i.stateFolder, i.tmp, ...own].filter(
+    (f, n, all) => existsSync(f) && all.indexOf(f) === n,
+  );
+  return { policy: { ...i.policy, network: { allow: hosts } }, folders };
+}
