@@ -37,6 +37,13 @@ function dataDir(): string {
   return dir;
 }
 
+/** A folder for a fake CLI's script, outside the data directory (which the OS sandbox hides from agents). */
+function scriptDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-fake-cli-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
 describe('the coding executor', () => {
   it('fails an attempt whose dependencies’ branches do not merge, naming the branches and files; nothing is left', async () => {
     const dir = dataDir();
@@ -345,7 +352,7 @@ describe('what a coding attempt spent', () => {
     cleanups.push(repo.cleanup);
     // codex on the person's own login (no provider: no metering endpoint) killed mid-turn: it
     // printed its thread and a message, never the turn.completed that carries its usage.
-    const script = join(dir, 'codex.sh');
+    const script = join(scriptDir(), 'codex.sh');
     writeFileSync(
       script,
       `#!/bin/sh\necho '{"type":"thread.started","thread_id":"t-1"}'\necho '{"type":"item.completed","item":{"id":"i0","type":"agent_message","text":"Working."}}'\nexit 1\n`,
@@ -434,7 +441,7 @@ describe('a coding attempt that changed nothing', () => {
     const dir = dataDir();
     const repo = makeRepo();
     cleanups.push(repo.cleanup);
-    const script = join(dir, 'codex.sh');
+    const script = join(scriptDir(), 'codex.sh');
     writeFileSync(script, `#!/bin/sh\ncat "${STREAM}"\n`);
     chmodSync(script, 0o755);
     app = createApp({ dataDir: dir, log: () => {} });
@@ -477,7 +484,7 @@ describe('a coding attempt that changed nothing', () => {
     const repo = makeRepo();
     cleanups.push(repo.cleanup);
     // Writes a.txt the first time; the second time (the request for changes) writes nothing.
-    const script = join(dir, 'codex.sh');
+    const script = join(scriptDir(), 'codex.sh');
     writeFileSync(script, `#!/bin/sh\n[ -f a.txt ] || echo one > a.txt\ncat "${STREAM}"\n`);
     chmodSync(script, 0o755);
     app = createApp({ dataDir: dir, log: () => {} });
