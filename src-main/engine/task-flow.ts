@@ -1,9 +1,7 @@
 import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
-import { emptyCounts } from '../../src-shared/schemas/run.ts';
+import type { MatchExplanation, RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
@@ -17,18 +15,10 @@ import type { InterruptedAttempts } from './interrupted-attempts.ts';
 import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
-import type { NewRun } from './run-launch.ts';
+import type { RunSource } from './run-rebuild.ts';
+import { rebuildRun } from './run-rebuild.ts';
 import type { ActiveRun } from './run-state.ts';
-import {
-  ACTOR,
-  addDependents,
-  byTaskId,
-  finalRunStatus,
-  openTasks,
-  registerAdded,
-  snapshot,
-  stopFlight,
-} from './run-state.ts';
+import { ACTOR, finalRunStatus, openTasks, snapshot, stopFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { SearchIndexing } from './search-indexing.ts';
@@ -92,76 +82,10 @@ export class TaskFlow {
    * run from the rows just written (`fresh`), or an unfinished one as read from the store (`stored`,
    * with when its last holder last renewed its lease: `lastSeen`).
    */
-  activate(plan: Plan, from: { fresh: NewRun } | { stored: Run; lastSeen: number | null }): ActiveRun {
-    const fresh = 'fresh' in from;
-    let info: Omit<Run, 'counts'>;
-    let counts: TaskCounts;
-    let tasks: TaskRun[];
-    let log: MemoryEntry;
-    if (fresh) {
-      ({ info, tasks, log } = from.fresh);
-      counts = emptyCounts();
-      for (const t of tasks) counts[t.status]++;
-    } else {
-      ({ counts, ...info } = from.stored);
-      tasks = this.store.runs.tasksToRun(info.id);
-      log = this.store.memory.get(info.memory_id)!;
-    }
-    const runId = info.id;
-    const run: ActiveRun = {
-      id: runId,
-      plan,
-      info,
-      counts,
-      buildLog: {
-        entry: log,
-        dirty: true,
-        lastAt: 0,
-        everyMs: this.rt.config.buildLogIntervalMs,
-        timer: null,
-      },
-      specs: byTaskId(plan.tasks),
-      tasks: byTaskId(tasks),
-      dependents: new Map(),
-      inflight: new Map(),
-      retryTimers: new Map(),
-      approved: new Set(),
-      delegated: new Set(),
-      unassigned: new Map(),
-      usage: new Map(),
-      withArtifacts: new Set(),
-      decider: plan.decider
-        ? {
-            spec: plan.decider,
-            pending: 0,
-            closedRun: false,
-            added: new Set(),
-            addedDescriptions: new Set(),
-            history: [],
-          }
-        : null,
-      gates: new Set(),
-      lost: false,
-      resumeNext: new Map(),
-      startCleanNext: new Set(),
-      withSessions: new Set(),
-    };
+  activate(plan: Plan, from: RunSource): ActiveRun {
+    const run = rebuildRun(this.store, plan, from, this.rt.config.buildLogIntervalMs);
+    const runId = run.id;
     this.rt.active.set(runId, run);
-    if (!fresh) {
-      // A run resumed from the store gets back what it had gathered: the files its tasks left,
-      // the tasks its decider added, and the approvals people gave.
-      for (const taskId of this.store.execution.tasksWithArtifacts(runId)) run.withArtifacts.add(taskId);
-      for (const s of this.store.sessions.forRun(runId)) run.withSessions.add(s.task_id);
-      for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
-      for (const a of this.store.approvals.listForRun(runId))
-        if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
-    }
-    for (const t of plan.tasks) addDependents(run.dependents, t);
-    for (const t of run.tasks.values()) {
-      if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
-      if (t.status === 'unassigned')
-        run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
-    }
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
         const agent = this.agents.of(t.agent_id);
