@@ -11,7 +11,7 @@ export { callbackMessageSchema } from './http/http-reply.ts';
 export type { PlannerHandlersContext } from './planner/handlers.ts';
 export { scopeHandlers } from './planner/handlers.ts';
 export type { AgentDeps, AgentKinds } from './registry.ts';
-export { AGENT_KIND_DEFINITIONS, createAgentKinds, createExecutors } from './registry.ts';
+export { AGENT_KIND_DEFINITIONS, createAgentKinds, createExecutors, KIND_TRAITS } from './registry.ts';
 export { MAX_JSON_BYTES } from './shared/http-request.ts';
 export type { ToolCallHandlersContext } from './tool-call-handlers.ts';
 export { toolCallHandlers } from './tool-call-handlers.ts';

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAttemptLinks } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
-import { createAgentCallbacks, createAgentKinds, createDecide, DEFAULT_RESOURCES } from '../agents/index.ts';
+import {
+  createAgentCallbacks,
+  createAgentKinds,
+  createDecide,
+  DEFAULT_RESOURCES,
+  KIND_TRAITS,
+} from '../agents/index.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
@@ -170,6 +176,7 @@ export function createApp(opts: AppOptions) {
     bus,
     clock,
     executors,
+    kindTraits: KIND_TRAITS,
     secrets,
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),

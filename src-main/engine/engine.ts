@@ -14,6 +14,7 @@ import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
+import { ASKS } from './approvals/kinds.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
@@ -22,6 +23,7 @@ import { randomIds, systemClock } from './clock.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
+import type { KindTraitTable } from './kind-traits.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
@@ -45,6 +47,8 @@ export interface EngineOptions {
   bus: EventBus;
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;
+  /** What the core reads of each agent kind instead of its name: the agents wing's `KIND_TRAITS`. */
+  kindTraits: KindTraitTable;
   clock?: Clock;
   ids?: Ids;
   random?: () => number;
@@ -123,6 +127,7 @@ export class Engine {
     });
     const parts = buildParts(rt, {
       executors: opts.executors,
+      kindTraits: opts.kindTraits,
       decide: opts.decide,
       secrets: opts.secrets ?? createSecretResolver(),
       ...(opts.attemptEnded ? { attemptEnded: opts.attemptEnded } : {}),
@@ -270,7 +275,7 @@ export class Engine {
     const { approvals, loader, asks } = this.parts;
     const approval = approvals.pending(approvalId);
     if (changes) approvals.assertRequestChanges(approval);
-    if (input !== undefined && approval.kind !== 'tool_call')
+    if (input !== undefined && !(isAskKind(approval.kind) && ASKS[approval.kind].editableInput))
       throw invalidInput('decision', [
         {
           path: 'input',

@@ -99,8 +99,9 @@ export class TaskFlow {
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
         if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
-        if (agent?.kind === 'coding') this.expireAskedBy(run, t);
-        this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, agent?.kind === 'coding');
+        const resumes = agent !== undefined && this.agents.traitsOf(agent).resumesSession;
+        if (resumes) this.expireAskedBy(run, t);
+        this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, resumes);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
         });
@@ -120,7 +121,7 @@ export class TaskFlow {
     return run;
   }
 
-  /** The tool calls an interrupted coding CLI asked about expire: nobody waits for them any more. */
+  /** The tool calls an interrupted coding CLI (a kind that resumes its session) asked about expire: nobody waits for them any more. */
   private expireAskedBy(run: ActiveRun, t: TaskRun): void {
     const why = 'Baton restarted while the CLI waited; its resumed session asks again';
     for (const expired of this.approvals.expireAskedBy(run, t.task_id, t.attempt, why))
@@ -139,7 +140,8 @@ export class TaskFlow {
     this.holds.release(run, task, local);
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
-    this.outcomes.record(task.agent_id, c.ok, workedMs(this.store, task, agent, this.rt.clock.now()));
+    const kind = agent && this.agents.traitsOf(agent);
+    this.outcomes.record(task.agent_id, c.ok, workedMs(this.store, task, kind, this.rt.clock.now()));
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.budget.charge(run, task, amount, this.rt.iso());

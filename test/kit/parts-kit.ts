@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decideByRules } from '../../src-main/agents/decider/rule-decider.ts';
 import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
+import { KIND_TRAITS } from '../../src-main/agents/index.ts';
 import type { Decide } from '../../src-main/engine/decider-questions.ts';
 import type { ExecutorRegistry } from '../../src-main/engine/executor.ts';
 import { buildParts } from '../../src-main/engine/parts.ts';
@@ -66,6 +67,7 @@ export function partsKit(opts: PartsKitOptions = {}) {
   const decide: Decide = opts.decide ?? (async (_spec, ctx) => ({ decision: decideByRules(ctx) }));
   const parts = buildParts(rt, {
     executors: opts.executors ?? { echo: echoExecutor },
+    kindTraits: KIND_TRAITS,
     decide,
     secrets: createSecretResolver({}),
   });

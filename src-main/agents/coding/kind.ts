@@ -84,6 +84,8 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
  */
 export const codingKind = {
   kind: 'coding',
+  // A coding CLI in its task's worktree: metered turns, a session resumed, a diff to review.
+  traits: { thinksInTurns: true, resumesSession: true, worksInWorkspace: true, reviewsDiff: true },
   create: (deps) => createCodingExecutor(deps),
   inApp: (executor, host) => createCodingKind({ ...host, executor }),
 } satisfies AgentKindDefinition<'coding', CodingExecutorOptions, CodingHost>;
