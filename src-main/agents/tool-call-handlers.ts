@@ -1,13 +1,14 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
 import { AppError } from '../base/errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Store } from '../store/store.ts';
+import type { CodingStore } from './coding/index.ts';
 import { cliWritePreview } from './coding/index.ts';
 import { writePreview } from './shared/write-preview.ts';
 
 /** What the tool calls' contract handlers are built from (the app's context has all of it). */
 export interface ToolCallHandlersContext {
-  store: Store;
+  /** The store with the coding wing's tables (a coding CLI's worktree is its task's session's). */
+  store: CodingStore;
   /** Where an attempt of an llm agent works: the folder its write tools write in. */
   engine: Pick<Engine, 'attemptWorkspace'>;
 }

@@ -8,9 +8,9 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
+import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
-import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 
 /** What an approval's kind adds to its view. */
@@ -24,7 +24,7 @@ const INTERDIFF_BYTES = 1_048_576;
  * dependencies produced, so a person can decide without looking elsewhere, and the kind's own
  * details. `approvals.list` answers with it, and every `approval.changed` event carries it.
  */
-export function approvalViews(store: Store) {
+export function approvalViews(store: CodingStore) {
   const view = (approvals: Approval[]): ApprovalView[] => {
     const runs = new Map<string, { plan_id: string; specs: Map<string, TaskSpec> } | null>();
     return approvals.map((a) => {

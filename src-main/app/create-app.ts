@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAttemptLinks } from '../agents/coding/index.ts';
+import { codingStore, createAttemptLinks } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
   createAgentCallbacks,
@@ -93,7 +93,8 @@ export function createApp(opts: AppOptions) {
   const db = openDatabase(opts.dataDir);
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
-  const store = createStore(db, checkpointer?.afterCommit);
+  // The core's repositories, and the coding wing's tables over the same connection (the engine keeps sessions in them).
+  const store = codingStore(createStore(db, checkpointer?.afterCommit));
   // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
   const bus = new EventBus(log, approvalViews(store).one);
   const clock = opts.clock ?? systemClock;

@@ -12,7 +12,6 @@ import { logToStderr } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
-import type { Store } from '../store/store.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { ASKS } from './approvals/kinds.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
@@ -20,6 +19,7 @@ import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
+import type { EngineStore } from './coding-records.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
@@ -43,7 +43,8 @@ import type { WorkerLeases } from './worker-leases.ts';
 export type { Decide } from './decider-questions.ts';
 
 export interface EngineOptions {
-  store: Store;
+  /** The store, with the coding records the engine keeps in its transactions (`coding-records.ts`). */
+  store: EngineStore;
   bus: EventBus;
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;

@@ -2,7 +2,7 @@ import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan } from '../../src-shared/schemas/plan.ts';
 import type { Run, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
 import { emptyCounts } from '../../src-shared/schemas/run.ts';
-import type { Store } from '../store/store.ts';
+import type { EngineStore } from './coding-records.ts';
 import type { NewRun } from './run-launch.ts';
 import type { ActiveRun } from './run-state.ts';
 import { addDependents, byTaskId, registerAdded } from './run-state.ts';
@@ -16,7 +16,12 @@ export type RunSource = { fresh: NewRun } | { stored: Run; lastSeen: number | nu
  * files its tasks left, the sessions they kept, the tasks its decider added, and the approvals
  * people gave. Its tasks are not queued here: `TaskFlow.activate` does that.
  */
-export function rebuildRun(store: Store, plan: Plan, from: RunSource, buildLogIntervalMs: number): ActiveRun {
+export function rebuildRun(
+  store: EngineStore,
+  plan: Plan,
+  from: RunSource,
+  buildLogIntervalMs: number,
+): ActiveRun {
   let info: Omit<Run, 'counts'>;
   let counts: TaskCounts;
   let tasks: TaskRun[];

@@ -2,13 +2,13 @@ import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { MatchExplanation, RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
-import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import { workedMs } from './agent-outcomes.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
+import type { EngineStore } from './coding-records.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
 import type { InterruptedAttempts } from './interrupted-attempts.ts';
@@ -46,7 +46,7 @@ export interface TaskFlowParts {
  */
 export class TaskFlow {
   private readonly rt: Runtime;
-  private readonly store: Store;
+  private readonly store: EngineStore;
   private readonly writer: RunWriter;
   private readonly approvals: Approvals;
   private readonly budget: BudgetLedger;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { codingStore } from '../../src-main/agents/coding/index.ts';
 import { decideByRules } from '../../src-main/agents/decider/rule-decider.ts';
 import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
 import { KIND_TRAITS } from '../../src-main/agents/index.ts';
@@ -37,7 +38,7 @@ export interface PartsKitOptions {
  */
 export function partsKit(opts: PartsKitOptions = {}) {
   const db = openDatabase(':memory:');
-  const store = createStore(db);
+  const store = codingStore(createStore(db));
   const bus = new EventBus();
   const events: BatonEvent[] = [];
   bus.subscribe((batch) => events.push(...batch));

@@ -11,6 +11,7 @@ import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import type { Store } from '../../store/store.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
+import type { EngineStore } from '../coding-records.ts';
 import type { MergeConflictRequest, ToolCallRequest } from '../executor.ts';
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
@@ -128,14 +129,19 @@ export interface AskHandler<K extends AskKind> {
    * The approval to wait on instead of asking again (the same question asked by an earlier
    * attempt of the task, or answered while no attempt listened), or null to ask.
    */
-  earlier(store: Store, at: AttemptRef, q: Question<K>): string | null;
+  earlier(store: EngineStore, at: AttemptRef, q: Question<K>): string | null;
   /** The approval's reason (what the inbox's card says), `who` naming the task's agent. */
   reason(q: Question<K>, who: string): string;
   /** Stores what the question asks (in the transaction that records the approval). */
-  keep(store: Store, approvalId: string, at: AttemptRef & { agent_id: string | null }, q: Question<K>): void;
+  keep(
+    store: EngineStore,
+    approvalId: string,
+    at: AttemptRef & { agent_id: string | null },
+    q: Question<K>,
+  ): void;
   /** The attempt that asked, as stored with the question (undefined: nothing stored). */
   askedBy(
-    store: Store,
+    store: EngineStore,
     approvalId: string,
   ): { run_id: string; task_id: string; attempt: number; agent_id: string | null } | undefined;
   /** What the attempt that waits is given once a person decided; null while nobody has. */
