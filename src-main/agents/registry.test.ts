@@ -5,6 +5,7 @@ import { isExecutingKind } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { openDatabase } from '../store/db.ts';
 import { createStore } from '../store/store.ts';
+import { codingStore } from './coding/index.ts';
 import { AGENT_KIND_DEFINITIONS, createAgentKinds, createExecutors } from './registry.ts';
 import { collect, outcome, removeWorkspaces, taskContext } from './testing/task-context.ts';
 
@@ -40,7 +41,7 @@ describe('createExecutors', () => {
 describe('createAgentKinds', () => {
   const db = openDatabase(':memory:');
   const host = {
-    store: createStore(db),
+    store: codingStore(createStore(db)),
     bus: new EventBus(() => {}),
     iso: () => new Date(0).toISOString(),
     log: () => {},

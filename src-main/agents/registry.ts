@@ -2,6 +2,8 @@ import type { AgentKind } from '../../src-shared/schemas/agent.ts';
 import { AGENT_KINDS } from '../../src-shared/schemas/agent.ts';
 import type { Executor, ExecutorRegistry } from '../engine/executor.ts';
 import { isExecutingKind } from '../engine/executor.ts';
+import type { KindTraitTable } from '../engine/kind-traits.ts';
+import { NO_TRAITS } from '../engine/kind-traits.ts';
 import type { CodingExecutorOptions, CodingHost } from './coding/index.ts';
 import { codingKind } from './coding/index.ts';
 import type { CommandExecutorOptions } from './command/command.ts';
@@ -34,7 +36,7 @@ export const AGENT_KIND_DEFINITIONS = {
   llm: llmKind,
   coding: codingKind,
   // A person takes a human agent's tasks (My tasks, the pull API): the engine hands them over.
-  human: { kind: 'human', create: () => null },
+  human: { kind: 'human', create: () => null, traits: NO_TRAITS },
 } satisfies { readonly [K in AgentKind]: AgentKindDefinition<K, AgentDeps, AgentHost> };
 
 type Definitions = typeof AGENT_KIND_DEFINITIONS;
@@ -42,6 +44,11 @@ type Definitions = typeof AGENT_KIND_DEFINITIONS;
 /** The table as the builders read it: each kind's definition, whatever it holds in the app. */
 const DEFINITIONS: { readonly [K in AgentKind]: AgentKindDefinition<K, AgentDeps, AgentHost> } =
   AGENT_KIND_DEFINITIONS;
+
+/** Every kind's traits, as declared on its line of the table: what the engine reads instead of a kind's name. */
+export const KIND_TRAITS: KindTraitTable = Object.fromEntries(
+  AGENT_KINDS.map((kind) => [kind, DEFINITIONS[kind].traits]),
+) as { [K in AgentKind]: KindTraitTable[K] };
 
 /** What the app holds of one kind: what its `inApp` makes, else its executor. */
 type HeldKind<D> = D extends { inApp: (...args: never[]) => infer Held }

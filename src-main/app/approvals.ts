@@ -10,16 +10,16 @@ import type {
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
+import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
-import type { Store } from '../store/store.ts';
 import type { AppContext } from './context.ts';
 
 /**
  * Arguments a person edited for a tool call must fit the tool's input schema (the one the tool
  * declared, kept with the call): refused otherwise, naming the argument, as the inbox says it.
  */
-function checkEditedArguments(store: Store, approvalId: string, input: Record<string, unknown>): void {
+function checkEditedArguments(store: CodingStore, approvalId: string, input: Record<string, unknown>): void {
   const call = store.toolCalls.get(approvalId);
   const problem = checkArguments(input, call?.input_schema ?? null);
   if (!problem || !call) return;
@@ -40,7 +40,7 @@ const INTERDIFF_BYTES = 1_048_576;
  * dependencies produced, so a person can decide without looking elsewhere, and the kind's own
  * details. `approvals.list` answers with it, and every `approval.changed` event carries it.
  */
-export function approvalViews(store: Store) {
+export function approvalViews(store: CodingStore) {
   const view = (approvals: Approval[]): ApprovalView[] => {
     const runs = new Map<
       string,

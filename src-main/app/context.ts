@@ -1,17 +1,17 @@
-import type { CodingKind } from '../agents/coding/index.ts';
+import type { CodingKind, CodingStore } from '../agents/coding/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Reach } from '../reach/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
-import type { Store } from '../store/store.ts';
 import type { Workers } from '../workers/index.ts';
 import type { PatternSafety } from './pattern-safety.ts';
 
 /** What every domain's handlers are built from. */
 export interface AppContext {
-  store: Store;
+  /** The core's repositories and the coding wing's, over one connection. */
+  store: CodingStore;
   engine: Engine;
   /** The coding kind: where its worktrees go (the workspaces' handlers). */
   coding: CodingKind;

@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAttemptLinks } from '../agents/coding/index.ts';
+import { codingStore, createAttemptLinks } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
-import { createAgentCallbacks, createAgentKinds, createDecide, DEFAULT_RESOURCES } from '../agents/index.ts';
+import {
+  createAgentCallbacks,
+  createAgentKinds,
+  createDecide,
+  DEFAULT_RESOURCES,
+  KIND_TRAITS,
+} from '../agents/index.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
@@ -87,7 +93,8 @@ export function createApp(opts: AppOptions) {
   const db = openDatabase(opts.dataDir);
   const checkpointer =
     opts.dataDir === ':memory:' ? null : startCheckpointer(db, join(opts.dataDir, DB_FILE), { log });
-  const store = createStore(db, checkpointer?.afterCommit);
+  // The core's repositories, and the coding wing's tables over the same connection (the engine keeps sessions in them).
+  const store = codingStore(createStore(db, checkpointer?.afterCommit));
   // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
   const bus = new EventBus(log, approvalViews(store).one);
   const clock = opts.clock ?? systemClock;
@@ -170,6 +177,7 @@ export function createApp(opts: AppOptions) {
     bus,
     clock,
     executors,
+    kindTraits: KIND_TRAITS,
     secrets,
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),

@@ -1,5 +1,6 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
 import { workspaceHandlers } from '../agents/coding/index.ts';
+import { scopeHandlers, toolCallHandlers } from '../agents/index.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -9,9 +10,7 @@ import { memoryHandlers } from './memory.ts';
 import { planHandlers } from './plans.ts';
 import { projectHandlers } from './projects.ts';
 import { runHandlers } from './runs.ts';
-import { scopeHandlers } from './scope.ts';
 import { secretHandlers } from './secrets.ts';
-import { toolCallHandlers } from './tool-calls.ts';
 import { workHandlers } from './work.ts';
 
 /** The application service: every contract method, implemented once over engine and store. */

@@ -56,7 +56,7 @@ describe('baton CLI', () => {
   });
 
   it('runs an example Baton ships as it is (the laptops research: agents, notes and plan in one file) to completed, and writes its notes once', () => {
-    const example = join(examples, 'seed-003.json');
+    const example = join(examples, 'laptops-research.json');
     let r = baton(['run', example, '--data-dir', dir]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(

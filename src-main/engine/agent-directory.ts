@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import type { Executor, ExecutorRegistry } from './executor.ts';
 import { isExecutingKind } from './executor.ts';
+import type { KindTraits, KindTraitTable } from './kind-traits.ts';
 import type { AgentRecord, MatchResult } from './matching.ts';
 import { explainPulled, matchAgent } from './matching.ts';
 import type { Runtime } from './runtime.ts';
@@ -25,6 +26,7 @@ export interface AgentEntry {
 export class AgentDirectory {
   private readonly store: Store;
   private readonly executors: Partial<ExecutorRegistry>;
+  private readonly traits: KindTraitTable;
   private readonly loadOf: (agentId: string) => number;
   /** Each agent's recent record, for matching (`AgentOutcomes`). */
   private readonly record: AgentRecord;
@@ -34,9 +36,14 @@ export class AgentDirectory {
   /** The database's `data_version` at the last `refresh`. */
   private seenVersion = -1;
 
-  constructor(rt: Runtime, executors: Partial<ExecutorRegistry>, outcomes: AgentOutcomes) {
+  constructor(
+    rt: Runtime,
+    kinds: { executors: Partial<ExecutorRegistry>; traits: KindTraitTable },
+    outcomes: AgentOutcomes,
+  ) {
     this.store = rt.store;
-    this.executors = executors;
+    this.executors = kinds.executors;
+    this.traits = kinds.traits;
     this.loadOf = rt.loadOf;
     this.record = outcomes;
   }
@@ -83,6 +90,11 @@ export class AgentDirectory {
   executorOf(agent: Agent): Executor | undefined {
     if (agent.worker !== undefined) return undefined;
     return isExecutingKind(agent.kind) ? this.executors[agent.kind] : undefined;
+  }
+
+  /** What the core reads of the agent's kind instead of its name (`kind-traits.ts`), whoever runs its work. */
+  traitsOf(agent: Agent): KindTraits {
+    return this.traits[agent.kind];
   }
 
   /** The executors of this process, one per kind that has one. */

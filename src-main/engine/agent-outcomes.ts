@@ -1,9 +1,9 @@
-import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import type { KindTraits } from './kind-traits.ts';
 
 /** Outcomes kept per agent for its success rate. */
 const WINDOW = 20;
@@ -99,10 +99,10 @@ export function personWaitMs(approvals: readonly Approval[], startedAt: string, 
 }
 
 /** How long `agent` worked on the task's attempt ending at `now`: since it started, less a person's waits inside it. */
-export function workedMs(store: Store, task: TaskRun, agent: Agent | undefined, now: number): number {
+export function workedMs(store: Store, task: TaskRun, kind: KindTraits | undefined, now: number): number {
   if (!task.started_at) return Number.NaN;
   const whole = now - Date.parse(task.started_at);
   // Only agents that think in turns ask a person inside an attempt (a tool call, a merge conflict).
-  if (agent?.kind !== 'llm' && agent?.kind !== 'coding') return whole;
+  if (!kind?.thinksInTurns) return whole;
   return whole - personWaitMs(store.approvals.forTask(task.run_id, task.task_id), task.started_at, now);
 }

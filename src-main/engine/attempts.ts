@@ -10,6 +10,7 @@ import { writeFreshFileSync } from '../files/fresh-file.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
+import type { AgentDirectory } from './agent-directory.ts';
 import type { AttemptAsks } from './approvals/asks.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
@@ -53,6 +54,7 @@ export class Attempts {
   private readonly secrets: SecretResolver;
   private readonly budget: BudgetLedger;
   private readonly hooks: KindHooks;
+  private readonly agents: AgentDirectory;
   /** What goes wrong around an attempt that failing it did not take up (the `ended` hook, a bug). */
   private readonly around: BackgroundWork;
 
@@ -65,6 +67,7 @@ export class Attempts {
       ended?: AttemptEndedHook;
       budget: BudgetLedger;
       hooks: KindHooks;
+      agents: AgentDirectory;
     },
     secrets: SecretResolver,
   ) {
@@ -75,6 +78,7 @@ export class Attempts {
     this.asks = parts.asks;
     this.budget = parts.budget;
     this.hooks = parts.hooks;
+    this.agents = parts.agents;
     this.secrets = secrets;
     this.around = new BackgroundWork('an attempt', rt.log);
   }
@@ -177,7 +181,7 @@ export class Attempts {
           if (coding)
             ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
         }
-        const rule = budgetRule(this.rt, this.budget, run, task, agent, flight);
+        const rule = budgetRule(this.rt, this.budget, run, task, this.agents.traitsOf(agent), flight);
         if (rule) ctx.budgetPassed = rule;
         const memory = memoryFor(this.rt.store, spec);
         if (memory) ctx.memory = memory;

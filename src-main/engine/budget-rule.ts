@@ -1,7 +1,7 @@
-import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import { approvedKey } from './approvals/kinds.ts';
 import type { BudgetLedger, Payer } from './budget.ts';
+import type { KindTraits } from './kind-traits.ts';
 import type { ActiveRun, InFlight } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -15,18 +15,18 @@ import type { Runtime } from './runtime.ts';
  * (`TaskFlow.complete`), as a task that would pass the budget does before it starts.
  *
  * Agents that report their cost only when they end (command, http) cannot be stopped mid-way:
- * their spend is charged at the end, and the next task waits. Null: the agent has no model turns,
- * no budget holds the task, or a person approved passing it.
+ * their spend is charged at the end, and the next task waits. Null: the agent's kind has no model
+ * turns (`KindTraits.thinksInTurns`), no budget holds the task, or a person approved passing it.
  */
 export function budgetRule(
   rt: Runtime,
   budget: BudgetLedger,
   run: ActiveRun,
   task: TaskRun,
-  agent: Agent,
+  kind: KindTraits,
   flight: InFlight,
 ): ((spent: number) => string | null) | null {
-  if (agent.kind !== 'llm' && agent.kind !== 'coding') return null;
+  if (!kind.thinksInTurns) return null;
   if (run.approved.has(approvedKey('budget', task.task_id))) return null;
   const projectId = run.plan.project_id;
   const projectBudget = projectId ? rt.store.projects.get(projectId)?.budget : null;

@@ -12,16 +12,18 @@ import { logToStderr } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
-import type { Store } from '../store/store.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
+import { ASKS } from './approvals/kinds.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
 import type { Clock, Ids } from './clock.ts';
 import { randomIds, systemClock } from './clock.ts';
+import type { EngineStore } from './coding-records.ts';
 import type { Decide } from './decider-questions.ts';
 import type { ToStart } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
+import type { KindTraitTable } from './kind-traits.ts';
 import { localOwner } from './leases.ts';
 import type { EngineParts } from './parts.ts';
 import { buildParts } from './parts.ts';
@@ -41,10 +43,13 @@ import type { WorkerLeases } from './worker-leases.ts';
 export type { Decide } from './decider-questions.ts';
 
 export interface EngineOptions {
-  store: Store;
+  /** The store, with the coding records the engine keeps in its transactions (`coding-records.ts`). */
+  store: EngineStore;
   bus: EventBus;
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;
+  /** What the core reads of each agent kind instead of its name: the agents wing's `KIND_TRAITS`. */
+  kindTraits: KindTraitTable;
   clock?: Clock;
   ids?: Ids;
   random?: () => number;
@@ -123,6 +128,7 @@ export class Engine {
     });
     const parts = buildParts(rt, {
       executors: opts.executors,
+      kindTraits: opts.kindTraits,
       decide: opts.decide,
       secrets: opts.secrets ?? createSecretResolver(),
       ...(opts.attemptEnded ? { attemptEnded: opts.attemptEnded } : {}),
@@ -270,7 +276,7 @@ export class Engine {
     const { approvals, loader, asks } = this.parts;
     const approval = approvals.pending(approvalId);
     if (changes) approvals.assertRequestChanges(approval);
-    if (input !== undefined && approval.kind !== 'tool_call')
+    if (input !== undefined && !(isAskKind(approval.kind) && ASKS[approval.kind].editableInput))
       throw invalidInput('decision', [
         {
           path: 'input',

@@ -13,6 +13,7 @@ import { Dispatcher } from './dispatcher.ts';
 import type { ExecutorRegistry } from './executor.ts';
 import { InterruptedAttempts } from './interrupted-attempts.ts';
 import { KindHooks } from './kind-hooks.ts';
+import type { KindTraitTable } from './kind-traits.ts';
 import { RunLeases } from './leases.ts';
 import { PersonHandoffs } from './person-handoffs.ts';
 import { PullApi } from './pull-api.ts';
@@ -28,6 +29,8 @@ import { DEFAULT_WORKER_LEASE_MS, WorkerLeases } from './worker-leases.ts';
 export interface PartsOptions {
   /** Executors by agent kind. An agent whose kind has none is pull-based: it takes work through the pull API. */
   executors: Partial<ExecutorRegistry>;
+  /** What the core reads of each agent kind instead of its name (the agents wing's `KIND_TRAITS`). */
+  kindTraits: KindTraitTable;
   decide: Decide;
   secrets: SecretResolver;
   attemptEnded?: AttemptEndedHook;
@@ -48,7 +51,7 @@ export type EngineParts = ReturnType<typeof buildParts>;
 export function buildParts(rt: Runtime, opts: PartsOptions) {
   const budget = new BudgetLedger(rt.store, () => rt.clock.now());
   const outcomes = new AgentOutcomes(rt.store.runs, rt.clock);
-  const agents = new AgentDirectory(rt, opts.executors, outcomes);
+  const agents = new AgentDirectory(rt, { executors: opts.executors, traits: opts.kindTraits }, outcomes);
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);
   const indexing = new SearchIndexing(rt);
@@ -80,6 +83,7 @@ export function buildParts(rt: Runtime, opts: PartsOptions) {
       asks,
       budget,
       hooks,
+      agents,
       ...(opts.attemptEnded ? { ended: opts.attemptEnded } : {}),
     },
     opts.secrets,

@@ -215,7 +215,7 @@ export class PullApi {
   private contextOf(run: ActiveRun, task: TaskRun, agent: Agent, resume?: ChangesRequested): PreparedContext {
     const spec = run.specs.get(task.task_id)!;
     const ctx = prepareContext(run.id, run.plan, spec, task, agent, run.tasks, run.specs, run.dependents);
-    if (agent.kind !== 'coding') return ctx;
+    if (!this.agents.traitsOf(agent).worksInWorkspace) return ctx;
     const workspace = spec.workspace ?? run.plan.workspace;
     return { ...ctx, ...(workspace ? { workspace } : {}), ...(resume ? { resume } : {}) };
   }
@@ -225,7 +225,7 @@ export class PullApi {
    * the worker with the context (the app's own attempts take it from the coding kind's `prepare`).
    */
   private takeChangesRequest(run: ActiveRun, task: TaskRun, agent: Agent): ChangesRequested | undefined {
-    if (agent.kind !== 'coding' || agent.worker === undefined) return undefined;
+    if (!this.agents.traitsOf(agent).reviewsDiff || agent.worker === undefined) return undefined;
     const asked = run.resumeNext.get(task.task_id);
     if (asked?.reason === 'changes_requested') {
       run.resumeNext.delete(task.task_id);

@@ -2,9 +2,9 @@ import type { Run } from '../../src-shared/schemas/run.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Store } from '../store/store.ts';
 import { AttemptsRunning } from './attempts-running.ts';
 import type { Clock, Ids } from './clock.ts';
+import type { EngineStore } from './coding-records.ts';
 import { CommitEffects } from './commit-effects.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -24,7 +24,7 @@ export interface EngineConfig {
 }
 
 export interface RuntimeOptions {
-  store: Store;
+  store: EngineStore;
   bus: EventBus;
   clock: Clock;
   ids: Ids;
@@ -44,7 +44,7 @@ export interface RuntimeOptions {
  * (plus the parts it calls) when it is built; nothing is wired afterwards.
  */
 export class Runtime {
-  readonly store: Store;
+  readonly store: EngineStore;
   readonly bus: EventBus;
   readonly clock: Clock;
   readonly ids: Ids;

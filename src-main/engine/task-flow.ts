@@ -1,34 +1,24 @@
 import { retryDelay } from '../../src-shared/backoff.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { MemoryEntry } from '../../src-shared/schemas/memory.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { MatchExplanation, Run, RunStatus, TaskCounts, TaskRun } from '../../src-shared/schemas/run.ts';
-import { emptyCounts } from '../../src-shared/schemas/run.ts';
-import type { Store } from '../store/store.ts';
+import type { MatchExplanation, RunStatus, TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AgentOutcomes } from './agent-outcomes.ts';
 import { workedMs } from './agent-outcomes.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { TaskAnswer } from './approvals/kinds.ts';
 import type { BudgetLedger } from './budget.ts';
+import type { EngineStore } from './coding-records.ts';
 import type { DependentVerdict } from './conditions.ts';
 import { decideDependent, MatchBudget } from './conditions.ts';
 import type { InterruptedAttempts } from './interrupted-attempts.ts';
 import type { KindHooks } from './kind-hooks.ts';
 import type { RunLeases } from './leases.ts';
 import type { RunHolds } from './run-holds.ts';
-import type { NewRun } from './run-launch.ts';
+import type { RunSource } from './run-rebuild.ts';
+import { rebuildRun } from './run-rebuild.ts';
 import type { ActiveRun } from './run-state.ts';
-import {
-  ACTOR,
-  addDependents,
-  byTaskId,
-  finalRunStatus,
-  openTasks,
-  registerAdded,
-  snapshot,
-  stopFlight,
-} from './run-state.ts';
+import { ACTOR, finalRunStatus, openTasks, snapshot, stopFlight } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
 import type { SearchIndexing } from './search-indexing.ts';
@@ -56,7 +46,7 @@ export interface TaskFlowParts {
  */
 export class TaskFlow {
   private readonly rt: Runtime;
-  private readonly store: Store;
+  private readonly store: EngineStore;
   private readonly writer: RunWriter;
   private readonly approvals: Approvals;
   private readonly budget: BudgetLedger;
@@ -92,76 +82,10 @@ export class TaskFlow {
    * run from the rows just written (`fresh`), or an unfinished one as read from the store (`stored`,
    * with when its last holder last renewed its lease: `lastSeen`).
    */
-  activate(plan: Plan, from: { fresh: NewRun } | { stored: Run; lastSeen: number | null }): ActiveRun {
-    const fresh = 'fresh' in from;
-    let info: Omit<Run, 'counts'>;
-    let counts: TaskCounts;
-    let tasks: TaskRun[];
-    let log: MemoryEntry;
-    if (fresh) {
-      ({ info, tasks, log } = from.fresh);
-      counts = emptyCounts();
-      for (const t of tasks) counts[t.status]++;
-    } else {
-      ({ counts, ...info } = from.stored);
-      tasks = this.store.runs.tasksToRun(info.id);
-      log = this.store.memory.get(info.memory_id)!;
-    }
-    const runId = info.id;
-    const run: ActiveRun = {
-      id: runId,
-      plan,
-      info,
-      counts,
-      buildLog: {
-        entry: log,
-        dirty: true,
-        lastAt: 0,
-        everyMs: this.rt.config.buildLogIntervalMs,
-        timer: null,
-      },
-      specs: byTaskId(plan.tasks),
-      tasks: byTaskId(tasks),
-      dependents: new Map(),
-      inflight: new Map(),
-      retryTimers: new Map(),
-      approved: new Set(),
-      delegated: new Set(),
-      unassigned: new Map(),
-      usage: new Map(),
-      withArtifacts: new Set(),
-      decider: plan.decider
-        ? {
-            spec: plan.decider,
-            pending: 0,
-            closedRun: false,
-            added: new Set(),
-            addedDescriptions: new Set(),
-            history: [],
-          }
-        : null,
-      gates: new Set(),
-      lost: false,
-      resumeNext: new Map(),
-      startCleanNext: new Set(),
-      withSessions: new Set(),
-    };
+  activate(plan: Plan, from: RunSource): ActiveRun {
+    const run = rebuildRun(this.store, plan, from, this.rt.config.buildLogIntervalMs);
+    const runId = run.id;
     this.rt.active.set(runId, run);
-    if (!fresh) {
-      // A run resumed from the store gets back what it had gathered: the files its tasks left,
-      // the tasks its decider added, and the approvals people gave.
-      for (const taskId of this.store.execution.tasksWithArtifacts(runId)) run.withArtifacts.add(taskId);
-      for (const s of this.store.sessions.forRun(runId)) run.withSessions.add(s.task_id);
-      for (const spec of this.store.runs.addedSpecs(runId)) registerAdded(run, spec);
-      for (const a of this.store.approvals.listForRun(runId))
-        if (a.status === 'approved') run.approved.add(`${a.kind}:${a.task_id}`);
-    }
-    for (const t of plan.tasks) addDependents(run.dependents, t);
-    for (const t of run.tasks.values()) {
-      if (t.agent_id && t.delegation_task_id) run.delegated.add(t);
-      if (t.status === 'unassigned')
-        run.unassigned.set(t.task_id, { task_id: t.task_id, reason: t.reason ?? '' });
-    }
     for (const t of run.tasks.values()) {
       if (t.status === 'in_progress') {
         const agent = this.agents.of(t.agent_id);
@@ -175,8 +99,9 @@ export class TaskFlow {
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
         if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
-        if (agent?.kind === 'coding') this.expireAskedBy(run, t);
-        this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, agent?.kind === 'coding');
+        const resumes = agent !== undefined && this.agents.traitsOf(agent).resumesSession;
+        if (resumes) this.expireAskedBy(run, t);
+        this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, resumes);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
         });
@@ -196,7 +121,7 @@ export class TaskFlow {
     return run;
   }
 
-  /** The tool calls an interrupted coding CLI asked about expire: nobody waits for them any more. */
+  /** The tool calls an interrupted coding CLI (a kind that resumes its session) asked about expire: nobody waits for them any more. */
   private expireAskedBy(run: ActiveRun, t: TaskRun): void {
     const why = 'Baton restarted while the CLI waited; its resumed session asks again';
     for (const expired of this.approvals.expireAskedBy(run, t.task_id, t.attempt, why))
@@ -215,7 +140,8 @@ export class TaskFlow {
     this.holds.release(run, task, local);
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
-    this.outcomes.record(task.agent_id, c.ok, workedMs(this.store, task, agent, this.rt.clock.now()));
+    const kind = agent && this.agents.traitsOf(agent);
+    this.outcomes.record(task.agent_id, c.ok, workedMs(this.store, task, kind, this.rt.clock.now()));
     if (c.ok) {
       const amount = usage > 0 ? usage : estimate;
       this.budget.charge(run, task, amount, this.rt.iso());

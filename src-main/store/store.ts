@@ -3,15 +3,12 @@ import { attemptScope } from '../processes/attempt-scope.ts';
 import { createAgentsRepo } from './agents-repo.ts';
 import { createApprovalsRepo } from './approvals-repo.ts';
 import type { Db } from './db.ts';
-import { createDiffReviewsRepo } from './diff-reviews-repo.ts';
 import { createExecutionRepo } from './execution-repo.ts';
 import { createMemoryRepo, type MemoryFilter } from './memory-repo.ts';
-import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
 import { createRunInputsRepo } from './run-inputs-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
-import { createSessionsRepo } from './sessions-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
 import { createToolCallsRepo } from './tool-calls-repo.ts';
 
@@ -47,11 +44,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
       },
     },
     steps,
-    sessions: createSessionsRepo(db),
     approvals: createApprovalsRepo(db),
     toolCalls: createToolCallsRepo(db),
-    mergeConflicts: createMergeConflictsRepo(db),
-    diffReviews: createDiffReviewsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,

@@ -3,7 +3,7 @@ import type { PlanSummary } from '../schemas/plan.ts';
 import type { BatonClient } from './client.ts';
 
 /**
- * An example Baton ships (resources/examples/first-steps.json, seed-003.json): agents, notes to
+ * An example Baton ships (resources/examples/first-steps.json, laptops-research.json): agents, notes to
  * write to memory first, and plans, in one file. Loaded the same way by the first open's buttons
  * and by `baton run <example.json>`.
  */

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src-main/app/create-app.ts';
-import type { Store } from '../../src-main/store/store.ts';
 import type { WireResult } from '../../src-shared/contract/errors.ts';
 import type { BuildResponse } from '../../src-shared/schemas/run.ts';
 import { benchDag } from './dag.ts';
@@ -20,6 +19,8 @@ const runs = argInt('runs', 3);
 const shape = argShape();
 
 type App = ReturnType<typeof createApp>;
+/** The app's store: the core's repositories and the coding wing's. */
+type Store = App['store'];
 type Repo = Record<string, unknown>;
 /** One recorded call: replays it on another store (`tasks` maps the first run's task objects to the replay's). */
 type Op = (store: Store, tasks: Map<object, object>) => void;

@@ -20,7 +20,7 @@ const ORIGINS = join(DOCS, 'origins.md');
  * A design note or an issue cited by number: "seed", "seeds" or "note" and a note's three digits
  * ("seeds" before a list too), "issue" or "issues" and a number, with or without "#"; "#" and a
  * number in parentheses or after "in", "of" or "see"; an issue's numbered item as a tag, "(B"
- * and one or two digits. Not a file name or an id (`seed-003.json`, 'seed-003'), a random seed
+ * and one or two digits. Not a file name or an id (`note-004.json`, 'note-004'), a random seed
  * (`seed ${SEED}`) or a colour (`#000`).
  */
 const CITATION =

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { codingStore } from '../../src-main/agents/coding/index.ts';
 import { decideByRules } from '../../src-main/agents/decider/rule-decider.ts';
 import { echoExecutor } from '../../src-main/agents/echo/echo.ts';
+import { KIND_TRAITS } from '../../src-main/agents/index.ts';
 import type { Decide } from '../../src-main/engine/decider-questions.ts';
 import type { ExecutorRegistry } from '../../src-main/engine/executor.ts';
 import { buildParts } from '../../src-main/engine/parts.ts';
@@ -36,7 +38,7 @@ export interface PartsKitOptions {
  */
 export function partsKit(opts: PartsKitOptions = {}) {
   const db = openDatabase(':memory:');
-  const store = createStore(db);
+  const store = codingStore(createStore(db));
   const bus = new EventBus();
   const events: BatonEvent[] = [];
   bus.subscribe((batch) => events.push(...batch));
@@ -66,6 +68,7 @@ export function partsKit(opts: PartsKitOptions = {}) {
   const decide: Decide = opts.decide ?? (async (_spec, ctx) => ({ decision: decideByRules(ctx) }));
   const parts = buildParts(rt, {
     executors: opts.executors ?? { echo: echoExecutor },
+    kindTraits: KIND_TRAITS,
     decide,
     secrets: createSecretResolver({}),
   });

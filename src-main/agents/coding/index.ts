@@ -15,6 +15,8 @@ export { workspaceIssues } from './handlers/workspace-refs.ts';
 export { workspaceHandlers } from './handlers/workspaces.ts';
 export type { CodingHost, CodingKind, CodingKindOptions } from './kind.ts';
 export { codingKind, createCodingKind } from './kind.ts';
+export type { CodingStore } from './repos/coding-store.ts';
+export { codingStore } from './repos/coding-store.ts';
 export { WorkerWorkspaces } from './repos/worker-workspaces.ts';
 export { needsWorkspace, taskBranch, workspaceMoved } from './sessions/context.ts';
 export { diffCommits, inspectRepository, removeWorktree } from './workspaces/index.ts';

@@ -1,19 +1,18 @@
 import type { ErrorLog } from '../../base/log-line.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import type { Store } from '../../store/store.ts';
 import type { AgentKindDefinition } from '../kind-definition.ts';
 import { changedFilesOf } from './changed-files.ts';
 import type { CodingExecutorOptions } from './cli/coding.ts';
 import { createCodingExecutor } from './cli/coding.ts';
 import type { CodingStore } from './repos/coding-store.ts';
-import { codingStore } from './repos/coding-store.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder, WorktreeCleanup } from './sessions/cleanup.ts';
 import { codingContextOf } from './sessions/context.ts';
 
 /** What the app gives the coding kind besides its executor's options: its store, and where its worktrees go. */
 export interface CodingHost {
-  store: Store;
+  /** The app's store with the coding wing's tables (`codingStore`). */
+  store: CodingStore;
   bus: EventBus;
   /** The clock as ISO 8601 (sessions' `updated_at`). */
   iso: () => string;
@@ -53,7 +52,7 @@ export interface CodingKind extends Executor {
  */
 export function createCodingKind(opts: CodingKindOptions): CodingKind {
   const { bus, iso, log, worktreeRoot } = opts;
-  const store = codingStore(opts.store);
+  const { store } = opts;
   const parkedWorktrees = opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES;
   const cleanup = new WorktreeCleanup({ store, bus, now: iso, log, worktreeRoot, parkedWorktrees });
   const context = { store, worktreeRoot, parkedWorktrees };
@@ -84,6 +83,8 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
  */
 export const codingKind = {
   kind: 'coding',
+  // A coding CLI in its task's worktree: metered turns, a session resumed, a diff to review.
+  traits: { thinksInTurns: true, resumesSession: true, worksInWorkspace: true, reviewsDiff: true },
   create: (deps) => createCodingExecutor(deps),
   inApp: (executor, host) => createCodingKind({ ...host, executor }),
 } satisfies AgentKindDefinition<'coding', CodingExecutorOptions, CodingHost>;

@@ -18,7 +18,7 @@ export interface RunOptions {
 /**
  * `baton run`: import the plan (and agents), run it headless, report; exit 0 only when every
  * task is done, 1 when the run ended otherwise, 3 when it is left waiting for people, 4 when
- * another Baton process took it over. An example Baton ships (resources/examples/seed-003.json:
+ * another Baton process took it over. An example Baton ships (resources/examples/laptops-research.json:
  * agents, notes and plans in one file) is loaded whole, and its first plan is run. The run
  * executes where `client` leads: the Baton host the command goes through, or this process.
  */

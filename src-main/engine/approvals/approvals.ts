@@ -73,7 +73,7 @@ export class Approvals {
    */
   gateAfterAttempt(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent, output: unknown): boolean {
     for (const kind of AFTER_ATTEMPT) {
-      const why = GATES[kind].afterAttempt?.(run, spec, agent, output);
+      const why = GATES[kind].afterAttempt?.(run, spec, agent, output, this.tools);
       if (why) {
         task.output = output;
         const approval = this.record(run, task, kind, why);

@@ -11,6 +11,7 @@ import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
 import type { Store } from '../../store/store.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
+import type { EngineStore } from '../coding-records.ts';
 import type { MergeConflictRequest, ToolCallRequest } from '../executor.ts';
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
@@ -79,7 +80,13 @@ export interface GateHandler<K extends GateKind> {
    * After an attempt that succeeded, before the task is done with its output (`TaskFlow.complete`).
    * Optional: a kind without it does not stop a task there.
    */
-  afterAttempt?: (run: ActiveRun, spec: TaskSpec, agent: Agent, output: unknown) => Ask | null;
+  afterAttempt?: (
+    run: ActiveRun,
+    spec: TaskSpec,
+    agent: Agent,
+    output: unknown,
+    tools: GateTools,
+  ) => Ask | null;
   /** The task's reason while it waits (the run view, the inbox), from why it was asked. */
   waiting(reason: string): string;
   /** What a person's answer does to the task. */
@@ -116,18 +123,25 @@ export type Question<K extends AskKind = AskKind> = { [P in K]: { kind: P } & Qu
 export interface AskHandler<K extends AskKind> {
   /** What the approval is called in refusals (`tool call approval "apr-1" …`). */
   noun: string;
+  /** Whether a person who approves may give other input than the attempt asked with (a tool call's arguments). */
+  editableInput: boolean;
   /**
    * The approval to wait on instead of asking again (the same question asked by an earlier
    * attempt of the task, or answered while no attempt listened), or null to ask.
    */
-  earlier(store: Store, at: AttemptRef, q: Question<K>): string | null;
+  earlier(store: EngineStore, at: AttemptRef, q: Question<K>): string | null;
   /** The approval's reason (what the inbox's card says), `who` naming the task's agent. */
   reason(q: Question<K>, who: string): string;
   /** Stores what the question asks (in the transaction that records the approval). */
-  keep(store: Store, approvalId: string, at: AttemptRef & { agent_id: string | null }, q: Question<K>): void;
+  keep(
+    store: EngineStore,
+    approvalId: string,
+    at: AttemptRef & { agent_id: string | null },
+    q: Question<K>,
+  ): void;
   /** The attempt that asked, as stored with the question (undefined: nothing stored). */
   askedBy(
-    store: Store,
+    store: EngineStore,
     approvalId: string,
   ): { run_id: string; task_id: string; attempt: number; agent_id: string | null } | undefined;
   /** What the attempt that waits is given once a person decided; null while nobody has. */
@@ -207,16 +221,19 @@ export const GATES: { [K in GateKind]: GateHandler<K> } = {
     closed: closedAs,
   },
   /**
-   * A coding agent's attempt succeeded on a task to review (`review: "diff"` on the task, else
-   * its agent's): a person reviews the diff before the task is done. Approve: done with the
+   * An attempt of an agent whose kind has its diff reviewed (`KindTraits.reviewsDiff`: a coding
+   * agent) succeeded on a task to review (`review: "diff"` on the task, else its agent's): a person reviews the diff before the task is done. Approve: done with the
    * attempt's output. Request changes: the same agent resumes its session in the same worktree
    * with the comments. Reject: skipped.
    */
   diff_review: {
     whenReady: null,
     beforeStart: null,
-    afterAttempt: (_run, spec, agent, output) => {
-      if (agent.kind !== 'coding' || (spec.review ?? agent.review ?? 'none') !== 'diff') return null;
+    afterAttempt: (_run, spec, agent, output, { agents }) => {
+      if (!agents.traitsOf(agent).reviewsDiff) return null;
+      // The agent's own `review`, on a kind whose configuration has one.
+      const agentReview = 'review' in agent ? agent.review : undefined;
+      if ((spec.review ?? agentReview ?? 'none') !== 'diff') return null;
       if (!isCodingOutput(output)) return null;
       const n = output.files.length;
       // No change, no diff to review: the coding executor fails such an attempt on a reviewed
@@ -251,6 +268,7 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
    */
   tool_call: {
     noun: 'tool call',
+    editableInput: true,
     earlier: (store, at, q) => store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ?? null,
     reason: (q, who) => q.reason ?? `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
     keep: (store, approval_id, at, q) =>
@@ -282,6 +300,7 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
    */
   merge_conflict: {
     noun: 'merge conflict',
+    editableInput: false,
     earlier: (store, at) => {
       const asked = store.approvals.forTask(at.run_id, at.task_id).filter((a) => a.kind === 'merge_conflict');
       return asked.find((a) => a.status === 'pending')?.id ?? unheardRejection(store, at, asked.at(-1));

@@ -1,5 +1,5 @@
 import type { Approval, MergeConflictVerdict } from '../../../src-shared/schemas/approval.ts';
-import type { Store } from '../../store/store.ts';
+import type { EngineStore } from '../coding-records.ts';
 import type { MergeConflictRequest } from '../executor.ts';
 import { ACTOR } from '../run-state.ts';
 
@@ -32,7 +32,7 @@ export function mergeConflictVerdict(a: Approval): MergeConflictVerdict | null {
  * (asking again would drop it); once an attempt has failed by it, a retry asks anew.
  */
 export function unheardRejection(
-  store: Store,
+  store: EngineStore,
   at: { run_id: string; task_id: string; attempt: number },
   latest: Approval | undefined,
 ): string | null {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import firstSteps from '../../../resources/examples/first-steps.json';
-import seed003 from '../../../resources/examples/seed-003.json';
+import laptopsResearch from '../../../resources/examples/laptops-research.json';
 import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { PlanSummary, StoredPlan } from '../../../src-shared/schemas/plan.ts';
 import { api } from '../api/client.ts';
@@ -27,11 +27,11 @@ export interface PlansSlice {
 
 /**
  * The examples a first open offers: agents that answer offline and plans they can run
- * (first-steps.json), and the laptops research and email draft (seed-003.json).
+ * (first-steps.json), and the laptops research and email draft (laptops-research.json).
  */
 export const EXAMPLES = {
   'first-steps': firstSteps,
-  'seed-003': seed003,
+  'laptops-research': laptopsResearch,
 } satisfies Record<string, ExampleBundle>;
 export type ExampleName = keyof typeof EXAMPLES;
 

@@ -1,11 +1,33 @@
 import type { Store } from '../../../store/store.ts';
+import type { DiffReviewsRepo } from './diff-reviews-repo.ts';
+import { createDiffReviewsRepo } from './diff-reviews-repo.ts';
+import type { MergeConflictsRepo } from './merge-conflicts-repo.ts';
+import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
+import type { SessionsRepo } from './sessions-repo.ts';
+import { createSessionsRepo } from './sessions-repo.ts';
 import type { WorkspacesRepo } from './workspaces-repo.ts';
 import { createWorkspacesRepo } from './workspaces-repo.ts';
 
-/** The app's store with the tables only the coding wing reads and writes: the registered workspaces. */
-export type CodingStore = Store & { workspaces: WorkspacesRepo };
+/**
+ * The app's store with the tables the coding wing owns: the registered workspaces, the tasks'
+ * coding sessions, what merge conflicts asked and what diff reviews showed. The engine is handed
+ * it (`EngineStore`: it keeps sessions, merge conflicts and diff reviews in its transactions).
+ */
+export type CodingStore = Store & {
+  workspaces: WorkspacesRepo;
+  sessions: SessionsRepo;
+  mergeConflicts: MergeConflictsRepo;
+  diffReviews: DiffReviewsRepo;
+};
 
 /** The coding wing's view of `store`: the same repositories and transaction, and its own over the same connection. */
 export function codingStore(store: Store): CodingStore {
-  return { ...store, workspaces: createWorkspacesRepo(store.db) };
+  const { db } = store;
+  return {
+    ...store,
+    workspaces: createWorkspacesRepo(db),
+    sessions: createSessionsRepo(db),
+    mergeConflicts: createMergeConflictsRepo(db),
+    diffReviews: createDiffReviewsRepo(db),
+  };
 }

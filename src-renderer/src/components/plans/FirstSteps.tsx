@@ -74,7 +74,7 @@ export function FirstSteps() {
           about="Three agents that answer offline (two programs and a person) and two plans: one that runs to the end, one that waits for an approval and a review."
         />
         <Example
-          name="seed-003"
+          name="laptops-research"
           label="Load the laptops research example"
           about="A plan from the sentence “research best laptops and draft email to john@example.com”: a research agent that searches notes in Baton's memory and a mail agent that writes draft.eml from its findings (never sent). Runs offline."
         />

@@ -1,11 +1,24 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
-import { cliWritePreview } from '../agents/coding/index.ts';
-import { writePreview } from '../agents/index.ts';
 import { AppError } from '../base/errors.ts';
-import type { AppContext } from './context.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { CodingStore } from './coding/index.ts';
+import { cliWritePreview } from './coding/index.ts';
+import { writePreview } from './shared/write-preview.ts';
 
-/** The inbox's preview of what a tool call that writes a file would change (asking: `inbox.ts`). */
-export function toolCallHandlers({ engine, store }: AppContext): ToolCallHandlers {
+/** What the tool calls' contract handlers are built from (the app's context has all of it). */
+export interface ToolCallHandlersContext {
+  /** The store with the coding wing's tables (a coding CLI's worktree is its task's session's). */
+  store: CodingStore;
+  /** Where an attempt of an llm agent works: the folder its write tools write in. */
+  engine: Pick<Engine, 'attemptWorkspace'>;
+}
+
+/**
+ * The inbox's preview of what a tool call that writes a file would change (asking:
+ * `src-main/app/inbox.ts`): an llm agent's write tool in its attempt's folder, or a coding CLI's
+ * own write tool in its task's worktree.
+ */
+export function toolCallHandlers({ engine, store }: ToolCallHandlersContext): ToolCallHandlers {
   return {
     'toolCalls.preview': async ({ approval_id, input }) => {
       const call = store.toolCalls.get(approval_id);

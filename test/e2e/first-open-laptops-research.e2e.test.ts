@@ -11,7 +11,7 @@ describe.skipIf(skipE2e)("the first open's laptops research example", () => {
   let page: Page;
 
   beforeAll(async () => {
-    baton = await launchBaton('first-open-seed-003', { width: 1440, height: 900 });
+    baton = await launchBaton('first-open-laptops-research', { width: 1440, height: 900 });
     page = baton.page;
     await page.goto(baton.server.url);
   });
@@ -42,6 +42,6 @@ describe.skipIf(skipE2e)("the first open's laptops research example", () => {
     const artifacts = (await baton.rpc('runs.taskArtifacts', { run_id: run, task_id: 'task-002' }))
       .value as unknown as { name: string }[];
     expect(artifacts.map((a) => a.name)).toContain('draft.eml');
-    await page.screenshot({ path: join(shots, 'first-open-seed-003-run.png') });
+    await page.screenshot({ path: join(shots, 'first-open-laptops-research-run.png') });
   });
 });

@@ -9,7 +9,10 @@ import { startOnTempDir } from '../kit/host-kit.ts';
 // a client sends them, with the agents and notes of the laptops research example (real programs:
 // resources/agents/*.mjs).
 const example = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'examples', 'seed-003.json'), 'utf8'),
+  readFileSync(
+    join(import.meta.dirname, '..', '..', 'resources', 'examples', 'laptops-research.json'),
+    'utf8',
+  ),
 ) as { agents: unknown[]; notes: Record<string, unknown>[] };
 
 let baton: Awaited<ReturnType<typeof startOnTempDir>>;

@@ -1,21 +1,13 @@
-import type { Db } from './db.ts';
+import type { DiffReviewRecord } from '../../../engine/coding-records.ts';
+import type { Db } from '../../../store/db.ts';
 
-/** What a `diff_review` approval showed: the attempt and the commit reviewed (migration 016). */
-export interface DiffReviewRecord {
-  approval_id: string;
-  run_id: string;
-  task_id: string;
-  attempt: number;
-  workspace_id: string;
-  branch: string;
-  start_commit: string;
-  commit: string;
-}
+export type { DiffReviewRecord };
 
 type Row = Omit<DiffReviewRecord, 'commit'> & { commit_id: string };
 
 const toRecord = ({ commit_id, ...r }: Row): DiffReviewRecord => ({ ...r, commit: commit_id });
 
+/** What each `diff_review` approval showed: the attempt and the commit reviewed (migration 017). */
 export function createDiffReviewsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO diff_review_attempts (approval_id, run_id, task_id, attempt,
     workspace_id, branch, start_commit, commit_id) VALUES (@approval_id, @run_id, @task_id, @attempt,

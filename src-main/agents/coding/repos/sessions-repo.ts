@@ -1,5 +1,5 @@
-import type { KeptWork, SessionState, TaskSession } from '../../src-shared/schemas/workspace.ts';
-import type { Db } from './db.ts';
+import type { KeptWork, SessionState, TaskSession } from '../../../../src-shared/schemas/workspace.ts';
+import type { Db } from '../../../store/db.ts';
 
 /** A session's worktree as a run's end or a prune sees it: the run's status beside it. */
 export interface SessionWithRun extends TaskSession {

@@ -1,6 +1,7 @@
-import type { ConflictFile, ConflictKind, MergeConflictDetails } from '../../src-shared/schemas/approval.ts';
-import { CONFLICT_KINDS } from '../../src-shared/schemas/approval.ts';
-import type { Db } from './db.ts';
+import type { ConflictFile, ConflictKind } from '../../../../src-shared/schemas/approval.ts';
+import { CONFLICT_KINDS } from '../../../../src-shared/schemas/approval.ts';
+import type { MergeConflictRecord } from '../../../engine/coding-records.ts';
+import type { Db } from '../../../store/db.ts';
 
 interface Row {
   approval_id: string;
@@ -15,11 +16,7 @@ interface Row {
   again: string | null;
 }
 
-export type MergeConflictRecord = MergeConflictDetails & {
-  approval_id: string;
-  run_id: string;
-  task_id: string;
-};
+export type { MergeConflictRecord };
 
 const KINDS: ReadonlySet<string> = new Set(CONFLICT_KINDS);
 const isConflictKind = (k: unknown): k is ConflictKind => typeof k === 'string' && KINDS.has(k);

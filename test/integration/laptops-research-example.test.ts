@@ -9,7 +9,10 @@ import { call } from '../kit/engine-kit.ts';
 
 // The laptops research example as shipped: it must end completed offline, with the agents it brings.
 const example = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'examples', 'seed-003.json'), 'utf8'),
+  readFileSync(
+    join(import.meta.dirname, '..', '..', 'resources', 'examples', 'laptops-research.json'),
+    'utf8',
+  ),
 ) as { agents: unknown[]; notes: Record<string, unknown>[]; plans: { plan_id: string }[] };
 
 let dir: string;
@@ -22,7 +25,7 @@ afterEach(async () => {
 
 describe('the laptops research example out of the box', () => {
   it('researches best laptops in Baton’s memory and drafts an email to john@example.com as an .eml, with real processes', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'baton-seed-003-'));
+    dir = mkdtempSync(join(tmpdir(), 'baton-laptops-research-'));
     app = createApp({ dataDir: dir, log: () => {} });
     await call(app, 'agents.import', { agents: example.agents });
     for (const note of example.notes) await call(app, 'memory.write', note);
@@ -68,7 +71,7 @@ describe('the laptops research example out of the box', () => {
   });
 
   it('matches what scope drafts from the example’s sentence with these agents: research, then the email', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'baton-seed-003-'));
+    dir = mkdtempSync(join(tmpdir(), 'baton-laptops-research-'));
     app = createApp({ dataDir: dir, log: () => {} });
     await call(app, 'agents.import', { agents: example.agents });
     const { plan } = await call<{ plan: { tasks: { required_skills: string[]; depends_on: string[] }[] } }>(

@@ -1,10 +1,22 @@
-import type { ScopeDraft, ScopeHandlers } from '../../src-shared/contract/domains/scope.ts';
-import type { Agent } from '../../src-shared/schemas/agent.ts';
-import { draftPlan, draftPlanWithLlm, giveTaskInputs } from '../agents/index.ts';
-import { AppError } from '../base/errors.ts';
-import type { AppContext } from './context.ts';
+import type { ScopeDraft, ScopeHandlers } from '../../../src-shared/contract/domains/scope.ts';
+import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import { AppError } from '../../base/errors.ts';
+import type { Executor } from '../../engine/executor.ts';
+import type { SecretResolver } from '../../secrets/secrets.ts';
+import type { Store } from '../../store/store.ts';
+import { draftPlanWithLlm } from './llm-planner.ts';
+import { draftPlan } from './rule-planner.ts';
+import { giveTaskInputs } from './task-inputs.ts';
 
-export function scopeHandlers({ store, llm }: AppContext): ScopeHandlers {
+/** What the planner's contract handlers are built from (the app's context has all of it). */
+export interface PlannerHandlersContext {
+  store: Store;
+  /** The llm executor an llm planner agent is asked through; none: only the rules draft. */
+  llm?: { executor: Executor; secrets: SecretResolver } | undefined;
+}
+
+/** `scope.draft`: a goal drafted into a plan by the rules, or by an llm planner agent. */
+export function scopeHandlers({ store, llm }: PlannerHandlersContext): ScopeHandlers {
   return {
     'scope.draft': async ({ goal, plan_id, project_id, planner_agent_id, context }) => {
       const registered = store.agents.list();

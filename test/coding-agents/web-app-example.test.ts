@@ -23,12 +23,12 @@ import {
 } from './baton-kit.ts';
 import type { CliName } from './clis.ts';
 
-// The decider's example as shipped (resources/examples/seed-002.json), end to end with a real
+// The decider's example as shipped (resources/examples/web-app.json), end to end with a real
 // coding CLI against a scripted model server in a temp repository: the hello world web app built
 // by five coding agents whose tasks build on each other's branches, once with the rules decider
 // following the plan's DAG and once with the LLM decider (a scripted orchestrator model) reading
 // what each task wrote and creating the next task. codex by default: the fastest to start
-// (test/coding-agents/README.md); BATON_SEED002_CLI picks another.
+// (test/coding-agents/README.md); BATON_WEB_APP_CLI picks another.
 
 interface Example {
   agents: (AgentInput & { id: string; kind: string })[];
@@ -36,10 +36,10 @@ interface Example {
   workspace: { id: string };
 }
 const example = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'examples', 'seed-002.json'), 'utf8'),
+  readFileSync(join(import.meta.dirname, '..', '..', 'resources', 'examples', 'web-app.json'), 'utf8'),
 ) as Example;
 
-const cli = (process.env.BATON_SEED002_CLI ?? 'codex') as CliName;
+const cli = (process.env.BATON_WEB_APP_CLI ?? 'codex') as CliName;
 
 /** What each role writes (the scripted model's turn calls the CLI's own file tool). */
 const FILES = {
@@ -256,7 +256,7 @@ function expectBranchDag(d: RunDetail, deps: Record<string, string[]>, last: str
   const final = out(last).commit;
   for (const role of ROLES)
     expect(git(['show', `${final}:${FILES[role].path}`])).toBe(FILES[role].content.trimEnd());
-  const dir = mkdtempSync(join(tmpdir(), 'baton-seed-002-app-'));
+  const dir = mkdtempSync(join(tmpdir(), 'baton-web-app-'));
   try {
     git(['worktree', 'add', '--detach', dir, final]);
     execFileSync(process.execPath, ['--test', FILES.tester.path], { cwd: dir, stdio: 'pipe' });
