@@ -102,6 +102,17 @@ describe.skipIf(skipE2e)('the runs grid', () => {
     // The colour says the status: a failed cell is not coloured as a done one.
     const colour = (name: string) => cell(name).evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(await colour('check in run 2: failed')).not.toBe(await colour('fetch in run 2: done'));
+    // What waits for a person has its own colour, not the one of tasks blocked on others.
+    const keyColour = (label: string) =>
+      page
+        .getByRole('list', { name: 'Grid key' })
+        .getByRole('listitem')
+        .filter({ hasText: label })
+        .locator('.grid-cell')
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+    const awaiting = await colour('publish in run 2: awaiting approval');
+    expect(awaiting).toBe(await keyColour('Awaiting approval'));
+    expect(awaiting).not.toBe(await keyColour('Blocked'));
   });
 
   it('follows the runs as they go, without a reload', async () => {
