@@ -46,5 +46,7 @@ export function prepareContext(
       description: specs.get(id)!.description,
       relation,
     })),
+    // The plan's narrowing of the OS sandbox goes with the task: a remote worker applies it.
+    ...(plan.sandbox ? { sandbox: plan.sandbox } : {}),
   };
 }

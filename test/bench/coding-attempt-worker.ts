@@ -15,9 +15,9 @@
 // Then, when test/coding-agents is installed, each real CLI against a scripted model server
 // answering at once: each CLI's own overhead beside Baton's. Asserts nothing.
 // Usage: node test/bench/coding-attempt-worker.ts [--files 20000] [--attempts 10] [--cli-attempts 3]
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { traceGit } from '../../src-main/agents/coding/workspaces/index.ts';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
@@ -177,7 +177,10 @@ async function main(): Promise<AttemptFigures[]> {
   const figures: AttemptFigures[] = [];
   try {
     await app.dispatch('workspaces.add', { id: 'bench', path: repo });
-    const times = join(root, 'times');
+    // The CLIs run in the OS sandbox: the one folder outside the worktree they write is the clock's.
+    const clock = join(root, 'clock');
+    mkdirSync(clock);
+    const times = join(clock, 'times');
     const stream = join(import.meta.dirname, '..', 'coding-agents', 'streams', 'qwen-edit.jsonl');
     const replay: AgentInput = {
       id: 'replay',
@@ -186,6 +189,7 @@ async function main(): Promise<AttemptFigures[]> {
       skills: ['code'],
       executable: script('replay.sh', REPLAY),
       env: { BENCH_TIMES: times, BENCH_STREAM: stream },
+      sandbox: { write_allow: [clock] },
     };
     await app.dispatch('agents.import', { agents: [replay] });
     figures.push(await measure(app, 'replay', 'replay', times, ATTEMPTS));
@@ -226,6 +230,7 @@ async function realClis(app: BatonApp, times: string): Promise<AttemptFigures[]>
         id: `real-${cli}`,
         executable: script(`${cli}.sh`, '"$BENCH_REAL_CLI" "$@"'),
         env: { ...agent.env, BENCH_TIMES: times, BENCH_REAL_CLI: agent.executable },
+        sandbox: { write_allow: [dirname(times)] },
       };
       await app.dispatch('agents.import', { agents: [wrapped] });
       try {

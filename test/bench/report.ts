@@ -3,6 +3,7 @@
 import type { DagShape } from './dag.ts';
 import { BENCH_WIDTH } from './dag.ts';
 import type { WorkerResult } from './measure.ts';
+import type { SandboxFigures } from './sandbox-worker.ts';
 
 export interface Measurement {
   system: string;
@@ -35,6 +36,8 @@ export const GOALS = {
   peakRssMBAt100k: 450,
   toolApprovalP50Ms: 20,
   loopStepP50Ms: 2,
+  sandboxStartAddedP50Ms: 50,
+  sandboxTripAddedP50Ms: 5,
 } as const;
 
 /** The tool loop's figures: tool-call approvals and loop steps (`tool-loop-worker.ts`). */
@@ -317,4 +320,58 @@ export function goals(outcomes: Outcome[], select: SelectResult | null, rssSize:
         'see test/bench/README.md',
     );
   } else console.log('hand-off at 10,000: no figure (see the table)');
+}
+
+/**
+ * The OS sandbox beside the same work without it (sandbox-worker.ts): a start of `true` and a
+ * model round trip through its network filter, each with its goal for what the sandbox adds.
+ */
+export function sandboxTable(f: SandboxFigures | null): void {
+  console.log('\nThe OS sandbox: the same work without it and in it, same run (sandbox-worker.ts)\n');
+  if (!f) return void console.log('no figure (sandbox-worker.ts failed)');
+  if (!f.available) return void console.log(`not measured: the OS sandbox cannot run here (${f.problem})`);
+  const row = (what: string, out: number, inside: number, added: string, goal: string) =>
+    console.log(
+      `${what.padEnd(26)}${ms(out).padStart(9)}${ms(inside).padStart(16)}${added.padStart(11)}   ${goal}`.trimEnd(),
+    );
+  console.log(
+    `${''.padEnd(26)}${'without'.padStart(9)}${'in the sandbox'.padStart(16)}${'added'.padStart(11)}`,
+  );
+  const plus = (n: number) => `${n < 0 ? '−' : '+'}${ms(Math.abs(n))}`;
+  const startMet = f.addedStartP50Ms <= GOALS.sandboxStartAddedP50Ms;
+  const tripAdded = f.filteredTripP50Ms - f.directTripP50Ms;
+  const tripMet = tripAdded <= GOALS.sandboxTripAddedP50Ms;
+  row(
+    'start of `true`, p50',
+    f.plainStartP50Ms,
+    f.confinedStartP50Ms,
+    plus(f.addedStartP50Ms),
+    `goal added p50 ≤ ${GOALS.sandboxStartAddedP50Ms} ms: ${mark(startMet)}`,
+  );
+  row('start of `true`, p99', f.plainStartP99Ms, f.confinedStartP99Ms, plus(f.addedStartP99Ms), '');
+  row(
+    'model round trip, p50',
+    f.directTripP50Ms,
+    f.filteredTripP50Ms,
+    plus(tripAdded),
+    `goal added p50 ≤ ${GOALS.sandboxTripAddedP50Ms} ms: ${mark(tripMet)}`,
+  );
+  row(
+    'model round trip, p99',
+    f.directTripP99Ms,
+    f.filteredTripP99Ms,
+    plus(f.filteredTripP99Ms - f.directTripP99Ms),
+    '',
+  );
+  console.log(
+    `  ms. Starts: ${f.starts} pairs (a plain spawn of \`true\` to its exit, then \`confine\` with the default policy, spawn, exit and release), ` +
+      "added = each pair's difference, its p50 and p99; a sandboxed start's p50 parts: " +
+      `confine ${ms(f.wrapP50Ms)}, spawn to exit ${ms(f.runP50Ms)}, release ${ms(f.releaseP50Ms)}; ` +
+      `the first sandboxed program of a process took ${ms(f.firstConfinedMs)} (the library's session starts).`,
+  );
+  console.log(
+    `  Round trips: a Node program makes ${fmt(f.trips)} sequential GETs of a small JSON body from a server on 127.0.0.1 ` +
+      `(kept alive) and times each itself, outside the sandbox and inside it through its network filter; ` +
+      `the median of ${f.rounds} alternating rounds' p50 and p99; added = the difference of those.`,
+  );
 }

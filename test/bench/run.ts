@@ -31,10 +31,12 @@ import {
   type Measurement,
   type Outcome,
   type SelectResult,
+  sandboxTable,
   type ToolLoopResult,
   toolLoopGoals,
   windmillPublished,
 } from './report.ts';
+import type { SandboxFigures } from './sandbox-worker.ts';
 
 const benchDir = import.meta.dirname;
 const root = join(benchDir, '..', '..');
@@ -310,6 +312,9 @@ const parentWatch = resultOf<ParentWatchFigures>(
   120_000,
 );
 
+console.log('[sandbox] starts and model round trips with and without the OS sandbox …');
+const sandbox = resultOf<SandboxFigures>('sandbox-worker.ts', [], 'SANDBOX_RESULT', 180_000);
+
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
 console.log('\nBaton against peers (tasks/s, same DAG, same run)\n');
@@ -325,6 +330,7 @@ console.log('');
 goals(outcomes, select, RSS_SIZE);
 console.log('');
 toolLoopGoals(toolLoop);
+sandboxTable(sandbox);
 
 console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });

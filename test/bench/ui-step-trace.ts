@@ -4,7 +4,7 @@
 // event format, as test/coding-agents/streams/qwen-edit.jsonl holds it) prints one assistant
 // message every 300 ms, noting the time of each (epoch ns); the page, open on the task's step
 // trace, notes when each message's text appears (a MutationObserver, epoch ms). The same clock.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -50,7 +50,10 @@ export async function stepTraceLatency(
     writeFileSync(head, `${recorded[0]}\n`);
     writeFileSync(tail, `${recorded.filter(Boolean).at(-1)}\n`);
     const go = join(dir, 'go');
-    const times = join(dir, 'times');
+    // The CLI runs in the OS sandbox: the one folder outside the worktree it writes is the clock's.
+    const clock = join(dir, 'clock');
+    mkdirSync(clock);
+    const times = join(clock, 'times');
     const cli = join(dir, 'cli.sh');
     // Waits for the page to be open on the trace (the go file), then one line every 300 ms.
     writeFileSync(
@@ -79,6 +82,7 @@ export async function stepTraceLatency(
           skills: ['ui-steps'],
           executable: cli,
           env: { BENCH_GO: go, BENCH_TIMES: times, BENCH_STREAM: stream, BENCH_HEAD: head, BENCH_TAIL: tail },
+          sandbox: { write_allow: [clock] },
         },
       ],
     });

@@ -121,6 +121,8 @@ export class WorkerAttempt {
       dependencies: ctx.dependencies.map(({ task_id, status, output }) => ({ task_id, status, output })),
       workspace: dir,
       secrets: deps.secrets,
+      // The plan's narrowing: the agent's policy on this machine, narrowed by it, confines the attempt.
+      ...(ctx.sandbox ? { sandbox: ctx.sandbox } : {}),
     };
     // What the agent asks a person (a tool call its policy says to ask about, a merge conflict)
     // is asked in the server's inbox, and waited on here (asks.ts).

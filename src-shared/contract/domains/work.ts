@@ -5,6 +5,7 @@ import type { TaskSpec } from '../../schemas/plan.ts';
 import { PRIORITIES } from '../../schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun, TaskStatus } from '../../schemas/run.ts';
 import { taskRefSchema } from '../../schemas/run.ts';
+import type { SandboxNarrowing } from '../../schemas/sandbox.ts';
 import { actorField } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -202,6 +203,11 @@ export interface PreparedContext {
   workspace?: string;
   /** For a worker's coding agent: a reviewer asked for changes, so this attempt resumes the one before. */
   resume?: ChangesRequested;
+  /**
+   * The plan's narrowing of the OS sandbox (its `sandbox`), when it has one: a remote worker runs
+   * the attempt under its own agent's policy narrowed by it, as the app does.
+   */
+  sandbox?: SandboxNarrowing;
 }
 
 export type WorkHandlers = HandlersOf<typeof workMethods>;
