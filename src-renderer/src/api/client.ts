@@ -177,6 +177,7 @@ export const api = {
     c().invoke('runs.retryTask', { run_id, task_id, actor, start_clean }),
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
+  updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
   removeWorkspace: (workspace_id: string) => c().invoke('workspaces.remove', { workspace_id }),
   pruneWorkspace: (workspace_id: string, include_kept: boolean) =>
     c().invoke('workspaces.prune', { workspace_id, include_kept }),
