@@ -75,6 +75,8 @@ export const api = {
   createAgent: (agent: import('../../../src-shared/schemas/agent.ts').AgentInput) =>
     c().invoke('agents.create', agent),
   removeAgent: (agent_id: string) => c().invoke('agents.remove', { agent_id }),
+  /** Whether this host can run the OS sandbox agents' processes run in, and if not, why. */
+  sandboxStatus: () => c().invoke('agents.sandbox', {}),
   probeAgents: () => c().invoke('agents.probe', {}),
   /** Runs a command agent's program once with a sample task (`agents.test`). */
   testAgent: (agent_id: string, description?: string) =>
