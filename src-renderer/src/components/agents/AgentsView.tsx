@@ -226,7 +226,7 @@ function AgentRow({
       </th>
       <td>
         {a.kind}
-        {'sandbox' in a && (
+        {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
           <div>
             <SandboxBadge policy={a.sandbox} status={sandboxStatus} />
           </div>

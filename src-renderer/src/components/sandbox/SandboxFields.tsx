@@ -13,11 +13,11 @@ const HELP: Record<Exclude<SandboxField, 'mode'>, { hint: string; placeholder: s
     placeholder: '~/.cache/pip',
   },
   read_deny: {
-    hint: 'Paths it may not read, besides keys, tokens, browser profiles and Baton’s data, always hidden.',
+    hint: 'One path a line it may not read, besides keys, tokens, browser profiles and Baton’s data (always hidden).',
     placeholder: '/srv/private',
   },
   read_allow: {
-    hint: 'One of those hidden paths it needs, re-opened for reading only (such as ~/.npmrc).',
+    hint: 'One path a line, of those hidden by default, that it needs to read (such as ~/.npmrc).',
     placeholder: '~/.npmrc',
   },
 };
@@ -68,14 +68,14 @@ export function SandboxFields({
             }
           }}
         >
-          <option value="required">required (runs sandboxed, or not at all)</option>
+          <option value="required">required</option>
           <option value="off">off (no sandbox)</option>
         </select>
         <span className="field-message" id={modeHint}>
           {!errors.mode && (
             <span className="field-hint">
               {d.mode === 'off'
-                ? 'Runs with your full rights.'
+                ? 'Nothing confines its processes.'
                 : 'Where no sandbox can run, it is refused with what to install.'}
             </span>
           )}
@@ -113,7 +113,7 @@ export function SandboxFields({
       )}
       {(['hosts', 'write_allow', 'read_deny', 'read_allow'] as const).map((k) => (
         <label key={k}>
-          {SANDBOX_LABELS[k]} (one a line)
+          {SANDBOX_LABELS[k]}
           <textarea
             rows={2}
             spellCheck={false}

@@ -30,7 +30,7 @@ export const SANDBOX_LABELS: Record<SandboxField, string> = {
   hosts: 'Hosts it may reach',
   write_allow: 'Extra folders it may write',
   read_deny: 'Also hidden from it',
-  read_allow: 'Hidden by default, but it may read',
+  read_allow: 'It may read, though hidden',
 };
 
 /** The form filled in from a policy (none set: the default). */

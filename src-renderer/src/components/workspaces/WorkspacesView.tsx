@@ -148,17 +148,18 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           )}
           <div className="workspace-sandbox-state" role="note" aria-label={`Sandbox of ${w.id}`}>
             <SandboxBadge policy={w.sandbox} status={sandboxStatus} why />
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Sandbox of ${w.id}…`}
+              aria-expanded={editingSandbox}
+              onClick={() => setEditingSandbox((v) => !v)}
+            >
+              Edit sandbox…
+            </button>
           </div>
         </td>
         <td className="row-actions">
-          <button
-            type="button"
-            aria-label={`Sandbox of ${w.id}…`}
-            aria-expanded={editingSandbox}
-            onClick={() => setEditingSandbox((v) => !v)}
-          >
-            Sandbox…
-          </button>
           <button
             type="button"
             onClick={() => void prune(false)}
