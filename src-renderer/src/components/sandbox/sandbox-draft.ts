@@ -29,8 +29,8 @@ export const SANDBOX_LABELS: Record<SandboxField, string> = {
   mode: 'Sandbox',
   hosts: 'Hosts it may reach',
   write_allow: 'Extra folders it may write',
-  read_deny: 'Also hidden from it',
-  read_allow: 'It may read, though hidden',
+  read_deny: 'Also closed to it',
+  read_allow: 'Re-opened for reading',
 };
 
 /** The form filled in from a policy (none set: the default). */
