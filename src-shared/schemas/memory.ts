@@ -122,6 +122,7 @@ export const AUDIT_ENTITIES = [
   'schedule',
   'trigger',
   'worker_token',
+  'workspace',
 ] as const;
 
 export interface AuditEntry {

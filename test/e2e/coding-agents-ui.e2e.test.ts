@@ -74,7 +74,7 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     expect(await form.getByLabel(/^CLI/).inputValue()).toBe('qwen');
     expect(await form.getByLabel('Program (optional)').inputValue()).toBe(join(bin, 'qwen'));
     const note = form.getByRole('note', { name: 'About coding agents' });
-    expect(await note.textContent()).toContain('These CLIs act with your rights.');
+    expect(await note.textContent()).toContain('These CLIs run commands on this machine.');
     expect(await note.textContent()).toContain('Only Claude Code can send a tool call to Baton');
     // Only Claude Code offers to ask the inbox about its tool calls; the others say what to do instead.
     expect(await form.getByRole('note', { name: 'Tool calls' }).textContent()).toContain(

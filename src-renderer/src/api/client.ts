@@ -75,6 +75,8 @@ export const api = {
   createAgent: (agent: import('../../../src-shared/schemas/agent.ts').AgentInput) =>
     c().invoke('agents.create', agent),
   removeAgent: (agent_id: string) => c().invoke('agents.remove', { agent_id }),
+  /** Whether this host can run the OS sandbox agents' processes run in, and if not, why. */
+  sandboxStatus: () => c().invoke('agents.sandbox', {}),
   probeAgents: () => c().invoke('agents.probe', {}),
   /** Runs a command agent's program once with a sample task (`agents.test`). */
   testAgent: (agent_id: string, description?: string) =>
@@ -177,6 +179,7 @@ export const api = {
     c().invoke('runs.retryTask', { run_id, task_id, actor, start_clean }),
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
+  updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
   removeWorkspace: (workspace_id: string) => c().invoke('workspaces.remove', { workspace_id }),
   pruneWorkspace: (workspace_id: string, include_kept: boolean) =>
     c().invoke('workspaces.prune', { workspace_id, include_kept }),

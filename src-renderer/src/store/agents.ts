@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
+import type { SandboxStatus } from '../../../src-shared/schemas/sandbox.ts';
 import { api } from '../api/client.ts';
 import { agentsImported } from './import-summary.ts';
 import type { BatonState } from './index.ts';
@@ -9,6 +10,8 @@ import { parseJsonFile } from './json.ts';
 export interface AgentsSlice {
   agents: Agent[];
   agentsLoaded: boolean;
+  /** Whether this host can run the OS sandbox (`agents.sandbox`); null until known. */
+  sandboxStatus: SandboxStatus | null;
   loadAgents(): Promise<void>;
   importAgents(text: string, fileName: string): Promise<void>;
   upsertAgent(agent: Agent): void;
@@ -28,10 +31,11 @@ export type AgentTest =
 export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = (set, get) => ({
   agents: [],
   agentsLoaded: false,
+  sandboxStatus: null,
   async loadAgents() {
     try {
-      const agents = await api.listAgents();
-      set({ agents, agentsLoaded: true });
+      const [agents, sandboxStatus] = await Promise.all([api.listAgents(), api.sandboxStatus()]);
+      set({ agents, agentsLoaded: true, sandboxStatus });
       forgetRemovedHuman(get, agents);
     } catch (err) {
       get().fail('Could not load agents', err);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
 import { workspaceInputSchema } from '../../schemas/workspace.ts';
 import { byId, idField, none } from '../fields.ts';
@@ -103,6 +104,13 @@ export const workspaceMethods = {
    * `conflict`, never replaced.
    */
   'workspaces.add': method(workspaceInputSchema).returns<Workspace>(),
+  /**
+   * Changes what a person may change of a registered workspace: the OS sandbox its setup command
+   * runs in (the whole policy, replaced). Turning it off is recorded in the audit log.
+   */
+  'workspaces.update': method(
+    z.strictObject({ workspace_id: idField, sandbox: sandboxPolicySchema }),
+  ).returns<Workspace>(),
   /** Forgets a workspace (its repository and branches stay); refused while a run that names it executes. */
   'workspaces.remove': method(byId('workspace_id')).returns<{ removed: boolean }>(),
   /**

@@ -60,6 +60,22 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     }
   };
 
+  // Turning a workspace's sandbox off lets its setup command run with the full rights of the
+  // person who started Baton: recorded in the audit log, as an agent's is.
+  const auditSandboxOff = (w: Workspace, before: string | null) => {
+    if (w.sandbox?.mode !== 'off' || before === 'off') return;
+    store.memory.audit({
+      at: now(),
+      actor: 'user',
+      entity: 'workspace',
+      entity_id: w.id,
+      run_id: null,
+      from_status: before,
+      to_status: 'sandbox off',
+      why: `the OS sandbox of workspace "${w.id}" was turned off: its setup command runs with the full rights of the person who started Baton`,
+    });
+  };
+
   return {
     // The parked worktrees are counted by their folders in the pool (no git, no walk of their
     // files: their size would cost a walk of every file); the open ones are the sessions on disk.
@@ -98,10 +114,26 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         sandbox: input.sandbox ?? null,
         created_at: now(),
       };
-      if (!store.tx(() => store.workspaces.add(workspace)))
+      const added = store.tx(() => {
+        if (!store.workspaces.add(workspace)) return false;
+        auditSandboxOff(workspace, null);
+        return true;
+      });
+      if (!added)
         throw new AppError('conflict', `a workspace with id "${input.id}" already exists`, { field: 'id' });
       bus.emit('workspace.updated', workspace);
       return workspace;
+    },
+    'workspaces.update': ({ workspace_id, sandbox }) => {
+      const updated = store.tx(() => {
+        const old = found(workspace_id);
+        store.workspaces.setSandbox(workspace_id, sandbox);
+        const w: Workspace = { ...old, sandbox };
+        auditSandboxOff(w, old.sandbox?.mode ?? 'required');
+        return w;
+      });
+      bus.emit('workspace.updated', updated);
+      return updated;
     },
     'workspaces.remove': async ({ workspace_id }) => {
       const w = found(workspace_id);

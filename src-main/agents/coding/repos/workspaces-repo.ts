@@ -32,6 +32,7 @@ export function createWorkspacesRepo(db: Db) {
     db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, created_at)
     VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
+  const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -47,6 +48,9 @@ export function createWorkspacesRepo(db: Db) {
         keep_ignored: JSON.stringify(w.keep_ignored),
         sandbox: w.sandbox === null ? null : JSON.stringify(w.sandbox),
       }).changes > 0,
+    /** Replaces a workspace's sandbox policy (null: the default); true if it exists. */
+    setSandbox: (id: string, policy: SandboxPolicy | null): boolean =>
+      setSandbox.run(policy === null ? null : JSON.stringify(policy), id).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };
 }

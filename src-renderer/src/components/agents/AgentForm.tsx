@@ -5,12 +5,14 @@ import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { SandboxFields } from '../sandbox/SandboxFields.tsx';
+import type { SandboxField } from '../sandbox/sandbox-draft.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import { AgentMoreFields } from './AgentMoreFields.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
-import { checkDraft, fieldErrorsOf } from './agent-form.ts';
+import { checkDraft, fieldErrorsOf, SANDBOXED_KINDS } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
 
 const KIND_HELP: Record<AgentKind, string> = {
@@ -21,6 +23,22 @@ const KIND_HELP: Record<AgentKind, string> = {
   coding: 'a coding CLI (Claude Code, Codex, opencode, qwen-code) in a git worktree of a workspace',
   human: "the task waits in that person's inbox (Approvals → My tasks)",
 };
+
+/** What of each sandboxed kind runs in its sandbox, as the fieldset's help says it. */
+const SANDBOX_WHOSE: Partial<Record<AgentKind, string>> = {
+  command: 'its program',
+  llm: 'its tools (run_command, MCP servers)',
+  coding: 'its CLI',
+};
+
+/** The sandbox's errors, by the fieldset's own field names. */
+function sandboxErrors(errors: AgentFieldErrors): Partial<Record<SandboxField, string>> {
+  return Object.fromEntries(
+    Object.entries(errors)
+      .filter(([k]) => k.startsWith('sandbox.'))
+      .map(([k, v]) => [k.slice('sandbox.'.length), v]),
+  );
+}
 
 /**
  * Adds an agent, or edits `editing` (its id fixed). Every field's error shows at once, in a
@@ -79,7 +97,7 @@ export function AgentForm({
   const title = editing ? `Edit agent ${editing.id}` : 'Add an agent';
   const field = (
     label: string,
-    key: Exclude<keyof AgentDraft, 'kind' | 'skills' | 'callback' | 'more'>,
+    key: Exclude<keyof AgentDraft, 'kind' | 'skills' | 'callback' | 'more' | 'sandbox'>,
     error: string | undefined,
     placeholder?: string,
     hint?: string,
@@ -186,6 +204,14 @@ export function AgentForm({
           )}
         </div>
       </div>
+      {SANDBOXED_KINDS.includes(d.kind) && (
+        <SandboxFields
+          draft={d.sandbox}
+          errors={sandboxErrors(errors)}
+          onChange={set('sandbox')}
+          whose={SANDBOX_WHOSE[d.kind] ?? 'it'}
+        />
+      )}
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       <AgentMoreFields d={d} errors={errors} set={set} setDraft={setD} />
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>

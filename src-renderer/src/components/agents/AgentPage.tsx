@@ -7,6 +7,7 @@ import { cost } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from '../logs/EntryView.tsx';
 import { memoryRefs } from '../logs/entry-refs.ts';
+import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { AgentTestPanel } from './AgentTestPanel.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
@@ -32,6 +33,7 @@ export function AgentPage({
   onClose(): void;
 }) {
   const fail = useBaton((s) => s.fail);
+  const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const [recent, setRecent] = useState<MemoryEntry[] | null>(null);
   useEffect(() => {
     let live = true;
@@ -63,6 +65,14 @@ export function AgentPage({
       <dl>
         <dt>Kind</dt>
         <dd>{a.kind}</dd>
+        {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
+          <>
+            <dt>Sandbox</dt>
+            <dd>
+              <SandboxBadge policy={a.sandbox} status={sandboxStatus} why />
+            </dd>
+          </>
+        )}
         <dt>Skills</dt>
         <dd>{a.skills.length > 0 ? a.skills.join(', ') : 'none'}</dd>
         <dt>Capacity</dt>

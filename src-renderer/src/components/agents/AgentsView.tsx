@@ -3,6 +3,7 @@ import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
 import { useBaton } from '../../store/index.ts';
+import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { FileButton } from '../shared/FileButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { AgentFormDialog } from './AgentFormDialog.tsx';
@@ -201,6 +202,7 @@ function AgentRow({
   const loadAgents = useBaton((s) => s.loadAgents);
   const fail = useBaton((s) => s.fail);
   const testing = useBaton((s) => s.agentTests[a.id]?.state === 'running');
+  const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const setStatus = async (status: AgentStatus) => {
     try {
       // BUSY is shown while at capacity; what a person sets is ONLINE, AWAY or OFFLINE.
@@ -222,7 +224,14 @@ function AgentRow({
         </RouteLink>
         {a.name && <div className="muted small">{a.id}</div>}
       </th>
-      <td>{a.kind}</td>
+      <td>
+        {a.kind}
+        {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
+          <div>
+            <SandboxBadge policy={a.sandbox} status={sandboxStatus} />
+          </div>
+        )}
+      </td>
       <td>
         <select
           aria-label={`Status of ${a.id}`}

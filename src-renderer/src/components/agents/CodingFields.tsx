@@ -99,8 +99,8 @@ export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentF
         </label>
       ) : (
         <p className="small muted tool-calls-note" role="note" aria-label="Tool calls">
-          {CLI_NAMES[d.cli]} has no way to ask Baton before a tool runs in headless mode: put its own
-          permission or sandbox mode in Extra arguments.
+          {CLI_NAMES[d.cli]} has no way to ask Baton before a tool runs in headless mode: its tools run
+          unasked, inside the sandbox below.
         </p>
       )}
     </>
@@ -201,14 +201,14 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
 export function CodingWarning() {
   return (
     <div className="coding-warning" role="note" aria-label="About coding agents">
-      <strong>These CLIs act with your rights.</strong> They read, write and run commands on this machine as
-      you.
+      <strong>These CLIs run commands on this machine.</strong> In the sandbox (below) they write only their
+      task's worktree and reach only the hosts listed.
       <details>
         <summary>Where it starts, sandboxing, approvals</summary>
         <p>
-          It starts in its task's git worktree but can reach wherever you could. Its own sandbox options (e.g.{' '}
-          <code>--sandbox workspace-write</code> for Codex) go in Extra arguments. Only Claude Code can send a
-          tool call to Baton's Approvals inbox before it runs; the others decide by their own settings.
+          It starts in its task's git worktree. With the sandbox off it acts with your rights: it reads,
+          writes and reaches whatever you could. Only Claude Code can send a tool call to Baton's Approvals
+          inbox before it runs; the others decide by their own settings.
         </p>
       </details>
     </div>

@@ -88,4 +88,33 @@ describe('the agent form', () => {
     expect(draftChanged(filled, { ...filled, skills: ['write', 'edit'] })).toBe(false);
     expect(draftChanged(filled, { ...filled, skills: ['edit', 'write'] })).toBe(true);
   });
+
+  it("carries a command, llm or coding agent's sandbox, names a wrong line, and keeps an agent without one without", () => {
+    const d = {
+      ...EMPTY_DRAFT,
+      kind: 'command' as const,
+      id: 'tool',
+      command: 'node',
+      sandbox: { ...EMPTY_DRAFT.sandbox, hosts: 'registry.npmjs.org\nnot a host' },
+    };
+    expect(checkDraft(d, null)).toMatchObject({
+      ok: false,
+      errors: { 'sandbox.hosts': expect.stringMatching(/^Hosts it may reach, line 2: must be a host name/) },
+    });
+    const ok = checkDraft(
+      { ...d, sandbox: { ...d.sandbox, hosts: 'registry.npmjs.org', mode: 'off' } },
+      null,
+    );
+    expect(ok.ok && 'sandbox' in ok.agent && ok.agent.sandbox).toMatchObject({
+      mode: 'off',
+      network: { allow: ['registry.npmjs.org'] },
+    });
+    const plain = checkDraft({ ...d, sandbox: EMPTY_DRAFT.sandbox }, null);
+    expect(plain.ok && 'sandbox' in plain.agent).toBe(false);
+    if (!ok.ok) return;
+    expect(draftOf(ok.agent).sandbox.hosts).toBe('registry.npmjs.org');
+    expect(draftChanged(draftOf(ok.agent), { ...draftOf(ok.agent), sandbox: EMPTY_DRAFT.sandbox })).toBe(
+      true,
+    );
+  });
 });

@@ -4,6 +4,16 @@ import type { Agent, AgentKind, CodingCli } from '../../../../src-shared/schemas
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { envText, joinArgs, parseEnv, splitArgs } from '../../format/argv.ts';
 import { plainMessage } from '../../format/field-message.ts';
+import type { SandboxDraft, SandboxField } from '../sandbox/sandbox-draft.ts';
+import {
+  EMPTY_SANDBOX,
+  SANDBOX_LABELS,
+  sameSandbox,
+  sandboxDraftOf,
+  sandboxFieldOf,
+  sandboxMessage,
+  sandboxPolicyOf,
+} from '../sandbox/sandbox-draft.ts';
 import { MORE_FIELDS, moreKeyOf, moreLabel, moreOf, moreValues } from './agent-more.ts';
 
 /** What the add/edit agent form holds: text as typed, turned into an agent on submit. */
@@ -38,7 +48,12 @@ export interface AgentDraft {
   provider_secret: string;
   /** The kind's "More settings" as typed, by the agent's field (agent-more.ts). */
   more: Record<string, string>;
+  /** Command, llm and coding agents: the OS sandbox their processes run in. */
+  sandbox: SandboxDraft;
 }
+
+/** The kinds whose processes run in the OS sandbox, and so have a policy. */
+export const SANDBOXED_KINDS: readonly AgentKind[] = ['command', 'llm', 'coding'];
 
 export const EMPTY_DRAFT: AgentDraft = {
   kind: 'echo',
@@ -67,6 +82,7 @@ export const EMPTY_DRAFT: AgentDraft = {
   provider_url: '',
   provider_secret: '',
   more: {},
+  sandbox: EMPTY_SANDBOX,
 };
 
 /**
@@ -75,9 +91,10 @@ export const EMPTY_DRAFT: AgentDraft = {
  */
 export function draftChanged(from: AgentDraft, now: AgentDraft): boolean {
   if (moreChanged(from.more, now.more)) return true;
+  if (!sameSandbox(from.sandbox, now.sandbox)) return true;
   return (Object.keys(now) as (keyof AgentDraft)[]).some((k) => {
     const [a, b] = [from[k], now[k]];
-    if (k === 'more') return false;
+    if (k === 'more' || k === 'sandbox') return false;
     if (Array.isArray(a) && Array.isArray(b)) return a.length !== b.length || a.some((v, i) => v !== b[i]);
     return a !== b;
   });
@@ -115,8 +132,8 @@ type BaseField =
   | 'provider_url'
   | 'provider_secret'
   | 'form';
-/** A base field, or one of "More settings" by its key (`more.tools`). */
-export type AgentField = BaseField | `more.${string}`;
+/** A base field, one of "More settings" by its key (`more.tools`), or one of the sandbox's. */
+export type AgentField = BaseField | `more.${string}` | `sandbox.${SandboxField}`;
 export type AgentFieldErrors = Partial<Record<AgentField, string>>;
 
 /** How each field is named on screen, so a message says which one is wrong. */
@@ -159,6 +176,7 @@ export function draftOf(a: Agent): AgentDraft {
     cost: String(a.cost_per_task),
     mission: a.charter?.mission ?? '',
     more: moreOf(a),
+    sandbox: sandboxDraftOf('sandbox' in a ? a.sandbox : undefined),
   };
   const timeout = (t: number | undefined) => (t === undefined ? '' : String(t));
   switch (a.kind) {
@@ -228,6 +246,8 @@ function commandEnv(text: string): Record<string, string> {
 }
 
 function kindFields(d: AgentDraft): Record<string, unknown> {
+  // Left as the default (required, nothing listed), an agent has none set.
+  const sandbox = sandboxPolicyOf(d.sandbox);
   switch (d.kind) {
     case 'command':
       return {
@@ -238,6 +258,7 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
           .filter(Boolean),
         env: commandEnv(d.env),
         timeout_s: optionalNumber(d.timeout_s),
+        sandbox,
       };
     case 'http':
       return {
@@ -254,6 +275,7 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
         api_key_secret: d.secret || undefined,
         timeout_s: optionalNumber(d.timeout_s),
         max_cost_usd: optionalNumber(d.max_cost_usd),
+        sandbox,
       };
     case 'coding': {
       // Unreadable lines are said in the form's words by checkDraft.
@@ -273,6 +295,7 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
         review: d.review || undefined,
         // Only Claude Code has the hook: another CLI keeps its own modes.
         tool_approvals: d.cli === 'claude' ? d.tool_approvals || undefined : undefined,
+        sandbox,
       };
     }
     case 'echo':
@@ -331,6 +354,7 @@ function defined<T extends object>(o: T): T {
 function fieldOf(path: string): AgentField {
   const top = path.replace(/\[\d+\].*$/, '');
   if (top === 'charter.mission') return 'mission';
+  if (top.startsWith('sandbox.') || top === 'sandbox') return `sandbox.${sandboxFieldOf(path.slice(8))}`;
   if (top === 'provider.api_key_secret') return 'provider_secret';
   if (top.startsWith('provider')) return 'provider_url';
   const more = moreKeyOf(path);
@@ -342,6 +366,7 @@ function fieldOf(path: string): AgentField {
 
 /** How a field is named on screen. */
 function labelOf(field: AgentField): string {
+  if (field.startsWith('sandbox.')) return SANDBOX_LABELS[field.slice('sandbox.'.length) as SandboxField];
   return field.startsWith('more.')
     ? moreLabel(field.slice('more.'.length))
     : FIELD_LABELS[field as BaseField];
@@ -356,6 +381,10 @@ export function fieldErrorsOf(issues: readonly ValidationIssue[]): AgentFieldErr
   for (const { path, message } of issues) {
     const field = fieldOf(path);
     if (errors[field]) continue;
+    if (field.startsWith('sandbox.')) {
+      errors[field] = sandboxMessage(path.slice('sandbox.'.length), message);
+      continue;
+    }
     const label = field === 'form' ? path : labelOf(field);
     const plain = plainMessage(message);
     // Inside a JSON field, where in it: "Tools: [0].url must be an http or https URL".

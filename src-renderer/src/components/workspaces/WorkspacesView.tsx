@@ -6,10 +6,12 @@ import { api } from '../../api/client.ts';
 import { quoteArg } from '../../format/argv.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
+import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
+import { WorkspaceSandbox } from './WorkspaceSandbox.tsx';
 
 /**
  * Workspaces: the git repositories coding agents work in. People register them here (or with
@@ -81,6 +83,8 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   const fail = useBaton((s) => s.fail);
   const [report, setReport] = useState<PruneReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [editingSandbox, setEditingSandbox] = useState(false);
+  const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const envNames = Object.keys(w.env);
   const remove = async () => {
     setError(null);
@@ -142,6 +146,18 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           {!w.setup_command && envNames.length === 0 && w.keep_ignored.length === 0 && (
             <span className="muted">none</span>
           )}
+          <div className="workspace-sandbox-state" role="note" aria-label={`Sandbox of ${w.id}`}>
+            <SandboxBadge policy={w.sandbox} status={sandboxStatus} why />
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Sandbox of ${w.id}…`}
+              aria-expanded={editingSandbox}
+              onClick={() => setEditingSandbox((v) => !v)}
+            >
+              Edit sandbox…
+            </button>
+          </div>
         </td>
         <td className="row-actions">
           <button
@@ -164,6 +180,13 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           />
         </td>
       </tr>
+      {editingSandbox && (
+        <tr className="workspace-note">
+          <td colSpan={5}>
+            <WorkspaceSandbox w={w} onDone={() => setEditingSandbox(false)} />
+          </td>
+        </tr>
+      )}
       {!w.missing && (
         <tr className="workspace-note">
           <td colSpan={5}>

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventBatch } from '../../../../src-shared/contract/events.ts';
+import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
+import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import { call, eventually } from '../../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../../app/create-app.ts';
+import { createApp } from '../../../app/create-app.ts';
+import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+
+let app: BatonApp | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** An app with workspace `app` registered (its sandbox as given). */
+async function withWorkspace(sandbox?: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-ws-update-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const r = makeRepo();
+  cleanups.push(r.cleanup);
+  app = createApp({ dataDir: dir, log: () => {}, resume: false });
+  await call(app, 'workspaces.add', { id: 'app', path: r.repo, ...(sandbox ? { sandbox } : {}) });
+  return app;
+}
+
+const sandboxAudits = async (a: BatonApp) =>
+  (await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' })).map((e) => [
+    e.entity_id,
+    e.from_status,
+    e.to_status,
+  ]);
+
+describe('workspaces.update', () => {
+  it("replaces a workspace's sandbox policy, lists it, and tells the UI", async () => {
+    const a = await withWorkspace();
+    const events: EventBatch = [];
+    a.bus.subscribe((b) => events.push(...b));
+    const policy = {
+      mode: 'required',
+      network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'] },
+      write_allow: ['~/.cache/npm'],
+      read_allow: ['~/.npmrc'],
+      read_deny: ['/srv/private'],
+    };
+    const w = await call<Workspace>(a, 'workspaces.update', { workspace_id: 'app', sandbox: policy });
+    expect(w.sandbox).toEqual(policy);
+    const [listed] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(listed!.sandbox).toEqual(policy);
+    await eventually(() => events.some((e) => e.name === 'workspace.updated'));
+    // Required, nothing turned off: nothing for the audit log.
+    expect(await sandboxAudits(a)).toEqual([]);
+  });
+
+  it('names the field of a bad policy and of an unknown workspace, and changes nothing', async () => {
+    const a = await withWorkspace();
+    const bad = await a.dispatch('workspaces.update', {
+      workspace_id: 'app',
+      sandbox: { mode: 'required', network: { allow: ['not a host'] } },
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error.code).toBe('invalid_input');
+    const issues = (bad.error.details as { issues: { path: string; message: string }[] }).issues;
+    expect(issues[0]!.path).toBe('sandbox.network.allow[0]');
+    expect(issues[0]!.message).toMatch(/must be a host name/);
+    const missing = await a.dispatch('workspaces.update', { workspace_id: 'nope', sandbox: {} });
+    expect(missing.ok).toBe(false);
+    if (missing.ok) return;
+    expect(missing.error.code).toBe('not_found');
+    expect(missing.error.message).toContain('workspace "nope" not found');
+    const [listed] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(listed!.sandbox).toBeNull();
+  });
+
+  it('records turning the sandbox off in the audit log, once, and not turning it back on', async () => {
+    const a = await withWorkspace();
+    const off = { mode: 'off' };
+    await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: off });
+    await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: off });
+    await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: { mode: 'required' } });
+    expect(await sandboxAudits(a)).toEqual([['app', 'required', 'sandbox off']]);
+    const [entry] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    expect(entry!.why).toBe(
+      'the OS sandbox of workspace "app" was turned off: its setup command runs with the full rights of the person who started Baton',
+    );
+  });
+
+  it('records a workspace registered with its sandbox off', async () => {
+    const a = await withWorkspace({ mode: 'off' });
+    expect(await sandboxAudits(a)).toEqual([['app', null, 'sandbox off']]);
+  });
+});
