@@ -228,6 +228,51 @@ describe('the REST API', () => {
     expect(tooLong.body.error.message).toContain('note: the note must be at most 2000 characters');
   });
 
+  it("an agent's OS sandbox over HTTP: set with the agent, read back, a bad host named by its path, and whether it can run here", async () => {
+    const imported = await api('POST', '/api/rpc/agents.import', {
+      agents: [
+        {
+          id: 'boxed-fetcher',
+          kind: 'command',
+          command: 'true',
+          skills: ['fetch'],
+          sandbox: { network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'] } },
+        },
+      ],
+    });
+    expect(imported.status).toBe(200);
+    const listed = (await api('POST', '/api/rpc/agents.list', {})).body.value as {
+      id: string;
+      sandbox?: unknown;
+    }[];
+    expect(listed.find((a) => a.id === 'boxed-fetcher')?.sandbox).toMatchObject({
+      network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'] },
+    });
+    const bad = await api('POST', '/api/rpc/agents.import', {
+      agents: [
+        {
+          id: 'boxed-bad',
+          kind: 'command',
+          command: 'true',
+          skills: ['x'],
+          sandbox: { network: { allow: ['http://x'] } },
+        },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain('sandbox.network.allow[0]');
+    expect(
+      (await api('POST', '/api/rpc/agents.list', {})).body.value.some(
+        (a: { id: string }) => a.id === 'boxed-bad',
+      ),
+    ).toBe(false);
+    const status = (await api('POST', '/api/rpc/agents.sandbox', {})).body.value;
+    expect(typeof status.available).toBe('boolean');
+    expect(status.available ? status.problem : typeof status.problem).toBe(
+      status.available ? null : 'string',
+    );
+  });
+
   it('serves an OpenAPI document generated from the schemas', async () => {
     const doc = await api('GET', '/api/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
