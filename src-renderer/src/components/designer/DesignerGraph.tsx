@@ -256,6 +256,20 @@ export function DesignerGraph() {
     keepPicked(onlyTask(tasks.length > 0 ? null : useBaton.getState().selectedTaskId));
     edit((p) => removeElements(p, tasks, arrows), tasks.length > 0 ? null : undefined);
   };
+  // Delete and Backspace remove what is picked, when pressed in the graph (a card, an arrow, the
+  // pane) and not in a field. Baton listens itself rather than through React Flow's key tracking,
+  // which could keep a key it saw go down as still held and then miss the next Delete.
+  const onKeyDown = (e: React.KeyboardEvent<HTMLElement>) => {
+    if ((e.key !== 'Delete' && e.key !== 'Backspace') || e.ctrlKey || e.metaKey || e.altKey) return;
+    if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]')) return;
+    const { nodes: gone, edges: cut } = pickedNow.current;
+    if (gone.size === 0 && cut.size === 0) return;
+    e.preventDefault();
+    void flow.current?.deleteElements({
+      nodes: [...gone].map((id) => ({ id })),
+      edges: [...cut].map((id) => ({ id })),
+    });
+  };
   const onConnect = (c: Connection) => {
     const refused = tryEdit((p) => connect(p, c.source, c.target));
     if (refused !== null) say(`Not connected: ${refused}.`);
@@ -293,7 +307,7 @@ export function DesignerGraph() {
   }, [selected, manual, auto, overview]);
 
   return (
-    <section className="graph" aria-label="Plan designer graph" ref={box}>
+    <section className="graph" aria-label="Plan designer graph" ref={box} onKeyDown={onKeyDown}>
       {!auto || !start ? (
         <p className="muted centered">Laying out {plural(draft.tasks.length, 'task')}…</p>
       ) : (
@@ -313,7 +327,7 @@ export function DesignerGraph() {
           onPaneClick={(e) =>
             selectTask(canvas ? (overviewPick(flow.current, canvas.scene, e)?.id ?? null) : null)
           }
-          deleteKeyCode={['Delete', 'Backspace']}
+          deleteKeyCode={null}
           {...(start.viewport ? { defaultViewport: start.viewport } : { fitView: true })}
           fitViewOptions={FIT}
           minZoom={MIN_ZOOM}
