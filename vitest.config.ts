@@ -10,6 +10,7 @@ const WAIT = { unit: 30_000, processes: 60_000, browser: 90_000 };
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/kit/global-teardown.ts'],
     projects: [
       {
         test: {
