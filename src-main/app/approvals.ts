@@ -7,6 +7,7 @@ import type {
   EarlierReview,
   PreviousReview,
 } from '../../src-shared/schemas/approval.ts';
+import { isDecided } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
@@ -191,9 +192,7 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
         const of = store.approvals
           .listForRun(run_id)
           .filter(
-            (a) =>
-              status === undefined ||
-              (status === 'decided' ? a.status !== 'pending' && a.status !== 'expired' : a.status === status),
+            (a) => status === undefined || (status === 'decided' ? isDecided(a.status) : a.status === status),
           );
         return view(limit === undefined ? of : of.slice(0, limit));
       }

@@ -1,4 +1,5 @@
 import type { Approval, ApprovalStatus, LineComment } from '../../src-shared/schemas/approval.ts';
+import { DECIDED_STATUSES } from '../../src-shared/schemas/approval.ts';
 import type { Db } from './db.ts';
 
 export function createApprovalsRepo(db: Db) {
@@ -7,7 +8,7 @@ export function createApprovalsRepo(db: Db) {
     'SELECT * FROM approvals WHERE status = ? ORDER BY requested_at',
   );
   const decided = db.prepare<[number], Approval>(
-    `SELECT * FROM approvals WHERE status IN ('approved', 'rejected', 'changes_requested')
+    `SELECT * FROM approvals WHERE status IN (${DECIDED_STATUSES.map((d) => `'${d}'`).join(', ')})
      ORDER BY decided_at DESC, rowid DESC LIMIT ?`,
   );
   const get = db.prepare<[string], Approval>('SELECT * FROM approvals WHERE id = ?');

@@ -9,6 +9,14 @@ import type { ChangedFile } from './workspace.ts';
  */
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'changes_requested', 'expired'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+/** The statuses of a decision a person made (what the inbox's Decided tab lists). */
+export const DECIDED_STATUSES = [
+  'approved',
+  'rejected',
+  'changes_requested',
+] as const satisfies readonly ApprovalStatus[];
+export const isDecided = (status: ApprovalStatus): boolean =>
+  (DECIDED_STATUSES as readonly string[]).includes(status);
 
 /**
  * Why a task waits: the plan asks for approval, the budget would be passed, the decider

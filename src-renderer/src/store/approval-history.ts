@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import { isDecided } from '../../../src-shared/schemas/approval.ts';
 import { api } from '../api/client.ts';
 import { errorText } from '../api/errors.ts';
 import type { BatonState } from './index.ts';
@@ -44,11 +45,9 @@ export interface ApprovalHistorySlice {
   decideMany(ids: readonly string[], approve: boolean, comment: string): Promise<BulkResult | null>;
 }
 
-const DECIDED_STATUSES = new Set<ApprovalView['status']>(['approved', 'rejected', 'changes_requested']);
-
 /** `list` with `changed` in place, the latest decided first, at most DECIDED_SHOWN. */
 export function withDecided(list: readonly ApprovalView[], changed: readonly ApprovalView[]): ApprovalView[] {
-  const fresh = changed.filter((a) => DECIDED_STATUSES.has(a.status));
+  const fresh = changed.filter((a) => isDecided(a.status));
   if (fresh.length === 0) return [...list];
   const ids = new Set(fresh.map((a) => a.id));
   return [...fresh, ...list.filter((a) => !ids.has(a.id))]
@@ -77,7 +76,7 @@ export const createApprovalHistorySlice: StateCreator<BatonState, [], [], Approv
   },
   applyDecided(changed) {
     const list = get().decided;
-    if (list === null || !changed.some((a) => DECIDED_STATUSES.has(a.status))) return;
+    if (list === null || !changed.some((a) => isDecided(a.status))) return;
     set({ decided: withDecided(list, changed) });
   },
   async decideMany(ids, approve, comment) {
