@@ -1,0 +1,18 @@
+import type { AdapterInput, CliInvocation } from '../../cli/adapters/adapter.ts';
+
+/**
+ * How one agent is started in Agent Client Protocol mode: its program, arguments and environment,
+ * and what it needs written under its home to talk to a provider (the same `AdapterInput` the
+ * stream adapters get; `prompt` and `resume` go over ACP, not on the command line). What it asks,
+ * does and spends comes back over ACP (`session/request_permission`, `session/update`).
+ */
+export interface AcpLaunch {
+  /** The agent's name in Baton's list of known ACP agents (`claude`, `codex`, `gemini`, `qwen`, `opencode`). */
+  name: string;
+  /** The program's name on PATH. */
+  program: string;
+  /** The npm package that installs the program, if one does (how the Agents screen finds it). */
+  npmPackage: string | null;
+  /** Writes what the agent needs under `input.home` (with a provider) and returns how to start it. */
+  invocation(input: AdapterInput): Promise<CliInvocation>;
+}
