@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { homedir, constants as os, tmpdir } from 'node:os';
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
+import { homedir, constants as os } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY } from '../../src-shared/schemas/sandbox.ts';
 import type { Blocked } from './blocked.ts';
 import { fromViolation, readsInStderr } from './blocked.ts';
 import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+import { makeTempFolder } from './temp-folders.ts';
 
 /** Most refusals one program's trace records (each target once); later ones are left out. */
 const MAX_BLOCKED = 200;
@@ -101,7 +102,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   }
   const id = randomBytes(16).toString('base64url');
   const key = Buffer.from(id).toString('base64'); // how the library names the program in its reports
-  const temp = mkdtempSync(join(tmpdir(), 'baton-tmp-'));
+  const temp = makeTempFolder();
   const writable = [...req.folders.map((f) => resolve(f)), ...req.policy.write_allow.map(expand), temp];
   const opened = req.policy.read_allow.map(expand);
   const hidden = [...DEFAULT_READ_DENY, ...req.policy.read_deny]

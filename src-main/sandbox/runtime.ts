@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
+import { reapOrphanTempFolders } from './temp-folders.ts';
 
 /**
  * The sandbox library (`@anthropic-ai/sandbox-runtime`: bubblewrap and seccomp on Linux, Seatbelt
@@ -118,8 +119,9 @@ export function sandboxSession(): Promise<Manager> {
 
 async function start(): Promise<Manager> {
   const { SandboxManager } = await load();
-  // Bridges a killed Baton left behind (its session never ended) end before this one starts.
+  // Bridges and temp folders a killed Baton left behind (its session never ended) go before this one starts.
   reapOrphanBridges();
+  reapOrphanTempFolders();
   await SandboxManager.initialize(
     {
       network: { allowedDomains: [], deniedDomains: [] },

@@ -44,6 +44,11 @@ export interface Baton {
   /** A plan's runs (`runs.list`), newest first. */
   runsOf(planId: string): Promise<ListedRun[]>;
   dataDir: string;
+  /**
+   * A path, not yet a file, in a folder outside the data directory (which an agent's sandbox hides
+   * from it): a file a test writes to tell its agent to go on. The folder goes with `close()`.
+   */
+  signalFile(name: string): string;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ export async function launchBaton(name: string, viewport = { width: 1400, height
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
   const rpc = rpcFor(server.url);
+  let outside: string | null = null;
   return {
     server,
     browser,
@@ -63,10 +69,15 @@ export async function launchBaton(name: string, viewport = { width: 1400, height
     rpc,
     runsOf: async (planId) => (await rpc('runs.list', { plan_id: planId })).value as unknown as ListedRun[],
     dataDir,
+    signalFile(file) {
+      outside ??= mkdtempSync(join(tmpdir(), `baton-${name}-signals-`));
+      return join(outside, file);
+    },
     async close() {
       await browser.close();
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (outside) rmSync(outside, { recursive: true, force: true });
     },
   };
 }

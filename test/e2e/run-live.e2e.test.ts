@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +31,7 @@ describe.skipIf(skipE2e)('a run as it executes', () => {
   beforeAll(async () => {
     baton = await launchBaton('run-live', { width: 1440, height: 900 });
     page = baton.page;
-    // Outside the data directory, which the agent's sandbox hides from it.
-    stop = join(mkdtempSync(join(tmpdir(), 'baton-stop-')), 'stop');
+    stop = baton.signalFile('stop');
     await baton.rpc('agents.import', {
       agents: [
         {

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +15,7 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
   beforeAll(async () => {
     baton = await launchBaton('runs-page', { width: 1440, height: 900 });
     page = baton.page;
-    // Outside the data directory, which the agent's sandbox hides from it.
-    stop = join(mkdtempSync(join(tmpdir(), 'baton-stop-')), 'stop');
+    stop = baton.signalFile('stop');
     await baton.rpc('agents.import', {
       agents: [
         { id: 'quick', skills: ['x'] },
@@ -134,7 +132,7 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
   });
 
   it('counts every task of a run started while the page is open, not only those that moved', async () => {
-    const hold = join(mkdtempSync(join(tmpdir(), 'baton-hold-')), 'hold');
+    const hold = baton.signalFile('hold');
     await baton.rpc('agents.import', {
       agents: [
         {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,7 +211,7 @@ describe.skipIf(skipE2e)('the task panel', () => {
   });
 
   it('shows the files a task produced as it finishes, with its panel open all along', async () => {
-    const go = join(mkdtempSync(join(tmpdir(), 'baton-go-')), 'go');
+    const go = baton.signalFile('go');
     await baton.rpc('agents.import', {
       agents: [
         {

@@ -1,9 +1,14 @@
-// After the whole suite: the sandbox library's socat bridges of the Batons the tests killed on
-// purpose (a crash, a dead owner, a worker stopped hard) end too, so a run leaves nothing running.
+// After the whole suite: the sandbox library's socat bridges and the sandboxed programs' temp
+// folders of the Batons the tests killed on purpose (a crash, a dead owner, a worker stopped hard)
+// go too, so a run leaves nothing running and nothing in the temp folder.
 import { reapOrphanBridges } from '../../src-main/sandbox/orphan-bridges.ts';
+import { reapOrphanTempFolders } from '../../src-main/sandbox/temp-folders.ts';
 
 export function teardown(): void {
   const reaped = reapOrphanBridges();
   if (reaped.length > 0)
     process.stdout.write(`\nended ${reaped.length} sandbox bridges left by killed Batons\n`);
+  const removed = reapOrphanTempFolders();
+  if (removed.length > 0)
+    process.stdout.write(`removed ${removed.length} sandbox temp folders left by killed Batons\n`);
 }
