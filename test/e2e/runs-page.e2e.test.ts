@@ -89,6 +89,8 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     expect(texts[0]).toMatch(/^completedAlphaalpha · v1run-\S+.+\d+ ms1 of 1 done$/);
     expect(texts[1]).toMatch(/^failedBetabeta · v1run-\S+.+0 of 1 done$/);
     expect(texts[2]).toMatch(/^completedAlpha/);
+    // Started through the contract with no one named: said in words, not as Baton records it ("user").
+    expect(await rows().first().getByRole('cell').nth(3).textContent()).toBe('someone unnamed');
   });
 
   it('follows a run started elsewhere as it executes and ends', async () => {
@@ -97,6 +99,7 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     await expect.poll(() => rows().first().textContent()).toMatch(/^executingGamma/);
     // Who started it, in its own column.
     expect(await rows().first().getByRole('cell').nth(3).textContent()).toBe('Ana');
+
     await page.screenshot({ path: join(shots, 'runs-page.png') });
     writeFileSync(stop, '');
     await expect.poll(() => rows().first().textContent()).toMatch(/^completedGamma/);
@@ -182,6 +185,12 @@ describe.skipIf(skipE2e)('the runs of every plan', () => {
     }
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('says who started a run in words: a name, or the command line, an agent, the REST API', async () => {
+    await baton.rpc('runs.start', { plan_id: 'alpha', actor: 'cli' });
+    await expect.poll(() => rows().count()).toBe(6);
+    await expect.poll(() => rows().first().getByRole('cell').nth(3).textContent()).toBe('command line');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startedByText } from './started-by.ts';
+import { startedByShort, startedByText } from './started-by.ts';
 
 describe('startedByText', () => {
   it('names a person, and says what a schedule, a trigger, the CLI, MCP or the API is', () => {
@@ -12,5 +12,16 @@ describe('startedByText', () => {
   });
   it('says nothing for a run from before it was recorded', () => {
     expect(startedByText(null)).toBeNull();
+  });
+});
+
+describe('startedByShort', () => {
+  it('keeps a name, and says what started a run otherwise in a word or two', () => {
+    expect(startedByShort('Bea')).toBe('Bea');
+    expect(startedByShort('cli')).toBe('command line');
+    expect(startedByShort('mcp')).toBe('an agent (MCP)');
+    expect(startedByShort('api')).toBe('REST API');
+    expect(startedByShort('schedule')).toBe('a schedule');
+    expect(startedByShort(null)).toBeNull();
   });
 });

@@ -24,3 +24,19 @@ export function startedByText(startedBy: string | null): string | null {
       return `started by ${startedBy}`;
   }
 }
+
+/** What not a person started a run as, in a word or two (`startedByShort`): the rest are names. */
+const SHORT: Record<string, string> = {
+  schedule: 'a schedule',
+  trigger: 'a trigger',
+  cli: 'command line',
+  mcp: 'an agent (MCP)',
+  api: 'REST API',
+  user: 'someone unnamed',
+};
+
+/** Who or what started a run, for a table's "By" column (`startedByText` says it in a sentence). */
+export function startedByShort(startedBy: string | null): string | null {
+  if (startedBy === null || startedBy === '') return null;
+  return SHORT[startedBy] ?? startedBy;
+}

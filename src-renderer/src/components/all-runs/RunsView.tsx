@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Run, RunStatus, TaskCounts } from '../../../../src-shared/schemas/run.ts';
 import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../../format/duration.ts';
+import { startedByShort } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
@@ -138,8 +139,7 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
             <td className="nowrap">
               <RelativeTime at={r.created_at} />
             </td>
-            {/* A person's name, schedule, trigger, cli, mcp, api; runs from before it was recorded say nothing. */}
-            <td>{r.started_by ?? '—'}</td>
+            <td>{startedByShort(r.started_by) ?? '—'}</td>
             <td>
               {formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at))}
             </td>
