@@ -107,7 +107,7 @@ export async function startAcpAgent(
     return { conn, record, init, stop };
   } catch (err) {
     await stop();
-    throw err;
+    throw new Error(`initialize failed (${String(err)}); the agent's stderr: ${record.stderr.slice(-2000)}`);
   }
 }
 
