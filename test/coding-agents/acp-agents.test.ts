@@ -1,11 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { geminiLaunch } from '../../src-main/agents/coding/acp/launches/gemini.ts';
 import type { AcpLaunch } from '../../src-main/agents/coding/acp/launches/launch.ts';
 import { opencodeLaunch } from '../../src-main/agents/coding/acp/launches/opencode.ts';
 import { qwenLaunch } from '../../src-main/agents/coding/acp/launches/qwen.ts';
 import type { AdapterInput } from '../../src-main/agents/coding/cli/adapters/adapter.ts';
+import { hostOf } from '../../src-main/agents/coding/cli/cli-sandbox.ts';
+import { confine, endSandboxWhenIdle, sandboxStatus } from '../../src-main/sandbox/index.ts';
+import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { fixtureBin, fixtureInstalled } from '../kit/fixtures.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
 import { startGeminiServer } from '../kit/model-servers/gemini.ts';
@@ -145,63 +148,79 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** An attempt's folders, a scripted server for `turns` and the agent's invocation by its launch. */
+async function prepare(probe: Probe, turns: (file: string) => Turn[], sandboxed = false) {
+  const name = probe.launch.name;
+  const dirs = makeAttemptDirs(`acp-${name}`);
+  cleanups.push(() => dirs.remove());
+  const file = join(dirs.repo, 'hello.txt');
+  const server = await probe.startServer(turns(file));
+  cleanups.push(() => server.close());
+  const tmp = join(dirs.root, 'tmp');
+  mkdirSync(tmp);
+  const input = {
+    agent: {
+      id: `acp-${name}`,
+      name,
+      kind: 'coding',
+      cli: name,
+      executable: fixtureBin('coding-agents', probe.launch.program),
+      model: `scripted-${name}`,
+      args: [],
+      env: {},
+    },
+    dir: dirs.repo,
+    home: dirs.home,
+    tmp,
+    provider: { base_url: probe.baseUrl(server), api_key: 'sk-scripted' },
+    modelUrl: null,
+    prompt: '',
+    resume: null,
+    maxCostUsd: null,
+    root: process.getuid?.() === 0,
+    sandboxed,
+    batonMcp: null,
+  } as unknown as AdapterInput;
+  const inv = await probe.launch.invocation(input);
+  const env = {
+    PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    HOME: inv.home,
+    TMPDIR: tmp,
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    NO_COLOR: '1',
+    ...inv.env,
+    ...probe.env,
+  };
+  return { name, dirs, file, server, tmp, inv, env };
+}
+
+const editTurns =
+  (probe: Probe, name: string) =>
+  (file: string): Turn[] => [
+    {
+      text: 'Writing hello.txt.',
+      tools: probe.writeTool(file, `hello from ${name}\n`),
+      usage: { input: 1000, output: 50 },
+    },
+    { text: 'Wrote hello.txt.', usage: { input: 1200, output: 20 } },
+    { text: 'Second prompt answered.', usage: { input: 1300, output: 10 } },
+    { text: 'Answered after the load.', usage: { input: 1400, output: 10 } },
+  ];
+
 describe.skipIf(!fixtureInstalled('coding-agents')).each(PROBES)('$launch.name over ACP', (probe: Probe) => {
   it('writes a file the scripted model asks for (asking permission first), takes a second prompt, and loads its session in a new process', async () => {
-    const name = probe.launch.name;
-    const dirs = makeAttemptDirs(`acp-${name}`);
-    cleanups.push(() => dirs.remove());
     const trap = await startPhoneHomeTrap();
     cleanups.push(() => trap.close());
-    const file = join(dirs.repo, 'hello.txt');
-    const server = await probe.startServer([
-      {
-        text: 'Writing hello.txt.',
-        tools: probe.writeTool(file, `hello from ${name}\n`),
-        usage: { input: 1000, output: 50 },
-      },
-      { text: 'Wrote hello.txt.', usage: { input: 1200, output: 20 } },
-      { text: 'Second prompt answered.', usage: { input: 1300, output: 10 } },
-      { text: 'Answered after the load.', usage: { input: 1400, output: 10 } },
-    ]);
-    cleanups.push(() => server.close());
-
-    const tmp = join(dirs.root, 'tmp');
-    mkdirSync(tmp);
-    const input = {
-      agent: {
-        id: `acp-${name}`,
-        name,
-        kind: 'coding',
-        cli: name,
-        executable: fixtureBin('coding-agents', probe.launch.program),
-        model: `scripted-${name}`,
-        args: [],
-        env: {},
-      },
-      dir: dirs.repo,
-      home: dirs.home,
-      tmp,
-      provider: { base_url: probe.baseUrl(server), api_key: 'sk-scripted' },
-      modelUrl: null,
-      prompt: '',
-      resume: null,
-      maxCostUsd: null,
-      root: process.getuid?.() === 0,
-      sandboxed: false,
-      batonMcp: null,
-    } as unknown as AdapterInput;
-    const inv = await probe.launch.invocation(input);
-    const env = {
-      PATH: [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-      HOME: inv.home,
-      TMPDIR: tmp,
-      LANG: 'C.UTF-8',
-      TERM: 'dumb',
-      NO_COLOR: '1',
-      ...inv.env,
-      ...probe.env,
-      ...trap.env,
-    };
+    const {
+      name,
+      dirs,
+      file,
+      server,
+      inv,
+      env: own,
+    } = await prepare(probe, editTurns(probe, probe.launch.name));
+    const env = { ...own, ...trap.env };
     const start = async () => {
       const agent = await startAcpAgent({ ...inv, env }, dirs.repo, { fs: probe.clientFs });
       cleanups.push(() => agent.stop());
@@ -295,3 +314,53 @@ describe.skipIf(!fixtureInstalled('coding-agents')).each(PROBES)('$launch.name o
     );
   });
 });
+
+// Baton's launches in Baton's OS sandbox, as a coding agent's CLI runs (src-main/sandbox/): it
+// writes the worktree, its home and temp folder only, and reaches the model server only (listed
+// as 127.0.0.1:PORT); ACP goes over the sandboxed process's stdio. One prompt each. Not opencode:
+// `opencode acp` talks to an HTTP server of its own on loopback (`ownServerHost`), and with that
+// port listed too its `session/new` still fails in the sandbox ("OpenCode service failure",
+// service "directory"), for a reason not found yet.
+const sandboxAvailable = process.platform === 'linux' && (await sandboxStatus()).available;
+afterAll(() => endSandboxWhenIdle());
+
+describe
+  .skipIf(!fixtureInstalled('coding-agents') || !sandboxAvailable)
+  .each(PROBES.filter((p) => ['gemini', 'qwen'].includes(p.launch.name)))(
+  "$launch.name over ACP in Baton's OS sandbox",
+  (probe: Probe) => {
+    it('asks before the edit and writes the file, with nothing refused', async () => {
+      const { name, dirs, file, server, tmp, inv, env } = await prepare(
+        probe,
+        editTurns(probe, probe.launch.name),
+        true,
+      );
+      const confined = await confine({
+        policy: { ...DEFAULT_SANDBOX, network: { allow: [hostOf(server.url)] } },
+        command: inv.command,
+        args: inv.args,
+        cwd: dirs.repo,
+        env,
+        folders: [dirs.repo, dirs.home, tmp],
+        owner: `agent "acp-${name}"`,
+      });
+      if (!confined.ok) throw new Error(confined.error);
+      const program = confined.program;
+      cleanups.push(() => program.release());
+      expect(program.sandboxed).toBe(true);
+      const agent = await startAcpAgent(program, dirs.repo, { fs: probe.clientFs });
+      cleanups.push(() => agent.stop());
+      const { sessionId } = await agent.conn.agent.request('session/new', { cwd: dirs.repo, mcpServers: [] });
+      const done = await agent.conn.agent.request('session/prompt', {
+        sessionId,
+        prompt: [{ type: 'text', text: 'Create hello.txt saying hello.' }],
+      });
+      expect(done.stopReason).toBe('end_turn');
+      expect(readFileSync(file, 'utf8')).toBe(`hello from ${name}\n`);
+      expect(agent.record.permissions).toHaveLength(1);
+      await agent.stop();
+      await program.release();
+      expect(program.take()).toEqual([]);
+    });
+  },
+);

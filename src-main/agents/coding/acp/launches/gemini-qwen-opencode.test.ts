@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CodingAgent } from '../../../../../src-shared/schemas/agent.ts';
 import type { AdapterInput } from '../../cli/adapters/adapter.ts';
 import { geminiLaunch } from './gemini.ts';
-import { opencodeLaunch } from './opencode.ts';
+import { opencodeLaunch, ownServerHost } from './opencode.ts';
 import { qwenLaunch } from './qwen.ts';
 
 const homes: string[] = [];
@@ -96,7 +96,10 @@ describe('ACP launches', () => {
     const i = input({ model: 'oc-x' }, { sandboxed: true });
     const inv = await opencodeLaunch.invocation(i);
     expect(inv.command).toBe('opencode');
-    expect(inv.args).toEqual(['acp']);
+    expect(inv.args).toEqual(['acp', '--port', expect.stringMatching(/^\d+$/)]);
+    // The loopback server it starts for itself, which Baton's sandbox must let it reach.
+    expect(ownServerHost(inv)).toBe(`127.0.0.1:${inv.args[2]}`);
+    expect(ownServerHost({ args: ['acp'] })).toBeNull();
     expect(inv.home).toBe(i.home);
     expect(inv.env.XDG_DATA_HOME).toBe(join(i.home, 'xdg', 'data'));
     const config = JSON.parse(inv.env.OPENCODE_CONFIG_CONTENT ?? '{}');

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { CliInvocation } from '../../cli/adapters/adapter.ts';
 import { personHome } from '../../cli/adapters/adapter.ts';
 import { opencodeProviderSetup } from '../../cli/adapters/opencode.ts';
 import type { AcpLaunch } from './launch.ts';
@@ -16,7 +18,9 @@ export const opencodeLaunch: AcpLaunch = {
     const { agent, provider } = input;
     const env: Record<string, string> = {};
     let home = personHome();
-    const args = ['acp'];
+    // `opencode acp` serves itself over HTTP on loopback and talks to that server: on a port
+    // chosen here, so that Baton's sandbox can let it reach it (`ownServerHost`).
+    const args = ['acp', '--port', String(await freePort())];
     if (provider) {
       const permission = {
         edit: 'ask',
@@ -32,3 +36,28 @@ export const opencodeLaunch: AcpLaunch = {
     return { command: agent.executable ?? 'opencode', args, env, home };
   },
 };
+
+/**
+ * The loopback host (`127.0.0.1:PORT`) of the HTTP server `opencode acp` starts for itself and
+ * connects to: in Baton's OS sandbox every connection goes through its filter, so this one must
+ * be listed beside the model endpoint, or opencode fails `session/new` ("OpenCode service
+ * failure"). Null for an invocation without `--port`.
+ */
+export function ownServerHost(inv: Pick<CliInvocation, 'args'>): string | null {
+  const i = inv.args.indexOf('--port');
+  const port = i === -1 ? undefined : inv.args[i + 1];
+  return port && /^\d+$/.test(port) ? `127.0.0.1:${port}` : null;
+}
+
+/** A TCP port free on 127.0.0.1 now (another program may take it before opencode does: rare). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

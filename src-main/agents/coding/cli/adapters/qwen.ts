@@ -34,8 +34,8 @@ export const qwenAdapter: CliAdapter = {
 
 /**
  * What qwen-code needs to talk to `provider` (its stream and ACP launches share it): HOME the
- * task's home with a `.qwen/settings.json` that turns usage statistics, updates and the managed
- * memory subagent off; OPENAI_BASE_URL / _API_KEY / _MODEL; `--auth-type openai`.
+ * task's home with a `.qwen/settings.json` that turns usage statistics, updates, the managed
+ * memory subagent and cross-session messaging off; OPENAI_BASE_URL / _API_KEY / _MODEL; `--auth-type openai`.
  */
 export async function qwenProviderSetup(
   input: AdapterInput,
@@ -51,6 +51,9 @@ export async function qwenProviderSetup(
         privacy: { usageStatisticsEnabled: false },
         general: { enableAutoUpdate: false },
         memory: { enableManagedAutoMemory: false, enableManagedAutoDream: false },
+        // Else a session opens a socket other qwen sessions on the machine can message it by
+        // (under /tmp when its TMPDIR path is too long for a socket, as in Baton's sandbox).
+        agents: { crossSessionMessaging: false },
       },
       null,
       2,
