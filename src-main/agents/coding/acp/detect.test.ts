@@ -29,7 +29,7 @@ describe('findAcpAgents', () => {
     const found = findAcpAgents({
       path: `${join(root, 'nothing')}:${bin}`,
       npmPrefix: null,
-      projectDir: null,
+      projectDirs: [],
     });
     expect(found).toEqual([
       expect.objectContaining({
@@ -63,7 +63,7 @@ describe('findAcpAgents', () => {
     pkg(join(project, 'node_modules'), 'opencode-ai', '1.18.33');
     program(join(project, 'node_modules', '.bin', 'opencode'));
     // The global bin folder is also on PATH: gemini is listed once, with its package's version.
-    const found = findAcpAgents({ path: join(prefix, 'bin'), npmPrefix: prefix, projectDir: project });
+    const found = findAcpAgents({ path: join(prefix, 'bin'), npmPrefix: prefix, projectDirs: [project] });
     expect(found).toEqual([
       {
         name: 'gemini',
@@ -86,7 +86,7 @@ describe('findAcpAgents', () => {
 
   it('finds nothing where nothing is, and every known agent names a program and a launch or none', () => {
     expect(
-      findAcpAgents({ path: undefined, npmPrefix: join(root, 'none'), projectDir: join(root, 'none') }),
+      findAcpAgents({ path: undefined, npmPrefix: join(root, 'none'), projectDirs: [join(root, 'none')] }),
     ).toEqual([]);
     expect(new Set(KNOWN_ACP_AGENTS.map((a) => a.name)).size).toBe(KNOWN_ACP_AGENTS.length);
     expect(KNOWN_ACP_AGENTS.filter((a) => a.launch).map((a) => a.launch)).toEqual([

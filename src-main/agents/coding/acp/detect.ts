@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { AcpAgentSource, DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
+
+export type { AcpAgentSource, DetectedAcpAgent };
 
 /**
  * An agent known to speak the Agent Client Protocol: how it is started in ACP mode and where it
@@ -71,31 +74,16 @@ export const KNOWN_ACP_AGENTS: readonly KnownAcpAgent[] = [
   { name: 'goose', title: 'goose', program: 'goose', args: ['acp'], npmPackage: null, launch: null },
 ];
 
-/** Where a program was found: on PATH, in the global npm prefix, or in the project's node_modules/.bin. */
-export type AcpAgentSource = 'path' | 'npm-global' | 'project';
-
-export interface DetectedAcpAgent {
-  name: string;
-  title: string;
-  /** The program's full path. */
-  path: string;
-  args: readonly string[];
-  launch: string | null;
-  source: AcpAgentSource;
-  /** The npm package's version when it was found as one, else null. */
-  version: string | null;
-}
-
-/** The places to look: PATH's value, the global npm prefix and the project's folder (each may be absent). */
+/** The places to look: PATH's value, the global npm prefix and project folders (their node_modules). */
 export interface AcpSearch {
   path: string | undefined;
   npmPrefix: string | null;
-  projectDir: string | null;
+  projectDirs: readonly string[];
 }
 
 /**
  * The known ACP agents found in `where`: each program on PATH, then each npm package installed
- * globally or in the project with its program in that bin folder. One entry per program file
+ * globally or in a project folder with its program in that bin folder. One entry per program file
  * (a program on PATH that is the global npm one is listed once, as `path`, with the package's
  * version). Looks at files only; runs nothing.
  */
@@ -125,11 +113,11 @@ export function findAcpAgents(where: AcpSearch, known: readonly KnownAcpAgent[] 
       bin: win ? where.npmPrefix : join(where.npmPrefix, 'bin'),
     });
   }
-  if (where.projectDir)
+  for (const dir of where.projectDirs)
     roots.push({
       source: 'project',
-      modules: join(where.projectDir, 'node_modules'),
-      bin: join(where.projectDir, 'node_modules', '.bin'),
+      modules: join(dir, 'node_modules'),
+      bin: join(dir, 'node_modules', '.bin'),
     });
   for (const root of roots)
     for (const agent of known) {
@@ -157,12 +145,12 @@ export function globalNpmPrefix(env: NodeJS.ProcessEnv = process.env): Promise<s
   });
 }
 
-/** The ACP agents on this machine: on PATH, installed globally with npm, or in `projectDir`'s node_modules. */
+/** The ACP agents on this machine: on PATH, installed globally with npm, or in `projectDirs`' node_modules. */
 export async function detectAcpAgents(
   env: NodeJS.ProcessEnv = process.env,
-  projectDir: string | null = null,
+  projectDirs: readonly string[] = [],
 ): Promise<DetectedAcpAgent[]> {
-  return findAcpAgents({ path: env.PATH, npmPrefix: await globalNpmPrefix(env), projectDir });
+  return findAcpAgents({ path: env.PATH, npmPrefix: await globalNpmPrefix(env), projectDirs });
 }
 
 function findExecutable(name: string, dirs: readonly string[]): string | null {
