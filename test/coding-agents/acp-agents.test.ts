@@ -317,16 +317,14 @@ describe.skipIf(!fixtureInstalled('coding-agents')).each(PROBES)('$launch.name o
 
 // Baton's launches in Baton's OS sandbox, as a coding agent's CLI runs (src-main/sandbox/): it
 // writes the worktree, its home and temp folder only, and reaches the model server only (listed
-// as 127.0.0.1:PORT); ACP goes over the sandboxed process's stdio. One prompt each. Not opencode:
-// `opencode acp` talks to an HTTP server of its own on loopback (`ownServerHost`), and with that
-// port listed too its `session/new` still fails in the sandbox ("OpenCode service failure",
-// service "directory"), for a reason not found yet.
+// as 127.0.0.1:PORT); ACP goes over the sandboxed process's stdio. One prompt each (opencode's
+// launch keeps its own loopback server off the sandbox's proxy: see launches/opencode.ts).
 const sandboxAvailable = process.platform === 'linux' && (await sandboxStatus()).available;
 afterAll(() => endSandboxWhenIdle());
 
 describe
   .skipIf(!fixtureInstalled('coding-agents') || !sandboxAvailable)
-  .each(PROBES.filter((p) => ['gemini', 'qwen'].includes(p.launch.name)))(
+  .each(PROBES.filter((p) => ['gemini', 'qwen', 'opencode'].includes(p.launch.name)))(
   "$launch.name over ACP in Baton's OS sandbox",
   (probe: Probe) => {
     it('asks before the edit and writes the file, with nothing refused', async () => {
@@ -360,7 +358,8 @@ describe
       expect(agent.record.permissions).toHaveLength(1);
       await agent.stop();
       await program.release();
-      expect(program.take()).toEqual([]);
+      // Nothing refused but opencode's install of its plugin package from a registry that answers nothing.
+      expect(program.take().filter((b) => b.target !== '127.0.0.1:9')).toEqual([]);
     });
   },
 );

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CodingAgent } from '../../../../../src-shared/schemas/agent.ts';
 import type { AdapterInput } from '../../cli/adapters/adapter.ts';
 import { geminiLaunch } from './gemini.ts';
-import { opencodeLaunch, ownServerHost } from './opencode.ts';
+import { opencodeLaunch } from './opencode.ts';
 import { qwenLaunch } from './qwen.ts';
 
 const homes: string[] = [];
@@ -92,14 +92,19 @@ describe('ACP launches', () => {
     });
   });
 
-  it('opencode: `acp`, the baton provider, edits and shell asked, outside paths left to the sandbox when it runs in one', async () => {
-    const i = input({ model: 'oc-x' }, { sandboxed: true });
+  it('opencode: `acp`, the baton provider, edits and shell asked; in the sandbox its own server on localhost, kept off the proxy', async () => {
+    const i = input({ model: 'oc-x', args: ['--pure'] }, { sandboxed: true });
     const inv = await opencodeLaunch.invocation(i);
-    expect(inv.command).toBe('opencode');
-    expect(inv.args).toEqual(['acp', '--port', expect.stringMatching(/^\d+$/)]);
-    // The loopback server it starts for itself, which Baton's sandbox must let it reach.
-    expect(ownServerHost(inv)).toBe(`127.0.0.1:${inv.args[2]}`);
-    expect(ownServerHost({ args: ['acp'] })).toBeNull();
+    expect(inv.command).toBe('env');
+    expect(inv.args).toEqual([
+      'NO_PROXY=localhost',
+      'no_proxy=localhost',
+      'opencode',
+      'acp',
+      '--hostname',
+      'localhost',
+      '--pure',
+    ]);
     expect(inv.home).toBe(i.home);
     expect(inv.env.XDG_DATA_HOME).toBe(join(i.home, 'xdg', 'data'));
     const config = JSON.parse(inv.env.OPENCODE_CONFIG_CONTENT ?? '{}');
@@ -110,7 +115,8 @@ describe('ACP launches', () => {
       autoupdate: false,
       share: 'disabled',
     });
-    const unsandboxed = await opencodeLaunch.invocation(input({ model: 'oc-x' }));
+    const unsandboxed = await opencodeLaunch.invocation(input({ model: 'oc-x', executable: '/opt/oc' }));
+    expect(unsandboxed).toMatchObject({ command: '/opt/oc', args: ['acp'] });
     expect(JSON.parse(unsandboxed.env.OPENCODE_CONFIG_CONTENT ?? '{}').permission).toEqual({
       edit: 'ask',
       bash: 'ask',

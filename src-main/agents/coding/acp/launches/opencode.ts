@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { CliInvocation } from '../../cli/adapters/adapter.ts';
 import { personHome } from '../../cli/adapters/adapter.ts';
 import { opencodeProviderSetup } from '../../cli/adapters/opencode.ts';
 import type { AcpLaunch } from './launch.ts';
@@ -9,6 +7,14 @@ import type { AcpLaunch } from './launch.ts';
  * as the stream adapter, and permissions set to `ask` for edits and shell commands, so each comes
  * to the client as `session/request_permission` (opencode's own default lets them run unasked);
  * reads stay allowed, and paths outside the project are the sandbox's to refuse when it runs in one.
+ *
+ * `opencode acp` serves itself over HTTP on loopback and talks to that server. In Baton's OS
+ * sandbox (a network namespace of its own, where every connection goes through the sandbox's
+ * proxy, which connects from the host) that connection would reach the host's loopback, not the
+ * sandbox's, and `session/new` fails ("OpenCode service failure", service `directory`). So there
+ * it serves on `localhost` and is started through `env NO_PROXY=localhost` (the sandbox clears
+ * NO_PROXY from the environment it is given): its own server is reached directly, inside the
+ * sandbox, while the model endpoint (127.0.0.1) still goes through the proxy and its filter.
  */
 export const opencodeLaunch: AcpLaunch = {
   name: 'opencode',
@@ -18,9 +24,7 @@ export const opencodeLaunch: AcpLaunch = {
     const { agent, provider } = input;
     const env: Record<string, string> = {};
     let home = personHome();
-    // `opencode acp` serves itself over HTTP on loopback and talks to that server: on a port
-    // chosen here, so that Baton's sandbox can let it reach it (`ownServerHost`).
-    const args = ['acp', '--port', String(await freePort())];
+    const args = ['acp'];
     if (provider) {
       const permission = {
         edit: 'ask',
@@ -32,32 +36,22 @@ export const opencodeLaunch: AcpLaunch = {
       home = setup.home;
       Object.assign(env, setup.env);
     }
-    args.push(...agent.args);
-    return { command: agent.executable ?? 'opencode', args, env, home };
+    const program = agent.executable ?? 'opencode';
+    if (input.sandboxed)
+      return {
+        command: 'env',
+        args: [
+          'NO_PROXY=localhost',
+          'no_proxy=localhost',
+          program,
+          ...args,
+          '--hostname',
+          'localhost',
+          ...agent.args,
+        ],
+        env,
+        home,
+      };
+    return { command: program, args: [...args, ...agent.args], env, home };
   },
 };
-
-/**
- * The loopback host (`127.0.0.1:PORT`) of the HTTP server `opencode acp` starts for itself and
- * connects to: in Baton's OS sandbox every connection goes through its filter, so this one must
- * be listed beside the model endpoint, or opencode fails `session/new` ("OpenCode service
- * failure"). Null for an invocation without `--port`.
- */
-export function ownServerHost(inv: Pick<CliInvocation, 'args'>): string | null {
-  const i = inv.args.indexOf('--port');
-  const port = i === -1 ? undefined : inv.args[i + 1];
-  return port && /^\d+$/.test(port) ? `127.0.0.1:${port}` : null;
-}
-
-/** A TCP port free on 127.0.0.1 now (another program may take it before opencode does: rare). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
