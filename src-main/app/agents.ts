@@ -1,6 +1,7 @@
 import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
+import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import { sandboxStatus } from '../sandbox/index.ts';
@@ -59,6 +60,11 @@ export function agentHandlers({
     },
     'agents.list': () => store.agents.list().map((a) => engine.effectiveStatus(a)),
     'agents.sandbox': () => sandboxStatus(),
+    'agents.detectAcp': () =>
+      detectAcpAgents(
+        process.env,
+        store.workspaces.list().map((w) => w.path),
+      ),
     'agents.probe': async () => (availability ? availability.probeAll() : []),
     'agents.import': ({ agents }) => {
       const parsed = agentsFileSchema.safeParse(agents);

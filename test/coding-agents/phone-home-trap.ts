@@ -1,16 +1,28 @@
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * A proxy that forwards nothing: a CLI given it as HTTP(S)_PROXY sends every request for a host
  * other than 127.0.0.1 here, where it is recorded and refused. A test asserts the record is empty,
  * so a CLI that starts phoning home (telemetry, update checks, model lists) fails the test instead
- * of hanging or passing unseen.
+ * of hanging or passing unseen. A plain-HTTP request for 127.0.0.1 or localhost that still
+ * comes here (Gemini CLI sends its model calls through HTTPS_PROXY whatever NO_PROXY says) is
+ * forwarded to it, not recorded.
  */
 export async function startPhoneHomeTrap() {
   const attempts: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
+    const target = localTarget(req.url);
+    if (target) {
+      const out = request(target, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.on('error', () => res.destroy());
+      req.pipe(out);
+      return;
+    }
     attempts.push(`${req.method} ${req.url}`);
     res.writeHead(403, { 'content-type': 'text/plain' });
     res.end('offline test: no network\n');
@@ -45,4 +57,11 @@ export async function startPhoneHomeTrap() {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The URL of a proxied request for this machine's loopback (`http://127.0.0.1:…/…`), else null. */
+function localTarget(url: string | undefined): URL | null {
+  if (!url?.startsWith('http://')) return null;
+  const u = new URL(url);
+  return u.hostname === '127.0.0.1' || u.hostname === 'localhost' ? u : null;
 }

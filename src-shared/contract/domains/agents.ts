@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DetectedAcpAgent } from '../../schemas/acp-agent.ts';
 import type { Agent } from '../../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../../schemas/agent.ts';
 import type { AgentTestResult } from '../../schemas/agent-test-result.ts';
@@ -25,6 +26,12 @@ export const agentMethods = {
    * `sandbox`), and if not, what is missing: an agent whose sandbox is `required` is refused here.
    */
   'agents.sandbox': method(none).returns<SandboxStatus>(),
+  /**
+   * The agents on this machine that speak the Agent Client Protocol (Claude's and Codex's ACP
+   * adapters, Gemini CLI, Qwen Code, opencode, Copilot CLI, goose): on the host's PATH, installed
+   * globally with npm, or in a workspace's node_modules, each with its path and ACP arguments.
+   */
+  'agents.detectAcp': method(none).returns<DetectedAcpAgent[]>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
   /**

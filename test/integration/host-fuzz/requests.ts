@@ -41,6 +41,7 @@ export const READ_METHODS = [
   'secrets.list',
   'workspaces.list',
   'workspaces.detectClis',
+  'agents.detectAcp',
 ] as const;
 export const WRITE_METHODS = Object.keys(contract).filter(
   (m) => !(READ_METHODS as readonly string[]).includes(m),

@@ -77,7 +77,7 @@ export interface RecordedRequest {
   request?: ModelRequest;
   conversation?: string;
   turn?: number;
-  /** What the server did: `turn`, `fault:<kind>`, `side` (no conversation matched), `past-end`, `tool-not-offered`, `not-found`, `bad-request`. */
+  /** What the server did: `turn`, `fault:<kind>`, `side` (no conversation matched), `helper` (no model call, e.g. token counting), `past-end`, `tool-not-offered`, `not-found`, `bad-request`. */
   answer: string;
 }
 
@@ -92,8 +92,10 @@ export interface AnswerStream {
 export interface Protocol {
   /** The model endpoint: other paths get `notFound`. */
   isModelCall(method: string, path: string): boolean;
-  /** Reads a request body, or throws an Error naming what is wrong. */
-  read(body: unknown): ModelRequest;
+  /** Reads a request body (and its path, for a protocol that names the model there), or throws an Error naming what is wrong. */
+  read(body: unknown, path: string): ModelRequest;
+  /** The answer to a request that is no model call but the protocol serves anyway (Gemini's `:countTokens`); undefined: none. */
+  helper?(method: string, path: string, body: unknown): unknown;
   stream(req: ModelRequest, id: string, usage: Usage): AnswerStream;
   /** A whole answer at once, for `stream: false`. */
   whole(
@@ -165,13 +167,19 @@ export async function startScriptedServer(
 
   async function answer(rec: RecordedRequest, raw: IncomingMessage, res: ServerResponse) {
     const path = rec.path.split('?')[0] ?? '';
+    const helped = protocol.helper?.(rec.method, path, rec.body);
+    if (helped !== undefined) {
+      rec.answer = 'helper';
+      sendJson(res, 200, helped);
+      return;
+    }
     if (!protocol.isModelCall(rec.method, path)) {
       sendJson(res, 404, protocol.errorBody(404, `no route ${rec.method} ${path}`));
       return;
     }
     let req: ModelRequest;
     try {
-      req = protocol.read(rec.body);
+      req = protocol.read(rec.body, path);
     } catch (err) {
       rec.answer = 'bad-request';
       sendJson(res, 400, protocol.errorBody(400, err instanceof Error ? err.message : String(err)));

@@ -10,6 +10,7 @@ import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import type { AgentDraft } from './agent-form.ts';
 import { agentSuccess, agentTime } from './agent-stats.ts';
+import { DetectedAcpAgents } from './DetectedAcpAgents.tsx';
 import { DetectedClis } from './DetectedClis.tsx';
 import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
 
@@ -165,6 +166,7 @@ export function AgentsView() {
           setPrefill(draft);
         }}
       />
+      <DetectedAcpAgents />
       {(editing || prefill || adding) && (
         <AgentFormDialog
           key={editing?.id ?? (prefill ? `register ${prefill.cli}` : 'new')}

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter } from './adapter.ts';
 import { personHome, providerModel, providerUrl } from './adapter.ts';
 
 /**
@@ -19,29 +19,10 @@ export const qwenAdapter: CliAdapter = {
     let home = personHome();
     const args = ['-p', input.prompt, '--output-format', 'stream-json', '--yolo'];
     if (provider) {
-      home = input.home;
-      const model = providerModel(input);
-      await mkdir(input.home, { recursive: true, mode: 0o700 });
-      // The CLI writes its home: what it left by that name (a link too) is replaced, not followed.
-      await new ConfinedFolder(input.home).writeFile(
-        '.qwen/settings.json',
-        JSON.stringify(
-          {
-            privacy: { usageStatisticsEnabled: false },
-            general: { enableAutoUpdate: false },
-            memory: { enableManagedAutoMemory: false, enableManagedAutoDream: false },
-          },
-          null,
-          2,
-        ),
-        { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 },
-      );
-      Object.assign(env, {
-        OPENAI_BASE_URL: providerUrl(input, provider),
-        OPENAI_API_KEY: provider.api_key,
-        OPENAI_MODEL: model,
-      });
-      args.push('--auth-type', 'openai');
+      const setup = await qwenProviderSetup(input, provider);
+      home = setup.home;
+      Object.assign(env, setup.env);
+      args.push(...setup.args);
     } else if (agent.model) {
       args.push('--model', agent.model);
     }
@@ -50,3 +31,42 @@ export const qwenAdapter: CliAdapter = {
     return { command: agent.executable ?? 'qwen', args, env, home };
   },
 };
+
+/**
+ * What qwen-code needs to talk to `provider` (its stream and ACP launches share it): HOME the
+ * task's home with a `.qwen/settings.json` that turns usage statistics, updates, the managed
+ * memory subagent and cross-session messaging off; OPENAI_BASE_URL / _API_KEY / _MODEL; `--auth-type openai`.
+ */
+export async function qwenProviderSetup(
+  input: AdapterInput,
+  provider: { base_url: string; api_key: string },
+): Promise<{ home: string; env: Record<string, string>; args: string[] }> {
+  const model = providerModel(input);
+  await mkdir(input.home, { recursive: true, mode: 0o700 });
+  // The CLI writes its home: what it left by that name (a link too) is replaced, not followed.
+  await new ConfinedFolder(input.home).writeFile(
+    '.qwen/settings.json',
+    JSON.stringify(
+      {
+        privacy: { usageStatisticsEnabled: false },
+        general: { enableAutoUpdate: false },
+        memory: { enableManagedAutoMemory: false, enableManagedAutoDream: false },
+        // Else a session opens a socket other qwen sessions on the machine can message it by
+        // (under /tmp when its TMPDIR path is too long for a socket, as in Baton's sandbox).
+        agents: { crossSessionMessaging: false },
+      },
+      null,
+      2,
+    ),
+    { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 },
+  );
+  return {
+    home: input.home,
+    env: {
+      OPENAI_BASE_URL: providerUrl(input, provider),
+      OPENAI_API_KEY: provider.api_key,
+      OPENAI_MODEL: model,
+    },
+    args: ['--auth-type', 'openai'],
+  };
+}
