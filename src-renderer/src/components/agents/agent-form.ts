@@ -1,6 +1,6 @@
 import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
 import { formatPath } from '../../../../src-shared/contract/errors.ts';
-import type { Agent, AgentKind, CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { envText, joinArgs, parseEnv, splitArgs } from '../../format/argv.ts';
 import { plainMessage } from '../../format/field-message.ts';
@@ -34,7 +34,7 @@ export interface AgentDraft {
   base_url: string;
   model: string;
   /** Coding agents only: the CLI, program, extra arguments as one line, environment lines, limits, review. */
-  cli: CodingCli;
+  cli: AnyCodingCli;
   executable: string;
   cli_args: string;
   env: string;

@@ -1,0 +1,29 @@
+import { personHome } from '../../cli/adapters/adapter.ts';
+import { writeCodexProvider } from '../../cli/adapters/codex.ts';
+import type { AcpLaunch } from './launch.ts';
+
+/**
+ * Codex through Zed's ACP adapter (`codex-acp`, npm `@zed-industries/codex-acp`, a native binary).
+ * With a provider: the same codex home as the stream route's (`config.toml` naming a Responses
+ * API provider, the model's catalog entry) in the task's home. In Baton's OS sandbox codex's own
+ * sandbox is left off (it cannot nest one in Baton's); outside it codex keeps to its worktree.
+ */
+export const codexLaunch: AcpLaunch = {
+  name: 'codex',
+  program: 'codex-acp',
+  npmPackage: '@zed-industries/codex-acp',
+  async invocation(input) {
+    const { agent, provider } = input;
+    let env: Record<string, string> = {};
+    let home = personHome();
+    const args = ['-c', `sandbox_mode="${input.sandboxed ? 'danger-full-access' : 'workspace-write'}"`];
+    if (provider) {
+      home = input.home;
+      env = await writeCodexProvider(input, provider);
+    } else if (agent.model) {
+      args.push('-c', `model=${JSON.stringify(agent.model)}`);
+    }
+    args.push(...agent.args);
+    return { command: agent.executable ?? 'codex-acp', args, env, home };
+  },
+};
