@@ -11,6 +11,7 @@ import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { capText } from '../streams/caps.ts';
 import { chooseOption, decide, sameInput } from './permission.ts';
 import type { AcpTrace } from './trace.ts';
 import { toolName } from './trace.ts';
@@ -84,7 +85,7 @@ export function clientSide(
         tool: name,
         server: null,
         input,
-        agent_text: trace.lastText,
+        agent_text: capText(trace.saidSoFar),
         reason: `${who} wants to ${label}`,
       },
       signal,

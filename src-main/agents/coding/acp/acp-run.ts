@@ -180,9 +180,13 @@ export async function* runAcpAgent(
     child.on('exit', (code, sig) => resolve({ code, signal: sig, spawnError: null }));
   });
   const stderr = createLineSplitter(64 * 1024);
+  /** The agent's last words on stderr: said when the connection ends without an answer. */
+  const lastWords: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => {
     for (const line of stderr.push(chunk)) {
       program.stderr(line.text);
+      if (line.text.trim()) lastWords.push(line.text.slice(0, 500));
+      if (lastWords.length > 3) lastWords.shift();
       if (line.text.trim()) channel.push({ type: 'log', stream: 'stderr', text: r.clean(line.text) });
     }
   });
@@ -269,12 +273,9 @@ export async function* runAcpAgent(
         });
         emit(trace.endTurn());
         const notes = side.takeNotes();
-        if (
-          res.stopReason !== 'end_turn' ||
-          notes.length === 0 ||
-          n >= MAX_ANSWER_PROMPTS ||
-          stopping !== null
-        )
+        // A turn the agent ended on a denial (codex's "reject" aborts its turn) goes on too.
+        const goesOn = res.stopReason === 'end_turn' || (res.stopReason === 'cancelled' && notes.length > 0);
+        if (!goesOn || notes.length === 0 || n >= MAX_ANSWER_PROMPTS || stopping !== null)
           return { stop: res.stopReason };
         text = answersPrompt(notes);
         emit(trace.message('user', text));
@@ -306,7 +307,12 @@ export async function* runAcpAgent(
     if (stopping !== null) return yield error(r.clean(stopping));
     if (end === null)
       return yield error(r.clean(`${agent.cli} ended before its session did (exit ${(await exited).code})`));
-    if ('failed' in end) return yield error(r.clean(`${agent.cli} over ACP: ${end.failed}`));
+    if ('failed' in end)
+      return yield error(
+        r.clean(
+          `${agent.cli} over ACP: ${end.failed}${lastWords.length > 0 ? ` (it said: ${lastWords.join(' / ')})` : ''}`,
+        ),
+      );
     if (end.stop !== 'end_turn') return yield error(r.clean(`${agent.cli} stopped its turn: ${end.stop}`));
     let finished: Awaited<ReturnType<typeof finish>>;
     try {

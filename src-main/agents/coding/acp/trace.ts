@@ -166,6 +166,11 @@ export class AcpTrace {
     return [o.thought ? { ...o.step, text: capText(`(thinking) ${o.step.text}`) } : o.step];
   }
 
+  /** What the agent said so far in this turn (else in its last one): for a person deciding on a call. */
+  get saidSoFar(): string {
+    return this.turnText.length > 0 ? this.turnText.join('') : this.lastText;
+  }
+
   /** A prompt turn ended: what the agent said in it is the attempt's text so far. */
   endTurn(): Step[] {
     const out = this.flush();

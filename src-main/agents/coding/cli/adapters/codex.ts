@@ -11,9 +11,10 @@ const KEY_VAR = 'CODEX_PROVIDER_API_KEY';
  * Metadata codex needs for a model it does not know: without it codex offers no `apply_patch`
  * tool and cannot edit files but through its shell (test/coding-agents/README.md).
  */
-const modelCatalog = (model: string) => ({
+const modelCatalog = (model: string, extra: Record<string, unknown>) => ({
   models: [
     {
+      ...extra,
       slug: model,
       display_name: model,
       base_instructions:
@@ -71,6 +72,8 @@ export const codexAdapter: CliAdapter = {
 export async function writeCodexProvider(
   input: AdapterInput,
   provider: { base_url: string; api_key: string },
+  /** Fields a newer codex (the one in codex-acp) requires in the model's catalog entry. */
+  extraModelFields: Record<string, unknown> = {},
 ): Promise<Record<string, string>> {
   const model = providerModel(input);
   const codexHome = join(input.home, 'codex');
@@ -79,7 +82,11 @@ export async function writeCodexProvider(
   const ownHome = new ConfinedFolder(input.home);
   const own = { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 };
   const catalog = join(codexHome, 'models.json');
-  await ownHome.writeFile('codex/models.json', JSON.stringify(modelCatalog(model), null, 2), own);
+  await ownHome.writeFile(
+    'codex/models.json',
+    JSON.stringify(modelCatalog(model, extraModelFields), null, 2),
+    own,
+  );
   await ownHome.writeFile(
     'codex/config.toml',
     [
