@@ -7,11 +7,16 @@ import type { RunDetail } from '../../src-shared/schemas/run.ts';
 import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
+import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, writeTurn } from './baton-kit.ts';
+import { codingAgent, installed, markedProcesses, openBaton, startServers, writeTurn } from './baton-kit.ts';
 
 const DENIAL = 'No second file: keep the change small.';
 const COMMENT = 'Please also add a fix.txt that says fixed.';
+/** Tokens that cost more than the cap in one model call. */
+const EXPENSIVE = { input: 50_000, output: 1_000 };
+const asks = (task: string) => (req: ModelRequest) =>
+  req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${task}:`));
 const bin = (name: string) => join(import.meta.dirname, 'node_modules', '.bin', name);
 
 /**
@@ -147,5 +152,76 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     const last = servers.calls('claude', 'acp').at(-1)!.request!;
     expect(last.texts.join('\n')).toContain(COMMENT);
     expect(last.texts.join('\n')).toContain('Wrote notes.txt.');
+  });
+
+  it('stops at the budget cap mid-session, and a cancel while a call waits in the inbox stops the agent', async () => {
+    const { app } = baton;
+    servers.script('claude', [
+      {
+        name: 'capped',
+        match: asks('capped'),
+        turns: [
+          { ...writeTurn('claude', 'costly.txt', 'costly\n'), usage: EXPENSIVE },
+          { text: 'Done, at a price.' },
+        ],
+      },
+      { name: 'cancel', match: asks('waits'), turns: [writeTurn('claude', 'partial.txt', 'partial\n')] },
+    ]);
+    await call(app, 'agents.import', {
+      agents: [
+        {
+          ...codingAgent(servers, 'claude'),
+          id: 'claude-capped',
+          skills: ['claude-capped'],
+          protocol: 'acp',
+          executable: bin('claude-agent-acp'),
+          max_cost_usd: 0.05,
+        },
+      ],
+    });
+    const start = async (plan_id: string, task_id: string, skill: string) => {
+      await call(app, 'plans.import', {
+        plan: {
+          plan_id,
+          workspace: 'app',
+          tasks: [{ task_id, description: `Write ${task_id}.`, required_skills: [skill] }],
+        },
+      });
+      return (await call<{ run_id: string }>(app, 'runs.start', { plan_id })).run_id;
+    };
+    const capped = await start('capped', 'capped', 'claude-capped');
+    const waits = await start('waits', 'waits', 'claude');
+
+    let asked: ApprovalView | undefined;
+    await eventually(
+      async () => {
+        const list = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+        asked = list.find((a) => a.kind === 'tool_call' && a.run_id === waits);
+        return asked !== undefined;
+      },
+      120_000,
+      'the waiting task’s tool call in the inbox',
+    );
+    expect(markedProcesses(waits).length).toBeGreaterThan(0);
+    await call(app, 'runs.cancel', { run_id: waits, actor: 'tester' });
+    await app.engine.whenSettled(waits);
+    const w = (await call<RunDetail>(app, 'runs.get', { run_id: waits })).tasks[0]!;
+    expect(w.status).toBe('cancelled');
+    await eventually(
+      async () => markedProcesses(waits).length === 0,
+      30_000,
+      'the cancelled agent’s processes gone',
+    );
+    const pending = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+    expect(pending.some((a) => a.id === asked!.id)).toBe(false);
+
+    await app.engine.whenSettled(capped);
+    const c = (await call<RunDetail>(app, 'runs.get', { run_id: capped })).tasks[0]!;
+    expect(c.status).toBe('failed');
+    expect(c.error).toMatch(/^budget exceeded: spent \$0\.\d\d of \$0\.05/);
+    // The call past the cap was refused: the model was asked once.
+    expect(servers.calls('claude', 'capped')).toHaveLength(1);
+    expect(markedProcesses(capped)).toEqual([]);
+    await app.coding.worktreesSettled();
   });
 });

@@ -107,15 +107,24 @@ export async function* runAcpAgent(
   }
 
   const channel = createEventChannel<ExecutorEvent>({});
+  /** Events that come after the channel closed (the last turn's text, late model calls): yielded at the end. */
+  const late: ExecutorEvent[] = [];
+  let closed = false;
+  const push = (ev: ExecutorEvent) => (closed ? late.push(ev) : channel.push(ev));
   const tally = toolCallTally();
-  const trace = new AcpTrace({ startSeq: r.firstSeq ?? 1, now });
+  const trace = new AcpTrace({ startSeq: r.firstSeq ?? 1, now, ownUsage: upstream === null });
   const emit = (steps: Step[]) => {
     for (const s of steps) {
       tally.see(s);
-      channel.push({ type: 'step', step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s });
+      push({ type: 'step', step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s });
+      // Not metered: the budget is weighed as the agent reports its cost, after the fact.
+      if (s.kind === 'usage' && meter === null) {
+        const why = ctx.budgetPassed?.(trace.reportedUsd ?? 0) ?? null;
+        if (why !== null) stop(why);
+      }
     }
   };
-  const log = (text: string) => channel.push({ type: 'log', stream: 'info', text });
+  const log = (text: string) => push({ type: 'log', stream: 'info', text });
   emit([{ kind: 'message', seq: 0, at: new Date(now()).toISOString(), role: 'user', text: capText(prompt) }]);
   log(
     `${agent.cli} over ACP (${inv.command}): ${resumeId ? `loading session ${resumeId} (${coding.resume!.reason})` : 'new session'}${
@@ -187,7 +196,7 @@ export async function* runAcpAgent(
       program.stderr(line.text);
       if (line.text.trim()) lastWords.push(line.text.slice(0, 500));
       if (lastWords.length > 3) lastWords.shift();
-      if (line.text.trim()) channel.push({ type: 'log', stream: 'stderr', text: r.clean(line.text) });
+      if (line.text.trim()) push({ type: 'log', stream: 'stderr', text: r.clean(line.text) });
     }
   });
   child.stdin!.on('error', () => {});
@@ -211,8 +220,9 @@ export async function* runAcpAgent(
       ? null
       : setTimeout(() => stop(`timed out after ${agent.timeout_s} s`), agent.timeout_s * 1000);
   let refused: string | null = null;
-  meter?.listen(() => {
-    for (const n of meter!.take()) {
+  /** The metering endpoint's notes: each model call a usage step; a refused call ends the session. */
+  const fromMeter = () => {
+    for (const n of meter?.take() ?? []) {
       if (n.kind === 'refused') {
         refused ??= n.reason;
         stop(n.reason);
@@ -232,7 +242,8 @@ export async function* runAcpAgent(
         },
       ]);
     }
-  });
+  };
+  meter?.listen(fromMeter);
 
   const side = clientSide(ctx, r.worktree.dir, trace, emit, abort.signal);
   /** How the session ended: the agent's last stop reason, or what went wrong. */
@@ -284,7 +295,8 @@ export async function* runAcpAgent(
       return { failed: (err as Error).message || String(err) };
     }
   })();
-  void Promise.race([outcome, exited]).then(async () => {
+  void Promise.race([outcome, exited]).then(() => {
+    closed = true;
     channel.close();
   });
 
@@ -297,10 +309,23 @@ export async function* runAcpAgent(
     const ran = await Promise.race([exited, new Promise<null>((res) => setTimeout(() => res(null), 0))]);
     if (ran?.spawnError)
       return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${ran.spawnError}`));
-    for (const s of trace.endTurn()) yield { type: 'step', step: s };
+    // Every model call counted, every refusal of the sandbox shown, before the attempt says how it ended.
     if (meter) {
       await meter.close();
+      fromMeter();
     }
+    emit(trace.endTurn());
+    emit(trace.unfinished('the session ended before the call answered'));
+    for (const b of program.take()) emit([sandboxStep(b, agent.cli) as Step]);
+    if (meter === null && trace.reportedUsd === null) {
+      emit([trace.usageStep(null, 'unknown')]);
+      late.push({
+        type: 'log',
+        stream: 'info',
+        text: `spend unknown: ${agent.cli} reported no cost over ACP`,
+      });
+    }
+    yield* late.splice(0);
     if (signal.aborted || stopping === 'cancelled') return yield CANCELLED;
     if (refused !== null && meter)
       return yield error(r.clean(stoppedFor(spend.state.stopped ?? 'budget', refused, meter.spent, cap)));

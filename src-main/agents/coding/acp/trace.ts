@@ -58,9 +58,15 @@ export class AcpTrace {
   lastText = '';
   private turnText: string[] = [];
 
-  constructor(opts: { startSeq: number; now: () => number }) {
+  /** Whether the agent's own cost reports become usage steps (false: a metering endpoint records each call). */
+  private readonly ownUsage: boolean;
+  /** The session's cost so far as the agent reported it (USD; `usage_update` gives totals), or null. */
+  reportedUsd: number | null = null;
+
+  constructor(opts: { startSeq: number; now: () => number; ownUsage?: boolean }) {
     this.seq = opts.startSeq;
     this.now = opts.now;
+    this.ownUsage = opts.ownUsage ?? false;
   }
 
   private iso(): string {
@@ -107,6 +113,14 @@ export class AcpTrace {
       case 'tool_call':
       case 'tool_call_update':
         return [...this.flush(), ...this.tool(u)];
+      case 'usage_update': {
+        // A total over the session: its growth is this step's cost. Other currencies are not summed.
+        if (!this.ownUsage || !u.cost || u.cost.currency !== 'USD') return [];
+        const delta = u.cost.amount - (this.reportedUsd ?? 0);
+        this.reportedUsd = u.cost.amount;
+        if (delta <= 0) return [];
+        return [this.usageStep(delta, 'reported')];
+      }
       default:
         return [];
     }
@@ -156,6 +170,22 @@ export class AcpTrace {
   /** The tool's name as the call's earlier updates gave it (a permission request may name only its kind). */
   nameOf(toolCallId: string): string | null {
     return this.calls.get(toolCallId.slice(0, MAX_ID))?.step.name ?? null;
+  }
+
+  /** A usage step of the agent's own report (tokens unknown), or of `unknown` cost. */
+  usageStep(cost: number | null, source: 'reported' | 'unknown'): Step {
+    return {
+      kind: 'usage',
+      seq: this.seq++,
+      at: this.iso(),
+      model: null,
+      input_tokens: 0,
+      output_tokens: 0,
+      cached_input_tokens: 0,
+      cost_usd: cost,
+      cost_source: source,
+      duration_ms: null,
+    };
   }
 
   /** The message or thought being joined, as its final step. */
