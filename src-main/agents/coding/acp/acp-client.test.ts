@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentContext } from '@agentclientprotocol/sdk';
+import type { AgentContext, RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { agent as agentApp } from '@agentclientprotocol/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolCallVerdict } from '../../../../src-shared/schemas/approval.ts';
@@ -52,7 +52,12 @@ function connect(agent: Record<string, unknown>, answer?: (req: ToolCallRequest)
   );
   const conn = agentApp().connect(side.app);
   const client: AgentContext = conn.client;
-  const permission = (toolCallId: string, name: string, kind: 'edit' | 'read', rawInput: unknown) =>
+  const permission = (
+    toolCallId: string,
+    name: string,
+    kind: 'edit' | 'read',
+    rawInput: unknown,
+  ): Promise<RequestPermissionResponse> =>
     client.request('session/request_permission', {
       sessionId: 's',
       options: OPTIONS,
