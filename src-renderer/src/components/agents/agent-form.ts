@@ -343,6 +343,10 @@ export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, 
     charter: hasCharter ? charter : undefined,
     ...more,
     ...kindFields(d),
+    // The form asks only about Claude Code's tool approvals: an ACP agent of another CLI keeps its own.
+    ...(kept.kind === 'coding' && kept.protocol === 'acp' && d.kind === 'coding' && d.cli !== 'claude'
+      ? { tool_approvals: kept.tool_approvals }
+      : {}),
   });
 }
 
