@@ -270,7 +270,7 @@ export async function* runAcpAgent(
         if (resumeId)
           log(`${agent.cli} cannot load a session over ACP: a new session starts in the same worktree`);
         sessionId = (await agentSide.request('session/new', { cwd, mcpServers: [] })).sessionId;
-        channel.push({
+        push({
           type: 'session',
           session: { ...sessionNote(agent, coding, r), session_id: sessionId },
         });
@@ -331,7 +331,11 @@ export async function* runAcpAgent(
       return yield error(r.clean(stoppedFor(spend.state.stopped ?? 'budget', refused, meter.spent, cap)));
     if (stopping !== null) return yield error(r.clean(stopping));
     if (end === null)
-      return yield error(r.clean(`${agent.cli} ended before its session did (exit ${(await exited).code})`));
+      return yield error(
+        r.clean(
+          `${agent.cli} ended before its session did (exit ${(await exited).code})${lastWords.length > 0 ? `: ${lastWords.join(' / ')}` : ''}`,
+        ),
+      );
     if ('failed' in end)
       return yield error(
         r.clean(
