@@ -112,7 +112,12 @@ export async function* runAcpAgent(
   let closed = false;
   const push = (ev: ExecutorEvent) => (closed ? late.push(ev) : channel.push(ev));
   const tally = toolCallTally();
-  const trace = new AcpTrace({ startSeq: r.firstSeq ?? 1, now, ownUsage: upstream === null });
+  const trace = new AcpTrace({
+    startSeq: r.firstSeq ?? 1,
+    now,
+    ownUsage: upstream === null,
+    model: agent.model ?? null,
+  });
   const emit = (steps: Step[]) => {
     for (const s of steps) {
       tally.see(s);

@@ -38,7 +38,10 @@ describe('ACP session updates as steps', () => {
     expect(plan('pending')).toMatchObject([
       { kind: 'message', seq: 1, role: 'system', text: 'Plan:\n[ ] Write notes.txt\n[ ] Commit' },
     ]);
-    expect(plan('completed')).toMatchObject([{ seq: 1, text: 'Plan:\n[x] Write notes.txt\n[ ] Commit' }]);
+    const [first] = plan('pending');
+    expect(plan('completed')).toMatchObject([
+      { seq: 1, at: first!.at, text: 'Plan:\n[x] Write notes.txt\n[ ] Commit' },
+    ]);
   });
 
   it('keeps a tool call one step: its name, input, status, output and diff as updates come', () => {

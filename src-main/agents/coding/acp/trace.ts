@@ -53,7 +53,7 @@ export class AcpTrace {
   private readonly now: () => number;
   private readonly calls = new Map<string, { step: ToolStep; startMs: number }>();
   private open: { step: MessageStep; thought: boolean } | null = null;
-  private planSeq: number | null = null;
+  private plan: { seq: number; at: string } | null = null;
   /** Everything the agent said in its last turn, joined: the attempt's final text. */
   lastText = '';
   private turnText: string[] = [];
@@ -63,7 +63,11 @@ export class AcpTrace {
   /** The session's cost so far as the agent reported it (USD; `usage_update` gives totals), or null. */
   reportedUsd: number | null = null;
 
-  constructor(opts: { startSeq: number; now: () => number; ownUsage?: boolean }) {
+  /** The model the agent config names, for the usage steps of the agent's own reports. */
+  private readonly model: string | null;
+
+  constructor(opts: { startSeq: number; now: () => number; ownUsage?: boolean; model?: string | null }) {
+    this.model = opts.model ?? null;
     this.seq = opts.startSeq;
     this.now = opts.now;
     this.ownUsage = opts.ownUsage ?? false;
@@ -106,8 +110,9 @@ export class AcpTrace {
         const out = this.flush();
         const mark = { pending: '[ ]', in_progress: '[~]', completed: '[x]' } as const;
         const text = ['Plan:', ...u.entries.map((e) => `${mark[e.status]} ${e.content}`)].join('\n');
-        if (this.planSeq === null) this.planSeq = this.seq++;
-        out.push({ kind: 'message', seq: this.planSeq, at: this.iso(), role: 'system', text: capText(text) });
+        // Recorded again under its first seq and time: the trace shows it where the plan began.
+        if (this.plan === null) this.plan = { seq: this.seq++, at: this.iso() };
+        out.push({ kind: 'message', ...this.plan, role: 'system', text: capText(text) });
         return out;
       }
       case 'tool_call':
@@ -178,7 +183,7 @@ export class AcpTrace {
       kind: 'usage',
       seq: this.seq++,
       at: this.iso(),
-      model: null,
+      model: this.model,
       input_tokens: 0,
       output_tokens: 0,
       cached_input_tokens: 0,
