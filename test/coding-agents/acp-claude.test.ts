@@ -154,7 +154,7 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     expect(last.texts.join('\n')).toContain('Wrote notes.txt.');
   });
 
-  it('stops at the budget cap mid-session, and a cancel while a call waits in the inbox stops the agent', async () => {
+  it('stops at the budget cap mid-session, a cancel while a call waits in the inbox stops the agent, edited arguments are what runs', async () => {
     const { app } = baton;
     servers.script('claude', [
       {
@@ -166,6 +166,17 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
         ],
       },
       { name: 'cancel', match: asks('waits'), turns: [writeTurn('claude', 'partial.txt', 'partial\n')] },
+      {
+        name: 'edited',
+        match: asks('edited'),
+        turns: [
+          writeTurn('claude', 'edited.txt', 'from the model\n'),
+          { text: 'The write was refused.' },
+          // Baton's next prompt gave the person's arguments: the same call again, with them.
+          writeTurn('claude', 'edited.txt', 'edited by Ana\n'),
+          { text: 'Wrote edited.txt as Ana asked.' },
+        ],
+      },
     ]);
     await call(app, 'agents.import', {
       agents: [
@@ -191,6 +202,7 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     };
     const capped = await start('capped', 'capped', 'claude-capped');
     const waits = await start('waits', 'waits', 'claude');
+    const edited = await start('edited', 'edited', 'claude');
 
     let asked: ApprovalView | undefined;
     await eventually(
@@ -222,6 +234,45 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     // The call past the cap was refused: the model was asked once.
     expect(servers.calls('claude', 'capped')).toHaveLength(1);
     expect(markedProcesses(capped)).toEqual([]);
+
+    // Approved with other arguments: ACP's answer cannot carry them, so the call is refused and
+    // the agent told; the same call made again with them runs unasked.
+    const pendingOf = async (run: string, kind: string) =>
+      (await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' })).find(
+        (a) => a.kind === kind && a.run_id === run,
+      );
+    let write: ApprovalView | undefined;
+    await eventually(
+      async () => (write = await pendingOf(edited, 'tool_call')) !== undefined,
+      120_000,
+      'the write',
+    );
+    const input = write!.tool_call!.input as { file_path: string; content: string };
+    await call(app, 'approvals.decide', {
+      approval_id: write!.id,
+      decision: 'approve',
+      actor: 'Ana',
+      input: { ...input, content: 'edited by Ana\n' },
+    });
+    let review: ApprovalView | undefined;
+    await eventually(
+      async () => (review = await pendingOf(edited, 'diff_review')) !== undefined,
+      120_000,
+      'the review',
+    );
+    await call(app, 'approvals.decide', { approval_id: review!.id, decision: 'approve', actor: 'Ana' });
+    await app.engine.whenSettled(edited);
+    const e = (await call<RunDetail>(app, 'runs.get', { run_id: edited })).tasks[0]!;
+    expect(e.status, e.error ?? '').toBe('done');
+    const out = e.output as CodingOutput;
+    const git = (args: string[]) =>
+      execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8' }).trim();
+    expect(git(['show', `${out.commit}:edited.txt`])).toBe('edited by Ana');
+    const told = servers.calls('claude', 'edited').map((c) => c.request?.texts.join('\n') ?? '');
+    expect(told.some((t) => t.includes('"content":"edited by Ana\\n"'))).toBe(true);
+    // Asked once: the call with the person's arguments was not asked again.
+    const asked2 = app.store.approvals.list().filter((a) => a.run_id === edited && a.kind === 'tool_call');
+    expect(asked2).toHaveLength(1);
     await app.coding.worktreesSettled();
   });
 });
