@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,5 +120,60 @@ describe('any ACP agent (cli "acp")', () => {
       },
     ]);
     expect(of('usage')).toMatchObject([{ cost_usd: 0.02, cost_source: 'reported' }]);
+  });
+
+  it('at its timeout is sent session/cancel, then stopped: the attempt fails saying so', async () => {
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    const marks = temp('baton-acp-marks-');
+    const script = join(temp('baton-fake-acp-'), 'slow.mjs');
+    writeFileSync(
+      script,
+      `
+import { writeFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
+let release;
+agent()
+  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: {} }))
+  .onRequest('session/new', () => ({ sessionId: 'slow-1' }))
+  .onRequest('session/prompt', () => new Promise((r) => { release = r; }))
+  .onNotification('session/cancel', ({ params }) => {
+    writeFileSync(${JSON.stringify(join(marks, 'cancelled'))}, params.sessionId);
+    release({ stopReason: 'cancelled' });
+  })
+  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
+`,
+    );
+    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [
+        {
+          id: 'slow',
+          kind: 'coding',
+          cli: 'acp',
+          protocol: 'acp',
+          executable: process.execPath,
+          args: [script],
+          timeout_s: 1,
+          // It writes its mark outside any worktree.
+          sandbox: { mode: 'off' },
+          skills: ['code'],
+        },
+      ],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'Wait.', required_skills: ['code'] }],
+      },
+    );
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    const t = app.store.runs.task(run, 't')!;
+    expect(t.status).toBe('failed');
+    expect(t.error).toBe('timed out after 1 s');
+    expect(readFileSync(join(marks, 'cancelled'), 'utf8')).toBe('slow-1');
   });
 });
