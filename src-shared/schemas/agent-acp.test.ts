@@ -37,6 +37,17 @@ describe('coding agents on the Agent Client Protocol', () => {
     expect(issues(coding({ protocol: 'stream' }))).toEqual([
       expect.stringMatching(/^protocol: must be "acp"/),
     ]);
+    expect(
+      issues(
+        coding({
+          cli: 'acp',
+          protocol: 'acp',
+          executable: 'goose',
+          max_cost_usd: 1,
+          provider: { base_url: 'http://x' },
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/^max_cost_usd: is not held for cli "acp"/)]);
     expect(issues(coding({ cli: 'codex', tool_approvals: 'inbox' }))).toEqual([
       expect.stringMatching(/^tool_approvals: "inbox" needs cli "claude"/),
     ]);

@@ -222,12 +222,16 @@ export const codingProviderSchema = z.strictObject({
  * person's own login and config name.
  */
 export function modelServerKnown(a: { cli: AnyCodingCli; provider?: unknown }): boolean {
+  // Any ACP agent (cli "acp") is started as it is: Baton writes no config pointing it at its endpoint.
+  if (a.cli === 'acp') return false;
   return a.provider !== undefined || a.cli === 'claude';
 }
 
 /** Why `max_cost_usd` is refused for a CLI whose model server Baton does not know (said after the field's name). */
 export const capNeedsProvider = (cli: AnyCodingCli): string =>
-  `needs a provider for cli "${cli}": Baton holds the cap by metering each model call between the CLI and its server, and without a provider ${cli} talks to whichever server its own login and config name (set provider, or remove max_cost_usd)`;
+  cli === 'acp'
+    ? 'is not held for cli "acp": Baton starts such an agent with its own config, so its model calls do not pass Baton\'s metering endpoint (remove max_cost_usd; the plan\'s budget still weighs the cost it reports)'
+    : `needs a provider for cli "${cli}": Baton holds the cap by metering each model call between the CLI and its server, and without a provider ${cli} talks to whichever server its own login and config name (set provider, or remove max_cost_usd)`;
 
 /** A coding-agent CLI run headless in a git worktree (src-main/agents/coding/). */
 export const codingAgentSchema = z
