@@ -1,4 +1,4 @@
-import type { Agent, AgentKind, AgentOf, AnyCodingCli, CodingCli } from '../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, AgentOf, AnyCodingCli } from '../../src-shared/schemas/agent.ts';
 import type {
   ConflictFile,
   MergeConflictVerdict,

@@ -237,30 +237,30 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
 
     // Approved with other arguments: ACP's answer cannot carry them, so the call is refused and
     // the agent told; the same call made again with them runs unasked.
-    const pendingOf = async (run: string, kind: string) =>
-      (await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' })).find(
-        (a) => a.kind === kind && a.run_id === run,
+    /** The run's pending approval of this kind, once there is one. */
+    const pendingOf = async (run: string, kind: string): Promise<ApprovalView> => {
+      let found: ApprovalView | undefined;
+      await eventually(
+        async () => {
+          const list = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+          found = list.find((a) => a.kind === kind && a.run_id === run);
+          return found !== undefined;
+        },
+        120_000,
+        `a ${kind} of run ${run}`,
       );
-    let write: ApprovalView | undefined;
-    await eventually(
-      async () => (write = await pendingOf(edited, 'tool_call')) !== undefined,
-      120_000,
-      'the write',
-    );
-    const input = write!.tool_call!.input as { file_path: string; content: string };
+      return found!;
+    };
+    const write = await pendingOf(edited, 'tool_call');
+    const input = write.tool_call!.input as { file_path: string; content: string };
     await call(app, 'approvals.decide', {
-      approval_id: write!.id,
+      approval_id: write.id,
       decision: 'approve',
       actor: 'Ana',
       input: { ...input, content: 'edited by Ana\n' },
     });
-    let review: ApprovalView | undefined;
-    await eventually(
-      async () => (review = await pendingOf(edited, 'diff_review')) !== undefined,
-      120_000,
-      'the review',
-    );
-    await call(app, 'approvals.decide', { approval_id: review!.id, decision: 'approve', actor: 'Ana' });
+    const review = await pendingOf(edited, 'diff_review');
+    await call(app, 'approvals.decide', { approval_id: review.id, decision: 'approve', actor: 'Ana' });
     await app.engine.whenSettled(edited);
     const e = (await call<RunDetail>(app, 'runs.get', { run_id: edited })).tasks[0]!;
     expect(e.status, e.error ?? '').toBe('done');
