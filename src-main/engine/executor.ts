@@ -1,4 +1,4 @@
-import type { Agent, AgentKind, AgentOf, CodingCli } from '../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, AgentOf, AnyCodingCli } from '../../src-shared/schemas/agent.ts';
 import type {
   ConflictFile,
   MergeConflictVerdict,
@@ -192,7 +192,7 @@ export type ExecutorEvent =
 /** What a coding executor tells of its task's session (`task_sessions`; the run, task, agent and attempt are the attempt's). */
 export interface SessionNote {
   workspace_id: string;
-  cli: CodingCli;
+  cli: AnyCodingCli;
   dir: string;
   branch: string;
   start_commit: string;

@@ -183,6 +183,17 @@ export const humanAgentSchema = z.strictObject({
 export const CODING_CLIS = ['claude', 'codex', 'opencode', 'qwen'] as const;
 export type CodingCli = (typeof CODING_CLIS)[number];
 
+/**
+ * The `cli` values usable only with `protocol: "acp"` (src-main/agents/coding/acp/): Gemini CLI,
+ * and `acp`, any other Agent Client Protocol agent (its `executable` and `args`).
+ */
+export const ACP_ONLY_CLIS = ['gemini', 'acp'] as const;
+export type AcpOnlyCli = (typeof ACP_ONLY_CLIS)[number];
+/** Every `cli` a coding agent may name. */
+export type AnyCodingCli = CodingCli | AcpOnlyCli;
+export const isStreamCli = (cli: string): cli is CodingCli =>
+  (CODING_CLIS as readonly string[]).includes(cli);
+
 /** USD per million tokens of one model (the stream parsers' `ModelPrice`). */
 export const modelPriceSchema = z.strictObject({
   input_per_mtok: z.number().nonnegative(),
@@ -210,20 +221,32 @@ export const codingProviderSchema = z.strictObject({
  * Anthropic's API). Codex, opencode and qwen-code without a provider talk to whatever the
  * person's own login and config name.
  */
-export function modelServerKnown(a: { cli: CodingCli; provider?: unknown }): boolean {
+export function modelServerKnown(a: { cli: AnyCodingCli; provider?: unknown }): boolean {
+  // Any ACP agent (cli "acp") is started as it is: Baton writes no config pointing it at its endpoint.
+  if (a.cli === 'acp') return false;
   return a.provider !== undefined || a.cli === 'claude';
 }
 
 /** Why `max_cost_usd` is refused for a CLI whose model server Baton does not know (said after the field's name). */
-export const capNeedsProvider = (cli: CodingCli): string =>
-  `needs a provider for cli "${cli}": Baton holds the cap by metering each model call between the CLI and its server, and without a provider ${cli} talks to whichever server its own login and config name (set provider, or remove max_cost_usd)`;
+export const capNeedsProvider = (cli: AnyCodingCli): string =>
+  cli === 'acp'
+    ? 'is not held for cli "acp": Baton starts such an agent with its own config, so its model calls do not pass Baton\'s metering endpoint (remove max_cost_usd; the plan\'s budget still weighs the cost it reports)'
+    : `needs a provider for cli "${cli}": Baton holds the cap by metering each model call between the CLI and its server, and without a provider ${cli} talks to whichever server its own login and config name (set provider, or remove max_cost_usd)`;
 
 /** A coding-agent CLI run headless in a git worktree (src-main/agents/coding/). */
 export const codingAgentSchema = z
   .strictObject({
     ...commonShape,
     kind: z.literal('coding'),
-    cli: z.enum(CODING_CLIS),
+    cli: z.enum([...CODING_CLIS, ...ACP_ONLY_CLIS]),
+    /**
+     * How Baton drives it: absent, the CLI's own JSON event stream (`cli/`, `streams/`); `acp`,
+     * the Agent Client Protocol (`acp/`: Baton is the client; every `cli` but `acp` has a known
+     * ACP launch, `acp` is any agent started by `executable` and `args`).
+     */
+    protocol: z
+      .literal('acp', { error: 'must be "acp" (or left out for the CLI\'s own event stream)' })
+      .optional(),
     /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
     executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
     /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
@@ -254,6 +277,13 @@ export const codingAgentSchema = z
      */
     tool_approvals: z.enum(['skip', 'inbox']).optional(),
     /**
+     * With `protocol: "acp"` and `tool_approvals: "inbox"`: which of the agent's permission
+     * requests run, ask a person, or are refused, as an `llm` agent's `tool_policy` (patterns over
+     * `<agent>/<tool kind>/<title>`, e.g. `*\/edit/*`); with none matching, read-only calls
+     * (read, search, think, fetch) are allowed and the rest asked about.
+     */
+    tool_policy: z.array(toolPolicyRuleSchema).max(256).optional(),
+    /**
      * The OS sandbox the CLI runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing
      * listed. It writes its worktree, its state folder and the attempt's temp folder, and reaches
      * its model endpoint besides the hosts listed here.
@@ -261,13 +291,33 @@ export const codingAgentSchema = z
     sandbox: sandboxPolicySchema.optional(),
   })
   .superRefine((a, ctx) => {
+    if (a.protocol !== 'acp') {
+      if (!isStreamCli(a.cli))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cli'],
+          message: `"${a.cli}" needs protocol "acp": it is driven over the Agent Client Protocol only (set protocol: "acp")`,
+        });
+      if (a.tool_policy !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tool_policy'],
+          message:
+            'needs protocol "acp": a CLI on its own event stream is asked about its tool calls by its own rules',
+        });
+    } else if (a.cli === 'acp' && a.executable === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['executable'],
+        message: 'is required with cli "acp": the program of the ACP agent to start (its arguments in args)',
+      });
     if (a.max_cost_usd !== undefined && !modelServerKnown(a))
       ctx.addIssue({
         code: 'custom',
         path: ['max_cost_usd'],
         message: capNeedsProvider(a.cli),
       });
-    if (a.tool_approvals === 'inbox' && a.cli !== 'claude')
+    if (a.tool_approvals === 'inbox' && a.cli !== 'claude' && a.protocol !== 'acp')
       ctx.addIssue({
         code: 'custom',
         path: ['tool_approvals'],

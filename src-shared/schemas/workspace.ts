@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CodingCli, EnvValue } from './agent.ts';
+import type { AnyCodingCli, CodingCli, EnvValue } from './agent.ts';
 import { envMapSchema } from './agent.ts';
 import { idSchema } from './common.ts';
 import type { SandboxPolicy } from './sandbox.ts';
@@ -141,7 +141,7 @@ export interface TaskSession {
   task_id: string;
   workspace_id: string;
   agent_id: string;
-  cli: CodingCli;
+  cli: AnyCodingCli;
   /** The worktree's folder. */
   dir: string;
   branch: string;

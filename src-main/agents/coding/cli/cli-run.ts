@@ -1,5 +1,5 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
+import { capNeedsProvider, isStreamCli } from '../../../../src-shared/schemas/agent.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
@@ -126,7 +126,9 @@ async function* runProcess(
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   const { cap, meter } = m;
-  const adapter = ADAPTERS[agent.cli];
+  const cli = agent.cli;
+  if (!isStreamCli(cli)) return yield error(`cli "${cli}" is driven over the Agent Client Protocol only`);
+  const adapter = ADAPTERS[cli];
   const resumeId = coding.resume?.session_id ?? null;
   let inv: Awaited<ReturnType<typeof adapter.invocation>>;
   try {
@@ -149,7 +151,7 @@ async function* runProcess(
   } catch (err) {
     return yield error(r.clean((err as Error).message));
   }
-  const parser = createParser(agent.cli, {
+  const parser = createParser(cli, {
     now,
     startSeq: r.firstSeq ?? 1,
     prior: coding.prior,
@@ -197,7 +199,7 @@ async function* runProcess(
   // refuses it becomes a `sandbox` step among the stream's.
   const box = cliSandbox({
     policy: r.sandbox.policy,
-    cli: agent.cli,
+    cli,
     endpoint: meter?.url ?? null,
     mcp: r.link?.url ?? null,
     provider: r.provider !== null,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 
 /**
@@ -8,19 +8,24 @@ import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
  * between): its vendor's API and login servers. Claude always goes through Baton's endpoint;
  * opencode talks to whichever provider its own config names, so its agent lists it.
  */
-const OWN_LOGIN_HOSTS: Record<CodingCli, readonly string[]> = {
+const OWN_LOGIN_HOSTS: Record<AnyCodingCli, readonly string[]> = {
   claude: [],
   codex: ['api.openai.com', 'chatgpt.com', 'auth.openai.com'],
   opencode: [],
   qwen: ['dashscope.aliyuncs.com', 'dashscope-intl.aliyuncs.com', 'chat.qwen.ai', 'portal.qwen.ai'],
+  gemini: ['generativelanguage.googleapis.com', 'oauth2.googleapis.com', 'cloudcode-pa.googleapis.com'],
+  // Any other ACP agent: the hosts its agent lists.
+  acp: [],
 };
 
 /** The CLI's own state in the person's home (under HOME), which it writes when it runs on the person's login. */
-const OWN_LOGIN_STATE: Record<CodingCli, readonly string[]> = {
+const OWN_LOGIN_STATE: Record<AnyCodingCli, readonly string[]> = {
   claude: ['.claude', '.claude.json'],
   codex: ['.codex'],
   opencode: ['.local/share/opencode', '.config/opencode', '.cache/opencode', '.local/state/opencode'],
   qwen: ['.qwen'],
+  gemini: ['.gemini'],
+  acp: [],
 };
 
 /** A URL's host as the sandbox lists it: `127.0.0.1:4123`, `[::1]:3000`, `example.com` (its scheme's own port). */
@@ -29,7 +34,7 @@ export const hostOf = (url: string): string => new URL(url).host;
 export interface CliSandboxInput {
   /** The agent's policy, narrowed by the plan. */
   policy: SandboxPolicy;
-  cli: CodingCli;
+  cli: AnyCodingCli;
   /** Where its model calls go: Baton's metering endpoint (`http://127.0.0.1:PORT/…`), else null. */
   endpoint: string | null;
   /** Baton's MCP server for this attempt (tool calls approved in the inbox), else null. */

@@ -9,6 +9,7 @@ import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { SandboxDeps } from '../../shared/sandboxed.ts';
 import { attemptSandbox } from '../../shared/sandboxed.ts';
+import { runAcpAgent } from '../acp/acp-run.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runAgent } from './cli-run.ts';
@@ -151,7 +152,7 @@ async function* codingAttempt(
   const tmp = attemptTmp(ctx.workspace);
   let link: AttemptLink | null = null;
   try {
-    if (agent.tool_approvals === 'inbox') {
+    if (agent.tool_approvals === 'inbox' && agent.protocol !== 'acp') {
       // The CLI asks Baton's MCP server, as this attempt, about each tool call (a person answers).
       link = links?.open({ run_id: ctx.run_id, task_id: ctx.task.task_id, attempt: ctx.attempt }) ?? null;
       if (!link)
@@ -186,7 +187,8 @@ async function* codingAttempt(
       if (failed === 'cancelled') return yield CANCELLED;
       if (failed !== null) return yield error(failed);
     }
-    yield* runAgent(
+    // An ACP agent runs on the Agent Client Protocol route (../acp/); the rest on their event stream.
+    yield* (agent.protocol === 'acp' ? runAcpAgent : runAgent)(
       ctx,
       coding,
       {

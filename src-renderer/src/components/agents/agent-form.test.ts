@@ -78,6 +78,30 @@ describe('the agent form', () => {
     expect(codex.ok && codex.agent).not.toHaveProperty('tool_approvals');
   });
 
+  it('keeps an ACP agent’s protocol, tool approvals and tool policy when its form is saved', () => {
+    const acp = {
+      id: 'cx',
+      kind: 'coding' as const,
+      cli: 'codex' as const,
+      protocol: 'acp' as const,
+      tool_approvals: 'inbox' as const,
+      tool_policy: [{ tools: 'codex/edit', policy: 'ask' as const }],
+      skills: ['code'],
+      args: [],
+      env: {},
+      max_concurrency: 1,
+      cost_per_task: 0,
+      status: 'ONLINE' as const,
+    };
+    const saved = agentInputOf({ ...draftOf(acp as never), name: 'Codex over ACP' }, acp as never);
+    expect(saved).toMatchObject({
+      protocol: 'acp',
+      tool_approvals: 'inbox',
+      tool_policy: [{ tools: 'codex/edit', policy: 'ask' }],
+      name: 'Codex over ACP',
+    });
+  });
+
   it('knows when a field was changed since the form opened, and not when it was changed back', () => {
     expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT })).toBe(false);
     expect(draftChanged(EMPTY_DRAFT, { ...EMPTY_DRAFT, name: 'Ash' })).toBe(true);

@@ -1,6 +1,6 @@
 import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
 import { formatPath } from '../../../../src-shared/contract/errors.ts';
-import type { Agent, AgentKind, CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind, AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
 import { envText, joinArgs, parseEnv, splitArgs } from '../../format/argv.ts';
 import { plainMessage } from '../../format/field-message.ts';
@@ -34,7 +34,7 @@ export interface AgentDraft {
   base_url: string;
   model: string;
   /** Coding agents only: the CLI, program, extra arguments as one line, environment lines, limits, review. */
-  cli: CodingCli;
+  cli: AnyCodingCli;
   executable: string;
   cli_args: string;
   env: string;
@@ -343,6 +343,10 @@ export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, 
     charter: hasCharter ? charter : undefined,
     ...more,
     ...kindFields(d),
+    // The form asks only about Claude Code's tool approvals: an ACP agent of another CLI keeps its own.
+    ...(kept.kind === 'coding' && kept.protocol === 'acp' && d.kind === 'coding' && d.cli !== 'claude'
+      ? { tool_approvals: kept.tool_approvals }
+      : {}),
   });
 }
 

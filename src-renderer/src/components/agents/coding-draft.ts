@@ -1,14 +1,16 @@
-import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
 import type { AgentDraft } from './agent-form.ts';
 import { EMPTY_DRAFT } from './agent-form.ts';
 
 /** Each coding CLI by the name people know it by. */
-export const CLI_NAMES: Record<CodingCli, string> = {
+export const CLI_NAMES: Record<AnyCodingCli, string> = {
   claude: 'Claude Code',
   codex: 'Codex',
   opencode: 'opencode',
   qwen: 'qwen-code',
+  gemini: 'Gemini CLI',
+  acp: 'ACP agent',
 };
 
 /** The form for a coding agent of a detected CLI: its suggested id and skills, and where it was found. */

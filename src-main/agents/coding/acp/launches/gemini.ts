@@ -12,6 +12,7 @@ import type { AcpLaunch } from './launch.ts';
  * HOME (`.gemini/tmp`), and `session/load` takes them up again.
  */
 export const geminiLaunch: AcpLaunch = {
+  clientFs: false,
   name: 'gemini',
   program: 'gemini',
   npmPackage: '@google/gemini-cli',

@@ -13,6 +13,12 @@ export interface AcpLaunch {
   program: string;
   /** The npm package that installs the program, if one does (how the Agents screen finds it). */
   npmPackage: string | null;
+  /**
+   * Whether Baton offers it the client's file system (`fs/read_text_file`, `fs/write_text_file`);
+   * absent: yes. Gemini CLI cannot create a file through it (it reads the file first and does not
+   * take the client's "not found" for a missing file), so it is offered none and writes itself.
+   */
+  clientFs?: false;
   /** Writes what the agent needs under `input.home` (with a provider) and returns how to start it. */
   invocation(input: AdapterInput): Promise<CliInvocation>;
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter } from './adapter.ts';
 import { personHome, providerModel, providerUrl } from './adapter.ts';
 
 /** The environment variable codex reads the provider's key from (named in its config). */
@@ -11,9 +11,10 @@ const KEY_VAR = 'CODEX_PROVIDER_API_KEY';
  * Metadata codex needs for a model it does not know: without it codex offers no `apply_patch`
  * tool and cannot edit files but through its shell (test/coding-agents/README.md).
  */
-const modelCatalog = (model: string) => ({
+const modelCatalog = (model: string, extra: Record<string, unknown>) => ({
   models: [
     {
+      ...extra,
       slug: model,
       display_name: model,
       base_instructions:
@@ -52,39 +53,7 @@ export const codexAdapter: CliAdapter = {
     const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', ownSandbox];
     if (provider) {
       home = input.home;
-      const model = providerModel(input);
-      const codexHome = join(input.home, 'codex');
-      // The CLI writes its home: what it left by these names (links too) is replaced, not followed.
-      await mkdir(input.home, { recursive: true, mode: 0o700 });
-      const ownHome = new ConfinedFolder(input.home);
-      const own = { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 };
-      const catalog = join(codexHome, 'models.json');
-      await ownHome.writeFile('codex/models.json', JSON.stringify(modelCatalog(model), null, 2), own);
-      await ownHome.writeFile(
-        'codex/config.toml',
-        [
-          `model = ${JSON.stringify(model)}`,
-          'model_provider = "baton"',
-          `model_catalog_json = ${JSON.stringify(catalog)}`,
-          'check_for_update_on_startup = false',
-          '',
-          '[model_providers.baton]',
-          'name = "Baton provider"',
-          `base_url = ${JSON.stringify(providerUrl(input, provider))}`,
-          'wire_api = "responses"',
-          `env_key = "${KEY_VAR}"`,
-          '',
-          '[features]',
-          'plugins = false',
-          '',
-          '[analytics]',
-          'enabled = false',
-          '',
-        ].join('\n'),
-        own,
-      );
-      env.CODEX_HOME = codexHome;
-      env[KEY_VAR] = provider.api_key;
+      Object.assign(env, await writeCodexProvider(input, provider));
     } else if (agent.model) {
       args.push('--model', agent.model);
     }
@@ -94,3 +63,52 @@ export const codexAdapter: CliAdapter = {
     return { command: agent.executable ?? 'codex', args, env, home };
   },
 };
+
+/**
+ * Writes a codex home under the task's home (`<home>/codex`: `config.toml` naming the provider as
+ * a Responses API server, a model catalog entry for the model, plugins and analytics off) and
+ * returns the environment that points codex at it. Codex's ACP adapter reads the same home.
+ */
+export async function writeCodexProvider(
+  input: AdapterInput,
+  provider: { base_url: string; api_key: string },
+  /** Fields a newer codex (the one in codex-acp) requires in the model's catalog entry. */
+  extraModelFields: Record<string, unknown> = {},
+): Promise<Record<string, string>> {
+  const model = providerModel(input);
+  const codexHome = join(input.home, 'codex');
+  // The CLI writes its home: what it left by these names (links too) is replaced, not followed.
+  await mkdir(input.home, { recursive: true, mode: 0o700 });
+  const ownHome = new ConfinedFolder(input.home);
+  const own = { fresh: true, mode: 0o600, makeFolders: true, folderMode: 0o700 };
+  const catalog = join(codexHome, 'models.json');
+  await ownHome.writeFile(
+    'codex/models.json',
+    JSON.stringify(modelCatalog(model, extraModelFields), null, 2),
+    own,
+  );
+  await ownHome.writeFile(
+    'codex/config.toml',
+    [
+      `model = ${JSON.stringify(model)}`,
+      'model_provider = "baton"',
+      `model_catalog_json = ${JSON.stringify(catalog)}`,
+      'check_for_update_on_startup = false',
+      '',
+      '[model_providers.baton]',
+      'name = "Baton provider"',
+      `base_url = ${JSON.stringify(providerUrl(input, provider))}`,
+      'wire_api = "responses"',
+      `env_key = "${KEY_VAR}"`,
+      '',
+      '[features]',
+      'plugins = false',
+      '',
+      '[analytics]',
+      'enabled = false',
+      '',
+    ].join('\n'),
+    own,
+  );
+  return { CODEX_HOME: codexHome, [KEY_VAR]: provider.api_key };
+}

@@ -1,0 +1,138 @@
+import type {
+  ClientApp,
+  ReadTextFileRequest,
+  RequestPermissionRequest,
+  RequestPermissionResponse,
+  SessionNotification,
+  WriteTextFileRequest,
+} from '@agentclientprotocol/sdk';
+import { client, RequestError } from '@agentclientprotocol/sdk';
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { TaskContext } from '../../../engine/executor.ts';
+import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { capText } from '../streams/caps.ts';
+import { chooseOption, decide, sameInput } from './permission.ts';
+import type { AcpTrace } from './trace.ts';
+import { toolName } from './trace.ts';
+
+/** The largest file the agent may read through Baton (`fs/read_text_file`). */
+const MAX_READ_BYTES = 16 * 1024 * 1024;
+
+export interface ClientSide {
+  app: ClientApp;
+  /** What the agent must be told in its next prompt (denials with a reason, edited arguments). */
+  takeNotes(): string[];
+  /** While a `session/load` replays the session's history, its updates are not steps again. */
+  replaying: boolean;
+}
+
+/**
+ * Baton's side of the Agent Client Protocol for one attempt: `session/update` into steps (through
+ * `trace`, handed to `emit`), `session/request_permission` answered by the agent's tool policy or
+ * a person in the inbox (`ctx.askToolCall`, the same tool-call approval the llm loop and Claude
+ * Code's permission prompt ask), and `fs/read_text_file` / `fs/write_text_file` inside the worktree
+ * only (`ConfinedFolder`: no path outside, no symbolic link followed).
+ */
+export function clientSide(
+  ctx: TaskContext<CodingAgent>,
+  worktree: string,
+  trace: AcpTrace,
+  emit: (steps: Step[]) => void,
+  signal: AbortSignal,
+): ClientSide {
+  const { agent } = ctx;
+  const inbox = agent.tool_approvals === 'inbox';
+  const rules = agent.tool_policy ?? [];
+  const folder = new ConfinedFolder(worktree, { label: 'the task’s worktree' });
+  const notes: string[] = [];
+  /** Arguments a person approved instead of the agent's: the same call asked again with them runs. */
+  const edited: unknown[] = [];
+  const who = agent.name ?? agent.id;
+  const side: ClientSide = {
+    replaying: false,
+    takeNotes: () => notes.splice(0),
+    app: client({ name: 'baton' }),
+  };
+
+  async function permission(p: RequestPermissionRequest): Promise<RequestPermissionResponse> {
+    const known = trace.nameOf(p.toolCall.toolCallId);
+    const call = known && !p.toolCall.name ? { ...p.toolCall, name: known } : p.toolCall;
+    const name = toolName(call);
+    const label = call.title ?? name;
+    const allow = (): RequestPermissionResponse => ({ outcome: chooseOption(p.options, true) });
+    const reject = (message: string, note: string | null): RequestPermissionResponse => {
+      emit(trace.tool(call, 'denied', message));
+      if (note !== null) notes.push(`${label}: ${note}`);
+      return { outcome: chooseOption(p.options, false) };
+    };
+    if (call.rawInput !== undefined && edited.some((e) => sameInput(e, call.rawInput))) return allow();
+    const d = decide(rules, inbox, agent.cli, call);
+    if (d.policy === 'allow') return allow();
+    if (d.policy === 'deny') {
+      const text = `Denied: the agent's tool policy refuses ${agent.cli}/${name} (${d.why}).`;
+      return reject(text, text);
+    }
+    if (!ctx.askToolCall) {
+      const text = 'Denied: this tool needs a person to approve it, and no one can be asked here.';
+      return reject(text, text);
+    }
+    emit(trace.tool(call, 'awaiting_approval'));
+    const input = call.rawInput ?? { title: label };
+    const verdict = await ctx.askToolCall(
+      {
+        call_id: call.toolCallId,
+        tool: name,
+        server: null,
+        input,
+        agent_text: capText(trace.saidSoFar),
+        reason: `${who} wants to ${label}`,
+      },
+      signal,
+    );
+    if (!verdict.approve) return reject(verdict.message, verdict.message);
+    if (verdict.input && !sameInput(verdict.input, input)) {
+      // ACP's answer cannot carry other arguments: the call is refused, and the agent told to
+      // make it again with the person's, which then runs unasked.
+      edited.push(verdict.input);
+      return reject(
+        `approved by ${verdict.actor} with other arguments: the agent is asked to call it again with them`,
+        `${verdict.actor} approved it only with these arguments instead of yours: ${JSON.stringify(verdict.input)}. Make the same call again with exactly these arguments.`,
+      );
+    }
+    emit(trace.tool(call, 'running'));
+    return allow();
+  }
+
+  side.app
+    .onNotification('session/update', ({ params }: { params: SessionNotification }) => {
+      if (side.replaying) return;
+      emit(trace.update(params.update));
+    })
+    .onRequest('session/request_permission', ({ params }) => permission(params))
+    .onRequest('fs/read_text_file', async ({ params }: { params: ReadTextFileRequest }) => {
+      const text = await confined(() => folder.readFile(params.path, MAX_READ_BYTES)).then((b) =>
+        b.toString('utf8'),
+      );
+      if (params.line == null && params.limit == null) return { content: text };
+      const lines = text.split('\n');
+      const from = Math.max(0, (params.line ?? 1) - 1);
+      return {
+        content: lines.slice(from, params.limit == null ? undefined : from + params.limit).join('\n'),
+      };
+    })
+    .onRequest('fs/write_text_file', async ({ params }: { params: WriteTextFileRequest }) => {
+      await confined(() => folder.writeFile(params.path, params.content, { makeFolders: true }));
+      return {};
+    });
+  return side;
+}
+
+/** A refused or failed file operation as the JSON-RPC error the agent reads. */
+async function confined<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw RequestError.invalidParams(undefined, (err as Error).message);
+  }
+}

@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
+import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { call, setup } from '../../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../../app/create-app.ts';
+import { createApp } from '../../../app/create-app.ts';
+import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+
+// Any ACP agent (cli "acp"): a small agent written with the SDK's agent side, started by its
+// executable through the real coding executor in the OS sandbox. It writes one file through
+// Baton's `fs/write_text_file` and tries one outside the worktree, reports a plan, a tool call
+// with its diff and what it cost; Baton records the steps, refuses the outside write, and lands
+// the file on the task's branch.
+let app: BatonApp | undefined;
+const dirs: string[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+  for (const c of cleanups.splice(0)) c();
+  for (const dir of dirs.splice(0))
+    for (let i = 0; i < 20 && existsSync(dir); i++) {
+      rmSync(dir, { recursive: true, force: true });
+      if (existsSync(dir)) await new Promise((r) => setTimeout(r, 100));
+    }
+});
+const temp = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+
+const sdk = pathToFileURL(createRequire(import.meta.url).resolve('@agentclientprotocol/sdk')).href;
+const fakeAgent = (outside: string) => `
+import { Readable, Writable } from 'node:stream';
+import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
+let cwd = '';
+const update = (client, sessionId, u) => client.notify('session/update', { sessionId, update: u });
+agent()
+  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: { loadSession: false } }))
+  .onRequest('session/new', ({ params }) => { cwd = params.cwd; return { sessionId: 'fake-1' }; })
+  .onRequest('session/prompt', async ({ params, client }) => {
+    const s = params.sessionId;
+    await update(client, s, { sessionUpdate: 'plan', entries: [{ content: 'Write hello.txt', priority: 'high', status: 'in_progress' }] });
+    await update(client, s, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Writing ' } });
+    await update(client, s, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'hello.txt.' } });
+    await update(client, s, { sessionUpdate: 'tool_call', toolCallId: 'w1', title: 'Write hello.txt', kind: 'edit', status: 'in_progress', rawInput: { path: 'hello.txt' } });
+    let refused = 'not refused';
+    try { await client.request('fs/write_text_file', { sessionId: s, path: ${JSON.stringify(outside)}, content: 'escaped\\n' }); }
+    catch (err) { refused = err.message; }
+    await client.request('fs/write_text_file', { sessionId: s, path: cwd + '/hello.txt', content: 'hello\\n' });
+    await update(client, s, { sessionUpdate: 'tool_call_update', toolCallId: 'w1', status: 'completed', content: [{ type: 'diff', path: cwd + '/hello.txt', oldText: null, newText: 'hello\\n' }] });
+    await update(client, s, { sessionUpdate: 'usage_update', used: 1000, size: 200000, cost: { amount: 0.02, currency: 'USD' } });
+    await update(client, s, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Done. Outside: ' + refused } });
+    return { stopReason: 'end_turn' };
+  })
+  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
+`;
+
+describe('any ACP agent (cli "acp")', () => {
+  it('runs from its executable in the sandbox: steps, its reported cost, files through Baton inside the worktree only', async () => {
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    const outside = join(temp('baton-acp-outside-'), 'escaped.txt');
+    const script = join(temp('baton-fake-acp-'), 'agent.mjs');
+    writeFileSync(script, fakeAgent(outside));
+    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [
+        {
+          id: 'fake',
+          kind: 'coding',
+          cli: 'acp',
+          protocol: 'acp',
+          executable: process.execPath,
+          args: [script],
+          skills: ['code'],
+        },
+      ],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'Say hello.', required_skills: ['code'] }],
+      },
+    );
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    const t = app.store.runs.task(run, 't')!;
+    expect(t.status, t.error ?? '').toBe('done');
+    const out = t.output as CodingOutput;
+    expect(out.files.map((f) => f.path)).toEqual(['hello.txt']);
+    expect(out.session_id).toBe('fake-1');
+    expect(
+      execFileSync('git', ['show', `${out.commit}:hello.txt`], { cwd: repo.repo, encoding: 'utf8' }),
+    ).toBe('hello\n');
+    expect(existsSync(outside)).toBe(false);
+    const steps = await call<StoredStep[]>(app, 'runs.steps', { run_id: run, task_id: 't' });
+    const of = (kind: string) => steps.filter((s) => s.kind === kind);
+    expect(of('message').map((s) => (s as { text: string }).text)).toEqual([
+      expect.stringContaining('Say hello.'),
+      'Plan:\n[~] Write hello.txt',
+      'Writing hello.txt.',
+      expect.stringMatching(/^Done\. Outside: .*outside the task’s worktree/),
+    ]);
+    expect(of('tool_call')).toMatchObject([
+      {
+        call_id: 'w1',
+        name: 'edit',
+        status: 'done',
+        input: { path: 'hello.txt' },
+        output: expect.stringContaining('hello'),
+      },
+    ]);
+    expect(of('usage')).toMatchObject([{ cost_usd: 0.02, cost_source: 'reported' }]);
+  });
+
+  it('at its timeout is sent session/cancel, then stopped: the attempt fails saying so', async () => {
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    const marks = temp('baton-acp-marks-');
+    const script = join(temp('baton-fake-acp-'), 'slow.mjs');
+    writeFileSync(
+      script,
+      `
+import { writeFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { agent, ndJsonStream } from ${JSON.stringify(sdk)};
+let release;
+agent()
+  .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: {} }))
+  .onRequest('session/new', () => ({ sessionId: 'slow-1' }))
+  .onRequest('session/prompt', () => new Promise((r) => { release = r; }))
+  .onNotification('session/cancel', ({ params }) => {
+    writeFileSync(${JSON.stringify(join(marks, 'cancelled'))}, params.sessionId);
+    release({ stopReason: 'cancelled' });
+  })
+  .connect(ndJsonStream(Writable.toWeb(process.stdout), Readable.toWeb(process.stdin)));
+`,
+    );
+    app = createApp({ dataDir: temp('baton-acp-exec-'), log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    const run = await setup(
+      app,
+      [
+        {
+          id: 'slow',
+          kind: 'coding',
+          cli: 'acp',
+          protocol: 'acp',
+          executable: process.execPath,
+          args: [script],
+          timeout_s: 1,
+          // It writes its mark outside any worktree.
+          sandbox: { mode: 'off' },
+          skills: ['code'],
+        },
+      ],
+      {
+        plan_id: 'p',
+        workspace: 'app',
+        tasks: [{ task_id: 't', description: 'Wait.', required_skills: ['code'] }],
+      },
+    );
+    await app.engine.whenSettled(run);
+    await app.coding.worktreesSettled();
+    const t = app.store.runs.task(run, 't')!;
+    expect(t.status).toBe('failed');
+    expect(t.error).toBe('timed out after 1 s');
+    expect(readFileSync(join(marks, 'cancelled'), 'utf8')).toBe('slow-1');
+  });
+});

@@ -1,0 +1,86 @@
+import type {
+  PermissionOption,
+  RequestPermissionOutcome,
+  ToolCallUpdate,
+  ToolKind,
+} from '@agentclientprotocol/sdk';
+import type { ToolPolicyRule } from '../../../../src-shared/schemas/agent-tools.ts';
+import { type PolicyDecision, toolPolicy } from '../../llm/tools/policy.ts';
+import { toolName } from './trace.ts';
+
+/** Tool kinds that only look: allowed without asking unless a rule says otherwise. */
+const READ_ONLY: ReadonlySet<ToolKind> = new Set(['read', 'search', 'think', 'fetch']);
+
+/** What the policy is matched against: `<cli>/<tool>` (`claude/Write`, `codex/edit`), read-only by its kind. */
+export function policySubject(cli: string, call: ToolCallUpdate) {
+  return { source: cli, name: toolName(call), read_only: call.kind != null && READ_ONLY.has(call.kind) };
+}
+
+/**
+ * How Baton answers one `session/request_permission` before asking anyone: the agent's
+ * `tool_policy` (first matching rule over `<cli>/<tool>`; none: read-only kinds allowed, the rest
+ * asked), or allow every call when nobody is to be asked (`tool_approvals` not `inbox`).
+ */
+export function decide(
+  rules: readonly ToolPolicyRule[],
+  inbox: boolean,
+  cli: string,
+  call: ToolCallUpdate,
+): PolicyDecision {
+  if (!inbox)
+    return {
+      policy: 'allow',
+      why: 'the agent\'s tool calls are not asked about (tool_approvals is not "inbox")',
+    };
+  return toolPolicy(rules)(policySubject(cli, call));
+}
+
+/**
+ * The option the agent offered that says what Baton decided: allow once (else allow always), or
+ * reject once (else reject always). An agent that offered none of that kind gets `cancelled`, the
+ * one answer ACP always takes.
+ */
+export function chooseOption(
+  options: readonly PermissionOption[],
+  allow: boolean,
+  always = false,
+): RequestPermissionOutcome {
+  const order: PermissionOption['kind'][] = allow
+    ? always
+      ? ['allow_always', 'allow_once']
+      : ['allow_once', 'allow_always']
+    : ['reject_once', 'reject_always'];
+  for (const kind of order) {
+    const o = options.find((x) => x.kind === kind);
+    if (o) return { outcome: 'selected', optionId: o.optionId };
+  }
+  return { outcome: 'cancelled' };
+}
+
+/** Two tool inputs are the same call when their JSON is (key order aside). */
+export function sameInput(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(norm)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, norm((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
+/**
+ * What the agent is told after a turn in which a person denied calls with a reason, or approved
+ * one with other arguments: ACP's answer to a permission request carries neither (the agent only
+ * learns "rejected"), so Baton says it in the next prompt of the same session.
+ */
+export function answersPrompt(notes: readonly string[]): string {
+  return [
+    'A person answered some of your tool calls in Baton while you worked:',
+    ...notes.map((n) => `- ${n}`),
+    'Take this into account and finish the task.',
+  ].join('\n');
+}

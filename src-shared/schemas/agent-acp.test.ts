@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { agentSchema } from './agent.ts';
+
+const coding = (extra: Record<string, unknown>) => ({ id: 'a', kind: 'coding', cli: 'claude', ...extra });
+const issues = (v: unknown) => {
+  const r = agentSchema.safeParse(v);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('coding agents on the Agent Client Protocol', () => {
+  it('take protocol "acp" with any cli, tool_approvals "inbox" and a tool_policy', () => {
+    for (const cli of ['claude', 'codex', 'opencode', 'qwen', 'gemini'])
+      expect(issues(coding({ cli, protocol: 'acp', tool_approvals: 'inbox' }))).toEqual([]);
+    expect(
+      issues(
+        coding({
+          cli: 'acp',
+          protocol: 'acp',
+          executable: 'goose',
+          args: ['acp'],
+          tool_policy: [{ tools: '*/execute', policy: 'deny' }],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('name the field that is wrong', () => {
+    expect(issues(coding({ cli: 'gemini' }))).toEqual([
+      expect.stringMatching(/^cli: "gemini" needs protocol "acp"/),
+    ]);
+    expect(issues(coding({ cli: 'acp', protocol: 'acp' }))).toEqual([
+      expect.stringMatching(/^executable: is required with cli "acp"/),
+    ]);
+    expect(issues(coding({ tool_policy: [] }))).toEqual([
+      expect.stringMatching(/^tool_policy: needs protocol "acp"/),
+    ]);
+    expect(issues(coding({ protocol: 'stream' }))).toEqual([
+      expect.stringMatching(/^protocol: must be "acp"/),
+    ]);
+    expect(
+      issues(
+        coding({
+          cli: 'acp',
+          protocol: 'acp',
+          executable: 'goose',
+          max_cost_usd: 1,
+          provider: { base_url: 'http://x' },
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/^max_cost_usd: is not held for cli "acp"/)]);
+    expect(issues(coding({ cli: 'codex', tool_approvals: 'inbox' }))).toEqual([
+      expect.stringMatching(/^tool_approvals: "inbox" needs cli "claude"/),
+    ]);
+  });
+});
