@@ -1,17 +1,12 @@
 import type { SandboxHostDetails } from '../../src-shared/schemas/approval.ts';
+import type { AllowedSandboxHost } from '../../src-shared/schemas/sandbox.ts';
 import type { Db } from './db.ts';
 
 /** What a `sandbox_host` approval asks about, as kept with it. */
 export type SandboxHostRecord = SandboxHostDetails & { approval_id: string; run_id: string; task_id: string };
 
 /** A host a person allowed for a workspace or agent (`scope`: `workspace:<id>`, `agent:<id>`). */
-export interface AllowedHost {
-  scope: string;
-  host: string;
-  allowed_by: string;
-  at: string;
-  approval_id: string | null;
-}
+export type AllowedHost = AllowedSandboxHost;
 
 /**
  * The network policy `ask` (migration 023): what each `sandbox_host` approval asks, and the hosts

@@ -220,5 +220,20 @@ export function narrowSandbox(
   };
 }
 
+/**
+ * A host a person allowed when the sandbox asked (the network policy `ask`), remembered for a
+ * workspace or an agent (`scope`: `workspace:<id>`, `agent:<id>`): every later attempt there may
+ * reach it.
+ */
+export interface AllowedSandboxHost {
+  scope: string;
+  /** `host:port`, as it was refused. */
+  host: string;
+  allowed_by: string;
+  at: string;
+  /** The approval that allowed it. */
+  approval_id: string | null;
+}
+
 /** Whether this Baton process can run the sandbox, and if not, what is wrong in a person's words. */
 export type SandboxStatus = { available: true; problem: null } | { available: false; problem: string };

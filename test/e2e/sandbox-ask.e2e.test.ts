@@ -121,6 +121,22 @@ describe.skipIf(skipE2e || !installed || process.platform !== 'linux')(
       // The diff review waits on: the host's answer is for the workspace, not for this task.
       expect(await reviewCard().count()).toBe(1);
     });
+
+    it("lists the allowed host where the workspace's sandbox is edited, and removes it", async () => {
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('link', { name: 'Workspaces' })
+        .click();
+      await page.getByRole('button', { name: 'Sandbox of app…' }).click();
+      const form = page.getByRole('form', { name: 'Sandbox of workspace app' });
+      const allowed = form.getByRole('region', { name: 'Hosts allowed when asked' });
+      await allowed.getByText(host, { exact: true }).waitFor();
+      expect(await allowed.textContent()).toContain('by Ana');
+      await shoot(page, 'sandbox-allowed-hosts', async () => allowed.scrollIntoViewIfNeeded());
+      await allowed.getByRole('button', { name: `Remove ${host}` }).click();
+      await expect.poll(() => allowed.count()).toBe(0);
+      expect(await call(baton.app, 'workspaces.allowedHosts', { workspace_id: 'app' })).toEqual([]);
+    });
   },
 );
 

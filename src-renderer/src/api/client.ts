@@ -180,6 +180,9 @@ export const api = {
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
   updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
+  workspaceAllowedHosts: (workspace_id: string) => c().invoke('workspaces.allowedHosts', { workspace_id }),
+  forgetWorkspaceHost: (workspace_id: string, host: string) =>
+    c().invoke('workspaces.forgetHost', { workspace_id, host }),
   removeWorkspace: (workspace_id: string) => c().invoke('workspaces.remove', { workspace_id }),
   pruneWorkspace: (workspace_id: string, include_kept: boolean) =>
     c().invoke('workspaces.prune', { workspace_id, include_kept }),

@@ -129,13 +129,15 @@ export function SandboxFields({
           </span>
         </label>
       ))}
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={d.unlisted === 'ask'}
-          onChange={(e) => onChange({ ...d, unlisted: e.target.checked ? 'ask' : 'deny' })}
-        />
-        {SANDBOX_LABELS.unlisted}
+      <div className="sandbox-ask">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={d.unlisted === 'ask'}
+            onChange={(e) => onChange({ ...d, unlisted: e.target.checked ? 'ask' : 'deny' })}
+          />
+          {SANDBOX_LABELS.unlisted}
+        </label>
         <span className="field-message">
           {!errors.unlisted && (
             <span className="field-hint">
@@ -145,7 +147,7 @@ export function SandboxFields({
           )}
           <span className="field-error">{errors.unlisted}</span>
         </span>
-      </label>
+      </div>
     </fieldset>
   );
 }
