@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { call } from '../kit/engine-kit.ts';
 // answers). Allowed, the host is remembered and the next run's attempt reaches it without
 // asking again; denied, it stays refused and is not asked about again.
 
+const root = join(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
 const servers = localServers();
 let app: BatonApp | null = null;
@@ -146,5 +148,73 @@ describe.runIf(process.platform === 'linux')('the network policy ask', () => {
         [evilAsk.id, 'rejected'],
       ].sort(),
     );
+  });
+
+  it('works the same through the command line: baton run, baton approvals, baton approve, baton run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-sandbox-ask-cli-'));
+    dirs.push(dir);
+    const script = join(dir, 'fetcher.mjs');
+    writeFileSync(script, FETCHER);
+    const index = await servers((_req, res) => {
+      res.end('index');
+    });
+    const indexHost = index.url.replace('http://', '');
+    const batonCli = (args: string[]) => {
+      const child = spawn(
+        process.execPath,
+        [join(root, 'src-main', 'cli', 'baton.ts'), ...args, '--data-dir', join(dir, 'data')],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c;
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c;
+      });
+      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        child.on('close', (code) => resolve({ code, stdout, stderr })),
+      );
+    };
+    writeFileSync(
+      join(dir, 'agents.json'),
+      JSON.stringify([
+        {
+          id: 'fetcher',
+          kind: 'command',
+          skills: ['x'],
+          command: process.execPath,
+          args: [script, '{description}'],
+          sandbox: { network: { unlisted: 'ask' } },
+        },
+      ]),
+    );
+    const plan = {
+      plan_id: 'p',
+      tasks: [{ task_id: 't', description: `${index.url}/i`, required_skills: ['x'] }],
+    };
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan));
+    const runArgs = ['run', join(dir, 'plan.json'), '--agents', join(dir, 'agents.json'), '--json'];
+
+    const first = await batonCli(runArgs);
+    expect(first.code, first.stderr).toBe(0);
+    expect(index.requests).toEqual([]);
+    const listed = await batonCli(['approvals']);
+    const line = listed.stdout
+      .split('\n')
+      .find((l) => l.includes(`sandbox_host: Allow ${indexHost} for agent "fetcher"?`));
+    expect(line, listed.stdout).toBeDefined();
+    const id = /^(apr-\S+)/.exec(
+      listed.stdout.split('\n')[listed.stdout.split('\n').indexOf(line!) - 1]!,
+    )?.[1];
+    expect(id, listed.stdout).toBeDefined();
+    const approved = await batonCli(['approve', id!, '--as', 'ada']);
+    expect(approved.code, approved.stderr).toBe(0);
+
+    const second = await batonCli(runArgs);
+    expect(second.code, second.stderr).toBe(0);
+    expect(index.requests.map((q) => q.url)).toEqual(['/i']);
+    expect((await batonCli(['approvals'])).stdout).toContain('Nothing waits for a decision.');
   });
 });
