@@ -137,6 +137,26 @@ describe.skipIf(skipE2e || !installed || process.platform !== 'linux')(
       await expect.poll(() => allowed.count()).toBe(0);
       expect(await call(baton.app, 'workspaces.allowedHosts', { workspace_id: 'app' })).toEqual([]);
     });
+
+    it('lists a host allowed for an agent where the agent is edited, and removes it', async () => {
+      // An agent's own hosts come from its attempts outside a workspace; one is remembered here.
+      baton.app.store.sandboxHosts.allow({
+        scope: 'agent:qwen-coder',
+        host: 'pypi.org:443',
+        allowed_by: 'Bo',
+        at: new Date().toISOString(),
+        approval_id: null,
+      });
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
+      await page.getByRole('button', { name: 'Edit qwen-coder' }).click();
+      const form = page.getByRole('form', { name: 'Edit agent qwen-coder' });
+      const allowed = form.getByRole('region', { name: 'Hosts allowed when asked' });
+      await allowed.getByText('pypi.org:443', { exact: true }).waitFor();
+      expect(await allowed.textContent()).toContain('by Bo');
+      await allowed.getByRole('button', { name: 'Remove pypi.org:443' }).click();
+      await expect.poll(() => allowed.count()).toBe(0);
+      expect(await call(baton.app, 'agents.allowedHosts', { agent_id: 'qwen-coder' })).toEqual([]);
+    });
   },
 );
 

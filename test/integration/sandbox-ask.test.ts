@@ -129,6 +129,15 @@ describe.runIf(process.platform === 'linux')('the network policy ask', () => {
         [pypiHost, 'approved'],
       ].sort(),
     );
+    // Remembered for the agent (its attempts work outside a workspace), by whom.
+    const remembered = await call<{ host: string; allowed_by: string; approval_id: string }[]>(
+      a,
+      'agents.allowedHosts',
+      { agent_id: 'asker' },
+    );
+    expect(remembered.map((h) => [h.host, h.allowed_by, h.approval_id])).toEqual([
+      [pypiHost, 'ada', pypiAsk.id],
+    ]);
     // Both decisions are in the audit log.
     const audit = await call<{ entity_id: string; to_status: string | null; actor: string }[]>(
       a,

@@ -4,11 +4,11 @@ import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { AllowedHosts } from '../sandbox/AllowedHosts.tsx';
 import { SandboxFields } from '../sandbox/SandboxFields.tsx';
 import type { SandboxDraft, SandboxField } from '../sandbox/sandbox-draft.ts';
 import { sandboxDraftOf, sandboxFieldOf, sandboxMessage, sandboxPolicyOf } from '../sandbox/sandbox-draft.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
-import { AllowedHosts } from './AllowedHosts.tsx';
 
 /**
  * Edits a workspace's sandbox policy (the OS sandbox its setup command runs in), saved with
@@ -49,7 +49,7 @@ export function WorkspaceSandbox({ w, onDone }: { w: Workspace; onDone(): void }
   return (
     <FormPanel title={`Sandbox of workspace ${w.id}`} className="workspace-sandbox" onSubmit={submit}>
       <SandboxFields draft={d} errors={errors} onChange={setD} whose="its setup command" />
-      <AllowedHosts workspaceId={w.id} />
+      <AllowedHosts owner={{ workspace: w.id }} />
       <FormActions error={errors.form} busy={busy} submit="Save sandbox">
         <button type="button" onClick={onDone}>
           Cancel
