@@ -65,6 +65,31 @@ export function agentHandlers({
         process.env,
         store.workspaces.list().map((w) => w.path),
       ),
+    'agents.allowedHosts': ({ agent_id }) => {
+      if (!store.agents.get(agent_id))
+        throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
+      return store.sandboxHosts.allowed(`agent:${agent_id}`);
+    },
+    'agents.forgetHost': ({ agent_id, host }) => {
+      if (!store.agents.get(agent_id))
+        throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
+      const forgotten = store.tx(() => {
+        const gone = store.sandboxHosts.forget(`agent:${agent_id}`, host);
+        if (gone)
+          store.memory.audit({
+            at: now(),
+            actor: 'user',
+            entity: 'agent',
+            entity_id: agent_id,
+            run_id: null,
+            from_status: null,
+            to_status: 'host forgotten',
+            why: `${host} is no longer allowed for agent "${agent_id}": later attempts are refused it`,
+          });
+        return gone;
+      });
+      return { forgotten };
+    },
     'agents.probe': async () => (availability ? availability.probeAll() : []),
     'agents.import': ({ agents }) => {
       const parsed = agentsFileSchema.safeParse(agents);

@@ -31,7 +31,7 @@ function checkEditedArguments(store: CodingStore, approvalId: string, input: Rec
 }
 
 /** What an approval's kind adds to its view. */
-type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict'>;
+type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict' | 'sandbox_host'>;
 
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
 const INTERDIFF_BYTES = 1_048_576;
@@ -96,6 +96,12 @@ export function approvalViews(store: CodingStore) {
       if (!conflict) return {};
       const { approval_id: _a, run_id: _r, task_id: _t, ...merge_conflict } = conflict;
       return { merge_conflict };
+    },
+    sandbox_host: (a) => {
+      const asked = store.sandboxHosts.get(a.id);
+      if (!asked) return {};
+      const { approval_id: _a, run_id: _r, task_id: _t, ...sandbox_host } = asked;
+      return { sandbox_host };
     },
   };
   /**

@@ -12,6 +12,7 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AttemptAsks } from './approvals/asks.ts';
+import { askSandboxHost, sandboxHostsOf } from './approvals/sandbox-hosts.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { BudgetLedger } from './budget.ts';
 import { budgetRule } from './budget-rule.ts';
@@ -176,10 +177,13 @@ export class Attempts {
             .list(run.id, task.task_id)
             .filter((s) => s.attempt < attempt);
         const asks = this.asks;
+        ctx.sandboxHosts = sandboxHostsOf(this.rt.store, coding?.workspace ?? null, agent);
         if (asks) {
           ctx.askToolCall = (req, sig) => asks.ask(at, { kind: 'tool_call', ...req }, sig);
           if (coding)
             ctx.askMergeConflict = (req, sig) => asks.ask(at, { kind: 'merge_conflict', ...req }, sig);
+          const hosts = ctx.sandboxHosts;
+          hosts.ask = (host) => askSandboxHost(asks, at, hosts, host);
         }
         const rule = budgetRule(this.rt, this.budget, run, task, this.agents.traitsOf(agent), flight);
         if (rule) ctx.budgetPassed = rule;

@@ -287,15 +287,17 @@ export class Engine {
       throw invalidInput('decision', [
         { path: 'input', message: 'edited arguments go with an approval, not a rejection' },
       ]);
-    const run = loader.runHere(approval.run_id);
-    const task = taskOf(run, approval.task_id);
     const { kind } = approval;
     if (isAskKind(kind)) {
+      // A host asked about for a whole workspace is decided whether or not its run still goes.
+      if (!ASKS[kind].outlivesAttempt) taskOf(loader.runHere(approval.run_id), approval.task_id);
       const d = { approve, actor, comment, ...(input === undefined ? {} : { input }) };
-      loader.tx(() => approvals.decideAsked(run, { ...approval, kind }, d));
+      loader.tx(() => approvals.decideAsked(approval.run_id, { ...approval, kind }, d));
       asks.decided(approvalId);
       return approvals.decided(approvalId);
     }
+    const run = loader.runHere(approval.run_id);
+    const task = taskOf(run, approval.task_id);
     this.applyNow({
       kind: 'approval.decision',
       run,

@@ -45,6 +45,29 @@ export interface MergeConflictRequest {
   again?: string;
 }
 
+/** A host a sandboxed process of an attempt under the network policy `ask` was refused. */
+export interface SandboxHostRequest {
+  /** Whose allow list it would join: `workspace:<id>` (a coding attempt) or `agent:<id>`. */
+  scope: string;
+  /** The same in words: `workspace "app"`. */
+  scope_label: string;
+  /** `host:port`, as the sandbox's filter refused it. */
+  host: string;
+}
+
+/**
+ * The network policy `ask` for one attempt: the hosts people allowed for its workspace (or agent),
+ * which its processes may reach when their policy says `unlisted: "ask"`, and how a refused host
+ * is asked about (absent: not asked, as on a remote worker that cannot).
+ */
+export interface AttemptSandboxHosts {
+  scope: string;
+  scope_label: string;
+  allowed: string[];
+  /** Asks a person about a refused host, once per scope and host; nothing waits for the answer. */
+  ask?: (host: string) => void;
+}
+
 /** A person's answer: resolved in the worktree (go on), or fail the attempt. */
 export type { MergeConflictVerdict };
 
@@ -93,6 +116,8 @@ export interface TaskContext<A extends Agent = Agent> {
    * hosts and folders, more hidden, never more. Absent when the plan says nothing.
    */
   sandbox?: SandboxNarrowing;
+  /** The hosts people allowed for this attempt's workspace or agent, and how to ask about another. */
+  sandboxHosts?: AttemptSandboxHosts;
   /** For a coding agent: its workspace, the task's worktree and session (its kind's `prepare`). */
   coding?: CodingContext;
   /**

@@ -10,6 +10,7 @@ import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.
 import { AppError } from '../base/errors.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
+import { sandboxHostsOf } from './approvals/sandbox-hosts.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
@@ -215,9 +216,19 @@ export class PullApi {
   private contextOf(run: ActiveRun, task: TaskRun, agent: Agent, resume?: ChangesRequested): PreparedContext {
     const spec = run.specs.get(task.task_id)!;
     const ctx = prepareContext(run.id, run.plan, spec, task, agent, run.tasks, run.specs, run.dependents);
-    if (!this.agents.traitsOf(agent).worksInWorkspace) return ctx;
-    const workspace = spec.workspace ?? run.plan.workspace;
-    return { ...ctx, ...(workspace ? { workspace } : {}), ...(resume ? { resume } : {}) };
+    const inWorkspace = this.agents.traitsOf(agent).worksInWorkspace;
+    const workspace = inWorkspace ? (spec.workspace ?? run.plan.workspace) : undefined;
+    // A remote worker runs the attempt's processes in its sandbox: the network policy `ask` goes with it.
+    const hosts =
+      agent.worker === undefined
+        ? undefined
+        : sandboxHostsOf(this.rt.store, workspace ? { id: workspace } : null, agent);
+    return {
+      ...ctx,
+      ...(workspace ? { workspace } : {}),
+      ...(inWorkspace && resume ? { resume } : {}),
+      ...(hosts ? { sandbox_hosts: hosts } : {}),
+    };
   }
 
   /**

@@ -72,7 +72,7 @@ describe.runIf(process.platform === 'linux')('confine', () => {
     const unlistedHost = unlisted.url.replace('http://', '');
 
     const r = await run({
-      policy: policy({ network: { allow: [allowedHost] }, read_deny: [secrets] }),
+      policy: policy({ network: { allow: [allowedHost], unlisted: 'deny' }, read_deny: [secrets] }),
       command: process.execPath,
       args: [
         TRESPASS,
@@ -156,7 +156,7 @@ describe.runIf(process.platform === 'linux')('confine', () => {
 
   it('names a host the sandbox library refuses', async () => {
     const made = await confine({
-      policy: policy({ network: { allow: ['*'] } }),
+      policy: policy({ network: { allow: ['*'], unlisted: 'deny' } }),
       command: 'true',
       args: [],
       cwd: root,

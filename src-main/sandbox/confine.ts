@@ -3,7 +3,7 @@ import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { homedir, constants as os } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
-import { DEFAULT_READ_DENY } from '../../src-shared/schemas/sandbox.ts';
+import { DEFAULT_READ_DENY, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
 import type { Blocked } from './blocked.ts';
 import { fromViolation, readsInStderr } from './blocked.ts';
 import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
@@ -25,6 +25,11 @@ export interface ConfineRequest {
   hide?: readonly string[];
   /** Whose program it is, for errors: `agent "hal"`, `workspace "app"`. */
   owner: string;
+  /**
+   * Under the network policy `ask` (`network.unlisted`): told each host (`host:port`) the filter
+   * refused, once, to ask a person about it. The connection is refused all the same.
+   */
+  askHost?: ((host: string) => void) | undefined;
 }
 
 /**
@@ -111,10 +116,17 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     .concat((req.hide ?? []).map((p) => resolve(p)));
 
   const feed = new BlockedFeed();
+  const askHost = req.policy.network.unlisted === 'ask' ? req.askHost : undefined;
+  const asked = new Set<string>();
   const stop = onViolation((v) => {
     if (v.encodedCommand !== key) return;
     const b = fromViolation(v.line, writable);
-    if (b) feed.push(b);
+    if (!b) return;
+    feed.push(b);
+    if (askHost && b.blocked === 'network' && !asked.has(b.target) && askable(b.target)) {
+      asked.add(b.target);
+      askHost(b.target);
+    }
   });
   running++;
   endWhenIdle = false;
@@ -196,6 +208,9 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     };
   }
 }
+
+/** A refused target a person can be asked to allow: one the policy could list (`host:port`). */
+const askable = (target: string): boolean => sandboxHostSchema.safeParse(target).success;
 
 /** Why a program whose sandbox is required was not run: the sandbox cannot run here (`problem` names what to install). */
 export const cannotRunHere = (problem: string, owner: string): string =>

@@ -9,6 +9,7 @@ import { createPlansRepo } from './plans-repo.ts';
 import { createProjectsRepo } from './projects-repo.ts';
 import { createRunInputsRepo } from './run-inputs-repo.ts';
 import { createRunsRepo } from './runs-repo.ts';
+import { createSandboxHostsRepo } from './sandbox-hosts-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
 import { createToolCallsRepo } from './tool-calls-repo.ts';
 
@@ -46,6 +47,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
     steps,
     approvals: createApprovalsRepo(db),
     toolCalls: createToolCallsRepo(db),
+    /** The network policy `ask`: hosts asked about and hosts allowed, per workspace or agent. */
+    sandboxHosts: createSandboxHostsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,

@@ -23,7 +23,9 @@ export const isDecided = (status: ApprovalStatus): boolean =>
  * escalated, a coding agent's attempt waits for a person to review its diff (`diff_review`), or
  * an agent's tool call waits for a person (`tool_call`: the task stays `in_progress`, its attempt waits),
  * or a coding task's dependencies' branches conflict and a person resolves it in the task's worktree
- * (`merge_conflict`, with `on_conflict: "ask"`: asked inside the attempt too).
+ * (`merge_conflict`, with `on_conflict: "ask"`: asked inside the attempt too), or a sandboxed
+ * process was refused a host its policy does not list and says `unlisted: "ask"` (`sandbox_host`:
+ * asked inside the attempt, which does not wait; the answer holds for the workspace or agent).
  */
 export const APPROVAL_KINDS = [
   'approval_required',
@@ -32,6 +34,7 @@ export const APPROVAL_KINDS = [
   'diff_review',
   'tool_call',
   'merge_conflict',
+  'sandbox_host',
 ] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
@@ -96,6 +99,29 @@ export type ToolCallVerdict =
   /** Denied; `message` is what the model is told (the person's comment, or a plain denial). */
   | { approve: false; approval_id: string; actor: string; message: string };
 
+/**
+ * What a `sandbox_host` approval asks about: a process of an attempt under the network policy
+ * `ask` was refused a host its policy does not list; allowed, the host is remembered for the
+ * workspace (a coding attempt) or the agent, and every later attempt there may reach it.
+ */
+export interface SandboxHostDetails {
+  /** The attempt whose process was refused. */
+  attempt: number;
+  agent_id: string | null;
+  /** Whose allow list it joins: `workspace:<id>` or `agent:<id>`. */
+  scope: string;
+  /** The same in words: `workspace "app"`, `agent "hal"`. */
+  scope_label: string;
+  /** The host and port refused (`pypi.org:443`, `127.0.0.1:8080`). */
+  host: string;
+}
+
+/** A person's answer to a host an attempt was refused: allowed from now on, or not. */
+export interface SandboxHostVerdict {
+  allowed: boolean;
+  actor: string;
+}
+
 /** A person's answer to a merge conflict: resolved in the worktree (go on), or fail the attempt. */
 export type MergeConflictVerdict =
   | { resolved: true; actor: string }
@@ -109,13 +135,14 @@ export type MergeConflictVerdict =
 export interface AskVerdicts {
   tool_call: ToolCallVerdict;
   merge_conflict: MergeConflictVerdict;
+  sandbox_host: SandboxHostVerdict;
 }
 export type AskKind = Extract<ApprovalKind, keyof AskVerdicts>;
 export type AskVerdict = AskVerdicts[AskKind];
 /** The kinds that stop a task until a person answers (as it becomes ready, before it starts, after an attempt). */
 export type GateKind = Exclude<ApprovalKind, AskKind>;
 
-const ASKED: { [K in AskKind]: true } = { tool_call: true, merge_conflict: true };
+const ASKED: { [K in AskKind]: true } = { tool_call: true, merge_conflict: true, sandbox_host: true };
 /** Whether approvals of this kind are asked by an attempt that waits for the answer. */
 export const isAskKind = (kind: ApprovalKind): kind is AskKind => Object.hasOwn(ASKED, kind);
 
@@ -136,6 +163,8 @@ export interface ApprovalView extends Approval {
   tool_call?: ToolCallDetails;
   /** For a `merge_conflict` approval: the merge that waits (absent on rows asked before migration 012). */
   merge_conflict?: MergeConflictDetails;
+  /** For a `sandbox_host` approval: the host, the attempt, and whose allow list it joins. */
+  sandbox_host?: SandboxHostDetails;
 }
 
 /**

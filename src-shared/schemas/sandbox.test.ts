@@ -21,7 +21,7 @@ describe('sandbox policy', () => {
   it('defaults to required, no host, nothing more to read or write', () => {
     expect(sandboxPolicyOf(undefined)).toEqual({
       mode: 'required',
-      network: { allow: [] },
+      network: { allow: [], unlisted: 'deny' },
       read_deny: [],
       read_allow: [],
       write_allow: [],
@@ -89,7 +89,7 @@ describe('hostCovers and pathCovers', () => {
 
 describe('narrowSandbox', () => {
   const base = policy({
-    network: { allow: ['*.npmjs.org', '127.0.0.1:8080'] },
+    network: { allow: ['*.npmjs.org', '127.0.0.1:8080'], unlisted: 'deny' },
     write_allow: ['/srv/cache'],
     read_allow: ['~/.npmrc'],
   });
@@ -108,7 +108,7 @@ describe('narrowSandbox', () => {
       ok: true,
       policy: {
         mode: 'required',
-        network: { allow: ['registry.npmjs.org:443'] },
+        network: { allow: ['registry.npmjs.org:443'], unlisted: 'deny' },
         read_deny: ['~/notes', '~/.npmrc'],
         read_allow: [],
         write_allow: ['/srv/cache/npm'],
@@ -140,5 +140,31 @@ describe('narrowSandbox', () => {
         `sandbox.write_allow[0]: "/srv" is not a folder the agent's sandbox may write: a plan can narrow the sandbox, never widen it`,
       ],
     });
+  });
+
+  it('may turn ask into deny, never deny into ask', () => {
+    const asking = policy({ network: { allow: ['pypi.org'], unlisted: 'ask' } });
+    const denied = narrowSandbox(asking, { network: { unlisted: 'deny' } });
+    expect(denied.ok && denied.policy.network).toEqual({ allow: ['pypi.org'], unlisted: 'deny' });
+    const kept = narrowSandbox(asking, { network: { allow: [] } });
+    expect(kept.ok && kept.policy.network).toEqual({ allow: [], unlisted: 'ask' });
+    expect(narrowSandbox(base, { network: { unlisted: 'ask' } })).toEqual({
+      ok: false,
+      errors: [
+        `sandbox.network.unlisted: "ask" where the agent's sandbox refuses unlisted hosts ("deny"): a plan can narrow the sandbox, never widen it`,
+      ],
+    });
+  });
+});
+
+describe('network.unlisted', () => {
+  it('defaults to deny, takes ask, and names the field on anything else', () => {
+    expect(sandboxPolicyOf({ network: { allow: [] } }).network.unlisted).toBe('deny');
+    expect(sandboxPolicyOf({ network: { unlisted: 'ask' } }).network).toEqual({ allow: [], unlisted: 'ask' });
+    expect(issues({ network: { unlisted: 'prompt' } })).toEqual([
+      'network.unlisted: must be "deny" (the default: refused) or "ask" (refused, and a person is asked to allow it from then on)',
+    ]);
+    const r = sandboxNarrowingSchema.safeParse({ network: { unlisted: 'maybe' } });
+    expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.'))).toEqual(['network.unlisted']);
   });
 });

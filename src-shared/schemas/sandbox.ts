@@ -92,14 +92,30 @@ const sandboxPathSchema = z
   })
   .refine((p) => !p.split('/').includes('..'), { message: 'must not contain ..' });
 
+/**
+ * What happens to a connection to a host the policy does not list: `deny` (the default) refuses
+ * it; `ask` refuses it too, and asks a person in the inbox once per workspace (or agent) and
+ * host whether to allow it from then on (an approval of kind `sandbox_host`).
+ */
+export const UNLISTED_HOSTS = ['deny', 'ask'] as const;
+export type UnlistedHosts = (typeof UNLISTED_HOSTS)[number];
+const unlistedSchema = z.enum(UNLISTED_HOSTS, {
+  error:
+    'must be "deny" (the default: refused) or "ask" (refused, and a person is asked to allow it from then on)',
+});
+
 export const sandboxPolicySchema = z.strictObject({
   mode: z
     .enum(SANDBOX_MODES, { error: 'must be "required" (the default) or "off" (no sandbox)' })
     .default('required'),
   /** The only hosts its processes reach (through the sandbox's filter); none by default. */
   network: z
-    .strictObject({ allow: z.array(sandboxHostSchema).max(256, 'at most 256 hosts').default([]) })
-    .default({ allow: [] }),
+    .strictObject({
+      allow: z.array(sandboxHostSchema).max(256, 'at most 256 hosts').default([]),
+      /** A host not listed: refused (`deny`), or refused and asked about (`ask`). */
+      unlisted: unlistedSchema.default('deny'),
+    })
+    .default({ allow: [], unlisted: 'deny' }),
   /** Hidden besides `DEFAULT_READ_DENY`, Baton's data directory and the other workspaces. */
   read_deny: z.array(sandboxPathSchema).max(256, 'at most 256 paths').default([]),
   /** Re-opened for reading: a path of the defaults (or under one) this agent needs, such as `~/.npmrc`. */
@@ -120,7 +136,7 @@ export const sandboxPolicyOf = (policy: SandboxPolicyInput | undefined): Sandbox
 /**
  * What a plan may say of its agents' sandboxes: only ever less. `mode` can only require it;
  * `network.allow` and `write_allow`, when given, keep only those of the agent's own entries;
- * `read_deny` hides more.
+ * `network.unlisted` may turn `ask` into `deny`, never `deny` into `ask`; `read_deny` hides more.
  */
 export const sandboxNarrowingSchema = z.strictObject({
   mode: z
@@ -128,7 +144,12 @@ export const sandboxNarrowingSchema = z.strictObject({
       error: 'a plan can only require the sandbox ("required"), never turn it off',
     })
     .optional(),
-  network: z.strictObject({ allow: z.array(sandboxHostSchema).max(256, 'at most 256 hosts') }).optional(),
+  network: z
+    .strictObject({
+      allow: z.array(sandboxHostSchema).max(256, 'at most 256 hosts').optional(),
+      unlisted: unlistedSchema.optional(),
+    })
+    .optional(),
   read_deny: z.array(sandboxPathSchema).max(256, 'at most 256 paths').optional(),
   write_allow: z.array(sandboxPathSchema).max(64, 'at most 64 paths').optional(),
 });
@@ -171,6 +192,10 @@ export function narrowSandbox(
         `sandbox.network.allow[${i}]: "${h}" is not a host the agent's sandbox allows: a plan can narrow the sandbox, never widen it`,
       );
   });
+  if (plan.network?.unlisted === 'ask' && base.network.unlisted !== 'ask')
+    errors.push(
+      `sandbox.network.unlisted: "ask" where the agent's sandbox refuses unlisted hosts ("deny"): a plan can narrow the sandbox, never widen it`,
+    );
   const writes = plan.write_allow;
   writes?.forEach((p, i) => {
     if (!base.write_allow.some((b) => pathCovers(b, p)))
@@ -183,13 +208,31 @@ export function narrowSandbox(
     ok: true,
     policy: {
       mode: plan.mode ?? base.mode,
-      network: { allow: hosts ?? base.network.allow },
+      network: {
+        allow: hosts ?? base.network.allow,
+        unlisted: plan.network?.unlisted ?? base.network.unlisted,
+      },
       read_deny: [...base.read_deny, ...(plan.read_deny ?? []).filter((p) => !base.read_deny.includes(p))],
       // What the plan hides stays hidden, even where the agent re-opened it.
       read_allow: base.read_allow.filter((a) => !(plan.read_deny ?? []).some((d) => pathCovers(d, a))),
       write_allow: writes ?? base.write_allow,
     },
   };
+}
+
+/**
+ * A host a person allowed when the sandbox asked (the network policy `ask`), remembered for a
+ * workspace or an agent (`scope`: `workspace:<id>`, `agent:<id>`): every later attempt there may
+ * reach it.
+ */
+export interface AllowedSandboxHost {
+  scope: string;
+  /** `host:port`, as it was refused. */
+  host: string;
+  allowed_by: string;
+  at: string;
+  /** The approval that allowed it. */
+  approval_id: string | null;
 }
 
 /** Whether this Baton process can run the sandbox, and if not, what is wrong in a person's words. */

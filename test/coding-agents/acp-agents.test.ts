@@ -334,7 +334,7 @@ describe
         true,
       );
       const confined = await confine({
-        policy: { ...DEFAULT_SANDBOX, network: { allow: [hostOf(server.url)] } },
+        policy: { ...DEFAULT_SANDBOX, network: { allow: [hostOf(server.url)], unlisted: 'deny' } },
         command: inv.command,
         args: inv.args,
         cwd: dirs.repo,

@@ -83,6 +83,7 @@ describe.skipIf(skipE2e)('the inbox in order', () => {
         'Diff review 0',
         'Tool call 0',
         'Merge conflict 0',
+        'Sandbox host 0',
       ]);
     expect(await kind('All').getAttribute('aria-pressed')).toBe('true');
     await kind('Over budget').click();

@@ -70,6 +70,7 @@ describe('a worker bound to a live token is that token alone', () => {
     [/\/progress$/, { progress: 50, attempt: 1 }],
     [/\/complete$/, { status: 'completed', attempt: 1, output: { by: 'the owner' } }],
     [/\/(tool-calls|merge-conflicts)(\/:approval_id\/wait)?$/, { attempt: 1 }],
+    [/\/sandbox-hosts$/, { attempt: 1, scope: 'agent:b1', scope_label: 'agent b1', host: '127.0.0.1:9' }],
   ];
   /** Every route a worker token opens, with worker wB, its agent b1 and b1's task filled in. */
   const workerRoutes = (run: string) =>

@@ -79,6 +79,7 @@ export function createCommandExecutor(opts: CommandExecutorOptions = {}): Execut
       folders: [ctx.workspace],
       hide: opts.hiddenFolders?.() ?? [],
       owner: `agent "${agent.id}"`,
+      askHost: ctx.sandboxHosts?.ask,
     });
     if (!confined.ok) {
       const why = confined.unstartable

@@ -15,11 +15,22 @@ export interface SandboxDeps {
 
 /**
  * The policy an attempt's processes run under: its agent's (`own`, absent: the default, required),
- * narrowed by its plan. A plan that tries to widen it fails the attempt, naming the plan's field.
+ * narrowed by its plan; under the network policy `ask`, with the hosts people allowed for its
+ * workspace (or agent) listed. A plan that tries to widen it fails the attempt, naming the plan's field.
  */
-export function attemptSandbox(own: SandboxPolicyInput | undefined, ctx: Pick<TaskContext, 'sandbox'>) {
+export function attemptSandbox(
+  own: SandboxPolicyInput | undefined,
+  ctx: Pick<TaskContext, 'sandbox' | 'sandboxHosts'>,
+) {
   const narrowed = narrowSandbox(sandboxPolicyOf(own), ctx.sandbox);
-  if (narrowed.ok) return narrowed;
+  if (narrowed.ok) {
+    // Under `ask`, the hosts people allowed for the attempt's workspace (or agent) are listed too.
+    const { network } = narrowed.policy;
+    const allowed = ctx.sandboxHosts?.allowed ?? [];
+    if (network.unlisted !== 'ask' || allowed.length === 0) return narrowed;
+    const allow = [...network.allow, ...allowed.filter((h) => !network.allow.includes(h))];
+    return { ok: true as const, policy: { ...narrowed.policy, network: { ...network, allow } } };
+  }
   return { ok: false as const, error: `the plan's ${narrowed.errors.join('; ')}` };
 }
 

@@ -85,7 +85,18 @@ describe('approval kinds', () => {
       comment: null,
     });
     expect(ASKS.tool_call.verdict(decided('tool_call', 'pending'), edited(null))).toBeNull();
-    expect(APPROVAL_KINDS.filter(isAskKind)).toEqual(['tool_call', 'merge_conflict']);
+    expect(APPROVAL_KINDS.filter(isAskKind)).toEqual(['tool_call', 'merge_conflict', 'sandbox_host']);
+    // A host a sandbox refused: allowed from then on, or not; the question outlives its attempt.
+    expect(ASKS.sandbox_host.verdict(decided('sandbox_host', 'approved'), edited(null))).toEqual({
+      allowed: true,
+      actor: 'ana',
+    });
+    expect(ASKS.sandbox_host.verdict(decided('sandbox_host', 'rejected'), edited(null))).toEqual({
+      allowed: false,
+      actor: 'ana',
+    });
+    expect(ASKS.sandbox_host.verdict(decided('sandbox_host', 'pending'), edited(null))).toBeNull();
+    expect(ASKS.sandbox_host.outlivesAttempt).toBe(true);
     // A merge conflict's answer goes to the attempt that waits: go on once resolved, or fail.
     expect(ASKS.merge_conflict.verdict(decided('merge_conflict', 'approved'), edited(null))).toEqual({
       resolved: true,
@@ -119,6 +130,7 @@ describe('approval kinds', () => {
       ['diff_review', false, false, true],
       ['tool_call', false, false, false],
       ['merge_conflict', false, false, false],
+      ['sandbox_host', false, false, false],
     ]);
     // Only a diff review has an answer to a request for changes.
     expect(APPROVAL_KINDS.filter((k) => !isAskKind(k) && GATES[k].requestChanges !== undefined)).toEqual([

@@ -237,7 +237,7 @@ export class Approvals {
     const handler: GateHandler<K> = GATES[approval.kind];
     if (changes && !handler.requestChanges) this.assertRequestChanges(approval);
     this.recordDecision(
-      run,
+      run.id,
       approval,
       changes ? 'changes_requested' : d.approve ? 'approved' : 'rejected',
       d,
@@ -256,17 +256,17 @@ export class Approvals {
    * task does not move: `AttemptAsks.decided` gives the verdict to the attempt that waits.
    */
   decideAsked<K extends AskKind>(
-    run: ActiveRun,
+    runId: string,
     approval: Approval & { kind: K },
     d: ApprovalDecision<K>,
   ): void {
-    this.recordDecision(run, approval, d.approve ? 'approved' : 'rejected', d);
+    this.recordDecision(runId, approval, d.approve ? 'approved' : 'rejected', d);
     ASKS[approval.kind].decided?.(this.rt.store, approval.id, d);
   }
 
   /** A decision's row and its audit entry. */
   private recordDecision(
-    run: ActiveRun,
+    runId: string,
     approval: Approval,
     status: 'approved' | 'rejected' | 'changes_requested',
     d: { actor: string; comment: string | undefined },
@@ -285,7 +285,7 @@ export class Approvals {
       actor: d.actor,
       entity: 'approval',
       entity_id: approval.id,
-      run_id: run.id,
+      run_id: runId,
       from_status: 'pending',
       to_status: status,
       why: `${approval.kind} for task "${approval.task_id}"${d.comment ? `: ${d.comment}` : ''}`,
@@ -311,6 +311,8 @@ export class Approvals {
     for (const a of store.approvals.forTask(run.id, task.task_id)) {
       if (a.status !== 'pending') continue;
       if (insideAttempt && !isAskKind(a.kind)) continue;
+      // A host asked about for a whole workspace stays open for a person to decide.
+      if (isAskKind(a.kind) && ASKS[a.kind].outlivesAttempt) continue;
       store.approvals.decide({
         id: a.id,
         status: 'rejected',

@@ -12,10 +12,11 @@ import type { Store } from '../../store/store.ts';
 import type { AgentDirectory } from '../agent-directory.ts';
 import type { BudgetLedger } from '../budget.ts';
 import type { EngineStore } from '../coding-records.ts';
-import type { MergeConflictRequest, ToolCallRequest } from '../executor.ts';
+import type { MergeConflictRequest, SandboxHostRequest, ToolCallRequest } from '../executor.ts';
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
 import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
+import { sandboxHostEarlier, sandboxHostReason, sandboxHostVerdict } from './sandbox-hosts.ts';
 import { toolCallVerdict } from './tool-calls.ts';
 
 /** Why a task must wait for a person now, and the cost the person is shown. */
@@ -39,6 +40,7 @@ export interface DecisionExtras {
   /** The arguments the person approved instead of the agent's, if they edited them. */
   tool_call: { input?: Record<string, unknown> };
   merge_conflict: NoExtras;
+  sandbox_host: NoExtras;
 }
 type NoExtras = Record<never, never>;
 
@@ -112,6 +114,7 @@ export interface AttemptRef {
 export interface Questions {
   tool_call: Omit<ToolCallRequest, 'reason'> & { reason?: string };
   merge_conflict: MergeConflictRequest;
+  sandbox_host: SandboxHostRequest;
 }
 export type Question<K extends AskKind = AskKind> = { [P in K]: { kind: P } & Questions[P] }[K];
 
@@ -150,6 +153,12 @@ export interface AskHandler<K extends AskKind> {
   decided?: (store: Store, approvalId: string, d: ApprovalDecision<K>) => void;
   /** The comment an approval is closed with when its task stops waiting without a decision (cancelled, skipped). */
   closed(why: string): string;
+  /**
+   * The question is about more than the attempt that asked (a host for a whole workspace): it
+   * stays open when that attempt or its task ends, and is decided whether or not its run is
+   * still going.
+   */
+  outlivesAttempt?: true;
 }
 
 /** Approvals given are remembered per kind and task, so a gate is passed once. */
@@ -325,5 +334,45 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
     },
     verdict: mergeConflictVerdict,
     closed: closedAs,
+  },
+  /**
+   * A sandboxed process of an attempt under the network policy `ask` was refused a host its
+   * policy does not list: the connection stays refused (nothing waits), and a person is asked
+   * once per workspace (or agent) and host whether to allow it from then on. Approve: the host
+   * is remembered there, and every later attempt there may reach it. Reject: it stays refused,
+   * and is not asked about again. A question asked meanwhile by another attempt, of any run,
+   * waits on the same approval.
+   */
+  sandbox_host: {
+    noun: 'sandbox host',
+    editableInput: false,
+    earlier: (store, _at, q) => sandboxHostEarlier(store, q),
+    reason: (q) => sandboxHostReason(q),
+    keep: (store, approval_id, at, q) =>
+      store.sandboxHosts.insert({
+        approval_id,
+        run_id: at.run_id,
+        task_id: at.task_id,
+        attempt: at.attempt,
+        agent_id: at.agent_id,
+        scope: q.scope,
+        scope_label: q.scope_label,
+        host: q.host,
+      }),
+    askedBy: (store, id) => store.sandboxHosts.get(id),
+    verdict: sandboxHostVerdict,
+    decided: (store, id, d) => {
+      const asked = store.sandboxHosts.get(id);
+      if (!d.approve || !asked) return;
+      store.sandboxHosts.allow({
+        scope: asked.scope,
+        host: asked.host,
+        allowed_by: d.actor,
+        at: store.approvals.get(id)?.decided_at ?? new Date().toISOString(),
+        approval_id: id,
+      });
+    },
+    closed: closedAs,
+    outlivesAttempt: true,
   },
 };

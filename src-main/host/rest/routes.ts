@@ -323,6 +323,11 @@ export const routes: Route[] = [
     'inbox.wait',
     { body: true, worker: 'worker' },
   ),
+  askRoute(
+    'sandbox-hosts',
+    'sandbox_host',
+    "A host the sandbox refused a process of an attempt the worker holds (its policy says unlisted: ask), asked in the approvals inbox once per workspace or agent and host: the approval id, and the answer if made. Nothing waits for it: allowed, later attempts there get the host in their context's sandbox_hosts.",
+  ),
   viaContract(
     'POST',
     '/api/v1/workers/:worker_id/leave',

@@ -84,6 +84,28 @@ export function askMergeConflict(
 }
 
 /**
+ * A worker's `sandboxHosts.ask` (a process of its attempt was refused a host under the network
+ * policy `ask`): asked in the server's inbox (`…/sandbox-hosts`, one approval per workspace or
+ * agent and host). Nothing waits for the answer (the connection was refused already); a failed
+ * ask is said, and the attempt goes on. Resolves once asked (the attempt completes after that,
+ * so the server still holds it running when the question comes).
+ */
+export function askSandboxHost(
+  to: Asker,
+  hosts: { scope: string; scope_label: string },
+  host: string,
+): Promise<void> {
+  const question = { scope: hosts.scope, scope_label: hosts.scope_label, host };
+  return to.link
+    .post<InboxAsked>(`${attemptPath(to)}/sandbox-hosts`, { attempt: to.held.attempt, ...question })
+    .then((r) => {
+      if ('approval_id' in r)
+        to.say(`${to.name}: asked a person to allow ${host} (approval ${r.approval_id} on the server)`);
+    })
+    .catch((err: unknown) => to.say(`${to.name}: could not ask about ${host}: ${describe(err)}`));
+}
+
+/**
  * Asks the server (`<attempt>/<kind>`) and waits on the approval it filed (`…/<approval>/wait`)
  * in turns of WAIT_MS until a person decides (`askAndWait`, the one wait loop of every asker);
  * the ask may already carry the verdict (the same question asked again finds its approval

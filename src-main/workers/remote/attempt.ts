@@ -11,7 +11,7 @@ import type { Executor, ExecutorEvent, TaskContext } from '../../engine/executor
 import { readRecordedFileSync } from '../../files/recorded-file.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { Asker } from './asks.ts';
-import { askMergeConflict, askToolCall } from './asks.ts';
+import { askMergeConflict, askSandboxHost, askToolCall } from './asks.ts';
 import type { WorkerWorktrees } from './coding.ts';
 import type { Retrier } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
@@ -135,6 +135,15 @@ export class WorkerAttempt {
       name: this.name(),
     };
     taskCtx.askToolCall = (req, signal) => askToolCall(asker, req, signal);
+    // The network policy `ask`: the hosts allowed for the task's workspace (or agent) on the
+    // server, and a refused one asked about there.
+    const hosts = ctx.sandbox_hosts;
+    const asking: Promise<void>[] = [];
+    if (hosts)
+      taskCtx.sandboxHosts = {
+        ...hosts,
+        ask: (host) => void asking.push(askSandboxHost(asker, hosts, host)),
+      };
     this.timer = setInterval(() => void this.flush(), REPORT_EVERY_MS);
     const files: RecordedArtifact[] = [];
     let final: { ok: true; output: unknown } | { ok: false; error: string } = {
@@ -166,6 +175,8 @@ export class WorkerAttempt {
       if (this.timer) clearInterval(this.timer);
     }
     if (this.stopped) return 'stopped';
+    // Questions about refused hosts are on the server before the attempt ends there.
+    await Promise.allSettled(asking);
     await this.flushAll();
     if (this.stopped) return 'stopped';
     const handed = this.files(files, left);

@@ -30,6 +30,7 @@ describe('the approvals inbox’s filters', () => {
       ['diff_review', 0],
       ['tool_call', 1],
       ['merge_conflict', 0],
+      ['sandbox_host', 0],
     ]);
     expect(all.plans).toEqual([
       { plan_id: 'release', count: 2 },

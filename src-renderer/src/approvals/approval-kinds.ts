@@ -18,6 +18,8 @@ export interface ApprovalKindText {
   explain(a: ApprovalView): string;
   /** The approve button's word. */
   approveLabel: string;
+  /** The reject button's word, when it is not "Reject". */
+  rejectLabel?: string;
   /** What the reject confirmation says happens (with who the audit log will name). */
   rejectDetail(a: ApprovalView, actor: string): string;
   /** The note after a decision. */
@@ -120,6 +122,24 @@ export const APPROVAL_KINDS: { [K in ApprovalKind]: ApprovalKindText } = {
         : 'Failed: the attempt fails with the conflict',
     bulk: false,
     decidedAs: { approved: 'Resolved', rejected: 'Failed' },
+  },
+  sandbox_host: {
+    label: 'Sandbox host',
+    short: 'Sandbox host',
+    tone: 'waiting',
+    explain: (a) => {
+      const h = a.sandbox_host;
+      const where = h ? h.scope_label : 'its workspace';
+      return `${a.reason} A sandboxed process${h ? ` of attempt ${h.attempt}` : ''} tried to reach it and was refused (its network policy asks about hosts it does not list). Allow: every later attempt in ${where} may reach it. Deny: it stays blocked and is not asked about again.`;
+    },
+    approveLabel: 'Allow',
+    rejectLabel: 'Deny',
+    rejectDetail: (a, actor) =>
+      `${a.sandbox_host?.host ?? 'The host'} stays blocked for ${a.sandbox_host?.scope_label ?? 'its workspace'} and is not asked about again (list it in the sandbox policy to allow it later). The audit log records it as denied by ${actor}.`,
+    decided: (approve) =>
+      approve ? 'Allowed: later attempts there may reach it' : 'Denied: it stays blocked',
+    bulk: false,
+    decidedAs: { approved: 'Allowed', rejected: 'Denied' },
   },
 };
 

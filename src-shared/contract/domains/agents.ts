@@ -3,8 +3,9 @@ import type { DetectedAcpAgent } from '../../schemas/acp-agent.ts';
 import type { Agent } from '../../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../../schemas/agent.ts';
 import type { AgentTestResult } from '../../schemas/agent-test-result.ts';
-import type { SandboxStatus } from '../../schemas/sandbox.ts';
-import { byId, none } from '../fields.ts';
+import type { AllowedSandboxHost, SandboxStatus } from '../../schemas/sandbox.ts';
+import { sandboxHostSchema } from '../../schemas/sandbox.ts';
+import { byId, idField, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 
@@ -32,6 +33,15 @@ export const agentMethods = {
    * globally with npm, or in a workspace's node_modules, each with its path and ACP arguments.
    */
   'agents.detectAcp': method(none).returns<DetectedAcpAgent[]>(),
+  /**
+   * The hosts people allowed for the agent when its sandbox asked (the network policy `ask`; its
+   * attempts outside a workspace), oldest first.
+   */
+  'agents.allowedHosts': method(byId('agent_id')).returns<AllowedSandboxHost[]>(),
+  /** Forgets a host allowed for the agent: later attempts are refused it (and asked again). Audited. */
+  'agents.forgetHost': method(z.strictObject({ agent_id: idField, host: sandboxHostSchema })).returns<{
+    forgotten: boolean;
+  }>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
   /**

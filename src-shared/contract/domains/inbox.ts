@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Approval, AskKind, AskVerdict } from '../../schemas/approval.ts';
 import { CONFLICT_KINDS } from '../../schemas/approval.ts';
 import { idSchema } from '../../schemas/common.ts';
+import { sandboxHostSchema } from '../../schemas/sandbox.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
 import type { DroppedAttempt } from './workers.ts';
@@ -39,11 +40,28 @@ export const QUESTION_SCHEMAS = {
     from: z.array(z.string().min(1).max(500)).max(1_000),
     again: z.string().max(2_000).optional(),
   }),
+  /**
+   * A host a sandboxed process was refused under the network policy `ask`: whether to allow it
+   * from then on for the workspace (or agent) `scope`.
+   */
+  sandbox_host: z.strictObject({
+    kind: z.literal('sandbox_host'),
+    /** `workspace:<id>` or `agent:<id>`. */
+    scope: z
+      .string()
+      .min(1)
+      .max(300)
+      .regex(/^(workspace|agent):.+$/, 'must be workspace:<id> or agent:<id>'),
+    /** The same in words, as the inbox shows it: `workspace "app"`. */
+    scope_label: z.string().min(1).max(300),
+    host: sandboxHostSchema,
+  }),
 } satisfies { [K in AskKind]: z.ZodType<{ kind: K }> };
 
 export const askQuestionSchema = z.discriminatedUnion('kind', [
   QUESTION_SCHEMAS.tool_call,
   QUESTION_SCHEMAS.merge_conflict,
+  QUESTION_SCHEMAS.sandbox_host,
 ]);
 export type AskQuestion = z.output<typeof askQuestionSchema>;
 

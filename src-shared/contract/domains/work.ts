@@ -208,6 +208,13 @@ export interface PreparedContext {
    * the attempt under its own agent's policy narrowed by it, as the app does.
    */
   sandbox?: SandboxNarrowing;
+  /**
+   * The network policy `ask` of the attempt: whose hosts it goes by (`workspace:<id>` for a
+   * coding task, `agent:<id>` else) and the hosts people allowed there, which a remote worker's
+   * processes may reach when their policy says `unlisted: "ask"`; a host refused there is asked
+   * about in the server's inbox (`…/sandbox-hosts`).
+   */
+  sandbox_hosts?: { scope: string; scope_label: string; allowed: string[] };
 }
 
 export type WorkHandlers = HandlersOf<typeof workMethods>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { sandboxPolicySchema } from '../../schemas/sandbox.ts';
+import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
+import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
 import { workspaceInputSchema } from '../../schemas/workspace.ts';
 import { byId, idField, none } from '../fields.ts';
@@ -111,6 +112,18 @@ export const workspaceMethods = {
   'workspaces.update': method(
     z.strictObject({ workspace_id: idField, sandbox: sandboxPolicySchema }),
   ).returns<Workspace>(),
+  /**
+   * The hosts people allowed for the workspace when the sandbox asked (the network policy `ask`),
+   * oldest first: every later attempt in it may reach them.
+   */
+  'workspaces.allowedHosts': method(byId('workspace_id')).returns<AllowedSandboxHost[]>(),
+  /**
+   * Forgets a host allowed for the workspace: later attempts are refused it (and, under `ask`,
+   * asked about it again). Recorded in the audit log.
+   */
+  'workspaces.forgetHost': method(
+    z.strictObject({ workspace_id: idField, host: sandboxHostSchema }),
+  ).returns<{ forgotten: boolean }>(),
   /** Forgets a workspace (its repository and branches stay); refused while a run that names it executes. */
   'workspaces.remove': method(byId('workspace_id')).returns<{ removed: boolean }>(),
   /**

@@ -163,6 +163,7 @@ export async function* runAcpAgent(
     folders: box.folders,
     hide: r.sandbox.hide,
     owner: `agent "${agent.id}"`,
+    askHost: ctx.sandboxHosts?.ask,
   });
   if (!confined.ok) {
     await meter?.close();

@@ -217,6 +217,7 @@ async function* runProcess(
     folders: box.folders,
     hide: r.sandbox.hide,
     owner: `agent "${agent.id}"`,
+    askHost: ctx.sandboxHosts?.ask,
   });
   if (!confined.ok)
     return yield error(

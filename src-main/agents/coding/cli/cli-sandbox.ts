@@ -68,5 +68,5 @@ export function cliSandbox(i: CliSandboxInput): { policy: SandboxPolicy; folders
   const folders = [i.worktree, i.stateFolder, i.tmp, ...own].filter(
     (f, n, all) => existsSync(f) && all.indexOf(f) === n,
   );
-  return { policy: { ...i.policy, network: { allow: hosts } }, folders };
+  return { policy: { ...i.policy, network: { ...i.policy.network, allow: hosts } }, folders };
 }

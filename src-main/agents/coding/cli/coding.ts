@@ -180,6 +180,7 @@ async function* codingAttempt(
           // Its own repository stays readable (its worktree's git data is there); the others are hidden.
           hide: hidden().filter((p) => p !== coding.workspace.path),
           owner: `workspace "${coding.workspace.id}"`,
+          askHost: ctx.sandboxHosts?.ask,
         },
         // After the prompt (seq 0), before the CLI's steps.
         nextSeq: () => 1 + setupSteps++,

@@ -15,7 +15,13 @@ export interface SetupOptions {
   signal: AbortSignal;
   clean: (text: string) => string;
   /** The OS sandbox it runs in: the workspace's policy narrowed by the plan, and Baton's folders to hide. */
-  sandbox: { policy: SandboxPolicy; hide: readonly string[]; owner: string };
+  sandbox: {
+    policy: SandboxPolicy;
+    hide: readonly string[];
+    owner: string;
+    /** Under the network policy `ask`: asks a person about a refused host. */
+    askHost?: ((host: string) => void) | undefined;
+  };
   /** The seq of the next step (what the sandbox refused it). */
   nextSeq: () => number;
 }
@@ -39,6 +45,7 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
     folders: [o.cwd],
     hide: o.sandbox.hide,
     owner: o.sandbox.owner,
+    askHost: o.sandbox.askHost,
   });
   if (!confined.ok)
     return o.clean(

@@ -43,7 +43,7 @@ describe('workspaces.update', () => {
     a.bus.subscribe((b) => events.push(...b));
     const policy = {
       mode: 'required',
-      network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'] },
+      network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'], unlisted: 'ask' },
       write_allow: ['~/.cache/npm'],
       read_allow: ['~/.npmrc'],
       read_deny: ['/srv/private'],
@@ -94,5 +94,39 @@ describe('workspaces.update', () => {
   it('records a workspace registered with its sandbox off', async () => {
     const a = await withWorkspace({ mode: 'off' });
     expect(await sandboxAudits(a)).toEqual([['app', null, 'sandbox off']]);
+  });
+});
+
+describe('workspaces.allowedHosts and workspaces.forgetHost', () => {
+  it('lists the hosts people allowed for a workspace when asked, and forgets one, in the audit log', async () => {
+    const a = await withWorkspace();
+    a.store.sandboxHosts.allow({
+      scope: 'workspace:app',
+      host: 'pypi.org:443',
+      allowed_by: 'ana',
+      at: '2026-11-25T02:00:00.000Z',
+      approval_id: null,
+    });
+    expect(await call(a, 'workspaces.allowedHosts', { workspace_id: 'app' })).toEqual([
+      {
+        scope: 'workspace:app',
+        host: 'pypi.org:443',
+        allowed_by: 'ana',
+        at: '2026-11-25T02:00:00.000Z',
+        approval_id: null,
+      },
+    ]);
+    const bad = await a.dispatch('workspaces.forgetHost', { workspace_id: 'app', host: 'http://x' });
+    expect(!bad.ok && bad.error.message).toContain('host');
+    expect(await call(a, 'workspaces.forgetHost', { workspace_id: 'app', host: 'pypi.org:443' })).toEqual({
+      forgotten: true,
+    });
+    expect(await call(a, 'workspaces.forgetHost', { workspace_id: 'app', host: 'pypi.org:443' })).toEqual({
+      forgotten: false,
+    });
+    expect(await call(a, 'workspaces.allowedHosts', { workspace_id: 'app' })).toEqual([]);
+    expect(await sandboxAudits(a)).toEqual([['app', null, 'host forgotten']]);
+    const missing = await a.dispatch('workspaces.allowedHosts', { workspace_id: 'nope' });
+    expect(!missing.ok && missing.error.code).toBe('not_found');
   });
 });

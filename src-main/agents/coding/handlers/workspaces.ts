@@ -135,6 +135,29 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', updated);
       return updated;
     },
+    'workspaces.allowedHosts': ({ workspace_id }) => {
+      found(workspace_id);
+      return store.sandboxHosts.allowed(`workspace:${workspace_id}`);
+    },
+    'workspaces.forgetHost': ({ workspace_id, host }) => {
+      found(workspace_id);
+      const forgotten = store.tx(() => {
+        const gone = store.sandboxHosts.forget(`workspace:${workspace_id}`, host);
+        if (gone)
+          store.memory.audit({
+            at: now(),
+            actor: 'user',
+            entity: 'workspace',
+            entity_id: workspace_id,
+            run_id: null,
+            from_status: null,
+            to_status: 'host forgotten',
+            why: `${host} is no longer allowed for workspace "${workspace_id}": later attempts are refused it`,
+          });
+        return gone;
+      });
+      return { forgotten };
+    },
     'workspaces.remove': async ({ workspace_id }) => {
       const w = found(workspace_id);
       const runs = runsUsingWorkspace(store, workspace_id);

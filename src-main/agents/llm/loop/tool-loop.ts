@@ -74,6 +74,7 @@ export async function* runToolLoop(
       hide: opts.hiddenFolders?.() ?? [],
       owner: `agent "${agent.id}"`,
       refusals: new Refusals(),
+      askHost: ctx.sandboxHosts?.ask,
     },
   });
   if (!opened.ok) return yield { type: 'error', message: opened.error };

@@ -25,4 +25,6 @@ export interface ToolSandbox {
   /** Whose processes they are, for errors: `agent "mila"`. */
   owner: string;
   refusals: Refusals;
+  /** Under the network policy `ask`: asks a person about a host the sandbox refused (`confine`'s `askHost`). */
+  askHost?: ((host: string) => void) | undefined;
 }

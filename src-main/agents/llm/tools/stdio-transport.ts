@@ -59,6 +59,7 @@ export class TreeStdioTransport implements Transport {
         folders: [this.spec.cwd],
         hide: sandbox.hide,
         owner: sandbox.owner,
+        askHost: sandbox.askHost,
       });
       if (!made.ok) throw new Error(made.error);
       this.program = made.program;

@@ -248,6 +248,7 @@ async function runCommand(
     folders: [cwd],
     hide: sandbox.hide,
     owner: sandbox.owner,
+    askHost: sandbox.askHost,
   });
   if (!confined.ok) return { ok: false, text: `could not run "${command}": ${confined.error}` };
   const program = confined.program;

@@ -5,6 +5,7 @@ import { AGENT_KINDS } from '../../../../src-shared/schemas/agent.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { AllowedHosts } from '../sandbox/AllowedHosts.tsx';
 import { SandboxFields } from '../sandbox/SandboxFields.tsx';
 import type { SandboxField } from '../sandbox/sandbox-draft.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
@@ -212,6 +213,7 @@ export function AgentForm({
           whose={SANDBOX_WHOSE[d.kind] ?? 'it'}
         />
       )}
+      {editing && SANDBOXED_KINDS.includes(d.kind) && <AllowedHosts owner={{ agent: editing.id }} />}
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       <AgentMoreFields d={d} errors={errors} set={set} setDraft={setD} />
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>

@@ -20,7 +20,18 @@ const BODIES: { [K in ApprovalKind]: Body<K> } = {
   diff_review: WhyBody,
   tool_call: ToolCallBody,
   merge_conflict: MergeConflictBody,
+  sandbox_host: SandboxHostBody,
 };
+
+/** A host an attempt's sandbox refused: the question in large, which attempt asked, what each answer does. */
+function SandboxHostBody({ approval: a }: { approval: ApprovalView }) {
+  return (
+    <>
+      <p className="sandbox-host-question">{a.reason}</p>
+      <p className="small">{APPROVAL_KINDS.sandbox_host.explain(a).slice(a.reason.length + 1)}</p>
+    </>
+  );
+}
 
 /** Why the task waits, in words (an escalation's, which only acknowledges, muted). */
 function WhyBody({ approval }: { approval: ApprovalView }) {

@@ -47,6 +47,7 @@ const REVIEWS: { [K in ApprovalKind]: Review<K> } = {
     a.merge_conflict ? (
       <MergeConflictReview approval={a} conflict={a.merge_conflict} onDeciding={onDeciding} />
     ) : null,
+  sandbox_host: () => null,
 };
 
 function reviewOf<K extends ApprovalKind>(a: ApprovalView & { kind: K }, onDeciding: (id: string) => void) {

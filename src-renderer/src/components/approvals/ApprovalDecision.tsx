@@ -22,6 +22,7 @@ export function ApprovalDecision({
   const actor = useBaton(actorOf);
   const [comment, setComment] = useState('');
   const kind = APPROVAL_KINDS[a.kind];
+  const reject = kind.rejectLabel ?? 'Reject';
   const answer = (approve: boolean) => {
     onDeciding?.(a.id);
     void decide(a.id, approve, comment);
@@ -39,10 +40,10 @@ export function ApprovalDecision({
       </label>
       <div className="actions">
         <ConfirmButton
-          label="Reject"
-          question={`Reject ${a.task_id}?`}
+          label={reject}
+          question={`${reject} ${a.task_id}?`}
           detail={kind.rejectDetail(a, actor)}
-          yes={`Reject ${a.task_id}`}
+          yes={`${reject} ${a.task_id}`}
           no="Keep it waiting"
           danger
           onConfirm={() => answer(false)}
@@ -53,7 +54,7 @@ export function ApprovalDecision({
               rows={2}
               value={comment}
               onChange={(e) => setComment(e.target.value)}
-              aria-label={`Why reject ${a.task_id} (optional)`}
+              aria-label={`Why ${reject.toLowerCase()} ${a.task_id} (optional)`}
             />
           </label>
         </ConfirmButton>

@@ -3,7 +3,7 @@ import type { SandboxDraft, SandboxField } from './sandbox-draft.ts';
 import { SANDBOX_LABELS } from './sandbox-draft.ts';
 
 /** Each list's help, in plain words; what a line may be. */
-const HELP: Record<Exclude<SandboxField, 'mode'>, { hint: string; placeholder: string }> = {
+const HELP: Record<Exclude<SandboxField, 'mode' | 'unlisted'>, { hint: string; placeholder: string }> = {
   hosts: {
     hint: 'One a line: a host name, *.domain, or an address with its port (127.0.0.1:8080). Nothing else is reachable.',
     placeholder: 'registry.npmjs.org\n127.0.0.1:11434',
@@ -129,6 +129,25 @@ export function SandboxFields({
           </span>
         </label>
       ))}
+      <div className="sandbox-ask">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={d.unlisted === 'ask'}
+            onChange={(e) => onChange({ ...d, unlisted: e.target.checked ? 'ask' : 'deny' })}
+          />
+          {SANDBOX_LABELS.unlisted}
+        </label>
+        <span className="field-message">
+          {!errors.unlisted && (
+            <span className="field-hint">
+              A connection to a host not listed is refused either way; with this on, the first one to each
+              host asks you in the inbox whether to allow it from then on.
+            </span>
+          )}
+          <span className="field-error">{errors.unlisted}</span>
+        </span>
+      </div>
     </fieldset>
   );
 }

@@ -19,7 +19,7 @@ describe('sandbox drafts', () => {
     });
     expect(policy).toEqual({
       mode: 'required',
-      network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'] },
+      network: { allow: ['registry.npmjs.org', '127.0.0.1:4873'], unlisted: 'deny' },
       write_allow: ['~/.cache/pip'],
       read_deny: [],
       read_allow: [],
@@ -56,7 +56,11 @@ describe('sandbox drafts', () => {
     expect(unavailable.label).toBe('sandbox cannot run here');
     expect(unavailable.why).toContain('bubblewrap (bwrap) is not installed');
     const ok = sandboxStateOf(
-      { mode: 'required', network: { allow: ['a.com'] }, write_allow: ['/tmp/x', '/tmp/y'] },
+      {
+        mode: 'required',
+        network: { allow: ['a.com'], unlisted: 'deny' },
+        write_allow: ['/tmp/x', '/tmp/y'],
+      },
       { available: true, problem: null },
     );
     expect(ok).toEqual({

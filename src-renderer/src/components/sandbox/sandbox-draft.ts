@@ -1,4 +1,9 @@
-import type { SandboxMode, SandboxPolicy, SandboxStatus } from '../../../../src-shared/schemas/sandbox.ts';
+import type {
+  SandboxMode,
+  SandboxPolicy,
+  SandboxStatus,
+  UnlistedHosts,
+} from '../../../../src-shared/schemas/sandbox.ts';
 import { plainMessage } from '../../format/field-message.ts';
 
 /**
@@ -8,6 +13,8 @@ import { plainMessage } from '../../format/field-message.ts';
 export interface SandboxDraft {
   mode: SandboxMode;
   hosts: string;
+  /** A host not listed: refused, or refused and asked about in the inbox. */
+  unlisted: UnlistedHosts;
   write_allow: string;
   read_deny: string;
   read_allow: string;
@@ -19,6 +26,7 @@ export type SandboxField = keyof SandboxDraft;
 export const EMPTY_SANDBOX: SandboxDraft = {
   mode: 'required',
   hosts: '',
+  unlisted: 'deny',
   write_allow: '',
   read_deny: '',
   read_allow: '',
@@ -28,6 +36,7 @@ export const EMPTY_SANDBOX: SandboxDraft = {
 export const SANDBOX_LABELS: Record<SandboxField, string> = {
   mode: 'Sandbox',
   hosts: 'Hosts it may reach',
+  unlisted: 'Ask me about other hosts',
   write_allow: 'Extra folders it may write',
   read_deny: 'Also closed to it',
   read_allow: 'Re-opened for reading',
@@ -39,6 +48,7 @@ export function sandboxDraftOf(policy: Partial<SandboxPolicy> | null | undefined
   return {
     mode: policy.mode ?? 'required',
     hosts: (policy.network?.allow ?? []).join('\n'),
+    unlisted: policy.network?.unlisted ?? 'deny',
     write_allow: (policy.write_allow ?? []).join('\n'),
     read_deny: (policy.read_deny ?? []).join('\n'),
     read_allow: (policy.read_allow ?? []).join('\n'),
@@ -58,7 +68,7 @@ const lines = (text: string) =>
 export function sandboxPolicyOf(d: SandboxDraft): SandboxPolicy | undefined {
   const policy: SandboxPolicy = {
     mode: d.mode,
-    network: { allow: lines(d.hosts) },
+    network: { allow: lines(d.hosts), unlisted: d.unlisted },
     write_allow: lines(d.write_allow),
     read_deny: lines(d.read_deny),
     read_allow: lines(d.read_allow),
@@ -68,7 +78,7 @@ export function sandboxPolicyOf(d: SandboxDraft): SandboxPolicy | undefined {
     policy.write_allow.length +
     policy.read_deny.length +
     policy.read_allow.length;
-  return policy.mode === 'required' && listed === 0 ? undefined : policy;
+  return policy.mode === 'required' && listed === 0 && d.unlisted === 'deny' ? undefined : policy;
 }
 
 /** Whether two drafts say the same (a line's spaces and blank lines aside). */
@@ -78,6 +88,7 @@ export function sameSandbox(a: SandboxDraft, b: SandboxDraft): boolean {
 
 /** The field an error's path inside a policy is about (`network.allow[2]` → `hosts`). */
 export function sandboxFieldOf(path: string): SandboxField {
+  if (path.startsWith('network.unlisted')) return 'unlisted';
   if (path.startsWith('network')) return 'hosts';
   if (path.startsWith('write_allow')) return 'write_allow';
   if (path.startsWith('read_deny')) return 'read_deny';
@@ -131,7 +142,8 @@ export function sandboxSummary(policy: Partial<SandboxPolicy> | null | undefined
   const hosts = policy?.network?.allow ?? [];
   const writes = policy?.write_allow ?? [];
   const parts = [
-    hosts.length === 0 ? 'reaches no host' : `reaches ${hosts.join(', ')}`,
+    (hosts.length === 0 ? 'reaches no host' : `reaches ${hosts.join(', ')}`) +
+      (policy?.network?.unlisted === 'ask' ? ', asks about others' : ''),
     writes.length === 0 ? 'writes only its own folder' : `writes ${n(writes.length, 'extra folder')}`,
   ];
   const hidden = policy?.read_deny?.length ?? 0;

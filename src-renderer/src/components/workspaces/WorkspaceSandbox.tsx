@@ -4,6 +4,7 @@ import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
 import { useBaton } from '../../store/index.ts';
+import { AllowedHosts } from '../sandbox/AllowedHosts.tsx';
 import { SandboxFields } from '../sandbox/SandboxFields.tsx';
 import type { SandboxDraft, SandboxField } from '../sandbox/sandbox-draft.ts';
 import { sandboxDraftOf, sandboxFieldOf, sandboxMessage, sandboxPolicyOf } from '../sandbox/sandbox-draft.ts';
@@ -48,6 +49,7 @@ export function WorkspaceSandbox({ w, onDone }: { w: Workspace; onDone(): void }
   return (
     <FormPanel title={`Sandbox of workspace ${w.id}`} className="workspace-sandbox" onSubmit={submit}>
       <SandboxFields draft={d} errors={errors} onChange={setD} whose="its setup command" />
+      <AllowedHosts owner={{ workspace: w.id }} />
       <FormActions error={errors.form} busy={busy} submit="Save sandbox">
         <button type="button" onClick={onDone}>
           Cancel

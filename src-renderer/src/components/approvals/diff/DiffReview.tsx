@@ -10,6 +10,7 @@ import { ChangedFiles } from './ChangedFiles.tsx';
 import { DiffPane } from './DiffPane.tsx';
 import { EarlierReviews } from './EarlierReview.tsx';
 import { ReviewDecision } from './ReviewDecision.tsx';
+import { SandboxBlocked } from './SandboxBlocked.tsx';
 import type { DiffText } from './use-diff-text.ts';
 import { useDiffText } from './use-diff-text.ts';
 import { useViewed } from './use-viewed.ts';
@@ -47,6 +48,7 @@ export default function DiffReview({
     <div className="diff-review">
       <ReviewHead view={view} list={list} />
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
+      {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
       {previous && view && (
         <div className="review-since">
           <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
