@@ -102,7 +102,9 @@ describe.skipIf(skipE2e || !installed)("a workspace's checks", () => {
     await form.waitFor({ state: 'detached' });
     const note = row.getByRole('note', { name: 'Checks of app' });
     await expect.poll(() => note.textContent()).toContain('test');
-    expect(await note.textContent()).toContain('--test-reporter=tap');
+    expect(await note.getByText('test', { exact: true }).getAttribute('title')).toBe(
+      `${process.execPath} --test --test-reporter=tap`,
+    );
     const [stored] = await call<{ checks: unknown[] }[]>(baton.app, 'workspaces.list', {});
     expect(stored!.checks).toEqual([
       { name: 'test', command: [process.execPath, '--test', '--test-reporter=tap'], timeout_s: 120 },

@@ -158,7 +158,7 @@ function WorkspaceRow({ w }: { w: Workspace }) {
                 {checks.map((c, i) => (
                   <span key={c.name}>
                     {i > 0 && ', '}
-                    <strong>{c.name}</strong> <code className="muted">{c.command.join(' ')}</code>
+                    <strong title={c.command.join(' ')}>{c.name}</strong>
                   </span>
                 ))}
               </span>
