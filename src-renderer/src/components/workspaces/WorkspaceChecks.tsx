@@ -29,8 +29,14 @@ export function WorkspaceChecks({ w, onDone }: { w: Workspace; onDone(): void })
   });
   const [errors, setErrors] = useState<ChecksErrors>({ rows: [] });
   const [busy, setBusy] = useState(false);
-  const set = (i: number, k: CheckField) => (v: string) =>
+  const set = (i: number, k: CheckField) => (v: string) => {
     setRows((prev) => prev.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
+    // A field edited drops its problem until the next save.
+    setErrors((prev) => ({
+      ...prev,
+      rows: prev.rows.map((r, j) => (j === i ? { ...r, [k]: undefined } : r)),
+    }));
+  };
   const submit = async () => {
     // A row left wholly empty is no check.
     const kept = rows.filter((r) => Object.values(r).some((v) => v.trim() !== ''));
