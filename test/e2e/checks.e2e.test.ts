@@ -178,7 +178,7 @@ describe.skipIf(skipE2e || !installed)("a workspace's checks", () => {
     await panel
       .getByRole('tabpanel', { name: 'Steps' })
       .getByText('passed: 2 tests passed', { exact: true })
-      .waitFor();
+      .scrollIntoViewIfNeeded();
     await shoot('task-panel-checks');
   });
 });
