@@ -128,6 +128,7 @@ export function approvalViews(store: CodingStore) {
       deletions: out.deletions,
       artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
       summary: out.summary,
+      ...(out.checks ? { checks: out.checks, fix_rounds: out.fix_rounds ?? 0 } : {}),
       ...withPrevious(a),
       ...withEarlier(a),
     };

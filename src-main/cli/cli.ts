@@ -44,8 +44,10 @@ Usage:
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
   baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
-                    [--keep node_modules/]...    register a git repository for coding agents;
-                                                 --keep: ignored paths a reused worktree keeps
+                    [--keep node_modules/]... [--check "test=npm test"]...
+                                                 register a git repository for coding agents;
+                                                 --keep: ignored paths a reused worktree keeps;
+                                                 --check: a named check run after each attempt
   baton workspaces list [--json]                 the workspaces; a repository gone from disk is MISSING
   baton workspaces remove <id>                   forget it (the repository and branches stay)
   baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind (a workspace whose
@@ -140,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
       setup: { type: 'string' },
       env: { type: 'string', multiple: true },
       keep: { type: 'string', multiple: true },
+      check: { type: 'string', multiple: true },
       'include-kept': { type: 'boolean', default: false },
       workspace: { type: 'string' },
       run: { type: 'string' },
@@ -308,6 +311,7 @@ async function main(argv: string[]): Promise<number> {
             setup: values.setup,
             env: values.env ?? [],
             keep: values.keep ?? [],
+            check: values.check ?? [],
             json: values.json,
           });
         if (sub === 'list') return await workspacesList(await client('read'), values.json);
@@ -325,7 +329,7 @@ async function main(argv: string[]): Promise<number> {
             json: values.json,
           });
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'secrets':

@@ -44,6 +44,8 @@ describe('baton workspaces', () => {
       'node_modules/',
       '--keep',
       '.venv/',
+      '--check',
+      'test=npm test',
       '--data-dir',
       dir,
     ]);
@@ -56,6 +58,7 @@ describe('baton workspaces', () => {
         setup_command: ['npm', 'ci'],
         env: { A: 'b=c' },
         keep_ignored: ['node_modules/', '.venv/'],
+        checks: [{ name: 'test', command: ['npm', 'test'] }],
       }),
     ]);
     expect(baton(['workspaces', 'list', '--data-dir', dir]).stdout).toContain(

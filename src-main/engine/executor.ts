@@ -175,6 +175,12 @@ export interface CodingContext {
   earlier?: { attempt: number; ended: string } | null;
   /** A person asked this retry to start from the task's start: what earlier attempts left is discarded. */
   start_clean?: boolean;
+  /**
+   * The attempt before, interrupted by a restart of Baton, had its agent end well and its work
+   * committed, and was running the workspace's checks: this attempt runs them again without the
+   * agent. Its final text, and the fix rounds it had used.
+   */
+  checking?: { summary: string; rounds: number } | null;
 }
 
 /**
@@ -188,6 +194,8 @@ export interface CodingContext {
 export type ResumeRequest = { session_id: string | null } & (
   | { reason: 'interrupted' }
   | { reason: 'kept_work'; run_id: string; attempt: number; ended: string }
+  /** The workspace's checks failed on the work the agent just finished: what failed, said for it. */
+  | { reason: 'checks_failed'; prompt: string }
   | {
       reason: 'changes_requested';
       comment: string;

@@ -50,6 +50,8 @@ export function stepSearchText(step: Step): string {
       return step.model ?? '';
     case 'sandbox':
       return `${step.text}\n${step.process}`;
+    case 'check':
+      return `${step.check.name} ${step.check.status}\n${step.check.tests?.failing.join('\n') ?? ''}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckOutcome } from './checks.ts';
 import type { TaskStatus } from './run.ts';
 import type { ChangedFile } from './workspace.ts';
 
@@ -221,6 +222,9 @@ export interface DiffReviewView {
   artifact: { id: number; name: string; size: number } | null;
   /** The CLI's final words. */
   summary: string;
+  /** How the workspace's checks ended on this work (red ones put it here), and after how many fix rounds. */
+  checks?: CheckOutcome[];
+  fix_rounds?: number;
   /**
    * The review of an earlier attempt of the task that asked for changes, when there was one:
    * what it saw and said (`approvals.diffSinceReview` gives what changed since).

@@ -146,6 +146,20 @@ export const taskSpecSchema = z.strictObject({
   /** When the dependencies' branches do not merge: fail the attempt naming the files (default), or ask a person. */
   on_conflict: z.enum(['fail', 'ask']).optional(),
   /**
+   * The workspace's checks to run after a coding agent's attempt (by name; `[]`: none);
+   * default: all of them.
+   */
+  checks: z.array(idSchema).max(50, 'at most 50 checks').optional(),
+  /** How many times failing checks go back to the agent's session before giving up; default 2. */
+  fix_rounds: z
+    .number({ error: 'must be a whole number from 0 to 10' })
+    .int('must be a whole number from 0 to 10')
+    .min(0, 'must be a whole number from 0 to 10')
+    .max(10, 'must be a whole number from 0 to 10')
+    .optional(),
+  /** After the last fix round, checks still failing: fail the task (default), or put its diff to a person with the checks marked red. */
+  on_checks_failed: z.enum(['fail', 'review']).optional(),
+  /**
    * A JSON Schema the task's answer must meet (an `llm` agent's: sent as `response_format` and
    * checked; a mismatch is retried once, then fails the attempt naming it).
    */

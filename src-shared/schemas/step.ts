@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkOutcomeSchema } from './checks.ts';
 
 /**
  * Steps: what an agent that thinks in turns did during one attempt, in order — the coding CLIs
@@ -13,7 +14,16 @@ import { z } from 'zod';
  * over a resumed session is turned into deltas by its parser), so an attempt's spend is the sum
  * of its usage steps.
  */
-export const STEP_KINDS = ['session', 'message', 'tool_call', 'usage', 'error', 'result', 'sandbox'] as const;
+export const STEP_KINDS = [
+  'session',
+  'message',
+  'tool_call',
+  'usage',
+  'error',
+  'result',
+  'sandbox',
+  'check',
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /**
@@ -133,6 +143,16 @@ export const sandboxStepSchema = z.strictObject({
   text: z.string().max(5_000),
 });
 
+/**
+ * A workspace's check run in a coding attempt's worktree after its agent ended (recorded as
+ * `running` when it starts, again under the same seq when it ends).
+ */
+export const checkStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('check'),
+  check: checkOutcomeSchema,
+});
+
 export const stepSchema = z.discriminatedUnion('kind', [
   sessionStepSchema,
   messageStepSchema,
@@ -141,6 +161,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
   errorStepSchema,
   resultStepSchema,
   sandboxStepSchema,
+  checkStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;

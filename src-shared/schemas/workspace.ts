@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { AnyCodingCli, CodingCli, EnvValue } from './agent.ts';
 import { envMapSchema } from './agent.ts';
+import type { CheckOutcome, WorkspaceCheck } from './checks.ts';
+import { workspaceChecksSchema } from './checks.ts';
 import { idSchema } from './common.ts';
 import type { SandboxPolicy } from './sandbox.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
@@ -45,6 +47,11 @@ export const workspaceInputSchema = z.strictObject({
   keep_ignored: z.array(keepPatternSchema).max(50).default([]),
   /** The OS sandbox its setup command runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing listed. */
   sandbox: sandboxPolicySchema.optional(),
+  /**
+   * Named commands run in a coding attempt's worktree after its agent ended well, in the
+   * workspace's sandbox (`checks.ts`); a failing one goes back to the agent (`fix_rounds`).
+   */
+  checks: workspaceChecksSchema.default([]),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -59,6 +66,8 @@ export interface Workspace {
   keep_ignored: string[];
   /** Its setup command's sandbox, as set (null: the default, required with nothing listed). */
   sandbox: SandboxPolicy | null;
+  /** Its checks, in the order they run. */
+  checks: WorkspaceCheck[];
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout
@@ -186,6 +195,10 @@ export interface CodingOutput {
   session_id: string | null;
   /** The unified diff's artifact name (`changes.diff`), null when nothing changed. */
   diff_artifact: string | null;
+  /** How the workspace's checks ended on this work (the last round); absent when none ran. */
+  checks?: CheckOutcome[];
+  /** How many times failing checks went back to the agent. */
+  fix_rounds?: number;
 }
 
 /** Whether an output is a coding task's (a dependency's output handed on). */

@@ -130,6 +130,12 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
     await taskForm().getByLabel('Workspace', { exact: true }).selectOption('webapp');
     await taskForm().getByLabel('Review', { exact: true }).selectOption('diff');
     await taskForm().getByLabel('On conflict').selectOption('ask');
+    // After the workspace's checks: one fix round, then a person reviews what still fails.
+    await taskForm().getByLabel('Workspace checks').fill('none');
+    await taskForm().getByLabel('Workspace checks').press('Enter');
+    await taskForm().getByLabel('Fix rounds').fill('1');
+    await taskForm().getByLabel('Fix rounds').press('Enter');
+    await taskForm().getByLabel('On checks failed').selectOption('review');
     await expect.poll(() => checks().textContent()).toContain('ready to run');
     expect(await checks().textContent()).not.toContain('workspace');
     for (const scheme of ['light', 'dark'] as const) await expectReadableIn(page, scheme);
@@ -148,6 +154,9 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
       workspace: 'webapp',
       review: 'diff',
       on_conflict: 'ask',
+      checks: [],
+      fix_rounds: 1,
+      on_checks_failed: 'review',
     });
   });
 

@@ -20,7 +20,17 @@ export interface WorkspaceAddOptions {
   env: string[];
   /** Ignored paths a worktree taken from the pool keeps (gitignore patterns). */
   keep: string[];
+  /** `NAME=command line` each: a check (default timeout). */
+  check: string[];
   json: boolean;
+}
+
+/** `test=npm test` → a check named test running ["npm", "test"]; the command as --setup takes it. */
+export function parseCheck(raw: string): { name: string; command: string[] } {
+  const eq = raw.indexOf('=');
+  if (eq <= 0) throw new CliError(`--check ${raw}: expected NAME=command, e.g. test=npm test`);
+  const command = parseSetup(raw.slice(eq + 1));
+  return { name: raw.slice(0, eq).trim(), command };
 }
 
 /** `npm ci` → ["npm", "ci"]; `["sh", "-c", "make deps"]` as given. */
@@ -71,6 +81,7 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
     ...(o.setup ? { setup_command: parseSetup(o.setup) } : {}),
     env: parseEnvPairs(o.env),
     keep_ignored: o.keep,
+    checks: o.check.map(parseCheck),
   });
   if (o.json) printJson(w);
   else process.stdout.write(`Added workspace ${w.id}: ${w.path} (tasks start from ${w.base_branch})\n`);

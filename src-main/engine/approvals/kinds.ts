@@ -242,15 +242,17 @@ export const GATES: { [K in GateKind]: GateHandler<K> } = {
       if (!agents.traitsOf(agent).reviewsDiff) return null;
       // The agent's own `review`, on a kind whose configuration has one.
       const agentReview = 'review' in agent ? agent.review : undefined;
-      if ((spec.review ?? agentReview ?? 'none') !== 'diff') return null;
       if (!isCodingOutput(output)) return null;
+      // Checks still failing after the fix rounds put the work to a person when the task says so.
+      const red = (output.checks ?? []).filter((c) => c.status !== 'passed').map((c) => c.name);
+      if ((spec.review ?? agentReview ?? 'none') !== 'diff' && red.length === 0) return null;
       const n = output.files.length;
       // No change, no diff to review: the coding executor fails such an attempt on a reviewed
       // task (it has nothing to show for the work asked); an output without files that still
       // comes here is not put to a person.
       if (n === 0) return null;
       return {
-        reason: `review the diff on ${output.branch}: ${n} file${n === 1 ? '' : 's'} changed, +${output.additions} −${output.deletions}`,
+        reason: `review the diff on ${output.branch}: ${n} file${n === 1 ? '' : 's'} changed, +${output.additions} −${output.deletions}${red.length > 0 ? `; checks failing: ${red.join(', ')}` : ''}`,
         cost: 0,
       };
     },

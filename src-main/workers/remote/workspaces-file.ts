@@ -53,6 +53,7 @@ export async function readWorkspaces(
       env: w.env,
       keep_ignored: w.keep_ignored,
       sandbox: w.sandbox ?? null,
+      checks: w.checks ?? [],
       created_at: new Date(now()).toISOString(),
     });
   }

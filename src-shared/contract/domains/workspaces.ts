@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
+import { workspaceChecksSchema } from '../../schemas/checks.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
 import { workspaceInputSchema } from '../../schemas/workspace.ts';
@@ -107,10 +108,15 @@ export const workspaceMethods = {
   'workspaces.add': method(workspaceInputSchema).returns<Workspace>(),
   /**
    * Changes what a person may change of a registered workspace: the OS sandbox its setup command
-   * runs in (the whole policy, replaced). Turning it off is recorded in the audit log.
+   * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
+   * and its checks (the whole list, replaced). What is not given stays.
    */
   'workspaces.update': method(
-    z.strictObject({ workspace_id: idField, sandbox: sandboxPolicySchema }),
+    z.strictObject({
+      workspace_id: idField,
+      sandbox: sandboxPolicySchema.optional(),
+      checks: workspaceChecksSchema.optional(),
+    }),
   ).returns<Workspace>(),
   /**
    * The hosts people allowed for the workspace when the sandbox asked (the network policy `ask`),

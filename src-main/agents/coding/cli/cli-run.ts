@@ -41,6 +41,8 @@ export interface Ready {
   link: AttemptLink | null;
   /** The seq of the CLI's first step (after the prompt, seq 0, and what the setup command's sandbox refused). */
   firstSeq?: number;
+  /** The seq of the prompt's step (0; a fix round's prompt comes after the checks' steps). */
+  promptSeq?: number;
   /** The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, and Baton's folders to hide. */
   sandbox: { policy: SandboxPolicy; hide: readonly string[] };
 }
@@ -170,7 +172,7 @@ async function* runProcess(
   // The prompt Baton gave, as the trace's first step.
   yield step({
     kind: 'message',
-    seq: 0,
+    seq: r.promptSeq ?? 0,
     at: new Date(now()).toISOString(),
     role: 'user',
     text: capText(m.prompt),

@@ -9,10 +9,9 @@ import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { SandboxDeps } from '../../shared/sandboxed.ts';
 import { attemptSandbox } from '../../shared/sandboxed.ts';
-import { runAcpAgent } from '../acp/acp-run.ts';
+import { checkedAgent } from '../checks/fix-loop.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
-import { runAgent } from './cli-run.ts';
 import { runSetup } from './setup.ts';
 import { startingPoint } from './starting-point.ts';
 import { checkoutNotice, dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
@@ -188,11 +187,14 @@ async function* codingAttempt(
       if (failed === 'cancelled') return yield CANCELLED;
       if (failed !== null) return yield error(failed);
     }
-    // An ACP agent runs on the Agent Client Protocol route (../acp/); the rest on their event stream.
-    yield* (agent.protocol === 'acp' ? runAcpAgent : runAgent)(
+    const checkPolicy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
+    if (!checkPolicy.ok) return yield error(checkPolicy.error);
+    // Its own repository stays readable (its worktree's git data is there); the others are hidden.
+    const hide = hidden().filter((p) => p !== coding.workspace.path);
+    yield* checkedAgent({
       ctx,
       coding,
-      {
+      ready: {
         worktree,
         from,
         provider,
@@ -202,13 +204,15 @@ async function* codingAttempt(
         env: { ...wsEnv.env, ...agentEnv.env },
         link,
         firstSeq: 1 + setupSteps,
-        // Its own repository stays readable (its worktree's git data is there); the others are hidden.
-        sandbox: { policy: policy.policy, hide: hidden().filter((p) => p !== coding.workspace.path) },
+        sandbox: { policy: policy.policy, hide },
       },
       signal,
       graceMs,
       now,
-    );
+      // The checks run as the setup command does: the workspace's environment and sandbox.
+      checkEnv: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
+      checkSandbox: { policy: checkPolicy.policy, hide, owner: `workspace "${coding.workspace.id}"` },
+    });
   } finally {
     link?.close();
     await rm(tmp, { recursive: true, force: true }).catch(() => {});

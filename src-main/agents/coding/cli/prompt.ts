@@ -2,6 +2,7 @@ import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ResumeRequest, TaskContext } from '../../../engine/executor.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
+import { checkVerdict } from '../checks/checks-prompt.ts';
 import type { FileHead } from '../workspaces/index.ts';
 
 /** A non-coding dependency's output, and the task's inputs, are cut to these many characters. */
@@ -52,6 +53,8 @@ function dependencySection(ctx: TaskContext, heads: DependencyHeads): string | n
       `## ${d.task_id} (${d.status}): branch ${out.branch} at ${out.commit.slice(0, 12)}, ${statsOf(out)}`,
     ];
     if (out.summary) lines.push(truncateText(out.summary, MAX_OUTPUT_CHARS));
+    if (out.checks && out.checks.length > 0)
+      lines.push(`Its checks: ${out.checks.map((c) => `${c.name} ${checkVerdict(c)}`).join(', ')}`);
     for (const f of out.files.slice(0, MAX_FILES_LISTED))
       lines.push(
         `- ${f.path} (${f.status}${f.additions === null ? ', binary' : `, +${f.additions} -${f.deletions}`})`,
@@ -96,7 +99,11 @@ export function firstPrompt(
       'An earlier attempt at this task was interrupted (Baton restarted); what it changed is in this worktree. Go on from there.',
     );
   // A reviewer's request, or kept work resumed, for a new session (no session to resume): the earlier work is in the worktree.
-  if (coding.resume?.reason === 'changes_requested' || coding.resume?.reason === 'kept_work')
+  if (
+    coding.resume?.reason === 'changes_requested' ||
+    coding.resume?.reason === 'kept_work' ||
+    coding.resume?.reason === 'checks_failed'
+  )
     parts.push(resumePrompt(ctx, coding.resume));
   // A retry after an attempt that did not finish: its work is in the worktree, uncommitted.
   if (!coding.resume && coding.earlier && !coding.start_clean)
@@ -108,6 +115,7 @@ export function firstPrompt(
 
 /** The next prompt of a resumed session: why it goes on. */
 export function resumePrompt(ctx: TaskContext, resume: ResumeRequest): string {
+  if (resume.reason === 'checks_failed') return resume.prompt;
   if (resume.reason === 'interrupted')
     return `Baton restarted while you worked on task ${ctx.task.task_id}; continue where you left off and finish the task. Your changes so far are in the worktree, your working directory.`;
   if (resume.reason === 'kept_work')

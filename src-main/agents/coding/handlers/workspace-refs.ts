@@ -63,6 +63,7 @@ export function workspaceIssues(
     const own = str(t.workspace);
     if (own !== undefined && !registered(own))
       issues.push({ path: ['tasks', i, 'workspace'], message: unknown(own) });
+    issues.push(...checkIssues(store, t, i, own ?? planWorkspace));
     const agent = str(t.agent);
     if (own !== undefined || planWorkspace !== undefined) return;
     const taskId = str(t.task_id) ?? `#${i}`;
@@ -81,6 +82,34 @@ export function workspaceIssues(
     agents ??= store.agents.list();
     return agents.filter((a) => need.every((s) => a.skills.includes(s)));
   }
+}
+
+/**
+ * The checks a task names (`checks`) must be its workspace's (one registered here: a remote
+ * worker's checks are its own to know).
+ */
+function checkIssues(
+  store: CodingStore,
+  task: Record<string, unknown>,
+  i: number,
+  workspaceId: string | undefined,
+): WorkspaceIssue[] {
+  if (!Array.isArray(task.checks) || workspaceId === undefined) return [];
+  const w = store.workspaces.get(workspaceId);
+  if (!w) return [];
+  const has = new Set(w.checks.map((c) => c.name));
+  const taskId = str(task.task_id) ?? `#${i}`;
+  const out: WorkspaceIssue[] = [];
+  task.checks.forEach((name: unknown, j) => {
+    if (typeof name !== 'string' || has.has(name)) return;
+    out.push({
+      path: ['tasks', i, 'checks', j],
+      message: `task "${taskId}" names check "${name}" in checks, which workspace "${w.id}" does not have (${
+        has.size === 0 ? 'it has no checks' : `its checks: ${[...has].join(', ')}`
+      })`,
+    });
+  });
+  return out;
 }
 
 /** The ids of `able` when there are some and every one is a coding agent; else null. */

@@ -112,6 +112,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         env: input.env,
         keep_ignored: input.keep_ignored,
         sandbox: input.sandbox ?? null,
+        checks: input.checks,
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -124,12 +125,19 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox }) => {
+    'workspaces.update': ({ workspace_id, sandbox, checks }) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
-        store.workspaces.setSandbox(workspace_id, sandbox);
-        const w: Workspace = { ...old, sandbox };
-        auditSandboxOff(w, old.sandbox?.mode ?? 'required');
+        let w: Workspace = old;
+        if (sandbox !== undefined) {
+          store.workspaces.setSandbox(workspace_id, sandbox);
+          w = { ...w, sandbox };
+          auditSandboxOff(w, old.sandbox?.mode ?? 'required');
+        }
+        if (checks !== undefined) {
+          store.workspaces.setChecks(workspace_id, checks);
+          w = { ...w, checks };
+        }
         return w;
       });
       bus.emit('workspace.updated', updated);

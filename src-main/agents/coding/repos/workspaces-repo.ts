@@ -1,3 +1,4 @@
+import type { WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { Db } from '../../../store/db.ts';
@@ -10,6 +11,7 @@ interface WorkspaceRow {
   env: string;
   keep_ignored: string;
   sandbox: string | null;
+  checks: string;
   created_at: string;
 }
 
@@ -21,6 +23,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   env: JSON.parse(r.env) as Workspace['env'],
   keep_ignored: JSON.parse(r.keep_ignored) as string[],
   sandbox: r.sandbox === null ? null : (JSON.parse(r.sandbox) as SandboxPolicy),
+  checks: JSON.parse(r.checks) as WorkspaceCheck[],
   created_at: r.created_at,
 });
 
@@ -29,10 +32,11 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, checks, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @checks, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
+  const setChecks = db.prepare<[string, string]>('UPDATE workspaces SET checks = ? WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -47,7 +51,11 @@ export function createWorkspacesRepo(db: Db) {
         env: JSON.stringify(w.env),
         keep_ignored: JSON.stringify(w.keep_ignored),
         sandbox: w.sandbox === null ? null : JSON.stringify(w.sandbox),
+        checks: JSON.stringify(w.checks),
       }).changes > 0,
+    /** Replaces a workspace's checks; true if it exists. */
+    setChecks: (id: string, checks: WorkspaceCheck[]): boolean =>
+      setChecks.run(JSON.stringify(checks), id).changes > 0,
     /** Replaces a workspace's sandbox policy (null: the default); true if it exists. */
     setSandbox: (id: string, policy: SandboxPolicy | null): boolean =>
       setSandbox.run(policy === null ? null : JSON.stringify(policy), id).changes > 0,

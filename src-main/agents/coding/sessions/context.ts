@@ -101,6 +101,7 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
       ? { attempt: before.attempt, ended: endedText(before.outcome, before.error) }
       : null;
   return {
+    checking: resume?.reason === 'interrupted' ? checksLeft(store, runId, task) : null,
     workspace,
     dir: session?.dir ?? join(taskDir, 'tree'),
     branch: session?.branch ?? taskBranch(runId, task.task_id),
@@ -113,6 +114,26 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
     pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,
     earlier,
     start_clean: setup.start_clean,
+  };
+}
+
+/**
+ * Whether the interrupted attempt before this one was running its checks (its last step but
+ * usage and refusals is a check: its agent had ended well and its work was committed), with the
+ * agent's final text and the fix rounds it had used; null otherwise.
+ */
+function checksLeft(store: CodingStore, runId: string, task: TaskRun): CodingContext['checking'] {
+  if (task.attempt < 2) return null;
+  const steps = store.steps.list(runId, task.task_id, task.attempt - 1);
+  const last = steps
+    .filter((s) => s.kind !== 'usage' && s.kind !== 'sandbox')
+    .sort((a, b) => a.seq - b.seq)
+    .at(-1);
+  if (last?.kind !== 'check') return null;
+  const summary = steps.findLast((s) => s.kind === 'result' && !s.is_error);
+  return {
+    summary: summary?.kind === 'result' ? summary.text : '',
+    rounds: Math.max(...steps.map((s) => (s.kind === 'check' ? s.check.round : 0))),
   };
 }
 

@@ -1,13 +1,24 @@
+import { DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
+import { taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
 import type { Check, TaskDraft } from '../../designer/plan-edit.ts';
 import { fieldProblem } from '../../designer/plan-edit.ts';
 import { useBaton } from '../../store/index.ts';
-import { SelectField } from './FormFields.tsx';
+import { NumberField, SelectField, TextField } from './FormFields.tsx';
 import { WorkspaceField } from './WorkspaceField.tsx';
+
+/** "test, lint" → ["test", "lint"]; "none" → [] (no checks); empty → all of them (no field). */
+function checksOfText(text: string): string[] | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (t.toLowerCase() === 'none') return [];
+  return t.split(/[\s,]+/).filter(Boolean);
+}
 
 /**
  * What a task given to a coding agent needs: the workspace its worktree comes from (its own, or
- * the plan's), whether a person reviews its diff, and what happens when its dependencies'
- * branches do not merge.
+ * the plan's), whether a person reviews its diff, what happens when its dependencies'
+ * branches do not merge, and which of the workspace's checks run after it, how many fix rounds
+ * they get and what happens when they still fail.
  */
 export function CodingTaskFields({
   task,
@@ -72,6 +83,36 @@ export function CodingTaskFields({
       >
         <option value="fail">Fail, naming the files</option>
         <option value="ask">Ask a person to resolve</option>
+      </SelectField>
+      <TextField
+        label="Workspace checks"
+        value={task.checks === undefined ? '' : task.checks.length === 0 ? 'none' : task.checks.join(', ')}
+        placeholder="All of the workspace's"
+        error={problem('checks', 'Workspace checks')}
+        onCommit={(v) => patch({ checks: checksOfText(v) })}
+      />
+      <NumberField
+        label="Fix rounds"
+        value={task.fix_rounds}
+        placeholder={`${DEFAULT_FIX_ROUNDS} (failing checks back to the agent)`}
+        schema={taskSpecSchema.shape.fix_rounds}
+        error={problem('fix_rounds', 'Fix rounds')}
+        onCommit={(v) => patch({ fix_rounds: v })}
+      />
+      <SelectField
+        label="On checks failed"
+        value={task.on_checks_failed ?? 'fail'}
+        error={problem('on_checks_failed', 'On checks failed')}
+        hint={
+          task.on_checks_failed === 'review'
+            ? 'After the last fix round, its diff waits in Approvals with the red checks marked.'
+            : 'After the last fix round, the attempt fails naming the checks.'
+        }
+        // Failing is what a task without the field does: choosing it leaves the field out.
+        onChange={(v) => patch({ on_checks_failed: v === 'review' ? 'review' : undefined })}
+      >
+        <option value="fail">Fail, naming the checks</option>
+        <option value="review">A person reviews the diff</option>
       </SelectField>
     </>
   );

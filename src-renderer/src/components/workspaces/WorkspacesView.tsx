@@ -10,6 +10,7 @@ import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
+import { WorkspaceChecks } from './WorkspaceChecks.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
 import { WorkspaceSandbox } from './WorkspaceSandbox.tsx';
 
@@ -84,6 +85,8 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   const [report, setReport] = useState<PruneReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editingSandbox, setEditingSandbox] = useState(false);
+  const [editingChecks, setEditingChecks] = useState(false);
+  const checks = w.checks ?? [];
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const envNames = Object.keys(w.env);
   const remove = async () => {
@@ -146,6 +149,30 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           {!w.setup_command && envNames.length === 0 && w.keep_ignored.length === 0 && (
             <span className="muted">none</span>
           )}
+          <div className="workspace-checks-state" role="note" aria-label={`Checks of ${w.id}`}>
+            {checks.length === 0 ? (
+              <span className="muted">no checks</span>
+            ) : (
+              <span title="Run after each coding attempt's agent finished">
+                checks{' '}
+                {checks.map((c, i) => (
+                  <span key={c.name}>
+                    {i > 0 && ', '}
+                    <strong title={c.command.join(' ')}>{c.name}</strong>
+                  </span>
+                ))}
+              </span>
+            )}
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Checks of ${w.id}…`}
+              aria-expanded={editingChecks}
+              onClick={() => setEditingChecks((v) => !v)}
+            >
+              Edit checks…
+            </button>
+          </div>
           <div className="workspace-sandbox-state" role="note" aria-label={`Sandbox of ${w.id}`}>
             <SandboxBadge policy={w.sandbox} status={sandboxStatus} why />
             <button
@@ -180,6 +207,13 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           />
         </td>
       </tr>
+      {editingChecks && (
+        <tr className="workspace-note">
+          <td colSpan={5}>
+            <WorkspaceChecks w={w} onDone={() => setEditingChecks(false)} />
+          </td>
+        </tr>
+      )}
       {editingSandbox && (
         <tr className="workspace-note">
           <td colSpan={5}>

@@ -6,6 +6,7 @@ import type { ReviewFile } from '../../../approvals/review-files.ts';
 import { reviewFiles } from '../../../approvals/review-files.ts';
 import { viewedState } from '../../../approvals/viewed-files.ts';
 import { counted } from '../../../format/plural.ts';
+import { ChecksRow } from '../../checks/ChecksRow.tsx';
 import { ChangedFiles } from './ChangedFiles.tsx';
 import { DiffPane } from './DiffPane.tsx';
 import { EarlierReviews } from './EarlierReview.tsx';
@@ -47,6 +48,7 @@ export default function DiffReview({
   return (
     <div className="diff-review">
       <ReviewHead view={view} list={list} />
+      {view?.checks && <ChecksRow checks={view.checks} rounds={view.fix_rounds ?? 0} full />}
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
       {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
       {previous && view && (

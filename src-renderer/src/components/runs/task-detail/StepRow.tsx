@@ -1,7 +1,9 @@
 import { memo } from 'react';
+import type { CheckOutcome } from '../../../../../src-shared/schemas/checks.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import { formatDuration } from '../../../format/duration.ts';
 import { tokens, usd } from '../../../steps/step-book.ts';
+import { checkMark } from '../../checks/latest-checks.ts';
 
 /** How much of a message shows before "Show all" (a model's answer can be pages long). */
 const MESSAGE_FOLD = 600;
@@ -107,6 +109,8 @@ function StepContent({ step }: { step: Step }) {
           <span className="muted small"> ({step.process})</span>
         </p>
       );
+    case 'check':
+      return <CheckStep check={step.check} />;
     case 'result':
       return (
         <div className={step.is_error ? 'field-error' : undefined}>
@@ -115,6 +119,30 @@ function StepContent({ step }: { step: Step }) {
         </div>
       );
   }
+}
+
+/** A workspace's check: how it ended, its failing tests and the end of its output. */
+function CheckStep({ check: c }: { check: CheckOutcome }) {
+  const m = checkMark(c);
+  return (
+    <div>
+      <span className="step-kind">{c.round > 0 ? `Check, fix round ${c.round}` : 'Check'}</span>{' '}
+      <strong>{c.name}</strong> <span className={`pill status-${m.tone}`}>{m.words}</span>
+      {c.duration_ms !== null && <span className="muted small"> {formatDuration(c.duration_ms)}</span>}
+      {c.tests && c.tests.failing.length > 0 && (
+        <p className="field-error small">Failing: {c.tests.failing.join(', ')}</p>
+      )}
+      {c.output_tail && (
+        <details className="step-fold">
+          <summary>
+            Output ({c.output_bytes.toLocaleString()} bytes
+            {c.output_bytes > c.output_tail.length ? ', its end kept' : ''})
+          </summary>
+          <pre>{c.output_tail}</pre>
+        </details>
+      )}
+    </div>
+  );
 }
 
 /** Text past a screenful folded behind "Show all". */

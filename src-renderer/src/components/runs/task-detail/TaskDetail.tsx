@@ -8,6 +8,8 @@ import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
+import { ChecksRow } from '../../checks/ChecksRow.tsx';
+import { taskChecks } from '../../checks/latest-checks.ts';
 import { statusPill } from '../../shared/status-label.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useHumanIds } from '../../shared/use-human-ids.ts';
@@ -65,6 +67,8 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     (s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length > 0,
   );
   const hasOutput = task.output !== null && task.output !== undefined;
+  const book = useBaton((s) => s.steps[stepsKey(task.run_id, task.task_id)]?.book);
+  const checks = taskChecks(task.output, book);
   const humans = useHumanIds();
   const pill = statusPill(task, humans);
   const files = detail?.artifacts.length ?? 0;
@@ -134,6 +138,14 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
             <dt>Progress</dt>
             <dd>
               {task.progress}% {task.progress_message}
+            </dd>
+          </div>
+        )}
+        {checks.checks.length > 0 && (
+          <div>
+            <dt>Checks</dt>
+            <dd>
+              <ChecksRow checks={checks.checks} rounds={checks.rounds} />
             </dd>
           </div>
         )}

@@ -1,0 +1,159 @@
+import type { CheckOutcome, CheckTests, WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
+import { CHECK_OUTPUT_TAIL_BYTES, DEFAULT_CHECK_TIMEOUT_S } from '../../../../src-shared/schemas/checks.ts';
+import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
+import type { ExecutorEvent } from '../../../engine/executor.ts';
+import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { confine, exitOutside } from '../../../sandbox/index.ts';
+import { runLineProcess } from '../../shared/line-process.ts';
+import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
+import { parseJunit } from './junit.ts';
+import { createTail } from './tail.ts';
+import { createTapCounter } from './tap.ts';
+
+/** The longest line of a check's output kept whole (a longer one is cut; the tail caps the rest). */
+const MAX_CHECK_LINE = 64 * 1024;
+/** The most of a JUnit file read. */
+const MAX_JUNIT_BYTES = 16 * 1024 * 1024;
+
+export interface CheckRun {
+  check: WorkspaceCheck;
+  /** The attempt's worktree: where it runs, the one folder it writes. */
+  cwd: string;
+  env: Record<string, string>;
+  marker: string;
+  graceMs: number;
+  signal: AbortSignal;
+  clean: (text: string) => string;
+  /** The workspace's sandbox, narrowed by the plan, and Baton's folders to hide. */
+  sandbox: { policy: SandboxPolicy; hide: readonly string[]; owner: string };
+  round: number;
+  /** The seq of the next step (what the sandbox refused it). */
+  nextSeq: () => number;
+  now?: () => number;
+  /** Bytes of output kept (default 64 KB; tests make it smaller). */
+  tailBytes?: number;
+}
+
+/**
+ * One check, without a shell, in the attempt's worktree and the workspace's OS sandbox: stopped
+ * (its whole process tree) at its timeout or when the attempt is cancelled; its output kept as a
+ * tail and counted as TAP as it comes; its JUnit file read when it names one. Returns how it
+ * ended, or `cancelled`.
+ */
+export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, CheckOutcome | 'cancelled'> {
+  const now = o.now ?? Date.now;
+  const started = now();
+  const [command, ...args] = o.check.command as [string, ...string[]];
+  const tail = createTail(o.tailBytes ?? CHECK_OUTPUT_TAIL_BYTES);
+  const tap = createTapCounter();
+  const outcome = (
+    status: CheckOutcome['status'],
+    exit: number | null,
+    tests: CheckTests | null,
+  ): CheckOutcome => ({
+    name: o.check.name,
+    status,
+    exit_code: exit,
+    duration_ms: Math.max(0, now() - started),
+    output_tail: o.clean(tail.text()),
+    output_bytes: tail.bytes,
+    tests,
+    round: o.round,
+  });
+  const confined = await confine({
+    policy: o.sandbox.policy,
+    command,
+    args,
+    cwd: o.cwd,
+    env: o.env,
+    folders: [o.cwd],
+    hide: o.sandbox.hide,
+    owner: o.sandbox.owner,
+  });
+  if (!confined.ok) {
+    tail.push(`cannot start check "${o.check.name}": ${confined.error}`);
+    return outcome('failed', null, null);
+  }
+  const program = confined.program;
+  const refusals = function* (blocked: ReturnType<typeof program.take>): Generator<ExecutorEvent> {
+    for (const b of blocked)
+      yield {
+        type: 'step',
+        step: {
+          ...sandboxStep(b, `check ${o.check.name}`),
+          seq: o.nextSeq(),
+          at: new Date(now()).toISOString(),
+        },
+      };
+  };
+  const proc = runLineProcess<string>({
+    command: program.command,
+    args: program.args,
+    cwd: o.cwd,
+    env: program.env,
+    stdin: null,
+    marker: `${o.marker}/check-${o.check.name}`,
+    graceMs: o.graceMs,
+    maxLineBytes: { stdout: MAX_CHECK_LINE, stderr: MAX_CHECK_LINE },
+  });
+  const timeout = (o.check.timeout_s ?? DEFAULT_CHECK_TIMEOUT_S) * 1000;
+  const timer = setTimeout(() => proc.stop('timed out'), timeout);
+  const onAbort = () => proc.stop('cancelled');
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const got of withRefusals(proc.lines, program)) {
+      if ('blocked' in got) {
+        yield* refusals(got.blocked);
+        continue;
+      }
+      const { stream, line } = got.item;
+      if (stream === 'stderr') program.stderr(line.text);
+      else tap.line(line.text);
+      tail.push(
+        line.truncated > 0 ? `${line.text}… (${line.truncated} bytes of this line cut)\n` : `${line.text}\n`,
+      );
+    }
+    const ran = await proc.ended;
+    await program.release();
+    yield* refusals(program.take());
+    const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
+    if (end.stopped === 'cancelled' || o.signal.aborted) return 'cancelled';
+    if (end.stopped === 'timed out') {
+      tail.push(`stopped: timed out after ${timeout / 1000} s\n`);
+      return outcome('timed_out', null, tap.result());
+    }
+    if (end.spawnError !== null) {
+      tail.push(`cannot start check "${o.check.name}": ${end.spawnError}\n`);
+      return outcome('failed', null, null);
+    }
+    const tests = (o.check.junit ? await readJunit(o.cwd, o.check.junit) : null) ?? tap.result();
+    return outcome(end.code === 0 ? 'passed' : 'failed', end.code, tests);
+  } finally {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onAbort);
+    proc.stop('the attempt ended');
+    await proc.ended;
+    await program.release();
+  }
+}
+
+/** The tests of a JUnit file a check wrote (its first 16 MB); null when it is not there or holds none. */
+/**
+ * The JUnit report a check wrote, read through the worktree (`ConfinedFolder`): a link in it
+ * that leads out of the worktree (to a key in the home, say) is refused, not followed, as Baton
+ * reads it outside the sandbox. Null when there is none, or it is not one Baton may read.
+ */
+async function readJunit(worktree: string, rel: string): Promise<CheckTests | null> {
+  try {
+    const { handle, stats } = await new ConfinedFolder(worktree).file(rel);
+    try {
+      const buf = Buffer.alloc(Math.min(stats.size, MAX_JUNIT_BYTES));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      return parseJunit(buf.subarray(0, bytesRead).toString('utf8'));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
