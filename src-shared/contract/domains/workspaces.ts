@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
+import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
 import { workspaceInputSchema } from '../../schemas/workspace.ts';

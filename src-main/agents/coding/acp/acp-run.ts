@@ -130,7 +130,15 @@ export async function* runAcpAgent(
     }
   };
   const log = (text: string) => push({ type: 'log', stream: 'info', text });
-  emit([{ kind: 'message', seq: r.promptSeq ?? 0, at: new Date(now()).toISOString(), role: 'user', text: capText(prompt) }]);
+  emit([
+    {
+      kind: 'message',
+      seq: r.promptSeq ?? 0,
+      at: new Date(now()).toISOString(),
+      role: 'user',
+      text: capText(prompt),
+    },
+  ]);
   log(
     `${agent.cli} over ACP (${inv.command}): ${resumeId ? `loading session ${resumeId} (${coding.resume!.reason})` : 'new session'}${
       meter ? `, model calls metered by Baton on their way to ${new URL(upstream!).origin}` : ''
