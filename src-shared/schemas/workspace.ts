@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { CodingCli, EnvValue } from './agent.ts';
 import { envMapSchema } from './agent.ts';
 import { idSchema } from './common.ts';
+import type { WorkspaceRemote } from './forge.ts';
+import { workspaceRemoteSchema } from './forge.ts';
 import type { SandboxPolicy } from './sandbox.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
 
@@ -45,6 +47,8 @@ export const workspaceInputSchema = z.strictObject({
   keep_ignored: z.array(keepPatternSchema).max(50).default([]),
   /** The OS sandbox its setup command runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing listed. */
   sandbox: sandboxPolicySchema.optional(),
+  /** Where its work lands: a git remote, and the forge that hosts it (`src-shared/schemas/forge.ts`). */
+  remote: workspaceRemoteSchema.optional(),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -59,6 +63,8 @@ export interface Workspace {
   keep_ignored: string[];
   /** Its setup command's sandbox, as set (null: the default, required with nothing listed). */
   sandbox: SandboxPolicy | null;
+  /** Where its work lands (pushes, pull requests); null or absent: nowhere, work stays local. */
+  remote?: WorkspaceRemote | null;
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout

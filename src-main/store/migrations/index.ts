@@ -20,6 +20,7 @@ import * as m019 from './019_workspace_sandbox.ts';
 import * as m020 from './020_tool_call_schema.ts';
 import * as m021 from './021_task_log_search.ts';
 import * as m022 from './022_plan_archived.ts';
+import * as m023 from './023_workspace_remote.ts';
 
 export interface Migration {
   version: number;
@@ -51,4 +52,5 @@ export const migrations: readonly Migration[] = [
   { version: 20, name: 'tool_call_schema', up: m020.up },
   { version: 21, name: 'task_log_search', up: m021.up },
   { version: 22, name: 'plan_archived', up: m022.up },
+  { version: 23, name: 'workspace_remote', up: m023.up },
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workspaceRemoteSchema } from '../../schemas/forge.ts';
 import { sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
 import { workspaceInputSchema } from '../../schemas/workspace.ts';
@@ -106,10 +107,15 @@ export const workspaceMethods = {
   'workspaces.add': method(workspaceInputSchema).returns<Workspace>(),
   /**
    * Changes what a person may change of a registered workspace: the OS sandbox its setup command
-   * runs in (the whole policy, replaced). Turning it off is recorded in the audit log.
+   * runs in (the whole policy, replaced; turning it off is recorded in the audit log), and where
+   * its work lands (`remote`, replaced; null: nowhere). A field left out stays as it is.
    */
   'workspaces.update': method(
-    z.strictObject({ workspace_id: idField, sandbox: sandboxPolicySchema }),
+    z.strictObject({
+      workspace_id: idField,
+      sandbox: sandboxPolicySchema.optional(),
+      remote: workspaceRemoteSchema.nullable().optional(),
+    }),
   ).returns<Workspace>(),
   /** Forgets a workspace (its repository and branches stay); refused while a run that names it executes. */
   'workspaces.remove': method(byId('workspace_id')).returns<{ removed: boolean }>(),

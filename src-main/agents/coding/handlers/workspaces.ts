@@ -3,6 +3,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { storedRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
@@ -112,6 +113,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         env: input.env,
         keep_ignored: input.keep_ignored,
         sandbox: input.sandbox ?? null,
+        remote: input.remote ? storedRemote(input.remote) : null,
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -124,12 +126,20 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox }) => {
+    'workspaces.update': ({ workspace_id, sandbox, remote }) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
-        store.workspaces.setSandbox(workspace_id, sandbox);
-        const w: Workspace = { ...old, sandbox };
-        auditSandboxOff(w, old.sandbox?.mode ?? 'required');
+        let w: Workspace = old;
+        if (sandbox !== undefined) {
+          store.workspaces.setSandbox(workspace_id, sandbox);
+          w = { ...w, sandbox };
+          auditSandboxOff(w, old.sandbox?.mode ?? 'required');
+        }
+        if (remote !== undefined) {
+          const stored = remote === null ? null : storedRemote(remote);
+          store.workspaces.setRemote(workspace_id, stored);
+          w = { ...w, remote: stored };
+        }
         return w;
       });
       bus.emit('workspace.updated', updated);

@@ -1,3 +1,4 @@
+import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { Db } from '../../../store/db.ts';
@@ -10,6 +11,7 @@ interface WorkspaceRow {
   env: string;
   keep_ignored: string;
   sandbox: string | null;
+  remote: string | null;
   created_at: string;
 }
 
@@ -21,6 +23,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   env: JSON.parse(r.env) as Workspace['env'],
   keep_ignored: JSON.parse(r.keep_ignored) as string[],
   sandbox: r.sandbox === null ? null : (JSON.parse(r.sandbox) as SandboxPolicy),
+  remote: r.remote === null ? null : (JSON.parse(r.remote) as WorkspaceRemote),
   created_at: r.created_at,
 });
 
@@ -29,10 +32,11 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, remote, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @remote, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
+  const setRemote = db.prepare<[string | null, string]>('UPDATE workspaces SET remote = ? WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -47,10 +51,14 @@ export function createWorkspacesRepo(db: Db) {
         env: JSON.stringify(w.env),
         keep_ignored: JSON.stringify(w.keep_ignored),
         sandbox: w.sandbox === null ? null : JSON.stringify(w.sandbox),
+        remote: w.remote ? JSON.stringify(w.remote) : null,
       }).changes > 0,
     /** Replaces a workspace's sandbox policy (null: the default); true if it exists. */
     setSandbox: (id: string, policy: SandboxPolicy | null): boolean =>
       setSandbox.run(policy === null ? null : JSON.stringify(policy), id).changes > 0,
+    /** Replaces where a workspace's work lands (null: nowhere); true if it exists. */
+    setRemote: (id: string, remote: WorkspaceRemote | null): boolean =>
+      setRemote.run(remote === null ? null : JSON.stringify(remote), id).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };
 }

@@ -9,8 +9,10 @@ import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { remoteSummary } from './remote-form.ts';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
+import { WorkspaceRemote } from './WorkspaceRemote.tsx';
 import { WorkspaceSandbox } from './WorkspaceSandbox.tsx';
 
 /**
@@ -84,6 +86,8 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   const [report, setReport] = useState<PruneReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editingSandbox, setEditingSandbox] = useState(false);
+  const [editingRemote, setEditingRemote] = useState(false);
+  const remote = remoteSummary(w.remote);
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const envNames = Object.keys(w.env);
   const remove = async () => {
@@ -121,6 +125,22 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           )}
           <RelativeTime at={w.created_at} prefix="added" className="muted small added" />
           <PlansNaming plans={w.plans ?? []} />
+          <div className="small workspace-remote-state" role="note" aria-label={`Remote of ${w.id}`}>
+            {remote ? (
+              <span title={w.remote?.url}>lands on {remote}</span>
+            ) : (
+              <span className="muted">no remote: work stays local</span>
+            )}{' '}
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Remote of ${w.id}…`}
+              aria-expanded={editingRemote}
+              onClick={() => setEditingRemote((v) => !v)}
+            >
+              {remote ? 'Edit remote…' : 'Add remote…'}
+            </button>
+          </div>
         </th>
         <td>
           <code>{w.base_branch}</code>
@@ -180,6 +200,13 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           />
         </td>
       </tr>
+      {editingRemote && (
+        <tr className="workspace-note">
+          <td colSpan={5}>
+            <WorkspaceRemote w={w} onDone={() => setEditingRemote(false)} />
+          </td>
+        </tr>
+      )}
       {editingSandbox && (
         <tr className="workspace-note">
           <td colSpan={5}>
