@@ -1,0 +1,56 @@
+import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { startFollowing } from './follow.ts';
+import { landRun } from './land-run.ts';
+import type { LandingDeps } from './landing-deps.ts';
+import { publicLanding } from './landing-deps.ts';
+
+export type { LandingDeps } from './landing-deps.ts';
+
+/**
+ * Landing in the app: a run that ends completed lands as its plan says (`land`), in the background;
+ * open pull requests are followed (`startFollowing`) until merged, closed or gone, across
+ * restarts. `land` lands a run on request (again after a failure: what landed already is not
+ * landed twice).
+ */
+export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled?: boolean } = {}) {
+  const inFlight = new Map<string, Promise<Landing[]>>();
+  const land = (runId: string): Promise<Landing[]> => {
+    const going = inFlight.get(runId);
+    if (going) return going;
+    const p = landRun(deps, runId)
+      .then((list) => list.map((l) => publicLanding(l)))
+      .finally(() => inFlight.delete(runId));
+    inFlight.set(runId, p);
+    return p;
+  };
+  let unsubscribe: (() => void) | null = null;
+  let following: ReturnType<typeof startFollowing> | null = null;
+  return {
+    land,
+    list: (runId: string): Landing[] => deps.store.landings.forRun(runId).map(publicLanding),
+    /** Polls what is due now (tests; the timer does it otherwise). */
+    tick: () => following?.tick() ?? Promise.resolve(),
+    /** Resolves once the landings started so far are over. */
+    settled: async () => {
+      await Promise.allSettled([...inFlight.values()]);
+    },
+    start() {
+      if (opts.enabled === false) return;
+      unsubscribe = deps.bus.subscribe((batch) => {
+        for (const e of batch) {
+          if (e.name !== 'run.updated' || e.payload.status !== 'completed') continue;
+          const run = deps.store.runs.get(e.payload.id);
+          const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
+          if ((plan?.land ?? 'none') === 'none') continue;
+          land(e.payload.id).catch((err: unknown) => deps.log(err, `landing run ${e.payload.id}`));
+        }
+      });
+      following = startFollowing(deps, opts.tickMs ?? 5_000, land);
+    },
+    stop() {
+      unsubscribe?.();
+      following?.stop();
+    },
+  };
+}
+export type Lander = ReturnType<typeof createLander>;
