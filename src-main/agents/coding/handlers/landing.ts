@@ -16,8 +16,9 @@ export function landingHandlers(
   };
   return {
     'runs.landings': ({ run_id }) => {
-      runOf(run_id);
-      return store.landings.forRun(run_id).map(({ polls: _p, next_poll_at: _n, ...l }) => l);
+      if (run_id !== undefined) runOf(run_id);
+      const list = run_id === undefined ? store.landings.recent(500) : store.landings.forRun(run_id);
+      return list.map(({ polls: _p, next_poll_at: _n, ...l }) => l);
     },
     'runs.land': async ({ run_id }) => {
       const run = runOf(run_id);

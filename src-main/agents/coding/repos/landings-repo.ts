@@ -47,6 +47,7 @@ const toLanding = (r: LandingRow): StoredLanding => ({
 /** The branches runs landed, and the pull requests Baton follows. */
 export function createLandingsRepo(db: Db) {
   const forRun = db.prepare<[string], LandingRow>('SELECT * FROM landings WHERE run_id = ? ORDER BY task_id');
+  const recent = db.prepare<[number], LandingRow>('SELECT * FROM landings ORDER BY created_at DESC LIMIT ?');
   const one = db.prepare<[string, string], LandingRow>(
     'SELECT * FROM landings WHERE run_id = ? AND task_id = ?',
   );
@@ -63,6 +64,8 @@ export function createLandingsRepo(db: Db) {
       next_poll_at = @next_poll_at, updated_at = @updated_at WHERE run_id = @run_id AND task_id = @task_id`);
   return {
     forRun: (runId: string): StoredLanding[] => forRun.all(runId).map(toLanding),
+    /** The newest landings of every run. */
+    recent: (limit: number): StoredLanding[] => recent.all(limit).map(toLanding),
     get(runId: string, taskId: string | null): StoredLanding | undefined {
       const r = one.get(runId, taskId ?? '');
       return r && toLanding(r);

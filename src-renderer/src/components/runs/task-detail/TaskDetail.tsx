@@ -8,6 +8,7 @@ import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
+import { TaskLanding } from '../../landing/RunLandings.tsx';
 import { statusPill } from '../../shared/status-label.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useHumanIds } from '../../shared/use-human-ids.ts';
@@ -154,6 +155,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         <p className="small task-reason">{task.reason}</p>
       )}
       <AttemptNotices lines={detail?.logs} />
+      <TaskLanding runId={run.id} taskId={task.task_id} />
       <TaskActions task={task} run={run} />
       <Tabs
         label={`Sections of ${task.task_id}`}
