@@ -64,7 +64,7 @@ describe.skipIf(skipE2e)('a landed run on the Runs screen and the task panel', (
     app = createApp({
       dataDir,
       log: () => {},
-      landing: { follow: { firstMs: 1, maxMs: 1 }, tickMs: 3_600_000 },
+      landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 },
     });
     host = await serveHost(app, dataDir);
     rpc = rpcFor(host.openUrl);

@@ -30,7 +30,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
-const FOLLOW = { landing: { follow: { firstMs: 1, maxMs: 1 }, tickMs: 3_600_000 } };
+// Every followed landing is due at once; the timer never fires in a test (each polls with `landing.tick`).
+const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
 
 async function world(opts: { remoteAuth?: boolean; tokens?: Record<string, 'write' | 'read'> } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-landing-'));
@@ -196,6 +197,56 @@ describe('landing a run as a pull request', () => {
     );
     expect(await w.remote.branches()).toEqual({ main: expect.any(String) });
     expect(w.gh.requests).toEqual([]);
+  });
+});
+
+describe("landing a run's merged branch, and a draft until its checks pass", () => {
+  it('merges the final branches into baton/merge/<run>, opens one draft pull request, and readies it once every check passed', async () => {
+    const w = await world();
+    const run = await setup(w.app, [{ id: 'e', skills: ['x'] }], {
+      plan_id: 'two',
+      workspace: 'app',
+      land: 'pull_request',
+      land_branches: 'run',
+      pull_request: { draft_until_checks: true },
+      tasks: [task('a'), task('b')],
+    });
+    for (const t of ['a', 'b']) {
+      await eventually(() => w.exec.running.has(t));
+      w.exec.running
+        .get(t)!
+        .finish(codingWork(w.repo, `baton/${run}/${t}`, 'main', { [`${t}.txt`]: `${t}\n` }));
+    }
+    await w.app.engine.whenSettled(run);
+    await expect.poll(async () => (await landings(w.app, run))[0]?.state).toBe('open');
+    const [l] = await landings(w.app, run);
+    expect(l).toMatchObject({ task_id: null, branch: `baton/merge/${run}`, pr_draft: true, pr_number: 1 });
+    // The run's branch holds both tasks' work, on the remote too.
+    const tip = w.repo.git(['rev-parse', `baton/merge/${run}`]);
+    expect(await w.remote.tip(`baton/merge/${run}`)).toBe(tip);
+    expect(w.repo.git(['ls-tree', '--name-only', tip]).split('\n').sort()).toEqual([
+      'README.md',
+      'a.txt',
+      'b.txt',
+    ]);
+    expect(w.gh.pulls.get(1)).toMatchObject({ title: `two: run ${run}`, draft: true });
+    // A check still running, then one failed: still a draft. All passed: ready for review.
+    w.gh.setChecks(tip, [{ name: 'test', conclusion: null }]);
+    await w.app.landing.tick();
+    expect(w.gh.pulls.get(1)!.draft).toBe(true);
+    w.gh.setChecks(tip, [{ name: 'test', conclusion: 'failure' }]);
+    await w.app.landing.tick();
+    expect(w.gh.pulls.get(1)!.draft).toBe(true);
+    w.gh.setChecks(tip, [
+      { name: 'test', conclusion: 'success' },
+      { name: 'lint', conclusion: 'success' },
+    ]);
+    await w.app.landing.tick();
+    expect(w.gh.pulls.get(1)!.draft).toBe(false);
+    expect((await landings(w.app, run))[0]).toMatchObject({
+      pr_draft: false,
+      message: 'pull request #1: its checks passed, marked ready for review',
+    });
   });
 });
 
