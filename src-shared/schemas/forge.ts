@@ -51,6 +51,8 @@ export const forgeSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
   /** The secret holding the forge's token (used for its API and to push over HTTPS). */
   token_secret: secretNameSchema,
+  /** The secret GitHub signs this repository's webhooks with (`X-Hub-Signature-256`); absent: no webhook, polling only. */
+  webhook_secret: secretNameSchema.optional(),
 });
 export type Forge = z.infer<typeof forgeSchema>;
 
@@ -80,7 +82,13 @@ export type WorkspaceRemoteInput = z.input<typeof workspaceRemoteSchema>;
 export interface WorkspaceRemote {
   url: string;
   base_branch: string | null;
-  forge: { kind: ForgeKind; api_url: string; repo: string; token_secret: string } | null;
+  forge: {
+    kind: ForgeKind;
+    api_url: string;
+    repo: string;
+    token_secret: string;
+    webhook_secret?: string;
+  } | null;
 }
 
 /** The remote as stored, from what was given (defaults filled in). */
@@ -94,6 +102,7 @@ export function storedRemote(input: z.output<typeof workspaceRemoteSchema>): Wor
           api_url: (input.forge.api_url ?? GITHUB_API_URL).replace(/\/+$/, ''),
           repo: input.forge.repo,
           token_secret: input.forge.token_secret,
+          ...(input.forge.webhook_secret ? { webhook_secret: input.forge.webhook_secret } : {}),
         }
       : null,
   };

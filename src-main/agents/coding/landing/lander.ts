@@ -3,6 +3,7 @@ import { startFollowing } from './follow.ts';
 import { landRun } from './land-run.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { publicLanding } from './landing-deps.ts';
+import { createForgeHookRoute } from './webhook.ts';
 
 export type { LandingDeps } from './landing-deps.ts';
 
@@ -25,11 +26,14 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
   };
   let unsubscribe: (() => void) | null = null;
   let following: ReturnType<typeof startFollowing> | null = null;
+  const tick = () => following?.tick() ?? Promise.resolve();
   return {
     land,
     list: (runId: string): Landing[] => deps.store.landings.forRun(runId).map(publicLanding),
     /** Polls what is due now (tests; the timer does it otherwise). */
-    tick: () => following?.tick() ?? Promise.resolve(),
+    tick,
+    /** `POST /api/forge/github/<workspace>`: GitHub's signed webhooks, which make a pull request due for a poll at once. */
+    hookRoute: createForgeHookRoute(deps, tick),
     /** Resolves once the landings started so far are over. */
     settled: async () => {
       await Promise.allSettled([...inFlight.values()]);

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,10 +8,11 @@ import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { TaskLogLine } from '../../../../src-shared/schemas/run.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
+import { type GitHubServer, signWebhook, startGitHubServer } from '../../../../test/kit/forge/github.ts';
 import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
+import { parseTarget } from '../../../http/request-target.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
 import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
 
@@ -55,7 +58,13 @@ async function world(opts: { remoteAuth?: boolean; tokens?: Record<string, 'writ
     path: repo.repo,
     remote: {
       url: remote.url,
-      forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+      forge: {
+        kind: 'github',
+        api_url: gh.url,
+        repo: 'acme/app',
+        token_secret: 'github.token',
+        webhook_secret: 'github.hook',
+      },
     },
   });
   return { dataDir, repo, exec, remote, gh, app };
@@ -247,6 +256,46 @@ describe("landing a run's merged branch, and a draft until its checks pass", () 
       pr_draft: false,
       message: 'pull request #1: its checks passed, marked ready for review',
     });
+  });
+});
+
+describe("GitHub's signed webhooks", () => {
+  it('refuses a delivery with a bad signature, and polls the pull request a signed one names at once', async () => {
+    const w = await world();
+    await call(w.app, 'secrets.set', { name: 'github.hook', value: 'hook-secret' });
+    const { run } = await landedRun(w, { land: 'pull_request' });
+    await expect.poll(async () => (await landings(w.app, run))[0]?.state).toBe('open');
+    const route = w.app.landing.hookRoute;
+    const server = createServer((req, res) => {
+      const t = parseTarget(req.url);
+      if (t.ok) void route(req, res, t.target);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/forge/github/app`;
+    const deliver = (body: string, signature: string) =>
+      fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-hub-signature-256': signature,
+        },
+      });
+    w.gh.merge(1, 'e'.repeat(40));
+    const body = JSON.stringify({ action: 'closed', number: 1, pull_request: { number: 1, merged: true } });
+    const forged = await deliver(body, signWebhook('not-the-secret', body));
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { message: string } }).error.message).toBe(
+      'X-Hub-Signature-256 does not match the workspace’s webhook secret',
+    );
+    expect((await deliver(body, 'sha256=')).status).toBe(401);
+    expect((await landings(w.app, run))[0]!.state).toBe('open');
+    const signed = await deliver(body, signWebhook('hook-secret', body));
+    expect(signed.status).toBe(202);
+    expect(await signed.json()).toEqual({ event: 'pull_request', polled: 1 });
+    expect((await landings(w.app, run))[0]).toMatchObject({ state: 'merged', merge_commit: 'e'.repeat(40) });
   });
 });
 
