@@ -10,7 +10,8 @@ export type { LandingDeps } from './landing-deps.ts';
 /**
  * Landing in the app: a run that ends completed lands as its plan says (`land`), in the background;
  * open pull requests are followed (`startFollowing`) until merged, closed or gone, across
- * restarts. `land` lands a run on request (again after a failure: what landed already is not
+ * restarts; a run of the last week that completed before its landing was recorded is landed when
+ * Baton starts. `land` lands a run on request (again after a failure: what landed already is not
  * landed twice).
  */
 export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled?: boolean } = {}) {
@@ -50,6 +51,14 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
         }
       });
       following = startFollowing(deps, opts.tickMs ?? 5_000, land);
+      // Runs that completed while Baton was stopping, before their landing was recorded (the last week's).
+      const since = new Date(deps.clock() - 7 * 24 * 3_600_000).toISOString();
+      for (const runId of deps.store.landings.unlanded(since, 50)) {
+        const run = deps.store.runs.get(runId);
+        const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
+        if ((plan?.land ?? 'none') === 'none') continue;
+        land(runId).catch((err: unknown) => deps.log(err, `landing run ${runId}`));
+      }
     },
     stop() {
       unsubscribe?.();

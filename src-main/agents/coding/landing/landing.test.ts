@@ -148,7 +148,7 @@ describe('landing a run as a pull request', () => {
     );
   });
 
-  it('follows an open pull request after a restart: closed unmerged, and one deleted under Baton', async () => {
+  it('follows an open pull request after a restart: closed unmerged, a landing a stop cut short taken up, one deleted under Baton', async () => {
     const w = await world();
     const { run } = await landedRun(w, { land: 'pull_request' });
     await expect.poll(async () => (await landings(w.app, run))[0]?.state).toBe('open');
@@ -160,6 +160,18 @@ describe('landing a run as a pull request', () => {
       state: 'closed',
       message: 'pull request #1 was closed without being merged',
     });
+
+    // A stop before its landing was recorded: the next start lands it, taking up the pull request
+    // open from its branch rather than opening another, pushing nothing again.
+    app.store.db.prepare('DELETE FROM landings WHERE run_id = ?').run(run);
+    w.gh.pulls.get(1)!.state = 'open';
+    const pushes = receivePacks(w.remote);
+    await app.close();
+    app = createApp({ dataDir: w.dataDir, executors: {}, log: () => {}, ...FOLLOW });
+    await expect.poll(async () => (await landings(app!, run))[0]?.state).toBe('open');
+    expect((await landings(app, run))[0]!.pr_number).toBe(1);
+    expect(receivePacks(w.remote)).toBe(pushes);
+    expect(w.gh.pulls.size).toBe(1);
 
     const second = await landedRunIn(app, w, 'second');
     await expect.poll(async () => (await landings(app!, second))[0]?.state).toBe('open');

@@ -48,6 +48,10 @@ const toLanding = (r: LandingRow): StoredLanding => ({
 export function createLandingsRepo(db: Db) {
   const forRun = db.prepare<[string], LandingRow>('SELECT * FROM landings WHERE run_id = ? ORDER BY task_id');
   const recent = db.prepare<[number], LandingRow>('SELECT * FROM landings ORDER BY created_at DESC LIMIT ?');
+  const unlanded = db.prepare<[string, number], { id: string }>(
+    `SELECT r.id FROM runs r WHERE r.status = 'completed' AND r.finished_at >= ?
+      AND NOT EXISTS (SELECT 1 FROM landings l WHERE l.run_id = r.id) ORDER BY r.finished_at DESC LIMIT ?`,
+  );
   const one = db.prepare<[string, string], LandingRow>(
     'SELECT * FROM landings WHERE run_id = ? AND task_id = ?',
   );
@@ -70,6 +74,8 @@ export function createLandingsRepo(db: Db) {
       const r = one.get(runId, taskId ?? '');
       return r && toLanding(r);
     },
+    /** Runs completed since `since` (ISO) with no landing recorded: those a stop cut short before their landing began (their plan may not land at all). */
+    unlanded: (since: string, limit: number): string[] => unlanded.all(since, limit).map((r) => r.id),
     /** The landings still going: cut short (pending, or pushed without its pull request yet) and open pull requests. */
     followed: (): StoredLanding[] => followed.all().map(toLanding),
     /** Records a landing about to start, unless that branch of the run has one already; true if new. */
