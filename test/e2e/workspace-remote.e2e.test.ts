@@ -23,7 +23,13 @@ function gitRepo(dir: string): string {
 interface Remote {
   url: string;
   base_branch: string | null;
-  forge: { kind: string; api_url: string; repo: string; token_secret: string } | null;
+  forge: {
+    kind: string;
+    api_url: string;
+    repo: string;
+    token_secret: string;
+    webhook_secret?: string;
+  } | null;
 }
 
 /**
@@ -84,6 +90,7 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
     await form().getByLabel('Remote URL').fill('https://github.com/acme/app.git');
     await form().getByLabel('Forge', { exact: true }).selectOption('github');
     await form().getByLabel('Token secret').fill('github.token');
+    await form().getByLabel('Webhook secret').fill('github.hook');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({
@@ -100,6 +107,7 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
         api_url: 'https://api.github.com',
         repo: 'acme/app',
         token_secret: 'github.token',
+        webhook_secret: 'github.hook',
       },
     });
     const note = page.getByRole('note', { name: 'Remote of app' });

@@ -108,6 +108,11 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
               'https://api.github.com',
               'Optional. GitHub Enterprise: https://<host>/api/v3.',
             )}
+            {field(
+              'webhook_secret',
+              'e.g. github.hook',
+              'Optional. The name of the secret GitHub signs its webhooks with; without it, pull requests are polled.',
+            )}
           </>
         )}
       </div>

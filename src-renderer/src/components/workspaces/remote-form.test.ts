@@ -22,6 +22,21 @@ describe('the remote form', () => {
     expect(remoteSummary(stored)).toBe('GitHub acme/app');
   });
 
+  it('keeps a webhook secret name when one is given', () => {
+    const d = {
+      ...remoteDraftOf(null),
+      url: 'https://github.com/a/b.git',
+      forge: 'github' as const,
+      repo: 'a/b',
+      token_secret: 't',
+      webhook_secret: ' hook ',
+    };
+    expect(remoteInputOf(d)).toEqual({
+      url: d.url,
+      forge: { kind: 'github', repo: 'a/b', token_secret: 't', webhook_secret: 'hook' },
+    });
+  });
+
   it('clears the remote when the URL is empty, and leaves the forge out when there is none', () => {
     expect(remoteInputOf({ ...remoteDraftOf(null), url: ' ' })).toBeNull();
     expect(remoteInputOf({ ...remoteDraftOf(null), url: 'git@host:a/b.git', base_branch: 'dev' })).toEqual({
@@ -41,6 +56,7 @@ describe('the remote form', () => {
         { path: 'remote.forge.repo', message: 'must be owner/name' },
         { path: 'remote.forge.token_secret', message: 'must not be empty' },
         { path: 'remote.forge.api_url', message: 'bad' },
+        { path: 'remote.forge.webhook_secret', message: 'may contain only letters' },
       ]),
     ).toEqual({
       url: 'Remote URL: must not hold a password',
@@ -48,6 +64,7 @@ describe('the remote form', () => {
       repo: 'Repository on the forge: must be owner/name',
       token_secret: 'Token secret: must not be empty',
       api_url: 'Forge API URL: bad',
+      webhook_secret: 'Webhook secret: may contain only letters',
     });
   });
 });

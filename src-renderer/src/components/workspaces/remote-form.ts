@@ -13,6 +13,7 @@ export interface RemoteDraft {
   api_url: string;
   repo: string;
   token_secret: string;
+  webhook_secret: string;
 }
 export type RemoteField = keyof RemoteDraft;
 export type RemoteErrors = Partial<Record<RemoteField | 'form', string>>;
@@ -24,6 +25,7 @@ export const REMOTE_LABELS: Record<RemoteField, string> = {
   api_url: 'Forge API URL',
   repo: 'Repository on the forge',
   token_secret: 'Token secret',
+  webhook_secret: 'Webhook secret',
 };
 
 export function remoteDraftOf(r: WorkspaceRemote | null | undefined): RemoteDraft {
@@ -34,6 +36,7 @@ export function remoteDraftOf(r: WorkspaceRemote | null | undefined): RemoteDraf
     api_url: r?.forge && r.forge.api_url !== GITHUB_API_URL ? r.forge.api_url : '',
     repo: r?.forge?.repo ?? '',
     token_secret: r?.forge?.token_secret ?? '',
+    webhook_secret: r?.forge?.webhook_secret ?? '',
   };
 }
 
@@ -43,6 +46,7 @@ export function remoteInputOf(d: RemoteDraft): WorkspaceRemoteInput | null {
   const opt = (v: string) => (v.trim() === '' ? undefined : v.trim());
   const base = opt(d.base_branch);
   const api = opt(d.api_url);
+  const hook = opt(d.webhook_secret);
   return {
     url: d.url.trim(),
     ...(base ? { base_branch: base } : {}),
@@ -54,6 +58,7 @@ export function remoteInputOf(d: RemoteDraft): WorkspaceRemoteInput | null {
             repo: d.repo.trim(),
             token_secret: d.token_secret.trim(),
             ...(api ? { api_url: api } : {}),
+            ...(hook ? { webhook_secret: hook } : {}),
           },
         }),
   };
