@@ -26,8 +26,9 @@ export function publicLanding(l: StoredLanding): Landing {
 }
 
 /**
- * Saves a landing that moved, with an audit entry and a line in its task's log when its state
- * changed or it says something new, and tells the UI.
+ * Saves a landing that moved, with an audit entry, a step of its task's last attempt (a system
+ * message) and a line in its task's log when its state changed or it says something new, and
+ * tells the UI.
  */
 export function landingChanged(deps: LandingDeps, next: StoredLanding, before: string | null): StoredLanding {
   const { store, bus } = deps;
@@ -51,6 +52,23 @@ export function landingChanged(deps: LandingDeps, next: StoredLanding, before: s
   });
   if (said && saved.message !== null && saved.task_id) {
     const task = store.runs.tasks(saved.run_id).find((t) => t.task_id === saved.task_id);
+    // A step of the task's last attempt (a system message in its trace) and a line in its log.
+    const attempt = task?.attempt ?? 1;
+    const seq = store.steps
+      .list(saved.run_id, saved.task_id, attempt)
+      .reduce((n, x) => Math.max(n, x.seq + 1), 0);
+    const step = {
+      seq,
+      at,
+      kind: 'message' as const,
+      role: 'system' as const,
+      text: `Landing: ${saved.message}`,
+    };
+    store.steps.upsertOf(
+      { run_id: saved.run_id, task_id: saved.task_id, attempt, agent_id: task?.agent_id ?? null },
+      [step],
+    );
+    bus.emit('task.step', { ...step, run_id: saved.run_id, task_id: saved.task_id, attempt });
     const line = {
       run_id: saved.run_id,
       task_id: saved.task_id,

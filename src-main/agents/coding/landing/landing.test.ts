@@ -92,7 +92,7 @@ const receivePacks = (r: GitRemote) =>
   r.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length;
 
 describe('landing a run as a pull request', () => {
-  it('pushes, opens the pull request from the plan, follows it until merged, and says so in the audit log and the task log', async () => {
+  it('pushes, opens the pull request from the plan, follows it until merged, and says so in the audit log, the task's steps and its log', async () => {
     const w = await world();
     const { run, out } = await landedRun(w, {
       land: 'pull_request',
@@ -139,6 +139,17 @@ describe('landing a run as a pull request', () => {
     expect(audit.map((e) => e.to_status)).toEqual(
       expect.arrayContaining(['landing pushed', 'landing open', 'landing merged']),
     );
+    const steps = await call<{ kind: string; text?: string }[]>(w.app, 'runs.steps', {
+      run_id: run,
+      task_id: 'api',
+    });
+    expect(
+      steps.filter((x) => x.kind === 'message' && x.text?.startsWith('Landing: ')).map((x) => x.text),
+    ).toEqual([
+      `Landing: pushed baton/${run}/api to ${w.remote.url}`,
+      `Landing: opened pull request #1: ${w.gh.url}/acme/app/pull/1`,
+      'Landing: pull request #1 was merged as cccccccccccc',
+    ]);
     const log = await call<TaskLogLine[]>(w.app, 'runs.taskLogs', { run_id: run, task_id: 'api' });
     expect(log.map((x) => x.text)).toEqual(
       expect.arrayContaining([
