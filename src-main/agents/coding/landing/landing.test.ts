@@ -92,7 +92,7 @@ const receivePacks = (r: GitRemote) =>
   r.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length;
 
 describe('landing a run as a pull request', () => {
-  it('pushes, opens the pull request from the plan, follows it until merged, and says so in the audit log, the task's steps and its log', async () => {
+  it('pushes, opens the pull request from the plan, follows it until merged, and says so in the audit log, the steps and log of the task', async () => {
     const w = await world();
     const { run, out } = await landedRun(w, {
       land: 'pull_request',
