@@ -6,6 +6,7 @@ import type {
   WorkspaceBranches,
 } from '../../../src-shared/contract/domains/workspaces.ts';
 import { BRANCH_KIND_LABEL, deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
+import type { ForgeKind, WorkspaceRemoteInput } from '../../../src-shared/schemas/forge.ts';
 import type { SandboxPolicy } from '../../../src-shared/schemas/sandbox.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
@@ -20,7 +21,39 @@ export interface WorkspaceAddOptions {
   env: string[];
   /** Ignored paths a worktree taken from the pool keeps (gitignore patterns). */
   keep: string[];
+  /** Where its work lands (`--remote`, `--forge`, `--forge-repo`, `--token-secret`, `--api-url`). */
+  remote?: RemoteFlags;
   json: boolean;
+}
+
+export interface RemoteFlags {
+  url: string | undefined;
+  forge: string | undefined;
+  repo: string | undefined;
+  tokenSecret: string | undefined;
+  apiUrl: string | undefined;
+}
+
+/** The `remote` of `workspaces.add` from the flags (the host checks it and names the field); none without `--remote`. */
+export function remoteFromFlags(f: RemoteFlags | undefined): WorkspaceRemoteInput | undefined {
+  if (!f) return undefined;
+  const forgeFlags = f.forge ?? f.repo ?? f.tokenSecret ?? f.apiUrl;
+  if (f.url === undefined) {
+    if (forgeFlags !== undefined)
+      throw new CliError('--forge, --forge-repo, --token-secret and --api-url need --remote URL');
+    return undefined;
+  }
+  if (forgeFlags === undefined) return { url: f.url };
+  return {
+    url: f.url,
+    forge: {
+      // Checked by the host, which names what is wrong (`remote.forge.kind: GitLab is not built yet`).
+      kind: (f.forge ?? 'github') as ForgeKind,
+      repo: f.repo ?? '',
+      token_secret: f.tokenSecret ?? '',
+      ...(f.apiUrl !== undefined ? { api_url: f.apiUrl } : {}),
+    },
+  };
 }
 
 /** `npm ci` → ["npm", "ci"]; `["sh", "-c", "make deps"]` as given. */
@@ -64,6 +97,7 @@ function idFromPath(path: string): string {
 
 export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions): Promise<number> {
   const path = resolve(o.path);
+  const remote = remoteFromFlags(o.remote);
   const w = await client.invoke('workspaces.add', {
     id: o.id ?? idFromPath(path),
     path,
@@ -71,6 +105,7 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
     ...(o.setup ? { setup_command: parseSetup(o.setup) } : {}),
     env: parseEnvPairs(o.env),
     keep_ignored: o.keep,
+    ...(remote ? { remote } : {}),
   });
   if (o.json) printJson(w);
   else process.stdout.write(`Added workspace ${w.id}: ${w.path} (tasks start from ${w.base_branch})\n`);
