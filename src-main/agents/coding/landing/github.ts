@@ -68,7 +68,16 @@ export function githubForge(opts: {
   tokenName: string;
 }): GitHubForge {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = new Octokit({ auth: opts.token, baseUrl: opts.apiUrl, log: SILENT, userAgent: 'baton' });
+  const gh = new Octokit({
+    auth: opts.token,
+    baseUrl: opts.apiUrl,
+    log: SILENT,
+    userAgent: 'baton',
+    // Every call gives up after a minute: a forge that does not answer never holds a landing (or Baton's close).
+    request: {
+      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
+    },
+  });
   const where = { owner, repo };
   const said = async <T>(doing: string, f: () => Promise<T>): Promise<T> => {
     try {

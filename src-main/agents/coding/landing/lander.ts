@@ -37,7 +37,15 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
     hookRoute: createForgeHookRoute(deps, tick),
     /** Resolves once the landings started so far are over. */
     settled: async () => {
-      await Promise.allSettled([...inFlight.values()]);
+      // At most 10 s: a landing still pushing then fails when the store closes, and is taken up
+      // again at the next start (it is recorded before anything is pushed).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 10_000);
+        timer.unref?.();
+      });
+      await Promise.race([Promise.allSettled([...inFlight.values()]), bound]);
+      clearTimeout(timer);
     },
     start() {
       if (opts.enabled === false) return;
