@@ -1,4 +1,4 @@
-import type { CodingKind, CodingStore } from '../agents/coding/index.ts';
+import type { CodingKind, CodingStore, Lander } from '../agents/coding/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Executor } from '../engine/executor.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -30,4 +30,6 @@ export interface AppContext {
   reach: Reach;
   /** Remote workers: their tokens and the `workers.*` handlers (the workers wing). */
   workers: Workers;
+  /** Landing runs' work: pushes, pull requests, following them (absent: `runs.land` refuses). */
+  landing?: Lander | undefined;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { codingStore, createAttemptLinks } from '../agents/coding/index.ts';
+import { codingStore, createAttemptLinks, createLander } from '../agents/coding/index.ts';
 import type { AttemptLog } from '../agents/index.ts';
 import {
   createAgentCallbacks,
@@ -75,6 +75,16 @@ export interface AppOptions {
    * one line on stderr by default (`logToStderr`).
    */
   log?: ErrorLog;
+  /**
+   * Landing runs' work: how often open pull requests are polled (first after `follow.firstMs`,
+   * doubling to `follow.maxMs`; default 30 s to 30 min), how often the due ones are looked for
+   * (`tickMs`, default 5 s), and the link back to a run a pull request's body gives.
+   */
+  landing?: {
+    follow?: { firstMs: number; maxMs: number };
+    tickMs?: number;
+    runUrl?: (runId: string) => string | null;
+  };
   /**
    * Where the one line saying the OS sandbox cannot run on this machine goes, at start (stderr by
    * default; an app without a data directory says nothing).
@@ -202,6 +212,23 @@ export function createApp(opts: AppOptions) {
   });
   const patterns = createPatternSafety();
   const workers = createWorkers({ store, engine, bus, clock });
+  // A done run's work lands as its plan says; open pull requests are followed across restarts.
+  const landing = createLander(
+    {
+      store,
+      bus,
+      now,
+      clock: () => clock.now(),
+      secrets,
+      log,
+      runUrl: opts.landing?.runUrl,
+      follow: opts.landing?.follow ?? { firstMs: 30_000, maxMs: 30 * 60_000 },
+    },
+    {
+      enabled: opts.resume !== false,
+      ...(opts.landing?.tickMs !== undefined ? { tickMs: opts.landing.tickMs } : {}),
+    },
+  );
   const handlers = createHandlers({
     workers,
     availability,
@@ -215,6 +242,7 @@ export function createApp(opts: AppOptions) {
     llm: executors.llm ? { executor: executors.llm, secrets } : undefined,
     agentTest: { secrets, resourcesDir: opts.resourcesDir ?? DEFAULT_RESOURCES, hiddenFolders },
     reach,
+    landing,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
   if (opts.resume !== false) {
@@ -232,6 +260,7 @@ export function createApp(opts: AppOptions) {
     });
   }
   reach.start();
+  landing.start();
   return {
     store,
     bus,
@@ -243,6 +272,8 @@ export function createApp(opts: AppOptions) {
     agentCallbacks,
     mcpLinks,
     reach,
+    /** Landing runs' work (pushes, pull requests) and following the pull requests. */
+    landing,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
     workerTokens: workers.tokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */
@@ -262,11 +293,12 @@ export function createApp(opts: AppOptions) {
       if (closing) return closing;
       closed = true;
       reach.stop();
+      landing.stop();
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));
       availability.stop();
       patterns.close();
       engine.close();
-      closing = coding.worktreesSettled().then(async () => {
+      closing = Promise.all([coding.worktreesSettled(), landing.settled()]).then(async () => {
         // The sandbox's proxies would keep the process alive (`baton run` ends by itself).
         await endSandboxWhenIdle().catch((err: unknown) => log(err, "ending the sandbox's session"));
         if (scratch) removeScratch(scratch, log);

@@ -4,6 +4,7 @@ import type { BuildResponse, RunDetail, StartedRun } from '../../src-shared/sche
 import {
   codingRunHandlers,
   keptWorkHandlers,
+  landingHandlers,
   missingWorkspaceIssues,
   workspaceIssues,
 } from '../agents/coding/index.ts';
@@ -92,6 +93,7 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     'runs.addTask': ({ run_id, actor, task }) => engine.addTask(run_id, taskSpecSchema.parse(task), actor),
     'runs.spend': ({ scope, id }) => engine.spend(scope, id),
     ...codingRunHandlers(ctx),
+    ...landingHandlers(ctx),
     ...keptWorkHandlers(ctx, started, refuseUnsafe),
   };
 }

@@ -48,6 +48,8 @@ Usage:
                                                  register a git repository for coding agents;
                                                  --keep: ignored paths a reused worktree keeps;
                                                  --check: a named check run after each attempt
+                    [--remote URL [--forge github --forge-repo OWNER/NAME --token-secret NAME
+                    [--api-url U]]]              where its work lands (docs/landing.md)
   baton workspaces list [--json]                 the workspaces; a repository gone from disk is MISSING
   baton workspaces remove <id>                   forget it (the repository and branches stay)
   baton workspaces prune [<id>] [--include-kept] remove the worktrees Baton left behind (a workspace whose
@@ -143,6 +145,11 @@ async function main(argv: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       keep: { type: 'string', multiple: true },
       check: { type: 'string', multiple: true },
+      remote: { type: 'string' },
+      forge: { type: 'string' },
+      'forge-repo': { type: 'string' },
+      'token-secret': { type: 'string' },
+      'api-url': { type: 'string' },
       'include-kept': { type: 'boolean', default: false },
       workspace: { type: 'string' },
       run: { type: 'string' },
@@ -312,6 +319,13 @@ async function main(argv: string[]): Promise<number> {
             env: values.env ?? [],
             keep: values.keep ?? [],
             check: values.check ?? [],
+            remote: {
+              url: values.remote,
+              forge: values.forge,
+              repo: values['forge-repo'],
+              tokenSecret: values['token-secret'],
+              apiUrl: values['api-url'],
+            },
             json: values.json,
           });
         if (sub === 'list') return await workspacesList(await client('read'), values.json);
@@ -329,7 +343,7 @@ async function main(argv: string[]): Promise<number> {
             json: values.json,
           });
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--remote URL [--forge github --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'secrets':

@@ -31,6 +31,67 @@ describe('baton workspaces', () => {
     repo.cleanup();
   });
 
+  it("adds a workspace with its remote and forge, and names a remote's wrong field", () => {
+    const added = baton([
+      'workspaces',
+      'add',
+      repo.repo,
+      '--remote',
+      'https://github.com/acme/app.git',
+      '--forge',
+      'github',
+      '--forge-repo',
+      'acme/app',
+      '--token-secret',
+      'github.token',
+      '--json',
+      '--data-dir',
+      dir,
+    ]);
+    expect(added.stderr).toBe('');
+    expect(JSON.parse(added.stdout).remote).toEqual({
+      url: 'https://github.com/acme/app.git',
+      base_branch: null,
+      forge: {
+        kind: 'github',
+        api_url: 'https://api.github.com',
+        repo: 'acme/app',
+        token_secret: 'github.token',
+      },
+    });
+    const gitlab = baton([
+      'workspaces',
+      'add',
+      repo.repo,
+      '--id',
+      'gl',
+      '--remote',
+      'https://gitlab.com/a/b.git',
+      '--forge',
+      'gitlab',
+      '--forge-repo',
+      'a/b',
+      '--token-secret',
+      't',
+      '--data-dir',
+      dir,
+    ]);
+    expect(gitlab.code).not.toBe(0);
+    expect(gitlab.stderr).toContain('remote.forge.kind: GitLab is not built yet: only github is');
+    const orphan = baton([
+      'workspaces',
+      'add',
+      repo.repo,
+      '--id',
+      'x',
+      '--forge-repo',
+      'a/b',
+      '--data-dir',
+      dir,
+    ]);
+    expect(orphan.stderr).toContain('--forge, --forge-repo, --token-secret and --api-url need --remote URL');
+  });
+
   it('adds, lists, prunes and removes a workspace', () => {
     const added = baton([
       'workspaces',

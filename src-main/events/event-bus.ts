@@ -127,6 +127,7 @@ function keyOf(name: EventName, payload: unknown): string {
     case 'task.step':
       return `${name}:${p.run_id}:${p.task_id}:${p.attempt}:${p.seq}`;
     case 'session.updated':
+    case 'landing.updated':
       return `${name}:${p.run_id}:${p.task_id}`;
     case 'workspace.updated':
     case 'workspace.removed':

@@ -1,5 +1,6 @@
 import type { Agent } from '../schemas/agent.ts';
 import type { ApprovalView } from '../schemas/approval.ts';
+import type { Landing } from '../schemas/landing.ts';
 import type { MemoryEntry } from '../schemas/memory.ts';
 import type { Notification } from '../schemas/notification.ts';
 import type { PlanSummary } from '../schemas/plan.ts';
@@ -34,6 +35,8 @@ export interface BatonEvents {
   /** A coding task's worktree and session changed (made, session id printed, kept, removed). */
   'session.updated': TaskSession;
   'workspace.updated': Workspace;
+  /** A run's branch was pushed, its pull request opened, or the pull request moved (merged, closed, gone). */
+  'landing.updated': Landing;
   /** The workspace with this id was forgotten (`workspaces.remove`). */
   'workspace.removed': { id: string };
   /** A webhook was added or changed (`webhooks.add`, `webhooks.update`). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
+import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
 import { sandboxNarrowingSchema } from './sandbox.ts';
@@ -230,6 +231,15 @@ const planShape = z.strictObject({
    * more hidden; `src-shared/schemas/sandbox.ts`): a plan can narrow it, never widen it.
    */
   sandbox: sandboxNarrowingSchema.optional(),
+  /**
+   * How its work lands once a run is completed (`src-shared/schemas/landing.ts`): `none` (default),
+   * `push` (to the workspace's remote), `pull_request` (pushed, and a pull request opened and followed).
+   */
+  land: z.enum(LAND_MODES, { error: 'must be "none", "push" or "pull_request"' }).optional(),
+  /** What lands: each done task's final branch (`tasks`, default) or the run's branches merged into `baton/<run>` (`run`). */
+  land_branches: z.enum(LAND_BRANCHES, { error: 'must be "tasks" or "run"' }).optional(),
+  /** The pull requests it opens: labels, reviewers, draft until the forge's checks pass. */
+  pull_request: pullRequestOptionsSchema.optional(),
   /** What a run of the plan takes as inputs (schedules, triggers, `runs.start`); tasks read them in `inputs.run`. */
   run_inputs: runInputsDeclSchema.optional(),
   tasks: z

@@ -4,6 +4,8 @@ import { envMapSchema } from './agent.ts';
 import type { CheckOutcome, WorkspaceCheck } from './checks.ts';
 import { workspaceChecksSchema } from './checks.ts';
 import { idSchema } from './common.ts';
+import type { WorkspaceRemote } from './forge.ts';
+import { workspaceRemoteSchema } from './forge.ts';
 import type { SandboxPolicy } from './sandbox.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
 
@@ -52,6 +54,8 @@ export const workspaceInputSchema = z.strictObject({
    * workspace's sandbox (`checks.ts`); a failing one goes back to the agent (`fix_rounds`).
    */
   checks: workspaceChecksSchema.default([]),
+  /** Where its work lands: a git remote, and the forge that hosts it (`src-shared/schemas/forge.ts`). */
+  remote: workspaceRemoteSchema.optional(),
 });
 export type WorkspaceInput = z.input<typeof workspaceInputSchema>;
 
@@ -68,6 +72,8 @@ export interface Workspace {
   sandbox: SandboxPolicy | null;
   /** Its checks, in the order they run. */
   checks: WorkspaceCheck[];
+  /** Where its work lands (pushes, pull requests); null or absent: nowhere, work stays local. */
+  remote?: WorkspaceRemote | null;
   created_at: string;
   /**
    * How many finished worktrees Baton keeps parked for the next attempt here (a full checkout

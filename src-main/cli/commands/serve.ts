@@ -67,6 +67,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,
       triggers: app.reach.triggerRoute,
+      forgeHooks: app.landing.hookRoute,
       ...(opts.token ? { token: opts.token } : {}),
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });

@@ -6,6 +6,7 @@ import type {
   WorkspaceBranches,
 } from '../../../src-shared/contract/domains/workspaces.ts';
 import { BRANCH_KIND_LABEL, deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
+import type { ForgeKind, WorkspaceRemoteInput } from '../../../src-shared/schemas/forge.ts';
 import type { SandboxPolicy } from '../../../src-shared/schemas/sandbox.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
@@ -22,6 +23,8 @@ export interface WorkspaceAddOptions {
   keep: string[];
   /** `NAME=command line` each: a check (default timeout). */
   check: string[];
+  /** Where its work lands (`--remote`, `--forge`, `--forge-repo`, `--token-secret`, `--api-url`). */
+  remote?: RemoteFlags;
   json: boolean;
 }
 
@@ -31,6 +34,36 @@ export function parseCheck(raw: string): { name: string; command: string[] } {
   if (eq <= 0) throw new CliError(`--check ${raw}: expected NAME=command, e.g. test=npm test`);
   const command = parseSetup(raw.slice(eq + 1));
   return { name: raw.slice(0, eq).trim(), command };
+}
+
+export interface RemoteFlags {
+  url: string | undefined;
+  forge: string | undefined;
+  repo: string | undefined;
+  tokenSecret: string | undefined;
+  apiUrl: string | undefined;
+}
+
+/** The `remote` of `workspaces.add` from the flags (the host checks it and names the field); none without `--remote`. */
+export function remoteFromFlags(f: RemoteFlags | undefined): WorkspaceRemoteInput | undefined {
+  if (!f) return undefined;
+  const forgeFlags = f.forge ?? f.repo ?? f.tokenSecret ?? f.apiUrl;
+  if (f.url === undefined) {
+    if (forgeFlags !== undefined)
+      throw new CliError('--forge, --forge-repo, --token-secret and --api-url need --remote URL');
+    return undefined;
+  }
+  if (forgeFlags === undefined) return { url: f.url };
+  return {
+    url: f.url,
+    forge: {
+      // Checked by the host, which names what is wrong (`remote.forge.kind: GitLab is not built yet`).
+      kind: (f.forge ?? 'github') as ForgeKind,
+      repo: f.repo ?? '',
+      token_secret: f.tokenSecret ?? '',
+      ...(f.apiUrl !== undefined ? { api_url: f.apiUrl } : {}),
+    },
+  };
 }
 
 /** `npm ci` → ["npm", "ci"]; `["sh", "-c", "make deps"]` as given. */
@@ -74,6 +107,7 @@ function idFromPath(path: string): string {
 
 export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions): Promise<number> {
   const path = resolve(o.path);
+  const remote = remoteFromFlags(o.remote);
   const w = await client.invoke('workspaces.add', {
     id: o.id ?? idFromPath(path),
     path,
@@ -82,6 +116,7 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
     env: parseEnvPairs(o.env),
     keep_ignored: o.keep,
     checks: o.check.map(parseCheck),
+    ...(remote ? { remote } : {}),
   });
   if (o.json) printJson(w);
   else process.stdout.write(`Added workspace ${w.id}: ${w.path} (tasks start from ${w.base_branch})\n`);

@@ -78,6 +78,8 @@ export interface BrowserHostOptions {
   callbackUrl?: string;
   /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts): each trigger's own secret, never the UI token. */
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
+  /** `POST /api/forge/github/<workspace>` (src-main/agents/coding/landing/webhook.ts): GitHub's webhooks, signed with the workspace's webhook secret. */
+  forgeHooks?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
   /** Most time a client has for a whole request (edge.ts); tests lower it. */
@@ -159,6 +161,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
     // Triggers: the same, with each trigger's own secret (other programs call them).
     if (opts.triggers && target.path.startsWith(TRIGGER_PATH)) return opts.triggers(req, res, target);
+    // A forge's webhooks: the same, each signed with its workspace's webhook secret.
+    if (opts.forgeHooks && target.path.startsWith('/api/forge/')) return opts.forgeHooks(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) {
       // A coding CLI's attempt link: /mcp for its attempt, without the launch token.

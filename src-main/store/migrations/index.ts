@@ -22,6 +22,8 @@ import * as m021 from './021_task_log_search.ts';
 import * as m022 from './022_plan_archived.ts';
 import * as m023 from './023_sandbox_hosts.ts';
 import * as m024 from './024_workspace_checks.ts';
+import * as m025 from './025_workspace_remote.ts';
+import * as m026 from './026_landings.ts';
 
 export interface Migration {
   version: number;
@@ -55,4 +57,6 @@ export const migrations: readonly Migration[] = [
   { version: 22, name: 'plan_archived', up: m022.up },
   { version: 23, name: 'sandbox_hosts', up: m023.up },
   { version: 24, name: 'workspace_checks', up: m024.up },
+  { version: 25, name: 'workspace_remote', up: m025.up },
+  { version: 26, name: 'landings', up: m026.up },
 ];

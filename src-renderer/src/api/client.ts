@@ -193,6 +193,9 @@ export const api = {
   /** A task's steps (an agent that thinks in turns), every attempt, in order. */
   taskSteps: (run_id: string, task_id: string) => c().invoke('runs.steps', { run_id, task_id }),
   runSessions: (run_id: string) => c().invoke('runs.sessions', { run_id }),
+  runLandings: (run_id: string) => c().invoke('runs.landings', { run_id }),
+  allLandings: () => c().invoke('runs.landings', {}),
+  landRun: (run_id: string) => c().invoke('runs.land', { run_id }),
   keepWorktree: (run_id: string, task_id: string, keep: boolean) =>
     c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
   /** `create`: the target is a new branch, made from each workspace's base branch. */

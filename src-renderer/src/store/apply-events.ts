@@ -56,6 +56,9 @@ export function applyEvents(batch: EventBatch): void {
         s.upsertSession(ev.payload);
         workspaceUseChanged = true;
         break;
+      case 'landing.updated':
+        s.upsertLanding(ev.payload);
+        break;
       case 'workspace.updated':
         s.upsertWorkspace(ev.payload);
         break;

@@ -12,6 +12,8 @@ import type { DesignerSlice } from './designer.ts';
 import { createDesignerSlice } from './designer.ts';
 import type { IdentitySlice } from './identity.ts';
 import { createIdentitySlice } from './identity.ts';
+import type { LandingsSlice } from './landings.ts';
+import { createLandingsSlice } from './landings.ts';
 import type { MemorySlice } from './memory.ts';
 import { createMemorySlice } from './memory.ts';
 import type { NavSlice } from './nav.ts';
@@ -59,6 +61,7 @@ export type BatonState = UiSlice &
   WorkspacesSlice &
   StepsSlice &
   SessionsSlice &
+  LandingsSlice &
   ReachSlice &
   NavSlice;
 
@@ -81,6 +84,7 @@ export const useBaton = create<BatonState>()((...a) => ({
   ...createWorkspacesSlice(...a),
   ...createStepsSlice(...a),
   ...createSessionsSlice(...a),
+  ...createLandingsSlice(...a),
   ...createReachSlice(...a),
   ...createNavSlice(...a),
 }));

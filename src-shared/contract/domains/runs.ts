@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Landing } from '../../schemas/landing.ts';
 import type {
   Artifact,
   ProgressEntry,
@@ -140,6 +141,19 @@ export const runMethods = {
       create: z.boolean().default(false),
     }),
   ).returns<MergeReport[]>(),
+  /**
+   * Where a run's work landed (its plan's `land`): each branch pushed, its pull request's
+   * number, address and state (open, merged with its merge commit, closed, gone), or why it failed.
+   * Without `run_id`, the newest 500 landings of every run (the Runs screen).
+   */
+  'runs.landings': method(z.strictObject({ run_id: z.string().min(1).max(200).optional() })).returns<
+    Landing[]
+  >(),
+  /**
+   * Lands a run that has ended as its plan says (done by itself when a run completes): again after
+   * a failure (a token set since, a remote fixed); what landed already is not pushed or opened twice.
+   */
+  'runs.land': method(byId('run_id')).returns<Landing[]>(),
 };
 
 /** What `runs.mergeBranches` did in one workspace. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
+import { workspaceRemoteSchema } from '../../schemas/forge.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
@@ -109,13 +110,15 @@ export const workspaceMethods = {
   /**
    * Changes what a person may change of a registered workspace: the OS sandbox its setup command
    * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
-   * and its checks (the whole list, replaced). What is not given stays.
+   * its checks (the whole list, replaced) and where its work lands (`remote`, replaced; null:
+   * nowhere). A field left out stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
       workspace_id: idField,
       sandbox: sandboxPolicySchema.optional(),
       checks: workspaceChecksSchema.optional(),
+      remote: workspaceRemoteSchema.nullable().optional(),
     }),
   ).returns<Workspace>(),
   /**

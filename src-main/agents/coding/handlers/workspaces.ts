@@ -3,6 +3,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
 import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { storedRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
@@ -113,6 +114,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         keep_ignored: input.keep_ignored,
         sandbox: input.sandbox ?? null,
         checks: input.checks,
+        remote: input.remote ? storedRemote(input.remote) : null,
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -125,7 +127,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox, checks }) => {
+    'workspaces.update': ({ workspace_id, sandbox, checks, remote }) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
         let w: Workspace = old;
@@ -137,6 +139,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         if (checks !== undefined) {
           store.workspaces.setChecks(workspace_id, checks);
           w = { ...w, checks };
+        }
+        if (remote !== undefined) {
+          const stored = remote === null ? null : storedRemote(remote);
+          store.workspaces.setRemote(workspace_id, stored);
+          w = { ...w, remote: stored };
         }
         return w;
       });

@@ -1,6 +1,8 @@
 import type { Store } from '../../../store/store.ts';
 import type { DiffReviewsRepo } from './diff-reviews-repo.ts';
 import { createDiffReviewsRepo } from './diff-reviews-repo.ts';
+import type { LandingsRepo } from './landings-repo.ts';
+import { createLandingsRepo } from './landings-repo.ts';
 import type { MergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import type { SessionsRepo } from './sessions-repo.ts';
@@ -18,6 +20,7 @@ export type CodingStore = Store & {
   sessions: SessionsRepo;
   mergeConflicts: MergeConflictsRepo;
   diffReviews: DiffReviewsRepo;
+  landings: LandingsRepo;
 };
 
 /** The coding wing's view of `store`: the same repositories and transaction, and its own over the same connection. */
@@ -29,5 +32,6 @@ export function codingStore(store: Store): CodingStore {
     sessions: createSessionsRepo(db),
     mergeConflicts: createMergeConflictsRepo(db),
     diffReviews: createDiffReviewsRepo(db),
+    landings: createLandingsRepo(db),
   };
 }

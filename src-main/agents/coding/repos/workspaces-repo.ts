@@ -1,4 +1,5 @@
 import type { WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
+import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { Db } from '../../../store/db.ts';
@@ -12,6 +13,7 @@ interface WorkspaceRow {
   keep_ignored: string;
   sandbox: string | null;
   checks: string;
+  remote: string | null;
   created_at: string;
 }
 
@@ -24,6 +26,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   keep_ignored: JSON.parse(r.keep_ignored) as string[],
   sandbox: r.sandbox === null ? null : (JSON.parse(r.sandbox) as SandboxPolicy),
   checks: JSON.parse(r.checks) as WorkspaceCheck[],
+  remote: r.remote === null ? null : (JSON.parse(r.remote) as WorkspaceRemote),
   created_at: r.created_at,
 });
 
@@ -32,11 +35,12 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, checks, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @checks, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, checks, remote, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @checks, @remote, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
   const setChecks = db.prepare<[string, string]>('UPDATE workspaces SET checks = ? WHERE id = ?');
+  const setRemote = db.prepare<[string | null, string]>('UPDATE workspaces SET remote = ? WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -52,6 +56,7 @@ export function createWorkspacesRepo(db: Db) {
         keep_ignored: JSON.stringify(w.keep_ignored),
         sandbox: w.sandbox === null ? null : JSON.stringify(w.sandbox),
         checks: JSON.stringify(w.checks),
+        remote: w.remote ? JSON.stringify(w.remote) : null,
       }).changes > 0,
     /** Replaces a workspace's checks; true if it exists. */
     setChecks: (id: string, checks: WorkspaceCheck[]): boolean =>
@@ -59,6 +64,9 @@ export function createWorkspacesRepo(db: Db) {
     /** Replaces a workspace's sandbox policy (null: the default); true if it exists. */
     setSandbox: (id: string, policy: SandboxPolicy | null): boolean =>
       setSandbox.run(policy === null ? null : JSON.stringify(policy), id).changes > 0,
+    /** Replaces where a workspace's work lands (null: nowhere); true if it exists. */
+    setRemote: (id: string, remote: WorkspaceRemote | null): boolean =>
+      setRemote.run(remote === null ? null : JSON.stringify(remote), id).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };
 }

@@ -4,6 +4,7 @@ import { RUN_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { formatDuration } from '../../format/duration.ts';
 import { startedByShort } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
+import { LandingLine } from '../landing/LandingLine.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 
@@ -101,6 +102,11 @@ export function RunsView() {
 
 function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<string, string>; now: number }) {
   const counts = useBaton((s) => s.runTaskCounts);
+  const landings = useBaton((s) => s.landings);
+  const loadAllLandings = useBaton((s) => s.loadAllLandings);
+  useEffect(() => {
+    void loadAllLandings();
+  }, [loadAllLandings]);
   if (runs.length === 0) return <p className="empty muted">No run matches.</p>;
   return (
     <table className="tasks runs-table" aria-label="Runs">
@@ -112,6 +118,7 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
           <th scope="col">Started</th>
           <th scope="col">By</th>
           <th scope="col">Duration</th>
+          <th scope="col">Landed</th>
           <th scope="col">Tasks</th>
         </tr>
       </thead>
@@ -142,6 +149,16 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
             <td>{startedByShort(r.started_by) ?? '—'}</td>
             <td>
               {formatDuration((r.finished_at ? Date.parse(r.finished_at) : now) - Date.parse(r.created_at))}
+            </td>
+            <td className="small">
+              {(landings[r.id] ?? []).map((l) => (
+                <LandingLine
+                  key={l.task_id ?? ''}
+                  l={l}
+                  named={`${l.task_id ?? 'the run'} of run ${r.id}`}
+                  compact
+                />
+              ))}
             </td>
             <td>{tasksLine(counts[r.id] ?? r.counts)}</td>
           </tr>

@@ -5,6 +5,7 @@ import { TASK_STATUSES } from '../../../../src-shared/schemas/run.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { durationIsLive, taskDuration } from '../../format/task-duration.ts';
 import { useBaton, useRunTasks, useSelectedTaskId } from '../../store/index.ts';
+import { RunLandings } from '../landing/RunLandings.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
@@ -85,6 +86,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         )}
       </p>
       <RunBranches run={run} tasks={tasks} />
+      <RunLandings run={run} />
       {run.status === 'executing' && (
         <ConfirmButton
           label="Cancel run"

@@ -9,9 +9,11 @@ import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
+import { remoteSummary } from './remote-form.ts';
 import { WorkspaceBranches } from './WorkspaceBranches.tsx';
 import { WorkspaceChecks } from './WorkspaceChecks.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
+import { WorkspaceRemote } from './WorkspaceRemote.tsx';
 import { WorkspaceSandbox } from './WorkspaceSandbox.tsx';
 
 /**
@@ -87,6 +89,8 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   const [editingSandbox, setEditingSandbox] = useState(false);
   const [editingChecks, setEditingChecks] = useState(false);
   const checks = w.checks ?? [];
+  const [editingRemote, setEditingRemote] = useState(false);
+  const remote = remoteSummary(w.remote);
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const envNames = Object.keys(w.env);
   const remove = async () => {
@@ -124,6 +128,22 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           )}
           <RelativeTime at={w.created_at} prefix="added" className="muted small added" />
           <PlansNaming plans={w.plans ?? []} />
+          <div className="small workspace-remote-state" role="note" aria-label={`Remote of ${w.id}`}>
+            {remote ? (
+              <span title={w.remote?.url}>lands on {remote}</span>
+            ) : (
+              <span className="muted">no remote: work stays local</span>
+            )}{' '}
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Remote of ${w.id}…`}
+              aria-expanded={editingRemote}
+              onClick={() => setEditingRemote((v) => !v)}
+            >
+              {remote ? 'Edit remote…' : 'Add remote…'}
+            </button>
+          </div>
         </th>
         <td>
           <code>{w.base_branch}</code>
@@ -211,6 +231,13 @@ function WorkspaceRow({ w }: { w: Workspace }) {
         <tr className="workspace-note">
           <td colSpan={5}>
             <WorkspaceChecks w={w} onDone={() => setEditingChecks(false)} />
+          </td>
+        </tr>
+      )}
+      {editingRemote && (
+        <tr className="workspace-note">
+          <td colSpan={5}>
+            <WorkspaceRemote w={w} onDone={() => setEditingRemote(false)} />
           </td>
         </tr>
       )}

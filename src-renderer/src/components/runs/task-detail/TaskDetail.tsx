@@ -10,6 +10,7 @@ import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
 import { ChecksRow } from '../../checks/ChecksRow.tsx';
 import { taskChecks } from '../../checks/latest-checks.ts';
+import { TaskLanding } from '../../landing/RunLandings.tsx';
 import { statusPill } from '../../shared/status-label.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
 import { useHumanIds } from '../../shared/use-human-ids.ts';
@@ -166,6 +167,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         <p className="small task-reason">{task.reason}</p>
       )}
       <AttemptNotices lines={detail?.logs} />
+      <TaskLanding runId={run.id} taskId={task.task_id} />
       <TaskActions task={task} run={run} />
       <Tabs
         label={`Sections of ${task.task_id}`}

@@ -1,0 +1,137 @@
+import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { StoredLanding } from '../repos/landings-repo.ts';
+import { githubForge } from './github.ts';
+import type { LandingDeps } from './landing-deps.ts';
+import { landingChanged } from './landing-deps.ts';
+import { LandingError } from './push.ts';
+
+/** When a landing is polled next: twice as long after each poll, from `firstMs`, at most `maxMs`. */
+export function nextPollIn(polls: number, follow: LandingDeps['follow']): number {
+  return Math.min(follow.maxMs, follow.firstMs * 2 ** Math.min(polls, 20));
+}
+
+/**
+ * Looks at one followed landing once: a landing cut short (`pending` or `pushed`: Baton stopped
+ * before its push, or before its pull request was opened) is landed again; an open pull request is read: merged → `merged`
+ * with its merge commit, closed unmerged → `closed`, deleted (404) → `gone`, a draft whose checks
+ * all passed is marked ready for review. A forge that fails to answer leaves it open, said in
+ * its message, and polled later.
+ */
+export async function pollLanding(
+  deps: LandingDeps,
+  l: StoredLanding,
+  reland: (runId: string) => Promise<unknown>,
+): Promise<Landing> {
+  const { store } = deps;
+  const later = (x: StoredLanding): StoredLanding => ({
+    ...x,
+    polls: x.polls + 1,
+    next_poll_at: deps.clock() + nextPollIn(x.polls + 1, deps.follow),
+  });
+  if (l.state === 'pending' || l.state === 'pushed') {
+    await reland(l.run_id);
+    return store.landings.get(l.run_id, l.task_id) ?? l;
+  }
+  const w = store.workspaces.get(l.workspace_id);
+  const forge = w?.remote?.forge;
+  const token = forge ? deps.secrets.get(forge.token_secret) : undefined;
+  if (!forge || !token || l.pr_number === null) {
+    const why = !forge
+      ? `workspace "${l.workspace_id}" has no forge any more: pull request #${l.pr_number} is not followed`
+      : `the secret "${forge.token_secret}" is not set: pull request #${l.pr_number} is not followed until it is`;
+    return landingChanged(deps, later({ ...l, message: why }), l.state);
+  }
+  const gh = githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+  try {
+    const pr = await gh.get(l.pr_number);
+    if (pr === null)
+      return landingChanged(
+        deps,
+        {
+          ...l,
+          state: 'gone',
+          next_poll_at: null,
+          message: `pull request #${l.pr_number} is gone from ${forge.repo} (GitHub answers 404: deleted, or the repository moved); the branch ${l.branch} and its commit ${l.commit.slice(0, 12)} are kept`,
+        },
+        l.state,
+      );
+    if (pr.merged)
+      return landingChanged(
+        deps,
+        {
+          ...l,
+          state: 'merged',
+          merge_commit: pr.merge_commit,
+          next_poll_at: null,
+          message: `pull request #${pr.number} was merged${pr.merge_commit ? ` as ${pr.merge_commit.slice(0, 12)}` : ''}`,
+        },
+        l.state,
+      );
+    if (pr.state === 'closed')
+      return landingChanged(
+        deps,
+        {
+          ...l,
+          state: 'closed',
+          next_poll_at: null,
+          message: `pull request #${pr.number} was closed without being merged`,
+        },
+        l.state,
+      );
+    let next = { ...l, pr_draft: pr.draft };
+    if (pr.draft) {
+      const checks = await gh.checks(pr.head_sha);
+      if (checks.total > 0 && checks.pending === 0 && checks.failed.length === 0) {
+        await gh.readyForReview(pr);
+        next = {
+          ...next,
+          pr_draft: false,
+          message: `pull request #${pr.number}: its checks passed, marked ready for review`,
+        };
+      }
+    }
+    return landingChanged(deps, later(next), l.state);
+  } catch (err) {
+    const message =
+      err instanceof LandingError ? err.message : `reading pull request #${l.pr_number}: ${String(err)}`;
+    return landingChanged(deps, later({ ...l, message }), l.state);
+  }
+}
+
+/**
+ * Follows every open pull request (and takes up landings cut short) until it is merged, closed
+ * or gone: each is polled when its time comes (`next_poll_at`, kept in the store, so following
+ * goes on after a restart), one at a time.
+ */
+export function startFollowing(
+  deps: LandingDeps,
+  tickMs: number,
+  reland: (runId: string) => Promise<unknown>,
+) {
+  let busy = false;
+  let stopped = false;
+  const tick = async () => {
+    if (busy || stopped) return;
+    busy = true;
+    try {
+      for (const l of deps.store.landings.followed()) {
+        if (stopped) break;
+        if (l.next_poll_at !== null && l.next_poll_at > deps.clock()) continue;
+        await pollLanding(deps, l, reland);
+      }
+    } catch (err) {
+      deps.log(err, 'following pull requests');
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), tickMs);
+  timer.unref?.();
+  return {
+    tick,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

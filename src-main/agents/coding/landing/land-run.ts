@@ -1,0 +1,219 @@
+import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
+import type { CodingOutput, Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import type { StoredLanding } from '../repos/landings-repo.ts';
+import { branchTip, mergeBranches } from '../workspaces/index.ts';
+import { githubForge } from './github.ts';
+import type { LandingDeps } from './landing-deps.ts';
+import { landingChanged } from './landing-deps.ts';
+import type { PrTask } from './pr-text.ts';
+import { prText } from './pr-text.ts';
+import { LandingError, pushBranch } from './push.ts';
+
+/** One branch to land: a task's final branch, or the run's merged branch (`task_id` null). */
+interface Target {
+  task_id: string | null;
+  workspace: Workspace;
+  branch: string;
+  commit: string;
+  tasks: PrTask[];
+}
+
+/** The run's branch, where `land_branches: "run"` merges its final branches (`baton/<run>/<task>` holds the tasks'). */
+export const runBranch = (runId: string) => `baton/merge/${runId}`;
+
+/** The done coding tasks' final branches (those no other done task built on), by workspace. */
+function finalBranches(deps: LandingDeps, runId: string, plan: Plan) {
+  const { store } = deps;
+  const specs: TaskSpec[] = [...plan.tasks, ...store.runs.addedSpecs(runId)];
+  const tasks = new Map(store.runs.tasks(runId).map((t) => [t.task_id, t]));
+  const done = new Map<string, { out: CodingOutput; task: PrTask }>();
+  for (const spec of specs) {
+    const t = tasks.get(spec.task_id);
+    if (t?.status !== 'done' || !isCodingOutput(t.output)) continue;
+    const out = t.output;
+    done.set(spec.task_id, {
+      out,
+      task: {
+        task_id: spec.task_id,
+        description: spec.description,
+        agent_id: t.agent_id,
+        cost: t.cost,
+        files: out.files.length,
+        additions: out.additions,
+        deletions: out.deletions,
+      },
+    });
+  }
+  const builtOn = new Set<string>();
+  for (const spec of specs)
+    if (done.has(spec.task_id)) for (const d of spec.depends_on) if (done.has(d)) builtOn.add(d);
+  return [...done].filter(([id]) => !builtOn.has(id)).map(([task_id, v]) => ({ task_id, ...v }));
+}
+
+/** What lands of a run: each final branch, or per workspace the final branches merged into the run's branch. */
+async function targetsOf(deps: LandingDeps, runId: string, plan: Plan): Promise<Target[]> {
+  const finals = finalBranches(deps, runId, plan);
+  const workspace = (id: string) => {
+    const w = deps.store.workspaces.get(id);
+    if (!w) throw new LandingError('forge', `workspace "${id}" is not registered any more`);
+    return w;
+  };
+  if ((plan.land_branches ?? 'tasks') === 'tasks')
+    return finals.map((f) => ({
+      task_id: f.task_id,
+      workspace: workspace(f.out.workspace_id),
+      branch: f.out.branch,
+      commit: f.out.commit,
+      tasks: [f.task],
+    }));
+  const byWorkspace = new Map<string, typeof finals>();
+  for (const f of finals)
+    byWorkspace.set(f.out.workspace_id, [...(byWorkspace.get(f.out.workspace_id) ?? []), f]);
+  const out: Target[] = [];
+  for (const [id, list] of byWorkspace) {
+    const w = workspace(id);
+    const branch = runBranch(runId);
+    let commit = await branchTip({ repo: w.path, branch });
+    if (commit === null) {
+      const merged = await mergeBranches({
+        repo: w.path,
+        target: branch,
+        createFrom: w.base_branch,
+        branches: list.map((f) => f.out.branch),
+        mode: 'merge',
+      });
+      if (!merged.ok)
+        throw new LandingError(
+          'refused',
+          `the run's branches do not merge into ${branch}: ${merged.conflict.branch} conflicts in ${merged.conflict.files.join(', ')}`,
+        );
+      commit = merged.after;
+    }
+    out.push({ task_id: null, workspace: w, branch, commit, tasks: list.map((f) => f.task) });
+  }
+  return out;
+}
+
+/**
+ * Lands a run's work as its plan says (`land`): pushes each branch to its workspace's remote and,
+ * for `pull_request`, opens a pull request on its forge (or takes up the open one from that
+ * branch). Each branch's landing is recorded before anything is pushed, so a landing cut short is
+ * taken up again; one already pushed, open or merged is never done twice. A failure (no remote,
+ * a token refused, a push refused) is recorded on its landing, said in words.
+ */
+export async function landRun(deps: LandingDeps, runId: string): Promise<StoredLanding[]> {
+  const { store } = deps;
+  const run = store.runs.get(runId);
+  if (!run) throw new LandingError('forge', `run "${runId}" not found`);
+  const plan = store.plans.get(run.plan_id, run.plan_version)?.plan;
+  const mode = plan?.land ?? 'none';
+  if (!plan || mode === 'none') return store.landings.forRun(runId);
+  let targets: Target[];
+  try {
+    targets = await targetsOf(deps, runId, plan);
+  } catch (err) {
+    deps.log(err, `landing run ${runId}`);
+    throw err;
+  }
+  for (const t of targets) {
+    store.landings.start(
+      {
+        run_id: runId,
+        task_id: t.task_id,
+        workspace_id: t.workspace.id,
+        mode,
+        branch: t.branch,
+        commit: t.commit,
+      },
+      deps.now(),
+    );
+    const rec = store.landings.get(runId, t.task_id);
+    if (!rec || rec.state === 'open' || rec.state === 'merged' || rec.state === 'closed') continue;
+    if (rec.state === 'pushed' && mode === 'push' && rec.pushed_commit === t.commit) continue;
+    await landOne(deps, { ...rec, commit: t.commit }, plan, t.tasks);
+  }
+  return store.landings.forRun(runId);
+}
+
+async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks: PrTask[]) {
+  const { store } = deps;
+  const w = store.workspaces.get(rec.workspace_id);
+  const fail = (message: string) => landingChanged(deps, { ...rec, state: 'failed', message }, rec.state);
+  const remote = w?.remote;
+  if (!w || !remote)
+    return fail(
+      `workspace "${rec.workspace_id}" has no remote: add one on the Workspaces screen, then land again`,
+    );
+  if (rec.mode === 'pull_request' && !remote.forge)
+    return fail(
+      `workspace "${w.id}" has no forge: a pull request needs one (its remote, on the Workspaces screen)`,
+    );
+  const tokenName = remote.forge?.token_secret;
+  const token = tokenName ? deps.secrets.get(tokenName) : undefined;
+  if (tokenName && !token)
+    return fail(`the secret "${tokenName}" (the forge token of workspace "${w.id}") is not set`);
+  try {
+    const pushed = await pushBranch({
+      repo: w.path,
+      commit: rec.commit,
+      url: remote.url,
+      branch: rec.branch,
+      token,
+      tokenName,
+      pushedBefore: rec.pushed_commit,
+    });
+    let next = landingChanged(
+      deps,
+      {
+        ...rec,
+        pushed_commit: rec.commit,
+        state: 'pushed',
+        message:
+          pushed.outcome === 'already'
+            ? `${rec.branch} was on ${remote.url} already`
+            : `pushed ${rec.branch} to ${remote.url}`,
+      },
+      rec.state,
+    );
+    if (rec.mode === 'push' || !remote.forge || !token || !tokenName) return next;
+    const forge = githubForge({ apiUrl: remote.forge.api_url, repo: remote.forge.repo, token, tokenName });
+    const run = store.runs.get(rec.run_id);
+    const text = prText({
+      plan: { plan_id: plan.plan_id, name: plan.name, goal: plan.goal },
+      run_id: rec.run_id,
+      tasks,
+      run_cost: (run ? store.runs.tasks(rec.run_id) : []).reduce((sum, t) => sum + t.cost, 0),
+      run_url: deps.runUrl?.(rec.run_id) ?? null,
+    });
+    const pr =
+      (await forge.openFrom(rec.branch)) ??
+      (await forge.open({
+        ...text,
+        head: rec.branch,
+        base: remote.base_branch ?? w.base_branch,
+        draft: plan.pull_request?.draft_until_checks === true,
+        labels: plan.pull_request?.labels ?? [],
+        reviewers: plan.pull_request?.reviewers ?? [],
+      }));
+    next = landingChanged(
+      deps,
+      {
+        ...next,
+        state: 'open',
+        pr_number: pr.number,
+        pr_url: pr.url,
+        pr_draft: pr.draft,
+        message: `opened pull request #${pr.number}${pr.draft ? ' as a draft' : ''}: ${pr.url}`,
+        polls: 0,
+        next_poll_at: deps.clock() + deps.follow.firstMs,
+      },
+      next.state,
+    );
+    return next;
+  } catch (err) {
+    if (err instanceof LandingError) return fail(err.message);
+    deps.log(err, `landing ${rec.branch}`);
+    return fail(`landing ${rec.branch} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,77 @@
+import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { startFollowing } from './follow.ts';
+import { landRun } from './land-run.ts';
+import type { LandingDeps } from './landing-deps.ts';
+import { publicLanding } from './landing-deps.ts';
+import { createForgeHookRoute } from './webhook.ts';
+
+export type { LandingDeps } from './landing-deps.ts';
+
+/**
+ * Landing in the app: a run that ends completed lands as its plan says (`land`), in the background;
+ * open pull requests are followed (`startFollowing`) until merged, closed or gone, across
+ * restarts; a run of the last week that completed before its landing was recorded is landed when
+ * Baton starts. `land` lands a run on request (again after a failure: what landed already is not
+ * landed twice).
+ */
+export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled?: boolean } = {}) {
+  const inFlight = new Map<string, Promise<Landing[]>>();
+  const land = (runId: string): Promise<Landing[]> => {
+    const going = inFlight.get(runId);
+    if (going) return going;
+    const p = landRun(deps, runId)
+      .then((list) => list.map((l) => publicLanding(l)))
+      .finally(() => inFlight.delete(runId));
+    inFlight.set(runId, p);
+    return p;
+  };
+  let unsubscribe: (() => void) | null = null;
+  let following: ReturnType<typeof startFollowing> | null = null;
+  const tick = () => following?.tick() ?? Promise.resolve();
+  return {
+    land,
+    list: (runId: string): Landing[] => deps.store.landings.forRun(runId).map(publicLanding),
+    /** Polls what is due now (tests; the timer does it otherwise). */
+    tick,
+    /** `POST /api/forge/github/<workspace>`: GitHub's signed webhooks, which make a pull request due for a poll at once. */
+    hookRoute: createForgeHookRoute(deps, tick),
+    /** Resolves once the landings started so far are over. */
+    settled: async () => {
+      // At most 10 s: a landing still pushing then fails when the store closes, and is taken up
+      // again at the next start (it is recorded before anything is pushed).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 10_000);
+        timer.unref?.();
+      });
+      await Promise.race([Promise.allSettled([...inFlight.values()]), bound]);
+      clearTimeout(timer);
+    },
+    start() {
+      if (opts.enabled === false) return;
+      unsubscribe = deps.bus.subscribe((batch) => {
+        for (const e of batch) {
+          if (e.name !== 'run.updated' || e.payload.status !== 'completed') continue;
+          const run = deps.store.runs.get(e.payload.id);
+          const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
+          if ((plan?.land ?? 'none') === 'none') continue;
+          land(e.payload.id).catch((err: unknown) => deps.log(err, `landing run ${e.payload.id}`));
+        }
+      });
+      following = startFollowing(deps, opts.tickMs ?? 5_000, land);
+      // Runs that completed while Baton was stopping, before their landing was recorded (the last week's).
+      const since = new Date(deps.clock() - 7 * 24 * 3_600_000).toISOString();
+      for (const runId of deps.store.landings.unlanded(since, 50)) {
+        const run = deps.store.runs.get(runId);
+        const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
+        if ((plan?.land ?? 'none') === 'none') continue;
+        land(runId).catch((err: unknown) => deps.log(err, `landing run ${runId}`));
+      }
+    },
+    stop() {
+      unsubscribe?.();
+      following?.stop();
+    },
+  };
+}
+export type Lander = ReturnType<typeof createLander>;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { prText } from './pr-text.ts';
+
+const task = {
+  task_id: 'api',
+  description: 'Add the /health endpoint\n\nIt answers 200 | ok.',
+  agent_id: 'claude',
+  cost: 0.1234,
+  files: 2,
+  additions: 10,
+  deletions: 1,
+};
+
+describe("a pull request's title and body", () => {
+  it('names the one task and the plan, and lists goal, agent, change, cost and the run', () => {
+    const t = prText({
+      plan: { plan_id: 'health', name: 'Health check', goal: 'Expose liveness' },
+      run_id: 'r1',
+      tasks: [task],
+      run_cost: 0.1234,
+      run_url: 'http://127.0.0.1:4800/#/runs/r1',
+    });
+    expect(t.title).toBe('Add the /health endpoint (Health check)');
+    expect(t.body).toBe(
+      [
+        '**Goal:** Expose liveness',
+        '',
+        '| Task | Agent | Change | Cost |',
+        '| --- | --- | --- | --- |',
+        '| `api`: Add the /health endpoint | claude | 2 files, +10 -1 | $0.12 |',
+        '',
+        'Run cost: $0.12.',
+        'Made by Baton: plan `health`, [run r1](http://127.0.0.1:4800/#/runs/r1).',
+      ].join('\n'),
+    );
+  });
+
+  it("names the run for many tasks, escapes a table cell's pipes, and names the run without an address", () => {
+    const t = prText({
+      plan: { plan_id: 'p' },
+      run_id: 'r2',
+      tasks: [
+        { ...task, description: 'a | b' },
+        { ...task, task_id: 'ui', agent_id: null, files: 1, cost: 0 },
+      ],
+      run_cost: 0.5,
+      run_url: null,
+    });
+    expect(t.title).toBe('p: run r2');
+    expect(t.body).toContain('| `api`: a \\| b | claude |');
+    expect(t.body).toContain('| `ui`: Add the /health endpoint | - | 1 file, +10 -1 | $0.00 |');
+    expect(t.body).toContain('Made by Baton: plan `p`, run `r2`.');
+  });
+});

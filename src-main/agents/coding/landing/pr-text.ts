@@ -1,0 +1,57 @@
+/** One task a pull request carries, as its body lists it. */
+export interface PrTask {
+  task_id: string;
+  description: string;
+  agent_id: string | null;
+  cost: number;
+  files: number;
+  additions: number;
+  deletions: number;
+}
+
+export interface PrTextInput {
+  plan: { plan_id: string; name?: string | undefined; goal?: string | undefined };
+  run_id: string;
+  /** The tasks it carries (one for a task's branch, the run's final ones for the run's branch). */
+  tasks: readonly PrTask[];
+  /** The run's whole cost (USD). */
+  run_cost: number;
+  /** A link back to the run in Baton, when Baton is served at an address; else its id is named. */
+  run_url: string | null;
+}
+
+const firstLine = (text: string, max: number) => {
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+};
+const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
+/** Text put in a Markdown table cell: one line, no pipes. */
+const cell = (s: string) => s.replace(/\s+/g, ' ').replaceAll('|', '\\|').trim();
+
+/**
+ * A pull request's title and body from the plan and its tasks: the title from the one task (or
+ * the plan's name), the body with the plan's goal, each task with its agent, its change and cost,
+ * the run's cost and a link back to the run.
+ */
+export function prText(input: PrTextInput): { title: string; body: string } {
+  const planName = input.plan.name?.trim() || input.plan.plan_id;
+  const only = input.tasks.length === 1 ? input.tasks[0] : undefined;
+  const title = only
+    ? `${firstLine(only.description, 80) || only.task_id} (${planName})`
+    : `${planName}: run ${input.run_id}`;
+  const lines: string[] = [];
+  if (input.plan.goal?.trim()) lines.push(`**Goal:** ${input.plan.goal.trim()}`, '');
+  lines.push('| Task | Agent | Change | Cost |', '| --- | --- | --- | --- |');
+  for (const t of input.tasks)
+    lines.push(
+      `| \`${t.task_id}\`: ${cell(firstLine(t.description, 120))} | ${t.agent_id ?? '-'} | ${t.files} file${t.files === 1 ? '' : 's'}, +${t.additions} -${t.deletions} | ${usd(t.cost)} |`,
+    );
+  lines.push('', `Run cost: ${usd(input.run_cost)}.`);
+  const run = input.run_url ? `[run ${input.run_id}](${input.run_url})` : `run \`${input.run_id}\``;
+  lines.push(`Made by Baton: plan \`${input.plan.plan_id}\`, ${run}.`);
+  return { title: title.slice(0, 256), body: lines.join('\n') };
+}

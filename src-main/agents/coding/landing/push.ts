@@ -1,0 +1,117 @@
+import { firstLines, GitError, git } from '../workspaces/git.ts';
+
+/** Why a push did not happen, in words a person acts on; `reason` for code. */
+export class LandingError extends Error {
+  readonly reason: 'auth' | 'rights' | 'refused' | 'not_ours' | 'unreachable' | 'gone' | 'forge';
+  constructor(reason: LandingError['reason'], message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+export interface PushInput {
+  /** The local repository (the workspace). */
+  repo: string;
+  /** The commit to push. */
+  commit: string;
+  url: string;
+  /** The remote branch's name (`baton/r1/api`). */
+  branch: string;
+  /** The token for an http(s) remote (sent as basic auth, `x-access-token`, as GitHub takes it); never on a command line. */
+  token?: string | undefined;
+  /** The commit Baton pushed to this branch last time (its record), or null. */
+  pushedBefore: string | null;
+  /** Named in messages: "the secret github.token". */
+  tokenName?: string | undefined;
+}
+
+export interface PushResult {
+  /** `pushed`: the branch now points at the commit; `already`: it did already (nothing pushed twice). */
+  outcome: 'pushed' | 'already';
+  /** Where the remote branch was before (null: it did not exist). */
+  before: string | null;
+}
+
+/** The environment that hands git the token as an HTTP header, never in its arguments or URL. */
+function authEnv(url: string, token: string | undefined): Record<string, string> {
+  if (!token || !/^https?:\/\//i.test(url)) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'http.extraHeader',
+    GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+  };
+}
+
+/** A failed git command against the remote, said plainly: the token refused, the push refused (with the remote's own words), the remote unreachable. */
+function explain(err: unknown, input: PushInput, doing: string): LandingError {
+  if (!(err instanceof GitError)) return new LandingError('unreachable', `${doing} failed: ${String(err)}`);
+  const said = err.stderr;
+  const token = input.tokenName ? `the token in secret "${input.tokenName}"` : 'no token';
+  if (/Authentication failed|could not read Username|HTTP 401|returned error: 401/i.test(said))
+    return new LandingError('auth', `${doing}: ${input.url} refused ${token} (authentication failed)`);
+  if (/returned error: 403|HTTP 403|Permission to .* denied|permission denied/i.test(said))
+    return new LandingError('rights', `${doing}: ${token} lacks the rights to push to ${input.url}`);
+  const remote = said
+    .split('\n')
+    .filter((l) => l.startsWith('remote:'))
+    .map((l) => l.replace(/^remote:\s*/, '').trim())
+    .filter(Boolean);
+  const rejected = /\[remote rejected\][^\n]*\(([^)]*)\)/.exec(said)?.[1];
+  if (rejected || /\[rejected\]/.test(said)) {
+    const why = [...remote, rejected].filter(Boolean).join('; ');
+    return new LandingError(
+      'refused',
+      `${doing}: the remote refused the push of ${input.branch}${why ? `: ${why}` : ''}`,
+    );
+  }
+  return new LandingError('unreachable', `${doing}: ${firstLines(said, 3) || err.message}`);
+}
+
+/**
+ * Pushes a commit to a remote branch, never over someone else's commits: the remote branch is
+ * fetched first; if it already holds the commit nothing is pushed; if it holds commits Baton did
+ * not push (its tip is neither what Baton pushed last nor part of the commit's history) the push
+ * is refused with a message that says so. The push itself is a compare-and-swap
+ * (`--force-with-lease` on the tip just seen), so a commit pushed by someone in between is not
+ * overwritten either.
+ */
+export async function pushBranch(input: PushInput): Promise<PushResult> {
+  const env = authEnv(input.url, input.token);
+  const run = (args: string[], doing: string) =>
+    git(args, { cwd: input.repo, env, timeoutMs: 120_000 }).catch((err: unknown) => {
+      throw explain(err, input, doing);
+    });
+  const ref = `refs/heads/${input.branch}`;
+  const seen = `refs/baton/landing/${input.branch}`;
+  const listed = await run(['ls-remote', '--', input.url, ref], `Reading ${input.branch} on the remote`);
+  const before = listed.stdout.toString('utf8').split('\t')[0]?.trim() || null;
+  if (before === input.commit) return { outcome: 'already', before };
+  if (before !== null && before !== input.pushedBefore) {
+    await run(
+      ['fetch', '--no-tags', '--quiet', '--', input.url, `+${ref}:${seen}`],
+      `Fetching ${input.branch}`,
+    );
+    const ancestor = await git(['merge-base', '--is-ancestor', before, input.commit], {
+      cwd: input.repo,
+      okExitCodes: [0, 1],
+    });
+    if (ancestor.exitCode !== 0)
+      throw new LandingError(
+        'not_ours',
+        `the remote branch ${input.branch} has commits Baton did not push (its tip is ${before.slice(0, 12)}): Baton does not push over them. Delete or rename that branch on the remote, or merge it, then land again`,
+      );
+  }
+  await run(
+    [
+      'push',
+      '--no-verify',
+      `--force-with-lease=${ref}:${before ?? ''}`,
+      '--',
+      input.url,
+      `${input.commit}:${ref}`,
+    ],
+    `Pushing ${input.branch}`,
+  );
+  return { outcome: 'pushed', before };
+}

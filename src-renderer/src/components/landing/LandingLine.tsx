@@ -1,0 +1,30 @@
+import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { landingWords } from './landing-words.ts';
+
+/**
+ * One landing in a line: its state as a pill, its pull request as a link (opened in the browser),
+ * or the branch it pushed; why it failed, closed or is gone under it.
+ */
+export function LandingLine({ l, named, compact }: { l: Landing; named?: string; compact?: boolean }) {
+  const w = landingWords(l);
+  return (
+    <div
+      className={compact ? 'landing-line compact' : 'landing-line'}
+      role="note"
+      aria-label={`Landing of ${named ?? l.task_id ?? 'the run'}`}
+      title={compact ? (l.message ?? undefined) : undefined}
+    >
+      <span className={`pill landing-${l.state}`}>{w.state}</span>{' '}
+      {l.pr_url ? (
+        <a href={l.pr_url} target="_blank" rel="noreferrer">
+          {w.link}
+        </a>
+      ) : (
+        <code>{l.branch}</code>
+      )}
+      {w.detail && !compact && <span className="muted small"> · {w.detail}</span>}
+      {w.why &&
+        (compact ? <span className="sr-only"> {w.why}</span> : <p className="small landing-why">{w.why}</p>)}
+    </div>
+  );
+}

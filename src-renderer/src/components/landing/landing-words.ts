@@ -1,0 +1,30 @@
+import type { Landing, LandingState } from '../../../../src-shared/schemas/landing.ts';
+
+const STATE: Record<LandingState, string> = {
+  pending: 'Landing',
+  pushed: 'Pushed',
+  open: 'PR open',
+  merged: 'Merged',
+  closed: 'PR closed',
+  failed: 'Not landed',
+  gone: 'PR gone',
+};
+
+/** What a landing's line says: its state, its link's words, a detail, and why (a failure, a closed or deleted pull request). */
+export function landingWords(l: Landing): {
+  state: string;
+  link: string;
+  detail: string | null;
+  why: string | null;
+} {
+  const pr = l.pr_number === null ? '' : `Pull request #${l.pr_number}`;
+  const state = l.state === 'open' && l.pr_draft ? 'PR draft' : STATE[l.state];
+  const detail =
+    l.state === 'merged' && l.merge_commit
+      ? `merge commit ${l.merge_commit.slice(0, 10)}`
+      : l.pr_number !== null
+        ? l.branch
+        : null;
+  const why = l.state === 'failed' || l.state === 'closed' || l.state === 'gone' ? l.message : null;
+  return { state, link: pr || l.branch, detail, why };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { remoteDraftOf, remoteErrorsOf, remoteInputOf, remoteSummary } from './remote-form.ts';
+
+describe('the remote form', () => {
+  it('round-trips a stored remote, leaving the default API URL empty', () => {
+    const stored = {
+      url: 'https://github.com/acme/app.git',
+      base_branch: null,
+      forge: {
+        kind: 'github' as const,
+        api_url: 'https://api.github.com',
+        repo: 'acme/app',
+        token_secret: 'gh',
+      },
+    };
+    const d = remoteDraftOf(stored);
+    expect(d).toMatchObject({ forge: 'github', api_url: '', base_branch: '' });
+    expect(remoteInputOf(d)).toEqual({
+      url: stored.url,
+      forge: { kind: 'github', repo: 'acme/app', token_secret: 'gh' },
+    });
+    expect(remoteSummary(stored)).toBe('GitHub acme/app');
+  });
+
+  it('keeps a webhook secret name when one is given', () => {
+    const d = {
+      ...remoteDraftOf(null),
+      url: 'https://github.com/a/b.git',
+      forge: 'github' as const,
+      repo: 'a/b',
+      token_secret: 't',
+      webhook_secret: ' hook ',
+    };
+    expect(remoteInputOf(d)).toEqual({
+      url: d.url,
+      forge: { kind: 'github', repo: 'a/b', token_secret: 't', webhook_secret: 'hook' },
+    });
+  });
+
+  it('clears the remote when the URL is empty, and leaves the forge out when there is none', () => {
+    expect(remoteInputOf({ ...remoteDraftOf(null), url: ' ' })).toBeNull();
+    expect(remoteInputOf({ ...remoteDraftOf(null), url: 'git@host:a/b.git', base_branch: 'dev' })).toEqual({
+      url: 'git@host:a/b.git',
+      base_branch: 'dev',
+    });
+    expect(remoteSummary({ url: 'git@host:a/b.git', base_branch: 'dev', forge: null })).toBe(
+      'git@host:a/b.git (dev)',
+    );
+  });
+
+  it("puts the host's issues under their fields", () => {
+    expect(
+      remoteErrorsOf([
+        { path: 'remote.url', message: 'must not hold a password' },
+        { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github is' },
+        { path: 'remote.forge.repo', message: 'must be owner/name' },
+        { path: 'remote.forge.token_secret', message: 'must not be empty' },
+        { path: 'remote.forge.api_url', message: 'bad' },
+        { path: 'remote.forge.webhook_secret', message: 'may contain only letters' },
+      ]),
+    ).toEqual({
+      url: 'Remote URL: must not hold a password',
+      forge: 'Forge: GitLab is not built yet: only github is',
+      repo: 'Repository on the forge: must be owner/name',
+      token_secret: 'Token secret: must not be empty',
+      api_url: 'Forge API URL: bad',
+      webhook_secret: 'Webhook secret: may contain only letters',
+    });
+  });
+});

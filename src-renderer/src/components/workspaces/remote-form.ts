@@ -1,0 +1,84 @@
+import type {
+  ForgeKind,
+  WorkspaceRemote,
+  WorkspaceRemoteInput,
+} from '../../../../src-shared/schemas/forge.ts';
+import { FORGE_LABELS, GITHUB_API_URL } from '../../../../src-shared/schemas/forge.ts';
+
+/** The remote form's fields, as typed. */
+export interface RemoteDraft {
+  url: string;
+  base_branch: string;
+  forge: 'none' | ForgeKind;
+  api_url: string;
+  repo: string;
+  token_secret: string;
+  webhook_secret: string;
+}
+export type RemoteField = keyof RemoteDraft;
+export type RemoteErrors = Partial<Record<RemoteField | 'form', string>>;
+
+export const REMOTE_LABELS: Record<RemoteField, string> = {
+  url: 'Remote URL',
+  base_branch: 'Remote base branch',
+  forge: 'Forge',
+  api_url: 'Forge API URL',
+  repo: 'Repository on the forge',
+  token_secret: 'Token secret',
+  webhook_secret: 'Webhook secret',
+};
+
+export function remoteDraftOf(r: WorkspaceRemote | null | undefined): RemoteDraft {
+  return {
+    url: r?.url ?? '',
+    base_branch: r?.base_branch ?? '',
+    forge: r?.forge?.kind ?? 'none',
+    api_url: r?.forge && r.forge.api_url !== GITHUB_API_URL ? r.forge.api_url : '',
+    repo: r?.forge?.repo ?? '',
+    token_secret: r?.forge?.token_secret ?? '',
+    webhook_secret: r?.forge?.webhook_secret ?? '',
+  };
+}
+
+/** What `workspaces.update` takes: null (no remote) when the URL is left empty. */
+export function remoteInputOf(d: RemoteDraft): WorkspaceRemoteInput | null {
+  if (d.url.trim() === '') return null;
+  const opt = (v: string) => (v.trim() === '' ? undefined : v.trim());
+  const base = opt(d.base_branch);
+  const api = opt(d.api_url);
+  const hook = opt(d.webhook_secret);
+  return {
+    url: d.url.trim(),
+    ...(base ? { base_branch: base } : {}),
+    ...(d.forge === 'none'
+      ? {}
+      : {
+          forge: {
+            kind: d.forge,
+            repo: d.repo.trim(),
+            token_secret: d.token_secret.trim(),
+            ...(api ? { api_url: api } : {}),
+            ...(hook ? { webhook_secret: hook } : {}),
+          },
+        }),
+  };
+}
+
+/** The host's issues (`remote.forge.repo`) under their fields, each starting with its label. */
+export function remoteErrorsOf(issues: readonly { path: string; message: string }[]): RemoteErrors {
+  const out: RemoteErrors = {};
+  for (const { path, message } of issues) {
+    const inside = path.replace(/^remote\.?/, '').replace(/^forge\./, '');
+    const key = (inside === 'kind' ? 'forge' : inside) as RemoteField;
+    if (key in REMOTE_LABELS) out[key] ??= `${REMOTE_LABELS[key]}: ${message}`;
+    else out.form ??= `${path || 'remote'}: ${message}`;
+  }
+  return out;
+}
+
+/** One line of what a workspace's remote is, for its row. */
+export function remoteSummary(r: WorkspaceRemote | null | undefined): string | null {
+  if (!r) return null;
+  const on = r.base_branch ? ` (${r.base_branch})` : '';
+  return r.forge ? `${FORGE_LABELS[r.forge.kind]} ${r.forge.repo}${on}` : `${r.url}${on}`;
+}

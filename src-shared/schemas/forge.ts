@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { secretNameSchema } from './secret-refs.ts';
+
+/**
+ * Where a workspace's work lands: its remote (a git URL Baton pushes task and run branches to)
+ * and, optionally, the forge that hosts it (where Baton opens and follows pull requests). The
+ * forge's token is named as a secret (src-main/secrets), never stored.
+ */
+export const FORGE_KINDS = ['github', 'gitlab', 'gitea'] as const;
+export type ForgeKind = (typeof FORGE_KINDS)[number];
+
+/** The forges Baton can talk to today; the others are accepted by name and refused. */
+export const BUILT_FORGES: readonly ForgeKind[] = ['github'];
+
+export const FORGE_LABELS: Record<ForgeKind, string> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  gitea: 'Gitea / Forgejo',
+};
+
+/** The API address of github.com; GitHub Enterprise's is `https://<host>/api/v3`. */
+export const GITHUB_API_URL = 'https://api.github.com';
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2_048)
+    .refine((u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be an http(s) URL of ${what}`);
+
+export const forgeSchema = z.strictObject({
+  kind: z
+    .enum(FORGE_KINDS, { error: 'must be github, gitlab or gitea' })
+    .refine((k) => BUILT_FORGES.includes(k), {
+      error: (i) =>
+        `${FORGE_LABELS[i.input as ForgeKind] ?? String(i.input)} is not built yet: only github is`,
+    }),
+  /** The forge's API (default for github: https://api.github.com). */
+  api_url: httpUrl('the forge API').optional(),
+  /** The repository on the forge, `owner/name`. */
+  repo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+  /** The secret holding the forge's token (used for its API and to push over HTTPS). */
+  token_secret: secretNameSchema,
+  /** The secret GitHub signs this repository's webhooks with (`X-Hub-Signature-256`); absent: no webhook, polling only. */
+  webhook_secret: secretNameSchema.optional(),
+});
+export type Forge = z.infer<typeof forgeSchema>;
+
+/** A git remote URL: https, http, ssh or scp-like (`git@host:owner/name.git`), or a path; never with a password in it. */
+const remoteUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2_048)
+  .refine((u) => !/[\s\0]/.test(u), 'must not contain spaces')
+  .refine((u) => !u.startsWith('-'), 'must not start with -')
+  .refine((u) => {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(u);
+    return !m || !(m[1] ?? '').includes(':');
+  }, 'must not hold a password: name the token as the forge token secret');
+
+export const workspaceRemoteSchema = z.strictObject({
+  /** Where Baton pushes (`https://github.com/acme/app.git`). */
+  url: remoteUrlSchema,
+  /** The remote's branch pull requests target, and pushes start from (default: the workspace's base branch). */
+  base_branch: z.string().trim().min(1, 'must not be empty').max(255).optional(),
+  forge: forgeSchema.optional(),
+});
+export type WorkspaceRemoteInput = z.input<typeof workspaceRemoteSchema>;
+
+/** A workspace's remote as stored. */
+export interface WorkspaceRemote {
+  url: string;
+  base_branch: string | null;
+  forge: {
+    kind: ForgeKind;
+    api_url: string;
+    repo: string;
+    token_secret: string;
+    webhook_secret?: string;
+  } | null;
+}
+
+/** The remote as stored, from what was given (defaults filled in). */
+export function storedRemote(input: z.output<typeof workspaceRemoteSchema>): WorkspaceRemote {
+  return {
+    url: input.url,
+    base_branch: input.base_branch ?? null,
+    forge: input.forge
+      ? {
+          kind: input.forge.kind,
+          api_url: (input.forge.api_url ?? GITHUB_API_URL).replace(/\/+$/, ''),
+          repo: input.forge.repo,
+          token_secret: input.forge.token_secret,
+          ...(input.forge.webhook_secret ? { webhook_secret: input.forge.webhook_secret } : {}),
+        }
+      : null,
+  };
+}

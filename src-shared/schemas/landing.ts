@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * How a plan's work lands once its run is done (the plan's `land`): `none` (it stays on local
+ * branches), `push` (the branches pushed to the workspace's remote), `pull_request` (pushed, and a
+ * pull request opened on the workspace's forge and followed until it is merged or closed).
+ */
+export const LAND_MODES = ['none', 'push', 'pull_request'] as const;
+export type LandMode = (typeof LAND_MODES)[number];
+
+/** What lands: each done task's final branch (`tasks`), or the run's branches merged into one (`run`). */
+export const LAND_BRANCHES = ['tasks', 'run'] as const;
+export type LandBranches = (typeof LAND_BRANCHES)[number];
+
+const loginSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a forge user name');
+
+/** The pull request a plan opens (`pull_request` on the plan). */
+export const pullRequestOptionsSchema = z.strictObject({
+  labels: z.array(z.string().trim().min(1, 'must not be empty').max(50)).max(20).optional(),
+  reviewers: z.array(loginSchema).max(15).optional(),
+  /** Opened as a draft and marked ready for review once the forge's checks on it have all passed. */
+  draft_until_checks: z.boolean().optional(),
+});
+export type PullRequestOptions = z.infer<typeof pullRequestOptionsSchema>;
+
+/** Where one landing is: pushed, its pull request open, merged, closed unmerged, failed (why in `message`), or its pull request gone. */
+export const LANDING_STATES = ['pending', 'pushed', 'open', 'merged', 'closed', 'failed', 'gone'] as const;
+export type LandingState = (typeof LANDING_STATES)[number];
+
+/** One branch of a run landed (a task's, or the run's own when `task_id` is null). */
+export interface Landing {
+  run_id: string;
+  /** The task whose branch landed; null for the run's merged branch. */
+  task_id: string | null;
+  workspace_id: string;
+  mode: Exclude<LandMode, 'none'>;
+  /** The branch pushed (the same name on the remote). */
+  branch: string;
+  /** The commit it lands. */
+  commit: string;
+  /** What Baton pushed there last (null before its first push). */
+  pushed_commit: string | null;
+  state: LandingState;
+  pr_number: number | null;
+  pr_url: string | null;
+  pr_draft: boolean;
+  /** The merge commit once its pull request was merged. */
+  merge_commit: string | null;
+  /** Why it failed or closed, or what happened last, in words. */
+  message: string | null;
+  created_at: string;
+  updated_at: string;
+}

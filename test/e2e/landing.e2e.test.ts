@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatonApp } from '../../src-main/app/create-app.ts';
+import { createApp } from '../../src-main/app/create-app.ts';
+import type { BrowserHost } from '../../src-main/host/browser/server.ts';
+import { writeFakeQwen } from '../kit/fake-qwen.ts';
+import { type GitHubServer, startGitHubServer } from '../kit/forge/github.ts';
+import { type GitRemote, startGitRemote } from '../kit/git-remote.ts';
+import { serveHost } from './app-host.ts';
+import { launchChromium } from './browser-path.ts';
+import type { Rpc } from './harness.ts';
+import { chromiumFound, removeDataDir, rpcFor, skipE2e } from './harness.ts';
+
+/** Where the screenshots of this test go, to be looked at. */
+const SHOTS = '/tmp/shots-forge';
+const TOKEN = 'ghp_e2e';
+
+interface Landing {
+  state: string;
+  pr_number: number | null;
+  pr_url: string | null;
+}
+
+/**
+ * A run whose plan lands as a pull request, as a person meets it: a real coding attempt (a fake
+ * qwen in a real repository) completes, Baton pushes its branch to a real git remote over HTTP
+ * and opens a pull request on a scripted GitHub through @octokit/rest; the Runs screen, the run's
+ * panel and the task's panel link to it, and show it merged once GitHub says so.
+ */
+describe.skipIf(skipE2e)('a landed run on the Runs screen and the task panel', () => {
+  let dir: string;
+  let app: BatonApp;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let rpc: Rpc;
+  let remote: GitRemote;
+  let gh: GitHubServer;
+  let runId: string;
+
+  beforeAll(async () => {
+    if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'baton-landing-e2e-')));
+    mkdirSync(SHOTS, { recursive: true });
+    const repo = join(dir, 'projects', 'webapp');
+    mkdirSync(repo, { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'README.md'), '# webapp\n');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'first');
+    writeFakeQwen(dir);
+    remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
+    gh = await startGitHubServer({
+      repo: 'acme/webapp',
+      tokens: { [TOKEN]: 'write' },
+      branchTip: (b) => remote.tip(b),
+    });
+    const dataDir = join(dir, 'data');
+    app = createApp({
+      dataDir,
+      log: () => {},
+      landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 },
+    });
+    host = await serveHost(app, dataDir);
+    rpc = rpcFor(host.openUrl);
+    await rpc('secrets.set', { name: 'github.token', value: TOKEN });
+    await rpc('workspaces.add', {
+      id: 'webapp',
+      path: repo,
+      remote: {
+        url: remote.url,
+        forge: { kind: 'github', api_url: gh.url, repo: 'acme/webapp', token_secret: 'github.token' },
+      },
+    });
+    await rpc('agents.import', {
+      agents: [
+        {
+          id: 'builder',
+          kind: 'coding',
+          cli: 'qwen',
+          skills: ['builder'],
+          executable: join(dir, 'qwen'),
+          env: { LOG: join(dir, 'cli.log'), MODE: 'done' },
+        },
+      ],
+    });
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'webapp',
+        name: 'Webapp',
+        goal: 'Serve a health check',
+        workspace: 'webapp',
+        land: 'pull_request',
+        pull_request: { labels: ['baton'] },
+        tasks: [
+          {
+            task_id: 'api',
+            description: 'Add the health endpoint',
+            required_skills: ['builder'],
+            review: 'none',
+          },
+        ],
+      },
+    });
+    runId = ((await rpc('runs.start', { plan_id: 'webapp' })).value as { run_id: string }).run_id;
+    await app.engine.whenSettled(runId);
+    // Landing runs in the background once the run completes: wait for its pull request.
+    for (let i = 0; i < 600; i++) {
+      const [l] = (await rpc('runs.landings', { run_id: runId })).value as unknown as Landing[];
+      if (l && l.state !== 'pending' && l.state !== 'pushed') break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(host.openUrl);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await app?.close();
+    await remote?.close();
+    await gh?.stop();
+    await removeDataDir(dir);
+  });
+
+  const shoot = async (name: string) => {
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(SHOTS, `${name}-${width}-${scheme}.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+
+  it('links the pull request from the Runs screen, and shows it merged once GitHub merges it', async () => {
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('link', { name: 'Runs', exact: true })
+      .click();
+    const note = page
+      .getByRole('table', { name: 'Runs' })
+      .getByRole('note', { name: `Landing of api of run ${runId}` });
+    const link = note.getByRole('link', { name: 'Pull request #1' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`${gh.url}/acme/webapp/pull/1`);
+    expect(await note.textContent()).toContain('PR open');
+    expect(gh.pulls.get(1)).toMatchObject({ title: 'Add the health endpoint (Webapp)', labels: ['baton'] });
+    await shoot('runs-landed-open');
+    gh.merge(1, 'd'.repeat(40));
+    await app.landing.tick();
+    await expect.poll(() => note.textContent()).toContain('Merged');
+  });
+
+  it("shows the landing on the run's panel and the task's panel, with the merge commit", async () => {
+    await page.getByRole('link', { name: `Open run ${runId} of Webapp` }).click();
+    const runLanding = page.getByRole('region', { name: 'Landing of the run' });
+    await runLanding.waitFor();
+    expect(await runLanding.getByRole('link', { name: 'Pull request #1' }).getAttribute('href')).toBe(
+      `${gh.url}/acme/webapp/pull/1`,
+    );
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /^Task api/ })
+      .click();
+    const panel = page.getByRole('region', { name: 'Task api details' });
+    const note = panel.getByRole('note', { name: 'Landing of api' });
+    await expect.poll(() => note.textContent()).toContain('merge commit dddddddddd');
+    expect(await note.getByRole('link', { name: 'Pull request #1' }).getAttribute('href')).toBe(
+      `${gh.url}/acme/webapp/pull/1`,
+    );
+    await shoot('task-panel-landed');
+  });
+});
