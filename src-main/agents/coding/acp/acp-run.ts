@@ -2,7 +2,6 @@ import { Readable, Writable } from 'node:stream';
 import type { ClientConnection, StopReason } from '@agentclientprotocol/sdk';
 import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
@@ -12,18 +11,15 @@ import { redactValue } from '../../../secrets/secrets.ts';
 import { createEventChannel } from '../../shared/event-channel.ts';
 import { createLineSplitter } from '../../shared/line-splitter.ts';
 import { sandboxStep } from '../../shared/sandboxed.ts';
+import { startAttempt } from '../cli/attempt-start.ts';
 import { baseEnv } from '../cli/cli-env.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { sessionNote } from '../cli/cli-run.ts';
 import { cliSandbox } from '../cli/cli-sandbox.ts';
-import { firstPrompt, resumePrompt } from '../cli/prompt.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from '../cli/unchanged.ts';
-import { dependencyHeads, finish } from '../cli/worktree.ts';
-import type { Meter } from '../metering/meter.ts';
-import { startMeter } from '../metering/meter.ts';
-import { spendGate, stoppedFor, upstreamOf, usd } from '../metering/spend.ts';
+import { finish } from '../cli/worktree.ts';
+import { stoppedFor, usd } from '../metering/spend.ts';
 import { capText } from '../streams/caps.ts';
-import { DEFAULT_PRICES } from '../streams/prices.ts';
 import { clientSide } from './acp-client.ts';
 import { acpLaunch } from './launches/index.ts';
 import { answersPrompt } from './permission.ts';
@@ -54,37 +50,10 @@ export async function* runAcpAgent(
   const { agent } = ctx;
   const launch = acpLaunch(agent.cli);
   if (!launch) return yield error(`cli "${agent.cli}" has no ACP launch in this Baton (protocol "acp")`);
-  const resumeId = coding.resume?.session_id ?? null;
-  let prompt: string;
-  try {
-    prompt = resumeId
-      ? resumePrompt(ctx, coding.resume!)
-      : firstPrompt(
-          ctx,
-          coding,
-          r.worktree.dir,
-          r.from.map((f) => f.task_id),
-          await dependencyHeads(coding, ctx, signal),
-        );
-  } catch (err) {
-    if (signal.aborted) return yield CANCELLED;
-    return yield error(r.clean(`cannot read what the dependencies changed: ${(err as Error).message}`));
-  }
-  const cap = agent.max_cost_usd ?? null;
-  const prices = agent.prices ? { ...DEFAULT_PRICES, ...agent.prices } : DEFAULT_PRICES;
-  const upstream = agent.cli === 'acp' ? null : upstreamOf(agent, r.provider, r.env);
-  if (cap !== null && upstream === null)
-    return yield error(`coding agent "${agent.id}": max_cost_usd ${capNeedsProvider(agent.cli)}`);
-  const spend = spendGate(cap, ctx.budgetPassed);
-  let meter: Meter | null = null;
-  if (upstream !== null) {
-    try {
-      meter = await startMeter({ upstream, prices, model: agent.model ?? null, gate: spend.gate, now });
-    } catch (err) {
-      return yield error(`cannot start Baton's metering endpoint: ${(err as Error).message}`);
-    }
-    r.secrets.push(meter.token);
-  }
+  // Any ACP agent by its own command (cli "acp") talks to a server Baton does not know: not metered.
+  const started = await startAttempt(ctx, coding, r, signal, now, agent.cli !== 'acp');
+  if (!started.ok) return yield started.event;
+  const { prompt, resumeId, cap, upstream, meter, spend } = started.start;
   let inv: Awaited<ReturnType<typeof launch.invocation>>;
   try {
     inv = await launch.invocation({

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AcpAgentSource, DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
+import { findOnPath } from '../handlers/detect-clis.ts';
 
 export type { AcpAgentSource, DetectedAcpAgent };
 
@@ -100,7 +101,7 @@ export function findAcpAgents(where: AcpSearch, known: readonly KnownAcpAgent[] 
     found.push({ name, title, path: file, args, launch, source, version });
   };
   for (const agent of known) {
-    const onPath = findExecutable(agent.program, (where.path ?? '').split(delimiter));
+    const onPath = findOnPath(agent.program, where.path);
     if (onPath) add(agent, onPath, 'path', null);
   }
   const roots: { source: AcpAgentSource; modules: string; bin: string }[] = [];
@@ -124,7 +125,7 @@ export function findAcpAgents(where: AcpSearch, known: readonly KnownAcpAgent[] 
       if (!agent.npmPackage) continue;
       const version = packageVersion(join(root.modules, agent.npmPackage));
       if (version === null) continue;
-      const file = findExecutable(agent.program, [root.bin]);
+      const file = findOnPath(agent.program, root.bin);
       if (file) add(agent, file, root.source, version);
     }
   return found;
@@ -151,21 +152,6 @@ export async function detectAcpAgents(
   projectDirs: readonly string[] = [],
 ): Promise<DetectedAcpAgent[]> {
   return findAcpAgents({ path: env.PATH, npmPrefix: await globalNpmPrefix(env), projectDirs });
-}
-
-function findExecutable(name: string, dirs: readonly string[]): string | null {
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const file = join(dir, name);
-    try {
-      if (!statSync(file).isFile()) continue;
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
 }
 
 /** The `version` of the package installed in `dir`, or null when none is (or its package.json is unreadable). */

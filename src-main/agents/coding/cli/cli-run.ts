@@ -1,5 +1,5 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import { capNeedsProvider, isStreamCli } from '../../../../src-shared/schemas/agent.ts';
+import { isStreamCli } from '../../../../src-shared/schemas/agent.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
@@ -12,20 +12,19 @@ import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';
 import { sandboxStep } from '../../shared/sandboxed.ts';
 import type { Meter, MeterNote } from '../metering/meter.ts';
-import { startMeter } from '../metering/meter.ts';
-import { budgetExceeded, spendGate, stoppedFor, upstreamOf, usd } from '../metering/spend.ts';
+import { budgetExceeded, type spendGate, stoppedFor, upstreamOf, usd } from '../metering/spend.ts';
 import { capText } from '../streams/caps.ts';
 import { createParser, type StreamParser } from '../streams/parser.ts';
-import { DEFAULT_PRICES } from '../streams/prices.ts';
+import type { DEFAULT_PRICES } from '../streams/prices.ts';
 import { ADAPTERS } from './adapters/index.ts';
 import type { AttemptLink } from './attempt-links.ts';
+import { startAttempt } from './attempt-start.ts';
 import { baseEnv } from './cli-env.ts';
 import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
 import { cliSandbox } from './cli-sandbox.ts';
-import { firstPrompt, resumePrompt } from './prompt.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from './unchanged.ts';
 import type { dependencyBranches, prepare } from './worktree.ts';
-import { dependencyHeads, finish } from './worktree.ts';
+import { finish } from './worktree.ts';
 
 /** What the attempt prepared before the CLI runs. */
 export interface Ready {
@@ -67,40 +66,9 @@ export async function* runAgent(
   graceMs: number,
   now: () => number,
 ): AsyncGenerator<ExecutorEvent> {
-  const { agent } = ctx;
-  const resumeId = coding.resume?.session_id ?? null;
-  let prompt: string;
-  try {
-    prompt = resumeId
-      ? resumePrompt(ctx, coding.resume!)
-      : firstPrompt(
-          ctx,
-          coding,
-          r.worktree.dir,
-          r.from.map((f) => f.task_id),
-          await dependencyHeads(coding, ctx, signal),
-        );
-  } catch (err) {
-    if (signal.aborted) return yield CANCELLED;
-    return yield error(r.clean(`cannot read what the dependencies changed: ${(err as Error).message}`));
-  }
-  const cap = agent.max_cost_usd ?? null;
-  const prices = agent.prices ? { ...DEFAULT_PRICES, ...agent.prices } : DEFAULT_PRICES;
-  // Every model call goes through Baton's metering endpoint when Baton knows where the calls go.
-  const upstream = upstreamOf(agent, r.provider, r.env);
-  // An agent stored before max_cost_usd needed a known server: no promise that could not be kept.
-  if (cap !== null && upstream === null)
-    return yield error(`coding agent "${agent.id}": max_cost_usd ${capNeedsProvider(agent.cli)}`);
-  const spend = spendGate(cap, ctx.budgetPassed);
-  let meter: Meter | null = null;
-  if (upstream !== null) {
-    try {
-      meter = await startMeter({ upstream, prices, model: agent.model ?? null, gate: spend.gate, now });
-    } catch (err) {
-      return yield error(`cannot start Baton's metering endpoint: ${(err as Error).message}`);
-    }
-    r.secrets.push(meter.token);
-  }
+  const started = await startAttempt(ctx, coding, r, signal, now);
+  if (!started.ok) return yield started.event;
+  const { prompt, cap, prices, meter, spend } = started.start;
   try {
     yield* runProcess(ctx, coding, r, { prompt, cap, prices, meter, spend }, signal, graceMs, now);
   } finally {

@@ -1,0 +1,85 @@
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
+import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
+import { CANCELLED } from '../../../engine/executor.ts';
+import type { Meter } from '../metering/meter.ts';
+import { startMeter } from '../metering/meter.ts';
+import { spendGate, upstreamOf } from '../metering/spend.ts';
+import { DEFAULT_PRICES } from '../streams/prices.ts';
+import type { Ready } from './cli-run.ts';
+import { firstPrompt, resumePrompt } from './prompt.ts';
+import { dependencyHeads } from './worktree.ts';
+
+/** What both routes of a coding attempt (a CLI's event stream, ACP) start from: the prompt and the money. */
+export interface AttemptStart {
+  prompt: string;
+  /** The session resumed, or null for a new one. */
+  resumeId: string | null;
+  /** Most the attempt may spend (USD), or null. */
+  cap: number | null;
+  prices: typeof DEFAULT_PRICES;
+  /** The model server the agent's calls go to, when Baton knows it (and meters them on their way). */
+  upstream: string | null;
+  /** Baton's metering endpoint between the agent and its model server, when Baton knows the server. */
+  meter: Meter | null;
+  spend: ReturnType<typeof spendGate>;
+}
+
+/**
+ * The prompt (the task's, or what resumes its session), and Baton's metering endpoint in front of
+ * the agent's model server when Baton knows where its calls go (`metered: false`: an agent whose
+ * calls Baton cannot see, such as any ACP agent by its own command). Either that, or the event
+ * the attempt ends with. The caller closes the meter.
+ */
+export async function startAttempt(
+  ctx: TaskContext<CodingAgent>,
+  coding: CodingContext,
+  r: Ready,
+  signal: AbortSignal,
+  now: () => number,
+  metered = true,
+): Promise<{ ok: true; start: AttemptStart } | { ok: false; event: ExecutorEvent }> {
+  const { agent } = ctx;
+  const resumeId = coding.resume?.session_id ?? null;
+  let prompt: string;
+  try {
+    prompt = resumeId
+      ? resumePrompt(ctx, coding.resume!)
+      : firstPrompt(
+          ctx,
+          coding,
+          r.worktree.dir,
+          r.from.map((f) => f.task_id),
+          await dependencyHeads(coding, ctx, signal),
+        );
+  } catch (err) {
+    if (signal.aborted) return { ok: false, event: CANCELLED };
+    return {
+      ok: false,
+      event: error(r.clean(`cannot read what the dependencies changed: ${(err as Error).message}`)),
+    };
+  }
+  const cap = agent.max_cost_usd ?? null;
+  const prices = agent.prices ? { ...DEFAULT_PRICES, ...agent.prices } : DEFAULT_PRICES;
+  // Every model call goes through Baton's metering endpoint when Baton knows where the calls go.
+  const upstream = metered ? upstreamOf(agent, r.provider, r.env) : null;
+  // An agent stored before max_cost_usd needed a known server: no promise that could not be kept.
+  if (cap !== null && upstream === null)
+    return {
+      ok: false,
+      event: error(`coding agent "${agent.id}": max_cost_usd ${capNeedsProvider(agent.cli)}`),
+    };
+  const spend = spendGate(cap, ctx.budgetPassed);
+  let meter: Meter | null = null;
+  if (upstream !== null) {
+    try {
+      meter = await startMeter({ upstream, prices, model: agent.model ?? null, gate: spend.gate, now });
+    } catch (err) {
+      return { ok: false, event: error(`cannot start Baton's metering endpoint: ${(err as Error).message}`) };
+    }
+    r.secrets.push(meter.token);
+  }
+  return { ok: true, start: { prompt, resumeId, cap, prices, upstream, meter, spend } };
+}
+
+const error = (message: string): ExecutorEvent => ({ type: 'error', message });
