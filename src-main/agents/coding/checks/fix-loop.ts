@@ -22,7 +22,13 @@ export interface CheckedRun {
   now: () => number;
   /** Where the checks run: the workspace's environment, and its sandbox narrowed by the plan. */
   checkEnv: Record<string, string>;
-  checkSandbox: { policy: SandboxPolicy; hide: readonly string[]; owner: string };
+  checkSandbox: {
+    policy: SandboxPolicy;
+    hide: readonly string[];
+    owner: string;
+    /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
+    askHost?: ((host: string) => void) | undefined;
+  };
 }
 
 /** The workspace's checks a task runs: those it names (`[]`: none), else all, in the workspace's order. */

@@ -25,7 +25,13 @@ export interface CheckRun {
   signal: AbortSignal;
   clean: (text: string) => string;
   /** The workspace's sandbox, narrowed by the plan, and Baton's folders to hide. */
-  sandbox: { policy: SandboxPolicy; hide: readonly string[]; owner: string };
+  sandbox: {
+    policy: SandboxPolicy;
+    hide: readonly string[];
+    owner: string;
+    /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
+    askHost?: ((host: string) => void) | undefined;
+  };
   round: number;
   /** The seq of the next step (what the sandbox refused it). */
   nextSeq: () => number;
@@ -69,6 +75,7 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
     folders: [o.cwd],
     hide: o.sandbox.hide,
     owner: o.sandbox.owner,
+    askHost: o.sandbox.askHost,
   });
   if (!confined.ok) {
     tail.push(`cannot start check "${o.check.name}": ${confined.error}`);

@@ -211,7 +211,12 @@ async function* codingAttempt(
       now,
       // The checks run as the setup command does: the workspace's environment and sandbox.
       checkEnv: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
-      checkSandbox: { policy: checkPolicy.policy, hide, owner: `workspace "${coding.workspace.id}"` },
+      checkSandbox: {
+        policy: checkPolicy.policy,
+        hide,
+        owner: `workspace "${coding.workspace.id}"`,
+        askHost: ctx.sandboxHosts?.ask,
+      },
     });
   } finally {
     link?.close();
