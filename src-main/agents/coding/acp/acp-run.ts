@@ -1,5 +1,5 @@
 import { Readable, Writable } from 'node:stream';
-import type { ClientConnection, StopReason } from '@agentclientprotocol/sdk';
+import type { ClientConnection, PromptResponse, StopReason } from '@agentclientprotocol/sdk';
 import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { capNeedsProvider } from '../../../../src-shared/schemas/agent.ts';
@@ -36,6 +36,18 @@ const CANCEL_GRACE_MS = 3_000;
 
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });
 
+/** Said first in the resume prompt of a new session, when the task's own could not be loaded. */
+const NOT_LOADED =
+  'You worked on this task before, in a session that could not be taken up again: your work so far is in the worktree, your working directory.';
+
+/** What an ACP error says: its message, and its data when it has any (the agent's own words). */
+function acpErrorText(err: unknown): string {
+  const e = err as { message?: unknown; data?: unknown };
+  const data = e?.data === undefined ? '' : typeof e.data === 'string' ? e.data : JSON.stringify(e.data);
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return capText(data && !message.includes(data) ? `${message}: ${data}` : message);
+}
+
 /**
  * A coding attempt on the Agent Client Protocol: the agent started by its launch in the OS
  * sandbox, `initialize`, `session/new` in the worktree (or `session/load` of the task's session
@@ -56,16 +68,20 @@ export async function* runAcpAgent(
   if (!launch) return yield error(`cli "${agent.cli}" has no ACP launch in this Baton (protocol "acp")`);
   const resumeId = coding.resume?.session_id ?? null;
   let prompt: string;
+  /** The prompt of a new session when the task's session cannot be loaded: the task again, then why it goes on. */
+  let fresh: string;
   try {
-    prompt = resumeId
-      ? resumePrompt(ctx, coding.resume!)
-      : firstPrompt(
-          ctx,
-          coding,
-          r.worktree.dir,
-          r.from.map((f) => f.task_id),
-          await dependencyHeads(coding, ctx, signal),
-        );
+    fresh = firstPrompt(
+      ctx,
+      coding,
+      r.worktree.dir,
+      r.from.map((f) => f.task_id),
+      await dependencyHeads(coding, ctx, signal),
+    );
+    if (resumeId) {
+      prompt = resumePrompt(ctx, coding.resume!);
+      fresh = `${fresh}\n\n${NOT_LOADED}\n${prompt}`;
+    } else prompt = fresh;
   } catch (err) {
     if (signal.aborted) return yield CANCELLED;
     return yield error(r.clean(`cannot read what the dependencies changed: ${(err as Error).message}`));
@@ -270,24 +286,39 @@ export async function* runAcpAgent(
         clientInfo: { name: 'baton', version: '1' },
       });
       const cwd = r.worktree.dir;
+      let loaded = false;
       if (resumeId && init.agentCapabilities?.loadSession) {
         side.replaying = true;
-        await agentSide.request('session/load', { sessionId: resumeId, cwd, mcpServers: [] });
+        try {
+          await agentSide.request('session/load', { sessionId: resumeId, cwd, mcpServers: [] });
+          loaded = true;
+        } catch (err) {
+          // Gemini CLI advertises loadSession but cannot load a session in a new process.
+          log(
+            `${agent.cli} could not load session ${resumeId} over ACP (${acpErrorText(err)}): a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
+          );
+        }
         side.replaying = false;
-        sessionId = resumeId;
-      } else {
-        if (resumeId)
-          log(`${agent.cli} cannot load a session over ACP: a new session starts in the same worktree`);
+        if (loaded) sessionId = resumeId;
+      } else if (resumeId)
+        log(
+          `${agent.cli} cannot load a session over ACP: a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
+        );
+      if (!loaded) {
+        if (resumeId) {
+          prompt = fresh;
+          emit(trace.message('user', capText(prompt)));
+        }
         sessionId = (await agentSide.request('session/new', { cwd, mcpServers: [] })).sessionId;
         push({
           type: 'session',
           session: { ...sessionNote(agent, coding, r), session_id: sessionId },
         });
       }
-      let text = prompt;
+      let text: string = prompt;
       for (let n = 0; ; n++) {
         if (stopping !== null) return { stop: 'cancelled' };
-        const res = await agentSide.request('session/prompt', {
+        const res: PromptResponse = await agentSide.request('session/prompt', {
           sessionId,
           prompt: [{ type: 'text', text }],
         });
