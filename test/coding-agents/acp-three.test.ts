@@ -8,9 +8,10 @@ import type { StoredStep } from '../../src-shared/schemas/step.ts';
 import type { CodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { call, eventually } from '../kit/engine-kit.ts';
 import { startGeminiServer } from '../kit/model-servers/gemini.ts';
+import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import type { Conversation, ModelRequest, ModelServer, Turn } from '../kit/model-servers/scripted-server.ts';
 import type { Servers } from './baton-kit.ts';
-import { codingAgent, installed, openBaton, startServers, worktreeOf } from './baton-kit.ts';
+import { codingAgent, installed, openBaton, startServers, worktreeOf, writeTurn } from './baton-kit.ts';
 
 const DENIAL = 'No second file: keep the change small.';
 const COMMENT = 'Please also add a fix.txt file.';
@@ -61,6 +62,8 @@ export function phases(cli: Three, extra: (req: ModelRequest) => boolean = () =>
  * lands on the task's branch), one denied with a message the model reads, and a request for
  * changes that goes on in the same session (qwen, opencode: `session/load`) or, for Gemini CLI,
  * whose `session/load` fails in a new process, in a new session given the task again, as the log says.
+ * Then a plan of Claude Code, qwen-code and opencode over ACP and an `llm` agent as a DAG: the
+ * third builds on the first two's branches merged, the `llm` agent reads its result.
  */
 describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () => {
   let servers: Servers;
@@ -215,5 +218,93 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
       }
     }
     expect(servers.phoneHome()).toEqual([]);
+  });
+
+  it('runs a plan of three ACP agents and an llm agent as a DAG: the third builds on the first two merged, the llm agent reads its result', async () => {
+    const { app } = baton;
+    const turns = (cli: 'claude' | 'qwen' | 'opencode', file: string) => [
+      { name: 'dag', turns: [writeTurn(cli, file, `from ${cli}\n`), { text: `Wrote ${file}.` }] },
+    ];
+    servers.script('claude', turns('claude', 'a.txt'));
+    servers.script('qwen', turns('qwen', 'b.txt'));
+    servers.script('opencode', turns('opencode', 'c.txt'));
+    const llm = await startChatServer({
+      conversations: [
+        { name: 'read', match: () => true, turns: [{ text: 'c.txt builds on a.txt and b.txt.' }] },
+      ],
+    });
+    try {
+      const acp = (cli: 'claude' | 'qwen' | 'opencode', program: string) => ({
+        ...codingAgent(servers, cli),
+        id: `dag-${cli}`,
+        name: `dag ${cli}`,
+        skills: [`dag-${cli}`],
+        protocol: 'acp',
+        executable: bin(program),
+      });
+      await call(app, 'agents.import', {
+        agents: [
+          acp('claude', 'claude-agent-acp'),
+          acp('qwen', 'qwen'),
+          acp('opencode', 'opencode'),
+          {
+            id: 'reader',
+            kind: 'llm',
+            skills: ['read'],
+            base_url: `${llm.url}/v1`,
+            model: 'tiny',
+            max_retries: 0,
+          },
+        ],
+      });
+      await call(app, 'plans.import', {
+        plan: {
+          plan_id: 'dag',
+          workspace: 'app',
+          tasks: [
+            { task_id: 'a', description: 'Write a.txt.', required_skills: ['dag-claude'] },
+            { task_id: 'b', description: 'Write b.txt.', required_skills: ['dag-qwen'] },
+            {
+              task_id: 'c',
+              description: 'Write c.txt next to a.txt and b.txt.',
+              required_skills: ['dag-opencode'],
+              depends_on: ['a', 'b'],
+            },
+            { task_id: 'd', description: 'Say what c did.', required_skills: ['read'], depends_on: ['c'] },
+          ],
+        },
+      });
+      const runId = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'dag' })).run_id;
+      await app.engine.whenSettled(runId);
+      await app.coding.worktreesSettled();
+      const d = await call<RunDetail>(app, 'runs.get', { run_id: runId });
+      const task = (id: string) => d.tasks.find((t) => t.task_id === id)!;
+      for (const id of ['a', 'b', 'c', 'd'])
+        expect(task(id).status, `${id}: ${task(id).error ?? ''}`).toBe('done');
+      const git = (args: string[]) =>
+        execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8' }).trim();
+      const c = task('c').output as CodingOutput;
+      // C's branch holds A's and B's files, merged, and its own.
+      expect(git(['ls-tree', '--name-only', c.commit!]).split('\n')).toEqual(
+        expect.arrayContaining(['a.txt', 'b.txt', 'c.txt']),
+      );
+      expect(git(['show', `${c.commit}:a.txt`])).toBe('from claude');
+      expect(git(['show', `${c.commit}:b.txt`])).toBe('from qwen');
+      expect(git(['show', `${c.commit}:c.txt`])).toBe('from opencode');
+      // A and B ran at the same time: each started before the other finished.
+      const [a, b] = [task('a'), task('b')];
+      expect(a.started_at! < b.finished_at! && b.started_at! < a.finished_at!).toBe(true);
+      // D, the llm agent, was given C's result.
+      const asked = llm
+        .modelCalls('read')
+        .map((r) => r.request!.texts.join('\n'))
+        .join('\n');
+      expect(asked).toContain('c.txt');
+      expect(asked).toContain(c.branch);
+      expect(JSON.stringify(task('d').output)).toContain('c.txt builds on a.txt and b.txt.');
+      expect(servers.phoneHome()).toEqual([]);
+    } finally {
+      await llm.close();
+    }
   });
 });
