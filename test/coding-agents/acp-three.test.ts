@@ -195,9 +195,10 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
       const steps = app.store.steps.list(runId, cli) as StoredStep[];
       const toolCalls = steps.filter((s) => s.kind === 'tool_call');
       expect(toolCalls.map((s) => s.status).slice(0, 2), cli).toEqual(['done', 'denied']);
-      const logs = (
-        await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: runId, task_id: cli })
-      ).map((l) => l.text);
+      const logs = async () =>
+        (await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: runId, task_id: cli }))
+          .map((l) => l.text)
+          .join('\n');
       const last = calls(cli).at(-1)!.request!.texts.join('\n');
       expect(last, cli).toContain(COMMENT);
       const first = firstSession.get(cli);
@@ -206,14 +207,20 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
         // Gemini CLI cannot load its session in a new process: Baton says so and starts a new
         // session in the same worktree, given the task again with the comment; the model does not
         // see the earlier conversation.
-        expect(logs.join('\n')).toContain(`gemini could not load session ${first}`);
+        // The task's log is written behind the run: wait for the line.
+        await expect.poll(logs).toContain(`gemini could not load session ${first}`);
         expect(out.session_id).not.toBe(first);
         expect(last).toContain('Write notes.txt.');
         expect(last).not.toContain('Wrote notes.txt.');
+        // The trace shows the prompt as sent to the new session.
+        const asked = steps.filter((s) => s.kind === 'message' && s.role === 'user' && s.attempt === 2);
+        const said = asked[0]?.kind === 'message' ? asked[0].text : '';
+        expect(said).toContain('Task gemini:\nWrite notes.txt.');
+        expect(said).toContain(COMMENT);
       } else {
         // The same session, loaded again: the model saw the first turns and the comment.
         expect(out.session_id, cli).toBe(first);
-        expect(logs.join('\n')).toContain(`loading session ${first}`);
+        await expect.poll(logs).toContain(`loading session ${first}`);
         expect(last).toContain('Wrote notes.txt.');
       }
     }

@@ -36,10 +36,6 @@ const CANCEL_GRACE_MS = 3_000;
 
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });
 
-/** Said first in the resume prompt of a new session, when the task's own could not be loaded. */
-const NOT_LOADED =
-  'You worked on this task before, in a session that could not be taken up again: your work so far is in the worktree, your working directory.';
-
 /** What an ACP error says: its message, and its data when it has any (the agent's own words). */
 function acpErrorText(err: unknown): string {
   const e = err as { message?: unknown; data?: unknown };
@@ -68,7 +64,7 @@ export async function* runAcpAgent(
   if (!launch) return yield error(`cli "${agent.cli}" has no ACP launch in this Baton (protocol "acp")`);
   const resumeId = coding.resume?.session_id ?? null;
   let prompt: string;
-  /** The prompt of a new session when the task's session cannot be loaded: the task again, then why it goes on. */
+  /** The prompt of a new session, also when the task's session cannot be loaded: the task, and why it goes on (firstPrompt). */
   let fresh: string;
   try {
     fresh = firstPrompt(
@@ -78,10 +74,7 @@ export async function* runAcpAgent(
       r.from.map((f) => f.task_id),
       await dependencyHeads(coding, ctx, signal),
     );
-    if (resumeId) {
-      prompt = resumePrompt(ctx, coding.resume!);
-      fresh = `${fresh}\n\n${NOT_LOADED}\n${prompt}`;
-    } else prompt = fresh;
+    prompt = resumeId ? resumePrompt(ctx, coding.resume!) : fresh;
   } catch (err) {
     if (signal.aborted) return yield CANCELLED;
     return yield error(r.clean(`cannot read what the dependencies changed: ${(err as Error).message}`));
@@ -146,7 +139,6 @@ export async function* runAcpAgent(
     }
   };
   const log = (text: string) => push({ type: 'log', stream: 'info', text });
-  emit([{ kind: 'message', seq: 0, at: new Date(now()).toISOString(), role: 'user', text: capText(prompt) }]);
   log(
     `${agent.cli} over ACP (${inv.command}): ${resumeId ? `loading session ${resumeId} (${coding.resume!.reason})` : 'new session'}${
       meter ? `, model calls metered by Baton on their way to ${new URL(upstream!).origin}` : ''
@@ -304,11 +296,12 @@ export async function* runAcpAgent(
         log(
           `${agent.cli} cannot load a session over ACP: a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
         );
+      if (!loaded && resumeId) prompt = fresh;
+      // The prompt as sent: a new session after a load that failed is given the task again.
+      emit([
+        { kind: 'message', seq: 0, at: new Date(now()).toISOString(), role: 'user', text: capText(prompt) },
+      ]);
       if (!loaded) {
-        if (resumeId) {
-          prompt = fresh;
-          emit(trace.message('user', capText(prompt)));
-        }
         sessionId = (await agentSide.request('session/new', { cwd, mcpServers: [] })).sessionId;
         push({
           type: 'session',
