@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
+import { acpGoals, acpTable } from './acp-report.ts';
+import type { AcpFigures } from './acp-worker.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
 import type { CodingGitResult } from './coding-report.ts';
 import {
@@ -301,6 +303,9 @@ const codingSteps = resultOf<CodingStepsFigure[]>(
   600_000,
 );
 
+console.log('[coding] 50,000 ACP messages parsed and stored, and tool-call approvals through ACP …');
+const acp = resultOf<AcpFigures>('acp-worker.ts', [], 'ACP_RESULT', 300_000);
+
 console.log("[coding] a model round trip straight and through Baton's metering endpoint …");
 const metering = resultOf<MeteringFigure[]>('metering-worker.ts', [], 'METERING_RESULT', 180_000);
 
@@ -354,6 +359,7 @@ console.log('\nCoding agents\n');
 codingGitTable(codingGit);
 codingAttemptTable(codingAttempt);
 codingStepsTable(codingSteps);
+acpTable(acp);
 meteringTable(metering);
 codingGoals(
   codingAttempt,
@@ -361,6 +367,7 @@ codingGoals(
   uiSteps ? (JSON.parse(uiSteps.slice('CODING_UI_RESULT '.length)) as { p50: number }).p50 : null,
   metering,
 );
+acpGoals(acp);
 if (parentWatch) {
   const p = parentWatch;
   const mb = (n: number | null) => (n === null ? '?' : fmt(n, 1));

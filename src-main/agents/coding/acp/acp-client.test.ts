@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolCallVerdict } from '../../../../src-shared/schemas/approval.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { ToolCallRequest } from '../../../engine/executor.ts';
-import { clientSide } from './acp-client.ts';
+import { clientSide, inputOf } from './acp-client.ts';
 import { AcpTrace } from './trace.ts';
 
 const OPTIONS = [
@@ -175,5 +175,24 @@ describe("Baton's ACP client side", () => {
     });
     expect(asked).toHaveLength(1);
     close();
+  });
+});
+
+describe('inputOf', () => {
+  it('shows a call asked without arguments by its title and the files its diff changes', () => {
+    expect(
+      inputOf('Writing to notes.txt', [
+        { type: 'diff', path: '/w/notes.txt', newText: 'hi\n' },
+        { type: 'diff', path: '/w/a.txt', oldText: 'a\n', newText: 'b\n' },
+        { type: 'content', content: { type: 'text', text: 'not a change' } },
+      ]),
+    ).toEqual({
+      title: 'Writing to notes.txt',
+      changes: [
+        { path: '/w/notes.txt', old_text: null, new_text: 'hi\n' },
+        { path: '/w/a.txt', old_text: 'a\n', new_text: 'b\n' },
+      ],
+    });
+    expect(inputOf('Run ls', undefined)).toEqual({ title: 'Run ls' });
   });
 });

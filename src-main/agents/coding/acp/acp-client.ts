@@ -4,6 +4,7 @@ import type {
   RequestPermissionRequest,
   RequestPermissionResponse,
   SessionNotification,
+  ToolCallContent,
   WriteTextFileRequest,
 } from '@agentclientprotocol/sdk';
 import { client, RequestError } from '@agentclientprotocol/sdk';
@@ -78,7 +79,7 @@ export function clientSide(
       return reject(text, text);
     }
     emit(trace.tool(call, 'awaiting_approval'));
-    const input = call.rawInput ?? { title: label };
+    const input = call.rawInput ?? inputOf(label, call.content);
     const verdict = await ctx.askToolCall(
       {
         call_id: call.toolCallId,
@@ -135,4 +136,27 @@ async function confined<T>(op: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw RequestError.invalidParams(undefined, (err as Error).message);
   }
+}
+
+/**
+ * What a person is shown as the arguments of a call the agent gave none for (Gemini CLI asks with
+ * a title and the edit's diff only): the title, and each file the call would change with its text
+ * before and after.
+ */
+export function inputOf(
+  title: string,
+  content: ToolCallContent[] | null | undefined,
+): Record<string, unknown> {
+  const changes = (content ?? []).flatMap((c) =>
+    c.type === 'diff'
+      ? [
+          {
+            path: c.path,
+            old_text: c.oldText == null ? null : capText(c.oldText),
+            new_text: capText(c.newText),
+          },
+        ]
+      : [],
+  );
+  return changes.length > 0 ? { title, changes } : { title };
 }

@@ -1,5 +1,5 @@
 import { Readable, Writable } from 'node:stream';
-import type { ClientConnection, StopReason } from '@agentclientprotocol/sdk';
+import type { ClientConnection, PromptResponse, StopReason } from '@agentclientprotocol/sdk';
 import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
@@ -32,6 +32,14 @@ const CANCEL_GRACE_MS = 3_000;
 
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });
 
+/** What an ACP error says: its message, and its data when it has any (the agent's own words). */
+function acpErrorText(err: unknown): string {
+  const e = err as { message?: unknown; data?: unknown };
+  const data = e?.data === undefined ? '' : typeof e.data === 'string' ? e.data : JSON.stringify(e.data);
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  return capText(data && !message.includes(data) ? `${message}: ${data}` : message);
+}
+
 /**
  * A coding attempt on the Agent Client Protocol: the agent started by its launch in the OS
  * sandbox, `initialize`, `session/new` in the worktree (or `session/load` of the task's session
@@ -53,7 +61,8 @@ export async function* runAcpAgent(
   // Any ACP agent by its own command (cli "acp") talks to a server Baton does not know: not metered.
   const started = await startAttempt(ctx, coding, r, signal, now, agent.cli !== 'acp');
   if (!started.ok) return yield started.event;
-  const { prompt, resumeId, cap, upstream, meter, spend } = started.start;
+  const { fresh, resumeId, cap, upstream, meter, spend } = started.start;
+  let prompt = started.start.prompt;
   let inv: Awaited<ReturnType<typeof launch.invocation>>;
   try {
     inv = await launch.invocation({
@@ -99,15 +108,6 @@ export async function* runAcpAgent(
     }
   };
   const log = (text: string) => push({ type: 'log', stream: 'info', text });
-  emit([
-    {
-      kind: 'message',
-      seq: r.promptSeq ?? 0,
-      at: new Date(now()).toISOString(),
-      role: 'user',
-      text: capText(prompt),
-    },
-  ]);
   log(
     `${agent.cli} over ACP (${inv.command}): ${resumeId ? `loading session ${resumeId} (${coding.resume!.reason})` : 'new session'}${
       meter ? `, model calls metered by Baton on their way to ${new URL(upstream!).origin}` : ''
@@ -247,24 +247,46 @@ export async function* runAcpAgent(
         clientInfo: { name: 'baton', version: '1' },
       });
       const cwd = r.worktree.dir;
+      let loaded = false;
       if (resumeId && init.agentCapabilities?.loadSession) {
         side.replaying = true;
-        await agentSide.request('session/load', { sessionId: resumeId, cwd, mcpServers: [] });
+        try {
+          await agentSide.request('session/load', { sessionId: resumeId, cwd, mcpServers: [] });
+          loaded = true;
+        } catch (err) {
+          // Gemini CLI advertises loadSession but cannot load a session in a new process.
+          log(
+            `${agent.cli} could not load session ${resumeId} over ACP (${acpErrorText(err)}): a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
+          );
+        }
         side.replaying = false;
-        sessionId = resumeId;
-      } else {
-        if (resumeId)
-          log(`${agent.cli} cannot load a session over ACP: a new session starts in the same worktree`);
+        if (loaded) sessionId = resumeId;
+      } else if (resumeId)
+        log(
+          `${agent.cli} cannot load a session over ACP: a new session starts in the same worktree, given the task again with why it goes on; the model does not see the earlier conversation`,
+        );
+      if (!loaded && resumeId) prompt = fresh;
+      // The prompt as sent: a new session after a load that failed is given the task again.
+      emit([
+        {
+          kind: 'message',
+          seq: r.promptSeq ?? 0,
+          at: new Date(now()).toISOString(),
+          role: 'user',
+          text: capText(prompt),
+        },
+      ]);
+      if (!loaded) {
         sessionId = (await agentSide.request('session/new', { cwd, mcpServers: [] })).sessionId;
         push({
           type: 'session',
           session: { ...sessionNote(agent, coding, r), session_id: sessionId },
         });
       }
-      let text = prompt;
+      let text: string = prompt;
       for (let n = 0; ; n++) {
         if (stopping !== null) return { stop: 'cancelled' };
-        const res = await agentSide.request('session/prompt', {
+        const res: PromptResponse = await agentSide.request('session/prompt', {
           sessionId,
           prompt: [{ type: 'text', text }],
         });

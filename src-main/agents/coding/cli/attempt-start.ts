@@ -13,6 +13,8 @@ import { dependencyHeads } from './worktree.ts';
 /** What both routes of a coding attempt (a CLI's event stream, ACP) start from: the prompt and the money. */
 export interface AttemptStart {
   prompt: string;
+  /** The prompt of a new session (the task, and why it goes on): `prompt` unless a session is resumed. */
+  fresh: string;
   /** The session resumed, or null for a new one. */
   resumeId: string | null;
   /** Most the attempt may spend (USD), or null. */
@@ -42,16 +44,16 @@ export async function startAttempt(
   const { agent } = ctx;
   const resumeId = coding.resume?.session_id ?? null;
   let prompt: string;
+  let fresh: string;
   try {
-    prompt = resumeId
-      ? resumePrompt(ctx, coding.resume!)
-      : firstPrompt(
-          ctx,
-          coding,
-          r.worktree.dir,
-          r.from.map((f) => f.task_id),
-          await dependencyHeads(coding, ctx, signal),
-        );
+    fresh = firstPrompt(
+      ctx,
+      coding,
+      r.worktree.dir,
+      r.from.map((f) => f.task_id),
+      await dependencyHeads(coding, ctx, signal),
+    );
+    prompt = resumeId ? resumePrompt(ctx, coding.resume!) : fresh;
   } catch (err) {
     if (signal.aborted) return { ok: false, event: CANCELLED };
     return {
@@ -79,7 +81,7 @@ export async function startAttempt(
     }
     r.secrets.push(meter.token);
   }
-  return { ok: true, start: { prompt, resumeId, cap, prices, upstream, meter, spend } };
+  return { ok: true, start: { prompt, fresh, resumeId, cap, prices, upstream, meter, spend } };
 }
 
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });
