@@ -1,4 +1,4 @@
-import type { ToolCallDetails } from '../../src-shared/schemas/approval.ts';
+import type { ToolCallDetails, ToolCallScope } from '../../src-shared/schemas/approval.ts';
 import type { Db } from './db.ts';
 
 interface Row {
@@ -14,9 +14,16 @@ interface Row {
   agent_text: string;
   edited_input: string | null;
   input_schema: string | null;
+  scope: ToolCallScope | null;
 }
 
-export type ToolCallRecord = ToolCallDetails & { approval_id: string; run_id: string; task_id: string };
+export type ToolCallRecord = ToolCallDetails & {
+  approval_id: string;
+  run_id: string;
+  task_id: string;
+  /** How far a person's approval reaches (null: not decided, or decided before it was recorded). */
+  scope: ToolCallScope | null;
+};
 
 const toRecord = (r: Row): ToolCallRecord => ({
   ...r,
@@ -36,8 +43,9 @@ export function createToolCallsRepo(db: Db) {
      WHERE t.run_id = ? AND t.task_id = ? AND t.call_id = ? ORDER BY a.requested_at DESC, a.rowid DESC LIMIT 1`,
   );
   const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
+  const scoped = db.prepare('UPDATE tool_call_approvals SET scope = ? WHERE approval_id = ?');
   return {
-    insert(r: Omit<ToolCallRecord, 'edited_input'>): void {
+    insert(r: Omit<ToolCallRecord, 'edited_input' | 'scope'>): void {
       insert.run({
         ...r,
         input: JSON.stringify(r.input ?? null),
@@ -56,6 +64,10 @@ export function createToolCallsRepo(db: Db) {
     /** The arguments a person approved instead. */
     setEdited(approvalId: string, input: Record<string, unknown>): void {
       edit.run(JSON.stringify(input), approvalId);
+    },
+    /** How far a person's approval reaches. */
+    setScope(approvalId: string, scope: ToolCallScope): void {
+      scoped.run(scope, approvalId);
     },
   };
 }

@@ -21,6 +21,7 @@ import * as m020 from './020_tool_call_schema.ts';
 import * as m021 from './021_task_log_search.ts';
 import * as m022 from './022_plan_archived.ts';
 import * as m023 from './023_sandbox_hosts.ts';
+import * as m024 from './024_tool_grants.ts';
 
 export interface Migration {
   version: number;
@@ -53,4 +54,5 @@ export const migrations: readonly Migration[] = [
   { version: 21, name: 'task_log_search', up: m021.up },
   { version: 22, name: 'plan_archived', up: m022.up },
   { version: 23, name: 'sandbox_hosts', up: m023.up },
+  { version: 24, name: 'tool_grants', up: m024.up },
 ];

@@ -101,7 +101,9 @@ export function clientSide(
       );
     }
     emit(trace.tool(call, 'running'));
-    return allow();
+    // Always for this agent: the agent's own "allow always", where it offers one (Baton keeps
+    // the grant either way, and answers the agent's later asks about the tool itself).
+    return { outcome: chooseOption(p.options, true, verdict.scope === 'agent') };
   }
 
   side.app
