@@ -107,6 +107,16 @@ export interface ToolGrant {
   approval_id: string | null;
 }
 
+/**
+ * The change a tool call says it makes to one file (an ACP agent's `diff` content): its path, the
+ * text before (null: a new file) and after.
+ */
+export interface ToolCallDiff {
+  path: string;
+  old_text: string | null;
+  new_text: string;
+}
+
 /** A person's answer to a tool call, as the waiting agent gets it. */
 export type ToolCallVerdict =
   | {

@@ -307,6 +307,7 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
         input: q.input,
         agent_text: q.agent_text,
         input_schema: q.input_schema ?? null,
+        diff: q.diff ?? null,
       }),
     askedBy: (store, id) => store.toolCalls.get(id),
     granted: (store, at, q) => grantedVerdict(store, at, q),

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolCallVerdict } from '../../../../src-shared/schemas/approval.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { ToolCallRequest } from '../../../engine/executor.ts';
-import { clientSide } from './acp-client.ts';
+import { clientSide, editDiff } from './acp-client.ts';
 import { AcpTrace } from './trace.ts';
 
 const OPTIONS = [
@@ -203,5 +203,20 @@ describe("Baton's ACP client side", () => {
       optionId: 'allow',
     });
     close();
+  });
+
+  it("takes an edit's diff content for the inbox's preview", () => {
+    expect(
+      editDiff({
+        content: [
+          { type: 'content', content: { type: 'text', text: 'editing' } },
+          { type: 'diff', path: '/w/a.txt', oldText: 'one\n', newText: 'two\n' },
+        ],
+      }),
+    ).toEqual({ path: '/w/a.txt', old_text: 'one\n', new_text: 'two\n' });
+    expect(editDiff({ content: [{ type: 'diff', path: '/w/new.txt', newText: 'x' }] })).toMatchObject({
+      old_text: null,
+    });
+    expect(editDiff({})).toBeNull();
   });
 });

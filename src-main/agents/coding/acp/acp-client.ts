@@ -4,10 +4,12 @@ import type {
   RequestPermissionRequest,
   RequestPermissionResponse,
   SessionNotification,
+  ToolCallUpdate,
   WriteTextFileRequest,
 } from '@agentclientprotocol/sdk';
 import { client, RequestError } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import type { ToolCallDiff } from '../../../../src-shared/schemas/approval.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
@@ -87,6 +89,7 @@ export function clientSide(
         input,
         agent_text: capText(trace.saidSoFar),
         reason: `${who} wants to ${label}`,
+        diff: editDiff(call),
       },
       signal,
     );
@@ -128,6 +131,12 @@ export function clientSide(
       return {};
     });
   return side;
+}
+
+/** The change an edit says it makes (its first `diff` content), for the inbox's preview; else null. */
+export function editDiff(call: Pick<ToolCallUpdate, 'content'>): ToolCallDiff | null {
+  const d = call.content?.find((c) => c.type === 'diff');
+  return d && d.type === 'diff' ? { path: d.path, old_text: d.oldText ?? null, new_text: d.newText } : null;
 }
 
 /** A refused or failed file operation as the JSON-RPC error the agent reads. */
