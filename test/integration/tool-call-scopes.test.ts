@@ -167,4 +167,63 @@ describe('a tool call approved for the rest of a task, or always for the agent',
     await call(app, 'approvals.decide', { approval_id: fourth.id, decision: 'approve', actor: 'ana' });
     expect(await finished(four)).toBe(1);
   });
+
+  it("answers Claude Code's permission prompt (inbox.ask) from a grant without asking, by the CLI's own tool name", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-tool-scopes-ask-'));
+    dirs.push(dataDir);
+    app = createApp({ dataDir, log: () => {} });
+    await call(app, 'agents.import', {
+      agents: [{ id: 'seat', kind: 'human', skills: ['code'], max_concurrency: 5 }],
+    });
+    const attempt = async (planId: string) => {
+      await call(app!, 'plans.import', {
+        plan: {
+          plan_id: planId,
+          tasks: [{ task_id: 'edit', description: 'edit', required_skills: ['code'] }],
+        },
+      });
+      const run_id = (await call<{ run_id: string }>(app!, 'runs.start', { plan_id: planId })).run_id;
+      await call(app!, 'work.execute', { agent_id: 'seat', run_id, task_id: 'edit' });
+      return { run_id, task_id: 'edit', attempt: 1 };
+    };
+    const ask = (at: { run_id: string; task_id: string; attempt: number }, callId: string, tool = 'Write') =>
+      call<{ approval_id: string; verdict: unknown }>(app!, 'inbox.ask', {
+        ...at,
+        question: {
+          kind: 'tool_call',
+          call_id: callId,
+          tool,
+          input: { file_path: '/w/a.txt', content: callId },
+        },
+      });
+
+    const one = await attempt('one');
+    const first = await ask(one, 'toolu_1');
+    expect(first.verdict).toBeNull();
+    await call(app, 'approvals.decide', {
+      approval_id: first.approval_id,
+      decision: 'approve',
+      actor: 'ana',
+      scope: 'task',
+    });
+    // The next Write of the task is answered at once; its Edit is still asked.
+    expect((await ask(one, 'toolu_2')).verdict).toMatchObject({ approve: true, actor: 'ana', scope: 'task' });
+    expect((await ask(one, 'toolu_3', 'Edit')).verdict).toBeNull();
+
+    // Another task of the same agent is asked; "always" there reaches its next task.
+    const two = await attempt('two');
+    const asked = await ask(two, 'toolu_4');
+    expect(asked.verdict).toBeNull();
+    await call(app, 'approvals.decide', {
+      approval_id: asked.approval_id,
+      decision: 'approve',
+      actor: 'ana',
+      scope: 'agent',
+    });
+    const three = await attempt('three');
+    expect((await ask(three, 'toolu_5')).verdict).toMatchObject({ approve: true, scope: 'agent' });
+    expect(await call<ToolGrant[]>(app, 'agents.toolGrants', { agent_id: 'seat' })).toMatchObject([
+      { tool: 'Write' },
+    ]);
+  });
 });
