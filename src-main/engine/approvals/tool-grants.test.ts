@@ -58,6 +58,15 @@ describe('a tool call allowed for the rest of a task or always for an agent', ()
     dirs.push(dir);
     const first = createStore(openDatabase(dir));
     rememberGrant(first, call, 'agent', 'ana', AT);
+    expect(first.memory.listAudit('r1', 10)).toMatchObject([
+      {
+        actor: 'ana',
+        entity: 'agent',
+        entity_id: 'mila',
+        to_status: 'tool allowed',
+        why: 'workspace/write_file allowed always for agent "mila": its later calls run without asking',
+      },
+    ]);
     first.db.close();
 
     const store = createStore(openDatabase(dir));

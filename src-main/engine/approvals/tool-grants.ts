@@ -45,10 +45,11 @@ export function grantedVerdict(
 
 /**
  * What an approval with a wider scope remembers: the tool for the rest of the call's task, or
- * for its agent (a call with no agent is remembered for the task only). `once` remembers nothing.
+ * for its agent (a call with no agent is remembered for the task only), and audited. `once`
+ * remembers nothing.
  */
 export function rememberGrant(
-  store: Pick<Store, 'toolGrants'>,
+  store: Pick<Store, 'toolGrants' | 'memory'>,
   call: Pick<ToolCallRecord, 'approval_id' | 'run_id' | 'task_id' | 'agent_id' | 'server' | 'tool'>,
   scope: ToolCallScope,
   actor: string,
@@ -59,11 +60,19 @@ export function rememberGrant(
     scope === 'agent' && call.agent_id
       ? agentGrantScope(call.agent_id)
       : taskGrantScope(call.run_id, call.task_id);
-  store.toolGrants.allow({
-    scope: where,
-    tool: grantedTool(call),
-    allowed_by: actor,
+  const tool = grantedTool(call);
+  store.toolGrants.allow({ scope: where, tool, allowed_by: actor, at, approval_id: call.approval_id });
+  const forAgent = where.startsWith('agent:');
+  store.memory.audit({
     at,
-    approval_id: call.approval_id,
+    actor,
+    entity: forAgent ? 'agent' : 'approval',
+    entity_id: forAgent ? (call.agent_id ?? '') : call.approval_id,
+    run_id: call.run_id,
+    from_status: null,
+    to_status: 'tool allowed',
+    why: forAgent
+      ? `${tool} allowed always for agent "${call.agent_id}": its later calls run without asking`
+      : `${tool} allowed for the rest of task "${call.task_id}": its later calls there run without asking`,
   });
 }
