@@ -74,6 +74,8 @@ export interface ToolCallDetails {
    * are checked against it. Null when the asker gave none (a coding CLI's own tool).
    */
   input_schema: Record<string, unknown> | null;
+  /** How far a person's approval reaches, once decided (null: this call only, or not decided). */
+  scope?: ToolCallScope | null;
 }
 
 /**

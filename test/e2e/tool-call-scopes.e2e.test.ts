@@ -124,6 +124,17 @@ describe.skipIf(skipE2e)('a tool call allowed for the rest of the task or always
       (await call<ApprovalView[]>(app, 'approvals.list', {})).filter((a) => a.run_id === run),
     ).toHaveLength(1);
 
+    // The Decided list says how far each reached.
+    const lists = page.getByRole('navigation', { name: 'Approvals lists' });
+    await lists.getByRole('link', { name: 'Decided' }).click();
+    const decided = page.getByRole('region', { name: 'Decided approvals' });
+    await expect
+      .poll(() => decided.getByRole('listitem', { name: 'Decision on more' }).textContent())
+      .toContain('Allowed, always for the agent by Ana');
+    expect(await decided.getByRole('listitem', { name: 'Decision on notes' }).textContent()).toContain(
+      'Allowed, for the rest of the task by Ana',
+    );
+    await lists.getByRole('link', { name: /^Waiting/ }).click();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('button', { name: 'Edit mila' }).click();
     const form = page.getByRole('form', { name: 'Edit agent mila' });
