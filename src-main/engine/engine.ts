@@ -14,6 +14,7 @@ import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { ASKS } from './approvals/kinds.ts';
+import { pendingAlike } from './approvals/tool-grants.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
@@ -314,7 +315,15 @@ export class Engine {
       };
       loader.tx(() => approvals.decideAsked(approval.run_id, { ...approval, kind }, d));
       asks.decided(approvalId);
-      return approvals.decided(approvalId);
+      const decided = approvals.decided(approvalId);
+      // The same tool's calls already waiting are answered by the grant too.
+      for (const id of approve && scope ? pendingAlike(this.rt.store, approvalId, scope) : [])
+        try {
+          this.decideApproval(id, true, actor, `allowed with ${approvalId}`);
+        } catch {
+          // Its run is not executed here, or its attempt ended: it stays for a person.
+        }
+      return decided;
     }
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);

@@ -200,12 +200,21 @@ describe('a tool call approved for the rest of a task, or always for the agent',
     const one = await attempt('one');
     const first = await ask(one, 'toolu_1');
     expect(first.verdict).toBeNull();
+    // Asked meanwhile: answered by the grant too, as is nothing of another tool.
+    const meanwhile = await ask(one, 'toolu_0');
+    const otherTool = await ask(one, 'toolu_e', 'Edit');
     await call(app, 'approvals.decide', {
       approval_id: first.approval_id,
       decision: 'approve',
       actor: 'ana',
       scope: 'task',
     });
+    expect(app.store.approvals.get(meanwhile.approval_id)).toMatchObject({
+      status: 'approved',
+      actor: 'ana',
+      comment: `allowed with ${first.approval_id}`,
+    });
+    expect(app.store.approvals.get(otherTool.approval_id)?.status).toBe('pending');
     // The next Write of the task is answered at once; its Edit is still asked.
     expect((await ask(one, 'toolu_2')).verdict).toMatchObject({ approve: true, actor: 'ana', scope: 'task' });
     expect((await ask(one, 'toolu_3', 'Edit')).verdict).toBeNull();

@@ -76,3 +76,28 @@ export function rememberGrant(
       : `${tool} allowed for the rest of task "${call.task_id}": its later calls there run without asking`,
   });
 }
+
+/**
+ * The other tool calls still waiting that a wider approval answers too: of the same tool, in the
+ * same task (`task`) or by the same agent (`agent`), asked before the grant was made.
+ */
+export function pendingAlike(
+  store: Pick<Store, 'approvals' | 'toolCalls'>,
+  approvalId: string,
+  scope: ToolCallScope,
+): string[] {
+  const call = store.toolCalls.get(approvalId);
+  if (!call || scope === 'once') return [];
+  const tool = grantedTool(call);
+  return store.approvals
+    .list('pending')
+    .filter((a) => {
+      if (a.kind !== 'tool_call' || a.id === approvalId) return false;
+      const other = store.toolCalls.get(a.id);
+      if (!other || grantedTool(other) !== tool) return false;
+      return scope === 'agent' && call.agent_id
+        ? other.agent_id === call.agent_id
+        : other.run_id === call.run_id && other.task_id === call.task_id;
+    })
+    .map((a) => a.id);
+}
