@@ -103,8 +103,11 @@ describe.skipIf(skipE2e)('a tool call allowed for the rest of the task or always
     await pending('notes');
     const c = card('notes');
     await c.waitFor();
-    for (const name of ['Allow', 'Allow for the rest of this task', 'Always allow for this agent'])
-      await c.getByRole('button', { name, exact: true }).waitFor();
+    await c.getByRole('button', { name: 'Allow', exact: true }).waitFor();
+    // The wider answers name the tool as the policy does.
+    const wider = c.getByRole('group', { name: 'Allow files/write_file without asking again' });
+    for (const name of ['Allow for the rest of this task', 'Always allow for this agent'])
+      await wider.getByRole('button', { name, exact: true }).waitFor();
     await shoot(page, 'tool-call-scopes', () =>
       c.getByRole('region', { name: 'Preview of the write to a.txt' }).getByText('a new file').waitFor(),
     );

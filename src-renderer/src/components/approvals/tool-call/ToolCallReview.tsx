@@ -137,7 +137,11 @@ export default function ToolCallReview({
           Edit and approve
         </button>
       </div>
-      <ToolCallScopes tool={call.tool} disabled={blocked} onAllow={widen} />
+      <ToolCallScopes
+        tool={call.server ? `${call.server}/${call.tool}` : call.tool}
+        disabled={blocked}
+        onAllow={widen}
+      />
     </div>
   );
 }

@@ -10,6 +10,7 @@ export function ToolCallScopes({
   disabled,
   onAllow,
 }: {
+  /** The tool as a grant names it (`files/write_file`, a coding CLI's `Write`). */
   tool: string;
   /** The edited arguments do not parse or fit the tool's schema. */
   disabled: boolean;
