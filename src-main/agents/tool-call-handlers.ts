@@ -1,8 +1,10 @@
 import type { ToolCallHandlers } from '../../src-shared/contract/domains/tool-calls.ts';
 import { AppError } from '../base/errors.ts';
 import type { Engine } from '../engine/engine.ts';
+import { sameInput } from './coding/acp/permission.ts';
 import type { CodingStore } from './coding/index.ts';
 import { cliWritePreview } from './coding/index.ts';
+import { diffPreview } from './shared/diff-preview.ts';
 import { writePreview } from './shared/write-preview.ts';
 
 /** What the tool calls' contract handlers are built from (the app's context has all of it). */
@@ -16,7 +18,7 @@ export interface ToolCallHandlersContext {
 /**
  * The inbox's preview of what a tool call that writes a file would change (asking:
  * `src-main/app/inbox.ts`): an llm agent's write tool in its attempt's folder, or a coding CLI's
- * own write tool in its task's worktree.
+ * own write tool in its task's worktree, or the diff an ACP agent's edit carries.
  */
 export function toolCallHandlers({ engine, store }: ToolCallHandlersContext): ToolCallHandlers {
   return {
@@ -30,6 +32,10 @@ export function toolCallHandlers({ engine, store }: ToolCallHandlersContext): To
       const asked = input ?? call.edited_input ?? call.input;
       if (typeof asked !== 'object' || asked === null || Array.isArray(asked)) return { preview: null };
       const args = asked as Record<string, unknown>;
+      // An ACP agent's edit says what it changes (its diff content): shown as it said it, while
+      // the arguments are the agent's own.
+      if (call.diff && (input === undefined || sameInput(input, call.input)))
+        return { preview: diffPreview(call.diff, store.sessions.get(call.run_id, call.task_id)?.dir) };
       // A coding CLI's own tool (Claude Code's Write or Edit): inside the task's worktree.
       if (call.server === null) {
         const worktree = store.sessions.get(call.run_id, call.task_id)?.dir;

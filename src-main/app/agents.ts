@@ -4,6 +4,7 @@ import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
+import { agentGrantScope } from '../engine/approvals/tool-grants.ts';
 import { sandboxStatus } from '../sandbox/index.ts';
 import type { AppContext } from './context.ts';
 
@@ -85,6 +86,31 @@ export function agentHandlers({
             from_status: null,
             to_status: 'host forgotten',
             why: `${host} is no longer allowed for agent "${agent_id}": later attempts are refused it`,
+          });
+        return gone;
+      });
+      return { forgotten };
+    },
+    'agents.toolGrants': ({ agent_id }) => {
+      if (!store.agents.get(agent_id))
+        throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
+      return store.toolGrants.allowed(agentGrantScope(agent_id));
+    },
+    'agents.forgetToolGrant': ({ agent_id, tool }) => {
+      if (!store.agents.get(agent_id))
+        throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
+      const forgotten = store.tx(() => {
+        const gone = store.toolGrants.forget(agentGrantScope(agent_id), tool);
+        if (gone)
+          store.memory.audit({
+            at: now(),
+            actor: 'user',
+            entity: 'agent',
+            entity_id: agent_id,
+            run_id: null,
+            from_status: null,
+            to_status: 'tool no longer allowed',
+            why: `${tool} is no longer allowed always for agent "${agent_id}": its later calls are asked`,
           });
         return gone;
       });

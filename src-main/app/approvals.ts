@@ -249,15 +249,19 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
         truncated: d.truncatedNote !== null,
       };
     },
-    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input }) => {
+    'approvals.decide': ({ approval_id, decision, actor, comment, line_comments, input, scope }) => {
       if (decision !== 'request_changes') {
         if (line_comments !== undefined)
           throw invalidInput('line comments go with a request for changes', [
             { path: 'line_comments', message: 'only with decision "request_changes"' },
           ]);
         if (input !== undefined) checkEditedArguments(store, approval_id, input);
-        return engine.decideApproval(approval_id, decision === 'approve', actor, comment, null, input);
+        return engine.decideApproval(approval_id, decision === 'approve', actor, comment, null, input, scope);
       }
+      if (scope !== undefined)
+        throw invalidInput('a scope goes with an approval', [
+          { path: 'scope', message: 'not with decision "request_changes"' },
+        ]);
       if (input !== undefined)
         throw invalidInput('edited arguments go with an approval', [
           { path: 'input', message: 'not with decision "request_changes"' },

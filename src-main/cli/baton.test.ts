@@ -234,6 +234,13 @@ describe('baton CLI', () => {
     });
     expect(baton(['approvals', '--data-dir', dir]).stdout).toBe('Nothing waits for a decision.\n');
     expect(baton(['approve', 'apr-nope', '--data-dir', dir]).stderr).toContain('no approval "apr-nope"');
+    // How far a tool call's approval reaches: task or agent, and only with approve.
+    expect(baton(['approve', 'apr-nope', '--for', 'ever', '--data-dir', dir]).stderr).toContain(
+      '--for: expected "task" or "agent", got "ever"',
+    );
+    expect(baton(['reject', 'apr-nope', '--for', 'task', '--data-dir', dir]).stderr).toContain(
+      '--for: only with baton approve',
+    );
     // Only the run decided on was taken up: no command resumed another (listing runs, showing
     // one, listing agents or approvals, approving ship's deploy).
     const db = new Database(join(dir, 'baton.db'), { readonly: true });

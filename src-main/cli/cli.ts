@@ -1,3 +1,4 @@
+import type { ToolCallScope } from '../../src-shared/schemas/approval.ts';
 import { createApp } from '../app/create-app.ts';
 import { parseMaxInFlight } from '../engine/engine.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
@@ -72,12 +73,14 @@ Usage:
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
   baton show <run> [--json] [--data-dir D]       a run and each of its tasks
   baton approvals [--json] [--data-dir D]        what waits for a decision
-  baton approve <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
+  baton approve <approval> [--for task|agent] [--comment C] [--as NAME] [--data-dir D] [--json]
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
   baton request-changes <approval> --comment C [--as NAME] [--data-dir D] [--json]
                                                  (a diff review: the agent resumes its session with C)
                                                  decide, then go on with the run as baton run does
-                                                 (--as: who decides, for the audit log; else $USER)
+                                                 (--as: who decides, for the audit log; else $USER;
+                                                 --for: a tool call's tool also runs unasked for the
+                                                 rest of its task, or always for its agent)
   baton mcp [--data-dir D]                       Baton's tools for an MCP client (Claude Code, Claude
                                                  Desktop) over stdio: through the Baton host serving D
                                                  when one runs, else on D in this process
@@ -137,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
       agents: { type: 'string' },
       workspaces: { type: 'string' },
       comment: { type: 'string' },
+      for: { type: 'string' },
       plan: { type: 'string' },
       as: { type: 'string' },
       id: { type: 'string' },
@@ -279,8 +283,16 @@ async function main(argv: string[]): Promise<number> {
           throw new CliError(
             `usage: baton ${command} <approval> ${changes ? '--comment C' : '[--comment C]'} [--as NAME] [--json]`,
           );
+        const scope = values.for;
+        if (scope !== undefined && (command !== 'approve' || !['once', 'task', 'agent'].includes(scope)))
+          throw new CliError(
+            command === 'approve'
+              ? `--for: expected "task" or "agent", got "${scope}"`
+              : '--for: only with baton approve (a tool call approved for the rest of its task or for its agent)',
+          );
         return await approvalsDecide(await client('run'), {
           approvalId,
+          ...(scope === undefined ? {} : { scope: scope as ToolCallScope }),
           decision: changes ? 'request_changes' : command,
           actor: values.as ?? process.env.USER ?? 'cli',
           comment: values.comment,

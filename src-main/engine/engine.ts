@@ -1,5 +1,5 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
-import type { Approval, AskVerdict } from '../../src-shared/schemas/approval.ts';
+import type { Approval, AskVerdict, ToolCallScope } from '../../src-shared/schemas/approval.ts';
 import { isAskKind } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../src-shared/schemas/run.ts';
@@ -14,6 +14,7 @@ import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { ASKS } from './approvals/kinds.ts';
+import { pendingAlike } from './approvals/tool-grants.ts';
 import { attemptWorkspace } from './attempt-leftovers.ts';
 import type { AttemptEndedHook } from './attempts.ts';
 import { spendReport } from './budget.ts';
@@ -272,9 +273,23 @@ export class Engine {
     comment: string | undefined,
     changes: ChangesRequest | null = null,
     input?: Record<string, unknown>,
+    scope?: ToolCallScope,
   ): Approval {
     const { approvals, loader, asks } = this.parts;
     const approval = approvals.pending(approvalId);
+    if (scope !== undefined && scope !== 'once') {
+      if (approval.kind !== 'tool_call')
+        throw invalidInput('decision', [
+          {
+            path: 'scope',
+            message: `only a tool call's approval reaches further, not a ${approval.kind} approval's`,
+          },
+        ]);
+      if (!approve)
+        throw invalidInput('decision', [
+          { path: 'scope', message: `"${scope}" goes with an approval, not a rejection` },
+        ]);
+    }
     if (changes) approvals.assertRequestChanges(approval);
     if (input !== undefined && !(isAskKind(approval.kind) && ASKS[approval.kind].editableInput))
       throw invalidInput('decision', [
@@ -291,10 +306,24 @@ export class Engine {
     if (isAskKind(kind)) {
       // A host asked about for a whole workspace is decided whether or not its run still goes.
       if (!ASKS[kind].outlivesAttempt) taskOf(loader.runHere(approval.run_id), approval.task_id);
-      const d = { approve, actor, comment, ...(input === undefined ? {} : { input }) };
+      const d = {
+        approve,
+        actor,
+        comment,
+        ...(input === undefined ? {} : { input }),
+        ...(scope === undefined ? {} : { scope }),
+      };
       loader.tx(() => approvals.decideAsked(approval.run_id, { ...approval, kind }, d));
       asks.decided(approvalId);
-      return approvals.decided(approvalId);
+      const decided = approvals.decided(approvalId);
+      // The same tool's calls already waiting are answered by the grant too.
+      for (const id of approve && scope ? pendingAlike(this.rt.store, approvalId, scope) : [])
+        try {
+          this.decideApproval(id, true, actor, `allowed with ${approvalId}`);
+        } catch {
+          // Its run is not executed here, or its attempt ended: it stays for a person.
+        }
+      return decided;
     }
     const run = loader.runHere(approval.run_id);
     const task = taskOf(run, approval.task_id);

@@ -2,6 +2,7 @@ import type { Agent, AgentKind, AgentOf, AnyCodingCli } from '../../src-shared/s
 import type {
   ConflictFile,
   MergeConflictVerdict,
+  ToolCallDiff,
   ToolCallVerdict,
 } from '../../src-shared/schemas/approval.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
@@ -27,6 +28,8 @@ export interface ToolCallRequest {
   reason: string;
   /** The JSON Schema of the tool's arguments, which arguments a person edits must satisfy; absent when unknown. */
   input_schema?: Record<string, unknown> | null;
+  /** The change an edit says it makes (an ACP tool call's `diff` content), for the inbox's preview. */
+  diff?: ToolCallDiff | null;
 }
 
 /** A conflict a coding attempt asks a person to resolve in its worktree. */

@@ -12,6 +12,7 @@ import { createRunsRepo } from './runs-repo.ts';
 import { createSandboxHostsRepo } from './sandbox-hosts-repo.ts';
 import { createStepsRepo } from './steps-repo.ts';
 import { createToolCallsRepo } from './tool-calls-repo.ts';
+import { createToolGrantsRepo } from './tool-grants-repo.ts';
 
 /**
  * All repositories over one connection, and the transaction that groups their writes.
@@ -49,6 +50,8 @@ export function createStore(db: Db, afterCommit?: () => void) {
     toolCalls: createToolCallsRepo(db),
     /** The network policy `ask`: hosts asked about and hosts allowed, per workspace or agent. */
     sandboxHosts: createSandboxHostsRepo(db),
+    /** Tools allowed for the rest of a task, or always for an agent, without asking again. */
+    toolGrants: createToolGrantsRepo(db),
     projects: createProjectsRepo(db),
     /** Changes whenever another connection (another process) has committed since the last call. */
     dataVersion: (): number => dataVersion.get() as number,

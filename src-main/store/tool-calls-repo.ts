@@ -1,4 +1,4 @@
-import type { ToolCallDetails } from '../../src-shared/schemas/approval.ts';
+import type { ToolCallDetails, ToolCallDiff, ToolCallScope } from '../../src-shared/schemas/approval.ts';
 import type { Db } from './db.ts';
 
 interface Row {
@@ -14,32 +14,47 @@ interface Row {
   agent_text: string;
   edited_input: string | null;
   input_schema: string | null;
+  scope: ToolCallScope | null;
+  diff: string | null;
 }
 
-export type ToolCallRecord = ToolCallDetails & { approval_id: string; run_id: string; task_id: string };
+export type ToolCallRecord = ToolCallDetails & {
+  approval_id: string;
+  run_id: string;
+  task_id: string;
+  /** How far a person's approval reaches (null: not decided, or decided before it was recorded). */
+  scope: ToolCallScope | null;
+  /** The change the call says it makes (an ACP edit), or null. */
+  diff: ToolCallDiff | null;
+};
 
 const toRecord = (r: Row): ToolCallRecord => ({
   ...r,
   input: JSON.parse(r.input) as unknown,
   edited_input: r.edited_input === null ? null : (JSON.parse(r.edited_input) as Record<string, unknown>),
   input_schema: r.input_schema === null ? null : (JSON.parse(r.input_schema) as Record<string, unknown>),
+  diff: r.diff === null ? null : (JSON.parse(r.diff) as ToolCallDiff),
 });
 
 /** What each `tool_call` approval asks about (migration 009). */
 export function createToolCallsRepo(db: Db) {
   const insert = db.prepare(`INSERT INTO tool_call_approvals (approval_id, run_id, task_id, attempt, call_id,
-    agent_id, tool, server, input, agent_text, edited_input, input_schema) VALUES (@approval_id, @run_id, @task_id,
-    @attempt, @call_id, @agent_id, @tool, @server, @input, @agent_text, NULL, @input_schema)`);
+    agent_id, tool, server, input, agent_text, edited_input, input_schema, diff) VALUES (@approval_id, @run_id,
+    @task_id, @attempt, @call_id, @agent_id, @tool, @server, @input, @agent_text, NULL, @input_schema, @diff)`);
   const get = db.prepare<[string], Row>('SELECT * FROM tool_call_approvals WHERE approval_id = ?');
   const byCall = db.prepare<[string, string, string], Row>(
     `SELECT t.* FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
      WHERE t.run_id = ? AND t.task_id = ? AND t.call_id = ? ORDER BY a.requested_at DESC, a.rowid DESC LIMIT 1`,
   );
   const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
+  const scoped = db.prepare('UPDATE tool_call_approvals SET scope = ? WHERE approval_id = ?');
   return {
-    insert(r: Omit<ToolCallRecord, 'edited_input'>): void {
+    insert(
+      r: Omit<ToolCallRecord, 'edited_input' | 'scope' | 'diff'> & { diff?: ToolCallDiff | null },
+    ): void {
       insert.run({
         ...r,
+        diff: r.diff ? JSON.stringify(r.diff) : null,
         input: JSON.stringify(r.input ?? null),
         input_schema: r.input_schema === null ? null : JSON.stringify(r.input_schema),
       });
@@ -56,6 +71,10 @@ export function createToolCallsRepo(db: Db) {
     /** The arguments a person approved instead. */
     setEdited(approvalId: string, input: Record<string, unknown>): void {
       edit.run(JSON.stringify(input), approvalId);
+    },
+    /** How far a person's approval reaches. */
+    setScope(approvalId: string, scope: ToolCallScope): void {
+      scoped.run(scope, approvalId);
     },
   };
 }

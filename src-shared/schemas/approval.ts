@@ -75,6 +75,8 @@ export interface ToolCallDetails {
    * are checked against it. Null when the asker gave none (a coding CLI's own tool).
    */
   input_schema: Record<string, unknown> | null;
+  /** How far a person's approval reaches, once decided (null: this call only, or not decided). */
+  scope?: ToolCallScope | null;
 }
 
 /**
@@ -87,6 +89,37 @@ export type WritePreview =
   | { ok: true; path: string; before: string | null; after: string; diff: string }
   | { ok: false; path: string | null; error: string };
 
+/**
+ * How far a person's approval of a tool call reaches: this call only (`once`), every later call
+ * of the same tool in the same task, whichever attempt makes it (`task`), or every later call of
+ * it by the same agent (`agent`). The tool is matched on its name as the tool policy sees it.
+ */
+export const TOOL_CALL_SCOPES = ['once', 'task', 'agent'] as const;
+export type ToolCallScope = (typeof TOOL_CALL_SCOPES)[number];
+
+/**
+ * A tool a person allowed without asking again: for a task (`scope` `task:<run>/<task>`) or an
+ * agent (`agent:<id>`); `tool` as the policy names it (`fs/write_file`, a coding CLI's `Write`).
+ */
+export interface ToolGrant {
+  scope: string;
+  tool: string;
+  allowed_by: string;
+  at: string;
+  /** The approval whose answer granted it. */
+  approval_id: string | null;
+}
+
+/**
+ * The change a tool call says it makes to one file (an ACP agent's `diff` content): its path, the
+ * text before (null: a new file) and after.
+ */
+export interface ToolCallDiff {
+  path: string;
+  old_text: string | null;
+  new_text: string;
+}
+
 /** A person's answer to a tool call, as the waiting agent gets it. */
 export type ToolCallVerdict =
   | {
@@ -96,6 +129,11 @@ export type ToolCallVerdict =
       /** Arguments the person approved instead of the agent's, or null to run the call as asked. */
       input: Record<string, unknown> | null;
       comment: string | null;
+      /**
+       * How far the approval reaches (absent: this call only). An ACP agent is answered with its
+       * "allow always" option for `agent` where it offers one; Baton remembers the rest.
+       */
+      scope?: ToolCallScope;
     }
   /** Denied; `message` is what the model is told (the person's comment, or a plain denial). */
   | { approve: false; approval_id: string; actor: string; message: string };
@@ -296,4 +334,9 @@ export const decideApprovalInputSchema = z.strictObject({
   line_comments: z.array(lineCommentSchema).max(500).optional(),
   /** A `tool_call` approved with other arguments than the agent asked with (what the tool then runs with). */
   input: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * An approved `tool_call`: this call only (default), or also every later call of the same tool
+   * in this task (`task`), or by this agent (`agent`), which then run without asking.
+   */
+  scope: z.enum(TOOL_CALL_SCOPES).optional(),
 });

@@ -1,6 +1,6 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import { ContractError } from '../../../src-shared/contract/errors.ts';
-import type { Approval } from '../../../src-shared/schemas/approval.ts';
+import type { Approval, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import { CliError } from '../files.ts';
 import { printJson } from '../output.ts';
@@ -38,6 +38,8 @@ interface DecideOptions {
   decision: 'approve' | 'reject' | 'request_changes';
   actor: string;
   comment?: string | undefined;
+  /** An approved tool call: how far it reaches (`--for`). */
+  scope?: ToolCallScope;
   json: boolean;
 }
 
@@ -66,6 +68,7 @@ export async function approvalsDecide(client: BatonClient, opts: DecideOptions):
       decision: opts.decision,
       actor: opts.actor,
       ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+      ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
     });
   } catch (err) {
     watch.stop();

@@ -57,6 +57,11 @@ export class AttemptAsks {
       const a = store.approvals.get(earlier);
       return { approval_id: earlier, verdict: a ? kind.verdict(a, store) : null };
     }
+    // Granted already (a tool allowed for the rest of the task, or for the agent): nothing is asked.
+    const asker = this.rt.active.get(at.run_id)?.tasks.get(at.task_id);
+    const granted = asker && kind.granted?.(store, { ...at, agent_id: asker.agent_id ?? null }, q);
+    if (granted)
+      return { approval_id: (granted as { approval_id?: string }).approval_id ?? '', verdict: granted };
     const approvalId = this.loader.tx(() => {
       const run = this.rt.active.get(at.run_id);
       const task = run?.tasks.get(at.task_id);

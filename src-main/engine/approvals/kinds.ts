@@ -5,6 +5,7 @@ import type {
   AskKind,
   AskVerdicts,
   GateKind,
+  ToolCallScope,
 } from '../../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../../src-shared/schemas/workspace.ts';
@@ -18,6 +19,7 @@ import type { ChangesRequest } from '../tick-inputs.ts';
 import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
 import { sandboxHostEarlier, sandboxHostReason, sandboxHostVerdict } from './sandbox-hosts.ts';
 import { toolCallVerdict } from './tool-calls.ts';
+import { grantedVerdict, rememberGrant } from './tool-grants.ts';
 
 /** Why a task must wait for a person now, and the cost the person is shown. */
 export interface Ask {
@@ -37,8 +39,11 @@ export interface DecisionExtras {
   budget: NoExtras;
   escalation: NoExtras;
   diff_review: NoExtras;
-  /** The arguments the person approved instead of the agent's, if they edited them. */
-  tool_call: { input?: Record<string, unknown> };
+  /**
+   * The arguments the person approved instead of the agent's, if they edited them; how far the
+   * approval reaches (absent: this call only).
+   */
+  tool_call: { input?: Record<string, unknown>; scope?: ToolCallScope };
   merge_conflict: NoExtras;
   sandbox_host: NoExtras;
 }
@@ -149,6 +154,15 @@ export interface AskHandler<K extends AskKind> {
   ): { run_id: string; task_id: string; attempt: number; agent_id: string | null } | undefined;
   /** What the attempt that waits is given once a person decided; null while nobody has. */
   verdict(approval: Approval, store: Store): AskVerdicts[K] | null;
+  /**
+   * The answer a person gave already to every such question (a tool allowed for the rest of the
+   * task, or for the agent): the attempt is given it without asking. Absent: always asked.
+   */
+  granted?: (
+    store: Store,
+    at: AttemptRef & { agent_id: string | null },
+    q: Question<K>,
+  ) => AskVerdicts[K] | null;
   /** What a decision stores besides the approval's row (a tool call's edited arguments). */
   decided?: (store: Store, approvalId: string, d: ApprovalDecision<K>) => void;
   /** The comment an approval is closed with when its task stops waiting without a decision (cancelled, skipped). */
@@ -295,11 +309,26 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
         input: q.input,
         agent_text: q.agent_text,
         input_schema: q.input_schema ?? null,
+        diff: q.diff ?? null,
       }),
     askedBy: (store, id) => store.toolCalls.get(id),
-    verdict: (a, store) => toolCallVerdict(a, store.toolCalls.get(a.id)?.edited_input ?? null),
+    granted: (store, at, q) => grantedVerdict(store, at, q),
+    verdict: (a, store) => {
+      const call = store.toolCalls.get(a.id);
+      return toolCallVerdict(a, call?.edited_input ?? null, call?.scope ?? null);
+    },
     decided: (store, id, d) => {
       if (d.approve && d.input !== undefined) store.toolCalls.setEdited(id, d.input);
+      const call = store.toolCalls.get(id);
+      if (!d.approve || !d.scope || !call) return;
+      store.toolCalls.setScope(id, d.scope);
+      rememberGrant(
+        store,
+        call,
+        d.scope,
+        d.actor,
+        store.approvals.get(id)?.decided_at ?? new Date().toISOString(),
+      );
     },
     closed: closedAs,
   },

@@ -1,14 +1,18 @@
-import type { Approval, ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
+import type { Approval, ToolCallScope, ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
 
 export type { ToolCallVerdict };
 
 /**
  * What the attempt that asked about a tool call (kind `tool_call`, `ASKS` in kinds.ts) is given
  * once its approval is decided: run it (with the person's arguments, `edited`, if they changed
- * them), or the message the model reads: the person's denial, or that nobody answered in time.
+ * them; how far the approval reaches, `scope`, when wider than this call), or the message the model reads: the person's denial, or that nobody answered in time.
  * Null while it is pending.
  */
-export function toolCallVerdict(a: Approval, edited: Record<string, unknown> | null): ToolCallVerdict | null {
+export function toolCallVerdict(
+  a: Approval,
+  edited: Record<string, unknown> | null,
+  scope: ToolCallScope | null = null,
+): ToolCallVerdict | null {
   if (a.status === 'pending') return null;
   const actor = a.actor ?? 'someone';
   if (a.status === 'expired')
@@ -19,7 +23,14 @@ export function toolCallVerdict(a: Approval, edited: Record<string, unknown> | n
       message: `Not run: the approval expired (${a.comment ?? 'nobody answered in time'}).`,
     };
   if (a.status === 'approved')
-    return { approve: true, approval_id: a.id, actor, input: edited, comment: a.comment };
+    return {
+      approve: true,
+      approval_id: a.id,
+      actor,
+      input: edited,
+      comment: a.comment,
+      ...(scope && scope !== 'once' ? { scope } : {}),
+    };
   return {
     approve: false,
     approval_id: a.id,

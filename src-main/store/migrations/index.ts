@@ -24,6 +24,7 @@ import * as m023 from './023_sandbox_hosts.ts';
 import * as m024 from './024_workspace_checks.ts';
 import * as m025 from './025_workspace_remote.ts';
 import * as m026 from './026_landings.ts';
+import * as m027 from './027_tool_grants.ts';
 
 export interface Migration {
   version: number;
@@ -59,4 +60,5 @@ export const migrations: readonly Migration[] = [
   { version: 24, name: 'workspace_checks', up: m024.up },
   { version: 25, name: 'workspace_remote', up: m025.up },
   { version: 26, name: 'landings', up: m026.up },
+  { version: 27, name: 'tool_grants', up: m027.up },
 ];

@@ -5,7 +5,7 @@ import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import { loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
-import type { LineComment } from '../../../src-shared/schemas/approval.ts';
+import type { LineComment, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
 
 let client: BatonClient | undefined;
 
@@ -113,6 +113,8 @@ export const api = {
     actor: string,
     comment?: string,
     input?: Record<string, unknown>,
+    /** An approved tool call: also for the rest of its task, or always for its agent. */
+    scope?: ToolCallScope,
   ) =>
     c().invoke('approvals.decide', {
       approval_id,
@@ -120,6 +122,7 @@ export const api = {
       actor,
       ...(comment ? { comment } : {}),
       ...(input ? { input } : {}),
+      ...(scope && scope !== 'once' ? { scope } : {}),
     }),
   /** What a tool call that writes a file would change, with the agent's arguments or `input` as edited. */
   /** What a diff review's branch changed since the commit the task's earlier review saw. */
@@ -183,6 +186,10 @@ export const api = {
   updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
   agentAllowedHosts: (agent_id: string) => c().invoke('agents.allowedHosts', { agent_id }),
   forgetAgentHost: (agent_id: string, host: string) => c().invoke('agents.forgetHost', { agent_id, host }),
+  /** The tools a person allowed "always for this agent" on its tool-call approvals. */
+  agentToolGrants: (agent_id: string) => c().invoke('agents.toolGrants', { agent_id }),
+  forgetAgentToolGrant: (agent_id: string, tool: string) =>
+    c().invoke('agents.forgetToolGrant', { agent_id, tool }),
   workspaceAllowedHosts: (workspace_id: string) => c().invoke('workspaces.allowedHosts', { workspace_id }),
   forgetWorkspaceHost: (workspace_id: string, host: string) =>
     c().invoke('workspaces.forgetHost', { workspace_id, host }),

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { PulledTask } from '../../../src-shared/contract/domains/work.ts';
-import type { ApprovalView, LineComment } from '../../../src-shared/schemas/approval.ts';
+import type { ApprovalView, LineComment, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
 import type { TaskRun } from '../../../src-shared/schemas/run.ts';
 import type { HandedFile } from '../api/client.ts';
 import { api } from '../api/client.ts';
@@ -36,6 +36,8 @@ export interface ApprovalsSlice {
     comment: string,
     /** A tool call approved with arguments a person edited. */
     input?: Record<string, unknown>,
+    /** An approved tool call: also for the rest of its task, or always for its agent. */
+    scope?: ToolCallScope,
   ): Promise<boolean>;
   /**
    * A reviewer's request for changes to a coding attempt (a diff review): the comment and line
@@ -104,21 +106,25 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       return { pending, expired: recentlyExpired([...expired, ...s.expired.filter((a) => !ids.has(a.id))]) };
     });
   },
-  async decide(approvalId, approve, comment, input) {
+  async decide(approvalId, approve, comment, input, scope) {
     const approval = get().pending.find((a) => a.id === approvalId);
     const me = await get().requireIdentity(
       `${approve ? 'Approving' : 'Rejecting'} ${approval?.task_id ?? 'a task'}`,
     );
     if (!me) return false;
     try {
-      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment, input);
+      await api.decideApproval(approvalId, approve ? 'approve' : 'reject', me.name, comment, input, scope);
       set((s) => ({ pending: s.pending.filter((a) => a.id !== approvalId) }));
       if (approval)
         get().notify(
           'info',
-          input
-            ? 'Allowed with your arguments: the call runs with them'
-            : decidedText(approval.kind, approve),
+          scope === 'task'
+            ? 'Allowed for the rest of this task: its later calls of the tool run without asking'
+            : scope === 'agent'
+              ? 'Allowed always for this agent: its calls of the tool run without asking (listed on the agent)'
+              : input
+                ? 'Allowed with your arguments: the call runs with them'
+                : decidedText(approval.kind, approve),
         );
       return true;
     } catch (err) {

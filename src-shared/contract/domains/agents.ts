@@ -3,6 +3,7 @@ import type { DetectedAcpAgent } from '../../schemas/acp-agent.ts';
 import type { Agent } from '../../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../../schemas/agent.ts';
 import type { AgentTestResult } from '../../schemas/agent-test-result.ts';
+import type { ToolGrant } from '../../schemas/approval.ts';
 import type { AllowedSandboxHost, SandboxStatus } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema } from '../../schemas/sandbox.ts';
 import { byId, idField, none } from '../fields.ts';
@@ -42,6 +43,15 @@ export const agentMethods = {
   'agents.forgetHost': method(z.strictObject({ agent_id: idField, host: sandboxHostSchema })).returns<{
     forgotten: boolean;
   }>(),
+  /**
+   * The tools a person allowed "always for this agent" on a tool-call approval, oldest first:
+   * its calls of them run without asking.
+   */
+  'agents.toolGrants': method(byId('agent_id')).returns<ToolGrant[]>(),
+  /** Forgets a tool allowed for the agent: its later calls of it are asked again. Audited. */
+  'agents.forgetToolGrant': method(
+    z.strictObject({ agent_id: idField, tool: z.string().min(1).max(500) }),
+  ).returns<{ forgotten: boolean }>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
   /**

@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AgentContext, RequestPermissionResponse } from '@agentclientprotocol/sdk';
+import type { AgentContext, PermissionOption, RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { agent as agentApp } from '@agentclientprotocol/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolCallVerdict } from '../../../../src-shared/schemas/approval.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { ToolCallRequest } from '../../../engine/executor.ts';
-import { clientSide, inputOf } from './acp-client.ts';
+import { clientSide, editDiff, inputOf } from './acp-client.ts';
 import { AcpTrace } from './trace.ts';
 
 const OPTIONS = [
@@ -57,10 +57,11 @@ function connect(agent: Record<string, unknown>, answer?: (req: ToolCallRequest)
     name: string,
     kind: 'edit' | 'read',
     rawInput: unknown,
+    options: readonly PermissionOption[] = OPTIONS,
   ): Promise<RequestPermissionResponse> =>
     client.request('session/request_permission', {
       sessionId: 's',
-      options: OPTIONS,
+      options: [...options],
       toolCall: {
         toolCallId,
         title: `${name} a.txt`,
@@ -175,6 +176,48 @@ describe("Baton's ACP client side", () => {
     });
     expect(asked).toHaveLength(1);
     close();
+  });
+
+  it('"always for this agent" picks the agent\'s own "allow always" where it offers one; "for this task" and an agent without it get "allow once"', async () => {
+    const scopes: ('task' | 'agent')[] = ['agent', 'task', 'agent'];
+    const { permission, close } = connect({ tool_approvals: 'inbox' }, () => ({
+      approve: true,
+      approval_id: 'a1',
+      actor: 'Ana',
+      input: null,
+      comment: null,
+      scope: scopes.shift()!,
+    }));
+    const withAlways = [...OPTIONS, { kind: 'allow_always' as const, name: 'Always', optionId: 'always' }];
+    expect((await permission('w1', 'Write', 'edit', { content: '1' }, withAlways)).outcome).toEqual({
+      outcome: 'selected',
+      optionId: 'always',
+    });
+    expect((await permission('w2', 'Write', 'edit', { content: '2' }, withAlways)).outcome).toEqual({
+      outcome: 'selected',
+      optionId: 'allow',
+    });
+    // Codex offers only allow and reject: Baton remembers the grant on its side.
+    expect((await permission('w3', 'Write', 'edit', { content: '3' })).outcome).toEqual({
+      outcome: 'selected',
+      optionId: 'allow',
+    });
+    close();
+  });
+
+  it("takes an edit's diff content for the inbox's preview", () => {
+    expect(
+      editDiff({
+        content: [
+          { type: 'content', content: { type: 'text', text: 'editing' } },
+          { type: 'diff', path: '/w/a.txt', oldText: 'one\n', newText: 'two\n' },
+        ],
+      }),
+    ).toEqual({ path: '/w/a.txt', old_text: 'one\n', new_text: 'two\n' });
+    expect(editDiff({ content: [{ type: 'diff', path: '/w/new.txt', newText: 'x' }] })).toMatchObject({
+      old_text: null,
+    });
+    expect(editDiff({})).toBeNull();
   });
 });
 

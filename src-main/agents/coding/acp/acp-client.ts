@@ -5,10 +5,12 @@ import type {
   RequestPermissionResponse,
   SessionNotification,
   ToolCallContent,
+  ToolCallUpdate,
   WriteTextFileRequest,
 } from '@agentclientprotocol/sdk';
 import { client, RequestError } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import type { ToolCallDiff } from '../../../../src-shared/schemas/approval.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
@@ -88,6 +90,7 @@ export function clientSide(
         input,
         agent_text: capText(trace.saidSoFar),
         reason: `${who} wants to ${label}`,
+        diff: editDiff(call),
       },
       signal,
     );
@@ -102,7 +105,9 @@ export function clientSide(
       );
     }
     emit(trace.tool(call, 'running'));
-    return allow();
+    // Always for this agent: the agent's own "allow always", where it offers one (Baton keeps
+    // the grant either way, and answers the agent's later asks about the tool itself).
+    return { outcome: chooseOption(p.options, true, verdict.scope === 'agent') };
   }
 
   side.app
@@ -127,6 +132,12 @@ export function clientSide(
       return {};
     });
   return side;
+}
+
+/** The change an edit says it makes (its first `diff` content), for the inbox's preview; else null. */
+export function editDiff(call: Pick<ToolCallUpdate, 'content'>): ToolCallDiff | null {
+  const d = call.content?.find((c) => c.type === 'diff');
+  return d && d.type === 'diff' ? { path: d.path, old_text: d.oldText ?? null, new_text: d.newText } : null;
 }
 
 /** A refused or failed file operation as the JSON-RPC error the agent reads. */

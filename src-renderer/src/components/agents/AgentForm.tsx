@@ -12,6 +12,7 @@ import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import { AgentMoreFields } from './AgentMoreFields.tsx';
+import { AgentToolGrants } from './AgentToolGrants.tsx';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, fieldErrorsOf, SANDBOXED_KINDS } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
@@ -214,6 +215,7 @@ export function AgentForm({
         />
       )}
       {editing && SANDBOXED_KINDS.includes(d.kind) && <AllowedHosts owner={{ agent: editing.id }} />}
+      {editing && <AgentToolGrants agentId={editing.id} />}
       {d.kind === 'coding' && <CodingMore d={d} errors={errors} set={set} />}
       <AgentMoreFields d={d} errors={errors} set={set} setDraft={setD} />
       <FormActions error={errors.form} busy={busy} submit={editing ? 'Save agent' : 'Add agent'}>

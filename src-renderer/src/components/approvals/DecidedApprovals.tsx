@@ -67,7 +67,10 @@ export function DecidedApprovals() {
 
 function DecidedCard({ approval: a }: { approval: ApprovalView }) {
   const word = decisionWord(a);
-  const edited = a.tool_call?.edited_input ? ' with edited arguments' : '';
+  const scope = a.tool_call?.scope;
+  const edited = `${a.tool_call?.edited_input ? ' with edited arguments' : ''}${
+    scope === 'task' ? ', for the rest of the task' : scope === 'agent' ? ', always for the agent' : ''
+  }`;
   // The decision an address points at is marked, and brought into view once.
   const opened = useBaton((s) => s.openApprovalId === a.id);
   const card = useRef<HTMLLIElement>(null);

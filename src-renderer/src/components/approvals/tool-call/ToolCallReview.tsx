@@ -1,5 +1,9 @@
 import { useId, useMemo, useState } from 'react';
-import type { ApprovalView, ToolCallDetails } from '../../../../../src-shared/schemas/approval.ts';
+import type {
+  ApprovalView,
+  ToolCallDetails,
+  ToolCallScope,
+} from '../../../../../src-shared/schemas/approval.ts';
 import { checkArguments, problemText } from '../../../../../src-shared/tool-calls/check-arguments.ts';
 import { APPROVAL_KINDS } from '../../../approvals/approval-kinds.ts';
 import { argumentsChanged, parseArguments, prettyArguments } from '../../../approvals/tool-call-input.ts';
@@ -7,13 +11,15 @@ import { actorOf } from '../../../store/identity.ts';
 import { useBaton } from '../../../store/index.ts';
 import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
 import { ToolCallFacts } from './ToolCallFacts.tsx';
+import { ToolCallScopes } from './ToolCallScopes.tsx';
 import { WritePreviewView } from './WritePreviewView.tsx';
 
 /**
  * A tool call an agent waits to make (approval kind `tool_call`), as the inbox shows it: who asks
  * for what and why, the arguments as pretty JSON a person may edit (checked as JSON objects as
  * they type, and against the tool's input schema when it has one), what a file write would change, and the answers: deny with a message the model
- * reads, allow as asked, or approve with the edited arguments (what the tool then runs with).
+ * reads, allow as asked, or approve with the edited arguments (what the tool then runs with); or
+ * allow the tool for the rest of the task, or always for the agent (its later calls run unasked).
  */
 export default function ToolCallReview({
   approval: a,
@@ -44,10 +50,16 @@ export default function ToolCallReview({
       : null;
   const errorId = useId();
   const kind = APPROVAL_KINDS.tool_call;
-  const answer = (approve: boolean, input?: Record<string, unknown>) => {
+  const answer = (approve: boolean, input?: Record<string, unknown>, scope?: ToolCallScope) => {
     onDeciding?.(a.id);
-    void decide(a.id, approve, approve ? '' : message.trim(), input);
+    void decide(a.id, approve, approve ? '' : message.trim(), input, scope);
   };
+  /** Allowed further than this call: with the edited arguments, if a person edited them. */
+  const widen = (scope: ToolCallScope) => {
+    if (edited && (!parsed.ok || problem)) return;
+    answer(true, edited && parsed.ok ? parsed.value : undefined, scope);
+  };
+  const blocked = edited && (!parsed.ok || problem !== null);
   const rows = Math.min(16, Math.max(3, text.split('\n').length));
   return (
     <div className="diff-review tool-call-review">
@@ -125,6 +137,11 @@ export default function ToolCallReview({
           Edit and approve
         </button>
       </div>
+      <ToolCallScopes
+        tool={call.server ? `${call.server}/${call.tool}` : call.tool}
+        disabled={blocked}
+        onAllow={widen}
+      />
     </div>
   );
 }

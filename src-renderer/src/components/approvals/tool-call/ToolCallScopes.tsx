@@ -1,0 +1,32 @@
+import type { ToolCallScope } from '../../../../../src-shared/schemas/approval.ts';
+
+/**
+ * The wider answers to a tool call: allow it, and every later call of the same tool, for the rest
+ * of the task (whichever attempt makes them), or always for the agent (listed on the agent's
+ * form, where it can be removed). Both run the call with the edited arguments if there are any.
+ */
+export function ToolCallScopes({
+  tool,
+  disabled,
+  onAllow,
+}: {
+  /** The tool as a grant names it (`files/write_file`, a coding CLI's `Write`). */
+  tool: string;
+  /** The edited arguments do not parse or fit the tool's schema. */
+  disabled: boolean;
+  onAllow: (scope: Exclude<ToolCallScope, 'once'>) => void;
+}) {
+  return (
+    <fieldset className="tool-call-scopes actions">
+      <legend className="muted small">
+        Allow <code>{tool}</code> without asking again
+      </legend>
+      <button type="button" disabled={disabled} onClick={() => onAllow('task')}>
+        Allow for the rest of this task
+      </button>
+      <button type="button" disabled={disabled} onClick={() => onAllow('agent')}>
+        Always allow for this agent
+      </button>
+    </fieldset>
+  );
+}
