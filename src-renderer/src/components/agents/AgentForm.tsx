@@ -11,7 +11,9 @@ import type { SandboxField } from '../sandbox/sandbox-draft.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
+import { AcpProgramFields, AcpToolPolicy, ProtocolField } from './AcpFields.tsx';
 import { AgentMoreFields } from './AgentMoreFields.tsx';
+import { TOOL_POLICY_KEY } from './acp-fields.ts';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, fieldErrorsOf, SANDBOXED_KINDS } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
@@ -21,7 +23,8 @@ const KIND_HELP: Record<AgentKind, string> = {
   command: 'runs a program you name, without a shell; see resources/agents/PROTOCOL.md',
   http: 'POSTs the task to your service; see resources/agents/HTTP.md',
   llm: 'an OpenAI-compatible chat endpoint (Ollama, llama.cpp, LM Studio, vLLM, OpenAI)',
-  coding: 'a coding CLI (Claude Code, Codex, opencode, qwen-code) in a git worktree of a workspace',
+  coding:
+    'a coding CLI (Claude Code, Codex, opencode, qwen-code) or any ACP agent (Gemini CLI, goose…) in a git worktree of a workspace',
   human: "the task waits in that person's inbox (Approvals → My tasks)",
 };
 
@@ -138,7 +141,13 @@ export function AgentForm({
           hint={editing ? 'An agent keeps its id.' : 'How plans and logs name it.'}
           reserveError
         />
-        {d.kind === 'coding' && <CliField d={d} errors={errors} set={set} />}
+        {d.kind === 'coding' && (
+          <>
+            <ProtocolField d={d} errors={errors} set={set} />
+            <CliField d={d} errors={errors} set={set} />
+            {d.protocol === 'acp' && d.cli === 'acp' && <AcpProgramFields d={d} errors={errors} set={set} />}
+          </>
+        )}
         {field('Name (optional)', 'name', errors.name, 'e.g. Ash the writer')}
         <SkillsField
           label="Skills"
@@ -185,6 +194,13 @@ export function AgentForm({
           </>
         )}
         {d.kind === 'coding' && <CodingFields d={d} errors={errors} set={set} />}
+        {d.kind === 'coding' && d.protocol === 'acp' && (
+          <AcpToolPolicy
+            d={d}
+            errors={errors}
+            onChange={(v) => setD((p) => ({ ...p, more: { ...p.more, [TOOL_POLICY_KEY]: v } }))}
+          />
+        )}
         {(d.kind === 'http' || d.kind === 'llm') &&
           field(
             'Secret name (never the value)',
