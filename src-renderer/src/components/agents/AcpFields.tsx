@@ -9,8 +9,9 @@ import { TOOL_POLICY } from './agent-more.ts';
 type SetField = <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
 
 /**
- * How Baton drives a coding agent: the CLI's own event stream (its flags and parser), or the Agent
- * Client Protocol (Baton is the client). Back to the stream, a CLI only ACP drives becomes Claude Code.
+ * How Baton drives a coding agent, beside its kind: the CLI's own event stream (its flags and
+ * parser), or the Agent Client Protocol (Baton is the client; the text beside it says so). Back to
+ * the stream, a CLI only ACP drives becomes Claude Code.
  */
 export function ProtocolField({
   d,
@@ -21,14 +22,15 @@ export function ProtocolField({
   errors: AgentFieldErrors;
   set: SetField;
 }) {
-  const hint = useId();
+  const message = useId();
   return (
     <label>
       Protocol
       <select
         value={d.protocol}
         aria-label="Protocol"
-        aria-describedby={hint}
+        aria-describedby={errors.protocol ? message : undefined}
+        aria-invalid={errors.protocol ? true : undefined}
         onChange={(e) => {
           const protocol = e.target.value as AgentDraft['protocol'];
           set('protocol')(protocol);
@@ -38,16 +40,11 @@ export function ProtocolField({
         <option value="">the CLI's own stream</option>
         <option value="acp">Agent Client Protocol (ACP)</option>
       </select>
-      <span className="field-message" id={hint}>
-        {!errors.protocol && (
-          <span className="field-hint">
-            {d.protocol === 'acp'
-              ? 'Baton is its ACP client: tool calls can wait in Approvals.'
-              : "Baton reads the CLI's own JSON event stream."}
-          </span>
-        )}
-        <span className="field-error">{errors.protocol}</span>
-      </span>
+      {errors.protocol && (
+        <span className="field-error" id={message}>
+          {errors.protocol}
+        </span>
+      )}
     </label>
   );
 }

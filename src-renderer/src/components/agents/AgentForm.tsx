@@ -23,10 +23,12 @@ const KIND_HELP: Record<AgentKind, string> = {
   command: 'runs a program you name, without a shell; see resources/agents/PROTOCOL.md',
   http: 'POSTs the task to your service; see resources/agents/HTTP.md',
   llm: 'an OpenAI-compatible chat endpoint (Ollama, llama.cpp, LM Studio, vLLM, OpenAI)',
-  coding:
-    'a coding CLI (Claude Code, Codex, opencode, qwen-code) or any ACP agent (Gemini CLI, goose…) in a git worktree of a workspace',
+  coding: 'a coding CLI (Claude Code, Codex, opencode, qwen-code) in a git worktree of a workspace',
   human: "the task waits in that person's inbox (Approvals → My tasks)",
 };
+
+const ACP_HELP =
+  'an agent that speaks the Agent Client Protocol (Claude Code, Codex, Gemini CLI, qwen-code, opencode, goose…) in a git worktree; Baton is its ACP client';
 
 /** What of each sandboxed kind runs in its sandbox, as the fieldset's help says it. */
 const SANDBOX_WHOSE: Partial<Record<AgentKind, string>> = {
@@ -127,7 +129,10 @@ export function AgentForm({
             ))}
           </select>
         </label>
-        <p className="muted small">{KIND_HELP[d.kind]}</p>
+        {d.kind === 'coding' && <ProtocolField d={d} errors={errors} set={set} />}
+        <p className="muted small">
+          {d.kind === 'coding' && d.protocol === 'acp' ? ACP_HELP : KIND_HELP[d.kind]}
+        </p>
       </div>
       {d.kind === 'coding' && <CodingWarning />}
       <div className="fields">
@@ -143,7 +148,6 @@ export function AgentForm({
         />
         {d.kind === 'coding' && (
           <>
-            <ProtocolField d={d} errors={errors} set={set} />
             <CliField d={d} errors={errors} set={set} />
             {d.protocol === 'acp' && d.cli === 'acp' && <AcpProgramFields d={d} errors={errors} set={set} />}
           </>
