@@ -124,6 +124,7 @@ describe.skipIf(skipE2e)('ACP agents found on this machine', () => {
     await form.getByRole('button', { name: 'Save agent' }).click();
     await expect.poll(() => errorOf('Program').textContent()).toMatch(/^Program is required/);
     expect(await errorOf('Arguments').textContent()).toMatch(/^Arguments are required/);
+    await shoot('acp-other-agent-form');
     expect((await baton.rpc('agents.list', {})).value).toMatchObject([{ cli: 'gemini' }]);
     // Back on the CLI's own stream, Gemini CLI and other ACP agents are not offered.
     await form.getByLabel('Protocol').selectOption('');

@@ -66,7 +66,7 @@ export function AcpProgramFields({
         value={d.executable}
         onChange={set('executable')}
         error={errors.executable}
-        placeholder="e.g. goose or /usr/local/bin/goose"
+        placeholder="e.g. goose"
         hint="The ACP agent's program, on PATH or by its full path."
         reserveError
       />

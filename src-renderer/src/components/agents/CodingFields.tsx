@@ -52,6 +52,18 @@ export function CliField({ d, errors, set }: { d: AgentDraft; errors: AgentField
   );
 }
 
+/** The model server each CLI is pointed at, where it is not an OpenAI-compatible one. */
+const PROVIDER_PLACEHOLDER: Partial<Record<AnyCodingCli, string>> = {
+  claude: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+  acp: 'not used',
+};
+const PROVIDER_HINT: Partial<Record<AnyCodingCli, string>> = {
+  claude: 'The provider: an Anthropic Messages API root; blank: your own login.',
+  gemini: 'The provider: a server speaking the Gemini API; blank: your own login.',
+  acp: 'Another ACP agent is started as it is, with its own config: Baton points it at no server.',
+};
+
 /** The program a CLI starts as when none is named: over ACP, Claude Code and Codex are Zed's adapters. */
 function defaultProgram(d: AgentDraft): string {
   if (d.protocol !== 'acp') return d.cli;
@@ -169,11 +181,10 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
         value={d.provider_url}
         onChange={set('provider_url')}
         error={errors.provider_url}
-        placeholder={d.cli === 'claude' ? 'https://api.anthropic.com' : 'http://127.0.0.1:11434/v1'}
+        placeholder={PROVIDER_PLACEHOLDER[d.cli] ?? 'http://127.0.0.1:11434/v1'}
         hint={
-          d.cli === 'claude'
-            ? 'The provider: an Anthropic Messages API root; blank: your own login.'
-            : 'The provider: an OpenAI-compatible base ending in /v1; blank: your own login.'
+          PROVIDER_HINT[d.cli] ??
+          'The provider: an OpenAI-compatible base ending in /v1; blank: your own login.'
         }
         reserveError
       />

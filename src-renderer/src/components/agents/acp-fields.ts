@@ -57,11 +57,10 @@ export function acpErrorsOf(d: AcpDraftPart): Partial<Record<string, string>> {
   if (!policy.ok) errors[`more.${TOOL_POLICY_KEY}`] = policy.message;
   if (d.cli === 'acp') {
     if (d.executable.trim() === '')
-      errors.executable = 'Program is required for another ACP agent: the program that starts it';
+      errors.executable = 'Program is required: the program that starts the agent';
     const args = splitArgs(d.cli_args);
     if (args.ok && args.args.length === 0)
-      errors.cli_args =
-        'Arguments are required for another ACP agent: the words that start it in ACP mode (goose: acp)';
+      errors.cli_args = 'Arguments are required: what starts it in ACP mode (goose: acp)';
   }
   return errors;
 }
