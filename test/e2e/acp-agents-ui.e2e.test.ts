@@ -193,6 +193,12 @@ describe.skipIf(skipE2e)('ACP agents found on this machine', () => {
     expect(await edit.getByLabel(/^Tool policy/).inputValue()).toContain('claude/Bash');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    // Its page says what runs it too.
+    await page.getByRole('table', { name: 'Agents' }).getByRole('link', { name: 'claude-acp' }).click();
+    const close = page.getByRole('button', { name: 'Close the agent' });
+    await close.waitFor();
+    await expect.poll(() => page.locator('dd', { hasText: 'coding · Claude Code · ACP' }).count()).toBe(1);
+    await close.click();
   });
 
   it('looks again on request, and reads in both themes at 1440 and 1024 wide', async () => {
