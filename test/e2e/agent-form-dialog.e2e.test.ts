@@ -165,7 +165,7 @@ describe.skipIf(skipE2e)('the agent form as a dialog', () => {
       expect(lines).toBeGreaterThanOrEqual(1);
       expect(lines).toBeLessThanOrEqual(2);
       expect(await note.textContent()).toContain('These CLIs run commands on this machine.');
-      const rest = note.getByText(/Only Claude Code can send a tool call/);
+      const rest = note.getByText(/can send a tool call to Baton's Approvals/);
       expect(await rest.isVisible()).toBe(false);
       await note.locator('summary').click();
       expect(await rest.isVisible()).toBe(true);

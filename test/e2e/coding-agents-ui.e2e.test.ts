@@ -75,10 +75,13 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
     expect(await form.getByLabel('Program (optional)').inputValue()).toBe(join(bin, 'qwen'));
     const note = form.getByRole('note', { name: 'About coding agents' });
     expect(await note.textContent()).toContain('These CLIs run commands on this machine.');
-    expect(await note.textContent()).toContain('Only Claude Code can send a tool call to Baton');
-    // Only Claude Code offers to ask the inbox about its tool calls; the others say what to do instead.
+    expect(await note.textContent()).toContain(
+      'Claude Code, and any agent driven over the Agent Client Protocol, can send a tool call to Baton',
+    );
+    // On its own stream only Claude Code offers to ask the inbox about its tool calls; the others
+    // say what to do instead.
     expect(await form.getByRole('note', { name: 'Tool calls' }).textContent()).toContain(
-      'qwen-code has no way to ask Baton before a tool runs in headless mode',
+      'qwen-code on its own stream has no way to ask Baton before a tool runs',
     );
     await form.getByLabel(/^CLI/).selectOption('claude');
     await form.getByLabel('Tool calls').selectOption('inbox');
@@ -149,11 +152,14 @@ describe.skipIf(skipE2e)('registering a detected coding CLI', () => {
       if (!b) throw new Error(`no box for ${label}`);
       return b;
     };
-    // The CLI is what a coding agent is: first row, right after Id.
+    // The CLI is what a coding agent is: first row, right after Id. How Baton drives it is beside its kind.
     const [id, cli, name] = [await box('Id'), await box(/^CLI/), await box('Name (optional)')];
     expect(Math.abs(cli.y - id.y)).toBeLessThan(2);
     expect(cli.x).toBeGreaterThan(id.x);
     expect(name.x).toBeGreaterThan(cli.x);
+    const [kind, protocol] = [await box(/^Kind/), await box('Protocol')];
+    expect(Math.abs(protocol.y - kind.y)).toBeLessThan(2);
+    expect(protocol.x).toBeGreaterThan(kind.x);
     // Each choice is said under its select, and follows it.
     const describedBy = async (label: string) => {
       const select = form.getByLabel(label, { exact: true });

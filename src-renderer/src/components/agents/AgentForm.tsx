@@ -11,8 +11,10 @@ import type { SandboxField } from '../sandbox/sandbox-draft.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import { SkillsField } from '../shared/SkillsField.tsx';
+import { AcpProgramFields, AcpToolPolicy, ProtocolField } from './AcpFields.tsx';
 import { AgentMoreFields } from './AgentMoreFields.tsx';
 import { AgentToolGrants } from './AgentToolGrants.tsx';
+import { TOOL_POLICY_KEY } from './acp-fields.ts';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, fieldErrorsOf, SANDBOXED_KINDS } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
@@ -25,6 +27,9 @@ const KIND_HELP: Record<AgentKind, string> = {
   coding: 'a coding CLI (Claude Code, Codex, opencode, qwen-code) in a git worktree of a workspace',
   human: "the task waits in that person's inbox (Approvals → My tasks)",
 };
+
+const ACP_HELP =
+  'an agent that speaks the Agent Client Protocol (Claude Code, Codex, Gemini CLI, qwen-code, opencode, goose…) in a git worktree; Baton is its ACP client';
 
 /** What of each sandboxed kind runs in its sandbox, as the fieldset's help says it. */
 const SANDBOX_WHOSE: Partial<Record<AgentKind, string>> = {
@@ -125,7 +130,10 @@ export function AgentForm({
             ))}
           </select>
         </label>
-        <p className="muted small">{KIND_HELP[d.kind]}</p>
+        {d.kind === 'coding' && <ProtocolField d={d} errors={errors} set={set} />}
+        <p className="muted small">
+          {d.kind === 'coding' && d.protocol === 'acp' ? ACP_HELP : KIND_HELP[d.kind]}
+        </p>
       </div>
       {d.kind === 'coding' && <CodingWarning />}
       <div className="fields">
@@ -139,7 +147,12 @@ export function AgentForm({
           hint={editing ? 'An agent keeps its id.' : 'How plans and logs name it.'}
           reserveError
         />
-        {d.kind === 'coding' && <CliField d={d} errors={errors} set={set} />}
+        {d.kind === 'coding' && (
+          <>
+            <CliField d={d} errors={errors} set={set} />
+            {d.protocol === 'acp' && d.cli === 'acp' && <AcpProgramFields d={d} errors={errors} set={set} />}
+          </>
+        )}
         {field('Name (optional)', 'name', errors.name, 'e.g. Ash the writer')}
         <SkillsField
           label="Skills"
@@ -186,6 +199,13 @@ export function AgentForm({
           </>
         )}
         {d.kind === 'coding' && <CodingFields d={d} errors={errors} set={set} />}
+        {d.kind === 'coding' && d.protocol === 'acp' && (
+          <AcpToolPolicy
+            d={d}
+            errors={errors}
+            onChange={(v) => setD((p) => ({ ...p, more: { ...p.more, [TOOL_POLICY_KEY]: v } }))}
+          />
+        )}
         {(d.kind === 'http' || d.kind === 'llm') &&
           field(
             'Secret name (never the value)',

@@ -96,7 +96,7 @@ export function AgentMoreFields({
 }
 
 /** One field of the table: a line of text, or a box for lines and JSON. */
-function MoreInput({
+export function MoreInput({
   field: f,
   value,
   error,

@@ -11,6 +11,7 @@ import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { AgentTestPanel } from './AgentTestPanel.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
+import { codingRunsAs } from './coding-draft.ts';
 
 /** How many of an agent's latest task results its page lists. */
 const RECENT = 10;
@@ -64,7 +65,7 @@ export function AgentPage({
       </header>
       <dl>
         <dt>Kind</dt>
-        <dd>{a.kind}</dd>
+        <dd>{a.kind === 'coding' ? `coding · ${codingRunsAs(a)}` : a.kind}</dd>
         {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
           <>
             <dt>Sandbox</dt>

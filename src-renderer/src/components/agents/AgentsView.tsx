@@ -10,6 +10,7 @@ import { AgentFormDialog } from './AgentFormDialog.tsx';
 import { AgentPage } from './AgentPage.tsx';
 import type { AgentDraft } from './agent-form.ts';
 import { agentSuccess, agentTime } from './agent-stats.ts';
+import { codingRunsAs } from './coding-draft.ts';
 import { DetectedAcpAgents } from './DetectedAcpAgents.tsx';
 import { DetectedClis } from './DetectedClis.tsx';
 import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
@@ -166,10 +167,15 @@ export function AgentsView() {
           setPrefill(draft);
         }}
       />
-      <DetectedAcpAgents />
+      <DetectedAcpAgents
+        onRegister={(draft) => {
+          setEditingId(null);
+          setPrefill(draft);
+        }}
+      />
       {(editing || prefill || adding) && (
         <AgentFormDialog
-          key={editing?.id ?? (prefill ? `register ${prefill.cli}` : 'new')}
+          key={editing?.id ?? (prefill ? `register ${prefill.cli} ${prefill.id}` : 'new')}
           editing={editing}
           prefill={editing ? undefined : (prefill ?? undefined)}
           onClose={closeForm}
@@ -228,6 +234,7 @@ function AgentRow({
       </th>
       <td>
         {a.kind}
+        {a.kind === 'coding' && <div className="small muted">{codingRunsAs(a)}</div>}
         {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
           <div>
             <SandboxBadge policy={a.sandbox} status={sandboxStatus} />

@@ -1,8 +1,8 @@
 import { useId } from 'react';
-import type { CodingCli } from '../../../../src-shared/schemas/agent.ts';
-import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
+import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { InputField } from '../shared/InputField.tsx';
 import { MoreFields } from '../shared/MoreFields.tsx';
+import { asksToolCalls, clisFor } from './acp-fields.ts';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { CLI_NAMES } from './coding-draft.ts';
 
@@ -31,22 +31,59 @@ export function CliField({ d, errors, set }: { d: AgentDraft; errors: AgentField
         value={d.cli}
         aria-label="CLI"
         aria-describedby={hint}
-        onChange={(e) => set('cli')(e.target.value as CodingCli)}
+        onChange={(e) => set('cli')(e.target.value as AnyCodingCli)}
       >
-        {CODING_CLIS.map((c) => (
+        {clisFor(d.protocol).map((c) => (
           <option key={c} value={c}>
-            {CLI_NAMES[c]} ({c})
+            {c === 'acp' ? 'Other ACP agent' : `${CLI_NAMES[c]} (${c})`}
           </option>
         ))}
       </select>
-      <Message id={hint} hint="Runs in the task's own git worktree." error={errors.cli} />
+      <Message
+        id={hint}
+        hint={
+          d.cli === 'acp'
+            ? 'Any agent that speaks ACP over stdio, started by its program.'
+            : "Runs in the task's own git worktree."
+        }
+        error={errors.cli}
+      />
     </label>
   );
 }
 
+/** The model server each CLI is pointed at, where it is not an OpenAI-compatible one. */
+const PROVIDER_PLACEHOLDER: Partial<Record<AnyCodingCli, string>> = {
+  claude: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+  acp: 'not used',
+};
+const PROVIDER_HINT: Partial<Record<AnyCodingCli, string>> = {
+  claude: 'The provider: an Anthropic Messages API root; blank: your own login.',
+  gemini: 'The provider: a server speaking the Gemini API; blank: your own login.',
+  acp: 'Another ACP agent is started as it is, with its own config: Baton points it at no server.',
+};
+
+/** The program a CLI starts as when none is named: over ACP, Claude Code and Codex are Zed's adapters. */
+function defaultProgram(d: AgentDraft): string {
+  if (d.protocol !== 'acp') return d.cli;
+  return d.cli === 'claude' ? 'claude-agent-acp' : d.cli === 'codex' ? 'codex-acp' : d.cli;
+}
+
+/** What the chosen "Tool calls" means, for the CLI and protocol. */
+function toolCallsHint(d: AgentDraft): string {
+  if (d.protocol === 'acp')
+    return d.tool_approvals === 'inbox'
+      ? 'Each permission request the agent makes goes by the tool policy; the ones it asks about wait in Approvals.'
+      : 'Every permission request the agent makes is allowed.';
+  return d.tool_approvals === 'inbox'
+    ? 'Each tool call waits for a person in Approvals.'
+    : "Claude Code's permission checks are skipped.";
+}
+
 /**
  * A coding agent's own fields that most set: whether a person reviews its diff, and
- * whether its tool calls ask the inbox (only Claude Code can). The options are short, so a
+ * whether its tool calls ask the inbox (Claude Code on its stream, and every agent over ACP, can). The options are short, so a
  * narrow column shows them whole; the hint under each says what the chosen one means.
  */
 export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
@@ -75,7 +112,7 @@ export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentF
           error={errors.review}
         />
       </label>
-      {d.cli === 'claude' ? (
+      {asksToolCalls(d) ? (
         <label>
           Tool calls
           <select
@@ -87,20 +124,12 @@ export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentF
             <option value="">run without asking</option>
             <option value="inbox">ask in Approvals</option>
           </select>
-          <Message
-            id={toolsHint}
-            hint={
-              d.tool_approvals === 'inbox'
-                ? 'Each tool call waits for a person in Approvals.'
-                : "Claude Code's permission checks are skipped."
-            }
-            error={errors.tool_approvals}
-          />
+          <Message id={toolsHint} hint={toolCallsHint(d)} error={errors.tool_approvals} />
         </label>
       ) : (
         <p className="small muted tool-calls-note" role="note" aria-label="Tool calls">
-          {CLI_NAMES[d.cli]} has no way to ask Baton before a tool runs in headless mode: its tools run
-          unasked, inside the sandbox below.
+          {CLI_NAMES[d.cli]} on its own stream has no way to ask Baton before a tool runs: its tools run
+          unasked, inside the sandbox below. Over ACP (Protocol) they can wait in Approvals.
         </p>
       )}
     </>
@@ -127,32 +156,35 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
       reserveError
     />
   );
-  const keys = [
-    'provider_url',
-    'provider_secret',
-    'executable',
-    'model',
-    'timeout_s',
-    'max_cost_usd',
-    'cli_args',
-    'env',
-  ] as const;
+  // Another ACP agent's program and arguments are among the first fields, not here.
+  const own = d.protocol === 'acp' && d.cli === 'acp';
+  const keys = (
+    [
+      'provider_url',
+      'provider_secret',
+      'executable',
+      'model',
+      'timeout_s',
+      'max_cost_usd',
+      'cli_args',
+      'env',
+    ] as const
+  ).filter((k) => !own || (k !== 'executable' && k !== 'cli_args'));
   return (
     <MoreFields
       summary="More coding settings: model server, program, model, limits, arguments, environment"
       filled={keys.some((k) => d[k] !== '')}
-      hasError={keys.some((k) => errors[k]) || Boolean(errors.args)}
+      hasError={keys.some((k) => errors[k]) || (!own && Boolean(errors.args))}
     >
       <InputField
         label="Model server URL (optional)"
         value={d.provider_url}
         onChange={set('provider_url')}
         error={errors.provider_url}
-        placeholder={d.cli === 'claude' ? 'https://api.anthropic.com' : 'http://127.0.0.1:11434/v1'}
+        placeholder={PROVIDER_PLACEHOLDER[d.cli] ?? 'http://127.0.0.1:11434/v1'}
         hint={
-          d.cli === 'claude'
-            ? 'The provider: an Anthropic Messages API root; blank: your own login.'
-            : 'The provider: an OpenAI-compatible base ending in /v1; blank: your own login.'
+          PROVIDER_HINT[d.cli] ??
+          'The provider: an OpenAI-compatible base ending in /v1; blank: your own login.'
         }
         reserveError
       />
@@ -165,7 +197,7 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
         hint="The model server's key, by a secret's name (Secrets, below), never the key itself."
         reserveError
       />
-      {text('Program (optional)', 'executable', `default: ${d.cli} on PATH`)}
+      {!own && text('Program (optional)', 'executable', `default: ${defaultProgram(d)} on PATH`)}
       {text(
         'Model (optional)',
         'model',
@@ -173,16 +205,18 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
       )}
       {text('Timeout (s)', 'timeout_s', 'no limit')}
       {text('Most per attempt (USD)', 'max_cost_usd', 'no limit')}
-      <div className="wide">
-        <InputField
-          label="Extra arguments (one line; quote words with spaces)"
-          value={d.cli_args}
-          onChange={set('cli_args')}
-          error={errors.cli_args ?? errors.args}
-          placeholder="e.g. --permission-mode acceptEdits"
-          reserveError
-        />
-      </div>
+      {!own && (
+        <div className="wide">
+          <InputField
+            label="Extra arguments (one line; quote words with spaces)"
+            value={d.cli_args}
+            onChange={set('cli_args')}
+            error={errors.cli_args ?? errors.args}
+            placeholder="e.g. --permission-mode acceptEdits"
+            reserveError
+          />
+        </div>
+      )}
       <label className="wide">
         Environment (one NAME=value a line; NAME=secret:KEY takes a secret's value)
         <textarea
@@ -207,8 +241,9 @@ export function CodingWarning() {
         <summary>Where it starts, sandboxing, approvals</summary>
         <p>
           It starts in its task's git worktree. With the sandbox off it acts with your rights: it reads,
-          writes and reaches whatever you could. Only Claude Code can send a tool call to Baton's Approvals
-          inbox before it runs; the others decide by their own settings.
+          writes and reaches whatever you could. Claude Code, and any agent driven over the Agent Client
+          Protocol, can send a tool call to Baton's Approvals inbox before it runs; the others decide by their
+          own settings.
         </p>
       </details>
     </div>

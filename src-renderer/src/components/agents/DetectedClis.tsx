@@ -45,7 +45,10 @@ export function DetectedClis({ onRegister }: { onRegister(draft: AgentDraft): vo
       ) : (
         <ul className="cli-list">
           {clis.map((c) => {
-            const registered = agents.filter((a) => a.kind === 'coding' && a.cli === c.cli).map((a) => a.id);
+            // An agent of the CLI over ACP runs its ACP adapter, not this program: the ACP list names it.
+            const registered = agents
+              .filter((a) => a.kind === 'coding' && a.cli === c.cli && a.protocol !== 'acp')
+              .map((a) => a.id);
             // Agents that name their own program do not look on PATH: what counts for them is that file.
             const own = new Set(c.programs.map((p) => p.agent_id));
             const onPath = registered.filter((id) => !own.has(id));

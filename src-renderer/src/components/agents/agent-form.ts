@@ -14,6 +14,7 @@ import {
   sandboxMessage,
   sandboxPolicyOf,
 } from '../sandbox/sandbox-draft.ts';
+import { acpErrorsOf, acpInputOf, TOOL_POLICY_KEY, toolPolicyText } from './acp-fields.ts';
 import { MORE_FIELDS, moreKeyOf, moreLabel, moreOf, moreValues } from './agent-more.ts';
 
 /** What the add/edit agent form holds: text as typed, turned into an agent on submit. */
@@ -35,13 +36,15 @@ export interface AgentDraft {
   model: string;
   /** Coding agents only: the CLI, program, extra arguments as one line, environment lines, limits, review. */
   cli: AnyCodingCli;
+  /** Blank: the CLI's own event stream; `acp`: the Agent Client Protocol (its tool policy is `more.tool_policy`). */
+  protocol: '' | 'acp';
   executable: string;
   cli_args: string;
   env: string;
   timeout_s: string;
   max_cost_usd: string;
   review: 'diff' | 'none' | '';
-  /** Claude Code only: its tool calls run unasked (`skip`, the default) or wait in the inbox. */
+  /** Claude Code, or any CLI over ACP: its tool calls run unasked (`skip`, the default) or wait in the inbox. */
   tool_approvals: 'skip' | 'inbox' | '';
   /** A coding agent's model server: its base URL and its API key's secret name (blank: the CLI's own login). */
   provider_url: string;
@@ -72,6 +75,7 @@ export const EMPTY_DRAFT: AgentDraft = {
   base_url: 'http://127.0.0.1:11434/v1',
   model: '',
   cli: 'claude',
+  protocol: '',
   executable: '',
   cli_args: '',
   env: '',
@@ -122,6 +126,7 @@ type BaseField =
   | 'base_url'
   | 'model'
   | 'cli'
+  | 'protocol'
   | 'executable'
   | 'cli_args'
   | 'env'
@@ -152,6 +157,7 @@ const FIELD_LABELS: Record<BaseField, string> = {
   base_url: 'Base URL',
   model: 'Model',
   cli: 'CLI',
+  protocol: 'Protocol',
   executable: 'Program',
   cli_args: 'Extra arguments',
   env: 'Environment',
@@ -212,6 +218,8 @@ export function draftOf(a: Agent): AgentDraft {
         provider_url: a.provider?.base_url ?? '',
         provider_secret: a.provider?.api_key_secret ?? '',
         cli: a.cli,
+        protocol: a.protocol ?? '',
+        more: { ...common.more, ...(a.tool_policy ? { [TOOL_POLICY_KEY]: toolPolicyText(a) } : {}) },
         executable: a.executable ?? '',
         model: a.model ?? '',
         cli_args: joinArgs(a.args),
@@ -293,8 +301,8 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
           ? { base_url: d.provider_url.trim(), api_key_secret: d.provider_secret.trim() || undefined }
           : undefined,
         review: d.review || undefined,
-        // Only Claude Code has the hook: another CLI keeps its own modes.
-        tool_approvals: d.cli === 'claude' ? d.tool_approvals || undefined : undefined,
+        // The protocol, and whether tool calls ask: Claude Code's hook, or ACP's permission requests.
+        ...acpInputOf(d),
         sandbox,
       };
     }
@@ -343,10 +351,6 @@ export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, 
     charter: hasCharter ? charter : undefined,
     ...more,
     ...kindFields(d),
-    // The form asks only about Claude Code's tool approvals: an ACP agent of another CLI keeps its own.
-    ...(kept.kind === 'coding' && kept.protocol === 'acp' && d.kind === 'coding' && d.cli !== 'claude'
-      ? { tool_approvals: kept.tool_approvals }
-      : {}),
   });
 }
 
@@ -421,9 +425,11 @@ export function checkDraft(
   // rather than the schema's.
   if (d.kind === 'coding') {
     const args = splitArgs(d.cli_args);
-    if (!args.ok) errors.cli_args = `${FIELD_LABELS.cli_args} ${args.error}`;
+    const argsLabel = d.protocol === 'acp' && d.cli === 'acp' ? 'Arguments' : FIELD_LABELS.cli_args;
+    if (!args.ok) errors.cli_args = `${argsLabel} ${args.error}`;
     if (d.provider_secret.trim() !== '' && d.provider_url.trim() === '')
       errors.provider_url = `${FIELD_LABELS.provider_url} is required to use an API key secret`;
+    Object.assign(errors, acpErrorsOf(d));
   }
   if (d.kind === 'coding' || d.kind === 'command') {
     const env = parseEnv(d.env);

@@ -74,6 +74,15 @@ const HTTP: MoreField[] = [
   { key: 'max_retries', label: 'Retries of a request', type: 'number', placeholder: '2' },
 ];
 
+/** Which tools run, ask or are refused: an llm agent's, and a coding agent's over ACP (its own editor). */
+export const TOOL_POLICY: MoreField = {
+  key: 'tool_policy',
+  label: 'Tool policy (JSON: the first rule that matches applies)',
+  type: 'json',
+  wide: true,
+  placeholder: '[{ "tools": "fs/write_*", "policy": "ask" }, { "tools": "*", "policy": "allow" }]',
+};
+
 const LLM: MoreField[] = [
   { key: 'temperature', label: 'Temperature (0 to 2)', type: 'number', placeholder: "the model's" },
   { key: 'max_tokens', label: 'Most tokens an answer', type: 'number', placeholder: "the model's" },
@@ -96,13 +105,7 @@ const LLM: MoreField[] = [
       '[{ "kind": "mcp_stdio", "name": "fs", "command": "npx", "args": ["@modelcontextprotocol/server-filesystem", "/tmp/notes"] }]',
     hint: 'With tools the agent answers in a tool loop (docs/tools-and-mcp.md); secrets by name, never by value.',
   },
-  {
-    key: 'tool_policy',
-    label: 'Tool policy (JSON: the first rule that matches applies)',
-    type: 'json',
-    wide: true,
-    placeholder: '[{ "tools": "fs/write_*", "policy": "ask" }, { "tools": "*", "policy": "allow" }]',
-  },
+  TOOL_POLICY,
 ];
 
 const CODING: MoreField[] = [

@@ -1,5 +1,8 @@
-import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
+import type { Agent, AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
+import { ACP_ONLY_CLIS, CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
+import { joinArgs } from '../../format/argv.ts';
 import type { AgentDraft } from './agent-form.ts';
 import { EMPTY_DRAFT } from './agent-form.ts';
 
@@ -23,4 +26,58 @@ export function draftForCli(d: DetectedCli): AgentDraft {
     cli: d.cli,
     executable: d.path ?? '',
   };
+}
+
+/** The `cli` a detected ACP agent is registered as: its launch's, else `acp` (started by program and arguments). */
+function acpCliOf(a: DetectedAcpAgent): AnyCodingCli {
+  const known: readonly string[] = [...CODING_CLIS, ...ACP_ONLY_CLIS];
+  return a.launch !== null && known.includes(a.launch) ? (a.launch as AnyCodingCli) : 'acp';
+}
+
+const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+/**
+ * The registered coding agents that are this detected ACP agent: over ACP with its cli, or, for
+ * one Baton has no launch for, of cli `acp` starting the same program.
+ */
+export function registeredAs(a: DetectedAcpAgent, agents: readonly Agent[]): string[] {
+  const cli = acpCliOf(a);
+  return agents
+    .filter(
+      (g) =>
+        g.kind === 'coding' &&
+        g.protocol === 'acp' &&
+        g.cli === cli &&
+        (cli !== 'acp' || (g.executable !== undefined && baseName(g.executable) === baseName(a.path))),
+    )
+    .map((g) => g.id);
+}
+
+/**
+ * The form for a coding agent over ACP of a detected ACP agent: its cli (Baton's launch adds the
+ * ACP arguments), or cli `acp` with its program and ACP arguments; an id not taken yet; no skills.
+ */
+export function draftForAcp(a: DetectedAcpAgent, agents: readonly Agent[]): AgentDraft {
+  const cli = acpCliOf(a);
+  const taken = new Set(agents.map((g) => g.id));
+  const base = `${a.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-acp`;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return {
+    ...EMPTY_DRAFT,
+    kind: 'coding',
+    id,
+    name: a.title,
+    protocol: 'acp',
+    cli,
+    executable: a.path,
+    cli_args: cli === 'acp' ? joinArgs(a.args) : '',
+  };
+}
+
+/** What runs a coding agent, as its row in the Agents list says it: "Gemini CLI · ACP", "goose · ACP". */
+export function codingRunsAs(a: Agent): string | null {
+  if (a.kind !== 'coding') return null;
+  const name = a.cli === 'acp' && a.executable ? baseName(a.executable) : CLI_NAMES[a.cli];
+  return a.protocol === 'acp' ? `${name} · ACP` : name;
 }
