@@ -62,7 +62,7 @@ describe.skipIf(skipE2e)('importing by dropping a file', () => {
         { id: 'courier', skills: ['mail'] },
       ],
     });
-    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
     await expect
       .poll(() => page.locator('body').textContent())
       .toContain('Imported 1 new agent: courier; 1 agent updated: scribe.');

@@ -75,7 +75,7 @@ describe.skipIf(skipE2e)('a narrow window', () => {
     await page.screenshot({ path: join(shots, 'narrow-sidebar-open.png') });
     await sections().getByRole('link', { name: 'Agents' }).click();
     await expect.poll(() => sections().count()).toBe(0);
-    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
     // Escape folds it too.
     await rail().click();
     await sections().waitFor();
