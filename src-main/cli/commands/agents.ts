@@ -2,6 +2,7 @@ import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { readJsonFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
+import { sandboxColumn } from './sandbox-column.ts';
 
 export async function agentsImport(client: BatonClient, file: string): Promise<number> {
   const saved = await client.invoke('agents.import', { agents: readJsonFile(file, 'agents file') });
@@ -27,7 +28,7 @@ export async function agentsList(client: BatonClient, json: boolean): Promise<nu
     a.kind,
     a.status,
     String(a.max_concurrency),
-    sandboxColumn(a, sandbox.available),
+    agentSandbox(a, sandbox.available),
     a.skills.join(', '),
   ]);
   printTable(['ID', 'KIND', 'STATUS', 'CAPACITY', 'SANDBOX', 'SKILLS'], rows);
@@ -42,9 +43,6 @@ export async function agentsList(client: BatonClient, json: boolean): Promise<nu
  * What runs its processes: `required` (the OS sandbox), `off` (unconfined, by choice), `-` for
  * kinds that start no process.
  */
-function sandboxColumn(a: Agent, available: boolean): string {
-  if (a.kind !== 'command' && a.kind !== 'llm' && a.kind !== 'coding') return '-';
-  const mode = a.sandbox?.mode ?? 'required';
-  if (mode === 'off') return 'off (unconfined)';
-  return available ? 'required' : 'required (cannot run here)';
-}
+/** Only command, llm and coding agents run processes of their own: the others have no sandbox. */
+const agentSandbox = (a: Agent, available: boolean): string =>
+  a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding' ? sandboxColumn(a.sandbox, available) : '-';

@@ -7,9 +7,9 @@ import type {
 } from '../../../src-shared/contract/domains/workspaces.ts';
 import { BRANCH_KIND_LABEL, deletableKinds } from '../../../src-shared/contract/domains/workspaces.ts';
 import type { ForgeKind, WorkspaceRemoteInput } from '../../../src-shared/schemas/forge.ts';
-import type { SandboxPolicy } from '../../../src-shared/schemas/sandbox.ts';
 import { CliError } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
+import { sandboxColumn } from './sandbox-column.ts';
 
 export interface WorkspaceAddOptions {
   path: string;
@@ -127,13 +127,6 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
  * What its setup command runs in: `required` (the OS sandbox; `+N hosts` it may reach), `off
  * (unconfined)` by choice, `(cannot run here)` where the sandbox cannot run.
  */
-function sandboxColumn(policy: SandboxPolicy | null, available: boolean): string {
-  if (policy?.mode === 'off') return 'off (unconfined)';
-  const hosts = policy?.network.allow.length ?? 0;
-  const listed = hosts === 0 ? '' : ` +${hosts} host${hosts === 1 ? '' : 's'}`;
-  return `required${listed}${available ? '' : ' (cannot run here)'}`;
-}
-
 export async function workspacesList(client: BatonClient, json: boolean): Promise<number> {
   const list = await client.invoke('workspaces.list', {});
   if (json) {
