@@ -16,6 +16,7 @@ import type { TaskContext } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { capText } from '../streams/caps.ts';
 import { chooseOption, decide, sameInput } from './permission.ts';
+import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';
 import { toolName } from './trace.ts';
 
@@ -35,7 +36,8 @@ export interface ClientSide {
  * `trace`, handed to `emit`), `session/request_permission` answered by the agent's tool policy or
  * a person in the inbox (`ctx.askToolCall`, the same tool-call approval the llm loop and Claude
  * Code's permission prompt ask), and `fs/read_text_file` / `fs/write_text_file` inside the worktree
- * only (`ConfinedFolder`: no path outside, no symbolic link followed).
+ * only (`ConfinedFolder`: no path outside, no symbolic link followed); with `terminals`, the
+ * `terminal/*` methods (`terminals.ts`: commands in the worktree, in the OS sandbox).
  */
 export function clientSide(
   ctx: TaskContext<CodingAgent>,
@@ -43,6 +45,7 @@ export function clientSide(
   trace: AcpTrace,
   emit: (steps: Step[]) => void,
   signal: AbortSignal,
+  terminals?: AcpTerminals,
 ): ClientSide {
   const { agent } = ctx;
   const inbox = agent.tool_approvals === 'inbox';
@@ -131,6 +134,13 @@ export function clientSide(
       await confined(() => folder.writeFile(params.path, params.content, { makeFolders: true }));
       return {};
     });
+  if (terminals)
+    side.app
+      .onRequest('terminal/create', ({ params }) => terminals.create(params))
+      .onRequest('terminal/output', ({ params }) => terminals.output(params))
+      .onRequest('terminal/wait_for_exit', ({ params }) => terminals.waitForExit(params))
+      .onRequest('terminal/kill', ({ params }) => terminals.kill(params))
+      .onRequest('terminal/release', ({ params }) => terminals.release(params));
   return side;
 }
 

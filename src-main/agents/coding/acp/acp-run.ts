@@ -23,6 +23,7 @@ import { capText } from '../streams/caps.ts';
 import { clientSide } from './acp-client.ts';
 import { acpLaunch } from './launches/index.ts';
 import { answersPrompt } from './permission.ts';
+import { AcpTerminals } from './terminals.ts';
 import { AcpTrace } from './trace.ts';
 
 /** How many extra prompts may tell the agent what a person answered (denials, edited arguments). */
@@ -228,7 +229,23 @@ export async function* runAcpAgent(
   };
   meter?.listen(fromMeter);
 
-  const side = clientSide(ctx, r.worktree.dir, trace, emit, abort.signal);
+  // Commands the agent runs through Baton: in the worktree, in the sandbox under the attempt's policy.
+  const terminals = new AcpTerminals({
+    worktree: r.worktree.dir,
+    folders: [r.tmp],
+    env,
+    policy: r.sandbox.policy,
+    hide: r.sandbox.hide,
+    owner: `agent "${agent.id}"`,
+    askHost: ctx.sandboxHosts?.ask,
+    marker: coding.marker,
+    graceMs,
+    refused: (blocked, process) => {
+      for (const b of blocked)
+        emit([{ ...sandboxStep(b, process), seq: trace.take(), at: new Date(now()).toISOString() } as Step]);
+    },
+  });
+  const side = clientSide(ctx, r.worktree.dir, trace, emit, abort.signal, terminals);
   /** How the session ended: the agent's last stop reason, or what went wrong. */
   const outcome = (async (): Promise<{ stop: StopReason } | { failed: string }> => {
     try {
@@ -242,7 +259,7 @@ export async function* runAcpAgent(
         protocolVersion: PROTOCOL_VERSION,
         clientCapabilities: {
           fs: launch.clientFs === false ? {} : { readTextFile: true, writeTextFile: true },
-          terminal: false,
+          terminal: true,
         },
         clientInfo: { name: 'baton', version: '1' },
       });
@@ -314,6 +331,8 @@ export async function* runAcpAgent(
       yield ev;
     }
     const end = await Promise.race([outcome, exited.then(() => null)]);
+    // No command of the agent's still runs (or writes to the worktree) once its session is over.
+    await terminals.closeAll();
     const ran = await Promise.race([exited, new Promise<null>((res) => setTimeout(() => res(null), 0))]);
     if (ran?.spawnError)
       return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${ran.spawnError}`));
@@ -369,6 +388,7 @@ export async function* runAcpAgent(
     signal.removeEventListener('abort', onAbort);
     if (timer) clearTimeout(timer);
     abort.abort();
+    await terminals.closeAll();
     (conn as ClientConnection | null)?.close();
     child.stdin?.destroy();
     await tree.stop();
