@@ -1,5 +1,6 @@
 import { askAndWait } from '../../../src-shared/contract/ask-and-wait.ts';
 import type { InboxAsked, InboxWaited } from '../../../src-shared/contract/domains/inbox.ts';
+import { TOOL_CALL_DIFF_MAX } from '../../../src-shared/contract/domains/inbox.ts';
 import type { HeldAttempt } from '../../../src-shared/contract/domains/workers.ts';
 import type { MergeConflictVerdict, ToolCallVerdict } from '../../../src-shared/schemas/approval.ts';
 import type { MergeConflictRequest, ToolCallRequest } from '../../engine/executor.ts';
@@ -49,6 +50,13 @@ export function askToolCall(to: Asker, req: ToolCallRequest, signal: AbortSignal
       input,
       agent_text: req.agent_text,
       ...(req.input_schema ? { input_schema: req.input_schema } : {}),
+      // The reason and the edit's diff the attempt gave (an ACP agent's title and change), as in the app.
+      ...(req.reason ? { reason: req.reason.slice(0, 2_000) } : {}),
+      ...(req.diff &&
+      req.diff.new_text.length <= TOOL_CALL_DIFF_MAX &&
+      (req.diff.old_text?.length ?? 0) <= TOOL_CALL_DIFF_MAX
+        ? { diff: req.diff }
+        : {}),
     },
     {
       asking: `asking a person to allow ${tool}`,

@@ -8,6 +8,9 @@ import { method } from '../method.ts';
 import type { DroppedAttempt } from './workers.ts';
 import { heldAttemptSchema } from './workers.ts';
 
+/** The longest text before or after of a tool call's diff a worker sends (a longer one is not sent). */
+export const TOOL_CALL_DIFF_MAX = 1_000_000;
+
 /**
  * What an attempt asks a person, one schema per kind asked inside an attempt (`kind` says which):
  * the compiler asks for the schema of a new such kind.
@@ -25,6 +28,17 @@ export const QUESTION_SCHEMAS = {
     agent_text: z.string().max(100_000).default(''),
     /** The JSON Schema of the tool's arguments: arguments a person edits are checked against it. */
     input_schema: z.record(z.string(), z.unknown()).nullable().default(null),
+    /** Shown as the approval's reason (`hal wants to Write hello.txt`); absent: who calls which tool. */
+    reason: z.string().min(1).max(2_000).optional(),
+    /** The change an edit says it makes (an ACP agent's `diff`), for the inbox's preview. */
+    diff: z
+      .strictObject({
+        path: z.string().min(1).max(4_096),
+        old_text: z.string().max(TOOL_CALL_DIFF_MAX).nullable(),
+        new_text: z.string().max(TOOL_CALL_DIFF_MAX),
+      })
+      .nullable()
+      .optional(),
   }),
   /** A merge conflict a coding attempt asks a person to resolve in its worktree (`on_conflict: "ask"`). */
   merge_conflict: z.strictObject({
