@@ -10,13 +10,15 @@ import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { call, setup } from '../../../../test/kit/engine-kit.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
+import { stopMarkedTrees } from '../../../processes/process-tree.ts';
 import { makeRepo } from '../workspaces/testing/temp-repo.ts';
 
 // Any ACP agent (cli "acp"): a small agent written with the SDK's agent side, started by its
 // executable through the real coding executor in the OS sandbox. It writes one file through
 // Baton's `fs/write_text_file` and tries one outside the worktree, reports a plan, a tool call
 // with its diff and what it cost; Baton records the steps, refuses the outside write, and lands
-// the file on the task's branch.
+// the file on the task's branch. It runs commands in Baton's terminals too: in the sandbox, and
+// stopped with the attempt.
 let app: BatonApp | undefined;
 const dirs: string[] = [];
 const cleanups: (() => void)[] = [];
@@ -55,6 +57,13 @@ agent()
     try { await client.request('fs/write_text_file', { sessionId: s, path: ${JSON.stringify(outside)}, content: 'escaped\\n' }); }
     catch (err) { refused = err.message; }
     await client.request('fs/write_text_file', { sessionId: s, path: cwd + '/hello.txt', content: 'hello\\n' });
+    // A command in a Baton terminal: its write in the worktree lands, its write outside is refused.
+    const write = (p) => "require('fs').writeFileSync(" + JSON.stringify(p) + ", 'x')";
+    const { terminalId } = await client.request('terminal/create', { sessionId: s, command: process.execPath,
+      args: ['-e', write(cwd + '/term.txt') + ';' + write(${JSON.stringify(`${outside}.term`)})] });
+    const exit = await client.request('terminal/wait_for_exit', { sessionId: s, terminalId });
+    await client.request('terminal/release', { sessionId: s, terminalId });
+    refused += ', terminal exit ' + exit.exitCode;
     await update(client, s, { sessionUpdate: 'tool_call_update', toolCallId: 'w1', status: 'completed', content: [{ type: 'diff', path: cwd + '/hello.txt', oldText: null, newText: 'hello\\n' }] });
     await update(client, s, { sessionUpdate: 'usage_update', used: 1000, size: 200000, cost: { amount: 0.02, currency: 'USD' } });
     await update(client, s, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Done. Outside: ' + refused } });
@@ -96,19 +105,24 @@ describe('any ACP agent (cli "acp")', () => {
     const t = app.store.runs.task(run, 't')!;
     expect(t.status, t.error ?? '').toBe('done');
     const out = t.output as CodingOutput;
-    expect(out.files.map((f) => f.path)).toEqual(['hello.txt']);
+    expect(out.files.map((f) => f.path).sort()).toEqual(['hello.txt', 'term.txt']);
     expect(out.session_id).toBe('fake-1');
     expect(
       execFileSync('git', ['show', `${out.commit}:hello.txt`], { cwd: repo.repo, encoding: 'utf8' }),
     ).toBe('hello\n');
     expect(existsSync(outside)).toBe(false);
+    expect(existsSync(`${outside}.term`)).toBe(false);
     const steps = await call<StoredStep[]>(app, 'runs.steps', { run_id: run, task_id: 't' });
     const of = (kind: string) => steps.filter((s) => s.kind === kind);
     expect(of('message').map((s) => (s as { text: string }).text)).toEqual([
       expect.stringContaining('Say hello.'),
       'Plan:\n[~] Write hello.txt',
       'Writing hello.txt.',
-      expect.stringMatching(/^Done\. Outside: .*outside the task’s worktree/),
+      expect.stringMatching(/^Done\. Outside: .*outside the task’s worktree.*, terminal exit 1$/),
+    ]);
+    // What the sandbox refused the terminal's command, as a step naming it.
+    expect(of('sandbox')).toMatchObject([
+      { blocked: 'write', target: `${outside}.term`, process: expect.stringMatching(/^terminal .* -e /) },
     ]);
     expect(of('tool_call')).toMatchObject([
       {
@@ -137,7 +151,12 @@ let release;
 agent()
   .onRequest('initialize', () => ({ protocolVersion: 1, agentCapabilities: {} }))
   .onRequest('session/new', () => ({ sessionId: 'slow-1' }))
-  .onRequest('session/prompt', () => new Promise((r) => { release = r; }))
+  .onRequest('session/prompt', async ({ params, client }) => {
+    // A long command in a Baton terminal, never killed nor released by the agent.
+    await client.request('terminal/create', { sessionId: params.sessionId, command: 'sh', args: ['-c', 'sleep 300 & sleep 300'] });
+    writeFileSync(${JSON.stringify(join(marks, 'terminal'))}, 'started');
+    return new Promise((r) => { release = r; });
+  })
   .onNotification('session/cancel', ({ params }) => {
     writeFileSync(${JSON.stringify(join(marks, 'cancelled'))}, params.sessionId);
     release({ stopReason: 'cancelled' });
@@ -175,5 +194,8 @@ agent()
     expect(t.status).toBe('failed');
     expect(t.error).toBe('timed out after 1 s');
     expect(readFileSync(join(marks, 'cancelled'), 'utf8')).toBe('slow-1');
+    // The terminal's command and the process it started were stopped with the attempt.
+    expect(readFileSync(join(marks, 'terminal'), 'utf8')).toBe('started');
+    expect(await stopMarkedTrees((m) => m.includes(run) && m.includes('/terminal-'), 0)).toBe(0);
   });
 });
