@@ -48,6 +48,8 @@ interface Terminal {
   truncated: boolean;
   exit: TerminalExitStatus | null;
   exited: Promise<TerminalExitStatus>;
+  /** Once it exited, what it left stopped, the sandbox released and its last refusals handed out. */
+  done: Promise<void>;
 }
 
 /**
@@ -134,6 +136,7 @@ export class AcpTerminals {
           res(t.exit);
         });
       }),
+      done: Promise.resolve(),
     };
     const keep = (chunk: Buffer) => {
       t.chunks.push(chunk);
@@ -157,8 +160,9 @@ export class AcpTerminals {
       keep(chunk);
       for (const line of stderr.push(chunk)) program.stderr(line.text);
     });
-    // What the sandbox refused, as it is reported, until the command ended and was released.
-    void (async () => {
+    // What the sandbox refused, as it is reported, until the command ended and was released;
+    // what it started and left running is stopped when it exits.
+    t.done = (async () => {
       while (t.exit === null) {
         await Promise.race([program.changed(), t.exited]);
         report();
@@ -208,8 +212,7 @@ export class AcpTerminals {
     await Promise.all(
       all.map(async (t) => {
         await t.tree.stop();
-        await t.exited;
-        await t.program.release();
+        await t.done;
       }),
     );
   }
