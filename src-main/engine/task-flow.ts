@@ -99,8 +99,9 @@ export class TaskFlow {
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
         if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
-        const resumes = agent !== undefined && this.agents.traitsOf(agent).resumesSession;
-        if (resumes) this.expireAskedBy(run, t);
+        const traits = agent && this.agents.traitsOf(agent);
+        const resumes = traits?.resumesSession === true;
+        if (resumes && !traits?.keepsAsksAcrossRestart?.(agent!)) this.expireAskedBy(run, t);
         this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, resumes);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
