@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,21 +23,44 @@ import {
   markedProcesses,
   startServers,
   waitFor,
+  worktreeOf,
   writeTurn,
 } from './baton-kit.ts';
 import { launchBaton } from './child-baton.ts';
 
-// SIGKILL Baton while Claude Code over ACP waits on a person for its Write, start Baton again on
-// the same data directory: the approval stays pending (one card in the inbox), the new attempt
-// loads the session, its agent asks the same Write again and waits on that same approval; the
-// person approves once and the file lands on the task's branch. Baton first runs in a child
-// process (baton-child.ts), then in this one, to approve.
+// SIGKILL Baton while Claude Code and qwen-code over ACP each wait on a person for a Write, start
+// Baton again on the same data directory: each approval stays pending (one card per call in the
+// inbox), each new attempt loads its session, its agent asks the same Write again and waits on
+// that same approval; the person approves each once and the files land on the tasks' branches.
+// Baton first runs in a child process (baton-child.ts), then in this one, to approve.
 const bin = (name: string) => join(import.meta.dirname, 'node_modules', '.bin', name);
 const running = new Set<ChildProcess>();
-const TASK = 'waits';
-const asked = (req: ModelRequest) =>
-  req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${TASK}:`));
+const AGENTS = [
+  { cli: 'claude', program: 'claude-agent-acp' },
+  { cli: 'qwen', program: 'qwen' },
+] as const;
+type Cli = (typeof AGENTS)[number]['cli'];
+const taskOf = (cli: Cli) => `waits-${cli}`;
+const asked = (cli: Cli) => (req: ModelRequest) =>
+  req.tools.length > 0 && req.texts.some((t) => t.includes(`Task ${taskOf(cli)}:`));
 const resumed = (req: ModelRequest) => req.texts.some((t) => t.includes('Baton restarted'));
+const CONTENT = 'approved across a restart\n';
+
+/**
+ * What each agent's model answers, by what is on disk rather than by turn (a loaded session's
+ * history differs by agent): write waits.txt until it is there, then end.
+ */
+function script(servers: Servers, cli: Cli): void {
+  const write = writeTurn(cli, 'waits.txt', CONTENT);
+  const done = { text: 'Wrote waits.txt.' };
+  const many = <T>(turn: T) => Array.from({ length: 40 }, () => turn);
+  const written = (r: ModelRequest) => existsSync(join(worktreeOf(r), 'waits.txt'));
+  servers.script(cli, [
+    { name: 'done', match: (r) => asked(cli)(r) && written(r), turns: many(done) },
+    { name: 'first', match: (r) => asked(cli)(r) && !resumed(r), turns: many(write) },
+    { name: 'resumed', match: (r) => asked(cli)(r) && resumed(r), turns: many(write) },
+  ]);
+}
 
 let servers: Servers | undefined;
 let dataDir: string | undefined;
@@ -52,118 +75,117 @@ afterAll(async () => {
   repo?.cleanup();
 });
 
-describe.skipIf(!installed)('Claude Code over ACP, Baton killed while a Write waits in the inbox', () => {
-  it('keeps the one approval across the restart; the loaded session waits on it; approved once, the file lands', async () => {
-    servers = await startServers();
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-acp-ask-'));
-    repo = makeRepo({ 'README.md': '# A sample workspace\n' });
-    const write = writeTurn('claude', 'waits.txt', 'approved across a restart\n');
-    servers.script('claude', [
-      { name: 'first', match: (r) => asked(r) && !resumed(r), turns: [write] },
-      // The loaded session asks for the same Write (same file, same text), then ends its turn. The
-      // server picks the turn by the assistant turns in the history: the loaded one holds the first.
-      {
-        name: 'resumed',
-        match: (r) => asked(r) && resumed(r),
-        turns: [{ text: 'unused' }, write, { text: 'Wrote waits.txt.' }],
-      },
-    ]);
-    writeFileSync(
-      join(dataDir, 'setup.json'),
-      JSON.stringify({
-        workspace: { id: 'app', path: repo.repo },
-        agents: [
-          codingAgent(servers, 'claude', {
-            protocol: 'acp',
-            executable: bin('claude-agent-acp'),
-            tool_approvals: 'inbox',
-            sandbox: { mode: 'off' },
-          }),
-        ],
-        plan: {
-          plan_id: 'ask',
-          workspace: 'app',
-          tasks: [{ task_id: TASK, description: 'Write waits.txt.', required_skills: ['claude'] }],
-        },
-      }),
-    );
-
-    const first = launchBaton(dataDir, 'start', running);
-    const askedLine = () => first.lines.find((l) => l.startsWith(`ASKED ${TASK} `));
-    await waitFor(
-      () => askedLine() !== undefined && first.lines.some((l) => l.startsWith(`SESSION ${TASK} `)),
-      120_000,
-    );
-    const approvalId = askedLine()!.split(' ')[2]!;
-    const runId = first.lines.find((l) => l.startsWith('RUN '))!.slice(4);
-    await killWithWatcher(first.proc.pid!, first.exited);
-
-    // Baton again, in this process: every tool-call approval it files or changes is seen here.
-    app = createApp({ dataDir, log: () => {} });
-    const cards: Approval[] = [];
-    app.bus.subscribe((batch) => {
-      for (const e of batch)
-        if (e.name === 'approval.changed' && e.payload.kind === 'tool_call') cards.push(e.payload);
-    });
-    const steps = () => app!.store.steps.list(runId, TASK, 2) as StoredStep[];
-    // The loaded session asked the same Write again, and its attempt waits on the approval.
-    await waitFor(
-      () =>
-        servers!.calls('claude', 'resumed').length > 0 &&
-        steps().some((s) => s.kind === 'tool_call' && s.status === 'awaiting_approval'),
-      120_000,
-    ).catch(async (err) => {
-      const reqs = servers!
-        .serverOf('claude')
-        .requests.map((r) => [r.conversation, r.answer, r.request?.texts.join(' | ').slice(-400)]);
-      const d = await call<RunDetail>(app!, 'runs.get', { run_id: runId });
-      console.error(
-        JSON.stringify(
-          {
-            reqs,
-            task: d.tasks[0],
-            steps: app!.store.steps.list(runId, TASK),
-            approvals: app!.store.approvals.list(),
+describe.skipIf(!installed)(
+  'Claude Code and qwen-code over ACP, Baton killed while a Write waits in the inbox',
+  () => {
+    it('keeps one approval per call across the restart; the loaded session waits on it; approved once, the file lands', async () => {
+      servers = await startServers();
+      dataDir = mkdtempSync(join(tmpdir(), 'baton-acp-ask-'));
+      repo = makeRepo({ 'README.md': '# A sample workspace\n' });
+      for (const { cli } of AGENTS) script(servers, cli);
+      writeFileSync(
+        join(dataDir, 'setup.json'),
+        JSON.stringify({
+          workspace: { id: 'app', path: repo.repo },
+          agents: AGENTS.map(({ cli, program }) =>
+            codingAgent(servers!, cli, {
+              protocol: 'acp',
+              executable: bin(program),
+              tool_approvals: 'inbox',
+              sandbox: { mode: 'off' },
+            }),
+          ),
+          plan: {
+            plan_id: 'ask',
+            workspace: 'app',
+            tasks: AGENTS.map(({ cli }) => ({
+              task_id: taskOf(cli),
+              description: 'Write waits.txt.',
+              required_skills: [cli],
+            })),
           },
-          null,
-          1,
-        ).slice(0, 20000),
+        }),
       );
-      throw err;
-    });
-    const pending = (await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' })).filter(
-      (a) => a.kind === 'tool_call',
-    );
-    expect(pending.map((a) => a.id)).toEqual([approvalId]);
-    expect(pending[0]!.tool_call).toMatchObject({ attempt: 1, tool: 'Write' });
 
-    await call(app, 'approvals.decide', { approval_id: approvalId, decision: 'approve', actor: 'Ana' });
-    const run = await app.engine.whenSettled(runId);
-    await app.coding.worktreesSettled();
-    const detail = await call<RunDetail>(app, 'runs.get', { run_id: runId });
-    const task = detail.tasks[0]!;
-    expect(task.status, task.error ?? '').toBe('done');
-    expect(run.status).toBe('completed');
-    const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', { run_id: runId, task_id: TASK });
-    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
-      [1, 'interrupted'],
-      [2, 'done'],
-    ]);
-    const out = task.output as CodingOutput;
-    const git = (args: string[]) => execFileSync('git', args, { cwd: repo!.repo, encoding: 'utf8' }).trim();
-    expect(git(['show', `${out.commit}:waits.txt`])).toBe('approved across a restart');
+      const first = launchBaton(dataDir, 'start', running);
+      const askedLine = (cli: Cli) => first.lines.find((l) => l.startsWith(`ASKED ${taskOf(cli)} `));
+      await waitFor(
+        () =>
+          AGENTS.every(
+            ({ cli }) =>
+              askedLine(cli) !== undefined &&
+              first.lines.some((l) => l.startsWith(`SESSION ${taskOf(cli)} `)),
+          ),
+        120_000,
+      );
+      const approvalOf = new Map(AGENTS.map(({ cli }) => [cli, askedLine(cli)!.split(' ')[2]!]));
+      const runId = first.lines.find((l) => l.startsWith('RUN '))!.slice(4);
+      await killWithWatcher(first.proc.pid!, first.exited);
 
-    // Nothing asked twice: one tool-call approval for the task in the store, and no other card shown.
-    const all = app.store.approvals.list().filter((a) => a.run_id === runId && a.kind === 'tool_call');
-    expect(all.map((a) => [a.id, a.status, a.actor])).toEqual([[approvalId, 'approved', 'Ana']]);
-    expect(new Set(cards.map((a) => a.id))).toEqual(new Set([approvalId]));
-    // The loaded session's Write ran once Ana approved.
-    expect(
-      steps()
-        .filter((s) => s.kind === 'tool_call')
-        .map((s) => s.status),
-    ).toContain('done');
-    expect(markedProcesses(runId)).toEqual([]);
-    expect(gitWorktrees(repo.repo)).toEqual([]);
-  }, 300_000);
-});
+      // Baton again, in this process: every tool-call approval it files or changes is seen here.
+      app = createApp({ dataDir, log: () => {} });
+      const cards: Approval[] = [];
+      app.bus.subscribe((batch) => {
+        for (const e of batch)
+          if (e.name === 'approval.changed' && e.payload.kind === 'tool_call') cards.push(e.payload);
+      });
+      const steps = (cli: Cli) => app!.store.steps.list(runId, taskOf(cli), 2) as StoredStep[];
+      const waiting = (cli: Cli) =>
+        steps(cli).some((s) => s.kind === 'tool_call' && s.status === 'awaiting_approval');
+      // Each loaded session asked the same Write again, and its attempt waits on the approval.
+      await waitFor(() => AGENTS.every(({ cli }) => waiting(cli)), 120_000).catch(async (err) => {
+        const d = await call<RunDetail>(app!, 'runs.get', { run_id: runId });
+        const reqs = AGENTS.flatMap(({ cli }) =>
+          servers!
+            .serverOf(cli)
+            .requests.map((r) => [r.conversation, r.answer, r.request?.texts.join(' | ').slice(-300)]),
+        );
+        console.error(
+          JSON.stringify({ reqs, tasks: d.tasks.map((t) => [t.task_id, t.status, t.error]) }, null, 1),
+        );
+        throw err;
+      });
+      const pending = (await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' })).filter(
+        (a) => a.kind === 'tool_call',
+      );
+      expect(pending.map((a) => a.id).sort()).toEqual([...approvalOf.values()].sort());
+      for (const a of pending) expect(a.tool_call).toMatchObject({ attempt: 1 });
+
+      for (const id of approvalOf.values())
+        await call(app, 'approvals.decide', { approval_id: id, decision: 'approve', actor: 'Ana' });
+      const run = await app.engine.whenSettled(runId);
+      await app.coding.worktreesSettled();
+      const detail = await call<RunDetail>(app, 'runs.get', { run_id: runId });
+      expect(run.status).toBe('completed');
+      const git = (args: string[]) => execFileSync('git', args, { cwd: repo!.repo, encoding: 'utf8' }).trim();
+      for (const { cli } of AGENTS) {
+        const task = detail.tasks.find((t) => t.task_id === taskOf(cli))!;
+        expect(task.status, task.error ?? '').toBe('done');
+        const attempts = await call<TaskAttempt[]>(app, 'runs.taskAttempts', {
+          run_id: runId,
+          task_id: task.task_id,
+        });
+        expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+          [1, 'interrupted'],
+          [2, 'done'],
+        ]);
+        expect(git(['show', `${(task.output as CodingOutput).commit}:waits.txt`])).toBe(CONTENT.trim());
+        // The loaded session's Write ran once Ana approved.
+        expect(
+          steps(cli)
+            .filter((s) => s.kind === 'tool_call')
+            .map((s) => s.status),
+        ).toContain('done');
+      }
+
+      // Nothing asked twice: one tool-call approval per task in the store, and no other card shown.
+      const all = app.store.approvals.list().filter((a) => a.run_id === runId && a.kind === 'tool_call');
+      expect(all.map((a) => [a.id, a.status, a.actor]).sort()).toEqual(
+        [...approvalOf.values()].map((id) => [id, 'approved', 'Ana']).sort(),
+      );
+      expect(new Set(cards.map((a) => a.id))).toEqual(new Set(approvalOf.values()));
+      expect(markedProcesses(runId)).toEqual([]);
+      expect(gitWorktrees(repo.repo)).toEqual([]);
+    }, 300_000);
+  },
+);
