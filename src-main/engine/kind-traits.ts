@@ -1,4 +1,4 @@
-import type { AgentKind } from '../../src-shared/schemas/agent.ts';
+import type { Agent, AgentKind } from '../../src-shared/schemas/agent.ts';
 
 /**
  * What the engine's core reads of an agent kind where it would otherwise name the kind: each
@@ -20,6 +20,13 @@ export interface KindTraits {
    * expires (its resumed session asks again) and that folder is removed.
    */
   readonly resumesSession: boolean;
+  /**
+   * Of an agent of a kind that resumes its session: its attempt asks a person in Baton's own
+   * process, and its resumed session asks the same calls again (an ACP agent's loaded session).
+   * Found interrupted by a restart, what it asked stays pending: the next attempt asking the same
+   * tool with the same arguments waits on it, or gets the answer a person gave meanwhile.
+   */
+  readonly keepsAsksAcrossRestart?: (agent: Agent) => boolean;
   /** It works in a registered workspace: an agent of it that pulls its work is told the task's workspace. */
   readonly worksInWorkspace: boolean;
   /**

@@ -99,8 +99,9 @@ export class TaskFlow {
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
         if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
-        const resumes = agent !== undefined && this.agents.traitsOf(agent).resumesSession;
-        if (resumes) this.expireAskedBy(run, t);
+        const traits = agent && this.agents.traitsOf(agent);
+        const resumes = traits?.resumesSession === true;
+        if (resumes && !traits?.keepsAsksAcrossRestart?.(agent!)) this.expireAskedBy(run, t);
         this.interrupted.keep(t, 'stored' in from ? from.lastSeen : null, resumes);
         this.writer.setStatus(run, t, 'ready', {
           reason: 'interrupted by a restart; retried as a new attempt',
@@ -138,6 +139,15 @@ export class TaskFlow {
     const agent = this.agents.of(task.agent_id);
     const local = agent !== undefined && this.agents.executorOf(agent) !== undefined;
     this.holds.release(run, task, local);
+    // What an attempt a restart interrupted asked and this one did not ask again waits for nobody now.
+    for (let n = 1; n < task.attempt; n++)
+      for (const expired of this.approvals.expireAskedBy(
+        run,
+        task.task_id,
+        n,
+        'the resumed session did not ask it again',
+      ))
+        this.rt.effects.afterCommit(() => this.rt.bus.emit('approval.changed', expired));
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
     const kind = agent && this.agents.traitsOf(agent);

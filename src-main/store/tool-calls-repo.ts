@@ -46,6 +46,9 @@ export function createToolCallsRepo(db: Db) {
     `SELECT t.* FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
      WHERE t.run_id = ? AND t.task_id = ? AND t.call_id = ? ORDER BY a.requested_at DESC, a.rowid DESC LIMIT 1`,
   );
+  const ofTask = db.prepare<[string, string], Row>(
+    'SELECT * FROM tool_call_approvals WHERE run_id = ? AND task_id = ? ORDER BY attempt, rowid',
+  );
   const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
   const scoped = db.prepare('UPDATE tool_call_approvals SET scope = ? WHERE approval_id = ?');
   return {
@@ -68,6 +71,8 @@ export function createToolCallsRepo(db: Db) {
       const r = byCall.get(runId, taskId, callId);
       return r && toRecord(r);
     },
+    /** Every call the task's attempts asked about, oldest attempt first. */
+    forTask: (runId: string, taskId: string): ToolCallRecord[] => ofTask.all(runId, taskId).map(toRecord),
     /** The arguments a person approved instead. */
     setEdited(approvalId: string, input: Record<string, unknown>): void {
       edit.run(JSON.stringify(input), approvalId);

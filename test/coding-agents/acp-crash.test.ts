@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +22,12 @@ import {
   waitFor,
   writeTurn,
 } from './baton-kit.ts';
+import { launchBaton } from './child-baton.ts';
 
 // SIGKILL Baton and its watcher while Claude Code and Codex work over ACP (each wrote a file and
 // waits on its model), start Baton again: the agents the dead Baton left are stopped, and each
 // new attempt loads the stored ACP session (`session/load`) in the same worktree, told it was
-// interrupted, and finishes there. Baton runs in a child process (baton-child.ts).
-const child = join(import.meta.dirname, 'baton-child.ts');
+// interrupted, and finishes there. Baton runs in a child process (baton-child.ts, `launchBaton`).
 const ACP = ['claude', 'codex'] as const;
 const bin = (name: string) => join(import.meta.dirname, 'node_modules', '.bin', name);
 const running = new Set<ChildProcess>();
@@ -41,25 +41,7 @@ let orphans: number[];
 let app: BatonApp;
 let detail: RunDetail;
 
-function launch(mode: 'start' | 'resume') {
-  const proc = spawn(process.execPath, [child, dataDir, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  running.add(proc);
-  const lines: string[] = [];
-  let buf = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    buf += d;
-    const parts = buf.split('\n');
-    buf = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<void>((r) =>
-    proc.on('close', () => {
-      running.delete(proc);
-      r();
-    }),
-  );
-  return { proc, lines, exited };
-}
+const launch = (mode: 'start' | 'resume') => launchBaton(dataDir, mode, running);
 
 beforeAll(async () => {
   if (!installed) return;

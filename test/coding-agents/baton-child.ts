@@ -9,6 +9,7 @@
 //   RUN <id>                      the run started
 //   RESUMED <ids>                 the runs this process took up
 //   SESSION <task> <session id>   a coding task's CLI session is stored
+//   ASKED <task> <approval id>    a tool call of a task waits for a person in the inbox
 //   SETTLED <status>              the run ended and its worktrees were cleaned up
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,12 @@ app.bus.subscribe((batch) => {
   for (const e of batch)
     if (e.name === 'session.updated' && e.payload.session_id)
       say(`SESSION ${e.payload.task_id} ${e.payload.session_id}`);
+    else if (
+      e.name === 'approval.changed' &&
+      e.payload.kind === 'tool_call' &&
+      e.payload.status === 'pending'
+    )
+      say(`ASKED ${e.payload.task_id} ${e.payload.id}`);
 });
 
 let runId: string;

@@ -84,7 +84,14 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
 export const codingKind = {
   kind: 'coding',
   // A coding CLI in its task's worktree: metered turns, a session resumed, a diff to review.
-  traits: { thinksInTurns: true, resumesSession: true, worksInWorkspace: true, reviewsDiff: true },
+  traits: {
+    thinksInTurns: true,
+    resumesSession: true,
+    worksInWorkspace: true,
+    reviewsDiff: true,
+    // Over ACP Baton answers the permission requests itself, and the loaded session asks again.
+    keepsAsksAcrossRestart: (agent) => agent.kind === 'coding' && agent.protocol === 'acp',
+  },
   create: (deps) => createCodingExecutor(deps),
   inApp: (executor, host) => createCodingKind({ ...host, executor }),
 } satisfies AgentKindDefinition<'coding', CodingExecutorOptions, CodingHost>;

@@ -17,6 +17,7 @@ import type { MergeConflictRequest, SandboxHostRequest, ToolCallRequest } from '
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
 import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
+import { unheardSameCallIn } from './same-call.ts';
 import { sandboxHostEarlier, sandboxHostReason, sandboxHostVerdict } from './sandbox-hosts.ts';
 import { toolCallVerdict } from './tool-calls.ts';
 import { grantedVerdict, rememberGrant } from './tool-grants.ts';
@@ -289,12 +290,16 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
   /**
    * An agent's tool call whose policy is `ask`, or a coding CLI's permission prompt: the verdict
    * runs the call (with the person's arguments, if edited) or tells the model it was denied, and
-   * why. The same call asked again (a later attempt resuming the loop) waits on the same approval.
+   * why. The same call asked again (a later attempt resuming the loop) waits on the same approval;
+   * so does the same tool with the same arguments asked under a new id after a restart (an ACP
+   * agent's loaded session), while nobody has heard that approval's answer (`unheardSameCall`).
    */
   tool_call: {
     noun: 'tool call',
     editableInput: true,
-    earlier: (store, at, q) => store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ?? null,
+    earlier: (store, at, q) =>
+      store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ??
+      unheardSameCallIn(store, at, q),
     reason: (q, who) => q.reason ?? `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
     keep: (store, approval_id, at, q) =>
       store.toolCalls.insert({
