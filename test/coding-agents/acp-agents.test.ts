@@ -265,7 +265,9 @@ describe.skipIf(!fixtureInstalled('coding-agents')).each(PROBES)('$launch.name o
     });
     await expect.poll(() => agentText(a.record, before)).toContain('Second prompt answered.');
     const second = server.modelCalls('task').at(-1);
-    expect(second?.turn).toBe(2);
+    // The same conversation, one turn on at least (an agent may ask its model more, as qwen-code's
+    // own checks between turns do on a slow machine).
+    expect(second?.turn).toBeGreaterThanOrEqual(2);
     expect(second?.request?.texts.join('\n')).toContain('Create hello.txt saying hello.');
     // Usage in the prompt's answer: ACP's (unstable) `usage` (opencode), or the agent's own `_meta`.
     const usage = { first: (first as { usage?: unknown }).usage ?? null, meta: first._meta ?? null };

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_FILE } from '../../src-main/store/db.ts';
 import type { Baton } from './harness.ts';
 import { launchBaton, shots, skipE2e } from './harness.ts';
 
@@ -218,11 +220,16 @@ describe.skipIf(skipE2e)('plan versions', () => {
       .click();
     await page.getByRole('tab', { name: 'Versions (3)' }).click();
     await page.getByRole('heading', { name: 'v2 of 3 — read-only' }).waitFor();
-    // Deleted elsewhere (another window, the CLI) while this one shows it.
-    expect((await baton.rpc('plans.delete', { plan_id: 'gone' })).value).toEqual({ deleted: true });
+    // Gone from the file under this window, which heard nothing of it (a deletion through Baton
+    // would tell the window, which then leaves the plan: no version to click).
+    const db = new Database(join(baton.dataDir, DB_FILE));
+    db.prepare("DELETE FROM plan_versions WHERE plan_id = 'gone' AND version = 1").run();
+    db.close();
     await versions().filter({ hasText: 'v1' }).click();
     const alert = page.getByRole('region', { name: 'Version 1 (read-only)' }).getByRole('alert');
-    await expect.poll(() => alert.textContent()).toContain('Could not read version 1: plan "gone" not found');
+    await expect
+      .poll(() => alert.textContent())
+      .toContain('Could not read version 1: plan "gone" has no version 1');
     expect(await alert.getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Restore as new version' }).isDisabled()).toBe(true);
     expect(pageErrors).toEqual([]);
