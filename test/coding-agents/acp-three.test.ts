@@ -194,15 +194,15 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
       expect(git(['show', `${out.commit}:fix.txt`])).toBe(FIXED);
       const steps = app.store.steps.list(runId, cli) as StoredStep[];
       const toolCalls = steps.filter((s) => s.kind === 'tool_call');
-      // Each call by what it wrote (an agent may make more calls than the script's, as a model
+      // Each call by the file it wrote (an agent may make more calls than the script's, as a model
       // call it retries on a slow machine): the approved one ran, the denied one stayed denied.
       const shown = `${cli}: ${JSON.stringify(toolCalls.map((s) => [s.attempt, s.seq, s.call_id, s.status, s.input]))}`;
       const byInput = (text: string) =>
         toolCalls
           .filter((s) => s.attempt === 1 && JSON.stringify(s.input).includes(text))
           .map((s) => s.status);
-      expect(byInput(NOTES), shown).toContain('done');
-      expect(byInput(EXTRA), shown).toEqual(['denied']);
+      expect(byInput('notes.txt'), shown).toContain('done');
+      expect(byInput('extra.txt'), shown).toEqual(['denied']);
       const logs = async () =>
         (await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: runId, task_id: cli }))
           .map((l) => l.text)
