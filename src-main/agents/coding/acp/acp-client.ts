@@ -20,6 +20,8 @@ import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';
 import { toolName } from './trace.ts';
 
+/** How long a permission request for a call the agent has not reported yet waits for its report (its tool's name). */
+const NAME_WAIT_MS = 1_000;
 /** The largest file the agent may read through Baton (`fs/read_text_file`). */
 const MAX_READ_BYTES = 16 * 1024 * 1024;
 
@@ -62,7 +64,9 @@ export function clientSide(
   };
 
   async function permission(p: RequestPermissionRequest): Promise<RequestPermissionResponse> {
-    const known = trace.nameOf(p.toolCall.toolCallId);
+    const known =
+      trace.nameOf(p.toolCall.toolCallId) ??
+      (p.toolCall.name ? null : await trace.nameSoon(p.toolCall.toolCallId, NAME_WAIT_MS));
     const call = known && !p.toolCall.name ? { ...p.toolCall, name: known } : p.toolCall;
     const name = toolName(call);
     const label = call.title ?? name;

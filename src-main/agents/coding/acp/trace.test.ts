@@ -111,3 +111,21 @@ describe('ACP session updates as steps', () => {
     expect(contentText([])).toBeNull();
   });
 });
+
+describe('a permission asked before the call is reported', () => {
+  it('gets the tool name from the agent’s report when it comes, or null when it does not', async () => {
+    const trace = new AcpTrace({ startSeq: 1, now: () => 0 });
+    const soon = trace.nameSoon('t1', 5_000);
+    // Baton's own status change is not the agent's report: the wait goes on.
+    trace.tool({ toolCallId: 't1', kind: 'edit' }, 'awaiting_approval');
+    trace.update({
+      sessionUpdate: 'tool_call',
+      toolCallId: 't1',
+      title: 'Write notes.txt',
+      kind: 'edit',
+      _meta: { claudeCode: { toolName: 'Write' } },
+    });
+    expect(await soon).toBe('Write');
+    expect(await trace.nameSoon('never', 1)).toBeNull();
+  });
+});

@@ -52,6 +52,8 @@ export class AcpTrace {
   private seq: number;
   private readonly now: () => number;
   private readonly calls = new Map<string, { step: ToolStep; startMs: number }>();
+  /** Who waits for a call's first update from the agent (`nameSoon`), by call id. */
+  private readonly waiting = new Map<string, ((name: string) => void)[]>();
   private open: { step: MessageStep; thought: boolean } | null = null;
   private plan: { seq: number; at: string } | null = null;
   /** Everything the agent said in its last turn, joined: the attempt's final text. */
@@ -169,12 +171,37 @@ export class AcpTrace {
       next.duration_ms = Math.max(0, now - (known?.startMs ?? now));
     }
     this.calls.set(id, { step: next, startMs: known?.startMs ?? now });
+    if (status === undefined) for (const wake of this.waiting.get(id)?.splice(0) ?? []) wake(next.name);
     return [next];
   }
 
   /** The tool's name as the call's earlier updates gave it (a permission request may name only its kind). */
   nameOf(toolCallId: string): string | null {
     return this.calls.get(toolCallId.slice(0, MAX_ID))?.step.name ?? null;
+  }
+
+  /**
+   * The tool's name once the agent's own update for the call comes, or null after `ms`. An agent
+   * may ask permission for a call before its update that names the tool reaches Baton (Claude's
+   * adapter, on a busy machine): the policy and the inbox need the tool's name, not its kind.
+   */
+  nameSoon(toolCallId: string, ms: number): Promise<string | null> {
+    const id = toolCallId.slice(0, MAX_ID);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const list = this.waiting.get(id) ?? [];
+        const i = list.indexOf(done);
+        if (i >= 0) list.splice(i, 1);
+        resolve(null);
+      }, ms);
+      const done = (name: string) => {
+        clearTimeout(timer);
+        resolve(name);
+      };
+      const list = this.waiting.get(id) ?? [];
+      list.push(done);
+      this.waiting.set(id, list);
+    });
   }
 
   /** A usage step of the agent's own report (tokens unknown), or of `unknown` cost. */
