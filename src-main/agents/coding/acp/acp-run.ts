@@ -6,7 +6,6 @@ import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
-import { confine } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import { createEventChannel } from '../../shared/event-channel.ts';
 import { createLineSplitter } from '../../shared/line-splitter.ts';
@@ -15,7 +14,7 @@ import { startAttempt } from '../cli/attempt-start.ts';
 import { baseEnv } from '../cli/cli-env.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { sessionNote } from '../cli/cli-run.ts';
-import { cliSandbox } from '../cli/cli-sandbox.ts';
+import { confineCli } from '../cli/cli-sandbox.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from '../cli/unchanged.ts';
 import { finish } from '../cli/worktree.ts';
 import { stoppedFor, usd } from '../metering/spend.ts';
@@ -121,27 +120,14 @@ export async function* runAcpAgent(
     for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
   }
   const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
-  const box = cliSandbox({
-    policy: r.sandbox.policy,
-    cli: agent.cli,
+  const { confined, where: reach } = await confineCli({
+    ctx,
+    coding,
+    r,
+    inv,
+    env,
     endpoint: meter?.url ?? null,
     mcp: null,
-    provider: r.provider !== null,
-    home: inv.home,
-    worktree: r.worktree.dir,
-    stateFolder: coding.home,
-    tmp: r.tmp,
-  });
-  const confined = await confine({
-    policy: box.policy,
-    command: inv.command,
-    args: inv.args,
-    cwd: r.worktree.dir,
-    env,
-    folders: box.folders,
-    hide: r.sandbox.hide,
-    owner: `agent "${agent.id}"`,
-    askHost: ctx.sandboxHosts?.ask,
   });
   if (!confined.ok) {
     await meter?.close();
@@ -150,7 +136,7 @@ export async function* runAcpAgent(
   const program = confined.program;
   log(
     program.sandboxed
-      ? `${agent.cli} runs in the OS sandbox: it writes only ${box.folders.join(', ')} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`
+      ? `${agent.cli} runs in the OS sandbox: ${reach}`
       : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off)`,
   );
 

@@ -5,7 +5,7 @@ import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
-import { confine, exitOutside } from '../../../sandbox/index.ts';
+import { exitOutside } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import type { OutputLine } from '../../shared/line-process.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
@@ -21,7 +21,7 @@ import type { AttemptLink } from './attempt-links.ts';
 import { startAttempt } from './attempt-start.ts';
 import { baseEnv } from './cli-env.ts';
 import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
-import { cliSandbox } from './cli-sandbox.ts';
+import { confineCli } from './cli-sandbox.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from './unchanged.ts';
 import type { dependencyBranches, prepare } from './worktree.ts';
 import { finish } from './worktree.ts';
@@ -167,27 +167,14 @@ async function* runProcess(
   // In the OS sandbox (src-main/sandbox/): it writes its worktree, its state folder and the
   // attempt's folder, and reaches its model endpoint and the agent's hosts; what the sandbox
   // refuses it becomes a `sandbox` step among the stream's.
-  const box = cliSandbox({
-    policy: r.sandbox.policy,
-    cli,
+  const { confined, where: reach } = await confineCli({
+    ctx,
+    coding,
+    r,
+    inv,
+    env,
     endpoint: meter?.url ?? null,
     mcp: r.link?.url ?? null,
-    provider: r.provider !== null,
-    home: inv.home,
-    worktree: r.worktree.dir,
-    stateFolder: coding.home,
-    tmp: r.tmp,
-  });
-  const confined = await confine({
-    policy: box.policy,
-    command: inv.command,
-    args: inv.args,
-    cwd: r.worktree.dir,
-    env,
-    folders: box.folders,
-    hide: r.sandbox.hide,
-    owner: `agent "${agent.id}"`,
-    askHost: ctx.sandboxHosts?.ask,
   });
   if (!confined.ok)
     return yield error(
@@ -200,7 +187,7 @@ async function* runProcess(
   const program: ConfinedProgram = confined.program;
   yield log(
     program.sandboxed
-      ? `${agent.cli} runs in the OS sandbox: it writes only ${box.folders.join(', ')} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`
+      ? `${agent.cli} runs in the OS sandbox: ${reach}`
       : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off): with the full rights of the person who started Baton`,
   );
   const proc = runCli({

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
+import type { AnyCodingCli, CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
+import type { CodingContext, TaskContext } from '../../../engine/executor.ts';
+import type { Confinement } from '../../../sandbox/index.ts';
+import { confine } from '../../../sandbox/index.ts';
+import type { CliInvocation } from './adapters/adapter.ts';
+import type { Ready } from './cli-run.ts';
 
 /**
  * The hosts a CLI run on the person's own login reaches (no provider, so no metering endpoint in
@@ -69,4 +74,44 @@ export function cliSandbox(i: CliSandboxInput): { policy: SandboxPolicy; folders
     (f, n, all) => existsSync(f) && all.indexOf(f) === n,
   );
   return { policy: { ...i.policy, network: { ...i.policy.network, allow: hosts } }, folders };
+}
+
+/**
+ * A coding agent's program (a CLI on its event stream, or an ACP agent) confined as `cliSandbox`
+ * says, under its agent's name; `where` says in words what it writes and reaches, for its log.
+ */
+export async function confineCli(o: {
+  ctx: TaskContext<CodingAgent>;
+  coding: CodingContext;
+  r: Ready;
+  inv: CliInvocation;
+  env: Record<string, string>;
+  endpoint: string | null;
+  mcp: string | null;
+}): Promise<{ confined: Confinement; where: string }> {
+  const { ctx, coding, r, inv } = o;
+  const box = cliSandbox({
+    policy: r.sandbox.policy,
+    cli: ctx.agent.cli,
+    endpoint: o.endpoint,
+    mcp: o.mcp,
+    provider: r.provider !== null,
+    home: inv.home,
+    worktree: r.worktree.dir,
+    stateFolder: coding.home,
+    tmp: r.tmp,
+  });
+  const confined = await confine({
+    policy: box.policy,
+    command: inv.command,
+    args: inv.args,
+    cwd: r.worktree.dir,
+    env: o.env,
+    folders: box.folders,
+    hide: r.sandbox.hide,
+    owner: `agent "${ctx.agent.id}"`,
+    askHost: ctx.sandboxHosts?.ask,
+  });
+  const where = `it writes only ${box.folders.join(', ')} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`;
+  return { confined, where };
 }

@@ -1,6 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { personHome, providerUrl } from '../../cli/adapters/adapter.ts';
+import { claudeProviderEnv } from '../../cli/adapters/claude.ts';
 import type { AcpLaunch } from './launch.ts';
 
 /**
@@ -16,22 +14,8 @@ export const claudeLaunch: AcpLaunch = {
   program: 'claude-agent-acp',
   npmPackage: '@zed-industries/claude-agent-acp',
   async invocation(input) {
-    const { agent, provider } = input;
-    const env: Record<string, string> = {};
-    let home = personHome();
-    if (provider) {
-      home = input.home;
-      const config = join(input.home, 'claude');
-      await mkdir(config, { recursive: true, mode: 0o700 });
-      Object.assign(env, {
-        CLAUDE_CONFIG_DIR: config,
-        ANTHROPIC_BASE_URL: providerUrl(input, provider),
-        ANTHROPIC_API_KEY: provider.api_key,
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      });
-    } else if (input.modelUrl) {
-      env.ANTHROPIC_BASE_URL = input.modelUrl;
-    }
+    const { agent } = input;
+    const { env, home } = await claudeProviderEnv(input);
     // The adapter picks a model of Claude Code's list (an alias such as `default`, `sonnet`): each
     // alias names the agent's model, so whichever it picks is that one.
     if (agent.model)

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter } from './adapter.ts';
 import { personHome, providerUrl } from './adapter.ts';
 
 /**
@@ -23,6 +23,32 @@ export function batonMcpConfig(link: { url: string; token: string }) {
 }
 
 /**
+ * Claude Code's environment and HOME for a provider (its Anthropic Messages root, key, config and
+ * sessions in the task's home, nonessential traffic off), or, on the person's own login, its calls
+ * through Baton's metering endpoint: what the stream adapter and the ACP launch both start it with.
+ */
+export async function claudeProviderEnv(
+  input: AdapterInput,
+): Promise<{ env: Record<string, string>; home: string }> {
+  const { provider } = input;
+  const env: Record<string, string> = {};
+  if (provider) {
+    const config = join(input.home, 'claude');
+    await mkdir(config, { recursive: true, mode: 0o700 });
+    Object.assign(env, {
+      CLAUDE_CONFIG_DIR: config,
+      ANTHROPIC_BASE_URL: providerUrl(input, provider),
+      ANTHROPIC_API_KEY: provider.api_key,
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    });
+    return { env, home: input.home };
+  }
+  // The person's own login, its calls through Baton's metering endpoint to claude's own server.
+  if (input.modelUrl) env.ANTHROPIC_BASE_URL = input.modelUrl;
+  return { env, home: personHome() };
+}
+
+/**
  * Claude Code: `claude -p <prompt> --output-format stream-json --verbose`, permissions skipped
  * (headless, nobody to ask; as root only with IS_SANDBOX=1, set in Baton's OS sandbox) — or, with `tool_approvals: "inbox"`,
  * asked of Baton's `approve` tool (`--permission-prompt-tool mcp__baton__approve` with Baton's
@@ -36,23 +62,8 @@ export const claudeAdapter: CliAdapter = {
   program: 'claude',
   nativeBudget: true,
   async invocation(input) {
-    const { agent, provider } = input;
-    const env: Record<string, string> = {};
-    let home = personHome();
-    if (provider) {
-      home = input.home;
-      const config = join(input.home, 'claude');
-      await mkdir(config, { recursive: true, mode: 0o700 });
-      Object.assign(env, {
-        CLAUDE_CONFIG_DIR: config,
-        ANTHROPIC_BASE_URL: providerUrl(input, provider),
-        ANTHROPIC_API_KEY: provider.api_key,
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      });
-    } else if (input.modelUrl) {
-      // The person's own login, its calls through Baton's metering endpoint to claude's own server.
-      env.ANTHROPIC_BASE_URL = input.modelUrl;
-    }
+    const { agent } = input;
+    const { env, home } = await claudeProviderEnv(input);
     const args = ['-p', input.prompt, '--output-format', 'stream-json', '--verbose'];
     if (agent.model) args.push('--model', agent.model);
     if (input.batonMcp) {
