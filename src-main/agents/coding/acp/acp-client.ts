@@ -48,6 +48,8 @@ export function clientSide(
   emit: (steps: Step[]) => void,
   signal: AbortSignal,
   terminals?: AcpTerminals,
+  /** Whether the agent reports each call, with its tool's name, around its permission request (Claude's adapter). */
+  reportsToolNames = false,
 ): ClientSide {
   const { agent } = ctx;
   const inbox = agent.tool_approvals === 'inbox';
@@ -66,7 +68,9 @@ export function clientSide(
   async function permission(p: RequestPermissionRequest): Promise<RequestPermissionResponse> {
     const known =
       trace.nameOf(p.toolCall.toolCallId) ??
-      (p.toolCall.name ? null : await trace.nameSoon(p.toolCall.toolCallId, NAME_WAIT_MS));
+      (p.toolCall.name || !reportsToolNames
+        ? null
+        : await trace.nameSoon(p.toolCall.toolCallId, NAME_WAIT_MS));
     const call = known && !p.toolCall.name ? { ...p.toolCall, name: known } : p.toolCall;
     const name = toolName(call);
     const label = call.title ?? name;

@@ -231,7 +231,15 @@ export async function* runAcpAgent(
         emit([{ ...sandboxStep(b, process), seq: trace.take(), at: new Date(now()).toISOString() } as Step]);
     },
   });
-  const side = clientSide(ctx, r.worktree.dir, trace, emit, abort.signal, terminals);
+  const side = clientSide(
+    ctx,
+    r.worktree.dir,
+    trace,
+    emit,
+    abort.signal,
+    terminals,
+    launch.reportsToolNames === true,
+  );
   /** How the session ended: the agent's last stop reason, or what went wrong. */
   const outcome = (async (): Promise<{ stop: StopReason } | { failed: string }> => {
     try {

@@ -13,6 +13,7 @@ export const claudeLaunch: AcpLaunch = {
   name: 'claude',
   program: 'claude-agent-acp',
   npmPackage: '@zed-industries/claude-agent-acp',
+  reportsToolNames: true,
   async invocation(input) {
     const { agent } = input;
     const { env, home } = await claudeProviderEnv(input);

@@ -19,6 +19,11 @@ export interface AcpLaunch {
    * take the client's "not found" for a missing file), so it is offered none and writes itself.
    */
   clientFs?: false;
+  /**
+   * Whether it reports each call with its tool's name (`_meta`) around the permission request,
+   * sometimes after it: Baton then waits for that report (at most 1 s) before asking a person.
+   */
+  reportsToolNames?: true;
   /** Writes what the agent needs under `input.home` (with a provider) and returns how to start it. */
   invocation(input: AdapterInput): Promise<CliInvocation>;
 }
