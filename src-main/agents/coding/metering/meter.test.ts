@@ -193,6 +193,34 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
     expect(m.spent.calls).toBe(1);
   });
 
+  it('gates the next call on an answer whose last event was read, though its stream has not closed', async () => {
+    const server = await upstream(wire, [{ tools: [{ name: 'Write', input: {} }], usage: USAGE }]);
+    const direct = await post(`${w.base(server.url)}${w.path}`, w.body(true));
+    const bytes = Buffer.from(await direct.arrayBuffer());
+    const type = direct.headers.get('content-type') ?? '';
+    // Every byte of the answer, its end held back: a CLI acts on the last event and calls again.
+    let release = () => {};
+    const held = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': type });
+      res.write(bytes);
+      release = () => res.end();
+    });
+    const m = await meter(w.base(held), {
+      gate: (s) => (s.usd >= COST ? `budget exceeded: spent $${s.usd} of $${COST}` : null),
+    });
+    const first = await post(`${m.url}${w.path}`, w.body(true));
+    const reader = first.body!.getReader();
+    for (let got = 0; got < bytes.length; ) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got += value.length;
+    }
+    expect((await post(`${m.url}${w.path}`, w.body(true))).status).toBe(402);
+    release();
+    while (!(await reader.read()).done) {}
+    expect(m.spent).toMatchObject({ usd: COST, calls: 1 });
+  });
+
   it('an answer it cannot read is spend of unknown cost, never $0', async () => {
     const server = await upstream(wire, [{ fault: { kind: 'garbage' } }]);
     const m = await meter(w.base(server.url));

@@ -292,6 +292,9 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
       if (!clientGone) res.writeHead(status, passOn(answer.headers) as OutgoingHttpHeaders);
       answer.on('data', (chunk: Buffer) => {
         tap?.push(chunk);
+        // Counted before the CLI reads the answer's last event: its next call, which may come
+        // before this answer's stream has closed, is then gated on what this one cost.
+        if (tap?.final()) finish(null);
         if (clientGone || res.destroyed) return;
         if (!res.write(chunk)) {
           answer.pause();
@@ -304,8 +307,8 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
         if (clientGone) answer.resume();
       });
       answer.on('end', () => {
-        if (!clientGone) res.end();
         finish(null);
+        if (!clientGone) res.end();
       });
       answer.on('error', () => {});
       answer.on('close', () => {

@@ -65,6 +65,8 @@ export function createUsageTap(wire: Wire, streamed: boolean) {
       }
     };
     return {
+      /** The answer's last usage was read (it may still be streaming its last bytes). */
+      final: () => state.final && state.unreadable === null,
       push(chunk: Buffer): void {
         if (state.unreadable !== null) return;
         try {
@@ -89,6 +91,8 @@ export function createUsageTap(wire: Wire, streamed: boolean) {
   const chunks: Buffer[] = [];
   let size = 0;
   return {
+    /** A whole answer is read at its end only. */
+    final: () => false,
     push(chunk: Buffer): void {
       size += chunk.length;
       if (size <= MAX_READ_CHARS) chunks.push(chunk);
