@@ -106,6 +106,39 @@ describe.runIf(process.platform === 'linux')('process tree', () => {
     expect(running(tag)).toEqual([]);
   });
 
+  it('leaves first: a program that drives another is told to stop once that one is gone', async () => {
+    const tag = tags.next();
+    // On SIGTERM the parent says whether its child still ran, then exits.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const { readFileSync } = require('node:fs');
+      const child = spawn('sleep', ['${tag}'], { stdio: 'ignore' });
+      child.on('exit', () => {});
+      console.log('started');
+      process.on('SIGTERM', () => {
+        let state = 'gone';
+        try { if (!/\\) Z /.test(readFileSync('/proc/' + child.pid + '/stat', 'utf8'))) state = 'running'; } catch {}
+        process.stdout.write('child ' + state + '\\n', () => process.exit(0));
+      });
+      setInterval(() => {}, 1000);`;
+    const tree = spawnTree(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      graceMs: 30_000,
+      watcher: eager,
+    });
+    let out = '';
+    tree.child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await vi.waitFor(() => expect(out).toContain('started'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(running(tag)).toHaveLength(1), { timeout: 10_000 });
+    await tree.stop({ leavesFirst: true });
+    await new Promise((r) => (tree.child.exitCode !== null ? r(null) : tree.child.once('exit', r)));
+    expect(out).toContain('child gone');
+    expect(running(tag)).toEqual([]);
+  });
+
   it('has nothing to stop when the program could not start', async () => {
     const tree = spawnTree('/nonexistent/program', [], { env: {}, graceMs: 200, watcher: eager });
     tree.child.on('error', () => {});

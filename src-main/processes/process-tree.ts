@@ -55,8 +55,13 @@ export interface ProcessTree {
    * Stops every process of the tree still running: SIGTERM, then SIGKILL to what is left
    * after `graceMs`; resolves once none is left (or SIGKILL could not end them). Calls while
    * one runs share it; a later call looks again.
+   *
+   * `leavesFirst`: SIGTERM reaches a process only once none of its children is left, so a
+   * program that drives another (an ACP adapter and the CLI it runs) outlives it while it saves
+   * and exits. In the OS sandbox this matters: once the sandbox's first program ends, the
+   * kernel kills everything else in it at once. Linux only; elsewhere it is the plain stop.
    */
-  stop(): Promise<void>;
+  stop(opts?: { leavesFirst?: boolean }): Promise<void>;
   /** Records who belongs to the tree now (the watcher calls it). */
   snapshot(): Promise<void>;
   /** The pids last known to belong to the tree. */
@@ -100,10 +105,10 @@ export function spawnTree(command: string, args: string[], opts: TreeOptions): P
     });
   }
   /** Never rejects: nothing a program does may end Baton. */
-  const sweepAll = async (leaderPid: number) => {
+  const sweepAll = async (leaderPid: number, leavesFirst: boolean) => {
     if (members) {
       try {
-        return await sweep(members, leaderPid, graceMs);
+        return await sweep(members, leaderPid, graceMs, leavesFirst);
       } catch {
         // /proc could not be read (out of file handles?): stop the group at least
       }
@@ -113,9 +118,9 @@ export function spawnTree(command: string, args: string[], opts: TreeOptions): P
   let running: Promise<void> | null = null;
   const tree: ProcessTree = {
     child,
-    stop() {
+    stop(opts) {
       if (pid === undefined) return Promise.resolve();
-      running ??= sweepAll(pid).finally(() => {
+      running ??= sweepAll(pid, opts?.leavesFirst === true).finally(() => {
         running = null;
         swept = true;
         over();
@@ -216,8 +221,11 @@ class Members implements Learner {
   }
 }
 
-/** Linux: SIGTERM to every member, SIGKILL after `graceMs` to what is left, until none is. */
-async function sweep(members: Members, leader: number, graceMs: number): Promise<void> {
+/**
+ * Linux: SIGTERM to every member (with `leavesFirst`, to each once it has no member child left),
+ * SIGKILL after `graceMs` to what is left, until none is.
+ */
+async function sweep(members: Members, leader: number, graceMs: number, leavesFirst: boolean): Promise<void> {
   const termed = new Set<string>();
   let groupTermed = false;
   const killAt = Date.now() + graceMs;
@@ -226,15 +234,19 @@ async function sweep(members: Members, leader: number, graceMs: number): Promise
     if (alive.length === 0) return;
     const now = Date.now();
     const signal = now < killAt ? 'SIGTERM' : 'SIGKILL';
-    for (const e of alive) {
+    const parents = new Set(alive.map((e) => e.ppid));
+    const told = signal === 'SIGKILL' || !leavesFirst ? alive : alive.filter((e) => !parents.has(e.pid));
+    for (const e of told) {
       const key = `${e.pid}:${e.start}`;
       if (signal === 'SIGTERM' && termed.has(key)) continue;
       termed.add(key);
       signalPid(e.pid, signal);
     }
     // The group's signal also reaches a member forked since the table was read. Only while
-    // the group is seen alive: once it is gone, its number may belong to another group.
-    if (alive.some((e) => e.pgid === leader) && !(signal === 'SIGTERM' && groupTermed)) {
+    // the group is seen alive: once it is gone, its number may belong to another group. Leaves
+    // first, only once the leader itself is told.
+    const groupDue = !leavesFirst || signal === 'SIGKILL' || told.some((e) => e.pid === leader);
+    if (groupDue && alive.some((e) => e.pgid === leader) && !(signal === 'SIGTERM' && groupTermed)) {
       signalGroup(leader, signal);
       groupTermed = true;
     }

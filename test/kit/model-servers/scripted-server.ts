@@ -51,6 +51,12 @@ export interface Conversation {
   match?: (req: ModelRequest) => boolean;
   /** Turn N answers the request whose history holds N assistant turns, so a retry or a resumed session lands right. */
   turns: Turn[];
+  /**
+   * `first-match`: turn N answers the request whose history holds N assistant turns more than
+   * the first request this conversation answered. For a conversation that starts inside a
+   * history the client keeps (a resumed session) whose length the test cannot know.
+   */
+  countFrom?: 'history' | 'first-match';
 }
 
 /** A protocol-neutral reading of a model request. */
@@ -136,6 +142,8 @@ export async function startScriptedServer(
   let conversations = options.conversations ?? [];
   const requests: RecordedRequest[] = [];
   const faultsServed = new Map<string, number>();
+  /** The history's length at each `first-match` conversation's first request. */
+  const firstTurns = new Map<string, number>();
   let nextId = 1;
   const sockets = new Set<import('node:net').Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -194,15 +202,18 @@ export async function startScriptedServer(
       return;
     }
     rec.conversation = conv.name;
-    rec.turn = req.assistantTurns;
-    const turn = conv.turns[req.assistantTurns];
+    if (conv.countFrom === 'first-match' && !firstTurns.has(conv.name))
+      firstTurns.set(conv.name, req.assistantTurns);
+    const n = req.assistantTurns - (firstTurns.get(conv.name) ?? 0);
+    rec.turn = n;
+    const turn = conv.turns[n];
     if (!turn) {
       rec.answer = 'past-end';
-      await reply(res, req, id, { text: `(the script of ${conv.name} has no turn ${req.assistantTurns})` });
+      await reply(res, req, id, { text: `(the script of ${conv.name} has no turn ${n})` });
       return;
     }
     if (turn.fault) {
-      const key = `${conv.name}#${req.assistantTurns}`;
+      const key = `${conv.name}#${n}`;
       const served = faultsServed.get(key) ?? 0;
       if (turn.faultTimes === undefined || served < turn.faultTimes) {
         faultsServed.set(key, served + 1);
@@ -310,6 +321,7 @@ export async function startScriptedServer(
     script(next) {
       conversations = next;
       faultsServed.clear();
+      firstTurns.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

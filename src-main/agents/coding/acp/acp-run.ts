@@ -181,7 +181,7 @@ export async function* runAcpAgent(
     stopping = why;
     abort.abort();
     if (conn && sessionId) void conn.agent.notify('session/cancel', { sessionId }).catch(() => {});
-    setTimeout(() => void tree.stop(), CANCEL_GRACE_MS).unref();
+    setTimeout(() => void tree.stop({ leavesFirst: true }), CANCEL_GRACE_MS).unref();
   };
   const onAbort = () => stop('cancelled');
   signal.addEventListener('abort', onAbort, { once: true });
@@ -385,7 +385,7 @@ export async function* runAcpAgent(
     await terminals.closeAll();
     (conn as ClientConnection | null)?.close();
     child.stdin?.destroy();
-    await tree.stop();
+    await tree.stop({ leavesFirst: true });
     await meter?.close();
     await program.release();
   }
