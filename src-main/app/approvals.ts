@@ -114,9 +114,11 @@ export function approvalViews(store: CodingStore) {
     if (!task || a.status === 'changes_requested') return undefined;
     const attempt = task.attempt;
     const artifacts = store.execution.artifacts(a.run_id, a.task_id);
-    const artifact = artifacts.findLast((x) => x.attempt === attempt && x.name === DIFF_ARTIFACT);
     const out = task.output;
     if (!isCodingOutput(out)) return undefined;
+    // A best-of task whose reviewer picked another candidate answers that candidate's diff.
+    const name = out.diff_artifact ?? DIFF_ARTIFACT;
+    const artifact = artifacts.findLast((x) => x.attempt === attempt && x.name === name);
     return {
       workspace_id: out.workspace_id,
       branch: out.branch,
