@@ -11,6 +11,7 @@ import { isDecided } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
+import { pickCandidate } from '../agents/coding/best-of/pick.ts';
 import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
@@ -131,6 +132,7 @@ export function approvalViews(store: CodingStore) {
       artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
       summary: out.summary,
       ...(out.checks ? { checks: out.checks, fix_rounds: out.fix_rounds ?? 0 } : {}),
+      ...(out.best_of ? { best_of: out.best_of } : {}),
       ...withPrevious(a),
       ...withEarlier(a),
     };
@@ -208,6 +210,13 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
       return view(
         status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit),
       );
+    },
+    'approvals.pickCandidate': async (input) => {
+      await pickCandidate(
+        { store, replaceOutput: (run, task, output) => engine.replaceWaitingOutput(run, task, output) },
+        input,
+      );
+      return view([store.approvals.get(input.approval_id)!])[0]!;
     },
     'approvals.diffSinceReview': async ({ approval_id }) => {
       const a = store.approvals.get(approval_id);

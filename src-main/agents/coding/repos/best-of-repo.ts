@@ -63,8 +63,8 @@ export function createBestOfRepo(db: Db): BestOfRepo {
   const rows = db.prepare<[string, string, number], CandidateRow>(
     'SELECT * FROM best_of_candidates WHERE run_id = ? AND task_id = ? AND attempt = ? ORDER BY rank',
   );
-  const setWinner = db.prepare<[number, string | null, string, string, number]>(
-    `UPDATE best_of_candidates SET winner = (candidate = ?), picked_by = ?
+  const setWinner = db.prepare<[number, number, string | null, string, string, number]>(
+    `UPDATE best_of_candidates SET winner = (candidate = ?), picked_by = CASE WHEN candidate = ? THEN ? END
      WHERE run_id = ? AND task_id = ? AND attempt = ?`,
   );
   return {
@@ -118,7 +118,7 @@ export function createBestOfRepo(db: Db): BestOfRepo {
       };
     },
     pick(runId, taskId, attempt, candidate, actor) {
-      setWinner.run(candidate, actor, runId, taskId, attempt);
+      setWinner.run(candidate, candidate, actor, runId, taskId, attempt);
     },
   };
 }
