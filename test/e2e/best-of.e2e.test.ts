@@ -176,6 +176,18 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
     const git = (...args: string[]) =>
       execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8' }).trim();
     expect(git('rev-parse', out.branch)).toBe(c1.commit);
+    // Its trace tells the candidates' steps apart.
+    await page.getByRole('list', { name: 'Plans' }).getByRole('link', { name: /^sums/ }).click();
+    await page
+      .getByRole('region', { name: 'Plan graph' })
+      .getByRole('article', { name: /^Task fix/ })
+      .click();
+    const panel = page.getByRole('region', { name: 'Task fix details' });
+    await panel.getByRole('tab', { name: 'Steps' }).click();
+    const steps = panel.getByRole('tabpanel', { name: 'Steps' });
+    await steps.getByTitle('Step of best-of candidate #1').first().waitFor();
+    await steps.getByTitle('Step of best-of candidate #2').first().waitFor();
+    await shoot('best-of-steps');
     const rows = app.store.db
       .prepare(
         'SELECT candidate, winner, picked_by FROM best_of_candidates WHERE run_id = ? ORDER BY candidate',

@@ -54,7 +54,7 @@ export async function askJudge(
   task: TaskSpec,
   tied: readonly BestOfCandidate[],
   deps: { workspace: string; secrets: SecretResolver; signal: AbortSignal; executor?: QuestionExecutor },
-): Promise<JudgeVerdict> {
+): Promise<JudgeVerdict & { cost: number }> {
   const withDiffs = await Promise.all(
     tied.map(async (c) => ({
       ...c,
@@ -71,8 +71,9 @@ export async function askJudge(
       signal: deps.signal,
     },
   );
+  const { cost } = answer;
   if (!answer.ok)
-    return { agent_id: judge.id, pick: null, reason: `the judge did not answer: ${answer.error}` };
+    return { agent_id: judge.id, pick: null, reason: `the judge did not answer: ${answer.error}`, cost };
   const v = answer.value as { pick?: unknown; reason?: unknown };
   const reason = typeof v.reason === 'string' ? v.reason.slice(0, 2_000) : '';
   if (typeof v.pick !== 'number' || !tied.some((c) => c.candidate === v.pick))
@@ -80,6 +81,7 @@ export async function askJudge(
       agent_id: judge.id,
       pick: null,
       reason: `the judge picked ${String(v.pick)}, not one of the tied: ${reason}`,
+      cost,
     };
-  return { agent_id: judge.id, pick: v.pick, reason };
+  return { agent_id: judge.id, pick: v.pick, reason, cost };
 }

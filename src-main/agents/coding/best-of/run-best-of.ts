@@ -26,7 +26,7 @@ export interface BestOfRun {
   /** One candidate's whole attempt: the coding executor's own, in the candidate's worktree. */
   attempt: (ctx: TaskContext<CodingAgent>, signal: AbortSignal) => AsyncGenerator<ExecutorEvent>;
   /** Asks the task's judge which of the tied candidates is best (`judge.ts`). */
-  judge?: (tied: readonly BestOfCandidate[], signal: AbortSignal) => Promise<JudgeVerdict>;
+  judge?: (tied: readonly BestOfCandidate[], signal: AbortSignal) => Promise<JudgeVerdict & { cost: number }>;
 }
 
 const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
@@ -92,10 +92,20 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
       yield info(
         `asking judge ${coding.best_of.judge.id} to pick between ${tied.map((c) => `#${c.candidate}`).join(', ')}`,
       );
-      verdict = await o.judge(
+      const { cost, ...said } = await o.judge(
         tied.map((c) => ({ ...c, rank: 0, reason: '' })),
         signal,
       );
+      verdict = said;
+      // What the judge cost is the attempt's too.
+      if (cost > 0)
+        yield {
+          type: 'usage',
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          cost,
+          model: `judge ${said.agent_id}`,
+        };
       yield info(
         verdict.pick === null
           ? `judge ${verdict.agent_id} picked none: ${verdict.reason}`
