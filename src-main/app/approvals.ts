@@ -213,7 +213,11 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
     },
     'approvals.pickCandidate': async (input) => {
       await pickCandidate(
-        { store, replaceOutput: (run, task, output) => engine.replaceWaitingOutput(run, task, output) },
+        {
+          store,
+          replaceOutput: (run, task, output, actor, why) =>
+            engine.replaceWaitingOutput(run, task, output, actor, why),
+        },
         input,
       );
       return view([store.approvals.get(input.approval_id)!])[0]!;

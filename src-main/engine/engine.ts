@@ -347,16 +347,17 @@ export class Engine {
    * best-of task picked another candidate, whose work is now what the task answers once approved
    * (`src-main/agents/coding/best-of/pick.ts`). Refused unless the task waits.
    */
-  replaceWaitingOutput(runId: string, taskId: string, output: unknown): TaskRun {
-    const run = this.parts.loader.runHere(runId);
+  replaceWaitingOutput(runId: string, taskId: string, output: unknown, actor: string, why: string): TaskRun {
+    const { loader, writer } = this.parts;
+    const run = loader.runHere(runId);
     const task = taskOf(run, taskId);
     if (task.status !== 'awaiting_approval')
       throw new AppError('conflict', `task "${taskId}" is ${task.status}, not waiting for its review`);
-    this.parts.loader.tx(() => {
+    loader.tx(() => {
       task.output = output;
-      this.rt.store.runs.saveTasks([task], new Set());
+      writer.saveWithJson(task);
+      writer.audit('task', taskId, runId, task.status, task.status, why, actor);
     });
-    this.rt.bus.emit('task.updated', { ...task });
     return { ...task };
   }
 

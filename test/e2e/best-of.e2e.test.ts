@@ -176,6 +176,16 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
     const git = (...args: string[]) =>
       execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8' }).trim();
     expect(git('rev-parse', out.branch)).toBe(c1.commit);
+    // The pick is in the task's history, with who made it.
+    const history = await call<{ actor: string; why: string }[]>(app, 'audit.list', {
+      run_id: runId,
+      task_id: 'fix',
+    });
+    expect(
+      history.some(
+        (h) => h.actor === 'Ana' && h.why.startsWith('Ana picked candidate #1 (qwen-coder) over #2'),
+      ),
+    ).toBe(true);
     // Its trace tells the candidates' steps apart.
     await page.getByRole('list', { name: 'Plans' }).getByRole('link', { name: /^sums/ }).click();
     await page

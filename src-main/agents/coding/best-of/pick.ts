@@ -15,7 +15,7 @@ export interface PickInput {
 /** What a pick changes besides the coding wing's own records: the waiting task's output (`Engine.replaceWaitingOutput`). */
 export interface PickDeps {
   store: CodingStore;
-  replaceOutput: (runId: string, taskId: string, output: CodingOutput) => void;
+  replaceOutput: (runId: string, taskId: string, output: CodingOutput, actor: string, why: string) => void;
 }
 
 const bad = (path: string, message: string) => invalidInput('pick', [{ path, message }]);
@@ -79,7 +79,14 @@ export async function pickCandidate(deps: PickDeps, input: PickInput): Promise<v
     ...(checks ? { checks: checks.checks, fix_rounds: checks.round } : {}),
     best_of: { ...best, winner: c.candidate, picked_by: input.actor },
   };
-  deps.replaceOutput(a.run_id, a.task_id, picked);
+  const was = best.winner;
+  deps.replaceOutput(
+    a.run_id,
+    a.task_id,
+    picked,
+    input.actor,
+    `${input.actor} picked candidate #${c.candidate} (${c.agent_id}) over #${was} for review: its commit ${c.commit.slice(0, 12)} is now ${out.branch}`,
+  );
   store.bestOf.pick(a.run_id, a.task_id, task.attempt, c.candidate, input.actor);
 }
 
