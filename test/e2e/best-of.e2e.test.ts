@@ -176,6 +176,10 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
     const git = (...args: string[]) =>
       execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8' }).trim();
     expect(git('rev-parse', out.branch)).toBe(c1.commit);
+    // The review remembers the commit it saw: the picked one.
+    expect(
+      app.store.db.prepare('SELECT commit_id FROM diff_review_attempts WHERE run_id = ?').all(runId),
+    ).toEqual([{ commit_id: c1.commit }]);
     // The pick is in the task's history, with who made it.
     const history = await call<{ actor: string; why: string }[]>(app, 'audit.list', {
       run_id: runId,

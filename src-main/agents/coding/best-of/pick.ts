@@ -88,6 +88,8 @@ export async function pickCandidate(deps: PickDeps, input: PickInput): Promise<v
     `${input.actor} picked candidate #${c.candidate} (${c.agent_id}) over #${was} for review: its commit ${c.commit.slice(0, 12)} is now ${out.branch}`,
   );
   store.bestOf.pick(a.run_id, a.task_id, task.attempt, c.candidate, input.actor);
+  // A later review's "changes since your last review" starts from what this one saw.
+  store.diffReviews.picked(a.id, c.commit, c.start_commit);
 }
 
 /** A candidate's checks on its last fix round, from the attempt's steps. */
