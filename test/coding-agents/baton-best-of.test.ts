@@ -218,6 +218,18 @@ describe.skipIf(!installed)('best of 3 candidates, with qwen-code', () => {
     for (const k of [1, 2, 3])
       expect(git('rev-parse', '--verify', `baton/${runId}/fix-c${k}`)).toMatch(/^[0-9a-f]{40}$/);
     expect(gitWorktrees(baton.repo.repo).filter((w) => w.includes('candidate-'))).toEqual([]);
+    // Every candidate is stored with its rank and reason.
+    const rows = baton.app.store.db
+      .prepare(
+        'SELECT candidate, rank, status, winner, reason FROM best_of_candidates WHERE run_id = ? ORDER BY candidate',
+      )
+      .all(runId) as { candidate: number; rank: number; status: string; winner: number; reason: string }[];
+    expect(rows.map((r) => [r.candidate, r.rank, r.status, r.winner])).toEqual([
+      [1, 3, 'checks_failed', 0],
+      [2, 1, 'passed', 1],
+      [3, 2, 'passed', 0],
+    ]);
+    expect(rows[1]!.reason).toBe('ranked first: the judge picked it over #3');
   });
 
   it("builds the dependent task on the winner's branch", () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { BestOfCandidate, BestOfSummary, JudgeVerdict } from '../../../../src-shared/schemas/best-of.ts';
@@ -158,7 +158,11 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
   } finally {
     signal.removeEventListener('abort', onAbort);
     // The candidates' worktrees go (their branches stay): the task's worktree holds the winner.
-    for (const r of runs) await removeWorktree({ repo: coding.workspace.path, dir: r.dir }).catch(() => {});
+    for (const r of runs) {
+      await removeWorktree({ repo: coding.workspace.path, dir: r.dir }).catch(() => {});
+      // Its CLI's home (config and session store): no later attempt resumes a candidate's session.
+      await rm(r.ctx.coding!.home, { recursive: true, force: true }).catch(() => {});
+    }
   }
 }
 
