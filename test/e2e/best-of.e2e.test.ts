@@ -17,7 +17,8 @@ import {
 } from '../coding-agents/baton-kit.ts';
 import { CLIS } from '../coding-agents/clis.ts';
 import { call } from '../kit/engine-kit.ts';
-import type { ModelRequest } from '../kit/model-servers/scripted-server.ts';
+import { startChatServer } from '../kit/model-servers/openai-chat.ts';
+import type { ModelRequest, ModelServer } from '../kit/model-servers/scripted-server.ts';
 import { chromiumFound, removeDataDir, skipE2e } from './harness.ts';
 import type { InboxPage } from './inbox-page.ts';
 import { openInbox } from './inbox-page.ts';
@@ -26,6 +27,7 @@ import { openInbox } from './inbox-page.ts';
 const SHOTS = process.env.BATON_SHOTS ?? '/tmp/shots-best-of';
 
 const BUGGY = 'module.exports = (a, b) => a - b;\n';
+const JUDGE_REASON = 'Candidate 2 changes one line and says nothing it need not.';
 const TESTS = `const test = require('node:test');
 const assert = require('node:assert');
 const sum = require('./sum.js');
@@ -38,14 +40,16 @@ const candidate = (k: number) => (req: ModelRequest) =>
 
 /**
  * Best of 2 in the diff review, end to end in Chromium: two candidates (Qwen Code against a
- * scripted model) both fix a real `node --test` suite; #2's smaller diff ranks it first and puts
- * it under review. The review shows both side by side (checks, diff, cost, time, why); the
+ * scripted model) both fix a real `node --test` suite and tie on their checks; the judge (a
+ * scripted llm agent) picks #2, which goes under review with the judge's reason shown. The
+ * review shows both side by side (checks, diff, cost, time, why); the
  * reviewer picks #1, whose diff replaces #2's below, then approves: the task's branch is #1's
  * commit and the pick is recorded with the reviewer's name.
  */
 describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
   let baton: ReturnType<typeof openBaton>;
   let servers: Servers;
+  let judgeServer: ModelServer;
   let inbox: InboxPage | undefined;
   let page: Page;
   let runId: string;
@@ -54,6 +58,15 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
     if ('missing' in chromiumFound) throw new Error(chromiumFound.missing);
     mkdirSync(SHOTS, { recursive: true });
     servers = await startServers();
+    judgeServer = await startChatServer({
+      conversations: [
+        {
+          name: 'judge',
+          match: (req) => req.texts.some((t) => t.includes('Their checks tie')),
+          turns: [{ text: JSON.stringify({ pick: 2, reason: JUDGE_REASON }) }],
+        },
+      ],
+    });
     baton = openBaton();
     const { app, repo } = baton;
     repo.write('sum.js', BUGGY);
@@ -86,7 +99,19 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
         { name: 'test', command: [process.execPath, '--test', '--test-reporter=tap'], timeout_s: 120 },
       ],
     });
-    await call(app, 'agents.import', { agents: [codingAgent(servers, 'qwen')] });
+    await call(app, 'agents.import', {
+      agents: [
+        codingAgent(servers, 'qwen'),
+        {
+          id: 'judge',
+          kind: 'llm',
+          skills: ['judging'],
+          base_url: `${judgeServer.url}/v1`,
+          model: 'scripted-judge',
+          max_retries: 0,
+        },
+      ],
+    });
     inbox = await openInbox(app, baton.dir);
     ({ page } = inbox);
   }, 60_000);
@@ -97,6 +122,7 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
     if (baton) await removeDataDir(baton.dir);
     baton?.repo.cleanup();
     await servers?.close();
+    await judgeServer?.close();
   });
 
   async function shoot(name: string) {
@@ -123,6 +149,7 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
             required_skills: ['qwen'],
             attempts: 2,
             review: 'diff',
+            judge: 'judge',
           },
         ],
       },
@@ -142,10 +169,13 @@ describe.skipIf(skipE2e || !installed)('best of N at the diff review', () => {
     const table = card.getByRole('table', { name: 'Candidates' });
     await table.waitFor();
     const row = (k: number) => table.getByRole('row', { name: `Candidate #${k}` });
-    // Ranked: both passed their checks, #2's diff is smaller.
+    // Ranked: both passed their checks; the judge broke the tie, its reason shown.
     await expect.poll(() => row(2).textContent()).toContain('under review');
     expect(await row(2).textContent()).toContain('test ✓');
-    expect(await row(2).textContent()).toContain('ranked first: its checks passed as #1');
+    expect(await row(2).textContent()).toContain('ranked first: the judge picked it over #1');
+    expect(await card.getByRole('note', { name: 'Judge' }).textContent()).toBe(
+      `Judge judge picked #2: ${JUDGE_REASON}`,
+    );
     expect(await row(1).textContent()).toContain('+2');
     expect(await row(2).getByRole('button').count()).toBe(0);
     await card.getByText('Fixed sum.', { exact: true }).waitFor();
