@@ -11,6 +11,7 @@ import { isDecided } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
+import { pickCandidate } from '../agents/coding/best-of/pick.ts';
 import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
@@ -114,9 +115,11 @@ export function approvalViews(store: CodingStore) {
     if (!task || a.status === 'changes_requested') return undefined;
     const attempt = task.attempt;
     const artifacts = store.execution.artifacts(a.run_id, a.task_id);
-    const artifact = artifacts.findLast((x) => x.attempt === attempt && x.name === DIFF_ARTIFACT);
     const out = task.output;
     if (!isCodingOutput(out)) return undefined;
+    // A best-of task whose reviewer picked another candidate answers that candidate's diff.
+    const name = out.diff_artifact ?? DIFF_ARTIFACT;
+    const artifact = artifacts.findLast((x) => x.attempt === attempt && x.name === name);
     return {
       workspace_id: out.workspace_id,
       branch: out.branch,
@@ -129,6 +132,7 @@ export function approvalViews(store: CodingStore) {
       artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
       summary: out.summary,
       ...(out.checks ? { checks: out.checks, fix_rounds: out.fix_rounds ?? 0 } : {}),
+      ...(out.best_of ? { best_of: out.best_of } : {}),
       ...withPrevious(a),
       ...withEarlier(a),
     };
@@ -206,6 +210,17 @@ export function approvalHandlers({ store, engine, coding }: AppContext): Approva
       return view(
         status === 'decided' ? store.approvals.decided(limit) : store.approvals.list(status, limit),
       );
+    },
+    'approvals.pickCandidate': async (input) => {
+      await pickCandidate(
+        {
+          store,
+          replaceOutput: (run, task, output, actor, why) =>
+            engine.replaceWaitingOutput(run, task, output, actor, why),
+        },
+        input,
+      );
+      return view([store.approvals.get(input.approval_id)!])[0]!;
     },
     'approvals.diffSinceReview': async ({ approval_id }) => {
       const a = store.approvals.get(approval_id);

@@ -343,6 +343,25 @@ export class Engine {
   }
 
   /**
+   * Replaces the output of a task waiting for a person (its diff review): the reviewer of a
+   * best-of task picked another candidate, whose work is now what the task answers once approved
+   * (`src-main/agents/coding/best-of/pick.ts`). Refused unless the task waits.
+   */
+  replaceWaitingOutput(runId: string, taskId: string, output: unknown, actor: string, why: string): TaskRun {
+    const { loader, writer } = this.parts;
+    const run = loader.runHere(runId);
+    const task = taskOf(run, taskId);
+    if (task.status !== 'awaiting_approval')
+      throw new AppError('conflict', `task "${taskId}" is ${task.status}, not waiting for its review`);
+    loader.tx(() => {
+      task.output = output;
+      writer.saveWithJson(task);
+      writer.audit('task', taskId, runId, task.status, task.status, why, actor);
+    });
+    return { ...task };
+  }
+
+  /**
    * An attempt this process's loop does not run asks a person (a coding CLI's permission prompt
    * over MCP, a remote worker's tool loop or merge, `inbox.ask`): the approval's id, and its
    * decision if one was made already (the same question asked again finds the same approval).

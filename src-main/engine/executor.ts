@@ -5,6 +5,7 @@ import type {
   ToolCallDiff,
   ToolCallVerdict,
 } from '../../src-shared/schemas/approval.ts';
+import type { BestOfSummary } from '../../src-shared/schemas/best-of.ts';
 import type { Plan, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import type { LogStream, RunStatus, TaskRun, TaskStatus } from '../../src-shared/schemas/run.ts';
 import type { SandboxNarrowing } from '../../src-shared/schemas/sandbox.ts';
@@ -184,6 +185,16 @@ export interface CodingContext {
    * agent. Its final text, and the fix rounds it had used.
    */
   checking?: { summary: string; rounds: number } | null;
+  /**
+   * Best of N (`attempts` of 2 or more on the task, a fresh attempt): the agent of each candidate
+   * in order, the judge if the task names one, and where the candidates are recorded (in the app:
+   * `best_of_candidates`). Absent: one attempt, as always.
+   */
+  best_of?: {
+    agents: AgentOf<'coding'>[];
+    judge: AgentOf<'llm'> | null;
+    record?: (summary: BestOfSummary) => void;
+  } | null;
 }
 
 /**

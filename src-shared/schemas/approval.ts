@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BestOfSummary } from './best-of.ts';
 import type { CheckOutcome } from './checks.ts';
 import type { TaskStatus } from './run.ts';
 import type { ChangedFile } from './workspace.ts';
@@ -263,6 +264,8 @@ export interface DiffReviewView {
   /** How the workspace's checks ended on this work (red ones put it here), and after how many fix rounds. */
   checks?: CheckOutcome[];
   fix_rounds?: number;
+  /** A best-of task's candidates side by side, the winner and why; absent for one attempt. */
+  best_of?: BestOfSummary;
   /**
    * The review of an earlier attempt of the task that asked for changes, when there was one:
    * what it saw and said (`approvals.diffSinceReview` gives what changed since).

@@ -161,6 +161,24 @@ export const taskSpecSchema = z.strictObject({
   /** After the last fix round, checks still failing: fail the task (default), or put its diff to a person with the checks marked red. */
   on_checks_failed: z.enum(['fail', 'review']).optional(),
   /**
+   * Best of N (docs/best-of.md): a coding task's attempt runs this many candidates in parallel,
+   * each in its own worktree with its checks, and the best one is the task's work; default 1.
+   */
+  attempts: z
+    .number({ error: 'must be a whole number from 1 to 8' })
+    .int('must be a whole number from 1 to 8')
+    .min(1, 'must be a whole number from 1 to 8')
+    .max(8, 'must be a whole number from 1 to 8')
+    .optional(),
+  /** The coding agents the candidates cycle through (ids); default: the task's agent each time. */
+  candidates: z
+    .array(idSchema)
+    .min(1, 'must name at least one coding agent')
+    .max(8, 'at most 8 agents')
+    .optional(),
+  /** An `llm` agent asked to pick between candidates whose checks tie. */
+  judge: idSchema.optional(),
+  /**
    * A JSON Schema the task's answer must meet (an `llm` agent's: sent as `response_format` and
    * checked; a mismatch is retried once, then fails the attempt naming it).
    */

@@ -48,6 +48,8 @@ const stepBase = {
   seq: z.number().int().nonnegative(),
   /** When the step began (ISO 8601). */
   at: isoSchema,
+  /** The best-of candidate (1..8) whose step it is, when a task's attempt runs several (docs/best-of.md). */
+  candidate: z.number().int().min(1).max(8).optional(),
 };
 
 /** The agent's own session (a CLI's session or thread id): what a later attempt resumes. */

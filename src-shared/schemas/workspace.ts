@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AnyCodingCli, CodingCli, EnvValue } from './agent.ts';
 import { envMapSchema } from './agent.ts';
+import type { BestOfSummary } from './best-of.ts';
 import type { CheckOutcome, WorkspaceCheck } from './checks.ts';
 import { workspaceChecksSchema } from './checks.ts';
 import { idSchema } from './common.ts';
@@ -205,6 +206,8 @@ export interface CodingOutput {
   checks?: CheckOutcome[];
   /** How many times failing checks went back to the agent. */
   fix_rounds?: number;
+  /** A best-of attempt's candidates, ranked, and the winner whose work this is (docs/best-of.md). */
+  best_of?: BestOfSummary;
 }
 
 /** Whether an output is a coding task's (a dependency's output handed on). */

@@ -125,6 +125,9 @@ export const api = {
       ...(scope && scope !== 'once' ? { scope } : {}),
     }),
   /** What a tool call that writes a file would change, with the agent's arguments or `input` as edited. */
+  /** A best-of task's diff review: another candidate made the winner, in `actor`'s name. */
+  pickCandidate: (approval_id: string, candidate: number, actor: string) =>
+    c().invoke('approvals.pickCandidate', { approval_id, candidate, actor }),
   /** What a diff review's branch changed since the commit the task's earlier review saw. */
   diffSinceReview: (approval_id: string) => c().invoke('approvals.diffSinceReview', { approval_id }),
   previewToolCall: (approval_id: string, input?: Record<string, unknown>) =>

@@ -44,6 +44,11 @@ export interface ApprovalsSlice {
    * comments go to the same agent, which resumes its session in the same worktree.
    */
   requestChanges(approvalId: string, comment: string, lineComments: LineComment[]): Promise<boolean>;
+  /**
+   * A best-of task's reviewer picks another candidate before deciding: its commit becomes the
+   * task's branch and its diff the one under review; false when nothing was recorded.
+   */
+  pickCandidate(approvalId: string, candidate: number): Promise<boolean>;
   loadInbox(): Promise<void>;
   /** Reads the inbox again soon, at most twice a second however often tasks move. */
   refreshInbox(): void;
@@ -144,6 +149,20 @@ export const createApprovalsSlice: StateCreator<BatonState, [], [], ApprovalsSli
       return true;
     } catch (err) {
       get().fail('The request for changes was not recorded', err);
+      await get().loadApprovals();
+      return false;
+    }
+  },
+  async pickCandidate(approvalId, candidate) {
+    const me = await get().requireIdentity(`Picking candidate #${candidate}`);
+    if (!me) return false;
+    try {
+      const view = await api.pickCandidate(approvalId, candidate, me.name);
+      get().applyApprovals([view]);
+      get().notify('info', `Candidate #${candidate} is the work under review now: its branch is the task's`);
+      return true;
+    } catch (err) {
+      get().fail(`Candidate #${candidate} was not picked`, err);
       await get().loadApprovals();
       return false;
     }

@@ -29,6 +29,22 @@ export const approvalMethods = {
   'approvals.diffSinceReview': method(
     z.strictObject({ approval_id: z.string().min(1).max(200) }),
   ).returns<ReviewInterdiff>(),
+  /**
+   * A pending diff review of a best-of task (docs/best-of.md): makes another candidate the
+   * winner before the review is decided: its commit becomes the task's branch and its work the
+   * task's output. Recorded with who picked it.
+   */
+  'approvals.pickCandidate': method(
+    z.strictObject({
+      approval_id: z.string().min(1, 'approval_id must name a diff review').max(200),
+      candidate: z
+        .number({ error: 'candidate must be a whole number from 1 to 8' })
+        .int('candidate must be a whole number from 1 to 8')
+        .min(1, 'candidate must be a whole number from 1 to 8')
+        .max(8, 'candidate must be a whole number from 1 to 8'),
+      actor: z.string().min(1, 'actor must name who picks').max(200),
+    }),
+  ).returns<ApprovalView>(),
 };
 
 export type ApprovalHandlers = HandlersOf<typeof approvalMethods>;

@@ -9,6 +9,8 @@ import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { SandboxDeps } from '../../shared/sandboxed.ts';
 import { attemptSandbox } from '../../shared/sandboxed.ts';
+import { askJudge } from '../best-of/judge.ts';
+import { runBestOf } from '../best-of/run-best-of.ts';
 import { checkedAgent } from '../checks/fix-loop.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
@@ -57,6 +59,24 @@ async function* codingAttempt(
   const coding = ctx.coding;
   if (!coding)
     return yield error(`coding agent "${agent.id}" was given no workspace for task "${ctx.task.task_id}"`);
+  // Best of N: the candidates each run this whole attempt in their own worktree (../best-of/).
+  const bestOf = coding.best_of;
+  if (bestOf && !coding.resume && !coding.checking)
+    return yield* runBestOf({
+      ctx,
+      coding: { ...coding, best_of: bestOf },
+      signal,
+      now,
+      attempt: (c, s) => codingAttempt(c, s, graceMs, now, links, hidden),
+      judge: bestOf.judge
+        ? (tied, s) =>
+            askJudge(bestOf.judge!, ctx.task, tied, {
+              workspace: ctx.workspace,
+              secrets: ctx.secrets,
+              signal: s,
+            })
+        : undefined,
+    });
 
   // Secrets: the workspace's and agent's env, and the provider's key. Their values never leave in an event.
   const wsEnv = resolveEnv(coding.workspace.env, ctx.secrets, `workspace "${coding.workspace.id}"`);

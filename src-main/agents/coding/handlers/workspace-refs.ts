@@ -1,4 +1,5 @@
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
+import { bestOfIssues } from '../best-of/plan-refs.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import { WorkerWorkspaces } from '../repos/worker-workspaces.ts';
 import { needsWorkspace } from '../sessions/context.ts';
@@ -64,6 +65,7 @@ export function workspaceIssues(
     if (own !== undefined && !registered(own))
       issues.push({ path: ['tasks', i, 'workspace'], message: unknown(own) });
     issues.push(...checkIssues(store, t, i, own ?? planWorkspace));
+    issues.push(...bestOfIssues(store, t, i));
     const agent = str(t.agent);
     if (own !== undefined || planWorkspace !== undefined) return;
     const taskId = str(t.task_id) ?? `#${i}`;

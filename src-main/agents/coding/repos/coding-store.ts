@@ -1,4 +1,6 @@
 import type { Store } from '../../../store/store.ts';
+import type { BestOfRepo } from './best-of-repo.ts';
+import { createBestOfRepo } from './best-of-repo.ts';
 import type { DiffReviewsRepo } from './diff-reviews-repo.ts';
 import { createDiffReviewsRepo } from './diff-reviews-repo.ts';
 import type { LandingsRepo } from './landings-repo.ts';
@@ -21,6 +23,7 @@ export type CodingStore = Store & {
   mergeConflicts: MergeConflictsRepo;
   diffReviews: DiffReviewsRepo;
   landings: LandingsRepo;
+  bestOf: BestOfRepo;
 };
 
 /** The coding wing's view of `store`: the same repositories and transaction, and its own over the same connection. */
@@ -33,5 +36,6 @@ export function codingStore(store: Store): CodingStore {
     mergeConflicts: createMergeConflictsRepo(db),
     diffReviews: createDiffReviewsRepo(db),
     landings: createLandingsRepo(db),
+    bestOf: createBestOfRepo(db),
   };
 }

@@ -13,10 +13,17 @@ export function createDiffReviewsRepo(db: Db) {
     workspace_id, branch, start_commit, commit_id) VALUES (@approval_id, @run_id, @task_id, @attempt,
     @workspace_id, @branch, @start_commit, @commit)`);
   const get = db.prepare<[string], Row>('SELECT * FROM diff_review_attempts WHERE approval_id = ?');
+  const picked = db.prepare<[string, string, string]>(
+    'UPDATE diff_review_attempts SET commit_id = ?, start_commit = ? WHERE approval_id = ?',
+  );
   return {
     /** Kept with its approval, in the transaction that asks it. */
     insert(r: DiffReviewRecord): void {
       insert.run(r);
+    },
+    /** A reviewer of a best-of task picked another candidate: the commit under review is that one's. */
+    picked(approvalId: string, commit: string, startCommit: string): void {
+      picked.run(commit, startCommit, approvalId);
     },
     get: (approvalId: string): DiffReviewRecord | undefined => {
       const row = get.get(approvalId);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { AgentOf } from '../../../../src-shared/schemas/agent.ts';
 import type { TaskAttempt, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { attemptMarker } from '../../../engine/attempt-leftovers.ts';
 import type { AttemptSetup, CodingContext, ResumeRequest } from '../../../engine/executor.ts';
@@ -114,6 +115,33 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
     pool: deps.parkedWorktrees > 0 ? parkedFolder(deps.worktreeRoot, workspace.id) : null,
     earlier,
     start_clean: setup.start_clean,
+    best_of: resume === null && task.attempt >= 1 ? bestOfContext(store, setup) : null,
+  };
+}
+
+/**
+ * A task with `attempts` of 2 or more: its candidates' agents (its `candidates` in turn, else
+ * its agent each time), its judge, and where the ranking is stored. Null for one attempt, or
+ * when an agent it names is not a registered agent of the right kind (any more).
+ */
+function bestOfContext(store: CodingStore, setup: AttemptSetup): CodingContext['best_of'] {
+  const n = setup.spec.attempts ?? 1;
+  if (n < 2 || setup.agent.kind !== 'coding') return null;
+  const ids = setup.spec.candidates ?? [setup.agent.id];
+  const agents: AgentOf<'coding'>[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = ids[i % ids.length]!;
+    const agent = id === setup.agent.id ? setup.agent : store.agents.get(id);
+    if (agent?.kind !== 'coding') return null;
+    agents.push(agent);
+  }
+  const judgeAgent = setup.spec.judge === undefined ? null : store.agents.get(setup.spec.judge);
+  const judge = judgeAgent?.kind === 'llm' ? judgeAgent : null;
+  const { run_id, task } = setup;
+  return {
+    agents,
+    judge,
+    record: (summary) => store.bestOf.save(run_id, task.task_id, task.attempt, summary),
   };
 }
 

@@ -7,6 +7,7 @@ import { reviewFiles } from '../../../approvals/review-files.ts';
 import { viewedState } from '../../../approvals/viewed-files.ts';
 import { counted } from '../../../format/plural.ts';
 import { ChecksRow } from '../../checks/ChecksRow.tsx';
+import { Candidates } from './Candidates.tsx';
 import { ChangedFiles } from './ChangedFiles.tsx';
 import { DiffPane } from './DiffPane.tsx';
 import { EarlierReviews } from './EarlierReview.tsx';
@@ -48,6 +49,7 @@ export default function DiffReview({
   return (
     <div className="diff-review">
       <ReviewHead view={view} list={list} />
+      {view?.best_of && <Candidates approvalId={a.id} best={view.best_of} />}
       {view?.checks && <ChecksRow checks={view.checks} rounds={view.fix_rounds ?? 0} full />}
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
       {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}

@@ -35,6 +35,11 @@ export const StepRow = memo(function StepRow({ step, since }: { step: Step; sinc
         {offset}
       </span>
       <div className="step-body">
+        {step.candidate !== undefined && (
+          <span className="step-candidate" title={`Step of best-of candidate #${step.candidate}`}>
+            #{step.candidate}
+          </span>
+        )}
         <StepContent step={step} />
       </div>
     </div>

@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import type { BestOfCandidate, BestOfSummary, JudgeVerdict } from '../../../../src-shared/schemas/best-of.ts';
+import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
+import { CANCELLED } from '../../../engine/executor.ts';
+import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { checksFailedText } from '../checks/checks-prompt.ts';
+import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../cli/worktree.ts';
+import { removeWorktree, resetWorktree } from '../workspaces/index.ts';
+import type { CandidateRun } from './candidate.ts';
+import { candidateContext, candidateRecord, relabel } from './candidate.ts';
+import { mergeStreams } from './merge-streams.ts';
+import { rankCandidates } from './rank.ts';
+
+/** The artifact holding candidate `k`'s diff. */
+export const candidateDiff = (k: number) => `candidate-${k}.diff`;
+
+export interface BestOfRun {
+  ctx: TaskContext<CodingAgent>;
+  coding: CodingContext & { best_of: NonNullable<CodingContext['best_of']> };
+  signal: AbortSignal;
+  now: () => number;
+  /** One candidate's whole attempt: the coding executor's own, in the candidate's worktree. */
+  attempt: (ctx: TaskContext<CodingAgent>, signal: AbortSignal) => AsyncGenerator<ExecutorEvent>;
+  /** Asks the task's judge which of the tied candidates is best (`judge.ts`). */
+  judge?: (tied: readonly BestOfCandidate[], signal: AbortSignal) => Promise<JudgeVerdict & { cost: number }>;
+}
+
+const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
+
+/**
+ * Best of N: the task's candidates run in parallel, each the coding executor's whole attempt (its
+ * setup, agent, checks and fix loop) in its own worktree and branch made from the same start;
+ * their steps go into this attempt's trace under their own numbers, marked with the candidate,
+ * and every candidate's spend counts (a budget passed stops them all). Then they are ranked
+ * (`rank.ts`, the judge asked when the best tie on their checks), the ranking recorded, the
+ * winner's commit made the task's branch in the task's worktree, the others' worktrees removed
+ * (their branches kept), and the winner's work answered as the task's.
+ */
+export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
+  const { ctx, coding, signal, now } = o;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let budgetStop: string | null = null;
+  const runs: CandidateRun[] = [];
+  try {
+    for (const [i, agent] of coding.best_of.agents.entries())
+      runs.push(await candidateContext(ctx, i + 1, agent));
+    const passed = ctx.budgetPassed;
+    if (passed)
+      for (const r of runs)
+        r.ctx.budgetPassed = (spent) => {
+          r.budgetSpent = spent;
+          const why = passed(runs.reduce((sum, x) => sum + x.budgetSpent, 0));
+          if (why !== null && budgetStop === null) {
+            budgetStop = why;
+            stop.abort();
+          }
+          return why;
+        };
+    yield info(
+      `best of ${runs.length}: ${runs.map((r) => `#${r.k} ${r.agent.id} on ${r.branch}`).join(', ')}, in parallel`,
+    );
+    let nextSeq = 0;
+    const next = () => nextSeq++;
+    const streams = runs.map((r) => {
+      r.started = now();
+      return o.attempt(r.ctx, stop.signal);
+    });
+    for await (const { from, value } of mergeStreams(streams)) {
+      const passedOn = relabel(runs[from]!, value, next, now());
+      if (passedOn) yield passedOn;
+    }
+    if (signal.aborted) return yield CANCELLED;
+
+    // Every candidate's diff, for the review to show side by side.
+    for (const r of runs) {
+      if (!r.diffPath) continue;
+      const art = yield* diffArtifact(ctx, r.diffPath, candidateDiff(r.k));
+      if (!art) r.diffPath = null;
+    }
+    const records = runs.map(candidateRecord);
+    const top = records.filter((c) => c.status === 'passed' || c.status === 'checks_failed');
+    const best = top.length > 0 ? Math.max(...top.map((c) => tierScore(c))) : null;
+    const tied = best === null ? [] : top.filter((c) => tierScore(c) === best);
+    let verdict: JudgeVerdict | null = null;
+    if (o.judge && coding.best_of.judge && tied.length > 1) {
+      yield info(
+        `asking judge ${coding.best_of.judge.id} to pick between ${tied.map((c) => `#${c.candidate}`).join(', ')}`,
+      );
+      const { cost, ...said } = await o.judge(
+        tied.map((c) => ({ ...c, rank: 0, reason: '' })),
+        signal,
+      );
+      verdict = said;
+      // What the judge cost is the attempt's too.
+      if (cost > 0)
+        yield {
+          type: 'usage',
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          cost,
+          model: `judge ${said.agent_id}`,
+        };
+      yield info(
+        verdict.pick === null
+          ? `judge ${verdict.agent_id} picked none: ${verdict.reason}`
+          : `judge ${verdict.agent_id} picked #${verdict.pick}: ${verdict.reason}`,
+      );
+    }
+    const ranked = rankCandidates(records, verdict?.pick ?? null);
+    const candidates: BestOfCandidate[] = ranked
+      .map((x) => ({ ...x.of, rank: x.rank, reason: x.reason }))
+      .sort((a, b) => a.candidate - b.candidate);
+    const won = ranked[0]!.of;
+    const summary: BestOfSummary = { winner: won.candidate, candidates, judge: verdict };
+    coding.best_of.record?.(summary);
+    for (const c of ranked)
+      yield info(
+        `candidate #${c.of.candidate} (${c.of.agent_id}): ${c.of.status}${c.of.checks_line ? `, ${c.of.checks_line}` : ''}, ${c.of.diff_lines} lines changed; rank ${c.rank}: ${c.reason}`,
+      );
+    const winner = runs[won.candidate - 1]!;
+    if (!winner.output) {
+      const why = runs.map((r) => `#${r.k}: ${r.error ?? 'no work'}`).join('; ');
+      return yield {
+        type: 'error',
+        message: budgetStop ?? `none of the ${runs.length} candidates produced work (${why})`,
+      };
+    }
+
+    // The winner's commit becomes the task's branch, in the task's own worktree.
+    const prepared = yield* taskWorktree(ctx, coding, winner, signal);
+    if (prepared === null) return;
+    const output: CodingOutput = {
+      ...winner.output,
+      branch: coding.branch,
+      diff_artifact: null,
+      best_of: summary,
+    };
+    if (winner.diffPath) {
+      const art = yield* diffArtifact(ctx, winner.diffPath, DIFF_ARTIFACT);
+      if (art) output.diff_artifact = DIFF_ARTIFACT;
+    }
+    yield info(
+      `candidate #${winner.k} won: ${won.commit?.slice(0, 12)} is now ${coding.branch}; the candidates' branches are kept (${runs.map((r) => r.branch).join(', ')})`,
+    );
+    const red = (winner.output.checks ?? []).filter((c) => c.status !== 'passed');
+    if (red.length > 0 && ctx.task.on_checks_failed !== 'review')
+      return yield {
+        type: 'error',
+        message: `${checksFailedText(red, winner.output.fix_rounds ?? 0)} (the best of ${runs.length} candidates)`,
+      };
+    yield { type: 'result', output };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // The candidates' worktrees go (their branches stay): the task's worktree holds the winner.
+    for (const r of runs) {
+      await removeWorktree({ repo: coding.workspace.path, dir: r.dir }).catch(() => {});
+      // Its CLI's home (config and session store): no later attempt resumes a candidate's session.
+      await rm(r.ctx.coding!.home, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+}
+
+/** Checks all passed above red checks, then more passed: the ranking's first rule as one number. */
+const tierScore = (c: { status: string; checks_passed: number }) =>
+  (c.status === 'passed' ? 1_000 : 0) + c.checks_passed;
+
+/** A candidate's diff copied into the attempt's folder under `name`, as an artifact of the attempt. */
+async function* diffArtifact(
+  ctx: TaskContext,
+  from: string,
+  name: string,
+): AsyncGenerator<ExecutorEvent, boolean> {
+  try {
+    const text = await readFile(from);
+    await new ConfinedFolder(ctx.workspace).writeFile(name, text, { fresh: true, mode: 0o600 });
+    yield {
+      type: 'artifact',
+      name,
+      path: join(ctx.workspace, name),
+      size: text.byteLength,
+      sha256: createHash('sha256').update(text).digest('hex'),
+    };
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The task's worktree (made from its dependencies as one attempt's would be), its branch moved to
+ * the winner's commit, and named in the task's session; null after the error said why it could not.
+ */
+async function* taskWorktree(
+  ctx: TaskContext<CodingAgent>,
+  coding: CodingContext,
+  winner: CandidateRun,
+  signal: AbortSignal,
+): AsyncGenerator<ExecutorEvent, true | null> {
+  const out = winner.output!;
+  try {
+    const prepared = await prepare(coding, dependencyBranches(ctx, coding), signal);
+    if (!prepared.ok) {
+      yield { type: 'error', message: prepared.message };
+      return null;
+    }
+    const w = prepared.worktree;
+    await resetWorktree({
+      repo: coding.workspace.path,
+      dir: w.dir,
+      branch: w.branch,
+      to: out.commit,
+      keepIgnored: coding.workspace.keep_ignored,
+      signal,
+    });
+    yield {
+      type: 'session',
+      session: {
+        workspace_id: coding.workspace.id,
+        cli: winner.agent.cli,
+        dir: w.dir,
+        branch: w.branch,
+        start_commit: out.start_commit,
+        // The winner's CLI session lived in its own worktree: a request for changes starts a new one here.
+        session_id: null,
+        home: null,
+      },
+    };
+    return true;
+  } catch (err) {
+    yield signal.aborted
+      ? CANCELLED
+      : {
+          type: 'error',
+          message: `cannot make the winner's commit the task's branch: ${(err as Error).message}`,
+        };
+    return null;
+  }
+}

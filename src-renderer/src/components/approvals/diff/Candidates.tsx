@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { BestOfCandidate, BestOfSummary } from '../../../../../src-shared/schemas/best-of.ts';
+import { formatDuration } from '../../../format/duration.ts';
+import { counted } from '../../../format/plural.ts';
+import { useBaton } from '../../../store/index.ts';
+
+const ENDED: Record<BestOfCandidate['status'], string> = {
+  passed: 'checks passed',
+  checks_failed: 'checks failed',
+  failed: 'no work',
+  cancelled: 'stopped',
+};
+
+const cost = (usd: number | null) => (usd === null ? '—' : `$${usd.toFixed(4)}`);
+
+/**
+ * A best-of task's candidates side by side (docs/best-of.md): each one's agent, checks, diff
+ * size, cost, time, rank and why; the judge's pick and reason; the winner marked (and who picked
+ * it, when a person did). Another candidate with work can be picked: its commit becomes the
+ * task's branch and its diff the one reviewed below.
+ */
+export function Candidates({ approvalId, best }: { approvalId: string; best: BestOfSummary }) {
+  const pick = useBaton((s) => s.pickCandidate);
+  const [busy, setBusy] = useState<number | null>(null);
+  const byRank = [...best.candidates].sort((a, b) => a.rank - b.rank);
+  return (
+    <section className="best-of" aria-label="Candidates">
+      <p className="small">
+        Best of {best.candidates.length}: candidate #{best.winner} is under review
+        {best.picked_by ? `, picked by ${best.picked_by}` : ', ranked first'}.
+      </p>
+      {best.judge && (
+        <p className="small best-of-judge" role="note" aria-label="Judge">
+          Judge {best.judge.agent_id}
+          {best.judge.pick === null ? ' picked none' : ` picked #${best.judge.pick}`}: {best.judge.reason}
+        </p>
+      )}
+      <div className="best-of-scroll">
+        <table className="tasks best-of-table" aria-label="Candidates">
+          <thead>
+            <tr>
+              <th scope="col">Candidate</th>
+              <th scope="col">Checks</th>
+              <th scope="col">Diff</th>
+              <th scope="col">Cost</th>
+              <th scope="col">Time</th>
+              <th scope="col">Rank</th>
+              <th scope="col">Why</th>
+              <th scope="col">
+                <span className="visually-hidden">Pick</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {byRank.map((c) => {
+              const current = c.candidate === best.winner;
+              return (
+                <tr
+                  key={c.candidate}
+                  aria-label={`Candidate #${c.candidate}`}
+                  aria-current={current ? 'true' : undefined}
+                  className={current ? 'best-of-current' : undefined}
+                >
+                  <th scope="row">
+                    #{c.candidate} <span className="muted">{c.agent_id}</span>
+                    {current && <span className="best-of-badge">under review</span>}
+                  </th>
+                  <td>
+                    <span className={`best-of-${c.status}`}>{c.checks_line || ENDED[c.status]}</span>
+                    {c.checks_line && <span className="muted small"> {ENDED[c.status]}</span>}
+                  </td>
+                  <td>
+                    {c.commit === null ? (
+                      '—'
+                    ) : (
+                      <>
+                        {counted(c.files, 'file')}, <span className="review-add">+{c.additions}</span>{' '}
+                        <span className="review-del">−{c.deletions}</span>
+                      </>
+                    )}
+                  </td>
+                  <td>{cost(c.cost_usd)}</td>
+                  <td>{formatDuration(c.duration_ms)}</td>
+                  <td>{c.rank}</td>
+                  <td className="small">{c.reason}</td>
+                  <td>
+                    {!current && c.commit !== null && (
+                      <button
+                        type="button"
+                        disabled={busy !== null}
+                        onClick={async () => {
+                          setBusy(c.candidate);
+                          await pick(approvalId, c.candidate);
+                          setBusy(null);
+                        }}
+                      >
+                        {busy === c.candidate ? 'Picking…' : `Pick #${c.candidate}`}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

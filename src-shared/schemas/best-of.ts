@@ -1,0 +1,58 @@
+/**
+ * Best of N (docs/best-of.md): a coding task's attempt runs `attempts` candidates in parallel,
+ * each in its own worktree and branch with its checks, and ranks them: checks first, then a
+ * judge's pick, then the smaller diff, then the lower cost. What a task's output and the
+ * candidates' table say of them.
+ */
+
+/** How one candidate ended: its work passed its checks, or not, or it produced nothing. */
+export const CANDIDATE_STATUSES = ['passed', 'checks_failed', 'failed', 'cancelled'] as const;
+export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
+
+/** One candidate of a best-of attempt, ranked. */
+export interface BestOfCandidate {
+  /** 1..N, in the order they were started. */
+  candidate: number;
+  agent_id: string;
+  /** Its own branch (kept after the attempt): `<task branch>-c<n>`. */
+  branch: string;
+  /** Its branch's commit when it ended; null when it produced no work. */
+  commit: string | null;
+  start_commit: string | null;
+  status: CandidateStatus;
+  /** Its checks: how many passed of how many ran, and `test ✓ lint ✗`. */
+  checks_passed: number;
+  checks_total: number;
+  checks_line: string;
+  /** What it spent (its usage steps; null: unknown). */
+  cost_usd: number | null;
+  duration_ms: number;
+  /** Lines added plus lines removed. */
+  diff_lines: number;
+  files: number;
+  additions: number;
+  deletions: number;
+  /** Its CLI's final text, or why it failed. */
+  summary: string;
+  /** 1 is the winner. */
+  rank: number;
+  /** Why it ranked where it did, in words. */
+  reason: string;
+}
+
+/** What a judge (an `llm` agent) answered when candidates tied on their checks. */
+export interface JudgeVerdict {
+  agent_id: string;
+  /** The candidate it picked (1..N), null when it could not answer. */
+  pick: number | null;
+  reason: string;
+}
+
+/** A best-of attempt's candidates and who won: carried on the task's output. */
+export interface BestOfSummary {
+  winner: number;
+  candidates: BestOfCandidate[];
+  judge: JudgeVerdict | null;
+  /** Who picked the winner when a person chose another candidate at the diff review. */
+  picked_by?: string | null;
+}
