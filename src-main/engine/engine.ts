@@ -6,12 +6,13 @@ import type { BuildResponse, Run, RunDetail, SpendReport, TaskRun } from '../../
 import { isTerminalTaskStatus } from '../../src-shared/schemas/run.ts';
 import type { RunInputValues } from '../../src-shared/schemas/run-inputs.ts';
 import { BackgroundWork } from '../base/background.ts';
-import { AppError, invalidInput } from '../base/errors.ts';
+import { AppError } from '../base/errors.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
+import { assertDecisionFits } from './approvals/decision-fits.ts';
 import type { AttemptRef, Question } from './approvals/kinds.ts';
 import { ASKS } from './approvals/kinds.ts';
 import { pendingAlike } from './approvals/tool-grants.ts';
@@ -277,31 +278,8 @@ export class Engine {
   ): Approval {
     const { approvals, loader, asks } = this.parts;
     const approval = approvals.pending(approvalId);
-    if (scope !== undefined && scope !== 'once') {
-      if (approval.kind !== 'tool_call')
-        throw invalidInput('decision', [
-          {
-            path: 'scope',
-            message: `only a tool call's approval reaches further, not a ${approval.kind} approval's`,
-          },
-        ]);
-      if (!approve)
-        throw invalidInput('decision', [
-          { path: 'scope', message: `"${scope}" goes with an approval, not a rejection` },
-        ]);
-    }
+    assertDecisionFits(approval, { approve, input, scope });
     if (changes) approvals.assertRequestChanges(approval);
-    if (input !== undefined && !(isAskKind(approval.kind) && ASKS[approval.kind].editableInput))
-      throw invalidInput('decision', [
-        {
-          path: 'input',
-          message: `only a tool call's arguments can be edited, not a ${approval.kind} approval's`,
-        },
-      ]);
-    if (input !== undefined && !approve)
-      throw invalidInput('decision', [
-        { path: 'input', message: 'edited arguments go with an approval, not a rejection' },
-      ]);
     const { kind } = approval;
     if (isAskKind(kind)) {
       // A host asked about for a whole workspace is decided whether or not its run still goes.
