@@ -21,6 +21,9 @@ export async function findClaudeAcp(env: NodeJS.ProcessEnv = process.env): Promi
 }
 let npmPrefix: Promise<string | null> | undefined;
 
+/** Whether Claude's adapter was found the last time it was looked for (before: on Baton's PATH only). */
+let lastClaudeAcp: string | null | undefined;
+
 /** What the default route of an attempt needs: whether Claude's adapter is installed, and where. */
 export interface AttemptRouteFacts extends RouteFacts {
   claudeAcpPath: string | null;
@@ -28,8 +31,18 @@ export interface AttemptRouteFacts extends RouteFacts {
 
 /** The machine's facts for the default route, looked up now. */
 export async function routeFacts(env: NodeJS.ProcessEnv = process.env): Promise<AttemptRouteFacts> {
-  const found = await findClaudeAcp(env);
-  return { claudeAcp: found !== null, claudeAcpPath: found };
+  lastClaudeAcp = await findClaudeAcp(env);
+  return { claudeAcp: lastClaudeAcp !== null, claudeAcpPath: lastClaudeAcp };
+}
+
+/**
+ * The route of a stored agent without waiting (the engine's restart, which keeps the asks of an
+ * ACP attempt): the facts last looked up, or Baton's PATH alone before any were.
+ */
+export function routeNow(agent: CodingAgent): CodingRoute {
+  const found =
+    lastClaudeAcp === undefined ? findOnPath(claudeLaunch.program, process.env.PATH) : lastClaudeAcp;
+  return codingRoute(agent, { claudeAcp: found !== null });
 }
 
 export interface RoutedAttempt {
