@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { CodingRoute, RouteFacts } from '../../../../src-shared/coding-route.ts';
 import { codingRoute, routeLine } from '../../../../src-shared/coding-route.ts';
@@ -21,6 +22,26 @@ export async function findClaudeAcp(env: NodeJS.ProcessEnv = process.env): Promi
 }
 let npmPrefix: Promise<string | null> | undefined;
 
+/** `findClaudeAcp` without waiting on a promise: npm asked synchronously (at most 10 s). */
+function findClaudeAcpNow(env: NodeJS.ProcessEnv = process.env): string | null {
+  const onPath = findOnPath(claudeLaunch.program, env.PATH);
+  if (onPath) return onPath;
+  let prefix = '';
+  try {
+    prefix = execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['prefix', '-g'], {
+      timeout: 10_000,
+      env: { PATH: env.PATH, HOME: env.HOME },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      windowsHide: true,
+    }).trim();
+  } catch {
+    return null;
+  }
+  if (!prefix) return null;
+  return findOnPath(claudeLaunch.program, process.platform === 'win32' ? prefix : join(prefix, 'bin'));
+}
+
 /** Whether Claude's adapter was found the last time it was looked for (before: on Baton's PATH only). */
 let lastClaudeAcp: string | null | undefined;
 
@@ -37,12 +58,13 @@ export async function routeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
 
 /**
  * The route of a stored agent without waiting (the engine's restart, which keeps the asks of an
- * ACP attempt): the facts last looked up, or Baton's PATH alone before any were.
+ * ACP attempt): the facts last looked up; before any were, and only for claude without a
+ * protocol, looked up now (Baton's PATH, then `npm prefix -g` waited for, once per process).
  */
 export function routeNow(agent: CodingAgent): CodingRoute {
-  const found =
-    lastClaudeAcp === undefined ? findOnPath(claudeLaunch.program, process.env.PATH) : lastClaudeAcp;
-  return codingRoute(agent, { claudeAcp: found !== null });
+  if (agent.protocol || agent.cli !== 'claude') return codingRoute(agent, { claudeAcp: false });
+  if (lastClaudeAcp === undefined) lastClaudeAcp = findClaudeAcpNow();
+  return codingRoute(agent, { claudeAcp: lastClaudeAcp !== null });
 }
 
 export interface RoutedAttempt {
