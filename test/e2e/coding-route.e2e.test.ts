@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
-import { launchBaton, skipE2e } from './harness.ts';
+import { launchBaton, shots, skipE2e } from './harness.ts';
 import { expectReadableIn } from './readability.ts';
 
 /**
@@ -17,14 +17,14 @@ describe.skipIf(skipE2e)("a coding agent's default route", () => {
   let page: Page;
   let bin: string;
   const path = process.env.PATH;
-  const shots = process.env.BATON_SHOTS_DIR ?? join(tmpdir(), 'shots-acp-default');
+  const mine = process.env.BATON_SHOTS_DIR ?? shots;
   const shoot = async (name: string, target: () => ReturnType<Page['locator']>) => {
-    mkdirSync(shots, { recursive: true });
+    mkdirSync(mine, { recursive: true });
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 1000 });
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        await target().screenshot({ path: join(shots, `${name}-${width}-${scheme}.png`) });
+        await target().screenshot({ path: join(mine, `${name}-${width}-${scheme}.png`) });
         await expectReadableIn(page, scheme);
       }
     }
