@@ -315,6 +315,27 @@ describe('baton CLI', () => {
     expect(JSON.parse(list.stdout).map((a: { id: string }) => a.id)).toEqual(['ash', 'hal']);
   });
 
+  it("lists each coding agent's protocol: its own, or the default for its cli", () => {
+    const file = join(dir, 'coders.json');
+    const coder = (id: string, extra: object) => ({ id, kind: 'coding', skills: ['code'], ...extra });
+    writeFileSync(
+      file,
+      JSON.stringify([
+        coder('oc', { cli: 'opencode', provider: { base_url: 'http://127.0.0.1:1/v1' } }),
+        coder('cx', { cli: 'codex' }),
+        coder('cl', { cli: 'claude', protocol: 'stream' }),
+        coder('gm', { cli: 'gemini' }),
+      ]),
+    );
+    expect(baton(['agents', 'import', file, '--data-dir', dir]).code).toBe(0);
+    const list = baton(['agents', 'list', '--data-dir', dir]).stdout;
+    expect(list).toMatch(/^ID +KIND +STATUS +CAPACITY +SANDBOX +PROTOCOL +SKILLS\n/);
+    expect(list).toMatch(/^oc +coding .* default \(ACP\) +code$/m);
+    expect(list).toMatch(/^cx +coding .* default \(stream\) +code$/m);
+    expect(list).toMatch(/^cl +coding .* stream +code$/m);
+    expect(list).toMatch(/^gm +coding .* default \(ACP\) +code$/m);
+  });
+
   it('names the file and the field when input is bad, and writes nothing', () => {
     const missing = baton(['run', join(dir, 'nope.json'), '--data-dir', dir]);
     expect(missing.code).toBe(2);

@@ -25,17 +25,20 @@ describe('coding agents on the Agent Client Protocol', () => {
   });
 
   it('name the field that is wrong', () => {
-    expect(issues(coding({ cli: 'gemini' }))).toEqual([
-      expect.stringMatching(/^cli: "gemini" needs protocol "acp"/),
+    expect(issues(coding({ cli: 'gemini', protocol: 'stream' }))).toEqual([
+      expect.stringMatching(/^protocol: "stream" is not a route of cli "gemini"/),
     ]);
     expect(issues(coding({ cli: 'acp', protocol: 'acp' }))).toEqual([
       expect.stringMatching(/^executable: is required with cli "acp"/),
     ]);
-    expect(issues(coding({ tool_policy: [] }))).toEqual([
-      expect.stringMatching(/^tool_policy: needs protocol "acp"/),
+    expect(issues(coding({ protocol: 'stream', tool_policy: [] }))).toEqual([
+      expect.stringMatching(/^tool_policy: needs the ACP route/),
     ]);
-    expect(issues(coding({ protocol: 'stream' }))).toEqual([
-      expect.stringMatching(/^protocol: must be "acp"/),
+    expect(issues(coding({ cli: 'codex', tool_policy: [] }))).toEqual([
+      expect.stringMatching(/^tool_policy: needs the ACP route/),
+    ]);
+    expect(issues(coding({ protocol: 'sse' }))).toEqual([
+      expect.stringMatching(/^protocol: must be "acp" or "stream"/),
     ]);
     expect(
       issues(
@@ -50,6 +53,18 @@ describe('coding agents on the Agent Client Protocol', () => {
     ).toEqual([expect.stringMatching(/^max_cost_usd: is not held for cli "acp"/)]);
     expect(issues(coding({ cli: 'codex', tool_approvals: 'inbox' }))).toEqual([
       expect.stringMatching(/^tool_approvals: "inbox" needs cli "claude"/),
+    ]);
+  });
+
+  it('take no protocol where the default for their cli is ACP', () => {
+    const provider = { base_url: 'http://127.0.0.1:1/v1' };
+    // Gemini CLI and any ACP agent have no other route; opencode and qwen default to ACP with a provider.
+    expect(issues(coding({ cli: 'gemini', tool_approvals: 'inbox' }))).toEqual([]);
+    for (const cli of ['opencode', 'qwen'])
+      expect(issues(coding({ cli, provider, tool_approvals: 'inbox', tool_policy: [] }))).toEqual([]);
+    // Without a provider they default to their stream, which has no permission hook.
+    expect(issues(coding({ cli: 'qwen', tool_approvals: 'inbox' }))).toEqual([
+      expect.stringMatching(/^tool_approvals: "inbox" needs cli "claude" or the ACP route/),
     ]);
   });
 });

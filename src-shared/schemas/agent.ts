@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { surelyStream } from '../coding-route.ts';
 import { toolPolicyRuleSchema, toolSourceSchema } from './agent-tools.ts';
 import { idSchema, skillSchema } from './common.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
@@ -240,12 +241,16 @@ export const codingAgentSchema = z
     kind: z.literal('coding'),
     cli: z.enum([...CODING_CLIS, ...ACP_ONLY_CLIS]),
     /**
-     * How Baton drives it: absent, the CLI's own JSON event stream (`cli/`, `streams/`); `acp`,
+     * How Baton drives it: `stream`, the CLI's own JSON event stream (`cli/`, `streams/`); `acp`,
      * the Agent Client Protocol (`acp/`: Baton is the client; every `cli` but `acp` has a known
-     * ACP launch, `acp` is any agent started by `executable` and `args`).
+     * ACP launch, `acp` is any agent started by `executable` and `args`); absent, the default for
+     * its CLI (src-shared/coding-route.ts: claude over ACP when claude-agent-acp is installed,
+     * opencode and qwen over ACP with a provider, codex on its stream).
      */
     protocol: z
-      .literal('acp', { error: 'must be "acp" (or left out for the CLI\'s own event stream)' })
+      .enum(['acp', 'stream'], {
+        error: 'must be "acp" or "stream" (or left out for the default of its cli)',
+      })
       .optional(),
     /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
     executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
@@ -291,21 +296,20 @@ export const codingAgentSchema = z
     sandbox: sandboxPolicySchema.optional(),
   })
   .superRefine((a, ctx) => {
-    if (a.protocol !== 'acp') {
-      if (!isStreamCli(a.cli))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['cli'],
-          message: `"${a.cli}" needs protocol "acp": it is driven over the Agent Client Protocol only (set protocol: "acp")`,
-        });
-      if (a.tool_policy !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tool_policy'],
-          message:
-            'needs protocol "acp": a CLI on its own event stream is asked about its tool calls by its own rules',
-        });
-    } else if (a.cli === 'acp' && a.executable === undefined)
+    if (a.protocol === 'stream' && !isStreamCli(a.cli))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocol'],
+        message: `"stream" is not a route of cli "${a.cli}": it is driven over the Agent Client Protocol only (set protocol: "acp" or leave it out)`,
+      });
+    if (a.tool_policy !== undefined && surelyStream(a))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_policy'],
+        message:
+          'needs the ACP route (protocol "acp"): a CLI on its own event stream is asked about its tool calls by its own rules',
+      });
+    if (a.cli === 'acp' && a.executable === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['executable'],
@@ -317,11 +321,11 @@ export const codingAgentSchema = z
         path: ['max_cost_usd'],
         message: capNeedsProvider(a.cli),
       });
-    if (a.tool_approvals === 'inbox' && a.cli !== 'claude' && a.protocol !== 'acp')
+    if (a.tool_approvals === 'inbox' && a.cli !== 'claude' && surelyStream(a))
       ctx.addIssue({
         code: 'custom',
         path: ['tool_approvals'],
-        message: `"inbox" needs cli "claude": ${a.cli} has no permission hook in headless mode (pass its own mode in args)`,
+        message: `"inbox" needs cli "claude" or the ACP route (protocol "acp"): ${a.cli} on its stream has no permission hook in headless mode (pass its own mode in args)`,
       });
   });
 

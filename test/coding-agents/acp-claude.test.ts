@@ -24,18 +24,24 @@ const bin = (name: string) => join(import.meta.dirname, 'node_modules', '.bin', 
  * the ACP client: each `session/request_permission` is a tool call in the inbox; one Write is
  * approved (it lands on the task's branch), one denied with a message (the model reads it in the
  * next prompt of the same session); a request for changes loads the same session again
- * (`session/load`) with the reviewer's comment.
+ * (`session/load`) with the reviewer's comment. The first agent names no `protocol`: with the
+ * adapter on Baton's PATH, claude runs over ACP by default, the adapter pointed at the agent's
+ * `executable` (the CLI) through CLAUDE_CODE_EXECUTABLE.
  */
 describe.skipIf(!installed)('Claude Code over ACP', () => {
   let servers: Servers;
   let baton: ReturnType<typeof openBaton>;
 
+  const path = process.env.PATH;
   beforeAll(async () => {
+    // Claude's ACP adapter where Baton looks for it (one test file runs at a time here).
+    process.env.PATH = `${bin('')}:${path ?? ''}`;
     servers = await startServers();
     baton = openBaton();
     await call(baton.app, 'workspaces.add', { id: 'app', path: baton.repo.repo });
   });
   afterAll(async () => {
+    process.env.PATH = path;
     await baton?.close();
     await new Promise((r) => setTimeout(r, 300));
     if (baton) rmSync(baton.dir, { recursive: true, force: true });
@@ -67,13 +73,8 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     ]);
     await call(app, 'agents.import', {
       agents: [
-        {
-          ...codingAgent(servers, 'claude'),
-          protocol: 'acp',
-          executable: bin('claude-agent-acp'),
-          tool_approvals: 'inbox',
-          review: 'diff',
-        },
+        // No protocol: the default for claude, ACP with its adapter installed.
+        { ...codingAgent(servers, 'claude'), protocol: undefined, tool_approvals: 'inbox', review: 'diff' },
       ],
     });
     await call(app, 'plans.import', {
@@ -158,6 +159,13 @@ describe.skipIf(!installed)('Claude Code over ACP', () => {
     const last = servers.calls('claude', 'resumed').at(-1)!.request!.texts.join('\n');
     expect(last).toContain(COMMENT);
     expect(last).toContain('Understood: only notes.txt.');
+    // Each attempt said its route once, and ran the adapter found on PATH.
+    const logs = (
+      await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: runId, task_id: 'notes' })
+    ).map((l) => l.text);
+    const said = 'claude runs over ACP (default for claude; set protocol: "stream" for the stream adapter)';
+    expect(logs.filter((l) => l === said)).toHaveLength(2);
+    expect(logs.some((l) => l.startsWith(`claude over ACP (${bin('claude-agent-acp')})`))).toBe(true);
   });
 
   it('stops at the budget cap mid-session, a cancel while a call waits in the inbox stops the agent, edited arguments are what runs', async () => {

@@ -113,6 +113,9 @@ export function codingAgent(servers: Servers, cli: CliName, extra: Record<string
     name: `${cli} coder`,
     kind: 'coding',
     cli,
+    // The stream adapter, said: without it claude (with its ACP adapter installed), opencode and
+    // qwen (with a provider) would run over ACP by default.
+    protocol: 'stream',
     skills: [cli],
     max_concurrency: 4,
     executable: join(packageDir, 'node_modules', '.bin', cli),

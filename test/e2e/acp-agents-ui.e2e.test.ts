@@ -128,7 +128,7 @@ describe.skipIf(skipE2e)('ACP agents found on this machine', () => {
     await shoot('acp-other-agent-form');
     expect((await baton.rpc('agents.list', {})).value).toMatchObject([{ cli: 'gemini' }]);
     // Back on the CLI's own stream, Gemini CLI and other ACP agents are not offered.
-    await form.getByLabel('Protocol').selectOption('');
+    await form.getByLabel('Protocol').selectOption('stream');
     expect(await form.getByLabel(/^CLI/).inputValue()).toBe('claude');
     const options = await form.getByLabel(/^CLI/).locator('option').allTextContents();
     expect(options.join(' ')).not.toContain('Gemini');

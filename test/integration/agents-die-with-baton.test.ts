@@ -52,7 +52,15 @@ function scene(kind: Kind, script = (a: string, b: string) => `setsid sleep ${a}
   const agent =
     kind === 'command'
       ? { id: 'sh', kind, command: 'sh', args: ['-c', script(a, b)], skills: ['x'] }
-      : { id: 'cli', kind, cli: 'claude', executable: fakeCli, env: { TAG_A: a, TAG_B: b }, skills: ['x'] };
+      : {
+          id: 'cli',
+          kind,
+          cli: 'claude',
+          protocol: 'stream',
+          executable: fakeCli,
+          env: { TAG_A: a, TAG_B: b },
+          skills: ['x'],
+        };
   const repo = makeRepo();
   onTestFinished(repo.cleanup);
   const plan = {

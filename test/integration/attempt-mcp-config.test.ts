@@ -68,6 +68,8 @@ function scene(modes: string[], tag: string) {
     id: `claude-${mode}`,
     kind: 'coding',
     cli: 'claude',
+    // The stream route's MCP config is what is checked (by default claude may run over ACP).
+    protocol: 'stream',
     executable: fakeClaude,
     tool_approvals: 'inbox',
     skills: [mode],

@@ -179,10 +179,11 @@ describe.runIf(process.platform === 'linux')('a command agent in the OS sandbox'
     );
     expect((await baton(['agents', 'import', join(dir, 'agents.json')])).code).toBe(0);
     const list = await baton(['agents', 'list']);
-    expect(list.stdout).toMatch(/^boxed +command +ONLINE +1 +required +$/m);
-    expect(list.stdout).toMatch(/^loose +command +ONLINE +1 +off \(unconfined\) +$/m);
-    expect(list.stdout).toMatch(/^coder +coding +ONLINE +1 +required +$/m);
-    expect(list.stdout).toMatch(/^quick +echo +ONLINE +1 +- +$/m);
+    // The PROTOCOL column after SANDBOX: a coding agent's route, "-" for the other kinds.
+    expect(list.stdout).toMatch(/^boxed +command +ONLINE +1 +required +- +$/m);
+    expect(list.stdout).toMatch(/^loose +command +ONLINE +1 +off \(unconfined\) +- +$/m);
+    expect(list.stdout).toMatch(/^coder +coding +ONLINE +1 +required +default \((stream|ACP)\) +$/m);
+    expect(list.stdout).toMatch(/^quick +echo +ONLINE +1 +- +- +$/m);
     const app = createApp({ dataDir: join(dir, 'data'), log: () => {}, resume: false });
     try {
       const audit = await call<{ entity_id: string; to_status: string | null; why: string }[]>(

@@ -2,6 +2,7 @@ import type { ErrorLog } from '../../base/log-line.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { AgentKindDefinition } from '../kind-definition.ts';
+import { routeNow } from './acp/default-route.ts';
 import { changedFilesOf } from './changed-files.ts';
 import type { CodingExecutorOptions } from './cli/coding.ts';
 import { createCodingExecutor } from './cli/coding.ts';
@@ -89,8 +90,9 @@ export const codingKind = {
     resumesSession: true,
     worksInWorkspace: true,
     reviewsDiff: true,
-    // Over ACP Baton answers the permission requests itself, and the loaded session asks again.
-    keepsAsksAcrossRestart: (agent) => agent.kind === 'coding' && agent.protocol === 'acp',
+    // Over ACP (its protocol, or the default for its CLI) Baton answers the permission requests
+    // itself, and the loaded session asks again.
+    keepsAsksAcrossRestart: (agent) => agent.kind === 'coding' && routeNow(agent).protocol === 'acp',
   },
   create: (deps) => createCodingExecutor(deps),
   inApp: (executor, host) => createCodingKind({ ...host, executor }),

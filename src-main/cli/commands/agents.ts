@@ -1,3 +1,4 @@
+import { codingRoute, routeLabel } from '../../../src-shared/coding-route.ts';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import { readJsonFile } from '../files.ts';
@@ -23,15 +24,19 @@ export async function agentsList(client: BatonClient, json: boolean): Promise<nu
     return 0;
   }
   const sandbox = await client.invoke('agents.sandbox', {});
+  const facts = agents.some((a) => a.kind === 'coding')
+    ? { claudeAcp: (await client.invoke('agents.routeFacts', {})).claude_acp }
+    : { claudeAcp: false };
   const rows = agents.map((a) => [
     a.id,
     a.kind,
     a.status,
     String(a.max_concurrency),
     agentSandbox(a, sandbox.available),
+    a.kind === 'coding' ? routeLabel(codingRoute(a, facts)) : '-',
     a.skills.join(', '),
   ]);
-  printTable(['ID', 'KIND', 'STATUS', 'CAPACITY', 'SANDBOX', 'SKILLS'], rows);
+  printTable(['ID', 'KIND', 'STATUS', 'CAPACITY', 'SANDBOX', 'PROTOCOL', 'SKILLS'], rows);
   if (!sandbox.available)
     process.stdout.write(
       `\nThe OS sandbox cannot run here: ${sandbox.problem}. Agents whose sandbox is required are refused.\n`,

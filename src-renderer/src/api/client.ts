@@ -78,6 +78,7 @@ export const api = {
   /** Whether this host can run the OS sandbox agents' processes run in, and if not, why. */
   sandboxStatus: () => c().invoke('agents.sandbox', {}),
   detectAcp: () => c().invoke('agents.detectAcp', {}),
+  routeFacts: () => c().invoke('agents.routeFacts', {}),
   probeAgents: () => c().invoke('agents.probe', {}),
   /** Runs a command agent's program once with a sample task (`agents.test`). */
   testAgent: (agent_id: string, description?: string) =>

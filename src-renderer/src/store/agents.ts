@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { RouteFacts } from '../../../src-shared/coding-route.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
 import type { AgentTestResult } from '../../../src-shared/schemas/agent-test-result.ts';
 import type { SandboxStatus } from '../../../src-shared/schemas/sandbox.ts';
@@ -12,6 +13,8 @@ export interface AgentsSlice {
   agentsLoaded: boolean;
   /** Whether this host can run the OS sandbox (`agents.sandbox`); null until known. */
   sandboxStatus: SandboxStatus | null;
+  /** What a coding agent's default route hangs on here (`agents.routeFacts`); null until known. */
+  routeFacts: RouteFacts | null;
   loadAgents(): Promise<void>;
   importAgents(text: string, fileName: string): Promise<void>;
   upsertAgent(agent: Agent): void;
@@ -32,10 +35,15 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   agents: [],
   agentsLoaded: false,
   sandboxStatus: null,
+  routeFacts: null,
   async loadAgents() {
     try {
-      const [agents, sandboxStatus] = await Promise.all([api.listAgents(), api.sandboxStatus()]);
-      set({ agents, agentsLoaded: true, sandboxStatus });
+      const [agents, sandboxStatus, facts] = await Promise.all([
+        api.listAgents(),
+        api.sandboxStatus(),
+        api.routeFacts(),
+      ]);
+      set({ agents, agentsLoaded: true, sandboxStatus, routeFacts: { claudeAcp: facts.claude_acp } });
       forgetRemovedHuman(get, agents);
     } catch (err) {
       get().fail('Could not load agents', err);

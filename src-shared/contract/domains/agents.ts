@@ -35,6 +35,12 @@ export const agentMethods = {
    */
   'agents.detectAcp': method(none).returns<DetectedAcpAgent[]>(),
   /**
+   * What the default route of a coding agent without a `protocol` hangs on here
+   * (src-shared/coding-route.ts): whether Claude's ACP adapter (`claude-agent-acp`) is installed
+   * where an attempt looks for it (the host's PATH, the global npm prefix).
+   */
+  'agents.routeFacts': method(none).returns<{ claude_acp: boolean }>(),
+  /**
    * The hosts people allowed for the agent when its sandbox asked (the network policy `ask`; its
    * attempts outside a workspace), oldest first.
    */

@@ -42,6 +42,7 @@ export const READ_METHODS = [
   'workspaces.list',
   'workspaces.detectClis',
   'agents.detectAcp',
+  'agents.routeFacts',
 ] as const;
 export const WRITE_METHODS = Object.keys(contract).filter(
   (m) => !(READ_METHODS as readonly string[]).includes(m),

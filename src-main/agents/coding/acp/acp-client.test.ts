@@ -28,7 +28,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Baton's client side for an agent with these settings, and an in-memory agent talking to it. */
-function connect(agent: Record<string, unknown>, answer?: (req: ToolCallRequest) => ToolCallVerdict) {
+function connect(
+  agent: Record<string, unknown>,
+  answer?: (req: ToolCallRequest) => ToolCallVerdict,
+  callKeys: readonly string[] = [],
+) {
   const asked: ToolCallRequest[] = [];
   const steps: Step[] = [];
   const ctx = {
@@ -49,6 +53,9 @@ function connect(agent: Record<string, unknown>, answer?: (req: ToolCallRequest)
     trace,
     (s) => steps.push(...s),
     new AbortController().signal,
+    undefined,
+    false,
+    callKeys,
   );
   const conn = agentApp().connect(side.app);
   const client: AgentContext = conn.client;
@@ -174,6 +181,24 @@ describe("Baton's ACP client side", () => {
       outcome: 'selected',
       optionId: 'allow',
     });
+    expect(asked).toHaveLength(1);
+    close();
+  });
+
+  it("asks with a call's arguments without the agent's own call ids, so the call made again with a person's edited arguments runs", async () => {
+    const { permission, asked, close } = connect(
+      { tool_approvals: 'inbox', cli: 'codex' },
+      () => ({ approve: true, approval_id: 'a1', actor: 'Ana', input: { changes: 'edited' }, comment: null }),
+      ['call_id', 'turn_id'],
+    );
+    expect(
+      (await permission('c1', 'edit', 'edit', { call_id: 'c1', turn_id: 't1', changes: 'mine' })).outcome,
+    ).toEqual({ outcome: 'selected', optionId: 'reject' });
+    expect(asked.map((q) => q.input)).toEqual([{ changes: 'mine' }]);
+    // Made again under new ids with the edited arguments: the same call, run without asking.
+    expect(
+      (await permission('c2', 'edit', 'edit', { call_id: 'c2', turn_id: 't2', changes: 'edited' })).outcome,
+    ).toEqual({ outcome: 'selected', optionId: 'allow' });
     expect(asked).toHaveLength(1);
     close();
   });

@@ -50,6 +50,8 @@ export function clientSide(
   terminals?: AcpTerminals,
   /** Whether the agent reports each call, with its tool's name, around its permission request (Claude's adapter). */
   reportsToolNames = false,
+  /** Keys of a request's raw input that name the call rather than what it does (`AcpLaunch.callKeys`). */
+  callKeys: readonly string[] = [],
 ): ClientSide {
   const { agent } = ctx;
   const inbox = agent.tool_approvals === 'inbox';
@@ -80,7 +82,9 @@ export function clientSide(
       if (note !== null) notes.push(`${label}: ${note}`);
       return { outcome: chooseOption(p.options, false) };
     };
-    if (call.rawInput !== undefined && edited.some((e) => sameInput(e, call.rawInput))) return allow();
+    // What the call does: its arguments without the agent's own bookkeeping (Codex's call ids).
+    const raw = withoutKeys(call.rawInput, callKeys);
+    if (raw !== undefined && edited.some((e) => sameInput(e, raw))) return allow();
     const d = decide(rules, inbox, agent.cli, call);
     if (d.policy === 'allow') return allow();
     if (d.policy === 'deny') {
@@ -92,7 +96,7 @@ export function clientSide(
       return reject(text, text);
     }
     emit(trace.tool(call, 'awaiting_approval'));
-    const input = call.rawInput ?? inputOf(label, call.content);
+    const input = raw ?? inputOf(label, call.content);
     const verdict = await ctx.askToolCall(
       {
         call_id: call.toolCallId,
@@ -165,6 +169,12 @@ async function confined<T>(op: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw RequestError.invalidParams(undefined, (err as Error).message);
   }
+}
+
+/** `input` without the top-level `keys` (an object's; anything else as it is). */
+export function withoutKeys(input: unknown, keys: readonly string[]): unknown {
+  if (keys.length === 0 || input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([k]) => !keys.includes(k)));
 }
 
 /**

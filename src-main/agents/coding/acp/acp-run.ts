@@ -239,6 +239,7 @@ export async function* runAcpAgent(
     abort.signal,
     terminals,
     launch.reportsToolNames === true,
+    launch.callKeys,
   );
   /** How the session ended: the agent's last stop reason, or what went wrong. */
   const outcome = (async (): Promise<{ stop: StopReason } | { failed: string }> => {

@@ -56,7 +56,14 @@ describe('the coding executor', () => {
       app,
       [
         { id: 'e', skills: ['x'], max_concurrency: 2 },
-        { id: 'coder', kind: 'coding', cli: 'claude', executable: '/bin/false', skills: ['code'] },
+        {
+          id: 'coder',
+          kind: 'coding',
+          cli: 'claude',
+          protocol: 'stream',
+          executable: '/bin/false',
+          skills: ['code'],
+        },
       ],
       {
         plan_id: 'p',
@@ -102,7 +109,14 @@ async function conflicted(c: { retry?: { max_attempts: number; backoff: { initia
     app,
     [
       { id: 'e', skills: ['x'], max_concurrency: 2 },
-      { id: 'coder', kind: 'coding', cli: 'claude', executable: '/bin/false', skills: ['code'] },
+      {
+        id: 'coder',
+        kind: 'coding',
+        cli: 'claude',
+        protocol: 'stream',
+        executable: '/bin/false',
+        skills: ['code'],
+      },
     ],
     {
       plan_id: 'p',

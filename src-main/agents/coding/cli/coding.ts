@@ -9,6 +9,8 @@ import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { SandboxDeps } from '../../shared/sandboxed.ts';
 import { attemptSandbox } from '../../shared/sandboxed.ts';
+import type { AttemptRouteFacts } from '../acp/default-route.ts';
+import { routeAgent, routeFacts } from '../acp/default-route.ts';
 import { askJudge } from '../best-of/judge.ts';
 import { runBestOf } from '../best-of/run-best-of.ts';
 import { checkedAgent } from '../checks/fix-loop.ts';
@@ -25,6 +27,8 @@ export interface CodingExecutorOptions extends SandboxDeps {
   now?: () => number;
   /** Links to Baton's MCP server for agents whose tool calls a person approves (`tool_approvals: "inbox"`). */
   mcpLinks?: AttemptLinks;
+  /** What the default route needs of the machine (default: Claude's ACP adapter looked for, `routeFacts`). */
+  routeFacts?: () => Promise<AttemptRouteFacts>;
 }
 
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });
@@ -39,12 +43,31 @@ export function createCodingExecutor(opts: CodingExecutorOptions = {}): Executor
   const now = opts.now ?? Date.now;
   const links = opts.mcpLinks ?? null;
   const hidden = opts.hiddenFolders ?? (() => []);
+  const facts = opts.routeFacts ?? (() => routeFacts());
   const executor = cappedExecutor('coding', (ctx, signal) =>
-    codingAttempt(ctx, signal, graceMs, now, links, hidden),
+    routedAttempt(ctx, signal, graceMs, now, links, hidden, facts),
   );
   // The CLI has done what a line says before Baton reads it: its steps need not hold the reader
   // (a stream of 50,000 lines would otherwise wait for 50,000 commits).
   return { ...executor, awaitsSteps: false };
+}
+
+/**
+ * The attempt on the agent's route (its `protocol`, else the default for its CLI), said once in
+ * its log; everything after sees the agent with its route set.
+ */
+async function* routedAttempt(
+  ctx: TaskContext<CodingAgent>,
+  signal: AbortSignal,
+  graceMs: number,
+  now: () => number,
+  links: AttemptLinks | null,
+  hidden: () => string[],
+  facts: () => Promise<AttemptRouteFacts>,
+): AsyncGenerator<ExecutorEvent> {
+  const routed = routeAgent(ctx.agent, await facts());
+  yield { type: 'log', stream: 'info', text: routed.line };
+  yield* codingAttempt({ ...ctx, agent: routed.agent }, signal, graceMs, now, links, hidden);
 }
 
 async function* codingAttempt(

@@ -19,7 +19,14 @@ afterEach(async () => {
 });
 
 const AT = '2026-11-21T10:00:00.000Z';
-const CODER = { id: 'coder', kind: 'coding' as const, cli: 'claude' as const, skills: ['code'] };
+// On the stream route (Claude Code asks over MCP), said: by default claude may run over ACP.
+const CODER = {
+  id: 'coder',
+  kind: 'coding' as const,
+  cli: 'claude' as const,
+  protocol: 'stream' as const,
+  skills: ['code'],
+};
 
 /** An app whose coding agents run on an executor the test drives. */
 function open(dir: string, exec = controlledExecutor()) {

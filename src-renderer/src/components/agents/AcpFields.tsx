@@ -1,17 +1,19 @@
 import { useId } from 'react';
 import { isStreamCli } from '../../../../src-shared/schemas/agent.ts';
+import { useBaton } from '../../store/index.ts';
 import { InputField } from '../shared/InputField.tsx';
 import { MoreInput } from './AgentMoreFields.tsx';
-import { TOOL_POLICY_KEY } from './acp-fields.ts';
+import { defaultOption, TOOL_POLICY_KEY } from './acp-fields.ts';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { TOOL_POLICY } from './agent-more.ts';
 
 type SetField = <K extends keyof AgentDraft>(k: K) => (v: AgentDraft[K]) => void;
 
 /**
- * How Baton drives a coding agent, beside its kind: the CLI's own event stream (its flags and
- * parser), or the Agent Client Protocol (Baton is the client; the text beside it says so). Back to
- * the stream, a CLI only ACP drives becomes Claude Code.
+ * How Baton drives a coding agent, beside its kind: the default for its CLI (the option says which
+ * route that is here), the Agent Client Protocol (Baton is the client; the text beside it says so),
+ * or the CLI's own event stream (its flags and parser). On the stream, a CLI only ACP drives
+ * becomes Claude Code.
  */
 export function ProtocolField({
   d,
@@ -23,6 +25,7 @@ export function ProtocolField({
   set: SetField;
 }) {
   const message = useId();
+  const facts = useBaton((s) => s.routeFacts);
   return (
     <label>
       Protocol
@@ -34,11 +37,12 @@ export function ProtocolField({
         onChange={(e) => {
           const protocol = e.target.value as AgentDraft['protocol'];
           set('protocol')(protocol);
-          if (protocol === '' && !isStreamCli(d.cli)) set('cli')('claude');
+          if (protocol === 'stream' && !isStreamCli(d.cli)) set('cli')('claude');
         }}
       >
-        <option value="">the CLI's own stream</option>
+        <option value="">{defaultOption(d, facts)}</option>
         <option value="acp">Agent Client Protocol (ACP)</option>
+        <option value="stream">the CLI's own stream</option>
       </select>
       {errors.protocol && (
         <span className="field-error" id={message}>

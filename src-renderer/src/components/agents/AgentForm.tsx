@@ -14,7 +14,7 @@ import { SkillsField } from '../shared/SkillsField.tsx';
 import { AcpProgramFields, AcpToolPolicy, ProtocolField } from './AcpFields.tsx';
 import { AgentMoreFields } from './AgentMoreFields.tsx';
 import { AgentToolGrants } from './AgentToolGrants.tsx';
-import { TOOL_POLICY_KEY } from './acp-fields.ts';
+import { overAcp, TOOL_POLICY_KEY } from './acp-fields.ts';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { checkDraft, fieldErrorsOf, SANDBOXED_KINDS } from './agent-form.ts';
 import { CliField, CodingFields, CodingMore, CodingWarning } from './CodingFields.tsx';
@@ -74,6 +74,7 @@ export function AgentForm({
   const loadAgents = useBaton((s) => s.loadAgents);
   const notify = useBaton((s) => s.notify);
   const fail = useBaton((s) => s.fail);
+  const facts = useBaton((s) => s.routeFacts);
   const [errors, setErrors] = useState<AgentFieldErrors>({});
   const [busy, setBusy] = useState(false);
   const set =
@@ -82,7 +83,7 @@ export function AgentForm({
       setD((prev) => ({ ...prev, [k]: v }));
 
   const submit = async () => {
-    const checked = checkDraft(d, editing);
+    const checked = checkDraft(d, editing, facts);
     if (!checked.ok) return setErrors(checked.errors);
     setBusy(true);
     try {
@@ -132,7 +133,7 @@ export function AgentForm({
         </label>
         {d.kind === 'coding' && <ProtocolField d={d} errors={errors} set={set} />}
         <p className="muted small">
-          {d.kind === 'coding' && d.protocol === 'acp' ? ACP_HELP : KIND_HELP[d.kind]}
+          {d.kind === 'coding' && overAcp(d, facts) ? ACP_HELP : KIND_HELP[d.kind]}
         </p>
       </div>
       {d.kind === 'coding' && <CodingWarning />}
@@ -150,7 +151,7 @@ export function AgentForm({
         {d.kind === 'coding' && (
           <>
             <CliField d={d} errors={errors} set={set} />
-            {d.protocol === 'acp' && d.cli === 'acp' && <AcpProgramFields d={d} errors={errors} set={set} />}
+            {d.cli === 'acp' && <AcpProgramFields d={d} errors={errors} set={set} />}
           </>
         )}
         {field('Name (optional)', 'name', errors.name, 'e.g. Ash the writer')}
@@ -199,7 +200,7 @@ export function AgentForm({
           </>
         )}
         {d.kind === 'coding' && <CodingFields d={d} errors={errors} set={set} />}
-        {d.kind === 'coding' && d.protocol === 'acp' && (
+        {d.kind === 'coding' && overAcp(d, facts) && (
           <AcpToolPolicy
             d={d}
             errors={errors}

@@ -11,7 +11,7 @@ import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { AgentTestPanel } from './AgentTestPanel.tsx';
 import { agentSuccess, agentTime } from './agent-stats.ts';
-import { codingRunsAs } from './coding-draft.ts';
+import { codingRunsAs, protocolOf } from './coding-draft.ts';
 
 /** How many of an agent's latest task results its page lists. */
 const RECENT = 10;
@@ -35,6 +35,7 @@ export function AgentPage({
 }) {
   const fail = useBaton((s) => s.fail);
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
+  const facts = useBaton((s) => s.routeFacts);
   const [recent, setRecent] = useState<MemoryEntry[] | null>(null);
   useEffect(() => {
     let live = true;
@@ -65,7 +66,13 @@ export function AgentPage({
       </header>
       <dl>
         <dt>Kind</dt>
-        <dd>{a.kind === 'coding' ? `coding · ${codingRunsAs(a)}` : a.kind}</dd>
+        <dd>{a.kind === 'coding' ? `coding · ${codingRunsAs(a, facts)}` : a.kind}</dd>
+        {a.kind === 'coding' && (
+          <>
+            <dt>Protocol</dt>
+            <dd>{protocolOf(a, facts)}</dd>
+          </>
+        )}
         {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
           <>
             <dt>Sandbox</dt>

@@ -211,6 +211,7 @@ function AgentRow({
   const fail = useBaton((s) => s.fail);
   const testing = useBaton((s) => s.agentTests[a.id]?.state === 'running');
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
+  const routeFacts = useBaton((s) => s.routeFacts);
   const setStatus = async (status: AgentStatus) => {
     try {
       // BUSY is shown while at capacity; what a person sets is ONLINE, AWAY or OFFLINE.
@@ -234,7 +235,7 @@ function AgentRow({
       </th>
       <td>
         {a.kind}
-        {a.kind === 'coding' && <div className="small muted">{codingRunsAs(a)}</div>}
+        {a.kind === 'coding' && <div className="small muted">{codingRunsAs(a, routeFacts)}</div>}
         {(a.kind === 'command' || a.kind === 'llm' || a.kind === 'coding') && (
           <div>
             <SandboxBadge policy={a.sandbox} status={sandboxStatus} />

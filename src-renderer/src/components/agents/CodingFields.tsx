@@ -1,8 +1,9 @@
 import { useId } from 'react';
 import type { AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
+import { useBaton } from '../../store/index.ts';
 import { InputField } from '../shared/InputField.tsx';
 import { MoreFields } from '../shared/MoreFields.tsx';
-import { asksToolCalls, clisFor } from './acp-fields.ts';
+import { asksToolCalls, clisFor, overAcp } from './acp-fields.ts';
 import type { AgentDraft, AgentFieldErrors } from './agent-form.ts';
 import { CLI_NAMES } from './coding-draft.ts';
 
@@ -70,9 +71,9 @@ function defaultProgram(d: AgentDraft): string {
   return d.cli === 'claude' ? 'claude-agent-acp' : d.cli === 'codex' ? 'codex-acp' : d.cli;
 }
 
-/** What the chosen "Tool calls" means, for the CLI and protocol. */
-function toolCallsHint(d: AgentDraft): string {
-  if (d.protocol === 'acp')
+/** What the chosen "Tool calls" means, for the CLI and its route (`acp`: over ACP). */
+function toolCallsHint(d: AgentDraft, acp: boolean): string {
+  if (acp)
     return d.tool_approvals === 'inbox'
       ? 'Each permission request the agent makes goes by the tool policy; the ones it asks about wait in Approvals.'
       : 'Every permission request the agent makes is allowed.';
@@ -88,6 +89,7 @@ function toolCallsHint(d: AgentDraft): string {
  */
 export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentFieldErrors; set: SetField }) {
   const reviewHint = useId();
+  const facts = useBaton((s) => s.routeFacts);
   const toolsHint = useId();
   return (
     <>
@@ -112,7 +114,7 @@ export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentF
           error={errors.review}
         />
       </label>
-      {asksToolCalls(d) ? (
+      {asksToolCalls(d, facts) ? (
         <label>
           Tool calls
           <select
@@ -124,7 +126,7 @@ export function CodingFields({ d, errors, set }: { d: AgentDraft; errors: AgentF
             <option value="">run without asking</option>
             <option value="inbox">ask in Approvals</option>
           </select>
-          <Message id={toolsHint} hint={toolCallsHint(d)} error={errors.tool_approvals} />
+          <Message id={toolsHint} hint={toolCallsHint(d, overAcp(d, facts))} error={errors.tool_approvals} />
         </label>
       ) : (
         <p className="small muted tool-calls-note" role="note" aria-label="Tool calls">
@@ -157,7 +159,7 @@ export function CodingMore({ d, errors, set }: { d: AgentDraft; errors: AgentFie
     />
   );
   // Another ACP agent's program and arguments are among the first fields, not here.
-  const own = d.protocol === 'acp' && d.cli === 'acp';
+  const own = d.cli === 'acp';
   const keys = (
     [
       'provider_url',

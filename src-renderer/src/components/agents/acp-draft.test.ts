@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
 import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../src-shared/schemas/agent.ts';
+import { defaultOption } from './acp-fields.ts';
 import { checkDraft, draftOf, EMPTY_DRAFT } from './agent-form.ts';
 import { codingRunsAs, draftForAcp, registeredAs } from './coding-draft.ts';
 
@@ -84,6 +85,25 @@ describe('an ACP coding agent in the agent form', () => {
     expect(r.ok && r.agent).not.toHaveProperty('protocol');
     expect(r.ok && r.agent).not.toHaveProperty('tool_approvals');
     expect(r.ok && r.agent).not.toHaveProperty('tool_policy');
+  });
+
+  it('takes the default route of its CLI without a protocol: the option names it, and over ACP the tool policy is kept', () => {
+    const installed = { claudeAcp: true };
+    const d = { ...EMPTY_DRAFT, kind: 'coding' as const, id: 'cl', cli: 'claude' as const };
+    expect(defaultOption(d, installed)).toBe('default (ACP)');
+    expect(defaultOption(d, { claudeAcp: false })).toBe('default (stream)');
+    expect(defaultOption({ ...d, cli: 'opencode', provider_url: 'http://127.0.0.1:1/v1' }, null)).toBe(
+      'default (ACP)',
+    );
+    const withPolicy = { ...d, tool_approvals: 'inbox' as const, more: { tool_policy: '[]' } };
+    const r = checkDraft(withPolicy, null, installed);
+    expect(r.ok && r.agent).toMatchObject({ tool_approvals: 'inbox', tool_policy: [] });
+    expect(r.ok && r.agent).not.toHaveProperty('protocol');
+    // Named "stream", it is kept, and the tool policy is not (nothing asks by it there).
+    const stream = checkDraft({ ...withPolicy, protocol: 'stream' }, null, installed);
+    expect(stream.ok && stream.agent).toMatchObject({ protocol: 'stream', tool_approvals: 'inbox' });
+    expect(stream.ok && stream.agent).not.toHaveProperty('tool_policy');
+    expect(codingRunsAs(agent({ id: 'x', cli: 'claude' }), installed)).toBe('Claude Code · ACP');
   });
 
   it('refuses another ACP agent without a program or arguments, and a tool policy that is wrong, naming each field', () => {

@@ -1,3 +1,4 @@
+import type { RouteFacts } from '../../../../src-shared/coding-route.ts';
 import type { ValidationIssue } from '../../../../src-shared/contract/errors.ts';
 import { formatPath } from '../../../../src-shared/contract/errors.ts';
 import type { Agent, AgentKind, AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
@@ -37,7 +38,7 @@ export interface AgentDraft {
   /** Coding agents only: the CLI, program, extra arguments as one line, environment lines, limits, review. */
   cli: AnyCodingCli;
   /** Blank: the CLI's own event stream; `acp`: the Agent Client Protocol (its tool policy is `more.tool_policy`). */
-  protocol: '' | 'acp';
+  protocol: '' | 'acp' | 'stream';
   executable: string;
   cli_args: string;
   env: string;
@@ -253,7 +254,7 @@ function commandEnv(text: string): Record<string, string> {
   );
 }
 
-function kindFields(d: AgentDraft): Record<string, unknown> {
+function kindFields(d: AgentDraft, facts: RouteFacts | null): Record<string, unknown> {
   // Left as the default (required, nothing listed), an agent has none set.
   const sandbox = sandboxPolicyOf(d.sandbox);
   switch (d.kind) {
@@ -302,7 +303,7 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
           : undefined,
         review: d.review || undefined,
         // The protocol, and whether tool calls ask: Claude Code's hook, or ACP's permission requests.
-        ...acpInputOf(d),
+        ...acpInputOf(d, facts),
         sandbox,
       };
     }
@@ -317,7 +318,11 @@ function kindFields(d: AgentDraft): Record<string, unknown> {
  * tags, the rest of its charter and, for the same kind, settings such as `env` or
  * `timeout_s`); a new kind drops the old kind's settings.
  */
-export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, unknown> {
+export function agentInputOf(
+  d: AgentDraft,
+  base: Agent | null,
+  facts: RouteFacts | null = null,
+): Record<string, unknown> {
   const kept: Partial<Agent> =
     base === null
       ? {}
@@ -350,7 +355,7 @@ export function agentInputOf(d: AgentDraft, base: Agent | null): Record<string, 
     cost_per_task: numberOf(d.cost),
     charter: hasCharter ? charter : undefined,
     ...more,
-    ...kindFields(d),
+    ...kindFields(d, facts),
   });
 }
 
@@ -416,8 +421,9 @@ const REQUIRED: Record<AgentKind, (keyof AgentDraft & AgentField)[]> = {
 export function checkDraft(
   d: AgentDraft,
   base: Agent | null,
+  facts: RouteFacts | null = null,
 ): { ok: true; agent: Agent } | { ok: false; errors: AgentFieldErrors } {
-  const parsed = agentSchema.safeParse(agentInputOf(d, base));
+  const parsed = agentSchema.safeParse(agentInputOf(d, base, facts));
   const errors = parsed.success
     ? {}
     : fieldErrorsOf(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
@@ -425,11 +431,11 @@ export function checkDraft(
   // rather than the schema's.
   if (d.kind === 'coding') {
     const args = splitArgs(d.cli_args);
-    const argsLabel = d.protocol === 'acp' && d.cli === 'acp' ? 'Arguments' : FIELD_LABELS.cli_args;
+    const argsLabel = d.cli === 'acp' ? 'Arguments' : FIELD_LABELS.cli_args;
     if (!args.ok) errors.cli_args = `${argsLabel} ${args.error}`;
     if (d.provider_secret.trim() !== '' && d.provider_url.trim() === '')
       errors.provider_url = `${FIELD_LABELS.provider_url} is required to use an API key secret`;
-    Object.assign(errors, acpErrorsOf(d));
+    Object.assign(errors, acpErrorsOf(d, facts));
   }
   if (d.kind === 'coding' || d.kind === 'command') {
     const env = parseEnv(d.env);

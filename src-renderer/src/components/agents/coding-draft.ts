@@ -1,3 +1,5 @@
+import type { RouteFacts } from '../../../../src-shared/coding-route.ts';
+import { codingRoute, routeLabel } from '../../../../src-shared/coding-route.ts';
 import type { DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
 import type { Agent, AnyCodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { ACP_ONLY_CLIS, CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
@@ -75,9 +77,17 @@ export function draftForAcp(a: DetectedAcpAgent, agents: readonly Agent[]): Agen
   };
 }
 
-/** What runs a coding agent, as its row in the Agents list says it: "Gemini CLI · ACP", "goose · ACP". */
-export function codingRunsAs(a: Agent): string | null {
+/**
+ * What runs a coding agent, as its row in the Agents list says it: "Gemini CLI · ACP", "goose ·
+ * ACP", "Claude Code" (on its stream), by its route here (its protocol, else the default).
+ */
+export function codingRunsAs(a: Agent, facts: RouteFacts | null = null): string | null {
   if (a.kind !== 'coding') return null;
   const name = a.cli === 'acp' && a.executable ? baseName(a.executable) : CLI_NAMES[a.cli];
-  return a.protocol === 'acp' ? `${name} · ACP` : name;
+  return codingRoute(a, facts ?? { claudeAcp: false }).protocol === 'acp' ? `${name} · ACP` : name;
+}
+
+/** A coding agent's route as its page says it: "ACP", "stream", "default (ACP)". */
+export function protocolOf(a: Agent, facts: RouteFacts | null): string | null {
+  return a.kind === 'coding' ? routeLabel(codingRoute(a, facts ?? { claudeAcp: false })) : null;
 }

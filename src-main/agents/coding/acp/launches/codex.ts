@@ -14,6 +14,7 @@ export const codexLaunch: AcpLaunch = {
   name: 'codex',
   program: 'codex-acp',
   npmPackage: '@zed-industries/codex-acp',
+  callKeys: ['call_id', 'turn_id', 'started_at_ms'],
   async invocation(input) {
     const { agent, provider } = input;
     let env: Record<string, string> = {};

@@ -24,6 +24,13 @@ export interface AcpLaunch {
    * sometimes after it: Baton then waits for that report (at most 1 s) before asking a person.
    */
   reportsToolNames?: true;
+  /**
+   * Keys of a permission request's raw input that name the call, not what it does (Codex's
+   * `call_id`, `turn_id`, `started_at_ms`): left out of the input a person sees and Baton compares,
+   * so the same call made again (a loaded session after a restart, or made again with a person's
+   * edited arguments) is known as the same.
+   */
+  callKeys?: readonly string[];
   /** Writes what the agent needs under `input.home` (with a provider) and returns how to start it. */
   invocation(input: AdapterInput): Promise<CliInvocation>;
 }

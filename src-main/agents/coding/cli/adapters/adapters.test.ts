@@ -161,7 +161,9 @@ describe('coding CLI adapters', () => {
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]).toMatchObject({
       path: ['tool_approvals'],
-      message: expect.stringContaining('"inbox" needs cli "claude": codex has no permission hook'),
+      message: expect.stringContaining(
+        '"inbox" needs cli "claude" or the ACP route (protocol "acp"): codex on its stream has no permission hook',
+      ),
     });
   });
 
