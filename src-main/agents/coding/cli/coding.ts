@@ -67,7 +67,7 @@ async function* routedAttempt(
 ): AsyncGenerator<ExecutorEvent> {
   const routed = routeAgent(ctx.agent, await facts());
   yield { type: 'log', stream: 'info', text: routed.line };
-  yield* codingAttempt({ ...ctx, agent: routed.agent }, signal, graceMs, now, links, hidden);
+  yield* codingAttempt({ ...ctx, agent: routed.agent }, signal, graceMs, now, links, hidden, facts);
 }
 
 async function* codingAttempt(
@@ -77,6 +77,7 @@ async function* codingAttempt(
   now: () => number,
   links: AttemptLinks | null,
   hidden: () => string[],
+  facts: () => Promise<AttemptRouteFacts>,
 ): AsyncGenerator<ExecutorEvent> {
   const { agent } = ctx;
   const coding = ctx.coding;
@@ -90,7 +91,8 @@ async function* codingAttempt(
       coding: { ...coding, best_of: bestOf },
       signal,
       now,
-      attempt: (c, s) => codingAttempt(c, s, graceMs, now, links, hidden),
+      // Each candidate on its own agent's route, said in its log.
+      attempt: (c, s) => routedAttempt(c, s, graceMs, now, links, hidden, facts),
       judge: bestOf.judge
         ? (tied, s) =>
             askJudge(bestOf.judge!, ctx.task, tied, {
