@@ -25,6 +25,7 @@ import * as m024 from './024_workspace_checks.ts';
 import * as m025 from './025_workspace_remote.ts';
 import * as m026 from './026_landings.ts';
 import * as m027 from './027_tool_grants.ts';
+import * as m028 from './028_landing_fixes.ts';
 
 export interface Migration {
   version: number;
@@ -61,4 +62,5 @@ export const migrations: readonly Migration[] = [
   { version: 25, name: 'workspace_remote', up: m025.up },
   { version: 26, name: 'landings', up: m026.up },
   { version: 27, name: 'tool_grants', up: m027.up },
+  { version: 28, name: 'landing_fixes', up: m028.up },
 ];
