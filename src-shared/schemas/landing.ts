@@ -85,4 +85,6 @@ export interface PrFix {
   prompt: string;
   /** A review: the reviewer, to name in the comment Baton leaves. */
   reviewer?: string | undefined;
+  /** The run the agent fixes it in (a re-run from the task, in the same CLI session); null until it is started. */
+  run_id: string | null;
 }

@@ -108,7 +108,8 @@ export async function landRun(deps: LandingDeps, runId: string): Promise<StoredL
   if (!run) throw new LandingError('forge', `run "${runId}" not found`);
   const plan = store.plans.get(run.plan_id, run.plan_version)?.plan;
   const mode = plan?.land ?? 'none';
-  if (!plan || mode === 'none') return store.landings.forRun(runId);
+  // A pull request's fix round lands through that pull request's landing (pr-fix.ts), not on its own.
+  if (!plan || mode === 'none' || store.landings.fixedIn(runId)) return store.landings.forRun(runId);
   let targets: Target[];
   try {
     targets = await targetsOf(deps, runId, plan);

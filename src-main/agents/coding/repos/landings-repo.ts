@@ -67,12 +67,16 @@ export function createLandingsRepo(db: Db) {
   const followed = db.prepare<[], LandingRow>(
     "SELECT * FROM landings WHERE state IN ('open', 'fixing', 'pending') OR (state = 'pushed' AND mode = 'pull_request') ORDER BY next_poll_at",
   );
+  const fixedIn = db.prepare<[string, string], LandingRow>(
+    `SELECT * FROM landings WHERE json_extract(fix, '$.run_id') = ?
+      OR EXISTS (SELECT 1 FROM json_each(landings.handled) WHERE value = 'run:' || ?)`,
+  );
   const insert =
     db.prepare(`INSERT INTO landings (run_id, task_id, workspace_id, mode, branch, commit_sha, state,
       created_at, updated_at) VALUES (@run_id, @task_id, @workspace_id, @mode, @branch, @commit, 'pending', @at, @at)
       ON CONFLICT(run_id, task_id) DO NOTHING`);
   const update =
-    db.prepare(`UPDATE landings SET pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
+    db.prepare(`UPDATE landings SET commit_sha = @commit, pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
       pr_url = @pr_url, pr_draft = @pr_draft, merge_commit = @merge_commit, message = @message, polls = @polls,
       next_poll_at = @next_poll_at, fix_rounds = @fix_rounds, fix = @fix, handled = @handled,
       updated_at = @updated_at WHERE run_id = @run_id AND task_id = @task_id`);
@@ -88,6 +92,11 @@ export function createLandingsRepo(db: Db) {
     unlanded: (since: string, limit: number): string[] => unlanded.all(since, limit).map((r) => r.id),
     /** The landings still going: cut short (pending, or pushed without its pull request yet), open pull requests and those being fixed. */
     followed: (): StoredLanding[] => followed.all().map(toLanding),
+    /** The landing whose pull request run `runId` fixes (or fixed): a fix run lands through it, never on its own. */
+    fixedIn(runId: string): StoredLanding | undefined {
+      const r = fixedIn.get(runId, runId);
+      return r && toLanding(r);
+    },
     /** Records a landing about to start, unless that branch of the run has one already; true if new. */
     start: (
       l: {

@@ -44,6 +44,7 @@ describe('a landing in words', () => {
       round: 1,
       summary: 'the check build failed',
       prompt: '…',
+      run_id: null,
     };
     expect(landingWords({ ...base, state: 'fixing', fix, fix_rounds: 1 })).toMatchObject({
       state: 'Fixing',

@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { Run } from '../../../../src-shared/schemas/run.ts';
+import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
+import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
+import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import type { BatonApp } from '../../../app/create-app.ts';
+import { createApp } from '../../../app/create-app.ts';
+import { codingWork } from '../workspaces/testing/coding-output.ts';
+import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
+
+// A pull request's fix rounds through the app, against a real git remote (git http-backend) and a
+// scripted GitHub through the real @octokit/rest; the agent is a controlled executor (the real
+// CLI's part is test/coding-agents/pr-loop.test.ts): failing checks and a review asking for
+// changes each start a re-run of the task, whose commit is pushed to the pull request's branch.
+const TOKEN = 'ghp_good';
+const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
+let app: BatonApp | undefined;
+let remote: GitRemote | undefined;
+let gh: GitHubServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  await remote?.close();
+  await gh?.stop();
+  app = remote = gh = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** One more commit on a task's branch, as its agent's fix leaves it. */
+function fixWork(repo: TempRepo, before: CodingOutput, files: Record<string, string>): CodingOutput {
+  const dir = join(repo.worktrees, `fix-${Object.keys(files).join('-')}`);
+  repo.git(['worktree', 'add', '-q', dir, before.branch]);
+  for (const [path, content] of Object.entries(files)) repo.write(path, content, dir);
+  const commit = repo.commitAll('fix', dir);
+  repo.git(['worktree', 'remove', dir]);
+  return { ...before, commit };
+}
+
+const landingOf = async (a: BatonApp, run: string) =>
+  (await call<Landing[]>(a, 'runs.landings', { run_id: run }))[0]!;
+const runs = (a: BatonApp) => call<Run[]>(a, 'runs.list', {});
+const receivePacks = (r: GitRemote) =>
+  r.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length;
+
+describe("a pull request's fix rounds", () => {
+  it('sends failing checks and a review back to the agent, pushes each fix once across a restart, and lands when merged', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-fix-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
+    const r = remote;
+    gh = await startGitHubServer({
+      repo: 'acme/app',
+      tokens: { [TOKEN]: 'write' },
+      branchTip: (b) => r.tip(b),
+    });
+    let exec = controlledExecutor();
+    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+    await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
+    await call(app, 'workspaces.add', {
+      id: 'app',
+      path: repo.repo,
+      remote: {
+        url: remote.url,
+        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+      },
+    });
+    const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
+      plan_id: 'health',
+      name: 'Health check',
+      workspace: 'app',
+      land: 'pull_request',
+      tasks: [task('api', { description: 'Add the /health endpoint', fix_rounds: 2 })],
+    });
+    await eventually(() => exec.running.has('api'));
+    const first = codingWork(repo, `baton/${run}/api`, 'main', { 'health.ts': 'export const ok = false;\n' });
+    exec.running.get('api')!.finish(first);
+    await app.engine.whenSettled(run);
+    await expect.poll(async () => (await landingOf(app!, run)).state).toBe('open');
+
+    // CI fails on the pull request's head: a fix round starts (a re-run from the task), recorded first.
+    gh.setChecks(first.commit, [{ name: 'test', conclusion: 'failure', text: 'expected ok to be true' }]);
+    await app.landing.tick();
+    const fixing = await landingOf(app, run);
+    expect(fixing).toMatchObject({ state: 'fixing', fix_rounds: 1, fix: { kind: 'checks', round: 1 } });
+    expect(fixing.fix!.prompt).toContain('Check test (failure):');
+    expect(fixing.fix!.prompt).toContain('expected ok to be true');
+    const fixRun = fixing.fix!.run_id!;
+    expect(fixRun).not.toBe(run);
+    await eventually(() => exec.running.get('api')?.ctx.run_id === fixRun);
+    // The run's stage while its agent fixes it; a poll meanwhile starts nothing twice.
+    await app.landing.tick();
+    expect((await runs(app)).length).toBe(2);
+
+    // Baton stops between the recorded CI failure and the push of its fix: the restart takes the
+    // same round up (its run resumed, not a second one started) and pushes its fix once.
+    const pushes = receivePacks(remote);
+    await app.close();
+    exec = controlledExecutor();
+    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+    await eventually(() => exec.running.get('api')?.ctx.run_id === fixRun);
+    const second = fixWork(repo, first, { 'health.ts': 'export const ok = true;\n' });
+    exec.running.get('api')!.finish(second);
+    await app.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(app!, run)).state).toBe('open');
+    expect(await remote.tip(first.branch)).toBe(second.commit);
+    expect(receivePacks(remote) - pushes).toBe(1);
+    expect(await landingOf(app, run)).toMatchObject({
+      commit: second.commit,
+      fix: null,
+      fix_rounds: 1,
+      message: `fix round 1 pushed to pull request #1: ${second.commit.slice(0, 12)} (the check test failed)`,
+    });
+    expect((await runs(app)).length).toBe(2);
+    // The fix run lands nothing of its own: the pull request's landing pushed it.
+    expect(await call<Landing[]>(app, 'runs.landings', { run_id: fixRun })).toEqual([]);
+    await app.landing.tick();
+    expect((await runs(app)).length).toBe(2);
+
+    // A reviewer asks for changes: the second round, its fix pushed and said on the pull request.
+    gh.setChecks(second.commit, [{ name: 'test', conclusion: 'success' }]);
+    gh.review(1, 'CHANGES_REQUESTED', 'Call it healthz', [{ path: 'health.ts', line: 1, body: 'rename' }]);
+    await app.landing.tick();
+    const review = await landingOf(app, run);
+    expect(review).toMatchObject({
+      state: 'fixing',
+      fix_rounds: 2,
+      fix: { kind: 'review', reviewer: 'reviewer' },
+    });
+    expect(review.fix!.prompt).toContain('Call it healthz');
+    expect(review.fix!.prompt).toContain('- health.ts:1: rename');
+    const reviewRun = review.fix!.run_id!;
+    await eventually(() => exec.running.get('api')?.ctx.run_id === reviewRun);
+    const third = fixWork(repo, second, { 'healthz.ts': 'export const ok = true;\n' });
+    exec.running.get('api')!.finish(third);
+    await app.engine.whenSettled(reviewRun);
+    await expect.poll(async () => (await landingOf(app!, run)).state).toBe('open');
+    expect(await remote.tip(first.branch)).toBe(third.commit);
+    const said = gh.issueComments.filter((c) => c.issue === 1).map((c) => c.body);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(
+      `@reviewer Baton pushed ${third.commit.slice(0, 12)} for the changes you asked for (fix round 2, run ${reviewRun}).`,
+    );
+
+    // Its fix rounds used up, a failing check is said once and left to a person.
+    gh.setChecks(third.commit, [{ name: 'lint', conclusion: 'failure' }]);
+    await app.landing.tick();
+    await app.landing.tick();
+    expect(await landingOf(app, run)).toMatchObject({
+      state: 'open',
+      message:
+        "the check lint failed, and the task's 2 fix rounds are used up: a person's turn on pull request #1",
+    });
+    expect((await runs(app)).length).toBe(3);
+
+    gh.merge(1, 'd'.repeat(40));
+    await app.landing.tick();
+    expect(await landingOf(app, run)).toMatchObject({ state: 'merged', merge_commit: 'd'.repeat(40) });
+  });
+});
