@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Landing } from './landing.ts';
-import { stageOf, stageOfAll, stageSentence, stageWords } from './landing-stage.ts';
+import { stageLine, stageOf, stageOfAll, stageSentence, stageWords } from './landing-stage.ts';
 
 const open: Landing = {
   run_id: 'r1',
@@ -54,5 +54,13 @@ describe("a run's landing stage", () => {
     ).toBe('Not landed: pull request #7 was closed without being merged');
     expect(stageSentence([{ ...open, state: 'merged' }])).toBe('Landed: pull request #7 merged');
     expect(stageSentence([])).toBeNull();
+  });
+
+  it('says one landing in a line, as baton show ends a task', () => {
+    expect(stageLine(open)).toBe('in review on GitHub, pull request #7');
+    expect(stageLine({ ...open, state: 'merged' })).toBe('landed, pull request #7');
+    expect(
+      stageLine({ ...open, state: 'closed', message: 'pull request #7 was closed without being merged' }),
+    ).toBe('not landed: pull request #7 was closed without being merged');
   });
 });

@@ -76,3 +76,10 @@ export function stageSentence(landings: readonly Landing[]): string | null {
       return prs ? `Landed: pull request${of.length > 1 ? 's' : ''} ${prs} merged` : 'Landed: pushed';
   }
 }
+
+/** One landing in a line, as `baton show` ends a task's line: "in review on GitHub, pull request #7", "not landed: why". */
+export function stageLine(l: Landing): string {
+  const stage = stageOf(l);
+  if (stage === 'not_landed' && l.message) return `not landed: ${l.message}`;
+  return `${stageWords(stage)}${l.pr_number === null ? '' : `, pull request #${l.pr_number}`}`;
+}

@@ -4,7 +4,7 @@ import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.
 import { isExampleBundle, loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
 import type { Landing } from '../../../src-shared/schemas/landing.ts';
-import { stageOf, stageWords } from '../../../src-shared/schemas/landing-stage.ts';
+import { stageLine } from '../../../src-shared/schemas/landing-stage.ts';
 import type { PlanSummary } from '../../../src-shared/schemas/plan.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { CliError, readJsonFile } from '../files.ts';
@@ -165,10 +165,8 @@ export function printTasks(run: RunDetail, landings?: ReadonlyMap<string, Landin
     const who = t.agent_id ? ` by ${t.agent_id}` : '';
     const why = t.reason ?? t.error;
     const l = landings?.get(t.task_id);
-    // A done task's pull request: "in review on GitHub (#7)", "landed (#7)", "not landed: … closed …".
-    const pr = l
-      ? `  ${stageWords(stageOf(l))}${l.pr_number === null ? '' : ` (#${l.pr_number})`}${stageOf(l) === 'not_landed' && l.message ? `: ${l.message}` : ''}`
-      : '';
+    // A done task's pull request: "in review on GitHub, pull request #7", "not landed: … closed …".
+    const pr = l ? `  ${stageLine(l)}` : '';
     process.stdout.write(
       `  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}${pr}\n`,
     );

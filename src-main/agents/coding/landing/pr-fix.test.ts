@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BatonClient } from '../../../../src-shared/contract/client.ts';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
@@ -10,6 +11,7 @@ import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge
 import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
+import { runShow, runsList } from '../../../cli/commands/runs.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
 import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
 
@@ -46,6 +48,24 @@ const landingOf = async (a: BatonApp, run: string) =>
 const runs = (a: BatonApp) => call<Run[]>(a, 'runs.list', {});
 const receivePacks = (r: GitRemote) =>
   r.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length;
+
+/** What `baton runs` and `baton show <run>` print, through a client of the app. */
+async function cliSays(a: BatonApp, run: string): Promise<{ list: string; show: string }> {
+  const client = { invoke: (m: string, i: unknown) => call(a, m, i) } as unknown as BatonClient;
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk));
+    return true;
+  });
+  try {
+    await runsList(client, undefined, false);
+    const list = out.splice(0).join('');
+    await runShow(client, run, false);
+    return { list, show: out.join('') };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe("a pull request's fix rounds", () => {
   it('sends failing checks and a review back to the agent, pushes each fix once across a restart, and lands when merged', async () => {
@@ -159,8 +179,17 @@ describe("a pull request's fix rounds", () => {
     });
     expect((await runs(app)).length).toBe(3);
 
+    // `baton runs` and `baton show` say where its work stands, in review and then landed.
+    const printed = await cliSays(app, run);
+    expect(printed.list).toContain('completed, in review on GitHub');
+    expect(printed.show).toContain('in review on GitHub, pull request #1');
+    expect(printed.show).toContain('In review on GitHub: pull request #1');
+
     gh.merge(1, 'd'.repeat(40));
     await app.landing.tick();
     expect(await landingOf(app, run)).toMatchObject({ state: 'merged', merge_commit: 'd'.repeat(40) });
+    const merged = await cliSays(app, run);
+    expect(merged.list).toContain('completed, landed');
+    expect(merged.show).toContain('Landed: pull request #1 merged');
   });
 });
