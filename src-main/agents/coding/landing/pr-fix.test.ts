@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,11 +9,12 @@ import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
+import { type GitHubServer, signWebhook, startGitHubServer } from '../../../../test/kit/forge/github.ts';
 import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
 import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { runShow, runsList } from '../../../cli/commands/runs.ts';
+import { parseTarget } from '../../../http/request-target.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
 import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
 
@@ -67,37 +70,53 @@ async function cliSays(a: BatonApp, run: string): Promise<{ list: string; show: 
   }
 }
 
+/** An app whose workspace lands on a real remote and a scripted GitHub, and a started one-task run landing as a pull request. */
+async function world() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-fix-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const repo = makeRepo();
+  cleanups.push(repo.cleanup);
+  remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
+  const r = remote;
+  gh = await startGitHubServer({
+    repo: 'acme/app',
+    tokens: { [TOKEN]: 'write' },
+    branchTip: (b) => r.tip(b),
+  });
+  const exec = controlledExecutor();
+  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
+  await call(app, 'secrets.set', { name: 'github.hook', value: 'hook-secret' });
+  await call(app, 'workspaces.add', {
+    id: 'app',
+    path: repo.repo,
+    remote: {
+      url: remote.url,
+      forge: {
+        kind: 'github',
+        api_url: gh.url,
+        repo: 'acme/app',
+        token_secret: 'github.token',
+        webhook_secret: 'github.hook',
+      },
+    },
+  });
+  const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
+    plan_id: 'health',
+    name: 'Health check',
+    workspace: 'app',
+    land: 'pull_request',
+    tasks: [task('api', { description: 'Add the /health endpoint', fix_rounds: 2 })],
+  });
+  return { dataDir, repo, exec, run };
+}
+
 describe("a pull request's fix rounds", () => {
   it('sends failing checks and a review back to the agent, pushes each fix once across a restart, and lands when merged', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-fix-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
-    remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN } });
-    const r = remote;
-    gh = await startGitHubServer({
-      repo: 'acme/app',
-      tokens: { [TOKEN]: 'write' },
-      branchTip: (b) => r.tip(b),
-    });
-    let exec = controlledExecutor();
-    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-    await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
-    await call(app, 'workspaces.add', {
-      id: 'app',
-      path: repo.repo,
-      remote: {
-        url: remote.url,
-        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
-      },
-    });
-    const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
-      plan_id: 'health',
-      name: 'Health check',
-      workspace: 'app',
-      land: 'pull_request',
-      tasks: [task('api', { description: 'Add the /health endpoint', fix_rounds: 2 })],
-    });
+    const w = await world();
+    const { dataDir, repo, run } = w;
+    let exec = w.exec;
+    if (!app || !remote || !gh) throw new Error('no world');
     await eventually(() => exec.running.has('api'));
     const first = codingWork(repo, `baton/${run}/api`, 'main', { 'health.ts': 'export const ok = false;\n' });
     exec.running.get('api')!.finish(first);
@@ -191,5 +210,56 @@ describe("a pull request's fix rounds", () => {
     const merged = await cliSays(app, run);
     expect(merged.list).toContain('completed, landed');
     expect(merged.show).toContain('Landed: pull request #1 merged');
+  });
+
+  it("starts a round at once on GitHub's signed review and status deliveries", async () => {
+    const w = await world();
+    const a = app!;
+    await eventually(() => w.exec.running.has('api'));
+    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
+    w.exec.running.get('api')!.finish(first);
+    await a.engine.whenSettled(w.run);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const server = createServer((req, res) => {
+      const t = parseTarget(req.url);
+      if (t.ok) void a.landing.hookRoute(req, res, t.target);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => void server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/forge/github/app`;
+    const deliver = async (event: string, payload: unknown) => {
+      const body = JSON.stringify(payload);
+      const res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': event,
+          'x-hub-signature-256': signWebhook('hook-secret', body),
+        },
+      });
+      return (await res.json()) as { polled: number };
+    };
+    // A commit status: a hint to poll; no check failed, so nothing starts.
+    expect(await deliver('status', { sha: first.commit, state: 'failure' })).toMatchObject({ polled: 1 });
+    expect((await landingOf(a, w.run)).state).toBe('open');
+    gh!.review(1, 'CHANGES_REQUESTED', 'Say true', []);
+    expect(
+      await deliver('pull_request_review', { action: 'submitted', pull_request: { number: 1 } }),
+    ).toMatchObject({ polled: 1 });
+    expect(await landingOf(a, w.run)).toMatchObject({
+      state: 'fixing',
+      fix: { kind: 'review', summary: 'reviewer asked for changes' },
+    });
+    // The round is said on the task's trace (a step of its last attempt).
+    const steps = await call<{ kind: string; text?: string }[]>(a, 'runs.steps', {
+      run_id: w.run,
+      task_id: 'api',
+    });
+    expect(steps.map((x) => x.text ?? '')).toContainEqual(
+      expect.stringMatching(
+        /^Landing: fix round 1: reviewer asked for changes; its agent works on it in run /,
+      ),
+    );
   });
 });
