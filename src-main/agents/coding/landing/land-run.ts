@@ -130,7 +130,8 @@ export async function landRun(deps: LandingDeps, runId: string): Promise<StoredL
       deps.now(),
     );
     const rec = store.landings.get(runId, t.task_id);
-    if (!rec || rec.state === 'open' || rec.state === 'merged' || rec.state === 'closed') continue;
+    // Open, being fixed (its branch holds the fix rounds' commits since), merged or closed: landed already.
+    if (!rec || ['open', 'fixing', 'merged', 'closed'].includes(rec.state)) continue;
     if (rec.state === 'pushed' && mode === 'push' && rec.pushed_commit === t.commit) continue;
     await landOne(deps, { ...rec, commit: t.commit }, plan, t.tasks);
   }

@@ -251,6 +251,11 @@ describe("a pull request's fix rounds", () => {
       state: 'fixing',
       fix: { kind: 'review', summary: 'reviewer asked for changes' },
     });
+    // Landing the run again while its agent fixes pushes nothing and keeps the round.
+    const pushes = receivePacks(remote!);
+    await call(a, 'runs.land', { run_id: w.run });
+    expect(receivePacks(remote!)).toBe(pushes);
+    expect((await landingOf(a, w.run)).state).toBe('fixing');
     // The round is said on the task's trace (a step of its last attempt).
     const steps = await call<{ kind: string; text?: string }[]>(a, 'runs.steps', {
       run_id: w.run,
