@@ -151,6 +151,12 @@ describe.skipIf(skipE2e)("a pull request's fix round on the Runs screen and the 
       .click();
     const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: runId });
     await expect.poll(() => row.getByRole('cell').first().textContent()).toBe('completed fixing for GitHub');
+    // The fix run is a run of its own, started by the pull request.
+    const fixRow = page
+      .getByRole('table', { name: 'Runs' })
+      .getByRole('row')
+      .filter({ hasText: (await landing())!.fix!.run_id! });
+    expect(await fixRow.textContent()).toContain('GitHub fix round');
     await page.getByRole('link', { name: `Open run ${runId} of Webapp` }).click();
     const region = page.getByRole('region', { name: 'Landing of the run' });
     const fixRun = (await landing())!.fix!.run_id!;
