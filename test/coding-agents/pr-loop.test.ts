@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,11 +158,16 @@ describe.skipIf(!installed)(`${cli}'s work through its pull request`, () => {
       `@reviewer Baton pushed ${reviewed.commit.slice(0, 12)} for the changes you asked for (fix round 2`,
     );
 
+    // The CLI's home (its session store) is kept for the fix rounds while the pull request is open.
+    const home = app.store.sessions.get(runId, TASK)!.home!;
+    expect(existsSync(home)).toBe(true);
     gh.merge(1, 'e'.repeat(40));
     expect(await until((l) => l?.state === 'merged')).toMatchObject({
       merge_commit: 'e'.repeat(40),
       fix_rounds: 2,
     });
+    // Merged: no fix round comes any more, the home is removed.
+    expect(existsSync(home)).toBe(false);
     expect(servers.phoneHome()).toEqual([]);
   });
 });

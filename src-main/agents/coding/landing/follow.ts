@@ -3,7 +3,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { githubForge } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
-import { askOfPull, fixOf } from './pr-fix.ts';
+import { askOfPull, fixOf, releaseHomes } from './pr-fix.ts';
 import { LandingError } from './push.ts';
 
 /** When a landing is polled next: twice as long after each poll, from `firstMs`, at most `maxMs`. */
@@ -20,6 +20,21 @@ export function nextPollIn(polls: number, follow: LandingDeps['follow']): number
  * its message, and polled later.
  */
 export async function pollLanding(
+  deps: LandingDeps,
+  l: StoredLanding,
+  reland: (runId: string) => Promise<unknown>,
+): Promise<Landing> {
+  const polled = await pollOnce(deps, l, reland);
+  // Its pull request over (merged, closed, gone): no fix round comes, the CLI homes kept for them go.
+  if (['merged', 'closed', 'gone'].includes(polled.state) && polled.state !== l.state)
+    await releaseHomes(deps, stored(deps, l));
+  return polled;
+}
+
+const stored = (deps: LandingDeps, l: StoredLanding): StoredLanding =>
+  deps.store.landings.get(l.run_id, l.task_id) ?? l;
+
+async function pollOnce(
   deps: LandingDeps,
   l: StoredLanding,
   reland: (runId: string) => Promise<unknown>,

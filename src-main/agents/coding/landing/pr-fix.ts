@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
@@ -201,5 +202,19 @@ export async function fixOf(
       },
       l.state,
     );
+  }
+}
+
+/**
+ * The CLI homes a plan that lands as pull requests keeps for fix rounds (sessions/cleanup.ts),
+ * removed once its pull request is over: the task's own and its fix runs'. Those of worktrees
+ * still there (a run not cleaned up yet) are left alone.
+ */
+export async function releaseHomes(deps: LandingDeps, l: StoredLanding): Promise<void> {
+  if (l.task_id === null) return;
+  const runs = [l.run_id, ...l.handled.filter((h) => h.startsWith('run:')).map((h) => h.slice(4))];
+  for (const runId of runs) {
+    const s = deps.store.sessions.get(runId, l.task_id);
+    if (s?.home && s.state === 'removed') await rm(s.home, { recursive: true, force: true });
   }
 }
