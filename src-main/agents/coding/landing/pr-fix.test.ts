@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BatonClient } from '../../../../src-shared/contract/client.ts';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
@@ -266,5 +268,42 @@ describe("a pull request's fix rounds", () => {
         /^Landing: fix round 1: reviewer asked for changes; its agent works on it in run /,
       ),
     );
+  });
+
+  it("ends a round unpushed when someone else pushed to the pull request's branch meanwhile", async () => {
+    const w = await world();
+    const a = app!;
+    await eventually(() => w.exec.running.has('api'));
+    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
+    w.exec.running.get('api')!.finish(first);
+    await a.engine.whenSettled(w.run);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    gh!.setChecks(first.commit, [{ name: 'test', conclusion: 'failure' }]);
+    await a.landing.tick();
+    const fixRun = (await landingOf(a, w.run)).fix!.run_id!;
+    await eventually(() => w.exec.running.get('api')?.ctx.run_id === fixRun);
+    // A person pushes their own commit to the branch while the agent works.
+    const theirs = codingWork(w.repo, 'theirs', first.commit, { 'mine.ts': 'export const mine = 1;\n' });
+    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+    // Not execFileSync: the remote answers from this process.
+    await promisify(execFile)(
+      'git',
+      [
+        '-c',
+        `http.extraHeader=Authorization: Basic ${basic}`,
+        'push',
+        '-q',
+        remote!.url,
+        `${theirs.commit}:refs/heads/${first.branch}`,
+      ],
+      { cwd: w.repo.repo },
+    );
+    w.exec.running.get('api')!.finish(fixWork(w.repo, first, { 'health.ts': 'export const ok = 2;\n' }));
+    await a.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    expect((await landingOf(a, w.run)).message).toMatch(
+      /^fix round 1 was not pushed: the remote branch baton\/.+\/api has commits Baton did not push/,
+    );
+    expect(await remote!.tip(first.branch)).toBe(theirs.commit);
   });
 });

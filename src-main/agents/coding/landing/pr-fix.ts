@@ -191,6 +191,9 @@ export async function fixOf(
     );
   } catch (err) {
     const why = err instanceof LandingError ? err.message : String(err);
+    // Someone else's commits on the branch, or a push the remote refuses: the round ends unpushed.
+    if (err instanceof LandingError && (err.reason === 'not_ours' || err.reason === 'refused'))
+      return endFix(deps, l, fix, null, `fix round ${fix.round} was not pushed: ${why}`);
     // Said, and tried again at the next poll: the push is safe to repeat.
     return landingChanged(
       deps,
