@@ -38,7 +38,11 @@ export function LandingLine({ l, named, compact }: { l: Landing; named?: string;
         </>
       )}
       {w.why &&
-        (compact ? <span className="visually-hidden"> {w.why}</span> : <p className="small landing-why">{w.why}</p>)}
+        (compact ? (
+          <span className="visually-hidden"> {w.why}</span>
+        ) : (
+          <p className="small landing-why">{w.why}</p>
+        ))}
     </div>
   );
 }
