@@ -223,6 +223,8 @@ export function createApp(opts: AppOptions) {
       log,
       runUrl: opts.landing?.runUrl,
       follow: opts.landing?.follow ?? { firstMs: 30_000, maxMs: 30 * 60_000 },
+      // A pull request's fix round: a re-run from its task, in the same CLI session.
+      rerun: (runId, taskId, alongside) => engine.rerunFrom(runId, taskId, 'github', alongside).run_id,
     },
     {
       enabled: opts.resume !== false,

@@ -210,6 +210,8 @@ export type ResumeRequest = { session_id: string | null } & (
   | { reason: 'kept_work'; run_id: string; attempt: number; ended: string }
   /** The workspace's checks failed on the work the agent just finished: what failed, said for it. */
   | { reason: 'checks_failed'; prompt: string }
+  /** The work's pull request asked for a fix (its CI checks failed, a reviewer asked for changes): what it asked, said for it. */
+  | { reason: 'pr_feedback'; prompt: string }
   | {
       reason: 'changes_requested';
       comment: string;

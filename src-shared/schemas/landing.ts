@@ -26,8 +26,21 @@ export const pullRequestOptionsSchema = z.strictObject({
 });
 export type PullRequestOptions = z.infer<typeof pullRequestOptionsSchema>;
 
-/** Where one landing is: pushed, its pull request open, merged, closed unmerged, failed (why in `message`), or its pull request gone. */
-export const LANDING_STATES = ['pending', 'pushed', 'open', 'merged', 'closed', 'failed', 'gone'] as const;
+/**
+ * Where one landing is: pushed, its pull request open, its agent fixing what the pull request's
+ * checks or a reviewer asked (`fixing`), merged, closed unmerged, failed (why in `message`), or its
+ * pull request gone.
+ */
+export const LANDING_STATES = [
+  'pending',
+  'pushed',
+  'open',
+  'fixing',
+  'merged',
+  'closed',
+  'failed',
+  'gone',
+] as const;
 export type LandingState = (typeof LANDING_STATES)[number];
 
 /** One branch of a run landed (a task's, or the run's own when `task_id` is null). */
@@ -51,6 +64,27 @@ export interface Landing {
   merge_commit: string | null;
   /** Why it failed or closed, or what happened last, in words. */
   message: string | null;
+  /** How many times its agent went back to work on what the pull request's checks or reviewers asked. */
+  fix_rounds: number;
+  /** What its agent is fixing now (`fixing`), recorded before the agent starts, so a restart takes it up again. */
+  fix: PrFix | null;
   created_at: string;
   updated_at: string;
+}
+
+/** What a pull request asked of its agent: its failing checks, or a review asking for changes. */
+export interface PrFix {
+  kind: 'checks' | 'review';
+  /** What it answers, so it is never answered twice: `checks:<head sha>` or `review:<review id>`. */
+  key: string;
+  /** The fix round (1 for the first). */
+  round: number;
+  /** What failed or was asked, in a line ("the checks build, test failed"). */
+  summary: string;
+  /** What the agent is told. */
+  prompt: string;
+  /** A review: the reviewer, to name in the comment Baton leaves. */
+  reviewer?: string | undefined;
+  /** The run the agent fixes it in (a re-run from the task, in the same CLI session); null until it is started. */
+  run_id: string | null;
 }

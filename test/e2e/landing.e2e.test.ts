@@ -151,18 +151,25 @@ describe.skipIf(skipE2e)('a landed run on the Runs screen and the task panel', (
     const link = note.getByRole('link', { name: 'Pull request #1' });
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe(`${gh.url}/acme/webapp/pull/1`);
-    expect(await note.textContent()).toContain('PR open');
+    expect(await note.textContent()).toContain('In review');
+    // The run's own status stays completed; beside it, where its work stands with GitHub.
+    const row = page.getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: runId });
+    expect(await row.getByRole('cell').first().textContent()).toBe('completed in review on GitHub');
     expect(gh.pulls.get(1)).toMatchObject({ title: 'Add the health endpoint (Webapp)', labels: ['baton'] });
     await shoot('runs-landed-open');
     gh.merge(1, 'd'.repeat(40));
     await app.landing.tick();
     await expect.poll(() => note.textContent()).toContain('Merged');
+    await expect.poll(() => row.getByRole('cell').first().textContent()).toBe('completed landed');
   });
 
   it("shows the landing on the run's panel and the task's panel, with the merge commit", async () => {
     await page.getByRole('link', { name: `Open run ${runId} of Webapp` }).click();
     const runLanding = page.getByRole('region', { name: 'Landing of the run' });
     await runLanding.waitFor();
+    expect(await runLanding.getByRole('status', { name: "Where the run's work stands" }).textContent()).toBe(
+      'Landed: pull request #1 merged',
+    );
     expect(await runLanding.getByRole('link', { name: 'Pull request #1' }).getAttribute('href')).toBe(
       `${gh.url}/acme/webapp/pull/1`,
     );
@@ -173,6 +180,9 @@ describe.skipIf(skipE2e)('a landed run on the Runs screen and the task panel', (
     const panel = page.getByRole('region', { name: 'Task api details' });
     const note = panel.getByRole('note', { name: 'Landing of api' });
     await expect.poll(() => note.textContent()).toContain('merge commit dddddddddd');
+    expect(await panel.getByRole('status', { name: "Where the task's work stands" }).textContent()).toBe(
+      'Its work: landed',
+    );
     expect(await note.getByRole('link', { name: 'Pull request #1' }).getAttribute('href')).toBe(
       `${gh.url}/acme/webapp/pull/1`,
     );

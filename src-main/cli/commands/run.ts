@@ -3,6 +3,8 @@ import { ContractError } from '../../../src-shared/contract/errors.ts';
 import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import { isExampleBundle, loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { Approval } from '../../../src-shared/schemas/approval.ts';
+import type { Landing } from '../../../src-shared/schemas/landing.ts';
+import { stageLine } from '../../../src-shared/schemas/landing-stage.ts';
 import type { PlanSummary } from '../../../src-shared/schemas/plan.ts';
 import type { RunDetail, TaskRun } from '../../../src-shared/schemas/run.ts';
 import { CliError, readJsonFile } from '../files.ts';
@@ -158,11 +160,16 @@ function settledOrWaiting(client: BatonClient, runId: string): Promise<TaskRun[]
 }
 
 /** A run's tasks, one line each: status, agent, and why (or the error). */
-export function printTasks(run: RunDetail): void {
+export function printTasks(run: RunDetail, landings?: ReadonlyMap<string, Landing>): void {
   for (const t of run.tasks) {
     const who = t.agent_id ? ` by ${t.agent_id}` : '';
     const why = t.reason ?? t.error;
-    process.stdout.write(`  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}\n`);
+    const l = landings?.get(t.task_id);
+    // A done task's pull request: "in review on GitHub, pull request #7", "not landed: … closed …".
+    const pr = l ? `  ${stageLine(l)}` : '';
+    process.stdout.write(
+      `  ${t.task_id.padEnd(16)} ${t.status.padEnd(11)}${who}${why ? `  ${why}` : ''}${pr}\n`,
+    );
   }
 }
 

@@ -26,6 +26,7 @@ import * as m025 from './025_workspace_remote.ts';
 import * as m026 from './026_landings.ts';
 import * as m027 from './027_tool_grants.ts';
 import * as m028 from './028_best_of_candidates.ts';
+import * as m029 from './029_landing_fixes.ts';
 
 export interface Migration {
   version: number;
@@ -63,4 +64,5 @@ export const migrations: readonly Migration[] = [
   { version: 26, name: 'landings', up: m026.up },
   { version: 27, name: 'tool_grants', up: m027.up },
   { version: 28, name: 'best_of_candidates', up: m028.up },
+  { version: 29, name: 'landing_fixes', up: m029.up },
 ];

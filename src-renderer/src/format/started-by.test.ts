@@ -9,6 +9,9 @@ describe('startedByText', () => {
     expect(startedByText('cli')).toBe('started from the command line');
     expect(startedByText('mcp')).toBe('started by an agent over MCP');
     expect(startedByText('api')).toBe('started through the REST API');
+    expect(startedByText('github')).toBe(
+      'started by its pull request on GitHub (a fix round: failing checks or a review asking for changes)',
+    );
   });
   it('says nothing for a run from before it was recorded', () => {
     expect(startedByText(null)).toBeNull();
@@ -22,6 +25,7 @@ describe('startedByShort', () => {
     expect(startedByShort('mcp')).toBe('an agent (MCP)');
     expect(startedByShort('api')).toBe('REST API');
     expect(startedByShort('schedule')).toBe('a schedule');
+    expect(startedByShort('github')).toBe('GitHub fix round');
     expect(startedByShort(null)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Who or what started a run, in words, from its `started_by`: a person's name, or what Baton
  * records for a schedule firing, a trigger's call, the command line, an agent over MCP and the
- * REST API. Null for a run from before it was recorded (nothing is said).
+ * REST API, and a pull request's fix round (`github`). Null for a run from before it was recorded (nothing is said).
  */
 export function startedByText(startedBy: string | null): string | null {
   switch (startedBy) {
@@ -20,6 +20,8 @@ export function startedByText(startedBy: string | null): string | null {
       return 'started through the REST API';
     case 'user':
       return 'started by someone unnamed';
+    case 'github':
+      return 'started by its pull request on GitHub (a fix round: failing checks or a review asking for changes)';
     default:
       return `started by ${startedBy}`;
   }
@@ -33,6 +35,7 @@ const SHORT: Record<string, string> = {
   mcp: 'an agent (MCP)',
   api: 'REST API',
   user: 'someone unnamed',
+  github: 'GitHub fix round',
 };
 
 /** Who or what started a run, for a table's "By" column (`startedByText` says it in a sentence). */

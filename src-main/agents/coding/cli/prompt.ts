@@ -102,7 +102,8 @@ export function firstPrompt(
   if (
     coding.resume?.reason === 'changes_requested' ||
     coding.resume?.reason === 'kept_work' ||
-    coding.resume?.reason === 'checks_failed'
+    coding.resume?.reason === 'checks_failed' ||
+    coding.resume?.reason === 'pr_feedback'
   )
     parts.push(resumePrompt(ctx, coding.resume));
   // A retry after an attempt that did not finish: its work is in the worktree, uncommitted.
@@ -115,7 +116,7 @@ export function firstPrompt(
 
 /** The next prompt of a resumed session: why it goes on. */
 export function resumePrompt(ctx: TaskContext, resume: ResumeRequest): string {
-  if (resume.reason === 'checks_failed') return resume.prompt;
+  if (resume.reason === 'checks_failed' || resume.reason === 'pr_feedback') return resume.prompt;
   if (resume.reason === 'interrupted')
     return `Baton restarted while you worked on task ${ctx.task.task_id}; continue where you left off and finish the task. Your changes so far are in the worktree, your working directory.`;
   if (resume.reason === 'kept_work')

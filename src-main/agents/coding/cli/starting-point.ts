@@ -49,6 +49,15 @@ export async function startingPoint(
       ],
       fresh: false,
     };
+  if (resume?.reason === 'pr_feedback')
+    return {
+      events: [
+        info(
+          `going on with the work of its pull request, as it asked: ${worktree.branch} at ${short(worktree.head)}`,
+        ),
+      ],
+      fresh: false,
+    };
   const earlier = coding.earlier;
   if (!earlier || worktree.state === 'created') return { events: [], fresh: false };
   const changed = await worktreeChangesSince({ repo, dir: worktree.dir, base: worktree.startCommit, signal });

@@ -1,6 +1,7 @@
 import type { RunHandlers } from '../../../../src-shared/contract/domains/runs.ts';
 import { AppError } from '../../../base/errors.ts';
 import type { Lander } from '../landing/lander.ts';
+import { publicLanding } from '../landing/landing-deps.ts';
 import { LandingError } from '../landing/push.ts';
 import type { CodingHandlersContext } from './context.ts';
 
@@ -18,7 +19,7 @@ export function landingHandlers(
     'runs.landings': ({ run_id }) => {
       if (run_id !== undefined) runOf(run_id);
       const list = run_id === undefined ? store.landings.recent(500) : store.landings.forRun(run_id);
-      return list.map(({ polls: _p, next_poll_at: _n, ...l }) => l);
+      return list.map(publicLanding);
     },
     'runs.land': async ({ run_id }) => {
       const run = runOf(run_id);

@@ -3,6 +3,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { githubForge } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
+import { askOfPull, fixOf, releaseHomes } from './pr-fix.ts';
 import { LandingError } from './push.ts';
 
 /** When a landing is polled next: twice as long after each poll, from `firstMs`, at most `maxMs`. */
@@ -14,10 +15,26 @@ export function nextPollIn(polls: number, follow: LandingDeps['follow']): number
  * Looks at one followed landing once: a landing cut short (`pending` or `pushed`: Baton stopped
  * before its push, or before its pull request was opened) is landed again; an open pull request is read: merged → `merged`
  * with its merge commit, closed unmerged → `closed`, deleted (404) → `gone`, a draft whose checks
- * all passed is marked ready for review. A forge that fails to answer leaves it open, said in
+ * all passed is marked ready for review; failing checks or a review asking for changes start a
+ * fix round. A forge that fails to answer leaves it open, said in
  * its message, and polled later.
  */
 export async function pollLanding(
+  deps: LandingDeps,
+  l: StoredLanding,
+  reland: (runId: string) => Promise<unknown>,
+): Promise<Landing> {
+  const polled = await pollOnce(deps, l, reland);
+  // Its pull request over (merged, closed, gone): no fix round comes, the CLI homes kept for them go.
+  if (['merged', 'closed', 'gone'].includes(polled.state) && polled.state !== l.state)
+    await releaseHomes(deps, stored(deps, l));
+  return polled;
+}
+
+const stored = (deps: LandingDeps, l: StoredLanding): StoredLanding =>
+  deps.store.landings.get(l.run_id, l.task_id) ?? l;
+
+async function pollOnce(
   deps: LandingDeps,
   l: StoredLanding,
   reland: (runId: string) => Promise<unknown>,
@@ -42,6 +59,8 @@ export async function pollLanding(
     return landingChanged(deps, later({ ...l, message: why }), l.state);
   }
   const gh = githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+  // Its agent at work on what the pull request asked: started, waited for, or its commit pushed.
+  if (l.state === 'fixing') return fixOf(deps, l, () => gh);
   try {
     const pr = await gh.get(l.pr_number);
     if (pr === null)
@@ -90,7 +109,8 @@ export async function pollLanding(
         };
       }
     }
-    return landingChanged(deps, later(next), l.state);
+    // Failing checks or a review asking for changes send its agent back to work (pr-fix.ts).
+    return await askOfPull(deps, landingChanged(deps, later(next), l.state), pr, gh);
   } catch (err) {
     const message =
       err instanceof LandingError ? err.message : `reading pull request #${l.pr_number}: ${String(err)}`;

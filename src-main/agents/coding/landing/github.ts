@@ -30,9 +30,37 @@ export interface GitHubForge {
   /** The pull request, or null when GitHub answers 404 (deleted, or the repository moved). */
   get(number: number): Promise<PullState | null>;
   readyForReview(p: PullState): Promise<void>;
-  /** The check runs on a commit: none, all passed, some failed (their names), or some still running. */
-  checks(sha: string): Promise<{ total: number; failed: string[]; pending: number }>;
+  /** The check runs on a commit: none, all passed, some failed (their names and what they said), or some still running. */
+  checks(sha: string): Promise<ChecksSeen>;
+  /** The pull request's reviews, oldest first, each with its comments on lines. */
+  reviews(number: number): Promise<ReviewSeen[]>;
+  /** The bodies of the comments on the pull request's conversation. */
+  comments(number: number): Promise<string[]>;
+  comment(number: number, body: string): Promise<void>;
 }
+
+/** What the check runs on a commit said. */
+export interface ChecksSeen {
+  total: number;
+  /** The failed ones' names. */
+  failed: string[];
+  /** The failed ones with what they said (their output's title, summary and text, cut short). */
+  failures: { name: string; conclusion: string; output: string }[];
+  pending: number;
+}
+
+/** A review of a pull request, with its comments on lines. */
+export interface ReviewSeen {
+  id: number;
+  state: string;
+  user: string;
+  body: string;
+  commit_id: string | null;
+  comments: { path: string; line: number; body: string }[];
+}
+
+/** Most of a failed check's output the agent is told. */
+const CHECK_OUTPUT_CHARS = 4_000;
 
 const pullOf = (p: {
   number: number;
@@ -159,17 +187,48 @@ export function githubForge(opts: {
     checks: (sha) =>
       said(`Reading the checks of ${sha.slice(0, 12)}`, async () => {
         const { data } = await gh.checks.listForRef({ ...where, ref: sha });
-        const failed = data.check_runs
-          .filter(
-            (c) =>
-              c.status === 'completed' && !['success', 'neutral', 'skipped'].includes(c.conclusion ?? ''),
-          )
-          .map((c) => c.name);
+        const failing = data.check_runs.filter(
+          (c) => c.status === 'completed' && !['success', 'neutral', 'skipped'].includes(c.conclusion ?? ''),
+        );
         return {
           total: data.total_count,
-          failed,
+          failed: failing.map((c) => c.name),
+          failures: failing.map((c) => ({
+            name: c.name,
+            conclusion: c.conclusion ?? 'failure',
+            output: [c.output.title, c.output.summary, c.output.text]
+              .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+              .join('\n')
+              .slice(-CHECK_OUTPUT_CHARS),
+          })),
           pending: data.check_runs.filter((c) => c.status !== 'completed').length,
         };
+      }),
+    reviews: (number) =>
+      said(`Reading the reviews of pull request #${number}`, async () => {
+        const [{ data: reviews }, { data: lines }] = await Promise.all([
+          gh.pulls.listReviews({ ...where, pull_number: number, per_page: 100 }),
+          gh.pulls.listReviewComments({ ...where, pull_number: number, per_page: 100 }),
+        ]);
+        return reviews.map((r) => ({
+          id: r.id,
+          state: r.state,
+          user: r.user?.login ?? 'someone',
+          body: r.body ?? '',
+          commit_id: r.commit_id ?? null,
+          comments: lines
+            .filter((c) => c.pull_request_review_id === r.id)
+            .map((c) => ({ path: c.path, line: c.line ?? c.original_line ?? 0, body: c.body })),
+        }));
+      }),
+    comments: (number) =>
+      said(`Reading the comments of pull request #${number}`, async () => {
+        const { data } = await gh.issues.listComments({ ...where, issue_number: number, per_page: 100 });
+        return data.map((c) => c.body ?? '');
+      }),
+    comment: (number, body) =>
+      said(`Commenting on pull request #${number}`, async () => {
+        await gh.issues.createComment({ ...where, issue_number: number, body });
       }),
   };
 }

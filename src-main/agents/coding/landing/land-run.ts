@@ -108,7 +108,8 @@ export async function landRun(deps: LandingDeps, runId: string): Promise<StoredL
   if (!run) throw new LandingError('forge', `run "${runId}" not found`);
   const plan = store.plans.get(run.plan_id, run.plan_version)?.plan;
   const mode = plan?.land ?? 'none';
-  if (!plan || mode === 'none') return store.landings.forRun(runId);
+  // A pull request's fix round lands through that pull request's landing (pr-fix.ts), not on its own.
+  if (!plan || mode === 'none' || store.landings.fixedIn(runId)) return store.landings.forRun(runId);
   let targets: Target[];
   try {
     targets = await targetsOf(deps, runId, plan);
@@ -129,7 +130,8 @@ export async function landRun(deps: LandingDeps, runId: string): Promise<StoredL
       deps.now(),
     );
     const rec = store.landings.get(runId, t.task_id);
-    if (!rec || rec.state === 'open' || rec.state === 'merged' || rec.state === 'closed') continue;
+    // Open, being fixed (its branch holds the fix rounds' commits since), merged or closed: landed already.
+    if (!rec || ['open', 'fixing', 'merged', 'closed'].includes(rec.state)) continue;
     if (rec.state === 'pushed' && mode === 'push' && rec.pushed_commit === t.commit) continue;
     await landOne(deps, { ...rec, commit: t.commit }, plan, t.tasks);
   }

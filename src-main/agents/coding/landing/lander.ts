@@ -51,7 +51,17 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
       if (opts.enabled === false) return;
       unsubscribe = deps.bus.subscribe((batch) => {
         for (const e of batch) {
-          if (e.name !== 'run.updated' || e.payload.status !== 'completed') continue;
+          if (e.name !== 'run.updated') continue;
+          // A pull request's fix round ended: its landing pushes the fix (the fix run lands nothing itself).
+          const owner = deps.store.landings.fixedIn(e.payload.id);
+          if (owner) {
+            if (e.payload.status !== 'executing' && owner.state === 'fixing') {
+              deps.store.landings.save({ ...owner, next_poll_at: 0 });
+              void tick();
+            }
+            continue;
+          }
+          if (e.payload.status !== 'completed') continue;
           const run = deps.store.runs.get(e.payload.id);
           const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
           if ((plan?.land ?? 'none') === 'none') continue;
@@ -62,6 +72,7 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
       // Runs that completed while Baton was stopping, before their landing was recorded (the last week's).
       const since = new Date(deps.clock() - 7 * 24 * 3_600_000).toISOString();
       for (const runId of deps.store.landings.unlanded(since, 50)) {
+        if (deps.store.landings.fixedIn(runId)) continue;
         const run = deps.store.runs.get(runId);
         const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
         if ((plan?.land ?? 'none') === 'none') continue;

@@ -17,11 +17,17 @@ export interface LandingDeps {
   runUrl?: ((runId: string) => string | null) | undefined;
   /** How often an open pull request is polled: first after `firstMs`, then twice as long each time, at most `maxMs`. */
   follow: { firstMs: number; maxMs: number };
+  /**
+   * A re-run of a run from one task (`engine.rerunFrom`), `alongside` written in the transaction
+   * that stores the new run: how a pull request's fix round puts its agent back to work. Absent:
+   * no fix rounds (a failing check or a review asking for changes is only said).
+   */
+  rerun?: ((runId: string, taskId: string, alongside: (newRun: string) => void) => string) | undefined;
 }
 
 /** The landing as it is public (without its polling bookkeeping). */
 export function publicLanding(l: StoredLanding): Landing {
-  const { polls: _p, next_poll_at: _n, ...rest } = l;
+  const { polls: _p, next_poll_at: _n, handled: _h, ...rest } = l;
   return rest;
 }
 

@@ -1,4 +1,4 @@
-import type { Landing, LandingState } from '../../../../src-shared/schemas/landing.ts';
+import type { Landing, LandingState, PrFix } from '../../../../src-shared/schemas/landing.ts';
 import type { Db } from '../../../store/db.ts';
 
 interface LandingRow {
@@ -17,12 +17,18 @@ interface LandingRow {
   message: string | null;
   polls: number;
   next_poll_at: number | null;
+  fix_rounds: number;
+  fix: string | null;
+  handled: string;
   created_at: string;
   updated_at: string;
 }
 
-/** A landing as stored, with when it is polled next (epoch ms) and how many polls it had. */
-export type StoredLanding = Landing & { polls: number; next_poll_at: number | null };
+/**
+ * A landing as stored, with when it is polled next (epoch ms), how many polls it had, and what its
+ * pull request asked that was answered already (`checks:<sha>`, `review:<id>`).
+ */
+export type StoredLanding = Landing & { polls: number; next_poll_at: number | null; handled: string[] };
 
 const toLanding = (r: LandingRow): StoredLanding => ({
   run_id: r.run_id,
@@ -38,6 +44,9 @@ const toLanding = (r: LandingRow): StoredLanding => ({
   pr_draft: r.pr_draft === 1,
   merge_commit: r.merge_commit,
   message: r.message,
+  fix_rounds: r.fix_rounds,
+  fix: r.fix === null ? null : (JSON.parse(r.fix) as PrFix),
+  handled: JSON.parse(r.handled) as string[],
   created_at: r.created_at,
   updated_at: r.updated_at,
   polls: r.polls,
@@ -56,16 +65,21 @@ export function createLandingsRepo(db: Db) {
     'SELECT * FROM landings WHERE run_id = ? AND task_id = ?',
   );
   const followed = db.prepare<[], LandingRow>(
-    "SELECT * FROM landings WHERE state IN ('open', 'pending') OR (state = 'pushed' AND mode = 'pull_request') ORDER BY next_poll_at",
+    "SELECT * FROM landings WHERE state IN ('open', 'fixing', 'pending') OR (state = 'pushed' AND mode = 'pull_request') ORDER BY next_poll_at",
+  );
+  const fixedIn = db.prepare<[string, string], LandingRow>(
+    `SELECT * FROM landings WHERE json_extract(fix, '$.run_id') = ?
+      OR EXISTS (SELECT 1 FROM json_each(landings.handled) WHERE value = 'run:' || ?)`,
   );
   const insert =
     db.prepare(`INSERT INTO landings (run_id, task_id, workspace_id, mode, branch, commit_sha, state,
       created_at, updated_at) VALUES (@run_id, @task_id, @workspace_id, @mode, @branch, @commit, 'pending', @at, @at)
       ON CONFLICT(run_id, task_id) DO NOTHING`);
   const update =
-    db.prepare(`UPDATE landings SET pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
+    db.prepare(`UPDATE landings SET commit_sha = @commit, pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
       pr_url = @pr_url, pr_draft = @pr_draft, merge_commit = @merge_commit, message = @message, polls = @polls,
-      next_poll_at = @next_poll_at, updated_at = @updated_at WHERE run_id = @run_id AND task_id = @task_id`);
+      next_poll_at = @next_poll_at, fix_rounds = @fix_rounds, fix = @fix, handled = @handled,
+      updated_at = @updated_at WHERE run_id = @run_id AND task_id = @task_id`);
   return {
     forRun: (runId: string): StoredLanding[] => forRun.all(runId).map(toLanding),
     /** The newest landings of every run. */
@@ -76,8 +90,13 @@ export function createLandingsRepo(db: Db) {
     },
     /** Runs completed since `since` (ISO) with no landing recorded: those a stop cut short before their landing began (their plan may not land at all). */
     unlanded: (since: string, limit: number): string[] => unlanded.all(since, limit).map((r) => r.id),
-    /** The landings still going: cut short (pending, or pushed without its pull request yet) and open pull requests. */
+    /** The landings still going: cut short (pending, or pushed without its pull request yet), open pull requests and those being fixed. */
     followed: (): StoredLanding[] => followed.all().map(toLanding),
+    /** The landing whose pull request run `runId` fixes (or fixed): a fix run lands through it, never on its own. */
+    fixedIn(runId: string): StoredLanding | undefined {
+      const r = fixedIn.get(runId, runId);
+      return r && toLanding(r);
+    },
     /** Records a landing about to start, unless that branch of the run has one already; true if new. */
     start: (
       l: {
@@ -91,7 +110,13 @@ export function createLandingsRepo(db: Db) {
       at: string,
     ): boolean => insert.run({ ...l, task_id: l.task_id ?? '', at }).changes > 0,
     save: (l: StoredLanding): void => {
-      update.run({ ...l, task_id: l.task_id ?? '', pr_draft: l.pr_draft ? 1 : 0 });
+      update.run({
+        ...l,
+        task_id: l.task_id ?? '',
+        pr_draft: l.pr_draft ? 1 : 0,
+        fix: l.fix === null ? null : JSON.stringify(l.fix),
+        handled: JSON.stringify(l.handled),
+      });
     },
   };
 }

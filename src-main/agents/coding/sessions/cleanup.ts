@@ -72,8 +72,10 @@ export async function discardWorktree(
     await parkInPool({ repo: workspace.path, dir: session.dir, pool, max: park.max });
   } else if (workspace) await removeWorktree({ repo: workspace.path, dir: session.dir });
   else await rm(session.dir, { recursive: true, force: true });
-  // A resume of kept work goes on in the CLI's session, which its home holds.
-  if (session.home !== null && kept === null) await rm(session.home, { recursive: true, force: true });
+  // A resume of kept work goes on in the CLI's session, which its home holds; so does a fix round
+  // of a pull request (a plan that lands as one keeps its tasks' CLI homes).
+  if (session.home !== null && kept === null && !landsPullRequest(deps.store, session.run_id))
+    await rm(session.home, { recursive: true, force: true });
   // The task's folder and the run's, when nothing else is left in them.
   const taskDir = dirname(session.dir);
   await rmdir(taskDir).catch(() => {});
@@ -181,4 +183,10 @@ export class WorktreeCleanup {
     this.pending.add(p);
     return p;
   }
+}
+
+/** Whether a run's plan lands its work as pull requests (`land: pull_request`). */
+function landsPullRequest(store: CodingStore, runId: string): boolean {
+  const run = store.runs.get(runId);
+  return (run && store.plans.get(run.plan_id, run.plan_version)?.plan.land) === 'pull_request';
 }

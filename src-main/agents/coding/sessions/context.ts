@@ -82,6 +82,10 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
         line_comments: store.approvals.lineComments(asked.id),
       };
   }
+  // A fix round of the work's pull request (landing/pr-fix.ts): told what its checks or reviewer asked.
+  const fix = !resume && session?.continues ? store.landings.fixedIn(runId)?.fix : null;
+  if (fix && fix.run_id === runId)
+    resume = { reason: 'pr_feedback', prompt: fix.prompt, session_id: ownSession };
   if (!resume && session?.continues && task.attempt === 1) {
     // A person resumed the work an earlier run kept of this task: same branch, folder and CLI session.
     const kept = store.sessions.get(session.continues, task.task_id)?.kept_work;

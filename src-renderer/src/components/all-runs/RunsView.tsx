@@ -5,6 +5,7 @@ import { formatDuration } from '../../format/duration.ts';
 import { startedByShort } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
 import { LandingLine } from '../landing/LandingLine.tsx';
+import { StagePill } from '../landing/StagePill.tsx';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 
@@ -127,6 +128,7 @@ function RunsTable({ runs, names, now }: { runs: Run[]; names: ReadonlyMap<strin
           <tr key={r.id}>
             <td>
               <span className={`pill run-${r.status}`}>{r.status}</span>
+              <StagePill landings={landings[r.id]} />
             </td>
             <td>
               {names.get(r.plan_id) ?? r.plan_id}

@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { stageSentence } from '../../../../src-shared/schemas/landing-stage.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import { useBaton } from '../../store/index.ts';
 import { LandingLine } from './LandingLine.tsx';
+import { StagePill } from './StagePill.tsx';
 
 const NONE: Landing[] = [];
 
@@ -18,6 +20,9 @@ export function RunLandings({ run }: { run: Run }) {
   return (
     <section className="run-landings" aria-label="Landing of the run">
       <h3>Landing</h3>
+      <p className="small landing-stage" role="status" aria-label="Where the run's work stands">
+        {stageSentence(landings)}
+      </p>
       <ul>
         {landings.map((l) => (
           <li key={l.task_id ?? ''}>
@@ -43,5 +48,13 @@ export function TaskLanding({ runId, taskId }: { runId: string; taskId: string }
     if (!loaded) void load(runId);
   }, [load, loaded, runId]);
   if (!l) return null;
-  return <LandingLine l={l} named={taskId} />;
+  return (
+    <div className="task-landing">
+      <p className="small landing-stage" role="status" aria-label="Where the task's work stands">
+        Its work:
+        <StagePill landings={[l]} />
+      </p>
+      <LandingLine l={l} named={taskId} />
+    </div>
+  );
 }

@@ -16,6 +16,8 @@ const base: Landing = {
   pr_draft: false,
   merge_commit: null,
   message: 'opened pull request #7',
+  fix_rounds: 0,
+  fix: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 };
@@ -23,16 +25,32 @@ const base: Landing = {
 describe('a landing in words', () => {
   it('names an open, a draft and a merged pull request', () => {
     expect(landingWords(base)).toEqual({
-      state: 'PR open',
+      state: 'In review',
       link: 'Pull request #7',
       detail: 'baton/r1/api',
       why: null,
     });
-    expect(landingWords({ ...base, pr_draft: true }).state).toBe('PR draft');
+    expect(landingWords({ ...base, pr_draft: true }).state).toBe('Draft PR');
     expect(landingWords({ ...base, state: 'merged', merge_commit: 'b'.repeat(40) })).toMatchObject({
       state: 'Merged',
       detail: 'merge commit bbbbbbbbbb',
     });
+  });
+
+  it('says what its agent is fixing, and how many rounds it took', () => {
+    const fix = {
+      kind: 'checks' as const,
+      key: 'checks:abc',
+      round: 1,
+      summary: 'the check build failed',
+      prompt: '…',
+      run_id: null,
+    };
+    expect(landingWords({ ...base, state: 'fixing', fix, fix_rounds: 1 })).toMatchObject({
+      state: 'Fixing',
+      detail: 'fix round 1: the check build failed',
+    });
+    expect(landingWords({ ...base, fix_rounds: 2 }).detail).toBe('2 fix rounds so far');
   });
 
   it('says why one failed, closed or is gone, and names a pushed branch without a pull request', () => {

@@ -3,7 +3,8 @@ import type { Landing, LandingState } from '../../../../src-shared/schemas/landi
 const STATE: Record<LandingState, string> = {
   pending: 'Landing',
   pushed: 'Pushed',
-  open: 'PR open',
+  open: 'In review',
+  fixing: 'Fixing',
   merged: 'Merged',
   closed: 'PR closed',
   failed: 'Not landed',
@@ -18,7 +19,7 @@ export function landingWords(l: Landing): {
   why: string | null;
 } {
   const pr = l.pr_number === null ? '' : `Pull request #${l.pr_number}`;
-  const state = l.state === 'open' && l.pr_draft ? 'PR draft' : STATE[l.state];
+  const state = l.state === 'open' && l.pr_draft ? 'Draft PR' : STATE[l.state];
   const detail =
     l.state === 'merged' && l.merge_commit
       ? `merge commit ${l.merge_commit.slice(0, 10)}`
@@ -26,5 +27,12 @@ export function landingWords(l: Landing): {
         ? l.branch
         : null;
   const why = l.state === 'failed' || l.state === 'closed' || l.state === 'gone' ? l.message : null;
-  return { state, link: pr || l.branch, detail, why };
+  // Fixing: what the agent is at (its round, what the checks or the reviewer asked).
+  const doing =
+    l.state === 'fixing' && l.fix
+      ? `fix round ${l.fix.round}: ${l.fix.summary}`
+      : l.fix_rounds > 0 && l.state === 'open'
+        ? `${l.fix_rounds} fix round${l.fix_rounds === 1 ? '' : 's'} so far`
+        : null;
+  return { state, link: pr || l.branch, detail: doing ?? detail, why };
 }

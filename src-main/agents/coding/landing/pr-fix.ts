@@ -1,0 +1,223 @@
+import { rm } from 'node:fs/promises';
+import { DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
+import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
+import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import type { StoredLanding } from '../repos/landings-repo.ts';
+import type { GitHubForge, PullState } from './github.ts';
+import type { LandingDeps } from './landing-deps.ts';
+import { landingChanged } from './landing-deps.ts';
+import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
+import { LandingError, pushBranch } from './push.ts';
+
+/** How many fix rounds a landing's task may use: its `fix_rounds` (as for the workspace's checks). */
+function maxRounds(deps: LandingDeps, l: StoredLanding): number {
+  const run = deps.store.runs.get(l.run_id);
+  const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
+  const spec = plan?.tasks.find((t) => t.task_id === l.task_id);
+  return spec?.fix_rounds ?? DEFAULT_FIX_ROUNDS;
+}
+
+/** The run whose CLI session the next fix round goes on with: the last fix run's, else the landing's own. */
+const lastRunOf = (l: StoredLanding): string =>
+  l.handled.findLast((h) => h.startsWith('run:'))?.slice(4) ?? l.run_id;
+
+/**
+ * An open pull request read: whether its failing checks or a review asking for changes send its
+ * agent back to work (`prAsk`). A new round is recorded (`fixing`, what it fixes and its prompt)
+ * before its run is started, so a restart takes it up and never starts it twice; rounds beyond
+ * the task's `fix_rounds` are said once and left to a person.
+ */
+export async function askOfPull(
+  deps: LandingDeps,
+  l: StoredLanding,
+  pr: PullState,
+  gh: GitHubForge,
+): Promise<StoredLanding> {
+  if (!deps.rerun || l.task_id === null) return l;
+  const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
+  const ask = prAsk(
+    {
+      task_id: l.task_id,
+      pr_number: pr.number,
+      head_sha: pr.head_sha,
+      rounds: l.fix_rounds,
+      max: maxRounds(deps, l),
+      handled: l.handled,
+    },
+    checks,
+    reviews,
+  );
+  if (ask.kind === 'none') return l;
+  if (ask.kind === 'spent')
+    return landingChanged(deps, { ...l, handled: [...l.handled, ask.key], message: ask.message }, l.state);
+  const fixing = landingChanged(
+    deps,
+    {
+      ...l,
+      state: 'fixing',
+      fix: ask.fix,
+      fix_rounds: ask.fix.round,
+      message: `fix round ${ask.fix.round}: ${ask.fix.summary} on pull request #${pr.number}; its agent goes back to work`,
+    },
+    l.state,
+  );
+  return startFix(deps, fixing);
+}
+
+/**
+ * A recorded fix round's run: a re-run of the landing's run from its task, going on in the task's
+ * CLI session (its branch, its worktree's folder, its CLI home), told what the pull request
+ * asked. The run's id is written with the run itself, so a restart in between starts none twice.
+ */
+export function startFix(deps: LandingDeps, l: StoredLanding): StoredLanding {
+  const fix = l.fix;
+  const { store } = deps;
+  if (!fix || fix.run_id !== null || !deps.rerun || l.task_id === null) return l;
+  const taskId = l.task_id;
+  const from = lastRunOf(l);
+  const session = store.sessions.get(from, taskId);
+  try {
+    deps.rerun(l.run_id, taskId, (newRun) => {
+      const at = deps.now();
+      if (session) {
+        store.sessions.upsert({ ...session, run_id: newRun, attempt: 0, state: 'active', updated_at: at });
+        store.sessions.setContinues(newRun, taskId, from);
+      }
+      store.landings.save({ ...l, fix: { ...fix, run_id: newRun }, updated_at: at });
+    });
+  } catch (err) {
+    return endFix(
+      deps,
+      l,
+      fix,
+      null,
+      `fix round ${fix.round} could not start: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const started = store.landings.get(l.run_id, l.task_id) ?? l;
+  return landingChanged(
+    deps,
+    {
+      ...started,
+      message: `fix round ${fix.round}: ${fix.summary}; its agent works on it in run ${started.fix?.run_id}`,
+    },
+    l.state,
+  );
+}
+
+/** The round over: the landing open again, what it answered never answered twice. */
+function endFix(
+  deps: LandingDeps,
+  l: StoredLanding,
+  fix: PrFix,
+  extra: Partial<StoredLanding> | null,
+  message: string,
+) {
+  return landingChanged(
+    deps,
+    {
+      ...l,
+      ...extra,
+      state: 'open',
+      fix: null,
+      handled: [...l.handled, fix.key, ...(fix.run_id ? [`run:${fix.run_id}`] : [])],
+      message,
+      polls: 0,
+      next_poll_at: deps.clock() + deps.follow.firstMs,
+    },
+    l.state,
+  );
+}
+
+/**
+ * A landing being fixed, looked at: its run not started yet (Baton stopped in between) is
+ * started; still going, it waits; ended done, the task's new commit is pushed to the pull
+ * request's branch (never over commits Baton did not push) and, for a review, Baton says so on
+ * the pull request (once: its comment carries a marker); ended otherwise, the round is over,
+ * said, and the pull request is followed as before.
+ */
+export async function fixOf(
+  deps: LandingDeps,
+  l: StoredLanding,
+  forge: () => GitHubForge | null,
+): Promise<StoredLanding> {
+  const fix = l.fix;
+  const { store } = deps;
+  if (!fix || l.task_id === null) return landingChanged(deps, { ...l, state: 'open', fix: null }, l.state);
+  if (fix.run_id === null) return startFix(deps, l);
+  const run = store.runs.get(fix.run_id);
+  if (run?.status === 'executing') return l;
+  const task = run ? store.runs.tasks(run.id).find((t) => t.task_id === l.task_id) : undefined;
+  if (run?.status !== 'completed' || task?.status !== 'done' || !isCodingOutput(task.output)) {
+    const how = !run ? 'is gone' : `ended ${run.status}${task?.error ? `: ${task.error}` : ''}`;
+    return endFix(deps, l, fix, null, `fix round ${fix.round} did not finish: its run ${fix.run_id} ${how}`);
+  }
+  const commit = task.output.commit;
+  const w = store.workspaces.get(l.workspace_id);
+  const remote = w?.remote;
+  const tokenName = remote?.forge?.token_secret;
+  const token = tokenName ? deps.secrets.get(tokenName) : undefined;
+  if (!w || !remote?.forge || !token || l.pr_number === null)
+    return landingChanged(
+      deps,
+      {
+        ...l,
+        message: `fix round ${fix.round} is done, but its push waits: the workspace's remote, forge or token is missing`,
+      },
+      l.state,
+    );
+  try {
+    const pushed = await pushBranch({
+      repo: w.path,
+      commit,
+      url: remote.url,
+      branch: l.branch,
+      token,
+      tokenName,
+      pushedBefore: l.pushed_commit,
+    });
+    const gh = forge();
+    if (fix.kind === 'review' && gh) {
+      const marker = commentMarker(fix);
+      const said = (await gh.comments(l.pr_number)).some((c) => c.includes(marker));
+      if (!said) await gh.comment(l.pr_number, fixedComment(fix, commit, fix.run_id));
+    }
+    return endFix(
+      deps,
+      l,
+      fix,
+      { commit, pushed_commit: commit },
+      `fix round ${fix.round} ${pushed.outcome === 'already' ? 'was on' : 'pushed to'} pull request #${l.pr_number}: ${commit.slice(0, 12)} (${fix.summary})`,
+    );
+  } catch (err) {
+    const why = err instanceof LandingError ? err.message : String(err);
+    // Someone else's commits on the branch, or a push the remote refuses: the round ends unpushed.
+    if (err instanceof LandingError && (err.reason === 'not_ours' || err.reason === 'refused'))
+      return endFix(deps, l, fix, null, `fix round ${fix.round} was not pushed: ${why}`);
+    // Said, and tried again at the next poll: the push is safe to repeat.
+    return landingChanged(
+      deps,
+      {
+        ...l,
+        message: `fix round ${fix.round}: pushing ${commit.slice(0, 12)} failed: ${why}`,
+        polls: l.polls + 1,
+        next_poll_at: deps.clock() + deps.follow.firstMs * 2 ** Math.min(l.polls + 1, 20),
+      },
+      l.state,
+    );
+  }
+}
+
+/**
+ * The CLI homes a plan that lands as pull requests keeps for fix rounds (sessions/cleanup.ts),
+ * removed once its pull request is over: the task's own and its fix runs'. Those of worktrees
+ * still there (a run not cleaned up yet) are left alone.
+ */
+export async function releaseHomes(deps: LandingDeps, l: StoredLanding): Promise<void> {
+  if (l.task_id === null) return;
+  const runs = [l.run_id, ...l.handled.filter((h) => h.startsWith('run:')).map((h) => h.slice(4))];
+  for (const runId of runs) {
+    const s = deps.store.sessions.get(runId, l.task_id);
+    if (s?.home && s.state === 'removed') await rm(s.home, { recursive: true, force: true });
+  }
+}
