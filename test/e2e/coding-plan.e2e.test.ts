@@ -180,8 +180,8 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
     writeFileSync(plain, 'not a program');
     await baton.rpc('agents.import', {
       agents: [
-        { id: 'gone', kind: 'coding', cli: 'claude', executable: missing, skills: ['x'] },
-        { id: 'plain', kind: 'coding', cli: 'claude', executable: plain, skills: ['x'] },
+        { id: 'gone', kind: 'coding', cli: 'claude', protocol: 'stream', executable: missing, skills: ['x'] },
+        { id: 'plain', kind: 'coding', cli: 'claude', protocol: 'stream', executable: plain, skills: ['x'] },
       ],
     });
     await nav('Agents');
