@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromViolation, readsInStderr } from './blocked.ts';
+import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 
 describe("the library's violation lines", () => {
   const writable = ['/data/workspaces/r/t/1', '/tmp/baton-tmp-x'];
@@ -63,5 +63,49 @@ describe('reads seen in stderr', () => {
     expect(readsInStderr('failed at /data/workspaces/r/t/1/build.js:3', hidden, open)).toEqual([]);
     expect(readsInStderr('cat: /etc/shadow: Permission denied', hidden, open)).toEqual([]);
     expect(readsInStderr('/home/me/.sshkeys is not it', hidden, open)).toEqual([]);
+  });
+});
+
+describe("a coding agent's tool call that failed for the sandbox", () => {
+  const writable = ['/data/workspaces/r/t/1', '/tmp/baton-tmp-x'];
+  const hidden = ['/home/me/.ssh', '/data'];
+  const open = ['/data/workspaces/r/t/1'];
+  const seen = (error: string, input: unknown) => refusalsInToolError(error, input, writable, hidden, open);
+
+  it("a write refused with EROFS (Claude Code's Write, which the monitor does not see): the path the error names", () => {
+    expect(
+      seen("EROFS: read-only file system, open '/home/me/outside/x.txt'", {
+        file_path: '/home/me/outside/x.txt',
+      }),
+    ).toEqual([
+      {
+        blocked: 'write',
+        target: '/home/me/outside/x.txt',
+        seen_by: 'tool',
+        text: 'sandbox: write outside the folder refused: /home/me/outside/x.txt',
+      },
+    ]);
+    // The error names no path: the call's input does.
+    expect(seen('Read-only file system', { file_path: '/etc/hosts' }).map((b) => b.target)).toEqual([
+      '/etc/hosts',
+    ]);
+  });
+
+  it('a read of a hidden path that failed as if the file were not there: the path in its input', () => {
+    expect(seen('File does not exist.', { file_path: '/home/me/.ssh/id_ed25519' })).toEqual([
+      {
+        blocked: 'read',
+        target: '/home/me/.ssh/id_ed25519',
+        seen_by: 'tool',
+        text: 'sandbox: read of a hidden path refused: /home/me/.ssh/id_ed25519',
+      },
+    ]);
+  });
+
+  it('not a failure of another kind, nor a path the agent may use', () => {
+    expect(seen("EROFS: read-only file system, open '/data/workspaces/r/t/1/a.txt'", {})).toEqual([]);
+    expect(seen('File does not exist.', { file_path: '/data/workspaces/r/t/1/missing.ts' })).toEqual([]);
+    expect(seen('File does not exist.', { file_path: '/home/me/project/missing.ts' })).toEqual([]);
+    expect(seen('Exit code 1: tests failed', { command: 'npm test /home/me/.ssh' })).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ export interface Blocked {
   blocked: SandboxBlock;
   /** The host and port, or the path. */
   target: string;
-  seen_by: 'filter' | 'monitor' | 'stderr';
+  seen_by: 'filter' | 'monitor' | 'stderr' | 'tool';
   /** `sandbox: connection to 127.0.0.1:8080 blocked`. */
   text: string;
 }
@@ -70,3 +70,40 @@ export function readsInStderr(line: string, hidden: readonly string[], open: rea
   }
   return found;
 }
+
+/** An error a tool of the program answered that says the file system refused a write. */
+const READ_ONLY = /\bEROFS\b|read-only file system/i;
+/** An error that says a file is not there: what a read of a hidden path gets. */
+const NOT_THERE = /\bENOENT\b|no such file|does not exist|not found|cannot find/i;
+
+/**
+ * A tool call of the program that failed (its `error`, and its `input`): on Linux a write the
+ * sandbox refuses fails with EROFS, and some of a CLI's own tools write in-process in a way the
+ * library's monitor does not see (Claude Code's Write); a read of a hidden path fails as if the
+ * file were not there. The path is the one the error names, else the ones in the call's input.
+ * Seen by Baton in the tool's own answer, so these are hints for the trace, never a decision.
+ */
+export function refusalsInToolError(
+  error: string,
+  input: unknown,
+  writable: readonly string[],
+  hidden: readonly string[],
+  open: readonly string[],
+): Blocked[] {
+  const named = pathsIn(error);
+  const paths =
+    named.length > 0 ? named : pathsIn(typeof input === 'string' ? input : JSON.stringify(input ?? ''));
+  const found: Blocked[] = [];
+  for (const path of paths) {
+    if (READ_ONLY.test(error)) {
+      if (!writable.some((w) => pathCovers(w, path))) found.push(blockedOf('write', path, 'tool'));
+    } else if (NOT_THERE.test(error)) {
+      if (open.some((o) => pathCovers(o, path))) continue;
+      if (hidden.some((h) => pathCovers(h, path))) found.push(blockedOf('read', path, 'tool'));
+    }
+  }
+  return found;
+}
+
+const pathsIn = (text: string): string[] =>
+  [...text.matchAll(PATHS)].map((m) => m[1]!.replace(/[.]+$/, '').replace(/\\+$/, ''));

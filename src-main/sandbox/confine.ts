@@ -5,7 +5,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
 import type { Blocked } from './blocked.ts';
-import { fromViolation, readsInStderr } from './blocked.ts';
+import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
@@ -47,6 +47,8 @@ export interface ConfinedProgram {
   changed(): Promise<void>;
   /** A line of its stderr: a read of a hidden path shows only there. */
   stderr(line: string): void;
+  /** A tool call of the program's that failed (its error and input): `refusalsInToolError`. */
+  toolError(error: string, input: unknown): void;
   /**
    * Once its process tree is gone: waits for the sandbox's last reports, then frees what the
    * program held (its hosts, its temp folder). Its refusals can still be taken after.
@@ -194,6 +196,9 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
         stderr: (line) => {
           for (const b of readsInStderr(line, hidden, open)) feed.push(b);
         },
+        toolError: (error, input) => {
+          for (const b of refusalsInToolError(error, input, writable, hidden, open)) feed.push(b);
+        },
         release,
       },
     };
@@ -246,6 +251,7 @@ function unconfined(req: ConfineRequest): ConfinedProgram {
     take: () => [],
     changed: () => none.changed(),
     stderr: () => {},
+    toolError: () => {},
     release: async () => {},
   };
 }

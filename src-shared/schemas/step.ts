@@ -126,10 +126,11 @@ export type SandboxBlock = (typeof SANDBOX_BLOCKS)[number];
 
 /**
  * How Baton learned of it: the sandbox's network filter (every refused connection), its write
- * monitor (Linux: each write outside the writable folders), or the program's own error output (a
- * read of a hidden path, which the sandbox does not report: the path just is not there).
+ * monitor (Linux: each write outside the writable folders), the program's own error output (a
+ * read of a hidden path, which the sandbox does not report: the path just is not there), or a
+ * tool call of a coding agent that failed saying so (EROFS for a write the monitor did not see).
  */
-export const SANDBOX_SOURCES = ['filter', 'monitor', 'stderr'] as const;
+export const SANDBOX_SOURCES = ['filter', 'monitor', 'stderr', 'tool'] as const;
 
 /** Something the sandbox refused one of the attempt's processes (src-main/sandbox/). */
 export const sandboxStepSchema = z.strictObject({

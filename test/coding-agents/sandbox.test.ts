@@ -66,11 +66,11 @@ function outsideWrite(cli: CliName, file: string): Turn {
 }
 
 /**
- * Whether the library's write monitor reports the refused write as it is made here. Claude Code's
- * Write tool gets EROFS (the file is not written), yet the monitor reports nothing of it (measured,
- * not explained: it does report claude's first writes): the trace has no step for it.
+ * Whether the refused write is a step of the trace. Claude Code's Write tool gets EROFS (the file
+ * is not written), yet the library's monitor reports nothing of it (measured, not explained: it
+ * does report claude's first writes): Baton sees it in the tool's failure instead (seen by `tool`).
  */
-const WRITE_REPORTED: Record<CliName, boolean> = { claude: false, codex: true, opencode: true, qwen: true };
+const WRITE_REPORTED: Record<CliName, boolean> = { claude: true, codex: true, opencode: true, qwen: true };
 
 /** The read of the key, with the CLI's read tool (claude, opencode, qwen-code); codex has none but its shell. */
 function keyRead(cli: CliName): Turn {

@@ -2,7 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import type { ClientConnection, PromptResponse, StopReason } from '@agentclientprotocol/sdk';
 import { ndJsonStream, PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
@@ -96,9 +96,12 @@ export async function* runAcpAgent(
     ownUsage: upstream === null,
     model: agent.model ?? null,
   });
+  /** A tool call that failed, told to the sandbox's report (set once the program is confined). */
+  let toolFailed: (s: StepOf<'tool_call'>) => void = () => {};
   const emit = (steps: Step[]) => {
     for (const s of steps) {
       tally.see(s);
+      if (s.kind === 'tool_call' && s.status === 'failed' && s.error !== null) toolFailed(s);
       push({ type: 'step', step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s });
       // Not metered: the budget is weighed as the agent reports its cost, after the fact.
       if (s.kind === 'usage' && meter === null) {
@@ -134,6 +137,8 @@ export async function* runAcpAgent(
     return yield error(r.clean(`cannot start ${agent.cli} over ACP ("${inv.command}"): ${confined.error}`));
   }
   const program = confined.program;
+  // A write the sandbox refused that its monitor did not see still fails the tool saying so.
+  toolFailed = (s) => program.toolError(s.error ?? '', s.input);
   log(
     program.sandboxed
       ? `${agent.cli} runs in the OS sandbox: ${reach}`

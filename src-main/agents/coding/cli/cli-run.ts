@@ -307,7 +307,12 @@ async function* runProcess(
           `${agent.cli} printed an event longer than ${MAX_EVENT_BYTES / 1024 / 1024} MB; the attempt was stopped`,
         );
       const garbage = parser.noise.not_json;
-      for (const s of parser.line(line.text)) yield step(s);
+      for (const s of parser.line(line.text)) {
+        // A tool that failed for the sandbox says so in its error (a write the monitor missed).
+        if (s.kind === 'tool_call' && s.status === 'failed' && s.error !== null)
+          program.toolError(s.error, s.input);
+        yield step(s);
+      }
       if (parser.noise.not_json > garbage)
         yield {
           type: 'log',
