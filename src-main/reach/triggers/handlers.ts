@@ -3,11 +3,14 @@ import { checkRunInputs } from '../../../src-shared/schemas/run-inputs.ts';
 import { invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
 import type { Store } from '../../store/store.ts';
+import type { IssueWatch, WatchedForge } from './issue-watch.ts';
 import type { Triggers } from './triggers.ts';
 
 export function triggerHandlers(deps: {
   triggers: Triggers;
+  issues: IssueWatch;
   store: Store;
+  forgeOf: (workspaceId: string) => WatchedForge | string;
   audit: (e: { entity_id: string; to: string; why: string }) => void;
 }): TriggerHandlers {
   const { triggers } = deps;
@@ -35,6 +38,41 @@ export function triggerHandlers(deps: {
       });
       return created;
     },
+    'triggers.addGithubIssues': (input) => {
+      const plan = deps.store.plans.get(input.plan_id);
+      if (!plan)
+        throw invalidInput('trigger', [{ path: 'plan_id', message: `plan "${input.plan_id}" not found` }]);
+      const source = input.github_issues;
+      const declared = plan.plan.run_inputs ?? {};
+      const wrong = Object.entries(source.inputs_from)
+        .filter(([, name]) => name !== undefined && !(name in declared))
+        .map(([what, name]) => ({
+          path: `github_issues.inputs_from.${what}`,
+          message: `plan "${input.plan_id}" takes no run input "${name}" (it takes ${Object.keys(declared).join(', ') || 'none'})`,
+        }));
+      const forge = deps.forgeOf(source.workspace);
+      if (typeof forge === 'string') wrong.push({ path: 'github_issues.workspace', message: forge });
+      // The trigger's own inputs must fit the plan as they are; the issue gives the rest.
+      const checked = checkRunInputs(plan.plan.run_inputs, input.inputs);
+      const given = new Set(Object.keys(input.inputs).map((k) => `inputs.${k}`));
+      if (!checked.ok) wrong.push(...checked.issues.filter((i) => given.has(i.path)));
+      if (wrong.length > 0) throw invalidInput(`trigger for plan "${input.plan_id}"`, wrong);
+      const created = triggers.createWatching({
+        id: input.id ?? randomIds.next('trg'),
+        kind: 'github_issues',
+        plan_id: input.plan_id,
+        inputs: input.inputs,
+        source,
+      });
+      deps.audit({
+        entity_id: created.id,
+        to: 'active',
+        why: `trigger for plan "${input.plan_id}": issues labelled "${source.label}" of ${typeof forge === 'string' ? source.workspace : forge.repo} (workspace "${source.workspace}")`,
+      });
+      deps.issues.wake();
+      return created;
+    },
+    'triggers.issues': ({ trigger_id }) => triggers.repo.issues(trigger_id),
     'triggers.remove': ({ trigger_id }) => {
       const removed = triggers.remove(trigger_id);
       if (removed) deps.audit({ entity_id: trigger_id, to: 'removed', why: 'trigger removed' });
