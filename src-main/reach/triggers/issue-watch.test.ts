@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Run } from '../../../src-shared/schemas/run.ts';
+import type { Trigger } from '../../../src-shared/schemas/trigger.ts';
+import { call } from '../../../test/kit/engine-kit.ts';
+import { type GitHubServer, startGitHubServer } from '../../../test/kit/forge/github.ts';
+import { makeRepo } from '../../agents/coding/workspaces/testing/temp-repo.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
+
+// When a `github_issues` trigger reads GitHub, on the test's clock: every `poll_seconds` while
+// GitHub answers, twice as long after each failed look, and at the usual pace again once one
+// succeeds. Against the scripted GitHub REST server and a real SQLite store.
+let now = Date.parse('2026-03-28T10:00:00Z');
+let app: BatonApp | undefined;
+let gh: GitHubServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.reach.issues.settled();
+  await app?.close();
+  await gh?.stop();
+  app = gh = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+describe('a github_issues trigger’s looks', () => {
+  it('waits twice as long after each failed look, and goes back to its pace once GitHub answers', async () => {
+    gh = await startGitHubServer({ repo: 'acme/app', tokens: { ghp_good: 'write' } });
+    gh.addIssue('Login fails', 'cut passwords', ['baton']);
+    const dir = mkdtempSync(join(tmpdir(), 'baton-issue-watch-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    // No timer: each look is the test's `step`, at the test's time.
+    app = createApp({
+      dataDir: dir,
+      clock: { now: () => now },
+      log: () => {},
+      reach: { enabled: false, leaseTtlMs: 86_400_000 },
+    });
+    const a = app;
+    await call(a, 'secrets.set', { name: 'github.token', value: 'ghp_stale' });
+    await call(a, 'workspaces.add', {
+      id: 'app',
+      path: repo.repo,
+      remote: {
+        url: 'https://example.invalid/acme/app.git',
+        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+      },
+    });
+    await call(a, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await call(a, 'plans.import', {
+      plan: {
+        plan_id: 'fix',
+        run_inputs: { title: { type: 'string', required: true } },
+        tasks: [{ task_id: 'fix', description: 'fix it', required_skills: ['x'] }],
+      },
+    });
+    const reads = () => gh!.requests.filter((r) => r.path.startsWith('/repos/acme/app/issues')).length;
+    const lookAfter = async (seconds: number) => {
+      now += seconds * 1_000;
+      await a.reach.issues.step();
+      return reads();
+    };
+    await call(a, 'triggers.addGithubIssues', {
+      id: 'issues',
+      plan_id: 'fix',
+      github_issues: { workspace: 'app', label: 'baton', inputs_from: { title: 'title' }, poll_seconds: 60 },
+    });
+    // Made: read at once, refused (401); next after 2 × 60 s, then 4 ×, then 8 ×.
+    await a.reach.issues.settled();
+    expect(reads()).toBe(1);
+    expect(await lookAfter(60)).toBe(1);
+    expect(await lookAfter(60)).toBe(2);
+    expect(await lookAfter(200)).toBe(2);
+    expect(await lookAfter(40)).toBe(3);
+    const listed = await call<Trigger[]>(a, 'triggers.list', {});
+    expect(listed[0]!.last_error).toContain('(401 Bad credentials)');
+    expect(await call<Run[]>(a, 'runs.list', { plan_id: 'fix' })).toEqual([]);
+
+    await call(a, 'secrets.set', { name: 'github.token', value: 'ghp_good' });
+    expect(await lookAfter(479)).toBe(3);
+    expect(await lookAfter(1)).toBe(4);
+    expect((await call<Trigger[]>(a, 'triggers.list', {}))[0]!.last_error).toBeNull();
+    expect(await call<Run[]>(a, 'runs.list', { plan_id: 'fix' })).toHaveLength(1);
+    // Back to every 60 s.
+    expect(await lookAfter(59)).toBe(4);
+    expect(await lookAfter(1)).toBe(5);
+    expect(await call<Run[]>(a, 'runs.list', { plan_id: 'fix' })).toHaveLength(1);
+  });
+});
