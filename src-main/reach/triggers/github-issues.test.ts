@@ -311,6 +311,26 @@ describe('a trigger watching GitHub issues', () => {
         github_issues: { workspace: 'app', label: 'baton', inputs_from: { title: 'summary' } },
       }),
     ).rejects.toThrow(/github_issues\.inputs_from\.title: plan "fix-issue" takes no run input "summary"/);
+    // What an issue gives must fit the plan's inputs: text into a number, a required input nobody gives.
+    await call(w.app, 'plans.import', {
+      plan: {
+        ...PLAN,
+        plan_id: 'strict',
+        run_inputs: { n: { type: 'number' }, env: { type: 'string', required: true } },
+      },
+    });
+    const strict = (inputs: Record<string, unknown>, inputs_from: Record<string, string>) =>
+      call(w.app, 'triggers.addGithubIssues', {
+        plan_id: 'strict',
+        inputs,
+        github_issues: { workspace: 'app', label: 'baton', inputs_from },
+      });
+    await expect(strict({ env: 'prod' }, { title: 'n' })).rejects.toThrow(
+      'github_issues.inputs_from.title: run input "n" must be number, got string: the issue\'s title is text',
+    );
+    await expect(strict({}, { number: 'n' })).rejects.toThrow(
+      /inputs\.env: is required \(string\): give it in the trigger's inputs, or from the issue/,
+    );
     expect(await call<Trigger[]>(w.app, 'triggers.list', {})).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { TriggerHandlers } from '../../../src-shared/contract/domains/triggers.ts';
+import type { RunInputsDecl } from '../../../src-shared/schemas/run-inputs.ts';
 import { checkRunInputs } from '../../../src-shared/schemas/run-inputs.ts';
 import { invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
@@ -52,10 +53,7 @@ export function triggerHandlers(deps: {
         }));
       const forge = deps.forgeOf(source.workspace);
       if (typeof forge === 'string') wrong.push({ path: 'github_issues.workspace', message: forge });
-      // The trigger's own inputs must fit the plan as they are; the issue gives the rest.
-      const checked = checkRunInputs(plan.plan.run_inputs, input.inputs);
-      const given = new Set(Object.keys(input.inputs).map((k) => `inputs.${k}`));
-      if (!checked.ok) wrong.push(...checked.issues.filter((i) => given.has(i.path)));
+      if (wrong.length === 0) wrong.push(...issueRunProblems(declared, input.inputs, source.inputs_from));
       if (wrong.length > 0) throw invalidInput(`trigger for plan "${input.plan_id}"`, wrong);
       const created = triggers.createWatching({
         id: input.id ?? randomIds.next('trg'),
@@ -79,4 +77,37 @@ export function triggerHandlers(deps: {
       return { removed };
     },
   };
+}
+
+/**
+ * What would keep an issue's run from starting, checked before the trigger is made: the trigger's
+ * own inputs and what an issue gives (text for its title, body and address, a number for its
+ * number) against the plan's run inputs: a required one nobody gives, one of the wrong type.
+ */
+function issueRunProblems(
+  declared: RunInputsDecl,
+  inputs: Record<string, unknown>,
+  from: Partial<Record<'title' | 'body' | 'number' | 'url', string | undefined>>,
+): { path: string; message: string }[] {
+  const sample: Record<string, unknown> = { ...inputs };
+  const fromIssue = new Map<string, string>();
+  for (const [what, name] of Object.entries(from)) {
+    if (name === undefined) continue;
+    fromIssue.set(name, what);
+    sample[name] = what === 'number' && declared[name]?.type !== 'string' ? 1 : 'text';
+  }
+  const checked = checkRunInputs(declared, sample);
+  if (checked.ok) return [];
+  return checked.issues.map((i) => {
+    const name = i.path.replace(/^inputs\./, '');
+    const what = fromIssue.get(name);
+    if (what)
+      return {
+        path: `github_issues.inputs_from.${what}`,
+        message: `run input "${name}" ${i.message}: the issue's ${what} is ${what === 'number' ? 'a number' : 'text'}`,
+      };
+    return i.message.startsWith('is required')
+      ? { ...i, message: `${i.message}: give it in the trigger's inputs, or from the issue (inputs_from)` }
+      : i;
+  });
 }
