@@ -164,6 +164,7 @@ export class IssueWatch {
       });
     } catch (err) {
       if (!(err instanceof IssuesError)) throw err;
+      if (this.closed) return 0;
       this.failed(t, source, err.message);
       return 0;
     }
@@ -179,6 +180,8 @@ export class IssueWatch {
         failure ??= `issue #${issue.number} of ${forge.repo} could not start plan "${t.plan_id}": ${err instanceof Error ? err.message : String(err)}`;
       }
     }
+    // Stopped meanwhile: the store may be closed; the next start reads the issues again.
+    if (this.closed) return started;
     if (failure !== null) {
       this.failed(t, source, failure);
       return started;
