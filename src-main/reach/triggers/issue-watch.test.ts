@@ -9,6 +9,7 @@ import { type GitHubServer, startGitHubServer } from '../../../test/kit/forge/gi
 import { makeRepo } from '../../agents/coding/workspaces/testing/temp-repo.ts';
 import type { BatonApp } from '../../app/create-app.ts';
 import { createApp } from '../../app/create-app.ts';
+import { IssueWatch } from './issue-watch.ts';
 
 // When a `github_issues` trigger reads GitHub, on the test's clock: every `poll_seconds` while
 // GitHub answers, twice as long after each failed look, and at the usual pace again once one
@@ -89,5 +90,76 @@ describe('a github_issues trigger’s looks', () => {
     expect(await lookAfter(59)).toBe(4);
     expect(await lookAfter(1)).toBe(5);
     expect(await call<Run[]>(a, 'runs.list', { plan_id: 'fix' })).toHaveLength(1);
+  });
+
+  it('an issue another process started meanwhile (its record written first) starts no second run: the run is not stored', async () => {
+    gh = await startGitHubServer({ repo: 'acme/app', tokens: { ghp_good: 'write' } });
+    for (const n of [1, 2]) gh.addIssue(`Issue ${n}`, 'body', ['baton']);
+    const dir = mkdtempSync(join(tmpdir(), 'baton-issue-watch-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    app = createApp({
+      dataDir: dir,
+      executors: { echo: undefined },
+      log: () => {},
+      reach: { enabled: false },
+    });
+    const a = app;
+    await call(a, 'secrets.set', { name: 'github.token', value: 'ghp_good' });
+    await call(a, 'workspaces.add', {
+      id: 'app',
+      path: repo.repo,
+      remote: {
+        url: 'https://example.invalid/acme/app.git',
+        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+      },
+    });
+    await call(a, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+    await call(a, 'plans.import', {
+      plan: {
+        plan_id: 'fix',
+        run_inputs: { title: { type: 'string', required: true } },
+        tasks: [{ task_id: 'fix', description: 'fix it', required_skills: ['x'] }],
+      },
+    });
+    const audited: string[] = [];
+    // A second watch over the same store whose run start loses a race for issue #1: another
+    // process records it (with its own run) after this one read GitHub, before its run is stored.
+    const watch = new IssueWatch({
+      store: a.store,
+      repo: a.reach.triggers.repo,
+      now: () => now,
+      owner: 'test',
+      secrets: { get: (name) => (name === 'github.token' ? 'ghp_good' : undefined) },
+      forgeOf: () => ({ api_url: gh!.url, repo: 'acme/app', token_secret: 'github.token' }),
+      startRun: async (planId, inputs, actor, alongside) => {
+        if (actor.endsWith('#1'))
+          a.reach.triggers.repo.addIssue({
+            trigger_id: 'issues',
+            repo: 'acme/app',
+            number: 1,
+            title: 'Issue 1',
+            url: 'elsewhere',
+            run_id: 'run_elsewhere',
+            started_at: new Date(now).toISOString(),
+          });
+        return a.engine.startRun(planId, actor, inputs, alongside);
+      },
+      audit: (e) => audited.push(`${e.to}: ${e.why}`),
+    });
+    a.reach.triggers.createWatching({
+      id: 'issues',
+      kind: 'github_issues',
+      plan_id: 'fix',
+      inputs: {},
+      source: { workspace: 'app', label: 'baton', inputs_from: { title: 'title' }, poll_seconds: 60 },
+    });
+    expect(await watch.pollNow()).toBe(1);
+    const runs = await call<Run[]>(a, 'runs.list', { plan_id: 'fix' });
+    expect(runs.map((r) => r.started_by)).toEqual(['github-issue:acme/app#2']);
+    expect(a.reach.triggers.repo.issue('issues', 'acme/app', 1)?.run_id).toBe('run_elsewhere');
+    expect(audited).toEqual([expect.stringMatching(/^started: issue #2 of acme\/app/)]);
+    watch.stop();
   });
 });
