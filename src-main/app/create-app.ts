@@ -208,6 +208,15 @@ export function createApp(opts: AppOptions) {
       await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
+    // What a `github_issues` trigger watches: the workspace's forge, when it is GitHub's.
+    forgeOf: (id) => {
+      const w = store.workspaces.get(id);
+      if (!w) return `no workspace "${id}"`;
+      const forge = w.remote?.forge;
+      if (forge?.kind !== 'github')
+        return `workspace "${id}" has no GitHub forge (its remote, on the Workspaces screen)`;
+      return forge;
+    },
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
@@ -225,6 +234,9 @@ export function createApp(opts: AppOptions) {
       follow: opts.landing?.follow ?? { firstMs: 30_000, maxMs: 30 * 60_000 },
       // A pull request's fix round: a re-run from its task, in the same CLI session.
       rerun: (runId, taskId, alongside) => engine.rerunFrom(runId, taskId, 'github', alongside).run_id,
+      // A run an issue started closes it with its pull request; a signed `issues` webhook reads the issues at once.
+      issueOf: (runId) => reach.triggers.repo.issueOfRun(runId) ?? null,
+      issuesDelivered: (workspaceId) => reach.issues.pollNow(workspaceId),
     },
     {
       enabled: opts.resume !== false,

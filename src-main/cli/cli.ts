@@ -101,6 +101,9 @@ Usage:
   baton triggers list | remove <id>
   baton triggers add --plan P [--inputs JSON] [--rate N]
                                                  POST /api/triggers/<id> with its own secret starts a run
+  baton triggers add --plan P --github-issues --workspace W --label L [--issue-inputs title=T,body=B,number=N,url=U]
+                     [--every SECONDS]           each open GitHub issue with the label starts one run
+  baton triggers issues <id>                     the issues a trigger started runs for
 
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder. When a Baton
 host (baton serve, browser mode) serves it, every command goes through that host (server.json
@@ -175,6 +178,10 @@ async function main(argv: string[]): Promise<number> {
       overlap: { type: 'string' },
       'catch-up': { type: 'string' },
       rate: { type: 'string' },
+      'github-issues': { type: 'boolean', default: false },
+      label: { type: 'string' },
+      'issue-inputs': { type: 'string' },
+      every: { type: 'string' },
       json: { type: 'boolean', default: false },
       archived: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -364,7 +371,7 @@ async function main(argv: string[]): Promise<number> {
       case 'schedules':
       case 'triggers':
         return await reachCommand(
-          await through(rest[0] === 'list' || rest[0] === 'deliveries' ? 'read' : 'change'),
+          await through(['list', 'deliveries', 'issues'].includes(rest[0] ?? '') ? 'read' : 'change'),
           command,
           rest,
           values,

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src-shared/schemas/memory.ts';
+import type { Trigger } from '../../src-shared/schemas/trigger.ts';
 import type { WebhookDelivery } from '../../src-shared/schemas/webhook.ts';
 import { startServe } from '../../test/e2e/serve-process.ts';
 import { eventually } from '../../test/kit/engine-kit.ts';
+import { startGitHubServer } from '../../test/kit/forge/github.ts';
 import { http } from '../../test/kit/host-kit.ts';
 import { startReceiver } from '../../test/kit/webhook-receiver.ts';
+import { makeRepo } from '../agents/coding/workspaces/testing/temp-repo.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const SECRET = `whsec_${Buffer.from('the cli test key, thirty-two b.!').toString('base64')}`;
@@ -179,5 +182,92 @@ describe('baton webhooks, schedules and triggers', () => {
     });
     expect(call.status).toBe(202);
     expect(baton(['triggers', 'list', ...d]).stdout).not.toContain(secret);
+  }, 90_000);
+
+  it('a trigger on GitHub issues added by the CLI shows why GitHub refused its look in baton triggers list', async () => {
+    const gh = await startGitHubServer({ repo: 'acme/app', tokens: { ghp_good: 'write' } });
+    stops.push(gh.stop);
+    const repo = makeRepo();
+    stops.push(async () => repo.cleanup());
+    const serve = await startServe(dir, 0);
+    stops.push(serve.stop);
+    const url = new URL(serve.url);
+    const port = Number(url.port);
+    const rpc = async (method: string, input: unknown) => {
+      const r = await http(port, `/api/rpc/${method}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${url.searchParams.get('token')}`,
+          'content-type': 'application/json',
+          connection: 'close',
+        },
+        body: JSON.stringify(input),
+      });
+      if (r.status !== 200) throw new Error(`${method}: ${r.status} ${r.body}`);
+    };
+    await rpc('secrets.set', { name: 'github.token', value: 'ghp_stale' });
+    await rpc('workspaces.add', {
+      id: 'app',
+      path: repo.repo,
+      remote: {
+        url: 'https://example.invalid/acme/app.git',
+        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+      },
+    });
+    await rpc('plans.import', {
+      plan: {
+        plan_id: 'fix',
+        run_inputs: { title: { type: 'string', required: true }, n: { type: 'number' } },
+        tasks: [{ task_id: 'fix', description: 'fix it', required_skills: ['x'] }],
+      },
+    });
+    const d = ['--data-dir', dir];
+    const bad = baton([
+      'triggers',
+      'add',
+      '--plan',
+      'fix',
+      '--github-issues',
+      '--workspace',
+      'app',
+      '--label',
+      'baton',
+      '--issue-inputs',
+      'title=title,body=missing',
+      ...d,
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('github_issues.inputs_from.body: plan "fix" takes no run input "missing"');
+    const made = baton([
+      'triggers',
+      'add',
+      '--id',
+      'issues',
+      '--plan',
+      'fix',
+      '--github-issues',
+      '--workspace',
+      'app',
+      '--label',
+      'baton',
+      '--issue-inputs',
+      'title=title,number=n',
+      ...d,
+    ]);
+    expect(made.stdout).toContain('Added trigger issues for plan fix: each open issue labelled "baton"');
+    await eventually(
+      () => {
+        const list = JSON.parse(baton(['triggers', 'list', '--json', ...d]).stdout) as Trigger[];
+        return list.some((t) => t.id === 'issues' && t.last_error !== null);
+      },
+      20_000,
+      'the look failed',
+    );
+    const table = baton(['triggers', 'list', ...d]).stdout;
+    expect(table).toContain('GitHub issues labelled "baton" (workspace app)');
+    expect(table).toContain(
+      'Reading the issues labelled "baton" of acme/app: GitHub refused the token in secret "github.token" (401 Bad credentials)',
+    );
+    expect(baton(['triggers', 'issues', 'issues', '--json', ...d]).stdout.trim()).toBe('[]');
   }, 90_000);
 });

@@ -10,6 +10,8 @@ import { createReachEvents } from './reach-events.ts';
 import { scheduleHandlers, shownSchedule } from './schedules/handlers.ts';
 import { Scheduler } from './schedules/scheduler.ts';
 import { triggerHandlers } from './triggers/handlers.ts';
+import type { WatchedForge } from './triggers/issue-watch.ts';
+import { IssueWatch } from './triggers/issue-watch.ts';
 import { createTriggerRoute } from './triggers/route.ts';
 import { Triggers } from './triggers/triggers.ts';
 import { webhookHandlers } from './webhooks/handlers.ts';
@@ -49,6 +51,8 @@ export function createReach(deps: {
     actor: string,
     alongside?: (runId: string) => void,
   ) => Promise<{ run_id: string; status: string }>;
+  /** A workspace's GitHub forge, or why it has none (what `github_issues` triggers watch). */
+  forgeOf?: (workspaceId: string) => WatchedForge | string;
   options: ReachOptions;
 }) {
   const { store, clock, options } = deps;
@@ -111,6 +115,19 @@ export function createReach(deps: {
     audit: (e) => triggerAudit({ ...e, from: null }),
     publicUrl: () => publicUrl,
   });
+  const issues = new IssueWatch({
+    store,
+    repo: triggers.repo,
+    now: () => clock.now(),
+    owner,
+    secrets: deps.secrets,
+    forgeOf: deps.forgeOf ?? ((id) => `workspace "${id}" has no GitHub forge`),
+    startRun: (planId, inputs, actor, alongside) => deps.startRun(planId, inputs, actor, alongside),
+    audit: (e) => triggerAudit({ ...e, from: null }),
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   const told = createReachEvents(
     deps.bus,
     {
@@ -131,6 +148,8 @@ export function createReach(deps: {
     webhooks,
     scheduler,
     triggers,
+    /** `github_issues` triggers: GitHub's labelled issues read and their runs started. */
+    issues,
     notifier,
     /** `POST /api/triggers/<id>` for the browser host (`BrowserHostOptions.triggers`). */
     triggerRoute: createTriggerRoute(triggers),
@@ -142,7 +161,13 @@ export function createReach(deps: {
         now: () => clock.now(),
         audit: (e) => scheduleAudit({ ...e, from: null }),
       }),
-      ...triggerHandlers({ triggers, store, audit: (e) => triggerAudit({ ...e, from: null }) }),
+      ...triggerHandlers({
+        triggers,
+        issues,
+        store,
+        forgeOf: deps.forgeOf ?? ((id) => `workspace "${id}" has no GitHub forge`),
+        audit: (e) => triggerAudit({ ...e, from: null }),
+      }),
       ...notificationHandlers({ notifier }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
@@ -154,11 +179,13 @@ export function createReach(deps: {
       if (!options.enabled) return;
       webhooks.start();
       scheduler.start();
+      issues.start();
       notifier.start(options.pollMs);
     },
     stop(): void {
       webhooks.stop();
       scheduler.stop();
+      issues.stop();
       notifier.stop();
     },
   };

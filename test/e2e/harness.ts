@@ -34,6 +34,7 @@ export function rpcFor(serverUrl: string): Rpc {
 export interface ListedRun {
   id: string;
   status: string;
+  started_by: string | null;
 }
 
 export interface Baton {

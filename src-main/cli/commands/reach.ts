@@ -22,6 +22,11 @@ export interface ReachFlags {
   overlap?: string | undefined;
   'catch-up'?: string | undefined;
   rate?: string | undefined;
+  workspace?: string | undefined;
+  'github-issues'?: boolean | undefined;
+  label?: string | undefined;
+  'issue-inputs'?: string | undefined;
+  every?: string | undefined;
   json: boolean;
 }
 
@@ -30,7 +35,8 @@ const USAGE = {
     'usage: baton webhooks list | add --url URL --event E... --secret NAME (optional for --format slack) [--project P] [--format standard|slack] [--link-base URL] [--id I] | remove <id> | deliveries [<id>] [--status pending|delivered|failed] [--limit N]',
   schedules:
     'usage: baton schedules list [--plan P] | add --plan P --cron "0 9 * * 1-5" [--tz Europe/Paris] [--inputs JSON] [--overlap skip|queue_one|allow] [--catch-up none|latest|all:N] [--id I] | pause <id> | resume <id> | remove <id>',
-  triggers: 'usage: baton triggers list | add --plan P [--inputs JSON] [--rate N] [--id I] | remove <id>',
+  triggers:
+    'usage: baton triggers list | add --plan P [--inputs JSON] [--rate N] [--id I] | add --plan P --github-issues --workspace W --label L [--issue-inputs title=T,body=B,number=N,url=U] [--every SECONDS] [--inputs JSON] [--id I] | issues <id> | remove <id>',
 };
 
 function json(flag: string, raw: string | undefined): Record<string, unknown> | undefined {
@@ -42,6 +48,17 @@ function json(flag: string, raw: string | undefined): Record<string, unknown> | 
     // said below
   }
   throw new CliError(`--${flag} must be a JSON object, e.g. '{"region":"eu"}'`);
+}
+
+/** `title=summary,body=details`: which run inputs receive the issue's title, body, number and URL. */
+function issueInputs(raw: string | undefined): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  const pairs = raw.split(',').map((p) => p.trim().split('='));
+  const known = ['title', 'body', 'number', 'url'];
+  for (const p of pairs)
+    if (p.length !== 2 || !known.includes(p[0] ?? '') || !p[1])
+      throw new CliError(`--issue-inputs takes title=INPUT,body=INPUT,number=INPUT,url=INPUT, got "${raw}"`);
+  return Object.fromEntries(pairs);
 }
 
 function count(flag: string, raw: string | undefined): number | undefined {
@@ -218,8 +235,46 @@ export async function reachCommand(
     const list = await ask(conn, 'triggers.list', {});
     out(list, () =>
       printTable(
-        ['ID', 'PLAN', 'RATE/MIN', 'URL'],
-        list.map((t) => [t.id, t.plan_id, String(t.rate_per_minute), t.url]),
+        ['ID', 'PLAN', 'STARTED BY', 'LAST ERROR'],
+        list.map((t) => [
+          t.id,
+          t.plan_id,
+          t.github_issues
+            ? `GitHub issues labelled "${t.github_issues.label}" (workspace ${t.github_issues.workspace})`
+            : `POST ${t.url} (${t.rate_per_minute}/min)`,
+          t.last_error ?? '-',
+        ]),
+      ),
+    );
+    return 0;
+  }
+  if (sub === 'issues' && arg) {
+    const list = await ask(conn, 'triggers.issues', { trigger_id: arg });
+    out(list, () =>
+      printTable(
+        ['ISSUE', 'TITLE', 'RUN', 'STARTED'],
+        list.map((i) => [`${i.repo}#${i.number}`, i.title, i.run_id, i.started_at]),
+      ),
+    );
+    return 0;
+  }
+  if (sub === 'add' && f['github-issues']) {
+    const made = await ask(conn, 'triggers.addGithubIssues', {
+      plan_id: f.plan ?? '',
+      ...opt('id', f.id),
+      ...opt('inputs', json('inputs', f.inputs)),
+      github_issues: {
+        workspace: f.workspace ?? '',
+        label: f.label ?? '',
+        ...opt('inputs_from', issueInputs(f['issue-inputs'])),
+        ...opt('poll_seconds', count('every', f.every)),
+      },
+    });
+    out(made, () =>
+      process.stdout.write(
+        `Added trigger ${made.id} for plan ${made.plan_id}: each open issue labelled "${made.github_issues?.label}" ` +
+          `on workspace ${made.github_issues?.workspace}'s GitHub repository starts one run ` +
+          `(read every ${made.github_issues?.poll_seconds} s by the app or baton serve, and at once on a signed issues webhook).\n`,
       ),
     );
     return 0;

@@ -44,16 +44,23 @@ export class Triggers {
   }
 
   shown(t: StoredTrigger): Trigger {
-    const { secret_hash: _, ...rest } = t;
-    return { ...rest, url: this.urlOf(t.id) };
+    const { secret_hash: _, source, ...rest } = t;
+    return { ...rest, url: t.kind === 'http' ? this.urlOf(t.id) : '', github_issues: source };
   }
 
   /** Stores a new trigger with the hash of a new secret; the secret is in the answer only. */
-  create(t: Omit<StoredTrigger, 'secret_hash' | 'enabled' | 'created_at'>): TriggerCreated {
+  create(
+    t: Omit<
+      StoredTrigger,
+      'secret_hash' | 'enabled' | 'created_at' | 'kind' | 'source' | 'last_error' | 'last_error_at'
+    >,
+  ): TriggerCreated {
     if (this.repo.get(t.id)) throw new AppError('conflict', `trigger "${t.id}" already exists`);
     const secret = mintTriggerSecret();
     this.repo.insert({
       ...t,
+      kind: 'http',
+      source: null,
       secret_hash: hashTriggerSecret(secret),
       created_at: new Date(this.d.now()).toISOString(),
     });
@@ -65,6 +72,18 @@ export class Triggers {
       url,
       curl: `curl -X POST -H "Authorization: Bearer ${secret}" -H "Content-Type: application/json"${body} ${url}`,
     };
+  }
+
+  /** Stores a trigger that is not called over HTTP (it has no secret: `github_issues`). */
+  createWatching(t: Pick<StoredTrigger, 'id' | 'plan_id' | 'inputs' | 'kind' | 'source'>): Trigger {
+    if (this.repo.get(t.id)) throw new AppError('conflict', `trigger "${t.id}" already exists`);
+    this.repo.insert({
+      ...t,
+      secret_hash: '',
+      rate_per_minute: 60,
+      created_at: new Date(this.d.now()).toISOString(),
+    });
+    return this.shown(this.repo.get(t.id)!);
   }
 
   remove(id: string): boolean {
@@ -81,6 +100,12 @@ export class Triggers {
   admit(id: string, secret: string | undefined, from: string): StoredTrigger | TriggerAnswer {
     const t = this.repo.get(id);
     if (!t) return { status: 404, code: 'not_found', message: `no trigger "${id}"` };
+    if (t.kind !== 'http')
+      return {
+        status: 404,
+        code: 'not_found',
+        message: `trigger "${id}" is not called over HTTP (${t.kind})`,
+      };
     const wait = this.limiter.take(id, t.rate_per_minute);
     if (wait > 0) {
       if (!this.throttled.has(id)) {

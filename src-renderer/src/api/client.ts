@@ -239,6 +239,8 @@ export const api = {
     c().invoke('schedules.preview', { cron, timezone, count: 5 }),
   listTriggers: () => c().invoke('triggers.list', {}),
   addTrigger: (input: MethodInput<'triggers.add'>) => c().invoke('triggers.add', input),
+  addGithubIssuesTrigger: (input: MethodInput<'triggers.addGithubIssues'>) =>
+    c().invoke('triggers.addGithubIssues', input),
   removeTrigger: (trigger_id: string) => c().invoke('triggers.remove', { trigger_id }),
   listWorkerTokens: () => c().invoke('workers.tokens.list', {}),
   createWorkerToken: (input: MethodInput<'workers.tokens.create'>) =>

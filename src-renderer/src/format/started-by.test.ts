@@ -14,6 +14,9 @@ describe('startedByText', () => {
     );
   });
   it('says nothing for a run from before it was recorded', () => {
+    expect(startedByText('github-issue:acme/app#12')).toBe(
+      'started by GitHub issue #12 of acme/app (a trigger watching its label)',
+    );
     expect(startedByText(null)).toBeNull();
   });
 });
@@ -24,6 +27,8 @@ describe('startedByShort', () => {
     expect(startedByShort('cli')).toBe('command line');
     expect(startedByShort('mcp')).toBe('an agent (MCP)');
     expect(startedByShort('api')).toBe('REST API');
+    expect(startedByShort('github-issue:acme/app#12')).toBe('GitHub issue #12');
+    expect(startedByShort('github-issue: not one')).toBe('github-issue: not one');
     expect(startedByShort('schedule')).toBe('a schedule');
     expect(startedByShort('github')).toBe('GitHub fix round');
     expect(startedByShort(null)).toBeNull();

@@ -1,9 +1,15 @@
+/** A run a GitHub issue started (a `github_issues` trigger) says `github-issue:<owner/name>#<number>`. */
+const ISSUE = /^github-issue:([^#\s]+)#(\d+)$/;
+
 /**
  * Who or what started a run, in words, from its `started_by`: a person's name, or what Baton
  * records for a schedule firing, a trigger's call, the command line, an agent over MCP and the
- * REST API, and a pull request's fix round (`github`). Null for a run from before it was recorded (nothing is said).
+ * REST API, a pull request's fix round (`github`) and a GitHub issue (`github-issue:acme/app#12`).
+ * Null for a run from before it was recorded (nothing is said).
  */
 export function startedByText(startedBy: string | null): string | null {
+  const issue = startedBy ? ISSUE.exec(startedBy) : null;
+  if (issue) return `started by GitHub issue #${issue[2]} of ${issue[1]} (a trigger watching its label)`;
   switch (startedBy) {
     case null:
     case '':
@@ -41,5 +47,7 @@ const SHORT: Record<string, string> = {
 /** Who or what started a run, for a table's "By" column (`startedByText` says it in a sentence). */
 export function startedByShort(startedBy: string | null): string | null {
   if (startedBy === null || startedBy === '') return null;
+  const issue = ISSUE.exec(startedBy);
+  if (issue) return `GitHub issue #${issue[2]}`;
   return SHORT[startedBy] ?? startedBy;
 }

@@ -240,6 +240,56 @@ export function issuePayload(origin: string, owner: string, name: string, i: Iss
   };
 }
 
+/**
+ * A pull request as GitHub's issues list shows it: GitHub counts every pull request as an issue,
+ * and says which ones are with a `pull_request` key (clients that want issues skip those).
+ */
+export function pullAsIssuePayload(origin: string, owner: string, name: string, p: Pull) {
+  return {
+    ...issuePayload(origin, owner, name, {
+      number: p.number,
+      title: p.title,
+      body: p.body,
+      state: p.state,
+      labels: p.labels,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+    }),
+    html_url: `${origin}/${owner}/${name}/pull/${p.number}`,
+    user: user('baton-bot', 3),
+    draft: p.draft,
+    pull_request: {
+      url: `${origin}/repos/${owner}/${name}/pulls/${p.number}`,
+      html_url: `${origin}/${owner}/${name}/pull/${p.number}`,
+      diff_url: `${origin}/${owner}/${name}/pull/${p.number}.diff`,
+      patch_url: `${origin}/${owner}/${name}/pull/${p.number}.patch`,
+      merged_at: p.merged_at,
+    },
+  };
+}
+
+/**
+ * The body of GitHub's `issues` webhook (X-GitHub-Event: issues): the action (`opened`,
+ * `labeled`, …), the issue as the REST API shows it, the label added (for `labeled`), the
+ * repository and who did it.
+ */
+export function issuesEventPayload(
+  origin: string,
+  owner: string,
+  name: string,
+  i: Issue,
+  action: 'opened' | 'labeled' | 'unlabeled' | 'edited' | 'closed' | 'reopened',
+  added?: string,
+) {
+  return {
+    action,
+    issue: issuePayload(origin, owner, name, i),
+    ...(added !== undefined ? { label: label(added, i.labels.indexOf(added)) } : {}),
+    repository: repoPayload(origin, owner, name),
+    sender: user('someone', 60),
+  };
+}
+
 export function issueCommentPayload(origin: string, owner: string, name: string, c: IssueComment) {
   return {
     id: c.id,

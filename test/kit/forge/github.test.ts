@@ -8,7 +8,10 @@ afterEach(async () => {
   server = null;
 });
 const start = async () => {
-  server = await startGitHubServer({ repo: 'acme/app', tokens: { good: 'write', readonly: 'read' } });
+  server = await startGitHubServer({
+    repo: 'acme/app',
+    tokens: { good: 'write', readonly: 'read', norights: 'none' },
+  });
   return server;
 };
 const client = (s: GitHubServer, auth: string) =>
@@ -76,6 +79,21 @@ describe('the scripted GitHub REST server, through @octokit/rest', () => {
     const n = s.addIssue('Broken login', 'It fails', ['baton']);
     const { data: issues } = await gh.issues.listForRepo({ ...repo, labels: 'baton' });
     expect(issues.map((i) => i.number)).toEqual([n]);
+    // GitHub lists pull requests as issues too, each with its `pull_request` key.
+    await gh.issues.addLabels({ ...repo, issue_number: pr.number, labels: ['baton'] });
+    const { data: both } = await gh.issues.listForRepo({ ...repo, labels: 'baton', state: 'open' });
+    expect(both.map((i) => [i.number, i.pull_request?.html_url ?? null])).toEqual([
+      [n, null],
+      [pr.number, `${s.url}/acme/app/pull/${pr.number}`],
+    ]);
+    const later = s.addIssue('Unlabelled', 'not yet', []);
+    s.labelIssue(later, 'baton');
+    expect(JSON.parse(s.issuesEvent(later, 'labeled', 'baton'))).toMatchObject({
+      action: 'labeled',
+      issue: { number: later, title: 'Unlabelled', labels: [{ name: 'baton' }] },
+      label: { name: 'baton' },
+      repository: { full_name: 'acme/app' },
+    });
     await gh.issues.createComment({ ...repo, issue_number: n, body: 'on it' });
     const { data: ic } = await gh.issues.listComments({ ...repo, issue_number: n });
     expect(ic.map((c) => c.body)).toEqual(['on it']);
@@ -101,6 +119,10 @@ describe('the scripted GitHub REST server, through @octokit/rest', () => {
     });
     s.remove(1);
     await expect(gh.pulls.get({ ...repo, pull_number: 1 })).rejects.toMatchObject({ status: 404 });
+    await expect(client(s, 'norights').issues.listForRepo(repo)).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('Resource not accessible by personal access token'),
+    });
     await expect(client(s, 'good').repos.get({ owner: 'other', repo: 'app' })).rejects.toMatchObject({
       status: 404,
     });

@@ -9,7 +9,9 @@ import {
   type IssueComment,
   issueCommentPayload,
   issuePayload,
+  issuesEventPayload,
   type Pull,
+  pullAsIssuePayload,
   pullPayload,
   type Review,
   type ReviewComment,
@@ -31,8 +33,11 @@ export interface GitHubRequest {
 export interface GitHubServerOptions {
   /** The one repository it serves, `owner/name`; every other answers 404. */
   repo: string;
-  /** Tokens it knows: `write` may do everything, `read` gets 403 on every change. Any other: 401. */
-  tokens: Record<string, 'write' | 'read'>;
+  /**
+   * Tokens it knows: `write` may do everything, `read` gets 403 on every change, `none` (a token
+   * given no rights on this repository, as a fine-grained one can be) 403 on everything. Any other: 401.
+   */
+  tokens: Record<string, 'write' | 'read' | 'none'>;
   /** A branch's commit (from the git remote): a pull request's head must exist. Absent: any branch, a made-up sha. */
   branchTip?: (branch: string) => Promise<string | null>;
 }
@@ -57,6 +62,10 @@ export interface GitHubServer {
     comments?: { path: string; line: number; body: string }[],
   ): void;
   addIssue(title: string, body: string, labels: string[]): number;
+  /** A person adds a label to an issue. */
+  labelIssue(number: number, label: string): void;
+  /** The body of the `issues` webhook GitHub sends for what was done to an issue (sign it with `signWebhook`). */
+  issuesEvent(number: number, action: 'opened' | 'labeled', label?: string): string;
   issueComments: IssueComment[];
   /** The next request (any route) answers this status with GitHub's error body. */
   failNext(status: number, message: string): void;
@@ -224,10 +233,16 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   route('GET', '/issues', false, async (_m, _b, q) => {
     const want = (q.get('labels') ?? '').split(',').filter(Boolean);
     const state = q.get('state') ?? 'open';
-    const list = [...issues.values()].filter(
-      (i) => (state === 'all' || i.state === state) && want.every((l) => i.labels.includes(l)),
-    );
-    return [200, list.map((i) => issuePayload(origin, owner, name, i))];
+    const fits = (i: { state: string; labels: string[] }) =>
+      (state === 'all' || i.state === state) && want.every((l) => i.labels.includes(l));
+    // As GitHub lists them: pull requests too (with their `pull_request` key), newest first.
+    const list = [
+      ...[...issues.values()].filter(fits).map((i) => issuePayload(origin, owner, name, i)),
+      ...[...pulls.values()]
+        .filter((p) => !removed.has(p.number) && fits(p))
+        .map((p) => pullAsIssuePayload(origin, owner, name, p)),
+    ].sort((a, b) => b.number - a.number);
+    return [200, list];
   });
   route('GET', '/issues/(\\d+)', false, async (m) => {
     const i = issues.get(Number(m[1]));
@@ -284,6 +299,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     if (auth === '') throw new HttpError(401, 'Requires authentication');
     const rights = options.tokens[token];
     if (!rights) throw new HttpError(401, 'Bad credentials');
+    if (rights === 'none') throw new HttpError(403, 'Resource not accessible by personal access token');
     const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (u.pathname === '/graphql' && req.method === 'POST') {
@@ -394,6 +410,17 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       const n = nextNumber++;
       issues.set(n, { number: n, title, body, state: 'open', labels, created_at: now(), updated_at: now() });
       return n;
+    },
+    labelIssue: (n, l) => {
+      const i = issues.get(n);
+      if (!i) throw new Error(`no issue #${n}`);
+      i.labels = [...new Set([...i.labels, l])];
+      i.updated_at = now();
+    },
+    issuesEvent: (n, action, l) => {
+      const i = issues.get(n);
+      if (!i) throw new Error(`no issue #${n}`);
+      return JSON.stringify(issuesEventPayload(origin, owner, name, i, action, l));
     },
     failNext: (status, message) => failures.push({ status, message }),
     stop: async () => {

@@ -187,6 +187,8 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       tasks,
       run_cost: (run ? store.runs.tasks(rec.run_id) : []).reduce((sum, t) => sum + t.cost, 0),
       run_url: deps.runUrl?.(rec.run_id) ?? null,
+      closes: deps.issueOf?.(rec.run_id) ?? null,
+      repo: remote.forge.repo,
     });
     const pr =
       (await forge.openFrom(rec.branch)) ??

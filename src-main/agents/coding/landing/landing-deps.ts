@@ -23,6 +23,10 @@ export interface LandingDeps {
    * no fix rounds (a failing check or a review asking for changes is only said).
    */
   rerun?: ((runId: string, taskId: string, alongside: (newRun: string) => void) => string) | undefined;
+  /** The GitHub issue that started a run (a `github_issues` trigger): its pull request closes it. */
+  issueOf?: ((runId: string) => { repo: string; number: number; url: string } | null) | undefined;
+  /** A signed `issues` webhook for a workspace: its issues read at once; how many runs that started. */
+  issuesDelivered?: ((workspaceId: string) => Promise<number>) | undefined;
 }
 
 /** The landing as it is public (without its polling bookkeeping). */

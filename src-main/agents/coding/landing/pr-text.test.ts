@@ -51,4 +51,16 @@ describe("a pull request's title and body", () => {
     expect(t.body).toContain('| `ui`: Add the /health endpoint | - | 1 file, +10 -1 | $0.00 |');
     expect(t.body).toContain('Made by Baton: plan `p`, run `r2`.');
   });
+
+  it('says it closes the issue that started the run, linking it; an issue of another repository is named with it', () => {
+    const base = { plan: { plan_id: 'health' }, run_id: 'r1', tasks: [task], run_cost: 0, run_url: null };
+    const issue = { repo: 'acme/app', number: 12, url: 'https://github.com/acme/app/issues/12' };
+    const same = prText({ ...base, closes: issue, repo: 'acme/app' });
+    expect(same.body.split('\n')[0]).toBe(
+      'Closes #12 ([the issue](https://github.com/acme/app/issues/12) started this run).',
+    );
+    const other = prText({ ...base, closes: issue, repo: 'acme/web' });
+    expect(other.body).toMatch(/^Closes acme\/app#12 /);
+    expect(prText(base).body).not.toContain('Closes');
+  });
 });

@@ -18,6 +18,10 @@ export interface PrTextInput {
   run_cost: number;
   /** A link back to the run in Baton, when Baton is served at an address; else its id is named. */
   run_url: string | null;
+  /** The GitHub issue that started the run: the body says the pull request closes it. */
+  closes?: { repo: string; number: number; url: string } | null;
+  /** The repository the pull request is opened on (`owner/name`): an issue of another one is named with its repository. */
+  repo?: string;
 }
 
 const firstLine = (text: string, max: number) => {
@@ -44,6 +48,11 @@ export function prText(input: PrTextInput): { title: string; body: string } {
     ? `${firstLine(only.description, 80) || only.task_id} (${planName})`
     : `${planName}: run ${input.run_id}`;
   const lines: string[] = [];
+  const issue = input.closes;
+  if (issue) {
+    const ref = issue.repo === input.repo ? `#${issue.number}` : `${issue.repo}#${issue.number}`;
+    lines.push(`Closes ${ref} ([the issue](${issue.url}) started this run).`, '');
+  }
   if (input.plan.goal?.trim()) lines.push(`**Goal:** ${input.plan.goal.trim()}`, '');
   lines.push('| Task | Agent | Change | Cost |', '| --- | --- | --- | --- |');
   for (const t of input.tasks)

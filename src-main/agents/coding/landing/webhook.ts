@@ -34,7 +34,9 @@ const error = (code: string, message: string) => ({ error: { code, message } });
  * `X-Hub-Signature-256` is checked against that secret (401 when it is missing or wrong; the
  * body is never acted on), then a `pull_request`, `check_run`, `check_suite`, `status` or
  * `pull_request_review` event makes the pull requests it is about due for a poll at once (the
- * poll reads GitHub's own state, so a delivery is a hint and never a source of truth). 404 for
+ * poll reads GitHub's own state, so a delivery is a hint and never a source of truth); an
+ * `issues` event (opened, labeled, reopened) makes the workspace's `github_issues` triggers read
+ * its issues at once (202 with how many runs that started). 404 for
  * a workspace without a forge webhook secret, 202 with how many landings were polled.
  */
 export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
@@ -66,6 +68,13 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       payload = JSON.parse(body.toString('utf8')) as typeof payload;
     } catch {
       return sendJson(res, 400, error('invalid_input', 'the body is not JSON'));
+    }
+    if (event === 'issues') {
+      // An issue opened, labelled or reopened: the workspace's `github_issues` triggers read GitHub's issues now.
+      const action = (payload as { action?: unknown }).action;
+      const reads = typeof action === 'string' && ['opened', 'labeled', 'reopened'].includes(action);
+      const started = reads && deps.issuesDelivered ? await deps.issuesDelivered(w.id) : 0;
+      return sendJson(res, 202, { event, started });
     }
     const number = Number(payload.pull_request?.number ?? payload.number);
     const due = deps.store.landings

@@ -7,13 +7,21 @@ import { InputField } from '../shared/InputField.tsx';
 import { RemoveRowButton, RowName, RowsTable } from '../shared/RowsTable.tsx';
 import { ShownOnce } from '../shared/ShownOnce.tsx';
 import { parseInputsJson, whenIn } from './field-errors.ts';
+import { GithubIssuesForm } from './GithubIssuesForm.tsx';
 import { inputsTemplate, RunInputsField } from './RunInputsField.tsx';
 import { IdField, InputsCell, useFormSend, useReachList, useRowAction } from './reach-parts.tsx';
 
+/** What starts a trigger's runs, in a line: its URL, or the GitHub issues it watches. */
+const startedBy = (t: Trigger) =>
+  t.github_issues
+    ? `GitHub issues labelled "${t.github_issues.label}" (workspace ${t.github_issues.workspace})`
+    : `POST ${t.url}`;
+
 /**
  * A plan's triggers (its Triggers tab): URLs other programs POST to, each with its own secret,
- * to start a run of the plan. Made here, a trigger's secret, URL and a curl example are shown
- * once: Baton keeps only a hash of the secret.
+ * to start a run of the plan, and watches of a repository's labelled GitHub issues (a run per
+ * issue). Made here, a trigger's secret, URL and a curl example are shown once: Baton keeps only
+ * a hash of the secret. A trigger whose last look at GitHub failed says why in its row.
  */
 export function PlanTriggers({ stored }: { stored: StoredPlan }) {
   const planId = stored.plan_id;
@@ -34,21 +42,32 @@ export function PlanTriggers({ stored }: { stored: StoredPlan }) {
         A trigger is a URL that starts a run of this plan when a program (CI, a form’s backend, cron
         elsewhere) POSTs to it with the trigger’s secret as <code>Authorization: Bearer …</code>, never the
         UI’s token. The body’s <code>inputs</code> go over the trigger’s own; calls are rate-limited and
-        audited.
+        audited. A trigger may instead watch a workspace’s GitHub issues: each open issue with its label
+        starts one run, and the run’s pull request closes it.
       </p>
       {created && <CreatedTrigger created={created} onDone={() => setCreated(null)} />}
       <RowsTable
         label="Triggers"
         className="triggers"
-        columns={['Trigger', 'Inputs', 'Calls a minute', 'Created']}
+        columns={['Trigger', 'Inputs', 'Calls a minute', 'Created', 'Last error']}
         rows={triggers}
         empty="No triggers for this plan yet. Create one below."
         row={(t) => (
           <tr key={t.id}>
-            <RowName name={t.id} detail={`POST ${t.url}`} />
+            <RowName name={t.id} detail={startedBy(t)} />
             <InputsCell inputs={t.inputs} />
-            <td>{t.rate_per_minute}</td>
+            <td>{t.kind === 'http' ? t.rate_per_minute : '—'}</td>
             <td className="small">{whenIn(t.created_at)}</td>
+            <td className="small">
+              {t.last_error ? (
+                <span className="field-error" role="status" aria-label={`Last error of trigger ${t.id}`}>
+                  {t.last_error}
+                  {t.last_error_at && <span className="muted"> ({whenIn(t.last_error_at)})</span>}
+                </span>
+              ) : (
+                '—'
+              )}
+            </td>
             <td className="row-actions">
               <RemoveRowButton
                 what="trigger"
@@ -61,6 +80,7 @@ export function PlanTriggers({ stored }: { stored: StoredPlan }) {
         )}
       />
       <TriggerForm stored={stored} onCreated={setCreated} />
+      <GithubIssuesForm stored={stored} />
     </div>
   );
 }

@@ -1,0 +1,68 @@
+import { Octokit } from '@octokit/rest';
+
+/** An open issue as a `github_issues` trigger reads it. */
+export interface OpenIssue {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+}
+
+/** A look at GitHub that failed, said in words a person can act on (the trigger's last error). */
+export class IssuesError extends Error {}
+
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * The open issues of `repo` carrying `label`, through `@octokit/rest` (every page), pull requests
+ * left out: GitHub lists them as issues too, with a `pull_request` key. A token GitHub refuses
+ * (401), one lacking rights (403) and a repository it cannot find (404) are `IssuesError`s naming
+ * the secret and the repository.
+ */
+export async function openLabelledIssues(opts: {
+  apiUrl: string;
+  repo: string;
+  token: string;
+  tokenName: string;
+  label: string;
+}): Promise<OpenIssue[]> {
+  const [owner = '', repo = ''] = opts.repo.split('/');
+  const gh = new Octokit({
+    auth: opts.token,
+    baseUrl: opts.apiUrl,
+    log: SILENT,
+    userAgent: 'baton',
+    request: {
+      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
+    },
+  });
+  const doing = `Reading the issues labelled "${opts.label}" of ${opts.repo}`;
+  try {
+    const items = await gh.paginate(gh.issues.listForRepo, {
+      owner,
+      repo,
+      labels: opts.label,
+      state: 'open',
+      per_page: 100,
+    });
+    return items
+      .filter((i) => !i.pull_request)
+      .map((i) => ({ number: i.number, title: i.title, body: i.body ?? '', url: i.html_url }));
+  } catch (err) {
+    const e = err as { status?: number; message?: string; response?: { data?: { message?: string } } };
+    const message = e.response?.data?.message ?? e.message ?? String(err);
+    if (e.status === 401)
+      throw new IssuesError(
+        `${doing}: GitHub refused the token in secret "${opts.tokenName}" (401 ${message})`,
+      );
+    if (e.status === 403)
+      throw new IssuesError(
+        `${doing}: the token in secret "${opts.tokenName}" lacks the rights on ${opts.repo} (403 ${message})`,
+      );
+    if (e.status === 404)
+      throw new IssuesError(
+        `${doing}: GitHub answered 404 (${message}): no repository ${opts.repo}, or the token in secret "${opts.tokenName}" cannot see it`,
+      );
+    throw new IssuesError(`${doing}: GitHub answered ${e.status ?? 'nothing'} (${message})`);
+  }
+}
