@@ -17,7 +17,7 @@
 // Where the last CLI's end → the ranking's log lines goes (that candidate's own end, its commit and
 // diff, then the diffs copied, the ranking and its record), less git's commands in it, and
 // `rankCandidates` alone over N records. Asserts nothing.
-// Usage: node test/bench/best-of-worker.ts [--files 20000] [--checks 3] [--pairs 12] [--rounds 3] [--n 1,3,8]
+// Usage: node test/bench/best-of-worker.ts [--files 20000] [--checks 3] [--pairs 10] [--rounds 2] [--n 1,3,8]
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,8 +76,8 @@ export interface BestOfFigures {
 
 const FILES = argInt('files', 20_000);
 const CHECKS = argInt('checks', 3);
-const PAIRS = argInt('pairs', 12);
-const ROUNDS = argInt('rounds', 3);
+const PAIRS = argInt('pairs', 10);
+const ROUNDS = argInt('rounds', 2);
 const NS = argStr('n', '1,3,8').split(',').map(Number);
 const root = mkdtempSync(join(tmpdir(), 'baton-best-of-'));
 const repo = join(root, 'repo');
