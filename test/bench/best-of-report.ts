@@ -89,6 +89,12 @@ export function bestOfTable(b: BestOfFigures | null): void {
       "  git's commands overlap across candidates, so their sum can pass the whole; last CLI end → ranked: that candidate's\n" +
       `  own end (commit, diff), the diffs copied, the ranking and its record; rankCandidates alone: ${b.rankUs.map((r) => `N=${r.n} ${fmt(r.us, 1)} µs`).join(', ')}`,
   );
+  for (const f of b.bestOf)
+    console.log(
+      `  N=${f.n}, git's largest by kind (ms a run, summed): ${Object.entries(f.gitByKindMs ?? {})
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join('; ')}`,
+    );
 }
 
 export function bestOfGoals(b: BestOfFigures | null): void {

@@ -61,6 +61,8 @@ export interface BestOfFigure {
   /** The last CLI's end → the ranking logged, and that less git's commands in it, p50 ms (N > 1). */
   afterCliP50Ms: number | null;
   afterCliRestP50Ms: number | null;
+  /** git's commands (and deleting files) by kind, summed over a run, mean of the runs, the 4 largest (ms). */
+  gitByKindMs: Record<string, number>;
 }
 
 export interface BestOfFigures {
@@ -115,6 +117,7 @@ cat "$BENCH_STREAM"`;
 interface Attempt {
   whole: number;
   git: number;
+  byKind: Map<string, number>;
   spans: [number, number][];
   cli: [number, number][];
   checks: [number, number][];
@@ -131,6 +134,7 @@ async function attempt(
 ): Promise<Attempt> {
   const spans: [number, number][] = [];
   let git = 0;
+  const byKind = new Map<string, number>();
   const checkSteps: number[] = [];
   const logs: { at: number; text: string }[] = [];
   const unsubscribe = app.bus.subscribe((batch) => {
@@ -141,8 +145,9 @@ async function attempt(
         checkSteps.push(e.payload.check.duration_ms);
     }
   });
-  traceGit((_c, ms) => {
+  traceGit((c, ms) => {
     git += ms;
+    byKind.set(kindOf(c), (byKind.get(kindOf(c)) ?? 0) + ms);
     const end = performance.now();
     spans.push([end - ms, end]);
   });
@@ -158,11 +163,22 @@ async function attempt(
       throw new Error(
         `${planId}: the run ended ${run.status}: ${app.store.runs.task(runId, 't')?.error ?? ''}`,
       );
-    return { whole, git, spans, cli: lives(cliTimes), checks: lives(checkTimes), checkSteps, logs };
+    return { whole, git, byKind, spans, cli: lives(cliTimes), checks: lives(checkTimes), checkSteps, logs };
   } finally {
     traceGit(null);
     unsubscribe();
   }
+}
+
+/** `git read-tree` for `git -C dir read-tree --reset -u HEAD`; `rm -rf` for deleting a worktree's files. */
+function kindOf(command: string): string {
+  const w = command.split(' ');
+  if (w[0] !== 'git') return w.slice(0, 2).join(' ');
+  for (let i = 1; i < w.length; i++) {
+    if (w[i] === '-C' || w[i] === '-c') i++;
+    else if (!w[i]!.startsWith('-')) return `git ${w[i]}`;
+  }
+  return 'git';
 }
 
 /** How much of [from, to] the spans cover (candidates' git commands overlap: counted once). */
@@ -284,6 +300,9 @@ async function bestOfPart(app: BatonApp, cliTimes: string, checkTimes: string): 
       return { whole: ranked.at - from, rest: ranked.at - from - git };
     });
     const known = after.filter((x) => x !== null);
+    const kinds = new Map<string, number>();
+    for (const a of xs) for (const [k, v] of a.byKind) kinds.set(k, (kinds.get(k) ?? 0) + v / xs.length);
+    const gitByKindMs = Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]).slice(0, 4));
     return {
       n,
       runs: xs.length,
@@ -317,6 +336,7 @@ async function bestOfPart(app: BatonApp, cliTimes: string, checkTimes: string): 
               0.5,
             )
           : null,
+      gitByKindMs,
     };
   });
 }
