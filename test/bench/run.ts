@@ -4,11 +4,13 @@
 // about timings. See README.md beside this file.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { acpGoals, acpTable } from './acp-report.ts';
 import type { AcpFigures } from './acp-worker.ts';
+import { bestOfGoals, bestOfTable } from './best-of-report.ts';
+import type { BestOfFigures } from './best-of-worker.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
 import type { CodingGitResult } from './coding-report.ts';
 import {
@@ -20,7 +22,7 @@ import {
 } from './coding-report.ts';
 import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
-import { RESULT_PREFIX, type WorkerResult } from './measure.ts';
+import { argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import type { MeteringFigure } from './metering-worker.ts';
 import type { ParentWatchFigures } from './parent-watch-worker.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
@@ -220,6 +222,42 @@ console.log(
   `machine: ${cpu[0]?.model.trim() ?? 'unknown cpu'}, ${cpu.length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB; ` +
     `Node ${process.version} (${process.platform}-${process.arch}); every worker runs with ${ENGINE_V8_FLAGS.join(' ')}, as Baton's CLI does`,
 );
+
+/** Checks after an attempt and best of N on 20,000 files (best-of-worker.ts). */
+function measureBestOf(): BestOfFigures | null {
+  console.log('[coding] checks after an attempt, and best of N = 1, 3, 8 on 20,000 files …');
+  return resultOf<BestOfFigures>('best-of-worker.ts', [], 'BEST_OF_RESULT', 2_400_000, true);
+}
+
+/** `npm run bench -- --only <part>`: that part alone, its table and goals. */
+const ONLY: Record<string, () => void> = {
+  'best-of': () => {
+    const b = measureBestOf();
+    bestOfTable(b);
+    console.log('');
+    bestOfGoals(b);
+  },
+};
+const only = argStr('only', '');
+if (only !== '') {
+  const part = ONLY[only];
+  if (!part) {
+    console.error(`--only takes one of: ${Object.keys(ONLY).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(
+    `load average ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(', ')}`,
+  );
+  part();
+  console.log(
+    `load average ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(', ')}`,
+  );
+  process.exit(0);
+}
 for (const size of [...SIZES, RSS_SIZE]) {
   const d = layeredDag(size);
   console.log(
@@ -272,17 +310,30 @@ const tlLine = tl.stdout.split('\n').find((l) => l.startsWith('TOOL_LOOP_RESULT 
 const toolLoop = tlLine ? (JSON.parse(tlLine.slice('TOOL_LOOP_RESULT '.length)) as ToolLoopResult) : null;
 if (!toolLoop) console.log(`      failed: ${tl.stderr.trim().split('\n').slice(-3).join(' ')}`);
 
-/** Runs a bench script of its own and reads its `PREFIX {json}` line; null (said) when it fails. */
-function resultOf<T>(script: string, args: string[], prefix: string, timeoutMs: number): T | null {
+/**
+ * Runs a bench script of its own and reads its `PREFIX {json}` line; null (said) when it fails.
+ * With `progress`, what the script says on stderr (its progress, why it failed) is shown as it comes.
+ */
+function resultOf<T>(
+  script: string,
+  args: string[],
+  prefix: string,
+  timeoutMs: number,
+  progress = false,
+): T | null {
   const r = spawnSync(process.execPath, [join(benchDir, script), ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', progress ? 'inherit' : 'pipe'],
   });
   const line = r.stdout.split('\n').find((l) => l.startsWith(`${prefix} `));
   if (line) return JSON.parse(line.slice(prefix.length + 1)) as T;
-  console.log(`      failed: ${`${r.stderr}`.trim().split('\n').slice(-3).join(' ') || `exit ${r.status}`}`);
+  const said = `${r.stderr ?? ''}`.trim().split('\n').slice(-3).join(' ');
+  console.log(
+    `      failed: ${said || `exit ${r.status}${r.signal ? ` (${r.signal}: past ${timeoutMs / 1000} s?)` : ''}`}`,
+  );
   return null;
 }
 
@@ -319,6 +370,8 @@ const parentWatch = resultOf<ParentWatchFigures>(
 
 console.log('[sandbox] starts and model round trips with and without the OS sandbox …');
 const sandbox = resultOf<SandboxFigures>('sandbox-worker.ts', [], 'SANDBOX_RESULT', 180_000);
+
+const bestOf = measureBestOf();
 
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
@@ -361,6 +414,7 @@ codingAttemptTable(codingAttempt);
 codingStepsTable(codingSteps);
 acpTable(acp);
 meteringTable(metering);
+bestOfTable(bestOf);
 codingGoals(
   codingAttempt,
   codingSteps,
@@ -368,6 +422,7 @@ codingGoals(
   metering,
 );
 acpGoals(acp);
+bestOfGoals(bestOf);
 if (parentWatch) {
   const p = parentWatch;
   const mb = (n: number | null) => (n === null ? '?' : fmt(n, 1));
