@@ -27,6 +27,7 @@ import * as m026 from './026_landings.ts';
 import * as m027 from './027_tool_grants.ts';
 import * as m028 from './028_best_of_candidates.ts';
 import * as m029 from './029_landing_fixes.ts';
+import * as m030 from './030_skill_records.ts';
 
 export interface Migration {
   version: number;
@@ -65,4 +66,5 @@ export const migrations: readonly Migration[] = [
   { version: 27, name: 'tool_grants', up: m027.up },
   { version: 28, name: 'best_of_candidates', up: m028.up },
   { version: 29, name: 'landing_fixes', up: m029.up },
+  { version: 30, name: 'skill_records', up: m030.up },
 ];
