@@ -69,7 +69,8 @@ export function agentHandlers({
         store.workspaces.list().map((w) => w.path),
       ),
     'agents.routeFacts': async () => ({ claude_acp: (await routeFacts()).claudeAcp }),
-    'agents.leaderboard': ({ skill, start }) => rankRecords(store.skillRecords.forSkill(skill, start ?? null)),
+    'agents.leaderboard': ({ skill, start }) =>
+      rankRecords(store.skillRecords.forSkill(skill, start ?? null)),
     'agents.allowedHosts': ({ agent_id }) => {
       if (!store.agents.get(agent_id))
         throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });

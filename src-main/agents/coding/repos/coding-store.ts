@@ -8,9 +8,9 @@ import { createLandingsRepo } from './landings-repo.ts';
 import type { MergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import type { SessionsRepo } from './sessions-repo.ts';
+import { createSessionsRepo } from './sessions-repo.ts';
 import type { SkillRecordsRepo } from './skill-records-repo.ts';
 import { createSkillRecordsRepo } from './skill-records-repo.ts';
-import { createSessionsRepo } from './sessions-repo.ts';
 import type { WorkspacesRepo } from './workspaces-repo.ts';
 import { createWorkspacesRepo } from './workspaces-repo.ts';
 

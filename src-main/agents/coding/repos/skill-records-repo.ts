@@ -100,6 +100,7 @@ export function createSkillRecordsRepo(db: Db): SkillRecordsRepo {
   return {
     forSkill: (skill, since) =>
       forSkill.all({ skill, since, reused: `${REUSED_REASON_PREFIX}*` }).map((r) => ({ ...r, skill })),
-    winsOf: (agentId) => new Map(winsOf.all(agentId).map((r) => [r.skill, { wins: r.wins, candidacies: r.candidacies }])),
+    winsOf: (agentId) =>
+      new Map(winsOf.all(agentId).map((r) => [r.skill, { wins: r.wins, candidacies: r.candidacies }])),
   };
 }
