@@ -33,6 +33,20 @@ export interface LeaderboardRow extends SkillRecord {
   checks_rate: number;
 }
 
+const percent = (n: number, of: number) => `${Math.round((n / of) * 100)}%`;
+
+/** Best-of wins as a person reads them: "2 of 3 (67%)", or — with no candidacy. */
+export function winsCount(r: Pick<SkillRecord, 'wins' | 'candidacies'>): string {
+  return r.candidacies === 0 ? '—' : `${r.wins} of ${r.candidacies} (${percent(r.wins, r.candidacies)})`;
+}
+
+/** Checks passed as a person reads them: "4 of 5 (80%)", or — when no checks ran. */
+export function checksCount(r: Pick<SkillRecord, 'checks_passed' | 'checked'>): string {
+  return r.checked === 0
+    ? '—'
+    : `${r.checks_passed} of ${r.checked} (${percent(r.checks_passed, r.checked)})`;
+}
+
 /** A smoothed rate: (hits + 1) / (tries + 2), ½ when nothing is known (Laplace's rule of succession). */
 export const smoothedRate = (hits: number, tries: number): number => (hits + 1) / (tries + 2);
 
