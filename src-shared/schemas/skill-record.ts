@@ -25,7 +25,7 @@ export interface SkillRecord {
 
 /** One row of a skill's leaderboard: the record, its smoothed rates and its place. */
 export interface LeaderboardRow extends SkillRecord {
-  /** 1 for the best; agents with equal rates and attempts share none (ties go by agent id). */
+  /** Its place, 1 for the best; no two share one (a tie goes by agent id). */
   rank: number;
   /** (wins + 1) / (candidacies + 2): ½ with no candidacy, so a newcomer sits in the middle. */
   win_rate: number;
