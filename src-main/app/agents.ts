@@ -1,6 +1,7 @@
 import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
+import { rankRecords } from '../../src-shared/schemas/skill-record.ts';
 import { routeFacts } from '../agents/coding/acp/default-route.ts';
 import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
 import { testCommandAgent } from '../agents/index.ts';
@@ -68,6 +69,8 @@ export function agentHandlers({
         store.workspaces.list().map((w) => w.path),
       ),
     'agents.routeFacts': async () => ({ claude_acp: (await routeFacts()).claudeAcp }),
+    'agents.leaderboard': ({ skill, start }) =>
+      rankRecords(store.skillRecords.forSkill(skill, start ?? null)),
     'agents.allowedHosts': ({ agent_id }) => {
       if (!store.agents.get(agent_id))
         throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });

@@ -209,6 +209,14 @@ describe('baton CLI', () => {
     expect(approved.stderr).toContain('Approved deploy of run');
     expect(approved.stderr).toContain('✔ announce done → w');
     expect(approved.stdout).toContain('Run completed: 3/3 tasks done');
+    // What the runs taught: w's attempts at tasks needing x (ship's three, hotfix's build), unchecked.
+    const board = baton(['agents', 'leaderboard', 'x', '--data-dir', dir]);
+    expect(board.stdout).toMatch(
+      /^# +AGENT +BEST-OF WINS +CHECKS PASSED +FIX ROUNDS +ATTEMPTS\n1 +w +— +— +— +4\n$/,
+    );
+    expect(baton(['agents', 'leaderboard', 'y', '--data-dir', dir]).stdout).toBe(
+      'No attempts at tasks needing y yet.\n',
+    );
     const again = baton(['approve', first, '--data-dir', dir]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`approval ${first} was already approved by ana`);

@@ -5,7 +5,7 @@ import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
 import { parseAllowedHost } from '../http/host-names.ts';
-import { agentsImport, agentsList } from './commands/agents.ts';
+import { agentsImport, agentsLeaderboard, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { plansCommand } from './commands/plans.ts';
@@ -44,6 +44,7 @@ Usage:
                                                  4 when another Baton process took the run over
   baton agents import <agents.json> [--data-dir D]
   baton agents list [--json] [--data-dir D]
+  baton agents leaderboard <skill> [--json] [--data-dir D]
   baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
                     [--keep node_modules/]... [--check "test=npm test"]...
                                                  register a git repository for coding agents;
@@ -325,7 +326,11 @@ async function main(argv: string[]): Promise<number> {
         const [sub, file] = rest;
         if (sub === 'import' && file) return await agentsImport(await client('change'), file);
         if (sub === 'list') return await agentsList(await client('read'), values.json);
-        throw new CliError('usage: baton agents import <agents.json> | baton agents list [--json]');
+        if (sub === 'leaderboard' && file)
+          return await agentsLeaderboard(await client('read'), file, values.json);
+        throw new CliError(
+          'usage: baton agents import <agents.json> | baton agents list [--json] | baton agents leaderboard <skill> [--json]',
+        );
       }
       case 'workspaces': {
         const [sub, arg] = rest;

@@ -4,6 +4,12 @@ import type { RunsRepo } from '../store/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { KindTraits } from './kind-traits.ts';
+import type { WinCount } from './matching.ts';
+
+/** Where an agent's best-of candidacies and wins per skill are read (the coding wing's `skillRecords`). */
+export interface SkillWinsSource {
+  winsOf(agentId: string): ReadonlyMap<string, WinCount>;
+}
 
 /** Outcomes kept per agent for its success rate. */
 const WINDOW = 20;
@@ -21,21 +27,50 @@ interface Window {
 /**
  * Each agent's recent record for matching (`matching.ts`): the outcomes of its last 20
  * attempts, seeded from the store's last day (at most 10 done and 10 failed), so a restart
- * keeps its record; and how long its last 20 done attempts took (seeded with the day's average).
+ * keeps its record; how long its last 20 done attempts took (seeded with the day's average);
+ * and its best-of candidacies and wins per skill, read from the store when first needed and
+ * again after any attempt ended (a best-of attempt records its candidates before it ends).
  */
 export class AgentOutcomes {
   private readonly windows = new Map<string, Window>();
   private readonly runs: Pick<RunsRepo, 'agentStats'>;
   private readonly clock: Clock;
+  private readonly wins: SkillWinsSource | undefined;
+  private readonly winsByAgent = new Map<string, ReadonlyMap<string, WinCount>>();
 
-  constructor(runs: Pick<RunsRepo, 'agentStats'>, clock: Clock) {
+  constructor(runs: Pick<RunsRepo, 'agentStats'>, clock: Clock, wins?: SkillWinsSource) {
     this.runs = runs;
     this.clock = clock;
+    this.wins = wins;
+  }
+
+  /**
+   * The agent's candidacies and wins summed over the distinct `skills` (a candidacy of a task
+   * needing two of them counts for each); null when it has none or nothing is read.
+   */
+  skillWins(agentId: string, skills: readonly string[]): WinCount | null {
+    if (!this.wins || skills.length === 0) return null;
+    let bySkill = this.winsByAgent.get(agentId);
+    if (!bySkill) {
+      bySkill = this.wins.winsOf(agentId);
+      this.winsByAgent.set(agentId, bySkill);
+    }
+    if (bySkill.size === 0) return null;
+    const sum: WinCount = { wins: 0, candidacies: 0 };
+    skills.forEach((skill, i) => {
+      const c = skills.indexOf(skill) === i ? bySkill.get(skill) : undefined;
+      if (!c) return;
+      sum.wins += c.wins;
+      sum.candidacies += c.candidacies;
+    });
+    return sum.candidacies === 0 ? null : sum;
   }
 
   /** An attempt ended; `durationMs` is how long a done one took (failures say nothing of speed). */
   record(agentId: string | null, ok: boolean, durationMs: number | null = null): void {
     if (!agentId) return;
+    // A best-of attempt's candidates may be other agents: every agent's wins are read again.
+    this.winsByAgent.clear();
     const w = this.window(agentId);
     w.list.push(ok);
     if (ok) w.ok++;

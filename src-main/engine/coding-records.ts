@@ -1,6 +1,7 @@
 import type { MergeConflictDetails } from '../../src-shared/schemas/approval.ts';
 import type { TaskSession } from '../../src-shared/schemas/workspace.ts';
 import type { Store } from '../store/store.ts';
+import type { SkillWinsSource } from './agent-outcomes.ts';
 
 /** What a `merge_conflict` approval asks about, as kept with it. */
 export type MergeConflictRecord = MergeConflictDetails & {
@@ -40,6 +41,8 @@ export interface CodingRecords {
   diffReviews: {
     insert(r: DiffReviewRecord): void;
   };
+  /** What best-of candidacies say of each agent per skill: matching's `skill_wins` (`AgentOutcomes`). */
+  skillRecords: SkillWinsSource;
 }
 
 /** The store as the engine is given it: the core's repositories, and the coding records it keeps. */

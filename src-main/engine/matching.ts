@@ -1,6 +1,12 @@
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
-import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../src-shared/schemas/run.ts';
+import type {
+  MatchExplanation,
+  RejectedCandidate,
+  ScoreBreakdown,
+  SkillWinsPart,
+} from '../../src-shared/schemas/run.ts';
+import { smoothedRate } from '../../src-shared/schemas/skill-record.ts';
 
 /**
  * verify_task, the build endpoint's matching of a task to its best-fit agent. A candidate has
@@ -8,7 +14,7 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  * Among candidates with free capacity the best fit wins by this score (each part in 0..1, ties
  * broken by agent id):
  *
- *   total = (0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate) · speed
+ *   total = (0.4 · skill_fit + 0.25 · free_capacity + 0.15 · cost + 0.2 · success_rate) · speed · skill_wins
  *   skill_fit     = (required + 1) / (agent's skills + 1)   — distinct skills; 1 for an exact specialist
  *   free_capacity = free slots / max_concurrency
  *   cost          = 1 / (1 + cost_per_task)
@@ -17,6 +23,11 @@ import type { MatchExplanation, RejectedCandidate, ScoreBreakdown } from '../../
  *                   expected = its recent average duration, plus the wait for a slot when it
  *                   is at capacity (average / max_concurrency: one of its slots frees first);
  *                   1 while unknown, so totals stay as they were until agents have a record
+ *   skill_wins    = 1 + 0.4 · (rate − ½), rate = (wins + 1) / (candidacies + 2) over the agent's
+ *                   best-of candidacies for tasks needing one of the required skills (each skill
+ *                   shared counted): 0.8 for an agent that always lost, 1.2 for one that always
+ *                   won; 1, and absent from the breakdown, while it has none, so a newcomer sits
+ *                   between them and totals stay as they were until agents compete
  *
  * Agents this process runs (push) come first: an agent that pulls its work (a person, a
  * daemon) is offered a task only when no automated agent qualifies, at capacity or not. An
@@ -56,12 +67,34 @@ function distinct(list: readonly string[]): number {
 
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
+/** How much the skill wins part can move a total: ±20 % (an agent that always won or always lost). */
+export const SKILL_WINS_WEIGHT = 0.4;
+
+/** Best-of candidacies and wins of an agent for some skills. */
+export interface WinCount {
+  wins: number;
+  candidacies: number;
+}
+
+/** The skill wins part of a score; null with no candidacy (the part is 1 and not shown). */
+export function skillWinsPart(count: WinCount | null): SkillWinsPart | null {
+  if (!count || count.candidacies <= 0) return null;
+  const rate = smoothedRate(count.wins, count.candidacies);
+  return {
+    candidacies: count.candidacies,
+    wins: count.wins,
+    rate: round4(rate),
+    factor: round4(1 + SKILL_WINS_WEIGHT * (rate - 0.5)),
+  };
+}
+
 export function scoreAgent(
   agent: Agent,
   required: readonly string[],
   load: number,
   successRate = 1,
   time: { expected_ms: number | null; speed: number } = { expected_ms: null, speed: 1 },
+  wins: WinCount | null = null,
 ): ScoreBreakdown {
   // Distinct skills on both sides: a plan that names a skill twice must not push the fit past 1.
   const skill_fit = (distinct(required) + 1) / (distinct(agent.skills) + 1);
@@ -69,7 +102,8 @@ export function scoreAgent(
   const cost = 1 / (1 + agent.cost_per_task);
   const success_rate = round4(successRate);
   const base = 0.4 * skill_fit + 0.25 * free_capacity + 0.15 * cost + 0.2 * successRate;
-  const total = base * time.speed;
+  const part = skillWinsPart(wins);
+  const total = base * time.speed * (part?.factor ?? 1);
   return {
     skill_fit,
     free_capacity,
@@ -77,6 +111,7 @@ export function scoreAgent(
     success_rate,
     expected_ms: time.expected_ms === null ? null : Math.round(time.expected_ms),
     speed: round4(time.speed),
+    ...(part && { skill_wins: part }),
     total: round4(total),
   };
 }
@@ -106,10 +141,14 @@ interface Assessment {
   fullPushScored: Scored[];
 }
 
-/** Each agent's recent record, for matching: its success rate, and its average duration (null until known). */
+/**
+ * Each agent's record, for matching: its recent success rate, its average duration (null until
+ * known), and its best-of candidacies and wins for some skills (null, or absent: none).
+ */
 export interface AgentRecord {
   successRate(agentId: string): number;
   averageMs(agentId: string): number | null;
+  skillWins?(agentId: string, skills: readonly string[]): WinCount | null;
 }
 
 const NO_RECORD: AgentRecord = { successRate: () => 1, averageMs: () => null };
@@ -163,10 +202,14 @@ function assess(
     const fastestHere = t.bucket === a.pull ? fastestPull : fastestPush;
     // A zero average (a clock too coarse for instant work) counts as 1 ms.
     const speed = t.expected === null ? 1 : Math.max(1, fastestHere) / Math.max(1, t.expected);
-    const score = scoreAgent(t.agent, task.required_skills, t.load, record.successRate(t.agent.id), {
-      expected_ms: t.expected,
-      speed,
-    });
+    const score = scoreAgent(
+      t.agent,
+      task.required_skills,
+      t.load,
+      record.successRate(t.agent.id),
+      { expected_ms: t.expected, speed },
+      record.skillWins?.(t.agent.id, task.required_skills) ?? null,
+    );
     t.bucket.push({ agent: t.agent, score });
   }
   return a;

@@ -50,7 +50,7 @@ export type EngineParts = ReturnType<typeof buildParts>;
  */
 export function buildParts(rt: Runtime, opts: PartsOptions) {
   const budget = new BudgetLedger(rt.store, () => rt.clock.now());
-  const outcomes = new AgentOutcomes(rt.store.runs, rt.clock);
+  const outcomes = new AgentOutcomes(rt.store.runs, rt.clock, rt.store.skillRecords);
   const agents = new AgentDirectory(rt, { executors: opts.executors, traits: opts.kindTraits }, outcomes);
   const holds = new RunHolds(rt, agents, budget);
   const leases = new RunLeases(rt, holds);

@@ -52,8 +52,25 @@ export interface ScoreBreakdown {
   expected_ms: number | null;
   /** The shortest expected time among the candidates / this agent's, 0..1; 1 while unknown. */
   speed: number;
-  /** (0.4 · skill fit + 0.25 · free capacity + 0.15 · cost + 0.2 · success rate) · speed. */
+  /**
+   * What its best-of candidacies for the task's required skills say (docs/agents.md, "Who wins for
+   * a skill"); absent while it has none, and the total is then as if the part did not exist.
+   */
+  skill_wins?: SkillWinsPart;
+  /** (0.4 · skill fit + 0.25 · free capacity + 0.15 · cost + 0.2 · success rate) · speed · skill wins factor. */
   total: number;
+}
+
+/** The score part of an agent's wins for the task's skills: a factor around 1. */
+export interface SkillWinsPart {
+  /** Best-of candidacies of tasks needing one of the task's required skills (one per skill shared). */
+  candidacies: number;
+  /** Those it won. */
+  wins: number;
+  /** (wins + 1) / (candidacies + 2). */
+  rate: number;
+  /** 1 + 0.4 · (rate − ½): 0.8 for an agent that always lost, up to 1.2 for one that always won. */
+  factor: number;
 }
 
 export interface RejectedCandidate {

@@ -166,6 +166,22 @@ export function defineContractSuite(label: string, open: () => Promise<ContractH
         'ready→in_progress',
         'in_progress→done',
       ]);
+      // What the run taught: w's two attempts at tasks needing x, neither checked nor a candidacy.
+      expect(await h.client.invoke('agents.leaderboard', { skill: 'x' })).toEqual([
+        {
+          rank: 1,
+          agent_id: 'w',
+          skill: 'x',
+          attempts: 2,
+          checked: 0,
+          checks_passed: 0,
+          fix_rounds: 0,
+          candidacies: 0,
+          wins: 0,
+          win_rate: 0.5,
+          checks_rate: 0.5,
+        },
+      ]);
     });
 
     it('rejects bad input with the field named, and writes nothing', async () => {

@@ -1,6 +1,7 @@
 import { codingRoute, routeLabel } from '../../../src-shared/coding-route.ts';
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
+import { checksCount, winsCount } from '../../../src-shared/schemas/skill-record.ts';
 import { readJsonFile } from '../files.ts';
 import { printJson, printTable } from '../output.ts';
 import { sandboxColumn } from './sandbox-column.ts';
@@ -41,6 +42,31 @@ export async function agentsList(client: BatonClient, json: boolean): Promise<nu
     process.stdout.write(
       `\nThe OS sandbox cannot run here: ${sandbox.problem}. Agents whose sandbox is required are refused.\n`,
     );
+  return 0;
+}
+
+/** Who does best at a skill: the agents that worked on tasks needing it, best first. */
+export async function agentsLeaderboard(client: BatonClient, skill: string, json: boolean): Promise<number> {
+  const rows = await client.invoke('agents.leaderboard', { skill });
+  if (json) {
+    printJson(rows);
+    return 0;
+  }
+  if (rows.length === 0) {
+    process.stdout.write(`No attempts at tasks needing ${skill} yet.\n`);
+    return 0;
+  }
+  printTable(
+    ['#', 'AGENT', 'BEST-OF WINS', 'CHECKS PASSED', 'FIX ROUNDS', 'ATTEMPTS'],
+    rows.map((r) => [
+      String(r.rank),
+      r.agent_id,
+      winsCount(r),
+      checksCount(r),
+      r.checked === 0 ? '—' : String(r.fix_rounds),
+      String(r.attempts),
+    ]),
+  );
   return 0;
 }
 

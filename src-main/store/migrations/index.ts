@@ -28,6 +28,7 @@ import * as m027 from './027_tool_grants.ts';
 import * as m028 from './028_best_of_candidates.ts';
 import * as m029 from './029_landing_fixes.ts';
 import * as m030 from './030_issue_triggers.ts';
+import * as m031 from './031_skill_records.ts';
 
 export interface Migration {
   version: number;
@@ -67,4 +68,5 @@ export const migrations: readonly Migration[] = [
   { version: 28, name: 'best_of_candidates', up: m028.up },
   { version: 29, name: 'landing_fixes', up: m029.up },
   { version: 30, name: 'issue_triggers', up: m030.up },
+  { version: 31, name: 'skill_records', up: m031.up },
 ];

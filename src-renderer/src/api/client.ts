@@ -85,6 +85,9 @@ export const api = {
     c().invoke('agents.test', description ? { agent_id, description } : { agent_id }),
   agentStats: (agent_id: string, start?: string) =>
     c().invoke('work.stats', start ? { agent_id, start } : { agent_id }),
+  /** Who does best at a skill, best first (since `start`, else ever). */
+  leaderboard: (skill: string, start?: string) =>
+    c().invoke('agents.leaderboard', start ? { skill, start } : { skill }),
   importAgents: (agents: unknown) => c().invoke('agents.import', { agents }),
   /** An example Baton ships: its agents, notes and plans (example-bundle.ts). */
   loadExample: (bundle: ExampleBundle) => loadExampleBundle(c(), bundle),

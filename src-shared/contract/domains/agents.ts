@@ -4,8 +4,10 @@ import type { Agent } from '../../schemas/agent.ts';
 import { agentSchema, agentsFileSchema } from '../../schemas/agent.ts';
 import type { AgentTestResult } from '../../schemas/agent-test-result.ts';
 import type { ToolGrant } from '../../schemas/approval.ts';
+import { rangeEdgeSchema, skillSchema } from '../../schemas/common.ts';
 import type { AllowedSandboxHost, SandboxStatus } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema } from '../../schemas/sandbox.ts';
+import type { LeaderboardRow } from '../../schemas/skill-record.ts';
 import { byId, idField, none } from '../fields.ts';
 import type { HandlersOf } from '../method.ts';
 import { method } from '../method.ts';
@@ -58,6 +60,14 @@ export const agentMethods = {
   'agents.forgetToolGrant': method(
     z.strictObject({ agent_id: idField, tool: z.string().min(1).max(500) }),
   ).returns<{ forgotten: boolean }>(),
+  /**
+   * Who does best at a skill: every agent that worked on a task needing it (since `start`, else
+   * ever), best first by best-of wins, then checks passed (docs/agents.md, "Who wins for a
+   * skill"). An agent with no such attempt is not listed.
+   */
+  'agents.leaderboard': method(
+    z.strictObject({ skill: skillSchema, start: rangeEdgeSchema('start').optional() }),
+  ).returns<LeaderboardRow[]>(),
   /** Tests the connection of every agent with an endpoint now (a connection test). */
   'agents.probe': method(none).returns<{ id: string; reachable: boolean }[]>(),
   /**

@@ -43,6 +43,7 @@ export const READ_METHODS = [
   'workspaces.detectClis',
   'agents.detectAcp',
   'agents.routeFacts',
+  'agents.leaderboard',
 ] as const;
 export const WRITE_METHODS = Object.keys(contract).filter(
   (m) => !(READ_METHODS as readonly string[]).includes(m),

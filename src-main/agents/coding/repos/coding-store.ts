@@ -9,6 +9,8 @@ import type { MergeConflictsRepo } from './merge-conflicts-repo.ts';
 import { createMergeConflictsRepo } from './merge-conflicts-repo.ts';
 import type { SessionsRepo } from './sessions-repo.ts';
 import { createSessionsRepo } from './sessions-repo.ts';
+import type { SkillRecordsRepo } from './skill-records-repo.ts';
+import { createSkillRecordsRepo } from './skill-records-repo.ts';
 import type { WorkspacesRepo } from './workspaces-repo.ts';
 import { createWorkspacesRepo } from './workspaces-repo.ts';
 
@@ -24,6 +26,7 @@ export type CodingStore = Store & {
   diffReviews: DiffReviewsRepo;
   landings: LandingsRepo;
   bestOf: BestOfRepo;
+  skillRecords: SkillRecordsRepo;
 };
 
 /** The coding wing's view of `store`: the same repositories and transaction, and its own over the same connection. */
@@ -37,5 +40,6 @@ export function codingStore(store: Store): CodingStore {
     diffReviews: createDiffReviewsRepo(db),
     landings: createLandingsRepo(db),
     bestOf: createBestOfRepo(db),
+    skillRecords: createSkillRecordsRepo(db),
   };
 }

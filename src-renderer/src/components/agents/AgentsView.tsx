@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Agent, AgentStatus } from '../../../../src-shared/schemas/agent.ts';
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
@@ -14,6 +14,7 @@ import { codingRunsAs } from './coding-draft.ts';
 import { DetectedAcpAgents } from './DetectedAcpAgents.tsx';
 import { DetectedClis } from './DetectedClis.tsx';
 import { RemoveAgentDialog } from './RemoveAgentDialog.tsx';
+import { SkillLeaderboard } from './SkillLeaderboard.tsx';
 
 const RANGES = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000, all: 0 } as const;
 type Range = keyof typeof RANGES;
@@ -53,13 +54,19 @@ export function AgentsView() {
     setEditingId(null);
   }, [editingId, editing, removing, notify]);
 
+  // When the range starts, fixed when it is picked (or the agents change), so the statistics and
+  // the leaderboard count the same attempts.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a change of agents is a new look at the numbers
+  const start = useMemo(
+    () => (RANGES[range] ? new Date(Date.now() - RANGES[range]).toISOString() : undefined),
+    [range, agents],
+  );
   useEffect(() => {
-    const start = RANGES[range] ? new Date(Date.now() - RANGES[range]).toISOString() : undefined;
     Promise.all(agents.map((a) => api.agentStats(a.id, start))).then(
       (list) => setStats(Object.fromEntries(list.map((s) => [s.agent_id, s]))),
       (err) => fail('Could not load agent statistics', err),
     );
-  }, [agents, range, fail]);
+  }, [agents, start, fail]);
 
   const probe = async () => {
     try {
@@ -159,6 +166,7 @@ export function AgentsView() {
             </tbody>
           </table>
           <StatsChart agents={agents} stats={stats} />
+          <SkillLeaderboard agents={agents} start={start} />
         </>
       )}
       <DetectedClis

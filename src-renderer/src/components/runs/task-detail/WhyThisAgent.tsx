@@ -1,6 +1,7 @@
 import type { MatchExplanation } from '../../../../../src-shared/schemas/run.ts';
 import { amount } from '../../../format/budget.ts';
 import { rejectedLines } from '../rejected-lines.ts';
+import { skillWins } from './skill-wins.ts';
 
 /** Why this agent took the task: its score and each term, and why every other agent did not. */
 export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
@@ -11,7 +12,7 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
           {m.agent_id}: total {m.score.total} = (0.4 × skill fit {amount(m.score.skill_fit)} + 0.25 × free
           capacity {amount(m.score.free_capacity)} + 0.15 × cost {amount(m.score.cost)} + 0.2 × success rate{' '}
           {amount(m.score.success_rate)}) × speed {amount(m.score.speed ?? 1)}
-          {expectedTime(m.score.expected_ms)}
+          {expectedTime(m.score.expected_ms)} × skill wins {skillWins(m.score.skill_wins)}
         </p>
       ) : (
         <p className="small muted">
@@ -29,7 +30,7 @@ export function WhyThisAgent({ match: m }: { match: MatchExplanation }) {
                   · score {r.score.total}: skill fit {amount(r.score.skill_fit)}, free capacity{' '}
                   {amount(r.score.free_capacity)}, cost {amount(r.score.cost)}, success rate{' '}
                   {amount(r.score.success_rate)}, speed {amount(r.score.speed ?? 1)}
-                  {expectedTime(r.score.expected_ms)}
+                  {expectedTime(r.score.expected_ms)}, skill wins {skillWins(r.score.skill_wins)}
                 </span>
               )}
             </li>
