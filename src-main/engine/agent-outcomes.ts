@@ -9,6 +9,8 @@ import type { WinCount } from './matching.ts';
 /** Where an agent's best-of candidacies and wins per skill are read (the coding wing's `skillRecords`). */
 export interface SkillWinsSource {
   winsOf(agentId: string): ReadonlyMap<string, WinCount>;
+  /** Changes whenever what `winsOf` answers may have (absent: read again after every attempt). */
+  generation?(): number;
 }
 
 /** Outcomes kept per agent for its success rate. */
@@ -37,6 +39,7 @@ export class AgentOutcomes {
   private readonly clock: Clock;
   private readonly wins: SkillWinsSource | undefined;
   private readonly winsByAgent = new Map<string, ReadonlyMap<string, WinCount>>();
+  private winsGeneration: number | null = null;
 
   constructor(runs: Pick<RunsRepo, 'agentStats'>, clock: Clock, wins?: SkillWinsSource) {
     this.runs = runs;
@@ -50,6 +53,11 @@ export class AgentOutcomes {
    */
   skillWins(agentId: string, skills: readonly string[]): WinCount | null {
     if (!this.wins || skills.length === 0) return null;
+    const gen = this.wins.generation?.();
+    if (gen !== undefined && gen !== this.winsGeneration) {
+      this.winsByAgent.clear();
+      this.winsGeneration = gen;
+    }
     let bySkill = this.winsByAgent.get(agentId);
     if (!bySkill) {
       bySkill = this.wins.winsOf(agentId);
@@ -69,8 +77,9 @@ export class AgentOutcomes {
   /** An attempt ended; `durationMs` is how long a done one took (failures say nothing of speed). */
   record(agentId: string | null, ok: boolean, durationMs: number | null = null): void {
     if (!agentId) return;
-    // A best-of attempt's candidates may be other agents: every agent's wins are read again.
-    this.winsByAgent.clear();
+    // A best-of attempt's candidates may be other agents: every agent's wins are read again
+    // (with a generation, only once candidates were written: `skillWins`).
+    if (!this.wins?.generation) this.winsByAgent.clear();
     const w = this.window(agentId);
     w.list.push(ok);
     if (ok) w.ok++;

@@ -126,4 +126,27 @@ describe("an agent's wins for a task's skills (AgentOutcomes)", () => {
     // Without a source (an engine built without the coding records), the part is never there.
     expect(new AgentOutcomes(runs, clock).skillWins('cody', ['ts'])).toBeNull();
   });
+
+  it('with a generation, reads again only once candidates were written, not after every attempt', () => {
+    let generation = 0;
+    const reads: string[] = [];
+    const stored = new Map<string, Map<string, WinCount>>();
+    const outcomes = new AgentOutcomes(runs, clock, {
+      winsOf: (id) => {
+        reads.push(id);
+        return stored.get(id) ?? new Map();
+      },
+      generation: () => generation,
+    });
+    expect(outcomes.skillWins('ada', ['ts'])).toBeNull();
+    outcomes.record('ada', true, 10);
+    outcomes.record('cody', false);
+    expect(outcomes.skillWins('ada', ['ts'])).toBeNull();
+    expect(reads).toEqual(['ada']);
+    // A best-of attempt saved its candidates (or a person picked another): read again.
+    stored.set('ada', new Map([['ts', { wins: 2, candidacies: 2 }]]));
+    generation++;
+    expect(outcomes.skillWins('ada', ['ts'])).toEqual({ wins: 2, candidacies: 2 });
+    expect(reads).toEqual(['ada', 'ada']);
+  });
 });

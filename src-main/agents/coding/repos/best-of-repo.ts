@@ -45,7 +45,7 @@ export interface BestOfRepo {
   pick(runId: string, taskId: string, attempt: number, candidate: number, actor: string): void;
 }
 
-export function createBestOfRepo(db: Db): BestOfRepo {
+export function createBestOfRepo(db: Db, wrote: () => void = () => {}): BestOfRepo {
   const del = db.prepare<[string, string, number]>(
     'DELETE FROM best_of_candidates WHERE run_id = ? AND task_id = ? AND attempt = ?',
   );
@@ -100,6 +100,7 @@ export function createBestOfRepo(db: Db): BestOfRepo {
             judge,
           });
       })();
+      wrote();
     },
     latest(runId, taskId) {
       const attempt = lastAttempt.get(runId, taskId)?.attempt;
@@ -119,6 +120,7 @@ export function createBestOfRepo(db: Db): BestOfRepo {
     },
     pick(runId, taskId, attempt, candidate, actor) {
       setWinner.run(candidate, candidate, actor, runId, taskId, attempt);
+      wrote();
     },
   };
 }

@@ -32,6 +32,8 @@ export type CodingStore = Store & {
 /** The coding wing's view of `store`: the same repositories and transaction, and its own over the same connection. */
 export function codingStore(store: Store): CodingStore {
   const { db } = store;
+  // Best-of candidates written by this process: agents' wins per skill are read again after each.
+  let bestOfWrites = 0;
   return {
     ...store,
     workspaces: createWorkspacesRepo(db),
@@ -39,7 +41,9 @@ export function codingStore(store: Store): CodingStore {
     mergeConflicts: createMergeConflictsRepo(db),
     diffReviews: createDiffReviewsRepo(db),
     landings: createLandingsRepo(db),
-    bestOf: createBestOfRepo(db),
-    skillRecords: createSkillRecordsRepo(db),
+    bestOf: createBestOfRepo(db, () => {
+      bestOfWrites++;
+    }),
+    skillRecords: createSkillRecordsRepo(db, () => bestOfWrites),
   };
 }

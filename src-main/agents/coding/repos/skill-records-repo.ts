@@ -19,6 +19,11 @@ export interface SkillRecordsRepo {
   forSkill(skill: string, since: string | null): SkillRecord[];
   /** The agent's candidacies and wins per skill (for matching: `matching.ts`). */
   winsOf(agentId: string): Map<string, WinCount>;
+  /**
+   * How many times this process wrote best-of candidates (saved or picked): what `winsOf`
+   * answers changes only when it does, so matching reads wins again only then.
+   */
+  generation(): number;
 }
 
 /** A task's spec as a JSON text: its own (a task a decider added) or its plan version's. */
@@ -91,7 +96,7 @@ FROM best_of_candidates b JOIN json_each(${TASK_SPEC('b.run_id', 'b.task_id')}, 
 WHERE b.agent_id = ?
 GROUP BY k.value`;
 
-export function createSkillRecordsRepo(db: Db): SkillRecordsRepo {
+export function createSkillRecordsRepo(db: Db, generation: () => number = () => 0): SkillRecordsRepo {
   const forSkill = db.prepare<
     { skill: string; since: string | null; reused: string },
     Omit<SkillRecord, 'skill'>
@@ -102,5 +107,6 @@ export function createSkillRecordsRepo(db: Db): SkillRecordsRepo {
       forSkill.all({ skill, since, reused: `${REUSED_REASON_PREFIX}*` }).map((r) => ({ ...r, skill })),
     winsOf: (agentId) =>
       new Map(winsOf.all(agentId).map((r) => [r.skill, { wins: r.wins, candidacies: r.candidacies }])),
+    generation,
   };
 }
