@@ -262,7 +262,9 @@ describe.runIf(process.platform === 'linux')('a command agent in the OS sandbox'
       expect((await baton(['workspaces', 'add', repo.repo, '--id', 'app'])).code).toBe(0);
       writeFileSync(
         join(dir, 'agents.json'),
-        JSON.stringify([{ id: 'coder', kind: 'coding', cli: 'claude', protocol: 'stream', skills: ['x'], executable: cli }]),
+        JSON.stringify([
+          { id: 'coder', kind: 'coding', cli: 'claude', protocol: 'stream', skills: ['x'], executable: cli },
+        ]),
       );
       writeFileSync(join(dir, 'plan.json'), JSON.stringify({ ...plan, workspace: 'app' }));
       const r = await batonRun([join(dir, 'plan.json'), '--agents', join(dir, 'agents.json'), '--json'], {
