@@ -6,6 +6,7 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { DependencyBranch, FileHead, PreparedWorktree } from '../workspaces/index.ts';
 import {
+  baseMergeStep,
   checkoutChanges,
   commitLeftovers,
   conflictInProgress,
@@ -112,6 +113,65 @@ export async function* prepareAsking(
     again = `${verdict.actor} answered that it was resolved, but conflicts remain`;
   }
   return yield* noted(await prepare(coding, from, signal));
+}
+
+/**
+ * A pull request's base that moved and conflicts, with `on_conflict: "ask"` (`coding.base_merge`):
+ * merged into the task's branch in its worktree before the agent goes on (`baseMergeStep`); a
+ * conflict waits for a person in the inbox (the same `merge_conflict` approval as dependencies'
+ * branches that conflict), asked again while conflicts remain; rejected, the attempt fails. A
+ * restart takes the merge up where it is, and waits on the question already asked.
+ */
+export async function* mergeBaseAsking(
+  ctx: TaskContext,
+  coding: CodingContext,
+  dir: string,
+  signal: AbortSignal,
+): AsyncGenerator<ExecutorEvent, { ok: true } | { ok: false; message: string }> {
+  const base = coding.base_merge;
+  if (!base) return { ok: true };
+  const ask = ctx.askMergeConflict;
+  const merging = `${base.branch} (${base.commit.slice(0, 12)})`;
+  let again: string | undefined;
+  for (;;) {
+    const step = await baseMergeStep({
+      repo: coding.workspace.path,
+      dir,
+      branch: coding.branch,
+      base,
+      signal,
+    });
+    if (step.ok) {
+      yield info(`${merging} is merged into ${coding.branch} (${step.head.slice(0, 12)})`);
+      return { ok: true };
+    }
+    if (!ask)
+      return {
+        ok: false,
+        message: `merging ${merging} conflicts in ${step.files.join(', ')}, and nobody can be asked here`,
+      };
+    yield info(
+      `merging ${merging}, the pull request's base, conflicts in ${step.files.join(', ')}: waiting for a person to resolve it in ${dir}`,
+    );
+    const verdict = await ask(
+      {
+        dir,
+        files: step.conflicts,
+        merging: base.branch,
+        into: coding.branch,
+        from: [coding.branch, base.branch],
+        ...(again ? { again } : {}),
+      },
+      signal,
+    );
+    if (!verdict.resolved)
+      return {
+        ok: false,
+        message: `the pull request's base ${merging} conflicts in ${step.files.join(', ')}; ${verdict.actor} chose to fail${verdict.comment ? ` (${verdict.comment})` : ''}`,
+      };
+    yield info(`${verdict.actor} resolved the conflict with ${base.branch} in the worktree`);
+    again = `${verdict.actor} answered that it was resolved, but conflicts remain`;
+  }
 }
 
 const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });

@@ -108,7 +108,7 @@ export function startFix(deps: LandingDeps, l: StoredLanding): StoredLanding {
     deps,
     {
       ...started,
-      message: `fix round ${fix.round}: ${fix.summary}; its agent works on it in run ${started.fix?.run_id}`,
+      message: `fix round ${fix.round}: ${fix.summary}; ${fix.ask ? `a person resolves the merge with ${fix.base?.branch ?? 'its base'} in the inbox (on_conflict "ask"), then its agent goes on` : 'its agent works on it'} in run ${started.fix?.run_id}`,
     },
     l.state,
   );
