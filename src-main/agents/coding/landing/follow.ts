@@ -3,6 +3,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { githubForge } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
+import { soonAfter } from './pr-base.ts';
 import { askOfPull, fixOf, releaseHomes } from './pr-fix.ts';
 import { LandingError } from './push.ts';
 
@@ -110,7 +111,7 @@ async function pollOnce(
       }
     }
     // Failing checks or a review asking for changes send its agent back to work (pr-fix.ts).
-    return await askOfPull(deps, landingChanged(deps, later(next), l.state), pr, gh);
+    return await askOfPull(deps, landingChanged(deps, soonAfter(deps, later(next), pr), l.state), pr, gh);
   } catch (err) {
     const message =
       err instanceof LandingError ? err.message : `reading pull request #${l.pr_number}: ${String(err)}`;

@@ -14,6 +14,8 @@ import type { BatonApp } from '../../../app/create-app.ts';
 import { createApp } from '../../../app/create-app.ts';
 import { codingWork } from '../workspaces/testing/coding-output.ts';
 import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
+import { fetchBranch } from './push.ts';
+import { tryRebase } from './rebase.ts';
 
 // A pull request whose base branch moves under it, through the app, against a real git remote (git
 // http-backend) whose mergeability GitHub's scripted API reads with real git; the agent is a
@@ -257,5 +259,71 @@ describe('a pull request whose base branch moved', () => {
     expect(l.message).toBe(`Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`);
     expect(w.repo.git(['rev-parse', `${tip}^`])).toBe(moved);
     expect((await runs(a)).length).toBe(1);
+  });
+
+  it('pushes a rebase Baton recorded before it stopped once after the restart, and nothing when it was pushed already', async () => {
+    const w = await world();
+    const { dataDir, repo, run, first } = w;
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    // What Baton records just before its push of its own rebase, and then stops.
+    const onto = await fetchBranch({
+      repo: repo.repo,
+      url: remote!.url,
+      branch: 'main',
+      token: TOKEN,
+      into: 'refs/baton/base/test',
+    });
+    expect(onto).toBe(moved);
+    const tried = await tryRebase({
+      repo: repo.repo,
+      head: first.commit,
+      onto,
+      keep: 'refs/baton/rebased/test',
+    });
+    if (!tried.ok) throw new Error('the rebase conflicted');
+    const recorded = {
+      ...app!.store.landings.get(run, 'api')!,
+      state: 'fixing' as const,
+      next_poll_at: 0,
+      fix: {
+        kind: 'conflict' as const,
+        key: `base:${moved}:${first.commit}`,
+        round: 0,
+        summary: 'rebasing on main',
+        prompt: '',
+        run_id: null,
+        base: { branch: 'main', commit: moved },
+        rebased: tried.commit,
+      },
+    };
+    const restart = async () => {
+      await app!.close();
+      app = createApp({
+        dataDir,
+        executors: { echo: controlledExecutor().executor },
+        log: () => {},
+        ...FOLLOW,
+      });
+      await app.landing.tick();
+      return app;
+    };
+    app!.store.landings.save(recorded);
+    const pushes = receivePacks(remote!);
+    let a = await restart();
+    expect(await remote!.tip(first.branch)).toBe(tried.commit);
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    expect(await landingOf(a, run)).toMatchObject({
+      state: 'open',
+      fix: null,
+      pushed_commit: tried.commit,
+      message: `Baton rebased pull request #1 on main and pushed it: ${tried.commit.slice(0, 12)}`,
+    });
+    // Stopped after the push, before it was recorded: the restart finds it pushed, and pushes nothing.
+    a.store.landings.save(recorded);
+    a = await restart();
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    expect((await landingOf(a, run)).message).toBe(
+      `Baton rebased pull request #1 on main and found it pushed: ${tried.commit.slice(0, 12)}`,
+    );
   });
 });

@@ -7,6 +7,15 @@ import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';
 import { fetchBranch, LandingError } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
+/**
+ * The landing as the poll goes on with it: polled again soon (after `firstMs`, not its backoff)
+ * while GitHub computes whether its pull request merges (`mergeable` null).
+ */
+export const soonAfter = (deps: LandingDeps, l: StoredLanding, pr: PullState): StoredLanding =>
+  pr.mergeable === null && l.task_id !== null
+    ? { ...l, next_poll_at: Math.min(l.next_poll_at ?? Infinity, deps.clock() + deps.follow.firstMs) }
+    : l;
+
 /** Where the base branch is fetched to in the workspace, for a landing's branch. */
 export const baseRef = (branch: string): string => `refs/baton/base/${branch}`;
 /** Where a rebase Baton made itself is kept until it is pushed. */
@@ -35,11 +44,8 @@ export async function baseOfPull(
   pr: PullState,
 ): Promise<StoredLanding | null> {
   if (l.task_id === null || !deps.rerun) return null;
-  if (pr.mergeable === null && pr.state === 'open') {
-    // GitHub computes it (the base or the branch just moved): read it again at the next poll, soon.
-    deps.store.landings.save({ ...l, next_poll_at: deps.clock() + deps.follow.firstMs });
-    return null;
-  }
+  // GitHub computes it (the base or the branch just moved): the pull request is read again soon (`soonAfter`).
+  if (pr.mergeable === null) return null;
   if (pr.mergeable !== false || pr.mergeable_state !== 'dirty') return null;
   const key = `base:${pr.base_sha}:${pr.head_sha}`;
   if (l.handled.includes(key)) return null;
