@@ -191,11 +191,13 @@ export interface CodingContext {
    * `best_of_candidates`). Absent: one attempt, as always.
    */
   /**
-   * A fix round of the work's pull request whose base moved and conflicts, with `on_conflict:
-   * "ask"`: the base branch and commit merged into the task's branch in its worktree before the
-   * agent goes on, a conflict resolved there by a person (a `merge_conflict` approval). Absent: none.
+   * A fix round of the work's pull request whose base moved and conflicts: the base branch and
+   * commit merged into the task's branch in its worktree before the agent goes on. What conflicts
+   * is left with git's markers for the agent to resolve (Baton concludes the merge when it
+   * finishes), or with `ask` (`on_conflict: "ask"`) resolved first by a person (a
+   * `merge_conflict` approval). Absent: none.
    */
-  base_merge?: { branch: string; commit: string } | null;
+  base_merge?: { branch: string; commit: string; ask: boolean } | null;
   best_of?: {
     agents: AgentOf<'coding'>[];
     judge: AgentOf<'llm'> | null;

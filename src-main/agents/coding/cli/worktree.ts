@@ -116,11 +116,12 @@ export async function* prepareAsking(
 }
 
 /**
- * A pull request's base that moved and conflicts, with `on_conflict: "ask"` (`coding.base_merge`):
- * merged into the task's branch in its worktree before the agent goes on (`baseMergeStep`); a
- * conflict waits for a person in the inbox (the same `merge_conflict` approval as dependencies'
- * branches that conflict), asked again while conflicts remain; rejected, the attempt fails. A
- * restart takes the merge up where it is, and waits on the question already asked.
+ * A pull request's base that moved and conflicts (`coding.base_merge`): merged into the task's
+ * branch in its worktree before the agent goes on (`baseMergeStep`). What conflicts is left with
+ * git's markers for the agent (the agent edits files; Baton concludes the merge in `finish`), or,
+ * with `on_conflict: "ask"`, waits for a person in the inbox (the same `merge_conflict` approval
+ * as dependencies' branches that conflict), asked again while conflicts remain; rejected, the
+ * attempt fails. A restart takes the merge up where it is, and waits on the question already asked.
  */
 export async function* mergeBaseAsking(
   ctx: TaskContext,
@@ -143,6 +144,12 @@ export async function* mergeBaseAsking(
     });
     if (step.ok) {
       yield info(`${merging} is merged into ${coding.branch} (${step.head.slice(0, 12)})`);
+      return { ok: true };
+    }
+    if (!base.ask) {
+      yield info(
+        `merging ${merging}, the pull request's base, conflicts in ${step.files.join(', ')}: left with conflict markers for the agent to resolve`,
+      );
       return { ok: true };
     }
     if (!ask)
@@ -251,6 +258,21 @@ export async function finish(
   signal: AbortSignal,
 ): Promise<{ events: ExecutorEvent[]; output: CodingOutput }> {
   const { agent } = ctx;
+  // A merge of the pull request's base the agent resolved: concluded (its files added), unless markers remain.
+  if (coding.base_merge) {
+    const { branch, commit } = coding.base_merge;
+    const step = await baseMergeStep({
+      repo: coding.workspace.path,
+      dir: worktree.dir,
+      branch: worktree.branch,
+      base: { branch, commit },
+      signal,
+    });
+    if (!step.ok)
+      throw new Error(
+        `the merge of ${branch} is not resolved: conflict markers remain in ${step.files.join(', ')}`,
+      );
+  }
   const committed = await commitLeftovers({
     repo: coding.workspace.path,
     dir: worktree.dir,

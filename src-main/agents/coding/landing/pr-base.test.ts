@@ -169,7 +169,7 @@ describe('a pull request whose base branch moved', () => {
     });
     expect(fixing.fix!.prompt).toContain(`refs/baton/base/${first.branch} (commit ${theirs.slice(0, 12)})`);
     expect(fixing.fix!.prompt).toContain('- health.ts');
-    expect(fixing.fix!.prompt).toContain(`git rebase ${theirs.slice(0, 12)}`);
+    expect(fixing.fix!.prompt).toContain('Baton merged main as it is now');
     // The base was fetched into the workspace over git: the agent rebases on it there.
     expect(repo.git(['rev-parse', `refs/baton/base/${first.branch}`])).toBe(theirs);
     const fixRun = fixing.fix!.run_id!;

@@ -156,10 +156,9 @@ function conflictPrompt(
       `A person merged ${pr.base} (${where}) into this worktree's branch and resolved the conflicts. Check that the work still does what the task asks with ${pr.base}'s changes, fix what does not, and commit (fix round ${round} of ${max}). Your commits are pushed to the pull request's branch when you finish.`,
     ].join('\n');
   return [
-    `The base branch ${pr.base} of your pull request #${pr.number} (task ${l.task_id}) moved, and your branch no longer merges into it: it conflicts in`,
+    `The base branch ${pr.base} of your pull request #${pr.number} (task ${l.task_id}) moved, and your branch no longer merged into it. Baton merged ${pr.base} as it is now (${where}) into this worktree's branch; git stopped on conflicts in:`,
     ...files.slice(0, MAX_FILES).map((f) => `- ${f}`),
     '',
-    `${pr.base} as it is now is fetched into this repository as ${where}. Rebase your branch on it (\`git rebase ${base.slice(0, 12)}\`), resolve each conflict keeping both ${pr.base}'s changes and your work, and finish the rebase so that your branch's commits sit on top of ${base.slice(0, 12)} (fix round ${round} of ${max}).`,
-    `Your rebased branch is pushed to the pull request's branch when you finish (a push that replaces the old commits, only over what Baton pushed last).`,
+    `Those files hold git's conflict markers (<<<<<<<, =======, >>>>>>>). Resolve each conflict keeping both ${pr.base}'s changes and your work, remove every marker, and check that the work still does what the task asks (fix round ${round} of ${max}). You need not run git: Baton concludes the merge and commits when you finish, and pushes it to the pull request's branch (only over what Baton pushed last).`,
   ].join('\n');
 }

@@ -87,8 +87,11 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
   const fix = !resume ? ownFix : null;
   if (fix && fix.run_id === runId)
     resume = { reason: 'pr_feedback', prompt: fix.prompt, session_id: ownSession };
-  // Its base moved and conflicts, and a person resolves it (`on_conflict: "ask"`): merged first, after a restart too.
-  const baseMerge = ownFix?.run_id === runId && ownFix.ask && ownFix.base ? ownFix.base : null;
+  // Its base moved and conflicts: merged into the worktree first (after a restart too), for the agent or a person to resolve.
+  const baseMerge =
+    ownFix?.run_id === runId && ownFix.kind === 'conflict' && ownFix.base && !ownFix.rebased
+      ? { ...ownFix.base, ask: ownFix.ask === true }
+      : null;
   if (!resume && session?.continues && task.attempt === 1) {
     // A person resumed the work an earlier run kept of this task: same branch, folder and CLI session.
     const kept = store.sessions.get(session.continues, task.task_id)?.kept_work;
