@@ -79,6 +79,9 @@ describe("a run's landing stage", () => {
       },
     };
     expect(stageWordsOf([conflict])).toBe('rebasing on main');
+    expect(stageSentence([{ ...conflict, message: 'fix round 1: main moved' }])).toBe(
+      'Rebasing on main: fix round 1: main moved',
+    );
     expect(stageLine(conflict)).toBe('rebasing on main, pull request #7');
     expect(stageWordsOf([conflict, { ...open, task_id: 'web' }])).toBe('rebasing on main');
     const checks: Landing = {

@@ -80,8 +80,11 @@ export function stageSentence(landings: readonly Landing[]): string | null {
   switch (stage) {
     case 'not_landed':
       return `Not landed: ${of.map((l) => l.message ?? `${l.branch} ${l.state}`).join('; ')}`;
-    case 'fixing':
-      return `Fixing for GitHub: ${of.map((l) => l.message ?? `pull request #${l.pr_number}`).join('; ')}`;
+    case 'fixing': {
+      // "Fixing for GitHub", or "Rebasing on main" while every one fixed is a conflict with its moved base.
+      const words = stageWordsOf(landings) ?? stageWords(stage);
+      return `${words[0]!.toUpperCase()}${words.slice(1)}: ${of.map((l) => l.message ?? `pull request #${l.pr_number}`).join('; ')}`;
+    }
     case 'in_review':
       return `In review on GitHub: pull request${of.length > 1 ? 's' : ''} ${prs}${of.some((l) => l.pr_draft) ? ' (draft until its checks pass)' : ''}`;
     case 'landing':
