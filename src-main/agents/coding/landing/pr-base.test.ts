@@ -215,6 +215,8 @@ describe('a pull request whose base branch moved', () => {
     gh.merge(1, 'd'.repeat(40));
     await app.landing.tick();
     expect(await landingOf(app, run)).toMatchObject({ state: 'merged' });
+    // Its pull request over, the base Baton fetched for it is forgotten.
+    expect(repo.git(['for-each-ref', `refs/baton/base/${first.branch}`])).toBe('');
     const done = (await runs(app)).find((r) => r.id === run)!;
     expect(done.status).toBe('completed');
   });

@@ -1,5 +1,6 @@
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
+import { git } from '../workspaces/git.ts';
 import type { PullState } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
@@ -161,4 +162,12 @@ function conflictPrompt(
     '',
     `Those files hold git's conflict markers (<<<<<<<, =======, >>>>>>>). Resolve each conflict keeping both ${pr.base}'s changes and your work, remove every marker, and check that the work still does what the task asks (fix round ${round} of ${max}). You need not run git: Baton concludes the merge and commits when you finish, and pushes it to the pull request's branch (only over what Baton pushed last).`,
   ].join('\n');
+}
+
+/** The refs a landing's rebasing kept in the workspace (the base fetched, Baton's own rebase), removed once its pull request is over. */
+export async function forgetBase(deps: LandingDeps, l: StoredLanding): Promise<void> {
+  const w = deps.store.workspaces.get(l.workspace_id);
+  if (!w) return;
+  for (const ref of [baseRef(l.branch), rebasedRef(l.branch)])
+    await git(['update-ref', '-d', ref], { cwd: w.path, okExitCodes: [0, 1] }).catch(() => {});
 }
