@@ -34,9 +34,10 @@ const named = (files: readonly string[]): string =>
  * base that moved without conflicting (`behind`) asks nothing. A conflict is confirmed locally:
  * the base is fetched over git and Baton rebases the branch on it itself, in a worktree of its
  * own. When that goes through, the rebased commit is recorded and pushed under a lease (no agent
- * needed); when it conflicts, a fix round of kind `conflict` sends the agent back to rebase and
- * resolve it in its session, or, with the task's `on_conflict: "ask"`, the round has a person
- * resolve the merge in the task's worktree (the merge-conflict approval in the inbox) first. A
+ * needed); when it conflicts, a fix round of kind `conflict` merges the base into the task's
+ * worktree and sends the agent back, in its session, to resolve the conflict markers (Baton
+ * concludes the merge), or, with the task's `on_conflict: "ask"`, has a person resolve them first
+ * (the merge-conflict approval in the inbox; `cli/worktree.ts`, `mergeBaseAsking`). A
  * branch holding commits Baton did not push is not rebased: said once, left to a person.
  */
 export async function baseOfPull(
