@@ -190,6 +190,14 @@ export interface CodingContext {
    * in order, the judge if the task names one, and where the candidates are recorded (in the app:
    * `best_of_candidates`). Absent: one attempt, as always.
    */
+  /**
+   * A fix round of the work's pull request whose base moved and conflicts: the base branch and
+   * commit merged into the task's branch in its worktree before the agent goes on. What conflicts
+   * is left with git's markers for the agent to resolve (Baton concludes the merge when it
+   * finishes), or with `ask` (`on_conflict: "ask"`) resolved first by a person (a
+   * `merge_conflict` approval). Absent: none.
+   */
+  base_merge?: { branch: string; commit: string; ask: boolean } | null;
   best_of?: {
     agents: AgentOf<'coding'>[];
     judge: AgentOf<'llm'> | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Landing } from './landing.ts';
-import { stageLine, stageOf, stageOfAll, stageSentence, stageWords } from './landing-stage.ts';
+import { stageLine, stageOf, stageOfAll, stageSentence, stageWords, stageWordsOf } from './landing-stage.ts';
 
 const open: Landing = {
   run_id: 'r1',
@@ -62,5 +62,36 @@ describe("a run's landing stage", () => {
     expect(
       stageLine({ ...open, state: 'closed', message: 'pull request #7 was closed without being merged' }),
     ).toBe('not landed: pull request #7 was closed without being merged');
+  });
+
+  it('says "rebasing on main" while the base moved and conflicts, and fixing for GitHub beside another round', () => {
+    const conflict: Landing = {
+      ...open,
+      state: 'fixing',
+      fix: {
+        kind: 'conflict',
+        key: 'base:b:a',
+        round: 1,
+        summary: 'rebasing on main: main moved and conflicts in health.ts',
+        prompt: '…',
+        run_id: 'r2',
+        base: { branch: 'main', commit: 'b'.repeat(40) },
+      },
+    };
+    expect(stageWordsOf([conflict])).toBe('rebasing on main');
+    expect(stageSentence([{ ...conflict, message: 'fix round 1: main moved' }])).toBe(
+      'Rebasing on main: fix round 1: main moved',
+    );
+    expect(stageLine(conflict)).toBe('rebasing on main, pull request #7');
+    expect(stageWordsOf([conflict, { ...open, task_id: 'web' }])).toBe('rebasing on main');
+    const checks: Landing = {
+      ...open,
+      task_id: 'web',
+      state: 'fixing',
+      fix: { ...conflict.fix!, kind: 'checks' },
+    };
+    expect(stageWordsOf([conflict, checks])).toBe('fixing for GitHub');
+    expect(stageWordsOf([open])).toBe('in review on GitHub');
+    expect(stageWordsOf([])).toBeNull();
   });
 });

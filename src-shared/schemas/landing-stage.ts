@@ -52,6 +52,20 @@ const WORDS: Record<LandingStage, string> = {
 export const stageWords = (s: LandingStage): string => WORDS[s];
 
 /**
+ * Several landings' stage in a few words: as `stageWords`, except while every one being fixed is
+ * rebased on its moved base (a `conflict` round): "rebasing on main". Null without landings.
+ */
+export function stageWordsOf(landings: readonly Landing[]): string | null {
+  const stage = stageOfAll(landings);
+  if (stage === null) return null;
+  const fixing = landings.filter((l) => stageOf(l) === 'fixing');
+  const bases = new Set(fixing.map((l) => (l.fix?.kind === 'conflict' ? l.fix.base?.branch : undefined)));
+  const [base] = bases;
+  if (stage === 'fixing' && bases.size === 1 && base !== undefined) return `rebasing on ${base}`;
+  return stageWords(stage);
+}
+
+/**
  * What a run's or task's landings say in a sentence: its stage and why ("not landed: pull request
  * #3 was closed without being merged"), the pull requests it waits on, or null without landings.
  */
@@ -66,8 +80,11 @@ export function stageSentence(landings: readonly Landing[]): string | null {
   switch (stage) {
     case 'not_landed':
       return `Not landed: ${of.map((l) => l.message ?? `${l.branch} ${l.state}`).join('; ')}`;
-    case 'fixing':
-      return `Fixing for GitHub: ${of.map((l) => l.message ?? `pull request #${l.pr_number}`).join('; ')}`;
+    case 'fixing': {
+      // "Fixing for GitHub", or "Rebasing on main" while every one fixed is a conflict with its moved base.
+      const words = stageWordsOf(landings) ?? stageWords(stage);
+      return `${words[0]!.toUpperCase()}${words.slice(1)}: ${of.map((l) => l.message ?? `pull request #${l.pr_number}`).join('; ')}`;
+    }
     case 'in_review':
       return `In review on GitHub: pull request${of.length > 1 ? 's' : ''} ${prs}${of.some((l) => l.pr_draft) ? ' (draft until its checks pass)' : ''}`;
     case 'landing':
@@ -81,5 +98,5 @@ export function stageSentence(landings: readonly Landing[]): string | null {
 export function stageLine(l: Landing): string {
   const stage = stageOf(l);
   if (stage === 'not_landed' && l.message) return `not landed: ${l.message}`;
-  return `${stageWords(stage)}${l.pr_number === null ? '' : `, pull request #${l.pr_number}`}`;
+  return `${stageWordsOf([l])}${l.pr_number === null ? '' : `, pull request #${l.pr_number}`}`;
 }

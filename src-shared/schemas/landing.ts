@@ -72,10 +72,13 @@ export interface Landing {
   updated_at: string;
 }
 
-/** What a pull request asked of its agent: its failing checks, or a review asking for changes. */
+/**
+ * What a pull request asked of its agent: its failing checks, a review asking for changes, or its
+ * base branch moved and conflicts with it (`conflict`: the branch rebased on the base).
+ */
 export interface PrFix {
-  kind: 'checks' | 'review';
-  /** What it answers, so it is never answered twice: `checks:<head sha>` or `review:<review id>`. */
+  kind: 'checks' | 'review' | 'conflict';
+  /** What it answers, so it is never answered twice: `checks:<head sha>`, `review:<review id>` or `base:<base sha>:<head sha>`. */
   key: string;
   /** The fix round (1 for the first). */
   round: number;
@@ -87,4 +90,12 @@ export interface PrFix {
   reviewer?: string | undefined;
   /** The run the agent fixes it in (a re-run from the task, in the same CLI session); null until it is started. */
   run_id: string | null;
+  /** A conflict: the base branch and the commit it moved to (fetched into the workspace as `refs/baton/base/<branch>`). */
+  base?: { branch: string; commit: string } | undefined;
+  /** A conflict: the files the rebase stopped on. */
+  files?: string[] | undefined;
+  /** A conflict with the task's `on_conflict: "ask"`: a person resolves the merge of the base in the worktree (the inbox's merge-conflict approval) before its agent goes on. */
+  ask?: boolean | undefined;
+  /** A conflict Baton rebased cleanly itself (no agent): the rebased commit, pushed under a lease. */
+  rebased?: string | undefined;
 }

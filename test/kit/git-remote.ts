@@ -45,6 +45,15 @@ export interface GitRemote {
     content: string,
     opts?: { from?: string; message?: string },
   ): Promise<string>;
+  /**
+   * Whether `head` merges into `base` as GitHub says it on a pull request, computed with real git
+   * on the bare repository: `dirty` when they conflict (`git merge-tree`), `behind` when `base`
+   * has commits `head` lacks but they merge, `clean` otherwise.
+   */
+  mergeability(
+    base: string,
+    head: string,
+  ): Promise<{ mergeable: boolean; state: 'clean' | 'behind' | 'dirty' }>;
   /** From now on every push is refused by a pre-receive hook printing `message` (null: accepted again). */
   refusePushes(message: string | null): Promise<void>;
   close(): Promise<void>;
@@ -217,6 +226,20 @@ export async function startGitRemote(options: GitRemoteOptions = {}): Promise<Gi
       const sha = await git(['rev-parse', 'HEAD'], work);
       await rm(work, { recursive: true, force: true });
       return sha;
+    },
+    mergeability: async (base, head) => {
+      const b = await tip(base);
+      const h = await tip(head);
+      if (b === null || h === null) return { mergeable: false, state: 'dirty' };
+      const ok = (args: string[]) =>
+        run('git', args, { cwd: dir }).then(
+          () => true,
+          () => false,
+        );
+      if (await ok(['merge-base', '--is-ancestor', b, h])) return { mergeable: true, state: 'clean' };
+      if (await ok(['merge-tree', '--write-tree', '--name-only', b, h]))
+        return { mergeable: true, state: 'behind' };
+      return { mergeable: false, state: 'dirty' };
     },
     refusePushes: async (message) => {
       const hook = join(dir, 'hooks', 'pre-receive');

@@ -1,6 +1,6 @@
 import type { BatonClient } from '../../../src-shared/contract/client.ts';
 import type { Landing } from '../../../src-shared/schemas/landing.ts';
-import { stageOfAll, stageSentence, stageWords } from '../../../src-shared/schemas/landing-stage.ts';
+import { stageSentence, stageWordsOf } from '../../../src-shared/schemas/landing-stage.ts';
 import { taskTotal } from '../../../src-shared/schemas/run.ts';
 import { printJson, printTable } from '../output.ts';
 import { printTasks } from './run.ts';
@@ -58,6 +58,6 @@ export async function runShow(client: BatonClient, runId: string, json: boolean)
 
 /** A run's status with where its work stands with its pull requests: "completed, in review on GitHub". */
 function withStage(status: string, landings: readonly Landing[]): string {
-  const stage = stageOfAll(landings);
-  return stage === null ? status : `${status}, ${stageWords(stage)}`;
+  const words = stageWordsOf(landings);
+  return words === null ? status : `${status}, ${words}`;
 }

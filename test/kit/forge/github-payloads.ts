@@ -109,7 +109,20 @@ const label = (name: string, i: number) => ({
   description: null,
 });
 
-export function pullPayload(origin: string, owner: string, name: string, p: Pull, baseSha: string | null) {
+/** Whether a pull request merges, as GitHub's pull payload says it (`mergeable` null while it computes). */
+export interface Mergeability {
+  mergeable: boolean | null;
+  state: 'clean' | 'behind' | 'dirty' | 'unknown';
+}
+
+export function pullPayload(
+  origin: string,
+  owner: string,
+  name: string,
+  p: Pull,
+  baseSha: string | null,
+  merge?: Mergeability,
+) {
   const repo = repoPayload(origin, owner, name);
   const api = `${origin}/repos/${owner}/${name}`;
   return {
@@ -143,8 +156,8 @@ export function pullPayload(origin: string, owner: string, name: string, p: Pull
       repo,
     },
     merged: p.merged,
-    mergeable: p.state === 'open' ? true : null,
-    mergeable_state: p.state === 'open' ? 'clean' : 'unknown',
+    mergeable: p.state === 'open' ? (merge ? merge.mergeable : true) : null,
+    mergeable_state: p.state === 'open' ? (merge?.state ?? 'clean') : 'unknown',
     merged_by: p.merged ? user(owner, 2) : null,
     comments: 0,
     review_comments: 0,

@@ -10,6 +10,7 @@ import {
   issueCommentPayload,
   issuePayload,
   issuesEventPayload,
+  type Mergeability,
   type Pull,
   pullAsIssuePayload,
   pullPayload,
@@ -40,6 +41,15 @@ export interface GitHubServerOptions {
   tokens: Record<string, 'write' | 'read' | 'none'>;
   /** A branch's commit (from the git remote): a pull request's head must exist. Absent: any branch, a made-up sha. */
   branchTip?: (branch: string) => Promise<string | null>;
+  /**
+   * Whether a pull request's head merges into its base (from the git remote, `GitRemote.mergeability`).
+   * Absent: always `clean`. Present: as GitHub does, a pull request read just after its base or
+   * head moved answers `mergeable: null` once (GitHub computes it in the background), then the answer.
+   */
+  mergeability?: (
+    base: string,
+    head: string,
+  ) => Promise<{ mergeable: boolean; state: 'clean' | 'behind' | 'dirty' }>;
 }
 
 export interface GitHubServer {
@@ -112,7 +122,21 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     return p;
   };
   const tipOf = async (branch: string) => (options.branchTip ? options.branchTip(branch) : 'f'.repeat(40));
-  const pull = async (p: Pull) => pullPayload(origin, owner, name, p, await tipOf(p.base));
+  /** The base and head commits each pull request's mergeability was last computed for. */
+  const computed = new Map<number, string>();
+  const mergeOf = async (p: Pull, baseSha: string | null): Promise<Mergeability | undefined> => {
+    if (!options.mergeability || p.state !== 'open') return undefined;
+    const pair = `${baseSha}:${p.head_sha}`;
+    if (computed.get(p.number) !== pair) {
+      computed.set(p.number, pair);
+      return { mergeable: null, state: 'unknown' };
+    }
+    return options.mergeability(p.base, p.head);
+  };
+  const pull = async (p: Pull) => {
+    const baseSha = await tipOf(p.base);
+    return pullPayload(origin, owner, name, p, baseSha, await mergeOf(p, baseSha));
+  };
 
   type Handler = (
     m: RegExpMatchArray,

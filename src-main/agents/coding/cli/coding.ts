@@ -18,7 +18,13 @@ import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runSetup } from './setup.ts';
 import { startingPoint } from './starting-point.ts';
-import { checkoutNotice, dependencyBranches, type prepare, prepareAsking } from './worktree.ts';
+import {
+  checkoutNotice,
+  dependencyBranches,
+  mergeBaseAsking,
+  type prepare,
+  prepareAsking,
+} from './worktree.ts';
 
 export interface CodingExecutorOptions extends SandboxDeps {
   /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */
@@ -191,6 +197,14 @@ async function* codingAttempt(
     return yield error(clean(`cannot set the worktree where this attempt starts: ${(err as Error).message}`));
   }
   yield* start.events;
+  // The pull request's base moved and conflicts, and a person resolves it: merged before the agent goes on.
+  try {
+    const based = yield* mergeBaseAsking(ctx, coding, worktree.dir, signal);
+    if (!based.ok) return yield error(based.message);
+  } catch (err) {
+    if (signal.aborted) return yield CANCELLED;
+    return yield error(clean(`cannot merge the pull request's base: ${(err as Error).message}`));
+  }
 
   // The attempt's own folder: the CLI's TMPDIR and what holds this attempt's MCP token; gone when it ends.
   const tmp = attemptTmp(ctx.workspace);

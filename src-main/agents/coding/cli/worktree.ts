@@ -6,6 +6,7 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import type { DependencyBranch, FileHead, PreparedWorktree } from '../workspaces/index.ts';
 import {
+  baseMergeStep,
   checkoutChanges,
   commitLeftovers,
   conflictInProgress,
@@ -114,6 +115,72 @@ export async function* prepareAsking(
   return yield* noted(await prepare(coding, from, signal));
 }
 
+/**
+ * A pull request's base that moved and conflicts (`coding.base_merge`): merged into the task's
+ * branch in its worktree before the agent goes on (`baseMergeStep`). What conflicts is left with
+ * git's markers for the agent (the agent edits files; Baton concludes the merge in `finish`), or,
+ * with `on_conflict: "ask"`, waits for a person in the inbox (the same `merge_conflict` approval
+ * as dependencies' branches that conflict), asked again while conflicts remain; rejected, the
+ * attempt fails. A restart takes the merge up where it is, and waits on the question already asked.
+ */
+export async function* mergeBaseAsking(
+  ctx: TaskContext,
+  coding: CodingContext,
+  dir: string,
+  signal: AbortSignal,
+): AsyncGenerator<ExecutorEvent, { ok: true } | { ok: false; message: string }> {
+  const base = coding.base_merge;
+  if (!base) return { ok: true };
+  const ask = ctx.askMergeConflict;
+  const merging = `${base.branch} (${base.commit.slice(0, 12)})`;
+  let again: string | undefined;
+  for (;;) {
+    const step = await baseMergeStep({
+      repo: coding.workspace.path,
+      dir,
+      branch: coding.branch,
+      base,
+      signal,
+    });
+    if (step.ok) {
+      yield info(`${merging} is merged into ${coding.branch} (${step.head.slice(0, 12)})`);
+      return { ok: true };
+    }
+    if (!base.ask) {
+      yield info(
+        `merging ${merging}, the pull request's base, conflicts in ${step.files.join(', ')}: left with conflict markers for the agent to resolve`,
+      );
+      return { ok: true };
+    }
+    if (!ask)
+      return {
+        ok: false,
+        message: `merging ${merging} conflicts in ${step.files.join(', ')}, and nobody can be asked here`,
+      };
+    yield info(
+      `merging ${merging}, the pull request's base, conflicts in ${step.files.join(', ')}: waiting for a person to resolve it in ${dir}`,
+    );
+    const verdict = await ask(
+      {
+        dir,
+        files: step.conflicts,
+        merging: base.branch,
+        into: coding.branch,
+        from: [coding.branch, base.branch],
+        ...(again ? { again } : {}),
+      },
+      signal,
+    );
+    if (!verdict.resolved)
+      return {
+        ok: false,
+        message: `the pull request's base ${merging} conflicts in ${step.files.join(', ')}; ${verdict.actor} chose to fail${verdict.comment ? ` (${verdict.comment})` : ''}`,
+      };
+    yield info(`${verdict.actor} resolved the conflict with ${base.branch} in the worktree`);
+    again = `${verdict.actor} answered that it was resolved, but conflicts remain`;
+  }
+}
+
 const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
 
 /** What the git layer set right in the worktree before trusting it (its `.git`), said in the attempt's log. */
@@ -191,6 +258,21 @@ export async function finish(
   signal: AbortSignal,
 ): Promise<{ events: ExecutorEvent[]; output: CodingOutput }> {
   const { agent } = ctx;
+  // A merge of the pull request's base the agent resolved: concluded (its files added), unless markers remain.
+  if (coding.base_merge) {
+    const { branch, commit } = coding.base_merge;
+    const step = await baseMergeStep({
+      repo: coding.workspace.path,
+      dir: worktree.dir,
+      branch: worktree.branch,
+      base: { branch, commit },
+      signal,
+    });
+    if (!step.ok)
+      throw new Error(
+        `the merge of ${branch} is not resolved: conflict markers remain in ${step.files.join(', ')}`,
+      );
+  }
   const committed = await commitLeftovers({
     repo: coding.workspace.path,
     dir: worktree.dir,

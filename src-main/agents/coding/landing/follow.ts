@@ -3,6 +3,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { githubForge } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
+import { forgetBase, soonAfter } from './pr-base.ts';
 import { askOfPull, fixOf, releaseHomes } from './pr-fix.ts';
 import { LandingError } from './push.ts';
 
@@ -26,8 +27,10 @@ export async function pollLanding(
 ): Promise<Landing> {
   const polled = await pollOnce(deps, l, reland);
   // Its pull request over (merged, closed, gone): no fix round comes, the CLI homes kept for them go.
-  if (['merged', 'closed', 'gone'].includes(polled.state) && polled.state !== l.state)
+  if (['merged', 'closed', 'gone'].includes(polled.state) && polled.state !== l.state) {
     await releaseHomes(deps, stored(deps, l));
+    await forgetBase(deps, l);
+  }
   return polled;
 }
 
@@ -110,7 +113,7 @@ async function pollOnce(
       }
     }
     // Failing checks or a review asking for changes send its agent back to work (pr-fix.ts).
-    return await askOfPull(deps, landingChanged(deps, later(next), l.state), pr, gh);
+    return await askOfPull(deps, landingChanged(deps, soonAfter(deps, later(next), pr), l.state), pr, gh);
   } catch (err) {
     const message =
       err instanceof LandingError ? err.message : `reading pull request #${l.pr_number}: ${String(err)}`;

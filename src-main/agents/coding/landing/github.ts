@@ -11,6 +11,16 @@ export interface PullState {
   merged: boolean;
   merge_commit: string | null;
   head_sha: string;
+  /** The branch it targets, and that branch's commit as GitHub read it. */
+  base: string;
+  base_sha: string;
+  /**
+   * Whether it merges into its base: false when they conflict; null while GitHub computes it
+   * (after a push to either branch), to be read again later.
+   */
+  mergeable: boolean | null;
+  /** GitHub's word for it: `dirty` (conflicts), `behind` (the base moved, no conflict), `clean`, `blocked`, `unstable`, `unknown`… */
+  mergeable_state: string;
 }
 
 export interface OpenPull {
@@ -71,6 +81,9 @@ const pullOf = (p: {
   merged?: boolean | undefined;
   merge_commit_sha?: string | null | undefined;
   head: { sha: string };
+  base: { ref: string; sha: string };
+  mergeable?: boolean | null | undefined;
+  mergeable_state?: string | undefined;
 }): PullState => ({
   number: p.number,
   url: p.html_url,
@@ -80,6 +93,10 @@ const pullOf = (p: {
   merged: p.merged === true,
   merge_commit: p.merge_commit_sha ?? null,
   head_sha: p.head.sha,
+  base: p.base.ref,
+  base_sha: p.base.sha,
+  mergeable: p.mergeable ?? null,
+  mergeable_state: p.mergeable_state ?? 'unknown',
 });
 
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };

@@ -244,6 +244,8 @@ describe("a pull request's fix rounds", () => {
     };
     // A commit status: a hint to poll; no check failed, so nothing starts.
     expect(await deliver('status', { sha: first.commit, state: 'failure' })).toMatchObject({ polled: 1 });
+    // A push (its base moved): a hint to read again whether it merges; it still does, so nothing starts.
+    expect(await deliver('push', { ref: 'refs/heads/main' })).toMatchObject({ polled: 1 });
     expect((await landingOf(a, w.run)).state).toBe('open');
     gh!.review(1, 'CHANGES_REQUESTED', 'Say true', []);
     expect(

@@ -6,16 +6,21 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import type { GitHubForge, PullState } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
+import { baseOfPull } from './pr-base.ts';
 import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
 import { LandingError, pushBranch } from './push.ts';
+import { isAncestorOf } from './rebase.ts';
 
-/** How many fix rounds a landing's task may use: its `fix_rounds` (as for the workspace's checks). */
-function maxRounds(deps: LandingDeps, l: StoredLanding): number {
+/** The plan's task a landing is of. */
+export function taskSpecOf(deps: LandingDeps, l: StoredLanding) {
   const run = deps.store.runs.get(l.run_id);
   const plan = run && deps.store.plans.get(run.plan_id, run.plan_version)?.plan;
-  const spec = plan?.tasks.find((t) => t.task_id === l.task_id);
-  return spec?.fix_rounds ?? DEFAULT_FIX_ROUNDS;
+  return plan?.tasks.find((t) => t.task_id === l.task_id);
 }
+
+/** How many fix rounds a landing's task may use: its `fix_rounds` (as for the workspace's checks). */
+export const maxRounds = (deps: LandingDeps, l: StoredLanding): number =>
+  taskSpecOf(deps, l)?.fix_rounds ?? DEFAULT_FIX_ROUNDS;
 
 /** The run whose CLI session the next fix round goes on with: the last fix run's, else the landing's own. */
 const lastRunOf = (l: StoredLanding): string =>
@@ -34,6 +39,10 @@ export async function askOfPull(
   gh: GitHubForge,
 ): Promise<StoredLanding> {
   if (!deps.rerun || l.task_id === null) return l;
+  // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
+  const rebasing = await baseOfPull(deps, l, pr);
+  if (rebasing)
+    return rebasing.state === 'fixing' && rebasing.fix?.rebased ? fixOf(deps, rebasing, () => gh) : rebasing;
   const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
   const ask = prAsk(
     {
@@ -72,7 +81,7 @@ export async function askOfPull(
 export function startFix(deps: LandingDeps, l: StoredLanding): StoredLanding {
   const fix = l.fix;
   const { store } = deps;
-  if (!fix || fix.run_id !== null || !deps.rerun || l.task_id === null) return l;
+  if (!fix || fix.run_id !== null || fix.rebased || !deps.rerun || l.task_id === null) return l;
   const taskId = l.task_id;
   const from = lastRunOf(l);
   const session = store.sessions.get(from, taskId);
@@ -99,7 +108,7 @@ export function startFix(deps: LandingDeps, l: StoredLanding): StoredLanding {
     deps,
     {
       ...started,
-      message: `fix round ${fix.round}: ${fix.summary}; its agent works on it in run ${started.fix?.run_id}`,
+      message: `fix round ${fix.round}: ${fix.summary}; ${fix.ask ? `a person resolves the merge with ${fix.base?.branch ?? 'its base'} in the inbox (on_conflict "ask"), then its agent goes on` : 'its agent works on it'} in run ${started.fix?.run_id}`,
     },
     l.state,
   );
@@ -144,15 +153,26 @@ export async function fixOf(
   const fix = l.fix;
   const { store } = deps;
   if (!fix || l.task_id === null) return landingChanged(deps, { ...l, state: 'open', fix: null }, l.state);
-  if (fix.run_id === null) return startFix(deps, l);
-  const run = store.runs.get(fix.run_id);
-  if (run?.status === 'executing') return l;
-  const task = run ? store.runs.tasks(run.id).find((t) => t.task_id === l.task_id) : undefined;
-  if (run?.status !== 'completed' || task?.status !== 'done' || !isCodingOutput(task.output)) {
-    const how = !run ? 'is gone' : `ended ${run.status}${task?.error ? `: ${task.error}` : ''}`;
-    return endFix(deps, l, fix, null, `fix round ${fix.round} did not finish: its run ${fix.run_id} ${how}`);
+  let commit: string;
+  if (fix.rebased) commit = fix.rebased;
+  else {
+    if (fix.run_id === null) return startFix(deps, l);
+    const run = store.runs.get(fix.run_id);
+    if (run?.status === 'executing') return l;
+    const task = run ? store.runs.tasks(run.id).find((t) => t.task_id === l.task_id) : undefined;
+    if (run?.status !== 'completed' || task?.status !== 'done' || !isCodingOutput(task.output)) {
+      const how = !run ? 'is gone' : `ended ${run.status}${task?.error ? `: ${task.error}` : ''}`;
+      return endFix(
+        deps,
+        l,
+        fix,
+        null,
+        `fix round ${fix.round} did not finish: its run ${fix.run_id} ${how}`,
+      );
+    }
+    commit = task.output.commit;
   }
-  const commit = task.output.commit;
+  const runId = fix.run_id ?? 'Baton';
   const w = store.workspaces.get(l.workspace_id);
   const remote = w?.remote;
   const tokenName = remote?.forge?.token_secret;
@@ -166,6 +186,15 @@ export async function fixOf(
       },
       l.state,
     );
+  // A conflict's fix must sit on the base it was asked to rebase on; else nothing is pushed.
+  if (fix.base && !fix.rebased && !(await isAncestorOf(w.path, fix.base.commit, commit).catch(() => false)))
+    return endFix(
+      deps,
+      l,
+      fix,
+      null,
+      `fix round ${fix.round} was not pushed: its commit ${commit.slice(0, 12)} is not on ${fix.base.branch} (${fix.base.commit.slice(0, 12)}); the agent did not finish the rebase`,
+    );
   try {
     const pushed = await pushBranch({
       repo: w.path,
@@ -175,13 +204,23 @@ export async function fixOf(
       token,
       tokenName,
       pushedBefore: l.pushed_commit,
+      // A rebase replaces the branch's commits: pushed only over what Baton pushed last, leased on it.
+      rewrites: fix.kind === 'conflict',
     });
     const gh = forge();
     if (fix.kind === 'review' && gh) {
       const marker = commentMarker(fix);
       const said = (await gh.comments(l.pr_number)).some((c) => c.includes(marker));
-      if (!said) await gh.comment(l.pr_number, fixedComment(fix, commit, fix.run_id));
+      if (!said) await gh.comment(l.pr_number, fixedComment(fix, commit, runId));
     }
+    if (fix.rebased)
+      return endFix(
+        deps,
+        l,
+        fix,
+        { commit, pushed_commit: commit },
+        `Baton rebased pull request #${l.pr_number} on ${fix.base?.branch ?? 'its base'} and ${pushed.outcome === 'already' ? 'found it pushed' : 'pushed it'}: ${commit.slice(0, 12)}`,
+      );
     return endFix(
       deps,
       l,

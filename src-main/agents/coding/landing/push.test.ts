@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
 import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
@@ -48,6 +50,37 @@ describe('pushing a task branch to a real remote over HTTP', () => {
     const rewritten = local.commitAll('api, rewritten');
     expect((await pushBranch({ ...base, commit: rewritten, pushedBefore: second })).outcome).toBe('pushed');
     expect(await remote.tip('baton/r1/api')).toBe(rewritten);
+  });
+
+  it('pushes a rebase only over the commit Baton pushed last, even when the remote tip is in its history', async () => {
+    const { remote, local, first } = await setup();
+    const base = { repo: local.repo, url: remote.url, branch: 'baton/r1/api', token: TOKEN, tokenName: 'gh' };
+    await pushBranch({ ...base, commit: first, pushedBefore: null });
+    // Someone pushes a commit on top of Baton's; Baton's rebase happens to contain it (fetched before).
+    const theirs = await remote.commitAs('baton/r1/api', 'theirs.txt', 'mine\n');
+    // Not execFileSync: the remote answers from this process.
+    await promisify(execFile)('git', ['fetch', '-q', remote.urlWithAuth, 'baton/r1/api'], {
+      cwd: local.repo,
+    });
+    local.git(['reset', '-q', '--hard', theirs]);
+    local.write('api.ts', 'export const a = 4;\n');
+    const rebased = local.commitAll('rebased');
+    const pushes = receivePacks(remote);
+    const err = await pushBranch({ ...base, commit: rebased, pushedBefore: first, rewrites: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(LandingError);
+    expect((err as LandingError).reason).toBe('not_ours');
+    expect((err as LandingError).message).toMatch(
+      /not at [0-9a-f]{12} that Baton pushed last: someone else pushed to it/,
+    );
+    expect(receivePacks(remote)).toBe(pushes);
+    expect(await remote.tip('baton/r1/api')).toBe(theirs);
+    // Over what Baton pushed last, the rewrite is pushed (leased on it).
+    expect(
+      (await pushBranch({ ...base, commit: rebased, pushedBefore: theirs, rewrites: true })).outcome,
+    ).toBe('pushed');
+    expect(await remote.tip('baton/r1/api')).toBe(rebased);
   });
 
   it("refuses to push over someone else's commits, and leaves them there", async () => {

@@ -23,6 +23,12 @@ export interface PushInput {
   pushedBefore: string | null;
   /** Named in messages: "the secret github.token". */
   tokenName?: string | undefined;
+  /**
+   * The commit rewrites the branch's history (a rebase on its moved base): the remote branch must
+   * be exactly what Baton pushed last (`pushedBefore`), and the push is leased on it, so nothing
+   * anyone else pushed there is overwritten.
+   */
+  rewrites?: boolean | undefined;
 }
 
 export interface PushResult {
@@ -74,7 +80,8 @@ function explain(err: unknown, input: PushInput, doing: string): LandingError {
  * not push (its tip is neither what Baton pushed last nor part of the commit's history) the push
  * is refused with a message that says so. The push itself is a compare-and-swap
  * (`--force-with-lease` on the tip just seen), so a commit pushed by someone in between is not
- * overwritten either.
+ * overwritten either. A rebased branch (`rewrites`) is pushed only over the very commit Baton
+ * pushed last, leased on it.
  */
 export async function pushBranch(input: PushInput): Promise<PushResult> {
   const env = authEnv(input.url, input.token);
@@ -87,6 +94,11 @@ export async function pushBranch(input: PushInput): Promise<PushResult> {
   const listed = await run(['ls-remote', '--', input.url, ref], `Reading ${input.branch} on the remote`);
   const before = listed.stdout.toString('utf8').split('\t')[0]?.trim() || null;
   if (before === input.commit) return { outcome: 'already', before };
+  if (input.rewrites && before !== input.pushedBefore)
+    throw new LandingError(
+      'not_ours',
+      `the remote branch ${input.branch} is at ${before?.slice(0, 12) ?? 'nothing'}, not at ${input.pushedBefore?.slice(0, 12) ?? 'nothing'} that Baton pushed last: someone else pushed to it (or deleted it), and Baton does not force-push over their commits`,
+    );
   if (before !== null && before !== input.pushedBefore) {
     await run(
       ['fetch', '--no-tags', '--quiet', '--', input.url, `+${ref}:${seen}`],
@@ -114,4 +126,22 @@ export async function pushBranch(input: PushInput): Promise<PushResult> {
     `Pushing ${input.branch}`,
   );
   return { outcome: 'pushed', before };
+}
+
+/**
+ * A remote branch fetched into the local repository under `into` (a ref of Baton's own, such as
+ * `refs/baton/base/<landing branch>`), the token as for a push: its commit.
+ */
+export async function fetchBranch(input: Omit<PushInput, 'commit' | 'pushedBefore'> & { into: string }) {
+  const env = authEnv(input.url, input.token);
+  const doing = `Fetching ${input.branch}`;
+  await git(['fetch', '--no-tags', '--quiet', '--', input.url, `+refs/heads/${input.branch}:${input.into}`], {
+    cwd: input.repo,
+    env,
+    timeoutMs: 120_000,
+  }).catch((err: unknown) => {
+    throw explain(err, { ...input, commit: '', pushedBefore: null }, doing);
+  });
+  const got = await git(['rev-parse', '--verify', `${input.into}^{commit}`], { cwd: input.repo });
+  return got.stdout.toString('utf8').trim();
 }

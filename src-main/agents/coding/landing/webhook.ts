@@ -32,7 +32,7 @@ const error = (code: string, message: string) => ({ error: { code, message } });
 /**
  * GitHub's webhooks for a workspace whose forge names a `webhook_secret`: each delivery's
  * `X-Hub-Signature-256` is checked against that secret (401 when it is missing or wrong; the
- * body is never acted on), then a `pull_request`, `check_run`, `check_suite`, `status` or
+ * body is never acted on), then a `pull_request`, `check_run`, `check_suite`, `status`, `push` or
  * `pull_request_review` event makes the pull requests it is about due for a poll at once (the
  * poll reads GitHub's own state, so a delivery is a hint and never a source of truth); an
  * `issues` event (opened, labeled, reopened) makes the workspace's `github_issues` triggers read
@@ -77,16 +77,16 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       return sendJson(res, 202, { event, started });
     }
     const number = Number(payload.pull_request?.number ?? payload.number);
-    const due = deps.store.landings
-      .followed()
-      .filter(
-        (l) =>
-          l.workspace_id === w.id &&
-          l.state === 'open' &&
-          (event.startsWith('check_') ||
-            event === 'status' ||
-            (event.startsWith('pull_request') && l.pr_number === number)),
-      );
+    const due = deps.store.landings.followed().filter(
+      (l) =>
+        l.workspace_id === w.id &&
+        l.state === 'open' &&
+        (event.startsWith('check_') ||
+          event === 'status' ||
+          // A push (to the base branch, say): whether each pull request still merges is read again.
+          event === 'push' ||
+          (event.startsWith('pull_request') && l.pr_number === number)),
+    );
     for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
     if (due.length > 0) await pollNow();
     return sendJson(res, 202, { event, polled: due.length });

@@ -83,9 +83,15 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
       };
   }
   // A fix round of the work's pull request (landing/pr-fix.ts): told what its checks or reviewer asked.
-  const fix = !resume && session?.continues ? store.landings.fixedIn(runId)?.fix : null;
+  const ownFix = session?.continues ? store.landings.fixedIn(runId)?.fix : null;
+  const fix = !resume ? ownFix : null;
   if (fix && fix.run_id === runId)
     resume = { reason: 'pr_feedback', prompt: fix.prompt, session_id: ownSession };
+  // Its base moved and conflicts: merged into the worktree first (after a restart too), for the agent or a person to resolve.
+  const baseMerge =
+    ownFix?.run_id === runId && ownFix.kind === 'conflict' && ownFix.base && !ownFix.rebased
+      ? { ...ownFix.base, ask: ownFix.ask === true }
+      : null;
   if (!resume && session?.continues && task.attempt === 1) {
     // A person resumed the work an earlier run kept of this task: same branch, folder and CLI session.
     const kept = store.sessions.get(session.continues, task.task_id)?.kept_work;
@@ -120,6 +126,7 @@ export function codingContextOf(deps: ContextDeps, setup: AttemptSetup): CodingC
     earlier,
     start_clean: setup.start_clean,
     best_of: resume === null && task.attempt >= 1 ? bestOfContext(store, setup) : null,
+    base_merge: baseMerge,
   };
 }
 

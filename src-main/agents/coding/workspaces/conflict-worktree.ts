@@ -175,7 +175,7 @@ const KIND_OF_STAGES: Record<string, ConflictKind> = {
  * resolves (a person, the CLI) can leave a link or a FIFO there, which must not make Baton read
  * elsewhere or wait forever; a link, like a deleted file, holds no markers.
  */
-async function hasMarkers(dir: string, path: string): Promise<boolean> {
+export async function hasMarkers(dir: string, path: string): Promise<boolean> {
   let file: Awaited<ReturnType<ConfinedFolder['file']>>;
   try {
     file = await new ConfinedFolder(dir).file(path);

@@ -1,6 +1,8 @@
 // The git layer of workspaces: a coding task's attempt in its own worktree, a
 // plan's DAG as a DAG of branches. See README.md beside this file.
 
+export type { BaseMergeInput, BaseMergeStep } from './base-merge.ts';
+export { baseMergeStep } from './base-merge.ts';
 export type {
   DeletedTaskBranches,
   DeleteTaskBranchesInput,

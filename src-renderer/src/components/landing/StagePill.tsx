@@ -1,9 +1,9 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
-import { stageOfAll, stageSentence, stageWords } from '../../../../src-shared/schemas/landing-stage.ts';
+import { stageOfAll, stageSentence, stageWordsOf } from '../../../../src-shared/schemas/landing-stage.ts';
 
 /**
  * Where a done run's or task's work stands with its pull request, beside its own status: "in review
- * on GitHub", "fixing for GitHub", "landed", "not landed" (the sentence as its title).
+ * on GitHub", "fixing for GitHub", "rebasing on main", "landed", "not landed" (the sentence as its title).
  */
 export function StagePill({ landings }: { landings: readonly Landing[] | undefined }) {
   const stage = landings ? stageOfAll(landings) : null;
@@ -12,7 +12,7 @@ export function StagePill({ landings }: { landings: readonly Landing[] | undefin
     <>
       {' '}
       <span className={`pill stage-${stage}`} title={stageSentence(landings) ?? undefined}>
-        {stageWords(stage)}
+        {stageWordsOf(landings)}
       </span>
     </>
   );

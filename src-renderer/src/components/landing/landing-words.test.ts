@@ -51,6 +51,18 @@ describe('a landing in words', () => {
       detail: 'fix round 1: the check build failed',
     });
     expect(landingWords({ ...base, fix_rounds: 2 }).detail).toBe('2 fix rounds so far');
+    const conflict = {
+      ...fix,
+      kind: 'conflict' as const,
+      summary: 'rebasing on main: main moved and conflicts in health.ts',
+      base: { branch: 'main', commit: 'b'.repeat(40) },
+    };
+    expect(landingWords({ ...base, state: 'fixing', fix: conflict, fix_rounds: 1 })).toMatchObject({
+      state: 'Rebasing',
+      detail: 'fix round 1: rebasing on main: main moved and conflicts in health.ts',
+    });
+    const own = { ...conflict, round: 0, summary: 'rebasing on main', rebased: 'c'.repeat(40) };
+    expect(landingWords({ ...base, state: 'fixing', fix: own }).detail).toBe('rebasing on main, by Baton');
   });
 
   it('says why one failed, closed or is gone, and names a pushed branch without a pull request', () => {

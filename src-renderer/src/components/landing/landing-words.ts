@@ -19,7 +19,8 @@ export function landingWords(l: Landing): {
   why: string | null;
 } {
   const pr = l.pr_number === null ? '' : `Pull request #${l.pr_number}`;
-  const state = l.state === 'open' && l.pr_draft ? 'Draft PR' : STATE[l.state];
+  const rebasing = l.state === 'fixing' && l.fix?.kind === 'conflict';
+  const state = l.state === 'open' && l.pr_draft ? 'Draft PR' : rebasing ? 'Rebasing' : STATE[l.state];
   const detail =
     l.state === 'merged' && l.merge_commit
       ? `merge commit ${l.merge_commit.slice(0, 10)}`
@@ -27,12 +28,14 @@ export function landingWords(l: Landing): {
         ? l.branch
         : null;
   const why = l.state === 'failed' || l.state === 'closed' || l.state === 'gone' ? l.message : null;
-  // Fixing: what the agent is at (its round, what the checks or the reviewer asked).
+  // Fixing: what the agent is at (its round, what the checks or the reviewer asked), or Baton's own rebase.
   const doing =
-    l.state === 'fixing' && l.fix
-      ? `fix round ${l.fix.round}: ${l.fix.summary}`
-      : l.fix_rounds > 0 && l.state === 'open'
-        ? `${l.fix_rounds} fix round${l.fix_rounds === 1 ? '' : 's'} so far`
-        : null;
+    l.state === 'fixing' && l.fix?.rebased
+      ? `${l.fix.summary}, by Baton`
+      : l.state === 'fixing' && l.fix
+        ? `fix round ${l.fix.round}: ${l.fix.summary}`
+        : l.fix_rounds > 0 && l.state === 'open'
+          ? `${l.fix_rounds} fix round${l.fix_rounds === 1 ? '' : 's'} so far`
+          : null;
   return { state, link: pr || l.branch, detail: doing ?? detail, why };
 }

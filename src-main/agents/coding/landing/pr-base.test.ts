@@ -1,0 +1,331 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { Run } from '../../../../src-shared/schemas/run.ts';
+import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
+import { type GitHubServer, startGitHubServer } from '../../../../test/kit/forge/github.ts';
+import { type GitRemote, startGitRemote } from '../../../../test/kit/git-remote.ts';
+import type { BatonApp } from '../../../app/create-app.ts';
+import { createApp } from '../../../app/create-app.ts';
+import { codingWork } from '../workspaces/testing/coding-output.ts';
+import { makeRepo, type TempRepo } from '../workspaces/testing/temp-repo.ts';
+import { fetchBranch } from './push.ts';
+import { tryRebase } from './rebase.ts';
+
+// A pull request whose base branch moves under it, through the app, against a real git remote (git
+// http-backend) whose mergeability GitHub's scripted API reads with real git; the agent is a
+// controlled executor that rebases with real git, as a coding CLI would in its worktree.
+const TOKEN = 'ghp_good';
+const FOLLOW = { landing: { follow: { firstMs: 0, maxMs: 0 }, tickMs: 3_600_000 } };
+const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+let app: BatonApp | undefined;
+let remote: GitRemote | undefined;
+let gh: GitHubServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await app?.close();
+  await remote?.close();
+  await gh?.stop();
+  app = remote = gh = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+const landingOf = async (a: BatonApp, run: string) =>
+  (await call<Landing[]>(a, 'runs.landings', { run_id: run }))[0]!;
+const runs = (a: BatonApp) => call<Run[]>(a, 'runs.list', {});
+const receivePacks = (r: GitRemote) =>
+  r.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length;
+
+/** A push to the remote as someone else would (not execFileSync: the remote answers from this process). */
+const pushAs = (repo: TempRepo, commit: string, branch: string) =>
+  promisify(execFile)(
+    'git',
+    [
+      '-c',
+      `http.extraHeader=Authorization: Basic ${BASIC}`,
+      'push',
+      '-q',
+      remote!.url,
+      `${commit}:refs/heads/${branch}`,
+    ],
+    { cwd: repo.repo },
+  );
+
+/** What an agent does when told to rebase on the moved base: `git rebase`, each conflict resolved with `resolved`, the rebase finished. */
+function agentRebases(repo: TempRepo, before: CodingOutput, onto: string, resolved: Record<string, string>) {
+  const dir = join(repo.worktrees, 'agent-rebase');
+  repo.git(['worktree', 'add', '-q', dir, before.branch]);
+  try {
+    repo.git(['rebase', onto], dir);
+  } catch {
+    for (const [path, content] of Object.entries(resolved)) repo.write(path, content, dir);
+    repo.git(['add', '-A'], dir);
+    repo.git(['-c', 'core.editor=true', 'rebase', '--continue'], dir);
+  }
+  const commit = repo.git(['rev-parse', 'HEAD'], dir);
+  repo.git(['worktree', 'remove', dir]);
+  return { ...before, commit };
+}
+
+/**
+ * An app whose workspace lands on a real remote holding the workspace's own main, and a scripted
+ * GitHub reading the remote's mergeability; a started one-task run landing as a pull request.
+ * `dirty`: GitHub says the pull request conflicts whatever git says (its answer can lag).
+ */
+async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-base-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const repo = makeRepo({ 'health.ts': 'export const status = "ok";\n' });
+  cleanups.push(repo.cleanup);
+  remote = await startGitRemote({ auth: { user: 'x-access-token', password: TOKEN }, files: {} });
+  const r = remote;
+  await pushAs(repo, 'main', 'main');
+  gh = await startGitHubServer({
+    repo: 'acme/app',
+    tokens: { [TOKEN]: 'write' },
+    branchTip: (b) => r.tip(b),
+    mergeability: async (base, head) =>
+      opts.dirty?.() ? { mergeable: false, state: 'dirty' } : r.mergeability(base, head),
+  });
+  const exec = controlledExecutor();
+  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+  await call(app, 'secrets.set', { name: 'github.token', value: TOKEN });
+  await call(app, 'workspaces.add', {
+    id: 'app',
+    path: repo.repo,
+    remote: {
+      url: remote.url,
+      forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
+    },
+  });
+  const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
+    plan_id: 'health',
+    name: 'Health check',
+    workspace: 'app',
+    land: 'pull_request',
+    tasks: [
+      task('api', {
+        description: 'Say healthy',
+        fix_rounds: 2,
+        ...(opts.on_conflict ? { on_conflict: opts.on_conflict } : {}),
+      }),
+    ],
+  });
+  await eventually(() => exec.running.has('api'));
+  const first = codingWork(repo, `baton/${run}/api`, 'main', {
+    'health.ts': 'export const status = "healthy";\n',
+  });
+  exec.running.get('api')!.finish(first);
+  await app.engine.whenSettled(run);
+  await expect.poll(async () => (await landingOf(app!, run)).state).toBe('open');
+  return { dataDir, repo, exec, run, first };
+}
+
+/** Polls until the landing's pull request was read with GitHub's mergeability computed (it answers null once after a move). */
+async function pollTwice(a: BatonApp) {
+  await a.landing.tick();
+  await a.landing.tick();
+}
+
+describe('a pull request whose base branch moved', () => {
+  it('asks nothing of the agent when the base moved without conflicting', async () => {
+    const w = await world();
+    const a = app!;
+    const pushes = receivePacks(remote!);
+    await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    await pollTwice(a);
+    expect(await landingOf(a, w.run)).toMatchObject({ state: 'open', fix: null, fix_rounds: 0 });
+    expect((await runs(a)).length).toBe(1);
+    expect(receivePacks(remote!)).toBe(pushes);
+    expect(await remote!.tip(w.first.branch)).toBe(w.first.commit);
+  });
+
+  it('sends a conflict to the agent to rebase, pushes its rebase once under a lease across a restart, and lands when merged', async () => {
+    const w = await world();
+    let exec = w.exec;
+    const { dataDir, repo, run, first } = w;
+    if (!app || !remote || !gh) throw new Error('no world');
+    // Someone merges a conflicting change into main: GitHub computes (null), then says "dirty".
+    const theirs = await remote.commitAs('main', 'health.ts', 'export const status = "fine";\n');
+    await app.landing.tick();
+    expect((await landingOf(app, run)).state).toBe('open');
+    await app.landing.tick();
+    const fixing = await landingOf(app, run);
+    expect(fixing).toMatchObject({
+      state: 'fixing',
+      fix_rounds: 1,
+      fix: {
+        kind: 'conflict',
+        round: 1,
+        summary: 'rebasing on main: main moved and conflicts in health.ts',
+        base: { branch: 'main', commit: theirs },
+        files: ['health.ts'],
+      },
+    });
+    expect(fixing.fix!.prompt).toContain(`refs/baton/base/${first.branch} (commit ${theirs.slice(0, 12)})`);
+    expect(fixing.fix!.prompt).toContain('- health.ts');
+    expect(fixing.fix!.prompt).toContain('Baton merged main as it is now');
+    // The base was fetched into the workspace over git: the agent rebases on it there.
+    expect(repo.git(['rev-parse', `refs/baton/base/${first.branch}`])).toBe(theirs);
+    const fixRun = fixing.fix!.run_id!;
+    await eventually(() => exec.running.get('api')?.ctx.run_id === fixRun);
+    // Said on the task's trace (a step of its last attempt), and as an audit entry.
+    const steps = await call<{ text?: string }[]>(app, 'runs.steps', { run_id: run, task_id: 'api' });
+    expect(steps.map((x) => x.text ?? '')).toContainEqual(
+      expect.stringMatching(
+        /^Landing: fix round 1: rebasing on main: main moved and conflicts in health\.ts/,
+      ),
+    );
+    await app.landing.tick();
+    expect((await runs(app)).length).toBe(2);
+
+    // Baton stops while the agent rebases: the restart takes the same round up and pushes once.
+    const pushes = receivePacks(remote);
+    await app.close();
+    exec = controlledExecutor();
+    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+    await eventually(() => exec.running.get('api')?.ctx.run_id === fixRun);
+    const rebased = agentRebases(repo, first, theirs, {
+      'health.ts': 'export const status = "fine and healthy";\n',
+    });
+    exec.running.get('api')!.finish(rebased);
+    await app.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(app!, run)).state).toBe('open');
+    // The rebase replaced Baton's commit (not a fast-forward): pushed over it under the lease, once.
+    expect(() => repo.git(['merge-base', '--is-ancestor', first.commit, rebased.commit])).toThrow();
+    expect(await remote.tip(first.branch)).toBe(rebased.commit);
+    expect(receivePacks(remote) - pushes).toBe(1);
+    expect(await landingOf(app, run)).toMatchObject({
+      commit: rebased.commit,
+      pushed_commit: rebased.commit,
+      fix: null,
+      message: `fix round 1 pushed to pull request #1: ${rebased.commit.slice(0, 12)} (rebasing on main: main moved and conflicts in health.ts)`,
+    });
+    await pollTwice(app);
+    expect(await remote.mergeability('main', first.branch)).toEqual({ mergeable: true, state: 'clean' });
+    expect((await landingOf(app, run)).state).toBe('open');
+    expect((await runs(app)).length).toBe(2);
+    expect(receivePacks(remote) - pushes).toBe(1);
+
+    gh.merge(1, 'd'.repeat(40));
+    await app.landing.tick();
+    expect(await landingOf(app, run)).toMatchObject({ state: 'merged' });
+    // Its pull request over, the base Baton fetched for it is forgotten.
+    expect(repo.git(['for-each-ref', `refs/baton/base/${first.branch}`])).toBe('');
+    const done = (await runs(app)).find((r) => r.id === run)!;
+    expect(done.status).toBe('completed');
+  });
+
+  it('does not force-push over commits someone else pushed to the branch while the agent rebased, and says so', async () => {
+    const w = await world();
+    const a = app!;
+    const theirs = await remote!.commitAs('main', 'health.ts', 'export const status = "fine";\n');
+    await pollTwice(a);
+    const fixRun = (await landingOf(a, w.run)).fix!.run_id!;
+    await eventually(() => w.exec.running.get('api')?.ctx.run_id === fixRun);
+    const someone = codingWork(w.repo, 'someone', w.first.commit, { 'mine.ts': 'export const mine = 1;\n' });
+    await pushAs(w.repo, someone.commit, w.first.branch);
+    const rebased = agentRebases(w.repo, w.first, theirs, { 'health.ts': 'export const status = "both";\n' });
+    w.exec.running.get('api')!.finish(rebased);
+    await a.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    expect((await landingOf(a, w.run)).message).toMatch(
+      /^fix round 1 was not pushed: the remote branch baton\/.+\/api is at [0-9a-f]{12}, not at [0-9a-f]{12} that Baton pushed last: someone else pushed to it/,
+    );
+    expect(await remote!.tip(w.first.branch)).toBe(someone.commit);
+    // Its next look at the pull request rebases nothing over their commits either: said once.
+    await pollTwice(a);
+    expect(await landingOf(a, w.run)).toMatchObject({ state: 'open', fix: null });
+    expect((await landingOf(a, w.run)).message).toMatch(
+      /has commits Baton did not push .*Baton does not rebase over them/,
+    );
+    expect(await remote!.tip(w.first.branch)).toBe(someone.commit);
+  });
+
+  it("rebases by itself, without the agent, when GitHub says it conflicts but Baton's rebase goes through", async () => {
+    let dirty = false;
+    const w = await world({ dirty: () => dirty });
+    const a = app!;
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    dirty = true;
+    await pollTwice(a);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const l = await landingOf(a, w.run);
+    const tip = (await remote!.tip(w.first.branch))!;
+    expect(l).toMatchObject({ fix: null, fix_rounds: 0, commit: tip, pushed_commit: tip });
+    expect(l.message).toBe(`Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`);
+    expect(w.repo.git(['rev-parse', `${tip}^`])).toBe(moved);
+    expect((await runs(a)).length).toBe(1);
+  });
+
+  it('pushes a rebase Baton recorded before it stopped once after the restart, and nothing when it was pushed already', async () => {
+    const w = await world();
+    const { dataDir, repo, run, first } = w;
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    // What Baton records just before its push of its own rebase, and then stops.
+    const onto = await fetchBranch({
+      repo: repo.repo,
+      url: remote!.url,
+      branch: 'main',
+      token: TOKEN,
+      into: 'refs/baton/base/test',
+    });
+    expect(onto).toBe(moved);
+    const tried = await tryRebase({
+      repo: repo.repo,
+      head: first.commit,
+      onto,
+      keep: 'refs/baton/rebased/test',
+    });
+    if (!tried.ok) throw new Error('the rebase conflicted');
+    const recorded = {
+      ...app!.store.landings.get(run, 'api')!,
+      state: 'fixing' as const,
+      next_poll_at: 0,
+      fix: {
+        kind: 'conflict' as const,
+        key: `base:${moved}:${first.commit}`,
+        round: 0,
+        summary: 'rebasing on main',
+        prompt: '',
+        run_id: null,
+        base: { branch: 'main', commit: moved },
+        rebased: tried.commit,
+      },
+    };
+    const restart = async () => {
+      await app!.close();
+      app = createApp({
+        dataDir,
+        executors: { echo: controlledExecutor().executor },
+        log: () => {},
+        ...FOLLOW,
+      });
+      await app.landing.tick();
+      return app;
+    };
+    app!.store.landings.save(recorded);
+    const pushes = receivePacks(remote!);
+    let a = await restart();
+    expect(await remote!.tip(first.branch)).toBe(tried.commit);
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    expect(await landingOf(a, run)).toMatchObject({
+      state: 'open',
+      fix: null,
+      pushed_commit: tried.commit,
+      message: `Baton rebased pull request #1 on main and pushed it: ${tried.commit.slice(0, 12)}`,
+    });
+    // Stopped after the push, before it was recorded: the restart finds it pushed, and pushes nothing.
+    a.store.landings.save(recorded);
+    a = await restart();
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    expect((await landingOf(a, run)).message).toBe(
+      `Baton rebased pull request #1 on main and found it pushed: ${tried.commit.slice(0, 12)}`,
+    );
+  });
+});
