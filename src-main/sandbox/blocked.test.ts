@@ -107,5 +107,8 @@ describe("a coding agent's tool call that failed for the sandbox", () => {
     expect(seen('File does not exist.', { file_path: '/data/workspaces/r/t/1/missing.ts' })).toEqual([]);
     expect(seen('File does not exist.', { file_path: '/home/me/project/missing.ts' })).toEqual([]);
     expect(seen('Exit code 1: tests failed', { command: 'npm test /home/me/.ssh' })).toEqual([]);
+    // A path in what the call writes or runs is not the call's path.
+    expect(seen('command not found', { command: 'aws s3 ls --profile /home/me/.ssh/x' })).toEqual([]);
+    expect(seen('Read-only file system', { content: 'see /etc/hosts', file_path: 'rel.txt' })).toEqual([]);
   });
 });

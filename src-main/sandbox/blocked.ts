@@ -80,7 +80,8 @@ const NOT_THERE = /\bENOENT\b|no such file|does not exist|not found|cannot find/
  * A tool call of the program that failed (its `error`, and its `input`): on Linux a write the
  * sandbox refuses fails with EROFS, and some of a CLI's own tools write in-process in a way the
  * library's monitor does not see (Claude Code's Write); a read of a hidden path fails as if the
- * file were not there. The path is the one the error names, else the ones in the call's input.
+ * file were not there. The path is the one the error names, else the call's path fields (never
+ * one inside the content it writes or the command it runs).
  * Seen by Baton in the tool's own answer, so these are hints for the trace, never a decision.
  */
 export function refusalsInToolError(
@@ -91,8 +92,7 @@ export function refusalsInToolError(
   open: readonly string[],
 ): Blocked[] {
   const named = pathsIn(error);
-  const paths =
-    named.length > 0 ? named : pathsIn(typeof input === 'string' ? input : JSON.stringify(input ?? ''));
+  const paths = named.length > 0 ? named : pathFields(input);
   const found: Blocked[] = [];
   for (const path of paths) {
     if (READ_ONLY.test(error)) {
@@ -101,6 +101,17 @@ export function refusalsInToolError(
       if (open.some((o) => pathCovers(o, path))) continue;
       if (hidden.some((h) => pathCovers(h, path))) found.push(blockedOf('read', path, 'tool'));
     }
+  }
+  return found;
+}
+
+/** The paths a tool call names as such (`file_path`, `filePath`, `path`, `notebook_path`): not its content or command. */
+function pathFields(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const found: string[] = [];
+  for (const key of ['file_path', 'filePath', 'path', 'notebook_path', 'absolute_path']) {
+    const v = (input as Record<string, unknown>)[key];
+    if (typeof v === 'string' && v.startsWith('/')) found.push(v);
   }
   return found;
 }
