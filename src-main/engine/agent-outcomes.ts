@@ -64,12 +64,13 @@ export class AgentOutcomes {
       this.winsByAgent.set(agentId, bySkill);
     }
     if (bySkill.size === 0) return null;
-    const sum: WinCount = { wins: 0, candidacies: 0 };
+    const sum: WinCount = { wins: 0, candidacies: 0, expected: 0 };
     skills.forEach((skill, i) => {
       const c = skills.indexOf(skill) === i ? bySkill.get(skill) : undefined;
       if (!c) return;
       sum.wins += c.wins;
       sum.candidacies += c.candidacies;
+      sum.expected += c.expected;
     });
     return sum.candidacies === 0 ? null : sum;
   }

@@ -36,14 +36,15 @@ describe("matching's skill wins part", () => {
     const newcomer = agent({ id: 'b-new', skills: ['ts'] });
     const winner = agent({ id: 'c-winner', skills: ['ts'] });
     const record = withWins({
-      'a-loser': { wins: 0, candidacies: 4 },
-      'c-winner': { wins: 3, candidacies: 4 },
+      'a-loser': { wins: 0, candidacies: 4, expected: 2 },
+      'c-winner': { wins: 3, candidacies: 4, expected: 2 },
     });
     const m = matchAgent(task, [loser, newcomer, winner], () => 0, record);
     expect(m.kind === 'assigned' && m.agent.id).toBe('c-winner');
     expect(m.explanation.score?.skill_wins).toEqual({
       wins: 3,
       candidacies: 4,
+      expected: 2,
       rate: 0.6667,
       factor: 1.0667,
     });
@@ -55,6 +56,7 @@ describe("matching's skill wins part", () => {
     expect(m.explanation.rejected[1]?.score?.skill_wins).toEqual({
       wins: 0,
       candidacies: 4,
+      expected: 2,
       rate: 0.1667,
       factor: 0.8667,
     });
@@ -66,7 +68,12 @@ describe("matching's skill wins part", () => {
   it('is a weight, not a veto: a winner carrying unrelated skills loses to an exact specialist', () => {
     const broad = agent({ id: 'broad', skills: ['ts', 'go', 'sql'] });
     const exact = agent({ id: 'exact', skills: ['ts'] });
-    const m = matchAgent(task, [broad, exact], () => 0, withWins({ broad: { wins: 8, candidacies: 8 } }));
+    const m = matchAgent(
+      task,
+      [broad, exact],
+      () => 0,
+      withWins({ broad: { wins: 8, candidacies: 8, expected: 4 } }),
+    );
     expect(m.kind === 'assigned' && m.agent.id).toBe('exact');
     // (0.4 · ½ + 0.25 + 0.15 + 0.2) · (1 + 0.4 · (9/10 − ½)) = 0.8 · 1.16
     expect(m.explanation.rejected[0]?.score?.total).toBe(0.928);
@@ -74,10 +81,14 @@ describe("matching's skill wins part", () => {
 
   it('moves a total by at most a fifth either way', () => {
     expect(skillWinsPart(null)).toBeNull();
-    expect(skillWinsPart({ wins: 0, candidacies: 0 })).toBeNull();
-    expect(skillWinsPart({ wins: 1000, candidacies: 1000 })?.factor).toBeLessThanOrEqual(1.2);
-    expect(skillWinsPart({ wins: 0, candidacies: 1000 })?.factor).toBeGreaterThanOrEqual(0.8);
-    expect(skillWinsPart({ wins: 1, candidacies: 2 })?.factor).toBe(1);
+    expect(skillWinsPart({ wins: 0, candidacies: 0, expected: 0 })).toBeNull();
+    expect(skillWinsPart({ wins: 1000, candidacies: 1000, expected: 500 })?.factor).toBeLessThanOrEqual(1.2);
+    expect(skillWinsPart({ wins: 0, candidacies: 1000, expected: 500 })?.factor).toBeGreaterThanOrEqual(0.8);
+    expect(skillWinsPart({ wins: 1, candidacies: 2, expected: 1 })?.factor).toBe(1);
+    // Against two rivals each time, a third of the wins is its fair share: neither up nor down.
+    expect(skillWinsPart({ wins: 2, candidacies: 6, expected: 2 })?.factor).toBe(1);
+    expect(skillWinsPart({ wins: 6, candidacies: 6, expected: 2 })?.factor).toBe(1.2);
+    expect(skillWinsPart({ wins: 0, candidacies: 6, expected: 2 })?.factor).toBe(0.9);
   });
 });
 
@@ -102,8 +113,8 @@ describe("an agent's wins for a task's skills (AgentOutcomes)", () => {
       [
         'cody',
         new Map([
-          ['ts', { wins: 1, candidacies: 3 }],
-          ['sql', { wins: 2, candidacies: 2 }],
+          ['ts', { wins: 1, candidacies: 3, expected: 1.5 }],
+          ['sql', { wins: 2, candidacies: 2, expected: 1 }],
         ]),
       ],
     ]);
@@ -114,15 +125,19 @@ describe("an agent's wins for a task's skills (AgentOutcomes)", () => {
         return stored.get(id) ?? new Map();
       },
     });
-    expect(outcomes.skillWins('cody', ['ts', 'sql', 'ts', 'go'])).toEqual({ wins: 3, candidacies: 5 });
+    expect(outcomes.skillWins('cody', ['ts', 'sql', 'ts', 'go'])).toEqual({
+      wins: 3,
+      candidacies: 5,
+      expected: 2.5,
+    });
     expect(outcomes.skillWins('cody', ['go'])).toBeNull();
     expect(outcomes.skillWins('ada', ['ts'])).toBeNull();
     expect(outcomes.skillWins('cody', [])).toBeNull();
     expect(reads).toEqual(['cody', 'ada']);
-    stored.set('ada', new Map([['ts', { wins: 1, candidacies: 1 }]]));
+    stored.set('ada', new Map([['ts', { wins: 1, candidacies: 1, expected: 0.5 }]]));
     expect(outcomes.skillWins('ada', ['ts'])).toBeNull();
     outcomes.record('cody', true, 10);
-    expect(outcomes.skillWins('ada', ['ts'])).toEqual({ wins: 1, candidacies: 1 });
+    expect(outcomes.skillWins('ada', ['ts'])).toEqual({ wins: 1, candidacies: 1, expected: 0.5 });
     // Without a source (an engine built without the coding records), the part is never there.
     expect(new AgentOutcomes(runs, clock).skillWins('cody', ['ts'])).toBeNull();
   });
@@ -144,9 +159,9 @@ describe("an agent's wins for a task's skills (AgentOutcomes)", () => {
     expect(outcomes.skillWins('ada', ['ts'])).toBeNull();
     expect(reads).toEqual(['ada']);
     // A best-of attempt saved its candidates (or a person picked another): read again.
-    stored.set('ada', new Map([['ts', { wins: 2, candidacies: 2 }]]));
+    stored.set('ada', new Map([['ts', { wins: 2, candidacies: 2, expected: 1 }]]));
     generation++;
-    expect(outcomes.skillWins('ada', ['ts'])).toEqual({ wins: 2, candidacies: 2 });
+    expect(outcomes.skillWins('ada', ['ts'])).toEqual({ wins: 2, candidacies: 2, expected: 1 });
     expect(reads).toEqual(['ada', 'ada']);
   });
 });

@@ -23,10 +23,11 @@ import { smoothedRate } from '../../src-shared/schemas/skill-record.ts';
  *                   expected = its recent average duration, plus the wait for a slot when it
  *                   is at capacity (average / max_concurrency: one of its slots frees first);
  *                   1 while unknown, so totals stay as they were until agents have a record
- *   skill_wins    = 1 + 0.4 · (rate − ½), rate = (wins + 1) / (candidacies + 2) over the agent's
- *                   best-of candidacies for tasks needing one of the required skills (each skill
- *                   shared counted): 0.8 for an agent that always lost, 1.2 for one that always
- *                   won; 1, and absent from the breakdown, while it has none, so a newcomer sits
+ *   skill_wins    = 1 + 0.4 · (wins − expected) / (candidacies + 2), within 0.8 … 1.2, over the
+ *                   agent's best-of candidacies among other agents for tasks needing one of the
+ *                   required skills (each skill shared counted; expected: one win in as many
+ *                   agents as each attempt had): 1 for an agent that wins its share; 1, and
+ *                   absent from the breakdown, while it has none, so a newcomer sits
  *                   between them and totals stay as they were until agents compete
  *
  * Agents this process runs (push) come first: an agent that pulls its work (a person, a
@@ -70,21 +71,31 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 /** How much the skill wins part can move a total: ±20 % (an agent that always won or always lost). */
 export const SKILL_WINS_WEIGHT = 0.4;
 
-/** Best-of candidacies and wins of an agent for some skills. */
+/**
+ * Best-of candidacies of an agent for some skills, against other agents; its wins; and the wins
+ * an agent as good as its rivals would have had (one in as many agents as each attempt had).
+ */
 export interface WinCount {
   wins: number;
   candidacies: number;
+  expected: number;
 }
 
-/** The skill wins part of a score; null with no candidacy (the part is 1 and not shown). */
+/**
+ * The skill wins part of a score; null with no candidacy (the part is 1 and not shown). Wins
+ * beyond (or short of) the expected share, smoothed by two candidacies, move the total by at
+ * most a fifth: 1 + 0.4 · (wins − expected) / (candidacies + 2), within 0.8 … 1.2.
+ */
 export function skillWinsPart(count: WinCount | null): SkillWinsPart | null {
   if (!count || count.candidacies <= 0) return null;
   const rate = smoothedRate(count.wins, count.candidacies);
+  const lead = (count.wins - count.expected) / (count.candidacies + 2);
   return {
     candidacies: count.candidacies,
     wins: count.wins,
+    expected: round4(count.expected),
     rate: round4(rate),
-    factor: round4(1 + SKILL_WINS_WEIGHT * (rate - 0.5)),
+    factor: round4(Math.min(1.2, Math.max(0.8, 1 + SKILL_WINS_WEIGHT * lead))),
   };
 }
 

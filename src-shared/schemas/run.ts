@@ -67,9 +67,11 @@ export interface SkillWinsPart {
   candidacies: number;
   /** Those it won. */
   wins: number;
+  /** The wins an agent as good as its rivals would have had (one in as many agents per attempt); absent in matches stored before. */
+  expected?: number;
   /** (wins + 1) / (candidacies + 2). */
   rate: number;
-  /** 1 + 0.4 · (rate − ½): 0.8 for an agent that always lost, up to 1.2 for one that always won. */
+  /** 1 + 0.4 · (wins − expected) / (candidacies + 2), within 0.8 … 1.2: above 1 for an agent that wins more than its share. */
   factor: number;
 }
 

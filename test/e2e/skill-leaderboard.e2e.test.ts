@@ -146,10 +146,12 @@ describe.skipIf(skipE2e)('the leaderboard per skill', () => {
     // Equal in all else (no recent attempts: success rate ½), b-win's wins weigh 1 + 0.4 × (¾ − ½).
     await expect
       .poll(() => details.textContent())
-      .toContain('× speed 1 × skill wins 1.1 (won 2 of 2 best-of candidacies for these skills)');
+      .toContain('× speed 1 × skill wins 1.1 (won 2 of 2 best-of candidacies for these skills, 1 expected)');
     expect(await details.textContent()).toContain('b-win: total 0.8433 = (0.4 × skill fit 0.67');
     const rejected = await details.getByRole('list', { name: 'Rejected agents' }).textContent();
-    expect(rejected).toContain('skill wins 0.9 (won 0 of 2 best-of candidacies for these skills)');
+    expect(rejected).toContain(
+      'skill wins 0.9 (won 0 of 2 best-of candidacies for these skills, 1 expected)',
+    );
     expect(rejected).toContain('skill wins 1 (no best-of candidacy for these skills)');
     await page.screenshot({ path: join(shots, 'skill-leaderboard-why-this-agent.png') });
     expect(pageErrors).toEqual([]);

@@ -68,7 +68,13 @@ describe('what best-of wins teach matching, through the real store', () => {
     const d = await call<RunDetail>(app, 'runs.get', { run_id: run });
     const ts = d.tasks.find((t) => t.task_id === 'ts-task')!;
     expect(ts.agent_id).toBe('b-win');
-    expect(ts.match?.score?.skill_wins).toEqual({ wins: 2, candidacies: 2, rate: 0.75, factor: 1.1 });
+    expect(ts.match?.score?.skill_wins).toEqual({
+      wins: 2,
+      candidacies: 2,
+      expected: 1,
+      rate: 0.75,
+      factor: 1.1,
+    });
     expect(ts.match?.rejected[0]).toMatchObject({
       agent_id: 'a-lose',
       score: { skill_wins: { wins: 0, candidacies: 2, rate: 0.25, factor: 0.9 } },

@@ -111,8 +111,14 @@ describe('agents’ records per skill', () => {
     expect(store.skillRecords.forSkill('go', null)).toEqual([]);
 
     // Matching's view: candidacies and wins per skill of one agent.
-    expect(store.skillRecords.winsOf('ada')).toEqual(new Map([['ts', { wins: 1, candidacies: 1 }]]));
-    expect(store.skillRecords.winsOf('cody')).toEqual(new Map([['ts', { wins: 0, candidacies: 2 }]]));
+    // For matching, one candidacy per attempt among other agents (cody's two tries are one), with
+    // the share an equal would have won: one in two agents.
+    expect(store.skillRecords.winsOf('ada')).toEqual(
+      new Map([['ts', { wins: 1, candidacies: 1, expected: 0.5 }]]),
+    );
+    expect(store.skillRecords.winsOf('cody')).toEqual(
+      new Map([['ts', { wins: 0, candidacies: 1, expected: 0.5 }]]),
+    );
     expect(store.skillRecords.winsOf('echo')).toEqual(new Map());
   });
 
@@ -141,12 +147,56 @@ describe('agents’ records per skill', () => {
       },
     ]);
     store.bestOf.pick('run-1', 'new', 1, 2, 'ana');
-    expect(store.skillRecords.winsOf('ada').get('ts')).toEqual({ wins: 1, candidacies: 1 });
-    expect(store.skillRecords.winsOf('cody').get('ts')).toEqual({ wins: 0, candidacies: 1 });
+    expect(store.skillRecords.winsOf('ada').get('ts')).toEqual({ wins: 1, candidacies: 1, expected: 0.5 });
+    expect(store.skillRecords.winsOf('cody').get('ts')).toEqual({ wins: 0, candidacies: 1, expected: 0.5 });
     const since = store.skillRecords.forSkill('ts', HISTORY_AT(30));
     expect(since.map((r) => [r.agent_id, r.attempts, r.wins]).sort()).toEqual([
       ['ada', 1, 1],
       ['cody', 1, 0],
     ]);
+  });
+
+  it('for matching, counts no candidacy of an attempt whose candidates were all one agent, and a third against two rivals', () => {
+    const store = fresh();
+    seedSkillHistory(store, 'p', 'run-1', [
+      // The default best of 3: one agent's three tries, one of which had to win.
+      {
+        task_id: 'alone',
+        required_skills: ['ts'],
+        attempts: [
+          {
+            agent: 'cody',
+            outcome: 'done',
+            candidates: [
+              { agent: 'cody', checks: [1, 1], winner: true },
+              { agent: 'cody', checks: [1, 1] },
+              { agent: 'cody', checks: [0, 1] },
+            ],
+          },
+        ],
+      },
+      {
+        task_id: 'three',
+        required_skills: ['ts'],
+        attempts: [
+          {
+            agent: 'cody',
+            outcome: 'done',
+            candidates: [
+              { agent: 'ada', checks: [0, 1] },
+              { agent: 'cody', checks: [1, 1], winner: true },
+              { agent: 'echo', checks: [0, 1] },
+            ],
+          },
+        ],
+      },
+    ]);
+    const third = 1 / 3;
+    expect(store.skillRecords.winsOf('cody')).toEqual(
+      new Map([['ts', { wins: 1, candidacies: 1, expected: third }]]),
+    );
+    expect(store.skillRecords.winsOf('ada')).toEqual(
+      new Map([['ts', { wins: 0, candidacies: 1, expected: third }]]),
+    );
   });
 });

@@ -2,10 +2,11 @@ import { REUSED_REASON_PREFIX } from '../../../../src-shared/schemas/run.ts';
 import type { SkillRecord } from '../../../../src-shared/schemas/skill-record.ts';
 import type { Db } from '../../../store/db.ts';
 
-/** An agent's best-of candidacies for one skill and how many it won. */
+/** An agent's best-of candidacies for one skill (among other agents), how many it won, and how many an equal would have. */
 export interface WinCount {
   wins: number;
   candidacies: number;
+  expected: number;
 }
 
 /**
@@ -90,10 +91,21 @@ SELECT agent_id, count(*) AS attempts, sum(checked) AS checked, sum(passed) AS c
   sum(fix_rounds) AS fix_rounds, sum(candidacy) AS candidacies, sum(won) AS wins
 FROM work GROUP BY agent_id`;
 
+/**
+ * One candidacy per best-of attempt the agent was a candidate of among other agents (an attempt
+ * of one agent's N tries says nothing of it against others), won when one of its candidates
+ * won, and what an agent as good as the others would have won there: one in as many agents.
+ */
 const WINS_OF = `
-SELECT k.value AS skill, count(*) AS candidacies, sum(b.winner) AS wins
-FROM best_of_candidates b JOIN json_each(${TASK_SPEC('b.run_id', 'b.task_id')}, '$.required_skills') k
-WHERE b.agent_id = ?
+SELECT k.value AS skill, count(*) AS candidacies, sum(p.won) AS wins, sum(1.0 / p.agents) AS expected
+FROM (
+  SELECT b.run_id, b.task_id, b.attempt, max(b.winner) AS won,
+    (SELECT count(DISTINCT o.agent_id) FROM best_of_candidates o
+     WHERE o.run_id = b.run_id AND o.task_id = b.task_id AND o.attempt = b.attempt) AS agents
+  FROM best_of_candidates b WHERE b.agent_id = ?
+  GROUP BY b.run_id, b.task_id, b.attempt
+) p JOIN json_each(${TASK_SPEC('p.run_id', 'p.task_id')}, '$.required_skills') k
+WHERE p.agents > 1
 GROUP BY k.value`;
 
 export function createSkillRecordsRepo(db: Db, generation: () => number = () => 0): SkillRecordsRepo {
@@ -106,7 +118,11 @@ export function createSkillRecordsRepo(db: Db, generation: () => number = () => 
     forSkill: (skill, since) =>
       forSkill.all({ skill, since, reused: `${REUSED_REASON_PREFIX}*` }).map((r) => ({ ...r, skill })),
     winsOf: (agentId) =>
-      new Map(winsOf.all(agentId).map((r) => [r.skill, { wins: r.wins, candidacies: r.candidacies }])),
+      new Map(
+        winsOf
+          .all(agentId)
+          .map((r) => [r.skill, { wins: r.wins, candidacies: r.candidacies, expected: r.expected }]),
+      ),
     generation,
   };
 }
