@@ -263,6 +263,41 @@ describe('a pull request whose base branch moved', () => {
     expect((await runs(a)).length).toBe(1);
   });
 
+  it("puts a later fix round's commits on Baton's own rebase, never pushing the older history that would undo it", async () => {
+    let dirty = false;
+    const w = await world({ dirty: () => dirty });
+    const a = app!;
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    dirty = true;
+    await pollTwice(a);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const rebased = (await remote!.tip(w.first.branch))!;
+    expect(w.repo.git(['rev-parse', `${rebased}^`])).toBe(moved);
+    dirty = false;
+    // CI fails on the rebased head: the fix round's agent works in the task's worktree, whose
+    // branch is still the work from before Baton's rebase.
+    gh!.setChecks(rebased, [{ name: 'test', conclusion: 'failure', text: 'expected healthz' }]);
+    await a.landing.tick();
+    const fixRun = (await landingOf(a, w.run)).fix!.run_id!;
+    await eventually(() => w.exec.running.get('api')?.ctx.run_id === fixRun);
+    const dir = join(w.repo.worktrees, 'fix-after-rebase');
+    w.repo.git(['worktree', 'add', '-q', dir, w.first.branch]);
+    w.repo.write('health.ts', 'export const status = "healthz";\n', dir);
+    const fixed = w.repo.commitAll('fix', dir);
+    w.repo.git(['worktree', 'remove', dir]);
+    expect(() => w.repo.git(['merge-base', '--is-ancestor', rebased, fixed])).toThrow();
+    w.exec.running.get('api')!.finish({ ...w.first, commit: fixed });
+    await a.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    // What was pushed holds the rebase (the moved base) and the fix on top.
+    const tip = (await remote!.tip(w.first.branch))!;
+    expect(tip).not.toBe(fixed);
+    expect(w.repo.git(['rev-parse', `${tip}^`])).toBe(rebased);
+    expect(w.repo.git(['show', `${tip}:health.ts`])).toBe('export const status = "healthz";');
+    expect(w.repo.git(['show', `${tip}:docs.md`])).toBe('Docs');
+    expect(await landingOf(a, w.run)).toMatchObject({ commit: tip, pushed_commit: tip, fix: null });
+  });
+
   it('pushes a rebase Baton recorded before it stopped once after the restart, and nothing when it was pushed already', async () => {
     const w = await world();
     const { dataDir, repo, run, first } = w;

@@ -20,7 +20,7 @@ export const soonAfter = (deps: LandingDeps, l: StoredLanding, pr: PullState): S
 /** Where the base branch is fetched to in the workspace, for a landing's branch. */
 export const baseRef = (branch: string): string => `refs/baton/base/${branch}`;
 /** Where a rebase Baton made itself is kept until it is pushed. */
-const rebasedRef = (branch: string): string => `refs/baton/rebased/${branch}`;
+export const rebasedRef = (branch: string): string => `refs/baton/rebased/${branch}`;
 
 /** The most conflicting files a prompt or a summary names. */
 const MAX_FILES = 20;

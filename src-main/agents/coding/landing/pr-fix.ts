@@ -3,13 +3,14 @@ import { DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
+import { git } from '../workspaces/git.ts';
 import type { GitHubForge, PullState } from './github.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
-import { baseOfPull } from './pr-base.ts';
+import { baseOfPull, rebasedRef } from './pr-base.ts';
 import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
 import { LandingError, pushBranch } from './push.ts';
-import { isAncestorOf } from './rebase.ts';
+import { isAncestorOf, tryRebase } from './rebase.ts';
 
 /** The plan's task a landing is of. */
 export function taskSpecOf(deps: LandingDeps, l: StoredLanding) {
@@ -186,6 +187,33 @@ export async function fixOf(
       },
       l.state,
     );
+  // Baton rebased the pull request's branch itself since this round's work began (its rebase is
+  // what it pushed last): the round's commits go on top of that rebase, never pushed as older
+  // history that would undo it.
+  if (!fix.rebased && fix.kind !== 'conflict' && l.pushed_commit && l.pushed_commit !== commit) {
+    const onto = l.pushed_commit;
+    const ours = await git(['rev-parse', '--verify', '-q', rebasedRef(l.branch)], {
+      cwd: w.path,
+      okExitCodes: [0, 1],
+    }).catch(() => null);
+    if (
+      ours?.stdout.toString('utf8').trim() === onto &&
+      !(await isAncestorOf(w.path, onto, commit).catch(() => false))
+    ) {
+      const moved = await tryRebase({ repo: w.path, head: commit, onto, keep: rebasedRef(l.branch) }).catch(
+        (err: unknown) => ({ ok: false as const, files: [], error: String(err) }),
+      );
+      if (!moved.ok)
+        return endFix(
+          deps,
+          l,
+          fix,
+          null,
+          `fix round ${fix.round} was not pushed: its commits do not go on Baton's rebase of pull request #${l.pr_number} (${onto.slice(0, 12)})${moved.files.length > 0 ? `: they conflict in ${moved.files.join(', ')}` : ''}`,
+        );
+      commit = moved.commit;
+    }
+  }
   // A conflict's fix must sit on the base it was asked to rebase on; else nothing is pushed.
   if (fix.base && !fix.rebased && !(await isAncestorOf(w.path, fix.base.commit, commit).catch(() => false)))
     return endFix(
