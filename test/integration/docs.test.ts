@@ -23,8 +23,10 @@ const ORIGINS = join(DOCS, 'origins.md');
  * and one or two digits. Not a file name or an id (`note-004.json`, 'note-004'), a random seed
  * (`seed ${SEED}`) or a colour (`#000`).
  */
+// A GitHub issue a product text names (a trigger's "GitHub issue #12", "issue #2 of acme/app") is
+// no citation of this project's.
 const CITATION =
-  /\b(?:seeds?|notes?) #?0\d\d\b|\bissues? #?\d+|\(#\d+\)|\b(?:in|of|see) #\d+\b|\(B\d{1,2}\)/i;
+  /\b(?:seeds?|notes?) #?0\d\d\b|\b(?<!GitHub\s)issues? #?\d+(?! of [\w.-]+\\?\/)|\(#\d+\)|\b(?:in|of|see) #\d+\b|\(B\d{1,2}\)/i;
 
 /** Where the source tree is read for citations: its tracked files of these kinds. */
 const SOURCE_DIRS = ['src-main', 'src-renderer', 'src-shared', 'resources', 'test'];

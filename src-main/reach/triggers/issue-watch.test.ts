@@ -70,8 +70,12 @@ describe('a github_issues trigger’s looks', () => {
       plan_id: 'fix',
       github_issues: { workspace: 'app', label: 'baton', inputs_from: { title: 'title' }, poll_seconds: 60 },
     });
-    // Made: read at once, refused (401); next after 2 × 60 s, then 4 ×, then 8 ×.
+    // Not started (no timer), the watch reads nothing when a trigger is made: an app opened for one
+    // command does not read GitHub. Started, it would look at once; here the test's step does.
     await a.reach.issues.settled();
+    expect(reads()).toBe(0);
+    await a.reach.issues.step();
+    // Read, refused (401); next after 2 × 60 s, then 4 ×, then 8 ×.
     expect(reads()).toBe(1);
     expect(await lookAfter(60)).toBe(1);
     expect(await lookAfter(60)).toBe(2);
@@ -124,7 +128,7 @@ describe('a github_issues trigger’s looks', () => {
       },
     });
     const audited: string[] = [];
-    // A second watch over the same store whose run start loses a race for issue #1: another
+    // A second watch over the same store whose run start loses a race for GitHub issue #1: another
     // process records it (with its own run) after this one read GitHub, before its run is stored.
     const watch = new IssueWatch({
       store: a.store,
@@ -139,7 +143,7 @@ describe('a github_issues trigger’s looks', () => {
             trigger_id: 'issues',
             repo: 'acme/app',
             number: 1,
-            title: 'Issue 1',
+            title: 'The first issue',
             url: 'elsewhere',
             run_id: 'run_elsewhere',
             started_at: new Date(now).toISOString(),

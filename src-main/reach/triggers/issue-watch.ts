@@ -82,9 +82,12 @@ export class IssueWatch {
     this.wake();
   }
 
-  /** Looks at the triggers that are due, in the background. */
+  /**
+   * Looks at the triggers that are due, in the background; only once started (an app opened for
+   * one command, as `baton triggers add` without a server does, reads no issues).
+   */
   wake(): void {
-    if (this.closed) return;
+    if (this.closed || this.timer === null) return;
     void this.serial(() => this.step()).then(
       () => this.looks.succeeded(),
       (err: unknown) => {
