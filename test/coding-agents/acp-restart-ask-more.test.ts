@@ -228,8 +228,14 @@ describe.skipIf(!installed)(
       );
       expect(log.codex).toContain('codex runs over ACP (its protocol: "acp")');
       expect(log.codex).toMatch(/codex over ACP .*loading session/);
-      // Gemini CLI cannot load its session in a new process: a new one, and the log says so.
-      expect(log.gemini).toMatch(/gemini could not load session .*a new session starts in the same worktree/);
+      // Its stored session is loaded. Gemini CLI mostly cannot load one in a new process (its own
+      // session cleanup at start removes it: a new one starts, and the log says so); on a busy
+      // machine its cleanup can leave it, and the load goes through. Either way nothing is asked twice.
+      expect(log.gemini).toMatch(/gemini over ACP .*loading session .*\(interrupted\)/);
+      if (/could not load session/.test(log.gemini))
+        expect(log.gemini).toMatch(
+          /gemini could not load session .*a new session starts in the same worktree/,
+        );
 
       // Nothing asked twice: one tool-call approval per task in the store, and no other card shown.
       const all = app.store.approvals.list().filter((a) => a.run_id === runId && a.kind === 'tool_call');

@@ -212,7 +212,7 @@ describe.skipIf(skipE2e)('the agents screen', () => {
     await page.screenshot({ path: join(shots, 'agents-remove.png') });
     await dialog.getByRole('button', { name: 'Remove agent' }).click();
     await expect.poll(() => table.getByRole('row', { name: /ash/i }).count()).toBe(0);
-    expect(await dialog.isVisible()).toBe(false);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
     const ids = ((await baton.rpc('agents.list', {})).value as unknown as { id: string }[]).map((a) => a.id);
     expect(ids).toContain('dave');
     expect(ids).not.toContain('ash');

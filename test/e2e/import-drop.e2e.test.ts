@@ -15,7 +15,21 @@ describe.skipIf(skipE2e)('importing by dropping a file', () => {
     await baton.rpc('agents.import', { agents: [{ id: 'scribe', skills: ['write'] }] });
     await page.goto(baton.server.url);
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    // Every toast's text, as it is shown: an info toast goes after 4 s, which a busy machine's
+    // polling of the page can miss.
+    await page.evaluate(() => {
+      const w = window as unknown as { seenToasts: string[] };
+      w.seenToasts = [];
+      new MutationObserver(() => {
+        for (const t of document.querySelectorAll('.toast')) {
+          const text = t.textContent ?? '';
+          if (!w.seenToasts.includes(text)) w.seenToasts.push(text);
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
   });
+  const seenToasts = () =>
+    page.evaluate(() => (window as unknown as { seenToasts: string[] }).seenToasts.join('\n'));
   afterAll(() => baton?.close());
 
   /** Drags a file called `name` holding `value` as JSON over the window and drops it on the main area. */
@@ -48,9 +62,7 @@ describe.skipIf(skipE2e)('importing by dropping a file', () => {
       ],
     });
     await page.getByRole('heading', { name: 'Weekly digest' }).waitFor();
-    await expect
-      .poll(() => page.locator('body').textContent())
-      .toContain('Imported Weekly digest (digest): a new plan with 2 tasks.');
+    await expect.poll(seenToasts).toContain('Imported Weekly digest (digest): a new plan with 2 tasks.');
     const plans = (await baton.rpc('plans.list', {})).value as unknown as { plan_id: string }[];
     expect(plans.map((p) => p.plan_id)).toContain('digest');
   });
@@ -63,9 +75,7 @@ describe.skipIf(skipE2e)('importing by dropping a file', () => {
       ],
     });
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
-    await expect
-      .poll(() => page.locator('body').textContent())
-      .toContain('Imported 1 new agent: courier; 1 agent updated: scribe.');
+    await expect.poll(seenToasts).toContain('Imported 1 new agent: courier; 1 agent updated: scribe.');
     const agents = (await baton.rpc('agents.list', {})).value as unknown as {
       id: string;
       skills: string[];
