@@ -33,6 +33,9 @@ interface Window {
  * and its best-of candidacies and wins per skill, read from the store when first needed and
  * again after any attempt ended (a best-of attempt records its candidates before it ends).
  */
+/** How long wins read from the store are kept before they are read again, whatever this process wrote. */
+const WINS_FRESH_MS = 60_000;
+
 export class AgentOutcomes {
   private readonly windows = new Map<string, Window>();
   private readonly runs: Pick<RunsRepo, 'agentStats'>;
@@ -40,6 +43,8 @@ export class AgentOutcomes {
   private readonly wins: SkillWinsSource | undefined;
   private readonly winsByAgent = new Map<string, ReadonlyMap<string, WinCount>>();
   private winsGeneration: number | null = null;
+  /** When the wins held were first read: read again after a minute (another Baton on the same data may have written some). */
+  private winsReadAt = 0;
 
   constructor(runs: Pick<RunsRepo, 'agentStats'>, clock: Clock, wins?: SkillWinsSource) {
     this.runs = runs;
@@ -54,9 +59,11 @@ export class AgentOutcomes {
   skillWins(agentId: string, skills: readonly string[]): WinCount | null {
     if (!this.wins || skills.length === 0) return null;
     const gen = this.wins.generation?.();
-    if (gen !== undefined && gen !== this.winsGeneration) {
+    const now = this.clock.now();
+    if ((gen !== undefined && gen !== this.winsGeneration) || now - this.winsReadAt > WINS_FRESH_MS) {
       this.winsByAgent.clear();
-      this.winsGeneration = gen;
+      this.winsGeneration = gen ?? null;
+      this.winsReadAt = now;
     }
     let bySkill = this.winsByAgent.get(agentId);
     if (!bySkill) {

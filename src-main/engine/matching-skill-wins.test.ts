@@ -164,4 +164,27 @@ describe("an agent's wins for a task's skills (AgentOutcomes)", () => {
     expect(outcomes.skillWins('ada', ['ts'])).toEqual({ wins: 2, candidacies: 2, expected: 1 });
     expect(reads).toEqual(['ada', 'ada']);
   });
+
+  it('reads again after a minute, whatever this process wrote (another Baton on the same data)', () => {
+    let now = 0;
+    const reads: string[] = [];
+    const outcomes = new AgentOutcomes(
+      runs,
+      { now: () => now },
+      {
+        winsOf: (id) => {
+          reads.push(id);
+          return new Map();
+        },
+        generation: () => 0,
+      },
+    );
+    outcomes.skillWins('ada', ['ts']);
+    now = 59_000;
+    outcomes.skillWins('ada', ['ts']);
+    expect(reads).toEqual(['ada']);
+    now = 61_000;
+    outcomes.skillWins('ada', ['ts']);
+    expect(reads).toEqual(['ada', 'ada']);
+  });
 });
