@@ -246,6 +246,9 @@ describe("a pull request's fix rounds", () => {
     expect(await deliver('status', { sha: first.commit, state: 'failure' })).toMatchObject({ polled: 1 });
     // A push (its base moved): a hint to read again whether it merges; it still does, so nothing starts.
     expect(await deliver('push', { ref: 'refs/heads/main' })).toMatchObject({ polled: 1 });
+    // A push to another branch (or a tag, or Baton's own to the pull request's branch) moves no base.
+    expect(await deliver('push', { ref: 'refs/heads/feature' })).toMatchObject({ polled: 0 });
+    expect(await deliver('push', { ref: 'refs/tags/v1' })).toMatchObject({ polled: 0 });
     expect((await landingOf(a, w.run)).state).toBe('open');
     gh!.review(1, 'CHANGES_REQUESTED', 'Say true', []);
     expect(

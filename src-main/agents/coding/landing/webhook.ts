@@ -77,14 +77,18 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       return sendJson(res, 202, { event, started });
     }
     const number = Number(payload.pull_request?.number ?? payload.number);
+    // A push moves a pull request's base only when it is to the branch pull requests are opened
+    // against (not Baton's own pushes to their branches, nor tags).
+    const ref = (payload as { ref?: unknown }).ref;
+    const baseMoved = event === 'push' && ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;
     const due = deps.store.landings.followed().filter(
       (l) =>
         l.workspace_id === w.id &&
         l.state === 'open' &&
         (event.startsWith('check_') ||
           event === 'status' ||
-          // A push (to the base branch, say): whether each pull request still merges is read again.
-          event === 'push' ||
+          // A push to the base branch: whether each pull request still merges is read again.
+          baseMoved ||
           (event.startsWith('pull_request') && l.pr_number === number)),
     );
     for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
