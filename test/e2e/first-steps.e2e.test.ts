@@ -89,5 +89,11 @@ describe.skipIf(skipE2e)('the first open', () => {
       .poll(() => page.getByRole('status', { name: 'Run status: completed' }).isVisible())
       .toBe(true);
     await page.screenshot({ path: join(shots, 'first-steps-example-run.png') });
+    // The example's agents are on the Agents screen, with no reload: the list the first screen
+    // asked for before the example was loaded does not undo them when it comes.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Agents' }).click();
+    const rows = page.getByRole('table', { name: 'Agents' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await page.locator('main').textContent()).not.toContain('No agents yet');
   });
 });

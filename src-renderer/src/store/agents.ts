@@ -38,13 +38,16 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
   routeFacts: null,
   async loadAgents() {
     try {
-      const [agents, sandboxStatus, facts] = await Promise.all([
-        api.listAgents(),
-        api.sandboxStatus(),
-        api.routeFacts(),
-      ]);
-      set({ agents, agentsLoaded: true, sandboxStatus, routeFacts: { claudeAcp: facts.claude_acp } });
+      // The list is set as soon as it comes: the sandbox's status and the default route's facts
+      // can take seconds (a real sandbox tried, npm asked), and a list held back that long would
+      // undo agents added meanwhile (the first open's example, loaded at once).
+      const facts = Promise.all([api.sandboxStatus(), api.routeFacts()]);
+      facts.catch(() => undefined);
+      const agents = await api.listAgents();
+      set({ agents, agentsLoaded: true });
       forgetRemovedHuman(get, agents);
+      const [sandboxStatus, route] = await facts;
+      set({ sandboxStatus, routeFacts: { claudeAcp: route.claude_acp } });
     } catch (err) {
       get().fail('Could not load agents', err);
     }
