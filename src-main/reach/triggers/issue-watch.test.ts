@@ -26,6 +26,27 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
+/** A workspace on GitHub (its token `token` in secret github.token), an agent, and a plan `fix` taking a title. */
+async function issueWorld(a: BatonApp, path: string, apiUrl: string, token: string): Promise<void> {
+  await call(a, 'secrets.set', { name: 'github.token', value: token });
+  await call(a, 'workspaces.add', {
+    id: 'app',
+    path,
+    remote: {
+      url: 'https://example.invalid/acme/app.git',
+      forge: { kind: 'github', api_url: apiUrl, repo: 'acme/app', token_secret: 'github.token' },
+    },
+  });
+  await call(a, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
+  await call(a, 'plans.import', {
+    plan: {
+      plan_id: 'fix',
+      run_inputs: { title: { type: 'string', required: true } },
+      tasks: [{ task_id: 'fix', description: 'fix it', required_skills: ['x'] }],
+    },
+  });
+}
+
 describe('a github_issues trigger’s looks', () => {
   it('waits twice as long after each failed look, and goes back to its pace once GitHub answers', async () => {
     gh = await startGitHubServer({ repo: 'acme/app', tokens: { ghp_good: 'write' } });
@@ -42,23 +63,7 @@ describe('a github_issues trigger’s looks', () => {
       reach: { enabled: false, leaseTtlMs: 86_400_000 },
     });
     const a = app;
-    await call(a, 'secrets.set', { name: 'github.token', value: 'ghp_stale' });
-    await call(a, 'workspaces.add', {
-      id: 'app',
-      path: repo.repo,
-      remote: {
-        url: 'https://example.invalid/acme/app.git',
-        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
-      },
-    });
-    await call(a, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
-    await call(a, 'plans.import', {
-      plan: {
-        plan_id: 'fix',
-        run_inputs: { title: { type: 'string', required: true } },
-        tasks: [{ task_id: 'fix', description: 'fix it', required_skills: ['x'] }],
-      },
-    });
+    await issueWorld(a, repo.repo, gh.url, 'ghp_stale');
     const reads = () => gh!.requests.filter((r) => r.path.startsWith('/repos/acme/app/issues')).length;
     const lookAfter = async (seconds: number) => {
       now += seconds * 1_000;
@@ -110,23 +115,7 @@ describe('a github_issues trigger’s looks', () => {
       reach: { enabled: false },
     });
     const a = app;
-    await call(a, 'secrets.set', { name: 'github.token', value: 'ghp_good' });
-    await call(a, 'workspaces.add', {
-      id: 'app',
-      path: repo.repo,
-      remote: {
-        url: 'https://example.invalid/acme/app.git',
-        forge: { kind: 'github', api_url: gh.url, repo: 'acme/app', token_secret: 'github.token' },
-      },
-    });
-    await call(a, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
-    await call(a, 'plans.import', {
-      plan: {
-        plan_id: 'fix',
-        run_inputs: { title: { type: 'string', required: true } },
-        tasks: [{ task_id: 'fix', description: 'fix it', required_skills: ['x'] }],
-      },
-    });
+    await issueWorld(a, repo.repo, gh.url, 'ghp_good');
     const audited: string[] = [];
     // A second watch over the same store whose run start loses a race for GitHub issue #1: another
     // process records it (with its own run) after this one read GitHub, before its run is stored.
