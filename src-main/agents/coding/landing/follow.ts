@@ -1,6 +1,6 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
-import { githubForge } from './github.ts';
+import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { forgetBase, soonAfter } from './pr-base.ts';
@@ -61,7 +61,7 @@ async function pollOnce(
       : `the secret "${forge.token_secret}" is not set: pull request #${l.pr_number} is not followed until it is`;
     return landingChanged(deps, later({ ...l, message: why }), l.state);
   }
-  const gh = githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+  const gh = forgeClient(forge, token);
   // Its agent at work on what the pull request asked: started, waited for, or its commit pushed.
   if (l.state === 'fixing') return fixOf(deps, l, () => gh);
   try {

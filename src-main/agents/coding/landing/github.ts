@@ -1,73 +1,6 @@
 import { Octokit } from '@octokit/rest';
+import type { ForgeClient, PullState } from './forge.ts';
 import { LandingError } from './push.ts';
-
-/** A pull request as Baton follows it. */
-export interface PullState {
-  number: number;
-  url: string;
-  node_id: string;
-  state: 'open' | 'closed';
-  draft: boolean;
-  merged: boolean;
-  merge_commit: string | null;
-  head_sha: string;
-  /** The branch it targets, and that branch's commit as GitHub read it. */
-  base: string;
-  base_sha: string;
-  /**
-   * Whether it merges into its base: false when they conflict; null while GitHub computes it
-   * (after a push to either branch), to be read again later.
-   */
-  mergeable: boolean | null;
-  /** GitHub's word for it: `dirty` (conflicts), `behind` (the base moved, no conflict), `clean`, `blocked`, `unstable`, `unknown`… */
-  mergeable_state: string;
-}
-
-export interface OpenPull {
-  title: string;
-  body: string;
-  head: string;
-  base: string;
-  draft: boolean;
-  labels: readonly string[];
-  reviewers: readonly string[];
-}
-
-export interface GitHubForge {
-  /** The open pull request from `head`, if there is one (so a landing started again opens none twice). */
-  openFrom(head: string): Promise<PullState | null>;
-  open(p: OpenPull): Promise<PullState>;
-  /** The pull request, or null when GitHub answers 404 (deleted, or the repository moved). */
-  get(number: number): Promise<PullState | null>;
-  readyForReview(p: PullState): Promise<void>;
-  /** The check runs on a commit: none, all passed, some failed (their names and what they said), or some still running. */
-  checks(sha: string): Promise<ChecksSeen>;
-  /** The pull request's reviews, oldest first, each with its comments on lines. */
-  reviews(number: number): Promise<ReviewSeen[]>;
-  /** The bodies of the comments on the pull request's conversation. */
-  comments(number: number): Promise<string[]>;
-  comment(number: number, body: string): Promise<void>;
-}
-
-/** What the check runs on a commit said. */
-export interface ChecksSeen {
-  total: number;
-  /** The failed ones' names. */
-  failed: string[];
-  /** The failed ones with what they said (their output's title, summary and text, cut short). */
-  failures: { name: string; conclusion: string; output: string }[];
-  pending: number;
-}
-
-/** A review of a pull request, with its comments on lines. */
-export interface ReviewSeen {
-  id: number;
-  state: string;
-  user: string;
-  body: string;
-  commit_id: string | null;
-  comments: { path: string; line: number; body: string }[];
-}
 
 /** Most of a failed check's output the agent is told. */
 const CHECK_OUTPUT_CHARS = 4_000;
@@ -111,7 +44,7 @@ export function githubForge(opts: {
   repo: string;
   token: string;
   tokenName: string;
-}): GitHubForge {
+}): ForgeClient {
   const [owner = '', repo = ''] = opts.repo.split('/');
   const gh = new Octokit({
     auth: opts.token,
@@ -159,6 +92,7 @@ export function githubForge(opts: {
     }
   };
   return {
+    label: 'GitHub',
     openFrom: (head) =>
       said(`Looking for a pull request from ${head}`, async () => {
         const { data } = await gh.pulls.list({ ...where, head: `${owner}:${head}`, state: 'open' });

@@ -3,7 +3,7 @@ import type { CodingOutput, Workspace } from '../../../../src-shared/schemas/wor
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';
-import { githubForge } from './github.ts';
+import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import type { PrTask } from './pr-text.ts';
@@ -179,7 +179,7 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       rec.state,
     );
     if (rec.mode === 'push' || !remote.forge || !token || !tokenName) return next;
-    const forge = githubForge({ apiUrl: remote.forge.api_url, repo: remote.forge.repo, token, tokenName });
+    const forge = forgeClient(remote.forge, token);
     const run = store.runs.get(rec.run_id);
     const text = prText({
       plan: { plan_id: plan.plan_id, name: plan.name, goal: plan.goal },

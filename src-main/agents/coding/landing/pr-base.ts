@@ -1,7 +1,7 @@
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
-import type { PullState } from './github.ts';
+import type { PullState } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';

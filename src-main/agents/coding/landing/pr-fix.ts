@@ -4,7 +4,7 @@ import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
-import type { GitHubForge, PullState } from './github.ts';
+import type { ForgeClient, PullState } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { baseOfPull, rebasedRef } from './pr-base.ts';
@@ -37,7 +37,7 @@ export async function askOfPull(
   deps: LandingDeps,
   l: StoredLanding,
   pr: PullState,
-  gh: GitHubForge,
+  gh: ForgeClient,
 ): Promise<StoredLanding> {
   if (!deps.rerun || l.task_id === null) return l;
   // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
@@ -149,7 +149,7 @@ function endFix(
 export async function fixOf(
   deps: LandingDeps,
   l: StoredLanding,
-  forge: () => GitHubForge | null,
+  forge: () => ForgeClient | null,
 ): Promise<StoredLanding> {
   const fix = l.fix;
   const { store } = deps;
