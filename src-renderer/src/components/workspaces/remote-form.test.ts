@@ -52,7 +52,7 @@ describe('the remote form', () => {
     expect(
       remoteErrorsOf([
         { path: 'remote.url', message: 'must not hold a password' },
-        { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github is' },
+        { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github and gitea are' },
         { path: 'remote.forge.repo', message: 'must be owner/name' },
         { path: 'remote.forge.token_secret', message: 'must not be empty' },
         { path: 'remote.forge.api_url', message: 'bad' },
@@ -60,7 +60,7 @@ describe('the remote form', () => {
       ]),
     ).toEqual({
       url: 'Remote URL: must not hold a password',
-      forge: 'Forge: GitLab is not built yet: only github is',
+      forge: 'Forge: GitLab is not built yet: only github and gitea are',
       repo: 'Repository on the forge: must be owner/name',
       token_secret: 'Token secret: must not be empty',
       api_url: 'Forge API URL: bad',
