@@ -77,7 +77,7 @@ describe('baton workspaces', () => {
       dir,
     ]);
     expect(gitlab.code).not.toBe(0);
-    expect(gitlab.stderr).toContain('remote.forge.kind: GitLab is not built yet: only github is');
+    expect(gitlab.stderr).toContain('remote.forge.kind: GitLab is not built yet: only github and gitea are');
     const orphan = baton([
       'workspaces',
       'add',

@@ -10,7 +10,7 @@ export const FORGE_KINDS = ['github', 'gitlab', 'gitea'] as const;
 export type ForgeKind = (typeof FORGE_KINDS)[number];
 
 /** The forges Baton can talk to today; the others are accepted by name and refused. */
-export const BUILT_FORGES: readonly ForgeKind[] = ['github'];
+export const BUILT_FORGES: readonly ForgeKind[] = ['github', 'gitea'];
 
 export const FORGE_LABELS: Record<ForgeKind, string> = {
   github: 'GitHub',
@@ -40,9 +40,9 @@ export const forgeSchema = z.strictObject({
     .enum(FORGE_KINDS, { error: 'must be github, gitlab or gitea' })
     .refine((k) => BUILT_FORGES.includes(k), {
       error: (i) =>
-        `${FORGE_LABELS[i.input as ForgeKind] ?? String(i.input)} is not built yet: only github is`,
+        `${FORGE_LABELS[i.input as ForgeKind] ?? String(i.input)} is not built yet: only ${BUILT_FORGES.join(' and ')} ${BUILT_FORGES.length === 1 ? 'is' : 'are'}`,
     }),
-  /** The forge's API (default for github: https://api.github.com). */
+  /** The forge's API (default for github: https://api.github.com; gitea has no default: its host, `https://gitea.example.com`). */
   api_url: httpUrl('the forge API').optional(),
   /** The repository on the forge, `owner/name`. */
   repo: z
@@ -55,6 +55,13 @@ export const forgeSchema = z.strictObject({
   webhook_secret: secretNameSchema.optional(),
 });
 export type Forge = z.infer<typeof forgeSchema>;
+
+/** The forge as given: one with no default host (Gitea, Forgejo) names its address. */
+const forgeGivenSchema = forgeSchema.refine((f) => f.kind !== 'gitea' || f.api_url !== undefined, {
+  path: ['api_url'],
+  error:
+    'Gitea and Forgejo have no default host: forge.api_url must be the address of yours (https://gitea.example.com)',
+});
 
 /** A git remote URL: https, http, ssh or scp-like (`git@host:owner/name.git`), or a path; never with a password in it. */
 const remoteUrlSchema = z
@@ -74,7 +81,7 @@ export const workspaceRemoteSchema = z.strictObject({
   url: remoteUrlSchema,
   /** The remote's branch pull requests target, and pushes start from (default: the workspace's base branch). */
   base_branch: z.string().trim().min(1, 'must not be empty').max(255).optional(),
-  forge: forgeSchema.optional(),
+  forge: forgeGivenSchema.optional(),
 });
 export type WorkspaceRemoteInput = z.input<typeof workspaceRemoteSchema>;
 

@@ -80,7 +80,7 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
       .toEqual(
         expect.arrayContaining([
           'Remote URL: must not hold a password: name the token as the forge token secret',
-          'Forge: GitLab is not built yet: only github is',
+          'Forge: GitLab is not built yet: only github and gitea are',
         ]),
       );
     expect(await remoteOf()).toBeNull();

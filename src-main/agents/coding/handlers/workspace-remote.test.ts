@@ -94,16 +94,19 @@ describe('a workspace with a remote and a forge', () => {
       forge: { kind: 'gitlab', repo: 'a/b', token_secret: 't' },
     });
     expect(gitlab).toEqual([
-      { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github is' },
+      { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github and gitea are' },
     ]);
     const gitea = await add({
       url: 'https://gitea.example/a/b.git',
       forge: { kind: 'gitea', repo: 'a/b', token_secret: 't' },
     });
-    expect(gitea[0]).toMatchObject({
-      path: 'remote.forge.kind',
-      message: expect.stringMatching(/not built yet/),
-    });
+    expect(gitea).toEqual([
+      {
+        path: 'remote.forge.api_url',
+        message:
+          'Gitea and Forgejo have no default host: forge.api_url must be the address of yours (https://gitea.example.com)',
+      },
+    ]);
     const bad = await add({
       url: 'https://github.com/a/b.git',
       forge: { kind: 'github', repo: 'just-a-name', token_secret: 'has space', api_url: 'ftp://x' },

@@ -73,7 +73,7 @@ async function pollOnce(
           ...l,
           state: 'gone',
           next_poll_at: null,
-          message: `pull request #${l.pr_number} is gone from ${forge.repo} (GitHub answers 404: deleted, or the repository moved); the branch ${l.branch} and its commit ${l.commit.slice(0, 12)} are kept`,
+          message: `pull request #${l.pr_number} is gone from ${forge.repo} (${gh.label} answers 404: deleted, or the repository moved); the branch ${l.branch} and its commit ${l.commit.slice(0, 12)} are kept`,
         },
         l.state,
       );
@@ -133,8 +133,14 @@ export function startFollowing(
 ) {
   let busy = false;
   let stopped = false;
-  const tick = async () => {
-    if (busy || stopped) return;
+  // Asked again while polling (a webhook's delivery): polled again right after, not at the next tick.
+  let again = false;
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       for (const l of deps.store.landings.followed()) {
@@ -146,6 +152,10 @@ export function startFollowing(
       deps.log(err, 'following pull requests');
     } finally {
       busy = false;
+    }
+    if (again) {
+      again = false;
+      await tick();
     }
   };
   const timer = setInterval(() => void tick(), tickMs);

@@ -1,4 +1,5 @@
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
+import { giteaForge } from './gitea.ts';
 import { githubForge } from './github.ts';
 
 /** A pull request as Baton follows it. */
@@ -80,6 +81,8 @@ export function forgeClient(forge: NonNullable<WorkspaceRemote['forge']>, token:
   switch (forge.kind) {
     case 'github':
       return githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+    case 'gitea':
+      return giteaForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
     default:
       throw new Error(`${forge.kind} is not built yet`);
   }

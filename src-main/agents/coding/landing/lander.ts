@@ -1,9 +1,9 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import { startFollowing } from './follow.ts';
+import { createForgeHookRoutes } from './forge-hooks.ts';
 import { landRun } from './land-run.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { publicLanding } from './landing-deps.ts';
-import { createForgeHookRoute } from './webhook.ts';
 
 export type { LandingDeps } from './landing-deps.ts';
 
@@ -33,8 +33,8 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
     list: (runId: string): Landing[] => deps.store.landings.forRun(runId).map(publicLanding),
     /** Polls what is due now (tests; the timer does it otherwise). */
     tick,
-    /** `POST /api/forge/github/<workspace>`: GitHub's signed webhooks, which make a pull request due for a poll at once. */
-    hookRoute: createForgeHookRoute(deps, tick),
+    /** `POST /api/forge/<kind>/<workspace>`: a forge's signed webhooks, which make a pull request due for a poll at once. */
+    hookRoute: createForgeHookRoutes(deps, tick),
     /** Resolves once the landings started so far are over. */
     settled: async () => {
       // At most 10 s: a landing still pushing then fails when the store closes, and is taken up

@@ -1,3 +1,4 @@
+import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
@@ -103,7 +104,7 @@ export async function baseOfPull(
         ...l,
         state: 'fixing',
         fix,
-        message: `${pr.base} moved and GitHub says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
+        message: `${pr.base} moved and ${FORGE_LABELS[remote.forge?.kind ?? 'github']} says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
       },
       l.state,
     );

@@ -53,6 +53,7 @@ export async function askOfPull(
       rounds: l.fix_rounds,
       max: maxRounds(deps, l),
       handled: l.handled,
+      forge: gh.label,
     },
     checks,
     reviews,

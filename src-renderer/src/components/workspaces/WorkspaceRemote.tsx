@@ -103,15 +103,21 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
               'e.g. github.token',
               'The name of the secret holding the forge token (set it under Secrets or as BATON_SECRET_<NAME>).',
             )}
-            {field(
-              'api_url',
-              'https://api.github.com',
-              'Optional. GitHub Enterprise: https://<host>/api/v3.',
-            )}
+            {d.forge === 'gitea'
+              ? field(
+                  'api_url',
+                  'https://gitea.example.com',
+                  'Required: the address of your Gitea or Forgejo (its API is under /api/v1).',
+                )
+              : field(
+                  'api_url',
+                  'https://api.github.com',
+                  'Optional. GitHub Enterprise: https://<host>/api/v3.',
+                )}
             {field(
               'webhook_secret',
-              'e.g. github.hook',
-              'Optional. The name of the secret GitHub signs its webhooks with; without it, pull requests are polled.',
+              `e.g. ${d.forge}.hook`,
+              `Optional. The name of the secret ${FORGE_LABELS[d.forge]} signs its webhooks with; without it, pull requests are polled.`,
             )}
           </>
         )}
