@@ -74,6 +74,7 @@ export async function candidateContext(
         pool: coding.pool,
         earlier: null,
         start_clean: false,
+        candidate: k,
         best_of: null,
       },
     },

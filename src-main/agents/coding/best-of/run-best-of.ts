@@ -25,6 +25,8 @@ export interface BestOfRun {
   now: () => number;
   /** One candidate's whole attempt: the coding executor's own, in the candidate's worktree. */
   attempt: (ctx: TaskContext<CodingAgent>, signal: AbortSignal) => AsyncGenerator<ExecutorEvent>;
+  /** The notice of what the user's checkout holds uncommitted (`checkoutNotice`), or null. */
+  checkoutNotice?: (signal: AbortSignal) => Promise<ExecutorEvent | null>;
   /** Asks the task's judge which of the tied candidates is best (`judge.ts`). */
   judge?: (tied: readonly BestOfCandidate[], signal: AbortSignal) => Promise<JudgeVerdict & { cost: number }>;
 }
@@ -70,6 +72,9 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
     );
     let nextSeq = 0;
     const next = () => nextSeq++;
+    // What the user's checkout holds uncommitted, said once for the candidates (they do not say it).
+    const notice = o.checkoutNotice ? await o.checkoutNotice(signal) : null;
+    if (notice) yield notice;
     const streams = runs.map((r) => {
       r.started = now();
       return o.attempt(r.ctx, stop.signal);
