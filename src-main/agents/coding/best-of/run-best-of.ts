@@ -240,6 +240,9 @@ async function* taskWorktree(
       branch: w.branch,
       to: out.commit,
       keepIgnored: coding.workspace.keep_ignored,
+      // Made or taken from the pool just now, it holds the start's files and the ignored ones
+      // kept, nothing else: only the winner's files are written. One found there is wiped.
+      scrub: w.state === 'reused',
       signal,
     });
     yield {
