@@ -180,6 +180,11 @@ export interface CodingContext {
   /** A person asked this retry to start from the task's start: what earlier attempts left is discarded. */
   start_clean?: boolean;
   /**
+   * One candidate of a best-of attempt (its number): what the attempt as a whole says once (the
+   * user's checkout's uncommitted changes) it does not say again.
+   */
+  candidate?: number;
+  /**
    * The attempt before, interrupted by a restart of Baton, had its agent end well and its work
    * committed, and was running the workspace's checks: this attempt runs them again without the
    * agent. Its final text, and the fix rounds it had used.

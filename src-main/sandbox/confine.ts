@@ -30,6 +30,8 @@ export interface ConfineRequest {
    * refused, once, to ask a person about it. The connection is refused all the same.
    */
   askHost?: ((host: string) => void) | undefined;
+  /** A set-up shared with the programs before and after it (`sandboxShare`); none: its own. */
+  share?: SandboxShare | undefined;
 }
 
 /**
@@ -101,12 +103,98 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
   const unstartable = programProblem(req.command, req.env.PATH ?? process.env.PATH ?? '', req.cwd);
   if (unstartable) return { ok: false, error: unstartable, unstartable: true };
-  let manager: Awaited<ReturnType<typeof sandboxSession>>;
+  let manager: Manager;
   try {
     manager = await sandboxSession();
   } catch (err) {
     return { ok: false, error: `the OS sandbox could not start: ${(err as Error).message}` };
   }
+  let wrap: Wrap;
+  try {
+    wrap = req.share
+      ? await req.share.wrap(shareKey(req), () => makeWrap(manager, req, req.owner))
+      : await makeWrap(manager, req, [req.command, ...req.args].join(' '));
+  } catch (err) {
+    const message = (err as Error).message;
+    return {
+      ok: false,
+      error: /allow|domain|host/i.test(message)
+        ? `sandbox.network.allow: ${message}`
+        : `the sandbox could not be set up for ${req.owner}: ${message}`,
+    };
+  }
+  const { writable, hidden, opened } = wrap;
+  const feed = new BlockedFeed();
+  const askHost = req.policy.network.unlisted === 'ask' ? req.askHost : undefined;
+  const asked = new Set<string>();
+  // A shared set-up's programs run one after the other: what the sandbox reports under its key
+  // while this one lives is this one's.
+  const stop = onViolation((v) => {
+    if (v.encodedCommand !== wrap.key) return;
+    const b = fromViolation(v.line, writable);
+    if (!b) return;
+    feed.push(b);
+    if (askHost && b.blocked === 'network' && !asked.has(b.target) && askable(b.target)) {
+      asked.add(b.target);
+      askHost(b.target);
+    }
+  });
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    // The write monitor's last lines may still be on their way from the program's last moments.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 0));
+    stop();
+    if (!req.share) await wrap.end();
+  };
+  const [command, ...args] = wrap.argv as [string, ...string[]];
+  const open = [...writable, ...opened];
+  return {
+    ok: true,
+    program: {
+      command,
+      args,
+      // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
+      // the sandbox's shells must not run the person's shell setup. The program itself is named
+      // in the environment (the set-up's shell runs it), so one set-up serves several programs.
+      env: { ...req.env, SHLVL: '1', [PROGRAM_VAR]: [req.command, ...req.args].map(quote).join(' ') },
+      sandboxed: true,
+      take: () => feed.take(),
+      changed: () => feed.changed(),
+      stderr: (line) => {
+        for (const b of readsInStderr(line, hidden, open)) feed.push(b);
+      },
+      toolError: (error, input) => {
+        for (const b of refusalsInToolError(error, input, writable, hidden, open)) feed.push(b);
+      },
+      release,
+    },
+  };
+}
+
+type Manager = Awaited<ReturnType<typeof sandboxSession>>;
+
+/** Where the program to run is handed to the sandbox's shell (quoted words), unset before it runs. */
+const PROGRAM_VAR = 'BATON_SANDBOXED_PROGRAM';
+
+/**
+ * One sandbox set-up (the library's wrap: bubblewrap's arguments, its scan for files never to be
+ * written, its network lists), with an attribution key, hosts and temp folder of its own: the
+ * program it starts is read from the environment (PROGRAM_VAR).
+ */
+interface Wrap {
+  key: string;
+  argv: string[];
+  writable: string[];
+  hidden: string[];
+  opened: string[];
+  /** Frees its hosts and temp folder (once). */
+  end(): Promise<void>;
+}
+
+async function makeWrap(manager: Manager, req: ConfineRequest, commandText: string): Promise<Wrap> {
   const id = randomBytes(16).toString('base64url');
   const key = Buffer.from(id).toString('base64'); // how the library names the program in its reports
   const temp = makeTempFolder();
@@ -116,30 +204,12 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     .map(expand)
     .filter((p) => !opened.includes(p))
     .concat((req.hide ?? []).map((p) => resolve(p)));
-
-  const feed = new BlockedFeed();
-  const askHost = req.policy.network.unlisted === 'ask' ? req.askHost : undefined;
-  const asked = new Set<string>();
-  const stop = onViolation((v) => {
-    if (v.encodedCommand !== key) return;
-    const b = fromViolation(v.line, writable);
-    if (!b) return;
-    feed.push(b);
-    if (askHost && b.blocked === 'network' && !asked.has(b.target) && askable(b.target)) {
-      asked.add(b.target);
-      askHost(b.target);
-    }
-  });
   running++;
   endWhenIdle = false;
-  let released = false;
-  const release = async () => {
-    if (released) return;
-    released = true;
-    // The write monitor's last lines may still be on their way from the program's last moments.
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 0));
-    stop();
+  let ended = false;
+  const end = async () => {
+    if (ended) return;
+    ended = true;
     manager.unregisterCommandNetworkLists(id);
     rmSync(temp, { recursive: true, force: true });
     if (--running === 0) {
@@ -156,12 +226,15 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     const inner = [
       'unset NO_PROXY no_proxy',
       `export TMPDIR=${quote(temp)} NODE_USE_ENV_PROXY=1`,
-      [req.command, ...req.args].map(quote).join(' '),
+      `_baton_program=$${PROGRAM_VAR}`,
+      `unset ${PROGRAM_VAR}`,
+      'eval "$_baton_program"',
       // The program's exit ends the sandbox, as it ends the run: what it left running (a daemon
-      // that left its group) is stopped, SIGTERM then SIGKILL, instead of keeping the sandbox's
-      // init waiting, and so the attempt, until its timeout.
+      // that left its group, the network relays) is stopped, SIGTERM then SIGKILL, instead of
+      // keeping the sandbox's init waiting, and so the attempt, until its timeout. Looked at every
+      // 10 ms: the relays are gone within one look.
       'rc=$?',
-      'if kill -TERM -1 2>/dev/null; then i=0; while kill -0 -1 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -1 2>/dev/null; fi',
+      'if kill -TERM -1 2>/dev/null; then i=0; while kill -0 -1 2>/dev/null && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done; kill -KILL -1 2>/dev/null; fi',
       'exit $rc',
     ].join('; ');
     const wrapped = await manager.wrapWithSandboxArgv(
@@ -178,41 +251,51 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       },
       undefined,
       req.cwd,
-      { commandId: id, commandText: [req.command, ...req.args].join(' ') },
+      { commandId: id, commandText },
     );
-    const [command, ...args] = wrapped.argv as [string, ...string[]];
-    const open = [...writable, ...opened];
-    return {
-      ok: true,
-      program: {
-        command,
-        args,
-        // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
-        // the sandbox's shells must not run the person's shell setup.
-        env: { ...req.env, SHLVL: '1' },
-        sandboxed: true,
-        take: () => feed.take(),
-        changed: () => feed.changed(),
-        stderr: (line) => {
-          for (const b of readsInStderr(line, hidden, open)) feed.push(b);
-        },
-        toolError: (error, input) => {
-          for (const b of refusalsInToolError(error, input, writable, hidden, open)) feed.push(b);
-        },
-        release,
-      },
-    };
+    return { key, argv: wrapped.argv, writable, hidden, opened, end };
   } catch (err) {
-    await release();
-    const message = (err as Error).message;
-    return {
-      ok: false,
-      error: /allow|domain|host/i.test(message)
-        ? `sandbox.network.allow: ${message}`
-        : `the sandbox could not be set up for ${req.owner}: ${message}`,
-    };
+    await end();
+    throw err;
   }
 }
+
+/**
+ * Programs that run one after the other in the same folders under the same policy (an attempt's
+ * checks) share one sandbox set-up: the wrap (a scan of files never to be written, bubblewrap's
+ * arguments, which takes a few hundred ms) is made once, each program still starts its own
+ * sandbox (its own processes, the same writable folders, hosts and temp folder). `end` frees it.
+ */
+export interface SandboxShare {
+  /** The set-up for requests of this key, made at the first. */
+  wrap(key: string, make: () => Promise<Wrap>): Promise<Wrap>;
+  end(): Promise<void>;
+}
+
+export function sandboxShare(): SandboxShare {
+  const wraps = new Map<string, Promise<Wrap>>();
+  return {
+    wrap(key, make) {
+      let w = wraps.get(key);
+      if (!w) {
+        w = make();
+        wraps.set(key, w);
+        // One that failed is made again by the next program.
+        w.catch(() => wraps.delete(key));
+      }
+      return w;
+    },
+    async end() {
+      const all = [...wraps.values()];
+      wraps.clear();
+      for (const w of all) await (await w.catch(() => null))?.end();
+    },
+  };
+}
+
+/** What decides a set-up: the policy, the folders and hidden paths, the working folder. */
+const shareKey = (req: ConfineRequest): string =>
+  JSON.stringify([req.policy, req.cwd, req.folders, req.hide ?? [], req.owner]);
 
 /** A refused target a person can be asked to allow: one the policy could list (`host:port`). */
 const askable = (target: string): boolean => sandboxHostSchema.safeParse(target).success;

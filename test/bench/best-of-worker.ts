@@ -11,7 +11,8 @@
 // spawn, reading its output) is printed beside it. Measured with the workspace's OS sandbox on
 // (where it can run here), then off: the CLI's own sandbox stays as it is in both.
 //
-// Best of N (1, 3, 8): a task with `attempts: N` (no checks), measured in rounds of 1, 3, 8.
+// Best of N (1, 3, 8): a task with `attempts: N` (no checks), one of each first (warm-up), then
+// measured in rounds of 1, 3, 8.
 //   Baton-side = whole − the life of the CLI that ended last (the CLI's time on the critical path);
 //   ratio      = Baton-side of N ÷ Baton-side of 1.
 // Where the last CLI's end → the ranking's log lines goes (that candidate's own end, its commit and
@@ -282,7 +283,9 @@ async function bestOfPart(app: BatonApp, cliTimes: string, checkTimes: string): 
         ],
       },
     });
-  await attempt(app, 'best-of-1', cliTimes, checkTimes);
+  // Warm-up: one of each N, so that the rounds find the workspace's pool as a steady stream of
+  // best-of attempts leaves it (N + 1 parked worktrees), not the pool of a single attempt.
+  for (const n of NS) await attempt(app, `best-of-${n}`, cliTimes, checkTimes);
   const rows = new Map<number, Attempt[]>(NS.map((n) => [n, []]));
   for (let round = 0; round < ROUNDS; round++)
     for (const n of NS) {

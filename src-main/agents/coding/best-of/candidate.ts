@@ -26,6 +26,8 @@ export interface CandidateRun {
   error: string | null;
   /** Its diff as it wrote it (the artifact of its own attempt folder), if it changed anything. */
   diffPath: string | null;
+  /** Whether its worktree was parked or removed already (`releaseCandidates`). */
+  released: boolean;
 }
 
 /** The branch of candidate `k` beside its task's: `baton/<run>/<task>-c<k>`. */
@@ -33,7 +35,8 @@ export const candidateBranch = (taskBranch: string, k: number) => `${taskBranch}
 
 /**
  * Candidate `k`'s attempt context: the task's, with its own agent, worktree (beside the task's,
- * `candidate-<k>`), branch, CLI home and attempt folder, and no earlier session. Its red checks
+ * `candidate-<k>`, taken from the workspace's pool of parked worktrees when it has one), branch,
+ * CLI home and attempt folder, and no earlier session. Its red checks
  * after the fix rounds end its run with its work (they rank it; the task's `on_checks_failed`
  * decides once the winner is known).
  */
@@ -67,9 +70,11 @@ export async function candidateContext(
         session: null,
         resume: null,
         checking: null,
-        pool: null,
+        // A parked worktree of the workspace's pool when there is one: only the files that differ are written.
+        pool: coding.pool,
         earlier: null,
         start_clean: false,
+        candidate: k,
         best_of: null,
       },
     },
@@ -81,6 +86,7 @@ export async function candidateContext(
     output: null,
     error: null,
     diffPath: null,
+    released: false,
   };
 }
 

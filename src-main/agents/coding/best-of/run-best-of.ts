@@ -9,7 +9,7 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { checksFailedText } from '../checks/checks-prompt.ts';
 import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../cli/worktree.ts';
-import { removeWorktree, resetWorktree } from '../workspaces/index.ts';
+import { makeRoom, parkInPool, removeWorktree, resetWorktree } from '../workspaces/index.ts';
 import type { CandidateRun } from './candidate.ts';
 import { candidateContext, candidateRecord, relabel } from './candidate.ts';
 import { mergeStreams } from './merge-streams.ts';
@@ -25,6 +25,8 @@ export interface BestOfRun {
   now: () => number;
   /** One candidate's whole attempt: the coding executor's own, in the candidate's worktree. */
   attempt: (ctx: TaskContext<CodingAgent>, signal: AbortSignal) => AsyncGenerator<ExecutorEvent>;
+  /** The notice of what the user's checkout holds uncommitted (`checkoutNotice`), or null. */
+  checkoutNotice?: (signal: AbortSignal) => Promise<ExecutorEvent | null>;
   /** Asks the task's judge which of the tied candidates is best (`judge.ts`). */
   judge?: (tied: readonly BestOfCandidate[], signal: AbortSignal) => Promise<JudgeVerdict & { cost: number }>;
 }
@@ -37,8 +39,9 @@ const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', te
  * their steps go into this attempt's trace under their own numbers, marked with the candidate,
  * and every candidate's spend counts (a budget passed stops them all). Then they are ranked
  * (`rank.ts`, the judge asked when the best tie on their checks), the ranking recorded, the
- * winner's commit made the task's branch in the task's worktree, the others' worktrees removed
- * (their branches kept), and the winner's work answered as the task's.
+ * candidates' worktrees parked in the workspace's pool (their branches kept), the winner's commit
+ * made the task's branch in the task's worktree (taken from the pool), and the winner's work
+ * answered as the task's.
  */
 export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
   const { ctx, coding, signal, now } = o;
@@ -50,6 +53,8 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
   try {
     for (const [i, agent] of coding.best_of.agents.entries())
       runs.push(await candidateContext(ctx, i + 1, agent));
+    // The pool keeps every candidate's worktree and the task's for the next best-of attempt.
+    if (coding.pool !== null) makeRoom(coding.pool, runs.length + 1);
     const passed = ctx.budgetPassed;
     if (passed)
       for (const r of runs)
@@ -67,6 +72,9 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
     );
     let nextSeq = 0;
     const next = () => nextSeq++;
+    // What the user's checkout holds uncommitted, said once for the candidates (they do not say it).
+    const notice = o.checkoutNotice ? await o.checkoutNotice(signal) : null;
+    if (notice) yield notice;
     const streams = runs.map((r) => {
       r.started = now();
       return o.attempt(r.ctx, stop.signal);
@@ -132,6 +140,8 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
       };
     }
 
+    // The candidates' worktrees are parked first: the task's own worktree is taken from the pool.
+    await releaseCandidates(coding, runs);
     // The winner's commit becomes the task's branch, in the task's own worktree.
     const prepared = yield* taskWorktree(ctx, coding, winner, signal);
     if (prepared === null) return;
@@ -157,12 +167,26 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
     yield { type: 'result', output };
   } finally {
     signal.removeEventListener('abort', onAbort);
-    // The candidates' worktrees go (their branches stay): the task's worktree holds the winner.
-    for (const r of runs) {
-      await removeWorktree({ repo: coding.workspace.path, dir: r.dir }).catch(() => {});
-      // Its CLI's home (config and session store): no later attempt resumes a candidate's session.
-      await rm(r.ctx.coding!.home, { recursive: true, force: true }).catch(() => {});
-    }
+    await releaseCandidates(coding, runs);
+    // Their CLIs' homes (config and session store): no later attempt resumes a candidate's session.
+    for (const r of runs) await rm(r.ctx.coding!.home, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/**
+ * The candidates' worktrees (their branches stay: the task's worktree holds the winner) parked in
+ * the workspace's pool, or removed when it keeps none. What a candidate left uncommitted is lost,
+ * as with a removal; the next attempt that takes the worktree wipes it (worktree-pool.ts).
+ */
+async function releaseCandidates(coding: CodingContext, runs: CandidateRun[]): Promise<void> {
+  const repo = coding.workspace.path;
+  for (const r of runs) {
+    if (r.released) continue;
+    r.released = true;
+    await (coding.pool === null
+      ? removeWorktree({ repo, dir: r.dir })
+      : parkInPool({ repo, dir: r.dir, pool: coding.pool, max: runs.length + 1 })
+    ).catch(() => {});
   }
 }
 
@@ -216,6 +240,9 @@ async function* taskWorktree(
       branch: w.branch,
       to: out.commit,
       keepIgnored: coding.workspace.keep_ignored,
+      // Made or taken from the pool just now, it holds the start's files and the ignored ones
+      // kept, nothing else: only the winner's files are written. One found there is wiped.
+      scrub: w.state === 'reused',
       signal,
     });
     yield {

@@ -5,6 +5,7 @@ import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import { sandboxShare } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
 import { runAcpAgent } from '../acp/acp-run.ts';
 import type { Ready } from '../cli/cli-run.ts';
@@ -124,44 +125,50 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
       stream: 'info',
       text: `checks${round > 0 ? ` after fix round ${round}` : ''}: ${checks.map((c) => c.name).join(', ')}`,
     };
-    for (const check of checks) {
-      const seq = nextSeq++;
-      const at = new Date(o.now()).toISOString();
-      yield {
-        type: 'step',
-        step: {
-          kind: 'check',
-          seq,
-          at,
-          check: {
-            name: check.name,
-            status: 'running',
-            exit_code: null,
-            duration_ms: null,
-            output_tail: '',
-            output_bytes: 0,
-            tests: null,
-            round,
+    // The round's checks run one after the other in the same worktree: one sandbox set-up serves them.
+    const share = sandboxShare();
+    try {
+      for (const check of checks) {
+        const seq = nextSeq++;
+        const at = new Date(o.now()).toISOString();
+        yield {
+          type: 'step',
+          step: {
+            kind: 'check',
+            seq,
+            at,
+            check: {
+              name: check.name,
+              status: 'running',
+              exit_code: null,
+              duration_ms: null,
+              output_tail: '',
+              output_bytes: 0,
+              tests: null,
+              round,
+            },
           },
-        },
-      };
-      const ran = yield* runCheck({
-        check,
-        cwd: ready.worktree.dir,
-        env: o.checkEnv,
-        marker: coding.marker,
-        graceMs: o.graceMs,
-        signal,
-        clean: ready.clean,
-        sandbox: o.checkSandbox,
-        round,
-        nextSeq: () => nextSeq++,
-        now: o.now,
-      });
-      if (ran === 'cancelled') return yield CANCELLED;
-      outcomes.push(ran);
-      yield { type: 'step', step: { kind: 'check', seq, at, check: ran } };
-      yield { type: 'log', stream: 'info', text: `check ${check.name} ${checkVerdict(ran)}` };
+        };
+        const ran = yield* runCheck({
+          check,
+          cwd: ready.worktree.dir,
+          env: o.checkEnv,
+          marker: coding.marker,
+          graceMs: o.graceMs,
+          signal,
+          clean: ready.clean,
+          sandbox: { ...o.checkSandbox, share },
+          round,
+          nextSeq: () => nextSeq++,
+          now: o.now,
+        });
+        if (ran === 'cancelled') return yield CANCELLED;
+        outcomes.push(ran);
+        yield { type: 'step', step: { kind: 'check', seq, at, check: ran } };
+        yield { type: 'log', stream: 'info', text: `check ${check.name} ${checkVerdict(ran)}` };
+      }
+    } finally {
+      await share.end();
     }
     const failed = outcomes.filter((c) => c.status !== 'passed');
     const result = { ...output, checks: outcomes, fix_rounds: round };

@@ -3,6 +3,7 @@ import { CHECK_OUTPUT_TAIL_BYTES, DEFAULT_CHECK_TIMEOUT_S } from '../../../../sr
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import type { SandboxShare } from '../../../sandbox/index.ts';
 import { confine, exitOutside } from '../../../sandbox/index.ts';
 import { runLineProcess } from '../../shared/line-process.ts';
 import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
@@ -31,6 +32,8 @@ export interface CheckRun {
     owner: string;
     /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
     askHost?: ((host: string) => void) | undefined;
+    /** The set-up shared with the round's other checks (`sandboxShare`). */
+    share?: SandboxShare | undefined;
   };
   round: number;
   /** The seq of the next step (what the sandbox refused it). */
@@ -76,6 +79,7 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
     hide: o.sandbox.hide,
     owner: o.sandbox.owner,
     askHost: o.sandbox.askHost,
+    share: o.sandbox.share,
   });
   if (!confined.ok) {
     tail.push(`cannot start check "${o.check.name}": ${confined.error}`);

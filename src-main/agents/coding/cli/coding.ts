@@ -97,6 +97,7 @@ async function* codingAttempt(
       coding: { ...coding, best_of: bestOf },
       signal,
       now,
+      checkoutNotice: (s) => checkoutNotice(coding, s),
       // Each candidate on its own agent's route, said in its log.
       attempt: (c, s) => routedAttempt(c, s, graceMs, now, links, hidden, facts),
       judge: bestOf.judge
@@ -181,7 +182,8 @@ async function* codingAttempt(
         : worktree.state
     }, from ${startedFrom})`,
   };
-  if (worktree.state !== 'reused') {
+  // A best-of attempt says it once, not each candidate (a status of the whole checkout each).
+  if (worktree.state !== 'reused' && coding.candidate === undefined) {
     const notice = await checkoutNotice(coding, signal);
     if (notice) yield notice;
   }

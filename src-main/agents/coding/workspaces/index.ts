@@ -41,7 +41,7 @@ export { requireGit } from './repository.ts';
 export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';
 export { parkWorktree } from './worktree-park.ts';
 export type { ParkInPoolInput, PoolInput, PoolPark } from './worktree-pool.ts';
-export { emptyPool, parkedWorktrees, parkInPool, parkingInto } from './worktree-pool.ts';
+export { emptyPool, makeRoom, parkedWorktrees, parkInPool, parkingInto } from './worktree-pool.ts';
 export type {
   PrunedWorktrees,
   PruneWorktreesInput,

@@ -32,7 +32,10 @@ export interface ParkInPoolInput extends Cancellable {
   dir: string;
   /** The folder of the workspace's parked worktrees (absolute, outside the repository). */
   pool: string;
-  /** At most this many parked worktrees in `pool`; a worktree that finds it full is removed. */
+  /**
+   * At most this many parked worktrees in `pool` (or the room a best-of attempt made, `makeRoom`,
+   * if more); a worktree that finds it full is removed.
+   */
   max: number;
 }
 
@@ -66,7 +69,8 @@ export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
     const none = { parked: null, found: true, branch: entry.branch };
     // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing" or
     // by a person, or whose folder is gone, is removed as before.
-    if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= input.max)
+    const max = Math.max(input.max, room.get(pool) ?? 0);
+    if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max)
       return { result: none, trash: (await dropWorktree(repo, entry, false, c)).trash };
     const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
     try {
@@ -92,6 +96,20 @@ export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
   });
   await deleteTrash(trash);
   return result;
+}
+
+/** The room best-of attempts made in a pool (real path), in this process: see `makeRoom`. */
+const room = new Map<string, number>();
+
+/**
+ * Lets `pool` hold at least `n` parked worktrees from now on (in this process), whatever `max` a
+ * park is given: a best-of attempt of N candidates parks all of them and then the task's own
+ * worktree (N + 1), so that its next attempt takes N parked worktrees again instead of checking
+ * out the whole repository N times. The price is the disk space of that many checkouts.
+ */
+export function makeRoom(pool: string, n: number): void {
+  const key = realTarget(pool);
+  room.set(key, Math.max(room.get(key) ?? 0, n));
 }
 
 /** Parks on their way into a pool (real path), in this process: see `parkingInto`. */

@@ -16,6 +16,11 @@ export interface ResetWorktreeInput extends Cancellable {
   to: string;
   /** Ignored paths kept (a workspace's `keep_ignored`); everything else not in `to` goes. */
   keepIgnored?: readonly string[];
+  /**
+   * False when the worktree holds nothing but tracked files already (it was just prepared, which
+   * wiped it): only the tracked files that differ are written, no walk for untracked ones.
+   */
+  scrub?: boolean;
 }
 
 /**
@@ -45,6 +50,6 @@ export async function resetWorktree(input: ResetWorktreeInput): Promise<{ was: s
     return head;
   });
   await git(['read-tree', '--reset', '-u', 'HEAD'], { ...g, retryOnLock: true });
-  await scrubTaken(at, input.keepIgnored ?? [], c);
+  if (input.scrub !== false) await scrubTaken(at, input.keepIgnored ?? [], c);
   return { was };
 }
