@@ -1,5 +1,6 @@
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
 import { githubForge } from './github.ts';
+import { gitlabForge } from './gitlab.ts';
 
 /** A pull request as Baton follows it. */
 export interface PullState {
@@ -80,6 +81,8 @@ export function forgeClient(forge: NonNullable<WorkspaceRemote['forge']>, token:
   switch (forge.kind) {
     case 'github':
       return githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+    case 'gitlab':
+      return gitlabForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
     default:
       throw new Error(`${forge.kind} is not built yet`);
   }
