@@ -73,7 +73,7 @@ async function pollOnce(
           ...l,
           state: 'gone',
           next_poll_at: null,
-          message: `pull request #${l.pr_number} is gone from ${forge.repo} (GitHub answers 404: deleted, or the repository moved); the branch ${l.branch} and its commit ${l.commit.slice(0, 12)} are kept`,
+          message: `pull request #${l.pr_number} is gone from ${forge.repo} (${gh.label} answers 404: deleted, or the repository moved); the branch ${l.branch} and its commit ${l.commit.slice(0, 12)} are kept`,
         },
         l.state,
       );

@@ -44,6 +44,7 @@ export async function baseOfPull(
   deps: LandingDeps,
   l: StoredLanding,
   pr: PullState,
+  forgeLabel = 'GitHub',
 ): Promise<StoredLanding | null> {
   if (l.task_id === null || !deps.rerun) return null;
   // GitHub computes it (the base or the branch just moved): the pull request is read again soon (`soonAfter`).
@@ -104,7 +105,7 @@ export async function baseOfPull(
         ...l,
         state: 'fixing',
         fix,
-        message: `${pr.base} moved and GitHub says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
+        message: `${pr.base} moved and ${forgeLabel} says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
       },
       l.state,
     );

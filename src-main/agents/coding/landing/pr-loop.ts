@@ -20,6 +20,8 @@ export interface LoopSoFar {
   max: number;
   /** `checks:<sha>` and `review:<id>` answered already. */
   handled: readonly string[];
+  /** The forge's name, said to the agent (default GitHub). */
+  forge?: string | undefined;
 }
 
 const MAX_REVIEW_CHARS = 8_000;
@@ -79,7 +81,7 @@ export function prAsk(so: LoopSoFar, checks: ChecksSeen, reviews: readonly Revie
 
 function checksPrompt(so: LoopSoFar, checks: ChecksSeen, round: number): string {
   const lines = [
-    `The pull request #${so.pr_number} of your work on task ${so.task_id} was pushed, and its CI checks on GitHub failed on commit ${so.head_sha.slice(0, 12)}:`,
+    `The pull request #${so.pr_number} of your work on task ${so.task_id} was pushed, and its CI checks on ${so.forge ?? 'GitHub'} failed on commit ${so.head_sha.slice(0, 12)}:`,
   ];
   for (const f of checks.failures) {
     lines.push('', `Check ${f.name} (${f.conclusion}):`);
