@@ -62,7 +62,7 @@ const forgeFields = z.strictObject({
 });
 
 /** A forge; only GitLab nests repositories in subgroups (`group/subgroup/name`). */
-export const forgeSchema = forgeFields.refine((f) => f.kind === 'gitlab' || f.repo.split('/').length === 2, {
+export const forgeSchema = forgeFields.refine((f) => f.kind === 'gitlab' || f.repo.split('/').length <= 2, {
   path: ['repo'],
   error: 'must be owner/name',
 });

@@ -89,13 +89,12 @@ describe('a workspace with a remote and a forge', () => {
     expect(await add({ url: 'https://me:ghp_abc@github.com/acme/app.git' })).toEqual([
       { path: 'remote.url', message: 'must not hold a password: name the token as the forge token secret' },
     ]);
-    const gitlab = await add({
-      url: 'https://gitlab.com/a/b.git',
-      forge: { kind: 'gitlab', repo: 'a/b', token_secret: 't' },
+    // Subgroups are GitLab's alone.
+    const nested = await add({
+      url: 'https://github.com/a/b.git',
+      forge: { kind: 'github', repo: 'a/sub/b', token_secret: 't' },
     });
-    expect(gitlab).toEqual([
-      { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github is' },
-    ]);
+    expect(nested).toEqual([{ path: 'remote.forge.repo', message: 'must be owner/name' }]);
     const gitea = await add({
       url: 'https://gitea.example/a/b.git',
       forge: { kind: 'gitea', repo: 'a/b', token_secret: 't' },

@@ -20,6 +20,17 @@ describe('the remote form', () => {
       forge: { kind: 'github', repo: 'acme/app', token_secret: 'gh' },
     });
     expect(remoteSummary(stored)).toBe('GitHub acme/app');
+    const gitlab = {
+      ...stored,
+      forge: {
+        ...stored.forge,
+        kind: 'gitlab' as const,
+        api_url: 'https://gitlab.com/api/v4',
+        repo: 'acme/sub/app',
+      },
+    };
+    expect(remoteDraftOf(gitlab)).toMatchObject({ forge: 'gitlab', api_url: '', repo: 'acme/sub/app' });
+    expect(remoteSummary(gitlab)).toBe('GitLab acme/sub/app');
   });
 
   it('keeps a webhook secret name when one is given', () => {
@@ -52,7 +63,10 @@ describe('the remote form', () => {
     expect(
       remoteErrorsOf([
         { path: 'remote.url', message: 'must not hold a password' },
-        { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github is' },
+        {
+          path: 'remote.forge.kind',
+          message: 'Gitea / Forgejo is not built yet: only github and gitlab are',
+        },
         { path: 'remote.forge.repo', message: 'must be owner/name' },
         { path: 'remote.forge.token_secret', message: 'must not be empty' },
         { path: 'remote.forge.api_url', message: 'bad' },
@@ -60,7 +74,7 @@ describe('the remote form', () => {
       ]),
     ).toEqual({
       url: 'Remote URL: must not hold a password',
-      forge: 'Forge: GitLab is not built yet: only github is',
+      forge: 'Forge: Gitea / Forgejo is not built yet: only github and gitlab are',
       repo: 'Repository on the forge: must be owner/name',
       token_secret: 'Token secret: must not be empty',
       api_url: 'Forge API URL: bad',
