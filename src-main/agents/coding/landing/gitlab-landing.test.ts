@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
@@ -67,47 +69,65 @@ async function hooks(a: BatonApp) {
   };
 }
 
+/**
+ * An app whose workspace lands on a real remote (taking the token only as `oauth2`) and the
+ * scripted GitLab reading its mergeability with real git (`dirty`: GitLab says it conflicts
+ * whatever git says); a started one-task run landing as a merge request.
+ */
+async function world(opts: { dirty?: () => boolean } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'baton-gitlab-landing-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const repo = makeRepo();
+  cleanups.push(repo.cleanup);
+  // The remote starts from the workspace's main, so whether a branch merges is real git's word.
+  remote = await startGitRemote({ auth: { user: 'oauth2', password: TOKEN }, files: {} });
+  const r = remote;
+  const basic = Buffer.from(`oauth2:${TOKEN}`).toString('base64');
+  // Not execFileSync: the remote answers from this process.
+  await promisify(execFile)(
+    'git',
+    ['-c', `http.extraHeader=Authorization: Basic ${basic}`, 'push', '-q', r.url, 'main:refs/heads/main'],
+    { cwd: repo.repo },
+  );
+  gl = await startGitLabServer({
+    repo: 'acme/platform/app',
+    tokens: { [TOKEN]: 'write' },
+    users: ['alice'],
+    branchTip: (b) => r.tip(b),
+    mergeability: async (base, head) =>
+      opts.dirty?.() ? { mergeable: false, state: 'dirty' } : r.mergeability(base, head),
+  });
+  const exec = controlledExecutor();
+  app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
+  await call(app, 'secrets.set', { name: 'gitlab.token', value: TOKEN });
+  await call(app, 'secrets.set', { name: 'gitlab.hook', value: 'hook-secret' });
+  await call(app, 'workspaces.add', {
+    id: 'app',
+    path: repo.repo,
+    remote: {
+      url: remote.url,
+      forge: {
+        kind: 'gitlab',
+        api_url: gl.apiUrl,
+        repo: 'acme/platform/app',
+        token_secret: 'gitlab.token',
+        webhook_secret: 'gitlab.hook',
+      },
+    },
+  });
+  const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
+    plan_id: 'health',
+    name: 'Health check',
+    workspace: 'app',
+    land: 'pull_request',
+    tasks: [task('api', { description: 'Add the /health endpoint', fix_rounds: 2 })],
+  });
+  return { a: app, remote, gl, repo, exec, run, deliver: await hooks(app) };
+}
+
 describe('landing on GitLab', () => {
   it('opens a merge request, fixes a failing job and a review asked by webhook, pushes each fix, and lands when merged', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'baton-gitlab-landing-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const repo = makeRepo();
-    cleanups.push(repo.cleanup);
-    remote = await startGitRemote({ auth: { user: 'oauth2', password: TOKEN } });
-    const r = remote;
-    gl = await startGitLabServer({
-      repo: 'acme/platform/app',
-      tokens: { [TOKEN]: 'write' },
-      users: ['alice'],
-      branchTip: (b) => r.tip(b),
-    });
-    const exec = controlledExecutor();
-    app = createApp({ dataDir, executors: { echo: exec.executor }, log: () => {}, ...FOLLOW });
-    await call(app, 'secrets.set', { name: 'gitlab.token', value: TOKEN });
-    await call(app, 'secrets.set', { name: 'gitlab.hook', value: 'hook-secret' });
-    await call(app, 'workspaces.add', {
-      id: 'app',
-      path: repo.repo,
-      remote: {
-        url: remote.url,
-        forge: {
-          kind: 'gitlab',
-          api_url: gl.apiUrl,
-          repo: 'acme/platform/app',
-          token_secret: 'gitlab.token',
-          webhook_secret: 'gitlab.hook',
-        },
-      },
-    });
-    const run = await setup(app, [{ id: 'e', skills: ['x'] }], {
-      plan_id: 'health',
-      name: 'Health check',
-      workspace: 'app',
-      land: 'pull_request',
-      tasks: [task('api', { description: 'Add the /health endpoint', fix_rounds: 2 })],
-    });
-    const a = app;
-    const deliver = await hooks(a);
+    const { a, remote, gl, repo, exec, run, deliver } = await world();
 
     // The task's work is pushed (the token as GitLab's oauth2 user) and a merge request opened for it.
     await eventually(() => exec.running.has('api'));
@@ -192,6 +212,34 @@ describe('landing on GitLab', () => {
     expect(merged.body).toMatchObject({ due: 1 });
     await expect.poll(async () => (await landingOf(a, run)).state).toBe('merged');
     expect(await landingOf(a, run)).toMatchObject({ merge_commit: 'd'.repeat(40) });
+  });
+
+  it('rebases a merge request GitLab says conflicts with its moved target, fetching and pushing as oauth2', async () => {
+    let dirty = false;
+    const { a, remote, repo, exec, run } = await world({ dirty: () => dirty });
+    await eventually(() => exec.running.has('api'));
+    const first = codingWork(repo, `baton/${run}/api`, 'main', { 'health.ts': 'export const ok = true;\n' });
+    exec.running.get('api')!.finish(first);
+    await a.engine.whenSettled(run);
+    await expect.poll(async () => (await landingOf(a, run)).state).toBe('open');
+    const moved = await remote.commitAs('main', 'docs.md', 'Docs\n');
+    dirty = true;
+    // GitLab answers `checking` once after the move, then `conflict`.
+    await a.landing.tick();
+    await a.landing.tick();
+    await expect.poll(async () => (await landingOf(a, run)).state).toBe('open');
+    const tip = (await remote.tip(first.branch))!;
+    expect(await landingOf(a, run)).toMatchObject({
+      fix: null,
+      fix_rounds: 0,
+      commit: tip,
+      pushed_commit: tip,
+    });
+    expect((await landingOf(a, run)).message).toBe(
+      `Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`,
+    );
+    expect(repo.git(['rev-parse', `${tip}^`])).toBe(moved);
+    expect(remote.requests.filter((q) => q.status === 200).every((q) => q.user === 'oauth2')).toBe(true);
   });
 
   it("refuses a hook without the workspace's secret, and answers 404 where there is no GitLab webhook", async () => {
