@@ -1,5 +1,7 @@
 import type { WorkHandlers } from '../../src-shared/contract/domains/work.ts';
 import type { EventName } from '../../src-shared/contract/events.ts';
+import { bestOfSummarySchema } from '../../src-shared/schemas/best-of.ts';
+import { invalidInput } from '../base/errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { AppContext } from './context.ts';
 
@@ -11,7 +13,7 @@ const MAY_OFFER: ReadonlySet<EventName> = new Set<EventName>([
 ]);
 
 /** The pull API over the engine: how agents that pull their work take and report it. */
-export function workHandlers({ engine: { work, handoffs }, bus }: AppContext): WorkHandlers {
+export function workHandlers({ engine: { work, handoffs }, bus, store }: AppContext): WorkHandlers {
   return {
     'work.selectNext': ({ agent_id, run_id, plan_id, min_priority, require_tags, limit, wait_s }) => {
       const select = () =>
@@ -23,7 +25,25 @@ export function workHandlers({ engine: { work, handoffs }, bus }: AppContext): W
     'work.context': ({ agent_id, run_id, task_id }) => work.prepareTaskContext(agent_id, run_id, task_id),
     'work.execute': ({ agent_id, run_id, task_id }) => work.executeTask(agent_id, run_id, task_id),
     'work.progress': (u) => work.updateTaskProgress(u),
-    'work.complete': (c) => work.completeTask(c),
+    'work.complete': (c) => {
+      // A best-of attempt a worker ran: its candidates are recorded as the app's own are (the
+      // leaderboard and matching's wins read them). One that does not parse refuses the
+      // completion, naming the field, before anything is taken.
+      const best = (c.output as { best_of?: unknown } | null | undefined)?.best_of;
+      const summary =
+        c.status === 'completed' && best !== undefined ? bestOfSummarySchema.safeParse(best) : null;
+      if (summary && !summary.success)
+        throw invalidInput(
+          'work.complete',
+          summary.error.issues.map((i) => ({
+            path: ['output', 'best_of', ...i.path].join('.'),
+            message: i.message,
+          })),
+        );
+      const done = work.completeTask(c);
+      if (summary?.success) store.bestOf.save(c.run_id, c.task_id, done.task.attempt, summary.data);
+      return done;
+    },
     'work.inbox': ({ agent_id }) => work.inbox(agent_id),
     'work.team': () => handoffs.team(),
     'work.reassign': (r) => handoffs.reassign(r),

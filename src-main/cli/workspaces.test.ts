@@ -102,7 +102,7 @@ describe('baton workspaces', () => {
       dir,
     ]);
     expect(gitea.code).not.toBe(0);
-    expect(gitea.stderr).toContain('remote.forge.kind: Gitea / Forgejo is not built yet');
+    expect(gitea.stderr).toContain('remote.forge.api_url: Gitea and Forgejo have no default host');
     const orphan = baton([
       'workspaces',
       'add',

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Best of N (docs/best-of.md): a coding task's attempt runs `attempts` candidates in parallel,
  * each in its own worktree and branch with its checks, and ranks them: checks first, then a
@@ -56,3 +58,41 @@ export interface BestOfSummary {
   /** Who picked the winner when a person chose another candidate at the diff review. */
   picked_by?: string | null;
 }
+
+const count = z.number().int().min(0).max(1e9);
+const text = (max: number) => z.string().max(max);
+
+/**
+ * A best-of summary as a remote worker hands it in with its result (`best_of` on the output):
+ * checked before the server records it, so a worker's bad one is refused, never half-stored.
+ */
+export const bestOfSummarySchema = z.object({
+  winner: z.number().int().min(1).max(20),
+  candidates: z
+    .array(
+      z.object({
+        candidate: z.number().int().min(1).max(20),
+        agent_id: text(200),
+        branch: text(1_000),
+        commit: text(64).nullable(),
+        start_commit: text(64).nullable(),
+        status: z.enum(CANDIDATE_STATUSES),
+        checks_passed: count,
+        checks_total: count,
+        checks_line: text(2_000),
+        cost_usd: z.number().min(0).nullable(),
+        duration_ms: count,
+        diff_lines: count,
+        files: count,
+        additions: count,
+        deletions: count,
+        summary: text(20_000),
+        rank: z.number().int().min(1).max(20),
+        reason: text(2_000),
+      }),
+    )
+    .min(1)
+    .max(20),
+  judge: z.object({ agent_id: text(200), pick: z.number().int().nullable(), reason: text(4_000) }).nullable(),
+  picked_by: text(200).nullable().optional(),
+});

@@ -10,7 +10,7 @@ export const FORGE_KINDS = ['github', 'gitlab', 'gitea'] as const;
 export type ForgeKind = (typeof FORGE_KINDS)[number];
 
 /** The forges Baton can talk to today; the others are accepted by name and refused. */
-export const BUILT_FORGES: readonly ForgeKind[] = ['github', 'gitlab'];
+export const BUILT_FORGES: readonly ForgeKind[] = ['github', 'gitlab', 'gitea'];
 
 export const FORGE_LABELS: Record<ForgeKind, string> = {
   github: 'GitHub',
@@ -48,7 +48,7 @@ const forgeFields = z.strictObject({
       error: (i) =>
         `${FORGE_LABELS[i.input as ForgeKind] ?? String(i.input)} is not built yet: only ${BUILT_FORGES.join(' and ')} ${BUILT_FORGES.length === 1 ? 'is' : 'are'}`,
     }),
-  /** The forge's API (default for github: https://api.github.com; for gitlab: https://gitlab.com/api/v4). */
+  /** The forge's API (default for github: https://api.github.com; for gitlab: https://gitlab.com/api/v4; gitea has no default: its host, `https://gitea.example.com`). */
   api_url: httpUrl('the forge API').optional(),
   /** The repository on the forge, `owner/name` (on GitLab, in subgroups too: `group/subgroup/name`). */
   repo: z
@@ -68,6 +68,13 @@ export const forgeSchema = forgeFields.refine((f) => f.kind === 'gitlab' || f.re
 });
 export type Forge = z.infer<typeof forgeSchema>;
 
+/** The forge as given: one with no default host (Gitea, Forgejo) names its address. */
+const forgeGivenSchema = forgeSchema.refine((f) => f.kind !== 'gitea' || f.api_url !== undefined, {
+  path: ['api_url'],
+  error:
+    'Gitea and Forgejo have no default host: forge.api_url must be the address of yours (https://gitea.example.com)',
+});
+
 /** A git remote URL: https, http, ssh or scp-like (`git@host:owner/name.git`), or a path; never with a password in it. */
 const remoteUrlSchema = z
   .string()
@@ -86,7 +93,7 @@ export const workspaceRemoteSchema = z.strictObject({
   url: remoteUrlSchema,
   /** The remote's branch pull requests target, and pushes start from (default: the workspace's base branch). */
   base_branch: z.string().trim().min(1, 'must not be empty').max(255).optional(),
-  forge: forgeSchema.optional(),
+  forge: forgeGivenSchema.optional(),
 });
 export type WorkspaceRemoteInput = z.input<typeof workspaceRemoteSchema>;
 

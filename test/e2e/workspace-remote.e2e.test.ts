@@ -65,7 +65,7 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
   };
   const form = () => page.getByRole('form', { name: 'Remote of workspace app' });
 
-  it('refuses a forge not built yet and a password in the URL, under their fields', async () => {
+  it('refuses a password in the URL and Gitea without its address, under their fields', async () => {
     await expect
       .poll(() => page.getByRole('note', { name: 'Remote of app' }).textContent())
       .toContain('no remote');
@@ -80,7 +80,7 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
       .toEqual(
         expect.arrayContaining([
           'Remote URL: must not hold a password: name the token as the forge token secret',
-          'Forge: Gitea / Forgejo is not built yet: only github and gitlab are',
+          'Forge API URL: Gitea and Forgejo have no default host: forge.api_url must be the address of yours (https://gitea.example.com)',
         ]),
       );
     expect(await remoteOf()).toBeNull();

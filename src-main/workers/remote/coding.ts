@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PreparedContext } from '../../../src-shared/contract/domains/work.ts';
-import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
+import type { Agent, AgentOf, CodingAgent } from '../../../src-shared/schemas/agent.ts';
 import type { TaskSession, Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { needsWorkspace, removeWorktree, taskBranch, workspaceMoved } from '../../agents/coding/index.ts';
 import { attemptMarker } from '../../engine/attempt-leftovers.ts';
@@ -25,11 +25,19 @@ export class WorkerWorktrees {
   private readonly root: string;
   private readonly workerId: string;
   readonly workspaces: ReadonlyMap<string, Workspace>;
+  /** This worker's agents: a best-of task's candidates and judge are taken from them. */
+  private readonly agents: readonly Agent[];
 
-  constructor(workDir: string, workerId: string, workspaces: ReadonlyMap<string, Workspace>) {
+  constructor(
+    workDir: string,
+    workerId: string,
+    workspaces: ReadonlyMap<string, Workspace>,
+    agents: readonly Agent[] = [],
+  ) {
     this.root = join(workDir, 'worktrees');
     this.workerId = workerId;
     this.workspaces = workspaces;
+    this.agents = agents;
   }
 
   private taskDir(runId: string, taskId: string): string {
@@ -65,6 +73,8 @@ export class WorkerWorktrees {
       // Only the agent whose CLI holds the session resumes it; another starts its own in the worktree.
       resume = { ...ctx.resume, session_id: session.agent_id === agent.id ? session.session_id : null };
     }
+    const bestOf = resume === null ? this.bestOf(ctx, agent) : null;
+    if (bestOf && 'error' in bestOf) return bestOf;
     const dir = this.taskDir(runId, taskId);
     return {
       workspace,
@@ -80,7 +90,47 @@ export class WorkerWorktrees {
       on_conflict: ctx.task.on_conflict ?? 'fail',
       // A worker parks no worktrees: a done task's goes (`release`).
       pool: null,
+      best_of: bestOf,
     };
+  }
+
+  /**
+   * A task with `attempts` of 2 or more: its candidates run here, side by side, each on one of
+   * this worker's coding agents (its `candidates` in turn, else its agent each time), ranked with
+   * this worker's `llm` judge if the task names one. The ranking goes to the server with the
+   * result (`best_of` on the output), which records it. Null for one attempt; an error naming
+   * the agent when one is not this worker's.
+   */
+  private bestOf(ctx: PreparedContext, agent: CodingAgent): CodingContext['best_of'] | { error: string } {
+    const n = ctx.task.attempts ?? 1;
+    if (n < 2) return null;
+    const mine = (id: string) => this.agents.find((a) => a.id === id);
+    const ids = ctx.task.candidates ?? [agent.id];
+    const agents: AgentOf<'coding'>[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = ids[i % ids.length]!;
+      const a = id === agent.id ? agent : mine(id);
+      if (a?.kind !== 'coding')
+        return {
+          error: `task "${ctx.task.task_id}" names "${id}" in candidates, which is not a coding agent of worker ${this.workerId}: a best-of task on a worker runs all its candidates there (its agents file names ${this.names('coding')})`,
+        };
+      agents.push(a);
+    }
+    let judge: AgentOf<'llm'> | null = null;
+    if (ctx.task.judge !== undefined) {
+      const j = mine(ctx.task.judge);
+      if (j?.kind !== 'llm')
+        return {
+          error: `task "${ctx.task.task_id}" names "${ctx.task.judge}" as its judge, which is not an llm agent of worker ${this.workerId}: the judge of a best-of task on a worker runs there (its agents file names ${this.names('llm')})`,
+        };
+      judge = j;
+    }
+    return { agents, judge };
+  }
+
+  private names(kind: Agent['kind']): string {
+    const ids = this.agents.filter((a) => a.kind === kind).map((a) => `"${a.id}"`);
+    return ids.length > 0 ? `${kind} agents ${ids.join(', ')}` : `no ${kind} agent`;
   }
 
   /** The executor told the task's session (its worktree, then its CLI's session id): kept for the next attempt. */

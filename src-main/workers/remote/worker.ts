@@ -63,7 +63,7 @@ export class Worker {
     // Every call goes through the watched link: whichever call first hears of a revoked token stops the worker.
     this.opts = { ...opts, link: watchRevocation(opts.link, (err) => this.revoked(err)) };
     this.retry = new Retrier(this.stopping.signal, opts.say);
-    this.worktrees = new WorkerWorktrees(opts.workDir, opts.id, opts.workspaces ?? new Map());
+    this.worktrees = new WorkerWorktrees(opts.workDir, opts.id, opts.workspaces ?? new Map(), opts.agents);
   }
 
   /**

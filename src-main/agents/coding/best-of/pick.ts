@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
 import type { ChangedFile, CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
+import { splitUnifiedDiff } from '../../../../src-shared/unified-diff.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import { diffCommits, resetWorktree } from '../workspaces/index.ts';
@@ -47,33 +49,45 @@ export async function pickCandidate(deps: PickDeps, input: PickInput): Promise<v
     );
   if (c.commit === null || c.start_commit === null)
     throw bad('candidate', `candidate #${c.candidate} produced no work to pick (${c.summary || c.status})`);
-  const session = store.sessions.get(a.run_id, a.task_id);
-  const ws = store.workspaces.get(out.workspace_id);
-  if (!session || !ws)
-    throw new AppError('not_found', `the worktree of task "${a.task_id}" or its workspace is gone`);
-  await resetWorktree({
-    repo: ws.path,
-    dir: session.dir,
-    branch: out.branch,
-    to: c.commit,
-    keepIgnored: ws.keep_ignored,
-  });
-  const diff = await diffCommits({ repo: ws.path, base: c.start_commit, head: c.commit, maxPatchBytes: 0 });
-  const files: ChangedFile[] = diff.files.map((f) => ({
-    path: f.path,
-    ...(f.oldPath ? { old_path: f.oldPath } : {}),
-    status: f.status,
-    additions: f.additions,
-    deletions: f.deletions,
-  }));
+  const worker = store.agents.get(task.agent_id ?? '')?.worker;
+  let files: ChangedFile[];
+  let branch = out.branch;
+  if (worker !== undefined) {
+    // The attempt ran on a remote worker: its repository and the candidates' branches are there.
+    // The task's work becomes the candidate's branch as it is (dependents on that worker build
+    // on it), its files read from the candidate's diff the worker handed in.
+    files = candidateFiles(store, a.run_id, a.task_id, task.attempt, c.candidate);
+    branch = c.branch;
+  } else {
+    const session = store.sessions.get(a.run_id, a.task_id);
+    const ws = store.workspaces.get(out.workspace_id);
+    if (!session || !ws)
+      throw new AppError('not_found', `the worktree of task "${a.task_id}" or its workspace is gone`);
+    await resetWorktree({
+      repo: ws.path,
+      dir: session.dir,
+      branch: out.branch,
+      to: c.commit,
+      keepIgnored: ws.keep_ignored,
+    });
+    const diff = await diffCommits({ repo: ws.path, base: c.start_commit, head: c.commit, maxPatchBytes: 0 });
+    files = diff.files.map((f) => ({
+      path: f.path,
+      ...(f.oldPath ? { old_path: f.oldPath } : {}),
+      status: f.status,
+      additions: f.additions,
+      deletions: f.deletions,
+    }));
+  }
   const checks = lastChecks(store, a.run_id, a.task_id, task.attempt, c.candidate);
   const picked: CodingOutput = {
     ...out,
+    branch,
     commit: c.commit,
     start_commit: c.start_commit,
     files,
-    additions: diff.additions,
-    deletions: diff.deletions,
+    additions: files.reduce((n, f) => n + (f.additions ?? 0), 0),
+    deletions: files.reduce((n, f) => n + (f.deletions ?? 0), 0),
     summary: c.summary,
     diff_artifact: files.length > 0 ? candidateDiff(c.candidate) : null,
     ...(checks ? { checks: checks.checks, fix_rounds: checks.round } : {}),
@@ -85,7 +99,7 @@ export async function pickCandidate(deps: PickDeps, input: PickInput): Promise<v
     a.task_id,
     picked,
     input.actor,
-    `${input.actor} picked candidate #${c.candidate} (${c.agent_id}) over #${was} for review: its commit ${c.commit.slice(0, 12)} is now ${out.branch}`,
+    `${input.actor} picked candidate #${c.candidate} (${c.agent_id}) over #${was} for review: its commit ${c.commit.slice(0, 12)} is now ${branch === out.branch ? out.branch : `the task's work, on ${branch}${worker ? ` on worker ${worker}` : ''}`}`,
   );
   store.bestOf.pick(a.run_id, a.task_id, task.attempt, c.candidate, input.actor);
   // A later review's "changes since your last review" starts from what this one saw.
@@ -108,4 +122,38 @@ function lastChecks(
   if (ran.length === 0) return null;
   const round = Math.max(...ran.map((c) => c.round));
   return { checks: ran.filter((c) => c.round === round), round };
+}
+
+/** Most of a candidate's diff read back for its files (the diff review shows the artifact itself). */
+const MAX_DIFF_READ = 64 * 1024 * 1024;
+
+/** A remote worker's candidate's files, from the diff it handed in with the attempt's result. */
+function candidateFiles(
+  store: CodingStore,
+  runId: string,
+  taskId: string,
+  attempt: number,
+  candidate: number,
+): ChangedFile[] {
+  const name = candidateDiff(candidate);
+  const art = store.execution
+    .artifacts(runId, taskId)
+    .findLast((x) => x.attempt === attempt && x.name === name);
+  if (!art)
+    throw bad(
+      'candidate',
+      `candidate #${candidate}'s diff (${name}) did not reach Baton from its worker: it cannot be picked`,
+    );
+  if (art.size > MAX_DIFF_READ)
+    throw bad(
+      'candidate',
+      `candidate #${candidate}'s diff is over ${MAX_DIFF_READ / 1024 / 1024} MB: pick it on its worker's repository instead`,
+    );
+  return splitUnifiedDiff(readFileSync(art.path, 'utf8')).map((f) => ({
+    path: f.path,
+    ...(f.oldPath && f.oldPath !== f.path ? { old_path: f.oldPath } : {}),
+    status: f.status,
+    additions: f.binary ? null : f.additions,
+    deletions: f.binary ? null : f.deletions,
+  }));
 }

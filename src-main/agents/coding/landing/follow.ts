@@ -133,8 +133,14 @@ export function startFollowing(
 ) {
   let busy = false;
   let stopped = false;
-  const tick = async () => {
-    if (busy || stopped) return;
+  // Asked again while polling (a webhook's delivery): polled again right after, not at the next tick.
+  let again = false;
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       for (const l of deps.store.landings.followed()) {
@@ -146,6 +152,10 @@ export function startFollowing(
       deps.log(err, 'following pull requests');
     } finally {
       busy = false;
+    }
+    if (again) {
+      again = false;
+      await tick();
     }
   };
   const timer = setInterval(() => void tick(), tickMs);

@@ -1,4 +1,5 @@
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
+import { giteaForge } from './gitea.ts';
 import { githubForge } from './github.ts';
 import { gitlabForge } from './gitlab.ts';
 
@@ -83,6 +84,8 @@ export function forgeClient(forge: NonNullable<WorkspaceRemote['forge']>, token:
       return githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
     case 'gitlab':
       return gitlabForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+    case 'gitea':
+      return giteaForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
     default:
       throw new Error(`${forge.kind} is not built yet`);
   }

@@ -1,13 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
 import { startFollowing } from './follow.ts';
-import { createGitLabHookRoute } from './gitlab-webhook.ts';
+import { createForgeHookRoutes } from './forge-hooks.ts';
 import { landRun } from './land-run.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { publicLanding } from './landing-deps.ts';
-import { createForgeHookRoute } from './webhook.ts';
 
 export type { LandingDeps } from './landing-deps.ts';
 
@@ -32,25 +28,13 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
   let unsubscribe: (() => void) | null = null;
   let following: ReturnType<typeof startFollowing> | null = null;
   const tick = () => following?.tick() ?? Promise.resolve();
-  /** Each forge's webhook route, by the kind in its path (`/api/forge/<kind>/<workspace>`). */
-  const hooks: Record<
-    string,
-    (req: IncomingMessage, res: ServerResponse, t: RequestTarget) => Promise<void>
-  > = {
-    github: createForgeHookRoute(deps, tick),
-    gitlab: createGitLabHookRoute(deps, tick),
-  };
   return {
     land,
     list: (runId: string): Landing[] => deps.store.landings.forRun(runId).map(publicLanding),
     /** Polls what is due now (tests; the timer does it otherwise). */
     tick,
-    /** `POST /api/forge/<github|gitlab>/<workspace>`: a forge's webhooks, which make a pull request due for a poll at once. */
-    hookRoute: async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-      const route = hooks[target.segments[3] ?? ''];
-      if (route) return route(req, res, target);
-      sendJson(res, 404, { error: { code: 'not_found', message: `no forge webhooks at ${target.path}` } });
-    },
+    /** `POST /api/forge/<kind>/<workspace>`: a forge's signed webhooks, which make a pull request due for a poll at once. */
+    hookRoute: createForgeHookRoutes(deps, tick),
     /** Resolves once the landings started so far are over. */
     settled: async () => {
       // At most 10 s: a landing still pushing then fails when the store closes, and is taken up

@@ -1,3 +1,4 @@
+import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
@@ -44,7 +45,6 @@ export async function baseOfPull(
   deps: LandingDeps,
   l: StoredLanding,
   pr: PullState,
-  forgeLabel = 'GitHub',
 ): Promise<StoredLanding | null> {
   if (l.task_id === null || !deps.rerun) return null;
   // GitHub computes it (the base or the branch just moved): the pull request is read again soon (`soonAfter`).
@@ -105,7 +105,7 @@ export async function baseOfPull(
         ...l,
         state: 'fixing',
         fix,
-        message: `${pr.base} moved and ${forgeLabel} says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
+        message: `${pr.base} moved and ${FORGE_LABELS[remote.forge?.kind ?? 'github']} says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
       },
       l.state,
     );

@@ -41,7 +41,7 @@ export async function askOfPull(
 ): Promise<StoredLanding> {
   if (!deps.rerun || l.task_id === null) return l;
   // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
-  const rebasing = await baseOfPull(deps, l, pr, gh.label);
+  const rebasing = await baseOfPull(deps, l, pr);
   if (rebasing)
     return rebasing.state === 'fixing' && rebasing.fix?.rebased ? fixOf(deps, rebasing, () => gh) : rebasing;
   const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);

@@ -20,8 +20,8 @@ export interface LoopSoFar {
   max: number;
   /** `checks:<sha>` and `review:<id>` answered already. */
   handled: readonly string[];
-  /** The forge's name, said to the agent (default GitHub). */
-  forge?: string | undefined;
+  /** The forge's name as its prompts say it (default GitHub). */
+  forge?: string;
 }
 
 const MAX_REVIEW_CHARS = 8_000;

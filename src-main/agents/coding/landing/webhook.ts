@@ -6,7 +6,7 @@ import type { LandingDeps } from './landing-deps.ts';
 
 /** Where GitHub posts a workspace's webhooks: `POST /api/forge/github/<workspace>`. */
 export const FORGE_HOOK_PATH = '/api/forge/github/';
-const MAX_BODY = 1024 * 1024;
+export const MAX_BODY = 1024 * 1024;
 
 /** Whether `header` (`X-Hub-Signature-256`) is GitHub's signature of `body` with `secret`: `sha256=` and the HMAC-SHA256 hex, compared in constant time. */
 export function hubSignatureValid(secret: string, body: Buffer, header: string | undefined): boolean {
@@ -16,7 +16,7 @@ export function hubSignatureValid(secret: string, body: Buffer, header: string |
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
+export async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

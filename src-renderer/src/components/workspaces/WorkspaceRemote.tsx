@@ -109,23 +109,29 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
               'e.g. github.token',
               'The name of the secret holding the forge token (set it under Secrets or as BATON_SECRET_<NAME>).',
             )}
-            {d.forge === 'gitlab'
+            {d.forge === 'gitea'
               ? field(
                   'api_url',
-                  'https://gitlab.com/api/v4',
-                  'Optional. Self-managed GitLab: https://<host>/api/v4.',
+                  'https://gitea.example.com',
+                  'Required: the address of your Gitea or Forgejo (its API is under /api/v1).',
                 )
-              : field(
-                  'api_url',
-                  'https://api.github.com',
-                  'Optional. GitHub Enterprise: https://<host>/api/v3.',
-                )}
+              : d.forge === 'gitlab'
+                ? field(
+                    'api_url',
+                    'https://gitlab.com/api/v4',
+                    'Optional. Self-managed GitLab: https://<host>/api/v4.',
+                  )
+                : field(
+                    'api_url',
+                    'https://api.github.com',
+                    'Optional. GitHub Enterprise: https://<host>/api/v3.',
+                  )}
             {field(
               'webhook_secret',
               `e.g. ${d.forge}.hook`,
               d.forge === 'gitlab'
                 ? "Optional. The name of the secret set as the GitLab webhook's secret token; without it, merge requests are polled."
-                : 'Optional. The name of the secret GitHub signs its webhooks with; without it, pull requests are polled.',
+                : `Optional. The name of the secret ${FORGE_LABELS[d.forge]} signs its webhooks with; without it, pull requests are polled.`,
             )}
           </>
         )}

@@ -33,6 +33,35 @@ describe('the remote form', () => {
     expect(remoteSummary(gitlab)).toBe('GitLab acme/sub/app');
   });
 
+  it("round-trips a Gitea remote with its instance's address, and says a missing one under its field", () => {
+    const stored = {
+      url: 'https://gitea.example.com/acme/app.git',
+      base_branch: null,
+      forge: {
+        kind: 'gitea' as const,
+        api_url: 'https://gitea.example.com',
+        repo: 'acme/app',
+        token_secret: 'gitea.token',
+      },
+    };
+    const d = remoteDraftOf(stored);
+    expect(d).toMatchObject({ forge: 'gitea', api_url: 'https://gitea.example.com' });
+    expect(remoteInputOf(d)).toEqual({
+      url: stored.url,
+      forge: {
+        kind: 'gitea',
+        repo: 'acme/app',
+        token_secret: 'gitea.token',
+        api_url: 'https://gitea.example.com',
+      },
+    });
+    const message =
+      'Gitea and Forgejo have no default host: forge.api_url must be the address of yours (https://gitea.example.com)';
+    expect(remoteErrorsOf([{ path: 'remote.forge.api_url', message }])).toEqual({
+      api_url: `Forge API URL: ${message}`,
+    });
+  });
+
   it('keeps a webhook secret name when one is given', () => {
     const d = {
       ...remoteDraftOf(null),
@@ -63,10 +92,7 @@ describe('the remote form', () => {
     expect(
       remoteErrorsOf([
         { path: 'remote.url', message: 'must not hold a password' },
-        {
-          path: 'remote.forge.kind',
-          message: 'Gitea / Forgejo is not built yet: only github and gitlab are',
-        },
+        { path: 'remote.forge.kind', message: 'must be github, gitlab or gitea' },
         { path: 'remote.forge.repo', message: 'must be owner/name' },
         { path: 'remote.forge.token_secret', message: 'must not be empty' },
         { path: 'remote.forge.api_url', message: 'bad' },
@@ -74,7 +100,7 @@ describe('the remote form', () => {
       ]),
     ).toEqual({
       url: 'Remote URL: must not hold a password',
-      forge: 'Forge: Gitea / Forgejo is not built yet: only github and gitlab are',
+      forge: 'Forge: must be github, gitlab or gitea',
       repo: 'Repository on the forge: must be owner/name',
       token_secret: 'Token secret: must not be empty',
       api_url: 'Forge API URL: bad',

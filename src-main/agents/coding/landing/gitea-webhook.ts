@@ -1,0 +1,91 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestTarget } from '../../../http/request-target.ts';
+import { sendJson } from '../../../http/respond.ts';
+import type { LandingDeps } from './landing-deps.ts';
+import { MAX_BODY, rawBody } from './webhook.ts';
+
+/** Where Gitea (or Forgejo) posts a workspace's webhooks: `POST /api/forge/gitea/<workspace>`. */
+export const GITEA_HOOK_PATH = '/api/forge/gitea/';
+
+/** Whether `header` (`X-Gitea-Signature`, or Forgejo's `X-Forgejo-Signature`) is the HMAC-SHA256 hex of `body` with `secret`, compared in constant time. */
+export function giteaSignatureValid(secret: string, body: Buffer, header: string | undefined): boolean {
+  if (!header) return false;
+  const want = Buffer.from(createHmac('sha256', secret).update(body).digest('hex'));
+  const got = Buffer.from(header.trim().toLowerCase());
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+const error = (code: string, message: string) => ({ error: { code, message } });
+const headerOf = (req: IncomingMessage, ...names: string[]): string => {
+  for (const n of names) {
+    const v = req.headers[n];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return '';
+};
+
+/**
+ * Gitea's (and Forgejo's) webhooks for a workspace whose forge is gitea and names a
+ * `webhook_secret`: each delivery's signature is checked against that secret (401 when missing or
+ * wrong; the body is never acted on). A `pull_request…` event (opened, synchronized, a review
+ * approved or rejected…) makes its pull request due for a poll, a `status` every open one of the
+ * workspace, a `push` to the base branch every open one (whether each still merges is read
+ * again). The answer (202, with how many are due) goes before the poll, which reads Gitea's own
+ * state: a delivery is a hint, never a source of truth. 404 for a workspace without a Gitea
+ * webhook secret.
+ */
+export function createGiteaHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
+  return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
+    const workspaceId = target.segments.length === 5 ? target.segments[4]! : '';
+    const w = workspaceId ? deps.store.workspaces.get(workspaceId) : undefined;
+    const forge = w?.remote?.forge;
+    if (!w || forge?.kind !== 'gitea' || !forge.webhook_secret)
+      return sendJson(res, 404, error('not_found', `no Gitea webhook for "${workspaceId}"`));
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, error('method_not_allowed', `${req.method} not allowed on a forge webhook`));
+    }
+    const secret = deps.secrets.get(forge.webhook_secret);
+    const body = await rawBody(req);
+    if (body === null) return sendJson(res, 413, error('too_large', `body larger than ${MAX_BODY} bytes`));
+    const signature = headerOf(req, 'x-gitea-signature', 'x-forgejo-signature');
+    if (!secret || !giteaSignatureValid(secret, body, signature)) {
+      deps.log(new Error('bad X-Gitea-Signature'), `a Gitea webhook for workspace ${w.id} was refused`);
+      return sendJson(
+        res,
+        401,
+        error('bad_signature', 'X-Gitea-Signature does not match the workspace’s webhook secret'),
+      );
+    }
+    // The event's full name (`pull_request_review_rejected`), else its short one (`pull_request_rejected`).
+    const event = headerOf(
+      req,
+      'x-gitea-event-type',
+      'x-forgejo-event-type',
+      'x-gitea-event',
+      'x-forgejo-event',
+    );
+    let payload: { number?: unknown; pull_request?: { number?: unknown }; ref?: unknown } = {};
+    try {
+      payload = JSON.parse(body.toString('utf8')) as typeof payload;
+    } catch {
+      return sendJson(res, 400, error('invalid_input', 'the body is not JSON'));
+    }
+    const number = Number(payload.pull_request?.number ?? payload.number);
+    const baseMoved =
+      event === 'push' && payload.ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;
+    const due = deps.store.landings
+      .followed()
+      .filter(
+        (l) =>
+          l.workspace_id === w.id &&
+          l.state === 'open' &&
+          (event === 'status' || baseMoved || (event.startsWith('pull_request') && l.pr_number === number)),
+      );
+    for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
+    sendJson(res, 202, { event, due: due.length });
+    if (due.length > 0)
+      await pollNow().catch((err: unknown) => deps.log(err, 'polling after a Gitea webhook'));
+  };
+}
