@@ -70,14 +70,39 @@ describe('baton workspaces', () => {
       '--forge',
       'gitlab',
       '--forge-repo',
+      'a/sub/b',
+      '--token-secret',
+      't',
+      '--json',
+      '--data-dir',
+      dir,
+    ]);
+    expect(gitlab.stderr).toBe('');
+    expect(JSON.parse(gitlab.stdout).remote.forge).toEqual({
+      kind: 'gitlab',
+      api_url: 'https://gitlab.com/api/v4',
+      repo: 'a/sub/b',
+      token_secret: 't',
+    });
+    const gitea = baton([
+      'workspaces',
+      'add',
+      repo.repo,
+      '--id',
+      'gt',
+      '--remote',
+      'https://gitea.example/a/b.git',
+      '--forge',
+      'gitea',
+      '--forge-repo',
       'a/b',
       '--token-secret',
       't',
       '--data-dir',
       dir,
     ]);
-    expect(gitlab.code).not.toBe(0);
-    expect(gitlab.stderr).toContain('remote.forge.kind: GitLab is not built yet: only github and gitea are');
+    expect(gitea.code).not.toBe(0);
+    expect(gitea.stderr).toContain('remote.forge.api_url: Gitea and Forgejo have no default host');
     const orphan = baton([
       'workspaces',
       'add',

@@ -10,7 +10,7 @@ export const FORGE_KINDS = ['github', 'gitlab', 'gitea'] as const;
 export type ForgeKind = (typeof FORGE_KINDS)[number];
 
 /** The forges Baton can talk to today; the others are accepted by name and refused. */
-export const BUILT_FORGES: readonly ForgeKind[] = ['github', 'gitea'];
+export const BUILT_FORGES: readonly ForgeKind[] = ['github', 'gitlab', 'gitea'];
 
 export const FORGE_LABELS: Record<ForgeKind, string> = {
   github: 'GitHub',
@@ -20,6 +20,12 @@ export const FORGE_LABELS: Record<ForgeKind, string> = {
 
 /** The API address of github.com; GitHub Enterprise's is `https://<host>/api/v3`. */
 export const GITHUB_API_URL = 'https://api.github.com';
+/** The API address of gitlab.com; a self-managed GitLab's is `https://<host>/api/v4`. */
+export const GITLAB_API_URL = 'https://gitlab.com/api/v4';
+
+/** A forge's API address when none is given (the hosted one). */
+export const defaultApiUrl = (kind: ForgeKind): string =>
+  kind === 'gitlab' ? GITLAB_API_URL : GITHUB_API_URL;
 
 const httpUrl = (what: string) =>
   z
@@ -35,24 +41,30 @@ const httpUrl = (what: string) =>
       }
     }, `must be an http(s) URL of ${what}`);
 
-export const forgeSchema = z.strictObject({
+const forgeFields = z.strictObject({
   kind: z
     .enum(FORGE_KINDS, { error: 'must be github, gitlab or gitea' })
     .refine((k) => BUILT_FORGES.includes(k), {
       error: (i) =>
         `${FORGE_LABELS[i.input as ForgeKind] ?? String(i.input)} is not built yet: only ${BUILT_FORGES.join(' and ')} ${BUILT_FORGES.length === 1 ? 'is' : 'are'}`,
     }),
-  /** The forge's API (default for github: https://api.github.com; gitea has no default: its host, `https://gitea.example.com`). */
+  /** The forge's API (default for github: https://api.github.com; for gitlab: https://gitlab.com/api/v4; gitea has no default: its host, `https://gitea.example.com`). */
   api_url: httpUrl('the forge API').optional(),
-  /** The repository on the forge, `owner/name`. */
+  /** The repository on the forge, `owner/name` (on GitLab, in subgroups too: `group/subgroup/name`). */
   repo: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name'),
+    .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+$/, 'must be owner/name'),
   /** The secret holding the forge's token (used for its API and to push over HTTPS). */
   token_secret: secretNameSchema,
-  /** The secret GitHub signs this repository's webhooks with (`X-Hub-Signature-256`); absent: no webhook, polling only. */
+  /** The secret GitHub signs this repository's webhooks with (`X-Hub-Signature-256`), or GitLab sends as `X-Gitlab-Token`; absent: no webhook, polling only. */
   webhook_secret: secretNameSchema.optional(),
+});
+
+/** A forge; only GitLab nests repositories in subgroups (`group/subgroup/name`). */
+export const forgeSchema = forgeFields.refine((f) => f.kind === 'gitlab' || f.repo.split('/').length <= 2, {
+  path: ['repo'],
+  error: 'must be owner/name',
 });
 export type Forge = z.infer<typeof forgeSchema>;
 
@@ -106,7 +118,7 @@ export function storedRemote(input: z.output<typeof workspaceRemoteSchema>): Wor
     forge: input.forge
       ? {
           kind: input.forge.kind,
-          api_url: (input.forge.api_url ?? GITHUB_API_URL).replace(/\/+$/, ''),
+          api_url: (input.forge.api_url ?? defaultApiUrl(input.forge.kind)).replace(/\/+$/, ''),
           repo: input.forge.repo,
           token_secret: input.forge.token_secret,
           ...(input.forge.webhook_secret ? { webhook_secret: input.forge.webhook_secret } : {}),

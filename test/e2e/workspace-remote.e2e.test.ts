@@ -65,22 +65,22 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
   };
   const form = () => page.getByRole('form', { name: 'Remote of workspace app' });
 
-  it('refuses a forge not built yet and a password in the URL, under their fields', async () => {
+  it('refuses a password in the URL and Gitea without its address, under their fields', async () => {
     await expect
       .poll(() => page.getByRole('note', { name: 'Remote of app' }).textContent())
       .toContain('no remote');
     await page.getByRole('button', { name: 'Remote of app…' }).click();
-    await form().getByLabel('Remote URL').fill('https://me:ghp_secret@gitlab.com/acme/app.git');
-    await form().getByLabel('Forge', { exact: true }).selectOption('gitlab');
+    await form().getByLabel('Remote URL').fill('https://me:ghp_secret@gitea.example/acme/app.git');
+    await form().getByLabel('Forge', { exact: true }).selectOption('gitea');
     await form().getByLabel('Repository on the forge').fill('acme/app');
-    await form().getByLabel('Token secret').fill('gitlab.token');
+    await form().getByLabel('Token secret').fill('gitea.token');
     await form().getByRole('button', { name: 'Save remote' }).click();
     await expect
       .poll(() => form().locator('.field-error').allTextContents())
       .toEqual(
         expect.arrayContaining([
           'Remote URL: must not hold a password: name the token as the forge token secret',
-          'Forge: GitLab is not built yet: only github and gitea are',
+          'Forge API URL: Gitea and Forgejo have no default host: forge.api_url must be the address of yours (https://gitea.example.com)',
         ]),
       );
     expect(await remoteOf()).toBeNull();
@@ -130,5 +130,30 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
     await form().getByRole('button', { name: 'Save remote' }).click();
     await expect.poll(remoteOf).toBeNull();
     await expect.poll(() => note.textContent()).toContain('no remote');
+  });
+
+  it('saves a GitLab remote in a subgroup, with gitlab.com as its API by default', async () => {
+    await page.getByRole('button', { name: 'Remote of app…' }).click();
+    await form().getByLabel('Remote URL').fill('https://gitlab.com/acme/platform/app.git');
+    await form().getByLabel('Forge', { exact: true }).selectOption('gitlab');
+    await form().getByLabel('Repository on the forge').fill('acme/platform/app');
+    await form().getByLabel('Token secret').fill('gitlab.token');
+    expect(await form().getByLabel('Forge API URL').getAttribute('placeholder')).toBe(
+      'https://gitlab.com/api/v4',
+    );
+    await form().getByRole('button', { name: 'Save remote' }).click();
+    await expect.poll(remoteOf).toEqual({
+      url: 'https://gitlab.com/acme/platform/app.git',
+      base_branch: null,
+      forge: {
+        kind: 'gitlab',
+        api_url: 'https://gitlab.com/api/v4',
+        repo: 'acme/platform/app',
+        token_secret: 'gitlab.token',
+      },
+    });
+    await expect
+      .poll(() => page.getByRole('note', { name: 'Remote of app' }).textContent())
+      .toContain('lands on GitLab acme/platform/app');
   });
 });

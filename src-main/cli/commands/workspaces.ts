@@ -57,7 +57,7 @@ export function remoteFromFlags(f: RemoteFlags | undefined): WorkspaceRemoteInpu
   return {
     url: f.url,
     forge: {
-      // Checked by the host, which names what is wrong (`remote.forge.kind: GitLab is not built yet`).
+      // Checked by the host, which names what is wrong (`remote.forge.kind: Gitea / Forgejo is not built yet`).
       kind: (f.forge ?? 'github') as ForgeKind,
       repo: f.repo ?? '',
       token_secret: f.tokenSecret ?? '',

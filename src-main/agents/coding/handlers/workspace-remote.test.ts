@@ -82,20 +82,24 @@ describe('a workspace with a remote and a forge', () => {
     expect(cleared.remote).toBeNull();
   });
 
-  it('names the field of a bad remote: a password in the URL, a forge not built yet, a bad repo or secret name', async () => {
+  it('names the field of a bad remote: a password in the URL, an unknown forge, subgroups off GitLab, Gitea without its address, a bad repo or secret name', async () => {
     const { dir, repo } = setup();
     app = createApp({ dataDir: dir, log: () => {}, resume: false });
     const add = (remote: unknown) => issuesOf(app!, 'workspaces.add', { id: 'app', path: repo, remote });
     expect(await add({ url: 'https://me:ghp_abc@github.com/acme/app.git' })).toEqual([
       { path: 'remote.url', message: 'must not hold a password: name the token as the forge token secret' },
     ]);
-    const gitlab = await add({
-      url: 'https://gitlab.com/a/b.git',
-      forge: { kind: 'gitlab', repo: 'a/b', token_secret: 't' },
+    // Subgroups are GitLab's alone.
+    const nested = await add({
+      url: 'https://github.com/a/b.git',
+      forge: { kind: 'github', repo: 'a/sub/b', token_secret: 't' },
     });
-    expect(gitlab).toEqual([
-      { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github and gitea are' },
-    ]);
+    expect(nested).toEqual([{ path: 'remote.forge.repo', message: 'must be owner/name' }]);
+    const unknown = await add({
+      url: 'https://bitbucket.org/a/b.git',
+      forge: { kind: 'bitbucket', repo: 'a/b', token_secret: 't' },
+    });
+    expect(unknown).toEqual([{ path: 'remote.forge.kind', message: 'must be github, gitlab or gitea' }]);
     const gitea = await add({
       url: 'https://gitea.example/a/b.git',
       forge: { kind: 'gitea', repo: 'a/b', token_secret: 't' },

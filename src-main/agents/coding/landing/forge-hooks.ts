@@ -3,6 +3,7 @@ import type { ForgeKind } from '../../../../src-shared/schemas/forge.ts';
 import type { RequestTarget } from '../../../http/request-target.ts';
 import { sendJson } from '../../../http/respond.ts';
 import { createGiteaHookRoute } from './gitea-webhook.ts';
+import { createGitLabHookRoute } from './gitlab-webhook.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { createForgeHookRoute } from './webhook.ts';
 
@@ -12,6 +13,7 @@ type HookRoute = (req: IncomingMessage, res: ServerResponse, target: RequestTarg
 export function createForgeHookRoutes(deps: LandingDeps, pollNow: () => Promise<void>): HookRoute {
   const byKind: Partial<Record<ForgeKind, HookRoute>> = {
     github: createForgeHookRoute(deps, pollNow),
+    gitlab: createGitLabHookRoute(deps, pollNow),
     gitea: createGiteaHookRoute(deps, pollNow),
   };
   return async (req, res, target) => {

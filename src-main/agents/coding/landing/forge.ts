@@ -1,6 +1,7 @@
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
 import { giteaForge } from './gitea.ts';
 import { githubForge } from './github.ts';
+import { gitlabForge } from './gitlab.ts';
 
 /** A pull request as Baton follows it. */
 export interface PullState {
@@ -81,6 +82,8 @@ export function forgeClient(forge: NonNullable<WorkspaceRemote['forge']>, token:
   switch (forge.kind) {
     case 'github':
       return githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+    case 'gitlab':
+      return gitlabForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
     case 'gitea':
       return giteaForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
     default:

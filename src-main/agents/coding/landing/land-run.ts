@@ -8,7 +8,7 @@ import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import type { PrTask } from './pr-text.ts';
 import { prText } from './pr-text.ts';
-import { LandingError, pushBranch } from './push.ts';
+import { gitUserOf, LandingError, pushBranch } from './push.ts';
 
 /** One branch to land: a task's final branch, or the run's merged branch (`task_id` null). */
 interface Target {
@@ -162,6 +162,7 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       url: remote.url,
       branch: rec.branch,
       token,
+      user: gitUserOf(remote.forge?.kind),
       tokenName,
       pushedBefore: rec.pushed_commit,
     });

@@ -6,7 +6,7 @@ import type { PullState } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';
-import { fetchBranch, LandingError } from './push.ts';
+import { fetchBranch, gitUserOf, LandingError } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
 /**
@@ -71,6 +71,7 @@ export async function baseOfPull(
       url: remote.url,
       branch: pr.base,
       token,
+      user: gitUserOf(remote.forge?.kind),
       tokenName,
       into: baseRef(l.branch),
     });

@@ -9,7 +9,7 @@ import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { baseOfPull, rebasedRef } from './pr-base.ts';
 import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
-import { LandingError, pushBranch } from './push.ts';
+import { gitUserOf, LandingError, pushBranch } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
 /** The plan's task a landing is of. */
@@ -231,6 +231,7 @@ export async function fixOf(
       url: remote.url,
       branch: l.branch,
       token,
+      user: gitUserOf(remote.forge.kind),
       tokenName,
       pushedBefore: l.pushed_commit,
       // A rebase replaces the branch's commits: pushed only over what Baton pushed last, leased on it.

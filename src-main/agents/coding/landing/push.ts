@@ -19,6 +19,8 @@ export interface PushInput {
   branch: string;
   /** The token for an http(s) remote (sent as basic auth, `x-access-token`, as GitHub takes it); never on a command line. */
   token?: string | undefined;
+  /** The basic-auth user the token goes with (`gitUserOf`); default `x-access-token`. */
+  user?: string | undefined;
   /** The commit Baton pushed to this branch last time (its record), or null. */
   pushedBefore: string | null;
   /** Named in messages: "the secret github.token". */
@@ -38,10 +40,18 @@ export interface PushResult {
   before: string | null;
 }
 
+/**
+ * The basic-auth user a forge takes a token with over HTTPS: GitLab takes any user with a
+ * personal, project or group access token but only `oauth2` with an OAuth token, so `oauth2`;
+ * GitHub (and the others) `x-access-token`.
+ */
+export const gitUserOf = (kind: string | undefined): string =>
+  kind === 'gitlab' ? 'oauth2' : 'x-access-token';
+
 /** The environment that hands git the token as an HTTP header, never in its arguments or URL. */
-function authEnv(url: string, token: string | undefined): Record<string, string> {
+function authEnv(url: string, token: string | undefined, user = 'x-access-token'): Record<string, string> {
   if (!token || !/^https?:\/\//i.test(url)) return {};
-  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  const basic = Buffer.from(`${user}:${token}`).toString('base64');
   return {
     GIT_CONFIG_COUNT: '1',
     GIT_CONFIG_KEY_0: 'http.extraHeader',
@@ -84,7 +94,7 @@ function explain(err: unknown, input: PushInput, doing: string): LandingError {
  * pushed last, leased on it.
  */
 export async function pushBranch(input: PushInput): Promise<PushResult> {
-  const env = authEnv(input.url, input.token);
+  const env = authEnv(input.url, input.token, input.user);
   const run = (args: string[], doing: string) =>
     git(args, { cwd: input.repo, env, timeoutMs: 120_000 }).catch((err: unknown) => {
       throw explain(err, input, doing);
@@ -133,7 +143,7 @@ export async function pushBranch(input: PushInput): Promise<PushResult> {
  * `refs/baton/base/<landing branch>`), the token as for a push: its commit.
  */
 export async function fetchBranch(input: Omit<PushInput, 'commit' | 'pushedBefore'> & { into: string }) {
-  const env = authEnv(input.url, input.token);
+  const env = authEnv(input.url, input.token, input.user);
   const doing = `Fetching ${input.branch}`;
   await git(['fetch', '--no-tags', '--quiet', '--', input.url, `+refs/heads/${input.branch}:${input.into}`], {
     cwd: input.repo,

@@ -97,7 +97,13 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
         </label>
         {d.forge !== 'none' && (
           <>
-            {field('repo', 'acme/app', 'The repository on the forge, owner/name.')}
+            {field(
+              'repo',
+              'acme/app',
+              d.forge === 'gitlab'
+                ? 'The project on GitLab, group/name (or group/subgroup/name).'
+                : 'The repository on the forge, owner/name.',
+            )}
             {field(
               'token_secret',
               'e.g. github.token',
@@ -109,15 +115,23 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
                   'https://gitea.example.com',
                   'Required: the address of your Gitea or Forgejo (its API is under /api/v1).',
                 )
-              : field(
-                  'api_url',
-                  'https://api.github.com',
-                  'Optional. GitHub Enterprise: https://<host>/api/v3.',
-                )}
+              : d.forge === 'gitlab'
+                ? field(
+                    'api_url',
+                    'https://gitlab.com/api/v4',
+                    'Optional. Self-managed GitLab: https://<host>/api/v4.',
+                  )
+                : field(
+                    'api_url',
+                    'https://api.github.com',
+                    'Optional. GitHub Enterprise: https://<host>/api/v3.',
+                  )}
             {field(
               'webhook_secret',
               `e.g. ${d.forge}.hook`,
-              `Optional. The name of the secret ${FORGE_LABELS[d.forge]} signs its webhooks with; without it, pull requests are polled.`,
+              d.forge === 'gitlab'
+                ? "Optional. The name of the secret set as the GitLab webhook's secret token; without it, merge requests are polled."
+                : `Optional. The name of the secret ${FORGE_LABELS[d.forge]} signs its webhooks with; without it, pull requests are polled.`,
             )}
           </>
         )}

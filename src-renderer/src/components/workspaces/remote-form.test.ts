@@ -20,6 +20,17 @@ describe('the remote form', () => {
       forge: { kind: 'github', repo: 'acme/app', token_secret: 'gh' },
     });
     expect(remoteSummary(stored)).toBe('GitHub acme/app');
+    const gitlab = {
+      ...stored,
+      forge: {
+        ...stored.forge,
+        kind: 'gitlab' as const,
+        api_url: 'https://gitlab.com/api/v4',
+        repo: 'acme/sub/app',
+      },
+    };
+    expect(remoteDraftOf(gitlab)).toMatchObject({ forge: 'gitlab', api_url: '', repo: 'acme/sub/app' });
+    expect(remoteSummary(gitlab)).toBe('GitLab acme/sub/app');
   });
 
   it("round-trips a Gitea remote with its instance's address, and says a missing one under its field", () => {
@@ -81,7 +92,7 @@ describe('the remote form', () => {
     expect(
       remoteErrorsOf([
         { path: 'remote.url', message: 'must not hold a password' },
-        { path: 'remote.forge.kind', message: 'GitLab is not built yet: only github and gitea are' },
+        { path: 'remote.forge.kind', message: 'must be github, gitlab or gitea' },
         { path: 'remote.forge.repo', message: 'must be owner/name' },
         { path: 'remote.forge.token_secret', message: 'must not be empty' },
         { path: 'remote.forge.api_url', message: 'bad' },
@@ -89,7 +100,7 @@ describe('the remote form', () => {
       ]),
     ).toEqual({
       url: 'Remote URL: must not hold a password',
-      forge: 'Forge: GitLab is not built yet: only github and gitea are',
+      forge: 'Forge: must be github, gitlab or gitea',
       repo: 'Repository on the forge: must be owner/name',
       token_secret: 'Token secret: must not be empty',
       api_url: 'Forge API URL: bad',

@@ -3,7 +3,7 @@ import type {
   WorkspaceRemote,
   WorkspaceRemoteInput,
 } from '../../../../src-shared/schemas/forge.ts';
-import { FORGE_LABELS, GITHUB_API_URL } from '../../../../src-shared/schemas/forge.ts';
+import { defaultApiUrl, FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 
 /** The remote form's fields, as typed. */
 export interface RemoteDraft {
@@ -33,7 +33,7 @@ export function remoteDraftOf(r: WorkspaceRemote | null | undefined): RemoteDraf
     url: r?.url ?? '',
     base_branch: r?.base_branch ?? '',
     forge: r?.forge?.kind ?? 'none',
-    api_url: r?.forge && r.forge.api_url !== GITHUB_API_URL ? r.forge.api_url : '',
+    api_url: r?.forge && r.forge.api_url !== defaultApiUrl(r.forge.kind) ? r.forge.api_url : '',
     repo: r?.forge?.repo ?? '',
     token_secret: r?.forge?.token_secret ?? '',
     webhook_secret: r?.forge?.webhook_secret ?? '',

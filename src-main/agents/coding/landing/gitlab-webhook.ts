@@ -1,0 +1,95 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestTarget } from '../../../http/request-target.ts';
+import { sendJson } from '../../../http/respond.ts';
+import type { LandingDeps } from './landing-deps.ts';
+
+const MAX_BODY = 1024 * 1024;
+
+/** Whether GitLab's `X-Gitlab-Token` is the webhook's secret, compared in constant time (of their digests: any length). */
+export function gitlabTokenValid(secret: string, header: string | undefined): boolean {
+  if (header === undefined || header === '') return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(secret), digest(header));
+}
+
+async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const error = (code: string, message: string) => ({ error: { code, message } });
+
+/** What Baton reads of a GitLab webhook's body (Merge Request, Pipeline, Job, Note and Push hooks). */
+interface HookBody {
+  object_kind?: unknown;
+  ref?: unknown;
+  object_attributes?: { iid?: unknown; ref?: unknown };
+  merge_request?: { iid?: unknown } | null;
+}
+
+/**
+ * GitLab's webhooks for a workspace whose forge is GitLab and names a `webhook_secret`
+ * (`POST /api/forge/gitlab/<workspace>`): GitLab sends the secret as it is in `X-Gitlab-Token`
+ * (no signature), checked in constant time (401 when missing or wrong; the body is never acted
+ * on). Answered at once (202, with how many landings are due), as GitLab waits 10 s at most and
+ * disables a hook that keeps failing; the poll then runs in the background and reads GitLab's
+ * own state (a delivery is a hint, never a source of truth). A Merge Request Hook or Note Hook
+ * makes its merge request due; a Pipeline Hook or Job Hook the merge request it ran for (by its
+ * `merge_request`, else the branch it ran on); a Push Hook to the base branch every open one
+ * (whether each still merges is read again). 404 for a workspace without a GitLab webhook.
+ */
+export function createGitLabHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
+  return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
+    const workspaceId = target.segments.length === 5 ? target.segments[4]! : '';
+    const w = workspaceId ? deps.store.workspaces.get(workspaceId) : undefined;
+    const forge = w?.remote?.forge;
+    if (!w || forge?.kind !== 'gitlab' || !forge.webhook_secret)
+      return sendJson(res, 404, error('not_found', `no GitLab webhook for "${workspaceId}"`));
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, error('method_not_allowed', `${req.method} not allowed on a forge webhook`));
+    }
+    const secret = deps.secrets.get(forge.webhook_secret);
+    const body = await rawBody(req);
+    if (body === null) return sendJson(res, 413, error('too_large', `body larger than ${MAX_BODY} bytes`));
+    const token = req.headers['x-gitlab-token'];
+    if (!secret || !gitlabTokenValid(secret, typeof token === 'string' ? token : undefined)) {
+      deps.log(new Error('bad X-Gitlab-Token'), `a GitLab webhook for workspace ${w.id} was refused`);
+      return sendJson(res, 401, error('bad_token', 'X-Gitlab-Token is not the workspace’s webhook secret'));
+    }
+    let hook: HookBody = {};
+    try {
+      hook = JSON.parse(body.toString('utf8')) as HookBody;
+    } catch {
+      return sendJson(res, 400, error('invalid_input', 'the body is not JSON'));
+    }
+    const kind = typeof hook.object_kind === 'string' ? hook.object_kind : '';
+    const attrs = hook.object_attributes ?? {};
+    // The merge request a hook is about: its own (merge_request), or the one a note, pipeline or job names.
+    const iid = Number(kind === 'merge_request' ? attrs.iid : hook.merge_request?.iid);
+    // A pipeline's branch (`object_attributes.ref`), a job's (`ref`).
+    const ranOn = String(kind === 'pipeline' ? attrs.ref : hook.ref);
+    const baseMoved = kind === 'push' && hook.ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;
+    const due = deps.store.landings
+      .followed()
+      .filter(
+        (l) =>
+          l.workspace_id === w.id &&
+          l.state === 'open' &&
+          (baseMoved ||
+            l.pr_number === iid ||
+            (['pipeline', 'build'].includes(kind) && !Number.isFinite(iid) && ranOn === l.branch)),
+      );
+    for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
+    sendJson(res, 202, { event: kind, due: due.length });
+    if (due.length > 0)
+      pollNow().catch((err: unknown) => deps.log(err, `polling after a GitLab ${kind} hook`));
+  };
+}
