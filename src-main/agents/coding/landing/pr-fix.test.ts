@@ -254,7 +254,7 @@ describe("a pull request's fix rounds", () => {
     expect(
       await deliver('pull_request_review', { action: 'submitted', pull_request: { number: 1 } }),
     ).toMatchObject({ polled: 1 });
-    expect(await landingOf(a, w.run)).toMatchObject({
+    await expect.poll(() => landingOf(a, w.run)).toMatchObject({
       state: 'fixing',
       fix: { kind: 'review', summary: 'reviewer asked for changes' },
     });
