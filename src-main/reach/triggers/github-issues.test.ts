@@ -189,8 +189,14 @@ describe('a trigger watching GitHub issues', () => {
         },
       },
     });
-    expect(await deliver(body, HOOK_SECRET)).toEqual({ status: 202, body: { event: 'issues', reading: true } });
-    expect(await deliver(body, HOOK_SECRET)).toEqual({ status: 202, body: { event: 'issues', reading: true } });
+    expect(await deliver(body, HOOK_SECRET)).toEqual({
+      status: 202,
+      body: { event: 'issues', reading: true },
+    });
+    expect(await deliver(body, HOOK_SECRET)).toEqual({
+      status: 202,
+      body: { event: 'issues', reading: true },
+    });
     expect(await runs(w.app)).toHaveLength(1);
 
     // The run completes; its pull request says it closes the issue.

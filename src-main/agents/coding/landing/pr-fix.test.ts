@@ -254,10 +254,12 @@ describe("a pull request's fix rounds", () => {
     expect(
       await deliver('pull_request_review', { action: 'submitted', pull_request: { number: 1 } }),
     ).toMatchObject({ polled: 1 });
-    await expect.poll(() => landingOf(a, w.run)).toMatchObject({
-      state: 'fixing',
-      fix: { kind: 'review', summary: 'reviewer asked for changes' },
-    });
+    await expect
+      .poll(() => landingOf(a, w.run))
+      .toMatchObject({
+        state: 'fixing',
+        fix: { kind: 'review', summary: 'reviewer asked for changes' },
+      });
     // Landing the run again while its agent fixes pushes nothing and keeps the round.
     const pushes = receivePacks(remote!);
     await call(a, 'runs.land', { run_id: w.run });

@@ -77,9 +77,11 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       const reads = typeof action === 'string' && ['opened', 'labeled', 'reopened'].includes(action);
       const reading = reads && deps.issuesDelivered !== undefined;
       if (reading)
-        void deps.issuesDelivered?.(w.id).catch((err: unknown) =>
-          deps.log(err, `reading the issues of workspace ${w.id} after a GitHub webhook`),
-        );
+        void deps
+          .issuesDelivered?.(w.id)
+          .catch((err: unknown) =>
+            deps.log(err, `reading the issues of workspace ${w.id} after a GitHub webhook`),
+          );
       return sendJson(res, 202, { event, reading });
     }
     const number = Number(payload.pull_request?.number ?? payload.number);
