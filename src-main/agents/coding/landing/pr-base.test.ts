@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
@@ -361,6 +362,58 @@ describe('a pull request whose base branch moved', () => {
     expect(receivePacks(remote!) - pushes).toBe(1);
     expect((await landingOf(a, run)).message).toBe(
       `Baton rebased pull request #1 on main and found it pushed: ${tried.commit.slice(0, 12)}`,
+    );
+  });
+  it('says once that its base could not be fetched, reads its reviews meanwhile, and fetches the base again at the next poll', async () => {
+    let dirty = false;
+    const w = await world({ dirty: () => dirty });
+    const a = app!;
+    const good = remote!.url;
+    const setUrl = (url: string) =>
+      call(a, 'workspaces.update', {
+        workspace_id: 'app',
+        remote: {
+          url,
+          forge: { kind: 'github', api_url: gh!.url, repo: 'acme/app', token_secret: 'github.token' },
+        },
+      });
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    dirty = true;
+    // The git remote cannot be reached (the forge's API can): the base is not fetched.
+    await setUrl('http://127.0.0.1:1/app.git');
+    await pollTwice(a);
+    await pollTwice(a);
+    const l = await landingOf(a, w.run);
+    expect(l).toMatchObject({ state: 'open', fix: null });
+    expect(l.message).toMatch(/^main moved, but fetching it failed: .*the next poll$/);
+    const said = (await call<AuditEntry[]>(a, 'audit.list', { run_id: w.run })).filter((e) =>
+      e.why?.startsWith('main moved, but fetching it failed'),
+    );
+    expect(said).toHaveLength(1);
+    // A review asking for changes is read all the same: its round starts.
+    gh!.review(1, 'CHANGES_REQUESTED', 'Say "fine"', []);
+    await a.landing.tick();
+    const fixing = await landingOf(a, w.run);
+    expect(fixing).toMatchObject({ state: 'fixing', fix: { kind: 'review' } });
+    const fixRun = fixing.fix!.run_id!;
+    await eventually(() => w.exec.running.get('api')?.ctx.run_id === fixRun);
+    // The remote is back: the round's commit is pushed, and the next poll fetches the base and rebases.
+    await setUrl(good);
+    const dir = join(w.repo.worktrees, 'review-fix');
+    w.repo.git(['worktree', 'add', '-q', dir, w.first.branch]);
+    w.repo.write('health.ts', 'export const status = "fine";\n', dir);
+    const fixed = w.repo.commitAll('fix', dir);
+    w.repo.git(['worktree', 'remove', dir]);
+    w.exec.running.get('api')!.finish({ ...w.first, commit: fixed });
+    await a.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(a, w.run)).pushed_commit).toBe(fixed);
+    await pollTwice(a);
+    const tip = (await remote!.tip(w.first.branch))!;
+    // Its work and the review's fix, on the moved base.
+    expect(w.repo.git(['rev-parse', `${tip}~2`])).toBe(moved);
+    expect(w.repo.git(['show', `${tip}:health.ts`])).toBe('export const status = "fine";');
+    expect((await landingOf(a, w.run)).message).toBe(
+      `Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`,
     );
   });
 });

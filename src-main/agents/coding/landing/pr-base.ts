@@ -30,7 +30,8 @@ const named = (files: readonly string[]): string =>
 
 /**
  * An open pull request whose base branch moved under it, looked at (null: nothing to do, the
- * checks and reviews are read next). GitHub says it first (`mergeable: false`, `mergeable_state:
+ * checks and reviews are read next, from the landing as stored: a base that could not be fetched
+ * is said on it). GitHub says it first (`mergeable: false`, `mergeable_state:
  * "dirty"`; `mergeable` is null while it computes, and the pull request is read again soon); a
  * base that moved without conflicting (`behind`) asks nothing. A conflict is confirmed locally:
  * the base is fetched over git and Baton rebases the branch on it itself, in a worktree of its
@@ -75,12 +76,23 @@ export async function baseOfPull(
       into: baseRef(l.branch),
     });
   } catch (err) {
-    const why = err instanceof LandingError ? err.message : String(err);
-    return landingChanged(
-      deps,
-      { ...l, message: `${pr.base} moved, but fetching it failed: ${why}` },
-      l.state,
-    );
+    // Said once per base commit; nothing more is done about the base this poll (its checks and
+    // reviews are read as ever, by the caller, from the landing as saved here), and it is fetched
+    // again at the next poll.
+    const failed = `base-fetch:${pr.base_sha}`;
+    if (!l.handled.includes(failed)) {
+      const why = err instanceof LandingError ? err.message : String(err);
+      landingChanged(
+        deps,
+        {
+          ...l,
+          handled: [...l.handled, failed],
+          message: `${pr.base} moved, but fetching it failed: ${why}; its checks and reviews are read meanwhile, and ${pr.base} is fetched again at the next poll`,
+        },
+        l.state,
+      );
+    }
+    return null;
   }
   // Confirmed here, or not: a base already in the branch's history conflicts with nothing.
   if (await isAncestorOf(w.path, base, head)) return null;

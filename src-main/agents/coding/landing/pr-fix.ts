@@ -35,15 +35,18 @@ const lastRunOf = (l: StoredLanding): string =>
  */
 export async function askOfPull(
   deps: LandingDeps,
-  l: StoredLanding,
+  read: StoredLanding,
   pr: PullState,
   gh: ForgeClient,
 ): Promise<StoredLanding> {
-  if (!deps.rerun || l.task_id === null) return l;
+  if (!deps.rerun || read.task_id === null) return read;
   // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
-  const rebasing = await baseOfPull(deps, l, pr);
+  const rebasing = await baseOfPull(deps, read, pr);
   if (rebasing)
     return rebasing.state === 'fixing' && rebasing.fix?.rebased ? fixOf(deps, rebasing, () => gh) : rebasing;
+  // As the base's look left it (a base that failed to fetch is said on it, and does not block the rest).
+  const l = deps.store.landings.get(read.run_id, read.task_id) ?? read;
+  if (l.task_id === null) return l;
   const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
   const ask = prAsk(
     {
