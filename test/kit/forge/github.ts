@@ -50,6 +50,12 @@ export interface GitHubServerOptions {
     base: string,
     head: string,
   ) => Promise<{ mergeable: boolean; state: 'clean' | 'behind' | 'dirty' }>;
+  /**
+   * The base's branch protection requires branches to be up to date before merging: a pull
+   * request whose base has commits it lacks (and merges) is `behind`. Without it GitHub says such
+   * a pull request is `clean` (it may merge as it is).
+   */
+  upToDateRequired?: boolean;
 }
 
 export interface GitHubServer {
@@ -137,7 +143,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       computed.set(p.number, pair);
       return { mergeable: null, state: 'unknown' };
     }
-    return options.mergeability(p.base, p.head);
+    const m = await options.mergeability(p.base, p.head);
+    return m.state === 'behind' && !options.upToDateRequired ? { ...m, state: 'clean' } : m;
   };
   const pull = async (p: Pull) => {
     const baseSha = await tipOf(p.base);

@@ -78,7 +78,7 @@ function agentRebases(repo: TempRepo, before: CodingOutput, onto: string, resolv
  * GitHub reading the remote's mergeability; a started one-task run landing as a pull request.
  * `dirty`: GitHub says the pull request conflicts whatever git says (its answer can lag).
  */
-async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean } = {}) {
+async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean; upToDate?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-base-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const repo = makeRepo({ 'health.ts': 'export const status = "ok";\n' });
@@ -90,6 +90,7 @@ async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean } = {}) 
     repo: 'acme/app',
     tokens: { [TOKEN]: 'write' },
     branchTip: (b) => r.tip(b),
+    upToDateRequired: opts.upToDate === true,
     mergeability: async (base, head) =>
       opts.dirty?.() ? { mergeable: false, state: 'dirty' } : r.mergeability(base, head),
   });
@@ -144,6 +145,30 @@ describe('a pull request whose base branch moved', () => {
     expect((await runs(a)).length).toBe(1);
     expect(receivePacks(remote!)).toBe(pushes);
     expect(await remote!.tip(w.first.branch)).toBe(w.first.commit);
+  });
+
+  it('rebases by itself, once, when the base moved without conflicting and its protection wants branches up to date', async () => {
+    const w = await world({ upToDate: true });
+    const a = app!;
+    const pushes = receivePacks(remote!);
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    await pollTwice(a);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const tip = (await remote!.tip(w.first.branch))!;
+    expect(w.repo.git(['rev-parse', `${tip}^`])).toBe(moved);
+    expect(await landingOf(a, w.run)).toMatchObject({
+      fix: null,
+      fix_rounds: 0,
+      commit: tip,
+      pushed_commit: tip,
+      message: `Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`,
+    });
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    // Up to date now: GitHub says it is clean, and nothing more is pushed; no agent was asked.
+    await pollTwice(a);
+    expect(await remote!.mergeability('main', w.first.branch)).toEqual({ mergeable: true, state: 'clean' });
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    expect((await runs(a)).length).toBe(1);
   });
 
   it('sends a conflict to the agent to rebase, pushes its rebase once under a lease across a restart, and lands when merged', async () => {
