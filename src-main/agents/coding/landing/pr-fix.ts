@@ -263,14 +263,17 @@ export async function fixOf(
   } catch (err) {
     const why = err instanceof LandingError ? err.message : String(err);
     // Someone else's commits on the branch, or a push the remote refuses: the round ends unpushed.
+    const what = fix.rebased
+      ? `Baton's rebase of pull request #${l.pr_number} on ${fix.base?.branch ?? 'its base'}`
+      : `fix round ${fix.round}`;
     if (err instanceof LandingError && (err.reason === 'not_ours' || err.reason === 'refused'))
-      return endFix(deps, l, fix, null, `fix round ${fix.round} was not pushed: ${why}`);
+      return endFix(deps, l, fix, null, `${what} was not pushed: ${why}`);
     // Said, and tried again at the next poll: the push is safe to repeat.
     return landingChanged(
       deps,
       {
         ...l,
-        message: `fix round ${fix.round}: pushing ${commit.slice(0, 12)} failed: ${why}`,
+        message: `${what}: pushing ${commit.slice(0, 12)} failed: ${why}`,
         polls: l.polls + 1,
         next_poll_at: deps.clock() + deps.follow.firstMs * 2 ** Math.min(l.polls + 1, 20),
       },
