@@ -88,6 +88,19 @@ export function startFix(deps: LandingDeps, l: StoredLanding): StoredLanding {
   const { store } = deps;
   if (!fix || fix.run_id !== null || fix.rebased || !deps.rerun || l.task_id === null) return l;
   const taskId = l.task_id;
+  // A remote worker keeps the task's worktree and CLI session on its own machine, and its pull
+  // API tells it neither a round's prompt nor a base to merge: a round there would do the task
+  // afresh, so none is started; said, and left to a person.
+  const doneBy = store.runs.tasks(l.run_id).find((t) => t.task_id === taskId)?.agent_id;
+  const worker = doneBy ? store.agents.get(doneBy)?.worker : undefined;
+  if (worker !== undefined)
+    return endFix(
+      deps,
+      l,
+      fix,
+      null,
+      `fix round ${fix.round} (${fix.summary}) is not started: task "${taskId}" was done by agent "${doneBy}" on remote worker "${worker}", and pull requests' fix rounds do not run on remote workers yet; a person's turn on pull request #${l.pr_number}`,
+    );
   const from = lastRunOf(l);
   const session = store.sessions.get(from, taskId);
   try {
