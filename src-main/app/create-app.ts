@@ -217,6 +217,7 @@ export function createApp(opts: AppOptions) {
         return `workspace "${id}" has no GitHub forge (its remote, on the Workspaces screen)`;
       return forge;
     },
+    landingsOf: (runId) => store.landings.forRun(runId),
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();

@@ -103,7 +103,9 @@ Usage:
   baton triggers add --plan P [--inputs JSON] [--rate N]
                                                  POST /api/triggers/<id> with its own secret starts a run
   baton triggers add --plan P --github-issues --workspace W --label L [--issue-inputs title=T,body=B,number=N,url=U]
-                     [--every SECONDS]           each open GitHub issue with the label starts one run
+                     [--every SECONDS] [--comment-on-issue]
+                                                 each open GitHub issue with the label starts one run
+                                                 (--comment-on-issue: commented on at its run's milestones)
   baton triggers issues <id>                     the issues a trigger started runs for
 
 Data lives in --data-dir, else $BATON_DATA_DIR, else the platform app-data folder. When a Baton
@@ -183,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
       label: { type: 'string' },
       'issue-inputs': { type: 'string' },
       every: { type: 'string' },
+      'comment-on-issue': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       archived: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

@@ -1,3 +1,4 @@
+import type { Landing } from '../../src-shared/schemas/landing.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
@@ -10,6 +11,7 @@ import { createReachEvents } from './reach-events.ts';
 import { scheduleHandlers, shownSchedule } from './schedules/handlers.ts';
 import { Scheduler } from './schedules/scheduler.ts';
 import { triggerHandlers } from './triggers/handlers.ts';
+import { IssueComments } from './triggers/issue-comments.ts';
 import type { WatchedForge } from './triggers/issue-watch.ts';
 import { IssueWatch } from './triggers/issue-watch.ts';
 import { createTriggerRoute } from './triggers/route.ts';
@@ -53,6 +55,8 @@ export function createReach(deps: {
   ) => Promise<{ run_id: string; status: string }>;
   /** A workspace's GitHub forge, or why it has none (what `github_issues` triggers watch). */
   forgeOf?: (workspaceId: string) => WatchedForge | string;
+  /** A run's landings (its pull requests), told on the issue that started it when its trigger comments. */
+  landingsOf?: (runId: string) => readonly Landing[];
   options: ReachOptions;
 }) {
   const { store, clock, options } = deps;
@@ -128,6 +132,16 @@ export function createReach(deps: {
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
+  const comments = new IssueComments({
+    repo: triggers.repo,
+    bus: deps.bus,
+    secrets: deps.secrets,
+    now: () => clock.now(),
+    forgeOf: deps.forgeOf ?? ((id) => `workspace "${id}" has no GitHub forge`),
+    run: (id) => store.runs.get(id),
+    landingsOf: deps.landingsOf ?? (() => []),
+    log: deps.log,
+  });
   const told = createReachEvents(
     deps.bus,
     {
@@ -150,6 +164,8 @@ export function createReach(deps: {
     triggers,
     /** `github_issues` triggers: GitHub's labelled issues read and their runs started. */
     issues,
+    /** Comments on the issues that started runs, at the runs' milestones (`comment_on_issue`). */
+    comments,
     notifier,
     /** `POST /api/triggers/<id>` for the browser host (`BrowserHostOptions.triggers`). */
     triggerRoute: createTriggerRoute(triggers),
@@ -180,12 +196,14 @@ export function createReach(deps: {
       webhooks.start();
       scheduler.start();
       issues.start();
+      comments.start();
       notifier.start(options.pollMs);
     },
     stop(): void {
       webhooks.stop();
       scheduler.stop();
       issues.stop();
+      comments.stop();
       notifier.stop();
     },
   };

@@ -40,6 +40,11 @@ export const githubIssuesSourceSchema = z.strictObject({
     .default({ title: 'title', body: 'body' }),
   /** How often the issues are read (seconds; 60). A signed `issues` webhook reads them at once. */
   poll_seconds: z.number().int().min(10).max(86_400).default(60),
+  /**
+   * Baton comments on the issue at its run's milestones: started, a pull request opened (with
+   * its link), merged, closed unmerged, failed. Each once.
+   */
+  comment_on_issue: z.boolean().default(false),
 });
 export type GithubIssuesSource = z.infer<typeof githubIssuesSourceSchema>;
 

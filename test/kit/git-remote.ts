@@ -54,6 +54,11 @@ export interface GitRemote {
     base: string,
     head: string,
   ): Promise<{ mergeable: boolean; state: 'clean' | 'behind' | 'dirty' }>;
+  /**
+   * The next push over HTTP (its `git-receive-pack` POST, let in) is held before git sees it, until
+   * `release`: `reached` resolves once it came in. A pusher that dies meanwhile pushed nothing.
+   */
+  holdNextPush(): { reached: Promise<void>; release(): void };
   /** From now on every push is refused by a pre-receive hook printing `message` (null: accepted again). */
   refusePushes(message: string | null): Promise<void>;
   close(): Promise<void>;
@@ -124,6 +129,22 @@ export async function startGitRemote(options: GitRemoteOptions = {}): Promise<Gi
       return;
     }
     entry.user = options.auth?.user ?? null;
+    const hold =
+      entry.method === 'POST' && u.pathname.endsWith('/git-receive-pack') ? holds.shift() : undefined;
+    if (!hold) return backend(req, res, u, entry);
+    hold.reach();
+    let gone = false;
+    // The pusher's connection closed before its answer (it died): nothing of it reaches git.
+    res.on('close', () => {
+      gone = true;
+    });
+    void hold.released.then(() => {
+      if (!gone) backend(req, res, u, entry);
+    });
+  };
+  const holds: { reach(): void; released: Promise<void> }[] = [];
+
+  const backend = (req: IncomingMessage, res: ServerResponse, u: URL, entry: RemoteRequest) => {
     const cgi = spawn('git', ['http-backend'], {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -240,6 +261,18 @@ export async function startGitRemote(options: GitRemoteOptions = {}): Promise<Gi
       if (await ok(['merge-tree', '--write-tree', '--name-only', b, h]))
         return { mergeable: true, state: 'behind' };
       return { mergeable: false, state: 'dirty' };
+    },
+    holdNextPush: () => {
+      let reach = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => {
+        reach = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.push({ reach, released });
+      return { reached, release };
     },
     refusePushes: async (message) => {
       const hook = join(dir, 'hooks', 'pre-receive');

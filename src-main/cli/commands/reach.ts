@@ -27,6 +27,7 @@ export interface ReachFlags {
   label?: string | undefined;
   'issue-inputs'?: string | undefined;
   every?: string | undefined;
+  'comment-on-issue'?: boolean | undefined;
   json: boolean;
 }
 
@@ -268,6 +269,7 @@ export async function reachCommand(
         label: f.label ?? '',
         ...opt('inputs_from', issueInputs(f['issue-inputs'])),
         ...opt('poll_seconds', count('every', f.every)),
+        ...(f['comment-on-issue'] ? { comment_on_issue: true } : {}),
       },
     });
     out(made, () =>

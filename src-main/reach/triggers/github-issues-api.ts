@@ -13,6 +13,39 @@ export class IssuesError extends Error {}
 
 const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** A client for GitHub's API whose every call gives up after a minute. */
+const octokit = (opts: { apiUrl: string; token: string }) =>
+  new Octokit({
+    auth: opts.token,
+    baseUrl: opts.apiUrl,
+    log: SILENT,
+    userAgent: 'baton',
+    request: {
+      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
+    },
+  });
+
+/**
+ * Comments `body` on an issue unless one of its comments holds `marker` already (a comment posted
+ * before Baton could record it): true when it posted. Errors are GitHub's, as `@octokit/rest` throws them.
+ */
+export async function commentOnce(opts: {
+  apiUrl: string;
+  repo: string;
+  token: string;
+  number: number;
+  marker: string;
+  body: string;
+}): Promise<boolean> {
+  const [owner = '', repo = ''] = opts.repo.split('/');
+  const gh = octokit(opts);
+  const where = { owner, repo, issue_number: opts.number };
+  const said = await gh.paginate(gh.issues.listComments, { ...where, per_page: 100 });
+  if (said.some((c) => c.body?.includes(opts.marker))) return false;
+  await gh.issues.createComment({ ...where, body: `${opts.body}\n\n${opts.marker}` });
+  return true;
+}
+
 /**
  * The open issues of `repo` carrying `label`, through `@octokit/rest` (every page), pull requests
  * left out: GitHub lists them as issues too, with a `pull_request` key. A token GitHub refuses
@@ -27,15 +60,7 @@ export async function openLabelledIssues(opts: {
   label: string;
 }): Promise<OpenIssue[]> {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = new Octokit({
-    auth: opts.token,
-    baseUrl: opts.apiUrl,
-    log: SILENT,
-    userAgent: 'baton',
-    request: {
-      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
-    },
-  });
+  const gh = octokit(opts);
   const doing = `Reading the issues labelled "${opts.label}" of ${opts.repo}`;
   try {
     const items = await gh.paginate(gh.issues.listForRepo, {

@@ -189,8 +189,14 @@ describe('a trigger watching GitHub issues', () => {
         },
       },
     });
-    expect(await deliver(body, HOOK_SECRET)).toEqual({ status: 202, body: { event: 'issues', started: 0 } });
-    expect(await deliver(body, HOOK_SECRET)).toEqual({ status: 202, body: { event: 'issues', started: 0 } });
+    expect(await deliver(body, HOOK_SECRET)).toEqual({
+      status: 202,
+      body: { event: 'issues', reading: true },
+    });
+    expect(await deliver(body, HOOK_SECRET)).toEqual({
+      status: 202,
+      body: { event: 'issues', reading: true },
+    });
     expect(await runs(w.app)).toHaveLength(1);
 
     // The run completes; its pull request says it closes the issue.
@@ -219,7 +225,7 @@ describe('a trigger watching GitHub issues', () => {
     w.gh.labelIssue(second, 'baton');
     expect(await deliver(w.gh.issuesEvent(second, 'labeled', 'baton'), HOOK_SECRET)).toEqual({
       status: 202,
-      body: { event: 'issues', started: 1 },
+      body: { event: 'issues', reading: true },
     });
     await eventually(() => w.exec.started.length === 2);
 

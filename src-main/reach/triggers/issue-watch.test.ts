@@ -73,7 +73,13 @@ describe('a github_issues trigger’s looks', () => {
     await call(a, 'triggers.addGithubIssues', {
       id: 'issues',
       plan_id: 'fix',
-      github_issues: { workspace: 'app', label: 'baton', inputs_from: { title: 'title' }, poll_seconds: 60 },
+      github_issues: {
+        workspace: 'app',
+        label: 'baton',
+        inputs_from: { title: 'title' },
+        poll_seconds: 60,
+        comment_on_issue: false,
+      },
     });
     // Not started (no timer), the watch reads nothing when a trigger is made: an app opened for one
     // command does not read GitHub. Started, it would look at once; here the test's step does.
@@ -146,7 +152,13 @@ describe('a github_issues trigger’s looks', () => {
       kind: 'github_issues',
       plan_id: 'fix',
       inputs: {},
-      source: { workspace: 'app', label: 'baton', inputs_from: { title: 'title' }, poll_seconds: 60 },
+      source: {
+        workspace: 'app',
+        label: 'baton',
+        inputs_from: { title: 'title' },
+        poll_seconds: 60,
+        comment_on_issue: false,
+      },
     });
     expect(await watch.pollNow()).toBe(1);
     const runs = await call<Run[]>(a, 'runs.list', { plan_id: 'fix' });

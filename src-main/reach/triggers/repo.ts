@@ -30,7 +30,7 @@ const toTrigger = (r: TriggerRow): StoredTrigger => ({
   source: r.source === null ? null : (JSON.parse(r.source) as GithubIssuesSource),
 });
 
-/** Triggers (migrations 008, 030): each with the hash of its secret, never the secret; the issues that started runs. */
+/** Triggers (migrations 008, 030, 032): each with the hash of its secret, never the secret; the issues that started runs, and the comments left on them. */
 export function createTriggersRepo(db: Db) {
   const insert =
     db.prepare(`INSERT INTO triggers (id, kind, plan_id, secret_hash, inputs, rate_per_minute, enabled, created_at, source)
@@ -54,6 +54,12 @@ export function createTriggersRepo(db: Db) {
     'SELECT * FROM trigger_issues WHERE trigger_id = ? ORDER BY started_at DESC, number DESC',
   );
   const issueOfRun = db.prepare<[string], TriggerIssue>('SELECT * FROM trigger_issues WHERE run_id = ?');
+  const commented = db.prepare<[string], { milestone: string }>(
+    'SELECT milestone FROM issue_comments WHERE run_id = ?',
+  );
+  const addComment = db.prepare(
+    'INSERT OR IGNORE INTO issue_comments (run_id, milestone, posted_at) VALUES (?, ?, ?)',
+  );
   return {
     insert(t: Omit<StoredTrigger, 'enabled' | 'last_error' | 'last_error_at'>): void {
       insert.run({
@@ -79,6 +85,12 @@ export function createTriggersRepo(db: Db) {
     issues: (triggerId: string): TriggerIssue[] => issues.all(triggerId),
     /** The issue that started a run, if one did. */
     issueOfRun: (runId: string): TriggerIssue | undefined => issueOfRun.get(runId),
+    /** The milestones of a run whose comment was posted on its issue. */
+    commented: (runId: string): Set<string> => new Set(commented.all(runId).map((r) => r.milestone)),
+    /** Records a milestone's comment as posted. */
+    addComment: (runId: string, milestone: string, at: string): void => {
+      addComment.run(runId, milestone, at);
+    },
   };
 }
 

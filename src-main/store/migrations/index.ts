@@ -29,6 +29,7 @@ import * as m028 from './028_best_of_candidates.ts';
 import * as m029 from './029_landing_fixes.ts';
 import * as m030 from './030_issue_triggers.ts';
 import * as m031 from './031_skill_records.ts';
+import * as m032 from './032_issue_comments.ts';
 
 export interface Migration {
   version: number;
@@ -69,4 +70,5 @@ export const migrations: readonly Migration[] = [
   { version: 29, name: 'landing_fixes', up: m029.up },
   { version: 30, name: 'issue_triggers', up: m030.up },
   { version: 31, name: 'skill_records', up: m031.up },
+  { version: 32, name: 'issue_comments', up: m032.up },
 ];

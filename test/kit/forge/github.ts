@@ -50,6 +50,12 @@ export interface GitHubServerOptions {
     base: string,
     head: string,
   ) => Promise<{ mergeable: boolean; state: 'clean' | 'behind' | 'dirty' }>;
+  /**
+   * The base's branch protection requires branches to be up to date before merging: a pull
+   * request whose base has commits it lacks (and merges) is `behind`. Without it GitHub says such
+   * a pull request is `clean` (it may merge as it is).
+   */
+  upToDateRequired?: boolean;
 }
 
 export interface GitHubServer {
@@ -79,6 +85,11 @@ export interface GitHubServer {
   issueComments: IssueComment[];
   /** The next request (any route) answers this status with GitHub's error body. */
   failNext(status: number, message: string): void;
+  /**
+   * The next request (any route) is held unanswered until `release` (a GitHub slow to answer):
+   * `reached` resolves once that request came in.
+   */
+  holdNext(): { reached: Promise<void>; release(): void };
   stop(): Promise<void>;
 }
 
@@ -111,6 +122,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const issues = new Map<number, Issue>();
   const issueComments: IssueComment[] = [];
   const failures: { status: number; message: string }[] = [];
+  const holds: { reach(): void; released: Promise<void> }[] = [];
   let nextNumber = 1;
   let nextId = 1;
   let origin = '';
@@ -131,7 +143,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       computed.set(p.number, pair);
       return { mergeable: null, state: 'unknown' };
     }
-    return options.mergeability(p.base, p.head);
+    const m = await options.mergeability(p.base, p.head);
+    return m.state === 'behind' && !options.upToDateRequired ? { ...m, state: 'clean' } : m;
   };
   const pull = async (p: Pull) => {
     const baseSha = await tipOf(p.base);
@@ -316,6 +329,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   };
 
   const answer = async (req: IncomingMessage, raw: string): Promise<[number, unknown]> => {
+    const hold = holds.shift();
+    if (hold) {
+      hold.reach();
+      await hold.released;
+    }
     const failure = failures.shift();
     if (failure) throw new HttpError(failure.status, failure.message);
     const auth = req.headers.authorization ?? '';
@@ -447,6 +465,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       return JSON.stringify(issuesEventPayload(origin, owner, name, i, action, l));
     },
     failNext: (status, message) => failures.push({ status, message }),
+    holdNext: () => {
+      let reach = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => {
+        reach = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.push({ reach, released });
+      return { reached, release };
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

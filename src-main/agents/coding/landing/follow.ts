@@ -124,24 +124,18 @@ async function pollOnce(
 /**
  * Follows every open pull request (and takes up landings cut short) until it is merged, closed
  * or gone: each is polled when its time comes (`next_poll_at`, kept in the store, so following
- * goes on after a restart), one at a time.
+ * goes on after a restart), one at a time; `tick` resolves once a pass begun after it was asked
+ * is over.
  */
 export function startFollowing(
   deps: LandingDeps,
   tickMs: number,
   reland: (runId: string) => Promise<unknown>,
 ) {
-  let busy = false;
   let stopped = false;
-  // Asked again while polling (a webhook's delivery): polled again right after, not at the next tick.
-  let again = false;
-  const tick = async (): Promise<void> => {
-    if (stopped) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
+  let current: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const pass = async () => {
     try {
       for (const l of deps.store.landings.followed()) {
         if (stopped) break;
@@ -150,13 +144,23 @@ export function startFollowing(
       }
     } catch (err) {
       deps.log(err, 'following pull requests');
-    } finally {
-      busy = false;
     }
-    if (again) {
-      again = false;
-      await tick();
+  };
+  // One pass at a time; asked during one (a webhook's delivery made a landing due), one more pass
+  // follows it right after, not at the next tick, and the asker's promise waits for that pass.
+  const tick = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (current === null) {
+      current = pass().finally(() => {
+        current = null;
+      });
+      return current;
     }
+    queued ??= current.then(() => {
+      queued = null;
+      return tick();
+    });
+    return queued;
   };
   const timer = setInterval(() => void tick(), tickMs);
   timer.unref?.();

@@ -318,7 +318,46 @@ describe("GitHub's signed webhooks", () => {
     const signed = await deliver(body, signWebhook('hook-secret', body));
     expect(signed.status).toBe(202);
     expect(await signed.json()).toEqual({ event: 'pull_request', polled: 1 });
-    expect((await landings(w.app, run))[0]).toMatchObject({ state: 'merged', merge_commit: 'e'.repeat(40) });
+    await expect
+      .poll(async () => (await landings(w.app, run))[0])
+      .toMatchObject({ state: 'merged', merge_commit: 'e'.repeat(40) });
+  });
+
+  it('answers a signed delivery at once, while the poll it asked for waits on GitHub', async () => {
+    const w = await world();
+    await call(w.app, 'secrets.set', { name: 'github.hook', value: 'hook-secret' });
+    const { run } = await landedRun(w, { land: 'pull_request' });
+    await expect.poll(async () => (await landings(w.app, run))[0]?.state).toBe('open');
+    const server = createServer((req, res) => {
+      const t = parseTarget(req.url);
+      if (t.ok) void w.app.landing.hookRoute(req, res, t.target);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/forge/github/app`;
+    w.gh.merge(1, 'e'.repeat(40));
+    // GitHub's API holds its answer to the poll the delivery asks for (GitHub gives a delivery 10 s).
+    const slow = w.gh.holdNext();
+    const body = JSON.stringify({ action: 'closed', number: 1, pull_request: { number: 1, merged: true } });
+    const answered = fetch(url, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-hub-signature-256': signWebhook('hook-secret', body),
+      },
+    });
+    await slow.reached;
+    const res = await answered;
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ event: 'pull_request', polled: 1 });
+    expect((await landings(w.app, run))[0]!.state).toBe('open');
+    // GitHub answers: the poll goes on in the background and the landing moves.
+    slow.release();
+    await expect
+      .poll(async () => (await landings(w.app, run))[0])
+      .toMatchObject({ state: 'merged', merge_commit: 'e'.repeat(40) });
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { AuditEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { Run } from '../../../../src-shared/schemas/run.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
@@ -77,7 +78,7 @@ function agentRebases(repo: TempRepo, before: CodingOutput, onto: string, resolv
  * GitHub reading the remote's mergeability; a started one-task run landing as a pull request.
  * `dirty`: GitHub says the pull request conflicts whatever git says (its answer can lag).
  */
-async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean } = {}) {
+async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean; upToDate?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'baton-pr-base-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const repo = makeRepo({ 'health.ts': 'export const status = "ok";\n' });
@@ -89,6 +90,7 @@ async function world(opts: { on_conflict?: 'ask'; dirty?: () => boolean } = {}) 
     repo: 'acme/app',
     tokens: { [TOKEN]: 'write' },
     branchTip: (b) => r.tip(b),
+    upToDateRequired: opts.upToDate === true,
     mergeability: async (base, head) =>
       opts.dirty?.() ? { mergeable: false, state: 'dirty' } : r.mergeability(base, head),
   });
@@ -143,6 +145,30 @@ describe('a pull request whose base branch moved', () => {
     expect((await runs(a)).length).toBe(1);
     expect(receivePacks(remote!)).toBe(pushes);
     expect(await remote!.tip(w.first.branch)).toBe(w.first.commit);
+  });
+
+  it('rebases by itself, once, when the base moved without conflicting and its protection wants branches up to date', async () => {
+    const w = await world({ upToDate: true });
+    const a = app!;
+    const pushes = receivePacks(remote!);
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    await pollTwice(a);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const tip = (await remote!.tip(w.first.branch))!;
+    expect(w.repo.git(['rev-parse', `${tip}^`])).toBe(moved);
+    expect(await landingOf(a, w.run)).toMatchObject({
+      fix: null,
+      fix_rounds: 0,
+      commit: tip,
+      pushed_commit: tip,
+      message: `Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`,
+    });
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    // Up to date now: GitHub says it is clean, and nothing more is pushed; no agent was asked.
+    await pollTwice(a);
+    expect(await remote!.mergeability('main', w.first.branch)).toEqual({ mergeable: true, state: 'clean' });
+    expect(receivePacks(remote!) - pushes).toBe(1);
+    expect((await runs(a)).length).toBe(1);
   });
 
   it('sends a conflict to the agent to rebase, pushes its rebase once under a lease across a restart, and lands when merged', async () => {
@@ -361,6 +387,58 @@ describe('a pull request whose base branch moved', () => {
     expect(receivePacks(remote!) - pushes).toBe(1);
     expect((await landingOf(a, run)).message).toBe(
       `Baton rebased pull request #1 on main and found it pushed: ${tried.commit.slice(0, 12)}`,
+    );
+  });
+  it('says once that its base could not be fetched, reads its reviews meanwhile, and fetches the base again at the next poll', async () => {
+    let dirty = false;
+    const w = await world({ dirty: () => dirty });
+    const a = app!;
+    const good = remote!.url;
+    const setUrl = (url: string) =>
+      call(a, 'workspaces.update', {
+        workspace_id: 'app',
+        remote: {
+          url,
+          forge: { kind: 'github', api_url: gh!.url, repo: 'acme/app', token_secret: 'github.token' },
+        },
+      });
+    const moved = await remote!.commitAs('main', 'docs.md', 'Docs\n');
+    dirty = true;
+    // The git remote cannot be reached (the forge's API can): the base is not fetched.
+    await setUrl('http://127.0.0.1:1/app.git');
+    await pollTwice(a);
+    await pollTwice(a);
+    const l = await landingOf(a, w.run);
+    expect(l).toMatchObject({ state: 'open', fix: null });
+    expect(l.message).toMatch(/^main moved, but fetching it failed: .*the next poll$/);
+    const said = (await call<AuditEntry[]>(a, 'audit.list', { run_id: w.run })).filter((e) =>
+      e.why?.startsWith('main moved, but fetching it failed'),
+    );
+    expect(said).toHaveLength(1);
+    // A review asking for changes is read all the same: its round starts.
+    gh!.review(1, 'CHANGES_REQUESTED', 'Say "fine"', []);
+    await a.landing.tick();
+    const fixing = await landingOf(a, w.run);
+    expect(fixing).toMatchObject({ state: 'fixing', fix: { kind: 'review' } });
+    const fixRun = fixing.fix!.run_id!;
+    await eventually(() => w.exec.running.get('api')?.ctx.run_id === fixRun);
+    // The remote is back: the round's commit is pushed, and the next poll fetches the base and rebases.
+    await setUrl(good);
+    const dir = join(w.repo.worktrees, 'review-fix');
+    w.repo.git(['worktree', 'add', '-q', dir, w.first.branch]);
+    w.repo.write('health.ts', 'export const status = "fine";\n', dir);
+    const fixed = w.repo.commitAll('fix', dir);
+    w.repo.git(['worktree', 'remove', dir]);
+    w.exec.running.get('api')!.finish({ ...w.first, commit: fixed });
+    await a.engine.whenSettled(fixRun);
+    await expect.poll(async () => (await landingOf(a, w.run)).pushed_commit).toBe(fixed);
+    await pollTwice(a);
+    const tip = (await remote!.tip(w.first.branch))!;
+    // Its work and the review's fix, on the moved base.
+    expect(w.repo.git(['rev-parse', `${tip}~2`])).toBe(moved);
+    expect(w.repo.git(['show', `${tip}:health.ts`])).toBe('export const status = "fine";');
+    expect((await landingOf(a, w.run)).message).toBe(
+      `Baton rebased pull request #1 on main and pushed it: ${tip.slice(0, 12)}`,
     );
   });
 });

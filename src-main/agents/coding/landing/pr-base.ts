@@ -30,9 +30,12 @@ const named = (files: readonly string[]): string =>
 
 /**
  * An open pull request whose base branch moved under it, looked at (null: nothing to do, the
- * checks and reviews are read next). GitHub says it first (`mergeable: false`, `mergeable_state:
+ * checks and reviews are read next, from the landing as stored: a base that could not be fetched
+ * is said on it). GitHub says it first (`mergeable: false`, `mergeable_state:
  * "dirty"`; `mergeable` is null while it computes, and the pull request is read again soon); a
- * base that moved without conflicting (`behind`) asks nothing. A conflict is confirmed locally:
+ * base that moved without conflicting asks nothing, unless the base's branch protection wants
+ * pull requests up to date (`behind`): then Baton rebases the branch on it (below) as for a
+ * conflict. A conflict is confirmed locally:
  * the base is fetched over git and Baton rebases the branch on it itself, in a worktree of its
  * own. When that goes through, the rebased commit is recorded and pushed under a lease (no agent
  * needed); when it conflicts, a fix round of kind `conflict` merges the base into the task's
@@ -49,14 +52,22 @@ export async function baseOfPull(
   if (l.task_id === null || !deps.rerun) return null;
   // GitHub computes it (the base or the branch just moved): the pull request is read again soon (`soonAfter`).
   if (pr.mergeable === null) return null;
-  if (pr.mergeable !== false || pr.mergeable_state !== 'dirty') return null;
+  // `behind` on GitHub: it merges, but the base's branch protection wants it up to date before it
+  // merges. (Gitea's `behind`, derived in gitea.ts, says only that the base moved: nothing asked.)
+  const kind = deps.store.workspaces.get(l.workspace_id)?.remote?.forge?.kind ?? 'github';
+  const behind = kind === 'github' && pr.mergeable === true && pr.mergeable_state === 'behind';
+  if (!behind && (pr.mergeable !== false || pr.mergeable_state !== 'dirty')) return null;
   const key = `base:${pr.base_sha}:${pr.head_sha}`;
   if (l.handled.includes(key)) return null;
   const said = (message: string) =>
     landingChanged(deps, { ...l, handled: [...l.handled, key], message }, l.state);
+  const forgeName = FORGE_LABELS[kind];
+  const moved = behind
+    ? `${pr.base} moved and must be in pull request #${pr.number} before it merges (${forgeName} says it is behind)`
+    : `${pr.base} moved and conflicts with pull request #${pr.number}`;
   if (l.pushed_commit !== null && pr.head_sha !== l.pushed_commit)
     return said(
-      `${pr.base} moved and conflicts with pull request #${pr.number}, but its branch ${l.branch} has commits Baton did not push (its tip is ${pr.head_sha.slice(0, 12)}): Baton does not rebase over them; a person's turn`,
+      `${moved}, but its branch ${l.branch} has commits Baton did not push (its tip is ${pr.head_sha.slice(0, 12)}): Baton does not rebase over them; a person's turn`,
     );
   const w = deps.store.workspaces.get(l.workspace_id);
   const remote = w?.remote;
@@ -76,12 +87,23 @@ export async function baseOfPull(
       into: baseRef(l.branch),
     });
   } catch (err) {
-    const why = err instanceof LandingError ? err.message : String(err);
-    return landingChanged(
-      deps,
-      { ...l, message: `${pr.base} moved, but fetching it failed: ${why}` },
-      l.state,
-    );
+    // Said once per base commit; nothing more is done about the base this poll (its checks and
+    // reviews are read as ever, by the caller, from the landing as saved here), and it is fetched
+    // again at the next poll.
+    const failed = `base-fetch:${pr.base_sha}`;
+    if (!l.handled.includes(failed)) {
+      const why = err instanceof LandingError ? err.message : String(err);
+      landingChanged(
+        deps,
+        {
+          ...l,
+          handled: [...l.handled, failed],
+          message: `${pr.base} moved, but fetching it failed: ${why}; its checks and reviews are read meanwhile, and ${pr.base} is fetched again at the next poll`,
+        },
+        l.state,
+      );
+    }
+    return null;
   }
   // Confirmed here, or not: a base already in the branch's history conflicts with nothing.
   if (await isAncestorOf(w.path, base, head)) return null;
@@ -105,7 +127,7 @@ export async function baseOfPull(
         ...l,
         state: 'fixing',
         fix,
-        message: `${pr.base} moved and ${FORGE_LABELS[remote.forge?.kind ?? 'github']} says pull request #${pr.number} conflicts; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
+        message: `${behind ? `${pr.base} moved and pull request #${pr.number} must be up to date with it before it merges` : `${pr.base} moved and ${forgeName} says pull request #${pr.number} conflicts`}; Baton rebased ${l.branch} on ${pr.base} (${base.slice(0, 12)}) without a conflict and pushes it`,
       },
       l.state,
     );

@@ -254,10 +254,12 @@ describe("a pull request's fix rounds", () => {
     expect(
       await deliver('pull_request_review', { action: 'submitted', pull_request: { number: 1 } }),
     ).toMatchObject({ polled: 1 });
-    expect(await landingOf(a, w.run)).toMatchObject({
-      state: 'fixing',
-      fix: { kind: 'review', summary: 'reviewer asked for changes' },
-    });
+    await expect
+      .poll(() => landingOf(a, w.run))
+      .toMatchObject({
+        state: 'fixing',
+        fix: { kind: 'review', summary: 'reviewer asked for changes' },
+      });
     // Landing the run again while its agent fixes pushes nothing and keeps the round.
     const pushes = receivePacks(remote!);
     await call(a, 'runs.land', { run_id: w.run });
@@ -310,5 +312,28 @@ describe("a pull request's fix rounds", () => {
       /^fix round 1 was not pushed: the remote branch baton\/.+\/api has commits Baton did not push/,
     );
     expect(await remote!.tip(first.branch)).toBe(theirs.commit);
+  });
+  it('starts no fix round for a task a remote worker did, and says why', async () => {
+    const w = await world();
+    const a = app!;
+    await eventually(() => w.exec.running.has('api'));
+    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', {
+      'health.ts': 'export const ok = false;\n',
+    });
+    w.exec.running.get('api')!.finish(first);
+    await a.engine.whenSettled(w.run);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    // The task's agent is (now) run by a remote worker, on its own machine.
+    const e = a.store.agents.get('e')!;
+    if (e.kind !== 'echo') throw new Error(`agent e is ${e.kind}`);
+    a.store.agents.save({ ...e, worker: 'laptop' }, new Date().toISOString());
+    expect(a.store.agents.get('e')?.worker).toBe('laptop');
+    gh!.setChecks(first.commit, [{ name: 'test', conclusion: 'failure', text: 'expected ok' }]);
+    await a.landing.tick();
+    expect(await landingOf(a, w.run)).toMatchObject({ state: 'open', fix: null });
+    expect((await landingOf(a, w.run)).message).toBe(
+      'fix round 1 (the check test failed) is not started: task "api" was done by agent "e" on remote worker "laptop", and pull requests\' fix rounds do not run on remote workers yet; a person\'s turn on pull request #1',
+    );
+    expect(await call<unknown[]>(a, 'runs.list', {})).toHaveLength(1);
   });
 });

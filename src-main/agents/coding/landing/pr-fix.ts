@@ -35,15 +35,18 @@ const lastRunOf = (l: StoredLanding): string =>
  */
 export async function askOfPull(
   deps: LandingDeps,
-  l: StoredLanding,
+  read: StoredLanding,
   pr: PullState,
   gh: ForgeClient,
 ): Promise<StoredLanding> {
-  if (!deps.rerun || l.task_id === null) return l;
+  if (!deps.rerun || read.task_id === null) return read;
   // Its base moved and conflicts: that first (GitHub runs no checks on a pull request that does not merge).
-  const rebasing = await baseOfPull(deps, l, pr);
+  const rebasing = await baseOfPull(deps, read, pr);
   if (rebasing)
     return rebasing.state === 'fixing' && rebasing.fix?.rebased ? fixOf(deps, rebasing, () => gh) : rebasing;
+  // As the base's look left it (a base that failed to fetch is said on it, and does not block the rest).
+  const l = deps.store.landings.get(read.run_id, read.task_id) ?? read;
+  if (l.task_id === null) return l;
   const [checks, reviews] = await Promise.all([gh.checks(pr.head_sha), gh.reviews(pr.number)]);
   const ask = prAsk(
     {
@@ -85,6 +88,19 @@ export function startFix(deps: LandingDeps, l: StoredLanding): StoredLanding {
   const { store } = deps;
   if (!fix || fix.run_id !== null || fix.rebased || !deps.rerun || l.task_id === null) return l;
   const taskId = l.task_id;
+  // A remote worker keeps the task's worktree and CLI session on its own machine, and its pull
+  // API tells it neither a round's prompt nor a base to merge: a round there would do the task
+  // afresh, so none is started; said, and left to a person.
+  const doneBy = store.runs.tasks(l.run_id).find((t) => t.task_id === taskId)?.agent_id;
+  const worker = doneBy ? store.agents.get(doneBy)?.worker : undefined;
+  if (worker !== undefined)
+    return endFix(
+      deps,
+      l,
+      fix,
+      null,
+      `fix round ${fix.round} (${fix.summary}) is not started: task "${taskId}" was done by agent "${doneBy}" on remote worker "${worker}", and pull requests' fix rounds do not run on remote workers yet; a person's turn on pull request #${l.pr_number}`,
+    );
   const from = lastRunOf(l);
   const session = store.sessions.get(from, taskId);
   try {
@@ -261,14 +277,17 @@ export async function fixOf(
   } catch (err) {
     const why = err instanceof LandingError ? err.message : String(err);
     // Someone else's commits on the branch, or a push the remote refuses: the round ends unpushed.
+    const what = fix.rebased
+      ? `Baton's rebase of pull request #${l.pr_number} on ${fix.base?.branch ?? 'its base'}`
+      : `fix round ${fix.round}`;
     if (err instanceof LandingError && (err.reason === 'not_ours' || err.reason === 'refused'))
-      return endFix(deps, l, fix, null, `fix round ${fix.round} was not pushed: ${why}`);
+      return endFix(deps, l, fix, null, `${what} was not pushed: ${why}`);
     // Said, and tried again at the next poll: the push is safe to repeat.
     return landingChanged(
       deps,
       {
         ...l,
-        message: `fix round ${fix.round}: pushing ${commit.slice(0, 12)} failed: ${why}`,
+        message: `${what}: pushing ${commit.slice(0, 12)} failed: ${why}`,
         polls: l.polls + 1,
         next_poll_at: deps.clock() + deps.follow.firstMs * 2 ** Math.min(l.polls + 1, 20),
       },

@@ -36,8 +36,10 @@ const error = (code: string, message: string) => ({ error: { code, message } });
  * `pull_request_review` event makes the pull requests it is about due for a poll at once (the
  * poll reads GitHub's own state, so a delivery is a hint and never a source of truth); an
  * `issues` event (opened, labeled, reopened) makes the workspace's `github_issues` triggers read
- * its issues at once (202 with how many runs that started). 404 for
- * a workspace without a forge webhook secret, 202 with how many landings were polled.
+ * its issues at once. 404 for a workspace without a forge webhook secret; else 202 as soon as the
+ * delivery is checked and parsed (with how many landings were made due, or whether the issues are
+ * read): GitHub gives a delivery 10 s, so the poll it asks for goes on in the background, its
+ * errors said in the log.
  */
 export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
@@ -73,8 +75,14 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       // An issue opened, labelled or reopened: the workspace's `github_issues` triggers read GitHub's issues now.
       const action = (payload as { action?: unknown }).action;
       const reads = typeof action === 'string' && ['opened', 'labeled', 'reopened'].includes(action);
-      const started = reads && deps.issuesDelivered ? await deps.issuesDelivered(w.id) : 0;
-      return sendJson(res, 202, { event, started });
+      const reading = reads && deps.issuesDelivered !== undefined;
+      if (reading)
+        void deps
+          .issuesDelivered?.(w.id)
+          .catch((err: unknown) =>
+            deps.log(err, `reading the issues of workspace ${w.id} after a GitHub webhook`),
+          );
+      return sendJson(res, 202, { event, reading });
     }
     const number = Number(payload.pull_request?.number ?? payload.number);
     // A push moves a pull request's base only when it is to the branch pull requests are opened
@@ -92,7 +100,10 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
           (event.startsWith('pull_request') && l.pr_number === number)),
     );
     for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
-    if (due.length > 0) await pollNow();
+    if (due.length > 0)
+      void pollNow().catch((err: unknown) =>
+        deps.log(err, `polling pull requests of workspace ${w.id} after a GitHub webhook`),
+      );
     return sendJson(res, 202, { event, polled: due.length });
   };
 }

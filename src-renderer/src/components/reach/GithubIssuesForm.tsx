@@ -34,6 +34,7 @@ export function GithubIssuesForm({ stored }: { stored: StoredPlan }) {
   const [id, setId] = useState('');
   const [workspace, setWorkspace] = useState('');
   const [label, setLabel] = useState('baton');
+  const [comment, setComment] = useState(false);
   const [into, setInto] = useState<Record<Part, string>>(() => ({
     title: guess(stored, 'title'),
     body: guess(stored, 'body'),
@@ -47,7 +48,7 @@ export function GithubIssuesForm({ stored }: { stored: StoredPlan }) {
       const inputs_from = Object.fromEntries(Object.entries(into).filter(([, v]) => v.trim() !== ''));
       await api.addGithubIssuesTrigger({
         plan_id: stored.plan_id,
-        github_issues: { workspace: chosen, label: label.trim(), inputs_from },
+        github_issues: { workspace: chosen, label: label.trim(), inputs_from, comment_on_issue: comment },
         ...(id.trim() ? { id: id.trim() } : {}),
       });
       setId('');
@@ -81,6 +82,10 @@ export function GithubIssuesForm({ stored }: { stored: StoredPlan }) {
               hint="a run input of the plan; empty: not given"
             />
           ))}
+          <label className="check">
+            <input type="checkbox" checked={comment} onChange={(e) => setComment(e.target.checked)} />
+            Comment on the issue at its run's milestones (started, pull request opened, merged, failed)
+          </label>
         </div>
       )}
       <FormActions

@@ -14,7 +14,7 @@ import { IdField, InputsCell, useFormSend, useReachList, useRowAction } from './
 /** What starts a trigger's runs, in a line: its URL, or the GitHub issues it watches. */
 const startedBy = (t: Trigger) =>
   t.github_issues
-    ? `GitHub issues labelled "${t.github_issues.label}" (workspace ${t.github_issues.workspace})`
+    ? `GitHub issues labelled "${t.github_issues.label}" (workspace ${t.github_issues.workspace})${t.github_issues.comment_on_issue ? ', commented on at each milestone' : ''}`
     : `POST ${t.url}`;
 
 /**
