@@ -34,6 +34,16 @@ describe("a run's landing stage", () => {
     expect(stageOf({ ...open, mode: 'push', state: 'pushed' })).toBe('landed');
   });
 
+  it("names its workspace's forge: GitLab's or Gitea's as GitHub's", () => {
+    const gitlab = { ...open, forge: 'gitlab' as const };
+    expect(stageWordsOf([gitlab])).toBe('in review on GitLab');
+    expect(stageSentence([gitlab])).toBe('In review on GitLab: pull request #7');
+    expect(stageLine({ ...open, forge: 'gitea', state: 'fixing' })).toBe(
+      'fixing for Gitea / Forgejo, pull request #7',
+    );
+    expect(stageWordsOf([{ ...open, forge: 'github' }])).toBe('in review on GitHub');
+  });
+
   it("of several landings is the one that needs a person's eye first", () => {
     const merged = { ...open, task_id: 'ui', state: 'merged' as const, pr_number: 8 };
     expect(stageOfAll([])).toBeNull();

@@ -1,3 +1,4 @@
+import { FORGE_LABELS } from './forge.ts';
 import type { Landing } from './landing.ts';
 
 /**
@@ -40,16 +41,23 @@ export function stageOfAll(landings: readonly Landing[]): LandingStage | null {
   return WORST_FIRST.find((s) => stages.has(s)) ?? null;
 }
 
-const WORDS: Record<LandingStage, string> = {
-  landing: 'landing',
-  in_review: 'in review on GitHub',
-  fixing: 'fixing for GitHub',
-  landed: 'landed',
-  not_landed: 'not landed',
+const WORDS: Record<LandingStage, (forge: string) => string> = {
+  landing: () => 'landing',
+  in_review: (forge) => `in review on ${forge}`,
+  fixing: (forge) => `fixing for ${forge}`,
+  landed: () => 'landed',
+  not_landed: () => 'not landed',
+};
+
+/** The forge landings are on, in words (GitHub when none is known: the first one Baton had). */
+const forgeOf = (landings: readonly Landing[]): string => {
+  const kind = landings.find((l) => l.forge)?.forge;
+  return kind ? FORGE_LABELS[kind] : 'GitHub';
 };
 
 /** The stage in a few words ("in review on GitHub"), as the Runs screen, the panels and `baton runs` say it. */
-export const stageWords = (s: LandingStage): string => WORDS[s];
+export const stageWords = (s: LandingStage, landings: readonly Landing[] = []): string =>
+  WORDS[s](forgeOf(landings));
 
 /**
  * Several landings' stage in a few words: as `stageWords`, except while every one being fixed is
@@ -62,7 +70,7 @@ export function stageWordsOf(landings: readonly Landing[]): string | null {
   const bases = new Set(fixing.map((l) => (l.fix?.kind === 'conflict' ? l.fix.base?.branch : undefined)));
   const [base] = bases;
   if (stage === 'fixing' && bases.size === 1 && base !== undefined) return `rebasing on ${base}`;
-  return stageWords(stage);
+  return stageWords(stage, landings);
 }
 
 /**
@@ -82,11 +90,11 @@ export function stageSentence(landings: readonly Landing[]): string | null {
       return `Not landed: ${of.map((l) => l.message ?? `${l.branch} ${l.state}`).join('; ')}`;
     case 'fixing': {
       // "Fixing for GitHub", or "Rebasing on main" while every one fixed is a conflict with its moved base.
-      const words = stageWordsOf(landings) ?? stageWords(stage);
+      const words = stageWordsOf(landings) ?? stageWords(stage, landings);
       return `${words[0]!.toUpperCase()}${words.slice(1)}: ${of.map((l) => l.message ?? `pull request #${l.pr_number}`).join('; ')}`;
     }
     case 'in_review':
-      return `In review on GitHub: pull request${of.length > 1 ? 's' : ''} ${prs}${of.some((l) => l.pr_draft) ? ' (draft until its checks pass)' : ''}`;
+      return `In review on ${forgeOf(of)}: pull request${of.length > 1 ? 's' : ''} ${prs}${of.some((l) => l.pr_draft) ? ' (draft until its checks pass)' : ''}`;
     case 'landing':
       return 'Landing: pushing and opening its pull request';
     case 'landed':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ForgeKind } from './forge.ts';
 
 /**
  * How a plan's work lands once its run is done (the plan's `land`): `none` (it stays on local
@@ -70,6 +71,8 @@ export interface Landing {
   fix: PrFix | null;
   created_at: string;
   updated_at: string;
+  /** Its workspace's forge (how its stage is said: "in review on GitLab"); null or absent: none known. */
+  forge?: ForgeKind | null;
 }
 
 /**

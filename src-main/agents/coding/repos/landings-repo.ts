@@ -1,3 +1,4 @@
+import type { ForgeKind } from '../../../../src-shared/schemas/forge.ts';
 import type { Landing, LandingState, PrFix } from '../../../../src-shared/schemas/landing.ts';
 import type { Db } from '../../../store/db.ts';
 
@@ -22,6 +23,8 @@ interface LandingRow {
   handled: string;
   created_at: string;
   updated_at: string;
+  /** Its workspace's forge kind, read with it (not stored on the landing). */
+  forge: string | null;
 }
 
 /**
@@ -49,26 +52,34 @@ const toLanding = (r: LandingRow): StoredLanding => ({
   handled: JSON.parse(r.handled) as string[],
   created_at: r.created_at,
   updated_at: r.updated_at,
+  forge: (r.forge as ForgeKind | null) ?? null,
   polls: r.polls,
   next_poll_at: r.next_poll_at,
 });
 
+/** A landing's columns, with its workspace's forge kind (how its stage is said: "in review on GitLab"). */
+const COLUMNS = `landings.*, (SELECT json_extract(w.remote, '$.forge.kind') FROM workspaces w WHERE w.id = landings.workspace_id) AS forge`;
+
 /** The branches runs landed, and the pull requests Baton follows. */
 export function createLandingsRepo(db: Db) {
-  const forRun = db.prepare<[string], LandingRow>('SELECT * FROM landings WHERE run_id = ? ORDER BY task_id');
-  const recent = db.prepare<[number], LandingRow>('SELECT * FROM landings ORDER BY created_at DESC LIMIT ?');
+  const forRun = db.prepare<[string], LandingRow>(
+    `SELECT ${COLUMNS} FROM landings WHERE run_id = ? ORDER BY task_id`,
+  );
+  const recent = db.prepare<[number], LandingRow>(
+    `SELECT ${COLUMNS} FROM landings ORDER BY created_at DESC LIMIT ?`,
+  );
   const unlanded = db.prepare<[string, number], { id: string }>(
     `SELECT r.id FROM runs r WHERE r.status = 'completed' AND r.finished_at >= ?
       AND NOT EXISTS (SELECT 1 FROM landings l WHERE l.run_id = r.id) ORDER BY r.finished_at DESC LIMIT ?`,
   );
   const one = db.prepare<[string, string], LandingRow>(
-    'SELECT * FROM landings WHERE run_id = ? AND task_id = ?',
+    `SELECT ${COLUMNS} FROM landings WHERE run_id = ? AND task_id = ?`,
   );
   const followed = db.prepare<[], LandingRow>(
-    "SELECT * FROM landings WHERE state IN ('open', 'fixing', 'pending') OR (state = 'pushed' AND mode = 'pull_request') ORDER BY next_poll_at",
+    `SELECT ${COLUMNS} FROM landings WHERE state IN ('open', 'fixing', 'pending') OR (state = 'pushed' AND mode = 'pull_request') ORDER BY next_poll_at`,
   );
   const fixedIn = db.prepare<[string, string], LandingRow>(
-    `SELECT * FROM landings WHERE json_extract(fix, '$.run_id') = ?
+    `SELECT ${COLUMNS} FROM landings WHERE json_extract(fix, '$.run_id') = ?
       OR EXISTS (SELECT 1 FROM json_each(landings.handled) WHERE value = 'run:' || ?)`,
   );
   const insert =
