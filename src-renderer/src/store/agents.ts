@@ -31,6 +31,9 @@ export type AgentTest =
   | { state: 'answered'; result: AgentTestResult }
   | { state: 'refused'; message: string };
 
+/** Agents added, changed or removed in this window so far: a list asked before the last one is stale. */
+let agentChanges = 0;
+
 export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = (set, get) => ({
   agents: [],
   agentsLoaded: false,
@@ -43,7 +46,14 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
       // undo agents added meanwhile (the first open's example, loaded at once).
       const facts = Promise.all([api.sandboxStatus(), api.routeFacts()]);
       facts.catch(() => undefined);
-      const agents = await api.listAgents();
+      // A list asked before an agent reached this window (an import answered first) may not hold
+      // it: asked again, so a late answer never undoes it.
+      let agents: Agent[];
+      for (let tries = 1; ; tries++) {
+        const seen = agentChanges;
+        agents = await api.listAgents();
+        if (seen === agentChanges || tries === 3) break;
+      }
       set({ agents, agentsLoaded: true });
       forgetRemovedHuman(get, agents);
       const [sandboxStatus, route] = await facts;
@@ -65,6 +75,7 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
     }
   },
   upsertAgent(agent) {
+    agentChanges++;
     set((s) => {
       const i = s.agents.findIndex((a) => a.id === agent.id);
       const agents = i === -1 ? [...s.agents, agent] : s.agents.map((a) => (a.id === agent.id ? agent : a));
@@ -83,6 +94,7 @@ export const createAgentsSlice: StateCreator<BatonState, [], [], AgentsSlice> = 
     }
   },
   dropAgent(agentId) {
+    agentChanges++;
     set((s) =>
       s.agents.some((a) => a.id === agentId) ? { agents: s.agents.filter((a) => a.id !== agentId) } : s,
     );
