@@ -50,7 +50,7 @@ Usage:
                                                  register a git repository for coding agents;
                                                  --keep: ignored paths a reused worktree keeps;
                                                  --check: a named check run after each attempt
-                    [--remote URL [--forge github|gitlab --forge-repo OWNER/NAME --token-secret NAME
+                    [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME
                     [--api-url U]]]              where its work lands (docs/landing.md)
   baton workspaces list [--json]                 the workspaces; a repository gone from disk is MISSING
   baton workspaces remove <id>                   forget it (the repository and branches stay)
@@ -370,7 +370,7 @@ async function main(argv: string[]): Promise<number> {
             json: values.json,
           });
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--remote URL [--forge github|gitlab --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'secrets':
