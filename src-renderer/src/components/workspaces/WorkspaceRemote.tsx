@@ -20,10 +20,13 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
   const [d, setD] = useState<RemoteDraft>(remoteDraftOf(w.remote));
   const [errors, setErrors] = useState<RemoteErrors>({});
   const [busy, setBusy] = useState(false);
-  // A field's error goes once it is edited: what shows is about what is there.
+  // A field's error goes once it is edited: what shows is about what is there. Another forge
+  // makes its fields' errors stale too (Gitea's required address is optional on GitHub).
   const set = (k: keyof RemoteDraft) => (v: string) => {
     setD((prev) => ({ ...prev, [k]: v }));
-    setErrors((prev) => ({ ...prev, [k]: undefined }));
+    setErrors((prev) =>
+      k === 'forge' ? { url: prev.url, base_branch: prev.base_branch } : { ...prev, [k]: undefined },
+    );
   };
   const submit = async () => {
     setBusy(true);
