@@ -89,6 +89,14 @@ export function bestOfTable(b: BestOfFigures | null): void {
       "  git's commands overlap across candidates, so their sum can pass the whole; last CLI end → ranked: that candidate's\n" +
       `  own end (commit, diff), the diffs copied, the ranking and its record; rankCandidates alone: ${b.rankUs.map((r) => `N=${r.n} ${fmt(r.us, 1)} µs`).join(', ')}`,
   );
+  for (const f of b.bestOf) {
+    const p = f.phasesP50Ms;
+    if (!p) continue;
+    const opt = (x: number | null) => (x === null ? '—' : ms(x));
+    console.log(
+      `  N=${f.n}, phases: start → last CLI started ${ms(p.toLastCliStart)}; ranked → the winner on the task's branch ${opt(p.rankedToWon)}; → settled ${opt(p.wonToSettled)}`,
+    );
+  }
   for (const f of b.bestOf)
     console.log(
       `  N=${f.n}, git's largest by kind (ms a run, summed): ${Object.entries(f.gitByKindMs ?? {})

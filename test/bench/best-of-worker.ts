@@ -64,6 +64,12 @@ export interface BestOfFigure {
   afterCliRestP50Ms: number | null;
   /** git's commands (and deleting files) by kind, summed over a run, mean of the runs, the 4 largest (ms). */
   gitByKindMs: Record<string, number>;
+  /**
+   * Where the Baton side goes, p50 ms: runs.start → the last CLI started (the candidates'
+   * worktrees made, their set-up); ranked → the winner's commit the task's branch in its worktree
+   * (N > 1); the winner's line → settled (the result stored, the worktrees parked).
+   */
+  phasesP50Ms?: { toLastCliStart: number; rankedToWon: number | null; wonToSettled: number | null };
 }
 
 export interface BestOfFigures {
@@ -116,6 +122,8 @@ printf '# what the agent did\\n' > NOTES.md
 cat "$BENCH_STREAM"`;
 
 interface Attempt {
+  /** performance.now() at runs.start. */
+  t0: number;
   whole: number;
   git: number;
   byKind: Map<string, number>;
@@ -164,7 +172,17 @@ async function attempt(
       throw new Error(
         `${planId}: the run ended ${run.status}: ${app.store.runs.task(runId, 't')?.error ?? ''}`,
       );
-    return { whole, git, byKind, spans, cli: lives(cliTimes), checks: lives(checkTimes), checkSteps, logs };
+    return {
+      t0,
+      whole,
+      git,
+      byKind,
+      spans,
+      cli: lives(cliTimes),
+      checks: lives(checkTimes),
+      checkSteps,
+      logs,
+    };
   } finally {
     traceGit(null);
     unsubscribe();
@@ -303,6 +321,26 @@ async function bestOfPart(app: BatonApp, cliTimes: string, checkTimes: string): 
       return { whole: ranked.at - from, rest: ranked.at - from - git };
     });
     const known = after.filter((x) => x !== null);
+    const at = (a: Attempt, re: RegExp) => a.logs.find((l) => re.test(l.text))?.at ?? null;
+    const between = (pick: (a: Attempt) => number | null) => {
+      const got = xs.map(pick).filter((x): x is number => x !== null);
+      return got.length > 0 ? q(got, 0.5) : null;
+    };
+    const phasesP50Ms = {
+      toLastCliStart: q(
+        xs.map((a) => Math.max(...a.cli.map((c) => c[0])) - a.t0),
+        0.5,
+      ),
+      rankedToWon: between((a) => {
+        const r = at(a, / rank \d+: /);
+        const w = at(a, /^candidate #\d+ won: /);
+        return r === null || w === null ? null : w - r;
+      }),
+      wonToSettled: between((a) => {
+        const w = at(a, /^candidate #\d+ won: /);
+        return w === null ? null : a.t0 + a.whole - w;
+      }),
+    };
     const kinds = new Map<string, number>();
     for (const a of xs) for (const [k, v] of a.byKind) kinds.set(k, (kinds.get(k) ?? 0) + v / xs.length);
     const gitByKindMs = Object.fromEntries([...kinds].sort((a, b) => b[1] - a[1]).slice(0, 4));
@@ -340,6 +378,7 @@ async function bestOfPart(app: BatonApp, cliTimes: string, checkTimes: string): 
             )
           : null,
       gitByKindMs,
+      phasesP50Ms,
     };
   });
 }

@@ -13,8 +13,8 @@ import { runBestOf } from './run-best-of.ts';
 
 // Best of N with the workspace's pool of parked worktrees, on a real repository: each candidate
 // takes a parked worktree of its own, clean at its start (nothing of the worktree's last use),
-// sees only its own changes, and after the pick every candidate's worktree is parked again (its
-// branch kept), the task's own taken from the pool.
+// sees only its own changes, and after the pick the others' worktrees are parked again (their
+// branches kept), the winner's made the task's own, as it left it.
 const repo = makeRepo({ 'README.md': 'hello\n', 'src/a.txt': 'a\n' });
 const pool = join(repo.worktrees, '.parked', 'app');
 afterAll(() => {
@@ -116,13 +116,14 @@ async function bestOf(run: string, n: number, seen: Seen[]) {
 }
 
 describe('runBestOf with a pool of parked worktrees', () => {
-  it('gives each candidate a clean parked worktree of its own and parks them all again after the pick', async () => {
+  it("gives each candidate a clean parked worktree of its own, parks the others after the pick and makes the winner's the task's", async () => {
     const first: Seen[] = [];
     const one = await bestOf('run-1', 3, first);
     expect(one.events.at(-1)?.type).toBe('result');
-    // The candidates' worktrees went into the pool; the task's own was taken from it.
+    // Two candidates' worktrees went into the pool; the winner's is the task's own.
     expect(await parkedWorktrees({ repo: repo.repo, pool })).toHaveLength(2);
-    expect(existsSync(join(repo.worktrees, 'run-1', 'task', 'candidate-1'))).toBe(false);
+    for (const k of [1, 2, 3])
+      expect(existsSync(join(repo.worktrees, 'run-1', 'task', `candidate-${k}`))).toBe(false);
     // The task's worktree is parked as its end would park it: the pool now holds 3 (room for N + 1).
     const parked = await parkInPool({ repo: repo.repo, dir: one.coding.dir, pool, max: 2 });
     expect(parked.parked).not.toBeNull();
@@ -145,14 +146,19 @@ describe('runBestOf with a pool of parked worktrees', () => {
       const files = repo.git(['ls-tree', '-r', '--name-only', `baton/run-2/task-${k}`]).split('\n');
       expect(files.sort()).toEqual(['README.md', `${k}.txt`, 'src/a.txt']);
     }
-    // The winner's commit is the task's branch, in a worktree holding nothing else.
+    // The winner's commit is the task's branch, in the winner's own worktree as it left it (what
+    // it did not commit too, as one attempt's worktree would hold it); no other candidate's file.
     const won = two.recorded[0]!.winner;
     expect(repo.git(['rev-parse', 'baton/run-2/task'])).toBe(
       repo.git(['rev-parse', `baton/run-2/task-c${won}`]),
     );
-    expect(repo.git(['status', '--porcelain', '--ignored'], two.coding.dir)).toBe('');
-    expect(readdirSync(two.coding.dir).sort()).toEqual(['.git', 'README.md', `c${won}.txt`, 'src']);
-    // Three parked again, one of them taken for the task's worktree.
+    expect(repo.git(['status', '--porcelain', '--ignored'], two.coding.dir)).toBe(
+      `?? leftover-c${won}.tmp\n?? node_modules/`,
+    );
+    expect(readdirSync(two.coding.dir).sort()).toEqual(
+      ['.git', 'README.md', `c${won}.txt`, `leftover-c${won}.tmp`, 'node_modules', 'src'].sort(),
+    );
+    // The two others parked again; the winner's is the task's.
     expect(await parkedWorktrees({ repo: repo.repo, pool })).toHaveLength(2);
   });
 });

@@ -9,7 +9,7 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { checksFailedText } from '../checks/checks-prompt.ts';
 import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../cli/worktree.ts';
-import { makeRoom, parkInPool, removeWorktree, resetWorktree } from '../workspaces/index.ts';
+import { adoptWorktree, makeRoom, parkInPool, removeWorktree, resetWorktree } from '../workspaces/index.ts';
 import type { CandidateRun } from './candidate.ts';
 import { candidateContext, candidateRecord, relabel } from './candidate.ts';
 import { mergeStreams } from './merge-streams.ts';
@@ -140,9 +140,12 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
       };
     }
 
-    // The candidates' worktrees are parked first: the task's own worktree is taken from the pool.
-    await releaseCandidates(coding, runs);
-    // The winner's commit becomes the task's branch, in the task's own worktree.
+    // The others' worktrees are parked; the winner's becomes the task's (or, where it cannot, is
+    // parked too and the task's own worktree is taken from the pool and set to its commit).
+    await releaseCandidates(
+      coding,
+      runs.filter((r) => r !== winner),
+    );
     const prepared = yield* taskWorktree(ctx, coding, winner, signal);
     if (prepared === null) return;
     const output: CodingOutput = {
@@ -217,8 +220,11 @@ async function* diffArtifact(
 }
 
 /**
- * The task's worktree (made from its dependencies as one attempt's would be), its branch moved to
- * the winner's commit, and named in the task's session; null after the error said why it could not.
+ * The task's worktree, named in the task's session: the winner's own worktree moved to the task's
+ * folder with the task's branch at its commit (`adoptWorktree`: its files as the winner left
+ * them, as one attempt's would be), or, where that cannot be done (an earlier attempt's worktree
+ * is there), the winner's parked and the task's made from its dependencies as one attempt's
+ * would be, its branch moved to the winner's commit. Null after the error said why it could not.
  */
 async function* taskWorktree(
   ctx: TaskContext<CodingAgent>,
@@ -227,7 +233,38 @@ async function* taskWorktree(
   signal: AbortSignal,
 ): AsyncGenerator<ExecutorEvent, true | null> {
   const out = winner.output!;
+  const session = (dir: string, branch: string): ExecutorEvent => ({
+    type: 'session',
+    session: {
+      workspace_id: coding.workspace.id,
+      cli: winner.agent.cli,
+      dir,
+      branch,
+      start_commit: out.start_commit,
+      // The winner's CLI session lived in its own worktree: a request for changes starts a new one here.
+      session_id: null,
+      home: null,
+    },
+  });
   try {
+    const adopted = await adoptWorktree({
+      repo: coding.workspace.path,
+      from: winner.dir,
+      dir: coding.dir,
+      branch: coding.branch,
+      to: out.commit,
+      start: out.start_commit,
+      signal,
+    }).catch((err) => {
+      if (signal.aborted) throw err;
+      return null;
+    });
+    if (adopted) {
+      winner.released = true;
+      yield session(adopted.dir, adopted.branch);
+      return true;
+    }
+    await releaseCandidates(coding, [winner]);
     const prepared = await prepare(coding, dependencyBranches(ctx, coding), signal);
     if (!prepared.ok) {
       yield { type: 'error', message: prepared.message };
@@ -245,19 +282,7 @@ async function* taskWorktree(
       scrub: w.state === 'reused',
       signal,
     });
-    yield {
-      type: 'session',
-      session: {
-        workspace_id: coding.workspace.id,
-        cli: winner.agent.cli,
-        dir: w.dir,
-        branch: w.branch,
-        start_commit: out.start_commit,
-        // The winner's CLI session lived in its own worktree: a request for changes starts a new one here.
-        session_id: null,
-        home: null,
-      },
-    };
+    yield session(w.dir, w.branch);
     return true;
   } catch (err) {
     yield signal.aborted

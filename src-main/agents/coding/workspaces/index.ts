@@ -38,6 +38,8 @@ export type { RegisteredRepository } from './registration.ts';
 export { inspectRepository, repositoryMissing } from './registration.ts';
 export type { Cancellable } from './repository.ts';
 export { requireGit } from './repository.ts';
+export type { AdoptedWorktree, AdoptWorktreeInput } from './worktree-adopt.ts';
+export { adoptWorktree } from './worktree-adopt.ts';
 export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';
 export { parkWorktree } from './worktree-park.ts';
 export type { ParkInPoolInput, PoolInput, PoolPark } from './worktree-pool.ts';
