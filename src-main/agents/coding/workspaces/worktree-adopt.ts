@@ -7,6 +7,7 @@ import type { Cancellable } from './repository.ts';
 import { cancellable, checkWorktreeDir, openRepository, realTarget } from './repository.ts';
 import { listWorktrees, PARKED } from './worktree-list.ts';
 import { inWorktree, openWorktree } from './worktree-open.ts';
+import { setLock } from './worktree-park.ts';
 
 /**
  * A finished worktree made another branch's worktree in another folder, its files as they are:
@@ -64,7 +65,7 @@ export async function adoptWorktree(input: AdoptWorktreeInput): Promise<AdoptedW
     const tips = await readRefs(repo, [branchRef, startRef(branchRef)], c);
     const { at } = openWorktree(repo, from);
     await git(['update-ref', '--no-deref', '-m', 'baton: adopt', 'HEAD', to], inWorktree(at, c));
-    await git(['worktree', 'lock', '--reason', PARKED, '--', from], { cwd: repo.path, ...c });
+    setLock(at, PARKED);
     mkdirSync(dirname(dir), { recursive: true });
     if (existsSync(dir)) rmdirSync(dir);
     await git(['worktree', 'move', '--force', '--force', '--', from, dir], { cwd: repo.path, ...c });
@@ -75,7 +76,7 @@ export async function adoptWorktree(input: AdoptWorktreeInput): Promise<AdoptedW
       await updateRef(repo, startRef(branchRef), start, null, 'baton: branch start', c);
     const moved = openWorktree(repo, dir).at;
     await git(['symbolic-ref', '-m', 'baton: adopt', 'HEAD', branchRef], inWorktree(moved, c));
-    await git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...c });
+    setLock(moved, null);
     return { dir, branch: input.branch, startCommit: hadStart ?? start };
   });
 }

@@ -1,4 +1,7 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkspaceError } from './errors.ts';
+import type { WorktreeAt } from './git.ts';
 import { git } from './git.ts';
 import { withRepoLock } from './repo-lock.ts';
 import type { Cancellable, Repository } from './repository.ts';
@@ -84,8 +87,7 @@ export async function takeParked(
   opts: Cancellable,
 ): Promise<void> {
   const { at } = openWorktree(repo, dir);
-  await unlock(repo, dir, opts);
-  await lock(repo, dir, PREPARING, opts);
+  setLock(at, PREPARING);
   const name = 'create' in branch ? branch.create : branch.existing;
   await git(
     ['symbolic-ref', '-m', 'baton: take parked worktree', 'HEAD', `refs/heads/${name}`],
@@ -100,8 +102,23 @@ export async function takeParked(
   }
 }
 
-function unlock(repo: Repository, dir: string, opts: Cancellable) {
-  return git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...opts });
+/**
+ * Locks the worktree whose own git folder is `at.gitDir` with `reason`, or unlocks it (null),
+ * without a git process: git keeps a worktree's lock as the file `worktrees/<id>/locked`, its
+ * reason inside (gitrepository-layout(5)), which is what `git worktree lock` and `unlock` write
+ * and delete. Written whole (a new file renamed over it), so a reader sees one reason or the
+ * other. Called with the repository lock held, on worktrees Baton made; a step of each attempt
+ * and park that way costs no process start.
+ */
+export function setLock(at: WorktreeAt, reason: string | null): void {
+  const path = join(at.gitDir, 'locked');
+  if (reason === null) {
+    rmSync(path, { force: true });
+    return;
+  }
+  const next = `${path}.baton-${process.pid}`;
+  writeFileSync(next, `${reason}\n`);
+  renameSync(next, path);
 }
 
 function lock(repo: Repository, dir: string, reason: string, opts: Cancellable) {

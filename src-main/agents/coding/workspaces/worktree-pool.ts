@@ -10,6 +10,7 @@ import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } f
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED } from './worktree-list.ts';
 import { inWorktree, openWorktree } from './worktree-open.ts';
+import { setLock } from './worktree-park.ts';
 import { deleteTrash, dropWorktree } from './worktree-remove.ts';
 
 /**
@@ -83,7 +84,7 @@ export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
           ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
           inWorktree(at, c),
         );
-      await git(['worktree', 'lock', '--reason', PARKED, '--', dir], { cwd: repo.path, ...c });
+      setLock(at, PARKED);
       await git(['worktree', 'move', '--force', '--force', '--', dir, target], { cwd: repo.path, ...c });
     } catch (e) {
       if (c.signal?.aborted) throw e;

@@ -10,7 +10,7 @@ import { cancellable, checkWorktreeDir, isInside, openRepository, realTarget } f
 import type { WorktreeEntry } from './worktree-list.ts';
 import { listWorktrees, PARKED, PREPARING } from './worktree-list.ts';
 import { inWorktree, openWorktree } from './worktree-open.ts';
-import { takeParked } from './worktree-park.ts';
+import { setLock, takeParked } from './worktree-park.ts';
 import { parksArrived, scrubTaken, takeFromPool } from './worktree-pool.ts';
 import { deleteTrash, dropWorktree, pruneRecords } from './worktree-remove.ts';
 
@@ -224,7 +224,7 @@ export async function prepareWorktree(
     await withRepoLock(repo.commonDir, async () => {
       if (step.state === 'created')
         await updateRef(repo, startRef(branchRef), step.start, null, 'baton: branch start', c);
-      await git(['worktree', 'unlock', '--', dir], { cwd: repo.path, ...c });
+      setLock(at, null);
     });
   } catch (e) {
     // Nothing half-made is left: the worktree goes, and a branch this call created with it.
