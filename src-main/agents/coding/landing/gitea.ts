@@ -87,7 +87,7 @@ export function giteaForge(opts: {
   const api = giteaApi(opts.apiUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, ''), {
     token: opts.token,
     // Every call gives up after a minute: a forge that does not answer never holds a landing (or Baton's close).
-    customFetch: (url: RequestInfo | URL, init?: RequestInit) =>
+    customFetch: (url: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
       fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
   });
   // Gitea refuses a body without its Content-Type; gitea-js leaves it off some calls.
