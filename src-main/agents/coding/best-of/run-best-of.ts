@@ -39,9 +39,9 @@ const info = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', te
  * their steps go into this attempt's trace under their own numbers, marked with the candidate,
  * and every candidate's spend counts (a budget passed stops them all). Then they are ranked
  * (`rank.ts`, the judge asked when the best tie on their checks), the ranking recorded, the
- * candidates' worktrees parked in the workspace's pool (their branches kept), the winner's commit
- * made the task's branch in the task's worktree (taken from the pool), and the winner's work
- * answered as the task's.
+ * others' worktrees parked in the workspace's pool (every candidate's branch kept), the winner's
+ * worktree made the task's with the task's branch at its commit (`taskWorktree`), and the
+ * winner's work answered as the task's.
  */
 export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
   const { ctx, coding, signal, now } = o;

@@ -33,6 +33,7 @@ async function candidate() {
   t.write('won.txt', 'the winner\n', c.dir);
   const { head } = await commitLeftovers({ repo: t.repo, dir: c.dir, message: 'candidate 2' });
   t.write('dist/out.js', 'built\n', c.dir);
+  t.write('scratch.txt', 'left untracked\n', c.dir);
   return { c, head };
 }
 
@@ -55,14 +56,16 @@ describe('adoptWorktree', () => {
     expect(t.git(['rev-parse', 'baton/r1/t'])).toBe(head);
     expect(t.git(['rev-parse', 'refs/baton/start/baton/r1/t'])).toBe(c.startCommit);
     expect(t.git(['rev-parse', 'baton/r1/t-c2'])).toBe(head);
-    // The same folder's files, moved: what the checks built is still there, git sees no change.
+    // The same folder's files, moved: what the checks built (ignored) is still there, what was
+    // left untracked is not, and git sees no change.
     expect(existsSync(c.dir)).toBe(false);
     expect(t.read('won.txt', dir)).toBe('the winner\n');
     expect(t.read('dist/out.js', dir)).toBe('built\n');
+    expect(existsSync(join(dir, 'scratch.txt'))).toBe(false);
     expect(t.git(['status', '--porcelain'], dir)).toBe('');
     expect(record(dir)).toBe(`worktree ${dir}\nHEAD ${head}\nbranch refs/heads/baton/r1/t`);
-    // Nothing read or wrote the repository's files.
-    expect(commands.filter((x) => / (read-tree|checkout|clean|reset) /.test(` ${x} `))).toEqual([]);
+    // Nothing checked the repository's files out again.
+    expect(commands.filter((x) => / (read-tree|checkout|reset) /.test(` ${x} `))).toEqual([]);
   });
 
   it("leaves everything as it was when the task's folder holds a worktree, or the branch is held", async () => {
@@ -77,6 +80,33 @@ describe('adoptWorktree', () => {
     ).toBeNull();
     expect(record(c.dir)).toBe(`worktree ${c.dir}\nHEAD ${head}\nbranch refs/heads/baton/r1/t-c2`);
     expect(t.git(['rev-parse', 'baton/r1/t'])).toBe(earlier.startCommit);
+  });
+
+  it("leaves a branch alone that the person's own checkout holds, or that Baton did not make", async () => {
+    const { c, head } = await candidate();
+    const input = { repo: t.repo, from: c.dir, to: head, start: c.startCommit, dir: join(t.worktrees, 'u') };
+    t.git(['switch', '-q', '-c', 'baton/r1/mine']);
+    expect(await adoptWorktree({ ...input, branch: 'baton/r1/mine' })).toBeNull();
+    t.git(['switch', '-q', 'main']);
+    // It exists, with no start: not one Baton prepared.
+    expect(await adoptWorktree({ ...input, branch: 'baton/r1/mine' })).toBeNull();
+    expect(t.git(['rev-parse', 'baton/r1/mine'])).toBe(c.startCommit);
+    expect(record(c.dir)).toBe(`worktree ${c.dir}\nHEAD ${head}\nbranch refs/heads/baton/r1/t-c2`);
+  });
+
+  it('cut short before its unlock, is taken up on its branch and unlocked by the next prepareWorktree', async () => {
+    const { c, head } = await candidate();
+    const dir = join(t.worktrees, 'r1', 't', 'tree');
+    t.git(['update-ref', '--no-deref', 'HEAD', head], c.dir);
+    t.git(['worktree', 'lock', '--reason', 'baton: parked', c.dir]);
+    t.git(['worktree', 'move', '--force', '--force', c.dir, dir]);
+    t.git(['update-ref', 'refs/baton/start/baton/r1/t', c.startCommit]);
+    t.git(['update-ref', 'refs/heads/baton/r1/t', head]);
+    t.git(['symbolic-ref', 'HEAD', 'refs/heads/baton/r1/t'], dir);
+    const again = await prepared('baton/r1/t', dir);
+    expect(again.state).toBe('reused');
+    expect(record(dir)).toBe(`worktree ${dir}\nHEAD ${head}\nbranch refs/heads/baton/r1/t`);
+    expect(t.read('won.txt', dir)).toBe('the winner\n');
   });
 
   it('refuses a branch name git refuses, naming the field', async () => {

@@ -22,7 +22,7 @@ export interface AdoptWorktreeInput extends Cancellable {
   from: string;
   /** Where it goes: absent, or an empty folder. */
   dir: string;
-  /** The branch it is to hold: made at `to`, or moved there when it exists and no worktree holds it. */
+  /** The branch it is to hold: made at `to`, or moved there when Baton made it and no worktree holds it. */
   branch: string;
   /** The commit `from` is at, which `branch` is to be at. */
   to: string;
@@ -40,13 +40,16 @@ export interface AdoptedWorktree {
 /**
  * Adopts `from` as the worktree of `branch` at `dir` (see AdoptWorktreeInput); null, with
  * nothing changed, when it cannot be done that way and the caller prepares the worktree as
- * usual: `dir` is a worktree already (an earlier attempt's) or holds files, a worktree holds
- * `branch`, or `from` is not an unlocked worktree at `to`.
+ * usual: `dir` is a worktree already (an earlier attempt's) or holds files, a worktree (or the
+ * person's checkout) holds `branch`, `branch` exists without a start (Baton did not prepare it),
+ * or `from` is not an unlocked worktree at `to`. Untracked files the worktree holds go (`clean
+ * -ffd`); ignored ones stay.
  *
  * In this order, each step a state the next `prepareWorktree` knows, should Baton stop between
  * two: `from` detached and locked "parked" (a parked worktree, taken as one where it is), moved
- * to `dir` (a parked worktree at the task's folder), the branch and its start set, HEAD naming
- * the branch, unlocked.
+ * to `dir` (a parked worktree at the task's folder), the branch's start then the branch set,
+ * HEAD naming the branch (a worktree on its branch still locked "parked", which prepareWorktree
+ * unlocks as it takes it up), unlocked.
  */
 export async function adoptWorktree(input: AdoptWorktreeInput): Promise<AdoptedWorktree | null> {
   const c = cancellable(input);
@@ -56,27 +59,37 @@ export async function adoptWorktree(input: AdoptWorktreeInput): Promise<AdoptedW
   const branchRef = await checkBranchName(repo, input.branch, 'branch', c);
   const to = await requireCommit(repo, input.to, 'to', c);
   const start = await requireCommit(repo, input.start, 'start', c);
-  return withRepoLock(repo.commonDir, async () => {
+  const done = await withRepoLock(repo.commonDir, async () => {
     const entries = await listWorktrees(repo, c);
     const source = entries.find((e) => e.path === from);
     if (!source || source.main || source.missing || source.locked !== null || source.head !== to) return null;
-    if (entries.some((e) => !e.main && (e.path === dir || e.branch === input.branch))) return null;
+    // Held anywhere (the person's own checkout too), or a worktree in the way: prepared as usual.
+    if (entries.some((e) => e.branch === input.branch || (!e.main && e.path === dir))) return null;
     if (existsSync(dir) && readdirSync(dir).length > 0) return null;
     const tips = await readRefs(repo, [branchRef, startRef(branchRef)], c);
+    const tip = tips.get(branchRef) ?? null;
+    const hadStart = tips.get(startRef(branchRef));
+    // A branch Baton did not prepare (no start) is not taken: prepareWorktree refuses it, naming it.
+    if (tip !== null && hadStart === undefined) return null;
     const { at } = openWorktree(repo, from);
     await git(['update-ref', '--no-deref', '-m', 'baton: adopt', 'HEAD', to], inWorktree(at, c));
     setLock(at, PARKED);
     mkdirSync(dirname(dir), { recursive: true });
     if (existsSync(dir)) rmdirSync(dir);
     await git(['worktree', 'move', '--force', '--force', '--', from, dir], { cwd: repo.path, ...c });
-    const tip = tips.get(branchRef) ?? null;
-    if (tip !== to) await updateRef(repo, branchRef, to, tip ?? '', 'baton: adopt', c);
-    const hadStart = tips.get(startRef(branchRef));
+    // The start first: a branch without one is one prepareWorktree refuses; a start without its
+    // branch, it writes over.
     if (hadStart === undefined)
       await updateRef(repo, startRef(branchRef), start, null, 'baton: branch start', c);
+    if (tip !== to) await updateRef(repo, branchRef, to, tip ?? '', 'baton: adopt', c);
     const moved = openWorktree(repo, dir).at;
     await git(['symbolic-ref', '-m', 'baton: adopt', 'HEAD', branchRef], inWorktree(moved, c));
     setLock(moved, null);
-    return { dir, branch: input.branch, startCommit: hadStart ?? start };
+    return { at: moved, adopted: { dir, branch: input.branch, startCommit: hadStart ?? start } };
   });
+  if (done === null) return null;
+  // What the winner left untracked goes (no later attempt commits what nobody reviewed); ignored
+  // files (`node_modules`, a build) stay, as in one attempt's worktree.
+  await git(['clean', '-q', '-ffd'], inWorktree(done.at, c));
+  return done.adopted;
 }

@@ -156,7 +156,9 @@ export async function prepareWorktree(
       const holder = entries.find((e) => e.branch === input.branch && !e.missing);
       if (holder && holder.path === dir) {
         // Taken up as the last attempt (or a Baton that stopped) left it: `.git` is set right first.
-        const { repaired } = openWorktree(repo, dir);
+        const { at, repaired } = openWorktree(repo, dir);
+        // An adoption cut short just before its unlock (worktree-adopt.ts) left it locked "parked".
+        if (holder.locked === PARKED) setLock(at, null);
         return { kind: 'reused', start, head: holder.head ?? tip, repaired } as const;
       }
       if (holder) {
