@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import { githubClient } from '../../http/github-client.ts';
 
 /** An open issue as a `github_issues` trigger reads it. */
 export interface OpenIssue {
@@ -10,20 +10,6 @@ export interface OpenIssue {
 
 /** A look at GitHub that failed, said in words a person can act on (the trigger's last error). */
 export class IssuesError extends Error {}
-
-const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A client for GitHub's API whose every call gives up after a minute. */
-const octokit = (opts: { apiUrl: string; token: string }) =>
-  new Octokit({
-    auth: opts.token,
-    baseUrl: opts.apiUrl,
-    log: SILENT,
-    userAgent: 'baton',
-    request: {
-      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
-    },
-  });
 
 /**
  * Comments `body` on an issue unless one of its comments holds `marker` already (a comment posted
@@ -38,7 +24,7 @@ export async function commentOnce(opts: {
   body: string;
 }): Promise<boolean> {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = octokit(opts);
+  const gh = githubClient(opts);
   const where = { owner, repo, issue_number: opts.number };
   const said = await gh.paginate(gh.issues.listComments, { ...where, per_page: 100 });
   if (said.some((c) => c.body?.includes(opts.marker))) return false;
@@ -60,7 +46,7 @@ export async function openLabelledIssues(opts: {
   label: string;
 }): Promise<OpenIssue[]> {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = octokit(opts);
+  const gh = githubClient(opts);
   const doing = `Reading the issues labelled "${opts.label}" of ${opts.repo}`;
   try {
     const items = await gh.paginate(gh.issues.listForRepo, {

@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestTarget } from '../../../http/request-target.ts';
 import { sendJson } from '../../../http/respond.ts';
+import { checkedDelivery } from './hook-delivery.ts';
 import type { LandingDeps } from './landing-deps.ts';
-import { MAX_BODY, rawBody } from './webhook.ts';
 
 /** Where Gitea (or Forgejo) posts a workspace's webhooks: `POST /api/forge/gitea/<workspace>`. */
 export const GITEA_HOOK_PATH = '/api/forge/gitea/';
@@ -16,7 +16,6 @@ export function giteaSignatureValid(secret: string, body: Buffer, header: string
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-const error = (code: string, message: string) => ({ error: { code, message } });
 const headerOf = (req: IncomingMessage, ...names: string[]): string => {
   for (const n of names) {
     const v = req.headers[n];
@@ -37,27 +36,20 @@ const headerOf = (req: IncomingMessage, ...names: string[]): string => {
  */
 export function createGiteaHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const workspaceId = target.segments.length === 5 ? target.segments[4]! : '';
-    const w = workspaceId ? deps.store.workspaces.get(workspaceId) : undefined;
-    const forge = w?.remote?.forge;
-    if (!w || forge?.kind !== 'gitea' || !forge.webhook_secret)
-      return sendJson(res, 404, error('not_found', `no Gitea webhook for "${workspaceId}"`));
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      return sendJson(res, 405, error('method_not_allowed', `${req.method} not allowed on a forge webhook`));
-    }
-    const secret = deps.secrets.get(forge.webhook_secret);
-    const body = await rawBody(req);
-    if (body === null) return sendJson(res, 413, error('too_large', `body larger than ${MAX_BODY} bytes`));
-    const signature = headerOf(req, 'x-gitea-signature', 'x-forgejo-signature');
-    if (!secret || !giteaSignatureValid(secret, body, signature)) {
-      deps.log(new Error('bad X-Gitea-Signature'), `a Gitea webhook for workspace ${w.id} was refused`);
-      return sendJson(
-        res,
-        401,
-        error('bad_signature', 'X-Gitea-Signature does not match the workspace’s webhook secret'),
-      );
-    }
+    const got = await checkedDelivery(deps, req, res, target, {
+      takes: (forge) => forge.kind === 'gitea',
+      none: (id) => `no Gitea webhook for "${id}"`,
+      valid: (secret, body) =>
+        giteaSignatureValid(secret, body, headerOf(req, 'x-gitea-signature', 'x-forgejo-signature')),
+      forge: 'Gitea',
+      header: 'X-Gitea-Signature',
+      refusal: {
+        code: 'bad_signature',
+        message: 'X-Gitea-Signature does not match the workspace’s webhook secret',
+      },
+    });
+    if (got === null) return;
+    const { w } = got;
     // The event's full name (`pull_request_review_rejected`), else its short one (`pull_request_rejected`).
     const event = headerOf(
       req,
@@ -66,12 +58,7 @@ export function createGiteaHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       'x-gitea-event',
       'x-forgejo-event',
     );
-    let payload: { number?: unknown; pull_request?: { number?: unknown }; ref?: unknown } = {};
-    try {
-      payload = JSON.parse(body.toString('utf8')) as typeof payload;
-    } catch {
-      return sendJson(res, 400, error('invalid_input', 'the body is not JSON'));
-    }
+    const payload = got.payload as { number?: unknown; pull_request?: { number?: unknown }; ref?: unknown };
     const number = Number(payload.pull_request?.number ?? payload.number);
     const baseMoved =
       event === 'push' && payload.ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;

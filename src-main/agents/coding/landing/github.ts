@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import { githubClient } from '../../../http/github-client.ts';
 import type { ForgeClient, PullState } from './forge.ts';
 import { LandingError } from './push.ts';
 
@@ -32,8 +32,6 @@ const pullOf = (p: {
   mergeable_state: p.mergeable_state ?? 'unknown',
 });
 
-const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
-
 /**
  * GitHub through `@octokit/rest` (github.com, or Enterprise through `apiUrl`), for one repository
  * and one token. Its errors are said as Baton says them: a token refused (401), lacking rights
@@ -46,16 +44,7 @@ export function githubForge(opts: {
   tokenName: string;
 }): ForgeClient {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = new Octokit({
-    auth: opts.token,
-    baseUrl: opts.apiUrl,
-    log: SILENT,
-    userAgent: 'baton',
-    // Every call gives up after a minute: a forge that does not answer never holds a landing (or Baton's close).
-    request: {
-      fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) }),
-    },
-  });
+  const gh = githubClient({ apiUrl: opts.apiUrl, token: opts.token });
   const where = { owner, repo };
   const said = async <T>(doing: string, f: () => Promise<T>): Promise<T> => {
     try {

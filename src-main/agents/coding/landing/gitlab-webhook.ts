@@ -2,9 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestTarget } from '../../../http/request-target.ts';
 import { sendJson } from '../../../http/respond.ts';
+import { checkedDelivery } from './hook-delivery.ts';
 import type { LandingDeps } from './landing-deps.ts';
-
-const MAX_BODY = 1024 * 1024;
 
 /** Whether GitLab's `X-Gitlab-Token` is the webhook's secret, compared in constant time (of their digests: any length). */
 export function gitlabTokenValid(secret: string, header: string | undefined): boolean {
@@ -12,19 +11,6 @@ export function gitlabTokenValid(secret: string, header: string | undefined): bo
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(secret), digest(header));
 }
-
-async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-const error = (code: string, message: string) => ({ error: { code, message } });
 
 /** What Baton reads of a GitLab webhook's body (Merge Request, Pipeline, Job, Note and Push hooks). */
 interface HookBody {
@@ -47,29 +33,20 @@ interface HookBody {
  */
 export function createGitLabHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const workspaceId = target.segments.length === 5 ? target.segments[4]! : '';
-    const w = workspaceId ? deps.store.workspaces.get(workspaceId) : undefined;
-    const forge = w?.remote?.forge;
-    if (!w || forge?.kind !== 'gitlab' || !forge.webhook_secret)
-      return sendJson(res, 404, error('not_found', `no GitLab webhook for "${workspaceId}"`));
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      return sendJson(res, 405, error('method_not_allowed', `${req.method} not allowed on a forge webhook`));
-    }
-    const secret = deps.secrets.get(forge.webhook_secret);
-    const body = await rawBody(req);
-    if (body === null) return sendJson(res, 413, error('too_large', `body larger than ${MAX_BODY} bytes`));
-    const token = req.headers['x-gitlab-token'];
-    if (!secret || !gitlabTokenValid(secret, typeof token === 'string' ? token : undefined)) {
-      deps.log(new Error('bad X-Gitlab-Token'), `a GitLab webhook for workspace ${w.id} was refused`);
-      return sendJson(res, 401, error('bad_token', 'X-Gitlab-Token is not the workspace’s webhook secret'));
-    }
-    let hook: HookBody = {};
-    try {
-      hook = JSON.parse(body.toString('utf8')) as HookBody;
-    } catch {
-      return sendJson(res, 400, error('invalid_input', 'the body is not JSON'));
-    }
+    const got = await checkedDelivery(deps, req, res, target, {
+      takes: (forge) => forge.kind === 'gitlab',
+      none: (id) => `no GitLab webhook for "${id}"`,
+      valid: (secret) => {
+        const token = req.headers['x-gitlab-token'];
+        return gitlabTokenValid(secret, typeof token === 'string' ? token : undefined);
+      },
+      forge: 'GitLab',
+      header: 'X-Gitlab-Token',
+      refusal: { code: 'bad_token', message: 'X-Gitlab-Token is not the workspace’s webhook secret' },
+    });
+    if (got === null) return;
+    const { w } = got;
+    const hook = (got.payload ?? {}) as HookBody;
     const kind = typeof hook.object_kind === 'string' ? hook.object_kind : '';
     const attrs = hook.object_attributes ?? {};
     // The merge request a hook is about: its own (merge_request), or the one a note, pipeline or job names.

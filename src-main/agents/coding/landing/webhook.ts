@@ -2,11 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestTarget } from '../../../http/request-target.ts';
 import { sendJson } from '../../../http/respond.ts';
+import { checkedDelivery } from './hook-delivery.ts';
 import type { LandingDeps } from './landing-deps.ts';
 
 /** Where GitHub posts a workspace's webhooks: `POST /api/forge/github/<workspace>`. */
 export const FORGE_HOOK_PATH = '/api/forge/github/';
-export const MAX_BODY = 1024 * 1024;
 
 /** Whether `header` (`X-Hub-Signature-256`) is GitHub's signature of `body` with `secret`: `sha256=` and the HMAC-SHA256 hex, compared in constant time. */
 export function hubSignatureValid(secret: string, body: Buffer, header: string | undefined): boolean {
@@ -15,19 +15,6 @@ export function hubSignatureValid(secret: string, body: Buffer, header: string |
   const got = Buffer.from(header);
   return got.length === want.length && timingSafeEqual(got, want);
 }
-
-export async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-const error = (code: string, message: string) => ({ error: { code, message } });
 
 /**
  * GitHub's webhooks for a workspace whose forge names a `webhook_secret`: each delivery's
@@ -43,34 +30,24 @@ const error = (code: string, message: string) => ({ error: { code, message } });
  */
 export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const workspaceId = target.segments.length === 5 ? target.segments[4]! : '';
-    const w = workspaceId ? deps.store.workspaces.get(workspaceId) : undefined;
-    const secretName = w?.remote?.forge?.webhook_secret;
-    if (!w || !secretName)
-      return sendJson(res, 404, error('not_found', `no forge webhook for "${workspaceId}"`));
-    if (req.method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      return sendJson(res, 405, error('method_not_allowed', `${req.method} not allowed on a forge webhook`));
-    }
-    const secret = deps.secrets.get(secretName);
-    const body = await rawBody(req);
-    if (body === null) return sendJson(res, 413, error('too_large', `body larger than ${MAX_BODY} bytes`));
-    const signature = req.headers['x-hub-signature-256'];
-    if (!secret || !hubSignatureValid(secret, body, typeof signature === 'string' ? signature : undefined)) {
-      deps.log(new Error('bad X-Hub-Signature-256'), `a GitHub webhook for workspace ${w.id} was refused`);
-      return sendJson(
-        res,
-        401,
-        error('bad_signature', 'X-Hub-Signature-256 does not match the workspace’s webhook secret'),
-      );
-    }
+    const got = await checkedDelivery(deps, req, res, target, {
+      takes: () => true,
+      none: (id) => `no forge webhook for "${id}"`,
+      valid: (secret, body) => {
+        const signature = req.headers['x-hub-signature-256'];
+        return hubSignatureValid(secret, body, typeof signature === 'string' ? signature : undefined);
+      },
+      forge: 'GitHub',
+      header: 'X-Hub-Signature-256',
+      refusal: {
+        code: 'bad_signature',
+        message: 'X-Hub-Signature-256 does not match the workspace’s webhook secret',
+      },
+    });
+    if (got === null) return;
+    const { w } = got;
     const event = String(req.headers['x-github-event'] ?? '');
-    let payload: { number?: unknown; pull_request?: { number?: unknown } } = {};
-    try {
-      payload = JSON.parse(body.toString('utf8')) as typeof payload;
-    } catch {
-      return sendJson(res, 400, error('invalid_input', 'the body is not JSON'));
-    }
+    const payload = got.payload as { number?: unknown; pull_request?: { number?: unknown } };
     if (event === 'issues') {
       // An issue opened, labelled or reopened: the workspace's `github_issues` triggers read GitHub's issues now.
       const action = (payload as { action?: unknown }).action;
