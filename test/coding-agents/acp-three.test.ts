@@ -146,7 +146,8 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
           if (t?.status === 'failed') throw new Error(`task ${task} failed: ${t.error}`);
           return false;
         },
-        180_000,
+        // A bound for a hung agent, not a timing: three CLIs at once on a busy 2-core machine are slow.
+        480_000,
         `an approval of kind ${kind} for ${task}`,
       );
       seen.add(found!.id);
@@ -211,13 +212,13 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
       expect(last, cli).toContain(COMMENT);
       const first = firstSession.get(cli);
       expect(first, cli).toBeTruthy();
-      if (cli === 'gemini') {
-        // Gemini CLI cannot load its session in a new process: Baton says so and starts a new
-        // session in the same worktree, given the task again with the comment; the model does not
-        // see the earlier conversation.
+      // Gemini CLI often cannot load its session in a new process (whether its first process had
+      // written the session out before it ended is Gemini's own timing: on a busy machine it has):
+      // Baton says so and starts a new session in the same worktree, given the task again with the
+      // comment; the model does not see the earlier conversation. Either way is checked as it went.
+      if (cli === 'gemini' && out.session_id !== first) {
         // The task's log is written behind the run: wait for the line.
         await expect.poll(logs).toContain(`gemini could not load session ${first}`);
-        expect(out.session_id).not.toBe(first);
         expect(last).toContain('Write notes.txt.');
         expect(last).not.toContain('Wrote notes.txt.');
         // The trace shows the prompt as sent to the new session.
@@ -233,7 +234,7 @@ describe.skipIf(!installed)('Gemini CLI, qwen-code and opencode over ACP', () =>
       }
     }
     expect(servers.phoneHome()).toEqual([]);
-  });
+  }, 900_000);
 
   it('runs a plan of three ACP agents and an llm agent as a DAG: the third builds on the first two merged, the llm agent reads its result', async () => {
     const { app } = baton;
