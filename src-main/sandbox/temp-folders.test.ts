@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,32 @@ describe('sandboxed programs’ temp folders', () => {
     expect(existsSync(join(dir, 'baton-tmp-222-bbbbbb'))).toBe(true); // its Baton still runs
     expect(existsSync(join(dir, 'baton-tmp-x'))).toBe(true); // not named as ours
     expect(existsSync(join(dir, 'other-333-cccccc'))).toBe(true);
+  });
+
+  it("removes the sandbox library's proxy sockets of Batons that are gone, and only sockets", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-temps-'));
+    // Real Unix sockets, left as a killed process leaves them: bound by a child, which is SIGKILLed.
+    const names = ['srt-mux-111-0.sock', 'srt-mux-222-1.sock', `srt-mux-${process.pid}-2.sock`];
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const net = require('node:net'); let n = 0; for (const p of process.argv.slice(1)) net.createServer().listen(p, () => { if (++n === ${names.length}) console.log('listening'); });`,
+        ...names.map((n) => join(dir, n)),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.kill('SIGKILL');
+    await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    writeFileSync(join(dir, 'srt-mux-333-0.sock'), 'not a socket');
+    for (const name of ['srt-mux-111-0.sock', 'srt-mux-222-1.sock', `srt-mux-${process.pid}-2.sock`])
+      expect(existsSync(join(dir, name))).toBe(true);
+    const removed = reapOrphanTempFolders(dir, (pid) => pid === 222);
+    expect(removed).toEqual(['srt-mux-111-0.sock']);
+    expect(existsSync(join(dir, 'srt-mux-222-1.sock'))).toBe(true); // its Baton still runs
+    expect(existsSync(join(dir, `srt-mux-${process.pid}-2.sock`))).toBe(true); // this Baton's
+    expect(existsSync(join(dir, 'srt-mux-333-0.sock'))).toBe(true); // a file, not a socket
   });
 
   it('finds nothing to do in a folder that does not exist', () => {

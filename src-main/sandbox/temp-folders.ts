@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,7 +7,9 @@ import { join } from 'node:path';
  * is named for the Baton process that made it: `baton-tmp-<pid>-XXXXXX` in the system's temp
  * folder. The program's end removes it; a Baton that is killed (SIGKILL, a crash) cannot, and
  * `reapOrphanTempFolders` removes those whose Baton is gone, before a new sandbox session starts
- * and after the test suite.
+ * and after the test suite. So it does with the Unix socket of the sandbox library's network
+ * proxy (`srt-mux-<pid>-<n>.sock`, mux-proxy.js), which the library unlinks when its session ends
+ * or its process exits, never when the process is killed.
  */
 const PREFIX = 'baton-tmp-';
 
@@ -16,7 +18,16 @@ export function makeTempFolder(dir = tmpdir()): string {
   return mkdtempSync(join(dir, `${PREFIX}${process.pid}-`));
 }
 
-/** Removes the temp folders of Batons that no longer run; returns the folders removed. */
+/** What a process leaves in the temp folder, named for its pid: our folders, the library's sockets. */
+const LEFT = [
+  { re: /^baton-tmp-(\d+)-[^/]+$/, socket: false },
+  { re: /^srt-mux-(\d+)-[0-9a-z]+\.sock$/, socket: true },
+];
+
+/**
+ * Removes the temp folders (and the sandbox library's proxy sockets) of Batons that no longer
+ * run; returns the names removed.
+ */
 export function reapOrphanTempFolders(
   dir = tmpdir(),
   alive: (pid: number) => boolean = processAlive,
@@ -29,11 +40,13 @@ export function reapOrphanTempFolders(
   }
   const removed: string[] = [];
   for (const name of names) {
-    const m = /^baton-tmp-(\d+)-[^/]+$/.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
+    const kind = LEFT.find((k) => k.re.test(name));
+    if (!kind) continue;
+    const pid = Number(kind.re.exec(name)![1]);
     if (pid === process.pid || alive(pid)) continue;
     try {
+      // A socket name on something else (a file someone made) is left alone.
+      if (kind.socket && !lstatSync(join(dir, name)).isSocket()) continue;
       rmSync(join(dir, name), { recursive: true, force: true });
       removed.push(name);
     } catch {
