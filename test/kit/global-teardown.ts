@@ -10,5 +10,7 @@ export function teardown(): void {
     process.stdout.write(`\nended ${reaped.length} sandbox bridges left by killed Batons\n`);
   const removed = reapOrphanTempFolders();
   if (removed.length > 0)
-    process.stdout.write(`removed ${removed.length} sandbox temp folders and proxy sockets left by killed Batons\n`);
+    process.stdout.write(
+      `removed ${removed.length} sandbox temp folders and proxy sockets left by killed Batons\n`,
+    );
 }
