@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Baton } from './harness.ts';
 import { chromiumFound, launchBaton, shots, skipE2e } from './harness.ts';
 import { root } from './serve-process.ts';
@@ -25,6 +25,19 @@ describe.skipIf(skipE2e)('Baton in Chromium against browser mode', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
   afterAll(() => baton?.close());
+  // A failure leaves what the page showed (a screenshot, its notices and errors) for whoever reads the log.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    const name = `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`;
+    await page.screenshot({ path: join(shots, name), fullPage: true }).catch(() => {});
+    const notices = await page
+      .locator('[role=alert], [role=status]')
+      .allTextContents()
+      .catch(() => []);
+    console.error(
+      `browser e2e failed at ${page.url()}: screenshot test-results/${name}; notices: ${notices.join(' | ') || 'none'}; page errors: ${pageErrors.join(' | ') || 'none'}`,
+    );
+  });
 
   it('opens with the token, then says what to do when empty', async () => {
     await page.goto(server.url);
