@@ -11,9 +11,15 @@ export { TREE_MARKER };
 
 const isWindows = process.platform === 'win32';
 
-/** How often a stopping tree is looked at again, and how long SIGKILL may take before Baton gives up. */
-const POLL_MS = 50;
+/**
+ * When a stopping tree is looked at again: soon at first (a program that just exited is most
+ * often gone within a few ms: its last processes closing), then every 50 ms. How long SIGKILL
+ * may take before Baton gives up.
+ */
+const POLL_MS = [1, 2, 5, 10, 20, 50] as const;
 const KILL_WAIT_MS = 2_000;
+/** The wait before the `n`th look again (0: the first). */
+const pollMs = (n: number): number => POLL_MS[Math.min(n, POLL_MS.length - 1)]!;
 
 export interface TreeOptions extends Omit<SpawnOptions, 'env' | 'detached' | 'shell'> {
   env: Record<string, string>;
@@ -229,7 +235,7 @@ async function sweep(members: Members, leader: number, graceMs: number, leavesFi
   const termed = new Set<string>();
   let groupTermed = false;
   const killAt = Date.now() + graceMs;
-  for (;;) {
+  for (let look = 0; ; look++) {
     const alive = await members.learn(await readProcTable(members.start));
     if (alive.length === 0) return;
     const now = Date.now();
@@ -251,7 +257,7 @@ async function sweep(members: Members, leader: number, graceMs: number, leavesFi
       groupTermed = true;
     }
     if (now > killAt + KILL_WAIT_MS) return; // another user's process, or stuck in the kernel
-    await sleep(POLL_MS);
+    await sleep(pollMs(look));
   }
 }
 
@@ -267,7 +273,7 @@ async function sweepGroup(leader: number, graceMs: number): Promise<void> {
   if (!groupAlive(leader)) return;
   signalGroup(leader, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (groupAlive(leader) && Date.now() < deadline) await sleep(POLL_MS);
+  for (let look = 0; groupAlive(leader) && Date.now() < deadline; look++) await sleep(pollMs(look));
   if (groupAlive(leader)) signalGroup(leader, 'SIGKILL');
 }
 
@@ -380,7 +386,7 @@ export async function stopMarkedTrees(
       termed.add(key);
     }
     if (now > killAt + KILL_WAIT_MS) break; // stuck in the kernel: given up
-    await sleep(POLL_MS);
+    await sleep(pollMs(Number.POSITIVE_INFINITY)); // each look reads every process's environment
   }
   return termed.size;
 }
