@@ -1,7 +1,7 @@
 // Where a sandboxed check's start goes, each on its own set-up and sharing one (`sandboxShare`, as a
 // round of checks does): confine() (the wrap: the library's scan, bubblewrap's arguments), the
 // program's life in bubblewrap (`true`: relays, seccomp, the exit's sweep), release(). Prints ms.
-// Usage: node test/bench/sandbox-phases.ts [--runs 8]
+// Usage: [PHASES_DIR=/a/big/checkout] node test/bench/sandbox-phases.ts [--runs 8] (default: an empty temp folder)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { argInt } from './measure.ts';
 
 const RUNS = argInt('runs', 8);
-const dir = mkdtempSync(join(tmpdir(), 'baton-sandbox-phases-'));
+const dir = process.env.PHASES_DIR ?? mkdtempSync(join(tmpdir(), 'baton-sandbox-phases-'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function phases(share: SandboxShare | undefined): Promise<[number, number, number]> {
@@ -52,5 +52,5 @@ try {
   }
 } finally {
   await endSandboxWhenIdle();
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.PHASES_DIR) rmSync(dir, { recursive: true, force: true });
 }

@@ -20,13 +20,15 @@ describe('matching counts how long agents take', () => {
   it('sends most instant work to the fast command agent, though it is at capacity most of the time', async () => {
     dir = mkdtempSync(join(tmpdir(), 'baton-speed-'));
     app = createApp({ dataDir: dir, log: () => {} });
-    // Two real programs with the same skill: one that ends at once, one that takes half a
-    // second. Each has free slots at times while the other is full.
+    // Two real programs with the same skill: one that ends at once, one that takes three
+    // seconds. Each has free slots at times while the other is full. Three seconds, so that the
+    // fast one stays the faster however busy the machine (a CI run beside a CPU hog made its
+    // start take a good part of half a second, and the slow one got 54 tasks).
     const run = await setup(
       app,
       [
         { id: 'fast', kind: 'command', skills: ['x'], command: 'true', max_concurrency: 4 },
-        { id: 'slow', kind: 'command', skills: ['x'], command: 'sleep', args: ['0.5'], max_concurrency: 4 },
+        { id: 'slow', kind: 'command', skills: ['x'], command: 'sleep', args: ['3'], max_concurrency: 4 },
       ],
       {
         plan_id: 'instant',
