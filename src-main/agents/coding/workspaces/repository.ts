@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { WorkspaceError } from './errors.ts';
 import { firstLines, GitError, gitText } from './git.ts';
 
@@ -58,6 +58,46 @@ export async function openRepository(path: string, opts: Cancellable = {}): Prom
   if (!isAbsolute(path)) {
     throw new WorkspaceError('invalid_path', `repo: ${path} is not an absolute path`, { field: 'repo' });
   }
+  const known = opened.get(path);
+  if (known && known.stamp === stampOf(path, known.repo)) return { ...known.repo };
+  const repo = await askGit(path, opts);
+  const stamp = stampOf(path, repo);
+  if (stamp !== null) {
+    if (opened.size >= MAX_OPENED) opened.clear();
+    opened.set(path, { repo: { ...repo }, stamp });
+  }
+  return repo;
+}
+
+/**
+ * Repositories already asked about, by path: each operation on a workspace opens its repository
+ * (a best-of-8 attempt opened it ~60 times, a git process each), and the answer holds while the
+ * folder, its `.git` entry, the git folder and its objects are the same ones (inode and birth
+ * time: a folder removed and made again may get the same inode; and the `.git` file's time: a
+ * linked worktree's pointer rewritten). Anything else is asked again.
+ */
+const opened = new Map<string, { repo: Repository; stamp: string }>();
+const MAX_OPENED = 256;
+
+/** What a repository's answer depends on, or null when a part cannot be read. */
+function stampOf(path: string, repo: Repository): string | null {
+  try {
+    const at = (p: string) => {
+      const s = lstatSync(p);
+      return `${s.dev}:${s.ino}:${s.birthtimeMs}:${s.isFile() ? s.mtimeMs : ''}`;
+    };
+    return [
+      at(path),
+      repo.root === null ? '' : at(join(path, '.git')),
+      at(repo.commonDir),
+      at(join(repo.commonDir, 'objects')),
+    ].join('|');
+  } catch {
+    return null;
+  }
+}
+
+async function askGit(path: string, opts: Cancellable): Promise<Repository> {
   let lines: string[];
   try {
     const out = await gitText(
