@@ -82,7 +82,7 @@ describe("a run's landing stage", () => {
         kind: 'conflict',
         key: 'base:b:a',
         round: 1,
-        summary: 'rebasing on main: main moved and conflicts in health.ts',
+        summary: 'main moved and conflicts in health.ts',
         prompt: '…',
         run_id: 'r2',
         base: { branch: 'main', commit: 'b'.repeat(40) },

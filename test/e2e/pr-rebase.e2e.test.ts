@@ -178,11 +178,11 @@ describe.skipIf(skipE2e)(
       await expect
         .poll(() => region.getByRole('status', { name: "Where the run's work stands" }).textContent())
         .toBe(
-          `Rebasing on main: fix round 1: rebasing on main: main moved and conflicts in work-1.txt; its agent works on it in run ${fixRun}`,
+          `Rebasing on main: fix round 1: main moved and conflicts in work-1.txt; its agent works on it in run ${fixRun}`,
         );
       await region.getByRole('link', { name: `Open fix run ${fixRun}` }).waitFor();
       expect(await region.getByRole('note', { name: 'Landing of api' }).textContent()).toContain(
-        'Rebasing Pull request #1 · fix round 1: rebasing on main: main moved and conflicts in work-1.txt',
+        'Rebasing Pull request #1 · fix round 1: main moved and conflicts in work-1.txt',
       );
       await shoot('run-panel-rebasing');
       await rpc('runs.cancel', { run_id: fixRun });

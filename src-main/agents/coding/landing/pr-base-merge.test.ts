@@ -205,7 +205,7 @@ describe('a pull request whose base moved and conflicts: the merge left to its a
     const tip = (await r.tip(first.branch))!;
     expect(receivePacks(r) - pushes).toBe(1);
     expect((await landingOf(a, run)).message).toBe(
-      `fix round 1 pushed to pull request #1: ${tip.slice(0, 12)} (rebasing on main: main moved and conflicts in health.ts)`,
+      `fix round 1 pushed to pull request #1: ${tip.slice(0, 12)} (main moved and conflicts in health.ts)`,
     );
     repo.git(['merge-base', '--is-ancestor', theirs, tip]);
     repo.git(['merge-base', '--is-ancestor', first.commit, tip]);

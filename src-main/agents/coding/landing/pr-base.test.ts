@@ -188,7 +188,7 @@ describe('a pull request whose base branch moved', () => {
       fix: {
         kind: 'conflict',
         round: 1,
-        summary: 'rebasing on main: main moved and conflicts in health.ts',
+        summary: 'main moved and conflicts in health.ts',
         base: { branch: 'main', commit: theirs },
         files: ['health.ts'],
       },
@@ -204,7 +204,7 @@ describe('a pull request whose base branch moved', () => {
     const steps = await call<{ text?: string }[]>(app, 'runs.steps', { run_id: run, task_id: 'api' });
     expect(steps.map((x) => x.text ?? '')).toContainEqual(
       expect.stringMatching(
-        /^Landing: fix round 1: rebasing on main: main moved and conflicts in health\.ts/,
+        /^Landing: fix round 1: main moved and conflicts in health\.ts/,
       ),
     );
     await app.landing.tick();
@@ -230,7 +230,7 @@ describe('a pull request whose base branch moved', () => {
       commit: rebased.commit,
       pushed_commit: rebased.commit,
       fix: null,
-      message: `fix round 1 pushed to pull request #1: ${rebased.commit.slice(0, 12)} (rebasing on main: main moved and conflicts in health.ts)`,
+      message: `fix round 1 pushed to pull request #1: ${rebased.commit.slice(0, 12)} (main moved and conflicts in health.ts)`,
     });
     await pollTwice(app);
     expect(await remote.mergeability('main', first.branch)).toEqual({ mergeable: true, state: 'clean' });

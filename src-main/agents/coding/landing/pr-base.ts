@@ -133,7 +133,7 @@ export async function baseOfPull(
     );
   }
   const max = maxRounds(deps, l);
-  const summary = `rebasing on ${pr.base}: ${pr.base} moved and conflicts in ${named(tried.files)}`;
+  const summary = `${pr.base} moved and conflicts in ${named(tried.files)}`;
   if (l.fix_rounds >= max)
     return said(
       `${pr.base} moved and conflicts in ${named(tried.files)}, and the task's ${max} fix round${max === 1 ? '' : 's'} are used up: a person's turn on pull request #${pr.number}`,

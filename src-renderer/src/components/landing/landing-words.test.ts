@@ -54,12 +54,12 @@ describe('a landing in words', () => {
     const conflict = {
       ...fix,
       kind: 'conflict' as const,
-      summary: 'rebasing on main: main moved and conflicts in health.ts',
+      summary: 'main moved and conflicts in health.ts',
       base: { branch: 'main', commit: 'b'.repeat(40) },
     };
     expect(landingWords({ ...base, state: 'fixing', fix: conflict, fix_rounds: 1 })).toMatchObject({
       state: 'Rebasing',
-      detail: 'fix round 1: rebasing on main: main moved and conflicts in health.ts',
+      detail: 'fix round 1: main moved and conflicts in health.ts',
     });
     const own = { ...conflict, round: 0, summary: 'rebasing on main', rebased: 'c'.repeat(40) };
     expect(landingWords({ ...base, state: 'fixing', fix: own }).detail).toBe('rebasing on main, by Baton');
