@@ -9,7 +9,7 @@ import { localServers } from '../agents/testing/local-server.ts';
 import { spawnTree } from '../processes/process-tree.ts';
 import type { Blocked } from './blocked.ts';
 import type { ConfineRequest } from './confine.ts';
-import { confine, sandboxShare } from './confine.ts';
+import { confine } from './confine.ts';
 import { sandboxStatus } from './runtime.ts';
 
 const TRESPASS = fileURLToPath(new URL('./testing/trespass.mjs', import.meta.url));
@@ -134,37 +134,6 @@ describe.runIf(process.platform === 'linux')('confine', () => {
     expect(r.blocked.map((b) => b.text)).toEqual([
       `sandbox: read of a hidden path refused: ${join(data, 'server.json')}`,
     ]);
-  });
-
-  it('programs sharing one set-up each run their own command, write only in their folder, and are told their own refusals', async () => {
-    const folder = join(root, 'shared');
-    mkdirSync(folder, { recursive: true });
-    const share = sandboxShare();
-    const req = (name: string, outside: string): ConfineRequest => ({
-      policy: DEFAULT_SANDBOX,
-      command: process.execPath,
-      args: [TRESPASS, '--mine', `${name}.txt`, '--outside', outside],
-      cwd: folder,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root },
-      folders: [folder],
-      owner: 'workspace "test"',
-      share,
-    });
-    const first = await run(req("first's", join(root, 'first-outside.txt')));
-    const second = await run(req("second's", join(root, 'second-outside.txt')));
-    await share.end();
-    for (const [r, name] of [
-      [first, 'first-outside.txt'],
-      [second, 'second-outside.txt'],
-    ] as const) {
-      expect(r.tried).toMatchObject({ mine: 'ok', outside: expect.stringMatching(/^failed: EROFS/) });
-      expect(r.blocked.map((b) => b.text)).toEqual([
-        `sandbox: write outside the folder refused: ${join(root, name)}`,
-      ]);
-      expect(existsSync(join(root, name))).toBe(false);
-    }
-    expect(readFileSync(join(folder, "first's.txt"), 'utf8')).toBe('my own work\n');
-    expect(readFileSync(join(folder, "second's.txt"), 'utf8')).toBe('my own work\n');
   });
 
   it('runs a program whose sandbox is off as it is', async () => {

@@ -30,8 +30,6 @@ export interface ConfineRequest {
    * refused, once, to ask a person about it. The connection is refused all the same.
    */
   askHost?: ((host: string) => void) | undefined;
-  /** A set-up shared with the programs before and after it (`sandboxShare`); none: its own. */
-  share?: SandboxShare | undefined;
 }
 
 /**
@@ -111,9 +109,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   }
   let wrap: Wrap;
   try {
-    wrap = req.share
-      ? await req.share.wrap(shareKey(req), () => makeWrap(manager, req, req.owner))
-      : await makeWrap(manager, req, [req.command, ...req.args].join(' '));
+    wrap = await makeWrap(manager, req, [req.command, ...req.args].join(' '));
   } catch (err) {
     const message = (err as Error).message;
     return {
@@ -127,8 +123,6 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
   const feed = new BlockedFeed();
   const askHost = req.policy.network.unlisted === 'ask' ? req.askHost : undefined;
   const asked = new Set<string>();
-  // A shared set-up's programs run one after the other: what the sandbox reports under its key
-  // while this one lives is this one's.
   const stop = onViolation((v) => {
     if (v.encodedCommand !== wrap.key) return;
     const b = fromViolation(v.line, writable);
@@ -147,7 +141,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setTimeout(r, 0));
     stop();
-    if (!req.share) await wrap.end();
+    await wrap.end();
   };
   const [command, ...args] = wrap.argv as [string, ...string[]];
   const open = [...writable, ...opened];
@@ -158,7 +152,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       args,
       // Bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) unless it is nested:
       // the sandbox's shells must not run the person's shell setup. The program itself is named
-      // in the environment (the set-up's shell runs it), so one set-up serves several programs.
+      // in the environment (the set-up's shell runs it, and unsets it first).
       env: { ...req.env, SHLVL: '1', [PROGRAM_VAR]: [req.command, ...req.args].map(quote).join(' ') },
       sandboxed: true,
       take: () => feed.take(),
@@ -260,43 +254,6 @@ async function makeWrap(manager: Manager, req: ConfineRequest, commandText: stri
   }
 }
 
-/**
- * Programs that run one after the other in the same folders under the same policy (an attempt's
- * checks) share one sandbox set-up: the wrap (a scan of files never to be written, bubblewrap's
- * arguments, which takes a few hundred ms) is made once, each program still starts its own
- * sandbox (its own processes, the same writable folders, hosts and temp folder). `end` frees it.
- */
-export interface SandboxShare {
-  /** The set-up for requests of this key, made at the first. */
-  wrap(key: string, make: () => Promise<Wrap>): Promise<Wrap>;
-  end(): Promise<void>;
-}
-
-export function sandboxShare(): SandboxShare {
-  const wraps = new Map<string, Promise<Wrap>>();
-  return {
-    wrap(key, make) {
-      let w = wraps.get(key);
-      if (!w) {
-        w = make();
-        wraps.set(key, w);
-        // One that failed is made again by the next program.
-        w.catch(() => wraps.delete(key));
-      }
-      return w;
-    },
-    async end() {
-      const all = [...wraps.values()];
-      wraps.clear();
-      for (const w of all) await (await w.catch(() => null))?.end();
-    },
-  };
-}
-
-/** What decides a set-up: the policy, the folders and hidden paths, the working folder. */
-const shareKey = (req: ConfineRequest): string =>
-  JSON.stringify([req.policy, req.cwd, req.folders, req.hide ?? [], req.owner]);
-
 /** A refused target a person can be asked to allow: one the policy could list (`host:port`). */
 const askable = (target: string): boolean => sandboxHostSchema.safeParse(target).success;
 
@@ -305,7 +262,7 @@ export const cannotRunHere = (problem: string, owner: string): string =>
   `the OS sandbox cannot run here: ${problem}. The sandbox of ${owner} is required, so nothing was run (set its sandbox mode to "off" to run it without one)`;
 
 /** Why `command` cannot be started (`spawn x ENOENT`, as Node says it), or null when it can. */
-function programProblem(command: string, path: string, cwd: string): string | null {
+export function programProblem(command: string, path: string, cwd: string): string | null {
   const runnable = (file: string) => {
     try {
       accessSync(file, constants.X_OK);

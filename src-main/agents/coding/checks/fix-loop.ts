@@ -5,14 +5,14 @@ import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
-import { sandboxShare } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
 import { runAcpAgent } from '../acp/acp-run.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { runAgent } from '../cli/cli-run.ts';
 import { finish } from '../cli/worktree.ts';
+import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
-import { runCheck } from './run-check.ts';
+import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;
@@ -125,8 +125,21 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
       stream: 'info',
       text: `checks${round > 0 ? ` after fix round ${round}` : ''}: ${checks.map((c) => c.name).join(', ')}`,
     };
-    // The round's checks run one after the other in the same worktree: one sandbox set-up serves them.
-    const share = sandboxShare();
+    // The round's checks run one after the other in the same worktree: one sandbox serves them.
+    const roundSandbox = checkRound({
+      confine: {
+        policy: o.checkSandbox.policy,
+        cwd: ready.worktree.dir,
+        env: o.checkEnv,
+        folders: [ready.worktree.dir],
+        hide: o.checkSandbox.hide,
+        owner: o.checkSandbox.owner,
+        askHost: o.checkSandbox.askHost,
+      },
+      marker: `${coding.marker}/checks`,
+      graceMs: o.graceMs,
+      maxLineBytes: MAX_CHECK_LINE,
+    });
     try {
       for (const check of checks) {
         const seq = nextSeq++;
@@ -157,7 +170,7 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
           graceMs: o.graceMs,
           signal,
           clean: ready.clean,
-          sandbox: { ...o.checkSandbox, share },
+          sandbox: { ...o.checkSandbox, round: roundSandbox },
           round,
           nextSeq: () => nextSeq++,
           now: o.now,
@@ -168,7 +181,7 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
         yield { type: 'log', stream: 'info', text: `check ${check.name} ${checkVerdict(ran)}` };
       }
     } finally {
-      await share.end();
+      await roundSandbox.end();
     }
     const failed = outcomes.filter((c) => c.status !== 'passed');
     const result = { ...output, checks: outcomes, fix_rounds: round };

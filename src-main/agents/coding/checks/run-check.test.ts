@@ -1,23 +1,47 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
 import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { stopMarkedTrees } from '../../../processes/process-tree.ts';
-import { runCheck } from './run-check.ts';
+import type { CheckRound } from './check-round.ts';
+import { checkRound } from './check-round.ts';
+import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
 
 // Real processes in the real OS sandbox (bubblewrap): the cases a check's output and time can
-// take, a check at a time.
+// take, a check at a time, each in a sandbox of its own and in a round's sandbox (check-round.ts).
+const TRESPASS = fileURLToPath(new URL('../../../sandbox/testing/trespass.mjs', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function run(command: string[], more: { timeout_s?: number; junit?: string; tailBytes?: number } = {}) {
+const env = (cwd: string) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd });
+const sandbox = { policy: DEFAULT_SANDBOX, hide: [], owner: 'workspace "w"' };
+
+function roundIn(cwd: string): CheckRound {
+  return checkRound({
+    confine: { ...sandbox, cwd, env: env(cwd), folders: [cwd] },
+    marker: 'test/check/round',
+    graceMs: 200,
+    maxLineBytes: MAX_CHECK_LINE,
+  });
+}
+
+function tempWorktree(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'baton-check-'));
   dirs.push(cwd);
+  return cwd;
+}
+
+async function runOne(
+  command: string[],
+  more: { timeout_s?: number; junit?: string; tailBytes?: number; cwd?: string; round?: CheckRound } = {},
+) {
+  const cwd = more.cwd ?? tempWorktree();
   let seq = 0;
   const gen = runCheck({
     check: {
@@ -27,12 +51,12 @@ async function run(command: string[], more: { timeout_s?: number; junit?: string
       ...(more.junit ? { junit: more.junit } : {}),
     },
     cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd },
+    env: env(cwd),
     marker: 'test/check',
     graceMs: 200,
     signal: new AbortController().signal,
     clean: (t) => t,
-    sandbox: { policy: DEFAULT_SANDBOX, hide: [], owner: 'workspace "w"' },
+    sandbox: { ...sandbox, round: more.round },
     round: 0,
     nextSeq: () => seq++,
     ...(more.tailBytes ? { tailBytes: more.tailBytes } : {}),
@@ -45,7 +69,26 @@ async function run(command: string[], more: { timeout_s?: number; junit?: string
   }
 }
 
-describe.runIf(process.platform === 'linux')('a check', () => {
+const ways = [
+  { way: 'in a sandbox of its own', inRound: false, marker: 'test/check/check-test' },
+  { way: "in its round's sandbox", inRound: true, marker: 'test/check/round' },
+];
+
+describe.runIf(process.platform === 'linux').each(ways)('a check $way', ({ inRound, marker }) => {
+  /** One check, alone in a round of its own when `inRound`. */
+  async function run(
+    command: string[],
+    more: { timeout_s?: number; junit?: string; tailBytes?: number } = {},
+  ) {
+    const cwd = tempWorktree();
+    const round = inRound ? roundIn(cwd) : undefined;
+    try {
+      return await runOne(command, { ...more, cwd, round });
+    } finally {
+      await round?.end();
+    }
+  }
+
   it('passes on exit 0 and counts the TAP it printed', async () => {
     const { outcome } = await run([
       'sh',
@@ -94,7 +137,7 @@ describe.runIf(process.platform === 'linux')('a check', () => {
     expect(outcome.output_tail).toContain('waiting');
     expect(outcome.output_tail).toContain('stopped: timed out after 1 s');
     // No process of its tree is left: none carries its marker.
-    expect(await stopMarkedTrees((m) => m === 'test/check/check-test', 0)).toBe(0);
+    expect(await stopMarkedTrees((m) => m === marker, 0)).toBe(0);
     expect(readdirSync(cwd)).not.toContain('late');
   });
 
@@ -112,4 +155,114 @@ describe.runIf(process.platform === 'linux')('a check', () => {
     expect(Buffer.byteLength(outcome.output_tail)).toBeLessThan(64 * 1024 + 100);
     expect(outcome.output_tail.endsWith('last line\n')).toBe(true);
   }, 60_000);
+});
+
+describe.runIf(process.platform === 'linux')("a round's checks in one sandbox", () => {
+  it('run one after the other in the same sandbox, each with its own output and exit code, exactly', async () => {
+    const cwd = tempWorktree();
+    const round = roundIn(cwd);
+    try {
+      // The sandbox's own temp folder is the same for all: what the first left there, the second finds.
+      const a = await runOne(['sh', '-c', 'touch "$TMPDIR/was-here"; printf "a\\n\\n"; exit 2'], {
+        cwd,
+        round,
+      });
+      const b = await runOne(['sh', '-c', 'test -f "$TMPDIR/was-here" && printf b && echo e >&2'], {
+        cwd,
+        round,
+      });
+      const c = await runOne(['cat'], { cwd, round }); // its stdin is closed: the next check is not read as input
+      const d = await runOne(['sh', '-c', 'kill -TERM $$'], { cwd, round });
+      // The same sandbox, not only the same temp folder: a process the first left (out of its
+      // group) is seen by the next in the sandbox's own process namespace, until the round ends.
+      const e = await runOne(
+        [
+          'sh',
+          '-c',
+          'setsid sh -c \'echo $$ > "$TMPDIR/pid"; exec sleep 30\' & while [ ! -s "$TMPDIR/pid" ]; do sleep 0.01; done',
+        ],
+        { cwd, round },
+      );
+      const f = await runOne(['sh', '-c', 'kill -0 "$(cat "$TMPDIR/pid")" && echo seen'], { cwd, round });
+      expect(e.outcome.status).toBe('passed');
+      expect(f.outcome).toMatchObject({ status: 'passed', output_tail: 'seen\n' });
+      expect(a.outcome).toMatchObject({ status: 'failed', exit_code: 2, output_tail: 'a\n\n' });
+      expect(b.outcome).toMatchObject({ status: 'passed', exit_code: 0 });
+      expect(b.outcome.output_tail.split('\n').sort()).toEqual(['', 'b', 'e']);
+      expect(c.outcome).toMatchObject({ status: 'passed', exit_code: 0, output_tail: '' });
+      expect(d.outcome).toMatchObject({ status: 'failed', exit_code: null });
+    } finally {
+      await round.end();
+    }
+  });
+
+  it('stops what a check left running in its group before the next one, whose output is its own', async () => {
+    const cwd = tempWorktree();
+    const round = roundIn(cwd);
+    try {
+      const a = await runOne(['sh', '-c', '(sleep 0.5; echo leftover; touch late) & echo main'], {
+        cwd,
+        round,
+      });
+      const b = await runOne(['sh', '-c', 'sleep 1; echo next'], { cwd, round });
+      expect(a.outcome).toMatchObject({ status: 'passed', output_tail: 'main\n' });
+      expect(b.outcome).toMatchObject({ status: 'passed', output_tail: 'next\n' });
+      expect(readdirSync(cwd)).not.toContain('late');
+    } finally {
+      await round.end();
+    }
+  });
+
+  it('goes on in a new sandbox after a check stopped at its timeout, and a missing program is said as before', async () => {
+    const cwd = tempWorktree();
+    const round = roundIn(cwd);
+    try {
+      const a = await runOne(['sh', '-c', 'echo mark > "$TMPDIR/first"; sleep 300'], {
+        cwd,
+        round,
+        timeout_s: 1,
+      });
+      const b = await runOne(['sh', '-c', 'test ! -e "$TMPDIR/first" && echo fresh'], { cwd, round });
+      const c = await runOne(['no-such-check-program'], { cwd, round });
+      expect(a.outcome.status).toBe('timed_out');
+      expect(b.outcome).toMatchObject({ status: 'passed', output_tail: 'fresh\n' });
+      expect(c.outcome).toMatchObject({ status: 'failed', exit_code: null });
+      expect(c.outcome.output_tail).toContain('spawn no-such-check-program ENOENT');
+    } finally {
+      await round.end();
+    }
+    expect(await stopMarkedTrees((m) => m === 'test/check/round', 0)).toBe(0);
+  });
+
+  it('tells each check only its own refusals, though they share one sandbox', async () => {
+    const cwd = tempWorktree();
+    const outside = tempWorktree();
+    const round = roundIn(cwd);
+    const tries = (name: string) => [
+      process.execPath,
+      TRESPASS,
+      '--mine',
+      `${name}.txt`,
+      '--outside',
+      join(outside, name),
+    ];
+    try {
+      const a = await runOne(tries('first'), { cwd, round });
+      const b = await runOne(tries('second'), { cwd, round });
+      for (const [r, name] of [
+        [a, 'first'],
+        [b, 'second'],
+      ] as const) {
+        expect(r.outcome.status).toBe('passed');
+        const refused = r.events.flatMap((e) =>
+          e.type === 'step' && e.step.kind === 'sandbox' ? [e.step.text] : [],
+        );
+        expect(refused).toEqual([`sandbox: write outside the folder refused: ${join(outside, name)}`]);
+      }
+      expect(readdirSync(outside)).toEqual([]);
+      expect(readdirSync(cwd).sort()).toEqual(['first.txt', 'second.txt']);
+    } finally {
+      await round.end();
+    }
+  });
 });

@@ -3,16 +3,18 @@ import { CHECK_OUTPUT_TAIL_BYTES, DEFAULT_CHECK_TIMEOUT_S } from '../../../../sr
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
-import type { SandboxShare } from '../../../sandbox/index.ts';
+import type { ConfinedProgram } from '../../../sandbox/index.ts';
 import { confine, exitOutside } from '../../../sandbox/index.ts';
+import type { LineProcessEnd, OutputLine } from '../../shared/line-process.ts';
 import { runLineProcess } from '../../shared/line-process.ts';
 import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
+import type { CheckRound } from './check-round.ts';
 import { parseJunit } from './junit.ts';
 import { createTail } from './tail.ts';
 import { createTapCounter } from './tap.ts';
 
 /** The longest line of a check's output kept whole (a longer one is cut; the tail caps the rest). */
-const MAX_CHECK_LINE = 64 * 1024;
+export const MAX_CHECK_LINE = 64 * 1024;
 /** The most of a JUnit file read. */
 const MAX_JUNIT_BYTES = 16 * 1024 * 1024;
 
@@ -32,8 +34,8 @@ export interface CheckRun {
     owner: string;
     /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
     askHost?: ((host: string) => void) | undefined;
-    /** The set-up shared with the round's other checks (`sandboxShare`). */
-    share?: SandboxShare | undefined;
+    /** The sandbox the round's checks share (`checkRound`); none: each check a sandbox of its own. */
+    round?: CheckRound | undefined;
   };
   round: number;
   /** The seq of the next step (what the sandbox refused it). */
@@ -69,23 +71,12 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
     tests,
     round: o.round,
   });
-  const confined = await confine({
-    policy: o.sandbox.policy,
-    command,
-    args,
-    cwd: o.cwd,
-    env: o.env,
-    folders: [o.cwd],
-    hide: o.sandbox.hide,
-    owner: o.sandbox.owner,
-    askHost: o.sandbox.askHost,
-    share: o.sandbox.share,
-  });
-  if (!confined.ok) {
-    tail.push(`cannot start check "${o.check.name}": ${confined.error}`);
+  const launched = await startCheck<Stop>(o, command, args);
+  if (!launched.ok) {
+    tail.push(`cannot start check "${o.check.name}": ${launched.error}`);
     return outcome('failed', null, null);
   }
-  const program = confined.program;
+  const { proc, program, ownSandbox } = launched;
   const refusals = function* (blocked: ReturnType<typeof program.take>): Generator<ExecutorEvent> {
     for (const b of blocked)
       yield {
@@ -97,16 +88,8 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
         },
       };
   };
-  const proc = runLineProcess<string>({
-    command: program.command,
-    args: program.args,
-    cwd: o.cwd,
-    env: program.env,
-    stdin: null,
-    marker: `${o.marker}/check-${o.check.name}`,
-    graceMs: o.graceMs,
-    maxLineBytes: { stdout: MAX_CHECK_LINE, stderr: MAX_CHECK_LINE },
-  });
+  /** Its sandbox's last reports waited for: freed when it was the check's own, else the round's. */
+  const settle = () => (ownSandbox ? program.release() : Promise.resolve());
   const timeout = (o.check.timeout_s ?? DEFAULT_CHECK_TIMEOUT_S) * 1000;
   const timer = setTimeout(() => proc.stop('timed out'), timeout);
   const onAbort = () => proc.stop('cancelled');
@@ -125,7 +108,7 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
       );
     }
     const ran = await proc.ended;
-    await program.release();
+    await settle();
     yield* refusals(program.take());
     const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
     if (end.stopped === 'cancelled' || o.signal.aborted) return 'cancelled';
@@ -144,8 +127,65 @@ export async function* runCheck(o: CheckRun): AsyncGenerator<ExecutorEvent, Chec
     o.signal.removeEventListener('abort', onAbort);
     proc.stop('the attempt ended');
     await proc.ended;
-    await program.release();
+    await settle();
   }
+}
+
+type Stop = 'timed out' | 'cancelled' | 'the attempt ended';
+
+/** What a check runs as: its lines, end and stop, and the sandboxed program they come from. */
+interface Started<Why extends string> {
+  ok: true;
+  proc: {
+    lines: AsyncGenerator<OutputLine, void>;
+    ended: Promise<LineProcessEnd<Why>>;
+    stop(why: Why): void;
+  };
+  program: ConfinedProgram;
+  /** Whether the sandbox is the check's own (released with it), not the round's. */
+  ownSandbox: boolean;
+}
+
+/**
+ * Starts the check: in the round's sandbox (`round`, one sandbox for all the round's checks) when
+ * its policy sandboxes it, else as a program of its own (in its own sandbox when it has a
+ * policy's but no round).
+ */
+async function startCheck<Why extends string>(
+  o: CheckRun,
+  command: string,
+  args: string[],
+): Promise<Started<Why> | { ok: false; error: string }> {
+  const round = o.sandbox.policy.mode === 'off' ? undefined : o.sandbox.round;
+  if (round) {
+    const ran = await round.run<Why>(command, args);
+    if (!ran.ok) return ran;
+    return { ok: true, proc: ran.check, program: ran.check.program, ownSandbox: false };
+  }
+  const confined = await confine({
+    policy: o.sandbox.policy,
+    command,
+    args,
+    cwd: o.cwd,
+    env: o.env,
+    folders: [o.cwd],
+    hide: o.sandbox.hide,
+    owner: o.sandbox.owner,
+    askHost: o.sandbox.askHost,
+  });
+  if (!confined.ok) return confined;
+  const program = confined.program;
+  const proc = runLineProcess<Why>({
+    command: program.command,
+    args: program.args,
+    cwd: o.cwd,
+    env: program.env,
+    stdin: null,
+    marker: `${o.marker}/check-${o.check.name}`,
+    graceMs: o.graceMs,
+    maxLineBytes: { stdout: MAX_CHECK_LINE, stderr: MAX_CHECK_LINE },
+  });
+  return { ok: true, proc, program, ownSandbox: true };
 }
 
 /** The tests of a JUnit file a check wrote (its first 16 MB); null when it is not there or holds none. */

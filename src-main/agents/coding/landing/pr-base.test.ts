@@ -203,9 +203,7 @@ describe('a pull request whose base branch moved', () => {
     // Said on the task's trace (a step of its last attempt), and as an audit entry.
     const steps = await call<{ text?: string }[]>(app, 'runs.steps', { run_id: run, task_id: 'api' });
     expect(steps.map((x) => x.text ?? '')).toContainEqual(
-      expect.stringMatching(
-        /^Landing: fix round 1: main moved and conflicts in health\.ts/,
-      ),
+      expect.stringMatching(/^Landing: fix round 1: main moved and conflicts in health\.ts/),
     );
     await app.landing.tick();
     expect((await runs(app)).length).toBe(2);

@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import { spawnTree } from '../../../processes/process-tree.ts';
+import type { ConfinedProgram, ConfineRequest } from '../../../sandbox/index.ts';
+import { confine, programProblem } from '../../../sandbox/index.ts';
+import { createEventChannel } from '../../shared/event-channel.ts';
+import type { LineProcessEnd, OutputLine } from '../../shared/line-process.ts';
+import { createLineSplitter } from '../../shared/line-splitter.ts';
+
+/**
+ * A round's checks in one OS sandbox. Starting a sandbox (bubblewrap's namespaces, the network
+ * relays, the sweep at its end) costs ~20 ms on a quiet machine and several hundred on a busy
+ * one, once per program; a round runs its checks one after the other in the same worktree under
+ * the same policy, so one sandbox serves them all: a small bash runner in it reads each check's
+ * words from its stdin and runs the check in a process group of its own (its stdin closed), then
+ * stops what the check left running in that group, and marks the check's end on stdout and
+ * stderr with the round's secret, the check's number and its exit code.
+ *
+ * Each check is handed out as `runLineProcess` hands out a program (its lines, how it ended, a
+ * stop), so `runCheck` treats both alike. A check stopped (its timeout, the attempt cancelled)
+ * stops the whole sandbox; the next check starts a new one. Where the sandbox is off, checks
+ * are spawned one by one as before (no bash needed).
+ */
+
+/** What `run` hands out: as `runLineProcess`. */
+export interface RoundCheck<Why extends string> {
+  lines: AsyncGenerator<OutputLine, void>;
+  ended: Promise<LineProcessEnd<Why>>;
+  stop(why: Why): void;
+  /** The round's sandboxed program: what the sandbox refused, while this check runs, is this check's. */
+  program: ConfinedProgram;
+}
+
+export interface CheckRound {
+  /** The next check, or why it cannot start (`unstartable`: its program is not found). */
+  run<Why extends string>(
+    command: string,
+    args: readonly string[],
+  ): Promise<{ ok: true; check: RoundCheck<Why> } | { ok: false; error: string; unstartable?: true }>;
+  /** Ends the sandbox (its stdin closed: the runner exits) and frees what it held. */
+  end(): Promise<void>;
+}
+
+export interface CheckRoundOptions {
+  /** How each sandbox is made: the round's policy, folders, environment and working folder. */
+  confine: Omit<ConfineRequest, 'command' | 'args'>;
+  /** The process-tree marker of the attempt. */
+  marker: string;
+  graceMs: number;
+  maxLineBytes: number;
+}
+
+/**
+ * The runner. Its own stderr goes nowhere (bash's job notices); the checks' stderr and the
+ * end marks go to fd 3, the sandbox's stderr. A mark starts on a new line, so a check's last line
+ * without its newline cannot hide it; the empty line this adds after a check that ended its
+ * output with one is dropped by the reader.
+ */
+const RUNNER = [
+  'exec 3>&2 2>/dev/null',
+  'set -m',
+  'IFS= read -r secret || exit 0',
+  'n=0',
+  'while IFS= read -r words; do',
+  '  n=$((n+1))',
+  '  ( eval "exec $words" ) </dev/null 2>&3 3>&- &',
+  '  pid=$!',
+  '  wait "$pid"; rc=$?',
+  '  if kill -TERM -- "-$pid"; then',
+  '    i=0; while kill -0 -- "-$pid" && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done',
+  '    kill -KILL -- "-$pid"',
+  '  fi',
+  `  printf '\\n%s %s %s\\n' "$secret" "$n" "$rc"`,
+  `  printf '\\n%s %s %s\\n' "$secret" "$n" "$rc" >&3`,
+  'done',
+].join('\n');
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** A check's lines and end, fed by the runner's reader. */
+interface Current {
+  n: number;
+  channel: ReturnType<typeof createEventChannel<OutputLine>>;
+  /** Per stream: the mark seen; an empty line held back (it may be the mark's own). */
+  marked: { stdout: boolean; stderr: boolean };
+  held: { stdout: boolean; stderr: boolean };
+  code: number | null;
+  resolve: (end: { code: number | null; signal: NodeJS.Signals | null; spawnError: string | null }) => void;
+}
+
+interface Runner {
+  program: ConfinedProgram;
+  tree: ReturnType<typeof spawnTree>;
+  secret: string;
+  count: number;
+  current: Current | null;
+  dead: boolean;
+  /** The runner's own end. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError: string | null }>;
+}
+
+export function checkRound(o: CheckRoundOptions): CheckRound {
+  let runner: Runner | null = null;
+
+  const startRunner = async (): Promise<{ ok: true; runner: Runner } | { ok: false; error: string }> => {
+    const confined = await confine({ ...o.confine, command: 'bash', args: ['-c', RUNNER] });
+    if (!confined.ok) return { ok: false, error: confined.error };
+    const program = confined.program;
+    const secret = randomBytes(12).toString('hex');
+    const tree = spawnTree(program.command, program.args, {
+      cwd: o.confine.cwd,
+      env: program.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      graceMs: o.graceMs,
+      id: o.marker,
+    });
+    const r: Runner = {
+      program,
+      tree,
+      secret,
+      count: 0,
+      current: null,
+      dead: false,
+      exited: Promise.resolve({ code: null, signal: null, spawnError: null }),
+    };
+    const { child } = tree;
+    child.stdin!.on('error', () => {}); // the runner may be gone
+    child.stdin!.write(`${secret}\n`);
+    const mark = new RegExp(`^${secret} (\\d+) (\\d+)$`);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const splitter = createLineSplitter(o.maxLineBytes);
+      child[stream]!.on('data', (chunk: Buffer) => {
+        for (const line of splitter.push(chunk)) route(r, stream, line, mark);
+      });
+    }
+    r.exited = new Promise((resolve) => {
+      let spawnError: string | null = null;
+      child.on('error', (err) => {
+        if (child.pid === undefined) spawnError = err.message;
+      });
+      child.on('close', (code, signal) => {
+        r.dead = true;
+        void tree.stop().then(() => resolve({ code, signal, spawnError }));
+      });
+    });
+    // The runner gone (the sandbox failed, or was stopped): the check it ran ends with it.
+    void r.exited.then((end) => {
+      const c = r.current;
+      if (!c) return;
+      r.current = null;
+      c.channel.close();
+      c.resolve(end);
+    });
+    return { ok: true, runner: r };
+  };
+
+  /** One line of the runner's output: the current check's, or its end mark. */
+  const route = (r: Runner, stream: 'stdout' | 'stderr', line: OutputLine['line'], mark: RegExp) => {
+    const c = r.current;
+    if (!c) return;
+    const m = line.truncated === 0 ? mark.exec(line.text) : null;
+    if (m && Number(m[1]) === c.n) {
+      c.held[stream] = false; // the empty line before the mark is the mark's own
+      c.marked[stream] = true;
+      c.code = Number(m[2]);
+      if (c.marked.stdout && c.marked.stderr) {
+        r.current = null;
+        c.channel.close();
+        c.resolve({ code: c.code, signal: null, spawnError: null });
+      }
+      return;
+    }
+    if (c.marked[stream]) return; // after its mark: nothing of this check's (a leftover's last words)
+    if (c.held[stream]) {
+      c.held[stream] = false;
+      c.channel.push({ stream, line: { text: '', truncated: 0 } });
+    }
+    if (line.text === '' && line.truncated === 0) c.held[stream] = true;
+    else c.channel.push({ stream, line });
+  };
+
+  return {
+    async run<Why extends string>(command: string, args: readonly string[]) {
+      const problem = programProblem(command, o.confine.env.PATH ?? process.env.PATH ?? '', o.confine.cwd);
+      if (problem) return { ok: false as const, error: problem, unstartable: true as const };
+      if (!runner || runner.dead) {
+        if (runner) await runner.program.release();
+        runner = null;
+        const started = await startRunner();
+        if (!started.ok) return started;
+        runner = started.runner;
+      }
+      const r = runner;
+      let stopped: Why | null = null;
+      const channel = createEventChannel<OutputLine>({
+        onPressure: (paused) => {
+          for (const s of [r.tree.child.stdout!, r.tree.child.stderr!]) paused ? s.pause() : s.resume();
+        },
+      });
+      const ended = new Promise<LineProcessEnd<Why>>((resolve) => {
+        r.count++;
+        r.current = {
+          n: r.count,
+          channel,
+          marked: { stdout: false, stderr: false },
+          held: { stdout: false, stderr: false },
+          code: null,
+          resolve: (end) => resolve({ ...end, stopped }),
+        };
+      });
+      r.tree.child.stdin!.write(`${[command, ...args].map(quote).join(' ')}\n`);
+      const check: RoundCheck<Why> = {
+        lines: channel.drain(),
+        ended: ended.then(async (end) => {
+          // The sandbox's reports of the check's last moments may still be on their way.
+          await new Promise((res) => setImmediate(res));
+          await new Promise((res) => setTimeout(res, 0));
+          return end;
+        }),
+        stop(why) {
+          if (stopped !== null || r.current?.channel !== channel) return;
+          stopped = why;
+          // The check's own processes are in the sandbox's namespace: the whole sandbox is stopped.
+          r.dead = true;
+          void r.tree.stop();
+        },
+        program: r.program,
+      };
+      return { ok: true as const, check };
+    },
+    async end() {
+      const r = runner;
+      runner = null;
+      if (!r) return;
+      r.tree.child.stdin!.end();
+      // The runner exits once its stdin is closed; one that does not (a check's leftover holding on) is stopped.
+      const late = setTimeout(() => void r.tree.stop(), o.graceMs);
+      await r.exited;
+      clearTimeout(late);
+      await r.program.release();
+    },
+  };
+}
