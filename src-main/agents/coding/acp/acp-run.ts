@@ -372,6 +372,7 @@ export async function* runAcpAgent(
     if (end.stop !== 'end_turn') return yield error(r.clean(`${agent.cli} stopped its turn: ${end.stop}`));
     let finished: Awaited<ReturnType<typeof finish>>;
     try {
+      r.finishing?.();
       finished = await finish(ctx, coding, r.worktree, r.clean(trace.lastText), sessionId, signal);
     } catch (err) {
       if (signal.aborted) return yield CANCELLED;

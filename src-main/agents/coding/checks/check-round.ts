@@ -36,6 +36,11 @@ export interface CheckRound {
     command: string,
     args: readonly string[],
   ): Promise<{ ok: true; check: RoundCheck<Why> } | { ok: false; error: string; unstartable?: true }>;
+  /**
+   * Starts the sandbox now, for the checks to come (the agent's work being committed meanwhile);
+   * a failure to start is told by the first `run`.
+   */
+  warm(): void;
   /** Ends the sandbox (its stdin closed: the runner exits) and frees what it held. */
   end(): Promise<void>;
 }
@@ -99,7 +104,9 @@ interface Runner {
 }
 
 export function checkRound(o: CheckRoundOptions): CheckRound {
-  let runner: Runner | null = null;
+  /** The runner, started or starting; a dead one is replaced by the next `run`. */
+  let starting: Promise<{ ok: true; runner: Runner } | { ok: false; error: string }> | null = null;
+  let ended = false;
 
   const startRunner = async (): Promise<{ ok: true; runner: Runner } | { ok: false; error: string }> => {
     const confined = await confine({ ...o.confine, command: 'bash', args: ['-c', RUNNER] });
@@ -182,14 +189,17 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
     async run<Why extends string>(command: string, args: readonly string[]) {
       const problem = programProblem(command, o.confine.env.PATH ?? process.env.PATH ?? '', o.confine.cwd);
       if (problem) return { ok: false as const, error: problem, unstartable: true as const };
-      if (!runner || runner.dead) {
-        if (runner) await runner.program.release();
-        runner = null;
-        const started = await startRunner();
-        if (!started.ok) return started;
-        runner = started.runner;
+      let started = await starting;
+      if (!started?.ok || started.runner.dead) {
+        if (started?.ok) await started.runner.program.release();
+        starting = startRunner();
+        started = await starting;
+        if (!started.ok) {
+          starting = null;
+          return started;
+        }
       }
-      const r = runner;
+      const r = started.runner;
       let stopped: Why | null = null;
       const channel = createEventChannel<OutputLine>({
         onPressure: (paused) => {
@@ -227,10 +237,18 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
       };
       return { ok: true as const, check };
     },
+    warm() {
+      if (ended || starting) return;
+      starting = startRunner();
+      // Told by the first run; never an unhandled rejection (startRunner answers, never throws, but a bug may).
+      starting.catch(() => {});
+    },
     async end() {
-      const r = runner;
-      runner = null;
-      if (!r) return;
+      ended = true;
+      const got = await starting?.catch(() => null);
+      starting = null;
+      if (!got?.ok) return;
+      const r = got.runner;
       r.tree.child.stdin!.end();
       // The runner exits once its stdin is closed; one that does not (a check's leftover holding on) is stopped.
       const late = setTimeout(() => void r.tree.stop(), o.graceMs);

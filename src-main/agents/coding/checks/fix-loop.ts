@@ -10,6 +10,7 @@ import { runAcpAgent } from '../acp/acp-run.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { runAgent } from '../cli/cli-run.ts';
 import { finish } from '../cli/worktree.ts';
+import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
 import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
@@ -60,6 +61,31 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
   const spent: SessionSpent = { ...coding.prior };
   let round = coding.checking?.rounds ?? 0;
 
+  const sandboxFor = () =>
+    checkRound({
+      confine: {
+        policy: o.checkSandbox.policy,
+        cwd: ready.worktree.dir,
+        env: o.checkEnv,
+        folders: [ready.worktree.dir],
+        hide: o.checkSandbox.hide,
+        owner: o.checkSandbox.owner,
+        askHost: o.checkSandbox.askHost,
+      },
+      marker: `${coding.marker}/checks`,
+      graceMs: o.graceMs,
+      maxLineBytes: MAX_CHECK_LINE,
+    });
+  /** The next round's sandbox, started when the agent ended well (`finishing`): ended if no round takes it. */
+  const next: { sandbox: CheckRound | null } = { sandbox: null };
+  const warm =
+    checks.length > 0 && o.checkSandbox.policy.mode !== 'off'
+      ? () => {
+          next.sandbox ??= sandboxFor();
+          next.sandbox.warm();
+        }
+      : undefined;
+
   /** One run of the agent: its events passed on, its result kept back for the checks. */
   async function* agentRun(
     forRound: CodingContext,
@@ -71,7 +97,12 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
     for await (const e of route(
       ctx,
       forRound,
-      { ...ready, promptSeq, firstSeq: promptSeq === 0 ? (ready.firstSeq ?? 1) : promptSeq + 1 },
+      {
+        ...ready,
+        promptSeq,
+        firstSeq: promptSeq === 0 ? (ready.firstSeq ?? 1) : promptSeq + 1,
+        finishing: warm,
+      },
       signal,
       o.graceMs,
       o.now,
@@ -95,119 +126,119 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
     return output;
   }
 
-  let output: CodingOutput | null;
-  if (coding.checking) {
-    // Baton restarted while the checks ran: the agent's work is committed; the checks run again.
-    yield {
-      type: 'log',
-      stream: 'info',
-      text: `the agent had finished before Baton restarted: its checks run again, not the agent`,
-    };
-    try {
-      const finished = await finish(ctx, coding, ready.worktree, coding.checking.summary, sessionId, signal);
-      yield* finished.events;
-      output = finished.output;
-    } catch (err) {
-      if (signal.aborted) return yield CANCELLED;
-      return yield {
-        type: 'error',
-        message: ready.clean(`cannot read the agent's work again: ${(err as Error).message}`),
+  try {
+    let output: CodingOutput | null;
+    if (coding.checking) {
+      // Baton restarted while the checks ran: the agent's work is committed; the checks run again.
+      yield {
+        type: 'log',
+        stream: 'info',
+        text: `the agent had finished before Baton restarted: its checks run again, not the agent`,
       };
-    }
-  } else output = yield* agentRun(coding, 0);
-  if (output === null) return;
-  if (checks.length === 0) return yield { type: 'result', output };
-
-  for (;;) {
-    const outcomes: CheckOutcome[] = [];
-    yield {
-      type: 'log',
-      stream: 'info',
-      text: `checks${round > 0 ? ` after fix round ${round}` : ''}: ${checks.map((c) => c.name).join(', ')}`,
-    };
-    // The round's checks run one after the other in the same worktree: one sandbox serves them.
-    const roundSandbox = checkRound({
-      confine: {
-        policy: o.checkSandbox.policy,
-        cwd: ready.worktree.dir,
-        env: o.checkEnv,
-        folders: [ready.worktree.dir],
-        hide: o.checkSandbox.hide,
-        owner: o.checkSandbox.owner,
-        askHost: o.checkSandbox.askHost,
-      },
-      marker: `${coding.marker}/checks`,
-      graceMs: o.graceMs,
-      maxLineBytes: MAX_CHECK_LINE,
-    });
-    try {
-      for (const check of checks) {
-        const seq = nextSeq++;
-        const at = new Date(o.now()).toISOString();
-        yield {
-          type: 'step',
-          step: {
-            kind: 'check',
-            seq,
-            at,
-            check: {
-              name: check.name,
-              status: 'running',
-              exit_code: null,
-              duration_ms: null,
-              output_tail: '',
-              output_bytes: 0,
-              tests: null,
-              round,
-            },
-          },
-        };
-        const ran = yield* runCheck({
-          check,
-          cwd: ready.worktree.dir,
-          env: o.checkEnv,
-          marker: coding.marker,
-          graceMs: o.graceMs,
+      try {
+        const finished = await finish(
+          ctx,
+          coding,
+          ready.worktree,
+          coding.checking.summary,
+          sessionId,
           signal,
-          clean: ready.clean,
-          sandbox: { ...o.checkSandbox, round: roundSandbox },
-          round,
-          nextSeq: () => nextSeq++,
-          now: o.now,
-        });
-        if (ran === 'cancelled') return yield CANCELLED;
-        outcomes.push(ran);
-        yield { type: 'step', step: { kind: 'check', seq, at, check: ran } };
-        yield { type: 'log', stream: 'info', text: `check ${check.name} ${checkVerdict(ran)}` };
-      }
-    } finally {
-      await roundSandbox.end();
-    }
-    const failed = outcomes.filter((c) => c.status !== 'passed');
-    const result = { ...output, checks: outcomes, fix_rounds: round };
-    if (allPassed(outcomes)) return yield { type: 'result', output: result };
-    if (round >= rounds) {
-      if (ctx.task.on_checks_failed === 'review') {
-        yield {
-          type: 'log',
-          stream: 'info',
-          text: `${checksFailedText(failed, round)}: the work goes to a person's review`,
+        );
+        yield* finished.events;
+        output = finished.output;
+      } catch (err) {
+        if (signal.aborted) return yield CANCELLED;
+        return yield {
+          type: 'error',
+          message: ready.clean(`cannot read the agent's work again: ${(err as Error).message}`),
         };
-        return yield { type: 'result', output: result };
       }
-      return yield { type: 'error', message: checksFailedText(failed, round) };
-    }
-    round++;
-    const prompt = checksFailedPrompt(ctx.task.task_id, failed, round, rounds);
-    const again: CodingContext = {
-      ...coding,
-      resume: { reason: 'checks_failed', prompt, session_id: sessionId },
-      prior: { ...spent },
-      checking: null,
-    };
-    const promptSeq = nextSeq;
-    nextSeq++;
-    output = yield* agentRun(again, promptSeq);
+    } else output = yield* agentRun(coding, 0);
     if (output === null) return;
+    if (checks.length === 0) return yield { type: 'result', output };
+
+    for (;;) {
+      const outcomes: CheckOutcome[] = [];
+      yield {
+        type: 'log',
+        stream: 'info',
+        text: `checks${round > 0 ? ` after fix round ${round}` : ''}: ${checks.map((c) => c.name).join(', ')}`,
+      };
+      // The round's checks run one after the other in the same worktree: one sandbox serves them,
+      // started while the agent's work was committed when it could be.
+      const roundSandbox = next.sandbox ?? sandboxFor();
+      next.sandbox = null;
+      try {
+        for (const check of checks) {
+          const seq = nextSeq++;
+          const at = new Date(o.now()).toISOString();
+          yield {
+            type: 'step',
+            step: {
+              kind: 'check',
+              seq,
+              at,
+              check: {
+                name: check.name,
+                status: 'running',
+                exit_code: null,
+                duration_ms: null,
+                output_tail: '',
+                output_bytes: 0,
+                tests: null,
+                round,
+              },
+            },
+          };
+          const ran = yield* runCheck({
+            check,
+            cwd: ready.worktree.dir,
+            env: o.checkEnv,
+            marker: coding.marker,
+            graceMs: o.graceMs,
+            signal,
+            clean: ready.clean,
+            sandbox: { ...o.checkSandbox, round: roundSandbox },
+            round,
+            nextSeq: () => nextSeq++,
+            now: o.now,
+          });
+          if (ran === 'cancelled') return yield CANCELLED;
+          outcomes.push(ran);
+          yield { type: 'step', step: { kind: 'check', seq, at, check: ran } };
+          yield { type: 'log', stream: 'info', text: `check ${check.name} ${checkVerdict(ran)}` };
+        }
+      } finally {
+        await roundSandbox.end();
+      }
+      const failed = outcomes.filter((c) => c.status !== 'passed');
+      const result = { ...output, checks: outcomes, fix_rounds: round };
+      if (allPassed(outcomes)) return yield { type: 'result', output: result };
+      if (round >= rounds) {
+        if (ctx.task.on_checks_failed === 'review') {
+          yield {
+            type: 'log',
+            stream: 'info',
+            text: `${checksFailedText(failed, round)}: the work goes to a person's review`,
+          };
+          return yield { type: 'result', output: result };
+        }
+        return yield { type: 'error', message: checksFailedText(failed, round) };
+      }
+      round++;
+      const prompt = checksFailedPrompt(ctx.task.task_id, failed, round, rounds);
+      const again: CodingContext = {
+        ...coding,
+        resume: { reason: 'checks_failed', prompt, session_id: sessionId },
+        prior: { ...spent },
+        checking: null,
+      };
+      const promptSeq = nextSeq;
+      nextSeq++;
+      output = yield* agentRun(again, promptSeq);
+      if (output === null) return;
+    }
+  } finally {
+    await next.sandbox?.end();
   }
 }

@@ -265,4 +265,25 @@ describe.runIf(process.platform === 'linux')("a round's checks in one sandbox", 
       await round.end();
     }
   });
+
+  it('starts its sandbox ahead when told to (warm), which the first check then runs in; unused, it leaves nothing', async () => {
+    const cwd = tempWorktree();
+    const round = roundIn(cwd);
+    round.warm();
+    round.warm(); // once
+    try {
+      const a = await runOne(['sh', '-c', 'echo $$'], { cwd, round });
+      // The runner is the sandbox's first program after its own set-up: the check is a few pids on.
+      expect(a.outcome.status).toBe('passed');
+      const b = await runOne(['sh', '-c', 'echo $$'], { cwd, round });
+      expect(Number(b.outcome.output_tail)).toBeGreaterThan(Number(a.outcome.output_tail));
+    } finally {
+      await round.end();
+    }
+    const unused = roundIn(tempWorktree());
+    unused.warm();
+    await unused.end();
+    unused.warm(); // after its end: nothing starts
+    expect(await stopMarkedTrees((m) => m === 'test/check/round', 0)).toBe(0);
+  });
 });

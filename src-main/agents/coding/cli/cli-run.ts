@@ -44,6 +44,11 @@ export interface Ready {
   promptSeq?: number;
   /** The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, and Baton's folders to hide. */
   sandbox: { policy: SandboxPolicy; hide: readonly string[] };
+  /**
+   * Told when the agent ended well and its work is about to be committed: the checks' sandbox
+   * starts then (fix-loop.ts), beside the commit instead of after it.
+   */
+  finishing?: (() => void) | undefined;
 }
 
 /**
@@ -372,6 +377,7 @@ async function* runProcess(
       return yield error(r.clean(result?.text ?? `${agent.cli} ended without a result`));
     let finished: Awaited<ReturnType<typeof finish>>;
     try {
+      r.finishing?.();
       finished = await finish(ctx, coding, r.worktree, r.clean(result.text), announced, signal);
     } catch (err) {
       if (signal.aborted) return yield CANCELLED;
