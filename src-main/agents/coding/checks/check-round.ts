@@ -8,12 +8,12 @@ import { createLineSplitter } from '../../shared/line-splitter.ts';
 
 /**
  * A round's checks in one OS sandbox. Starting a sandbox (bubblewrap's namespaces, the network
- * relays, the sweep at its end) costs ~20 ms on a quiet machine and several hundred on a busy
+ * relays, the sweep at its end) costs ~20–50 ms on a quiet machine and several hundred on a busy
  * one, once per program; a round runs its checks one after the other in the same worktree under
  * the same policy, so one sandbox serves them all: a small bash runner in it reads each check's
- * words from its stdin and runs the check in a process group of its own (its stdin closed), then
- * stops what the check left running in that group, and marks the check's end on stdout and
- * stderr with the round's secret, the check's number and its exit code.
+ * nonce and words from its stdin, runs the check in a process group of its own (its stdin
+ * closed), then stops every process started after itself, and marks the check's end on stdout
+ * and stderr with the round's secret, the check's nonce and its exit code.
  *
  * Each check is handed out as `runLineProcess` hands out a program (its lines, how it ended, a
  * stop), so `runCheck` treats both alike. A check stopped (its timeout, the attempt cancelled)
@@ -55,35 +55,57 @@ export interface CheckRoundOptions {
 }
 
 /**
- * The runner. Its own stderr goes nowhere (bash's job notices); the checks' stderr and the
- * end marks go to fd 3, the sandbox's stderr. A mark starts on a new line, so a check's last line
- * without its newline cannot hide it; the empty line this adds after a check that ended its
- * output with one is dropped by the reader.
+ * The runner. Each line it reads is a check: a nonce Baton made for it, then its words quoted
+ * for bash. Its own stderr goes nowhere (bash's job notices); the checks' stderr and the end
+ * marks go to fd 3, the sandbox's stderr. After a check, every process started after the runner
+ * (the check's, and any that left its group) is stopped: nothing of one check runs in the next.
+ * A mark is the round's secret, the check's nonce and its exit code, on a line of its own: it
+ * starts with a newline, so a check's last line without one cannot hide it; the empty line this
+ * adds after output that ended with a newline is dropped by the reader.
  */
 const RUNNER = [
   'exec 3>&2 2>/dev/null',
   'set -m',
   'IFS= read -r secret || exit 0',
-  'n=0',
-  'while IFS= read -r words; do',
-  '  n=$((n+1))',
+  // Whether a process started after the runner is left (zombies aside), and a signal to each.
+  `left() { local p st; for p in /proc/[0-9]*; do p=\${p#/proc/}; [ "$p" -gt "$$" ] || continue;`,
+  `  st=; read -r st < "/proc/$p/stat" || continue; case "\${st##*) }" in Z*) continue;; esac; return 0; done; return 1; }`,
+  `signal() { local p; for p in /proc/[0-9]*; do p=\${p#/proc/}; [ "$p" -gt "$$" ] && kill "-$1" "$p"; done; }`,
+  'while IFS= read -r line; do',
+  `  nonce=\${line%% *}; words=\${line#* }`,
   '  ( eval "exec $words" ) </dev/null 2>&3 3>&- &',
-  '  pid=$!',
-  '  wait "$pid"; rc=$?',
-  '  if kill -TERM -- "-$pid"; then',
-  '    i=0; while kill -0 -- "-$pid" && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done',
-  '    kill -KILL -- "-$pid"',
+  '  wait "$!"; rc=$?',
+  '  if left; then',
+  '    signal TERM; i=0; while left && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done',
+  '    signal KILL',
   '  fi',
-  `  printf '\\n%s %s %s\\n' "$secret" "$n" "$rc"`,
-  `  printf '\\n%s %s %s\\n' "$secret" "$n" "$rc" >&3`,
+  `  printf '\\n%s %s %s\\n' "$secret" "$nonce" "$rc"`,
+  `  printf '\\n%s %s %s\\n' "$secret" "$nonce" "$rc" >&3`,
   'done',
 ].join('\n');
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/**
+ * A word quoted for bash as one line: `$'…'` with backslashes, quotes and control characters
+ * escaped, so an argument holding a newline (a script for `bash -c`) stays one word of one line.
+ */
+export function quoteLine(s: string): string {
+  let out = "$'";
+  for (const ch of s) {
+    const code = ch.charCodeAt(0);
+    if (ch === '\\' || ch === "'") out += `\\${ch}`;
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}'`;
+}
+
+/** What a check that was not Baton's ran in the round's sandbox, said in the check's output. */
+const TAMPERED =
+  "baton: a command Baton did not send ran in the checks' sandbox (a process of a check wrote to its runner): the sandbox was stopped";
 
 /** A check's lines and end, fed by the runner's reader. */
 interface Current {
-  n: number;
+  nonce: string;
   channel: ReturnType<typeof createEventChannel<OutputLine>>;
   /** Per stream: the mark seen; an empty line held back (it may be the mark's own). */
   marked: { stdout: boolean; stderr: boolean };
@@ -96,7 +118,6 @@ interface Runner {
   program: ConfinedProgram;
   tree: ReturnType<typeof spawnTree>;
   secret: string;
-  count: number;
   current: Current | null;
   dead: boolean;
   /** The runner's own end. */
@@ -124,7 +145,6 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
       program,
       tree,
       secret,
-      count: 0,
       current: null,
       dead: false,
       exited: Promise.resolve({ code: null, signal: null, spawnError: null }),
@@ -132,11 +152,15 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
     const { child } = tree;
     child.stdin!.on('error', () => {}); // the runner may be gone
     child.stdin!.write(`${secret}\n`);
-    const mark = new RegExp(`^${secret} (\\d+) (\\d+)$`);
+    // Any line of the secret and an exit code is a mark: one whose nonce is not the current check's is not Baton's.
+    const mark = new RegExp(`^${secret} (.*) (\\d+)$`);
+    const splitters = {
+      stdout: createLineSplitter(o.maxLineBytes),
+      stderr: createLineSplitter(o.maxLineBytes),
+    };
     for (const stream of ['stdout', 'stderr'] as const) {
-      const splitter = createLineSplitter(o.maxLineBytes);
       child[stream]!.on('data', (chunk: Buffer) => {
-        for (const line of splitter.push(chunk)) route(r, stream, line, mark);
+        for (const line of splitters[stream].push(chunk)) route(r, stream, line, mark);
       });
     }
     r.exited = new Promise((resolve) => {
@@ -146,6 +170,15 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
       });
       child.on('close', (code, signal) => {
         r.dead = true;
+        // A check's last words without their newline (a progress line when it timed out) are its own.
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const last = splitters[stream].end();
+          const c = r.current;
+          if (!c) continue;
+          if (c.held[stream]) c.channel.push({ stream, line: { text: '', truncated: 0 } });
+          c.held[stream] = false;
+          if (last) c.channel.push({ stream, line: last });
+        }
         void tree.stop().then(() => resolve({ code, signal, spawnError }));
       });
     });
@@ -163,9 +196,16 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
   /** One line of the runner's output: the current check's, or its end mark. */
   const route = (r: Runner, stream: 'stdout' | 'stderr', line: OutputLine['line'], mark: RegExp) => {
     const c = r.current;
-    if (!c) return;
     const m = line.truncated === 0 ? mark.exec(line.text) : null;
-    if (m && Number(m[1]) === c.n) {
+    if (m && (!c || m[1] !== c.nonce)) {
+      // A mark of a check Baton did not send: something wrote to the runner. Stopped, said.
+      c?.channel.push({ stream: 'stderr', line: { text: TAMPERED, truncated: 0 } });
+      r.dead = true;
+      void r.tree.stop();
+      return;
+    }
+    if (!c) return;
+    if (m) {
       c.held[stream] = false; // the empty line before the mark is the mark's own
       c.marked[stream] = true;
       c.code = Number(m[2]);
@@ -176,7 +216,7 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
       }
       return;
     }
-    if (c.marked[stream]) return; // after its mark: nothing of this check's (a leftover's last words)
+    if (c.marked[stream]) return; // after its mark: nothing of this check's
     if (c.held[stream]) {
       c.held[stream] = false;
       c.channel.push({ stream, line: { text: '', truncated: 0 } });
@@ -206,10 +246,10 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
           for (const s of [r.tree.child.stdout!, r.tree.child.stderr!]) paused ? s.pause() : s.resume();
         },
       });
+      const nonce = randomBytes(8).toString('hex');
       const ended = new Promise<LineProcessEnd<Why>>((resolve) => {
-        r.count++;
         r.current = {
-          n: r.count,
+          nonce,
           channel,
           marked: { stdout: false, stderr: false },
           held: { stdout: false, stderr: false },
@@ -217,7 +257,7 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
           resolve: (end) => resolve({ ...end, stopped }),
         };
       });
-      r.tree.child.stdin!.write(`${[command, ...args].map(quote).join(' ')}\n`);
+      r.tree.child.stdin!.write(`${nonce} ${[command, ...args].map(quoteLine).join(' ')}\n`);
       const check: RoundCheck<Why> = {
         lines: channel.drain(),
         ended: ended.then(async (end) => {
