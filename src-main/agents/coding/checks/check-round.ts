@@ -59,7 +59,8 @@ export interface CheckRoundOptions {
  * for bash. Its own stderr goes nowhere (bash's job notices); the checks' stderr and the end
  * marks go to fd 3, the sandbox's stderr. After a check, every process started after the runner
  * (the check's, and any that left its group) is stopped: nothing of one check runs in the next.
- * A mark is the round's secret, the check's nonce and its exit code, on a line of its own: it
+ * A mark is the round's secret, the check's nonce, its exit code and how many processes it left
+ * (told in its output), on a line of its own: it
  * starts with a newline, so a check's last line without one cannot hide it; the empty line this
  * adds after output that ended with a newline is dropped by the reader.
  */
@@ -67,20 +68,26 @@ const RUNNER = [
   'exec 3>&2 2>/dev/null',
   'set -m',
   'IFS= read -r secret || exit 0',
-  // Whether a process started after the runner is left (zombies aside), and a signal to each.
-  `left() { local p st; for p in /proc/[0-9]*; do p=\${p#/proc/}; [ "$p" -gt "$$" ] || continue;`,
-  `  st=; read -r st < "/proc/$p/stat" || continue; case "\${st##*) }" in Z*) continue;; esac; return 0; done; return 1; }`,
-  `signal() { local p; for p in /proc/[0-9]*; do p=\${p#/proc/}; [ "$p" -gt "$$" ] && kill "-$1" "$p"; done; }`,
+  // The processes started after the runner (zombies aside), by their pids in its own namespace:
+  // the sandbox may nest one (its seccomp helper does), and /proc shows the outer one, so each
+  // process's pids are read from its NSpid line, the runner's depth from its own.
+  `depth=0; while read -r k rest; do if [ "$k" = NSpid: ]; then set -- $rest; depth=$#; break; fi; done < /proc/self/status`,
+  'after() { local p k rest st pid; out=; for p in /proc/[0-9]*; do st=; pid=;',
+  `  while read -r k rest; do case "$k" in State:) st=$rest;; NSpid:) set -- $rest; [ $# -eq "$depth" ] && pid=\${!#};; esac; done < "$p/status"`,
+  `  if [ -n "$pid" ] && [ "$pid" -gt "$$" ]; then case "$st" in Z*) ;; *) out="$out $pid";; esac; fi; done; }`,
+  'left() { after; [ -n "$out" ]; }',
+  'signal() { after; [ -n "$out" ] && kill "-$1" $out; }',
   'while IFS= read -r line; do',
   `  nonce=\${line%% *}; words=\${line#* }`,
   '  ( eval "exec $words" ) </dev/null 2>&3 3>&- &',
-  '  wait "$!"; rc=$?',
+  '  wait "$!"; rc=$?; stopped=0',
   '  if left; then',
+  '    set -- $out; stopped=$#',
   '    signal TERM; i=0; while left && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done',
   '    signal KILL',
   '  fi',
-  `  printf '\\n%s %s %s\\n' "$secret" "$nonce" "$rc"`,
-  `  printf '\\n%s %s %s\\n' "$secret" "$nonce" "$rc" >&3`,
+  `  printf '\\n%s %s %s %s\\n' "$secret" "$nonce" "$rc" "$stopped"`,
+  `  printf '\\n%s %s %s %s\\n' "$secret" "$nonce" "$rc" "$stopped" >&3`,
   'done',
 ].join('\n');
 
@@ -153,7 +160,7 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
     child.stdin!.on('error', () => {}); // the runner may be gone
     child.stdin!.write(`${secret}\n`);
     // Any line of the secret and an exit code is a mark: one whose nonce is not the current check's is not Baton's.
-    const mark = new RegExp(`^${secret} (.*) (\\d+)$`);
+    const mark = new RegExp(`^${secret} (.*) (\\d+) (\\d+)$`);
     const splitters = {
       stdout: createLineSplitter(o.maxLineBytes),
       stderr: createLineSplitter(o.maxLineBytes),
@@ -210,6 +217,15 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
       c.marked[stream] = true;
       c.code = Number(m[2]);
       if (c.marked.stdout && c.marked.stderr) {
+        const stopped = Number(m[3]);
+        if (stopped > 0)
+          c.channel.push({
+            stream: 'stderr',
+            line: {
+              text: `baton: stopped ${stopped} process${stopped === 1 ? '' : 'es'} the check left running`,
+              truncated: 0,
+            },
+          });
         r.current = null;
         c.channel.close();
         c.resolve({ code: c.code, signal: null, spawnError: null });
