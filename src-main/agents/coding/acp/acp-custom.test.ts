@@ -64,6 +64,10 @@ agent()
     const exit = await client.request('terminal/wait_for_exit', { sessionId: s, terminalId });
     await client.request('terminal/release', { sessionId: s, terminalId });
     refused += ', terminal exit ' + exit.exitCode;
+    // A tool of its own whose write the sandbox refused (EROFS): Baton shows it as a sandbox step.
+    const tool = ${JSON.stringify(`${outside}.tool`)};
+    await update(client, s, { sessionUpdate: 'tool_call', toolCallId: 'w2', title: 'Write outside', kind: 'edit', status: 'in_progress', rawInput: { file_path: tool } });
+    await update(client, s, { sessionUpdate: 'tool_call_update', toolCallId: 'w2', status: 'failed', content: [{ type: 'content', content: { type: 'text', text: "EROFS: read-only file system, open '" + tool + "'" } }] });
     await update(client, s, { sessionUpdate: 'tool_call_update', toolCallId: 'w1', status: 'completed', content: [{ type: 'diff', path: cwd + '/hello.txt', oldText: null, newText: 'hello\\n' }] });
     await update(client, s, { sessionUpdate: 'usage_update', used: 1000, size: 200000, cost: { amount: 0.02, currency: 'USD' } });
     await update(client, s, { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Done. Outside: ' + refused } });
@@ -120,10 +124,14 @@ describe('any ACP agent (cli "acp")', () => {
       'Writing hello.txt.',
       expect.stringMatching(/^Done\. Outside: .*outside the task’s worktree.*, terminal exit 1$/),
     ]);
-    // What the sandbox refused the terminal's command, as a step naming it.
+    // What the sandbox refused the terminal's command, as a step naming it; and the agent's own
+    // tool, from its error (each stored with its seq: one without could not be, and the engine's
+    // whole write of that moment was lost with it, a person's denial of another call included).
     expect(of('sandbox')).toMatchObject([
       { blocked: 'write', target: `${outside}.term`, process: expect.stringMatching(/^terminal .* -e /) },
+      { blocked: 'write', target: `${outside}.tool`, seen_by: 'tool' },
     ]);
+    expect(of('sandbox').every((x) => Number.isInteger(x.seq))).toBe(true);
     expect(of('tool_call')).toMatchObject([
       {
         call_id: 'w1',
@@ -132,6 +140,7 @@ describe('any ACP agent (cli "acp")', () => {
         input: { path: 'hello.txt' },
         output: expect.stringContaining('hello'),
       },
+      { call_id: 'w2', status: 'failed', input: { file_path: `${outside}.tool` } },
     ]);
     expect(of('usage')).toMatchObject([{ cost_usd: 0.02, cost_source: 'reported' }]);
   });

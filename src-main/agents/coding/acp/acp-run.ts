@@ -6,6 +6,7 @@ import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
+import type { Blocked } from '../../../sandbox/index.ts';
 import { redactValue } from '../../../secrets/secrets.ts';
 import { createEventChannel } from '../../shared/event-channel.ts';
 import { createLineSplitter } from '../../shared/line-splitter.ts';
@@ -111,6 +112,14 @@ export async function* runAcpAgent(
     }
   };
   const log = (text: string) => push({ type: 'log', stream: 'info', text });
+  /**
+   * What the sandbox refused the agent, each a step with its seq and time (a step without them
+   * cannot be stored: the engine's whole write of that moment, every task's, was rolled back).
+   */
+  const emitRefusals = (blocked: readonly Blocked[], process: string = agent.cli) => {
+    for (const b of blocked)
+      emit([{ ...sandboxStep(b, process), seq: trace.take(), at: new Date(now()).toISOString() } as Step]);
+  };
   log(
     `${agent.cli} over ACP (${inv.command}): ${resumeId ? `loading session ${resumeId} (${coding.resume!.reason})` : 'new session'}${
       meter ? `, model calls metered by Baton on their way to ${new URL(upstream!).origin}` : ''
@@ -231,10 +240,7 @@ export async function* runAcpAgent(
     askHost: ctx.sandboxHosts?.ask,
     marker: coding.marker,
     graceMs,
-    refused: (blocked, process) => {
-      for (const b of blocked)
-        emit([{ ...sandboxStep(b, process), seq: trace.take(), at: new Date(now()).toISOString() } as Step]);
-    },
+    refused: (blocked, process) => emitRefusals(blocked, process),
   });
   const side = clientSide(
     ctx,
@@ -327,7 +333,7 @@ export async function* runAcpAgent(
 
   try {
     for await (const ev of channel.drain()) {
-      for (const b of program.take()) emit([sandboxStep(b, agent.cli) as Step]);
+      emitRefusals(program.take());
       yield ev;
     }
     const end = await Promise.race([outcome, exited.then(() => null)]);
@@ -343,7 +349,7 @@ export async function* runAcpAgent(
     }
     emit(trace.endTurn());
     emit(trace.unfinished('the session ended before the call answered'));
-    for (const b of program.take()) emit([sandboxStep(b, agent.cli) as Step]);
+    emitRefusals(program.take());
     if (meter === null && trace.reportedUsd === null) {
       emit([trace.usageStep(null, 'unknown')]);
       late.push({
