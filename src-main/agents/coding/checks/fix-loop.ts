@@ -13,7 +13,7 @@ import { finish } from '../cli/worktree.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
-import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
+import { checkConfinement, MAX_CHECK_LINE, runCheck } from './run-check.ts';
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;
@@ -63,15 +63,7 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
 
   const sandboxFor = () =>
     checkRound({
-      confine: {
-        policy: o.checkSandbox.policy,
-        cwd: ready.worktree.dir,
-        env: o.checkEnv,
-        folders: [ready.worktree.dir],
-        hide: o.checkSandbox.hide,
-        owner: o.checkSandbox.owner,
-        askHost: o.checkSandbox.askHost,
-      },
+      confine: checkConfinement(o.checkSandbox, ready.worktree.dir, o.checkEnv),
       marker: `${coding.marker}/checks`,
       graceMs: o.graceMs,
       maxLineBytes: MAX_CHECK_LINE,
