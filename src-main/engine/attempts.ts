@@ -9,6 +9,7 @@ import { BackgroundWork } from '../base/background.ts';
 import { writeFreshFileSync } from '../files/fresh-file.ts';
 import type { SecretResolver } from '../secrets/secrets.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../store/private-files.ts';
+import { stepRowProblem } from '../store/steps-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { AttemptAsks } from './approvals/asks.ts';
@@ -291,6 +292,21 @@ export class Attempts {
         break;
       case 'step': {
         const step = ev.step;
+        // An executor's malformed step is dropped and said; stored, it would have failed the
+        // tick's write and lost every task's notes in it.
+        const problem = stepRowProblem(step);
+        if (problem) {
+          const line = {
+            run_id: run.id,
+            task_id: task.task_id,
+            attempt: task.attempt,
+            stream: 'notice' as const,
+            text: `a ${typeof step.kind === 'string' ? step.kind : 'step'} step of the agent's was not stored (${problem})`,
+            at: this.rt.iso(),
+          };
+          this.rt.bus.emit('task.log', { id: this.rt.store.execution.addLog(line), ...line });
+          break;
+        }
         this.rt.store.steps.upsertOf(
           { run_id: run.id, task_id: task.task_id, attempt: task.attempt, agent_id: task.agent_id },
           [step],

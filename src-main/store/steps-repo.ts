@@ -84,6 +84,22 @@ export function stepAsEntry(
 
 /** Values a stored step binds besides its attempt's: seq, kind, at, body, search text. */
 const STEP_COLUMNS = 5;
+
+/**
+ * What is wrong with a step for its row (null: nothing): its seq, kind and time are columns that
+ * may not be empty. Steps wait to be written together (`deferred`), so one that cannot be
+ * written would fail the whole batch, and with it the transaction of every step in it: it is
+ * refused here, as it is given, instead.
+ */
+export function stepRowProblem(step: Pick<Step, 'seq' | 'kind' | 'at'>): string | null {
+  // What an executor gives is typed, but built at run time from what agents said: looked at as such.
+  const { seq, kind, at } = step as { seq: unknown; kind: unknown; at: unknown };
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
+    return `seq: ${JSON.stringify(seq) ?? 'undefined'} is not a whole number ≥ 0`;
+  if (typeof kind !== 'string' || kind === '') return 'kind: missing';
+  if (typeof at !== 'string' || at === '') return 'at: missing';
+  return null;
+}
 /** Held-back steps are written once this many values wait (256 rows: `batch.ts`'s largest statement). */
 const FLUSH_AT = 256 * STEP_COLUMNS;
 
@@ -171,6 +187,8 @@ export function createStepsRepo(db: Db) {
      WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'usage'`,
   );
   const put = (step: Step) => {
+    const problem = stepRowProblem(step);
+    if (problem) throw new Error(`step: ${problem}`);
     pending.push(step.seq, step.kind, step.at, JSON.stringify(step), stepSearchText(step));
   };
   const written = (): void => {
