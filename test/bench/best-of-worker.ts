@@ -20,7 +20,7 @@
 // `rankCandidates` alone over N records. Asserts nothing.
 // Usage: node test/bench/best-of-worker.ts [--files 20000] [--checks 3] [--pairs 10] [--rounds 2] [--n 1,3,8]
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rankCandidates } from '../../src-main/agents/coding/best-of/rank.ts';
 import { traceGit } from '../../src-main/agents/coding/workspaces/index.ts';
@@ -29,7 +29,7 @@ import { createApp } from '../../src-main/app/create-app.ts';
 import { sandboxStatus } from '../../src-main/sandbox/index.ts';
 import type { AgentInput } from '../../src-shared/schemas/agent.ts';
 import { makeBenchRepository } from './bench-repo.ts';
-import { argInt, argStr } from './measure.ts';
+import { argInt, argStr, cpuWithChildrenMs } from './measure.ts';
 
 export interface ChecksFigures {
   /** Whether the checks ran in the OS sandbox (the workspace's policy; the CLI's is unchanged). */
@@ -57,6 +57,12 @@ export interface BestOfFigure {
   cliP50Ms: number;
   /** whole − that CLI's life, p50 ms. */
   batonP50Ms: number;
+  /**
+   * CPU ms Baton and every process it started (git, the CLIs, the sandbox) used over the whole
+   * run, p50; null without /proc. Divided by the cores, it is the least wall time the run could
+   * take on this machine however well its work were spread.
+   */
+  cpuP50Ms?: number | null;
   /** git's commands summed over the candidates (they overlap), p50 ms. */
   gitSumP50Ms: number;
   /** The last CLI's end → the ranking logged, and that less git's commands in it, p50 ms (N > 1). */
@@ -74,6 +80,8 @@ export interface BestOfFigure {
 
 export interface BestOfFigures {
   files: number;
+  /** The cores this machine lets a process use (os.availableParallelism). */
+  cores?: number;
   /** Whether the OS sandbox held the CLIs and checks, or why not. */
   sandbox: { on: true } | { on: false; why: string };
   /** With the workspace's sandbox on (where it can run), then off. */
@@ -88,6 +96,8 @@ const CHECKS = argInt('checks', 3);
 const PAIRS = argInt('pairs', 10);
 const ROUNDS = argInt('rounds', 2);
 const NS = argStr('n', '1,3,8').split(',').map(Number);
+/** `--trace 1`: every git command of every attempt on standard error (start after runs.start, ms). */
+const TRACE = argInt('trace', 0) === 1;
 const root = mkdtempSync(join(tmpdir(), 'baton-best-of-'));
 const repo = join(root, 'repo');
 const clock = join(root, 'clock');
@@ -125,6 +135,8 @@ interface Attempt {
   /** performance.now() at runs.start. */
   t0: number;
   whole: number;
+  /** CPU ms Baton and every process it started used over `whole` (null without /proc). */
+  cpu: number | null;
   git: number;
   byKind: Map<string, number>;
   spans: [number, number][];
@@ -155,12 +167,17 @@ async function attempt(
     }
   });
   traceGit((c, ms) => {
+    if (TRACE)
+      console.error(
+        `  git ${(performance.now() - ms - t0).toFixed(0).padStart(5)} +${ms.toFixed(0).padStart(4)} ${c.slice(0, 160)}`,
+      );
     git += ms;
     byKind.set(kindOf(c), (byKind.get(kindOf(c)) ?? 0) + ms);
     const end = performance.now();
     spans.push([end - ms, end]);
   });
   const t0 = performance.now();
+  const cpu0 = cpuWithChildrenMs();
   try {
     const r = await app.dispatch('runs.start', { plan_id: planId });
     if (!r.ok) throw new Error(r.error.message);
@@ -168,6 +185,7 @@ async function attempt(
     const run = await app.engine.whenSettled(runId);
     await app.coding.worktreesSettled();
     const whole = performance.now() - t0;
+    const cpu1 = cpuWithChildrenMs();
     if (run.status !== 'completed')
       throw new Error(
         `${planId}: the run ended ${run.status}: ${app.store.runs.task(runId, 't')?.error ?? ''}`,
@@ -175,6 +193,7 @@ async function attempt(
     return {
       t0,
       whole,
+      cpu: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
       git,
       byKind,
       spans,
@@ -363,6 +382,12 @@ async function bestOfPart(app: BatonApp, cliTimes: string, checkTimes: string): 
         xs.map((a) => a.git),
         0.5,
       ),
+      cpuP50Ms: xs.every((a) => a.cpu !== null)
+        ? q(
+            xs.map((a) => a.cpu!),
+            0.5,
+          )
+        : null,
       afterCliP50Ms:
         known.length > 0
           ? q(
@@ -444,6 +469,7 @@ async function main(): Promise<BestOfFigures> {
     const bestOf = await bestOfPart(app, cliTimes, checkTimes);
     return {
       files: FILES,
+      cores: availableParallelism(),
       sandbox: status.available ? { on: true } : { on: false, why: status.problem },
       checks,
       bestOf,

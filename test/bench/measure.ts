@@ -1,4 +1,5 @@
 // Shared by every worker: timing of task starts and results, hand-off latency, the result line.
+import { readFileSync } from 'node:fs';
 import type { Dag, DagShape } from './dag.ts';
 import { DAG_SHAPES, taskIndex } from './dag.ts';
 
@@ -80,6 +81,22 @@ function percentile(sorted: number[], q: number): number | null {
 export function cpuMsSince(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1000;
+}
+
+/**
+ * CPU ms this process and every child it has waited for used so far (Linux: /proc/self/stat's
+ * utime, stime, cutime and cstime, in clock ticks of 10 ms), or null where there is no /proc. A
+ * child's figure counts its own waited-for children too (a sandbox's programs), once reaped.
+ */
+export function cpuWithChildrenMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14–17 of proc(5): utime, stime, cutime, cstime; f[0] is field 3.
+    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0) * 10;
+  } catch {
+    return null;
+  }
 }
 
 export function maxRssMB(): number {
