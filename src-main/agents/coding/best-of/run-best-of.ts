@@ -9,7 +9,13 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
 import { checksFailedText } from '../checks/checks-prompt.ts';
 import { DIFF_ARTIFACT, dependencyBranches, prepare } from '../cli/worktree.ts';
-import { adoptWorktree, makeRoom, parkInPool, removeWorktree, resetWorktree } from '../workspaces/index.ts';
+import {
+  adoptWorktree,
+  makeRoom,
+  parkAllInPool,
+  removeWorktree,
+  resetWorktree,
+} from '../workspaces/index.ts';
 import type { CandidateRun } from './candidate.ts';
 import { candidateContext, candidateRecord, relabel } from './candidate.ts';
 import { mergeStreams } from './merge-streams.ts';
@@ -72,14 +78,18 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
     );
     let nextSeq = 0;
     const next = () => nextSeq++;
-    // What the user's checkout holds uncommitted, said once for the candidates (they do not say it).
-    const notice = o.checkoutNotice ? await o.checkoutNotice(signal) : null;
-    if (notice) yield notice;
     const streams = runs.map((r) => {
       r.started = now();
       return o.attempt(r.ctx, stop.signal);
     });
-    for await (const { from, value } of mergeStreams(streams)) {
+    // What the user's checkout holds uncommitted, said once for the candidates (they do not say
+    // it): read beside their start, not before it (a status of the whole checkout).
+    const notices = o.checkoutNotice ? [noticeOf(o.checkoutNotice, signal)] : [];
+    for await (const { from, value } of mergeStreams([...streams, ...notices])) {
+      if (from === runs.length) {
+        yield value;
+        continue;
+      }
       const passedOn = relabel(runs[from]!, value, next, now());
       if (passedOn) yield passedOn;
     }
@@ -140,13 +150,15 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
       };
     }
 
-    // The others' worktrees are parked; the winner's becomes the task's (or, where it cannot, is
-    // parked too and the task's own worktree is taken from the pool and set to its commit).
-    await releaseCandidates(
+    // The winner's worktree becomes the task's (or, where it cannot, is parked and the task's own
+    // worktree is taken from the pool and set to its commit); the others' are parked beside that,
+    // in one pass of the repository lock.
+    const others = releaseCandidates(
       coding,
       runs.filter((r) => r !== winner),
     );
     const prepared = yield* taskWorktree(ctx, coding, winner, signal);
+    await others;
     if (prepared === null) return;
     const output: CodingOutput = {
       ...winner.output,
@@ -183,14 +195,25 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
  */
 async function releaseCandidates(coding: CodingContext, runs: CandidateRun[]): Promise<void> {
   const repo = coding.workspace.path;
-  for (const r of runs) {
-    if (r.released) continue;
-    r.released = true;
-    await (coding.pool === null
-      ? removeWorktree({ repo, dir: r.dir })
-      : parkInPool({ repo, dir: r.dir, pool: coding.pool, max: runs.length + 1 })
-    ).catch(() => {});
+  const free = runs.filter((r) => !r.released);
+  for (const r of free) r.released = true;
+  if (free.length === 0) return;
+  if (coding.pool === null) {
+    for (const r of free) await removeWorktree({ repo, dir: r.dir }).catch(() => {});
+    return;
   }
+  await parkAllInPool({ repo, dirs: free.map((r) => r.dir), pool: coding.pool, max: runs.length + 1 }).catch(
+    () => {},
+  );
+}
+
+/** The checkout's notice as a stream of its own, read beside the candidates'. */
+async function* noticeOf(
+  notice: (signal: AbortSignal) => Promise<ExecutorEvent | null>,
+  signal: AbortSignal,
+): AsyncGenerator<ExecutorEvent> {
+  const said = await notice(signal);
+  if (said) yield said;
 }
 
 /** Checks all passed above red checks, then more passed: the ranking's first rule as one number. */

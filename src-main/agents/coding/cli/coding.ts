@@ -141,6 +141,10 @@ async function* codingAttempt(
   if (signal.aborted) return yield CANCELLED;
 
   const from = dependencyBranches(ctx, coding);
+  // What the user's checkout holds uncommitted, read beside the worktree's preparation (a status of
+  // the whole checkout); said once the worktree is there. A best-of attempt says it once, not
+  // each candidate.
+  const noticeSoon = coding.candidate === undefined ? checkoutNotice(coding, signal) : null;
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
     prepared = yield* prepareAsking(ctx, coding, from, signal, (start, dir) => ({
@@ -182,9 +186,9 @@ async function* codingAttempt(
         : worktree.state
     }, from ${startedFrom})`,
   };
-  // A best-of attempt says it once, not each candidate (a status of the whole checkout each).
-  if (worktree.state !== 'reused' && coding.candidate === undefined) {
-    const notice = await checkoutNotice(coding, signal);
+  // Not said again to a task whose worktree was already there.
+  if (worktree.state !== 'reused' && noticeSoon) {
+    const notice = await noticeSoon;
     if (notice) yield notice;
   }
   const kept = coding.workspace.keep_ignored;

@@ -285,6 +285,7 @@ export async function finish(
     repo: coding.workspace.path,
     dir: worktree.dir,
     base: worktree.startCommit,
+    head: committed.head,
     signal,
   });
   const events: ExecutorEvent[] = committed.repaired ? [info(committed.repaired)] : [];

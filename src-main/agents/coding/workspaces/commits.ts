@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { WorkspaceError } from './errors.ts';
 import { git, gitText } from './git.ts';
+import { rememberCommit } from './refs.ts';
 import type { Cancellable } from './repository.ts';
 import { cancellable, openRepository } from './repository.ts';
 import { inWorktree, openWorktree } from './worktree-open.ts';
@@ -62,6 +63,7 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
       at,
     )
   ).split('\n');
+  rememberCommit(repo, head);
   if (!symbolic.startsWith('refs/heads/')) {
     throw new WorkspaceError(
       'head_detached',
@@ -106,13 +108,16 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
       retryOnLock: true,
       env,
     });
-    return { committed: true, head: await gitText(['rev-parse', '--verify', 'HEAD'], at), branch, ...note };
+    const merged = await gitText(['rev-parse', '--verify', 'HEAD'], at);
+    rememberCommit(repo, merged);
+    return { committed: true, head: merged, branch, ...note };
   }
   // Plumbing rather than `git commit`, which would look at every file again: in a worktree
   // checked out a moment ago, every file is "racily clean" and read again (~0.3 s for 20,000).
   const tree = await gitText(['write-tree'], { ...at, retryOnLock: true });
   if (tree === headTree) return { committed: false, head, branch, ...note };
   const commit = await gitText(['commit-tree', tree, '-p', head, '-F', '-'], { ...at, input: message, env });
+  rememberCommit(repo, commit);
   const subject = message.split('\n')[0];
   await git(['update-ref', '-m', `commit: ${subject}`, 'HEAD', commit, head], { ...at, retryOnLock: true });
   return { committed: true, head: commit, branch, ...note };

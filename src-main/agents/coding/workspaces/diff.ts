@@ -26,6 +26,11 @@ export interface DiffSinceInput extends Cancellable {
   dir: string;
   /** The start commit (`prepareWorktree`'s `startCommit`). */
   base: string;
+  /**
+   * The worktree's HEAD, when the caller has just read or made it (`commitLeftovers`' head): not
+   * asked of git again, only checked to be a commit of the repository. Else HEAD is read.
+   */
+  head?: string;
   /** The unified diff is cut past this many bytes (default 5 MB); the file list is always whole. */
   maxPatchBytes?: number;
 }
@@ -53,7 +58,10 @@ export async function diffSince(input: DiffSinceInput): Promise<DiffSince> {
   const c = cancellable(input);
   const repo = await openRepository(input.repo, c);
   const at = inWorktree(openWorktree(repo, input.dir).at, c);
-  const head = await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], at);
+  const head =
+    input.head === undefined
+      ? await gitText(['rev-parse', '--verify', 'HEAD^{commit}'], at)
+      : await requireCommit(repo, input.head, 'head', c);
   const base = await requireCommit(repo, input.base, 'base', c);
   return diffOf(at, base, head, input.maxPatchBytes);
 }

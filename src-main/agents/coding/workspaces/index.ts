@@ -42,8 +42,15 @@ export type { AdoptedWorktree, AdoptWorktreeInput } from './worktree-adopt.ts';
 export { adoptWorktree } from './worktree-adopt.ts';
 export type { ParkedWorktree, ParkWorktreeInput } from './worktree-park.ts';
 export { parkWorktree } from './worktree-park.ts';
-export type { ParkInPoolInput, PoolInput, PoolPark } from './worktree-pool.ts';
-export { emptyPool, makeRoom, parkedWorktrees, parkInPool, parkingInto } from './worktree-pool.ts';
+export type { ParkAllInPoolInput, ParkInPoolInput, PoolInput, PoolPark } from './worktree-pool.ts';
+export {
+  emptyPool,
+  makeRoom,
+  parkAllInPool,
+  parkedWorktrees,
+  parkInPool,
+  parkingInto,
+} from './worktree-pool.ts';
 export type {
   PrunedWorktrees,
   PruneWorktreesInput,

@@ -9,6 +9,16 @@ type At = Pick<Repository, 'path'>;
 const accepted = new Set<string>();
 
 /**
+ * Commits `requireCommit` found, by their whole id, per repository path: a commit does not change,
+ * so asking git again (a process each time: an attempt's start, a best-of winner's) tells
+ * nothing new. A short id is always asked (it may come to name another). A commit git since
+ * removed (a gc of one no ref holds) is then refused by the git command that uses it.
+ */
+const seenCommits = new Set<string>();
+const MAX_SEEN_COMMITS = 10_000;
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
+/**
  * Refuses a branch name (field `field`) that git would refuse (`git check-ref-format`), and
  * names git accepts but that read as something else on a command line (`-x`, `HEAD`).
  * Returns its full ref, `refs/heads/<name>`: Baton passes full refs, never short names that
@@ -71,6 +81,13 @@ export async function requireBranch(
   return { ref, tip };
 }
 
+/** Tells `requireCommit` of a commit git just made in `repo` (`commit-tree`): it is not asked of again. */
+export function rememberCommit(repo: At, commit: string): void {
+  if (!FULL_ID.test(commit)) return;
+  if (seenCommits.size >= MAX_SEEN_COMMITS) seenCommits.clear();
+  seenCommits.add(`${repo.path}\0${commit.toLowerCase()}`);
+}
+
 /** A commit named by its id (field `field`): a clear error when the repository has no such commit. */
 export async function requireCommit(
   repo: At,
@@ -83,7 +100,15 @@ export async function requireCommit(
       field,
     });
   }
+  const full = FULL_ID.test(commit);
+  const key = `${repo.path}\0${commit.toLowerCase()}`;
+  if (full && seenCommits.has(key)) return commit.toLowerCase();
   const tip = await refTip(repo, commit, opts);
+  // Only a commit's own id: a tag's id names the commit it peels to, which `tip` is.
+  if (tip && full && tip === commit.toLowerCase()) {
+    if (seenCommits.size >= MAX_SEEN_COMMITS) seenCommits.clear();
+    seenCommits.add(key);
+  }
   if (!tip) {
     throw new WorkspaceError('commit_missing', `${field}: commit ${commit} is not in ${repo.path}`, {
       field,

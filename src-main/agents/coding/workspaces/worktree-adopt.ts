@@ -56,9 +56,12 @@ export async function adoptWorktree(input: AdoptWorktreeInput): Promise<AdoptedW
   const repo = await openRepository(input.repo, c);
   const dir = checkWorktreeDir(repo, input.dir);
   const from = realTarget(input.from);
-  const branchRef = await checkBranchName(repo, input.branch, 'branch', c);
-  const to = await requireCommit(repo, input.to, 'to', c);
-  const start = await requireCommit(repo, input.start, 'start', c);
+  // Asked of git together; the first of them (in this order) that is wrong is said.
+  const [branchRef, to, start] = await allOrFirstError([
+    checkBranchName(repo, input.branch, 'branch', c),
+    requireCommit(repo, input.to, 'to', c),
+    requireCommit(repo, input.start, 'start', c),
+  ]);
   const done = await withRepoLock(repo.commonDir, async () => {
     const entries = await listWorktrees(repo, c);
     const source = entries.find((e) => e.path === from);
@@ -92,4 +95,14 @@ export async function adoptWorktree(input: AdoptWorktreeInput): Promise<AdoptedW
   // files (`node_modules`, a build) stay, as in one attempt's worktree.
   await git(['clean', '-q', '-ffd'], inWorktree(done.at, c));
   return done.adopted;
+}
+
+/** Every value, or the error of the first (in the given order) that failed, once all have ended. */
+async function allOrFirstError<T extends readonly unknown[]>(
+  all: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(all);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -51,52 +51,101 @@ export interface PoolPark {
 
 /** Parks the worktree at `dir` in `pool`, or removes it when the pool is full (see ParkInPoolInput). */
 export async function parkInPool(input: ParkInPoolInput): Promise<PoolPark> {
+  const [parked] = await parkEach(input, [{ dir: input.dir, field: 'dir' }]);
+  return parked!;
+}
+
+export interface ParkAllInPoolInput extends Omit<ParkInPoolInput, 'dir'> {
+  /** Worktrees Baton prepared, whose attempts are over (a best-of attempt's candidates). */
+  dirs: readonly string[];
+}
+
+/**
+ * Parks each worktree of `dirs` in `pool` as `parkInPool` does, in one pass of the repository
+ * lock (git's list of worktrees read once): what a best-of attempt does with its candidates.
+ * In the order given; one the pool has no room for is removed. Nothing is done when a path is
+ * not absolute or is the repository's own working tree.
+ */
+export async function parkAllInPool(input: ParkAllInPoolInput): Promise<PoolPark[]> {
+  return parkEach(
+    input,
+    input.dirs.map((dir, i) => ({ dir, field: `dirs[${i}]` })),
+  );
+}
+
+async function parkEach(
+  input: Omit<ParkInPoolInput, 'dir'>,
+  given: readonly { dir: string; field: string }[],
+): Promise<PoolPark[]> {
   const c = cancellable(input);
   const repo = await openRepository(input.repo, c);
-  if (!isAbsolute(input.dir)) {
-    throw new WorkspaceError('invalid_path', `dir: ${input.dir} is not an absolute path`, { field: 'dir' });
-  }
-  const dir = realTarget(input.dir);
-  const pool = poolFolder(repo, input.pool);
-  const { result, trash } = await withRepoLock(repo.commonDir, async () => {
-    const entries = await listWorktrees(repo, c);
-    const entry = entries.find((e) => e.path === dir);
-    if (entry?.main) {
-      throw new WorkspaceError('not_a_worktree', `dir: ${input.dir} is the repository's own working tree`, {
-        field: 'dir',
+  for (const g of given)
+    if (!isAbsolute(g.dir))
+      throw new WorkspaceError('invalid_path', `${g.field}: ${g.dir} is not an absolute path`, {
+        field: g.field,
       });
-    }
-    if (!entry) return { result: { parked: null, found: false, branch: null }, trash: null };
-    const none = { parked: null, found: true, branch: entry.branch };
-    // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing" or
-    // by a person, or whose folder is gone, is removed as before.
-    const max = Math.max(input.max, room.get(pool) ?? 0);
-    if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max)
-      return { result: none, trash: (await dropWorktree(repo, entry, false, c)).trash };
-    const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
-    try {
-      mkdirSync(pool, { recursive: true, mode: 0o700 });
-      const { at } = openWorktree(repo, dir);
-      // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
-      // knows: the branch let go, then locked "parked", then moved.
-      if (entry.branch !== null)
-        await git(
-          ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
-          inWorktree(at, c),
+  const dirs = given.map((g) => ({ ...g, real: realTarget(g.dir) }));
+  const pool = poolFolder(repo, input.pool);
+  const { results, trash } = await withRepoLock(repo.commonDir, async () => {
+    let entries = await listWorktrees(repo, c);
+    for (const g of dirs)
+      if (entries.find((e) => e.path === g.real)?.main)
+        throw new WorkspaceError(
+          'not_a_worktree',
+          `${g.field}: ${g.dir} is the repository's own working tree`,
+          {
+            field: g.field,
+          },
         );
-      setLock(at, PARKED);
-      await git(['worktree', 'move', '--force', '--force', '--', dir, target], { cwd: repo.path, ...c });
-    } catch (e) {
-      if (c.signal?.aborted) throw e;
-      // It could not be moved (git refuses worktrees with submodules, or its record is not
-      // right): removed instead.
-      const now = (await listWorktrees(repo, c)).find((w) => w.path === dir);
-      return { result: none, trash: now ? (await dropWorktree(repo, now, false, c)).trash : null };
+    const results: PoolPark[] = [];
+    const trash: (string | null)[] = [];
+    for (const g of dirs) {
+      const entry = entries.find((e) => e.path === g.real);
+      if (!entry) {
+        results.push({ parked: null, found: false, branch: null });
+        continue;
+      }
+      const none = { parked: null, found: true, branch: entry.branch };
+      // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing" or
+      // by a person, or whose folder is gone, is removed as before.
+      const max = Math.max(input.max, room.get(pool) ?? 0);
+      if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max) {
+        trash.push((await dropWorktree(repo, entry, false, c)).trash);
+        entries = entries.filter((e) => e !== entry);
+        results.push(none);
+        continue;
+      }
+      const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
+      try {
+        mkdirSync(pool, { recursive: true, mode: 0o700 });
+        const { at } = openWorktree(repo, g.real);
+        // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
+        // knows: the branch let go, then locked "parked", then moved.
+        if (entry.branch !== null)
+          await git(
+            ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
+            inWorktree(at, c),
+          );
+        setLock(at, PARKED);
+        await git(['worktree', 'move', '--force', '--force', '--', g.real, target], { cwd: repo.path, ...c });
+      } catch (e) {
+        if (c.signal?.aborted) throw e;
+        // It could not be moved (git refuses worktrees with submodules, or its record is not
+        // right): removed instead.
+        const now = (await listWorktrees(repo, c)).find((w) => w.path === g.real);
+        if (now) trash.push((await dropWorktree(repo, now, false, c)).trash);
+        entries = await listWorktrees(repo, c);
+        results.push(none);
+        continue;
+      }
+      // What git's list would now say of it, without asking again.
+      entries = entries.map((e) => (e === entry ? { ...e, path: target, branch: null, locked: PARKED } : e));
+      results.push({ ...none, parked: target });
     }
-    return { result: { ...none, parked: target }, trash: null };
+    return { results, trash };
   });
-  await deleteTrash(trash);
-  return result;
+  for (const t of trash) await deleteTrash(t);
+  return results;
 }
 
 /** The room best-of attempts made in a pool (real path), in this process: see `makeRoom`. */
