@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitLeftovers } from './commits.ts';
 import type { TempRepo } from './testing/temp-repo.ts';
 import { makeRepo } from './testing/temp-repo.ts';
-import { emptyPool, parkedWorktrees, parkInPool } from './worktree-pool.ts';
+import { emptyPool, parkAllInPool, parkedWorktrees, parkInPool } from './worktree-pool.ts';
 import { pruneWorktrees } from './worktree-remove.ts';
 import type { PreparedWorktree, PrepareWorktreeInput } from './worktrees.ts';
 import { prepareWorktree } from './worktrees.ts';
@@ -41,6 +41,46 @@ const records = () =>
     .split('\n\n')
     .slice(1)
     .map((r) => r.trim());
+
+describe('parkAllInPool', () => {
+  it('parks several worktrees in one pass, in order, removing those the pool has no room for; a gone one is no error', async () => {
+    const a = await prepared('a');
+    const b = await prepared('b');
+    const c = await prepared('c');
+    t.write('left.txt', 'uncommitted\n', b.dir);
+    const gone = join(t.worktrees, 'r1', 'never', 'tree');
+    const got = await parkAllInPool({ repo: t.repo, dirs: [a.dir, gone, b.dir, c.dir], pool, max: 2 });
+    expect(got.map((p) => ({ ...p, parked: p.parked !== null }))).toEqual([
+      { parked: true, found: true, branch: 'baton/r1/a' },
+      { parked: false, found: false, branch: null },
+      { parked: true, found: true, branch: 'baton/r1/b' },
+      // The pool holds 2: the third is removed, its branch kept.
+      { parked: false, found: true, branch: 'baton/r1/c' },
+    ]);
+    expect(await parkedWorktrees({ repo: t.repo, pool })).toEqual(
+      expect.arrayContaining([got[0]!.parked, got[2]!.parked]),
+    );
+    expect(records()).toHaveLength(2);
+    for (const dir of [a.dir, b.dir, c.dir]) expect(existsSync(dir)).toBe(false);
+    expect(t.git(['rev-parse', '--verify', 'baton/r1/c'])).not.toBe('');
+    // The next attempt takes a parked one, and none of what b left comes with it.
+    const d = await prepared('d');
+    expect(d.recycled).toBe(true);
+    expect(existsSync(join(d.dir, 'left.txt'))).toBe(false);
+  });
+
+  it('refuses, naming the entry, a path that is not absolute or is the repository itself, and parks none of the others', async () => {
+    const a = await prepared('a');
+    await expect(parkAllInPool({ repo: t.repo, dirs: [a.dir, 'rel/tree'], pool, max: 4 })).rejects.toThrow(
+      'dirs[1]: rel/tree is not an absolute path',
+    );
+    await expect(parkAllInPool({ repo: t.repo, dirs: [a.dir, t.repo], pool, max: 4 })).rejects.toThrow(
+      `dirs[1]: ${t.repo} is the repository's own working tree`,
+    );
+    expect(existsSync(a.dir)).toBe(true);
+    expect(await parkedWorktrees({ repo: t.repo, pool })).toEqual([]);
+  });
+});
 
 describe('parkInPool', () => {
   it('moves a finished worktree into the pool, detached and locked, its branch kept and held by no worktree', async () => {
