@@ -1,6 +1,9 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { traceGit } from './git.ts';
 import { rememberCommit, requireCommit } from './refs.ts';
+import { openRepository } from './repository.ts';
 import type { TempRepo } from './testing/temp-repo.ts';
 import { makeRepo } from './testing/temp-repo.ts';
 
@@ -66,6 +69,22 @@ describe('requireCommit', () => {
     const missing = 'f'.repeat(40);
     await expect(requireCommit(repo, missing, 'to')).rejects.toThrow(
       `to: commit ${missing} is not in ${t.repo}`,
+    );
+  });
+
+  it('asks again once the repository at that path was made anew (its object store another folder)', async () => {
+    t = makeRepo();
+    const head = t.git(['rev-parse', 'HEAD']);
+    const first = await openRepository(t.repo);
+    await requireCommit(first, head, 'c');
+    expect((await commandsOf(() => requireCommit(first, head, 'c'))).commands).toEqual([]);
+    // The same path, another repository: the commit is not in it.
+    rmSync(join(t.repo, '.git'), { recursive: true, force: true });
+    t.git(['init', '-q', '-b', 'main']);
+    t.commitAll('again');
+    const again = await openRepository(t.repo);
+    await expect(requireCommit(again, head, 'base')).rejects.toThrow(
+      `base: commit ${head} is not in ${t.repo}`,
     );
   });
 });

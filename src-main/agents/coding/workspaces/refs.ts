@@ -1,9 +1,11 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkspaceError } from './errors.ts';
 import { git, gitText } from './git.ts';
 import type { Cancellable, Repository } from './repository.ts';
 
 /** Where git runs: a repository or one of its worktrees. */
-type At = Pick<Repository, 'path'>;
+type At = Pick<Repository, 'path'> & Partial<Pick<Repository, 'commonDir'>>;
 
 /** Branch names git accepted; asking again costs a process each time. */
 const accepted = new Set<string>();
@@ -17,6 +19,26 @@ const accepted = new Set<string>();
 const seenCommits = new Set<string>();
 const MAX_SEEN_COMMITS = 10_000;
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
+/**
+ * Whose commits `seenCommits` holds: the path and, for an opened repository, its object store's
+ * folder as it is now (inode, birth time), so a repository made again at the same path starts
+ * afresh; null (nothing kept) when that folder cannot be looked at.
+ */
+function commitsOwner(repo: At): string | null {
+  if (!('commonDir' in repo) || typeof repo.commonDir !== 'string') return repo.path;
+  try {
+    const s = statSync(join(repo.commonDir, 'objects'));
+    return `${repo.path}\0${s.dev}:${s.ino}:${s.birthtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+function keep(owner: string, commit: string): void {
+  if (seenCommits.size >= MAX_SEEN_COMMITS) seenCommits.clear();
+  seenCommits.add(`${owner}\0${commit.toLowerCase()}`);
+}
 
 /**
  * Refuses a branch name (field `field`) that git would refuse (`git check-ref-format`), and
@@ -83,9 +105,8 @@ export async function requireBranch(
 
 /** Tells `requireCommit` of a commit git just made in `repo` (`commit-tree`): it is not asked of again. */
 export function rememberCommit(repo: At, commit: string): void {
-  if (!FULL_ID.test(commit)) return;
-  if (seenCommits.size >= MAX_SEEN_COMMITS) seenCommits.clear();
-  seenCommits.add(`${repo.path}\0${commit.toLowerCase()}`);
+  const owner = commitsOwner(repo);
+  if (owner !== null && FULL_ID.test(commit)) keep(owner, commit);
 }
 
 /** A commit named by its id (field `field`): a clear error when the repository has no such commit. */
@@ -100,15 +121,11 @@ export async function requireCommit(
       field,
     });
   }
-  const full = FULL_ID.test(commit);
-  const key = `${repo.path}\0${commit.toLowerCase()}`;
-  if (full && seenCommits.has(key)) return commit.toLowerCase();
+  const owner = FULL_ID.test(commit) ? commitsOwner(repo) : null;
+  if (owner !== null && seenCommits.has(`${owner}\0${commit.toLowerCase()}`)) return commit.toLowerCase();
   const tip = await refTip(repo, commit, opts);
   // Only a commit's own id: a tag's id names the commit it peels to, which `tip` is.
-  if (tip && full && tip === commit.toLowerCase()) {
-    if (seenCommits.size >= MAX_SEEN_COMMITS) seenCommits.clear();
-    seenCommits.add(key);
-  }
+  if (tip && owner !== null && tip === commit.toLowerCase()) keep(owner, commit);
   if (!tip) {
     throw new WorkspaceError('commit_missing', `${field}: commit ${commit} is not in ${repo.path}`, {
       field,
