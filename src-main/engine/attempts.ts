@@ -305,6 +305,9 @@ export class Attempts {
             at: this.rt.iso(),
           };
           this.rt.bus.emit('task.log', { id: this.rt.store.execution.addLog(line), ...line });
+          // What it says was spent still counts against the budget.
+          if (step.kind === 'usage' && typeof step.cost_usd === 'number' && step.cost_usd > 0)
+            run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
           break;
         }
         this.rt.store.steps.upsertOf(

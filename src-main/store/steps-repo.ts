@@ -95,7 +95,7 @@ export function stepRowProblem(step: Pick<Step, 'seq' | 'kind' | 'at'>): string 
   // What an executor gives is typed, but built at run time from what agents said: looked at as such.
   const { seq, kind, at } = step as { seq: unknown; kind: unknown; at: unknown };
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0)
-    return `seq: ${JSON.stringify(seq) ?? 'undefined'} is not a whole number ≥ 0`;
+    return `seq: ${typeof seq === 'bigint' ? String(seq) : (JSON.stringify(seq) ?? 'undefined')} is not a whole number ≥ 0`;
   if (typeof kind !== 'string' || kind === '') return 'kind: missing';
   if (typeof at !== 'string' || at === '') return 'at: missing';
   return null;

@@ -56,6 +56,7 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
   signal.addEventListener('abort', onAbort, { once: true });
   let budgetStop: string | null = null;
   const runs: CandidateRun[] = [];
+  let othersParked: Promise<void> | null = null;
   try {
     for (const [i, agent] of coding.best_of.agents.entries())
       runs.push(await candidateContext(ctx, i + 1, agent));
@@ -153,12 +154,12 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
     // The winner's worktree becomes the task's (or, where it cannot, is parked and the task's own
     // worktree is taken from the pool and set to its commit); the others' are parked beside that,
     // in one pass of the repository lock.
-    const others = releaseCandidates(
+    othersParked = releaseCandidates(
       coding,
       runs.filter((r) => r !== winner),
     );
     const prepared = yield* taskWorktree(ctx, coding, winner, signal);
-    await others;
+    await othersParked;
     if (prepared === null) return;
     const output: CodingOutput = {
       ...winner.output,
@@ -182,6 +183,8 @@ export async function* runBestOf(o: BestOfRun): AsyncGenerator<ExecutorEvent> {
     yield { type: 'result', output };
   } finally {
     signal.removeEventListener('abort', onAbort);
+    // Ended while the winner's worktree was adopted (cancelled): the others' parking ends first.
+    await othersParked;
     await releaseCandidates(coding, runs);
     // Their CLIs' homes (config and session store): no later attempt resumes a candidate's session.
     for (const r of runs) await rm(r.ctx.coding!.home, { recursive: true, force: true }).catch(() => {});

@@ -143,8 +143,9 @@ async function* codingAttempt(
   const from = dependencyBranches(ctx, coding);
   // What the user's checkout holds uncommitted, read beside the worktree's preparation (a status of
   // the whole checkout); said once the worktree is there. A best-of attempt says it once, not
-  // each candidate.
-  const noticeSoon = coding.candidate === undefined ? checkoutNotice(coding, signal) : null;
+  // each candidate; a retry (whose worktree is most often there already) reads it after.
+  const noticeSoon =
+    coding.candidate === undefined && !coding.session ? checkoutNotice(coding, signal) : null;
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
     prepared = yield* prepareAsking(ctx, coding, from, signal, (start, dir) => ({
@@ -187,8 +188,8 @@ async function* codingAttempt(
     }, from ${startedFrom})`,
   };
   // Not said again to a task whose worktree was already there.
-  if (worktree.state !== 'reused' && noticeSoon) {
-    const notice = await noticeSoon;
+  if (worktree.state !== 'reused' && coding.candidate === undefined) {
+    const notice = await (noticeSoon ?? checkoutNotice(coding, signal));
     if (notice) yield notice;
   }
   const kept = coding.workspace.keep_ignored;

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { traceGit } from './git.ts';
@@ -77,7 +77,9 @@ describe('requireCommit', () => {
     const head = t.git(['rev-parse', 'HEAD']);
     const first = await openRepository(t.repo);
     await requireCommit(first, head, 'c');
-    expect((await commandsOf(() => requireCommit(first, head, 'c'))).commands).toEqual([]);
+    // Kept only where the file system gives a birth time (without one, git is asked each time).
+    const born = statSync(join(t.repo, '.git', 'objects')).birthtimeMs > 0;
+    expect((await commandsOf(() => requireCommit(first, head, 'c'))).commands).toHaveLength(born ? 0 : 1);
     // The same path, another repository: the commit is not in it.
     rmSync(join(t.repo, '.git'), { recursive: true, force: true });
     t.git(['init', '-q', '-b', 'main']);

@@ -23,13 +23,14 @@ const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 /**
  * Whose commits `seenCommits` holds: the path and, for an opened repository, its object store's
  * folder as it is now (inode, birth time), so a repository made again at the same path starts
- * afresh; null (nothing kept) when that folder cannot be looked at.
+ * afresh; null (nothing kept) when that folder cannot be looked at or has no birth time.
  */
 function commitsOwner(repo: At): string | null {
   if (!('commonDir' in repo) || typeof repo.commonDir !== 'string') return repo.path;
   try {
     const s = statSync(join(repo.commonDir, 'objects'));
-    return `${repo.path}\0${s.dev}:${s.ino}:${s.birthtimeMs}`;
+    // Without a birth time (some file systems), an inode given again could not be told apart.
+    return s.birthtimeMs > 0 ? `${repo.path}\0${s.dev}:${s.ino}:${s.birthtimeMs}` : null;
   } catch {
     return null;
   }

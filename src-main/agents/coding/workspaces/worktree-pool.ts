@@ -63,8 +63,9 @@ export interface ParkAllInPoolInput extends Omit<ParkInPoolInput, 'dir'> {
 /**
  * Parks each worktree of `dirs` in `pool` as `parkInPool` does, in one pass of the repository
  * lock (git's list of worktrees read once): what a best-of attempt does with its candidates.
- * In the order given; one the pool has no room for is removed. Nothing is done when a path is
- * not absolute or is the repository's own working tree.
+ * In the order given; one the pool has no room for is removed. One that cannot be parked or
+ * removed does not stop the others: its error is thrown once all were tried. Nothing is done
+ * when a path is not absolute or is the repository's own working tree.
  */
 export async function parkAllInPool(input: ParkAllInPoolInput): Promise<PoolPark[]> {
   return parkEach(
@@ -86,7 +87,7 @@ async function parkEach(
       });
   const dirs = given.map((g) => ({ ...g, real: realTarget(g.dir) }));
   const pool = poolFolder(repo, input.pool);
-  const { results, trash } = await withRepoLock(repo.commonDir, async () => {
+  const { results, trash, failure } = await withRepoLock(repo.commonDir, async () => {
     let entries = await listWorktrees(repo, c);
     for (const g of dirs)
       if (entries.find((e) => e.path === g.real)?.main)
@@ -99,6 +100,8 @@ async function parkEach(
         );
     const results: PoolPark[] = [];
     const trash: (string | null)[] = [];
+    // One that fails does not stop the others: the first failure is thrown once all were tried.
+    let failure: unknown = null;
     for (const g of dirs) {
       const entry = entries.find((e) => e.path === g.real);
       if (!entry) {
@@ -106,45 +109,59 @@ async function parkEach(
         continue;
       }
       const none = { parked: null, found: true, branch: entry.branch };
-      // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing" or
-      // by a person, or whose folder is gone, is removed as before.
-      const max = Math.max(input.max, room.get(pool) ?? 0);
-      if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max) {
-        trash.push((await dropWorktree(repo, entry, false, c)).trash);
-        entries = entries.filter((e) => e !== entry);
-        results.push(none);
-        continue;
-      }
-      const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
       try {
-        mkdirSync(pool, { recursive: true, mode: 0o700 });
-        const { at } = openWorktree(repo, g.real);
-        // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
-        // knows: the branch let go, then locked "parked", then moved.
-        if (entry.branch !== null)
-          await git(
-            ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
-            inWorktree(at, c),
-          );
-        setLock(at, PARKED);
-        await git(['worktree', 'move', '--force', '--force', '--', g.real, target], { cwd: repo.path, ...c });
+        // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing"
+        // or by a person, or whose folder is gone, is removed as before.
+        const max = Math.max(input.max, room.get(pool) ?? 0);
+        if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max) {
+          trash.push((await dropWorktree(repo, entry, false, c)).trash);
+          // Removing a missing one prunes every missing record: git's list is read again then.
+          entries = entry.missing ? await listWorktrees(repo, c) : entries.filter((e) => e !== entry);
+          results.push(none);
+          continue;
+        }
+        const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
+        try {
+          mkdirSync(pool, { recursive: true, mode: 0o700 });
+          const { at } = openWorktree(repo, g.real);
+          // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
+          // knows: the branch let go, then locked "parked", then moved.
+          if (entry.branch !== null)
+            await git(
+              ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
+              inWorktree(at, c),
+            );
+          setLock(at, PARKED);
+          await git(['worktree', 'move', '--force', '--force', '--', g.real, target], {
+            cwd: repo.path,
+            ...c,
+          });
+        } catch (e) {
+          if (c.signal?.aborted) throw e;
+          // It could not be moved (git refuses worktrees with submodules, or its record is not
+          // right): removed instead.
+          const now = (await listWorktrees(repo, c)).find((w) => w.path === g.real);
+          if (now) trash.push((await dropWorktree(repo, now, false, c)).trash);
+          entries = await listWorktrees(repo, c);
+          results.push(none);
+          continue;
+        }
+        // What git's list would now say of it, without asking again.
+        entries = entries.map((e) =>
+          e === entry ? { ...e, path: target, branch: null, locked: PARKED } : e,
+        );
+        results.push({ ...none, parked: target });
       } catch (e) {
         if (c.signal?.aborted) throw e;
-        // It could not be moved (git refuses worktrees with submodules, or its record is not
-        // right): removed instead.
-        const now = (await listWorktrees(repo, c)).find((w) => w.path === g.real);
-        if (now) trash.push((await dropWorktree(repo, now, false, c)).trash);
-        entries = await listWorktrees(repo, c);
+        failure ??= e;
         results.push(none);
-        continue;
+        entries = await listWorktrees(repo, c).catch(() => entries);
       }
-      // What git's list would now say of it, without asking again.
-      entries = entries.map((e) => (e === entry ? { ...e, path: target, branch: null, locked: PARKED } : e));
-      results.push({ ...none, parked: target });
     }
-    return { results, trash };
+    return { results, trash, failure };
   });
   for (const t of trash) await deleteTrash(t);
+  if (failure !== null) throw failure;
   return results;
 }
 
