@@ -51,6 +51,9 @@ describe('steps of an attempt', () => {
           type: 'step',
           step: { kind: 'message', seq: 1, at: at(), role: 'assistant', text: 'second' },
         };
+        // What a malformed usage step says was spent still counts (charged with the task).
+        const spent = { kind: 'usage', seq: -1, at: at(), model: 'm', input_tokens: 1, output_tokens: 1 };
+        yield { type: 'step', step: { ...spent, cached_input_tokens: 0, cost_usd: 0.25 } as never };
         yield { type: 'result', output: 'ok' };
       },
     };
@@ -65,6 +68,10 @@ describe('steps of an attempt', () => {
     expect(logs).toContain(
       "notice: a message step of the agent's was not stored (seq: undefined is not a whole number ≥ 0)",
     );
+    expect(logs).toContain(
+      "notice: a usage step of the agent's was not stored (seq: -1 is not a whole number ≥ 0)",
+    );
+    expect(app.store.execution.transactions('run', run).map((x) => x.amount)).toEqual([0.25]);
     expect(() =>
       app!.store.steps.upsertOf({ run_id: run, task_id: 't', attempt: 1, agent_id: 'w' }, [
         { kind: 'message', seq: 2.5, at: at(), role: 'assistant', text: 'x' },
