@@ -232,6 +232,93 @@ export function checkRunPayload(origin: string, owner: string, name: string, c: 
   };
 }
 
+/** A commit status (the older status API CI services such as Jenkins or CircleCI post). */
+export interface CommitStatus {
+  id: number;
+  context: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  description: string | null;
+  target_url: string | null;
+  created_at: string;
+}
+
+/**
+ * `GET /repos/{owner}/{repo}/commits/{ref}/status`: the latest status of each context on `sha`, a
+ * page of them (`per_page` up to 100, `page` from 1), and the combined state GitHub derives:
+ * failure when any failed or erred, pending when any is pending or there are none, else success.
+ */
+export function combinedStatusPayload(
+  origin: string,
+  owner: string,
+  name: string,
+  sha: string,
+  statuses: CommitStatus[],
+  page: number,
+  perPage: number,
+) {
+  const states = statuses.map((s) => s.state);
+  const state = states.some((x) => x === 'failure' || x === 'error')
+    ? 'failure'
+    : states.length === 0 || states.includes('pending')
+      ? 'pending'
+      : 'success';
+  return {
+    state,
+    statuses: statuses.slice((page - 1) * perPage, page * perPage).map((s) => ({
+      url: `${origin}/repos/${owner}/${name}/statuses/${sha}`,
+      avatar_url: null,
+      id: s.id,
+      node_id: `SC_${s.id}`,
+      state: s.state,
+      description: s.description,
+      target_url: s.target_url,
+      context: s.context,
+      created_at: s.created_at,
+      updated_at: s.created_at,
+    })),
+    sha,
+    total_count: statuses.length,
+    repository: repoPayload(origin, owner, name),
+    commit_url: `${origin}/repos/${owner}/${name}/commits/${sha}`,
+    url: `${origin}/repos/${owner}/${name}/commits/${sha}/status`,
+  };
+}
+
+/** A check run as a test scripts it (`setChecks`): no conclusion yet is one still running. */
+export function scriptedCheckRun(
+  id: number,
+  sha: string,
+  r: { name: string; conclusion: CheckRun['conclusion']; text?: string },
+  at: string,
+): CheckRun {
+  return {
+    id,
+    name: r.name,
+    head_sha: sha,
+    status: r.conclusion === null ? 'in_progress' : 'completed',
+    conclusion: r.conclusion,
+    output: { title: r.name, summary: r.conclusion ?? 'running', text: r.text ?? null },
+    started_at: at,
+    completed_at: r.conclusion === null ? null : at,
+  };
+}
+
+/** A commit status as a test scripts it (`setStatuses`). */
+export function scriptedStatus(
+  id: number,
+  x: { context: string; state: CommitStatus['state']; description?: string; target_url?: string },
+  at: string,
+): CommitStatus {
+  return {
+    id,
+    context: x.context,
+    state: x.state,
+    description: x.description ?? null,
+    target_url: x.target_url ?? null,
+    created_at: at,
+  };
+}
+
 export function issuePayload(origin: string, owner: string, name: string, i: Issue) {
   return {
     id: 9_000_000 + i.number,

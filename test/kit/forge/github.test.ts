@@ -1,5 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { githubForge } from '../../../src-main/agents/coding/landing/github.ts';
 import { type GitHubServer, signWebhook, startGitHubServer } from './github.ts';
 
 let server: GitHubServer | null = null;
@@ -56,6 +57,38 @@ describe('the scripted GitHub REST server, through @octokit/rest', () => {
     s.merge(1, 'a'.repeat(40));
     const { data: merged } = await gh.pulls.get({ ...repo, pull_number: 1 });
     expect(merged).toMatchObject({ state: 'closed', merged: true, merge_commit_sha: 'a'.repeat(40) });
+  });
+
+  it("answers a commit's combined status, a page at a time, and Baton's client reads every page with the check runs", async () => {
+    const s = await start();
+    const gh = client(s, 'good');
+    const { data: pr } = await gh.pulls.create({ ...repo, title: 'T', head: 'x', base: 'main' });
+    const { data: none } = await gh.repos.getCombinedStatusForRef({ ...repo, ref: pr.head.sha });
+    expect(none).toMatchObject({ state: 'pending', total_count: 0, statuses: [] });
+    s.setStatuses(pr.head.sha, [
+      ...Array.from({ length: 149 }, (_, i) => ({ context: `ci/shard-${i}`, state: 'success' as const })),
+      { context: 'ci/last', state: 'error', description: 'runner lost', target_url: 'https://ci.example/9' },
+    ]);
+    const { data: first } = await gh.repos.getCombinedStatusForRef({
+      ...repo,
+      ref: pr.head.sha,
+      per_page: 100,
+    });
+    expect(first).toMatchObject({ state: 'failure', total_count: 150, sha: pr.head.sha });
+    expect(first.statuses).toHaveLength(100);
+    s.setChecks(pr.head.sha, [{ name: 'test', conclusion: null }]);
+    const seen = await githubForge({
+      apiUrl: s.url,
+      repo: 'acme/app',
+      token: 'good',
+      tokenName: 'gh',
+    }).checks(pr.head.sha);
+    expect(seen).toEqual({
+      total: 151,
+      failed: ['ci/last'],
+      failures: [{ name: 'ci/last', conclusion: 'error', output: 'runner lost\nhttps://ci.example/9' }],
+      pending: 1,
+    });
   });
 
   it('answers check runs, reviews, review comments, issues and issue comments', async () => {

@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   type CheckRun,
+  type CommitStatus,
   checkRunPayload,
+  combinedStatusPayload,
   errorPayload,
   type Issue,
   type IssueComment,
@@ -19,9 +21,11 @@ import {
   repoPayload,
   reviewCommentPayload,
   reviewPayload,
+  scriptedCheckRun,
+  scriptedStatus,
 } from './github-payloads.ts';
 
-export type { CheckRun, Issue, Pull, Review, ReviewComment } from './github-payloads.ts';
+export type { CheckRun, CommitStatus, Issue, Pull, Review, ReviewComment } from './github-payloads.ts';
 
 /** One request the server answered. */
 export interface GitHubRequest {
@@ -71,6 +75,11 @@ export interface GitHubServer {
   /** The pull request deleted (the repository moved, or an admin removed it): 404 from now on. */
   remove(number: number): void;
   setChecks(sha: string, runs: { name: string; conclusion: CheckRun['conclusion']; text?: string }[]): void;
+  /** The commit statuses on `sha` (the older status API), the latest of each context. */
+  setStatuses(
+    sha: string,
+    statuses: { context: string; state: CommitStatus['state']; description?: string; target_url?: string }[],
+  ): void;
   review(
     number: number,
     state: Review['state'],
@@ -117,6 +126,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const pulls = new Map<number, Pull>();
   const removed = new Set<number>();
   const checkRuns = new Map<string, CheckRun[]>();
+  const statuses = new Map<string, CommitStatus[]>();
   const reviews = new Map<number, Review[]>();
   const reviewComments = new Map<number, ReviewComment[]>();
   const issues = new Map<number, Issue>();
@@ -266,6 +276,13 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       200,
       { total_count: runs.length, check_runs: runs.map((c) => checkRunPayload(origin, owner, name, c)) },
     ];
+  });
+  route('GET', '/commits/([^/]+)/status', false, async (m, _b, q) => {
+    let ref = decodeURIComponent(m[1] ?? '');
+    if (!/^[0-9a-f]{40}$/.test(ref)) ref = (await tipOf(ref)) ?? ref;
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
+    const page = Math.max(1, Number(q.get('page') ?? 1));
+    return [200, combinedStatusPayload(origin, owner, name, ref, statuses.get(ref) ?? [], page, perPage)];
   });
   route('GET', '/issues', false, async (_m, _b, q) => {
     const want = (q.get('labels') ?? '').split(',').filter(Boolean);
@@ -420,16 +437,13 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     setChecks: (sha, runs) => {
       checkRuns.set(
         sha,
-        runs.map((r) => ({
-          id: nextId++,
-          name: r.name,
-          head_sha: sha,
-          status: r.conclusion === null ? 'in_progress' : 'completed',
-          conclusion: r.conclusion,
-          output: { title: r.name, summary: r.conclusion ?? 'running', text: r.text ?? null },
-          started_at: now(),
-          completed_at: r.conclusion === null ? null : now(),
-        })),
+        runs.map((r) => scriptedCheckRun(nextId++, sha, r, now())),
+      );
+    },
+    setStatuses: (sha, list) => {
+      statuses.set(
+        sha,
+        list.map((x) => scriptedStatus(nextId++, x, now())),
       );
     },
     review: (n, state, body, comments = []) => {

@@ -45,7 +45,7 @@ export interface ForgeClient {
   /** The pull request, or null when GitHub answers 404 (deleted, or the repository moved). */
   get(number: number): Promise<PullState | null>;
   readyForReview(p: PullState): Promise<void>;
-  /** The check runs on a commit: none, all passed, some failed (their names and what they said), or some still running. */
+  /** The checks on a commit (on GitHub its check runs and commit statuses): none, all passed, some failed (their names and what they said), or some still running. */
   checks(sha: string): Promise<ChecksSeen>;
   /** The pull request's reviews, oldest first, each with its comments on lines. */
   reviews(number: number): Promise<ReviewSeen[]>;
@@ -54,7 +54,7 @@ export interface ForgeClient {
   comment(number: number, body: string): Promise<void>;
 }
 
-/** What the check runs on a commit said. */
+/** What the checks on a commit said. */
 export interface ChecksSeen {
   total: number;
   /** The failed ones' names. */

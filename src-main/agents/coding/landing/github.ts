@@ -80,6 +80,16 @@ export function githubForge(opts: {
       );
     }
   };
+  /** The latest status of each context on `sha` (GitHub's combined status), every page of them. */
+  const commitStatuses = async (sha: string) => {
+    const all: { context: string; state: string; description: string | null; target_url: string | null }[] =
+      [];
+    for (let page = 1; ; page++) {
+      const { data } = await gh.repos.getCombinedStatusForRef({ ...where, ref: sha, per_page: 100, page });
+      all.push(...data.statuses);
+      if (data.statuses.length === 0 || all.length >= data.total_count) return all;
+    }
+  };
   return {
     label: 'GitHub',
     openFrom: (head) =>
@@ -126,22 +136,39 @@ export function githubForge(opts: {
       }),
     checks: (sha) =>
       said(`Reading the checks of ${sha.slice(0, 12)}`, async () => {
-        const { data } = await gh.checks.listForRef({ ...where, ref: sha });
-        const failing = data.check_runs.filter(
+        // Check runs (GitHub Actions, apps) and commit statuses (the older API many CI services
+        // still post to: Jenkins, CircleCI, Buildkite…): a failed one of either is a failed check.
+        const [runs, statuses] = await Promise.all([
+          gh.paginate(gh.checks.listForRef, { ...where, ref: sha, per_page: 100 }),
+          commitStatuses(sha),
+        ]);
+        const failingRuns = runs.filter(
           (c) => c.status === 'completed' && !['success', 'neutral', 'skipped'].includes(c.conclusion ?? ''),
         );
+        const failingStatuses = statuses.filter((s) => s.state === 'failure' || s.state === 'error');
+        const told = (parts: (string | null | undefined)[]) =>
+          parts
+            .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+            .join('\n')
+            .slice(-CHECK_OUTPUT_CHARS);
         return {
-          total: data.total_count,
-          failed: failing.map((c) => c.name),
-          failures: failing.map((c) => ({
-            name: c.name,
-            conclusion: c.conclusion ?? 'failure',
-            output: [c.output.title, c.output.summary, c.output.text]
-              .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
-              .join('\n')
-              .slice(-CHECK_OUTPUT_CHARS),
-          })),
-          pending: data.check_runs.filter((c) => c.status !== 'completed').length,
+          total: runs.length + statuses.length,
+          failed: [...failingRuns.map((c) => c.name), ...failingStatuses.map((s) => s.context)],
+          failures: [
+            ...failingRuns.map((c) => ({
+              name: c.name,
+              conclusion: c.conclusion ?? 'failure',
+              output: told([c.output.title, c.output.summary, c.output.text]),
+            })),
+            ...failingStatuses.map((s) => ({
+              name: s.context,
+              conclusion: s.state,
+              output: told([s.description, s.target_url]),
+            })),
+          ],
+          pending:
+            runs.filter((c) => c.status !== 'completed').length +
+            statuses.filter((s) => s.state === 'pending').length,
         };
       }),
     reviews: (number) =>

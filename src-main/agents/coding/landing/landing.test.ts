@@ -273,6 +273,14 @@ describe("landing a run's merged branch, and a draft until its checks pass", () 
       { name: 'test', conclusion: 'success' },
       { name: 'lint', conclusion: 'success' },
     ]);
+    // Every check run passed, but a CI service's commit status failed (or erred): still a draft.
+    w.gh.setStatuses(tip, [{ context: 'ci/jenkins', state: 'failure', description: '2 tests failed' }]);
+    await w.app.landing.tick();
+    expect(w.gh.pulls.get(1)!.draft).toBe(true);
+    w.gh.setStatuses(tip, [{ context: 'ci/jenkins', state: 'error' }]);
+    await w.app.landing.tick();
+    expect(w.gh.pulls.get(1)!.draft).toBe(true);
+    w.gh.setStatuses(tip, [{ context: 'ci/jenkins', state: 'success' }]);
     await w.app.landing.tick();
     expect(w.gh.pulls.get(1)!.draft).toBe(false);
     expect((await landings(w.app, run))[0]).toMatchObject({

@@ -277,6 +277,37 @@ describe("a pull request's fix rounds", () => {
     );
   });
 
+  it('takes a failed commit status (the older status API a CI service posts) as a failed check: a fix round with its description and link', async () => {
+    const w = await world();
+    const a = app!;
+    await eventually(() => w.exec.running.has('api'));
+    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
+    w.exec.running.get('api')!.finish(first);
+    await a.engine.whenSettled(w.run);
+    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    // Every check run passed, and one status is still pending: nothing to fix yet.
+    gh!.setChecks(first.commit, [{ name: 'test', conclusion: 'success' }]);
+    gh!.setStatuses(first.commit, [{ context: 'ci/jenkins', state: 'pending' }]);
+    await a.landing.tick();
+    expect(await landingOf(a, w.run)).toMatchObject({ state: 'open', fix: null, fix_rounds: 0 });
+    gh!.setStatuses(first.commit, [
+      {
+        context: 'ci/jenkins',
+        state: 'failure',
+        description: '2 of 40 tests failed',
+        target_url: 'https://ci.example/job/7',
+      },
+      { context: 'license/cla', state: 'success' },
+    ]);
+    await a.landing.tick();
+    const fixing = await landingOf(a, w.run);
+    expect(fixing).toMatchObject({ state: 'fixing', fix_rounds: 1, fix: { kind: 'checks', round: 1 } });
+    expect(fixing.fix!.prompt).toContain('Check ci/jenkins (failure):');
+    expect(fixing.fix!.prompt).toContain('2 of 40 tests failed');
+    expect(fixing.fix!.prompt).toContain('https://ci.example/job/7');
+    expect(fixing.fix!.prompt).not.toContain('license/cla');
+  });
+
   it("ends a round unpushed when someone else pushed to the pull request's branch meanwhile", async () => {
     const w = await world();
     const a = app!;
