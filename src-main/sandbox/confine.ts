@@ -32,6 +32,29 @@ export interface ConfineRequest {
   askHost?: ((host: string) => void) | undefined;
 }
 
+/** Whose sandbox a program runs in: its policy, the folders hidden, its owner, who is asked about a host. */
+export type SandboxOf = Pick<ConfineRequest, 'policy' | 'hide' | 'owner' | 'askHost'>;
+
+/**
+ * The request for a program that works in `cwd`, the one folder it writes (a check, a tool's
+ * command, a stdio MCP server, a CLI's setup), under `sandbox`: all of it but the program.
+ */
+export function inFolder(
+  sandbox: SandboxOf,
+  cwd: string,
+  env: Record<string, string>,
+): Omit<ConfineRequest, 'command' | 'args'> {
+  return {
+    policy: sandbox.policy,
+    cwd,
+    env,
+    folders: [cwd],
+    hide: sandbox.hide,
+    owner: sandbox.owner,
+    askHost: sandbox.askHost,
+  };
+}
+
 /**
  * A program ready to spawn (`command`, `args`, `env`; its process tree as any other), in the
  * sandbox unless its policy is `off`, and what the sandbox refused it, as it happens.

@@ -1,12 +1,13 @@
 // The sandbox room's face: what the rest of src-main takes from it.
 
 export type { Blocked } from './blocked.ts';
-export type { ConfinedProgram, Confinement, ConfineRequest } from './confine.ts';
+export type { ConfinedProgram, Confinement, ConfineRequest, SandboxOf } from './confine.ts';
 export {
   cannotRunHere,
   confine,
   endSandboxWhenIdle,
   exitOutside,
+  inFolder,
   programProblem,
 } from './confine.ts';
 export { sandboxStatus } from './runtime.ts';

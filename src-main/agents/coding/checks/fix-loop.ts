@@ -5,6 +5,7 @@ import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
 import { runAcpAgent } from '../acp/acp-run.ts';
 import type { Ready } from '../cli/cli-run.ts';
@@ -13,7 +14,7 @@ import { finish } from '../cli/worktree.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
-import { checkConfinement, MAX_CHECK_LINE, runCheck } from './run-check.ts';
+import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;
@@ -63,7 +64,7 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
 
   const sandboxFor = () =>
     checkRound({
-      confine: checkConfinement(o.checkSandbox, ready.worktree.dir, o.checkEnv),
+      confine: inFolder(o.checkSandbox, ready.worktree.dir, o.checkEnv),
       marker: `${coding.marker}/checks`,
       graceMs: o.graceMs,
       maxLineBytes: MAX_CHECK_LINE,

@@ -7,9 +7,10 @@ import type { CheckOutcome } from '../../../../src-shared/schemas/checks.ts';
 import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { stopMarkedTrees } from '../../../processes/process-tree.ts';
+import { inFolder } from '../../../sandbox/index.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
-import { checkConfinement, MAX_CHECK_LINE, runCheck } from './run-check.ts';
+import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
 
 // Real processes in the real OS sandbox (bubblewrap): the cases a check's output and time can
 // take, a check at a time, each in a sandbox of its own and in a round's sandbox (check-round.ts).
@@ -24,7 +25,7 @@ const sandbox = { policy: DEFAULT_SANDBOX, hide: [], owner: 'workspace "w"' };
 
 function roundIn(cwd: string): CheckRound {
   return checkRound({
-    confine: checkConfinement(sandbox, cwd, env(cwd)),
+    confine: inFolder(sandbox, cwd, env(cwd)),
     marker: 'test/check/round',
     graceMs: 200,
     maxLineBytes: MAX_CHECK_LINE,

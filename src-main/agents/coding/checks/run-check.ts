@@ -3,8 +3,8 @@ import { CHECK_OUTPUT_TAIL_BYTES, DEFAULT_CHECK_TIMEOUT_S } from '../../../../sr
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
-import type { ConfinedProgram, ConfineRequest } from '../../../sandbox/index.ts';
-import { confine, exitOutside } from '../../../sandbox/index.ts';
+import type { ConfinedProgram } from '../../../sandbox/index.ts';
+import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import type { LineProcessEnd, OutputLine } from '../../shared/line-process.ts';
 import { runLineProcess } from '../../shared/line-process.ts';
 import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
@@ -162,7 +162,7 @@ async function startCheck<Why extends string>(
     if (!ran.ok) return ran;
     return { ok: true, proc: ran.check, program: ran.check.program, ownSandbox: false };
   }
-  const confined = await confine({ ...checkConfinement(o.sandbox, o.cwd, o.env), command, args });
+  const confined = await confine({ ...inFolder(o.sandbox, o.cwd, o.env), command, args });
   if (!confined.ok) return confined;
   const program = confined.program;
   const proc = runLineProcess<Why>({
@@ -197,24 +197,4 @@ async function readJunit(worktree: string, rel: string): Promise<CheckTests | nu
   } catch {
     return null;
   }
-}
-
-/**
- * How a workspace's checks are confined in `cwd` (the attempt's worktree, the one folder they
- * write), their program aside: a round's one sandbox and a check's own are made alike.
- */
-export function checkConfinement(
-  sandbox: CheckRun['sandbox'],
-  cwd: string,
-  env: Record<string, string>,
-): Omit<ConfineRequest, 'command' | 'args'> {
-  return {
-    policy: sandbox.policy,
-    cwd,
-    env,
-    folders: [cwd],
-    hide: sandbox.hide,
-    owner: sandbox.owner,
-    askHost: sandbox.askHost,
-  };
 }

@@ -1,6 +1,6 @@
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
-import { confine, exitOutside } from '../../../sandbox/index.ts';
+import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';
 import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
@@ -36,17 +36,7 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
   const shown = o.argv.join(' ');
   yield { type: 'log', stream: 'info', text: `setup: ${shown}` };
   // In the workspace's sandbox: it writes only the worktree (and a temp folder of its own).
-  const confined = await confine({
-    policy: o.sandbox.policy,
-    command,
-    args,
-    cwd: o.cwd,
-    env: o.env,
-    folders: [o.cwd],
-    hide: o.sandbox.hide,
-    owner: o.sandbox.owner,
-    askHost: o.sandbox.askHost,
-  });
+  const confined = await confine({ ...inFolder(o.sandbox, o.cwd, o.env), command, args });
   if (!confined.ok)
     return o.clean(
       confined.unstartable

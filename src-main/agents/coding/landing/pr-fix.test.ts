@@ -113,6 +113,18 @@ async function world() {
   return { dataDir, repo, exec, run };
 }
 
+/** The task done (its `health.ts` written) and landed: its pull request open. */
+async function pullOpened() {
+  const w = await world();
+  const a = app!;
+  await eventually(() => w.exec.running.has('api'));
+  const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
+  w.exec.running.get('api')!.finish(first);
+  await a.engine.whenSettled(w.run);
+  await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+  return { w, a, first };
+}
+
 describe("a pull request's fix rounds", () => {
   it('sends failing checks and a review back to the agent, pushes each fix once across a restart, and lands when merged', async () => {
     const w = await world();
@@ -215,13 +227,7 @@ describe("a pull request's fix rounds", () => {
   });
 
   it("starts a round at once on GitHub's signed review and status deliveries", async () => {
-    const w = await world();
-    const a = app!;
-    await eventually(() => w.exec.running.has('api'));
-    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
-    w.exec.running.get('api')!.finish(first);
-    await a.engine.whenSettled(w.run);
-    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const { w, a, first } = await pullOpened();
     const server = createServer((req, res) => {
       const t = parseTarget(req.url);
       if (t.ok) void a.landing.hookRoute(req, res, t.target);
@@ -278,13 +284,7 @@ describe("a pull request's fix rounds", () => {
   });
 
   it('takes a failed commit status (the older status API a CI service posts) as a failed check: a fix round with its description and link', async () => {
-    const w = await world();
-    const a = app!;
-    await eventually(() => w.exec.running.has('api'));
-    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
-    w.exec.running.get('api')!.finish(first);
-    await a.engine.whenSettled(w.run);
-    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const { w, a, first } = await pullOpened();
     // Every check run passed, and one status is still pending: nothing to fix yet.
     gh!.setChecks(first.commit, [{ name: 'test', conclusion: 'success' }]);
     gh!.setStatuses(first.commit, [{ context: 'ci/jenkins', state: 'pending' }]);
@@ -309,13 +309,7 @@ describe("a pull request's fix rounds", () => {
   });
 
   it("ends a round unpushed when someone else pushed to the pull request's branch meanwhile", async () => {
-    const w = await world();
-    const a = app!;
-    await eventually(() => w.exec.running.has('api'));
-    const first = codingWork(w.repo, `baton/${w.run}/api`, 'main', { 'health.ts': 'export const ok = 1;\n' });
-    w.exec.running.get('api')!.finish(first);
-    await a.engine.whenSettled(w.run);
-    await expect.poll(async () => (await landingOf(a, w.run)).state).toBe('open');
+    const { w, a, first } = await pullOpened();
     gh!.setChecks(first.commit, [{ name: 'test', conclusion: 'failure' }]);
     await a.landing.tick();
     const fixRun = (await landingOf(a, w.run)).fix!.run_id!;

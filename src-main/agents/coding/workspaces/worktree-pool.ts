@@ -108,53 +108,15 @@ async function parkEach(
         results.push({ parked: null, found: false, branch: null });
         continue;
       }
-      const none = { parked: null, found: true, branch: entry.branch };
       try {
-        // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing"
-        // or by a person, or whose folder is gone, is removed as before.
         const max = Math.max(input.max, room.get(pool) ?? 0);
-        if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max) {
-          trash.push((await dropWorktree(repo, entry, false, c)).trash);
-          // Removing a missing one prunes every missing record: git's list is read again then.
-          entries = entry.missing ? await listWorktrees(repo, c) : entries.filter((e) => e !== entry);
-          results.push(none);
-          continue;
-        }
-        const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
-        try {
-          mkdirSync(pool, { recursive: true, mode: 0o700 });
-          const { at } = openWorktree(repo, g.real);
-          // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
-          // knows: the branch let go, then locked "parked", then moved.
-          if (entry.branch !== null)
-            await git(
-              ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
-              inWorktree(at, c),
-            );
-          setLock(at, PARKED);
-          await git(['worktree', 'move', '--force', '--force', '--', g.real, target], {
-            cwd: repo.path,
-            ...c,
-          });
-        } catch (e) {
-          if (c.signal?.aborted) throw e;
-          // It could not be moved (git refuses worktrees with submodules, or its record is not
-          // right): removed instead.
-          const now = (await listWorktrees(repo, c)).find((w) => w.path === g.real);
-          if (now) trash.push((await dropWorktree(repo, now, false, c)).trash);
-          entries = await listWorktrees(repo, c);
-          results.push(none);
-          continue;
-        }
-        // What git's list would now say of it, without asking again.
-        entries = entries.map((e) =>
-          e === entry ? { ...e, path: target, branch: null, locked: PARKED } : e,
-        );
-        results.push({ ...none, parked: target });
+        const done = await parkOne(repo, entry, pool, max, entries, trash, c);
+        entries = done.entries;
+        results.push({ parked: done.parked, found: true, branch: entry.branch });
       } catch (e) {
         if (c.signal?.aborted) throw e;
         failure ??= e;
-        results.push(none);
+        results.push({ parked: null, found: true, branch: entry.branch });
         entries = await listWorktrees(repo, c).catch(() => entries);
       }
     }
@@ -163,6 +125,58 @@ async function parkEach(
   for (const t of trash) await deleteTrash(t);
   if (failure !== null) throw failure;
   return results;
+}
+
+/**
+ * Parks `entry` in `pool` with the repository lock held, or removes it (its trash added to
+ * `trash`) when it is not to be parked or cannot be moved; `entries` is git's list before, and
+ * the list as it is after comes back.
+ */
+async function parkOne(
+  repo: Repository,
+  entry: WorktreeEntry,
+  pool: string,
+  max: number,
+  entries: readonly WorktreeEntry[],
+  trash: (string | null)[],
+  c: Cancellable,
+): Promise<{ parked: string | null; entries: WorktreeEntry[] }> {
+  // Only a worktree Baton finished preparing (unlocked) is parked: one locked "preparing" or by
+  // a person, or whose folder is gone, is removed as before.
+  if (entry.missing || entry.locked !== null || parkedIn(entries, pool).length >= max) {
+    trash.push((await dropWorktree(repo, entry, false, c)).trash);
+    // Removing a missing one prunes every missing record: git's list is read again then.
+    return {
+      parked: null,
+      entries: entry.missing ? await listWorktrees(repo, c) : entries.filter((e) => e !== entry),
+    };
+  }
+  const target = join(pool, `w-${randomBytes(6).toString('hex')}`);
+  try {
+    mkdirSync(pool, { recursive: true, mode: 0o700 });
+    const { at } = openWorktree(repo, entry.path);
+    // In this order, so that a park cut short leaves a worktree prepareWorktree or a prune
+    // knows: the branch let go, then locked "parked", then moved.
+    if (entry.branch !== null)
+      await git(
+        ['update-ref', '--no-deref', '-m', 'baton: park', 'HEAD', entry.head ?? 'HEAD'],
+        inWorktree(at, c),
+      );
+    setLock(at, PARKED);
+    await git(['worktree', 'move', '--force', '--force', '--', entry.path, target], { cwd: repo.path, ...c });
+  } catch (e) {
+    if (c.signal?.aborted) throw e;
+    // It could not be moved (git refuses worktrees with submodules, or its record is not
+    // right): removed instead.
+    const now = (await listWorktrees(repo, c)).find((w) => w.path === entry.path);
+    if (now) trash.push((await dropWorktree(repo, now, false, c)).trash);
+    return { parked: null, entries: await listWorktrees(repo, c) };
+  }
+  // What git's list would now say of it, without asking again.
+  return {
+    parked: target,
+    entries: entries.map((e) => (e === entry ? { ...e, path: target, branch: null, locked: PARKED } : e)),
+  };
 }
 
 /** The room best-of attempts made in a pool (real path), in this process: see `makeRoom`. */

@@ -3,7 +3,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/client';
 import type { ProcessTree } from '../../../processes/process-tree.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
 import type { ConfinedProgram } from '../../../sandbox/index.ts';
-import { confine, exitOutside } from '../../../sandbox/index.ts';
+import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import type { ToolSandbox } from './refusals.ts';
 
 /** Most of a server's stderr kept to explain why it died (its last bytes). */
@@ -50,17 +50,7 @@ export class TreeStdioTransport implements Transport {
     let env = this.spec.env;
     const sandbox = this.spec.sandbox;
     if (sandbox) {
-      const made = await confine({
-        policy: sandbox.policy,
-        command,
-        args,
-        cwd: this.spec.cwd,
-        env,
-        folders: [this.spec.cwd],
-        hide: sandbox.hide,
-        owner: sandbox.owner,
-        askHost: sandbox.askHost,
-      });
+      const made = await confine({ ...inFolder(sandbox, this.spec.cwd, env), command, args });
       if (!made.ok) throw new Error(made.error);
       this.program = made.program;
       ({ command, args, env } = made.program);

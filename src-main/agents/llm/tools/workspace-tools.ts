@@ -7,7 +7,7 @@ import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts
 import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
 import { ConfinedFolder, type OpenFolder } from '../../../files/confined-folder.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
-import { confine, exitOutside } from '../../../sandbox/index.ts';
+import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import type { ToolSandbox } from './refusals.ts';
 import { Refusals } from './refusals.ts';
 import type { ToolInfo, ToolOutcome, ToolSourceHandle } from './tool-source.ts';
@@ -239,17 +239,7 @@ async function runCommand(
 ): Promise<ToolOutcome> {
   const env: Record<string, string> = {};
   for (const k of COMMAND_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-  const confined = await confine({
-    policy: sandbox.policy,
-    command,
-    args,
-    cwd,
-    env,
-    folders: [cwd],
-    hide: sandbox.hide,
-    owner: sandbox.owner,
-    askHost: sandbox.askHost,
-  });
+  const confined = await confine({ ...inFolder(sandbox, cwd, env), command, args });
   if (!confined.ok) return { ok: false, text: `could not run "${command}": ${confined.error}` };
   const program = confined.program;
   const ran = await new Promise<{
