@@ -7,6 +7,7 @@ import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import { agentGrantScope } from '../engine/approvals/tool-grants.ts';
+import { userEnv } from '../processes/user-env.ts';
 import { sandboxStatus } from '../sandbox/index.ts';
 import type { AppContext } from './context.ts';
 
@@ -65,7 +66,7 @@ export function agentHandlers({
     'agents.sandbox': () => sandboxStatus(),
     'agents.detectAcp': () =>
       detectAcpAgents(
-        process.env,
+        userEnv(),
         store.workspaces.list().map((w) => w.path),
       ),
     'agents.routeFacts': async () => ({ claude_acp: (await routeFacts()).claudeAcp }),

@@ -34,6 +34,16 @@ describe("the library's violation lines", () => {
     expect(fromViolation('something else entirely', writable)).toBeNull();
   });
 
+  it('leaves out a folder made where one is already (npm makes ~/.npm on every run): that fails outside as well', () => {
+    const folders = new Set(['/home/me/.npm']);
+    const isFolder = (p: string) => folders.has(p);
+    expect(fromViolation('deny mkdir /home/me/.npm', writable, isFolder)).toBeNull();
+    expect(fromViolation('deny mkdirat /home/me/.npm', writable, isFolder)).toBeNull();
+    // A new folder, or a write into the one that is there, is refused and said.
+    expect(fromViolation('deny mkdir /home/me/.npm/_logs', writable, isFolder)?.blocked).toBe('write');
+    expect(fromViolation('deny openat /home/me/.npm', writable, isFolder)?.blocked).toBe('write');
+  });
+
   it("a read macOS's log reports", () => {
     expect(fromViolation('deny file-read-data /Users/me/.ssh/id_ed25519', writable)?.text).toBe(
       'sandbox: read of a hidden path refused: /Users/me/.ssh/id_ed25519',

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { pathCovers } from '../../src-shared/schemas/sandbox.ts';
 import type { SandboxBlock } from '../../src-shared/schemas/step.ts';
 
@@ -31,9 +32,15 @@ export const blockedOf = (blocked: SandboxBlock, target: string, seen_by: Blocke
  * (`deny file-read-data /path`, macOS only). Null for what is no refusal: the Linux monitor
  * reports every write it sees outside the session's own folders, so a write into the program's
  * own folders, or into /dev and /proc (which bubblewrap makes its own), is left out, and so is
- * the kernel's trace marker opencode's runtime opens at start.
+ * the kernel's trace marker opencode's runtime opens at start, and a folder made where one is
+ * already (`isFolder`): that fails outside the sandbox as well, so nothing was refused (npm makes
+ * its cache folder, ~/.npm, on every run).
  */
-export function fromViolation(line: string, writable: readonly string[]): Blocked | null {
+export function fromViolation(
+  line: string,
+  writable: readonly string[],
+  isFolder: (path: string) => boolean = folderThere,
+): Blocked | null {
   const m = /^deny (\S+) (.+?)(?: \((.*)\))?$/.exec(line.trim());
   if (!m) return null;
   const [, op, rest] = m as unknown as [string, string, string];
@@ -46,7 +53,16 @@ export function fromViolation(line: string, writable: readonly string[]): Blocke
   // the runtime's doing, not the agent's.
   if (path === TRACE_MARKER) return null;
   if (writable.some((w) => pathCovers(w, path))) return null;
+  if (op.startsWith('mkdir') && isFolder(path)) return null;
   return blockedOf('write', path, 'monitor');
+}
+
+function folderThere(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const TRACE_MARKER = '/sys/kernel/debug/tracing/trace_marker';

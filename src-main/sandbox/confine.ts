@@ -4,6 +4,7 @@ import { homedir, constants as os } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
+import { userEnv } from '../processes/user-env.ts';
 import type { Blocked } from './blocked.ts';
 import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
@@ -122,7 +123,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       error: cannotRunHere(status.problem, req.owner),
     };
   // Inside the sandbox a shell starts it: one that is missing is told as spawning it would tell it.
-  const unstartable = programProblem(req.command, req.env.PATH ?? process.env.PATH ?? '', req.cwd);
+  const unstartable = programProblem(req.command, req.env.PATH ?? userEnv().PATH ?? '', req.cwd);
   if (unstartable) return { ok: false, error: unstartable, unstartable: true };
   let manager: Manager;
   try {

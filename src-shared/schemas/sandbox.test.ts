@@ -3,8 +3,10 @@ import type { SandboxPolicy } from './sandbox.ts';
 import {
   DEFAULT_SANDBOX,
   hostCovers,
+  hostsMeet,
   narrowSandbox,
   pathCovers,
+  sandboxMeet,
   sandboxNarrowingSchema,
   sandboxPolicyOf,
   sandboxPolicySchema,
@@ -166,5 +168,55 @@ describe('network.unlisted', () => {
     ]);
     const r = sandboxNarrowingSchema.safeParse({ network: { unlisted: 'maybe' } });
     expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.'))).toEqual(['network.unlisted']);
+  });
+});
+
+describe('sandboxMeet: what two policies both allow', () => {
+  it('a host where both let it through, the narrower of the two patterns', () => {
+    expect(hostsMeet('*.example.com', 'api.example.com:443')).toBe('api.example.com:443');
+    expect(hostsMeet('*.example.com:443', 'api.example.com')).toBe('api.example.com:443');
+    expect(hostsMeet('*.example.com', '*.a.example.com')).toBe('*.a.example.com');
+    expect(hostsMeet('Example.com', 'example.com')).toBe('example.com');
+    expect(hostsMeet('*.example.com', 'example.com')).toBeNull();
+    expect(hostsMeet('127.0.0.1:80', '127.0.0.1:81')).toBeNull();
+    expect(hostsMeet('a.example.com', 'b.example.com')).toBeNull();
+  });
+
+  it('a workspace listing more than its agent: only what both list, asked about only where both ask', () => {
+    const workspace = policy({
+      network: { allow: ['registry.npmjs.org', '127.0.0.1:9000', '*.github.com'], unlisted: 'ask' },
+      write_allow: ['~/.cache/ms-playwright', '/srv/cache'],
+      read_allow: ['~/.npmrc'],
+      read_deny: ['/srv/secrets'],
+    });
+    const agent = policy({
+      network: { allow: ['api.github.com', 'pypi.org'], unlisted: 'deny' },
+      write_allow: ['/srv/cache/agent'],
+      read_allow: ['~/.npmrc', '~/.pypirc'],
+      read_deny: ['/opt/keys'],
+    });
+    expect(sandboxMeet(workspace, agent)).toEqual({
+      mode: 'required',
+      network: { allow: ['api.github.com'], unlisted: 'deny' },
+      read_deny: ['/srv/secrets', '/opt/keys'],
+      read_allow: ['~/.npmrc'],
+      write_allow: ['/srv/cache/agent'],
+    });
+    const asking = policy({ network: { allow: [], unlisted: 'ask' } });
+    expect(sandboxMeet(workspace, asking).network).toEqual({ allow: [], unlisted: 'ask' });
+  });
+
+  it('a path one hides is not re-opened by the other', () => {
+    const a = policy({ read_allow: ['~/.config/gh'] });
+    const b = policy({ read_allow: ['~/.config/gh'], read_deny: ['~/.config'] });
+    expect(sandboxMeet(a, b).read_allow).toEqual([]);
+  });
+
+  it('a policy that is off allows everything: the other holds, and the sandbox stays required', () => {
+    const off = policy({ mode: 'off', network: { allow: ['example.com'], unlisted: 'deny' } });
+    const strict = policy({ network: { allow: ['127.0.0.1:9000'], unlisted: 'deny' } });
+    expect(sandboxMeet(off, strict)).toEqual(strict);
+    expect(sandboxMeet(strict, off)).toEqual(strict);
+    expect(sandboxMeet(off, off)).toEqual(off);
   });
 });

@@ -3,8 +3,9 @@ import { z } from 'zod';
 /**
  * The OS sandbox every process Baton starts for an agent runs in (src-main/sandbox/): what it may
  * write, what it may not read, which hosts it may reach. Set per agent (command and llm agents:
- * their programs, `run_command`, stdio MCP servers) and per workspace (its setup command); a plan
- * can narrow it, never widen it (`narrowSandbox`).
+ * their programs, `run_command`, stdio MCP servers) and per workspace (its setup command and
+ * checks, within the agent's where they run an agent's work: `sandboxMeet`); a plan can narrow
+ * it, never widen it (`narrowSandbox`).
  *
  * - `required` (the default): the process runs in the sandbox, or not at all (where no sandbox can
  *   run, the attempt is refused with what to install).
@@ -155,16 +156,36 @@ export const sandboxNarrowingSchema = z.strictObject({
 });
 export type SandboxNarrowing = z.infer<typeof sandboxNarrowingSchema>;
 
+/** Whether the host name (or `*.domain`) `outer` matches every name `inner` does. */
+function nameCovers(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  if (!outer.startsWith('*.')) return false;
+  const domain = outer.slice(1); // `.example.com`
+  return inner.endsWith(domain) && inner.length > domain.length;
+}
+
 /** Whether the host pattern `outer` lets through every connection `inner` does. */
 export function hostCovers(outer: string, inner: string): boolean {
   const o = splitHostPort(outer.toLowerCase());
   const i = splitHostPort(inner.toLowerCase());
   if (!o || !i) return false;
   if (o.port !== null && o.port !== i.port) return false;
-  if (o.host === i.host) return true;
-  if (!o.host.startsWith('*.')) return false;
-  const domain = o.host.slice(1); // `.example.com`
-  return i.host.endsWith(domain) && i.host.length > domain.length;
+  return nameCovers(o.host, i.host);
+}
+
+/**
+ * The host pattern that lets through exactly the connections both `a` and `b` do
+ * (`*.example.com` and `api.example.com:443`: `api.example.com:443`), or null when none is.
+ */
+export function hostsMeet(a: string, b: string): string | null {
+  const x = splitHostPort(a.toLowerCase());
+  const y = splitHostPort(b.toLowerCase());
+  if (!x || !y) return null;
+  if (x.port !== null && y.port !== null && x.port !== y.port) return null;
+  const port = x.port ?? y.port;
+  const host = nameCovers(x.host, y.host) ? y.host : nameCovers(y.host, x.host) ? x.host : null;
+  if (host === null) return null;
+  return port === null ? host : `${host}:${port}`;
 }
 
 /** Whether `outer` is `inner` or a folder above it (both as written: `~/x` and `/home/me/x` differ). */
@@ -237,3 +258,44 @@ export interface AllowedSandboxHost {
 
 /** Whether this Baton process can run the sandbox, and if not, what is wrong in a person's words. */
 export type SandboxStatus = { available: true; problem: null } | { available: false; problem: string };
+
+/** Of each pair of `a`'s and `b`'s paths where one holds the other, the narrower: what both cover. */
+function pathsMeet(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const x of a)
+    for (const y of b) {
+      const narrower = pathCovers(x, y) ? y : pathCovers(y, x) ? x : null;
+      if (narrower !== null && !out.includes(narrower)) out.push(narrower);
+    }
+  return out;
+}
+
+/**
+ * What both policies allow: the policy of a program run for two owners at once (a workspace's
+ * check on the work of an agent runs under the workspace's policy and the agent's). A policy `off`
+ * allows everything, so the other holds; else the sandbox is required, a host is reached where
+ * both let it through, an unlisted host is asked about only where both ask (else refused), a path
+ * is hidden where either hides it and re-opened where both re-open it, and a folder is writable
+ * where both let it be written.
+ */
+export function sandboxMeet(a: SandboxPolicy, b: SandboxPolicy): SandboxPolicy {
+  if (a.mode === 'off') return b;
+  if (b.mode === 'off') return a;
+  const allow: string[] = [];
+  for (const x of a.network.allow)
+    for (const y of b.network.allow) {
+      const both = hostsMeet(x, y);
+      if (both !== null && !allow.includes(both)) allow.push(both);
+    }
+  const read_deny = [...a.read_deny, ...b.read_deny.filter((p) => !a.read_deny.includes(p))];
+  return {
+    mode: 'required',
+    network: {
+      allow,
+      unlisted: a.network.unlisted === 'ask' && b.network.unlisted === 'ask' ? 'ask' : 'deny',
+    },
+    read_deny,
+    read_allow: pathsMeet(a.read_allow, b.read_allow).filter((p) => !read_deny.some((d) => pathCovers(d, p))),
+    write_allow: pathsMeet(a.write_allow, b.write_allow),
+  };
+}

@@ -30,7 +30,7 @@ export function buildAgent(id: string) {
   };
 }
 
-/** A real `baton worker` process for `server` with these agents (written to `<dir>/<id>-agents.json`). */
+/** A real `baton worker` process for `server` with these agents (written to `<dir>/<id>-agents.json`), in `env` (default: this process's). */
 export function startWorker(
   server: string,
   token: string,
@@ -38,6 +38,7 @@ export function startWorker(
   agents: unknown[],
   dir: string,
   extra: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): WorkerProcess {
   const agentsFile = join(dir, `${id}-agents.json`);
   writeFileSync(agentsFile, JSON.stringify(agents));
@@ -46,7 +47,7 @@ export function startWorker(
     [CLI, 'worker', '--server', server, '--token', token, '--agents', agentsFile, '--id', id]
       .concat(['--poll-ms', '100', '--data-dir', join(dir, id)])
       .concat(extra),
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env },
   );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUIET_TOOLS } from '../../processes/user-env.ts';
 import { createSecretResolver } from '../../secrets/secrets.ts';
 import { buildEnv, fillArgs } from './command-args.ts';
 
@@ -23,7 +24,7 @@ describe('fillArgs', () => {
 describe('buildEnv', () => {
   const secrets = createSecretResolver({ BATON_SECRET_API: 's3cret' });
 
-  it('passes only the base variables and the agent env, with secrets resolved', () => {
+  it('passes only the base variables, the settings that keep npm quiet and the agent env, with secrets resolved', () => {
     const r = buildEnv({ TOKEN: 'Bearer {secret:api}', MODE: 'fast' }, secrets, {
       PATH: '/bin',
       HOME: '/h',
@@ -31,7 +32,7 @@ describe('buildEnv', () => {
     });
     expect(r).toEqual({
       ok: true,
-      env: { PATH: '/bin', HOME: '/h', TOKEN: 'Bearer s3cret', MODE: 'fast' },
+      env: { PATH: '/bin', HOME: '/h', ...QUIET_TOOLS, TOKEN: 'Bearer s3cret', MODE: 'fast' },
       secrets: ['s3cret'],
     });
   });

@@ -1,3 +1,4 @@
+import { passedOn, userEnv } from '../../processes/user-env.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 
 export interface ArgValues {
@@ -27,23 +28,20 @@ export type EnvResult =
   | { ok: true; env: Record<string, string>; secrets: string[] }
   | { ok: false; error: string };
 
-/** Only these are passed on from Baton's own environment; the agent's `env` adds the rest. */
+/** Only these are passed on from the person's environment (`userEnv`); the agent's `env` adds the rest. */
 const BASE_ENV = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE', 'PATHEXT'];
 
 /**
- * The environment of an agent's program: a minimal base plus the agent's `env`, with
+ * The environment of an agent's program: a minimal base of the person's environment (and the
+ * settings that keep package managers quiet, `passedOn`) plus the agent's `env`, with
  * `{secret:NAME}` references resolved. Also returns the secret values used, for redaction.
  */
 export function buildEnv(
   agentEnv: Record<string, string>,
   secrets: SecretResolver,
-  base: Record<string, string | undefined> = process.env,
+  base: Readonly<Record<string, string | undefined>> = userEnv(),
 ): EnvResult {
-  const env: Record<string, string> = {};
-  for (const k of BASE_ENV) {
-    const v = base[k];
-    if (v !== undefined) env[k] = v;
-  }
+  const env = passedOn(BASE_ENV, base);
   const used: string[] = [];
   for (const [key, template] of Object.entries(agentEnv)) {
     let missing: string | null = null;

@@ -1,4 +1,4 @@
-import type { SandboxPolicyInput } from '../../../src-shared/schemas/sandbox.ts';
+import type { SandboxPolicy, SandboxPolicyInput } from '../../../src-shared/schemas/sandbox.ts';
 import { narrowSandbox, sandboxPolicyOf } from '../../../src-shared/schemas/sandbox.ts';
 import type { StepOf } from '../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../engine/executor.ts';
@@ -32,6 +32,32 @@ export function attemptSandbox(
     return { ok: true as const, policy: { ...narrowed.policy, network: { ...network, allow } } };
   }
   return { ok: false as const, error: `the plan's ${narrowed.errors.join('; ')}` };
+}
+
+/**
+ * What `within` (a workspace's policy within an agent's: `sandboxMeet`) allows less than `own`
+ * (the workspace's alone), in words for the attempt's log; null when nothing.
+ */
+export function narrowerThan(own: SandboxPolicy, within: SandboxPolicy): string | null {
+  if (within.mode === 'off') return null; // both are off
+  const same = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((x) => b.includes(x.toLowerCase()) || b.includes(x));
+  const list = (xs: readonly string[], none: string) => (xs.length > 0 ? xs.join(', ') : none);
+  const said: string[] = [];
+  if (own.mode === 'off') said.push('it runs in the OS sandbox (the workspace has it off)');
+  if (own.mode === 'off' || !same(own.network.allow, within.network.allow))
+    said.push(`it reaches only ${list(within.network.allow, 'no host')}`);
+  if (own.network.unlisted === 'ask' && within.network.unlisted === 'deny')
+    said.push('a host not listed is refused without asking');
+  if (own.mode === 'off' || !same(own.write_allow, within.write_allow))
+    said.push(
+      `it writes only its worktree${within.write_allow.length > 0 ? ` and ${list(within.write_allow, '')}` : ''}`,
+    );
+  if (own.mode !== 'off' && !same(own.read_allow, within.read_allow))
+    said.push(`of the hidden paths it reads only ${list(within.read_allow, 'none')}`);
+  const hidden = within.read_deny.filter((p) => own.mode === 'off' || !own.read_deny.includes(p));
+  if (hidden.length > 0) said.push(`it does not read ${hidden.join(', ')}`);
+  return said.length > 0 ? said.join('; ') : null;
 }
 
 /** A `sandbox` step (its seq and time set by the caller) of one refusal of `process` (`command`, `MCP server fs`). */

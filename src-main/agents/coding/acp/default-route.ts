@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import type { CodingRoute, RouteFacts } from '../../../../src-shared/coding-route.ts';
 import { codingRoute, routeLine } from '../../../../src-shared/coding-route.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { userEnv } from '../../../processes/user-env.ts';
 import { findOnPath } from '../handlers/detect-clis.ts';
 import { globalNpmPrefix } from './detect.ts';
 import { claudeLaunch } from './launches/claude.ts';
 
 /**
- * Where Claude's ACP adapter (`claude-agent-acp`) is on this machine: on Baton's PATH or in the
+ * Where Claude's ACP adapter (`claude-agent-acp`) is on this machine: on the person's PATH (`userEnv`) or in the
  * global npm prefix, as `agents.detectAcp` finds it (a workspace's node_modules is not looked in:
  * a repository does not pick the program Baton starts by default). null: not installed.
  */
-export async function findClaudeAcp(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function findClaudeAcp(env: NodeJS.ProcessEnv = userEnv()): Promise<string | null> {
   const onPath = findOnPath(claudeLaunch.program, env.PATH);
   if (onPath) return onPath;
   npmPrefix ??= globalNpmPrefix(env);
@@ -23,7 +24,7 @@ export async function findClaudeAcp(env: NodeJS.ProcessEnv = process.env): Promi
 let npmPrefix: Promise<string | null> | undefined;
 
 /** `findClaudeAcp` without waiting on a promise: npm asked synchronously (at most 10 s). */
-function findClaudeAcpNow(env: NodeJS.ProcessEnv = process.env): string | null {
+function findClaudeAcpNow(env: NodeJS.ProcessEnv = userEnv()): string | null {
   const onPath = findOnPath(claudeLaunch.program, env.PATH);
   if (onPath) return onPath;
   let prefix = '';
@@ -42,7 +43,7 @@ function findClaudeAcpNow(env: NodeJS.ProcessEnv = process.env): string | null {
   return findOnPath(claudeLaunch.program, process.platform === 'win32' ? prefix : join(prefix, 'bin'));
 }
 
-/** Whether Claude's adapter was found the last time it was looked for (before: on Baton's PATH only). */
+/** Whether Claude's adapter was found the last time it was looked for (before: on the person's PATH only). */
 let lastClaudeAcp: string | null | undefined;
 
 /** What the default route of an attempt needs: whether Claude's adapter is installed, and where. */
@@ -51,7 +52,7 @@ export interface AttemptRouteFacts extends RouteFacts {
 }
 
 /** The machine's facts for the default route, looked up now. */
-export async function routeFacts(env: NodeJS.ProcessEnv = process.env): Promise<AttemptRouteFacts> {
+export async function routeFacts(env: NodeJS.ProcessEnv = userEnv()): Promise<AttemptRouteFacts> {
   lastClaudeAcp = await findClaudeAcp(env);
   return { claudeAcp: lastClaudeAcp !== null, claudeAcpPath: lastClaudeAcp };
 }
@@ -59,7 +60,7 @@ export async function routeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
 /**
  * The route of a stored agent without waiting (the engine's restart, which keeps the asks of an
  * ACP attempt): the facts last looked up; before any were, and only for claude without a
- * protocol, looked up now (Baton's PATH, then `npm prefix -g` waited for, once per process).
+ * protocol, looked up now (the person's PATH, then `npm prefix -g` waited for, once per process).
  */
 export function routeNow(agent: CodingAgent): CodingRoute {
   if (agent.protocol || agent.cli !== 'claude') return codingRoute(agent, { claudeAcp: false });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AcpAgentSource, DetectedAcpAgent } from '../../../../src-shared/schemas/acp-agent.ts';
+import { userEnv } from '../../../processes/user-env.ts';
 import { findOnPath } from '../handlers/detect-clis.ts';
 
 export type { AcpAgentSource, DetectedAcpAgent };
@@ -132,7 +133,7 @@ export function findAcpAgents(where: AcpSearch, known: readonly KnownAcpAgent[] 
 }
 
 /** The global npm prefix (`npm prefix -g`), or null when npm is not there or does not answer. */
-export function globalNpmPrefix(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export function globalNpmPrefix(env: NodeJS.ProcessEnv = userEnv()): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(
       process.platform === 'win32' ? 'npm.cmd' : 'npm',
@@ -148,7 +149,7 @@ export function globalNpmPrefix(env: NodeJS.ProcessEnv = process.env): Promise<s
 
 /** The ACP agents on this machine: on PATH, installed globally with npm, or in `projectDirs`' node_modules. */
 export async function detectAcpAgents(
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = userEnv(),
   projectDirs: readonly string[] = [],
 ): Promise<DetectedAcpAgent[]> {
   return findAcpAgents({ path: env.PATH, npmPrefix: await globalNpmPrefix(env), projectDirs });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawnTree } from '../../../processes/process-tree.ts';
+import { userEnv } from '../../../processes/user-env.ts';
 import type { ConfinedProgram, ConfineRequest } from '../../../sandbox/index.ts';
 import { confine, programProblem } from '../../../sandbox/index.ts';
 import { createEventChannel } from '../../shared/event-channel.ts';
@@ -243,7 +244,7 @@ export function checkRound(o: CheckRoundOptions): CheckRound {
 
   return {
     async run<Why extends string>(command: string, args: readonly string[]) {
-      const problem = programProblem(command, o.confine.env.PATH ?? process.env.PATH ?? '', o.confine.cwd);
+      const problem = programProblem(command, o.confine.env.PATH ?? userEnv().PATH ?? '', o.confine.cwd);
       if (problem) return { ok: false as const, error: problem, unstartable: true as const };
       let started = await starting;
       if (!started?.ok || started.runner.dead) {

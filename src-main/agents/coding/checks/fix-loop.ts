@@ -23,7 +23,7 @@ export interface CheckedRun {
   signal: AbortSignal;
   graceMs: number;
   now: () => number;
-  /** Where the checks run: the workspace's environment, and its sandbox narrowed by the plan. */
+  /** Where the checks run: the workspace's environment, and its sandbox within the agent's (both narrowed by the plan). */
   checkEnv: Record<string, string>;
   checkSandbox: {
     policy: SandboxPolicy;

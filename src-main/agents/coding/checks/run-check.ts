@@ -27,7 +27,7 @@ export interface CheckRun {
   graceMs: number;
   signal: AbortSignal;
   clean: (text: string) => string;
-  /** The workspace's sandbox, narrowed by the plan, and Baton's folders to hide. */
+  /** The workspace's sandbox within the agent's (both narrowed by the plan), and Baton's folders to hide. */
   sandbox: {
     policy: SandboxPolicy;
     hide: readonly string[];
@@ -46,7 +46,7 @@ export interface CheckRun {
 }
 
 /**
- * One check, without a shell, in the attempt's worktree and the workspace's OS sandbox: stopped
+ * One check, without a shell, in the attempt's worktree and its OS sandbox (the workspace's within the agent's): stopped
  * (its whole process tree) at its timeout or when the attempt is cancelled; its output kept as a
  * tail and counted as TAP as it comes; its JUnit file read when it names one. Returns how it
  * ended, or `cancelled`.

@@ -1,4 +1,5 @@
 import type { EnvValue } from '../../../../src-shared/schemas/agent.ts';
+import { passedOn, userEnv } from '../../../processes/user-env.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
 
 const SECRET_REF = /\{secret:([A-Za-z0-9_.-]+)\}/g;
@@ -46,9 +47,11 @@ export function resolveEnv(
 }
 
 /**
- * What every CLI gets from Baton's own environment: where programs are, the language, and on
- * Windows what programs need to start. Nothing else of Baton's environment (its token, other
- * agents' keys, proxies) reaches a CLI; HOME, TMPDIR, TERM are set by the executor.
+ * What every CLI (and a workspace's setup command and checks) gets of the person's environment
+ * (`userEnv`: Baton's own, its Node's folders on PATH, its token, npm's variables, taken out):
+ * where programs are, the language, and on Windows what programs need to start; and the settings
+ * that keep package managers quiet (`QUIET_TOOLS`). Nothing else of the environment (Baton's
+ * token, other agents' keys, proxies) reaches a CLI; HOME, TMPDIR, TERM are set by the executor.
  */
 const PASSED_ON = [
   'PATH',
@@ -65,12 +68,7 @@ const PASSED_ON = [
 export function baseEnv(
   home: string,
   tmp: string,
-  from: Record<string, string | undefined> = process.env,
+  from: Readonly<Record<string, string | undefined>> = userEnv(),
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const k of PASSED_ON) {
-    const v = from[k];
-    if (v !== undefined) env[k] = v;
-  }
-  return { ...env, HOME: home, TMPDIR: tmp, TERM: 'dumb', NO_COLOR: '1' };
+  return { ...passedOn(PASSED_ON, from), HOME: home, TMPDIR: tmp, TERM: 'dumb', NO_COLOR: '1' };
 }

@@ -1,23 +1,25 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import { sandboxMeet } from '../../../../src-shared/schemas/sandbox.ts';
 import { attemptTmp, stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
+import { userEnv } from '../../../processes/user-env.ts';
 import { cannotRunHere, sandboxStatus } from '../../../sandbox/index.ts';
 import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
 import type { SandboxDeps } from '../../shared/sandboxed.ts';
-import { attemptSandbox } from '../../shared/sandboxed.ts';
+import { attemptSandbox, narrowerThan } from '../../shared/sandboxed.ts';
 import type { AttemptRouteFacts } from '../acp/default-route.ts';
 import { routeAgent, routeFacts } from '../acp/default-route.ts';
 import { askJudge } from '../best-of/judge.ts';
 import { runBestOf } from '../best-of/run-best-of.ts';
-import { checkedAgent } from '../checks/fix-loop.ts';
+import { checkedAgent, checksOf } from '../checks/fix-loop.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
 import { baseEnv, resolveEnv } from './cli-env.ts';
 import { runSetup } from './setup.ts';
-import { startingPoint } from './starting-point.ts';
+import { holdsAgentWork, startingPoint } from './starting-point.ts';
 import {
   checkoutNotice,
   dependencyBranches,
@@ -229,19 +231,29 @@ async function* codingAttempt(
     await mkdir(tmp, { recursive: true, mode: 0o700 });
     const setup = coding.workspace.setup_command;
     let setupSteps = 0;
+    // The workspace's sandbox (narrowed by the plan); on an agent's work, within the agent's too.
+    const wsPolicy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
+    if (!wsPolicy.ok) return yield error(wsPolicy.error);
+    const onAgentsWork = sandboxMeet(wsPolicy.policy, policy.policy);
+    const narrower = narrowerThan(wsPolicy.policy, onAgentsWork);
     if (setup && (worktree.state !== 'reused' || start.fresh)) {
-      const setupPolicy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
-      if (!setupPolicy.ok) return yield error(setupPolicy.error);
+      const agentsWork = holdsAgentWork(from, worktree, start.fresh, kept);
+      if (agentsWork && narrower)
+        yield {
+          type: 'log',
+          stream: 'info',
+          text: `setup: the worktree holds an agent's work, so the setup command runs within agent "${agent.id}"'s sandbox too: ${narrower}`,
+        };
       const failed = yield* runSetup({
         argv: setup,
         cwd: worktree.dir,
-        env: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
+        env: { ...baseEnv(userEnv().HOME ?? tmp, tmp), ...wsEnv.env },
         marker: coding.marker,
         graceMs,
         signal,
         clean,
         sandbox: {
-          policy: setupPolicy.policy,
+          policy: agentsWork ? onAgentsWork : wsPolicy.policy,
           // Its own repository stays readable (its worktree's git data is there); the others are hidden.
           hide: hidden().filter((p) => p !== coding.workspace.path),
           owner: `workspace "${coding.workspace.id}"`,
@@ -253,10 +265,14 @@ async function* codingAttempt(
       if (failed === 'cancelled') return yield CANCELLED;
       if (failed !== null) return yield error(failed);
     }
-    const checkPolicy = attemptSandbox(coding.workspace.sandbox ?? undefined, ctx);
-    if (!checkPolicy.ok) return yield error(checkPolicy.error);
     // Its own repository stays readable (its worktree's git data is there); the others are hidden.
     const hide = hidden().filter((p) => p !== coding.workspace.path);
+    if (narrower && checksOf(ctx.task, coding.workspace.checks).length > 0)
+      yield {
+        type: 'log',
+        stream: 'info',
+        text: `the checks run the agent's work, so within agent "${agent.id}"'s sandbox too: ${narrower}`,
+      };
     yield* checkedAgent({
       ctx,
       coding,
@@ -275,10 +291,10 @@ async function* codingAttempt(
       signal,
       graceMs,
       now,
-      // The checks run as the setup command does: the workspace's environment and sandbox.
-      checkEnv: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
+      // The checks run the agent's work: the workspace's environment, and its sandbox within the agent's.
+      checkEnv: { ...baseEnv(userEnv().HOME ?? tmp, tmp), ...wsEnv.env },
       checkSandbox: {
-        policy: checkPolicy.policy,
+        policy: onAgentsWork,
         hide,
         owner: `workspace "${coding.workspace.id}"`,
         askHost: ctx.sandboxHosts?.ask,

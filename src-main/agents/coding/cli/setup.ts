@@ -14,7 +14,7 @@ export interface SetupOptions {
   graceMs: number;
   signal: AbortSignal;
   clean: (text: string) => string;
-  /** The OS sandbox it runs in: the workspace's policy narrowed by the plan, and Baton's folders to hide. */
+  /** The OS sandbox it runs in: the workspace's policy narrowed by the plan (on an agent's work, within the agent's), and Baton's folders to hide. */
   sandbox: {
     policy: SandboxPolicy;
     hide: readonly string[];
@@ -35,7 +35,7 @@ export async function* runSetup(o: SetupOptions): AsyncGenerator<ExecutorEvent, 
   const [command, ...args] = o.argv as [string, ...string[]];
   const shown = o.argv.join(' ');
   yield { type: 'log', stream: 'info', text: `setup: ${shown}` };
-  // In the workspace's sandbox: it writes only the worktree (and a temp folder of its own).
+  // In its sandbox (the workspace's; on an agent's work, within the agent's): it writes only the worktree (and a temp folder of its own).
   const confined = await confine({ ...inFolder(o.sandbox, o.cwd, o.env), command, args });
   if (!confined.ok)
     return o.clean(

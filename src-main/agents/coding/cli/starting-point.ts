@@ -71,3 +71,23 @@ export async function startingPoint(
     fresh: false,
   };
 }
+
+/**
+ * Whether the worktree holds work an agent did before this attempt's agent starts: its
+ * dependencies' branches merged in, an earlier attempt's commits (a retry going on, a kept run's
+ * work resumed), or the ignored files a worktree keeps from an earlier attempt (`keep_ignored`,
+ * a parked worktree's or one started clean again). A setup command then runs on an agent's work,
+ * so within that agent's sandbox too; on the base branch alone, under its workspace's.
+ */
+export function holdsAgentWork(
+  from: readonly unknown[],
+  worktree: Pick<PreparedWorktree, 'state' | 'head' | 'startCommit' | 'recycled'>,
+  fresh: boolean,
+  keptIgnored: readonly string[],
+): boolean {
+  if (from.length > 0) return true;
+  // Ignored files stay in a parked worktree taken again and in one started clean; a new or re-made one has none.
+  const kept = keptIgnored.length > 0 && (worktree.recycled || worktree.state === 'reused');
+  if (fresh) return kept;
+  return kept || worktree.state === 'reused' || worktree.head !== worktree.startCommit;
+}

@@ -4,6 +4,7 @@ import { delimiter, join, sep } from 'node:path';
 import type { CodingAgent, CodingCli } from '../../../../src-shared/schemas/agent.ts';
 import { CODING_CLIS } from '../../../../src-shared/schemas/agent.ts';
 import type { DetectedCli } from '../../../../src-shared/schemas/workspace.ts';
+import { userEnv } from '../../../processes/user-env.ts';
 
 /** How long `<cli> --version` may take (a cold start of a Node CLI on a busy machine). */
 const VERSION_TIMEOUT_MS = 15_000;
@@ -80,13 +81,13 @@ function versionOf(
 }
 
 /**
- * The coding CLIs on this machine's PATH (Baton's own), each asked its version, with a coding
+ * The coding CLIs on the person's PATH (`userEnv`: without Baton's own folders), each asked its version, with a coding
  * agent to register for it, and the registered coding `agents` of each that name their own
  * program, each with what is wrong with that program (checked, never run). Asking runs the
  * program: only programs of those names on PATH are.
  */
 export async function detectClis(
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = userEnv(),
   agents: readonly CodingAgent[] = [],
 ): Promise<DetectedCli[]> {
   // The CLIs' own environment for `--version`: no Baton secrets, no token.

@@ -6,6 +6,7 @@ import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { storedRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
+import { userEnv } from '../../../processes/user-env.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
@@ -224,7 +225,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     },
     'workspaces.detectClis': () =>
       detectClis(
-        process.env,
+        userEnv(),
         store.agents.list().filter((a): a is CodingAgent => a.kind === 'coding'),
       ),
     ...branchHandlers(ctx),

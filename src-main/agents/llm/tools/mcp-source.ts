@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts';
+import { passedOn } from '../../../processes/user-env.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
 import type { ToolSandbox } from './refusals.ts';
 import { TreeStdioTransport } from './stdio-transport.ts';
@@ -9,7 +10,7 @@ import { capText } from './tool-source.ts';
 
 const CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_CALL_TIMEOUT_S = 60;
-/** Only these pass from Baton's environment to a server; its config's `env` adds the rest. */
+/** Only these pass from the person's environment (`passedOn`: Baton's own taken out) to a server; its config's `env` adds the rest. */
 const BASE_ENV = [
   'PATH',
   'HOME',
@@ -177,13 +178,9 @@ async function connect(made: ReturnType<typeof makeTransport>, version: string):
   return conn;
 }
 
-/** The environment of a stdio server: a minimal base, plus its config's, secrets resolved. */
+/** The environment of a stdio server: a minimal base of the person's, plus its config's, secrets resolved. */
 function serverEnv(env: ToolSourceOf<'mcp_stdio'>['env'], ctx: McpOpenContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of BASE_ENV) {
-    const v = process.env[k];
-    if (v !== undefined) out[k] = v;
-  }
+  const out = passedOn(BASE_ENV);
   for (const [key, value] of Object.entries(env)) {
     if (typeof value !== 'string') {
       const secret = ctx.secrets.get(value.secret);

@@ -7,6 +7,7 @@ import type { ToolSourceOf } from '../../../../src-shared/schemas/agent-tools.ts
 import { DEFAULT_SANDBOX } from '../../../../src-shared/schemas/sandbox.ts';
 import { ConfinedFolder, type OpenFolder } from '../../../files/confined-folder.ts';
 import { spawnTree } from '../../../processes/process-tree.ts';
+import { passedOn } from '../../../processes/user-env.ts';
 import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import type { ToolSandbox } from './refusals.ts';
 import { Refusals } from './refusals.ts';
@@ -18,6 +19,7 @@ const MAX_MATCHES = 200;
 const MAX_SEARCHED_BYTES = 1_000_000;
 const MAX_SEARCH_DEPTH = 64;
 const DEFAULT_COMMAND_TIMEOUT_S = 120;
+/** What a command gets of the person's environment (`passedOn`: Baton's own taken out). */
 const COMMAND_ENV = ['PATH', 'HOME', 'LANG', 'TERM', 'TMPDIR'];
 
 const pathArg = { type: 'string', description: 'A path relative to the workspace folder' };
@@ -237,8 +239,7 @@ async function runCommand(
   signal: AbortSignal,
   sandbox: ToolSandbox,
 ): Promise<ToolOutcome> {
-  const env: Record<string, string> = {};
-  for (const k of COMMAND_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  const env = passedOn(COMMAND_ENV);
   const confined = await confine({ ...inFolder(sandbox, cwd, env), command, args });
   if (!confined.ok) return { ok: false, text: `could not run "${command}": ${confined.error}` };
   const program = confined.program;

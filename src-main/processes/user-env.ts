@@ -1,0 +1,116 @@
+import { basename, delimiter, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The environment of the person who started Baton, as it was before Baton (and whatever started
+ * it) added its own: what every program Baton starts for an agent takes its variables from (a
+ * coding CLI, a command agent's program, a stdio MCP server, `run_command`, a workspace's setup
+ * command and checks), and where Baton looks for the person's programs (the coding CLIs, npm).
+ * See README.md beside this file.
+ */
+
+/**
+ * Baton's install folder (its package.json, its node_modules): two folders above this file, as
+ * the build's out/main/index.js is.
+ */
+export const BATON_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Whether npm (`npm start`, `npm run`, `npx`) started this process: it set its lifecycle variables and put its folders first on PATH. */
+const npmStarted = (env: Env): boolean =>
+  env.npm_lifecycle_event !== undefined || env.npm_command !== undefined;
+
+/** Whether `dir` is `root` or inside it. */
+function inside(root: string, dir: string): boolean {
+  const rel = relative(root, resolve(dir));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * A PATH without Baton's folders. When npm started Baton, what it put before the PATH it was
+ * given goes: the programs' folders of `npx`, each `node_modules/.bin` from Baton's folder up to
+ * the root, and npm's `node-gyp-bin`, which it always puts last; and, however Baton was started,
+ * every folder inside Baton's install folder (`node_modules/.bin`, the `node` package's Node).
+ * A `node_modules/.bin` of another project that the person put on their PATH stays.
+ */
+export function userPath(path: string, root: string, npm: boolean): string {
+  let entries = path.split(delimiter);
+  if (npm) {
+    const last = entries.findLastIndex((e) => basename(e) === 'node-gyp-bin');
+    if (last >= 0) entries = entries.slice(last + 1);
+  }
+  return entries.filter((e) => e === '' || !inside(root, e)).join(delimiter);
+}
+
+/**
+ * What npm sets for a script besides the `npm_*` variables (@npmcli/config's set-envs, npm's own
+ * start): the folder it was run in, its colour setting, its Node.
+ */
+const NPM_SET = ['INIT_CWD', 'COLOR', 'NODE'];
+
+/**
+ * `env` (Baton's process environment) without what is Baton's: PATH as `userPath` leaves it;
+ * Baton's own settings and tokens (`BATON_*`); Electron's (`ELECTRON_*`: `ELECTRON_RUN_AS_NODE`
+ * makes any Electron program a plain Node); and, when npm started Baton, the variables npm set
+ * for its script (`npm_*`, `INIT_CWD`, `COLOR`, `NODE`, a `NODE_OPTIONS` of npm's
+ * `node-options`). The person's own variables stay as they are (an `NPM_CONFIG_REGISTRY` too).
+ */
+export function userEnvOf(env: Env, root: string = BATON_ROOT): Record<string, string> {
+  const npm = npmStarted(env);
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (/^(BATON|ELECTRON)_/i.test(key)) continue;
+    if (npm && (key.startsWith('npm_') || NPM_SET.includes(key))) continue;
+    if (npm && key === 'NODE_OPTIONS' && value === env.npm_config_node_options) continue;
+    // Windows names it Path, and may hold it twice.
+    out[key] = /^path$/i.test(key) ? userPath(value, root, npm) : value;
+  }
+  return out;
+}
+
+let cached: { from: string | undefined; env: Readonly<Record<string, string>> } | null = null;
+
+/**
+ * The person's environment (`userEnvOf` this process's), worked out once per process: again only
+ * if PATH changed since.
+ */
+export function userEnv(): Readonly<Record<string, string>> {
+  const from = process.env.PATH;
+  if (cached === null || cached.from !== from) cached = { from, env: Object.freeze(userEnvOf(process.env)) };
+  return cached.env;
+}
+
+/**
+ * What every program Baton starts for an agent has set, under the environment the agent or
+ * workspace names (which may set them otherwise): package managers keep their own chatter out of
+ * an unattended run. npm's update check would reach its registry and write under ~/.npm on every
+ * `npm` run (in the sandbox: three refusals of every `npm test`), its funding note is noise in a
+ * log, and the `update-notifier` package many command-line programs use writes under ~/.config.
+ * npm's audit stays: it is the person's check of what they install.
+ */
+export const QUIET_TOOLS: Readonly<Record<string, string>> = {
+  NPM_CONFIG_UPDATE_NOTIFIER: 'false',
+  NPM_CONFIG_FUND: 'false',
+  NO_UPDATE_NOTIFIER: '1',
+};
+
+/**
+ * The variables `names` of `from` (the person's environment), those that are set, and
+ * `QUIET_TOOLS`: what a program Baton starts for an agent is given of the environment before what
+ * its agent or workspace names. On Windows a name is matched whatever its case (`Path`).
+ */
+export function passedOn(
+  names: readonly string[],
+  from: Readonly<Record<string, string | undefined>> = userEnv(),
+): Record<string, string> {
+  const env: Record<string, string> = { ...QUIET_TOOLS };
+  const keys = process.platform === 'win32' ? Object.keys(from) : null;
+  for (const name of names) {
+    const key = keys?.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+    const value = from[key];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
