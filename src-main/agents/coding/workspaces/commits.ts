@@ -79,23 +79,27 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
       { field: 'dir', branch },
     );
   }
-  const unmerged = await gitText(['ls-files', '--unmerged', '-z'], at);
-  if (unmerged !== '') {
-    const files = [
-      ...new Set(
-        unmerged
-          .split('\0')
-          .filter(Boolean)
-          .map((l) => l.slice(l.indexOf('\t') + 1)),
-      ),
-    ];
+  // Every entry of the index (~100 bytes each: 2 MB for 20,000 files), to find the unmerged and the submodules.
+  const { unmerged, gitlinks } = indexEntries(
+    await gitText(['ls-files', '--stage', '-z'], { ...at, maxOutputBytes: 1024 * 1024 * 1024 }),
+  );
+  if (unmerged.length > 0) {
+    const files = [...new Set(unmerged)];
     throw new WorkspaceError(
       'unmerged_files',
       `dir: the worktree ${input.dir} has unmerged files (${files.slice(0, 5).join(', ')}); nothing was committed`,
       { field: 'dir', files },
     );
   }
-  await git(['add', '--all', '--', '.'], { ...at, retryOnLock: true });
+  // A submodule (a repository the agent nested in its worktree and Baton committed, or a real
+  // one it checked out) is left out of `add`, which would run `git status` inside it, whose config
+  // the agent wrote (its filters would run); its commit is staged from its HEAD without looking in.
+  await git(['add', '--all', '--', '.', ...gitlinks.map((p) => `:(exclude,literal)${p}`)], {
+    ...at,
+    retryOnLock: true,
+  });
+  if (gitlinks.length > 0)
+    await git(['update-index', '--add', '--remove', '--', ...gitlinks], { ...at, retryOnLock: true });
   const env: Record<string, string> = author
     ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email }
     : {};
@@ -121,6 +125,21 @@ export async function commitLeftovers(input: CommitLeftoversInput): Promise<Left
   const subject = message.split('\n')[0];
   await git(['update-ref', '-m', `commit: ${subject}`, 'HEAD', commit, head], { ...at, retryOnLock: true });
   return { committed: true, head: commit, branch, ...note };
+}
+
+/** Paths of `git ls-files --stage -z` (`<mode> <object> <stage>\t<path>` NUL): those unmerged (a stage other than 0, once per stage), and the submodules (mode 160000). */
+function indexEntries(out: string): { unmerged: string[]; gitlinks: string[] } {
+  const unmerged: string[] = [];
+  const gitlinks: string[] = [];
+  for (const entry of out.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, , stage] = entry.slice(0, tab).split(' ');
+    const path = entry.slice(tab + 1);
+    if (stage !== '0') unmerged.push(path);
+    else if (mode === '160000') gitlinks.push(path);
+  }
+  return { unmerged, gitlinks };
 }
 
 function checkAuthor(author: Author | undefined): Author | undefined {

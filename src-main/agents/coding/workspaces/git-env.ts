@@ -11,10 +11,17 @@
  * - `-c` overrides: a fixed identity (`Baton <baton@localhost>`, the committer of every
  *   commit Baton makes; a caller may name another author), no hooks (`core.hooksPath` points
  *   at /dev/null: a repository's hooks, or hooks an agent planted, never run on Baton's
- *   worktree adds, merges and commits), no signing prompt, no fsmonitor program, no
- *   automatic gc in the middle of a run, paths printed unquoted.
- * The user's global config still applies (excludes file, autocrlf, filters such as LFS that
- * checkout needs); the repository's config too.
+ *   worktree adds, merges and commits), no signing prompt and no signature checks (gpg), no
+ *   fsmonitor program, no automatic gc in the middle of a run, paths printed unquoted; no
+ *   submodule recursion (checkout, fetch, push and diff never enter a nested repository, whose
+ *   config an agent writes) and no `ext::` transport (a command as a URL).
+ * - Flags on the commands that would run a diff driver or enter a nested repository
+ *   (`subcommandGuards`): `diff`, `log` and `show` run no external diff or textconv program;
+ *   `diff` and `status` look at a submodule's commit, never run git inside it
+ *   (`--ignore-submodules=dirty`, which a `.gitmodules` cannot undo).
+ * - Every filter, diff and merge driver the config defines turned off (git-drivers.ts).
+ * The user's global config still applies (excludes file, autocrlf, credentials, URL rewrites);
+ * the repository's config too; their drivers do not (git-drivers.ts says why).
  */
 
 export const BATON_NAME = 'Baton';
@@ -35,8 +42,32 @@ const CONFIG_OVERRIDES = [
   'core.quotePath=false',
   'color.ui=false',
   'core.pager=cat',
+  'merge.verifySignatures=false',
+  'log.showSignature=false',
+  'submodule.recurse=false',
+  'fetch.recurseSubmodules=false',
+  'push.recurseSubmodules=no',
+  'diff.submodule=short',
+  'status.submoduleSummary=false',
+  'protocol.ext.allow=never',
 ];
 export const CONFIG_ARGS = CONFIG_OVERRIDES.flatMap((c) => ['-c', c]);
+
+/** Flags put after a subcommand that would otherwise run a diff driver, or git inside a nested repository. */
+const GUARDS: Partial<Record<string, readonly string[]>> = {
+  diff: ['--no-ext-diff', '--no-textconv', '--ignore-submodules=dirty'],
+  status: ['--ignore-submodules=dirty'],
+  log: ['--no-ext-diff', '--no-textconv'],
+  show: ['--no-ext-diff', '--no-textconv'],
+};
+
+/** `args` with the guards of its subcommand (the first word that is not an option, past `-c x=y` and `-C dir`) after it. */
+export function subcommandGuards(args: readonly string[]): readonly string[] {
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-')) i += args[i] === '-c' || args[i] === '-C' ? 2 : 1;
+  const guards = GUARDS[args[i] ?? ''];
+  return guards ? [...args.slice(0, i + 1), ...guards, ...args.slice(i + 1)] : args;
+}
 
 /** Variables passed on from Baton's environment; every other one (all of GIT_* but the global config's place) is dropped. */
 const KEPT_ENV = [

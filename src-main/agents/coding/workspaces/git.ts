@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { ErrorCode } from '../../../../src-shared/contract/errors.ts';
 import { AppError } from '../../../base/errors.ts';
-import { CONFIG_ARGS, gitEnv } from './git-env.ts';
+import { withoutDrivers } from './git-drivers.ts';
+import { CONFIG_ARGS, gitEnv, subcommandGuards } from './git-env.ts';
 
 /**
  * Running git for Baton's own operations (worktrees, merges, commits of what an agent left,
  * diffs). Every call goes through `git()`: a program and an argument array, never a shell,
- * with the environment and `-c` overrides of git-env.ts, a timeout, an AbortSignal, a cap on
- * what is kept of its output, and errors that carry the command, its exit code and git's
- * first lines.
+ * with the environment, `-c` overrides and flags of git-env.ts, every driver of the config
+ * turned off (git-drivers.ts), a timeout, an AbortSignal, a cap on what is kept of its output,
+ * and errors that carry the command, its exit code and git's first lines.
  */
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -169,19 +170,38 @@ export function traceWork(command: string, started: number): void {
   trace?.(command, performance.now() - started, 0);
 }
 
-function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> {
+async function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitResult> {
   const command = formatCommand(args);
   const started = performance.now();
   const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (opts.signal?.aborted)
+    throw new GitError('aborted', command, null, '', 'was cancelled before it started');
+  const cwd = opts.worktree?.dir ?? opts.cwd;
+  let env: Record<string, string>;
+  try {
+    env = await withoutDrivers(
+      gitEnv(process.env, { ...opts.env, ...worktreeEnv(opts.worktree) }),
+      cwd,
+      opts.worktree,
+    );
+  } catch (e) {
+    throw new GitError(
+      'failed',
+      command,
+      null,
+      '',
+      `could not run: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
   return new Promise<GitResult>((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new GitError('aborted', command, null, '', 'was cancelled before it started'));
       return;
     }
-    const child = spawn('git', [...CONFIG_ARGS, ...args], {
-      cwd: opts.worktree?.dir ?? opts.cwd,
-      env: gitEnv(process.env, { ...opts.env, ...worktreeEnv(opts.worktree) }),
+    const child = spawn('git', [...CONFIG_ARGS, ...subcommandGuards(args)], {
+      cwd,
+      env,
       shell: false,
       windowsHide: true,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
