@@ -12,7 +12,7 @@ import { createEventChannel } from '../../shared/event-channel.ts';
 import { createLineSplitter } from '../../shared/line-splitter.ts';
 import { sandboxStep } from '../../shared/sandboxed.ts';
 import { startAttempt } from '../cli/attempt-start.ts';
-import { baseEnv } from '../cli/cli-env.ts';
+import { baseEnv, cliEnv } from '../cli/cli-env.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { sessionNote } from '../cli/cli-run.ts';
 import { confineCli } from '../cli/cli-sandbox.ts';
@@ -62,7 +62,7 @@ export async function* runAcpAgent(
   // Any ACP agent by its own command (cli "acp") talks to a server Baton does not know: not metered.
   const started = await startAttempt(ctx, coding, r, signal, now, agent.cli !== 'acp');
   if (!started.ok) return yield started.event;
-  const { fresh, resumeId, cap, upstream, meter, spend } = started.start;
+  const { fresh, resumeId, cap, upstream, meter, spend, provider } = started.start;
   let prompt = started.start.prompt;
   let inv: Awaited<ReturnType<typeof launch.invocation>>;
   try {
@@ -71,7 +71,7 @@ export async function* runAcpAgent(
       dir: r.worktree.dir,
       home: coding.home,
       tmp: r.tmp,
-      provider: r.provider,
+      provider,
       modelUrl: meter?.url ?? null,
       prompt,
       resume: resumeId,
@@ -126,11 +126,7 @@ export async function* runAcpAgent(
     }${cap === null ? '' : `, at most ${usd(cap)} (stopped by Baton)`}`,
   );
 
-  const env = { ...baseEnv(inv.home, r.tmp), ...inv.env, ...r.env };
-  if (meter) {
-    for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
-    for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
-  }
+  const env = cliEnv(baseEnv(inv.home, r.tmp), inv.env, r.env, meter);
   const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
   const { confined, where: reach } = await confineCli({
     ctx,
