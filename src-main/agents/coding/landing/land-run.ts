@@ -5,7 +5,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';
 import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
-import { landingChanged } from './landing-deps.ts';
+import { landingChanged, secretsToScan } from './landing-deps.ts';
 import type { PrTask } from './pr-text.ts';
 import { prText } from './pr-text.ts';
 import { gitUserOf, LandingError, pushBranch } from './push.ts';
@@ -165,6 +165,7 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       user: gitUserOf(remote.forge?.kind),
       tokenName,
       pushedBefore: rec.pushed_commit,
+      secrets: secretsToScan(deps, remote.base_branch ?? w.base_branch),
     });
     let next = landingChanged(
       deps,
