@@ -97,6 +97,8 @@ export async function* runAcpAgent(
     ownUsage: upstream === null,
     model: agent.model ?? null,
   });
+  /** Cost the agent reported of calls that never passed the metering endpoint (its own config names another server). */
+  let bypassed = false;
   /** A tool call that failed, told to the sandbox's report (set once the program is confined). */
   let toolFailed: (s: StepOf<'tool_call'>) => void = () => {};
   const emit = (steps: Step[]) => {
@@ -109,6 +111,13 @@ export async function* runAcpAgent(
         const why = ctx.budgetPassed?.(trace.reportedUsd ?? 0) ?? null;
         if (why !== null) stop(why);
       }
+    }
+    // Metered, but the agent reports spending while no call passed the endpoint: said, and a cap stops it.
+    if (meter && !bypassed && (trace.reportedUsd ?? 0) > 0 && meter.spent.calls === 0) {
+      bypassed = true;
+      const why = `${agent.cli} reports model calls that did not pass Baton's metering endpoint (its own config names another server): what they cost is what ${agent.cli} says`;
+      log(why);
+      if (cap !== null) stop(`max_cost_usd of ${usd(cap)} cannot be held: ${why}`);
     }
   };
   const log = (text: string) => push({ type: 'log', stream: 'info', text });
@@ -346,6 +355,8 @@ export async function* runAcpAgent(
     emit(trace.endTurn());
     emit(trace.unfinished('the session ended before the call answered'));
     emitRefusals(program.take());
+    // What the agent said those calls cost is all there is of them.
+    if (bypassed) emit([trace.usageStep(trace.reportedUsd, 'reported')]);
     if (meter === null && trace.reportedUsd === null) {
       emit([trace.usageStep(null, 'unknown')]);
       late.push({
