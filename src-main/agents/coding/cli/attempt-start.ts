@@ -27,7 +27,7 @@ export interface AttemptStart {
   /**
    * The provider as the agent is given it: with the metering endpoint, the endpoint's URL and the
    * attempt's own token in place of the provider's key (the key never reaches the agent, its
-   * files or its branch; the endpoint sends it on); else the provider as it is, or null.
+   * files or its branch; the endpoint sends it on); else null.
    */
   provider: { base_url: string; api_key: string } | null;
   spend: ReturnType<typeof spendGate>;
@@ -94,7 +94,9 @@ export async function startAttempt(
     }
     r.secrets.push(meter.token);
   }
-  const provider = r.provider && meter ? { base_url: meter.url, api_key: meter.token } : (r.provider ?? null);
+  // Without the endpoint (cli `acp`, whose launch writes no config) the agent is given no provider:
+  // the key is handed to nothing but the endpoint.
+  const provider = r.provider && meter ? { base_url: meter.url, api_key: meter.token } : null;
   return { ok: true, start: { prompt, fresh, resumeId, cap, prices, upstream, meter, spend, provider } };
 }
 
