@@ -70,12 +70,12 @@ const literally = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The held secrets found in what the commits between `known` and `commit` add, at most 20, each
- * (secret, file) once. Every commit's own diff is read (`git log -p`), so a secret added by one commit and removed by a later one is found too: the push would
- * publish that commit; a merge's own lines only (a combined diff: what no parent holds), since
- * what it brings from a parent is that parent's. Only added lines, without context (`-U0`);
- * binary files as text; no diff
- * driver or text conversion a repository's attributes name is run. One regular expression over all
- * forms of all secrets, read as git prints, never the whole diff in memory.
+ * (secret, file) once. Every commit's own diff is read (`git log -p`), so a secret added by one
+ * commit and removed by a later one is found too: the push would publish that commit. A merge's
+ * own lines only (a combined diff: what no parent holds), since what it brings from a parent is
+ * that parent's. Only added lines, without context (`-U0`); binary files as text; no diff driver
+ * or text conversion a repository's attributes name is run. One regular expression over all forms
+ * of all secrets, read as git prints, never the whole diff in memory.
  */
 export async function scanForSecrets(input: SecretScanInput): Promise<SecretHit[]> {
   const patterns = new Map<string, string>();
@@ -192,6 +192,8 @@ export async function scanForSecrets(input: SecretScanInput): Promise<SecretHit[
         '--no-textconv',
         '--text',
         '--unified=0',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
         '--diff-merges=dense-combined',
         '--format=%x00%H',
         input.commit,
