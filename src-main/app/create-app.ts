@@ -23,6 +23,7 @@ import { createReach } from '../reach/index.ts';
 import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
+import { heldSecrets } from '../secrets/held.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
@@ -230,6 +231,20 @@ export function createApp(opts: AppOptions) {
       now,
       clock: () => clock.now(),
       secrets,
+      held: {
+        secrets: () =>
+          heldSecrets({
+            stored: () => secretStore.names(),
+            env: process.env,
+            resolver: secrets,
+            configs: () => [...store.agents.list(), ...store.workspaces.list()],
+            serverFile: join(opts.dataDir, 'server.json'),
+          }),
+        tokenOf: (candidate) => {
+          const name = workers.tokens.nameOf(candidate);
+          return name === null ? null : `worker token "${name}"`;
+        },
+      },
       log,
       runUrl: opts.landing?.runUrl,
       follow: opts.landing?.follow ?? { firstMs: 30_000, maxMs: 30 * 60_000 },

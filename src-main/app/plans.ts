@@ -29,19 +29,25 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       const budget = plan.budget ?? null;
       const budget_scope = budgetScopeOf(plan);
       const spent_all_runs = store.execution.spent('plan', plan_id);
+      const unknown_all_runs = store.execution.unknown('plan', plan_id);
       // Runs are listed newest first; per run, the budget weighs the latest one's spend.
       const run_id = store.runs.list(plan_id)[0]?.id ?? null;
       const spent_latest_run = run_id ? store.execution.spent('run', run_id) : 0;
-      const spent = budget_scope === 'plan' ? spent_all_runs : spent_latest_run;
+      const unknown_latest_run = run_id ? store.execution.unknown('run', run_id) : 0;
+      const across = budget_scope === 'plan';
+      const spent = across ? spent_all_runs : spent_latest_run;
       return {
         plan_id,
         budget,
         budget_scope,
         spent,
+        unknown: across ? unknown_all_runs : unknown_latest_run,
         remaining: budget === null ? null : budget - spent,
         run_id,
         spent_latest_run,
+        unknown_latest_run,
         spent_all_runs,
+        unknown_all_runs,
       };
     },
     'plans.versions': ({ plan_id }) => {

@@ -305,9 +305,10 @@ export class Attempts {
             at: this.rt.iso(),
           };
           this.rt.bus.emit('task.log', { id: this.rt.store.execution.addLog(line), ...line });
-          // What it says was spent still counts against the budget.
+          // What it says was spent still counts against the budget; a cost it does not say is unknown.
           if (step.kind === 'usage' && typeof step.cost_usd === 'number' && step.cost_usd > 0)
             run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
+          else if (step.kind === 'usage' && typeof step.cost_usd !== 'number') unseenCall(run, task.task_id);
           break;
         }
         this.rt.store.steps.upsertOf(
@@ -316,6 +317,7 @@ export class Attempts {
         );
         if (step.kind === 'usage' && step.cost_usd !== null && step.cost_usd > 0)
           run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
+        else if (step.kind === 'usage' && step.cost_usd === null) unseenCall(run, task.task_id);
         if (this.rt.bus.listening)
           this.rt.bus.emit('task.step', {
             ...step,
@@ -446,4 +448,9 @@ function untilOrAborted(wait: Promise<void>, signal: AbortSignal): Promise<void>
     signal.addEventListener('abort', done, { once: true });
     void wait.then(done);
   });
+}
+
+/** One more model call of a task's current attempt whose cost is not known. */
+function unseenCall(run: ActiveRun, taskId: string): void {
+  run.unseen.set(taskId, (run.unseen.get(taskId) ?? 0) + 1);
 }

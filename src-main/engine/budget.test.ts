@@ -91,10 +91,13 @@ describe('budgets', () => {
         budget: 10,
         budget_scope: 'run',
         spent: 6,
+        unknown: 0,
         remaining: 4,
         run_id: second,
         spent_latest_run: 6,
+        unknown_latest_run: 0,
         spent_all_runs: 12,
+        unknown_all_runs: 0,
       });
       const run = await call<SpendReport>(app, 'runs.spend', { scope: 'run', id: second });
       expect(run).toMatchObject({ spent: 6, budget: 10, remaining: 4 });

@@ -121,10 +121,15 @@ export class BudgetLedger {
     return null;
   }
 
-  /** Records a charge for a task's attempt as a transaction row. */
-  charge(run: Payer, task: TaskRun, amount: number, at: string): void {
-    if (amount <= 0) return;
+  /**
+   * Records a charge for a task's attempt as a transaction row: `amount` USD, and `unknown` model
+   * calls whose cost is not known (a charge of unknown spend is a row too, never a $0 left out).
+   */
+  charge(run: Payer, task: TaskRun, amount: number, at: string, unknown = 0): void {
+    if (amount <= 0 && unknown <= 0) return;
+    amount = Math.max(0, amount);
     task.cost += amount;
+    task.cost_unknown += unknown;
     const plan = run.plan;
     this.store.execution.charge({
       run_id: run.id,
@@ -133,6 +138,7 @@ export class BudgetLedger {
       task_id: task.task_id,
       agent_id: task.agent_id,
       amount,
+      unknown,
       kind: 'task',
       created_at: at,
     });
@@ -170,6 +176,7 @@ export function spendReport(store: Store, scope: Scope, id: string): SpendReport
     scope,
     id,
     spent,
+    unknown: store.execution.unknown(scope, id),
     budget,
     remaining: budget === null ? null : budget - spent,
     transactions: store.execution.transactions(scope, id),

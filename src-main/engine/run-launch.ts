@@ -48,11 +48,21 @@ export function newRun(
     progress_message: null,
     retry_at: null,
     cost: 0,
+    cost_unknown: 0,
   });
   const reused = from ? `${REUSED_REASON_PREFIX}${from.runId}` : null;
   const tasks = plan.tasks.map((t): TaskRun => {
     const old = reuse.get(t.task_id);
-    if (old) return { ...old, run_id: runId, reason: reused, cost: 0, retry_at: null, updated_at: now };
+    if (old)
+      return {
+        ...old,
+        run_id: runId,
+        reason: reused,
+        cost: 0,
+        cost_unknown: 0,
+        retry_at: null,
+        updated_at: now,
+      };
     const waiting = reuse.size === 0 ? t.depends_on : t.depends_on.filter((d) => !reuse.has(d));
     if (waiting.length > 0) return row(t.task_id, 'blocked', `waiting for ${waiting.join(', ')}`);
     // Its dependencies all reused, a task with a condition is decided when the run is activated

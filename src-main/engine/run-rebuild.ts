@@ -57,6 +57,7 @@ export function rebuildRun(
     delegated: new Set(),
     unassigned: new Map(),
     usage: new Map(),
+    unseen: new Map(),
     withArtifacts: new Set(),
     decider: plan.decider
       ? {

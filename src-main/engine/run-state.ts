@@ -102,6 +102,11 @@ export interface ActiveRun {
   withArtifacts: Set<string>;
   /** Usage cost reported by agents for the current attempt of a task. */
   usage: Map<string, number>;
+  /**
+   * Model calls of the current attempt of a task whose cost is not known (usage steps without a
+   * USD figure: unread, cut, unpriced): charged as unknown beside `usage`, never as $0.
+   */
+  unseen: Map<string, number>;
   /** The plan's decider and what it asked and did; null without one. */
   decider: DeciderState | null;
   /** Tasks that are a person's decision (escalations a decider added): done when approved. */

@@ -98,7 +98,7 @@ export class TaskFlow {
         }
         // What it really spent (its usage steps, stored as they came) is charged all the same.
         const spent = this.store.steps.attemptSpent(runId, t.task_id, t.attempt);
-        if (spent > 0) this.budget.charge(run, t, spent, this.rt.iso());
+        this.budget.charge(run, t, spent.usd, this.rt.iso(), spent.unknown);
         const traits = agent && this.agents.traitsOf(agent);
         const resumes = traits?.resumesSession === true;
         if (resumes && !traits?.keepsAsksAcrossRestart?.(agent!)) this.expireAskedBy(run, t);
@@ -150,11 +150,13 @@ export class TaskFlow {
         this.rt.effects.afterCommit(() => this.rt.bus.emit('approval.changed', expired));
     const estimate = agent ? this.budget.costOf(spec, agent) : spec.estimated_cost;
     const usage = run.usage.get(task.task_id) ?? 0;
+    const unseen = run.unseen.get(task.task_id) ?? 0;
     const kind = agent && this.agents.traitsOf(agent);
     this.outcomes.record(task.agent_id, c.ok, workedMs(this.store, task, kind, this.rt.clock.now()));
     if (c.ok) {
-      const amount = usage > 0 ? usage : estimate;
-      this.budget.charge(run, task, amount, this.rt.iso());
+      // What the agent reported; the estimate only for an agent that reported nothing at all.
+      const amount = usage > 0 || unseen > 0 ? usage : estimate;
+      this.budget.charge(run, task, amount, this.rt.iso(), unseen);
       // A diff to review: the task waits for a person, its output kept.
       if (agent && this.approvals.gateAfterAttempt(run, task, spec, agent, c.output ?? null)) return;
       this.writer.setStatus(run, task, 'done', {
@@ -168,7 +170,7 @@ export class TaskFlow {
       this.maybeFinish(run);
       return;
     }
-    if (usage > 0) this.budget.charge(run, task, usage, this.rt.iso());
+    this.budget.charge(run, task, usage, this.rt.iso(), unseen);
     if (c.budget !== undefined) {
       // The plan's (or project's) budget stopped it at a model turn: the task waits for a person,
       // as one that would pass the budget does before it starts. Approved, it goes on past it.
@@ -285,6 +287,7 @@ export class TaskFlow {
     run.delegated.add(task);
     run.buildLog.dirty = true;
     run.usage.delete(task.task_id);
+    run.unseen.delete(task.task_id);
     this.holds.hold(run, task, agent);
   }
 
@@ -385,8 +388,13 @@ export class TaskFlow {
     if (task.status === 'in_progress') {
       this.holds.release(run, task, (flight?.ac ?? null) !== null);
       // Money the agent reported spending on the cancelled attempt was spent.
-      const usage = run.usage.get(task.task_id) ?? 0;
-      if (usage > 0) this.budget.charge(run, task, usage, this.rt.iso());
+      this.budget.charge(
+        run,
+        task,
+        run.usage.get(task.task_id) ?? 0,
+        this.rt.iso(),
+        run.unseen.get(task.task_id) ?? 0,
+      );
     }
     if (flight) {
       // The agent is stopped once the cancel is stored.

@@ -10,8 +10,9 @@ import type { Db } from './db.ts';
 /** What running tasks leave behind: charges, progress history, log lines and artifacts. */
 export function createExecutionRepo(db: Db) {
   const addTx =
-    db.prepare(`INSERT INTO transactions (run_id, plan_id, project_id, task_id, agent_id, amount, kind,
-    created_at) VALUES (@run_id, @plan_id, @project_id, @task_id, @agent_id, @amount, @kind, @created_at)`);
+    db.prepare(`INSERT INTO transactions (run_id, plan_id, project_id, task_id, agent_id, amount, unknown,
+    kind, created_at) VALUES (@run_id, @plan_id, @project_id, @task_id, @agent_id, @amount, @unknown, @kind,
+    @created_at)`);
   const txOf = {
     run: db.prepare<[string], Transaction>('SELECT * FROM transactions WHERE run_id = ? ORDER BY id'),
     plan: db.prepare<[string], Transaction>('SELECT * FROM transactions WHERE plan_id = ? ORDER BY id'),
@@ -26,6 +27,17 @@ export function createExecutionRepo(db: Db) {
     ),
     project: db.prepare<[string], { s: number | null }>(
       'SELECT sum(amount) AS s FROM transactions WHERE project_id = ?',
+    ),
+  };
+  const unknownOf = {
+    run: db.prepare<[string], { s: number | null }>(
+      'SELECT sum(unknown) AS s FROM transactions WHERE run_id = ?',
+    ),
+    plan: db.prepare<[string], { s: number | null }>(
+      'SELECT sum(unknown) AS s FROM transactions WHERE plan_id = ?',
+    ),
+    project: db.prepare<[string], { s: number | null }>(
+      'SELECT sum(unknown) AS s FROM transactions WHERE project_id = ?',
     ),
   };
   const addProgress =
@@ -99,6 +111,8 @@ export function createExecutionRepo(db: Db) {
     },
     transactions: (scope: 'run' | 'plan' | 'project', id: string): Transaction[] => txOf[scope].all(id),
     spent: (scope: 'run' | 'plan' | 'project', id: string): number => sumOf[scope].get(id)?.s ?? 0,
+    /** Model calls of unknown cost charged to a scope (beside `spent`, what is known). */
+    unknown: (scope: 'run' | 'plan' | 'project', id: string): number => unknownOf[scope].get(id)?.s ?? 0,
     addProgress(runId: string, taskId: string, e: ProgressEntry): void {
       addProgress.run(
         runId,

@@ -29,6 +29,7 @@ function fresh(runId: string, taskId: string): TaskRun {
     progress_message: null,
     retry_at: null,
     cost: 0,
+    cost_unknown: 0,
   };
 }
 

@@ -62,6 +62,7 @@ const toTaskRun = (r: TaskRunRow): TaskRun => ({
   progress_message: r.progress_message,
   retry_at: r.retry_at,
   cost: r.cost,
+  cost_unknown: r.cost_unknown,
 });
 
 const jsonOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -80,6 +81,7 @@ const OPTIONAL = [
   'progress_message',
   'retry_at',
   'cost',
+  'cost_unknown',
 ] as const;
 const ALL = (1 << OPTIONAL.length) - 1;
 const MATCH = OPTIONAL.indexOf('match');
@@ -94,7 +96,9 @@ interface Written {
 
 const valuesOf = (t: TaskRun): unknown[] => OPTIONAL.map((c) => t[c]);
 /** A new task's optional columns: all empty. */
-const FRESH: readonly unknown[] = OPTIONAL.map((c) => (c === 'attempt' || c === 'cost' ? 0 : null));
+const FRESH: readonly unknown[] = OPTIONAL.map((c) =>
+  c === 'attempt' || c === 'cost' || c === 'cost_unknown' ? 0 : null,
+);
 const isFresh = (t: TaskRun): boolean => valuesOf(t).every((v, i) => v === FRESH[i]);
 
 /** An update's parameters: status, reason, updated_at, the optional columns in `mask`, then the rowid. */
@@ -132,8 +136,8 @@ export function createRunsRepo(db: Db) {
     'SELECT rowid AS row_id, * FROM task_runs WHERE run_id = ? AND task_id = ?',
   );
   const columns = `status, agent_id, delegation_task_id, attempt, reason, match, output, error, started_at,
-      finished_at, updated_at, progress, progress_message, retry_at, cost, run_id, task_id, seq`;
-  const insertTasks = createBatchWriter(db, `INSERT INTO task_runs (${columns})`, 18);
+      finished_at, updated_at, progress, progress_message, retry_at, cost, cost_unknown, run_id, task_id, seq`;
+  const insertTasks = createBatchWriter(db, `INSERT INTO task_runs (${columns})`, 19);
   /**
    * Task rows are updated by rowid, and only in the columns that changed since this process
    * last wrote the row: binding and encoding columns is most of an update's cost, and SQLite
@@ -181,6 +185,7 @@ export function createRunsRepo(db: Db) {
       t.progress_message,
       t.retry_at,
       t.cost,
+      t.cost_unknown,
       t.run_id,
       t.task_id,
       seq,

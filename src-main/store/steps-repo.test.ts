@@ -117,7 +117,10 @@ describe('attempt steps', () => {
       output_tokens: 0,
       cached_input_tokens: 0,
     });
-    expect(store.steps.attemptSpent('r1', 't', 2)).toBe(9);
+    expect(store.steps.attemptSpent('r1', 't', 2)).toEqual({ usd: 9, unknown: 0 });
+    // A usage step without a USD figure is counted as a call of unknown cost, not as $0.
+    store.tx(() => store.steps.upsert([row('r1', 't', 2, usage(2, null))]));
+    expect(store.steps.attemptSpent('r1', 't', 2)).toEqual({ usd: 9, unknown: 1 });
   });
 
   it('is found by a build-log search, ranked with memory entries, with the filters applied', () => {

@@ -182,8 +182,9 @@ export function createStepsRepo(db: Db) {
        AND EXISTS (SELECT 1 FROM attempt_steps s WHERE s.run_id = u.run_id AND s.task_id = u.task_id
          AND s.attempt = u.attempt AND s.kind = 'session' AND json_extract(s.body, '$.session_id') = @session_id)`,
   );
-  const attemptSpent = db.prepare<[string, string, number], { usd: number | null }>(
-    `SELECT sum(json_extract(body, '$.cost_usd')) AS usd FROM attempt_steps
+  const attemptSpent = db.prepare<[string, string, number], { usd: number | null; unknown: number }>(
+    `SELECT sum(json_extract(body, '$.cost_usd')) AS usd,
+       count(*) - count(json_extract(body, '$.cost_usd')) AS unknown FROM attempt_steps
      WHERE run_id = ? AND task_id = ? AND attempt = ? AND kind = 'usage'`,
   );
   const put = (step: Step) => {
@@ -258,10 +259,14 @@ export function createStepsRepo(db: Db) {
         cached_input_tokens: r?.cached ?? 0,
       };
     },
-    /** USD the stored usage steps of one attempt add up to (0 when none was priced). */
-    attemptSpent(runId: string, taskId: string, attempt: number): number {
+    /**
+     * USD the stored usage steps of one attempt add up to (0 when none was priced), and how many
+     * of them have no USD figure (their cost unknown).
+     */
+    attemptSpent(runId: string, taskId: string, attempt: number): { usd: number; unknown: number } {
       flush();
-      return attemptSpent.get(runId, taskId, attempt)?.usd ?? 0;
+      const r = attemptSpent.get(runId, taskId, attempt);
+      return { usd: r?.usd ?? 0, unknown: r?.unknown ?? 0 };
     },
   };
 }

@@ -156,6 +156,13 @@ export class WorkerTokens {
     return { kind: 'worker', id: row.id, name: row.name, worker_id: row.worker_id };
   }
 
+  /** The name of the live worker token `candidate` is, or null (nothing noted: no request presented it). */
+  nameOf(candidate: string): string | null {
+    if (!candidate.startsWith('bwk_')) return null;
+    const row = this.repo.byHash(hashWorkerToken(candidate));
+    return row && row.revoked_at === null ? row.name : null;
+  }
+
   private tell(id: string): void {
     const row = this.repo.get(id);
     if (row) this.changed(shown(row));

@@ -108,8 +108,14 @@ export interface TaskRun {
   progress_message: string | null;
   /** When a waiting retry may start (epoch ms). */
   retry_at: number | null;
-  /** What this task has been charged so far. */
+  /** What this task has been charged so far, as far as it is known (USD). */
   cost: number;
+  /**
+   * Model calls of its attempts whose cost is not known (an answer whose usage could not be read,
+   * a call cut, a model without a price, an agent that never reported): its cost is then `cost`
+   * plus an unknown amount, never `cost` alone (`costState`, `costWords`).
+   */
+  cost_unknown: number;
 }
 
 export type TaskCounts = Record<TaskStatus, number>;
@@ -232,7 +238,10 @@ export interface Transaction {
   project_id: string | null;
   task_id: string;
   agent_id: string | null;
+  /** USD, as far as it is known. */
   amount: number;
+  /** Model calls of this charge whose cost is not known (0: the amount is all of it). */
+  unknown: number;
   kind: 'task';
   created_at: string;
 }
@@ -240,10 +249,41 @@ export interface Transaction {
 export interface SpendReport {
   scope: 'run' | 'plan' | 'project';
   id: string;
+  /** What is known to be spent (USD). */
   spent: number;
+  /** Model calls charged whose cost is not known: the spend is `spent` plus an unknown amount (`costWords`). */
+  unknown: number;
   budget: number | null;
+  /** The budget less what is known to be spent; with `unknown` calls, at most that. */
   remaining: number | null;
   transactions: Transaction[];
+}
+
+/** Whether a cost is known: all of it, part of it (`partial`: some calls priced, some not), or none of it. */
+export type CostState = 'known' | 'partial' | 'unknown';
+
+/** What is known of a cost of `amount` USD with `unknown` calls not priced. */
+export function costState(amount: number, unknown: number): CostState {
+  if (unknown <= 0) return 'known';
+  return amount > 0 ? 'partial' : 'unknown';
+}
+
+/**
+ * A cost as a person reads it, the unknown part said, never left out: `1.2`, `1.2 + unknown`,
+ * `unknown` (`show` writes the known amount: `$1.20`, `1.2`).
+ */
+export function costWords(amount: number, unknown: number, show: (n: number) => string): string {
+  const state = costState(amount, unknown);
+  switch (state) {
+    case 'known':
+      return show(amount);
+    case 'partial':
+      return `${show(amount)} + unknown`;
+    case 'unknown':
+      return 'unknown';
+    default:
+      return state satisfies never;
+  }
 }
 
 export interface ProgressEntry {

@@ -7,6 +7,7 @@
 import { startMeter } from '../../src-main/agents/coding/metering/meter.ts';
 import type { Wire } from '../../src-main/agents/coding/metering/wires.ts';
 import { startAnthropicServer } from '../kit/model-servers/anthropic.ts';
+import { startGeminiServer } from '../kit/model-servers/gemini.ts';
 import { startChatServer } from '../kit/model-servers/openai-chat.ts';
 import { startResponsesServer } from '../kit/model-servers/openai-responses.ts';
 import type { ModelServer, ServerOptions } from '../kit/model-servers/scripted-server.ts';
@@ -50,14 +51,26 @@ const WIRES: Record<
       messages: [{ role: 'user', content: 'Go on.' }],
     },
   },
+  gemini: {
+    start: startGeminiServer,
+    path: '/v1beta/models/m:streamGenerateContent?alt=sse',
+    body: { contents: [{ role: 'user', parts: [{ text: 'Go on.' }] }] },
+  },
 };
+
+/** The provider's key the server gets; the CLI sends the attempt's token in its place (the endpoint swaps them). */
+const KEY = 'sk-provider-key';
 
 const q = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
-async function trip(url: string, body: string): Promise<number> {
+async function trip(url: string, body: string, key: string): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body,
+  });
   await res.arrayBuffer();
   return performance.now() - t0;
 }
@@ -71,6 +84,7 @@ for (const [wire, w] of Object.entries(WIRES) as [Wire, (typeof WIRES)[Wire]][])
   });
   const meter = await startMeter({
     upstream: server.url,
+    key: KEY,
     prices: { m: { input_per_mtok: 3, output_per_mtok: 15 } },
     model: 'm',
     gate: () => null,
@@ -78,9 +92,10 @@ for (const [wire, w] of Object.entries(WIRES) as [Wire, (typeof WIRES)[Wire]][])
   const body = JSON.stringify(w.body);
   const direct = `${server.url}${w.path}`;
   const through = `${meter.url}${w.path}`;
+  const keyOf = (url: string) => (url === direct ? KEY : meter.token);
   for (let i = 0; i < WARMUP; i++) {
-    await trip(direct, body);
-    await trip(through, body);
+    await trip(direct, body, KEY);
+    await trip(through, body, meter.token);
   }
   const d: number[] = [];
   const m: number[] = [];
@@ -88,8 +103,8 @@ for (const [wire, w] of Object.entries(WIRES) as [Wire, (typeof WIRES)[Wire]][])
   for (let i = 0; i < TRIPS; i++) {
     // Alternate which goes first, so neither always finds the other's leftovers.
     const [a, b] = i % 2 === 0 ? [direct, through] : [through, direct];
-    const ta = await trip(a, body);
-    const tb = await trip(b, body);
+    const ta = await trip(a, body, keyOf(a));
+    const tb = await trip(b, body, keyOf(b));
     const [td, tm] = a === direct ? [ta, tb] : [tb, ta];
     d.push(td);
     m.push(tm);

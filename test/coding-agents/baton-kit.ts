@@ -32,12 +32,15 @@ export const installed = fixtureInstalled('coding-agents');
 
 export const CLI_NAMES = Object.keys(CLIS) as CliName[];
 
-/** The servers of one test file, by wire, and the trap that refuses every other host. */
-export async function startServers() {
+/**
+ * The servers of one test file, by wire, and the trap that refuses every other host. `apiKey`: the
+ * key the servers take (every other is refused 401, as a real provider's are); default any.
+ */
+export async function startServers(opts: { apiKey?: string } = {}) {
   const trap = await startPhoneHomeTrap();
-  const anthropic = await startModelServer('anthropic', {});
-  const responses = await startModelServer('responses', {});
-  const chat = await startModelServer('chat', {});
+  const anthropic = await startModelServer('anthropic', opts);
+  const responses = await startModelServer('responses', opts);
+  const chat = await startModelServer('chat', opts);
   const byWire = { anthropic, responses, chat } as const;
   const serverOf = (cli: CliName): ModelServer => byWire[CLIS[cli].wire];
   /** Each server's conversations, by CLI: set with `script`, put together per server. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf } from '../../src-main/agents/coding/streams/prices.ts';
 import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
@@ -15,7 +16,9 @@ import { CLIS } from './clis.ts';
 // once: an agent with max_cost_usd stops at its cap, and a plan budget passed mid-attempt stops the
 // attempt at its next model turn (its task then waits for a person). In both, the server sees no
 // model call after the one that reached the limit, and what Baton records is what the server's
-// usage costs.
+// usage costs. The provider's key is a secret the CLIs never hold: each holds its attempt's own
+// token in the key's place (its first turn writes its whole environment into its worktree, kept on
+// its branch), and the servers take only the real key, which Baton's endpoint sends in its place.
 let servers: Servers;
 let baton: ReturnType<typeof openBaton>;
 const only = (process.env.BATON_CLIS?.split(',') as CliName[] | undefined) ?? CLI_NAMES;
@@ -29,6 +32,15 @@ const CAP = 5;
 const BUDGET = 5;
 /** Ten turns, each a tool call: a CLI nothing stops makes ten calls. */
 const LOOP = 10;
+/** The provider's key (a secret of Baton's): the servers answer nothing else. */
+const KEY = 'sk-live-metered-5b7e0d13c9a2f468';
+/** Where each CLI holds the key it was given (in its environment, or its config in it). */
+const KEY_VARS: Record<CliName, string> = {
+  claude: 'ANTHROPIC_API_KEY',
+  codex: 'CODEX_PROVIDER_API_KEY',
+  opencode: 'OPENCODE_CONFIG_CONTENT',
+  qwen: 'OPENAI_API_KEY',
+};
 
 let capRun: RunDetail;
 const budgetRuns = new Map<CliName, { id: string; approval: ApprovalView; detail: RunDetail }>();
@@ -73,13 +85,17 @@ const usageOf = (s: StoredStep[]) =>
 
 beforeAll(async () => {
   if (!installed) return;
-  servers = await startServers();
+  servers = await startServers({ apiKey: KEY });
   baton = openBaton();
   const { app, repo } = baton;
+  await call(app, 'secrets.set', { name: 'provider.key', value: KEY });
   for (const cli of only) {
+    // The first turn writes the CLI's environment into its worktree with its own shell tool.
     const loop = (task: string) =>
       Array.from({ length: LOOP }, (_, i) => ({
-        ...writeTurn(cli, `${cli}/${task}-${i}.txt`, `step ${i}\n`),
+        ...(i === 0
+          ? CLIS[cli].shellTurn(`env > ${cli}-env.txt`)
+          : writeTurn(cli, `${cli}/${task}-${i}.txt`, `step ${i}\n`)),
         usage: EXPENSIVE,
       }));
     servers.script(cli, [
@@ -89,6 +105,13 @@ beforeAll(async () => {
   }
   await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
   const prices = (cli: CliName) => ({ [CLIS[cli].model]: PRICE });
+  const keyed = (cli: CliName) => ({
+    provider: {
+      base_url:
+        CLIS[cli].wire === 'anthropic' ? servers.serverOf(cli).url : `${servers.serverOf(cli).url}/v1`,
+      api_key_secret: 'provider.key',
+    },
+  });
   await call(app, 'agents.import', {
     agents: only.flatMap((cli) => [
       codingAgent(servers, cli, {
@@ -96,8 +119,14 @@ beforeAll(async () => {
         skills: [`${cli}-capped`],
         prices: prices(cli),
         max_cost_usd: CAP,
+        ...keyed(cli),
       }),
-      codingAgent(servers, cli, { id: `${cli}-budget`, skills: [`${cli}-budget`], prices: prices(cli) }),
+      codingAgent(servers, cli, {
+        id: `${cli}-budget`,
+        skills: [`${cli}-budget`],
+        prices: prices(cli),
+        ...keyed(cli),
+      }),
     ]),
   });
   const task = (cli: CliName, what: string) => ({
@@ -193,5 +222,21 @@ describe.skipIf(!installed).each(only)('%s behind the metering endpoint', (cli) 
       outcome: 'failed',
       error: `${approval.reason}; this attempt spent ${usd(billed)}`,
     });
+  });
+});
+
+describe.skipIf(!installed).each(only)('%s never holds the provider’s key', (cli) => {
+  it('its environment holds its attempt’s token in the key’s place; the server got the real key; no commit holds it', () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: baton.repo.repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const env = git('show', `baton/${capRun.id}/${cli}-capped:${cli}-env.txt`);
+    const held = env.split('\n').find((l) => l.startsWith(`${KEY_VARS[cli]}=`));
+    expect(held).toBeDefined();
+    expect(env).not.toContain(KEY);
+    // Every request reached the server with the real key (it answers nothing else).
+    const requests = servers.serverOf(cli).requests.filter((r) => r.request?.model.endsWith(CLIS[cli].model));
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((r) => r.answer === 'unauthorized')).toEqual([]);
+    expect(git('log', '-p', '--all')).not.toContain(KEY);
   });
 });

@@ -119,6 +119,7 @@ function taskRow(runId: string, t: TaskWork): TaskRun {
     progress_message: null,
     retry_at: null,
     cost: 0,
+    cost_unknown: 0,
   };
 }
 

@@ -9,6 +9,13 @@ describe('spendWords', () => {
     expect(spendWords(0.1 + 0.2, 1)).toBe('0.3 of 1 — 0.7 left');
     expect(spendWords(5, null)).toBe('5 spent · no budget');
   });
+
+  it('says spend of unknown cost, never leaving it out', () => {
+    expect(spendWords(1.2, null, 2)).toBe('1.2 + unknown spent · no budget');
+    expect(spendWords(0, null, 1)).toBe('unknown spent · no budget');
+    expect(spendWords(3, 12, 1)).toBe('3 + unknown of 12 — at most 9 left');
+    expect(spendWords(24.5, 12, 1)).toBe('24.5 + unknown of 12 — 12.5 or more over budget');
+  });
 });
 
 describe('spendMeter', () => {

@@ -1,14 +1,21 @@
 /** How much of a budget is spent, in words and as a `<meter>` that turns red when over. */
+import { costWords } from '../../../src-shared/schemas/run.ts';
 
 /** A sum of costs as a person reads it: at most two decimals, no float dust (0.1 + 0.2 → 0.3). */
 export const amount = (n: number) => String(Math.round(n * 100) / 100);
 
-export function spendWords(spent: number, budget: number | null): string {
-  if (budget === null) return `${amount(spent)} spent · no budget`;
-  const text = `${amount(spent)} of ${amount(budget)}`;
-  if (spent > budget) return `${text} — ${amount(spent - budget)} over budget`;
+/**
+ * A budget's spend in words; `unknown` model calls of unknown cost make the spend "X + unknown"
+ * and what is left "at most" what the known spend leaves.
+ */
+export function spendWords(spent: number, budget: number | null, unknown = 0): string {
+  const so = costWords(spent, unknown, amount);
+  if (budget === null) return `${so} spent · no budget`;
+  const text = `${so} of ${amount(budget)}`;
+  if (spent > budget)
+    return `${text} — ${amount(spent - budget)}${unknown > 0 ? ' or more' : ''} over budget`;
   if (spent === budget) return `${text} — all of it spent`;
-  return `${text} — ${amount(budget - spent)} left`;
+  return `${text} — ${unknown > 0 ? 'at most ' : ''}${amount(budget - spent)} left`;
 }
 
 export interface MeterRange {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cost } from './cost.ts';
+import { cost, costText } from './cost.ts';
 
 describe('cost', () => {
   it('shows a cost without float dust', () => {
@@ -16,5 +16,14 @@ describe('cost', () => {
   it('writes a tiny cost plainly, never as zero or in exponent form', () => {
     expect(cost(0.00000012)).toBe('0.00000012');
     expect(cost(0)).toBe('0');
+  });
+});
+
+describe('costText', () => {
+  it('says the part of a cost Baton could not see', () => {
+    expect(costText(1.2, 0)).toBe('1.2');
+    expect(costText(1.2, 3)).toBe('1.2 + unknown');
+    expect(costText(0, 1)).toBe('unknown');
+    expect(costText(0, 0)).toBe('0');
   });
 });

@@ -18,13 +18,17 @@ export interface PlanSpend {
   budget_scope: BudgetScope;
   /** What counts against the budget now: the latest run's spend (per run), or every run's (across runs). */
   spent: number;
+  /** Model calls beside `spent` whose cost is not known: the spend is then `spent` plus an unknown amount. */
+  unknown: number;
   remaining: number | null;
   /** The plan's latest run, null before any. */
   run_id: string | null;
-  /** What the latest run has spent (0 before any run). */
+  /** What the latest run has spent (0 before any run), and its calls of unknown cost. */
   spent_latest_run: number;
-  /** Every run's spend together. */
+  unknown_latest_run: number;
+  /** Every run's spend together, and their calls of unknown cost. */
   spent_all_runs: number;
+  unknown_all_runs: number;
 }
 
 const versionField = z.number({ message: 'must be a version number' }).int().min(1);

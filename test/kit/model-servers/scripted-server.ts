@@ -83,7 +83,7 @@ export interface RecordedRequest {
   request?: ModelRequest;
   conversation?: string;
   turn?: number;
-  /** What the server did: `turn`, `fault:<kind>`, `side` (no conversation matched), `helper` (no model call, e.g. token counting), `past-end`, `tool-not-offered`, `not-found`, `bad-request`. */
+  /** What the server did: `turn`, `fault:<kind>`, `side` (no conversation matched), `unauthorized` (not the server's `apiKey`), `helper` (no model call, e.g. token counting), `past-end`, `tool-not-offered`, `not-found`, `bad-request`. */
   answer: string;
 }
 
@@ -120,6 +120,12 @@ export interface ServerOptions {
   sideText?: string;
   /** Delay between frames, to let a test watch a stream arrive (default 0). */
   frameDelayMs?: number;
+  /**
+   * The API key the server takes, as a real one would: a request that carries another (or none)
+   * in `x-api-key`, `x-goog-api-key`, `authorization: Bearer` or a `key` query parameter is
+   * answered 401 (recorded as `unauthorized`). Default: any key.
+   */
+  apiKey?: string;
 }
 
 export interface ModelServer {
@@ -131,6 +137,20 @@ export interface ModelServer {
   /** Replaces the script; the record is kept. */
   script(conversations: Conversation[]): void;
   close(): Promise<void>;
+}
+
+/** Whether a request carries `key`, and only it, wherever an API takes one. */
+function keyed(rec: RecordedRequest, key: string): boolean {
+  const given: string[] = [];
+  for (const h of ['x-api-key', 'x-goog-api-key']) {
+    const v = rec.headers[h];
+    if (typeof v === 'string') given.push(v);
+  }
+  const auth = rec.headers.authorization;
+  if (typeof auth === 'string') given.push(auth.replace(/^Bearer\s+/i, ''));
+  const query = new URLSearchParams(rec.path.split('?')[1] ?? '').get('key');
+  if (query !== null) given.push(query);
+  return given.length > 0 && given.every((g) => g === key);
 }
 
 const DEFAULT_USAGE: Usage = { input: 100, output: 20, cached: 0 };
@@ -175,6 +195,11 @@ export async function startScriptedServer(
 
   async function answer(rec: RecordedRequest, raw: IncomingMessage, res: ServerResponse) {
     const path = rec.path.split('?')[0] ?? '';
+    if (options.apiKey !== undefined && !keyed(rec, options.apiKey)) {
+      rec.answer = 'unauthorized';
+      sendJson(res, 401, protocol.errorBody(401, 'invalid API key'));
+      return;
+    }
     const helped = protocol.helper?.(rec.method, path, rec.body);
     if (helped !== undefined) {
       rec.answer = 'helper';

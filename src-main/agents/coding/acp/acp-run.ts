@@ -12,7 +12,7 @@ import { createEventChannel } from '../../shared/event-channel.ts';
 import { createLineSplitter } from '../../shared/line-splitter.ts';
 import { sandboxStep } from '../../shared/sandboxed.ts';
 import { startAttempt } from '../cli/attempt-start.ts';
-import { baseEnv } from '../cli/cli-env.ts';
+import { baseEnv, cliEnv } from '../cli/cli-env.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { sessionNote } from '../cli/cli-run.ts';
 import { confineCli } from '../cli/cli-sandbox.ts';
@@ -62,7 +62,7 @@ export async function* runAcpAgent(
   // Any ACP agent by its own command (cli "acp") talks to a server Baton does not know: not metered.
   const started = await startAttempt(ctx, coding, r, signal, now, agent.cli !== 'acp');
   if (!started.ok) return yield started.event;
-  const { fresh, resumeId, cap, upstream, meter, spend } = started.start;
+  const { fresh, resumeId, cap, upstream, meter, spend, provider } = started.start;
   let prompt = started.start.prompt;
   let inv: Awaited<ReturnType<typeof launch.invocation>>;
   try {
@@ -71,7 +71,7 @@ export async function* runAcpAgent(
       dir: r.worktree.dir,
       home: coding.home,
       tmp: r.tmp,
-      provider: r.provider,
+      provider,
       modelUrl: meter?.url ?? null,
       prompt,
       resume: resumeId,
@@ -97,6 +97,8 @@ export async function* runAcpAgent(
     ownUsage: upstream === null,
     model: agent.model ?? null,
   });
+  /** Cost the agent reported of calls that never passed the metering endpoint (its own config names another server). */
+  let bypassed = false;
   /** A tool call that failed, told to the sandbox's report (set once the program is confined). */
   let toolFailed: (s: StepOf<'tool_call'>) => void = () => {};
   const emit = (steps: Step[]) => {
@@ -109,6 +111,13 @@ export async function* runAcpAgent(
         const why = ctx.budgetPassed?.(trace.reportedUsd ?? 0) ?? null;
         if (why !== null) stop(why);
       }
+    }
+    // Metered, but the agent reports spending while no call passed the endpoint: said, and a cap stops it.
+    if (meter && !bypassed && (trace.reportedUsd ?? 0) > 0 && meter.spent.calls === 0) {
+      bypassed = true;
+      const why = `${agent.cli} reports model calls that did not pass Baton's metering endpoint (its own config names another server): what they cost is what ${agent.cli} says`;
+      log(why);
+      if (cap !== null) stop(`max_cost_usd of ${usd(cap)} cannot be held: ${why}`);
     }
   };
   const log = (text: string) => push({ type: 'log', stream: 'info', text });
@@ -126,11 +135,7 @@ export async function* runAcpAgent(
     }${cap === null ? '' : `, at most ${usd(cap)} (stopped by Baton)`}`,
   );
 
-  const env = { ...baseEnv(inv.home, r.tmp), ...inv.env, ...r.env };
-  if (meter) {
-    for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
-    for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
-  }
+  const env = cliEnv(baseEnv(inv.home, r.tmp), inv.env, r.env, meter);
   const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
   const { confined, where: reach } = await confineCli({
     ctx,
@@ -350,6 +355,8 @@ export async function* runAcpAgent(
     emit(trace.endTurn());
     emit(trace.unfinished('the session ended before the call answered'));
     emitRefusals(program.take());
+    // What the agent said those calls cost is all there is of them.
+    if (bypassed) emit([trace.usageStep(trace.reportedUsd, 'reported')]);
     if (meter === null && trace.reportedUsd === null) {
       emit([trace.usageStep(null, 'unknown')]);
       late.push({

@@ -122,10 +122,11 @@ export class AcpTrace {
         return [...this.flush(), ...this.tool(u)];
       case 'usage_update': {
         // A total over the session: its growth is this step's cost. Other currencies are not summed.
-        if (!this.ownUsage || !u.cost || u.cost.currency !== 'USD') return [];
+        // Metered, the total is only kept: it tells whether calls went past the endpoint.
+        if (u.cost?.currency !== 'USD') return [];
         const delta = u.cost.amount - (this.reportedUsd ?? 0);
         this.reportedUsd = u.cost.amount;
-        if (delta <= 0) return [];
+        if (!this.ownUsage || delta <= 0) return [];
         return [this.usageStep(delta, 'reported')];
       }
       default:

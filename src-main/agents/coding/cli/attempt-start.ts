@@ -24,6 +24,12 @@ export interface AttemptStart {
   upstream: string | null;
   /** Baton's metering endpoint between the agent and its model server, when Baton knows the server. */
   meter: Meter | null;
+  /**
+   * The provider as the agent is given it: with the metering endpoint, the endpoint's URL and the
+   * attempt's own token in place of the provider's key (the key never reaches the agent, its
+   * files or its branch; the endpoint sends it on); else null.
+   */
+  provider: { base_url: string; api_key: string } | null;
   spend: ReturnType<typeof spendGate>;
 }
 
@@ -75,13 +81,23 @@ export async function startAttempt(
   let meter: Meter | null = null;
   if (upstream !== null) {
     try {
-      meter = await startMeter({ upstream, prices, model: agent.model ?? null, gate: spend.gate, now });
+      meter = await startMeter({
+        upstream,
+        key: r.provider?.api_key ?? null,
+        prices,
+        model: agent.model ?? null,
+        gate: spend.gate,
+        now,
+      });
     } catch (err) {
       return { ok: false, event: error(`cannot start Baton's metering endpoint: ${(err as Error).message}`) };
     }
     r.secrets.push(meter.token);
   }
-  return { ok: true, start: { prompt, fresh, resumeId, cap, prices, upstream, meter, spend } };
+  // Without the endpoint (cli `acp`, whose launch writes no config) the agent is given no provider:
+  // the key is handed to nothing but the endpoint.
+  const provider = r.provider && meter ? { base_url: meter.url, api_key: meter.token } : null;
+  return { ok: true, start: { prompt, fresh, resumeId, cap, prices, upstream, meter, spend, provider } };
 }
 
 const error = (message: string): ExecutorEvent => ({ type: 'error', message });

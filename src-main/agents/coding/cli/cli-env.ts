@@ -72,3 +72,24 @@ export function baseEnv(
 ): Record<string, string> {
   return { ...passedOn(PASSED_ON, from), HOME: home, TMPDIR: tmp, TERM: 'dumb', NO_COLOR: '1' };
 }
+
+/**
+ * A CLI's whole environment: Baton's part (`baseEnv`), what its adapter sets, then the agent's and
+ * workspace's `env`. With the metering endpoint, what names the endpoint or holds the attempt's
+ * token (its URL, the key in the provider's key's place, opencode's config) wins over an agent env
+ * naming another server or key: every call must pass the endpoint with the attempt's own key, and
+ * none through a proxy the agent's env names (it is on this machine's loopback).
+ */
+export function cliEnv(
+  base: Record<string, string>,
+  own: Record<string, string>,
+  agent: Record<string, string>,
+  meter: { url: string; token: string } | null,
+): Record<string, string> {
+  const env = { ...base, ...own, ...agent };
+  if (meter) {
+    for (const [k, v] of Object.entries(own)) if (v.includes(meter.token)) env[k] = v;
+    for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
+  }
+  return env;
+}

@@ -19,7 +19,7 @@ import type { DEFAULT_PRICES } from '../streams/prices.ts';
 import { ADAPTERS } from './adapters/index.ts';
 import type { AttemptLink } from './attempt-links.ts';
 import { startAttempt } from './attempt-start.ts';
-import { baseEnv } from './cli-env.ts';
+import { baseEnv, cliEnv } from './cli-env.ts';
 import { MAX_EVENT_BYTES, runCli } from './cli-process.ts';
 import { confineCli } from './cli-sandbox.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from './unchanged.ts';
@@ -73,9 +73,9 @@ export async function* runAgent(
 ): AsyncGenerator<ExecutorEvent> {
   const started = await startAttempt(ctx, coding, r, signal, now);
   if (!started.ok) return yield started.event;
-  const { prompt, cap, prices, meter, spend } = started.start;
+  const { prompt, cap, prices, meter, spend, provider } = started.start;
   try {
-    yield* runProcess(ctx, coding, r, { prompt, cap, prices, meter, spend }, signal, graceMs, now);
+    yield* runProcess(ctx, coding, r, { prompt, cap, prices, meter, spend, provider }, signal, graceMs, now);
   } finally {
     await meter?.close();
   }
@@ -87,6 +87,8 @@ interface Money {
   prices: typeof DEFAULT_PRICES;
   meter: Meter | null;
   spend: ReturnType<typeof spendGate>;
+  /** The provider as the CLI is given it (the endpoint and the attempt's token, never the key). */
+  provider: { base_url: string; api_key: string } | null;
 }
 
 /** The CLI as a process: its lines and the endpoint's notes into steps, until it ends and says how. */
@@ -112,7 +114,7 @@ async function* runProcess(
       dir: r.worktree.dir,
       home: coding.home,
       tmp: r.tmp,
-      provider: r.provider,
+      provider: m.provider,
       modelUrl: meter?.url ?? null,
       prompt: m.prompt,
       resume: resumeId,
@@ -161,13 +163,7 @@ async function* runProcess(
     }`,
   );
 
-  // The endpoint's URL wins over an agent env naming another server: every call must pass it,
-  // and none through a proxy the agent's env names (it is on this machine's loopback).
-  const env = { ...baseEnv(inv.home, r.tmp), ...inv.env, ...r.env };
-  if (meter) {
-    for (const [k, v] of Object.entries(inv.env)) if (v === meter.url) env[k] = v;
-    for (const k of ['NO_PROXY', 'no_proxy']) env[k] = env[k] ? `${env[k]},127.0.0.1` : '127.0.0.1,localhost';
-  }
+  const env = cliEnv(baseEnv(inv.home, r.tmp), inv.env, r.env, meter);
   const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
   // In the OS sandbox (src-main/sandbox/): it writes its worktree, its state folder and the
   // attempt's folder, and reaches its model endpoint and the agent's hosts; what the sandbox

@@ -5,7 +5,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';
 import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
-import { landingChanged } from './landing-deps.ts';
+import { landingChanged, secretsToScan } from './landing-deps.ts';
 import type { PrTask } from './pr-text.ts';
 import { prText } from './pr-text.ts';
 import { gitUserOf, LandingError, pushBranch } from './push.ts';
@@ -39,6 +39,7 @@ function finalBranches(deps: LandingDeps, runId: string, plan: Plan) {
         description: spec.description,
         agent_id: t.agent_id,
         cost: t.cost,
+        cost_unknown: t.cost_unknown,
         files: out.files.length,
         additions: out.additions,
         deletions: out.deletions,
@@ -165,6 +166,7 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       user: gitUserOf(remote.forge?.kind),
       tokenName,
       pushedBefore: rec.pushed_commit,
+      secrets: secretsToScan(deps, remote.base_branch ?? w.base_branch),
     });
     let next = landingChanged(
       deps,
@@ -187,6 +189,7 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       run_id: rec.run_id,
       tasks,
       run_cost: (run ? store.runs.tasks(rec.run_id) : []).reduce((sum, t) => sum + t.cost, 0),
+      run_cost_unknown: (run ? store.runs.tasks(rec.run_id) : []).reduce((sum, t) => sum + t.cost_unknown, 0),
       run_url: deps.runUrl?.(rec.run_id) ?? null,
       closes: deps.issueOf?.(rec.run_id) ?? null,
       repo: remote.forge.repo,

@@ -1,8 +1,10 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
+import type { HeldSecret } from '../../../secrets/held.ts';
 import type { SecretResolver } from '../../../secrets/secrets.ts';
 import type { CodingStore } from '../repos/coding-store.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
+import type { SecretsToScan } from './push.ts';
 
 /** What landing and following pull requests need of the app. */
 export interface LandingDeps {
@@ -12,6 +14,11 @@ export interface LandingDeps {
   now(): string;
   clock(): number;
   secrets: SecretResolver;
+  /**
+   * Every secret Baton holds, read at each push, which refuses a branch holding one
+   * (`secret-scan.ts`); `tokenOf` names a worker token found by its shape (only hashes are kept).
+   */
+  held: { secrets(): HeldSecret[]; tokenOf(candidate: string): string | null };
   log(err: unknown, doing: string): void;
   /** A link back to a run in Baton, when Baton is served at an address. */
   runUrl?: ((runId: string) => string | null) | undefined;
@@ -91,4 +98,9 @@ export function landingChanged(deps: LandingDeps, next: StoredLanding, before: s
   }
   bus.emit('landing.updated', publicLanding(saved));
   return saved;
+}
+
+/** What a push to a workspace's remote is scanned for: Baton's secrets, and the base its work starts from. */
+export function secretsToScan(deps: LandingDeps, base: string | null): SecretsToScan {
+  return { held: deps.held.secrets(), tokenOf: (c) => deps.held.tokenOf(c), base };
 }

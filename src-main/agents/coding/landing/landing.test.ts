@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,8 +70,12 @@ async function world(opts: { remoteAuth?: boolean; tokens?: Record<string, 'writ
   return { dataDir, repo, exec, remote, gh, app };
 }
 
-/** A one-task coding run of a plan that lands as told, finished with real commits on its branch. */
-async function landedRun(w: Awaited<ReturnType<typeof world>>, land: Record<string, unknown>) {
+/** A one-task coding run of a plan that lands as told, finished with real commits on its branch (`files`). */
+async function landedRun(
+  w: Awaited<ReturnType<typeof world>>,
+  land: Record<string, unknown>,
+  files: Record<string, string> = { 'health.ts': 'export const ok = true;\n' },
+) {
   const run = await setup(w.app, [{ id: 'e', skills: ['x'] }], {
     plan_id: 'health',
     name: 'Health check',
@@ -81,7 +85,7 @@ async function landedRun(w: Awaited<ReturnType<typeof world>>, land: Record<stri
     tasks: [task('api', { description: 'Add the /health endpoint' })],
   });
   await eventually(() => w.exec.running.has('api'));
-  const out = codingWork(w.repo, `baton/${run}/api`, 'main', { 'health.ts': 'export const ok = true;\n' });
+  const out = codingWork(w.repo, `baton/${run}/api`, 'main', files);
   w.exec.running.get('api')!.finish(out);
   await w.app.engine.whenSettled(run);
   return { run, out };
@@ -229,6 +233,45 @@ describe('landing a run as a pull request', () => {
     );
     expect(await w.remote.branches()).toEqual({ main: expect.any(String) });
     expect(w.gh.requests).toEqual([]);
+  });
+});
+
+describe('a branch holding a secret Baton holds', () => {
+  it('is not landed: the landing fails naming each secret and its file, never the value, and nothing is pushed', async () => {
+    const w = await world();
+    const KEY = 'sk-deploy-0a9b8c7d6e5f4321';
+    await call(w.app, 'secrets.set', { name: 'deploy.key', value: KEY });
+    // The browser host's token, as it writes it while it serves this data directory.
+    writeFileSync(
+      join(w.dataDir, 'server.json'),
+      JSON.stringify({ url: 'http://127.0.0.1:1', token: 'ui-token-5e6f7a8b9c' }),
+    );
+    const worker = await call<{ secret: string }>(w.app, 'workers.tokens.create', {
+      name: 'lab box',
+      server_url: 'http://127.0.0.1:1',
+    });
+    const { run, out } = await landedRun(
+      w,
+      { land: 'pull_request' },
+      {
+        'health.ts': 'export const ok = true;\n',
+        'deploy.env': `KEY=${KEY}\n`,
+        'notes/ui.md': 'opened http://127.0.0.1:1/?token=ui-token-5e6f7a8b9c\n',
+        'worker.sh': `baton worker --token ${worker.secret}\n`,
+      },
+    );
+    await expect.poll(async () => (await landings(w.app, run))[0]?.state).toBe('failed');
+    const message = (await landings(w.app, run))[0]!.message!;
+    const at = `(commit ${out.commit.slice(0, 12)})`;
+    expect(message).toMatch(new RegExp(`^baton/${run}/api was not pushed: it holds the value of `));
+    expect(message).toContain(`secret "deploy.key" in deploy.env ${at}`);
+    expect(message).toContain(`Baton's UI token (server.json) in notes/ui.md ${at}`);
+    expect(message).toContain(`worker token "lab box" in worker.sh ${at}`);
+    for (const value of [KEY, 'ui-token-5e6f7a8b9c', worker.secret]) expect(message).not.toContain(value);
+    expect(await w.remote.branches()).toEqual({ main: expect.any(String) });
+    expect(w.gh.pulls.size).toBe(0);
+    const log = await call<TaskLogLine[]>(w.app, 'runs.taskLogs', { run_id: run, task_id: 'api' });
+    expect(log.map((x) => x.text)).toContain(`landing: ${message}`);
   });
 });
 

@@ -6,7 +6,7 @@ import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
 import type { ForgeClient, PullState } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
-import { landingChanged } from './landing-deps.ts';
+import { landingChanged, secretsToScan } from './landing-deps.ts';
 import { baseOfPull, rebasedRef } from './pr-base.ts';
 import { commentMarker, fixedComment, prAsk } from './pr-loop.ts';
 import { gitUserOf, LandingError, pushBranch } from './push.ts';
@@ -252,6 +252,7 @@ export async function fixOf(
       pushedBefore: l.pushed_commit,
       // A rebase replaces the branch's commits: pushed only over what Baton pushed last, leased on it.
       rewrites: fix.kind === 'conflict',
+      secrets: secretsToScan(deps, remote.base_branch ?? w.base_branch),
     });
     const gh = forge();
     if (fix.kind === 'review' && gh) {
@@ -280,7 +281,7 @@ export async function fixOf(
     const what = fix.rebased
       ? `Baton's rebase of pull request #${l.pr_number} on ${fix.base?.branch ?? 'its base'}`
       : `fix round ${fix.round}`;
-    if (err instanceof LandingError && (err.reason === 'not_ours' || err.reason === 'refused'))
+    if (err instanceof LandingError && ['not_ours', 'refused', 'secret'].includes(err.reason))
       return endFix(deps, l, fix, null, `${what} was not pushed: ${why}`);
     // Said, and tried again at the next poll: the push is safe to repeat.
     return landingChanged(

@@ -6,6 +6,7 @@ const task = {
   description: 'Add the /health endpoint\n\nIt answers 200 | ok.',
   agent_id: 'claude',
   cost: 0.1234,
+  cost_unknown: 0,
   files: 2,
   additions: 10,
   deletions: 1,
@@ -18,6 +19,7 @@ describe("a pull request's title and body", () => {
       run_id: 'r1',
       tasks: [task],
       run_cost: 0.1234,
+      run_cost_unknown: 0,
       run_url: 'http://127.0.0.1:4800/#/runs/r1',
     });
     expect(t.title).toBe('Add the /health endpoint (Health check)');
@@ -42,18 +44,34 @@ describe("a pull request's title and body", () => {
       tasks: [
         { ...task, description: 'a | b' },
         { ...task, task_id: 'ui', agent_id: null, files: 1, cost: 0 },
+        { ...task, task_id: 'db', cost: 0.5, cost_unknown: 2 },
+        { ...task, task_id: 'cli', cost: 0, cost_unknown: 1 },
       ],
       run_cost: 0.5,
+      run_cost_unknown: 3,
       run_url: null,
     });
     expect(t.title).toBe('p: run r2');
     expect(t.body).toContain('| `api`: a \\| b | claude |');
     expect(t.body).toContain('| `ui`: Add the /health endpoint | - | 1 file, +10 -1 | $0.00 |');
+    // What Baton could not see is said, not left out as $0.
+    expect(t.body).toContain(
+      '| `db`: Add the /health endpoint | claude | 2 files, +10 -1 | $0.50 + unknown |',
+    );
+    expect(t.body).toContain('| `cli`: Add the /health endpoint | claude | 2 files, +10 -1 | unknown |');
+    expect(t.body).toContain('Run cost: $0.50 + unknown.');
     expect(t.body).toContain('Made by Baton: plan `p`, run `r2`.');
   });
 
   it('says it closes the issue that started the run, linking it; an issue of another repository is named with it', () => {
-    const base = { plan: { plan_id: 'health' }, run_id: 'r1', tasks: [task], run_cost: 0, run_url: null };
+    const base = {
+      plan: { plan_id: 'health' },
+      run_id: 'r1',
+      tasks: [task],
+      run_cost: 0,
+      run_cost_unknown: 0,
+      run_url: null,
+    };
     const issue = { repo: 'acme/app', number: 12, url: 'https://github.com/acme/app/issues/12' };
     const same = prText({ ...base, closes: issue, repo: 'acme/app' });
     expect(same.body.split('\n')[0]).toBe(

@@ -1,9 +1,13 @@
+import { costWords } from '../../../../src-shared/schemas/run.ts';
+
 /** One task a pull request carries, as its body lists it. */
 export interface PrTask {
   task_id: string;
   description: string;
   agent_id: string | null;
   cost: number;
+  /** Model calls of it whose cost is not known (its cost is then `cost` and more). */
+  cost_unknown: number;
   files: number;
   additions: number;
   deletions: number;
@@ -14,8 +18,9 @@ export interface PrTextInput {
   run_id: string;
   /** The tasks it carries (one for a task's branch, the run's final ones for the run's branch). */
   tasks: readonly PrTask[];
-  /** The run's whole cost (USD). */
+  /** The run's whole cost (USD), as far as it is known, and its model calls of unknown cost. */
   run_cost: number;
+  run_cost_unknown: number;
   /** A link back to the run in Baton, when Baton is served at an address; else its id is named. */
   run_url: string | null;
   /** The GitHub issue that started the run: the body says the pull request closes it. */
@@ -57,9 +62,9 @@ export function prText(input: PrTextInput): { title: string; body: string } {
   lines.push('| Task | Agent | Change | Cost |', '| --- | --- | --- | --- |');
   for (const t of input.tasks)
     lines.push(
-      `| \`${t.task_id}\`: ${cell(firstLine(t.description, 120))} | ${t.agent_id ?? '-'} | ${t.files} file${t.files === 1 ? '' : 's'}, +${t.additions} -${t.deletions} | ${usd(t.cost)} |`,
+      `| \`${t.task_id}\`: ${cell(firstLine(t.description, 120))} | ${t.agent_id ?? '-'} | ${t.files} file${t.files === 1 ? '' : 's'}, +${t.additions} -${t.deletions} | ${costWords(t.cost, t.cost_unknown, usd)} |`,
     );
-  lines.push('', `Run cost: ${usd(input.run_cost)}.`);
+  lines.push('', `Run cost: ${costWords(input.run_cost, input.run_cost_unknown, usd)}.`);
   const run = input.run_url ? `[run ${input.run_id}](${input.run_url})` : `run \`${input.run_id}\``;
   lines.push(`Made by Baton: plan \`${input.plan.plan_id}\`, ${run}.`);
   return { title: title.slice(0, 256), body: lines.join('\n') };

@@ -1,8 +1,10 @@
+import type { HeldSecret } from '../../../secrets/held.ts';
 import { firstLines, GitError, git } from '../workspaces/git.ts';
+import { scanForSecrets, secretsFound } from './secret-scan.ts';
 
 /** Why a push did not happen, in words a person acts on; `reason` for code. */
 export class LandingError extends Error {
-  readonly reason: 'auth' | 'rights' | 'refused' | 'not_ours' | 'unreachable' | 'gone' | 'forge';
+  readonly reason: 'auth' | 'rights' | 'refused' | 'not_ours' | 'unreachable' | 'gone' | 'forge' | 'secret';
   constructor(reason: LandingError['reason'], message: string) {
     super(message);
     this.reason = reason;
@@ -31,6 +33,19 @@ export interface PushInput {
    * anyone else pushed there is overwritten.
    */
   rewrites?: boolean | undefined;
+  /**
+   * The secrets Baton holds, looked for in what the push would add (`secret-scan.ts`): a branch
+   * that holds one is refused (`secret`), nothing pushed. `base`: the branch the work starts from
+   * (what it holds is on the remote already).
+   */
+  secrets: SecretsToScan;
+}
+
+/** What a push is scanned for: the values Baton holds, worker tokens by their shape, and the base. */
+export interface SecretsToScan {
+  held: readonly HeldSecret[];
+  tokenOf?: ((candidate: string) => string | null) | undefined;
+  base: string | null;
 }
 
 export interface PushResult {
@@ -60,7 +75,11 @@ function authEnv(url: string, token: string | undefined, user = 'x-access-token'
 }
 
 /** A failed git command against the remote, said plainly: the token refused, the push refused (with the remote's own words), the remote unreachable. */
-function explain(err: unknown, input: PushInput, doing: string): LandingError {
+function explain(
+  err: unknown,
+  input: Pick<PushInput, 'url' | 'branch' | 'tokenName'>,
+  doing: string,
+): LandingError {
   if (!(err instanceof GitError)) return new LandingError('unreachable', `${doing} failed: ${String(err)}`);
   const said = err.stderr;
   const token = input.tokenName ? `the token in secret "${input.tokenName}"` : 'no token';
@@ -91,7 +110,8 @@ function explain(err: unknown, input: PushInput, doing: string): LandingError {
  * is refused with a message that says so. The push itself is a compare-and-swap
  * (`--force-with-lease` on the tip just seen), so a commit pushed by someone in between is not
  * overwritten either. A rebased branch (`rewrites`) is pushed only over the very commit Baton
- * pushed last, leased on it.
+ * pushed last, leased on it. Before the push, what it would add is read for the secrets Baton
+ * holds: a branch holding one is refused, naming the secret and the file.
  */
 export async function pushBranch(input: PushInput): Promise<PushResult> {
   const env = authEnv(input.url, input.token, input.user);
@@ -124,6 +144,15 @@ export async function pushBranch(input: PushInput): Promise<PushResult> {
         `the remote branch ${input.branch} has commits Baton did not push (its tip is ${before.slice(0, 12)}): Baton does not push over them. Delete or rename that branch on the remote, or merge it, then land again`,
       );
   }
+  // What the remote does not hold yet is read for Baton's secrets before anything leaves.
+  const hits = await scanForSecrets({
+    repo: input.repo,
+    commit: input.commit,
+    known: [before, input.pushedBefore, input.secrets.base].filter((k): k is string => k !== null),
+    secrets: input.secrets.held,
+    tokenOf: input.secrets.tokenOf,
+  });
+  if (hits.length > 0) throw new LandingError('secret', secretsFound(input.branch, hits));
   await run(
     [
       'push',
@@ -142,7 +171,9 @@ export async function pushBranch(input: PushInput): Promise<PushResult> {
  * A remote branch fetched into the local repository under `into` (a ref of Baton's own, such as
  * `refs/baton/base/<landing branch>`), the token as for a push: its commit.
  */
-export async function fetchBranch(input: Omit<PushInput, 'commit' | 'pushedBefore'> & { into: string }) {
+export async function fetchBranch(
+  input: Omit<PushInput, 'commit' | 'pushedBefore' | 'secrets'> & { into: string },
+) {
   const env = authEnv(input.url, input.token, input.user);
   const doing = `Fetching ${input.branch}`;
   await git(['fetch', '--no-tags', '--quiet', '--', input.url, `+refs/heads/${input.branch}:${input.into}`], {
@@ -150,7 +181,7 @@ export async function fetchBranch(input: Omit<PushInput, 'commit' | 'pushedBefor
     env,
     timeoutMs: 120_000,
   }).catch((err: unknown) => {
-    throw explain(err, { ...input, commit: '', pushedBefore: null }, doing);
+    throw explain(err, input, doing);
   });
   const got = await git(['rev-parse', '--verify', `${input.into}^{commit}`], { cwd: input.repo });
   return got.stdout.toString('utf8').trim();

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAnthropicServer } from '../../../../test/kit/model-servers/anthropic.ts';
+import { startGeminiServer } from '../../../../test/kit/model-servers/gemini.ts';
 import { startChatServer } from '../../../../test/kit/model-servers/openai-chat.ts';
 import { startResponsesServer } from '../../../../test/kit/model-servers/openai-responses.ts';
 import type { ModelServer, ServerOptions, Turn } from '../../../../test/kit/model-servers/scripted-server.ts';
@@ -26,16 +27,17 @@ const WIRES: Record<
   Wire,
   {
     start: (o: ServerOptions) => Promise<ModelServer>;
-    /** The base URL a CLI is given: Anthropic's root, OpenAI's `/v1`. */
+    /** The base URL a CLI is given: Anthropic's and Google's root, OpenAI's `/v1`. */
     base: (url: string) => string;
-    path: string;
+    /** A model call's path under it (the Gemini API's says whether it streams). */
+    path: (stream: boolean) => string;
     body: (stream: boolean, extra?: Record<string, unknown>) => Record<string, unknown>;
   }
 > = {
   anthropic: {
     start: startAnthropicServer,
     base: (u) => u,
-    path: '/v1/messages?beta=true',
+    path: () => '/v1/messages?beta=true',
     body: (stream, extra) => ({
       model: 'm1',
       stream,
@@ -48,7 +50,7 @@ const WIRES: Record<
   responses: {
     start: startResponsesServer,
     base: (u) => `${u}/v1`,
-    path: '/responses',
+    path: () => '/responses',
     body: (stream, extra) => ({
       model: 'm1',
       stream,
@@ -60,13 +62,23 @@ const WIRES: Record<
   chat: {
     start: startChatServer,
     base: (u) => `${u}/v1`,
-    path: '/chat/completions',
+    path: () => '/chat/completions',
     body: (stream, extra) => ({
       model: 'm1',
       stream,
       ...(stream ? { stream_options: { include_usage: true } } : {}),
       messages: [{ role: 'user', content: 'Say hi.' }],
       tools: [{ type: 'function', function: { name: 'Write', parameters: { type: 'object' } } }],
+      ...extra,
+    }),
+  },
+  gemini: {
+    start: startGeminiServer,
+    base: (u) => u,
+    path: (stream) => `/v1beta/models/m1:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+    body: (_stream, extra) => ({
+      contents: [{ role: 'user', parts: [{ text: 'Say hi.' }] }],
+      tools: [{ functionDeclarations: [{ name: 'Write', parameters: { type: 'object' } }] }],
       ...extra,
     }),
   },
@@ -78,22 +90,39 @@ async function upstream(wire: Wire, turns: Turn[], options: ServerOptions = {}) 
   return server;
 }
 
+/** The provider's key: the model server gets it, the CLI never holds it. */
+const KEY = 'sk-provider-key';
+/** The attempt's token of each endpoint started here, by its URL: what a CLI given that URL sends as its key. */
+const tokens = new Map<string, string>();
+
 async function meter(upstreamUrl: string, over: Partial<MeterOptions> = {}): Promise<Meter> {
   const m = await startMeter({
     upstream: upstreamUrl,
+    key: KEY,
     prices: { m1: PRICE },
     model: null,
     gate: () => null,
     ...over,
   });
+  tokens.set(m.url, m.token);
   closers.push(() => m.close());
   return m;
 }
 
-const post = (url: string, body: unknown, signal?: AbortSignal) =>
+/** The key a CLI sends to `url`: the attempt's token at an endpoint started here, else the provider's key (straight to the server). */
+const keyFor = (url: string) =>
+  [...tokens].find(([base]) => url.startsWith(`${base}/`) || url === base)?.[1] ?? KEY;
+
+/** A request as the CLIs send one: the key in each header a wire takes it in. */
+const post = (url: string, body: unknown, signal?: AbortSignal, key = keyFor(url)) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', authorization: 'Bearer sk-test' },
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': key,
+      'x-goog-api-key': key,
+      authorization: `Bearer ${key}`,
+    },
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
@@ -116,7 +145,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
     async (stream) => {
       const server = await upstream(wire, [{ text: 'Hi there.', usage: USAGE }]);
       const m = await meter(w.base(server.url));
-      const res = await post(`${m.url}${w.path}`, w.body(stream));
+      const res = await post(`${m.url}${w.path(stream)}`, w.body(stream));
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('Hi there.');
       const [n] = await notesOf(m);
@@ -136,16 +165,57 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
       expect(m.spent).toEqual({ usd: COST, calls: 1, unknown: 0, unpriced: 0 });
       // The request reached the server as sent: its path, query, key and body.
       const [seen] = server.modelCalls('c');
-      expect(seen?.path).toBe(`${new URL(w.base(server.url)).pathname.replace(/\/$/, '')}${w.path}`);
-      expect(seen?.headers['x-api-key']).toBe('sk-test');
+      expect(seen?.path).toBe(`${new URL(w.base(server.url)).pathname.replace(/\/$/, '')}${w.path(stream)}`);
+      // The provider's key in place of the attempt's token, in every header the CLI sent it in.
+      expect(seen?.headers['x-api-key']).toBe(KEY);
+      expect(seen?.headers['x-goog-api-key']).toBe(KEY);
+      expect(seen?.headers.authorization).toBe(`Bearer ${KEY}`);
       expect(seen?.body).toMatchObject(w.body(stream));
     },
   );
 
+  it('takes only the attempt’s own key: another, the provider’s own, none, or one of two is refused 401, nothing sent on', async () => {
+    const server = await upstream(wire, [{ text: 'Hi.', usage: USAGE }]);
+    const m = await meter(w.base(server.url));
+    const url = `${m.url}${w.path(true)}`;
+    const refusals: string[] = [];
+    for (const key of ['sk-other', KEY, m.token.slice(0, -1), `${m.token}x`]) {
+      const res = await post(url, w.body(true), undefined, key);
+      expect(res.status).toBe(401);
+      refusals.push(await res.text());
+    }
+    const send = (headers: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(w.body(true)),
+      });
+    const none = await send({});
+    expect(none.status).toBe(401);
+    expect(await none.text()).toContain('presented none');
+    // The token in one header does not let another header carry a key of its own upstream.
+    expect((await send({ 'x-api-key': m.token, authorization: `Bearer ${KEY}` })).status).toBe(401);
+    for (const text of refusals) {
+      expect(text).toContain("Baton's metering endpoint takes only this attempt's own key");
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(m.token);
+    }
+    expect(server.requests).toEqual([]);
+    expect(m.spent.calls).toBe(0);
+    // The attempt's token in the one header this wire's CLI uses is enough.
+    const header = { anthropic: 'x-api-key', gemini: 'x-goog-api-key' }[wire as string] ?? 'authorization';
+    const ok = await send({ [header]: header === 'authorization' ? `Bearer ${m.token}` : m.token });
+    expect(ok.status).toBe(200);
+    await ok.text();
+    expect(server.requests.map((r) => r.headers[header])).toEqual([
+      header === 'authorization' ? `Bearer ${KEY}` : KEY,
+    ]);
+  });
+
   it('passes the answer through byte for byte, streamed and whole', async () => {
     const server = await upstream(wire, [{ text: 'Hi there, in a few words.', usage: USAGE }]);
     for (const stream of [true, false]) {
-      const direct = await post(`${w.base(server.url)}${w.path}`, w.body(stream));
+      const direct = await post(`${w.base(server.url)}${w.path(stream)}`, w.body(stream));
       const bytes = Buffer.from(await direct.arrayBuffer());
       const type = direct.headers.get('content-type') ?? '';
       // The same answer again, from a server that sends exactly these bytes.
@@ -154,7 +224,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
         res.end(bytes);
       });
       const m = await meter(w.base(replay));
-      const through = await post(`${m.url}${w.path}`, w.body(stream));
+      const through = await post(`${m.url}${w.path(stream)}`, w.body(stream));
       expect(through.headers.get('content-type')).toBe(type);
       expect(Buffer.from(await through.arrayBuffer()).equals(bytes)).toBe(true);
       const [n] = await notesOf(m);
@@ -174,9 +244,9 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
         return s.usd >= COST ? `budget exceeded: spent $${s.usd} of $${COST}` : null;
       },
     });
-    expect((await post(`${m.url}${w.path}`, w.body(true))).status).toBe(200);
+    expect((await post(`${m.url}${w.path(true)}`, w.body(true))).status).toBe(200);
     await notesOf(m);
-    const refused = await post(`${m.url}${w.path}`, w.body(true));
+    const refused = await post(`${m.url}${w.path(true)}`, w.body(true));
     expect(refused.status).toBe(402);
     const body = (await refused.json()) as { error: { message: string; type: string } };
     expect(body.error.message).toBe(
@@ -187,7 +257,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
       { kind: 'refused', reason: `budget exceeded: spent $${COST} of $${COST}` },
     ]);
     // Refused once, refused for good: the gate is not asked again.
-    expect((await post(`${m.url}${w.path}`, w.body(true))).status).toBe(402);
+    expect((await post(`${m.url}${w.path(true)}`, w.body(true))).status).toBe(402);
     expect(seen).toHaveLength(2);
     expect(server.modelCalls('c')).toHaveLength(1);
     expect(m.spent.calls).toBe(1);
@@ -195,7 +265,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
 
   it('gates the next call on an answer whose last event was read, though its stream has not closed', async () => {
     const server = await upstream(wire, [{ tools: [{ name: 'Write', input: {} }], usage: USAGE }]);
-    const direct = await post(`${w.base(server.url)}${w.path}`, w.body(true));
+    const direct = await post(`${w.base(server.url)}${w.path(true)}`, w.body(true));
     const bytes = Buffer.from(await direct.arrayBuffer());
     const type = direct.headers.get('content-type') ?? '';
     // Every byte of the answer, its end held back: a CLI acts on the last event and calls again.
@@ -208,14 +278,14 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
     const m = await meter(w.base(held), {
       gate: (s) => (s.usd >= COST ? `budget exceeded: spent $${s.usd} of $${COST}` : null),
     });
-    const first = await post(`${m.url}${w.path}`, w.body(true));
+    const first = await post(`${m.url}${w.path(true)}`, w.body(true));
     const reader = first.body!.getReader();
     for (let got = 0; got < bytes.length; ) {
       const { value, done } = await reader.read();
       if (done) break;
       got += value.length;
     }
-    expect((await post(`${m.url}${w.path}`, w.body(true))).status).toBe(402);
+    expect((await post(`${m.url}${w.path(true)}`, w.body(true))).status).toBe(402);
     release();
     while (!(await reader.read()).done) {}
     expect(m.spent).toMatchObject({ usd: COST, calls: 1 });
@@ -224,7 +294,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
   it('an answer it cannot read is spend of unknown cost, never $0', async () => {
     const server = await upstream(wire, [{ fault: { kind: 'garbage' } }]);
     const m = await meter(w.base(server.url));
-    await (await post(`${m.url}${w.path}`, w.body(true))).text();
+    await (await post(`${m.url}${w.path(true)}`, w.body(true))).text();
     const [n] = await notesOf(m);
     expect(n).toMatchObject({
       kind: 'call',
@@ -240,7 +310,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
   it('a model without a price: its tokens are counted, its cost is not known', async () => {
     const server = await upstream(wire, [{ text: 'Hi.', usage: USAGE }]);
     const m = await meter(w.base(server.url), { prices: {} });
-    await (await post(`${m.url}${w.path}`, w.body(true))).text();
+    await (await post(`${m.url}${w.path(true)}`, w.body(true))).text();
     const [n] = await notesOf(m);
     expect(n).toMatchObject({
       call: { model: 'm1', cost_usd: null, cost_source: 'unpriced', unknown: null },
@@ -251,7 +321,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
   it('an error status is passed on and costs nothing', async () => {
     const server = await upstream(wire, [{ fault: { kind: 'status', status: 500 } }]);
     const m = await meter(w.base(server.url));
-    const res = await post(`${m.url}${w.path}`, w.body(true));
+    const res = await post(`${m.url}${w.path(true)}`, w.body(true));
     expect(res.status).toBe(500);
     expect(await res.text()).toContain('scripted error 500');
     expect(m.spent).toEqual({ usd: 0, calls: 1, unknown: 0, unpriced: 0 });
@@ -268,7 +338,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
     );
     const m = await meter(w.base(server.url));
     const ac = new AbortController();
-    const res = await post(`${m.url}${w.path}`, w.body(true), ac.signal);
+    const res = await post(`${m.url}${w.path(true)}`, w.body(true), ac.signal);
     const reader = res.body!.getReader();
     await reader.read();
     ac.abort();
@@ -279,7 +349,7 @@ describe.each(Object.keys(WIRES) as Wire[])('the metering endpoint, %s', (wire) 
   it('a call still open when the attempt ends is cut, its cost unknown', async () => {
     const server = await upstream(wire, [{ fault: { kind: 'hang' } }]);
     const m = await meter(w.base(server.url));
-    const pending = post(`${m.url}${w.path}`, w.body(true)).then(
+    const pending = post(`${m.url}${w.path(true)}`, w.body(true)).then(
       (r) => r.text(),
       () => 'cut',
     );
@@ -306,7 +376,8 @@ describe('the metering endpoint', () => {
 
   it('forwards what is not a model call unmetered, and serves nobody without its token', async () => {
     const server = await upstream('anthropic', []);
-    const m = await meter(server.url);
+    // Claude Code on the person's own login (no provider, so no key to swap): its credentials pass as they are.
+    const m = await meter(server.url, { key: null });
     const probe = await fetch(`${m.url}/api/hello`, { method: 'HEAD' });
     expect(probe.status).toBe(404);
     const models = await fetch(`${m.url}/v1/models`);
@@ -322,6 +393,55 @@ describe('the metering endpoint', () => {
     );
     expect(server.requests).toHaveLength(2);
     expect(m.spent.calls).toBe(0);
+  });
+
+  it('on the person’s own login (no provider key) the CLI’s credentials pass as they are', async () => {
+    const server = await upstream('anthropic', [{ text: 'Hi.', usage: USAGE }]);
+    const m = await meter(server.url, { key: null });
+    await (
+      await post(`${m.url}/v1/messages`, WIRES.anthropic.body(true), undefined, 'sk-ant-oauth-person')
+    ).text();
+    expect(server.modelCalls('c')[0]?.headers['x-api-key']).toBe('sk-ant-oauth-person');
+    expect(await notesOf(m)).toMatchObject([{ call: { cost_usd: COST } }]);
+  });
+
+  it('a Gemini call with its key as a query parameter: the token checked and swapped there', async () => {
+    const server = await upstream('gemini', [{ text: 'Hi.', usage: USAGE }]);
+    const m = await meter(server.url);
+    const path = '/v1beta/models/m1:streamGenerateContent?alt=sse&key=';
+    const send = (key: string) =>
+      fetch(`${m.url}${path}${encodeURIComponent(key)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(WIRES.gemini.body(true)),
+      });
+    expect((await send(KEY)).status).toBe(401);
+    const ok = await send(m.token);
+    expect(ok.status).toBe(200);
+    await ok.text();
+    expect(server.requests.map((r) => r.path)).toEqual([`${path}${KEY}`]);
+    expect(await notesOf(m)).toMatchObject([{ call: { wire: 'gemini', model: 'm1', cost_usd: COST } }]);
+  });
+
+  it('a Gemini stream asked for as one JSON array (no alt=sse) is read for its usage too', async () => {
+    const server = await upstream('gemini', [{ text: 'Hi.', usage: USAGE }]);
+    const direct = await post(
+      `${server.url}/v1beta/models/m1:streamGenerateContent?alt=sse`,
+      WIRES.gemini.body(true),
+    );
+    const chunks = (await direct.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as unknown);
+    const replay = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(chunks));
+    });
+    const m = await meter(replay);
+    await (await post(`${m.url}/v1beta/models/m1:streamGenerateContent`, WIRES.gemini.body(true))).text();
+    expect(await notesOf(m)).toMatchObject([
+      { call: { wire: 'gemini', cost_usd: COST, cost_source: 'priced' } },
+    ]);
   });
 
   it('says so when the model server cannot be reached', async () => {

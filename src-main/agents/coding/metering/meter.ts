@@ -4,8 +4,17 @@ import { createServer, Agent as HttpAgent, request as httpRequest } from 'node:h
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { costOf, type PriceTable, priceFor, roundUsd, type TokenCounts } from '../streams/prices.ts';
+import { keyRefusal, swapKey } from './keys.ts';
 import type { UsageReading, Wire } from './wires.ts';
-import { askForUsage, createUsageTap, errorBody, REFUSED_STATUS, refusalBody, wireOf } from './wires.ts';
+import {
+  askForUsage,
+  createUsageTap,
+  errorBody,
+  modelOfPath,
+  REFUSED_STATUS,
+  refusalBody,
+  wireOf,
+} from './wires.ts';
 
 /** What an attempt's model calls through the endpoint have cost so far. */
 export interface MeterSpent {
@@ -41,6 +50,11 @@ export type MeterNote = { kind: 'call'; call: MeteredCall } | { kind: 'refused';
 export interface MeterOptions {
   /** The model server the calls go on to: the provider's base URL, or the CLI's default server. */
   upstream: string;
+  /**
+   * The provider's key, sent on in place of the attempt's `token`, which every request must
+   * present as its key (keys.ts); null: the CLI's own login, whose credentials pass as they are.
+   */
+  key: string | null;
   /** Prices by model name (USD per million tokens). */
   prices: PriceTable;
   /** The model the agent names: priced when the answer and the request name none with a price. */
@@ -57,7 +71,10 @@ export interface MeterOptions {
 export interface Meter {
   /** The base URL the CLI is given for its model server (`http://127.0.0.1:<port>/<token>`). */
   readonly url: string;
-  /** The secret part of `url`: only a caller that knows it is served. */
+  /**
+   * The secret part of `url`: only a caller that knows it is served. With a provider's `key`, also
+   * the key the CLI is given in its place.
+   */
   readonly token: string;
   readonly spent: MeterSpent;
   /** The notes since the last call. */
@@ -162,6 +179,9 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     note({ kind: 'call', call });
   };
 
+  const fail = (res: ServerResponse, wire: Wire | null, status: number, type: string, message: string) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(errorBody(wire, status, type, message));
+
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url !== prefix && !url.startsWith(`${prefix}/`) && !url.startsWith(`${prefix}?`)) {
@@ -169,18 +189,28 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    const rest = url.slice(prefix.length);
+    let rest = url.slice(prefix.length);
     const path = rest.split('?')[0] || '/';
     const wire = wireOf(req.method ?? '', path);
     if (closed) {
       req.resume();
-      const body = errorBody(wire, 'api_error', 'Baton ended this attempt');
-      res.writeHead(503, { 'content-type': 'application/json' }).end(body);
+      fail(res, wire, 503, 'api_error', 'Baton ended this attempt');
       return;
+    }
+    let headers = passOn(req.headers);
+    if (opts.key !== null) {
+      const swapped = swapKey(headers, rest, token, opts.key);
+      if (!swapped.ok) {
+        req.resume();
+        fail(res, wire, 401, 'authentication_error', keyRefusal(swapped.why));
+        return;
+      }
+      headers = swapped.headers;
+      rest = swapped.path;
     }
     const target = `${basePath}${rest.startsWith('/') || rest === '' ? rest : `/${rest}`}`;
     if (wire === null) {
-      forward(req, res, target, null, null);
+      forward(req, res, target, headers, null, null);
       return;
     }
     const why = refused ?? opts.gate({ ...spent });
@@ -195,29 +225,21 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     }
     readBody(req).then(
       (raw) => {
-        if (closed) {
-          res
-            .writeHead(503, { 'content-type': 'application/json' })
-            .end(errorBody(wire, 'api_error', 'Baton ended this attempt'));
-          return;
-        }
-        if (raw === null) {
-          res
-            .writeHead(413, { 'content-type': 'application/json' })
-            .end(errorBody(wire, 'invalid_request_error', 'the request is larger than 64 MB'));
-          return;
-        }
+        if (closed) return fail(res, wire, 503, 'api_error', 'Baton ended this attempt');
+        if (raw === null)
+          return fail(res, wire, 413, 'invalid_request_error', 'the request is larger than 64 MB');
         let body: Buffer = raw;
-        let requestModel: string | null = null;
+        // The Gemini API names the model in the path; the others in the body.
+        let requestModel: string | null = modelOfPath(path);
         try {
           const parsed: unknown = JSON.parse(raw.toString('utf8'));
           if (typeof parsed === 'object' && parsed !== null && 'model' in parsed)
-            requestModel = typeof parsed.model === 'string' ? parsed.model : null;
+            requestModel = typeof parsed.model === 'string' ? parsed.model : requestModel;
           if (askForUsage(wire, parsed)) body = Buffer.from(JSON.stringify(parsed));
         } catch {
           // Not JSON: the server says what it makes of it.
         }
-        forward(req, res, target, wire, { body, model: requestModel });
+        forward(req, res, target, headers, wire, { body, model: requestModel });
       },
       () => res.destroy(),
     );
@@ -231,10 +253,10 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
+    headers: Record<string, string | string[]>,
     wire: Wire | null,
     sent: { body: Buffer; model: string | null } | null,
   ) {
-    const headers = passOn(req.headers);
     headers.host = upstream.host;
     // The usage is read from the bytes: they must come uncompressed.
     headers['accept-encoding'] = 'identity';
@@ -319,15 +341,13 @@ export async function startMeter(opts: MeterOptions): Promise<Meter> {
     });
     up.on('error', (err) => {
       if (tap === null && !res.headersSent && !clientGone) {
-        res
-          .writeHead(502, { 'content-type': 'application/json' })
-          .end(
-            errorBody(
-              wire,
-              'api_error',
-              `Baton's metering endpoint could not reach ${upstream.origin}: ${err.message}`,
-            ),
-          );
+        fail(
+          res,
+          wire,
+          502,
+          'api_error',
+          `Baton's metering endpoint could not reach ${upstream.origin}: ${err.message}`,
+        );
       } else if (!res.writableEnded) res.destroy();
       // An answer that had begun (or one the attempt's end cut short): what it used is unknown.
       finish(`the answer was cut: ${err.message}`);

@@ -1,14 +1,18 @@
 import { createSseReader } from '../../shared/sse.ts';
-import { count, isObject, type JsonObject, name, obj } from '../streams/json.ts';
+import { arr, count, isObject, type JsonObject, name, obj } from '../streams/json.ts';
 import type { TokenCounts } from '../streams/prices.ts';
 
 /**
- * The three wire protocols the coding CLIs speak to their model: Anthropic Messages (claude),
- * OpenAI Responses (codex) and OpenAI Chat Completions (opencode, qwen). What the metering
- * endpoint needs of each: which requests are model calls, the usage an answer carries (whole, or
- * streamed as server-sent events), and how to refuse a call in words the CLI shows.
+ * The four wire protocols the coding CLIs speak to their model: Anthropic Messages (claude),
+ * OpenAI Responses (codex), OpenAI Chat Completions (opencode, qwen) and the Gemini API (Gemini
+ * CLI). What the metering endpoint needs of each: which requests are model calls, the usage an
+ * answer carries (whole, or streamed as server-sent events), and how to refuse a call in words
+ * the CLI shows.
  */
-export type Wire = 'anthropic' | 'responses' | 'chat';
+export type Wire = 'anthropic' | 'responses' | 'chat' | 'gemini';
+
+/** A Gemini API model call: `/v1beta/models/{model}:generateContent` or `:streamGenerateContent`. */
+const GEMINI_CALL = /\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/;
 
 /**
  * The wire a request is a model call of, by its method and path (without the query), or null:
@@ -19,7 +23,19 @@ export function wireOf(method: string, path: string): Wire | null {
   if (path.endsWith('/messages')) return 'anthropic';
   if (path.endsWith('/responses')) return 'responses';
   if (path.endsWith('/chat/completions')) return 'chat';
+  if (GEMINI_CALL.test(path)) return 'gemini';
   return null;
+}
+
+/** The model a request names in its path (the Gemini API's `/models/{model}:…`), or null. */
+export function modelOfPath(path: string): string | null {
+  const m = GEMINI_CALL.exec(path)?.[1];
+  if (m === undefined) return null;
+  try {
+    return decodeURIComponent(m);
+  } catch {
+    return m;
+  }
 }
 
 /** What an answer said it used. `final`: its closing usage was read (else only what came before it). */
@@ -53,8 +69,8 @@ export function createUsageTap(wire: Wire, streamed: boolean) {
     const sse = createSseReader(MAX_READ_CHARS);
     const take = (events: string[]) => {
       for (const data of events) {
-        // Most events are text deltas: only one that names usage (or, for Anthropic, its start) is parsed.
-        if (!data.includes('"usage"')) continue;
+        // Most events are text deltas: only one that names usage (`usage`, Gemini's `usageMetadata`) is parsed.
+        if (!data.includes('"usage')) continue;
         let ev: unknown;
         try {
           ev = JSON.parse(data);
@@ -109,7 +125,9 @@ export function createUsageTap(wire: Wire, streamed: boolean) {
         state.unreadable = 'the answer is not JSON';
         return state;
       }
-      read.whole(obj(body), state);
+      // A Gemini stream asked for without `alt=sse` is one JSON array of its chunks.
+      if (Array.isArray(body)) for (const ev of body) read.event(obj(ev), state);
+      else read.whole(obj(body), state);
       return state;
     },
   };
@@ -177,6 +195,24 @@ const READERS: Record<Wire, WireReader> = {
       state.final = true;
     },
   },
+  // `usageMetadata` rides on a chunk (on every one, or on the last only): totals so far, final on
+  // the chunk that finishes the candidate (`finishReason`) or on a chunk of usage alone after it.
+  gemini: {
+    event(ev, state) {
+      state.model = name(ev.modelVersion) ?? state.model;
+      if (!isObject(ev.usageMetadata)) return;
+      geminiUsage(ev.usageMetadata, state);
+      const candidates = arr(ev.candidates);
+      if (candidates.length === 0 || candidates.some((c) => typeof obj(c).finishReason === 'string'))
+        state.final = true;
+    },
+    whole(body, state) {
+      state.model = name(body.modelVersion);
+      if (!isObject(body.usageMetadata)) return;
+      geminiUsage(body.usageMetadata, state);
+      state.final = true;
+    },
+  },
 };
 
 const FINAL_RESPONSE_EVENTS = new Set([
@@ -214,6 +250,20 @@ function openaiUsage(
 }
 
 /**
+ * Gemini's figures: the prompt includes the cached part (`cachedContentTokenCount`) and what tool
+ * results added (`toolUsePromptTokenCount`); thinking (`thoughtsTokenCount`) is billed as output.
+ */
+function geminiUsage(u: JsonObject, state: UsageReading): void {
+  const input = count(u.promptTokenCount) + count(u.toolUsePromptTokenCount);
+  const cached = Math.min(count(u.cachedContentTokenCount), input);
+  state.tokens = {
+    input_tokens: input - cached,
+    output_tokens: count(u.candidatesTokenCount) + count(u.thoughtsTokenCount),
+    cached_input_tokens: cached,
+  };
+}
+
+/**
  * A streamed Chat Completions request that does not ask for its usage is made to
  * (`stream_options.include_usage`): a chat stream says what it used only then. Returns whether
  * the body changed.
@@ -232,9 +282,20 @@ export function askForUsage(wire: Wire, body: unknown): boolean {
  */
 export const REFUSED_STATUS = 402;
 
-/** An error body in the wire's own shape (Anthropic's, or OpenAI's for both of its wires). */
-export function errorBody(wire: Wire | null, type: string, message: string): string {
+/** Google's status names for the errors the endpoint answers (Gemini CLI retries only 429 and 5xx). */
+const GOOGLE_STATUS: Record<number, string> = {
+  401: 'UNAUTHENTICATED',
+  402: 'FAILED_PRECONDITION',
+  413: 'INVALID_ARGUMENT',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+};
+
+/** An error body in the wire's own shape (Anthropic's, Google's, or OpenAI's for both of its wires). */
+export function errorBody(wire: Wire | null, status: number, type: string, message: string): string {
   if (wire === 'anthropic') return JSON.stringify({ type: 'error', error: { type, message } });
+  if (wire === 'gemini')
+    return JSON.stringify({ error: { code: status, message, status: GOOGLE_STATUS[status] ?? 'UNKNOWN' } });
   return JSON.stringify({ error: { message, type, param: null, code: type } });
 }
 
@@ -242,6 +303,7 @@ export function errorBody(wire: Wire | null, type: string, message: string): str
 export function refusalBody(wire: Wire | null, reason: string): string {
   return errorBody(
     wire,
+    REFUSED_STATUS,
     wire === 'anthropic' ? 'billing_error' : 'budget_exceeded',
     `Baton stopped this attempt: ${reason}`,
   );

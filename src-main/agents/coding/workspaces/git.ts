@@ -46,6 +46,11 @@ export interface GitOptions {
   maxOutputBytes?: number;
   /** Past `maxOutputBytes`: `error` (default) stops git and throws; `truncate` keeps the first bytes and counts the rest. */
   overflow?: 'error' | 'truncate';
+  /**
+   * Standard output handed over as it comes (a long `git log -p` read as a stream), none of it
+   * kept: `stdout` is then empty and `maxOutputBytes` does not apply.
+   */
+  onStdout?: (chunk: Buffer) => void;
   /** Exit codes that are answers rather than failures (`1` for `merge-base --is-ancestor`, `diff --quiet`). */
   okExitCodes?: readonly number[];
   /** Written to git's standard input, which is closed after it (else there is no input). */
@@ -223,6 +228,7 @@ async function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitRe
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout!.on('data', (chunk: Buffer) => {
       total += chunk.length;
+      if (opts.onStdout) return opts.onStdout(chunk);
       if (kept >= max) {
         if (opts.overflow !== 'truncate') stop('output_too_large');
         return;
@@ -274,7 +280,7 @@ async function gitOnce(args: readonly string[], opts: GitOptions): Promise<GitRe
           stderr,
           exitCode,
           totalBytes: total,
-          truncated: total > kept,
+          truncated: !opts.onStdout && total > kept,
         });
       } else {
         const why = code === null ? `was ended by ${signal}` : `failed (exit ${code})`;

@@ -10,6 +10,7 @@ import type { DeciderKind } from '../../designer/panel-fields.ts';
 import { deciderKind, withDeciderKind } from '../../designer/panel-fields.ts';
 import type { Check } from '../../designer/plan-edit.ts';
 import { fieldProblem } from '../../designer/plan-edit.ts';
+import { costText } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import { NumberField, SelectField, TextField } from './FormFields.tsx';
@@ -207,7 +208,10 @@ function usePlanSpend(planId: string): PlanSpend | null {
 function spendHint(budget: number | undefined, scope: BudgetScope, spend: PlanSpend | null): string {
   const what = scope === 'run' ? 'Each run may spend the budget' : "The plan's runs share the budget";
   if (!spend) return `${what}.`;
-  const spent = scope === 'run' ? spend.spent_latest_run : spend.spent_all_runs;
+  const spent =
+    scope === 'run'
+      ? costText(spend.spent_latest_run, spend.unknown_latest_run)
+      : costText(spend.spent_all_runs, spend.unknown_all_runs);
   const of = budget === undefined ? '' : ` of ${budget}`;
   return `${what}: spent ${spent}${of} ${scope === 'run' ? 'in the latest run' : 'across runs'}.`;
 }

@@ -151,7 +151,7 @@ export function ProjectsView() {
                       </td>
                       <td>
                         {s ? (
-                          <SpendCell project={p.id} spent={s.spent} budget={s.budget} />
+                          <SpendCell project={p.id} spent={s.spent} unknown={s.unknown} budget={s.budget} />
                         ) : (
                           <span className="muted">…</span>
                         )}
@@ -234,8 +234,18 @@ function ProjectPlans({ project }: { project: string }) {
 }
 
 /** What a project has spent, in words and on a meter that turns red past the budget. */
-function SpendCell({ project, spent, budget }: { project: string; spent: number; budget: number | null }) {
-  const words = spendWords(spent, budget);
+function SpendCell({
+  project,
+  spent,
+  unknown,
+  budget,
+}: {
+  project: string;
+  spent: number;
+  unknown: number;
+  budget: number | null;
+}) {
+  const words = spendWords(spent, budget, unknown);
   const over = budget !== null && spent > budget;
   return (
     <div className="spend">

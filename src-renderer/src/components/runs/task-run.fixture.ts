@@ -19,6 +19,7 @@ export const task = (task_id: string, status: TaskStatus, more: Partial<TaskRun>
   progress_message: null,
   retry_at: null,
   cost: 0,
+  cost_unknown: 0,
   ...more,
 });
 

@@ -7,7 +7,8 @@ import type { AcpLaunch } from './launch.ts';
  * Gemini CLI in ACP mode: `gemini --acp`. With a provider (a server speaking the Gemini API):
  * HOME the task's home, whose `.gemini/settings.json` selects API-key auth and turns usage
  * statistics, telemetry, update checks and its own sandbox off; GOOGLE_GEMINI_BASE_URL and
- * GEMINI_API_KEY name the server and key, `--model` the model; GEMINI_CLI_TRUST_WORKSPACE trusts
+ * GEMINI_API_KEY name Baton's metering endpoint and the attempt's token (the endpoint meters each
+ * `generateContent` call and sends the provider's key on), `--model` the model; GEMINI_CLI_TRUST_WORKSPACE trusts
  * the worktree (else an untrusted folder runs in a restricted mode). Sessions live under that
  * HOME (`.gemini/tmp`), and `session/load` takes them up again.
  */

@@ -13,7 +13,11 @@ export interface AdapterInput {
    * here, never in `home`, which outlives the attempt.
    */
   tmp: string;
-  /** The model server Baton points the CLI at, its key resolved; null: the CLI's own login and config. */
+  /**
+   * The model server Baton points the CLI at and the key it is given: with the metering endpoint
+   * (every provider of a known CLI), the endpoint's URL and the attempt's own token, never the
+   * provider's key (metering/keys.ts); null: the CLI's own login and config.
+   */
   provider: { base_url: string; api_key: string } | null;
   /**
    * Baton's metering endpoint for this attempt (`metering/`), which forwards to the provider (or,

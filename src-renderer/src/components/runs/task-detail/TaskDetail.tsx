@@ -2,7 +2,7 @@ import type { RefObject } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
-import { cost } from '../../../format/cost.ts';
+import { costText } from '../../../format/cost.ts';
 import { plural } from '../../../format/plural.ts';
 import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
@@ -128,10 +128,10 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           <dt>Duration</dt>
           <dd className={durationIsLive(task) ? 'live' : undefined}>{taskDuration(task, now)}</dd>
         </div>
-        {task.cost > 0 && (
+        {(task.cost > 0 || task.cost_unknown > 0) && (
           <div>
             <dt>Cost</dt>
-            <dd>{cost(task.cost)}</dd>
+            <dd>{costText(task.cost, task.cost_unknown)}</dd>
           </div>
         )}
         {task.progress !== null && (
