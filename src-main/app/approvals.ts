@@ -9,6 +9,8 @@ import type {
 } from '../../src-shared/schemas/approval.ts';
 import { isDecided } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
+import { protectedNameOf } from '../../src-shared/schemas/protected-paths.ts';
+import type { ChangedFile } from '../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../src-shared/schemas/workspace.ts';
 import { checkArguments, problemText } from '../../src-shared/tool-calls/check-arguments.ts';
 import { pickCandidate } from '../agents/coding/best-of/pick.ts';
@@ -16,6 +18,18 @@ import type { CodingStore } from '../agents/coding/index.ts';
 import { DIFF_ARTIFACT, diffCommits } from '../agents/coding/index.ts';
 import { AppError, invalidInput } from '../base/errors.ts';
 import type { AppContext } from './context.ts';
+
+/** The changed files a reviewer is told are protected paths (the old name of a rename too), if any. */
+function protectedFiles(files: readonly ChangedFile[]): { protected_files?: string[] } {
+  const marked = files
+    .filter(
+      (f) =>
+        protectedNameOf(f.path) !== null ||
+        (f.old_path !== undefined && protectedNameOf(f.old_path) !== null),
+    )
+    .map((f) => f.path);
+  return marked.length > 0 ? { protected_files: marked } : {};
+}
 
 /**
  * Arguments a person edited for a tool call must fit the tool's input schema (the one the tool
@@ -131,6 +145,7 @@ export function approvalViews(store: CodingStore) {
       deletions: out.deletions,
       artifact: artifact ? { id: artifact.id, name: artifact.name, size: artifact.size } : null,
       summary: out.summary,
+      ...protectedFiles(out.files),
       ...(out.checks ? { checks: out.checks, fix_rounds: out.fix_rounds ?? 0 } : {}),
       ...(out.best_of ? { best_of: out.best_of } : {}),
       ...withPrevious(a),

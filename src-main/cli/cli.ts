@@ -46,10 +46,11 @@ Usage:
   baton agents list [--json] [--data-dir D]
   baton agents leaderboard <skill> [--json] [--data-dir D]
   baton workspaces add <path> [--id I] [--base B] [--setup "npm ci"] [--env NAME=value]...
-                    [--keep node_modules/]... [--check "test=npm test"]...
+                    [--keep node_modules/]... [--check "test=npm test"]... [--allow-protected .vscode]...
                                                  register a git repository for coding agents;
                                                  --keep: ignored paths a reused worktree keeps;
-                                                 --check: a named check run after each attempt
+                                                 --check: a named check run after each attempt;
+                                                 --allow-protected: a protected path its agents may write
                     [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME
                     [--api-url U]]]              where its work lands (docs/landing.md)
   baton workspaces list [--json]                 the workspaces; a repository gone from disk is MISSING
@@ -155,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       keep: { type: 'string', multiple: true },
       check: { type: 'string', multiple: true },
+      'allow-protected': { type: 'string', multiple: true },
       remote: { type: 'string' },
       forge: { type: 'string' },
       'forge-repo': { type: 'string' },
@@ -346,6 +348,7 @@ async function main(argv: string[]): Promise<number> {
             env: values.env ?? [],
             keep: values.keep ?? [],
             check: values.check ?? [],
+            allowProtected: values['allow-protected'] ?? [],
             remote: {
               url: values.remote,
               forge: values.forge,
@@ -370,7 +373,7 @@ async function main(argv: string[]): Promise<number> {
             json: values.json,
           });
         throw new CliError(
-          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
+          'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--allow-protected NAME]... [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'secrets':

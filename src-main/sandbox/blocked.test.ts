@@ -37,17 +37,57 @@ describe("the library's violation lines", () => {
   it('leaves out a folder made where one is already (npm makes ~/.npm on every run): that fails outside as well', () => {
     const folders = new Set(['/home/me/.npm']);
     const isFolder = (p: string) => folders.has(p);
-    expect(fromViolation('deny mkdir /home/me/.npm', writable, isFolder)).toBeNull();
-    expect(fromViolation('deny mkdirat /home/me/.npm', writable, isFolder)).toBeNull();
+    expect(fromViolation('deny mkdir /home/me/.npm', writable, [], isFolder)).toBeNull();
+    expect(fromViolation('deny mkdirat /home/me/.npm', writable, [], isFolder)).toBeNull();
     // A new folder, or a write into the one that is there, is refused and said.
-    expect(fromViolation('deny mkdir /home/me/.npm/_logs', writable, isFolder)?.blocked).toBe('write');
-    expect(fromViolation('deny openat /home/me/.npm', writable, isFolder)?.blocked).toBe('write');
+    expect(fromViolation('deny mkdir /home/me/.npm/_logs', writable, [], isFolder)?.blocked).toBe('write');
+    expect(fromViolation('deny openat /home/me/.npm', writable, [], isFolder)?.blocked).toBe('write');
+  });
+
+  it('a write to a path that stays read-only inside its own folders (a protected path)', () => {
+    const readOnly = ['/data/workspaces/r/t/1/.vscode', '/data/workspaces/r/t/1/.bashrc'];
+    expect(fromViolation('deny mkdir /data/workspaces/r/t/1/.vscode/tasks.json', writable, readOnly)).toEqual(
+      {
+        blocked: 'write',
+        target: '/data/workspaces/r/t/1/.vscode/tasks.json',
+        seen_by: 'monitor',
+        text: 'sandbox: write to a protected path refused: /data/workspaces/r/t/1/.vscode/tasks.json',
+      },
+    );
+    expect(fromViolation('deny openat /data/workspaces/r/t/1/.bashrc.bak', writable, readOnly)).toBeNull();
   });
 
   it("a read macOS's log reports", () => {
     expect(fromViolation('deny file-read-data /Users/me/.ssh/id_ed25519', writable)?.text).toBe(
       'sandbox: read of a hidden path refused: /Users/me/.ssh/id_ed25519',
     );
+  });
+});
+
+describe('a failed tool call on a protected path', () => {
+  const writable = ['/w'];
+  it('is a refused write when it wrote (its stand-in is a folder: EISDIR), not when it read', () => {
+    const readOnly = ['/w/.mcp.json'];
+    expect(
+      refusalsInToolError(
+        "EISDIR: illegal operation on a directory, open '/w/.mcp.json'",
+        { file_path: '/w/.mcp.json', content: '{}' },
+        writable,
+        [],
+        [],
+        readOnly,
+      ).map((b) => b.text),
+    ).toEqual(['sandbox: write to a protected path refused: /w/.mcp.json']);
+    expect(
+      refusalsInToolError(
+        'EISDIR: illegal operation on a directory, read',
+        { file_path: '/w/.mcp.json' },
+        writable,
+        [],
+        [],
+        readOnly,
+      ),
+    ).toEqual([]);
   });
 });
 

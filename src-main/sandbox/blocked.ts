@@ -25,20 +25,30 @@ export const blockedOf = (blocked: SandboxBlock, target: string, seen_by: Blocke
   text: WORDS[blocked](target),
 });
 
+/** A write to a path that stays read-only inside the program's own folders (`protected.ts`). */
+export const protectedWrite = (target: string, seen_by: Blocked['seen_by']): Blocked => ({
+  blocked: 'write',
+  target,
+  seen_by,
+  text: `sandbox: write to a protected path refused: ${target}`,
+});
+
 /**
- * A violation line of the library, for one program whose writable folders are `writable`: a
+ * A violation line of the library, for one program whose writable folders are `writable` (and
+ * `readOnly`, the paths that stay read-only inside them): a
  * refused connection (`deny network-outbound example.com:443 (…)`, its network filter), a write
  * (`deny openat /path`, Linux's write monitor; `deny file-write-create /path` on macOS) or a read
  * (`deny file-read-data /path`, macOS only). Null for what is no refusal: the Linux monitor
  * reports every write it sees outside the session's own folders, so a write into the program's
- * own folders, or into /dev and /proc (which bubblewrap makes its own), is left out, and so is
- * the kernel's trace marker opencode's runtime opens at start, and a folder made where one is
- * already (`isFolder`): that fails outside the sandbox as well, so nothing was refused (npm makes
- * its cache folder, ~/.npm, on every run).
+ * own folders (but one of `readOnly`), or into /dev and /proc (which bubblewrap makes its own), is
+ * left out, and so is the kernel's trace marker opencode's runtime opens at start, and a folder
+ * made where one is already (`isFolder`): that fails outside the sandbox as well, so nothing was
+ * refused (npm makes its cache folder, ~/.npm, on every run).
  */
 export function fromViolation(
   line: string,
   writable: readonly string[],
+  readOnly: readonly string[] = [],
   isFolder: (path: string) => boolean = folderThere,
 ): Blocked | null {
   const m = /^deny (\S+) (.+?)(?: \((.*)\))?$/.exec(line.trim());
@@ -52,6 +62,7 @@ export function fromViolation(
   // opencode (a Bun program) opens the kernel's trace marker for writing at start, each time:
   // the runtime's doing, not the agent's.
   if (path === TRACE_MARKER) return null;
+  if (readOnly.some((r) => pathCovers(r, path))) return protectedWrite(path, 'monitor');
   if (writable.some((w) => pathCovers(w, path))) return null;
   if (op.startsWith('mkdir') && isFolder(path)) return null;
   return blockedOf('write', path, 'monitor');
@@ -89,6 +100,12 @@ export function readsInStderr(line: string, hidden: readonly string[], open: rea
 
 /** An error a tool of the program answered that says the file system refused a write. */
 const READ_ONLY = /\bEROFS\b|read-only file system/i;
+/**
+ * An error a write to a protected path gets besides EROFS: its stand-in (`protected.ts`) is a
+ * folder (EISDIR), a device (EACCES), or a mount point that cannot be moved or removed (EBUSY).
+ */
+const REFUSED_THERE =
+  /\bEROFS\b|read-only file system|\bEISDIR\b|is a directory|\bEACCES\b|permission denied|\bEBUSY\b|\bENOTDIR\b|not a directory/i;
 /** An error that says a file is not there: what a read of a hidden path gets. */
 const NOT_THERE = /\bENOENT\b|no such file|does not exist|not found|cannot find/i;
 
@@ -106,12 +123,16 @@ export function refusalsInToolError(
   writable: readonly string[],
   hidden: readonly string[],
   open: readonly string[],
+  readOnly: readonly string[] = [],
 ): Blocked[] {
   const named = pathsIn(error);
   const paths = named.length > 0 ? named : pathFields(input);
   const found: Blocked[] = [];
   for (const path of paths) {
-    if (READ_ONLY.test(error)) {
+    if (readOnly.some((r) => pathCovers(r, path))) {
+      if (READ_ONLY.test(error) || (REFUSED_THERE.test(error) && writes(input)))
+        found.push(protectedWrite(path, 'tool'));
+    } else if (READ_ONLY.test(error)) {
       if (!writable.some((w) => pathCovers(w, path))) found.push(blockedOf('write', path, 'tool'));
     } else if (NOT_THERE.test(error)) {
       if (open.some((o) => pathCovers(o, path))) continue;
@@ -119,6 +140,12 @@ export function refusalsInToolError(
     }
   }
   return found;
+}
+
+/** Whether a tool call's input carries what it writes (a read of a stand-in fails as EISDIR too). */
+function writes(input: unknown): boolean {
+  if (typeof input !== 'object' || input === null) return false;
+  return ['content', 'new_string', 'newString', 'edits', 'newText', 'patch'].some((k) => k in input);
 }
 
 /** The paths a tool call names as such (`file_path`, `filePath`, `path`, `notebook_path`): not its content or command. */

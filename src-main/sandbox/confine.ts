@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync, statSync } from 'node:fs';
 import { homedir, constants as os } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
-import { DEFAULT_READ_DENY, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
+import { DEFAULT_READ_DENY, pathCovers, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
 import { userEnv } from '../processes/user-env.ts';
 import type { Blocked } from './blocked.ts';
 import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
+import type { Guarded } from './protected.ts';
+import { protectedIn } from './protected.ts';
 import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+import { holdStandIns } from './stand-ins.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 /** Most refusals one program's trace records (each target once); later ones are left out. */
@@ -24,6 +27,14 @@ export interface ConfineRequest {
   folders: string[];
   /** Baton's own folders no agent reads (its data directory, the other workspaces), hidden besides the policy's. */
   hide?: readonly string[];
+  /**
+   * Paths inside its writable folders that stay read-only, there or not: a coding CLI's own
+   * config in the person's home (`cli-sandbox.ts`). Besides these, the library's protected list
+   * for its working folder (`protected.ts`) always stays read-only.
+   */
+  readOnly?: readonly Guarded[];
+  /** Protected names of its working folder it may write on purpose (the workspace's `allow_protected_writes`). */
+  mayWrite?: readonly string[] | undefined;
   /** Whose program it is, for errors: `agent "hal"`, `workspace "app"`. */
   owner: string;
   /**
@@ -34,7 +45,7 @@ export interface ConfineRequest {
 }
 
 /** Whose sandbox a program runs in: its policy, the folders hidden, its owner, who is asked about a host. */
-export type SandboxOf = Pick<ConfineRequest, 'policy' | 'hide' | 'owner' | 'askHost'>;
+export type SandboxOf = Pick<ConfineRequest, 'policy' | 'hide' | 'owner' | 'askHost' | 'mayWrite'>;
 
 /**
  * The request for a program that works in `cwd`, the one folder it writes (a check, a tool's
@@ -53,6 +64,7 @@ export function inFolder(
     hide: sandbox.hide,
     owner: sandbox.owner,
     askHost: sandbox.askHost,
+    mayWrite: sandbox.mayWrite,
   };
 }
 
@@ -143,13 +155,13 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
         : `the sandbox could not be set up for ${req.owner}: ${message}`,
     };
   }
-  const { writable, hidden, opened } = wrap;
+  const { writable, hidden, opened, readOnly } = wrap;
   const feed = new BlockedFeed();
   const askHost = req.policy.network.unlisted === 'ask' ? req.askHost : undefined;
   const asked = new Set<string>();
   const stop = onViolation((v) => {
     if (v.encodedCommand !== wrap.key) return;
-    const b = fromViolation(v.line, writable);
+    const b = fromViolation(v.line, writable, readOnly);
     if (!b) return;
     feed.push(b);
     if (askHost && b.blocked === 'network' && !asked.has(b.target) && askable(b.target)) {
@@ -185,7 +197,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
         for (const b of readsInStderr(line, hidden, open)) feed.push(b);
       },
       toolError: (error, input) => {
-        for (const b of refusalsInToolError(error, input, writable, hidden, open)) feed.push(b);
+        for (const b of refusalsInToolError(error, input, writable, hidden, open, readOnly)) feed.push(b);
       },
       release,
     },
@@ -193,6 +205,9 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
 }
 
 type Manager = Awaited<ReturnType<typeof sandboxSession>>;
+
+/** The name under an absent read-only folder that makes its stand-in a folder (never made itself). */
+const STAND_IN_CHILD = '.baton-read-only';
 
 /** Where the program to run is handed to the sandbox's shell (quoted words), unset before it runs. */
 const PROGRAM_VAR = 'BATON_SANDBOXED_PROGRAM';
@@ -208,7 +223,9 @@ interface Wrap {
   writable: string[];
   hidden: string[];
   opened: string[];
-  /** Frees its hosts and temp folder (once). */
+  /** What stays read-only inside `writable`: the working folder's protected list, and the request's own. */
+  readOnly: string[];
+  /** Frees its hosts, temp folder and stand-ins (once). */
   end(): Promise<void>;
 }
 
@@ -222,6 +239,17 @@ async function makeWrap(manager: Manager, req: ConfineRequest, commandText: stri
     .map(expand)
     .filter((p) => !opened.includes(p))
     .concat((req.hide ?? []).map((p) => resolve(p)));
+  // The library keeps its protected list read-only only under its own process's working folder:
+  // it is handed over for the program's (the one of its folders it works in: a worktree, also for
+  // a command in a folder below it), with the request's own (a CLI's config in the home).
+  const cwd = resolve(req.cwd);
+  const own = req.folders.map((f) => resolve(f)).find((f) => pathCovers(f, cwd));
+  const guarded = [...(own ? protectedIn(own, req.mayWrite) : []), ...(req.readOnly ?? [])];
+  const denyWrite = guarded.flatMap((g) =>
+    // A second deny below it makes the library's stand-in an empty folder (a file's is a device).
+    g.standIn === 'folder' && !existsSync(g.path) ? [g.path, join(g.path, STAND_IN_CHILD)] : [g.path],
+  );
+  const releaseStandIns = holdStandIns(guarded, writable);
   running++;
   endWhenIdle = false;
   let ended = false;
@@ -230,6 +258,7 @@ async function makeWrap(manager: Manager, req: ConfineRequest, commandText: stri
     ended = true;
     manager.unregisterCommandNetworkLists(id);
     rmSync(temp, { recursive: true, force: true });
+    releaseStandIns();
     if (--running === 0) {
       manager.cleanupAfterCommand();
       if (endWhenIdle) {
@@ -264,14 +293,14 @@ async function makeWrap(manager: Manager, req: ConfineRequest, commandText: stri
           denyRead: hidden.map(literal),
           allowRead: opened.map(literal),
           allowWrite: writable.map(literal),
-          denyWrite: [],
+          denyWrite: denyWrite.map(literal),
         },
       },
       undefined,
       req.cwd,
       { commandId: id, commandText },
     );
-    return { key, argv: wrapped.argv, writable, hidden, opened, end };
+    return { key, argv: wrapped.argv, writable, hidden, opened, readOnly: guarded.map((g) => g.path), end };
   } catch (err) {
     await end();
     throw err;

@@ -1,6 +1,7 @@
 // The sandbox room's face: what the rest of src-main takes from it.
 
 export type { Blocked } from './blocked.ts';
+export { protectedWrite } from './blocked.ts';
 export type { ConfinedProgram, Confinement, ConfineRequest, SandboxOf } from './confine.ts';
 export {
   cannotRunHere,
@@ -10,4 +11,6 @@ export {
   inFolder,
   programProblem,
 } from './confine.ts';
+export type { Guarded } from './protected.ts';
+export { protectedIn } from './protected.ts';
 export { sandboxStatus } from './runtime.ts';

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
+import { reapOrphanStandIns } from './stand-ins.ts';
 import { reapOrphanTempFolders } from './temp-folders.ts';
 
 /**
@@ -119,9 +120,10 @@ export function sandboxSession(): Promise<Manager> {
 
 async function start(): Promise<Manager> {
   const { SandboxManager } = await load();
-  // Bridges and temp folders a killed Baton left behind (its session never ended) go before this one starts.
+  // Bridges, temp folders and stand-ins a killed Baton left behind (its session never ended) go before this one starts.
   reapOrphanBridges();
   reapOrphanTempFolders();
+  reapOrphanStandIns();
   await SandboxManager.initialize(
     {
       network: { allowedDomains: [], deniedDomains: [] },

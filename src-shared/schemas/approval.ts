@@ -261,6 +261,12 @@ export interface DiffReviewView {
   artifact: { id: number; name: string; size: number } | null;
   /** The CLI's final words. */
   summary: string;
+  /**
+   * The changed files that are protected paths (`protected-paths.ts`: `.vscode/…`, `.mcp.json`,
+   * `.bashrc`, at any depth): files that make other programs run something, which the sandbox
+   * keeps agents from writing unless the workspace allows it; marked for the reviewer. Absent: none.
+   */
+  protected_files?: string[];
   /** How the workspace's checks ended on this work (red ones put it here), and after how many fix rounds. */
   checks?: CheckOutcome[];
   fix_rounds?: number;

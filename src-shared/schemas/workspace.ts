@@ -7,6 +7,8 @@ import { workspaceChecksSchema } from './checks.ts';
 import { idSchema } from './common.ts';
 import type { WorkspaceRemote } from './forge.ts';
 import { workspaceRemoteSchema } from './forge.ts';
+import type { ProtectedName } from './protected-paths.ts';
+import { allowProtectedWritesSchema } from './protected-paths.ts';
 import type { SandboxPolicy } from './sandbox.ts';
 import { sandboxPolicySchema } from './sandbox.ts';
 
@@ -51,6 +53,12 @@ export const workspaceInputSchema = z.strictObject({
   /** The OS sandbox its setup command runs in (`src-shared/schemas/sandbox.ts`); absent: required, nothing listed. */
   sandbox: sandboxPolicySchema.optional(),
   /**
+   * Protected paths of a worktree its agents, setup command and checks may write on purpose
+   * (`.vscode`, `.mcp.json`: names of `protected-paths.ts`); every other one stays read-only in
+   * the sandbox. A change to any of them is marked in the diff review all the same.
+   */
+  allow_protected_writes: allowProtectedWritesSchema.default([]),
+  /**
    * Named commands run in a coding attempt's worktree after its agent ended well, in the
    * workspace's sandbox (`checks.ts`); a failing one goes back to the agent (`fix_rounds`).
    */
@@ -71,6 +79,8 @@ export interface Workspace {
   keep_ignored: string[];
   /** Its setup command's sandbox, as set (null: the default, required with nothing listed). */
   sandbox: SandboxPolicy | null;
+  /** Protected paths its agents may write on purpose (see workspaceInputSchema); absent: none. */
+  allow_protected_writes?: ProtectedName[];
   /** Its checks, in the order they run. */
   checks: WorkspaceCheck[];
   /** Where its work lands (pushes, pull requests); null or absent: nowhere, work stays local. */

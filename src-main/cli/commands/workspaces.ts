@@ -23,6 +23,8 @@ export interface WorkspaceAddOptions {
   keep: string[];
   /** `NAME=command line` each: a check (default timeout). */
   check: string[];
+  /** Protected paths its agents may write on purpose (`.vscode`, `.mcp.json`); the host checks each. */
+  allowProtected?: string[];
   /** Where its work lands (`--remote`, `--forge`, `--forge-repo`, `--token-secret`, `--api-url`). */
   remote?: RemoteFlags;
   json: boolean;
@@ -115,6 +117,7 @@ export async function workspacesAdd(client: BatonClient, o: WorkspaceAddOptions)
     ...(o.setup ? { setup_command: parseSetup(o.setup) } : {}),
     env: parseEnvPairs(o.env),
     keep_ignored: o.keep,
+    ...(o.allowProtected && o.allowProtected.length > 0 ? { allow_protected_writes: o.allowProtected } : {}),
     checks: o.check.map(parseCheck),
     ...(remote ? { remote } : {}),
   });

@@ -53,6 +53,7 @@ export async function readWorkspaces(
       env: w.env,
       keep_ignored: w.keep_ignored,
       sandbox: w.sandbox ?? null,
+      allow_protected_writes: w.allow_protected_writes,
       checks: w.checks ?? [],
       created_at: new Date(now()).toISOString(),
     });

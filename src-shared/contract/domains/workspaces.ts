@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
+import { allowProtectedWritesSchema } from '../../schemas/protected-paths.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
 import type { DetectedCli, Workspace } from '../../schemas/workspace.ts';
@@ -110,6 +111,7 @@ export const workspaceMethods = {
   /**
    * Changes what a person may change of a registered workspace: the OS sandbox its setup command
    * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
+   * the protected paths its agents may write on purpose (`allow_protected_writes`, replaced),
    * its checks (the whole list, replaced) and where its work lands (`remote`, replaced; null:
    * nowhere). A field left out stays as it is.
    */
@@ -117,6 +119,7 @@ export const workspaceMethods = {
     z.strictObject({
       workspace_id: idField,
       sandbox: sandboxPolicySchema.optional(),
+      allow_protected_writes: allowProtectedWritesSchema.optional(),
       checks: workspaceChecksSchema.optional(),
       remote: workspaceRemoteSchema.nullable().optional(),
     }),

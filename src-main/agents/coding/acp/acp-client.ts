@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve } from 'node:path';
 import type {
   ClientApp,
   ReadTextFileRequest,
@@ -11,9 +12,12 @@ import type {
 import { client, RequestError } from '@agentclientprotocol/sdk';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { ToolCallDiff } from '../../../../src-shared/schemas/approval.ts';
+import { protectedNameOf } from '../../../../src-shared/schemas/protected-paths.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../../engine/executor.ts';
 import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import type { Blocked } from '../../../sandbox/index.ts';
+import { protectedWrite } from '../../../sandbox/index.ts';
 import { capText } from '../streams/caps.ts';
 import { chooseOption, decide, sameInput } from './permission.ts';
 import type { AcpTerminals } from './terminals.ts';
@@ -38,8 +42,10 @@ export interface ClientSide {
  * `trace`, handed to `emit`), `session/request_permission` answered by the agent's tool policy or
  * a person in the inbox (`ctx.askToolCall`, the same tool-call approval the llm loop and Claude
  * Code's permission prompt ask), and `fs/read_text_file` / `fs/write_text_file` inside the worktree
- * only (`ConfinedFolder`: no path outside, no symbolic link followed); with `terminals`, the
- * `terminal/*` methods (`terminals.ts`: commands in the worktree, in the OS sandbox).
+ * only (`ConfinedFolder`: no path outside, no symbolic link followed), never to a protected path
+ * (`.bashrc`, `.vscode/`, `.git`, … at any depth, but those `guard.mayWrite` opens: the refusal told
+ * to `guard.refused`); with `terminals`, the `terminal/*` methods (`terminals.ts`: commands in the
+ * worktree, in the OS sandbox).
  */
 export function clientSide(
   ctx: TaskContext<CodingAgent>,
@@ -52,6 +58,11 @@ export function clientSide(
   reportsToolNames = false,
   /** Keys of a request's raw input that name the call rather than what it does (`AcpLaunch.callKeys`). */
   callKeys: readonly string[] = [],
+  /** Protected paths the workspace opens on purpose, and who is told of a write refused to another. */
+  guard: { mayWrite: readonly string[]; refused: (blocked: Blocked[]) => void } = {
+    mayWrite: [],
+    refused: () => {},
+  },
 ): ClientSide {
   const { agent } = ctx;
   const inbox = agent.tool_approvals === 'inbox';
@@ -143,6 +154,15 @@ export function clientSide(
       };
     })
     .onRequest('fs/write_text_file', async ({ params }: { params: WriteTextFileRequest }) => {
+      const name = protectedIn(worktree, params.path, guard.mayWrite);
+      if (name !== null) {
+        const path = resolve(worktree, params.path);
+        guard.refused([protectedWrite(path, 'tool')]);
+        throw RequestError.invalidParams(
+          undefined,
+          `${params.path} is a protected path of the task's worktree (${name}): Baton does not write it for the agent`,
+        );
+      }
       await confined(() => folder.writeFile(params.path, params.content, { makeFolders: true }));
       return {};
     });
@@ -160,6 +180,18 @@ export function clientSide(
 export function editDiff(call: Pick<ToolCallUpdate, 'content'>): ToolCallDiff | null {
   const d = call.content?.find((c) => c.type === 'diff');
   return d && d.type === 'diff' ? { path: d.path, old_text: d.oldText ?? null, new_text: d.newText } : null;
+}
+
+/**
+ * The protected name (`protected-paths.ts`) a path the agent gave lies under in `worktree`, unless
+ * the workspace opens it (`mayWrite`; git's own never); null for any other path (one outside the
+ * worktree is `ConfinedFolder`'s to refuse).
+ */
+function protectedIn(worktree: string, path: string, mayWrite: readonly string[]): string | null {
+  const rel = relative(worktree, resolve(worktree, path));
+  if (rel.startsWith('..') || isAbsolute(rel)) return null;
+  const name = protectedNameOf(rel.split('\\').join('/'));
+  return name !== null && (name === '.git' || !mayWrite.includes(name)) ? name : null;
 }
 
 /** A refused or failed file operation as the JSON-RPC error the agent reads. */

@@ -241,6 +241,7 @@ export async function* runAcpAgent(
     env,
     policy: r.sandbox.policy,
     hide: r.sandbox.hide,
+    mayWrite: r.sandbox.mayWrite,
     owner: `agent "${agent.id}"`,
     askHost: ctx.sandboxHosts?.ask,
     marker: coding.marker,
@@ -256,6 +257,7 @@ export async function* runAcpAgent(
     terminals,
     launch.reportsToolNames === true,
     launch.callKeys,
+    { mayWrite: r.sandbox.mayWrite ?? [], refused: (blocked) => emitRefusals(blocked) },
   );
   /** How the session ended: the agent's last stop reason, or what went wrong. */
   const outcome = (async (): Promise<{ stop: StopReason } | { failed: string }> => {

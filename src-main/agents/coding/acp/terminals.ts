@@ -29,6 +29,8 @@ export interface TerminalsOptions {
   /** The attempt's sandbox policy, and Baton's folders to hide. */
   policy: SandboxPolicy;
   hide: readonly string[];
+  /** Protected paths of the worktree they may write on purpose (the workspace's `allow_protected_writes`). */
+  mayWrite?: readonly string[] | undefined;
   owner: string;
   askHost?: ((host: string) => void) | undefined;
   /** The attempt's process-tree marker: each terminal's tree is marked `<marker>/terminal-<n>`. */
@@ -94,6 +96,7 @@ export class AcpTerminals {
       env,
       folders: [this.o.worktree, ...(this.o.folders ?? [])],
       hide: this.o.hide,
+      mayWrite: this.o.mayWrite,
       owner: this.o.owner,
       askHost: this.o.askHost,
     });

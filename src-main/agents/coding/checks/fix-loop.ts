@@ -31,6 +31,8 @@ export interface CheckedRun {
     owner: string;
     /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
     askHost?: ((host: string) => void) | undefined;
+    /** Protected paths of the worktree the checks may write on purpose (the workspace's `allow_protected_writes`). */
+    mayWrite?: readonly string[] | undefined;
   };
 }
 

@@ -42,8 +42,11 @@ export interface Ready {
   firstSeq?: number;
   /** The seq of the prompt's step (0; a fix round's prompt comes after the checks' steps). */
   promptSeq?: number;
-  /** The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, and Baton's folders to hide. */
-  sandbox: { policy: SandboxPolicy; hide: readonly string[] };
+  /**
+   * The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, Baton's folders to
+   * hide, and the protected paths of the worktree it may write on purpose (the workspace's).
+   */
+  sandbox: { policy: SandboxPolicy; hide: readonly string[]; mayWrite?: readonly string[] | undefined };
   /**
    * Told when the agent ended well and its work is about to be committed: the checks' sandbox
    * starts then (fix-loop.ts), beside the commit instead of after it.

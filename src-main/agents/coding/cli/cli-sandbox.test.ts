@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,5 +55,41 @@ describe("a coding CLI's sandbox", () => {
     });
     expect(box.policy.network.allow).toEqual(['api.openai.com', 'chatgpt.com', 'auth.openai.com']);
     expect(box.folders).toEqual([f.worktree, f.stateFolder, f.tmp, join(home, '.codex')]);
+  });
+
+  it("on the person's own login keeps the CLI's config read-only: ~/.claude.json is not writable, its settings and commands stay as they are", () => {
+    const f = folders();
+    const home = join(dir, 'person');
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    writeFileSync(join(home, '.claude.json'), '{}');
+    const box = cliSandbox({
+      policy: sandboxPolicyOf(undefined),
+      cli: 'claude',
+      endpoint: 'http://127.0.0.1:4123/m/abc',
+      mcp: null,
+      provider: false,
+      home,
+      ...f,
+    });
+    expect(box.folders).toEqual([f.worktree, f.stateFolder, f.tmp, join(home, '.claude')]);
+    expect(box.readOnly).toEqual(
+      expect.arrayContaining([
+        { path: join(home, '.claude', 'settings.json'), standIn: 'file' },
+        { path: join(home, '.claude', 'commands'), standIn: 'folder' },
+        { path: join(home, '.claude', 'hooks'), standIn: 'folder' },
+      ]),
+    );
+    // With a provider its home is Baton's, for the task: nothing of the person's is its to write.
+    expect(
+      cliSandbox({
+        policy: sandboxPolicyOf(undefined),
+        cli: 'claude',
+        endpoint: null,
+        mcp: null,
+        provider: true,
+        home,
+        ...f,
+      }).readOnly,
+    ).toEqual([]);
   });
 });

@@ -2,10 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnyCodingCli, CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
+import { pathCovers } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingContext, TaskContext } from '../../../engine/executor.ts';
-import type { Confinement } from '../../../sandbox/index.ts';
+import type { Confinement, Guarded } from '../../../sandbox/index.ts';
 import { confine } from '../../../sandbox/index.ts';
-import type { CliInvocation } from './adapters/adapter.ts';
+import { geminiOwnLogin } from '../acp/launches/gemini.ts';
+import type { CliInvocation, OwnLogin } from './adapters/adapter.ts';
+import { claudeOwnLogin } from './adapters/claude.ts';
+import { codexOwnLogin } from './adapters/codex.ts';
+import { opencodeOwnLogin } from './adapters/opencode.ts';
+import { qwenOwnLogin } from './adapters/qwen.ts';
 import type { Ready } from './cli-run.ts';
 
 /**
@@ -23,15 +29,34 @@ const OWN_LOGIN_HOSTS: Record<AnyCodingCli, readonly string[]> = {
   acp: [],
 };
 
-/** The CLI's own state in the person's home (under HOME), which it writes when it runs on the person's login. */
-const OWN_LOGIN_STATE: Record<AnyCodingCli, readonly string[]> = {
-  claude: ['.claude', '.claude.json'],
-  codex: ['.codex'],
-  opencode: ['.local/share/opencode', '.config/opencode', '.cache/opencode', '.local/state/opencode'],
-  qwen: ['.qwen'],
-  gemini: ['.gemini'],
-  acp: [],
+/**
+ * What each CLI keeps in the person's home, for a run on their own login: its state (writable) and
+ * its config (read-only), as each CLI's adapter says.
+ */
+const OWN_LOGIN: Record<AnyCodingCli, OwnLogin> = {
+  claude: claudeOwnLogin,
+  codex: codexOwnLogin,
+  opencode: opencodeOwnLogin,
+  qwen: qwenOwnLogin,
+  gemini: geminiOwnLogin,
+  // Any other ACP agent: nothing of the home is its to write.
+  acp: { state: [], config: [] },
 };
+
+/**
+ * The config of `cli` in `home` that stays read-only (only what lies in one of its state folders
+ * that exist: the rest of the home is read-only anyway), each with the stand-in the sandbox puts
+ * in its place while it is not there (a folder for a folder, an empty file for a file).
+ */
+export function ownConfig(cli: AnyCodingCli, home: string): Guarded[] {
+  const { state, config } = OWN_LOGIN[cli];
+  const roots = state.map((p) => join(home, p)).filter((p) => existsSync(p));
+  return config.flatMap((p): Guarded[] => {
+    const path = join(home, p.replace(/\/$/, ''));
+    if (!roots.some((r) => pathCovers(r, path))) return [];
+    return [{ path, standIn: p.endsWith('/') ? 'folder' : 'file' }];
+  });
+}
 
 /** A URL's host as the sandbox lists it: `127.0.0.1:4123`, `[::1]:3000`, `example.com` (its scheme's own port). */
 export const hostOf = (url: string): string => new URL(url).host;
@@ -56,12 +81,17 @@ export interface CliSandboxInput {
 
 /**
  * What a coding CLI's sandbox allows: writes to its worktree, its state folder and the attempt's
- * folder (on the person's login: the CLI's own folders in their home, those that exist); the
+ * folder (on the person's login: the CLI's own state folders in their home, those that exist,
+ * but its config there, `readOnly`: what the person's next session of the CLI runs); the
  * network to its model endpoint (the metering endpoint on loopback, as an IP literal with its
  * port, which the sandbox's filter lets through only when listed so), Baton's MCP server when it
  * asks there, its vendor's hosts on the person's login, and what the agent lists.
  */
-export function cliSandbox(i: CliSandboxInput): { policy: SandboxPolicy; folders: string[] } {
+export function cliSandbox(i: CliSandboxInput): {
+  policy: SandboxPolicy;
+  folders: string[];
+  readOnly: Guarded[];
+} {
   const hosts = [...i.policy.network.allow];
   const add = (h: string) => {
     if (!hosts.includes(h)) hosts.push(h);
@@ -69,11 +99,12 @@ export function cliSandbox(i: CliSandboxInput): { policy: SandboxPolicy; folders
   if (i.endpoint) add(hostOf(i.endpoint));
   else if (!i.provider) for (const h of OWN_LOGIN_HOSTS[i.cli]) add(h);
   if (i.mcp) add(hostOf(i.mcp));
-  const own = i.provider ? [] : OWN_LOGIN_STATE[i.cli].map((p) => join(i.home, p));
+  const own = i.provider ? [] : OWN_LOGIN[i.cli].state.map((p) => join(i.home, p));
   const folders = [i.worktree, i.stateFolder, i.tmp, ...own].filter(
     (f, n, all) => existsSync(f) && all.indexOf(f) === n,
   );
-  return { policy: { ...i.policy, network: { ...i.policy.network, allow: hosts } }, folders };
+  const readOnly = i.provider ? [] : ownConfig(i.cli, i.home);
+  return { policy: { ...i.policy, network: { ...i.policy.network, allow: hosts } }, folders, readOnly };
 }
 
 /**
@@ -108,10 +139,16 @@ export async function confineCli(o: {
     cwd: r.worktree.dir,
     env: o.env,
     folders: box.folders,
+    readOnly: box.readOnly,
+    mayWrite: r.sandbox.mayWrite,
     hide: r.sandbox.hide,
     owner: `agent "${ctx.agent.id}"`,
     askHost: ctx.sandboxHosts?.ask,
   });
-  const where = `it writes only ${box.folders.join(', ')} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`;
+  const config =
+    box.readOnly.length > 0
+      ? `, its config there read-only (${box.readOnly.map((g) => g.path.replace(`${inv.home}/`, '~/')).join(', ')}),`
+      : '';
+  const where = `it writes only ${box.folders.join(', ')}${config} and reaches only ${box.policy.network.allow.join(', ') || 'no host'}`;
   return { confined, where };
 }

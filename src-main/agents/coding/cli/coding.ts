@@ -229,6 +229,8 @@ async function* codingAttempt(
       secrets.push(link.token);
     }
     await mkdir(tmp, { recursive: true, mode: 0o700 });
+    // Protected paths of the worktree (`.vscode`, `.mcp.json`, …) the workspace opens on purpose.
+    const mayWrite = coding.workspace.allow_protected_writes ?? [];
     const setup = coding.workspace.setup_command;
     let setupSteps = 0;
     // The workspace's sandbox (narrowed by the plan); on an agent's work, within the agent's too.
@@ -258,6 +260,7 @@ async function* codingAttempt(
           hide: hidden().filter((p) => p !== coding.workspace.path),
           owner: `workspace "${coding.workspace.id}"`,
           askHost: ctx.sandboxHosts?.ask,
+          mayWrite,
         },
         // After the prompt (seq 0), before the CLI's steps.
         nextSeq: () => 1 + setupSteps++,
@@ -286,7 +289,7 @@ async function* codingAttempt(
         env: { ...wsEnv.env, ...agentEnv.env },
         link,
         firstSeq: 1 + setupSteps,
-        sandbox: { policy: policy.policy, hide },
+        sandbox: { policy: policy.policy, hide, mayWrite },
       },
       signal,
       graceMs,
@@ -298,6 +301,7 @@ async function* codingAttempt(
         hide,
         owner: `workspace "${coding.workspace.id}"`,
         askHost: ctx.sandboxHosts?.ask,
+        mayWrite,
       },
     });
   } finally {

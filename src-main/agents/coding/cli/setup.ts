@@ -21,6 +21,8 @@ export interface SetupOptions {
     owner: string;
     /** Under the network policy `ask`: asks a person about a refused host. */
     askHost?: ((host: string) => void) | undefined;
+    /** Protected paths of the worktree it may write on purpose (the workspace's `allow_protected_writes`). */
+    mayWrite?: readonly string[] | undefined;
   };
   /** The seq of the next step (what the sandbox refused it). */
   nextSeq: () => number;

@@ -91,6 +91,37 @@ describe('workspaces.update', () => {
     );
   });
 
+  it('opens protected paths to its agents on purpose, naming a bad one; opening is audited', async () => {
+    const a = await withWorkspace();
+    const bad = await a.dispatch('workspaces.update', {
+      workspace_id: 'app',
+      allow_protected_writes: ['.vscode', '.git/hooks'],
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const issues = (bad.error.details as { issues: { path: string; message: string }[] }).issues;
+    expect(issues[0]!.path).toBe('allow_protected_writes[1]');
+    expect(issues[0]!.message).toMatch(/^must be one of the protected paths: \.gitconfig, /);
+    const w = await call<Workspace>(a, 'workspaces.update', {
+      workspace_id: 'app',
+      allow_protected_writes: ['.vscode/', '.mcp.json'],
+    });
+    expect(w.allow_protected_writes).toEqual(['.vscode', '.mcp.json']);
+    const [listed] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(listed!.allow_protected_writes).toEqual(['.vscode', '.mcp.json']);
+    // Left out: as it was.
+    await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: { mode: 'required' } });
+    const [again] = await call<Workspace[]>(a, 'workspaces.list', {});
+    expect(again!.allow_protected_writes).toEqual(['.vscode', '.mcp.json']);
+    const entries = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    expect(entries.map((e) => [e.to_status, e.why])).toEqual([
+      [
+        'protected paths opened',
+        'the agents of workspace "app" may write .vscode, .mcp.json (protected paths, read-only to them otherwise): what they write there is marked in the diff review',
+      ],
+    ]);
+  });
+
   it('records a workspace registered with its sandbox off', async () => {
     const a = await withWorkspace({ mode: 'off' });
     expect(await sandboxAudits(a)).toEqual([['app', null, 'sandbox off']]);

@@ -78,6 +78,23 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     });
   };
 
+  // Opening a protected path (`.vscode`, `.mcp.json`) to the workspace's agents is recorded too:
+  // what they write there runs in the person's editor or shell.
+  const auditOpened = (w: Workspace, before: readonly string[]) => {
+    const opened = (w.allow_protected_writes ?? []).filter((n) => !before.includes(n));
+    if (opened.length === 0) return;
+    store.memory.audit({
+      at: now(),
+      actor: 'user',
+      entity: 'workspace',
+      entity_id: w.id,
+      run_id: null,
+      from_status: null,
+      to_status: 'protected paths opened',
+      why: `the agents of workspace "${w.id}" may write ${opened.join(', ')} (protected paths, read-only to them otherwise): what they write there is marked in the diff review`,
+    });
+  };
+
   return {
     // The parked worktrees are counted by their folders in the pool (no git, no walk of their
     // files: their size would cost a walk of every file); the open ones are the sessions on disk.
@@ -114,6 +131,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         env: input.env,
         keep_ignored: input.keep_ignored,
         sandbox: input.sandbox ?? null,
+        allow_protected_writes: input.allow_protected_writes,
         checks: input.checks,
         remote: input.remote ? storedRemote(input.remote) : null,
         created_at: now(),
@@ -121,6 +139,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       const added = store.tx(() => {
         if (!store.workspaces.add(workspace)) return false;
         auditSandboxOff(workspace, null);
+        auditOpened(workspace, []);
         return true;
       });
       if (!added)
@@ -128,7 +147,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox, checks, remote }) => {
+    'workspaces.update': ({ workspace_id, sandbox, allow_protected_writes, checks, remote }) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
         let w: Workspace = old;
@@ -136,6 +155,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           store.workspaces.setSandbox(workspace_id, sandbox);
           w = { ...w, sandbox };
           auditSandboxOff(w, old.sandbox?.mode ?? 'required');
+        }
+        if (allow_protected_writes !== undefined) {
+          store.workspaces.setAllowProtectedWrites(workspace_id, allow_protected_writes);
+          w = { ...w, allow_protected_writes };
+          auditOpened(w, old.allow_protected_writes ?? []);
         }
         if (checks !== undefined) {
           store.workspaces.setChecks(workspace_id, checks);

@@ -1,5 +1,6 @@
 import type { WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
+import type { ProtectedName } from '../../../../src-shared/schemas/protected-paths.ts';
 import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import type { Db } from '../../../store/db.ts';
@@ -12,6 +13,7 @@ interface WorkspaceRow {
   env: string;
   keep_ignored: string;
   sandbox: string | null;
+  allow_protected_writes: string;
   checks: string;
   remote: string | null;
   created_at: string;
@@ -25,6 +27,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   env: JSON.parse(r.env) as Workspace['env'],
   keep_ignored: JSON.parse(r.keep_ignored) as string[],
   sandbox: r.sandbox === null ? null : (JSON.parse(r.sandbox) as SandboxPolicy),
+  allow_protected_writes: JSON.parse(r.allow_protected_writes) as ProtectedName[],
   checks: JSON.parse(r.checks) as WorkspaceCheck[],
   remote: r.remote === null ? null : (JSON.parse(r.remote) as WorkspaceRemote),
   created_at: r.created_at,
@@ -35,11 +38,14 @@ export function createWorkspacesRepo(db: Db) {
   const list = db.prepare<[], WorkspaceRow>('SELECT * FROM workspaces ORDER BY id');
   const get = db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?');
   const insert =
-    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, checks, remote, created_at)
-    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @checks, @remote, @created_at) ON CONFLICT(id) DO NOTHING`);
+    db.prepare(`INSERT INTO workspaces (id, path, base_branch, setup_command, env, keep_ignored, sandbox, allow_protected_writes, checks, remote, created_at)
+    VALUES (@id, @path, @base_branch, @setup_command, @env, @keep_ignored, @sandbox, @allow_protected_writes, @checks, @remote, @created_at) ON CONFLICT(id) DO NOTHING`);
   const del = db.prepare('DELETE FROM workspaces WHERE id = ?');
   const setSandbox = db.prepare<[string | null, string]>('UPDATE workspaces SET sandbox = ? WHERE id = ?');
   const setChecks = db.prepare<[string, string]>('UPDATE workspaces SET checks = ? WHERE id = ?');
+  const setAllowed = db.prepare<[string, string]>(
+    'UPDATE workspaces SET allow_protected_writes = ? WHERE id = ?',
+  );
   const setRemote = db.prepare<[string | null, string]>('UPDATE workspaces SET remote = ? WHERE id = ?');
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
@@ -55,12 +61,16 @@ export function createWorkspacesRepo(db: Db) {
         env: JSON.stringify(w.env),
         keep_ignored: JSON.stringify(w.keep_ignored),
         sandbox: w.sandbox === null ? null : JSON.stringify(w.sandbox),
+        allow_protected_writes: JSON.stringify(w.allow_protected_writes ?? []),
         checks: JSON.stringify(w.checks),
         remote: w.remote ? JSON.stringify(w.remote) : null,
       }).changes > 0,
     /** Replaces a workspace's checks; true if it exists. */
     setChecks: (id: string, checks: WorkspaceCheck[]): boolean =>
       setChecks.run(JSON.stringify(checks), id).changes > 0,
+    /** Replaces the protected paths a workspace's agents may write; true if it exists. */
+    setAllowProtectedWrites: (id: string, names: readonly ProtectedName[]): boolean =>
+      setAllowed.run(JSON.stringify(names), id).changes > 0,
     /** Replaces a workspace's sandbox policy (null: the default); true if it exists. */
     setSandbox: (id: string, policy: SandboxPolicy | null): boolean =>
       setSandbox.run(policy === null ? null : JSON.stringify(policy), id).changes > 0,

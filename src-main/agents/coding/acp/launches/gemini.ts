@@ -1,7 +1,27 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
+import type { OwnLogin } from '../../cli/adapters/adapter.ts';
 import { personHome, providerModel, providerUrl } from '../../cli/adapters/adapter.ts';
 import type { AcpLaunch } from './launch.ts';
+
+/** Gemini CLI on the person's own login: its sessions, logs and login in `~/.gemini`, its config read-only. */
+export const geminiOwnLogin: OwnLogin = {
+  state: ['.gemini'],
+  config: [
+    '.gemini/settings.json',
+    '.gemini/.env',
+    '.gemini/GEMINI.md',
+    '.gemini/trustedFolders.json',
+    '.gemini/mcp-server-enablement.json',
+    '.gemini/commands/',
+    '.gemini/agents/',
+    '.gemini/skills/',
+    '.gemini/extensions/',
+    '.gemini/policies/',
+    '.gemini/hooks/',
+    '.gemini/bin/',
+  ],
+};
 
 /**
  * Gemini CLI in ACP mode: `gemini --acp`. With a provider (a server speaking the Gemini API):

@@ -64,6 +64,21 @@ export interface CliAdapter {
   invocation(input: AdapterInput): Promise<CliInvocation>;
 }
 
+/**
+ * What a CLI keeps in the person's home (paths under HOME), for a run on their own login (no
+ * provider), when the person's next session of the CLI runs outside any sandbox:
+ * - `state`: what it writes there as it works (sessions, caches, logs, its login's refreshed
+ *   tokens), writable where it exists;
+ * - `config`: what configures what the CLI runs (its settings and their hooks, MCP servers,
+ *   commands, agents, skills, plugins, instructions, trusted folders), read-only in Baton's
+ *   sandbox whether it is there or not. A folder ends with `/`.
+ * Anything in the home but `state` stays read-only as well (claude's `~/.claude.json`).
+ */
+export interface OwnLogin {
+  state: readonly string[];
+  config: readonly string[];
+}
+
 /** The person's own HOME (for a CLI without a provider: its login lives there). */
 export const personHome = (): string => process.env.HOME ?? process.env.USERPROFILE ?? '/';
 

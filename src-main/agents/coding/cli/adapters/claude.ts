@@ -1,8 +1,36 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AdapterInput, CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter, OwnLogin } from './adapter.ts';
 import { personHome, providerUrl } from './adapter.ts';
+
+/**
+ * Claude Code on the person's own login: its sessions, shell snapshots and login in `~/.claude`;
+ * `~/.claude.json` (its user MCP servers, the folders it trusts, and state it does without when
+ * it cannot save it: measured, it works) is not among them, so it stays read-only.
+ */
+export const claudeOwnLogin: OwnLogin = {
+  state: ['.claude'],
+  config: [
+    '.claude/settings.json',
+    '.claude/settings.local.json',
+    '.claude/CLAUDE.md',
+    '.claude/statusline-command.sh',
+    '.claude/daemon.json',
+    '.claude/commands/',
+    '.claude/agents/',
+    '.claude/skills/',
+    '.claude/hooks/',
+    '.claude/plugins/',
+    '.claude/output-styles/',
+    '.claude/rules/',
+    '.claude/remote/',
+    '.claude/ide/',
+    // A local install of Claude Code itself, and the backups it restores `~/.claude.json` from.
+    '.claude/local/',
+    '.claude/backups/',
+  ],
+};
 
 /**
  * Claude Code's `--mcp-config` naming Baton's MCP server `baton` over streamable HTTP with the

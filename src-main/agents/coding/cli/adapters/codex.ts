@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AdapterInput, CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter, OwnLogin } from './adapter.ts';
 import { personHome, providerModel, providerUrl } from './adapter.ts';
 
 /** The environment variable codex reads the provider's key from (named in its config). */
@@ -32,6 +32,26 @@ const modelCatalog = (model: string, extra: Record<string, unknown>) => ({
     },
   ],
 });
+
+/** Codex on the person's own login: its sessions, logs and login in `~/.codex`, its config read-only. */
+export const codexOwnLogin: OwnLogin = {
+  state: ['.codex'],
+  config: [
+    '.codex/config.toml',
+    '.codex/managed_config.toml',
+    '.codex/requirements.toml',
+    '.codex/hooks.json',
+    '.codex/.env',
+    '.codex/AGENTS.md',
+    '.codex/AGENTS.override.md',
+    '.codex/prompts/',
+    '.codex/rules/',
+    '.codex/skills/',
+    '.codex/agents/',
+    '.codex/hooks/',
+    '.codex/plugins/',
+  ],
+};
 
 /**
  * Codex: `codex exec --json --skip-git-repo-check --sandbox workspace-write <prompt>` (its

@@ -1,7 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AdapterInput, CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter, OwnLogin } from './adapter.ts';
 import { personHome, providerModel, providerUrl } from './adapter.ts';
+
+/**
+ * opencode on the person's own login: its sessions and login (`~/.local/share/opencode`), caches
+ * and state; its config folder (`~/.config/opencode`: settings, plugins, agents, commands) is not
+ * among them, so it stays read-only, and so do the packages it loads from its cache and the
+ * programs it downloads (language servers).
+ */
+export const opencodeOwnLogin: OwnLogin = {
+  state: ['.local/share/opencode', '.cache/opencode', '.local/state/opencode'],
+  config: [
+    '.local/share/opencode/bin/',
+    '.cache/opencode/node_modules/',
+    '.cache/opencode/package.json',
+    '.cache/opencode/bun.lock',
+  ],
+};
 
 /**
  * opencode: `opencode run --format json -m <provider/model> <prompt>`, `-s <session>` to resume.

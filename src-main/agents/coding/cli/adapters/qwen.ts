@@ -1,7 +1,31 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfinedFolder } from '../../../../files/confined-folder.ts';
-import type { AdapterInput, CliAdapter } from './adapter.ts';
+import type { AdapterInput, CliAdapter, OwnLogin } from './adapter.ts';
 import { personHome, providerModel, providerUrl } from './adapter.ts';
+
+/** qwen-code on the person's own login: its sessions, logs and login in `~/.qwen`, its config read-only. */
+export const qwenOwnLogin: OwnLogin = {
+  state: ['.qwen'],
+  config: [
+    '.qwen/settings.json',
+    '.qwen/.env',
+    '.qwen/QWEN.md',
+    '.qwen/output-language.md',
+    '.qwen/loop.md',
+    '.qwen/trustedFolders.json',
+    '.qwen/statusline-command.sh',
+    '.qwen/commands/',
+    '.qwen/agents/',
+    '.qwen/skills/',
+    '.qwen/extensions/',
+    '.qwen/hooks/',
+    '.qwen/rules/',
+    '.qwen/output-styles/',
+    '.qwen/workflows/',
+    // UI language packs: JavaScript it loads.
+    '.qwen/locales/',
+  ],
+};
 
 /**
  * qwen-code: `qwen -p <prompt> --output-format stream-json --yolo` (every tool call approved),

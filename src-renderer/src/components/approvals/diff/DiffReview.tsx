@@ -52,6 +52,7 @@ export default function DiffReview({
       {view?.best_of && <Candidates approvalId={a.id} best={view.best_of} />}
       {view?.checks && <ChecksRow checks={view.checks} rounds={view.fix_rounds ?? 0} full />}
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
+      {view?.protected_files && <ProtectedChanged files={view.protected_files} />}
       {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
       {previous && view && (
         <div className="review-since">
@@ -105,6 +106,26 @@ function ReviewHead({ view, list }: { view: DiffReviewView | undefined; list: re
       <span className="review-del" title={`${deletions} removed lines`}>
         −{deletions.toLocaleString('en')}
       </span>
+    </p>
+  );
+}
+
+/**
+ * The changed files that are protected paths (`.vscode/…`, `.mcp.json`, `.bashrc`: what an
+ * editor, a shell or a coding agent runs from), which the sandbox keeps agents from writing unless
+ * the workspace allows it: said above the diff, for the reviewer to read before approving.
+ */
+function ProtectedChanged({ files }: { files: readonly string[] }) {
+  return (
+    <p className="field-error small" role="note" aria-label="Protected files changed">
+      {counted(files.length, 'protected file')} changed:{' '}
+      {files.map((f, i) => (
+        <span key={f}>
+          {i > 0 && ', '}
+          <code>{f}</code>
+        </span>
+      ))}
+      . Editors, shells and coding agents run what these hold: read them before you approve.
     </p>
   );
 }

@@ -1,0 +1,166 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DANGEROUS_FILES,
+  getDangerousDirectories,
+} from '@anthropic-ai/sandbox-runtime/dist/sandbox/sandbox-utils.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SANDBOX, pathCovers } from '../../src-shared/schemas/sandbox.ts';
+import { spawnTree } from '../processes/process-tree.ts';
+import type { ConfineRequest } from './confine.ts';
+import { confine } from './confine.ts';
+
+// The sandbox library's list of what stays read-only in a program's folder, planted there by a
+// program in the sandbox: the library keeps it only under its own process's working folder, so
+// Baton hands it over for the program's (protected.ts).
+const PROTECTED_FILES: readonly string[] = DANGEROUS_FILES;
+const PROTECTED_FOLDERS: readonly string[] = getDangerousDirectories();
+
+const root = mkdtempSync(join(tmpdir(), 'baton-protected-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+
+/**
+ * A program that plants each path it is given in its working folder (a path ending in `/` is a
+ * folder: made, and a file written in it), then commits what it may with its own git; what each
+ * try did goes to stdout as JSON.
+ */
+const PLANT = `
+const fs = require('node:fs'); const { execFileSync } = require('node:child_process');
+const tried = {};
+for (const t of process.argv.slice(1)) {
+  try {
+    if (t.endsWith('/')) { fs.mkdirSync(t, { recursive: true }); fs.writeFileSync(t + 'planted', 'x'); }
+    else fs.writeFileSync(t, 'planted');
+    tried[t] = 'ok';
+  } catch (err) { tried[t] = err.code; }
+}
+try {
+  execFileSync('git', ['add', '-A'], { stdio: 'pipe' });
+  execFileSync('git', ['-c', 'user.name=a', '-c', 'user.email=a@a', 'commit', '-qm', 'agent'], { stdio: 'pipe' });
+  tried.git = 'ok';
+} catch (err) { tried.git = String(err.stderr); }
+process.stdout.write(JSON.stringify(tried));
+`;
+
+/** Runs a confined program to its end, as Baton does (its process tree), and releases it. */
+async function run(req: ConfineRequest) {
+  const made = await confine(req);
+  if (!made.ok) throw new Error(made.error);
+  const p = made.program;
+  const tree = spawnTree(p.command, p.args, {
+    cwd: req.cwd,
+    env: p.env,
+    graceMs: 1_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  tree.child.stdout!.on('data', (c: Buffer) => {
+    out += c;
+  });
+  await new Promise((r) => tree.child.on('close', r));
+  await tree.stop();
+  await p.release();
+  return { tried: JSON.parse(out) as Record<string, string>, blocked: p.take() };
+}
+
+describe.runIf(process.platform === 'linux')('a program in its folder, in the sandbox', () => {
+  it('plants none of the protected paths, each refusal reported; its own git works; no stand-in is left', async () => {
+    const folder = join(root, 'repo');
+    mkdirSync(join(folder, 'web', '.vscode'), { recursive: true });
+    writeFileSync(join(folder, 'web', '.vscode', 'settings.json'), '{}\n');
+    writeFileSync(join(folder, '.gitmodules'), '');
+    git(folder, 'init', '-q');
+    git(folder, 'add', '-A');
+    git(folder, 'commit', '-qm', 'start');
+    const planted = [
+      ...PROTECTED_FILES,
+      ...PROTECTED_FOLDERS.map((f) => `${f}/`),
+      'web/.vscode/settings.json',
+      '.git/hooks/pre-commit',
+      '.git/config',
+    ];
+    const r = await run({
+      policy: DEFAULT_SANDBOX,
+      command: process.execPath,
+      args: ['-e', PLANT, ...planted, '.idea-not/', 'own.txt'],
+      cwd: folder,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root },
+      folders: [folder],
+      // Opened on purpose by the workspace: written.
+      mayWrite: ['.idea'],
+      owner: 'agent "test"',
+    });
+    const refused = planted.filter((p) => p !== '.idea/');
+    for (const p of refused) expect(r.tried[p], p).toMatch(/^E[A-Z]+$/);
+    expect([r.tried['.idea/'], r.tried['.idea-not/'], r.tried['own.txt']]).toEqual(['ok', 'ok', 'ok']);
+    // Each refusal is a step of the trace, naming the path.
+    const texts = r.blocked.map((b) => b.text);
+    for (const p of refused)
+      expect(
+        r.blocked.some(
+          (b) =>
+            b.text.startsWith('sandbox: write to a protected path refused: ') &&
+            pathCovers(join(folder, p), b.target),
+        ),
+        `${p} in ${texts.join('\n')}`,
+      ).toBe(true);
+    // Its own git saw no stand-in (an empty folder is nothing to git): the commit has its own files only.
+    expect(r.tried.git).toBe('ok');
+    expect(git(folder, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      '.idea-not/planted',
+      '.idea/planted',
+      'own.txt',
+    ]);
+    // Nothing planted, and nothing left where a stand-in stood.
+    expect(readFileSync(join(folder, 'web', '.vscode', 'settings.json'), 'utf8')).toBe('{}\n');
+    expect(existsSync(join(folder, '.git', 'hooks', 'pre-commit'))).toBe(false);
+    expect(readFileSync(join(folder, '.git', 'config'), 'utf8')).not.toContain('planted');
+    expect(readdirSync(folder).sort()).toEqual([
+      '.git',
+      '.gitmodules',
+      '.idea',
+      '.idea-not',
+      'own.txt',
+      'web',
+    ]);
+    expect(git(folder, 'status', '--porcelain')).toBe('');
+  });
+
+  it('keeps a worktree’s .git file', async () => {
+    const repo = join(root, 'main');
+    mkdirSync(repo);
+    git(repo, 'init', '-q');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'start');
+    const tree = join(root, 'tree');
+    git(repo, 'worktree', 'add', '-q', '-b', 'task', tree);
+    const before = readFileSync(join(tree, '.git'), 'utf8');
+    const r = await run({
+      policy: DEFAULT_SANDBOX,
+      command: process.execPath,
+      args: ['-e', PLANT, '.git', '.git/hooks/'],
+      cwd: tree,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root },
+      folders: [tree],
+      owner: 'agent "test"',
+    });
+    expect([r.tried['.git'], r.tried['.git/hooks/']]).toEqual([
+      expect.stringMatching(/^E/),
+      expect.stringMatching(/^E/),
+    ]);
+    expect(readFileSync(join(tree, '.git'), 'utf8')).toBe(before);
+    expect(r.blocked.map((b) => b.target)).toContain(join(tree, '.git'));
+  });
+});
