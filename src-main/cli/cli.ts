@@ -237,10 +237,12 @@ async function main(argv: string[]): Promise<number> {
     });
     return app;
   };
+  // Who the commands' changes are recorded as: --as, else the login name.
+  const cliActor = values.as ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
   // Every command below but start, serve, mcp and worker reaches the data directory this way.
   let conn: Connection | undefined;
   const through = async (kind: CommandKind) => {
-    conn ??= await connect(dataDir, openApp, kind);
+    conn ??= await connect(dataDir, openApp, kind, undefined, { actor: cliActor });
     return conn;
   };
   const client = async (kind: CommandKind) => (await through(kind)).client;
@@ -273,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
           {
             json: values.json,
             archived: values.archived,
-            actor: values.as ?? process.env.USER ?? 'cli',
+            actor: cliActor,
           },
         );
       case 'runs':
@@ -305,7 +307,7 @@ async function main(argv: string[]): Promise<number> {
           approvalId,
           ...(scope === undefined ? {} : { scope: scope as ToolCallScope }),
           decision: changes ? 'request_changes' : command,
-          actor: values.as ?? process.env.USER ?? 'cli',
+          actor: cliActor,
           comment: values.comment,
           json: values.json,
         });

@@ -328,7 +328,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           return;
         }
         call = msg;
-        const result = await opts.dispatch(msg.method, msg.input);
+        const result = await opts.dispatch(
+          msg.method,
+          msg.input,
+          msg.actor === undefined ? undefined : { actor: msg.actor },
+        );
         broadcast.reply(ws, JSON.stringify({ id: msg.id, result } satisfies SocketReply));
       },
       () =>
@@ -406,7 +410,10 @@ function parseMessage(data: RawData): Message {
     return bad;
   }
   if (typeof msg !== 'object' || msg === null) return bad;
-  const { id, method, input } = msg as Record<string, unknown>;
+  const { id, method, input, actor } = msg as Record<string, unknown>;
   if (typeof method !== 'string' || (typeof id !== 'number' && typeof id !== 'string')) return bad;
-  return { id, method, input };
+  // Who calls is checked with the input, by the dispatch: a name that is not one is refused there.
+  if (actor !== undefined && typeof actor !== 'string')
+    return { ok: false, error: { code: 'invalid_input', message: 'actor must be a name' } };
+  return actor === undefined ? { id, method, input } : { id, method, input, actor };
 }

@@ -12,21 +12,29 @@ let client: BatonClient | undefined;
 /**
  * Connects once; every call in the UI goes through the `api` object below. `onStorageFull`
  * hears every call that failed because the host's disk is full (the banner), whatever else
- * the caller does with the error.
+ * the caller does with the error. `actor`: who this person said they are, read at each call,
+ * which the host records as who made each change (undefined until they said).
  */
 export function connect(
   transport: Transport,
   onEvents: (b: EventBatch) => void,
   onStorageFull: (error: WireError) => void = () => {},
+  actor: () => string | undefined = () => undefined,
 ): void {
-  client = createClient({
-    ...transport,
-    async invoke(method, input) {
-      const result = await transport.invoke(method, input);
-      if (!result.ok && result.error.code === 'storage_full') onStorageFull(result.error);
-      return result;
+  client = createClient(
+    {
+      ...transport,
+      async invoke(method, input, caller) {
+        const result = await transport.invoke(method, input, caller);
+        if (!result.ok && result.error.code === 'storage_full') onStorageFull(result.error);
+        return result;
+      },
     },
-  });
+    () => {
+      const name = actor();
+      return name === undefined ? undefined : { actor: name };
+    },
+  );
   client.onBatch(onEvents);
 }
 

@@ -29,7 +29,7 @@ async function withWorkspace(sandbox?: unknown) {
   return app;
 }
 
-const sandboxAudits = async (a: BatonApp) =>
+const workspaceAudits = async (a: BatonApp) =>
   (await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' })).map((e) => [
     e.entity_id,
     e.from_status,
@@ -53,8 +53,20 @@ describe('workspaces.update', () => {
     const [listed] = await call<Workspace[]>(a, 'workspaces.list', {});
     expect(listed!.sandbox).toEqual(policy);
     await eventually(() => events.some((e) => e.name === 'workspace.updated'));
-    // Required, nothing turned off: nothing for the audit log.
-    expect(await sandboxAudits(a)).toEqual([]);
+    // Required, nothing turned off: a change like any other, field by field.
+    expect(await workspaceAudits(a)).toEqual([
+      ['app', null, 'changed'],
+      ['app', null, 'added'],
+    ]);
+    const [changed] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    expect(changed!.why).toBe(
+      'workspace "app" changed: sandbox.mode, sandbox.network.allow, sandbox.network.unlisted, sandbox.read_deny, sandbox.read_allow, sandbox.write_allow',
+    );
+    expect(changed!.changes![1]).toEqual({
+      field: 'sandbox.network.allow',
+      from: null,
+      to: '["registry.npmjs.org","127.0.0.1:4873"]',
+    });
   });
 
   it('names the field of a bad policy and of an unknown workspace, and changes nothing', async () => {
@@ -84,8 +96,13 @@ describe('workspaces.update', () => {
     await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: off });
     await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: off });
     await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: { mode: 'required' } });
-    expect(await sandboxAudits(a)).toEqual([['app', 'required', 'sandbox off']]);
-    const [entry] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    // Turned off once (the same policy again changes nothing), then back on: a plain change.
+    expect(await workspaceAudits(a)).toEqual([
+      ['app', null, 'changed'],
+      ['app', 'required', 'sandbox off'],
+      ['app', null, 'added'],
+    ]);
+    const [, entry] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
     expect(entry!.why).toBe(
       'the OS sandbox of workspace "app" was turned off: its setup command runs with the full rights of the person who started Baton',
     );
@@ -93,7 +110,7 @@ describe('workspaces.update', () => {
 
   it('records a workspace registered with its sandbox off', async () => {
     const a = await withWorkspace({ mode: 'off' });
-    expect(await sandboxAudits(a)).toEqual([['app', null, 'sandbox off']]);
+    expect(await workspaceAudits(a)).toEqual([['app', null, 'sandbox off']]);
   });
 });
 
@@ -125,7 +142,10 @@ describe('workspaces.allowedHosts and workspaces.forgetHost', () => {
       forgotten: false,
     });
     expect(await call(a, 'workspaces.allowedHosts', { workspace_id: 'app' })).toEqual([]);
-    expect(await sandboxAudits(a)).toEqual([['app', null, 'host forgotten']]);
+    expect(await workspaceAudits(a)).toEqual([
+      ['app', null, 'host forgotten'],
+      ['app', null, 'added'],
+    ]);
     const missing = await a.dispatch('workspaces.allowedHosts', { workspace_id: 'nope' });
     expect(!missing.ok && missing.error.code).toBe('not_found');
   });
