@@ -61,10 +61,10 @@ export const api = {
   createPlan: (plan: unknown) => c().invoke('plans.import', { plan, new_only: true }),
   /** What the host says would go wrong with a plan (its workspaces, its patterns…); stores nothing. */
   validatePlan: (plan: unknown) => c().invoke('plans.validate', { plan }),
-  deletePlan: (plan_id: string, actor: string) => c().invoke('plans.delete', { plan_id, actor }),
-  archivePlan: (plan_id: string, archived: boolean, actor: string) =>
-    c().invoke('plans.archive', { plan_id, archived, actor }),
-  startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
+  // Who asks goes with every call (connect's `actor`): these record it as who deleted, archived or started.
+  deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
+  archivePlan: (plan_id: string, archived: boolean) => c().invoke('plans.archive', { plan_id, archived }),
+  startRun: (plan_id: string) => c().invoke('runs.start', { plan_id }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
   cancelRun: (run_id: string, actor: string) => c().invoke('runs.cancel', { run_id, actor }),
@@ -191,8 +191,7 @@ export const api = {
     c().invoke('runs.readArtifact', { artifact_id, offset, encoding }),
   cancelTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
-  rerun: (run_id: string, task_id: string, actor: string) =>
-    c().invoke('runs.rerun', { run_id, task_id, actor }),
+  rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
   /** Retries a failed task inside its run while the run executes (`runs.retryTask`); a coding task from its start with `start_clean`. */
   retryTask: (run_id: string, task_id: string, actor: string, start_clean = false) =>
     c().invoke('runs.retryTask', { run_id, task_id, actor, start_clean }),
@@ -225,8 +224,7 @@ export const api = {
     c().invoke('runs.mergeBranches', { run_id, target, mode, create }),
   /** A coding task's kept work in progress: its commit message, files and diff; resumed in a new run, or discarded. */
   keptWork: (run_id: string, task_id: string) => c().invoke('runs.keptWork', { run_id, task_id }),
-  resumeWork: (run_id: string, task_id: string, actor: string) =>
-    c().invoke('runs.resumeWork', { run_id, task_id, actor }),
+  resumeWork: (run_id: string, task_id: string) => c().invoke('runs.resumeWork', { run_id, task_id }),
   discardWork: (run_id: string, task_id: string) => c().invoke('runs.discardWork', { run_id, task_id }),
   /** Baton's task branches of a workspace, and deleting those a person chose. */
   workspaceBranches: (workspace_id: string) => c().invoke('workspaces.branches', { workspace_id }),

@@ -22,7 +22,7 @@ const start: RouteState = {
   openApprovalId: null,
   approvalFilter: {},
   approvalsTab: 'pending',
-  approvalSort: 'oldest',
+  approvalSort: 'blocking',
   openAgentId: null,
   logsTab: 'memory',
   memoryQuery: '',

@@ -59,7 +59,7 @@ export function screenRoute(s: RouteState, view: View): Route {
         ...(s.approvalFilter.plan_id ? { plan: s.approvalFilter.plan_id } : {}),
         ...(s.approvalFilter.kind ? { kind: s.approvalFilter.kind } : {}),
         ...(s.approvalsTab === 'decided' ? { show: 'decided' } : {}),
-        ...(s.approvalSort === 'newest' ? { sort: 'newest' } : {}),
+        ...(s.approvalSort !== 'blocking' ? { sort: s.approvalSort } : {}),
       };
     case 'mytasks':
       return s.tasksScope === 'everyone' ? { screen: 'mytasks', scope: 'everyone' } : { screen: 'mytasks' };

@@ -55,7 +55,7 @@ export default function DiffReview({
       {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
       {previous && view && (
         <div className="review-since">
-          <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
+          <button type="button" aria-pressed={since} data-inbox="since" onClick={() => setSince(!since)}>
             Changes since your last review
           </button>
           <span className="muted small">
