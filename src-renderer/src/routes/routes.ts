@@ -331,7 +331,7 @@ export function routeTitle(r: Route): string {
     case 'plans':
       return 'Plans';
     case 'plan-list':
-      return r.filter.q ? `Plan list: ${r.filter.q}` : 'Plan list';
+      return r.filter.q ? `All plans: ${r.filter.q}` : 'All plans';
     case 'plan':
       return r.tab === 'graph'
         ? `Plan ${r.planId}`

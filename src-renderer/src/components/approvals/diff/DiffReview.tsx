@@ -52,7 +52,18 @@ export default function DiffReview({
       {view?.best_of && <Candidates approvalId={a.id} best={view.best_of} />}
       {view?.checks && <ChecksRow checks={view.checks} rounds={view.fix_rounds ?? 0} full />}
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
-      {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
+      {view && (
+        <SandboxBlocked
+          runId={a.run_id}
+          taskId={a.task_id}
+          attempt={view.attempt}
+          candidates={
+            view.best_of
+              ? { all: view.best_of.candidates.map((c) => c.candidate), underReview: view.best_of.winner }
+              : undefined
+          }
+        />
+      )}
       {previous && view && (
         <div className="review-since">
           <button type="button" aria-pressed={since} data-inbox="since" onClick={() => setSince(!since)}>
