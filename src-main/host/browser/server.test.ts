@@ -326,7 +326,7 @@ describe('browser host: refusals', () => {
     const old = await http(host.port, '/api/health', {
       headers: { Authorization: 'Bearer token-of-an-earlier-launch' },
     });
-    expect(JSON.parse(old.body).error.message).toContain('mints a new one');
+    expect(JSON.parse(old.body).error.message).toContain('it was replaced: `baton serve --new-token`');
   });
 });
 
