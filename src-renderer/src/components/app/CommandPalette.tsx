@@ -48,7 +48,11 @@ function shownItems(items: readonly PaletteItem[], search: string): PaletteItem[
 export function CommandPalette() {
   const open = useBaton((s) => s.overlay === 'palette');
   const setOverlay = useBaton((s) => s.setOverlay);
-  const modal = useModal({ open, onClose: () => setOverlay(null) });
+  const modal = useModal({
+    open,
+    onClose: () => setOverlay(null),
+    initialFocus: (d) => d.querySelector<HTMLInputElement>('input'),
+  });
   return (
     <Modal modal={modal} label="Command palette" className="dialog palette">
       {open && <PaletteBody onDone={modal.close} />}
@@ -68,6 +72,10 @@ function PaletteBody({ onDone }: { onDone: () => void }) {
   }, [runs, loadAllRuns]);
   const items = useMemo(() => paletteItems({ plans, runs, agents, pending }), [plans, runs, agents, pending]);
   const shown = useMemo(() => shownItems(items, search), [items, search]);
+  // The best match is chosen as the search changes (cmdk chooses only among what it filters itself).
+  const [chosen, setChosen] = useState('');
+  const first = shown[0]?.id ?? '';
+  useEffect(() => setChosen(first), [first]);
   const choose = (item: PaletteItem) => {
     onDone();
     const s = useBaton.getState();
@@ -86,7 +94,7 @@ function PaletteBody({ onDone }: { onDone: () => void }) {
     }
   };
   return (
-    <Command label="Command palette" shouldFilter={false} loop>
+    <Command label="Command palette" shouldFilter={false} loop value={chosen} onValueChange={setChosen}>
       <Command.Input
         className="palette-input"
         value={search}

@@ -112,10 +112,11 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
             to={parseRoute(allPlans)}
             className={`all-plans${onList ? ' active' : ''}`}
             aria-current={onList ? 'page' : undefined}
-            title="Every plan in a table: search, tags, owners, schedules, archived plans"
+            aria-label="All plans"
+            title="All plans, in a table: search, tags, owners, schedules, archived plans"
             onClick={onChosen}
           >
-            All plans
+            Plans
           </RouteLink>
         </h2>
         <div className="actions">
