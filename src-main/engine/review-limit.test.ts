@@ -101,6 +101,47 @@ describe('max_open_reviews: open diff reviews count against a plan’s coding wo
     expect(exec.started.filter((s) => !s.startsWith('f1'))).toHaveLength(3);
   });
 
+  it('holds the coding tasks a remote coding agent would pull, and its claim of one, while the reviews wait', async () => {
+    // No coding executor here: a coding agent pulls its work (a remote worker's), and hands in its diff.
+    const repo = makeRepo();
+    cleanups.push(repo.cleanup);
+    app = createApp({ dataDir: ':memory:', executors: {}, log: () => {} });
+    await call(app, 'workspaces.add', { id: 'app', path: repo.repo });
+    await call(app, 'agents.import', {
+      agents: [
+        { id: 'far', kind: 'coding', cli: 'claude', skills: ['code'], max_concurrency: 4, worker: 'w1' },
+      ],
+    });
+    await call(app, 'plans.import', {
+      plan: { plan_id: 'held', workspace: 'app', max_open_reviews: 1, tasks: [coding('c1'), coding('c2')] },
+    });
+    const run = (await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'held' })).run_id;
+    type Picked = { task: { task_id: string } | null; reason?: string };
+    const first = await call<Picked>(app, 'work.selectNext', { agent_id: 'far' });
+    expect(first.task?.task_id).toBe('c1');
+    await call(app, 'work.execute', { agent_id: 'far', run_id: run, task_id: 'c1' });
+    await call(app, 'work.complete', {
+      agent_id: 'far',
+      run_id: run,
+      task_id: 'c1',
+      status: 'completed',
+      output: codingOutput('c1'),
+    });
+    await eventually(
+      async () => (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' })).length === 1,
+    );
+    // One review waits, the limit is one: nothing of the plan is offered, and a claim is refused saying why.
+    expect((await call<Picked>(app, 'work.selectNext', { agent_id: 'far' })).task).toBe(null);
+    await expect(call(app, 'work.execute', { agent_id: 'far', run_id: run, task_id: 'c2' })).rejects.toThrow(
+      'Waiting for reviews: 1 diff review of plan held waits for a person (max_open_reviews 1)',
+    );
+    const [review] = await call<ApprovalView[]>(app, 'approvals.list', { status: 'pending' });
+    await call(app, 'approvals.decide', { approval_id: review!.id, decision: 'approve', actor: 'Ana' });
+    await eventually(
+      async () => (await call<Picked>(app!, 'work.selectNext', { agent_id: 'far' })).task?.task_id === 'c2',
+    );
+  });
+
   it('refuses a limit that is not a whole number from 1, naming the field', async () => {
     app = createApp({ dataDir: ':memory:', log: () => {} });
     const r = await app.dispatch('plans.import', {

@@ -23,5 +23,10 @@ export function reviewsAtLimit(
 }
 
 /** Why a coding task of such a plan waits, as its `reason` says it. */
-export const reviewsWaitReason = (plan: Plan, open: number): string =>
-  `Waiting for reviews: ${open} diff review${open === 1 ? '' : 's'} of plan ${plan.plan_id} wait for a person (max_open_reviews ${plan.max_open_reviews}); it starts when one is decided`;
+export function reviewsWaitReason(plan: Plan, open: number): string {
+  const reviews =
+    open === 1
+      ? `1 diff review of plan ${plan.plan_id} waits`
+      : `${open} diff reviews of plan ${plan.plan_id} wait`;
+  return `Waiting for reviews: ${reviews} for a person (max_open_reviews ${plan.max_open_reviews}); it starts when one is decided`;
+}
