@@ -369,6 +369,19 @@ describe('browser host: who calls', () => {
       ws.close();
       name = 'Ana';
       expect((await client.invoke('secrets.list', {})).secrets).toEqual([]);
+      // An API client says who it is with a header.
+      const set = await http(host.port, '/api/rpc/secrets.set', {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${host.token}`,
+          'Content-Type': 'application/json',
+          'Baton-Actor': 'Cy',
+        },
+        body: JSON.stringify({ name: 'k2', value: 'v' }),
+      });
+      expect(set.status).toBe(200);
+      const [latest] = await client.invoke('audit.list', { entity: 'secret' });
+      expect(latest).toMatchObject({ actor: 'Cy', entity_id: 'k2', to_status: 'set' });
     } finally {
       client.close();
       await stop();

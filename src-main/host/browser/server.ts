@@ -253,7 +253,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method === 'POST' && first === 'rpc' && method !== undefined && rest.length === 0) {
       const input = await body();
       if (!input.ok) return refuseBody(res, input);
-      const result = await opts.dispatch(method, input.value);
+      // Who calls, when the client says (`Baton-Actor`), as the page's socket calls say it.
+      const actor = req.headers['baton-actor'];
+      const result = await opts.dispatch(
+        method,
+        input.value,
+        typeof actor === 'string' ? { actor } : undefined,
+      );
       return sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
     }
     if (req.method === 'GET' && target.path === '/api/health') {
