@@ -1,3 +1,4 @@
+import { actorOfCall } from '../../src-shared/contract/caller.ts';
 import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
@@ -5,6 +6,7 @@ import { rankRecords } from '../../src-shared/schemas/skill-record.ts';
 import { routeFacts } from '../agents/coding/acp/default-route.ts';
 import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
 import { testCommandAgent } from '../agents/index.ts';
+import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import { agentGrantScope } from '../engine/approvals/tool-grants.ts';
 import { userEnv } from '../processes/user-env.ts';
@@ -27,31 +29,31 @@ export function agentHandlers({
     // A person is run by no worker: an agent edited into a human one leaves its worker behind.
     return owner !== undefined && a.worker === undefined && a.kind !== 'human' ? { ...a, worker: owner } : a;
   };
-  // Turning an agent's sandbox off lets its processes run with the full rights of the person who
-  // started Baton: recorded in the audit log, whoever does it.
-  const auditSandbox = (agents: readonly Agent[], before: ReadonlyMap<string, string>) => {
-    for (const a of agents) {
-      const mode = sandboxModeOf(a);
-      if (mode !== 'off' || before.get(a.id) === 'off') continue;
-      store.memory.audit({
-        at: now(),
-        actor: 'user',
-        entity: 'agent',
-        entity_id: a.id,
-        run_id: null,
-        from_status: before.get(a.id) ?? null,
-        to_status: 'sandbox off',
-        why: `the OS sandbox of agent "${a.id}" was turned off: its processes run with the full rights of the person who started Baton`,
-      });
-    }
+  // Every change people make to an agent is in the audit log, field by field (secret values
+  // hidden). Turning its sandbox off lets its processes run with the full rights of the person
+  // who started Baton: the entry says so in its own words.
+  const auditAgent = (before: Agent | undefined, after: Agent | undefined, actor: string) => {
+    const id = (after ?? before)!.id;
+    const was = before ? (sandboxModeOf(before) ?? 'none') : null;
+    const off = after !== undefined && sandboxModeOf(after) === 'off' && was !== 'off';
+    const entry = configChangeEntry({
+      at: now(),
+      actor,
+      entity: 'agent',
+      entity_id: id,
+      what: `agent "${id}"`,
+      before,
+      after,
+      ...(off
+        ? {
+            from_status: was,
+            to_status: 'sandbox off',
+            why: `the OS sandbox of agent "${id}" was turned off: its processes run with the full rights of the person who started Baton`,
+          }
+        : {}),
+    });
+    if (entry) store.memory.audit(entry);
   };
-  const modesBefore = (agents: readonly Agent[]) =>
-    new Map(
-      agents.flatMap((a) => {
-        const old = store.agents.get(a.id);
-        return old ? [[a.id, sandboxModeOf(old) ?? 'none'] as const] : [];
-      }),
-    );
   return {
     'agents.test': async ({ agent_id, description }) => {
       const agent = store.agents.get(agent_id);
@@ -77,7 +79,7 @@ export function agentHandlers({
         throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
       return store.sandboxHosts.allowed(`agent:${agent_id}`);
     },
-    'agents.forgetHost': ({ agent_id, host }) => {
+    'agents.forgetHost': ({ agent_id, host }, call) => {
       if (!store.agents.get(agent_id))
         throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
       const forgotten = store.tx(() => {
@@ -85,7 +87,7 @@ export function agentHandlers({
         if (gone)
           store.memory.audit({
             at: now(),
-            actor: 'user',
+            actor: actorOfCall(null, call),
             entity: 'agent',
             entity_id: agent_id,
             run_id: null,
@@ -102,7 +104,7 @@ export function agentHandlers({
         throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
       return store.toolGrants.allowed(agentGrantScope(agent_id));
     },
-    'agents.forgetToolGrant': ({ agent_id, tool }) => {
+    'agents.forgetToolGrant': ({ agent_id, tool }, call) => {
       if (!store.agents.get(agent_id))
         throw new AppError('not_found', `no agent "${agent_id}"`, { field: 'agent_id' });
       const forgotten = store.tx(() => {
@@ -110,7 +112,7 @@ export function agentHandlers({
         if (gone)
           store.memory.audit({
             at: now(),
-            actor: 'user',
+            actor: actorOfCall(null, call),
             entity: 'agent',
             entity_id: agent_id,
             run_id: null,
@@ -123,24 +125,26 @@ export function agentHandlers({
       return { forgotten };
     },
     'agents.probe': async () => (availability ? availability.probeAll() : []),
-    'agents.import': ({ agents }) => {
+    'agents.import': ({ agents }, call) => {
       const parsed = agentsFileSchema.safeParse(agents);
       if (!parsed.success)
         throw invalidInput('agents file is invalid', toIssues(parsed.error.issues, ['agents']));
-      const saved = store.tx(() => {
-        const before = modesBefore(parsed.data);
-        const written = parsed.data.map((a) => store.agents.save(keepWorker(a), now()));
-        auditSandbox(written, before);
-        return written;
-      });
+      const saved = store.tx(() =>
+        parsed.data.map((a) => {
+          const before = store.agents.get(a.id);
+          const written = store.agents.save(keepWorker(a), now());
+          auditAgent(before, written, actorOfCall(null, call));
+          return written;
+        }),
+      );
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);
       return saved;
     },
-    'agents.create': (agent) => {
+    'agents.create': (agent, call) => {
       const created = store.tx(() => {
         const made = store.agents.create(agent, now());
-        if (made) auditSandbox([agent], new Map());
+        if (made) auditAgent(undefined, agent, actorOfCall(null, call));
         return made;
       });
       if (!created) {
@@ -151,19 +155,20 @@ export function agentHandlers({
       bus.emit('agent.updated', agent);
       return agent;
     },
-    'agents.save': (agent) => {
+    'agents.save': (agent, call) => {
       const saved = store.tx(() => {
-        const before = modesBefore([agent]);
+        const before = store.agents.get(agent.id);
         const written = store.agents.save(keepWorker(agent), now());
-        auditSandbox([written], before);
+        auditAgent(before, written, actorOfCall(null, call));
         return written;
       });
       engine.agentsChanged();
       bus.emit('agent.updated', saved);
       return saved;
     },
-    'agents.remove': ({ agent_id }) => {
-      if (!store.agents.get(agent_id)) return { removed: false };
+    'agents.remove': ({ agent_id }, call) => {
+      const before = store.agents.get(agent_id);
+      if (!before) return { removed: false };
       // An attempt in flight would outlive its agent: its report would find no agent, and its
       // place under the engine's limits would never be given back. So it ends first. Only the
       // tasks it holds matter here, not the ready work its inbox would also gather.
@@ -177,7 +182,11 @@ export function agentHandlers({
           { in_progress: tasks },
         );
       }
-      const removed = store.tx(() => store.agents.delete(agent_id));
+      const removed = store.tx(() => {
+        const gone = store.agents.delete(agent_id);
+        if (gone) auditAgent(before, undefined, actorOfCall(null, call));
+        return gone;
+      });
       engine.agentsChanged();
       // Other windows and tabs still list it until told.
       if (removed) bus.emit('agent.removed', { id: agent_id });

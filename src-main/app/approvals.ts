@@ -3,11 +3,12 @@ import type {
   Approval,
   ApprovalKind,
   ApprovalView,
+  BlockedWork,
   DiffReviewView,
   EarlierReview,
   PreviousReview,
 } from '../../src-shared/schemas/approval.ts';
-import { isDecided } from '../../src-shared/schemas/approval.ts';
+import { BLOCKED_COUNT_LIMIT, BLOCKED_NAMED, isDecided } from '../../src-shared/schemas/approval.ts';
 import type { TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { protectedNameOf } from '../../src-shared/schemas/protected-paths.ts';
 import type { ChangedFile } from '../../src-shared/schemas/workspace.ts';
@@ -51,6 +52,41 @@ type KindDetails = Pick<ApprovalView, 'diff' | 'tool_call' | 'merge_conflict' | 
 /** The most of the diff since an earlier review sent to a reviewer (as much as a diff artifact is read at once). */
 const INTERDIFF_BYTES = 1_048_576;
 
+/** Who depends on each task of a run, in the plan's order. */
+function dependentsOf(specs: ReadonlyMap<string, TaskSpec>): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const spec of specs.values())
+    for (const dep of spec.depends_on) {
+      const list = dependents.get(dep);
+      if (list) list.push(spec.task_id);
+      else dependents.set(dep, [spec.task_id]);
+    }
+  return dependents;
+}
+
+/**
+ * The tasks downstream of `taskId`, directly or through others, each once (a diamond counts its
+ * join once), counted up to BLOCKED_COUNT_LIMIT: what deciding its approval lets go on. A task
+ * downstream of one that has not finished has not run, so each of them waits on it.
+ */
+export function blockedWork(dependents: ReadonlyMap<string, readonly string[]>, taskId: string): BlockedWork {
+  const next = dependents.get(taskId) ?? [];
+  const seen = new Set<string>();
+  const stack = [...next];
+  let more = false;
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    if (seen.size >= BLOCKED_COUNT_LIMIT) {
+      more = true;
+      break;
+    }
+    seen.add(t);
+    for (const d of dependents.get(t) ?? []) if (!seen.has(d)) stack.push(d);
+  }
+  return { count: seen.size, more, next: next.slice(0, BLOCKED_NAMED) };
+}
+
 /**
  * Approvals as people see them: `view` adds the plan, the task's description and what its
  * dependencies produced, so a person can decide without looking elsewhere, and the kind's own
@@ -60,7 +96,13 @@ export function approvalViews(store: CodingStore) {
   const view = (approvals: Approval[]): ApprovalView[] => {
     const runs = new Map<
       string,
-      { plan_id: string; started_by: string | null; specs: Map<string, TaskSpec> } | null
+      {
+        plan_id: string;
+        started_by: string | null;
+        specs: Map<string, TaskSpec>;
+        /** Who depends on each task, made when a pending approval of the run first asks. */
+        dependents?: Map<string, string[]>;
+      } | null
     >();
     return approvals.map((a) => {
       if (!runs.has(a.run_id)) {
@@ -77,12 +119,14 @@ export function approvalViews(store: CodingStore) {
         const t = store.runs.task(a.run_id, id);
         return t ? [{ task_id: id, status: t.status, output: t.output }] : [];
       });
+      if (r && a.status === 'pending') r.dependents ??= dependentsOf(r.specs);
       return {
         ...a,
         plan_id: r?.plan_id ?? null,
         run_started_by: r?.started_by ?? null,
         task_description: spec?.description ?? null,
         dependencies,
+        ...(r?.dependents ? { blocks: blockedWork(r.dependents, a.task_id) } : {}),
         ...DETAILS[a.kind](a),
       };
     });

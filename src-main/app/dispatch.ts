@@ -1,3 +1,5 @@
+import type { CallContext, Caller } from '../../src-shared/contract/caller.ts';
+import { callContextOf } from '../../src-shared/contract/caller.ts';
 import type { WireError, WireResult } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
@@ -7,11 +9,13 @@ import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
 import { isStorageFull, storageFullError } from './storage-full.ts';
 
-export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
+/** One call: a method, its input, and who calls (`caller.ts`; none for a caller that does not say). */
+export type Dispatch = (method: string, input: unknown, caller?: Caller) => Promise<WireResult>;
 
 /**
  * The one place calls enter the application: the method must exist, its input is validated
- * against the contract's schema before the handler runs, and every error leaves as
+ * against the contract's schema before the handler runs (and who calls, as an `actor` field
+ * is), and every error leaves as
  * `{ code, message, details? }`. Unexpected errors are logged (one line, naming the method) and
  * reported as `internal`, except a full disk (SQLITE_FULL, ENOSPC), which is `storage_full`
  * naming the data directory.
@@ -26,19 +30,21 @@ export function createDispatch(
       throw new Error(`application service has no handler for "${name}"`);
     }
   }
-  return async (method, input) => {
+  return async (method, input, caller) => {
     if (!isMethodName(method)) {
       return { ok: false, error: { code: 'unknown_method', message: `unknown method "${method}"` } };
     }
     const parsed = contract[method].input.safeParse(input ?? {});
     const issues = parsed.success ? protoKeyIssues(input) : toIssues(parsed.error.issues);
-    if (!parsed.success || issues.length > 0) {
+    const call = callContextOf(caller);
+    if (!call.ok) issues.push({ path: 'actor', message: `who calls: ${call.message}` });
+    if (!parsed.success || !call.ok || issues.length > 0) {
       const err = invalidInput(`${method} input is invalid`, issues);
       return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
     }
     try {
-      const handler = handlers[method] as (i: unknown) => unknown;
-      const value = await handler(parsed.data);
+      const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+      const value = await handler(parsed.data, call.call);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toWireError(err, method, log, opts.dataDir) };

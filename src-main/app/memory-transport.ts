@@ -1,3 +1,4 @@
+import type { Caller } from '../../src-shared/contract/caller.ts';
 import type { BatonClient, Transport } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
@@ -16,8 +17,8 @@ export function createMemoryTransport(dispatch: Dispatch, bus: EventBus): Transp
     off = null;
   };
   return {
-    async invoke(method, input) {
-      return structuredClone(await dispatch(method, structuredClone(input)));
+    async invoke(method, input, caller) {
+      return structuredClone(await dispatch(method, structuredClone(input), caller));
     },
     onEvents(listener) {
       listeners.add(listener);
@@ -38,9 +39,12 @@ export function createMemoryTransport(dispatch: Dispatch, bus: EventBus): Transp
   };
 }
 
-/** A typed client of the app in this process (the CLI's commands). */
-export function createInProcessClient(app: { dispatch: Dispatch; bus: EventBus }): BatonClient {
-  return createClient(createMemoryTransport(app.dispatch, app.bus));
+/** A typed client of the app in this process (the CLI's commands); `caller`: who its calls are from. */
+export function createInProcessClient(
+  app: { dispatch: Dispatch; bus: EventBus },
+  caller?: Caller,
+): BatonClient {
+  return createClient(createMemoryTransport(app.dispatch, app.bus), () => caller);
 }
 
 /**

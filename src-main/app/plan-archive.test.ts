@@ -65,10 +65,15 @@ describe('plan tags, owner and archive', () => {
     const started = await call<{ run_id: string }>(app, 'runs.start', { plan_id: 'nightly', actor: 'bo' });
     expect(started.run_id).toBeTruthy();
     const audit = await call<AuditEntry[]>(app, 'audit.list', { entity: 'plan' });
+    // Newest first: each save of the plan is there too, with what changed.
     expect(audit.map((e) => [e.actor, e.from_status, e.to_status])).toEqual([
       ['user', 'archived', 'active'],
+      ['user', null, 'changed'],
       ['ana', 'active', 'archived'],
+      ['user', null, 'added'],
     ]);
+    expect(audit[1]!.why).toBe('plan "nightly" changed (version 2): name');
+    expect(audit[1]!.changes).toEqual([{ field: 'name', from: plan.name, to: 'Nightly report, again' }]);
   });
 
   it('names the field when archive is asked wrongly, and the plan when there is none', async () => {

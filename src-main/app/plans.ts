@@ -1,9 +1,11 @@
+import { actorOfCall } from '../../src-shared/contract/caller.ts';
 import type { PlanHandlers } from '../../src-shared/contract/domains/plans.ts';
 import type { Plan, PlanVersionSummary, StoredPlan } from '../../src-shared/schemas/plan.ts';
 import { budgetScopeOf, parsePlan } from '../../src-shared/schemas/plan.ts';
 import type { PlanDiffCounts } from '../../src-shared/schemas/plan-diff.ts';
 import { countDiff, diffPlans } from '../../src-shared/schemas/plan-diff.ts';
 import { workspaceIssues } from '../agents/coding/index.ts';
+import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { PlanVersionRow } from '../store/plans-repo.ts';
 import type { AppContext } from './context.ts';
@@ -20,6 +22,26 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       field: 'version',
       latest,
     });
+  };
+  /**
+   * A plan saved (a new one, a new version, an earlier one again) in the audit log: its version
+   * and every field and task field that changed from the version before.
+   */
+  const auditPlan = (before: Plan | undefined, after: Plan, version: number, actor: string, how?: string) => {
+    const entry = configChangeEntry({
+      at: now(),
+      actor,
+      entity: 'plan',
+      entity_id: after.plan_id,
+      what: `plan "${after.plan_id}"`,
+      before,
+      after,
+      keyed: { tasks: 'task_id' },
+    });
+    if (!entry) return;
+    const said = how ? `${how}, as version ${version}` : `version ${version}`;
+    const [head, fields] = entry.why.split(/: (.*)/s) as [string, string | undefined];
+    store.memory.audit({ ...entry, why: fields ? `${head} (${said}): ${fields}` : `${head} (${said})` });
   };
   return {
     'plans.list': () => store.plans.list(),
@@ -55,13 +77,24 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       if (rows.length === 0) throw new AppError('not_found', `plan "${plan_id}" not found`);
       return versionList(changeCache, plan_id, rows, (v) => store.plans.get(plan_id, v)?.plan);
     },
-    'plans.restore': async ({ plan_id, version }) => {
+    'plans.restore': async ({ plan_id, version }, call) => {
       const old = found(plan_id, version);
       // A version saved before patterns were checked is not made current with a slow one.
       const unsafe = [...workspaceIssues(coding.store, old.plan), ...(await patterns.planIssues(old.plan))];
       if (unsafe.length > 0)
         throw invalidInput(`plan "${plan_id}" v${old.version} is invalid`, toIssues(unsafe));
-      const summary = store.tx(() => store.plans.save(old.plan, now()));
+      const summary = store.tx(() => {
+        const before = store.plans.get(plan_id)?.plan;
+        const saved = store.plans.save(old.plan, now());
+        auditPlan(
+          before,
+          old.plan,
+          saved.version,
+          actorOfCall(null, call),
+          `restored from version ${version}`,
+        );
+        return saved;
+      });
       bus.emit('plan.updated', summary);
       return summary;
     },
@@ -74,7 +107,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       ];
       return issues.length === 0 ? { ok: true, issues: [] } : { ok: false, issues: toIssues(issues) };
     },
-    'plans.import': async ({ plan, new_only }) => {
+    'plans.import': async ({ plan, new_only }, call) => {
       const parsed = parsePlan(plan);
       // Every problem at once: a shape error does not hide a slow pattern, nor the reverse.
       const issues = [
@@ -89,12 +122,15 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
           const message = `a plan with the id ${id} exists already: give this one another id`;
           throw new AppError('conflict', `plan_id: ${message}`, { issues: [{ path: 'plan_id', message }] });
         }
-        return store.plans.save(parsed.plan, now());
+        const before = store.plans.get(id)?.plan;
+        const saved = store.plans.save(parsed.plan, now());
+        auditPlan(before, parsed.plan, saved.version, actorOfCall(null, call));
+        return saved;
       });
       bus.emit('plan.updated', summary);
       return summary;
     },
-    'plans.archive': ({ plan_id, archived, actor }) => {
+    'plans.archive': ({ plan_id, archived, actor }, call) => {
       const summary = store.tx(() => {
         const before = store.plans.summary(plan_id);
         if (!before) throw new AppError('not_found', `plan "${plan_id}" not found`, { field: 'plan_id' });
@@ -103,7 +139,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
         store.plans.setArchived(plan_id, archived ? at : null);
         store.memory.audit({
           at,
-          actor: actor ?? 'user',
+          actor: actorOfCall(actor, call),
           entity: 'plan',
           entity_id: plan_id,
           run_id: null,
@@ -118,7 +154,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
       bus.emit('plan.updated', summary);
       return summary;
     },
-    'plans.delete': ({ plan_id, actor }) => {
+    'plans.delete': ({ plan_id, actor }, call) => {
       const deleted = store.tx(() => {
         const { runs, schedules, triggers } = store.plans.holding(plan_id);
         const held = [
@@ -139,7 +175,7 @@ export function planHandlers({ store, bus, now, patterns, coding }: AppContext):
         if (gone) {
           store.memory.audit({
             at: now(),
-            actor: actor ?? 'user',
+            actor: actorOfCall(actor, call),
             entity: 'plan',
             entity_id: plan_id,
             run_id: null,

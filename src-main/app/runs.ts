@@ -56,21 +56,22 @@ export function runHandlers(ctx: AppContext): RunHandlers {
     build_log: store.memory.get(build.memory_id)!,
   });
   return {
-    'runs.start': async ({ plan_id, actor, inputs }) => {
+    'runs.start': async ({ plan_id, actor, inputs }, call) => {
       await refuseUnsafe(plan_id);
-      return started(engine.startRun(plan_id, actor, inputs));
+      return started(engine.startRun(plan_id, actor ?? call.actor ?? undefined, inputs));
     },
     'runs.list': ({ plan_id }) => store.runs.list(plan_id),
     'runs.get': ({ run_id }) => detail(run_id),
-    'runs.cancel': ({ run_id, actor }) => engine.cancelRun(run_id, actor),
-    'runs.rerun': async ({ run_id, task_id, actor }) => {
+    'runs.cancel': ({ run_id, actor }, call) => engine.cancelRun(run_id, actor ?? call.actor ?? undefined),
+    'runs.rerun': async ({ run_id, task_id, actor }, call) => {
       const old = store.runs.get(run_id);
       if (old) await refuseUnsafe(old.plan_id, old.plan_version);
-      return started(engine.rerunFrom(run_id, task_id, actor));
+      return started(engine.rerunFrom(run_id, task_id, actor ?? call.actor ?? undefined));
     },
-    'runs.cancelTask': ({ run_id, task_id, actor }) => engine.cancelTask(run_id, task_id, actor),
-    'runs.retryTask': ({ run_id, task_id, actor, start_clean }) =>
-      engine.retryTask(run_id, task_id, actor, start_clean),
+    'runs.cancelTask': ({ run_id, task_id, actor }, call) =>
+      engine.cancelTask(run_id, task_id, actor ?? call.actor ?? undefined),
+    'runs.retryTask': ({ run_id, task_id, actor, start_clean }, call) =>
+      engine.retryTask(run_id, task_id, actor ?? call.actor ?? undefined, start_clean),
     'runs.taskLogs': ({ run_id, task_id, after_id, limit }) =>
       store.execution.logs(run_id, task_id, after_id, limit),
     'runs.taskProgress': ({ run_id, task_id }) => store.execution.progress(run_id, task_id),

@@ -1,3 +1,4 @@
+import { actorOfCall } from '../../src-shared/contract/caller.ts';
 import type { SecretHandlers, SecretListing } from '../../src-shared/contract/domains/secrets.ts';
 import { secretNamesIn } from '../secrets/refs.ts';
 import { secretEnvName, secretEnvNames, secretEnvVar } from '../secrets/secrets.ts';
@@ -8,7 +9,22 @@ import type { AppContext } from './context.ts';
  * `baton serve`, the CLI), and say where each name's value comes from. No answer ever holds a
  * value.
  */
-export function secretHandlers({ secrets, store, reach }: AppContext): SecretHandlers {
+export function secretHandlers({ secrets, store, reach, now }: AppContext): SecretHandlers {
+  /** A secret set or deleted, in the audit log by its name alone: its value is never written anywhere. */
+  const audit = (name: string, to: 'set' | 'replaced' | 'deleted', actor: string) =>
+    store.memory.audit({
+      at: now(),
+      actor,
+      entity: 'secret',
+      entity_id: name,
+      run_id: null,
+      from_status: null,
+      to_status: to,
+      why:
+        to === 'deleted'
+          ? `secret "${name}" deleted`
+          : `secret "${name}" ${to === 'set' ? 'set' : 'given a new value'} (its value is not in the log)`,
+    });
   const list = (): SecretListing[] => {
     const stored = new Map(secrets.store.entries().map((e) => [e.name, e]));
     const agents = new Map<string, string[]>();
@@ -38,10 +54,16 @@ export function secretHandlers({ secrets, store, reach }: AppContext): SecretHan
       secrets: list(),
       storage: { protection: secrets.store.protection, file: secrets.store.file },
     }),
-    'secrets.set': ({ name, value }) => {
+    'secrets.set': ({ name, value }, call) => {
+      const had = secrets.store.entries().some((e) => e.name === name);
       secrets.store.set(name, value);
+      audit(name, had ? 'replaced' : 'set', actorOfCall(null, call));
       return { name, protection: secrets.store.protection };
     },
-    'secrets.delete': ({ name }) => ({ deleted: secrets.store.delete(name) }),
+    'secrets.delete': ({ name }, call) => {
+      const deleted = secrets.store.delete(name);
+      if (deleted) audit(name, 'deleted', actorOfCall(null, call));
+      return { deleted };
+    },
   };
 }

@@ -46,8 +46,8 @@ export function workHandlers({ engine: { work, handoffs }, bus, store }: AppCont
     },
     'work.inbox': ({ agent_id }) => work.inbox(agent_id),
     'work.team': () => handoffs.team(),
-    'work.reassign': (r) => handoffs.reassign(r),
-    'work.giveBack': (g) => handoffs.giveBack(g),
+    'work.reassign': (r, call) => handoffs.reassign({ ...r, actor: r.actor ?? call.actor ?? undefined }),
+    'work.giveBack': (g, call) => handoffs.giveBack({ ...g, actor: g.actor ?? call.actor ?? undefined }),
     'work.stats': ({ agent_id, start, end }) => work.getAgentExecutionStats(agent_id, { start, end }),
   };
 }

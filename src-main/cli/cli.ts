@@ -36,7 +36,9 @@ Usage:
   baton start [--data-dir D] [--port N] [--callback-url U] [--max-in-flight N]
                                                  build, then open the desktop app (browser mode without Electron)
   baton serve [--port N] [--host H] [--allow-host NAME]... [--data-dir D] [--callback-url U]
-              [--max-in-flight N]                serve the UI and API on http://127.0.0.1:N (default 4800)
+              [--max-in-flight N] [--new-token]  serve the UI and API on http://127.0.0.1:N (default 4800);
+                                                 its link (?token=) stays the same across restarts
+                                                 until --new-token makes a new one
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json] [--max-in-flight N]
                                                  run a plan headless; exit 0 when every task is done,
                                                  1 when the run ended otherwise, 3 when it waits for
@@ -121,8 +123,8 @@ loopback, Baton answers to this machine's own names and addresses; --allow-host 
 adds another (a DNS name, a proxy's); any other Host name is refused.
 --worker-lease S (else $BATON_WORKER_LEASE_S; serve and start): how long a remote worker holds a
 task without a heartbeat before it is queued again as a new attempt (default 30 s).
-BATON_TOKEN (serve): a fixed token instead of one per launch (at least 32 characters), so remote
-workers go on after a restart; baton worker reads it too when --token is not given.
+BATON_TOKEN (serve): a fixed token instead of the one Baton keeps in the data directory (ui-token,
+0600; --new-token replaces it); baton worker reads it too when --token is not given.
 --max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs
 (default 512; a run that goes on in a host has the host's); every agent's max_concurrency
 applies as well.
@@ -163,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
       'token-secret': { type: 'string' },
       'api-url': { type: 'string' },
       'include-kept': { type: 'boolean', default: false },
+      'new-token': { type: 'boolean', default: false },
       workspace: { type: 'string' },
       run: { type: 'string' },
       'older-than': { type: 'string' },
@@ -239,10 +242,12 @@ async function main(argv: string[]): Promise<number> {
     });
     return app;
   };
+  // Who the commands' changes are recorded as: --as, else the login name.
+  const cliActor = values.as ?? (process.env.USER?.trim().slice(0, 200) || 'cli');
   // Every command below but start, serve, mcp and worker reaches the data directory this way.
   let conn: Connection | undefined;
   const through = async (kind: CommandKind) => {
-    conn ??= await connect(dataDir, openApp, kind);
+    conn ??= await connect(dataDir, openApp, kind, undefined, { actor: cliActor });
     return conn;
   };
   const client = async (kind: CommandKind) => (await through(kind)).client;
@@ -258,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
           allowHosts: (values['allow-host'] ?? []).map((h) => parseAllowedHostFlag(h)),
           callbackUrl: origin,
           token,
+          newToken: values['new-token'],
         });
       case 'run': {
         const planFile = rest[0];
@@ -275,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
           {
             json: values.json,
             archived: values.archived,
-            actor: values.as ?? process.env.USER ?? 'cli',
+            actor: cliActor,
           },
         );
       case 'runs':
@@ -307,7 +313,7 @@ async function main(argv: string[]): Promise<number> {
           approvalId,
           ...(scope === undefined ? {} : { scope: scope as ToolCallScope }),
           decision: changes ? 'request_changes' : command,
-          actor: values.as ?? process.env.USER ?? 'cli',
+          actor: cliActor,
           comment: values.comment,
           json: values.json,
         });

@@ -1,3 +1,4 @@
+import type { Caller } from '../../src-shared/contract/caller.ts';
 import type { BatonClient } from '../../src-shared/contract/client.ts';
 import { createClient } from '../../src-shared/contract/client.ts';
 import type { BatonApp } from '../app/create-app.ts';
@@ -24,24 +25,26 @@ export type CommandKind = 'run' | 'change' | 'read';
  * through it, as the UI does: what the command changes is what that host holds at once, the runs
  * it starts or answers for execute there, and names of secrets are looked up there. Otherwise
  * the data directory is opened in this process (`openApp`). Output is the same either way.
+ * `caller`: who the command's calls are from (`--as`, else the login name), recorded with what they change.
  */
 export async function connect(
   dataDir: string,
   openApp: () => BatonApp,
   kind: CommandKind,
   say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  caller?: Caller,
 ): Promise<Connection> {
   const named = readServerJson(dataDir);
   const host = named ? await findHost(dataDir) : null;
   if (host) {
     if (kind === 'run')
       say(`Through the Baton host at ${host.url} (it serves ${dataDir}): the run goes on there.`);
-    return { client: createClient(hostSocketTransport(dataDir, host)), host: host.url };
+    return { client: createClient(hostSocketTransport(dataDir, host), () => caller), host: host.url };
   }
   // A host that died (killed) leaves its server.json; one that hangs does not answer either.
   if (named && kind !== 'read')
     say(
       `No Baton host answers at ${named.url} (named in server.json): working on ${dataDir} in this process.`,
     );
-  return { client: createInProcessClient(openApp()), host: null };
+  return { client: createInProcessClient(openApp(), caller), host: null };
 }

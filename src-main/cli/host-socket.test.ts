@@ -23,7 +23,7 @@ describe('hostSocketTransport', () => {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  /** A launch of the browser host on the data directory: a new token, a new port, server.json written. */
+  /** A launch of the browser host on the data directory: a new token (as `--new-token` makes), a new port, server.json written. */
   const launch = async () => {
     const host = await startBrowserHost({
       dispatch: app.dispatch,

@@ -105,7 +105,7 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
   }
 
   return {
-    async invoke(method, input) {
+    async invoke(method, input, caller) {
       if (closed) return unavailable('the connection to the Baton host is closed');
       let ws: WebSocket;
       try {
@@ -118,7 +118,9 @@ export function hostSocketTransport(dataDir: string, first: HostLink): Transport
       const id = nextId++;
       return new Promise<WireResult>((answer) => {
         pending.set(id, { method, answer });
-        ws.send(JSON.stringify({ id, method, input: input ?? {} } satisfies SocketCall));
+        const call: SocketCall = { id, method, input: input ?? {} };
+        if (caller?.actor !== undefined) call.actor = caller.actor;
+        ws.send(JSON.stringify(call));
       });
     },
     onEvents(listener) {

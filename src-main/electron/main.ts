@@ -115,11 +115,14 @@ async function start(): Promise<void> {
 
   const isOurRenderer = rendererCheck(devUrl, rendererUrl);
 
-  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown) => {
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, method: unknown, input: unknown, caller: unknown) => {
     if (event.sender !== win.webContents || !isOurRenderer(event.senderFrame?.url)) {
       return { ok: false, error: { code: 'unavailable', message: 'IPC from an unknown sender was refused' } };
     }
-    return baton.dispatch(String(method), input);
+    // Who calls: the renderer's "who you are" (checked by the dispatch as an actor field).
+    const actor =
+      typeof caller === 'object' && caller !== null ? (caller as { actor?: unknown }).actor : undefined;
+    return baton.dispatch(String(method), input, typeof actor === 'string' ? { actor } : undefined);
   });
   const off = baton.bus.subscribe((batch) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENTS_CHANNEL, batch);

@@ -6,7 +6,7 @@ import type { EventBatch } from '../../src-shared/contract/events.ts';
 import { IPC_EVENTS_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/contract/events.ts';
 
 const bridge: BatonBridge = {
-  invoke: (method, input) => ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input),
+  invoke: (method, input, caller) => ipcRenderer.invoke(IPC_INVOKE_CHANNEL, method, input, caller),
   on(listener) {
     const handler = (_e: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(IPC_EVENTS_CHANNEL, handler);

@@ -3,6 +3,7 @@ import type { TaskRun } from '../../src-shared/schemas/run.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import type { Executor } from './executor.ts';
+import { reviewsAtLimit, reviewsWaitReason } from './review-limit.ts';
 import type { ActiveRun } from './run-state.ts';
 import type { RunWriter } from './run-writer.ts';
 import type { Runtime } from './runtime.ts';
@@ -46,6 +47,8 @@ export class Dispatcher {
     const maxInFlight = rt.config.maxInFlight;
     const exhausted = new Set<string>();
     const now = rt.clock.now();
+    // Open diff reviews of each plan with `max_open_reviews`, counted once a tick when asked.
+    const openReviews = new Map<string, number>();
     while (rt.inFlight < maxInFlight) {
       const next = queue.best(now, (g) => !exhausted.has(g.key));
       if (!next) break;
@@ -65,6 +68,22 @@ export class Dispatcher {
           writer.saveWithJson(task);
         }
         continue;
+      }
+      if (
+        m.kind === 'assigned' &&
+        run.plan.max_open_reviews !== undefined &&
+        agents.traitsOf(m.agent).worksInWorkspace
+      ) {
+        const open = reviewsAtLimit(rt.store, run.plan, openReviews);
+        if (open !== null) {
+          exhausted.add(next.group.key);
+          const reason = reviewsWaitReason(run.plan, open);
+          if (task.reason !== reason) {
+            task.reason = reason;
+            writer.save(task);
+          }
+          continue;
+        }
       }
       queue.remove(run.id, task.task_id);
       if (m.kind === 'unassigned') {

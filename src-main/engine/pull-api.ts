@@ -15,6 +15,7 @@ import type { Attempts, HandedFile } from './attempts.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
 import type { TaskGroup } from './ready-queue.ts';
+import { reviewsAtLimit, reviewsWaitReason } from './review-limit.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { RunLoader } from './run-loader.ts';
 import type { ActiveRun } from './run-state.ts';
@@ -100,6 +101,12 @@ export class PullApi {
     return this.leases.activeRun(runId);
   }
 
+  /** The open diff reviews of a run's plan when they hold its coding tasks (`review-limit.ts`), else null. */
+  private heldForReviews(runId: string, counted: Map<string, number>): number | null {
+    const plan = this.rt.active.get(runId)?.plan;
+    return plan?.max_open_reviews === undefined ? null : reviewsAtLimit(this.rt.store, plan, counted);
+  }
+
   /** The highest-scoring ready task this agent can take, or null with the reason. */
   selectNextTask(
     agentId: string,
@@ -111,8 +118,12 @@ export class PullApi {
       return { task: null, reason: `agent is ${agent.status}` };
     if (this.rt.loadOf(agentId) >= agent.max_concurrency)
       return { task: null, reason: 'agent is at capacity' };
+    // A coding agent takes no task of a plan whose open diff reviews are at its `max_open_reviews`.
+    const coding = this.agents.traitsOf(agent).worksInWorkspace;
+    const counted = new Map<string, number>();
     const accept = (g: TaskGroup) => {
       if (criteria.run_id && g.runId !== criteria.run_id) return false;
+      if (coding && this.heldForReviews(g.runId, counted) !== null) return false;
       if (g.pin && g.pin !== agentId) return false;
       if (criteria.plan_id && this.rt.active.get(g.runId)?.plan.plan_id !== criteria.plan_id) return false;
       for (const s of g.skills) if (!skills.has(s)) return false;
@@ -291,6 +302,10 @@ export class PullApi {
       throw new AppError('conflict', `agent is ${agent.status}`);
     if (this.rt.loadOf(agentId) >= agent.max_concurrency)
       throw new AppError('conflict', 'agent is at capacity');
+    if (this.agents.traitsOf(agent).worksInWorkspace) {
+      const open = this.heldForReviews(runId, new Map());
+      if (open !== null) throw new AppError('conflict', reviewsWaitReason(run.plan, open));
+    }
     let gated = false;
     this.loader.tx(() => {
       this.rt.queue.remove(runId, taskId);

@@ -1,4 +1,6 @@
+import { UNNAMED_ACTOR } from '../../src-shared/contract/caller.ts';
 import type { Landing } from '../../src-shared/schemas/landing.ts';
+import type { AuditChange } from '../../src-shared/schemas/memory.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
@@ -84,20 +86,36 @@ export function createReach(deps: {
       why: string;
       run_id?: string | null;
       actor?: string;
+      /** What a person changed, field by field. */
+      changes?: AuditChange[];
     }) => {
       store.memory.audit({
         at: nowIso(),
-        actor: e.actor ?? 'user',
+        actor: e.actor ?? UNNAMED_ACTOR,
         entity,
         entity_id: e.entity_id,
         run_id: e.run_id ?? null,
         from_status: e.from,
         to_status: e.to,
         why: e.why,
+        ...(e.changes && e.changes.length > 0 ? { changes: e.changes } : {}),
       });
       told(entity, e.entity_id);
     };
   const scheduleAudit = audit('schedule');
+  /** A setting a person changed (which notifications they want), in the audit log. */
+  const settingAudit = (e: { entity_id: string; why: string; actor: string; changes: AuditChange[] }) =>
+    store.memory.audit({
+      at: nowIso(),
+      actor: e.actor,
+      entity: 'setting',
+      entity_id: e.entity_id,
+      run_id: null,
+      from_status: null,
+      to_status: 'changed',
+      why: e.why,
+      changes: e.changes,
+    });
   const scheduler = new Scheduler({
     store,
     now: () => clock.now(),
@@ -184,7 +202,7 @@ export function createReach(deps: {
         forgeOf: deps.forgeOf ?? ((id) => `workspace "${id}" has no GitHub forge`),
         audit: (e) => triggerAudit({ ...e, from: null }),
       }),
-      ...notificationHandlers({ notifier }),
+      ...notificationHandlers({ notifier, audit: settingAudit }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {

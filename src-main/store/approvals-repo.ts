@@ -1,4 +1,9 @@
-import type { Approval, ApprovalStatus, LineComment } from '../../src-shared/schemas/approval.ts';
+import type {
+  Approval,
+  ApprovalKind,
+  ApprovalStatus,
+  LineComment,
+} from '../../src-shared/schemas/approval.ts';
 import { DECIDED_STATUSES } from '../../src-shared/schemas/approval.ts';
 import type { Db } from './db.ts';
 
@@ -22,6 +27,13 @@ export function createApprovalsRepo(db: Db) {
   const forRun = db.prepare<[string], Approval>(
     'SELECT * FROM approvals WHERE run_id = ? ORDER BY requested_at, rowid',
   );
+  // Pending approvals are few: the status index finds them, each run by its key.
+  const openOfPlan = db
+    .prepare<[string, string], number>(
+      `SELECT count(*) FROM approvals a JOIN runs r ON r.id = a.run_id
+       WHERE a.status = 'pending' AND a.kind = ? AND r.plan_id = ?`,
+    )
+    .pluck();
   const decide = db.prepare(`UPDATE approvals SET status = @status, decided_at = @decided_at, actor = @actor,
     comment = @comment WHERE id = @id AND status = 'pending'`);
   const insertComment =
@@ -44,6 +56,8 @@ export function createApprovalsRepo(db: Db) {
     forTask: (runId: string, taskId: string): Approval[] => forTask.all(runId, taskId),
     listForRun: (runId: string): Approval[] => forRun.all(runId),
     get: (id: string): Approval | undefined => get.get(id),
+    /** How many approvals of `kind` wait for a person in the runs of a plan (every run, whichever process executes it). */
+    openOfPlan: (planId: string, kind: ApprovalKind): number => openOfPlan.get(kind, planId) ?? 0,
     /** Records a decision; false when the approval was already decided. */
     decide(a: Pick<Approval, 'id' | 'status' | 'decided_at' | 'actor' | 'comment'>): boolean {
       return decide.run(a).changes > 0;

@@ -1,4 +1,9 @@
-import type { AuditEntry, MemoryEntry, MemorySearchHit } from '../../src-shared/schemas/memory.ts';
+import type {
+  AuditChange,
+  AuditEntry,
+  MemoryEntry,
+  MemorySearchHit,
+} from '../../src-shared/schemas/memory.ts';
 import { createBatchWriter } from './batch.ts';
 import type { Db } from './db.ts';
 import type { StepsRepo } from './steps-repo.ts';
@@ -51,6 +56,17 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** An audit entry as stored: its changes as JSON text, or null. */
+export interface AuditRow extends Omit<AuditEntry, 'changes'> {
+  changes: string | null;
+}
+
+/** An audit entry as read: its changes parsed, and left out when it has none. */
+export function auditOf(r: AuditRow): AuditEntry {
+  const { changes, ...entry } = r;
+  return changes === null ? entry : { ...entry, changes: JSON.parse(changes) as AuditChange[] };
+}
+
 /** A LIKE pattern matching any text that contains `part` (its own % and _ taken literally). */
 const containing = (part: string) => `%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -69,16 +85,16 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
   const update = db.prepare(`UPDATE memory_entries SET content = @content, tags = @tags, status = @status,
     updated_at = @updated_at WHERE id = @id`);
   const get = db.prepare<[string], MemoryRow>('SELECT * FROM memory_entries WHERE id = ?');
-  const addAudit =
-    db.prepare(`INSERT INTO audit_entries (at, actor, entity, entity_id, run_id, from_status, to_status, why)
-    VALUES (@at, @actor, @entity, @entity_id, @run_id, @from_status, @to_status, @why)`);
-  const auditAll = db.prepare<[number], AuditEntry>('SELECT * FROM audit_entries ORDER BY id DESC LIMIT ?');
-  const auditRun = db.prepare<[string, number], AuditEntry>(
+  const addAudit = db.prepare(`INSERT INTO audit_entries
+    (at, actor, entity, entity_id, run_id, from_status, to_status, why, changes)
+    VALUES (@at, @actor, @entity, @entity_id, @run_id, @from_status, @to_status, @why, @changes)`);
+  const auditAll = db.prepare<[number], AuditRow>('SELECT * FROM audit_entries ORDER BY id DESC LIMIT ?');
+  const auditRun = db.prepare<[string, number], AuditRow>(
     'SELECT * FROM audit_entries WHERE run_id = ? ORDER BY id LIMIT ?',
   );
   // A task's entries and its approvals' (which name it in `why`). It walks the run's entries
   // (the audit_run index): no index of its own, which would cost every transition a write.
-  const auditTask = db.prepare<{ runId: string; taskId: string; limit: number }, AuditEntry>(
+  const auditTask = db.prepare<{ runId: string; taskId: string; limit: number }, AuditRow>(
     `SELECT * FROM audit_entries WHERE run_id = @runId
        AND ((entity = 'task' AND entity_id = @taskId)
          OR (entity = 'approval' AND instr(why, 'task "' || @taskId || '"') > 0))
@@ -298,10 +314,12 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
       const rows = db.prepare(sql).all(params) as (MemoryRow & { snip: string | null })[];
       return rows.map((r) => ({ entry: toEntry(r), snippet: r.snip }));
     },
+    /** Appends an audit entry, with what a person changed field by field when it says (`changes`). */
     audit(e: Omit<AuditEntry, 'id'>): void {
-      addAudit.run(e);
+      const { changes, ...entry } = e;
+      addAudit.run({ ...entry, changes: changes && changes.length > 0 ? JSON.stringify(changes) : null });
     },
-    /** Appends audit entries in order, in multi-row statements. */
+    /** Appends audit entries in order, in multi-row statements (the engine's transitions: no `changes`). */
     auditMany(entries: readonly Omit<AuditEntry, 'id'>[]): void {
       const values: unknown[] = [];
       for (const e of entries)
@@ -330,11 +348,12 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
     },
     /** Audit entries, newest first; of one run (oldest first), or of one task of a run (oldest first). */
     listAudit: (runId: string | undefined, limit: number, taskId?: string): AuditEntry[] =>
-      runId
+      (runId
         ? taskId
           ? auditTask.all({ runId, taskId, limit })
           : auditRun.all(runId, limit)
-        : auditAll.all(limit),
+        : auditAll.all(limit)
+      ).map(auditOf),
     /**
      * Audit entries matching a full-text search (entity id and why) and filters, newest first;
      * an empty list when the search has no word to look for.
@@ -375,7 +394,8 @@ export function createMemoryRepo(db: Db, steps: StepsRepo) {
         .prepare(
           `SELECT a.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT @limit`,
         )
-        .all(params) as AuditEntry[];
+        .all(params)
+        .map((r) => auditOf(r as AuditRow));
     },
   };
 }

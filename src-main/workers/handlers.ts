@@ -1,3 +1,4 @@
+import { actorOfCall } from '../../src-shared/contract/caller.ts';
 import type { WorkerHandlers, WorkerView } from '../../src-shared/contract/domains/workers.ts';
 import type { ValidationIssue } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
@@ -117,11 +118,11 @@ const DEFAULT_SERVER = 'http://127.0.0.1:4800/';
 /** `workers.tokens.*`: made, listed and revoked by people (the UI token); each step audited. */
 export function workerTokenHandlers(deps: {
   tokens: WorkerTokens;
-  audit: (e: { entity_id: string; to: string; why: string }) => void;
+  audit: (e: { entity_id: string; to: string; why: string; actor: string }) => void;
 }): TokenHandlers {
   const { tokens } = deps;
   return {
-    'workers.tokens.create': ({ name, server_url, worker_id }) => {
+    'workers.tokens.create': ({ name, server_url, worker_id }, call) => {
       const created = tokens.create(
         randomIds.next('wtk'),
         name,
@@ -132,17 +133,19 @@ export function workerTokenHandlers(deps: {
         entity_id: created.token.id,
         to: 'active',
         why: `worker token "${name}" created${worker_id === undefined ? '' : ` for worker ${worker_id}`}`,
+        actor: actorOfCall(null, call),
       });
       return created;
     },
     'workers.tokens.list': () => tokens.list(),
-    'workers.tokens.revoke': ({ token_id }) => {
+    'workers.tokens.revoke': ({ token_id }, call) => {
       const revoked = tokens.revoke(token_id);
       if (revoked)
         deps.audit({
           entity_id: token_id,
           to: 'revoked',
           why: `worker token "${tokens.get(token_id)?.name ?? token_id}" revoked: workers using it are refused from now on`,
+          actor: actorOfCall(null, call),
         });
       return { revoked };
     },

@@ -28,7 +28,7 @@ export function createWorkers(deps: { store: Store; engine: Engine; bus: EventBu
         audit: (e) =>
           store.memory.audit({
             at: now(),
-            actor: 'user',
+            actor: e.actor,
             entity: 'worker_token',
             entity_id: e.entity_id,
             run_id: null,

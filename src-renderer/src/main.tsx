@@ -41,7 +41,13 @@ const root = createRoot(document.getElementById('root')!);
 
 /** Connects over `transport`, loads what the first screen shows, and renders the app. */
 function start(transport: Transport): void {
-  connect(transport, onEvents, (error) => useBaton.getState().reportStorageFull(error));
+  // Every call says who makes it: the name the person gave ("who you are"), once they did.
+  connect(
+    transport,
+    onEvents,
+    (error) => useBaton.getState().reportStorageFull(error),
+    () => useBaton.getState().identity?.name,
+  );
   const ui = useBaton.getState();
   void ui.loadPlans();
   void ui.loadAgents();

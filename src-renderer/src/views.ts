@@ -16,7 +16,7 @@ export interface ViewInfo {
  */
 export const VIEWS = {
   plans: { label: 'Plans' },
-  planlist: { label: 'Plan list' },
+  planlist: { label: 'All plans' },
   runs: { label: 'Runs' },
   approvals: { label: 'Approvals', badge: { count: (s) => s.pending.length, words: 'pending' } },
   mytasks: {
@@ -33,8 +33,18 @@ export const VIEWS = {
 /** A screen's key in `VIEWS`. */
 export type View = keyof typeof VIEWS;
 
-/** The screens in sidebar order, each with its key. */
-export const VIEW_LIST: readonly (ViewInfo & { view: View })[] = Object.entries(VIEWS).map(
-  // Object.entries types its keys as strings; these are VIEWS' own.
-  ([view, info]) => ({ ...info, view: view as View }),
+/**
+ * The sidebar entry a screen without one of its own is under: the plan list is under Plans (one
+ * entry for plans; the list is "All plans" at the head of the sidebar's plans).
+ */
+export const UNDER: Partial<Record<View, View>> = { planlist: 'plans' };
+
+/** The screens, each with its key (the sidebar lists those with an entry of their own, in this order). */
+export const VIEW_LIST: readonly (ViewInfo & { view: View; under?: View })[] = Object.entries(VIEWS).map(
+  ([key, info]) => {
+    // Object.entries types its keys as strings; these are VIEWS' own.
+    const view = key as View;
+    const under = UNDER[view];
+    return { ...info, view, ...(under ? { under } : {}) };
+  },
 );

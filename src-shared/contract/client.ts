@@ -1,11 +1,12 @@
+import type { Caller } from './caller.ts';
 import type { WireResult } from './errors.ts';
 import { ContractError } from './errors.ts';
 import type { BatonEvents, EventBatch, EventName } from './events.ts';
 import type { MethodInput, MethodName, MethodOutput } from './index.ts';
 
-/** What a transport must provide: one call channel and one event channel. */
+/** What a transport must provide: one call channel (with who calls, `caller.ts`) and one event channel. */
 export interface Transport {
-  invoke(method: string, input: unknown): Promise<WireResult>;
+  invoke(method: string, input: unknown, caller?: Caller): Promise<WireResult>;
   onEvents(listener: (batch: EventBatch) => void): () => void;
   close?(): void;
 }
@@ -19,11 +20,17 @@ export interface BatonClient {
   close(): void;
 }
 
-/** The typed client over any transport; neither side knows which transport it has. */
-export function createClient(transport: Transport): BatonClient {
+/**
+ * The typed client over any transport; neither side knows which transport it has. `caller`
+ * says who makes each call (read at each call: a person may say another name meanwhile).
+ */
+export function createClient(
+  transport: Transport,
+  caller: () => Caller | undefined = () => undefined,
+): BatonClient {
   return {
     async invoke(method, input) {
-      const result = await transport.invoke(method, input);
+      const result = await transport.invoke(method, input, caller());
       if (!result.ok) throw new ContractError(result.error);
       return result.value as MethodOutput<typeof method>;
     },

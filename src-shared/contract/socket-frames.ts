@@ -6,11 +6,12 @@ import type { EventBatch } from './events.ts';
  * browser host): a client sends calls; the host sends replies, event batches and resyncs.
  */
 
-/** A call: the client's own `id` comes back with its result. */
+/** A call: the client's own `id` comes back with its result; `actor`: who calls (`caller.ts`). */
 export interface SocketCall {
   id: number | string;
   method: string;
   input: unknown;
+  actor?: string;
 }
 
 /** A call's result; `id` is null when the message could not be read as a call. */

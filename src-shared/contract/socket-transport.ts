@@ -118,13 +118,15 @@ export function createSocketTransport(opts: SocketTransportOptions): Transport {
   open();
 
   return {
-    invoke(method, input) {
+    invoke(method, input, caller) {
       if (closed || ended) {
         const message = ended ? 'this Baton session has ended' : 'transport is closed';
         return Promise.resolve({ ok: false, error: { code: 'unavailable', message } });
       }
       const id = nextId++;
-      const msg = JSON.stringify({ id, method, input } satisfies SocketCall);
+      const call: SocketCall = { id, method, input };
+      if (caller?.actor !== undefined) call.actor = caller.actor;
+      const msg = JSON.stringify(call);
       return new Promise<WireResult>((resolve) => {
         pending.set(id, resolve);
         if (socket.readyState === OPEN) socket.send(msg);

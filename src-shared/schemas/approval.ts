@@ -197,6 +197,8 @@ export interface ApprovalView extends Approval {
   task_description: string | null;
   /** What the task builds on: its dependencies in the run, with what they produced. */
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];
+  /** The work that waits on it (a pending approval's; absent once decided): what deciding it unblocks. */
+  blocks?: BlockedWork;
   /** Kind `diff_review`: the diff the attempt made (absent for the other kinds). */
   diff?: DiffReviewView;
   /** For a `tool_call` approval: the call. */
@@ -246,6 +248,23 @@ export interface MergeConflictDetails {
   /** Set when a person said it was resolved but it was not: why it is asked again. */
   again: string | null;
 }
+
+/**
+ * The tasks of an approval's run that wait on its task, directly or through others (a task
+ * downstream of one not done has not run): how many (counted up to `BLOCKED_COUNT_LIMIT`:
+ * `more` past it), and the ones right after it.
+ */
+export interface BlockedWork {
+  count: number;
+  /** More than `count` wait: the count stopped at the limit. */
+  more: boolean;
+  /** The tasks that depend on it directly, in the plan's order (the first `BLOCKED_NAMED`). */
+  next: string[];
+}
+/** The most tasks an approval's blocked work is counted to. */
+export const BLOCKED_COUNT_LIMIT = 1_000;
+/** The most of the tasks right after it that are named. */
+export const BLOCKED_NAMED = 5;
 
 /** What a reviewer of a coding attempt's diff is shown: the branch, the files with +/-, the unified diff's artifact. */
 export interface DiffReviewView {

@@ -123,16 +123,36 @@ export const AUDIT_ENTITIES = [
   'trigger',
   'worker_token',
   'workspace',
+  /** A secret, by name: set or deleted (its value is never in the log). */
+  'secret',
+  /** A setting of Baton's own (which notifications a person wants). */
+  'setting',
 ] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+
+/**
+ * One field a person changed, as the audit log keeps it: its path (`sandbox.mode`,
+ * `env.API_KEY`, `tasks.build.description`) and its value before and after in words (JSON for
+ * what is not text, cut at 300 characters); null: it was not set (or is no longer). A value that
+ * may hold a secret (an environment variable's, a password's, a token's) is never written:
+ * `(hidden)` stands for it.
+ */
+export interface AuditChange {
+  field: string;
+  from: string | null;
+  to: string | null;
+}
 
 export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
-  entity: (typeof AUDIT_ENTITIES)[number];
+  entity: AuditEntity;
   entity_id: string;
   run_id: string | null;
   from_status: string | null;
   to_status: string | null;
   why: string;
+  /** What a person changed, field by field (an agent, a workspace, a plan…); absent for the engine's transitions. */
+  changes?: AuditChange[];
 }

@@ -24,6 +24,7 @@ const MAX_INPUT_BYTES = 256 * 1024;
 const NUMBER_FROM_0 = 'must be a number of 0 or more';
 const SECONDS = 'must be a number of seconds, more than 0';
 const ATTEMPTS = 'must be a whole number from 1 to 20';
+const REVIEWS = 'must be a whole number from 1 to 1000 (or absent for no limit)';
 
 export const retryPolicySchema = z.strictObject({
   /** Attempts in all, the first included. */
@@ -260,6 +261,8 @@ const planShape = z.strictObject({
   pull_request: pullRequestOptionsSchema.optional(),
   /** What a run of the plan takes as inputs (schedules, triggers, `runs.start`); tasks read them in `inputs.run`. */
   run_inputs: runInputsDeclSchema.optional(),
+  /** While this many of its diff reviews wait for a person, none of its coding tasks starts (absent: no limit). */
+  max_open_reviews: z.number({ error: REVIEWS }).int(REVIEWS).min(1, REVIEWS).max(1000, REVIEWS).optional(),
   tasks: z
     .array(taskSpecSchema)
     .min(1, 'a plan needs at least one task')

@@ -131,6 +131,8 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
   });
 
   it('orders what waits oldest or newest first, the order kept in the address and on reload', async () => {
+    // By default what unblocks the most work leads; none of these blocks any: oldest first among equals.
+    expect(await inbox().getByLabel('Order').inputValue()).toBe('blocking');
     expect(await titles()).toEqual(['deploy', 'backup', 'publish', 'send', 'edit']);
     await inbox().getByLabel('Order').selectOption('newest');
     await expect.poll(titles).toEqual(['edit', 'send', 'publish', 'backup', 'deploy']);
@@ -140,7 +142,9 @@ describe.skipIf(skipE2e)('the inbox: decided, bulk, started by, order', () => {
     expect(await inbox().getByLabel('Order').inputValue()).toBe('newest');
     await inbox().getByLabel('Order').selectOption('oldest');
     await expect.poll(titles).toEqual(['deploy', 'backup', 'publish', 'send', 'edit']);
-    expect(new URL(page.url()).searchParams.get('sort')).toBeNull();
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('oldest');
+    await inbox().getByLabel('Order').selectOption('blocking');
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBeNull();
   });
 
   it('offers a checkbox only on gates, reachable from the keyboard, with a name saying what it picks', async () => {

@@ -65,9 +65,15 @@ describe.skipIf(skipE2e)('the Plans page', () => {
 
   it('lists every plan with its tags, owner, last run, next run in its zone and schedule in words', async () => {
     await row('Nightly report').waitFor();
-    const entry = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plan list' });
+    // One entry for plans: "All plans" heads the sidebar's plans, and Plans is marked meanwhile.
+    const entry = page.getByRole('link', { name: 'All plans', exact: true });
     expect(await entry.getAttribute('href')).toBe('/plans');
     expect(await entry.getAttribute('aria-current')).toBe('page');
+    const sections = page.getByRole('navigation', { name: 'Sections' });
+    expect(
+      await sections.getByRole('link', { name: 'Plans', exact: true }).getAttribute('aria-current'),
+    ).toBe('page');
+    expect(await sections.getByRole('link', { name: 'Plan list' }).count()).toBe(0);
     expect((await names()).sort()).toEqual(['Docs site', 'Nightly report', 'Scratch']);
 
     const nightly = row('Nightly report');
@@ -160,7 +166,7 @@ describe.skipIf(skipE2e)('the Plans page', () => {
   });
 
   it('deletes a plan that never ran, after a question that names it and what goes with it', async () => {
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plan list' }).click();
+    await page.getByRole('link', { name: 'All plans', exact: true }).click();
     await page.getByRole('button', { name: 'Delete Scratch' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Delete plan Scratch?' });
     expect(await dialog.textContent()).toContain(
@@ -197,7 +203,7 @@ describe.skipIf(skipE2e)('the Plans page', () => {
     await expect
       .poll(async () => (await baton.rpc('plans.get', { plan_id: 'docs-site' })).value.plan)
       .toMatchObject({ owner: 'Cleo Park', tags: ['handbook'] });
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plan list' }).click();
+    await page.getByRole('link', { name: 'All plans', exact: true }).click();
     await expect.poll(() => row('Docs site').textContent()).toContain('Cleo Park');
     expect(await row('Docs site').getByRole('list', { name: 'Tags' }).textContent()).toBe('handbook');
   });

@@ -179,7 +179,7 @@ describe('the CLI and a running baton serve on one data directory', () => {
     expect(await rpc(serve, 'runs.get', { run_id: runId })).toMatchObject({ status: 'completed' });
   });
 
-  it('a command finds its host again after a restart (a new token), reading server.json once more', async () => {
+  it('a command finds its host again after a restart with a new token, reading server.json once more', async () => {
     const first = await serveOn();
     const port = Number(new URL(first.url).port);
     await rpc(first, 'agents.import', { agents: [{ id: 'w', skills: ['x'] }] });
@@ -189,8 +189,9 @@ describe('the CLI and a running baton serve on one data directory', () => {
     const command = baton(['run', fifo, '--data-dir', dir, '--json']);
     const pipe = await open(fifo, 'w');
     await first.stop();
-    // The same port, a new launch: the token the command holds is refused now.
-    const again = await serveOn(port);
+    // The same port, a new launch with a new token: the token the command holds is refused now.
+    const again = await startServe(dir, port, ['--new-token']);
+    stops.push(again.stop);
     await pipe.writeFile(JSON.stringify(GATED));
     await pipe.close();
     const r = await command;

@@ -211,7 +211,7 @@ describe('baton mcp when its host goes away', () => {
       expect(textOf(gone)).toMatch(
         /^unavailable: the Baton host at http:\/\/127\.0\.0\.1:\d+\/ did not answer .*: start it again \(baton serve\), or restart baton mcp/,
       );
-      // A new launch: a new token (and here a new port), named in server.json.
+      // A new launch (here on a new port, its token kept), named in server.json.
       const second = await startServe(dir);
       try {
         expect(await tool<unknown[]>(mcp.client, 'list_plans')).toHaveLength(2);

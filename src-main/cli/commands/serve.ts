@@ -5,6 +5,7 @@ import type { BatonApp } from '../../app/create-app.ts';
 import { createCallClient } from '../../app/memory-transport.ts';
 import { startBrowserHost } from '../../host/browser/server.ts';
 import { createRestHandler } from '../../host/rest/router.ts';
+import { tokenNote, uiToken } from '../../host/ui-token.ts';
 import { isLoopback, LOOPBACK_HOSTS } from '../../http/host-names.ts';
 import { createMcpEndpoint } from '../../mcp/http.ts';
 import { CliError, packageVersion, projectRoot, rendererDir } from '../files.ts';
@@ -20,8 +21,10 @@ export interface ServeOptions {
   dataDir: string;
   /** Where http agents reach this host for callbacks, when not at its own URL. */
   callbackUrl: string | undefined;
-  /** A fixed token (`BATON_TOKEN`), else a new one per launch. */
+  /** A fixed token (`BATON_TOKEN`), else the one kept in the data directory (`host/ui-token.ts`). */
   token?: string | undefined;
+  /** `--new-token`: replace the kept token (every tab opened with the old link must open the new one). */
+  newToken?: boolean | undefined;
 }
 
 /** Builds the renderer when it is missing (a fresh checkout). */
@@ -38,6 +41,19 @@ export function ensureRendererBuilt(): void {
 /** `baton serve`: browser mode until interrupted. */
 export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<number> {
   ensureRendererBuilt();
+  if (opts.token && opts.newToken)
+    throw new CliError(
+      '--new-token: BATON_TOKEN fixes the token; unset it to have Baton keep one of its own',
+      2,
+    );
+  // BATON_TOKEN, else the token the data directory keeps (made, or made again, as asked).
+  let token = opts.token;
+  let note: string | null = null;
+  if (!token) {
+    const kept = uiToken(opts.dataDir, { rotate: opts.newToken ?? false });
+    token = kept.token;
+    note = tokenNote(kept);
+  }
   const loopback = isLoopback(opts.host);
   if (!loopback) {
     process.stderr.write(
@@ -68,7 +84,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       agentCallbacks: app.agentCallbacks,
       triggers: app.reach.triggerRoute,
       forgeHooks: app.landing.hookRoute,
-      ...(opts.token ? { token: opts.token } : {}),
+      token,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
   let host: Awaited<ReturnType<typeof start>>;
@@ -84,6 +100,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     host = await start(0);
   }
   process.stdout.write(`Baton is serving ${host.openUrl}\n`);
+  if (note) process.stderr.write(`${note}\n`);
   // Links in webhooks and trigger URLs: where others reach Baton.
   app.reach.setPublicUrl(opts.callbackUrl ?? host.url);
   // The command shown with a new worker token names it (the page passes its own address instead).

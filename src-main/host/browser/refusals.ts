@@ -5,7 +5,7 @@ import { securityHeaders, sendJson } from '../../http/respond.ts';
 
 /**
  * Why an API request had no valid token: none at all, or one that was valid once (a tab or
- * client from an earlier `baton serve`: each launch mints a new one). A person's tab never
+ * client from before the token was replaced: `baton serve --new-token`, or another BATON_TOKEN). A person's tab never
  * sees these: the page itself says what to do (src-renderer's AccessPage).
  */
 export type Unauthorized = 'no_token' | 'session_ended';
@@ -18,7 +18,7 @@ export function refuseUnauthorized(res: ServerResponse, why: Unauthorized): void
       code: 'unauthorized',
       message:
         why === 'session_ended'
-          ? 'The token is not valid (each start of `baton serve` mints a new one): use the one it printed last'
+          ? 'The token is not valid (it was replaced: `baton serve --new-token`, or another BATON_TOKEN): use the one `baton serve` printed last, also in server.json'
           : 'Send the token `baton serve` printed as `Authorization: Bearer <token>`, or open the URL it printed',
     },
   });

@@ -326,6 +326,65 @@ describe('browser host: refusals', () => {
     const old = await http(host.port, '/api/health', {
       headers: { Authorization: 'Bearer token-of-an-earlier-launch' },
     });
-    expect(JSON.parse(old.body).error.message).toContain('mints a new one');
+    expect(JSON.parse(old.body).error.message).toContain('it was replaced: `baton serve --new-token`');
+  });
+});
+
+describe('browser host: who calls', () => {
+  it('records the name a socket call says it is from, and refuses one that is not a name', async () => {
+    const { host, stop } = await startOnTempDir();
+    let name: string | undefined = 'Ana';
+    const client = createClient(
+      createSocketTransport({
+        connect: () =>
+          new WebSocket(`ws://127.0.0.1:${host.port}/ws`, {
+            headers: { Authorization: `Bearer ${host.token}` },
+          }),
+        reconnect: false,
+      }),
+      () => (name === undefined ? undefined : { actor: name }),
+    );
+    try {
+      await client.invoke('secrets.set', { name: 'k', value: 'v' });
+      name = undefined;
+      await client.invoke('secrets.delete', { name: 'k' });
+      const audit = await client.invoke('audit.list', { entity: 'secret' });
+      expect(audit.map((e) => [e.actor, e.to_status])).toEqual([
+        ['user', 'deleted'],
+        ['Ana', 'set'],
+      ]);
+      name = '';
+      await expect(client.invoke('secrets.set', { name: 'k', value: 'v' })).rejects.toThrow(/actor/);
+      // A frame whose actor is not text is refused before any method runs.
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, {
+        headers: { Authorization: `Bearer ${host.token}` },
+      });
+      await new Promise((resolve) => ws.once('open', resolve));
+      const reply = new Promise<string>((resolve) => ws.on('message', (d) => resolve(String(d))));
+      ws.send(JSON.stringify({ id: 1, method: 'secrets.set', input: { name: 'k', value: 'v' }, actor: 5 }));
+      expect(JSON.parse(await reply)).toMatchObject({
+        id: null,
+        result: { ok: false, error: { code: 'invalid_input' } },
+      });
+      ws.close();
+      name = 'Ana';
+      expect((await client.invoke('secrets.list', {})).secrets).toEqual([]);
+      // An API client says who it is with a header.
+      const set = await http(host.port, '/api/rpc/secrets.set', {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${host.token}`,
+          'Content-Type': 'application/json',
+          'Baton-Actor': 'Cy',
+        },
+        body: JSON.stringify({ name: 'k2', value: 'v' }),
+      });
+      expect(set.status).toBe(200);
+      const [latest] = await client.invoke('audit.list', { entity: 'secret' });
+      expect(latest).toMatchObject({ actor: 'Cy', entity_id: 'k2', to_status: 'set' });
+    } finally {
+      client.close();
+      await stop();
+    }
   });
 });

@@ -253,7 +253,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method === 'POST' && first === 'rpc' && method !== undefined && rest.length === 0) {
       const input = await body();
       if (!input.ok) return refuseBody(res, input);
-      const result = await opts.dispatch(method, input.value);
+      // Who calls, when the client says (`Baton-Actor`), as the page's socket calls say it.
+      const actor = req.headers['baton-actor'];
+      const result = await opts.dispatch(
+        method,
+        input.value,
+        typeof actor === 'string' ? { actor } : undefined,
+      );
       return sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
     }
     if (req.method === 'GET' && target.path === '/api/health') {
@@ -328,7 +334,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           return;
         }
         call = msg;
-        const result = await opts.dispatch(msg.method, msg.input);
+        const result = await opts.dispatch(
+          msg.method,
+          msg.input,
+          msg.actor === undefined ? undefined : { actor: msg.actor },
+        );
         broadcast.reply(ws, JSON.stringify({ id: msg.id, result } satisfies SocketReply));
       },
       () =>
@@ -406,7 +416,10 @@ function parseMessage(data: RawData): Message {
     return bad;
   }
   if (typeof msg !== 'object' || msg === null) return bad;
-  const { id, method, input } = msg as Record<string, unknown>;
+  const { id, method, input, actor } = msg as Record<string, unknown>;
   if (typeof method !== 'string' || (typeof id !== 'number' && typeof id !== 'string')) return bad;
-  return { id, method, input };
+  // Who calls is checked with the input, by the dispatch: a name that is not one is refused there.
+  if (actor !== undefined && typeof actor !== 'string')
+    return { ok: false, error: { code: 'invalid_input', message: 'actor must be a name' } };
+  return actor === undefined ? { id, method, input } : { id, method, input, actor };
 }

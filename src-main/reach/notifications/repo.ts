@@ -9,7 +9,8 @@ import type { Db } from '../../store/db.ts';
 export function createNotificationsRepo(db: Db) {
   const maxId = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
   const after = db.prepare<[number, number], AuditEntry>(
-    'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
+    `SELECT id, at, actor, entity, entity_id, run_id, from_status, to_status, why FROM audit_entries
+      WHERE id > ? ORDER BY id LIMIT ?`,
   );
   const approvalKind = db.prepare<[string], string>('SELECT kind FROM approvals WHERE id = ?').pluck();
   const readyTasks = db

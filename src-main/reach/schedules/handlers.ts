@@ -1,5 +1,8 @@
+import { actorOfCall } from '../../../src-shared/contract/caller.ts';
 import type { ScheduleHandlers } from '../../../src-shared/contract/domains/schedules.ts';
+import type { AuditChange } from '../../../src-shared/schemas/memory.ts';
 import type { Schedule } from '../../../src-shared/schemas/schedule.ts';
+import { fieldChanges } from '../../base/config-audit.ts';
 import { AppError, invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
 import { checkedRunInputs } from '../../engine/run-inputs.ts';
@@ -32,8 +35,23 @@ export function scheduleHandlers(deps: {
   scheduler: Scheduler;
   store: Store;
   now: () => number;
-  audit: (e: { entity_id: string; to: string; why: string }) => void;
+  audit: (e: { entity_id: string; to: string; why: string; actor: string; changes: AuditChange[] }) => void;
 }): ScheduleHandlers {
+  /** What people set of a schedule, as its audit entries compare it. */
+  const settings = (
+    s: Pick<
+      StoredSchedule,
+      'plan_id' | 'cron' | 'timezone' | 'inputs' | 'overlap' | 'catch_up' | 'catch_up_max'
+    >,
+  ) => ({
+    plan_id: s.plan_id,
+    cron: s.cron,
+    timezone: s.timezone,
+    inputs: s.inputs,
+    overlap: s.overlap,
+    catch_up: s.catch_up,
+    catch_up_max: s.catch_up_max,
+  });
   const { repo } = deps.scheduler;
   return {
     'schedules.list': ({ plan_id }) =>
@@ -41,7 +59,7 @@ export function scheduleHandlers(deps: {
         .list()
         .filter((s) => plan_id === undefined || s.plan_id === plan_id)
         .map(shownSchedule),
-    'schedules.add': (input) => {
+    'schedules.add': (input, call) => {
       const id = input.id ?? randomIds.next('sch');
       if (repo.get(id)) throw new AppError('conflict', `schedule "${id}" already exists`);
       const plan = deps.store.plans.get(input.plan_id);
@@ -70,15 +88,25 @@ export function scheduleHandlers(deps: {
         entity_id: id,
         to: 'active',
         why: `schedule "${input.cron}" (${input.timezone}) for plan "${input.plan_id}", next at ${iso(next)}`,
+        actor: actorOfCall(null, call),
+        changes: fieldChanges(undefined, settings(input)).changes,
       });
       return shownSchedule(repo.get(id)!);
     },
-    'schedules.remove': ({ schedule_id }) => {
+    'schedules.remove': ({ schedule_id }, call) => {
+      const before = repo.get(schedule_id);
       const removed = repo.remove(schedule_id);
-      if (removed) deps.audit({ entity_id: schedule_id, to: 'removed', why: 'schedule removed' });
+      if (removed && before)
+        deps.audit({
+          entity_id: schedule_id,
+          to: 'removed',
+          why: `schedule "${before.cron}" of plan "${before.plan_id}" removed`,
+          actor: actorOfCall(null, call),
+          changes: fieldChanges(settings(before), undefined).changes,
+        });
       return { removed };
     },
-    'schedules.setEnabled': ({ schedule_id, enabled }) => {
+    'schedules.setEnabled': ({ schedule_id, enabled }, call) => {
       const s = repo.get(schedule_id);
       if (!s) throw new AppError('not_found', `schedule "${schedule_id}" not found`);
       const next = enabled ? nextFire(parseCron(s.cron, s.timezone), deps.now()) : s.next_fire_at;
@@ -87,6 +115,9 @@ export function scheduleHandlers(deps: {
         entity_id: schedule_id,
         to: enabled ? 'active' : 'paused',
         why: enabled ? 'schedule resumed' : 'schedule paused',
+        actor: actorOfCall(null, call),
+        changes:
+          s.enabled === enabled ? [] : [{ field: 'enabled', from: String(s.enabled), to: String(enabled) }],
       });
       return shownSchedule(repo.get(schedule_id)!);
     },

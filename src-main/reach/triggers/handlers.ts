@@ -1,6 +1,9 @@
+import { actorOfCall } from '../../../src-shared/contract/caller.ts';
 import type { TriggerHandlers } from '../../../src-shared/contract/domains/triggers.ts';
+import type { AuditChange } from '../../../src-shared/schemas/memory.ts';
 import type { RunInputsDecl } from '../../../src-shared/schemas/run-inputs.ts';
 import { checkRunInputs } from '../../../src-shared/schemas/run-inputs.ts';
+import { fieldChanges } from '../../base/config-audit.ts';
 import { invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
 import type { Store } from '../../store/store.ts';
@@ -12,12 +15,12 @@ export function triggerHandlers(deps: {
   issues: IssueWatch;
   store: Store;
   forgeOf: (workspaceId: string) => WatchedForge | string;
-  audit: (e: { entity_id: string; to: string; why: string }) => void;
+  audit: (e: { entity_id: string; to: string; why: string; actor: string; changes: AuditChange[] }) => void;
 }): TriggerHandlers {
   const { triggers } = deps;
   return {
     'triggers.list': () => triggers.repo.list().map((t) => triggers.shown(t)),
-    'triggers.add': (input) => {
+    'triggers.add': (input, call) => {
       const plan = deps.store.plans.get(input.plan_id);
       if (!plan)
         throw invalidInput('trigger', [{ path: 'plan_id', message: `plan "${input.plan_id}" not found` }]);
@@ -36,10 +39,17 @@ export function triggerHandlers(deps: {
         entity_id: created.trigger.id,
         to: 'active',
         why: `trigger for plan "${input.plan_id}" at ${created.url} (${input.rate_per_minute} calls a minute)`,
+        actor: actorOfCall(null, call),
+        // Its secret is its own, never written here.
+        changes: fieldChanges(undefined, {
+          plan_id: input.plan_id,
+          inputs: input.inputs,
+          rate_per_minute: input.rate_per_minute,
+        }).changes,
       });
       return created;
     },
-    'triggers.addGithubIssues': (input) => {
+    'triggers.addGithubIssues': (input, call) => {
       const plan = deps.store.plans.get(input.plan_id);
       if (!plan)
         throw invalidInput('trigger', [{ path: 'plan_id', message: `plan "${input.plan_id}" not found` }]);
@@ -66,14 +76,28 @@ export function triggerHandlers(deps: {
         entity_id: created.id,
         to: 'active',
         why: `trigger for plan "${input.plan_id}": issues labelled "${source.label}" of ${typeof forge === 'string' ? source.workspace : forge.repo} (workspace "${source.workspace}")`,
+        actor: actorOfCall(null, call),
+        changes: fieldChanges(undefined, {
+          plan_id: input.plan_id,
+          inputs: input.inputs,
+          github_issues: source,
+        }).changes,
       });
       deps.issues.wake();
       return created;
     },
     'triggers.issues': ({ trigger_id }) => triggers.repo.issues(trigger_id),
-    'triggers.remove': ({ trigger_id }) => {
+    'triggers.remove': ({ trigger_id }, call) => {
+      const before = triggers.repo.get(trigger_id);
       const removed = triggers.remove(trigger_id);
-      if (removed) deps.audit({ entity_id: trigger_id, to: 'removed', why: 'trigger removed' });
+      if (removed)
+        deps.audit({
+          entity_id: trigger_id,
+          to: 'removed',
+          why: before ? `trigger of plan "${before.plan_id}" removed` : 'trigger removed',
+          actor: actorOfCall(null, call),
+          changes: [],
+        });
       return { removed };
     },
   };

@@ -1,14 +1,35 @@
+import { actorOfCall } from '../../../src-shared/contract/caller.ts';
 import type { WebhookHandlers } from '../../../src-shared/contract/domains/webhooks.ts';
+import type { AuditChange } from '../../../src-shared/schemas/memory.ts';
+import type { Webhook } from '../../../src-shared/schemas/webhook.ts';
+import { fieldChanges } from '../../base/config-audit.ts';
 import { AppError, invalidInput } from '../../base/errors.ts';
 import { randomIds } from '../../engine/clock.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { WebhookService } from './service.ts';
 
+/** What people set of a webhook (its secret by name), as its audit entries compare it. */
+const settingsOf = (w: Omit<Webhook, 'enabled' | 'created_at'>) => ({
+  url: w.url,
+  events: w.events,
+  project_id: w.project_id,
+  secret_name: w.secret_name,
+  format: w.format,
+  link_base: w.link_base,
+});
+
 export function webhookHandlers(deps: {
   webhooks: WebhookService;
   secrets: SecretResolver;
   now: () => string;
-  audit: (e: { entity_id: string; from: string | null; to: string | null; why: string }) => void;
+  audit: (e: {
+    entity_id: string;
+    from: string | null;
+    to: string | null;
+    why: string;
+    actor: string;
+    changes: AuditChange[];
+  }) => void;
 }): WebhookHandlers {
   const { webhooks, secrets } = deps;
   const repo = webhooks.repo;
@@ -25,7 +46,7 @@ export function webhookHandlers(deps: {
   };
   return {
     'webhooks.list': () => repo.list(),
-    'webhooks.add': (input) => {
+    'webhooks.add': (input, call) => {
       const id = input.id ?? randomIds.next('wh');
       if (repo.get(id)) throw new AppError('conflict', `webhook "${id}" already exists`);
       requireSecret(input.secret_name);
@@ -45,11 +66,14 @@ export function webhookHandlers(deps: {
         from: null,
         to: 'active',
         why: `webhook to ${hook.url} for ${hook.events.join(', ')}`,
+        actor: actorOfCall(null, call),
+        changes: fieldChanges(undefined, settingsOf(hook)).changes,
       });
       return repo.get(id)!;
     },
-    'webhooks.update': (input) => {
-      if (!repo.get(input.id)) throw new AppError('not_found', `webhook "${input.id}" not found`);
+    'webhooks.update': (input, call) => {
+      const before = repo.get(input.id);
+      if (!before) throw new AppError('not_found', `webhook "${input.id}" not found`);
       requireSecret(input.secret_name);
       const hook = {
         id: input.id,
@@ -66,13 +90,23 @@ export function webhookHandlers(deps: {
         from: 'active',
         to: 'active',
         why: `webhook changed: to ${hook.url} for ${hook.events.join(', ')}`,
+        actor: actorOfCall(null, call),
+        changes: fieldChanges(settingsOf(before), settingsOf(hook)).changes,
       });
       return repo.get(hook.id)!;
     },
-    'webhooks.remove': ({ webhook_id }) => {
+    'webhooks.remove': ({ webhook_id }, call) => {
+      const before = repo.get(webhook_id);
       const removed = repo.remove(webhook_id);
       if (removed)
-        deps.audit({ entity_id: webhook_id, from: 'active', to: 'removed', why: 'webhook removed' });
+        deps.audit({
+          entity_id: webhook_id,
+          from: 'active',
+          to: 'removed',
+          why: 'webhook removed',
+          actor: actorOfCall(null, call),
+          changes: before ? fieldChanges(settingsOf(before), undefined).changes : [],
+        });
       return { removed };
     },
     'webhooks.deliveries': (f) => repo.deliveries(f),

@@ -123,7 +123,8 @@ export function createWebhooksRepo(db: Db, deliveryChanged: (id: string) => void
     .pluck();
   const lastAudit = db.prepare<[], number | null>('SELECT max(id) FROM audit_entries').pluck();
   const entriesAfter = db.prepare<[number, number], AuditEntry>(
-    'SELECT * FROM audit_entries WHERE id > ? ORDER BY id LIMIT ?',
+    `SELECT id, at, actor, entity, entity_id, run_id, from_status, to_status, why FROM audit_entries
+      WHERE id > ? ORDER BY id LIMIT ?`,
   );
   const runOf = db.prepare<[string], { plan_id: string; project_id: string | null }>(
     'SELECT plan_id, project_id FROM runs WHERE id = ?',

@@ -12,21 +12,29 @@ let client: BatonClient | undefined;
 /**
  * Connects once; every call in the UI goes through the `api` object below. `onStorageFull`
  * hears every call that failed because the host's disk is full (the banner), whatever else
- * the caller does with the error.
+ * the caller does with the error. `actor`: who this person said they are, read at each call,
+ * which the host records as who made each change (undefined until they said).
  */
 export function connect(
   transport: Transport,
   onEvents: (b: EventBatch) => void,
   onStorageFull: (error: WireError) => void = () => {},
+  actor: () => string | undefined = () => undefined,
 ): void {
-  client = createClient({
-    ...transport,
-    async invoke(method, input) {
-      const result = await transport.invoke(method, input);
-      if (!result.ok && result.error.code === 'storage_full') onStorageFull(result.error);
-      return result;
+  client = createClient(
+    {
+      ...transport,
+      async invoke(method, input, caller) {
+        const result = await transport.invoke(method, input, caller);
+        if (!result.ok && result.error.code === 'storage_full') onStorageFull(result.error);
+        return result;
+      },
     },
-  });
+    () => {
+      const name = actor();
+      return name === undefined ? undefined : { actor: name };
+    },
+  );
   client.onBatch(onEvents);
 }
 
@@ -53,10 +61,10 @@ export const api = {
   createPlan: (plan: unknown) => c().invoke('plans.import', { plan, new_only: true }),
   /** What the host says would go wrong with a plan (its workspaces, its patterns…); stores nothing. */
   validatePlan: (plan: unknown) => c().invoke('plans.validate', { plan }),
-  deletePlan: (plan_id: string, actor: string) => c().invoke('plans.delete', { plan_id, actor }),
-  archivePlan: (plan_id: string, archived: boolean, actor: string) =>
-    c().invoke('plans.archive', { plan_id, archived, actor }),
-  startRun: (plan_id: string, actor: string) => c().invoke('runs.start', { plan_id, actor }),
+  // Who asks goes with every call (connect's `actor`): these record it as who deleted, archived or started.
+  deletePlan: (plan_id: string) => c().invoke('plans.delete', { plan_id }),
+  archivePlan: (plan_id: string, archived: boolean) => c().invoke('plans.archive', { plan_id, archived }),
+  startRun: (plan_id: string) => c().invoke('runs.start', { plan_id }),
   listRuns: (plan_id?: string) => c().invoke('runs.list', plan_id ? { plan_id } : {}),
   getRun: (run_id: string) => c().invoke('runs.get', { run_id }),
   cancelRun: (run_id: string, actor: string) => c().invoke('runs.cancel', { run_id, actor }),
@@ -183,8 +191,7 @@ export const api = {
     c().invoke('runs.readArtifact', { artifact_id, offset, encoding }),
   cancelTask: (run_id: string, task_id: string, actor: string) =>
     c().invoke('runs.cancelTask', { run_id, task_id, actor }),
-  rerun: (run_id: string, task_id: string, actor: string) =>
-    c().invoke('runs.rerun', { run_id, task_id, actor }),
+  rerun: (run_id: string, task_id: string) => c().invoke('runs.rerun', { run_id, task_id }),
   /** Retries a failed task inside its run while the run executes (`runs.retryTask`); a coding task from its start with `start_clean`. */
   retryTask: (run_id: string, task_id: string, actor: string, start_clean = false) =>
     c().invoke('runs.retryTask', { run_id, task_id, actor, start_clean }),
@@ -217,8 +224,7 @@ export const api = {
     c().invoke('runs.mergeBranches', { run_id, target, mode, create }),
   /** A coding task's kept work in progress: its commit message, files and diff; resumed in a new run, or discarded. */
   keptWork: (run_id: string, task_id: string) => c().invoke('runs.keptWork', { run_id, task_id }),
-  resumeWork: (run_id: string, task_id: string, actor: string) =>
-    c().invoke('runs.resumeWork', { run_id, task_id, actor }),
+  resumeWork: (run_id: string, task_id: string) => c().invoke('runs.resumeWork', { run_id, task_id }),
   discardWork: (run_id: string, task_id: string) => c().invoke('runs.discardWork', { run_id, task_id }),
   /** Baton's task branches of a workspace, and deleting those a person chose. */
   workspaceBranches: (workspace_id: string) => c().invoke('workspaces.branches', { workspace_id }),

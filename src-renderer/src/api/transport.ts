@@ -15,7 +15,7 @@ export type ConnectionStatus = SocketStatus;
 
 /** The Electron preload's bridge, when this page runs in the desktop app. */
 export function bridgeTransport(bridge: BatonBridge): Transport {
-  return { invoke: (m, i) => bridge.invoke(m, i), onEvents: (l) => bridge.on(l) };
+  return { invoke: (m, i, c) => bridge.invoke(m, i, c), onEvents: (l) => bridge.on(l) };
 }
 
 /**

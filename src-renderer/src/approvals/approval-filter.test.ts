@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
-import { approvalFacets, matchesApproval } from './approval-filter.ts';
+import { approvalFacets, matchesApproval, sortApprovals } from './approval-filter.ts';
 
 const approval = (id: string, plan_id: string | null, kind: ApprovalView['kind']) =>
   ({ id, plan_id, kind }) as Pick<ApprovalView, 'id' | 'plan_id' | 'kind'> as ApprovalView;
@@ -46,5 +46,31 @@ describe('the approvals inbox’s filters', () => {
 
   it('keeps a plan chosen among the choices when its last approval is decided', () => {
     expect(approvalFacets([], { plan_id: 'gone' }).plans).toEqual([{ plan_id: 'gone', count: 0 }]);
+  });
+});
+
+describe('the order of what waits', () => {
+  const at = (id: string, minute: number, blocks?: number, more = false): ApprovalView =>
+    ({
+      id,
+      requested_at: `2026-11-30T10:${String(minute).padStart(2, '0')}:00.000Z`,
+      ...(blocks === undefined ? {} : { blocks: { count: blocks, more, next: [] } }),
+    }) as ApprovalView;
+  const list = [
+    at('old-leaf', 1, 0),
+    at('mid-3', 2, 3),
+    at('new-3', 5, 3),
+    at('huge', 6, 1000, true),
+    at('none', 0),
+  ];
+  const ids = (sort: 'blocking' | 'oldest' | 'newest') => sortApprovals(list, sort).map((a) => a.id);
+
+  it('puts what unblocks the most work first, the longest waiting first among equals', () => {
+    expect(ids('blocking')).toEqual(['huge', 'mid-3', 'new-3', 'none', 'old-leaf']);
+  });
+
+  it('or the longest waiting first, or the latest asked first', () => {
+    expect(ids('oldest')).toEqual(['none', 'old-leaf', 'mid-3', 'new-3', 'huge']);
+    expect(ids('newest')).toEqual(['huge', 'new-3', 'mid-3', 'old-leaf', 'none']);
   });
 });

@@ -43,3 +43,25 @@ export function approvalFacets(pending: readonly ApprovalView[], f: ApprovalFilt
 
 /** Whether any filter is set. */
 export const filtersApprovals = (f: ApprovalFilter): boolean => Boolean(f.plan_id || f.kind);
+
+/** How much work waits on an approval: the tasks downstream of its task (a count stopped at its limit weighs more). */
+const blockedBy = (a: ApprovalView): number => (a.blocks ? a.blocks.count + (a.blocks.more ? 1 : 0) : 0);
+
+/**
+ * The approvals in the order asked for: what unblocks the most work first (then the longest
+ * waiting), the longest waiting first, or the latest asked first.
+ */
+export function sortApprovals(
+  list: readonly ApprovalView[],
+  sort: 'blocking' | 'oldest' | 'newest',
+): ApprovalView[] {
+  const older = (a: ApprovalView, b: ApprovalView) => a.requested_at.localeCompare(b.requested_at);
+  switch (sort) {
+    case 'blocking':
+      return [...list].sort((a, b) => blockedBy(b) - blockedBy(a) || older(a, b));
+    case 'oldest':
+      return [...list].sort(older);
+    case 'newest':
+      return [...list].sort((a, b) => older(b, a));
+  }
+}

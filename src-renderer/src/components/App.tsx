@@ -1,14 +1,17 @@
 import { Suspense } from 'react';
 import { useBaton } from '../store/index.ts';
 import { VIEWS } from '../views.ts';
+import { CommandPalette } from './app/CommandPalette.tsx';
 import { ConnectionNotice } from './app/ConnectionNotice.tsx';
 import { FileDrop } from './app/FileDrop.tsx';
 import { IdentityDialog } from './app/IdentityDialog.tsx';
+import { KeysDialog } from './app/KeysDialog.tsx';
 import { NotFound } from './app/NotFound.tsx';
 import { Sidebar } from './app/Sidebar.tsx';
 import { StorageBanner } from './app/StorageBanner.tsx';
 import { SCREENS } from './app/screens.tsx';
 import { Toasts } from './app/Toasts.tsx';
+import { useGlobalKeys } from './app/use-global-keys.ts';
 import { NewPlanDialog } from './plans/NewPlanDialog.tsx';
 import { ErrorBoundary } from './shared/ErrorBoundary.tsx';
 
@@ -17,6 +20,7 @@ export function App() {
   const missing = useBaton((s) => s.missing);
   const Screen = SCREENS[view];
   const { label } = VIEWS[view];
+  useGlobalKeys();
   return (
     <div className="app">
       <Sidebar />
@@ -35,6 +39,8 @@ export function App() {
       {/* Here, not in the sidebar: a narrow window folds the sidebar away, and the dialog ("Start a
           plan…" opens it too) with it. */}
       <NewPlanDialog />
+      <CommandPalette />
+      <KeysDialog />
     </div>
   );
 }

@@ -99,7 +99,9 @@ describe('an address applied to the store', () => {
     expect(await open('/approvals?show=decided&sort=newest')).toBe('/approvals?show=decided&sort=newest');
     expect(useBaton.getState()).toMatchObject({ approvalsTab: 'decided', approvalSort: 'newest' });
     expect(await open('/approvals')).toBe('/approvals');
-    expect(useBaton.getState()).toMatchObject({ approvalsTab: 'pending', approvalSort: 'oldest' });
+    expect(useBaton.getState()).toMatchObject({ approvalsTab: 'pending', approvalSort: 'blocking' });
+    expect(await open('/approvals?sort=oldest')).toBe('/approvals?sort=oldest');
+    expect(useBaton.getState()).toMatchObject({ approvalSort: 'oldest' });
     expect(await open('/logs?q=alpha&type=build_log')).toBe('/logs?q=alpha&type=build_log');
     await expect.poll(() => useBaton.getState().memoryLoading).toBe(false);
     expect(useBaton.getState().memoryHits.length).toBe(2);

@@ -48,7 +48,7 @@ export async function applyRoute(route: Route): Promise<void> {
         ...(route.kind ? { kind: route.kind } : {}),
       });
       s.setApprovalsTab(route.show ?? 'pending');
-      s.setApprovalSort(route.sort ?? 'oldest');
+      s.setApprovalSort(route.sort ?? 'blocking');
       return s.openApproval(route.approvalId);
     case 'mytasks':
       s.setView('mytasks');

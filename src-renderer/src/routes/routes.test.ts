@@ -29,6 +29,7 @@ const ROUTES: Route[] = [
   { screen: 'approvals', approvalId: 'ap-7', plan: 'alpha', kind: 'diff_review' },
   { screen: 'approvals', approvalId: null, show: 'decided' },
   { screen: 'approvals', approvalId: null, kind: 'budget', sort: 'newest' },
+  { screen: 'approvals', approvalId: null, sort: 'oldest' },
   { screen: 'mytasks' },
   { screen: 'mytasks', scope: 'everyone' },
   { screen: 'agents', agentId: null },

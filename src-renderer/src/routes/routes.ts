@@ -78,14 +78,14 @@ export type Route =
   | { screen: 'run'; runId: string; taskId: string | null }
   | { screen: 'run-timeline'; runId: string }
   | { screen: 'runs'; filter: RunsFilter }
-  /** The inbox: what waits (in the order `sort` says, oldest first when absent), or what was decided. */
+  /** The inbox: what waits (in the order `sort` says; what unblocks the most work first when absent), or what was decided. */
   | {
       screen: 'approvals';
       approvalId: string | null;
       plan?: string;
       kind?: ApprovalKind;
       show?: 'decided';
-      sort?: 'newest';
+      sort?: 'oldest' | 'newest';
     }
   /** My tasks: the tasks of the person you are, or everyone's waiting and held tasks. */
   | { screen: 'mytasks'; scope?: 'everyone' }
@@ -273,7 +273,7 @@ export function parseRoute(address: string): Route {
         plan: text(q.get('plan')),
         kind: oneOf(APPROVAL_KINDS, q.get('kind')),
         show: oneOf(['decided'] as const, q.get('show')),
-        sort: oneOf(['newest'] as const, q.get('sort')),
+        sort: oneOf(['oldest', 'newest'] as const, q.get('sort')),
       });
     case 'agents':
       return sub === undefined ? { screen: 'agents', agentId: id ?? null } : notFound;
@@ -331,7 +331,7 @@ export function routeTitle(r: Route): string {
     case 'plans':
       return 'Plans';
     case 'plan-list':
-      return r.filter.q ? `Plan list: ${r.filter.q}` : 'Plan list';
+      return r.filter.q ? `All plans: ${r.filter.q}` : 'All plans';
     case 'plan':
       return r.tab === 'graph'
         ? `Plan ${r.planId}`

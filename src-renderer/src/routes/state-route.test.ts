@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRoute } from './routes.ts';
 import type { RouteState } from './state-route.ts';
-import { replaces, routeOf, screenRoute } from './state-route.ts';
+import { replaces, routeOf, screenRoute, sidebarViewOf } from './state-route.ts';
 
 /** The store as the app starts: the Plans screen, nothing open. */
 const start: RouteState = {
@@ -22,7 +22,7 @@ const start: RouteState = {
   openApprovalId: null,
   approvalFilter: {},
   approvalsTab: 'pending',
-  approvalSort: 'oldest',
+  approvalSort: 'blocking',
   openAgentId: null,
   logsTab: 'memory',
   memoryQuery: '',
@@ -134,5 +134,17 @@ describe('which moves replace the history entry', () => {
     expect(replaces({ screen: 'plan-list', filter: {} }, { screen: 'plan', planId: 'a', tab: 'graph' })).toBe(
       false,
     );
+  });
+});
+
+describe('the sidebar entry an address is under', () => {
+  it('marks Runs on a run’s page, Plans on a plan’s pages and the plan list, nothing on an address that names nothing', () => {
+    expect(sidebarViewOf({ screen: 'run', runId: 'r1', taskId: null })).toBe('runs');
+    expect(sidebarViewOf({ screen: 'run-timeline', runId: 'r1' })).toBe('runs');
+    expect(sidebarViewOf({ screen: 'plan', planId: 'alpha', tab: 'graph' })).toBe('plans');
+    expect(sidebarViewOf({ screen: 'plan-list', filter: {} })).toBe('plans');
+    expect(sidebarViewOf({ screen: 'new-plan' })).toBe('plans');
+    expect(sidebarViewOf({ screen: 'approvals', approvalId: null })).toBe('approvals');
+    expect(sidebarViewOf({ screen: 'not-found', path: '/nope' })).toBe(null);
   });
 });

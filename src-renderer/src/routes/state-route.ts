@@ -1,5 +1,6 @@
 import type { BatonState } from '../store/index.ts';
 import type { View } from '../views.ts';
+import { UNDER } from '../views.ts';
 import type { LogSearch, Route } from './routes.ts';
 import { dropEmpty, formatRoute } from './routes.ts';
 
@@ -59,7 +60,7 @@ export function screenRoute(s: RouteState, view: View): Route {
         ...(s.approvalFilter.plan_id ? { plan: s.approvalFilter.plan_id } : {}),
         ...(s.approvalFilter.kind ? { kind: s.approvalFilter.kind } : {}),
         ...(s.approvalsTab === 'decided' ? { show: 'decided' } : {}),
-        ...(s.approvalSort === 'newest' ? { sort: 'newest' } : {}),
+        ...(s.approvalSort !== 'blocking' ? { sort: s.approvalSort } : {}),
       };
     case 'mytasks':
       return s.tasksScope === 'everyone' ? { screen: 'mytasks', scope: 'everyone' } : { screen: 'mytasks' };
@@ -126,6 +127,17 @@ function logSearch(s: RouteState): LogSearch {
     since: f.since,
     until: f.until,
   });
+}
+
+/**
+ * The sidebar entry a route is under: a run's page under Runs (it is a run's address, shown on
+ * its plan's page), a plan's pages and the plan list under Plans, every other screen its own;
+ * none for an address that names nothing.
+ */
+export function sidebarViewOf(route: Route): View | null {
+  if (route.screen === 'run' || route.screen === 'run-timeline') return 'runs';
+  const view = viewOf(route);
+  return view && (UNDER[view] ?? view);
 }
 
 /** The screen a route is on. */

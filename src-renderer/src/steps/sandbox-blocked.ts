@@ -28,3 +28,30 @@ export function blockedLines(steps: readonly Step[]): string[] {
     return [`${plural(entry.count, NOUN[kind])} blocked: ${named}${more}`];
   });
 }
+
+/**
+ * A best-of attempt's blocks, candidate by candidate (its candidates run side by side: their
+ * refusals are not one count): the candidate under review's lines, and for each other candidate
+ * one line of how many it was refused ("#1: 3 writes blocked"; "#3: nothing blocked").
+ */
+export function blockedByCandidate(
+  steps: readonly Step[],
+  candidates: readonly number[],
+  underReview: number,
+): { underReview: string[]; others: string[] } {
+  const of = (n: number) => steps.filter((s) => s.kind === 'sandbox' && s.candidate === n);
+  const others = candidates
+    .filter((n) => n !== underReview)
+    .map((n) => {
+      const lines = blockedLines(of(n)).map((l) => l.split(':')[0]);
+      return `#${n}: ${lines.length > 0 ? lines.join(', ') : 'nothing blocked'}`;
+    });
+  return { underReview: blockedLines(of(underReview)), others };
+}
+
+/** The step totals' word for what was blocked: all of it, or per candidate ("5 blocked: #1 3, #2 2"). */
+export function blockedTotal(total: number, byCandidate: ReadonlyMap<number, number>): string {
+  if (byCandidate.size === 0) return `${total} blocked`;
+  const each = [...byCandidate].sort(([a], [b]) => a - b).map(([n, c]) => `#${n} ${c}`);
+  return `${total} blocked: ${each.join(', ')}`;
+}

@@ -126,6 +126,7 @@ describe('a task’s steps as the detail holds them', () => {
       running: 1,
       errors: 1,
       blocked: 1,
+      blocked_by_candidate: new Map(),
       span_ms: 10000,
     });
   });

@@ -68,6 +68,8 @@ export interface StepTotals {
   errors: number;
   /** What the OS sandbox refused the attempt's processes (connections, writes, reads). */
   blocked: number;
+  /** Of a best-of attempt: what was refused, by candidate (its candidates' refusals are not one count). */
+  blocked_by_candidate: Map<number, number>;
   /** From the first step to the last step's start or end, in ms; null with fewer than one step. */
   span_ms: number | null;
 }
@@ -86,6 +88,7 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
     running: 0,
     errors: 0,
     blocked: 0,
+    blocked_by_candidate: new Map(),
     span_ms: null,
   };
   let first = Number.POSITIVE_INFINITY;
@@ -119,6 +122,8 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
         break;
       case 'sandbox':
         t.blocked++;
+        if (s.candidate !== undefined)
+          t.blocked_by_candidate.set(s.candidate, (t.blocked_by_candidate.get(s.candidate) ?? 0) + 1);
         break;
       case 'session':
       case 'message':

@@ -10,8 +10,12 @@ export const DECIDED_SHOWN = 100;
 
 /** Which list of the Approvals screen is shown: what waits, or what was decided. */
 export type ApprovalsTab = 'pending' | 'decided';
-/** The order of what waits: the longest waiting first (a queue's), or the latest asked first. */
-export type ApprovalSort = 'oldest' | 'newest';
+/**
+ * The order of what waits: what unblocks the most work first (the most tasks downstream waiting
+ * on it; the default), the longest waiting first (a queue's), or the latest asked first.
+ */
+export type ApprovalSort = 'blocking' | 'oldest' | 'newest';
+export const APPROVAL_SORTS = ['blocking', 'oldest', 'newest'] as const satisfies readonly ApprovalSort[];
 
 /** One approval of a bulk decision that was not recorded, and why in words. */
 export interface BulkFailure {
@@ -64,7 +68,7 @@ export const createApprovalHistorySlice: StateCreator<BatonState, [], [], Approv
     set({ approvalsTab });
     if (approvalsTab === 'decided') void get().loadDecided();
   },
-  approvalSort: 'oldest',
+  approvalSort: 'blocking',
   setApprovalSort: (approvalSort) => set({ approvalSort }),
   decided: null,
   async loadDecided() {

@@ -1,7 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { api } from '../api/client.ts';
 import { copyId } from '../components/plans/plan-list.ts';
-import { actorOf } from './identity.ts';
 import type { BatonState } from './index.ts';
 
 /** What the Plans page and a plan's header do to a whole plan: copy, archive, delete. */
@@ -33,7 +32,7 @@ export const createPlanAdminSlice: StateCreator<BatonState, [], [], PlanAdminSli
   },
   async setPlanArchived(planId, archived) {
     try {
-      const summary = await api.archivePlan(planId, archived, actorOf(get()));
+      const summary = await api.archivePlan(planId, archived);
       get().upsertPlanSummary(summary);
       get().notify(
         'info',
@@ -47,7 +46,7 @@ export const createPlanAdminSlice: StateCreator<BatonState, [], [], PlanAdminSli
   async deletePlan(planId) {
     const name = get().plans.find((p) => p.plan_id === planId)?.name ?? planId;
     try {
-      const { deleted } = await api.deletePlan(planId, actorOf(get()));
+      const { deleted } = await api.deletePlan(planId);
       get().dropPlan(planId, true);
       get().notify('info', deleted ? `Deleted ${name}` : `${name} was already deleted`);
     } catch (err) {

@@ -12,7 +12,6 @@ import type {
 import { emptyCounts } from '../../../src-shared/schemas/run.ts';
 import { api } from '../api/client.ts';
 import { withAutoRun, withRun } from './all-runs.ts';
-import { actorOf } from './identity.ts';
 import type { BatonState } from './index.ts';
 
 export interface TaskDetail {
@@ -95,7 +94,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   async rerunFrom(runId, taskId) {
     try {
-      const started = await api.rerun(runId, taskId, actorOf(get()));
+      const started = await api.rerun(runId, taskId);
       openStarted(set, get, started);
       get().notify('info', `Re-running from ${taskId}: finished work before it is reused`);
     } catch (err) {
@@ -123,7 +122,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   },
   async resumeWork(runId, taskId) {
     try {
-      const started = await api.resumeWork(runId, taskId, actorOf(get()));
+      const started = await api.resumeWork(runId, taskId);
       openStarted(set, get, started);
       get().notify('info', `Resuming the kept work of ${taskId} in a new run`);
     } catch (err) {
@@ -186,7 +185,7 @@ export const createRunsSlice: StateCreator<BatonState, [], [], RunsSlice> = (set
   async startRun(planId) {
     set({ starting: true });
     try {
-      const build = await api.startRun(planId, actorOf(get()));
+      const build = await api.startRun(planId);
       openStarted(set, get, build);
       if (build.status === 'failed') get().notify('error', 'The build failed: no task could be delegated');
     } catch (err) {

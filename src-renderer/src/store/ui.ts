@@ -23,6 +23,9 @@ export interface UiSlice {
   /** The new-plan dialog is open (one dialog, opened from the sidebar or the first open's steps). */
   newPlanOpen: boolean;
   setNewPlanOpen(open: boolean): void;
+  /** What opens over every screen from the keyboard: the command palette (Ctrl+K, ⌘K), the keys (?). */
+  overlay: 'palette' | 'keys' | null;
+  setOverlay(overlay: 'palette' | 'keys' | null): void;
   /** Browser mode: something was to be told and the browser was never asked (NotificationPrompt). */
   askNotifications: boolean;
   setAskNotifications(ask: boolean): void;
@@ -42,6 +45,8 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
   toasts: [],
   newPlanOpen: false,
   setNewPlanOpen: (newPlanOpen) => set({ newPlanOpen }),
+  overlay: null,
+  setOverlay: (overlay) => set({ overlay }),
   askNotifications: false,
   setAskNotifications: (askNotifications) => set({ askNotifications }),
   // A message belongs to the screen it was raised on: moving to another one clears it, and

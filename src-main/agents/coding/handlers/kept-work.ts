@@ -115,7 +115,8 @@ export function keptWorkHandlers(
         truncated_note: diff.truncatedNote,
       };
     },
-    'runs.resumeWork': async ({ run_id, task_id, actor }) => {
+    'runs.resumeWork': async ({ run_id, task_id, actor: named }, call) => {
+      const actor = named ?? call.actor ?? undefined;
       const { run, session, kept, workspace } = keptOf(run_id, task_id, true);
       if ((await branchTip({ repo: workspace.path, branch: session.branch })) === null)
         throw new AppError(

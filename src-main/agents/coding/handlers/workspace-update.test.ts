@@ -29,7 +29,7 @@ async function withWorkspace(sandbox?: unknown) {
   return app;
 }
 
-const sandboxAudits = async (a: BatonApp) =>
+const workspaceAudits = async (a: BatonApp) =>
   (await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' })).map((e) => [
     e.entity_id,
     e.from_status,
@@ -53,8 +53,20 @@ describe('workspaces.update', () => {
     const [listed] = await call<Workspace[]>(a, 'workspaces.list', {});
     expect(listed!.sandbox).toEqual(policy);
     await eventually(() => events.some((e) => e.name === 'workspace.updated'));
-    // Required, nothing turned off: nothing for the audit log.
-    expect(await sandboxAudits(a)).toEqual([]);
+    // Required, nothing turned off: a change like any other, field by field.
+    expect(await workspaceAudits(a)).toEqual([
+      ['app', null, 'changed'],
+      ['app', null, 'added'],
+    ]);
+    const [changed] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    expect(changed!.why).toBe(
+      'workspace "app" changed: sandbox.mode, sandbox.network.allow, sandbox.network.unlisted, sandbox.read_deny, sandbox.read_allow, sandbox.write_allow',
+    );
+    expect(changed!.changes![1]).toEqual({
+      field: 'sandbox.network.allow',
+      from: null,
+      to: '["registry.npmjs.org","127.0.0.1:4873"]',
+    });
   });
 
   it('names the field of a bad policy and of an unknown workspace, and changes nothing', async () => {
@@ -84,8 +96,13 @@ describe('workspaces.update', () => {
     await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: off });
     await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: off });
     await call(a, 'workspaces.update', { workspace_id: 'app', sandbox: { mode: 'required' } });
-    expect(await sandboxAudits(a)).toEqual([['app', 'required', 'sandbox off']]);
-    const [entry] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
+    // Turned off once (the same policy again changes nothing), then back on: a plain change.
+    expect(await workspaceAudits(a)).toEqual([
+      ['app', null, 'changed'],
+      ['app', 'required', 'sandbox off'],
+      ['app', null, 'added'],
+    ]);
+    const [, entry] = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
     expect(entry!.why).toBe(
       'the OS sandbox of workspace "app" was turned off: its setup command runs with the full rights of the person who started Baton',
     );
@@ -114,7 +131,9 @@ describe('workspaces.update', () => {
     const [again] = await call<Workspace[]>(a, 'workspaces.list', {});
     expect(again!.allow_protected_writes).toEqual(['.vscode', '.mcp.json']);
     const entries = await call<AuditEntry[]>(a, 'audit.list', { entity: 'workspace' });
-    expect(entries.map((e) => [e.to_status, e.why])).toEqual([
+    // Besides the field-by-field entries of each change, opening is said in its own words, once.
+    const opened = entries.filter((e) => e.to_status === 'protected paths opened');
+    expect(opened.map((e) => [e.to_status, e.why])).toEqual([
       [
         'protected paths opened',
         'the agents of workspace "app" may write .vscode, .mcp.json (protected paths, read-only to them otherwise): what they write there is marked in the diff review',
@@ -124,7 +143,7 @@ describe('workspaces.update', () => {
 
   it('records a workspace registered with its sandbox off', async () => {
     const a = await withWorkspace({ mode: 'off' });
-    expect(await sandboxAudits(a)).toEqual([['app', null, 'sandbox off']]);
+    expect(await workspaceAudits(a)).toEqual([['app', null, 'sandbox off']]);
   });
 });
 
@@ -156,7 +175,10 @@ describe('workspaces.allowedHosts and workspaces.forgetHost', () => {
       forgotten: false,
     });
     expect(await call(a, 'workspaces.allowedHosts', { workspace_id: 'app' })).toEqual([]);
-    expect(await sandboxAudits(a)).toEqual([['app', null, 'host forgotten']]);
+    expect(await workspaceAudits(a)).toEqual([
+      ['app', null, 'host forgotten'],
+      ['app', null, 'added'],
+    ]);
     const missing = await a.dispatch('workspaces.allowedHosts', { workspace_id: 'nope' });
     expect(!missing.ok && missing.error.code).toBe('not_found');
   });

@@ -1,10 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
+import { actorOfCall } from '../../../../src-shared/contract/caller.ts';
 import type { PruneReport, WorkspaceHandlers } from '../../../../src-shared/contract/domains/workspaces.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { storedRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
+import { configChangeEntry } from '../../../base/config-audit.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import { userEnv } from '../../../processes/user-env.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
@@ -15,6 +17,9 @@ import { branchHandlers } from './task-branches.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
+
+/** What people set of a workspace (not when it was registered): what its audit entries compare. */
+const settingsOf = ({ created_at: _, ...settings }: Workspace) => settings;
 
 function countParked(pool: string): number {
   try {
@@ -62,30 +67,41 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
     }
   };
 
-  // Turning a workspace's sandbox off lets its setup command run with the full rights of the
-  // person who started Baton: recorded in the audit log, as an agent's is.
-  const auditSandboxOff = (w: Workspace, before: string | null) => {
-    if (w.sandbox?.mode !== 'off' || before === 'off') return;
-    store.memory.audit({
+  // Every change people make to a workspace is in the audit log, field by field (its
+  // environment's values hidden). Turning its sandbox off lets its setup command run with the
+  // full rights of the person who started Baton: the entry says so in its own words.
+  const auditWorkspace = (before: Workspace | undefined, after: Workspace | undefined, actor: string) => {
+    const id = (after ?? before)!.id;
+    const was = before ? (before.sandbox?.mode ?? 'required') : null;
+    const off = after?.sandbox?.mode === 'off' && was !== 'off';
+    const entry = configChangeEntry({
       at: now(),
-      actor: 'user',
+      actor,
       entity: 'workspace',
-      entity_id: w.id,
-      run_id: null,
-      from_status: before,
-      to_status: 'sandbox off',
-      why: `the OS sandbox of workspace "${w.id}" was turned off: its setup command runs with the full rights of the person who started Baton`,
+      entity_id: id,
+      what: `workspace "${id}"`,
+      before: before && settingsOf(before),
+      after: after && settingsOf(after),
+      keyed: { checks: 'name' },
+      ...(off
+        ? {
+            from_status: was,
+            to_status: 'sandbox off',
+            why: `the OS sandbox of workspace "${id}" was turned off: its setup command runs with the full rights of the person who started Baton`,
+          }
+        : {}),
     });
+    if (entry) store.memory.audit(entry);
   };
 
   // Opening a protected path (`.vscode`, `.mcp.json`) to the workspace's agents is recorded too:
   // what they write there runs in the person's editor or shell.
-  const auditOpened = (w: Workspace, before: readonly string[]) => {
+  const auditOpened = (w: Workspace, before: readonly string[], actor: string) => {
     const opened = (w.allow_protected_writes ?? []).filter((n) => !before.includes(n));
     if (opened.length === 0) return;
     store.memory.audit({
       at: now(),
-      actor: 'user',
+      actor,
       entity: 'workspace',
       entity_id: w.id,
       run_id: null,
@@ -108,7 +124,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         missing: workspaceMissing(w),
       }));
     },
-    'workspaces.add': async (input) => {
+    'workspaces.add': async (input, call) => {
       if (!isAbsolute(input.path))
         throw invalidInput('workspace is invalid', [{ path: 'path', message: 'must be an absolute path' }]);
       let repo: Awaited<ReturnType<typeof inspectRepository>>;
@@ -138,8 +154,8 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       };
       const added = store.tx(() => {
         if (!store.workspaces.add(workspace)) return false;
-        auditSandboxOff(workspace, null);
-        auditOpened(workspace, []);
+        auditWorkspace(undefined, workspace, actorOfCall(null, call));
+        auditOpened(workspace, [], actorOfCall(null, call));
         return true;
       });
       if (!added)
@@ -147,19 +163,18 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox, allow_protected_writes, checks, remote }) => {
+    'workspaces.update': ({ workspace_id, sandbox, allow_protected_writes, checks, remote }, call) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
         let w: Workspace = old;
         if (sandbox !== undefined) {
           store.workspaces.setSandbox(workspace_id, sandbox);
           w = { ...w, sandbox };
-          auditSandboxOff(w, old.sandbox?.mode ?? 'required');
         }
         if (allow_protected_writes !== undefined) {
           store.workspaces.setAllowProtectedWrites(workspace_id, allow_protected_writes);
           w = { ...w, allow_protected_writes };
-          auditOpened(w, old.allow_protected_writes ?? []);
+          auditOpened(w, old.allow_protected_writes ?? [], actorOfCall(null, call));
         }
         if (checks !== undefined) {
           store.workspaces.setChecks(workspace_id, checks);
@@ -170,6 +185,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           store.workspaces.setRemote(workspace_id, stored);
           w = { ...w, remote: stored };
         }
+        auditWorkspace(old, w, actorOfCall(null, call));
         return w;
       });
       bus.emit('workspace.updated', updated);
@@ -179,14 +195,14 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       found(workspace_id);
       return store.sandboxHosts.allowed(`workspace:${workspace_id}`);
     },
-    'workspaces.forgetHost': ({ workspace_id, host }) => {
+    'workspaces.forgetHost': ({ workspace_id, host }, call) => {
       found(workspace_id);
       const forgotten = store.tx(() => {
         const gone = store.sandboxHosts.forget(`workspace:${workspace_id}`, host);
         if (gone)
           store.memory.audit({
             at: now(),
-            actor: 'user',
+            actor: actorOfCall(null, call),
             entity: 'workspace',
             entity_id: workspace_id,
             run_id: null,
@@ -198,7 +214,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       });
       return { forgotten };
     },
-    'workspaces.remove': async ({ workspace_id }) => {
+    'workspaces.remove': async ({ workspace_id }, call) => {
       const w = found(workspace_id);
       const runs = runsUsingWorkspace(store, workspace_id);
       if (runs.length > 0)
@@ -222,7 +238,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         await rm(pool, { recursive: true, force: true });
       });
       await rmdir(dirname(pool)).catch(() => {}); // `.parked`, when no other workspace has a pool
-      const removed = store.tx(() => store.workspaces.remove(workspace_id));
+      const removed = store.tx(() => {
+        const gone = store.workspaces.remove(workspace_id);
+        if (gone) auditWorkspace(w, undefined, actorOfCall(null, call));
+        return gone;
+      });
       if (removed) bus.emit('workspace.removed', { id: workspace_id });
       return { removed };
     },

@@ -8,11 +8,11 @@ const PAGES = {
   },
   bad_link: {
     title: 'This Baton link is not valid',
-    text: 'The token in this link is not the one Baton is using: the host was restarted since the link was printed, or the link was copied wrong.',
+    text: 'The token in this link is not the one Baton is using: it was replaced since the link was printed (baton serve --new-token), or the link was copied wrong.',
   },
   session_ended: {
     title: 'This Baton session has ended',
-    text: 'The host was restarted or the link is old, so this tab’s access is no longer valid.',
+    text: 'Baton’s access token was replaced (baton serve --new-token, or another BATON_TOKEN) since this tab opened, so its access is no longer valid. A restart alone keeps the token: open tabs go on.',
   },
 } satisfies Record<AccessRefused, { title: string; text: string }>;
 
@@ -27,7 +27,10 @@ export function AccessPage({ why }: { why: AccessRefused }) {
       <h1>{page.title}</h1>
       <p>{page.text}</p>
       <p>
-        Open the address <code>baton serve</code> printed (it ends in <code>?token=…</code>).
+        Open the address <code>baton serve</code> printed last (it ends in <code>?token=…</code>). On the
+        machine running Baton it is also in <code>server.json</code> in the data directory, beside{' '}
+        <code>ui-token</code> (the token itself, readable by you alone); <code>baton serve --new-token</code>{' '}
+        replaces it.
       </p>
     </main>
   );

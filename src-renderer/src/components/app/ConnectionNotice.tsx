@@ -1,13 +1,16 @@
 import { useBaton } from '../../store/index.ts';
 
-/** Browser mode's word on the host: gone for now (retrying), or gone for good (a new launch). */
+/**
+ * Browser mode's word on the host: gone for now (retrying: a restart keeps the token, so the tab
+ * goes on by itself), or gone for good (its token was replaced).
+ */
 export function ConnectionNotice() {
   const connection = useBaton((s) => s.connection);
   if (connection === 'closed') {
     return (
       <p className="notice" role="alert">
-        Lost the connection to Baton. Reconnecting… If you restarted <code>baton serve</code>, open the
-        address it printed.
+        Lost the connection to Baton. Reconnecting… (a restarted <code>baton serve</code> takes this tab back
+        by itself).
       </p>
     );
   }
@@ -15,8 +18,9 @@ export function ConnectionNotice() {
     return (
       <div className="notice" role="alert">
         <p>
-          <strong>This Baton session has ended</strong> (the host was restarted or the link is old). Open the
-          address <code>baton serve</code> printed.
+          <strong>This Baton session has ended</strong>: Baton's access token was replaced (
+          <code>baton serve --new-token</code>) or this link is old. Open the address <code>baton serve</code>{' '}
+          printed last.
         </p>
         <button type="button" onClick={() => location.reload()}>
           Reload this tab

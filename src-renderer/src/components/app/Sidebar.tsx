@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunStatus } from '../../../../src-shared/schemas/run.ts';
 import { formatRoute, parseRoute } from '../../routes/routes.ts';
-import { screenRoute } from '../../routes/state-route.ts';
+import { routeOf, screenRoute, sidebarViewOf } from '../../routes/state-route.ts';
 import { lastRuns } from '../../store/all-runs.ts';
 import { useBaton } from '../../store/index.ts';
 import type { View, ViewInfo } from '../../views.ts';
@@ -70,6 +70,11 @@ export function Sidebar() {
 
 function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () => void }) {
   const view = useBaton((s) => s.view);
+  // The entry marked: the one the address is under (a run's page under Runs), none on a page
+  // that names nothing.
+  const marked = useBaton((s) => sidebarViewOf(routeOf(s)));
+  const onList = useBaton((s) => s.view === 'planlist' && !s.missing);
+  const allPlans = useBaton((s) => formatRoute(screenRoute(s, 'planlist')));
   const plans = useBaton((s) => s.plans);
   // While a new plan's draft is open, no saved plan is the one shown; while one is edited, that one is.
   const selected = useBaton((s) => (s.draft ? (s.draftIsNew ? null : s.editedPlanId) : s.selectedPlanId));
@@ -97,12 +102,23 @@ function SidebarBody({ overlay, onChosen }: { overlay?: boolean; onChosen?: () =
         )}
       </div>
       <nav aria-label="Sections">
-        {VIEW_LIST.map((v) => (
-          <NavLink key={v.view} entry={v} active={view === v.view} onClick={onChosen} />
+        {VIEW_LIST.filter((v) => !v.under).map((v) => (
+          <NavLink key={v.view} entry={v} active={marked === v.view} onClick={onChosen} />
         ))}
       </nav>
       <div className="sidebar-section">
-        <h2>Plans</h2>
+        <h2>
+          <RouteLink
+            to={parseRoute(allPlans)}
+            className={`all-plans${onList ? ' active' : ''}`}
+            aria-current={onList ? 'page' : undefined}
+            aria-label="All plans"
+            title="All plans, in a table: search, tags, owners, schedules, archived plans"
+            onClick={onChosen}
+          >
+            Plans
+          </RouteLink>
+        </h2>
         <div className="actions">
           <NewPlanButton />
           <FileButton label="Import…" inputLabel="Plan file" onFile={importPlan} />

@@ -1,7 +1,8 @@
 import type { ReactElement } from 'react';
 import { lazy, Suspense, useEffect, useRef } from 'react';
-import type { ApprovalKind, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
+import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
 import { cost } from '../../format/cost.ts';
+import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
 import { RelativeTime } from '../shared/RelativeTime.tsx';
@@ -61,15 +62,23 @@ export interface CardSelection {
   onSelect(selected: boolean): void;
 }
 
-/** One pending approval of the inbox: what it asks and where it comes from, and its answer. */
+/**
+ * One pending approval of the inbox: what it asks and where it comes from, what it blocks, and
+ * its answer. `current`: the card the inbox's keys act on (j/k move it; a focus inside a card
+ * makes it current: `onCurrent`).
+ */
 export function ApprovalCard({
   approval: a,
   onDeciding,
   selection,
+  current = false,
+  onCurrent,
 }: {
   approval: ApprovalView;
   onDeciding(id: string): void;
   selection?: CardSelection | undefined;
+  current?: boolean;
+  onCurrent?: ((id: string) => void) | undefined;
 }) {
   // The approval an address points at is marked, and brought into view once.
   const opened = useBaton((s) => s.openApprovalId === a.id);
@@ -84,10 +93,13 @@ export function ApprovalCard({
   return (
     <li
       ref={card}
-      className={`card approval-card${plain ? ' split' : ''}${opened ? ' opened' : ''}${selection?.selected ? ' selected' : ''}`}
+      className={`card approval-card${plain ? ' split' : ''}${opened ? ' opened' : ''}${selection?.selected ? ' selected' : ''}${current ? ' current' : ''}`}
       aria-label={`Approval for ${a.task_id}`}
       aria-current={opened || undefined}
+      data-approval={a.id}
+      data-current={current || undefined}
       tabIndex={-1}
+      onFocus={() => onCurrent?.(a.id)}
     >
       <div className="card-main">
         <div className="card-head">
@@ -98,6 +110,7 @@ export function ApprovalCard({
               checked={selection.selected}
               onChange={(e) => selection.onSelect(e.target.checked)}
               aria-label={`Select ${a.task_id} to decide with others`}
+              data-inbox="select"
             />
           )}
           <RouteLink
@@ -110,12 +123,35 @@ export function ApprovalCard({
           <ApprovalPill approval={a} />
         </div>
         {a.task_description && <p>{a.task_description}</p>}
+        {a.blocks && <BlocksLine blocks={a.blocks} />}
         {plain && <ApprovalBody approval={a} />}
         <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
         <ApprovalOrigin approval={a} />
       </div>
       <div className="card-decide">{review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}</div>
     </li>
+  );
+}
+
+/**
+ * What deciding it lets go on: the tasks of its run that wait on its task (the inbox puts the
+ * approval that unblocks the most first), and the ones right after it.
+ */
+function BlocksLine({ blocks }: { blocks: BlockedWork }) {
+  if (blocks.count === 0) return <p className="small muted blocks-line">Blocks nothing else in its run</p>;
+  const count = blocks.more ? `${blocks.count.toLocaleString('en')}+ tasks` : plural(blocks.count, 'task');
+  const after = blocks.count - blocks.next.length;
+  return (
+    <p className="small blocks-line">
+      <strong>Blocks {count}</strong> of its run: next{' '}
+      {blocks.next.map((t, i) => (
+        <span key={t}>
+          {i > 0 && ', '}
+          <code>{t}</code>
+        </span>
+      ))}
+      {after > 0 && ` and ${blocks.more ? 'more' : plural(after, 'more task')} after`}
+    </p>
   );
 }
 
@@ -137,6 +173,7 @@ export function ApprovalOrigin({ approval: a }: { approval: ApprovalView }) {
         to={{ screen: 'run', runId: a.run_id, taskId: a.task_id }}
         className="link"
         title={`Show ${a.task_id} in its run`}
+        data-inbox="open"
       >
         <code>{a.run_id}</code>
       </RouteLink>

@@ -36,6 +36,7 @@ export function ApprovalDecision({
           value={comment}
           onChange={(e) => setComment(e.target.value)}
           aria-label={`Comment on ${a.task_id}`}
+          data-inbox="comment"
         />
       </label>
       <div className="actions">
@@ -46,6 +47,7 @@ export function ApprovalDecision({
           yes={`${reject} ${a.task_id}`}
           no="Keep it waiting"
           danger
+          shortcut="reject"
           onConfirm={() => answer(false)}
         >
           <label className="small">
@@ -58,7 +60,7 @@ export function ApprovalDecision({
             />
           </label>
         </ConfirmButton>
-        <button type="button" className="primary" onClick={() => answer(true)}>
+        <button type="button" className="primary" data-inbox="approve" onClick={() => answer(true)}>
           {kind.approveLabel}
         </button>
       </div>

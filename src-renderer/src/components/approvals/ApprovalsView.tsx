@@ -53,7 +53,7 @@ function ApprovalsTabs() {
     approvalId: null,
     ...(filter.plan_id ? { plan: filter.plan_id } : {}),
     ...(filter.kind ? { kind: filter.kind } : {}),
-    ...(sort === 'newest' ? { sort: 'newest' } : {}),
+    ...(sort !== 'blocking' ? { sort } : {}),
   };
   return (
     <nav className="tabs approvals-tabs" aria-label="Approvals lists">

@@ -1,27 +1,35 @@
 import { useMemo, useState } from 'react';
-import type { ApprovalView } from '../../../../src-shared/schemas/approval.ts';
-import { filtersApprovals, matchesApproval } from '../../approvals/approval-filter.ts';
+import { filtersApprovals, matchesApproval, sortApprovals } from '../../approvals/approval-filter.ts';
 import { APPROVAL_KINDS } from '../../approvals/approval-kinds.ts';
-import type { ApprovalSort, BulkResult } from '../../store/approval-history.ts';
+import { cursorOf } from '../../approvals/inbox-keys.ts';
+import type { BulkResult } from '../../store/approval-history.ts';
+import { APPROVAL_SORTS } from '../../store/approval-history.ts';
 import { useBaton } from '../../store/index.ts';
 import { useFocusAfterRemoval } from '../shared/use-focus-after-removal.ts';
 import { ApprovalCard } from './ApprovalCard.tsx';
 import { ApprovalFilters } from './ApprovalFilters.tsx';
 import { BulkDecision, BulkOutcome } from './BulkDecision.tsx';
+import { KeysHint } from './KeysHint.tsx';
+import { useInboxKeys } from './use-inbox-keys.ts';
 
-/** The approvals in the order asked for: the longest waiting first, or the latest asked first. */
-export function sortApprovals(list: readonly ApprovalView[], sort: ApprovalSort): ApprovalView[] {
-  const older = (a: ApprovalView, b: ApprovalView) => a.requested_at.localeCompare(b.requested_at);
-  return [...list].sort(sort === 'oldest' ? older : (a, b) => older(b, a));
-}
+/** The orders of the queue, in words. */
+const SORT_WORDS = {
+  blocking: 'unblocks the most first',
+  oldest: 'oldest first',
+  newest: 'newest first',
+} as const;
 
-/** What waits for a decision: the filters, the order, the bulk bar and one card each. */
+/**
+ * What waits for a decision: the filters, the order, the bulk bar and one card each; the
+ * current card is where the inbox's keys act (j/k, a, r, x…: `use-inbox-keys.ts`).
+ */
 export function PendingApprovals() {
   const pending = useBaton((s) => s.pending);
   const filter = useBaton((s) => s.approvalFilter);
   const setFilter = useBaton((s) => s.setApprovalFilter);
   const sort = useBaton((s) => s.approvalSort);
   const setSort = useBaton((s) => s.setApprovalSort);
+  const opened = useBaton((s) => s.openApprovalId);
   const shown = useMemo(
     () =>
       sortApprovals(
@@ -31,7 +39,13 @@ export function PendingApprovals() {
     [pending, filter, sort],
   );
   const filtered = filtersApprovals(filter);
-  const focus = useFocusAfterRemoval(useMemo(() => shown.map((a) => a.id), [shown]));
+  const ids = useMemo(() => shown.map((a) => a.id), [shown]);
+  const focus = useFocusAfterRemoval(ids);
+  // The card the keys act on: the one an address opened, then wherever j/k or a focus put it.
+  const [cursor, setCursor] = useState<{ id: string; index: number } | null>(null);
+  const current = cursorOf(ids, cursor ?? (opened ? { id: opened, index: 0 } : null));
+  const setCurrent = (id: string) => setCursor({ id, index: ids.indexOf(id) });
+  useInboxKeys({ ids, current, setCurrent, list: focus.list });
   const eligible = useMemo(() => shown.filter((a) => APPROVAL_KINDS[a.kind].bulk), [shown]);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [outcome, setOutcome] = useState<BulkResult | null>(null);
@@ -46,22 +60,40 @@ export function PendingApprovals() {
     else next.delete(id);
     setPicked(next);
   };
+  const deciding = (id: string) => {
+    // The card that takes its place is current (as the focus goes to it).
+    setCursor({ id, index: ids.indexOf(id) });
+    focus.removing(id);
+  };
   return (
     <section className="inbox" aria-label="Pending approvals">
       <h2 ref={focus.heading} tabIndex={-1}>
         Waiting for a decision ({filtered ? `${shown.length} of ${pending.length}` : pending.length})
       </h2>
       {(pending.length > 0 || filtered) && (
-        <div className="inbox-tools">
-          <ApprovalFilters pending={pending} />
-          <label className="small sort-order">
-            Order
-            <select value={sort} onChange={(e) => setSort(e.target.value === 'newest' ? 'newest' : 'oldest')}>
-              <option value="oldest">oldest first</option>
-              <option value="newest">newest first</option>
-            </select>
-          </label>
-        </div>
+        <>
+          <div className="inbox-tools">
+            <ApprovalFilters pending={pending} />
+          </div>
+          <div className="queue-bar">
+            {shown.length > 0 && (
+              <KeysHint position={current === null ? 0 : ids.indexOf(current) + 1} total={ids.length} />
+            )}
+            <label className="small sort-order">
+              Order
+              <select
+                value={sort}
+                onChange={(e) => setSort(APPROVAL_SORTS.find((s) => s === e.target.value) ?? 'blocking')}
+              >
+                {APPROVAL_SORTS.map((s) => (
+                  <option key={s} value={s}>
+                    {SORT_WORDS[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        </>
       )}
       {outcome && <BulkOutcome result={outcome} onClose={() => setOutcome(null)} />}
       {eligible.length > 0 && (
@@ -87,7 +119,9 @@ export function PendingApprovals() {
             <ApprovalCard
               key={a.id}
               approval={a}
-              onDeciding={focus.removing}
+              onDeciding={deciding}
+              current={a.id === current}
+              onCurrent={setCurrent}
               selection={
                 APPROVAL_KINDS[a.kind].bulk
                   ? { selected: selected.has(a.id), onSelect: (on) => pick(a.id, on) }

@@ -11,6 +11,7 @@ import { AuditEntryView, EntryLinks, MemoryEntryView } from './EntryView.tsx';
 import type { RunRef } from './entry-refs.ts';
 import { AUDIT_COLUMNS, auditRefs, MEMORY_COLUMNS, memoryRefs, toCsv, toNdjson } from './entry-refs.ts';
 import { AuditFilters, MemoryFilters } from './LogFilters.tsx';
+import { emptyLogText } from './log-empty.ts';
 import { MemoryHitRow, RefColumns } from './MemoryHitRow.tsx';
 
 type Tab = 'memory' | 'audit';
@@ -151,9 +152,7 @@ export function BuildLogsView() {
       </fieldset>
       <div className="plan-body">
         {rows === 0 && !loading ? (
-          <p className="empty muted">
-            {query ? `Nothing matches “${query}”.` : 'No entries yet. Run a plan to write some.'}
-          </p>
+          <EmptyList tab={tab} query={searched} />
         ) : (
           <ResultList
             count={rows}
@@ -185,7 +184,9 @@ export function BuildLogsView() {
                   >
                     <span className="pill">{e.entity}</span> <code>{e.entity_id}</code>{' '}
                     <span className="small">
-                      {e.from_status ?? '—'} → {e.to_status ?? '—'}
+                      {e.from_status === null
+                        ? (e.to_status ?? '—')
+                        : `${e.from_status} → ${e.to_status ?? '—'}`}
                     </span>{' '}
                     <span className="muted small">
                       by {e.actor} · <RelativeTime at={e.at} />
@@ -222,6 +223,33 @@ export function BuildLogsView() {
 }
 
 const ITEM = 64;
+
+/** An empty list says why (log-empty.ts), with the way to clear the filters that emptied it. */
+function EmptyList({ tab, query }: { tab: Tab; query: string }) {
+  const auditFilter = useBaton((s) => s.auditFilter);
+  const memoryFilter = useBaton((s) => s.memoryFilter);
+  const setAuditFilter = useBaton((s) => s.setAuditFilter);
+  const setMemoryFilter = useBaton((s) => s.setMemoryFilter);
+  const filtered =
+    tab === 'audit'
+      ? filtersAudit(auditFilter)
+      : Object.values(memoryFilter).some((v) => v !== undefined && v !== '');
+  const { text, clear } = emptyLogText(tab, query, filtered);
+  return (
+    <p className="empty muted">
+      {text}{' '}
+      {clear && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => (tab === 'audit' ? setAuditFilter({}) : setMemoryFilter({}))}
+        >
+          Clear the filters
+        </button>
+      )}
+    </p>
+  );
+}
 
 const NotListed = () => (
   <p className="muted small">Not among the entries listed now (search or filters changed).</p>

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
+import type { AuditChange, AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
 import { CopyButton } from '../shared/CopyButton.tsx';
 import { RouteLink } from '../shared/RouteLink.tsx';
 import { ValueView } from '../shared/ValueView.tsx';
@@ -102,7 +102,9 @@ export function AuditEntryView({
         <Field name="When">{when(entry.at)}</Field>
         <Field name="By">{entry.actor}</Field>
         <Field name="Change">
-          {entry.from_status ?? '—'} → {entry.to_status ?? '—'}
+          {entry.from_status === null
+            ? (entry.to_status ?? '—')
+            : `${entry.from_status} → ${entry.to_status ?? '—'}`}
         </Field>
         <Field name="Why">{entry.why}</Field>
         <Field name="Plan">{refs.plan}</Field>
@@ -110,6 +112,36 @@ export function AuditEntryView({
         <Field name="Task">{refs.task}</Field>
       </dl>
       <EntryLinks refs={refs} />
+      {entry.changes && entry.changes.length > 0 && <AuditChanges changes={entry.changes} />}
     </section>
+  );
+}
+
+/** What a person changed, field by field: before and after ("(hidden)" where a value may be a secret). */
+function AuditChanges({ changes }: { changes: readonly AuditChange[] }) {
+  return (
+    <>
+      <h3>What changed</h3>
+      <table className="audit-changes small">
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Before</th>
+            <th scope="col">After</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c) => (
+            <tr key={c.field}>
+              <th scope="row">
+                <code>{c.field}</code>
+              </th>
+              <td className={c.from === null ? 'muted' : undefined}>{c.from ?? 'not set'}</td>
+              <td className={c.to === null ? 'muted' : undefined}>{c.to ?? 'not set'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -97,7 +97,7 @@ describe('exports', () => {
         '"{""text"":""said \\""hi\\"", then\\nleft""}"',
     );
     expect(toCsv(AUDIT_COLUMNS(byId), []).trimEnd()).toBe(
-      'id,at,actor,entity,entity_id,plan,run,from,to,why',
+      'id,at,actor,entity,entity_id,plan,run,from,to,why,changes',
     );
   });
 });

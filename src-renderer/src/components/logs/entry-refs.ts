@@ -113,4 +113,9 @@ export const AUDIT_COLUMNS = (
   ['from', (e) => e.from_status],
   ['to', (e) => e.to_status],
   ['why', (e) => e.why],
+  [
+    'changes',
+    (e) =>
+      (e.changes ?? []).map((c) => `${c.field}: ${c.from ?? 'not set'} → ${c.to ?? 'not set'}`).join('; '),
+  ],
 ];

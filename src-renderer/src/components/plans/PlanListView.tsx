@@ -50,7 +50,7 @@ export function PlanListView() {
     <div className="page plan-list-page">
       <header className="plan-head">
         <div>
-          <h1>Plan list</h1>
+          <h1>All plans</h1>
           <p className="muted small">
             Every plan, its last and next run. Find one by name, id, tag or owner.
           </p>

@@ -6,6 +6,7 @@ import { useId, useRef } from 'react';
  * NewPlanDialog) that asks `question`. The button that says no comes first, so it has the focus;
  * Escape says no too. When there is nothing to ask about (`ask` false), the button acts at once.
  * An action that stops, skips or throws away work is `danger`: its yes is red, not the accent.
+ * Ctrl+Enter (⌘+Enter) in the dialog says yes, so a comment typed there is sent from the keyboard.
  */
 export function ConfirmButton({
   label,
@@ -18,6 +19,7 @@ export function ConfirmButton({
   danger = false,
   primary = false,
   disabled = false,
+  shortcut,
   children,
   onConfirm,
 }: {
@@ -35,6 +37,8 @@ export function ConfirmButton({
   /** The button itself is the screen's main action. */
   primary?: boolean;
   disabled?: boolean;
+  /** What the inbox's keys know the button as (`data-inbox`: `reject`), when it answers an approval. */
+  shortcut?: string;
   /** More for the dialog, between the detail and the answers (an optional comment). */
   children?: ReactNode;
   onConfirm: () => void;
@@ -49,6 +53,7 @@ export function ConfirmButton({
         className={primary ? 'primary' : undefined}
         aria-label={name}
         disabled={disabled}
+        data-inbox={shortcut}
         onClick={() => (ask ? dialog.current?.showModal() : onConfirm())}
       >
         {label}
@@ -60,6 +65,12 @@ export function ConfirmButton({
           role="alertdialog"
           aria-labelledby={`${id}-question`}
           aria-describedby={`${id}-detail`}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+            e.preventDefault();
+            close();
+            onConfirm();
+          }}
         >
           <h2 id={`${id}-question`}>{question}</h2>
           <p id={`${id}-detail`} className="small">

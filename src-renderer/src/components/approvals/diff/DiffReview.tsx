@@ -53,10 +53,21 @@ export default function DiffReview({
       {view?.checks && <ChecksRow checks={view.checks} rounds={view.fix_rounds ?? 0} full />}
       {view?.summary && <p className="small diff-summary">{view.summary}</p>}
       {view?.protected_files && <ProtectedChanged files={view.protected_files} />}
-      {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
+      {view && (
+        <SandboxBlocked
+          runId={a.run_id}
+          taskId={a.task_id}
+          attempt={view.attempt}
+          candidates={
+            view.best_of
+              ? { all: view.best_of.candidates.map((c) => c.candidate), underReview: view.best_of.winner }
+              : undefined
+          }
+        />
+      )}
       {previous && view && (
         <div className="review-since">
-          <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
+          <button type="button" aria-pressed={since} data-inbox="since" onClick={() => setSince(!since)}>
             Changes since your last review
           </button>
           <span className="muted small">

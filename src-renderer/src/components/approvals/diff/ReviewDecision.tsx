@@ -44,7 +44,15 @@ export function ReviewDecision({
           value={comment}
           aria-invalid={error ? true : undefined}
           onChange={(e) => setComment(e.target.value)}
+          onKeyDown={(e) => {
+            // Ctrl+Enter (⌘+Enter) sends the review as a request for changes.
+            if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+            e.preventDefault();
+            ask();
+          }}
           aria-label={`Review comment on ${a.task_id}`}
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+          data-inbox="changes"
         />
         {error && <span className="field-error">{error}</span>}
       </label>
@@ -61,17 +69,19 @@ export function ReviewDecision({
           yes={`Reject ${a.task_id}`}
           no="Keep it waiting"
           danger
+          shortcut="reject"
           onConfirm={() => {
             onDeciding?.(a.id);
             void decide(a.id, false, comment);
           }}
         />
-        <button type="button" onClick={ask}>
+        <button type="button" onClick={ask} aria-keyshortcuts="Control+Enter Meta+Enter">
           Request changes
         </button>
         <button
           type="button"
           className="primary"
+          data-inbox="approve"
           onClick={() => {
             onDeciding?.(a.id);
             void decide(a.id, true, comment);

@@ -39,6 +39,7 @@ export function MergeConflictReview({
           yes="Fail the attempt"
           no="Keep it waiting"
           danger
+          shortcut="reject"
           onConfirm={() => answer(false)}
         >
           <label className="small">
@@ -51,7 +52,7 @@ export function MergeConflictReview({
             />
           </label>
         </ConfirmButton>
-        <button type="button" className="primary" onClick={() => answer(true)}>
+        <button type="button" className="primary" data-inbox="approve" onClick={() => answer(true)}>
           Go on
         </button>
       </div>

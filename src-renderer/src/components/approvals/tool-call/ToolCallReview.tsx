@@ -102,6 +102,7 @@ export default function ToolCallReview({
           value={message}
           onChange={(e) => setMessage(e.target.value)}
           aria-label={`Message to the agent of ${a.task_id}`}
+          data-inbox="comment"
         />
       </label>
       <div className="actions">
@@ -112,6 +113,7 @@ export default function ToolCallReview({
           yes={`Deny ${call.tool}`}
           no="Keep it waiting"
           danger
+          shortcut="reject"
           onConfirm={() => answer(false)}
         >
           <label className="small">
@@ -124,7 +126,7 @@ export default function ToolCallReview({
             />
           </label>
         </ConfirmButton>
-        <button type="button" onClick={() => answer(true)}>
+        <button type="button" data-inbox="approve" onClick={() => answer(true)}>
           {edited ? 'Allow as asked' : kind.approveLabel}
         </button>
         <button

@@ -4,6 +4,7 @@ import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
 import { formatDuration } from '../../../format/duration.ts';
 import { plural } from '../../../format/plural.ts';
+import { blockedTotal } from '../../../steps/sandbox-blocked.ts';
 import { stepTotals, tokens, usd } from '../../../steps/step-book.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
@@ -73,7 +74,7 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
               {totals.unknown > 0 &&
                 ` + unknown (${plural(totals.unknown, 'model call')} Baton could not see)`}
               {totals.errors > 0 && ` · ${plural(totals.errors, 'error')}`}
-              {totals.blocked > 0 && ` · ${totals.blocked} blocked`}
+              {totals.blocked > 0 && ` · ${blockedTotal(totals.blocked, totals.blocked_by_candidate)}`}
               {totals.span_ms !== null && ` · ${formatDuration(totals.span_ms)}`}
             </output>
             <StepList steps={steps} label={`Steps, attempt ${attempt}`} />
