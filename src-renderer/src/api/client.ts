@@ -6,6 +6,7 @@ import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.
 import { loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
 import type { LineComment, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
+import type { LandRequest } from '../../../src-shared/schemas/landing.ts';
 
 let client: BatonClient | undefined;
 
@@ -209,7 +210,8 @@ export const api = {
   runSessions: (run_id: string) => c().invoke('runs.sessions', { run_id }),
   runLandings: (run_id: string) => c().invoke('runs.landings', { run_id }),
   allLandings: () => c().invoke('runs.landings', {}),
-  landRun: (run_id: string) => c().invoke('runs.land', { run_id }),
+  /** Lands a run as its plan says (again after a failure), or now as asked (`how`: push or a pull request, of one done task or the run). */
+  landRun: (input: LandRequest) => c().invoke('runs.land', input),
   keepWorktree: (run_id: string, task_id: string, keep: boolean) =>
     c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
   /** `create`: the target is a new branch, made from each workspace's base branch. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cost } from './cost.ts';
+import { cost, spendText } from './cost.ts';
 
 describe('cost', () => {
   it('shows a cost without float dust', () => {
@@ -16,5 +16,16 @@ describe('cost', () => {
   it('writes a tiny cost plainly, never as zero or in exponent form', () => {
     expect(cost(0.00000012)).toBe('0.00000012');
     expect(cost(0)).toBe('0');
+  });
+});
+
+describe('spendText', () => {
+  it('says a spend one way: counted, counted and unknown, unknown, nothing', () => {
+    expect(spendText(0.0123, false, '$')).toBe('$0.0123');
+    expect(spendText(0.0123, true, '$')).toBe('$0.0123 + unknown');
+    expect(spendText(0, true, '$')).toBe('unknown');
+    expect(spendText(null, false, '$')).toBe('unknown');
+    expect(spendText(0)).toBe('0');
+    expect(spendText(2.5)).toBe('2.5');
   });
 });

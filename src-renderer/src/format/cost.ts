@@ -11,3 +11,16 @@ export function cost(n: number): string {
   // Number() drops the trailing zeros toPrecision leaves; a tiny cost is written plainly, not as 1e-7.
   return Math.abs(rounded) < 1e-6 ? rounded.toFixed(10).replace(/0+$/, '') : String(rounded);
 }
+
+/**
+ * A spend as every screen says it, one way: what was counted (`cost`), " + unknown" when Baton
+ * could not see part of it, "unknown" when none of it was counted (a null, or nothing counted and
+ * some unseen), "0" only for nothing spent. `currency` goes before a number: "$" where the spend
+ * is a model's, in dollars (a coding attempt's, its steps'); none where it is counted in the
+ * plan's budget's units.
+ */
+export function spendText(counted: number | null, unknown = false, currency = ''): string {
+  if (counted === null || (counted === 0 && unknown)) return 'unknown';
+  const known = `${currency}${cost(counted)}`;
+  return unknown ? `${known} + unknown` : known;
+}

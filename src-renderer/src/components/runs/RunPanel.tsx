@@ -86,7 +86,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         )}
       </p>
       <RunBranches run={run} tasks={tasks} />
-      <RunLandings run={run} />
+      <RunLandings run={run} tasks={tasks} />
       {run.status === 'executing' && (
         <ConfirmButton
           label="Cancel run"
