@@ -15,6 +15,7 @@ import { SkillsField } from '../shared/SkillsField.tsx';
 import { NumberField, SelectField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
 import { PanelSection } from './PanelSection.tsx';
+import { PlanLandingFields } from './PlanLandingFields.tsx';
 import { WorkspaceField } from './WorkspaceField.tsx';
 
 /** How many tasks a decider may add when the field is blank. */
@@ -123,6 +124,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         error={err('workspace', 'Workspace')}
         onChange={(v) => edit((p) => ({ ...p, workspace: v }))}
       />
+      <PlanLandingFields checks={checks} />
       <SelectField
         label="Decider"
         value={kind}
