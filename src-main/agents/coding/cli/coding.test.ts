@@ -543,7 +543,10 @@ describe('a coding attempt that changed nothing', () => {
     const t = app.store.runs.task(run, 't')!;
     expect({ status: t.status, attempt: t.attempt }).toEqual({ status: 'done', attempt: 2 });
     expect((t.output as { commit: string }).commit).toBe(review!.diff!.commit);
-    expect(app.store.approvals.forTask(run, 't').map((a) => a.status)).toEqual(['changes_requested', 'approved']);
+    expect(app.store.approvals.forTask(run, 't').map((a) => a.status)).toEqual([
+      'changes_requested',
+      'approved',
+    ]);
   });
 
   it('on a task that asks no review: done, its log saying it changed nothing', async () => {
