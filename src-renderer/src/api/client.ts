@@ -192,6 +192,8 @@ export const api = {
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
   updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
+  /** What the workspace's checks find: their PATH, the node it gives, sh. */
+  checkEnv: (workspace_id: string) => c().invoke('workspaces.checkEnv', { workspace_id }),
   agentAllowedHosts: (agent_id: string) => c().invoke('agents.allowedHosts', { agent_id }),
   forgetAgentHost: (agent_id: string, host: string) => c().invoke('agents.forgetHost', { agent_id, host }),
   /** The tools a person allowed "always for this agent" on its tool-call approvals. */

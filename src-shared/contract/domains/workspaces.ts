@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckEnvironment } from '../../schemas/checks.ts';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
@@ -178,6 +179,11 @@ export const workspaceMethods = {
       include_unmerged: z.boolean().default(false),
     }),
   ).returns<DeletedBranches>(),
+  /**
+   * What the workspace's checks will find: their PATH's folders, the `node` it gives (and its
+   * version) and the `sh` (for `sh -c`), as the check form shows them before a check runs.
+   */
+  'workspaces.checkEnv': method(byId('workspace_id')).returns<CheckEnvironment>(),
   /** The coding CLIs found on PATH, with their versions, and an agent to register for each. */
   'workspaces.detectClis': method(none).returns<DetectedCli[]>(),
 };

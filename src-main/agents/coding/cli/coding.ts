@@ -13,9 +13,10 @@ import type { AttemptRouteFacts } from '../acp/default-route.ts';
 import { routeAgent, routeFacts } from '../acp/default-route.ts';
 import { askJudge } from '../best-of/judge.ts';
 import { runBestOf } from '../best-of/run-best-of.ts';
+import { checkEnvOf } from '../checks/check-env.ts';
 import { checkedAgent } from '../checks/fix-loop.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
-import { baseEnv, resolveEnv } from './cli-env.ts';
+import { resolveEnv } from './cli-env.ts';
 import { runSetup } from './setup.ts';
 import { startingPoint } from './starting-point.ts';
 import {
@@ -235,7 +236,7 @@ async function* codingAttempt(
       const failed = yield* runSetup({
         argv: setup,
         cwd: worktree.dir,
-        env: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
+        env: checkEnvOf(wsEnv.env, tmp),
         marker: coding.marker,
         graceMs,
         signal,
@@ -276,7 +277,7 @@ async function* codingAttempt(
       graceMs,
       now,
       // The checks run as the setup command does: the workspace's environment and sandbox.
-      checkEnv: { ...baseEnv(process.env.HOME ?? tmp, tmp), ...wsEnv.env },
+      checkEnv: checkEnvOf(wsEnv.env, tmp),
       checkSandbox: {
         policy: checkPolicy.policy,
         hide,

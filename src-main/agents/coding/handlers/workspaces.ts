@@ -6,6 +6,7 @@ import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { storedRemote } from '../../../../src-shared/schemas/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
+import { checkEnvironment } from '../checks/check-env.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
@@ -222,6 +223,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       }
       return reports;
     },
+    'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
     'workspaces.detectClis': () =>
       detectClis(
         process.env,

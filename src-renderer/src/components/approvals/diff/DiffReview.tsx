@@ -68,7 +68,14 @@ export default function DiffReview({
       ) : (
         view?.summary && <p className="small diff-summary">{view.summary}</p>
       )}
-      {view && <SandboxBlocked runId={a.run_id} taskId={a.task_id} attempt={view.attempt} />}
+      {view && (
+        <SandboxBlocked
+          runId={a.run_id}
+          taskId={a.task_id}
+          attempt={view.attempt}
+          workspaceId={view.workspace_id}
+        />
+      )}
       {previous && view && !answered && (
         <div className="review-since">
           <button type="button" aria-pressed={since} onClick={() => setSince(!since)}>
