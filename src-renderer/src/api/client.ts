@@ -192,6 +192,10 @@ export const api = {
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
   updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
+  /** The folders in a folder of this machine (the folder picker). */
+  browseFolders: (path?: string) => c().invoke('workspaces.browse', path === undefined ? {} : { path }),
+  /** A folder about to be registered: its top folder, branch and origin. */
+  inspectFolder: (path: string) => c().invoke('workspaces.inspect', { path }),
   /** What the workspace's checks find: their PATH, the node it gives, sh. */
   checkEnv: (workspace_id: string) => c().invoke('workspaces.checkEnv', { workspace_id }),
   agentAllowedHosts: (agent_id: string) => c().invoke('agents.allowedHosts', { agent_id }),

@@ -32,7 +32,10 @@ describe('what a workspace’s checks find', () => {
   });
 
   it("follows the workspace's own PATH, and passes on nothing else of Baton's", async () => {
-    const env = await checkEnvironment({ env: { PATH: `${mine}:/usr/bin:/bin`, TOKEN: { secret: 'x' } } }, from);
+    const env = await checkEnvironment(
+      { env: { PATH: `${mine}:/usr/bin:/bin`, TOKEN: { secret: 'x' } } },
+      from,
+    );
     expect(env.path_from_workspace).toBe(true);
     expect(env.node).toEqual({ path: join(mine, 'node'), version: 'v20.11.1' });
     expect(checkEnvOf({ CI: '1' }, '/tmp/t', from)).toEqual({

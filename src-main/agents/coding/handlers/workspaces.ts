@@ -12,6 +12,7 @@ import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '..
 import type { CodingHandlersContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
 import { branchHandlers } from './task-branches.ts';
+import { folderHandlers } from './workspace-folders.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
@@ -128,7 +129,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox, checks, remote }) => {
+    'workspaces.update': ({ workspace_id, sandbox, checks, remote, setup_command }) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
         let w: Workspace = old;
@@ -145,6 +146,10 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           const stored = remote === null ? null : storedRemote(remote);
           store.workspaces.setRemote(workspace_id, stored);
           w = { ...w, remote: stored };
+        }
+        if (setup_command !== undefined) {
+          store.workspaces.setSetup(workspace_id, setup_command);
+          w = { ...w, setup_command };
         }
         return w;
       });
@@ -224,6 +229,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       return reports;
     },
     'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
+    ...folderHandlers(store),
     'workspaces.detectClis': () =>
       detectClis(
         process.env,
