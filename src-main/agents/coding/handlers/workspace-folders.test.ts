@@ -58,7 +58,9 @@ describe('picking a repository in the app', () => {
       registered_as: null,
     });
     await call(app, 'workspaces.add', { id: 'app', path: r.repo });
-    expect((await call<RepositoryFacts>(app, 'workspaces.inspect', { path: r.repo })).registered_as).toBe('app');
+    expect((await call<RepositoryFacts>(app, 'workspaces.inspect', { path: r.repo })).registered_as).toBe(
+      'app',
+    );
     // A folder inside it, or none at all, is said under the path, as registering it would say.
     mkdirSync(join(r.repo, 'sub'));
     for (const path of [join(r.repo, 'sub'), dir]) {
