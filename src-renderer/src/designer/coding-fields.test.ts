@@ -38,7 +38,9 @@ describe('best of N in the designer', () => {
   });
   it('says which agent each candidate gets', () => {
     expect(candidateCycle(3, ['claude', 'codex'])).toBe('#1 claude, #2 codex, #3 claude');
-    expect(candidateCycle(2, undefined)).toBe('each of the 2 runs the agent the task is given');
+    expect(candidateCycle(2, undefined)).toBe(
+      'All 2 run the agent the task is given (by its skills, or the one pinned); choose agents to mix them',
+    );
   });
   it('sums the section up: where, best of N, its checks', () => {
     expect(codingSummary({ ...task, attempts: 3, checks: ['test', 'lint'] }, 'app', true)).toBe(

@@ -47,7 +47,8 @@ export function withAttempts(n: number | undefined): Partial<TaskDraft> {
 
 /** Which agents candidate 1..N get: the chosen ones in turn, else the task's matched agent each time. */
 export function candidateCycle(n: number, candidates: readonly string[] | undefined): string {
-  if (!candidates || candidates.length === 0) return `each of the ${n} runs the agent the task is given`;
+  if (!candidates || candidates.length === 0)
+    return `All ${n} run the agent the task is given (by its skills, or the one pinned); choose agents to mix them`;
   const seq = Array.from({ length: n }, (_, i) => candidates[i % candidates.length]!);
   return seq.map((a, i) => `#${i + 1} ${a}`).join(', ');
 }

@@ -3,7 +3,7 @@ import type { Landing } from '../../../../src-shared/schemas/landing.ts';
 import { stageSentence } from '../../../../src-shared/schemas/landing-stage.ts';
 import type { Run, TaskRun } from '../../../../src-shared/schemas/run.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { useBaton } from '../../store/index.ts';
+import { useBaton, useSelectedTaskId } from '../../store/index.ts';
 import { taskSpecOf } from '../../store/task-spec.ts';
 import { LandingLine } from './LandingLine.tsx';
 import { LandWork } from './LandWork.tsx';
@@ -35,6 +35,8 @@ export function RunLandings({ run, tasks }: { run: Run; tasks: Record<string, Ta
   const landRun = useBaton((s) => s.landRun);
   const landings = useBaton((s) => s.landings[run.id] ?? NONE);
   const plan = usePlanOf(run);
+  // A task's open panel offers its own Push and pull request: the run's offer waits meanwhile.
+  const taskOpen = useSelectedTaskId(run.id) !== null;
   useWorkspacesLoaded();
   useEffect(() => {
     void load(run.id);
@@ -46,7 +48,7 @@ export function RunLandings({ run, tasks }: { run: Run; tasks: Record<string, Ta
   const workspaceIds = [
     ...new Set(coding.map((t) => (isCodingOutput(t.output) ? t.output.workspace_id : ''))),
   ];
-  const offer = run.status === 'completed' && coding.length > 0 && plan;
+  const offer = run.status === 'completed' && coding.length > 0 && !taskOpen && plan;
   if (landings.length === 0 && !offer) return null;
   const only = coding.length === 1 ? coding[0] : undefined;
   const onlySpec = only && plan?.tasks.find((t) => t.task_id === only.task_id);

@@ -70,11 +70,14 @@ export function TaskFacts({
         <dt>Duration</dt>
         <dd className={durationIsLive(task) ? 'live' : undefined}>{taskDuration(task, now)}</dd>
       </div>
-      {(task.cost > 0 || unknownSpend) && (
+      {(task.cost > 0 || unknownSpend || best) && (
         <div className={best ? 'fact-wide' : undefined}>
           <dt>Cost</dt>
           <dd>
-            {spendText(task.cost, unknownSpend)}
+            {spendText(
+              task.cost,
+              unknownSpend || (best?.candidates.some((c) => c.cost_usd === null) ?? false),
+            )}
             {best && <span className="muted small"> ({candidateCosts(best)})</span>}
           </dd>
         </div>
