@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Step } from '../../../src-shared/schemas/step.ts';
 import { cacheOf, cacheWrites } from './cache-writes.ts';
 import { blockedLines } from './sandbox-blocked.ts';
+import { stepTotals } from './step-book.ts';
 
 let seq = 0;
 const write = (target: string, process = 'qwen'): Step => ({
@@ -36,6 +37,7 @@ describe('writes to package managers’ caches', () => {
       write('/etc/x'),
     ];
     expect(blockedLines(steps)).toEqual(['1 write blocked: /etc/x']);
+    expect(stepTotals(steps)).toMatchObject({ blocked: 1, cache_writes: 3 });
     expect(cacheWrites(steps)).toEqual([
       { tool: 'npm', folder: '/root/.npm', owner: 'workspace' },
       { tool: 'pip', folder: '/home/ana/.cache/pip', owner: 'agent' },

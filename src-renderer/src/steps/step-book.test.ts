@@ -126,6 +126,7 @@ describe('a task’s steps as the detail holds them', () => {
       running: 1,
       errors: 1,
       blocked: 1,
+      cache_writes: 0,
       span_ms: 10000,
     });
   });

@@ -1,5 +1,6 @@
 import type { Step, StoredStep } from '../../../src-shared/schemas/step.ts';
 import { cost } from '../format/cost.ts';
+import { isCacheWrite } from './cache-writes.ts';
 
 /**
  * A task's steps as the task detail holds them: per attempt, in seq order. A later version of
@@ -68,6 +69,8 @@ export interface StepTotals {
   errors: number;
   /** What the OS sandbox refused the attempt's processes (connections, writes, reads). */
   blocked: number;
+  /** Writes to a package manager's cache the sandbox refused (`~/.npm`…): not counted as blocked. */
+  cache_writes: number;
   /** From the first step to the last step's start or end, in ms; null with fewer than one step. */
   span_ms: number | null;
 }
@@ -86,6 +89,7 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
     running: 0,
     errors: 0,
     blocked: 0,
+    cache_writes: 0,
     span_ms: null,
   };
   let first = Number.POSITIVE_INFINITY;
@@ -118,7 +122,9 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
         if (s.is_error) t.errors++;
         break;
       case 'sandbox':
-        t.blocked++;
+        // A package manager's cache kept from being written is noise, not a finding: counted apart.
+        if (isCacheWrite(s)) t.cache_writes++;
+        else t.blocked++;
         break;
       case 'session':
       case 'message':

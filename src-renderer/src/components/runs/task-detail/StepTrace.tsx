@@ -74,6 +74,8 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
               {totals.unpriced > 0 && ` + ${totals.unpriced} unpriced`}
               {totals.errors > 0 && ` · ${plural(totals.errors, 'error')}`}
               {totals.blocked > 0 && ` · ${totals.blocked} blocked`}
+              {totals.cache_writes > 0 &&
+                ` · ${plural(totals.cache_writes, 'package cache write')} kept out (not a finding)`}
               {totals.span_ms !== null && ` · ${formatDuration(totals.span_ms)}`}
             </output>
             <StepList steps={steps} label={`Steps, attempt ${attempt}`} />
