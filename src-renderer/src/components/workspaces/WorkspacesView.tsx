@@ -162,11 +162,10 @@ function WorkspaceRow({ w }: { w: Workspace }) {
       <tr>
         <th scope="row">
           <div className="workspace-name">
-            {w.id}{' '}
+            {w.id} {w.missing && <span className="pill status-failed">Missing</span>}
             <code className="base-branch" title="Base branch: tasks branch from it">
               {w.base_branch}
             </code>
-            {w.missing && <span className="pill status-failed">Missing</span>}
           </div>
           <code className="muted small path" title={w.path}>
             {w.path}
