@@ -7,6 +7,7 @@ import { setting } from '../host/settings.ts';
 import { parseAllowedHost } from '../http/host-names.ts';
 import { agentsImport, agentsLeaderboard, agentsList } from './commands/agents.ts';
 import { approvalsDecide, approvalsList } from './commands/approvals.ts';
+import { landCommand } from './commands/land.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { plansCommand } from './commands/plans.ts';
 import { reachCommand } from './commands/reach.ts';
@@ -76,6 +77,10 @@ Usage:
   baton plans delete <plan>                      delete a plan that has no runs, schedules or triggers
   baton runs [--plan P] [--json] [--data-dir D]  the runs, newest first
   baton show <run> [--json] [--data-dir D]       a run and each of its tasks
+  baton land <run> [--task T] [--push | --pr [--base B] [--title T] [--draft]] [--as NAME] [--json]
+                                                 land a run's work as its plan says, or now as asked:
+                                                 pushed, or proposed as a pull request (--draft: readied
+                                                 once its checks pass); --task: one done task's branch
   baton approvals [--json] [--data-dir D]        what waits for a decision
   baton approve <approval> [--for task|agent] [--comment C] [--as NAME] [--data-dir D] [--json]
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
@@ -193,6 +198,11 @@ async function main(argv: string[]): Promise<number> {
       'comment-on-issue': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       archived: { type: 'boolean', default: false },
+      task: { type: 'string' },
+      push: { type: 'boolean', default: false },
+      pr: { type: 'boolean', default: false },
+      title: { type: 'string' },
+      draft: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -290,6 +300,24 @@ async function main(argv: string[]): Promise<number> {
         const runId = rest[0];
         if (!runId) throw new CliError('usage: baton show <run> [--json]');
         return await runShow(await client('read'), runId, values.json);
+      }
+      case 'land': {
+        const runId = rest[0];
+        if (!runId)
+          throw new CliError(
+            'usage: baton land <run> [--task T] [--push | --pr [--base B] [--title T] [--draft]]',
+          );
+        return await landCommand(await client('change'), {
+          runId,
+          taskId: values.task,
+          push: values.push,
+          pr: values.pr,
+          base: values.base,
+          title: values.title,
+          draft: values.draft,
+          actor: values.as ?? process.env.USER ?? 'cli',
+          json: values.json,
+        });
       }
       case 'approvals':
         return await approvalsList(await client('read'), values.json);

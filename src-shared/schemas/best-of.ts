@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Best of N (docs/best-of.md): a coding task's attempt runs `attempts` candidates in parallel,
  * each in its own worktree and branch with its checks, and ranks them: checks first, then a
- * judge's pick, then the smaller diff, then the lower cost. What a task's output and the
+ * judge's pick, then the smaller diff, the lower cost, fewer fix rounds, less time. What a task's output and the
  * candidates' table say of them.
  */
 
@@ -34,6 +34,8 @@ export interface BestOfCandidate {
   files: number;
   additions: number;
   deletions: number;
+  /** How many times its failing checks went back to its agent (absent in what older versions stored: 0). */
+  fix_rounds?: number;
   /** Its CLI's final text, or why it failed. */
   summary: string;
   /** 1 is the winner. */
@@ -86,6 +88,7 @@ export const bestOfSummarySchema = z.object({
         files: count,
         additions: count,
         deletions: count,
+        fix_rounds: count.optional(),
         summary: text(20_000),
         rank: z.number().int().min(1).max(20),
         reason: text(2_000),

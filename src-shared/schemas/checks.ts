@@ -93,3 +93,15 @@ export function checksLine(checks: readonly { name: string; status: CheckStatus 
   const mark = { passed: '✓', failed: '✗', timed_out: '⏱', running: '…' } as const;
   return checks.map((c) => `${c.name} ${mark[c.status]}`).join(' ');
 }
+
+/**
+ * What a workspace's checks find on this machine (`workspaces.checkEnv`): the folders of their
+ * PATH in order (the workspace's own PATH when its env sets one), the `node` it gives with its
+ * version, and the `sh` it gives (what `sh -c` runs); null when there is none.
+ */
+export interface CheckEnvironment {
+  path: string[];
+  path_from_workspace: boolean;
+  node: { path: string; version: string | null } | null;
+  shell: string | null;
+}

@@ -126,3 +126,21 @@ export function storedRemote(input: z.output<typeof workspaceRemoteSchema>): Wor
       : null,
   };
 }
+
+/**
+ * The forge a git remote's URL is on, when it is a hosted one Baton knows by name: github.com or
+ * gitlab.com, over https, ssh or scp-like (`git@github.com:acme/app.git`), and the repository's
+ * path there (`acme/app`). Null for another host (a self-managed forge is named by hand).
+ */
+export function forgeOfUrl(url: string): { kind: ForgeKind; repo: string } | null {
+  const u = url.trim();
+  const m =
+    /^(?:https?|ssh|git):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+?)(?:\.git)?\/?$/i.exec(u) ??
+    /^(?:[^@/]+@)?([^/:]+):(?!\/)(.+?)(?:\.git)?\/?$/.exec(u);
+  if (!m) return null;
+  const host = m[1]!.toLowerCase();
+  const repo = m[2]!;
+  if (host === 'github.com' && /^[\w.-]+\/[\w.-]+$/.test(repo)) return { kind: 'github', repo };
+  if (host === 'gitlab.com' && /^[\w.-]+(?:\/[\w.-]+)+$/.test(repo)) return { kind: 'gitlab', repo };
+  return null;
+}

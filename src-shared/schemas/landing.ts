@@ -27,6 +27,59 @@ export const pullRequestOptionsSchema = z.strictObject({
 });
 export type PullRequestOptions = z.infer<typeof pullRequestOptionsSchema>;
 
+/** A branch name as git takes one (no spaces, `..`, `~^:?*[\\`, leading `-`, trailing `/` or `.lock`). */
+const branchName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  .refine(
+    (b) => !/[\s~^:?*[\\\0]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$/.test(b),
+    'must be a branch name (no spaces, "..", ~ ^ : ? * [ or \\; not starting with - / .)',
+  );
+
+/**
+ * `runs.land`: land a run's work (or one done coding task's) now. Without `how`, as the run's
+ * plan says (its `land`); with it, as the person asks: `push`, or `pull_request` with its `base`,
+ * `title` and `draft`.
+ */
+export const landRequestSchema = z
+  .strictObject({
+    run_id: z.string().min(1).max(200),
+    /** One done coding task's branch; absent: the run's work as its plan's `land_branches` says. */
+    task_id: z.string().min(1).max(200).optional(),
+    how: z.enum(['push', 'pull_request'], { error: 'must be "push" or "pull_request"' }).optional(),
+    /** The branch the pull request targets; default: the workspace remote's base branch. */
+    base: branchName.optional(),
+    /** The pull request's title; default: the task's first line and the plan's name. */
+    title: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(256, 'must be at most 256 characters')
+      .optional(),
+    /** Opened as a draft, marked ready for review once the forge's checks on it pass; default: the plan's `draft_until_checks`. */
+    draft: z.boolean().optional(),
+    /** Who asks (the audit log's actor). */
+    actor: z.string().trim().min(1).max(200).optional(),
+  })
+  .superRefine((r, ctx) => {
+    for (const k of ['base', 'title', 'draft'] as const)
+      if (r[k] !== undefined && r.how !== 'pull_request')
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: 'is for a pull request: give how "pull_request"',
+        });
+    if (r.task_id !== undefined && r.how === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['how'],
+        message: 'is needed to land one task: "push" or "pull_request"',
+      });
+  });
+export type LandRequest = z.infer<typeof landRequestSchema>;
+
 /**
  * Where one landing is: pushed, its pull request open, its agent fixing what the pull request's
  * checks or a reviewer asked (`fixing`), merged, closed unmerged, failed (why in `message`), or its

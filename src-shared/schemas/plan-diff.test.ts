@@ -89,4 +89,19 @@ describe('diffPlans', () => {
     expect(countDiff(d)).toEqual({ added: 0, removed: 0, changed: 0, plan_fields: 3 });
     expect(isEmptyDiff(countDiff(d))).toBe(false);
   });
+
+  it('names every other plan-level field too: landing, its pull requests, owner, tags, sandbox', () => {
+    const next = plan({
+      ...base,
+      land: 'pull_request',
+      pull_request: { labels: ['baton'] },
+      owner: 'ana',
+      tags: ['web'],
+    });
+    const fields = ['land', 'owner', 'pull_request', 'tags'];
+    expect(diffPlans(base, next).plan_fields.sort()).toEqual(fields);
+    // Gone again is a change too; the same value written in another key order is none.
+    expect(diffPlans(next, base).plan_fields.sort()).toEqual(fields);
+    expect(diffPlans(next, plan({ ...next, pull_request: { labels: ['baton'] } })).plan_fields).toEqual([]);
+  });
 });

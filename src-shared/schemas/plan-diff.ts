@@ -4,8 +4,15 @@
  * the renderer's version history.
  */
 
-/** The plan's own fields, compared one by one (tasks are compared task by task). */
+/**
+ * The plan's own fields that come first, in this order, when several changed; every other field
+ * of the plan (owner, tags, land, the pull request's options, its sandbox, run inputs, any
+ * added later) is compared too, after them. Tasks are compared task by task.
+ */
 const PLAN_FIELDS = ['name', 'project_id', 'budget', 'budget_scope', 'goal', 'decider', 'workspace'] as const;
+
+/** Not a field a version changes: the plan's id, and its tasks (compared task by task). */
+const NOT_COMPARED = new Set(['plan_id', 'tasks']);
 
 /** Fields whose order carries no meaning: compared as sets. */
 const SET_FIELDS = new Set(['depends_on', 'required_skills']);
@@ -59,7 +66,10 @@ export function diffPlans(from: DiffablePlan, to: DiffablePlan): PlanDiff {
     if (fields.length > 0) changed.push({ task_id: task.task_id, fields });
   }
   const removed = from.tasks.filter((t) => !after.has(t.task_id)).map((t) => t.task_id);
-  const plan_fields = PLAN_FIELDS.filter((f) => !sameValue(f, from[f], to[f]));
+  const keys = [...new Set<string>([...PLAN_FIELDS, ...Object.keys(to), ...Object.keys(from)])].filter(
+    (k) => !NOT_COMPARED.has(k),
+  );
+  const plan_fields = keys.filter((f) => !sameValue(f, from[f], to[f]));
   return { added, removed, changed, plan_fields };
 }
 

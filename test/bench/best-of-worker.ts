@@ -417,6 +417,7 @@ function rankAlone(n: number): number {
     checks_total: 3,
     diff_lines: 10 + ((i * 7) % 5),
     cost_usd: null,
+    duration_ms: 60_000,
   }));
   const calls = 20_000;
   for (let i = 0; i < 2_000; i++) rankCandidates(records);

@@ -130,9 +130,9 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
     await taskForm().getByLabel('Workspace', { exact: true }).selectOption('webapp');
     await taskForm().getByLabel('Review', { exact: true }).selectOption('diff');
     await taskForm().getByLabel('On conflict').selectOption('ask');
+    // The workspace has no checks yet: the task says so, with the way to add them.
+    expect(await taskForm().locator('.checks-none').textContent()).toContain('workspace webapp has none yet');
     // After the workspace's checks: one fix round, then a person reviews what still fails.
-    await taskForm().getByLabel('Workspace checks').fill('none');
-    await taskForm().getByLabel('Workspace checks').press('Enter');
     await taskForm().getByLabel('Fix rounds').fill('1');
     await taskForm().getByLabel('Fix rounds').press('Enter');
     await taskForm().getByLabel('On checks failed').selectOption('review');
@@ -154,7 +154,6 @@ describe.skipIf(skipE2e)('a coding plan in the designer, without JSON', () => {
       workspace: 'webapp',
       review: 'diff',
       on_conflict: 'ask',
-      checks: [],
       fix_rounds: 1,
       on_checks_failed: 'review',
     });

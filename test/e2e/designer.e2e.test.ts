@@ -131,10 +131,10 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await expect.poll(() => form.textContent()).toContain('Estimated cost must be a number of 0 or more');
     // Retries are a collapsed section of their own.
     await form.locator('summary', { hasText: 'Retries' }).click();
-    await field('Attempts').fill('0');
-    await expect.poll(() => form.textContent()).toContain('Attempts must be a whole number from 1 to 20');
+    await field('Tries').fill('0');
+    await expect.poll(() => form.textContent()).toContain('Tries must be a whole number from 1 to 20');
     // Left, the field's value is the plan's: its checks count it.
-    await field('Attempts').press('Tab');
+    await field('Tries').press('Tab');
     // What was typed stays as typed (not "NaN"), and the plan cannot run like this.
     expect(await field('Timeout (s)').inputValue()).toBe('abc');
     expect(await field('Timeout (s)').getAttribute('aria-invalid')).toBe('true');
@@ -156,7 +156,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     // Mending a field clears its error as it is typed.
     await field('Timeout (s)').fill('300');
     expect(await form.textContent()).not.toContain('Timeout (s) must');
-    for (const label of ['Timeout (s)', 'Estimated cost', 'Attempts']) {
+    for (const label of ['Timeout (s)', 'Estimated cost', 'Tries']) {
       await field(label).fill('');
       await field(label).press('Enter');
     }
@@ -235,7 +235,7 @@ describe.skipIf(skipE2e)('the plan designer', () => {
 
     // Retries: the backoff is checked as typed, and the waits are spelled out.
     await form.locator('summary', { hasText: 'Retries' }).click();
-    await field('Attempts').fill('3');
+    await field('Tries').fill('3');
     await field('First wait (ms)').fill('1.5');
     await expect.poll(() => form.textContent()).toContain('First wait (ms) must be a whole number');
     await field('Wait factor').fill('20');
@@ -245,8 +245,8 @@ describe.skipIf(skipE2e)('the plan designer', () => {
     await field('Wait factor').press('Enter');
     await expect
       .poll(() => form.textContent())
-      .toContain('Waits about 500 ms, 1.5 s between attempts (± 20 %).');
-    expect(await form.locator('summary', { hasText: 'Retries' }).textContent()).toContain('3 attempts');
+      .toContain('Waits about 500 ms, 1.5 s between tries (± 20 %).');
+    expect(await form.locator('summary', { hasText: 'Retries' }).textContent()).toContain('3 tries');
 
     // Run only when: task-002 may also have failed, and its output must have a result.
     await form.locator('summary', { hasText: 'Run only when' }).click();

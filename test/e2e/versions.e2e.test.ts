@@ -258,4 +258,18 @@ describe.skipIf(skipE2e)('plan versions', () => {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Plans' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Versions (2)' }).isVisible()).toBe(true);
   });
+  it('opens a plan on its graph after a save, not on the tab it was edited from', async () => {
+    await baton.rpc('plans.import', {
+      plan: { plan_id: 'tabbed', name: 'Tabbed', tasks: [{ task_id: 'a', description: 'A' }] },
+    });
+    await page.getByRole('link', { name: /Tabbed/ }).click();
+    await page.getByRole('tab', { name: 'Versions (1)' }).click();
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    const goal = page.getByRole('form', { name: 'Plan' }).getByLabel('Goal');
+    await goal.fill('Say hello once more');
+    await goal.press('Tab');
+    await page.getByRole('button', { name: 'Save plan' }).click();
+    await page.getByRole('tab', { name: 'Versions (2)' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).toBe('true');
+  });
 });

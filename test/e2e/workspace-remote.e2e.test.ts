@@ -115,7 +115,7 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
       },
     });
     const note = page.getByRole('note', { name: 'Remote of app' });
-    await expect.poll(() => note.textContent()).toContain('lands on GitHub acme/app');
+    await expect.poll(() => note.textContent()).toContain('GitHub acme/app');
     await form().waitFor({ state: 'detached' });
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 900 });
@@ -158,6 +158,6 @@ describe.skipIf(skipE2e)('a workspace remote and forge on the Workspaces screen'
     });
     await expect
       .poll(() => page.getByRole('note', { name: 'Remote of app' }).textContent())
-      .toContain('lands on GitLab acme/platform/app');
+      .toContain('GitLab acme/platform/app');
   });
 });

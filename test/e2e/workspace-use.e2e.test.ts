@@ -141,8 +141,10 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
 
   it('says its worktrees open and parked, which plans name it, and when it was added', async () => {
     const webapp = row('webapp');
-    await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open2 parked');
-    expect(await (await cellOf(row('quiet'), 'Worktrees')).textContent()).toBe('none');
+    // Its use in one line under its path: the plans naming it, its worktrees, when it was added.
+    const use = (id: string) => row(id).locator('.workspace-use');
+    await expect.poll(() => use('webapp').textContent()).toContain('· 1 open, 2 parked ·');
+    expect(await use('quiet').textContent()).not.toMatch(/open|parked/);
     expect(await webapp.locator('.plans-naming').textContent()).toBe(
       'named by plans Docs refresh, Weekly release',
     );
@@ -152,18 +154,18 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
     expect(await added.getAttribute('title')).toMatch(/\d{1,2}:\d{2}:\d{2}/);
     // Path and base branch in the row, whole.
     expect(await webapp.textContent()).toContain(repo);
-    expect(await (await cellOf(webapp, 'Base branch')).textContent()).toBe('main');
+    expect(await webapp.locator('code.base-branch').textContent()).toBe('main');
   });
 
   it('follows its use while the screen is open: a worktree parked, a plan naming it', async () => {
-    const webapp = row('webapp');
-    await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open2 parked');
+    const use = row('webapp').locator('.workspace-use');
+    await expect.poll(() => use.textContent()).toContain('1 open, 2 parked');
     // What the engine does when a done task's worktree is parked: it lands in the pool, then the
     // session is recorded removed and said on the bus.
     mkdirSync(join(app.coding.parkedFolder('webapp'), 'w-3'), { recursive: true });
     const [kept] = app.store.sessions.onDisk('webapp');
     app.bus.emit('session.updated', { ...kept!, task_id: 'other', state: 'removed' });
-    await expect.poll(async () => (await cellOf(webapp, 'Worktrees')).textContent()).toBe('1 open3 parked');
+    await expect.poll(() => use.textContent()).toContain('1 open, 3 parked');
     await rpc('plans.import', {
       plan: {
         plan_id: 'quiet-plan',
@@ -185,7 +187,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
       await page.setViewportSize({ width, height });
       await expect.poll(async () => (await headerLines()).filter((h) => h.lines !== 1)).toEqual([]);
       // A short setup command reads on one line.
-      const setup = (await cellOf(row('webapp'), 'Setup')).locator('code.argv');
+      const setup = (await cellOf(row('webapp'), 'Setup and checks')).locator('code.argv');
       const setupLines = await setup.evaluate((c) => {
         const range = document.createRange();
         range.selectNodeContents(c);
@@ -199,7 +201,7 @@ describe.skipIf(skipE2e)('a workspace’s use, in its row', () => {
         ]);
         expect(Math.abs((prune?.y ?? 0) - (remove?.y ?? 100))).toBeLessThan(2);
         expect(remove!.x).toBeGreaterThan(prune!.x + prune!.width);
-        // Both within the list's column: nothing scrolled out of sight or under the form.
+        // Both within the list's column: nothing scrolled out of sight.
         const list = await page.getByRole('region', { name: 'Workspace list' }).boundingBox();
         expect(remove!.x + remove!.width).toBeLessThanOrEqual(list!.x + list!.width);
       }

@@ -56,19 +56,19 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
   };
   const errorOf = (label: string) => form().locator('label', { hasText: label }).locator('.field-error');
 
-  it('is a settings page: the form beside the list, a hint under each field that its error replaces', async () => {
-    // Empty: the note saying what a workspace is takes the list's place, the form beside it.
+  it('starts with what a workspace is and the form, folder first; a hint under each field that its error replaces', async () => {
+    // Empty: the note saying what a workspace is, and the form beside it, over the (empty) list.
     const note = page.getByRole('note', { name: 'No workspaces yet' });
-    const [noteBox, formBox] = [await note.boundingBox(), await form().boundingBox()];
-    expect(noteBox && formBox && formBox.x >= noteBox.x + noteBox.width).toBe(true);
-    expect(Math.abs((noteBox?.y ?? 0) - (formBox?.y ?? 1))).toBeLessThan(4);
+    await note.waitFor();
+    expect(await form().isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Add a workspace' }).count()).toBe(0);
     // Each field is named by its label alone and described by its hint, in words.
     const hintOf = async (label: string) => {
       const id = await form().getByLabel(label).getAttribute('aria-describedby');
       return id ? ((await page.locator(`[id="${id}"]`).textContent()) ?? '') : '';
     };
     expect(await hintOf('Base branch')).toMatch(/^Optional\. .*current branch/);
-    expect(await hintOf('Setup command')).toMatch(/before the agent starts/);
+    expect(await hintOf('Setup script')).toMatch(/before the agent starts/);
     // An error takes the hint's place under its field, and is what describes it.
     await form().getByRole('button', { name: 'Add workspace' }).click();
     await expect.poll(() => hintOf('Id')).toBe('Id is required');
@@ -77,15 +77,15 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
   });
 
   it('says what is wrong under each field, the form’s checks and the host’s', async () => {
-    await fill({ Id: '', 'Repository folder': 'app', 'Setup command': 'sh -c "x' });
+    await fill({ Id: '', 'Repository folder': 'app', 'Setup script': 'sh -c "x' });
     expect(await errorOf('Id').textContent()).toBe('Id is required');
     expect(await errorOf('Repository folder').textContent()).toBe(
       'Repository folder must be an absolute path (it starts with /)',
     );
-    expect(await errorOf('Setup command').textContent()).toBe('Setup command has a " that is never closed');
+    expect(await errorOf('Setup script').textContent()).toBe('Setup script has a " that is never closed');
 
     // The host looks at the folder: not a git repository, or no such branch, said under that field.
-    await fill({ Id: 'plain', 'Repository folder': join(tmp, 'plain'), 'Setup command': '' });
+    await fill({ Id: 'plain', 'Repository folder': join(tmp, 'plain'), 'Setup script': '' });
     await expect.poll(() => errorOf('Repository folder').textContent()).toMatch(/^Repository folder.*git/i);
     await fill({ 'Repository folder': repo, 'Base branch': 'nope' });
     await expect.poll(() => errorOf('Base branch').textContent()).toMatch(/^Base branch.*nope/);
@@ -98,7 +98,7 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
     await fill({
       Id: 'app',
       'Repository folder': repo,
-      'Setup command': 'npm ci --prefer-offline',
+      'Setup script': 'npm ci --prefer-offline',
       'Keep between attempts': 'node_modules/ .venv/',
       Environment: 'NODE_ENV=test\nTOKEN=secret:gh.token',
     });
@@ -118,23 +118,24 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
       env: { NODE_ENV: 'test', TOKEN: { secret: 'gh.token' } },
       keep_ignored: ['node_modules/', '.venv/'],
     });
-    // The form is empty again; the same id again is refused under Id, never replaced.
+    // The form folds away once there is a workspace; opened again it is empty, and the same id
+    // again is refused under Id, never replaced.
+    await page.getByRole('button', { name: 'Add a workspace' }).click();
     expect(await form().getByLabel('Id').inputValue()).toBe('');
     await fill({ Id: 'app', 'Repository folder': repo });
     await expect.poll(() => errorOf('Id').textContent()).toMatch(/^Id: .*already exists/);
+    await form().getByRole('button', { name: 'Cancel' }).click();
     await page.screenshot({ path: join(shots, 'workspaces.png') });
-    // In a narrow window the list keeps to its column: nothing of it runs under the form.
+    // In a narrow window the row fits: nothing runs past the page, its buttons in view.
     await page.setViewportSize({ width: 1024, height: 700 });
     await expect
       .poll(async () => {
-        const [list, panel] = [
-          await page.getByRole('region', { name: 'Workspace list' }).boundingBox(),
-          await form().boundingBox(),
-        ];
         const remove = await page.getByRole('button', { name: 'Remove app' }).boundingBox();
-        return Boolean(
-          list && panel && remove && list.x + list.width <= panel.x && remove.x + remove.width <= panel.x,
-        );
+        const wide = await page.evaluate(() => {
+          const main = document.querySelector('main');
+          return main ? main.scrollWidth - main.clientWidth : 0;
+        });
+        return Boolean(remove && remove.x + remove.width <= 1024 && wide <= 0);
       })
       .toBe(true);
     // The row's buttons say one word each, on one line ("Remove hello-web" wrapped at 1024); their names keep the id.
@@ -163,6 +164,80 @@ describe.skipIf(skipE2e)('the Workspaces screen', () => {
     for (const scheme of ['dark', 'light'] as const) {
       await expectReadableIn(page, scheme);
     }
+  });
+
+  it('picks a repository in the app, takes its origin as where its work lands, and edits its setup and checks in place', async () => {
+    const other = gitRepo(join(tmp, 'other'));
+    execFileSync('git', ['remote', 'add', 'origin', 'git@github.com:acme/other.git'], { cwd: other });
+    await page.getByRole('button', { name: 'Add a workspace' }).click();
+    await form().getByLabel('Repository folder').fill(tmp);
+    await form().getByRole('button', { name: 'Browse…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose a repository folder' });
+    const folders = picker.getByRole('list', { name: `Folders in ${realpathSync(tmp)}` });
+    await folders.waitFor();
+    // Repositories are marked; a plain folder is only opened.
+    expect(await folders.getByRole('button', { name: 'Use other' }).count()).toBe(1);
+    expect(await folders.getByRole('button', { name: 'Use plain' }).count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'workspaces-picker.png') });
+    await folders.getByRole('button', { name: 'Use other' }).click();
+    // The folder fills the id; its origin is offered as where the work lands.
+    await expect.poll(() => form().getByLabel('Id').inputValue()).toBe('other');
+    const offer = form().locator('label.origin-offer');
+    await expect.poll(() => offer.textContent()).toContain('GitHub acme/other');
+    await form().getByLabel('Setup script').fill('npm ci\nnpm run build');
+    await form().getByRole('button', { name: 'Add workspace' }).click();
+    const table = page.getByRole('table', { name: 'Workspaces' });
+    const row = table.getByRole('row', { name: /^other/ });
+    await row.waitFor();
+    expect(await row.getByRole('note', { name: 'Remote of other' }).textContent()).toContain(
+      'GitHub acme/other',
+    );
+    const stored = (
+      (await baton.rpc('workspaces.list', {})).value as unknown as Record<string, unknown>[]
+    ).find((w) => w.id === 'other');
+    expect(stored).toMatchObject({
+      setup_command: ['sh', '-c', 'npm ci\nnpm run build'],
+      remote: {
+        url: 'git@github.com:acme/other.git',
+        forge: { kind: 'github', repo: 'acme/other', token_secret: 'github.token' },
+      },
+    });
+
+    // A plan names it: the row says so, and still does after its checks are edited.
+    await baton.rpc('plans.import', {
+      plan: {
+        plan_id: 'uses-other',
+        name: 'Uses other',
+        workspace: 'other',
+        tasks: [{ task_id: 't', description: 'x' }],
+      },
+    });
+    await expect.poll(() => row.textContent()).toContain('named by plan Uses other');
+    await row.getByRole('button', { name: 'Checks of other…' }).click();
+    const checks = page.getByRole('form', { name: 'Checks of workspace other' });
+    // What a check finds here: the node its PATH gives, with its version.
+    await expect
+      .poll(() => checks.getByRole('note', { name: 'What checks find' }).textContent())
+      .toMatch(/node v\d+/);
+    await checks.getByLabel('Name').fill('test');
+    await checks.getByLabel('Command').fill('npm ci && npm test');
+    const shell = checks.getByRole('note').filter({ hasText: 'runs without a shell' });
+    expect(await shell.textContent()).toContain('&& is handed to the program as a word');
+    await page.screenshot({ path: join(shots, 'workspaces-checks.png') });
+    await shell.getByRole('button', { name: 'Run it with sh -c' }).click();
+    expect(await checks.getByLabel('Command').inputValue()).toBe("sh -c 'npm ci && npm test'");
+    await checks.getByRole('button', { name: 'Save checks' }).click();
+    await expect
+      .poll(() => row.getByRole('note', { name: 'Checks of other' }).textContent())
+      .toContain('checks test');
+    expect(await row.textContent()).toContain('named by plan Uses other');
+    const saved = (
+      (await baton.rpc('workspaces.list', {})).value as unknown as Record<string, unknown>[]
+    ).find((w) => w.id === 'other');
+    expect(saved?.checks).toEqual([{ name: 'test', command: ['sh', '-c', 'npm ci && npm test'] }]);
+    await baton.rpc('plans.delete', { plan_id: 'uses-other' });
+    await baton.rpc('workspaces.remove', { workspace_id: 'other' });
+    await expect.poll(() => row.count()).toBe(0);
   });
 
   it('prunes (nothing to remove here) and removes after a confirmation; one added elsewhere appears', async () => {

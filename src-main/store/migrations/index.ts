@@ -33,6 +33,8 @@ import * as m032 from './032_issue_comments.ts';
 import * as m033 from './033_unknown_spend.ts';
 import * as m034 from './034_allow_protected_writes.ts';
 import * as m035 from './035_audit_changes.ts';
+import * as m036 from './036_landing_asked.ts';
+import * as m037 from './037_candidate_fix_rounds.ts';
 
 export interface Migration {
   version: number;
@@ -77,4 +79,6 @@ export const migrations: readonly Migration[] = [
   { version: 33, name: 'unknown_spend', up: m033.up },
   { version: 34, name: 'allow_protected_writes', up: m034.up },
   { version: 35, name: 'audit_changes', up: m035.up },
+  { version: 36, name: 'landing_asked', up: m036.up },
+  { version: 37, name: 'candidate_fix_rounds', up: m037.up },
 ];

@@ -6,6 +6,7 @@ import type { ExampleBundle } from '../../../src-shared/contract/example-bundle.
 import { loadExampleBundle } from '../../../src-shared/contract/example-bundle.ts';
 import type { MethodInput } from '../../../src-shared/contract/index.ts';
 import type { LineComment, ToolCallScope } from '../../../src-shared/schemas/approval.ts';
+import type { LandRequest } from '../../../src-shared/schemas/landing.ts';
 
 let client: BatonClient | undefined;
 
@@ -198,6 +199,12 @@ export const api = {
   listWorkspaces: () => c().invoke('workspaces.list', {}),
   addWorkspace: (input: MethodInput<'workspaces.add'>) => c().invoke('workspaces.add', input),
   updateWorkspace: (input: MethodInput<'workspaces.update'>) => c().invoke('workspaces.update', input),
+  /** The folders in a folder of this machine (the folder picker). */
+  browseFolders: (path?: string) => c().invoke('workspaces.browse', path === undefined ? {} : { path }),
+  /** A folder about to be registered: its top folder, branch and origin. */
+  inspectFolder: (path: string) => c().invoke('workspaces.inspect', { path }),
+  /** What the workspace's checks find: their PATH, the node it gives, sh. */
+  checkEnv: (workspace_id: string) => c().invoke('workspaces.checkEnv', { workspace_id }),
   agentAllowedHosts: (agent_id: string) => c().invoke('agents.allowedHosts', { agent_id }),
   forgetAgentHost: (agent_id: string, host: string) => c().invoke('agents.forgetHost', { agent_id, host }),
   /** The tools a person allowed "always for this agent" on its tool-call approvals. */
@@ -216,7 +223,8 @@ export const api = {
   runSessions: (run_id: string) => c().invoke('runs.sessions', { run_id }),
   runLandings: (run_id: string) => c().invoke('runs.landings', { run_id }),
   allLandings: () => c().invoke('runs.landings', {}),
-  landRun: (run_id: string) => c().invoke('runs.land', { run_id }),
+  /** Lands a run as its plan says (again after a failure), or now as asked (`how`: push or a pull request, of one done task or the run). */
+  landRun: (input: LandRequest) => c().invoke('runs.land', input),
   keepWorktree: (run_id: string, task_id: string, keep: boolean) =>
     c().invoke('runs.keepWorktree', { run_id, task_id, keep }),
   /** `create`: the target is a new branch, made from each workspace's base branch. */

@@ -30,4 +30,22 @@ describe('cardBadges', () => {
     ]);
     expect(badges.find((b) => b.kind === 'condition')?.title).toBe('Runs only when: a failed');
   });
+
+  it('says how a coding task runs and lands: best of N, its checks (the workspace’s by default), lands as PR', () => {
+    const t = { task_id: 't', description: '', attempts: 3, requires_approval: true };
+    const coding = { coding: true, workspaceChecks: ['test', 'lint'], land: 'pull_request' as const };
+    expect(cardBadges(t, coding).map((b) => b.text)).toEqual([
+      'approval',
+      'best of 3',
+      'checks: test, lint',
+      'lands as PR',
+    ]);
+    expect(cardBadges({ ...t, checks: [] }, coding).map((b) => b.text)).toEqual([
+      'approval',
+      'best of 3',
+      'lands as PR',
+    ]);
+    // A task no coding agent takes says none of it.
+    expect(cardBadges(t, { ...coding, coding: false }).map((b) => b.text)).toEqual(['approval']);
+  });
 });

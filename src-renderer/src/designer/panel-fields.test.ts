@@ -37,11 +37,11 @@ describe('retry fields', () => {
   });
 
   it('says what the waits will be, and nothing while a field holds no number', () => {
-    expect(retryWaits(undefined)).toBe('One attempt: set Attempts above 1 to retry a failed task.');
-    expect(retryWaits({ max_attempts: 3 })).toBe('Waits about 1.0 s, 2.0 s between attempts (± 20 %).');
+    expect(retryWaits(undefined)).toBe('One try: set Tries above 1 to retry a failed task.');
+    expect(retryWaits({ max_attempts: 3 })).toBe('Waits about 1.0 s, 2.0 s between tries (± 20 %).');
     expect(
       retryWaits({ max_attempts: 8, backoff: { initial_ms: 500, factor: 3, max_ms: 5_000, jitter: 0 } }),
-    ).toBe('Waits about 500 ms, 1.5 s, 4.5 s, 5.0 s, … between attempts.');
+    ).toBe('Waits about 500 ms, 1.5 s, 4.5 s, 5.0 s, … between tries.');
     expect(retryWaits({ max_attempts: 3, backoff: { factor: Number.NaN } })).toBeNull();
   });
 });

@@ -60,14 +60,14 @@ export function retryWaits(retry: RetryDraft | undefined): string | null {
   const jitter = usable(retry?.backoff?.jitter, d.jitter);
   if (attempts === null || initial === null || factor === null || max === null || jitter === null)
     return null;
-  if (attempts <= 1) return 'One attempt: set Attempts above 1 to retry a failed task.';
+  if (attempts <= 1) return 'One try: set Tries above 1 to retry a failed task.';
   const waits: string[] = [];
   for (let k = 0; k < Math.min(attempts - 1, 4); k++) {
     waits.push(formatDuration(backoffBase({ initial_ms: initial, max_ms: max, factor }, k + 2)));
   }
   if (attempts - 1 > 4) waits.push('…');
   const spread = jitter > 0 ? ` (± ${Math.round(jitter * 100)} %)` : '';
-  return `Waits about ${waits.join(', ')} between attempts${spread}.`;
+  return `Waits about ${waits.join(', ')} between tries${spread}.`;
 }
 
 /** The statuses a condition may name for a dependency, in the schema's order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envText, joinArgs, parseEnv, splitArgs } from './argv.ts';
+import { envText, inShell, joinArgs, parseEnv, shellSyntax, splitArgs } from './argv.ts';
 
 describe('command lines typed in a form', () => {
   it('splits at spaces and keeps quoted words whole', () => {
@@ -36,5 +36,31 @@ describe('environments typed in a form', () => {
   it('writes what it reads', () => {
     const env = { A: '1', KEY: { secret: 'k' } };
     expect(parseEnv(envText(env))).toEqual({ ok: true, env });
+  });
+});
+
+describe('shellSyntax', () => {
+  it('finds what needs a shell outside quotes', () => {
+    expect(shellSyntax('npm ci && npm test')).toBe('&&');
+    expect(shellSyntax('npm test | tee out.txt')).toBe('|');
+    expect(shellSyntax('cd app; npm test')).toBe(';');
+    expect(shellSyntax('npm test > out.txt')).toBe('a redirection (< or >)');
+    expect(shellSyntax('echo $HOME')).toBe('a $ variable');
+    expect(shellSyntax('echo "$HOME"')).toBe('a $ variable');
+    expect(shellSyntax('CI=1 npm test')).toBe('NAME=value before the command');
+    expect(shellSyntax('cd app')).toBe('cd');
+    expect(shellSyntax('rm -f *.log')).toBe('a * or ? pattern');
+  });
+  it('says nothing of a plain command, or of what is quoted', () => {
+    expect(shellSyntax('npm test')).toBeNull();
+    expect(shellSyntax('node --test --test-reporter=tap')).toBeNull();
+    expect(shellSyntax("grep -e 'a|b' src")).toBeNull();
+  });
+  it('wraps a line for sh -c, quotes kept', () => {
+    expect(inShell("npm ci && echo 'ok'")).toBe(`sh -c 'npm ci && echo '"'"'ok'"'"''`);
+    expect(splitArgs(inShell("npm ci && echo 'ok'"))).toEqual({
+      ok: true,
+      args: ['sh', '-c', "npm ci && echo 'ok'"],
+    });
   });
 });

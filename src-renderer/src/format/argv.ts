@@ -72,3 +72,44 @@ export function envText(env: Record<string, EnvText>): string {
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : `secret:${v.secret}`}`)
     .join('\n');
 }
+
+/**
+ * What in a command line needs a shell, which a check or setup command does not run under: `&&`,
+ * `||`, `|`, `;`, a redirection, `$VAR` or `$(…)`, a backquote, a glob, `~`, a leading
+ * `NAME=value`, or `cd`. Null when it runs the same without one. Read outside quotes only.
+ */
+export function shellSyntax(text: string): string | null {
+  let quote: '"' | "'" | null = null;
+  let plain = '';
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      // $VAR, $(…) and ` still expand inside double quotes; operators there are words.
+      else if (quote === '"' && /[\w$`({]/.test(ch)) plain += ch;
+      else plain += ' ';
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      plain += ' ';
+    } else plain += ch;
+  }
+  const found: [RegExp, string][] = [
+    [/&&/, '&&'],
+    [/\|\|/, '||'],
+    [/\|/, '|'],
+    [/;/, ';'],
+    [/[<>]/, 'a redirection (< or >)'],
+    [/\$[({A-Za-z_]/, 'a $ variable'],
+    [/`/, 'a backquote'],
+    [/(^|\s)~(\/|\s|$)/, '~'],
+    [/[*?]/, 'a * or ? pattern'],
+    [/^\s*[A-Za-z_][A-Za-z0-9_]*=/, 'NAME=value before the command'],
+    [/^\s*cd\s/, 'cd'],
+  ];
+  return found.find(([re]) => re.test(plain))?.[1] ?? null;
+}
+
+/**
+ * A command line run by `sh -c`, as the form offers it: `sh -c 'npm ci && npm test'`; a single
+ * quote in it is written `'"'"'`, which both a shell and `splitArgs` read back as one quote.
+ */
+export const inShell = (line: string): string => `sh -c '${line.trim().replaceAll("'", `'"'"'`)}'`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cost, costText } from './cost.ts';
+import { cost, spendText } from './cost.ts';
 
 describe('cost', () => {
   it('shows a cost without float dust', () => {
@@ -19,11 +19,16 @@ describe('cost', () => {
   });
 });
 
-describe('costText', () => {
-  it('says the part of a cost Baton could not see', () => {
-    expect(costText(1.2, 0)).toBe('1.2');
-    expect(costText(1.2, 3)).toBe('1.2 + unknown');
-    expect(costText(0, 1)).toBe('unknown');
-    expect(costText(0, 0)).toBe('0');
+describe('spendText', () => {
+  it('says a spend one way: counted, counted and unknown, unknown, nothing', () => {
+    expect(spendText(0.0123, false, '$')).toBe('$0.0123');
+    expect(spendText(0.0123, true, '$')).toBe('$0.0123 + unknown');
+    expect(spendText(0, true, '$')).toBe('unknown');
+    expect(spendText(null, false, '$')).toBe('unknown');
+    expect(spendText(0)).toBe('0');
+    expect(spendText(2.5)).toBe('2.5');
+    expect(spendText(1.2, 3)).toBe('1.2 + unknown');
+    expect(spendText(0, 1)).toBe('unknown');
+    expect(spendText(0, 0)).toBe('0');
   });
 });

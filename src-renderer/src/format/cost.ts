@@ -15,7 +15,15 @@ export function cost(n: number): string {
 }
 
 /**
- * A cost with the part Baton could not see said, never left out as 0: `1.2`, `1.2 + unknown`,
- * `unknown` (`unknown`: model calls of unknown cost beside `n`).
+ * A spend as every screen says it, one way: what was counted (`cost`), " + unknown" when Baton
+ * could not see part of it, "unknown" when none of it was counted (a null, or nothing counted and
+ * some unseen), "0" only for nothing spent (`costWords`, the contract's own wording). `unknown`:
+ * whether part of it was unseen, or how many model calls of unknown cost there were.
+ * `currency` goes before a number: "$" where the spend is a model's, in dollars (a coding
+ * attempt's, its steps'); none where it is counted in the plan's budget's units.
  */
-export const costText = (n: number, unknown: number): string => costWords(n, unknown, cost);
+export function spendText(counted: number | null, unknown: boolean | number = false, currency = ''): string {
+  if (counted === null) return 'unknown';
+  const unseen = typeof unknown === 'number' ? unknown > 0 : unknown;
+  return costWords(counted, unseen ? 1 : 0, (n) => `${currency}${cost(n)}`);
+}

@@ -1,5 +1,6 @@
 import type { SandboxBlock, Step } from '../../../src-shared/schemas/step.ts';
 import { plural } from '../format/plural.ts';
+import { isCacheWrite } from './cache-writes.ts';
 
 /** How many targets a line names before it says how many more. */
 const NAMED = 3;
@@ -10,11 +11,13 @@ const NOUN: Record<SandboxBlock, string> = { network: 'connection', write: 'writ
  * What the OS sandbox refused an attempt's processes, one line per kind, from its `sandbox`
  * steps: "2 connections blocked: example.com:443, 127.0.0.1:8080", "1 write blocked: /etc/x".
  * Each target is named once (the first three, then how many more). Empty when nothing was.
+ * Writes to a package manager's cache (`~/.npm`…) are not findings of the work: left out here,
+ * said apart (`cacheWrites`).
  */
 export function blockedLines(steps: readonly Step[]): string[] {
   const by = new Map<SandboxBlock, { count: number; targets: string[] }>();
   for (const s of steps) {
-    if (s.kind !== 'sandbox') continue;
+    if (s.kind !== 'sandbox' || isCacheWrite(s)) continue;
     const entry = by.get(s.blocked) ?? { count: 0, targets: [] };
     entry.count++;
     if (!entry.targets.includes(s.target)) entry.targets.push(s.target);

@@ -127,6 +127,7 @@ describe('a task’s steps as the detail holds them', () => {
       errors: 1,
       blocked: 1,
       blocked_by_candidate: new Map(),
+      cache_writes: 0,
       span_ms: 10000,
     });
   });

@@ -1,5 +1,6 @@
 import type { Step, StoredStep } from '../../../src-shared/schemas/step.ts';
 import { cost } from '../format/cost.ts';
+import { isCacheWrite } from './cache-writes.ts';
 
 /**
  * A task's steps as the task detail holds them: per attempt, in seq order. A later version of
@@ -70,6 +71,8 @@ export interface StepTotals {
   blocked: number;
   /** Of a best-of attempt: what was refused, by candidate (its candidates' refusals are not one count). */
   blocked_by_candidate: Map<number, number>;
+  /** Writes to a package manager's cache the sandbox refused (`~/.npm`…): not counted as blocked. */
+  cache_writes: number;
   /** From the first step to the last step's start or end, in ms; null with fewer than one step. */
   span_ms: number | null;
 }
@@ -89,6 +92,7 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
     errors: 0,
     blocked: 0,
     blocked_by_candidate: new Map(),
+    cache_writes: 0,
     span_ms: null,
   };
   let first = Number.POSITIVE_INFINITY;
@@ -121,9 +125,13 @@ export function stepTotals(steps: readonly Step[]): StepTotals {
         if (s.is_error) t.errors++;
         break;
       case 'sandbox':
-        t.blocked++;
-        if (s.candidate !== undefined)
-          t.blocked_by_candidate.set(s.candidate, (t.blocked_by_candidate.get(s.candidate) ?? 0) + 1);
+        // A package manager's cache kept from being written is noise, not a finding: counted apart.
+        if (isCacheWrite(s)) t.cache_writes++;
+        else {
+          t.blocked++;
+          if (s.candidate !== undefined)
+            t.blocked_by_candidate.set(s.candidate, (t.blocked_by_candidate.get(s.candidate) ?? 0) + 1);
+        }
         break;
       case 'session':
       case 'message':

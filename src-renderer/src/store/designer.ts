@@ -207,6 +207,8 @@ export const createDesignerSlice: StateCreator<BatonState, [], [], DesignerSlice
       get().endEdit();
       get().upsertPlanSummary(summary);
       get().notify('info', `Saved ${summary.plan_id} as version ${summary.version}`);
+      // The plan opens on its graph, the version just saved: not on whatever tab it was left on.
+      get().setPlanTab('graph');
       await get().selectPlan(summary.plan_id);
     } catch (err) {
       get().fail('The plan was not saved', err, 'designer');

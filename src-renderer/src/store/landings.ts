@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { Landing } from '../../../src-shared/schemas/landing.ts';
+import type { Landing, LandRequest } from '../../../src-shared/schemas/landing.ts';
 import { api } from '../api/client.ts';
+import { actorOf } from './identity.ts';
 import type { BatonState } from './index.ts';
 
 /**
@@ -15,6 +16,11 @@ export interface LandingsSlice {
   upsertLanding(l: Landing): void;
   /** Lands a run again (`runs.land`): after a failure, once its cause is fixed. */
   landRun(runId: string): Promise<void>;
+  /**
+   * Lands a run's or a done task's work now, as a person asks (push, or a pull request with its
+   * base, title and draft): in their name. Null when it went; else what was refused, in words.
+   */
+  landAsked(input: Omit<LandRequest, 'actor'>): Promise<string | null>;
 }
 
 export const createLandingsSlice: StateCreator<BatonState, [], [], LandingsSlice> = (set, get) => ({
@@ -46,10 +52,27 @@ export const createLandingsSlice: StateCreator<BatonState, [], [], LandingsSlice
   },
   async landRun(runId) {
     try {
-      const list = await api.landRun(runId);
+      const list = await api.landRun({ run_id: runId });
       set((s) => ({ landings: { ...s.landings, [runId]: list } }));
     } catch (err) {
       get().fail(`Run ${runId} did not land`, err);
+    }
+  },
+  async landAsked(input) {
+    try {
+      const list = await api.landRun({ ...input, actor: actorOf(get()) });
+      set((s) => ({ landings: { ...s.landings, [input.run_id]: list } }));
+      const mine = list.filter((l) => input.task_id === undefined || l.task_id === input.task_id);
+      const failed = mine.find((l) => l.state === 'failed');
+      if (failed) return failed.message ?? 'it did not land';
+      const pr = mine.find((l) => l.pr_number !== null);
+      get().notify(
+        'info',
+        pr ? `Opened pull request #${pr.pr_number}` : `Pushed ${mine.map((l) => l.branch).join(', ')}`,
+      );
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
     }
   },
 });

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import { contractIssues, errorText } from '../api/errors.ts';
 import type { ConnectionStatus } from '../api/transport.ts';
 import { plainMessage } from '../format/field-message.ts';
+import type { Route } from '../routes/routes.ts';
 import type { View } from '../views.ts';
 import type { BatonState } from './index.ts';
 
@@ -14,6 +15,8 @@ export interface Toast {
   lines: string[];
   /** Raised by the designer about its draft: leaving the designer dismisses it, and nothing else. */
   from?: 'designer';
+  /** Where to go next about it ("Open fix"): a link in the toast, which then stays longer. */
+  link?: { to: Route; label: string };
 }
 
 export interface UiSlice {
@@ -32,6 +35,8 @@ export interface UiSlice {
   setView(view: View): void;
   setConnection(s: ConnectionStatus): void;
   notify(kind: Toast['kind'], title: string, lines?: string[], from?: Toast['from']): void;
+  /** An info toast with the way to what comes next (a link), shown 12 s. */
+  notifyWithLink(title: string, link: NonNullable<Toast['link']>, lines?: string[]): void;
   /** Shows an error readably: the engine's message and, for invalid input, every issue. */
   fail(title: string, err: unknown, from?: Toast['from']): void;
   dismiss(id: number): void;
@@ -60,6 +65,11 @@ export const createUiSlice: StateCreator<BatonState, [], [], UiSlice> = (set, ge
     const id = nextToast++;
     set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind, title, lines, from }] }));
     if (kind === 'info') setTimeout(() => get().dismiss(id), 4_000);
+  },
+  notifyWithLink(title, link, lines = []) {
+    const id = nextToast++;
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id, kind: 'info', title, lines, link }] }));
+    setTimeout(() => get().dismiss(id), 12_000);
   },
   fail(title, err, from) {
     const issues = contractIssues(err);

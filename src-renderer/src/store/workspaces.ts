@@ -49,7 +49,19 @@ export const createWorkspacesSlice: StateCreator<BatonState, [], [], WorkspacesS
       });
   },
   upsertWorkspace(w) {
-    set((s) => ({ workspaces: [...s.workspaces.filter((x) => x.id !== w.id), w].sort(byId) }));
+    set((s) => {
+      // What the host counts for its list (the plans naming it, its worktrees, whether it is
+      // missing) is not in a change's answer or event: kept from before, not dropped to "none".
+      const before = s.workspaces.find((x) => x.id === w.id);
+      const next: Workspace = {
+        ...w,
+        plans: w.plans ?? before?.plans,
+        open_worktrees: w.open_worktrees ?? before?.open_worktrees,
+        parked_worktrees: w.parked_worktrees ?? before?.parked_worktrees,
+        missing: w.missing ?? before?.missing,
+      };
+      return { workspaces: [...s.workspaces.filter((x) => x.id !== w.id), next].sort(byId) };
+    });
   },
   dropWorkspace(id) {
     set((s) =>

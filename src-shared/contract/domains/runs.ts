@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Landing } from '../../schemas/landing.ts';
+import { landRequestSchema } from '../../schemas/landing.ts';
 import type {
   Artifact,
   ProgressEntry,
@@ -152,8 +153,12 @@ export const runMethods = {
   /**
    * Lands a run that has ended as its plan says (done by itself when a run completes): again after
    * a failure (a token set since, a remote fixed); what landed already is not pushed or opened twice.
+   * With `how`, a person lands it now whatever its plan's `land` says: the run's work once it has
+   * ended, or one done coding task's branch (`task_id`) at any time, pushed or proposed as a pull
+   * request against `base` (default: the remote's base branch), titled `title`, opened as a draft
+   * (`draft`: readied once its checks pass). `actor` is recorded in the audit log.
    */
-  'runs.land': method(byId('run_id')).returns<Landing[]>(),
+  'runs.land': method(landRequestSchema).returns<Landing[]>(),
 };
 
 /** What `runs.mergeBranches` did in one workspace. */

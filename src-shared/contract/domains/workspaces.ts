@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { CheckEnvironment } from '../../schemas/checks.ts';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
+import type { ForgeKind } from '../../schemas/forge.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
 import { allowProtectedWritesSchema } from '../../schemas/protected-paths.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
@@ -83,6 +85,31 @@ export interface DeletedBranches {
   left: { name: string; why: string }[];
 }
 
+/** The folders in one folder of this machine (`workspaces.browse`): the add form's folder picker. */
+export interface FolderListing {
+  path: string;
+  /** The folder above it; null at the top. */
+  parent: string | null;
+  /** The person's home folder, where the picker starts. */
+  home: string;
+  /** Its folders (hidden ones left out), by name; `repo` when one is a git repository. */
+  folders: { name: string; repo: boolean }[];
+  /** More folders than listed (the first 500 by name are). */
+  truncated: boolean;
+}
+
+/** A folder about to be registered (`workspaces.inspect`): what the add form fills itself from. */
+export interface RepositoryFacts {
+  /** The repository's top folder (its real path). */
+  path: string;
+  /** The branch checked out there (the base branch by default); null: none. */
+  branch: string | null;
+  /** Its `origin` remote, offered as where its work lands, with the forge its URL is on when known. */
+  origin: { url: string; forge: { kind: ForgeKind; repo: string } | null } | null;
+  /** A workspace registered at that folder already. */
+  registered_as: string | null;
+}
+
 /** Which kinds a cleanup deletes: merged and empty ones always; the others only when the person said so. */
 export function deletableKinds(opts: {
   include_kept_work: boolean;
@@ -112,8 +139,8 @@ export const workspaceMethods = {
    * Changes what a person may change of a registered workspace: the OS sandbox its setup command
    * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
    * the protected paths its agents may write on purpose (`allow_protected_writes`, replaced),
-   * its checks (the whole list, replaced) and where its work lands (`remote`, replaced; null:
-   * nowhere). A field left out stays as it is.
+   * its checks (the whole list, replaced), where its work lands (`remote`, replaced; null:
+   * nowhere) and its setup command (null: none). A field left out stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
@@ -122,8 +149,24 @@ export const workspaceMethods = {
       allow_protected_writes: allowProtectedWritesSchema.optional(),
       checks: workspaceChecksSchema.optional(),
       remote: workspaceRemoteSchema.nullable().optional(),
+      /** Its setup command (argv; a script is `["sh", "-c", script]`); null: none. */
+      setup_command: workspaceInputSchema.shape.setup_command.unwrap().nullable().optional(),
     }),
   ).returns<Workspace>(),
+  /**
+   * The folders in a folder of this machine (default: the home folder), for the add form's
+   * folder picker; each says whether it is a git repository.
+   */
+  'workspaces.browse': method(
+    z.strictObject({ path: z.string().min(1).max(4_096).optional() }),
+  ).returns<FolderListing>(),
+  /**
+   * What a folder is before it is registered: a git repository's top folder, its branch and its
+   * origin (offered as the remote). Not a repository: `invalid_input` naming `path`.
+   */
+  'workspaces.inspect': method(
+    z.strictObject({ path: z.string().min(1).max(4_096) }),
+  ).returns<RepositoryFacts>(),
   /**
    * The hosts people allowed for the workspace when the sandbox asked (the network policy `ask`),
    * oldest first: every later attempt in it may reach them.
@@ -181,6 +224,11 @@ export const workspaceMethods = {
       include_unmerged: z.boolean().default(false),
     }),
   ).returns<DeletedBranches>(),
+  /**
+   * What the workspace's checks will find: their PATH's folders, the `node` it gives (and its
+   * version) and the `sh` (for `sh -c`), as the check form shows them before a check runs.
+   */
+  'workspaces.checkEnv': method(byId('workspace_id')).returns<CheckEnvironment>(),
   /** The coding CLIs found on PATH, with their versions, and an agent to register for each. */
   'workspaces.detectClis': method(none).returns<DetectedCli[]>(),
 };

@@ -161,6 +161,7 @@ export function candidateRecord(r: CandidateRun): Omit<BestOfCandidate, 'rank' |
     files: out?.files.length ?? 0,
     additions: out?.additions ?? 0,
     deletions: out?.deletions ?? 0,
+    fix_rounds: out?.fix_rounds ?? 0,
     summary: (out ? out.summary : (r.error ?? '')).slice(0, 2_000),
   };
 }

@@ -9,6 +9,7 @@ const c = (candidate: number, o: Partial<Rankable> = {}): Rankable => ({
   checks_total: 1,
   diff_lines: 10,
   cost_usd: 0.01,
+  duration_ms: 60_000,
   ...o,
 });
 const order = (r: { of: Rankable }[]) => r.map((x) => x.of.candidate);
@@ -52,6 +53,27 @@ describe('rankCandidates', () => {
     expect(order(cost)).toEqual([3, 2, 1]);
     expect(cost[0]!.reason).toContain('at a lower cost ($0.1000; #2: $0.5000)');
     expect(order(rankCandidates([c(2), c(1)]))).toEqual([1, 2]);
+  });
+
+  it('then fewer fix rounds, then the quicker (to the second), before the one started first', () => {
+    const rounds = rankCandidates([c(1, { fix_rounds: 2 }), c(2, { fix_rounds: 0, duration_ms: 90_000 })]);
+    expect(order(rounds)).toEqual([2, 1]);
+    expect(rounds[0]!.reason).toBe(
+      "ranked first: its checks passed, with a diff as small as #1's at the same cost, in fewer fix rounds (0 fix rounds; #1: 2)",
+    );
+    // What older versions stored has no fix rounds: none.
+    expect(order(rankCandidates([c(1, { fix_rounds: 1 }), c(2, { fix_rounds: undefined })]))).toEqual([2, 1]);
+    const time = rankCandidates([c(1, { duration_ms: 80_000 }), c(2, { duration_ms: 45_000 })]);
+    expect(order(time)).toEqual([2, 1]);
+    expect(time[1]!.reason).toBe(
+      "ranked below #2, which won on: its checks passed, with a diff as small as #1's at the same cost and fix rounds, in less time (45 s; #1: 80 s)",
+    );
+    // A few milliseconds apart is a tie: the one started first.
+    const tie = rankCandidates([c(2, { duration_ms: 60_200 }), c(1, { duration_ms: 60_400 })]);
+    expect(order(tie)).toEqual([1, 2]);
+    expect(tie[0]!.reason).toBe(
+      'ranked first: tied with #2 on checks, diff, cost, fix rounds and time: the one started first',
+    );
   });
 
   it('says why a single candidate stands', () => {

@@ -8,6 +8,9 @@ export interface Rankable {
   checks_total: number;
   diff_lines: number;
   cost_usd: number | null;
+  /** Absent (what older versions stored): 0. */
+  fix_rounds?: number | undefined;
+  duration_ms: number;
 }
 
 export interface Ranked<C extends Rankable> {
@@ -28,11 +31,17 @@ const ENDED: Record<CandidateStatus, string> = {
   cancelled: 'it was stopped',
 };
 
+const rounds = (c: Rankable) => c.fix_rounds ?? 0;
+const roundsText = (n: number) => `${n} fix round${n === 1 ? '' : 's'}`;
+/** Times within a second of each other tie: a candidate is not better for a few milliseconds. */
+const seconds = (c: Rankable) => Math.round(c.duration_ms / 1000);
+
 /**
  * Ranks a best-of attempt's candidates, best first: all checks passed beats checks failing,
  * which beats no work at all; then more checks passed; then the judge's pick (when it named one
- * of the tied); then the smaller diff; then the lower cost (an unknown cost last); then the one
- * started first. Each gets the reason it stands where it does, said against its neighbour.
+ * of the tied); then the smaller diff; then the lower cost (an unknown cost last); then fewer fix
+ * rounds (its checks passed with less going back); then the quicker (to the second); then the
+ * one started first. Each gets the reason it stands where it does, said against its neighbour.
  */
 export function rankCandidates<C extends Rankable>(
   candidates: readonly C[],
@@ -47,6 +56,8 @@ export function rankCandidates<C extends Rankable>(
       picked(a) - picked(b) ||
       a.diff_lines - b.diff_lines ||
       cost(a) - cost(b) ||
+      rounds(a) - rounds(b) ||
+      seconds(a) - seconds(b) ||
       a.candidate - b.candidate,
   );
   /** The first rule that puts `a` before `b`, in words about `a`. */
@@ -59,7 +70,12 @@ export function rankCandidates<C extends Rankable>(
       return `${ENDED[a.status]} as #${b.candidate}'s did, with a smaller diff (${a.diff_lines} lines changed; #${b.candidate}: ${b.diff_lines})`;
     if (cost(a) !== cost(b))
       return `${ENDED[a.status]} and its diff was as small as #${b.candidate}'s, at a lower cost (${costText(a)}; #${b.candidate}: ${costText(b)})`;
-    return `tied with #${b.candidate} on checks, diff and cost: the one started first`;
+    const same = `${ENDED[a.status]}, with a diff as small as #${b.candidate}'s at the same cost`;
+    if (rounds(a) !== rounds(b))
+      return `${same}, in fewer fix rounds (${roundsText(rounds(a))}; #${b.candidate}: ${rounds(b)})`;
+    if (seconds(a) !== seconds(b))
+      return `${same} and fix rounds, in less time (${seconds(a)} s; #${b.candidate}: ${seconds(b)} s)`;
+    return `tied with #${b.candidate} on checks, diff, cost, fix rounds and time: the one started first`;
   };
   return order.map((c, i) => {
     const rank = i + 1;

@@ -493,7 +493,7 @@ describe('a coding attempt that changed nothing', () => {
     expect(app.store.approvals.forTask(run, 't')).toEqual([]);
   });
 
-  it('after a request for changes, on an attempt that left the branch where the review saw it: fails, saying so', async () => {
+  it('after a request for changes, an attempt that answers without changing files goes back to the reviewer with its answer; approving it finishes the task at the commit reviewed', async () => {
     const dir = dataDir();
     const repo = makeRepo();
     cleanups.push(repo.cleanup);
@@ -524,14 +524,29 @@ describe('a coding attempt that changed nothing', () => {
       actor: 'ana',
       comment: 'say two',
     });
+    // Asked again, beside the same commit, with the agent's answer; the run goes on.
+    let again: ApprovalView | undefined;
+    await eventually(async () => {
+      again = (await call<ApprovalView[]>(app!, 'approvals.list', { status: 'pending' }))[0];
+      return again !== undefined;
+    });
+    expect(again!.diff).toMatchObject({ commit: review!.diff!.commit, attempt: 2, summary: 'Ran both.' });
+    expect(again!.diff!.previous_review).toMatchObject({ commit: review!.diff!.commit, comment: 'say two' });
+    expect(app.store.runs.task(run, 't')!.status).toBe('awaiting_approval');
+    const logs = await call<{ text: string }[]>(app, 'runs.taskLogs', { run_id: run, task_id: 't' });
+    expect(logs.map((l) => l.text)).toContain(
+      `the attempt answered the review without changing files: the task's branch is still at ${review!.diff!.commit.slice(0, 10)}, and its answer goes back to the reviewer (1 of 2 tool calls failed)`,
+    );
+    await call(app, 'approvals.decide', { approval_id: again!.id, decision: 'approve', actor: 'ana' });
     await app.engine.whenSettled(run);
     await app.coding.worktreesSettled();
     const t = app.store.runs.task(run, 't')!;
-    expect({ status: t.status, attempt: t.attempt }).toEqual({ status: 'failed', attempt: 2 });
-    expect(t.error).toBe(
-      `the attempt changed nothing since the review that asked for changes: the task's branch is still at ${review!.diff!.commit.slice(0, 10)} (1 of 2 tool calls failed); the agent said: "Ran both."`,
-    );
-    expect(app.store.approvals.forTask(run, 't').map((a) => a.status)).toEqual(['changes_requested']);
+    expect({ status: t.status, attempt: t.attempt }).toEqual({ status: 'done', attempt: 2 });
+    expect((t.output as { commit: string }).commit).toBe(review!.diff!.commit);
+    expect(app.store.approvals.forTask(run, 't').map((a) => a.status)).toEqual([
+      'changes_requested',
+      'approved',
+    ]);
   });
 
   it('on a task that asks no review: done, its log saying it changed nothing', async () => {

@@ -5,7 +5,6 @@ import { attemptTmp, stopOrphans } from '../../../engine/attempt-leftovers.ts';
 import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
 import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
-import { userEnv } from '../../../processes/user-env.ts';
 import { cannotRunHere, sandboxStatus } from '../../../sandbox/index.ts';
 import { redact } from '../../../secrets/secrets.ts';
 import { cappedExecutor } from '../../shared/output-caps.ts';
@@ -15,9 +14,10 @@ import type { AttemptRouteFacts } from '../acp/default-route.ts';
 import { routeAgent, routeFacts } from '../acp/default-route.ts';
 import { askJudge } from '../best-of/judge.ts';
 import { runBestOf } from '../best-of/run-best-of.ts';
+import { checkEnvOf } from '../checks/check-env.ts';
 import { checkedAgent, checksOf } from '../checks/fix-loop.ts';
 import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
-import { baseEnv, resolveEnv } from './cli-env.ts';
+import { resolveEnv } from './cli-env.ts';
 import { runSetup } from './setup.ts';
 import { holdsAgentWork, startingPoint } from './starting-point.ts';
 import {
@@ -249,7 +249,7 @@ async function* codingAttempt(
       const failed = yield* runSetup({
         argv: setup,
         cwd: worktree.dir,
-        env: { ...baseEnv(userEnv().HOME ?? tmp, tmp), ...wsEnv.env },
+        env: checkEnvOf(wsEnv.env, tmp),
         marker: coding.marker,
         graceMs,
         signal,
@@ -295,7 +295,7 @@ async function* codingAttempt(
       graceMs,
       now,
       // The checks run the agent's work: the workspace's environment, and its sandbox within the agent's.
-      checkEnv: { ...baseEnv(userEnv().HOME ?? tmp, tmp), ...wsEnv.env },
+      checkEnv: checkEnvOf(wsEnv.env, tmp),
       checkSandbox: {
         policy: onAgentsWork,
         hide,

@@ -70,7 +70,7 @@ describe('an attempt that changed nothing', () => {
       log: "the attempt changed nothing: no file differs from where the task's branch started (1 of 1 tool call failed)",
     });
     expect(unchangedVerdict(out(2, 'c1'), 'c1', counts, true)).toEqual({
-      fail: 'the attempt changed nothing since the review that asked for changes: the task\'s branch is still at c1 (1 of 1 tool call failed); the agent said: "Done."',
+      log: "the attempt answered the review without changing files: the task's branch is still at c1, and its answer goes back to the reviewer (1 of 1 tool call failed)",
     });
   });
 });

@@ -11,8 +11,9 @@ import { branchTip } from '../workspaces/index.ts';
  * nothing to review and the work asked for was not done: the attempt fails, saying so and how
  * many of its tool calls failed, so the task's retries and notifications apply rather than a
  * person being asked to review an empty diff on the agent's word. A task where no change is
- * fine says `review: "none"`: it is done, and its log says it changed nothing. The same goes for
- * an attempt a reviewer asked for changes that left the branch where that review saw it.
+ * fine says `review: "none"`: it is done, and its log says it changed nothing. An attempt a
+ * reviewer asked for changes that left the branch where that review saw it answered the review
+ * without a change: its diff goes back to the reviewer with the agent's answer, never a failure.
  */
 
 /** The latest status of each tool call an attempt made, as its steps come (a step again under its seq replaces it). */
@@ -88,9 +89,10 @@ export async function tipBeforeChanges(
 }
 
 /**
- * What an attempt's output comes to when it changed nothing: a failure on a reviewed task (no
- * file changed on the branch, or none since the review that asked for changes, at `before`), a
- * line of its log without review, or null when it changed something.
+ * What an attempt's output comes to when it changed nothing: a failure on a reviewed task whose
+ * branch holds no change at all; a line of its log when it answered a review asking for changes
+ * without changing files since (at `before`: the review asks again, with its answer) or when its
+ * task asks no review; null when it changed something.
  */
 export function unchangedVerdict(
   out: CodingOutput,
@@ -100,8 +102,10 @@ export function unchangedVerdict(
 ): { fail: string } | { log: string } | null {
   if (out.files.length > 0) {
     if (before === null || out.commit !== before) return null;
+    // The agent answered the review without a change (a question, or its reasons): the reviewer
+    // reads its answer at the next review, beside the same diff, and approves it, asks again or rejects.
     return {
-      fail: `the attempt changed nothing since the review that asked for changes: the task's branch is still at ${before.slice(0, 10)} (${toolCallsSaid(counts)})${claimOf(out.summary)}`,
+      log: `the attempt answered the review without changing files: the task's branch is still at ${before.slice(0, 10)}, and its answer goes back to the reviewer (${toolCallsSaid(counts)})`,
     };
   }
   if (reviewed) return { fail: changedNothing(counts, out.summary) };

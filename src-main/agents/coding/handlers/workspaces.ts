@@ -9,11 +9,13 @@ import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { configChangeEntry } from '../../../base/config-audit.ts';
 import { AppError, invalidInput } from '../../../base/errors.ts';
 import { userEnv } from '../../../processes/user-env.ts';
+import { checkEnvironment } from '../checks/check-env.ts';
 import { discardWorktree } from '../sessions/cleanup.ts';
 import { emptyPool, inspectRepository, pruneWorktrees, WorkspaceError } from '../workspaces/index.ts';
 import type { CodingHandlersContext } from './context.ts';
 import { detectClis } from './detect-clis.ts';
 import { branchHandlers } from './task-branches.ts';
+import { folderHandlers } from './workspace-folders.ts';
 import { workspaceMissing } from './workspace-health.ts';
 import { plansByWorkspace } from './workspace-plans.ts';
 import { runsUsingWorkspace } from './workspace-refs.ts';
@@ -163,7 +165,10 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox, allow_protected_writes, checks, remote }, call) => {
+    'workspaces.update': (
+      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command },
+      call,
+    ) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
         let w: Workspace = old;
@@ -184,6 +189,10 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           const stored = remote === null ? null : storedRemote(remote);
           store.workspaces.setRemote(workspace_id, stored);
           w = { ...w, remote: stored };
+        }
+        if (setup_command !== undefined) {
+          store.workspaces.setSetup(workspace_id, setup_command);
+          w = { ...w, setup_command };
         }
         auditWorkspace(old, w, actorOfCall(null, call));
         return w;
@@ -267,6 +276,8 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       }
       return reports;
     },
+    'workspaces.checkEnv': ({ workspace_id }) => checkEnvironment(found(workspace_id)),
+    ...folderHandlers(store),
     'workspaces.detectClis': () =>
       detectClis(
         userEnv(),

@@ -23,7 +23,7 @@ export function nextPollIn(polls: number, follow: LandingDeps['follow']): number
 export async function pollLanding(
   deps: LandingDeps,
   l: StoredLanding,
-  reland: (runId: string) => Promise<unknown>,
+  reland: (l: StoredLanding) => Promise<unknown>,
 ): Promise<Landing> {
   const polled = await pollOnce(deps, l, reland);
   // Its pull request over (merged, closed, gone): no fix round comes, the CLI homes kept for them go.
@@ -40,7 +40,7 @@ const stored = (deps: LandingDeps, l: StoredLanding): StoredLanding =>
 async function pollOnce(
   deps: LandingDeps,
   l: StoredLanding,
-  reland: (runId: string) => Promise<unknown>,
+  reland: (l: StoredLanding) => Promise<unknown>,
 ): Promise<Landing> {
   const { store } = deps;
   const later = (x: StoredLanding): StoredLanding => ({
@@ -49,7 +49,7 @@ async function pollOnce(
     next_poll_at: deps.clock() + nextPollIn(x.polls + 1, deps.follow),
   });
   if (l.state === 'pending' || l.state === 'pushed') {
-    await reland(l.run_id);
+    await reland(l);
     return store.landings.get(l.run_id, l.task_id) ?? l;
   }
   const w = store.workspaces.get(l.workspace_id);
@@ -130,7 +130,7 @@ async function pollOnce(
 export function startFollowing(
   deps: LandingDeps,
   tickMs: number,
-  reland: (runId: string) => Promise<unknown>,
+  reland: (l: StoredLanding) => Promise<unknown>,
 ) {
   let stopped = false;
   let current: Promise<void> | null = null;

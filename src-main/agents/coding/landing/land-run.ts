@@ -1,7 +1,8 @@
+import type { LandMode, LandRequest } from '../../../../src-shared/schemas/landing.ts';
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
 import type { CodingOutput, Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { isCodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import type { StoredLanding } from '../repos/landings-repo.ts';
+import type { LandingAsked, StoredLanding } from '../repos/landings-repo.ts';
 import { branchTip, mergeBranches } from '../workspaces/index.ts';
 import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
@@ -96,24 +97,92 @@ async function targetsOf(deps: LandingDeps, runId: string, plan: Plan): Promise<
   return out;
 }
 
+/** One done coding task's own branch, landed on a person's request (whether or not another task built on it). */
+function taskTarget(deps: LandingDeps, runId: string, plan: Plan, taskId: string): Target {
+  const { store } = deps;
+  const t = store.runs.tasks(runId).find((x) => x.task_id === taskId);
+  if (!t) throw new LandingError('refused', `run "${runId}" has no task "${taskId}"`);
+  if (t.status !== 'done' || !isCodingOutput(t.output))
+    throw new LandingError(
+      'refused',
+      t.status !== 'done'
+        ? `task "${taskId}" is ${t.status.replaceAll('_', ' ')}: only a done task's work lands`
+        : `task "${taskId}" did no coding work: it has no branch to land`,
+    );
+  const out = t.output;
+  const w = store.workspaces.get(out.workspace_id);
+  if (!w) throw new LandingError('forge', `workspace "${out.workspace_id}" is not registered any more`);
+  const spec = [...plan.tasks, ...store.runs.addedSpecs(runId)].find((s) => s.task_id === taskId);
+  return {
+    task_id: taskId,
+    workspace: w,
+    branch: out.branch,
+    commit: out.commit,
+    tasks: [
+      {
+        task_id: taskId,
+        description: spec?.description ?? taskId,
+        agent_id: t.agent_id,
+        cost: t.cost,
+        cost_unknown: t.cost_unknown,
+        files: out.files.length,
+        additions: out.additions,
+        deletions: out.deletions,
+      },
+    ],
+  };
+}
+
+/** What a person asked for when they land a run or a task now (`runs.land` with `how`). */
+export type LandAsked = Omit<LandRequest, 'run_id' | 'actor' | 'how'> & { how: Exclude<LandMode, 'none'> };
+
+const askedOf = (a: LandAsked, actor: string | undefined): LandingAsked => ({
+  ...(a.base !== undefined ? { base: a.base } : {}),
+  ...(a.title !== undefined ? { title: a.title } : {}),
+  ...(a.draft !== undefined ? { draft: a.draft } : {}),
+  ...(actor !== undefined ? { actor } : {}),
+});
+
+/** A landing taken up again (cut short by a stop) as it was asked: by a person, or as its plan says (null). */
+export const askedAgain = (l: StoredLanding): LandAsked | null =>
+  l.asked
+    ? {
+        how: l.mode,
+        ...(l.task_id !== null ? { task_id: l.task_id } : {}),
+        ...(l.asked.base !== undefined ? { base: l.asked.base } : {}),
+        ...(l.asked.title !== undefined ? { title: l.asked.title } : {}),
+        ...(l.asked.draft !== undefined ? { draft: l.asked.draft } : {}),
+      }
+    : null;
+
 /**
- * Lands a run's work as its plan says (`land`): pushes each branch to its workspace's remote and,
- * for `pull_request`, opens a pull request on its forge (or takes up the open one from that
- * branch). Each branch's landing is recorded before anything is pushed, so a landing cut short is
- * taken up again; one already pushed, open or merged is never done twice. A failure (no remote,
+ * Lands a run's work as its plan says (`land`), or as a person asks (`asked`: push or a pull
+ * request, of the run or one done task, whatever the plan says): pushes each branch to its
+ * workspace's remote and, for `pull_request`, opens a pull request on its forge (or takes up the
+ * open one from that branch). Each branch's landing is recorded before anything is pushed, so a
+ * landing cut short is taken up again; one already pushed, open or merged is never done twice (a
+ * branch pushed only is proposed as a pull request when one is asked for). A failure (no remote,
  * a token refused, a push refused) is recorded on its landing, said in words.
  */
-export async function landRun(deps: LandingDeps, runId: string): Promise<StoredLanding[]> {
+export async function landRun(
+  deps: LandingDeps,
+  runId: string,
+  asked?: LandAsked,
+  actor?: string,
+): Promise<StoredLanding[]> {
   const { store } = deps;
   const run = store.runs.get(runId);
   if (!run) throw new LandingError('forge', `run "${runId}" not found`);
   const plan = store.plans.get(run.plan_id, run.plan_version)?.plan;
-  const mode = plan?.land ?? 'none';
+  const mode = asked?.how ?? plan?.land ?? 'none';
   // A pull request's fix round lands through that pull request's landing (pr-fix.ts), not on its own.
   if (!plan || mode === 'none' || store.landings.fixedIn(runId)) return store.landings.forRun(runId);
   let targets: Target[];
   try {
-    targets = await targetsOf(deps, runId, plan);
+    targets =
+      asked?.task_id !== undefined
+        ? [taskTarget(deps, runId, plan, asked.task_id)]
+        : await targetsOf(deps, runId, plan);
   } catch (err) {
     deps.log(err, `landing run ${runId}`);
     throw err;
@@ -130,16 +199,29 @@ export async function landRun(deps: LandingDeps, runId: string): Promise<StoredL
       },
       deps.now(),
     );
-    const rec = store.landings.get(runId, t.task_id);
+    const stored = store.landings.get(runId, t.task_id);
     // Open, being fixed (its branch holds the fix rounds' commits since), merged or closed: landed already.
-    if (!rec || ['open', 'fixing', 'merged', 'closed'].includes(rec.state)) continue;
-    if (rec.state === 'pushed' && mode === 'push' && rec.pushed_commit === t.commit) continue;
-    await landOne(deps, { ...rec, commit: t.commit }, plan, t.tasks);
+    if (!stored || ['open', 'fixing', 'merged', 'closed'].includes(stored.state)) continue;
+    // A person's request is kept with it (a landing cut short is taken up as asked); a branch
+    // pushed only (or not landed) goes on as a pull request when a person asks for one.
+    let rec = stored;
+    if (asked) {
+      rec = { ...stored, mode, asked: askedOf(asked, actor) };
+      store.landings.save(rec);
+    }
+    if (rec.state === 'pushed' && rec.mode === 'push' && rec.pushed_commit === t.commit) continue;
+    await landOne(deps, { ...rec, commit: t.commit }, plan, t.tasks, asked);
   }
   return store.landings.forRun(runId);
 }
 
-async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks: PrTask[]) {
+async function landOne(
+  deps: LandingDeps,
+  rec: StoredLanding,
+  plan: Plan,
+  tasks: PrTask[],
+  asked: LandAsked | undefined,
+) {
   const { store } = deps;
   const w = store.workspaces.get(rec.workspace_id);
   const fail = (message: string) => landingChanged(deps, { ...rec, state: 'failed', message }, rec.state);
@@ -198,9 +280,10 @@ async function landOne(deps: LandingDeps, rec: StoredLanding, plan: Plan, tasks:
       (await forge.openFrom(rec.branch)) ??
       (await forge.open({
         ...text,
+        ...(asked?.title ? { title: asked.title } : {}),
         head: rec.branch,
-        base: remote.base_branch ?? w.base_branch,
-        draft: plan.pull_request?.draft_until_checks === true,
+        base: asked?.base ?? remote.base_branch ?? w.base_branch,
+        draft: asked?.draft ?? plan.pull_request?.draft_until_checks === true,
         labels: plan.pull_request?.labels ?? [],
         reviewers: plan.pull_request?.reviewers ?? [],
       }));

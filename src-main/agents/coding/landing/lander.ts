@@ -1,7 +1,9 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import type { StoredLanding } from '../repos/landings-repo.ts';
 import { startFollowing } from './follow.ts';
 import { createForgeHookRoutes } from './forge-hooks.ts';
-import { landRun } from './land-run.ts';
+import type { LandAsked } from './land-run.ts';
+import { askedAgain, landRun } from './land-run.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { publicLanding } from './landing-deps.ts';
 
@@ -16,14 +18,21 @@ export type { LandingDeps } from './landing-deps.ts';
  */
 export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled?: boolean } = {}) {
   const inFlight = new Map<string, Promise<Landing[]>>();
-  const land = (runId: string): Promise<Landing[]> => {
-    const going = inFlight.get(runId);
-    if (going) return going;
-    const p = landRun(deps, runId)
+  /** Lands a run as its plan says, or as a person asked (`asked`); one landing of a run (or of its task) at a time. */
+  const land = (runId: string, asked?: LandAsked, actor?: string): Promise<Landing[]> => {
+    const key = asked?.task_id === undefined ? runId : `${runId}\0${asked.task_id}`;
+    const going = inFlight.get(key) ?? inFlight.get(runId);
+    if (going) return going.then(() => (asked ? land(runId, asked, actor) : going));
+    const p = landRun(deps, runId, asked, actor)
       .then((list) => list.map((l) => publicLanding(l)))
-      .finally(() => inFlight.delete(runId));
-    inFlight.set(runId, p);
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
     return p;
+  };
+  /** A landing cut short, taken up again as it was asked (or as its plan says). */
+  const reland = (l: StoredLanding) => {
+    const asked = askedAgain(l);
+    return asked ? land(l.run_id, asked, l.asked?.actor) : land(l.run_id);
   };
   let unsubscribe: (() => void) | null = null;
   let following: ReturnType<typeof startFollowing> | null = null;
@@ -68,7 +77,7 @@ export function createLander(deps: LandingDeps, opts: { tickMs?: number; enabled
           land(e.payload.id).catch((err: unknown) => deps.log(err, `landing run ${e.payload.id}`));
         }
       });
-      following = startFollowing(deps, opts.tickMs ?? 5_000, land);
+      following = startFollowing(deps, opts.tickMs ?? 5_000, reland);
       // Runs that completed while Baton was stopping, before their landing was recorded (the last week's).
       const since = new Date(deps.clock() - 7 * 24 * 3_600_000).toISOString();
       for (const runId of deps.store.landings.unlanded(since, 50)) {

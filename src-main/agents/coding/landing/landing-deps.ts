@@ -38,7 +38,7 @@ export interface LandingDeps {
 
 /** The landing as it is public (without its polling bookkeeping). */
 export function publicLanding(l: StoredLanding): Landing {
-  const { polls: _p, next_poll_at: _n, handled: _h, ...rest } = l;
+  const { polls: _p, next_poll_at: _n, handled: _h, asked: _a, ...rest } = l;
   return rest;
 }
 

@@ -20,6 +20,7 @@ interface CandidateRow {
   files: number;
   additions: number;
   deletions: number;
+  fix_rounds: number;
   summary: string;
   rank: number;
   reason: string;
@@ -52,10 +53,10 @@ export function createBestOfRepo(db: Db, wrote: () => void = () => {}): BestOfRe
   const ins = db.prepare(
     `INSERT INTO best_of_candidates (run_id, task_id, attempt, candidate, agent_id, branch, commit_sha, start_commit,
        status, checks_passed, checks_total, checks_line, cost_usd, duration_ms, diff_lines, files, additions, deletions,
-       summary, rank, reason, winner, picked_by, judge)
+       fix_rounds, summary, rank, reason, winner, picked_by, judge)
      VALUES (@run_id, @task_id, @attempt, @candidate, @agent_id, @branch, @commit_sha, @start_commit, @status,
        @checks_passed, @checks_total, @checks_line, @cost_usd, @duration_ms, @diff_lines, @files, @additions, @deletions,
-       @summary, @rank, @reason, @winner, @picked_by, @judge)`,
+       @fix_rounds, @summary, @rank, @reason, @winner, @picked_by, @judge)`,
   );
   const lastAttempt = db.prepare<[string, string], { attempt: number | null }>(
     'SELECT MAX(attempt) AS attempt FROM best_of_candidates WHERE run_id = ? AND task_id = ?',
@@ -92,6 +93,7 @@ export function createBestOfRepo(db: Db, wrote: () => void = () => {}): BestOfRe
             files: c.files,
             additions: c.additions,
             deletions: c.deletions,
+            fix_rounds: c.fix_rounds ?? 0,
             summary: c.summary,
             rank: c.rank,
             reason: c.reason,
@@ -141,6 +143,7 @@ const toCandidate = (r: CandidateRow): BestOfCandidate => ({
   files: r.files,
   additions: r.additions,
   deletions: r.deletions,
+  fix_rounds: r.fix_rounds,
   summary: r.summary,
   rank: r.rank,
   reason: r.reason,

@@ -21,17 +21,32 @@ interface LandingRow {
   fix_rounds: number;
   fix: string | null;
   handled: string;
+  asked: string | null;
   created_at: string;
   updated_at: string;
   /** Its workspace's forge kind, read with it (not stored on the landing). */
   forge: string | null;
 }
 
+/** What a person asked for when they landed it (`runs.land` with `how`): the pull request's base, title, draft, and who. */
+export interface LandingAsked {
+  base?: string | undefined;
+  title?: string | undefined;
+  draft?: boolean | undefined;
+  actor?: string | undefined;
+}
+
 /**
- * A landing as stored, with when it is polled next (epoch ms), how many polls it had, and what its
- * pull request asked that was answered already (`checks:<sha>`, `review:<id>`).
+ * A landing as stored, with when it is polled next (epoch ms), how many polls it had, what its
+ * pull request asked that was answered already (`checks:<sha>`, `review:<id>`), and what a person
+ * asked for when they landed it (null: it lands as its plan says).
  */
-export type StoredLanding = Landing & { polls: number; next_poll_at: number | null; handled: string[] };
+export type StoredLanding = Landing & {
+  polls: number;
+  next_poll_at: number | null;
+  handled: string[];
+  asked?: LandingAsked | null;
+};
 
 const toLanding = (r: LandingRow): StoredLanding => ({
   run_id: r.run_id,
@@ -50,6 +65,7 @@ const toLanding = (r: LandingRow): StoredLanding => ({
   fix_rounds: r.fix_rounds,
   fix: r.fix === null ? null : (JSON.parse(r.fix) as PrFix),
   handled: JSON.parse(r.handled) as string[],
+  asked: r.asked === null ? null : (JSON.parse(r.asked) as LandingAsked),
   created_at: r.created_at,
   updated_at: r.updated_at,
   forge: (r.forge as ForgeKind | null) ?? null,
@@ -87,7 +103,7 @@ export function createLandingsRepo(db: Db) {
       created_at, updated_at) VALUES (@run_id, @task_id, @workspace_id, @mode, @branch, @commit, 'pending', @at, @at)
       ON CONFLICT(run_id, task_id) DO NOTHING`);
   const update =
-    db.prepare(`UPDATE landings SET commit_sha = @commit, pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
+    db.prepare(`UPDATE landings SET mode = @mode, asked = @asked, commit_sha = @commit, pushed_commit = @pushed_commit, state = @state, pr_number = @pr_number,
       pr_url = @pr_url, pr_draft = @pr_draft, merge_commit = @merge_commit, message = @message, polls = @polls,
       next_poll_at = @next_poll_at, fix_rounds = @fix_rounds, fix = @fix, handled = @handled,
       updated_at = @updated_at WHERE run_id = @run_id AND task_id = @task_id`);
@@ -127,6 +143,7 @@ export function createLandingsRepo(db: Db) {
         pr_draft: l.pr_draft ? 1 : 0,
         fix: l.fix === null ? null : JSON.stringify(l.fix),
         handled: JSON.stringify(l.handled),
+        asked: l.asked ? JSON.stringify(l.asked) : null,
       });
     },
   };

@@ -47,6 +47,9 @@ export function createWorkspacesRepo(db: Db) {
     'UPDATE workspaces SET allow_protected_writes = ? WHERE id = ?',
   );
   const setRemote = db.prepare<[string | null, string]>('UPDATE workspaces SET remote = ? WHERE id = ?');
+  const setSetup = db.prepare<[string | null, string]>(
+    'UPDATE workspaces SET setup_command = ? WHERE id = ?',
+  );
   return {
     list: (): Workspace[] => list.all().map(toWorkspace),
     get(id: string): Workspace | undefined {
@@ -77,6 +80,9 @@ export function createWorkspacesRepo(db: Db) {
     /** Replaces where a workspace's work lands (null: nowhere); true if it exists. */
     setRemote: (id: string, remote: WorkspaceRemote | null): boolean =>
       setRemote.run(remote === null ? null : JSON.stringify(remote), id).changes > 0,
+    /** Replaces a workspace's setup command (null: none); true if it exists. */
+    setSetup: (id: string, argv: string[] | null): boolean =>
+      setSetup.run(argv === null ? null : JSON.stringify(argv), id).changes > 0,
     remove: (id: string): boolean => del.run(id).changes > 0,
   };
 }

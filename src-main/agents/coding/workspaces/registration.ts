@@ -70,3 +70,34 @@ export function repositoryMissing(path: string): string | null {
     existsSync(join(path, '.git')) || (existsSync(join(path, 'HEAD')) && existsSync(join(path, 'objects')));
   return repository ? null : 'its folder is no longer a git repository (no .git)';
 }
+
+/** What a folder a person is about to register is: its top folder, its current branch and its origin. */
+export interface RepositoryLook {
+  path: string;
+  /** The branch checked out there (null: a detached HEAD, or a bare repository without one). */
+  branch: string | null;
+  /** `remote.origin.url` (null: no origin). */
+  origin: string | null;
+}
+
+/**
+ * Looks at a folder before it is registered (the add form fills itself from it): a git
+ * repository's top folder, the branch checked out, the origin's URL. Not one is a `WorkspaceError`
+ * naming `path`, as registering it would be.
+ */
+export async function lookAtRepository(path: string, opts: Cancellable = {}): Promise<RepositoryLook> {
+  let repo: Awaited<ReturnType<typeof openRepository>>;
+  try {
+    repo = await openRepository(path, opts);
+  } catch (err) {
+    if (err instanceof WorkspaceError && err.reason !== 'git_too_old')
+      throw new WorkspaceError(err.reason, err.message.replace(/^repo: /, 'path: '), { field: 'path' });
+    throw err;
+  }
+  const top = repo.root ?? realpathSync(path);
+  const [branch, origin] = await Promise.all([
+    gitText(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: top, okExitCodes: [1], ...opts }),
+    gitText(['config', '--get', 'remote.origin.url'], { cwd: top, okExitCodes: [1], ...opts }),
+  ]);
+  return { path: top, branch: branch.trim() || null, origin: origin.trim() || null };
+}

@@ -3,7 +3,7 @@ import type { Agent } from '../../../../src-shared/schemas/agent.ts';
 import type { MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { AgentExecutionStats } from '../../../../src-shared/schemas/run.ts';
 import { api } from '../../api/client.ts';
-import { cost } from '../../format/cost.ts';
+import { spendText } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from '../logs/EntryView.tsx';
 import { memoryRefs } from '../logs/entry-refs.ts';
@@ -86,7 +86,7 @@ export function AgentPage({
         <dt>Capacity</dt>
         <dd>{a.max_concurrency} at a time</dd>
         <dt>Cost per task</dt>
-        <dd>{cost(a.cost_per_task)}</dd>
+        <dd>{spendText(a.cost_per_task)}</dd>
         {a.charter?.mission && (
           <>
             <dt>Mission</dt>

@@ -1,4 +1,5 @@
 import { useBaton } from '../../store/index.ts';
+import { RouteLink } from '../shared/RouteLink.tsx';
 
 export function Toasts() {
   const toasts = useBaton((s) => s.toasts);
@@ -20,6 +21,11 @@ export function Toasts() {
               ))}
               {t.lines.length > 12 && <li>…and {t.lines.length - 12} more</li>}
             </ul>
+          )}
+          {t.link && (
+            <RouteLink to={t.link.to} className="link toast-link" onClick={() => dismiss(t.id)}>
+              {t.link.label}
+            </RouteLink>
           )}
         </div>
       ))}

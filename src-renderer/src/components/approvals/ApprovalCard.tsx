@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
-import { cost } from '../../format/cost.ts';
+import { spendText } from '../../format/cost.ts';
 import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
 import { useBaton } from '../../store/index.ts';
@@ -178,7 +178,7 @@ export function ApprovalOrigin({ approval: a }: { approval: ApprovalView }) {
         <code>{a.run_id}</code>
       </RouteLink>
       {startedBy && ` · ${startedBy}`}
-      {a.cost > 0 && ` · cost ${cost(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" />
+      {a.cost > 0 && ` · cost ${spendText(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" />
     </p>
   );
 }

@@ -11,7 +11,8 @@ import type {
 import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { cardBadges } from '../../designer/card-badges.ts';
+import type { CardContext } from '../../designer/card-badges.ts';
+import { cardBadges, cardContext, cardContextKey } from '../../designer/card-badges.ts';
 import type { TaskDraft } from '../../designer/plan-edit.ts';
 import { connect, removeElements } from '../../designer/plan-edit.ts';
 import { plural } from '../../format/plural.ts';
@@ -71,7 +72,12 @@ const onlyTask = (task: string | null): Picked => ({
 });
 
 /** A task's card as drawn in the designer, at `position`; arrows enter at its top when `vertical`. */
-const taskNode = (t: TaskDraft, position: { x: number; y: number }, vertical: boolean): TaskNodeType => ({
+const taskNode = (
+  t: TaskDraft,
+  position: { x: number; y: number },
+  vertical: boolean,
+  ctx: CardContext,
+): TaskNodeType => ({
   id: t.task_id,
   type: 'task',
   width: NODE_WIDTH,
@@ -87,13 +93,14 @@ const taskNode = (t: TaskDraft, position: { x: number; y: number }, vertical: bo
     status: null,
     agentId: t.agent ?? null,
     reason: null,
-    badges: cardBadges(t),
+    badges: cardBadges(t, ctx),
     vertical,
   },
 });
-/** A task's node and the task it was built from. */
+/** A task's node and the task (and card context) it was built from. */
 interface BuiltNode {
   task: TaskDraft;
+  ctx: string;
   node: TaskNodeType;
 }
 
@@ -101,6 +108,8 @@ interface BuiltNode {
 export function DesignerGraph() {
   const draft = useBaton((s) => s.draft)!;
   const manual = useBaton((s) => s.manualPositions);
+  const agents = useBaton((s) => s.agents);
+  const workspaces = useBaton((s) => s.workspaces);
   const selected = useBaton((s) => s.selectedTaskId);
   const edit = useBaton((s) => s.edit);
   const tryEdit = useBaton((s) => s.tryEdit);
@@ -171,19 +180,22 @@ export function DesignerGraph() {
     const all = draft.tasks.map((t) => {
       const position = manual[t.task_id] ?? auto?.[t.task_id] ?? { x: 0, y: 0 };
       const old = was.get(t.task_id);
+      const ctx = cardContext(t, draft, agents, workspaces);
+      const key = cardContextKey(ctx);
       const node =
         old?.task === t &&
+        old.ctx === key &&
         old.node.data.vertical === vertical &&
         Object.is(old.node.position.x, position.x) &&
         Object.is(old.node.position.y, position.y)
           ? old.node
-          : taskNode(t, position, vertical);
-      now.set(t.task_id, { task: t, node });
+          : taskNode(t, position, vertical, ctx);
+      now.set(t.task_id, { task: t, ctx: key, node });
       return node;
     });
     built.current = now;
     return all;
-  }, [draft, manual, auto, vertical]);
+  }, [draft, manual, auto, vertical, agents, workspaces]);
   // The selection is React Flow's to change (clicks, Ctrl+click, a selection box); the panel's
   // task, when chosen elsewhere, starts a new one.
   const [pickedState, setPicked] = useState<Picked>(() => onlyTask(selected));

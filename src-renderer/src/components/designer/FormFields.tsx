@@ -138,6 +138,8 @@ export function NumberField(props: {
   schema: ZodType;
   /** Shown while blank: what a blank field means. */
   placeholder?: string;
+  /** Under the field while it has no problem: what it does. */
+  hint?: string | null;
   /** Applies a value; `merge` is given while it is typed (one key per visit of the field). */
   onCommit(v: number | undefined, merge?: string): void;
 }) {
@@ -171,7 +173,7 @@ export function NumberField(props: {
         value={text}
         placeholder={props.placeholder}
         aria-invalid={error ? true : undefined}
-        aria-describedby={noteId(id, error)}
+        aria-describedby={noteId(id, error, props.hint)}
         onFocus={() => {
           visit.current++;
         }}
@@ -185,7 +187,7 @@ export function NumberField(props: {
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
-      <FieldNote id={id} error={error} />
+      <FieldNote id={id} error={error} hint={props.hint} />
     </div>
   );
 }

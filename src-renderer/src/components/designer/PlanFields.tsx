@@ -10,12 +10,13 @@ import type { DeciderKind } from '../../designer/panel-fields.ts';
 import { deciderKind, withDeciderKind } from '../../designer/panel-fields.ts';
 import type { Check } from '../../designer/plan-edit.ts';
 import { fieldProblem } from '../../designer/plan-edit.ts';
-import { costText } from '../../format/cost.ts';
+import { spendText } from '../../format/cost.ts';
 import { useBaton } from '../../store/index.ts';
 import { SkillsField } from '../shared/SkillsField.tsx';
 import { NumberField, SelectField, TextField } from './FormFields.tsx';
 import { JsonField } from './JsonField.tsx';
 import { PanelSection } from './PanelSection.tsx';
+import { PlanLandingFields } from './PlanLandingFields.tsx';
 import { WorkspaceField } from './WorkspaceField.tsx';
 
 /** How many tasks a decider may add when the field is blank. */
@@ -124,6 +125,7 @@ export function PlanFields({ checks }: { checks: Check[] }) {
         error={err('workspace', 'Workspace')}
         onChange={(v) => edit((p) => ({ ...p, workspace: v }))}
       />
+      <PlanLandingFields checks={checks} />
       <SelectField
         label="Decider"
         value={kind}
@@ -210,8 +212,8 @@ function spendHint(budget: number | undefined, scope: BudgetScope, spend: PlanSp
   if (!spend) return `${what}.`;
   const spent =
     scope === 'run'
-      ? costText(spend.spent_latest_run, spend.unknown_latest_run)
-      : costText(spend.spent_all_runs, spend.unknown_all_runs);
+      ? spendText(spend.spent_latest_run, spend.unknown_latest_run)
+      : spendText(spend.spent_all_runs, spend.unknown_all_runs);
   const of = budget === undefined ? '' : ` of ${budget}`;
   return `${what}: spent ${spent}${of} ${scope === 'run' ? 'in the latest run' : 'across runs'}.`;
 }

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { ZodType } from 'zod';
 import { PRIORITIES, retryPolicySchema, taskSpecSchema } from '../../../../src-shared/schemas/plan.ts';
 import { mayGoToCodingAgent } from '../../../../src-shared/schemas/workspace.ts';
+import { codingSummary } from '../../designer/coding-fields.ts';
 import type { RetryField } from '../../designer/panel-fields.ts';
 import {
   conditionProblems,
@@ -31,7 +32,8 @@ const backoff = retryPolicySchema.shape.backoff.unwrap().shape;
 const RETRY_FIELDS: { field: RetryField; label: string; schema: ZodType; fallback: number }[] = [
   {
     field: 'max_attempts',
-    label: 'Attempts',
+    // Not "Attempts": best of N's `attempts` are candidates side by side; these are tries one after another.
+    label: 'Tries',
     schema: retryPolicySchema.shape.max_attempts,
     fallback: RETRY_DEFAULTS.max_attempts,
   },
@@ -55,6 +57,19 @@ const RETRY_FIELDS: { field: RetryField; label: string; schema: ZodType; fallbac
     fallback: RETRY_DEFAULTS.backoff.jitter,
   },
 ];
+
+/** The fields of the Coding work section: one set (or wrong) opens it on a task no coding agent may take. */
+const CODING_FIELDS = [
+  'workspace',
+  'review',
+  'on_conflict',
+  'checks',
+  'fix_rounds',
+  'on_checks_failed',
+  'attempts',
+  'candidates',
+  'judge',
+] as const satisfies readonly (keyof TaskDraft)[];
 
 const retryValue = (task: TaskDraft, field: RetryField) =>
   field === 'max_attempts' ? task.retry?.max_attempts : task.retry?.backoff?.[field];
@@ -93,27 +108,16 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
   const planWorkspace = useBaton((s) => s.draft?.workspace);
   // A task a coding agent may take shows what it needs next to its agent; others keep it folded.
   const coding = mayGoToCodingAgent(task, agents);
-  const codingSet =
-    task.workspace !== undefined || task.review !== undefined || task.on_conflict !== undefined;
-  const codingError = ['workspace', 'review', 'on_conflict'].some(
-    (f) => checksAt(checks, `tasks[${index}].${f}`).length > 0,
-  );
+  const codingSet = CODING_FIELDS.some((f) => task[f] !== undefined);
+  const codingError = CODING_FIELDS.some((f) => checksAt(checks, `tasks[${index}].${f}`).length > 0);
   const codingSection = (
     <PanelSection
       title="Coding work"
-      summary={
-        task.workspace
-          ? `in ${task.workspace}`
-          : planWorkspace
-            ? `in ${planWorkspace} (the plan's)`
-            : coding
-              ? 'needs a workspace'
-              : 'for coding agents'
-      }
+      summary={codingSummary(task, planWorkspace, coding)}
       hasValue={coding || codingSet}
       error={codingError}
     >
-      <CodingTaskFields task={task} index={index} checks={checks} patch={(p) => patch(p)} />
+      <CodingTaskFields task={task} index={index} checks={checks} patch={patch} />
     </PanelSection>
   );
   return (
@@ -196,7 +200,9 @@ export function TaskForm({ task, index, checks }: { task: TaskDraft; index: numb
       <PanelSection
         title="Retries"
         summary={
-          attempts !== undefined && Number.isFinite(attempts) ? plural(attempts, 'attempt') : 'no retries'
+          attempts !== undefined && Number.isFinite(attempts)
+            ? plural(attempts, 'try', 'tries')
+            : 'no retries'
         }
         hasValue={task.retry !== undefined}
         error={retryErrors}

@@ -3,10 +3,11 @@ import { Background, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Plan, TaskSpec } from '../../../../src-shared/schemas/plan.ts';
-import { cardBadges } from '../../designer/card-badges.ts';
+import { cardBadges, cardContext } from '../../designer/card-badges.ts';
 import { plural } from '../../format/plural.ts';
 import type { Positions, Routes } from '../../graph/layout.ts';
 import { layoutAsync } from '../../graph/layout-client.ts';
+import { useBaton } from '../../store/index.ts';
 import { useHumanIds } from '../shared/use-human-ids.ts';
 import {
   dependencyEdges,
@@ -89,6 +90,9 @@ export function PlanGraph({
   } | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
   const humans = useHumanIds();
+  // What a coding task's card says of it (best of N, its checks, how it lands) needs the agents and workspaces.
+  const agents = useBaton((s) => s.agents);
+  const workspaces = useBaton((s) => s.workspaces);
   const [overview, setOverview] = useState(false);
   const large = plan.tasks.length > OVERVIEW_MIN_TASKS;
 
@@ -152,11 +156,11 @@ export function PlanGraph({
           reasoning: inputs?.reasoning ?? null,
           mark: marks?.get(t.task_id),
           vertical: layout.vertical,
-          badges: cardBadges(t),
+          badges: cardBadges(t, cardContext(t, plan, agents, workspaces)),
         },
       };
     });
-  }, [plan, layout, marks]);
+  }, [plan, layout, marks, agents, workspaces]);
   // Selecting a task replaces one node object, not all of them.
   const shown = useMemo(
     () =>

@@ -3,6 +3,7 @@ import type { Run } from '../../../../src-shared/schemas/run.ts';
 import { useBaton } from '../../store/index.ts';
 import { EntryLinks } from './EntryView.tsx';
 import type { EntryRefs } from './entry-refs.ts';
+import { candidateOfEntry } from './entry-refs.ts';
 import { WrittenUpdated } from './WrittenUpdated.tsx';
 
 const WHEN = { dateStyle: 'short', timeStyle: 'short' } as const;
@@ -33,6 +34,7 @@ export function MemoryHitRow({
   const planName = useBaton((s) =>
     refs.plan ? s.plans.find((p) => p.plan_id === refs.plan)?.name : undefined,
   );
+  const candidate = candidateOfEntry(entry);
   const stream = entry.type === 'task_log' && entry.task_type !== 'stdout' ? entry.task_type : null;
   return (
     <div className="memory-row">
@@ -51,6 +53,9 @@ export function MemoryHitRow({
             </div>
             <div className="hit-where small">
               {refs.task && <strong>{refs.task}</strong>}
+              {candidate !== null && (
+                <span title="A best-of candidate of the task">candidate #{candidate}</span>
+              )}
               {refs.plan && <span title={`plan ${refs.plan}`}>{planName ?? refs.plan}</span>}
               {refs.run && (
                 <span>

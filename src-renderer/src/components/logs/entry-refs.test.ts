@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, MemoryEntry } from '../../../../src-shared/schemas/memory.ts';
 import type { RunRef } from './entry-refs.ts';
-import { AUDIT_COLUMNS, auditRefs, MEMORY_COLUMNS, memoryRefs, toCsv, toNdjson } from './entry-refs.ts';
+import {
+  AUDIT_COLUMNS,
+  auditRefs,
+  candidateOfEntry,
+  MEMORY_COLUMNS,
+  memoryRefs,
+  toCsv,
+  toNdjson,
+} from './entry-refs.ts';
 
 const entry = (over: Partial<MemoryEntry>): MemoryEntry => ({
   id: 'm1',
@@ -99,5 +107,19 @@ describe('exports', () => {
     expect(toCsv(AUDIT_COLUMNS(byId), []).trimEnd()).toBe(
       'id,at,actor,entity,entity_id,plan,run,from,to,why,changes',
     );
+  });
+});
+
+describe('the best-of candidate a search hit is of', () => {
+  it('is read from a step, or from the line a candidate printed; none otherwise', () => {
+    expect(
+      candidateOfEntry(entry({ type: 'step', content: { run_id: 'r', step: { seq: 3, candidate: 2 } } })),
+    ).toBe(2);
+    expect(candidateOfEntry(entry({ type: 'step', content: { run_id: 'r', step: { seq: 3 } } }))).toBeNull();
+    expect(
+      candidateOfEntry(entry({ type: 'task_log', content: { text: 'candidate #3 (qwen-coder): npm test' } })),
+    ).toBe(3);
+    expect(candidateOfEntry(entry({ type: 'task_log', content: { text: 'npm test' } }))).toBeNull();
+    expect(candidateOfEntry(entry({ type: 'task_result', content: 'x' }))).toBeNull();
   });
 });

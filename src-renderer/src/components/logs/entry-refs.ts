@@ -33,6 +33,19 @@ const runOfContent = (entry: MemoryEntry): string | null => {
 };
 
 /**
+ * The best-of candidate a step found by a search is of (its number), or a line a candidate
+ * printed ("candidate #2 (qwen-coder): …"); null for anything else.
+ */
+export function candidateOfEntry(entry: MemoryEntry): number | null {
+  const c = entry.content as { step?: { candidate?: unknown }; text?: unknown } | null;
+  if (typeof c !== 'object' || c === null) return null;
+  if (entry.type === 'step') return typeof c.step?.candidate === 'number' ? c.step.candidate : null;
+  if (entry.type !== 'task_log' || typeof c.text !== 'string') return null;
+  const m = /^candidate #(\d+) \(/.exec(c.text);
+  return m ? Number(m[1]) : null;
+}
+
+/**
  * Where a memory entry belongs. A task result, a line a task printed or a decision names its
  * plan and run in its tags (`plan:…`, `run:…`), the first two their task; a step found by a
  * search its run and task; a build log is the one a run points to (`memory_id`), its plan in

@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../../../../src-shared/schemas/plan.ts';
-import { cost } from '../../format/cost.ts';
+import { spendText } from '../../format/cost.ts';
 import { formatDuration } from '../../format/duration.ts';
 
 /** A task as the plan defines it: what clicking a task shows before the plan has run. */
@@ -42,7 +42,7 @@ export function TaskSpecPanel({ spec, onClose }: { spec: TaskSpec; onClose: () =
         {spec.estimated_cost > 0 && (
           <>
             <dt>Estimated cost</dt>
-            <dd>{cost(spec.estimated_cost)}</dd>
+            <dd>{spendText(spec.estimated_cost)}</dd>
           </>
         )}
         {spec.timeout_s !== undefined && (

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { REUSED_REASON_PREFIX, type Run, type TaskRun } from '../../../../src-shared/schemas/run.ts';
-import { costText } from '../../format/cost.ts';
+import { spendText } from '../../format/cost.ts';
 import { durationBetween } from '../../format/duration.ts';
 import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
@@ -276,7 +276,7 @@ function RunCells({
         {t?.agent_id ?? '—'}
       </td>
       <td>{duration(t)}</td>
-      <td>{t ? costText(t.cost, t.cost_unknown) : '—'}</td>
+      <td>{t ? spendText(t.cost, t.cost_unknown) : '—'}</td>
       {/* Its keys are marked one by one, not the whole cell. */}
       <td className="small">
         <CompareOutput

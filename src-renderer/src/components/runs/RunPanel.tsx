@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import type { CSSProperties } from 'react';
 import { useMemo, useRef, useState } from 'react';
 import type { Run, TaskCounts, TaskRun, TaskStatus } from '../../../../src-shared/schemas/run.ts';
 import { TASK_STATUSES } from '../../../../src-shared/schemas/run.ts';
@@ -86,7 +87,7 @@ export function RunPanel({ run, order }: { run: Run; order: string[] }) {
         )}
       </p>
       <RunBranches run={run} tasks={tasks} />
-      <RunLandings run={run} />
+      <RunLandings run={run} tasks={tasks} />
       {run.status === 'executing' && (
         <ConfirmButton
           label="Cancel run"
@@ -241,12 +242,20 @@ function TaskTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+  // The Task column as wide as the longest id needs (from 8 to 22 characters): every row is a
+  // grid of its own, so the width is the table's, set once; a longer id ends in … (its title whole).
+  const idChars = useMemo(() => Math.min(22, Math.max(8, ...order.map((id) => id.length))), [order]);
   if (order.length === 0) return <p className="muted small">No task of the {total} matches.</p>;
   return (
     <div
       ref={scroller}
       className="task-rows"
-      style={{ maxHeight: Math.min(order.length + 1, 9) * ROW_HEIGHT + 4 }}
+      style={
+        {
+          maxHeight: Math.min(order.length + 1, 9) * ROW_HEIGHT + 4,
+          '--task-col': `calc(${idChars} * 1.1ch)`,
+        } as CSSProperties
+      }
     >
       <table className="task-table" aria-label="Task results" aria-rowcount={order.length + 1}>
         <thead>

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { CheckEnvironment } from '../../../../src-shared/schemas/checks.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
 import { contractIssues } from '../../api/errors.ts';
+import { inShell, shellSyntax } from '../../format/argv.ts';
 import { useBaton } from '../../store/index.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
@@ -66,9 +68,11 @@ export function WorkspaceChecks({ w, onDone }: { w: Workspace; onDone(): void })
   return (
     <FormPanel title={`Checks of workspace ${w.id}`} className="workspace-checks" onSubmit={submit}>
       <p className="muted small">
-        Run in a coding task's worktree after its agent finished, in this workspace's sandbox. A failing check
-        goes back to the agent with what failed (the task's fix_rounds, default 2).
+        Run in a coding task's worktree after its agent finished, in this workspace's sandbox, each command as
+        its words (no shell). A failing check goes back to the agent with what failed (the task's fix rounds,
+        default 2).
       </p>
+      <CheckEnv workspaceId={w.id} />
       {rows.map((r, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
         <fieldset key={i} className="check-row fields">
@@ -83,6 +87,7 @@ export function WorkspaceChecks({ w, onDone }: { w: Workspace; onDone(): void })
               placeholder={PLACEHOLDERS[k]}
             />
           ))}
+          <ShellNote command={r.command} onWrap={() => set(i, 'command')(inShell(r.command))} />
           <button
             type="button"
             className="link-button"
@@ -105,5 +110,76 @@ export function WorkspaceChecks({ w, onDone }: { w: Workspace; onDone(): void })
         </button>
       </FormActions>
     </FormPanel>
+  );
+}
+
+/**
+ * Under a command that needs a shell (`npm ci && npm test`): it runs without one, so say what
+ * would go wrong and offer to run it with `sh -c`, one click.
+ */
+function ShellNote({ command, onWrap }: { command: string; onWrap(): void }) {
+  const needs = shellSyntax(command);
+  if (!needs) return null;
+  return (
+    <p className="small shell-note" role="note">
+      This command runs without a shell: {needs} is handed to the program as a word.{' '}
+      <button type="button" className="link-button" onClick={onWrap}>
+        Run it with sh -c
+      </button>
+    </p>
+  );
+}
+
+/** The PATH, node and sh the workspace's checks will find, read from the host (`workspaces.checkEnv`). */
+function CheckEnv({ workspaceId }: { workspaceId: string }) {
+  const [env, setEnv] = useState<CheckEnvironment | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.checkEnv(workspaceId).then(
+      (e) => live && setEnv(e),
+      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [workspaceId]);
+  if (error) return <p className="field-error small">What checks find could not be read: {error}</p>;
+  if (!env) return null;
+  return (
+    <div className="small check-env" role="note" aria-label="What checks find">
+      <p>
+        {env.node ? (
+          <>
+            Checks get node <strong>{env.node.version ?? '(its version could not be read)'}</strong> at{' '}
+            <code>{env.node.path}</code>
+          </>
+        ) : (
+          <>Checks find no node on their PATH</>
+        )}
+        {env.shell ? (
+          <>
+            {' '}
+            and <code>{env.shell}</code> for sh -c.
+          </>
+        ) : (
+          '; no sh.'
+        )}
+      </p>
+      <details>
+        <summary>
+          PATH ({env.path.length} folders{env.path_from_workspace ? ", the workspace's own" : ''})
+        </summary>
+        <ol className="check-env-path">
+          {env.path.map((p, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: PATH's folders in order, a folder may repeat
+            <li key={i}>
+              <code>{p}</code>
+            </li>
+          ))}
+        </ol>
+        <p className="muted">Set PATH in the workspace's environment to give checks another.</p>
+      </details>
+    </div>
   );
 }

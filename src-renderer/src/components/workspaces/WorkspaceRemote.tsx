@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BUILT_FORGES, FORGE_KINDS, FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
@@ -7,7 +7,7 @@ import { useBaton } from '../../store/index.ts';
 import { FormActions, FormPanel } from '../shared/FormPanel.tsx';
 import { InputField } from '../shared/InputField.tsx';
 import type { RemoteDraft, RemoteErrors } from './remote-form.ts';
-import { REMOTE_LABELS, remoteDraftOf, remoteErrorsOf, remoteInputOf } from './remote-form.ts';
+import { originDraft, REMOTE_LABELS, remoteDraftOf, remoteErrorsOf, remoteInputOf } from './remote-form.ts';
 
 /**
  * Edits where a workspace's work lands: its git remote and the forge that hosts it (saved with
@@ -20,6 +20,7 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
   const [d, setD] = useState<RemoteDraft>(remoteDraftOf(w.remote));
   const [errors, setErrors] = useState<RemoteErrors>({});
   const [busy, setBusy] = useState(false);
+  const origin = useOriginOffer(w, (draft) => setD(draft));
   // A field's error goes once it is edited: what shows is about what is there. Another forge
   // makes its fields' errors stale too (Gitea's required address is optional on GitHub).
   const set = (k: keyof RemoteDraft) => (v: string) => {
@@ -64,6 +65,12 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
         Where plans that land their work push branches and open pull requests. Empty URL: the work stays on
         this machine.
       </p>
+      {origin && (
+        <p className="small origin-note" role="note">
+          Filled in from the repository's origin, <code>{origin}</code>: check the token secret's name, then
+          save.
+        </p>
+      )}
       <div className="fields">
         {field(
           'url',
@@ -146,4 +153,33 @@ export function WorkspaceRemote({ w, onDone }: { w: Workspace; onDone(): void })
       </FormActions>
     </FormPanel>
   );
+}
+
+/**
+ * A workspace without a remote whose repository has an `origin`: the form starts filled in from
+ * it (the URL, and the forge its host is on with a token secret named after it); the origin's
+ * URL when it did, else null.
+ */
+function useOriginOffer(w: Workspace, fill: (d: RemoteDraft) => void): string | null {
+  const [origin, setOrigin] = useState<string | null>(null);
+  const filled = useRef(fill);
+  filled.current = fill;
+  const { path, remote, missing } = w;
+  useEffect(() => {
+    if (remote || missing) return;
+    let live = true;
+    api.inspectFolder(path).then(
+      (facts) => {
+        if (!live || !facts.origin) return;
+        setOrigin(facts.origin.url);
+        filled.current(originDraft(facts.origin));
+      },
+      // Nothing offered: the form is empty, as it was.
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, remote, missing]);
+  return origin;
 }

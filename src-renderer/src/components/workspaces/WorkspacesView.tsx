@@ -1,10 +1,8 @@
-import { Fragment, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PruneReport } from '../../../../src-shared/contract/domains/workspaces.ts';
 import { ContractError } from '../../../../src-shared/contract/errors.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { api } from '../../api/client.ts';
-import { quoteArg } from '../../format/argv.ts';
-import { plural } from '../../format/plural.ts';
 import { useBaton } from '../../store/index.ts';
 import { SandboxBadge } from '../sandbox/SandboxBadge.tsx';
 import { ConfirmButton } from '../shared/ConfirmButton.tsx';
@@ -15,53 +13,68 @@ import { WorkspaceChecks } from './WorkspaceChecks.tsx';
 import { WorkspaceForm } from './WorkspaceForm.tsx';
 import { WorkspaceRemote } from './WorkspaceRemote.tsx';
 import { WorkspaceSandbox } from './WorkspaceSandbox.tsx';
+import { WorkspaceSetup } from './WorkspaceSetup.tsx';
+import { setupTextOf } from './workspace-form.ts';
+import { Argv, PlansNaming, PruneNote } from './workspace-parts.tsx';
 
 /**
- * Workspaces: the git repositories coding agents work in. People register them here (or with
- * `baton workspaces add`); a plan names one by id and never adds one.
+ * Workspaces: the git repositories coding agents work in, one compact row each (as Conductor's
+ * repository settings: where it is, where its work lands, its setup script and checks, its
+ * sandbox), each part edited in place under its row. People register them here (a folder picked
+ * in the app, its origin offered as the remote) or with `baton workspaces add`; a plan names one
+ * by id and never adds one.
  */
 export function WorkspacesView() {
   const workspaces = useBaton((s) => s.workspaces);
   const loaded = useBaton((s) => s.workspacesLoaded);
   const loadWorkspaces = useBaton((s) => s.loadWorkspaces);
+  const [adding, setAdding] = useState(false);
   useEffect(() => {
     void loadWorkspaces();
   }, [loadWorkspaces]);
+  const none = loaded && workspaces.length === 0;
   return (
     <div className="page workspaces-page">
       <header className="plan-head">
         <div>
           <h1>Workspaces</h1>
           <p className="muted small">
-            Git repositories coding agents work in. Each attempt of a coding task gets its own git worktree on
-            branch <code>baton/&lt;run&gt;/&lt;task&gt;</code>, started from the base branch or from the
-            branches of the tasks it depends on. A plan names a workspace by id (<code>workspace</code>).
+            Git repositories coding agents work in. Each attempt of a coding task gets its own worktree on
+            branch <code>baton/&lt;run&gt;/&lt;task&gt;</code>, so your checkout is never touched.
           </p>
         </div>
+        {!none && !adding && (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            Add a workspace
+          </button>
+        )}
       </header>
-      <div className="settings-layout">
-        <section aria-label="Workspace list">
-          {!loaded ? (
-            <p className="muted">Loading…</p>
-          ) : workspaces.length === 0 ? (
+      {(none || adding) && (
+        <div className="workspace-adding">
+          {none && (
             <div className="nothing-waits" role="note" aria-label="No workspaces yet">
               <p className="nothing-title">No workspaces yet.</p>
-              <ul>
-                <li>A workspace is a git repository on this machine that coding agents work in.</li>
-                <li>
-                  Add one with the form; a plan's coding tasks name it by id (<code>workspace</code>), and
-                  each attempt works on its own branch, so your checkout is never touched.
-                </li>
-              </ul>
+              <p className="small">
+                Pick a git repository on this machine: coding tasks name it by id, and each attempt works on a
+                branch of its own. Its origin, when it has one, is offered as where the work lands.
+              </p>
             </div>
-          ) : (
+          )}
+          <WorkspaceForm onDone={none ? undefined : () => setAdding(false)} />
+        </div>
+      )}
+      <section aria-label="Workspace list">
+        {!loaded ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          workspaces.length > 0 && (
             <table className="tasks workspaces" aria-label="Workspaces">
               <thead>
                 <tr>
                   <th scope="col">Workspace</th>
-                  <th scope="col">Base branch</th>
-                  <th scope="col">Worktrees</th>
-                  <th scope="col">Setup</th>
+                  <th scope="col">Lands on</th>
+                  <th scope="col">Setup and checks</th>
+                  <th scope="col">Sandbox</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -73,11 +86,39 @@ export function WorkspacesView() {
                 ))}
               </tbody>
             </table>
-          )}
-        </section>
-        <WorkspaceForm />
-      </div>
+          )
+        )}
+      </section>
     </div>
+  );
+}
+
+type Editing = 'setup' | 'checks' | 'remote' | 'sandbox';
+
+/** A button that opens (or folds) one part's editor under the row. */
+function EditLink({
+  part,
+  label,
+  name,
+  editing,
+  onEdit,
+}: {
+  part: Editing;
+  label: string;
+  name: string;
+  editing: Editing | null;
+  onEdit(p: Editing | null): void;
+}) {
+  return (
+    <button
+      type="button"
+      className="link-button"
+      aria-label={name}
+      aria-expanded={editing === part}
+      onClick={() => onEdit(editing === part ? null : part)}
+    >
+      {label}
+    </button>
   );
 }
 
@@ -86,13 +127,15 @@ function WorkspaceRow({ w }: { w: Workspace }) {
   const fail = useBaton((s) => s.fail);
   const [report, setReport] = useState<PruneReport | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [editingSandbox, setEditingSandbox] = useState(false);
-  const [editingChecks, setEditingChecks] = useState(false);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const checks = w.checks ?? [];
-  const [editingRemote, setEditingRemote] = useState(false);
   const remote = remoteSummary(w.remote);
   const sandboxStatus = useBaton((s) => s.sandboxStatus);
   const envNames = Object.keys(w.env);
+  const setup = w.setup_command;
+  const script = setup && setup[0] === 'sh' && setup[1] === '-c' ? setupTextOf(setup) : null;
+  const open = w.open_worktrees ?? 0;
+  const parked = w.parked_worktrees ?? 0;
   const remove = async () => {
     setError(null);
     try {
@@ -113,46 +156,70 @@ function WorkspaceRow({ w }: { w: Workspace }) {
       fail(`Workspace ${w.id} was not pruned`, err);
     }
   };
+  const edit = { editing, onEdit: setEditing };
   return (
     <>
       <tr>
         <th scope="row">
-          <div>
+          <div className="workspace-name">
             {w.id} {w.missing && <span className="pill status-failed">Missing</span>}
+            <code className="base-branch" title="Base branch: tasks branch from it">
+              {w.base_branch}
+            </code>
           </div>
-          <code className="muted small path">{breakablePath(w.path)}</code>
+          <code className="muted small path" title={w.path}>
+            {w.path}
+          </code>
           {w.missing && (
             <p className="field-error small" role="note" aria-label={`${w.id} is missing`}>
               Missing: {w.missing}. Runs that need it are refused: remove it and add it again where it is now.
             </p>
           )}
-          <RelativeTime at={w.created_at} prefix="added" className="muted small added" />
-          <PlansNaming plans={w.plans ?? []} />
-          <div className="small workspace-remote-state" role="note" aria-label={`Remote of ${w.id}`}>
-            {remote ? (
-              <span title={w.remote?.url}>lands on {remote}</span>
-            ) : (
-              <span className="muted">no remote: work stays local</span>
-            )}{' '}
-            <button
-              type="button"
-              className="link-button"
-              aria-label={`Remote of ${w.id}…`}
-              aria-expanded={editingRemote}
-              onClick={() => setEditingRemote((v) => !v)}
-            >
-              {remote ? 'Edit remote…' : 'Add remote…'}
-            </button>
+          <div className="muted small workspace-use">
+            <PlansNaming plans={w.plans ?? []} />
+            {(open > 0 || parked > 0) && (
+              <span title="Tasks' worktrees on disk (in use by a run, or kept by a person), and finished ones parked for the next attempt">
+                {' · '}
+                {open > 0 && `${open} open`}
+                {open > 0 && parked > 0 && ', '}
+                {parked > 0 && `${parked} parked`}
+              </span>
+            )}
+            {' · '}
+            <RelativeTime at={w.created_at} prefix="added" />
           </div>
         </th>
-        <td>
-          <code>{w.base_branch}</code>
-        </td>
         <td className="small">
-          <WorktreeUse open={w.open_worktrees ?? 0} parked={w.parked_worktrees ?? 0} />
+          <div className="workspace-remote-state" role="note" aria-label={`Remote of ${w.id}`}>
+            {remote ? (
+              <span title={w.remote?.url}>{remote}</span>
+            ) : (
+              <span className="muted">no remote: work stays local</span>
+            )}
+          </div>
+          <EditLink
+            part="remote"
+            label={remote ? 'Edit…' : 'Add remote…'}
+            name={`Remote of ${w.id}…`}
+            {...edit}
+          />
         </td>
         <td className="small setup">
-          {w.setup_command ? <Argv args={w.setup_command} /> : null}
+          <div className="workspace-setup-state">
+            {setup ? (
+              script !== null ? (
+                <code className="setup-script" title={script}>
+                  {script.split('\n')[0]}
+                  {script.includes('\n') ? ' …' : ''}
+                </code>
+              ) : (
+                <Argv args={setup} />
+              )
+            ) : (
+              <span className="muted">no setup</span>
+            )}{' '}
+            <EditLink part="setup" label="Edit…" name={`Setup of ${w.id}…`} {...edit} />
+          </div>
           {envNames.length > 0 && (
             <div
               className="muted"
@@ -165,9 +232,6 @@ function WorkspaceRow({ w }: { w: Workspace }) {
             <div className="muted" title="Ignored paths a reused worktree keeps from its last attempt">
               keeps {w.keep_ignored.join(', ')}
             </div>
-          )}
-          {!w.setup_command && envNames.length === 0 && w.keep_ignored.length === 0 && (
-            <span className="muted">none</span>
           )}
           <div className="workspace-checks-state" role="note" aria-label={`Checks of ${w.id}`}>
             {checks.length === 0 ? (
@@ -182,29 +246,15 @@ function WorkspaceRow({ w }: { w: Workspace }) {
                   </span>
                 ))}
               </span>
-            )}
-            <button
-              type="button"
-              className="link-button"
-              aria-label={`Checks of ${w.id}…`}
-              aria-expanded={editingChecks}
-              onClick={() => setEditingChecks((v) => !v)}
-            >
-              Edit checks…
-            </button>
+            )}{' '}
+            <EditLink part="checks" label="Edit checks…" name={`Checks of ${w.id}…`} {...edit} />
           </div>
+        </td>
+        <td className="small">
           <div className="workspace-sandbox-state" role="note" aria-label={`Sandbox of ${w.id}`}>
             <SandboxBadge policy={w.sandbox} status={sandboxStatus} why />
-            <button
-              type="button"
-              className="link-button"
-              aria-label={`Sandbox of ${w.id}…`}
-              aria-expanded={editingSandbox}
-              onClick={() => setEditingSandbox((v) => !v)}
-            >
-              Edit sandbox…
-            </button>
           </div>
+          <EditLink part="sandbox" label="Edit…" name={`Sandbox of ${w.id}…`} {...edit} />
         </td>
         <td className="row-actions">
           <button
@@ -227,24 +277,13 @@ function WorkspaceRow({ w }: { w: Workspace }) {
           />
         </td>
       </tr>
-      {editingChecks && (
+      {editing && (
         <tr className="workspace-note">
           <td colSpan={5}>
-            <WorkspaceChecks w={w} onDone={() => setEditingChecks(false)} />
-          </td>
-        </tr>
-      )}
-      {editingRemote && (
-        <tr className="workspace-note">
-          <td colSpan={5}>
-            <WorkspaceRemote w={w} onDone={() => setEditingRemote(false)} />
-          </td>
-        </tr>
-      )}
-      {editingSandbox && (
-        <tr className="workspace-note">
-          <td colSpan={5}>
-            <WorkspaceSandbox w={w} onDone={() => setEditingSandbox(false)} />
+            {editing === 'setup' && <WorkspaceSetup w={w} onDone={() => setEditing(null)} />}
+            {editing === 'checks' && <WorkspaceChecks w={w} onDone={() => setEditing(null)} />}
+            {editing === 'remote' && <WorkspaceRemote w={w} onDone={() => setEditing(null)} />}
+            {editing === 'sandbox' && <WorkspaceSandbox w={w} onDone={() => setEditing(null)} />}
           </td>
         </tr>
       )}
@@ -268,96 +307,5 @@ function WorkspaceRow({ w }: { w: Workspace }) {
         </tr>
       )}
     </>
-  );
-}
-
-/** A path that, when it must wrap, wraps after a slash rather than inside a folder's name. */
-function breakablePath(path: string) {
-  return path.split('/').map((part, i) => (
-    // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one path, in order, never reordered
-    <Fragment key={i}>
-      {i > 0 && (
-        <>
-          /<wbr />
-        </>
-      )}
-      {part}
-    </Fragment>
-  ));
-}
-
-/** The plans that name the workspace: a few by name, the rest counted (all of them on hover). */
-function PlansNaming({ plans }: { plans: { plan_id: string; name: string }[] }) {
-  if (plans.length === 0) return <div className="muted small plans-naming">no plan names it yet</div>;
-  const shown = plans.slice(0, 3).map((p) => p.name);
-  const more = plans.length - shown.length;
-  return (
-    <div className="small plans-naming" title={plans.map((p) => p.name).join(', ')}>
-      named by {plans.length === 1 ? 'plan' : 'plans'} {shown.join(', ')}
-      {more > 0 ? ` and ${more} more` : ''}
-    </div>
-  );
-}
-
-/** The workspace's worktrees on disk: tasks' (in use or kept) and parked ones. */
-function WorktreeUse({ open, parked }: { open: number; parked: number }) {
-  if (open === 0 && parked === 0) return <span className="muted">none</span>;
-  return (
-    <>
-      {open > 0 && (
-        <div title="Tasks' worktrees on disk: in use by a run, or kept by a person">{open} open</div>
-      )}
-      {parked > 0 && (
-        <div
-          className="muted"
-          title="Finished tasks' worktrees kept for the next attempt, so it need not check out every file; Prune removes them"
-        >
-          {parked} parked
-        </div>
-      )}
-    </>
-  );
-}
-
-/** What pruning did: removed worktrees, cleared records, and what it left and why. */
-function PruneNote({ report, onIncludeKept }: { report: PruneReport; onIncludeKept(): void }) {
-  const kept = report.left.filter((l) => /kept/i.test(l.why));
-  return (
-    <output className="prune-report" aria-label={`Pruned ${report.workspace_id}`}>
-      <span>
-        Pruned {report.workspace_id}: {plural(report.removed.length, 'worktree')} removed,{' '}
-        {plural(report.pruned.length, 'stale record')} cleared
-        {report.left.length > 0 ? `, ${report.left.length} left` : ''}.
-      </span>
-      {report.left.length > 0 && (
-        <ul className="small">
-          {report.left.map((l) => (
-            <li key={l.dir}>
-              <code>{l.dir}</code> ({l.run_id} / {l.task_id}): {l.why}
-            </li>
-          ))}
-        </ul>
-      )}
-      {kept.length > 0 && (
-        <button type="button" onClick={onIncludeKept}>
-          Also remove kept worktrees
-        </button>
-      )}
-    </output>
-  );
-}
-
-/** A command line that wraps between its arguments, not inside one (`npm install --prefer-offline`). */
-function Argv({ args }: { args: readonly string[] }) {
-  return (
-    <code className="argv">
-      {args.map((a, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: arguments repeat, and their order is the identity
-        <Fragment key={i}>
-          {i > 0 && ' '}
-          <span className="arg">{quoteArg(a)}</span>
-        </Fragment>
-      ))}
-    </code>
   );
 }

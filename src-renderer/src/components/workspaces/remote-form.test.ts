@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remoteDraftOf, remoteErrorsOf, remoteInputOf, remoteSummary } from './remote-form.ts';
+import { originDraft, remoteDraftOf, remoteErrorsOf, remoteInputOf, remoteSummary } from './remote-form.ts';
 
 describe('the remote form', () => {
   it('round-trips a stored remote, leaving the default API URL empty', () => {
@@ -105,6 +105,26 @@ describe('the remote form', () => {
       token_secret: 'Token secret: must not be empty',
       api_url: 'Forge API URL: bad',
       webhook_secret: 'Webhook secret: may contain only letters',
+    });
+  });
+});
+
+describe('originDraft', () => {
+  it("fills the remote form from a repository's origin, the token secret named after its forge", () => {
+    expect(
+      originDraft({ url: 'git@github.com:acme/app.git', forge: { kind: 'github', repo: 'acme/app' } }),
+    ).toEqual({
+      url: 'git@github.com:acme/app.git',
+      base_branch: '',
+      forge: 'github',
+      api_url: '',
+      repo: 'acme/app',
+      token_secret: 'github.token',
+      webhook_secret: '',
+    });
+    expect(originDraft({ url: '/srv/git/app.git', forge: null })).toMatchObject({
+      forge: 'none',
+      token_secret: '',
     });
   });
 });

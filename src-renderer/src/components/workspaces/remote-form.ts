@@ -82,3 +82,19 @@ export function remoteSummary(r: WorkspaceRemote | null | undefined): string | n
   const on = r.base_branch ? ` (${r.base_branch})` : '';
   return r.forge ? `${FORGE_LABELS[r.forge.kind]} ${r.forge.repo}${on}` : `${r.url}${on}`;
 }
+
+/** The remote form filled in from a repository's origin: its URL, and its forge (a token secret named after it) when known. */
+export function originDraft(origin: {
+  url: string;
+  forge: { kind: ForgeKind; repo: string } | null;
+}): RemoteDraft {
+  return {
+    url: origin.url,
+    base_branch: '',
+    forge: origin.forge?.kind ?? 'none',
+    api_url: '',
+    repo: origin.forge?.repo ?? '',
+    token_secret: origin.forge ? `${origin.forge.kind}.token` : '',
+    webhook_secret: '',
+  };
+}

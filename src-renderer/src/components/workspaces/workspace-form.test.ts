@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkWorkspace, EMPTY_WORKSPACE, workspaceErrorsOf } from './workspace-form.ts';
+import {
+  checkWorkspace,
+  EMPTY_WORKSPACE,
+  idOfFolder,
+  originRemote,
+  setupArgvOf,
+  setupTextOf,
+  workspaceErrorsOf,
+} from './workspace-form.ts';
 
 describe('the add-a-workspace form', () => {
   it('turns what was typed into workspaces.add input', () => {
@@ -44,7 +52,7 @@ describe('the add-a-workspace form', () => {
       errors: {
         id: 'Id is required',
         path: 'Repository folder must be an absolute path (it starts with /)',
-        setup_command: 'Setup command has a " that is never closed',
+        setup_command: 'Setup script has a " that is never closed',
         env: 'Environment: line 1 (oops) needs NAME=value',
         keep_ignored: 'Keep between attempts: !node_modules/: list only what to keep (no !)',
       },
@@ -62,5 +70,36 @@ describe('the add-a-workspace form', () => {
       base_branch: 'Base branch: no branch "dev" in the repository',
       keep_ignored: 'Keep between attempts (keep_ignored[0]) must not start with # (a comment in gitignore)',
     });
+  });
+});
+
+describe('a workspace from its folder', () => {
+  it('takes its id from the folder, and its origin as where its work lands', () => {
+    expect(idOfFolder('/home/ana/src/My App/')).toBe('My-App');
+    expect(idOfFolder('/srv/.hidden')).toBe('hidden');
+    expect(
+      originRemote({ url: 'https://github.com/acme/app.git', forge: { kind: 'github', repo: 'acme/app' } }),
+    ).toEqual({
+      url: 'https://github.com/acme/app.git',
+      forge: { kind: 'github', repo: 'acme/app', token_secret: 'github.token' },
+    });
+    expect(originRemote({ url: '/srv/app.git', forge: null })).toEqual({ url: '/srv/app.git' });
+  });
+  it('runs a setup script of several lines, or one a shell must read, with sh -c', () => {
+    expect(setupArgvOf('npm ci --prefer-offline')).toEqual({
+      ok: true,
+      argv: ['npm', 'ci', '--prefer-offline'],
+    });
+    expect(setupArgvOf('npm ci\nnpm run build')).toEqual({
+      ok: true,
+      argv: ['sh', '-c', 'npm ci\nnpm run build'],
+    });
+    expect(setupArgvOf('npm ci && npm run build')).toEqual({
+      ok: true,
+      argv: ['sh', '-c', 'npm ci && npm run build'],
+    });
+    expect(setupArgvOf('  ')).toEqual({ ok: true, argv: null });
+    expect(setupTextOf(['sh', '-c', 'npm ci\nnpm test'])).toBe('npm ci\nnpm test');
+    expect(setupTextOf(['npm', 'ci'])).toBe('npm ci');
   });
 });

@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import type { BestOfCandidate, BestOfSummary } from '../../../../../src-shared/schemas/best-of.ts';
+import { spendText } from '../../../format/cost.ts';
 import { formatDuration } from '../../../format/duration.ts';
 import { counted } from '../../../format/plural.ts';
 import { useBaton } from '../../../store/index.ts';
+import { ConfirmButton } from '../../shared/ConfirmButton.tsx';
 
 const ENDED: Record<BestOfCandidate['status'], string> = {
   passed: 'checks passed',
@@ -10,8 +12,6 @@ const ENDED: Record<BestOfCandidate['status'], string> = {
   failed: 'no work',
   cancelled: 'stopped',
 };
-
-const cost = (usd: number | null) => (usd === null ? '—' : `$${usd.toFixed(4)}`);
 
 /**
  * A best-of task's candidates side by side (docs/best-of.md): each one's agent, checks, diff
@@ -42,6 +42,7 @@ export function Candidates({ approvalId, best }: { approvalId: string; best: Bes
               <th scope="col">Candidate</th>
               <th scope="col">Checks</th>
               <th scope="col">Diff</th>
+              <th scope="col">Fix rounds</th>
               <th scope="col">Cost</th>
               <th scope="col">Time</th>
               <th scope="col">Rank</th>
@@ -79,23 +80,22 @@ export function Candidates({ approvalId, best }: { approvalId: string; best: Bes
                       </>
                     )}
                   </td>
-                  <td>{cost(c.cost_usd)}</td>
+                  <td>{c.fix_rounds ?? 0}</td>
+                  <td>{spendText(c.cost_usd, false, '$')}</td>
                   <td>{formatDuration(c.duration_ms)}</td>
                   <td>{c.rank}</td>
                   <td className="small">{c.reason}</td>
                   <td>
                     {!current && c.commit !== null && (
-                      <button
-                        type="button"
-                        disabled={busy !== null}
-                        onClick={async () => {
+                      <PickButton
+                        c={c}
+                        busy={busy}
+                        onPick={async () => {
                           setBusy(c.candidate);
                           await pick(approvalId, c.candidate);
                           setBusy(null);
                         }}
-                      >
-                        {busy === c.candidate ? 'Picking…' : `Pick #${c.candidate}`}
-                      </button>
+                      />
                     )}
                   </td>
                 </tr>
@@ -105,5 +105,38 @@ export function Candidates({ approvalId, best }: { approvalId: string; best: Bes
         </table>
       </div>
     </section>
+  );
+}
+
+/**
+ * Pick #n: at once for a candidate whose checks passed; for one whose checks failed, after a
+ * question saying which failed (its work then goes under review with its red checks).
+ */
+function PickButton({
+  c,
+  busy,
+  onPick,
+}: {
+  c: BestOfCandidate;
+  busy: number | null;
+  onPick(): Promise<void>;
+}) {
+  const label = busy === c.candidate ? 'Picking…' : `Pick #${c.candidate}`;
+  if (c.status !== 'checks_failed')
+    return (
+      <button type="button" disabled={busy !== null} onClick={() => void onPick()}>
+        {label}
+      </button>
+    );
+  return (
+    <ConfirmButton
+      label={label}
+      question={`Pick #${c.candidate}, whose checks failed?`}
+      detail={`Its checks: ${c.checks_line || 'failed'} (${c.checks_passed} of ${c.checks_total} passed). Its work goes under review with its red checks; approving it makes it the task's work as it is.`}
+      yes={`Pick #${c.candidate}`}
+      no="Keep the one under review"
+      disabled={busy !== null}
+      onConfirm={() => void onPick()}
+    />
   );
 }

@@ -32,7 +32,8 @@ export function ChangedFiles({
   picked: ReviewFile | undefined;
   onPick(path: string): void;
   comments: readonly LineComment[];
-  marks: ViewedMarks;
+  /** Absent: nothing is marked viewed here (a read-only view of accepted work). */
+  marks?: ViewedMarks | undefined;
 }) {
   const [query, setQuery] = useState('');
   const deferred = useDeferredValue(query);
@@ -51,7 +52,7 @@ export function ChangedFiles({
     getItemKey: (i) => shown[i]!.path,
   });
   const filterId = useId();
-  const viewedCount = useMemo(() => countViewed(marks, files), [marks, files]);
+  const viewedCount = useMemo(() => countViewed(marks ?? {}, files), [marks, files]);
   // Move the focus to the row at `i`, drawn first when it is out of view.
   const [focusAt, setFocusAt] = useState<number | null>(null);
   useEffect(() => {
@@ -112,16 +113,18 @@ export function ChangedFiles({
           ? counted(files.length, 'file')
           : `${shown.length.toLocaleString('en')} of ${counted(files.length, 'file')}`}
       </output>
-      <output className="muted small diff-files-viewed" aria-label="Files viewed">
-        {viewedCount.toLocaleString('en')} of {counted(files.length, 'file')} viewed
-      </output>
+      {marks && (
+        <output className="muted small diff-files-viewed" aria-label="Files viewed">
+          {viewedCount.toLocaleString('en')} of {counted(files.length, 'file')} viewed
+        </output>
+      )}
       <div ref={scroller} className="diff-files-scroller">
         <ul aria-label="Changed files" style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((v) => {
             const f = shown[v.index]!;
             const n = counts.get(f.path) ?? 0;
             const current = f === picked;
-            const seen = viewedState(marks, f);
+            const seen = viewedState(marks ?? {}, f);
             return (
               <li
                 key={v.key}

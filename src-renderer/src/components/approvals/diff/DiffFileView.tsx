@@ -38,7 +38,8 @@ export function DiffFileView({
   file: DiffFilePart;
   mode: 'unified' | 'split';
   comments: readonly LineComment[];
-  onAdd(c: LineComment): void;
+  /** Absent: read only (no "+" to comment on a line: the task panel's view of accepted work). */
+  onAdd?: ((c: LineComment) => void) | undefined;
   onRemove(c: LineComment): void;
 }) {
   const dark = useDark();
@@ -56,14 +57,14 @@ export function DiffFileView({
   const opener = useRef<HTMLButtonElement | null>(null);
   useEffect(() => {
     const el = root.current;
-    if (!el || file.binary) return;
+    if (!el || file.binary || !onAdd) return;
     return watchLineButtons(el, file.path, (t, button) => {
       opener.current = button;
       widgets.current
         ?.getReadonlyState()
         .setWidget({ lineNumber: t.line, side: t.side === 'old' ? SplitSide.old : SplitSide.new });
     });
-  }, [file.path, file.binary]);
+  }, [file.path, file.binary, onAdd]);
   const closed = (close: () => void) => () => {
     close();
     const back = opener.current;
@@ -96,7 +97,7 @@ export function DiffFileView({
               where={`${file.path}:${lineNumber}${side === SplitSide.old ? ' (removed line)' : ''}`}
               onCancel={onClose}
               onSave={(body) => {
-                onAdd({
+                onAdd?.({
                   path: file.path,
                   line: lineNumber,
                   side: side === SplitSide.old ? 'old' : 'new',

@@ -19,9 +19,11 @@ export function DiffPane({
 }: {
   file: ReviewFile;
   viewed: ViewedState;
-  onViewed(viewed: boolean): void;
+  /** Absent: no Viewed box (a read-only view of accepted work). */
+  onViewed?: ((viewed: boolean) => void) | undefined;
   comments: readonly LineComment[];
-  onAdd(c: LineComment): void;
+  /** Absent: read only, no line comments. */
+  onAdd?: ((c: LineComment) => void) | undefined;
   onRemove(c: LineComment): void;
 }) {
   const [mode, setMode] = useState<'unified' | 'split'>('unified');
@@ -41,18 +43,20 @@ export function DiffPane({
         <strong className="diff-path">{file.path}</strong>
         <span className="diff-toolbar-actions">
           {viewed === 'changed' && <span className="viewed-changed small">Changed since viewed</span>}
-          <label className="diff-viewed small">
-            <input
-              type="checkbox"
-              checked={viewed === 'viewed'}
-              aria-label={`Viewed ${file.path}`}
-              onChange={(e) => {
-                onViewed(e.target.checked);
-                setOpen(false);
-              }}
-            />
-            Viewed
-          </label>
+          {onViewed && (
+            <label className="diff-viewed small">
+              <input
+                type="checkbox"
+                checked={viewed === 'viewed'}
+                aria-label={`Viewed ${file.path}`}
+                onChange={(e) => {
+                  onViewed(e.target.checked);
+                  setOpen(false);
+                }}
+              />
+              Viewed
+            </label>
+          )}
           <button type="button" aria-pressed={mode === 'unified'} onClick={() => setMode('unified')}>
             Unified
           </button>
@@ -83,7 +87,7 @@ function FilePane({
   file: ReviewFile;
   mode: 'unified' | 'split';
   comments: readonly LineComment[];
-  onAdd(c: LineComment): void;
+  onAdd?: ((c: LineComment) => void) | undefined;
   onRemove(c: LineComment): void;
 }) {
   if (!file.part)

@@ -46,12 +46,28 @@ export default function DiffReview({
   const [marks, setViewed] = useViewed(a.run_id, a.task_id);
   const [comments, setComments] = useState<LineComment[]>([]);
   const file = list.find((f) => f.path === picked) ?? list[0];
+  // The agent answered the last request for changes without changing files: the same commit, its answer.
+  const answered = previous !== undefined && view !== undefined && previous.commit === view.commit;
   return (
     <div className="diff-review">
       <ReviewHead view={view} list={list} />
       {view?.best_of && <Candidates approvalId={a.id} best={view.best_of} />}
       {view?.checks && <ChecksRow checks={view.checks} rounds={view.fix_rounds ?? 0} full />}
-      {view?.summary && <p className="small diff-summary">{view.summary}</p>}
+      {answered && view && previous ? (
+        <div className="review-answered" role="note" aria-label="Answered without changes">
+          <p className="small">
+            <strong>The agent answered without changing files.</strong> The branch is still at{' '}
+            <code>{view.commit.slice(0, 10)}</code>, the commit reviewed at attempt {previous.attempt}
+            {previous.comment ? ', where you asked:' : '.'}
+          </p>
+          {previous.comment && <blockquote className="small">{previous.comment}</blockquote>}
+          <p className="small">Its answer:</p>
+          <blockquote className="small diff-summary">{view.summary || '(it said nothing)'}</blockquote>
+          <p className="muted small">Approve that commit, ask again with another comment, or reject.</p>
+        </div>
+      ) : (
+        view?.summary && <p className="small diff-summary">{view.summary}</p>
+      )}
       {view?.protected_files && <ProtectedChanged files={view.protected_files} />}
       {view && (
         <SandboxBlocked
@@ -63,9 +79,10 @@ export default function DiffReview({
               ? { all: view.best_of.candidates.map((c) => c.candidate), underReview: view.best_of.winner }
               : undefined
           }
+          workspaceId={view.workspace_id}
         />
       )}
-      {previous && view && (
+      {previous && view && !answered && (
         <div className="review-since">
           <button type="button" aria-pressed={since} data-inbox="since" onClick={() => setSince(!since)}>
             Changes since your last review
@@ -92,7 +109,7 @@ export default function DiffReview({
           />
         </div>
       )}
-      <ReviewDecision approval={a} comments={comments} onDeciding={onDeciding} />
+      <ReviewDecision approval={a} comments={comments} onDeciding={onDeciding} answered={answered} />
     </div>
   );
 }

@@ -11,12 +11,16 @@ export function ReviewDecision({
   approval: a,
   comments,
   onDeciding,
+  answered = false,
 }: {
   approval: ReviewedApproval;
   comments: readonly LineComment[];
   onDeciding?: ((id: string) => void) | undefined;
+  /** The agent answered the last request for changes without changing files: approving takes the commit reviewed then. */
+  answered?: boolean;
 }) {
   const decide = useBaton((s) => s.decide);
+  const notifyWithLink = useBaton((s) => s.notifyWithLink);
   const requestChanges = useBaton((s) => s.requestChanges);
   const actor = useBaton(actorOf);
   const [comment, setComment] = useState('');
@@ -76,7 +80,7 @@ export function ReviewDecision({
           }}
         />
         <button type="button" onClick={ask} aria-keyshortcuts="Control+Enter Meta+Enter">
-          Request changes
+          {answered ? 'Ask again' : 'Request changes'}
         </button>
         <button
           type="button"
@@ -84,10 +88,18 @@ export function ReviewDecision({
           data-inbox="approve"
           onClick={() => {
             onDeciding?.(a.id);
-            void decide(a.id, true, comment);
+            void decide(a.id, true, comment).then(
+              (ok) =>
+                // What comes next for accepted work: pushing it or proposing it, from the task's panel.
+                ok &&
+                notifyWithLink(`Next for ${a.task_id}`, {
+                  to: { screen: 'run', runId: a.run_id, taskId: a.task_id },
+                  label: `Push ${a.task_id} or open a pull request…`,
+                }),
+            );
           }}
         >
-          Approve
+          {answered ? 'Approve that commit' : 'Approve'}
         </button>
       </div>
     </div>

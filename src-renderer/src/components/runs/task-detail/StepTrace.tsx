@@ -2,10 +2,11 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import { spendText } from '../../../format/cost.ts';
 import { formatDuration } from '../../../format/duration.ts';
 import { plural } from '../../../format/plural.ts';
 import { blockedTotal } from '../../../steps/sandbox-blocked.ts';
-import { stepTotals, tokens, usd } from '../../../steps/step-book.ts';
+import { stepTotals, tokens } from '../../../steps/step-book.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 import { StepRow } from './StepRow.tsx';
@@ -69,12 +70,13 @@ export function StepTrace({ task, always }: { task: TaskRun; always: boolean }) 
               {totals.running > 0 && `, ${totals.running} running`} · {tokens(totals.input_tokens)} in /{' '}
               {tokens(totals.output_tokens)} out
               {totals.cached_input_tokens > 0 && ` (${tokens(totals.cached_input_tokens)} cached)`} ·{' '}
-              {usd(totals.cost_usd)}
+              {spendText(totals.cost_usd, totals.unknown > 0, '$')}
+              {totals.unknown > 0 && ` (${plural(totals.unknown, 'model call')} Baton could not see)`}
               {totals.unpriced > 0 && ` + ${totals.unpriced} unpriced`}
-              {totals.unknown > 0 &&
-                ` + unknown (${plural(totals.unknown, 'model call')} Baton could not see)`}
               {totals.errors > 0 && ` · ${plural(totals.errors, 'error')}`}
               {totals.blocked > 0 && ` · ${blockedTotal(totals.blocked, totals.blocked_by_candidate)}`}
+              {totals.cache_writes > 0 &&
+                ` · ${plural(totals.cache_writes, 'package cache write')} kept out (not a finding)`}
               {totals.span_ms !== null && ` · ${formatDuration(totals.span_ms)}`}
             </output>
             <StepList steps={steps} label={`Steps, attempt ${attempt}`} />

@@ -1,15 +1,12 @@
 import type { RefObject } from 'react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Run, TaskRun } from '../../../../../src-shared/schemas/run.ts';
 import { isTerminalTaskStatus } from '../../../../../src-shared/schemas/run.ts';
-import { costText } from '../../../format/cost.ts';
+import { isCodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
 import { plural } from '../../../format/plural.ts';
-import { durationIsLive, taskDuration } from '../../../format/task-duration.ts';
 import { useBaton } from '../../../store/index.ts';
 import { stepsKey } from '../../../store/steps.ts';
 import { taskSpecOf } from '../../../store/task-spec.ts';
-import { ChecksRow } from '../../checks/ChecksRow.tsx';
-import { taskChecks } from '../../checks/latest-checks.ts';
 import { TaskLanding } from '../../landing/RunLandings.tsx';
 import { statusPill } from '../../shared/status-label.ts';
 import { Tabs } from '../../shared/Tabs.tsx';
@@ -17,17 +14,21 @@ import { useHumanIds } from '../../shared/use-human-ids.ts';
 import { useNowWhile } from '../../shared/use-now.ts';
 import { TaskAttempts } from '../TaskAttempts.tsx';
 import { TaskLog } from '../TaskLog.tsx';
-import { attemptText, nextAttemptText } from '../task-attempts.ts';
+import { nextAttemptText } from '../task-attempts.ts';
 import { AttemptNotices } from './AttemptNotices.tsx';
 import { OutputView } from './OutputView.tsx';
 import { StepTrace } from './StepTrace.tsx';
 import { TaskActions } from './TaskActions.tsx';
 import { TaskArtifacts } from './TaskArtifacts.tsx';
+import { TaskFacts } from './TaskFacts.tsx';
 import { TaskHistory } from './TaskHistory.tsx';
 import { WhyThisAgent } from './WhyThisAgent.tsx';
 
+// The changes' diff viewer is loaded on first use, as the diff review's is.
+const TaskChanges = lazy(() => import('./TaskChanges.tsx').then((m) => ({ default: m.TaskChanges })));
+
 /** The task panel's tabs, in the order they are shown. */
-type Section = 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
+type Section = 'changes' | 'output' | 'steps' | 'log' | 'attempts' | 'why' | 'history';
 
 /**
  * One task of a run, as Airflow's task instance and GitHub's check run show one: a header with
@@ -68,12 +69,15 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
     (s) => Object.keys(s.steps[stepsKey(task.run_id, task.task_id)]?.book ?? {}).length > 0,
   );
   const hasOutput = task.output !== null && task.output !== undefined;
-  const book = useBaton((s) => s.steps[stepsKey(task.run_id, task.task_id)]?.book);
-  const checks = taskChecks(task.output, book);
   const humans = useHumanIds();
   const pill = statusPill(task, humans);
   const files = detail?.artifacts.length ?? 0;
+  // A coding task's changes are a view of their own (its branch, where it is, the diff), not a file.
+  const coding = isCodingOutput(task.output) ? task.output : null;
   const sections: { id: Section; label: string }[] = [
+    ...(coding
+      ? [{ id: 'changes' as const, label: `Changes · ${plural(coding.files.length, 'file')}` }]
+      : []),
     ...(hasOutput || files > 0
       ? [{ id: 'output' as const, label: files > 0 ? `Output · ${plural(files, 'file')}` : 'Output' }]
       : []),
@@ -85,13 +89,15 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
   ];
   const [picked, setPicked] = useState<Section | null>(null);
   const fallback: Section =
-    stepper || hasSteps
-      ? 'steps'
-      : task.status === 'done' && (hasOutput || files > 0)
-        ? 'output'
-        : task.status === 'skipped' && m
-          ? 'why'
-          : 'log';
+    coding && task.status === 'done'
+      ? 'changes'
+      : stepper || hasSteps
+        ? 'steps'
+        : task.status === 'done' && (hasOutput || files > 0)
+          ? 'output'
+          : task.status === 'skipped' && m
+            ? 'why'
+            : 'log';
   const shown = picked && sections.some((x) => x.id === picked) ? picked : fallback;
   const panel = (id: Section) => ({
     role: 'tabpanel' as const,
@@ -115,48 +121,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
           ×
         </button>
       </header>
-      <dl className="facts">
-        <div>
-          <dt>Agent</dt>
-          <dd>{task.agent_id ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Attempt</dt>
-          <dd>{attemptText(task, spec)}</dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd className={durationIsLive(task) ? 'live' : undefined}>{taskDuration(task, now)}</dd>
-        </div>
-        {(task.cost > 0 || task.cost_unknown > 0) && (
-          <div>
-            <dt>Cost</dt>
-            <dd>{costText(task.cost, task.cost_unknown)}</dd>
-          </div>
-        )}
-        {task.progress !== null && (
-          <div>
-            <dt>Progress</dt>
-            <dd>
-              {task.progress}% {task.progress_message}
-            </dd>
-          </div>
-        )}
-        {checks.checks.length > 0 && (
-          <div>
-            <dt>Checks</dt>
-            <dd>
-              <ChecksRow checks={checks.checks} rounds={checks.rounds} />
-            </dd>
-          </div>
-        )}
-        {nextAttempt && (
-          <div>
-            <dt>Next attempt</dt>
-            <dd>{nextAttempt}</dd>
-          </div>
-        )}
-      </dl>
+      <TaskFacts task={task} spec={spec} now={now} nextAttempt={nextAttempt} />
       {task.error && (
         <p className="task-error small" role="note" aria-label="Error">
           {task.error}
@@ -167,7 +132,7 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         <p className="small task-reason">{task.reason}</p>
       )}
       <AttemptNotices lines={detail?.logs} />
-      <TaskLanding runId={run.id} taskId={task.task_id} />
+      <TaskLanding run={run} task={task} />
       <TaskActions task={task} run={run} />
       <Tabs
         label={`Sections of ${task.task_id}`}
@@ -176,6 +141,15 @@ export function TaskDetail({ task, run }: { task: TaskRun; run: Run }) {
         onChange={setPicked}
         className="task-tabs"
       />
+      {coding && (
+        <div {...panel('changes')}>
+          {shown === 'changes' && (
+            <Suspense fallback={<p className="muted small">Loading…</p>}>
+              <TaskChanges task={task} run={run} out={coding} artifacts={detail?.artifacts ?? []} />
+            </Suspense>
+          )}
+        </div>
+      )}
       {(hasOutput || files > 0) && (
         <div {...panel('output')}>
           {hasOutput && <OutputView value={task.output} taskId={task.task_id} />}
