@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import type { CallContext } from '../../src-shared/contract/caller.ts';
+import { LOCAL_CALL } from '../../src-shared/contract/caller.ts';
 import type { WireError, WireResult } from '../../src-shared/contract/errors.ts';
 import { formatPath } from '../../src-shared/contract/errors.ts';
 import type { BatonHandlers, MethodName } from '../../src-shared/contract/index.ts';
@@ -5,6 +8,8 @@ import { contract, isMethodName } from '../../src-shared/contract/index.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import { logToStderr } from '../base/log-line.ts';
+import type { Principal } from '../people/index.ts';
+import { authorize, currentPrincipal } from '../people/index.ts';
 import { isStorageFull, storageFullError } from './storage-full.ts';
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
@@ -19,32 +24,58 @@ export type Dispatch = (method: string, input: unknown) => Promise<WireResult>;
 export function createDispatch(
   handlers: BatonHandlers,
   log: ErrorLog = logToStderr,
-  opts: { dataDir?: string } = {},
+  opts: { dataDir?: string; callOf?: (p: Principal) => CallContext } = {},
 ): Dispatch {
   for (const name of Object.keys(contract)) {
     if (typeof (handlers as Record<string, unknown>)[name] !== 'function') {
       throw new Error(`application service has no handler for "${name}"`);
     }
   }
+  const callOf = opts.callOf ?? (() => LOCAL_CALL);
   return async (method, input) => {
     if (!isMethodName(method)) {
       return { ok: false, error: { code: 'unknown_method', message: `unknown method "${method}"` } };
     }
-    const parsed = contract[method].input.safeParse(input ?? {});
+    // Who calls, as the host proved it (people/principal.ts), and whether their role reaches the method.
+    let call: CallContext;
+    try {
+      call = callOf(currentPrincipal());
+      authorize(method, call);
+    } catch (err) {
+      return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
+    }
+    // A proven person is the actor of every change, whatever name an input's `actor` says.
+    const named =
+      call.person &&
+      ACTOR_METHODS.has(method) &&
+      typeof input === 'object' &&
+      input !== null &&
+      !Array.isArray(input)
+        ? { ...input, actor: call.person.name }
+        : input;
+    const parsed = contract[method].input.safeParse(named ?? {});
     const issues = parsed.success ? protoKeyIssues(input) : toIssues(parsed.error.issues);
     if (!parsed.success || issues.length > 0) {
       const err = invalidInput(`${method} input is invalid`, issues);
       return { ok: false, error: { code: err.code, message: err.message, details: err.details } };
     }
     try {
-      const handler = handlers[method] as (i: unknown) => unknown;
-      const value = await handler(parsed.data);
+      const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+      const value = await handler(parsed.data, call);
       return { ok: true, value };
     } catch (err) {
       return { ok: false, error: toWireError(err, method, log, opts.dataDir) };
     }
   };
 }
+
+/** The methods whose input names who acts (`actor`): a proven person's name replaces it. */
+const ACTOR_METHODS: ReadonlySet<MethodName> = new Set(
+  (Object.keys(contract) as MethodName[]).filter((m) => {
+    const schema: unknown = contract[m].input;
+    return schema instanceof z.ZodObject && Object.hasOwn(schema.shape, 'actor');
+  }),
+);
 
 /**
  * Every own `__proto__` key in a call's input, anywhere in it, as an issue naming its path.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CallContext } from './caller.ts';
 
 /** A contract method: its input schema, and (as a phantom type) what it returns. */
 export interface Method<I extends z.ZodType, O> {
@@ -17,9 +18,15 @@ export type InputOf<M> = M extends Method<infer I, unknown> ? z.input<I> : never
 export type ParsedInputOf<M> = M extends Method<infer I, unknown> ? z.output<I> : never;
 export type OutputOf<M> = M extends Method<z.ZodType, infer O> ? O : never;
 
-/** The handler map of a domain: each method takes its parsed input and returns plain data. */
+/**
+ * The handler map of a domain: each method takes its parsed input, and who calls as the host
+ * proved it (`caller.ts`), and returns plain data.
+ */
 export type HandlersOf<Ms extends AnyMethods> = {
-  [K in keyof Ms]: (input: ParsedInputOf<Ms[K]>) => Promise<OutputOf<Ms[K]>> | OutputOf<Ms[K]>;
+  [K in keyof Ms]: (
+    input: ParsedInputOf<Ms[K]>,
+    call: CallContext,
+  ) => Promise<OutputOf<Ms[K]>> | OutputOf<Ms[K]>;
 };
 
 /** Merges domain method maps into one; a method name declared twice is an error at start. */

@@ -123,6 +123,7 @@ export const AUDIT_ENTITIES = [
   'trigger',
   'worker_token',
   'workspace',
+  'person',
 ] as const;
 
 export interface AuditEntry {

@@ -32,6 +32,7 @@ import * as m031 from './031_skill_records.ts';
 import * as m032 from './032_issue_comments.ts';
 import * as m033 from './033_unknown_spend.ts';
 import * as m034 from './034_allow_protected_writes.ts';
+import * as m035 from './035_people.ts';
 
 export interface Migration {
   version: number;
@@ -75,4 +76,5 @@ export const migrations: readonly Migration[] = [
   { version: 32, name: 'issue_comments', up: m032.up },
   { version: 33, name: 'unknown_spend', up: m033.up },
   { version: 34, name: 'allow_protected_writes', up: m034.up },
+  { version: 35, name: 'people', up: m035.up },
 ];

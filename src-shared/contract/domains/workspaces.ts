@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
+import { approversSchema } from '../../schemas/people.ts';
 import { allowProtectedWritesSchema } from '../../schemas/protected-paths.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
@@ -112,8 +113,8 @@ export const workspaceMethods = {
    * Changes what a person may change of a registered workspace: the OS sandbox its setup command
    * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
    * the protected paths its agents may write on purpose (`allow_protected_writes`, replaced),
-   * its checks (the whole list, replaced) and where its work lands (`remote`, replaced; null:
-   * nowhere). A field left out stays as it is.
+   * its checks (the whole list, replaced), where its work lands (`remote`, replaced; null:
+   * nowhere) and who may decide its approvals (`approvers`, replaced; null: as the plan says). A field left out stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
@@ -122,6 +123,8 @@ export const workspaceMethods = {
       allow_protected_writes: allowProtectedWritesSchema.optional(),
       checks: workspaceChecksSchema.optional(),
       remote: workspaceRemoteSchema.nullable().optional(),
+      /** Who may decide the approvals of work in it (null: as the plan says, else any member). */
+      approvers: approversSchema.nullable().optional(),
     }),
   ).returns<Workspace>(),
   /**

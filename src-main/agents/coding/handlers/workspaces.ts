@@ -134,6 +134,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         allow_protected_writes: input.allow_protected_writes,
         checks: input.checks,
         remote: input.remote ? storedRemote(input.remote) : null,
+        ...(input.approvers ? { approvers: input.approvers } : {}),
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -147,7 +148,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       bus.emit('workspace.updated', workspace);
       return workspace;
     },
-    'workspaces.update': ({ workspace_id, sandbox, allow_protected_writes, checks, remote }) => {
+    'workspaces.update': ({ workspace_id, sandbox, allow_protected_writes, checks, remote, approvers }) => {
       const updated = store.tx(() => {
         const old = found(workspace_id);
         let w: Workspace = old;
@@ -169,6 +170,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
           const stored = remote === null ? null : storedRemote(remote);
           store.workspaces.setRemote(workspace_id, stored);
           w = { ...w, remote: stored };
+        }
+        if (approvers !== undefined) {
+          store.workspaces.setApprovers(workspace_id, approvers);
+          const { approvers: _old, ...rest } = w;
+          w = approvers === null ? rest : { ...rest, approvers };
         }
         return w;
       });
