@@ -8,4 +8,5 @@ export { createPeople } from './people.ts';
 export { authorize, LEAST_ROLE } from './permissions.ts';
 export type { Principal } from './principal.ts';
 export { asPrincipal, currentPrincipal, LOCAL } from './principal.ts';
+export { AUTH_PATH, createAuthRoutes } from './routes.ts';
 export type { Ended, SessionLimits } from './sessions.ts';

@@ -20,7 +20,9 @@ export function looksLike(
   kind: keyof typeof SECRET_PREFIX,
   presented: string | undefined,
 ): presented is string {
-  return typeof presented === 'string' && presented.startsWith(SECRET_PREFIX[kind]) && presented.length <= 200;
+  return (
+    typeof presented === 'string' && presented.startsWith(SECRET_PREFIX[kind]) && presented.length <= 200
+  );
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
