@@ -37,6 +37,9 @@ export interface InviteRow extends Invite {
 export function createPeopleRepo(db: Db) {
   const q = {
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM people'),
+    canSignIn: db.prepare<[], { yes: number }>(
+      'SELECT EXISTS (SELECT 1 FROM people WHERE password_hash IS NOT NULL) OR EXISTS (SELECT 1 FROM passkeys) AS yes',
+    ),
     all: db.prepare<[], PersonRow>(
       "SELECT * FROM people ORDER BY role = 'owner' DESC, created_at, name COLLATE NOCASE",
     ),
@@ -104,6 +107,8 @@ export function createPeopleRepo(db: Db) {
   return {
     db,
     count: (): number => q.count.get()!.n,
+    /** Whether anyone can sign in here at all (a password or a passkey): else only the machine's owner uses it. */
+    canSignIn: (): boolean => q.canSignIn.get()!.yes === 1,
     list: (): PersonRow[] => q.all.all(),
     get: (id: string): PersonRow | undefined => q.one.get(id),
     byName: (name: string): PersonRow | undefined => q.byName.get(name),

@@ -99,6 +99,7 @@ export function createAuthRoutes(people: People, cookie: CookieRule) {
           via: r.principal?.kind ?? null,
           setup_needed: r.principal?.kind === 'local' && person === null,
           passwords: passwordsAvailable,
+          sign_in: people.repo.canSignIn(),
         });
       }
       if (route === 'GET /auth/invite') {
