@@ -39,7 +39,7 @@ export function authGate(
     let principal: Principal | null = null;
     if (authenticate(req, opts.token) && opts.originAllowed(req)) principal = LOCAL;
     else {
-      const person = callers.person(req, { csrf: req.method !== 'GET' });
+      const person = callers.person(req, req.method === 'GET' ? 'read' : 'csrf');
       if (person && 'principal' in person) principal = person.principal;
     }
     const origin = req.headers.origin;

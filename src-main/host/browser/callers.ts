@@ -52,9 +52,12 @@ export function createCallers(people: People, cookie: CookieRule, publicOrigins:
 
   /**
    * A person's proof on a request without the launch token: a personal token, else the session
-   * cookie (with the CSRF checks when `csrf`). Null: neither was presented.
+   * cookie, whose request must come from a page of this Baton: `csrf` (the API, a POST) its
+   * Origin and the CSRF header, `origin` (the socket) its Origin, `read` (GET /auth/me, which
+   * changes nothing; a same-origin GET carries no Origin) a foreign Origin refused. Null: neither
+   * was presented.
    */
-  function person(req: IncomingMessage, opts: { csrf: boolean }): Proven | Refusal | null {
+  function person(req: IncomingMessage, check: 'csrf' | 'origin' | 'read'): Proven | Refusal | null {
     const presented = bearer(req);
     if (presented?.startsWith('bpt_')) {
       const recheck = tokenRecheck(presented);
@@ -69,7 +72,8 @@ export function createCallers(people: People, cookie: CookieRule, publicOrigins:
     }
     const secret = sessionSecret(req, cookie);
     if (secret === undefined) return null;
-    if (!ownOrigin(req) || (opts.csrf && !csrfHeader(req)))
+    const foreign = req.headers.origin !== undefined && !ownOrigin(req);
+    if (foreign || (check !== 'read' && !ownOrigin(req)) || (check === 'csrf' && !csrfHeader(req)))
       return {
         status: 403,
         code: 'forbidden',

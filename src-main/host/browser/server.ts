@@ -236,7 +236,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     let caller: Caller = 'ui';
     let worker: WorkerCaller | undefined;
     let principal: Principal = LOCAL;
-    const person = authenticate(req, token) ? null : (callers?.person(req, { csrf: true }) ?? null);
+    const person = authenticate(req, token) ? null : (callers?.person(req, 'csrf') ?? null);
     if (person !== null) {
       if (!('principal' in person)) {
         refuseCaller(res, person);
@@ -333,7 +333,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     // A person's socket: their session cookie (from a page of this Baton) or personal token.
     const person =
       target.path === '/ws' && !authenticate(req, token, true)
-        ? (callers?.person(req, { csrf: false }) ?? null)
+        ? (callers?.person(req, 'origin') ?? null)
         : null;
     if (person !== null) {
       if (!('principal' in person)) refuseSocket(socket, person.status, person.message);
