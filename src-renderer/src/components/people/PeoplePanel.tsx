@@ -288,8 +288,9 @@ function You() {
       </form>
       <h3>Personal access tokens</h3>
       <p className="muted small">
-        For the CLI and scripts: <code>BATON_TOKEN=… baton --url {location.origin}/ …</code>. A token does at
-        most what you may, and is shown once.
+        For scripts and MCP clients: <code>Authorization: Bearer …</code> on{' '}
+        <code>{location.origin}/api/</code> and <code>/mcp</code>. A token does at most what you may, and is
+        shown once.
       </p>
       {secret && (
         <ShownOnce
