@@ -85,6 +85,7 @@ describe('an approval on the bus', () => {
             ...approval,
             plan_id: null,
             run_started_by: null,
+            deciders: DEFAULT_DECIDERS,
             task_description: null,
             dependencies: [],
           },
