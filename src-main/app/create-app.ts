@@ -18,6 +18,8 @@ import { systemClock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
+import type { SessionLimits } from '../people/index.ts';
+import { createPeople } from '../people/index.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
 import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
@@ -96,6 +98,8 @@ export interface AppOptions {
    * (the app, `baton serve`) unless `enabled` says otherwise.
    */
   reach?: Partial<ReachOptions>;
+  /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
+  sessions?: SessionLimits;
 }
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
@@ -259,7 +263,25 @@ export function createApp(opts: AppOptions) {
       ...(opts.landing?.tickMs !== undefined ? { tickMs: opts.landing.tickMs } : {}),
     },
   );
+  // People, their sessions and tokens (src-main/people/): every call's caller is one of them.
+  const people = createPeople({
+    db: store.db,
+    now: () => clock.now(),
+    audit: (e) =>
+      store.memory.audit({
+        at: now(),
+        actor: e.actor,
+        entity: 'person',
+        entity_id: e.entity_id,
+        run_id: null,
+        from_status: e.from,
+        to_status: e.to,
+        why: e.why,
+      }),
+    ...(opts.sessions ? { sessions: opts.sessions } : {}),
+  });
   const handlers = createHandlers({
+    people,
     workers,
     availability,
     patterns,
@@ -274,7 +296,7 @@ export function createApp(opts: AppOptions) {
     reach,
     landing,
   });
-  const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir });
+  const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir, callOf: people.callOf });
   if (opts.resume !== false) {
     engine.resumeUnfinished();
     engine.watchUnfinished();
@@ -304,6 +326,8 @@ export function createApp(opts: AppOptions) {
     reach,
     /** Landing runs' work (pushes, pull requests) and following the pull requests. */
     landing,
+    /** People on this Baton: the hosts prove callers with its sessions and tokens. */
+    people,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
     workerTokens: workers.tokens,
     /** The trace export, when one is configured (`flush` sends what is batched). */

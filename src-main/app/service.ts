@@ -1,6 +1,7 @@
 import type { BatonHandlers } from '../../src-shared/contract/index.ts';
 import { workspaceHandlers } from '../agents/coding/index.ts';
 import { scopeHandlers, toolCallHandlers } from '../agents/index.ts';
+import { peopleHandlers } from '../people/index.ts';
 import { agentHandlers } from './agents.ts';
 import { approvalHandlers } from './approvals.ts';
 import { auditHandlers } from './audit.ts';
@@ -31,5 +32,6 @@ export function createHandlers(ctx: AppContext): BatonHandlers {
     ...toolCallHandlers(ctx),
     ...workspaceHandlers(ctx),
     ...ctx.reach.handlers(),
+    ...peopleHandlers(ctx.people),
   };
 }

@@ -37,7 +37,8 @@ Usage:
   baton start [--data-dir D] [--port N] [--callback-url U] [--max-in-flight N]
                                                  build, then open the desktop app (browser mode without Electron)
   baton serve [--port N] [--host H] [--allow-host NAME]... [--data-dir D] [--callback-url U]
-              [--max-in-flight N] [--new-token]  serve the UI and API on http://127.0.0.1:N (default 4800);
+              [--public-url U] [--max-in-flight N] [--new-token]
+                                                 serve the UI and API on http://127.0.0.1:N (default 4800);
                                                  its link (?token=) stays the same across restarts
                                                  until --new-token makes a new one
   baton run <plan.json> [--agents agents.json] [--data-dir D] [--json] [--max-in-flight N]
@@ -123,6 +124,9 @@ at once, the runs a command starts or answers for go on there, secrets are looke
 Otherwise a command opens the data directory itself.
 --callback-url (else $BATON_CALLBACK_URL): the origin http agents on other machines reach Baton
 at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own address.
+--public-url U (else $BATON_PUBLIC_URL; serve): where people reach this Baton from elsewhere, through
+your own reverse proxy or tunnel to it (https://baton.example.com): they sign in there; its name is
+answered to and its origin accepted. Baton still listens on loopback unless --host says otherwise.
 --host H: the address to listen on (127.0.0.1; 0.0.0.0 or :: for every interface). Beyond
 loopback, Baton answers to this machine's own names and addresses; --allow-host NAME (repeatable)
 adds another (a DNS name, a proxy's); any other Host name is refused.
@@ -146,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'callback-url': { type: 'string' },
+      'public-url': { type: 'string' },
       'max-in-flight': { type: 'string' },
       'worker-lease': { type: 'string' },
       server: { type: 'string' },
@@ -272,6 +277,7 @@ async function main(argv: string[]): Promise<number> {
           host: values.host ?? '127.0.0.1',
           allowHosts: (values['allow-host'] ?? []).map((h) => parseAllowedHostFlag(h)),
           callbackUrl: origin,
+          publicUrl: setting(values['public-url'], '--public-url', 'BATON_PUBLIC_URL', parseCallbackUrl),
           token,
           newToken: values['new-token'],
         });

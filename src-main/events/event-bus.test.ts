@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../../src-shared/contract/events.ts';
 import type { Approval } from '../../src-shared/schemas/approval.ts';
+import { DEFAULT_DECIDERS } from '../../src-shared/schemas/people.ts';
 import { EventBus } from './event-bus.ts';
 
 describe('the event bus', () => {
@@ -44,6 +45,7 @@ describe('an approval on the bus', () => {
         ...a,
         plan_id: 'release',
         run_started_by: null,
+        deciders: DEFAULT_DECIDERS,
         task_description: 'Deploy it',
         dependencies: [],
       };
@@ -83,6 +85,7 @@ describe('an approval on the bus', () => {
             ...approval,
             plan_id: null,
             run_started_by: null,
+            deciders: DEFAULT_DECIDERS,
             task_description: null,
             dependencies: [],
           },

@@ -1,5 +1,6 @@
 import type { BatonEvent, BatonEvents, EventBatch, EventName } from '../../src-shared/contract/events.ts';
 import type { Approval, ApprovalView } from '../../src-shared/schemas/approval.ts';
+import { DEFAULT_DECIDERS } from '../../src-shared/schemas/people.ts';
 import { BackgroundWork } from '../base/background.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 
@@ -15,6 +16,7 @@ const bareView = (a: Approval): ApprovalView => ({
   ...a,
   plan_id: null,
   run_started_by: null,
+  deciders: DEFAULT_DECIDERS,
   task_description: null,
   dependencies: [],
 });

@@ -4,6 +4,7 @@ import { auditMethods } from './domains/audit.ts';
 import { inboxMethods } from './domains/inbox.ts';
 import { memoryMethods } from './domains/memory.ts';
 import { notificationMethods } from './domains/notifications.ts';
+import { peopleMethods } from './domains/people.ts';
 import { planMethods } from './domains/plans.ts';
 import { projectMethods } from './domains/projects.ts';
 import { runMethods } from './domains/runs.ts';
@@ -39,6 +40,7 @@ export const contract = mergeDomains({
   schedules: scheduleMethods,
   triggers: triggerMethods,
   notifications: notificationMethods,
+  people: peopleMethods,
 });
 
 export type Contract = typeof contract;
@@ -57,6 +59,7 @@ export * from './domains/audit.ts';
 export * from './domains/inbox.ts';
 export * from './domains/memory.ts';
 export * from './domains/notifications.ts';
+export * from './domains/people.ts';
 export * from './domains/plans.ts';
 export * from './domains/projects.ts';
 export * from './domains/runs.ts';

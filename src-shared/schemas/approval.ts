@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BestOfSummary } from './best-of.ts';
 import type { CheckOutcome } from './checks.ts';
+import type { Deciders } from './people.ts';
 import type { TaskStatus } from './run.ts';
 import type { ChangedFile } from './workspace.ts';
 
@@ -194,6 +195,8 @@ export interface ApprovalView extends Approval {
    * `schedule`, `trigger`, `cli`, `mcp`, `api`; null for runs from before it was recorded.
    */
   run_started_by: string | null;
+  /** Who may decide it: as its task, plan or workspace names them, else any member (`people.ts`). */
+  deciders: Deciders;
   task_description: string | null;
   /** What the task builds on: its dependencies in the run, with what they produced. */
   dependencies: { task_id: string; status: TaskStatus; output: unknown }[];

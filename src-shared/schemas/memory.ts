@@ -127,6 +127,8 @@ export const AUDIT_ENTITIES = [
   'secret',
   /** A setting of Baton's own (which notifications a person wants). */
   'setting',
+  /** A person of this Baton: invited, joined, given a role, removed. */
+  'person',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
 import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
+import { approversSchema } from './people.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
 import { sandboxNarrowingSchema } from './sandbox.ts';
@@ -135,6 +136,8 @@ export const taskSpecSchema = z.strictObject({
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z' })
     .optional(),
   requires_approval: z.boolean().default(false),
+  /** Who may decide its approvals (gate, diff review, tool calls): people, a least role; else the plan's. */
+  approvers: approversSchema.optional(),
   estimated_cost: z
     .number({ error: NUMBER_FROM_0 })
     .nonnegative(NUMBER_FROM_0)
@@ -245,6 +248,8 @@ const planShape = z.strictObject({
   decider: deciderSpecSchema.optional(),
   /** The workspace (a registered git repository) its coding tasks work in, unless a task names its own. */
   workspace: idSchema.optional(),
+  /** Who may decide its tasks' approvals unless a task names its own; else the workspace's, else any member. */
+  approvers: approversSchema.optional(),
   /**
    * Narrows the OS sandbox of every process its tasks' agents start (fewer hosts, fewer folders,
    * more hidden; `src-shared/schemas/sandbox.ts`): a plan can narrow it, never widen it.

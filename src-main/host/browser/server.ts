@@ -13,19 +13,24 @@ import type { AgentCallbacks } from '../../agents/index.ts';
 import { CALLBACK_PATH } from '../../agents/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import { authenticate, bearer, originAllowed, tokenPresented } from '../../http/auth.ts';
+import { authenticate, bearer, sameOrigin, tokenPresented } from '../../http/auth.ts';
 import { createEdgeServer, guard, refuseSocket } from '../../http/edge.ts';
 import type { HostRule } from '../../http/host-names.ts';
-import { allowedHostNames, callbackHostName } from '../../http/host-names.ts';
+import { allowedHostNames, callbackHostName, hostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
 import { newToken, tokensEqual } from '../../http/security.ts';
+import type { People, Principal } from '../../people/index.ts';
+import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/index.ts';
 import { TRIGGER_PATH } from '../../reach/index.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
+import { authGate } from './auth-gate.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
+import type { Proven } from './callers.ts';
+import { createCallers, refuseCaller } from './callers.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { createStaticFiles } from './static-files.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
@@ -35,8 +40,10 @@ export interface RouteContext {
   target: RequestTarget;
   /** The body as a JSON object (`{}` when empty), or why it is not one. */
   body: () => Promise<BodyResult>;
-  /** Who asks: the UI token's holder, or a remote worker with a worker token (the worker API only). */
+  /** Who asks: the UI token's holder or a person, or a remote worker with a worker token (the worker API only). */
   caller: Caller;
+  /** Who asks, proven: the machine's owner (the launch token), a person (session, token), a worker. */
+  principal: Principal;
   /** With a worker token: which token, and the worker it may act as (`bind`). */
   worker?: WorkerCaller;
 }
@@ -113,6 +120,18 @@ export interface BrowserHostOptions {
    * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser page.
    */
   workerSignal?: boolean;
+  /**
+   * People (src-main/people/): sign-in at `/auth/`, and a session cookie or a personal access token
+   * opening the API and the UI's socket as that person, within their role. Without it only the
+   * launch token (the machine's owner) is admitted.
+   */
+  people?: People;
+  /**
+   * Where people reach this Baton from elsewhere (`https://baton.example.com`, through their own
+   * reverse proxy or tunnel to this loopback host): its host name is answered to, its origin
+   * accepted, and with https the session cookie is Secure and `__Host-`.
+   */
+  publicUrl?: string;
 }
 
 export interface BrowserHost {
@@ -137,7 +156,22 @@ const MAX_BODY = 64 * 1024 * 1024;
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const token = opts.token ?? newToken();
   const bindHost = opts.host ?? '127.0.0.1';
-  const allowed = allowedHostNames(bindHost, opts.allowedHosts ?? []);
+  const publicUrl = opts.publicUrl ? new URL(opts.publicUrl) : null;
+  const publicHost = publicUrl ? hostName(publicUrl.host) : undefined;
+  const allowed = allowedHostNames(bindHost, [
+    ...(opts.allowedHosts ?? []),
+    ...(publicHost ? [publicHost] : []),
+  ]);
+  const publicOrigins = publicUrl ? [publicUrl.origin] : [];
+  const cookieRule = { secure: publicUrl?.protocol === 'https:' };
+  const callers = opts.people ? createCallers(opts.people, cookieRule, publicOrigins) : null;
+  /** A browser's Origin, when it sends one, is this host's own or the public URL's. */
+  const originAllowed = (req: IncomingMessage): boolean =>
+    req.headers.origin === undefined || sameOrigin(req) || publicOrigins.includes(req.headers.origin);
+  const auth =
+    opts.people && callers
+      ? authGate(createAuthRoutes(opts.people, cookieRule), callers, { token, publicUrl, originAllowed })
+      : null;
   // Checked at the edge, before any route. Agents and other programs may reach Baton through a
   // proxy or tunnel by the callback URL's name: that name opens their routes only (each with its
   // own secret), never the UI, the API or /mcp.
@@ -163,6 +197,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (opts.triggers && target.path.startsWith(TRIGGER_PATH)) return opts.triggers(req, res, target);
     // A forge's webhooks: the same, each signed with its workspace's webhook secret.
     if (opts.forgeHooks && target.path.startsWith('/api/forge/')) return opts.forgeHooks(req, res, target);
+    if (auth && target.path.startsWith(AUTH_PATH)) return auth(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) {
       // A coding CLI's attempt link: /mcp for its attempt, without the launch token.
@@ -170,11 +205,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       if (attempt) {
         if (!originAllowed(req))
           return sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
-        return opts.mcp.handle(req, res, attempt);
+        const mcp = opts.mcp;
+        return asPrincipal({ kind: 'attempt' }, () => mcp.handle(req, res, attempt));
       }
       const who = admitted(req, res);
       if (who?.caller === 'worker') return forbidden(res);
-      return who ? opts.mcp.handle(req, res) : undefined;
+      const mcp = opts.mcp;
+      return who ? asPrincipal(who.principal, () => mcp.handle(req, res)) : undefined;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return sendJson(res, 405, {
@@ -195,10 +232,18 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   function admitted(
     req: IncomingMessage,
     res: ServerResponse,
-  ): { caller: Caller; worker?: WorkerCaller } | null {
+  ): { caller: Caller; worker?: WorkerCaller; principal: Principal } | null {
     let caller: Caller = 'ui';
     let worker: WorkerCaller | undefined;
-    if (!authenticate(req, token)) {
+    let principal: Principal = LOCAL;
+    const person = authenticate(req, token) ? null : (callers?.person(req, 'csrf') ?? null);
+    if (person !== null) {
+      if (!('principal' in person)) {
+        refuseCaller(res, person);
+        return null;
+      }
+      principal = person.principal;
+    } else if (!authenticate(req, token)) {
       const verdict = opts.workerTokens?.verify(bearer(req)) ?? null;
       if (verdict?.kind === 'revoked') {
         refuseRevoked(res, verdict);
@@ -210,12 +255,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
       caller = 'worker';
       worker = workerCaller(verdict);
+      principal = { kind: 'worker', name: verdict.name };
     }
     if (!originAllowed(req)) {
       sendJson(res, 403, { error: { code: 'forbidden', message: 'Origin not allowed' } });
       return null;
     }
-    return worker ? { caller, worker } : { caller };
+    return worker ? { caller, worker, principal } : { caller, principal };
   }
 
   /**
@@ -242,7 +288,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   async function api(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     const who = admitted(req, res);
     if (!who) return;
-    const { caller } = who;
+    await asPrincipal(who.principal, () => apiAs(req, res, target, who));
+  }
+
+  async function apiAs(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: RequestTarget,
+    who: { caller: Caller; worker?: WorkerCaller; principal: Principal },
+  ): Promise<void> {
+    const { caller, principal } = who;
     const body = () => readJsonBody(req, MAX_BODY, { object: true });
     // A worker token opens the worker API's routes only (the REST router knows which they are).
     if (caller === 'worker') {
@@ -265,7 +320,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (req.method === 'GET' && target.path === '/api/health') {
       return sendJson(res, 200, { ok: true, name: 'baton' });
     }
-    if (opts.routes && (await opts.routes(req, res, { target, body, caller }))) return;
+    if (opts.routes && (await opts.routes(req, res, { target, body, caller, principal }))) return;
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${target.path}` } });
   }
 
@@ -281,6 +336,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       workerUpgrade(req, socket, head, workerSocket);
       return;
     }
+    // A person's socket: their session cookie (from a page of this Baton) or personal token.
+    const person =
+      target.path === '/ws' && !authenticate(req, token, true)
+        ? (callers?.person(req, 'origin') ?? null)
+        : null;
+    if (person !== null) {
+      if (!('principal' in person)) refuseSocket(socket, person.status, person.message);
+      else if (!originAllowed(req)) refuseSocket(socket, 403);
+      else wss.handleUpgrade(req, socket, head, (ws) => opened(ws, person));
+      return;
+    }
     const refused =
       target.path !== '/ws' ? 404 : !authenticate(req, token, true) ? 401 : !originAllowed(req) ? 403 : null;
     if (refused === 401 && opts.workerTokens?.verify(bearer(req))?.kind === 'worker') {
@@ -291,12 +357,19 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       refuseSocket(socket, refused);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      broadcast.add(ws);
-      // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
-      // code when it can); without a listener the 'error' would end the host.
-      ws.on('error', () => {});
-      ws.on('message', (data) => onMessage(ws, data));
+    wss.handleUpgrade(req, socket, head, (ws) => opened(ws, { principal: LOCAL, recheck: null }));
+  }
+
+  function opened(ws: WebSocket, proven: Proven): void {
+    broadcast.add(ws);
+    callers?.track(ws, proven);
+    // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
+    // code when it can); without a listener the 'error' would end the host.
+    ws.on('error', () => {});
+    ws.on('message', (data) => {
+      // Proven again at each call: a session signed out, a person removed, is refused at once.
+      const principal = callers ? callers.now(ws, proven.principal) : proven.principal;
+      if (principal) asPrincipal(principal, () => onMessage(ws, data));
     });
   }
 
@@ -384,6 +457,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       opts.mcpLinks?.serveAt(null);
       await opts.mcp?.close();
       broadcast.close();
+      callers?.close();
       workerSocket?.close();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

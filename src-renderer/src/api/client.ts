@@ -39,6 +39,9 @@ export function connect(
   client.onBatch(onEvents);
 }
 
+/** The typed client, for the calls a screen makes through its own module (`api/people.ts`). */
+export const client$ = (): BatonClient => c();
+
 function c(): BatonClient {
   if (!client) throw new Error('Baton client used before connect()');
   return client;

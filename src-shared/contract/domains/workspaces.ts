@@ -3,6 +3,7 @@ import type { CheckEnvironment } from '../../schemas/checks.ts';
 import { workspaceChecksSchema } from '../../schemas/checks.ts';
 import type { ForgeKind } from '../../schemas/forge.ts';
 import { workspaceRemoteSchema } from '../../schemas/forge.ts';
+import { approversSchema } from '../../schemas/people.ts';
 import { allowProtectedWritesSchema } from '../../schemas/protected-paths.ts';
 import type { AllowedSandboxHost } from '../../schemas/sandbox.ts';
 import { sandboxHostSchema, sandboxPolicySchema } from '../../schemas/sandbox.ts';
@@ -140,7 +141,8 @@ export const workspaceMethods = {
    * and checks run in (the whole policy, replaced; turning it off is recorded in the audit log),
    * the protected paths its agents may write on purpose (`allow_protected_writes`, replaced),
    * its checks (the whole list, replaced), where its work lands (`remote`, replaced; null:
-   * nowhere) and its setup command (null: none). A field left out stays as it is.
+   * nowhere), its setup command (null: none) and who may decide its approvals (`approvers`,
+   * replaced; null: as the plan says). A field left out stays as it is.
    */
   'workspaces.update': method(
     z.strictObject({
@@ -151,6 +153,8 @@ export const workspaceMethods = {
       remote: workspaceRemoteSchema.nullable().optional(),
       /** Its setup command (argv; a script is `["sh", "-c", script]`); null: none. */
       setup_command: workspaceInputSchema.shape.setup_command.unwrap().nullable().optional(),
+      /** Who may decide the approvals of work in it (null: as the plan says, else any member). */
+      approvers: approversSchema.nullable().optional(),
     }),
   ).returns<Workspace>(),
   /**

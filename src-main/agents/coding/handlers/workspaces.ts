@@ -152,6 +152,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         allow_protected_writes: input.allow_protected_writes,
         checks: input.checks,
         remote: input.remote ? storedRemote(input.remote) : null,
+        ...(input.approvers ? { approvers: input.approvers } : {}),
         created_at: now(),
       };
       const added = store.tx(() => {
@@ -166,7 +167,7 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
       return workspace;
     },
     'workspaces.update': (
-      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command },
+      { workspace_id, sandbox, allow_protected_writes, checks, remote, setup_command, approvers },
       call,
     ) => {
       const updated = store.tx(() => {
@@ -193,6 +194,11 @@ export function workspaceHandlers(ctx: CodingHandlersContext): WorkspaceHandlers
         if (setup_command !== undefined) {
           store.workspaces.setSetup(workspace_id, setup_command);
           w = { ...w, setup_command };
+        }
+        if (approvers !== undefined) {
+          store.workspaces.setApprovers(workspace_id, approvers);
+          const { approvers: _old, ...rest } = w;
+          w = approvers === null ? rest : { ...rest, approvers };
         }
         auditWorkspace(old, w, actorOfCall(null, call));
         return w;

@@ -40,6 +40,7 @@ const SETTINGS_WORDS: Record<SettingsTab, string> = {
   secrets: 'Secrets',
   notifications: 'Notifications',
   'worker-tokens': 'Worker tokens',
+  people: 'People',
 };
 
 /** The address of a screen as the sidebar opens it (none for the plan page, reached by a plan). */

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import type { ApprovalKind, ApprovalView, BlockedWork } from '../../../../src-shared/schemas/approval.ts';
+import { decidersText, mayDecide } from '../../../../src-shared/schemas/people.ts';
 import { spendText } from '../../format/cost.ts';
 import { plural } from '../../format/plural.ts';
 import { startedByText } from '../../format/started-by.ts';
@@ -90,6 +91,11 @@ export function ApprovalCard({
   // a kind with a review of its own takes the card's whole width.
   const review = reviewOf(a, onDeciding);
   const plain = review === null;
+  // Who may decide it, as the host will check: controls a person may not use are not offered.
+  const me = useBaton((s) => s.me);
+  const may = me
+    ? mayDecide(a.deciders, { name: me.person?.name ?? null, role: me.role })
+    : { ok: true as const };
   return (
     <li
       ref={card}
@@ -128,7 +134,15 @@ export function ApprovalCard({
         <BuildsOn taskId={a.task_id} dependencies={a.dependencies} open={a.dependencies.length <= 3} />
         <ApprovalOrigin approval={a} />
       </div>
-      <div className="card-decide">{review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />}</div>
+      <div className="card-decide">
+        {may.ok ? (
+          (review ?? <ApprovalDecision approval={a} onDeciding={onDeciding} />)
+        ) : (
+          <p className="small muted not-yours" role="note">
+            You cannot decide this: {may.why}.
+          </p>
+        )}
+      </div>
     </li>
   );
 }
@@ -178,7 +192,8 @@ export function ApprovalOrigin({ approval: a }: { approval: ApprovalView }) {
         <code>{a.run_id}</code>
       </RouteLink>
       {startedBy && ` · ${startedBy}`}
-      {a.cost > 0 && ` · cost ${spendText(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" />
+      {a.cost > 0 && ` · cost ${spendText(a.cost)}`} · <RelativeTime at={a.requested_at} prefix="asked" /> ·{' '}
+      <span className="deciders">{a.deciders ? `decided by ${decidersText(a.deciders)}` : ''}</span>
     </p>
   );
 }
