@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { idSchema, skillSchema } from './common.ts';
+import {
+  boundedJsonSchema,
+  idSchema,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  skillSchema,
+  tooDeep,
+} from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
 import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
@@ -55,7 +62,7 @@ export const conditionSchema = z
         task_id: idSchema,
         /** Dot path into the output, e.g. `result.score`; empty for the whole output. */
         path: z.string().max(200).default(''),
-        equals: z.unknown().optional(),
+        equals: boundedJsonSchema.optional(),
         /**
          * A regular expression tested on the value (as JSON text unless a string). One that can
          * take super-linear time is refused where plans enter the main process
@@ -94,6 +101,21 @@ function duplicateSkills(skills: readonly unknown[], ctx: z.RefinementCtx<unknow
  * also runs in the renderer, where Node's Buffer does not exist, and it stops early, so a
  * huge value is not walked (or copied, as TextEncoder would) to the end.
  */
+/** A free-form JSON field nests no deeper than the store reads (`MAX_JSON_DEPTH`). */
+function notTooDeep(v: unknown, ctx: z.RefinementCtx): void {
+  if (nestsDeeperThan(v, MAX_JSON_DEPTH)) ctx.addIssue({ code: 'custom', message: tooDeep() });
+}
+
+/** Whether `v` holds itself (a cycle, which IPC can carry): JSON.stringify says so as a TypeError. */
+function hasCycle(v: unknown): boolean {
+  try {
+    JSON.stringify(v);
+    return false;
+  } catch (err) {
+    return err instanceof TypeError;
+  }
+}
+
 function utf8LongerThan(text: string, limit: number): boolean {
   // Every UTF-16 unit takes 1 to 3 bytes (a surrogate pair, two units, takes 4).
   if (text.length > limit) return true;
@@ -182,7 +204,7 @@ export const taskSpecSchema = z.strictObject({
    * A JSON Schema the task's answer must meet (an `llm` agent's: sent as `response_format` and
    * checked; a mismatch is retried once, then fails the attempt naming it).
    */
-  output_schema: z.record(z.string(), z.unknown()).optional(),
+  output_schema: z.record(z.string(), z.unknown()).superRefine(notTooDeep).optional(),
   timeout_s: z
     .number({ error: SECONDS })
     .positive(SECONDS)
@@ -194,7 +216,12 @@ export const taskSpecSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .superRefine((v, ctx) => {
       // A plan is stored and handed to agents as JSON: what JSON cannot hold (a BigInt, a
-      // cycle, which Electron's IPC can carry) is a problem of the plan, not a crash.
+      // cycle, which Electron's IPC can carry), or nests deeper than the store reads, is a
+      // problem of the plan, not a crash.
+      if (nestsDeeperThan(v, MAX_JSON_DEPTH) && !hasCycle(v)) {
+        ctx.addIssue({ code: 'custom', message: tooDeep() });
+        return;
+      }
       let json: string;
       try {
         json = JSON.stringify(v);
