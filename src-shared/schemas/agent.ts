@@ -285,7 +285,8 @@ export const codingAgentSchema = z
      * With `protocol: "acp"` and `tool_approvals: "inbox"`: which of the agent's permission
      * requests run, ask a person, or are refused, as an `llm` agent's `tool_policy` (patterns over
      * `<agent>/<tool kind>/<title>`, e.g. `*\/edit/*`); with none matching, read-only calls
-     * (read, search, think, fetch) are allowed and the rest asked about.
+     * (read, search, think, fetch, whose input only looks, inside the worktree) are allowed and
+     * the rest asked about.
      */
     tool_policy: z.array(toolPolicyRuleSchema).max(256).optional(),
     /**

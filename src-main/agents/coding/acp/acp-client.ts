@@ -85,7 +85,7 @@ export function clientSide(
     // What the call does: its arguments without the agent's own bookkeeping (Codex's call ids).
     const raw = withoutKeys(call.rawInput, callKeys);
     if (raw !== undefined && edited.some((e) => sameInput(e, raw))) return allow();
-    const d = decide(rules, inbox, agent.cli, call);
+    const d = decide(rules, inbox, agent.cli, { ...call, rawInput: raw }, worktree);
     if (d.policy === 'allow') return allow();
     if (d.policy === 'deny') {
       const text = `Denied: the agent's tool policy refuses ${agent.cli}/${name} (${d.why}).`;

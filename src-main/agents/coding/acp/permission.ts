@@ -8,12 +8,23 @@ import type { ToolPolicyRule } from '../../../../src-shared/schemas/agent-tools.
 import { type PolicyDecision, toolPolicy } from '../../llm/tools/policy.ts';
 import { toolName } from './trace.ts';
 
-/** Tool kinds that only look: allowed without asking unless a rule says otherwise. */
+export { onlyLooks } from './reads.ts';
+
+import { onlyLooks } from './reads.ts';
+
+/** Tool kinds that only look: allowed without asking, unless a rule says otherwise, when their input only looks too (`onlyLooks`). */
 const READ_ONLY: ReadonlySet<ToolKind> = new Set(['read', 'search', 'think', 'fetch']);
 
-/** What the policy is matched against: `<cli>/<tool>` (`claude/Write`, `codex/edit`), read-only by its kind. */
-export function policySubject(cli: string, call: ToolCallUpdate) {
-  return { source: cli, name: toolName(call), read_only: call.kind != null && READ_ONLY.has(call.kind) };
+/**
+ * What the policy is matched against: `<cli>/<tool>` (`claude/Write`, `codex/edit`), read-only
+ * when its kind says so and its input agrees (`onlyLooks`: the label alone is the agent's word).
+ */
+export function policySubject(cli: string, call: ToolCallUpdate, worktree: string) {
+  return {
+    source: cli,
+    name: toolName(call),
+    read_only: call.kind != null && READ_ONLY.has(call.kind) && onlyLooks(call, worktree),
+  };
 }
 
 /**
@@ -26,13 +37,14 @@ export function decide(
   inbox: boolean,
   cli: string,
   call: ToolCallUpdate,
+  worktree: string,
 ): PolicyDecision {
   if (!inbox)
     return {
       policy: 'allow',
       why: 'the agent\'s tool calls are not asked about (tool_approvals is not "inbox")',
     };
-  return toolPolicy(rules)(policySubject(cli, call));
+  return toolPolicy(rules)(policySubject(cli, call, worktree));
 }
 
 /**
