@@ -13,7 +13,9 @@ import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { ToolCallDiff } from '../../../../src-shared/schemas/approval.ts';
 import type { Step } from '../../../../src-shared/schemas/step.ts';
 import type { TaskContext } from '../../../engine/executor.ts';
-import { ConfinedFolder } from '../../../files/confined-folder.ts';
+import { ConfinedFolder, FolderError } from '../../../files/confined-folder.ts';
+import type { Blocked } from '../../../sandbox/index.ts';
+import { blockedOf } from '../../../sandbox/index.ts';
 import { capText } from '../streams/caps.ts';
 import { chooseOption, decide, sameInput } from './permission.ts';
 import type { AcpTerminals } from './terminals.ts';
@@ -52,6 +54,8 @@ export function clientSide(
   reportsToolNames = false,
   /** Keys of a request's raw input that name the call rather than what it does (`AcpLaunch.callKeys`). */
   callKeys: readonly string[] = [],
+  /** A file request Baton refused (outside the worktree, through a link), as a `sandbox` step of `process`. */
+  refused: (blocked: Blocked[], process: string) => void = () => {},
 ): ClientSide {
   const { agent } = ctx;
   const inbox = agent.tool_approvals === 'inbox';
@@ -125,6 +129,23 @@ export function clientSide(
     return { outcome: chooseOption(p.options, true, verdict.scope === 'agent') };
   }
 
+  /** A file request refused because of where it leads (outside the worktree, through a link): a step. */
+  const refusal = (op: 'read' | 'write', path: string, err: unknown) => {
+    if (!(err instanceof FolderError) || (err.reason !== 'outside' && err.reason !== 'link')) return;
+    const where = err.reason === 'link' ? 'through a symbolic link' : 'outside the worktree';
+    refused(
+      [
+        blockedOf(
+          op,
+          path.slice(0, 4_096),
+          'baton',
+          `sandbox: ${op} ${where} refused: ${path}`.slice(0, 5_000),
+        ),
+      ],
+      `${agent.cli} fs/${op}_text_file`,
+    );
+  };
+
   side.app
     .onNotification('session/update', ({ params }: { params: SessionNotification }) => {
       if (side.replaying) return;
@@ -132,9 +153,10 @@ export function clientSide(
     })
     .onRequest('session/request_permission', ({ params }) => permission(params))
     .onRequest('fs/read_text_file', async ({ params }: { params: ReadTextFileRequest }) => {
-      const text = await confined(() => folder.readFile(params.path, MAX_READ_BYTES)).then((b) =>
-        b.toString('utf8'),
-      );
+      const text = await confined(
+        () => folder.readFile(params.path, MAX_READ_BYTES),
+        (err) => refusal('read', params.path, err),
+      ).then((b) => b.toString('utf8'));
       if (params.line == null && params.limit == null) return { content: text };
       const lines = text.split('\n');
       const from = Math.max(0, (params.line ?? 1) - 1);
@@ -143,7 +165,10 @@ export function clientSide(
       };
     })
     .onRequest('fs/write_text_file', async ({ params }: { params: WriteTextFileRequest }) => {
-      await confined(() => folder.writeFile(params.path, params.content, { makeFolders: true }));
+      await confined(
+        () => folder.writeFile(params.path, params.content, { makeFolders: true }),
+        (err) => refusal('write', params.path, err),
+      );
       return {};
     });
   if (terminals)
@@ -162,11 +187,12 @@ export function editDiff(call: Pick<ToolCallUpdate, 'content'>): ToolCallDiff | 
   return d && d.type === 'diff' ? { path: d.path, old_text: d.oldText ?? null, new_text: d.newText } : null;
 }
 
-/** A refused or failed file operation as the JSON-RPC error the agent reads. */
-async function confined<T>(op: () => Promise<T>): Promise<T> {
+/** A refused or failed file operation as the JSON-RPC error the agent reads (`failed` told first). */
+async function confined<T>(op: () => Promise<T>, failed: (err: unknown) => void): Promise<T> {
   try {
     return await op();
   } catch (err) {
+    failed(err);
     throw RequestError.invalidParams(undefined, (err as Error).message);
   }
 }

@@ -124,10 +124,11 @@ describe('any ACP agent (cli "acp")', () => {
       'Writing hello.txt.',
       expect.stringMatching(/^Done\. Outside: .*outside the task’s worktree.*, terminal exit 1$/),
     ]);
-    // What the sandbox refused the terminal's command, as a step naming it; and the agent's own
-    // tool, from its error (each stored with its seq: one without could not be, and the engine's
+    // What Baton refused the agent's own file request (a write outside the worktree), what the
+    // sandbox refused the terminal's command, as a step naming it; and the agent's own tool, from its error (each stored with its seq: one without could not be, and the engine's
     // whole write of that moment was lost with it, a person's denial of another call included).
     expect(of('sandbox')).toMatchObject([
+      { blocked: 'write', target: outside, seen_by: 'baton', process: 'acp fs/write_text_file' },
       { blocked: 'write', target: `${outside}.term`, process: expect.stringMatching(/^terminal .* -e /) },
       { blocked: 'write', target: `${outside}.tool`, seen_by: 'tool' },
     ]);

@@ -251,6 +251,7 @@ export async function* runAcpAgent(
     terminals,
     launch.reportsToolNames === true,
     launch.callKeys,
+    (blocked, process) => emitRefusals(blocked, process),
   );
   /** How the session ended: the agent's last stop reason, or what went wrong. */
   const outcome = (async (): Promise<{ stop: StopReason } | { failed: string }> => {
