@@ -49,6 +49,10 @@ export function createToolCallsRepo(db: Db) {
   const ofTask = db.prepare<[string, string], Row>(
     'SELECT * FROM tool_call_approvals WHERE run_id = ? AND task_id = ? ORDER BY attempt, rowid',
   );
+  const openOf = db.prepare<[string, string, number], { n: number }>(
+    `SELECT count(*) AS n FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
+     WHERE t.run_id = ? AND t.task_id = ? AND t.attempt = ? AND a.status = 'pending'`,
+  );
   const edit = db.prepare('UPDATE tool_call_approvals SET edited_input = ? WHERE approval_id = ?');
   const scoped = db.prepare('UPDATE tool_call_approvals SET scope = ? WHERE approval_id = ?');
   return {
@@ -73,6 +77,9 @@ export function createToolCallsRepo(db: Db) {
     },
     /** Every call the task's attempts asked about, oldest attempt first. */
     forTask: (runId: string, taskId: string): ToolCallRecord[] => ofTask.all(runId, taskId).map(toRecord),
+    /** How many tool calls an attempt has waiting for a person now. */
+    openBy: (runId: string, taskId: string, attempt: number): number =>
+      openOf.get(runId, taskId, attempt)?.n ?? 0,
     /** The arguments a person approved instead. */
     setEdited(approvalId: string, input: Record<string, unknown>): void {
       edit.run(JSON.stringify(input), approvalId);

@@ -120,7 +120,8 @@ export interface AttemptRef {
 export interface Questions {
   tool_call: Omit<ToolCallRequest, 'reason'> & { reason?: string };
   merge_conflict: MergeConflictRequest;
-  sandbox_host: SandboxHostRequest;
+  /** `summary`: the attempt's one question for every host past its open ones (never asked from outside). */
+  sandbox_host: SandboxHostRequest & { summary?: true };
 }
 export type Question<K extends AskKind = AskKind> = { [P in K]: { kind: P } & Questions[P] }[K];
 
@@ -174,7 +175,36 @@ export interface AskHandler<K extends AskKind> {
    * still going.
    */
   outlivesAttempt?: true;
+  /** At most so many of one attempt's questions of this kind are open at once (absent: no limit). */
+  limit?: AskLimit<K>;
 }
+
+/**
+ * How many questions of a kind one attempt may keep open at once, and what a question past them
+ * becomes: an agent that asks 300 times must not fill the inbox.
+ */
+export interface AskLimit<K extends AskKind> {
+  open: number;
+  /** How many the attempt has open now. */
+  openBy(store: EngineStore, at: AttemptRef): number;
+  /**
+   * A question past the limit (stored in the caller's transaction): answered at once, asking no
+   * one (`answer`); listed in a question the attempt has open (`joined`); or asked as another
+   * question (`ask`: the attempt's summary).
+   */
+  beyond(
+    store: EngineStore,
+    at: AttemptRef,
+    q: Question<K>,
+  ): { answer: AskVerdicts[K] } | { joined: string } | { ask: Question<K> };
+}
+
+/** Most tool calls of one attempt that wait for a person at once; the next is denied, the agent told why. */
+export const MAX_OPEN_TOOL_CALLS = 10;
+/** Most hosts one attempt asks about one by one at once; the next go into one summary question. */
+export const MAX_OPEN_HOSTS = 5;
+/** Most hosts one summary question lists; later ones are only steps of the attempt. */
+export const MAX_SUMMARY_HOSTS = 100;
 
 /** Approvals given are remembered per kind and task, so a gate is passed once. */
 export const approvedKey = (kind: ApprovalKind, taskId: string): string => `${kind}:${taskId}`;
@@ -336,6 +366,18 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
       );
     },
     closed: closedAs,
+    limit: {
+      open: MAX_OPEN_TOOL_CALLS,
+      openBy: (store, at) => store.toolCalls.openBy(at.run_id, at.task_id, at.attempt),
+      beyond: () => ({
+        answer: {
+          approve: false,
+          approval_id: '',
+          actor: 'Baton',
+          message: `Not asked: ${MAX_OPEN_TOOL_CALLS} of this attempt's tool calls already wait for a person. Make this call again once one of them is answered.`,
+        },
+      }),
+    },
   },
   /**
    * A coding task's dependencies' branches conflict and its `on_conflict` is `ask`: a person
@@ -377,14 +419,16 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
    * once per workspace (or agent) and host whether to allow it from then on. Approve: the host
    * is remembered there, and every later attempt there may reach it. Reject: it stays refused,
    * and is not asked about again. A question asked meanwhile by another attempt, of any run,
-   * waits on the same approval.
+   * waits on the same approval. One attempt asks about at most `MAX_OPEN_HOSTS` hosts one by one
+   * at once; the hosts past them go into its one summary question (up to `MAX_SUMMARY_HOSTS`),
+   * whose answer is every listed host's.
    */
   sandbox_host: {
     noun: 'sandbox host',
     editableInput: false,
     earlier: (store, _at, q) => sandboxHostEarlier(store, q),
     reason: (q) => sandboxHostReason(q),
-    keep: (store, approval_id, at, q) =>
+    keep: (store, approval_id, at, q) => {
       store.sandboxHosts.insert({
         approval_id,
         run_id: at.run_id,
@@ -394,21 +438,36 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
         scope: q.scope,
         scope_label: q.scope_label,
         host: q.host,
-      }),
+      });
+      if (q.summary) store.sandboxHosts.addToSummary(approval_id, q.host);
+    },
     askedBy: (store, id) => store.sandboxHosts.get(id),
     verdict: sandboxHostVerdict,
     decided: (store, id, d) => {
       const asked = store.sandboxHosts.get(id);
       if (!d.approve || !asked) return;
-      store.sandboxHosts.allow({
-        scope: asked.scope,
-        host: asked.host,
-        allowed_by: d.actor,
-        at: store.approvals.get(id)?.decided_at ?? new Date().toISOString(),
-        approval_id: id,
-      });
+      const listed = store.sandboxHosts.hostsOf(id);
+      for (const host of listed.length > 0 ? listed : [asked.host])
+        store.sandboxHosts.allow({
+          scope: asked.scope,
+          host,
+          allowed_by: d.actor,
+          at: store.approvals.get(id)?.decided_at ?? new Date().toISOString(),
+          approval_id: id,
+        });
     },
     closed: closedAs,
     outlivesAttempt: true,
+    limit: {
+      open: MAX_OPEN_HOSTS,
+      openBy: (store, at) => store.sandboxHosts.openBy(at.run_id, at.task_id, at.attempt),
+      beyond: (store, at, q) => {
+        const summary = store.sandboxHosts.summaryOf(at.run_id, at.task_id, at.attempt, q.scope);
+        if (summary === undefined) return { ask: { ...q, summary: true } };
+        if (store.sandboxHosts.hostsOf(summary).length < MAX_SUMMARY_HOSTS)
+          store.sandboxHosts.addToSummary(summary, q.host);
+        return { joined: summary };
+      },
+    },
   },
 };

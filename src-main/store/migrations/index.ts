@@ -30,6 +30,7 @@ import * as m029 from './029_landing_fixes.ts';
 import * as m030 from './030_issue_triggers.ts';
 import * as m031 from './031_skill_records.ts';
 import * as m032 from './032_issue_comments.ts';
+import * as m033 from './033_ask_limits.ts';
 
 export interface Migration {
   version: number;
@@ -71,4 +72,5 @@ export const migrations: readonly Migration[] = [
   { version: 30, name: 'issue_triggers', up: m030.up },
   { version: 31, name: 'skill_records', up: m031.up },
   { version: 32, name: 'issue_comments', up: m032.up },
+  { version: 33, name: 'ask_limits', up: m033.up },
 ];
