@@ -52,7 +52,8 @@ export class AttemptAsks {
   ): { approval_id: string; verdict: AskVerdicts[K] | null } {
     const kind: AskHandler<K> = ASKS[q.kind];
     const store = this.rt.store;
-    const earlier = kind.earlier(store, at, q);
+    // In a transaction: a later attempt's call that takes an earlier one's approval is recorded.
+    const earlier = this.loader.tx(() => kind.earlier(store, at, q));
     if (earlier) {
       const a = store.approvals.get(earlier);
       return { approval_id: earlier, verdict: a ? kind.verdict(a, store) : null };

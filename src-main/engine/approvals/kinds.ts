@@ -17,7 +17,7 @@ import type { MergeConflictRequest, SandboxHostRequest, ToolCallRequest } from '
 import type { ActiveRun } from '../run-state.ts';
 import type { ChangesRequest } from '../tick-inputs.ts';
 import { conflictReason, mergeConflictVerdict, unheardRejection } from './merge-conflicts.ts';
-import { unheardSameCallIn } from './same-call.ts';
+import { takeUnheardSameCall } from './same-call.ts';
 import { sandboxHostEarlier, sandboxHostReason, sandboxHostVerdict } from './sandbox-hosts.ts';
 import { toolCallVerdict } from './tool-calls.ts';
 import { grantedVerdict, rememberGrant } from './tool-grants.ts';
@@ -137,7 +137,8 @@ export interface AskHandler<K extends AskKind> {
   editableInput: boolean;
   /**
    * The approval to wait on instead of asking again (the same question asked by an earlier
-   * attempt of the task, or answered while no attempt listened), or null to ask.
+   * attempt of the task, or answered while no attempt listened), or null to ask. Run in a
+   * transaction: it may record that this question took the approval (a tool call's).
    */
   earlier(store: EngineStore, at: AttemptRef, q: Question<K>): string | null;
   /** The approval's reason (what the inbox's card says), `who` naming the task's agent. */
@@ -322,14 +323,16 @@ export const ASKS: { [K in AskKind]: AskHandler<K> } = {
    * runs the call (with the person's arguments, if edited) or tells the model it was denied, and
    * why. The same call asked again (a later attempt resuming the loop) waits on the same approval;
    * so does the same tool with the same arguments asked under a new id after a restart (an ACP
-   * agent's loaded session), while nobody has heard that approval's answer (`unheardSameCall`).
+   * agent's loaded session), while nobody has heard that approval's answer (`unheardSameCall`):
+   * the first such call takes it, and a second same call is asked anew, as without a restart.
    */
   tool_call: {
     noun: 'tool call',
     editableInput: true,
     earlier: (store, at, q) =>
       store.toolCalls.forCall(at.run_id, at.task_id, q.call_id)?.approval_id ??
-      unheardSameCallIn(store, at, q),
+      store.toolCalls.takenFor(at.run_id, at.task_id, q.call_id) ??
+      takeUnheardSameCall(store, at, q),
     reason: (q, who) => q.reason ?? `${who} wants to call ${q.server ? `${q.server}/` : ''}${q.tool}`,
     keep: (store, approval_id, at, q) =>
       store.toolCalls.insert({
