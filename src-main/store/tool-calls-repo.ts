@@ -53,7 +53,8 @@ export function createToolCallsRepo(db: Db) {
     `SELECT count(*) AS n FROM tool_call_approvals t JOIN approvals a ON a.id = t.approval_id
      WHERE t.run_id = ? AND t.task_id = ? AND t.attempt = ? AND a.status = 'pending'`,
   );
-  const take = db.prepare(`INSERT OR IGNORE INTO tool_call_takers (approval_id, run_id, task_id, attempt, call_id)
+  const take =
+    db.prepare(`INSERT OR IGNORE INTO tool_call_takers (approval_id, run_id, task_id, attempt, call_id)
     VALUES (?, ?, ?, ?, ?)`);
   const takenFor = db.prepare<[string, string, string], { approval_id: string }>(
     'SELECT approval_id FROM tool_call_takers WHERE run_id = ? AND task_id = ? AND call_id = ?',
