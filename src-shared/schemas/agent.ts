@@ -254,7 +254,7 @@ export const codingAgentSchema = z
       .optional(),
     /** The program; default: the CLI's name (`claude`, `codex`, `opencode`, `qwen`) found on PATH. */
     executable: z.string().min(1, 'must not be empty').max(4_096).optional(),
-    /** The model the CLI is told to use; default: the CLI's own (with a provider: required). */
+    /** The model the CLI is told to use; default: the CLI's own (with a provider, required but for claude). */
     model: z.string().min(1, 'must not be empty').max(200).optional(),
     /** Extra arguments, after Baton's own (a permission mode, a CLI option). */
     args: z.array(z.string().max(100_000)).max(1_000).default([]),
@@ -315,6 +315,12 @@ export const codingAgentSchema = z
         code: 'custom',
         path: ['executable'],
         message: 'is required with cli "acp": the program of the ACP agent to start (its arguments in args)',
+      });
+    if (a.provider !== undefined && a.model === undefined && a.cli !== 'claude' && a.cli !== 'acp')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `is required with a provider for cli "${a.cli}": Baton writes the CLI's config for that server, and names the model to ask it for`,
       });
     if (a.max_cost_usd !== undefined && !modelServerKnown(a))
       ctx.addIssue({
