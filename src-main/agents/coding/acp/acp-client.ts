@@ -17,7 +17,7 @@ import { ConfinedFolder, FolderError } from '../../../files/confined-folder.ts';
 import type { Blocked } from '../../../sandbox/index.ts';
 import { blockedOf } from '../../../sandbox/index.ts';
 import { capText } from '../streams/caps.ts';
-import { chooseOption, decide, sameInput } from './permission.ts';
+import { askReason, chooseOption, decide, sameInput } from './permission.ts';
 import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';
 import { toolName } from './trace.ts';
@@ -31,8 +31,6 @@ export interface ClientSide {
   app: ClientApp;
   /** What the agent must be told in its next prompt (denials with a reason, edited arguments). */
   takeNotes(): string[];
-  /** While a `session/load` replays the session's history, its updates are not steps again. */
-  replaying: boolean;
 }
 
 /**
@@ -66,7 +64,6 @@ export function clientSide(
   const edited: unknown[] = [];
   const who = agent.name ?? agent.id;
   const side: ClientSide = {
-    replaying: false,
     takeNotes: () => notes.splice(0),
     app: client({ name: 'baton' }),
   };
@@ -108,7 +105,7 @@ export function clientSide(
         server: null,
         input,
         agent_text: capText(trace.saidSoFar),
-        reason: `${who} wants to ${label}`,
+        reason: askReason(who, call, name, worktree),
         diff: editDiff(call),
       },
       signal,
@@ -147,8 +144,8 @@ export function clientSide(
   };
 
   side.app
+    // A loaded session's replayed history never reaches here (`withoutReplay`, replay.ts).
     .onNotification('session/update', ({ params }: { params: SessionNotification }) => {
-      if (side.replaying) return;
       emit(trace.update(params.update));
     })
     .onRequest('session/request_permission', ({ params }) => permission(params))

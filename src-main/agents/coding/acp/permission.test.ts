@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PermissionOption, ToolCallUpdate } from '@agentclientprotocol/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answersPrompt, chooseOption, decide, policySubject, sameInput } from './permission.ts';
+import { answersPrompt, askReason, chooseOption, decide, policySubject, sameInput } from './permission.ts';
 
 const CLAUDE_OPTIONS: PermissionOption[] = [
   { kind: 'allow_always', name: 'Always Allow', optionId: 'allow_always' },
@@ -71,6 +71,37 @@ describe('ACP permission requests', () => {
       { kind: 'read', rawInput: 'rm -rf ~' },
     ];
     for (const acts of acting) expect(asked(acts), JSON.stringify(acts)).toBe('ask');
+  });
+
+  it("say on the card who wants to do what to what, the agent's title after it", () => {
+    const say = (call: Omit<ToolCallUpdate, 'toolCallId'>, name = 'edit') =>
+      askReason('gemini coder', call, name, WT);
+    // Gemini CLI: a title and the edit's diff, no arguments.
+    expect(
+      say({
+        kind: 'edit',
+        title: 'Writing to hello.txt',
+        content: [{ type: 'diff', path: join(WT, 'hello.txt'), oldText: null, newText: 'hi' }],
+      }),
+    ).toBe('gemini coder wants to edit hello.txt (Writing to hello.txt)');
+    expect(say({ kind: 'edit', title: 'Edit a.ts', locations: [{ path: join(WT, 'src/a.ts') }] })).toBe(
+      'gemini coder wants to edit src/a.ts (Edit a.ts)',
+    );
+    expect(say({ kind: 'execute', title: 'npm test', rawInput: { command: 'npm test' } }, 'Bash')).toBe(
+      'gemini coder wants to run `npm test` (npm test)',
+    );
+    expect(say({ kind: 'delete', rawInput: { path: '/etc/hosts' } })).toBe(
+      'gemini coder wants to delete /etc/hosts',
+    );
+    expect(say({ kind: 'fetch', rawInput: { url: 'https://example.com' } })).toBe(
+      'gemini coder wants to fetch https://example.com',
+    );
+    expect(say({ title: 'Ask the oracle' }, 'oracle')).toBe(
+      'gemini coder wants to use oracle (Ask the oracle)',
+    );
+    expect(say({ kind: 'edit', title: 'edit a.txt', rawInput: { file_path: join(WT, 'a.txt') } })).toBe(
+      'gemini coder wants to edit a.txt',
+    );
   });
 
   it('allow every call when nobody is to be asked (tool_approvals not "inbox")', () => {
