@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import {
-  boundedJsonSchema,
-  idSchema,
-  MAX_JSON_DEPTH,
-  nestsDeeperThan,
-  skillSchema,
-  tooDeep,
-} from './common.ts';
+import { boundedJsonSchema, idSchema, skillSchema } from './common.ts';
 import { deciderSpecSchema } from './decision.ts';
+import { boundedRecordSchema, taskInputsSchema } from './free-json.ts';
 import { LAND_BRANCHES, LAND_MODES, pullRequestOptionsSchema } from './landing.ts';
 import type { PlanDiffCounts } from './plan-diff.ts';
 import { runInputsDeclSchema } from './run-inputs.ts';
@@ -24,8 +18,6 @@ export type BudgetScope = (typeof BUDGET_SCOPES)[number];
 /** A plan's budget scope; absent means per run. */
 export const budgetScopeOf = (plan: { budget_scope?: BudgetScope | undefined }): BudgetScope =>
   plan.budget_scope ?? 'run';
-
-const MAX_INPUT_BYTES = 256 * 1024;
 
 // Messages a person reads next to the field's name ("Estimated cost must be …").
 const NUMBER_FROM_0 = 'must be a number of 0 or more';
@@ -94,44 +86,6 @@ function duplicateSkills(skills: readonly unknown[], ctx: z.RefinementCtx<unknow
         message: `duplicate skill "${skill}" (first listed at required_skills[${at}])`,
       });
   });
-}
-
-/**
- * Whether `text` takes more than `limit` bytes as UTF-8. Counted by hand because this file
- * also runs in the renderer, where Node's Buffer does not exist, and it stops early, so a
- * huge value is not walked (or copied, as TextEncoder would) to the end.
- */
-/** A free-form JSON field nests no deeper than the store reads (`MAX_JSON_DEPTH`). */
-function notTooDeep(v: unknown, ctx: z.RefinementCtx): void {
-  if (nestsDeeperThan(v, MAX_JSON_DEPTH)) ctx.addIssue({ code: 'custom', message: tooDeep() });
-}
-
-/** Whether `v` holds itself (a cycle, which IPC can carry): JSON.stringify says so as a TypeError. */
-function hasCycle(v: unknown): boolean {
-  try {
-    JSON.stringify(v);
-    return false;
-  } catch (err) {
-    return err instanceof TypeError;
-  }
-}
-
-function utf8LongerThan(text: string, limit: number): boolean {
-  // Every UTF-16 unit takes 1 to 3 bytes (a surrogate pair, two units, takes 4).
-  if (text.length > limit) return true;
-  if (text.length * 3 <= limit) return false;
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3; // the rest of the BMP, and a lone surrogate (written as U+FFFD)
-    if (bytes > limit) return true;
-  }
-  return false;
 }
 
 /**
@@ -204,7 +158,7 @@ export const taskSpecSchema = z.strictObject({
    * A JSON Schema the task's answer must meet (an `llm` agent's: sent as `response_format` and
    * checked; a mismatch is retried once, then fails the attempt naming it).
    */
-  output_schema: z.record(z.string(), z.unknown()).superRefine(notTooDeep).optional(),
+  output_schema: boundedRecordSchema.optional(),
   timeout_s: z
     .number({ error: SECONDS })
     .positive(SECONDS)
@@ -212,30 +166,7 @@ export const taskSpecSchema = z.strictObject({
     .optional(),
   retry: retryPolicySchema.optional(),
   condition: conditionSchema.optional(),
-  inputs: z
-    .record(z.string(), z.unknown())
-    .superRefine((v, ctx) => {
-      // A plan is stored and handed to agents as JSON: what JSON cannot hold (a BigInt, a
-      // cycle, which Electron's IPC can carry), or nests deeper than the store reads, is a
-      // problem of the plan, not a crash.
-      if (nestsDeeperThan(v, MAX_JSON_DEPTH) && !hasCycle(v)) {
-        ctx.addIssue({ code: 'custom', message: tooDeep() });
-        return;
-      }
-      let json: string;
-      try {
-        json = JSON.stringify(v);
-      } catch (err) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be JSON (${err instanceof Error ? err.message : String(err)})`,
-        });
-        return;
-      }
-      if (utf8LongerThan(json, MAX_INPUT_BYTES))
-        ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_INPUT_BYTES} bytes as JSON` });
-    })
-    .optional(),
+  inputs: taskInputsSchema.optional(),
   /**
    * Labels for pull agents' selection (the pull API: `selectNextTask` with `require_tags`), e.g.
    * `backend`, `gpu`. Not skills: a tag does not decide who can do a task, only who asks for it.
