@@ -173,7 +173,8 @@ export function approvalViews(store: CodingStore) {
       const asked = store.sandboxHosts.get(a.id);
       if (!asked) return {};
       const { approval_id: _a, run_id: _r, task_id: _t, ...sandbox_host } = asked;
-      return { sandbox_host };
+      const hosts = store.sandboxHosts.hostsOf(a.id);
+      return { sandbox_host: hosts.length > 0 ? { ...sandbox_host, hosts } : sandbox_host };
     },
   };
   /**

@@ -226,7 +226,8 @@ export function createApp(opts: AppOptions) {
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
-  const workers = createWorkers({ store, engine, bus, clock });
+  // A worker is told the data directory, to hide it from its agents when it runs on this machine.
+  const workers = createWorkers({ store, engine, bus, clock, dataDir: scratch ?? opts.dataDir });
   // A done run's work lands as its plan says; open pull requests are followed across restarts.
   const landing = createLander(
     {

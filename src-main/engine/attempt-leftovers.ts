@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROCESS_SCOPE } from '../processes/attempt-scope.ts';
 import { stopMarkedTrees } from '../processes/process-tree.ts';
@@ -32,6 +33,24 @@ export const attemptWorkspace = (root: string, runId: string, taskId: string, at
  * by its process's death does (`InterruptedAttempts`).
  */
 export const attemptTmp = (workspace: string): string => join(workspace, 'tmp');
+
+/** Where best-of candidate `k` of an attempt works, inside the attempt's workspace (its own `attemptTmp` there). */
+export const candidateWorkspace = (workspace: string, k: number): string =>
+  join(workspace, '.baton', 'candidates', String(k));
+
+/**
+ * Removes what a coding attempt run by a process that is gone left of its own: its folder
+ * (`attemptTmp`) and each best-of candidate's (`candidateWorkspace`), whose MCP configs hold
+ * tokens that died with that process.
+ */
+export async function removeAttemptTmps(workspace: string): Promise<void> {
+  await rm(attemptTmp(workspace), { recursive: true, force: true });
+  const candidates = join(workspace, '.baton', 'candidates');
+  const names = await readdir(candidates).catch(() => [] as string[]);
+  for (const k of names)
+    if (/^\d+$/.test(k))
+      await rm(attemptTmp(candidateWorkspace(workspace, Number(k))), { recursive: true, force: true });
+}
 
 /** Between SIGTERM and SIGKILL for a program left running by a Baton that died. */
 const ORPHAN_GRACE_MS = 2_000;

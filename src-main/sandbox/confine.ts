@@ -6,7 +6,7 @@ import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY, pathCovers, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
 import { userEnv } from '../processes/user-env.ts';
 import type { Blocked } from './blocked.ts';
-import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
+import { connectionsInText, fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
 import type { Guarded } from './protected.ts';
 import { protectedIn } from './protected.ts';
 import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
@@ -81,7 +81,7 @@ export interface ConfinedProgram {
   take(): Blocked[];
   /** Resolves when there is something to take (at once if there is). */
   changed(): Promise<void>;
-  /** A line of its stderr: a read of a hidden path shows only there. */
+  /** A line of its stderr: a read of a hidden path, or a connection made around the proxy, shows only there. */
   stderr(line: string): void;
   /** A tool call of the program's that failed (its error and input): `refusalsInToolError`. */
   toolError(error: string, input: unknown): void;
@@ -195,6 +195,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       changed: () => feed.changed(),
       stderr: (line) => {
         for (const b of readsInStderr(line, hidden, open)) feed.push(b);
+        for (const b of connectionsInText(line)) feed.push(b);
       },
       toolError: (error, input) => {
         for (const b of refusalsInToolError(error, input, writable, hidden, open, readOnly)) feed.push(b);

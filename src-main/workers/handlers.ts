@@ -18,6 +18,12 @@ export interface WorkerHandlerDeps {
   engine: Engine;
   bus: EventBus;
   now: () => string;
+  /**
+   * This Baton's data directory (its database, `server.json` with the UI's token, the secrets
+   * file): told to each worker as it registers, which hides it from its agents, so that a worker
+   * on this machine hands none of it to them.
+   */
+  dataDir: string;
 }
 
 /**
@@ -32,6 +38,7 @@ export function workerHandlers({
   engine,
   bus,
   now,
+  dataDir,
 }: WorkerHandlerDeps): Omit<WorkerHandlers, `workers.tokens.${string}`> {
   const leases = engine.workers;
   return {
@@ -74,7 +81,7 @@ export function workerHandlers({
       });
       engine.agentsChanged();
       for (const a of saved) bus.emit('agent.updated', a);
-      return { agents: saved, lease_ms: leases.leaseMs };
+      return { agents: saved, lease_ms: leases.leaseMs, data_dir: dataDir };
     },
     'workers.heartbeat': ({ worker_id, held }) => ({
       drop: leases.heartbeat(worker_id, held),

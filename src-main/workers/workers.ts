@@ -11,7 +11,14 @@ import { WorkerTokens } from './tokens.ts';
  * the UI's (the hosts check them) and the `workers.*` contract handlers, `workers.tokens.*`
  * included, each token made or revoked audited.
  */
-export function createWorkers(deps: { store: Store; engine: Engine; bus: EventBus; clock: Clock }) {
+export function createWorkers(deps: {
+  store: Store;
+  engine: Engine;
+  bus: EventBus;
+  clock: Clock;
+  /** This Baton's data directory: a worker is told it when it registers (`WorkerHandlerDeps.dataDir`). */
+  dataDir: string;
+}) {
   const { store, clock } = deps;
   const now = () => new Date(clock.now()).toISOString();
   const tokens = new WorkerTokens(
@@ -22,7 +29,7 @@ export function createWorkers(deps: { store: Store; engine: Engine; bus: EventBu
   return {
     tokens,
     handlers: (): WorkerHandlers => ({
-      ...workerHandlers({ store, engine: deps.engine, bus: deps.bus, now }),
+      ...workerHandlers({ store, engine: deps.engine, bus: deps.bus, now, dataDir: deps.dataDir }),
       ...workerTokenHandlers({
         tokens,
         audit: (e) =>

@@ -153,8 +153,13 @@ export interface SandboxHostDetails {
   scope: string;
   /** The same in words: `workspace "app"`, `agent "hal"`. */
   scope_label: string;
-  /** The host and port refused (`pypi.org:443`, `127.0.0.1:8080`). */
+  /** The host and port refused (`pypi.org:443`, `127.0.0.1:8080`); a summary's first. */
   host: string;
+  /**
+   * A summary question's hosts: every host one attempt was refused past the questions it keeps
+   * open one by one, all allowed or denied together. Absent: a question of one host.
+   */
+  hosts?: string[];
 }
 
 /** A person's answer to a host an attempt was refused: allowed from now on, or not. */

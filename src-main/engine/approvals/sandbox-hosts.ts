@@ -11,7 +11,10 @@ import type { AttemptRef } from './kinds.ts';
  * `ASKS` in kinds.ts): one question per workspace (or agent) and host, whichever attempt of
  * whichever run was refused it first.
  */
-export const sandboxHostReason = (q: SandboxHostRequest): string => `Allow ${q.host} for ${q.scope_label}?`;
+export const sandboxHostReason = (q: SandboxHostRequest & { summary?: true }): string =>
+  q.summary
+    ? `Allow the hosts listed for ${q.scope_label}? One attempt was refused more hosts than it asks about one by one: ${q.host} first`
+    : `Allow ${q.host} for ${q.scope_label}?`;
 
 /**
  * The approval to go by instead of asking again: the one still open for this scope and host, or

@@ -36,6 +36,7 @@ import * as m035 from './035_audit_changes.ts';
 import * as m036 from './036_landing_asked.ts';
 import * as m037 from './037_candidate_fix_rounds.ts';
 import * as m038 from './038_people.ts';
+import * as m039 from './039_ask_limits.ts';
 
 export interface Migration {
   version: number;
@@ -83,4 +84,5 @@ export const migrations: readonly Migration[] = [
   { version: 36, name: 'landing_asked', up: m036.up },
   { version: 37, name: 'candidate_fix_rounds', up: m037.up },
   { version: 38, name: 'people', up: m038.up },
+  { version: 39, name: 'ask_limits', up: m039.up },
 ];

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { PreparedContext, PulledTask } from '../../../src-shared/contract/domains/work.ts';
 import type { DroppedAttempt } from '../../../src-shared/contract/domains/workers.ts';
 import type { Agent } from '../../../src-shared/schemas/agent.ts';
@@ -33,6 +34,12 @@ export interface WorkerOptions {
   pollMs: number;
   /** The server's "work available" WebSocket: while heard, looks follow it instead of long-polling. */
   signal?: WorkSignal;
+  /**
+   * Folders hidden from its agents from the start (its own data dir, and the default data
+   * directories of a Baton on this machine when its server is), besides the policy's; the
+   * server's data directory is added once the server tells it (`hiddenFolders`).
+   */
+  hide?: readonly string[];
   say: (line: string) => void;
 }
 
@@ -58,6 +65,8 @@ export class Worker {
   /** Why the worker cannot go on (its token was revoked): `run` rejects with it. */
   private failure: string | null = null;
   private readonly worktrees: WorkerWorktrees;
+  /** The server's data directory, as it said when this worker registered (null: not yet). */
+  private serverDataDir: string | null = null;
 
   constructor(opts: WorkerOptions) {
     // Every call goes through the watched link: whichever call first hears of a revoked token stops the worker.
@@ -101,6 +110,18 @@ export class Worker {
     this.stop();
   }
 
+  /**
+   * What no agent of this worker reads, besides its policy's: the folders it was given
+   * (`WorkerOptions.hide`) and the server's data directory, once known. On the server's machine
+   * that directory holds the server's database, `server.json` (the UI's token, which opens
+   * everything) and its secrets; elsewhere the path names nothing.
+   */
+  hiddenFolders(): string[] {
+    const hide = [...(this.opts.hide ?? [])];
+    if (this.serverDataDir !== null && !hide.includes(this.serverDataDir)) hide.push(this.serverDataDir);
+    return hide;
+  }
+
   /** Stops pulling; the agents at work are stopped and their tasks given back (`run` resolves then). */
   stop(): void {
     if (this.stopping.signal.aborted) return;
@@ -118,7 +139,7 @@ export class Worker {
     const { id, link, agents, say } = this.opts;
     for (let n = 1; !this.stopping.signal.aborted; n++) {
       try {
-        const answer = await link.post<{ agents: Agent[]; lease_ms: number }>(
+        const answer = await link.post<{ agents: Agent[]; lease_ms: number; data_dir?: unknown }>(
           `/api/v1/workers/${seg(id)}/register`,
           {
             agents: agents.map(({ worker: _, ...a }) => a),
@@ -128,8 +149,11 @@ export class Worker {
         this.leaseMs = answer.lease_ms;
         this.registered = true;
         this.beat();
+        const hides = this.heardDataDir(answer.data_dir);
         say(
-          `registered as worker ${id} with ${answer.agents.map((a) => a.id).join(', ')} (lease ${answer.lease_ms / 1000} s)`,
+          `registered as worker ${id} with ${answer.agents.map((a) => a.id).join(', ')} (lease ${answer.lease_ms / 1000} s)${
+            hides ? `; the server's data directory ${hides} is hidden from its agents` : ''
+          }`,
         );
         return;
       } catch (err) {
@@ -141,6 +165,13 @@ export class Worker {
         await sleep(wait, this.stopping.signal);
       }
     }
+  }
+
+  /** The server's data directory as it said it: kept when it is an absolute path other than `/`; the path, or null. */
+  private heardDataDir(said: unknown): string | null {
+    if (typeof said !== 'string' || !isAbsolute(said) || resolve(said) === resolve('/')) return null;
+    this.serverDataDir = resolve(said);
+    return this.serverDataDir;
   }
 
   /** Heartbeats every third of the lease (the server tells the lease; a heartbeat's answer can change it). */

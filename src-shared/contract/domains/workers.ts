@@ -61,7 +61,15 @@ export const workerMethods = {
        */
       workspaces: z.array(idSchema).max(1_000).optional(),
     }),
-  ).returns<{ agents: Agent[]; lease_ms: number }>(),
+  ).returns<{
+    agents: Agent[];
+    lease_ms: number;
+    /**
+     * The server's data directory: the worker hides it from its agents (on the server's machine
+     * it holds the database, the UI's token and the secrets; elsewhere it hides nothing).
+     */
+    data_dir: string;
+  }>(),
   /** The worker is alive and holds these attempts: their leases are renewed; the others it must drop. */
   'workers.heartbeat': method(workerRef.extend({ held: z.array(heldAttemptSchema).max(10_000) })).returns<{
     drop: DroppedAttempt[];
