@@ -54,6 +54,8 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
+  /** Wall time an engine tick may spend before it leaves the rest to the next (10 ms; tests lower it). */
+  tickTimeMs?: number;
   /** Finished coding worktrees each workspace keeps parked for the next attempt (the coding kind's, 2 by default; 0: none). */
   parkedWorktrees?: number;
   /**
@@ -192,6 +194,7 @@ export function createApp(opts: AppOptions) {
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.tickTimeMs !== undefined ? { tickTimeMs: opts.tickTimeMs } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     log,
