@@ -20,7 +20,7 @@ import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
-import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
+import { endSandboxWhenIdle, sandboxStatus, sandboxStatusOnceAsked } from '../sandbox/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
@@ -98,6 +98,9 @@ export interface AppOptions {
    */
   reach?: Partial<ReachOptions>;
 }
+
+/** When the sandbox is looked at, if nothing asked before: after the host's start and the UI's first screen. */
+const SANDBOX_CHECK_AFTER_MS = 2_000;
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
@@ -268,14 +271,18 @@ export function createApp(opts: AppOptions) {
     engine.watchUnfinished();
   }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
+  let sandboxCheck: NodeJS.Timeout | undefined;
   if (opts.dataDir !== ':memory:' || opts.sandboxNotice) {
     const notice = opts.sandboxNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
-    void sandboxStatus().then((s) => {
+    void sandboxStatusOnceAsked().then((s) => {
       if (!s.available && !closed)
         notice(
           `baton: the OS sandbox cannot run here: ${s.problem}. Agents whose sandbox is required are refused.`,
         );
     });
+    // Asked once the start is over (the first sandboxed program asks sooner): a command that
+    // ends before does not load the library at all.
+    sandboxCheck = setTimeout(() => void sandboxStatus(), SANDBOX_CHECK_AFTER_MS).unref();
   }
   reach.start();
   landing.start();
@@ -310,6 +317,7 @@ export function createApp(opts: AppOptions) {
     close(): Promise<void> {
       if (closing) return closing;
       closed = true;
+      clearTimeout(sandboxCheck);
       reach.stop();
       landing.stop();
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));

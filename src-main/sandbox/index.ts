@@ -10,4 +10,4 @@ export {
   inFolder,
   programProblem,
 } from './confine.ts';
-export { sandboxStatus } from './runtime.ts';
+export { sandboxStatus, sandboxStatusOnceAsked } from './runtime.ts';

@@ -24,6 +24,10 @@ const load = (): Promise<Library> => {
 };
 
 let status: Promise<SandboxStatus> | null = null;
+let asked: (s: Promise<SandboxStatus>) => void = () => {};
+const onceAsked = new Promise<SandboxStatus>((resolve) => {
+  asked = resolve;
+});
 
 /**
  * Whether this machine can run the sandbox, asked once per process: the library's own check
@@ -32,8 +36,20 @@ let status: Promise<SandboxStatus> | null = null;
  * install or what is wrong.
  */
 export function sandboxStatus(): Promise<SandboxStatus> {
-  status ??= check();
+  if (!status) {
+    status = check();
+    asked(status);
+  }
   return status;
+}
+
+/**
+ * The answer of `sandboxStatus` once something asked for it (a sandboxed program, the agents
+ * page, a host after its start), without asking: loading the library takes a fifth of a second
+ * of the thread, which a start does not wait for.
+ */
+export function sandboxStatusOnceAsked(): Promise<SandboxStatus> {
+  return onceAsked;
 }
 
 async function check(): Promise<SandboxStatus> {

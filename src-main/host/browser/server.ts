@@ -350,6 +350,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     server.listen(port, bindHost, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // The page's files are asked for soon: serve-static is loaded once the caller has said where
+  // the host is (a turn later), not before.
+  setImmediate(() => serveStatic.warm());
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
