@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { WebSocketServer } from 'ws';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
@@ -27,6 +26,7 @@ import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
+import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
@@ -263,7 +263,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${target.path}` } });
   }
 
-  const wss = new WebSocketServer({
+  const wss = socketServer({
     noServer: true,
     maxPayload: MAX_BODY,
     // The page offers `baton` and its token (socket-auth.ts): the answer names only `baton`.
@@ -285,7 +285,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       refuseSocket(socket, refused);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    wss.upgrade(req, socket, head, (ws) => {
       broadcast.add(ws);
       // A malformed frame or a broken socket: `ws` closes that socket itself (with a status
       // code when it can); without a listener the 'error' would end the host.
@@ -350,9 +350,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     server.listen(port, bindHost, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  // The page's files are asked for soon: serve-static is loaded once the caller has said where
-  // the host is (a turn later), not before.
-  setImmediate(() => serveStatic.warm());
+  // The page's files and its socket are asked for soon: serve-static and ws are loaded once the
+  // caller has said where the host is (a turn later), not before.
+  setImmediate(() => {
+    serveStatic.warm();
+    wss.warm();
+    workerSocket?.warm();
+  });
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);
