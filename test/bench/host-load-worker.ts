@@ -9,7 +9,7 @@
 // It asserts nothing about a timing.
 // Usage: node test/bench/host-load-worker.ts [--plans 10] [--size 1000] [--gap-ms 10]
 //   [--idle-ms 2000] [--cpu-prof DIR] (the serve process writes a V8 CPU profile there)
-//   [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its stderr shown)
+//   [--baton DIR] (another checkout's baton serve, for paired runs) [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output shown on stderr)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,12 +57,19 @@ const PROBES = ['health', 'agents.list', 'approvals.list', 'memory.search'] as c
 const PROBE_INPUT: Record<Exclude<ProbeKind, 'health'>, unknown> = {
   'agents.list': {},
   'approvals.list': {},
-  'memory.search': { query: 'load', limit: 20 },
+  'memory.search': { query: 't999', limit: 20 },
 };
 export type ProbeKind = (typeof PROBES)[number];
 
 const CALL_TIMEOUT_MS = 30_000;
-const root = join(import.meta.dirname, '..', '..');
+/**
+ * A search here costs ~10 ms of the host's thread on a quiet machine (snippets of the runs'
+ * build logs, each naming 1,000 tasks): one after another they would be a load of their own, so
+ * searches come as a person's would, a few a second.
+ */
+const SEARCH_GAP_MS = 250;
+/** The Baton checkout whose `baton serve` runs: this one, or `--baton DIR` (another commit's worktree, for paired runs). */
+const root = argStr('baton', join(import.meta.dirname, '..', '..'));
 
 /** Starts `baton serve` and resolves with its URL and token once it prints them. */
 function startServe(
@@ -93,6 +100,7 @@ function startServe(
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d;
+      if (showLog) process.stderr.write(d);
       const m = /Baton is serving (http:\/\/\S+)\?token=(\S+)/.exec(out);
       if (m) resolve({ url: m[1]!, token: m[2]!, child, readyMs: performance.now() - t0 });
     });
@@ -247,7 +255,7 @@ try {
           if (!(err instanceof Dropped)) throw err;
           dropped++;
         }
-        await new Promise((r) => setTimeout(r, gapMs));
+        await new Promise((r) => setTimeout(r, kind === 'memory.search' ? SEARCH_GAP_MS : gapMs));
       }
       return figures(ms);
     };

@@ -1,8 +1,8 @@
-// `baton serve` start-up: the process spawned → its "Baton is serving …?token=…" line, on a new
-// temp data dir each time (its migrations run), as `npm run serve` starts it. One unmeasured
-// start first (Node's compile cache is filled then, as after a person's first launch), then
-// `--starts` (5) measured ones; prints each and the median. It asserts nothing.
-// Usage: node test/bench/serve-start-worker.ts [--starts 5] [--cpu-prof DIR]
+// `baton serve` start-up: the process spawned → its "Baton is serving …?token=…" line, as `npm run
+// serve` starts it. One unmeasured start first on a new temp data dir (its migrations run and
+// Node's compile cache is filled, as at a person's first launch), then `--starts` (5) measured
+// ones on the same data dir; prints each and the median. It asserts nothing.
+// Usage: node test/bench/serve-start-worker.ts [--starts 5] [--cpu-prof DIR] [--baton DIR]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ export interface ServeStartFigures {
 
 export const SERVE_START_PREFIX = 'SERVE_START_RESULT';
 
-const root = join(import.meta.dirname, '..', '..');
+/** The Baton checkout whose `baton serve` runs: this one, or `--baton DIR` (another commit's worktree, for paired runs). */
+const root = argStr('baton', join(import.meta.dirname, '..', '..'));
 
 /** CPU ms a process has used so far (proc(5): utime + stime, clock ticks of 10 ms), or null. */
 function cpuOf(pid: number | undefined): number | null {
@@ -37,9 +38,11 @@ function cpuOf(pid: number | undefined): number | null {
   }
 }
 
-/** One start: spawned → the URL line; the process is stopped and its data dir removed after. */
-async function startOnce(nodeFlags: string[]): Promise<{ ms: number; cpuMs: number | null }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
+/** One start: spawned → the URL line; the process is stopped after. */
+async function startOnce(
+  dataDir: string,
+  nodeFlags: string[],
+): Promise<{ ms: number; cpuMs: number | null }> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
@@ -77,20 +80,24 @@ async function startOnce(nodeFlags: string[]): Promise<{ ms: number; cpuMs: numb
       });
       child.kill('SIGTERM');
     });
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 const starts = argInt('starts', 5);
 const profDir = argStr('cpu-prof', '');
 const flags = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-await startOnce([]);
+const dataDir = mkdtempSync(join(tmpdir(), 'baton-serve-start-'));
 const startsMs: number[] = [];
 const cpuMs: number[] = [];
-for (let i = 0; i < starts; i++) {
-  const s = await startOnce(flags);
-  startsMs.push(s.ms);
-  if (s.cpuMs !== null) cpuMs.push(s.cpuMs);
+try {
+  await startOnce(dataDir, flags);
+  for (let i = 0; i < starts; i++) {
+    const s = await startOnce(dataDir, flags);
+    startsMs.push(s.ms);
+    if (s.cpuMs !== null) cpuMs.push(s.cpuMs);
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
 const result: ServeStartFigures = {
