@@ -9,7 +9,8 @@
 // It asserts nothing about a timing.
 // Usage: node test/bench/host-load-worker.ts [--plans 10] [--size 1000] [--gap-ms 10]
 //   [--idle-ms 2000] [--cpu-prof DIR] (the serve process writes a V8 CPU profile there)
-//   [--baton DIR] (another checkout's baton serve, for paired runs) [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output shown on stderr)
+//   [--baton DIR] (another checkout's baton serve, for paired runs)
+//   [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output on stderr)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
