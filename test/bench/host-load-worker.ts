@@ -12,7 +12,7 @@
 //   [--baton DIR] (another checkout's baton serve, for paired runs)
 //   [--serve-flags "--flag …"] (more Node flags for the serve process) [--serve-log] (its output on stderr)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -44,6 +44,8 @@ export interface HostLoadFigures {
   startMs: LatencyFigures | null;
   /** From the first plan's import to every run settled. */
   loadMs: number;
+  /** CPU time (user + system, all its threads) the serve process used meanwhile (/proc; null without it). */
+  loadCpuMs: number | null;
   /** Every run ended completed. */
   ok: boolean;
   /** `baton serve` spawned → its URL line. */
@@ -120,6 +122,17 @@ function stopServe(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** CPU ms a process has used so far (proc(5): utime + stime, clock ticks of 10 ms), or null. */
+function cpuOf(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Why a request got no answer. */
@@ -292,6 +305,7 @@ try {
     depends_on: t.deps,
   }));
   let starting = true;
+  const cpu0 = cpuOf(serve.child.pid);
   const t0 = performance.now();
   const starting$ = Promise.all(
     starters.map(async (s, c) => {
@@ -317,6 +331,7 @@ try {
   const settled = () => !starting && runIds.every((id) => ended.has(id));
   const [load] = await Promise.all([probeUntil(settled), starting$]);
   const loadMs = performance.now() - t0;
+  const cpu1 = cpuOf(serve.child.pid);
   const result: HostLoadFigures = {
     plans,
     size,
@@ -327,6 +342,7 @@ try {
     importMs: figures(importMs),
     startMs: figures(startMs),
     loadMs,
+    loadCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
     ok: runIds.length === 2 * plans && runIds.every((id) => ended.get(id) === 'completed'),
     serveReadyMs: serve.readyMs,
   };

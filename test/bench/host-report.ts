@@ -27,6 +27,7 @@ export function hostLoadTable(h: HostLoadFigures | null): void {
     console.log(`${kind.padEnd(w)}${cell(h.idle[kind]).padEnd(36)}${cell(h.load[kind])}`);
   console.log(
     `  plans.import ${cell(h.importMs)}, runs.start ${cell(h.startMs)}; the load lasted ${fmt(h.loadMs / 1000, 1)} s` +
+      `${h.loadCpuMs === null ? '' : ` (${fmt(h.loadCpuMs / 1000, 1)} s of the serve process's CPU)`}` +
       ` (${h.ok ? 'every run completed' : 'NOT every run completed'}); ${fmt(h.requests)} requests, ${fmt(h.dropped)} without an answer`,
   );
 }
