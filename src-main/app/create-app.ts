@@ -100,7 +100,7 @@ export interface AppOptions {
 }
 
 /** When the sandbox is looked at, if nothing asked before: after the host's start and the UI's first screen. */
-const SANDBOX_CHECK_AFTER_MS = 2_000;
+const SANDBOX_CHECK_AFTER_MS = 10_000;
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
