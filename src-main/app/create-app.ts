@@ -22,7 +22,7 @@ import type { SessionLimits } from '../people/index.ts';
 import { createPeople } from '../people/index.ts';
 import type { ReachOptions } from '../reach/index.ts';
 import { createReach } from '../reach/index.ts';
-import { endSandboxWhenIdle, sandboxStatus } from '../sandbox/index.ts';
+import { endSandboxWhenIdle, sandboxStatus, sandboxStatusOnceAsked } from '../sandbox/index.ts';
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { heldSecrets } from '../secrets/held.ts';
@@ -57,6 +57,8 @@ export interface AppOptions {
   probeIntervalMs?: number;
   /** Most tasks running at once across all runs (the engine's global limit; 512 by default). */
   maxInFlight?: number;
+  /** Wall time an engine tick may spend before it leaves the rest to the next (10 ms; tests lower it). */
+  tickTimeMs?: number;
   /** Finished coding worktrees each workspace keeps parked for the next attempt (the coding kind's, 2 by default; 0: none). */
   parkedWorktrees?: number;
   /**
@@ -101,6 +103,9 @@ export interface AppOptions {
   /** How long a browser session lasts unused and at most (7 and 30 days by default; tests shorten them). */
   sessions?: SessionLimits;
 }
+
+/** When the sandbox is looked at, if nothing asked before: after the host's start and the UI's first screen. */
+const SANDBOX_CHECK_AFTER_MS = 10_000;
 
 /** The composition root shared by the Electron shell, the browser host, the CLI and tests. */
 export function createApp(opts: AppOptions) {
@@ -197,6 +202,7 @@ export function createApp(opts: AppOptions) {
     workspaceRoot: join(scratch ?? opts.dataDir, 'workspaces'),
     ...(opts.ids ? { ids: opts.ids } : {}),
     ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.tickTimeMs !== undefined ? { tickTimeMs: opts.tickTimeMs } : {}),
     ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.workerLeaseMs !== undefined ? { workerLeaseMs: opts.workerLeaseMs } : {}),
     log,
@@ -303,14 +309,18 @@ export function createApp(opts: AppOptions) {
     engine.watchUnfinished();
   }
   if (opts.probeAgents) availability.start(opts.probeIntervalMs);
+  let sandboxCheck: NodeJS.Timeout | undefined;
   if (opts.dataDir !== ':memory:' || opts.sandboxNotice) {
     const notice = opts.sandboxNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
-    void sandboxStatus().then((s) => {
+    void sandboxStatusOnceAsked().then((s) => {
       if (!s.available && !closed)
         notice(
           `baton: the OS sandbox cannot run here: ${s.problem}. Agents whose sandbox is required are refused.`,
         );
     });
+    // Asked once the start is over (the first sandboxed program asks sooner): a command that
+    // ends before does not load the library at all.
+    sandboxCheck = setTimeout(() => void sandboxStatus(), SANDBOX_CHECK_AFTER_MS).unref();
   }
   reach.start();
   landing.start();
@@ -347,6 +357,7 @@ export function createApp(opts: AppOptions) {
     close(): Promise<void> {
       if (closing) return closing;
       closed = true;
+      clearTimeout(sandboxCheck);
       reach.stop();
       landing.stop();
       traces?.shutdown().catch((err: unknown) => log(err, 'shutting down the trace export'));

@@ -5,28 +5,29 @@ import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
 import { parseAllowedHost } from '../http/host-names.ts';
-import { agentsImport, agentsLeaderboard, agentsList } from './commands/agents.ts';
-import { approvalsDecide, approvalsList } from './commands/approvals.ts';
-import { landCommand } from './commands/land.ts';
-import { mcpCommand } from './commands/mcp.ts';
-import { plansCommand } from './commands/plans.ts';
-import { reachCommand } from './commands/reach.ts';
-import { describeError, runCommand } from './commands/run.ts';
-import { runShow, runsList } from './commands/runs.ts';
-import { secretsCommand } from './commands/secrets.ts';
-import { serveCommand } from './commands/serve.ts';
-import { startCommand } from './commands/start.ts';
-import { workerCommand, workerSetup } from './commands/worker.ts';
-import {
-  workspacesAdd,
-  workspacesBranches,
-  workspacesList,
-  workspacesPrune,
-  workspacesRemove,
-} from './commands/workspaces.ts';
 import type { CommandKind, Connection } from './connection.ts';
-import { connect } from './connection.ts';
 import { CliError, packageVersion } from './files.ts';
+
+/**
+ * Each command's module, loaded when that command runs: `baton serve` does not load what
+ * `baton worker` or the host's clients need (the WebSocket client, the MCP host link), nor the reverse.
+ */
+const commands = {
+  agents: () => import('./commands/agents.ts'),
+  approvals: () => import('./commands/approvals.ts'),
+  connection: () => import('./connection.ts'),
+  land: () => import('./commands/land.ts'),
+  mcp: () => import('./commands/mcp.ts'),
+  plans: () => import('./commands/plans.ts'),
+  reach: () => import('./commands/reach.ts'),
+  run: () => import('./commands/run.ts'),
+  runs: () => import('./commands/runs.ts'),
+  secrets: () => import('./commands/secrets.ts'),
+  serve: () => import('./commands/serve.ts'),
+  start: () => import('./commands/start.ts'),
+  worker: () => import('./commands/worker.ts'),
+  workspaces: () => import('./commands/workspaces.ts'),
+};
 
 // Not `import … from 'node:util'`: its ESM face evaluates every export, diff's included.
 const { parseArgs } = process.getBuiltinModule('node:util');
@@ -262,16 +263,23 @@ async function main(argv: string[]): Promise<number> {
   // Every command below but start, serve, mcp and worker reaches the data directory this way.
   let conn: Connection | undefined;
   const through = async (kind: CommandKind) => {
-    conn ??= await connect(dataDir, openApp, kind, undefined, { actor: cliActor });
+    conn ??= await (await commands.connection()).connect(dataDir, openApp, kind, undefined, {
+      actor: cliActor,
+    });
     return conn;
   };
   const client = async (kind: CommandKind) => (await through(kind)).client;
   try {
     switch (command) {
       case 'start':
-        return await startCommand(openApp, { dataDir, port, callbackUrl: origin, maxInFlight: limit });
+        return await (await commands.start()).startCommand(openApp, {
+          dataDir,
+          port,
+          callbackUrl: origin,
+          maxInFlight: limit,
+        });
       case 'serve':
-        return await serveCommand(openApp(), {
+        return await (await commands.serve()).serveCommand(openApp(), {
           dataDir,
           port,
           host: values.host ?? '127.0.0.1',
@@ -284,14 +292,14 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const planFile = rest[0];
         if (!planFile) throw new CliError('usage: baton run <plan.json> [--agents agents.json] [--json]');
-        return await runCommand(await client('run'), {
+        return await (await commands.run()).runCommand(await client('run'), {
           planFile,
           agentsFile: values.agents,
           json: values.json,
         });
       }
       case 'plans':
-        return await plansCommand(
+        return await (await commands.plans()).plansCommand(
           await client(rest[0] === undefined || rest[0] === 'list' ? 'read' : 'change'),
           rest,
           {
@@ -301,11 +309,11 @@ async function main(argv: string[]): Promise<number> {
           },
         );
       case 'runs':
-        return await runsList(await client('read'), values.plan, values.json);
+        return await (await commands.runs()).runsList(await client('read'), values.plan, values.json);
       case 'show': {
         const runId = rest[0];
         if (!runId) throw new CliError('usage: baton show <run> [--json]');
-        return await runShow(await client('read'), runId, values.json);
+        return await (await commands.runs()).runShow(await client('read'), runId, values.json);
       }
       case 'land': {
         const runId = rest[0];
@@ -313,7 +321,7 @@ async function main(argv: string[]): Promise<number> {
           throw new CliError(
             'usage: baton land <run> [--task T] [--push | --pr [--base B] [--title T] [--draft]]',
           );
-        return await landCommand(await client('change'), {
+        return await (await commands.land()).landCommand(await client('change'), {
           runId,
           taskId: values.task,
           push: values.push,
@@ -326,7 +334,7 @@ async function main(argv: string[]): Promise<number> {
         });
       }
       case 'approvals':
-        return await approvalsList(await client('read'), values.json);
+        return await (await commands.approvals()).approvalsList(await client('read'), values.json);
       case 'approve':
       case 'reject':
       case 'request-changes': {
@@ -343,7 +351,7 @@ async function main(argv: string[]): Promise<number> {
               ? `--for: expected "task" or "agent", got "${scope}"`
               : '--for: only with baton approve (a tool call approved for the rest of its task or for its agent)',
           );
-        return await approvalsDecide(await client('run'), {
+        return await (await commands.approvals()).approvalsDecide(await client('run'), {
           approvalId,
           ...(scope === undefined ? {} : { scope: scope as ToolCallScope }),
           decision: changes ? 'request_changes' : command,
@@ -353,11 +361,11 @@ async function main(argv: string[]): Promise<number> {
         });
       }
       case 'mcp':
-        return await mcpCommand(openApp, dataDir);
+        return await (await commands.mcp()).mcpCommand(openApp, dataDir);
       case 'worker':
         // A worker opens no data directory: its server keeps everything.
-        return await workerCommand(
-          workerSetup({
+        return await (await commands.worker()).workerCommand(
+          (await commands.worker()).workerSetup({
             server: values.server,
             token: values.token,
             agents: values.agents,
@@ -369,10 +377,12 @@ async function main(argv: string[]): Promise<number> {
         );
       case 'agents': {
         const [sub, file] = rest;
-        if (sub === 'import' && file) return await agentsImport(await client('change'), file);
-        if (sub === 'list') return await agentsList(await client('read'), values.json);
+        if (sub === 'import' && file)
+          return await (await commands.agents()).agentsImport(await client('change'), file);
+        if (sub === 'list')
+          return await (await commands.agents()).agentsList(await client('read'), values.json);
         if (sub === 'leaderboard' && file)
-          return await agentsLeaderboard(await client('read'), file, values.json);
+          return await (await commands.agents()).agentsLeaderboard(await client('read'), file, values.json);
         throw new CliError(
           'usage: baton agents import <agents.json> | baton agents list [--json] | baton agents leaderboard <skill> [--json]',
         );
@@ -380,7 +390,7 @@ async function main(argv: string[]): Promise<number> {
       case 'workspaces': {
         const [sub, arg] = rest;
         if (sub === 'add' && arg)
-          return await workspacesAdd(await client('change'), {
+          return await (await commands.workspaces()).workspacesAdd(await client('change'), {
             path: arg,
             id: values.id,
             base: values.base,
@@ -398,30 +408,44 @@ async function main(argv: string[]): Promise<number> {
             },
             json: values.json,
           });
-        if (sub === 'list') return await workspacesList(await client('read'), values.json);
-        if (sub === 'remove' && arg) return await workspacesRemove(await client('change'), arg);
+        if (sub === 'list')
+          return await (await commands.workspaces()).workspacesList(await client('read'), values.json);
+        if (sub === 'remove' && arg)
+          return await (await commands.workspaces()).workspacesRemove(await client('change'), arg);
         if (sub === 'prune')
-          return await workspacesPrune(await client('change'), arg, values['include-kept'], values.json);
+          return await (await commands.workspaces()).workspacesPrune(
+            await client('change'),
+            arg,
+            values['include-kept'],
+            values.json,
+          );
         if (sub === 'branches' && arg === undefined)
-          return await workspacesBranches(await client(values.delete ? 'change' : 'read'), {
-            workspace: values.workspace,
-            run: values.run,
-            olderThan: values['older-than'],
-            delete: values.delete,
-            includeKeptWork: values['include-kept-work'],
-            includeUnmerged: values['include-unmerged'],
-            json: values.json,
-          });
+          return await (await commands.workspaces()).workspacesBranches(
+            await client(values.delete ? 'change' : 'read'),
+            {
+              workspace: values.workspace,
+              run: values.run,
+              olderThan: values['older-than'],
+              delete: values.delete,
+              includeKeptWork: values['include-kept-work'],
+              includeUnmerged: values['include-unmerged'],
+              json: values.json,
+            },
+          );
         throw new CliError(
           'usage: baton workspaces add <path> [--id I] [--base B] [--setup CMD] [--env NAME=value]... [--keep PATTERN]... [--check NAME=CMD]... [--allow-protected NAME]... [--remote URL [--forge github|gitlab|gitea --forge-repo OWNER/NAME --token-secret NAME [--api-url U]]] | list [--json] | remove <id> | prune [<id>] [--include-kept] | branches [--workspace W] [--run R] [--older-than 30d] [--delete [--include-kept-work] [--include-unmerged]]',
         );
       }
       case 'secrets':
-        return await secretsCommand(await through(rest[0] === 'list' ? 'read' : 'change'), rest, values.json);
+        return await (await commands.secrets()).secretsCommand(
+          await through(rest[0] === 'list' ? 'read' : 'change'),
+          rest,
+          values.json,
+        );
       case 'webhooks':
       case 'schedules':
       case 'triggers':
-        return await reachCommand(
+        return await (await commands.reach()).reachCommand(
           await through(['list', 'deliveries', 'issues'].includes(rest[0] ?? '') ? 'read' : 'change'),
           command,
           rest,
@@ -469,7 +493,8 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { describeError } = await commands.run();
     process.stderr.write(`baton: ${describeError(err)}\n`);
     process.exitCode = err instanceof CliError ? err.exitCode : 2;
   },

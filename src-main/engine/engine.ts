@@ -37,9 +37,10 @@ import type { ActiveRun } from './run-state.ts';
 import { ACTOR, DEFAULT_CANCEL_ACTOR, liveDetail, taskOf } from './run-state.ts';
 import { Runtime } from './runtime.ts';
 import { retryable } from './task-retry.ts';
+import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
 import type { CallKind, ChangesRequest, TickHandlers, TickInputs } from './tick-inputs.ts';
-import { applyAll, applyInput, QUEUED_INPUTS } from './tick-inputs.ts';
+import { applyInput, applyWithin } from './tick-inputs.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
 export type { Decide } from './decider-questions.ts';
@@ -76,6 +77,8 @@ export interface EngineOptions {
   attemptEnded?: AttemptEndedHook;
   /** Where errors no caller hears of go (reloading a run after a failed write): one line on stderr by default. */
   log?: ErrorLog;
+  /** Wall time a tick may spend before it leaves the rest to the next (`TICK_TIME_MS`); tests lower it. */
+  tickTimeMs?: number;
 }
 
 /** The global limit on tasks running at once, across runs, unless the app is given another. */
@@ -108,6 +111,8 @@ export class Engine {
   private readonly handlers: TickHandlers;
   /** The ticks' write transactions, whose failures (a full disk) are logged once in a row (`tryTx`). */
   private readonly writes: BackgroundWork;
+  /** Each tick's time: past it, what is left waits for the next tick, and calls go in between. */
+  private readonly budget: TickBudget;
 
   constructor(opts: EngineOptions) {
     const store = opts.store;
@@ -144,6 +149,7 @@ export class Engine {
     this.workers.watch();
     this.handlers = tickHandlers(parts);
     this.writes = new BackgroundWork("the engine's writes", rt.log);
+    this.budget = new TickBudget(opts.tickTimeMs);
   }
 
   /** An agent as users should see it: ONLINE at capacity reads BUSY. */
@@ -456,43 +462,41 @@ export class Engine {
     this.parts.loader.tx(() => applyInput(this.handlers, input));
   }
 
-  /** One step: apply what happened, dispatch ready work, commit; then act on it. */
+  /**
+   * One step: apply what happened, dispatch ready work, commit; then act on it. A tick that runs
+   * out of time (`TickBudget`) commits what it did and asks for the next tick at once: what it
+   * had no time for waits in the inbox and the queue, and calls go in between.
+   */
   private tick(): void {
-    const { rt } = this;
+    const { rt, budget } = this;
     if (rt.closed) return;
     const { flow, attempts, writer, questions } = this.parts;
+    budget.renew();
     const inputs = rt.inbox.take();
     const toStart: ToStart[] = [];
+    let more = false;
     flow.newTick();
     if (
       !this.tryTx(() => {
         // Conditions an earlier tick had no time left for come first (`MatchBudget`).
         flow.settleDeferred();
-        for (const kind of QUEUED_INPUTS) applyAll(this.handlers, kind, inputs[kind]);
-        this.parts.dispatcher.fill(toStart);
+        const rest = applyWithin(this.handlers, inputs, budget);
+        if (rest) rt.inbox.putBack(rest);
+        more = this.parts.dispatcher.fill(toStart, budget) || rest !== null;
       })
     )
       return;
     for (const [run, task, agent, executor] of toStart) void attempts.start(run, task, agent, executor);
-    // Build logs are summaries: written after the work this tick started, not on its way.
-    const now = rt.clock.now();
-    const logs: ActiveRun[] = [];
-    for (const run of rt.active.values()) {
-      const log = run.buildLog;
-      if (log.dirty && now - log.lastAt >= log.everyMs) logs.push(run);
-      else if (log.dirty && !log.timer) {
-        log.timer = setTimeout(() => {
-          log.timer = null;
-          rt.schedule();
-        }, log.everyMs);
-        log.timer.unref();
-      }
-    }
+    // Build logs are summaries: written after the work this tick started, not on its way, and
+    // those the tick has no time for in the next.
+    const logs = writer.dueBuildLogs();
     if (logs.length > 0)
       this.tryTx(() => {
-        for (const run of logs) writer.writeBuildLog(run, 'executing');
+        if (writer.writeBuildLogs(logs, budget)) more = true;
       });
     questions.send();
+    budget.end();
+    if (more) rt.schedule();
   }
 
   /**

@@ -267,6 +267,37 @@ export class RunWriter {
     this.resultBuffer.push(entry);
   }
 
+  /**
+   * The runs whose build log is due to be written again now (a tick writes them after its work);
+   * a log that changed and is not due yet asks for a tick when it is.
+   */
+  dueBuildLogs(): ActiveRun[] {
+    const { rt } = this;
+    const now = rt.clock.now();
+    const due: ActiveRun[] = [];
+    for (const run of rt.active.values()) {
+      const log = run.buildLog;
+      if (log.dirty && now - log.lastAt >= log.everyMs) due.push(run);
+      else if (log.dirty && !log.timer) {
+        log.timer = setTimeout(() => {
+          log.timer = null;
+          rt.schedule();
+        }, log.everyMs);
+        log.timer.unref();
+      }
+    }
+    return due;
+  }
+
+  /** Writes the due build logs while the tick has time (one at least); true when some are left. */
+  writeBuildLogs(due: readonly ActiveRun[], budget: { readonly spent: boolean }): boolean {
+    for (let i = 0; i < due.length; i++) {
+      if (i > 0 && budget.spent) return true;
+      this.writeBuildLog(due[i]!, 'executing');
+    }
+    return false;
+  }
+
   writeBuildLog(run: ActiveRun, status: RunStatus): void {
     this.flushDirty();
     const began = performance.now();

@@ -13,4 +13,4 @@ export {
 } from './confine.ts';
 export type { Guarded } from './protected.ts';
 export { protectedIn } from './protected.ts';
-export { sandboxStatus } from './runtime.ts';
+export { sandboxStatus, sandboxStatusOnceAsked } from './runtime.ts';

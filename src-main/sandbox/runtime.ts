@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
+import { type DependencyCheck, dependencyCheckOffThread } from './dependency-check.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
 import { reapOrphanStandIns } from './stand-ins.ts';
 import { reapOrphanTempFolders } from './temp-folders.ts';
@@ -17,7 +18,7 @@ type Manager = Library['SandboxManager'];
 /** What to install, in the words a person types. */
 const LINUX_INSTALL = 'apt-get install bubblewrap socat ripgrep';
 
-/** The library, loaded at the first check or program (not at every start of Baton). */
+/** The library, loaded at the first sandboxed program (the check loads it in a worker thread). */
 let library: Promise<Library> | null = null;
 const load = (): Promise<Library> => {
   library ??= import('@anthropic-ai/sandbox-runtime');
@@ -25,6 +26,10 @@ const load = (): Promise<Library> => {
 };
 
 let status: Promise<SandboxStatus> | null = null;
+let asked: (s: Promise<SandboxStatus>) => void = () => {};
+const onceAsked = new Promise<SandboxStatus>((resolve) => {
+  asked = resolve;
+});
 
 /**
  * Whether this machine can run the sandbox, asked once per process: the library's own check
@@ -33,8 +38,19 @@ let status: Promise<SandboxStatus> | null = null;
  * install or what is wrong.
  */
 export function sandboxStatus(): Promise<SandboxStatus> {
-  status ??= check();
+  if (!status) {
+    status = check();
+    asked(status);
+  }
   return status;
+}
+
+/**
+ * The answer of `sandboxStatus` once something asked for it (a sandboxed program, the agents
+ * page, a host after its start), without asking: a start does not wait for the check.
+ */
+export function sandboxStatusOnceAsked(): Promise<SandboxStatus> {
+  return onceAsked;
 }
 
 async function check(): Promise<SandboxStatus> {
@@ -44,16 +60,15 @@ async function check(): Promise<SandboxStatus> {
       available: false,
       problem: `no OS sandbox on ${platform === 'win32' ? 'Windows' : platform} yet: Baton runs agents' processes in one on Linux and macOS`,
     };
-  let lib: Library;
-  try {
-    lib = await load();
-  } catch (err) {
-    return {
-      available: false,
-      problem: `the sandbox library could not be loaded: ${(err as Error).message}`,
-    };
-  }
-  const deps = await lib.SandboxManager.checkDependenciesAsync(RIPGREP);
+  const deps = await dependencyCheckOffThread(RIPGREP).catch(async (): Promise<DependencyCheck> => {
+    try {
+      return await (await load()).SandboxManager.checkDependenciesAsync(RIPGREP);
+    } catch (err) {
+      return { failed: (err as Error).message };
+    }
+  });
+  if ('failed' in deps)
+    return { available: false, problem: `the sandbox library could not be loaded: ${deps.failed}` };
   if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
   if (platform === 'linux') {
     const why = await new Promise<string | null>((done) => {

@@ -22,6 +22,8 @@ import {
 } from './coding-report.ts';
 import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
+import type { HostLoadFigures } from './host-load-worker.ts';
+import { hostGoals, hostLoadTable } from './host-report.ts';
 import { argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import type { MeteringFigure } from './metering-worker.ts';
 import type { ParentWatchFigures } from './parent-watch-worker.ts';
@@ -41,6 +43,7 @@ import {
   windmillPublished,
 } from './report.ts';
 import type { SandboxFigures } from './sandbox-worker.ts';
+import type { ServeStartFigures } from './serve-start-worker.ts';
 
 const benchDir = import.meta.dirname;
 const root = join(benchDir, '..', '..');
@@ -229,6 +232,15 @@ function measureBestOf(): BestOfFigures | null {
   return resultOf<BestOfFigures>('best-of-worker.ts', [], 'BEST_OF_RESULT', 2_400_000, true);
 }
 
+/** `baton serve`'s start, and cheap requests while two clients start big plans (host-*-worker.ts). */
+function measureHost(): { start: ServeStartFigures | null; load: HostLoadFigures | null } {
+  console.log('[host] `baton serve` started 5 times to its URL line …');
+  const start = resultOf<ServeStartFigures>('serve-start-worker.ts', [], 'SERVE_START_RESULT', 180_000);
+  console.log('[host] cheap requests while two clients start 1,000-task plans back to back …');
+  const load = resultOf<HostLoadFigures>('host-load-worker.ts', [], 'HOST_LOAD_RESULT', 300_000);
+  return { start, load };
+}
+
 /** `npm run bench -- --only <part>`: that part alone, its table and goals. */
 const ONLY: Record<string, () => void> = {
   'best-of': () => {
@@ -236,6 +248,12 @@ const ONLY: Record<string, () => void> = {
     bestOfTable(b);
     console.log('');
     bestOfGoals(b);
+  },
+  host: () => {
+    const h = measureHost();
+    hostLoadTable(h.load);
+    console.log('');
+    hostGoals(h.load, h.start);
   },
 };
 const only = argStr('only', '');
@@ -372,6 +390,7 @@ console.log('[sandbox] starts and model round trips with and without the OS sand
 const sandbox = resultOf<SandboxFigures>('sandbox-worker.ts', [], 'SANDBOX_RESULT', 180_000);
 
 const bestOf = measureBestOf();
+const host = measureHost();
 
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
@@ -389,6 +408,9 @@ goals(outcomes, select, RSS_SIZE);
 console.log('');
 toolLoopGoals(toolLoop);
 sandboxTable(sandbox);
+hostLoadTable(host.load);
+console.log('');
+hostGoals(host.load, host.start);
 
 console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });

@@ -11,7 +11,7 @@ import { createExecutors } from '../../agents/index.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { endSandboxWhenIdle, sandboxStatus } from '../../sandbox/index.ts';
 import { createSecretResolver } from '../../secrets/secrets.ts';
-import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/index.ts';
+import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/remote/index.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
 /** The kinds a worker runs (the app's executors); coding agents work in the repositories `--workspaces` names. */

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { WebSocketServer } from 'ws';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
@@ -32,6 +31,7 @@ import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import type { Proven } from './callers.ts';
 import { createCallers, refuseCaller } from './callers.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
+import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
@@ -324,7 +324,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     sendJson(res, 404, { error: { code: 'not_found', message: `no route ${req.method} ${target.path}` } });
   }
 
-  const wss = new WebSocketServer({
+  const wss = socketServer({
     noServer: true,
     maxPayload: MAX_BODY,
     // The page offers `baton` and its token (socket-auth.ts): the answer names only `baton`.
@@ -344,7 +344,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (person !== null) {
       if (!('principal' in person)) refuseSocket(socket, person.status, person.message);
       else if (!originAllowed(req)) refuseSocket(socket, 403);
-      else wss.handleUpgrade(req, socket, head, (ws) => opened(ws, person));
+      else wss.upgrade(req, socket, head, (ws) => opened(ws, person));
       return;
     }
     const refused =
@@ -357,7 +357,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       refuseSocket(socket, refused);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => opened(ws, { principal: LOCAL, recheck: null }));
+    wss.upgrade(req, socket, head, (ws) => opened(ws, { principal: LOCAL, recheck: null }));
   }
 
   function opened(ws: WebSocket, proven: Proven): void {
@@ -433,6 +433,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     server.listen(port, bindHost, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // The page's files and its socket are asked for soon: serve-static and ws are loaded once the
+  // caller has said where the host is (a turn later), not before.
+  setImmediate(() => {
+    serveStatic.warm();
+    wss.warm();
+    workerSocket?.warm();
+  });
   const shownHost = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
   const url = baseUrl(shownHost, port);
   opts.agentCallbacks?.serveAt(opts.callbackUrl ?? url);

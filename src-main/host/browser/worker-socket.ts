@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { WebSocketServer } from 'ws';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
+import { socketServer } from './socket-server.ts';
 
 /** Where `baton worker` listens for "work available" (its long-polls are the fallback). */
 export const WORKER_SOCKET_PATH = '/api/v1/workers/signal';
@@ -37,7 +37,7 @@ function mayOffer(batch: EventBatch): boolean {
  * (the UI token or a worker token, as `Authorization: Bearer`) before handing it here.
  */
 export function createWorkerSocket(bus: EventBus) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const wss = socketServer({ noServer: true, maxPayload: 1024 });
   const sockets = new Set<WebSocket>();
   let pending: NodeJS.Timeout | null = null;
   const signalling = new BackgroundWork('signalling work to workers');
@@ -64,9 +64,13 @@ export function createWorkerSocket(bus: EventBus) {
     }
   });
   return {
+    /** Loads `ws` now (the host does a turn after it listens), not at the first worker's upgrade. */
+    warm(): void {
+      wss.warm();
+    },
     /** Takes an upgrade the host has authenticated. */
     accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.upgrade(req, socket, head, (ws) => {
         sockets.add(ws);
         answered.add(ws);
         ws.on('pong', () => answered.add(ws));

@@ -61,7 +61,7 @@ async function pollOnce(
       : `the secret "${forge.token_secret}" is not set: pull request #${l.pr_number} is not followed until it is`;
     return landingChanged(deps, later({ ...l, message: why }), l.state);
   }
-  const gh = forgeClient(forge, token);
+  const gh = await forgeClient(forge, token);
   // Its agent at work on what the pull request asked: started, waited for, or its commit pushed.
   if (l.state === 'fixing') return fixOf(deps, l, () => gh);
   try {

@@ -1,7 +1,4 @@
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
-import { giteaForge } from './gitea.ts';
-import { githubForge } from './github.ts';
-import { gitlabForge } from './gitlab.ts';
 
 /** A pull request as Baton follows it. */
 export interface PullState {
@@ -76,16 +73,21 @@ export interface ReviewSeen {
 
 /**
  * The client for a workspace's forge, through that forge's maintained library. `tokenName` is the
- * secret's name, said in errors (never the token).
+ * secret's name, said in errors (never the token). Each forge's module, and its library with it,
+ * is loaded at its first use, not at Baton's start (the three take a tenth of a second to load).
  */
-export function forgeClient(forge: NonNullable<WorkspaceRemote['forge']>, token: string): ForgeClient {
+export async function forgeClient(
+  forge: NonNullable<WorkspaceRemote['forge']>,
+  token: string,
+): Promise<ForgeClient> {
+  const opts = { apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret };
   switch (forge.kind) {
     case 'github':
-      return githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+      return (await import('./github.ts')).githubForge(opts);
     case 'gitlab':
-      return gitlabForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+      return (await import('./gitlab.ts')).gitlabForge(opts);
     case 'gitea':
-      return giteaForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+      return (await import('./gitea.ts')).giteaForge(opts);
     default:
       throw new Error(`${forge.kind} is not built yet`);
   }

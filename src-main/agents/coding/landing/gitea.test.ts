@@ -166,7 +166,7 @@ describe('giteaForge, through gitea-js', () => {
   it("is the client of a workspace whose forge is gitea, at its API's address with or without /api/v1", async () => {
     const s = await start();
     const forge = { kind: 'gitea' as const, api_url: `${s.url}/api/v1`, repo: 'acme/app', token_secret: 't' };
-    expect(await forgeClient(forge, 'good').openFrom('x')).toBeNull();
+    expect(await (await forgeClient(forge, 'good')).openFrom('x')).toBeNull();
     expect(s.requests.at(-1)?.path).toBe('/api/v1/repos/acme/app/pulls?state=open&page=1&limit=50');
   });
 });

@@ -25,7 +25,7 @@ const opening = { title: 'Add /health', body: 'Closes nothing', head: 'baton/r1/
 describe('gitlabForge', () => {
   it('opens a merge request with labels and reviewers, finds it again by its branch, and reads it', async () => {
     const s = await start();
-    const forge = forgeClient(
+    const forge = await forgeClient(
       { kind: 'gitlab', api_url: s.apiUrl, repo: REPO, token_secret: 'gitlab.token' },
       'glpat-good',
     );

@@ -264,7 +264,7 @@ async function landOne(
       rec.state,
     );
     if (rec.mode === 'push' || !remote.forge || !token || !tokenName) return next;
-    const forge = forgeClient(remote.forge, token);
+    const forge = await forgeClient(remote.forge, token);
     const run = store.runs.get(rec.run_id);
     const text = prText({
       plan: { plan_id: plan.plan_id, name: plan.name, goal: plan.goal },
