@@ -119,7 +119,8 @@ at (a proxy or tunnel), e.g. https://baton.example.com/; by default Baton's own 
 loopback, Baton answers to this machine's own names and addresses; --allow-host NAME (repeatable)
 adds another (a DNS name, a proxy's); any other Host name is refused.
 --worker-lease S (else $BATON_WORKER_LEASE_S; serve and start): how long a remote worker holds a
-task without a heartbeat before it is queued again as a new attempt (default 30 s).
+task without a heartbeat before it is queued again as a new attempt (default 8 s; workers beat
+four times a lease).
 BATON_TOKEN (serve): a fixed token instead of one per launch (at least 32 characters), so remote
 workers go on after a restart; baton worker reads it too when --token is not given.
 --max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs

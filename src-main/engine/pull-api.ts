@@ -8,10 +8,11 @@ import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { PRIORITIES } from '../../src-shared/schemas/plan.ts';
 import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.ts';
 import { AppError } from '../base/errors.ts';
-import type { AgentDirectory } from './agent-directory.ts';
+import type { AgentDirectory, AgentEntry } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
 import { sandboxHostsOf } from './approvals/sandbox-hosts.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
+import type { AttemptSandboxHosts } from './executor.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
 import type { TaskGroup } from './ready-queue.ts';
@@ -213,16 +214,28 @@ export class PullApi {
    * What `agent` is given to work on the task (`prepareContext`); a coding agent is told the
    * task's workspace, and (`resume`) a remote worker's that a reviewer asked for changes.
    */
-  private contextOf(run: ActiveRun, task: TaskRun, agent: Agent, resume?: ChangesRequested): PreparedContext {
+  private contextOf(
+    run: ActiveRun,
+    task: TaskRun,
+    agent: Agent,
+    resume?: ChangesRequested,
+    hostsSeen?: Map<string, AttemptSandboxHosts>,
+  ): PreparedContext {
     const spec = run.specs.get(task.task_id)!;
     const ctx = prepareContext(run.id, run.plan, spec, task, agent, run.tasks, run.specs, run.dependents);
     const inWorkspace = this.agents.traitsOf(agent).worksInWorkspace;
     const workspace = inWorkspace ? (spec.workspace ?? run.plan.workspace) : undefined;
-    // A remote worker runs the attempt's processes in its sandbox: the network policy `ask` goes with it.
-    const hosts =
-      agent.worker === undefined
-        ? undefined
-        : sandboxHostsOf(this.rt.store, workspace ? { id: workspace } : null, agent);
+    // A remote worker runs the attempt's processes in its sandbox: the network policy `ask` goes
+    // with it (read once per agent and workspace for the tasks of one claim: `hostsSeen`).
+    let hosts: AttemptSandboxHosts | undefined;
+    if (agent.worker !== undefined) {
+      const key = `${agent.id}\u0000${workspace ?? ''}`;
+      hosts = hostsSeen?.get(key);
+      if (!hosts) {
+        hosts = sandboxHostsOf(this.rt.store, workspace ? { id: workspace } : null, agent);
+        hostsSeen?.set(key, hosts);
+      }
+    }
     return {
       ...ctx,
       ...(workspace ? { workspace } : {}),
@@ -293,17 +306,68 @@ export class PullApi {
       throw new AppError('conflict', 'agent is at capacity');
     let gated = false;
     this.loader.tx(() => {
-      this.rt.queue.remove(runId, taskId);
-      gated = this.approvals.gateBeforeStart(run, task, spec, agent);
-      if (gated) return;
-      this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
-      this.holds.holdPulled(run, task);
+      gated = !this.take(run, task, spec, agent);
     });
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     return {
       status: 'in_progress',
       context: this.contextOf(run, task, agent, this.takeChangesRequest(run, task, agent)),
     };
+  }
+
+  /**
+   * Inside a transaction: the queued task leaves the queue for `agent` — assigned and held, or
+   * stopped before it starts by a gate (an approval the plan requires, a budget it would pass),
+   * then false: it waits for a person.
+   */
+  private take(run: ActiveRun, task: TaskRun, spec: TaskSpec, agent: Agent): boolean {
+    this.rt.queue.remove(run.id, task.task_id);
+    if (this.approvals.gateBeforeStart(run, task, spec, agent)) return false;
+    this.flow.assign(run, task, agent, this.agents.explainPulled(spec, agent));
+    this.holds.holdPulled(run, task);
+    return true;
+  }
+
+  /**
+   * Inside a transaction: up to `n` ready tasks the agent can take (its skills, its pin, its
+   * status, its free capacity), best first, taken for it (`take`: a task a gate stops waits for a
+   * person and is not counted). What a worker's claim hands out; each is handed the agent's
+   * context with `contextFor` once the transaction committed.
+   */
+  takeFor(entry: AgentEntry, n: number): { run: ActiveRun; task: TaskRun }[] {
+    const { agent, skills } = entry;
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return [];
+    const room = Math.min(n, agent.max_concurrency - this.rt.loadOf(agent.id));
+    const taken: { run: ActiveRun; task: TaskRun }[] = [];
+    if (room <= 0) return taken;
+    const accept = (g: TaskGroup) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s));
+    const now = this.rt.clock.now();
+    const queue = this.rt.queue;
+    while (taken.length < room) {
+      const best = queue.best(now, accept);
+      if (!best) break;
+      const run = this.rt.active.get(best.task.runId);
+      if (!run || run.lost) {
+        queue.removeRun(best.task.runId);
+        continue;
+      }
+      const task = run.tasks.get(best.task.taskId)!;
+      if (this.take(run, task, run.specs.get(task.task_id)!, agent)) taken.push({ run, task });
+    }
+    return taken;
+  }
+
+  /**
+   * The context of a task `takeFor` took for `agent` (with a reviewer's request for changes, for a
+   * worker's coding agent). `hostsSeen`: the sandbox hosts read for earlier tasks of the same claim.
+   */
+  contextFor(
+    run: ActiveRun,
+    task: TaskRun,
+    agent: Agent,
+    hostsSeen: Map<string, AttemptSandboxHosts>,
+  ): PreparedContext {
+    return this.contextOf(run, task, agent, this.takeChangesRequest(run, task, agent), hostsSeen);
   }
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {
@@ -315,22 +379,8 @@ export class PullApi {
   /** The pull API's complete (completeTask): ends the attempt and unblocks dependents. */
   completeTask(c: CompletionReport): { task: TaskRun; unblocked: string[] } {
     const { run, task } = this.assigned(c.agent_id, c.run_id, c.task_id, c.attempt);
-    const files = c.files;
-    if (files && files.length > 0) this.loader.tx(() => this.attempts.storeFiles(run, task, files));
     const before = new Map((run.dependents.get(c.task_id) ?? []).map((d) => [d, run.tasks.get(d)!.status]));
-    const flight = run.inflight.get(c.task_id);
-    if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
-    run.inflight.delete(c.task_id);
-    this.rt.inbox.push({
-      kind: 'attempt.ended',
-      runId: c.run_id,
-      taskId: c.task_id,
-      attempt: task.attempt,
-      ok: c.status === 'completed',
-      output: c.output ?? null,
-      error: c.error ?? 'the agent reported a failure',
-    });
-    this.rt.tickNow();
+    this.completeHeld([{ run, task, report: c }]);
     const unblocked = [...before]
       .filter(
         ([d, s]) =>
@@ -339,6 +389,36 @@ export class PullApi {
       )
       .map(([d]) => d);
     return { task: { ...task }, unblocked };
+  }
+
+  /**
+   * Ends attempts their holders finished, all in one tick (a worker hands in several results at
+   * once): their files stored, their timeouts stopped, then each settled and its dependents
+   * unblocked. The caller checked that each is the task's current attempt, in progress, its own.
+   */
+  completeHeld(
+    done: readonly { run: ActiveRun; task: TaskRun; report: Omit<CompletionReport, 'agent_id'> }[],
+  ): void {
+    if (done.some((d) => d.report.files && d.report.files.length > 0))
+      this.loader.tx(() => {
+        for (const { run, task, report } of done)
+          if (report.files && report.files.length > 0) this.attempts.storeFiles(run, task, report.files);
+      });
+    for (const { run, task, report: c } of done) {
+      const flight = run.inflight.get(c.task_id);
+      if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
+      run.inflight.delete(c.task_id);
+      this.rt.inbox.push({
+        kind: 'attempt.ended',
+        runId: c.run_id,
+        taskId: c.task_id,
+        attempt: task.attempt,
+        ok: c.status === 'completed',
+        output: c.output ?? null,
+        error: c.error ?? 'the agent reported a failure',
+      });
+    }
+    this.rt.tickNow();
   }
 
   getAgentExecutionStats(

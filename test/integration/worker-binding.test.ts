@@ -35,7 +35,7 @@ describe('a worker bound to a live token is that token alone', () => {
       rendererDir: dir,
       routes: createRestHandler(app.dispatch, { workerAgent: (id) => app.store.agents.get(id)?.worker }),
       workerTokens: app.workerTokens,
-      workerSignal: true,
+      workerSignal: app.workerPresence,
     });
     port = Number(new URL(host.url).port);
   };

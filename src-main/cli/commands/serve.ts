@@ -62,7 +62,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
         workerAgent: (id) => app.store.agents.get(id)?.worker,
       }),
       workerTokens: app.workerTokens,
-      workerSignal: true,
+      workerSignal: app.workerPresence,
       mcp,
       mcpLinks: app.mcpLinks,
       agentCallbacks: app.agentCallbacks,

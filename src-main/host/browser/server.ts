@@ -23,11 +23,13 @@ import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../
 import { newToken, tokensEqual } from '../../http/security.ts';
 import { TRIGGER_PATH } from '../../reach/index.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
+import { boundElsewhere } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { createStaticFiles } from './static-files.ts';
+import type { WorkerPresence } from './worker-socket.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
@@ -110,9 +112,10 @@ export interface BrowserHostOptions {
   };
   /**
    * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
-   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser page.
+   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser
+   * page; over the workers' side (`Workers.presence`): who waits for work, who left.
    */
-  workerSignal?: boolean;
+  workerSignal?: WorkerPresence;
 }
 
 export interface BrowserHost {
@@ -149,7 +152,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
-  const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus) : null;
+  const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus, opts.workerSignal) : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // The edge checked the Host name first (`hosts`). Agents' callbacks: their own per-attempt
@@ -272,7 +275,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
     if (workerSocket && target.path === WORKER_SOCKET_PATH) {
-      workerUpgrade(req, socket, head, workerSocket);
+      workerUpgrade(req, socket, head, target, workerSocket);
       return;
     }
     const refused =
@@ -294,16 +297,25 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     });
   }
 
-  /** A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI token or a live worker token. */
+  /**
+   * A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI
+   * token or a live worker token. A worker that names itself (`?worker=<id>`) must be one its
+   * token may act as (the UI token: any).
+   */
   function workerUpgrade(
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
+    target: RequestTarget,
     signal: NonNullable<typeof workerSocket>,
   ): void {
     const presented = bearer(req);
     const ui = tokensEqual(presented, token);
     const verdict = ui ? null : (opts.workerTokens?.verify(presented) ?? null);
+    const named = target.query.get('worker');
+    const workerId = named === null || named === '' ? null : named;
+    const binding =
+      workerId === null || verdict?.kind !== 'worker' ? null : workerCaller(verdict).bind(workerId, false);
     const refused: [401 | 403, string] | null =
       req.headers.origin !== undefined
         ? [403, 'for workers, not browser pages']
@@ -311,9 +323,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
           : !ui && verdict === null
             ? [401, '']
-            : null;
+            : binding && !binding.ok && verdict?.kind === 'worker'
+              ? [403, boundElsewhere(verdict.name, binding, workerId ?? '')]
+              : null;
     if (refused) refuseSocket(socket, ...refused);
-    else signal.accept(req, socket, head);
+    else signal.accept(req, socket, head, workerId);
   }
 
   /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */

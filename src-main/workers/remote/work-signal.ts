@@ -5,11 +5,16 @@ import { backoffMs } from './retry.ts';
 const SIGNAL_PATH = 'api/v1/workers/signal';
 const WORK_FRAME = '{"type":"work"}';
 
+/** How long a clean close may take before the socket is dropped (the process must not linger for it). */
+const CLOSE_MS = 1_000;
+
 /**
- * `baton worker`'s ear on the server's "work available" WebSocket: while it is open, the pull
- * loops look for work when the server says there may be some (`wait`), instead of holding a
- * long-poll each. Nothing depends on it: closed, refused or never reached (an older server), the
- * loops long-poll as before, and it tries to connect again with backoff.
+ * `baton worker`'s ear on the server's "work available" WebSocket: while it is open, the worker
+ * claims work when the server says there may be some (`wait`), instead of holding a long-poll.
+ * It names the worker (`?worker=<id>`): the server then wakes it only while it waits for work,
+ * and when the worker stops and closes it cleanly (`close`), queues again at once whatever the
+ * worker still held. Nothing depends on it: closed, refused or never reached (an older server),
+ * the worker long-polls as before, and it tries to connect again with backoff.
  */
 export class WorkSignal {
   /** Frames heard so far: a loop notes it before a look and waits only if none came since. */
@@ -20,20 +25,39 @@ export class WorkSignal {
   private fails = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<() => void>();
+  /** Who waits for the socket to open (`ready`). */
+  private readonly opened = new Set<() => void>();
   private readonly url: URL;
   private readonly token: string;
   private readonly say: (line: string) => void;
 
-  constructor(server: URL, token: string, say: (line: string) => void) {
+  constructor(server: URL, token: string, workerId: string, say: (line: string) => void) {
     this.url = new URL(SIGNAL_PATH, server);
     this.url.protocol = server.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.url.searchParams.set('worker', workerId);
     this.token = token;
     this.say = say;
   }
 
-  /** Whether the server's signal is heard now (else the loops long-poll). */
+  /** Whether the server's signal is heard now (else the worker long-polls). */
   get connected(): boolean {
     return this.open;
+  }
+
+  /** Resolves once the socket is open, or its first try failed (an older server), or after `ms`. */
+  ready(ms: number): Promise<void> {
+    if (this.open || this.closed || this.fails > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        this.opened.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+      this.opened.add(done);
+    });
   }
 
   start(): void {
@@ -43,6 +67,7 @@ export class WorkSignal {
     let why = '';
     ws.on('open', () => {
       this.open = true;
+      for (const w of [...this.opened]) w();
       if (this.fails > 0 || this.seq === 0)
         this.say('listening for work over the WebSocket (long-polls as fallback)');
       this.fails = 0;
@@ -98,10 +123,16 @@ export class WorkSignal {
     });
   }
 
+  /** The worker stops: the socket is closed cleanly (the server takes it as the worker leaving). */
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    this.socket?.terminate();
+    const ws = this.socket;
+    if (ws && ws.readyState === ws.OPEN) {
+      ws.close(1000, 'the worker stopped');
+      const drop = setTimeout(() => ws.terminate(), CLOSE_MS);
+      ws.once('close', () => clearTimeout(drop));
+    } else ws?.terminate();
     this.wake();
   }
 
