@@ -226,9 +226,10 @@ export class PullApi {
     const inWorkspace = this.agents.traitsOf(agent).worksInWorkspace;
     const workspace = inWorkspace ? (spec.workspace ?? run.plan.workspace) : undefined;
     // A remote worker runs the attempt's processes in its sandbox: the network policy `ask` goes
-    // with it (read once per agent and workspace for the tasks of one claim: `hostsSeen`).
+    // with it, for an agent whose policy asks (read once per agent and workspace for the tasks of
+    // one claim: `hostsSeen`).
     let hosts: AttemptSandboxHosts | undefined;
-    if (agent.worker !== undefined) {
+    if (agent.worker !== undefined && asksAboutHosts(agent)) {
       const key = `${agent.id}\u0000${workspace ?? ''}`;
       hosts = hostsSeen?.get(key);
       if (!hosts) {
@@ -328,6 +329,14 @@ export class PullApi {
     return true;
   }
 
+  /** Whether the agent could take a queued task now (its status, its room, its skills and pin): a claim would find one. */
+  couldTake(entry: AgentEntry): boolean {
+    const { agent } = entry;
+    if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return false;
+    if (this.rt.loadOf(agent.id) >= agent.max_concurrency || this.rt.queue.size === 0) return false;
+    return this.rt.queue.best(this.rt.clock.now(), takes(entry)) !== undefined;
+  }
+
   /**
    * Inside a transaction: up to `n` ready tasks the agent can take (its skills, its pin, its
    * status, its free capacity), best first, taken for it (`take`: a task a gate stops waits for a
@@ -335,12 +344,12 @@ export class PullApi {
    * context with `contextFor` once the transaction committed.
    */
   takeFor(entry: AgentEntry, n: number): { run: ActiveRun; task: TaskRun }[] {
-    const { agent, skills } = entry;
+    const { agent } = entry;
     if (agent.status !== 'ONLINE' && agent.status !== 'BUSY') return [];
     const room = Math.min(n, agent.max_concurrency - this.rt.loadOf(agent.id));
     const taken: { run: ActiveRun; task: TaskRun }[] = [];
     if (room <= 0) return taken;
-    const accept = (g: TaskGroup) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s));
+    const accept = takes(entry);
     const now = this.rt.clock.now();
     const queue = this.rt.queue;
     while (taken.length < room) {
@@ -392,9 +401,9 @@ export class PullApi {
   }
 
   /**
-   * Ends attempts their holders finished, all in one tick (a worker hands in several results at
-   * once): their files stored, their timeouts stopped, then each settled and its dependents
-   * unblocked. The caller checked that each is the task's current attempt, in progress, its own.
+   * Ends attempts their holders finished, all in one tick: their files stored, their timeouts
+   * stopped, then each settled and its dependents unblocked. The caller checked that each is the
+   * task's current attempt, in progress, its own.
    */
   completeHeld(
     done: readonly { run: ActiveRun; task: TaskRun; report: Omit<CompletionReport, 'agent_id'> }[],
@@ -405,9 +414,7 @@ export class PullApi {
           if (report.files && report.files.length > 0) this.attempts.storeFiles(run, task, report.files);
       });
     for (const { run, task, report: c } of done) {
-      const flight = run.inflight.get(c.task_id);
-      if (flight) stopFlight(flight, 'completed'); // its timeout no longer applies
-      run.inflight.delete(c.task_id);
+      this.stopHeld(run, task);
       this.rt.inbox.push({
         kind: 'attempt.ended',
         runId: c.run_id,
@@ -419,6 +426,32 @@ export class PullApi {
       });
     }
     this.rt.tickNow();
+  }
+
+  /**
+   * Inside the caller's transaction: ends an attempt a worker finished (its result, fenced by the
+   * caller) as a tick ends any attempt: its files stored, its timeout stopped, the task settled
+   * and its dependents unblocked. The caller schedules the tick that acts on what it unblocked.
+   */
+  endHeld(run: ActiveRun, task: TaskRun, c: Omit<CompletionReport, 'agent_id'>): void {
+    if (c.files && c.files.length > 0) this.attempts.storeFiles(run, task, c.files);
+    this.stopHeld(run, task);
+    this.flow.complete({
+      kind: 'attempt.ended',
+      runId: c.run_id,
+      taskId: c.task_id,
+      attempt: task.attempt,
+      ok: c.status === 'completed',
+      output: c.output ?? null,
+      error: c.error ?? 'the agent reported a failure',
+    });
+  }
+
+  /** The attempt ends: its timeout no longer applies. */
+  private stopHeld(run: ActiveRun, task: TaskRun): void {
+    const flight = run.inflight.get(task.task_id);
+    if (flight) stopFlight(flight, 'completed');
+    run.inflight.delete(task.task_id);
   }
 
   getAgentExecutionStats(
@@ -450,6 +483,16 @@ export class PullApi {
       );
     return { run, task };
   }
+}
+
+/** Whether the agent's own sandbox asks about unlisted hosts (a plan can narrow that to deny, never widen deny to ask). */
+function asksAboutHosts(agent: Agent): boolean {
+  return 'sandbox' in agent && agent.sandbox?.network.unlisted === 'ask';
+}
+
+/** The queue's groups an agent may take: its skills cover theirs, and they are pinned to no other agent. */
+function takes({ agent, skills }: AgentEntry): (g: TaskGroup) => boolean {
+  return (g) => (!g.pin || g.pin === agent.id) && g.skills.every((s) => skills.has(s));
 }
 
 /** Refuses an agent that lacks a skill the task requires. */

@@ -10,6 +10,14 @@ import type { ActiveRun } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
+/** An agent a claim asks tasks for, and how many. */
+export interface Asked {
+  entry: AgentEntry;
+  n: number;
+}
+
+const noCheck = (): void => {};
+
 /** A result the fence let through, with the run and task it ends. */
 export interface FencedResult {
   run: ActiveRun;
@@ -36,6 +44,9 @@ export class WorkerClaims {
   private readonly runLeases: RunLeases;
   /** Workers whose last claim found less than they had room for: they wait for work (a hint wakes them). */
   private readonly waiting = new Map<string, boolean>();
+  /** Each worker's agents, for the registry `byWorkerOf` (`agentsOfWorker`). */
+  private readonly byWorker = new Map<string, AgentEntry[]>();
+  private byWorkerOf: ReadonlyMap<string, AgentEntry> | null = null;
 
   constructor(
     rt: Runtime,
@@ -59,8 +70,8 @@ export class WorkerClaims {
    * The agents a claim names, each the worker's own, with the room asked for each; refused as a
    * whole (before anything is taken or handed in) when one is unknown or another's.
    */
-  agentsOf(workerId: string, slots: Readonly<Record<string, number>>): { entry: AgentEntry; n: number }[] {
-    const asked: { entry: AgentEntry; n: number }[] = [];
+  agentsOf(workerId: string, slots: Readonly<Record<string, number>>): Asked[] {
+    const asked: Asked[] = [];
     for (const [agentId, n] of Object.entries(slots)) {
       const entry = this.agents.entry(agentId);
       if (entry.agent.worker !== workerId)
@@ -74,43 +85,24 @@ export class WorkerClaims {
   }
 
   /**
-   * Up to `n` tasks for each agent, taken in one transaction and leased to the worker. Whether
-   * the worker then waits for work (it got less than it asked for) is noted for the hints.
+   * A worker's exchange: its results ended, then up to `n` tasks for each agent taken for it, all
+   * in one transaction (one commit however many go each way), the tasks leased to it. Each result
+   * is fenced first (refused with why when its attempt is not the task's, not in progress, not the
+   * worker's, or under a lease given away), then checked by `accept` (refused with its message
+   * when it throws); `taken` is told each one ended. Whether the worker then waits for work (it
+   * got less than it asked for) is noted for the hints. Answers in the order given.
    */
-  claim(workerId: string, asked: readonly { entry: AgentEntry; n: number }[]): ClaimedTask[] {
-    this.leases.heard(workerId);
-    let want = 0;
-    for (const a of asked) want += a.n;
-    const taken: { run: ActiveRun; task: TaskRun; entry: AgentEntry }[] = [];
-    if (want > 0 && this.rt.queue.size > 0) {
-      this.runLeases.ensureFresh();
-      this.loader.tx(() => {
-        for (const a of asked)
-          for (const t of this.work.takeFor(a.entry, a.n)) taken.push({ ...t, entry: a.entry });
-      });
-    }
-    this.waiting.set(workerId, taken.length < want);
-    const hosts = new Map<string, AttemptSandboxHosts>();
-    return taken.map(({ run, task, entry }) => ({
-      agent_id: entry.agent.id,
-      lease: this.leases.grant(workerId, run, task),
-      context: this.work.contextFor(run, task, entry.agent, hosts),
-    }));
-  }
-
-  /**
-   * Results the worker hands in: each fenced (refused with why when its attempt is not the
-   * task's, not in progress, not the worker's, or under a lease given away), those let through
-   * checked by `accept` (refused with its message when it throws) and ended together in one tick.
-   * `taken` is told each ended one (its task after the tick). Answers in the order given.
-   */
-  finish(
+  exchange(
     workerId: string,
+    asked: readonly Asked[],
     results: readonly WorkerResult[],
     accept: (r: FencedResult) => void,
     taken: (r: FencedResult) => void,
-  ): ResultAnswer[] {
+  ): { results: ResultAnswer[]; tasks: ClaimedTask[] } {
     this.leases.heard(workerId);
+    // What waits for a tick goes first, as a tick would apply it: a worker's last notes of an
+    // attempt are stored before the attempt ends.
+    if (results.length > 0 && this.rt.inbox.pending > 0) this.rt.tickNow();
     const answers: ResultAnswer[] = [];
     const ending: FencedResult[] = [];
     /** The answers of the results let through, to say their tasks' status once they ended. */
@@ -144,8 +136,24 @@ export class WorkerClaims {
       answers.push(answer);
       told.push({ answer, task: r.task });
     }
+    let want = 0;
+    for (const a of asked) want += a.n;
+    const claiming = want > 0 && this.rt.queue.size > 0;
+    const claimed: { run: ActiveRun; task: TaskRun; entry: AgentEntry }[] = [];
+    if (ending.length > 0 || claiming) {
+      this.runLeases.ensureFresh();
+      // A write that fails throws here, nothing of it kept: the worker hands its results in again.
+      this.loader.tx(() => {
+        for (const { run, task, result } of ending) this.work.endHeld(run, task, result);
+        // After the results: a chain's next task, ready now, goes back with the result before it.
+        if (want > 0 && this.rt.queue.size > 0)
+          for (const a of asked)
+            for (const t of this.work.takeFor(a.entry, a.n)) claimed.push({ ...t, entry: a.entry });
+      });
+    }
     if (ending.length > 0) {
-      this.work.completeHeld(ending.map(({ run, task, result }) => ({ run, task, report: result })));
+      // What the results unblocked for other agents, the deciders they asked: the loop's next tick.
+      this.rt.schedule();
       for (const r of ending) {
         this.leases.release(r.result);
         taken(r);
@@ -153,12 +161,47 @@ export class WorkerClaims {
       // Each answer says what became of its task (done, waiting for a review, ready for a retry).
       for (const { answer, task } of told) answer.status = task.status;
     }
-    return answers;
+    this.waiting.set(workerId, claimed.length < want);
+    const hosts = new Map<string, AttemptSandboxHosts>();
+    const tasks = claimed.map(({ run, task, entry }) => ({
+      agent_id: entry.agent.id,
+      lease: this.leases.grant(workerId, run, task),
+      context: this.work.contextFor(run, task, entry.agent, hosts),
+    }));
+    return { results: answers, tasks };
   }
 
-  /** Whether the worker waits for work: its last claim found less than it had room for (or it made none). */
-  waitsForWork(workerId: string): boolean {
-    return this.waiting.get(workerId) ?? true;
+  /** A claim with nothing to hand in (a long-poll's later looks). */
+  claim(workerId: string, asked: readonly Asked[]): ClaimedTask[] {
+    return this.exchange(workerId, asked, [], noCheck, noCheck).tasks;
+  }
+
+  /**
+   * Whether to wake the worker (the work signal's hint): it waits for work (its last claim found
+   * less than it had room for, or it made none) and one of its agents could take a queued task
+   * now. Work only the app's own agents or other workers' can take wakes nobody.
+   */
+  wantsWork(workerId: string): boolean {
+    if (this.waiting.get(workerId) === false || this.rt.queue.size === 0) return false;
+    for (const entry of this.agentsOfWorker(workerId)) if (this.work.couldTake(entry)) return true;
+    return false;
+  }
+
+  /** The worker's agents, from the registry as it is now (kept until the registry changes). */
+  private agentsOfWorker(workerId: string): AgentEntry[] {
+    const all = this.agents.all();
+    if (this.byWorkerOf !== all) {
+      this.byWorkerOf = all;
+      this.byWorker.clear();
+      for (const entry of all.values()) {
+        const w = entry.agent.worker;
+        if (w === undefined) continue;
+        const list = this.byWorker.get(w);
+        if (list) list.push(entry);
+        else this.byWorker.set(w, [entry]);
+      }
+    }
+    return this.byWorker.get(workerId) ?? [];
   }
 
   /** The run and task of the attempt, if the run executes here and the worker holds it under that lease; else why not. */

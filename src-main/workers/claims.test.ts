@@ -182,6 +182,22 @@ describe('workers.claim', () => {
     ]);
   });
 
+  it('wakes only a worker that waits for work and could take what is queued', async () => {
+    await open({
+      w1: [{ id: 'a1', max_concurrency: 2 }],
+      w2: [{ id: 'a2', max_concurrency: 2, skills: ['y'] }],
+    });
+    const { claims } = app.engine;
+    // Nothing queued: nobody is woken.
+    expect([claims.wantsWork('w1'), claims.wantsWork('w2')]).toEqual([false, false]);
+    await start([task('for-y', { required_skills: ['y'] }), task('for-y-too', { required_skills: ['y'] })]);
+    // Work only w2's agent can take wakes w2 alone.
+    expect([claims.wantsWork('w1'), claims.wantsWork('w2')]).toEqual([false, true]);
+    // w2 claimed all it had room for: it does not wait for work, its next result comes with a claim.
+    expect(ids(await claim('w2', { a2: 2 }))).toEqual(['for-y', 'for-y-too']);
+    expect(claims.wantsWork('w2')).toBe(false);
+  });
+
   it('refuses a whole claim naming an agent not its own before it hands anything in', async () => {
     await open({ w1: [{ id: 'a1', max_concurrency: 1 }], w2: [{ id: 'a2', max_concurrency: 1 }] });
     const run = await start([task('t')]);

@@ -82,24 +82,25 @@ export function workerHandlers({
     'workers.claim': ({ worker_id, slots, results, wait_s }) => {
       // Every agent named is checked first: a claim refused hands nothing in and takes nothing.
       const asked = claims.agentsOf(worker_id, slots);
-      const answers =
-        results && results.length > 0
-          ? claims.finish(
-              worker_id,
-              results,
-              // A best-of attempt's candidates that do not parse refuse its result, naming the field.
-              (r) => void handedBestOf(r.result.status, r.result.output),
-              (r) => {
-                const summary = handedBestOf(r.result.status, r.result.output);
-                if (summary) store.bestOf.save(r.run.id, r.task.task_id, r.result.attempt, summary);
-              },
-            )
-          : [];
-      const answer = (tasks: ClaimedTask[]) => ({ results: answers, tasks, ...terms() });
-      const take = () => claims.claim(worker_id, asked);
-      const now = take();
-      if (now.length > 0 || !wait_s || asked.length === 0) return answer(now);
-      return longPoll(bus, take, (tasks) => tasks.length > 0, wait_s * 1000).then(answer);
+      const now = claims.exchange(
+        worker_id,
+        asked,
+        results ?? [],
+        // A best-of attempt's candidates that do not parse refuse its result, naming the field.
+        (r) => void handedBestOf(r.result.status, r.result.output),
+        (r) => {
+          const summary = handedBestOf(r.result.status, r.result.output);
+          if (summary) store.bestOf.save(r.run.id, r.task.task_id, r.result.attempt, summary);
+        },
+      );
+      const answer = (tasks: ClaimedTask[]) => ({ results: now.results, tasks, ...terms() });
+      if (now.tasks.length > 0 || !wait_s || asked.length === 0) return answer(now.tasks);
+      return longPoll(
+        bus,
+        () => claims.claim(worker_id, asked),
+        (tasks) => tasks.length > 0,
+        wait_s * 1000,
+      ).then(answer);
     },
     'workers.heartbeat': ({ worker_id, held }) => ({ drop: leases.heartbeat(worker_id, held), ...terms() }),
     'workers.report': ({ worker_id, run_id, task_id, attempt, events }) => {

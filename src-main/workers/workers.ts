@@ -24,7 +24,7 @@ export function createWorkers(deps: { store: CodingStore; engine: Engine; bus: E
     tokens,
     /** What the work signal asks (the browser host's `workerSignal`): who waits for work, who left. */
     presence: {
-      waiting: (workerId: string) => engine.claims.waitsForWork(workerId),
+      waiting: (workerId: string) => engine.claims.wantsWork(workerId),
       left: (workerId: string) => void engine.workers.left(workerId),
     },
     handlers: (): WorkerHandlers => ({

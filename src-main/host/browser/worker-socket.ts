@@ -21,7 +21,7 @@ const CLEAN_CLOSE = new Set([1000, 1001]);
 
 /** What the socket asks of the workers' side (the workers wing, over the engine's claims and leases). */
 export interface WorkerPresence {
-  /** Whether the worker waits for work (its last claim found less than it had room for): only those are woken. */
+  /** Whether to wake the worker: it waits for work (its last claim found less than it had room for) and could take a task now. */
   waiting(workerId: string): boolean;
   /** The worker closed its socket cleanly (it stopped): what it still holds is queued again at once. */
   left(workerId: string): void;
@@ -39,8 +39,8 @@ function mayOffer(batch: EventBatch): boolean {
 
 /**
  * Remote workers' "work available" signal: a WebSocket over which the server tells each
- * connected worker that waits for work, in the batch of events that made a task takeable (no
- * delay: the bus already sends one batch per turn of the event loop), to claim. It carries no task
+ * connected worker that waits for work and could take a queued task, in the batch of events that
+ * made it takeable (no delay: the bus already sends one batch per turn of the event loop), to claim. It carries no task
  * and takes nothing: a worker that misses a frame finds the work at its next look, and one that
  * cannot connect long-polls as before. A worker names itself (`?worker=<id>`, checked against its
  * token by the host): then only it is woken, and only while it waits for work; and when it closes
