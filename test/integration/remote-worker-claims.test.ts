@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
+import type { Dispatch } from '../../src-main/app/dispatch.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
@@ -35,17 +36,22 @@ describe('baton worker claims', () => {
   let app: BatonApp;
   let host: BrowserHost;
   const workers: WorkerProcess[] = [];
-  /** Every answer the worker routes gave: its path and status. */
-  const answers: { path: string; status: number }[] = [];
+  /** Every answer the server gave a worker (its REST routes, its claims over the socket): what and whether it refused. */
+  const answers: { what: string; refused: string | null }[] = [];
 
   const serve = async (workerLeaseMs?: number) => {
     dir = mkdtempSync(join(tmpdir(), 'baton-worker-claims-'));
     gate = join(dir, 'gate');
     mkdirSync(gate);
     app = createApp({ dataDir: dir, log: () => {}, ...(workerLeaseMs ? { workerLeaseMs } : {}) });
-    const rest = createRestHandler(app.dispatch, { workerAgent: (id) => app.store.agents.get(id)?.worker });
+    const dispatch: Dispatch = async (method, input) => {
+      const result = await app.dispatch(method, input);
+      answers.push({ what: method, refused: result.ok ? null : result.error.code });
+      return result;
+    };
+    const rest = createRestHandler(dispatch, { workerAgent: (id) => app.store.agents.get(id)?.worker });
     host = await startBrowserHost({
-      dispatch: app.dispatch,
+      dispatch,
       bus: app.bus,
       rendererDir: dir,
       token: TOKEN,
@@ -53,7 +59,7 @@ describe('baton worker claims', () => {
       workerSignal: app.workerPresence,
       routes: async (req, res, ctx) => {
         const handled = await rest(req, res, ctx);
-        answers.push({ path: ctx.target.path, status: res.statusCode });
+        if (res.statusCode >= 400) answers.push({ what: ctx.target.path, refused: String(res.statusCode) });
         return handled;
       },
     });
@@ -128,9 +134,9 @@ describe('baton worker claims', () => {
     expect(started().every((s) => s.split('-')[1] === '1')).toBe(true);
     const holding = (await run(id)).tasks;
     expect(holding.every((t) => t.status === 'in_progress' && t.attempt === 1)).toBe(true);
-    // No claim lost a race or was refused: nothing the worker routes answered was a conflict.
-    expect(answers.filter((a) => a.status >= 400)).toEqual([]);
-    expect(answers.some((a) => a.path.endsWith('/claim'))).toBe(true);
+    // No claim lost a race or was refused: nothing the server answered a worker was a conflict.
+    expect(answers.filter((a) => a.refused !== null)).toEqual([]);
+    expect(answers.filter((a) => a.what === 'workers.claim').length).toBeGreaterThanOrEqual(3);
     open();
     await ended(id);
     const done = await run(id);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatonApp } from '../../src-main/app/create-app.ts';
 import { createApp } from '../../src-main/app/create-app.ts';
+import type { Dispatch } from '../../src-main/app/dispatch.ts';
 import type { BrowserHost } from '../../src-main/host/browser/server.ts';
 import { startBrowserHost } from '../../src-main/host/browser/server.ts';
 import { createRestHandler } from '../../src-main/host/rest/router.ts';
@@ -20,25 +21,25 @@ describe('baton worker and the work signal (WebSocket)', () => {
   let app: BatonApp;
   let host: BrowserHost;
   const workers: WorkerProcess[] = [];
-  /** `wait_s` of every claim the server was asked. */
+  /** How each claim the server was asked came, and its `wait_s`. */
   const looks: string[] = [];
 
   const serve = async (workerSignal: boolean) => {
     app = createApp({ dataDir: dir, log: () => {} });
-    const rest = createRestHandler(app.dispatch);
+    /** Claims over HTTP come through the REST routes, claims over the socket straight to the contract. */
+    const seen =
+      (via: string): Dispatch =>
+      (method, input) => {
+        if (method === 'workers.claim') looks.push(`${via} ${(input as { wait_s?: number }).wait_s ?? 0}`);
+        return app.dispatch(method, input);
+      };
     host = await startBrowserHost({
-      dispatch: app.dispatch,
+      dispatch: seen('socket'),
       bus: app.bus,
       rendererDir: dir,
       token: TOKEN,
       ...(workerSignal ? { workerSignal: app.workerPresence } : {}),
-      routes: (req, res, ctx) => {
-        if (!ctx.target.path.endsWith('/claim')) return rest(req, res, ctx);
-        // The body is read once: the route reads what was read here.
-        const read = ctx.body();
-        void read.then((b) => looks.push(String((b.ok && (b.value as { wait_s?: number }).wait_s) ?? '')));
-        return rest(req, res, { ...ctx, body: () => read });
-      },
+      routes: createRestHandler(seen('http')),
     });
   };
   /** Two tasks, the second ready only once the first is done: the server must tell the worker of it. */
@@ -94,7 +95,9 @@ describe('baton worker and the work signal (WebSocket)', () => {
     expect(run.status).toBe('completed');
     expect(looks.length).toBeGreaterThan(0);
     // Every claim answered at once: the signal, not a held request, told the worker when to claim.
-    expect([...new Set(looks)]).toEqual(['0']);
+    // They go over the socket; a result with files (this agent leaves one) goes over HTTP alone.
+    expect(looks.every((l) => l.endsWith(' 0'))).toBe(true);
+    expect(looks).toContain('socket 0');
   });
 
   it('long-polls when the server has no work signal', async () => {
@@ -105,6 +108,7 @@ describe('baton worker and the work signal (WebSocket)', () => {
     expect(run.status).toBe('completed');
     expect(w.stderr()).toContain('work signal: not available (HTTP 404); long-polling');
     // Its claims with nothing to hand in wait on the server; one that hands a result in answers at once.
-    expect(looks).toContain('20');
+    expect(looks).toContain('http 20');
+    expect(looks.every((l) => l.startsWith('http'))).toBe(true);
   });
 });

@@ -29,7 +29,7 @@ import type { Backpressure } from './broadcast.ts';
 import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { createStaticFiles } from './static-files.ts';
-import type { WorkerPresence } from './worker-socket.ts';
+import type { SocketClaim, WorkerPresence } from './worker-socket.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
@@ -152,7 +152,38 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
-  const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus, opts.workerSignal) : null;
+  /**
+   * A claim over a worker's socket, as over HTTP: the worker the socket was opened for (checked
+   * then), its token looked at again first (a revoked one is refused as an HTTP call would be).
+   */
+  const claimOverSocket: SocketClaim = async (workerId, presented, claim) => {
+    if (!tokensEqual(presented, token)) {
+      const verdict = opts.workerTokens?.verify(presented) ?? null;
+      if (verdict?.kind === 'revoked')
+        return {
+          ok: false,
+          status: 401,
+          error: {
+            code: 'token_revoked',
+            message: `worker token "${verdict.name}" (${verdict.id}) was revoked at ${verdict.revoked_at}; make a new one in Settings → Worker tokens`,
+          },
+        };
+      if (verdict === null)
+        return {
+          ok: false,
+          status: 401,
+          error: { code: 'session_ended', message: 'the token is not known' },
+        };
+    }
+    const input = claim !== null && typeof claim === 'object' && !Array.isArray(claim) ? claim : {};
+    const result = await opts.dispatch('workers.claim', { ...input, worker_id: workerId });
+    return result.ok
+      ? { ok: true, value: result.value }
+      : { ok: false, status: HTTP_STATUS[result.error.code], error: result.error };
+  };
+  const workerSocket = opts.workerSignal
+    ? createWorkerSocket(opts.bus, opts.workerSignal, claimOverSocket)
+    : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // The edge checked the Host name first (`hosts`). Agents' callbacks: their own per-attempt
@@ -327,7 +358,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
               ? [403, boundElsewhere(verdict.name, binding, workerId ?? '')]
               : null;
     if (refused) refuseSocket(socket, ...refused);
-    else signal.accept(req, socket, head, workerId);
+    else signal.accept(req, socket, head, workerId, presented);
   }
 
   /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { EventBatch } from '../../../src-shared/contract/events.ts';
 import { BackgroundWork } from '../../base/background.ts';
@@ -18,6 +18,27 @@ const PING_MS = 15_000;
 const MAX_BUFFERED = 64 * 1024;
 /** Close codes of a worker that said goodbye: normal closure, going away. */
 const CLEAN_CLOSE = new Set([1000, 1001]);
+/** Most a worker's message may hold: what a claim's HTTP body may (results without files). */
+const MAX_MESSAGE = 64 * 1024 * 1024;
+
+/**
+ * What a claim over the socket answers: the claim's answer, or its error with the HTTP status the
+ * same claim over HTTP would have had. Sent back with the message's `id`.
+ */
+export type SocketAnswer =
+  | { ok: true; value: unknown }
+  | { ok: false; status: number; error: { code: string; message: string } };
+
+/**
+ * A claim a worker sent over its socket (`{ "id": n, "claim": { slots, results } }`): made as
+ * `POST /api/v1/workers/<id>/claim` would be, for the worker the socket was opened for, its
+ * token checked again first (it may have been revoked since). The host makes it.
+ */
+export type SocketClaim = (
+  workerId: string,
+  presented: string | undefined,
+  claim: unknown,
+) => Promise<SocketAnswer>;
 
 /** What the socket asks of the workers' side (the workers wing, over the engine's claims and leases). */
 export interface WorkerPresence {
@@ -40,19 +61,39 @@ function mayOffer(batch: EventBatch): boolean {
 /**
  * Remote workers' "work available" signal: a WebSocket over which the server tells each
  * connected worker that waits for work and could take a queued task, in the batch of events that
- * made it takeable (no delay: the bus already sends one batch per turn of the event loop), to claim. It carries no task
+ * made it takeable (no delay: the bus already sends one batch per turn of the event loop), to
+ * claim; and over which a worker that named itself makes its claims (`SocketClaim`: no HTTP
+ * request, routing and authentication per exchange), each answered with its id. It carries no task
  * and takes nothing: a worker that misses a frame finds the work at its next look, and one that
  * cannot connect long-polls as before. A worker names itself (`?worker=<id>`, checked against its
  * token by the host): then only it is woken, and only while it waits for work; and when it closes
  * the socket cleanly (it stopped), the tasks it still holds are queued again at once instead of
  * when their leases lapse. A socket that names no worker (an older worker) is told of every change.
  */
-export function createWorkerSocket(bus: EventBus, presence: WorkerPresence) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+export function createWorkerSocket(bus: EventBus, presence: WorkerPresence, claim: SocketClaim) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   /** Each socket and the worker it named (null: none). */
   const sockets = new Map<WebSocket, string | null>();
   const pinging = new BackgroundWork("pinging workers' sockets");
   const leaving = new BackgroundWork('queueing again the tasks of a worker that left');
+  const claiming = new BackgroundWork("answering a worker's claim");
+  /** A message of the worker's: a claim, answered on the socket with its id. Anything else is let go. */
+  const onMessage = (ws: WebSocket, workerId: string, presented: string | undefined, data: RawData) => {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    if (msg === null || typeof msg !== 'object' || !('id' in msg) || !('claim' in msg)) return;
+    const { id } = msg;
+    if (typeof id !== 'number') return;
+    claiming.run(() =>
+      claim(workerId, presented, msg.claim).then((answer) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ...answer }), () => {});
+      }),
+    );
+  };
   const unsubscribe = bus.subscribe((batch) => {
     if (sockets.size === 0 || !mayOffer(batch)) return;
     for (const [ws, workerId] of sockets)
@@ -73,10 +114,20 @@ export function createWorkerSocket(bus: EventBus, presence: WorkerPresence) {
     }
   });
   return {
-    /** Takes an upgrade the host has authenticated, for the worker it named (and may act as), or none. */
-    accept(req: IncomingMessage, socket: Duplex, head: Buffer, workerId: string | null): void {
+    /**
+     * Takes an upgrade the host has authenticated, for the worker it named (and may act as), or
+     * none; `presented`: the token it came with (each claim checks it again).
+     */
+    accept(
+      req: IncomingMessage,
+      socket: Duplex,
+      head: Buffer,
+      workerId: string | null,
+      presented: string | undefined,
+    ): void {
       wss.handleUpgrade(req, socket, head, (ws) => {
         sockets.set(ws, workerId);
+        if (workerId !== null) ws.on('message', (data) => onMessage(ws, workerId, presented, data));
         answered.add(ws);
         ws.on('pong', () => answered.add(ws));
         // A broken socket closes itself; without a listener its 'error' would end the host.

@@ -45,6 +45,8 @@ export interface ClaimsDeps {
   terms(terms: LeaseTerms): void;
   /** The worker cannot go on (the server takes no claims): it stops, saying why. */
   fail(why: string): void;
+  /** A claim over the work signal, watched as the link's calls are (a revoked token stops the worker). */
+  watch<T>(p: Promise<T>): Promise<T>;
 }
 
 /**
@@ -149,12 +151,19 @@ export class Claims {
       heard || batch.length > 0 || deps.working() > 0 || want === 0 || this.inFlight > 0 ? 0 : LONG_POLL_S;
     this.inFlight++;
     for (const id in slots) this.reserved[id] = (this.reserved[id] ?? 0) + slots[id]!;
-    const flight: Promise<void> = deps.link
-      .post<{ results: ResultAnswer[]; tasks: ClaimedTask[] } & LeaseTerms>(
-        `/api/v1/workers/${seg(deps.id)}/claim`,
-        { slots, ...(batch.length > 0 ? { results: batch.map((p) => p.result) } : {}), wait_s: waitS },
-        waitS > 0 ? deps.stopping : undefined,
-      )
+    const body = { slots, ...(batch.length > 0 ? { results: batch.map((p) => p.result) } : {}) };
+    type Answer = { results: ResultAnswer[]; tasks: ClaimedTask[] } & LeaseTerms;
+    // Over the work signal while it is heard (no HTTP request per exchange); over HTTP without it,
+    // for a long-poll, and for results with files (each goes alone, as large as a body may be).
+    const call =
+      heard && signal && waitS === 0 && !batch.some((p) => p.result.files)
+        ? deps.watch(signal.claim<Answer>(body))
+        : deps.link.post<Answer>(
+            `/api/v1/workers/${seg(deps.id)}/claim`,
+            { ...body, wait_s: waitS },
+            waitS > 0 ? deps.stopping : undefined,
+          );
+    const flight: Promise<void> = call
       .then(
         (answer) => {
           this.fails = 0;

@@ -39,23 +39,26 @@ export interface ServerLink {
 }
 
 /** Most time one call may take before it counts as a network failure (a long-poll waits 20 s of it). */
-const CALL_TIMEOUT_MS = 40_000;
+export const CALL_TIMEOUT_MS = 40_000;
 /** Connections to the server at once: claims (two on their way), heartbeats, reports, a person's waits. */
 const MAX_SOCKETS = 16;
+
+/** A call, watched: a refusal that says the worker's token was revoked is told to `onRevoked` before the caller sees it. */
+export function watched<T>(p: Promise<T>, onRevoked: (err: Refused) => void): Promise<T> {
+  return p.catch((err: unknown) => {
+    if (err instanceof Refused && err.revoked) onRevoked(err);
+    throw err;
+  });
+}
 
 /**
  * The link, watched: a refusal that says the worker's token was revoked is told to `onRevoked`
  * (the worker stops) before the caller sees it.
  */
 export function watchRevocation(link: ServerLink, onRevoked: (err: Refused) => void): ServerLink {
-  const watch = <T>(p: Promise<T>): Promise<T> =>
-    p.catch((err: unknown) => {
-      if (err instanceof Refused && err.revoked) onRevoked(err);
-      throw err;
-    });
   return {
-    get: (path, signal) => watch(link.get(path, signal)),
-    post: (path, body, signal) => watch(link.post(path, body, signal)),
+    get: (path, signal) => watched(link.get(path, signal), onRevoked),
+    post: (path, body, signal) => watched(link.post(path, body, signal), onRevoked),
   };
 }
 

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { backoffMs } from './retry.ts';
+import { CALL_TIMEOUT_MS, Refused, Unreachable } from './server-link.ts';
 
 /** The server's "work available" socket (src-main/host/browser/worker-socket.ts). */
 const SIGNAL_PATH = 'api/v1/workers/signal';
@@ -27,6 +28,12 @@ export class WorkSignal {
   private readonly waiters = new Set<() => void>();
   /** Who waits for the socket to open (`ready`). */
   private readonly opened = new Set<() => void>();
+  /** Claims sent over the socket, by id, until answered (or the socket closes). */
+  private readonly calls = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
+  private lastCall = 0;
   private readonly url: URL;
   private readonly token: string;
   private readonly say: (line: string) => void;
@@ -73,7 +80,8 @@ export class WorkSignal {
       this.fails = 0;
     });
     ws.on('message', (data) => {
-      if (String(data) !== WORK_FRAME) return;
+      const text = String(data);
+      if (text !== WORK_FRAME) return this.answered(text);
       this.seq++;
       this.wake();
     });
@@ -88,6 +96,12 @@ export class WorkSignal {
       const was = this.open;
       this.open = false;
       this.socket = null;
+      // Claims on their way are not answered now: the worker hands their results in again.
+      for (const [id, c] of this.calls) {
+        clearTimeout(c.timer);
+        this.calls.delete(id);
+        c.reject(new Unreachable('the work signal closed before the server answered'));
+      }
       // The loops waiting on it go back to long-polling at once.
       this.wake();
       if (this.closed) return;
@@ -121,6 +135,60 @@ export class WorkSignal {
       stop.addEventListener('abort', done, { once: true });
       this.waiters.add(done);
     });
+  }
+
+  /**
+   * A claim over the socket (`workers.claim`'s input): the server's answer, or a refusal as HTTP
+   * would give it (`Refused`, with the status), or `Unreachable` when the socket is not open or
+   * closes first (the caller claims over HTTP then).
+   */
+  claim<T>(body: unknown): Promise<T> {
+    const ws = this.socket;
+    if (!this.open || !ws) return Promise.reject(new Unreachable('the work signal is not open'));
+    const id = ++this.lastCall;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.calls.delete(id);
+        reject(new Unreachable(`no answer in ${CALL_TIMEOUT_MS / 1000} s`));
+      }, CALL_TIMEOUT_MS);
+      timer.unref();
+      this.calls.set(id, { resolve: (v) => resolve(v as T), reject, timer });
+      ws.send(JSON.stringify({ id, claim: body }), (err) => {
+        if (!err || !this.calls.has(id)) return;
+        clearTimeout(timer);
+        this.calls.delete(id);
+        reject(new Unreachable(err.message));
+      });
+    });
+  }
+
+  /** The server's answer to a claim over the socket (anything else it may say is let go). */
+  private answered(text: string): void {
+    let msg: {
+      id?: unknown;
+      ok?: unknown;
+      value?: unknown;
+      status?: unknown;
+      error?: { code?: unknown; message?: unknown };
+    };
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const call = typeof msg?.id === 'number' ? this.calls.get(msg.id) : undefined;
+    if (!call || typeof msg.id !== 'number') return;
+    this.calls.delete(msg.id);
+    clearTimeout(call.timer);
+    if (msg.ok === true) call.resolve(msg.value);
+    else
+      call.reject(
+        new Refused(
+          typeof msg.status === 'number' ? msg.status : 500,
+          String(msg.error?.code ?? 'http'),
+          String(msg.error?.message ?? 'the server refused the claim'),
+        ),
+      );
   }
 
   /** The worker stops: the socket is closed cleanly (the server takes it as the worker leaving). */

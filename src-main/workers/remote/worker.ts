@@ -14,7 +14,7 @@ import { Claims } from './claims.ts';
 import { WorkerWorktrees } from './coding.ts';
 import { backoffMs, describe, Retrier, sleep } from './retry.ts';
 import type { ServerLink } from './server-link.ts';
-import { Refused, seg, watchRevocation } from './server-link.ts';
+import { Refused, seg, watched, watchRevocation } from './server-link.ts';
 import { TaskFolders } from './task-folders.ts';
 import type { WorkSignal } from './work-signal.ts';
 
@@ -99,6 +99,7 @@ export class Worker {
         this.opts.say(why);
         this.stop();
       },
+      watch: (p) => watched(p, (err) => this.revoked(err)),
     });
   }
 
