@@ -41,6 +41,8 @@ import {
   windmillPublished,
 } from './report.ts';
 import type { SandboxFigures } from './sandbox-worker.ts';
+import type { WorkerScaleFigures } from './worker-scale.ts';
+import { workerScaleGoals, workerScaleTable } from './worker-scale-report.ts';
 
 const benchDir = import.meta.dirname;
 const root = join(benchDir, '..', '..');
@@ -229,6 +231,16 @@ function measureBestOf(): BestOfFigures | null {
   return resultOf<BestOfFigures>('best-of-worker.ts', [], 'BEST_OF_RESULT', 2_400_000, true);
 }
 
+/** Remote workers as `baton worker` processes against a server in the measuring process (worker-scale.ts). */
+function measureWorkers(): WorkerScaleFigures | null {
+  console.log(
+    '[workers] 1, 2 and 4 `baton worker` processes beside the agent on the server, a chain, a SIGKILLed worker …',
+  );
+  return resultOf<WorkerScaleFigures>('worker-scale.ts', [], 'WORKER_SCALE_RESULT', 600_000, true, [
+    ...ENGINE_V8_FLAGS,
+  ]);
+}
+
 /** `npm run bench -- --only <part>`: that part alone, its table and goals. */
 const ONLY: Record<string, () => void> = {
   'best-of': () => {
@@ -236,6 +248,12 @@ const ONLY: Record<string, () => void> = {
     bestOfTable(b);
     console.log('');
     bestOfGoals(b);
+  },
+  workers: () => {
+    const w = measureWorkers();
+    workerScaleTable(w);
+    console.log('');
+    workerScaleGoals(w);
   },
 };
 const only = argStr('only', '');
@@ -320,8 +338,9 @@ function resultOf<T>(
   prefix: string,
   timeoutMs: number,
   progress = false,
+  nodeFlags: string[] = [],
 ): T | null {
-  const r = spawnSync(process.execPath, [join(benchDir, script), ...args], {
+  const r = spawnSync(process.execPath, [...nodeFlags, join(benchDir, script), ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: timeoutMs,
@@ -372,6 +391,7 @@ console.log('[sandbox] starts and model round trips with and without the OS sand
 const sandbox = resultOf<SandboxFigures>('sandbox-worker.ts', [], 'SANDBOX_RESULT', 180_000);
 
 const bestOf = measureBestOf();
+const workers = measureWorkers();
 
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
@@ -389,6 +409,9 @@ goals(outcomes, select, RSS_SIZE);
 console.log('');
 toolLoopGoals(toolLoop);
 sandboxTable(sandbox);
+workerScaleTable(workers);
+console.log('');
+workerScaleGoals(workers);
 
 console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
