@@ -1,8 +1,4 @@
-import type {
-  ChangesRequested,
-  PreparedContext,
-  PulledTask,
-} from '../../src-shared/contract/domains/work.ts';
+import type { PreparedContext, PulledTask } from '../../src-shared/contract/domains/work.ts';
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import type { Priority, TaskSpec } from '../../src-shared/schemas/plan.ts';
 import { PRIORITIES } from '../../src-shared/schemas/plan.ts';
@@ -10,18 +6,17 @@ import type { AgentExecutionStats, TaskRun } from '../../src-shared/schemas/run.
 import { AppError } from '../base/errors.ts';
 import type { AgentDirectory, AgentEntry } from './agent-directory.ts';
 import type { Approvals } from './approvals/approvals.ts';
-import { sandboxHostsOf } from './approvals/sandbox-hosts.ts';
 import type { Attempts, HandedFile } from './attempts.ts';
 import type { AttemptSandboxHosts } from './executor.ts';
 import type { RunLeases } from './leases.ts';
 import { missingSkills } from './matching.ts';
+import { PulledContexts } from './pulled-contexts.ts';
 import type { TaskGroup } from './ready-queue.ts';
 import type { RunHolds } from './run-holds.ts';
 import type { RunLoader } from './run-loader.ts';
 import type { ActiveRun } from './run-state.ts';
 import { stopFlight, taskOf } from './run-state.ts';
 import type { Runtime } from './runtime.ts';
-import { prepareContext } from './task-context.ts';
 import type { TaskFlow } from './task-flow.ts';
 
 export interface WorkCriteria {
@@ -73,6 +68,8 @@ export class PullApi {
   private readonly attempts: Attempts;
   private readonly loader: RunLoader;
   private readonly leases: RunLeases;
+  /** What an agent is handed with a task it takes. */
+  private readonly contexts: PulledContexts;
 
   constructor(
     rt: Runtime,
@@ -94,6 +91,7 @@ export class PullApi {
     this.attempts = parts.attempts;
     this.loader = parts.loader;
     this.leases = parts.leases;
+    this.contexts = new PulledContexts(rt, parts.agents);
   }
 
   /** A run this process executes (`RunLeases.activeRun`), or the error saying why not. */
@@ -207,69 +205,7 @@ export class PullApi {
         );
       requireSkills(agent, spec);
     }
-    return this.contextOf(run, task, agent);
-  }
-
-  /**
-   * What `agent` is given to work on the task (`prepareContext`); a coding agent is told the
-   * task's workspace, and (`resume`) a remote worker's that a reviewer asked for changes.
-   */
-  private contextOf(
-    run: ActiveRun,
-    task: TaskRun,
-    agent: Agent,
-    resume?: ChangesRequested,
-    hostsSeen?: Map<string, AttemptSandboxHosts>,
-  ): PreparedContext {
-    const spec = run.specs.get(task.task_id)!;
-    const ctx = prepareContext(run.id, run.plan, spec, task, agent, run.tasks, run.specs, run.dependents);
-    const inWorkspace = this.agents.traitsOf(agent).worksInWorkspace;
-    const workspace = inWorkspace ? (spec.workspace ?? run.plan.workspace) : undefined;
-    // A remote worker runs the attempt's processes in its sandbox: the network policy `ask` goes
-    // with it, for an agent whose policy asks (read once per agent and workspace for the tasks of
-    // one claim: `hostsSeen`).
-    let hosts: AttemptSandboxHosts | undefined;
-    if (agent.worker !== undefined && asksAboutHosts(agent)) {
-      const key = `${agent.id}\u0000${workspace ?? ''}`;
-      hosts = hostsSeen?.get(key);
-      if (!hosts) {
-        hosts = sandboxHostsOf(this.rt.store, workspace ? { id: workspace } : null, agent);
-        hostsSeen?.set(key, hosts);
-      }
-    }
-    return {
-      ...ctx,
-      ...(workspace ? { workspace } : {}),
-      ...(inWorkspace && resume ? { resume } : {}),
-      ...(hosts ? { sandbox_hosts: hosts } : {}),
-    };
-  }
-
-  /**
-   * A remote worker's coding agent takes a task a reviewer asked changes of: the request goes to
-   * the worker with the context (the app's own attempts take it from the coding kind's `prepare`).
-   */
-  private takeChangesRequest(run: ActiveRun, task: TaskRun, agent: Agent): ChangesRequested | undefined {
-    if (!this.agents.traitsOf(agent).reviewsDiff || agent.worker === undefined) return undefined;
-    const asked = run.resumeNext.get(task.task_id);
-    if (asked?.reason === 'changes_requested') {
-      run.resumeNext.delete(task.task_id);
-      const { comment, line_comments } = asked;
-      return { reason: 'changes_requested', comment, line_comments };
-    }
-    // A restart lost `resumeNext`: the request is read back from the approval, as the coding kind's `prepare` does.
-    const store = this.rt.store;
-    const before = store.execution.attempts(run.id, task.task_id).find((a) => a.attempt === task.attempt - 1);
-    if (before?.outcome !== 'done') return undefined;
-    const review = store.approvals
-      .forTask(run.id, task.task_id)
-      .findLast((a) => a.kind === 'diff_review' && a.status !== 'pending');
-    if (review?.status !== 'changes_requested') return undefined;
-    return {
-      reason: 'changes_requested',
-      comment: review.comment ?? '',
-      line_comments: store.approvals.lineComments(review.id),
-    };
+    return this.contexts.of(run, task, agent);
   }
 
   /** The pull API's execute (executeTask): the agent takes the task; dependencies not met → blocked. */
@@ -285,7 +221,7 @@ export class PullApi {
     if (task.status === 'in_progress') {
       if (task.agent_id !== agentId)
         throw new AppError('conflict', `Task ${taskId} is not assigned to agent ${agentId}`);
-      return { status: 'in_progress', context: this.contextOf(run, task, agent) };
+      return { status: 'in_progress', context: this.contexts.of(run, task, agent) };
     }
     if (task.status === 'blocked') {
       return { status: 'blocked', error: `Dependencies not met: ${task.reason ?? 'waiting'}` };
@@ -312,7 +248,7 @@ export class PullApi {
     if (gated) return { status: 'awaiting_approval', error: task.reason ?? 'awaiting approval' };
     return {
       status: 'in_progress',
-      context: this.contextOf(run, task, agent, this.takeChangesRequest(run, task, agent)),
+      context: this.contexts.of(run, task, agent, this.contexts.changesRequested(run, task, agent)),
     };
   }
 
@@ -376,7 +312,7 @@ export class PullApi {
     agent: Agent,
     hostsSeen: Map<string, AttemptSandboxHosts>,
   ): PreparedContext {
-    return this.contextOf(run, task, agent, this.takeChangesRequest(run, task, agent), hostsSeen);
+    return this.contexts.of(run, task, agent, this.contexts.changesRequested(run, task, agent), hostsSeen);
   }
 
   updateTaskProgress(u: ProgressUpdate): TaskRun {
@@ -483,11 +419,6 @@ export class PullApi {
       );
     return { run, task };
   }
-}
-
-/** Whether the agent's own sandbox asks about unlisted hosts (a plan can narrow that to deny, never widen deny to ask). */
-function asksAboutHosts(agent: Agent): boolean {
-  return 'sandbox' in agent && agent.sandbox?.network.unlisted === 'ask';
 }
 
 /** The queue's groups an agent may take: its skills cover theirs, and they are pinned to no other agent. */

@@ -128,8 +128,18 @@ async function worker(id: string, agents: unknown[]): Promise<Spawned> {
   let err = '';
   child.stderr!.on('data', (b: Buffer) => (err += b));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  spawned.add(child);
+  void exited.then(() => spawned.delete(child));
   return { id, child, stderr: () => err, exited };
 }
+
+/** Every worker process still running: none outlives the bench, however it ends (a timeout's SIGTERM too). */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 
 async function until(check: () => boolean, what: string, capMs = 60_000): Promise<void> {
   const end = Date.now() + capMs;
