@@ -211,7 +211,7 @@ export class WorkerLeases {
     this.heard(workerId);
     const requeued: HeldAttempt[] = [];
     for (const h of held) {
-      const found = this.held(workerId, h);
+      const found = this.fence(workerId, h);
       if (typeof found === 'string') continue;
       this.lapse(
         found.run,

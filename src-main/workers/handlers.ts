@@ -95,9 +95,10 @@ export function workerHandlers({
       );
       const answer = (tasks: ClaimedTask[]) => ({ results: now.results, tasks, ...terms() });
       if (now.tasks.length > 0 || !wait_s || asked.length === 0) return answer(now.tasks);
+      // Each later look takes the agents as the registry has them then (one removed meanwhile: not found).
       return longPoll(
         bus,
-        () => claims.claim(worker_id, asked),
+        () => claims.claim(worker_id, claims.agentsOf(worker_id, slots)),
         (tasks) => tasks.length > 0,
         wait_s * 1000,
       ).then(answer);
