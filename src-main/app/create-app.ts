@@ -68,7 +68,7 @@ export interface AppOptions {
   resume?: boolean;
   /** How long a run's lease lasts unrenewed (30 s by default; tests shorten it). */
   leaseTtlMs?: number;
-  /** How long a remote worker holds a task without a heartbeat (30 s by default; `--worker-lease`). */
+  /** How long a remote worker holds a task without a heartbeat (8 s by default, four beats; `--worker-lease`). */
   workerLeaseMs?: number;
   /**
    * Export every attempt's steps as OpenTelemetry GenAI spans to this OTLP/HTTP traces endpoint
@@ -341,6 +341,8 @@ export function createApp(opts: AppOptions) {
     people,
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
     workerTokens: workers.tokens,
+    /** What remote workers' work signal asks (the browser host's `workerSignal`): who waits for work, who left. */
+    workerPresence: workers.presence,
     /** The trace export, when one is configured (`flush` sends what is batched). */
     traces,
     /**

@@ -132,7 +132,8 @@ answered to and its origin accepted. Baton still listens on loopback unless --ho
 loopback, Baton answers to this machine's own names and addresses; --allow-host NAME (repeatable)
 adds another (a DNS name, a proxy's); any other Host name is refused.
 --worker-lease S (else $BATON_WORKER_LEASE_S; serve and start): how long a remote worker holds a
-task without a heartbeat before it is queued again as a new attempt (default 30 s).
+task without a heartbeat before it is queued again as a new attempt (default 8 s; workers beat
+four times a lease).
 BATON_TOKEN (serve): a fixed token instead of the one Baton keeps in the data directory (ui-token,
 0600; --new-token replaces it); baton worker reads it too when --token is not given.
 --max-in-flight N (else $BATON_MAX_IN_FLIGHT): most tasks running at once across all runs

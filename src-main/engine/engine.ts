@@ -41,6 +41,7 @@ import { TickBudget } from './tick-budget.ts';
 import { tickHandlers } from './tick-handlers.ts';
 import type { CallKind, ChangesRequest, TickHandlers, TickInputs } from './tick-inputs.ts';
 import { applyInput, applyWithin } from './tick-inputs.ts';
+import type { WorkerClaims } from './worker-claims.ts';
 import type { WorkerLeases } from './worker-leases.ts';
 
 export type { Decide } from './decider-questions.ts';
@@ -61,7 +62,7 @@ export interface EngineOptions {
   /** Most tasks this process runs at once, across all runs (DEFAULT_MAX_IN_FLIGHT). */
   maxInFlight?: number;
   leaseTtlMs?: number;
-  /** How long a remote worker's hold on a task lasts without a heartbeat (30 s by default). */
+  /** How long a remote worker's hold on a task lasts without a heartbeat (8 s by default: four beats). */
   workerLeaseMs?: number;
   /** The build log is rewritten at most this often while a run goes on (and always at its end). */
   buildLogIntervalMs?: number;
@@ -104,6 +105,8 @@ export class Engine {
   readonly handoffs: PersonHandoffs;
   /** Remote workers' task leases (`worker-leases.ts`): heartbeats, reports, tasks given back. */
   readonly workers: WorkerLeases;
+  /** Remote workers' claims and results (`worker-claims.ts`). */
+  readonly claims: WorkerClaims;
   private readonly rt: Runtime;
   /** The engine's parts, built once on `rt` (`buildParts`). */
   private readonly parts: EngineParts;
@@ -146,6 +149,7 @@ export class Engine {
     this.work = parts.work;
     this.handoffs = parts.handoffs;
     this.workers = parts.workers;
+    this.claims = parts.claims;
     this.workers.watch();
     this.handlers = tickHandlers(parts);
     this.writes = new BackgroundWork("the engine's writes", rt.log);

@@ -88,6 +88,7 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'workers.heartbeat': 'member',
   'workers.report': 'member',
   'workers.leave': 'member',
+  'workers.claim': 'member',
   'workers.list': 'viewer',
   'workers.tokens.create': 'admin',
   'workers.tokens.list': 'admin',

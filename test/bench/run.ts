@@ -44,6 +44,8 @@ import {
 } from './report.ts';
 import type { SandboxFigures } from './sandbox-worker.ts';
 import type { ServeStartFigures } from './serve-start-worker.ts';
+import type { WorkerScaleFigures } from './worker-scale.ts';
+import { workerScaleGoals, workerScaleTable } from './worker-scale-report.ts';
 
 const benchDir = import.meta.dirname;
 const root = join(benchDir, '..', '..');
@@ -241,6 +243,16 @@ function measureHost(): { start: ServeStartFigures | null; load: HostLoadFigures
   return { start, load };
 }
 
+/** Remote workers as `baton worker` processes against a server in the measuring process (worker-scale.ts). */
+function measureWorkers(): WorkerScaleFigures | null {
+  console.log(
+    '[workers] 1, 2 and 4 `baton worker` processes beside the agent on the server, a chain, a SIGKILLed worker …',
+  );
+  return resultOf<WorkerScaleFigures>('worker-scale.ts', [], 'WORKER_SCALE_RESULT', 600_000, true, [
+    ...ENGINE_V8_FLAGS,
+  ]);
+}
+
 /** `npm run bench -- --only <part>`: that part alone, its table and goals. */
 const ONLY: Record<string, () => void> = {
   'best-of': () => {
@@ -254,6 +266,12 @@ const ONLY: Record<string, () => void> = {
     hostLoadTable(h.load);
     console.log('');
     hostGoals(h.load, h.start);
+  },
+  workers: () => {
+    const w = measureWorkers();
+    workerScaleTable(w);
+    console.log('');
+    workerScaleGoals(w);
   },
 };
 const only = argStr('only', '');
@@ -338,8 +356,9 @@ function resultOf<T>(
   prefix: string,
   timeoutMs: number,
   progress = false,
+  nodeFlags: string[] = [],
 ): T | null {
-  const r = spawnSync(process.execPath, [join(benchDir, script), ...args], {
+  const r = spawnSync(process.execPath, [...nodeFlags, join(benchDir, script), ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: timeoutMs,
@@ -391,6 +410,7 @@ const sandbox = resultOf<SandboxFigures>('sandbox-worker.ts', [], 'SANDBOX_RESUL
 
 const bestOf = measureBestOf();
 const host = measureHost();
+const workers = measureWorkers();
 
 console.log(`\nResults: layered DAGs (total ${fmt((performance.now() - started) / 1000, 0)} s)\n`);
 layersTable(outcomes);
@@ -411,6 +431,10 @@ sandboxTable(sandbox);
 hostLoadTable(host.load);
 console.log('');
 hostGoals(host.load, host.start);
+console.log('');
+workerScaleTable(workers);
+console.log('');
+workerScaleGoals(workers);
 
 console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
 const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });

@@ -1,6 +1,7 @@
 // The coding agent's only door: what the app, the hosts, the MCP server and the remote worker
 // use of it. Everything else in this folder is its own.
 
+export { handedBestOf } from './best-of/handed-in.ts';
 export type { AttemptIdentity, AttemptLink, AttemptLinks } from './cli/attempt-links.ts';
 export { createAttemptLinks } from './cli/attempt-links.ts';
 export type { CodingExecutorOptions } from './cli/coding.ts';

@@ -24,6 +24,7 @@ import type { People, Principal } from '../../people/index.ts';
 import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/index.ts';
 import { TRIGGER_PATH } from '../../reach/index.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
+import { boundElsewhere } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { authGate } from './auth-gate.ts';
 import type { Backpressure } from './broadcast.ts';
@@ -33,6 +34,7 @@ import { createCallers, refuseCaller } from './callers.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
+import type { SocketClaim, WorkerPresence } from './worker-socket.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
@@ -117,9 +119,10 @@ export interface BrowserHostOptions {
   };
   /**
    * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
-   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser page.
+   * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser
+   * page; over the workers' side (`Workers.presence`): who waits for work, who left.
    */
-  workerSignal?: boolean;
+  workerSignal?: WorkerPresence;
   /**
    * People (src-main/people/): sign-in at `/auth/`, and a session cookie or a personal access token
    * opening the API and the UI's socket as that person, within their role. Without it only the
@@ -183,7 +186,38 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
-  const workerSocket = opts.workerSignal ? createWorkerSocket(opts.bus) : null;
+  /**
+   * A claim over a worker's socket, as over HTTP: the worker the socket was opened for (checked
+   * then), its token looked at again first (a revoked one is refused as an HTTP call would be).
+   */
+  const claimOverSocket: SocketClaim = async (workerId, presented, claim) => {
+    if (!tokensEqual(presented, token)) {
+      const verdict = opts.workerTokens?.verify(presented) ?? null;
+      if (verdict?.kind === 'revoked')
+        return {
+          ok: false,
+          status: 401,
+          error: {
+            code: 'token_revoked',
+            message: `worker token "${verdict.name}" (${verdict.id}) was revoked at ${verdict.revoked_at}; make a new one in Settings → Worker tokens`,
+          },
+        };
+      if (verdict === null)
+        return {
+          ok: false,
+          status: 401,
+          error: { code: 'session_ended', message: 'the token is not known' },
+        };
+    }
+    const input = claim !== null && typeof claim === 'object' && !Array.isArray(claim) ? claim : {};
+    const result = await opts.dispatch('workers.claim', { ...input, worker_id: workerId });
+    return result.ok
+      ? { ok: true, value: result.value }
+      : { ok: false, status: HTTP_STATUS[result.error.code], error: result.error };
+  };
+  const workerSocket = opts.workerSignal
+    ? createWorkerSocket(opts.bus, opts.workerSignal, claimOverSocket)
+    : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
     // The edge checked the Host name first (`hosts`). Agents' callbacks: their own per-attempt
@@ -333,7 +367,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
     if (workerSocket && target.path === WORKER_SOCKET_PATH) {
-      workerUpgrade(req, socket, head, workerSocket);
+      workerUpgrade(req, socket, head, target, workerSocket);
       return;
     }
     // A person's socket: their session cookie (from a page of this Baton) or personal token.
@@ -373,16 +407,25 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     });
   }
 
-  /** A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI token or a live worker token. */
+  /**
+   * A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI
+   * token or a live worker token. A worker that names itself (`?worker=<id>`) must be one its
+   * token may act as (the UI token: any).
+   */
   function workerUpgrade(
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
+    target: RequestTarget,
     signal: NonNullable<typeof workerSocket>,
   ): void {
     const presented = bearer(req);
     const ui = tokensEqual(presented, token);
     const verdict = ui ? null : (opts.workerTokens?.verify(presented) ?? null);
+    const named = target.query.get('worker');
+    const workerId = named === null || named === '' ? null : named;
+    const binding =
+      workerId === null || verdict?.kind !== 'worker' ? null : workerCaller(verdict).bind(workerId, false);
     const refused: [401 | 403, string] | null =
       req.headers.origin !== undefined
         ? [403, 'for workers, not browser pages']
@@ -390,9 +433,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
           : !ui && verdict === null
             ? [401, '']
-            : null;
+            : binding && !binding.ok && verdict?.kind === 'worker'
+              ? [403, boundElsewhere(verdict.name, binding, workerId ?? '')]
+              : null;
     if (refused) refuseSocket(socket, ...refused);
-    else signal.accept(req, socket, head);
+    else signal.accept(req, socket, head, workerId, presented);
   }
 
   /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
