@@ -6,11 +6,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { AppContext } from './context.ts';
 
 /** Events after which a waiting pull may find a task: tasks, runs and agents changed. */
-const MAY_OFFER: ReadonlySet<EventName> = new Set<EventName>([
-  'task.updated',
-  'run.updated',
-  'agent.updated',
-]);
+const MAY_OFFER = ['task.updated', 'run.updated', 'agent.updated'] as const satisfies readonly EventName[];
 
 /** The pull API over the engine: how agents that pull their work take and report it. */
 export function workHandlers({ engine: { work, handoffs }, bus, store }: AppContext): WorkHandlers {
@@ -70,8 +66,8 @@ function longPoll<T extends { task: unknown }>(bus: EventBus, select: () => T, m
         reject(err);
       }
     };
-    const unsubscribe = bus.subscribe((batch) => {
-      if (settled || !batch.some((e) => MAY_OFFER.has(e.name))) return;
+    const unsubscribe = bus.subscribe(() => {
+      if (settled) return;
       let found: T;
       try {
         found = select();
@@ -82,7 +78,7 @@ function longPoll<T extends { task: unknown }>(bus: EventBus, select: () => T, m
         });
       }
       if (found.task) settle(() => found);
-    });
+    }, MAY_OFFER);
     const timer = setTimeout(() => settle(select), ms);
     // A waiting pull keeps no process alive.
     timer.unref();

@@ -316,7 +316,7 @@ export class Attempts {
         );
         if (step.kind === 'usage' && step.cost_usd !== null && step.cost_usd > 0)
           run.usage.set(task.task_id, (run.usage.get(task.task_id) ?? 0) + step.cost_usd);
-        if (this.rt.bus.listening)
+        if (this.rt.bus.wants('task.step'))
           this.rt.bus.emit('task.step', {
             ...step,
             run_id: run.id,

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
-import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { EventBatch, EventName } from '../../../src-shared/contract/events.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 
@@ -18,6 +18,9 @@ const COALESCE_MS = 20;
 const PING_MS = 15_000;
 /** Frames left unread past this: the worker is not reading; it gets no more until it does (it polls anyway). */
 const MAX_BUFFERED = 64 * 1024;
+
+/** The events that may make a task takeable. */
+const MAY_OFFER = ['task.updated', 'run.updated', 'agent.updated'] as const satisfies readonly EventName[];
 
 /** Whether a batch may have made a task takeable: a task became ready, a run or an agent changed. */
 function mayOffer(batch: EventBatch): boolean {
@@ -46,10 +49,12 @@ export function createWorkerSocket(bus: EventBus) {
     pending = null;
     for (const ws of sockets) if (ws.bufferedAmount < MAX_BUFFERED) ws.send(WORK_FRAME, () => {});
   };
-  const unsubscribe = bus.subscribe((batch) => {
+  // The bus is listened to only while a worker is connected, for the events that may offer work.
+  let unsubscribe: (() => void) | null = null;
+  const heard = (batch: EventBatch) => {
     if (sockets.size === 0 || pending || !mayOffer(batch)) return;
     pending = signalling.after(COALESCE_MS, signal);
-  });
+  };
   /** Sockets that answered the last ping (or connected since). */
   const answered = new WeakSet<WebSocket>();
   const pinger = pinging.every(PING_MS, () => {
@@ -68,17 +73,24 @@ export function createWorkerSocket(bus: EventBus) {
     accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       wss.handleUpgrade(req, socket, head, (ws) => {
         sockets.add(ws);
+        unsubscribe ??= bus.subscribe(heard, MAY_OFFER);
         answered.add(ws);
         ws.on('pong', () => answered.add(ws));
         // A broken socket closes itself; without a listener its 'error' would end the host.
         ws.on('error', () => {});
-        ws.on('close', () => sockets.delete(ws));
+        ws.on('close', () => {
+          sockets.delete(ws);
+          if (sockets.size > 0) return;
+          unsubscribe?.();
+          unsubscribe = null;
+        });
         // Whatever came before the worker connected: it looks once at once.
         ws.send(WORK_FRAME, () => {});
       });
     },
     close(): void {
-      unsubscribe();
+      unsubscribe?.();
+      unsubscribe = null;
       clearInterval(pinger);
       if (pending) clearTimeout(pending);
       for (const ws of sockets) ws.terminate();

@@ -132,7 +132,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
 
   /** One look (tests call it): the notifications told. */
   function look(): Notification[] {
-    if (!deps.bus.listening) {
+    if (!deps.bus.wants('notification')) {
       cursor = repo.lastAuditId() ?? cursor;
       return [];
     }
