@@ -32,7 +32,9 @@ export function sandboxHostVerdict(a: Approval): SandboxHostVerdict | null {
 
 /**
  * The network policy `ask` of one attempt: a coding attempt's hosts are its workspace's, any
- * other's its agent's; the hosts people allowed there so far.
+ * other's its agent's; the hosts people allowed there so far, read from the store when first
+ * asked for (the attempt's sandbox is set up) and kept: an attempt that starts no sandboxed
+ * program (an echo task's, an http agent's) reads nothing.
  */
 export function sandboxHostsOf(
   store: EngineStore,
@@ -41,7 +43,15 @@ export function sandboxHostsOf(
 ): AttemptSandboxHosts {
   const scope = workspace ? `workspace:${workspace.id}` : `agent:${agent.id}`;
   const scope_label = workspace ? `workspace "${workspace.id}"` : `agent "${agent.name || agent.id}"`;
-  return { scope, scope_label, allowed: store.sandboxHosts.allowed(scope).map((h) => h.host) };
+  let allowed: string[] | null = null;
+  return {
+    scope,
+    scope_label,
+    get allowed(): string[] {
+      allowed ??= store.sandboxHosts.allowed(scope).map((h) => h.host);
+      return allowed;
+    },
+  };
 }
 
 /**
