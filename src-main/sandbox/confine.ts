@@ -6,7 +6,13 @@ import type { SandboxPolicy } from '../../src-shared/schemas/sandbox.ts';
 import { DEFAULT_READ_DENY, sandboxHostSchema } from '../../src-shared/schemas/sandbox.ts';
 import type { Blocked } from './blocked.ts';
 import { fromViolation, readsInStderr, refusalsInToolError } from './blocked.ts';
-import { endSandboxSession, onViolation, sandboxSession, sandboxStatus } from './runtime.ts';
+import {
+  endSandboxSession,
+  onViolation,
+  sandboxSession,
+  sandboxStatus,
+  stopSandboxCheck,
+} from './runtime.ts';
 import { makeTempFolder } from './temp-folders.ts';
 
 /** Most refusals one program's trace records (each target once); later ones are left out. */
@@ -93,10 +99,10 @@ let endWhenIdle = false;
  * Ends the sandbox's session once no confined program runs (now, if none does), so that it keeps
  * no process alive after its work: called when an app closes.
  */
-export function endSandboxWhenIdle(): Promise<void> {
+export async function endSandboxWhenIdle(): Promise<void> {
+  await stopSandboxCheck();
   if (running === 0) return endSandboxSession();
   endWhenIdle = true;
-  return Promise.resolve();
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

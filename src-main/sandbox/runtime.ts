@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
@@ -16,7 +19,7 @@ type Manager = Library['SandboxManager'];
 /** What to install, in the words a person types. */
 const LINUX_INSTALL = 'apt-get install bubblewrap socat ripgrep';
 
-/** The library, loaded at the first check or program (not at every start of Baton). */
+/** The library, loaded at the first sandboxed program (not at every start of Baton, nor by its check). */
 let library: Promise<Library> | null = null;
 const load = (): Promise<Library> => {
   library ??= import('@anthropic-ai/sandbox-runtime');
@@ -43,16 +46,15 @@ async function check(): Promise<SandboxStatus> {
       available: false,
       problem: `no OS sandbox on ${platform === 'win32' ? 'Windows' : platform} yet: Baton runs agents' processes in one on Linux and macOS`,
     };
-  let lib: Library;
+  let deps: { errors: string[] };
   try {
-    lib = await load();
+    deps = await libraryCheck();
   } catch (err) {
     return {
       available: false,
       problem: `the sandbox library could not be loaded: ${(err as Error).message}`,
     };
   }
-  const deps = await lib.SandboxManager.checkDependenciesAsync(RIPGREP);
   if (deps.errors.length > 0) return { available: false, problem: describe(deps.errors, platform) };
   if (platform === 'linux') {
     const why = await new Promise<string | null>((done) => {
@@ -70,6 +72,59 @@ async function check(): Promise<SandboxStatus> {
       };
   }
   return { available: true, problem: null };
+}
+
+// Plain JS, run in a worker thread: the library's own check of what it needs, its answer posted back.
+const CHECK_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.library)
+  .then((lib) => lib.SandboxManager.checkDependenciesAsync(workerData.ripgrep))
+  .then((deps) => parentPort.postMessage({ errors: deps.errors.map(String) }))
+  .catch((err) => parentPort.postMessage({ failed: String((err && err.message) || err) }));
+`;
+
+/**
+ * The library's check (`checkDependenciesAsync`). Asked at every start of Baton, before any
+ * program runs: it is answered in a worker thread that loads the library, so the app does not
+ * keep the library (~6 MB of heap: its proxies, node-forge, a SOCKS server) for as long as it runs
+ * when no sandboxed program ever starts. Where the library is loaded already, it answers itself.
+ */
+async function libraryCheck(): Promise<{ errors: string[] }> {
+  if (library) return (await library).SandboxManager.checkDependenciesAsync(RIPGREP);
+  const path = createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime');
+  const worker = new Worker(CHECK_WORKER, {
+    eval: true,
+    workerData: { library: pathToFileURL(path).href, ripgrep: RIPGREP },
+  });
+  worker.unref();
+  checking = worker;
+  try {
+    const answer = await new Promise<{ errors?: string[]; failed?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the check's thread ended (exit ${code})`)));
+    });
+    if (answer.failed !== undefined) throw new Error(answer.failed);
+    return { errors: answer.errors ?? [] };
+  } finally {
+    if (checking === worker) checking = null;
+    void worker.terminate();
+  }
+}
+
+/** The check's thread while it runs. */
+let checking: Worker | null = null;
+
+/**
+ * Stops a check still running in its thread (an app closing right after it started leaves no
+ * thread behind); whoever asked gets it as failed, and the next ask checks again.
+ */
+export async function stopSandboxCheck(): Promise<void> {
+  const worker = checking;
+  if (!worker) return;
+  checking = null;
+  status = null;
+  await worker.terminate();
 }
 
 /** The library's findings in a person's words: what is missing, and the command that installs it. */

@@ -1,4 +1,6 @@
-import { githubClient } from '../../http/github-client.ts';
+/** `@octokit/rest` is loaded at a trigger's first look at GitHub, not when Baton starts. */
+const githubClient = async (opts: { apiUrl: string; token: string }) =>
+  (await import('../../http/github-client.ts')).githubClient(opts);
 
 /** An open issue as a `github_issues` trigger reads it. */
 export interface OpenIssue {
@@ -24,7 +26,7 @@ export async function commentOnce(opts: {
   body: string;
 }): Promise<boolean> {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = githubClient(opts);
+  const gh = await githubClient(opts);
   const where = { owner, repo, issue_number: opts.number };
   const said = await gh.paginate(gh.issues.listComments, { ...where, per_page: 100 });
   if (said.some((c) => c.body?.includes(opts.marker))) return false;
@@ -46,7 +48,7 @@ export async function openLabelledIssues(opts: {
   label: string;
 }): Promise<OpenIssue[]> {
   const [owner = '', repo = ''] = opts.repo.split('/');
-  const gh = githubClient(opts);
+  const gh = await githubClient(opts);
   const doing = `Reading the issues labelled "${opts.label}" of ${opts.repo}`;
   try {
     const items = await gh.paginate(gh.issues.listForRepo, {

@@ -7,7 +7,7 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { CANCELLED } from '../../../engine/executor.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
-import { runAcpAgent } from '../acp/acp-run.ts';
+import type { runAcpAgent } from '../acp/acp-run.ts';
 import type { Ready } from '../cli/cli-run.ts';
 import { runAgent } from '../cli/cli-run.ts';
 import { finish } from '../cli/worktree.ts';
@@ -15,6 +15,15 @@ import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
 import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
+
+/**
+ * The Agent Client Protocol route (../acp/), loaded at an ACP agent's first attempt: Baton does
+ * not keep the protocol's SDK for CLIs on their event stream, nor for runs with no coding agent.
+ */
+async function* runAcpAgentLoaded(...args: Parameters<typeof runAcpAgent>): ReturnType<typeof runAcpAgent> {
+  const { runAcpAgent } = await import('../acp/acp-run.ts');
+  return yield* runAcpAgent(...args);
+}
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;
@@ -86,7 +95,7 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
   ): AsyncGenerator<ExecutorEvent, CodingOutput | null> {
     let output: CodingOutput | null = null;
     // An ACP agent runs on the Agent Client Protocol route (../acp/); the rest on their event stream.
-    const route = ctx.agent.protocol === 'acp' ? runAcpAgent : runAgent;
+    const route = ctx.agent.protocol === 'acp' ? runAcpAgentLoaded : runAgent;
     for await (const e of route(
       ctx,
       forRound,

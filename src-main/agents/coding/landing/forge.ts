@@ -1,7 +1,4 @@
 import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
-import { giteaForge } from './gitea.ts';
-import { githubForge } from './github.ts';
-import { gitlabForge } from './gitlab.ts';
 
 /** A pull request as Baton follows it. */
 export interface PullState {
@@ -79,14 +76,41 @@ export interface ReviewSeen {
  * secret's name, said in errors (never the token).
  */
 export function forgeClient(forge: NonNullable<WorkspaceRemote['forge']>, token: string): ForgeClient {
+  const opts = { apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret };
   switch (forge.kind) {
     case 'github':
-      return githubForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+      return loadedAtFirstCall('GitHub', async () => (await import('./github.ts')).githubForge(opts));
     case 'gitlab':
-      return gitlabForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+      return loadedAtFirstCall('GitLab', async () => (await import('./gitlab.ts')).gitlabForge(opts));
     case 'gitea':
-      return giteaForge({ apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret });
+      return loadedAtFirstCall('Gitea', async () => (await import('./gitea.ts')).giteaForge(opts));
     default:
       throw new Error(`${forge.kind} is not built yet`);
   }
+}
+
+/**
+ * A forge's client whose library (Octokit, gitbeaker, gitea-js: ~3 MB of code with what they
+ * bring) is loaded at its first call, not when Baton starts: most runs land nothing.
+ */
+function loadedAtFirstCall(label: string, load: () => Promise<ForgeClient>): ForgeClient {
+  let client: Promise<ForgeClient> | null = null;
+  const c = (): Promise<ForgeClient> => {
+    client ??= load().catch((err: unknown) => {
+      client = null; // the next call tries again
+      throw err;
+    });
+    return client;
+  };
+  return {
+    label,
+    openFrom: async (head) => (await c()).openFrom(head),
+    open: async (p) => (await c()).open(p),
+    get: async (number) => (await c()).get(number),
+    readyForReview: async (p) => (await c()).readyForReview(p),
+    checks: async (sha) => (await c()).checks(sha),
+    reviews: async (number) => (await c()).reviews(number),
+    comments: async (number) => (await c()).comments(number),
+    comment: async (number, body) => (await c()).comment(number, body),
+  };
 }
