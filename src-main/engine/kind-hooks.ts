@@ -82,7 +82,12 @@ export class KindHooks {
   runEnded(run: ActiveRun, status: RunStatus): void {
     if (run.lost) return; // it goes on in another process
     const { attempts } = this.rt;
-    const end = { run_id: run.id, status, stopped: () => attempts.runStopped(run.id) };
+    const end = {
+      run_id: run.id,
+      status,
+      resumed: run.resumed,
+      stopped: () => attempts.runStopped(run.id),
+    };
     for (const executor of this.agents.executorsHere())
       if (executor.onRunEnded)
         this.rt.effects.afterCommit(() =>
