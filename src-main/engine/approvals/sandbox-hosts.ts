@@ -37,7 +37,7 @@ export function sandboxHostVerdict(a: Approval): SandboxHostVerdict | null {
  * program (an echo task's, an http agent's) reads nothing.
  */
 export function sandboxHostsOf(
-  store: EngineStore,
+  store: Pick<EngineStore, 'sandboxHosts'>,
   workspace: Pick<Workspace, 'id'> | null,
   agent: Pick<Agent, 'id' | 'name'>,
 ): AttemptSandboxHosts {
