@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { SandboxViolationEvent } from '@anthropic-ai/sandbox-runtime';
 import type { SandboxStatus } from '../../src-shared/schemas/sandbox.ts';
 import { reapOrphanBridges } from './orphan-bridges.ts';
@@ -74,57 +73,60 @@ async function check(): Promise<SandboxStatus> {
   return { available: true, problem: null };
 }
 
-// Plain JS, run in a worker thread: the library's own check of what it needs, its answer posted back.
-const CHECK_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.library)
-  .then((lib) => lib.SandboxManager.checkDependenciesAsync(workerData.ripgrep))
-  .then((deps) => parentPort.postMessage({ errors: deps.errors.map(String) }))
-  .catch((err) => parentPort.postMessage({ failed: String((err && err.message) || err) }));
+// Plain JS, run in a process of its own: the library's check of what it needs, its answer on stdout.
+const CHECK_PROGRAM = `
+import(process.argv[1])
+  .then((lib) => lib.SandboxManager.checkDependenciesAsync(JSON.parse(process.argv[2])))
+  .then((deps) => process.stdout.write(JSON.stringify({ errors: deps.errors.map(String) })))
+  .catch((err) => process.stdout.write(JSON.stringify({ failed: String((err && err.message) || err) })));
 `;
+
+/** The check's program while it runs. */
+let checking: ChildProcess | null = null;
 
 /**
  * The library's check (`checkDependenciesAsync`). Asked at every start of Baton, before any
- * program runs: it is answered in a worker thread that loads the library, so the app does not
- * keep the library (~6 MB of heap: its proxies, node-forge, a SOCKS server) for as long as it runs
- * when no sandboxed program ever starts. Where the library is loaded already, it answers itself.
+ * program runs: it is answered by a Node process of its own that loads the library, so Baton
+ * keeps none of it when no sandboxed program ever starts (the library in this process: ~6 MB more
+ * heap for as long as it runs; in a worker thread, ~30 MB of memory the thread's end did not give
+ * back). Where the library is loaded already, it answers itself.
  */
 async function libraryCheck(): Promise<{ errors: string[] }> {
   if (library) return (await library).SandboxManager.checkDependenciesAsync(RIPGREP);
   const path = createRequire(import.meta.url).resolve('@anthropic-ai/sandbox-runtime');
-  const worker = new Worker(CHECK_WORKER, {
-    eval: true,
-    workerData: { library: pathToFileURL(path).href, ripgrep: RIPGREP },
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' }; // Electron runs as plain Node
+  delete env.NODE_OPTIONS; // no loader or inspector of Baton's
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-e', CHECK_PROGRAM, pathToFileURL(path).href, JSON.stringify(RIPGREP)],
+      { env, timeout: 60_000, encoding: 'utf8', windowsHide: true },
+      (err, stdout, stderr) => {
+        if (checking === child) checking = null;
+        if (err && !stdout) reject(new Error(`${err.message}${stderr ? `: ${stderr.trim()}` : ''}`));
+        else resolve(stdout);
+      },
+    );
+    checking = child;
   });
-  worker.unref();
-  checking = worker;
-  try {
-    const answer = await new Promise<{ errors?: string[]; failed?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the check's thread ended (exit ${code})`)));
-    });
-    if (answer.failed !== undefined) throw new Error(answer.failed);
-    return { errors: answer.errors ?? [] };
-  } finally {
-    if (checking === worker) checking = null;
-    void worker.terminate();
-  }
+  const answer = JSON.parse(out) as { errors?: string[]; failed?: string };
+  if (answer.failed !== undefined) throw new Error(answer.failed);
+  return { errors: answer.errors ?? [] };
 }
 
-/** The check's thread while it runs. */
-let checking: Worker | null = null;
-
 /**
- * Stops a check still running in its thread (an app closing right after it started leaves no
- * thread behind); whoever asked gets it as failed, and the next ask checks again.
+ * Stops a check still running (an app closing right after it started leaves no process behind);
+ * whoever asked gets it as failed, and the next ask checks again.
  */
 export async function stopSandboxCheck(): Promise<void> {
-  const worker = checking;
-  if (!worker) return;
+  const child = checking;
+  if (!child) return;
   checking = null;
   status = null;
-  await worker.terminate();
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 /** The library's findings in a person's words: what is missing, and the command that installs it. */
