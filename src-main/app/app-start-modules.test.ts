@@ -12,9 +12,10 @@ afterEach(() => {
 
 /**
  * Libraries only some runs use: the OS sandbox's (its proxies, node-forge), the three forges'
- * clients (landing, issue triggers) and the Agent Client Protocol's SDK (ACP agents). The heap they
- * would take stays for as long as Baton runs: each full GC marks it, and a big run's peak memory
- * carries it.
+ * clients (landing, issue triggers) and the Agent Client Protocol's SDK (ACP agents); and Baton's
+ * own code only some runs use: the coding CLI's attempt (its routes, checks, best of N) and the
+ * `baton worker` process. The heap they would take stays for as long as Baton runs: each full GC
+ * marks it, and a big run's peak memory carries it.
  */
 const ONLY_WHEN_USED = [
   '@anthropic-ai/sandbox-runtime',
@@ -24,8 +25,9 @@ const ONLY_WHEN_USED = [
   'gitea-js',
   '@agentclientprotocol/sdk',
 ];
+const OWN_ONLY_WHEN_USED = ['src-main/agents/coding/cli/coding.ts', 'src-main/workers/remote/worker.ts'];
 
-describe('an app that runs no sandboxed program, lands nothing and has no ACP agent', () => {
+describe('an app that runs no sandboxed program, lands nothing and has no coding agent', () => {
   it('loads none of the libraries only those need, its sandbox check answered all the same', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-start-'));
     dirs.push(dir);
@@ -55,5 +57,6 @@ process.stdout.write(JSON.stringify({ status, loaded: [...loaded] }));
     expect(ONLY_WHEN_USED.filter((lib) => loaded.some((u) => u.includes(`/node_modules/${lib}`)))).toEqual(
       [],
     );
+    expect(OWN_ONLY_WHEN_USED.filter((file) => loaded.some((u) => u.endsWith(`/${file}`)))).toEqual([]);
   });
 });

@@ -4,7 +4,6 @@
 export type { AttemptIdentity, AttemptLink, AttemptLinks } from './cli/attempt-links.ts';
 export { createAttemptLinks } from './cli/attempt-links.ts';
 export type { CodingExecutorOptions } from './cli/coding.ts';
-export { createCodingExecutor } from './cli/coding.ts';
 export { DIFF_ARTIFACT } from './cli/worktree.ts';
 export { cliWritePreview } from './cli/write-preview.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';

@@ -9,7 +9,7 @@ import type { Workspace } from '../../../src-shared/schemas/workspace.ts';
 import { createExecutors } from '../../agents/index.ts';
 import { endSandboxWhenIdle, sandboxStatus } from '../../sandbox/index.ts';
 import { createSecretResolver } from '../../secrets/secrets.ts';
-import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/index.ts';
+import { linkTo, readWorkspaces, Worker, WorkSignal } from '../../workers/worker-process.ts';
 import { CliError, packageVersion, readJsonFile } from '../files.ts';
 
 /** The kinds a worker runs (the app's executors); coding agents work in the repositories `--workspaces` names. */
