@@ -132,7 +132,7 @@ async function start(): Promise<void> {
   // window up and opens the item. Each is held until clicked or closed (else its click is lost).
   const shown = new Set<Notification>();
   const offNotes = tellOnDesktop({
-    subscribe: (l) => baton.bus.subscribe(l),
+    subscribe: (l, names) => baton.bus.subscribe(l, names),
     focused: () => !win.isDestroyed() && win.isFocused(),
     show: (n, onClick) => {
       if (!Notification.isSupported()) return;

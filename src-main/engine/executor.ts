@@ -357,6 +357,8 @@ export interface TaskEnded {
 export interface RunEnded {
   run_id: string;
   status: RunStatus;
+  /** The run was taken up from the store (a restart, a takeover), not begun by this process. */
+  resumed: boolean;
   /** Resolves once no attempt of the run runs in this process any more. */
   stopped(): Promise<void>;
 }

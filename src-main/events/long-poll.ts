@@ -8,6 +8,9 @@ const MAY_OFFER: ReadonlySet<EventName> = new Set<EventName>([
   'agent.updated',
 ]);
 
+/** The same, as the bus is told which events a listener wants (it builds no other for it). */
+const OFFERING: readonly EventName[] = [...MAY_OFFER];
+
 /**
  * A long-poll: asks again after each batch of events that may offer a task, until `found` says
  * the answer has one or `ms` pass (then the last answer, with its reason). A pull that waits
@@ -44,7 +47,7 @@ export function longPoll<T>(
         });
       }
       if (found(answer)) settle(() => answer);
-    });
+    }, OFFERING);
     const timer = setTimeout(() => settle(look), ms);
     // A waiting pull keeps no process alive.
     timer.unref();

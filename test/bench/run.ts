@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ENGINE_V8_FLAGS } from '../../src-main/cli/v8-flags.ts';
 import { acpGoals, acpTable } from './acp-report.ts';
 import type { AcpFigures } from './acp-worker.ts';
+import { benchAgainst } from './against.ts';
 import { bestOfGoals, bestOfTable } from './best-of-report.ts';
 import type { BestOfFigures } from './best-of-worker.ts';
 import type { AttemptFigures } from './coding-attempt-worker.ts';
@@ -24,7 +25,7 @@ import type { CodingStepsFigure } from './coding-steps-worker.ts';
 import { BENCH_SEED, BENCH_WIDTH, type DagShape, layeredDag } from './dag.ts';
 import type { HostLoadFigures } from './host-load-worker.ts';
 import { hostGoals, hostLoadTable } from './host-report.ts';
-import { argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
+import { argInt, argStr, RESULT_PREFIX, type WorkerResult } from './measure.ts';
 import type { MeteringFigure } from './metering-worker.ts';
 import type { ParentWatchFigures } from './parent-watch-worker.ts';
 import { type PgCluster, startPgCluster } from './postgres.ts';
@@ -274,6 +275,17 @@ const ONLY: Record<string, () => void> = {
     workerScaleGoals(w);
   },
 };
+const against = argStr('against', '');
+if (against !== '') {
+  // The engine's figures beside another commit's (against.ts): nothing else is measured.
+  try {
+    await benchAgainst(root, against, argInt('rounds', 3));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 const only = argStr('only', '');
 if (only !== '') {
   const part = ONLY[only];

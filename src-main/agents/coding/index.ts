@@ -5,7 +5,6 @@ export { handedBestOf } from './best-of/handed-in.ts';
 export type { AttemptIdentity, AttemptLink, AttemptLinks } from './cli/attempt-links.ts';
 export { createAttemptLinks } from './cli/attempt-links.ts';
 export type { CodingExecutorOptions } from './cli/coding.ts';
-export { createCodingExecutor } from './cli/coding.ts';
 export { DIFF_ARTIFACT } from './cli/worktree.ts';
 export { cliWritePreview } from './cli/write-preview.ts';
 export { codingRunHandlers } from './handlers/coding-runs.ts';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import type { EventBatch } from '../../../src-shared/contract/events.ts';
+import type { EventBatch, EventName } from '../../../src-shared/contract/events.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { socketServer } from './socket-server.ts';
@@ -47,6 +47,9 @@ export interface WorkerPresence {
   /** The worker closed its socket cleanly (it stopped): what it still holds is queued again at once. */
   left(workerId: string): void;
 }
+
+/** The events that may make a task takeable. */
+const MAY_OFFER = ['task.updated', 'run.updated', 'agent.updated'] as const satisfies readonly EventName[];
 
 /** Whether a batch may have made a task takeable: a task became ready, a run or an agent changed. */
 function mayOffer(batch: EventBatch): boolean {
@@ -94,12 +97,14 @@ export function createWorkerSocket(bus: EventBus, presence: WorkerPresence, clai
       }),
     );
   };
-  const unsubscribe = bus.subscribe((batch) => {
+  // The bus is listened to only while a worker is connected, for the events that may offer work.
+  let unsubscribe: (() => void) | null = null;
+  const heard = (batch: EventBatch) => {
     if (sockets.size === 0 || !mayOffer(batch)) return;
     for (const [ws, workerId] of sockets)
       if (ws.bufferedAmount < MAX_BUFFERED && (workerId === null || presence.waiting(workerId)))
         ws.send(WORK_FRAME, () => {});
-  });
+  };
   /** Sockets that answered the last ping (or connected since). */
   const answered = new WeakSet<WebSocket>();
   const pinger = pinging.every(PING_MS, () => {
@@ -132,6 +137,7 @@ export function createWorkerSocket(bus: EventBus, presence: WorkerPresence, clai
       wss.upgrade(req, socket, head, (ws) => {
         sockets.set(ws, workerId);
         if (workerId !== null) ws.on('message', (data) => onMessage(ws, workerId, presented, data));
+        unsubscribe ??= bus.subscribe(heard, MAY_OFFER);
         answered.add(ws);
         ws.on('pong', () => answered.add(ws));
         // A broken socket closes itself; without a listener its 'error' would end the host.
@@ -140,13 +146,17 @@ export function createWorkerSocket(bus: EventBus, presence: WorkerPresence, clai
           sockets.delete(ws);
           // Said goodbye: it stopped. A socket that broke (1006) waits for the worker's heartbeats.
           if (workerId !== null && CLEAN_CLOSE.has(code)) leaving.run(() => presence.left(workerId));
+          if (sockets.size > 0) return;
+          unsubscribe?.();
+          unsubscribe = null;
         });
         // Whatever came before the worker connected: it looks once at once.
         ws.send(WORK_FRAME, () => {});
       });
     },
     close(): void {
-      unsubscribe();
+      unsubscribe?.();
+      unsubscribe = null;
       clearInterval(pinger);
       for (const ws of sockets.keys()) ws.terminate();
       wss.close();

@@ -140,7 +140,7 @@ export function createNotifier(deps: { store: Store; bus: EventBus; log?: ErrorL
 
   /** Up to `batches` batches of entries since the last look; `more` when entries are left. */
   function lookAt(batches: number): { told: Notification[]; more: boolean } {
-    if (!deps.bus.listening) {
+    if (!deps.bus.wants('notification')) {
       cursor = repo.lastAuditId() ?? cursor;
       return { told: [], more: false };
     }

@@ -84,12 +84,15 @@ export class IssueComments {
 
   start(): void {
     if (this.unsubscribe || this.closed) return;
-    this.unsubscribe = this.o.bus.subscribe((batch) => {
-      for (const e of batch) {
-        if (e.name === 'run.updated') this.look(e.payload.id);
-        else if (e.name === 'landing.updated') this.look(e.payload.run_id);
-      }
-    });
+    this.unsubscribe = this.o.bus.subscribe(
+      (batch) => {
+        for (const e of batch) {
+          if (e.name === 'run.updated') this.look(e.payload.id);
+          else if (e.name === 'landing.updated') this.look(e.payload.run_id);
+        }
+      },
+      ['run.updated', 'landing.updated'],
+    );
     for (const t of this.o.repo.ofKind('github_issues'))
       if (t.source?.comment_on_issue === true)
         for (const i of this.o.repo.issues(t.id).slice(0, 50)) this.look(i.run_id);
