@@ -7,6 +7,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { WireError } from '../../../src-shared/contract/errors.ts';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
 import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { AgentCallbacks } from '../../agents/index.ts';
 import { CALLBACK_PATH } from '../../agents/index.ts';
@@ -19,12 +20,11 @@ import { allowedHostNames, callbackHostName, hostName } from '../../http/host-na
 import type { RequestTarget } from '../../http/request-target.ts';
 import type { BodyResult } from '../../http/respond.ts';
 import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../http/respond.ts';
-import { newToken, tokensEqual } from '../../http/security.ts';
+import { newToken } from '../../http/security.ts';
 import type { People, Principal } from '../../people/index.ts';
 import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/index.ts';
-import { TRIGGER_PATH } from '../../reach/index.ts';
+import { SLACK_PATH, TRIGGER_PATH } from '../../reach/index.ts';
 import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
-import { boundElsewhere } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { authGate } from './auth-gate.ts';
 import type { Backpressure } from './broadcast.ts';
@@ -34,7 +34,8 @@ import { createCallers, refuseCaller } from './callers.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
 import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
-import type { SocketClaim, WorkerPresence } from './worker-socket.ts';
+import { createWorkerDoors } from './worker-doors.ts';
+import type { WorkerPresence } from './worker-socket.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
 /** What a route of the REST API is given besides the request and the response. */
@@ -89,6 +90,10 @@ export interface BrowserHostOptions {
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** `POST /api/forge/github/<workspace>` (src-main/agents/coding/landing/webhook.ts): GitHub's webhooks, signed with the workspace's webhook secret. */
   forgeHooks?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
+  /** `POST /api/slack/interactions` (src-main/reach/slack/): clicks in Slack, each signed by Slack with the app's signing secret. */
+  slack?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** An approval as the inbox shows it, for a one-time link opened at `/auth/link` (people/links.ts). */
+  approval?: (id: string) => ApprovalView | null;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
   /** Most time a client has for a whole request (edge.ts); tests lower it. */
@@ -173,7 +178,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     req.headers.origin === undefined || sameOrigin(req) || publicOrigins.includes(req.headers.origin);
   const auth =
     opts.people && callers
-      ? authGate(createAuthRoutes(opts.people, cookieRule), callers, { token, publicUrl, originAllowed })
+      ? authGate(createAuthRoutes(opts.people, cookieRule, opts.approval), callers, {
+          token,
+          publicUrl,
+          originAllowed,
+        })
       : null;
   // Checked at the edge, before any route. Agents and other programs may reach Baton through a
   // proxy or tunnel by the callback URL's name: that name opens their routes only (each with its
@@ -181,42 +190,14 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const hosts: HostRule = {
     names: allowed,
     publicNames: callbackHostName(opts.callbackUrl).filter((n) => !allowed.includes(n)),
-    publicPaths: [CALLBACK_PATH, TRIGGER_PATH],
+    publicPaths: [CALLBACK_PATH, TRIGGER_PATH, SLACK_PATH],
   };
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
-  /**
-   * A claim over a worker's socket, as over HTTP: the worker the socket was opened for (checked
-   * then), its token looked at again first (a revoked one is refused as an HTTP call would be).
-   */
-  const claimOverSocket: SocketClaim = async (workerId, presented, claim) => {
-    if (!tokensEqual(presented, token)) {
-      const verdict = opts.workerTokens?.verify(presented) ?? null;
-      if (verdict?.kind === 'revoked')
-        return {
-          ok: false,
-          status: 401,
-          error: {
-            code: 'token_revoked',
-            message: `worker token "${verdict.name}" (${verdict.id}) was revoked at ${verdict.revoked_at}; make a new one in Settings → Worker tokens`,
-          },
-        };
-      if (verdict === null)
-        return {
-          ok: false,
-          status: 401,
-          error: { code: 'session_ended', message: 'the token is not known' },
-        };
-    }
-    const input = claim !== null && typeof claim === 'object' && !Array.isArray(claim) ? claim : {};
-    const result = await opts.dispatch('workers.claim', { ...input, worker_id: workerId });
-    return result.ok
-      ? { ok: true, value: result.value }
-      : { ok: false, status: HTTP_STATUS[result.error.code], error: result.error };
-  };
+  const doors = createWorkerDoors(opts, token);
   const workerSocket = opts.workerSignal
-    ? createWorkerSocket(opts.bus, opts.workerSignal, claimOverSocket)
+    ? createWorkerSocket(opts.bus, opts.workerSignal, doors.claimOverSocket)
     : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
@@ -231,6 +212,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (opts.triggers && target.path.startsWith(TRIGGER_PATH)) return opts.triggers(req, res, target);
     // A forge's webhooks: the same, each signed with its workspace's webhook secret.
     if (opts.forgeHooks && target.path.startsWith('/api/forge/')) return opts.forgeHooks(req, res, target);
+    // Slack's clicks: the same, each signed by Slack with the app's signing secret.
+    if (opts.slack && target.path === SLACK_PATH) return opts.slack(req, res);
     if (auth && target.path.startsWith(AUTH_PATH)) return auth(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) {
@@ -288,7 +271,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         return null;
       }
       caller = 'worker';
-      worker = workerCaller(verdict);
+      worker = doors.workerCaller(verdict);
       principal = { kind: 'worker', name: verdict.name };
     }
     if (!originAllowed(req)) {
@@ -296,23 +279,6 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       return null;
     }
     return worker ? { caller, worker, principal } : { caller, principal };
-  }
-
-  /**
-   * What a live worker token may act as: the worker it is bound to, or (registering) the one that
-   * claims it, if no other live token is bound to that one.
-   */
-  function workerCaller(verdict: Extract<WorkerTokenVerdict, { kind: 'worker' }>): WorkerCaller {
-    return {
-      token_id: verdict.id,
-      name: verdict.name,
-      bind: (workerId, claim) => {
-        if (verdict.worker_id !== null)
-          return verdict.worker_id === workerId ? { ok: true } : { ok: false, bound: verdict.worker_id };
-        return opts.workerTokens?.bind(verdict.id, workerId, claim) ?? { ok: false, bound: null };
-      },
-      heldByAnother: (workerId) => opts.workerTokens?.heldByAnother(workerId, verdict.id) ?? false,
-    };
   }
 
   function forbidden(res: ServerResponse): void {
@@ -367,7 +333,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
     if (workerSocket && target.path === WORKER_SOCKET_PATH) {
-      workerUpgrade(req, socket, head, target, workerSocket);
+      doors.workerUpgrade(req, socket, head, target, workerSocket);
       return;
     }
     // A person's socket: their session cookie (from a page of this Baton) or personal token.
@@ -405,39 +371,6 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       const principal = callers ? callers.now(ws, proven.principal) : proven.principal;
       if (principal) asPrincipal(principal, () => onMessage(ws, data));
     });
-  }
-
-  /**
-   * A worker's "work available" socket (past the edge's Host check): no page's Origin, the UI
-   * token or a live worker token. A worker that names itself (`?worker=<id>`) must be one its
-   * token may act as (the UI token: any).
-   */
-  function workerUpgrade(
-    req: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-    target: RequestTarget,
-    signal: NonNullable<typeof workerSocket>,
-  ): void {
-    const presented = bearer(req);
-    const ui = tokensEqual(presented, token);
-    const verdict = ui ? null : (opts.workerTokens?.verify(presented) ?? null);
-    const named = target.query.get('worker');
-    const workerId = named === null || named === '' ? null : named;
-    const binding =
-      workerId === null || verdict?.kind !== 'worker' ? null : workerCaller(verdict).bind(workerId, false);
-    const refused: [401 | 403, string] | null =
-      req.headers.origin !== undefined
-        ? [403, 'for workers, not browser pages']
-        : verdict?.kind === 'revoked'
-          ? [401, `token_revoked: worker token "${verdict.name}" was revoked`]
-          : !ui && verdict === null
-            ? [401, '']
-            : binding && !binding.ok && verdict?.kind === 'worker'
-              ? [403, boundElsewhere(verdict.name, binding, workerId ?? '')]
-              : null;
-    if (refused) refuseSocket(socket, ...refused);
-    else signal.accept(req, socket, head, workerId, presented);
   }
 
   /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
