@@ -90,7 +90,7 @@ export function createSlackInteractions(o: {
     return id === null ? null : o.person(id);
   };
   const NOT_LINKED =
-    'Your Slack account is not linked to a person on this Baton: ask an admin to add your Slack member ID (Settings → People).';
+    'Your Slack account is not linked to a person on this Baton: ask an admin to add your Slack member ID (Settings → Slack).';
 
   async function decide(
     person: Person,
