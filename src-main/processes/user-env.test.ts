@@ -78,16 +78,18 @@ describe.runIf(process.platform !== 'win32')("the person's environment", () => {
     ).toEqual({ PATH: '/usr/bin', npm_config_registry: 'https://npm.example.com/', NODE: '/usr/bin/node' });
   });
 
-  it("started another way (its node_modules/.bin put first by hand, the node package's Node): every folder inside Baton goes, wherever it is", () => {
+  it("started another way (its node_modules/.bin put first by hand, the node package's Node): every folder of Baton's dependencies goes, wherever it is", () => {
     const path = [
       `${ROOT}/node_modules/.bin`,
       '/usr/local/bin',
       `${ROOT}/node_modules/node/bin`,
       '/home/me/apps/baton-other/node_modules/.bin',
+      // Put on PATH on purpose: the coding CLIs a development checkout's tests install.
+      `${ROOT}/test/coding-agents/node_modules/.bin`,
       '/usr/bin',
     ].join(':');
     expect(userPath(path, ROOT, false)).toBe(
-      '/usr/local/bin:/home/me/apps/baton-other/node_modules/.bin:/usr/bin',
+      `/usr/local/bin:/home/me/apps/baton-other/node_modules/.bin:${ROOT}/test/coding-agents/node_modules/.bin:/usr/bin`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { basename, delimiter, isAbsolute, relative, resolve } from 'node:path';
+import { basename, delimiter, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -31,8 +31,10 @@ function inside(root: string, dir: string): boolean {
  * A PATH without Baton's folders. When npm started Baton, what it put before the PATH it was
  * given goes: the programs' folders of `npx`, each `node_modules/.bin` from Baton's folder up to
  * the root, and npm's `node-gyp-bin`, which it always puts last; and, however Baton was started,
- * every folder inside Baton's install folder (`node_modules/.bin`, the `node` package's Node).
- * A `node_modules/.bin` of another project that the person put on their PATH stays.
+ * every folder inside Baton's own dependencies (`<root>/node_modules`: its `.bin`, the `node`
+ * package's Node). A `node_modules/.bin` of another project that the person put on their PATH
+ * stays, and so does a folder elsewhere in Baton's checkout that the person put there on purpose
+ * (in a development checkout, the coding CLIs its tests install under `test/coding-agents`).
  */
 export function userPath(path: string, root: string, npm: boolean): string {
   let entries = path.split(delimiter);
@@ -40,7 +42,8 @@ export function userPath(path: string, root: string, npm: boolean): string {
     const last = entries.findLastIndex((e) => basename(e) === 'node-gyp-bin');
     if (last >= 0) entries = entries.slice(last + 1);
   }
-  return entries.filter((e) => e === '' || !inside(root, e)).join(delimiter);
+  const own = join(root, 'node_modules');
+  return entries.filter((e) => e === '' || !inside(own, e)).join(delimiter);
 }
 
 /**
