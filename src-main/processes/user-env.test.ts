@@ -53,9 +53,14 @@ describe.runIf(process.platform !== 'win32')("the person's environment", () => {
   });
 
   it('npm run inside npm run, and npx with its own folders first: every block npm put before the PATH goes', () => {
-    const npx = ['/home/me/.npm/_npx/abc/node_modules/.bin', '/usr/bin'].join(':');
+    const npx = '/home/me/.npm/_npx/abc/node_modules/.bin';
     const nested = `${npx}:${npmPath(ROOT, npmPath(ROOT, USER_PATH))}`;
     expect(userPath(nested, ROOT, true)).toBe(USER_PATH);
+  });
+
+  it("a folder put before npm's on purpose (a test putting a CLI first) stays", () => {
+    const cli = `${ROOT}/test/coding-agents/node_modules/.bin`;
+    expect(userPath(`${cli}:${npmPath(ROOT, USER_PATH)}`, ROOT, true)).toBe(`${cli}:${USER_PATH}`);
   });
 
   it("a NODE_OPTIONS npm set from its node-options goes; without npm, npm-like variables are the person's own", () => {
