@@ -28,15 +28,30 @@ export function eventsOf(e: AuditEntry, facts: EntryFacts): WebhookEvent[] {
       }
       if (e.from_status === 'pending') return ['approval.decided'];
       return [];
+    case 'budget':
+      return e.to_status === 'reached' ? ['budget.reached'] : [];
     default:
       return [];
   }
+}
+
+/**
+ * The Spend screen's address for a reached budget (`project:x`, `plan:p`, `run:r`): its spend,
+ * filtered to the project, plan or run.
+ */
+export function budgetSpendAddress(entityId: string): string {
+  const at = entityId.indexOf(':');
+  const scope = entityId.slice(0, at);
+  const id = encodeURIComponent(entityId.slice(at + 1));
+  const field = scope === 'project' ? 'project' : scope === 'run' ? 'run' : 'plan';
+  return `/spend?${field}=${id}`;
 }
 
 /** Where an entry is in the UI, from Baton's address as people reach it. */
 export function linkOf(e: AuditEntry, base: string | null): string | null {
   if (!base || !e.run_id) return null;
   const root = base.endsWith('/') ? base : `${base}/`;
+  if (e.entity === 'budget') return `${root}#${budgetSpendAddress(e.entity_id)}`;
   return e.entity === 'approval'
     ? `${root}#/approvals/${encodeURIComponent(e.entity_id)}`
     : `${root}#/runs/${encodeURIComponent(e.run_id)}`;
@@ -73,6 +88,10 @@ const HEADLINES: Record<WebhookEvent, (d: WebhookPayload['data']) => string> = {
   'approval.waiting': (d) => `Approval waiting: ${d.approval_kind} for task ${d.task_id} (run ${d.run_id})`,
   'approval.decided': (d) => `Approval ${d.status} by ${d.actor}: task ${d.task_id} (run ${d.run_id})`,
   'budget.exceeded': (d) => `Budget exceeded: task ${d.task_id} of run ${d.run_id} waits for approval`,
+  'budget.reached': (d) =>
+    d.plan_id === null
+      ? `Budget reached (run ${d.run_id})`
+      : `Budget reached: plan ${d.plan_id} (run ${d.run_id})`,
 };
 
 /** Slack's mrkdwn escapes: `&`, `<` and `>` only. */
