@@ -59,7 +59,7 @@ const PRICE: Record<string, [number, number, number]> = {
 
 export const SEED_PLANS: Plan[] = [
   { plan_id: 'storefront-web', name: 'Storefront web', project_id: 'storefront' },
-  { plan_id: 'docs-site', name: 'Docs site', budget: 4, budget_scope: 'run' as const },
+  { plan_id: 'docs-site', name: 'Docs site', budget: 0.5, budget_scope: 'run' as const },
   { plan_id: 'data-pipeline', name: 'Data pipeline', budget: 60, budget_scope: 'plan' as const },
 ].map((p) =>
   planSchema.parse({
@@ -98,7 +98,7 @@ export function seedSpend(store: Store, o: SpendSeed): { runs: number; steps: nu
   );
   let written = 0;
   store.tx(() => {
-    store.projects.save({ id: 'storefront', name: 'Storefront', goal: '', phase: 'build', budget: 40 }, now);
+    store.projects.save({ id: 'storefront', name: 'Storefront', goal: '', phase: 'build', budget: 8 }, now);
     for (const a of SEED_AGENTS) store.agents.save(a, now);
     for (const p of SEED_PLANS) store.plans.save(p, now);
     for (let r = 0; r < runs; r++) {
