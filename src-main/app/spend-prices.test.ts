@@ -100,7 +100,10 @@ describe('spend.prices', () => {
       cached_input_per_mtok: 0.2,
     });
     expect(at(set)['gpt-5']).toEqual(DEFAULT_PRICES['gpt-5']);
-    expect(at(new Date().toISOString())['local/qwen3-coder']).toEqual({ input_per_mtok: 0, output_per_mtok: 0 });
+    expect(at(new Date().toISOString())['local/qwen3-coder']).toEqual({
+      input_per_mtok: 0,
+      output_per_mtok: 0,
+    });
   });
 
   it('a price set for a day already past prices calls from when it was set, never one made before', () => {
