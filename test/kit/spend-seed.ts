@@ -90,7 +90,7 @@ export function seedSpend(store: Store, o: SpendSeed): { runs: number; steps: nu
   const endNoon = Date.UTC(o.end.getUTCFullYear(), o.end.getUTCMonth(), o.end.getUTCDate(), 12);
   const addRun = store.db.prepare(
     `INSERT INTO runs (id, plan_id, plan_version, project_id, status, memory_id, created_at, finished_at)
-     VALUES (?, ?, 1, ?, 'completed', 'mem', ?, ?)`,
+     VALUES (?, ?, 1, ?, 'completed', ?, ?, ?)`,
   );
   const addTask = store.db.prepare(
     `INSERT INTO task_runs (run_id, task_id, seq, status, agent_id, attempt, started_at, finished_at,
@@ -108,13 +108,23 @@ export function seedSpend(store: Store, o: SpendSeed): { runs: number; steps: nu
       const plan = SEED_PLANS[r % SEED_PLANS.length]!;
       const runId = `run-${String(r).padStart(5, '0')}`;
       const started = new Date(start).toISOString();
-      addRun.run(
-        runId,
-        plan.plan_id,
-        plan.project_id ?? null,
-        started,
-        new Date(start + 3_600_000).toISOString(),
-      );
+      const finished = new Date(start + 3_600_000).toISOString();
+      addRun.run(runId, plan.plan_id, plan.project_id ?? null, `mem-${runId}`, started, finished);
+      // Its build log, as a run has one (the run's page reads it).
+      store.memory.insert({
+        id: `mem-${runId}`,
+        agent_id: 'orchestrator',
+        type: 'build_log',
+        content: { plan_id: plan.plan_id, delegated_tasks: [], unassigned_tasks: [], timestamp: started },
+        tags: ['build_log', `plan:${plan.plan_id}`],
+        project_id: plan.project_id ?? null,
+        status: 'completed',
+        task_type: 'build',
+        task_id: plan.plan_id,
+        created_at: started,
+        updated_at: finished,
+        plan_id: plan.plan_id,
+      });
       for (let t = 0; t < tasksPerRun; t++) {
         const agent = SEED_AGENTS[(r + t) % SEED_AGENTS.length]!;
         const model = SEED_MODELS[agent.id]!;

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../../src-shared/schemas/memory.ts';
 import type { WebhookEvent, WebhookPayload } from '../../../src-shared/schemas/webhook.ts';
+import { budgetSpendAddress } from '../../../src-shared/spend/address.ts';
 
 /** What the audit log says about the run and approval an entry names (looked up once per entry). */
 export interface EntryFacts {
@@ -33,18 +34,6 @@ export function eventsOf(e: AuditEntry, facts: EntryFacts): WebhookEvent[] {
     default:
       return [];
   }
-}
-
-/**
- * The Spend screen's address for a reached budget (`project:x`, `plan:p`, `run:r`): its spend,
- * filtered to the project, plan or run.
- */
-export function budgetSpendAddress(entityId: string): string {
-  const at = entityId.indexOf(':');
-  const scope = entityId.slice(0, at);
-  const id = encodeURIComponent(entityId.slice(at + 1));
-  const field = scope === 'project' ? 'project' : scope === 'run' ? 'run' : 'plan';
-  return `/spend?${field}=${id}`;
 }
 
 /** Where an entry is in the UI, from Baton's address as people reach it. */

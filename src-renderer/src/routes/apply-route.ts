@@ -58,6 +58,13 @@ export async function applyRoute(route: Route): Promise<void> {
       return s.setView(route.screen);
     case 'agents':
       return openAgent(route.agentId);
+    case 'spend':
+      s.setView('spend');
+      s.setSpendTab('spend');
+      return s.setSpendFilter(route.filter);
+    case 'spend-prices':
+      s.setView('spend');
+      return s.setSpendTab('prices');
     case 'logs':
       return openLogs(route);
     case 'settings':

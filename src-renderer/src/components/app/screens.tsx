@@ -42,6 +42,10 @@ export const SCREENS: Record<View, ComponentType> = {
     () => import('../projects/ProjectsView.tsx'),
     (m) => m.ProjectsView,
   ),
+  spend: onDemand(
+    () => import('../spend/SpendView.tsx'),
+    (m) => m.SpendView,
+  ),
   memory: onDemand(
     () => import('../logs/BuildLogsView.tsx'),
     (m) => m.BuildLogsView,
