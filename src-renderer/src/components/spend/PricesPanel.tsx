@@ -194,7 +194,11 @@ function PriceLine({ p, today, onEdit }: { p: PriceRow; today: string; onEdit():
     >
       <th scope="row">
         <code>{p.model}</code>
-        {p.current && <span className="pill price-current">in effect</span>}
+        {p.current && (
+          <div>
+            <span className="pill price-current">in effect</span>
+          </div>
+        )}
       </th>
       <td className="num">{usd(p.input_per_mtok)}</td>
       <td className="num">{usd(p.output_per_mtok)}</td>
