@@ -55,12 +55,9 @@ const figures = (r: SpendFigures): SpendFigures => plus(NOTHING, r);
 export function spendBreakdown(store: Store, q: SpendQueryParsed): SpendBreakdown {
   const agents = new Map(store.agents.list().map((a) => [a.id, a]));
   const clis = new Map([...agents.values()].map((a) => [a.id, cliOf(a)]));
-  const range = {
+  const filter: SpendFilter = {
     fromSlot: q.since ? slotOf(q.since, false) : null,
     toSlot: q.until ? slotOf(q.until, true) : null,
-  };
-  const filter: SpendFilter = {
-    ...range,
     tzOffsetMinutes: q.tz_offset_minutes,
     planId: q.plan_id ?? null,
     projectId: q.project_id ?? null,
@@ -83,7 +80,7 @@ export function spendBreakdown(store: Store, q: SpendQueryParsed): SpendBreakdow
     tz_offset_minutes: q.tz_offset_minutes,
     rows,
     total,
-    facets: facetsOf(store, range, clis, planNames),
+    facets: facetsOf(store, clis, planNames),
   };
 }
 
@@ -137,24 +134,15 @@ function byCli(rows: readonly SpendGroupRow[], clis: ReadonlyMap<string, string>
 
 function facetsOf(
   store: Store,
-  range: Pick<SpendFilter, 'fromSlot' | 'toSlot'>,
   clis: ReadonlyMap<string, string>,
   planNames: ReadonlyMap<string, string>,
 ): SpendFacets {
-  const seen = store.spend.facets(range);
-  const agents = new Set<string>();
-  const models = new Set<string>();
-  const plans = new Set<string>();
-  for (const s of seen) {
-    if (s.agent !== null) agents.add(s.agent);
-    if (s.model !== '') models.add(s.model);
-    plans.add(s.plan_id);
-  }
+  const seen = store.spend.facets();
   const sorted = (xs: Iterable<string>) => [...xs].sort((a, b) => a.localeCompare(b));
   return {
-    plans: sorted(plans).map((id) => ({ id, name: planNames.get(id) ?? id })),
-    agents: sorted(agents),
-    models: sorted(models),
-    clis: sorted(new Set([...agents].flatMap((a) => clis.get(a) ?? []))),
+    plans: sorted(seen.plans).map((id) => ({ id, name: planNames.get(id) ?? id })),
+    agents: sorted(seen.agents),
+    models: sorted(seen.models),
+    clis: sorted(new Set(seen.agents.flatMap((a) => clis.get(a) ?? []))),
   };
 }

@@ -198,7 +198,7 @@ describe('spend.report', () => {
     }
   });
 
-  it('counts calls of unknown cost apart, never as $0, and names who and what spent in the range', async () => {
+  it('counts calls of unknown cost apart, never as $0, and names who and what ever spent', async () => {
     const got = await report({ by: 'agent' });
     expect(got.total.unknown).toBeGreaterThan(0);
     expect(got.total.unknown).toBe(storedUsage().filter((u) => u.cost === null).length);

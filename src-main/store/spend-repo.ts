@@ -28,27 +28,32 @@ export interface SpendGroupRow extends SpendFigures {
   created_at: string | null;
 }
 
-/** Who made a call: a best-of candidate's agent, else the attempt's. */
-const AGENT = `coalesce(b.agent_id, nullif(h.agent_id, ''))`;
-
-const KEYS: Record<SpendKey, string> = {
-  day: `date(h.slot, @shift)`,
-  plan: 'r.plan_id',
-  run: 'h.run_id',
-  agent: AGENT,
-  model: `nullif(h.model, '')`,
-};
-
 const FIGURES = `sum(h.input_tokens) AS input_tokens, sum(h.output_tokens) AS output_tokens,
   sum(h.cached_input_tokens) AS cached_input_tokens, sum(h.usd) AS usd, sum(h.calls) AS calls,
   sum(h.unknown) AS unknown`;
+/** The same, over rows already summed (`u`). */
+const REFIGURES = `sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+  sum(u.cached_input_tokens) AS cached_input_tokens, sum(u.usd) AS usd, sum(u.calls) AS calls,
+  sum(u.unknown) AS unknown`;
 
 /**
- * The conditions of a filter, as SQL over `spend_slots h` joined to its run `r` and best-of
- * candidate `b`. Filters not asked for are left out of the statement (a statement per shape,
- * prepared once), so the planner sees only what narrows.
+ * Who made a call: the attempt's agent, or for a best-of candidate's call the candidate's own
+ * (`best_of_candidates`, looked up only for such rows, and only while there are candidates at all).
  */
-function where(f: SpendFilter): string {
+const agentOf = (candidates: boolean) =>
+  candidates
+    ? `CASE WHEN h.candidate > 0 THEN coalesce((SELECT b.agent_id FROM best_of_candidates b
+         WHERE b.run_id = h.run_id AND b.task_id = h.task_id AND b.attempt = h.attempt
+           AND b.candidate = h.candidate), nullif(h.agent_id, '')) ELSE nullif(h.agent_id, '') END`
+    : `nullif(h.agent_id, '')`;
+
+/**
+ * The statement's FROM and WHERE for a filter over `spend_slots h` (joined to its run `r` only
+ * when a plan or project narrows it). Filters not asked for are left out (a statement per shape,
+ * prepared once), so the planner sees only what narrows; the range is the table's key.
+ */
+function fromWhere(f: SpendFilter, agent: string): string {
+  const runs = f.planId !== null || f.projectId !== null;
   const c: string[] = [];
   if (f.fromSlot !== null) c.push('h.slot >= @from');
   if (f.toSlot !== null) c.push('h.slot < @to');
@@ -56,19 +61,24 @@ function where(f: SpendFilter): string {
   if (f.planId !== null) c.push('r.plan_id = @plan');
   if (f.projectId !== null) c.push('r.project_id = @project');
   if (f.model !== null) c.push('h.model = @model');
-  if (f.agentId !== null) c.push(`${AGENT} = @agent`);
-  if (f.agentIds !== null) c.push(`${AGENT} IN (SELECT value FROM json_each(@agents))`);
-  return c.length > 0 ? `WHERE ${c.join(' AND ')}` : '';
+  if (f.agentId !== null) c.push(`${agent} = @agent`);
+  if (f.agentIds !== null) c.push(`${agent} IN (SELECT value FROM json_each(@agents))`);
+  return `FROM spend_slots h${runs ? ' JOIN runs r ON r.id = h.run_id' : ''}${c.length > 0 ? ` WHERE ${c.join(' AND ')}` : ''}`;
 }
 
-const FROM = `FROM spend_slots h JOIN runs r ON r.id = h.run_id
-  LEFT JOIN best_of_candidates b ON h.candidate > 0 AND b.run_id = h.run_id AND b.task_id = h.task_id
-    AND b.attempt = h.attempt AND b.candidate = h.candidate`;
+/** The day a quarter hour (UTC) is in, `offset` minutes east of UTC. */
+function dayOf(slot: string, offset: number): string {
+  if (offset === 0) return slot.slice(0, 10);
+  const t = Date.parse(`${slot}:00Z`);
+  return Number.isNaN(t) ? slot.slice(0, 10) : new Date(t + offset * 60_000).toISOString().slice(0, 10);
+}
 
 /**
  * Spend as the Spend screen and `baton spend` read it: model calls' tokens and USD summed from
- * `spend_slots` (migration 038: the usage steps by quarter hour and attempt, kept by triggers as steps are
- * stored), grouped by day, plan, run, agent or model, in a range of quarter hours, filtered.
+ * `spend_slots` (migration 038: the usage steps by quarter hour and attempt, kept by triggers as
+ * steps are stored), grouped by day, plan, run, agent or model, in a range of quarter hours,
+ * filtered. Days are summed here from the quarter hours in the table's own order (no sort in
+ * SQLite); the other groupings by SQLite, runs first where a run's plan is asked for.
  */
 export function createSpendRepo(db: Db, flushSteps: () => void) {
   const statements = new Map<string, ReturnType<Db['prepare']>>();
@@ -80,6 +90,7 @@ export function createSpendRepo(db: Db, flushSteps: () => void) {
     }
     return s;
   };
+  const anyCandidate = db.prepare('SELECT EXISTS (SELECT 1 FROM best_of_candidates)').pluck();
   const params = (f: SpendFilter) => {
     const p: Record<string, unknown> = {};
     if (f.fromSlot !== null) p.from = f.fromSlot;
@@ -92,36 +103,70 @@ export function createSpendRepo(db: Db, flushSteps: () => void) {
     if (f.agentIds !== null) p.agents = JSON.stringify(f.agentIds);
     return p;
   };
+  const sqlOf = (key: SpendKey, f: SpendFilter, agent: string): string => {
+    const from = fromWhere(f, agent);
+    const none = 'NULL AS plan_id, NULL AS created_at';
+    switch (key) {
+      case 'day':
+        return `SELECT h.slot AS key, ${none}, ${FIGURES} ${from} GROUP BY h.slot`;
+      case 'model':
+        return `SELECT nullif(h.model, '') AS key, ${none}, ${FIGURES} ${from} GROUP BY h.model`;
+      case 'agent':
+        return `SELECT ${agent} AS key, ${none}, ${FIGURES} ${from} GROUP BY 1`;
+      case 'run':
+        return `SELECT u.*, r.plan_id, r.created_at FROM (SELECT h.run_id AS key, ${FIGURES} ${from}
+          GROUP BY h.run_id) u JOIN runs r ON r.id = u.key`;
+      case 'plan':
+        return `SELECT r.plan_id AS key, ${none}, ${REFIGURES} FROM (SELECT h.run_id, ${FIGURES} ${from}
+          GROUP BY h.run_id) u JOIN runs r ON r.id = u.run_id GROUP BY r.plan_id`;
+      default:
+        return key satisfies never;
+    }
+  };
+  // Read in the order of the index on (agent_id, model): no sort.
+  const facetsWho = db.prepare<[], { agent: string; model: string }>(
+    'SELECT DISTINCT agent_id AS agent, model FROM spend_slots',
+  );
+  const facetsCandidates = db.prepare<[], string>('SELECT DISTINCT agent_id FROM best_of_candidates').pluck();
+  const facetsPlans = db
+    .prepare<[], string>(
+      'SELECT DISTINCT r.plan_id FROM runs r WHERE EXISTS (SELECT 1 FROM spend_slots h WHERE h.run_id = r.id)',
+    )
+    .pluck();
   return {
     /** Spend grouped by `key`, in the filter's range. */
     grouped(key: SpendKey, f: SpendFilter): SpendGroupRow[] {
       flushSteps();
-      const extra =
-        key === 'run'
-          ? 'r.plan_id AS plan_id, r.created_at AS created_at'
-          : 'NULL AS plan_id, NULL AS created_at';
-      const sql = `SELECT ${KEYS[key]} AS key, ${extra}, ${FIGURES} ${FROM} ${where(f)} GROUP BY 1`;
-      const p = params(f);
-      if (key === 'day') p.shift = `${f.tzOffsetMinutes >= 0 ? '+' : ''}${f.tzOffsetMinutes} minutes`;
-      return prepared(sql).all(p) as SpendGroupRow[];
+      const agent = agentOf(anyCandidate.get() === 1);
+      const rows = prepared(sqlOf(key, f, agent)).all(params(f)) as SpendGroupRow[];
+      if (key !== 'day') return rows;
+      const days = new Map<string, SpendGroupRow>();
+      for (const r of rows) {
+        const day = dayOf(r.key!, f.tzOffsetMinutes);
+        const d = days.get(day);
+        if (!d) days.set(day, { ...r, key: day });
+        else {
+          d.input_tokens += r.input_tokens;
+          d.output_tokens += r.output_tokens;
+          d.cached_input_tokens += r.cached_input_tokens;
+          d.usd += r.usd;
+          d.calls += r.calls;
+          d.unknown += r.unknown;
+        }
+      }
+      return [...days.values()];
     },
-    /** Who and what spent in the range (filters but the range left out): the filters' choices. */
-    facets(
-      f: Pick<SpendFilter, 'fromSlot' | 'toSlot'>,
-    ): { agent: string | null; model: string; plan_id: string }[] {
+    /** Who and what ever spent (the filters' choices): agents (best-of candidates' too), models, plans. */
+    facets(): { agents: string[]; models: string[]; plans: string[] } {
       flushSteps();
-      const all: SpendFilter = {
-        ...f,
-        tzOffsetMinutes: 0,
-        planId: null,
-        projectId: null,
-        runId: null,
-        agentId: null,
-        model: null,
-        agentIds: null,
-      };
-      const sql = `SELECT DISTINCT ${AGENT} AS agent, h.model AS model, r.plan_id AS plan_id ${FROM} ${where(all)}`;
-      return prepared(sql).all(params(all)) as { agent: string | null; model: string; plan_id: string }[];
+      const agents = new Set<string>();
+      const models = new Set<string>();
+      for (const r of facetsWho.all()) {
+        if (r.agent !== '') agents.add(r.agent);
+        if (r.model !== '') models.add(r.model);
+      }
+      for (const a of facetsCandidates.all()) agents.add(a);
+      return { agents: [...agents], models: [...models], plans: facetsPlans.all() };
     },
   };
 }

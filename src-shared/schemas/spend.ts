@@ -32,7 +32,7 @@ export interface SpendRow extends SpendFigures {
   detail: string | null;
 }
 
-/** What the filters offer in the time range: who and what spent in it. */
+/** What the filters offer: who and what ever spent (a choice does not vanish with the range). */
 export interface SpendFacets {
   plans: { id: string; name: string }[];
   agents: string[];

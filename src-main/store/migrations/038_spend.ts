@@ -69,6 +69,7 @@ CREATE TABLE spend_slots (
   PRIMARY KEY (slot, run_id, task_id, attempt, candidate, agent_id, model)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX spend_slots_run ON spend_slots(run_id);
+CREATE INDEX spend_slots_who ON spend_slots(agent_id, model);
 
 INSERT INTO spend_slots (slot, run_id, task_id, attempt, candidate, agent_id, model,
   input_tokens, output_tokens, cached_input_tokens, usd, calls, unknown)

@@ -61,7 +61,9 @@ export async function applyRoute(route: Route): Promise<void> {
     case 'spend':
       s.setView('spend');
       s.setSpendTab('spend');
-      return s.setSpendFilter(route.filter);
+      s.setSpendFilter(route.filter);
+      // Its figures are read while the screen's code loads.
+      return void get().loadSpend(get().spendFilter);
     case 'spend-prices':
       s.setView('spend');
       return s.setSpendTab('prices');

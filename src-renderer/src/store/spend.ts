@@ -22,7 +22,11 @@ export interface SpendSlice {
   /** The breakdown for the filter, and the filter it was read for; null until read. */
   spendReport: { filter: SpendFilter; report: SpendBreakdown } | null;
   spendBudgets: BudgetStatus[] | null;
-  /** Reads the breakdown and the budgets for a filter (the one shown). */
+  /**
+   * Reads the breakdown and the budgets for a filter (the one shown). Asked again for the filter
+   * a read is under way for (or was last read for), it is that read: the address opening the
+   * screen starts it while the screen's code loads, and the screen, once drawn, asks again.
+   */
   loadSpend(filter: SpendFilter): Promise<void>;
   prices: PriceRow[] | null;
   loadPrices(): Promise<void>;
@@ -30,17 +34,10 @@ export interface SpendSlice {
   savePrice(price: PriceInput): Promise<PriceRow>;
 }
 
-let reading = 0;
-
-export const createSpendSlice: StateCreator<BatonState, [], [], SpendSlice> = (set, get) => ({
-  spendFilter: {},
-  setSpendFilter: (spendFilter) => set({ spendFilter }),
-  spendTab: 'spend',
-  setSpendTab: (spendTab) => set({ spendTab }),
-  spendReport: null,
-  spendBudgets: null,
-  async loadSpend(filter) {
-    const mine = ++reading;
+export const createSpendSlice: StateCreator<BatonState, [], [], SpendSlice> = (set, get) => {
+  let reading = 0;
+  let last: { filter: SpendFilter; done: Promise<void> } | null = null;
+  async function read(filter: SpendFilter, mine: number): Promise<void> {
     try {
       const [report, budgets] = await Promise.all([
         api.spendReport(spendQueryOf(filter, new Date())),
@@ -53,18 +50,32 @@ export const createSpendSlice: StateCreator<BatonState, [], [], SpendSlice> = (s
     } catch (err) {
       if (mine === reading) get().fail('Could not read what was spent', err);
     }
-  },
-  prices: null,
-  async loadPrices() {
-    try {
-      set({ prices: await api.spendPrices() });
-    } catch (err) {
-      get().fail('Could not read the price table', err);
-    }
-  },
-  async savePrice(price) {
-    const row = await api.setSpendPrice(price);
-    await get().loadPrices();
-    return row;
-  },
-});
+  }
+  return {
+    spendFilter: {},
+    setSpendFilter: (spendFilter) => set({ spendFilter }),
+    spendTab: 'spend',
+    setSpendTab: (spendTab) => set({ spendTab }),
+    spendReport: null,
+    spendBudgets: null,
+    loadSpend(filter) {
+      if (last?.filter === filter) return last.done;
+      const done = read(filter, ++reading);
+      last = { filter, done };
+      return done;
+    },
+    prices: null,
+    async loadPrices() {
+      try {
+        set({ prices: await api.spendPrices() });
+      } catch (err) {
+        get().fail('Could not read the price table', err);
+      }
+    },
+    async savePrice(price) {
+      const row = await api.setSpendPrice(price);
+      await get().loadPrices();
+      return row;
+    },
+  };
+};

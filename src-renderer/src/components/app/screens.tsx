@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { lazy } from 'react';
+import { useBaton } from '../../store/index.ts';
 import type { View } from '../../views.ts';
 import { PlansScreen } from '../plans/PlansScreen.tsx';
 
@@ -43,7 +44,12 @@ export const SCREENS: Record<View, ComponentType> = {
     (m) => m.ProjectsView,
   ),
   spend: onDemand(
-    () => import('../spend/SpendView.tsx'),
+    () => {
+      // Its figures are read while its code loads (the sidebar opens it without going through an address).
+      const s = useBaton.getState();
+      void s.loadSpend(s.spendFilter);
+      return import('../spend/SpendView.tsx');
+    },
     (m) => m.SpendView,
   ),
   memory: onDemand(

@@ -1,9 +1,10 @@
+import { useState } from 'react';
 import type { SpendBreakdown, SpendGroup, SpendRow } from '../../../../src-shared/schemas/spend.ts';
 import { spendText } from '../../format/cost.ts';
 import type { SpendFilter, SpendSort } from '../../routes/routes.ts';
 import { sortedRows } from '../../spend/spend-query.ts';
 import { RouteLink } from '../shared/RouteLink.tsx';
-import { GROUP_HEADS, tokens } from './spend-words.ts';
+import { GROUP_HEADS, GROUP_PLURALS, tokens } from './spend-words.ts';
 
 type Patch = (p: Partial<Record<keyof SpendFilter, SpendFilter[keyof SpendFilter] | undefined>>) => void;
 
@@ -16,6 +17,9 @@ const NARROWS: Record<Exclude<SpendGroup, 'day'>, keyof SpendFilter> = {
   cli: 'cli',
 };
 
+/** The most rows drawn until a person asks for all (a month of runs is thousands; the CSV has them all). */
+const SHOWN = 200;
+
 /** The Spend tab's table: a row per group and the total, sorted by any column (the address keeps it). */
 export function SpendTable({
   report,
@@ -27,7 +31,9 @@ export function SpendTable({
   patch: Patch;
 }) {
   const by = report.by;
-  const rows = sortedRows(report.rows, filter);
+  const [all, setAll] = useState(false);
+  const sorted = sortedRows(report.rows, filter);
+  const rows = all ? sorted : sorted.slice(0, SHOWN);
   const sort: SpendSort = filter.sort ?? (by === 'day' ? 'name' : 'usd');
   const asc = filter.asc === true || (filter.sort === undefined && by === 'day');
   const head = (key: SpendSort, label: string, numeric = true) => (
@@ -83,6 +89,18 @@ export function SpendTable({
         ))}
       </tbody>
       <tfoot>
+        {rows.length < sorted.length && (
+          <tr>
+            <td colSpan={6}>
+              <button type="button" className="link" onClick={() => setAll(true)}>
+                Show all {tokens(sorted.length)} {GROUP_PLURALS[by]}
+              </button>{' '}
+              <span className="muted small">
+                (the first {SHOWN} in this order are shown; the total below and the CSV count them all)
+              </span>
+            </td>
+          </tr>
+        )}
         <tr>
           <th scope="row">Total</th>
           <td className="num">{tokens(report.total.input_tokens)}</td>

@@ -26,3 +26,13 @@ export const GROUP_HEADS: Record<SpendGroup, string> = {
   model: 'Model',
   cli: 'CLI',
 };
+
+/** Its groups, counted: "Show all 1,968 runs". */
+export const GROUP_PLURALS: Record<SpendGroup, string> = {
+  day: 'days',
+  plan: 'plans',
+  run: 'runs',
+  agent: 'agents',
+  model: 'models',
+  cli: 'CLIs',
+};
