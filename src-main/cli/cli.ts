@@ -23,6 +23,7 @@ const commands = {
   run: () => import('./commands/run.ts'),
   runs: () => import('./commands/runs.ts'),
   secrets: () => import('./commands/secrets.ts'),
+  spend: () => import('./commands/spend.ts'),
   serve: () => import('./commands/serve.ts'),
   start: () => import('./commands/start.ts'),
   worker: () => import('./commands/worker.ts'),
@@ -83,6 +84,15 @@ Usage:
                                                  land a run's work as its plan says, or now as asked:
                                                  pushed, or proposed as a pull request (--draft: readied
                                                  once its checks pass); --task: one done task's branch
+  baton spend [--by day|plan|run|agent|model|cli] [--since DAY|30d] [--until DAY] [--plan P] [--project P]
+              [--run R] [--agent A] [--model M] [--cli C] [--csv | --json]
+                                                 what model calls used (input, output, cached tokens) and
+                                                 cost, grouped, in a range of days (this machine's), filtered;
+                                                 a cost Baton does not know is "unknown", never 0
+  baton spend budgets [--plan P] [--project P]   every budget against what was charged to it, those over named
+  baton spend prices | prices set <model> --input USD --output USD [--cached USD] [--from DAY]
+                                                 the price table (USD per million tokens), or a model's price
+                                                 from a day on (today by default): calls made from then
   baton approvals [--json] [--data-dir D]        what waits for a decision
   baton approve <approval> [--for task|agent] [--comment C] [--as NAME] [--data-dir D] [--json]
   baton reject <approval> [--comment C] [--as NAME] [--data-dir D] [--json]
@@ -104,7 +114,8 @@ Usage:
   baton webhooks list | remove <id> | deliveries [<id>] [--status S] [--limit N]
   baton webhooks add --url URL --event E... [--secret NAME] [--project P] [--format standard|slack]
                                                  signed POSTs on run.started, run.ended, task.failed,
-                                                 approval.waiting, approval.decided, budget.exceeded
+                                                 approval.waiting, approval.decided, budget.exceeded,
+                                                 budget.reached
                                                  (--secret: the signing secret's name; only slack may go without)
   baton schedules list [--plan P] | pause <id> | resume <id> | remove <id>
   baton schedules add --plan P --cron EXPR [--tz ZONE] [--inputs JSON] [--overlap skip|queue_one|allow]
@@ -210,6 +221,17 @@ async function main(argv: string[]): Promise<number> {
       pr: { type: 'boolean', default: false },
       title: { type: 'string' },
       draft: { type: 'boolean', default: false },
+      by: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      agent: { type: 'string' },
+      model: { type: 'string' },
+      cli: { type: 'string' },
+      csv: { type: 'boolean', default: false },
+      input: { type: 'string' },
+      output: { type: 'string' },
+      cached: { type: 'string' },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -442,6 +464,12 @@ async function main(argv: string[]): Promise<number> {
           await through(rest[0] === 'list' ? 'read' : 'change'),
           rest,
           values.json,
+        );
+      case 'spend':
+        return await (await commands.spend()).spendCommand(
+          await client(rest[0] === 'prices' && rest[1] === 'set' ? 'change' : 'read'),
+          rest,
+          { ...values, actor: cliActor },
         );
       case 'webhooks':
       case 'schedules':
