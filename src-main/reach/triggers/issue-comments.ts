@@ -2,8 +2,8 @@ import type { Landing } from '../../../src-shared/schemas/landing.ts';
 import type { Run } from '../../../src-shared/schemas/run.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
 import type { EventBus } from '../../events/event-bus.ts';
+import { commentOnce } from '../../forges/github/issues.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
-import { commentOnce } from './github-issues-api.ts';
 import type { WatchedForge } from './issue-watch.ts';
 import type { TriggersRepo } from './repo.ts';
 

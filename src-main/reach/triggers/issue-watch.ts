@@ -1,11 +1,11 @@
 import type { GithubIssuesSource } from '../../../src-shared/schemas/trigger.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
+import type { OpenIssue } from '../../forges/github/issues.ts';
+import { IssuesError, openLabelledIssues } from '../../forges/github/issues.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';
-import type { OpenIssue } from './github-issues-api.ts';
-import { IssuesError, openLabelledIssues } from './github-issues-api.ts';
 import type { StoredTrigger, TriggersRepo } from './repo.ts';
 
 /** A workspace's GitHub forge as a `github_issues` trigger uses it. */

@@ -1,6 +1,6 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
+import { forgeClient } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
-import { forgeClient } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { forgetBase, soonAfter } from './pr-base.ts';

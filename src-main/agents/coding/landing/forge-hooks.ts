@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ForgeKind } from '../../../../src-shared/schemas/forge.ts';
+import { createGiteaHookRoute } from '../../../forges/gitea/webhook.ts';
+import { createForgeHookRoute } from '../../../forges/github/webhook.ts';
+import { createGitLabHookRoute } from '../../../forges/gitlab/webhook.ts';
 import type { RequestTarget } from '../../../http/request-target.ts';
 import { sendJson } from '../../../http/respond.ts';
-import { createGiteaHookRoute } from './gitea-webhook.ts';
-import { createGitLabHookRoute } from './gitlab-webhook.ts';
 import type { LandingDeps } from './landing-deps.ts';
-import { createForgeHookRoute } from './webhook.ts';
 
 type HookRoute = (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
 

@@ -1,8 +1,8 @@
 import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
+import type { PullState } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
-import type { PullState } from './forge.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';
@@ -53,7 +53,7 @@ export async function baseOfPull(
   // GitHub computes it (the base or the branch just moved): the pull request is read again soon (`soonAfter`).
   if (pr.mergeable === null) return null;
   // `behind` on GitHub: it merges, but the base's branch protection wants it up to date before it
-  // merges. (Gitea's `behind`, derived in gitea.ts, says only that the base moved: nothing asked.)
+  // merges. (Gitea's `behind`, derived in src-main/forges/gitea/client.ts, says only that the base moved: nothing asked.)
   const kind = deps.store.workspaces.get(l.workspace_id)?.remote?.forge?.kind ?? 'github';
   const behind = kind === 'github' && pr.mergeable === true && pr.mergeable_state === 'behind';
   if (!behind && (pr.mergeable !== false || pr.mergeable_state !== 'dirty')) return null;

@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import { checkedDelivery } from './hook-delivery.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { LandingDeps } from '../../agents/coding/landing/landing-deps.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { sendJson } from '../../http/respond.ts';
+import { checkedDelivery } from '../webhook-delivery.ts';
 
 /** Where GitHub posts a workspace's webhooks: `POST /api/forge/github/<workspace>`. */
 export const FORGE_HOOK_PATH = '/api/forge/github/';

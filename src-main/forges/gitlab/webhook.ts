@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import { checkedDelivery } from './hook-delivery.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { LandingDeps } from '../../agents/coding/landing/landing-deps.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { sendJson } from '../../http/respond.ts';
+import { checkedDelivery } from '../webhook-delivery.ts';
 
 /** Whether GitLab's `X-Gitlab-Token` is the webhook's secret, compared in constant time (of their digests: any length). */
 export function gitlabTokenValid(secret: string, header: string | undefined): boolean {

@@ -1,4 +1,4 @@
-import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
+import type { WorkspaceRemote } from '../../src-shared/schemas/forge.ts';
 
 /** A pull request as Baton follows it. */
 export interface PullState {
@@ -83,11 +83,11 @@ export async function forgeClient(
   const opts = { apiUrl: forge.api_url, repo: forge.repo, token, tokenName: forge.token_secret };
   switch (forge.kind) {
     case 'github':
-      return (await import('./github.ts')).githubForge(opts);
+      return (await import('./github/client.ts')).githubForge(opts);
     case 'gitlab':
-      return (await import('./gitlab.ts')).gitlabForge(opts);
+      return (await import('./gitlab/client.ts')).gitlabForge(opts);
     case 'gitea':
-      return (await import('./gitea.ts')).giteaForge(opts);
+      return (await import('./gitea/client.ts')).giteaForge(opts);
     default:
       throw new Error(`${forge.kind} is not built yet`);
   }

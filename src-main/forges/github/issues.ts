@@ -1,6 +1,6 @@
 /** `@octokit/rest` for these calls, loaded at the first (not at Baton's start). */
 const githubClient = async (opts: { apiUrl: string; token: string }) =>
-  (await import('../../http/github-client.ts')).githubClient(opts);
+  (await import('./octokit.ts')).githubClient(opts);
 
 /** An open issue as a `github_issues` trigger reads it. */
 export interface OpenIssue {

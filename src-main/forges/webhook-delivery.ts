@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
-import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { WorkspaceRemote } from '../../src-shared/schemas/forge.ts';
+import type { Workspace } from '../../src-shared/schemas/workspace.ts';
+import type { LandingDeps } from '../agents/coding/landing/landing-deps.ts';
+import type { RequestTarget } from '../http/request-target.ts';
+import { sendJson } from '../http/respond.ts';
 
 /** The largest webhook delivery read. */
 export const MAX_BODY = 1024 * 1024;
@@ -22,7 +22,7 @@ export async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
 
 export const hookError = (code: string, message: string) => ({ error: { code, message } });
 
-/** How one forge's webhooks are told apart and checked (webhook.ts, gitlab-webhook.ts, gitea-webhook.ts). */
+/** How one forge's webhooks are told apart and checked (each forge's `webhook.ts`). */
 export interface HookCheck {
   /** Whether a workspace's forge takes this route's deliveries. */
   takes: (forge: NonNullable<WorkspaceRemote['forge']>) => boolean;
