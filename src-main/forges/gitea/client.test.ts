@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GiteaServer, startGiteaServer } from '../../../test/kit/forge/gitea.ts';
-import { LandingError } from '../../agents/coding/landing/push.ts';
+import { LandingError } from '../errors.ts';
 import { forgeClient } from '../index.ts';
 import { giteaForge, pullOf } from './client.ts';
 

@@ -1,5 +1,5 @@
-import { LandingError } from '../../agents/coding/landing/push.ts';
-import type { ForgeClient, PullState } from '../index.ts';
+import type { ForgeClient, PullState } from '../definition.ts';
+import { LandingError } from '../errors.ts';
 import { githubClient } from './octokit.ts';
 
 /** Most of a failed check's output the agent is told. */

@@ -1,3 +1,5 @@
+import { IssuesError } from '../errors.ts';
+
 /** `@octokit/rest` for these calls, loaded at the first (not at Baton's start). */
 const githubClient = async (opts: { apiUrl: string; token: string }) =>
   (await import('./octokit.ts')).githubClient(opts);
@@ -9,9 +11,6 @@ export interface OpenIssue {
   body: string;
   url: string;
 }
-
-/** A look at GitHub that failed, said in words a person can act on (the trigger's last error). */
-export class IssuesError extends Error {}
 
 /**
  * Comments `body` on an issue unless one of its comments holds `marker` already (a comment posted

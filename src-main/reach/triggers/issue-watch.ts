@@ -1,8 +1,9 @@
 import type { GithubIssuesSource } from '../../../src-shared/schemas/trigger.ts';
 import { BackgroundWork } from '../../base/background.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
+import { IssuesError } from '../../forges/errors.ts';
 import type { OpenIssue } from '../../forges/github/issues.ts';
-import { IssuesError, openLabelledIssues } from '../../forges/github/issues.ts';
+import { openLabelledIssues } from '../../forges/github/issues.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { Store } from '../../store/store.ts';
 import { DutyLease } from '../duties/duty-lease.ts';

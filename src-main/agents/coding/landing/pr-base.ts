@@ -1,12 +1,13 @@
 import { FORGE_LABELS } from '../../../../src-shared/schemas/forge.ts';
 import type { PrFix } from '../../../../src-shared/schemas/landing.ts';
-import type { PullState } from '../../../forges/index.ts';
+import type { PullState } from '../../../forges/definition.ts';
+import { LandingError } from '../../../forges/errors.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import { git } from '../workspaces/git.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
 import { maxRounds, startFix, taskSpecOf } from './pr-fix.ts';
-import { fetchBranch, gitUserOf, LandingError } from './push.ts';
+import { fetchBranch, gitUserOf } from './push.ts';
 import { isAncestorOf, tryRebase } from './rebase.ts';
 
 /**

@@ -1,15 +1,7 @@
+import { LandingError } from '../../../forges/errors.ts';
 import type { HeldSecret } from '../../../secrets/held.ts';
 import { firstLines, GitError, git } from '../workspaces/git.ts';
 import { scanForSecrets, secretsFound } from './secret-scan.ts';
-
-/** Why a push did not happen, in words a person acts on; `reason` for code. */
-export class LandingError extends Error {
-  readonly reason: 'auth' | 'rights' | 'refused' | 'not_ours' | 'unreachable' | 'gone' | 'forge' | 'secret';
-  constructor(reason: LandingError['reason'], message: string) {
-    super(message);
-    this.reason = reason;
-  }
-}
 
 export interface PushInput {
   /** The local repository (the workspace). */
