@@ -2,7 +2,6 @@ import type { Landing } from '../../../src-shared/schemas/landing.ts';
 import type { Run } from '../../../src-shared/schemas/run.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import { commentOnce } from '../../forges/github/issues.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
 import type { WatchedForge } from './issue-watch.ts';
 import type { TriggersRepo } from './repo.ts';
@@ -131,7 +130,7 @@ export class IssueComments {
     const told = this.o.repo.commented(runId);
     for (const m of milestonesOf(run, this.o.landingsOf(runId))) {
       if (told.has(m.key)) continue;
-      await commentOnce({
+      await forge.issues.commentOnce({
         apiUrl: forge.api_url,
         repo,
         token,

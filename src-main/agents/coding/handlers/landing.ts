@@ -1,6 +1,6 @@
 import type { RunHandlers } from '../../../../src-shared/contract/domains/runs.ts';
 import { AppError } from '../../../base/errors.ts';
-import { LandingError } from '../../../forges/errors.ts';
+import { LandingError } from '../../../forges/index.ts';
 import type { LandAsked } from '../landing/land-run.ts';
 import type { Lander } from '../landing/lander.ts';
 import { publicLanding } from '../landing/landing-deps.ts';

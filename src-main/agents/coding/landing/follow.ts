@@ -1,6 +1,5 @@
 import type { Landing } from '../../../../src-shared/schemas/landing.ts';
-import { LandingError } from '../../../forges/errors.ts';
-import { forgeClient } from '../../../forges/index.ts';
+import { forgeClient, LandingError } from '../../../forges/index.ts';
 import type { StoredLanding } from '../repos/landings-repo.ts';
 import type { LandingDeps } from './landing-deps.ts';
 import { landingChanged } from './landing-deps.ts';
