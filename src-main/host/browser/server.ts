@@ -87,7 +87,7 @@ export interface BrowserHostOptions {
   callbackUrl?: string;
   /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts): each trigger's own secret, never the UI token. */
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
-  /** `POST /api/forge/github/<workspace>` (src-main/agents/coding/landing/webhook.ts): GitHub's webhooks, signed with the workspace's webhook secret. */
+  /** `POST /api/forge/<kind>/<workspace>` (src-main/forges/<kind>/webhook.ts): a forge's webhooks, signed with the workspace's webhook secret. */
   forgeHooks?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
