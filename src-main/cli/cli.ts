@@ -1,6 +1,6 @@
 import type { ToolCallScope } from '../../src-shared/schemas/approval.ts';
 import { createApp } from '../app/create-app.ts';
-import { parseMaxInFlight } from '../engine/engine.ts';
+import { parseMaxInFlight } from '../engine/engine-options.ts';
 import { resolveDataDir } from '../host/data-dir.ts';
 import { parseCallbackUrl } from '../host/rest/callback-host.ts';
 import { setting } from '../host/settings.ts';
