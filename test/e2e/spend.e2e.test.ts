@@ -278,12 +278,13 @@ describe.skipIf(skipE2e)('the Spend screen', () => {
     await form.getByLabel('Input (USD per million tokens)', { exact: true }).fill('2');
     await form.getByRole('button', { name: 'Set price' }).click();
     const prices = page.getByRole('table', { name: 'Prices' });
+    // The new price in effect (the old one was too, until the save landed), the old one replaced.
     await expect
-      .poll(() =>
-        prices.getByRole('row', { name: /^gpt-5-codex from \d{4}-\d{2}-\d{2}: in effect$/ }).count(),
-      )
+      .poll(() => prices.getByRole('row', { name: 'gpt-5-codex from 2025-11-01: replaced' }).count())
       .toBe(1);
-    expect(await prices.getByRole('row', { name: 'gpt-5-codex from 2025-11-01: replaced' }).count()).toBe(1);
+    expect(
+      await prices.getByRole('row', { name: /^gpt-5-codex from \d{4}-\d{2}-\d{2}: in effect$/ }).count(),
+    ).toBe(1);
     expect((await rpc('spend.report', { by: 'model' })).value).toEqual(before);
   });
 
