@@ -19,6 +19,7 @@ import { systemClock } from '../engine/clock.ts';
 import { Engine } from '../engine/engine.ts';
 import type { ExecutorRegistry } from '../engine/executor.ts';
 import { EventBus } from '../events/event-bus.ts';
+import { FORGES } from '../forges/index.ts';
 import type { SessionLimits } from '../people/index.ts';
 import { createPeople } from '../people/index.ts';
 import type { ReachOptions } from '../reach/index.ts';
@@ -225,14 +226,15 @@ export function createApp(opts: AppOptions) {
       await refuseUnsafeRun({ store, patterns, coding }, plan_id);
       return engine.startRun(plan_id, actor, inputs, alongside);
     },
-    // What a `github_issues` trigger watches: the workspace's forge, when it is GitHub's.
+    // What a `github_issues` trigger watches: the workspace's forge, when Baton reads its issues (GitHub's).
     forgeOf: (id) => {
       const w = store.workspaces.get(id);
       if (!w) return `no workspace "${id}"`;
       const forge = w.remote?.forge;
-      if (forge?.kind !== 'github')
+      const issues = forge ? FORGES[forge.kind].issues : null;
+      if (!forge || issues === null)
         return `workspace "${id}" has no GitHub forge (its remote, on the Workspaces screen)`;
-      return forge;
+      return { ...forge, issues };
     },
     landingsOf: (runId) => store.landings.forRun(runId),
     // What push and Slack tell of an approval and whom: read when they tell it (people come below).

@@ -13,6 +13,7 @@ import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
 import { slackMethods } from './domains/slack.ts';
+import { spendMethods } from './domains/spend.ts';
 import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
 import { webhookMethods } from './domains/webhooks.ts';
@@ -45,6 +46,7 @@ export const contract = mergeDomains({
   push: pushMethods,
   slack: slackMethods,
   people: peopleMethods,
+  spend: spendMethods,
 });
 
 export type Contract = typeof contract;
@@ -72,6 +74,7 @@ export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
 export * from './domains/slack.ts';
+export * from './domains/spend.ts';
 export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';
 export * from './domains/webhooks.ts';

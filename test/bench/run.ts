@@ -45,6 +45,8 @@ import {
 } from './report.ts';
 import type { SandboxFigures } from './sandbox-worker.ts';
 import type { ServeStartFigures } from './serve-start-worker.ts';
+import { spendGoals, spendTable } from './spend-report.ts';
+import type { SpendFigures } from './spend-worker.ts';
 import type { WorkerScaleFigures } from './worker-scale.ts';
 import { workerScaleGoals, workerScaleTable } from './worker-scale-report.ts';
 
@@ -254,6 +256,20 @@ function measureWorkers(): WorkerScaleFigures | null {
   ]);
 }
 
+/** The UI the Chromium parts serve: what `npm run build` makes. */
+function buildUi(): void {
+  console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (build.status !== 0)
+    console.log(`      build failed: ${build.stderr.trim().split('\n').slice(-3).join(' ')}`);
+}
+
+/** The Spend screen at 100,000 priced steps: its store query and its first render (spend-worker.ts). */
+function measureSpend(): SpendFigures | null {
+  console.log('[spend] 100,000 priced steps: the store query per grouping, the screen in Chromium …');
+  return resultOf<SpendFigures>('spend-worker.ts', [], 'SPEND_RESULT', 900_000, true);
+}
+
 /** `npm run bench -- --only <part>`: that part alone, its table and goals. */
 const ONLY: Record<string, () => void> = {
   'best-of': () => {
@@ -273,6 +289,13 @@ const ONLY: Record<string, () => void> = {
     workerScaleTable(w);
     console.log('');
     workerScaleGoals(w);
+  },
+  spend: () => {
+    buildUi();
+    const s = measureSpend();
+    spendTable(s);
+    console.log('');
+    spendGoals(s);
   },
 };
 const against = argStr('against', '');
@@ -448,10 +471,7 @@ workerScaleTable(workers);
 console.log('');
 workerScaleGoals(workers);
 
-console.log('\n[ui] building the app (the UI bench serves what `npm run build` made) …');
-const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-if (build.status !== 0)
-  console.log(`      build failed: ${build.stderr.trim().split('\n').slice(-3).join(' ')}`);
+buildUi();
 console.log('[ui] the UI in Chromium against browser mode …');
 const ui = spawnSync(process.execPath, [join(benchDir, 'ui-bench.ts')], {
   encoding: 'utf8',
@@ -481,6 +501,10 @@ codingGoals(
 );
 acpGoals(acp);
 bestOfGoals(bestOf);
+const spend = measureSpend();
+spendTable(spend);
+console.log('');
+spendGoals(spend);
 if (parentWatch) {
   const p = parentWatch;
   const mb = (n: number | null) => (n === null ? '?' : fmt(n, 1));

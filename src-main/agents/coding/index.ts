@@ -22,4 +22,5 @@ export type { CodingStore } from './repos/coding-store.ts';
 export { codingStore } from './repos/coding-store.ts';
 export { WorkerWorkspaces } from './repos/worker-workspaces.ts';
 export { needsWorkspace, taskBranch, workspaceMoved } from './sessions/context.ts';
+export { DEFAULT_PRICES, DEFAULT_PRICES_FROM, pricesWith } from './streams/prices.ts';
 export { diffCommits, inspectRepository, removeWorktree } from './workspaces/index.ts';

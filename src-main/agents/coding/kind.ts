@@ -55,7 +55,7 @@ export function createCodingKind(opts: CodingKindOptions): CodingKind {
   const { store } = opts;
   const parkedWorktrees = opts.parkedWorktrees ?? DEFAULT_PARKED_WORKTREES;
   const cleanup = new WorktreeCleanup({ store, bus, now: iso, log, worktreeRoot, parkedWorktrees });
-  const context = { store, worktreeRoot, parkedWorktrees };
+  const context = { store, worktreeRoot, parkedWorktrees, iso };
   const executor = opts.executor ?? codingExecutorAtFirstAttempt(opts);
   return {
     start: (ctx, signal) => executor.start(ctx, signal),

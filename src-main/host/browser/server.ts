@@ -3,10 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket } from 'ws';
-import type { WireError } from '../../../src-shared/contract/errors.ts';
+import type { WebSocket } from 'ws';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
-import type { SocketCall, SocketReply } from '../../../src-shared/contract/socket-frames.ts';
 import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { AgentCallbacks } from '../../agents/index.ts';
@@ -14,7 +12,7 @@ import { CALLBACK_PATH } from '../../agents/index.ts';
 import type { Dispatch } from '../../app/dispatch.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { authenticate, bearer, sameOrigin, tokenPresented } from '../../http/auth.ts';
-import { createEdgeServer, guard, refuseSocket } from '../../http/edge.ts';
+import { createEdgeServer, refuseSocket } from '../../http/edge.ts';
 import type { HostRule } from '../../http/host-names.ts';
 import { allowedHostNames, callbackHostName, hostName } from '../../http/host-names.ts';
 import type { RequestTarget } from '../../http/request-target.ts';
@@ -24,7 +22,6 @@ import { newToken } from '../../http/security.ts';
 import type { People, Principal } from '../../people/index.ts';
 import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/index.ts';
 import { SLACK_PATH, TRIGGER_PATH } from '../../reach/index.ts';
-import type { WorkerBinding, WorkerTokenVerdict } from '../../workers/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { authGate } from './auth-gate.ts';
 import type { Backpressure } from './broadcast.ts';
@@ -32,9 +29,11 @@ import { createBroadcast, DEFAULT_BACKPRESSURE } from './broadcast.ts';
 import type { Proven } from './callers.ts';
 import { createCallers, refuseCaller } from './callers.ts';
 import { refuseHost, refuseRevoked, refuseUnauthorized, WORKER_TOKEN_SCOPE } from './refusals.ts';
+import { answerCall } from './socket-calls.ts';
 import { socketServer } from './socket-server.ts';
 import { createStaticFiles } from './static-files.ts';
-import { createWorkerDoors } from './worker-doors.ts';
+import type { WorkerCaller, WorkerTokenCheck } from './worker-callers.ts';
+import { claimsOverSocket, workerCaller, workerUpgrade } from './worker-callers.ts';
 import type { WorkerPresence } from './worker-socket.ts';
 import { createWorkerSocket, WORKER_SOCKET_PATH } from './worker-socket.ts';
 
@@ -49,16 +48,6 @@ export interface RouteContext {
   principal: Principal;
   /** With a worker token: which token, and the worker it may act as (`bind`). */
   worker?: WorkerCaller;
-}
-
-/** A request with a worker token: the token, and whether it may act as a given worker. */
-export interface WorkerCaller {
-  token_id: string;
-  name: string;
-  /** Whether the token may act as `workerId`: bound to it, or (`claim`, on registration) claimed for it now. */
-  bind(workerId: string, claim: boolean): WorkerBinding;
-  /** Whether another live token is bound to `workerId`: then its agents are that token's alone. */
-  heldByAnother(workerId: string): boolean;
 }
 
 /** Who a request with a valid token comes from. */
@@ -88,7 +77,7 @@ export interface BrowserHostOptions {
   callbackUrl?: string;
   /** `POST /api/triggers/<id>` (src-main/reach/triggers/route.ts): each trigger's own secret, never the UI token. */
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
-  /** `POST /api/forge/github/<workspace>` (src-main/agents/coding/landing/webhook.ts): GitHub's webhooks, signed with the workspace's webhook secret. */
+  /** `POST /api/forge/<kind>/<workspace>` (src-main/forges/<kind>/webhook.ts): a forge's webhooks, signed with the workspace's webhook secret. */
   forgeHooks?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** `POST /api/slack/interactions` (src-main/reach/slack/): clicks in Slack, each signed by Slack with the app's signing secret. */
   slack?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -111,17 +100,8 @@ export interface BrowserHostOptions {
    * token opens `/mcp` only, speaking for its attempt. The host tells it where `/mcp` is served.
    */
   mcpLinks?: AttemptLinks;
-  /**
-   * Worker tokens (src-main/workers/tokens.ts): a request without the UI token may present one; it
-   * opens the routes of the worker API only (`caller: 'worker'`), and is refused everywhere else
-   * with 403. A revoked one is refused with 401 `token_revoked`.
-   */
-  workerTokens?: {
-    verify(presented: string | undefined): WorkerTokenVerdict;
-    /** Whether an unbound token may act as the worker, claiming it (on registration); see WorkerTokens.bind. */
-    bind(tokenId: string, workerId: string, claim: boolean): WorkerBinding;
-    heldByAnother(workerId: string, tokenId: string): boolean;
-  };
+  /** Worker tokens (worker-callers.ts): the worker API's routes and the workers' socket, not the rest. */
+  workerTokens?: WorkerTokenCheck;
   /**
    * Serve remote workers' "work available" WebSocket (worker-socket.ts) at WORKER_SOCKET_PATH,
    * opened by the UI token or a worker token as `Authorization: Bearer`, never from a browser
@@ -195,9 +175,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
   const broadcast = createBroadcast(opts.bus, { ...DEFAULT_BACKPRESSURE, ...opts.backpressure });
-  const doors = createWorkerDoors(opts, token);
   const workerSocket = opts.workerSignal
-    ? createWorkerSocket(opts.bus, opts.workerSignal, doors.claimOverSocket)
+    ? createWorkerSocket(
+        opts.bus,
+        opts.workerSignal,
+        claimsOverSocket(token, opts.workerTokens, opts.dispatch),
+      )
     : null;
 
   async function request(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> {
@@ -271,7 +254,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         return null;
       }
       caller = 'worker';
-      worker = doors.workerCaller(verdict);
+      worker = workerCaller(verdict, opts.workerTokens);
       principal = { kind: 'worker', name: verdict.name };
     }
     if (!originAllowed(req)) {
@@ -333,7 +316,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): void {
     if (workerSocket && target.path === WORKER_SOCKET_PATH) {
-      doors.workerUpgrade(req, socket, head, target, workerSocket);
+      workerUpgrade(req, socket, head, target, workerSocket, token, opts.workerTokens);
       return;
     }
     // A person's socket: their session cookie (from a page of this Baton) or personal token.
@@ -369,32 +352,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     ws.on('message', (data) => {
       // Proven again at each call: a session signed out, a person removed, is refused at once.
       const principal = callers ? callers.now(ws, proven.principal) : proven.principal;
-      if (principal) asPrincipal(principal, () => onMessage(ws, data));
+      if (principal) asPrincipal(principal, () => answerCall(ws, data, opts.dispatch, broadcast));
     });
-  }
-
-  /** One call over the socket: `{id, method, input}` in, `{id, result}` out; all of it guarded. */
-  function onMessage(ws: WebSocket, data: RawData): void {
-    let call: SocketCall | null = null;
-    guard(
-      () => (call ? `browser host: call ${call.method.slice(0, 100)}` : 'browser host: socket message'),
-      async () => {
-        const msg = parseMessage(data);
-        if ('error' in msg) {
-          broadcast.reply(ws, JSON.stringify({ id: null, result: msg } satisfies SocketReply));
-          return;
-        }
-        call = msg;
-        const result = await opts.dispatch(
-          msg.method,
-          msg.input,
-          msg.actor === undefined ? undefined : { actor: msg.actor },
-        );
-        broadcast.reply(ws, JSON.stringify({ id: msg.id, result } satisfies SocketReply));
-      },
-      () =>
-        broadcast.reply(ws, JSON.stringify({ id: call?.id ?? null, result: INTERNAL } satisfies SocketReply)),
-    );
   }
 
   const server = createEdgeServer({
@@ -457,28 +416,4 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
     },
   };
-}
-
-const INTERNAL = { ok: false, error: { code: 'internal', message: 'internal error' } } as const;
-
-type Message = SocketCall | { ok: false; error: WireError };
-
-function parseMessage(data: RawData): Message {
-  const bad = {
-    ok: false,
-    error: { code: 'invalid_input', message: 'message must be JSON {id, method, input}' },
-  } as const;
-  let msg: unknown;
-  try {
-    msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
-  } catch {
-    return bad;
-  }
-  if (typeof msg !== 'object' || msg === null) return bad;
-  const { id, method, input, actor } = msg as Record<string, unknown>;
-  if (typeof method !== 'string' || (typeof id !== 'number' && typeof id !== 'string')) return bad;
-  // Who calls is checked with the input, by the dispatch: a name that is not one is refused there.
-  if (actor !== undefined && typeof actor !== 'string')
-    return { ok: false, error: { code: 'invalid_input', message: 'actor must be a name' } };
-  return actor === undefined ? { id, method, input } : { id, method, input, actor };
 }

@@ -3,7 +3,6 @@ import type { Run } from '../../../src-shared/schemas/run.ts';
 import type { ErrorLog } from '../../base/log-line.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { SecretResolver } from '../../secrets/secrets.ts';
-import { commentOnce } from './github-issues-api.ts';
 import type { WatchedForge } from './issue-watch.ts';
 import type { TriggersRepo } from './repo.ts';
 
@@ -134,7 +133,7 @@ export class IssueComments {
     const told = this.o.repo.commented(runId);
     for (const m of milestonesOf(run, this.o.landingsOf(runId))) {
       if (told.has(m.key)) continue;
-      await commentOnce({
+      await forge.issues.commentOnce({
         apiUrl: forge.api_url,
         repo,
         token,

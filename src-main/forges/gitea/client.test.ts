@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GiteaServer, startGiteaServer } from '../../../../test/kit/forge/gitea.ts';
-import { forgeClient } from './forge.ts';
-import { giteaForge, pullOf } from './gitea.ts';
-import { LandingError } from './push.ts';
+import { type GiteaServer, startGiteaServer } from '../../../test/kit/forge/gitea.ts';
+import { LandingError } from '../errors.ts';
+import { forgeClient } from '../index.ts';
+import { giteaForge, pullOf } from './client.ts';
 
 // giteaForge through the real gitea-js against a scripted Gitea (test/kit/forge/gitea.ts).
 let server: GiteaServer | null = null;

@@ -1,6 +1,6 @@
-import { githubClient } from '../../../http/github-client.ts';
-import type { ForgeClient, PullState } from './forge.ts';
-import { LandingError } from './push.ts';
+import type { ForgeClient, PullState } from '../definition.ts';
+import { LandingError } from '../errors.ts';
+import { githubClient } from './octokit.ts';
 
 /** Most of a failed check's output the agent is told. */
 const CHECK_OUTPUT_CHARS = 4_000;

@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import { checkedDelivery } from './hook-delivery.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { sendJson } from '../../http/respond.ts';
+import type { HookDesk, HookRoute } from '../definition.ts';
+import { checkedDelivery } from '../webhook-delivery.ts';
 
 /** Where GitHub posts a workspace's webhooks: `POST /api/forge/github/<workspace>`. */
 export const FORGE_HOOK_PATH = '/api/forge/github/';
@@ -28,9 +28,9 @@ export function hubSignatureValid(secret: string, body: Buffer, header: string |
  * read): GitHub gives a delivery 10 s, so the poll it asks for goes on in the background, its
  * errors said in the log.
  */
-export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
+export function githubHookRoute(desk: HookDesk): HookRoute {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const got = await checkedDelivery(deps, req, res, target, {
+    const got = await checkedDelivery(desk, req, res, target, {
       takes: () => true,
       none: (id) => `no forge webhook for "${id}"`,
       valid: (secret, body) => {
@@ -52,12 +52,12 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
       // An issue opened, labelled or reopened: the workspace's `github_issues` triggers read GitHub's issues now.
       const action = (payload as { action?: unknown }).action;
       const reads = typeof action === 'string' && ['opened', 'labeled', 'reopened'].includes(action);
-      const reading = reads && deps.issuesDelivered !== undefined;
+      const reading = reads && desk.issuesDelivered !== undefined;
       if (reading)
-        void deps
+        void desk
           .issuesDelivered?.(w.id)
           .catch((err: unknown) =>
-            deps.log(err, `reading the issues of workspace ${w.id} after a GitHub webhook`),
+            desk.log(err, `reading the issues of workspace ${w.id} after a GitHub webhook`),
           );
       return sendJson(res, 202, { event, reading });
     }
@@ -66,21 +66,21 @@ export function createForgeHookRoute(deps: LandingDeps, pollNow: () => Promise<v
     // against (not Baton's own pushes to their branches, nor tags).
     const ref = (payload as { ref?: unknown }).ref;
     const baseMoved = event === 'push' && ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;
-    const due = deps.store.landings.followed().filter(
+    const due = desk.due(
+      w.id,
       (l) =>
-        l.workspace_id === w.id &&
-        l.state === 'open' &&
-        (event.startsWith('check_') ||
-          event === 'status' ||
-          // A push to the base branch: whether each pull request still merges is read again.
-          baseMoved ||
-          (event.startsWith('pull_request') && l.pr_number === number)),
+        event.startsWith('check_') ||
+        event === 'status' ||
+        // A push to the base branch: whether each pull request still merges is read again.
+        baseMoved ||
+        (event.startsWith('pull_request') && l.pr_number === number),
     );
-    for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
-    if (due.length > 0)
-      void pollNow().catch((err: unknown) =>
-        deps.log(err, `polling pull requests of workspace ${w.id} after a GitHub webhook`),
-      );
-    return sendJson(res, 202, { event, polled: due.length });
+    if (due > 0)
+      void desk
+        .pollNow()
+        .catch((err: unknown) =>
+          desk.log(err, `polling pull requests of workspace ${w.id} after a GitHub webhook`),
+        );
+    return sendJson(res, 202, { event, polled: due });
   };
 }

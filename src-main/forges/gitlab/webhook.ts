@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import { checkedDelivery } from './hook-delivery.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { sendJson } from '../../http/respond.ts';
+import type { HookDesk, HookRoute } from '../definition.ts';
+import { checkedDelivery } from '../webhook-delivery.ts';
 
 /** Whether GitLab's `X-Gitlab-Token` is the webhook's secret, compared in constant time (of their digests: any length). */
 export function gitlabTokenValid(secret: string, header: string | undefined): boolean {
@@ -31,9 +31,9 @@ interface HookBody {
  * `merge_request`, else the branch it ran on); a Push Hook to the base branch every open one
  * (whether each still merges is read again). 404 for a workspace without a GitLab webhook.
  */
-export function createGitLabHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
+export function gitlabHookRoute(desk: HookDesk): HookRoute {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const got = await checkedDelivery(deps, req, res, target, {
+    const got = await checkedDelivery(desk, req, res, target, {
       takes: (forge) => forge.kind === 'gitlab',
       none: (id) => `no GitLab webhook for "${id}"`,
       valid: (secret) => {
@@ -54,19 +54,14 @@ export function createGitLabHookRoute(deps: LandingDeps, pollNow: () => Promise<
     // A pipeline's branch (`object_attributes.ref`), a job's (`ref`).
     const ranOn = String(kind === 'pipeline' ? attrs.ref : hook.ref);
     const baseMoved = kind === 'push' && hook.ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;
-    const due = deps.store.landings
-      .followed()
-      .filter(
-        (l) =>
-          l.workspace_id === w.id &&
-          l.state === 'open' &&
-          (baseMoved ||
-            l.pr_number === iid ||
-            (['pipeline', 'build'].includes(kind) && !Number.isFinite(iid) && ranOn === l.branch)),
-      );
-    for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
-    sendJson(res, 202, { event: kind, due: due.length });
-    if (due.length > 0)
-      pollNow().catch((err: unknown) => deps.log(err, `polling after a GitLab ${kind} hook`));
+    const due = desk.due(
+      w.id,
+      (l) =>
+        baseMoved ||
+        l.pr_number === iid ||
+        (['pipeline', 'build'].includes(kind) && !Number.isFinite(iid) && ranOn === l.branch),
+    );
+    sendJson(res, 202, { event: kind, due });
+    if (due > 0) desk.pollNow().catch((err: unknown) => desk.log(err, `polling after a GitLab ${kind} hook`));
   };
 }

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WorkspaceRemote } from '../../../../src-shared/schemas/forge.ts';
-import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { WorkspaceRemote } from '../../src-shared/schemas/forge.ts';
+import type { Workspace } from '../../src-shared/schemas/workspace.ts';
+import type { RequestTarget } from '../http/request-target.ts';
+import { sendJson } from '../http/respond.ts';
+import type { HookDesk } from './definition.ts';
 
 /** The largest webhook delivery read. */
 export const MAX_BODY = 1024 * 1024;
@@ -22,7 +22,7 @@ export async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
 
 export const hookError = (code: string, message: string) => ({ error: { code, message } });
 
-/** How one forge's webhooks are told apart and checked (webhook.ts, gitlab-webhook.ts, gitea-webhook.ts). */
+/** How one forge's webhooks are told apart and checked (each forge's `webhook.ts`). */
 export interface HookCheck {
   /** Whether a workspace's forge takes this route's deliveries. */
   takes: (forge: NonNullable<WorkspaceRemote['forge']>) => boolean;
@@ -43,14 +43,14 @@ export interface HookCheck {
  * on), the JSON (400). Null once one of those was answered; else the workspace and the payload.
  */
 export async function checkedDelivery(
-  deps: LandingDeps,
+  desk: HookDesk,
   req: IncomingMessage,
   res: ServerResponse,
   target: RequestTarget,
   check: HookCheck,
 ): Promise<{ w: Workspace; payload: unknown } | null> {
   const workspaceId = target.segments.length === 5 ? target.segments[4]! : '';
-  const w = workspaceId ? deps.store.workspaces.get(workspaceId) : undefined;
+  const w = workspaceId ? desk.workspace(workspaceId) : undefined;
   const forge = w?.remote?.forge;
   if (!w || !forge || !check.takes(forge) || !forge.webhook_secret) {
     sendJson(res, 404, hookError('not_found', check.none(workspaceId)));
@@ -61,14 +61,14 @@ export async function checkedDelivery(
     sendJson(res, 405, hookError('method_not_allowed', `${req.method} not allowed on a forge webhook`));
     return null;
   }
-  const secret = deps.secrets.get(forge.webhook_secret);
+  const secret = desk.secret(forge.webhook_secret);
   const body = await rawBody(req);
   if (body === null) {
     sendJson(res, 413, hookError('too_large', `body larger than ${MAX_BODY} bytes`));
     return null;
   }
   if (!secret || !check.valid(secret, body, req)) {
-    deps.log(new Error(`bad ${check.header}`), `a ${check.forge} webhook for workspace ${w.id} was refused`);
+    desk.log(new Error(`bad ${check.header}`), `a ${check.forge} webhook for workspace ${w.id} was refused`);
     sendJson(res, 401, hookError(check.refusal.code, check.refusal.message));
     return null;
   }

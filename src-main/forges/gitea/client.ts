@@ -1,6 +1,6 @@
 import { giteaApi, type PullRequest } from 'gitea-js';
-import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from './forge.ts';
-import { LandingError } from './push.ts';
+import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from '../definition.ts';
+import { LandingError } from '../errors.ts';
 
 /** Most of a failed status's words the agent is told. */
 const CHECK_OUTPUT_CHARS = 4_000;

@@ -1,5 +1,5 @@
 /**
- * 040: the views of the inbox away from the desk.
+ * 041: the views of the inbox away from the desk.
  *
  * `person_links`: one-time links in notifications (src-main/people/links.ts), by the nonce each
  * carries: a row is written when a link is opened, so a second opening finds it used. Kept until

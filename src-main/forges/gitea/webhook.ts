@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestTarget } from '../../../http/request-target.ts';
-import { sendJson } from '../../../http/respond.ts';
-import { checkedDelivery } from './hook-delivery.ts';
-import type { LandingDeps } from './landing-deps.ts';
+import type { RequestTarget } from '../../http/request-target.ts';
+import { sendJson } from '../../http/respond.ts';
+import type { HookDesk, HookRoute } from '../definition.ts';
+import { checkedDelivery } from '../webhook-delivery.ts';
 
 /** Where Gitea (or Forgejo) posts a workspace's webhooks: `POST /api/forge/gitea/<workspace>`. */
 export const GITEA_HOOK_PATH = '/api/forge/gitea/';
@@ -34,9 +34,9 @@ const headerOf = (req: IncomingMessage, ...names: string[]): string => {
  * state: a delivery is a hint, never a source of truth. 404 for a workspace without a Gitea
  * webhook secret.
  */
-export function createGiteaHookRoute(deps: LandingDeps, pollNow: () => Promise<void>) {
+export function giteaHookRoute(desk: HookDesk): HookRoute {
   return async (req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<void> => {
-    const got = await checkedDelivery(deps, req, res, target, {
+    const got = await checkedDelivery(desk, req, res, target, {
       takes: (forge) => forge.kind === 'gitea',
       none: (id) => `no Gitea webhook for "${id}"`,
       valid: (secret, body) =>
@@ -62,17 +62,11 @@ export function createGiteaHookRoute(deps: LandingDeps, pollNow: () => Promise<v
     const number = Number(payload.pull_request?.number ?? payload.number);
     const baseMoved =
       event === 'push' && payload.ref === `refs/heads/${w.remote?.base_branch ?? w.base_branch}`;
-    const due = deps.store.landings
-      .followed()
-      .filter(
-        (l) =>
-          l.workspace_id === w.id &&
-          l.state === 'open' &&
-          (event === 'status' || baseMoved || (event.startsWith('pull_request') && l.pr_number === number)),
-      );
-    for (const l of due) deps.store.landings.save({ ...l, next_poll_at: 0 });
-    sendJson(res, 202, { event, due: due.length });
-    if (due.length > 0)
-      await pollNow().catch((err: unknown) => deps.log(err, 'polling after a Gitea webhook'));
+    const due = desk.due(
+      w.id,
+      (l) => event === 'status' || baseMoved || (event.startsWith('pull_request') && l.pr_number === number),
+    );
+    sendJson(res, 202, { event, due });
+    if (due > 0) await desk.pollNow().catch((err: unknown) => desk.log(err, 'polling after a Gitea webhook'));
   };
 }

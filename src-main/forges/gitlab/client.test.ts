@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type GitLabServer, startGitLabServer } from '../../../../test/kit/forge/gitlab.ts';
-import { forgeClient } from './forge.ts';
-import { gitlabForge, plainLog, pullOfMergeRequest } from './gitlab.ts';
+import { type GitLabServer, startGitLabServer } from '../../../test/kit/forge/gitlab.ts';
+import { forgeClient } from '../index.ts';
+import { gitlabForge, plainLog, pullOfMergeRequest } from './client.ts';
 
 // gitlabForge through the real @gitbeaker/rest against the scripted GitLab (test/kit/forge/gitlab.ts).
 let gl: GitLabServer | null = null;

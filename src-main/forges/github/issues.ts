@@ -1,30 +1,15 @@
+import type { IssueComment, IssueSource, LabelledIssues, OpenIssue } from '../definition.ts';
+import { IssuesError } from '../errors.ts';
+
 /** `@octokit/rest` for these calls, loaded at the first (not at Baton's start). */
 const githubClient = async (opts: { apiUrl: string; token: string }) =>
-  (await import('../../http/github-client.ts')).githubClient(opts);
-
-/** An open issue as a `github_issues` trigger reads it. */
-export interface OpenIssue {
-  number: number;
-  title: string;
-  body: string;
-  url: string;
-}
-
-/** A look at GitHub that failed, said in words a person can act on (the trigger's last error). */
-export class IssuesError extends Error {}
+  (await import('./octokit.ts')).githubClient(opts);
 
 /**
  * Comments `body` on an issue unless one of its comments holds `marker` already (a comment posted
  * before Baton could record it): true when it posted. Errors are GitHub's, as `@octokit/rest` throws them.
  */
-export async function commentOnce(opts: {
-  apiUrl: string;
-  repo: string;
-  token: string;
-  number: number;
-  marker: string;
-  body: string;
-}): Promise<boolean> {
+export async function commentOnce(opts: IssueComment): Promise<boolean> {
   const [owner = '', repo = ''] = opts.repo.split('/');
   const gh = await githubClient(opts);
   const where = { owner, repo, issue_number: opts.number };
@@ -40,13 +25,7 @@ export async function commentOnce(opts: {
  * (401), one lacking rights (403) and a repository it cannot find (404) are `IssuesError`s naming
  * the secret and the repository.
  */
-export async function openLabelledIssues(opts: {
-  apiUrl: string;
-  repo: string;
-  token: string;
-  tokenName: string;
-  label: string;
-}): Promise<OpenIssue[]> {
+export async function openLabelledIssues(opts: LabelledIssues): Promise<OpenIssue[]> {
   const [owner = '', repo = ''] = opts.repo.split('/');
   const gh = await githubClient(opts);
   const doing = `Reading the issues labelled "${opts.label}" of ${opts.repo}`;
@@ -79,3 +58,6 @@ export async function openLabelledIssues(opts: {
     throw new IssuesError(`${doing}: GitHub answered ${e.status ?? 'nothing'} (${message})`);
   }
 }
+
+/** GitHub's issues, as `github_issues` triggers read them and comment on them. */
+export const githubIssues: IssueSource = { openLabelled: openLabelledIssues, commentOnce };

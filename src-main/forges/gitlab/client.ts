@@ -6,8 +6,8 @@ import {
   Pipelines,
   Users,
 } from '@gitbeaker/rest';
-import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from './forge.ts';
-import { LandingError } from './push.ts';
+import type { ChecksSeen, ForgeClient, PullState, ReviewSeen } from '../definition.ts';
+import { LandingError } from '../errors.ts';
 
 /** Most of a failed job's log the agent is told (its tail: where the error is). */
 const CHECK_OUTPUT_CHARS = 4_000;
