@@ -28,10 +28,10 @@ import { endSandboxWhenIdle, sandboxStatus, sandboxStatusOnceAsked } from '../sa
 import type { WritableSecretStore } from '../secrets/file-store.ts';
 import { createFileSecretStore, SECRETS_FILE } from '../secrets/file-store.ts';
 import { heldSecrets } from '../secrets/held.ts';
-import { keptKey } from '../secrets/kept-key.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
+import { keptKey } from '../store/kept-key.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createWorkers } from '../workers/index.ts';

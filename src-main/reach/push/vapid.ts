@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { keptKey } from '../../secrets/kept-key.ts';
+import { keptKey } from '../../store/kept-key.ts';
 
 /** Baton's VAPID key pair (P-256, base64url), which push services know its messages by. */
 export interface VapidKeys {

@@ -1,6 +1,6 @@
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
+import { PRIVATE_FILE_MODE } from './private-files.ts';
 
 /**
  * A key Baton makes once and keeps in the data directory, readable by its user alone (0600): the
