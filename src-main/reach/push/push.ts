@@ -14,20 +14,30 @@ import type { DueMessage, Recipient, SubscriptionRow } from './repo.ts';
 import { createPushRepo } from './repo.ts';
 import type { VapidKeys } from './vapid.ts';
 
-/** The push services browsers subscribe with (Chrome, Edge, Firefox, Safari), by host name suffix. */
+/**
+ * The push services browsers subscribe with, by host: Chrome and the browsers built on Chromium
+ * (Firebase Cloud Messaging), Firefox (Mozilla's autopush), Safari (Apple's), Edge (Windows Push
+ * Notification Services). `*.` stands for any one or more labels before the rest. Only these
+ * hosts, not their whole domains: `storage.googleapis.com` or a `mozilla.com` site is no push
+ * service, and Baton posts to what a signed-in person hands it.
+ */
 export const PUSH_SERVICES = [
-  'googleapis.com',
-  'mozilla.com',
-  'push.apple.com',
-  'notify.windows.com',
-  'push.microsoft.com',
+  'fcm.googleapis.com',
+  '*.push.services.mozilla.com',
+  '*.push.apple.com',
+  '*.notify.windows.com',
 ] as const;
 
-/** Whether an endpoint is a browser vendor's push service: Baton posts to nothing else. */
+/**
+ * Whether an endpoint is a browser vendor's push service: https on its own port, no user name or
+ * password in it, and a host of PUSH_SERVICES. Baton posts to nothing else (not this machine, not
+ * the local network, not another site's API).
+ */
 export function knownPushService(url: URL): boolean {
-  if (url.protocol !== 'https:') return false;
+  if (url.protocol !== 'https:' || url.port !== '' || url.username !== '' || url.password !== '')
+    return false;
   const host = url.hostname.toLowerCase();
-  return PUSH_SERVICES.some((s) => host === s || host.endsWith(`.${s}`));
+  return PUSH_SERVICES.some((s) => (s.startsWith('*.') ? host.endsWith(s.slice(1)) : host === s));
 }
 
 /** How many times a message is tried before it is given up, and the first wait (doubling, at most 10 min). */
@@ -67,6 +77,7 @@ export interface PushOptions {
 export function createPush(o: PushOptions) {
   const repo = createPushRepo(o.store.db);
   const allowed = o.endpointAllowed ?? knownPushService;
+  const endpointOk = (endpoint: string) => URL.canParse(endpoint) && allowed(new URL(endpoint));
   let base: string | null = null;
   // web-push (CommonJS, with its ASN.1 and JWS helpers) is loaded at the first send, not at start.
   let lib: typeof import('web-push') | null = null;
@@ -131,6 +142,8 @@ export function createPush(o: PushOptions) {
   async function send(m: DueMessage): Promise<void> {
     const sub = repo.get(m.subscription_id);
     if (!sub) return;
+    // Checked again as it is sent: a browser kept from a looser rule is forgotten, never posted to.
+    if (!endpointOk(sub.endpoint)) return void repo.drop(sub.id);
     const webpush = load();
     const keys = o.vapid();
     try {
@@ -200,7 +213,7 @@ export function createPush(o: PushOptions) {
         return 'endpoint must be the https URL the browser gave';
       }
       if (!allowed(url))
-        return `endpoint: ${url.host} is not a browser's push service (${PUSH_SERVICES.join(', ')})`;
+        return `endpoint: ${url.protocol}//${url.host} is not a browser's push service (https://${PUSH_SERVICES.join(', https://')})`;
       return repo.subscribe({
         id: randomUUID(),
         person_id: personId,
