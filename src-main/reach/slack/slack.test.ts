@@ -151,6 +151,43 @@ describe('Slack as a view of the inbox', () => {
     await eventually(() => b.approval(id).status === 'approved', 20_000, 'the one click');
   });
 
+  it('refuses a click from the future, its signature in other letters, or replayed under a new timestamp', async () => {
+    const id = await b.gate('Empty the cache');
+    const { channel, ts } = await posted(id);
+    const payload = buttonClick({ user: 'UMIA', action: 'baton.approve', value: id, channel, ts });
+    const future = await click(payload, SIGNING, Math.floor(Date.now() / 1000) + 6 * 60);
+    expect(future.status).toBe(401);
+    expect(future.body).toContain('from the future');
+    const signed = slackRequest(SIGNING, payload);
+    const send = (headers: Record<string, string>) =>
+      http(b.port, '/api/slack/interactions', { method: 'POST', headers, body: signed.body });
+    // The same signature, its hex in capitals: no second chance at the replay guard.
+    const upper = {
+      ...signed.headers,
+      'X-Slack-Signature': `v0=${signed.headers['X-Slack-Signature']!.slice(3).toUpperCase()}`,
+    };
+    expect((await send(upper)).status).toBe(401);
+    // The signature as Slack sent it, under a fresher timestamp than it was made for.
+    const later = String(Number(signed.headers['X-Slack-Request-Timestamp']) + 1);
+    expect((await send({ ...signed.headers, 'X-Slack-Request-Timestamp': later })).status).toBe(401);
+    expect(b.approval(id).status).toBe('pending');
+  });
+
+  it("refuses a viewer's form, even one Slack signed, deciding nothing", async () => {
+    const id = await b.gate('Delete the backups');
+    await posted(id);
+    const view = {
+      callback_id: 'baton.decide',
+      private_metadata: JSON.stringify({ approval_id: id, decision: 'reject', channel: null, ts: null }),
+    };
+    const submitted = await click(modalSubmission({ user: 'UVIC', view, comment: 'no' }));
+    expect(JSON.parse(submitted.body)).toMatchObject({
+      response_action: 'errors',
+      errors: { comment: expect.stringContaining('Vic is a viewer') },
+    });
+    expect(b.approval(id).status).toBe('pending');
+  });
+
   it('updates the message for everyone when the approval is decided in the app instead', async () => {
     const id = await b.gate('Send the newsletter');
     const { ts } = await posted(id);
