@@ -146,7 +146,7 @@ describe.skipIf(skipE2e)('the inbox on a phone, opened from a notification’s l
     const facts = page.getByRole('region', { name: 'The approval' });
     expect(await facts.textContent()).toContain('Add a health endpoint that answers 200 with the version');
     expect(await facts.textContent()).toMatch(/\+1 −0\s+in 1 file/);
-    expect(await page.getByText('Decided by a member').count()).toBe(1);
+    expect(await page.getByText('Who may decide it: a member').count()).toBe(1);
     // The link left the address bar at once.
     expect(page.url()).toBe(`${host.url}link`);
     await shoot(page, 'link-390');

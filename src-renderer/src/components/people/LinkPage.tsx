@@ -61,8 +61,8 @@ export function LinkPage({ link }: { link: string | null }) {
       {a.status === 'pending' ? (
         <>
           <p className="small">
-            Decided by {decidersText(a.deciders)}. To decide it, sign in as {opened.person.name} on this
-            browser: the link shows it, it does not decide it.
+            Who may decide it: {decidersText(a.deciders)}. To decide it, sign in as {opened.person.name} on
+            this browser: the link shows it, it does not decide it.
           </p>
           <a className="button primary wide" href={approvalPath(a.id)}>
             Sign in to decide
@@ -106,7 +106,8 @@ function ApprovalFacts({ approval: a }: { approval: ApprovalView }) {
         {a.plan_id ? `plan ${a.plan_id} · ` : ''}run {a.run_id}
         {a.cost > 0 ? ` · cost ${Number(a.cost.toPrecision(4))}` : ''}
       </p>
-      <p className="small">{kind.explain(a)}</p>
+      {/* A diff's own lines say what its kind's sentence would (branch, files, lines). */}
+      {!a.diff && <p className="small">{kind.explain(a)}</p>}
       {a.diff && (
         <div className="small">
           <p>

@@ -36,7 +36,7 @@ export function SlackPanel() {
         Baton posts each approval that waits to a Slack channel (or a person’s direct messages) with its facts
         and Approve, Reject and Request changes buttons. A click decides it as the Baton person linked to the
         Slack member who clicked, as any decision is checked; the message then says who decided, wherever it
-        was decided. docs/reach.md says how to make the Slack app, step by step.
+        was decided. docs/remote-answers.md says how to make the Slack app, step by step.
       </p>
       {settings === null ? (
         <p className="muted">Loading…</p>
