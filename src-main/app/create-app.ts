@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ import { heldSecrets } from '../secrets/held.ts';
 import { createSecretResolver } from '../secrets/secrets.ts';
 import { startCheckpointer } from '../store/checkpointer.ts';
 import { DB_FILE, openDatabase } from '../store/db.ts';
+import { keptKey } from '../store/kept-key.ts';
 import { createStore } from '../store/store.ts';
 import { createTraceExport } from '../telemetry/trace-export.ts';
 import { createWorkers } from '../workers/index.ts';
@@ -105,6 +107,9 @@ export interface AppOptions {
   sessions?: SessionLimits;
 }
 
+/** Where the one-time links' signing key is kept in the data directory. */
+export const LINK_KEY_FILE = 'link-key';
+
 /** When the sandbox is looked at, if nothing asked before: after the host's start and the UI's first screen. */
 const SANDBOX_CHECK_AFTER_MS = 10_000;
 
@@ -117,7 +122,8 @@ export function createApp(opts: AppOptions) {
   // The core's repositories, and the coding wing's tables over the same connection (the engine keeps sessions in them).
   const store = codingStore(createStore(db, checkpointer?.afterCommit));
   // An approval's event carries its view (plan, task, dependencies, details), as the inbox lists it.
-  const bus = new EventBus(log, approvalViews(store).one);
+  const views = approvalViews(store);
+  const bus = new EventBus(log, views.one);
   const clock = opts.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   let closed = false;
@@ -231,6 +237,14 @@ export function createApp(opts: AppOptions) {
       return { ...forge, issues };
     },
     landingsOf: (runId) => store.landings.forRun(runId),
+    // What push and Slack tell of an approval and whom: read when they tell it (people come below).
+    approval: (id) => {
+      const a = store.approvals.get(id);
+      return a ? views.one(a) : null;
+    },
+    person: (id) => people.get(id),
+    mintLink: (approvalId, personId) => people.links.mint(approvalId, personId),
+    dataDir: scratch === null ? opts.dataDir : null,
     options: { enabled: opts.resume !== false, ...opts.reach },
   });
   const patterns = createPatternSafety();
@@ -288,6 +302,21 @@ export function createApp(opts: AppOptions) {
         why: e.why,
       }),
     ...(opts.sessions ? { sessions: opts.sessions } : {}),
+    // One-time links are signed with a key kept in the data directory (0600), made at the first link.
+    ...(scratch === null
+      ? {
+          linkKey: () =>
+            Buffer.from(
+              keptKey(
+                opts.dataDir,
+                LINK_KEY_FILE,
+                () => randomBytes(32).toString('base64url'),
+                (k) => /^[A-Za-z0-9_-]{43}$/.test(k),
+              ),
+              'base64url',
+            ),
+        }
+      : {}),
   });
   const handlers = createHandlers({
     people,
@@ -306,6 +335,8 @@ export function createApp(opts: AppOptions) {
     landing,
   });
   const dispatch = createDispatch(handlers, log, { dataDir: opts.dataDir, callOf: people.callOf });
+  // Slack's clicks decide through the contract, as the person who clicked.
+  reach.decideThrough(dispatch);
   if (opts.resume !== false) {
     engine.resumeUnfinished();
     engine.watchUnfinished();
@@ -341,6 +372,11 @@ export function createApp(opts: AppOptions) {
     landing,
     /** People on this Baton: the hosts prove callers with its sessions and tokens. */
     people,
+    /** An approval as the inbox shows it, or null (what a one-time link opens). */
+    approvalView: (id: string) => {
+      const a = store.approvals.get(id);
+      return a ? views.one(a) : null;
+    },
     /** The tokens remote workers present instead of the UI's (the browser host checks them). */
     workerTokens: workers.tokens,
     /** What remote workers' work signal asks (the browser host's `workerSignal`): who waits for work, who left. */

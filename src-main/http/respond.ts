@@ -38,16 +38,11 @@ export function baseUrl(host: string, port: number): string {
 /** A request body as JSON, or why it is not (the message names the problem); never throws. */
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
 
-/**
- * A request's JSON body: `{}` when empty; a leading UTF-8 byte order mark is skipped (some
- * Windows tools write one); refused past `maxBytes`. With `object`, anything but a JSON object
- * is refused too, as the bodies of the API's POSTs must be objects.
- */
-export async function readJsonBody(
+/** A request's body as it came, or why it was not read: past `maxBytes`, or cut short. */
+export async function readRawBody(
   req: IncomingMessage,
   maxBytes: number,
-  opts: { object?: boolean } = {},
-): Promise<BodyResult> {
+): Promise<{ ok: true; bytes: Buffer } | Extract<BodyResult, { ok: false }>> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -61,9 +56,22 @@ export async function readJsonBody(
     // The client went away mid-body: the answer goes nowhere, but say what happened.
     return { ok: false, status: 400, message: 'request body was cut short' };
   }
-  const text = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
+  return { ok: true, bytes: Buffer.concat(chunks) };
+}
+
+/**
+ * A request's JSON body: `{}` when empty; a leading UTF-8 byte order mark is skipped (some
+ * Windows tools write one); refused past `maxBytes`. With `object`, anything but a JSON object
+ * is refused too, as the bodies of the API's POSTs must be objects.
+ */
+export async function readJsonBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  opts: { object?: boolean } = {},
+): Promise<BodyResult> {
+  const raw = await readRawBody(req, maxBytes);
+  if (!raw.ok) return raw;
+  const text = raw.bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return { ok: true, value: {} };
   let value: unknown;
   try {

@@ -3,6 +3,8 @@
  * outside `people/` imports a file inside it but this one.
  */
 export { peopleHandlers } from './handlers.ts';
+export type { LinkOpened, Links } from './links.ts';
+export { LINK_PAGE, LINK_TTL_MS } from './links.ts';
 export type { People, PeopleOptions, SignInResult } from './people.ts';
 export { createPeople } from './people.ts';
 export { authorize, LEAST_ROLE } from './permissions.ts';

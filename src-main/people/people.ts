@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { CallContext } from '../../src-shared/contract/caller.ts';
 import { LOCAL_CALL } from '../../src-shared/contract/caller.ts';
 import type { Invite, Person, Role } from '../../src-shared/schemas/people.ts';
@@ -7,6 +7,7 @@ import { AppError, invalidInput } from '../base/errors.ts';
 import type { Db } from '../store/db.ts';
 import type { SignInLimitOptions } from './limits.ts';
 import { SignInLimits } from './limits.ts';
+import { createLinks } from './links.ts';
 import { createPasskeys } from './passkeys.ts';
 import { decoyHash, hashPassword, passwordsAvailable, verifyPassword } from './passwords.ts';
 import type { Principal } from './principal.ts';
@@ -29,6 +30,8 @@ export interface PeopleOptions {
   }) => void;
   sessions?: SessionLimits;
   limits?: SignInLimitOptions;
+  /** The one-time links' signing key (kept in the data directory), asked for at first use; a new one per process without it. */
+  linkKey?: () => Buffer;
 }
 
 /** What a password sign-in answers: the same for a wrong name and a wrong password. */
@@ -85,6 +88,8 @@ export function createPeople(opts: PeopleOptions) {
         return { person: null, role: 'member', via: 'worker', actor: `worker:${p.name}` };
       case 'attempt':
         return { person: null, role: 'member', via: 'attempt', actor: 'agent' };
+      case 'slack':
+        return { person: p.person, role: p.person.role, via: 'slack', actor: p.person.name };
     }
   }
 
@@ -113,19 +118,29 @@ export function createPeople(opts: PeopleOptions) {
     return row;
   }
 
+  const get = (id: string): Person | null => {
+    const row = repo.get(id);
+    return row ? shown(row) : null;
+  };
+  const links = createLinks({
+    db: opts.db,
+    key: opts.linkKey ?? (() => randomBytes(32)),
+    now: opts.now,
+    person: get,
+  });
+
   return {
     repo,
     sessions,
     passkeys,
+    /** One-time links in notifications: minted for one approval and person, opened once. */
+    links,
     limits,
     callOf,
     mustBePerson,
     owner: ownerNow,
     count: () => repo.count(),
-    get: (id: string): Person | null => {
-      const row = repo.get(id);
-      return row ? shown(row) : null;
-    },
+    get,
     list: (): Person[] => repo.list().map(shown),
 
     setupOwner(name: string): Person {

@@ -136,6 +136,17 @@ export const LEAST_ROLE: { readonly [M in MethodName]: Role } = {
   'triggers.remove': 'admin',
   'notifications.settings': 'viewer',
   'notifications.configure': 'member',
+  // Each person's own browsers: a viewer hears how runs end too.
+  'push.key': 'viewer',
+  'push.subscribe': 'viewer',
+  'push.unsubscribe': 'viewer',
+  'push.list': 'viewer',
+  'push.test': 'viewer',
+  'slack.settings': 'admin',
+  'slack.configure': 'admin',
+  'slack.check': 'admin',
+  'slack.people': 'admin',
+  'slack.linkPerson': 'admin',
   // Each person's own (their password, passkeys, tokens, sessions) needs no more than viewer.
   'people.me': 'viewer',
   'people.setupOwner': 'owner',

@@ -5,16 +5,18 @@ import type { Person, Role } from '../../src-shared/schemas/people.ts';
  * Who a call comes from, as the host proved it once per request or socket message (never from the
  * call's input): the machine's owner at this machine (the desktop window, the loopback launch
  * token, the CLI in this process), a browser session (its cookie), a personal access token, a
- * remote worker (its worker token: the worker API only) or an agent's attempt (its link to /mcp).
- * A new proof (a one-time link in a notification, a verified Slack request) becomes one more
- * case here that names its person, and every check below applies to it unchanged.
+ * remote worker (its worker token: the worker API only), an agent's attempt (its link to /mcp),
+ * or a person clicking in Slack (a request Slack signed, from the Slack member linked to them:
+ * src-main/reach/slack/). Every check below applies to each case that names a person unchanged.
+ * A one-time link is no principal: it shows one approval, and deciding it needs one of these.
  */
 export type Principal =
   | { kind: 'local' }
   | { kind: 'session'; person: Person; session_id: string }
   | { kind: 'token'; person: Person; token_id: string; role: Role }
   | { kind: 'worker'; name: string }
-  | { kind: 'attempt' };
+  | { kind: 'attempt' }
+  | { kind: 'slack'; person: Person; slack_user: string };
 
 const current = new AsyncLocalStorage<Principal>();
 

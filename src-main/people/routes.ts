@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
+import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Person } from '../../src-shared/schemas/people.ts';
 import { passwordSchema, personNameSchema } from '../../src-shared/schemas/people.ts';
 import { AppError } from '../base/errors.ts';
 import { readJsonBody, sendJson } from '../http/respond.ts';
+import type { LinkRefusal } from './links.ts';
 import type { Site } from './passkeys.ts';
 import { passwordsAvailable } from './passwords.ts';
 import type { People } from './people.ts';
@@ -37,6 +39,15 @@ const joinSchema = z.strictObject({
 });
 const joinPasskeySchema = z.strictObject({ invite: z.string().max(200), name: personNameSchema });
 const addPasskeySchema = ceremonySchema.extend({ name: z.string().trim().min(1).max(100).optional() });
+const linkSchema = z.strictObject({ link: z.string().max(1_000) });
+
+/** What a refused one-time link is answered with. */
+const LINK_STATUS = {
+  malformed: [404, 'not_found'],
+  expired: [410, 'expired'],
+  used: [409, 'conflict'],
+  not_yours: [403, 'forbidden'],
+} as const satisfies Record<LinkRefusal, readonly [number, string]>;
 
 /** One answer for every failed sign-in: nothing in it says whether the name exists. */
 const WRONG = {
@@ -51,7 +62,12 @@ const WRONG = {
  * routes see it. Sign-in answers the same for a wrong name and a wrong password, after the same
  * work, and is limited per name and per address.
  */
-export function createAuthRoutes(people: People, cookie: CookieRule) {
+export function createAuthRoutes(
+  people: People,
+  cookie: CookieRule,
+  /** An approval as the inbox shows it (a one-time link opens one), or null when there is none. */
+  approval: (id: string) => ApprovalView | null = () => null,
+) {
   const startSession = (res: ServerResponse, person: Person, status = 200) => {
     const s = people.sessions.start(person.id, crypto.randomUUID());
     res.setHeader('Set-Cookie', sessionCookie(cookie, s.secret, s.max_age_s));
@@ -234,6 +250,33 @@ export function createAuthRoutes(people: People, cookie: CookieRule) {
             created_at: new Date().toISOString(),
           });
           return sendJson(res, 201, { person: people.get(person.id) });
+        }
+        case '/auth/link': {
+          // A one-time link from a notification: its approval, read-only, once, for its person.
+          const wait = people.limits.blocked(null, r.address);
+          if (wait !== null)
+            return refuse(
+              res,
+              429,
+              'locked',
+              `too many tries: wait ${Math.ceil(wait / 60)} min and try again`,
+            );
+          const b = await parsed(req, res, linkSchema);
+          if (!b) return;
+          const presenter = personOf(r.principal);
+          const opened = people.links.open(b.link, presenter);
+          if (!opened.ok) {
+            if (opened.why === 'malformed') people.limits.failed(null, r.address);
+            const [status, code] = LINK_STATUS[opened.why];
+            return refuse(res, status, code, opened.message);
+          }
+          const view = approval(opened.approval_id);
+          if (!view) return refuse(res, 404, 'not_found', 'this approval is no longer kept');
+          return sendJson(res, 200, {
+            approval: view,
+            person: { id: opened.person.id, name: opened.person.name },
+            signed_in: presenter?.id === opened.person.id,
+          });
         }
         case '/auth/sign-out': {
           people.sessions.end(sessionSecret(req, cookie));

@@ -5,5 +5,6 @@
 export { tellOnDesktop } from './notifications/desktop.ts';
 export type { Reach, ReachOptions } from './reach.ts';
 export { createReach } from './reach.ts';
+export { SLACK_PATH } from './slack/interactions.ts';
 export { triggerOpenApi } from './triggers/route.ts';
 export { TRIGGER_PATH } from './triggers/triggers.ts';

@@ -1,6 +1,9 @@
+import type { Agent as HttpsAgent } from 'node:https';
 import { UNNAMED_ACTOR } from '../../src-shared/contract/caller.ts';
+import type { ApprovalView } from '../../src-shared/schemas/approval.ts';
 import type { Landing } from '../../src-shared/schemas/landing.ts';
 import type { AuditChange } from '../../src-shared/schemas/memory.ts';
+import type { Person } from '../../src-shared/schemas/people.ts';
 import type { ErrorLog } from '../base/log-line.ts';
 import type { Clock } from '../engine/clock.ts';
 import { localOwner } from '../engine/leases.ts';
@@ -9,9 +12,15 @@ import type { SecretResolver } from '../secrets/secrets.ts';
 import type { Store } from '../store/store.ts';
 import { notificationHandlers } from './notifications/handlers.ts';
 import { createNotifier } from './notifications/notifier.ts';
+import { pushHandlers } from './push/handlers.ts';
+import { createPush } from './push/push.ts';
+import { vapidKeys } from './push/vapid.ts';
 import { createReachEvents } from './reach-events.ts';
 import { scheduleHandlers, shownSchedule } from './schedules/handlers.ts';
 import { Scheduler } from './schedules/scheduler.ts';
+import { slackHandlers } from './slack/handlers.ts';
+import type { Dispatch } from './slack/interactions.ts';
+import { createSlack } from './slack/slack.ts';
 import { triggerHandlers } from './triggers/handlers.ts';
 import { IssueComments } from './triggers/issue-comments.ts';
 import type { WatchedForge } from './triggers/issue-watch.ts';
@@ -32,6 +41,10 @@ export interface ReachOptions {
   webhookRetry?: Partial<RetryPolicy>;
   /** A schedule's fire older than this was missed (downtime): its catch-up policy decides (60 s). */
   scheduleGraceMs?: number;
+  /** Where push subscriptions may point: a browser vendor's push service by default (tests name their own). */
+  pushEndpoint?: (url: URL) => boolean;
+  /** The HTTPS agent push messages go through (tests trust their own push service's certificate). */
+  pushAgent?: HttpsAgent;
 }
 
 /**
@@ -59,6 +72,14 @@ export function createReach(deps: {
   forgeOf?: (workspaceId: string) => WatchedForge | string;
   /** A run's landings (its pull requests), told on the issue that started it when its trigger comments. */
   landingsOf?: (runId: string) => readonly Landing[];
+  /** An approval as the inbox shows it (who may decide it, its facts), or null: what push and Slack tell. */
+  approval?: (id: string) => ApprovalView | null;
+  /** A person by id (people/), or null. */
+  person?: (id: string) => Person | null;
+  /** A one-time link's token to an approval for a person (people/links.ts). */
+  mintLink?: (approvalId: string, personId: string) => string;
+  /** The data directory, where Web Push's VAPID key pair is kept (null: one for this process's life). */
+  dataDir?: string | null;
   options: ReachOptions;
 }) {
   const { store, clock, options } = deps;
@@ -128,6 +149,34 @@ export function createReach(deps: {
     ...(deps.log ? { log: deps.log } : {}),
   });
   const notifier = createNotifier({ store, bus: deps.bus, log: deps.log });
+  const approval = deps.approval ?? (() => null);
+  const person = deps.person ?? (() => null);
+  const push = createPush({
+    store,
+    now: () => clock.now(),
+    owner,
+    vapid: vapidKeys(deps.dataDir ?? null),
+    approval,
+    mintLink: deps.mintLink ?? (() => ''),
+    settings: () => notifier.settings(),
+    endpointAllowed: options.pushEndpoint,
+    agent: options.pushAgent,
+    pollMs: options.pollMs,
+    leaseTtlMs: options.leaseTtlMs,
+    log: deps.log,
+  });
+  const slack = createSlack({
+    store,
+    bus: deps.bus,
+    secrets: deps.secrets,
+    now: () => clock.now(),
+    owner,
+    approval,
+    person,
+    pollMs: options.pollMs,
+    leaseTtlMs: options.leaseTtlMs,
+    log: deps.log,
+  });
   let publicUrl: string | null = null;
   const triggerAudit = audit('trigger');
   const triggers = new Triggers({
@@ -187,6 +236,10 @@ export function createReach(deps: {
     notifier,
     /** `POST /api/triggers/<id>` for the browser host (`BrowserHostOptions.triggers`). */
     triggerRoute: createTriggerRoute(triggers),
+    /** Web Push to people's browsers. */
+    push,
+    /** Slack as a view of the inbox; `slack.route` is `POST /api/slack/interactions` for the browser host. */
+    slack,
     handlers: () => ({
       ...webhookHandlers({ webhooks, secrets: deps.secrets, now: nowIso, audit: audit('webhook') }),
       ...scheduleHandlers({
@@ -203,11 +256,28 @@ export function createReach(deps: {
         audit: (e) => triggerAudit({ ...e, from: null }),
       }),
       ...notificationHandlers({ notifier, audit: settingAudit }),
+      ...pushHandlers(push),
+      ...slackHandlers(slack, { person, audit: settingAudit }),
     }),
     /** Baton's address as people reach it, for links in messages (the host's URL). */
     setPublicUrl(url: string | null): void {
       publicUrl = url;
       webhooks.setLinkBase(url);
+    },
+    /**
+     * Where people open Baton (its public URL, else the serving host's own): the links in push
+     * messages and Slack point there. Push and Slack are sent from a process that serves people
+     * (`baton serve`) once it says so; null stops them.
+     */
+    servePeopleAt(url: string | null): void {
+      if (!options.enabled) return;
+      push.serveAt(url);
+      slack.serveAt(url);
+      if (url) push.loop.start();
+    },
+    /** The contract, for Slack's clicks to decide through as the person who clicked. */
+    decideThrough(dispatch: Dispatch): void {
+      slack.decideThrough(dispatch);
     },
     start(): void {
       if (!options.enabled) return;
@@ -223,6 +293,8 @@ export function createReach(deps: {
       issues.stop();
       comments.stop();
       notifier.stop();
+      push.loop.stop();
+      slack.stop();
     },
   };
 }

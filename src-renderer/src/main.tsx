@@ -9,8 +9,10 @@ import type { ConnectionStatus } from './api/transport.ts';
 import { bridgeTransport, sessionTransport, socketTransport } from './api/transport.ts';
 import { App } from './components/App.tsx';
 import { AccessPage } from './components/app/AccessPage.tsx';
+import { LinkPage, linkInAddress } from './components/people/LinkPage.tsx';
 import { inviteInAddress, SignInPage } from './components/people/SignInPage.tsx';
 import { ErrorBoundary } from './components/shared/ErrorBoundary.tsx';
+import { registerServiceWorker } from './notify/push.ts';
 import { startRouting } from './routes/history-sync.ts';
 import { applyEvents } from './store/apply-events.ts';
 import { useBaton } from './store/index.ts';
@@ -74,11 +76,17 @@ const setConnection = (status: ConnectionStatus) => useBaton.getState().setConne
 // Events were missed (dropped while this tab was behind, or the connection was lost).
 const resync = () => void useBaton.getState().resync();
 
-// The desktop app's preload bridge; else browser mode, which needs this tab's token first.
+// The desktop app's preload bridge; else browser mode, which needs this tab's token first; a
+// one-time link from a notification shows its approval before anything else (read-only).
 if (window.baton) {
   setConnection('open');
   start(bridgeTransport(window.baton));
+} else if (location.pathname === '/link') {
+  registerServiceWorker();
+  root.render(<LinkPage link={linkInAddress()} />);
 } else {
+  // The service worker shows push messages while no page of Baton is open (notify/push.ts).
+  registerServiceWorker();
   // An invitation's address is for joining, whatever else this browser holds.
   const invite = inviteInAddress();
   void (invite ? Promise.resolve(null) : checkAccess()).then(async (access) => {

@@ -22,7 +22,7 @@ export interface Caller {
 export interface CallContext {
   readonly person: Person | null;
   readonly role: Role;
-  readonly via: Via | 'worker' | 'attempt';
+  readonly via: Via | 'worker' | 'attempt' | 'slack';
   readonly actor: string | null;
 }
 

@@ -7,10 +7,12 @@ import { notificationMethods } from './domains/notifications.ts';
 import { peopleMethods } from './domains/people.ts';
 import { planMethods } from './domains/plans.ts';
 import { projectMethods } from './domains/projects.ts';
+import { pushMethods } from './domains/push.ts';
 import { runMethods } from './domains/runs.ts';
 import { scheduleMethods } from './domains/schedules.ts';
 import { scopeMethods } from './domains/scope.ts';
 import { secretMethods } from './domains/secrets.ts';
+import { slackMethods } from './domains/slack.ts';
 import { spendMethods } from './domains/spend.ts';
 import { toolCallMethods } from './domains/tool-calls.ts';
 import { triggerMethods } from './domains/triggers.ts';
@@ -41,6 +43,8 @@ export const contract = mergeDomains({
   schedules: scheduleMethods,
   triggers: triggerMethods,
   notifications: notificationMethods,
+  push: pushMethods,
+  slack: slackMethods,
   people: peopleMethods,
   spend: spendMethods,
 });
@@ -64,10 +68,12 @@ export * from './domains/notifications.ts';
 export * from './domains/people.ts';
 export * from './domains/plans.ts';
 export * from './domains/projects.ts';
+export * from './domains/push.ts';
 export * from './domains/runs.ts';
 export * from './domains/schedules.ts';
 export * from './domains/scope.ts';
 export * from './domains/secrets.ts';
+export * from './domains/slack.ts';
 export * from './domains/spend.ts';
 export * from './domains/tool-calls.ts';
 export * from './domains/triggers.ts';

@@ -88,6 +88,8 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
       agentCallbacks: app.agentCallbacks,
       triggers: app.reach.triggerRoute,
       forgeHooks: app.landing.hookRoute,
+      slack: app.reach.slack.route,
+      approval: app.approvalView,
       token,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
     });
@@ -107,6 +109,8 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
   if (note) process.stderr.write(`${note}\n`);
   // Links in webhooks and trigger URLs: where others reach Baton.
   app.reach.setPublicUrl(opts.callbackUrl ?? host.url);
+  // Push notifications and Slack messages: sent from here, their links where people open Baton.
+  app.reach.servePeopleAt(opts.publicUrl ?? host.url);
   // The command shown with a new worker token names it (the page passes its own address instead).
   app.workerTokens.serverUrl = opts.callbackUrl ?? host.url;
   // Beyond loopback, say which names reach it: a name not listed gets 403 (DNS rebinding).
@@ -130,6 +134,7 @@ export async function serveCommand(app: BatonApp, opts: ServeOptions): Promise<n
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  app.reach.servePeopleAt(null);
   await host.close();
   return 0;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { SOCKET_PROTOCOL } from '../../../src-shared/contract/socket-auth.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { AttemptIdentity, AttemptLinks } from '../../agents/coding/index.ts';
 import type { AgentCallbacks } from '../../agents/index.ts';
 import { CALLBACK_PATH } from '../../agents/index.ts';
@@ -20,7 +21,7 @@ import { baseUrl, HTTP_STATUS, readJsonBody, refuseBody, sendJson } from '../../
 import { newToken } from '../../http/security.ts';
 import type { People, Principal } from '../../people/index.ts';
 import { AUTH_PATH, asPrincipal, createAuthRoutes, LOCAL } from '../../people/index.ts';
-import { TRIGGER_PATH } from '../../reach/index.ts';
+import { SLACK_PATH, TRIGGER_PATH } from '../../reach/index.ts';
 import { createAgentCallbackRoute } from '../rest/agent-callbacks.ts';
 import { authGate } from './auth-gate.ts';
 import type { Backpressure } from './broadcast.ts';
@@ -78,6 +79,10 @@ export interface BrowserHostOptions {
   triggers?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
   /** `POST /api/forge/<kind>/<workspace>` (src-main/forges/<kind>/webhook.ts): a forge's webhooks, signed with the workspace's webhook secret. */
   forgeHooks?: (req: IncomingMessage, res: ServerResponse, target: RequestTarget) => Promise<void>;
+  /** `POST /api/slack/interactions` (src-main/reach/slack/): clicks in Slack, each signed by Slack with the app's signing secret. */
+  slack?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** An approval as the inbox shows it, for a one-time link opened at `/auth/link` (people/links.ts). */
+  approval?: (id: string) => ApprovalView | null;
   /** How much a WebSocket client may leave unread (broadcast.ts); tests lower it. */
   backpressure?: Partial<Backpressure>;
   /** Most time a client has for a whole request (edge.ts); tests lower it. */
@@ -153,7 +158,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     req.headers.origin === undefined || sameOrigin(req) || publicOrigins.includes(req.headers.origin);
   const auth =
     opts.people && callers
-      ? authGate(createAuthRoutes(opts.people, cookieRule), callers, { token, publicUrl, originAllowed })
+      ? authGate(createAuthRoutes(opts.people, cookieRule, opts.approval), callers, {
+          token,
+          publicUrl,
+          originAllowed,
+        })
       : null;
   // Checked at the edge, before any route. Agents and other programs may reach Baton through a
   // proxy or tunnel by the callback URL's name: that name opens their routes only (each with its
@@ -161,7 +170,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const hosts: HostRule = {
     names: allowed,
     publicNames: callbackHostName(opts.callbackUrl).filter((n) => !allowed.includes(n)),
-    publicPaths: [CALLBACK_PATH, TRIGGER_PATH],
+    publicPaths: [CALLBACK_PATH, TRIGGER_PATH, SLACK_PATH],
   };
   const serveStatic = createStaticFiles(opts.rendererDir);
   const callbackRoute = opts.agentCallbacks ? createAgentCallbackRoute(opts.agentCallbacks) : null;
@@ -186,6 +195,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (opts.triggers && target.path.startsWith(TRIGGER_PATH)) return opts.triggers(req, res, target);
     // A forge's webhooks: the same, each signed with its workspace's webhook secret.
     if (opts.forgeHooks && target.path.startsWith('/api/forge/')) return opts.forgeHooks(req, res, target);
+    // Slack's clicks: the same, each signed by Slack with the app's signing secret.
+    if (opts.slack && target.path === SLACK_PATH) return opts.slack(req, res);
     if (auth && target.path.startsWith(AUTH_PATH)) return auth(req, res, target);
     if (target.path === '/api' || target.path.startsWith('/api/')) return api(req, res, target);
     if (target.path === '/mcp' && opts.mcp) {

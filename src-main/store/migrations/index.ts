@@ -38,6 +38,7 @@ import * as m037 from './037_candidate_fix_rounds.ts';
 import * as m038 from './038_people.ts';
 import * as m039 from './039_ask_limits.ts';
 import * as m040 from './040_spend.ts';
+import * as m041 from './041_off_desk.ts';
 
 export interface Migration {
   version: number;
@@ -87,4 +88,5 @@ export const migrations: readonly Migration[] = [
   { version: 38, name: 'people', up: m038.up },
   { version: 39, name: 'ask_limits', up: m039.up },
   { version: 40, name: 'spend', up: m040.up },
+  { version: 41, name: 'off_desk', up: m041.up },
 ];

@@ -1,5 +1,6 @@
 import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { CSRF_HEADER } from '../../../src-shared/contract/socket-auth.ts';
+import type { ApprovalView } from '../../../src-shared/schemas/approval.ts';
 import type { Person, Role } from '../../../src-shared/schemas/people.ts';
 import { TOKEN_KEY } from './access.ts';
 
@@ -100,3 +101,13 @@ export const signOut = () => send('/auth/sign-out', {});
 
 /** Whether this browser can make and use passkeys. */
 export const passkeysHere = (): boolean => typeof window.PublicKeyCredential === 'function';
+
+/** What a one-time link opens: its approval (read-only), whom it is for, and whether that is who is signed in here. */
+export interface OpenedLink {
+  approval: ApprovalView;
+  person: { id: string; name: string };
+  signed_in: boolean;
+}
+
+/** Opens a one-time link from a notification (once: a second opening is refused). */
+export const openLink = (link: string) => send<OpenedLink>('/auth/link', { link });

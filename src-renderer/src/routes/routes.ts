@@ -22,7 +22,14 @@ export type PlanTab = (typeof PLAN_TABS)[number];
 const PLAN_PAGES = ['graph', 'timeline', 'grid', 'compare', 'schedules', 'triggers'] as const;
 export type PlanPage = (typeof PLAN_PAGES)[number];
 
-export const SETTINGS_TABS = ['webhooks', 'secrets', 'notifications', 'worker-tokens', 'people'] as const;
+export const SETTINGS_TABS = [
+  'webhooks',
+  'secrets',
+  'notifications',
+  'worker-tokens',
+  'people',
+  'slack',
+] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 /** What the Runs screen lists: a status, a plan, part of an id or a plan's name. */

@@ -41,6 +41,7 @@ const SETTINGS_WORDS: Record<SettingsTab, string> = {
   notifications: 'Notifications',
   'worker-tokens': 'Worker tokens',
   people: 'People',
+  slack: 'Slack',
 };
 
 /** The address of a screen as the sidebar opens it (none for the plan page, reached by a plan). */

@@ -8,7 +8,8 @@ import { PendingApprovals } from './PendingApprovals.tsx';
 
 /** Every pending approval across runs, each answered in your name; and the latest decided. */
 export function ApprovalsView() {
-  const identity = useBaton((s) => s.identity);
+  // A signed-in person decides as themselves; where nobody signs in, as the name they gave.
+  const name = useBaton((s) => s.me?.person?.name ?? s.identity?.name ?? null);
   const loadApprovals = useBaton((s) => s.loadApprovals);
   const tab = useBaton((s) => s.approvalsTab);
   useEffect(() => {
@@ -21,9 +22,7 @@ export function ApprovalsView() {
           <h1>Approvals</h1>
           <p className="muted small">
             Tasks wait here for a decision; other branches keep running meanwhile.{' '}
-            {identity
-              ? `Decisions are recorded as ${identity.name}.`
-              : 'Baton asks your name the first time you decide.'}
+            {name ? `Decisions are recorded as ${name}.` : 'Baton asks your name the first time you decide.'}
           </p>
         </div>
       </header>

@@ -45,7 +45,13 @@ export function SignInPage({ invite }: { invite: string | null }) {
   );
 }
 
-const done = () => location.replace('/approvals');
+/** Signed in: the address the page was opened at (an approval a link pointed to), else the inbox. */
+const done = () =>
+  location.replace(
+    location.pathname === '/join' || location.pathname === '/'
+      ? '/approvals'
+      : location.pathname + location.search,
+  );
 
 function SignIn() {
   const [name, setName] = useState('');

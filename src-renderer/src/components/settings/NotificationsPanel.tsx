@@ -5,6 +5,7 @@ import { api } from '../../api/client.ts';
 import type { BrowserPermission } from '../../notify/notifications.ts';
 import { askPermission, browserPermission, inBrowser } from '../../notify/notifications.ts';
 import { useBaton } from '../../store/index.ts';
+import { PushPanel } from './PushPanel.tsx';
 
 export const KIND_LABELS: Record<NotificationKind, { label: string; hint: string }> = {
   approval_waiting: {
@@ -44,7 +45,8 @@ export function NotificationsPanel() {
     <>
       <p className="muted small intro">
         Baton tells you when something needs you while you are looking elsewhere: a desktop notification, and
-        a click on it opens the item. These choices are kept by Baton for every window.
+        a click on it opens the item; in a browser, push notifications too, even with Baton closed. These
+        choices are kept by Baton for every window and browser.
       </p>
       {inBrowser() && <BrowserPermissionNote />}
       {settings === null ? (
@@ -65,6 +67,7 @@ export function NotificationsPanel() {
           ))}
         </fieldset>
       )}
+      {inBrowser() && <PushPanel />}
     </>
   );
 }

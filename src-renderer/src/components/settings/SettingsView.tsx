@@ -5,6 +5,7 @@ import { ErrorBoundary } from '../shared/ErrorBoundary.tsx';
 import { Tabs } from '../shared/Tabs.tsx';
 import { NotificationsPanel } from './NotificationsPanel.tsx';
 import { SecretsPanel } from './SecretsPanel.tsx';
+import { SlackPanel } from './SlackPanel.tsx';
 import { WebhooksPanel } from './WebhooksPanel.tsx';
 import { WorkerTokensPanel } from './WorkerTokensPanel.tsx';
 
@@ -14,6 +15,7 @@ const LABELS: Record<SettingsTab, string> = {
   notifications: 'Notifications',
   'worker-tokens': 'Worker tokens',
   people: 'People',
+  slack: 'Slack',
 };
 
 /**
@@ -52,6 +54,8 @@ export function SettingsView() {
             <NotificationsPanel />
           ) : tab === 'people' ? (
             <PeoplePanel />
+          ) : tab === 'slack' ? (
+            <SlackPanel />
           ) : (
             <WorkerTokensPanel />
           )}

@@ -60,7 +60,7 @@ export function ReviewDecision({
         />
         {error && <span className="field-error">{error}</span>}
       </label>
-      <p className="muted small">
+      <p className={`muted small${comments.length > 0 ? '' : ' line-comment-hint'}`}>
         {comments.length > 0
           ? `${plural(comments.length, 'line comment')} will go with a request for changes.`
           : 'Press + beside a line of the diff (hover it, or Tab to it) to comment on it.'}
