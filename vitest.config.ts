@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,8 +9,20 @@ import { defineConfig } from 'vitest/config';
  */
 const WAIT = { unit: 30_000, processes: 60_000, browser: 90_000 };
 
+/**
+ * Test files run at once, in one pool for every project. Vitest's default is a core less than the
+ * machine has (one, on CI's two cores), and a project with `fileParallelism: false` runs after the
+ * others, alone: the suite ran one file at a time, 24 minutes on CI. A file spends most of its time
+ * waiting on other processes (git, a coding CLI, Chromium, a model server), so files run a core
+ * more than the machine has, at least three (BATON_TEST_WORKERS says otherwise); the heavy files
+ * (real CLIs, MCP servers, the browser) share the pool with the rest, which must pass on a busy
+ * machine all the same.
+ */
+const WORKERS = Number(process.env.BATON_TEST_WORKERS) || Math.max(3, availableParallelism() + 1);
+
 export default defineConfig({
   test: {
+    maxWorkers: WORKERS,
     globalSetup: ['test/kit/global-teardown.ts'],
     projects: [
       {
@@ -30,7 +43,7 @@ export default defineConfig({
       },
       {
         // The real coding-agent CLIs (installed by `npm ci --prefix test/coding-agents`) against
-        // scripted model servers: each run starts a CLI process, so one file at a time.
+        // scripted model servers.
         test: {
           name: 'coding-agents',
           include: ['test/coding-agents/**/*.test.ts'],
@@ -38,12 +51,11 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 60_000,
           expect: { poll: { timeout: WAIT.processes } },
-          fileParallelism: false,
         },
       },
       {
         // The official MCP servers, our faulty ones and Claude Code's permission prompt tool, with
-        // the MCP SDK (installed by `npm ci --prefix test/mcp`): real processes, one file at a time.
+        // the MCP SDK (installed by `npm ci --prefix test/mcp`): real processes.
         test: {
           name: 'mcp',
           include: ['test/mcp/**/*.test.ts'],
@@ -51,7 +63,6 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 60_000,
           expect: { poll: { timeout: WAIT.processes } },
-          fileParallelism: false,
         },
       },
       {
@@ -62,7 +73,6 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 240_000,
           expect: { poll: { timeout: WAIT.browser } },
-          fileParallelism: false,
         },
       },
     ],
