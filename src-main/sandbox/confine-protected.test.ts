@@ -139,6 +139,46 @@ describe.runIf(process.platform === 'linux')('a program in its folder, in the sa
     expect(git(folder, 'status', '--porcelain')).toBe('');
   });
 
+  it("runs programs started together over one home's read-only config: its folders' stand-ins are there before either sandbox is planned", async () => {
+    // As a best-of attempt's candidates on the person's own login share ~/.claude: each one's
+    // config stays read-only, and a folder of it that is not there gets a stand-in. Made by the
+    // first program's bubblewrap while the library planned the next one's sandbox, it left a plan
+    // bubblewrap refused ("Can't create file at …/commands/.baton-read-only: Read-only file system").
+    const home = join(root, 'home');
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    const readOnly = ['commands', 'agents', 'skills', 'hooks'].map((f) => ({
+      path: join(home, '.claude', f),
+      standIn: 'folder' as const,
+    }));
+    const request = (i: number): ConfineRequest => {
+      const folder = join(root, `candidate-${i}`);
+      mkdirSync(folder, { recursive: true });
+      return {
+        policy: DEFAULT_SANDBOX,
+        command: process.execPath,
+        args: ['-e', PLANT, join(home, '.claude', 'commands', 'x.md'), join(home, '.claude', 'own.json')],
+        cwd: folder,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+        folders: [folder, join(home, '.claude')],
+        readOnly,
+        owner: `agent "c${i}"`,
+      };
+    };
+    // The state the library plans from: once a program is ready, its folder stand-ins are there.
+    const first = await confine(request(0));
+    if (!first.ok) throw new Error(first.error);
+    for (const g of readOnly) expect(readdirSync(g.path), g.path).toEqual([]);
+    await first.program.release();
+    for (const g of readOnly) expect(existsSync(g.path), g.path).toBe(false);
+    // Four started together, each as soon as it is ready (while the others' sandboxes are planned).
+    const runs = await Promise.all([1, 2, 3, 4].map((i) => run(request(i))));
+    for (const r of runs) {
+      expect(r.tried[join(home, '.claude', 'commands', 'x.md')]).toMatch(/^E[A-Z]+$/);
+      expect(r.tried[join(home, '.claude', 'own.json')]).toBe('ok');
+    }
+    expect(readdirSync(join(home, '.claude')).sort()).toEqual(['own.json']);
+  });
+
   it('keeps a worktree’s .git file', async () => {
     const repo = join(root, 'main');
     mkdirSync(repo);

@@ -252,11 +252,12 @@ async function makeWrap(manager: Manager, req: ConfineRequest, commandText: stri
   const cwd = resolve(req.cwd);
   const own = req.folders.map((f) => resolve(f)).find((f) => pathCovers(f, cwd));
   const guarded = [...(own ? protectedIn(own, req.mayWrite) : []), ...(req.readOnly ?? [])];
+  // Before the deny list is read from the disk: the folder stand-ins Baton makes itself are there.
+  const releaseStandIns = holdStandIns(guarded, writable);
   const denyWrite = guarded.flatMap((g) =>
     // A second deny below it makes the library's stand-in an empty folder (a file's is a device).
     g.standIn === 'folder' && !existsSync(g.path) ? [g.path, join(g.path, STAND_IN_CHILD)] : [g.path],
   );
-  const releaseStandIns = holdStandIns(guarded, writable);
   running++;
   endWhenIdle = false;
   let ended = false;

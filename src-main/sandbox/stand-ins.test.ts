@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,11 +26,13 @@ describe('stand-ins of read-only paths that are not there', () => {
       standIn: 'folder' as const,
     }));
     const first = holdStandIns(guarded, [tree]);
+    // A folder whose parent is there is made before the library plans the sandbox: empty.
+    expect(readdirSync(join(tree, '.bashrc'))).toEqual([]);
+    expect(readdirSync(join(tree, '.mcp.json'))).toEqual([]);
+    expect(existsSync(join(tree, '.claude'))).toBe(false);
     const second = holdStandIns(guarded, [tree]);
-    // What bubblewrap makes for them on the host while the programs run (the first part missing).
-    mkdirSync(join(tree, '.bashrc'));
+    // What bubblewrap makes on the host while the programs run (the first part missing, above the path).
     mkdirSync(join(tree, '.claude'));
-    mkdirSync(join(tree, '.mcp.json'));
     // A person wrote into one meanwhile: it stays.
     writeFileSync(join(tree, '.mcp.json', 'mine'), 'x');
     const record = join(tmpdir(), `baton-stand-ins-${process.pid}`);
@@ -35,6 +46,28 @@ describe('stand-ins of read-only paths that are not there', () => {
     expect(existsSync(join(tree, '.claude'))).toBe(false);
     expect(existsSync(join(tree, '.mcp.json', 'mine'))).toBe(true);
     expect(existsSync(record)).toBe(false);
+  });
+
+  it('are made by Baton where their parent is there, never through a link', () => {
+    dir = mkdtempSync(join(tmpdir(), 'baton-stand-ins-'));
+    const home = join(dir, 'home');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(join(home, '.claude'), { recursive: true });
+    mkdirSync(elsewhere);
+    // A link a program planted where a folder is read-only: Baton's own mkdir does not go through it.
+    symlinkSync(elsewhere, join(home, '.claude', 'linked'));
+    const guarded = [
+      { path: join(home, '.claude', 'commands'), standIn: 'folder' as const },
+      { path: join(home, '.claude', 'linked', 'agents'), standIn: 'folder' as const },
+      { path: join(home, '.claude', 'settings.json'), standIn: 'file' as const },
+    ];
+    const release = holdStandIns(guarded, [home]);
+    expect(readdirSync(join(home, '.claude', 'commands'))).toEqual([]);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // A file's stand-in stays the library's (an empty file on the host would be read as the file).
+    expect(existsSync(join(home, '.claude', 'settings.json'))).toBe(false);
+    release();
+    expect(readdirSync(join(home, '.claude')).sort()).toEqual(['linked']);
   });
 
   it('of a Baton that is gone are removed before the next session, if still empty', () => {

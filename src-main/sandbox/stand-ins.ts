@@ -1,6 +1,7 @@
 import {
   existsSync,
   lstatSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmdirSync,
@@ -23,6 +24,15 @@ import type { Guarded } from './protected.ts';
  * after a Baton that was killed, whose stand-ins are listed in `baton-stand-ins-<pid>` in the
  * temp folder: `reapOrphanStandIns` removes them before a new sandbox session starts.
  * Only what is still empty is removed: what a person wrote there meanwhile stays.
+ *
+ * A folder's stand-in whose parent is there Baton makes itself, before the library plans the
+ * program's sandbox, rather than leave it to bubblewrap: programs started together over one
+ * folder (a best-of attempt's candidates on the person's own login share `~/.claude`) would
+ * otherwise race. The library looks twice whether the path is there, and a bubblewrap of the
+ * other program that made it between the two looks left a plan that puts a mount point inside
+ * the read-only folder: bubblewrap refused to start ("Can't create file at
+ * ~/.claude/commands/.baton-read-only: Read-only file system"). Made beforehand, the path is
+ * there to both looks, and the library binds it read-only as it does one the person made.
  */
 interface Folder {
   /** Programs running whose protected paths lie in it. */
@@ -36,8 +46,9 @@ const RECORD = 'baton-stand-ins-';
 
 /**
  * Holds `guarded` for one program about to be wrapped, whose writable folders are `writable`:
- * notes the stand-ins the library will make (each absent path's first missing part, inside a
- * writable folder). Returns what to call once its process tree is gone.
+ * makes the folder stand-ins whose parent is there (`makeFolder`) and notes the stand-ins the
+ * library will make (each other absent path's first missing part, inside a writable folder).
+ * Returns what to call once its process tree is gone.
  */
 export function holdStandIns(guarded: readonly Guarded[], writable: readonly string[]): () => void {
   const mine = new Set<string>();
@@ -48,7 +59,9 @@ export function holdStandIns(guarded: readonly Guarded[], writable: readonly str
     const at = firstMissing(g.path, root);
     const f = folders.get(root) ?? { programs: 0, made: new Set<string>() };
     folders.set(root, f);
-    if (at !== null) f.made.add(at);
+    if (at === null) continue;
+    if (at === g.path && g.standIn === 'folder') makeFolder(at, root);
+    f.made.add(at);
   }
   for (const root of mine) folders.get(root)!.programs++;
   record();
@@ -72,6 +85,24 @@ function firstMissing(path: string, root: string): string | null {
   let at = path;
   for (let up = dirname(at); up !== at && pathCovers(root, up) && !existsSync(up); up = dirname(up)) at = up;
   return at;
+}
+
+/**
+ * Makes the empty folder `path` (its parent there) as bubblewrap would make its mount point, only
+ * where every folder between `root` and it is a folder and no link: Baton's own mkdir never
+ * reaches through a link a program planted. Where it cannot, the library makes its stand-in as
+ * before.
+ */
+function makeFolder(path: string, root: string): void {
+  try {
+    for (let up = dirname(path); up !== root && pathCovers(root, up); up = dirname(up)) {
+      const s = lstatSync(up);
+      if (!s.isDirectory() || s.isSymbolicLink()) return;
+    }
+    mkdirSync(path, { mode: 0o755 });
+  } catch {
+    // made meanwhile (another program's bubblewrap), or not ours to make: the library decides
+  }
 }
 
 /** Removes each stand-in that is still what bubblewrap made (an empty file, an empty folder), deepest first. */
