@@ -3,8 +3,8 @@ import type { AgentHandlers } from '../../src-shared/contract/domains/agents.ts'
 import type { Agent } from '../../src-shared/schemas/agent.ts';
 import { agentsFileSchema } from '../../src-shared/schemas/agent.ts';
 import { rankRecords } from '../../src-shared/schemas/skill-record.ts';
-import { routeFacts } from '../agents/coding/acp/default-route.ts';
 import { detectAcpAgents } from '../agents/coding/acp/detect.ts';
+import { routeFacts } from '../agents/coding/routes/default-route.ts';
 import { testCommandAgent } from '../agents/index.ts';
 import { configChangeEntry } from '../base/config-audit.ts';
 import { AppError, invalidInput, toIssues } from '../base/errors.ts';

@@ -5,8 +5,8 @@ import { geminiLaunch } from '../../src-main/agents/coding/acp/launches/gemini.t
 import type { AcpLaunch } from '../../src-main/agents/coding/acp/launches/launch.ts';
 import { opencodeLaunch } from '../../src-main/agents/coding/acp/launches/opencode.ts';
 import { qwenLaunch } from '../../src-main/agents/coding/acp/launches/qwen.ts';
+import { hostOf } from '../../src-main/agents/coding/attempt/confine.ts';
 import type { AdapterInput } from '../../src-main/agents/coding/cli/adapters/adapter.ts';
-import { hostOf } from '../../src-main/agents/coding/cli/cli-sandbox.ts';
 import { confine, endSandboxWhenIdle, sandboxStatus } from '../../src-main/sandbox/index.ts';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { fixtureBin, fixtureInstalled } from '../kit/fixtures.ts';

@@ -2,11 +2,11 @@ import type { ErrorLog } from '../../base/log-line.ts';
 import type { Executor } from '../../engine/executor.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { AgentKindDefinition } from '../kind-definition.ts';
-import { routeNow } from './acp/default-route.ts';
 import { changedFilesOf } from './changed-files.ts';
-import type { CodingExecutorOptions } from './cli/coding.ts';
-import { createCodingExecutor } from './cli/coding.ts';
+import type { CodingExecutorOptions } from './executor.ts';
+import { createCodingExecutor } from './executor.ts';
 import type { CodingStore } from './repos/coding-store.ts';
+import { routeNow } from './routes/default-route.ts';
 import { DEFAULT_PARKED_WORKTREES, parkedFolder, WorktreeCleanup } from './sessions/cleanup.ts';
 import { codingContextOf } from './sessions/context.ts';
 

@@ -3,7 +3,7 @@ import { delimiter } from 'node:path';
 import type { CheckEnvironment } from '../../../../src-shared/schemas/checks.ts';
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { userEnv } from '../../../processes/user-env.ts';
-import { baseEnv } from '../cli/cli-env.ts';
+import { baseEnv } from '../attempt/env.ts';
 import { findOnPath } from '../handlers/detect-clis.ts';
 
 /**

@@ -7,9 +7,9 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { CANCELLED } from '../../../engine/executor.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
-import type { Ready } from '../cli/cli-run.ts';
-import { runAgent } from '../cli/cli-run.ts';
-import { finish } from '../cli/worktree.ts';
+import { finish } from '../attempt/worktree.ts';
+import type { Ready } from '../routes/stream/route.ts';
+import { runAgent } from '../routes/stream/route.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
@@ -20,9 +20,9 @@ import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
  * schemas alone take ~0.1 s to load) is not needed at Baton's start.
  */
 async function* runAcpAgent(
-  ...args: Parameters<typeof import('../acp/acp-run.ts').runAcpAgent>
+  ...args: Parameters<typeof import('../routes/acp/route.ts').runAcpAgent>
 ): AsyncGenerator<ExecutorEvent> {
-  const acp = await import('../acp/acp-run.ts');
+  const acp = await import('../routes/acp/route.ts');
   yield* acp.runAcpAgent(...args);
 }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CodingAgent } from '../../../../../src-shared/schemas/agent.ts';
 import { agentSchema } from '../../../../../src-shared/schemas/agent.ts';
-import { resolveEnv } from '../cli-env.ts';
+import { resolveEnv } from '../../attempt/env.ts';
 import type { AdapterInput } from './index.ts';
 import { ADAPTERS } from './index.ts';
 

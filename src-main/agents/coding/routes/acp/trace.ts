@@ -4,8 +4,8 @@ import type {
   ToolCallStatus,
   ToolCallUpdate,
 } from '@agentclientprotocol/sdk';
-import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
-import { capInput, capLabel, capText, MAX_ID } from '../streams/caps.ts';
+import type { Step, StepOf } from '../../../../../src-shared/schemas/step.ts';
+import { capInput, capLabel, capText, MAX_ID } from '../../streams/caps.ts';
 
 type ToolStep = StepOf<'tool_call'>;
 type MessageStep = StepOf<'message'>;

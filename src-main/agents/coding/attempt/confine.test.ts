@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sandboxPolicyOf } from '../../../../src-shared/schemas/sandbox.ts';
-import { cliSandbox, hostOf } from './cli-sandbox.ts';
+import { cliSandbox, hostOf } from './confine.ts';
 
 let dir = '';
 afterEach(() => {

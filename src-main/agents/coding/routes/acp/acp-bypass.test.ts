@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import type { TaskLogLine } from '../../../../src-shared/schemas/run.ts';
-import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
-import { call, setup } from '../../../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import type { TaskLogLine } from '../../../../../src-shared/schemas/run.ts';
+import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
+import { call, setup } from '../../../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../../../app/create-app.ts';
+import { createApp } from '../../../../app/create-app.ts';
+import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
 
 // An ACP agent Baton meters (a provider) whose calls never pass the metering endpoint (its own
 // config names another server) but which reports what they cost over ACP: that report is all

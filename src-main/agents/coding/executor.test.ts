@@ -3,14 +3,14 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Approval, ApprovalView } from '../../../../src-shared/schemas/approval.ts';
-import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
-import type { TaskSession } from '../../../../src-shared/schemas/workspace.ts';
-import { call, controlledExecutor, eventually, setup, task } from '../../../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
-import { codingWork } from '../workspaces/testing/coding-output.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import type { Approval, ApprovalView } from '../../../src-shared/schemas/approval.ts';
+import type { StoredStep } from '../../../src-shared/schemas/step.ts';
+import type { TaskSession } from '../../../src-shared/schemas/workspace.ts';
+import { call, controlledExecutor, eventually, setup, task } from '../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../app/create-app.ts';
+import { createApp } from '../../app/create-app.ts';
+import { codingWork } from './workspaces/testing/coding-output.ts';
+import { makeRepo } from './workspaces/testing/temp-repo.ts';
 
 // The real coding executor, up to the CLI: what happens before a CLI could start. The two
 // dependencies are done by an agent the test drives, their branches made by hand in a real
@@ -262,15 +262,7 @@ describe('on_conflict "ask" answered from another process while Baton is down', 
     // `baton reject` takes up the run (no process executes it), records the rejection and goes on with it.
     const cli = spawnSync(
       process.execPath,
-      [
-        join(import.meta.dirname, '../../../cli/baton.ts'),
-        'reject',
-        asked.id,
-        '--as',
-        'ana',
-        '--data-dir',
-        dir,
-      ],
+      [join(import.meta.dirname, '../../cli/baton.ts'), 'reject', asked.id, '--as', 'ana', '--data-dir', dir],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(cli.stderr).toContain(`Rejected c of run ${run} as ana`);
@@ -300,15 +292,7 @@ describe('on_conflict "ask" answered from another process while Baton is down', 
     app = undefined;
     const cli = spawnSync(
       process.execPath,
-      [
-        join(import.meta.dirname, '../../../cli/baton.ts'),
-        'reject',
-        asked.id,
-        '--as',
-        'ana',
-        '--data-dir',
-        dir,
-      ],
+      [join(import.meta.dirname, '../../cli/baton.ts'), 'reject', asked.id, '--as', 'ana', '--data-dir', dir],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(cli.stderr).toContain(`Rejected c of run ${run} as ana`);
@@ -450,7 +434,7 @@ describe('a checkout with uncommitted changes', () => {
 describe('a coding attempt that changed nothing', () => {
   // codex (its stream as printed: two shell commands, the second failed, then "Ran both.") in a
   // real worktree, where it writes nothing.
-  const STREAM = join(import.meta.dirname, '../../../../test/coding-agents/streams/codex-shell.jsonl');
+  const STREAM = join(import.meta.dirname, '../../../test/coding-agents/streams/codex-shell.jsonl');
   const start = async (review: 'diff' | 'none') => {
     const dir = dataDir();
     const repo = makeRepo();

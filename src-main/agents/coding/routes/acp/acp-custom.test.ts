@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredStep } from '../../../../src-shared/schemas/step.ts';
-import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
-import { call, eventually, setup } from '../../../../test/kit/engine-kit.ts';
-import type { BatonApp } from '../../../app/create-app.ts';
-import { createApp } from '../../../app/create-app.ts';
-import { stopMarkedTrees } from '../../../processes/process-tree.ts';
-import { makeRepo } from '../workspaces/testing/temp-repo.ts';
+import type { StoredStep } from '../../../../../src-shared/schemas/step.ts';
+import type { CodingOutput } from '../../../../../src-shared/schemas/workspace.ts';
+import { call, eventually, setup } from '../../../../../test/kit/engine-kit.ts';
+import type { BatonApp } from '../../../../app/create-app.ts';
+import { createApp } from '../../../../app/create-app.ts';
+import { stopMarkedTrees } from '../../../../processes/process-tree.ts';
+import { makeRepo } from '../../workspaces/testing/temp-repo.ts';
 
 // Any ACP agent (cli "acp"): a small agent written with the SDK's agent side, started by its
 // executable through the real coding executor in the OS sandbox. It writes one file through

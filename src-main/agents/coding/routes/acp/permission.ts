@@ -5,8 +5,8 @@ import type {
   ToolCallUpdate,
   ToolKind,
 } from '@agentclientprotocol/sdk';
-import type { ToolPolicyRule } from '../../../../src-shared/schemas/agent-tools.ts';
-import { type PolicyDecision, toolPolicy } from '../../llm/tools/policy.ts';
+import type { ToolPolicyRule } from '../../../../../src-shared/schemas/agent-tools.ts';
+import { type PolicyDecision, toolPolicy } from '../../../llm/tools/policy.ts';
 import { toolName } from './trace.ts';
 
 export { onlyLooks } from './reads.ts';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { AgentContext, PermissionOption, RequestPermissionResponse } from '@agentclientprotocol/sdk';
 import { agent as agentApp } from '@agentclientprotocol/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ToolCallVerdict } from '../../../../src-shared/schemas/approval.ts';
-import type { Step } from '../../../../src-shared/schemas/step.ts';
-import type { ToolCallRequest } from '../../../engine/executor.ts';
+import type { ToolCallVerdict } from '../../../../../src-shared/schemas/approval.ts';
+import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import type { ToolCallRequest } from '../../../../engine/executor.ts';
 import { clientSide, editDiff, inputOf } from './acp-client.ts';
 import { AcpTrace } from './trace.ts';
 

@@ -5,8 +5,8 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import type { Meter } from '../metering/meter.ts';
 import { startMeter } from '../metering/meter.ts';
 import { spendGate, upstreamOf } from '../metering/spend.ts';
+import type { Ready } from '../routes/stream/route.ts';
 import { DEFAULT_PRICES } from '../streams/prices.ts';
-import type { Ready } from './cli-run.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
 import { dependencyHeads } from './worktree.ts';
 

@@ -7,12 +7,12 @@ import type { CodingContext, TaskContext } from '../../../engine/executor.ts';
 import type { Confinement, Guarded } from '../../../sandbox/index.ts';
 import { confine } from '../../../sandbox/index.ts';
 import { geminiOwnLogin } from '../acp/launches/gemini.ts';
-import type { CliInvocation, OwnLogin } from './adapters/adapter.ts';
-import { claudeOwnLogin } from './adapters/claude.ts';
-import { codexOwnLogin } from './adapters/codex.ts';
-import { opencodeOwnLogin } from './adapters/opencode.ts';
-import { qwenOwnLogin } from './adapters/qwen.ts';
-import type { Ready } from './cli-run.ts';
+import type { CliInvocation, OwnLogin } from '../cli/adapters/adapter.ts';
+import { claudeOwnLogin } from '../cli/adapters/claude.ts';
+import { codexOwnLogin } from '../cli/adapters/codex.ts';
+import { opencodeOwnLogin } from '../cli/adapters/opencode.ts';
+import { qwenOwnLogin } from '../cli/adapters/qwen.ts';
+import type { Ready } from '../routes/stream/route.ts';
 
 /**
  * The hosts a CLI run on the person's own login reaches (no provider, so no metering endpoint in

@@ -7,12 +7,12 @@ import type {
   TerminalOutputResponse,
 } from '@agentclientprotocol/sdk';
 import { RequestError } from '@agentclientprotocol/sdk';
-import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
-import type { ProcessTree } from '../../../processes/process-tree.ts';
-import { spawnTree } from '../../../processes/process-tree.ts';
-import type { Blocked, ConfinedProgram } from '../../../sandbox/index.ts';
-import { blockedOf, confine, exitOutside } from '../../../sandbox/index.ts';
-import { createLineSplitter } from '../../shared/line-splitter.ts';
+import type { SandboxPolicy } from '../../../../../src-shared/schemas/sandbox.ts';
+import type { ProcessTree } from '../../../../processes/process-tree.ts';
+import { spawnTree } from '../../../../processes/process-tree.ts';
+import type { Blocked, ConfinedProgram } from '../../../../sandbox/index.ts';
+import { blockedOf, confine, exitOutside } from '../../../../sandbox/index.ts';
+import { createLineSplitter } from '../../../shared/line-splitter.ts';
 
 /** The most output Baton keeps of one terminal, whatever limit the agent asks (or none). */
 export const MAX_TERMINAL_BYTES = 1024 * 1024;

@@ -1,32 +1,32 @@
 import { mkdir, rm } from 'node:fs/promises';
-import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import { sandboxMeet } from '../../../../src-shared/schemas/sandbox.ts';
-import { attemptTmp, stopOrphans } from '../../../engine/attempt-leftovers.ts';
-import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
-import { CANCELLED } from '../../../engine/executor.ts';
-import { PROCESS_SCOPE } from '../../../processes/attempt-scope.ts';
-import { cannotRunHere, sandboxStatus } from '../../../sandbox/index.ts';
-import { redact } from '../../../secrets/secrets.ts';
-import { cappedExecutor } from '../../shared/output-caps.ts';
-import type { SandboxDeps } from '../../shared/sandboxed.ts';
-import { attemptSandbox, narrowerThan } from '../../shared/sandboxed.ts';
-import type { AttemptRouteFacts } from '../acp/default-route.ts';
-import { routeAgent, routeFacts } from '../acp/default-route.ts';
-import { askJudge } from '../best-of/judge.ts';
-import { runBestOf } from '../best-of/run-best-of.ts';
-import { checkEnvOf } from '../checks/check-env.ts';
-import { checkedAgent, checksOf } from '../checks/fix-loop.ts';
-import type { AttemptLink, AttemptLinks } from './attempt-links.ts';
-import { resolveEnv } from './cli-env.ts';
-import { runSetup } from './setup.ts';
-import { holdsAgentWork, startingPoint } from './starting-point.ts';
+import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
+import { sandboxMeet } from '../../../src-shared/schemas/sandbox.ts';
+import { attemptTmp, stopOrphans } from '../../engine/attempt-leftovers.ts';
+import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../engine/executor.ts';
+import { CANCELLED } from '../../engine/executor.ts';
+import { PROCESS_SCOPE } from '../../processes/attempt-scope.ts';
+import { cannotRunHere, sandboxStatus } from '../../sandbox/index.ts';
+import { redact } from '../../secrets/secrets.ts';
+import { cappedExecutor } from '../shared/output-caps.ts';
+import type { SandboxDeps } from '../shared/sandboxed.ts';
+import { attemptSandbox, narrowerThan } from '../shared/sandboxed.ts';
+import type { AttemptLink, AttemptLinks } from './attempt/attempt-links.ts';
+import { resolveEnv } from './attempt/env.ts';
+import { runSetup } from './attempt/setup.ts';
+import { holdsAgentWork, startingPoint } from './attempt/starting-point.ts';
 import {
   checkoutNotice,
   dependencyBranches,
   mergeBaseAsking,
   type prepare,
   prepareAsking,
-} from './worktree.ts';
+} from './attempt/worktree.ts';
+import { askJudge } from './best-of/judge.ts';
+import { runBestOf } from './best-of/run-best-of.ts';
+import { checkEnvOf } from './checks/check-env.ts';
+import { checkedAgent, checksOf } from './checks/fix-loop.ts';
+import type { AttemptRouteFacts } from './routes/default-route.ts';
+import { routeAgent, routeFacts } from './routes/default-route.ts';
 
 export interface CodingExecutorOptions extends SandboxDeps {
   /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */

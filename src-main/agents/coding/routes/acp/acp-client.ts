@@ -10,15 +10,15 @@ import type {
   WriteTextFileRequest,
 } from '@agentclientprotocol/sdk';
 import { client, RequestError } from '@agentclientprotocol/sdk';
-import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
-import type { ToolCallDiff } from '../../../../src-shared/schemas/approval.ts';
-import { protectedNameOf } from '../../../../src-shared/schemas/protected-paths.ts';
-import type { Step } from '../../../../src-shared/schemas/step.ts';
-import type { TaskContext } from '../../../engine/executor.ts';
-import { ConfinedFolder, FolderError } from '../../../files/confined-folder.ts';
-import type { Blocked } from '../../../sandbox/index.ts';
-import { blockedOf, protectedWrite } from '../../../sandbox/index.ts';
-import { capText } from '../streams/caps.ts';
+import type { CodingAgent } from '../../../../../src-shared/schemas/agent.ts';
+import type { ToolCallDiff } from '../../../../../src-shared/schemas/approval.ts';
+import { protectedNameOf } from '../../../../../src-shared/schemas/protected-paths.ts';
+import type { Step } from '../../../../../src-shared/schemas/step.ts';
+import type { TaskContext } from '../../../../engine/executor.ts';
+import { ConfinedFolder, FolderError } from '../../../../files/confined-folder.ts';
+import type { Blocked } from '../../../../sandbox/index.ts';
+import { blockedOf, protectedWrite } from '../../../../sandbox/index.ts';
+import { capText } from '../../streams/caps.ts';
 import { askReason, chooseOption, decide, sameInput } from './permission.ts';
 import type { AcpTerminals } from './terminals.ts';
 import type { AcpTrace } from './trace.ts';

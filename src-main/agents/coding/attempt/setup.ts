@@ -4,7 +4,7 @@ import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';
 import { sandboxStep, withRefusals } from '../../shared/sandboxed.ts';
-import { runCli } from './cli-process.ts';
+import { runCli } from './process.ts';
 
 export interface SetupOptions {
   argv: string[];
