@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { geminiLaunch } from '../../src-main/agents/coding/acp/launches/gemini.ts';
-import type { AcpLaunch } from '../../src-main/agents/coding/acp/launches/launch.ts';
-import { opencodeLaunch } from '../../src-main/agents/coding/acp/launches/opencode.ts';
-import { qwenLaunch } from '../../src-main/agents/coding/acp/launches/qwen.ts';
 import { hostOf } from '../../src-main/agents/coding/attempt/confine.ts';
-import type { AdapterInput } from '../../src-main/agents/coding/cli/adapters/adapter.ts';
+import type { AcpLaunch } from '../../src-main/agents/coding/clis/acp-launch.ts';
+import { geminiLaunch } from '../../src-main/agents/coding/clis/gemini/acp.ts';
+import type { AdapterInput } from '../../src-main/agents/coding/clis/launch.ts';
+import { opencodeLaunch } from '../../src-main/agents/coding/clis/opencode/acp.ts';
+import { qwenLaunch } from '../../src-main/agents/coding/clis/qwen/acp.ts';
 import { confine, endSandboxWhenIdle, sandboxStatus } from '../../src-main/sandbox/index.ts';
 import { DEFAULT_SANDBOX } from '../../src-shared/schemas/sandbox.ts';
 import { fixtureBin, fixtureInstalled } from '../kit/fixtures.ts';

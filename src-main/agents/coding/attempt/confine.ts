@@ -6,12 +6,12 @@ import { pathCovers } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingContext, TaskContext } from '../../../engine/executor.ts';
 import type { Confinement, Guarded } from '../../../sandbox/index.ts';
 import { confine } from '../../../sandbox/index.ts';
-import { geminiOwnLogin } from '../acp/launches/gemini.ts';
-import type { CliInvocation, OwnLogin } from '../cli/adapters/adapter.ts';
-import { claudeOwnLogin } from '../cli/adapters/claude.ts';
-import { codexOwnLogin } from '../cli/adapters/codex.ts';
-import { opencodeOwnLogin } from '../cli/adapters/opencode.ts';
-import { qwenOwnLogin } from '../cli/adapters/qwen.ts';
+import { claudeOwnLogin } from '../clis/claude/stream.ts';
+import { codexOwnLogin } from '../clis/codex/stream.ts';
+import { geminiOwnLogin } from '../clis/gemini/acp.ts';
+import type { CliInvocation, OwnLogin } from '../clis/launch.ts';
+import { opencodeOwnLogin } from '../clis/opencode/stream.ts';
+import { qwenOwnLogin } from '../clis/qwen/stream.ts';
 import type { Ready } from '../routes/stream/route.ts';
 
 /**

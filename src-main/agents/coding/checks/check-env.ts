@@ -4,7 +4,7 @@ import type { CheckEnvironment } from '../../../../src-shared/schemas/checks.ts'
 import type { Workspace } from '../../../../src-shared/schemas/workspace.ts';
 import { userEnv } from '../../../processes/user-env.ts';
 import { baseEnv } from '../attempt/env.ts';
-import { findOnPath } from '../handlers/detect-clis.ts';
+import { findOnPath } from '../clis/detect.ts';
 
 /**
  * The environment a workspace's checks (and its setup command) run with: what every CLI gets

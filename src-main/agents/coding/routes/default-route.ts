@@ -4,9 +4,9 @@ import type { CodingRoute, RouteFacts } from '../../../../src-shared/coding-rout
 import { codingRoute, routeLine } from '../../../../src-shared/coding-route.ts';
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import { userEnv } from '../../../processes/user-env.ts';
-import { globalNpmPrefix } from '../acp/detect.ts';
-import { claudeLaunch } from '../acp/launches/claude.ts';
-import { findOnPath } from '../handlers/detect-clis.ts';
+import { claudeLaunch } from '../clis/claude/acp.ts';
+import { findOnPath } from '../clis/detect.ts';
+import { globalNpmPrefix } from '../clis/detect-acp.ts';
 
 /**
  * Where Claude's ACP adapter (`claude-agent-acp`) is on this machine: on the person's PATH (`userEnv`) or in the

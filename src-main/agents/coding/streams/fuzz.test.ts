@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Step, stepSchema } from '../../../../src-shared/schemas/step.ts';
-import { allCaptures, captureLines, fakeClock } from './captures.ts';
+import { allCaptures, captureLines, fakeClock } from '../clis/captures.ts';
 import { CODING_CLIS, type CodingCli, createParser, type ParserOptions } from './parser.ts';
 
 /** Every non-empty captured line, by CLI. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
+import { captureLines, fakeClock, replay } from '../clis/captures.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
-import { captureLines, fakeClock, replay } from './captures.ts';
 import { createParser } from './parser.ts';
 
 const of = <K extends Step['kind']>(steps: Step[], kind: K) =>

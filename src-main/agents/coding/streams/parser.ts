@@ -1,11 +1,11 @@
 import type { Step, StepOf } from '../../../../src-shared/schemas/step.ts';
+import { createClaudeStream } from '../clis/claude/parser.ts';
+import { createCodexStream } from '../clis/codex/parser.ts';
+import { createOpencodeStream } from '../clis/opencode/parser.ts';
+import { createQwenStream } from '../clis/qwen/parser.ts';
 import { MAX_STEP_TEXT } from './caps.ts';
-import { createClaudeStream } from './claude.ts';
-import { createCodexStream } from './codex.ts';
 import { isObject } from './json.ts';
-import { createOpencodeStream } from './opencode.ts';
 import { DEFAULT_PRICES, type PriceTable } from './prices.ts';
-import { createQwenStream } from './qwen.ts';
 import { type AttemptResult, type CodingCli, Recorder } from './recorder.ts';
 import type { CliStream, ExitStatus } from './stream.ts';
 import { NOTHING_SPENT, type Spent, type UsageDelta, UsageLedger } from './usage.ts';

@@ -19,7 +19,7 @@ import { startAttempt } from '../../attempt/start.ts';
 import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from '../../attempt/unchanged.ts';
 import type { dependencyBranches, prepare } from '../../attempt/worktree.ts';
 import { finish } from '../../attempt/worktree.ts';
-import { ADAPTERS } from '../../cli/adapters/index.ts';
+import { ADAPTERS } from '../../clis/stream-launches.ts';
 import type { Meter, MeterNote } from '../../metering/meter.ts';
 import { budgetExceeded, type spendGate, stoppedFor, upstreamOf, usd } from '../../metering/spend.ts';
 import { capText } from '../../streams/caps.ts';
