@@ -2,7 +2,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { CodingAgent } from '../../../src-shared/schemas/agent.ts';
 import { sandboxMeet } from '../../../src-shared/schemas/sandbox.ts';
 import { attemptTmp, stopOrphans } from '../../engine/attempt-leftovers.ts';
-import type { Executor, ExecutorEvent, SessionNote, TaskContext } from '../../engine/executor.ts';
+import type {
+  CodingContext,
+  Executor,
+  ExecutorEvent,
+  SessionNote,
+  TaskContext,
+} from '../../engine/executor.ts';
 import { CANCELLED } from '../../engine/executor.ts';
 import { PROCESS_SCOPE } from '../../processes/attempt-scope.ts';
 import { cannotRunHere, sandboxStatus } from '../../sandbox/index.ts';
@@ -12,6 +18,8 @@ import type { SandboxDeps } from '../shared/sandboxed.ts';
 import { attemptSandbox, narrowerThan } from '../shared/sandboxed.ts';
 import type { AttemptLink, AttemptLinks } from './attempt/attempt-links.ts';
 import { resolveEnv } from './attempt/env.ts';
+import { runAttempt } from './attempt/lifecycle.ts';
+import type { Ready } from './attempt/route.ts';
 import { runSetup } from './attempt/setup.ts';
 import { holdsAgentWork, startingPoint } from './attempt/starting-point.ts';
 import {
@@ -27,6 +35,7 @@ import { checkEnvOf } from './checks/check-env.ts';
 import { checkedAgent, checksOf } from './checks/fix-loop.ts';
 import type { AttemptRouteFacts } from './routes/default-route.ts';
 import { routeAgent, routeFacts } from './routes/default-route.ts';
+import { streamRoute } from './routes/stream/route.ts';
 
 export interface CodingExecutorOptions extends SandboxDeps {
   /** Between SIGTERM and SIGKILL when stopping a CLI (default 2 s). */
@@ -294,6 +303,8 @@ async function* codingAttempt(
       signal,
       graceMs,
       now,
+      // Each run of the agent on its route, through the attempt's lifecycle.
+      attempt: (forRound, ready) => routeAttempt(ctx, forRound, ready, signal, graceMs, now),
       // The checks run the agent's work: the workspace's environment, and its sandbox within the agent's.
       checkEnv: checkEnvOf(wsEnv.env, tmp),
       checkSandbox: {
@@ -308,4 +319,24 @@ async function* codingAttempt(
     link?.close();
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/**
+ * One run of the agent on its route: ACP's loaded at an ACP agent's first run (its SDK, whose
+ * schemas alone take ~0.1 s to load, is not needed at Baton's start); the rest on their stream.
+ */
+async function* routeAttempt(
+  ctx: TaskContext<CodingAgent>,
+  coding: CodingContext,
+  ready: Ready,
+  signal: AbortSignal,
+  graceMs: number,
+  now: () => number,
+): AsyncGenerator<ExecutorEvent> {
+  const { agent } = ctx;
+  const route =
+    agent.protocol === 'acp'
+      ? (await import('./routes/acp/route.ts')).acpRoute(agent.cli)
+      : streamRoute(agent.cli);
+  yield* runAttempt(route, ctx, coding, ready, signal, graceMs, now);
 }

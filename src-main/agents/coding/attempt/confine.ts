@@ -12,7 +12,7 @@ import { geminiOwnLogin } from '../clis/gemini/acp.ts';
 import type { CliInvocation, OwnLogin } from '../clis/launch.ts';
 import { opencodeOwnLogin } from '../clis/opencode/stream.ts';
 import { qwenOwnLogin } from '../clis/qwen/stream.ts';
-import type { Ready } from '../routes/stream/route.ts';
+import type { Ready } from './route.ts';
 
 /**
  * The hosts a CLI run on the person's own login reaches (no provider, so no metering endpoint in

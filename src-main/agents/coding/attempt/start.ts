@@ -5,9 +5,9 @@ import { CANCELLED } from '../../../engine/executor.ts';
 import type { Meter } from '../metering/meter.ts';
 import { startMeter } from '../metering/meter.ts';
 import { spendGate, upstreamOf } from '../metering/spend.ts';
-import type { Ready } from '../routes/stream/route.ts';
 import { DEFAULT_PRICES } from '../streams/prices.ts';
 import { firstPrompt, resumePrompt } from './prompt.ts';
+import type { Ready } from './route.ts';
 import { dependencyHeads } from './worktree.ts';
 
 /** What both routes of a coding attempt (a CLI's event stream, ACP) start from: the prompt and the money. */

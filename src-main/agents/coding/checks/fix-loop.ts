@@ -7,24 +7,12 @@ import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/
 import { CANCELLED } from '../../../engine/executor.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
+import type { Ready } from '../attempt/route.ts';
 import { finish } from '../attempt/worktree.ts';
-import type { Ready } from '../routes/stream/route.ts';
-import { runAgent } from '../routes/stream/route.ts';
 import type { CheckRound } from './check-round.ts';
 import { checkRound } from './check-round.ts';
 import { checksFailedPrompt, checksFailedText, checkVerdict } from './checks-prompt.ts';
 import { MAX_CHECK_LINE, runCheck } from './run-check.ts';
-
-/**
- * The Agent Client Protocol route (../acp/), loaded at an ACP agent's first attempt: its SDK (its
- * schemas alone take ~0.1 s to load) is not needed at Baton's start.
- */
-async function* runAcpAgent(
-  ...args: Parameters<typeof import('../routes/acp/route.ts').runAcpAgent>
-): AsyncGenerator<ExecutorEvent> {
-  const acp = await import('../routes/acp/route.ts');
-  yield* acp.runAcpAgent(...args);
-}
 
 export interface CheckedRun {
   ctx: TaskContext<CodingAgent>;
@@ -33,6 +21,11 @@ export interface CheckedRun {
   signal: AbortSignal;
   graceMs: number;
   now: () => number;
+  /**
+   * One run of the agent on its route (the attempt's lifecycle, ../attempt/lifecycle.ts): the
+   * first with the attempt's context, each fix round's resuming its session.
+   */
+  attempt: (coding: CodingContext, ready: Ready) => AsyncGenerator<ExecutorEvent>;
   /** Where the checks run: the workspace's environment, and its sandbox within the agent's (both narrowed by the plan). */
   checkEnv: Record<string, string>;
   checkSandbox: {
@@ -97,21 +90,12 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
     promptSeq: number,
   ): AsyncGenerator<ExecutorEvent, CodingOutput | null> {
     let output: CodingOutput | null = null;
-    // An ACP agent runs on the Agent Client Protocol route (../acp/); the rest on their event stream.
-    const route = ctx.agent.protocol === 'acp' ? runAcpAgent : runAgent;
-    for await (const e of route(
-      ctx,
-      forRound,
-      {
-        ...ready,
-        promptSeq,
-        firstSeq: promptSeq === 0 ? (ready.firstSeq ?? 1) : promptSeq + 1,
-        finishing: warm,
-      },
-      signal,
-      o.graceMs,
-      o.now,
-    )) {
+    for await (const e of o.attempt(forRound, {
+      ...ready,
+      promptSeq,
+      firstSeq: promptSeq === 0 ? (ready.firstSeq ?? 1) : promptSeq + 1,
+      finishing: warm,
+    })) {
       if (e.type === 'result') {
         output = e.output as CodingOutput;
         continue;

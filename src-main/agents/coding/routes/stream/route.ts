@@ -1,58 +1,20 @@
-import type { CodingAgent } from '../../../../../src-shared/schemas/agent.ts';
+import type { AnyCodingCli, CodingCli } from '../../../../../src-shared/schemas/agent.ts';
 import { isStreamCli } from '../../../../../src-shared/schemas/agent.ts';
-import type { SandboxPolicy } from '../../../../../src-shared/schemas/sandbox.ts';
 import type { Step } from '../../../../../src-shared/schemas/step.ts';
-import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../../engine/executor.ts';
-import { CANCELLED } from '../../../../engine/executor.ts';
-import type { ConfinedProgram } from '../../../../sandbox/index.ts';
+import type { ExecutorEvent } from '../../../../engine/executor.ts';
 import { exitOutside } from '../../../../sandbox/index.ts';
-import { redactValue } from '../../../../secrets/secrets.ts';
-import type { OutputLine } from '../../../shared/line-process.ts';
+import type { LineProcessEnd, OutputLine } from '../../../shared/line-process.ts';
 import { truncateText } from '../../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../../shared/output-caps.ts';
 import { sandboxStep } from '../../../shared/sandboxed.ts';
-import type { AttemptLink } from '../../attempt/attempt-links.ts';
-import { confineCli } from '../../attempt/confine.ts';
-import { baseEnv, cliEnv } from '../../attempt/env.ts';
 import { MAX_EVENT_BYTES, runCli } from '../../attempt/process.ts';
-import { startAttempt } from '../../attempt/start.ts';
-import { diffReviewed, tipBeforeChanges, toolCallTally, unchangedVerdict } from '../../attempt/unchanged.ts';
-import type { dependencyBranches, prepare } from '../../attempt/worktree.ts';
-import { finish } from '../../attempt/worktree.ts';
+import type { NoRoute, Opening, Route, RouteEnd, Running } from '../../attempt/route.ts';
+import { sessionNote } from '../../attempt/route.ts';
 import { ADAPTERS } from '../../clis/stream-launches.ts';
 import type { Meter, MeterNote } from '../../metering/meter.ts';
-import { budgetExceeded, type spendGate, stoppedFor, upstreamOf, usd } from '../../metering/spend.ts';
+import { budgetExceeded, usd } from '../../metering/spend.ts';
 import { capText } from '../../streams/caps.ts';
 import { createParser, type StreamParser } from '../../streams/parser.ts';
-import type { DEFAULT_PRICES } from '../../streams/prices.ts';
-
-/** What the attempt prepared before the CLI runs. */
-export interface Ready {
-  worktree: Extract<Awaited<ReturnType<typeof prepare>>, { ok: true }>['worktree'];
-  from: ReturnType<typeof dependencyBranches>;
-  provider: { base_url: string; api_key: string } | null;
-  clean: (text: string) => string;
-  secrets: string[];
-  tmp: string;
-  /** The workspace's and agent's environment, secrets resolved. */
-  env: Record<string, string>;
-  /** Baton's MCP server for this attempt, when a person approves the CLI's tool calls. */
-  link: AttemptLink | null;
-  /** The seq of the CLI's first step (after the prompt, seq 0, and what the setup command's sandbox refused). */
-  firstSeq?: number;
-  /** The seq of the prompt's step (0; a fix round's prompt comes after the checks' steps). */
-  promptSeq?: number;
-  /**
-   * The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, Baton's folders to
-   * hide, and the protected paths of the worktree it may write on purpose (the workspace's).
-   */
-  sandbox: { policy: SandboxPolicy; hide: readonly string[]; mayWrite?: readonly string[] | undefined };
-  /**
-   * Told when the agent ended well and its work is about to be committed: the checks' sandbox
-   * starts then (fix-loop.ts), beside the commit instead of after it.
-   */
-  finishing?: (() => void) | undefined;
-}
 
 /**
  * How long a CLI whose model call was refused (its budget spent) may take to show the refusal
@@ -60,200 +22,134 @@ export interface Ready {
  */
 const REFUSED_GRACE_MS = 5_000;
 
-const error = (message: string): ExecutorEvent => ({ type: 'error', message });
+const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
 
 /**
- * The CLI's run in the prepared worktree: prompt, metering endpoint, process, steps, caps, and
- * the result.
+ * The stream route: the CLI run headless with its JSON event stream on stdout, each line read
+ * into steps by its parser as it comes, beside the metering endpoint's notes; the CLI's final
+ * result decides how it ended. Everything else is the attempt's lifecycle (../../attempt/).
  */
-export async function* runAgent(
-  ctx: TaskContext<CodingAgent>,
-  coding: CodingContext,
-  r: Ready,
-  signal: AbortSignal,
-  graceMs: number,
-  now: () => number,
-): AsyncGenerator<ExecutorEvent> {
-  const started = await startAttempt(ctx, coding, r, signal, now);
-  if (!started.ok) return yield started.event;
-  const { prompt, cap, prices, meter, spend, provider } = started.start;
-  try {
-    yield* runProcess(ctx, coding, r, { prompt, cap, prices, meter, spend, provider }, signal, graceMs, now);
-  } finally {
-    await meter?.close();
-  }
-}
-
-interface Money {
-  prompt: string;
-  cap: number | null;
-  prices: typeof DEFAULT_PRICES;
-  meter: Meter | null;
-  spend: ReturnType<typeof spendGate>;
-  /** The provider as the CLI is given it (the endpoint and the attempt's token, never the key). */
-  provider: { base_url: string; api_key: string } | null;
-}
-
-/** The CLI as a process: its lines and the endpoint's notes into steps, until it ends and says how. */
-async function* runProcess(
-  ctx: TaskContext<CodingAgent>,
-  coding: CodingContext,
-  r: Ready,
-  m: Money,
-  signal: AbortSignal,
-  graceMs: number,
-  now: () => number,
-): AsyncGenerator<ExecutorEvent> {
-  const { agent } = ctx;
-  const { cap, meter } = m;
-  const cli = agent.cli;
-  if (!isStreamCli(cli)) return yield error(`cli "${cli}" is driven over the Agent Client Protocol only`);
+export function streamRoute(cli: AnyCodingCli): Route | NoRoute {
+  if (!isStreamCli(cli)) return { none: `cli "${cli}" is driven over the Agent Client Protocol only` };
   const adapter = ADAPTERS[cli];
-  const resumeId = coding.resume?.session_id ?? null;
-  let inv: Awaited<ReturnType<typeof adapter.invocation>>;
-  try {
-    inv = await adapter.invocation({
-      agent,
-      dir: r.worktree.dir,
-      home: coding.home,
-      tmp: r.tmp,
-      provider: m.provider,
-      modelUrl: meter?.url ?? null,
-      prompt: m.prompt,
-      resume: resumeId,
-      // A second line behind the endpoint's cap; a resumed claude session counts what it spent before.
-      maxCostUsd:
-        cap === null || !adapter.nativeBudget ? null : Number((cap + (coding.prior.usd ?? 0)).toFixed(6)),
-      root: typeof process.getuid === 'function' && process.getuid() === 0,
-      sandboxed: r.sandbox.policy.mode !== 'off',
-      batonMcp: r.link ? { url: r.link.url, token: r.link.token } : null,
-    });
-  } catch (err) {
-    return yield error(r.clean((err as Error).message));
-  }
-  const parser = createParser(cli, {
-    now,
-    startSeq: r.firstSeq ?? 1,
-    prior: coding.prior,
-    model: agent.model ?? null,
-    prices: m.prices,
-    // Metered: the endpoint's figures are the usage steps; the CLI's own reports only tell
-    // whether some calls went past it.
-    ownUsage: meter === null,
-  });
-  const tally = toolCallTally();
-  const step = (s: Step): ExecutorEvent => {
-    tally.see(s);
-    return { type: 'step', step: r.secrets.length > 0 ? (redactValue(s, r.secrets) as Step) : s };
+  return {
+    launch: (input) => adapter.invocation(input),
+    metered: true,
+    nativeBudget: adapter.nativeBudget,
+    says: cli,
+    opening: (a) => opening(a, adapter.nativeBudget),
+    run: (a) => new StreamRun(a, cli).run(),
   };
-  const log = (text: string): ExecutorEvent => ({ type: 'log', stream: 'info', text });
-  // The prompt Baton gave, as the trace's first step.
-  yield step({
-    kind: 'message',
-    seq: r.promptSeq ?? 0,
-    at: new Date(now()).toISOString(),
-    role: 'user',
-    text: capText(m.prompt),
-  });
-  const where = meter
-    ? `model calls metered by Baton on their way to ${new URL(upstreamOf(agent, r.provider, r.env)!).origin}`
-    : `model calls straight to the server ${agent.cli}'s own config names, spend as ${agent.cli} reports it`;
-  yield log(
-    `${agent.cli}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
-      cap === null
-        ? ''
-        : `, at most ${usd(cap)} (stopped by Baton${adapter.nativeBudget ? ` and by ${agent.cli} itself` : ''})`
-    }`,
-  );
+}
 
-  const env = cliEnv(baseEnv(inv.home, r.tmp), inv.env, r.env, meter);
-  const tipBefore = await tipBeforeChanges(ctx, coding, r.worktree.branch, signal);
-  // In the OS sandbox (src-main/sandbox/): it writes its worktree, its state folder and the
-  // attempt's folder, and reaches its model endpoint and the agent's hosts; what the sandbox
-  // refuses it becomes a `sandbox` step among the stream's.
-  const { confined, where: reach } = await confineCli({
-    ctx,
-    coding,
-    r,
-    inv,
-    env,
-    endpoint: meter?.url ?? null,
-    mcp: r.link?.url ?? null,
-  });
-  if (!confined.ok)
-    return yield error(
-      r.clean(
-        confined.unstartable
-          ? `cannot start ${agent.cli} ("${inv.command}"): ${confined.error}`
-          : `${agent.cli} was not run: ${confined.error}`,
-      ),
-    );
-  const program: ConfinedProgram = confined.program;
-  yield log(
-    program.sandboxed
-      ? `${agent.cli} runs in the OS sandbox: ${reach}`
-      : `${agent.cli} runs without the OS sandbox (agent "${agent.id}" has its sandbox off): with the full rights of the person who started Baton`,
-  );
-  const proc = runCli({
-    command: program.command,
-    args: program.args,
-    cwd: r.worktree.dir,
-    env: program.env,
-    marker: coding.marker,
-    graceMs,
-  });
-  const onAbort = () => proc.stop('cancelled');
-  signal.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    agent.timeout_s === undefined
-      ? null
-      : setTimeout(() => proc.stop(`timed out after ${agent.timeout_s} s`), agent.timeout_s * 1000);
+/** The prompt Baton gave, as the trace's first step, and the line saying the session, the model server and the cap. */
+function opening(a: Opening, nativeBudget: boolean): ExecutorEvent[] {
+  const { ctx, coding, start } = a;
+  const cli = ctx.agent.cli;
+  const { cap, resumeId } = start;
+  const where = start.meter
+    ? `model calls metered by Baton on their way to ${new URL(start.upstream!).origin}`
+    : `model calls straight to the server ${cli}'s own config names, spend as ${cli} reports it`;
+  return [
+    a.step({
+      kind: 'message',
+      seq: a.r.promptSeq ?? 0,
+      at: new Date(a.now()).toISOString(),
+      role: 'user',
+      text: capText(start.prompt),
+    }),
+    log(
+      `${cli}: ${resumeId ? `resuming session ${resumeId} (${coding.resume!.reason})` : 'new session'}, ${where}${
+        cap === null
+          ? ''
+          : `, at most ${usd(cap)} (stopped by Baton${nativeBudget ? ` and by ${cli} itself` : ''})`
+      }`,
+    ),
+  ];
+}
+
+/** One run of the CLI as a process: its lines and the endpoint's notes into steps, until it ends and says how. */
+class StreamRun {
+  private readonly parser: StreamParser;
+  private readonly proc: ReturnType<typeof runCli>;
   /** Why a model call was refused, once one was: the attempt ends with it. */
-  let refused: string | null = null;
-  let refusedTimer: NodeJS.Timeout | null = null;
+  private refused: string | null = null;
+  private refusedTimer: NodeJS.Timeout | null = null;
   /** Model calls the CLI reported that never passed the endpoint (its own settings name another server). */
-  let bypassed = false;
-  let announced = resumeId;
+  private bypassed = false;
+  private announced: string | null;
+  private lastReported: number | null = null;
 
-  /** What the sandbox refused the CLI, as steps. */
-  function* refusals(): Generator<ExecutorEvent> {
-    for (const b of program.take())
-      for (const s of parser.sandboxed(sandboxStep(b, agent.cli))) yield step(s);
+  private readonly a: Running;
+
+  constructor(a: Running, cli: CodingCli) {
+    this.a = a;
+    const { ctx, coding, r, start, program, signal, graceMs, now } = a;
+    this.announced = start.resumeId;
+    this.parser = createParser(cli, {
+      now,
+      startSeq: r.firstSeq ?? 1,
+      prior: coding.prior,
+      model: ctx.agent.model ?? null,
+      prices: start.prices,
+      // Metered: the endpoint's figures are the usage steps; the CLI's own reports only tell
+      // whether some calls went past it.
+      ownUsage: start.meter === null,
+    });
+    const proc = runCli({
+      command: program.command,
+      args: program.args,
+      cwd: r.worktree.dir,
+      env: program.env,
+      marker: coding.marker,
+      graceMs,
+    });
+    this.proc = proc;
+    const onAbort = () => proc.stop('cancelled');
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timeout = ctx.agent.timeout_s;
+    const timer =
+      timeout === undefined
+        ? null
+        : setTimeout(() => proc.stop(`timed out after ${timeout} s`), timeout * 1000);
+    a.atEnd(async () => {
+      signal.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
+      if (this.refusedTimer) clearTimeout(this.refusedTimer);
+      proc.stop('the attempt ended');
+      await proc.ended;
+    });
   }
-  /** The endpoint's notes as steps and log lines; a refusal stops the CLI (after it could show it). */
-  function* fromMeter(notes: MeterNote[]): Generator<ExecutorEvent> {
-    for (const n of notes) {
-      if (n.kind === 'refused') {
-        if (refused === null) {
-          refused = n.reason;
-          yield log(`Baton refused ${agent.cli}'s next model call: ${n.reason}`);
-          refusedTimer = setTimeout(() => proc.stop(n.reason), REFUSED_GRACE_MS);
-        } else proc.stop(refused);
-        continue;
-      }
-      const c = n.call;
-      const delta = {
-        model: c.model,
-        ...c.tokens,
-        cost_usd: c.cost_usd,
-        cost_source: c.cost_source,
-      };
-      for (const s of parser.metered(delta, c.at, c.duration_ms)) yield step(s);
-      if (c.unknown !== null)
-        yield log(`spend unknown: a model call's answer passed Baton uncounted (${c.unknown})`);
+
+  async *run(): AsyncGenerator<ExecutorEvent, RouteEnd> {
+    const { program, start } = this.a;
+    const { meter } = start;
+    yield* this.lines();
+    const ran = await this.proc.ended;
+    const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
+    // Every call of the CLI is counted, and every refusal shown, before the attempt says how it ended.
+    if (meter) {
+      await meter.close();
+      yield* this.fromMeter(meter.take());
     }
+    await program.release();
+    yield* this.refusals();
+    if (end.spawnError !== null) return { spawnError: end.spawnError };
+    yield* this.ended(end);
+    return { stopped: end.stopped, refused: this.refused, outcome: this.outcome() };
   }
 
-  try {
-    // The CLI's lines and the endpoint's notes, in the order they come: one wait for either.
-    const lines = proc.lines[Symbol.asyncIterator]();
+  /** The CLI's lines and the endpoint's notes, in the order they come: one wait for either. */
+  private async *lines(): AsyncGenerator<ExecutorEvent> {
+    const { program, start } = this.a;
+    const lines = this.proc.lines[Symbol.asyncIterator]();
     let wake: (() => void) | null = null;
     const rouse = () => {
       const w = wake;
       wake = null;
       w?.();
     };
-    meter?.listen(rouse);
+    start.meter?.listen(rouse);
     // The sandbox's refusals wake the loop as they come, not only at the CLI's next line.
     let watching = false;
     const watch = () => {
@@ -267,7 +163,6 @@ async function* runProcess(
     /** The CLI's next line once it came (a holder: the callbacks below fill it). */
     const pending: { got: IteratorResult<OutputLine> | null } = { got: null };
     let asked = false;
-    let lastReported: number | null = null;
     for (;;) {
       if (!asked) {
         asked = true;
@@ -282,12 +177,12 @@ async function* runProcess(
           },
         );
       }
-      const notes = meter?.take() ?? [];
+      const notes = start.meter?.take() ?? [];
       if (notes.length > 0) {
-        yield* fromMeter(notes);
+        yield* this.fromMeter(notes);
         continue;
       }
-      yield* refusals();
+      yield* this.refusals();
       const current = pending.got;
       if (current === null) {
         watch();
@@ -298,105 +193,120 @@ async function* runProcess(
       }
       pending.got = null;
       asked = false;
-      if (current.done) break;
-      const { stream, line } = current.value;
-      if (stream === 'stderr') {
-        program.stderr(line.text);
-        if (line.text.trim())
-          yield { type: 'log', stream, text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated) };
+      if (current.done) return;
+      yield* this.line(current.value);
+    }
+  }
+
+  /** One line of the CLI's: stderr a log line; stdout through the parser, its session and spend looked at. */
+  private *line({ stream, line }: OutputLine): Generator<ExecutorEvent> {
+    const { ctx, coding, r, program, start, step } = this.a;
+    const { agent } = ctx;
+    const { parser, proc } = this;
+    if (stream === 'stderr') {
+      program.stderr(line.text);
+      if (line.text.trim())
+        yield { type: 'log', stream, text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated) };
+      return;
+    }
+    if (line.truncated > 0)
+      proc.stop(
+        `${agent.cli} printed an event longer than ${MAX_EVENT_BYTES / 1024 / 1024} MB; the attempt was stopped`,
+      );
+    const garbage = parser.noise.not_json;
+    for (const s of parser.line(line.text)) {
+      // A tool that failed for the sandbox says so in its error (a write the monitor missed).
+      if (s.kind === 'tool_call' && s.status === 'failed' && s.error !== null)
+        program.toolError(s.error, s.input);
+      yield step(s);
+    }
+    if (parser.noise.not_json > garbage)
+      yield {
+        type: 'log',
+        stream: 'stdout',
+        text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated),
+      };
+    const sessionId = parser.sessionId;
+    if (sessionId !== null && sessionId !== this.announced) {
+      this.announced = sessionId;
+      yield { type: 'session', session: { ...sessionNote(agent, coding, r), session_id: sessionId } };
+    }
+    const reported = parser.spent;
+    const { meter, cap } = start;
+    if (meter) {
+      // The CLI reports usage of calls the endpoint never saw: its own settings send them elsewhere.
+      if (!this.bypassed && reported.input_tokens + reported.output_tokens > 0 && meter.spent.calls === 0) {
+        this.bypassed = true;
+        const why = `${agent.cli} reports model calls that did not pass Baton's metering endpoint (its own settings name another server): what they cost is what ${agent.cli} says`;
+        yield log(why);
+        if (cap !== null) proc.stop(`max_cost_usd of ${usd(cap)} cannot be held: ${why}`);
+      }
+    } else if (reported.usd !== this.lastReported) {
+      // No endpoint: the budget is weighed as the CLI reports its usage, after the fact.
+      this.lastReported = reported.usd;
+      const why = ctx.budgetPassed?.(reported.usd ?? 0) ?? null;
+      if (why !== null) proc.stop(why);
+    }
+  }
+
+  /** What the sandbox refused the CLI, as steps. */
+  private *refusals(): Generator<ExecutorEvent> {
+    const { program, step, ctx } = this.a;
+    for (const b of program.take())
+      for (const s of this.parser.sandboxed(sandboxStep(b, ctx.agent.cli))) yield step(s);
+  }
+
+  /** The endpoint's notes as steps and log lines; a refusal stops the CLI (after it could show it). */
+  private *fromMeter(notes: MeterNote[]): Generator<ExecutorEvent> {
+    const { step, ctx } = this.a;
+    const { proc } = this;
+    for (const n of notes) {
+      if (n.kind === 'refused') {
+        if (this.refused === null) {
+          this.refused = n.reason;
+          yield log(`Baton refused ${ctx.agent.cli}'s next model call: ${n.reason}`);
+          this.refusedTimer = setTimeout(() => proc.stop(n.reason), REFUSED_GRACE_MS);
+        } else proc.stop(this.refused);
         continue;
       }
-      if (line.truncated > 0)
-        proc.stop(
-          `${agent.cli} printed an event longer than ${MAX_EVENT_BYTES / 1024 / 1024} MB; the attempt was stopped`,
-        );
-      const garbage = parser.noise.not_json;
-      for (const s of parser.line(line.text)) {
-        // A tool that failed for the sandbox says so in its error (a write the monitor missed).
-        if (s.kind === 'tool_call' && s.status === 'failed' && s.error !== null)
-          program.toolError(s.error, s.input);
-        yield step(s);
-      }
-      if (parser.noise.not_json > garbage)
-        yield {
-          type: 'log',
-          stream: 'stdout',
-          text: truncateText(r.clean(line.text), MAX_LOG_LINE, line.truncated),
-        };
-      const sessionId = parser.sessionId;
-      if (sessionId !== null && sessionId !== announced) {
-        announced = sessionId;
-        yield { type: 'session', session: { ...sessionNote(agent, coding, r), session_id: sessionId } };
-      }
-      const reported = parser.spent;
-      if (meter) {
-        // The CLI reports usage of calls the endpoint never saw: its own settings send them elsewhere.
-        if (!bypassed && reported.input_tokens + reported.output_tokens > 0 && meter.spent.calls === 0) {
-          bypassed = true;
-          const why = `${agent.cli} reports model calls that did not pass Baton's metering endpoint (its own settings name another server): what they cost is what ${agent.cli} says`;
-          yield log(why);
-          if (cap !== null) proc.stop(`max_cost_usd of ${usd(cap)} cannot be held: ${why}`);
-        }
-      } else if (reported.usd !== lastReported) {
-        // No endpoint: the budget is weighed as the CLI reports its usage, after the fact.
-        lastReported = reported.usd;
-        const why = ctx.budgetPassed?.(reported.usd ?? 0) ?? null;
-        if (why !== null) proc.stop(why);
-      }
+      const c = n.call;
+      const delta = {
+        model: c.model,
+        ...c.tokens,
+        cost_usd: c.cost_usd,
+        cost_source: c.cost_source,
+      };
+      for (const s of this.parser.metered(delta, c.at, c.duration_ms)) yield step(s);
+      if (c.unknown !== null)
+        yield log(`spend unknown: a model call's answer passed Baton uncounted (${c.unknown})`);
     }
-    const ran = await proc.ended;
-    const end = { ...ran, ...exitOutside(program.sandboxed, ran.code, ran.signal) };
-    // Every call of the CLI is counted, and every refusal shown, before the attempt says how it ended.
-    if (meter) {
-      await meter.close();
-      yield* fromMeter(meter.take());
-    }
-    await program.release();
-    yield* refusals();
-    if (end.spawnError !== null)
-      return yield error(r.clean(`cannot start ${agent.cli} ("${inv.command}"): ${end.spawnError}`));
-    for (const s of parser.end({
+  }
+
+  /** The parser's end (tool calls still running failed, a result when the CLI gave none) and spend it never reported. */
+  private *ended(end: LineProcessEnd<string>): Generator<ExecutorEvent> {
+    const { step, start, now, ctx } = this.a;
+    for (const s of this.parser.end({
       code: end.code,
       signal: end.signal,
       ...(end.stopped ? { stopped: end.stopped } : {}),
     }))
       yield step(s);
-    const unseen = unseenSpend(parser, meter, bypassed, now);
+    const unseen = unseenSpend(this.parser, start.meter, this.bypassed, now);
     for (const s of unseen) yield step(s);
-    if (unseen.length > 0 && !meter)
-      yield log(`spend unknown: ${agent.cli} ended before it reported what its last model calls used`);
-    if (signal.aborted || end.stopped === 'cancelled') return yield CANCELLED;
-    if (refused !== null && meter)
-      return yield error(r.clean(stoppedFor(m.spend.state.stopped ?? 'budget', refused, meter.spent, cap)));
-    if (end.stopped !== null) return yield error(r.clean(end.stopped));
-    const result = parser.result;
+    if (unseen.length > 0 && !start.meter)
+      yield log(`spend unknown: ${ctx.agent.cli} ended before it reported what its last model calls used`);
+  }
+
+  /** The CLI's final result: its text and session, or why the attempt fails. */
+  private outcome(): { text: string; sessionId: string | null } | { error: string } {
+    const { ctx, r, start } = this.a;
+    const { cap, meter } = start;
+    const result = this.parser.result;
     if (result?.cause === 'budget' && cap !== null)
-      return yield error(ownBudgetStop(agent.cli, cap, meter, parser));
+      return { error: ownBudgetStop(ctx.agent.cli, cap, meter, this.parser) };
     if (!result || result.is_error)
-      return yield error(r.clean(result?.text ?? `${agent.cli} ended without a result`));
-    let finished: Awaited<ReturnType<typeof finish>>;
-    try {
-      r.finishing?.();
-      finished = await finish(ctx, coding, r.worktree, r.clean(result.text), announced, signal);
-    } catch (err) {
-      if (signal.aborted) return yield CANCELLED;
-      return yield error(
-        r.clean(`the agent finished, but its work could not be recorded: ${(err as Error).message}`),
-      );
-    }
-    yield* finished.events;
-    // Nothing to review: the attempt fails on a reviewed task (unchanged.ts), else is said.
-    const same = unchangedVerdict(finished.output, tipBefore, tally.counts, diffReviewed(ctx.task, agent));
-    if (same && 'fail' in same) return yield error(same.fail);
-    if (same) yield log(same.log);
-    yield { type: 'result', output: finished.output };
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    if (timer) clearTimeout(timer);
-    if (refusedTimer) clearTimeout(refusedTimer);
-    proc.stop('the attempt ended');
-    await proc.ended;
-    await program.release();
+      return { error: r.clean(result?.text ?? `${ctx.agent.cli} ended without a result`) };
+    return { text: result.text, sessionId: this.announced };
   }
 }
 
@@ -452,16 +362,4 @@ function ownBudgetStop(cli: string, cap: number, meter: Meter | null, parser: St
   const counted = meter ? meter.spent.usd : (parser.spent.usd ?? null);
   if (counted !== null && counted >= cap) return budgetExceeded(counted, cap);
   return `budget: ${cli} stopped itself at its own --max-budget-usd of ${usd(cap)} (by its own prices); Baton counted ${counted === null ? 'an unknown amount' : usd(counted)}`;
-}
-
-export function sessionNote(agent: CodingAgent, coding: CodingContext, r: Ready): SessionNote {
-  return {
-    workspace_id: coding.workspace.id,
-    cli: agent.cli,
-    dir: r.worktree.dir,
-    branch: r.worktree.branch,
-    start_commit: r.worktree.startCommit,
-    session_id: null,
-    home: r.provider ? coding.home : null,
-  };
 }

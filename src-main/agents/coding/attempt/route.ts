@@ -1,0 +1,116 @@
+import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
+import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
+import type { Step } from '../../../../src-shared/schemas/step.ts';
+import type { CodingContext, ExecutorEvent, SessionNote, TaskContext } from '../../../engine/executor.ts';
+import type { ConfinedProgram } from '../../../sandbox/index.ts';
+import type { AdapterInput, CliInvocation } from '../clis/launch.ts';
+import type { AttemptLink } from './attempt-links.ts';
+import type { AttemptStart } from './start.ts';
+import type { dependencyBranches, prepare } from './worktree.ts';
+
+/** What the attempt prepared before its agent runs, on whichever route. */
+export interface Ready {
+  worktree: Extract<Awaited<ReturnType<typeof prepare>>, { ok: true }>['worktree'];
+  from: ReturnType<typeof dependencyBranches>;
+  provider: { base_url: string; api_key: string } | null;
+  clean: (text: string) => string;
+  secrets: string[];
+  tmp: string;
+  /** The workspace's and agent's environment, secrets resolved. */
+  env: Record<string, string>;
+  /** Baton's MCP server for this attempt, when a person approves the CLI's tool calls. */
+  link: AttemptLink | null;
+  /** The seq of the CLI's first step (after the prompt, seq 0, and what the setup command's sandbox refused). */
+  firstSeq?: number;
+  /** The seq of the prompt's step (0; a fix round's prompt comes after the checks' steps). */
+  promptSeq?: number;
+  /**
+   * The OS sandbox the CLI runs in: its agent's policy narrowed by the plan, Baton's folders to
+   * hide, and the protected paths of the worktree it may write on purpose (the workspace's).
+   */
+  sandbox: { policy: SandboxPolicy; hide: readonly string[]; mayWrite?: readonly string[] | undefined };
+  /**
+   * Told when the agent ended well and its work is about to be committed: the checks' sandbox
+   * starts then (fix-loop.ts), beside the commit instead of after it.
+   */
+  finishing?: (() => void) | undefined;
+}
+
+/** The session an attempt's worktree holds, before its agent names its own session id. */
+export function sessionNote(agent: CodingAgent, coding: CodingContext, r: Ready): SessionNote {
+  return {
+    workspace_id: coding.workspace.id,
+    cli: agent.cli,
+    dir: r.worktree.dir,
+    branch: r.worktree.branch,
+    start_commit: r.worktree.startCommit,
+    session_id: null,
+    home: r.provider ? coding.home : null,
+  };
+}
+
+/**
+ * A route: how an agent's program is driven (its CLI's own event stream, `../routes/stream/`; the
+ * Agent Client Protocol, `../routes/acp/`), as only what differs between them. Everything else of
+ * an attempt is the lifecycle's (`lifecycle.ts`), the same for every route.
+ */
+export interface Route {
+  /** How the program is started on this route: what it needs written, its command, arguments and environment. */
+  launch(input: AdapterInput): Promise<CliInvocation>;
+  /** Whether Baton knows where the program's model calls go, so its metering endpoint can stand between. */
+  metered: boolean;
+  /** Whether the program also stops itself at a USD cap (claude's `--max-budget-usd`): a second line behind the endpoint's. */
+  nativeBudget: boolean;
+  /** The program as the attempt's log names it on this route: `claude`, `claude over ACP`. */
+  says: string;
+  /** What the attempt says before its program is confined: the route's first line (the stream route: after its prompt). */
+  opening(a: Opening): ExecutorEvent[];
+  /** The program run until it ended: its output and Baton's notes into events, and how it ended. */
+  run(a: Running): AsyncGenerator<ExecutorEvent, RouteEnd>;
+}
+
+/** An agent whose CLI has no launch on the route it takes: why, said as the attempt's error. */
+export interface NoRoute {
+  none: string;
+}
+
+/** What a route is told before its program starts. */
+export interface Opening {
+  ctx: TaskContext<CodingAgent>;
+  coding: CodingContext;
+  r: Ready;
+  start: AttemptStart;
+  inv: CliInvocation;
+  now: () => number;
+  /** One of the attempt's steps as its event: counted for the unchanged verdict, its secrets redacted. */
+  step: (s: Step) => ExecutorEvent;
+}
+
+/** What a route runs its program with. */
+export interface Running extends Opening {
+  /** The program as the OS sandbox starts it (its command, arguments and environment), and what it refused. */
+  program: ConfinedProgram;
+  /** The program's whole environment (the ACP route's terminals get it too). */
+  env: Record<string, string>;
+  signal: AbortSignal;
+  /** Between SIGTERM and SIGKILL when stopping the program. */
+  graceMs: number;
+  /**
+   * Runs once the attempt is over, after its work was recorded (the route's process stopped, its
+   * timers and listeners gone), before the sandbox and the metering endpoint close; last in, first out.
+   */
+  atEnd(cleanup: () => unknown): void;
+}
+
+/** How a route's program ended: the lifecycle turns it into the attempt's end. */
+export type RouteEnd =
+  /** The program could not be started. */
+  | { spawnError: string }
+  | {
+      /** Why Baton stopped the program (cancelled, timed out, a refused model call, …), or null. */
+      stopped: string | null;
+      /** Why the metering endpoint refused the program's first refused model call, or null. */
+      refused: string | null;
+      /** The agent's own end: its last text and session id for its work to be recorded, or why the attempt fails. */
+      outcome: { text: string; sessionId: string | null } | { error: string };
+    };
