@@ -93,3 +93,16 @@ export function cliEnv(
   }
   return env;
 }
+
+/**
+ * The environment a workspace's checks (and its setup command) run with: what every CLI gets
+ * of the person's environment (PATH without Baton's folders, the language; `baseEnv`), HOME, the attempt's TMPDIR, and the
+ * workspace's `env` over it. One place, so what the check form shows is what a check gets.
+ */
+export function checkEnvOf(
+  workspaceEnv: Record<string, string>,
+  tmp: string,
+  from: Readonly<Record<string, string | undefined>> = userEnv(),
+): Record<string, string> {
+  return { ...baseEnv(from.HOME ?? tmp, tmp, from), ...workspaceEnv };
+}

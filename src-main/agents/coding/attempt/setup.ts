@@ -1,5 +1,5 @@
-import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { ExecutorEvent } from '../../../engine/executor.ts';
+import type { SandboxOf } from '../../../sandbox/index.ts';
 import { confine, exitOutside, inFolder } from '../../../sandbox/index.ts';
 import { truncateText } from '../../shared/line-splitter.ts';
 import { MAX_LOG_LINE } from '../../shared/output-caps.ts';
@@ -15,15 +15,7 @@ export interface SetupOptions {
   signal: AbortSignal;
   clean: (text: string) => string;
   /** The OS sandbox it runs in: the workspace's policy narrowed by the plan (on an agent's work, within the agent's), and Baton's folders to hide. */
-  sandbox: {
-    policy: SandboxPolicy;
-    hide: readonly string[];
-    owner: string;
-    /** Under the network policy `ask`: asks a person about a refused host. */
-    askHost?: ((host: string) => void) | undefined;
-    /** Protected paths of the worktree it may write on purpose (the workspace's `allow_protected_writes`). */
-    mayWrite?: readonly string[] | undefined;
-  };
+  sandbox: SandboxOf;
   /** The seq of the next step (what the sandbox refused it). */
   nextSeq: () => number;
 }

@@ -1,10 +1,10 @@
 import type { CodingAgent } from '../../../../src-shared/schemas/agent.ts';
 import type { CheckOutcome, WorkspaceCheck } from '../../../../src-shared/schemas/checks.ts';
 import { allPassed, DEFAULT_FIX_ROUNDS } from '../../../../src-shared/schemas/checks.ts';
-import type { SandboxPolicy } from '../../../../src-shared/schemas/sandbox.ts';
 import type { CodingOutput } from '../../../../src-shared/schemas/workspace.ts';
 import type { CodingContext, ExecutorEvent, TaskContext } from '../../../engine/executor.ts';
 import { CANCELLED } from '../../../engine/executor.ts';
+import type { SandboxOf } from '../../../sandbox/index.ts';
 import { inFolder } from '../../../sandbox/index.ts';
 import type { SessionSpent } from '../../../store/steps-repo.ts';
 import type { Ready } from '../attempt/route.ts';
@@ -28,15 +28,9 @@ export interface CheckedRun {
   attempt: (coding: CodingContext, ready: Ready) => AsyncGenerator<ExecutorEvent>;
   /** Where the checks run: the workspace's environment, and its sandbox within the agent's (both narrowed by the plan). */
   checkEnv: Record<string, string>;
-  checkSandbox: {
-    policy: SandboxPolicy;
-    hide: readonly string[];
-    owner: string;
-    /** Under the network policy `ask`: asks a person about a host the sandbox refused. */
-    askHost?: ((host: string) => void) | undefined;
-    /** Protected paths of the worktree the checks may write on purpose (the workspace's `allow_protected_writes`). */
-    mayWrite?: readonly string[] | undefined;
-  };
+  checkSandbox: SandboxOf;
+  /** How the workspace's sandbox narrows within the agent's, said when checks run: or null. */
+  narrower: string | null;
 }
 
 /** The workspace's checks a task runs: those it names (`[]`: none), else all, in the workspace's order. */
@@ -60,6 +54,12 @@ export async function* checkedAgent(o: CheckedRun): AsyncGenerator<ExecutorEvent
   const { ctx, coding, ready, signal } = o;
   const checks = checksOf(ctx.task, coding.workspace.checks);
   const rounds = ctx.task.fix_rounds ?? DEFAULT_FIX_ROUNDS;
+  if (o.narrower && checks.length > 0)
+    yield {
+      type: 'log',
+      stream: 'info',
+      text: `the checks run the agent's work, so within agent "${ctx.agent.id}"'s sandbox too: ${o.narrower}`,
+    };
   let nextSeq = ready.firstSeq ?? 1;
   let sessionId =
     coding.resume?.session_id ??
